@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from audit import actions
+        from core.roles import Role, grant_permissions
+
+        actions.register_actions({"audit.chain.verified": _("Audit chain verified"),
+                                  "audit.chain.broken": _("Audit chain found broken")})
+        from core.navigation import MenuItem, register_menu
+
+        for role in (Role.AUDITOR, Role.DPO):
+            grant_permissions(role, "audit.view_auditentry")
+        register_menu(MenuItem("portal", "audit:trail", _("Audit trail"), icon="🛡", order=90,
+                               permission="audit.view_auditentry"))

@@ -1,0 +1,18 @@
+"""Scheduled audit jobs."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from audit.services import audit_chain_check
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="audit.verify_chain", acks_late=True)
+def verify_chain() -> bool:
+    result = audit_chain_check()
+    if not result.valid:
+        logger.error("audit chain broken at entry id=%s: %s", result.first_invalid, result.reason)
+    return result.valid

@@ -1,0 +1,30 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.health import healthz
+
+api_v1 = [
+    path("", include("core.api.urls")),
+    path("", include("audit.api.urls")),
+    path("", include("consents.api.urls")),
+    path("", include("dsr.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("healthz/", healthz),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages: Vietnamese at /portal/ and /me/, English at /en/portal/ and /en/me/.
+urlpatterns += i18n_patterns(
+    path("", include("core.urls")),
+    path("", include("audit.urls")),
+    path("", include("consents.urls")),
+    path("", include("dsr.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,42 @@
+"""Input and output shapes for data subjects. Input serializers validate only; services write."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core.models import DataSubject
+
+
+class SubjectOutputSerializer(serializers.ModelSerializer):
+    guardian = serializers.UUIDField(source="guardian_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = DataSubject
+        fields = [
+            "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
+            "email", "address", "guardian", "guardian_verified_at", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SubjectCreateSerializer(serializers.Serializer):
+    external_ref = serializers.CharField(max_length=64, help_text="Core-banking customer number (CIF).")
+    full_name = serializers.CharField(max_length=200)
+    national_id = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="CCCD, 12 digits.")
+    passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    guardian = serializers.UUIDField(required=False, allow_null=True, help_text="The guardian's subject id.")
+
+
+class SubjectRectifySerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, required=False)
+    national_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    guardian = serializers.UUIDField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

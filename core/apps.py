@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Data subjects and access")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from core.navigation import MenuItem, register_menu
+        from core.roles import Role, grant_permissions
+
+        register_actions({
+            "core.subject.created": _("Data subject created"),
+            "core.subject.rectified": _("Data subject's personal data rectified"),
+            "core.subject.viewed": _("Personal data viewed by staff"),
+            "core.account.linked": _("Customer login linked to a data subject"),
+            "core.token.issued": _("API token issued"),
+            "core.token.revoked": _("API token revoked"),
+        })
+        for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
+            grant_permissions(role, "core.view_datasubject", "core.add_datasubject", "core.change_datasubject")
+        grant_permissions(Role.CLIENT, "core.view_datasubject", "core.add_datasubject")
+        register_menu(
+            MenuItem("portal", "core:dashboard", _("Dashboard"), icon="▦", order=10),
+            MenuItem("portal", "core:customer_lookup", _("Customers"), icon="👤", order=20,
+                     permission="core.view_datasubject"),
+            MenuItem("me", "core:me_home", _("Overview"), icon="▦", order=10),
+        )
+        post_migrate.connect(_sync_roles_after_migrate, sender=self)
+
+
+def _sync_roles_after_migrate(**kwargs) -> None:
+    from core.roles import roles_sync
+
+    roles_sync()

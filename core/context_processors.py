@@ -1,0 +1,21 @@
+from django.urls import NoReverseMatch, reverse
+
+from core.navigation import menu_for
+from core.roles import Role, user_role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = user_role(user)
+    area = "me" if role == Role.CUSTOMER else "portal"
+    items = []
+    for item in menu_for(user, area):
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "icon": item.icon,
+                      "active": request.path.startswith(url) and url.rstrip("/").count("/") > 1})
+    return {"nav_items": items, "user_role": role, "user_role_label": Role(role).label if role else ""}

@@ -1,0 +1,64 @@
+"""Domain errors: a stable code, an HTTP status and a message a person understands.
+
+Services raise these; the API's exception handler and the pages turn them into the contract's shape
+(`{"detail": ..., "code": ...}` or `{"field": [...]}`). Messages are lazy translations with named
+fields, rendered in the reader's language, and never carry personal data.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "invalid"
+    status = 400
+    default_message: Any = _("The request could not be processed.")
+
+    def __init__(self, message: Any = None, *, code: str | None = None, field: str | None = None,
+                 **params: Any) -> None:
+        self.message = message if message is not None else self.default_message
+        self.params = params
+        self.field = field
+        if code:
+            self.code = code
+        super().__init__(self.code)
+
+    @property
+    def text(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+    def as_payload(self) -> dict[str, Any]:
+        if self.field:
+            return {self.field: [self.text]}
+        return {"detail": self.text, "code": self.code}
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+    status = 400
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+    default_message = _("You do not have permission to do this.")
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    default_message = _("Not found.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    default_message = _("This conflicts with the current state.")
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+    default_message = _("This action is not allowed from the current status “%(status)s”.")

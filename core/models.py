@@ -1,0 +1,110 @@
+"""Data subjects, customer accounts, API tokens and idempotency records.
+
+Personal data is encrypted at rest (Fernet: AES-128-CBC with HMAC-SHA256) by
+django-encrypted-model-fields. Searchable values carry a blind index beside the ciphertext.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
+
+
+class DataSubject(models.Model):
+    """An individual customer of the bank whose personal data the platform protects."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    external_ref = models.CharField(_("customer number (CIF)"), max_length=64, unique=True)
+    full_name = EncryptedCharField(_("full name"), max_length=200)
+    national_id = EncryptedCharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
+    national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    passport_number = EncryptedCharField(_("passport number"), max_length=20, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=15, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address = EncryptedTextField(_("address"), blank=True)
+    guardian = models.ForeignKey(
+        "self", verbose_name=_("guardian"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="wards",
+    )
+    # A guardian acts for a child only after their authority (birth certificate, court order) is checked.
+    guardian_verified_at = models.DateTimeField(_("guardian authority verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data subject")
+        verbose_name_plural = _("data subjects")
+        ordering = ["external_ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("id")), name="subject_not_own_guardian"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DataSubject {self.external_ref}"
+
+
+class CustomerAccount(models.Model):
+    """Links a self-service login to the one data subject it may see and act for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_account")
+    subject = models.OneToOneField(DataSubject, on_delete=models.CASCADE, related_name="customer_account")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer account")
+
+    def __str__(self) -> str:
+        return f"CustomerAccount user={self.user_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration client or a staff script. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    # Scopes narrow what the token may do inside its user's role; "*" keeps the whole role.
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"ApiToken {self.prefix}… user={self.user_id}"
+
+    def allows(self, scope: str | None) -> bool:
+        return scope is None or "*" in self.scopes or scope in self.scopes
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_once_per_owner")]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"IdempotencyRecord {self.pk}"

@@ -1,0 +1,79 @@
+"""Roles and what each may do.
+
+Roles are Django groups. Each app declares the permissions its roles get by calling
+`grant_permissions` from its AppConfig.ready(), so the whole matrix is assembled in one registry
+and applied by `roles_sync()` after every migrate. Least privilege: a role gets only what is named.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Front-line officer")
+    PRIVACY = "privacy_officer", _("Privacy officer")
+    DPO = "dpo", _("Data protection officer")
+    AUDITOR = "auditor", _("Auditor")
+    CUSTOMER = "customer", _("Customer")
+    CLIENT = "integration_client", _("Integration client")
+
+
+STAFF_ROLES = frozenset({Role.OFFICER, Role.PRIVACY, Role.DPO, Role.AUDITOR})
+
+# Checked in this order so a user put in two groups by mistake gets the narrower reading.
+_ROLE_PRECEDENCE = [Role.CUSTOMER, Role.CLIENT, Role.AUDITOR, Role.OFFICER, Role.PRIVACY, Role.DPO]
+
+_role_permissions: dict[str, set[str]] = defaultdict(set)
+
+
+def grant_permissions(role: Role, *permissions: str) -> None:
+    """Declare that `role` holds these "app_label.codename" permissions."""
+    _role_permissions[role].update(permissions)
+
+
+def role_permissions() -> dict[str, frozenset[str]]:
+    return {role: frozenset(perms) for role, perms in _role_permissions.items()}
+
+
+def user_role(user) -> Role | None:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_role_cache", "unset")
+    if cached != "unset":
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in _ROLE_PRECEDENCE if r.value in names), None)
+    if role is None and user.is_superuser:
+        role = Role.DPO
+    user._role_cache = role
+    return role
+
+
+def user_has_role(user, *roles: Role) -> bool:
+    return user_role(user) in roles
+
+
+def is_staff_user(user) -> bool:
+    return user_role(user) in STAFF_ROLES
+
+
+def roles_sync() -> None:
+    """Create the role groups and give each exactly the permissions declared for it."""
+    # post_migrate reaches apps one at a time; make sure every app's permissions exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    with transaction.atomic():
+        for role in Role:
+            group, _created = Group.objects.get_or_create(name=role.value)
+            wanted = _role_permissions.get(role, set())
+            perms = []
+            for dotted in sorted(wanted):
+                app_label, codename = dotted.split(".", 1)
+                perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            group.permissions.set(perms)

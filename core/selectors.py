@@ -1,0 +1,69 @@
+"""Reads on data subjects shared by the API, the pages and the other apps."""
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from core.crypto import blind_index
+from core.errors import InvalidInput, NotFound
+from core.models import ApiToken, DataSubject
+from core.validators import normalize_email, normalize_national_id, normalize_phone
+
+
+def subject_list() -> QuerySet[DataSubject]:
+    return DataSubject.objects.all().order_by("external_ref")
+
+
+def subject_by_ref(external_ref: str) -> DataSubject:
+    subject = DataSubject.objects.filter(external_ref=external_ref).first()
+    if subject is None:
+        raise NotFound("No customer with this customer number (CIF).", code="subject_not_found")
+    return subject
+
+
+def subject_for_user(user) -> DataSubject | None:
+    """The data subject a customer login stands for, or None for staff and clients."""
+    account = getattr(user, "customer_account", None)
+    return account.subject if account is not None else None
+
+
+def subject_search(query: str) -> QuerySet[DataSubject]:
+    """Exact look-up by CIF, citizen ID, phone or e-mail, through the blind indexes.
+
+    Encrypted values cannot be matched partially; a branch officer types the whole identifier.
+    """
+    query = (query or "").strip()
+    if not query:
+        return DataSubject.objects.none()
+    conditions = Q(external_ref=query)
+    digits = re.sub(r"[\s.+()-]", "", query)
+    if "@" in query:
+        try:
+            conditions |= Q(email_index=blind_index(normalize_email(query)))
+        except InvalidInput:
+            pass
+    elif digits.isdigit():
+        for normalize, field in ((normalize_national_id, "national_id_index"), (normalize_phone, "phone_index")):
+            try:
+                conditions |= Q(**{field: blind_index(normalize(query))})
+            except InvalidInput:
+                continue
+    return DataSubject.objects.filter(conditions).order_by("external_ref")
+
+
+def subject_filter_by_index(queryset: QuerySet[DataSubject], *, field: str, value: str) -> QuerySet[DataSubject]:
+    normalizers = {"national_id": normalize_national_id, "phone": normalize_phone, "email": normalize_email}
+    try:
+        normalized = normalizers[field](value)
+    except InvalidInput:
+        return queryset.none()
+    return queryset.filter(**{f"{field}_index": blind_index(normalized)})
+
+
+def token_by_key_hash(key_hash: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )

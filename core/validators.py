@@ -1,0 +1,76 @@
+"""Normalisers and validators for Vietnamese identifiers and contact details.
+
+Each normaliser returns the canonical form (used for storage and the blind index) or raises
+InvalidInput naming the field, with a message a branch officer can act on.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.core.validators import validate_email
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+
+NATIONAL_ID_RE = re.compile(r"^\d{12}$")
+# Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x) in the 10- and 11-digit national plans.
+PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+EXTERNAL_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def normalize_national_id(value: str) -> str:
+    digits = re.sub(r"[\s.-]", "", value or "")
+    if not NATIONAL_ID_RE.match(digits):
+        raise InvalidInput(_("A citizen ID (CCCD) has exactly 12 digits."), field="national_id")
+    return digits
+
+
+def normalize_phone(value: str) -> str:
+    compact = re.sub(r"[\s().-]", "", value or "")
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    elif compact.startswith("84") and len(compact) in (11, 12):
+        compact = "0" + compact[2:]
+    if not PHONE_RE.match(compact):
+        raise InvalidInput(
+            _("Enter a Vietnamese phone number, for example 0912 345 678 or +84 912 345 678."),
+            field="phone",
+        )
+    return compact
+
+
+def normalize_email(value: str) -> str:
+    email = (value or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("Enter a valid e-mail address."), field="email") from None
+    return email
+
+
+def validate_date_of_birth(value: date, *, today: date) -> date:
+    if value > today:
+        raise InvalidInput(_("The date of birth cannot be in the future."), field="date_of_birth")
+    if value.year < 1900:
+        raise InvalidInput(_("The date of birth is before 1900; check the year."), field="date_of_birth")
+    return value
+
+
+def validate_external_ref(value: str) -> str:
+    ref = (value or "").strip()
+    if not EXTERNAL_REF_RE.match(ref):
+        raise InvalidInput(
+            _("The customer number (CIF) is 1 to 64 letters, digits, dots, dashes or underscores."),
+            field="external_ref",
+        )
+    return ref
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Whole years of age on a given day."""
+    years = day.year - date_of_birth.year
+    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years

@@ -1,0 +1,1 @@
+"""Data-subject request models."""

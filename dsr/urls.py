@@ -1,0 +1,3 @@
+app_name = "dsr"
+
+urlpatterns: list = []

@@ -1,0 +1,66 @@
+"""Fixtures shared by every test: a user per role, API clients authenticated as each."""
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from tests.factories import UserFactory, make_customer, make_subject, make_token
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer_t", role=Role.OFFICER)
+
+
+@pytest.fixture
+def privacy_officer(db):
+    return UserFactory(username="privacy_t", role=Role.PRIVACY)
+
+
+@pytest.fixture
+def dpo(db):
+    return UserFactory(username="dpo_t", role=Role.DPO)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor_t", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def client_user(db):
+    """An integration client (e.g. core banking)."""
+    return UserFactory(username="corebank_t", role=Role.CLIENT)
+
+
+@pytest.fixture
+def customer_a(db):
+    return make_customer(username="customer_a")
+
+
+@pytest.fixture
+def customer_b(db):
+    return make_customer(username="customer_b")
+
+
+@pytest.fixture
+def subject(db):
+    return make_subject()
+
+
+@pytest.fixture
+def as_user():
+    """`as_user(user)` → an APIClient authenticated with a fresh API token for that user."""
+
+    def build(user, scopes=None):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user, scopes)}")
+        return client
+
+    return build

@@ -1,0 +1,58 @@
+"""Shared factories: users in each role, data subjects (through the real service), API clients."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from core import services
+from core.actors import Actor
+from core.roles import Role
+
+_refs = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.set([Group.objects.get(name=Role(extracted).value)])
+        self.save()
+
+
+def make_subject(**fields):
+    """A data subject created through `subject_create`, so it is valid, encrypted and audited."""
+    n = next(_refs)
+    defaults = {
+        "external_ref": f"CIF{n:07d}",
+        "full_name": f"Nguyễn Văn Thử {n}",
+        "national_id": f"{n:012d}",
+        "date_of_birth": date(1980, 1, 1),
+        "phone": f"09{n:08d}",
+        "email": f"khach{n}@example.vn",
+    }
+    defaults.update(fields)
+    return services.subject_create(actor=Actor.system("tests"), **defaults)
+
+
+def make_customer(subject=None, **user_fields):
+    """A customer login linked to a subject (a new one unless given)."""
+    subject = subject or make_subject()
+    user = UserFactory(**user_fields)
+    services.customer_account_link(actor=Actor.system("tests"), user=user, subject=subject)
+    return user
+
+
+def make_token(user, scopes=None) -> str:
+    _token, key = services.token_issue(actor=Actor.system("tests"), user=user, scopes=scopes)
+    return key
