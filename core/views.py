@@ -1,12 +1,15 @@
 """The page shells: sign-in, the staff dashboard and customer look-up, the customer home page."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import services
 from core.access import customer_required, staff_required
@@ -87,3 +90,28 @@ def customer_create(request):
 def me_home(request, subject):
     cards = dashboard_cards(request, "me")
     return render(request, "core/me_home.html", {"subject": subject, "cards": cards})
+
+
+@require_POST
+def switch_language(request):
+    """Switch between /portal/… (Vietnamese, the default) and /en/portal/…, keeping the place.
+
+    Django's own set_language cannot map /en/… back to the unprefixed default language, because it
+    resolves the old URL under the language of the switching request itself.
+    """
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Unknown language."))
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    path = next_url
+    for code, _name in settings.LANGUAGES:
+        if path == f"/{code}" or path.startswith(f"/{code}/"):
+            path = path[len(code) + 1:] or "/"
+            break
+    response = redirect(path if language == settings.LANGUAGE_CODE else f"/{language}{path}")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=False)
+    return response
