@@ -171,3 +171,100 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"OutboxMessage {self.pk} {self.kind} {self.topic} {self.status}"
+
+
+# ---------------------------------------------------------------------------- deadline policy
+# Core holds the deadline policy because both the consents area (the 72-hour withdrawal duty) and the
+# requests area need it, and consents must not import dsr.
+
+
+class RequestType(models.TextChoices):
+    """The rights a data subject exercises (Law 91/2025/QH15 Art. 4; Decree 13/2023 Art. 9)."""
+
+    ACCESS = "access", _("Access to personal data")
+    COPY = "copy", _("Copy of personal data")
+    RECTIFY = "rectify", _("Rectification")
+    DELETE = "delete", _("Deletion")
+    RESTRICT = "restrict", _("Restriction of processing")
+    OBJECT = "object", _("Objection to processing")
+    WITHDRAW = "withdraw", _("Withdrawal of consent")
+    COMPLAINT = "complaint", _("Complaint or protective measures")
+
+
+class DeadlineRegime(models.TextChoices):
+    BANK = "bank", _("Bank policy (committed deadline)")
+    VN_LAW_91 = "vn_law91", _("Vietnam: Law 91/2025/QH15 and Decree 356/2025")
+    VN_DECREE_13 = "vn_decree13", _("Vietnam: Decree 13/2023/ND-CP")
+    EU_GDPR = "eu_gdpr", _("European Union: GDPR")
+    CN_PIPL = "cn_pipl", _("China: PIPL and PBOC guidance")
+
+
+class PeriodUnit(models.TextChoices):
+    HOURS = "hours", _("calendar hours")
+    DAYS = "days", _("calendar days")
+    WORKING_DAYS = "working_days", _("working days")
+    MONTHS = "months", _("calendar months")
+
+
+class DeadlinePolicy(models.Model):
+    """One regime's clock for one request type, editable by the DPO.
+
+    The `bank` regime gives the committed deadline (`due_at`); every other active regime in force on
+    the day of receipt is a statutory clock, and the earliest of them is the statutory deadline.
+    An empty `period` means the regime sets no period for this type (e.g. Decree 13 for complaints).
+    """
+
+    regime = models.CharField(_("regime"), max_length=20, choices=DeadlineRegime.choices)
+    request_type = models.CharField(_("request type"), max_length=20, choices=RequestType.choices)
+    period = models.PositiveIntegerField(_("period"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.DAYS)
+    processor_period = models.PositiveIntegerField(
+        _("period when a processor or third party is involved"), null=True, blank=True)
+    acknowledge_period = models.PositiveIntegerField(_("acknowledgement period"), null=True, blank=True)
+    acknowledge_unit = models.CharField(_("acknowledgement unit"), max_length=16, choices=PeriodUnit.choices,
+                                        default=PeriodUnit.WORKING_DAYS)
+    extension_period = models.PositiveIntegerField(_("extension (once, with a reason)"), null=True, blank=True)
+    pausable = models.BooleanField(_("clock may pause while awaiting the customer"), default=True)
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    active = models.BooleanField(_("applies to the bank's customers"), default=True)
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["regime", "request_type", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "request_type", "effective_from"],
+                                    name="deadline_policy_once_per_regime_type_start"),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True) | models.Q(effective_from__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="deadline_policy_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DeadlinePolicy {self.regime}/{self.request_type}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday (Tết, compensatory days off)
+    or a weekend day officially made a working day (make-up Saturdays)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday or day off")
+        WORKING = "working", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working-day calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"CalendarDay {self.date.isoformat()} {self.kind}"
