@@ -24,10 +24,10 @@ class CoreConfig(AppConfig):
             grant_permissions(role, "core.view_datasubject", "core.add_datasubject", "core.change_datasubject")
         grant_permissions(Role.CLIENT, "core.view_datasubject", "core.add_datasubject")
         register_menu(
-            MenuItem("portal", "core:dashboard", _("Dashboard"), icon="▦", order=10),
-            MenuItem("portal", "core:customer_lookup", _("Customers"), icon="👤", order=20,
+            MenuItem("portal", "core:dashboard", _("Dashboard"), icon="dashboard", order=10),
+            MenuItem("portal", "core:customer_lookup", _("Customers"), icon="users", order=20,
                      permission="core.view_datasubject"),
-            MenuItem("me", "core:me_home", _("Overview"), icon="▦", order=10),
+            MenuItem("me", "core:me_home", _("Overview"), icon="dashboard", order=10),
         )
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
 

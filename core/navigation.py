@@ -15,7 +15,9 @@ class MenuItem:
     area: str  # "portal" or "me"
     url_name: str
     label: Any
-    icon: str = "•"
+    # A symbol id in static/img/icons.svg: dashboard, users, shield, check, inbox, chart, file,
+    # settings, clock, upload, list, lock, alert.
+    icon: str = "list"
     order: int = 100
     permission: str | None = None  # a Django permission; None means everyone in the area
 
