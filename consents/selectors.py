@@ -1,0 +1,224 @@
+"""Reads of the consents app shared by the API, the pages, tasks and reports.
+
+`consent_check` is the hot path: two indexed queries (the subject by CIF with any restriction in
+force folded in as a subquery; the current-state row by subject and purpose), the purpose catalogue
+from the in-process cache, nothing decrypted except a ward's date of birth for marketing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consents.catalogue import PurposeEntry, purpose_entry
+from consents.models import (
+    Consent,
+    ConsentEvent,
+    ConsentState,
+    ConsentStatus,
+    LegalBasis,
+    ProcessingRestriction,
+    Purpose,
+    WithdrawalDuty,
+)
+from core.errors import InvalidInput, NotFound
+from core.models import DataSubject
+from core.validators import age_on
+
+CHILD_BELOW_AGE = 16
+BULK_CHECK_LIMIT = 10_000
+_BULK_CHUNK = 1_000
+
+
+class Reason:
+    GRANTED = "granted"
+    LEGAL_BASIS = "legal_basis"
+    NO_CONSENT = "no_consent"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    NOTICE_OUTDATED = "notice_outdated"
+    RESTRICTED = "restricted"
+    OBJECTED = "objected"
+    CHILD = "child"
+    PURPOSE_INACTIVE = "purpose_inactive"
+
+
+REASON_LABELS = {
+    Reason.GRANTED: _("Consent given"),
+    Reason.LEGAL_BASIS: _("Allowed by a legal basis other than consent"),
+    Reason.NO_CONSENT: _("No consent given"),
+    Reason.WITHDRAWN: _("Consent withdrawn"),
+    Reason.EXPIRED: _("Consent expired"),
+    Reason.NOTICE_OUTDATED: _("Notice changed materially: consent must be asked again"),
+    Reason.RESTRICTED: _("Processing restricted at the customer's request"),
+    Reason.OBJECTED: _("The customer objected to this processing"),
+    Reason.CHILD: _("Children's data is never used for marketing"),
+    Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    allowed: bool
+    reason: str
+    consent: object | None
+    checked_at: datetime
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASON_LABELS[self.reason])
+
+
+def _purpose_or_404(code: str) -> PurposeEntry:
+    entry = purpose_entry(code or "")
+    if entry is None:
+        raise NotFound(_("No purpose with this code."), code="purpose_not_found")
+    return entry
+
+
+def _restriction_kind(purpose_id: int):
+    return Subquery(
+        ProcessingRestriction.objects.filter(subject=OuterRef("pk"), lifted_at__isnull=True)
+        .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose_id))
+        # "object" sorts before "restrict": an objection is reported first.
+        .order_by("kind").values("kind")[:1]
+    )
+
+
+def _is_child(subject_id) -> bool:
+    born = DataSubject.objects.filter(pk=subject_id).values_list("date_of_birth", flat=True).first()
+    return born is not None and age_on(born, timezone.localdate()) < CHILD_BELOW_AGE
+
+
+def _decide(purpose: PurposeEntry, *, restriction: str | None, ward: bool, subject_id, state, now: datetime,
+            is_child=_is_child) -> CheckResult:
+    def result(allowed: bool, reason: str, consent=None) -> CheckResult:
+        return CheckResult(allowed=allowed, reason=reason, consent=consent, checked_at=now)
+
+    if restriction == ProcessingRestriction.Kind.OBJECT:
+        return result(False, Reason.OBJECTED)
+    if restriction == ProcessingRestriction.Kind.RESTRICT:
+        return result(False, Reason.RESTRICTED)
+    if not purpose.active:
+        return result(False, Reason.PURPOSE_INACTIVE)
+    if purpose.legal_basis != LegalBasis.CONSENT:
+        return result(True, Reason.LEGAL_BASIS)
+    # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
+    if purpose.category == "marketing" and ward and is_child(subject_id):
+        return result(False, Reason.CHILD)
+    if state is None:
+        return result(False, Reason.NO_CONSENT)
+    consent_id, status, notice_id, expires_at = state
+    if status == ConsentStatus.WITHDRAWN:
+        return result(False, Reason.WITHDRAWN, consent_id)
+    if status == ConsentStatus.EXPIRED or (expires_at is not None and expires_at <= now):
+        return result(False, Reason.EXPIRED, consent_id)
+    if status != ConsentStatus.GRANTED:
+        return result(False, Reason.NO_CONSENT, consent_id)
+    if purpose.outdates(notice_id, now):
+        return result(False, Reason.NOTICE_OUTDATED, consent_id)
+    return result(True, Reason.GRANTED, consent_id)
+
+
+def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None = None) -> CheckResult:
+    """May the bank process this subject's data for this purpose right now, and why (not)?"""
+    now = now or timezone.now()
+    purpose = _purpose_or_404(purpose_code)
+    row = (
+        DataSubject.objects.filter(external_ref=subject_ref or "")
+        .annotate(restriction=_restriction_kind(purpose.id))
+        .values_list("pk", "guardian_id", "restriction").first()
+    )
+    if row is None:
+        raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+    subject_id, guardian_id, restriction = row
+    state = (
+        ConsentState.objects.filter(subject_id=subject_id, purpose_id=purpose.id)
+        .values_list("consent_id", "status", "notice_id", "expires_at").first()
+    )
+    return _decide(purpose, restriction=restriction, ward=guardian_id is not None, subject_id=subject_id,
+                   state=state, now=now)
+
+
+def consent_check_bulk(*, purpose_code: str, subject_refs: Iterable[str], now: datetime | None = None
+                       ) -> dict[str, CheckResult | None]:
+    """The check for a campaign: up to 10,000 CIFs against one purpose, set-based, in CIF order given.
+
+    Unknown CIFs map to None.
+    """
+    now = now or timezone.now()
+    purpose = _purpose_or_404(purpose_code)
+    refs = list(dict.fromkeys(r.strip() for r in subject_refs if r and r.strip()))
+    if not refs:
+        raise InvalidInput(_("Give at least one customer number (CIF)."), field="subjects")
+    if len(refs) > BULK_CHECK_LIMIT:
+        raise InvalidInput(_("At most 10,000 customer numbers per check."), field="subjects")
+    answers: dict[str, CheckResult | None] = dict.fromkeys(refs)
+    for start in range(0, len(refs), _BULK_CHUNK):
+        chunk = refs[start:start + _BULK_CHUNK]
+        subjects = {pk: (ref, guardian_id) for pk, ref, guardian_id in
+                    DataSubject.objects.filter(external_ref__in=chunk).values_list("pk", "external_ref", "guardian_id")}
+        restrictions: dict = {}
+        for subject_id, kind in (ProcessingRestriction.objects
+                                 .filter(subject_id__in=subjects, lifted_at__isnull=True)
+                                 .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
+                                 .values_list("subject_id", "kind")):
+            restrictions[subject_id] = min(kind, restrictions.get(subject_id, kind))
+        states = {row[0]: row[1:] for row in ConsentState.objects.filter(
+            subject_id__in=subjects, purpose_id=purpose.id).values_list(
+            "subject_id", "consent_id", "status", "notice_id", "expires_at")}
+        for subject_id, (ref, guardian_id) in subjects.items():
+            answers[ref] = _decide(purpose, restriction=restrictions.get(subject_id), ward=guardian_id is not None,
+                                   subject_id=subject_id, state=states.get(subject_id), now=now)
+    return answers
+
+
+def purposes_active() -> QuerySet[Purpose]:
+    return Purpose.objects.filter(active=True).prefetch_related("recipients", "notices").order_by("legal_basis", "code")
+
+
+def consent_list() -> QuerySet[Consent]:
+    return Consent.objects.select_related("subject", "purpose", "notice", "guardian").order_by("-granted_at")
+
+
+def consent_timeline(subject) -> QuerySet[ConsentEvent]:
+    return (ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
+            .select_related("consent__purpose", "consent__notice", "consent__subject").order_by("-at"))
+
+
+def consent_states_for_subject(subject) -> dict[int, ConsentState]:
+    return {s.purpose_id: s for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice")}
+
+
+def restrictions_in_force(subject) -> QuerySet[ProcessingRestriction]:
+    return ProcessingRestriction.objects.filter(subject=subject, lifted_at__isnull=True).select_related("purpose")
+
+
+def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:
+    """Open duties, earliest due first, each annotated `overdue` against `now` (for the deadline report)."""
+    now = now or timezone.now()
+    return (WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN)
+            .annotate(overdue=Case(When(due_at__lt=now, then=Value(True)), default=Value(False),
+                                   output_field=BooleanField()))
+            .select_related("recipient", "consent__purpose", "subject").order_by("due_at"))
+
+
+def withdrawal_complete(consent: Consent) -> bool:
+    """A withdrawal is complete when every recipient acknowledged stopping."""
+    return consent.status == ConsentStatus.WITHDRAWN and not consent.duties.filter(
+        status=WithdrawalDuty.Status.OPEN).exists()
+
+
+def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
+    """Live consents given to a notice version older than a material change now in effect."""
+    now = now or timezone.now()
+    material = purpose.notices.filter(material=True, effective_at__lte=now).order_by("-effective_at").first()
+    if material is None:
+        return Consent.objects.none()
+    return (Consent.objects.filter(purpose=purpose, status=ConsentStatus.GRANTED,
+                                   notice__effective_at__lt=material.effective_at)
+            .select_related("subject", "notice").order_by("subject__external_ref"))

@@ -1,0 +1,106 @@
+"""Withdrawal: effective at once in the check, duties per recipient due in 72 hours, signed notices queued."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from consents import services
+from consents.models import Consent, ConsentEvent, WithdrawalDuty
+from consents.selectors import consent_check, withdrawal_complete, withdrawal_duties_open
+from core.deadlines import due_at_for
+from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from core.models import OutboxMessage
+from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose, make_recipient
+from tests.factories import UserFactory, make_subject
+
+pytestmark = pytest.mark.django_db
+
+
+def test_withdrawal_is_effective_at_once_and_history_is_kept():
+    consent = grant()
+    ref = consent.subject.external_ref
+    assert consent_check(subject_ref=ref, purpose_code=consent.purpose.code).allowed
+
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="call_centre", reason="no more calls")
+
+    result = consent_check(subject_ref=ref, purpose_code=consent.purpose.code)
+    assert (result.allowed, result.reason, result.consent) == (False, "withdrawn", consent.pk)
+    consent.refresh_from_db()
+    assert consent.status == "withdrawn" and consent.withdrawn_at and consent.withdrawal_channel == "call_centre"
+    assert list(consent.events.values_list("kind", flat=True)) == ["granted", "withdrawn"]
+    assert AuditEntry.objects.filter(action="consents.consent.withdrawn", target_id=str(consent.pk)).exists()
+
+
+def test_each_recipient_gets_a_duty_due_by_the_bank_commitment_and_a_signed_notice(
+        django_capture_on_commit_callbacks):
+    client = UserFactory(role="integration_client")
+    insurer = make_recipient("Bảo hiểm Đối tác", client=client, url="https://partner.example/hooks")
+    bureau = make_recipient("CIC", kind="credit_bureau")
+    purpose = make_purpose("partner-sharing", category="sharing", recipients=[insurer, bureau])
+    consent = grant(purpose=purpose)
+    now = timezone.now()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", now=now)
+
+    duties = {d.recipient_id: d for d in WithdrawalDuty.objects.all()}
+    assert set(duties) == {insurer.pk, bureau.pk}
+    due = due_at_for(request_type="withdraw", received_at=now, processor_involved=True)
+    assert due == now + timedelta(hours=72)  # the bank's published commitment
+    assert all(d.due_at == due for d in duties.values())
+    message = OutboxMessage.objects.get()
+    assert duties[insurer.pk].notice_message_id == message.pk and duties[bureau.pk].notice_message_id is None
+    assert message.dedupe_key == f"withdrawal:{consent.pk}:recipient:{insurer.pk}"
+    assert message.topic == "consent.withdrawn" and message.status == "pending"
+    assert len(callbacks) == 1  # delivery dispatched on commit, never inside the transaction
+    assert list(withdrawal_duties_open(now=now + timedelta(hours=73)).values_list("overdue", flat=True)) == [True, True]
+    consent.refresh_from_db()
+    assert not withdrawal_complete(consent)
+
+    with pytest.raises(PermissionDenied):
+        services.duty_acknowledge(actor=STAFF, duty_id=duties[bureau.pk].pk, client_user_id=client.pk)
+    services.duty_acknowledge(actor=STAFF, duty_id=duties[insurer.pk].pk, client_user_id=client.pk)
+    services.duty_acknowledge(actor=STAFF, duty_id=duties[bureau.pk].pk, note="letter received")
+    with pytest.raises(InvalidTransition):
+        services.duty_acknowledge(actor=STAFF, duty_id=duties[bureau.pk].pk)
+    assert withdrawal_complete(consent)
+    assert not withdrawal_duties_open(now=now).exists()
+
+
+def test_withdrawing_twice_or_a_non_consent_purpose_is_refused():
+    consent = grant()
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    with pytest.raises(InvalidTransition):
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    with pytest.raises(Conflict) as error:
+        services.consents_withdraw_for_subject(actor=STAFF, subject=consent.subject, purposes=[kyc], channel="branch")
+    assert error.value.code == "not_consent_based" and "transparency" in error.value.text
+
+
+def test_bad_channel_or_foreign_subject_writes_nothing():
+    consent = grant()
+    with pytest.raises(InvalidInput):
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="fax")
+    with pytest.raises(NotFound):
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", subject_id=make_subject().pk)
+    assert Consent.objects.get().status == "granted"
+    assert ConsentEvent.objects.count() == 1
+
+
+def test_withdraw_several_or_all_purposes_of_a_subject():
+    subject = make_subject()
+    purposes = [make_purpose(f"p{i}") for i in range(3)]
+    for purpose in purposes:
+        grant(subject, purpose)
+    withdrawn = services.consents_withdraw_for_subject(actor=SYSTEM, subject=subject, purposes=purposes[:2],
+                                                       channel="api", source="dsr.request:7")
+    assert {c.purpose.code for c in withdrawn} == {"p0", "p1"}
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="p2").allowed
+    rest = services.consents_withdraw_for_subject(actor=SYSTEM, subject=subject, channel="api")
+    assert [c.purpose.code for c in rest] == ["p2"]
+    assert services.consents_withdraw_for_subject(actor=SYSTEM, subject=subject, channel="api") == []
+    assert ConsentEvent.objects.filter(kind="withdrawn", source="dsr.request:7").count() == 2
