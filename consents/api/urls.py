@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+
+from consents.api import views
+
+urlpatterns = [
+    path("purposes/", views.PurposeListCreateView.as_view(), name="purpose-list"),
+    path("purposes/<slug:code>/notices/", views.PurposeNoticeView.as_view(), name="purpose-notices"),
+    path("recipients/", views.RecipientListCreateView.as_view(), name="recipient-list"),
+    path("consents/", views.ConsentListCreateView.as_view(), name="consent-list"),
+    path("consents/withdraw/", views.SubjectWithdrawView.as_view(), name="consent-subject-withdraw"),
+    path("consents/<uuid:pk>/", views.ConsentDetailView.as_view(), name="consent-detail"),
+    path("consents/<uuid:pk>/withdraw/", views.ConsentWithdrawView.as_view(), name="consent-withdraw"),
+    path("consents/<uuid:pk>/receipt/", views.ConsentReceiptView.as_view(), name="consent-receipt"),
+    path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
+    path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
+    path("withdrawal-duties/", views.DutyListView.as_view(), name="withdrawal-duty-list"),
+    path("withdrawal-duties/<uuid:pk>/acknowledge/", views.DutyAcknowledgeView.as_view(), name="withdrawal-duty-ack"),
+]

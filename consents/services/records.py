@@ -6,7 +6,7 @@ current-state row the consent check reads, and is audited in the same transactio
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -174,6 +174,8 @@ def consent_grant_in_transaction(*, actor: Actor, request: GrantRequest, now: da
     """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
     now = now or timezone.now()
     with transaction.atomic(savepoint=False):
+        # Judge against the catalogue as it is now, not as the caller loaded it.
+        request = replace(request, purpose=Purpose.objects.get(pk=request.purpose.pk))
         grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
         live = (
             Consent.objects.select_for_update()

@@ -1,0 +1,348 @@
+"""Consents API: the purpose catalogue, consent records, withdrawal, the consent check, duties.
+
+One view per operation; each write calls one service. Customers reach only their own records.
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consents import selectors, services
+from consents.api.serializers import (
+    AcknowledgeSerializer,
+    BulkCheckInputSerializer,
+    CheckOutputSerializer,
+    ConsentCreateSerializer,
+    ConsentOutputSerializer,
+    DutyOutputSerializer,
+    NoticeCreateSerializer,
+    NoticeOutputSerializer,
+    PurposeCreateSerializer,
+    PurposeOutputSerializer,
+    RecipientCreateSerializer,
+    RecipientOutputSerializer,
+    SubjectWithdrawSerializer,
+    WithdrawSerializer,
+)
+from consents.models import Consent, ConsentStatus, Purpose, Recipient, WithdrawalDuty
+from consents.receipts import consent_receipt
+from core.actors import actor_for_user
+from core.api.idempotency import idempotent
+from core.api.permissions import RolePermission
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.models import DataSubject
+from core.roles import Role, user_role
+from core.selectors import subject_for_user
+
+
+def _own_subject(user) -> DataSubject | None:
+    """The customer's own subject, or None for staff and clients (who see everyone)."""
+    return subject_for_user(user) if user_role(user) == Role.CUSTOMER else None
+
+
+def _subject_or_400(ref: str | None, field: str = "subject") -> DataSubject:
+    subject = DataSubject.objects.filter(external_ref=ref or "").first()
+    if subject is None:
+        raise InvalidInput(_("No customer with this customer number (CIF)."), field=field)
+    return subject
+
+
+def _purpose_or_400(code: str, field: str = "purpose") -> Purpose:
+    purpose = Purpose.objects.filter(code=code or "").first()
+    if purpose is None:
+        raise InvalidInput(_("No purpose with this code."), field=field)
+    return purpose
+
+
+class PurposeListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_purpose", "POST": "consents.add_purpose"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
+    customer_methods = ("GET",)
+    serializer_class = PurposeOutputSerializer
+
+    def get_queryset(self):
+        queryset = Purpose.objects.prefetch_related("recipients").order_by("code")
+        if self.request.query_params.get("active") in ("true", "false"):
+            queryset = queryset.filter(active=self.request.query_params["active"] == "true")
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PurposeOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=PurposeCreateSerializer, responses={201: PurposeOutputSerializer})
+    def post(self, request):
+        data = PurposeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        purpose = services.purpose_create(actor=actor_for_user(request.user), **fields)
+        return Response(PurposeOutputSerializer(purpose).data, status=status.HTTP_201_CREATED)
+
+
+class PurposeNoticeView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_purpose", "POST": "consents.manage_catalogue"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
+    customer_methods = ("GET",)
+    serializer_class = NoticeOutputSerializer
+
+    @extend_schema(responses=NoticeOutputSerializer(many=True))
+    def get(self, request, code):
+        purpose = Purpose.objects.filter(code=code).first()
+        if purpose is None:
+            raise NotFound(_("No purpose with this code."))
+        return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
+
+    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeOutputSerializer},
+                   description="Publish a notice version; a material one makes earlier consents outdated.")
+    def post(self, request, code):
+        data = NoticeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = services.notice_publish(actor=actor_for_user(request.user), code=code, **data.validated_data)
+        return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class RecipientListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_recipient", "POST": "consents.manage_catalogue"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
+    serializer_class = RecipientOutputSerializer
+
+    @extend_schema(responses=RecipientOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(Recipient.objects.order_by("name"))
+        return self.get_paginated_response(RecipientOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=RecipientCreateSerializer, responses={201: RecipientOutputSerializer})
+    def post(self, request):
+        data = RecipientCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipient = services.recipient_create(actor=actor_for_user(request.user), **data.validated_data)
+        return Response(RecipientOutputSerializer(recipient).data, status=status.HTTP_201_CREATED)
+
+
+CONSENT_FILTERS = [
+    OpenApiParameter("subject", str, description="Customer number (CIF)."),
+    OpenApiParameter("purpose", str, description="Purpose code."),
+    OpenApiParameter("status", str, enum=ConsentStatus.values),
+]
+
+
+class ConsentListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_consent", "POST": "consents.add_consent"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:write"}
+    customer_methods = ("GET",)
+    serializer_class = ConsentOutputSerializer
+
+    def get_queryset(self):
+        queryset = selectors.consent_list()
+        own = _own_subject(self.request.user)
+        if user_role(self.request.user) == Role.CUSTOMER:
+            queryset = queryset.filter(subject=own) if own else queryset.none()
+        params = self.request.query_params
+        if params.get("subject"):
+            queryset = queryset.filter(subject__external_ref=params["subject"])
+        if params.get("purpose"):
+            queryset = queryset.filter(purpose__code=params["purpose"])
+        if params.get("status"):
+            if params["status"] not in ConsentStatus.values:
+                raise InvalidInput(_("Unknown status."), field="status")
+            queryset = queryset.filter(status=params["status"])
+        return queryset
+
+    @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ConsentOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentOutputSerializer},
+                   description="Record a grant. Honours Idempotency-Key. Refusals: 400 (missing acknowledgement "
+                               "of sensitive data, child without guardian) or 409 (outdated notice, purpose not "
+                               "based on consent, already granted).")
+    @idempotent
+    def post(self, request):
+        data = ConsentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        guardian = _subject_or_400(values["guardian"], "guardian") if values.get("guardian") else None
+        consent = services.consent_grant(
+            actor=actor_for_user(request.user),
+            request=services.GrantRequest(
+                subject=_subject_or_400(values["subject"]), purpose=_purpose_or_400(values["purpose"]),
+                notice_version=values["notice_version"], channel=values["channel"], evidence=values["evidence"],
+                guardian=guardian, sensitive_acknowledged=values["sensitive_acknowledged"],
+                expires_at=values["expires_at"],
+            ),
+        )
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class _OneConsentMixin:
+    def get_consent(self, pk) -> Consent:
+        queryset = selectors.consent_list()
+        if user_role(self.request.user) == Role.CUSTOMER:
+            queryset = queryset.filter(subject=_own_subject(self.request.user))
+        consent = queryset.filter(pk=pk).first()
+        if consent is None:
+            raise NotFound(_("No such consent."))
+        return consent
+
+
+class ConsentDetailView(_OneConsentMixin, generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_consent"}
+    required_scopes = {"GET": "consents:read"}
+    customer_methods = ("GET",)
+    serializer_class = ConsentOutputSerializer
+
+    def get(self, request, pk):
+        return Response(ConsentOutputSerializer(self.get_consent(pk)).data)
+
+
+class ConsentReceiptView(_OneConsentMixin, APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_consent"}
+    required_scopes = {"GET": "consents:read"}
+    customer_methods = ("GET",)
+
+    @extend_schema(responses=inline_serializer("ConsentReceipt", {"schema": serializers.CharField(),
+                                                                   "record_id": serializers.UUIDField()}),
+                   description="Consent receipt modelled on ISO/IEC TS 27560, with every event of the record.")
+    def get(self, request, pk):
+        return Response(consent_receipt(self.get_consent(pk)))
+
+
+class ConsentWithdrawView(_OneConsentMixin, APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "consents.change_consent"}
+    required_scopes = {"POST": "consents:write"}
+    # A customer may withdraw their own consent as easily as they gave it.
+    customer_methods = ("POST",)
+
+    @extend_schema(request=WithdrawSerializer, responses=ConsentOutputSerializer,
+                   description="Withdraw; effective at once in the consent check. Honours Idempotency-Key.")
+    @idempotent
+    def post(self, request, pk):
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        own = _own_subject(request.user)
+        if user_role(request.user) == Role.CUSTOMER and own is None:
+            raise PermissionDenied()
+        consent = services.consent_withdraw(actor=actor_for_user(request.user), consent_id=pk,
+                                            subject_id=own.pk if own else None, **data.validated_data)
+        return Response(ConsentOutputSerializer(self.get_consent(consent.pk)).data)
+
+
+class SubjectWithdrawView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "consents.change_consent"}
+    required_scopes = {"POST": "consents:write"}
+
+    @extend_schema(request=SubjectWithdrawSerializer,
+                   responses=inline_serializer("SubjectWithdrawal", {"withdrawn": ConsentOutputSerializer(many=True)}),
+                   description="Withdraw several purposes (or all, when `purposes` is omitted) of one customer.")
+    @idempotent
+    def post(self, request):
+        data = SubjectWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        purposes = None
+        if values.get("purposes"):
+            purposes = [_purpose_or_400(code, "purposes") for code in values["purposes"]]
+        withdrawn = services.consents_withdraw_for_subject(
+            actor=actor_for_user(request.user), subject=_subject_or_400(values["subject"]), purposes=purposes,
+            channel=values["channel"], reason=values["reason"],
+        )
+        consents = selectors.consent_list().filter(pk__in=[c.pk for c in withdrawn])
+        return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})
+
+
+class ConsentCheckView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_consent"}
+    required_scopes = {"GET": "consents:read"}
+
+    @extend_schema(parameters=[OpenApiParameter("subject", str, required=True, description="CIF"),
+                               OpenApiParameter("purpose", str, required=True, description="Purpose code")],
+                   responses=CheckOutputSerializer,
+                   description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, notice_outdated, "
+                               "restricted, objected, child, purpose_inactive.")
+    def get(self, request):
+        subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")
+        if not subject or not purpose:
+            raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))
+        result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
+        return Response({"allowed": result.allowed, "reason": result.reason,
+                         "consent": str(result.consent) if result.consent else None,
+                         "checked_at": result.checked_at.isoformat()})
+
+
+class ConsentCheckBulkView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "consents.view_consent"}
+    required_scopes = {"POST": "consents:read"}
+
+    @extend_schema(request=BulkCheckInputSerializer,
+                   responses=inline_serializer("BulkCheck", {"purpose": serializers.CharField(),
+                                                             "allowed": serializers.ListField(),
+                                                             "not_allowed": serializers.ListField(),
+                                                             "unknown": serializers.ListField()}),
+                   description="For a campaign: which of up to 10,000 customers may be processed for one purpose.")
+    def post(self, request):
+        data = BulkCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        now = timezone.now()
+        answers = selectors.consent_check_bulk(purpose_code=data.validated_data["purpose"],
+                                               subject_refs=data.validated_data["subjects"], now=now)
+        allowed, refused, unknown = [], [], []
+        for ref, result in answers.items():
+            if result is None:
+                unknown.append(ref)
+            elif result.allowed:
+                allowed.append(ref)
+            else:
+                refused.append({"subject": ref, "reason": result.reason})
+        return Response({"purpose": data.validated_data["purpose"], "checked_at": now.isoformat(),
+                         "allowed": allowed, "not_allowed": refused, "unknown": unknown})
+
+
+class DutyListView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_withdrawalduty"}
+    required_scopes = {"GET": "consents:read"}
+    serializer_class = DutyOutputSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values)],
+                   responses=DutyOutputSerializer(many=True))
+    def get(self, request):
+        queryset = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose").order_by("due_at")
+        if user_role(request.user) == Role.CLIENT:
+            queryset = queryset.filter(recipient__client=request.user)
+        if request.query_params.get("status"):
+            queryset = queryset.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(DutyOutputSerializer(page, many=True).data)
+
+
+class DutyAcknowledgeView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "consents.acknowledge_withdrawalduty"}
+    required_scopes = {"POST": "consents:write"}
+
+    @extend_schema(request=AcknowledgeSerializer, responses=DutyOutputSerializer,
+                   description="The recipient confirms it stopped processing after the withdrawal.")
+    @idempotent
+    def post(self, request, pk):
+        data = AcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client_id = request.user.pk if user_role(request.user) == Role.CLIENT else None
+        duty = services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk, client_user_id=client_id,
+                                         note=data.validated_data["note"])
+        return Response(DutyOutputSerializer(duty).data)

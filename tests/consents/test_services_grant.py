@@ -1,0 +1,148 @@
+"""The grant rules, enforced in the service (so by API, pages and import alike)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents import services
+from consents.models import Consent, ConsentEvent, ConsentState
+from consents.selectors import consent_check, subjects_to_ask_again
+from core.errors import Conflict, InvalidInput
+from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+
+
+def _nothing_written():
+    return not Consent.objects.exists() and not ConsentEvent.objects.exists() and not ConsentState.objects.exists()
+
+
+def test_grant_records_proof_event_state_and_allows():
+    subject, purpose = make_subject(), make_purpose("marketing", category="marketing")
+    consent = grant(subject, purpose, channel="mobile_app", evidence="app-session-77")
+    assert (consent.status, consent.channel, consent.evidence, consent.notice.version) == (
+        "granted", "mobile_app", "app-session-77", "v1")
+    assert consent.recorded_by_label == "officer_t"
+    state = ConsentState.objects.get(subject=subject, purpose=purpose)
+    assert state.consent_id == consent.pk and state.status == "granted"
+    result = consent_check(subject_ref=subject.external_ref, purpose_code="marketing")
+    assert (result.allowed, result.reason, result.consent) == (True, "granted", consent.pk)
+
+
+def test_non_consent_purpose_cannot_be_consented_but_is_allowed_by_legal_basis():
+    subject, kyc = make_subject(), make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    with pytest.raises(Conflict) as error:
+        grant(subject, kyc)
+    assert error.value.code == "not_consent_based" and "transparency" in error.value.text
+    assert _nothing_written()
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="kyc").reason == "legal_basis"
+
+
+def test_sensitive_purpose_needs_explicit_acknowledgement():
+    subject, biometric = make_subject(), make_purpose("biometric", category="security", sensitive=True)
+    with pytest.raises(InvalidInput) as error:
+        grant(subject, biometric)
+    assert error.value.field == "sensitive_acknowledged" and "sensitive" in error.value.text
+    assert _nothing_written()
+    assert grant(subject, biometric, sensitive_acknowledged=True).sensitive_acknowledged
+
+
+def test_notice_version_must_be_current_and_material_change_asks_again():
+    subject, purpose = make_subject(), make_purpose("analytics", category="analytics")
+    with pytest.raises(Conflict) as error:
+        grant(subject, purpose, notice_version="v0")
+    assert error.value.code == "notice_outdated"
+    consent = grant(subject, purpose)
+    now = timezone.now()
+    services.notice_publish(actor=SYSTEM, code="analytics", version="v2", text_vi="Mới", text_en="New",
+                            effective_at=now - timedelta(minutes=1), material=True)
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason == "notice_outdated"
+    assert list(subjects_to_ask_again(purpose)) == [consent]
+    with pytest.raises(Conflict):
+        grant(subject, purpose, notice_version="v1")
+    renewed = grant(subject, purpose, notice_version="v2")
+    consent.refresh_from_db()
+    assert consent.status == "superseded" and renewed.status == "granted"
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics").consent == renewed.pk
+    assert not subjects_to_ask_again(purpose).exists()
+
+
+def test_non_material_notice_change_keeps_consent_valid():
+    subject, purpose = make_subject(), make_purpose("support", category="support")
+    grant(subject, purpose)
+    services.notice_publish(actor=SYSTEM, code="support", version="v1.1", text_vi="Sửa lỗi chính tả",
+                            text_en="Typo fix", effective_at=timezone.now() - timedelta(minutes=1))
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="support").allowed
+
+
+def test_live_consent_twice_is_refused():
+    subject, purpose = make_subject(), make_purpose()
+    grant(subject, purpose)
+    with pytest.raises(Conflict) as error:
+        grant(subject, purpose)
+    assert error.value.code == "already_granted"
+    assert Consent.objects.count() == 1
+
+
+def test_under_seven_only_verified_guardian_consents():
+    parent = make_subject()
+    child = child_of(parent, age=5)
+    purpose = make_purpose("group-sharing", category="sharing")
+    with pytest.raises(InvalidInput) as error:
+        grant(child, purpose)
+    assert error.value.field == "guardian" and "under 7" in error.value.text
+    with pytest.raises(InvalidInput):
+        grant(child, purpose, guardian=make_subject())
+    consent = grant(child, purpose, guardian=parent)
+    assert consent.guardian == parent
+    unverified = child_of(parent, age=4, verified=False)
+    with pytest.raises(Conflict) as error:
+        grant(unverified, purpose, guardian=parent)
+    assert error.value.code == "guardian_unverified"
+
+
+def test_seven_to_sixteen_needs_child_and_guardian():
+    parent = make_subject()
+    child = child_of(parent, age=10)
+    purpose = make_purpose()
+    with pytest.raises(InvalidInput) as error:
+        grant(child, purpose)
+    assert "both the child and their guardian" in error.value.text
+    assert grant(child, purpose, guardian=parent).guardian_id == parent.pk
+
+
+def test_no_child_into_marketing_and_the_check_says_child():
+    parent = make_subject()
+    child = child_of(parent, age=12)
+    marketing = make_purpose("marketing", category="marketing")
+    with pytest.raises(Conflict) as error:
+        grant(child, marketing, guardian=parent)
+    assert error.value.code == "child_marketing"
+    assert consent_check(subject_ref=child.external_ref, purpose_code="marketing").reason == "child"
+    assert _nothing_written()
+
+
+def test_expiry_is_answered_at_once_and_recorded_by_the_sweep():
+    subject, purpose = make_subject(), make_purpose()
+    now = timezone.now()
+    consent = grant(subject, purpose, expires_at=now + timedelta(days=1), now=now)
+    later = now + timedelta(days=2)
+    assert consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code, now=later).reason == "expired"
+    assert services.consents_expire_due(now=later) == 1
+    assert services.consents_expire_due(now=later) == 0
+    consent.refresh_from_db()
+    assert consent.status == "expired"
+    assert consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code).reason == "expired"
+
+
+def test_inactive_purpose_cannot_be_granted_and_is_not_allowed():
+    subject, purpose = make_subject(), make_purpose("old")
+    grant(subject, purpose)
+    services.purpose_update(actor=SYSTEM, code="old", changes={"active": False})
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="old").reason == "purpose_inactive"
+    with pytest.raises(Conflict):
+        grant(make_subject(), purpose)
+    assert STAFF.label == "officer_t"
