@@ -25,4 +25,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": DAY},
     },
+    # Every minute: hand due outbox messages (webhooks, retries after backoff) to delivery tasks.
+    "dispatch-due-outbox": {
+        "task": "core.dispatch_due_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    # Every hour: record the expiry of consents past their expiry time (the check already refuses them).
+    "expire-due-consents": {
+        "task": "consents.expire_due",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 60 * 60},
+    },
 }

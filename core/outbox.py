@@ -86,7 +86,7 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("endpoint")
             .filter(pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
             .first()

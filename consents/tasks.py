@@ -1,0 +1,16 @@
+"""Celery tasks of the consents app. Thin: call one service, which owns the rules."""
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="consents.expire_due", ignore_result=True)
+def expire_due() -> int:
+    """Record the expiry of consents past their `expires_at`; a full batch re-enqueues itself."""
+    from consents.services import consents_expire_due
+
+    batch = 500
+    done = consents_expire_due(limit=batch)
+    if done == batch:
+        expire_due.delay()
+    return done
