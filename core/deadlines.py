@@ -130,7 +130,7 @@ def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalenda
     if unit == PeriodUnit.DAYS:
         last_day = local_day + timedelta(days=amount)
     elif unit == PeriodUnit.MONTHS:
-        last_day = _add_months(local_day, amount)
+        last_day = add_months(local_day, amount)
     elif unit == PeriodUnit.WORKING_DAYS:
         last_day = (calendar or WorkingCalendar.around(local_day)).add_working_days(local_day, amount)
     else:
@@ -138,7 +138,8 @@ def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalenda
     return datetime.combine(last_day, _END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31 January + 1 month = 28 February)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))

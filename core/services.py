@@ -115,10 +115,14 @@ def subject_create(
 
 
 def subject_rectify(
-    *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None
+    *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None,
+    durable: bool = True,
 ) -> DataSubject:
     """Correct a subject's personal data. The audit shows which fields changed, with keyed
-    fingerprints of the old and new values instead of the values themselves."""
+    fingerprints of the old and new values instead of the values themselves.
+
+    `durable=False` joins the caller's transaction (a rectification request applies the corrections
+    and completes in one transaction)."""
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown)))
@@ -128,7 +132,7 @@ def subject_rectify(
     guardian_given = "guardian" in changes
     guardian = changes.pop("guardian", None)
     clean = _clean_personal_fields(changes, now=now)
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
         if subject is None:
             raise NotFound(_("No such customer."))

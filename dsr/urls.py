@@ -1,3 +1,23 @@
+from django.urls import path
+
+from dsr.views import customer, policy, staff
+
 app_name = "dsr"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("portal/requests/", staff.queue, name="queue"),
+    path("portal/requests/new/", staff.intake, name="intake"),
+    path("portal/requests/policy/", policy.policy, name="policy"),
+    path("portal/requests/policy/<int:pk>/", policy.policy_edit, name="policy_edit"),
+    path("portal/requests/calendar/", policy.calendar_add, name="calendar_add"),
+    path("portal/requests/calendar/<int:pk>/remove/", policy.calendar_remove, name="calendar_remove"),
+    path("portal/requests/<uuid:pk>/", staff.detail, name="detail"),
+    path("portal/requests/<uuid:pk>/do/<slug:action>/", staff.act, name="act"),
+    path("portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/", staff.task_done, name="task_done"),
+    path("portal/requests/<uuid:pk>/export.<str:fmt>", staff.staff_export, name="staff_export"),
+    path("me/requests/", customer.my_requests, name="me_requests"),
+    path("me/requests/new/", customer.new_request, name="me_new"),
+    path("me/requests/<uuid:pk>/", customer.my_request, name="me_detail"),
+    path("me/requests/<uuid:pk>/cancel/", customer.cancel, name="me_cancel"),
+    path("me/requests/<uuid:pk>/export.<str:fmt>", customer.download, name="me_download"),
+]

@@ -1,0 +1,151 @@
+"""Input and output shapes for requests and tasks. Input serializers validate only; services write."""
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from core.models import RequestType
+from dsr.models import (
+    Channel,
+    DataSubjectRequest,
+    FulfilmentTask,
+    IdentityMethod,
+    LegalHold,
+    OutcomeReason,
+    RequestClockEvent,
+    RequestExport,
+    RequestStatusChange,
+)
+from dsr.states import OPEN, RequestStatus
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=64, required=False,
+                                    help_text="The customer's CIF (external_ref). A customer may omit it, or name a "
+                                              "ward they are the verified guardian of.")
+    type = serializers.ChoiceField(choices=RequestType.choices)
+    details = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    corrections = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False,
+                                        help_text="Rectification only: field → corrected value.")
+    purposes = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50,
+                                     help_text="Restriction, objection, withdrawal: purpose codes (empty: all).")
+    guardian = serializers.CharField(max_length=64, required=False,
+                                     help_text="Staff only: CIF of the guardian acting for a child.")
+
+
+class VerifyIdentitySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=IdentityMethod.choices)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=OutcomeReason.choices, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class CompleteSerializer(ReasonSerializer):
+    partial = serializers.BooleanField(required=False, default=False)
+
+
+class TransitionSerializer(ReasonSerializer):
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text="A staff user id, or null to unassign.")
+
+
+class ExtendSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestStatusChange
+        fields = ["old_status", "new_status", "at", "reason", "note", "actor"]
+
+    def get_actor(self, obj) -> str:
+        # Customers see who acted by kind; staff see the login (an internal detail).
+        return obj.actor_kind if self.context.get("customer") else obj.actor_label
+
+
+class ClockEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestClockEvent
+        fields = ["kind", "at", "due_at", "statutory_due_at"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    system = serializers.CharField(source="system.code")
+    system_name = serializers.CharField(source="system.name")
+    request = serializers.UUIDField(source="request_id")
+
+    class Meta:
+        model = FulfilmentTask
+        fields = ["id", "request", "system", "system_name", "status", "created_at", "completed_at"]
+
+
+class ClientTaskSerializer(TaskSerializer):
+    """What a system needs to act: which request type for which customer."""
+
+    type = serializers.CharField(source="request.type")
+    subject = serializers.CharField(source="request.subject.external_ref")
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "type", "subject"]
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+    system = serializers.CharField(source="system.name")
+
+    class Meta:
+        model = LegalHold
+        fields = ["category", "system", "reason", "legal_reference", "ends_on", "released_at"]
+
+
+class RequestOutputSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject.external_ref")
+    assignee = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    outcome_reason_label = serializers.CharField(source="get_outcome_reason_display")
+
+    class Meta:
+        model = DataSubjectRequest
+        fields = ["id", "subject", "type", "status", "channel", "purposes", "received_at", "acknowledged_at",
+                  "acknowledge_by", "due_at", "statutory_due_at", "statutory_regime", "paused_at", "extended_at",
+                  "assignee", "identity_verified_at", "outcome_reason", "outcome_reason_label", "closed_at", "overdue"]
+
+    def get_assignee(self, obj) -> str | None:
+        if self.context.get("customer") or obj.assignee_id is None:
+            return None
+        return obj.assignee.get_username()
+
+    def get_overdue(self, obj) -> bool:
+        return obj.status in OPEN and obj.due_at < self.context.get("now", timezone.now())
+
+
+class RequestDetailSerializer(RequestOutputSerializer):
+    history = StatusChangeSerializer(source="status_changes", many=True)
+    clock_events = ClockEventSerializer(many=True)
+    tasks = TaskSerializer(many=True)
+    legal_holds = HoldSerializer(many=True)
+    export = serializers.SerializerMethodField()
+
+    class Meta(RequestOutputSerializer.Meta):
+        fields = [*RequestOutputSerializer.Meta.fields, "details", "identity_method", "outcome_note", "history",
+                  "clock_events", "tasks", "legal_holds", "export"]
+
+    def get_export(self, obj) -> dict | None:
+        try:
+            export = obj.export
+        except RequestExport.DoesNotExist:
+            return None
+        return {"created_at": export.created_at, "expires_at": export.expires_at, "downloads": export.downloads}

@@ -1,0 +1,309 @@
+"""Request endpoints under `/api/v1/`: `requests/`, `requests/{id}/` and its actions, `request-tasks/`.
+
+A customer reaches only their own requests (and a ward's): every look-up goes through
+`visible_requests`, so an id or a filter naming someone else's request answers 404.
+"""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.actors import actor_for_user
+from core.api.idempotency import idempotent
+from core.api.permissions import RolePermission
+from core.errors import InvalidInput, NotFound
+from core.models import DataSubject
+from core.selectors import subject_for_user
+from core.services import subject_personal_data_viewed
+from dsr import services
+from dsr.api import serializers as s
+from dsr.models import Channel, DataSubjectRequest, FulfilmentTask
+from dsr.selectors import DUE_SOON, request_detail, request_list, request_queue, requests_for_subject, tasks_for_client
+from dsr.states import RequestStatus
+
+REQUEST_FILTERS = [
+    OpenApiParameter("status", str, enum=RequestStatus.values),
+    OpenApiParameter("type", str),
+    OpenApiParameter("overdue", bool, description="Only open requests past the bank's deadline."),
+    OpenApiParameter("due_soon", bool, description="Only open requests due within 24 hours."),
+    OpenApiParameter("subject", str, description="Customer number (CIF)."),
+    OpenApiParameter("assignee", int, description="Staff user id."),
+]
+
+
+def visible_requests(user):
+    own = subject_for_user(user)
+    return requests_for_subject(own) if own is not None else request_list()
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true", "yes")
+
+
+def _context(request) -> dict:
+    return {"customer": subject_for_user(request.user) is not None, "now": timezone.now(), "request": request}
+
+
+class RequestListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "dsr.view_datasubjectrequest", "POST": "dsr.add_datasubjectrequest"}
+    required_scopes = {"GET": "requests:read", "POST": "requests:write"}
+    customer_methods = ("GET", "POST")
+    serializer_class = s.RequestOutputSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        if params.get("status") and params["status"] not in RequestStatus.values:
+            raise InvalidInput(_("Unknown status."), field="status")
+        assignee = params.get("assignee")
+        if assignee is not None and not assignee.isdigit():
+            raise InvalidInput(_("Give the assignee as a user id."), field="assignee")
+        due_soon = _flag(params.get("due_soon"))
+        return request_queue(
+            base=visible_requests(self.request.user), status=params.get("status"), type=params.get("type"),
+            assignee_id=int(assignee) if assignee else None, overdue=_flag(params.get("overdue")),
+            due_within=DUE_SOON if due_soon else None, subject_ref=params.get("subject"),
+        )
+
+    @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.RequestOutputSerializer(page, many=True, context=_context(request)).data)
+
+    @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestOutputSerializer})
+    @idempotent
+    def post(self, request):
+        data = s.RequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        subject, guardian = self._subject_and_guardian(request.user, fields.pop("subject", None),
+                                                       fields.pop("guardian", None))
+        created = services.request_create(
+            actor=actor_for_user(request.user), subject=subject, guardian=guardian,
+            channel=fields.pop("channel", Channel.API), **fields,
+        )
+        return Response(s.RequestOutputSerializer(created, context=_context(request)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _subject_and_guardian(user, subject_ref: str | None, guardian_ref: str | None):
+        own = subject_for_user(user)
+        if own is not None:
+            # A customer asks for themself, or as the verified guardian of a ward.
+            if guardian_ref:
+                raise InvalidInput(_("Name only the customer the request is for."), field="guardian")
+            if not subject_ref or subject_ref == own.external_ref:
+                return own, None
+            ward = own.wards.filter(external_ref=subject_ref).first()
+            if ward is None:
+                raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+            return ward, own
+        if not subject_ref:
+            raise InvalidInput(_("Give the customer's customer number (CIF)."), field="subject")
+        subject = DataSubject.objects.filter(external_ref=subject_ref).first()
+        if subject is None:
+            raise InvalidInput(_("No customer with this customer number (CIF)."), field="subject")
+        guardian = None
+        if guardian_ref:
+            guardian = DataSubject.objects.filter(external_ref=guardian_ref).first()
+            if guardian is None:
+                raise InvalidInput(_("No customer with this customer number (CIF)."), field="guardian")
+        return subject, guardian
+
+
+class RequestDetailView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "dsr.view_datasubjectrequest"}
+    required_scopes = {"GET": "requests:read"}
+    customer_methods = ("GET",)
+
+    @extend_schema(responses=s.RequestDetailSerializer)
+    def get(self, request, pk):
+        found = visible_requests(request.user).filter(pk=pk).exists() and request_detail(pk)
+        if not found:
+            raise NotFound(_("No such request."))
+        subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[found.subject],
+                                     context="dsr.request.detail")
+        return Response(s.RequestDetailSerializer(found, context=_context(request)).data)
+
+
+class _RequestAction(APIView):
+    """A staff action on one request: finds it (404 when out of reach), calls one service."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "dsr.work_request"}
+    required_scopes = {"POST": "requests:work"}
+    input_serializer: type | None = None
+
+    def target(self, request, pk) -> DataSubjectRequest:
+        found = visible_requests(request.user).filter(pk=pk).only("pk").first()
+        if found is None:
+            raise NotFound(_("No such request."))
+        return found
+
+    def post(self, request, pk):
+        target = self.target(request, pk)
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        self.act(actor=actor_for_user(request.user), request_id=target.pk, **data)
+        return Response(s.RequestDetailSerializer(request_detail(target.pk), context=_context(request)).data)
+
+    def act(self, **kwargs):
+        raise NotImplementedError
+
+
+def _action_schema(input_serializer=None, description=""):
+    return extend_schema(request=input_serializer, responses=s.RequestDetailSerializer, description=description)
+
+
+class AcknowledgeView(_RequestAction):
+    @_action_schema(description="Acknowledge receipt; identity verification starts.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_acknowledge(**kwargs)
+
+
+class VerifyIdentityView(_RequestAction):
+    input_serializer = s.VerifyIdentitySerializer
+
+    @_action_schema(s.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_verify_identity(**kwargs)
+
+
+class TransitionView(_RequestAction):
+    input_serializer = s.TransitionSerializer
+
+    @_action_schema(s.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, *, status, **kwargs):
+        services.request_transition(to=status, **kwargs)
+
+
+class CompleteView(_RequestAction):
+    input_serializer = s.CompleteSerializer
+
+    @_action_schema(s.CompleteSerializer, "Fulfil and close; a partial answer needs `reason`.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_complete(**kwargs)
+
+
+class RejectView(_RequestAction):
+    input_serializer = s.ReasonSerializer
+
+    @_action_schema(s.ReasonSerializer, "Refuse with the legal reason the customer will see.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_reject(**kwargs)
+
+
+class AssignView(_RequestAction):
+    input_serializer = s.AssignSerializer
+
+    @_action_schema(s.AssignSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, *, assignee, **kwargs):
+        user = None
+        if assignee is not None:
+            user = get_user_model().objects.filter(pk=assignee, is_active=True).first()
+            if user is None:
+                raise InvalidInput(_("No such staff member."), field="assignee")
+        services.request_assign(assignee=user, **kwargs)
+
+
+class ExtendView(_RequestAction):
+    input_serializer = s.ExtendSerializer
+
+    @_action_schema(s.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_extend(**kwargs)
+
+
+class CancelView(_RequestAction):
+    customer_methods = ("POST",)
+
+    @_action_schema(description="The customer cancels their own request.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_cancel(**kwargs)
+
+
+class ExportDownloadView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "dsr.work_request"}
+    required_scopes = {"GET": "requests:work"}
+    customer_methods = ("GET",)
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "html", "csv"])],
+                   responses={(200, "application/json"): dict})
+    def get(self, request, pk):
+        found = visible_requests(request.user).filter(pk=pk).first()
+        if found is None:
+            raise NotFound(_("No such request."))
+        download = services.export_download(actor=actor_for_user(request.user), request=found,
+                                            format=request.query_params.get("format", "json"))
+        response = HttpResponse(download.body, content_type=download.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class TaskListView(generics.GenericAPIView):
+    """An integration client's open tasks (its own systems only); staff see every open task."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "dsr.view_fulfilmenttask"}
+    required_scopes = {"GET": "requests:tasks"}
+    serializer_class = s.ClientTaskSerializer
+
+    def get_queryset(self):
+        if actor_for_user(self.request.user).is_client:
+            return tasks_for_client(self.request.user)
+        return (FulfilmentTask.objects.filter(status="open").select_related("system", "request__subject")
+                .order_by("created_at"))
+
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.ClientTaskSerializer(page, many=True).data)
+
+
+class TaskCompleteView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "dsr.change_fulfilmenttask"}
+    required_scopes = {"POST": "requests:tasks"}
+
+    @extend_schema(request=s.TaskCompleteSerializer, responses=s.TaskSerializer)
+    def post(self, request, pk):
+        data = s.TaskCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_complete(actor=actor_for_user(request.user), task_id=pk,
+                                      result=data.validated_data.get("result"))
+        return Response(s.TaskSerializer(task).data)

@@ -1,1 +1,0 @@
-"""Data-subject request models."""

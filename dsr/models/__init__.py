@@ -1,0 +1,18 @@
+"""Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
+from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
+from dsr.models.inventory import DataCategory, RetentionRule, System
+from dsr.models.requests import (
+    Channel,
+    ClockEvent,
+    DataSubjectRequest,
+    IdentityMethod,
+    OutcomeReason,
+    RequestClockEvent,
+    RequestStatusChange,
+)
+
+__all__ = [
+    "Channel", "ClockEvent", "DataCategory", "DataSubjectRequest", "DeletionRecord", "FulfilmentTask",
+    "IdentityMethod", "LegalHold", "OutcomeReason", "RequestClockEvent", "RequestExport", "RequestStatusChange",
+    "RetentionRule", "System", "TaskStatus",
+]

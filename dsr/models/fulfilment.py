@@ -1,0 +1,117 @@
+"""What fulfilling a request leaves behind: per-system tasks, exports, legal holds and deletion records."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedTextField
+
+from dsr.models.inventory import DataCategory, System
+from dsr.models.requests import DataSubjectRequest
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class FulfilmentTask(models.Model):
+    """One system's part of a request, marked done by staff or by the system's integration client."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="tasks")
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="tasks")
+    status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    # What the system returned (for access: the data it holds), as JSON; personal data, so encrypted.
+    result = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["system__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "system"], name="dsr_one_task_per_system"),
+            models.CheckConstraint(
+                condition=models.Q(status="open", completed_at__isnull=True)
+                | models.Q(status="done", completed_at__isnull=False),
+                name="dsr_task_done_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["system", "status"])]
+
+    def __str__(self) -> str:
+        return f"FulfilmentTask {self.pk} {self.status}"
+
+
+class RequestExport(models.Model):
+    """The data package of an access or copy request, downloadable until it expires."""
+
+    request = models.OneToOneField(DataSubjectRequest, on_delete=models.CASCADE, related_name="export")
+    content = EncryptedTextField()  # JSON; rendered to HTML or CSV at download
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data export")
+
+    def __str__(self) -> str:
+        return f"RequestExport {self.request_id}"
+
+
+class LegalHold(models.Model):
+    """Data a deletion request could not erase yet because a law keeps it, until `ends_on`."""
+
+    request = models.ForeignKey(DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="legal_holds")
+    subject_id = models.UUIDField(db_index=True)
+    category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    legal_reference = models.CharField(max_length=200)
+    ends_on = models.DateField()
+    created_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        ordering = ["ends_on"]
+        indexes = [models.Index(fields=["ends_on"], condition=models.Q(released_at__isnull=True),
+                                name="dsr_hold_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "category", "system"], name="dsr_one_hold_per_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"LegalHold {self.pk} until {self.ends_on.isoformat()}"
+
+
+class DeletionRecord(models.Model):
+    """Proof for the regulator that a category of a subject's data was deleted: what, where, when, by
+    whom, under which request. It holds no personal data itself."""
+
+    class Method(models.TextChoices):
+        ERASED = "erased", _("Erased")
+        DEIDENTIFIED = "deidentified", _("De-identified")
+
+    request = models.ForeignKey(DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="deletion_records")
+    subject_id = models.UUIDField(db_index=True)
+    category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.ERASED)
+    hold = models.OneToOneField(LegalHold, null=True, blank=True, on_delete=models.PROTECT, related_name="deletion")
+    deleted_at = models.DateTimeField()
+    deleted_by_label = models.CharField(max_length=150)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("deletion record")
+        ordering = ["-deleted_at"]
+
+    def __str__(self) -> str:
+        return f"DeletionRecord {self.pk} {self.method}"

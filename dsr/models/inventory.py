@@ -1,0 +1,76 @@
+"""The bank's register of systems that hold personal data, the data categories and their retention rules."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import RequestType
+
+PLATFORM_SYSTEM = "platform"
+
+
+class RetentionRule(models.Model):
+    """How long a law makes the bank keep a category of data, e.g. transaction records: 5 years after
+    the relationship ends (Law 14/2022/QH15 on Anti-Money Laundering, Art. 40)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    period_months = models.PositiveIntegerField(_("kept for (months)"))
+    starts = models.CharField(_("counted from"), max_length=120,
+                              help_text=_("The event the period runs from, e.g. the end of the relationship."))
+    legal_reference = models.CharField(_("legal reference"), max_length=200)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"RetentionRule {self.pk} {self.period_months}m"
+
+
+class DataCategory(models.Model):
+    """A kind of personal data (identity, contact details, transactions, call recordings...)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    sensitive = models.BooleanField(_("sensitive (Decree 13 Art. 2.4)"), default=False)
+    # Empty when no law keeps it: a deletion request erases it.
+    retention = models.ForeignKey(RetentionRule, verbose_name=_("retention rule"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="categories")
+
+    class Meta:
+        verbose_name = _("data category")
+        verbose_name_plural = _("data categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"DataCategory {self.code}"
+
+
+def _all_request_types() -> list[str]:
+    return [t for t in RequestType.values if t != RequestType.COMPLAINT]
+
+
+class System(models.Model):
+    """A system holding customers' personal data; a request fans out into one task per relevant system."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    categories = models.ManyToManyField(DataCategory, verbose_name=_("data categories"), related_name="systems")
+    # Which request types need this system to act (e.g. the marketing platform for an objection).
+    request_types = models.JSONField(_("request types it acts on"), default=_all_request_types)
+    # The integration client that may report its tasks done through the API.
+    integration_client = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("integration client"),
+                                           null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_processor = models.BooleanField(_("run by a processor or third party"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("system")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"System {self.code}"
+
+    def acts_on(self, request_type: str) -> bool:
+        return self.active and request_type in (self.request_types or [])

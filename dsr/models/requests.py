@@ -1,0 +1,184 @@
+"""A data-subject request, its two clocks, its status history and its clock events."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
+
+from core.models import DataSubject, DeadlineRegime, RequestType
+from dsr.states import OPEN, RequestStatus
+
+
+class Channel(models.TextChoices):
+    BRANCH = "branch", _("Branch")
+    CALL_CENTRE = "call_centre", _("Call centre")
+    INTERNET_BANKING = "internet_banking", _("Internet banking")
+    MOBILE_APP = "mobile_app", _("Mobile app")
+    PAPER_FORM = "paper_form", _("Paper form")
+    API = "api", _("API")
+
+
+class IdentityMethod(models.TextChoices):
+    BRANCH_DOCUMENTS = "branch_documents", _("Identity documents checked in a branch")
+    OTP_PHONE = "otp_phone", _("One-time code sent to the registered phone")
+    EKYC = "ekyc", _("eKYC reference")
+
+
+class OutcomeReason(models.TextChoices):
+    """Legal reasons for a refusal or a partial answer; shown to the customer."""
+
+    AML_RETENTION = "aml_retention", _("Retention required by the Anti-Money Laundering Law (Law 14/2022/QH15)")
+    OTHER_RETENTION = "other_retention", _("Retention required by accounting, tax or credit law")
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("The request is manifestly unfounded or excessive")
+    IDENTITY_NOT_VERIFIED = "identity_not_verified", _("The requester's identity could not be verified")
+    LEGAL_PROHIBITION = "legal_prohibition", _("A law forbids disclosure or the change requested")
+    OTHER = "other", _("Other reason (explained in the note)")
+
+
+class DataSubjectRequest(models.Model):
+    """A customer's rights request from intake to a provable answer.
+
+    Status moves only through `dsr.services.requests.request_transition`. `due_at` is the bank's
+    committed deadline and `statutory_due_at` the applicable law's; both come from `core.deadlines`
+    and move only when the clock pauses, resumes or is extended (each a `RequestClockEvent`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(DataSubject, verbose_name=_("customer"), on_delete=models.PROTECT,
+                                related_name="requests")
+    type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
+    status = models.CharField(_("status"), max_length=24, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # Free text written by or for the customer: may hold personal data, so encrypted.
+    details = EncryptedTextField(_("details"), blank=True)
+    # Rectification only: the corrected values, as JSON, encrypted.
+    corrections = EncryptedTextField(_("corrected values"), blank=True)
+    # A guardian exercising a child's rights (Law 91 Art. 4; their authority is checked on the subject).
+    guardian = models.ForeignKey(DataSubject, verbose_name=_("acting guardian"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="requests_as_guardian")
+    # Restriction, objection and withdrawal: the purpose codes the customer names (empty: all of them).
+    purposes = models.JSONField(_("purposes"), default=list, blank=True)
+    processor_involved = models.BooleanField(_("a processor or third party must act"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_requests")
+
+    received_at = models.DateTimeField(_("received at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("bank deadline"))
+    acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    statutory_due_at = models.DateTimeField(_("statutory deadline"), null=True, blank=True)
+    statutory_regime = models.CharField(_("statutory regime"), max_length=20, choices=DeadlineRegime.choices,
+                                        blank=True)
+    pausable = models.BooleanField(default=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    extended_at = models.DateTimeField(null=True, blank=True)
+
+    identity_method = models.CharField(_("identity verified by"), max_length=20, choices=IdentityMethod.choices,
+                                       blank=True)
+    identity_reference = EncryptedCharField(_("verification reference"), max_length=100, blank=True)
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    identity_verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+
+    outcome_reason = models.CharField(_("legal reason"), max_length=24, choices=OutcomeReason.choices, blank=True)
+    # The answer the customer reads (a complaint's answer, what was refused and why).
+    outcome_note = EncryptedTextField(_("answer to the customer"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+        ordering = ["-received_at"]
+        permissions = [
+            ("work_request", _("Can work on data-subject requests")),
+            ("approve_deletion", _("Can approve the deletion of personal data")),
+        ]
+        indexes = [
+            # The staff queue and the deadline sweeps read only open requests, ordered by deadline: a
+            # partial index keeps that read small while closed requests pile up by the million.
+            models.Index(fields=["due_at"], condition=models.Q(status__in=sorted(OPEN)), name="dsr_open_by_due"),
+            models.Index(fields=["subject", "-received_at"], name="dsr_by_subject"),
+            models.Index(fields=["assignee", "due_at"], condition=models.Q(status__in=sorted(OPEN)),
+                         name="dsr_open_by_assignee"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["rejected", "partially_completed"]) | ~models.Q(outcome_reason=""),
+                name="dsr_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["in_progress", "completed", "partially_completed"])
+                | models.Q(identity_verified_at__isnull=False),
+                name="dsr_fulfilment_needs_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DataSubjectRequest {self.pk} {self.type} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+
+class RequestStatusChange(models.Model):
+    """One move of the state machine: the request's history, shown as its timeline."""
+
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(max_length=24, choices=RequestStatus.choices, blank=True)
+    new_status = models.CharField(max_length=24, choices=RequestStatus.choices)
+    actor_kind = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=150, blank=True)
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    reason = models.CharField(max_length=24, choices=OutcomeReason.choices, blank=True)
+    note = EncryptedTextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["request", "at"])]
+
+    def __str__(self) -> str:
+        return f"RequestStatusChange {self.request_id} {self.old_status}->{self.new_status}"
+
+
+class ClockEvent(models.TextChoices):
+    STARTED = "started", _("Clock started")
+    ACKNOWLEDGED = "acknowledged", _("Request acknowledged")
+    PAUSED = "paused", _("Clock paused while awaiting the customer")
+    RESUMED = "resumed", _("Clock resumed")
+    EXTENDED = "extended", _("Deadline extended")
+    BREACHED = "breached", _("Deadline breached")
+    STOPPED = "stopped", _("Clock stopped (request closed)")
+
+
+class RequestClockEvent(models.Model):
+    """Every start, acknowledgement, pause, resumption, extension and breach of a request's clocks,
+    with both deadlines as they stood after the event."""
+
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="clock_events")
+    kind = models.CharField(max_length=16, choices=ClockEvent.choices)
+    at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    statutory_due_at = models.DateTimeField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["request", "at"])]
+
+    def __str__(self) -> str:
+        return f"RequestClockEvent {self.request_id} {self.kind}"

@@ -1,0 +1,37 @@
+"""What the requests area contributes to the page shells: dashboard cards and the customer-page panel."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.selectors import subject_for_user
+from dsr.selectors import request_counts, requests_for_subject
+from dsr.states import OPEN
+
+
+def staff_cards(request) -> list[dict[str, Any]]:
+    if not request.user.has_perm("dsr.view_datasubjectrequest"):
+        return []
+    counts = request_counts()
+    queue = reverse("dsr:queue")
+    return [
+        {"label": _("Open requests"), "value": counts.open, "url": queue, "tone": "ok"},
+        {"label": _("Due in 24 hours"), "value": counts.due_soon, "url": f"{queue}?due=soon",
+         "tone": "warn" if counts.due_soon else "ok"},
+        {"label": _("Overdue requests"), "value": counts.overdue, "url": f"{queue}?due=overdue",
+         "tone": "danger" if counts.overdue else "ok"},
+    ]
+
+
+def customer_cards(request) -> list[dict[str, Any]]:
+    subject = subject_for_user(request.user)
+    if subject is None:
+        return []
+    open_count = requests_for_subject(subject).filter(status__in=sorted(OPEN)).count()
+    return [{"label": _("My open requests"), "value": open_count, "url": reverse("dsr:me_requests"), "tone": "ok"}]
+
+
+def subject_panel(request, subject) -> dict[str, Any]:
+    return {"requests": list(requests_for_subject(subject)[:20]), "subject": subject}

@@ -1,0 +1,91 @@
+"""Reads on requests shared by the API, the pages, reports and the deadline sweeps."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
+from dsr.states import OPEN
+
+DUE_SOON = timedelta(hours=24)
+
+
+def request_list() -> QuerySet[DataSubjectRequest]:
+    return DataSubjectRequest.objects.select_related("subject", "assignee")
+
+
+def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
+    """A customer's own requests, and those a guardian made for a ward (never anyone else's)."""
+    return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
+
+
+def request_queue(*, status: str | None = None, type: str | None = None, assignee_id: int | None = None,
+                  overdue: bool = False, due_within: timedelta | None = None, subject_ref: str | None = None,
+                  now: datetime | None = None, base: QuerySet[DataSubjectRequest] | None = None,
+                  ) -> QuerySet[DataSubjectRequest]:
+    """The staff queue: filters compose; `overdue` and `due_within` look only at open requests, by
+    deadline, which the partial index `dsr_open_by_due` serves."""
+    now = now or timezone.now()
+    queryset = base if base is not None else request_list()
+    if status:
+        queryset = queryset.filter(status=status)
+    if type:
+        queryset = queryset.filter(type=type)
+    if assignee_id is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
+    if subject_ref:
+        queryset = queryset.filter(subject__external_ref=subject_ref)
+    if overdue or due_within is not None:
+        queryset = queryset.filter(status__in=sorted(OPEN))
+        if overdue and due_within is not None:
+            queryset = queryset.filter(due_at__lte=now + due_within)
+        elif overdue:
+            queryset = queryset.filter(due_at__lt=now)
+        else:
+            queryset = queryset.filter(due_at__gte=now, due_at__lte=now + due_within)
+        return queryset.order_by("due_at", "id")
+    return queryset.order_by("-received_at", "id")
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def request_counts(*, now: datetime | None = None, assignee_id: int | None = None) -> QueueCounts:
+    now = now or timezone.now()
+    open_requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN))
+    if assignee_id is not None:
+        open_requests = open_requests.filter(assignee_id=assignee_id)
+    return QueueCounts(
+        open=open_requests.count(),
+        due_soon=open_requests.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
+        overdue=open_requests.filter(due_at__lt=now).count(),
+    )
+
+
+def request_detail(request_id) -> DataSubjectRequest | None:
+    return (request_list().select_related("identity_verified_by", "guardian")
+            .prefetch_related("status_changes", "clock_events", "tasks__system", "legal_holds__category",
+                              "legal_holds__system")
+            .filter(pk=request_id).first())
+
+
+def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
+    """Open tasks of the systems an integration client answers for."""
+    return (FulfilmentTask.objects.filter(system__integration_client=user, status=TaskStatus.OPEN,
+                                          request__status="in_progress")
+            .select_related("system", "request", "request__subject").order_by("created_at"))
+
+
+def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
+    return request.legal_holds.select_related("category", "system").order_by("ends_on")
+
+
+def time_left(request: DataSubjectRequest, *, now: datetime | None = None) -> timedelta:
+    return request.due_at - (now or timezone.now())

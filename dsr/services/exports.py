@@ -1,0 +1,121 @@
+"""The data package of an access or copy request: built once at completion, downloaded until it
+expires, every download audited. Stored as encrypted JSON; HTML and CSV are rendered from it."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, NotFound
+from dsr.models import DataSubjectRequest, RequestExport, TaskStatus
+
+# Long enough for a customer to come back for it, short enough not to leave a copy lying around.
+EXPORT_AVAILABLE_FOR = timedelta(days=30)
+FORMATS = ("json", "html", "csv")
+SUBJECT_FIELDS = ("external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email",
+                  "address")
+
+
+def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
+    """Everything the platform and the systems' tasks hold about the request's subject."""
+    from consents.selectors import consent_timeline
+
+    subject = request.subject
+    events = consent_timeline(subject).order_by("at")
+    requests = (DataSubjectRequest.objects.filter(subject=subject).order_by("received_at")
+                .prefetch_related("status_changes"))
+    return {
+        "generated_at": now.isoformat(),
+        "request": str(request.pk),
+        "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},
+        "consent_events": [
+            {"consent": str(e.consent_id), "purpose": e.consent.purpose.code, "notice_version": e.consent.notice.version,
+             "event": e.kind, "at": e.at.isoformat(), "channel": e.channel,
+             "for_ward": e.consent.subject_id != subject.pk}
+            for e in events
+        ],
+        "requests": [
+            {"id": str(r.pk), "type": r.type, "status": r.status, "channel": r.channel,
+             "received_at": r.received_at.isoformat(), "due_at": r.due_at.isoformat(),
+             "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+             "history": [{"from": c.old_status, "to": c.new_status, "at": c.at.isoformat()}
+                         for c in r.status_changes.all()]}
+            for r in requests
+        ],
+        "systems": [
+            {"system": t.system.code, "name": t.system.name, "data": json.loads(t.result) if t.result else {}}
+            for t in request.tasks.filter(status=TaskStatus.DONE).select_related("system")
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_build(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> RequestExport:
+    """Build (or rebuild) the export inside the caller's transaction."""
+    content = json.dumps(export_content(request, now=now), ensure_ascii=False, sort_keys=True)
+    with transaction.atomic(savepoint=False):
+        export, _created = RequestExport.objects.update_or_create(
+            request=request, defaults={"content": content, "created_at": now, "expires_at": now + EXPORT_AVAILABLE_FOR},
+        )
+        audit_record(action="dsr.export.built", actor=actor, subject=request.subject_id, target=export, now=now,
+                     data={"request": str(request.pk), "bytes": len(content.encode())})
+    return export
+
+
+@dataclass(frozen=True)
+class Download:
+    body: bytes
+    content_type: str
+    filename: str
+
+
+def export_download(*, actor: Actor, request: DataSubjectRequest, format: str, now: datetime | None = None) -> Download:
+    """Hand out the export in one format and record the download. The caller has already checked
+    that `actor` may see this request (the customer themself, or staff)."""
+    now = now or timezone.now()
+    if format not in FORMATS:
+        raise InvalidInput(_("Choose a format: json, html or csv."), field="format")
+    with transaction.atomic(durable=True):
+        export = RequestExport.objects.select_for_update().filter(request=request).first()
+        if export is None:
+            raise NotFound(_("This request has no data export."))
+        if export.expires_at <= now:
+            raise Conflict(_("This download has expired; make a new access request."), code="export_expired")
+        RequestExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
+        audit_record(action="dsr.export.downloaded", actor=actor, subject=request.subject_id, target=export, now=now,
+                     data={"format": format, "request": str(request.pk)})
+    content = json.loads(export.content)
+    stem = f"my-data-{str(request.pk)[:8]}"
+    if format == "json":
+        body = json.dumps(content, ensure_ascii=False, indent=2).encode()
+        return Download(body, "application/json; charset=utf-8", f"{stem}.json")
+    if format == "html":
+        body = render_to_string("dsr/export.html", {"data": content, "expires_at": export.expires_at}).encode()
+        return Download(body, "text/html; charset=utf-8", f"{stem}.html")
+    return Download(_csv(content).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv")
+
+
+def _csv(content: dict[str, Any]) -> str:
+    """The tabular parts: consent history and requests, one row each."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["record", "id", "purpose_or_type", "event_or_status", "at", "channel"])
+    for e in content["consent_events"]:
+        writer.writerow(["consent_event", e["consent"], e["purpose"], e["event"], e["at"], e["channel"]])
+    for r in content["requests"]:
+        writer.writerow(["request", r["id"], r["type"], r["status"], r["received_at"], r["channel"]])
+    return out.getvalue()

@@ -1,0 +1,108 @@
+"""Completing a request: the fulfilment its type calls for, then the move to completed (or partial).
+
+Every type's fulfilment runs inside the completion's transaction, so either the answer and its
+effects are all recorded or nothing is: access/copy build the export, rectify applies the corrected
+fields, delete erases or holds each category, restrict/object put a processing restriction in force,
+withdraw withdraws the consents, and a complaint records its answer.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput
+from core.models import RequestType
+from core.services import subject_rectify
+from dsr.models import DataSubjectRequest, OutcomeReason, TaskStatus
+from dsr.services.requests import move, require_permission
+from dsr.states import RequestStatus, is_allowed
+
+S = RequestStatus
+
+
+def request_source(request: DataSubjectRequest) -> str:
+    """How the consents app refers to a request without importing dsr."""
+    return f"dsr.request:{request.pk}"
+
+
+def complete_in_transaction(request: DataSubjectRequest, *, actor: Actor, partial: bool, reason: str = "",
+                            note: str = "", now: datetime) -> DataSubjectRequest:
+    """Fulfil and close a locked request inside the caller's transaction."""
+    target = S.PARTIALLY_COMPLETED if partial else S.COMPLETED
+    if not is_allowed(request.status, target):
+        from core.errors import InvalidTransition
+
+        raise InvalidTransition(status=request.get_status_display())
+    if request.identity_verified_at is None:
+        raise Conflict(_("Verify the requester's identity before working on or answering the request."),
+                       code="identity_not_verified")
+    open_tasks = request.tasks.filter(status=TaskStatus.OPEN).count()
+    if open_tasks:
+        raise Conflict(_("%(count)s system task(s) are still open; every system must report first."),
+                       code="tasks_open", count=open_tasks)
+    note = (note or "").strip()
+    if request.type in (RequestType.ACCESS, RequestType.COPY):
+        from dsr.services.exports import export_build
+
+        export_build(request, actor=actor, now=now)
+    elif request.type == RequestType.RECTIFY:
+        _rectify(request, actor=actor, now=now, partial=partial)
+    elif request.type == RequestType.DELETE:
+        require_permission(actor, "dsr.approve_deletion")
+        from dsr.services.deletion import deletion_fulfil
+
+        holds = deletion_fulfil(request, actor=actor, now=now)
+        if holds and not partial:
+            # What a law keeps waits under a hold: the answer is partial, and says why.
+            target, partial = S.PARTIALLY_COMPLETED, True
+            reason = reason or (OutcomeReason.AML_RETENTION if any("14/2022" in h.legal_reference for h in holds)
+                                else OutcomeReason.OTHER_RETENTION)
+    elif request.type in (RequestType.RESTRICT, RequestType.OBJECT):
+        _restrict(request, actor=actor, now=now)
+    elif request.type == RequestType.WITHDRAW:
+        _withdraw(request, actor=actor, now=now)
+    elif request.type == RequestType.COMPLAINT and not note:
+        raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
+    return move(request, to=target, actor=actor, reason=reason, note=note, now=now)
+
+
+def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partial: bool) -> None:
+    corrections = json.loads(request.corrections) if request.corrections else {}
+    if not corrections:
+        if partial:
+            return
+        raise Conflict(_("This request names no corrected values; record them or answer it partly."),
+                       code="no_corrections")
+    if corrections.get("date_of_birth"):
+        corrections["date_of_birth"] = date.fromisoformat(corrections["date_of_birth"])
+    subject_rectify(actor=actor, subject_id=request.subject_id, changes=corrections, now=now,
+                    reason=f"{request_source(request)}", durable=False)
+
+
+def _purposes(request: DataSubjectRequest):
+    from consents.models import Purpose
+
+    if not request.purposes:
+        return None
+    purposes = list(Purpose.objects.filter(code__in=request.purposes))
+    missing = sorted(set(request.purposes) - {p.code for p in purposes})
+    if missing:
+        raise Conflict(_("These purposes do not exist: %(codes)s."), code="unknown_purpose", codes=", ".join(missing))
+    return purposes
+
+
+def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    from consents.services import restrictions_apply_in_transaction
+
+    restrictions_apply_in_transaction(actor=actor, subject=request.subject, purposes=_purposes(request),
+                                      kind=request.type, source=request_source(request), now=now)
+
+
+def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    from consents.services import consents_withdraw_for_subject_in_transaction
+
+    consents_withdraw_for_subject_in_transaction(actor=actor, subject=request.subject, purposes=_purposes(request),
+                                                 channel=request.channel, source=request_source(request), now=now)

@@ -1,0 +1,355 @@
+"""Writes on data-subject requests: intake, the state machine, identity, assignment and the clocks.
+
+`request_transition` is the one service that moves a request; the named actions (acknowledge,
+verify identity, reject, cancel, complete) are entry points that lock the request and call the same
+internal step `_move`, so every move is checked against `dsr.states.TRANSITIONS`, writes a
+`RequestStatusChange` and an audit entry, and keeps the clocks right.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.deadlines import deadlines_for
+from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from core.models import DataSubject, RequestType
+from core.services import RECTIFIABLE_FIELDS
+from dsr.models import (
+    Channel,
+    ClockEvent,
+    DataSubjectRequest,
+    IdentityMethod,
+    OutcomeReason,
+    RequestClockEvent,
+    RequestStatusChange,
+    System,
+)
+from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
+
+S = RequestStatus
+MAX_DETAILS_LENGTH = 4000
+MAX_NOTE_LENGTH = 2000
+MAX_PURPOSES = 50
+# Guardians are corrected through their own procedure (authority re-checked), not a request form.
+CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f != "guardian")
+
+
+# ---------------------------------------------------------------------------- intake
+
+def request_create(
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    type: str,
+    channel: str,
+    details: str = "",
+    corrections: dict[str, Any] | None = None,
+    purposes: list[str] | None = None,
+    guardian: DataSubject | None = None,
+    now: datetime | None = None,
+) -> DataSubjectRequest:
+    """Receive a request and start both clocks. A guardian acts for a child only once their
+    authority has been verified on the child's record."""
+    now = now or timezone.now()
+    if type not in RequestType.values:
+        raise InvalidInput(_("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values))
+    if channel not in Channel.values:
+        raise InvalidInput(_("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values))
+    details = (details or "").strip()
+    if len(details) > MAX_DETAILS_LENGTH:
+        raise InvalidInput(_("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH)
+    clean_corrections = _clean_corrections(type, corrections)
+    clean_purposes = _clean_purposes(type, purposes)
+    if guardian is not None and (subject.guardian_id != guardian.pk or subject.guardian_verified_at is None):
+        raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
+    processor_involved = any(system.is_processor and system.acts_on(type)
+                             for system in System.objects.filter(active=True, is_processor=True))
+    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject,
+                              processor_involved=processor_involved)
+    with transaction.atomic(durable=True):
+        request = DataSubjectRequest.objects.create(
+            subject=subject, type=type, channel=channel, details=details,
+            corrections=json.dumps(clean_corrections, sort_keys=True) if clean_corrections else "",
+            purposes=clean_purposes, guardian=guardian, processor_involved=processor_involved,
+            created_by_id=actor.user_id, received_at=now, due_at=deadlines.due_at,
+            acknowledge_by=deadlines.acknowledge_by, statutory_due_at=deadlines.statutory_due_at,
+            statutory_regime=deadlines.regime, pausable=deadlines.pausable,
+        )
+        _history(request, old="", new=S.RECEIVED, actor=actor, now=now)
+        audit_record(
+            action="dsr.request.received", actor=actor, subject=subject, target=request, now=now,
+            data={"type": type, "channel": channel, "guardian": str(guardian.pk) if guardian else None,
+                  "purposes": clean_purposes, "corrected_fields": sorted(clean_corrections)},
+        )
+        _clock(request, ClockEvent.STARTED, actor=actor, now=now, note=deadlines.regime)
+    return request
+
+
+def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[str, Any]:
+    if not corrections:
+        return {}
+    if type != RequestType.RECTIFY:
+        raise InvalidInput(_("Corrected values belong only to a rectification request."), field="corrections")
+    if not isinstance(corrections, dict):
+        raise InvalidInput(_("Give the corrected values as field: value pairs."), field="corrections")
+    unknown = set(corrections) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be corrected by a request: %(fields)s."), field="corrections",
+                           fields=", ".join(sorted(unknown)))
+    clean = {}
+    for name, value in corrections.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(_("Each corrected value must be text."), field="corrections")
+        if value and len(value) > 500:
+            raise InvalidInput(_("A corrected value is longer than 500 characters."), field="corrections")
+        clean[name] = (value or "").strip()
+    return clean
+
+
+def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
+    if not purposes:
+        return []
+    if type not in (RequestType.RESTRICT, RequestType.OBJECT, RequestType.WITHDRAW):
+        raise InvalidInput(_("Purposes belong only to restriction, objection and withdrawal requests."),
+                           field="purposes")
+    if not isinstance(purposes, list) or len(purposes) > MAX_PURPOSES or not all(
+            isinstance(code, str) and 0 < len(code) <= 50 for code in purposes):
+        raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
+    return sorted(set(purposes))
+
+
+# ---------------------------------------------------------------------------- the state machine
+
+def request_transition(
+    *, actor: Actor, request_id, to: str, reason: str = "", note: str = "", now: datetime | None = None,
+) -> DataSubjectRequest:
+    """Move a request to status `to` if the transition table allows it (409 otherwise)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if to in (S.COMPLETED, S.PARTIALLY_COMPLETED):
+            # Completion carries the fulfilment of the request's type; it has its own entry point.
+            from dsr.services.fulfilment import complete_in_transaction
+
+            complete_in_transaction(request, actor=actor, partial=to == S.PARTIALLY_COMPLETED, reason=reason,
+                                    note=note, now=now)
+        else:
+            move(request, to=to, actor=actor, reason=reason, note=note, now=now)
+    return request
+
+
+def request_acknowledge(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
+    """Acknowledge receipt (Law 91: within 2 working days) and start verifying the requester's identity."""
+    return request_transition(actor=actor, request_id=request_id, to=S.VERIFYING_IDENTITY, now=now)
+
+
+def request_reject(*, actor: Actor, request_id, reason: str, note: str = "", now: datetime | None = None):
+    """Refuse a request with its legal reason, which the customer sees."""
+    return request_transition(actor=actor, request_id=request_id, to=S.REJECTED, reason=reason, note=note, now=now)
+
+
+def request_cancel(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
+    """The customer withdraws their own request."""
+    return request_transition(actor=actor, request_id=request_id, to=S.CANCELLED, now=now)
+
+
+def request_complete(*, actor: Actor, request_id, partial: bool = False, reason: str = "", note: str = "",
+                     now: datetime | None = None) -> DataSubjectRequest:
+    """Fulfil the request as its type requires and close it; a partial answer needs its legal reason."""
+    return request_transition(actor=actor, request_id=request_id,
+                              to=S.PARTIALLY_COMPLETED if partial else S.COMPLETED, reason=reason, note=note, now=now)
+
+
+def request_verify_identity(
+    *, actor: Actor, request_id, method: str, reference: str = "", now: datetime | None = None,
+) -> DataSubjectRequest:
+    """Record how staff verified the requester (documents in branch, OTP, eKYC) and start the work.
+
+    A request still waiting for acknowledgement is acknowledged first, so the history shows both moves.
+    """
+    now = now or timezone.now()
+    if method not in IdentityMethod.values:
+        raise InvalidInput(_("Choose how the identity was verified."), field="method")
+    reference = (reference or "").strip()
+    if method != IdentityMethod.BRANCH_DOCUMENTS and not reference:
+        raise InvalidInput(_("Give the OTP or eKYC reference."), field="reference")
+    if len(reference) > 100:
+        raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if request.identity_verified_at is not None:
+            raise Conflict(_("The requester's identity is already verified."), code="identity_already_verified")
+        if request.guardian_id is not None:
+            guardian_verified = DataSubject.objects.filter(pk=request.subject_id).values_list(
+                "guardian_verified_at", flat=True).first()
+            if guardian_verified is None:
+                raise Conflict(_("Verify the guardian's authority on the child's record first."),
+                               code="guardian_not_verified")
+        if request.status == S.RECEIVED:
+            move(request, to=S.VERIFYING_IDENTITY, actor=actor, now=now)
+        if request.status not in (S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER):
+            raise InvalidTransition(status=request.get_status_display())
+        request.identity_method = method
+        request.identity_reference = reference
+        request.identity_verified_at = now
+        request.identity_verified_by_id = actor.user_id
+        request.save(update_fields=["identity_method", "identity_reference", "identity_verified_at",
+                                    "identity_verified_by", "updated_at"])
+        audit_record(action="dsr.request.identity_verified", actor=actor, subject=request.subject_id,
+                     target=request, data={"method": method}, now=now)
+        move(request, to=S.IN_PROGRESS, actor=actor, now=now)
+    return request
+
+
+def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None = None) -> DataSubjectRequest:
+    """Give a request to a staff member who works requests (or take it back with `assignee=None`)."""
+    now = now or timezone.now()
+    if assignee is not None and not assignee.has_perm("dsr.work_request"):
+        raise InvalidInput(_("This person does not work on requests."), field="assignee")
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if request.status in TERMINAL:
+            raise InvalidTransition(_("A closed request cannot be reassigned."), status=request.get_status_display())
+        previous = request.assignee_id
+        request.assignee = assignee
+        request.save(update_fields=["assignee", "updated_at"])
+        audit_record(action="dsr.request.assigned", actor=actor, subject=request.subject_id, target=request,
+                     data={"from": previous, "to": assignee.pk if assignee else None}, now=now)
+    return request
+
+
+def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
+    """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("Say why more time is needed; the customer is told."), field="note")
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if request.status in TERMINAL:
+            raise InvalidTransition(status=request.get_status_display())
+        if request.extended_at is not None:
+            raise Conflict(_("The deadline has already been extended once."), code="already_extended")
+        request.extended_at = now
+        deadlines = _recompute(request, now=now)
+        if not deadlines.extendable:
+            raise Conflict(_("No regime allows extending this type of request."), code="not_extendable")
+        request.outcome_note = note[:MAX_NOTE_LENGTH]
+        request.save(update_fields=["extended_at", "due_at", "statutory_due_at", "outcome_note", "updated_at"])
+        _clock(request, ClockEvent.EXTENDED, actor=actor, now=now)
+    return request
+
+
+# ---------------------------------------------------------------------------- internals shared by the services
+
+def lock_request(request_id) -> DataSubjectRequest:
+    request = DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("No such request."))
+    return request
+
+
+def move(request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "",
+         note: str = "") -> DataSubjectRequest:
+    """Apply one move to a locked request inside the caller's transaction."""
+    old = request.status
+    if not is_allowed(old, to):
+        raise InvalidTransition(status=request.get_status_display())
+    if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
+        raise Conflict(_("Verify the requester's identity before working on or answering the request."),
+                       code="identity_not_verified")
+    note = (note or "").strip()[:MAX_NOTE_LENGTH]
+    if to in NEEDS_REASON:
+        if reason not in OutcomeReason.values:
+            raise InvalidInput(_("Choose the legal reason; the customer will see it."), field="reason")
+        if reason == OutcomeReason.OTHER and not note:
+            raise InvalidInput(_("Explain the reason in the note."), field="note")
+    elif reason:
+        raise InvalidInput(_("A legal reason is given only when refusing or partly answering."), field="reason")
+    fields = ["status", "updated_at"]
+    with transaction.atomic(savepoint=False):
+        if old == S.RECEIVED and to != S.CANCELLED and request.acknowledged_at is None:
+            request.acknowledged_at = now
+            fields.append("acknowledged_at")
+            _clock(request, ClockEvent.ACKNOWLEDGED, actor=actor, now=now)
+        if request.paused_at is not None:
+            request.paused_seconds += max(0, int((now - request.paused_at).total_seconds()))
+            request.paused_at = None
+            fields += ["paused_at", "paused_seconds"]
+            if to not in TERMINAL:
+                _recompute(request, now=now)
+                fields += ["due_at", "statutory_due_at"]
+                _clock(request, ClockEvent.RESUMED, actor=actor, now=now)
+        if to == S.AWAITING_CUSTOMER and request.pausable:
+            request.paused_at = now
+            fields.append("paused_at")
+            _clock(request, ClockEvent.PAUSED, actor=actor, now=now)
+        request.status = to
+        if to in NEEDS_REASON:
+            request.outcome_reason = reason
+            fields.append("outcome_reason")
+        if note and (to in TERMINAL or to == S.AWAITING_CUSTOMER):
+            request.outcome_note = note
+            fields.append("outcome_note")
+        if to in TERMINAL:
+            request.closed_at = now
+            fields.append("closed_at")
+            _clock(request, ClockEvent.STOPPED, actor=actor, now=now)
+        request.save(update_fields=fields)
+        _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
+        audit_record(action="dsr.request.transitioned", actor=actor, subject=request.subject_id, target=request,
+                     data={"from": old, "to": to, "reason": reason}, now=now)
+        if to == S.IN_PROGRESS:
+            from dsr.services.tasks import tasks_fan_out
+
+            tasks_fan_out(request, actor=actor, now=now)
+    return request
+
+
+def _recompute(request: DataSubjectRequest, *, now: datetime):
+    deadlines = deadlines_for(
+        request_type=request.type, received_at=request.received_at, subject=request.subject_id,
+        processor_involved=request.processor_involved, paused=timedelta(seconds=request.paused_seconds),
+        extended=request.extended_at is not None,
+    )
+    request.due_at = deadlines.due_at
+    request.statutory_due_at = deadlines.statutory_due_at
+    return deadlines
+
+
+def _history(request: DataSubjectRequest, *, old: str, new: str, actor: Actor, now: datetime, reason: str = "",
+             note: str = "") -> None:
+    RequestStatusChange.objects.create(
+        request=request, old_status=old, new_status=new, actor_kind=actor.kind, actor_label=actor.label[:150],
+        actor_user_id=actor.user_id, reason=reason, note=note, at=now,
+    )
+
+
+def _clock(request: DataSubjectRequest, kind: str, *, actor: Actor, now: datetime, note: str = "") -> None:
+    RequestClockEvent.objects.create(request=request, kind=kind, at=now, due_at=request.due_at,
+                                     statutory_due_at=request.statutory_due_at, actor_label=actor.label[:150],
+                                     note=note)
+    audit_record(action=f"dsr.clock.{kind}", actor=actor, subject=request.subject_id, target=request, now=now,
+                 data={"due_at": request.due_at.isoformat(),
+                       "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None})
+
+
+def actor_user(actor: Actor):
+    """The user behind an actor, for permission checks that a service itself must make."""
+    if actor.user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=actor.user_id).first()
+
+
+def require_permission(actor: Actor, permission: str) -> None:
+    user = actor_user(actor)
+    if user is None or not user.has_perm(permission):
+        raise PermissionDenied()

@@ -1,0 +1,76 @@
+"""Fan-out of a request into one task per system, and marking tasks done (staff or the system's client)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.models import RequestType
+from dsr.models import DataSubjectRequest, FulfilmentTask, System, TaskStatus
+from dsr.states import RequestStatus
+
+MAX_RESULT_BYTES = 1_000_000
+# Types whose answer is fully made of what the systems return: the last task done completes them.
+# Deletion needs a responsible person's approval, and the others need staff to apply or answer.
+AUTO_COMPLETE_TYPES = frozenset({RequestType.ACCESS, RequestType.COPY})
+
+
+def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[FulfilmentTask]:
+    """Create the missing task for every active system that acts on this request's type (idempotent)."""
+    with transaction.atomic(savepoint=False):
+        systems = [s for s in System.objects.filter(active=True).order_by("code") if s.acts_on(request.type)]
+        existing = set(request.tasks.values_list("system_id", flat=True))
+        created = [FulfilmentTask(request=request, system=s, created_at=now) for s in systems if s.pk not in existing]
+        FulfilmentTask.objects.bulk_create(created)
+        if created:
+            audit_record(action="dsr.task.created", actor=actor, subject=request.subject_id, target=request,
+                         data={"systems": [task.system.code for task in created]}, now=now)
+    return created
+
+
+def task_complete(*, actor: Actor, task_id, result: dict[str, Any] | None = None,
+                  now: datetime | None = None) -> FulfilmentTask:
+    """Mark one system's part done with what it returned. An integration client may complete only
+    its own system's tasks. The last task of an access or copy request completes the request."""
+    now = now or timezone.now()
+    result = result or {}
+    if not isinstance(result, dict):
+        raise InvalidInput(_("Give the result as a JSON object."), field="result")
+    encoded = json.dumps(result, sort_keys=True, ensure_ascii=False, default=str)
+    if len(encoded.encode()) > MAX_RESULT_BYTES:
+        raise InvalidInput(_("The result is larger than 1 MB."), field="result")
+    with transaction.atomic(durable=True):
+        request_id = FulfilmentTask.objects.filter(pk=task_id).values_list("request_id", flat=True).first()
+        if request_id is None:
+            raise NotFound(_("No such task."))
+        # Lock the request, not only the task: two systems finishing at once must not both see
+        # "one task left" and both skip (or both run) the completion.
+        from dsr.services.requests import lock_request
+
+        request = lock_request(request_id)
+        task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
+        if actor.is_client and task.system.integration_client_id != actor.user_id:
+            raise PermissionDenied(_("This task belongs to another system."))
+        if task.status == TaskStatus.DONE:
+            raise Conflict(_("This task is already done."), code="task_done")
+        if request.status != RequestStatus.IN_PROGRESS:
+            raise Conflict(_("Tasks are worked only while the request is in progress."), code="request_not_in_progress")
+        task.status = TaskStatus.DONE
+        task.result = encoded
+        task.completed_at = now
+        task.completed_by_label = actor.label[:150]
+        task.save(update_fields=["status", "result", "completed_at", "completed_by_label"])
+        audit_record(action="dsr.task.completed", actor=actor, subject=request.subject_id, target=task,
+                     data={"system": task.system.code, "request": str(request.pk)}, now=now)
+        if request.type in AUTO_COMPLETE_TYPES and not request.tasks.filter(status=TaskStatus.OPEN).exists():
+            from dsr.services.fulfilment import complete_in_transaction
+
+            complete_in_transaction(request, actor=actor, partial=False, now=now)
+    return task

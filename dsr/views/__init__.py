@@ -1,0 +1,1 @@
+"""Request pages: the staff queue and request page, the DPO's policy page, the customer's pages."""

@@ -1,0 +1,40 @@
+"""Helpers shared by the request pages."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from core.errors import DomainError
+from dsr.states import OPEN
+
+DUE_SOON_SECONDS = 24 * 3600
+
+
+def work_staff():
+    """Staff who may be given requests."""
+    User = get_user_model()
+    return (User.objects.filter(is_active=True, groups__permissions__codename="work_request",
+                                groups__permissions__content_type__app_label="dsr")
+            .distinct().order_by("username"))
+
+
+def deadline_tone(request_obj, now=None) -> str:
+    """"danger" when overdue, "warn" within 24 hours, "ok" otherwise; "" once closed."""
+    if request_obj.status not in OPEN:
+        return ""
+    left = (request_obj.due_at - (now or timezone.now())).total_seconds()
+    if left < 0:
+        return "danger"
+    return "warn" if left <= DUE_SOON_SECONDS else "ok"
+
+
+def run(http_request, action, success_message) -> bool:
+    """Call a service; a domain error becomes a message for the person instead of a 500."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(http_request, error.text)
+        return False
+    messages.success(http_request, success_message)
+    return True

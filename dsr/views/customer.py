@@ -1,0 +1,92 @@
+"""The customer's pages: my requests with status and deadline, a new request, the answer and my data."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import customer_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+from core.models import RequestType
+from dsr import services
+from dsr.forms import CustomerRequestForm
+from dsr.models import Channel, DeletionRecord
+from dsr.selectors import holds_for_request, requests_for_subject
+from dsr.states import RequestStatus
+from dsr.views.common import deadline_tone, run
+from dsr.views.staff import _file, _has_export
+
+
+@customer_required
+def my_requests(request, subject):
+    now = timezone.now()
+    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in requests_for_subject(subject)[:100]]
+    return render(request, "dsr/me_list.html", {"rows": rows, "now": now})
+
+
+@customer_required
+def new_request(request, subject):
+    form = CustomerRequestForm(request.POST or None, initial={"type": request.GET.get("type", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrections = form.corrections()
+        if corrections and data["type"] != RequestType.RECTIFY:
+            form.add_error("type", _("Corrected details go with a rectification request."))
+        else:
+            try:
+                created = services.request_create(
+                    actor=actor_for_user(request.user), subject=subject, type=data["type"],
+                    channel=Channel.INTERNET_BANKING, details=data["details"], corrections=corrections or None,
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.text)
+            else:
+                messages.success(request, _("We have received your request. We will verify your identity first."))
+                return redirect("dsr:me_detail", pk=created.pk)
+    return render(request, "dsr/me_new.html", {"form": form})
+
+
+def _own(subject, pk):
+    found = requests_for_subject(subject).prefetch_related("status_changes").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@customer_required
+def my_request(request, subject, pk):
+    found = _own(subject, pk)
+    now = timezone.now()
+    context = {
+        "req": found, "tone": deadline_tone(found, now), "now": now,
+        "holds": holds_for_request(found),
+        "deleted": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
+        "export": found.export if _has_export(found) else None,
+        "can_cancel": found.status in (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY,
+                                       RequestStatus.AWAITING_CUSTOMER, RequestStatus.IN_PROGRESS),
+    }
+    return render(request, "dsr/me_detail.html", context)
+
+
+@require_POST
+@customer_required
+def cancel(request, subject, pk):
+    found = _own(subject, pk)
+    run(request, lambda: services.request_cancel(actor=actor_for_user(request.user), request_id=found.pk),
+        _("Your request is cancelled."))
+    return redirect("dsr:me_detail", pk=found.pk)
+
+
+@customer_required
+def download(request, subject, pk, fmt):
+    found = _own(subject, pk)
+    try:
+        result = services.export_download(actor=actor_for_user(request.user), request=found, format=fmt)
+    except DomainError as error:
+        messages.error(request, error.text)
+        return redirect("dsr:me_detail", pk=found.pk)
+    return _file(result)

@@ -1,0 +1,193 @@
+"""Staff pages: the request queue, intake in a branch or call centre, and the request page with actions."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import staff_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+from core.models import DataSubject
+from core.services import subject_personal_data_viewed
+from dsr import services
+from dsr.forms import (
+    AssignForm,
+    CompleteForm,
+    ExtendForm,
+    NoteForm,
+    QueueFilterForm,
+    ReasonForm,
+    StaffIntakeForm,
+    VerifyIdentityForm,
+)
+from dsr.models import DataSubjectRequest, DeletionRecord
+from dsr.selectors import DUE_SOON, request_detail, request_queue
+from dsr.states import RequestStatus, allowed_next
+from dsr.views.common import deadline_tone, run, work_staff
+
+PAGE_SIZE = 50
+
+
+@staff_required("dsr.view_datasubjectrequest")
+def queue(request):
+    form = QueueFilterForm(request.GET or None, staff_queryset=work_staff())
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        due = data.get("due")
+        filters = {"type": data.get("type") or None, "status": data.get("status") or None,
+                   "assignee_id": data["assignee"].pk if data.get("assignee") else None,
+                   "overdue": due in ("overdue", "attention"),
+                   "due_within": DUE_SOON if due in ("soon", "attention") else None}
+    now = timezone.now()
+    page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
+    return render(request, "dsr/queue.html", {"form": form, "page": page, "rows": rows, "now": now})
+
+
+@staff_required("dsr.add_datasubjectrequest")
+def intake(request):
+    form = StaffIntakeForm(request.POST or None, initial={"subject_ref": request.GET.get("subject", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = DataSubject.objects.filter(external_ref=data["subject_ref"]).first()
+        guardian = (DataSubject.objects.filter(external_ref=data["guardian_ref"]).first()
+                    if data["guardian_ref"] else None)
+        if subject is None:
+            form.add_error("subject_ref", _("No customer has this customer number."))
+        elif data["guardian_ref"] and guardian is None:
+            form.add_error("guardian_ref", _("No customer has this customer number."))
+        else:
+            try:
+                created = services.request_create(
+                    actor=actor_for_user(request.user), subject=subject, type=data["type"], channel=data["channel"],
+                    details=data["details"], purposes=data["purposes"], guardian=guardian,
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.text)
+            else:
+                messages.success(request, _("Request received; both clocks have started."))
+                return redirect("dsr:detail", pk=created.pk)
+    return render(request, "dsr/intake.html", {"form": form})
+
+
+@staff_required("dsr.view_datasubjectrequest")
+def detail(request, pk):
+    found = request_detail(pk)
+    if found is None:
+        raise Http404
+    subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[found.subject],
+                                 context="portal.request")
+    now = timezone.now()
+    timeline = sorted(
+        [{"at": c.at, "kind": "status", "obj": c} for c in found.status_changes.all()]
+        + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
+        key=lambda item: item["at"],
+    )
+    can_work = request.user.has_perm("dsr.work_request")
+    nexts = allowed_next(found.status)
+    context = {
+        "req": found, "timeline": timeline, "tone": deadline_tone(found, now), "now": now, "can_work": can_work,
+        "can_verify": can_work and found.identity_verified_at is None and found.status in (
+            RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER),
+        "can_acknowledge": can_work and found.status == RequestStatus.RECEIVED,
+        "can_pause": can_work and RequestStatus.AWAITING_CUSTOMER in nexts,
+        "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
+        "can_complete": can_work and RequestStatus.COMPLETED in nexts,
+        "can_reject": can_work and RequestStatus.REJECTED in nexts,
+        "verify_form": VerifyIdentityForm(), "assign_form": AssignForm(staff_queryset=work_staff(),
+                                                                       initial={"assignee": found.assignee_id}),
+        "complete_form": CompleteForm(), "reject_form": ReasonForm(), "note_form": NoteForm(),
+        "extend_form": ExtendForm(),
+        "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
+        "export": found.export if _has_export(found) else None,
+    }
+    return render(request, "dsr/detail.html", context)
+
+
+def _has_export(found: DataSubjectRequest) -> bool:
+    try:
+        found.export  # noqa: B018 — a reverse one-to-one raises when absent
+    except DataSubjectRequest.export.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+@require_POST
+@staff_required("dsr.work_request")
+def act(request, pk, action):
+    """Every staff action on the request page posts here; each calls exactly one service."""
+    actor = actor_for_user(request.user)
+    if not DataSubjectRequest.objects.filter(pk=pk).exists():
+        raise Http404
+    handlers = {
+        "acknowledge": (None, lambda d: services.request_acknowledge(actor=actor, request_id=pk),
+                        _("Request acknowledged.")),
+        "verify": (VerifyIdentityForm, lambda d: services.request_verify_identity(actor=actor, request_id=pk, **d),
+                   _("Identity verified; the work has started.")),
+        "assign": (AssignForm, lambda d: services.request_assign(actor=actor, request_id=pk, assignee=d["assignee"]),
+                   _("Assignment saved.")),
+        "pause": (NoteForm, lambda d: services.request_transition(
+            actor=actor, request_id=pk, to=RequestStatus.AWAITING_CUSTOMER, note=d["note"]),
+            _("Waiting for the customer; the clock is paused where the policy allows.")),
+        "resume": (None, lambda d: _resume(actor, pk), _("Work resumed; the clock runs again.")),
+        "extend": (ExtendForm, lambda d: services.request_extend(actor=actor, request_id=pk, note=d["note"]),
+                   _("Deadline extended.")),
+        "complete": (CompleteForm, lambda d: services.request_complete(actor=actor, request_id=pk, **d),
+                     _("Request answered.")),
+        "reject": (ReasonForm, lambda d: services.request_reject(actor=actor, request_id=pk, **d),
+                   _("Request refused; the customer sees the reason.")),
+    }
+    if action not in handlers:
+        raise Http404
+    form_class, call, success = handlers[action]
+    kwargs = {"staff_queryset": work_staff()} if form_class is AssignForm else {}
+    form = form_class(request.POST, **kwargs) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("dsr:detail", pk=pk)
+    run(request, lambda: call(form.cleaned_data if form else {}), success)
+    return redirect("dsr:detail", pk=pk)
+
+
+def _resume(actor, pk):
+    # Back to where the work stood: identity still to check, or the work itself.
+    verified = DataSubjectRequest.objects.filter(pk=pk, identity_verified_at__isnull=False).exists()
+    target = RequestStatus.IN_PROGRESS if verified else RequestStatus.VERIFYING_IDENTITY
+    return services.request_transition(actor=actor, request_id=pk, to=target)
+
+
+@require_POST
+@staff_required("dsr.change_fulfilmenttask")
+def task_done(request, pk, task_id):
+    run(request, lambda: services.task_complete(actor=actor_for_user(request.user), task_id=task_id,
+                                                result={"note": request.POST.get("note", "")[:2000]}),
+        _("Task marked done."))
+    return redirect("dsr:detail", pk=pk)
+
+
+@staff_required("dsr.work_request")
+def staff_export(request, pk, fmt):
+    found = DataSubjectRequest.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    try:
+        download = services.export_download(actor=actor_for_user(request.user), request=found, format=fmt)
+    except DomainError as error:
+        messages.error(request, error.text)
+        return redirect("dsr:detail", pk=pk)
+    return _file(download)
+
+
+def _file(download) -> HttpResponse:
+    response = HttpResponse(download.body, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
