@@ -2,6 +2,7 @@
 (a `.env` file is read when present); see README.md for the variables."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -88,6 +89,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web workers read while Celery writes.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+    # Tests use a file, not shared-cache memory: memory databases lock whole tables and ignore the
+    # busy timeout, so concurrency tests would measure SQLite's test mode instead of the product.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("TEST_DATABASE_NAME", default=str(VAR_DIR / f"test-{os.getpid()}.sqlite3")),
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

@@ -1,0 +1,151 @@
+"""The audit chain: gapless, hash-linked, append-only, and tampering is found and named."""
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, close_old_connections, connection, transaction
+
+from audit.actions import UnknownAuditAction
+from audit.hashing import GENESIS_HASH
+from audit.models import AppendOnlyError, AuditEntry
+from audit.selectors import audit_chain_verify
+from audit.services import audit_record
+from core.actors import Actor
+
+SYSTEM = Actor.system("tests")
+
+
+def _write(n: int) -> list[AuditEntry]:
+    with transaction.atomic():
+        return [audit_record(action="core.token.issued", actor=SYSTEM, data={"i": i}) for i in range(n)]
+
+
+@pytest.mark.django_db
+def test_entries_are_numbered_without_gaps_and_linked_by_hash():
+    entries = _write(5)
+
+    assert [e.sequence for e in entries] == [1, 2, 3, 4, 5]
+    assert entries[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:]))
+    assert audit_chain_verify().valid
+
+
+@pytest.mark.django_db
+def test_unknown_action_names_are_refused():
+    with pytest.raises(UnknownAuditAction):
+        audit_record(action="core.subject.teleported", actor=SYSTEM)
+
+
+@pytest.mark.django_db
+def test_the_orm_refuses_updates_and_deletes():
+    entry = _write(1)[0]
+    entry.action = "core.subject.viewed"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_raw_update():
+    entry = _write(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET action = 'x' WHERE id = %s", [entry.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the DELETE trigger is PostgreSQL's")
+def test_postgresql_refuses_a_raw_delete():
+    entry = _write(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
+
+
+def _tamper(sql: str, params: list) -> None:
+    """What a DBA with owner rights could do: lift the guard, edit, put the guard back."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
+        else:
+            cursor.execute("DROP TRIGGER audit_entry_no_update")
+            cursor.execute(sql, params)
+            cursor.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
+                           "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (UPDATE refused)'); END;")
+
+
+@pytest.mark.django_db
+def test_a_raw_sql_edit_is_detected_and_named(api, auditor):
+    entries = _write(6)
+    target = entries[3]
+    _tamper("UPDATE audit_auditentry SET data = %s WHERE id = %s", ['{"i": 99}', target.pk])
+
+    result = audit_chain_verify()
+    assert not result.valid
+    assert result.first_invalid == target.pk
+    assert result.entries == 3
+
+    with pytest.raises(CommandError, match=f"id={target.pk}"):
+        call_command("verify_audit")
+
+    api.force_authenticate(auditor)
+    body = api.get("/api/v1/audit/verify/").json()
+    assert body["valid"] is False
+    assert body["first_invalid"] == target.pk
+
+
+@pytest.mark.django_db
+def test_a_removed_entry_is_detected():
+    entries = _write(4)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
+
+    result = audit_chain_verify()
+
+    assert not result.valid
+    assert result.first_invalid == entries[2].pk
+
+
+@pytest.mark.django_db
+def test_verify_audit_command_counts_an_intact_chain(capsys):
+    _write(3)
+    call_command("verify_audit")
+    assert "3 entries checked" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_or_gap_the_chain():
+    writers, per_writer = 6, 15
+    errors: list[Exception] = []
+
+    def write():
+        try:
+            for i in range(per_writer):
+                with transaction.atomic():
+                    audit_record(action="core.token.issued", actor=SYSTEM, data={"i": i})
+        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    sequences = list(AuditEntry.objects.order_by("sequence").values_list("sequence", flat=True))
+    assert sequences == list(range(1, writers * per_writer + 1))
+    assert audit_chain_verify().valid

@@ -1,0 +1,138 @@
+"""Platform endpoints: health, schema and docs, tokens, idempotency keys, error shapes."""
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from core.models import ApiToken, DataSubject, IdempotencyRecord
+from tests.factories import make_token
+
+SUBJECT = {"external_ref": "CIFIDEM001", "full_name": "Lý Thường Kiệt", "phone": "0912000222"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["broker"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_schema_is_openapi_3_and_names_the_contract_paths(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/v1/subjects/", "/api/v1/subjects/{id}/", "/api/v1/audit/", "/api/v1/audit/verify/"):
+        assert path in schema["paths"]
+    assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_revoked_or_unknown_tokens_are_401(officer):
+    key = make_token(officer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/subjects/").status_code == 200
+
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert client.get("/api/v1/subjects/").status_code == 401
+
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = client.get("/api/v1/subjects/")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_token_scope_limits_a_client(as_user, client_user):
+    read_only = as_user(client_user, scopes=["subjects:read"])
+    response = read_only.post("/api/v1/subjects/", SUBJECT, format="json")
+    assert response.status_code == 403
+    assert "subjects:write" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_only_the_key_hash_is_stored(officer):
+    key = make_token(officer)
+    token = ApiToken.objects.get()
+    assert key not in (token.key_hash, token.prefix)
+    assert token.key_hash != key
+
+
+@pytest.mark.django_db
+def test_idempotency_key_replays_the_first_answer_and_writes_once(as_user, officer):
+    client = as_user(officer)
+    first = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    again = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert DataSubject.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_reusing_a_key_for_a_different_body_is_409(as_user, officer):
+    client = as_user(officer)
+    client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-2")
+    response = client.post("/api/v1/subjects/", {**SUBJECT, "full_name": "Khác"}, format="json",
+                           HTTP_IDEMPOTENCY_KEY="abc-2")
+    assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_failed_first_attempt_releases_the_key(as_user, officer):
+    client = as_user(officer)
+    bad = client.post("/api/v1/subjects/", {**SUBJECT, "phone": "1"}, format="json", HTTP_IDEMPOTENCY_KEY="abc-3")
+    assert bad.status_code == 400
+    assert IdempotencyRecord.objects.count() == 0
+    good = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-3")
+    assert good.status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_write_once(officer):
+    key = make_token(officer)
+    statuses: list[int] = []
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        try:
+            statuses.append(client.post("/api/v1/subjects/", SUBJECT, format="json",
+                                        HTTP_IDEMPOTENCY_KEY="same-key").status_code)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert DataSubject.objects.filter(external_ref=SUBJECT["external_ref"]).count() == 1
+    assert set(statuses) <= {201, 409}
+    assert 201 in statuses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '{"external_ref": ["x"]}', '{"date_of_birth": "31/12/1990"}'])
+def test_malformed_bodies_are_400_not_500(as_user, officer, body):
+    response = as_user(officer).post("/api/v1/subjects/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()

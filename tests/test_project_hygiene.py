@@ -1,0 +1,70 @@
+"""Checks on the project itself: migrations match the models, every Vietnamese string is translated
+and compiled, the contract's management commands exist."""
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command, get_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _catalogues():
+    return sorted(p for p in ROOT.glob("**/locale/vi/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+
+
+def _entries(po_path: Path):
+    """Minimal .po reader: (msgid, msgstrs, flags) per entry, enough to find untranslated ones."""
+    entries, msgid, msgstrs, flags, current = [], None, [], set(), None
+    for raw in po_path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if not line:
+            if msgid is not None:
+                entries.append((msgid, msgstrs, flags))
+            msgid, msgstrs, flags, current = None, [], set(), None
+        elif line.startswith("#,"):
+            flags |= {f.strip() for f in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgid "):
+            msgid, current = line[6:].strip('"'), "id"
+        elif line.startswith("msgid_plural"):
+            current = "plural"
+        elif line.startswith("msgstr"):
+            msgstrs.append(line.split(" ", 1)[1].strip('"'))
+            current = "str"
+        elif line.startswith('"'):
+            if current == "id":
+                msgid += line.strip('"')
+            elif current == "str":
+                msgstrs[-1] += line.strip('"')
+    return entries
+
+
+def test_there_are_vietnamese_catalogues():
+    assert _catalogues(), "no locale/vi/LC_MESSAGES/django.po found"
+
+
+@pytest.mark.parametrize("po_path", _catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_string_is_translated_to_vietnamese(po_path):
+    problems = [msgid for msgid, msgstrs, flags in _entries(po_path)
+                if msgid and ("fuzzy" in flags or not all(msgstrs))]
+    assert problems == [], f"untranslated or fuzzy in {po_path}: {problems[:10]}"
+
+
+@pytest.mark.parametrize("po_path", _catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_catalogue_is_not_older_than_its_source(po_path):
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} missing: run compilemessages"
+    source_entries = {msgid for msgid, _s, _f in _entries(po_path) if msgid}
+    compiled = mo_path.read_bytes()
+    missing = [m for m in source_entries if m.encode().replace(b"\\n", b"\n").replace(b'\\"', b'"') not in compiled]
+    assert not missing, f"{mo_path} is stale (e.g. {missing[:3]}): run compilemessages"
+
+
+def test_contract_management_commands_exist():
+    assert {"seed_demo", "verify_audit", "issue_token"} <= set(get_commands())
