@@ -26,6 +26,7 @@ class ConsentsConfig(AppConfig):
             "consents.restriction.lifted": _("Processing restriction lifted"),
             "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
             "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal"),
+            "consents.import.batch_imported": _("A batch of consents imported from CSV"),
             "consents.import.completed": _("Consents imported from CSV"),
         })
         read = ("consents.view_purpose", "consents.view_consent", "consents.view_recipient",
