@@ -1,0 +1,233 @@
+"""Identity gating, the fan-out completing a request, and fulfilment of each request type."""
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from core.actors import actor_for_user
+from core.deadlines import add_months
+from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.models import DataSubject
+from dsr import services
+from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport
+from tests.dsr.factories import MONDAY, STAFF, make_inventory, make_request, verified_request
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+
+
+def finish_tasks(request, actor=STAFF, result=None):
+    for task in FulfilmentTask.objects.filter(request=request, status="open"):
+        services.task_complete(actor=actor, task_id=task.pk, result=result or {"checked": True})
+
+
+# ---------------------------------------------------------------------------- identity
+
+def test_nothing_is_worked_or_answered_before_identity_is_verified(subject):
+    make_inventory()
+    request = make_request(subject, type="access")
+    services.request_acknowledge(actor=STAFF, request_id=request.pk)
+    with pytest.raises(Conflict) as error:
+        services.request_transition(actor=STAFF, request_id=request.pk, to="in_progress")
+    assert error.value.code == "identity_not_verified"
+    with pytest.raises(Conflict):
+        services.request_complete(actor=STAFF, request_id=request.pk)
+    # No system has been asked for anything yet.
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+
+
+def test_verification_records_method_and_verifier_and_fans_out(subject, officer):
+    make_inventory()
+    request = make_request(subject, type="access")
+    verified = services.request_verify_identity(actor=actor_for_user(officer), request_id=request.pk,
+                                                method="otp_phone", reference="OTP-778812")
+    assert verified.status == "in_progress"
+    assert verified.identity_verified_by == officer
+    assert verified.identity_method == "otp_phone"
+    assert sorted(verified.tasks.values_list("system__code", flat=True)) == ["core_banking", "marketing"]
+    history = list(verified.status_changes.values_list("new_status", flat=True))
+    assert history == ["received", "verifying_identity", "in_progress"]
+    assert AuditEntry.objects.filter(action="dsr.request.identity_verified").exists()
+
+
+def test_otp_and_ekyc_need_their_reference(subject):
+    request = make_request(subject)
+    with pytest.raises(InvalidInput):
+        services.request_verify_identity(actor=STAFF, request_id=request.pk, method="ekyc", reference="")
+
+
+def test_a_guardian_acts_only_once_their_authority_is_verified(subject):
+    from core import services as core_services
+
+    child = make_subject(guardian=subject, national_id="", phone="", email="")
+    with pytest.raises(InvalidInput):
+        make_request(child, guardian=subject)
+    child = core_services.subject_guardian_verify(actor=STAFF, subject_id=child.pk)
+    request = make_request(child, guardian=subject)
+    assert request.guardian == subject
+
+
+# ---------------------------------------------------------------------------- fan-out and access
+
+def test_last_task_completes_an_access_request_with_an_export(subject, client_user):
+    systems = make_inventory(corebank_client=client_user)
+    request = verified_request(subject, type="access")
+    core_task = request.tasks.get(system=systems["core_banking"])
+    # The core-banking client may not close the marketing platform's task.
+    other = request.tasks.get(system=systems["marketing"])
+    with pytest.raises(PermissionDenied):
+        services.task_complete(actor=actor_for_user(client_user), task_id=other.pk, result={})
+    services.task_complete(actor=actor_for_user(client_user), task_id=core_task.pk,
+                           result={"accounts": ["0011004455"], "cards": 1})
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+    services.task_complete(actor=STAFF, task_id=other.pk, result={"segments": ["affluent"]})
+    request.refresh_from_db()
+    assert request.status == "completed"
+    content = json.loads(RequestExport.objects.get(request=request).content)
+    assert content["subject"]["external_ref"] == subject.external_ref
+    assert {s["system"]: s["data"] for s in content["systems"]}["core_banking"]["cards"] == 1
+    assert [r["id"] for r in content["requests"]] == [str(request.pk)]
+
+
+def test_request_cannot_complete_while_a_system_task_is_open(subject):
+    make_inventory()
+    request = verified_request(subject, type="rectify", corrections={"phone": "0909000111"})
+    with pytest.raises(Conflict) as error:
+        services.request_complete(actor=STAFF, request_id=request.pk)
+    assert error.value.code == "tasks_open"
+
+
+def test_export_download_is_audited_and_expires(subject):
+    request = verified_request(subject, type="copy")
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    for fmt in ("json", "html", "csv"):
+        download = services.export_download(actor=STAFF, request=request, format=fmt)
+        assert download.body
+    assert RequestExport.objects.get(request=request).downloads == 3
+    assert AuditEntry.objects.filter(action="dsr.export.downloaded").count() == 3
+    with pytest.raises(Conflict) as error:
+        services.export_download(actor=STAFF, request=request, format="json",
+                                 now=timezone.now() + timedelta(days=31))
+    assert error.value.code == "export_expired"
+
+
+def test_export_includes_consent_history(subject):
+    from tests.consents.factories import grant
+
+    consent = grant(subject)
+    request = verified_request(subject, type="access")
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    content = json.loads(RequestExport.objects.get(request=request).content)
+    assert [e["consent"] for e in content["consent_events"]] == [str(consent.pk)]
+
+
+# ---------------------------------------------------------------------------- rectify
+
+def test_rectification_applies_the_corrections_without_plaintext_in_the_audit(subject):
+    request = verified_request(subject, type="rectify", corrections={"phone": "0909 000 111"})
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    assert DataSubject.objects.get(pk=subject.pk).phone == "0909000111"
+    entry = AuditEntry.objects.filter(action="core.subject.rectified").latest("sequence")
+    assert "0909000111" not in json.dumps(entry.data)
+    assert set(entry.data["changed"]) == {"phone"}
+
+
+def test_invalid_correction_leaves_nothing_half_written(subject):
+    request = verified_request(subject, type="rectify", corrections={"email": "not-an-email"})
+    with pytest.raises(InvalidInput):
+        services.request_complete(actor=STAFF, request_id=request.pk)
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+
+
+# ---------------------------------------------------------------------------- delete
+
+def test_deletion_is_partly_held_and_tells_which_part_waits(subject, privacy_officer):
+    make_inventory()
+    actor = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=actor)
+    finish_tasks(request)
+    done = services.request_complete(actor=actor, request_id=request.pk)
+    assert done.status == "partially_completed"
+    assert done.outcome_reason == "aml_retention"
+    held = {(h.system.code, h.category.code) for h in LegalHold.objects.filter(request=request)}
+    assert held == {("platform", "identity"), ("core_banking", "identity"), ("core_banking", "transactions")}
+    hold = LegalHold.objects.filter(request=request).first()
+    assert hold.ends_on == add_months(timezone.localdate(), 60)
+    erased = {(r.system.code, r.category.code) for r in DeletionRecord.objects.filter(request=request)}
+    assert erased == {("platform", "contact"), ("core_banking", "contact"), ("marketing", "contact"),
+                      ("marketing", "marketing")}
+    subject.refresh_from_db()
+    assert (subject.phone, subject.email, subject.phone_index) == ("", "", "")
+    assert subject.full_name  # identity waits under the AML hold
+    record_audit = AuditEntry.objects.filter(action="dsr.deletion.recorded").first()
+    assert "phone" not in json.dumps(record_audit.data)
+
+
+def test_deletion_needs_a_responsible_persons_approval(subject, officer):
+    request = verified_request(subject, type="delete")
+    with pytest.raises(PermissionDenied):
+        services.request_complete(actor=actor_for_user(officer), request_id=request.pk)
+
+
+def test_held_data_is_deleted_when_the_hold_ends_and_only_once(subject, privacy_officer):
+    make_inventory()
+    actor = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=actor)
+    finish_tasks(request)
+    services.request_complete(actor=actor, request_id=request.pk)
+    assert services.legal_holds_release_due(now=timezone.now()) == 0
+    later = timezone.now() + timedelta(days=5 * 366)
+    assert services.legal_holds_release_due(now=later) == 3
+    assert services.legal_holds_release_due(now=later) == 0
+    subject.refresh_from_db()
+    assert (subject.full_name, subject.national_id, subject.national_id_index) == ("", "", "")
+    assert DeletionRecord.objects.filter(request=request, hold__isnull=False).count() == 3
+    assert AuditEntry.objects.filter(action="dsr.hold.released").count() == 3
+
+
+# ---------------------------------------------------------------------------- restrict, object, withdraw, complaint
+
+def test_restriction_makes_the_consent_check_answer_not_allowed(subject):
+    from consents.selectors import consent_check
+    from tests.consents.factories import grant, make_purpose
+
+    purpose = make_purpose("marketing-offers", category="marketing")
+    grant(subject, purpose)
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers").allowed
+    request = verified_request(subject, type="object", purposes=["marketing-offers"])
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    result = consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers")
+    assert not result.allowed
+
+
+def test_unknown_purpose_is_refused_and_nothing_changes(subject):
+    request = verified_request(subject, type="restrict", purposes=["no-such-purpose"])
+    with pytest.raises(Conflict):
+        services.request_complete(actor=STAFF, request_id=request.pk)
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+
+
+def test_withdrawal_request_uses_the_consent_withdrawal_service(subject):
+    from consents.models import Consent
+    from tests.consents.factories import grant, make_purpose
+
+    consent = grant(subject, make_purpose("partner-sharing", category="sharing"))
+    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    consent = Consent.objects.get(pk=consent.pk)
+    assert consent.status == "withdrawn"
+    assert consent.events.filter(kind="withdrawn", source=f"dsr.request:{request.pk}").exists()
+
+
+def test_complaint_is_tracked_to_its_answer(subject):
+    request = verified_request(subject, type="complaint")
+    with pytest.raises(InvalidInput):
+        services.request_complete(actor=STAFF, request_id=request.pk)
+    answered = services.request_complete(actor=STAFF, request_id=request.pk, note="Đã xử lý và xin lỗi quý khách.")
+    assert answered.status == "completed"
+    assert answered.outcome_note == "Đã xử lý và xin lỗi quý khách."
