@@ -174,8 +174,9 @@ def consent_grant_in_transaction(*, actor: Actor, request: GrantRequest, now: da
     """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
     now = now or timezone.now()
     with transaction.atomic(savepoint=False):
-        # Judge against the catalogue as it is now, not as the caller loaded it.
-        request = replace(request, purpose=Purpose.objects.get(pk=request.purpose.pk))
+        # Judge against the catalogue and the customer as they are now, not as the caller loaded them.
+        request = replace(request, purpose=Purpose.objects.get(pk=request.purpose.pk),
+                          subject=DataSubject.objects.get(pk=request.subject.pk))
         grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
         live = (
             Consent.objects.select_for_update()
