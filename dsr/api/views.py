@@ -23,7 +23,7 @@ from core.selectors import subject_for_user
 from core.services import subject_personal_data_viewed
 from dsr import services
 from dsr.api import serializers as s
-from dsr.models import Channel, DataSubjectRequest, FulfilmentTask
+from dsr.models import Channel, FulfilmentTask
 from dsr.selectors import DUE_SOON, request_detail, request_list, request_queue, requests_for_subject, tasks_for_client
 from dsr.states import RequestStatus
 
@@ -141,21 +141,21 @@ class _RequestAction(APIView):
     required_scopes = {"POST": "requests:work"}
     input_serializer: type | None = None
 
-    def target(self, request, pk) -> DataSubjectRequest:
-        found = visible_requests(request.user).filter(pk=pk).only("pk").first()
+    def target(self, request, pk):
+        found = visible_requests(request.user).filter(pk=pk).values_list("pk", flat=True).first()
         if found is None:
             raise NotFound(_("No such request."))
         return found
 
     def post(self, request, pk):
-        target = self.target(request, pk)
+        target_id = self.target(request, pk)
         data = {}
         if self.input_serializer is not None:
             serializer = self.input_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
-        self.act(actor=actor_for_user(request.user), request_id=target.pk, **data)
-        return Response(s.RequestDetailSerializer(request_detail(target.pk), context=_context(request)).data)
+        self.act(actor=actor_for_user(request.user), request_id=target_id, **data)
+        return Response(s.RequestDetailSerializer(request_detail(target_id), context=_context(request)).data)
 
     def act(self, **kwargs):
         raise NotImplementedError

@@ -151,7 +151,7 @@ def request_acknowledge(*, actor: Actor, request_id, now: datetime | None = None
     return request_transition(actor=actor, request_id=request_id, to=S.VERIFYING_IDENTITY, now=now)
 
 
-def request_reject(*, actor: Actor, request_id, reason: str, note: str = "", now: datetime | None = None):
+def request_reject(*, actor: Actor, request_id, reason: str = "", note: str = "", now: datetime | None = None):
     """Refuse a request with its legal reason, which the customer sees."""
     return request_transition(actor=actor, request_id=request_id, to=S.REJECTED, reason=reason, note=note, now=now)
 

@@ -1,0 +1,165 @@
+"""The `/api/v1/requests/` contract: intake, filters, actions, idempotency and customers' isolation."""
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dsr.models import DataSubjectRequest
+from tests.dsr.factories import make_inventory, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def subject_of(user):
+    return user.customer_account.subject
+
+
+def test_staff_intake_returns_both_clocks(as_user, officer, subject):
+    response = as_user(officer).post("/api/v1/requests/", {
+        "subject": subject.external_ref, "type": "access", "details": "Xin sao kê dữ liệu", "channel": "branch",
+    }, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "received"
+    for field in ("id", "received_at", "due_at", "acknowledge_by", "statutory_due_at"):
+        assert body[field], field
+
+
+def test_bad_input_is_a_clear_400(as_user, officer, subject):
+    client = as_user(officer)
+    assert client.post("/api/v1/requests/", {"subject": subject.external_ref, "type": "teleport"},
+                       format="json").status_code == 400
+    response = client.post("/api/v1/requests/", {"subject": "CIF-NOPE", "type": "access"}, format="json")
+    assert response.status_code == 400
+    assert "subject" in response.json()
+    response = client.post("/api/v1/requests/", {"subject": subject.external_ref, "type": "access",
+                                                 "corrections": {"phone": "0900000000"}}, format="json")
+    assert response.status_code == 400
+    assert not DataSubjectRequest.objects.exists()
+
+
+def test_idempotency_key_replays_the_first_answer(as_user, officer, subject):
+    client = as_user(officer)
+    payload = {"subject": subject.external_ref, "type": "delete", "channel": "call_centre"}
+    first = client.post("/api/v1/requests/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    second = client.post("/api/v1/requests/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert DataSubjectRequest.objects.count() == 1
+
+
+def test_filters_status_type_subject_and_overdue(as_user, privacy_officer, subject):
+    other = make_request(subject, type="complaint", now=timezone.now())
+    late = make_request(subject, type="access", now=timezone.now() - timedelta(days=5))
+    client = as_user(privacy_officer)
+    ids = lambda response: [r["id"] for r in response.json()["results"]]  # noqa: E731
+    assert ids(client.get("/api/v1/requests/?overdue=true")) == [str(late.pk)]
+    assert ids(client.get("/api/v1/requests/?type=complaint")) == [str(other.pk)]
+    assert len(ids(client.get(f"/api/v1/requests/?subject={subject.external_ref}&status=received"))) == 2
+    assert client.get("/api/v1/requests/?status=bogus").status_code == 400
+    row = client.get("/api/v1/requests/?overdue=true").json()["results"][0]
+    assert row["overdue"] is True
+
+
+def test_detail_has_history_and_actions_follow_the_machine(as_user, privacy_officer, subject):
+    request = make_request(subject, type="complaint")
+    client = as_user(privacy_officer)
+    base = f"/api/v1/requests/{request.pk}/"
+    # Answering before identity is verified is refused.
+    assert client.post(base + "complete/", {"note": "x"}, format="json").status_code == 409
+    response = client.post(base + "verify-identity/", {"method": "branch_documents"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "in_progress"
+    assert client.post(base + "reject/", {}, format="json").status_code == 400
+    response = client.post(base + "complete/", {"note": "Chúng tôi đã khắc phục."}, format="json")
+    assert response.status_code == 200
+    detail = client.get(base).json()
+    assert [h["new_status"] for h in detail["history"]] == ["received", "verifying_identity", "in_progress",
+                                                            "completed"]
+    assert [e["kind"] for e in detail["clock_events"]][0] == "started"
+    # Closed: any further move is a 409.
+    assert client.post(base + "reject/", {"reason": "manifestly_unfounded"}, format="json").status_code == 409
+
+
+def test_partial_completion_needs_a_reason(as_user, privacy_officer, subject):
+    request = make_request(subject, type="complaint")
+    client = as_user(privacy_officer)
+    base = f"/api/v1/requests/{request.pk}/"
+    client.post(base + "verify-identity/", {"method": "branch_documents"}, format="json")
+    response = client.post(base + "complete/", {"partial": True, "note": "Một phần"}, format="json")
+    assert response.status_code == 400
+    assert "reason" in response.json()
+
+
+def test_assign_and_pause_through_the_api(as_user, privacy_officer, subject):
+    request = make_request(subject)
+    client = as_user(privacy_officer)
+    base = f"/api/v1/requests/{request.pk}/"
+    assert client.post(base + "assign/", {"assignee": privacy_officer.pk}, format="json").json()["assignee"] == \
+        privacy_officer.username
+    client.post(base + "acknowledge/", format="json")
+    response = client.post(base + "transition/", {"status": "awaiting_customer", "note": "Cần CCCD"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["paused_at"]
+
+
+def test_customer_creates_and_sees_only_their_own(as_user, customer_a, customer_b):
+    client_a, client_b = as_user(customer_a), as_user(customer_b)
+    created = client_a.post("/api/v1/requests/", {"type": "access"}, format="json")
+    assert created.status_code == 201
+    request_id = created.json()["id"]
+    assert DataSubjectRequest.objects.get(pk=request_id).subject == subject_of(customer_a)
+    # Customer B cannot reach it by id, by filter, or act on it.
+    assert client_b.get(f"/api/v1/requests/{request_id}/").status_code == 404
+    listing = client_b.get(f"/api/v1/requests/?subject={subject_of(customer_a).external_ref}")
+    assert listing.json()["results"] == []
+    assert client_b.post(f"/api/v1/requests/{request_id}/cancel/").status_code == 404
+    assert client_b.get(f"/api/v1/requests/{request_id}/export/").status_code == 404
+    # Nor make a request in someone else's name.
+    response = client_b.post("/api/v1/requests/", {"type": "delete", "subject": subject_of(customer_a).external_ref},
+                             format="json")
+    assert response.status_code == 404
+    # And staff actions stay staff-only.
+    assert client_a.post(f"/api/v1/requests/{request_id}/verify-identity/", {"method": "ekyc", "reference": "x"},
+                         format="json").status_code == 403
+    assert client_a.get(f"/api/v1/requests/{request_id}/").status_code == 200
+    assert client_a.post(f"/api/v1/requests/{request_id}/cancel/").json()["status"] == "cancelled"
+
+
+def test_unknown_request_is_404(as_user, privacy_officer):
+    assert as_user(privacy_officer).get(f"/api/v1/requests/{uuid.uuid4()}/").status_code == 404
+
+
+def test_integration_client_lists_and_completes_its_own_tasks(as_user, client_user, privacy_officer, subject):
+    make_inventory(corebank_client=client_user)
+    request = make_request(subject, type="copy")
+    as_user(privacy_officer).post(f"/api/v1/requests/{request.pk}/verify-identity/", {"method": "branch_documents"},
+                                  format="json")
+    client = as_user(client_user, scopes=["requests:tasks"])
+    tasks = client.get("/api/v1/request-tasks/").json()["results"]
+    assert [t["system"] for t in tasks] == ["core_banking"]
+    assert tasks[0]["subject"] == subject.external_ref
+    response = client.post(f"/api/v1/request-tasks/{tasks[0]['id']}/complete/",
+                           {"result": {"accounts": 2}}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "done"
+    marketing = request.tasks.get(system__code="marketing")
+    assert client.post(f"/api/v1/request-tasks/{marketing.pk}/complete/", {"result": {}},
+                       format="json").status_code == 403
+    wrong_scope = as_user(client_user, scopes=["consents:write"])
+    assert wrong_scope.get("/api/v1/request-tasks/").status_code == 403
+
+
+def test_auditor_reads_but_cannot_act(as_user, auditor, subject):
+    request = make_request(subject)
+    client = as_user(auditor)
+    assert client.get("/api/v1/requests/").status_code == 200
+    assert client.post(f"/api/v1/requests/{request.pk}/acknowledge/").status_code == 403
+    assert client.post("/api/v1/requests/", {"subject": subject.external_ref, "type": "access"},
+                       format="json").status_code == 403
+
+
+def test_schema_documents_the_request_endpoints(api):
+    schema = api.get("/api/schema/").content.decode()
+    assert "/api/v1/requests/{id}/verify-identity/" in schema
