@@ -68,7 +68,8 @@ def request_create(
         raise InvalidInput(_("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH)
     clean_corrections = _clean_corrections(type, corrections)
     clean_purposes = _clean_purposes(type, purposes)
-    if guardian is not None and (subject.guardian_id != guardian.pk or subject.guardian_verified_at is None):
+    if guardian is not None and not DataSubject.objects.filter(
+            pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False).exists():
         raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
     processor_involved = any(system.is_processor and system.acts_on(type)
                              for system in System.objects.filter(active=True, is_processor=True))
