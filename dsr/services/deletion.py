@@ -94,7 +94,7 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
                    .order_by("ends_on", "pk").values_list("pk", flat=True)[:limit])
     released = 0
     with transaction.atomic(durable=True):
-        holds = LegalHold.objects.select_for_update().filter(pk__in=due_ids, released_at__isnull=True)
+        holds = LegalHold.objects.select_for_update(of=("self",)).filter(pk__in=due_ids, released_at__isnull=True)
         for hold in holds.select_related("category", "system", "request"):
             _erase(hold.subject_id, category=hold.category, system=hold.system, actor=actor, now=now,
                    request=hold.request, hold=hold)
