@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consents import selectors, services
+from consents.api.permissions import CachedRolePermission
 from consents.api.serializers import (
     AcknowledgeSerializer,
     BulkCheckInputSerializer,
@@ -265,7 +266,7 @@ class SubjectWithdrawView(APIView):
 
 
 class ConsentCheckView(APIView):
-    permission_classes = [RolePermission]
+    permission_classes = [CachedRolePermission]
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
 
@@ -285,7 +286,7 @@ class ConsentCheckView(APIView):
 
 
 class ConsentCheckBulkView(APIView):
-    permission_classes = [RolePermission]
+    permission_classes = [CachedRolePermission]
     required_permissions = {"POST": "consents.view_consent"}
     required_scopes = {"POST": "consents:read"}
 

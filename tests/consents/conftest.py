@@ -11,3 +11,21 @@ def _fresh_catalogue():
     catalogue._clear()
     yield
     catalogue._clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_permission_cache():
+    from consents.api import permissions
+
+    permissions.clear()
+    yield
+    permissions.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); the site's default language is Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
