@@ -1,3 +1,24 @@
+from django.urls import path
+
+from consents import views
+
 app_name = "consents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("me/consents/", views.me_consents, name="me_consents"),
+    path("me/consents/<uuid:pk>/receipt/", views.me_receipt, name="me_receipt"),
+    path("me/consents/<slug:code>/", views.me_consent_set, name="me_consent_set"),
+    path("me/consents/<slug:code>/withdraw/", views.me_withdraw, name="me_withdraw"),
+    path("portal/customers/<uuid:pk>/consents/new/", views.staff_grant, name="staff_grant"),
+    path("portal/consents/<uuid:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
+    path("portal/consents/<uuid:pk>/receipt/", views.staff_receipt, name="staff_receipt"),
+    path("portal/consents/import/", views.consent_import, name="import"),
+    path("portal/purposes/", views.purpose_list, name="purpose_list"),
+    path("portal/purposes/new/", views.purpose_edit, name="purpose_new"),
+    path("portal/purposes/<slug:code>/edit/", views.purpose_edit, name="purpose_edit"),
+    path("portal/purposes/<slug:code>/notices/new/", views.notice_new, name="notice_new"),
+    path("portal/purposes/<slug:code>/ask-again/", views.purpose_ask_again, name="purpose_ask_again"),
+    path("portal/recipients/", views.recipient_list, name="recipient_list"),
+    path("portal/withdrawal-duties/", views.duty_list, name="duty_list"),
+    path("portal/withdrawal-duties/<uuid:pk>/acknowledge/", views.duty_acknowledge, name="duty_acknowledge"),
+]

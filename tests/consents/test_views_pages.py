@@ -1,0 +1,132 @@
+"""Consents pages: the customer's switches and withdrawal confirmation, the staff desk, the DPO pages."""
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from consents.models import Consent, WithdrawalDuty
+from consents.selectors import consent_check
+from tests.consents.factories import grant, make_purpose, make_recipient
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def catalogue():
+    partner = make_recipient("Bảo hiểm Đối tác")
+    return {
+        "marketing": make_purpose("marketing", category="marketing"),
+        "biometric": make_purpose("biometric", category="security", sensitive=True),
+        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
+        "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance"),
+    }
+
+
+def test_customer_switches_on_withdraws_after_confirmation(customer_a, catalogue):
+    subject = customer_a.customer_account.subject
+    client = _login(customer_a)
+    page = client.get("/en/me/consents/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Sensitive data" in body and "shown for transparency" in body and 'data-testid="switch-kyc"' not in body
+
+    client.post("/en/me/consents/marketing/", {"on": "1"})
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed
+
+    refused = client.post("/en/me/consents/biometric/", {"on": "1"}, follow=True)
+    assert "sensitive" in refused.content.decode() and not Consent.objects.filter(purpose__code="biometric").exists()
+    client.post("/en/me/consents/biometric/", {"on": "1", "sensitive_acknowledged": "1"})
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="biometric").allowed
+
+    client.post("/en/me/consents/sharing/", {"on": "1"})
+    off = client.post("/en/me/consents/sharing/", {}, follow=True)  # switch moved off: confirmation first
+    text = off.content.decode()
+    assert "What happens if you withdraw" in text and "Bảo hiểm Đối tác" in text and "72 hours" in text
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="sharing").allowed
+    client.post("/en/me/consents/sharing/withdraw/", {"reason": ""})
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="sharing").reason == "withdrawn"
+    assert WithdrawalDuty.objects.filter(consent__subject=subject).count() == 1
+
+    consent = Consent.objects.filter(subject=subject, purpose__code="marketing").get()
+    receipt = client.get(f"/en/me/consents/{consent.pk}/receipt/")
+    assert receipt.status_code == 200 and "Consent receipt" in receipt.content.decode()
+
+
+def test_customer_cannot_open_someone_elses_receipt(customer_a, customer_b, catalogue):
+    theirs = grant(customer_b.customer_account.subject, catalogue["marketing"])
+    assert _login(customer_a).get(f"/en/me/consents/{theirs.pk}/receipt/").status_code == 404
+
+
+def test_vietnamese_is_the_default_language(customer_a, catalogue):
+    page = _login(customer_a).get("/me/consents/")
+    assert page.status_code == 200 and "Mục đích marketing" in page.content.decode()
+
+
+def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, catalogue):
+    client = _login(officer)
+    detail = client.get(f"/en/portal/customers/{subject.pk}/")
+    assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
+    response = client.post(f"/en/portal/customers/{subject.pk}/consents/new/", {
+        "purpose": catalogue["biometric"].pk, "channel": "branch", "evidence": "form 12"})
+    assert response.status_code == 200 and "sensitive" in response.content.decode()
+    response = client.post(f"/en/portal/customers/{subject.pk}/consents/new/", {
+        "purpose": catalogue["biometric"].pk, "channel": "branch", "evidence": "form 12",
+        "sensitive_acknowledged": "on"})
+    consent = Consent.objects.get(subject=subject)
+    assert response.status_code == 302 and response.url.endswith(f"/portal/consents/{consent.pk}/receipt/")
+    assert client.get(response.url).status_code == 200
+    timeline = client.get(f"/en/portal/customers/{subject.pk}/").content.decode()
+    assert "Granted" in timeline
+    confirm = client.get(f"/en/portal/consents/{consent.pk}/withdraw/")
+    assert "Tell the customer what happens" in confirm.content.decode()
+    client.post(f"/en/portal/consents/{consent.pk}/withdraw/", {"channel": "branch", "reason": "asked at counter"})
+    consent.refresh_from_db()
+    assert consent.status == "withdrawn"
+
+
+def test_dpo_pages(dpo, officer, subject, catalogue):
+    client = _login(dpo)
+    assert client.get("/en/portal/purposes/").status_code == 200
+    created = client.post("/en/portal/purposes/new/", {
+        "code": "analytics", "name_vi": "Phân tích", "name_en": "Analytics", "description_vi": "Mô tả",
+        "description_en": "Description", "category": "analytics", "legal_basis": "consent", "active": "on",
+        "notice_version": "v1"})
+    assert created.status_code == 302
+    grant(subject, catalogue["marketing"])
+    published = client.post("/en/portal/purposes/marketing/notices/new/", {
+        "version": "v2", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"})
+    assert published.status_code == 302
+    ask = client.get("/en/portal/purposes/marketing/ask-again/").content.decode()
+    assert subject.external_ref in ask
+    assert client.get("/en/portal/recipients/").status_code == 200
+    assert client.post("/en/portal/recipients/", {"name": "CIC", "kind": "credit_bureau", "country": "VN"}).status_code == 302
+    upload = SimpleUploadedFile("legacy.csv", (
+        "subject,purpose,notice_version,channel,evidence\n"
+        f"{subject.external_ref},sharing,v1,paper_form,scan-1\n"
+        "CIF-NONE,sharing,v1,paper_form,scan-2\n").encode(), content_type="text/csv")
+    result = client.post("/en/portal/consents/import/", {"file": upload}).content.decode()
+    assert "1 imported" in result and "<td>3</td>" in result
+    assert client.get("/en/portal/withdrawal-duties/").status_code == 200
+    assert _login(officer).get("/en/portal/purposes/new/").status_code == 403
+    assert _login(officer).get("/en/portal/consents/import/").status_code == 403
+
+
+def test_staff_acknowledges_a_duty(privacy_officer, catalogue):
+    from consents import services
+    from tests.consents.factories import STAFF
+
+    consent = grant(purpose=catalogue["sharing"])
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    duty = WithdrawalDuty.objects.get()
+    client = _login(privacy_officer)
+    assert consent.subject.external_ref in client.get("/en/portal/withdrawal-duties/").content.decode()
+    client.post(f"/en/portal/withdrawal-duties/{duty.pk}/acknowledge/", {"note": "letter"})
+    duty.refresh_from_db()
+    assert duty.status == "acknowledged" and duty.acknowledgement_note == "letter"
