@@ -115,7 +115,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.external_ref")
     assignee = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
-    outcome_reason_label = serializers.CharField(source="get_outcome_reason_display")
+    outcome_reason_label = serializers.SerializerMethodField()
 
     class Meta:
         model = DataSubjectRequest
@@ -127,6 +127,9 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         if self.context.get("customer") or obj.assignee_id is None:
             return None
         return obj.assignee.get_username()
+
+    def get_outcome_reason_label(self, obj) -> str:
+        return str(OutcomeReason(obj.outcome_reason).label) if obj.outcome_reason else ""
 
     def get_overdue(self, obj) -> bool:
         return obj.status in OPEN and obj.due_at < self.context.get("now", timezone.now())

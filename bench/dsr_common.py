@@ -1,0 +1,46 @@
+"""Shared set-up for the request benchmarks: their own PostgreSQL database (`qdl_bench_dsr`), migrated.
+
+Run from the project root with the venv's Python. Never touches the `qdl` database.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = os.environ.get("BENCH_DB", "qdl_bench_dsr")
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"postgres://qdl:qdl@localhost/{BENCH_DB}",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://localhost:6379/6"),
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "false",
+}
+
+
+def ensure_database() -> None:
+    """Create the bench database when missing and bring its schema up to date."""
+    exists = subprocess.run(
+        ["su", "postgres", "-c", f"psql -tAc \"SELECT 1 FROM pg_database WHERE datname='{BENCH_DB}'\""],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["su", "postgres", "-c", f"createdb -O qdl {BENCH_DB}"], check=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
+
+
+def setup_django() -> None:
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def percentiles(samples_ms: list[float]) -> str:
+    ordered = sorted(samples_ms)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
