@@ -1,0 +1,103 @@
+"""Benchmark: building a subject's access export with 1,000 consent events and 100 requests.
+
+Set-up: the `qdl_bench_dsr` PostgreSQL database (created and migrated here), one customer with 500
+consents across the demo purposes (each granted then withdrawn: 1,000 consent events), 100 earlier
+requests with three status changes each, and an access request whose two system tasks returned data.
+Times `export_build` (gather, serialise, encrypt, store, audit) 10 times and prints p50 and max,
+plus the size of the export.
+
+    /tmp/venv/bin/python bench/dsr_export.py
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import timedelta
+
+from dsr_common import ensure_database, percentiles, setup_django
+
+CONSENTS = 500
+REQUESTS = 100
+RUNS = 10
+
+
+def seed():
+    from django.utils import timezone
+
+    from consents.demo import seed_catalogue
+    from consents.models import Consent, ConsentEvent
+    from core import services as core_services
+    from core.actors import Actor
+    from dsr.models import DataSubjectRequest, FulfilmentTask, RequestStatusChange, System
+
+    actor = Actor.system("bench")
+    now = timezone.now()
+    purposes = list(seed_catalogue(actor).values())
+    subject = core_services.subject_create(actor=actor, external_ref=f"BX{uuid.uuid4().hex[:10].upper()}",
+                                           full_name="Trần Văn Đo", national_id="001090000123",
+                                           phone="0912000123", email="do.tran@example.vn")
+    consents, events = [], []
+    for n in range(CONSENTS):
+        purpose = purposes[n % len(purposes)]
+        granted = now - timedelta(days=400 - n % 300)
+        consent = Consent(subject=subject, purpose=purpose, notice=purpose.notices.first(), status="withdrawn",
+                          channel="mobile_app", recorded_by_kind="system", recorded_by_label="bench",
+                          granted_at=granted, ended_at=granted + timedelta(days=10),
+                          withdrawn_at=granted + timedelta(days=10), withdrawal_channel="mobile_app")
+        consents.append(consent)
+        for kind, at in (("granted", granted), ("withdrawn", granted + timedelta(days=10))):
+            events.append(ConsentEvent(consent=consent, subject=subject, kind=kind, at=at, channel="mobile_app",
+                                       actor_kind="system", actor_label="bench"))
+    Consent.objects.bulk_create(consents)
+    ConsentEvent.objects.bulk_create(events)
+    requests, changes = [], []
+    for n in range(REQUESTS):
+        received = now - timedelta(days=300 - n)
+        request = DataSubjectRequest(subject=subject, type="access", status="completed", channel="branch",
+                                     received_at=received, due_at=received + timedelta(hours=72),
+                                     identity_verified_at=received, closed_at=received + timedelta(hours=30))
+        requests.append(request)
+        for old, new, hours in (("", "received", 0), ("received", "verifying_identity", 1),
+                                ("verifying_identity", "in_progress", 2)):
+            changes.append(RequestStatusChange(request=request, old_status=old, new_status=new, actor_kind="staff",
+                                               actor_label="bench", at=received + timedelta(hours=hours)))
+    current = DataSubjectRequest(subject=subject, type="access", status="in_progress", channel="mobile_app",
+                                 received_at=now, due_at=now + timedelta(hours=72), identity_verified_at=now)
+    requests.append(current)
+    DataSubjectRequest.objects.bulk_create(requests)
+    RequestStatusChange.objects.bulk_create(changes)
+    for code in ("bench_core", "bench_cards"):
+        system, _ = System.objects.get_or_create(code=code, defaults={"name": code, "request_types": ["access"]})
+        FulfilmentTask.objects.create(
+            request=current, system=system, status="done", created_at=now, completed_at=now,
+            result=json.dumps({"accounts": [f"00110{n:05d}" for n in range(20)],
+                               "transactions_last_year": [{"amount": n * 1000, "on": "2026-01-01"} for n in range(200)]}))
+    return current
+
+
+def main() -> None:
+    ensure_database()
+    setup_django()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.actors import Actor
+    from dsr.models import RequestExport
+    from dsr.services.exports import export_build
+
+    request = seed()
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        with transaction.atomic():
+            export_build(request, actor=Actor.system("bench"), now=timezone.now())
+        samples.append((time.perf_counter() - started) * 1000)
+    content = json.loads(RequestExport.objects.get(request=request).content)
+    print(f"export of {len(content['consent_events']):,} consent events, {len(content['requests'])} requests, "
+          f"{len(content['systems'])} systems: {len(json.dumps(content)) / 1024:.0f} KiB")
+    print(f"export_build                     {percentiles(samples)}")
+
+
+if __name__ == "__main__":
+    main()
