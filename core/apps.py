@@ -30,9 +30,21 @@ class CoreConfig(AppConfig):
             MenuItem("me", "core:me_home", _("Overview"), icon="dashboard", order=10),
         )
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        post_migrate.connect(_seed_deadline_defaults_after_migrate, sender=self)
 
 
 def _sync_roles_after_migrate(**kwargs) -> None:
     from core.roles import roles_sync
 
     roles_sync()
+
+
+def _seed_deadline_defaults_after_migrate(using="default", **kwargs) -> None:
+    # A flush (e.g. between transactional tests) empties the policy table; deadlines need it back.
+    from django.db import connections
+
+    from core.deadline_defaults import seed_deadline_defaults
+    from core.models import CalendarDay, DeadlinePolicy
+
+    if DeadlinePolicy._meta.db_table in connections[using].introspection.table_names():
+        seed_deadline_defaults(DeadlinePolicy, CalendarDay)

@@ -120,3 +120,16 @@ def test_result_is_utc_aware_and_day_boundaries_are_local():
     deadlines = deadlines_for(request_type="access", received_at=received)
     assert deadlines.statutory_due_at == end_of(date(2026, 3, 16))
     assert deadlines.statutory_due_at.utcoffset() == timedelta(0)
+
+
+def test_defaults_come_back_into_empty_tables_but_never_over_edits():
+    from core.deadline_defaults import seed_deadline_defaults
+
+    DeadlinePolicy.objects.filter(regime="bank", request_type="access").update(period=48)
+    seed_deadline_defaults(DeadlinePolicy, CalendarDay)
+    assert DeadlinePolicy.objects.get(regime="bank", request_type="access").period == 48
+    DeadlinePolicy.objects.all().delete()
+    CalendarDay.objects.all().delete()
+    seed_deadline_defaults(DeadlinePolicy, CalendarDay)
+    assert due_at_for(request_type="withdraw", received_at=local(2026, 3, 6, 10, 0)) == local(2026, 3, 9, 10, 0)
+    assert CalendarDay.objects.filter(date=date(2026, 2, 17), kind="holiday").exists()
