@@ -2,6 +2,7 @@
 
 Run from the project root with the venv's Python. Never touches the `qdl` database.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,9 @@ def ensure_database() -> None:
     """Create the bench database when missing and bring its schema up to date."""
     exists = subprocess.run(
         ["su", "postgres", "-c", f"psql -tAc \"SELECT 1 FROM pg_database WHERE datname='{BENCH_DB}'\""],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if exists != "1":
         subprocess.run(["su", "postgres", "-c", f"createdb -O qdl {BENCH_DB}"], check=True)
@@ -43,4 +46,5 @@ def setup_django() -> None:
 def percentiles(samples_ms: list[float]) -> str:
     ordered = sorted(samples_ms)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
+    median = statistics.median(ordered)
+    return f"p50 {median:.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"

@@ -8,6 +8,7 @@ plus the size of the export.
 
     /tmp/venv/bin/python bench/dsr_export.py
 """
+
 from __future__ import annotations
 
 import json
@@ -34,45 +35,104 @@ def seed():
     actor = Actor.system("bench")
     now = timezone.now()
     purposes = list(seed_catalogue(actor).values())
-    subject = core_services.subject_create(actor=actor, external_ref=f"BX{uuid.uuid4().hex[:10].upper()}",
-                                           full_name="Trần Văn Đo", national_id="001090000123",
-                                           phone="0912000123", email="do.tran@example.vn")
+    subject = core_services.subject_create(
+        actor=actor,
+        external_ref=f"BX{uuid.uuid4().hex[:10].upper()}",
+        full_name="Trần Văn Đo",
+        national_id="001090000123",
+        phone="0912000123",
+        email="do.tran@example.vn",
+    )
     consents, events = [], []
     for n in range(CONSENTS):
         purpose = purposes[n % len(purposes)]
         granted = now - timedelta(days=400 - n % 300)
-        consent = Consent(subject=subject, purpose=purpose, notice=purpose.notices.first(), status="withdrawn",
-                          channel="mobile_app", recorded_by_kind="system", recorded_by_label="bench",
-                          granted_at=granted, ended_at=granted + timedelta(days=10),
-                          withdrawn_at=granted + timedelta(days=10), withdrawal_channel="mobile_app")
+        consent = Consent(
+            subject=subject,
+            purpose=purpose,
+            notice=purpose.notices.first(),
+            status="withdrawn",
+            channel="mobile_app",
+            recorded_by_kind="system",
+            recorded_by_label="bench",
+            granted_at=granted,
+            ended_at=granted + timedelta(days=10),
+            withdrawn_at=granted + timedelta(days=10),
+            withdrawal_channel="mobile_app",
+        )
         consents.append(consent)
         for kind, at in (("granted", granted), ("withdrawn", granted + timedelta(days=10))):
-            events.append(ConsentEvent(consent=consent, subject=subject, kind=kind, at=at, channel="mobile_app",
-                                       actor_kind="system", actor_label="bench"))
+            events.append(
+                ConsentEvent(
+                    consent=consent,
+                    subject=subject,
+                    kind=kind,
+                    at=at,
+                    channel="mobile_app",
+                    actor_kind="system",
+                    actor_label="bench",
+                )
+            )
     Consent.objects.bulk_create(consents)
     ConsentEvent.objects.bulk_create(events)
     requests, changes = [], []
     for n in range(REQUESTS):
         received = now - timedelta(days=300 - n)
-        request = DataSubjectRequest(subject=subject, type="access", status="completed", channel="branch",
-                                     received_at=received, due_at=received + timedelta(hours=72),
-                                     identity_verified_at=received, closed_at=received + timedelta(hours=30))
+        request = DataSubjectRequest(
+            subject=subject,
+            type="access",
+            status="completed",
+            channel="branch",
+            received_at=received,
+            due_at=received + timedelta(hours=72),
+            identity_verified_at=received,
+            closed_at=received + timedelta(hours=30),
+        )
         requests.append(request)
-        for old, new, hours in (("", "received", 0), ("received", "verifying_identity", 1),
-                                ("verifying_identity", "in_progress", 2)):
-            changes.append(RequestStatusChange(request=request, old_status=old, new_status=new, actor_kind="staff",
-                                               actor_label="bench", at=received + timedelta(hours=hours)))
-    current = DataSubjectRequest(subject=subject, type="access", status="in_progress", channel="mobile_app",
-                                 received_at=now, due_at=now + timedelta(hours=72), identity_verified_at=now)
+        for old, new, hours in (
+            ("", "received", 0),
+            ("received", "verifying_identity", 1),
+            ("verifying_identity", "in_progress", 2),
+        ):
+            changes.append(
+                RequestStatusChange(
+                    request=request,
+                    old_status=old,
+                    new_status=new,
+                    actor_kind="staff",
+                    actor_label="bench",
+                    at=received + timedelta(hours=hours),
+                )
+            )
+    current = DataSubjectRequest(
+        subject=subject,
+        type="access",
+        status="in_progress",
+        channel="mobile_app",
+        received_at=now,
+        due_at=now + timedelta(hours=72),
+        identity_verified_at=now,
+    )
     requests.append(current)
     DataSubjectRequest.objects.bulk_create(requests)
     RequestStatusChange.objects.bulk_create(changes)
     for code in ("bench_core", "bench_cards"):
-        system, _ = System.objects.get_or_create(code=code, defaults={"name": code, "request_types": ["access"]})
+        system, _ = System.objects.get_or_create(
+            code=code, defaults={"name": code, "request_types": ["access"]}
+        )
         FulfilmentTask.objects.create(
-            request=current, system=system, status="done", created_at=now, completed_at=now,
-            result=json.dumps({"accounts": [f"00110{n:05d}" for n in range(20)],
-                               "transactions_last_year": [{"amount": n * 1000, "on": "2026-01-01"} for n in range(200)]}))
+            request=current,
+            system=system,
+            status="done",
+            created_at=now,
+            completed_at=now,
+            result=json.dumps(
+                {
+                    "accounts": [f"00110{n:05d}" for n in range(20)],
+                    "transactions_last_year": [{"amount": n * 1000, "on": "2026-01-01"} for n in range(200)],
+                }
+            ),
+        )
     return current
 
 
@@ -94,8 +154,10 @@ def main() -> None:
             export_build(request, actor=Actor.system("bench"), now=timezone.now())
         samples.append((time.perf_counter() - started) * 1000)
     content = json.loads(RequestExport.objects.get(request=request).content)
-    print(f"export of {len(content['consent_events']):,} consent events, {len(content['requests'])} requests, "
-          f"{len(content['systems'])} systems: {len(json.dumps(content)) / 1024:.0f} KiB")
+    print(
+        f"export of {len(content['consent_events']):,} consent events, {len(content['requests'])} requests, "
+        f"{len(content['systems'])} systems: {len(json.dumps(content)) / 1024:.0f} KiB"
+    )
     print(f"export_build                     {percentiles(samples)}")
 
 

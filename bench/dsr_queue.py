@@ -9,6 +9,7 @@ the partial index `dsr_open_by_due` at work.
 
     /tmp/venv/bin/python bench/dsr_queue.py        # BENCH_REQUESTS=1000000 BENCH_CALLS=50
 """
+
 from __future__ import annotations
 
 import os
@@ -40,31 +41,59 @@ def seed() -> None:
         return
     started = time.monotonic()
     now = timezone.now()
-    enc_subject = {f.name: f.get_prep_value(v) for f, v in (
-        (DataSubject._meta.get_field("full_name"), "Khách hàng thử"),
-        (DataSubject._meta.get_field("national_id"), ""), (DataSubject._meta.get_field("passport_number"), ""),
-        (DataSubject._meta.get_field("phone"), ""), (DataSubject._meta.get_field("email"), ""),
-        (DataSubject._meta.get_field("address"), ""), (DataSubject._meta.get_field("date_of_birth"), None))}
+    enc_subject = {
+        f.name: f.get_prep_value(v)
+        for f, v in (
+            (DataSubject._meta.get_field("full_name"), "Khách hàng thử"),
+            (DataSubject._meta.get_field("national_id"), ""),
+            (DataSubject._meta.get_field("passport_number"), ""),
+            (DataSubject._meta.get_field("phone"), ""),
+            (DataSubject._meta.get_field("email"), ""),
+            (DataSubject._meta.get_field("address"), ""),
+            (DataSubject._meta.get_field("date_of_birth"), None),
+        )
+    }
     empty_text = DataSubjectRequest._meta.get_field("details").get_prep_value("")
     empty_char = DataSubjectRequest._meta.get_field("identity_reference").get_prep_value("")
     subject_ids = [uuid.uuid4() for _ in range(SUBJECTS)]
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE dsr_requeststatuschange, dsr_requestclockevent, dsr_fulfilmenttask, "
-                       "dsr_requestexport, dsr_deletionrecord, dsr_legalhold, dsr_datasubjectrequest CASCADE")
+        cursor.execute(
+            "TRUNCATE dsr_requeststatuschange, dsr_requestclockevent, dsr_fulfilmenttask, "
+            "dsr_requestexport, dsr_deletionrecord, dsr_legalhold, dsr_datasubjectrequest CASCADE"
+        )
         raw = cursor.cursor
-        with raw.copy("COPY core_datasubject (id, external_ref, full_name, national_id, national_id_index, "
-                      "passport_number, date_of_birth, phone, phone_index, email, email_index, address, "
-                      "created_at, updated_at) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY core_datasubject (id, external_ref, full_name, national_id, national_id_index, "
+            "passport_number, date_of_birth, phone, phone_index, email, email_index, address, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for n, pk in enumerate(subject_ids):
-                copy.write_row((pk, f"BENCH{n:08d}", enc_subject["full_name"], enc_subject["national_id"],
-                                blind_index(f"{n:012d}"), enc_subject["passport_number"], enc_subject["date_of_birth"],
-                                enc_subject["phone"], "", enc_subject["email"], "", enc_subject["address"], now, now))
+                copy.write_row(
+                    (
+                        pk,
+                        f"BENCH{n:08d}",
+                        enc_subject["full_name"],
+                        enc_subject["national_id"],
+                        blind_index(f"{n:012d}"),
+                        enc_subject["passport_number"],
+                        enc_subject["date_of_birth"],
+                        enc_subject["phone"],
+                        "",
+                        enc_subject["email"],
+                        "",
+                        enc_subject["address"],
+                        now,
+                        now,
+                    )
+                )
         rng = random.Random(7)
-        with raw.copy("COPY dsr_datasubjectrequest (id, subject_id, type, status, channel, details, corrections, "
-                      "purposes, processor_involved, received_at, acknowledged_at, due_at, acknowledge_by, "
-                      "statutory_due_at, statutory_regime, pausable, paused_seconds, identity_method, "
-                      "identity_reference, identity_verified_at, outcome_reason, outcome_note, closed_at, "
-                      "updated_at) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY dsr_datasubjectrequest (id, subject_id, type, status, channel, details, corrections, "
+            "purposes, processor_involved, received_at, acknowledged_at, due_at, acknowledge_by, "
+            "statutory_due_at, statutory_regime, pausable, paused_seconds, identity_method, "
+            "identity_reference, identity_verified_at, outcome_reason, outcome_note, closed_at, "
+            "updated_at) FROM STDIN"
+        ) as copy:
             for n in range(REQUESTS):
                 is_open = n % round(1 / OPEN_SHARE) == 0
                 if is_open:
@@ -74,16 +103,40 @@ def seed() -> None:
                     due = now - timedelta(minutes=rng.randint(60, 3 * 365 * 24 * 60))
                     status = rng.choice(CLOSED)
                 received = due - timedelta(hours=72)
-                verified = received + timedelta(hours=2) if status in (
-                    "in_progress", "completed", "partially_completed") else None
+                verified = (
+                    received + timedelta(hours=2)
+                    if status in ("in_progress", "completed", "partially_completed")
+                    else None
+                )
                 reason = "aml_retention" if status in ("rejected", "partially_completed") else ""
-                copy.write_row((
-                    uuid.uuid4(), subject_ids[n % SUBJECTS], rng.choice(TYPES), status, "branch", empty_text,
-                    empty_text, "[]", False, received, received + timedelta(hours=1), due,
-                    received + timedelta(days=2), received + timedelta(days=10), "vn_law91", True, 0,
-                    "branch_documents" if verified else "", empty_char, verified, reason, empty_text,
-                    None if is_open else due - timedelta(hours=1), received,
-                ))
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        subject_ids[n % SUBJECTS],
+                        rng.choice(TYPES),
+                        status,
+                        "branch",
+                        empty_text,
+                        empty_text,
+                        "[]",
+                        False,
+                        received,
+                        received + timedelta(hours=1),
+                        due,
+                        received + timedelta(days=2),
+                        received + timedelta(days=10),
+                        "vn_law91",
+                        True,
+                        0,
+                        "branch_documents" if verified else "",
+                        empty_char,
+                        verified,
+                        reason,
+                        empty_text,
+                        None if is_open else due - timedelta(hours=1),
+                        received,
+                    )
+                )
         cursor.execute("ANALYZE core_datasubject")
         cursor.execute("ANALYZE dsr_datasubjectrequest")
     print(f"seeded {SUBJECTS:,} customers and {REQUESTS:,} requests in {time.monotonic() - started:.1f} s")
@@ -106,7 +159,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username="bench-privacy").first() or core_services.user_create(
-        username="bench-privacy", password=uuid.uuid4().hex, role=Role.PRIVACY)
+        username="bench-privacy", password=uuid.uuid4().hex, role=Role.PRIVACY
+    )
     _token, key = core_services.token_issue(actor=actor, user=user, scopes=["requests:read"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

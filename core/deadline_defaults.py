@@ -6,6 +6,7 @@ pattern and should be checked against the notice when it is published. Both tabl
 the DPO; these defaults are written by migration 0004 and again whenever the tables are found empty
 after a migrate or flush (`seed_deadline_defaults`), never over rows someone has edited.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,10 +17,37 @@ TYPES_72H = ("withdraw", "access", "copy", "rectify", "delete", "restrict", "obj
 LAW_91 = "Law 91/2025/QH15; Decree 356/2025/ND-CP"
 DECREE_13 = "Decree 13/2023/ND-CP"
 POLICIES = [
-    *[("bank", t, 72, "hours", None, None, None, "working_days", None, None, True, "Bank personal-data policy")
-      for t in TYPES_72H],
-    ("bank", "complaint", 15, "working_days", None, None, None, "working_days", None, None, True,
-     "Bank personal-data policy"),
+    *[
+        (
+            "bank",
+            t,
+            72,
+            "hours",
+            None,
+            None,
+            None,
+            "working_days",
+            None,
+            None,
+            True,
+            "Bank personal-data policy",
+        )
+        for t in TYPES_72H
+    ],
+    (
+        "bank",
+        "complaint",
+        15,
+        "working_days",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        None,
+        True,
+        "Bank personal-data policy",
+    ),
     ("vn_law91", "withdraw", 15, "days", 20, 15, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
     ("vn_law91", "access", 10, "days", None, 10, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
     ("vn_law91", "copy", 10, "days", None, 10, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
@@ -30,27 +58,137 @@ POLICIES = [
     ("vn_law91", "complaint", 15, "days", None, 15, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
     # Decree 13 sets no period for withdrawal ("stop processing"), access, rectification ("as soon as
     # possible") and complaints: those rows exist with an empty period so the DPO sees the gap.
-    ("vn_decree13", "withdraw", None, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 12"),
-    ("vn_decree13", "access", None, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 14"),
-    ("vn_decree13", "copy", 72, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 14"),
-    ("vn_decree13", "rectify", None, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 15"),
-    ("vn_decree13", "delete", 72, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 16"),
-    ("vn_decree13", "restrict", 72, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 9"),
-    ("vn_decree13", "object", 72, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13 + " Art. 9"),
-    ("vn_decree13", "complaint", None, "hours", None, None, None, "working_days", None, date(2025, 12, 31), True,
-     DECREE_13),
+    (
+        "vn_decree13",
+        "withdraw",
+        None,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 12",
+    ),
+    (
+        "vn_decree13",
+        "access",
+        None,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 14",
+    ),
+    (
+        "vn_decree13",
+        "copy",
+        72,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 14",
+    ),
+    (
+        "vn_decree13",
+        "rectify",
+        None,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 15",
+    ),
+    (
+        "vn_decree13",
+        "delete",
+        72,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 16",
+    ),
+    (
+        "vn_decree13",
+        "restrict",
+        72,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 9",
+    ),
+    (
+        "vn_decree13",
+        "object",
+        72,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13 + " Art. 9",
+    ),
+    (
+        "vn_decree13",
+        "complaint",
+        None,
+        "hours",
+        None,
+        None,
+        None,
+        "working_days",
+        None,
+        date(2025, 12, 31),
+        True,
+        DECREE_13,
+    ),
     # Off until the DPO turns them on for a group with EU or Chinese customers.
-    *[("eu_gdpr", t, 1, "months", None, 2, None, "working_days", None, None, False, "GDPR Art. 12(3)")
-      for t in ("withdraw", "access", "copy", "rectify", "delete", "restrict", "object")],
-    ("cn_pipl", "complaint", 15, "days", None, 45, None, "working_days", None, None, False,
-     "PIPL Art. 50; PBOC consumer-complaint rules (15 days, at most 60)"),
+    *[
+        ("eu_gdpr", t, 1, "months", None, 2, None, "working_days", None, None, False, "GDPR Art. 12(3)")
+        for t in ("withdraw", "access", "copy", "rectify", "delete", "restrict", "object")
+    ],
+    (
+        "cn_pipl",
+        "complaint",
+        15,
+        "days",
+        None,
+        45,
+        None,
+        "working_days",
+        None,
+        None,
+        False,
+        "PIPL Art. 50; PBOC consumer-complaint rules (15 days, at most 60)",
+    ),
 ]
 
 HOLIDAYS = [
@@ -89,13 +227,36 @@ MAKE_UP_WORKING_DAYS = [
 def seed_deadline_defaults(policy_model, calendar_model) -> None:
     """Write the defaults into empty tables (models passed in, so a migration can use its historical ones)."""
     if not policy_model.objects.exists():
-        for (regime, request_type, period, unit, processor_period, extension, ack, ack_unit, start, end, active,
-             reference) in POLICIES:
+        for (
+            regime,
+            request_type,
+            period,
+            unit,
+            processor_period,
+            extension,
+            ack,
+            ack_unit,
+            start,
+            end,
+            active,
+            reference,
+        ) in POLICIES:
             policy_model.objects.get_or_create(
-                regime=regime, request_type=request_type, effective_from=start,
-                defaults={"period": period, "unit": unit, "processor_period": processor_period,
-                          "extension_period": extension, "acknowledge_period": ack, "acknowledge_unit": ack_unit,
-                          "effective_to": end, "active": active, "legal_reference": reference, "pausable": True},
+                regime=regime,
+                request_type=request_type,
+                effective_from=start,
+                defaults={
+                    "period": period,
+                    "unit": unit,
+                    "processor_period": processor_period,
+                    "extension_period": extension,
+                    "acknowledge_period": ack,
+                    "acknowledge_unit": ack_unit,
+                    "effective_to": end,
+                    "active": active,
+                    "legal_reference": reference,
+                    "pausable": True,
+                },
             )
     if not calendar_model.objects.exists():
         for day, name in HOLIDAYS:

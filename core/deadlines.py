@@ -13,6 +13,7 @@ Times are stored in UTC; day boundaries are those of Asia/Ho_Chi_Minh. A period 
 end of its last local day (the day of receipt does not count); working days skip weekends and the
 holidays of the working-day calendar (`core.models.CalendarDay`), and count make-up Saturdays.
 """
+
 from __future__ import annotations
 
 import calendar as _calendar
@@ -44,10 +45,16 @@ class Deadlines:
     extendable: bool
 
 
-def due_at_for(*, request_type: str, received_at: datetime, subject=None, processor_involved: bool = False) -> datetime:
+def due_at_for(
+    *, request_type: str, received_at: datetime, subject=None, processor_involved: bool = False
+) -> datetime:
     """The bank's committed deadline (`due_at`) for work of `request_type` received at `received_at`."""
-    return deadlines_for(request_type=request_type, received_at=received_at, subject=subject,
-                         processor_involved=processor_involved).due_at
+    return deadlines_for(
+        request_type=request_type,
+        received_at=received_at,
+        subject=subject,
+        processor_involved=processor_involved,
+    ).due_at
 
 
 def deadlines_for(
@@ -76,8 +83,14 @@ def deadlines_for(
     for row in statutory:
         if row.period is None:
             continue
-        candidate = _deadline(row, received_at, calendar, processor_involved=processor_involved,
-                              paused=paused, extended=extended)
+        candidate = _deadline(
+            row,
+            received_at,
+            calendar,
+            processor_involved=processor_involved,
+            paused=paused,
+            extended=extended,
+        )
         if statutory_due is None or candidate < statutory_due:
             statutory_due, regime = candidate, row.regime
 
@@ -90,29 +103,53 @@ def deadlines_for(
             acknowledge_by = candidate
 
     if bank is not None:
-        due = _deadline(bank, received_at, calendar, processor_involved=processor_involved, paused=paused,
-                        extended=extended)
+        due = _deadline(
+            bank,
+            received_at,
+            calendar,
+            processor_involved=processor_involved,
+            paused=paused,
+            extended=extended,
+        )
         pausable, extendable = bank.pausable, bank.extension_period is not None
     elif statutory_due is not None:
         # No bank commitment for this type: the bank answers to the law's clock.
         due, pausable, extendable = statutory_due, True, False
     else:
-        raise Conflict(_("No deadline policy applies to this request type; ask the DPO to set one."),
-                       code="no_deadline_policy")
+        raise Conflict(
+            _("No deadline policy applies to this request type; ask the DPO to set one."),
+            code="no_deadline_policy",
+        )
     extendable = extendable or any(row.extension_period is not None for row in statutory)
-    return Deadlines(due_at=due, acknowledge_by=acknowledge_by, statutory_due_at=statutory_due, regime=regime,
-                     pausable=pausable, extendable=extendable)
+    return Deadlines(
+        due_at=due,
+        acknowledge_by=acknowledge_by,
+        statutory_due_at=statutory_due,
+        regime=regime,
+        pausable=pausable,
+        extendable=extendable,
+    )
 
 
 def _policies_in_force(request_type: str, on: date) -> list[DeadlinePolicy]:
     rows = DeadlinePolicy.objects.filter(request_type=request_type, active=True)
-    return [row for row in rows
-            if (row.effective_from is None or row.effective_from <= on)
-            and (row.effective_to is None or on <= row.effective_to)]
+    return [
+        row
+        for row in rows
+        if (row.effective_from is None or row.effective_from <= on)
+        and (row.effective_to is None or on <= row.effective_to)
+    ]
 
 
-def _deadline(row: DeadlinePolicy, received_at: datetime, calendar: WorkingCalendar, *, processor_involved: bool,
-              paused: timedelta, extended: bool) -> datetime:
+def _deadline(
+    row: DeadlinePolicy,
+    received_at: datetime,
+    calendar: WorkingCalendar,
+    *,
+    processor_involved: bool,
+    paused: timedelta,
+    extended: bool,
+) -> datetime:
     period = row.processor_period if processor_involved and row.processor_period is not None else row.period
     if extended and row.extension_period is not None:
         period += row.extension_period
@@ -154,7 +191,9 @@ class WorkingCalendar:
 
     @classmethod
     def around(cls, start: date) -> WorkingCalendar:
-        rows = CalendarDay.objects.filter(date__gte=start, date__lte=start + timedelta(days=_CALENDAR_LOOKAHEAD_DAYS))
+        rows = CalendarDay.objects.filter(
+            date__gte=start, date__lte=start + timedelta(days=_CALENDAR_LOOKAHEAD_DAYS)
+        )
         holidays, working = set(), set()
         for day, kind in rows.values_list("date", "kind"):
             (working if kind == CalendarDay.Kind.WORKING else holidays).add(day)

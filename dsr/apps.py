@@ -8,51 +8,97 @@ class DsrConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from core.navigation import MenuItem, SubjectPanel, register_dashboard_cards, register_menu, register_subject_panel
+        from core.navigation import (
+            MenuItem,
+            SubjectPanel,
+            register_dashboard_cards,
+            register_menu,
+            register_subject_panel,
+        )
         from core.roles import Role, grant_permissions
         from dsr import navigation
 
-        register_actions({
-            "dsr.request.received": _("Data-subject request received"),
-            "dsr.request.transitioned": _("Data-subject request changed status"),
-            "dsr.request.assigned": _("Data-subject request assigned"),
-            "dsr.request.identity_verified": _("Requester's identity verified"),
-            "dsr.clock.started": _("Request clock started"),
-            "dsr.clock.acknowledged": _("Request acknowledged"),
-            "dsr.clock.paused": _("Request clock paused"),
-            "dsr.clock.resumed": _("Request clock resumed"),
-            "dsr.clock.extended": _("Request deadline extended"),
-            "dsr.clock.breached": _("Request deadline breached"),
-            "dsr.clock.stopped": _("Request clock stopped"),
-            "dsr.task.created": _("System tasks created for a request"),
-            "dsr.task.completed": _("System task completed"),
-            "dsr.export.built": _("Data export built"),
-            "dsr.export.downloaded": _("Data export downloaded"),
-            "dsr.hold.placed": _("Data placed under legal hold"),
-            "dsr.hold.released": _("Legal hold ended"),
-            "dsr.deletion.recorded": _("Personal data deleted"),
-            "dsr.policy.changed": _("Deadline policy changed"),
-            "dsr.calendar.changed": _("Working-day calendar changed"),
-        })
+        register_actions(
+            {
+                "dsr.request.received": _("Data-subject request received"),
+                "dsr.request.transitioned": _("Data-subject request changed status"),
+                "dsr.request.assigned": _("Data-subject request assigned"),
+                "dsr.request.identity_verified": _("Requester's identity verified"),
+                "dsr.clock.started": _("Request clock started"),
+                "dsr.clock.acknowledged": _("Request acknowledged"),
+                "dsr.clock.paused": _("Request clock paused"),
+                "dsr.clock.resumed": _("Request clock resumed"),
+                "dsr.clock.extended": _("Request deadline extended"),
+                "dsr.clock.breached": _("Request deadline breached"),
+                "dsr.clock.stopped": _("Request clock stopped"),
+                "dsr.task.created": _("System tasks created for a request"),
+                "dsr.task.completed": _("System task completed"),
+                "dsr.export.built": _("Data export built"),
+                "dsr.export.downloaded": _("Data export downloaded"),
+                "dsr.hold.placed": _("Data placed under legal hold"),
+                "dsr.hold.released": _("Legal hold ended"),
+                "dsr.deletion.recorded": _("Personal data deleted"),
+                "dsr.policy.changed": _("Deadline policy changed"),
+                "dsr.calendar.changed": _("Working-day calendar changed"),
+            }
+        )
         staff_view = ("dsr.view_datasubjectrequest", "dsr.view_fulfilmenttask", "dsr.view_system")
         # Front-line officers take requests in for a customer in front of them and verify identity.
         grant_permissions(Role.OFFICER, *staff_view, "dsr.add_datasubjectrequest", "dsr.work_request")
-        grant_permissions(Role.PRIVACY, *staff_view, "dsr.add_datasubjectrequest", "dsr.work_request",
-                          "dsr.change_fulfilmenttask", "dsr.approve_deletion")
-        grant_permissions(Role.DPO, *staff_view, "dsr.add_datasubjectrequest", "dsr.work_request",
-                          "dsr.change_fulfilmenttask", "dsr.approve_deletion", "core.change_deadlinepolicy",
-                          "core.view_deadlinepolicy", "core.change_calendarday", "core.view_calendarday")
+        grant_permissions(
+            Role.PRIVACY,
+            *staff_view,
+            "dsr.add_datasubjectrequest",
+            "dsr.work_request",
+            "dsr.change_fulfilmenttask",
+            "dsr.approve_deletion",
+        )
+        grant_permissions(
+            Role.DPO,
+            *staff_view,
+            "dsr.add_datasubjectrequest",
+            "dsr.work_request",
+            "dsr.change_fulfilmenttask",
+            "dsr.approve_deletion",
+            "core.change_deadlinepolicy",
+            "core.view_deadlinepolicy",
+            "core.change_calendarday",
+            "core.view_calendarday",
+        )
         grant_permissions(Role.AUDITOR, *staff_view, "core.view_deadlinepolicy", "core.view_calendarday")
-        grant_permissions(Role.CLIENT, "dsr.view_fulfilmenttask", "dsr.change_fulfilmenttask",
-                          "dsr.view_datasubjectrequest", "dsr.add_datasubjectrequest")
+        grant_permissions(
+            Role.CLIENT,
+            "dsr.view_fulfilmenttask",
+            "dsr.change_fulfilmenttask",
+            "dsr.view_datasubjectrequest",
+            "dsr.add_datasubjectrequest",
+        )
         register_menu(
-            MenuItem("portal", "dsr:queue", _("Requests"), icon="⏱", order=30,
-                     permission="dsr.view_datasubjectrequest"),
-            MenuItem("portal", "dsr:policy", _("Deadline policy"), icon="📅", order=80,
-                     permission="core.view_deadlinepolicy"),
+            MenuItem(
+                "portal",
+                "dsr:queue",
+                _("Requests"),
+                icon="⏱",
+                order=30,
+                permission="dsr.view_datasubjectrequest",
+            ),
+            MenuItem(
+                "portal",
+                "dsr:policy",
+                _("Deadline policy"),
+                icon="📅",
+                order=80,
+                permission="core.view_deadlinepolicy",
+            ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="⏱", order=30),
         )
         register_dashboard_cards(navigation.staff_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")
-        register_subject_panel(SubjectPanel("dsr/panel_subject.html", navigation.subject_panel, order=40,
-                                            permission="dsr.view_datasubjectrequest"))
+        register_subject_panel(
+            SubjectPanel(
+                "dsr/panel_subject.html",
+                navigation.subject_panel,
+                order=40,
+                permission="dsr.view_datasubjectrequest",
+            )
+        )

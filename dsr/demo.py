@@ -1,6 +1,7 @@
 """Demo data for the requests area: the systems inventory with retention rules, and requests in every
 state for the demo customers, spread in time so the queue shows overdue, due-soon and calm rows.
 The deadline policy and the holiday calendar come from core's data migration. Idempotent."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,8 +15,12 @@ from dsr.models import DataCategory, DataSubjectRequest, FulfilmentTask, Retenti
 AML = "Law 14/2022/QH15 on Anti-Money Laundering, Art. 40"
 ACCOUNTING = "Law 88/2015/QH13 on Accounting, Art. 41"
 RULES = {
-    "aml": ("KYC and transaction records: 5 years after the relationship or transaction ends", 60,
-            "the end of the customer relationship", AML),
+    "aml": (
+        "KYC and transaction records: 5 years after the relationship or transaction ends",
+        60,
+        "the end of the customer relationship",
+        AML,
+    ),
     "accounting": ("Accounting documents: 10 years", 120, "the end of the accounting year", ACCOUNTING),
 }
 CATEGORIES = [
@@ -32,15 +37,40 @@ ALL = ["access", "copy", "rectify", "delete", "restrict", "object", "withdraw"]
 SYSTEMS = [
     # code, name, categories, request types, is processor, integration client username
     ("platform", "Consent and rights platform", ["identity", "contact"], [], False, None),
-    ("core_banking", "Core banking (T24)", ["identity", "contact", "accounts", "transactions"],
-     ["access", "copy", "rectify", "delete"], False, "corebank"),
-    ("cards", "Card management", ["identity", "transactions"], ["access", "copy", "rectify", "delete"], False, None),
+    (
+        "core_banking",
+        "Core banking (T24)",
+        ["identity", "contact", "accounts", "transactions"],
+        ["access", "copy", "rectify", "delete"],
+        False,
+        "corebank",
+    ),
+    (
+        "cards",
+        "Card management",
+        ["identity", "transactions"],
+        ["access", "copy", "rectify", "delete"],
+        False,
+        None,
+    ),
     ("crm", "CRM", ["contact", "marketing"], ALL, False, None),
     ("call_centre", "Call-centre recordings", ["call_recordings"], ["access", "copy", "delete"], False, None),
-    ("marketing_platform", "Marketing platform (agency)", ["contact", "marketing"],
-     ["access", "copy", "delete", "restrict", "object", "withdraw"], True, None),
-    ("mobile_biometrics", "Mobile app biometric authentication", ["biometrics"], ["access", "delete", "withdraw"],
-     False, None),
+    (
+        "marketing_platform",
+        "Marketing platform (agency)",
+        ["contact", "marketing"],
+        ["access", "copy", "delete", "restrict", "object", "withdraw"],
+        True,
+        None,
+    ),
+    (
+        "mobile_biometrics",
+        "Mobile app biometric authentication",
+        ["biometrics"],
+        ["access", "delete", "withdraw"],
+        False,
+        None,
+    ),
 ]
 
 
@@ -48,15 +78,23 @@ def seed_inventory(users: dict) -> None:
     rules = {}
     for key, (name, months, starts, reference) in RULES.items():
         rules[key], _created = RetentionRule.objects.get_or_create(
-            name=name, defaults={"period_months": months, "starts": starts, "legal_reference": reference})
+            name=name, defaults={"period_months": months, "starts": starts, "legal_reference": reference}
+        )
     categories = {}
     for code, name, sensitive, rule in CATEGORIES:
         categories[code], _created = DataCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "sensitive": sensitive, "retention": rules.get(rule)})
+            code=code, defaults={"name": name, "sensitive": sensitive, "retention": rules.get(rule)}
+        )
     for code, name, cats, types, processor, client in SYSTEMS:
         system, created = System.objects.get_or_create(
-            code=code, defaults={"name": name, "request_types": types, "is_processor": processor,
-                                 "integration_client": users.get(client) if client else None})
+            code=code,
+            defaults={
+                "name": name,
+                "request_types": types,
+                "is_processor": processor,
+                "integration_client": users.get(client) if client else None,
+            },
+        )
         if created:
             system.categories.set([categories[c] for c in cats])
 
@@ -70,23 +108,42 @@ def seed(context: dict) -> None:
     now = timezone.now()
 
     def new(ref, type, *, hours_ago, channel="branch", actor=officer, **fields):
-        return services.request_create(actor=actor, subject=subjects[ref], type=type, channel=channel,
-                                       now=now - timedelta(hours=hours_ago), **fields)
+        return services.request_create(
+            actor=actor,
+            subject=subjects[ref],
+            type=type,
+            channel=channel,
+            now=now - timedelta(hours=hours_ago),
+            **fields,
+        )
 
     def verify(request, *, hours_ago):
-        return services.request_verify_identity(actor=officer, request_id=request.pk, method="branch_documents",
-                                                now=now - timedelta(hours=hours_ago))
+        return services.request_verify_identity(
+            actor=officer,
+            request_id=request.pk,
+            method="branch_documents",
+            now=now - timedelta(hours=hours_ago),
+        )
 
     def finish_tasks(request, *, hours_ago, result=None):
         for task in FulfilmentTask.objects.filter(request=request, status="open"):
-            services.task_complete(actor=privacy, task_id=task.pk, result=result or {"checked": True},
-                                   now=now - timedelta(hours=hours_ago))
+            services.task_complete(
+                actor=privacy,
+                task_id=task.pk,
+                result=result or {"checked": True},
+                now=now - timedelta(hours=hours_ago),
+            )
 
     # Received just now, through the mobile app.
     new("CIF0000001", "access", hours_ago=1, channel="mobile_app")
     # A complaint being verified.
-    complaint = new("CIF0000001", "complaint", hours_ago=30, channel="call_centre",
-                    details="Nhận tin nhắn quảng cáo dù đã từ chối.")
+    complaint = new(
+        "CIF0000001",
+        "complaint",
+        hours_ago=30,
+        channel="call_centre",
+        details="Nhận tin nhắn quảng cáo dù đã từ chối.",
+    )
     services.request_acknowledge(actor=officer, request_id=complaint.pk, now=now - timedelta(hours=28))
     # A copy request answered, with its export ready to download.
     copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking")
@@ -98,24 +155,39 @@ def seed(context: dict) -> None:
     finish_tasks(deletion, hours_ago=40)
     services.request_complete(actor=privacy, request_id=deletion.pk, now=now - timedelta(hours=30))
     # Due soon: received 62 hours ago, in progress, assigned.
-    rectify = new("CIF0000002", "rectify", hours_ago=62, channel="internet_banking",
-                  corrections={"address": "99 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"})
+    rectify = new(
+        "CIF0000002",
+        "rectify",
+        hours_ago=62,
+        channel="internet_banking",
+        corrections={"address": "99 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"},
+    )
     verify(rectify, hours_ago=60)
     services.request_assign(actor=privacy, request_id=rectify.pk, assignee=users["privacy"])
     # Waiting for the customer, clock paused.
     objection = new("CIF0000002", "object", hours_ago=20, purposes=["marketing"])
     verify(objection, hours_ago=19)
-    services.request_transition(actor=privacy, request_id=objection.pk, to="awaiting_customer",
-                                note="Xin xác nhận kênh nhận tin muốn dừng.", now=now - timedelta(hours=18))
+    services.request_transition(
+        actor=privacy,
+        request_id=objection.pk,
+        to="awaiting_customer",
+        note="Xin xác nhận kênh nhận tin muốn dừng.",
+        now=now - timedelta(hours=18),
+    )
     # Refused with its legal reason.
     withdraw = new("CIF0000002", "withdraw", hours_ago=100, purposes=["kyc-aml"])
-    services.request_reject(actor=privacy, request_id=withdraw.pk, reason="legal_prohibition",
-                            note="Mục đích phòng, chống rửa tiền là nghĩa vụ pháp lý, không dựa trên đồng ý.",
-                            now=now - timedelta(hours=90))
+    services.request_reject(
+        actor=privacy,
+        request_id=withdraw.pk,
+        reason="legal_prohibition",
+        note="Mục đích phòng, chống rửa tiền là nghĩa vụ pháp lý, không dựa trên đồng ý.",
+        now=now - timedelta(hours=90),
+    )
     # Cancelled by the customer.
     restrict = new("CIF0000002", "restrict", hours_ago=50, channel="internet_banking")
-    services.request_cancel(actor=actor_for_user(users["customer2"]), request_id=restrict.pk,
-                            now=now - timedelta(hours=49))
+    services.request_cancel(
+        actor=actor_for_user(users["customer2"]), request_id=restrict.pk, now=now - timedelta(hours=49)
+    )
     # Overdue: received four days ago and still verifying.
     late = new("CIF0000003", "access", hours_ago=96)
     services.request_acknowledge(actor=officer, request_id=late.pk, now=now - timedelta(hours=90))

@@ -1,4 +1,5 @@
 """Forms of the request pages. They validate input only; the services decide."""
+
 from __future__ import annotations
 
 from django import forms
@@ -16,9 +17,19 @@ CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
 class QueueFilterForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
-    assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False)
-    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=BLANK + [
-        ("soon", _("Due in 24 hours")), ("overdue", _("Overdue")), ("attention", _("Overdue or due in 24 hours"))])
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False
+    )
+    due = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=BLANK
+        + [
+            ("soon", _("Due in 24 hours")),
+            ("overdue", _("Overdue")),
+            ("attention", _("Overdue or due in 24 hours")),
+        ],
+    )
 
     def __init__(self, *args, staff_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,27 +42,46 @@ class StaffIntakeForm(forms.Form):
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
     channel = forms.ChoiceField(label=_("Received through"), choices=Channel.choices, initial=Channel.BRANCH)
-    details = forms.CharField(label=_("Details"), max_length=4000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-    purposes = forms.CharField(label=_("Purposes (codes, comma-separated)"), max_length=500, required=False,
-                               help_text=_("For restriction, objection or withdrawal; empty means all purposes."))
-    guardian_ref = forms.CharField(label=_("Guardian acting for a child (CIF)"), max_length=64, required=False)
+    details = forms.CharField(
+        label=_("Details"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    purposes = forms.CharField(
+        label=_("Purposes (codes, comma-separated)"),
+        max_length=500,
+        required=False,
+        help_text=_("For restriction, objection or withdrawal; empty means all purposes."),
+    )
+    guardian_ref = forms.CharField(
+        label=_("Guardian acting for a child (CIF)"), max_length=64, required=False
+    )
 
     def clean_purposes(self) -> list[str]:
         return [code.strip() for code in self.cleaned_data["purposes"].split(",") if code.strip()]
 
 
 class CustomerRequestForm(forms.Form):
-    type = forms.ChoiceField(label=_("What do you ask for?"), choices=CUSTOMER_TYPES, widget=forms.RadioSelect)
-    details = forms.CharField(label=_("Tell us more (optional)"), max_length=4000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 4}))
-    new_phone = forms.CharField(label=_("Correct phone number (rectification)"), max_length=20, required=False)
+    type = forms.ChoiceField(
+        label=_("What do you ask for?"), choices=CUSTOMER_TYPES, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label=_("Tell us more (optional)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    new_phone = forms.CharField(
+        label=_("Correct phone number (rectification)"), max_length=20, required=False
+    )
     new_email = forms.CharField(label=_("Correct e-mail (rectification)"), max_length=254, required=False)
     new_address = forms.CharField(label=_("Correct address (rectification)"), max_length=500, required=False)
 
     def corrections(self) -> dict[str, str]:
         data = self.cleaned_data
-        pairs = {"phone": data.get("new_phone"), "email": data.get("new_email"), "address": data.get("new_address")}
+        pairs = {
+            "phone": data.get("new_phone"),
+            "email": data.get("new_email"),
+            "address": data.get("new_address"),
+        }
         return {name: value.strip() for name, value in pairs.items() if value and value.strip()}
 
 
@@ -61,7 +91,9 @@ class VerifyIdentityForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=get_user_model().objects.none(), required=False
+    )
 
     def __init__(self, *args, staff_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,10 +103,15 @@ class AssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Legal reason (shown to the customer)"), choices=BLANK + OutcomeReason.choices,
-                               required=False)
-    note = forms.CharField(label=_("Answer to the customer"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("Legal reason (shown to the customer)"), choices=BLANK + OutcomeReason.choices, required=False
+    )
+    note = forms.CharField(
+        label=_("Answer to the customer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CompleteForm(ReasonForm):
@@ -82,22 +119,42 @@ class CompleteForm(ReasonForm):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Message to the customer"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Message to the customer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ExtendForm(forms.Form):
-    note = forms.CharField(label=_("Why more time is needed (the customer is told)"), max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Why more time is needed (the customer is told)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DeadlinePolicyForm(forms.ModelForm):
     class Meta:
         model = DeadlinePolicy
-        fields = ["period", "unit", "processor_period", "acknowledge_period", "acknowledge_unit", "extension_period",
-                  "pausable", "effective_from", "effective_to", "active", "legal_reference"]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
-                   "effective_to": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "period",
+            "unit",
+            "processor_period",
+            "acknowledge_period",
+            "acknowledge_unit",
+            "extension_period",
+            "pausable",
+            "effective_from",
+            "effective_to",
+            "active",
+            "legal_reference",
+        ]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "effective_to": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class CalendarDayForm(forms.ModelForm):

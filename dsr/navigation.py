@@ -1,4 +1,5 @@
 """What the requests area contributes to the page shells: dashboard cards and the customer-page panel."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,10 +19,18 @@ def staff_cards(request) -> list[dict[str, Any]]:
     queue = reverse("dsr:queue")
     return [
         {"label": _("Open requests"), "value": counts.open, "url": queue, "tone": "ok"},
-        {"label": _("Due in 24 hours"), "value": counts.due_soon, "url": f"{queue}?due=soon",
-         "tone": "warn" if counts.due_soon else "ok"},
-        {"label": _("Overdue requests"), "value": counts.overdue, "url": f"{queue}?due=overdue",
-         "tone": "danger" if counts.overdue else "ok"},
+        {
+            "label": _("Due in 24 hours"),
+            "value": counts.due_soon,
+            "url": f"{queue}?due=soon",
+            "tone": "warn" if counts.due_soon else "ok",
+        },
+        {
+            "label": _("Overdue requests"),
+            "value": counts.overdue,
+            "url": f"{queue}?due=overdue",
+            "tone": "danger" if counts.overdue else "ok",
+        },
     ]
 
 
@@ -30,7 +39,9 @@ def customer_cards(request) -> list[dict[str, Any]]:
     if subject is None:
         return []
     open_count = requests_for_subject(subject).filter(status__in=sorted(OPEN)).count()
-    return [{"label": _("My open requests"), "value": open_count, "url": reverse("dsr:me_requests"), "tone": "ok"}]
+    return [
+        {"label": _("My open requests"), "value": open_count, "url": reverse("dsr:me_requests"), "tone": "ok"}
+    ]
 
 
 def subject_panel(request, subject) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 """Reads on requests shared by the API, the pages, reports and the deadline sweeps."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,9 +14,19 @@ from dsr.states import OPEN
 DUE_SOON = timedelta(hours=24)
 # Lists show no personal data: skip loading (and decrypting) the encrypted columns, which is most of a
 # list's cost at 50 rows a page.
-LIST_DEFERRED = ("details", "corrections", "identity_reference", "outcome_note", "subject__full_name",
-                 "subject__national_id", "subject__passport_number", "subject__date_of_birth", "subject__phone",
-                 "subject__email", "subject__address")
+LIST_DEFERRED = (
+    "details",
+    "corrections",
+    "identity_reference",
+    "outcome_note",
+    "subject__full_name",
+    "subject__national_id",
+    "subject__passport_number",
+    "subject__date_of_birth",
+    "subject__phone",
+    "subject__email",
+    "subject__address",
+)
 
 
 def request_list() -> QuerySet[DataSubjectRequest]:
@@ -27,10 +38,17 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
 
 
-def request_queue(*, status: str | None = None, type: str | None = None, assignee_id: int | None = None,
-                  overdue: bool = False, due_within: timedelta | None = None, subject_ref: str | None = None,
-                  now: datetime | None = None, base: QuerySet[DataSubjectRequest] | None = None,
-                  ) -> QuerySet[DataSubjectRequest]:
+def request_queue(
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    assignee_id: int | None = None,
+    overdue: bool = False,
+    due_within: timedelta | None = None,
+    subject_ref: str | None = None,
+    now: datetime | None = None,
+    base: QuerySet[DataSubjectRequest] | None = None,
+) -> QuerySet[DataSubjectRequest]:
     """The staff queue: filters compose; `overdue` and `due_within` look only at open requests, by
     deadline, which the partial index `dsr_open_by_due` serves."""
     now = now or timezone.now()
@@ -75,17 +93,26 @@ def request_counts(*, now: datetime | None = None, assignee_id: int | None = Non
 
 
 def request_detail(request_id) -> DataSubjectRequest | None:
-    return (request_list().select_related("identity_verified_by", "guardian")
-            .prefetch_related("status_changes", "clock_events", "tasks__system", "legal_holds__category",
-                              "legal_holds__system")
-            .filter(pk=request_id).first())
+    return (
+        request_list()
+        .select_related("identity_verified_by", "guardian")
+        .prefetch_related(
+            "status_changes", "clock_events", "tasks__system", "legal_holds__category", "legal_holds__system"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
 
 
 def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
     """Open tasks of the systems an integration client answers for."""
-    return (FulfilmentTask.objects.filter(system__integration_client=user, status=TaskStatus.OPEN,
-                                          request__status="in_progress")
-            .select_related("system", "request", "request__subject").order_by("created_at"))
+    return (
+        FulfilmentTask.objects.filter(
+            system__integration_client=user, status=TaskStatus.OPEN, request__status="in_progress"
+        )
+        .select_related("system", "request", "request__subject")
+        .order_by("created_at")
+    )
 
 
 def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:

@@ -3,6 +3,7 @@
 `dsr.services.requests.request_transition` is the only code that applies a move; everything else
 (API, pages, fulfilment) asks it. The table is read as "from this status, these are allowed next".
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -26,7 +27,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # Acknowledging a request starts identity verification (Law 91: acknowledge within 2 working days).
     S.RECEIVED: frozenset({S.VERIFYING_IDENTITY, S.REJECTED, S.CANCELLED}),
     S.VERIFYING_IDENTITY: frozenset({S.IN_PROGRESS, S.AWAITING_CUSTOMER, S.REJECTED, S.CANCELLED}),
-    S.IN_PROGRESS: frozenset({S.AWAITING_CUSTOMER, S.COMPLETED, S.PARTIALLY_COMPLETED, S.REJECTED, S.CANCELLED}),
+    S.IN_PROGRESS: frozenset(
+        {S.AWAITING_CUSTOMER, S.COMPLETED, S.PARTIALLY_COMPLETED, S.REJECTED, S.CANCELLED}
+    ),
     # Waiting for documents or a clarification; the customer's answer resumes where the work stood.
     S.AWAITING_CUSTOMER: frozenset({S.VERIFYING_IDENTITY, S.IN_PROGRESS, S.REJECTED, S.CANCELLED}),
     S.COMPLETED: frozenset(),

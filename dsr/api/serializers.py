@@ -1,4 +1,5 @@
 """Input and output shapes for requests and tasks. Input serializers validate only; services write."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -20,18 +21,29 @@ from dsr.states import OPEN, RequestStatus
 
 
 class RequestCreateSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=64, required=False,
-                                    help_text="The customer's CIF (external_ref). A customer may omit it, or name a "
-                                              "ward they are the verified guardian of.")
+    subject = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="The customer's CIF (external_ref). A customer may omit it, or name a "
+        "ward they are the verified guardian of.",
+    )
     type = serializers.ChoiceField(choices=RequestType.choices)
     details = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    corrections = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False,
-                                        help_text="Rectification only: field → corrected value.")
-    purposes = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50,
-                                     help_text="Restriction, objection, withdrawal: purpose codes (empty: all).")
-    guardian = serializers.CharField(max_length=64, required=False,
-                                     help_text="Staff only: CIF of the guardian acting for a child.")
+    corrections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=500),
+        required=False,
+        help_text="Rectification only: field → corrected value.",
+    )
+    purposes = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        max_length=50,
+        help_text="Restriction, objection, withdrawal: purpose codes (empty: all).",
+    )
+    guardian = serializers.CharField(
+        max_length=64, required=False, help_text="Staff only: CIF of the guardian acting for a child."
+    )
 
 
 class VerifyIdentitySerializer(serializers.Serializer):
@@ -119,9 +131,28 @@ class RequestOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DataSubjectRequest
-        fields = ["id", "subject", "type", "status", "channel", "purposes", "received_at", "acknowledged_at",
-                  "acknowledge_by", "due_at", "statutory_due_at", "statutory_regime", "paused_at", "extended_at",
-                  "assignee", "identity_verified_at", "outcome_reason", "outcome_reason_label", "closed_at", "overdue"]
+        fields = [
+            "id",
+            "subject",
+            "type",
+            "status",
+            "channel",
+            "purposes",
+            "received_at",
+            "acknowledged_at",
+            "acknowledge_by",
+            "due_at",
+            "statutory_due_at",
+            "statutory_regime",
+            "paused_at",
+            "extended_at",
+            "assignee",
+            "identity_verified_at",
+            "outcome_reason",
+            "outcome_reason_label",
+            "closed_at",
+            "overdue",
+        ]
 
     def get_assignee(self, obj) -> str | None:
         if self.context.get("customer") or obj.assignee_id is None:
@@ -143,12 +174,25 @@ class RequestDetailSerializer(RequestOutputSerializer):
     export = serializers.SerializerMethodField()
 
     class Meta(RequestOutputSerializer.Meta):
-        fields = [*RequestOutputSerializer.Meta.fields, "details", "identity_method", "outcome_note", "history",
-                  "clock_events", "tasks", "legal_holds", "export"]
+        fields = [
+            *RequestOutputSerializer.Meta.fields,
+            "details",
+            "identity_method",
+            "outcome_note",
+            "history",
+            "clock_events",
+            "tasks",
+            "legal_holds",
+            "export",
+        ]
 
     def get_export(self, obj) -> dict | None:
         try:
             export = obj.export
         except RequestExport.DoesNotExist:
             return None
-        return {"created_at": export.created_at, "expires_at": export.expires_at, "downloads": export.downloads}
+        return {
+            "created_at": export.created_at,
+            "expires_at": export.expires_at,
+            "downloads": export.downloads,
+        }

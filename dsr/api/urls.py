@@ -6,7 +6,11 @@ urlpatterns = [
     path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
     path("requests/<uuid:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
     path("requests/<uuid:pk>/acknowledge/", views.AcknowledgeView.as_view(), name="request-acknowledge"),
-    path("requests/<uuid:pk>/verify-identity/", views.VerifyIdentityView.as_view(), name="request-verify-identity"),
+    path(
+        "requests/<uuid:pk>/verify-identity/",
+        views.VerifyIdentityView.as_view(),
+        name="request-verify-identity",
+    ),
     path("requests/<uuid:pk>/transition/", views.TransitionView.as_view(), name="request-transition"),
     path("requests/<uuid:pk>/assign/", views.AssignView.as_view(), name="request-assign"),
     path("requests/<uuid:pk>/extend/", views.ExtendView.as_view(), name="request-extend"),

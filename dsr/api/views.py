@@ -3,6 +3,7 @@
 A customer reaches only their own requests (and a ward's): every look-up goes through
 `visible_requests`, so an id or a filter naming someone else's request answers 404.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -24,7 +25,14 @@ from core.services import subject_personal_data_viewed
 from dsr import services
 from dsr.api import serializers as s
 from dsr.models import Channel, FulfilmentTask
-from dsr.selectors import DUE_SOON, request_detail, request_list, request_queue, requests_for_subject, tasks_for_client
+from dsr.selectors import (
+    DUE_SOON,
+    request_detail,
+    request_list,
+    request_queue,
+    requests_for_subject,
+    tasks_for_client,
+)
 from dsr.states import RequestStatus
 
 REQUEST_FILTERS = [
@@ -66,15 +74,21 @@ class RequestListCreateView(generics.GenericAPIView):
             raise InvalidInput(_("Give the assignee as a user id."), field="assignee")
         due_soon = _flag(params.get("due_soon"))
         return request_queue(
-            base=visible_requests(self.request.user), status=params.get("status"), type=params.get("type"),
-            assignee_id=int(assignee) if assignee else None, overdue=_flag(params.get("overdue")),
-            due_within=DUE_SOON if due_soon else None, subject_ref=params.get("subject"),
+            base=visible_requests(self.request.user),
+            status=params.get("status"),
+            type=params.get("type"),
+            assignee_id=int(assignee) if assignee else None,
+            overdue=_flag(params.get("overdue")),
+            due_within=DUE_SOON if due_soon else None,
+            subject_ref=params.get("subject"),
         )
 
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(s.RequestOutputSerializer(page, many=True, context=_context(request)).data)
+        return self.get_paginated_response(
+            s.RequestOutputSerializer(page, many=True, context=_context(request)).data
+        )
 
     @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestOutputSerializer})
     @idempotent
@@ -82,14 +96,19 @@ class RequestListCreateView(generics.GenericAPIView):
         data = s.RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        subject, guardian = self._subject_and_guardian(request.user, fields.pop("subject", None),
-                                                       fields.pop("guardian", None))
-        created = services.request_create(
-            actor=actor_for_user(request.user), subject=subject, guardian=guardian,
-            channel=fields.pop("channel", Channel.API), **fields,
+        subject, guardian = self._subject_and_guardian(
+            request.user, fields.pop("subject", None), fields.pop("guardian", None)
         )
-        return Response(s.RequestOutputSerializer(created, context=_context(request)).data,
-                        status=status.HTTP_201_CREATED)
+        created = services.request_create(
+            actor=actor_for_user(request.user),
+            subject=subject,
+            guardian=guardian,
+            channel=fields.pop("channel", Channel.API),
+            **fields,
+        )
+        return Response(
+            s.RequestOutputSerializer(created, context=_context(request)).data, status=status.HTTP_201_CREATED
+        )
 
     @staticmethod
     def _subject_and_guardian(user, subject_ref: str | None, guardian_ref: str | None):
@@ -128,8 +147,9 @@ class RequestDetailView(APIView):
         found = visible_requests(request.user).filter(pk=pk).exists() and request_detail(pk)
         if not found:
             raise NotFound(_("No such request."))
-        subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[found.subject],
-                                     context="dsr.request.detail")
+        subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=[found.subject], context="dsr.request.detail"
+        )
         return Response(s.RequestDetailSerializer(found, context=_context(request)).data)
 
 
@@ -162,7 +182,9 @@ class _RequestAction(APIView):
 
 
 def _action_schema(input_serializer=None, description=""):
-    return extend_schema(request=input_serializer, responses=s.RequestDetailSerializer, description=description)
+    return extend_schema(
+        request=input_serializer, responses=s.RequestDetailSerializer, description=description
+    )
 
 
 class AcknowledgeView(_RequestAction):
@@ -177,7 +199,9 @@ class AcknowledgeView(_RequestAction):
 class VerifyIdentityView(_RequestAction):
     input_serializer = s.VerifyIdentitySerializer
 
-    @_action_schema(s.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts.")
+    @_action_schema(
+        s.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts."
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -188,7 +212,9 @@ class VerifyIdentityView(_RequestAction):
 class TransitionView(_RequestAction):
     input_serializer = s.TransitionSerializer
 
-    @_action_schema(s.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed.")
+    @_action_schema(
+        s.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed."
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -237,7 +263,9 @@ class AssignView(_RequestAction):
 class ExtendView(_RequestAction):
     input_serializer = s.ExtendSerializer
 
-    @_action_schema(s.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer.")
+    @_action_schema(
+        s.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer."
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -262,14 +290,19 @@ class ExportDownloadView(APIView):
     required_scopes = {"GET": "requests:work"}
     customer_methods = ("GET",)
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "html", "csv"])],
-                   responses={(200, "application/json"): dict})
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "html", "csv"])],
+        responses={(200, "application/json"): dict},
+    )
     def get(self, request, pk):
         found = visible_requests(request.user).filter(pk=pk).first()
         if found is None:
             raise NotFound(_("No such request."))
-        download = services.export_download(actor=actor_for_user(request.user), request=found,
-                                            format=request.query_params.get("format", "json"))
+        download = services.export_download(
+            actor=actor_for_user(request.user),
+            request=found,
+            format=request.query_params.get("format", "json"),
+        )
         response = HttpResponse(download.body, content_type=download.content_type)
         response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         response["Cache-Control"] = "no-store"
@@ -287,8 +320,11 @@ class TaskListView(generics.GenericAPIView):
     def get_queryset(self):
         if actor_for_user(self.request.user).is_client:
             return tasks_for_client(self.request.user)
-        return (FulfilmentTask.objects.filter(status="open").select_related("system", "request__subject")
-                .order_by("created_at"))
+        return (
+            FulfilmentTask.objects.filter(status="open")
+            .select_related("system", "request__subject")
+            .order_by("created_at")
+        )
 
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -304,6 +340,7 @@ class TaskCompleteView(APIView):
     def post(self, request, pk):
         data = s.TaskCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_complete(actor=actor_for_user(request.user), task_id=pk,
-                                      result=data.validated_data.get("result"))
+        task = services.task_complete(
+            actor=actor_for_user(request.user), task_id=pk, result=data.validated_data.get("result")
+        )
         return Response(s.TaskSerializer(task).data)

@@ -1,4 +1,5 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
+
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
 from dsr.models.inventory import DataCategory, RetentionRule, System
 from dsr.models.requests import (
@@ -12,7 +13,19 @@ from dsr.models.requests import (
 )
 
 __all__ = [
-    "Channel", "ClockEvent", "DataCategory", "DataSubjectRequest", "DeletionRecord", "FulfilmentTask",
-    "IdentityMethod", "LegalHold", "OutcomeReason", "RequestClockEvent", "RequestExport", "RequestStatusChange",
-    "RetentionRule", "System", "TaskStatus",
+    "Channel",
+    "ClockEvent",
+    "DataCategory",
+    "DataSubjectRequest",
+    "DeletionRecord",
+    "FulfilmentTask",
+    "IdentityMethod",
+    "LegalHold",
+    "OutcomeReason",
+    "RequestClockEvent",
+    "RequestExport",
+    "RequestStatusChange",
+    "RetentionRule",
+    "System",
+    "TaskStatus",
 ]

@@ -1,4 +1,5 @@
 """What fulfilling a request leaves behind: per-system tasks, exports, legal holds and deletion records."""
+
 from __future__ import annotations
 
 import uuid
@@ -65,8 +66,9 @@ class RequestExport(models.Model):
 class LegalHold(models.Model):
     """Data a deletion request could not erase yet because a law keeps it, until `ends_on`."""
 
-    request = models.ForeignKey(DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="legal_holds")
+    request = models.ForeignKey(
+        DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="legal_holds"
+    )
     subject_id = models.UUIDField(db_index=True)
     category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
@@ -79,8 +81,11 @@ class LegalHold(models.Model):
     class Meta:
         verbose_name = _("legal hold")
         ordering = ["ends_on"]
-        indexes = [models.Index(fields=["ends_on"], condition=models.Q(released_at__isnull=True),
-                                name="dsr_hold_due")]
+        indexes = [
+            models.Index(
+                fields=["ends_on"], condition=models.Q(released_at__isnull=True), name="dsr_hold_due"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["request", "category", "system"], name="dsr_one_hold_per_part"),
         ]
@@ -97,17 +102,21 @@ class DeletionRecord(models.Model):
         ERASED = "erased", _("Erased")
         DEIDENTIFIED = "deidentified", _("De-identified")
 
-    request = models.ForeignKey(DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="deletion_records")
+    request = models.ForeignKey(
+        DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="deletion_records"
+    )
     subject_id = models.UUIDField(db_index=True)
     category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.ERASED)
-    hold = models.OneToOneField(LegalHold, null=True, blank=True, on_delete=models.PROTECT, related_name="deletion")
+    hold = models.OneToOneField(
+        LegalHold, null=True, blank=True, on_delete=models.PROTECT, related_name="deletion"
+    )
     deleted_at = models.DateTimeField()
     deleted_by_label = models.CharField(max_length=150)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("deletion record")

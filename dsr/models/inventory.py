@@ -1,4 +1,5 @@
 """The bank's register of systems that hold personal data, the data categories and their retention rules."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -16,8 +17,11 @@ class RetentionRule(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     period_months = models.PositiveIntegerField(_("kept for (months)"))
-    starts = models.CharField(_("counted from"), max_length=120,
-                              help_text=_("The event the period runs from, e.g. the end of the relationship."))
+    starts = models.CharField(
+        _("counted from"),
+        max_length=120,
+        help_text=_("The event the period runs from, e.g. the end of the relationship."),
+    )
     legal_reference = models.CharField(_("legal reference"), max_length=200)
 
     class Meta:
@@ -35,8 +39,14 @@ class DataCategory(models.Model):
     name = models.CharField(_("name"), max_length=120)
     sensitive = models.BooleanField(_("sensitive (Decree 13 Art. 2.4)"), default=False)
     # Empty when no law keeps it: a deletion request erases it.
-    retention = models.ForeignKey(RetentionRule, verbose_name=_("retention rule"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="categories")
+    retention = models.ForeignKey(
+        RetentionRule,
+        verbose_name=_("retention rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="categories",
+    )
 
     class Meta:
         verbose_name = _("data category")
@@ -56,12 +66,20 @@ class System(models.Model):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    categories = models.ManyToManyField(DataCategory, verbose_name=_("data categories"), related_name="systems")
+    categories = models.ManyToManyField(
+        DataCategory, verbose_name=_("data categories"), related_name="systems"
+    )
     # Which request types need this system to act (e.g. the marketing platform for an objection).
     request_types = models.JSONField(_("request types it acts on"), default=_all_request_types)
     # The integration client that may report its tasks done through the API.
-    integration_client = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("integration client"),
-                                           null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    integration_client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("integration client"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     is_processor = models.BooleanField(_("run by a processor or third party"), default=False)
     active = models.BooleanField(_("active"), default=True)
 

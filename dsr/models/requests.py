@@ -1,4 +1,5 @@
 """A data-subject request, its two clocks, its status history and its clock events."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,7 +31,10 @@ class IdentityMethod(models.TextChoices):
 class OutcomeReason(models.TextChoices):
     """Legal reasons for a refusal or a partial answer; shown to the customer."""
 
-    AML_RETENTION = "aml_retention", _("Retention required by the Anti-Money Laundering Law (Law 14/2022/QH15)")
+    AML_RETENTION = (
+        "aml_retention",
+        _("Retention required by the Anti-Money Laundering Law (Law 14/2022/QH15)"),
+    )
     OTHER_RETENTION = "other_retention", _("Retention required by accounting, tax or credit law")
     MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("The request is manifestly unfounded or excessive")
     IDENTITY_NOT_VERIFIED = "identity_not_verified", _("The requester's identity could not be verified")
@@ -47,46 +51,67 @@ class DataSubjectRequest(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    subject = models.ForeignKey(DataSubject, verbose_name=_("customer"), on_delete=models.PROTECT,
-                                related_name="requests")
+    subject = models.ForeignKey(
+        DataSubject, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="requests"
+    )
     type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
-    status = models.CharField(_("status"), max_length=24, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    status = models.CharField(
+        _("status"), max_length=24, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     # Free text written by or for the customer: may hold personal data, so encrypted.
     details = EncryptedTextField(_("details"), blank=True)
     # Rectification only: the corrected values, as JSON, encrypted.
     corrections = EncryptedTextField(_("corrected values"), blank=True)
     # A guardian exercising a child's rights (Law 91 Art. 4; their authority is checked on the subject).
-    guardian = models.ForeignKey(DataSubject, verbose_name=_("acting guardian"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="requests_as_guardian")
+    guardian = models.ForeignKey(
+        DataSubject,
+        verbose_name=_("acting guardian"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests_as_guardian",
+    )
     # Restriction, objection and withdrawal: the purpose codes the customer names (empty: all of them).
     purposes = models.JSONField(_("purposes"), default=list, blank=True)
     processor_involved = models.BooleanField(_("a processor or third party must act"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="assigned_requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
 
     received_at = models.DateTimeField(_("received at"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     due_at = models.DateTimeField(_("bank deadline"))
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     statutory_due_at = models.DateTimeField(_("statutory deadline"), null=True, blank=True)
-    statutory_regime = models.CharField(_("statutory regime"), max_length=20, choices=DeadlineRegime.choices,
-                                        blank=True)
+    statutory_regime = models.CharField(
+        _("statutory regime"), max_length=20, choices=DeadlineRegime.choices, blank=True
+    )
     pausable = models.BooleanField(default=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(default=0)
     extended_at = models.DateTimeField(null=True, blank=True)
 
-    identity_method = models.CharField(_("identity verified by"), max_length=20, choices=IdentityMethod.choices,
-                                       blank=True)
+    identity_method = models.CharField(
+        _("identity verified by"), max_length=20, choices=IdentityMethod.choices, blank=True
+    )
     identity_reference = EncryptedCharField(_("verification reference"), max_length=100, blank=True)
     identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
-    identity_verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="+")
+    identity_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    outcome_reason = models.CharField(_("legal reason"), max_length=24, choices=OutcomeReason.choices, blank=True)
+    outcome_reason = models.CharField(
+        _("legal reason"), max_length=24, choices=OutcomeReason.choices, blank=True
+    )
     # The answer the customer reads (a complaint's answer, what was refused and why).
     outcome_note = EncryptedTextField(_("answer to the customer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -103,14 +128,20 @@ class DataSubjectRequest(models.Model):
         indexes = [
             # The staff queue and the deadline sweeps read only open requests, ordered by deadline: a
             # partial index keeps that read small while closed requests pile up by the million.
-            models.Index(fields=["due_at"], condition=models.Q(status__in=sorted(OPEN)), name="dsr_open_by_due"),
+            models.Index(
+                fields=["due_at"], condition=models.Q(status__in=sorted(OPEN)), name="dsr_open_by_due"
+            ),
             models.Index(fields=["subject", "-received_at"], name="dsr_by_subject"),
-            models.Index(fields=["assignee", "due_at"], condition=models.Q(status__in=sorted(OPEN)),
-                         name="dsr_open_by_assignee"),
+            models.Index(
+                fields=["assignee", "due_at"],
+                condition=models.Q(status__in=sorted(OPEN)),
+                name="dsr_open_by_assignee",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status__in=["rejected", "partially_completed"]) | ~models.Q(outcome_reason=""),
+                condition=~models.Q(status__in=["rejected", "partially_completed"])
+                | ~models.Q(outcome_reason=""),
                 name="dsr_refusal_has_reason",
             ),
             models.CheckConstraint(
@@ -140,8 +171,9 @@ class RequestStatusChange(models.Model):
     new_status = models.CharField(max_length=24, choices=RequestStatus.choices)
     actor_kind = models.CharField(max_length=16)
     actor_label = models.CharField(max_length=150, blank=True)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=24, choices=OutcomeReason.choices, blank=True)
     note = EncryptedTextField(blank=True)
     at = models.DateTimeField()

@@ -1,4 +1,5 @@
 """Writes of the requests area, split by sub-domain; import from here."""
+
 from dsr.services.deletion import legal_holds_release_due
 from dsr.services.exports import export_download
 from dsr.services.requests import (
@@ -15,7 +16,16 @@ from dsr.services.requests import (
 from dsr.services.tasks import task_complete
 
 __all__ = [
-    "export_download", "legal_holds_release_due", "request_acknowledge", "request_assign", "request_cancel", "request_complete",
-    "request_create", "request_extend", "request_reject", "request_transition", "request_verify_identity",
+    "export_download",
+    "legal_holds_release_due",
+    "request_acknowledge",
+    "request_assign",
+    "request_cancel",
+    "request_complete",
+    "request_create",
+    "request_extend",
+    "request_reject",
+    "request_transition",
+    "request_verify_identity",
     "task_complete",
 ]

@@ -5,6 +5,7 @@ for the regulator and holds no personal data. The platform's own copy of a subje
 here; the other systems erase their part through their tasks, and this records the outcome per
 category from the inventory.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,23 +43,52 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
                 rule = category.retention
                 if rule is not None:
                     hold, _created = LegalHold.objects.get_or_create(
-                        request=request, category=category, system=system,
-                        defaults={"subject_id": request.subject_id, "reason": rule.name[:200],
-                                  "legal_reference": rule.legal_reference,
-                                  "ends_on": add_months(today, rule.period_months), "created_at": now},
+                        request=request,
+                        category=category,
+                        system=system,
+                        defaults={
+                            "subject_id": request.subject_id,
+                            "reason": rule.name[:200],
+                            "legal_reference": rule.legal_reference,
+                            "ends_on": add_months(today, rule.period_months),
+                            "created_at": now,
+                        },
                     )
-                    audit_record(action="dsr.hold.placed", actor=actor, subject=request.subject_id, target=hold,
-                                 now=now, data={"category": category.code, "system": system.code,
-                                                "ends_on": hold.ends_on.isoformat()})
+                    audit_record(
+                        action="dsr.hold.placed",
+                        actor=actor,
+                        subject=request.subject_id,
+                        target=hold,
+                        now=now,
+                        data={
+                            "category": category.code,
+                            "system": system.code,
+                            "ends_on": hold.ends_on.isoformat(),
+                        },
+                    )
                     holds.append(hold)
                 else:
-                    _erase(request.subject_id, category=category, system=system, actor=actor, now=now,
-                           request=request)
+                    _erase(
+                        request.subject_id,
+                        category=category,
+                        system=system,
+                        actor=actor,
+                        now=now,
+                        request=request,
+                    )
     return holds
 
 
-def _erase(subject_id, *, category: DataCategory, system: System, actor: Actor, now: datetime,
-           request: DataSubjectRequest | None = None, hold: LegalHold | None = None) -> DeletionRecord:
+def _erase(
+    subject_id,
+    *,
+    category: DataCategory,
+    system: System,
+    actor: Actor,
+    now: datetime,
+    request: DataSubjectRequest | None = None,
+    hold: LegalHold | None = None,
+) -> DeletionRecord:
     if system.code == PLATFORM_SYSTEM and category.code in PLATFORM_FIELDS:
         subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
         if subject is not None:
@@ -71,12 +101,28 @@ def _erase(subject_id, *, category: DataCategory, system: System, actor: Actor, 
                     fields.append(_INDEXES[name])
             subject.save(update_fields=[*fields, "updated_at"])
     record = DeletionRecord.objects.create(
-        request=request, subject_id=subject_id, category=category, system=system, hold=hold, deleted_at=now,
-        deleted_by_label=actor.label[:150], deleted_by_id=actor.user_id,
+        request=request,
+        subject_id=subject_id,
+        category=category,
+        system=system,
+        hold=hold,
+        deleted_at=now,
+        deleted_by_label=actor.label[:150],
+        deleted_by_id=actor.user_id,
     )
-    audit_record(action="dsr.deletion.recorded", actor=actor, subject=subject_id, target=record, now=now,
-                 data={"category": category.code, "system": system.code,
-                       "request": str(request.pk) if request else None, "hold": hold.pk if hold else None})
+    audit_record(
+        action="dsr.deletion.recorded",
+        actor=actor,
+        subject=subject_id,
+        target=record,
+        now=now,
+        data={
+            "category": category.code,
+            "system": system.code,
+            "request": str(request.pk) if request else None,
+            "hold": hold.pk if hold else None,
+        },
+    )
     return record
 
 
@@ -90,17 +136,35 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
     now = now or timezone.now()
     today = timezone.localtime(now, LOCAL_TZ).date()
     actor = Actor.system("dsr.legal_holds_release_due")
-    due_ids = list(LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today)
-                   .order_by("ends_on", "pk").values_list("pk", flat=True)[:limit])
+    due_ids = list(
+        LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today)
+        .order_by("ends_on", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     released = 0
     with transaction.atomic(durable=True):
-        holds = LegalHold.objects.select_for_update(of=("self",)).filter(pk__in=due_ids, released_at__isnull=True)
+        holds = LegalHold.objects.select_for_update(of=("self",)).filter(
+            pk__in=due_ids, released_at__isnull=True
+        )
         for hold in holds.select_related("category", "system", "request"):
-            _erase(hold.subject_id, category=hold.category, system=hold.system, actor=actor, now=now,
-                   request=hold.request, hold=hold)
+            _erase(
+                hold.subject_id,
+                category=hold.category,
+                system=hold.system,
+                actor=actor,
+                now=now,
+                request=hold.request,
+                hold=hold,
+            )
             hold.released_at = now
             hold.save(update_fields=["released_at"])
-            audit_record(action="dsr.hold.released", actor=actor, subject=hold.subject_id, target=hold, now=now,
-                         data={"category": hold.category.code, "system": hold.system.code})
+            audit_record(
+                action="dsr.hold.released",
+                actor=actor,
+                subject=hold.subject_id,
+                target=hold,
+                now=now,
+                data={"category": hold.category.code, "system": hold.system.code},
+            )
             released += 1
     return released

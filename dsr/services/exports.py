@@ -1,5 +1,6 @@
 """The data package of an access or copy request: built once at completion, downloaded until it
 expires, every download audited. Stored as encrypted JSON; HTML and CSV are rendered from it."""
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,16 @@ from dsr.models import DataSubjectRequest, RequestExport, TaskStatus
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
 FORMATS = ("json", "html", "csv")
-SUBJECT_FIELDS = ("external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email",
-                  "address")
+SUBJECT_FIELDS = (
+    "external_ref",
+    "full_name",
+    "national_id",
+    "passport_number",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+)
 
 
 def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
@@ -33,24 +42,41 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
 
     subject = request.subject
     events = consent_timeline(subject).order_by("at")
-    requests = (DataSubjectRequest.objects.filter(subject=subject).order_by("received_at")
-                .prefetch_related("status_changes"))
+    requests = (
+        DataSubjectRequest.objects.filter(subject=subject)
+        .order_by("received_at")
+        .prefetch_related("status_changes")
+    )
     return {
         "generated_at": now.isoformat(),
         "request": str(request.pk),
         "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},
         "consent_events": [
-            {"consent": str(e.consent_id), "purpose": e.consent.purpose.code, "notice_version": e.consent.notice.version,
-             "event": e.kind, "at": e.at.isoformat(), "channel": e.channel,
-             "for_ward": e.consent.subject_id != subject.pk}
+            {
+                "consent": str(e.consent_id),
+                "purpose": e.consent.purpose.code,
+                "notice_version": e.consent.notice.version,
+                "event": e.kind,
+                "at": e.at.isoformat(),
+                "channel": e.channel,
+                "for_ward": e.consent.subject_id != subject.pk,
+            }
             for e in events
         ],
         "requests": [
-            {"id": str(r.pk), "type": r.type, "status": r.status, "channel": r.channel,
-             "received_at": r.received_at.isoformat(), "due_at": r.due_at.isoformat(),
-             "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-             "history": [{"from": c.old_status, "to": c.new_status, "at": c.at.isoformat()}
-                         for c in r.status_changes.all()]}
+            {
+                "id": str(r.pk),
+                "type": r.type,
+                "status": r.status,
+                "channel": r.channel,
+                "received_at": r.received_at.isoformat(),
+                "due_at": r.due_at.isoformat(),
+                "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+                "history": [
+                    {"from": c.old_status, "to": c.new_status, "at": c.at.isoformat()}
+                    for c in r.status_changes.all()
+                ],
+            }
             for r in requests
         ],
         "systems": [
@@ -69,10 +95,17 @@ def export_build(request: DataSubjectRequest, *, actor: Actor, now: datetime) ->
     content = json.dumps(export_content(request, now=now), ensure_ascii=False, sort_keys=True)
     with transaction.atomic(savepoint=False):
         export, _created = RequestExport.objects.update_or_create(
-            request=request, defaults={"content": content, "created_at": now, "expires_at": now + EXPORT_AVAILABLE_FOR},
+            request=request,
+            defaults={"content": content, "created_at": now, "expires_at": now + EXPORT_AVAILABLE_FOR},
         )
-        audit_record(action="dsr.export.built", actor=actor, subject=request.subject_id, target=export, now=now,
-                     data={"request": str(request.pk), "bytes": len(content.encode())})
+        audit_record(
+            action="dsr.export.built",
+            actor=actor,
+            subject=request.subject_id,
+            target=export,
+            now=now,
+            data={"request": str(request.pk), "bytes": len(content.encode())},
+        )
     return export
 
 
@@ -83,7 +116,9 @@ class Download:
     filename: str
 
 
-def export_download(*, actor: Actor, request: DataSubjectRequest, format: str, now: datetime | None = None) -> Download:
+def export_download(
+    *, actor: Actor, request: DataSubjectRequest, format: str, now: datetime | None = None
+) -> Download:
     """Hand out the export in one format and record the download. The caller has already checked
     that `actor` may see this request (the customer themself, or staff)."""
     now = now or timezone.now()
@@ -96,15 +131,23 @@ def export_download(*, actor: Actor, request: DataSubjectRequest, format: str, n
         if export.expires_at <= now:
             raise Conflict(_("This download has expired; make a new access request."), code="export_expired")
         RequestExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
-        audit_record(action="dsr.export.downloaded", actor=actor, subject=request.subject_id, target=export, now=now,
-                     data={"format": format, "request": str(request.pk)})
+        audit_record(
+            action="dsr.export.downloaded",
+            actor=actor,
+            subject=request.subject_id,
+            target=export,
+            now=now,
+            data={"format": format, "request": str(request.pk)},
+        )
     content = json.loads(export.content)
     stem = f"my-data-{str(request.pk)[:8]}"
     if format == "json":
         body = json.dumps(content, ensure_ascii=False, indent=2).encode()
         return Download(body, "application/json; charset=utf-8", f"{stem}.json")
     if format == "html":
-        body = render_to_string("dsr/export.html", {"data": content, "expires_at": export.expires_at}).encode()
+        body = render_to_string(
+            "dsr/export.html", {"data": content, "expires_at": export.expires_at}
+        ).encode()
         return Download(body, "text/html; charset=utf-8", f"{stem}.html")
     return Download(_csv(content).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv")
 

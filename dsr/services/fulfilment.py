@@ -5,6 +5,7 @@ effects are all recorded or nothing is: access/copy build the export, rectify ap
 fields, delete erases or holds each category, restrict/object put a processing restriction in force,
 withdraw withdraws the consents, and a complaint records its answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,15 @@ def request_source(request: DataSubjectRequest) -> str:
     return f"dsr.request:{request.pk}"
 
 
-def complete_in_transaction(request: DataSubjectRequest, *, actor: Actor, partial: bool, reason: str = "",
-                            note: str = "", now: datetime) -> DataSubjectRequest:
+def complete_in_transaction(
+    request: DataSubjectRequest,
+    *,
+    actor: Actor,
+    partial: bool,
+    reason: str = "",
+    note: str = "",
+    now: datetime,
+) -> DataSubjectRequest:
     """Fulfil and close a locked request inside the caller's transaction."""
     target = S.PARTIALLY_COMPLETED if partial else S.COMPLETED
     if not is_allowed(request.status, target):
@@ -37,12 +45,17 @@ def complete_in_transaction(request: DataSubjectRequest, *, actor: Actor, partia
 
         raise InvalidTransition(status=request.get_status_display())
     if request.identity_verified_at is None:
-        raise Conflict(_("Verify the requester's identity before working on or answering the request."),
-                       code="identity_not_verified")
+        raise Conflict(
+            _("Verify the requester's identity before working on or answering the request."),
+            code="identity_not_verified",
+        )
     open_tasks = request.tasks.filter(status=TaskStatus.OPEN).count()
     if open_tasks:
-        raise Conflict(_("%(count)s system task(s) are still open; every system must report first."),
-                       code="tasks_open", count=open_tasks)
+        raise Conflict(
+            _("%(count)s system task(s) are still open; every system must report first."),
+            code="tasks_open",
+            count=open_tasks,
+        )
     note = (note or "").strip()
     if request.type in (RequestType.ACCESS, RequestType.COPY):
         from dsr.services.exports import export_build
@@ -58,8 +71,11 @@ def complete_in_transaction(request: DataSubjectRequest, *, actor: Actor, partia
         if holds and not partial:
             # What a law keeps waits under a hold: the answer is partial, and says why.
             target, partial = S.PARTIALLY_COMPLETED, True
-            reason = reason or (OutcomeReason.AML_RETENTION if any("14/2022" in h.legal_reference for h in holds)
-                                else OutcomeReason.OTHER_RETENTION)
+            reason = reason or (
+                OutcomeReason.AML_RETENTION
+                if any("14/2022" in h.legal_reference for h in holds)
+                else OutcomeReason.OTHER_RETENTION
+            )
     elif request.type in (RequestType.RESTRICT, RequestType.OBJECT):
         _restrict(request, actor=actor, now=now)
     elif request.type == RequestType.WITHDRAW:
@@ -74,12 +90,20 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
     if not corrections:
         if partial:
             return
-        raise Conflict(_("This request names no corrected values; record them or answer it partly."),
-                       code="no_corrections")
+        raise Conflict(
+            _("This request names no corrected values; record them or answer it partly."),
+            code="no_corrections",
+        )
     if corrections.get("date_of_birth"):
         corrections["date_of_birth"] = date.fromisoformat(corrections["date_of_birth"])
-    subject_rectify(actor=actor, subject_id=request.subject_id, changes=corrections, now=now,
-                    reason=f"{request_source(request)}", durable=False)
+    subject_rectify(
+        actor=actor,
+        subject_id=request.subject_id,
+        changes=corrections,
+        now=now,
+        reason=f"{request_source(request)}",
+        durable=False,
+    )
 
 
 def _purposes(request: DataSubjectRequest):
@@ -90,19 +114,33 @@ def _purposes(request: DataSubjectRequest):
     purposes = list(Purpose.objects.filter(code__in=request.purposes))
     missing = sorted(set(request.purposes) - {p.code for p in purposes})
     if missing:
-        raise Conflict(_("These purposes do not exist: %(codes)s."), code="unknown_purpose", codes=", ".join(missing))
+        raise Conflict(
+            _("These purposes do not exist: %(codes)s."), code="unknown_purpose", codes=", ".join(missing)
+        )
     return purposes
 
 
 def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     from consents.services import restrictions_apply_in_transaction
 
-    restrictions_apply_in_transaction(actor=actor, subject=request.subject, purposes=_purposes(request),
-                                      kind=request.type, source=request_source(request), now=now)
+    restrictions_apply_in_transaction(
+        actor=actor,
+        subject=request.subject,
+        purposes=_purposes(request),
+        kind=request.type,
+        source=request_source(request),
+        now=now,
+    )
 
 
 def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     from consents.services import consents_withdraw_for_subject_in_transaction
 
-    consents_withdraw_for_subject_in_transaction(actor=actor, subject=request.subject, purposes=_purposes(request),
-                                                 channel=request.channel, source=request_source(request), now=now)
+    consents_withdraw_for_subject_in_transaction(
+        actor=actor,
+        subject=request.subject,
+        purposes=_purposes(request),
+        channel=request.channel,
+        source=request_source(request),
+        now=now,
+    )

@@ -1,4 +1,5 @@
 """The DPO's edits to the deadline policy table and the working-day calendar, audited."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,15 +13,28 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import CalendarDay, DeadlinePolicy
 
-POLICY_FIELDS = ("period", "unit", "processor_period", "acknowledge_period", "acknowledge_unit", "extension_period",
-                 "pausable", "effective_from", "effective_to", "active", "legal_reference")
+POLICY_FIELDS = (
+    "period",
+    "unit",
+    "processor_period",
+    "acknowledge_period",
+    "acknowledge_unit",
+    "extension_period",
+    "pausable",
+    "effective_from",
+    "effective_to",
+    "active",
+    "legal_reference",
+)
 
 
 def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, Any]) -> DeadlinePolicy:
     """Change one regime's clock for one request type; new requests use it from now on."""
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
-        raise InvalidInput(_("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown)))
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
+        )
     with transaction.atomic(durable=True):
         policy = DeadlinePolicy.objects.select_for_update().filter(pk=policy_id).first()
         if policy is None:
@@ -36,8 +50,12 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
         if not diff:
             return policy
         policy.save(update_fields=[*diff, "updated_at"])
-        audit_record(action="dsr.policy.changed", actor=actor, target=policy,
-                     data={"regime": policy.regime, "request_type": policy.request_type, "changed": diff})
+        audit_record(
+            action="dsr.policy.changed",
+            actor=actor,
+            target=policy,
+            data={"regime": policy.regime, "request_type": policy.request_type, "changed": diff},
+        )
     return policy
 
 
@@ -50,11 +68,17 @@ def calendar_day_set(*, actor: Actor, day: date, kind: str, name: str) -> Calend
         raise InvalidInput(_("Name the day."), field="name")
     with transaction.atomic(durable=True):
         try:
-            entry, _created = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name[:120]})
+            entry, _created = CalendarDay.objects.update_or_create(
+                date=day, defaults={"kind": kind, "name": name[:120]}
+            )
         except IntegrityError:
             raise Conflict(_("This date is already in the calendar.")) from None
-        audit_record(action="dsr.calendar.changed", actor=actor, target=entry,
-                     data={"date": day.isoformat(), "kind": kind})
+        audit_record(
+            action="dsr.calendar.changed",
+            actor=actor,
+            target=entry,
+            data={"date": day.isoformat(), "kind": kind},
+        )
     return entry
 
 
@@ -63,6 +87,10 @@ def calendar_day_remove(*, actor: Actor, day_id: int) -> None:
         entry = CalendarDay.objects.select_for_update().filter(pk=day_id).first()
         if entry is None:
             raise NotFound(_("No such day."))
-        audit_record(action="dsr.calendar.changed", actor=actor, target=entry,
-                     data={"date": entry.date.isoformat(), "removed": True})
+        audit_record(
+            action="dsr.calendar.changed",
+            actor=actor,
+            target=entry,
+            data={"date": entry.date.isoformat(), "removed": True},
+        )
         entry.delete()

@@ -5,6 +5,7 @@ verify identity, reject, cancel, complete) are entry points that lock the reques
 internal step `_move`, so every move is checked against `dsr.states.TRANSITIONS`, writes a
 `RequestStatusChange` and an audit entry, and keeps the clocks right.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,6 +45,7 @@ CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f != "guardian")
 
 # ---------------------------------------------------------------------------- intake
 
+
 def request_create(
     *,
     actor: Actor,
@@ -60,35 +62,66 @@ def request_create(
     authority has been verified on the child's record."""
     now = now or timezone.now()
     if type not in RequestType.values:
-        raise InvalidInput(_("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values))
+        raise InvalidInput(
+            _("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values)
+        )
     if channel not in Channel.values:
-        raise InvalidInput(_("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values))
+        raise InvalidInput(
+            _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
+        )
     details = (details or "").strip()
     if len(details) > MAX_DETAILS_LENGTH:
-        raise InvalidInput(_("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH)
+        raise InvalidInput(
+            _("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH
+        )
     clean_corrections = _clean_corrections(type, corrections)
     clean_purposes = _clean_purposes(type, purposes)
-    if guardian is not None and not DataSubject.objects.filter(
-            pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False).exists():
+    if (
+        guardian is not None
+        and not DataSubject.objects.filter(
+            pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False
+        ).exists()
+    ):
         raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
-    processor_involved = any(system.is_processor and system.acts_on(type)
-                             for system in System.objects.filter(active=True, is_processor=True))
-    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject,
-                              processor_involved=processor_involved)
+    processor_involved = any(
+        system.is_processor and system.acts_on(type)
+        for system in System.objects.filter(active=True, is_processor=True)
+    )
+    deadlines = deadlines_for(
+        request_type=type, received_at=now, subject=subject, processor_involved=processor_involved
+    )
     with transaction.atomic(durable=True):
         request = DataSubjectRequest.objects.create(
-            subject=subject, type=type, channel=channel, details=details,
+            subject=subject,
+            type=type,
+            channel=channel,
+            details=details,
             corrections=json.dumps(clean_corrections, sort_keys=True) if clean_corrections else "",
-            purposes=clean_purposes, guardian=guardian, processor_involved=processor_involved,
-            created_by_id=actor.user_id, received_at=now, due_at=deadlines.due_at,
-            acknowledge_by=deadlines.acknowledge_by, statutory_due_at=deadlines.statutory_due_at,
-            statutory_regime=deadlines.regime, pausable=deadlines.pausable,
+            purposes=clean_purposes,
+            guardian=guardian,
+            processor_involved=processor_involved,
+            created_by_id=actor.user_id,
+            received_at=now,
+            due_at=deadlines.due_at,
+            acknowledge_by=deadlines.acknowledge_by,
+            statutory_due_at=deadlines.statutory_due_at,
+            statutory_regime=deadlines.regime,
+            pausable=deadlines.pausable,
         )
         _history(request, old="", new=S.RECEIVED, actor=actor, now=now)
         audit_record(
-            action="dsr.request.received", actor=actor, subject=subject, target=request, now=now,
-            data={"type": type, "channel": channel, "guardian": str(guardian.pk) if guardian else None,
-                  "purposes": clean_purposes, "corrected_fields": sorted(clean_corrections)},
+            action="dsr.request.received",
+            actor=actor,
+            subject=subject,
+            target=request,
+            now=now,
+            data={
+                "type": type,
+                "channel": channel,
+                "guardian": str(guardian.pk) if guardian else None,
+                "purposes": clean_purposes,
+                "corrected_fields": sorted(clean_corrections),
+            },
         )
         _clock(request, ClockEvent.STARTED, actor=actor, now=now, note=deadlines.regime)
     return request
@@ -103,8 +136,11 @@ def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[st
         raise InvalidInput(_("Give the corrected values as field: value pairs."), field="corrections")
     unknown = set(corrections) - set(CORRECTABLE_FIELDS)
     if unknown:
-        raise InvalidInput(_("These fields cannot be corrected by a request: %(fields)s."), field="corrections",
-                           fields=", ".join(sorted(unknown)))
+        raise InvalidInput(
+            _("These fields cannot be corrected by a request: %(fields)s."),
+            field="corrections",
+            fields=", ".join(sorted(unknown)),
+        )
     clean = {}
     for name, value in corrections.items():
         if value is not None and not isinstance(value, str):
@@ -119,18 +155,29 @@ def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
     if not purposes:
         return []
     if type not in (RequestType.RESTRICT, RequestType.OBJECT, RequestType.WITHDRAW):
-        raise InvalidInput(_("Purposes belong only to restriction, objection and withdrawal requests."),
-                           field="purposes")
-    if not isinstance(purposes, list) or len(purposes) > MAX_PURPOSES or not all(
-            isinstance(code, str) and 0 < len(code) <= 50 for code in purposes):
+        raise InvalidInput(
+            _("Purposes belong only to restriction, objection and withdrawal requests."), field="purposes"
+        )
+    if (
+        not isinstance(purposes, list)
+        or len(purposes) > MAX_PURPOSES
+        or not all(isinstance(code, str) and 0 < len(code) <= 50 for code in purposes)
+    ):
         raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
     return sorted(set(purposes))
 
 
 # ---------------------------------------------------------------------------- the state machine
 
+
 def request_transition(
-    *, actor: Actor, request_id, to: str, reason: str = "", note: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    request_id,
+    to: str,
+    reason: str = "",
+    note: str = "",
+    now: datetime | None = None,
 ) -> DataSubjectRequest:
     """Move a request to status `to` if the transition table allows it (409 otherwise)."""
     now = now or timezone.now()
@@ -140,8 +187,9 @@ def request_transition(
             # Completion carries the fulfilment of the request's type; it has its own entry point.
             from dsr.services.fulfilment import complete_in_transaction
 
-            complete_in_transaction(request, actor=actor, partial=to == S.PARTIALLY_COMPLETED, reason=reason,
-                                    note=note, now=now)
+            complete_in_transaction(
+                request, actor=actor, partial=to == S.PARTIALLY_COMPLETED, reason=reason, note=note, now=now
+            )
         else:
             move(request, to=to, actor=actor, reason=reason, note=note, now=now)
     return request
@@ -152,9 +200,13 @@ def request_acknowledge(*, actor: Actor, request_id, now: datetime | None = None
     return request_transition(actor=actor, request_id=request_id, to=S.VERIFYING_IDENTITY, now=now)
 
 
-def request_reject(*, actor: Actor, request_id, reason: str = "", note: str = "", now: datetime | None = None):
+def request_reject(
+    *, actor: Actor, request_id, reason: str = "", note: str = "", now: datetime | None = None
+):
     """Refuse a request with its legal reason, which the customer sees."""
-    return request_transition(actor=actor, request_id=request_id, to=S.REJECTED, reason=reason, note=note, now=now)
+    return request_transition(
+        actor=actor, request_id=request_id, to=S.REJECTED, reason=reason, note=note, now=now
+    )
 
 
 def request_cancel(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
@@ -162,15 +214,33 @@ def request_cancel(*, actor: Actor, request_id, now: datetime | None = None) -> 
     return request_transition(actor=actor, request_id=request_id, to=S.CANCELLED, now=now)
 
 
-def request_complete(*, actor: Actor, request_id, partial: bool = False, reason: str = "", note: str = "",
-                     now: datetime | None = None) -> DataSubjectRequest:
+def request_complete(
+    *,
+    actor: Actor,
+    request_id,
+    partial: bool = False,
+    reason: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> DataSubjectRequest:
     """Fulfil the request as its type requires and close it; a partial answer needs its legal reason."""
-    return request_transition(actor=actor, request_id=request_id,
-                              to=S.PARTIALLY_COMPLETED if partial else S.COMPLETED, reason=reason, note=note, now=now)
+    return request_transition(
+        actor=actor,
+        request_id=request_id,
+        to=S.PARTIALLY_COMPLETED if partial else S.COMPLETED,
+        reason=reason,
+        note=note,
+        now=now,
+    )
 
 
 def request_verify_identity(
-    *, actor: Actor, request_id, method: str, reference: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    request_id,
+    method: str,
+    reference: str = "",
+    now: datetime | None = None,
 ) -> DataSubjectRequest:
     """Record how staff verified the requester (documents in branch, OTP, eKYC) and start the work.
 
@@ -187,13 +257,20 @@ def request_verify_identity(
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
         if request.identity_verified_at is not None:
-            raise Conflict(_("The requester's identity is already verified."), code="identity_already_verified")
+            raise Conflict(
+                _("The requester's identity is already verified."), code="identity_already_verified"
+            )
         if request.guardian_id is not None:
-            guardian_verified = DataSubject.objects.filter(pk=request.subject_id).values_list(
-                "guardian_verified_at", flat=True).first()
+            guardian_verified = (
+                DataSubject.objects.filter(pk=request.subject_id)
+                .values_list("guardian_verified_at", flat=True)
+                .first()
+            )
             if guardian_verified is None:
-                raise Conflict(_("Verify the guardian's authority on the child's record first."),
-                               code="guardian_not_verified")
+                raise Conflict(
+                    _("Verify the guardian's authority on the child's record first."),
+                    code="guardian_not_verified",
+                )
         if request.status == S.RECEIVED:
             move(request, to=S.VERIFYING_IDENTITY, actor=actor, now=now)
         if request.status not in (S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER):
@@ -202,10 +279,23 @@ def request_verify_identity(
         request.identity_reference = reference
         request.identity_verified_at = now
         request.identity_verified_by_id = actor.user_id
-        request.save(update_fields=["identity_method", "identity_reference", "identity_verified_at",
-                                    "identity_verified_by", "updated_at"])
-        audit_record(action="dsr.request.identity_verified", actor=actor, subject=request.subject_id,
-                     target=request, data={"method": method}, now=now)
+        request.save(
+            update_fields=[
+                "identity_method",
+                "identity_reference",
+                "identity_verified_at",
+                "identity_verified_by",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            action="dsr.request.identity_verified",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"method": method},
+            now=now,
+        )
         move(request, to=S.IN_PROGRESS, actor=actor, now=now)
     return request
 
@@ -218,12 +308,20 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
         if request.status in TERMINAL:
-            raise InvalidTransition(_("A closed request cannot be reassigned."), status=request.get_status_display())
+            raise InvalidTransition(
+                _("A closed request cannot be reassigned."), status=request.get_status_display()
+            )
         previous = request.assignee_id
         request.assignee = assignee
         request.save(update_fields=["assignee", "updated_at"])
-        audit_record(action="dsr.request.assigned", actor=actor, subject=request.subject_id, target=request,
-                     data={"from": previous, "to": assignee.pk if assignee else None}, now=now)
+        audit_record(
+            action="dsr.request.assigned",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"from": previous, "to": assignee.pk if assignee else None},
+            now=now,
+        )
     return request
 
 
@@ -244,12 +342,15 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
         if not deadlines.extendable:
             raise Conflict(_("No regime allows extending this type of request."), code="not_extendable")
         request.outcome_note = note[:MAX_NOTE_LENGTH]
-        request.save(update_fields=["extended_at", "due_at", "statutory_due_at", "outcome_note", "updated_at"])
+        request.save(
+            update_fields=["extended_at", "due_at", "statutory_due_at", "outcome_note", "updated_at"]
+        )
         _clock(request, ClockEvent.EXTENDED, actor=actor, now=now)
     return request
 
 
-# ---------------------------------------------------------------------------- internals shared by the services
+# ------------------------------------------------------------------------ internals shared by the services
+
 
 def lock_request(request_id) -> DataSubjectRequest:
     request = DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
@@ -258,15 +359,18 @@ def lock_request(request_id) -> DataSubjectRequest:
     return request
 
 
-def move(request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "",
-         note: str = "") -> DataSubjectRequest:
+def move(
+    request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "", note: str = ""
+) -> DataSubjectRequest:
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
     if not is_allowed(old, to):
         raise InvalidTransition(status=request.get_status_display())
     if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
-        raise Conflict(_("Verify the requester's identity before working on or answering the request."),
-                       code="identity_not_verified")
+        raise Conflict(
+            _("Verify the requester's identity before working on or answering the request."),
+            code="identity_not_verified",
+        )
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         if reason not in OutcomeReason.values:
@@ -274,7 +378,9 @@ def move(request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, r
         if reason == OutcomeReason.OTHER and not note:
             raise InvalidInput(_("Explain the reason in the note."), field="note")
     elif reason:
-        raise InvalidInput(_("A legal reason is given only when refusing or partly answering."), field="reason")
+        raise InvalidInput(
+            _("A legal reason is given only when refusing or partly answering."), field="reason"
+        )
     fields = ["status", "updated_at"]
     with transaction.atomic(savepoint=False):
         if old == S.RECEIVED and to != S.CANCELLED and request.acknowledged_at is None:
@@ -306,8 +412,14 @@ def move(request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, r
             _clock(request, ClockEvent.STOPPED, actor=actor, now=now)
         request.save(update_fields=fields)
         _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
-        audit_record(action="dsr.request.transitioned", actor=actor, subject=request.subject_id, target=request,
-                     data={"from": old, "to": to, "reason": reason}, now=now)
+        audit_record(
+            action="dsr.request.transitioned",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"from": old, "to": to, "reason": reason},
+            now=now,
+        )
         if to == S.IN_PROGRESS:
             from dsr.services.tasks import tasks_fan_out
 
@@ -317,8 +429,11 @@ def move(request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, r
 
 def _recompute(request: DataSubjectRequest, *, now: datetime):
     deadlines = deadlines_for(
-        request_type=request.type, received_at=request.received_at, subject=request.subject_id,
-        processor_involved=request.processor_involved, paused=timedelta(seconds=request.paused_seconds),
+        request_type=request.type,
+        received_at=request.received_at,
+        subject=request.subject_id,
+        processor_involved=request.processor_involved,
+        paused=timedelta(seconds=request.paused_seconds),
         extended=request.extended_at is not None,
     )
     request.due_at = deadlines.due_at
@@ -326,21 +441,50 @@ def _recompute(request: DataSubjectRequest, *, now: datetime):
     return deadlines
 
 
-def _history(request: DataSubjectRequest, *, old: str, new: str, actor: Actor, now: datetime, reason: str = "",
-             note: str = "") -> None:
+def _history(
+    request: DataSubjectRequest,
+    *,
+    old: str,
+    new: str,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    note: str = "",
+) -> None:
     RequestStatusChange.objects.create(
-        request=request, old_status=old, new_status=new, actor_kind=actor.kind, actor_label=actor.label[:150],
-        actor_user_id=actor.user_id, reason=reason, note=note, at=now,
+        request=request,
+        old_status=old,
+        new_status=new,
+        actor_kind=actor.kind,
+        actor_label=actor.label[:150],
+        actor_user_id=actor.user_id,
+        reason=reason,
+        note=note,
+        at=now,
     )
 
 
 def _clock(request: DataSubjectRequest, kind: str, *, actor: Actor, now: datetime, note: str = "") -> None:
-    RequestClockEvent.objects.create(request=request, kind=kind, at=now, due_at=request.due_at,
-                                     statutory_due_at=request.statutory_due_at, actor_label=actor.label[:150],
-                                     note=note)
-    audit_record(action=f"dsr.clock.{kind}", actor=actor, subject=request.subject_id, target=request, now=now,
-                 data={"due_at": request.due_at.isoformat(),
-                       "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None})
+    RequestClockEvent.objects.create(
+        request=request,
+        kind=kind,
+        at=now,
+        due_at=request.due_at,
+        statutory_due_at=request.statutory_due_at,
+        actor_label=actor.label[:150],
+        note=note,
+    )
+    audit_record(
+        action=f"dsr.clock.{kind}",
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        now=now,
+        data={
+            "due_at": request.due_at.isoformat(),
+            "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None,
+        },
+    )
 
 
 def actor_user(actor: Actor):

@@ -1,4 +1,5 @@
 """Fan-out of a request into one task per system, and marking tasks done (staff or the system's client)."""
+
 from __future__ import annotations
 
 import json
@@ -27,16 +28,25 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
     with transaction.atomic(savepoint=False):
         systems = [s for s in System.objects.filter(active=True).order_by("code") if s.acts_on(request.type)]
         existing = set(request.tasks.values_list("system_id", flat=True))
-        created = [FulfilmentTask(request=request, system=s, created_at=now) for s in systems if s.pk not in existing]
+        created = [
+            FulfilmentTask(request=request, system=s, created_at=now) for s in systems if s.pk not in existing
+        ]
         FulfilmentTask.objects.bulk_create(created)
         if created:
-            audit_record(action="dsr.task.created", actor=actor, subject=request.subject_id, target=request,
-                         data={"systems": [task.system.code for task in created]}, now=now)
+            audit_record(
+                action="dsr.task.created",
+                actor=actor,
+                subject=request.subject_id,
+                target=request,
+                data={"systems": [task.system.code for task in created]},
+                now=now,
+            )
     return created
 
 
-def task_complete(*, actor: Actor, task_id, result: dict[str, Any] | None = None,
-                  now: datetime | None = None) -> FulfilmentTask:
+def task_complete(
+    *, actor: Actor, task_id, result: dict[str, Any] | None = None, now: datetime | None = None
+) -> FulfilmentTask:
     """Mark one system's part done with what it returned. An integration client may complete only
     its own system's tasks. The last task of an access or copy request completes the request."""
     now = now or timezone.now()
@@ -61,14 +71,22 @@ def task_complete(*, actor: Actor, task_id, result: dict[str, Any] | None = None
         if task.status == TaskStatus.DONE:
             raise Conflict(_("This task is already done."), code="task_done")
         if request.status != RequestStatus.IN_PROGRESS:
-            raise Conflict(_("Tasks are worked only while the request is in progress."), code="request_not_in_progress")
+            raise Conflict(
+                _("Tasks are worked only while the request is in progress."), code="request_not_in_progress"
+            )
         task.status = TaskStatus.DONE
         task.result = encoded
         task.completed_at = now
         task.completed_by_label = actor.label[:150]
         task.save(update_fields=["status", "result", "completed_at", "completed_by_label"])
-        audit_record(action="dsr.task.completed", actor=actor, subject=request.subject_id, target=task,
-                     data={"system": task.system.code, "request": str(request.pk)}, now=now)
+        audit_record(
+            action="dsr.task.completed",
+            actor=actor,
+            subject=request.subject_id,
+            target=task,
+            data={"system": task.system.code, "request": str(request.pk)},
+            now=now,
+        )
         if request.type in AUTO_COMPLETE_TYPES and not request.tasks.filter(status=TaskStatus.OPEN).exists():
             from dsr.services.fulfilment import complete_in_transaction
 

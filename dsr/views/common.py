@@ -1,4 +1,5 @@
 """Helpers shared by the request pages."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -14,13 +15,19 @@ DUE_SOON_SECONDS = 24 * 3600
 def work_staff():
     """Staff who may be given requests."""
     User = get_user_model()
-    return (User.objects.filter(is_active=True, groups__permissions__codename="work_request",
-                                groups__permissions__content_type__app_label="dsr")
-            .distinct().order_by("username"))
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__permissions__codename="work_request",
+            groups__permissions__content_type__app_label="dsr",
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def deadline_tone(request_obj, now=None) -> str:
-    """"danger" when overdue, "warn" within 24 hours, "ok" otherwise; "" once closed."""
+    """ "danger" when overdue, "warn" within 24 hours, "ok" otherwise; "" once closed."""
     if request_obj.status not in OPEN:
         return ""
     left = (request_obj.due_at - (now or timezone.now())).total_seconds()

@@ -1,4 +1,5 @@
 """The customer's pages: my requests with status and deadline, a new request, the answer and my data."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -39,13 +40,19 @@ def new_request(request, subject):
         else:
             try:
                 created = services.request_create(
-                    actor=actor_for_user(request.user), subject=subject, type=data["type"],
-                    channel=Channel.INTERNET_BANKING, details=data["details"], corrections=corrections or None,
+                    actor=actor_for_user(request.user),
+                    subject=subject,
+                    type=data["type"],
+                    channel=Channel.INTERNET_BANKING,
+                    details=data["details"],
+                    corrections=corrections or None,
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.text)
             else:
-                messages.success(request, _("We have received your request. We will verify your identity first."))
+                messages.success(
+                    request, _("We have received your request. We will verify your identity first.")
+                )
                 return redirect("dsr:me_detail", pk=created.pk)
     return render(request, "dsr/me_new.html", {"form": form})
 
@@ -62,12 +69,19 @@ def my_request(request, subject, pk):
     found = _own(subject, pk)
     now = timezone.now()
     context = {
-        "req": found, "tone": deadline_tone(found, now), "now": now,
+        "req": found,
+        "tone": deadline_tone(found, now),
+        "now": now,
         "holds": holds_for_request(found),
         "deleted": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if _has_export(found) else None,
-        "can_cancel": found.status in (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY,
-                                       RequestStatus.AWAITING_CUSTOMER, RequestStatus.IN_PROGRESS),
+        "can_cancel": found.status
+        in (
+            RequestStatus.RECEIVED,
+            RequestStatus.VERIFYING_IDENTITY,
+            RequestStatus.AWAITING_CUSTOMER,
+            RequestStatus.IN_PROGRESS,
+        ),
     }
     return render(request, "dsr/me_detail.html", context)
 
@@ -76,8 +90,11 @@ def my_request(request, subject, pk):
 @customer_required
 def cancel(request, subject, pk):
     found = _own(subject, pk)
-    run(request, lambda: services.request_cancel(actor=actor_for_user(request.user), request_id=found.pk),
-        _("Your request is cancelled."))
+    run(
+        request,
+        lambda: services.request_cancel(actor=actor_for_user(request.user), request_id=found.pk),
+        _("Your request is cancelled."),
+    )
     return redirect("dsr:me_detail", pk=found.pk)
 
 

@@ -1,4 +1,5 @@
 """The DPO's page for the deadline policy table and the working-day calendar."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -30,8 +31,11 @@ def policy_edit(request, pk):
     form = DeadlinePolicyForm(request.POST or None, instance=DeadlinePolicy.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            policy_services.deadline_policy_update(actor=actor_for_user(request.user), policy_id=pk,
-                                                   changes={f: form.cleaned_data[f] for f in form.changed_data})
+            policy_services.deadline_policy_update(
+                actor=actor_for_user(request.user),
+                policy_id=pk,
+                changes={f: form.cleaned_data[f] for f in form.changed_data},
+            )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.text)
         else:
@@ -50,8 +54,12 @@ def calendar_add(request):
                 messages.error(request, error)
         return redirect("dsr:policy")
     try:
-        policy_services.calendar_day_set(actor=actor_for_user(request.user), day=form.cleaned_data["date"],
-                                         kind=form.cleaned_data["kind"], name=form.cleaned_data["name"])
+        policy_services.calendar_day_set(
+            actor=actor_for_user(request.user),
+            day=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            name=form.cleaned_data["name"],
+        )
     except DomainError as error:
         messages.error(request, error.text)
     else:

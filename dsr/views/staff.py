@@ -1,4 +1,5 @@
 """Staff pages: the request queue, intake in a branch or call centre, and the request page with actions."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -40,10 +41,13 @@ def queue(request):
     if form.is_valid():
         data = form.cleaned_data
         due = data.get("due")
-        filters = {"type": data.get("type") or None, "status": data.get("status") or None,
-                   "assignee_id": data["assignee"].pk if data.get("assignee") else None,
-                   "overdue": due in ("overdue", "attention"),
-                   "due_within": DUE_SOON if due in ("soon", "attention") else None}
+        filters = {
+            "type": data.get("type") or None,
+            "status": data.get("status") or None,
+            "assignee_id": data["assignee"].pk if data.get("assignee") else None,
+            "overdue": due in ("overdue", "attention"),
+            "due_within": DUE_SOON if due in ("soon", "attention") else None,
+        }
     now = timezone.now()
     page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
@@ -56,8 +60,11 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         subject = DataSubject.objects.filter(external_ref=data["subject_ref"]).first()
-        guardian = (DataSubject.objects.filter(external_ref=data["guardian_ref"]).first()
-                    if data["guardian_ref"] else None)
+        guardian = (
+            DataSubject.objects.filter(external_ref=data["guardian_ref"]).first()
+            if data["guardian_ref"]
+            else None
+        )
         if subject is None:
             form.add_error("subject_ref", _("No customer has this customer number."))
         elif data["guardian_ref"] and guardian is None:
@@ -65,8 +72,13 @@ def intake(request):
         else:
             try:
                 created = services.request_create(
-                    actor=actor_for_user(request.user), subject=subject, type=data["type"], channel=data["channel"],
-                    details=data["details"], purposes=data["purposes"], guardian=guardian,
+                    actor=actor_for_user(request.user),
+                    subject=subject,
+                    type=data["type"],
+                    channel=data["channel"],
+                    details=data["details"],
+                    purposes=data["purposes"],
+                    guardian=guardian,
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.text)
@@ -81,8 +93,9 @@ def detail(request, pk):
     found = request_detail(pk)
     if found is None:
         raise Http404
-    subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[found.subject],
-                                 context="portal.request")
+    subject_personal_data_viewed(
+        actor=actor_for_user(request.user), subjects=[found.subject], context="portal.request"
+    )
     now = timezone.now()
     timeline = sorted(
         [{"at": c.at, "kind": "status", "obj": c} for c in found.status_changes.all()]
@@ -92,17 +105,25 @@ def detail(request, pk):
     can_work = request.user.has_perm("dsr.work_request")
     nexts = allowed_next(found.status)
     context = {
-        "req": found, "timeline": timeline, "tone": deadline_tone(found, now), "now": now, "can_work": can_work,
-        "can_verify": can_work and found.identity_verified_at is None and found.status in (
-            RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER),
+        "req": found,
+        "timeline": timeline,
+        "tone": deadline_tone(found, now),
+        "now": now,
+        "can_work": can_work,
+        "can_verify": can_work
+        and found.identity_verified_at is None
+        and found.status
+        in (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER),
         "can_acknowledge": can_work and found.status == RequestStatus.RECEIVED,
         "can_pause": can_work and RequestStatus.AWAITING_CUSTOMER in nexts,
         "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
         "can_complete": can_work and RequestStatus.COMPLETED in nexts,
         "can_reject": can_work and RequestStatus.REJECTED in nexts,
-        "verify_form": VerifyIdentityForm(), "assign_form": AssignForm(staff_queryset=work_staff(),
-                                                                       initial={"assignee": found.assignee_id}),
-        "complete_form": CompleteForm(), "reject_form": ReasonForm(), "note_form": NoteForm(),
+        "verify_form": VerifyIdentityForm(),
+        "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
+        "complete_form": CompleteForm(),
+        "reject_form": ReasonForm(),
+        "note_form": NoteForm(),
         "extend_form": ExtendForm(),
         "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if _has_export(found) else None,
@@ -126,22 +147,44 @@ def act(request, pk, action):
     if not DataSubjectRequest.objects.filter(pk=pk).exists():
         raise Http404
     handlers = {
-        "acknowledge": (None, lambda d: services.request_acknowledge(actor=actor, request_id=pk),
-                        _("Request acknowledged.")),
-        "verify": (VerifyIdentityForm, lambda d: services.request_verify_identity(actor=actor, request_id=pk, **d),
-                   _("Identity verified; the work has started.")),
-        "assign": (AssignForm, lambda d: services.request_assign(actor=actor, request_id=pk, assignee=d["assignee"]),
-                   _("Assignment saved.")),
-        "pause": (NoteForm, lambda d: services.request_transition(
-            actor=actor, request_id=pk, to=RequestStatus.AWAITING_CUSTOMER, note=d["note"]),
-            _("Waiting for the customer; the clock is paused where the policy allows.")),
+        "acknowledge": (
+            None,
+            lambda d: services.request_acknowledge(actor=actor, request_id=pk),
+            _("Request acknowledged."),
+        ),
+        "verify": (
+            VerifyIdentityForm,
+            lambda d: services.request_verify_identity(actor=actor, request_id=pk, **d),
+            _("Identity verified; the work has started."),
+        ),
+        "assign": (
+            AssignForm,
+            lambda d: services.request_assign(actor=actor, request_id=pk, assignee=d["assignee"]),
+            _("Assignment saved."),
+        ),
+        "pause": (
+            NoteForm,
+            lambda d: services.request_transition(
+                actor=actor, request_id=pk, to=RequestStatus.AWAITING_CUSTOMER, note=d["note"]
+            ),
+            _("Waiting for the customer; the clock is paused where the policy allows."),
+        ),
         "resume": (None, lambda d: _resume(actor, pk), _("Work resumed; the clock runs again.")),
-        "extend": (ExtendForm, lambda d: services.request_extend(actor=actor, request_id=pk, note=d["note"]),
-                   _("Deadline extended.")),
-        "complete": (CompleteForm, lambda d: services.request_complete(actor=actor, request_id=pk, **d),
-                     _("Request answered.")),
-        "reject": (ReasonForm, lambda d: services.request_reject(actor=actor, request_id=pk, **d),
-                   _("Request refused; the customer sees the reason.")),
+        "extend": (
+            ExtendForm,
+            lambda d: services.request_extend(actor=actor, request_id=pk, note=d["note"]),
+            _("Deadline extended."),
+        ),
+        "complete": (
+            CompleteForm,
+            lambda d: services.request_complete(actor=actor, request_id=pk, **d),
+            _("Request answered."),
+        ),
+        "reject": (
+            ReasonForm,
+            lambda d: services.request_reject(actor=actor, request_id=pk, **d),
+            _("Request refused; the customer sees the reason."),
+        ),
     }
     if action not in handlers:
         raise Http404
@@ -167,9 +210,15 @@ def _resume(actor, pk):
 @require_POST
 @staff_required("dsr.change_fulfilmenttask")
 def task_done(request, pk, task_id):
-    run(request, lambda: services.task_complete(actor=actor_for_user(request.user), task_id=task_id,
-                                                result={"note": request.POST.get("note", "")[:2000]}),
-        _("Task marked done."))
+    run(
+        request,
+        lambda: services.task_complete(
+            actor=actor_for_user(request.user),
+            task_id=task_id,
+            result={"note": request.POST.get("note", "")[:2000]},
+        ),
+        _("Task marked done."),
+    )
     return redirect("dsr:detail", pk=pk)
 
 

@@ -1,4 +1,5 @@
 """The deadline policy: the bank's clock, the statutory clock, working days with Tết, pauses, extensions."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -131,5 +132,7 @@ def test_defaults_come_back_into_empty_tables_but_never_over_edits():
     DeadlinePolicy.objects.all().delete()
     CalendarDay.objects.all().delete()
     seed_deadline_defaults(DeadlinePolicy, CalendarDay)
-    assert due_at_for(request_type="withdraw", received_at=local(2026, 3, 6, 10, 0)) == local(2026, 3, 9, 10, 0)
+    assert due_at_for(request_type="withdraw", received_at=local(2026, 3, 6, 10, 0)) == local(
+        2026, 3, 9, 10, 0
+    )
     assert CalendarDay.objects.filter(date=date(2026, 2, 17), kind="holiday").exists()

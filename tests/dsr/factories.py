@@ -1,4 +1,5 @@
 """Factories for the requests area: the systems inventory and requests made through the real services."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,30 +16,42 @@ MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 def make_inventory(*, corebank_client=None) -> dict[str, System]:
     """The platform itself, core banking (holds transactions under AML) and the marketing platform."""
-    aml = RetentionRule.objects.create(name="Transaction records: 5 years after the relationship ends",
-                                       period_months=60, starts="end of the customer relationship",
-                                       legal_reference="Law 14/2022/QH15 Art. 40")
+    aml = RetentionRule.objects.create(
+        name="Transaction records: 5 years after the relationship ends",
+        period_months=60,
+        starts="end of the customer relationship",
+        legal_reference="Law 14/2022/QH15 Art. 40",
+    )
     identity = DataCategory.objects.create(code="identity", name="Identity", retention=aml)
     contact = DataCategory.objects.create(code="contact", name="Contact details")
     transactions = DataCategory.objects.create(code="transactions", name="Transactions", retention=aml)
     marketing = DataCategory.objects.create(code="marketing", name="Marketing profile")
     platform = System.objects.create(code="platform", name="Consent platform", request_types=[])
     platform.categories.set([identity, contact])
-    core = System.objects.create(code="core_banking", name="Core banking", integration_client=corebank_client,
-                                 request_types=["access", "copy", "delete", "rectify"])
+    core = System.objects.create(
+        code="core_banking",
+        name="Core banking",
+        integration_client=corebank_client,
+        request_types=["access", "copy", "delete", "rectify"],
+    )
     core.categories.set([identity, contact, transactions])
-    mkt = System.objects.create(code="marketing", name="Marketing platform",
-                                request_types=["access", "copy", "delete", "restrict", "object", "withdraw"])
+    mkt = System.objects.create(
+        code="marketing",
+        name="Marketing platform",
+        request_types=["access", "copy", "delete", "restrict", "object", "withdraw"],
+    )
     mkt.categories.set([contact, marketing])
     return {"platform": platform, "core_banking": core, "marketing": mkt}
 
 
 def make_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
-    return services.request_create(actor=actor, subject=subject, type=type, channel=fields.pop("channel", "branch"),
-                                   now=now, **fields)
+    return services.request_create(
+        actor=actor, subject=subject, type=type, channel=fields.pop("channel", "branch"), now=now, **fields
+    )
 
 
 def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
     request = make_request(subject, type=type, actor=actor, now=now, **fields)
-    return services.request_verify_identity(actor=actor, request_id=request.pk, method=IdentityMethod.BRANCH_DOCUMENTS,
-                                            now=now)
+    return services.request_verify_identity(
+        actor=actor, request_id=request.pk, method=IdentityMethod.BRANCH_DOCUMENTS, now=now
+    )

@@ -1,4 +1,5 @@
 """The `/api/v1/requests/` contract: intake, filters, actions, idempotency and customers' isolation."""
+
 import uuid
 from datetime import timedelta
 
@@ -16,9 +17,16 @@ def subject_of(user):
 
 
 def test_staff_intake_returns_both_clocks(as_user, officer, subject):
-    response = as_user(officer).post("/api/v1/requests/", {
-        "subject": subject.external_ref, "type": "access", "details": "Xin sao kê dữ liệu", "channel": "branch",
-    }, format="json")
+    response = as_user(officer).post(
+        "/api/v1/requests/",
+        {
+            "subject": subject.external_ref,
+            "type": "access",
+            "details": "Xin sao kê dữ liệu",
+            "channel": "branch",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "received"
@@ -28,13 +36,20 @@ def test_staff_intake_returns_both_clocks(as_user, officer, subject):
 
 def test_bad_input_is_a_clear_400(as_user, officer, subject):
     client = as_user(officer)
-    assert client.post("/api/v1/requests/", {"subject": subject.external_ref, "type": "teleport"},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/requests/", {"subject": subject.external_ref, "type": "teleport"}, format="json"
+        ).status_code
+        == 400
+    )
     response = client.post("/api/v1/requests/", {"subject": "CIF-NOPE", "type": "access"}, format="json")
     assert response.status_code == 400
     assert "subject" in response.json()
-    response = client.post("/api/v1/requests/", {"subject": subject.external_ref, "type": "access",
-                                                 "corrections": {"phone": "0900000000"}}, format="json")
+    response = client.post(
+        "/api/v1/requests/",
+        {"subject": subject.external_ref, "type": "access", "corrections": {"phone": "0900000000"}},
+        format="json",
+    )
     assert response.status_code == 400
     assert not DataSubjectRequest.objects.exists()
 
@@ -75,8 +90,12 @@ def test_detail_has_history_and_actions_follow_the_machine(as_user, privacy_offi
     response = client.post(base + "complete/", {"note": "Chúng tôi đã khắc phục."}, format="json")
     assert response.status_code == 200
     detail = client.get(base).json()
-    assert [h["new_status"] for h in detail["history"]] == ["received", "verifying_identity", "in_progress",
-                                                            "completed"]
+    assert [h["new_status"] for h in detail["history"]] == [
+        "received",
+        "verifying_identity",
+        "in_progress",
+        "completed",
+    ]
     assert [e["kind"] for e in detail["clock_events"]][0] == "started"
     # Closed: any further move is a 409.
     assert client.post(base + "reject/", {"reason": "manifestly_unfounded"}, format="json").status_code == 409
@@ -96,10 +115,14 @@ def test_assign_and_pause_through_the_api(as_user, privacy_officer, subject):
     request = make_request(subject)
     client = as_user(privacy_officer)
     base = f"/api/v1/requests/{request.pk}/"
-    assert client.post(base + "assign/", {"assignee": privacy_officer.pk}, format="json").json()["assignee"] == \
-        privacy_officer.username
+    assert (
+        client.post(base + "assign/", {"assignee": privacy_officer.pk}, format="json").json()["assignee"]
+        == privacy_officer.username
+    )
     client.post(base + "acknowledge/", format="json")
-    response = client.post(base + "transition/", {"status": "awaiting_customer", "note": "Cần CCCD"}, format="json")
+    response = client.post(
+        base + "transition/", {"status": "awaiting_customer", "note": "Cần CCCD"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["paused_at"]
 
@@ -117,12 +140,19 @@ def test_customer_creates_and_sees_only_their_own(as_user, customer_a, customer_
     assert client_b.post(f"/api/v1/requests/{request_id}/cancel/").status_code == 404
     assert client_b.get(f"/api/v1/requests/{request_id}/export/").status_code == 404
     # Nor make a request in someone else's name.
-    response = client_b.post("/api/v1/requests/", {"type": "delete", "subject": subject_of(customer_a).external_ref},
-                             format="json")
+    response = client_b.post(
+        "/api/v1/requests/", {"type": "delete", "subject": subject_of(customer_a).external_ref}, format="json"
+    )
     assert response.status_code == 404
     # And staff actions stay staff-only.
-    assert client_a.post(f"/api/v1/requests/{request_id}/verify-identity/", {"method": "ekyc", "reference": "x"},
-                         format="json").status_code == 403
+    assert (
+        client_a.post(
+            f"/api/v1/requests/{request_id}/verify-identity/",
+            {"method": "ekyc", "reference": "x"},
+            format="json",
+        ).status_code
+        == 403
+    )
     assert client_a.get(f"/api/v1/requests/{request_id}/").status_code == 200
     assert client_a.post(f"/api/v1/requests/{request_id}/cancel/").json()["status"] == "cancelled"
 
@@ -134,19 +164,25 @@ def test_unknown_request_is_404(as_user, privacy_officer):
 def test_integration_client_lists_and_completes_its_own_tasks(as_user, client_user, privacy_officer, subject):
     make_inventory(corebank_client=client_user)
     request = make_request(subject, type="copy")
-    as_user(privacy_officer).post(f"/api/v1/requests/{request.pk}/verify-identity/", {"method": "branch_documents"},
-                                  format="json")
+    as_user(privacy_officer).post(
+        f"/api/v1/requests/{request.pk}/verify-identity/", {"method": "branch_documents"}, format="json"
+    )
     client = as_user(client_user, scopes=["requests:tasks"])
     tasks = client.get("/api/v1/request-tasks/").json()["results"]
     assert [t["system"] for t in tasks] == ["core_banking"]
     assert tasks[0]["subject"] == subject.external_ref
-    response = client.post(f"/api/v1/request-tasks/{tasks[0]['id']}/complete/",
-                           {"result": {"accounts": 2}}, format="json")
+    response = client.post(
+        f"/api/v1/request-tasks/{tasks[0]['id']}/complete/", {"result": {"accounts": 2}}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "done"
     marketing = request.tasks.get(system__code="marketing")
-    assert client.post(f"/api/v1/request-tasks/{marketing.pk}/complete/", {"result": {}},
-                       format="json").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/request-tasks/{marketing.pk}/complete/", {"result": {}}, format="json"
+        ).status_code
+        == 403
+    )
     wrong_scope = as_user(client_user, scopes=["consents:write"])
     assert wrong_scope.get("/api/v1/request-tasks/").status_code == 403
 
@@ -156,8 +192,12 @@ def test_auditor_reads_but_cannot_act(as_user, auditor, subject):
     client = as_user(auditor)
     assert client.get("/api/v1/requests/").status_code == 200
     assert client.post(f"/api/v1/requests/{request.pk}/acknowledge/").status_code == 403
-    assert client.post("/api/v1/requests/", {"subject": subject.external_ref, "type": "access"},
-                       format="json").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/requests/", {"subject": subject.external_ref, "type": "access"}, format="json"
+        ).status_code
+        == 403
+    )
 
 
 def test_schema_documents_the_request_endpoints(api):

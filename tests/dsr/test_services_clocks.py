@@ -1,4 +1,5 @@
 """Intake starts both clocks; acknowledgement, pauses, resumption and extension are recorded and audited."""
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,9 @@ def test_complaint_over_a_weekend_counts_working_days(subject):
 
 def test_acknowledgement_is_recorded(subject):
     request = make_request(subject)
-    acknowledged = services.request_acknowledge(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=2))
+    acknowledged = services.request_acknowledge(
+        actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=2)
+    )
     assert acknowledged.status == "verifying_identity"
     assert acknowledged.acknowledged_at == MONDAY + timedelta(hours=2)
     assert kinds(request) == ["started", "acknowledged"]
@@ -57,10 +60,16 @@ def test_acknowledgement_is_recorded(subject):
 def test_pause_while_awaiting_the_customer_pushes_the_deadlines(subject):
     request = verified_request(subject, type="access")
     due, statutory = request.due_at, request.statutory_due_at
-    services.request_transition(actor=STAFF, request_id=request.pk, to="awaiting_customer",
-                                note="Xin bản sao CCCD", now=MONDAY + timedelta(hours=1))
-    resumed = services.request_transition(actor=STAFF, request_id=request.pk, to="in_progress",
-                                          now=MONDAY + timedelta(hours=11))
+    services.request_transition(
+        actor=STAFF,
+        request_id=request.pk,
+        to="awaiting_customer",
+        note="Xin bản sao CCCD",
+        now=MONDAY + timedelta(hours=1),
+    )
+    resumed = services.request_transition(
+        actor=STAFF, request_id=request.pk, to="in_progress", now=MONDAY + timedelta(hours=11)
+    )
     assert resumed.paused_seconds == 10 * 3600
     assert resumed.due_at == due + timedelta(hours=10)
     assert resumed.statutory_due_at == statutory + timedelta(hours=10)
@@ -72,18 +81,21 @@ def test_pause_while_awaiting_the_customer_pushes_the_deadlines(subject):
 def test_no_pause_where_the_policy_forbids_it(subject):
     DeadlinePolicy.objects.filter(request_type="access").update(pausable=False)
     request = verified_request(subject, type="access")
-    services.request_transition(actor=STAFF, request_id=request.pk, to="awaiting_customer",
-                                now=MONDAY + timedelta(hours=1))
-    resumed = services.request_transition(actor=STAFF, request_id=request.pk, to="in_progress",
-                                          now=MONDAY + timedelta(hours=11))
+    services.request_transition(
+        actor=STAFF, request_id=request.pk, to="awaiting_customer", now=MONDAY + timedelta(hours=1)
+    )
+    resumed = services.request_transition(
+        actor=STAFF, request_id=request.pk, to="in_progress", now=MONDAY + timedelta(hours=11)
+    )
     assert resumed.due_at == MONDAY + timedelta(hours=72)
     assert "paused" not in kinds(request)
 
 
 def test_extension_once_with_a_reason(subject):
     request = make_request(subject, type="access")
-    extended = services.request_extend(actor=STAFF, request_id=request.pk, note="Nhiều hệ thống cần tra cứu",
-                                       now=MONDAY + timedelta(days=1))
+    extended = services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống cần tra cứu", now=MONDAY + timedelta(days=1)
+    )
     assert extended.statutory_due_at == end_of(date(2026, 3, 29))
     assert kinds(request)[-1] == "extended"
     with pytest.raises(Conflict):
@@ -99,8 +111,9 @@ def test_closing_stops_the_clock(subject):
 def test_processor_in_the_inventory_lengthens_the_statutory_clock(subject):
     from dsr.models import System
 
-    System.objects.create(code="card_printer", name="Card printing bureau", is_processor=True,
-                          request_types=["delete"])
+    System.objects.create(
+        code="card_printer", name="Card printing bureau", is_processor=True, request_types=["delete"]
+    )
     request = make_request(subject, type="delete")
     assert request.processor_involved
     assert request.statutory_due_at == end_of(date(2026, 4, 8))

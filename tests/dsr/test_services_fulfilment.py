@@ -1,4 +1,5 @@
 """Identity gating, the fan-out completing a request, and fulfilment of each request type."""
+
 import json
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.models import DataSubject
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport
-from tests.dsr.factories import MONDAY, STAFF, make_inventory, make_request, verified_request
+from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,7 @@ def finish_tasks(request, actor=STAFF, result=None):
 
 
 # ---------------------------------------------------------------------------- identity
+
 
 def test_nothing_is_worked_or_answered_before_identity_is_verified(subject):
     make_inventory()
@@ -41,8 +43,9 @@ def test_nothing_is_worked_or_answered_before_identity_is_verified(subject):
 def test_verification_records_method_and_verifier_and_fans_out(subject, officer):
     make_inventory()
     request = make_request(subject, type="access")
-    verified = services.request_verify_identity(actor=actor_for_user(officer), request_id=request.pk,
-                                                method="otp_phone", reference="OTP-778812")
+    verified = services.request_verify_identity(
+        actor=actor_for_user(officer), request_id=request.pk, method="otp_phone", reference="OTP-778812"
+    )
     assert verified.status == "in_progress"
     assert verified.identity_verified_by == officer
     assert verified.identity_method == "otp_phone"
@@ -71,6 +74,7 @@ def test_a_guardian_acts_only_once_their_authority_is_verified(subject):
 
 # ---------------------------------------------------------------------------- fan-out and access
 
+
 def test_last_task_completes_an_access_request_with_an_export(subject, client_user):
     systems = make_inventory(corebank_client=client_user)
     request = verified_request(subject, type="access")
@@ -79,8 +83,11 @@ def test_last_task_completes_an_access_request_with_an_export(subject, client_us
     other = request.tasks.get(system=systems["marketing"])
     with pytest.raises(PermissionDenied):
         services.task_complete(actor=actor_for_user(client_user), task_id=other.pk, result={})
-    services.task_complete(actor=actor_for_user(client_user), task_id=core_task.pk,
-                           result={"accounts": ["0011004455"], "cards": 1})
+    services.task_complete(
+        actor=actor_for_user(client_user),
+        task_id=core_task.pk,
+        result={"accounts": ["0011004455"], "cards": 1},
+    )
     request.refresh_from_db()
     assert request.status == "in_progress"
     services.task_complete(actor=STAFF, task_id=other.pk, result={"segments": ["affluent"]})
@@ -109,8 +116,9 @@ def test_export_download_is_audited_and_expires(subject):
     assert RequestExport.objects.get(request=request).downloads == 3
     assert AuditEntry.objects.filter(action="dsr.export.downloaded").count() == 3
     with pytest.raises(Conflict) as error:
-        services.export_download(actor=STAFF, request=request, format="json",
-                                 now=timezone.now() + timedelta(days=31))
+        services.export_download(
+            actor=STAFF, request=request, format="json", now=timezone.now() + timedelta(days=31)
+        )
     assert error.value.code == "export_expired"
 
 
@@ -125,6 +133,7 @@ def test_export_includes_consent_history(subject):
 
 
 # ---------------------------------------------------------------------------- rectify
+
 
 def test_rectification_applies_the_corrections_without_plaintext_in_the_audit(subject):
     request = verified_request(subject, type="rectify", corrections={"phone": "0909 000 111"})
@@ -145,6 +154,7 @@ def test_invalid_correction_leaves_nothing_half_written(subject):
 
 # ---------------------------------------------------------------------------- delete
 
+
 def test_deletion_is_partly_held_and_tells_which_part_waits(subject, privacy_officer):
     make_inventory()
     actor = actor_for_user(privacy_officer)
@@ -158,8 +168,12 @@ def test_deletion_is_partly_held_and_tells_which_part_waits(subject, privacy_off
     hold = LegalHold.objects.filter(request=request).first()
     assert hold.ends_on == add_months(timezone.localdate(), 60)
     erased = {(r.system.code, r.category.code) for r in DeletionRecord.objects.filter(request=request)}
-    assert erased == {("platform", "contact"), ("core_banking", "contact"), ("marketing", "contact"),
-                      ("marketing", "marketing")}
+    assert erased == {
+        ("platform", "contact"),
+        ("core_banking", "contact"),
+        ("marketing", "contact"),
+        ("marketing", "marketing"),
+    }
     subject.refresh_from_db()
     assert (subject.phone, subject.email, subject.phone_index) == ("", "", "")
     assert subject.full_name  # identity waits under the AML hold
@@ -189,7 +203,8 @@ def test_held_data_is_deleted_when_the_hold_ends_and_only_once(subject, privacy_
     assert AuditEntry.objects.filter(action="dsr.hold.released").count() == 3
 
 
-# ---------------------------------------------------------------------------- restrict, object, withdraw, complaint
+# ------------------------------------------------------------------ restrict, object, withdraw, complaint
+
 
 def test_restriction_makes_the_consent_check_answer_not_allowed(subject):
     from consents.selectors import consent_check
@@ -228,6 +243,8 @@ def test_complaint_is_tracked_to_its_answer(subject):
     request = verified_request(subject, type="complaint")
     with pytest.raises(InvalidInput):
         services.request_complete(actor=STAFF, request_id=request.pk)
-    answered = services.request_complete(actor=STAFF, request_id=request.pk, note="Đã xử lý và xin lỗi quý khách.")
+    answered = services.request_complete(
+        actor=STAFF, request_id=request.pk, note="Đã xử lý và xin lỗi quý khách."
+    )
     assert answered.status == "completed"
     assert answered.outcome_note == "Đã xử lý và xin lỗi quý khách."

@@ -1,4 +1,5 @@
 """Every pair of statuses: the move succeeds exactly when the transition table allows it."""
+
 from datetime import timedelta
 
 import pytest
@@ -25,15 +26,19 @@ def test_each_transition_is_allowed_or_refused_by_the_table(subject, old, new):
     # A complaint touches no system, so every move can be exercised on its own.
     request = make_request(subject, type="complaint")
     DataSubjectRequest.objects.filter(pk=request.pk).update(
-        status=old, identity_verified_at=MONDAY, outcome_reason="other" if old in NEEDS_REASON else "")
+        status=old, identity_verified_at=MONDAY, outcome_reason="other" if old in NEEDS_REASON else ""
+    )
     kwargs = {"reason": "other", "note": "Trả lời khiếu nại"} if new in NEEDS_REASON else {"note": "Trả lời"}
     if new in TRANSITIONS[old]:
-        moved = services.request_transition(actor=STAFF, request_id=request.pk, to=new,
-                                            now=MONDAY + timedelta(hours=1), **kwargs)
+        moved = services.request_transition(
+            actor=STAFF, request_id=request.pk, to=new, now=MONDAY + timedelta(hours=1), **kwargs
+        )
         assert moved.status == new
         change = RequestStatusChange.objects.filter(request=request).last()
         assert (change.old_status, change.new_status) == (old, new)
-        assert AuditEntry.objects.filter(action="dsr.request.transitioned", target_id=str(request.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="dsr.request.transitioned", target_id=str(request.pk)
+        ).exists()
     else:
         with pytest.raises(InvalidTransition):
             services.request_transition(actor=STAFF, request_id=request.pk, to=new, **kwargs)

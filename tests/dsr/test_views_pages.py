@@ -1,4 +1,5 @@
 """Staff and customer pages: the queue, the request page and its actions, my requests, the policy page."""
+
 import pytest
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ def logged_in(client):
     def login(user):
         client.force_login(user)
         return client
+
     return login
 
 
@@ -42,8 +44,15 @@ def test_dashboard_cards_and_subject_panel(logged_in, privacy_officer, subject):
 
 def test_staff_intake_and_actions_on_the_request_page(logged_in, officer, privacy_officer, subject):
     client = logged_in(officer)
-    response = client.post(reverse("dsr:intake"), {"subject_ref": subject.external_ref, "type": "complaint",
-                                                   "channel": "call_centre", "details": "Bị gọi điện quảng cáo"})
+    response = client.post(
+        reverse("dsr:intake"),
+        {
+            "subject_ref": subject.external_ref,
+            "type": "complaint",
+            "channel": "call_centre",
+            "details": "Bị gọi điện quảng cáo",
+        },
+    )
     request = DataSubjectRequest.objects.get()
     assert response.status_code == 302
     page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
@@ -55,8 +64,9 @@ def test_staff_intake_and_actions_on_the_request_page(logged_in, officer, privac
     request.refresh_from_db()
     assert request.status == "completed"
     # An illegal move becomes a message, never a 500.
-    response = client.post(reverse("dsr:act", args=[request.pk, "reject"]), {"reason": "other", "note": "x"},
-                           follow=True)
+    response = client.post(
+        reverse("dsr:act", args=[request.pk, "reject"]), {"reason": "other", "note": "x"}, follow=True
+    )
     assert response.status_code == 200
     assert DataSubjectRequest.objects.get().status == "completed"
 
@@ -84,7 +94,9 @@ def test_customer_pages_and_isolation(logged_in, customer_a, customer_b):
     assert other.get(reverse("dsr:queue")).status_code == 403
 
 
-def test_customer_sees_which_part_of_a_deletion_waits_and_downloads_exports(logged_in, customer_a, privacy_officer):
+def test_customer_sees_which_part_of_a_deletion_waits_and_downloads_exports(
+    logged_in, customer_a, privacy_officer
+):
     from core.actors import actor_for_user
     from dsr import services
 
@@ -117,8 +129,14 @@ def test_dpo_edits_the_policy_and_the_calendar(logged_in, dpo, privacy_officer):
     row = DeadlinePolicy.objects.get(regime="bank", request_type="complaint")
     client = logged_in(dpo)
     assert client.get(reverse("dsr:policy")).status_code == 200
-    data = {"period": 10, "unit": "working_days", "acknowledge_unit": "working_days", "pausable": "on",
-            "active": "on", "legal_reference": row.legal_reference}
+    data = {
+        "period": 10,
+        "unit": "working_days",
+        "acknowledge_unit": "working_days",
+        "pausable": "on",
+        "active": "on",
+        "legal_reference": row.legal_reference,
+    }
     response = client.post(reverse("dsr:policy_edit", args=[row.pk]), data)
     assert response.status_code == 302
     row.refresh_from_db()
