@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import RequestType
+from core.models import DataSubject, RequestType, WebhookEndpoint
+from core.outbox import outbox_enqueue_webhook
 from dsr.models import DataSubjectRequest, FulfilmentTask, System, TaskStatus
 from dsr.states import RequestStatus
 
@@ -21,12 +22,19 @@ MAX_RESULT_BYTES = 1_000_000
 # Types whose answer is fully made of what the systems return: the last task done completes them.
 # Deletion needs a responsible person's approval, and the others need staff to apply or answer.
 AUTO_COMPLETE_TYPES = frozenset({RequestType.ACCESS, RequestType.COPY})
+# The webhook topic a system's integration client subscribes to for new work.
+TASK_TOPIC = "dsr.task.created"
 
 
 def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[FulfilmentTask]:
-    """Create the missing task for every active system that acts on this request's type (idempotent)."""
+    """Create the missing task for every active system that acts on this request's type (idempotent),
+    and tell each system's integration client through its webhook (queued in this transaction)."""
     with transaction.atomic(savepoint=False):
-        systems = [s for s in System.objects.filter(active=True).order_by("code") if s.acts_on(request.type)]
+        systems = [
+            s
+            for s in System.objects.filter(active=True).select_related("integration_client").order_by("code")
+            if s.acts_on(request.type)
+        ]
         existing = set(request.tasks.values_list("system_id", flat=True))
         created = [
             FulfilmentTask(request=request, system=s, created_at=now) for s in systems if s.pk not in existing
@@ -41,7 +49,37 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
                 data={"systems": [task.system.code for task in created]},
                 now=now,
             )
+            _notify_clients(request, created, now=now)
     return created
+
+
+def _notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask], *, now: datetime) -> None:
+    clients = {task.system.integration_client_id for task in tasks if task.system.integration_client_id}
+    if not clients:
+        return
+    endpoints = WebhookEndpoint.objects.filter(client_id__in=clients, active=True)
+    subject_ref = (
+        DataSubject.objects.filter(pk=request.subject_id).values_list("external_ref", flat=True).first()
+    )
+    for task in tasks:
+        for endpoint in endpoints:
+            if endpoint.client_id != task.system.integration_client_id or not endpoint.wants(TASK_TOPIC):
+                continue
+            outbox_enqueue_webhook(
+                endpoint=endpoint,
+                topic=TASK_TOPIC,
+                payload={
+                    "task": str(task.pk),
+                    "request": str(request.pk),
+                    "type": request.type,
+                    "system": task.system.code,
+                    "subject": subject_ref,
+                    "created_at": now.isoformat(),
+                },
+                dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}",
+                subject_id=request.subject_id,
+                now=now,
+            )
 
 
 def task_complete(

@@ -248,3 +248,25 @@ def test_complaint_is_tracked_to_its_answer(subject):
     )
     assert answered.status == "completed"
     assert answered.outcome_note == "Đã xử lý và xin lỗi quý khách."
+
+
+def test_fan_out_queues_a_webhook_for_the_systems_client(
+    subject, client_user, django_capture_on_commit_callbacks
+):
+    from core.models import OutboxMessage, WebhookEndpoint
+
+    make_inventory(corebank_client=client_user)
+    WebhookEndpoint.objects.create(
+        client=client_user,
+        name="core hook",
+        url="https://core.example.vn/hook",
+        secret="s3cret",
+        events=["dsr.task.created"],
+    )
+    request = make_request(subject, type="access")
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.request_verify_identity(actor=STAFF, request_id=request.pk, method="branch_documents")
+    message = OutboxMessage.objects.get(topic="dsr.task.created")
+    task = request.tasks.get(system__code="core_banking")
+    assert json.loads(message.payload)["task"] == str(task.pk)
+    assert len(callbacks) == 1  # the delivery is dispatched only once the transaction commits
