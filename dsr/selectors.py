@@ -117,7 +117,3 @@ def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
 
 def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
     return request.legal_holds.select_related("category", "system").order_by("ends_on")
-
-
-def time_left(request: DataSubjectRequest, *, now: datetime | None = None) -> timedelta:
-    return request.due_at - (now or timezone.now())
