@@ -61,6 +61,9 @@ def prepare() -> None:
 
 
 def write_csv(rows: int, purpose: str) -> Path:
+    from datetime import date, timedelta
+
+    granted = (date.today() - timedelta(days=7)).isoformat()  # after the bench catalogue's notices took effect
     path = Path(f"/tmp/qdl_bench_consents_{rows}_{purpose}.csv")
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
@@ -69,7 +72,7 @@ def write_csv(rows: int, purpose: str) -> Path:
         for i in range(1, rows + 1):
             subject = f"X{i:09d}" if i % 100 == 0 else f"I{i:09d}"  # 1 % unknown customers
             writer.writerow([subject, purpose, "2026-01", CHANNELS[i % len(CHANNELS)], f"scan/{i:07d}.pdf",
-                             "2026-02-01", "", ""])
+                             granted, "", ""])
     return path
 
 

@@ -29,7 +29,7 @@ from consents.api.serializers import (
     SubjectWithdrawSerializer,
     WithdrawSerializer,
 )
-from consents.models import Consent, ConsentStatus, Purpose, Recipient, WithdrawalDuty
+from consents.models import Consent, ConsentStatus, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
 from core.api.idempotency import idempotent
@@ -92,6 +92,7 @@ class PurposeNoticeView(generics.GenericAPIView):
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
     serializer_class = NoticeOutputSerializer
+    queryset = NoticeVersion.objects.none()
 
     @extend_schema(responses=NoticeOutputSerializer(many=True))
     def get(self, request, code):
@@ -114,6 +115,7 @@ class RecipientListCreateView(generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_recipient", "POST": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     serializer_class = RecipientOutputSerializer
+    queryset = Recipient.objects.none()
 
     @extend_schema(responses=RecipientOutputSerializer(many=True))
     def get(self, request):
@@ -227,7 +229,7 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
     # A customer may withdraw their own consent as easily as they gave it.
     customer_methods = ("POST",)
 
-    @extend_schema(request=WithdrawSerializer, responses=ConsentOutputSerializer,
+    @extend_schema(operation_id="consent_withdraw", request=WithdrawSerializer, responses=ConsentOutputSerializer,
                    description="Withdraw; effective at once in the consent check. Honours Idempotency-Key.")
     @idempotent
     def post(self, request, pk):
@@ -246,7 +248,7 @@ class SubjectWithdrawView(APIView):
     required_permissions = {"POST": "consents.change_consent"}
     required_scopes = {"POST": "consents:write"}
 
-    @extend_schema(request=SubjectWithdrawSerializer,
+    @extend_schema(operation_id="consents_withdraw_for_subject", request=SubjectWithdrawSerializer,
                    responses=inline_serializer("SubjectWithdrawal", {"withdrawn": ConsentOutputSerializer(many=True)}),
                    description="Withdraw several purposes (or all, when `purposes` is omitted) of one customer.")
     @idempotent
@@ -319,6 +321,7 @@ class DutyListView(generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_withdrawalduty"}
     required_scopes = {"GET": "consents:read"}
     serializer_class = DutyOutputSerializer
+    queryset = WithdrawalDuty.objects.none()
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values)],
                    responses=DutyOutputSerializer(many=True))
