@@ -1,0 +1,85 @@
+"""Requests in a real browser: a customer asks, staff work the queue with its live countdown, and a
+customer cannot open someone else's request."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.roles import Role
+from dsr import services
+from tests.dsr.factories import STAFF
+from tests.factories import UserFactory, make_customer, make_subject
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_customer_makes_a_request_and_sees_its_status_and_deadline(page, login, live_url):
+    make_customer(subject=make_subject(full_name="Lý Thị Mai"), username="mai")
+    login(page, "mai")
+
+    page.goto(live_url("/me/requests/"))
+    page.get_by_test_id("new-request").click()
+    page.get_by_label("Truy cập dữ liệu cá nhân").check()
+    page.get_by_test_id("submit-request").click()
+
+    assert "/me/requests/" in page.url
+    assert page.get_by_test_id("status").inner_text() == "Đã tiếp nhận"
+    assert page.get_by_test_id("deadline").is_visible()
+    page.goto(live_url("/me/requests/"))
+    table = page.get_by_test_id("my-requests")
+    assert "Truy cập dữ liệu cá nhân" in table.inner_text()
+    page.goto(live_url("/en/me/requests/"))
+    assert "Access to personal data" in page.get_by_test_id("my-requests").inner_text()
+
+
+def test_staff_queue_counts_down_and_highlights_then_staff_answer(page, login, live_url):
+    UserFactory(username="privacy_b", role=Role.PRIVACY)
+    subject = make_subject()
+    late = services.request_create(
+        actor=STAFF,
+        subject=subject,
+        type="access",
+        channel="branch",
+        now=timezone.now() - timedelta(hours=80),
+    )
+    services.request_create(
+        actor=STAFF,
+        subject=subject,
+        type="complaint",
+        channel="call_centre",
+        details="Bị gọi quảng cáo nhiều lần",
+    )
+    login(page, "privacy_b")
+
+    page.goto(live_url("/portal/requests/"))
+    rows = page.get_by_test_id("queue-row")
+    assert rows.count() == 2
+    overdue_row = page.locator("[data-testid=queue-row][data-tone=danger]")
+    assert overdue_row.count() == 1
+    countdown = page.locator("[data-testid=queue-row][data-tone=ok] [data-testid=countdown]")
+    first = countdown.inner_text()
+    page.wait_for_timeout(1500)
+    assert countdown.inner_text() != first  # the JavaScript countdown ticks
+    assert "quá hạn" in overdue_row.get_by_test_id("countdown").inner_text()
+
+    page.goto(live_url(f"/portal/requests/{late.pk}/"))
+    assert page.get_by_test_id("identity-pending").is_visible()
+    page.get_by_test_id("verify").click()
+    assert page.get_by_test_id("status").inner_text() == "Đang xử lý"
+    page.get_by_test_id("complete").click()
+    assert page.get_by_test_id("status").inner_text() == "Đã hoàn thành"
+    assert "Đã hoàn thành" in page.get_by_test_id("timeline").inner_text()
+
+
+def test_a_customer_cannot_open_another_customers_request(page, login, live_url):
+    owner = make_subject()
+    make_customer(subject=owner, username="owner_b")
+    make_customer(username="intruder_b")
+    request = services.request_create(actor=STAFF, subject=owner, type="delete", channel="branch")
+    login(page, "intruder_b")
+
+    response = page.goto(live_url(f"/me/requests/{request.pk}/"))
+    assert response.status == 404
+    page.goto(live_url("/me/requests/"))
+    assert page.get_by_test_id("my-requests").count() == 0
