@@ -9,8 +9,13 @@ from consents.models import Channel, LegalBasis, Purpose, PurposeCategory, Recip
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
 
 
+class PurposeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
 class StaffGrantForm(forms.Form):
-    purpose = forms.ModelChoiceField(label=_("Purpose"), queryset=Purpose.objects.none())
+    purpose = PurposeChoiceField(label=_("Purpose"), queryset=Purpose.objects.none())
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
     evidence = forms.CharField(label=_("Evidence reference"), max_length=300, required=False,
                                help_text=_("e.g. the number of the signed form or the call recording."))

@@ -29,6 +29,7 @@ from consents.models import Channel, Consent, ConsentImport, ConsentStatus, Purp
 from consents.receipts import consent_receipt
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
+from core.context import current_request
 from core.errors import DomainError
 from core.models import DataSubject
 
@@ -95,7 +96,7 @@ def me_consent_set(request, code, subject):
     try:
         services.consent_grant(actor=actor_for_user(request.user), request=services.GrantRequest(
             subject=subject, purpose=purpose, notice_version=notice.version if notice else "",
-            channel=CUSTOMER_CHANNEL, evidence=f"selfservice:{request.META.get('REMOTE_ADDR', '')}"[:300],
+            channel=CUSTOMER_CHANNEL, evidence=f"selfservice:request:{current_request.get().request_id}",
             sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1"))
     except DomainError as error:
         messages.error(request, error.text)

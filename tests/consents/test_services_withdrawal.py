@@ -104,3 +104,25 @@ def test_withdraw_several_or_all_purposes_of_a_subject():
     assert [c.purpose.code for c in rest] == ["p2"]
     assert services.consents_withdraw_for_subject(actor=SYSTEM, subject=subject, channel="api") == []
     assert ConsentEvent.objects.filter(kind="withdrawn", source="dsr.request:7").count() == 2
+
+
+def test_dsr_style_withdrawal_inside_the_callers_transaction_rolls_back_with_it():
+    from django.db import transaction
+
+    consent = grant()
+
+    class CallerFailed(Exception):
+        pass
+
+    with pytest.raises(CallerFailed), transaction.atomic():
+        services.consent_withdraw_in_transaction(actor=SYSTEM, consent_id=consent.pk, channel="api",
+                                                 source="dsr.request:11")
+        raise CallerFailed
+    consent.refresh_from_db()
+    assert consent.status == "granted"
+    assert consent_check(subject_ref=consent.subject.external_ref, purpose_code=consent.purpose.code).allowed
+
+    with transaction.atomic():
+        services.consent_withdraw_in_transaction(actor=SYSTEM, consent_id=consent.pk, channel="api",
+                                                 source="dsr.request:11")
+    assert ConsentEvent.objects.get(kind="withdrawn").source == "dsr.request:11"

@@ -1,0 +1,71 @@
+"""Consents in a real browser: the customer's switches and withdrawal confirmation, the staff desk."""
+import pytest
+
+from core.roles import Role
+from tests.consents.factories import make_purpose
+from tests.factories import UserFactory, make_customer, make_subject
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalogue():
+    make_purpose("marketing", category="marketing", name_vi="Tiếp thị sản phẩm", name_en="Product marketing")
+    make_purpose("biometric", category="security", sensitive=True, name_vi="Xác thực sinh trắc học",
+                 name_en="Biometric authentication")
+    make_purpose("kyc", legal_basis="legal_obligation", category="compliance", name_vi="Nhận biết khách hàng",
+                 name_en="Know your customer")
+
+
+def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequences(page, login, live_url,
+                                                                                      catalogue):
+    make_customer(subject=make_subject(), username="lan")
+    login(page, "lan")
+    page.goto(live_url("/me/consents/"))
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Sự đồng ý của tôi"
+    card = page.get_by_test_id("purpose-biometric")
+    assert "Dữ liệu nhạy cảm" in card.inner_text()
+    assert "Nhận biết khách hàng" in page.get_by_test_id("purpose-kyc").inner_text()
+    assert page.get_by_test_id("switch-kyc").count() == 0  # legal-basis purposes have no switch
+
+    page.get_by_test_id("purpose-marketing").locator(".switch").click()
+    page.wait_for_load_state("networkidle")
+    assert "đã được ghi nhận" in page.locator(".flash").first.inner_text()
+    assert page.get_by_test_id("switch-marketing").is_checked()
+
+    page.get_by_test_id("purpose-marketing").locator(".switch").click()
+    page.wait_for_load_state("networkidle")
+    assert "/me/consents/marketing/withdraw/" in page.url
+    assert "không còn nhận ưu đãi" in page.get_by_test_id("consequences").inner_text()
+    page.get_by_test_id("confirm-withdraw").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/me/consents/")
+    assert not page.get_by_test_id("switch-marketing").is_checked()
+
+    page.goto(live_url("/en/me/consents/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "My consents"
+    assert "Sensitive data" in page.get_by_test_id("purpose-biometric").inner_text()
+
+
+def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login, live_url, catalogue):
+    UserFactory(username="officer_d", role=Role.OFFICER)
+    subject = make_subject()
+    login(page, "officer_d")
+    page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
+    page.get_by_test_id("record-consent").click()
+    page.select_option("select[name=purpose]", label="Biometric authentication (biometric)")
+    page.fill("input[name=evidence]", "form BA-77")
+    page.get_by_test_id("save-consent").click()
+    page.wait_for_load_state("networkidle")
+    assert "sensitive" in page.locator(".error, [role=alert]").first.inner_text()
+
+    page.check("input[name=sensitive_acknowledged]")
+    page.get_by_test_id("save-consent").click()
+    page.wait_for_load_state("networkidle")
+    assert "/receipt/" in page.url
+    receipt = page.get_by_test_id("receipt").inner_text()
+    assert "Biometric authentication" in receipt and "form BA-77" in receipt and subject.external_ref in receipt
+
+    page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
+    assert "Biometric authentication" in page.get_by_test_id("consent-timeline").inner_text()
