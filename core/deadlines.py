@@ -41,7 +41,7 @@ class Deadlines:
     acknowledge_by: datetime | None
     statutory_due_at: datetime | None
     regime: str  # the statutory regime whose deadline is the earliest, or "" when none sets one
-    pausable: bool
+    pausable: bool  # at least one of the clocks may pause while awaiting the customer
     extendable: bool
 
 
@@ -121,6 +121,8 @@ def deadlines_for(
             code="no_deadline_policy",
         )
     extendable = extendable or any(row.extension_period is not None for row in statutory)
+    # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
+    pausable = pausable or any(row.pausable for row in statutory if row.period is not None)
     return Deadlines(
         due_at=due,
         acknowledge_by=acknowledge_by,

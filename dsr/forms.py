@@ -38,7 +38,28 @@ class QueueFilterForm(forms.Form):
             self.fields["assignee"].label_from_instance = lambda user: user.get_username()
 
 
-class StaffIntakeForm(forms.Form):
+class CorrectionFields(forms.Form):
+    """The corrected values a rectification request carries."""
+
+    new_phone = forms.CharField(
+        label=_("Correct phone number (rectification)"), max_length=20, required=False
+    )
+    new_email = forms.CharField(label=_("Correct e-mail (rectification)"), max_length=254, required=False)
+    new_address = forms.CharField(label=_("Correct address (rectification)"), max_length=500, required=False)
+
+    def corrections(self) -> dict[str, str]:
+        data = self.cleaned_data
+        pairs = {
+            "phone": data.get("new_phone"),
+            "email": data.get("new_email"),
+            "address": data.get("new_address"),
+        }
+        return {name: value.strip() for name, value in pairs.items() if value and value.strip()}
+
+
+class StaffIntakeForm(CorrectionFields):
+    field_order = ["subject_ref", "type", "channel", "details", "purposes", "guardian_ref"]
+
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
     channel = forms.ChoiceField(label=_("Received through"), choices=Channel.choices, initial=Channel.BRANCH)
@@ -59,7 +80,7 @@ class StaffIntakeForm(forms.Form):
         return [code.strip() for code in self.cleaned_data["purposes"].split(",") if code.strip()]
 
 
-class CustomerRequestForm(forms.Form):
+class CustomerRequestForm(CorrectionFields):
     type = forms.ChoiceField(
         label=_("What do you ask for?"), choices=CUSTOMER_TYPES, widget=forms.RadioSelect
     )
@@ -69,20 +90,6 @@ class CustomerRequestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    new_phone = forms.CharField(
-        label=_("Correct phone number (rectification)"), max_length=20, required=False
-    )
-    new_email = forms.CharField(label=_("Correct e-mail (rectification)"), max_length=254, required=False)
-    new_address = forms.CharField(label=_("Correct address (rectification)"), max_length=500, required=False)
-
-    def corrections(self) -> dict[str, str]:
-        data = self.cleaned_data
-        pairs = {
-            "phone": data.get("new_phone"),
-            "email": data.get("new_email"),
-            "address": data.get("new_address"),
-        }
-        return {name: value.strip() for name, value in pairs.items() if value and value.strip()}
 
 
 class VerifyIdentityForm(forms.Form):

@@ -179,6 +179,7 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "details",
             "identity_method",
             "outcome_note",
+            "extension_note",
             "history",
             "clock_events",
             "tasks",

@@ -99,6 +99,8 @@ class DataSubjectRequest(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(default=0)
     extended_at = models.DateTimeField(null=True, blank=True)
+    # Why the deadline was extended; the customer is told (Decree 356). May quote the customer: encrypted.
+    extension_note = EncryptedTextField(_("reason for the extension"), blank=True)
 
     identity_method = models.CharField(
         _("identity verified by"), max_length=20, choices=IdentityMethod.choices, blank=True

@@ -9,7 +9,7 @@ internal step `_move`, so every move is checked against `dsr.states.TRANSITIONS`
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,6 +23,7 @@ from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from core.models import DataSubject, RequestType
 from core.services import RECTIFIABLE_FIELDS
+from core.validators import normalize_email, normalize_national_id, normalize_phone
 from dsr.models import (
     Channel,
     ClockEvent,
@@ -147,8 +148,31 @@ def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[st
             raise InvalidInput(_("Each corrected value must be text."), field="corrections")
         if value and len(value) > 500:
             raise InvalidInput(_("A corrected value is longer than 500 characters."), field="corrections")
-        clean[name] = (value or "").strip()
+        value = (value or "").strip()
+        # Check the values now, so the customer hears of a typo at intake rather than at the answer.
+        validator = _CORRECTION_VALIDATORS.get(name)
+        if value and validator is not None:
+            try:
+                validator(value)
+            except InvalidInput as error:
+                raise InvalidInput(error.message, field="corrections", **error.params) from None
+        clean[name] = value
     return clean
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(_("Enter the date of birth as YYYY-MM-DD.")) from None
+
+
+_CORRECTION_VALIDATORS = {
+    "phone": normalize_phone,
+    "email": normalize_email,
+    "national_id": normalize_national_id,
+    "date_of_birth": _iso_date,
+}
 
 
 def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
@@ -341,9 +365,9 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
         deadlines = _recompute(request, now=now)
         if not deadlines.extendable:
             raise Conflict(_("No regime allows extending this type of request."), code="not_extendable")
-        request.outcome_note = note[:MAX_NOTE_LENGTH]
+        request.extension_note = note[:MAX_NOTE_LENGTH]
         request.save(
-            update_fields=["extended_at", "due_at", "statutory_due_at", "outcome_note", "updated_at"]
+            update_fields=["extended_at", "due_at", "statutory_due_at", "extension_note", "updated_at"]
         )
         _clock(request, ClockEvent.EXTENDED, actor=actor, now=now)
     return request

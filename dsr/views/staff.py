@@ -78,6 +78,7 @@ def intake(request):
                     channel=data["channel"],
                     details=data["details"],
                     purposes=data["purposes"],
+                    corrections=form.corrections() or None,
                     guardian=guardian,
                 )
             except DomainError as error:

@@ -144,12 +144,19 @@ def test_rectification_applies_the_corrections_without_plaintext_in_the_audit(su
     assert set(entry.data["changed"]) == {"phone"}
 
 
-def test_invalid_correction_leaves_nothing_half_written(subject):
-    request = verified_request(subject, type="rectify", corrections={"email": "not-an-email"})
+def test_invalid_correction_is_refused_at_intake(subject):
+    with pytest.raises(InvalidInput) as error:
+        make_request(subject, type="rectify", corrections={"email": "not-an-email"})
+    assert error.value.field == "corrections"
+
+
+def test_correction_refused_at_the_answer_leaves_nothing_half_written(subject):
+    request = verified_request(subject, type="rectify", corrections={"date_of_birth": "2999-01-01"})
     with pytest.raises(InvalidInput):
         services.request_complete(actor=STAFF, request_id=request.pk)
     request.refresh_from_db()
     assert request.status == "in_progress"
+    assert not AuditEntry.objects.filter(action="core.subject.rectified", subject_id=subject.pk).exists()
 
 
 # ---------------------------------------------------------------------------- delete

@@ -146,3 +146,31 @@ def test_dpo_edits_the_policy_and_the_calendar(logged_in, dpo, privacy_officer):
     assert AuditEntry.objects.filter(action="dsr.calendar.changed").exists()
     staff = logged_in(privacy_officer)
     assert staff.post(reverse("dsr:policy_edit", args=[row.pk]), data).status_code == 403
+
+
+def test_staff_take_in_a_rectification_with_its_corrected_values(logged_in, officer, subject):
+    import json
+
+    client = logged_in(officer)
+    client.post(
+        reverse("dsr:intake"),
+        {
+            "subject_ref": subject.external_ref,
+            "type": "rectify",
+            "channel": "branch",
+            "new_phone": "0988777666",
+        },
+    )
+    request = DataSubjectRequest.objects.get()
+    assert json.loads(request.corrections) == {"phone": "0988777666"}
+    response = client.post(
+        reverse("dsr:intake"),
+        {
+            "subject_ref": subject.external_ref,
+            "type": "access",
+            "channel": "branch",
+            "new_phone": "0988777666",
+        },
+    )
+    assert response.status_code == 200  # corrected values on another type: shown as an error, nothing saved
+    assert DataSubjectRequest.objects.count() == 1
