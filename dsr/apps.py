@@ -78,7 +78,7 @@ class DsrConfig(AppConfig):
                 "portal",
                 "dsr:queue",
                 _("Requests"),
-                icon="⏱",
+                icon="inbox",
                 order=30,
                 permission="dsr.view_datasubjectrequest",
             ),
@@ -86,11 +86,11 @@ class DsrConfig(AppConfig):
                 "portal",
                 "dsr:policy",
                 _("Deadline policy"),
-                icon="📅",
+                icon="settings",
                 order=80,
                 permission="core.view_deadlinepolicy",
             ),
-            MenuItem("me", "dsr:me_requests", _("My requests"), icon="⏱", order=30),
+            MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )
         register_dashboard_cards(navigation.staff_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")
