@@ -2,6 +2,7 @@
 
 Run from the project root with the venv's Python. Never touches the `qdl` database.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,9 @@ def ensure_database() -> None:
     """Create the bench database when missing and bring its schema up to date."""
     exists = subprocess.run(
         ["su", "postgres", "-c", f"psql -tAc \"SELECT 1 FROM pg_database WHERE datname='{BENCH_DB}'\""],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if exists != "1":
         subprocess.run(["su", "postgres", "-c", f"createdb -O qdl {BENCH_DB}"], check=True)

@@ -8,6 +8,7 @@ Then the largest file is imported again to show that a re-run imports nothing.
 
     /tmp/venv/bin/python bench/consent_import.py          # BENCH_SIZES=25000,100000
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,17 +43,37 @@ def prepare() -> None:
     with connection.cursor() as cursor:
         if have < wanted:
             field = DataSubject._meta.get_field
-            name_c, blank = field("full_name").get_db_prep_save("Khách Nhập", connection), \
-                field("phone").get_db_prep_save("", connection)
+            name_c, blank = (
+                field("full_name").get_db_prep_save("Khách Nhập", connection),
+                field("phone").get_db_prep_save("", connection),
+            )
             dob_c = field("date_of_birth").get_db_prep_save(now.date().replace(year=1980), connection)
             with cursor.copy(
                 "COPY core_datasubject (id, external_ref, full_name, national_id, national_id_index, "
-                "passport_number, date_of_birth, phone, phone_index, email, email_index, address, guardian_id, "
-                "guardian_verified_at, created_at, updated_at) FROM STDIN"
+                "passport_number, date_of_birth, phone, phone_index, email, email_index, address, "
+                "guardian_id, guardian_verified_at, created_at, updated_at) FROM STDIN"
             ) as copy:
                 for i in range(have + 1, wanted + 1):
-                    copy.write_row((uuid.uuid4(), f"I{i:09d}", name_c, blank, "", blank, dob_c, blank, "", blank, "",
-                                    blank, None, None, now, now))
+                    copy.write_row(
+                        (
+                            uuid.uuid4(),
+                            f"I{i:09d}",
+                            name_c,
+                            blank,
+                            "",
+                            blank,
+                            dob_c,
+                            blank,
+                            "",
+                            blank,
+                            "",
+                            blank,
+                            None,
+                            None,
+                            now,
+                            now,
+                        )
+                    )
         imported = "SELECT id FROM consents_consent WHERE import_key IS NOT NULL"
         cursor.execute(f"DELETE FROM consents_consentstate WHERE consent_id IN ({imported})")  # noqa: S608
         cursor.execute(f"DELETE FROM consents_consentevent WHERE consent_id IN ({imported})")  # noqa: S608
@@ -63,16 +84,38 @@ def prepare() -> None:
 def write_csv(rows: int, purpose: str) -> Path:
     from datetime import date, timedelta
 
-    granted = (date.today() - timedelta(days=7)).isoformat()  # after the bench catalogue's notices took effect
+    granted = (
+        date.today() - timedelta(days=7)
+    ).isoformat()  # after the bench catalogue's notices took effect
     path = Path(f"/tmp/qdl_bench_consents_{rows}_{purpose}.csv")
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["subject", "purpose", "notice_version", "channel", "evidence", "granted_at", "guardian",
-                         "sensitive_acknowledged"])
+        writer.writerow(
+            [
+                "subject",
+                "purpose",
+                "notice_version",
+                "channel",
+                "evidence",
+                "granted_at",
+                "guardian",
+                "sensitive_acknowledged",
+            ]
+        )
         for i in range(1, rows + 1):
             subject = f"X{i:09d}" if i % 100 == 0 else f"I{i:09d}"  # 1 % unknown customers
-            writer.writerow([subject, purpose, "2026-01", CHANNELS[i % len(CHANNELS)], f"scan/{i:07d}.pdf",
-                             granted, "", ""])
+            writer.writerow(
+                [
+                    subject,
+                    purpose,
+                    "2026-01",
+                    CHANNELS[i % len(CHANNELS)],
+                    f"scan/{i:07d}.pdf",
+                    granted,
+                    "",
+                    "",
+                ]
+            )
     return path
 
 
@@ -85,14 +128,29 @@ def child(path: str) -> None:
     started = time.monotonic()
     with open(path, encoding="utf-8", newline="") as lines:
         run = consents_import_csv(actor=Actor.system("bench.import"), lines=lines, filename=Path(path).name)
-    print(json.dumps({"seconds": time.monotonic() - started, "peak_mb": resource.getrusage(
-        resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": run.rows, "imported": run.imported,
-        "already_imported": run.already_imported, "refused": run.refused}))
+    print(
+        json.dumps(
+            {
+                "seconds": time.monotonic() - started,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "rows": run.rows,
+                "imported": run.imported,
+                "already_imported": run.already_imported,
+                "refused": run.refused,
+            }
+        )
+    )
 
 
 def run_child(path: Path) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--child", str(path)], cwd=ROOT, env=ENV,
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -108,10 +166,15 @@ def main() -> None:
         results.append((f"{size:,} rows ({path.stat().st_size / 1e6:.1f} MB)", run_child(path)))
     results.append((f"{SIZES[-1]:,} rows again (re-run)", run_child(path)))
     print(f"\nCSV import on PostgreSQL, batches of 2,000 rows, {os.cpu_count()} CPUs")
-    print(f"{'file':<30} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'imported':>9} {'skipped':>8} {'refused':>8}")
+    print(
+        f"{'file':<30} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'imported':>9} "
+        f"{'skipped':>8} {'refused':>8}"
+    )
     for name, r in results:
-        print(f"{name:<30} {r['seconds']:>8.1f} {r['rows'] / r['seconds']:>8.0f} {r['peak_mb']:>8.1f} "
-              f"{r['imported']:>9} {r['already_imported']:>8} {r['refused']:>8}")
+        print(
+            f"{name:<30} {r['seconds']:>8.1f} {r['rows'] / r['seconds']:>8.0f} {r['peak_mb']:>8.1f} "
+            f"{r['imported']:>9} {r['already_imported']:>8} {r['refused']:>8}"
+        )
 
 
 if __name__ == "__main__":

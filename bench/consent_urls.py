@@ -1,4 +1,5 @@
 """The platform's URLs plus `/bench/ping`, the trivial endpoint the consent check is compared with."""
+
 from django.http import JsonResponse
 from django.urls import path
 

@@ -1,4 +1,5 @@
 """The consents app: purposes, notices, consent records, the consent check, withdrawal duties."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -13,35 +14,49 @@ class ConsentsConfig(AppConfig):
         from audit.actions import register_actions
         from core.roles import Role, grant_permissions
 
-        register_actions({
-            "consents.purpose.created": _("Purpose added to the catalogue"),
-            "consents.purpose.updated": _("Purpose changed"),
-            "consents.notice.published": _("Notice version published"),
-            "consents.recipient.created": _("Recipient added"),
-            "consents.consent.granted": _("Consent granted"),
-            "consents.consent.withdrawn": _("Consent withdrawn"),
-            "consents.consent.expired": _("Consent expired"),
-            "consents.consent.superseded": _("Consent superseded by a new notice version"),
-            "consents.restriction.applied": _("Processing restricted or objected to"),
-            "consents.restriction.lifted": _("Processing restriction lifted"),
-            "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
-            "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal"),
-            "consents.import.batch_imported": _("A batch of consents imported from CSV"),
-            "consents.import.completed": _("Consents imported from CSV"),
-        })
-        read = ("consents.view_purpose", "consents.view_consent", "consents.view_recipient",
-                "consents.view_withdrawalduty")
+        register_actions(
+            {
+                "consents.purpose.created": _("Purpose added to the catalogue"),
+                "consents.purpose.updated": _("Purpose changed"),
+                "consents.notice.published": _("Notice version published"),
+                "consents.recipient.created": _("Recipient added"),
+                "consents.consent.granted": _("Consent granted"),
+                "consents.consent.withdrawn": _("Consent withdrawn"),
+                "consents.consent.expired": _("Consent expired"),
+                "consents.consent.superseded": _("Consent superseded by a new notice version"),
+                "consents.restriction.applied": _("Processing restricted or objected to"),
+                "consents.restriction.lifted": _("Processing restriction lifted"),
+                "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
+                "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal"),
+                "consents.import.batch_imported": _("A batch of consents imported from CSV"),
+                "consents.import.completed": _("Consents imported from CSV"),
+            }
+        )
+        read = (
+            "consents.view_purpose",
+            "consents.view_consent",
+            "consents.view_recipient",
+            "consents.view_withdrawalduty",
+        )
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO, Role.AUDITOR):
             grant_permissions(role, *read)
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
             grant_permissions(role, "consents.add_consent", "consents.change_consent")
         for role in (Role.PRIVACY, Role.DPO):
             grant_permissions(role, "consents.acknowledge_withdrawalduty")
-        grant_permissions(Role.DPO, "consents.manage_catalogue", "consents.add_purpose", "consents.import_consents")
+        grant_permissions(
+            Role.DPO, "consents.manage_catalogue", "consents.add_purpose", "consents.import_consents"
+        )
         # Integration clients record consents from their channels, ask the check, acknowledge their duties.
-        grant_permissions(Role.CLIENT, "consents.view_purpose", "consents.view_consent", "consents.add_consent",
-                          "consents.change_consent", "consents.view_withdrawalduty",
-                          "consents.acknowledge_withdrawalduty")
+        grant_permissions(
+            Role.CLIENT,
+            "consents.view_purpose",
+            "consents.view_consent",
+            "consents.add_consent",
+            "consents.change_consent",
+            "consents.view_withdrawalduty",
+            "consents.acknowledge_withdrawalduty",
+        )
         from consents import navigation
 
         navigation.register()

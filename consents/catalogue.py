@@ -5,6 +5,7 @@ and notice versions each time. The catalogue is tiny and changes rarely (a DPO e
 worker keeps a copy for `TTL_SECONDS`; the services that change it drop the copy at once in this
 process and again on commit. Other workers see a change within `TTL_SECONDS`.
 """
+
 from __future__ import annotations
 
 import threading
@@ -64,11 +65,21 @@ def _load() -> dict[str, PurposeEntry]:
 
     notices: dict[int, list[NoticeEntry]] = {}
     for n in NoticeVersion.objects.order_by("effective_at", "id").values_list(
-            "id", "purpose_id", "version", "effective_at", "material"):
-        notices.setdefault(n[1], []).append(NoticeEntry(id=n[0], version=n[2], effective_at=n[3], material=n[4]))
+        "id", "purpose_id", "version", "effective_at", "material"
+    ):
+        notices.setdefault(n[1], []).append(
+            NoticeEntry(id=n[0], version=n[2], effective_at=n[3], material=n[4])
+        )
     return {
-        p[1]: PurposeEntry(id=p[0], code=p[1], legal_basis=p[2], category=p[3], sensitive=p[4], active=p[5],
-                           notices=tuple(notices.get(p[0], ())))
+        p[1]: PurposeEntry(
+            id=p[0],
+            code=p[1],
+            legal_basis=p[2],
+            category=p[3],
+            sensitive=p[4],
+            active=p[5],
+            notices=tuple(notices.get(p[0], ())),
+        )
         for p in Purpose.objects.values_list("id", "code", "legal_basis", "category", "sensitive", "active")
     }
 

@@ -1,4 +1,5 @@
 """Forms of the consents pages. Validation of shape only; the services hold the rules."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,12 +18,19 @@ class PurposeChoiceField(forms.ModelChoiceField):
 class StaffGrantForm(forms.Form):
     purpose = PurposeChoiceField(label=_("Purpose"), queryset=Purpose.objects.none())
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
-    evidence = forms.CharField(label=_("Evidence reference"), max_length=300, required=False,
-                               help_text=_("e.g. the number of the signed form or the call recording."))
-    guardian_ref = forms.CharField(label=_("Guardian's customer number (for a child under 16)"), max_length=64,
-                                   required=False)
+    evidence = forms.CharField(
+        label=_("Evidence reference"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. the number of the signed form or the call recording."),
+    )
+    guardian_ref = forms.CharField(
+        label=_("Guardian's customer number (for a child under 16)"), max_length=64, required=False
+    )
     sensitive_acknowledged = forms.BooleanField(
-        label=_("The customer was told this purpose uses sensitive data and explicitly agreed"), required=False)
+        label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,28 +39,41 @@ class StaffGrantForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
-    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PurposeForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64)
     name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-    description_vi = forms.CharField(label=_("Plain-language description (Vietnamese)"),
-                                     widget=forms.Textarea(attrs={"rows": 3}))
-    description_en = forms.CharField(label=_("Plain-language description (English)"),
-                                     widget=forms.Textarea(attrs={"rows": 3}))
+    description_vi = forms.CharField(
+        label=_("Plain-language description (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Plain-language description (English)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     category = forms.ChoiceField(label=_("Category"), choices=PurposeCategory.choices)
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
     sensitive = forms.BooleanField(label=_("Uses sensitive personal data"), required=False)
     cross_border = forms.BooleanField(label=_("Transfers data abroad"), required=False)
-    destination_country = forms.CharField(label=_("Destination country (ISO code)"), max_length=2, required=False)
-    recipients = forms.ModelMultipleChoiceField(label=_("Recipients"), queryset=Recipient.objects.none(),
-                                                required=False, widget=forms.CheckboxSelectMultiple)
+    destination_country = forms.CharField(
+        label=_("Destination country (ISO code)"), max_length=2, required=False
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Recipients"),
+        queryset=Recipient.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     active = forms.BooleanField(label=_("Offered to customers"), required=False, initial=True)
-    notice_version = forms.CharField(label=_("First notice version"), max_length=32, required=False,
-                                     help_text=_("e.g. 2026-01; the description is the notice text."))
+    notice_version = forms.CharField(
+        label=_("First notice version"),
+        max_length=32,
+        required=False,
+        help_text=_("e.g. 2026-01; the description is the notice text."),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,10 +86,15 @@ class NoticeForm(forms.Form):
     version = forms.CharField(label=_("Version"), max_length=32)
     text_vi = forms.CharField(label=_("Notice text (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 5}))
     text_en = forms.CharField(label=_("Notice text (English)"), widget=forms.Textarea(attrs={"rows": 5}))
-    effective_at = forms.DateTimeField(label=_("Effective from"), required=False,
-                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                       help_text=_("Leave empty for now. Announce material changes 7 days ahead "
-                                                   "(30 days when they significantly affect customers)."))
+    effective_at = forms.DateTimeField(
+        label=_("Effective from"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_(
+            "Leave empty for now. Announce material changes 7 days ahead "
+            "(30 days when they significantly affect customers)."
+        ),
+    )
     material = forms.BooleanField(label=_("Material change: customers must consent again"), required=False)
 
 
@@ -79,8 +105,13 @@ class RecipientForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_(
-        "Columns: subject, purpose, notice_version, channel, evidence, granted_at, guardian, sensitive_acknowledged."))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: subject, purpose, notice_version, channel, evidence, granted_at, guardian, "
+            "sensitive_acknowledged."
+        ),
+    )
 
 
 class AcknowledgeForm(forms.Form):

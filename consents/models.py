@@ -5,6 +5,7 @@ A consent is proven by records that are never overwritten: `Consent` holds the p
 lifecycle; every move is an append-only `ConsentEvent`. `ConsentState` keeps the current answer per
 subject and purpose so the consent check reads one indexed row and decrypts nothing.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -47,7 +48,11 @@ class PurposeCategory(models.TextChoices):
 def _localised(obj, field: str) -> str:
     """The Vietnamese or English text, whichever the reader's language is (Vietnamese by default)."""
     lang = (get_language() or "vi")[:2]
-    return getattr(obj, f"{field}_en") if lang == "en" and getattr(obj, f"{field}_en") else getattr(obj, f"{field}_vi")
+    return (
+        getattr(obj, f"{field}_en")
+        if lang == "en" and getattr(obj, f"{field}_en")
+        else getattr(obj, f"{field}_vi")
+    )
 
 
 class Recipient(models.Model):
@@ -64,10 +69,22 @@ class Recipient(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = models.CharField(_("country (ISO code)"), max_length=2, default="VN")
     # The integration client that acknowledges withdrawal notices for this recipient, if it has one.
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("integration client"), null=True,
-                               blank=True, on_delete=models.PROTECT, related_name="consent_recipients")
-    endpoint = models.ForeignKey("core.WebhookEndpoint", verbose_name=_("webhook endpoint"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="consent_recipients")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("integration client"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consent_recipients",
+    )
+    endpoint = models.ForeignKey(
+        "core.WebhookEndpoint",
+        verbose_name=_("webhook endpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consent_recipients",
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -93,7 +110,9 @@ class Purpose(models.Model):
     sensitive = models.BooleanField(_("sensitive data"), default=False)
     cross_border = models.BooleanField(_("cross-border transfer"), default=False)
     destination_country = models.CharField(_("destination country (ISO code)"), max_length=2, blank=True)
-    recipients = models.ManyToManyField(Recipient, verbose_name=_("recipients"), blank=True, related_name="purposes")
+    recipients = models.ManyToManyField(
+        Recipient, verbose_name=_("recipients"), blank=True, related_name="purposes"
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -172,15 +191,21 @@ class Consent(models.Model):
     subject = models.ForeignKey("core.DataSubject", on_delete=models.PROTECT, related_name="consents")
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents")
     notice = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="consents")
-    guardian = models.ForeignKey("core.DataSubject", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="consents_as_guardian")
+    guardian = models.ForeignKey(
+        "core.DataSubject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_as_guardian",
+    )
     status = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.GRANTED)
     channel = models.CharField(max_length=32, choices=Channel.choices)
     evidence = models.CharField(_("evidence reference"), max_length=300, blank=True)
     sensitive_acknowledged = models.BooleanField(default=False)
     recorded_by_kind = models.CharField(max_length=16)
-    recorded_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="+")
+    recorded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_by_label = models.CharField(max_length=150)
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -197,7 +222,8 @@ class Consent(models.Model):
         ordering = ["-granted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subject", "purpose"], condition=models.Q(status="granted"),
+                fields=["subject", "purpose"],
+                condition=models.Q(status="granted"),
                 name="one_live_consent_per_subject_purpose",
             ),
             models.CheckConstraint(
@@ -232,11 +258,14 @@ class ConsentEvent(models.Model):
     at = models.DateTimeField()
     channel = models.CharField(max_length=32, choices=Channel.choices, blank=True)
     actor_kind = models.CharField(max_length=16)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=150)
     reason = models.CharField(max_length=500, blank=True)
-    source = models.CharField(max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>"))
+    source = models.CharField(
+        max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
+    )
 
     class Meta:
         verbose_name = _("consent event")
@@ -290,11 +319,15 @@ class ProcessingRestriction(models.Model):
         verbose_name = _("processing restriction")
         ordering = ["-started_at"]
         indexes = [
-            models.Index(fields=["subject"], condition=models.Q(lifted_at__isnull=True), name="restriction_in_force"),
+            models.Index(
+                fields=["subject"], condition=models.Q(lifted_at__isnull=True), name="restriction_in_force"
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(lifted_at__isnull=True) | models.Q(lifted_at__gte=models.F("started_at")),
-                                   name="restriction_lifted_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(lifted_at__isnull=True) | models.Q(lifted_at__gte=models.F("started_at")),
+                name="restriction_lifted_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -326,10 +359,15 @@ class WithdrawalDuty(models.Model):
         ordering = ["due_at"]
         permissions = [("acknowledge_withdrawalduty", _("Can acknowledge a recipient's withdrawal duty"))]
         constraints = [
-            models.UniqueConstraint(fields=["consent", "recipient"], condition=models.Q(status="open"),
-                                    name="one_open_duty_per_withdrawal_recipient"),
-            models.CheckConstraint(condition=models.Q(status="open") | models.Q(acknowledged_at__isnull=False),
-                                   name="duty_acknowledged_has_time"),
+            models.UniqueConstraint(
+                fields=["consent", "recipient"],
+                condition=models.Q(status="open"),
+                name="one_open_duty_per_withdrawal_recipient",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(acknowledged_at__isnull=False),
+                name="duty_acknowledged_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["due_at"], condition=models.Q(status="open"), name="duty_open_due")]
 

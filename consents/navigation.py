@@ -1,4 +1,5 @@
 """Menu entries, dashboard cards and the customer-page panel of the consents app."""
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -16,10 +17,18 @@ def _portal_cards(request) -> list[dict]:
     overdue = open_duties.filter(due_at__lt=now).count()
     url = reverse("consents:duty_list")
     return [
-        {"label": _("Withdrawal notices awaiting recipients"), "value": open_duties.count(), "url": url,
-         "tone": "warn" if open_duties.exists() else "ok"},
-        {"label": _("Withdrawal notices overdue (72 h)"), "value": overdue, "url": url,
-         "tone": "danger" if overdue else "ok"},
+        {
+            "label": _("Withdrawal notices awaiting recipients"),
+            "value": open_duties.count(),
+            "url": url,
+            "tone": "warn" if open_duties.exists() else "ok",
+        },
+        {
+            "label": _("Withdrawal notices overdue (72 h)"),
+            "value": overdue,
+            "url": url,
+            "tone": "danger" if overdue else "ok",
+        },
     ]
 
 
@@ -32,26 +41,68 @@ def _me_cards(request) -> list[dict]:
     if subject is None:
         return []
     live = sum(1 for s in consent_states_for_subject(subject).values() if s.status == ConsentStatus.GRANTED)
-    return [{"label": _("Purposes you consented to"), "value": live, "url": reverse("consents:me_consents"),
-             "tone": "ok"}]
+    return [
+        {
+            "label": _("Purposes you consented to"),
+            "value": live,
+            "url": reverse("consents:me_consents"),
+            "tone": "ok",
+        }
+    ]
 
 
 def register() -> None:
     from consents.views import subject_panel_context
-    from core.navigation import MenuItem, SubjectPanel, register_dashboard_cards, register_menu, register_subject_panel
+    from core.navigation import (
+        MenuItem,
+        SubjectPanel,
+        register_dashboard_cards,
+        register_menu,
+        register_subject_panel,
+    )
 
     register_menu(
-        MenuItem("portal", "consents:purpose_list", _("Purposes"), icon="list", order=40,
-                 permission="consents.view_purpose"),
-        MenuItem("portal", "consents:recipient_list", _("Recipients"), icon="users", order=45,
-                 permission="consents.view_recipient"),
-        MenuItem("portal", "consents:duty_list", _("Withdrawal notices"), icon="clock", order=50,
-                 permission="consents.view_withdrawalduty"),
-        MenuItem("portal", "consents:import", _("Import consents"), icon="upload", order=55,
-                 permission="consents.import_consents"),
+        MenuItem(
+            "portal",
+            "consents:purpose_list",
+            _("Purposes"),
+            icon="list",
+            order=40,
+            permission="consents.view_purpose",
+        ),
+        MenuItem(
+            "portal",
+            "consents:recipient_list",
+            _("Recipients"),
+            icon="users",
+            order=45,
+            permission="consents.view_recipient",
+        ),
+        MenuItem(
+            "portal",
+            "consents:duty_list",
+            _("Withdrawal notices"),
+            icon="clock",
+            order=50,
+            permission="consents.view_withdrawalduty",
+        ),
+        MenuItem(
+            "portal",
+            "consents:import",
+            _("Import consents"),
+            icon="upload",
+            order=55,
+            permission="consents.import_consents",
+        ),
         MenuItem("me", "consents:me_consents", _("My consents"), icon="check", order=20),
     )
     register_dashboard_cards(_portal_cards, area="portal")
     register_dashboard_cards(_me_cards, area="me")
-    register_subject_panel(SubjectPanel(template="consents/panel_timeline.html", context=subject_panel_context,
-                                        order=20, permission="consents.view_consent"))
+    register_subject_panel(
+        SubjectPanel(
+            template="consents/panel_timeline.html",
+            context=subject_panel_context,
+            order=20,
+            permission="consents.view_consent",
+        )
+    )

@@ -4,13 +4,13 @@
 the current-state row by subject and purpose), the purpose catalogue from the in-process cache,
 nothing decrypted except a ward's date of birth for marketing.
 """
+
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
@@ -89,8 +89,16 @@ def _is_child(subject_id) -> bool:
     return born is not None and age_on(born, timezone.localdate()) < CHILD_BELOW_AGE
 
 
-def _decide(purpose: PurposeEntry, *, restriction: str | None, ward: bool, subject_id, state, now: datetime,
-            is_child=_is_child) -> CheckResult:
+def _decide(
+    purpose: PurposeEntry,
+    *,
+    restriction: str | None,
+    ward: bool,
+    subject_id,
+    state,
+    now: datetime,
+    is_child=_is_child,
+) -> CheckResult:
     def result(allowed: bool, reason: str, consent=None) -> CheckResult:
         return CheckResult(allowed=allowed, reason=reason, consent=consent, checked_at=now)
 
@@ -122,9 +130,10 @@ def _decide(purpose: PurposeEntry, *, restriction: str | None, ward: bool, subje
 def _check_sql() -> str:
     subject, state = DataSubject._meta.db_table, ConsentState._meta.db_table
     restriction = ProcessingRestriction._meta.db_table
-    # "object" sorts before "restrict": an objection is reported first.
+    # "object" sorts before "restrict": an objection is reported first. Table names come from the
+    # models and every value is a bound parameter.
     return (
-        f"SELECT s.id, s.guardian_id, "
+        f"SELECT s.id, s.guardian_id, "  # noqa: S608
         f"(SELECT r.kind FROM {restriction} r WHERE r.subject_id = s.id AND r.lifted_at IS NULL "
         f"AND (r.purpose_id IS NULL OR r.purpose_id = %s) ORDER BY r.kind LIMIT 1), "
         f"cs.consent_id, cs.status, cs.notice_id, cs.expires_at "
@@ -142,7 +151,7 @@ def _aware(value) -> datetime | None:
     if value is None:
         return None
     parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, dt_timezone.utc)
+    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
 def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None = None) -> CheckResult:
@@ -161,12 +170,19 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
     subject_id, guardian_id, restriction, consent_id, status, notice_id, expires_at = row
     state = None if status is None else (_uuid(consent_id), status, notice_id, _aware(expires_at))
-    return _decide(purpose, restriction=restriction, ward=guardian_id is not None, subject_id=_uuid(subject_id),
-                   state=state, now=now)
+    return _decide(
+        purpose,
+        restriction=restriction,
+        ward=guardian_id is not None,
+        subject_id=_uuid(subject_id),
+        state=state,
+        now=now,
+    )
 
 
-def consent_check_bulk(*, purpose_code: str, subject_refs: Iterable[str], now: datetime | None = None
-                       ) -> dict[str, CheckResult | None]:
+def consent_check_bulk(
+    *, purpose_code: str, subject_refs: Iterable[str], now: datetime | None = None
+) -> dict[str, CheckResult | None]:
     """The check for a campaign: up to 10,000 CIFs against one purpose, set-based, in CIF order given.
 
     Unknown CIFs map to None.
@@ -180,26 +196,44 @@ def consent_check_bulk(*, purpose_code: str, subject_refs: Iterable[str], now: d
         raise InvalidInput(_("At most 10,000 customer numbers per check."), field="subjects")
     answers: dict[str, CheckResult | None] = dict.fromkeys(refs)
     for start in range(0, len(refs), _BULK_CHUNK):
-        chunk = refs[start:start + _BULK_CHUNK]
-        subjects = {pk: (ref, guardian_id) for pk, ref, guardian_id in
-                    DataSubject.objects.filter(external_ref__in=chunk).values_list("pk", "external_ref", "guardian_id")}
+        chunk = refs[start : start + _BULK_CHUNK]
+        subjects = {
+            pk: (ref, guardian_id)
+            for pk, ref, guardian_id in DataSubject.objects.filter(external_ref__in=chunk).values_list(
+                "pk", "external_ref", "guardian_id"
+            )
+        }
         restrictions: dict = {}
-        for subject_id, kind in (ProcessingRestriction.objects
-                                 .filter(subject_id__in=subjects, lifted_at__isnull=True)
-                                 .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
-                                 .values_list("subject_id", "kind")):
+        for subject_id, kind in (
+            ProcessingRestriction.objects.filter(subject_id__in=subjects, lifted_at__isnull=True)
+            .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
+            .values_list("subject_id", "kind")
+        ):
             restrictions[subject_id] = min(kind, restrictions.get(subject_id, kind))
-        states = {row[0]: row[1:] for row in ConsentState.objects.filter(
-            subject_id__in=subjects, purpose_id=purpose.id).values_list(
-            "subject_id", "consent_id", "status", "notice_id", "expires_at")}
+        states = {
+            row[0]: row[1:]
+            for row in ConsentState.objects.filter(
+                subject_id__in=subjects, purpose_id=purpose.id
+            ).values_list("subject_id", "consent_id", "status", "notice_id", "expires_at")
+        }
         for subject_id, (ref, guardian_id) in subjects.items():
-            answers[ref] = _decide(purpose, restriction=restrictions.get(subject_id), ward=guardian_id is not None,
-                                   subject_id=subject_id, state=states.get(subject_id), now=now)
+            answers[ref] = _decide(
+                purpose,
+                restriction=restrictions.get(subject_id),
+                ward=guardian_id is not None,
+                subject_id=subject_id,
+                state=states.get(subject_id),
+                now=now,
+            )
     return answers
 
 
 def purposes_active() -> QuerySet[Purpose]:
-    return Purpose.objects.filter(active=True).prefetch_related("recipients", "notices").order_by("legal_basis", "code")
+    return (
+        Purpose.objects.filter(active=True)
+        .prefetch_related("recipients", "notices")
+        .order_by("legal_basis", "code")
+    )
 
 
 def consent_list() -> QuerySet[Consent]:
@@ -207,31 +241,47 @@ def consent_list() -> QuerySet[Consent]:
 
 
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:
-    return (ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
-            .select_related("consent__purpose", "consent__notice", "consent__subject").order_by("-at"))
+    return (
+        ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
+        .select_related("consent__purpose", "consent__notice", "consent__subject")
+        .order_by("-at")
+    )
 
 
 def consent_states_for_subject(subject) -> dict[int, ConsentState]:
-    return {s.purpose_id: s for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice")}
+    return {
+        s.purpose_id: s
+        for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice")
+    }
 
 
 def restrictions_in_force(subject) -> QuerySet[ProcessingRestriction]:
-    return ProcessingRestriction.objects.filter(subject=subject, lifted_at__isnull=True).select_related("purpose")
+    return ProcessingRestriction.objects.filter(subject=subject, lifted_at__isnull=True).select_related(
+        "purpose"
+    )
 
 
 def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:
     """Open duties, earliest due first, each annotated `overdue` against `now` (for the deadline report)."""
     now = now or timezone.now()
-    return (WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN)
-            .annotate(overdue=Case(When(due_at__lt=now, then=Value(True)), default=Value(False),
-                                   output_field=BooleanField()))
-            .select_related("recipient", "consent__purpose", "subject").order_by("due_at"))
+    return (
+        WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN)
+        .annotate(
+            overdue=Case(
+                When(due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .select_related("recipient", "consent__purpose", "subject")
+        .order_by("due_at")
+    )
 
 
 def withdrawal_complete(consent: Consent) -> bool:
     """A withdrawal is complete when every recipient acknowledged stopping."""
-    return consent.status == ConsentStatus.WITHDRAWN and not consent.duties.filter(
-        status=WithdrawalDuty.Status.OPEN).exists()
+    return (
+        consent.status == ConsentStatus.WITHDRAWN
+        and not consent.duties.filter(status=WithdrawalDuty.Status.OPEN).exists()
+    )
 
 
 def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
@@ -240,6 +290,10 @@ def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> Q
     material = purpose.notices.filter(material=True, effective_at__lte=now).order_by("-effective_at").first()
     if material is None:
         return Consent.objects.none()
-    return (Consent.objects.filter(purpose=purpose, status=ConsentStatus.GRANTED,
-                                   notice__effective_at__lt=material.effective_at)
-            .select_related("subject", "notice").order_by("subject__external_ref"))
+    return (
+        Consent.objects.filter(
+            purpose=purpose, status=ConsentStatus.GRANTED, notice__effective_at__lt=material.effective_at
+        )
+        .select_related("subject", "notice")
+        .order_by("subject__external_ref")
+    )

@@ -1,4 +1,5 @@
 """Celery tasks of the consents app. Thin: call one service, which owns the rules."""
+
 from __future__ import annotations
 
 from celery import shared_task

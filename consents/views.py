@@ -3,6 +3,7 @@ the DPO's catalogue, notices, recipients, import and withdrawal duties, printabl
 
 Every write goes through a service; a refusal becomes a message for the person, never a 500.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,26 +41,39 @@ def _consequences(purpose: Purpose) -> list[str]:
     """What withdrawing means, stated before it takes effect (domain notes: consequences explained first)."""
     lines = {
         "marketing": _("You will no longer receive offers and product news from the bank."),
-        "sharing": _("The bank stops sharing your data with the recipients below; offers or services from them "
-                     "that rely on it end."),
-        "cross_border": _("The bank stops transferring your data abroad; services that need the head office may "
-                          "take longer."),
-        "security": _("You will need another way to authenticate, for example an OTP; biometric authentication of "
-                      "transfers above 10 million VND stops."),
+        "sharing": _(
+            "The bank stops sharing your data with the recipients below; offers or services from them "
+            "that rely on it end."
+        ),
+        "cross_border": _(
+            "The bank stops transferring your data abroad; services that need the head office may "
+            "take longer."
+        ),
+        "security": _(
+            "You will need another way to authenticate, for example an OTP; biometric authentication of "
+            "transfers above 10 million VND stops."
+        ),
         "analytics": _("Your use of the app is no longer analysed."),
         "support": _("We will not use your feedback to improve our services; we still answer your requests."),
     }
     result = [lines[purpose.category]] if purpose.category in lines else []
     recipients = ", ".join(r.name for r in purpose.recipients.all())
     if recipients:
-        result.append(_("We tell %(recipients)s to stop within 72 hours and keep their confirmation.")
-                      % {"recipients": recipients})
-    result.append(_("Withdrawal takes effect from now; it does not undo processing already done, and data the law "
-                    "requires the bank to keep stays until its retention period ends."))
+        result.append(
+            _("We tell %(recipients)s to stop within 72 hours and keep their confirmation.")
+            % {"recipients": recipients}
+        )
+    result.append(
+        _(
+            "Withdrawal takes effect from now; it does not undo processing already done, and data the law "
+            "requires the bank to keep stays until its retention period ends."
+        )
+    )
     return result
 
 
 # --------------------------------------------------------------------------- customer pages
+
 
 @customer_required
 def me_consents(request, subject):
@@ -71,15 +85,29 @@ def me_consents(request, subject):
         state = states.get(purpose.pk)
         entry = purpose_entry(purpose.code)
         current = entry.current_notice(now) if entry else None
-        on = bool(state and state.status == ConsentStatus.GRANTED and
-                  (state.expires_at is None or state.expires_at > now))
+        on = bool(
+            state
+            and state.status == ConsentStatus.GRANTED
+            and (state.expires_at is None or state.expires_at > now)
+        )
         outdated = bool(on and entry and entry.outdates(state.notice_id, now))
-        rows.append({"purpose": purpose, "state": state, "on": on and not outdated, "outdated": outdated,
-                     "notice": current, "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions)})
+        rows.append(
+            {
+                "purpose": purpose,
+                "state": state,
+                "on": on and not outdated,
+                "outdated": outdated,
+                "notice": current,
+                "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
+            }
+        )
     consent_rows = [r for r in rows if r["purpose"].consent_based]
     other_rows = [r for r in rows if not r["purpose"].consent_based]
-    return render(request, "consents/me_consents.html",
-                  {"subject": subject, "consent_rows": consent_rows, "other_rows": other_rows})
+    return render(
+        request,
+        "consents/me_consents.html",
+        {"subject": subject, "consent_rows": consent_rows, "other_rows": other_rows},
+    )
 
 
 @customer_required
@@ -94,14 +122,23 @@ def me_consent_set(request, code, subject):
     entry = purpose_entry(code)
     notice = entry.current_notice(timezone.now()) if entry else None
     try:
-        services.consent_grant(actor=actor_for_user(request.user), request=services.GrantRequest(
-            subject=subject, purpose=purpose, notice_version=notice.version if notice else "",
-            channel=CUSTOMER_CHANNEL, evidence=f"selfservice:request:{current_request.get().request_id}",
-            sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1"))
+        services.consent_grant(
+            actor=actor_for_user(request.user),
+            request=services.GrantRequest(
+                subject=subject,
+                purpose=purpose,
+                notice_version=notice.version if notice else "",
+                channel=CUSTOMER_CHANNEL,
+                evidence=f"selfservice:request:{current_request.get().request_id}",
+                sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
+            ),
+        )
     except DomainError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name})
+        messages.success(
+            request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name}
+        )
     return redirect("consents:me_consents")
 
 
@@ -114,17 +151,26 @@ def me_withdraw(request, code, subject):
         return redirect("consents:me_consents")
     if request.method == "POST":
         try:
-            services.consent_withdraw(actor=actor_for_user(request.user), consent_id=consent.pk,
-                                      channel=CUSTOMER_CHANNEL, reason=request.POST.get("reason", "")[:500],
-                                      subject_id=subject.pk)
+            services.consent_withdraw(
+                actor=actor_for_user(request.user),
+                consent_id=consent.pk,
+                channel=CUSTOMER_CHANNEL,
+                reason=request.POST.get("reason", "")[:500],
+                subject_id=subject.pk,
+            )
         except DomainError as error:
             messages.error(request, error.text)
         else:
-            messages.success(request, _("Your consent to “%(purpose)s” is withdrawn from now on.")
-                             % {"purpose": purpose.name})
+            messages.success(
+                request,
+                _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
+            )
         return redirect("consents:me_consents")
-    return render(request, "consents/me_withdraw.html",
-                  {"purpose": purpose, "consent": consent, "consequences": _consequences(purpose)})
+    return render(
+        request,
+        "consents/me_withdraw.html",
+        {"purpose": purpose, "consent": consent, "consequences": _consequences(purpose)},
+    )
 
 
 @customer_required
@@ -132,11 +178,15 @@ def me_receipt(request, pk, subject):
     consent = selectors.consent_list().filter(pk=pk, subject=subject).first()
     if consent is None:
         raise Http404
-    return render(request, "consents/receipt.html", {"consent": consent, "receipt": consent_receipt(consent),
-                                                     "base": "selfservice/base.html"})
+    return render(
+        request,
+        "consents/receipt.html",
+        {"consent": consent, "receipt": consent_receipt(consent), "base": "selfservice/base.html"},
+    )
 
 
-# --------------------------------------------------------------------------- staff: the customer in front of them
+# ------------------------------------------------------------------- staff: the customer in front of them
+
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The consent section of the staff customer page (registered as a subject panel)."""
@@ -167,10 +217,18 @@ def staff_grant(request, pk):
             entry = purpose_entry(data["purpose"].code)
             notice = entry.current_notice(timezone.now()) if entry else None
             try:
-                consent = services.consent_grant(actor=actor_for_user(request.user), request=services.GrantRequest(
-                    subject=subject, purpose=data["purpose"], notice_version=notice.version if notice else "",
-                    channel=data["channel"], evidence=data["evidence"], guardian=guardian,
-                    sensitive_acknowledged=data["sensitive_acknowledged"]))
+                consent = services.consent_grant(
+                    actor=actor_for_user(request.user),
+                    request=services.GrantRequest(
+                        subject=subject,
+                        purpose=data["purpose"],
+                        notice_version=notice.version if notice else "",
+                        channel=data["channel"],
+                        evidence=data["evidence"],
+                        guardian=guardian,
+                        sensitive_acknowledged=data["sensitive_acknowledged"],
+                    ),
+                )
             except DomainError as error:
                 field = {"guardian": "guardian_ref"}.get(error.field, error.field)
                 form.add_error(field if field in form.fields else None, error.text)
@@ -188,15 +246,19 @@ def staff_withdraw(request, pk):
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_withdraw(actor=actor_for_user(request.user), consent_id=consent.pk,
-                                      **form.cleaned_data)
+            services.consent_withdraw(
+                actor=actor_for_user(request.user), consent_id=consent.pk, **form.cleaned_data
+            )
         except DomainError as error:
             messages.error(request, error.text)
         else:
             messages.success(request, _("Consent withdrawn. The recipients have been told to stop."))
         return redirect("core:customer_detail", pk=consent.subject_id)
-    return render(request, "consents/staff_withdraw.html",
-                  {"consent": consent, "form": form, "consequences": _consequences(consent.purpose)})
+    return render(
+        request,
+        "consents/staff_withdraw.html",
+        {"consent": consent, "form": form, "consequences": _consequences(consent.purpose)},
+    )
 
 
 @staff_required("consents.view_consent")
@@ -204,11 +266,15 @@ def staff_receipt(request, pk):
     consent = selectors.consent_list().filter(pk=pk).first()
     if consent is None:
         raise Http404
-    return render(request, "consents/receipt.html", {"consent": consent, "receipt": consent_receipt(consent),
-                                                     "base": "portal/base.html"})
+    return render(
+        request,
+        "consents/receipt.html",
+        {"consent": consent, "receipt": consent_receipt(consent), "base": "portal/base.html"},
+    )
 
 
-# --------------------------------------------------------------------------- DPO: catalogue, notices, recipients
+# ------------------------------------------------------------------- DPO: catalogue, notices, recipients
+
 
 @staff_required("consents.view_purpose")
 def purpose_list(request):
@@ -217,8 +283,13 @@ def purpose_list(request):
     rows = []
     for purpose in purposes:
         entry = purpose_entry(purpose.code)
-        rows.append({"purpose": purpose, "notice": entry.current_notice(now) if entry else None,
-                     "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count()})
+        rows.append(
+            {
+                "purpose": purpose,
+                "notice": entry.current_notice(now) if entry else None,
+                "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count(),
+            }
+        )
     return render(request, "consents/purpose_list.html", {"rows": rows})
 
 
@@ -268,8 +339,11 @@ def notice_new(request, code):
         else:
             messages.success(request, _("Notice version published."))
             return redirect("consents:purpose_list")
-    return render(request, "consents/notice_form.html",
-                  {"form": form, "purpose": purpose, "notices": purpose.notices.order_by("-effective_at")})
+    return render(
+        request,
+        "consents/notice_form.html",
+        {"form": form, "purpose": purpose, "notices": purpose.notices.order_by("-effective_at")},
+    )
 
 
 @staff_required("consents.view_purpose")
@@ -278,8 +352,11 @@ def purpose_ask_again(request, code):
     if purpose is None:
         raise Http404
     consents = selectors.subjects_to_ask_again(purpose)
-    return render(request, "consents/ask_again.html", {"purpose": purpose, "consents": consents[:500],
-                                                       "total": consents.count()})
+    return render(
+        request,
+        "consents/ask_again.html",
+        {"purpose": purpose, "consents": consents[:500], "total": consents.count()},
+    )
 
 
 @staff_required("consents.view_recipient")
@@ -307,8 +384,9 @@ def consent_import(request):
         try:
             # Streamed line by line from the upload; memory stays flat whatever the file size.
             lines = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-            run = services.consents_import_csv(actor=actor_for_user(request.user), lines=lines,
-                                               filename=upload.name)
+            run = services.consents_import_csv(
+                actor=actor_for_user(request.user), lines=lines, filename=upload.name
+            )
         except UnicodeDecodeError:
             form.add_error("file", _("The file is not UTF-8 text; save it as CSV UTF-8."))
         except DomainError as error:
@@ -321,9 +399,16 @@ def consent_import(request):
 def duty_list(request):
     now = timezone.now()
     duties = selectors.withdrawal_duties_open(now=now)[:200]
-    return render(request, "consents/duty_list.html", {"duties": duties, "now": now, "form": AcknowledgeForm(),
-                                                       "can_ack": request.user.has_perm(
-                                                           "consents.acknowledge_withdrawalduty")})
+    return render(
+        request,
+        "consents/duty_list.html",
+        {
+            "duties": duties,
+            "now": now,
+            "form": AcknowledgeForm(),
+            "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),
+        },
+    )
 
 
 @staff_required("consents.acknowledge_withdrawalduty")
@@ -338,4 +423,3 @@ def duty_acknowledge(request, pk):
     else:
         messages.success(request, _("Acknowledgement recorded."))
     return redirect("consents:duty_list")
-

@@ -9,6 +9,7 @@ attempt the message is parked for a person to look at.
 Receivers verify `X-QDL-Signature: sha256=<hex>`, the HMAC-SHA256 of "<timestamp>.<body>" keyed with
 their endpoint secret, and reject timestamps that are too old (replay protection).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,13 @@ TIMESTAMP_HEADER = "X-QDL-Timestamp"
 
 
 def outbox_enqueue_webhook(
-    *, endpoint: WebhookEndpoint, topic: str, payload: dict[str, Any], dedupe_key: str,
-    subject_id=None, now: datetime | None = None,
+    *,
+    endpoint: WebhookEndpoint,
+    topic: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    subject_id=None,
+    now: datetime | None = None,
 ) -> OutboxMessage:
     """Queue a webhook in the caller's transaction; the same `dedupe_key` is never queued twice."""
     now = now or timezone.now()
@@ -49,9 +55,14 @@ def outbox_enqueue_webhook(
         if existing is not None:
             return existing
         message = OutboxMessage.objects.create(
-            kind=OutboxMessage.Kind.WEBHOOK, topic=topic, endpoint=endpoint, destination=endpoint.url,
-            payload=json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True), dedupe_key=dedupe_key,
-            subject_id=subject_id, next_attempt_at=now,
+            kind=OutboxMessage.Kind.WEBHOOK,
+            topic=topic,
+            endpoint=endpoint,
+            destination=endpoint.url,
+            payload=json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True),
+            dedupe_key=dedupe_key,
+            subject_id=subject_id,
+            next_attempt_at=now,
         )
         from core.tasks import deliver_outbox_message
 
@@ -93,7 +104,11 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
         )
         if message is None:
             return None
-        if message.kind != OutboxMessage.Kind.WEBHOOK or message.endpoint is None or not message.endpoint.active:
+        if (
+            message.kind != OutboxMessage.Kind.WEBHOOK
+            or message.endpoint is None
+            or not message.endpoint.active
+        ):
             message.status = OutboxMessage.Status.CANCELLED
             message.last_error = "endpoint missing or inactive"
             message.save(update_fields=["status", "last_error"])
@@ -131,8 +146,10 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
             message.last_error = error
         message.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
     if error:
-        logger.warning("outbox delivery failed", extra={"message_id": str(message.pk), "attempts": message.attempts,
-                                                          "error": error})
+        logger.warning(
+            "outbox delivery failed",
+            extra={"message_id": str(message.pk), "attempts": message.attempts, "error": error},
+        )
     return message
 
 
@@ -141,5 +158,6 @@ def outbox_due_ids(*, now: datetime | None = None, limit: int = 500) -> list:
     now = now or timezone.now()
     return list(
         OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
     )

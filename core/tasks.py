@@ -1,4 +1,5 @@
 """Celery tasks of the shared core: outbox delivery and its sweep. Thin: load ids, call a service."""
+
 from __future__ import annotations
 
 from celery import shared_task

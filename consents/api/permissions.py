@@ -6,6 +6,7 @@ this variant keeps each user's role and permission set per worker for `TTL_SECON
 reaches the consent check within that time. The token itself is still verified on every request,
 so a revoked token stops at once.
 """
+
 from __future__ import annotations
 
 import time

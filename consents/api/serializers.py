@@ -1,11 +1,21 @@
 """Input and output shapes of the consents API. Input serializers validate only; services write."""
+
 from __future__ import annotations
 
 from django.utils import timezone
 from rest_framework import serializers
 
 from consents.catalogue import purpose_entry
-from consents.models import Channel, Consent, LegalBasis, NoticeVersion, Purpose, PurposeCategory, Recipient, WithdrawalDuty
+from consents.models import (
+    Channel,
+    Consent,
+    LegalBasis,
+    NoticeVersion,
+    Purpose,
+    PurposeCategory,
+    Recipient,
+    WithdrawalDuty,
+)
 
 
 class RecipientOutputSerializer(serializers.ModelSerializer):
@@ -46,9 +56,23 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Purpose
-        fields = ["code", "name", "description", "name_vi", "name_en", "description_vi", "description_en",
-                  "category", "legal_basis", "sensitive", "cross_border", "destination_country", "notice_version",
-                  "recipients", "active"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "name_vi",
+            "name_en",
+            "description_vi",
+            "description_en",
+            "category",
+            "legal_basis",
+            "sensitive",
+            "cross_border",
+            "destination_country",
+            "notice_version",
+            "recipients",
+            "active",
+        ]
         read_only_fields = fields
 
     def get_notice_version(self, purpose) -> str | None:
@@ -73,7 +97,9 @@ class PurposeCreateSerializer(serializers.Serializer):
     notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
     notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
-    recipients = serializers.PrimaryKeyRelatedField(queryset=Recipient.objects.all(), many=True, required=False)
+    recipients = serializers.PrimaryKeyRelatedField(
+        queryset=Recipient.objects.all(), many=True, required=False
+    )
     active = serializers.BooleanField(default=True)
 
     def validate(self, attrs):
@@ -88,15 +114,31 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     purpose = serializers.CharField(source="purpose.code", read_only=True)
     notice_version = serializers.CharField(source="notice.version", read_only=True)
-    guardian = serializers.CharField(source="guardian.external_ref", read_only=True, allow_null=True, default=None)
+    guardian = serializers.CharField(
+        source="guardian.external_ref", read_only=True, allow_null=True, default=None
+    )
     recorded_by = serializers.CharField(source="recorded_by_label", read_only=True)
     receipt = serializers.SerializerMethodField()
 
     class Meta:
         model = Consent
-        fields = ["id", "subject", "purpose", "notice_version", "status", "channel", "evidence", "guardian",
-                  "sensitive_acknowledged", "recorded_by", "granted_at", "expires_at", "withdrawn_at",
-                  "withdrawal_channel", "receipt"]
+        fields = [
+            "id",
+            "subject",
+            "purpose",
+            "notice_version",
+            "status",
+            "channel",
+            "evidence",
+            "guardian",
+            "sensitive_acknowledged",
+            "recorded_by",
+            "granted_at",
+            "expires_at",
+            "withdrawn_at",
+            "withdrawal_channel",
+            "receipt",
+        ]
         read_only_fields = fields
 
     def get_receipt(self, consent) -> str:
@@ -106,11 +148,19 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
 class ConsentCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=64, help_text="The customer's CIF (external_ref).")
     purpose = serializers.CharField(max_length=64, help_text="The purpose code.")
-    notice_version = serializers.CharField(max_length=32, help_text="The notice version the customer was shown.")
+    notice_version = serializers.CharField(
+        max_length=32, help_text="The notice version the customer was shown."
+    )
     channel = serializers.ChoiceField(choices=Channel.choices)
     evidence = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    guardian = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True, default=None,
-                                     help_text="For a child under 16: the guardian's CIF.")
+    guardian = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text="For a child under 16: the guardian's CIF.",
+    )
     sensitive_acknowledged = serializers.BooleanField(default=False)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -122,8 +172,12 @@ class WithdrawSerializer(serializers.Serializer):
 
 class SubjectWithdrawSerializer(WithdrawSerializer):
     subject = serializers.CharField(max_length=64)
-    purposes = serializers.ListField(child=serializers.CharField(max_length=64), required=False, allow_empty=False,
-                                     help_text="Purpose codes; omit to withdraw every consent.")
+    purposes = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        allow_empty=False,
+        help_text="Purpose codes; omit to withdraw every consent.",
+    )
 
 
 class CheckOutputSerializer(serializers.Serializer):
@@ -135,7 +189,9 @@ class CheckOutputSerializer(serializers.Serializer):
 
 class BulkCheckInputSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=64)
-    subjects = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False, max_length=10_000)
+    subjects = serializers.ListField(
+        child=serializers.CharField(max_length=64), allow_empty=False, max_length=10_000
+    )
 
 
 class DutyOutputSerializer(serializers.ModelSerializer):
@@ -146,8 +202,19 @@ class DutyOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WithdrawalDuty
-        fields = ["id", "consent", "subject", "purpose", "recipient", "status", "received_at", "due_at",
-                  "acknowledged_at", "acknowledged_by_label", "acknowledgement_note"]
+        fields = [
+            "id",
+            "consent",
+            "subject",
+            "purpose",
+            "recipient",
+            "status",
+            "received_at",
+            "due_at",
+            "acknowledged_at",
+            "acknowledged_by_label",
+            "acknowledgement_note",
+        ]
         read_only_fields = fields
 
 

@@ -14,5 +14,9 @@ urlpatterns = [
     path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
     path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
     path("withdrawal-duties/", views.DutyListView.as_view(), name="withdrawal-duty-list"),
-    path("withdrawal-duties/<uuid:pk>/acknowledge/", views.DutyAcknowledgeView.as_view(), name="withdrawal-duty-ack"),
+    path(
+        "withdrawal-duties/<uuid:pk>/acknowledge/",
+        views.DutyAcknowledgeView.as_view(),
+        name="withdrawal-duty-ack",
+    ),
 ]

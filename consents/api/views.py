@@ -2,6 +2,7 @@
 
 One view per operation; each write calls one service. Customers reach only their own records.
 """
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -72,7 +73,9 @@ class PurposeListCreateView(generics.GenericAPIView):
             queryset = queryset.filter(active=self.request.query_params["active"] == "true")
         return queryset
 
-    @extend_schema(parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(PurposeOutputSerializer(page, many=True).data)
@@ -101,8 +104,11 @@ class PurposeNoticeView(generics.GenericAPIView):
             raise NotFound(_("No purpose with this code."))
         return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
 
-    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeOutputSerializer},
-                   description="Publish a notice version; a material one makes earlier consents outdated.")
+    @extend_schema(
+        request=NoticeCreateSerializer,
+        responses={201: NoticeOutputSerializer},
+        description="Publish a notice version; a material one makes earlier consents outdated.",
+    )
     def post(self, request, code):
         data = NoticeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -165,10 +171,13 @@ class ConsentListCreateView(generics.GenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ConsentOutputSerializer(page, many=True).data)
 
-    @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentOutputSerializer},
-                   description="Record a grant. Honours Idempotency-Key. Refusals: 400 (missing acknowledgement "
-                               "of sensitive data, child without guardian) or 409 (outdated notice, purpose not "
-                               "based on consent, already granted).")
+    @extend_schema(
+        request=ConsentCreateSerializer,
+        responses={201: ConsentOutputSerializer},
+        description="Record a grant. Honours Idempotency-Key. Refusals: 400 (missing acknowledgement "
+        "of sensitive data, child without guardian) or 409 (outdated notice, purpose not "
+        "based on consent, already granted).",
+    )
     @idempotent
     def post(self, request):
         data = ConsentCreateSerializer(data=request.data)
@@ -178,9 +187,13 @@ class ConsentListCreateView(generics.GenericAPIView):
         consent = services.consent_grant(
             actor=actor_for_user(request.user),
             request=services.GrantRequest(
-                subject=_subject_or_400(values["subject"]), purpose=_purpose_or_400(values["purpose"]),
-                notice_version=values["notice_version"], channel=values["channel"], evidence=values["evidence"],
-                guardian=guardian, sensitive_acknowledged=values["sensitive_acknowledged"],
+                subject=_subject_or_400(values["subject"]),
+                purpose=_purpose_or_400(values["purpose"]),
+                notice_version=values["notice_version"],
+                channel=values["channel"],
+                evidence=values["evidence"],
+                guardian=guardian,
+                sensitive_acknowledged=values["sensitive_acknowledged"],
                 expires_at=values["expires_at"],
             ),
         )
@@ -215,9 +228,12 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
     required_scopes = {"GET": "consents:read"}
     customer_methods = ("GET",)
 
-    @extend_schema(responses=inline_serializer("ConsentReceipt", {"schema": serializers.CharField(),
-                                                                   "record_id": serializers.UUIDField()}),
-                   description="Consent receipt modelled on ISO/IEC TS 27560, with every event of the record.")
+    @extend_schema(
+        responses=inline_serializer(
+            "ConsentReceipt", {"schema": serializers.CharField(), "record_id": serializers.UUIDField()}
+        ),
+        description="Consent receipt modelled on ISO/IEC TS 27560, with every event of the record.",
+    )
     def get(self, request, pk):
         return Response(consent_receipt(self.get_consent(pk)))
 
@@ -229,8 +245,12 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
     # A customer may withdraw their own consent as easily as they gave it.
     customer_methods = ("POST",)
 
-    @extend_schema(operation_id="consent_withdraw", request=WithdrawSerializer, responses=ConsentOutputSerializer,
-                   description="Withdraw; effective at once in the consent check. Honours Idempotency-Key.")
+    @extend_schema(
+        operation_id="consent_withdraw",
+        request=WithdrawSerializer,
+        responses=ConsentOutputSerializer,
+        description="Withdraw; effective at once in the consent check. Honours Idempotency-Key.",
+    )
     @idempotent
     def post(self, request, pk):
         data = WithdrawSerializer(data=request.data)
@@ -238,8 +258,12 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
         own = _own_subject(request.user)
         if user_role(request.user) == Role.CUSTOMER and own is None:
             raise PermissionDenied()
-        consent = services.consent_withdraw(actor=actor_for_user(request.user), consent_id=pk,
-                                            subject_id=own.pk if own else None, **data.validated_data)
+        consent = services.consent_withdraw(
+            actor=actor_for_user(request.user),
+            consent_id=pk,
+            subject_id=own.pk if own else None,
+            **data.validated_data,
+        )
         return Response(ConsentOutputSerializer(self.get_consent(consent.pk)).data)
 
 
@@ -248,9 +272,12 @@ class SubjectWithdrawView(APIView):
     required_permissions = {"POST": "consents.change_consent"}
     required_scopes = {"POST": "consents:write"}
 
-    @extend_schema(operation_id="consents_withdraw_for_subject", request=SubjectWithdrawSerializer,
-                   responses=inline_serializer("SubjectWithdrawal", {"withdrawn": ConsentOutputSerializer(many=True)}),
-                   description="Withdraw several purposes (or all, when `purposes` is omitted) of one customer.")
+    @extend_schema(
+        operation_id="consents_withdraw_for_subject",
+        request=SubjectWithdrawSerializer,
+        responses=inline_serializer("SubjectWithdrawal", {"withdrawn": ConsentOutputSerializer(many=True)}),
+        description="Withdraw several purposes (or all, when `purposes` is omitted) of one customer.",
+    )
     @idempotent
     def post(self, request):
         data = SubjectWithdrawSerializer(data=request.data)
@@ -260,8 +287,11 @@ class SubjectWithdrawView(APIView):
         if values.get("purposes"):
             purposes = [_purpose_or_400(code, "purposes") for code in values["purposes"]]
         withdrawn = services.consents_withdraw_for_subject(
-            actor=actor_for_user(request.user), subject=_subject_or_400(values["subject"]), purposes=purposes,
-            channel=values["channel"], reason=values["reason"],
+            actor=actor_for_user(request.user),
+            subject=_subject_or_400(values["subject"]),
+            purposes=purposes,
+            channel=values["channel"],
+            reason=values["reason"],
         )
         consents = selectors.consent_list().filter(pk__in=[c.pk for c in withdrawn])
         return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})
@@ -272,19 +302,28 @@ class ConsentCheckView(APIView):
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
 
-    @extend_schema(parameters=[OpenApiParameter("subject", str, required=True, description="CIF"),
-                               OpenApiParameter("purpose", str, required=True, description="Purpose code")],
-                   responses=CheckOutputSerializer,
-                   description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, notice_outdated, "
-                               "restricted, objected, child, purpose_inactive.")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("subject", str, required=True, description="CIF"),
+            OpenApiParameter("purpose", str, required=True, description="Purpose code"),
+        ],
+        responses=CheckOutputSerializer,
+        description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, notice_outdated, "
+        "restricted, objected, child, purpose_inactive.",
+    )
     def get(self, request):
         subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")
         if not subject or not purpose:
             raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))
         result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
-        return Response({"allowed": result.allowed, "reason": result.reason,
-                         "consent": str(result.consent) if result.consent else None,
-                         "checked_at": result.checked_at.isoformat()})
+        return Response(
+            {
+                "allowed": result.allowed,
+                "reason": result.reason,
+                "consent": str(result.consent) if result.consent else None,
+                "checked_at": result.checked_at.isoformat(),
+            }
+        )
 
 
 class ConsentCheckBulkView(APIView):
@@ -292,18 +331,26 @@ class ConsentCheckBulkView(APIView):
     required_permissions = {"POST": "consents.view_consent"}
     required_scopes = {"POST": "consents:read"}
 
-    @extend_schema(request=BulkCheckInputSerializer,
-                   responses=inline_serializer("BulkCheck", {"purpose": serializers.CharField(),
-                                                             "allowed": serializers.ListField(),
-                                                             "not_allowed": serializers.ListField(),
-                                                             "unknown": serializers.ListField()}),
-                   description="For a campaign: which of up to 10,000 customers may be processed for one purpose.")
+    @extend_schema(
+        request=BulkCheckInputSerializer,
+        responses=inline_serializer(
+            "BulkCheck",
+            {
+                "purpose": serializers.CharField(),
+                "allowed": serializers.ListField(),
+                "not_allowed": serializers.ListField(),
+                "unknown": serializers.ListField(),
+            },
+        ),
+        description="For a campaign: which of up to 10,000 customers may be processed for one purpose.",
+    )
     def post(self, request):
         data = BulkCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         now = timezone.now()
-        answers = selectors.consent_check_bulk(purpose_code=data.validated_data["purpose"],
-                                               subject_refs=data.validated_data["subjects"], now=now)
+        answers = selectors.consent_check_bulk(
+            purpose_code=data.validated_data["purpose"], subject_refs=data.validated_data["subjects"], now=now
+        )
         allowed, refused, unknown = [], [], []
         for ref, result in answers.items():
             if result is None:
@@ -312,8 +359,15 @@ class ConsentCheckBulkView(APIView):
                 allowed.append(ref)
             else:
                 refused.append({"subject": ref, "reason": result.reason})
-        return Response({"purpose": data.validated_data["purpose"], "checked_at": now.isoformat(),
-                         "allowed": allowed, "not_allowed": refused, "unknown": unknown})
+        return Response(
+            {
+                "purpose": data.validated_data["purpose"],
+                "checked_at": now.isoformat(),
+                "allowed": allowed,
+                "not_allowed": refused,
+                "unknown": unknown,
+            }
+        )
 
 
 class DutyListView(generics.GenericAPIView):
@@ -323,10 +377,14 @@ class DutyListView(generics.GenericAPIView):
     serializer_class = DutyOutputSerializer
     queryset = WithdrawalDuty.objects.none()
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values)],
-                   responses=DutyOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values)],
+        responses=DutyOutputSerializer(many=True),
+    )
     def get(self, request):
-        queryset = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose").order_by("due_at")
+        queryset = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose").order_by(
+            "due_at"
+        )
         if user_role(request.user) == Role.CLIENT:
             queryset = queryset.filter(recipient__client=request.user)
         if request.query_params.get("status"):
@@ -340,13 +398,20 @@ class DutyAcknowledgeView(APIView):
     required_permissions = {"POST": "consents.acknowledge_withdrawalduty"}
     required_scopes = {"POST": "consents:write"}
 
-    @extend_schema(request=AcknowledgeSerializer, responses=DutyOutputSerializer,
-                   description="The recipient confirms it stopped processing after the withdrawal.")
+    @extend_schema(
+        request=AcknowledgeSerializer,
+        responses=DutyOutputSerializer,
+        description="The recipient confirms it stopped processing after the withdrawal.",
+    )
     @idempotent
     def post(self, request, pk):
         data = AcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         client_id = request.user.pk if user_role(request.user) == Role.CLIENT else None
-        duty = services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk, client_user_id=client_id,
-                                         note=data.validated_data["note"])
+        duty = services.duty_acknowledge(
+            actor=actor_for_user(request.user),
+            duty_id=pk,
+            client_user_id=client_id,
+            note=data.validated_data["note"],
+        )
         return Response(DutyOutputSerializer(duty).data)

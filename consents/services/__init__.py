@@ -1,4 +1,5 @@
 """Writes of the consents app, split by sub-domain; import from here."""
+
 from consents.services.catalogue import notice_publish, purpose_create, purpose_update, recipient_create
 from consents.services.duties import duty_acknowledge
 from consents.services.imports import consents_import_csv
@@ -21,9 +22,23 @@ from consents.services.restrictions import (
 )
 
 __all__ = [
-    "GrantRequest", "consent_grant", "consent_grant_in_transaction", "consent_transition", "consent_withdraw",
-    "consent_withdraw_in_transaction", "consents_expire_due", "consents_import_csv", "consents_withdraw_for_subject",
-    "consents_withdraw_for_subject_in_transaction", "duty_acknowledge", "notice_publish", "purpose_create",
-    "purpose_update", "recipient_create", "restriction_apply", "restriction_lift",
-    "restrictions_apply_in_transaction", "restrictions_lift_in_transaction",
+    "GrantRequest",
+    "consent_grant",
+    "consent_grant_in_transaction",
+    "consent_transition",
+    "consent_withdraw",
+    "consent_withdraw_in_transaction",
+    "consents_expire_due",
+    "consents_import_csv",
+    "consents_withdraw_for_subject",
+    "consents_withdraw_for_subject_in_transaction",
+    "duty_acknowledge",
+    "notice_publish",
+    "purpose_create",
+    "purpose_update",
+    "recipient_create",
+    "restriction_apply",
+    "restriction_lift",
+    "restrictions_apply_in_transaction",
+    "restrictions_lift_in_transaction",
 ]

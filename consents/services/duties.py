@@ -5,6 +5,7 @@ by the bank's policy), each announced by a signed webhook through the outbox whe
 an endpoint, and closed by the recipient's acknowledgement (API) or by staff recording one received
 another way (letter, e-mail). The withdrawal is complete when no duty of it is open.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,21 +30,34 @@ def duties_open_for_withdrawal(*, actor: Actor, consent: Consent, now: datetime)
     recipients = list(consent.purpose.recipients.filter(active=True).select_related("endpoint"))
     if not recipients:
         return []
-    due_at = due_at_for(request_type="withdraw", received_at=now, subject=consent.subject, processor_involved=True)
+    due_at = due_at_for(
+        request_type="withdraw", received_at=now, subject=consent.subject, processor_involved=True
+    )
     duties = []
     with transaction.atomic(savepoint=False):
         for recipient in recipients:
             duty = WithdrawalDuty.objects.create(
-                consent=consent, subject_id=consent.subject_id, recipient=recipient, received_at=now, due_at=due_at,
+                consent=consent,
+                subject_id=consent.subject_id,
+                recipient=recipient,
+                received_at=now,
+                due_at=due_at,
             )
             if recipient.endpoint is not None and recipient.endpoint.wants(WITHDRAWAL_NOTICE_TOPIC):
                 message = outbox_enqueue_webhook(
-                    endpoint=recipient.endpoint, topic=WITHDRAWAL_NOTICE_TOPIC, subject_id=consent.subject_id,
-                    dedupe_key=f"withdrawal:{consent.pk}:recipient:{recipient.pk}", now=now,
+                    endpoint=recipient.endpoint,
+                    topic=WITHDRAWAL_NOTICE_TOPIC,
+                    subject_id=consent.subject_id,
+                    dedupe_key=f"withdrawal:{consent.pk}:recipient:{recipient.pk}",
+                    now=now,
                     payload={
-                        "event": WITHDRAWAL_NOTICE_TOPIC, "duty": str(duty.pk), "consent": str(consent.pk),
-                        "subject": consent.subject.external_ref, "purpose": consent.purpose.code,
-                        "withdrawn_at": now.isoformat(), "stop_processing_by": due_at.isoformat(),
+                        "event": WITHDRAWAL_NOTICE_TOPIC,
+                        "duty": str(duty.pk),
+                        "consent": str(consent.pk),
+                        "subject": consent.subject.external_ref,
+                        "purpose": consent.purpose.code,
+                        "withdrawn_at": now.isoformat(),
+                        "stop_processing_by": due_at.isoformat(),
                         "acknowledge": f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
                     },
                 )
@@ -51,14 +65,19 @@ def duties_open_for_withdrawal(*, actor: Actor, consent: Consent, now: datetime)
                 duty.save(update_fields=["notice_message_id"])
             duties.append(duty)
         audit_record(
-            action="consents.duty.opened", actor=actor, subject=consent.subject_id, target=consent, now=now,
+            action="consents.duty.opened",
+            actor=actor,
+            subject=consent.subject_id,
+            target=consent,
+            now=now,
             data={"recipients": [r.pk for r in recipients], "due_at": due_at.isoformat()},
         )
     return duties
 
 
-def duty_acknowledge(*, actor: Actor, duty_id, note: str = "", client_user_id: int | None = None,
-                     now: datetime | None = None) -> WithdrawalDuty:
+def duty_acknowledge(
+    *, actor: Actor, duty_id, note: str = "", client_user_id: int | None = None, now: datetime | None = None
+) -> WithdrawalDuty:
     """Record that a recipient confirmed it stopped processing.
 
     `client_user_id` is set when an integration client acknowledges: it may close only duties of the
@@ -66,21 +85,33 @@ def duty_acknowledge(*, actor: Actor, duty_id, note: str = "", client_user_id: i
     """
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        duty = WithdrawalDuty.objects.select_for_update(of=("self",)).select_related("recipient").filter(
-            pk=duty_id).first()
+        duty = (
+            WithdrawalDuty.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=duty_id)
+            .first()
+        )
         if duty is None:
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:
             raise PermissionDenied(_("This withdrawal duty belongs to another recipient."))
         if duty.status != WithdrawalDuty.Status.OPEN:
-            raise InvalidTransition(_("This withdrawal duty was already acknowledged."), code="already_acknowledged")
+            raise InvalidTransition(
+                _("This withdrawal duty was already acknowledged."), code="already_acknowledged"
+            )
         duty.status = WithdrawalDuty.Status.ACKNOWLEDGED
         duty.acknowledged_at = now
         duty.acknowledged_by_label = actor.label[:150]
         duty.acknowledgement_note = note[:500]
-        duty.save(update_fields=["status", "acknowledged_at", "acknowledged_by_label", "acknowledgement_note"])
+        duty.save(
+            update_fields=["status", "acknowledged_at", "acknowledged_by_label", "acknowledgement_note"]
+        )
         audit_record(
-            action="consents.duty.acknowledged", actor=actor, subject=duty.subject_id, target=duty, now=now,
+            action="consents.duty.acknowledged",
+            actor=actor,
+            subject=duty.subject_id,
+            target=duty,
+            now=now,
             data={"recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at},
         )
     return duty

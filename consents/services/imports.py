@@ -10,6 +10,7 @@ entry; an interrupted run is resumed by running the same file again.
 Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time,
 local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1).
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,15 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from consents.catalogue import catalogue_invalidate
-from consents.models import Consent, ConsentEvent, ConsentImport, ConsentState, ConsentStatus, NoticeVersion, Purpose
+from consents.models import (
+    Consent,
+    ConsentEvent,
+    ConsentImport,
+    ConsentState,
+    ConsentStatus,
+    NoticeVersion,
+    Purpose,
+)
 from consents.services.records import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import DomainError, InvalidInput
@@ -74,18 +83,28 @@ def _parse_when(value: str, now: datetime) -> datetime:
     return moment
 
 
-def consents_import_csv(*, actor: Actor, lines: Iterable[str], filename: str, now: datetime | None = None,
-                        batch_size: int = BATCH_SIZE) -> ConsentImport:
+def consents_import_csv(
+    *,
+    actor: Actor,
+    lines: Iterable[str],
+    filename: str,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ConsentImport:
     """Import consents from CSV text lines (an open text file or any iterable of lines)."""
     now = now or timezone.now()
     reader = csv.DictReader(lines)
     header = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InvalidInput(_("The file lacks the columns: %(columns)s."), field="file", columns=", ".join(missing))
+        raise InvalidInput(
+            _("The file lacks the columns: %(columns)s."), field="file", columns=", ".join(missing)
+        )
     reader.fieldnames = header
     with transaction.atomic(durable=True):
-        run = ConsentImport.objects.create(filename=filename[:255], started_at=now, actor_label=actor.label[:150])
+        run = ConsentImport.objects.create(
+            filename=filename[:255], started_at=now, actor_label=actor.label[:150]
+        )
     catalogue = _Catalogue()
     batch: list[tuple[int, dict[str, str]]] = []
     for row in reader:
@@ -98,9 +117,18 @@ def consents_import_csv(*, actor: Actor, lines: Iterable[str], filename: str, no
     with transaction.atomic(durable=True):
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at", "rows", "imported", "already_imported", "refused", "errors"])
-        audit_record(action="consents.import.completed", actor=actor, target=run, now=now,
-                     data={"rows": run.rows, "imported": run.imported, "already_imported": run.already_imported,
-                           "refused": run.refused})
+        audit_record(
+            action="consents.import.completed",
+            actor=actor,
+            target=run,
+            now=now,
+            data={
+                "rows": run.rows,
+                "imported": run.imported,
+                "already_imported": run.already_imported,
+                "refused": run.refused,
+            },
+        )
     catalogue_invalidate()
     return run
 
@@ -111,18 +139,37 @@ def _refuse(run: ConsentImport, line: int, reason: str) -> None:
         run.errors.append({"line": line, "reason": reason})
 
 
-def _import_batch(run: ConsentImport, batch: list[tuple[int, dict[str, str]]], *, actor: Actor,
-                  catalogue: _Catalogue, now: datetime) -> None:
+def _import_batch(
+    run: ConsentImport,
+    batch: list[tuple[int, dict[str, str]]],
+    *,
+    actor: Actor,
+    catalogue: _Catalogue,
+    now: datetime,
+) -> None:
     run.rows += len(batch)
     keyed = [(line, row, _import_key(row)) for line, row in batch]
-    refs = {row.get("subject", "") for _l, row, _k in keyed} | {row.get("guardian", "") for _l, row, _k in keyed}
+    refs = {row.get("subject", "") for _l, row, _k in keyed} | {
+        row.get("guardian", "") for _l, row, _k in keyed
+    }
     with transaction.atomic(durable=True):
-        done = set(Consent.objects.filter(import_key__in=[k for _l, _r, k in keyed]).values_list("import_key", flat=True))
+        done = set(
+            Consent.objects.filter(import_key__in=[k for _l, _r, k in keyed]).values_list(
+                "import_key", flat=True
+            )
+        )
         # Only what the rules need is loaded, so only the date of birth is decrypted.
-        subjects = {s.external_ref: s for s in DataSubject.objects.filter(external_ref__in=refs - {""}).only(
-            "id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at")}
-        live = set(Consent.objects.filter(subject__in=[s.pk for s in subjects.values()], status=ConsentStatus.GRANTED)
-                   .values_list("subject_id", "purpose_id"))
+        subjects = {
+            s.external_ref: s
+            for s in DataSubject.objects.filter(external_ref__in=refs - {""}).only(
+                "id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at"
+            )
+        }
+        live = set(
+            Consent.objects.filter(
+                subject__in=[s.pk for s in subjects.values()], status=ConsentStatus.GRANTED
+            ).values_list("subject_id", "purpose_id")
+        )
         consents: list[Consent] = []
         seen_keys: set[str] = set()
         for line, row, key in keyed:
@@ -130,7 +177,9 @@ def _import_batch(run: ConsentImport, batch: list[tuple[int, dict[str, str]]], *
                 run.already_imported += 1
                 continue
             try:
-                consent = _row_to_consent(row, key=key, subjects=subjects, catalogue=catalogue, actor=actor, now=now)
+                consent = _row_to_consent(
+                    row, key=key, subjects=subjects, catalogue=catalogue, actor=actor, now=now
+                )
             except DomainError as error:
                 _refuse(run, line, error.text)
                 continue
@@ -143,18 +192,52 @@ def _import_batch(run: ConsentImport, batch: list[tuple[int, dict[str, str]]], *
         if consents:
             _write(consents, source=f"import:{run.pk}", actor=actor, now=now)
             run.imported += len(consents)
-            audit_record(action="consents.import.batch_imported", actor=actor, target=run, now=now,
-                         data={"first_line": batch[0][0], "last_line": batch[-1][0], "imported": len(consents)})
-        ConsentImport.objects.filter(pk=run.pk).update(rows=run.rows, imported=run.imported,
-                                                        already_imported=run.already_imported, refused=run.refused)
+            audit_record(
+                action="consents.import.batch_imported",
+                actor=actor,
+                target=run,
+                now=now,
+                data={"first_line": batch[0][0], "last_line": batch[-1][0], "imported": len(consents)},
+            )
+        ConsentImport.objects.filter(pk=run.pk).update(
+            rows=run.rows, imported=run.imported, already_imported=run.already_imported, refused=run.refused
+        )
 
 
-CONSENT_COLUMNS = ("id", "subject_id", "purpose_id", "notice_id", "guardian_id", "status", "channel", "evidence",
-                   "sensitive_acknowledged", "recorded_by_kind", "recorded_by_user_id", "recorded_by_label",
-                   "granted_at", "expires_at", "ended_at", "withdrawn_at", "withdrawal_channel", "import_key",
-                   "created_at")
-EVENT_COLUMNS = ("id", "consent_id", "subject_id", "kind", "at", "channel", "actor_kind", "actor_user_id",
-                 "actor_label", "reason", "source")
+CONSENT_COLUMNS = (
+    "id",
+    "subject_id",
+    "purpose_id",
+    "notice_id",
+    "guardian_id",
+    "status",
+    "channel",
+    "evidence",
+    "sensitive_acknowledged",
+    "recorded_by_kind",
+    "recorded_by_user_id",
+    "recorded_by_label",
+    "granted_at",
+    "expires_at",
+    "ended_at",
+    "withdrawn_at",
+    "withdrawal_channel",
+    "import_key",
+    "created_at",
+)
+EVENT_COLUMNS = (
+    "id",
+    "consent_id",
+    "subject_id",
+    "kind",
+    "at",
+    "channel",
+    "actor_kind",
+    "actor_user_id",
+    "actor_label",
+    "reason",
+    "source",
+)
 
 
 def _write(consents: list[Consent], *, source: str, actor: Actor, now: datetime) -> None:
@@ -164,17 +247,45 @@ def _write(consents: list[Consent], *, source: str, actor: Actor, now: datetime)
     the ORM's per-field preparation costs more than the database work at 100,000 rows. Elsewhere
     (SQLite for development) the ORM's bulk operations do the same.
     """
-    events = [(uuid.uuid4(), c.pk, c.subject_id, ConsentEvent.Kind.GRANTED, c.granted_at, c.channel, actor.kind,
-               actor.user_id, actor.label[:150], "", source) for c in consents]
+    events = [
+        (
+            uuid.uuid4(),
+            c.pk,
+            c.subject_id,
+            ConsentEvent.Kind.GRANTED,
+            c.granted_at,
+            c.channel,
+            actor.kind,
+            actor.user_id,
+            actor.label[:150],
+            "",
+            source,
+        )
+        for c in consents
+    ]
     if connection.vendor != "postgresql":
         Consent.objects.bulk_create(consents, batch_size=1000)
-        ConsentEvent.objects.bulk_create([ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True))) for e in events],
-                                         batch_size=1000)
-        ConsentState.objects.bulk_create([
-            ConsentState(subject_id=c.subject_id, purpose_id=c.purpose_id, consent=c, status=c.status,
-                         notice_id=c.notice_id, expires_at=None, updated_at=now) for c in consents
-        ], batch_size=1000, update_conflicts=True, unique_fields=["subject", "purpose"],
-            update_fields=["consent", "status", "notice", "expires_at", "updated_at"])
+        ConsentEvent.objects.bulk_create(
+            [ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True))) for e in events], batch_size=1000
+        )
+        ConsentState.objects.bulk_create(
+            [
+                ConsentState(
+                    subject_id=c.subject_id,
+                    purpose_id=c.purpose_id,
+                    consent=c,
+                    status=c.status,
+                    notice_id=c.notice_id,
+                    expires_at=None,
+                    updated_at=now,
+                )
+                for c in consents
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["subject", "purpose"],
+            update_fields=["consent", "status", "notice", "expires_at", "updated_at"],
+        )
         return
     for consent in consents:
         consent.created_at = now
@@ -182,7 +293,9 @@ def _write(consents: list[Consent], *, source: str, actor: Actor, now: datetime)
         with cursor.copy(f"COPY {Consent._meta.db_table} ({', '.join(CONSENT_COLUMNS)}) FROM STDIN") as copy:
             for consent in consents:
                 copy.write_row(tuple(getattr(consent, column) for column in CONSENT_COLUMNS))
-        with cursor.copy(f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+        with cursor.copy(
+            f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
+        ) as copy:
             for event in events:
                 copy.write_row(event)
         cursor.execute(
@@ -193,13 +306,26 @@ def _write(consents: list[Consent], *, source: str, actor: Actor, now: datetime)
             "ON CONFLICT (subject_id, purpose_id) DO UPDATE SET consent_id = EXCLUDED.consent_id, "
             "status = EXCLUDED.status, notice_id = EXCLUDED.notice_id, expires_at = NULL, "
             "updated_at = EXCLUDED.updated_at",
-            [ConsentStatus.GRANTED.value, now, [c.subject_id for c in consents], [c.purpose_id for c in consents],
-             [c.pk for c in consents], [c.notice_id for c in consents]],
+            [
+                ConsentStatus.GRANTED.value,
+                now,
+                [c.subject_id for c in consents],
+                [c.purpose_id for c in consents],
+                [c.pk for c in consents],
+                [c.notice_id for c in consents],
+            ],
         )
 
 
-def _row_to_consent(row: dict[str, str], *, key: str, subjects: dict[str, DataSubject], catalogue: _Catalogue,
-                    actor: Actor, now: datetime) -> Consent:
+def _row_to_consent(
+    row: dict[str, str],
+    *,
+    key: str,
+    subjects: dict[str, DataSubject],
+    catalogue: _Catalogue,
+    actor: Actor,
+    now: datetime,
+) -> Consent:
     subject = subjects.get(row.get("subject", ""))
     if subject is None:
         raise InvalidInput(_("No customer with this customer number (CIF)."))
@@ -213,16 +339,30 @@ def _row_to_consent(row: dict[str, str], *, key: str, subjects: dict[str, DataSu
             raise InvalidInput(_("No customer with the guardian's customer number (CIF)."))
     granted_at = _parse_when(row.get("granted_at", ""), now)
     notice = catalogue.notice_at(purpose, granted_at)
-    request = GrantRequest(subject=subject, purpose=purpose, notice_version=row.get("notice_version", ""),
-                           channel=row.get("channel", ""), evidence=row.get("evidence", ""), guardian=guardian,
-                           sensitive_acknowledged=row.get("sensitive_acknowledged", "").lower() in TRUE_WORDS)
+    request = GrantRequest(
+        subject=subject,
+        purpose=purpose,
+        notice_version=row.get("notice_version", ""),
+        channel=row.get("channel", ""),
+        evidence=row.get("evidence", ""),
+        guardian=guardian,
+        sensitive_acknowledged=row.get("sensitive_acknowledged", "").lower() in TRUE_WORDS,
+    )
     # The rules are judged on the day the consent was given: the notice then in effect, the age then.
     grant_validate(request, now=granted_at, current_notice=notice)
     values: dict[str, Any] = {
-        "subject_id": subject.pk, "purpose_id": purpose.pk, "notice_id": notice.pk,
-        "guardian_id": guardian.pk if guardian else None, "status": ConsentStatus.GRANTED, "channel": request.channel,
-        "evidence": request.evidence, "sensitive_acknowledged": request.sensitive_acknowledged,
-        "recorded_by_kind": actor.kind, "recorded_by_user_id": actor.user_id,
-        "recorded_by_label": actor.label[:150], "granted_at": granted_at, "import_key": key,
+        "subject_id": subject.pk,
+        "purpose_id": purpose.pk,
+        "notice_id": notice.pk,
+        "guardian_id": guardian.pk if guardian else None,
+        "status": ConsentStatus.GRANTED,
+        "channel": request.channel,
+        "evidence": request.evidence,
+        "sensitive_acknowledged": request.sensitive_acknowledged,
+        "recorded_by_kind": actor.kind,
+        "recorded_by_user_id": actor.user_id,
+        "recorded_by_label": actor.label[:150],
+        "granted_at": granted_at,
+        "import_key": key,
     }
     return Consent(**values)

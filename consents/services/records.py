@@ -4,6 +4,7 @@ The API, the staff and customer pages, the CSV import and the dsr app all come t
 Consent records move only along `TRANSITIONS`; every move writes an append-only event, updates the
 current-state row the consent check reads, and is audited in the same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -32,7 +33,9 @@ from core.validators import age_on
 
 # A consent moves forward only: once withdrawn, expired or superseded, a new grant is a new record.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    ConsentStatus.GRANTED: frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED}),
+    ConsentStatus.GRANTED: frozenset(
+        {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED}
+    ),
     ConsentStatus.WITHDRAWN: frozenset(),
     ConsentStatus.EXPIRED: frozenset(),
     ConsentStatus.SUPERSEDED: frozenset(),
@@ -62,9 +65,14 @@ class GrantRequest:
 
 def _legal_basis_refusal(purpose: Purpose) -> Conflict:
     return Conflict(
-        _("The purpose “%(purpose)s” relies on the legal basis “%(basis)s”, not on consent: it is shown to the "
-          "customer for transparency only and cannot be consented to or withdrawn."),
-        code="not_consent_based", purpose=purpose.code, basis=LegalBasis(purpose.legal_basis).label,
+        _(
+            "The purpose “%(purpose)s” relies on the legal basis “%(basis)s”, not on consent: it is shown to "
+            "the "
+            "customer for transparency only and cannot be consented to or withdrawn."
+        ),
+        code="not_consent_based",
+        purpose=purpose.code,
+        basis=LegalBasis(purpose.legal_basis).label,
     )
 
 
@@ -76,29 +84,45 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
     """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing."""
     purpose, subject, guardian = request.purpose, request.subject, request.guardian
     if request.channel not in Channel.values:
-        raise InvalidInput(_("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values))
+        raise InvalidInput(
+            _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
+        )
     if len(request.evidence) > MAX_EVIDENCE_LENGTH:
         raise InvalidInput(_("The evidence reference is longer than 300 characters."), field="evidence")
     if not purpose.active:
-        raise Conflict(_("The purpose “%(purpose)s” is no longer offered."), code="purpose_inactive",
-                       purpose=purpose.code)
+        raise Conflict(
+            _("The purpose “%(purpose)s” is no longer offered."),
+            code="purpose_inactive",
+            purpose=purpose.code,
+        )
     if purpose.legal_basis != LegalBasis.CONSENT:
         raise _legal_basis_refusal(purpose)
     if current_notice is None:
-        raise Conflict(_("The purpose “%(purpose)s” has no notice in effect yet; consent cannot be recorded."),
-                       code="no_notice", purpose=purpose.code)
+        raise Conflict(
+            _("The purpose “%(purpose)s” has no notice in effect yet; consent cannot be recorded."),
+            code="no_notice",
+            purpose=purpose.code,
+        )
     if not request.notice_version:
         raise InvalidInput(_("Give the notice version the customer was shown."), field="notice_version")
     if request.notice_version != current_notice.version:
         raise Conflict(
-            _("Notice version %(given)s is not the current one (%(current)s). Show the customer the current "
-              "notice and record consent to that version."),
-            code="notice_outdated", given=request.notice_version[:32], current=current_notice.version,
+            _(
+                "Notice version %(given)s is not the current one (%(current)s). Show the customer the "
+                "current "
+                "notice and record consent to that version."
+            ),
+            code="notice_outdated",
+            given=request.notice_version[:32],
+            current=current_notice.version,
         )
     if purpose.sensitive and not request.sensitive_acknowledged:
         raise InvalidInput(
-            _("This purpose processes sensitive personal data. Tell the customer so and record their explicit "
-              "acknowledgement (sensitive_acknowledged = true) before recording the consent."),
+            _(
+                "This purpose processes sensitive personal data. Tell the customer so and record their "
+                "explicit "
+                "acknowledgement (sensitive_acknowledged = true) before recording the consent."
+            ),
             field="sensitive_acknowledged",
         )
     if request.expires_at is not None and request.expires_at <= now:
@@ -106,44 +130,85 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
     age = age_on(subject.date_of_birth, timezone.localdate(now)) if subject.date_of_birth else None
     if age is not None and age < CHILD_BELOW_AGE:
         if purpose.category == PurposeCategory.MARKETING:
-            raise Conflict(_("Children's data is never used for marketing: this customer is under 16."),
-                           code="child_marketing")
+            raise Conflict(
+                _("Children's data is never used for marketing: this customer is under 16."),
+                code="child_marketing",
+            )
         if guardian is None:
             if age < GUARDIAN_ONLY_BELOW_AGE:
-                message = _("This customer is under 7: only their verified guardian can consent. Give the guardian.")
+                message = _(
+                    "This customer is under 7: only their verified guardian can consent. Give the guardian."
+                )
             else:
-                message = _("This customer is between 7 and 16: both the child and their guardian must consent. "
-                            "Give the guardian.")
+                message = _(
+                    "This customer is between 7 and 16: both the child and their guardian must consent. "
+                    "Give the guardian."
+                )
             raise InvalidInput(message, field="guardian")
         if guardian.pk != subject.guardian_id:
             raise InvalidInput(_("This person is not the customer's registered guardian."), field="guardian")
         if subject.guardian_verified_at is None:
-            raise Conflict(_("The guardian's authority has not been verified yet; verify it before they consent "
-                             "for the child."), code="guardian_unverified")
+            raise Conflict(
+                _(
+                    "The guardian's authority has not been verified yet; verify it before they consent "
+                    "for the child."
+                ),
+                code="guardian_unverified",
+            )
     elif guardian is not None and guardian.pk != subject.guardian_id:
-        raise InvalidInput(_("Adults consent for themselves: this person is not the customer's registered guardian."),
-                           field="guardian")
+        raise InvalidInput(
+            _("Adults consent for themselves: this person is not the customer's registered guardian."),
+            field="guardian",
+        )
 
 
-def _event(consent: Consent, *, kind: str, actor: Actor, now: datetime, channel: str = "", reason: str = "",
-           source: str = "") -> ConsentEvent:
+def _event(
+    consent: Consent,
+    *,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    channel: str = "",
+    reason: str = "",
+    source: str = "",
+) -> ConsentEvent:
     return ConsentEvent(
-        consent=consent, subject_id=consent.subject_id, kind=kind, at=now, channel=channel, actor_kind=actor.kind,
-        actor_user_id=actor.user_id, actor_label=actor.label[:150], reason=reason[:MAX_REASON_LENGTH],
+        consent=consent,
+        subject_id=consent.subject_id,
+        kind=kind,
+        at=now,
+        channel=channel,
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label[:150],
+        reason=reason[:MAX_REASON_LENGTH],
         source=source[:100],
     )
 
 
 def _state_sync(consent: Consent, *, now: datetime) -> None:
     ConsentState.objects.update_or_create(
-        subject_id=consent.subject_id, purpose_id=consent.purpose_id,
-        defaults={"consent": consent, "status": consent.status, "notice_id": consent.notice_id,
-                  "expires_at": consent.expires_at, "updated_at": now},
+        subject_id=consent.subject_id,
+        purpose_id=consent.purpose_id,
+        defaults={
+            "consent": consent,
+            "status": consent.status,
+            "notice_id": consent.notice_id,
+            "expires_at": consent.expires_at,
+            "updated_at": now,
+        },
     )
 
 
 def consent_transition(
-    *, actor: Actor, consent: Consent, to: str, now: datetime, channel: str = "", reason: str = "", source: str = "",
+    *,
+    actor: Actor,
+    consent: Consent,
+    to: str,
+    now: datetime,
+    channel: str = "",
+    reason: str = "",
+    source: str = "",
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update)."""
     if to not in TRANSITIONS[consent.status]:
@@ -163,36 +228,67 @@ def consent_transition(
         if to != ConsentStatus.SUPERSEDED:
             _state_sync(consent, now=now)
         audit_record(
-            action=f"consents.consent.{to}", actor=actor, subject=consent.subject_id, target=consent, now=now,
-            data={"purpose": consent.purpose.code, "from": old, "to": to, "channel": channel, "source": source[:100],
-                  "event": str(event.pk)},
+            action=f"consents.consent.{to}",
+            actor=actor,
+            subject=consent.subject_id,
+            target=consent,
+            now=now,
+            data={
+                "purpose": consent.purpose.code,
+                "from": old,
+                "to": to,
+                "channel": channel,
+                "source": source[:100],
+                "event": str(event.pk),
+            },
         )
     return event
 
 
-def consent_grant_in_transaction(*, actor: Actor, request: GrantRequest, now: datetime | None = None) -> Consent:
+def consent_grant_in_transaction(
+    *, actor: Actor, request: GrantRequest, now: datetime | None = None
+) -> Consent:
     """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
     now = now or timezone.now()
     with transaction.atomic(savepoint=False):
         # Judge against the catalogue and the customer as they are now, not as the caller loaded them.
-        request = replace(request, purpose=Purpose.objects.get(pk=request.purpose.pk),
-                          subject=DataSubject.objects.get(pk=request.subject.pk))
+        request = replace(
+            request,
+            purpose=Purpose.objects.get(pk=request.purpose.pk),
+            subject=DataSubject.objects.get(pk=request.subject.pk),
+        )
         grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
         live = (
             Consent.objects.select_for_update()
-            .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED).first()
+            .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED)
+            .first()
         )
         if live is not None:
             if live.notice_id == notice.pk:
-                raise Conflict(_("This customer already has a live consent to this purpose and notice version."),
-                               code="already_granted")
-            consent_transition(actor=actor, consent=live, to=ConsentStatus.SUPERSEDED, now=now,
-                               channel=request.channel, reason="new notice version")
+                raise Conflict(
+                    _("This customer already has a live consent to this purpose and notice version."),
+                    code="already_granted",
+                )
+            consent_transition(
+                actor=actor,
+                consent=live,
+                to=ConsentStatus.SUPERSEDED,
+                now=now,
+                channel=request.channel,
+                reason="new notice version",
+            )
         consent = Consent(
-            subject=request.subject, purpose=request.purpose, notice=notice, guardian=request.guardian,
-            channel=request.channel, evidence=request.evidence.strip(),
-            sensitive_acknowledged=request.sensitive_acknowledged, recorded_by_kind=actor.kind,
-            recorded_by_user_id=actor.user_id, recorded_by_label=actor.label[:150], granted_at=now,
+            subject=request.subject,
+            purpose=request.purpose,
+            notice=notice,
+            guardian=request.guardian,
+            channel=request.channel,
+            evidence=request.evidence.strip(),
+            sensitive_acknowledged=request.sensitive_acknowledged,
+            recorded_by_kind=actor.kind,
+            recorded_by_user_id=actor.user_id,
+            recorded_by_label=actor.label[:150],
+            granted_at=now,
             expires_at=request.expires_at,
         )
         try:
@@ -200,16 +296,26 @@ def consent_grant_in_transaction(*, actor: Actor, request: GrantRequest, now: da
             with transaction.atomic():
                 consent.save(force_insert=True)
         except IntegrityError:
-            raise Conflict(_("This customer already has a live consent to this purpose."),
-                           code="already_granted") from None
+            raise Conflict(
+                _("This customer already has a live consent to this purpose."), code="already_granted"
+            ) from None
         event = _event(consent, kind=ConsentEvent.Kind.GRANTED, actor=actor, now=now, channel=request.channel)
         event.save(force_insert=True)
         _state_sync(consent, now=now)
         audit_record(
-            action="consents.consent.granted", actor=actor, subject=request.subject, target=consent, now=now,
-            data={"purpose": request.purpose.code, "notice_version": notice.version, "channel": request.channel,
-                  "guardian": str(request.guardian.pk) if request.guardian else None,
-                  "sensitive_acknowledged": request.sensitive_acknowledged, "event": str(event.pk)},
+            action="consents.consent.granted",
+            actor=actor,
+            subject=request.subject,
+            target=consent,
+            now=now,
+            data={
+                "purpose": request.purpose.code,
+                "notice_version": notice.version,
+                "channel": request.channel,
+                "guardian": str(request.guardian.pk) if request.guardian else None,
+                "sensitive_acknowledged": request.sensitive_acknowledged,
+                "event": str(event.pk),
+            },
         )
     return consent
 
@@ -222,29 +328,47 @@ def consent_grant(*, actor: Actor, request: GrantRequest, now: datetime | None =
 
 def _validate_withdrawal_input(channel: str, reason: str) -> None:
     if channel not in Channel.values:
-        raise InvalidInput(_("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values))
+        raise InvalidInput(
+            _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
+        )
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(_("The reason is longer than 500 characters."), field="reason")
 
 
-def _withdraw_locked(*, actor: Actor, consent: Consent, channel: str, reason: str, source: str, now: datetime) -> Consent:
+def _withdraw_locked(
+    *, actor: Actor, consent: Consent, channel: str, reason: str, source: str, now: datetime
+) -> Consent:
     from consents.services.duties import duties_open_for_withdrawal
 
     if consent.purpose.legal_basis != LegalBasis.CONSENT:
         raise _legal_basis_refusal(consent.purpose)
     if consent.status != ConsentStatus.GRANTED:
         raise InvalidTransition(
-            _("This consent is already %(status)s; there is nothing to withdraw."), code="not_live",
+            _("This consent is already %(status)s; there is nothing to withdraw."),
+            code="not_live",
             status=ConsentStatus(consent.status).label.lower(),
         )
-    consent_transition(actor=actor, consent=consent, to=ConsentStatus.WITHDRAWN, now=now, channel=channel,
-                       reason=reason, source=source)
+    consent_transition(
+        actor=actor,
+        consent=consent,
+        to=ConsentStatus.WITHDRAWN,
+        now=now,
+        channel=channel,
+        reason=reason,
+        source=source,
+    )
     duties_open_for_withdrawal(actor=actor, consent=consent, now=now)
     return consent
 
 
 def consent_withdraw_in_transaction(
-    *, actor: Actor, consent_id, channel: str, reason: str = "", source: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    consent_id,
+    channel: str,
+    reason: str = "",
+    source: str = "",
+    now: datetime | None = None,
     subject_id=None,
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
@@ -259,22 +383,43 @@ def consent_withdraw_in_transaction(
         consent = queryset.filter(pk=consent_id).first()
         if consent is None:
             raise NotFound(_("No such consent."))
-        return _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now)
+        return _withdraw_locked(
+            actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
+        )
 
 
 def consent_withdraw(
-    *, actor: Actor, consent_id, channel: str, reason: str = "", source: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    consent_id,
+    channel: str,
+    reason: str = "",
+    source: str = "",
+    now: datetime | None = None,
     subject_id=None,
 ) -> Consent:
     """Withdraw one consent (durable entry point)."""
     with transaction.atomic(durable=True):
-        return consent_withdraw_in_transaction(actor=actor, consent_id=consent_id, channel=channel, reason=reason,
-                                               source=source, now=now, subject_id=subject_id)
+        return consent_withdraw_in_transaction(
+            actor=actor,
+            consent_id=consent_id,
+            channel=channel,
+            reason=reason,
+            source=source,
+            now=now,
+            subject_id=subject_id,
+        )
 
 
 def consents_withdraw_for_subject_in_transaction(
-    *, actor: Actor, subject: DataSubject, purposes: list[Purpose] | None = None, channel: str, reason: str = "",
-    source: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    purposes: list[Purpose] | None = None,
+    channel: str,
+    reason: str = "",
+    source: str = "",
+    now: datetime | None = None,
 ) -> list[Consent]:
     """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject.
 
@@ -288,26 +433,41 @@ def consents_withdraw_for_subject_in_transaction(
             raise _legal_basis_refusal(purpose)
     with transaction.atomic(savepoint=False):
         queryset = (
-            Consent.objects.select_for_update(of=("self",)).select_related("purpose")
+            Consent.objects.select_for_update(of=("self",))
+            .select_related("purpose")
             .filter(subject=subject, status=ConsentStatus.GRANTED, purpose__legal_basis=LegalBasis.CONSENT)
             .order_by("purpose__code")
         )
         if purposes is not None:
             queryset = queryset.filter(purpose__in=purposes)
         return [
-            _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now)
+            _withdraw_locked(
+                actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
+            )
             for consent in queryset
         ]
 
 
 def consents_withdraw_for_subject(
-    *, actor: Actor, subject: DataSubject, purposes: list[Purpose] | None = None, channel: str, reason: str = "",
-    source: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    purposes: list[Purpose] | None = None,
+    channel: str,
+    reason: str = "",
+    source: str = "",
+    now: datetime | None = None,
 ) -> list[Consent]:
     """Durable entry point around `consents_withdraw_for_subject_in_transaction`."""
     with transaction.atomic(durable=True):
         return consents_withdraw_for_subject_in_transaction(
-            actor=actor, subject=subject, purposes=purposes, channel=channel, reason=reason, source=source, now=now,
+            actor=actor,
+            subject=subject,
+            purposes=purposes,
+            channel=channel,
+            reason=reason,
+            source=source,
+            now=now,
         )
 
 
@@ -320,9 +480,13 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
     actor = Actor.system("consents.expire_due")
     with transaction.atomic(durable=True):
         due = list(
-            Consent.objects.select_for_update(skip_locked=True, of=("self",)).select_related("purpose")
-            .filter(status=ConsentStatus.GRANTED, expires_at__lte=now).order_by("expires_at")[:limit]
+            Consent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("purpose")
+            .filter(status=ConsentStatus.GRANTED, expires_at__lte=now)
+            .order_by("expires_at")[:limit]
         )
         for consent in due:
-            consent_transition(actor=actor, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired")
+            consent_transition(
+                actor=actor, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired"
+            )
     return len(due)

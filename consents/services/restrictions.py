@@ -5,6 +5,7 @@ consents never imports dsr. While one is in force the consent check answers "not
 reason "restricted" or "objected". The `*_in_transaction` variants join the caller's transaction
 (dsr services call them inside their own); the plain names are durable entry points.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,12 +27,20 @@ def _validate(kind: str, source: str) -> None:
     if kind not in ProcessingRestriction.Kind.values:
         raise InvalidInput(_("A restriction is either “restrict” or “object”."), field="kind")
     if not source or len(source) > MAX_SOURCE_LENGTH:
-        raise InvalidInput(_("Name where the restriction comes from (at most 100 characters)."), field="source")
+        raise InvalidInput(
+            _("Name where the restriction comes from (at most 100 characters)."), field="source"
+        )
 
 
 def restrictions_apply_in_transaction(
-    *, actor: Actor, subject: DataSubject, purposes: list[Purpose] | None, kind: str, source: str,
-    reason: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    purposes: list[Purpose] | None,
+    kind: str,
+    source: str,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> list[ProcessingRestriction]:
     """Put restrictions in force inside the caller's transaction. `purposes=None` covers every purpose.
 
@@ -47,31 +56,56 @@ def restrictions_apply_in_transaction(
         DataSubject.objects.select_for_update().filter(pk=subject.pk).values_list("pk", flat=True).first()
         for purpose in targets:
             existing = ProcessingRestriction.objects.filter(
-                subject=subject, purpose=purpose, kind=kind, source=source, lifted_at__isnull=True,
+                subject=subject,
+                purpose=purpose,
+                kind=kind,
+                source=source,
+                lifted_at__isnull=True,
             ).first()
             if existing is not None:
                 created.append(existing)
                 continue
             restriction = ProcessingRestriction.objects.create(
-                subject=subject, purpose=purpose, kind=kind, source=source, reason=reason[:500],
-                started_at=now, applied_by_label=actor.label[:150],
+                subject=subject,
+                purpose=purpose,
+                kind=kind,
+                source=source,
+                reason=reason[:500],
+                started_at=now,
+                applied_by_label=actor.label[:150],
             )
             audit_record(
-                action="consents.restriction.applied", actor=actor, subject=subject, target=restriction,
-                data={"kind": kind, "purpose": purpose.code if purpose else None, "source": source}, now=now,
+                action="consents.restriction.applied",
+                actor=actor,
+                subject=subject,
+                target=restriction,
+                data={"kind": kind, "purpose": purpose.code if purpose else None, "source": source},
+                now=now,
             )
             created.append(restriction)
     return created
 
 
 def restriction_apply(
-    *, actor: Actor, subject: DataSubject, purposes: list[Purpose] | None, kind: str, source: str,
-    reason: str = "", now: datetime | None = None,
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    purposes: list[Purpose] | None,
+    kind: str,
+    source: str,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> list[ProcessingRestriction]:
     """Durable entry point around `restrictions_apply_in_transaction`."""
     with transaction.atomic(durable=True):
         return restrictions_apply_in_transaction(
-            actor=actor, subject=subject, purposes=purposes, kind=kind, source=source, reason=reason, now=now,
+            actor=actor,
+            subject=subject,
+            purposes=purposes,
+            kind=kind,
+            source=source,
+            reason=reason,
+            now=now,
         )
 
 
@@ -81,16 +115,23 @@ def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime
     with transaction.atomic(savepoint=False):
         in_force = list(
             ProcessingRestriction.objects.select_for_update(of=("self",))
-            .filter(source=source, lifted_at__isnull=True).select_related("purpose")
+            .filter(source=source, lifted_at__isnull=True)
+            .select_related("purpose")
         )
         for restriction in in_force:
             restriction.lifted_at = now
             restriction.save(update_fields=["lifted_at"])
             audit_record(
-                action="consents.restriction.lifted", actor=actor, subject=restriction.subject_id,
-                target=restriction, now=now,
-                data={"kind": restriction.kind, "purpose": restriction.purpose.code if restriction.purpose else None,
-                      "source": source},
+                action="consents.restriction.lifted",
+                actor=actor,
+                subject=restriction.subject_id,
+                target=restriction,
+                now=now,
+                data={
+                    "kind": restriction.kind,
+                    "purpose": restriction.purpose.code if restriction.purpose else None,
+                    "source": source,
+                },
             )
     return len(in_force)
 

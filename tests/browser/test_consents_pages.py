@@ -1,4 +1,5 @@
 """Consents in a real browser: the customer's switches and withdrawal confirmation, the staff desk."""
+
 import pytest
 
 from core.roles import Role
@@ -11,14 +12,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def catalogue():
     make_purpose("marketing", category="marketing", name_vi="Tiếp thị sản phẩm", name_en="Product marketing")
-    make_purpose("biometric", category="security", sensitive=True, name_vi="Xác thực sinh trắc học",
-                 name_en="Biometric authentication")
-    make_purpose("kyc", legal_basis="legal_obligation", category="compliance", name_vi="Nhận biết khách hàng",
-                 name_en="Know your customer")
+    make_purpose(
+        "biometric",
+        category="security",
+        sensitive=True,
+        name_vi="Xác thực sinh trắc học",
+        name_en="Biometric authentication",
+    )
+    make_purpose(
+        "kyc",
+        legal_basis="legal_obligation",
+        category="compliance",
+        name_vi="Nhận biết khách hàng",
+        name_en="Know your customer",
+    )
 
 
-def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequences(page, login, live_url,
-                                                                                      catalogue):
+def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequences(
+    page, login, live_url, catalogue
+):
     make_customer(subject=make_subject(), username="lan")
     login(page, "lan")
     page.goto(live_url("/me/consents/"))
@@ -65,7 +77,9 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
     page.wait_for_load_state("networkidle")
     assert "/receipt/" in page.url
     receipt = page.get_by_test_id("receipt").inner_text()
-    assert "Biometric authentication" in receipt and "form BA-77" in receipt and subject.external_ref in receipt
+    assert (
+        "Biometric authentication" in receipt and "form BA-77" in receipt and subject.external_ref in receipt
+    )
 
     page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
     assert "Biometric authentication" in page.get_by_test_id("consent-timeline").inner_text()

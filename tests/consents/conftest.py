@@ -1,4 +1,5 @@
 """Consents test fixtures: a fresh purpose-catalogue cache per test (tests roll back, caches do not)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Factories for the consents tests; purposes and consents are made through the real services."""
+
 from __future__ import annotations
 
 import itertools
@@ -17,32 +18,65 @@ STAFF = Actor(kind="staff", user_id=None, label="officer_t")
 _codes = itertools.count(1)
 
 
-def make_purpose(code: str | None = None, *, legal_basis: str = "consent", category: str = "service",
-                 sensitive: bool = False, recipients=None, version: str = "v1",
-                 effective_at: datetime | None = None, **fields) -> Purpose:
+def make_purpose(
+    code: str | None = None,
+    *,
+    legal_basis: str = "consent",
+    category: str = "service",
+    sensitive: bool = False,
+    recipients=None,
+    version: str = "v1",
+    effective_at: datetime | None = None,
+    **fields,
+) -> Purpose:
     code = code or f"purpose-{next(_codes)}"
-    defaults = {"name_vi": f"Mục đích {code}", "name_en": f"Purpose {code}", "description_vi": "Mô tả",
-                "description_en": "Description", "category": category, "legal_basis": legal_basis,
-                "sensitive": sensitive}
+    defaults = {
+        "name_vi": f"Mục đích {code}",
+        "name_en": f"Purpose {code}",
+        "description_vi": "Mô tả",
+        "description_en": "Description",
+        "category": category,
+        "legal_basis": legal_basis,
+        "sensitive": sensitive,
+    }
     defaults.update(fields)
-    return services.purpose_create(actor=SYSTEM, code=code, recipients=recipients, notice_version=version,
-                                   now=effective_at or timezone.now() - timedelta(days=30), **defaults)
+    return services.purpose_create(
+        actor=SYSTEM,
+        code=code,
+        recipients=recipients,
+        notice_version=version,
+        now=effective_at or timezone.now() - timedelta(days=30),
+        **defaults,
+    )
 
 
-def make_recipient(name: str = "Partner Insurance", *, kind: str = "partner", client=None, url: str | None = None,
-                   secret: str = "s3cret-signing-key") -> Recipient:
+def make_recipient(
+    name: str = "Partner Insurance",
+    *,
+    kind: str = "partner",
+    client=None,
+    url: str | None = None,
+    secret: str = "s3cret-signing-key",
+) -> Recipient:
     endpoint = None
     if client is not None and url:
         endpoint = WebhookEndpoint.objects.create(client=client, name=f"{name} hook", url=url, secret=secret)
     return services.recipient_create(actor=SYSTEM, name=name, kind=kind, client=client, endpoint=endpoint)
 
 
-def grant(subject=None, purpose=None, *, actor: Actor = STAFF, now: datetime | None = None, **fields) -> Consent:
+def grant(
+    subject=None, purpose=None, *, actor: Actor = STAFF, now: datetime | None = None, **fields
+) -> Consent:
     subject = subject or make_subject()
     purpose = purpose or make_purpose()
     version = fields.pop("notice_version", None) or purpose.notices.order_by("-effective_at").first().version
-    request = services.GrantRequest(subject=subject, purpose=purpose, notice_version=version,
-                                    channel=fields.pop("channel", "branch"), **fields)
+    request = services.GrantRequest(
+        subject=subject,
+        purpose=purpose,
+        notice_version=version,
+        channel=fields.pop("channel", "branch"),
+        **fields,
+    )
     return services.consent_grant(actor=actor, request=request, now=now)
 
 
@@ -50,8 +84,13 @@ def child_of(guardian, *, age: int, verified: bool = True):
     from core import services as core_services
 
     today = date.today()
-    child = make_subject(date_of_birth=today.replace(year=today.year - age) - timedelta(days=10), guardian=guardian,
-                         national_id="", phone="", email="")
+    child = make_subject(
+        date_of_birth=today.replace(year=today.year - age) - timedelta(days=10),
+        guardian=guardian,
+        national_id="",
+        phone="",
+        email="",
+    )
     if verified:
         child = core_services.subject_guardian_verify(actor=SYSTEM, subject_id=child.pk)
     return child

@@ -1,4 +1,5 @@
 """The consents API as the contract names it: purposes, consents, withdraw, consent-check, duties."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,11 +14,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _body(subject, purpose="marketing", **extra):
-    return {"subject": subject.external_ref, "purpose": purpose, "notice_version": "v1", "channel": "branch",
-            "evidence": "form-2026-001", **extra}
+    return {
+        "subject": subject.external_ref,
+        "purpose": purpose,
+        "notice_version": "v1",
+        "channel": "branch",
+        "evidence": "form-2026-001",
+        **extra,
+    }
 
 
-def test_post_consent_then_check_then_withdraw_then_check(as_user, client_user, django_capture_on_commit_callbacks):
+def test_post_consent_then_check_then_withdraw_then_check(
+    as_user, client_user, django_capture_on_commit_callbacks
+):
     make_purpose("marketing", category="marketing")
     subject = make_subject()
     api = as_user(client_user, scopes=["consents:read", "consents:write"])
@@ -27,15 +36,20 @@ def test_post_consent_then_check_then_withdraw_then_check(as_user, client_user, 
     body = response.json()
     assert body["status"] == "granted" and body["granted_at"] and body["id"]
 
-    check = api.get("/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "marketing"}).json()
+    check = api.get(
+        "/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "marketing"}
+    ).json()
     assert check["allowed"] is True and check["reason"] == "granted" and check["consent"] == body["id"]
     assert set(check) == {"allowed", "reason", "consent", "checked_at"}
 
-    withdrawn = api.post(f"/api/v1/consents/{body['id']}/withdraw/", {"channel": "api", "reason": "app toggle"},
-                         format="json")
+    withdrawn = api.post(
+        f"/api/v1/consents/{body['id']}/withdraw/", {"channel": "api", "reason": "app toggle"}, format="json"
+    )
     assert withdrawn.status_code == 200
     assert withdrawn.json()["status"] == "withdrawn" and withdrawn.json()["withdrawn_at"]
-    check = api.get("/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "marketing"}).json()
+    check = api.get(
+        "/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "marketing"}
+    ).json()
     assert (check["allowed"], check["reason"]) == (False, "withdrawn")
 
     listed = api.get("/api/v1/consents/", {"subject": subject.external_ref, "status": "withdrawn"}).json()
@@ -57,15 +71,18 @@ def test_idempotency_key_replays_grant_and_withdrawal(as_user, officer):
     assert AuditEntry.objects.filter(action="consents.consent.withdrawn").count() == 1
 
 
-@pytest.mark.parametrize("payload,status,key", [
-    ({"purpose": "kyc"}, 409, "detail"),
-    ({"purpose": "biometric"}, 400, "sensitive_acknowledged"),
-    ({"notice_version": "v0"}, 409, "detail"),
-    ({"channel": "carrier-pigeon"}, 400, "channel"),
-    ({"purpose": "nope"}, 400, "purpose"),
-    ({"subject": "CIF-UNKNOWN"}, 400, "subject"),
-    ({"notice_version": ""}, 400, "notice_version"),
-])
+@pytest.mark.parametrize(
+    "payload,status,key",
+    [
+        ({"purpose": "kyc"}, 409, "detail"),
+        ({"purpose": "biometric"}, 400, "sensitive_acknowledged"),
+        ({"notice_version": "v0"}, 409, "detail"),
+        ({"channel": "carrier-pigeon"}, 400, "channel"),
+        ({"purpose": "nope"}, 400, "purpose"),
+        ({"subject": "CIF-UNKNOWN"}, 400, "subject"),
+        ({"notice_version": ""}, 400, "notice_version"),
+    ],
+)
 def test_refusals_are_clear_4xx_and_write_nothing(as_user, officer, payload, status, key):
     make_purpose("marketing", category="marketing")
     make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
@@ -86,7 +103,9 @@ def test_child_consent_through_api_needs_guardian_ref(as_user, officer):
     api = as_user(officer)
     refused = api.post("/api/v1/consents/", _body(child, "group-sharing"), format="json")
     assert refused.status_code == 400 and "guardian" in refused.json()
-    ok = api.post("/api/v1/consents/", _body(child, "group-sharing", guardian=parent.external_ref), format="json")
+    ok = api.post(
+        "/api/v1/consents/", _body(child, "group-sharing", guardian=parent.external_ref), format="json"
+    )
     assert ok.status_code == 201 and ok.json()["guardian"] == parent.external_ref
 
 
@@ -96,7 +115,10 @@ def test_check_errors_and_legal_basis(as_user, client_user):
     api = as_user(client_user)
     assert api.get("/api/v1/consent-check/", {"subject": subject.external_ref}).status_code == 400
     assert api.get("/api/v1/consent-check/", {"subject": "nobody", "purpose": "kyc"}).status_code == 404
-    assert api.get("/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "x"}).status_code == 404
+    assert (
+        api.get("/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "x"}).status_code
+        == 404
+    )
     check = api.get("/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": "kyc"}).json()
     assert (check["allowed"], check["reason"], check["consent"]) == (True, "legal_basis", None)
 
@@ -107,18 +129,27 @@ def test_bulk_check_for_a_campaign(as_user, client_user):
     grant(yes, purpose)
     from consents import services
     from tests.consents.factories import STAFF
+
     services.consent_withdraw(actor=STAFF, consent_id=grant(gone, purpose).pk, channel="branch")
-    response = as_user(client_user).post("/api/v1/consent-check/bulk/", {
-        "purpose": "marketing", "subjects": [yes.external_ref, no.external_ref, gone.external_ref, "CIF-NONE"]},
-        format="json")
+    response = as_user(client_user).post(
+        "/api/v1/consent-check/bulk/",
+        {
+            "purpose": "marketing",
+            "subjects": [yes.external_ref, no.external_ref, gone.external_ref, "CIF-NONE"],
+        },
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["allowed"] == [yes.external_ref]
-    assert body["not_allowed"] == [{"subject": no.external_ref, "reason": "no_consent"},
-                                   {"subject": gone.external_ref, "reason": "withdrawn"}]
+    assert body["not_allowed"] == [
+        {"subject": no.external_ref, "reason": "no_consent"},
+        {"subject": gone.external_ref, "reason": "withdrawn"},
+    ]
     assert body["unknown"] == ["CIF-NONE"]
-    too_many = as_user(client_user).post("/api/v1/consent-check/bulk/",
-                                         {"purpose": "marketing", "subjects": ["x"] * 10_001}, format="json")
+    too_many = as_user(client_user).post(
+        "/api/v1/consent-check/bulk/", {"purpose": "marketing", "subjects": ["x"] * 10_001}, format="json"
+    )
     assert too_many.status_code == 400
 
 
@@ -138,25 +169,47 @@ def test_customer_sees_and_withdraws_only_own_consents(as_user, customer_a, cust
     api = as_user(customer_a)
     assert [c["id"] for c in api.get("/api/v1/consents/").json()["results"]] == [str(mine.pk)]
     assert api.get(f"/api/v1/consents/{theirs.pk}/").status_code == 404
-    assert api.post(f"/api/v1/consents/{theirs.pk}/withdraw/", {"channel": "mobile_app"}, format="json").status_code == 404
-    assert api.post(f"/api/v1/consents/{mine.pk}/withdraw/", {"channel": "mobile_app"}, format="json").status_code == 200
+    assert (
+        api.post(
+            f"/api/v1/consents/{theirs.pk}/withdraw/", {"channel": "mobile_app"}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/api/v1/consents/{mine.pk}/withdraw/", {"channel": "mobile_app"}, format="json"
+        ).status_code
+        == 200
+    )
     assert api.post("/api/v1/consents/", {}, format="json").status_code == 403
 
 
 def test_purposes_managed_by_dpo_only(as_user, dpo, officer):
-    body = {"code": "cross-border", "name": "Chuyển dữ liệu ra nước ngoài", "description": "Gửi về trụ sở chính",
-            "category": "cross_border", "legal_basis": "consent", "cross_border": True, "destination_country": "jp",
-            "notice_version": "2026-01"}
+    body = {
+        "code": "cross-border",
+        "name": "Chuyển dữ liệu ra nước ngoài",
+        "description": "Gửi về trụ sở chính",
+        "category": "cross_border",
+        "legal_basis": "consent",
+        "cross_border": True,
+        "destination_country": "jp",
+        "notice_version": "2026-01",
+    }
     assert as_user(officer).post("/api/v1/purposes/", body, format="json").status_code == 403
     created = as_user(dpo).post("/api/v1/purposes/", body, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["notice_version"] == "2026-01" and created.json()["destination_country"] == "JP"
     listed = as_user(officer).get("/api/v1/purposes/").json()["results"]
     assert [p["code"] for p in listed] == ["cross-border"]
-    no_country = as_user(dpo).post("/api/v1/purposes/", {**body, "code": "x2", "destination_country": ""}, format="json")
+    no_country = as_user(dpo).post(
+        "/api/v1/purposes/", {**body, "code": "x2", "destination_country": ""}, format="json"
+    )
     assert no_country.status_code == 400
-    notice = as_user(dpo).post("/api/v1/purposes/cross-border/notices/", {
-        "version": "2026-02", "text_vi": "Mở rộng", "text_en": "Wider", "material": True}, format="json")
+    notice = as_user(dpo).post(
+        "/api/v1/purposes/cross-border/notices/",
+        {"version": "2026-02", "text_vi": "Mở rộng", "text_en": "Wider", "material": True},
+        format="json",
+    )
     assert notice.status_code == 201
 
 

@@ -1,4 +1,5 @@
 """The grant rules, enforced in the service (so by API, pages and import alike)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,14 +18,22 @@ pytestmark = pytest.mark.django_db
 
 
 def _nothing_written():
-    return not Consent.objects.exists() and not ConsentEvent.objects.exists() and not ConsentState.objects.exists()
+    return (
+        not Consent.objects.exists()
+        and not ConsentEvent.objects.exists()
+        and not ConsentState.objects.exists()
+    )
 
 
 def test_grant_records_proof_event_state_and_allows():
     subject, purpose = make_subject(), make_purpose("marketing", category="marketing")
     consent = grant(subject, purpose, channel="mobile_app", evidence="app-session-77")
     assert (consent.status, consent.channel, consent.evidence, consent.notice.version) == (
-        "granted", "mobile_app", "app-session-77", "v1")
+        "granted",
+        "mobile_app",
+        "app-session-77",
+        "v1",
+    )
     assert consent.recorded_by_label == "officer_t"
     state = ConsentState.objects.get(subject=subject, purpose=purpose)
     assert state.consent_id == consent.pk and state.status == "granted"
@@ -57,9 +66,18 @@ def test_notice_version_must_be_current_and_material_change_asks_again():
     assert error.value.code == "notice_outdated"
     consent = grant(subject, purpose)
     now = timezone.now()
-    services.notice_publish(actor=SYSTEM, code="analytics", version="v2", text_vi="Mới", text_en="New",
-                            effective_at=now - timedelta(minutes=1), material=True)
-    assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason == "notice_outdated"
+    services.notice_publish(
+        actor=SYSTEM,
+        code="analytics",
+        version="v2",
+        text_vi="Mới",
+        text_en="New",
+        effective_at=now - timedelta(minutes=1),
+        material=True,
+    )
+    assert (
+        consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason == "notice_outdated"
+    )
     assert list(subjects_to_ask_again(purpose)) == [consent]
     with pytest.raises(Conflict):
         grant(subject, purpose, notice_version="v1")
@@ -73,8 +91,14 @@ def test_notice_version_must_be_current_and_material_change_asks_again():
 def test_non_material_notice_change_keeps_consent_valid():
     subject, purpose = make_subject(), make_purpose("support", category="support")
     grant(subject, purpose)
-    services.notice_publish(actor=SYSTEM, code="support", version="v1.1", text_vi="Sửa lỗi chính tả",
-                            text_en="Typo fix", effective_at=timezone.now() - timedelta(minutes=1))
+    services.notice_publish(
+        actor=SYSTEM,
+        code="support",
+        version="v1.1",
+        text_vi="Sửa lỗi chính tả",
+        text_en="Typo fix",
+        effective_at=timezone.now() - timedelta(minutes=1),
+    )
     assert consent_check(subject_ref=subject.external_ref, purpose_code="support").allowed
 
 
@@ -130,7 +154,10 @@ def test_expiry_is_answered_at_once_and_recorded_by_the_sweep():
     now = timezone.now()
     consent = grant(subject, purpose, expires_at=now + timedelta(days=1), now=now)
     later = now + timedelta(days=2)
-    assert consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code, now=later).reason == "expired"
+    assert (
+        consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code, now=later).reason
+        == "expired"
+    )
     assert services.consents_expire_due(now=later) == 1
     assert services.consents_expire_due(now=later) == 0
     consent.refresh_from_db()

@@ -1,4 +1,5 @@
 """CSV import: bad rows reported by line and reason, good rows imported, a re-run imports nothing twice."""
+
 from __future__ import annotations
 
 import io
@@ -38,17 +39,17 @@ def test_good_rows_imported_bad_rows_reported_and_rerun_is_idempotent(catalogue)
     child = child_of(parent, age=10)
     day = (timezone.localdate() - timedelta(days=3)).isoformat()
     lines = _csv(
-        f"{a.external_ref},marketing,v1,paper_form,scan-001,{day},,",                # 2 ok
-        f"{b.external_ref},biometric,v1,branch,scan-002,{day},,yes",                 # 3 ok
-        f"{b.external_ref},biometric,v1,branch,scan-003,{day},,",                    # 4 no acknowledgement
-        f"CIF-NOBODY,marketing,v1,branch,scan-004,{day},,",                          # 5 unknown customer
-        f"{a.external_ref},kyc,v1,branch,scan-005,{day},,",                          # 6 not consent-based
-        f"{a.external_ref},marketing,v9,branch,scan-006,{day},,",                    # 7 wrong notice version
-        f"{child.external_ref},marketing,v1,branch,scan-007,{day},{parent.external_ref},",  # 8 child marketing
-        f"{a.external_ref},marketing,v1,paper_form,scan-008,{day},,",                # 9 already live (same file)
-        f"{a.external_ref},nope,v1,branch,scan-009,not-a-date,,",                    # 10 unknown purpose
-        f"{b.external_ref},marketing,v1,fax,scan-010,{day},,",                       # 11 unknown channel
-        f"{b.external_ref},marketing,v1,branch,scan-011,2999-01-01,,",               # 12 future
+        f"{a.external_ref},marketing,v1,paper_form,scan-001,{day},,",  # 2 ok
+        f"{b.external_ref},biometric,v1,branch,scan-002,{day},,yes",  # 3 ok
+        f"{b.external_ref},biometric,v1,branch,scan-003,{day},,",  # 4 no acknowledgement
+        f"CIF-NOBODY,marketing,v1,branch,scan-004,{day},,",  # 5 unknown customer
+        f"{a.external_ref},kyc,v1,branch,scan-005,{day},,",  # 6 not consent-based
+        f"{a.external_ref},marketing,v9,branch,scan-006,{day},,",  # 7 wrong notice version
+        f"{child.external_ref},marketing,v1,branch,scan-007,{day},{parent.external_ref},",  # 8 child
+        f"{a.external_ref},marketing,v1,paper_form,scan-008,{day},,",  # 9 already live (same file)
+        f"{a.external_ref},nope,v1,branch,scan-009,not-a-date,,",  # 10 unknown purpose
+        f"{b.external_ref},marketing,v1,fax,scan-010,{day},,",  # 11 unknown channel
+        f"{b.external_ref},marketing,v1,branch,scan-011,2999-01-01,,",  # 12 future
     )
     run = consents_import_csv(actor=ACTOR, lines=lines, filename="legacy.csv", batch_size=4)
     assert (run.rows, run.imported, run.already_imported, run.refused) == (11, 2, 0, 9)
@@ -58,7 +59,10 @@ def test_good_rows_imported_bad_rows_reported_and_rerun_is_idempotent(catalogue)
     assert "v9" in reasons[7] and "marketing" in reasons[8] and "live consent" in reasons[9]
     assert "future" in reasons[12]
     assert consent_check(subject_ref=a.external_ref, purpose_code="marketing").allowed
-    assert ConsentState.objects.count() == 2 and ConsentEvent.objects.filter(source=f"import:{run.pk}").count() == 2
+    assert (
+        ConsentState.objects.count() == 2
+        and ConsentEvent.objects.filter(source=f"import:{run.pk}").count() == 2
+    )
 
     again = consents_import_csv(actor=ACTOR, lines=lines, filename="legacy.csv", batch_size=3)
     assert (again.imported, again.already_imported) == (0, 2)
@@ -74,8 +78,10 @@ def test_missing_columns_refuse_the_whole_file():
 def test_management_command_prints_line_numbers(catalogue, tmp_path, capsys):
     a = make_subject()
     path = tmp_path / "consents.csv"
-    path.write_text("".join(_csv(f"{a.external_ref},marketing,v1,branch,scan,,,", "CIF-X,marketing,v1,branch,,,,")),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(_csv(f"{a.external_ref},marketing,v1,branch,scan,,,", "CIF-X,marketing,v1,branch,,,,")),
+        encoding="utf-8",
+    )
     call_command("import_consents", str(path))
     out = capsys.readouterr().out
     assert "line 3:" in out and "imported=1" in out and "refused=1" in out

@@ -1,4 +1,5 @@
 """Restrictions and objections stop processing through the consent check, and lift cleanly."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,8 +23,14 @@ def test_restriction_on_all_purposes_blocks_even_legal_basis_purposes():
     grant(subject, marketing)
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed
 
-    services.restriction_apply(actor=SYSTEM, subject=subject, purposes=None, kind="restrict",
-                               source="dsr.request:1", reason="accuracy contested")
+    services.restriction_apply(
+        actor=SYSTEM,
+        subject=subject,
+        purposes=None,
+        kind="restrict",
+        source="dsr.request:1",
+        reason="accuracy contested",
+    )
 
     for code in ("marketing", "kyc"):
         result = consent_check(subject_ref=subject.external_ref, purpose_code=code)
@@ -37,8 +44,12 @@ def test_objection_to_one_purpose_leaves_others_and_wins_over_restriction():
     analytics = make_purpose("analytics", category="analytics")
     grant(subject, marketing)
     grant(subject, analytics)
-    services.restriction_apply(actor=SYSTEM, subject=subject, purposes=[marketing], kind="object", source="dsr.request:2")
-    services.restriction_apply(actor=SYSTEM, subject=subject, purposes=None, kind="restrict", source="dsr.request:3")
+    services.restriction_apply(
+        actor=SYSTEM, subject=subject, purposes=[marketing], kind="object", source="dsr.request:2"
+    )
+    services.restriction_apply(
+        actor=SYSTEM, subject=subject, purposes=None, kind="restrict", source="dsr.request:3"
+    )
 
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").reason == "objected"
     assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason == "restricted"
@@ -51,8 +62,12 @@ def test_objection_to_one_purpose_leaves_others_and_wins_over_restriction():
 def test_apply_twice_from_same_source_keeps_one_and_lift_is_idempotent():
     subject = make_subject()
     purpose = make_purpose()
-    first = services.restriction_apply(actor=SYSTEM, subject=subject, purposes=[purpose], kind="object", source="dsr.request:9")
-    again = services.restriction_apply(actor=SYSTEM, subject=subject, purposes=[purpose], kind="object", source="dsr.request:9")
+    first = services.restriction_apply(
+        actor=SYSTEM, subject=subject, purposes=[purpose], kind="object", source="dsr.request:9"
+    )
+    again = services.restriction_apply(
+        actor=SYSTEM, subject=subject, purposes=[purpose], kind="object", source="dsr.request:9"
+    )
     assert [r.pk for r in first] == [r.pk for r in again]
     assert ProcessingRestriction.objects.count() == 1
     assert AuditEntry.objects.filter(action="consents.restriction.applied").count() == 1
@@ -63,8 +78,9 @@ def test_apply_twice_from_same_source_keeps_one_and_lift_is_idempotent():
 def test_in_transaction_variant_joins_callers_transaction():
     subject = make_subject()
     with transaction.atomic():
-        services.restrictions_apply_in_transaction(actor=SYSTEM, subject=subject, purposes=None, kind="restrict",
-                                                   source="dsr.request:5")
+        services.restrictions_apply_in_transaction(
+            actor=SYSTEM, subject=subject, purposes=None, kind="restrict", source="dsr.request:5"
+        )
         services.restrictions_lift_in_transaction(actor=SYSTEM, source="dsr.request:5")
     assert ProcessingRestriction.objects.get().lifted_at is not None
 

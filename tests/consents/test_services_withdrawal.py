@@ -1,4 +1,5 @@
 """Withdrawal: effective at once in the check, duties per recipient due in 72 hours, signed notices queued."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,18 +25,23 @@ def test_withdrawal_is_effective_at_once_and_history_is_kept():
     ref = consent.subject.external_ref
     assert consent_check(subject_ref=ref, purpose_code=consent.purpose.code).allowed
 
-    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="call_centre", reason="no more calls")
+    services.consent_withdraw(
+        actor=STAFF, consent_id=consent.pk, channel="call_centre", reason="no more calls"
+    )
 
     result = consent_check(subject_ref=ref, purpose_code=consent.purpose.code)
     assert (result.allowed, result.reason, result.consent) == (False, "withdrawn", consent.pk)
     consent.refresh_from_db()
-    assert consent.status == "withdrawn" and consent.withdrawn_at and consent.withdrawal_channel == "call_centre"
+    assert (
+        consent.status == "withdrawn" and consent.withdrawn_at and consent.withdrawal_channel == "call_centre"
+    )
     assert list(consent.events.values_list("kind", flat=True)) == ["granted", "withdrawn"]
     assert AuditEntry.objects.filter(action="consents.consent.withdrawn", target_id=str(consent.pk)).exists()
 
 
 def test_each_recipient_gets_a_duty_due_by_the_bank_commitment_and_a_signed_notice(
-        django_capture_on_commit_callbacks):
+    django_capture_on_commit_callbacks,
+):
     client = UserFactory(role="integration_client")
     insurer = make_recipient("Bảo hiểm Đối tác", client=client, url="https://partner.example/hooks")
     bureau = make_recipient("CIC", kind="credit_bureau")
@@ -56,7 +62,10 @@ def test_each_recipient_gets_a_duty_due_by_the_bank_commitment_and_a_signed_noti
     assert message.dedupe_key == f"withdrawal:{consent.pk}:recipient:{insurer.pk}"
     assert message.topic == "consent.withdrawn" and message.status == "pending"
     assert len(callbacks) == 1  # delivery dispatched on commit, never inside the transaction
-    assert list(withdrawal_duties_open(now=now + timedelta(hours=73)).values_list("overdue", flat=True)) == [True, True]
+    assert list(withdrawal_duties_open(now=now + timedelta(hours=73)).values_list("overdue", flat=True)) == [
+        True,
+        True,
+    ]
     consent.refresh_from_db()
     assert not withdrawal_complete(consent)
 
@@ -77,7 +86,9 @@ def test_withdrawing_twice_or_a_non_consent_purpose_is_refused():
         services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
     kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
     with pytest.raises(Conflict) as error:
-        services.consents_withdraw_for_subject(actor=STAFF, subject=consent.subject, purposes=[kyc], channel="branch")
+        services.consents_withdraw_for_subject(
+            actor=STAFF, subject=consent.subject, purposes=[kyc], channel="branch"
+        )
     assert error.value.code == "not_consent_based" and "transparency" in error.value.text
 
 
@@ -86,7 +97,9 @@ def test_bad_channel_or_foreign_subject_writes_nothing():
     with pytest.raises(InvalidInput):
         services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="fax")
     with pytest.raises(NotFound):
-        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", subject_id=make_subject().pk)
+        services.consent_withdraw(
+            actor=STAFF, consent_id=consent.pk, channel="branch", subject_id=make_subject().pk
+        )
     assert Consent.objects.get().status == "granted"
     assert ConsentEvent.objects.count() == 1
 
@@ -96,8 +109,9 @@ def test_withdraw_several_or_all_purposes_of_a_subject():
     purposes = [make_purpose(f"p{i}") for i in range(3)]
     for purpose in purposes:
         grant(subject, purpose)
-    withdrawn = services.consents_withdraw_for_subject(actor=SYSTEM, subject=subject, purposes=purposes[:2],
-                                                       channel="api", source="dsr.request:7")
+    withdrawn = services.consents_withdraw_for_subject(
+        actor=SYSTEM, subject=subject, purposes=purposes[:2], channel="api", source="dsr.request:7"
+    )
     assert {c.purpose.code for c in withdrawn} == {"p0", "p1"}
     assert consent_check(subject_ref=subject.external_ref, purpose_code="p2").allowed
     rest = services.consents_withdraw_for_subject(actor=SYSTEM, subject=subject, channel="api")
@@ -115,14 +129,16 @@ def test_dsr_style_withdrawal_inside_the_callers_transaction_rolls_back_with_it(
         pass
 
     with pytest.raises(CallerFailed), transaction.atomic():
-        services.consent_withdraw_in_transaction(actor=SYSTEM, consent_id=consent.pk, channel="api",
-                                                 source="dsr.request:11")
+        services.consent_withdraw_in_transaction(
+            actor=SYSTEM, consent_id=consent.pk, channel="api", source="dsr.request:11"
+        )
         raise CallerFailed
     consent.refresh_from_db()
     assert consent.status == "granted"
     assert consent_check(subject_ref=consent.subject.external_ref, purpose_code=consent.purpose.code).allowed
 
     with transaction.atomic():
-        services.consent_withdraw_in_transaction(actor=SYSTEM, consent_id=consent.pk, channel="api",
-                                                 source="dsr.request:11")
+        services.consent_withdraw_in_transaction(
+            actor=SYSTEM, consent_id=consent.pk, channel="api", source="dsr.request:11"
+        )
     assert ConsentEvent.objects.get(kind="withdrawn").source == "dsr.request:11"

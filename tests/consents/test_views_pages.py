@@ -1,4 +1,5 @@
 """Consents pages: the customer's switches and withdrawal confirmation, the staff desk, the DPO pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,13 +36,20 @@ def test_customer_switches_on_withdraws_after_confirmation(customer_a, catalogue
     page = client.get("/en/me/consents/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Sensitive data" in body and "shown for transparency" in body and 'data-testid="switch-kyc"' not in body
+    assert (
+        "Sensitive data" in body
+        and "shown for transparency" in body
+        and 'data-testid="switch-kyc"' not in body
+    )
 
     client.post("/en/me/consents/marketing/", {"on": "1"})
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed
 
     refused = client.post("/en/me/consents/biometric/", {"on": "1"}, follow=True)
-    assert "sensitive" in refused.content.decode() and not Consent.objects.filter(purpose__code="biometric").exists()
+    assert (
+        "sensitive" in refused.content.decode()
+        and not Consent.objects.filter(purpose__code="biometric").exists()
+    )
     client.post("/en/me/consents/biometric/", {"on": "1", "sensitive_acknowledged": "1"})
     assert consent_check(subject_ref=subject.external_ref, purpose_code="biometric").allowed
 
@@ -73,12 +81,20 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     client = _login(officer)
     detail = client.get(f"/en/portal/customers/{subject.pk}/")
     assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
-    response = client.post(f"/en/portal/customers/{subject.pk}/consents/new/", {
-        "purpose": catalogue["biometric"].pk, "channel": "branch", "evidence": "form 12"})
+    response = client.post(
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {"purpose": catalogue["biometric"].pk, "channel": "branch", "evidence": "form 12"},
+    )
     assert response.status_code == 200 and "sensitive" in response.content.decode()
-    response = client.post(f"/en/portal/customers/{subject.pk}/consents/new/", {
-        "purpose": catalogue["biometric"].pk, "channel": "branch", "evidence": "form 12",
-        "sensitive_acknowledged": "on"})
+    response = client.post(
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {
+            "purpose": catalogue["biometric"].pk,
+            "channel": "branch",
+            "evidence": "form 12",
+            "sensitive_acknowledged": "on",
+        },
+    )
     consent = Consent.objects.get(subject=subject)
     assert response.status_code == 302 and response.url.endswith(f"/portal/consents/{consent.pk}/receipt/")
     assert client.get(response.url).status_code == 200
@@ -86,7 +102,9 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert "Granted" in timeline
     confirm = client.get(f"/en/portal/consents/{consent.pk}/withdraw/")
     assert "Tell the customer what happens" in confirm.content.decode()
-    client.post(f"/en/portal/consents/{consent.pk}/withdraw/", {"channel": "branch", "reason": "asked at counter"})
+    client.post(
+        f"/en/portal/consents/{consent.pk}/withdraw/", {"channel": "branch", "reason": "asked at counter"}
+    )
     consent.refresh_from_db()
     assert consent.status == "withdrawn"
 
@@ -94,23 +112,45 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
 def test_dpo_pages(dpo, officer, subject, catalogue):
     client = _login(dpo)
     assert client.get("/en/portal/purposes/").status_code == 200
-    created = client.post("/en/portal/purposes/new/", {
-        "code": "analytics", "name_vi": "Phân tích", "name_en": "Analytics", "description_vi": "Mô tả",
-        "description_en": "Description", "category": "analytics", "legal_basis": "consent", "active": "on",
-        "notice_version": "v1"})
+    created = client.post(
+        "/en/portal/purposes/new/",
+        {
+            "code": "analytics",
+            "name_vi": "Phân tích",
+            "name_en": "Analytics",
+            "description_vi": "Mô tả",
+            "description_en": "Description",
+            "category": "analytics",
+            "legal_basis": "consent",
+            "active": "on",
+            "notice_version": "v1",
+        },
+    )
     assert created.status_code == 302
     grant(subject, catalogue["marketing"])
-    published = client.post("/en/portal/purposes/marketing/notices/new/", {
-        "version": "v2", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"})
+    published = client.post(
+        "/en/portal/purposes/marketing/notices/new/",
+        {"version": "v2", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"},
+    )
     assert published.status_code == 302
     ask = client.get("/en/portal/purposes/marketing/ask-again/").content.decode()
     assert subject.external_ref in ask
     assert client.get("/en/portal/recipients/").status_code == 200
-    assert client.post("/en/portal/recipients/", {"name": "CIC", "kind": "credit_bureau", "country": "VN"}).status_code == 302
-    upload = SimpleUploadedFile("legacy.csv", (
-        "subject,purpose,notice_version,channel,evidence\n"
-        f"{subject.external_ref},sharing,v1,paper_form,scan-1\n"
-        "CIF-NONE,sharing,v1,paper_form,scan-2\n").encode(), content_type="text/csv")
+    assert (
+        client.post(
+            "/en/portal/recipients/", {"name": "CIC", "kind": "credit_bureau", "country": "VN"}
+        ).status_code
+        == 302
+    )
+    upload = SimpleUploadedFile(
+        "legacy.csv",
+        (
+            "subject,purpose,notice_version,channel,evidence\n"
+            f"{subject.external_ref},sharing,v1,paper_form,scan-1\n"
+            "CIF-NONE,sharing,v1,paper_form,scan-2\n"
+        ).encode(),
+        content_type="text/csv",
+    )
     result = client.post("/en/portal/consents/import/", {"file": upload}).content.decode()
     assert "1 imported" in result and "<td>3</td>" in result
     assert client.get("/en/portal/withdrawal-duties/").status_code == 200

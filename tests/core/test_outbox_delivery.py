@@ -1,4 +1,5 @@
 """Outbox delivery: HMAC-signed webhooks, exponential backoff, parking after the last attempt, the sweep."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def endpoint():
     client = UserFactory(role="integration_client")
-    return WebhookEndpoint.objects.create(client=client, name="hook", url="https://receiver.example/hook",
-                                          secret="top-secret")
+    return WebhookEndpoint.objects.create(
+        client=client, name="hook", url="https://receiver.example/hook", secret="top-secret"
+    )
 
 
 @pytest.fixture
@@ -42,8 +44,9 @@ def sent(monkeypatch):
 
 def _enqueue(endpoint, now, key="k1"):
     with transaction.atomic():
-        return outbox.outbox_enqueue_webhook(endpoint=endpoint, topic="consent.withdrawn", payload={"duty": "d1"},
-                                             dedupe_key=key, now=now)
+        return outbox.outbox_enqueue_webhook(
+            endpoint=endpoint, topic="consent.withdrawn", payload={"duty": "d1"}, dedupe_key=key, now=now
+        )
 
 
 def test_enqueue_dispatches_on_commit_and_dedupes(endpoint, django_capture_on_commit_callbacks):
@@ -113,6 +116,8 @@ def test_sweep_dispatches_due_messages_only(endpoint, monkeypatch):
     due = _enqueue(endpoint, now - timedelta(minutes=5), key="due")
     later = _enqueue(endpoint, now + timedelta(hours=1), key="later")
     dispatched = []
-    monkeypatch.setattr(tasks.deliver_outbox_message, "delay", lambda message_id: dispatched.append(message_id))
+    monkeypatch.setattr(
+        tasks.deliver_outbox_message, "delay", lambda message_id: dispatched.append(message_id)
+    )
     assert tasks.dispatch_due_outbox() == 1
     assert dispatched == [str(due.pk)] and str(later.pk) not in dispatched

@@ -1,4 +1,5 @@
 """`manage.py import_consents FILE.csv`: import existing consents; bad rows are listed, good ones kept."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,10 @@ from core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Import consents from a CSV file (columns: subject, purpose, notice_version, channel, evidence, " \
-           "granted_at, guardian, sensitive_acknowledged). Re-running the same file imports nothing twice."
+    help = (
+        "Import consents from a CSV file (columns: subject, purpose, notice_version, channel, evidence, "
+        "granted_at, guardian, sensitive_acknowledged). Re-running the same file imports nothing twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -24,13 +27,19 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             with file.open(encoding="utf-8-sig", newline="") as lines:
-                run = consents_import_csv(actor=Actor.system("import_consents"), lines=lines, filename=file.name,
-                                          batch_size=batch_size)
+                run = consents_import_csv(
+                    actor=Actor.system("import_consents"),
+                    lines=lines,
+                    filename=file.name,
+                    batch_size=batch_size,
+                )
         except DomainError as error:
             raise CommandError(error.text) from None
         for error in run.errors:
             self.stdout.write(f"line {error['line']}: {error['reason']}")
         if run.refused > len(run.errors):
             self.stdout.write(f"... and {run.refused - len(run.errors)} more refused rows")
-        self.stdout.write(f"rows={run.rows} imported={run.imported} already_imported={run.already_imported} "
-                          f"refused={run.refused} import={run.pk}")
+        self.stdout.write(
+            f"rows={run.rows} imported={run.imported} already_imported={run.already_imported} "
+            f"refused={run.refused} import={run.pk}"
+        )
