@@ -40,6 +40,9 @@ class DsrConfig(AppConfig):
                 "dsr.deletion.recorded": _("Personal data deleted"),
                 "dsr.policy.changed": _("Deadline policy changed"),
                 "dsr.calendar.changed": _("Working-day calendar changed"),
+                "dsr.system.saved": _("System in the inventory saved"),
+                "dsr.category.created": _("Data category created"),
+                "dsr.retention.created": _("Retention rule created"),
             }
         )
         staff_view = ("dsr.view_datasubjectrequest", "dsr.view_fulfilmenttask", "dsr.view_system")
@@ -64,6 +67,8 @@ class DsrConfig(AppConfig):
             "core.view_deadlinepolicy",
             "core.change_calendarday",
             "core.view_calendarday",
+            "dsr.add_system",
+            "dsr.change_system",
         )
         grant_permissions(Role.AUDITOR, *staff_view, "core.view_deadlinepolicy", "core.view_calendarday")
         grant_permissions(
@@ -89,6 +94,14 @@ class DsrConfig(AppConfig):
                 icon="settings",
                 order=80,
                 permission="core.view_deadlinepolicy",
+            ),
+            MenuItem(
+                "portal",
+                "dsr:systems",
+                _("Systems inventory"),
+                icon="file",
+                order=85,
+                permission="dsr.view_system",
             ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )

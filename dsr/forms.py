@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CalendarDay, DeadlinePolicy, RequestType
-from dsr.models import Channel, IdentityMethod, OutcomeReason
+from dsr.models import Channel, DataCategory, IdentityMethod, OutcomeReason, RetentionRule
 from dsr.states import RequestStatus
 
 BLANK = [("", "—")]
@@ -169,3 +169,47 @@ class CalendarDayForm(forms.ModelForm):
         model = CalendarDay
         fields = ["date", "kind", "name"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class SystemForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Data categories"),
+        queryset=DataCategory.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    request_types = forms.MultipleChoiceField(
+        label=_("Request types it acts on"),
+        choices=RequestType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    integration_client = forms.ModelChoiceField(
+        label=_("Integration client"), queryset=get_user_model().objects.none(), required=False
+    )
+    is_processor = forms.BooleanField(label=_("Run by a processor or third party"), required=False)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, client_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if client_queryset is not None:
+            self.fields["integration_client"].queryset = client_queryset
+            self.fields["integration_client"].label_from_instance = lambda user: user.get_username()
+
+
+class CategoryForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
+    retention = forms.ModelChoiceField(
+        label=_("Kept by law under"), queryset=RetentionRule.objects.order_by("name"), required=False
+    )
+
+
+class RetentionRuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    period_months = forms.IntegerField(label=_("Kept for (months)"), min_value=1, max_value=1200)
+    starts = forms.CharField(label=_("Counted from"), max_length=120)
+    legal_reference = forms.CharField(label=_("Legal reference"), max_length=200)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsr.views import customer, policy, staff
+from dsr.views import customer, inventory, policy, staff
 
 app_name = "dsr"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("portal/requests/policy/<int:pk>/", policy.policy_edit, name="policy_edit"),
     path("portal/requests/calendar/", policy.calendar_add, name="calendar_add"),
     path("portal/requests/calendar/<int:pk>/remove/", policy.calendar_remove, name="calendar_remove"),
+    path("portal/requests/systems/", inventory.systems, name="systems"),
+    path("portal/requests/systems/new/", inventory.system_edit, name="system_new"),
+    path("portal/requests/systems/<int:pk>/", inventory.system_edit, name="system_edit"),
+    path("portal/requests/systems/categories/", inventory.category_add, name="category_add"),
+    path("portal/requests/systems/retention-rules/", inventory.rule_add, name="rule_add"),
     path("portal/requests/<uuid:pk>/", staff.detail, name="detail"),
     path("portal/requests/<uuid:pk>/do/<slug:action>/", staff.act, name="act"),
     path("portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/", staff.task_done, name="task_done"),
