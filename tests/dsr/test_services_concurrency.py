@@ -1,0 +1,42 @@
+"""Two systems finishing their tasks at the same moment: the request completes exactly once."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from audit.models import AuditEntry
+from dsr import services
+from dsr.models import DataSubjectRequest
+from tests.dsr.factories import STAFF, make_inventory, verified_request
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_simultaneous_last_tasks_complete_the_request_once(subject):
+    make_inventory()
+    request = verified_request(subject, type="access")
+    task_ids = list(request.tasks.values_list("pk", flat=True))
+    assert len(task_ids) == 2
+    barrier = threading.Barrier(len(task_ids))
+    errors = []
+
+    def finish(task_id):
+        try:
+            barrier.wait()
+            services.task_complete(actor=STAFF, task_id=task_id, result={"ok": True})
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=finish, args=(task_id,)) for task_id in task_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert DataSubjectRequest.objects.get(pk=request.pk).status == "completed"
+    assert AuditEntry.objects.filter(action="dsr.export.built").count() == 1
