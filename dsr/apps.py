@@ -24,6 +24,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.transitioned": _("Data-subject request changed status"),
                 "dsr.request.assigned": _("Data-subject request assigned"),
                 "dsr.request.identity_verified": _("Requester's identity verified"),
+                "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.clock.started": _("Request clock started"),
                 "dsr.clock.acknowledged": _("Request acknowledged"),
                 "dsr.clock.paused": _("Request clock paused"),

@@ -117,3 +117,12 @@ def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
 
 def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
     return request.legal_holds.select_related("category", "system").order_by("ends_on")
+
+
+def restriction_in_force(request: DataSubjectRequest) -> bool:
+    """Whether the restriction or objection this request put in place still stands."""
+    from consents.models import ProcessingRestriction
+
+    return ProcessingRestriction.objects.filter(
+        source=f"dsr.request:{request.pk}", lifted_at__isnull=True
+    ).exists()

@@ -17,6 +17,11 @@ urlpatterns = [
     path("requests/<uuid:pk>/complete/", views.CompleteView.as_view(), name="request-complete"),
     path("requests/<uuid:pk>/reject/", views.RejectView.as_view(), name="request-reject"),
     path("requests/<uuid:pk>/cancel/", views.CancelView.as_view(), name="request-cancel"),
+    path(
+        "requests/<uuid:pk>/lift-restriction/",
+        views.LiftRestrictionView.as_view(),
+        name="request-lift-restriction",
+    ),
     path("requests/<uuid:pk>/export/", views.ExportDownloadView.as_view(), name="request-export"),
     path("request-tasks/", views.TaskListView.as_view(), name="request-task-list"),
     path("request-tasks/<uuid:pk>/complete/", views.TaskCompleteView.as_view(), name="request-task-complete"),

@@ -284,6 +284,15 @@ class CancelView(_RequestAction):
         services.request_cancel(**kwargs)
 
 
+class LiftRestrictionView(_RequestAction):
+    @_action_schema(description="Lift the restriction or objection an answered request put in force.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_restriction_lift(**kwargs)
+
+
 class ExportDownloadView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.work_request"}

@@ -2,6 +2,7 @@
 
 from dsr.services.deletion import legal_holds_release_due
 from dsr.services.exports import export_download
+from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.requests import (
     request_acknowledge,
     request_assign,
@@ -25,6 +26,7 @@ __all__ = [
     "request_create",
     "request_extend",
     "request_reject",
+    "request_restriction_lift",
     "request_transition",
     "request_verify_identity",
     "task_complete",

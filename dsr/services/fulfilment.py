@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from core.models import RequestType
 from core.services import subject_rectify
 from dsr.models import DataSubjectRequest, OutcomeReason, TaskStatus
-from dsr.services.requests import move, require_permission
+from dsr.services.requests import lock_request, move, require_permission
 from dsr.states import RequestStatus, is_allowed
 
 S = RequestStatus
@@ -144,3 +147,32 @@ def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> No
         source=request_source(request),
         now=now,
     )
+
+
+def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:
+    """End the restriction or objection a completed request put in force (the customer asks to lift
+    it, or its ground has gone); the consent check answers on consent alone again."""
+    from consents.services import restrictions_lift_in_transaction
+
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if request.type not in (RequestType.RESTRICT, RequestType.OBJECT) or request.status not in (
+            S.COMPLETED,
+            S.PARTIALLY_COMPLETED,
+        ):
+            raise Conflict(
+                _("Only an answered restriction or objection can be lifted."), code="nothing_to_lift"
+            )
+        lifted = restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
+        if not lifted:
+            raise Conflict(_("This restriction has already been lifted."), code="already_lifted")
+        audit_record(
+            action="dsr.request.restriction_lifted",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"lifted": lifted},
+            now=now,
+        )
+    return lifted

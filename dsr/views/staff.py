@@ -27,7 +27,7 @@ from dsr.forms import (
     VerifyIdentityForm,
 )
 from dsr.models import DataSubjectRequest, DeletionRecord
-from dsr.selectors import DUE_SOON, request_detail, request_queue
+from dsr.selectors import DUE_SOON, request_detail, request_queue, restriction_in_force
 from dsr.states import RequestStatus, allowed_next
 from dsr.views.common import deadline_tone, run, work_staff
 
@@ -120,6 +120,7 @@ def detail(request, pk):
         "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
         "can_complete": can_work and RequestStatus.COMPLETED in nexts,
         "can_reject": can_work and RequestStatus.REJECTED in nexts,
+        "can_lift": can_work and found.type in ("restrict", "object") and restriction_in_force(found),
         "verify_form": VerifyIdentityForm(),
         "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
         "complete_form": CompleteForm(),
@@ -180,6 +181,11 @@ def act(request, pk, action):
             CompleteForm,
             lambda d: services.request_complete(actor=actor, request_id=pk, **d),
             _("Request answered."),
+        ),
+        "lift": (
+            None,
+            lambda d: services.request_restriction_lift(actor=actor, request_id=pk),
+            _("Restriction lifted."),
         ),
         "reject": (
             ReasonForm,

@@ -203,3 +203,18 @@ def test_auditor_reads_but_cannot_act(as_user, auditor, subject):
 def test_schema_documents_the_request_endpoints(api):
     schema = api.get("/api/schema/").content.decode()
     assert "/api/v1/requests/{id}/verify-identity/" in schema
+
+
+def test_lift_restriction_through_the_api(as_user, privacy_officer, subject):
+    from tests.consents.factories import grant, make_purpose
+
+    grant(subject, make_purpose("offers-y", category="marketing"))
+    request = make_request(subject, type="object", purposes=["offers-y"])
+    client = as_user(privacy_officer)
+    base = f"/api/v1/requests/{request.pk}/"
+    client.post(base + "verify-identity/", {"method": "branch_documents"}, format="json")
+    assert client.post(base + "complete/", {}, format="json").status_code == 200
+    check = client.get(f"/api/v1/consent-check/?subject={subject.external_ref}&purpose=offers-y").json()
+    assert check["allowed"] is False
+    assert client.post(base + "lift-restriction/").status_code == 200
+    assert client.post(base + "lift-restriction/").status_code == 409

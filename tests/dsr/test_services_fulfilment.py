@@ -277,3 +277,22 @@ def test_fan_out_queues_a_webhook_for_the_systems_client(
     task = request.tasks.get(system__code="core_banking")
     assert json.loads(message.payload)["task"] == str(task.pk)
     assert len(callbacks) == 1  # the delivery is dispatched only once the transaction commits
+
+
+def test_a_restriction_is_in_force_until_lifted(subject, client):
+    from consents.selectors import consent_check
+    from dsr.models import DataSubjectRequest
+    from tests.consents.factories import grant, make_purpose
+
+    grant(subject, make_purpose("analytics-x", category="analytics"))
+    request = verified_request(subject, type="restrict", purposes=["analytics-x"])
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    assert not consent_check(subject_ref=subject.external_ref, purpose_code="analytics-x").allowed
+    assert services.request_restriction_lift(actor=STAFF, request_id=request.pk) == 1
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics-x").allowed
+    with pytest.raises(Conflict):
+        services.request_restriction_lift(actor=STAFF, request_id=request.pk)
+    other = make_request(subject, type="access")
+    with pytest.raises(Conflict):
+        services.request_restriction_lift(actor=STAFF, request_id=other.pk)
+    assert DataSubjectRequest.objects.get(pk=request.pk).status == "completed"

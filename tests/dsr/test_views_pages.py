@@ -174,3 +174,18 @@ def test_staff_take_in_a_rectification_with_its_corrected_values(logged_in, offi
     )
     assert response.status_code == 200  # corrected values on another type: shown as an error, nothing saved
     assert DataSubjectRequest.objects.count() == 1
+
+
+def test_staff_lift_a_restriction_from_the_request_page(logged_in, privacy_officer, subject):
+    from core.actors import actor_for_user
+    from dsr import services
+    from dsr.selectors import restriction_in_force
+
+    actor = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="restrict", actor=actor)
+    services.request_complete(actor=actor, request_id=request.pk)
+    client = logged_in(privacy_officer)
+    assert 'data-testid="lift"' in client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+    client.post(reverse("dsr:act", args=[request.pk, "lift"]))
+    assert not restriction_in_force(request)
+    assert 'data-testid="lift"' not in client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
