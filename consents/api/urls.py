@@ -1,11 +1,11 @@
 from django.urls import path
 
-from consents.api import views
+from consents.api import catalogue, views
 
 urlpatterns = [
-    path("purposes/", views.PurposeListCreateView.as_view(), name="purpose-list"),
-    path("purposes/<slug:code>/notices/", views.PurposeNoticeView.as_view(), name="purpose-notices"),
-    path("recipients/", views.RecipientListCreateView.as_view(), name="recipient-list"),
+    path("purposes/", catalogue.PurposeListCreateView.as_view(), name="purpose-list"),
+    path("purposes/<slug:code>/notices/", catalogue.PurposeNoticeView.as_view(), name="purpose-notices"),
+    path("recipients/", catalogue.RecipientListCreateView.as_view(), name="recipient-list"),
     path("consents/", views.ConsentListCreateView.as_view(), name="consent-list"),
     path("consents/withdraw/", views.SubjectWithdrawView.as_view(), name="consent-subject-withdraw"),
     path("consents/<uuid:pk>/", views.ConsentDetailView.as_view(), name="consent-detail"),
@@ -13,10 +13,10 @@ urlpatterns = [
     path("consents/<uuid:pk>/receipt/", views.ConsentReceiptView.as_view(), name="consent-receipt"),
     path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
     path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
-    path("withdrawal-duties/", views.DutyListView.as_view(), name="withdrawal-duty-list"),
+    path("withdrawal-duties/", catalogue.DutyListView.as_view(), name="withdrawal-duty-list"),
     path(
         "withdrawal-duties/<uuid:pk>/acknowledge/",
-        views.DutyAcknowledgeView.as_view(),
+        catalogue.DutyAcknowledgeView.as_view(),
         name="withdrawal-duty-ack",
     ),
 ]

@@ -8,17 +8,19 @@ from consents.services.records import (
     consent_grant,
     consent_grant_in_transaction,
     consent_transition,
-    consent_withdraw,
-    consent_withdraw_in_transaction,
     consents_expire_due,
-    consents_withdraw_for_subject,
-    consents_withdraw_for_subject_in_transaction,
 )
 from consents.services.restrictions import (
     restriction_apply,
     restriction_lift,
     restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
+)
+from consents.services.withdrawals import (
+    consent_withdraw,
+    consent_withdraw_in_transaction,
+    consents_withdraw_for_subject,
+    consents_withdraw_for_subject_in_transaction,
 )
 
 __all__ = [

@@ -1,6 +1,7 @@
-"""Granting and withdrawing consent: the rules of domain notes "Consent rules", in one place.
+"""Consent records: the grant rules of domain notes "Consent rules", and the one transition service.
 
-The API, the staff and customer pages, the CSV import and the dsr app all come through here.
+The API, the staff and customer pages, the CSV import and the dsr app all come through here
+(withdrawals in `consents.services.withdrawals`).
 Consent records move only along `TRANSITIONS`; every move writes an append-only event, updates the
 current-state row the consent check reads, and is audited in the same transaction.
 """
@@ -27,7 +28,7 @@ from consents.models import (
     PurposeCategory,
 )
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.errors import Conflict, InvalidInput, InvalidTransition
 from core.models import DataSubject
 from core.validators import age_on
 
@@ -63,7 +64,7 @@ class GrantRequest:
     expires_at: datetime | None = None
 
 
-def _legal_basis_refusal(purpose: Purpose) -> Conflict:
+def not_consent_based_error(purpose: Purpose) -> Conflict:
     return Conflict(
         _(
             "The purpose “%(purpose)s” relies on the legal basis “%(basis)s”, not on consent: it is shown to "
@@ -96,7 +97,7 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
             purpose=purpose.code,
         )
     if purpose.legal_basis != LegalBasis.CONSENT:
-        raise _legal_basis_refusal(purpose)
+        raise not_consent_based_error(purpose)
     if current_notice is None:
         raise Conflict(
             _("The purpose “%(purpose)s” has no notice in effect yet; consent cannot be recorded."),
@@ -324,151 +325,6 @@ def consent_grant(*, actor: Actor, request: GrantRequest, now: datetime | None =
     """Record a customer's consent to one purpose (durable entry point)."""
     with transaction.atomic(durable=True):
         return consent_grant_in_transaction(actor=actor, request=request, now=now)
-
-
-def _validate_withdrawal_input(channel: str, reason: str) -> None:
-    if channel not in Channel.values:
-        raise InvalidInput(
-            _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
-        )
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(_("The reason is longer than 500 characters."), field="reason")
-
-
-def _withdraw_locked(
-    *, actor: Actor, consent: Consent, channel: str, reason: str, source: str, now: datetime
-) -> Consent:
-    from consents.services.duties import duties_open_for_withdrawal
-
-    if consent.purpose.legal_basis != LegalBasis.CONSENT:
-        raise _legal_basis_refusal(consent.purpose)
-    if consent.status != ConsentStatus.GRANTED:
-        raise InvalidTransition(
-            _("This consent is already %(status)s; there is nothing to withdraw."),
-            code="not_live",
-            status=ConsentStatus(consent.status).label.lower(),
-        )
-    consent_transition(
-        actor=actor,
-        consent=consent,
-        to=ConsentStatus.WITHDRAWN,
-        now=now,
-        channel=channel,
-        reason=reason,
-        source=source,
-    )
-    duties_open_for_withdrawal(actor=actor, consent=consent, now=now)
-    return consent
-
-
-def consent_withdraw_in_transaction(
-    *,
-    actor: Actor,
-    consent_id,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-    subject_id=None,
-) -> Consent:
-    """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
-    and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
-    `subject_id` narrows the look-up (a customer may withdraw only their own consents)."""
-    _validate_withdrawal_input(channel, reason)
-    now = now or timezone.now()
-    with transaction.atomic(savepoint=False):
-        queryset = Consent.objects.select_for_update(of=("self",)).select_related("purpose")
-        if subject_id is not None:
-            queryset = queryset.filter(subject_id=subject_id)
-        consent = queryset.filter(pk=consent_id).first()
-        if consent is None:
-            raise NotFound(_("No such consent."))
-        return _withdraw_locked(
-            actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
-        )
-
-
-def consent_withdraw(
-    *,
-    actor: Actor,
-    consent_id,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-    subject_id=None,
-) -> Consent:
-    """Withdraw one consent (durable entry point)."""
-    with transaction.atomic(durable=True):
-        return consent_withdraw_in_transaction(
-            actor=actor,
-            consent_id=consent_id,
-            channel=channel,
-            reason=reason,
-            source=source,
-            now=now,
-            subject_id=subject_id,
-        )
-
-
-def consents_withdraw_for_subject_in_transaction(
-    *,
-    actor: Actor,
-    subject: DataSubject,
-    purposes: list[Purpose] | None = None,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-) -> list[Consent]:
-    """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject.
-
-    Naming a purpose that is not consent-based is refused; a named purpose without a live consent is
-    skipped (nothing to stop). Returns the consents withdrawn, possibly none.
-    """
-    _validate_withdrawal_input(channel, reason)
-    now = now or timezone.now()
-    for purpose in purposes or []:
-        if purpose.legal_basis != LegalBasis.CONSENT:
-            raise _legal_basis_refusal(purpose)
-    with transaction.atomic(savepoint=False):
-        queryset = (
-            Consent.objects.select_for_update(of=("self",))
-            .select_related("purpose")
-            .filter(subject=subject, status=ConsentStatus.GRANTED, purpose__legal_basis=LegalBasis.CONSENT)
-            .order_by("purpose__code")
-        )
-        if purposes is not None:
-            queryset = queryset.filter(purpose__in=purposes)
-        return [
-            _withdraw_locked(
-                actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
-            )
-            for consent in queryset
-        ]
-
-
-def consents_withdraw_for_subject(
-    *,
-    actor: Actor,
-    subject: DataSubject,
-    purposes: list[Purpose] | None = None,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-) -> list[Consent]:
-    """Durable entry point around `consents_withdraw_for_subject_in_transaction`."""
-    with transaction.atomic(durable=True):
-        return consents_withdraw_for_subject_in_transaction(
-            actor=actor,
-            subject=subject,
-            purposes=purposes,
-            channel=channel,
-            reason=reason,
-            source=source,
-            now=now,
-        )
 
 
 def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int:

@@ -1,0 +1,150 @@
+"""Catalogue and duty endpoints: purposes, notice versions, recipients, withdrawal duties."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consents import services
+from consents.api.serializers import (
+    AcknowledgeSerializer,
+    DutyOutputSerializer,
+    NoticeCreateSerializer,
+    NoticeOutputSerializer,
+    PurposeCreateSerializer,
+    PurposeOutputSerializer,
+    RecipientCreateSerializer,
+    RecipientOutputSerializer,
+)
+from consents.models import NoticeVersion, Purpose, Recipient, WithdrawalDuty
+from core.actors import actor_for_user
+from core.api.idempotency import idempotent
+from core.api.permissions import RolePermission
+from core.errors import NotFound
+from core.roles import Role, user_role
+
+
+class PurposeListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_purpose", "POST": "consents.add_purpose"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
+    customer_methods = ("GET",)
+    serializer_class = PurposeOutputSerializer
+
+    def get_queryset(self):
+        queryset = Purpose.objects.prefetch_related("recipients").order_by("code")
+        if self.request.query_params.get("active") in ("true", "false"):
+            queryset = queryset.filter(active=self.request.query_params["active"] == "true")
+        return queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PurposeOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=PurposeCreateSerializer, responses={201: PurposeOutputSerializer})
+    def post(self, request):
+        data = PurposeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        purpose = services.purpose_create(actor=actor_for_user(request.user), **fields)
+        return Response(PurposeOutputSerializer(purpose).data, status=status.HTTP_201_CREATED)
+
+
+class PurposeNoticeView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_purpose", "POST": "consents.manage_catalogue"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
+    customer_methods = ("GET",)
+    serializer_class = NoticeOutputSerializer
+    queryset = NoticeVersion.objects.none()
+
+    @extend_schema(responses=NoticeOutputSerializer(many=True))
+    def get(self, request, code):
+        purpose = Purpose.objects.filter(code=code).first()
+        if purpose is None:
+            raise NotFound(_("No purpose with this code."))
+        return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
+
+    @extend_schema(
+        request=NoticeCreateSerializer,
+        responses={201: NoticeOutputSerializer},
+        description="Publish a notice version; a material one makes earlier consents outdated.",
+    )
+    def post(self, request, code):
+        data = NoticeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = services.notice_publish(actor=actor_for_user(request.user), code=code, **data.validated_data)
+        return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class RecipientListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_recipient", "POST": "consents.manage_catalogue"}
+    required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
+    serializer_class = RecipientOutputSerializer
+    queryset = Recipient.objects.none()
+
+    @extend_schema(responses=RecipientOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(Recipient.objects.order_by("name"))
+        return self.get_paginated_response(RecipientOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=RecipientCreateSerializer, responses={201: RecipientOutputSerializer})
+    def post(self, request):
+        data = RecipientCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipient = services.recipient_create(actor=actor_for_user(request.user), **data.validated_data)
+        return Response(RecipientOutputSerializer(recipient).data, status=status.HTTP_201_CREATED)
+
+
+class DutyListView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_withdrawalduty"}
+    required_scopes = {"GET": "consents:read"}
+    serializer_class = DutyOutputSerializer
+    queryset = WithdrawalDuty.objects.none()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values)],
+        responses=DutyOutputSerializer(many=True),
+    )
+    def get(self, request):
+        queryset = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose").order_by(
+            "due_at"
+        )
+        if user_role(request.user) == Role.CLIENT:
+            queryset = queryset.filter(recipient__client=request.user)
+        if request.query_params.get("status"):
+            queryset = queryset.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(DutyOutputSerializer(page, many=True).data)
+
+
+class DutyAcknowledgeView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "consents.acknowledge_withdrawalduty"}
+    required_scopes = {"POST": "consents:write"}
+
+    @extend_schema(
+        request=AcknowledgeSerializer,
+        responses=DutyOutputSerializer,
+        description="The recipient confirms it stopped processing after the withdrawal.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        data = AcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client_id = request.user.pk if user_role(request.user) == Role.CLIENT else None
+        duty = services.duty_acknowledge(
+            actor=actor_for_user(request.user),
+            duty_id=pk,
+            client_user_id=client_id,
+            note=data.validated_data["note"],
+        )
+        return Response(DutyOutputSerializer(duty).data)

@@ -1,0 +1,34 @@
+"""Consents pages, by audience. Every write goes through a service; a refusal becomes a message for
+the person, never a 500."""
+
+from consents.views.catalogue import (
+    consent_import,
+    duty_acknowledge,
+    duty_list,
+    notice_new,
+    purpose_ask_again,
+    purpose_edit,
+    purpose_list,
+    recipient_list,
+)
+from consents.views.customer import me_consent_set, me_consents, me_receipt, me_withdraw
+from consents.views.staff import staff_grant, staff_receipt, staff_withdraw, subject_panel_context
+
+__all__ = [
+    "consent_import",
+    "duty_acknowledge",
+    "duty_list",
+    "me_consent_set",
+    "me_consents",
+    "me_receipt",
+    "me_withdraw",
+    "notice_new",
+    "purpose_ask_again",
+    "purpose_edit",
+    "purpose_list",
+    "recipient_list",
+    "staff_grant",
+    "staff_receipt",
+    "staff_withdraw",
+    "subject_panel_context",
+]

@@ -1,0 +1,175 @@
+"""The DPO's pages: purposes, notice versions, who to ask again, recipients, CSV import, withdrawal duties."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consents import selectors, services
+from consents.catalogue import purpose_entry
+from consents.forms import (
+    AcknowledgeForm,
+    ImportForm,
+    NoticeForm,
+    PurposeForm,
+    RecipientForm,
+)
+from consents.models import ConsentImport, Purpose, Recipient
+from core.access import staff_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+
+
+@staff_required("consents.view_purpose")
+def purpose_list(request):
+    purposes = Purpose.objects.prefetch_related("recipients", "notices").order_by("legal_basis", "code")
+    now = timezone.now()
+    rows = []
+    for purpose in purposes:
+        entry = purpose_entry(purpose.code)
+        rows.append(
+            {
+                "purpose": purpose,
+                "notice": entry.current_notice(now) if entry else None,
+                "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count(),
+            }
+        )
+    return render(request, "consents/purpose_list.html", {"rows": rows})
+
+
+def _purpose_form_save(request, form, *, code: str | None):
+    data = dict(form.cleaned_data)
+    recipients = list(data.pop("recipients"))
+    actor = actor_for_user(request.user)
+    if code is None:
+        return services.purpose_create(actor=actor, recipients=recipients, **data)
+    return services.purpose_update(actor=actor, code=code, changes=data, recipients=recipients)
+
+
+@staff_required("consents.manage_catalogue")
+def purpose_edit(request, code=None):
+    purpose = None
+    if code is not None:
+        purpose = Purpose.objects.filter(code=code).first()
+        if purpose is None:
+            raise Http404
+    initial = None
+    if purpose is not None:
+        initial = {f: getattr(purpose, f) for f in services.catalogue.PURPOSE_FIELDS}
+        initial["recipients"] = list(purpose.recipients.all())
+    form = PurposeForm(request.POST or None, initial=initial, editing=purpose is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _purpose_form_save(request, form, code=code)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            messages.success(request, _("Purpose “%(code)s” saved.") % {"code": saved.code})
+            return redirect("consents:purpose_list")
+    return render(request, "consents/purpose_form.html", {"form": form, "purpose": purpose})
+
+
+@staff_required("consents.manage_catalogue")
+def notice_new(request, code):
+    purpose = Purpose.objects.filter(code=code).first()
+    if purpose is None:
+        raise Http404
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_publish(actor=actor_for_user(request.user), code=code, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            messages.success(request, _("Notice version published."))
+            return redirect("consents:purpose_list")
+    return render(
+        request,
+        "consents/notice_form.html",
+        {"form": form, "purpose": purpose, "notices": purpose.notices.order_by("-effective_at")},
+    )
+
+
+@staff_required("consents.view_purpose")
+def purpose_ask_again(request, code):
+    purpose = Purpose.objects.filter(code=code).first()
+    if purpose is None:
+        raise Http404
+    consents = selectors.subjects_to_ask_again(purpose)
+    return render(
+        request,
+        "consents/ask_again.html",
+        {"purpose": purpose, "consents": consents[:500], "total": consents.count()},
+    )
+
+
+@staff_required("consents.view_recipient")
+def recipient_list(request):
+    can_manage = request.user.has_perm("consents.manage_catalogue")
+    form = RecipientForm(request.POST or None) if can_manage else None
+    if request.method == "POST" and can_manage and form.is_valid():
+        try:
+            services.recipient_create(actor=actor_for_user(request.user), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            messages.success(request, _("Recipient added."))
+            return redirect("consents:recipient_list")
+    recipients = Recipient.objects.prefetch_related("purposes").order_by("name")
+    return render(request, "consents/recipient_list.html", {"recipients": recipients, "form": form})
+
+
+@staff_required("consents.import_consents")
+def consent_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    run = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # Streamed line by line from the upload; memory stays flat whatever the file size.
+            lines = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+            run = services.consents_import_csv(
+                actor=actor_for_user(request.user), lines=lines, filename=upload.name
+            )
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text; save it as CSV UTF-8."))
+        except DomainError as error:
+            form.add_error("file", error.text)
+    recent = ConsentImport.objects.order_by("-started_at")[:10]
+    return render(request, "consents/import.html", {"form": form, "run": run, "recent": recent})
+
+
+@staff_required("consents.view_withdrawalduty")
+def duty_list(request):
+    now = timezone.now()
+    duties = selectors.withdrawal_duties_open(now=now)[:200]
+    return render(
+        request,
+        "consents/duty_list.html",
+        {
+            "duties": duties,
+            "now": now,
+            "form": AcknowledgeForm(),
+            "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),
+        },
+    )
+
+
+@staff_required("consents.acknowledge_withdrawalduty")
+@require_POST
+def duty_acknowledge(request, pk):
+    form = AcknowledgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk, note=note)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Acknowledgement recorded."))
+    return redirect("consents:duty_list")

@@ -1,0 +1,166 @@
+"""The customer's consent pages: a switch per purpose, the withdrawal confirmation, receipts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consents import selectors, services
+from consents.catalogue import purpose_entry
+from consents.models import Channel, Consent, ConsentStatus, Purpose
+from consents.receipts import consent_receipt
+from core.access import customer_required
+from core.actors import actor_for_user
+from core.context import current_request
+from core.errors import DomainError
+
+CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
+
+
+def consequences(purpose: Purpose) -> list[str]:
+    """What withdrawing means, stated before it takes effect (domain notes: consequences explained first)."""
+    lines = {
+        "marketing": _("You will no longer receive offers and product news from the bank."),
+        "sharing": _(
+            "The bank stops sharing your data with the recipients below; offers or services from them "
+            "that rely on it end."
+        ),
+        "cross_border": _(
+            "The bank stops transferring your data abroad; services that need the head office may "
+            "take longer."
+        ),
+        "security": _(
+            "You will need another way to authenticate, for example an OTP; biometric authentication of "
+            "transfers above 10 million VND stops."
+        ),
+        "analytics": _("Your use of the app is no longer analysed."),
+        "support": _("We will not use your feedback to improve our services; we still answer your requests."),
+    }
+    result = [lines[purpose.category]] if purpose.category in lines else []
+    recipients = ", ".join(r.name for r in purpose.recipients.all())
+    if recipients:
+        result.append(
+            _("We tell %(recipients)s to stop within 72 hours and keep their confirmation.")
+            % {"recipients": recipients}
+        )
+    result.append(
+        _(
+            "Withdrawal takes effect from now; it does not undo processing already done, and data the law "
+            "requires the bank to keep stays until its retention period ends."
+        )
+    )
+    return result
+
+
+@customer_required
+def me_consents(request, subject):
+    states = selectors.consent_states_for_subject(subject)
+    restrictions = list(selectors.restrictions_in_force(subject))
+    now = timezone.now()
+    rows = []
+    for purpose in selectors.purposes_active():
+        state = states.get(purpose.pk)
+        entry = purpose_entry(purpose.code)
+        current = entry.current_notice(now) if entry else None
+        on = bool(
+            state
+            and state.status == ConsentStatus.GRANTED
+            and (state.expires_at is None or state.expires_at > now)
+        )
+        outdated = bool(on and entry and entry.outdates(state.notice_id, now))
+        rows.append(
+            {
+                "purpose": purpose,
+                "state": state,
+                "on": on and not outdated,
+                "outdated": outdated,
+                "notice": current,
+                "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
+            }
+        )
+    consent_rows = [r for r in rows if r["purpose"].consent_based]
+    other_rows = [r for r in rows if not r["purpose"].consent_based]
+    return render(
+        request,
+        "consents/me_consents.html",
+        {"subject": subject, "consent_rows": consent_rows, "other_rows": other_rows},
+    )
+
+
+@customer_required
+@require_POST
+def me_consent_set(request, code, subject):
+    """A switch was moved: turning on grants at once; turning off leads to the confirmation page."""
+    purpose = Purpose.objects.filter(code=code, active=True).first()
+    if purpose is None:
+        raise Http404
+    if request.POST.get("on") != "1":
+        return redirect("consents:me_withdraw", code=code)
+    entry = purpose_entry(code)
+    notice = entry.current_notice(timezone.now()) if entry else None
+    try:
+        services.consent_grant(
+            actor=actor_for_user(request.user),
+            request=services.GrantRequest(
+                subject=subject,
+                purpose=purpose,
+                notice_version=notice.version if notice else "",
+                channel=CUSTOMER_CHANNEL,
+                evidence=f"selfservice:request:{current_request.get().request_id}",
+                sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
+            ),
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(
+            request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name}
+        )
+    return redirect("consents:me_consents")
+
+
+@customer_required
+def me_withdraw(request, code, subject):
+    purpose = Purpose.objects.filter(code=code).prefetch_related("recipients").first()
+    consent = Consent.objects.filter(subject=subject, purpose=purpose, status=ConsentStatus.GRANTED).first()
+    if purpose is None or consent is None:
+        messages.info(request, _("There is no consent to withdraw for this purpose."))
+        return redirect("consents:me_consents")
+    if request.method == "POST":
+        try:
+            services.consent_withdraw(
+                actor=actor_for_user(request.user),
+                consent_id=consent.pk,
+                channel=CUSTOMER_CHANNEL,
+                reason=request.POST.get("reason", "")[:500],
+                subject_id=subject.pk,
+            )
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(
+                request,
+                _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
+            )
+        return redirect("consents:me_consents")
+    return render(
+        request,
+        "consents/me_withdraw.html",
+        {"purpose": purpose, "consent": consent, "consequences": consequences(purpose)},
+    )
+
+
+@customer_required
+def me_receipt(request, pk, subject):
+    consent = selectors.consent_list().filter(pk=pk, subject=subject).first()
+    if consent is None:
+        raise Http404
+    return render(
+        request,
+        "consents/receipt.html",
+        {"consent": consent, "receipt": consent_receipt(consent), "base": "selfservice/base.html"},
+    )

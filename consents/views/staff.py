@@ -1,0 +1,108 @@
+"""Staff pages for the customer in front of them: the consent panel, recording, withdrawal, receipts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consents import selectors, services
+from consents.catalogue import purpose_entry
+from consents.forms import (
+    StaffGrantForm,
+    WithdrawForm,
+)
+from consents.models import ConsentStatus
+from consents.receipts import consent_receipt
+from consents.views.customer import consequences
+from core.access import staff_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+from core.models import DataSubject
+
+
+def subject_panel_context(request, subject: DataSubject) -> dict:
+    """The consent section of the staff customer page (registered as a subject panel)."""
+    states = selectors.consent_states_for_subject(subject)
+    return {
+        "consent_subject": subject,
+        "consent_events": list(selectors.consent_timeline(subject)[:50]),
+        "consent_live": [s for s in states.values() if s.status == ConsentStatus.GRANTED],
+        "consent_restrictions": list(selectors.restrictions_in_force(subject)),
+        "can_record": request.user.has_perm("consents.add_consent"),
+    }
+
+
+@staff_required("consents.add_consent")
+def staff_grant(request, pk):
+    subject = DataSubject.objects.filter(pk=pk).first()
+    if subject is None:
+        raise Http404
+    form = StaffGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        guardian = None
+        if data["guardian_ref"]:
+            guardian = DataSubject.objects.filter(external_ref=data["guardian_ref"].strip()).first()
+            if guardian is None:
+                form.add_error("guardian_ref", _("No customer has this customer number."))
+        if not form.errors:
+            entry = purpose_entry(data["purpose"].code)
+            notice = entry.current_notice(timezone.now()) if entry else None
+            try:
+                consent = services.consent_grant(
+                    actor=actor_for_user(request.user),
+                    request=services.GrantRequest(
+                        subject=subject,
+                        purpose=data["purpose"],
+                        notice_version=notice.version if notice else "",
+                        channel=data["channel"],
+                        evidence=data["evidence"],
+                        guardian=guardian,
+                        sensitive_acknowledged=data["sensitive_acknowledged"],
+                    ),
+                )
+            except DomainError as error:
+                field = {"guardian": "guardian_ref"}.get(error.field, error.field)
+                form.add_error(field if field in form.fields else None, error.text)
+            else:
+                messages.success(request, _("Consent recorded. Give the customer the receipt."))
+                return redirect("consents:staff_receipt", pk=consent.pk)
+    return render(request, "consents/staff_grant.html", {"subject": subject, "form": form})
+
+
+@staff_required("consents.change_consent")
+def staff_withdraw(request, pk):
+    consent = selectors.consent_list().filter(pk=pk).first()
+    if consent is None:
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=actor_for_user(request.user), consent_id=consent.pk, **form.cleaned_data
+            )
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(request, _("Consent withdrawn. The recipients have been told to stop."))
+        return redirect("core:customer_detail", pk=consent.subject_id)
+    return render(
+        request,
+        "consents/staff_withdraw.html",
+        {"consent": consent, "form": form, "consequences": consequences(consent.purpose)},
+    )
+
+
+@staff_required("consents.view_consent")
+def staff_receipt(request, pk):
+    consent = selectors.consent_list().filter(pk=pk).first()
+    if consent is None:
+        raise Http404
+    return render(
+        request,
+        "consents/receipt.html",
+        {"consent": consent, "receipt": consent_receipt(consent), "base": "portal/base.html"},
+    )
