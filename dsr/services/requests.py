@@ -21,7 +21,8 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from core.models import DataSubject, RequestType
+from core.models import DataSubject, RequestType, WebhookEndpoint
+from core.outbox import outbox_enqueue_webhook
 from core.services import RECTIFIABLE_FIELDS
 from core.validators import normalize_email, normalize_national_id, normalize_phone
 from dsr.models import (
@@ -40,6 +41,8 @@ S = RequestStatus
 MAX_DETAILS_LENGTH = 4000
 MAX_NOTE_LENGTH = 2000
 MAX_PURPOSES = 50
+# The webhook topic an integration client subscribes to for the moves of the requests it submitted.
+STATUS_TOPIC = "dsr.request.status_changed"
 # Guardians are corrected through their own procedure (authority re-checked), not a request form.
 CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f != "guardian")
 
@@ -109,7 +112,7 @@ def request_create(
             statutory_regime=deadlines.regime,
             pausable=deadlines.pausable,
         )
-        _history(request, old="", new=S.RECEIVED, actor=actor, now=now)
+        _notify_requesting_client(request, _history(request, old="", new=S.RECEIVED, actor=actor, now=now))
         audit_record(
             action="dsr.request.received",
             actor=actor,
@@ -435,7 +438,8 @@ def move(
             fields.append("closed_at")
             _clock(request, ClockEvent.STOPPED, actor=actor, now=now)
         request.save(update_fields=fields)
-        _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
+        change = _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
+        _notify_requesting_client(request, change)
         audit_record(
             action="dsr.request.transitioned",
             actor=actor,
@@ -474,8 +478,8 @@ def _history(
     now: datetime,
     reason: str = "",
     note: str = "",
-) -> None:
-    RequestStatusChange.objects.create(
+) -> RequestStatusChange:
+    return RequestStatusChange.objects.create(
         request=request,
         old_status=old,
         new_status=new,
@@ -486,6 +490,33 @@ def _history(
         note=note,
         at=now,
     )
+
+
+def _notify_requesting_client(request: DataSubjectRequest, change: RequestStatusChange) -> None:
+    """Tell the integration client that submitted the request (e.g. the mobile app) of each move, by a
+    webhook queued in this transaction and delivered once it commits."""
+    if request.created_by_id is None or request.channel != Channel.API:
+        return
+    endpoints = WebhookEndpoint.objects.filter(client_id=request.created_by_id, active=True)
+    for endpoint in endpoints:
+        if not endpoint.wants(STATUS_TOPIC):
+            continue
+        outbox_enqueue_webhook(
+            endpoint=endpoint,
+            topic=STATUS_TOPIC,
+            payload={
+                "request": str(request.pk),
+                "type": request.type,
+                "from": change.old_status,
+                "to": change.new_status,
+                "reason": change.reason,
+                "at": change.at.isoformat(),
+                "due_at": request.due_at.isoformat(),
+            },
+            dedupe_key=f"dsr.status:{change.pk}:endpoint:{endpoint.pk}",
+            subject_id=request.subject_id,
+            now=change.at,
+        )
 
 
 def _clock(request: DataSubjectRequest, kind: str, *, actor: Actor, now: datetime, note: str = "") -> None:

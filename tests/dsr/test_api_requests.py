@@ -218,3 +218,31 @@ def test_lift_restriction_through_the_api(as_user, privacy_officer, subject):
     assert check["allowed"] is False
     assert client.post(base + "lift-restriction/").status_code == 200
     assert client.post(base + "lift-restriction/").status_code == 409
+
+
+def test_the_submitting_client_hears_of_each_move_by_webhook(
+    as_user, client_user, privacy_officer, subject, django_capture_on_commit_callbacks
+):
+    import json
+
+    from core.models import OutboxMessage, WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        client=client_user,
+        name="app hook",
+        url="https://app.example.vn/hook",
+        secret="s3cret",
+        events=["dsr.request.status_changed"],
+    )
+    created = as_user(client_user).post(
+        "/api/v1/requests/", {"subject": subject.external_ref, "type": "access"}, format="json"
+    )
+    assert created.status_code == 201
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        as_user(privacy_officer).post(f"/api/v1/requests/{created.json()['id']}/acknowledge/")
+    moves = [
+        json.loads(m.payload)
+        for m in OutboxMessage.objects.filter(topic="dsr.request.status_changed").order_by("created_at")
+    ]
+    assert [(m["from"], m["to"]) for m in moves] == [("", "received"), ("received", "verifying_identity")]
+    assert len(callbacks) == 1
