@@ -35,6 +35,7 @@ from dsr.selectors import (
 )
 from dsr.states import RequestStatus
 
+SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 REQUEST_FILTERS = [
     OpenApiParameter("status", str, enum=RequestStatus.values),
     OpenApiParameter("type", str),
@@ -99,12 +100,12 @@ class RequestListCreateView(generics.GenericAPIView):
         subject, guardian = self._subject_and_guardian(
             request.user, fields.pop("subject", None), fields.pop("guardian", None)
         )
+        channel = fields.pop("channel", Channel.API)
+        if subject_for_user(request.user) is not None and channel not in SELF_SERVICE_CHANNELS:
+            # A customer's own login cannot claim to have been served in a branch or call centre.
+            raise InvalidInput(_("Choose internet banking, the mobile app or the API."), field="channel")
         created = services.request_create(
-            actor=actor_for_user(request.user),
-            subject=subject,
-            guardian=guardian,
-            channel=fields.pop("channel", Channel.API),
-            **fields,
+            actor=actor_for_user(request.user), subject=subject, guardian=guardian, channel=channel, **fields
         )
         return Response(
             s.RequestOutputSerializer(created, context=_context(request)).data, status=status.HTTP_201_CREATED

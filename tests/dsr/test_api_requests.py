@@ -129,7 +129,11 @@ def test_assign_and_pause_through_the_api(as_user, privacy_officer, subject):
 
 def test_customer_creates_and_sees_only_their_own(as_user, customer_a, customer_b):
     client_a, client_b = as_user(customer_a), as_user(customer_b)
-    created = client_a.post("/api/v1/requests/", {"type": "access"}, format="json")
+    assert (
+        client_a.post("/api/v1/requests/", {"type": "access", "channel": "branch"}, format="json").status_code
+        == 400
+    )
+    created = client_a.post("/api/v1/requests/", {"type": "access", "channel": "mobile_app"}, format="json")
     assert created.status_code == 201
     request_id = created.json()["id"]
     assert DataSubjectRequest.objects.get(pk=request_id).subject == subject_of(customer_a)
