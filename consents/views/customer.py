@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,16 +59,13 @@ def consequences(purpose: Purpose) -> list[str]:
     return result
 
 
-@customer_required
-def me_consents(request, subject):
+def _rows(subject, *, now) -> list[dict]:
     states = selectors.consent_states_for_subject(subject)
     restrictions = list(selectors.restrictions_in_force(subject))
-    now = timezone.now()
     rows = []
     for purpose in selectors.purposes_active():
         state = states.get(purpose.pk)
         entry = purpose_entry(purpose.code)
-        current = entry.current_notice(now) if entry else None
         on = bool(
             state
             and state.status == ConsentStatus.GRANTED
@@ -78,39 +78,84 @@ def me_consents(request, subject):
                 "state": state,
                 "on": on and not outdated,
                 "outdated": outdated,
-                "notice": current,
+                "notice": entry.current_notice(now) if entry else None,
                 "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
             }
         )
-    consent_rows = [r for r in rows if r["purpose"].consent_based]
-    other_rows = [r for r in rows if not r["purpose"].consent_based]
+    return rows
+
+
+def _wards(subject):
+    """The children this customer is the verified guardian of: the guardian exercises their rights."""
+    return subject.wards.filter(guardian_verified_at__isnull=False).order_by("external_ref")
+
+
+def _acting_for(subject, ward_id: str | None):
+    """(whose consent, the guardian acting or None): the customer themselves, or one of their wards."""
+    if not ward_id:
+        return subject, None
+    try:
+        ward = _wards(subject).filter(pk=uuid.UUID(ward_id)).first()
+    except ValueError:
+        ward = None
+    if ward is None:
+        raise Http404
+    return ward, subject
+
+
+def _back(ward_id: str | None):
+    url = reverse("consents:me_consents")
+    return redirect(f"{url}#ward-{ward_id}" if ward_id else url)
+
+
+@customer_required
+def me_consents(request, subject):
+    now = timezone.now()
+    rows = _rows(subject, now=now)
+    wards = [
+        {"ward": ward, "rows": [r for r in _rows(ward, now=now) if r["purpose"].consent_based]}
+        for ward in _wards(subject)
+    ]
     return render(
         request,
         "consents/me_consents.html",
-        {"subject": subject, "consent_rows": consent_rows, "other_rows": other_rows},
+        {
+            "subject": subject,
+            "consent_rows": [r for r in rows if r["purpose"].consent_based],
+            "other_rows": [r for r in rows if not r["purpose"].consent_based],
+            "wards": wards,
+        },
     )
 
 
 @customer_required
 @require_POST
 def me_consent_set(request, code, subject):
-    """A switch was moved: turning on grants at once; turning off leads to the confirmation page."""
+    """A switch was moved: turning on grants at once; turning off leads to the confirmation page.
+
+    With `ward`, the customer acts as the verified guardian of that child (who then consents with them
+    from 7 to under 16, or through them alone under 7); the service applies the children's rules.
+    """
+    ward_id = request.POST.get("ward") or None
+    whose, guardian = _acting_for(subject, ward_id)
     purpose = Purpose.objects.filter(code=code, active=True).first()
     if purpose is None:
         raise Http404
     if request.POST.get("on") != "1":
-        return redirect("consents:me_withdraw", code=code)
+        url = reverse("consents:me_withdraw", kwargs={"code": code})
+        return redirect(f"{url}?ward={ward_id}" if ward_id else url)
     entry = purpose_entry(code)
     notice = entry.current_notice(timezone.now()) if entry else None
     try:
         services.consent_grant(
             actor=actor_for_user(request.user),
             request=services.GrantRequest(
-                subject=subject,
+                subject=whose,
                 purpose=purpose,
                 notice_version=notice.version if notice else "",
                 channel=CUSTOMER_CHANNEL,
                 evidence=f"selfservice:request:{current_request.get().request_id}",
+                guardian=guardian,
                 sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
             ),
         )
@@ -120,16 +165,18 @@ def me_consent_set(request, code, subject):
         messages.success(
             request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name}
         )
-    return redirect("consents:me_consents")
+    return _back(ward_id)
 
 
 @customer_required
 def me_withdraw(request, code, subject):
+    ward_id = request.GET.get("ward") or None
+    whose, guardian = _acting_for(subject, ward_id)
     purpose = Purpose.objects.filter(code=code).prefetch_related("recipients").first()
-    consent = Consent.objects.filter(subject=subject, purpose=purpose, status=ConsentStatus.GRANTED).first()
+    consent = Consent.objects.filter(subject=whose, purpose=purpose, status=ConsentStatus.GRANTED).first()
     if purpose is None or consent is None:
         messages.info(request, _("There is no consent to withdraw for this purpose."))
-        return redirect("consents:me_consents")
+        return _back(ward_id)
     if request.method == "POST":
         try:
             services.consent_withdraw(
@@ -137,7 +184,7 @@ def me_withdraw(request, code, subject):
                 consent_id=consent.pk,
                 channel=CUSTOMER_CHANNEL,
                 reason=request.POST.get("reason", "")[:500],
-                subject_id=subject.pk,
+                subject_id=whose.pk,
             )
         except DomainError as error:
             messages.error(request, error.text)
@@ -146,17 +193,23 @@ def me_withdraw(request, code, subject):
                 request,
                 _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
             )
-        return redirect("consents:me_consents")
+        return _back(ward_id)
     return render(
         request,
         "consents/me_withdraw.html",
-        {"purpose": purpose, "consent": consent, "consequences": consequences(purpose)},
+        {
+            "purpose": purpose,
+            "consent": consent,
+            "consequences": consequences(purpose),
+            "ward": whose if guardian else None,
+        },
     )
 
 
 @customer_required
 def me_receipt(request, pk, subject):
-    consent = selectors.consent_list().filter(pk=pk, subject=subject).first()
+    mine = [subject.pk, *_wards(subject).values_list("pk", flat=True)]
+    consent = selectors.consent_list().filter(pk=pk, subject__in=mine).first()
     if consent is None:
         raise Http404
     return render(

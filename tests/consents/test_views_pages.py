@@ -8,7 +8,7 @@ from django.test import Client
 
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
-from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.consents.factories import child_of, grant, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,32 @@ def test_staff_acknowledges_a_duty(privacy_officer, catalogue):
     client.post(f"/en/portal/withdrawal-duties/{duty.pk}/acknowledge/", {"note": "letter"})
     duty.refresh_from_db()
     assert duty.status == "acknowledged" and duty.acknowledgement_note == "letter"
+
+
+def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, customer_b, catalogue):
+    parent = customer_a.customer_account.subject
+    child = child_of(parent, age=5)
+    unverified = child_of(parent, age=9, verified=False)
+    client = _login(customer_a)
+    page = client.get("/en/me/consents/").content.decode()
+    assert f'data-testid="ward-{child.external_ref}"' in page
+    assert f'data-testid="ward-{unverified.external_ref}"' not in page  # authority not verified yet
+
+    client.post("/en/me/consents/sharing/", {"on": "1", "ward": str(child.pk)})
+    consent = Consent.objects.get(subject=child, purpose__code="sharing")
+    assert consent.guardian_id == parent.pk
+    refused = client.post("/en/me/consents/marketing/", {"on": "1", "ward": str(child.pk)}, follow=True)
+    assert "never used for marketing" in refused.content.decode()
+    assert not Consent.objects.filter(subject=child, purpose__code="marketing").exists()
+
+    confirm = client.get(f"/en/me/consents/sharing/withdraw/?ward={child.pk}").content.decode()
+    assert "as guardian of" in confirm
+    client.post(f"/en/me/consents/sharing/withdraw/?ward={child.pk}", {})
+    consent.refresh_from_db()
+    assert consent.status == "withdrawn"
+    assert client.get(f"/en/me/consents/{consent.pk}/receipt/").status_code == 200
+
+    other = _login(customer_b)
+    assert other.post("/en/me/consents/sharing/", {"on": "1", "ward": str(child.pk)}).status_code == 404
+    assert other.get(f"/en/me/consents/{consent.pk}/receipt/").status_code == 404
+    assert client.post("/en/me/consents/sharing/", {"on": "1", "ward": "not-a-uuid"}).status_code == 404
