@@ -38,6 +38,21 @@ class QueueFilterForm(forms.Form):
             self.fields["assignee"].label_from_instance = lambda user: user.get_username()
 
 
+class PurposeChoiceField(forms.MultipleChoiceField):
+    """Purposes for a restriction, objection or withdrawal; none ticked means every purpose."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=_purpose_choices, required=False, **kwargs)
+
+
+def _purpose_choices():
+    from consents.selectors import purposes_active
+
+    return [(p.code, p.name) for p in purposes_active()]
+
+
 class CorrectionFields(forms.Form):
     """The corrected values a rectification request carries."""
 
@@ -66,18 +81,13 @@ class StaffIntakeForm(CorrectionFields):
     details = forms.CharField(
         label=_("Details"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    purposes = forms.CharField(
-        label=_("Purposes (codes, comma-separated)"),
-        max_length=500,
-        required=False,
-        help_text=_("For restriction, objection or withdrawal; empty means all purposes."),
+    purposes = PurposeChoiceField(
+        label=_("Purposes"),
+        help_text=_("For restriction, objection or withdrawal; none ticked means all purposes."),
     )
     guardian_ref = forms.CharField(
         label=_("Guardian acting for a child (CIF)"), max_length=64, required=False
     )
-
-    def clean_purposes(self) -> list[str]:
-        return [code.strip() for code in self.cleaned_data["purposes"].split(",") if code.strip()]
 
 
 class CustomerRequestForm(CorrectionFields):
@@ -89,6 +99,10 @@ class CustomerRequestForm(CorrectionFields):
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    purposes = PurposeChoiceField(
+        label=_("Which purposes? (restriction, objection or withdrawal)"),
+        help_text=_("Tick none to cover every purpose."),
     )
 
 

@@ -46,6 +46,7 @@ def new_request(request, subject):
                     channel=Channel.INTERNET_BANKING,
                     details=data["details"],
                     corrections=corrections or None,
+                    purposes=data["purposes"] or None,
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.text)

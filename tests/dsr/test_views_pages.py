@@ -189,3 +189,17 @@ def test_staff_lift_a_restriction_from_the_request_page(logged_in, privacy_offic
     client.post(reverse("dsr:act", args=[request.pk, "lift"]))
     assert not restriction_in_force(request)
     assert 'data-testid="lift"' not in client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+
+
+def test_customer_names_the_purposes_of_a_withdrawal(logged_in, customer_a):
+    from tests.consents.factories import make_purpose
+
+    make_purpose("sms-offers", category="marketing")
+    client = logged_in(customer_a)
+    page = client.get(reverse("dsr:me_new")).content.decode()
+    assert 'value="sms-offers"' in page
+    client.post(reverse("dsr:me_new"), {"type": "withdraw", "purposes": ["sms-offers"]})
+    assert DataSubjectRequest.objects.get().purposes == ["sms-offers"]
+    response = client.post(reverse("dsr:me_new"), {"type": "access", "purposes": ["sms-offers"]})
+    assert response.status_code == 200  # purposes belong to restriction, objection, withdrawal only
+    assert DataSubjectRequest.objects.count() == 1
