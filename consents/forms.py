@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, LegalBasis, Purpose, PurposeCategory, Recipient
+from core.models import WebhookEndpoint
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
 
@@ -102,6 +103,12 @@ class RecipientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Recipient.Kind.choices)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
+    endpoint = forms.ModelChoiceField(
+        label=_("Webhook endpoint for withdrawal notices"),
+        queryset=WebhookEndpoint.objects.filter(active=True),
+        required=False,
+        help_text=_("The integration client that owns it acknowledges the notices by API."),
+    )
 
 
 class ImportForm(forms.Form):

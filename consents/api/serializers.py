@@ -16,6 +16,7 @@ from consents.models import (
     Recipient,
     WithdrawalDuty,
 )
+from core.models import WebhookEndpoint
 
 
 class RecipientOutputSerializer(serializers.ModelSerializer):
@@ -29,6 +30,13 @@ class RecipientCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Recipient.Kind.choices)
     country = serializers.CharField(max_length=2, default="VN")
+    endpoint = serializers.PrimaryKeyRelatedField(
+        queryset=WebhookEndpoint.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Webhook endpoint for withdrawal notices; its integration client acknowledges them.",
+    )
 
 
 class NoticeOutputSerializer(serializers.ModelSerializer):

@@ -286,7 +286,9 @@ def recipient_create(
     country = (country or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InvalidInput(_("Give the country as a two-letter ISO code, e.g. VN."), field="country")
-    if endpoint is not None and client is not None and endpoint.client_id != client.pk:
+    # The endpoint's owner is the integration client that acknowledges this recipient's duties.
+    client = client or (endpoint.client if endpoint is not None else None)
+    if endpoint is not None and endpoint.client_id != client.pk:
         raise InvalidInput(_("The webhook endpoint belongs to another integration client."), field="endpoint")
     with transaction.atomic(durable=True):
         try:

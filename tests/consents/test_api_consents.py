@@ -227,3 +227,19 @@ def test_recipient_acknowledges_its_duty_by_api(as_user, client_user, officer):
     assert ack.status_code == 200 and ack.json()["status"] == "acknowledged"
     again = api.post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {}, format="json")
     assert again.status_code == 409
+
+
+def test_dpo_links_a_recipient_to_a_clients_webhook_endpoint(as_user, dpo, client_user):
+    from core.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        client=client_user, name="hook", url="https://x.example/h", secret="s"
+    )
+    response = as_user(dpo).post(
+        "/api/v1/recipients/", {"name": "Đối tác", "kind": "partner", "endpoint": endpoint.pk}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    from consents.models import Recipient
+
+    recipient = Recipient.objects.get(name="Đối tác")
+    assert recipient.endpoint_id == endpoint.pk and recipient.client_id == client_user.pk
