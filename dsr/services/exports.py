@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from dsr.models import DataSubjectRequest, RequestExport, TaskStatus
@@ -38,8 +39,6 @@ SUBJECT_FIELDS = (
 
 def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
     """Everything the platform and the systems' tasks hold about the request's subject."""
-    from consents.selectors import consent_timeline
-
     subject = request.subject
     events = consent_timeline(subject).order_by("at")
     requests = (

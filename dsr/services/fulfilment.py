@@ -16,11 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.models import Purpose
+from consents.services import (
+    consents_withdraw_for_subject_in_transaction,
+    restrictions_apply_in_transaction,
+    restrictions_lift_in_transaction,
+)
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, InvalidTransition
 from core.models import RequestType
 from core.services import subject_rectify
 from dsr.models import DataSubjectRequest, OutcomeReason, TaskStatus
+from dsr.services.deletion import deletion_fulfil
+from dsr.services.exports import export_build
 from dsr.services.requests import lock_request, move, require_permission
 from dsr.states import RequestStatus, is_allowed
 
@@ -44,8 +52,6 @@ def complete_in_transaction(
     """Fulfil and close a locked request inside the caller's transaction."""
     target = S.PARTIALLY_COMPLETED if partial else S.COMPLETED
     if not is_allowed(request.status, target):
-        from core.errors import InvalidTransition
-
         raise InvalidTransition(status=request.get_status_display())
     if request.identity_verified_at is None:
         raise Conflict(
@@ -61,15 +67,11 @@ def complete_in_transaction(
         )
     note = (note or "").strip()
     if request.type in (RequestType.ACCESS, RequestType.COPY):
-        from dsr.services.exports import export_build
-
         export_build(request, actor=actor, now=now)
     elif request.type == RequestType.RECTIFY:
         _rectify(request, actor=actor, now=now, partial=partial)
     elif request.type == RequestType.DELETE:
         require_permission(actor, "dsr.approve_deletion")
-        from dsr.services.deletion import deletion_fulfil
-
         holds = deletion_fulfil(request, actor=actor, now=now)
         if holds and not partial:
             # What a law keeps waits under a hold: the answer is partial, and says why.
@@ -110,8 +112,6 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
 
 
 def _purposes(request: DataSubjectRequest):
-    from consents.models import Purpose
-
     if not request.purposes:
         return None
     purposes = list(Purpose.objects.filter(code__in=request.purposes))
@@ -124,8 +124,6 @@ def _purposes(request: DataSubjectRequest):
 
 
 def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    from consents.services import restrictions_apply_in_transaction
-
     restrictions_apply_in_transaction(
         actor=actor,
         subject=request.subject,
@@ -137,8 +135,6 @@ def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> No
 
 
 def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    from consents.services import consents_withdraw_for_subject_in_transaction
-
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
         subject=request.subject,
@@ -152,8 +148,6 @@ def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> No
 def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:
     """End the restriction or objection a completed request put in force (the customer asks to lift
     it, or its ground has gone); the consent check answers on consent alone again."""
-    from consents.services import restrictions_lift_in_transaction
-
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         request = lock_request(request_id)

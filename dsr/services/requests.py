@@ -212,6 +212,7 @@ def request_transition(
         request = lock_request(request_id)
         if to in (S.COMPLETED, S.PARTIALLY_COMPLETED):
             # Completion carries the fulfilment of the request's type; it has its own entry point.
+            # Imported here: fulfilment builds on this module's `move`.
             from dsr.services.fulfilment import complete_in_transaction
 
             complete_in_transaction(
@@ -449,6 +450,7 @@ def move(
             now=now,
         )
         if to == S.IN_PROGRESS:
+            # Imported here: the task services build on this module's locking.
             from dsr.services.tasks import tasks_fan_out
 
             tasks_fan_out(request, actor=actor, now=now)

@@ -16,6 +16,8 @@ from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import DataSubject, RequestType, WebhookEndpoint
 from core.outbox import outbox_enqueue_webhook
 from dsr.models import DataSubjectRequest, FulfilmentTask, System, TaskStatus
+from dsr.services.fulfilment import complete_in_transaction
+from dsr.services.requests import lock_request
 from dsr.states import RequestStatus
 
 MAX_RESULT_BYTES = 1_000_000
@@ -100,8 +102,6 @@ def task_complete(
             raise NotFound(_("No such task."))
         # Lock the request, not only the task: two systems finishing at once must not both see
         # "one task left" and both skip (or both run) the completion.
-        from dsr.services.requests import lock_request
-
         request = lock_request(request_id)
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
@@ -126,7 +126,5 @@ def task_complete(
             now=now,
         )
         if request.type in AUTO_COMPLETE_TYPES and not request.tasks.filter(status=TaskStatus.OPEN).exists():
-            from dsr.services.fulfilment import complete_in_transaction
-
             complete_in_transaction(request, actor=actor, partial=False, now=now)
     return task
