@@ -78,7 +78,8 @@ def seed_inventory(users: dict) -> None:
     rules = {}
     for key, (name, months, starts, reference) in RULES.items():
         rules[key], _created = RetentionRule.objects.get_or_create(
-            name=name, defaults={"period_months": months, "starts": starts, "legal_reference": reference}
+            name=name,
+            defaults={"period_months": months, "starts": starts, "legal_reference": reference, "law": key},
         )
     categories = {}
     for code, name, sensitive, rule in CATEGORIES:

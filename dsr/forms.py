@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CalendarDay, DeadlinePolicy, RequestType
-from dsr.models import Channel, DataCategory, IdentityMethod, OutcomeReason, RetentionRule
+from dsr.models import Channel, DataCategory, IdentityMethod, OutcomeReason, RetentionLaw, RetentionRule
 from dsr.states import RequestStatus
 
 BLANK = [("", "—")]
@@ -227,3 +227,4 @@ class RetentionRuleForm(forms.Form):
     period_months = forms.IntegerField(label=_("Kept for (months)"), min_value=1, max_value=1200)
     starts = forms.CharField(label=_("Counted from"), max_length=120)
     legal_reference = forms.CharField(label=_("Legal reference"), max_length=200)
+    law = forms.ChoiceField(label=_("Kept under"), choices=RetentionLaw.choices, initial=RetentionLaw.OTHER)

@@ -1,7 +1,7 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
 
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
-from dsr.models.inventory import DataCategory, RetentionRule, System
+from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, System
 from dsr.models.requests import (
     Channel,
     ClockEvent,
@@ -25,6 +25,7 @@ __all__ = [
     "RequestClockEvent",
     "RequestExport",
     "RequestStatusChange",
+    "RetentionLaw",
     "RetentionRule",
     "System",
     "TaskStatus",

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
-from dsr.models.inventory import DataCategory, System
+from dsr.models.inventory import DataCategory, RetentionLaw, System
 from dsr.models.requests import DataSubjectRequest
 
 
@@ -74,6 +74,8 @@ class LegalHold(models.Model):
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200)
     legal_reference = models.CharField(max_length=200)
+    # Copied from the rule when the hold is placed, so the hold keeps its ground if the rule changes.
+    law = models.CharField(max_length=16, choices=RetentionLaw.choices, default=RetentionLaw.OTHER)
     ends_on = models.DateField()
     created_at = models.DateTimeField()
     released_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,16 @@ from core.models import RequestType
 PLATFORM_SYSTEM = "platform"
 
 
+class RetentionLaw(models.TextChoices):
+    """Which body of law keeps the data: it decides the legal reason a partial deletion gives."""
+
+    AML = "aml", _("Anti-money laundering (Law 14/2022/QH15)")
+    ACCOUNTING = "accounting", _("Accounting")
+    TAX = "tax", _("Tax")
+    CREDIT = "credit", _("Credit institutions and credit information")
+    OTHER = "other", _("Other law")
+
+
 class RetentionRule(models.Model):
     """How long a law makes the bank keep a category of data, e.g. transaction records: 5 years after
     the relationship ends (Law 14/2022/QH15 on Anti-Money Laundering, Art. 40)."""
@@ -23,6 +33,9 @@ class RetentionRule(models.Model):
         help_text=_("The event the period runs from, e.g. the end of the relationship."),
     )
     legal_reference = models.CharField(_("legal reference"), max_length=200)
+    law = models.CharField(
+        _("kept under"), max_length=16, choices=RetentionLaw.choices, default=RetentionLaw.OTHER
+    )
 
     class Meta:
         verbose_name = _("retention rule")

@@ -50,6 +50,7 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
                             "subject_id": request.subject_id,
                             "reason": rule.name[:200],
                             "legal_reference": rule.legal_reference,
+                            "law": rule.law,
                             "ends_on": add_months(today, rule.period_months),
                             "created_at": now,
                         },

@@ -26,7 +26,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from core.models import RequestType
 from core.services import subject_rectify
-from dsr.models import DataSubjectRequest, OutcomeReason, TaskStatus
+from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
 from dsr.services.requests import lock_request, move, require_permission
@@ -76,11 +76,8 @@ def complete_in_transaction(
         if holds and not partial:
             # What a law keeps waits under a hold: the answer is partial, and says why.
             target, partial = S.PARTIALLY_COMPLETED, True
-            reason = reason or (
-                OutcomeReason.AML_RETENTION
-                if any("14/2022" in h.legal_reference for h in holds)
-                else OutcomeReason.OTHER_RETENTION
-            )
+            aml = any(hold.law == RetentionLaw.AML for hold in holds)
+            reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
     elif request.type in (RequestType.RESTRICT, RequestType.OBJECT):
         _restrict(request, actor=actor, now=now)
     elif request.type == RequestType.WITHDRAW:

@@ -11,7 +11,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from core.models import RequestType
-from dsr.models import DataCategory, RetentionRule, System
+from dsr.models import DataCategory, RetentionLaw, RetentionRule, System
 
 SYSTEM_FIELDS = ("code", "name", "request_types", "integration_client", "is_processor", "active")
 
@@ -76,21 +76,29 @@ def category_create(
 
 
 def retention_rule_create(
-    *, actor: Actor, name: str, period_months: int, starts: str, legal_reference: str
+    *,
+    actor: Actor,
+    name: str,
+    period_months: int,
+    starts: str,
+    legal_reference: str,
+    law: str = RetentionLaw.OTHER,
 ) -> RetentionRule:
     """Record how long a law makes the bank keep a category of data, with its legal reference."""
+    if law not in RetentionLaw.values:
+        raise InvalidInput(_("Choose the body of law that keeps the data."), field="law")
     if period_months <= 0:
         raise InvalidInput(_("The period must be at least one month."), field="period_months")
     if not legal_reference.strip():
         raise InvalidInput(_("Name the law that requires keeping the data."), field="legal_reference")
     with transaction.atomic(durable=True):
         rule = RetentionRule.objects.create(
-            name=name, period_months=period_months, starts=starts, legal_reference=legal_reference
+            name=name, period_months=period_months, starts=starts, legal_reference=legal_reference, law=law
         )
         audit_record(
             action="dsr.retention.created",
             actor=actor,
             target=rule,
-            data={"period_months": period_months, "legal_reference": legal_reference},
+            data={"period_months": period_months, "legal_reference": legal_reference, "law": law},
         )
     return rule

@@ -21,6 +21,7 @@ def make_inventory(*, corebank_client=None) -> dict[str, System]:
         period_months=60,
         starts="end of the customer relationship",
         legal_reference="Law 14/2022/QH15 Art. 40",
+        law="aml",
     )
     identity = DataCategory.objects.create(code="identity", name="Identity", retention=aml)
     contact = DataCategory.objects.create(code="contact", name="Contact details")

@@ -296,3 +296,23 @@ def test_a_restriction_is_in_force_until_lifted(subject, client):
     with pytest.raises(Conflict):
         services.request_restriction_lift(actor=STAFF, request_id=other.pk)
     assert DataSubjectRequest.objects.get(pk=request.pk).status == "completed"
+
+
+def test_a_deletion_held_by_another_law_says_so(subject, privacy_officer):
+    from dsr.models import DataCategory, RetentionRule, System
+
+    rule = RetentionRule.objects.create(
+        name="Accounting documents: 10 years",
+        period_months=120,
+        starts="end of the accounting year",
+        legal_reference="Law 88/2015/QH13 Art. 41",
+        law="accounting",
+    )
+    ledger = System.objects.create(code="ledger", name="General ledger", request_types=["delete"])
+    ledger.categories.set([DataCategory.objects.create(code="accounts", name="Accounts", retention=rule)])
+    actor = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=actor)
+    finish_tasks(request)
+    done = services.request_complete(actor=actor, request_id=request.pk)
+    assert (done.status, done.outcome_reason) == ("partially_completed", "other_retention")
+    assert LegalHold.objects.get(request=request).law == "accounting"

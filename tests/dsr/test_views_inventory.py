@@ -20,6 +20,7 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
             "period_months": 24,
             "starts": "the call",
             "legal_reference": "Circular 01/2026 (demo)",
+            "law": "other",
         },
     )
     assert rule_page.status_code == 302
