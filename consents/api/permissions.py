@@ -15,6 +15,7 @@ from core.api.permissions import RolePermission
 from core.roles import user_role
 
 TTL_SECONDS = 30.0
+MAX_USERS = 10_000  # a bound on memory; clients and staff are far fewer
 _cache: dict[int, tuple[float, object, set[str]]] = {}
 
 
@@ -26,6 +27,8 @@ class CachedRolePermission(RolePermission):
             if entry is not None and time.monotonic() - entry[0] < TTL_SECONDS:
                 user._role_cache, user._perm_cache = entry[1], entry[2]
             else:
+                if len(_cache) >= MAX_USERS:
+                    _cache.clear()
                 _cache[user.pk] = (time.monotonic(), user_role(user), user.get_all_permissions())
         return super().has_permission(request, view)
 

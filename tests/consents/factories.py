@@ -83,9 +83,10 @@ def grant(
 def child_of(guardian, *, age: int, verified: bool = True):
     from core import services as core_services
 
-    today = date.today()
+    today = timezone.localdate()
     child = make_subject(
-        date_of_birth=today.replace(year=today.year - age) - timedelta(days=10),
+        # Ten days past the birthday (and never 29 February), so the age holds whatever day tests run.
+        date_of_birth=date(today.year - age, today.month, min(today.day, 28)) - timedelta(days=10),
         guardian=guardian,
         national_id="",
         phone="",
