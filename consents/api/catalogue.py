@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +15,7 @@ from consents import services
 from consents.api.serializers import (
     AcknowledgeSerializer,
     DutyOutputSerializer,
+    ImportOutputSerializer,
     NoticeCreateSerializer,
     NoticeOutputSerializer,
     PurposeCreateSerializer,
@@ -19,11 +23,11 @@ from consents.api.serializers import (
     RecipientCreateSerializer,
     RecipientOutputSerializer,
 )
-from consents.models import NoticeVersion, Purpose, Recipient, WithdrawalDuty
+from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
 from core.api.idempotency import idempotent
 from core.api.permissions import RolePermission
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.roles import Role, user_role
 
 
@@ -148,3 +152,39 @@ class DutyAcknowledgeView(APIView):
             note=data.validated_data["note"],
         )
         return Response(DutyOutputSerializer(duty).data)
+
+
+class ConsentImportView(generics.GenericAPIView):
+    """CSV import of existing consents: bad rows come back with line numbers, re-runs import nothing twice."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.import_consents", "POST": "consents.import_consents"}
+    required_scopes = {"GET": "consents:admin", "POST": "consents:admin"}
+    parser_classes = [MultiPartParser]
+    serializer_class = ImportOutputSerializer
+    queryset = ConsentImport.objects.none()
+
+    @extend_schema(responses=ImportOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(ConsentImport.objects.order_by("-started_at"))
+        return self.get_paginated_response(ImportOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer("ConsentImportUpload", {"file": serializers.FileField()})
+        },
+        responses={201: ImportOutputSerializer},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput(_("Attach the CSV file as “file”."), field="file")
+        try:
+            run = services.consents_import_csv(
+                actor=actor_for_user(request.user),
+                lines=io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline=""),
+                filename=upload.name,
+            )
+        except UnicodeDecodeError:
+            raise InvalidInput(_("The file is not UTF-8 text; save it as CSV UTF-8."), field="file") from None
+        return Response(ImportOutputSerializer(run).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,7 @@ from consents.catalogue import purpose_entry
 from consents.models import (
     Channel,
     Consent,
+    ConsentImport,
     LegalBasis,
     NoticeVersion,
     Purpose,
@@ -228,3 +229,20 @@ class DutyOutputSerializer(serializers.ModelSerializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ImportOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsentImport
+        fields = [
+            "id",
+            "filename",
+            "started_at",
+            "finished_at",
+            "rows",
+            "imported",
+            "already_imported",
+            "refused",
+            "errors",
+        ]
+        read_only_fields = fields

@@ -13,6 +13,7 @@ urlpatterns = [
     path("consents/<uuid:pk>/receipt/", views.ConsentReceiptView.as_view(), name="consent-receipt"),
     path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
     path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
+    path("consent-imports/", catalogue.ConsentImportView.as_view(), name="consent-import"),
     path("withdrawal-duties/", catalogue.DutyListView.as_view(), name="withdrawal-duty-list"),
     path(
         "withdrawal-duties/<uuid:pk>/acknowledge/",

@@ -243,3 +243,27 @@ def test_dpo_links_a_recipient_to_a_clients_webhook_endpoint(as_user, dpo, clien
 
     recipient = Recipient.objects.get(name="Đối tác")
     assert recipient.endpoint_id == endpoint.pk and recipient.client_id == client_user.pk
+
+
+def test_csv_import_by_api(as_user, dpo, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    make_purpose("marketing", category="marketing")
+    subject = make_subject()
+    csv_text = (
+        "subject,purpose,notice_version,channel\n"
+        f"{subject.external_ref},marketing,v1,paper_form\n"
+        "X,marketing,v1,x\n"
+    )
+
+    def upload():
+        return {"file": SimpleUploadedFile("legacy.csv", csv_text.encode(), content_type="text/csv")}
+
+    assert as_user(officer).post("/api/v1/consent-imports/", upload(), format="multipart").status_code == 403
+    first = as_user(dpo).post("/api/v1/consent-imports/", upload(), format="multipart")
+    assert first.status_code == 201, first.json()
+    assert (first.json()["imported"], first.json()["refused"], first.json()["errors"][0]["line"]) == (1, 1, 3)
+    again = as_user(dpo).post("/api/v1/consent-imports/", upload(), format="multipart").json()
+    assert (again["imported"], again["already_imported"]) == (0, 1)
+    assert as_user(dpo).post("/api/v1/consent-imports/", {}, format="multipart").status_code == 400
+    assert len(as_user(dpo).get("/api/v1/consent-imports/").json()["results"]) == 2
