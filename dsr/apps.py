@@ -36,6 +36,7 @@ class DsrConfig(AppConfig):
                 "dsr.task.completed": _("System task completed"),
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
+                "dsr.export.purged": _("Expired data export emptied"),
                 "dsr.hold.placed": _("Data placed under legal hold"),
                 "dsr.hold.released": _("Legal hold ended"),
                 "dsr.deletion.recorded": _("Personal data deleted"),

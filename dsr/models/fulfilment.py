@@ -55,6 +55,8 @@ class RequestExport(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     downloads = models.PositiveIntegerField(default=0)
+    # Set when the data is emptied after expiry; the row stays as the record that an export was given.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("data export")

@@ -1,7 +1,7 @@
 """Writes of the requests area, split by sub-domain; import from here."""
 
 from dsr.services.deletion import legal_holds_release_due
-from dsr.services.exports import export_download
+from dsr.services.exports import export_download, exports_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.requests import (
     request_acknowledge,
@@ -18,6 +18,7 @@ from dsr.services.tasks import task_complete
 
 __all__ = [
     "export_download",
+    "exports_purge_expired",
     "legal_holds_release_due",
     "request_acknowledge",
     "request_assign",

@@ -161,3 +161,31 @@ def _csv(content: dict[str, Any]) -> str:
     for r in content["requests"]:
         writer.writerow(["request", r["id"], r["type"], r["status"], r["received_at"], r["channel"]])
     return out.getvalue()
+
+
+def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Empty the stored data of exports past their expiry, so no copy of a customer's data outlives its
+    download window (for the nightly job). Idempotent; returns how many were emptied."""
+    now = now or timezone.now()
+    ids = list(
+        RequestExport.objects.filter(expires_at__lte=now, purged_at__isnull=True).values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+    purged = 0
+    with transaction.atomic(durable=True):
+        due = RequestExport.objects.select_for_update(of=("self",)).filter(pk__in=ids, purged_at__isnull=True)
+        for export in due.select_related("request"):
+            purged += 1
+            export.content = ""
+            export.purged_at = now
+            export.save(update_fields=["content", "purged_at"])
+            audit_record(
+                action="dsr.export.purged",
+                actor=Actor.system("dsr.exports_purge_expired"),
+                subject=export.request.subject_id,
+                target=export,
+                data={"request": str(export.request_id)},
+                now=now,
+            )
+    return purged

@@ -316,3 +316,16 @@ def test_a_deletion_held_by_another_law_says_so(subject, privacy_officer):
     done = services.request_complete(actor=actor, request_id=request.pk)
     assert (done.status, done.outcome_reason) == ("partially_completed", "other_retention")
     assert LegalHold.objects.get(request=request).law == "accounting"
+
+
+def test_expired_exports_are_emptied_once(subject):
+    request = verified_request(subject, type="copy")
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    assert services.exports_purge_expired() == 0
+    later = timezone.now() + timedelta(days=31)
+    assert services.exports_purge_expired(now=later) == 1
+    assert services.exports_purge_expired(now=later) == 0
+    export = RequestExport.objects.get(request=request)
+    assert export.content == ""
+    assert export.purged_at == later
+    assert AuditEntry.objects.filter(action="dsr.export.purged").count() == 1
