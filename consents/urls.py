@@ -1,3 +1,5 @@
+"""Consents pages: customer self-service under me/, staff and DPO pages under portal/."""
+
 from django.urls import path
 
 from consents import views

@@ -1,3 +1,5 @@
+"""Consents API under /api/v1/: the contract's purposes/, consents/, withdraw and consent-check/, and more."""
+
 from django.urls import path
 
 from consents.api import catalogue, views
