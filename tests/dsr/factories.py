@@ -10,7 +10,7 @@ from dsr import services
 from dsr.models import DataCategory, IdentityMethod, RetentionRule, System
 
 STAFF = Actor(kind="staff", user_id=None, label="tests-staff")
-# A Friday morning in Hà Nội, well inside Law 91's time.
+# Monday 9 March 2026, 09:00 in Hà Nội: under Law 91, with no holiday in the following weeks.
 MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
