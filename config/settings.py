@@ -131,10 +131,37 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # ---------------------------------------------------------------------------- security
-FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY")
+# Field encryption: a comma-separated list of Fernet keys. The first encrypts, all decrypt (MultiFernet),
+# so a new key goes first, `manage.py rotate_keys` re-encrypts, then the old key is dropped.
+FIELD_ENCRYPTION_KEY = [key.strip() for key in env.list("FIELD_ENCRYPTION_KEY") if key.strip()]
+# Blind indexes: look-ups match either key while `rotate_keys` recomputes the indexes after a change.
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY")
-if len(BLIND_INDEX_KEY) < 32:
-    raise ImproperlyConfigured("BLIND_INDEX_KEY must be at least 32 characters of secret material.")
+BLIND_INDEX_KEY_PREVIOUS = env.str("BLIND_INDEX_KEY_PREVIOUS", default="")
+
+
+def _check_key_material() -> None:
+    # A malformed key must stop the process before anything is encrypted with it, with a message
+    # that says which variable is wrong (never the key itself).
+    from cryptography.fernet import Fernet
+
+    if not FIELD_ENCRYPTION_KEY:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is empty: set one Fernet key (or a comma-separated list).")
+    for position, key in enumerate(FIELD_ENCRYPTION_KEY, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as error:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEY key #{position} is not a valid Fernet key (32 url-safe base64-encoded "
+                "bytes, e.g. from `cryptography.fernet.Fernet.generate_key()`)."
+            ) from error
+    for name, value in (("BLIND_INDEX_KEY", BLIND_INDEX_KEY), ("BLIND_INDEX_KEY_PREVIOUS", BLIND_INDEX_KEY_PREVIOUS)):
+        if (value or name == "BLIND_INDEX_KEY") and len(value) < 32:
+            raise ImproperlyConfigured(f"{name} must be at least 32 characters of secret material.")
+    if BLIND_INDEX_KEY_PREVIOUS and BLIND_INDEX_KEY_PREVIOUS == BLIND_INDEX_KEY:
+        raise ImproperlyConfigured("BLIND_INDEX_KEY_PREVIOUS must differ from BLIND_INDEX_KEY (or be unset).")
+
+
+_check_key_material()
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -19,7 +19,10 @@ class CoreConfig(AppConfig):
             "core.account.linked": _("Customer login linked to a data subject"),
             "core.token.issued": _("API token issued"),
             "core.token.revoked": _("API token revoked"),
+            "core.keys.rotation_started": _("Encryption and blind-index key rotation started"),
+            "core.keys.rotation_finished": _("Encryption and blind-index key rotation finished"),
         })
+        _connect_security()
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
             grant_permissions(role, "core.view_datasubject", "core.add_datasubject", "core.change_datasubject")
         grant_permissions(Role.CLIENT, "core.view_datasubject", "core.add_datasubject")
@@ -31,6 +34,16 @@ class CoreConfig(AppConfig):
         )
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         post_migrate.connect(_seed_deadline_defaults_after_migrate, sender=self)
+
+
+def _connect_security() -> None:
+    # Importing registers the key canary system check; Celery must refuse to start when it fails.
+    from celery.signals import beat_init, worker_init
+
+    from core.security import checks
+
+    worker_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.worker")
+    beat_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.beat")
 
 
 def _sync_roles_after_migrate(**kwargs) -> None:

@@ -3,6 +3,10 @@
 Encrypted columns cannot be searched, and decrypting every row to find one is out of the question
 at bank scale. Beside each searchable ciphertext we store an HMAC-SHA256 of its normalised value
 (a "blind index"), keyed with BLIND_INDEX_KEY, which is separate from the encryption key.
+
+This module is the one place that computes indexes. While the blind-index key is being rotated
+(BLIND_INDEX_KEY_PREVIOUS set, `manage.py rotate_keys` not finished yet) look-ups match an index made
+with either key, through `blind_index_candidates`.
 """
 from __future__ import annotations
 
@@ -12,12 +16,22 @@ import hmac
 from django.conf import settings
 
 
-def blind_index(value: str | None) -> str:
-    """The hex HMAC of an already-normalised value, or "" for an empty one."""
+def blind_index(value: str | None, *, key: str | None = None) -> str:
+    """The hex HMAC of an already-normalised value under the current key (or `key`), "" for an empty one."""
     if not value:
         return ""
-    key = settings.BLIND_INDEX_KEY.encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    secret = (key if key is not None else settings.BLIND_INDEX_KEY).encode()
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+def blind_index_candidates(value: str | None) -> list[str]:
+    """Every index a stored row may carry for this value: the current key's, then the previous key's."""
+    if not value:
+        return []
+    candidates = [blind_index(value)]
+    if getattr(settings, "BLIND_INDEX_KEY_PREVIOUS", ""):
+        candidates.append(blind_index(value, key=settings.BLIND_INDEX_KEY_PREVIOUS))
+    return candidates
 
 
 def fingerprint(value: object) -> str:

@@ -5,7 +5,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
-from core.crypto import blind_index
+from core.crypto import blind_index_candidates
 from core.errors import InvalidInput, NotFound
 from core.models import ApiToken, DataSubject
 from core.validators import normalize_email, normalize_national_id, normalize_phone
@@ -40,13 +40,13 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
     digits = re.sub(r"[\s.+()-]", "", query)
     if "@" in query:
         try:
-            conditions |= Q(email_index=blind_index(normalize_email(query)))
+            conditions |= Q(email_index__in=blind_index_candidates(normalize_email(query)))
         except InvalidInput:
             pass
     elif digits.isdigit():
         for normalize, field in ((normalize_national_id, "national_id_index"), (normalize_phone, "phone_index")):
             try:
-                conditions |= Q(**{field: blind_index(normalize(query))})
+                conditions |= Q(**{f"{field}__in": blind_index_candidates(normalize(query))})
             except InvalidInput:
                 continue
     return DataSubject.objects.filter(conditions).order_by("external_ref")
@@ -58,7 +58,7 @@ def subject_filter_by_index(queryset: QuerySet[DataSubject], *, field: str, valu
         normalized = normalizers[field](value)
     except InvalidInput:
         return queryset.none()
-    return queryset.filter(**{f"{field}_index": blind_index(normalized)})
+    return queryset.filter(**{f"{field}_index__in": blind_index_candidates(normalized)})
 
 
 def token_by_key_hash(key_hash: str) -> ApiToken | None:
