@@ -1,0 +1,335 @@
+"""Who reaches what: every API endpoint and page, walked from the URL resolver, against every role.
+
+`API` and `PAGES` are the expected tables, keyed by the route as the resolver spells it. A route
+with no entry fails `test_every_route_is_in_the_matrix`, so a new endpoint cannot ship without
+someone deciding who may reach it. To add one: copy a neighbouring line, name the URL to call
+(placeholders come from `tests/reliability/world.py`) and the roles that may reach it.
+
+Expectations: a role that may reach an endpoint is never refused (no 401/403/404, no 5xx); a GET
+answers 200. A role that may not gets 401 (API, anonymous), a redirect to the login page (pages,
+anonymous), or 403/404 with a `{"detail": ...}` body. Customer A owns every record named by id;
+customer B must get 404 on each of them: the id of someone else's record reveals nothing.
+"""
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dsr.models import DataSubjectRequest
+
+from tests.reliability.world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+A = {"customer_a"}
+CUSTOMERS = {"customer_a", "customer_b"}
+STAFF = {"officer", "privacy", "dpo", "auditor"}
+WRITERS = {"officer", "privacy", "dpo"}
+CASEWORKERS = {"privacy", "dpo"}
+AUDIT = {"dpo", "auditor"}
+CLIENT = {"client"}
+CLIENTS = {"client", "client_narrow"}
+NOBODY: set[str] = set()
+PUBLIC = set(ROLES)
+
+# route → {method: (url, roles allowed)}. Objects by id belong to customer A.
+API: dict[str, dict[str, tuple[str, set[str]]]] = {
+    "api/v1/subjects/": {
+        "GET": ("/api/v1/subjects/", CUSTOMERS | WRITERS | CLIENT),
+        "POST": ("/api/v1/subjects/", WRITERS | CLIENT),
+    },
+    "api/v1/subjects/<uuid:pk>/": {
+        "GET": ("/api/v1/subjects/{subject_a}/", A | WRITERS | CLIENT),
+        "PATCH": ("/api/v1/subjects/{subject_a}/", WRITERS),
+    },
+    "api/v1/audit/": {"GET": ("/api/v1/audit/", AUDIT)},
+    "api/v1/audit/verify/": {"GET": ("/api/v1/audit/verify/", AUDIT)},
+    "api/v1/purposes/": {
+        "GET": ("/api/v1/purposes/", CUSTOMERS | STAFF | CLIENTS),
+        "POST": ("/api/v1/purposes/", {"dpo"}),
+    },
+    "api/v1/purposes/<slug:code>/notices/": {
+        "GET": ("/api/v1/purposes/{purpose}/notices/", CUSTOMERS | STAFF | CLIENTS),
+        "POST": ("/api/v1/purposes/{purpose}/notices/", {"dpo"}),
+    },
+    "api/v1/recipients/": {
+        "GET": ("/api/v1/recipients/", STAFF),
+        "POST": ("/api/v1/recipients/", {"dpo"}),
+    },
+    "api/v1/consents/": {
+        "GET": ("/api/v1/consents/", CUSTOMERS | STAFF | CLIENTS),
+        "POST": ("/api/v1/consents/", WRITERS | CLIENT),
+    },
+    "api/v1/consents/withdraw/": {"POST": ("/api/v1/consents/withdraw/", WRITERS | CLIENT)},
+    "api/v1/consents/<uuid:pk>/": {"GET": ("/api/v1/consents/{consent_a}/", A | STAFF | CLIENTS)},
+    "api/v1/consents/<uuid:pk>/withdraw/": {
+        "POST": ("/api/v1/consents/{consent_a}/withdraw/", A | WRITERS | CLIENT)
+    },
+    "api/v1/consents/<uuid:pk>/receipt/": {
+        "GET": ("/api/v1/consents/{consent_a}/receipt/", A | STAFF | CLIENTS)
+    },
+    "api/v1/consent-check/": {
+        "GET": ("/api/v1/consent-check/?subject={cif_a}&purpose={purpose}", STAFF | CLIENTS)
+    },
+    "api/v1/consent-check/bulk/": {"POST": ("/api/v1/consent-check/bulk/", STAFF | CLIENTS)},
+    "api/v1/consent-imports/": {
+        "GET": ("/api/v1/consent-imports/", {"dpo"}),
+        "POST": ("/api/v1/consent-imports/", {"dpo"}),
+    },
+    "api/v1/withdrawal-duties/": {"GET": ("/api/v1/withdrawal-duties/", STAFF | CLIENTS)},
+    "api/v1/withdrawal-duties/<uuid:pk>/acknowledge/": {
+        "POST": ("/api/v1/withdrawal-duties/{duty}/acknowledge/", CASEWORKERS | CLIENT)
+    },
+    "api/v1/requests/": {
+        "GET": ("/api/v1/requests/", CUSTOMERS | STAFF | CLIENT),
+        # The body names customer A: customer B may file requests, but not in A's name.
+        "POST": ("/api/v1/requests/", A | WRITERS | CLIENT),
+    },
+    "api/v1/requests/<uuid:pk>/": {"GET": ("/api/v1/requests/{request_a}/", A | STAFF | CLIENT)},
+    **{
+        f"api/v1/requests/<uuid:pk>/{action}/": {
+            "POST": (f"/api/v1/requests/{{request_open_a}}/{action}/", WRITERS)
+        }
+        for action in (
+            "acknowledge", "verify-identity", "transition", "assign", "extend", "complete", "reject",
+            "lift-restriction",
+        )
+    },
+    "api/v1/requests/<uuid:pk>/cancel/": {"POST": ("/api/v1/requests/{request_open_a}/cancel/", A | WRITERS)},
+    "api/v1/requests/<uuid:pk>/export/": {"GET": ("/api/v1/requests/{request_a}/export/", A | WRITERS)},
+    "api/v1/request-tasks/": {"GET": ("/api/v1/request-tasks/", STAFF | CLIENT)},
+    "api/v1/request-tasks/<uuid:pk>/complete/": {
+        "POST": ("/api/v1/request-tasks/{task}/complete/", CASEWORKERS | CLIENT)
+    },
+    # The schema is public so integrators can read it; it names no personal data.
+    "api/schema/": {"GET": ("/api/schema/", PUBLIC)},
+}
+
+# route → (method, url, roles allowed). Pages answer anonymous users with the login page.
+PAGES: dict[str, tuple[str, str, set[str]]] = {
+    # The front door sends everyone on (portal, self-service or login): see REDIRECTS.
+    "": ("GET", "/", PUBLIC),
+    "healthz": ("GET", "/healthz", PUBLIC),
+    "healthz/": ("GET", "/healthz/", PUBLIC),
+    "api/docs/": ("GET", "/api/docs/", PUBLIC),
+    "i18n/setlang/": ("POST", "/i18n/setlang/", PUBLIC),
+    "accounts/login/": ("GET", "/accounts/login/", PUBLIC),
+    "accounts/logout/": ("POST", "/accounts/logout/", PUBLIC),
+    "portal/": ("GET", "/portal/", STAFF),
+    "portal/customers/": ("GET", "/portal/customers/", WRITERS),
+    "portal/customers/new/": ("GET", "/portal/customers/new/", WRITERS),
+    "portal/customers/<uuid:pk>/": ("GET", "/portal/customers/{subject_a}/", WRITERS),
+    "portal/audit/": ("GET", "/portal/audit/", AUDIT),
+    "me/": ("GET", "/me/", CUSTOMERS),
+    "me/consents/": ("GET", "/me/consents/", CUSTOMERS),
+    "me/consents/<uuid:pk>/receipt/": ("GET", "/me/consents/{consent_a}/receipt/", A),
+    # By purpose code, always on the logged-in customer's own consent (both hold one).
+    "me/consents/<slug:code>/": ("POST", "/me/consents/{purpose}/", CUSTOMERS),
+    "me/consents/<slug:code>/withdraw/": ("GET", "/me/consents/{purpose}/withdraw/", CUSTOMERS),
+    "portal/customers/<uuid:pk>/consents/new/": ("GET", "/portal/customers/{subject_a}/consents/new/", WRITERS),
+    "portal/consents/<uuid:pk>/withdraw/": ("GET", "/portal/consents/{consent_a}/withdraw/", WRITERS),
+    "portal/consents/<uuid:pk>/receipt/": ("GET", "/portal/consents/{consent_a}/receipt/", STAFF),
+    "portal/consents/import/": ("GET", "/portal/consents/import/", {"dpo"}),
+    "portal/purposes/": ("GET", "/portal/purposes/", STAFF),
+    "portal/purposes/new/": ("GET", "/portal/purposes/new/", {"dpo"}),
+    "portal/purposes/<slug:code>/edit/": ("GET", "/portal/purposes/{purpose}/edit/", {"dpo"}),
+    "portal/purposes/<slug:code>/notices/new/": ("GET", "/portal/purposes/{purpose}/notices/new/", {"dpo"}),
+    "portal/purposes/<slug:code>/ask-again/": ("GET", "/portal/purposes/{purpose}/ask-again/", STAFF),
+    "portal/recipients/": ("GET", "/portal/recipients/", STAFF),
+    "portal/withdrawal-duties/": ("GET", "/portal/withdrawal-duties/", STAFF),
+    "portal/withdrawal-duties/<uuid:pk>/acknowledge/": (
+        "POST", "/portal/withdrawal-duties/{duty}/acknowledge/", CASEWORKERS
+    ),
+    "portal/requests/": ("GET", "/portal/requests/", STAFF),
+    "portal/requests/new/": ("GET", "/portal/requests/new/", WRITERS),
+    "portal/requests/policy/": ("GET", "/portal/requests/policy/", AUDIT),
+    "portal/requests/policy/<int:pk>/": ("GET", "/portal/requests/policy/{policy}/", {"dpo"}),
+    "portal/requests/calendar/": ("POST", "/portal/requests/calendar/", {"dpo"}),
+    "portal/requests/calendar/<int:pk>/remove/": ("POST", "/portal/requests/calendar/{calendar}/remove/", {"dpo"}),
+    "portal/requests/systems/": ("GET", "/portal/requests/systems/", STAFF),
+    "portal/requests/systems/new/": ("GET", "/portal/requests/systems/new/", {"dpo"}),
+    "portal/requests/systems/<int:pk>/": ("GET", "/portal/requests/systems/{system}/", {"dpo"}),
+    "portal/requests/systems/categories/": ("POST", "/portal/requests/systems/categories/", {"dpo"}),
+    "portal/requests/systems/retention-rules/": ("POST", "/portal/requests/systems/retention-rules/", {"dpo"}),
+    "portal/requests/<uuid:pk>/": ("GET", "/portal/requests/{request_a}/", STAFF),
+    "portal/requests/<uuid:pk>/do/<slug:action>/": (
+        "POST", "/portal/requests/{request_open_a}/do/acknowledge/", WRITERS
+    ),
+    "portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/": (
+        "POST", "/portal/requests/{request_open_a}/tasks/{task}/done/", CASEWORKERS
+    ),
+    "portal/requests/<uuid:pk>/export.<str:fmt>": ("GET", "/portal/requests/{request_a}/export.json", WRITERS),
+    "me/requests/": ("GET", "/me/requests/", CUSTOMERS),
+    "me/requests/new/": ("GET", "/me/requests/new/", CUSTOMERS),
+    "me/requests/<uuid:pk>/": ("GET", "/me/requests/{request_a}/", A),
+    "me/requests/<uuid:pk>/cancel/": ("POST", "/me/requests/{request_open_a}/cancel/", A),
+    "me/requests/<uuid:pk>/export.<str:fmt>": ("GET", "/me/requests/{request_a}/export.json", A),
+}
+
+# A small, valid-looking body per write so allowed roles reach the service (a 400 or 409 from the
+# service still proves the permission layer let them through).
+BODIES = {
+    "/api/v1/subjects/": {"external_ref": "CIFMATRIX9", "full_name": "Ma Trận"},
+    "/api/v1/consents/": {"subject": "{cif_a}", "purpose": "{purpose}", "notice_version": "v1", "channel": "api"},
+    "/api/v1/consents/withdraw/": {"subject": "{cif_a}", "purposes": ["{purpose}"], "channel": "api"},
+    "/api/v1/consent-check/bulk/": {"subject": "{cif_a}", "purposes": ["{purpose}"]},
+    "/api/v1/requests/": {"type": "access", "channel": "mobile_app", "subject": "{cif_a}"},
+    "/api/v1/consents/{consent_a}/withdraw/": {"channel": "mobile_app", "reason": ""},
+}
+# Routes that answer everyone with a redirect or a page of their own, whoever asks.
+REDIRECTS = {"", "accounts/logout/", "i18n/setlang/", "accounts/login/"}
+
+
+def _routes(patterns=None, prefix: str = ""):
+    """Every (route, view) the site serves, with language prefixes stripped (they share views)."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = "" if type(pattern.pattern).__name__ == "LocalePrefixPattern" else str(pattern.pattern)
+            yield from _routes(pattern.url_patterns, prefix + inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def _api_methods(callback) -> set[str]:
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view is None:
+        return set()
+    return {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)}
+
+
+def test_every_route_is_in_the_matrix():
+    missing = []
+    for route, callback in _routes():
+        if route.startswith("api/v1/"):
+            expected = API.get(route)
+            if expected is None:
+                missing.append(route)
+                continue
+            for method in sorted(_api_methods(callback) - set(expected)):
+                missing.append(f"{method} {route}")
+        elif route not in PAGES and route not in API:
+            missing.append(route)
+    assert not missing, (
+        "Routes with no access-matrix entry; add them to API or PAGES in "
+        f"tests/reliability/test_access_matrix_all.py, saying which roles may reach them: {missing}"
+    )
+
+
+def test_the_matrix_names_no_route_that_is_gone():
+    served = {route for route, _ in _routes()}
+    assert not (set(API) | set(PAGES)) - served
+
+
+def _body(world, url):
+    body = BODIES.get(url.split("?")[0], {})
+    return {
+        key: ([world.fill(v) for v in value] if isinstance(value, list) else world.fill(value))
+        for key, value in body.items()
+    }
+
+
+def _judge(role, allowed, method, response, *, page: bool) -> str | None:
+    code = response.status_code
+    if role in allowed:
+        if code >= 500 or code in (401, 403, 404):
+            return f"{role}: expected to reach it, got {code}"
+        if method == "GET" and code != 200:
+            return f"{role}: expected 200, got {code}"
+        if page and code == 302 and "/accounts/login/" in response.get("Location", ""):
+            return f"{role}: sent to the login page"
+        return None
+    if role == "anonymous":
+        if page:
+            ok = code == 302 and "/accounts/login/" in response.get("Location", "")
+            return None if ok else f"anonymous: expected a redirect to the login page, got {code}"
+        return None if code == 401 else f"anonymous: expected 401, got {code}"
+    if code not in (403, 404):
+        return f"{role}: expected 403/404, got {code}"
+    if not page and "detail" not in response.json():
+        return f"{role}: refusal without a detail message"
+    return None
+
+
+@pytest.mark.parametrize("route", sorted(API))
+def test_api_access(route):
+    world = build_world()
+    problems = []
+    for method, (url, allowed) in API[route].items():
+        for role in ROLES:
+            client = world.api(role)
+            target = world.fill(url)
+            response = getattr(client, method.lower())(target, _body(world, url) or None, format="json")
+            problem = _judge(role, allowed, method, response, page=False)
+            if problem:
+                problems.append(f"{method} {route}: {problem}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("route", sorted(PAGES))
+def test_page_access(client, route):
+    world = build_world()
+    method, url, allowed = PAGES[route]
+    problems = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        response = getattr(client, method.lower())(world.fill(url))
+        if route in REDIRECTS and response.status_code in (200, 302):
+            continue
+        problem = _judge(role, allowed, method, response, page=True)
+        if problem:
+            problems.append(f"{method} {route}: {problem}")
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- IDOR through filters
+LISTS = {
+    "/api/v1/subjects/": ("external_ref", "cif_a", "id", "subject_a"),
+    "/api/v1/consents/": ("subject", "cif_a", "id", "consent_a"),
+    "/api/v1/requests/": ("subject", "cif_a", "id", "request_a"),
+}
+
+
+@pytest.mark.parametrize("url", sorted(LISTS))
+def test_customer_b_filtering_by_customer_a_finds_nothing(url):
+    world = build_world()
+    param, ref, key, own_id = LISTS[url]
+    client_b = world.api("customer_b")
+
+    filtered = client_b.get(f"{url}?{param}={world.ids[ref]}")
+    unfiltered = client_b.get(url)
+
+    assert filtered.status_code == 200 and filtered.json()["results"] == []
+    seen = {str(row[key]) for row in unfiltered.json()["results"]}
+    assert str(world.ids[own_id]) not in seen
+    # Customer A does see their own through the same filter: the empty answer above is the guard.
+    mine = world.api("customer_a").get(f"{url}?{param}={world.ids[ref]}").json()["results"]
+    assert str(world.ids[own_id]) in {str(row[key]) for row in mine}
+
+
+def test_customer_a_cannot_reach_customer_b_records_by_id():
+    world = build_world()
+    client_a = world.api("customer_a")
+    for url in (
+        "/api/v1/subjects/{subject_b}/",
+        "/api/v1/consents/{consent_b}/",
+        "/api/v1/consents/{consent_b}/receipt/",
+        "/api/v1/requests/{request_b}/",
+        "/api/v1/requests/{request_b}/export/",
+    ):
+        assert client_a.get(world.fill(url)).status_code == 404, url
+    for url, body in (
+        ("/api/v1/consents/{consent_b}/withdraw/", {"channel": "mobile_app"}),
+        ("/api/v1/requests/{request_b}/cancel/", {}),
+    ):
+        assert client_a.post(world.fill(url), body, format="json").status_code == 404, url
+
+
+def test_customer_b_cannot_act_on_customer_a_through_pages(client):
+    world = build_world()
+    client.force_login(world.users["customer_b"])
+    for url in ("/me/consents/{consent_a}/receipt/", "/me/requests/{request_a}/", "/me/requests/{request_a}/export.json"):
+        assert client.get(world.fill(url)).status_code in (403, 404), url
+    assert client.post(world.fill("/me/requests/{request_open_a}/cancel/")).status_code in (403, 404)
+    assert DataSubjectRequest.objects.get(pk=world.ids["request_open_a"]).status != "cancelled"

@@ -1,0 +1,104 @@
+"""A small world for the access matrix: two customers with records of their own, staff of each role,
+an integration client with every scope and one with a narrow scope.
+
+Customer A owns every record the matrix names by id; customer B is the neighbour who must not reach
+them (no IDOR). Records are made through the real services so they are what production holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rest_framework.test import APIClient
+
+from consents import services as consent_services
+from core.models import CalendarDay, DeadlinePolicy
+from core.roles import Role
+from dsr import services as dsr_services
+from tests.consents.factories import SYSTEM, grant, make_purpose, make_recipient
+from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
+from tests.factories import UserFactory, make_customer, make_token
+
+ROLES = (
+    "anonymous",
+    "customer_a",
+    "customer_b",
+    "officer",
+    "privacy",
+    "dpo",
+    "auditor",
+    "client",
+    "client_narrow",
+)
+# The narrow client may only ask the consent check (a marketing platform's typical token).
+NARROW_SCOPES = ["consents:read"]
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict = field(default_factory=dict)
+    refs: dict = field(default_factory=dict)
+
+    def fill(self, pattern: str) -> str:
+        return pattern.format(**self.ids)
+
+    def api(self, role: str) -> APIClient:
+        client = APIClient()
+        if role != "anonymous":
+            scopes = NARROW_SCOPES if role == "client_narrow" else None
+            client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(self.users[role], scopes)}")
+        return client
+
+
+def build_world() -> World:
+    customer_a = make_customer(username="matrix_a")
+    customer_b = make_customer(username="matrix_b")
+    users = {
+        "customer_a": customer_a,
+        "customer_b": customer_b,
+        "officer": UserFactory(username="matrix_officer", role=Role.OFFICER),
+        "privacy": UserFactory(username="matrix_privacy", role=Role.PRIVACY),
+        "dpo": UserFactory(username="matrix_dpo", role=Role.DPO),
+        "auditor": UserFactory(username="matrix_auditor", role=Role.AUDITOR),
+        "client": UserFactory(username="matrix_client", role=Role.CLIENT),
+        "client_narrow": UserFactory(username="matrix_narrow", role=Role.CLIENT),
+    }
+    subject_a = customer_a.customer_account.subject
+    subject_b = customer_b.customer_account.subject
+
+    marketing = make_purpose("matrix-marketing")
+    recipient = make_recipient("Matrix partner", client=users["client"], url="http://127.0.0.1:9/hook")
+    sharing = make_purpose("matrix-sharing", category="sharing", recipients=[recipient])
+    consent_a = grant(subject_a, marketing)
+    consent_b = grant(subject_b, marketing)
+    shared = grant(subject_a, sharing)
+    consent_services.consent_withdraw(actor=SYSTEM, consent_id=shared.pk, channel="branch", reason="")
+    duty = shared.duties.get()
+
+    # A completed copy request has an export to download; made before the inventory so it has no tasks.
+    done = verified_request(subject_a, type="copy")
+    dsr_services.request_complete(actor=STAFF, request_id=done.pk)
+    request_b = make_request(subject_b, type="access")
+    systems = make_inventory(corebank_client=users["client"])
+    working = verified_request(subject_a, type="access")
+    task = working.tasks.get(system=systems["core_banking"])
+
+    world = World(users=users)
+    world.ids = {
+        "subject_a": subject_a.pk,
+        "subject_b": subject_b.pk,
+        "cif_a": subject_a.external_ref,
+        "cif_b": subject_b.external_ref,
+        "purpose": marketing.code,
+        "consent_a": consent_a.pk,
+        "consent_b": consent_b.pk,
+        "request_a": done.pk,
+        "request_open_a": working.pk,
+        "request_b": request_b.pk,
+        "task": task.pk,
+        "duty": duty.pk,
+        "policy": DeadlinePolicy.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "calendar": CalendarDay.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "system": systems["marketing"].pk,
+    }
+    return world
