@@ -16,20 +16,23 @@ from core.roles import user_role
 
 TTL_SECONDS = 30.0
 MAX_USERS = 10_000  # a bound on memory; clients and staff are far fewer
-_cache: dict[int, tuple[float, object, set[str]]] = {}
+_cache: dict[tuple, tuple[float, object, set[str]]] = {}
 
 
 class CachedRolePermission(RolePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         if user and user.is_authenticated and user.is_active:
-            entry = _cache.get(user.pk)
+            # The join date keeps a recycled primary key (a restored backup, a rolled-back test)
+            # from inheriting another account's role.
+            key = (user.pk, user.get_username(), user.date_joined)
+            entry = _cache.get(key)
             if entry is not None and time.monotonic() - entry[0] < TTL_SECONDS:
                 user._role_cache, user._perm_cache = entry[1], entry[2]
             else:
                 if len(_cache) >= MAX_USERS:
                     _cache.clear()
-                _cache[user.pk] = (time.monotonic(), user_role(user), user.get_all_permissions())
+                _cache[key] = (time.monotonic(), user_role(user), user.get_all_permissions())
         return super().has_permission(request, view)
 
 
