@@ -10,6 +10,7 @@ answers 200. A role that may not gets 401 (API, anonymous), a redirect to the lo
 anonymous), or 403/404 with a `{"detail": ...}` body. Customer A owns every record named by id;
 customer B must get 404 on each of them: the id of someone else's record reveals nothing.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -91,7 +92,13 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
             "POST": (f"/api/v1/requests/{{request_open_a}}/{action}/", WRITERS)
         }
         for action in (
-            "acknowledge", "verify-identity", "transition", "assign", "extend", "complete", "reject",
+            "acknowledge",
+            "verify-identity",
+            "transition",
+            "assign",
+            "extend",
+            "complete",
+            "reject",
             "lift-restriction",
         )
     },
@@ -115,6 +122,16 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "i18n/setlang/": ("POST", "/i18n/setlang/", PUBLIC),
     "accounts/login/": ("GET", "/accounts/login/", PUBLIC),
     "accounts/logout/": ("POST", "/accounts/logout/", PUBLIC),
+    # The second sign-in step (TOTP) is for staff between password and portal; others are sent on.
+    "accounts/2fa/": ("GET", "/accounts/2fa/", STAFF),
+    "accounts/2fa/setup/": ("GET", "/accounts/2fa/setup/", STAFF),
+    "portal/sign-in-security/": ("GET", "/portal/sign-in-security/", {"dpo"}),
+    "portal/sign-in-security/unlock/": ("POST", "/portal/sign-in-security/unlock/", {"dpo"}),
+    "portal/sign-in-security/<int:user_id>/reset-2fa/": (
+        "POST",
+        "/portal/sign-in-security/{officer_id}/reset-2fa/",
+        {"dpo"},
+    ),
     "portal/": ("GET", "/portal/", STAFF),
     "portal/customers/": ("GET", "/portal/customers/", WRITERS),
     "portal/customers/new/": ("GET", "/portal/customers/new/", WRITERS),
@@ -126,7 +143,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     # By purpose code, always on the logged-in customer's own consent (both hold one).
     "me/consents/<slug:code>/": ("POST", "/me/consents/{purpose}/", CUSTOMERS),
     "me/consents/<slug:code>/withdraw/": ("GET", "/me/consents/{purpose}/withdraw/", CUSTOMERS),
-    "portal/customers/<uuid:pk>/consents/new/": ("GET", "/portal/customers/{subject_a}/consents/new/", WRITERS),
+    "portal/customers/<uuid:pk>/consents/new/": (
+        "GET",
+        "/portal/customers/{subject_a}/consents/new/",
+        WRITERS,
+    ),
     "portal/consents/<uuid:pk>/withdraw/": ("GET", "/portal/consents/{consent_a}/withdraw/", WRITERS),
     "portal/consents/<uuid:pk>/receipt/": ("GET", "/portal/consents/{consent_a}/receipt/", STAFF),
     "portal/consents/import/": ("GET", "/portal/consents/import/", {"dpo"}),
@@ -138,27 +159,45 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/recipients/": ("GET", "/portal/recipients/", STAFF),
     "portal/withdrawal-duties/": ("GET", "/portal/withdrawal-duties/", STAFF),
     "portal/withdrawal-duties/<uuid:pk>/acknowledge/": (
-        "POST", "/portal/withdrawal-duties/{duty}/acknowledge/", CASEWORKERS
+        "POST",
+        "/portal/withdrawal-duties/{duty}/acknowledge/",
+        CASEWORKERS,
     ),
     "portal/requests/": ("GET", "/portal/requests/", STAFF),
     "portal/requests/new/": ("GET", "/portal/requests/new/", WRITERS),
     "portal/requests/policy/": ("GET", "/portal/requests/policy/", AUDIT),
     "portal/requests/policy/<int:pk>/": ("GET", "/portal/requests/policy/{policy}/", {"dpo"}),
     "portal/requests/calendar/": ("POST", "/portal/requests/calendar/", {"dpo"}),
-    "portal/requests/calendar/<int:pk>/remove/": ("POST", "/portal/requests/calendar/{calendar}/remove/", {"dpo"}),
+    "portal/requests/calendar/<int:pk>/remove/": (
+        "POST",
+        "/portal/requests/calendar/{calendar}/remove/",
+        {"dpo"},
+    ),
     "portal/requests/systems/": ("GET", "/portal/requests/systems/", STAFF),
     "portal/requests/systems/new/": ("GET", "/portal/requests/systems/new/", {"dpo"}),
     "portal/requests/systems/<int:pk>/": ("GET", "/portal/requests/systems/{system}/", {"dpo"}),
     "portal/requests/systems/categories/": ("POST", "/portal/requests/systems/categories/", {"dpo"}),
-    "portal/requests/systems/retention-rules/": ("POST", "/portal/requests/systems/retention-rules/", {"dpo"}),
+    "portal/requests/systems/retention-rules/": (
+        "POST",
+        "/portal/requests/systems/retention-rules/",
+        {"dpo"},
+    ),
     "portal/requests/<uuid:pk>/": ("GET", "/portal/requests/{request_a}/", STAFF),
     "portal/requests/<uuid:pk>/do/<slug:action>/": (
-        "POST", "/portal/requests/{request_open_a}/do/acknowledge/", WRITERS
+        "POST",
+        "/portal/requests/{request_open_a}/do/acknowledge/",
+        WRITERS,
     ),
     "portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/": (
-        "POST", "/portal/requests/{request_open_a}/tasks/{task}/done/", CASEWORKERS
+        "POST",
+        "/portal/requests/{request_open_a}/tasks/{task}/done/",
+        CASEWORKERS,
     ),
-    "portal/requests/<uuid:pk>/export.<str:fmt>": ("GET", "/portal/requests/{request_a}/export.json", WRITERS),
+    "portal/requests/<uuid:pk>/export.<str:fmt>": (
+        "GET",
+        "/portal/requests/{request_a}/export.json",
+        WRITERS,
+    ),
     "me/requests/": ("GET", "/me/requests/", CUSTOMERS),
     "me/requests/new/": ("GET", "/me/requests/new/", CUSTOMERS),
     "me/requests/<uuid:pk>/": ("GET", "/me/requests/{request_a}/", A),
@@ -170,14 +209,26 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
 # service still proves the permission layer let them through).
 BODIES = {
     "/api/v1/subjects/": {"external_ref": "CIFMATRIX9", "full_name": "Ma Trận"},
-    "/api/v1/consents/": {"subject": "{cif_a}", "purpose": "{purpose}", "notice_version": "v1", "channel": "api"},
+    "/api/v1/consents/": {
+        "subject": "{cif_a}",
+        "purpose": "{purpose}",
+        "notice_version": "v1",
+        "channel": "api",
+    },
     "/api/v1/consents/withdraw/": {"subject": "{cif_a}", "purposes": ["{purpose}"], "channel": "api"},
     "/api/v1/consent-check/bulk/": {"subject": "{cif_a}", "purposes": ["{purpose}"]},
     "/api/v1/requests/": {"type": "access", "channel": "mobile_app", "subject": "{cif_a}"},
     "/api/v1/consents/{consent_a}/withdraw/": {"channel": "mobile_app", "reason": ""},
 }
 # Routes that answer everyone with a redirect or a page of their own, whoever asks.
-REDIRECTS = {"", "accounts/logout/", "i18n/setlang/", "accounts/login/"}
+REDIRECTS = {
+    "",
+    "accounts/logout/",
+    "i18n/setlang/",
+    "accounts/login/",
+    "accounts/2fa/",
+    "accounts/2fa/setup/",
+}
 
 
 def _routes(patterns=None, prefix: str = ""):
@@ -329,7 +380,11 @@ def test_customer_a_cannot_reach_customer_b_records_by_id():
 def test_customer_b_cannot_act_on_customer_a_through_pages(client):
     world = build_world()
     client.force_login(world.users["customer_b"])
-    for url in ("/me/consents/{consent_a}/receipt/", "/me/requests/{request_a}/", "/me/requests/{request_a}/export.json"):
+    for url in (
+        "/me/consents/{consent_a}/receipt/",
+        "/me/requests/{request_a}/",
+        "/me/requests/{request_a}/export.json",
+    ):
         assert client.get(world.fill(url)).status_code in (403, 404), url
     assert client.post(world.fill("/me/requests/{request_open_a}/cancel/")).status_code in (403, 404)
     assert DataSubjectRequest.objects.get(pk=world.ids["request_open_a"]).status != "cancelled"

@@ -4,6 +4,7 @@ an integration client with every scope and one with a narrow scope.
 Customer A owns every record the matrix names by id; customer B is the neighbour who must not reach
 them (no IDOR). Records are made through the real services so they are what production holds.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -100,5 +101,6 @@ def build_world() -> World:
         "policy": DeadlinePolicy.objects.order_by("pk").values_list("pk", flat=True).first(),
         "calendar": CalendarDay.objects.order_by("pk").values_list("pk", flat=True).first(),
         "system": systems["marketing"].pk,
+        "officer_id": users["officer"].pk,
     }
     return world
