@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "audit",
     "consents",
     "dsr",
+    "regulator",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,21 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# ---------------------------------------------------------------------------- e-mail
+# The embedded default writes each e-mail as a file under var/mail/ (no mail server to install);
+# production sets EMAIL_URL, e.g. smtp+tls://user:password@mail.bank.vn:587 (django-environ).
+MAIL_DIR = VAR_DIR / "mail"
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(MAIL_DIR)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Quyen Du Lieu <no-reply@quyendulieu.local>")
+EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[QDL] ")
+# Links in e-mails point at the portal as its users reach it.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # ---------------------------------------------------------------------------- security
 # Field encryption: a comma-separated list of Fernet keys. The first encrypts, all decrypt (MultiFernet),

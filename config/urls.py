@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("audit.api.urls")),
     path("", include("consents.api.urls")),
     path("", include("dsr.api.urls")),
+    path("", include("regulator.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("", include("audit.urls")),
     path("", include("consents.urls")),
     path("", include("dsr.urls")),
+    path("", include("regulator.urls")),
     prefix_default_language=False,
 )

@@ -397,3 +397,47 @@ class ConsentImport(models.Model):
 
     def __str__(self) -> str:
         return f"ConsentImport {self.pk}"
+
+
+class NoticeAnnouncement(models.Model):
+    """The announcement of a new notice version to the customers who consented to an older one.
+
+    Domain notes: a change is announced 7 days before it takes effect, 30 when it significantly
+    affects customers; where the scope grew (a material version) those customers are asked for
+    fresh consent from the effective date. Moves forward only: scheduled → sent → fresh consent asked.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENT = "sent", _("Sent to customers")
+        ASKED = "asked", _("Fresh consent asked")
+        DONE = "done", _("Complete")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    notice = models.OneToOneField(NoticeVersion, on_delete=models.PROTECT, related_name="announcement")
+    significant = models.BooleanField(_("significantly affects customers"), default=False)
+    lead_days = models.PositiveSmallIntegerField()
+    send_at = models.DateTimeField(_("announce on"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    customers_told = models.PositiveIntegerField(default=0)
+    asked_at = models.DateTimeField(null=True, blank=True)
+    customers_asked = models.PositiveIntegerField(default=0)
+    scheduled_by_label = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice announcement")
+        ordering = ["send_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="scheduled") | models.Q(sent_at__isnull=False),
+                name="announcement_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["send_at"], condition=models.Q(status="scheduled"), name="announcement_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"NoticeAnnouncement {self.pk} {self.status}"

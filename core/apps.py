@@ -23,6 +23,9 @@ class CoreConfig(AppConfig):
             "core.keys.rotation_finished": _("Encryption and blind-index key rotation finished"),
         })
         _connect_security()
+        from core import jobs
+
+        jobs.register()
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
             grant_permissions(role, "core.view_datasubject", "core.add_datasubject", "core.change_datasubject")
         grant_permissions(Role.CLIENT, "core.view_datasubject", "core.add_datasubject")

@@ -227,39 +227,48 @@ MAKE_UP_WORKING_DAYS = [
 def seed_deadline_defaults(policy_model, calendar_model) -> None:
     """Write the defaults into empty tables (models passed in, so a migration can use its historical ones)."""
     if not policy_model.objects.exists():
-        for (
-            regime,
-            request_type,
-            period,
-            unit,
-            processor_period,
-            extension,
-            ack,
-            ack_unit,
-            start,
-            end,
-            active,
-            reference,
-        ) in POLICIES:
-            policy_model.objects.get_or_create(
-                regime=regime,
-                request_type=request_type,
-                effective_from=start,
-                defaults={
-                    "period": period,
-                    "unit": unit,
-                    "processor_period": processor_period,
-                    "extension_period": extension,
-                    "acknowledge_period": ack,
-                    "acknowledge_unit": ack_unit,
-                    "effective_to": end,
-                    "active": active,
-                    "legal_reference": reference,
-                    "pausable": True,
-                },
-            )
+        policy_rows_add(policy_model, POLICIES)
     if not calendar_model.objects.exists():
         for day, name in HOLIDAYS:
             calendar_model.objects.get_or_create(date=day, defaults={"kind": "holiday", "name": name})
         for day, name in MAKE_UP_WORKING_DAYS:
             calendar_model.objects.get_or_create(date=day, defaults={"kind": "working", "name": name})
+
+
+def policy_rows_add(policy_model, rows) -> None:
+    """Add policy rows given as tuples in the `POLICIES` layout, keeping any row that already exists.
+
+    Apps that bring their own request types (e.g. the regulator's breach notification) call this
+    from a data migration so every default is written the same way.
+    """
+    for (
+        regime,
+        request_type,
+        period,
+        unit,
+        processor_period,
+        extension,
+        ack,
+        ack_unit,
+        start,
+        end,
+        active,
+        reference,
+    ) in rows:
+        policy_model.objects.get_or_create(
+            regime=regime,
+            request_type=request_type,
+            effective_from=start,
+            defaults={
+                "period": period,
+                "unit": unit,
+                "processor_period": processor_period,
+                "extension_period": extension,
+                "acknowledge_period": ack,
+                "acknowledge_unit": ack_unit,
+                "effective_to": end,
+                "active": active,
+                "legal_reference": reference,
+                "pausable": True,
+            },
+        )

@@ -1,0 +1,253 @@
+"""Announcing a new notice version to the customers it affects (domain notes: a change is announced
+7 days before it takes effect, 30 when it significantly affects customers; where the scope grew, the
+customers are asked for fresh consent from the effective date).
+
+Customer messages go through the outbox as webhooks to the bank's customer channels (internet and
+mobile banking) whose endpoints subscribe to the topic by name; those channels show the message to
+the customer. Only explicitly subscribed endpoints receive them: a customer message names the
+customer's CIF, which a card processor or a partner has no business seeing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVersion
+from consents.selectors import subjects_to_ask_again
+from core.actors import Actor
+from core.errors import Conflict, InvalidTransition, NotFound
+from core.models import WebhookEndpoint
+from core.outbox import outbox_enqueue_webhook
+
+# Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
+LEAD_DAYS = 7
+LEAD_DAYS_SIGNIFICANT = 30
+ANNOUNCEMENT_TOPIC = "consents.notice.announced"
+FRESH_CONSENT_TOPIC = "consents.notice.fresh_consent_requested"
+
+_TRANSITIONS = {
+    NoticeAnnouncement.Status.SCHEDULED: {NoticeAnnouncement.Status.SENT},
+    NoticeAnnouncement.Status.SENT: {NoticeAnnouncement.Status.ASKED, NoticeAnnouncement.Status.DONE},
+    NoticeAnnouncement.Status.ASKED: set(),
+    NoticeAnnouncement.Status.DONE: set(),
+}
+
+
+def lead_days_for(*, significant: bool) -> int:
+    return LEAD_DAYS_SIGNIFICANT if significant else LEAD_DAYS
+
+
+def customer_channels(topic: str) -> list[WebhookEndpoint]:
+    """The active endpoints that asked for this customer-message topic by name."""
+    return [e for e in WebhookEndpoint.objects.filter(active=True) if topic in (e.events or [])]
+
+
+def customer_notice_enqueue(
+    *, subject, topic: str, payload: dict[str, Any], dedupe_key: str, now: datetime,
+    channels: list[WebhookEndpoint] | None = None,
+) -> int:
+    """Queue one customer message per subscribed channel in the caller's transaction; returns how many."""
+    channels = customer_channels(topic) if channels is None else channels
+    for endpoint in channels:
+        outbox_enqueue_webhook(
+            endpoint=endpoint,
+            topic=topic,
+            payload={**payload, "customer": subject.external_ref},
+            dedupe_key=f"{dedupe_key}:{endpoint.pk}",
+            subject_id=subject.pk,
+            now=now,
+        )
+    return len(channels)
+
+
+def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
+    """Live consents to an older version of this notice's purpose: the customers to tell."""
+    return (
+        Consent.objects.filter(
+            purpose_id=notice.purpose_id,
+            status=ConsentStatus.GRANTED,
+            notice__effective_at__lt=notice.effective_at,
+        )
+        .select_related("subject", "notice")
+        .order_by("subject__external_ref")
+    )
+
+
+def announcement_schedule(
+    *, actor: Actor, notice_id, significant: bool | None = None, now: datetime | None = None
+) -> NoticeAnnouncement:
+    """Schedule the announcement of a published notice version `lead_days` before it takes effect.
+
+    `significant` defaults to the version's material-change flag. A version that takes effect too
+    soon for the lead time is refused with the earliest date it could take effect.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        notice = NoticeVersion.objects.select_for_update().select_related("purpose").filter(pk=notice_id).first()
+        if notice is None:
+            raise NotFound(_("No notice version with this id."))
+        if NoticeAnnouncement.objects.filter(notice=notice).exists():
+            raise Conflict(_("This notice version is already announced."), code="already_announced")
+        significant = notice.material if significant is None else significant
+        lead = lead_days_for(significant=significant)
+        send_at = notice.effective_at - timedelta(days=lead)
+        if send_at < now:
+            earliest = timezone.localtime(now + timedelta(days=lead))
+            raise Conflict(
+                _("Customers must be told %(days)s days before the change takes effect; this version takes "
+                  "effect too soon. Publish a version taking effect on %(earliest)s or later.")
+                % {"days": lead, "earliest": earliest.strftime("%d/%m/%Y %H:%M")},
+                code="announcement_too_late",
+                field="effective_at",
+            )
+        announcement = NoticeAnnouncement.objects.create(
+            notice=notice,
+            significant=significant,
+            lead_days=lead,
+            send_at=send_at,
+            scheduled_by_label=actor.label[:150],
+        )
+        audit_record(
+            action="consents.announcement.scheduled",
+            actor=actor,
+            target=announcement,
+            now=now,
+            data={
+                "purpose": notice.purpose.code,
+                "version": notice.version,
+                "significant": significant,
+                "lead_days": lead,
+                "send_at": send_at.isoformat(),
+            },
+        )
+    return announcement
+
+
+def _move(announcement: NoticeAnnouncement, new: str) -> None:
+    if new not in _TRANSITIONS[announcement.status]:
+        raise InvalidTransition(
+            _("This announcement is already “%(status)s”.") % {"status": announcement.get_status_display()},
+            code="invalid_transition",
+        )
+    announcement.status = new
+
+
+def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = None) -> NoticeAnnouncement:
+    """Send the new notice to every customer with a live consent to an older version (once each)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        announcement = (
+            NoticeAnnouncement.objects.select_for_update().select_related("notice__purpose")
+            .filter(pk=announcement_id).first()
+        )
+        if announcement is None:
+            raise NotFound(_("No announcement with this id."))
+        _move(announcement, NoticeAnnouncement.Status.SENT)
+        notice = announcement.notice
+        payload = {
+            "purpose": notice.purpose.code,
+            "version": notice.version,
+            "effective_at": notice.effective_at.isoformat(),
+            "significant": announcement.significant,
+            "fresh_consent_needed": notice.material,
+            "text_vi": notice.text_vi,
+            "text_en": notice.text_en,
+        }
+        channels = customer_channels(ANNOUNCEMENT_TOPIC)
+        told = 0
+        for consent in announcement_affected(notice).iterator():
+            customer_notice_enqueue(
+                subject=consent.subject, topic=ANNOUNCEMENT_TOPIC, payload=payload,
+                dedupe_key=f"announce:{announcement.pk}:{consent.subject_id}", now=now, channels=channels,
+            )
+            told += 1
+        announcement.sent_at = now
+        announcement.customers_told = told
+        announcement.save(update_fields=["status", "sent_at", "customers_told"])
+        audit_record(
+            action="consents.announcement.sent", actor=actor, target=announcement, now=now,
+            data={"purpose": notice.purpose.code, "version": notice.version, "customers": told,
+                  "channels": len(channels)},
+        )
+    return announcement
+
+
+def announcement_ask_fresh_consent(
+    *, actor: Actor, announcement_id, now: datetime | None = None
+) -> NoticeAnnouncement:
+    """From the effective date: ask the customers still on an older version for fresh consent where
+    the scope grew (a material version); otherwise the announcement is simply complete."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        announcement = (
+            NoticeAnnouncement.objects.select_for_update().select_related("notice__purpose")
+            .filter(pk=announcement_id).first()
+        )
+        if announcement is None:
+            raise NotFound(_("No announcement with this id."))
+        notice = announcement.notice
+        if notice.effective_at > now:
+            raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
+        if not notice.material:
+            _move(announcement, NoticeAnnouncement.Status.DONE)
+            announcement.save(update_fields=["status"])
+            return announcement
+        _move(announcement, NoticeAnnouncement.Status.ASKED)
+        payload = {"purpose": notice.purpose.code, "version": notice.version}
+        channels = customer_channels(FRESH_CONSENT_TOPIC)
+        asked = 0
+        for consent in subjects_to_ask_again(notice.purpose, now=now).iterator():
+            customer_notice_enqueue(
+                subject=consent.subject, topic=FRESH_CONSENT_TOPIC, payload=payload,
+                dedupe_key=f"fresh:{announcement.pk}:{consent.subject_id}", now=now, channels=channels,
+            )
+            asked += 1
+        announcement.asked_at = now
+        announcement.customers_asked = asked
+        announcement.save(update_fields=["status", "asked_at", "customers_asked"])
+        audit_record(
+            action="consents.announcement.fresh_consent_asked", actor=actor, target=announcement, now=now,
+            data={"purpose": notice.purpose.code, "version": notice.version, "customers": asked},
+        )
+    return announcement
+
+
+def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    """The job: send announcements whose day has come, then ask for fresh consent once in effect.
+    Each announcement is its own transaction, so one failure does not hold back the others."""
+    now = now or timezone.now()
+    actor = Actor.system("announcements")
+    sent = asked = 0
+    due = NoticeAnnouncement.objects.filter(status=NoticeAnnouncement.Status.SCHEDULED, send_at__lte=now)
+    for pk in list(due.order_by("send_at").values_list("pk", flat=True)[:limit]):
+        announcement_send(actor=actor, announcement_id=pk, now=now)
+        sent += 1
+    effective = NoticeAnnouncement.objects.filter(
+        status=NoticeAnnouncement.Status.SENT, notice__effective_at__lte=now
+    )
+    for pk in list(effective.values_list("pk", flat=True)[:limit]):
+        announcement_ask_fresh_consent(actor=actor, announcement_id=pk, now=now)
+        asked += 1
+    return {"sent": sent, "asked": asked}
+
+
+def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:
+    """Announced changes not yet in effect to purposes this customer has a live consent to."""
+    now = now or timezone.now()
+    purposes = Consent.objects.filter(subject=subject, status=ConsentStatus.GRANTED).values("purpose_id")
+    return list(
+        NoticeAnnouncement.objects.filter(
+            status=NoticeAnnouncement.Status.SENT,
+            notice__effective_at__gt=now,
+            notice__purpose_id__in=purposes,
+        )
+        .select_related("notice__purpose")
+        .order_by("notice__effective_at")
+    )

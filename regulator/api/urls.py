@@ -1,0 +1,3 @@
+"""Regulator API."""
+
+urlpatterns: list = []

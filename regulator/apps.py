@@ -1,0 +1,61 @@
+"""The regulator app: breach register and notifications to A05, impact-assessment dossiers, the
+record of processing activities."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class RegulatorConfig(AppConfig):
+    name = "regulator"
+    verbose_name = _("Regulator filings")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from core.roles import Role, grant_permissions
+
+        register_actions(
+            {
+                "regulator.breach.recorded": _("Personal-data breach recorded"),
+                "regulator.breach.updated": _("Breach facts updated"),
+                "regulator.breach.notified": _("Breach notification phase submitted to the authority"),
+                "regulator.breach.reminded": _("Reminder: breach notification due soon"),
+                "regulator.breach.deadline_breached": _("Breach notification deadline passed"),
+                "regulator.breach.customers_notified": _("Affected customers told about a breach"),
+                "regulator.breach.closed": _("Breach closed"),
+                "regulator.breach.exported": _("Breach notification document downloaded"),
+                "regulator.dossier.created": _("Impact-assessment dossier created"),
+                "regulator.dossier.versioned": _("Impact-assessment dossier has a new version"),
+                "regulator.dossier.filed": _("Impact-assessment dossier filed with the authority"),
+                "regulator.dossier.reminded": _("Reminder: impact-assessment dossier due soon"),
+                "regulator.dossier.deadline_breached": _("Impact-assessment dossier overdue"),
+                "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
+                "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
+                "regulator.record.exported": _("Record of processing activities exported"),
+                "consents.announcement.scheduled": _("Notice change announcement scheduled"),
+                "consents.announcement.sent": _("Notice change announced to customers"),
+                "consents.announcement.fresh_consent_asked": _("Customers asked for fresh consent"),
+            }
+        )
+        read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
+        grant_permissions(Role.AUDITOR, *read)
+        grant_permissions(Role.DPO, *read, "regulator.manage_breach", "regulator.manage_dossier")
+
+        from regulator import clock_sources, navigation
+
+        navigation.register()
+        clock_sources.register()
+        post_migrate.connect(_seed_policies_after_migrate, sender=self)
+
+
+def _seed_policies_after_migrate(using="default", **kwargs) -> None:
+    # A flush empties the policy table and core writes back only its own defaults.
+    from django.db import connections
+
+    from core.models import DeadlinePolicy
+    from regulator.policy import seed_regulator_policies
+
+    if DeadlinePolicy._meta.db_table in connections[using].introspection.table_names():
+        seed_regulator_policies(DeadlinePolicy)

@@ -1,0 +1,247 @@
+"""The documents the bank files or shows an inspector, built from the data the platform holds:
+the breach notification in the structure of the authority's Form 08, the impact-assessment dossier
+and the record of processing activities.
+
+Each builder returns plain JSON-ready data with stable English keys; the printable pages render the
+same data with translated labels, so the JSON download and the page never disagree. Texts that come
+from the catalogue are given in Vietnamese (the filing language) with the English beside them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from consents.models import Purpose
+from core.deadlines import LOCAL_TZ
+from regulator.models import Breach, Dossier, DossierKind, ProcessingActivity
+from regulator.organisation import organisation
+
+
+def _local(value: datetime | None) -> str | None:
+    return timezone.localtime(value, LOCAL_TZ).isoformat() if value else None
+
+
+def _categories(queryset) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "sensitive": c.sensitive,
+            "retention": (
+                {
+                    "months": c.retention.period_months,
+                    "from": c.retention.starts,
+                    "law": c.retention.legal_reference,
+                }
+                if c.retention_id
+                else None
+            ),
+        }
+        for c in queryset.select_related("retention").order_by("code")
+    ]
+
+
+def form08(breach: Breach, *, phase: int, kind: str, submitted_at: datetime, late_reason: str = "",
+           new_facts: str = "", customers_to_notify: int | None = None) -> dict[str, Any]:
+    """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
+    description, categories and counts, likely consequences, measures, time line."""
+    org = organisation()
+    timeline = [
+        {"event": "occurred", "at": _local(breach.occurred_at)},
+        {"event": "detected", "at": _local(breach.detected_at)},
+        {"event": "notification_due", "at": _local(breach.notify_due_at)},
+    ]
+    for earlier in breach.phases.order_by("phase"):
+        timeline.append({"event": f"phase_{earlier.phase}_submitted", "at": _local(earlier.submitted_at)})
+    timeline.append({"event": f"phase_{phase}_submitted", "at": _local(submitted_at)})
+    return {
+        "form": "08",
+        "legal_basis": "Law 91/2025/QH15 Art. 23; Decree 356/2025/ND-CP",
+        "recipient_authority": "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an",
+        "reference": breach.reference,
+        "phase": phase,
+        "phase_kind": kind,
+        "submitted_at": _local(submitted_at),
+        "late": submitted_at > breach.notify_due_at,
+        "late_reason": late_reason,
+        "organisation": {
+            "name": org["name"],
+            "registration_number": org["registration_number"],
+            "address": org["address"],
+        },
+        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+        "description": {
+            "title": breach.title,
+            "what_happened": breach.description,
+            "occurred_at": _local(breach.occurred_at),
+            "detected_at": _local(breach.detected_at),
+            "systems": [
+                {"code": s.code, "name": s.name, "processor": s.is_processor}
+                for s in breach.systems.order_by("code")
+            ],
+            "new_facts": new_facts,
+        },
+        "categories": _categories(breach.categories),
+        "counts": {
+            "data_subjects": breach.subjects_affected,
+            "records": breach.records_affected,
+            "customers_to_notify": customers_to_notify,
+        },
+        "likely_consequences": breach.likely_consequences,
+        "measures_taken": breach.measures_taken,
+        "timeline": timeline,
+    }
+
+
+def _purpose_facts(purpose: Purpose) -> dict[str, Any]:
+    activity = ProcessingActivity.objects.filter(purpose=purpose).prefetch_related("systems").first()
+    notice = purpose.notices.order_by("-effective_at").first()
+    return {
+        "code": purpose.code,
+        "name_vi": purpose.name_vi,
+        "name_en": purpose.name_en,
+        "description_vi": purpose.description_vi,
+        "description_en": purpose.description_en,
+        "category": purpose.category,
+        "legal_basis": purpose.legal_basis,
+        "sensitive": purpose.sensitive,
+        "notice_version": notice.version if notice else None,
+        "cross_border": purpose.cross_border,
+        "destination_country": purpose.destination_country,
+        "recipients": [
+            {"name": r.name, "kind": r.kind, "country": r.country}
+            for r in purpose.recipients.filter(active=True).order_by("name")
+        ],
+        "data_subjects": activity.data_subjects if activity else "",
+        "systems": [
+            {"code": s.code, "name": s.name, "processor": s.is_processor}
+            for s in (activity.systems.order_by("code") if activity else [])
+        ],
+        "categories": _categories(activity.categories) if activity else [],
+        "security_measures": activity.security_measures if activity else "",
+        "started_at": _local(activity.started_at if activity else purpose.created_at),
+    }
+
+
+def dossier_facts(dossier: Dossier) -> dict[str, Any]:
+    """The catalogue facts a dossier version is generated from (its fingerprint is taken over these)."""
+    facts = _purpose_facts(dossier.purpose)
+    if dossier.kind == DossierKind.TRANSFER:
+        recipient = dossier.recipient
+        facts["transfer"] = {
+            "recipient": recipient.name,
+            "recipient_kind": recipient.kind,
+            "country": recipient.country,
+        }
+    return facts
+
+
+def fingerprint(facts: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+
+
+def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
+    """A dossier version as a document: who files, what it covers, the facts, the assessment, the log."""
+    version = version or dossier.versions.order_by("-version").first()
+    org = organisation()
+    return {
+        "document": "impact_assessment",
+        "kind": dossier.kind,
+        "legal_basis": "Law 91/2025/QH15 Arts. 20-21; Decree 356/2025/ND-CP",
+        "organisation": {"name": org["name"], "registration_number": org["registration_number"],
+                         "address": org["address"]},
+        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+        "purpose": dossier.purpose.code,
+        "version": version.version if version else 0,
+        "status": dossier.status,
+        "started_at": _local(dossier.started_at),
+        "due_at": _local(dossier.due_at),
+        "filed_at": _local(dossier.filed_at),
+        "filed_version": dossier.filed_version,
+        "facts": version.content["facts"] if version else dossier_facts(dossier),
+        "assessment": version.content.get("assessment", "") if version else dossier.assessment,
+        "change_log": [
+            {
+                "version": v.version,
+                "at": _local(v.created_at),
+                "cause": v.cause,
+                "changed": v.changed_fields,
+                "note": v.note,
+                "by": v.created_by_label,
+            }
+            for v in dossier.versions.order_by("version")
+        ],
+    }
+
+
+def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
+    """The record of processing activities (Law 91; bank policy §10): one entry per active purpose."""
+    now = now or timezone.now()
+    org = organisation()
+    entries = []
+    for purpose in Purpose.objects.filter(active=True).prefetch_related("recipients", "notices").order_by("code"):
+        facts = _purpose_facts(purpose)
+        retention = sorted(
+            {
+                f"{c['retention']['months']} months from {c['retention']['from']} ({c['retention']['law']})"
+                for c in facts["categories"]
+                if c["retention"]
+            }
+        )
+        entries.append(
+            {
+                "purpose": facts["code"],
+                "name_vi": facts["name_vi"],
+                "name_en": facts["name_en"],
+                "legal_basis": facts["legal_basis"],
+                "sensitive": facts["sensitive"] or any(c["sensitive"] for c in facts["categories"]),
+                "categories": [c["code"] for c in facts["categories"]],
+                "data_subjects": facts["data_subjects"],
+                "recipients": facts["recipients"],
+                "cross_border_destinations": sorted(
+                    {r["country"] for r in facts["recipients"] if r["country"] != "VN"}
+                    | ({facts["destination_country"]} if facts["destination_country"] else set())
+                ),
+                "systems": [s["code"] for s in facts["systems"]],
+                "retention": retention or ["until the purpose ends or consent is withdrawn"],
+                "security_measures": facts["security_measures"],
+                "started_at": facts["started_at"],
+            }
+        )
+    return {
+        "document": "processing_record",
+        "organisation": {"name": org["name"], "registration_number": org["registration_number"]},
+        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+        "generated_at": _local(now),
+        "entries": entries,
+    }
+
+
+PROCESSING_RECORD_CSV_COLUMNS = (
+    "purpose", "name_vi", "name_en", "legal_basis", "sensitive", "categories", "data_subjects",
+    "recipients", "cross_border_destinations", "systems", "retention", "security_measures", "started_at",
+)
+
+
+def processing_record_rows(record: dict[str, Any]) -> list[list[str]]:
+    """The record flattened for CSV: lists joined with "; "."""
+    rows = []
+    for entry in record["entries"]:
+        row = []
+        for column in PROCESSING_RECORD_CSV_COLUMNS:
+            value = entry[column]
+            if column == "recipients":
+                value = "; ".join(f"{r['name']} ({r['country']})" for r in value)
+            elif isinstance(value, list):
+                value = "; ".join(value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            row.append(str(value or ""))
+        rows.append(row)
+    return rows

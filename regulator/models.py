@@ -1,0 +1,245 @@
+"""What the bank files with the authority (A05): the breach register with its notification phases,
+and the impact-assessment dossiers with their versions.
+
+A breach notification phase and a dossier version are written once and never changed: they are what
+the bank sent, so the register can show exactly which facts the authority had at which time.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+BREACH_REQUEST_TYPE = "breach_notification"
+
+
+class BreachStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting notification")
+    NOTIFIED = "notified", _("Authority notified")
+    CLOSED = "closed", _("Closed")
+
+
+# One transition table (conventions: state machines): the first phase filed moves a breach to
+# "notified"; the DPO closes it once no more facts are expected.
+BREACH_TRANSITIONS: dict[str, frozenset[str]] = {
+    BreachStatus.OPEN: frozenset({BreachStatus.NOTIFIED}),
+    BreachStatus.NOTIFIED: frozenset({BreachStatus.CLOSED}),
+    BreachStatus.CLOSED: frozenset(),
+}
+BREACH_TERMINAL = frozenset({BreachStatus.CLOSED})
+
+
+class Breach(models.Model):
+    """A personal-data breach, recorded when detected; the 72-hour clock runs from `detected_at`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    title = models.CharField(_("what happened (short)"), max_length=200)
+    description = models.TextField(_("description"))
+    occurred_at = models.DateTimeField(_("occurred at"))
+    detected_at = models.DateTimeField(_("detected at"))
+    systems = models.ManyToManyField("dsr.System", verbose_name=_("systems"), related_name="breaches")
+    categories = models.ManyToManyField(
+        "dsr.DataCategory", verbose_name=_("data categories"), related_name="breaches"
+    )
+    subjects_affected = models.PositiveIntegerField(_("number of data subjects affected"), default=0)
+    records_affected = models.PositiveIntegerField(_("number of records affected"), default=0)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    status = models.CharField(max_length=16, choices=BreachStatus.choices, default=BreachStatus.OPEN)
+    # The bank's committed deadline and the law's, from core.deadlines (request type breach_notification).
+    notify_due_at = models.DateTimeField(_("notify the authority by"))
+    statutory_due_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    deadline_breached_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    customers_notified_at = models.DateTimeField(null=True, blank=True)
+    customers_notified = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    recorded_by_label = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+        ordering = ["-detected_at"]
+        permissions = [
+            ("manage_breach", _("Can record breaches and notify the authority")),
+            ("view_regulator", _("Can view regulator filings")),
+            ("manage_dossier", _("Can edit and file impact-assessment dossiers")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(detected_at__gte=models.F("occurred_at")),
+                name="breach_detected_after_occurred",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="notified") | models.Q(notified_at__isnull=False),
+                name="breach_notified_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["notify_due_at"], condition=models.Q(status="open"), name="breach_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def is_late(self, at) -> bool:
+        return at > self.notify_due_at
+
+
+class BreachNotification(models.Model):
+    """One phase of the notification to the authority: the Form 08 document as it was submitted."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Initial notification")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="phases")
+    phase = models.PositiveSmallIntegerField(_("phase"))
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    late = models.BooleanField(default=False)
+    late_reason = models.TextField(_("reason for lateness"), blank=True)
+    authority_reference = models.CharField(_("authority's reference"), max_length=100, blank=True)
+    new_facts = models.TextField(_("facts added in this phase"), blank=True)
+    document = models.JSONField()
+    submitted_by_label = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("breach notification phase")
+        ordering = ["breach_id", "phase"]
+        constraints = [
+            models.UniqueConstraint(fields=["breach", "phase"], name="breach_phase_once"),
+            # Law 91 Art. 23: a notification after 72 hours states why it is late.
+            models.CheckConstraint(
+                condition=models.Q(late=False) | ~models.Q(late_reason=""), name="late_phase_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"BreachNotification {self.breach_id} #{self.phase}"
+
+
+class DossierKind(models.TextChoices):
+    PROCESSING = "processing", _("Processing impact assessment")
+    TRANSFER = "transfer", _("Cross-border transfer impact assessment")
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Not filed")
+    FILED = "filed", _("Filed")
+
+
+class Dossier(models.Model):
+    """The impact-assessment dossier of one purpose (or one cross-border transfer to one recipient),
+    due with the authority within 60 days of the processing or transfer starting."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=DossierKind.choices)
+    purpose = models.ForeignKey("consents.Purpose", on_delete=models.PROTECT, related_name="dossiers")
+    # Set for a transfer dossier: the foreign recipient; null for a processing dossier.
+    recipient = models.ForeignKey(
+        "consents.Recipient", null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    started_at = models.DateTimeField(_("processing or transfer started"))
+    due_at = models.DateTimeField(_("file by"))
+    status = models.CharField(max_length=16, choices=DossierStatus.choices, default=DossierStatus.DRAFT)
+    filed_at = models.DateTimeField(null=True, blank=True)
+    filed_version = models.PositiveIntegerField(null=True, blank=True)
+    authority_reference = models.CharField(_("authority's reference"), max_length=100, blank=True)
+    current_version = models.PositiveIntegerField(default=0)
+    # The DPO's own assessment text (risks, safeguards), kept across regenerations from the catalogue.
+    assessment = models.TextField(_("risk assessment and safeguards"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    deadline_breached_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impact-assessment dossier")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "purpose"], condition=models.Q(recipient__isnull=True), name="dossier_per_purpose"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "purpose", "recipient"],
+                condition=models.Q(recipient__isnull=False),
+                name="dossier_per_transfer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="processing", recipient__isnull=True)
+                | models.Q(kind="transfer", recipient__isnull=False),
+                name="dossier_transfer_names_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="filed") | models.Q(filed_at__isnull=False),
+                name="dossier_filed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=models.Q(status="draft"), name="dossier_draft_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dossier {self.kind} {self.purpose_id}"
+
+
+class DossierVersion(models.Model):
+    """One version of a dossier's document; the change log is the list of versions and their notes."""
+
+    class Cause(models.TextChoices):
+        CREATED = "created", _("Created from the catalogue")
+        CATALOGUE = "catalogue", _("The catalogue changed")
+        EDITED = "edited", _("Edited by the DPO")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    cause = models.CharField(max_length=16, choices=Cause.choices)
+    note = models.CharField(_("change note"), max_length=500, blank=True)
+    changed_fields = models.JSONField(default=list)
+    # A digest of the catalogue facts; a new version is written only when it differs.
+    fingerprint = models.CharField(max_length=64)
+    content = models.JSONField()
+    created_at = models.DateTimeField()
+    created_by_label = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("dossier version")
+        ordering = ["dossier_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "version"], name="dossier_version_once")]
+
+    def __str__(self) -> str:
+        return f"DossierVersion {self.dossier_id} v{self.version}"
+
+
+class ProcessingActivity(models.Model):
+    """Where one purpose's data lives: the systems and data categories it uses, whose data it is and
+    how it is protected. The record of processing activities, the dossiers and the breach's list of
+    affected customers are all built from these rows and the purpose catalogue."""
+
+    purpose = models.OneToOneField("consents.Purpose", on_delete=models.PROTECT, related_name="activity")
+    systems = models.ManyToManyField("dsr.System", verbose_name=_("systems"), related_name="activities")
+    categories = models.ManyToManyField(
+        "dsr.DataCategory", verbose_name=_("data categories"), related_name="activities"
+    )
+    data_subjects = models.CharField(
+        _("whose data"), max_length=200, default="customers", help_text=_("e.g. customers, guarantors")
+    )
+    security_measures = models.TextField(_("security measures"), blank=True)
+    # When the processing (or transfer) started: the 60-day dossier clock runs from here.
+    started_at = models.DateTimeField(_("processing started"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("processing activity")
+        verbose_name_plural = _("processing activities")
+        ordering = ["purpose__code"]
+
+    def __str__(self) -> str:
+        return f"ProcessingActivity {self.purpose_id}"

@@ -1,0 +1,334 @@
+"""The breach register: record a breach, notify the authority in phases, tell affected customers.
+
+The 72-hour clock comes from the deadline policy (request type `breach_notification`); its reminder
+and breach-of-deadline marks are applied by `breach_remind` / `breach_deadline_breach`, which the
+shared deadline jobs call through the regulator's clock source.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from consents.services.announcements import customer_notice_enqueue
+from core.actors import Actor
+from core.deadlines import deadlines_for
+from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from dsr.models import DataCategory, System
+from regulator.documents import form08
+from regulator.models import (
+    BREACH_TERMINAL,
+    BREACH_TRANSITIONS,
+    Breach,
+    BreachNotification,
+    BreachStatus,
+)
+from regulator.policy import BREACH_NOTIFICATION
+from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
+
+_TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
+_COUNT_FIELDS = ("subjects_affected", "records_affected")
+CUSTOMER_TOPIC = "regulator.breach.customer_notice"
+
+
+def _lookup(model, codes, field: str) -> list:
+    codes = sorted({c for c in (codes or []) if c})
+    found = list(model.objects.filter(code__in=codes))
+    missing = set(codes) - {obj.code for obj in found}
+    if missing:
+        raise InvalidInput(_("Unknown code(s): %(codes)s.") % {"codes": ", ".join(sorted(missing))}, field=field)
+    return found
+
+
+def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        if name in fields:
+            clean[name] = (fields[name] or "").strip()
+    for name in ("title", "description"):
+        if (not partial or name in clean) and not clean.get(name):
+            raise InvalidInput(_("This field is required."), field=name)
+    if len(clean.get("title", "")) > 200:
+        raise InvalidInput(_("Keep the title under 200 characters."), field="title")
+    for name in _COUNT_FIELDS:
+        if name in fields:
+            try:
+                value = int(fields[name] or 0)
+            except (TypeError, ValueError):
+                raise InvalidInput(_("Give a whole number."), field=name) from None
+            if value < 0:
+                raise InvalidInput(_("Give a whole number."), field=name)
+            clean[name] = value
+    return clean
+
+
+def breach_record(
+    *,
+    actor: Actor,
+    title: str,
+    description: str,
+    occurred_at: datetime,
+    detected_at: datetime,
+    systems: list[str],
+    categories: list[str],
+    subjects_affected: int = 0,
+    records_affected: int = 0,
+    measures_taken: str = "",
+    likely_consequences: str = "",
+    now: datetime | None = None,
+) -> Breach:
+    """Record a breach when detected; the notification deadline runs 72 hours from `detected_at`."""
+    now = now or timezone.now()
+    fields = _clean(
+        {
+            "title": title,
+            "description": description,
+            "measures_taken": measures_taken,
+            "likely_consequences": likely_consequences,
+            "subjects_affected": subjects_affected,
+            "records_affected": records_affected,
+        },
+        partial=False,
+    )
+    if occurred_at is None or detected_at is None:
+        raise InvalidInput(_("Give when the breach occurred and when it was detected."), field="detected_at")
+    if detected_at < occurred_at:
+        raise InvalidInput(_("A breach cannot be detected before it occurred."), field="detected_at")
+    if detected_at > now:
+        raise InvalidInput(_("The detection time cannot be in the future."), field="detected_at")
+    system_rows = _lookup(System, systems, "systems")
+    category_rows = _lookup(DataCategory, categories, "categories")
+    if not system_rows:
+        raise InvalidInput(_("Name at least one affected system."), field="systems")
+    if not category_rows:
+        raise InvalidInput(_("Name at least one affected data category."), field="categories")
+    clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at)
+    with transaction.atomic(durable=True):
+        year = timezone.localtime(detected_at).year
+        # The register lock: the reference counter is per year and must not repeat.
+        count = Breach.objects.select_for_update().filter(reference__startswith=f"BR-{year}-").count()
+        breach = Breach.objects.create(
+            reference=f"BR-{year}-{count + 1:04d}",
+            occurred_at=occurred_at,
+            detected_at=detected_at,
+            notify_due_at=clocks.due_at,
+            statutory_due_at=clocks.statutory_due_at,
+            recorded_by_label=actor.label[:150],
+            **fields,
+        )
+        breach.systems.set(system_rows)
+        breach.categories.set(category_rows)
+        audit_record(
+            action="regulator.breach.recorded",
+            actor=actor,
+            target=breach,
+            now=now,
+            data={
+                "reference": breach.reference,
+                "systems": [s.code for s in system_rows],
+                "categories": [c.code for c in category_rows],
+                "subjects_affected": breach.subjects_affected,
+                "notify_due_at": breach.notify_due_at.isoformat(),
+            },
+        )
+    return breach
+
+
+def _locked(breach_id) -> Breach:
+    breach = Breach.objects.select_for_update().filter(pk=breach_id).first()
+    if breach is None:
+        raise NotFound(_("No breach with this id."))
+    return breach
+
+
+def _transition(breach: Breach, new: str) -> None:
+    if new not in BREACH_TRANSITIONS[breach.status]:
+        raise InvalidTransition(
+            _("A breach in status “%(status)s” cannot move to “%(new)s”.")
+            % {"status": breach.get_status_display(), "new": BreachStatus(new).label},
+            code="invalid_transition",
+        )
+    breach.status = new
+
+
+def breach_update(
+    *, actor: Actor, breach_id, changes: dict[str, Any], systems=None, categories=None,
+    now: datetime | None = None,
+) -> Breach:
+    """Correct or complete the facts (e.g. counts known later); the next phase reports them."""
+    now = now or timezone.now()
+    fields = _clean({k: v for k, v in changes.items() if k in _TEXT_FIELDS + _COUNT_FIELDS}, partial=True)
+    with transaction.atomic(durable=True):
+        breach = _locked(breach_id)
+        if breach.status in BREACH_TERMINAL:
+            raise Conflict(_("A closed breach cannot change."), code="breach_closed")
+        changed = [name for name, value in fields.items() if getattr(breach, name) != value]
+        for name in changed:
+            setattr(breach, name, fields[name])
+        if changed:
+            breach.save(update_fields=changed)
+        if systems is not None:
+            rows = _lookup(System, systems, "systems")
+            if set(breach.systems.values_list("pk", flat=True)) != {s.pk for s in rows}:
+                breach.systems.set(rows)
+                changed.append("systems")
+        if categories is not None:
+            rows = _lookup(DataCategory, categories, "categories")
+            if set(breach.categories.values_list("pk", flat=True)) != {c.pk for c in rows}:
+                breach.categories.set(rows)
+                changed.append("categories")
+        if changed:
+            audit_record(
+                action="regulator.breach.updated", actor=actor, target=breach, now=now,
+                data={"reference": breach.reference, "changed": sorted(changed)},
+            )
+    return breach
+
+
+def breach_notify(
+    *,
+    actor: Actor,
+    breach_id,
+    late_reason: str = "",
+    new_facts: str = "",
+    authority_reference: str = "",
+    now: datetime | None = None,
+) -> BreachNotification:
+    """Submit the next phase of the notification to A05: the Form 08 document as of now.
+
+    Phase 1 is the initial notification; later phases add facts that arrived after it (Law 91 Art. 23
+    allows notifying in phases). An initial notification after the 72 hours must say why.
+    """
+    now = now or timezone.now()
+    late_reason = (late_reason or "").strip()
+    new_facts = (new_facts or "").strip()
+    with transaction.atomic(durable=True):
+        breach = _locked(breach_id)
+        if breach.status in BREACH_TERMINAL:
+            raise Conflict(_("A closed breach cannot be notified again."), code="breach_closed")
+        phase = breach.phases.count() + 1
+        kind = BreachNotification.Kind.INITIAL if phase == 1 else BreachNotification.Kind.FOLLOW_UP
+        late = phase == 1 and now > breach.notify_due_at
+        if late and not late_reason:
+            raise InvalidInput(
+                _("The 72 hours have passed: give the reason for the late notification."), field="late_reason"
+            )
+        if phase > 1 and not new_facts:
+            raise InvalidInput(_("Say which facts this follow-up adds."), field="new_facts")
+        customers = None
+        if breach_needs_customer_notice(breach):
+            customers = breach_affected_subjects(breach).count()
+        document = form08(
+            breach, phase=phase, kind=kind, submitted_at=now, late_reason=late_reason, new_facts=new_facts,
+            customers_to_notify=customers,
+        )
+        notification = BreachNotification.objects.create(
+            breach=breach,
+            phase=phase,
+            kind=kind,
+            submitted_at=now,
+            late=late,
+            late_reason=late_reason if late else "",
+            authority_reference=(authority_reference or "").strip()[:100],
+            new_facts=new_facts,
+            document=document,
+            submitted_by_label=actor.label[:150],
+        )
+        if phase == 1:
+            _transition(breach, BreachStatus.NOTIFIED)
+            breach.notified_at = now
+            breach.save(update_fields=["status", "notified_at"])
+        audit_record(
+            action="regulator.breach.notified",
+            actor=actor,
+            target=breach,
+            now=now,
+            data={"reference": breach.reference, "phase": phase, "late": late},
+        )
+    return notification
+
+
+def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        breach = _locked(breach_id)
+        _transition(breach, BreachStatus.CLOSED)
+        breach.closed_at = now
+        breach.save(update_fields=["status", "closed_at"])
+        audit_record(
+            action="regulator.breach.closed", actor=actor, target=breach, now=now,
+            data={"reference": breach.reference},
+        )
+    return breach
+
+
+def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
+    """Tell the affected customers, through the outbox, when bank-account, financial or credit data
+    leaked (bank policy §15). Each customer is told once per breach (the outbox dedupes)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        breach = _locked(breach_id)
+        if not breach_needs_customer_notice(breach):
+            raise Conflict(
+                _("No bank-account, financial or credit data is among the breached categories: "
+                  "customers are not notified individually."),
+                code="no_customer_notice",
+            )
+        payload = {
+            "breach": breach.reference,
+            "detected_at": breach.detected_at.isoformat(),
+            "categories": sorted(breach.categories.values_list("code", flat=True)),
+            "likely_consequences": breach.likely_consequences,
+            "measures_taken": breach.measures_taken,
+        }
+        told = 0
+        for subject in breach_affected_subjects(breach).iterator():
+            told += customer_notice_enqueue(
+                subject=subject, topic=CUSTOMER_TOPIC, payload=payload,
+                dedupe_key=f"breach:{breach.pk}:{subject.pk}", now=now,
+            )
+        breach.customers_notified_at = now
+        breach.customers_notified = told
+        breach.save(update_fields=["customers_notified_at", "customers_notified"])
+        audit_record(
+            action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
+            data={"reference": breach.reference, "messages": told},
+        )
+    return breach
+
+
+def breach_remind(*, breach_id, now: datetime | None = None) -> bool:
+    """Mark that the DPO was reminded of an open breach's deadline; False when already done or closed."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        updated = Breach.objects.filter(
+            pk=breach_id, status=BreachStatus.OPEN, reminded_at__isnull=True
+        ).update(reminded_at=now)
+        if updated:
+            breach = Breach.objects.get(pk=breach_id)
+            audit_record(
+                action="regulator.breach.reminded", actor=Actor.system("deadline-jobs"), target=breach, now=now,
+                data={"reference": breach.reference, "notify_due_at": breach.notify_due_at.isoformat()},
+            )
+    return bool(updated)
+
+
+def breach_deadline_breach(*, breach_id, now: datetime | None = None) -> bool:
+    """Mark an open breach whose 72 hours have run out; once only (the guard sits in the update)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        updated = Breach.objects.filter(
+            pk=breach_id, status=BreachStatus.OPEN, deadline_breached_at__isnull=True, notify_due_at__lte=now
+        ).update(deadline_breached_at=now)
+        if updated:
+            breach = Breach.objects.get(pk=breach_id)
+            audit_record(
+                action="regulator.breach.deadline_breached", actor=Actor.system("deadline-jobs"), target=breach,
+                now=now, data={"reference": breach.reference, "notify_due_at": breach.notify_due_at.isoformat()},
+            )
+    return bool(updated)

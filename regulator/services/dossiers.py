@@ -1,0 +1,241 @@
+"""Impact-assessment dossiers and the processing activities they are generated from.
+
+`dossiers_sync` creates the dossier every purpose and every cross-border transfer calls for, with its
+60-day deadline from the deadline policy (request type `impact_assessment`), and writes a new version
+whenever the catalogue facts behind one change; `dossier_edit` writes a version with the DPO's
+assessment; `dossier_file` records the filing with the authority.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from consents.models import Purpose
+from core.actors import Actor
+from core.deadlines import due_at_for
+from core.errors import Conflict, InvalidInput, NotFound
+from dsr.models import DataCategory, System
+from regulator.documents import dossier_facts, fingerprint
+from regulator.models import Dossier, DossierKind, DossierStatus, DossierVersion, ProcessingActivity
+from regulator.policy import IMPACT_ASSESSMENT
+from regulator.selectors import dossier_duties
+
+
+def activity_save(
+    *,
+    actor: Actor,
+    purpose_code: str,
+    systems: list[str],
+    categories: list[str],
+    data_subjects: str = "customers",
+    security_measures: str = "",
+    started_at: datetime | None = None,
+    now: datetime | None = None,
+) -> ProcessingActivity:
+    """Say where a purpose's data lives and how it is protected (the processing record's row)."""
+    now = now or timezone.now()
+    purpose = Purpose.objects.filter(code=purpose_code).first()
+    if purpose is None:
+        raise NotFound(_("No purpose with this code."))
+    system_rows = list(System.objects.filter(code__in=systems or []))
+    category_rows = list(DataCategory.objects.filter(code__in=categories or []))
+    if len(system_rows) != len(set(systems or [])):
+        raise InvalidInput(_("Unknown system code."), field="systems")
+    if len(category_rows) != len(set(categories or [])):
+        raise InvalidInput(_("Unknown data category code."), field="categories")
+    data_subjects = (data_subjects or "").strip() or "customers"
+    if len(data_subjects) > 200:
+        raise InvalidInput(_("Keep this under 200 characters."), field="data_subjects")
+    if started_at is not None and started_at > now:
+        raise InvalidInput(_("The start date cannot be in the future."), field="started_at")
+    with transaction.atomic(durable=True):
+        activity, created = ProcessingActivity.objects.select_for_update().get_or_create(
+            purpose=purpose,
+            defaults={"started_at": started_at or purpose.created_at, "data_subjects": data_subjects,
+                      "security_measures": security_measures.strip()},
+        )
+        if not created:
+            activity.data_subjects = data_subjects
+            activity.security_measures = (security_measures or "").strip()
+            if started_at is not None:
+                activity.started_at = started_at
+            activity.save()
+        activity.systems.set(system_rows)
+        activity.categories.set(category_rows)
+        audit_record(
+            action="regulator.activity.saved",
+            actor=actor, target=activity, now=now,
+            data={"purpose": purpose.code, "systems": sorted(s.code for s in system_rows),
+                  "categories": sorted(c.code for c in category_rows), "created": created},
+        )
+    return activity
+
+
+def _started_at(purpose: Purpose, recipient) -> datetime:
+    activity = ProcessingActivity.objects.filter(purpose=purpose).first()
+    start = activity.started_at if activity else purpose.created_at
+    # A transfer starts when the foreign recipient was added, if that came after the processing.
+    if recipient is not None and recipient.created_at > start:
+        start = recipient.created_at
+    return start
+
+
+def _version_add(
+    dossier: Dossier, *, facts: dict[str, Any], cause: str, note: str, actor: Actor, now: datetime
+) -> DossierVersion:
+    previous = dossier.versions.order_by("-version").first()
+    changed: list[str] = []
+    if previous is not None:
+        old = previous.content.get("facts", {})
+        changed = sorted(key for key in set(old) | set(facts) if old.get(key) != facts.get(key))
+        if previous.content.get("assessment", "") != dossier.assessment:
+            changed.append("assessment")
+    dossier.current_version += 1
+    dossier.save(update_fields=["current_version", "assessment"])
+    return DossierVersion.objects.create(
+        dossier=dossier,
+        version=dossier.current_version,
+        cause=cause,
+        note=note[:500],
+        changed_fields=changed,
+        fingerprint=fingerprint(facts),
+        content={"facts": facts, "assessment": dossier.assessment},
+        created_at=now,
+        created_by_label=actor.label[:150],
+    )
+
+
+def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
+    """Create missing dossiers and version those whose catalogue facts changed. Idempotent: a second
+    run with an unchanged catalogue writes nothing."""
+    now = now or timezone.now()
+    created = versioned = 0
+    with transaction.atomic(durable=True):
+        for duty in dossier_duties():
+            if duty.dossier is None:
+                start = _started_at(duty.purpose, duty.recipient)
+                dossier = Dossier.objects.create(
+                    kind=duty.kind,
+                    purpose=duty.purpose,
+                    recipient=duty.recipient,
+                    started_at=start,
+                    due_at=due_at_for(request_type=IMPACT_ASSESSMENT, received_at=start),
+                )
+                _version_add(
+                    dossier, facts=dossier_facts(dossier), cause=DossierVersion.Cause.CREATED, note="",
+                    actor=actor, now=now,
+                )
+                audit_record(
+                    action="regulator.dossier.created", actor=actor, target=dossier, now=now,
+                    data={"kind": dossier.kind, "purpose": duty.purpose.code,
+                          "due_at": dossier.due_at.isoformat()},
+                )
+                created += 1
+                continue
+            dossier = Dossier.objects.select_for_update().get(pk=duty.dossier.pk)
+            facts = dossier_facts(dossier)
+            latest = dossier.versions.order_by("-version").first()
+            if latest is not None and latest.fingerprint == fingerprint(facts):
+                continue
+            version = _version_add(
+                dossier, facts=facts, cause=DossierVersion.Cause.CATALOGUE, note="", actor=actor, now=now
+            )
+            audit_record(
+                action="regulator.dossier.versioned", actor=actor, target=dossier, now=now,
+                data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
+            )
+            versioned += 1
+    return {"created": created, "versioned": versioned}
+
+
+def dossier_edit(
+    *, actor: Actor, dossier_id, assessment: str, note: str, now: datetime | None = None
+) -> DossierVersion:
+    """The DPO writes the risk assessment and safeguards: a new version with the DPO's note."""
+    now = now or timezone.now()
+    assessment = (assessment or "").strip()
+    note = (note or "").strip()
+    if not assessment:
+        raise InvalidInput(_("Write the assessment."), field="assessment")
+    if not note:
+        raise InvalidInput(_("Say what changed in this version."), field="note")
+    with transaction.atomic(durable=True):
+        dossier = Dossier.objects.select_for_update().select_related("purpose", "recipient").filter(
+            pk=dossier_id
+        ).first()
+        if dossier is None:
+            raise NotFound(_("No dossier with this id."))
+        dossier.assessment = assessment
+        version = _version_add(
+            dossier, facts=dossier_facts(dossier), cause=DossierVersion.Cause.EDITED, note=note, actor=actor,
+            now=now,
+        )
+        audit_record(
+            action="regulator.dossier.versioned", actor=actor, target=dossier, now=now,
+            data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
+        )
+    return version
+
+
+def dossier_file(
+    *, actor: Actor, dossier_id, authority_reference: str = "", now: datetime | None = None
+) -> Dossier:
+    """Record that the current version was filed with the authority. A later version can be filed again."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+        if dossier is None:
+            raise NotFound(_("No dossier with this id."))
+        if not dossier.assessment:
+            raise Conflict(
+                _("Write the risk assessment before filing the dossier."), code="assessment_missing",
+                field="assessment",
+            )
+        if dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version:
+            raise Conflict(_("This version is already filed."), code="already_filed")
+        dossier.status = DossierStatus.FILED
+        dossier.filed_at = now
+        dossier.filed_version = dossier.current_version
+        dossier.authority_reference = (authority_reference or "").strip()[:100]
+        dossier.save(update_fields=["status", "filed_at", "filed_version", "authority_reference"])
+        audit_record(
+            action="regulator.dossier.filed", actor=actor, target=dossier, now=now,
+            data={"version": dossier.filed_version, "late": now > dossier.due_at},
+        )
+    return dossier
+
+
+def dossier_remind(*, dossier_id, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        updated = Dossier.objects.filter(
+            pk=dossier_id, status=DossierStatus.DRAFT, reminded_at__isnull=True
+        ).update(reminded_at=now)
+        if updated:
+            dossier = Dossier.objects.get(pk=dossier_id)
+            audit_record(
+                action="regulator.dossier.reminded", actor=Actor.system("deadline-jobs"), target=dossier,
+                now=now, data={"due_at": dossier.due_at.isoformat()},
+            )
+    return bool(updated)
+
+
+def dossier_deadline_breach(*, dossier_id, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        updated = Dossier.objects.filter(
+            pk=dossier_id, status=DossierStatus.DRAFT, deadline_breached_at__isnull=True, due_at__lte=now
+        ).update(deadline_breached_at=now)
+        if updated:
+            dossier = Dossier.objects.get(pk=dossier_id)
+            audit_record(
+                action="regulator.dossier.deadline_breached", actor=Actor.system("deadline-jobs"),
+                target=dossier, now=now, data={"due_at": dossier.due_at.isoformat()},
+            )
+    return bool(updated)

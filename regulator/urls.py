@@ -1,0 +1,5 @@
+"""Regulator pages."""
+
+app_name = "regulator"
+
+urlpatterns: list = []

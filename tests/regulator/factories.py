@@ -1,0 +1,93 @@
+"""Known data for the regulator tests: an inventory, a small catalogue with processing activities,
+customers with consents, and a breach recorded through the real services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from consents.models import Purpose
+from core.actors import Actor
+from dsr.models import DataCategory, RetentionRule, System
+from regulator import services
+from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.factories import make_subject
+
+DPO = Actor(kind="staff", user_id=None, label="dpo_t")
+# Monday 9 March 2026, 09:00 in Hà Nội: under Law 91, no holiday in the following weeks.
+MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def make_inventory() -> dict[str, System]:
+    aml = RetentionRule.objects.create(
+        name="Transactions: 5 years", period_months=60, starts="end of the relationship",
+        legal_reference="Law 14/2022/QH15 Art. 40", law="aml",
+    )
+    cats = {
+        "identity": DataCategory.objects.create(code="identity", name="Identity", sensitive=True, retention=aml),
+        "contact": DataCategory.objects.create(code="contact", name="Contact details"),
+        "accounts": DataCategory.objects.create(code="accounts", name="Accounts", sensitive=True, retention=aml),
+        "transactions": DataCategory.objects.create(
+            code="transactions", name="Transactions", sensitive=True, retention=aml
+        ),
+        "marketing": DataCategory.objects.create(code="marketing", name="Marketing profile"),
+    }
+    core = System.objects.create(code="core_banking", name="Core banking")
+    core.categories.set([cats["identity"], cats["contact"], cats["accounts"], cats["transactions"]])
+    crm = System.objects.create(code="crm", name="CRM", is_processor=True)
+    crm.categories.set([cats["contact"], cats["marketing"]])
+    return {"core_banking": core, "crm": crm}
+
+
+def make_catalogue(*, now: datetime = MONDAY) -> dict[str, Purpose]:
+    """banking (contract, core banking), marketing (consent, CRM), transfer (consent, to Japan)."""
+    head_office = make_recipient("Head office Tokyo", kind="foreign_head_office")
+    head_office.country = "JP"
+    head_office.save(update_fields=["country"])
+    purposes = {
+        "banking": make_purpose("banking", legal_basis="contract", effective_at=now - timedelta(days=90)),
+        "marketing": make_purpose("marketing", category="marketing", effective_at=now - timedelta(days=90)),
+        "transfer": make_purpose(
+            "transfer", category="cross_border", cross_border=True, destination_country="JP",
+            recipients=[head_office], effective_at=now - timedelta(days=90),
+        ),
+    }
+    services.activity_save(
+        actor=DPO, purpose_code="banking", systems=["core_banking"],
+        categories=["identity", "accounts", "transactions"], security_measures="AES at rest; RBAC",
+        started_at=now - timedelta(days=90), now=now,
+    )
+    services.activity_save(
+        actor=DPO, purpose_code="marketing", systems=["crm"], categories=["contact", "marketing"],
+        started_at=now - timedelta(days=10), now=now,
+    )
+    services.activity_save(
+        actor=DPO, purpose_code="transfer", systems=["core_banking"], categories=["identity", "accounts"],
+        started_at=now - timedelta(days=70), now=now,
+    )
+    return purposes
+
+
+def make_breach(*, detected_at: datetime = MONDAY, systems=("core_banking",), categories=("accounts",),
+                now: datetime | None = None, **fields):
+    defaults = {
+        "title": "Misdirected statement export",
+        "description": "A statement batch was sent to a wrong SFTP folder.",
+        "occurred_at": detected_at - timedelta(hours=5),
+        "subjects_affected": 120,
+        "records_affected": 480,
+        "measures_taken": "Folder closed, files deleted, access keys rotated.",
+        "likely_consequences": "Account numbers and balances seen by a contractor.",
+    }
+    defaults.update(fields)
+    return services.breach_record(
+        actor=DPO, detected_at=detected_at, systems=list(systems), categories=list(categories),
+        now=now or detected_at + timedelta(hours=1), **defaults,
+    )
+
+
+def customers_with(purpose, n: int) -> list:
+    subjects = [make_subject() for _ in range(n)]
+    for subject in subjects:
+        grant(subject, purpose)
+    return subjects

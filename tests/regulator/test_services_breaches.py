@@ -1,0 +1,151 @@
+"""The breach register: the 72-hour clock, phased notification with late reasons, customer notices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from audit.models import AuditEntry
+from core.errors import Conflict, InvalidInput
+from core.models import OutboxMessage, WebhookEndpoint
+from regulator import services
+from regulator.models import BreachStatus
+from regulator.selectors import breach_affected_subjects
+from tests.factories import make_subject
+from tests.regulator.factories import DPO, MONDAY, customers_with, make_breach, make_catalogue, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recording_a_breach_starts_a_72_hour_clock_from_detection():
+    make_inventory()
+    breach = make_breach()
+    assert breach.notify_due_at == MONDAY + timedelta(hours=72)
+    assert breach.statutory_due_at == MONDAY + timedelta(hours=72)
+    assert breach.reference.startswith("BR-2026-")
+    assert breach.status == BreachStatus.OPEN
+    assert AuditEntry.objects.filter(action="regulator.breach.recorded").count() == 1
+
+
+def test_detection_before_occurrence_or_unknown_system_is_refused():
+    make_inventory()
+    with pytest.raises(InvalidInput) as error:
+        make_breach(occurred_at=MONDAY + timedelta(hours=1))
+    assert error.value.field == "detected_at"
+    with pytest.raises(InvalidInput) as error:
+        make_breach(systems=["nope"])
+    assert error.value.field == "systems"
+
+
+def test_initial_notification_in_time_moves_to_notified_without_reason():
+    make_inventory()
+    breach = make_breach()
+    phase = services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=30))
+    breach.refresh_from_db()
+    assert breach.status == BreachStatus.NOTIFIED
+    assert phase.phase == 1 and phase.kind == "initial" and phase.late is False
+    assert phase.document["form"] == "08"
+    assert phase.document["counts"]["data_subjects"] == 120
+
+
+def test_late_initial_notification_needs_a_reason():
+    make_inventory()
+    breach = make_breach()
+    late = MONDAY + timedelta(hours=73)
+    with pytest.raises(InvalidInput) as error:
+        services.breach_notify(actor=DPO, breach_id=breach.pk, now=late)
+    assert error.value.field == "late_reason"
+    phase = services.breach_notify(
+        actor=DPO, breach_id=breach.pk, late_reason="Forensics needed to confirm scope.", now=late
+    )
+    assert phase.late is True
+    assert phase.document["late"] is True
+    assert phase.document["late_reason"] == "Forensics needed to confirm scope."
+
+
+def test_follow_up_phases_are_versioned_and_state_new_facts():
+    make_inventory()
+    breach = make_breach()
+    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=10))
+    with pytest.raises(InvalidInput):
+        services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(days=5))
+    services.breach_update(
+        actor=DPO, breach_id=breach.pk, changes={"subjects_affected": 150}, now=MONDAY + timedelta(days=5)
+    )
+    second = services.breach_notify(
+        actor=DPO, breach_id=breach.pk, new_facts="30 more customers found in a second batch.",
+        now=MONDAY + timedelta(days=5),
+    )
+    assert second.phase == 2 and second.kind == "follow_up" and second.late is False
+    assert second.document["counts"]["data_subjects"] == 150
+    events = [e["event"] for e in second.document["timeline"]]
+    assert events[-2:] == ["phase_1_submitted", "phase_2_submitted"]
+
+
+def test_reminder_and_deadline_breach_are_marked_once_and_audited():
+    make_inventory()
+    breach = make_breach()
+    assert services.breach_remind(breach_id=breach.pk, now=MONDAY + timedelta(hours=50)) is True
+    assert services.breach_remind(breach_id=breach.pk, now=MONDAY + timedelta(hours=51)) is False
+    # Not yet due: nothing is marked.
+    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=71)) is False
+    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=73)) is True
+    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=74)) is False
+    breach.refresh_from_db()
+    assert breach.deadline_breached_at == MONDAY + timedelta(hours=73)
+    assert AuditEntry.objects.filter(action="regulator.breach.deadline_breached").count() == 1
+    assert AuditEntry.objects.filter(action="regulator.breach.reminded").count() == 1
+
+
+def test_a_notified_breach_is_not_marked_breached():
+    make_inventory()
+    breach = make_breach()
+    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
+    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=80)) is False
+
+
+def test_affected_subjects_follow_the_purposes_using_the_breached_systems():
+    make_inventory()
+    purposes = make_catalogue()
+    marketing_customers = customers_with(purposes["marketing"], 2)
+    bystander = make_subject()
+    # CRM holds marketing data, only for customers who consented to marketing.
+    crm_breach = make_breach(systems=["crm"], categories=["contact"])
+    assert set(breach_affected_subjects(crm_breach)) == set(marketing_customers)
+    # Core banking serves a contract purpose: every customer's data is there.
+    core_breach = make_breach(systems=["core_banking"], categories=["accounts"])
+    assert bystander in set(breach_affected_subjects(core_breach))
+
+
+def test_customers_are_told_through_the_outbox_only_for_financial_data(client_user, django_capture_on_commit_callbacks):
+    make_inventory()
+    purposes = make_catalogue()
+    customers_with(purposes["marketing"], 2)
+    WebhookEndpoint.objects.create(
+        client=client_user, name="mobile", url="https://mobile.example/hook", secret="x",
+        events=["regulator.breach.customer_notice"],
+    )
+    contact_only = make_breach(systems=["crm"], categories=["contact"])
+    with pytest.raises(Conflict):
+        services.breach_customers_notify(actor=DPO, breach_id=contact_only.pk)
+    financial = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks():
+        services.breach_customers_notify(actor=DPO, breach_id=financial.pk)
+        services.breach_customers_notify(actor=DPO, breach_id=financial.pk)
+    # Two marketing customers (made by make_subject) and nobody else exist: each is told once.
+    messages = OutboxMessage.objects.filter(topic="regulator.breach.customer_notice")
+    assert messages.count() == 2
+    financial.refresh_from_db()
+    assert financial.customers_notified == 2
+
+
+def test_closing_is_a_one_way_move():
+    make_inventory()
+    breach = make_breach()
+    with pytest.raises(Conflict):
+        services.breach_close(actor=DPO, breach_id=breach.pk)
+    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
+    services.breach_close(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(days=9))
+    with pytest.raises(Conflict):
+        services.breach_notify(actor=DPO, breach_id=breach.pk, new_facts="x", now=MONDAY + timedelta(days=10))
