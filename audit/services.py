@@ -79,4 +79,23 @@ def audit_chain_check(*, actor: Actor | None = None):
             actor=actor or Actor.system("audit.verify_chain"),
             data={"entries": result.entries, "first_invalid": result.first_invalid, "reason": result.reason},
         )
+        if not result.valid:
+            _alert_dpo(result)
     return result
+
+
+def _alert_dpo(result) -> None:
+    """E-mail every DPO through the outbox, in the transaction that records the broken chain."""
+    # Imported here: core.outbox writes audit entries itself (a parked message retried).
+    from core.outbox import outbox_email_staff
+    from core.roles import Role
+
+    now = timezone.now()
+    outbox_email_staff(
+        roles=[Role.DPO],
+        template="core/email/audit_chain_broken",
+        context={"entries": result.entries, "first_invalid": result.first_invalid},
+        topic="audit.chain.broken",
+        dedupe_key=f"audit-broken:{timezone.localdate(now).isoformat()}:{result.first_invalid}",
+        now=now,
+    )

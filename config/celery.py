@@ -2,6 +2,11 @@
 
 Beat entries are kebab-case, carry their cadence in words, and expire after about one interval so a
 backlog after downtime does not run the same sweep many times over.
+
+Run exactly one beat (`celery -A config beat`): it uses django-celery-beat's DatabaseScheduler, which
+copies these entries into its PeriodicTask rows at start-up; the DPO then changes report times on
+the "Reminders and schedules" page (or in the admin), and beat picks the change up within minutes.
+Two beats would send every job twice.
 """
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ app = Celery("quyen_du_lieu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-DAY = 24 * 60 * 60
+MINUTE = 60
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
 
 app.conf.beat_schedule = {
     # Every night at 02:30 local time: recompute the audit hash chain, alert the DPO when broken.
@@ -36,5 +43,23 @@ app.conf.beat_schedule = {
         "task": "consents.expire_due",
         "schedule": 60.0 * 60,
         "options": {"expires": 60 * 60},
+    },
+    # Every minute: remind before deadlines, record and escalate breaches, for every clock source.
+    "sweep-deadlines": {
+        "task": "core.sweep_deadlines",
+        "schedule": 60.0,
+        "options": {"expires": MINUTE},
+    },
+    # Every night at 01:30 local time: delete what has reached the end of its legal hold.
+    "release-legal-holds": {
+        "task": "dsr.release_legal_holds",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": DAY},
+    },
+    # Every night at 01:45 local time: empty exports whose download window has closed.
+    "purge-expired-exports": {
+        "task": "dsr.purge_expired_exports",
+        "schedule": crontab(hour=1, minute=45),
+        "options": {"expires": DAY},
     },
 }

@@ -57,6 +57,7 @@ class ConsentsConfig(AppConfig):
             "consents.view_withdrawalduty",
             "consents.acknowledge_withdrawalduty",
         )
-        from consents import navigation
+        from consents import clock_sources, navigation
 
         navigation.register()
+        clock_sources.register()

@@ -268,3 +268,92 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"CalendarDay {self.date.isoformat()} {self.kind}"
+
+
+# ---------------------------------------------------------------------------- deadline machinery
+# Generic over every kind of clock (requests, withdrawal duties, and later breaches and impact
+# assessments): an item is named by its source ("dsr.request"), its id as text and the clock
+# ("due", "statutory"). See `core.clocks`.
+
+
+class ReminderThreshold(models.Model):
+    """How long before a deadline its owner is reminded; the DPO edits these rows.
+
+    When no row is active the defaults of `core.clocks.DEFAULT_THRESHOLD_HOURS` apply, so an empty
+    table (a fresh install, a flushed test database) still reminds.
+    """
+
+    hours_before = models.PositiveIntegerField(_("hours before the deadline"), unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder threshold")
+        verbose_name_plural = _("reminder thresholds")
+        ordering = ["-hours_before"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours_before__gt=0), name="reminder_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ReminderThreshold {self.hours_before}h"
+
+
+class DeadlineReminder(models.Model):
+    """The reminder ledger: one row per item, clock, threshold and deadline, written before the
+    reminder is queued, so a second sweep (or a second worker) finds the row and sends nothing.
+
+    The deadline is part of the key because a deadline that moves (pause, extension) is a new
+    deadline its owner must be reminded of again.
+    """
+
+    source = models.CharField(max_length=40)
+    item_id = models.CharField(max_length=64)
+    clock = models.CharField(max_length=20)
+    hours_before = models.PositiveIntegerField()
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    # Marks the rows one sweep inserted (INSERT ... ON CONFLICT DO NOTHING cannot say which it kept).
+    sweep_run = models.UUIDField()
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "item_id", "clock", "hours_before", "due_at"], name="deadline_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DeadlineReminder {self.source}:{self.item_id} {self.clock} -{self.hours_before}h"
+
+
+class DeadlineBreach(models.Model):
+    """A deadline that passed while its item was still open: recorded once per item and clock,
+    audited, and escalated to the DPO."""
+
+    source = models.CharField(max_length=40)
+    item_id = models.CharField(max_length=64)
+    clock = models.CharField(max_length=20)
+    due_at = models.DateTimeField()
+    breached_at = models.DateTimeField(db_index=True)
+    subject_id = models.UUIDField(null=True, blank=True)
+    # A label without personal data ("Access request 1a2b3c4d"), for the DPO's e-mail and reports.
+    label = models.CharField(max_length=150)
+    sweep_run = models.UUIDField()
+
+    class Meta:
+        verbose_name = _("deadline breach")
+        verbose_name_plural = _("deadline breaches")
+        ordering = ["-breached_at"]
+        permissions = [
+            ("view_deadline_report", _("Can see the deadline reports")),
+            ("manage_schedules", _("Can change reminder thresholds and report schedules")),
+            ("manage_outbox", _("Can see and retry parked messages")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "item_id", "clock"], name="deadline_breach_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"DeadlineBreach {self.source}:{self.item_id} {self.clock}"

@@ -1,4 +1,4 @@
-"""Delivering outbox messages: signed webhooks with retries and exponential backoff.
+"""Delivering outbox messages: signed webhooks and e-mails, with retries and exponential backoff.
 
 Producers call `outbox_enqueue_webhook` inside their own transaction, so the notice exists exactly
 when the change it reports has committed; delivery is dispatched on commit. The retry schedule lives
@@ -6,12 +6,21 @@ in the row (`attempts`, `next_attempt_at`) rather than in the broker, so a lost 
 restart only delays a notice: the `core.dispatch_due_outbox` sweep picks it up again. After the last
 attempt the message is parked for a person to look at.
 
+E-mails (`outbox_enqueue_email`) store the template name and its context, not the rendered text: the
+sweeper queues thousands of reminders in one transaction, and rendering happens once, on delivery,
+in the recipient's language. They go through Django's mail backend (the file backend writing to
+`var/mail/` by default, SMTP from `EMAIL_URL` in production).
+
+Dispatch on commit is "robust": when the broker is unreachable the change still commits with its
+message pending, and the every-minute `core.dispatch_due_outbox` sweep delivers it later.
+
 Receivers verify `X-QDL-Signature: sha256=<hex>`, the HMAC-SHA256 of "<timestamp>.<body>" keyed with
 their endpoint secret, and reject timestamps that are too old (replay protection).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -21,10 +30,18 @@ import urllib.request
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
+from core.errors import Conflict, NotFound
 from core.models import OutboxMessage, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -64,10 +81,119 @@ def outbox_enqueue_webhook(
             subject_id=subject_id,
             next_attempt_at=now,
         )
-        from core.tasks import deliver_outbox_message
-
-        deliver_outbox_message.delay_on_commit(str(message.pk))
+        dispatch_on_commit(message.pk)
     return message
+
+
+def dispatch_on_commit(message_id) -> None:
+    """Hand the message to a delivery task once the caller commits; a broker outage only delays it."""
+    transaction.on_commit(functools.partial(_dispatch, message_id), robust=True)
+
+
+def dispatch_sweep_on_commit() -> None:
+    """One sweep task for many messages queued at once (the deadline sweeper's reminders)."""
+    transaction.on_commit(_dispatch_sweep, robust=True)
+
+
+def _dispatch(message_id) -> None:
+    from core.tasks import deliver_outbox_message
+
+    try:
+        deliver_outbox_message.delay(str(message_id))
+    except Exception:  # the broker is down: the row is pending and the sweep will send it
+        logger.warning("outbox dispatch deferred to the sweep", extra={"message_id": str(message_id)})
+
+
+def _dispatch_sweep() -> None:
+    from core.tasks import dispatch_due_outbox
+
+    try:
+        dispatch_due_outbox.delay()
+    except Exception:  # the broker is down: beat runs the sweep again within a minute
+        logger.warning("outbox sweep dispatch deferred")
+
+
+def email_message(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    topic: str,
+    language: str | None = None,
+    subject_id=None,
+    attachments: list[dict[str, str]] | None = None,
+    now: datetime,
+) -> OutboxMessage:
+    """An unsaved e-mail message (for `bulk_create`); `outbox_enqueue_email` saves one."""
+    body = {
+        "template": template,
+        "context": context,
+        "language": language or settings.LANGUAGE_CODE,
+        "attachments": attachments or [],
+    }
+    return OutboxMessage(
+        kind=OutboxMessage.Kind.EMAIL,
+        topic=topic,
+        destination=to,
+        payload=json.dumps(body, cls=DjangoJSONEncoder, sort_keys=True),
+        dedupe_key=dedupe_key,
+        subject_id=subject_id,
+        next_attempt_at=now,
+    )
+
+
+def outbox_enqueue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    topic: str,
+    language: str | None = None,
+    subject_id=None,
+    attachments: list[dict[str, str]] | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
+    """Queue an e-mail in the caller's transaction, rendered from `template` on delivery.
+
+    `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
+    `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
+    `{"filename", "content", "mimetype"}` with text content. Nothing is queued without an address.
+    """
+    if not to:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic(savepoint=False):
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+        message = email_message(
+            to=to,
+            template=template,
+            context=context,
+            dedupe_key=dedupe_key,
+            topic=topic,
+            language=language,
+            subject_id=subject_id,
+            attachments=attachments,
+            now=now,
+        )
+        message.save(force_insert=True)
+        dispatch_on_commit(message.pk)
+    return message
+
+
+def staff_addresses(*, roles: list[str] | None = None, user_ids: list[int] | None = None) -> dict[int, str]:
+    """E-mail addresses of active staff, by user id, chosen by role (group) or by id."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if roles is not None:
+        users = users.filter(groups__name__in=roles)
+    if user_ids is not None:
+        users = users.filter(pk__in=user_ids)
+    return dict(users.values_list("pk", "email").distinct())
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -90,7 +216,7 @@ def _send(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 
 def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage | None:
-    """Try to deliver one due webhook; on failure schedule the next attempt or park it.
+    """Try to deliver one due webhook or e-mail; on failure schedule the next attempt or park it.
 
     Returns the message, or None when it was not due (already sent, parked, leased by another worker).
     """
@@ -104,10 +230,8 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
         )
         if message is None:
             return None
-        if (
-            message.kind != OutboxMessage.Kind.WEBHOOK
-            or message.endpoint is None
-            or not message.endpoint.active
+        if message.kind == OutboxMessage.Kind.WEBHOOK and (
+            message.endpoint is None or not message.endpoint.active
         ):
             message.status = OutboxMessage.Status.CANCELLED
             message.last_error = "endpoint missing or inactive"
@@ -116,7 +240,16 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
         message.attempts += 1
         message.next_attempt_at = now + timedelta(seconds=DELIVERY_LEASE_SECONDS)
         message.save(update_fields=["attempts", "next_attempt_at"])
-    # The HTTP call happens outside any transaction: a slow receiver must not hold row locks.
+    # The HTTP or SMTP call happens outside any transaction: a slow receiver must not hold row locks.
+    if message.kind == OutboxMessage.Kind.EMAIL:
+        error = _send_email(message)
+    else:
+        error = _send_webhook(message, now)
+    return _record_attempt(message, error, now=now)
+
+
+def _send_webhook(message: OutboxMessage, now: datetime) -> str:
+    """POST the signed webhook; returns "" on success, else what went wrong (no personal data)."""
     body = message.payload.encode()
     timestamp = str(int(now.timestamp()))
     headers = {
@@ -132,6 +265,59 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
         error = "" if 200 <= status < 300 else f"HTTP {status}"
     except OSError as exc:
         error = f"network error: {type(exc).__name__}"
+    return error
+
+
+def _send_email(message: OutboxMessage) -> str:
+    """Render and send the e-mail through Django's mail backend; "" on success."""
+    try:
+        email = render_email(message)
+    except (TemplateDoesNotExist, ValueError, KeyError) as exc:
+        return f"cannot render: {type(exc).__name__}"
+    try:
+        sent = get_connection(fail_silently=False).send_messages([email])
+    except Exception as exc:  # SMTP errors, refused connections, timeouts: retried with backoff
+        return f"mail error: {type(exc).__name__}"
+    return "" if sent else "mail error: not sent"
+
+
+def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail a stored message stands for, rendered in its language."""
+    body = json.loads(message.payload)
+    context = _revive(body["context"])
+    template = body["template"]
+    with translation.override(body.get("language") or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    email = EmailMultiAlternatives(
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        body=text,
+        to=[message.destination],
+        headers={"X-QDL-Message": str(message.pk), "X-QDL-Topic": message.topic},
+    )
+    if html:
+        email.attach_alternative(html, "text/html")
+    for attachment in body.get("attachments", []):
+        email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
+    return email
+
+
+def _revive(value: Any, key: str = "") -> Any:
+    """JSON back to template values: strings under keys ending in `_at` become datetimes."""
+    if isinstance(value, dict):
+        return {k: _revive(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive(v, key) for v in value]
+    if key.endswith("_at") and isinstance(value, str):
+        return parse_datetime(value) or value
+    return value
+
+
+def _record_attempt(message: OutboxMessage, error: str, *, now: datetime) -> OutboxMessage:
     with transaction.atomic(durable=True):
         message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if not error:
@@ -161,3 +347,66 @@ def outbox_due_ids(*, now: datetime | None = None, limit: int = 500) -> list:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def outbox_email_staff(
+    *,
+    roles: list[str],
+    template: str,
+    context: dict[str, Any],
+    topic: str,
+    dedupe_key: str,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue the same e-mail to every active staff member holding one of `roles` (caller's transaction).
+
+    `dedupe_key` is per event; each recipient's key adds their user id.
+    """
+    now = now or timezone.now()
+    messages = []
+    for user_id, address in staff_addresses(roles=roles).items():
+        message = outbox_enqueue_email(
+            to=address,
+            template=template,
+            context=context,
+            topic=topic,
+            dedupe_key=f"{dedupe_key}:{user_id}",
+            now=now,
+        )
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def outbox_parked(*, limit: int = 200) -> list[OutboxMessage]:
+    """Parked messages, newest first, for the DPO's page (the address stays encrypted until shown)."""
+    return list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PARKED)
+        .select_related("endpoint")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def outbox_retry(*, actor, message_id, now: datetime | None = None) -> OutboxMessage:
+    """Give a parked message a fresh round of attempts (the DPO's "retry"), audited."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            raise NotFound()
+        if message.status != OutboxMessage.Status.PARKED:
+            raise Conflict(_("Only a parked message can be retried."), code="not_parked")
+        message.status = OutboxMessage.Status.PENDING
+        message.attempts = 0
+        message.next_attempt_at = now
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        audit_record(
+            action="core.outbox.retried",
+            actor=actor,
+            subject=message.subject_id,
+            target=message,
+            data={"topic": message.topic, "kind": message.kind},
+            now=now,
+        )
+        dispatch_on_commit(message.pk)
+    return message

@@ -1,13 +1,18 @@
-"""Celery tasks of the shared core: outbox delivery and its sweep. Thin: load ids, call a service."""
+"""Celery tasks of the shared core: outbox delivery and its sweep, the deadline sweeper.
+
+Thin: load ids, call a service. Each sweep handles a bounded batch and re-enqueues itself while the
+batch was full, so a backlog drains in steps that each fit the time limit.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 DISPATCH_BATCH = 500
+SWEEP_BATCH = 1000
 
 
-@shared_task(name="core.deliver_outbox_message", ignore_result=True)
+@shared_task(name="core.deliver_outbox_message", ignore_result=True, time_limit=60, soft_time_limit=50)
 def deliver_outbox_message(message_id: str) -> None:
     from core.outbox import outbox_deliver
 
@@ -15,7 +20,7 @@ def deliver_outbox_message(message_id: str) -> None:
     outbox_deliver(message_id)
 
 
-@shared_task(name="core.dispatch_due_outbox", ignore_result=True)
+@shared_task(name="core.dispatch_due_outbox", ignore_result=True, time_limit=120, soft_time_limit=100)
 def dispatch_due_outbox() -> int:
     """Hand every due message to a delivery task; a full batch re-enqueues the sweep for the rest.
 
@@ -29,3 +34,14 @@ def dispatch_due_outbox() -> int:
     if len(ids) == DISPATCH_BATCH:
         dispatch_due_outbox.delay()
     return len(ids)
+
+
+@shared_task(name="core.sweep_deadlines", ignore_result=True, time_limit=120, soft_time_limit=100)
+def sweep_deadlines() -> dict:
+    """Remind before deadlines and record breaches for every clock source (every minute)."""
+    from core.clocks import deadlines_sweep
+
+    result = deadlines_sweep(limit=SWEEP_BATCH)
+    if result.full:
+        sweep_deadlines.delay()
+    return {"reminders": result.reminders, "breaches": result.breaches}

@@ -16,7 +16,7 @@ class DsrConfig(AppConfig):
             register_subject_panel,
         )
         from core.roles import Role, grant_permissions
-        from dsr import navigation
+        from dsr import clock_sources, navigation
 
         register_actions(
             {
@@ -107,6 +107,7 @@ class DsrConfig(AppConfig):
             ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )
+        clock_sources.register()
         register_dashboard_cards(navigation.staff_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")
         register_subject_panel(

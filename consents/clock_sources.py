@@ -1,0 +1,52 @@
+"""Withdrawal duties' clock, plugged into the deadline machinery (`core.clocks`): the privacy
+officers are reminded before a recipient's 72 hours run out, and a passed deadline is a breach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
+
+from consents.models import WithdrawalDuty
+from core.clocks import ClockSource, register_clock_source
+
+SOURCE = "consents.duty"
+
+
+def open_duties(clock: str) -> QuerySet:
+    # `status="open"` repeats the partial index's condition so the planner can use it.
+    return WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN).annotate(
+        clock_item_id=Cast("pk", CharField(max_length=64)),
+        clock_due_at=F("due_at"),
+        clock_assignee_id=Value(None, output_field=IntegerField()),
+        clock_subject_id=F("subject_id"),
+    )
+
+
+def label(row: dict[str, Any]) -> str:
+    # The recipient is a company, not a person: its name may appear.
+    return gettext("Withdrawal duty of %(recipient)s #%(id)s") % {
+        "recipient": row["recipient__name"],
+        "id": row["clock_item_id"].replace("-", "")[:8],
+    }
+
+
+def link(row: dict[str, Any]) -> str:
+    return reverse("consents:duty_list")
+
+
+def register() -> None:
+    register_clock_source(
+        ClockSource(
+            name=SOURCE,
+            clocks=("due",),
+            open_items=open_duties,
+            label=label,
+            link=link,
+            fields=("recipient__name",),
+            clock_labels={"due": _("deadline to stop processing")},
+        )
+    )

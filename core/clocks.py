@@ -1,0 +1,328 @@
+"""The deadline machinery: a registry of clock sources and the sweeper that reminds and marks breaches.
+
+Each app registers, from its AppConfig.ready(), a `ClockSource`: a queryset of its open items for
+each of its clocks, annotated with four standard columns (`clock_item_id` as text, `clock_due_at`,
+`clock_assignee_id`, `clock_subject_id`), plus how to label and link an item. The sweeper knows
+nothing else about requests, withdrawal duties, breaches or impact assessments, so a new kind of
+clock plugs in by registering a source, without touching this module.
+
+Every minute `deadlines_sweep`:
+
+* reminds the assignee (or, when nobody is assigned, the source's queue roles) once per item, clock,
+  threshold and deadline. Thresholds (`ReminderThreshold`, 24 h and 6 h by default) cut the time
+  before a deadline into windows, and an item gets the reminder of the window it is in: one that
+  arrives with 5 hours to go gets the 6-hour reminder only;
+* records a `DeadlineBreach` once per item and clock when its deadline has passed, audits it, lets
+  the source add its own trace (e.g. the request's clock event) and escalates to the DPO.
+
+Exactly-once without locks: the ledger rows are inserted with ON CONFLICT DO NOTHING and each sweep
+tags its rows with a run id, so only the rows this sweep actually inserted lead to e-mails, queued
+in the same transaction (the outbox's unique `dedupe_key` is a second guard). A second sweep, or a
+second worker at the same time, inserts nothing and sends nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone, translation
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage, ReminderThreshold
+from core.outbox import dispatch_sweep_on_commit, email_message, staff_addresses
+from core.roles import Role
+
+DEFAULT_THRESHOLD_HOURS = (24, 6)
+SWEEP_BATCH = 1000
+ITEM_COLUMNS = ("clock_item_id", "clock_due_at", "clock_assignee_id", "clock_subject_id")
+REMINDER_TEMPLATE = "core/email/deadline_reminder"
+ESCALATION_TEMPLATE = "core/email/deadline_breached"
+
+
+@dataclass(frozen=True)
+class ClockSource:
+    """One kind of item with deadlines.
+
+    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`;
+    `fields` names extra columns `label` and `link` read. `label(row)` must not contain personal
+    data (it goes into e-mails and the breach register); `link(row)` is a portal path or "".
+    `on_breached(rows, now)` runs inside the sweep's transaction for the rows newly breached.
+    """
+
+    name: str
+    clocks: tuple[str, ...]
+    open_items: Callable[[str], QuerySet]
+    label: Callable[[dict[str, Any]], str]
+    link: Callable[[dict[str, Any]], str] = lambda row: ""
+    fields: tuple[str, ...] = ()
+    queue_roles: tuple[str, ...] = (Role.PRIVACY,)
+    breach_action: str = "core.deadline.breached"
+    on_breached: Callable[[list[dict[str, Any]], datetime], None] | None = None
+    clock_labels: dict[str, Any] = field(default_factory=dict)
+
+
+_sources: dict[str, ClockSource] = {}
+
+
+def register_clock_source(source: ClockSource) -> None:
+    """Declare a source (from AppConfig.ready()); registering the same name again replaces it."""
+    _sources[source.name] = source
+
+
+def clock_sources() -> list[ClockSource]:
+    return [_sources[name] for name in sorted(_sources)]
+
+
+def reminder_thresholds() -> list[int]:
+    """Active thresholds in hours, largest first; the defaults when the DPO has none active."""
+    hours = list(ReminderThreshold.objects.filter(active=True).values_list("hours_before", flat=True))
+    return sorted(hours or DEFAULT_THRESHOLD_HOURS, reverse=True)
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    breaches: int = 0
+    # A query hit the batch limit: more may be due, run again.
+    full: bool = False
+
+
+def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> SweepResult:
+    """Send due reminders and record passed deadlines for every registered source (the sweeper's service).
+
+    Handles at most `limit` items per source, clock and step; `result.full` says to run again.
+    """
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    thresholds = reminder_thresholds()
+    result = SweepResult()
+    actor = Actor.system("core.sweep_deadlines")
+    with transaction.atomic(durable=True):
+        for source in clock_sources():
+            for clock in source.clocks:
+                items = source.open_items(clock)
+                breached = _breaches(source, clock, items, now=now, run=run, limit=limit, actor=actor)
+                result.breaches += len(breached)
+                result.full |= breached.full
+                for index, hours in enumerate(thresholds):
+                    # The window of this threshold ends where the next smaller threshold's begins.
+                    lower = thresholds[index + 1] if index + 1 < len(thresholds) else 0
+                    sent = _reminders(
+                        source, clock, items, hours=hours, lower=lower, now=now, run=run, limit=limit
+                    )
+                    result.reminders += len(sent)
+                    result.full |= sent.full
+        if result.reminders or result.breaches:
+            dispatch_sweep_on_commit()
+    return result
+
+
+class _Batch(list):
+    full = False
+
+
+def _select(items: QuerySet, source: ClockSource, limit: int, **filters) -> _Batch:
+    rows = _Batch(items.filter(**filters).order_by("clock_due_at").values(*ITEM_COLUMNS, *source.fields)[:limit])
+    rows.full = len(rows) == limit
+    return rows
+
+
+def _reminders(
+    source: ClockSource,
+    clock: str,
+    items: QuerySet,
+    *,
+    hours: int,
+    lower: int,
+    now: datetime,
+    run: uuid.UUID,
+    limit: int,
+) -> _Batch:
+    ledger = DeadlineReminder.objects.filter(
+        source=source.name,
+        clock=clock,
+        hours_before=hours,
+        item_id=OuterRef("clock_item_id"),
+        due_at=OuterRef("clock_due_at"),
+    )
+    due = _select(
+        items.filter(~Exists(ledger)),
+        source,
+        limit,
+        clock_due_at__gt=now + timedelta(hours=lower),
+        clock_due_at__lte=now + timedelta(hours=hours),
+    )
+    if not due:
+        return due
+    DeadlineReminder.objects.bulk_create(
+        [
+            DeadlineReminder(
+                source=source.name,
+                item_id=row["clock_item_id"],
+                clock=clock,
+                hours_before=hours,
+                due_at=row["clock_due_at"],
+                sent_at=now,
+                sweep_run=run,
+            )
+            for row in due
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    mine = set(
+        DeadlineReminder.objects.filter(
+            source=source.name,
+            clock=clock,
+            hours_before=hours,
+            item_id__in=[row["clock_item_id"] for row in due],
+            sweep_run=run,
+        ).values_list("item_id", flat=True)
+    )
+    rows = [row for row in due if row["clock_item_id"] in mine]
+    assignees = staff_addresses(user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]}))
+    queue = staff_addresses(roles=list(source.queue_roles)) if any(
+        r["clock_assignee_id"] is None or r["clock_assignee_id"] not in assignees for r in rows
+    ) else {}
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        clock_label = str(source.clock_labels.get(clock, clock))
+        for row in rows:
+            assignee = row["clock_assignee_id"]
+            recipients = {assignee: assignees[assignee]} if assignee in assignees else queue
+            context = {
+                "item_label": source.label(row),
+                "clock_label": clock_label,
+                "due_at": row["clock_due_at"].isoformat(),
+                "hours_before": hours,
+                "link": _absolute(source.link(row)),
+            }
+            stamp = int(row["clock_due_at"].timestamp())
+            for user_id, address in recipients.items():
+                messages.append(
+                    email_message(
+                        to=address,
+                        template=REMINDER_TEMPLATE,
+                        context=context,
+                        topic="deadline.reminder",
+                        dedupe_key=f"reminder:{source.name}:{row['clock_item_id']}:{clock}:{hours}:{stamp}:{user_id}",
+                        now=now,
+                    )
+                )
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
+    result = _Batch(rows)
+    result.full = due.full
+    return result
+
+
+def _breaches(
+    source: ClockSource,
+    clock: str,
+    items: QuerySet,
+    *,
+    now: datetime,
+    run: uuid.UUID,
+    limit: int,
+    actor: Actor,
+) -> _Batch:
+    register = DeadlineBreach.objects.filter(source=source.name, clock=clock, item_id=OuterRef("clock_item_id"))
+    due = _select(items.filter(~Exists(register)), source, limit, clock_due_at__lte=now)
+    if not due:
+        return due
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {row["clock_item_id"]: source.label(row)[:150] for row in due}
+    DeadlineBreach.objects.bulk_create(
+        [
+            DeadlineBreach(
+                source=source.name,
+                item_id=row["clock_item_id"],
+                clock=clock,
+                due_at=row["clock_due_at"],
+                breached_at=now,
+                subject_id=row["clock_subject_id"],
+                label=labels[row["clock_item_id"]],
+                sweep_run=run,
+            )
+            for row in due
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    breaches = list(
+        DeadlineBreach.objects.filter(
+            source=source.name, clock=clock, item_id__in=list(labels), sweep_run=run
+        ).order_by("due_at")
+    )
+    mine = {breach.item_id for breach in breaches}
+    rows = [row for row in due if row["clock_item_id"] in mine]
+    for breach in breaches:
+        audit_record(
+            action=source.breach_action,
+            actor=actor,
+            subject=breach.subject_id,
+            target=breach,
+            data={"source": source.name, "item": breach.item_id, "clock": clock, "due_at": breach.due_at.isoformat()},
+            now=now,
+        )
+    if rows and source.on_breached is not None:
+        source.on_breached(rows, now)
+    if breaches:
+        _escalate(source, clock, breaches, rows, run=run, now=now)
+    result = _Batch(rows)
+    result.full = due.full
+    return result
+
+
+def _escalate(
+    source: ClockSource,
+    clock: str,
+    breaches: list[DeadlineBreach],
+    rows: list[dict[str, Any]],
+    *,
+    run: uuid.UUID,
+    now: datetime,
+) -> None:
+    """One e-mail per DPO for the breaches of this source and clock found by this sweep."""
+    links = {row["clock_item_id"]: _absolute(source.link(row)) for row in rows}
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "clock_label": str(source.clock_labels.get(clock, clock)),
+            "breaches": [
+                {"label": b.label, "due_at": b.due_at.isoformat(), "link": links.get(b.item_id, "")} for b in breaches
+            ],
+            "count": len(breaches),
+        }
+    OutboxMessage.objects.bulk_create(
+        [
+            email_message(
+                to=address,
+                template=ESCALATION_TEMPLATE,
+                context=context,
+                topic="deadline.breached",
+                dedupe_key=f"breach:{run}:{source.name}:{clock}:{user_id}",
+                now=now,
+            )
+            for user_id, address in staff_addresses(roles=[Role.DPO]).items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
+
+
+def breaches_open(*, sources: Iterable[str] | None = None) -> QuerySet:
+    """The breach register, newest first, optionally for some sources."""
+    qs = DeadlineBreach.objects.all()
+    if sources is not None:
+        qs = qs.filter(source__in=list(sources))
+    return qs.order_by("-breached_at")

@@ -1,0 +1,29 @@
+"""Celery tasks of the requests area. Thin: call one service; a full batch re-enqueues the task."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+BATCH = 200
+
+
+@shared_task(name="dsr.release_legal_holds", ignore_result=True, time_limit=600, soft_time_limit=540)
+def release_legal_holds() -> int:
+    """Delete what has reached the end of its legal hold, with a deletion record for each (nightly)."""
+    from dsr.services import legal_holds_release_due
+
+    released = legal_holds_release_due(limit=BATCH)
+    if released == BATCH:
+        release_legal_holds.delay()
+    return released
+
+
+@shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)
+def purge_expired_exports() -> int:
+    """Empty the stored data of exports whose download window has closed (nightly)."""
+    from dsr.services import exports_purge_expired
+
+    purged = exports_purge_expired(limit=BATCH)
+    if purged == BATCH:
+        purge_expired_exports.delay()
+    return purged
