@@ -7,16 +7,22 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from core.roles import Role, is_staff_user, user_role
+from core.security.otp import second_factor_missing, second_factor_redirect
 from core.selectors import subject_for_user
 
 
 def staff_required(permission: str | None = None):
+    """Staff only; with STAFF_2FA_REQUIRED, only after the TOTP step (else redirected to it)."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not is_staff_user(request.user) or (permission and not request.user.has_perm(permission)):
+            if not is_staff_user(request.user):
+                raise PermissionDenied
+            if second_factor_missing(request.user):
+                return second_factor_redirect(request)
+            if permission and not request.user.has_perm(permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -21,6 +21,9 @@ class CoreConfig(AppConfig):
             "core.token.revoked": _("API token revoked"),
             "core.keys.rotation_started": _("Encryption and blind-index key rotation started"),
             "core.keys.rotation_finished": _("Encryption and blind-index key rotation finished"),
+            "core.otp.enrolled": _("Staff member set up two-factor sign-in"),
+            "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
+            "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
         })
         _connect_security()
         from core import jobs
@@ -29,11 +32,16 @@ class CoreConfig(AppConfig):
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
             grant_permissions(role, "core.view_datasubject", "core.add_datasubject", "core.change_datasubject")
         grant_permissions(Role.CLIENT, "core.view_datasubject", "core.add_datasubject")
+        # The DPO looks after staff sign-in: unlocks lock-outs, resets a lost authenticator.
+        grant_permissions(Role.DPO, "axes.view_accessattempt", "axes.delete_accessattempt",
+                          "otp_totp.delete_totpdevice")
         register_menu(
             MenuItem("portal", "core:dashboard", _("Dashboard"), icon="dashboard", order=10),
             MenuItem("portal", "core:customer_lookup", _("Customers"), icon="users", order=20,
                      permission="core.view_datasubject"),
             MenuItem("me", "core:me_home", _("Overview"), icon="dashboard", order=10),
+            MenuItem("portal", "core:sign_in_security", _("Sign-in security"), icon="lock", order=95,
+                     permission="axes.view_accessattempt"),
         )
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         post_migrate.connect(_seed_deadline_defaults_after_migrate, sender=self)
@@ -43,7 +51,7 @@ def _connect_security() -> None:
     # Importing registers the key canary system check; Celery must refuse to start when it fails.
     from celery.signals import beat_init, worker_init
 
-    from core.security import checks
+    from core.security import checks, schema  # noqa: F401 (schema registers the OpenAPI auth extensions)
 
     worker_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.worker")
     beat_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.beat")

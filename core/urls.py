@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core import views
+from core.security import views as security_views
 
 app_name = "core"
 
@@ -9,6 +10,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", security_views.otp_verify, name="otp_verify"),
+    path("accounts/2fa/setup/", security_views.otp_enrol, name="otp_enrol"),
+    path("portal/sign-in-security/", security_views.sign_in_security, name="sign_in_security"),
+    path("portal/sign-in-security/unlock/", security_views.sign_in_unlock, name="sign_in_unlock"),
+    path("portal/sign-in-security/<int:user_id>/reset-2fa/", security_views.sign_in_reset_otp,
+         name="sign_in_reset_otp"),
     path("portal/", views.dashboard, name="dashboard"),
     path("portal/customers/", views.customer_lookup, name="customer_lookup"),
     path("portal/customers/new/", views.customer_create, name="customer_create"),

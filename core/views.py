@@ -19,6 +19,7 @@ from core.forms import SubjectCreateForm, SubjectSearchForm
 from core.models import DataSubject
 from core.navigation import dashboard_cards, registry
 from core.roles import Role, user_role
+from core.security.otp import second_factor_missing, second_factor_url
 from core.selectors import subject_search
 from core.validators import age_on
 
@@ -32,6 +33,14 @@ def home(request):
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    extra_context = {"axes_failure_limit": settings.AXES_FAILURE_LIMIT}
+
+    def get_success_url(self) -> str:
+        # Staff go on to the code step (or enrolment) before the page they asked for.
+        url = super().get_success_url()
+        if second_factor_missing(self.request.user):
+            return second_factor_url(self.request.user, url)
+        return url
 
 
 @staff_required()

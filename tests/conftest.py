@@ -2,16 +2,33 @@
 from __future__ import annotations
 
 import pytest
+from django.test.client import ClientMixin
 from rest_framework.test import APIClient
 
-from core.roles import Role
-from tests.factories import UserFactory, make_customer, make_subject, make_token
+from core.roles import Role, is_staff_user
+from tests.factories import UserFactory, make_customer, make_subject, make_token, mark_session_otp_verified
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs seconds per test user; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def staff_force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(staff)` stands for a full sign-in, which for staff includes the TOTP code.
+
+    Tests of the code step itself remove the device from the session afterwards (tests/security).
+    """
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if is_staff_user(user):
+            mark_session_otp_verified(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

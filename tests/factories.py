@@ -56,3 +56,37 @@ def make_customer(subject=None, **user_fields):
 def make_token(user, scopes=None) -> str:
     _token, key = services.token_issue(actor=Actor.system("tests"), user=user, scopes=scopes)
     return key
+
+
+# Two-factor sign-in for staff (STAFF_2FA_REQUIRED is on in tests, as in production).
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
+
+
+def make_totp_device(user):
+    """The user's confirmed authenticator, with a known secret so tests can compute codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test authenticator", key=TEST_TOTP_KEY,
+                                               confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the authenticator shows now; forgets the last code used so a test may sign in twice."""
+    from django_otp.oath import TOTP
+
+    device.last_t = -1
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save(update_fields=["last_t", "throttling_failure_count", "throttling_failure_timestamp"])
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def mark_session_otp_verified(client, user) -> None:
+    """What passing the code step leaves in the session, for a client already logged in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = make_totp_device(user).persistent_id
+    session.save()

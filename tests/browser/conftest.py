@@ -50,14 +50,29 @@ def live_url(live_server):
 
 @pytest.fixture
 def login(live_url):
-    """Sign in through the real login form; lands on the role's home page."""
+    """Sign in through the real login form; lands on the role's home page.
+
+    Staff also pass the two-factor step: they get an authenticator with a known secret and the
+    fixture types the code it shows, as a person would.
+    """
 
     def do_login(page, username: str, password: str = "correct-horse-battery", path: str = "/accounts/login/"):
+        from django.contrib.auth import get_user_model
+
+        from core.roles import is_staff_user
+        from tests.factories import make_totp_device, totp_code
+
+        user = get_user_model().objects.filter(username=username).first()
+        device = make_totp_device(user) if user is not None and is_staff_user(user) else None
         page.goto(live_url(path))
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("[data-testid=login-submit]")
         page.wait_for_load_state("networkidle")
+        if device is not None and "/accounts/2fa/" in page.url:
+            page.fill("input[name=otp_token]", totp_code(device))
+            page.click("[data-testid=otp-submit]")
+            page.wait_for_load_state("networkidle")
         return page
 
     return do_login
