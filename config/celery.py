@@ -62,4 +62,25 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=45),
         "options": {"expires": DAY},
     },
+    # Every day at 08:00 local time: the deadline report to the DPO (HTML e-mail, CSV attached).
+    "deadline-report-daily": {
+        "task": "dsr.send_deadline_report",
+        "schedule": crontab(hour=8, minute=0),
+        "kwargs": {"kind": "daily"},
+        "options": {"expires": DAY},
+    },
+    # Every Monday at 08:05 local time: the weekly summary of the week before.
+    "deadline-report-weekly": {
+        "task": "dsr.send_deadline_report",
+        "schedule": crontab(hour=8, minute=5, day_of_week=1),
+        "kwargs": {"kind": "weekly"},
+        "options": {"expires": 7 * DAY},
+    },
+    # On the 1st of every month at 08:10 local time: the monthly report (printable for the regulator).
+    "deadline-report-monthly": {
+        "task": "dsr.send_deadline_report",
+        "schedule": crontab(hour=8, minute=10, day_of_month=1),
+        "kwargs": {"kind": "monthly"},
+        "options": {"expires": 28 * DAY},
+    },
 }

@@ -356,6 +356,7 @@ def outbox_email_staff(
     context: dict[str, Any],
     topic: str,
     dedupe_key: str,
+    attachments: list[dict[str, str]] | None = None,
     now: datetime | None = None,
 ) -> list[OutboxMessage]:
     """Queue the same e-mail to every active staff member holding one of `roles` (caller's transaction).
@@ -371,6 +372,7 @@ def outbox_email_staff(
             context=context,
             topic=topic,
             dedupe_key=f"{dedupe_key}:{user_id}",
+            attachments=attachments,
             now=now,
         )
         if message is not None:

@@ -105,6 +105,14 @@ class DsrConfig(AppConfig):
                 order=85,
                 permission="dsr.view_system",
             ),
+            MenuItem(
+                "portal",
+                "dsr:report_deadlines",
+                _("Reports"),
+                icon="chart",
+                order=70,
+                permission="core.view_deadline_report",
+            ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )
         clock_sources.register()

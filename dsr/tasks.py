@@ -27,3 +27,11 @@ def purge_expired_exports() -> int:
     if purged == BATCH:
         purge_expired_exports.delay()
     return purged
+
+
+@shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)
+def send_deadline_report(kind: str = "daily") -> int:
+    """E-mail the daily, weekly or monthly deadline report to the DPO (times set in beat's schedule)."""
+    from dsr.services.reporting import report_send
+
+    return report_send(kind=kind)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsr.views import customer, inventory, policy, staff
+from dsr.views import customer, inventory, policy, reports, staff
 
 app_name = "dsr"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("portal/requests/<uuid:pk>/do/<slug:action>/", staff.act, name="act"),
     path("portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/", staff.task_done, name="task_done"),
     path("portal/requests/<uuid:pk>/export.<str:fmt>", staff.staff_export, name="staff_export"),
+    path("portal/reports/deadlines/", reports.deadlines, name="report_deadlines"),
+    path("portal/reports/deadlines/<int:year>-<int:month>/", reports.monthly, name="report_monthly"),
     path("me/requests/", customer.my_requests, name="me_requests"),
     path("me/requests/new/", customer.new_request, name="me_new"),
     path("me/requests/<uuid:pk>/", customer.my_request, name="me_detail"),

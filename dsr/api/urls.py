@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsr.api import views
+from dsr.api import reports, views
 
 urlpatterns = [
     path("requests/", views.RequestListCreateView.as_view(), name="request-list"),
@@ -25,4 +25,5 @@ urlpatterns = [
     path("requests/<uuid:pk>/export/", views.ExportDownloadView.as_view(), name="request-export"),
     path("request-tasks/", views.TaskListView.as_view(), name="request-task-list"),
     path("request-tasks/<uuid:pk>/complete/", views.TaskCompleteView.as_view(), name="request-task-complete"),
+    path("reports/deadlines/", reports.DeadlineReportView.as_view(), name="report-deadlines"),
 ]

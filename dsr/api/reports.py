@@ -1,0 +1,68 @@
+"""`GET /api/v1/reports/deadlines/`: the deadline report as JSON, or CSV with `?format=csv`."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import RolePermission
+from core.deadlines import LOCAL_TZ
+from core.errors import InvalidInput
+from dsr.reports import deadline_report, report_csv
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "totals" in data:
+            return report_csv(data).encode()
+        # Errors keep their JSON body even when CSV was asked for.
+        return JSONRenderer().render(data)
+
+
+def _day(params, name: str):
+    value = params.get(name)
+    if not value:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=name)
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+class DeadlineReportView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "core.view_deadline_report"}
+    required_scopes = {"GET": "reports:read"}
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATE, description="First day of the period (local time)."),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="Day after the period (default: now)."),
+            OpenApiParameter("format", str, enum=["json", "csv"]),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "Counts of open requests by type, channel and status, due today, due within 24 hours, "
+            "overdue, and on-time rates of the requests closed in the period (default: the last 30 days)."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        since, until = _day(request.query_params, "since"), _day(request.query_params, "until")
+        if since and until and since >= until:
+            raise InvalidInput(_("The period must start before it ends."), field="since")
+        report = deadline_report(since=since, until=until)
+        response = Response(report)
+        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'
+        return response

@@ -1,0 +1,182 @@
+"""The deadline report: one set of selectors behind the daily, weekly and monthly e-mails, the API
+(`GET /api/v1/reports/deadlines/`, also as CSV) and the portal page with its charts.
+
+Figures for open work are as of `now`; on-time rates are over the requests closed in the period
+[`since`, `until`). A request is on time when it closed by the bank's committed deadline (`due_at`)
+and within the law when it closed by its statutory deadline; cancelled requests count for neither.
+The requests area may read consents (arrows point that way), so withdrawal duties are reported here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from consents.models import WithdrawalDuty
+from core.deadlines import LOCAL_TZ
+from core.models import DeadlineBreach, RequestType
+from dsr.models import Channel, DataSubjectRequest
+from dsr.states import OPEN, RequestStatus
+
+DUE_SOON = timedelta(hours=24)
+DEFAULT_PERIOD = timedelta(days=30)
+TREND_WEEKS = 12
+CSV_COLUMNS = (
+    "section", "key", "open", "due_today", "due_soon", "overdue", "closed", "closed_on_time",
+    "on_time_rate", "closed_within_law",
+)
+
+
+def _rate(on_time: int, closed: int) -> float | None:
+    return round(on_time / closed, 4) if closed else None
+
+
+def _end_of_local_day(now: datetime) -> datetime:
+    day = timezone.localtime(now, LOCAL_TZ).date()
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+
+
+def _open_figures(now: datetime) -> dict[str, Any]:
+    return {
+        "open": Count("pk"),
+        "due_today": Count("pk", filter=Q(due_at__gt=now, due_at__lt=_end_of_local_day(now))),
+        "due_soon": Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + DUE_SOON)),
+        "overdue": Count("pk", filter=Q(due_at__lte=now)),
+    }
+
+
+_CLOSED_FIGURES = {
+    "closed": Count("pk"),
+    "closed_on_time": Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+    "closed_within_law": Count(
+        "pk", filter=Q(statutory_due_at__isnull=True) | Q(closed_at__lte=F("statutory_due_at"))
+    ),
+}
+_EMPTY = {"open": 0, "due_today": 0, "due_soon": 0, "overdue": 0, "closed": 0, "closed_on_time": 0,
+          "closed_within_law": 0}
+
+
+def _grouped(field: str, choices, *, now: datetime, since: datetime, until: datetime) -> list[dict]:
+    open_rows = {
+        row[field]: row
+        for row in DataSubjectRequest.objects.filter(status__in=sorted(OPEN))
+        .values(field)
+        .annotate(**_open_figures(now))
+    }
+    closed_rows = {
+        row[field]: row
+        for row in _closed(since, until).values(field).annotate(**_CLOSED_FIGURES)
+    }
+    rows = []
+    for key, label in choices:
+        row = {"key": key, "label": str(label), **_EMPTY}
+        for source in (open_rows.get(key, {}), closed_rows.get(key, {})):
+            row.update({k: v for k, v in source.items() if k != field})
+        row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+        rows.append(row)
+    return rows
+
+
+def _closed(since: datetime, until: datetime):
+    return DataSubjectRequest.objects.filter(closed_at__gte=since, closed_at__lt=until).exclude(
+        status=RequestStatus.CANCELLED
+    )
+
+
+def deadline_report(
+    *, now: datetime | None = None, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    """Every figure of the deadline report, as plain data (JSON-ready but for datetimes)."""
+    now = now or timezone.now()
+    until = until or now
+    since = since or until - DEFAULT_PERIOD
+    by_type = _grouped("type", RequestType.choices, now=now, since=since, until=until)
+    by_channel = _grouped("channel", Channel.choices, now=now, since=since, until=until)
+    totals = {k: sum(row[k] for row in by_type) for k in _EMPTY}
+    totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
+    totals["within_law_rate"] = _rate(totals["closed_within_law"], totals["closed"])
+    status_counts = (
+        DataSubjectRequest.objects.filter(Q(status__in=sorted(OPEN)) | Q(closed_at__gte=since, closed_at__lt=until))
+        .values("type", "status")
+        .annotate(count=Count("pk"))
+        .order_by("type", "status")
+    )
+    duties = WithdrawalDuty.objects.aggregate(
+        open=Count("pk", filter=Q(status=WithdrawalDuty.Status.OPEN)),
+        due_soon=Count(
+            "pk", filter=Q(status=WithdrawalDuty.Status.OPEN, due_at__gt=now, due_at__lte=now + DUE_SOON)
+        ),
+        overdue=Count("pk", filter=Q(status=WithdrawalDuty.Status.OPEN, due_at__lte=now)),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__gte=since, acknowledged_at__lt=until)),
+        acknowledged_on_time=Count(
+            "pk",
+            filter=Q(acknowledged_at__gte=since, acknowledged_at__lt=until, acknowledged_at__lte=F("due_at")),
+        ),
+    )
+    duties["on_time_rate"] = _rate(duties["acknowledged_on_time"], duties["acknowledged"])
+    breaches = list(
+        DeadlineBreach.objects.filter(breached_at__gte=since, breached_at__lt=until)
+        .values("source", "clock")
+        .annotate(count=Count("pk"))
+        .order_by("source", "clock")
+    )
+    return {
+        "generated_at": now,
+        "period": {"since": since, "until": until},
+        "totals": totals,
+        "by_type": by_type,
+        "by_channel": by_channel,
+        "by_type_and_status": list(status_counts),
+        "withdrawal_duties": duties,
+        "breaches": breaches,
+    }
+
+
+def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> list[dict[str, Any]]:
+    """On-time rate per local week (Monday first) over the last `weeks` weeks, oldest first."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, LOCAL_TZ).date()
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    since = datetime.combine(first_monday, time.min, tzinfo=LOCAL_TZ)
+    per_day = (
+        _closed(since, now)
+        .annotate(day=TruncDate("closed_at", tzinfo=LOCAL_TZ))
+        .values("day")
+        .annotate(**_CLOSED_FIGURES)
+    )
+    weeks_out = [
+        {"week": first_monday + timedelta(weeks=i), "closed": 0, "closed_on_time": 0} for i in range(weeks)
+    ]
+    for row in per_day:
+        day = row["day"] if isinstance(row["day"], date) else date.fromisoformat(str(row["day"]))
+        index = (day - first_monday).days // 7
+        if 0 <= index < weeks:
+            weeks_out[index]["closed"] += row["closed"]
+            weeks_out[index]["closed_on_time"] += row["closed_on_time"]
+    for week in weeks_out:
+        week["on_time_rate"] = _rate(week["closed_on_time"], week["closed"])
+    return weeks_out
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """The report as CSV: one line for the totals, each request type, each channel, the duties."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    totals = report["totals"]
+    writer.writerow(["total", "all", *[totals.get(c, "") for c in CSV_COLUMNS[2:]]])
+    for section in ("by_type", "by_channel"):
+        for row in report[section]:
+            writer.writerow([section.removeprefix("by_"), row["key"], *[row.get(c, "") for c in CSV_COLUMNS[2:]]])
+    duties = report["withdrawal_duties"]
+    writer.writerow(
+        ["withdrawal_duties", "all", duties["open"], "", duties["due_soon"], duties["overdue"],
+         duties["acknowledged"], duties["acknowledged_on_time"], duties["on_time_rate"], ""]
+    )
+    return out.getvalue()

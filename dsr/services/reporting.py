@@ -1,0 +1,68 @@
+"""Sending the scheduled deadline reports to the DPO: an HTML e-mail with the CSV attached, queued
+in the outbox (so a mail-server outage only delays it) and sent once per report and period."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from core.deadlines import LOCAL_TZ, add_months
+from core.outbox import outbox_email_staff
+from core.roles import Role
+from dsr.reports import deadline_report, report_csv
+
+KINDS = ("daily", "weekly", "monthly")
+
+
+def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
+    """The period whose closures a report rates: the last 30 days (daily), the last full week
+    Monday to Monday (weekly), the last calendar month (monthly); local days."""
+    today = timezone.localtime(now, LOCAL_TZ).date()
+    if kind == "daily":
+        start, end = today - timedelta(days=30), today
+    elif kind == "weekly":
+        end = today - timedelta(days=today.weekday())
+        start = end - timedelta(days=7)
+    elif kind == "monthly":
+        end = today.replace(day=1)
+        start = add_months(end, -1)
+    else:
+        raise ValueError(f"unknown report kind {kind!r}")
+    return (datetime.combine(start, time.min, tzinfo=LOCAL_TZ), datetime.combine(end, time.min, tzinfo=LOCAL_TZ))
+
+
+def report_send(*, kind: str, now: datetime | None = None) -> int:
+    """Queue the `kind` report to every DPO; the same report for the same day is queued once.
+    Returns the number of e-mails queued."""
+    now = now or timezone.now()
+    since, until = report_period(kind, now)
+    with translation.override(settings.LANGUAGE_CODE):
+        report = deadline_report(now=now, since=since, until=until)
+        link = reverse("dsr:report_deadlines")
+        if kind == "monthly":
+            link = reverse("dsr:report_monthly", args=[since.year, since.month])
+    day = timezone.localtime(now, LOCAL_TZ).date().isoformat()
+    with transaction.atomic(durable=True):
+        messages = outbox_email_staff(
+            roles=[Role.DPO],
+            template="dsr/email/deadline_report",
+            context={
+                "kind": kind,
+                "report": report,
+                "generated_at": now,
+                "since_at": since,
+                "until_at": until,
+                "link": f"{settings.SITE_URL.rstrip('/')}{link}",
+            },
+            attachments=[
+                {"filename": f"deadline-report-{kind}-{day}.csv", "content": report_csv(report), "mimetype": "text/csv"}
+            ],
+            topic=f"report.deadlines.{kind}",
+            dedupe_key=f"report:{kind}:{day}",
+            now=now,
+        )
+    return len(messages)

@@ -1,0 +1,90 @@
+"""The deadline report pages: the portal page with its charts (server-drawn SVG, no JavaScript) and
+the monthly report printed for the regulator. DPO, auditor and privacy officers may read them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from core.access import staff_required
+from core.deadlines import LOCAL_TZ, add_months
+from dsr.reports import deadline_report, on_time_trend, report_csv
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 180
+BAR_HEIGHT = 22
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+def trend_chart(weeks: list[dict]) -> dict:
+    """Points of the on-time-rate line and its bars, in SVG user units (0 % at the bottom)."""
+    step = CHART_WIDTH / max(len(weeks), 1)
+    points = []
+    for i, week in enumerate(weeks):
+        rate = week["on_time_rate"]
+        x = round(step * i + step / 2, 1)
+        y = None if rate is None else round(CHART_HEIGHT - rate * CHART_HEIGHT, 1)
+        points.append({**week, "x": x, "y": y, "percent": None if rate is None else round(rate * 100)})
+    line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
+    return {"points": points, "line": line, "width": CHART_WIDTH, "height": CHART_HEIGHT}
+
+
+def backlog_chart(rows: list[dict]) -> dict:
+    """Horizontal bars of open requests by type, the overdue part drawn over them."""
+    widest = max((row["open"] for row in rows), default=0) or 1
+    scale = (CHART_WIDTH - 220) / widest
+    bars = [
+        {
+            **row,
+            "y": i * (BAR_HEIGHT + 8),
+            "open_width": round(row["open"] * scale, 1),
+            "overdue_width": round(row["overdue"] * scale, 1),
+        }
+        for i, row in enumerate(rows)
+    ]
+    return {"bars": bars, "width": CHART_WIDTH, "height": len(bars) * (BAR_HEIGHT + 8), "bar": BAR_HEIGHT}
+
+
+@staff_required("core.view_deadline_report")
+def deadlines(request):
+    since_day = parse_date(request.GET.get("since") or "")
+    until_day = parse_date(request.GET.get("until") or "")
+    since = _local_midnight(since_day) if since_day else None
+    until = _local_midnight(until_day) if until_day else None
+    if since and until and since >= until:
+        since = until = None
+    report = deadline_report(since=since, until=until)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'
+        return response
+    today = timezone.localdate(timezone.now(), LOCAL_TZ)
+    last_month = add_months(today.replace(day=1), -1)
+    return render(
+        request,
+        "dsr/reports/deadlines.html",
+        {
+            "report": report,
+            "trend": trend_chart(on_time_trend()),
+            "backlog": backlog_chart(report["by_type"]),
+            "last_month": last_month,
+        },
+    )
+
+
+@staff_required("core.view_deadline_report")
+def monthly(request, year: int, month: int):
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    first = date(year, month, 1)
+    since, until = _local_midnight(first), _local_midnight(add_months(first, 1))
+    now = min(timezone.now(), until)
+    report = deadline_report(now=now, since=since, until=until)
+    return render(request, "dsr/reports/monthly.html", {"report": report, "month": first})

@@ -1,0 +1,116 @@
+"""The deadline report's figures on known data, through the selector, the API (JSON and CSV), the
+portal pages and the scheduled e-mail."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from core.models import OutboxMessage
+from core.outbox import outbox_deliver
+from dsr.models import DataSubjectRequest
+from dsr.reports import deadline_report, on_time_trend
+from dsr.services.reporting import report_period, report_send
+from tests.jobs.factories import NOW, request_due, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def closed(subject, *, due_at, closed_at, status="rejected", **kw):
+    request = request_due(subject, due_at=due_at, **kw)
+    DataSubjectRequest.objects.filter(pk=request.pk).update(
+        status=status, outcome_reason="manifestly_unfounded", closed_at=closed_at
+    )
+    return request
+
+
+@pytest.fixture
+def known(subject):
+    """Three open requests (one overdue), two closed (one late), one cancelled."""
+    request_due(subject, due_at=NOW + timedelta(hours=3))  # access: due today and within 24 h
+    request_due(subject, due_at=NOW - timedelta(hours=1), type="delete")  # overdue
+    request_due(subject, due_at=NOW + timedelta(hours=30), channel="mobile_app")  # tomorrow afternoon
+    closed(subject, due_at=NOW - timedelta(days=2), closed_at=NOW - timedelta(days=3))  # on time
+    closed(subject, due_at=NOW - timedelta(days=5), closed_at=NOW - timedelta(days=4))  # late
+    closed(subject, due_at=NOW, closed_at=NOW - timedelta(days=1), status="cancelled")  # not rated
+
+
+def row(rows, key):
+    return next(r for r in rows if r["key"] == key)
+
+
+def test_daily_figures_on_known_data(known):
+    report = deadline_report(now=NOW)
+    totals = report["totals"]
+    assert (totals["open"], totals["due_today"], totals["due_soon"], totals["overdue"]) == (3, 1, 1, 1)
+    assert (totals["closed"], totals["closed_on_time"], totals["on_time_rate"]) == (2, 1, 0.5)
+    access = row(report["by_type"], "access")
+    assert (access["open"], access["due_today"], access["overdue"], access["closed"]) == (2, 1, 0, 2)
+    assert row(report["by_type"], "delete")["overdue"] == 1
+    assert row(report["by_channel"], "mobile_app")["open"] == 1
+    assert row(report["by_channel"], "branch")["on_time_rate"] == 0.5
+    statuses = {(r["type"], r["status"]): r["count"] for r in report["by_type_and_status"]}
+    assert statuses[("access", "rejected")] == 2 and statuses[("access", "received")] == 2
+
+
+def test_trend_counts_closures_by_week(known):
+    weeks = on_time_trend(now=NOW, weeks=2)
+    assert sum(w["closed"] for w in weeks) == 2 and sum(w["closed_on_time"] for w in weeks) == 1
+
+
+def test_api_gives_json_and_csv(known, dpo, as_user, monkeypatch):
+    monkeypatch.setattr("dsr.reports.timezone.now", lambda: NOW)
+    client = as_user(dpo)
+    body = client.get("/api/v1/reports/deadlines/").json()
+    assert body["totals"]["overdue"] == 1 and body["totals"]["on_time_rate"] == 0.5
+    response = client.get("/api/v1/reports/deadlines/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert lines[0]["section"] == "total" and lines[0]["open"] == "3"
+    assert any(line["section"] == "withdrawal_duties" for line in lines)
+
+
+def test_api_refuses_bad_dates_and_other_roles(dpo, officer, as_user):
+    assert as_user(dpo).get("/api/v1/reports/deadlines/?since=yesterday").status_code == 400
+    assert as_user(officer).get("/api/v1/reports/deadlines/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["dpo", "auditor", "privacy_officer"])
+def test_portal_page_draws_its_charts(known, client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/en/portal/reports/deadlines/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="chart-trend"' in html and 'data-testid="chart-backlog"' in html
+    assert client.get("/en/portal/reports/deadlines/?format=csv")["Content-Type"].startswith("text/csv")
+    assert client.get("/en/portal/reports/deadlines/2026-03/").status_code == 200
+
+
+def test_officers_do_not_see_reports(client, officer):
+    client.force_login(officer)
+    assert client.get("/en/portal/reports/deadlines/").status_code == 403
+
+
+def test_report_periods():
+    since, until = report_period("weekly", NOW)  # Thursday 12 March 2026
+    assert (since.date().isoformat(), until.date().isoformat()) == ("2026-03-02", "2026-03-09")
+    since, until = report_period("monthly", NOW)
+    assert (since.date().isoformat(), until.date().isoformat()) == ("2026-02-01", "2026-03-01")
+
+
+def test_daily_report_email_to_the_dpo_with_csv_once(known):
+    staff("chi", "dpo")
+    assert report_send(kind="daily", now=NOW) == 1
+    assert report_send(kind="daily", now=NOW + timedelta(minutes=5)) == 1  # same message, not a second
+    assert OutboxMessage.objects.count() == 1
+    outbox_deliver(OutboxMessage.objects.get().pk, now=NOW)
+    (email,) = mail.outbox
+    assert email.to == ["chi@bank.test"]
+    assert email.alternatives and "text/html" == email.alternatives[0][1]
+    (name, content, mimetype) = email.attachments[0]
+    assert name.endswith(".csv") and mimetype == "text/csv"
+    assert "total,all,3,1,1,1,2,1,0.5" in content
