@@ -21,7 +21,6 @@ class RegulatorConfig(AppConfig):
                 "regulator.breach.recorded": _("Personal-data breach recorded"),
                 "regulator.breach.updated": _("Breach facts updated"),
                 "regulator.breach.notified": _("Breach notification phase submitted to the authority"),
-                "regulator.breach.reminded": _("Reminder: breach notification due soon"),
                 "regulator.breach.deadline_breached": _("Breach notification deadline passed"),
                 "regulator.breach.customers_notified": _("Affected customers told about a breach"),
                 "regulator.breach.closed": _("Breach closed"),
@@ -29,7 +28,6 @@ class RegulatorConfig(AppConfig):
                 "regulator.dossier.created": _("Impact-assessment dossier created"),
                 "regulator.dossier.versioned": _("Impact-assessment dossier has a new version"),
                 "regulator.dossier.filed": _("Impact-assessment dossier filed with the authority"),
-                "regulator.dossier.reminded": _("Reminder: impact-assessment dossier due soon"),
                 "regulator.dossier.deadline_breached": _("Impact-assessment dossier overdue"),
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
                 "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
@@ -41,7 +39,8 @@ class RegulatorConfig(AppConfig):
         )
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
         grant_permissions(Role.AUDITOR, *read)
-        grant_permissions(Role.DPO, *read, "regulator.manage_breach", "regulator.manage_dossier")
+        grant_permissions(Role.DPO, *read, "regulator.manage_breach", "regulator.manage_dossier",
+                          "regulator.manage_announcement")
 
         from regulator import clock_sources, navigation
 

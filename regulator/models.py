@@ -52,7 +52,7 @@ class Breach(models.Model):
     # The bank's committed deadline and the law's, from core.deadlines (request type breach_notification).
     notify_due_at = models.DateTimeField(_("notify the authority by"))
     statutory_due_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    # Set by the deadline machinery's sweep (core.clocks) when the deadline passed while still open.
     deadline_breached_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
     customers_notified_at = models.DateTimeField(null=True, blank=True)
@@ -69,6 +69,7 @@ class Breach(models.Model):
             ("manage_breach", _("Can record breaches and notify the authority")),
             ("view_regulator", _("Can view regulator filings")),
             ("manage_dossier", _("Can edit and file impact-assessment dossiers")),
+            ("manage_announcement", _("Can schedule and send notice-change announcements")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -155,7 +156,7 @@ class Dossier(models.Model):
     current_version = models.PositiveIntegerField(default=0)
     # The DPO's own assessment text (risks, safeguards), kept across regenerations from the catalogue.
     assessment = models.TextField(_("risk assessment and safeguards"), blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    # Set by the deadline machinery's sweep (core.clocks) when the deadline passed while still open.
     deadline_breached_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,7 +1,73 @@
-"""Menu entries and dashboard cards of the regulator app."""
+"""Menu entries and dashboard cards of the regulator app (DPO and auditor), and the customer's card
+for upcoming notice changes."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _portal_cards(request) -> list[dict]:
+    if not request.user.has_perm("regulator.view_regulator"):
+        return []
+    from regulator.selectors import breaches_open, dossier_duties
+
+    now = timezone.now()
+    open_breaches = breaches_open()
+    overdue = open_breaches.filter(notify_due_at__lt=now).count()
+    duties = dossier_duties()
+    dossiers_due = sum(1 for d in duties if not d.filed)
+    dossiers_overdue = sum(1 for d in duties if d.overdue(now))
+    return [
+        {
+            "label": _("Breaches awaiting notification (72 h)"),
+            "value": open_breaches.count(),
+            "url": reverse("regulator:breach_list"),
+            "tone": "danger" if overdue else ("warn" if open_breaches.exists() else "ok"),
+        },
+        {
+            "label": _("Impact assessments not filed"),
+            "value": dossiers_due,
+            "url": reverse("regulator:dossier_list"),
+            "tone": "danger" if dossiers_overdue else ("warn" if dossiers_due else "ok"),
+        },
+    ]
+
+
+def _me_cards(request) -> list[dict]:
+    from consents.services.announcements import announcements_upcoming_for_subject
+    from core.selectors import subject_for_user
+
+    subject = subject_for_user(request.user)
+    if subject is None:
+        return []
+    upcoming = announcements_upcoming_for_subject(subject)
+    if not upcoming:
+        return []
+    return [
+        {
+            "label": _("Upcoming changes to our notices"),
+            "value": len(upcoming),
+            "url": reverse("regulator:me_notice_changes"),
+            "tone": "warn",
+        }
+    ]
+
 
 def register() -> None:
-    return None
+    from core.navigation import MenuItem, register_dashboard_cards, register_menu
+
+    register_menu(
+        MenuItem("portal", "regulator:breach_list", _("Breaches"), icon="alert", order=70,
+                 permission="regulator.view_breach"),
+        MenuItem("portal", "regulator:dossier_list", _("Impact assessments"), icon="file", order=71,
+                 permission="regulator.view_dossier"),
+        MenuItem("portal", "regulator:processing_record", _("Processing record"), icon="list", order=72,
+                 permission="regulator.view_regulator"),
+        MenuItem("portal", "regulator:announcement_list", _("Notice announcements"), icon="clock", order=73,
+                 permission="regulator.view_regulator"),
+        MenuItem("me", "regulator:me_notice_changes", _("Notice changes"), icon="file", order=60),
+    )
+    register_dashboard_cards(_portal_cards, area="portal")
+    register_dashboard_cards(_me_cards, area="me")

@@ -2,10 +2,9 @@
 7 days before it takes effect, 30 when it significantly affects customers; where the scope grew, the
 customers are asked for fresh consent from the effective date).
 
-Customer messages go through the outbox as webhooks to the bank's customer channels (internet and
-mobile banking) whose endpoints subscribe to the topic by name; those channels show the message to
-the customer. Only explicitly subscribed endpoints receive them: a customer message names the
-customer's CIF, which a card processor or a partner has no business seeing.
+Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email`), queued in
+the service's transaction and deduplicated per announcement and customer; a customer without an
+e-mail address is counted as not reached (the page shows how many were).
 """
 
 from __future__ import annotations
@@ -23,14 +22,15 @@ from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVe
 from consents.selectors import subjects_to_ask_again
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
-from core.models import WebhookEndpoint
-from core.outbox import outbox_enqueue_webhook
+from core.outbox import outbox_enqueue_email
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
 LEAD_DAYS_SIGNIFICANT = 30
 ANNOUNCEMENT_TOPIC = "consents.notice.announced"
 FRESH_CONSENT_TOPIC = "consents.notice.fresh_consent_requested"
+ANNOUNCEMENT_TEMPLATE = "consents/email/notice_announced"
+FRESH_CONSENT_TEMPLATE = "consents/email/fresh_consent"
 
 _TRANSITIONS = {
     NoticeAnnouncement.Status.SCHEDULED: {NoticeAnnouncement.Status.SENT},
@@ -44,27 +44,20 @@ def lead_days_for(*, significant: bool) -> int:
     return LEAD_DAYS_SIGNIFICANT if significant else LEAD_DAYS
 
 
-def customer_channels(topic: str) -> list[WebhookEndpoint]:
-    """The active endpoints that asked for this customer-message topic by name."""
-    return [e for e in WebhookEndpoint.objects.filter(active=True) if topic in (e.events or [])]
-
-
 def customer_notice_enqueue(
-    *, subject, topic: str, payload: dict[str, Any], dedupe_key: str, now: datetime,
-    channels: list[WebhookEndpoint] | None = None,
-) -> int:
-    """Queue one customer message per subscribed channel in the caller's transaction; returns how many."""
-    channels = customer_channels(topic) if channels is None else channels
-    for endpoint in channels:
-        outbox_enqueue_webhook(
-            endpoint=endpoint,
-            topic=topic,
-            payload={**payload, "customer": subject.external_ref},
-            dedupe_key=f"{dedupe_key}:{endpoint.pk}",
-            subject_id=subject.pk,
-            now=now,
-        )
-    return len(channels)
+    *, subject, topic: str, template: str, context: dict[str, Any], dedupe_key: str, now: datetime
+) -> bool:
+    """Queue one e-mail to a customer in the caller's transaction; False when they have no address."""
+    message = outbox_enqueue_email(
+        to=subject.email,
+        template=template,
+        context=context,
+        dedupe_key=dedupe_key,
+        topic=topic,
+        subject_id=subject.pk,
+        now=now,
+    )
+    return message is not None
 
 
 def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
@@ -151,30 +144,25 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
             raise NotFound(_("No announcement with this id."))
         _move(announcement, NoticeAnnouncement.Status.SENT)
         notice = announcement.notice
-        payload = {
-            "purpose": notice.purpose.code,
+        context = {
+            "purpose_name": notice.purpose.name_vi,
             "version": notice.version,
             "effective_at": notice.effective_at.isoformat(),
-            "significant": announcement.significant,
             "fresh_consent_needed": notice.material,
-            "text_vi": notice.text_vi,
-            "text_en": notice.text_en,
+            "text": notice.text_vi,
         }
-        channels = customer_channels(ANNOUNCEMENT_TOPIC)
         told = 0
         for consent in announcement_affected(notice).iterator():
-            customer_notice_enqueue(
-                subject=consent.subject, topic=ANNOUNCEMENT_TOPIC, payload=payload,
-                dedupe_key=f"announce:{announcement.pk}:{consent.subject_id}", now=now, channels=channels,
+            told += customer_notice_enqueue(
+                subject=consent.subject, topic=ANNOUNCEMENT_TOPIC, template=ANNOUNCEMENT_TEMPLATE,
+                context=context, dedupe_key=f"announce:{announcement.pk}:{consent.subject_id}", now=now,
             )
-            told += 1
         announcement.sent_at = now
         announcement.customers_told = told
         announcement.save(update_fields=["status", "sent_at", "customers_told"])
         audit_record(
             action="consents.announcement.sent", actor=actor, target=announcement, now=now,
-            data={"purpose": notice.purpose.code, "version": notice.version, "customers": told,
-                  "channels": len(channels)},
+            data={"purpose": notice.purpose.code, "version": notice.version, "customers": told},
         )
     return announcement
 
@@ -200,15 +188,13 @@ def announcement_ask_fresh_consent(
             announcement.save(update_fields=["status"])
             return announcement
         _move(announcement, NoticeAnnouncement.Status.ASKED)
-        payload = {"purpose": notice.purpose.code, "version": notice.version}
-        channels = customer_channels(FRESH_CONSENT_TOPIC)
+        context = {"purpose_name": notice.purpose.name_vi, "version": notice.version}
         asked = 0
         for consent in subjects_to_ask_again(notice.purpose, now=now).iterator():
-            customer_notice_enqueue(
-                subject=consent.subject, topic=FRESH_CONSENT_TOPIC, payload=payload,
-                dedupe_key=f"fresh:{announcement.pk}:{consent.subject_id}", now=now, channels=channels,
+            asked += customer_notice_enqueue(
+                subject=consent.subject, topic=FRESH_CONSENT_TOPIC, template=FRESH_CONSENT_TEMPLATE,
+                context=context, dedupe_key=f"fresh:{announcement.pk}:{consent.subject_id}", now=now,
             )
-            asked += 1
         announcement.asked_at = now
         announcement.customers_asked = asked
         announcement.save(update_fields=["status", "asked_at", "customers_asked"])

@@ -3,18 +3,14 @@
 from regulator.services.breaches import (
     breach_close,
     breach_customers_notify,
-    breach_deadline_breach,
     breach_notify,
     breach_record,
-    breach_remind,
     breach_update,
 )
 from regulator.services.dossiers import (
     activity_save,
-    dossier_deadline_breach,
     dossier_edit,
     dossier_file,
-    dossier_remind,
     dossiers_sync,
 )
 
@@ -22,14 +18,10 @@ __all__ = [
     "activity_save",
     "breach_close",
     "breach_customers_notify",
-    "breach_deadline_breach",
     "breach_notify",
     "breach_record",
-    "breach_remind",
     "breach_update",
-    "dossier_deadline_breach",
     "dossier_edit",
     "dossier_file",
-    "dossier_remind",
     "dossiers_sync",
 ]

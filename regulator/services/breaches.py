@@ -1,8 +1,8 @@
 """The breach register: record a breach, notify the authority in phases, tell affected customers.
 
-The 72-hour clock comes from the deadline policy (request type `breach_notification`); its reminder
-and breach-of-deadline marks are applied by `breach_remind` / `breach_deadline_breach`, which the
-shared deadline jobs call through the regulator's clock source.
+The 72-hour clock comes from the deadline policy (request type `breach_notification`); reminders and
+the breach-of-deadline mark come from the shared deadline machinery (`core.clocks`) through the
+regulator's clock source (`regulator.clock_sources`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from regulator.selectors import breach_affected_subjects, breach_needs_customer_
 _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
 CUSTOMER_TOPIC = "regulator.breach.customer_notice"
+CUSTOMER_TEMPLATE = "regulator/email/breach_customer"
 
 
 def _lookup(model, codes, field: str) -> list:
@@ -279,17 +280,17 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
                   "customers are not notified individually."),
                 code="no_customer_notice",
             )
-        payload = {
-            "breach": breach.reference,
+        context = {
+            "reference": breach.reference,
             "detected_at": breach.detected_at.isoformat(),
-            "categories": sorted(breach.categories.values_list("code", flat=True)),
+            "categories": sorted(breach.categories.values_list("name", flat=True)),
             "likely_consequences": breach.likely_consequences,
             "measures_taken": breach.measures_taken,
         }
         told = 0
         for subject in breach_affected_subjects(breach).iterator():
             told += customer_notice_enqueue(
-                subject=subject, topic=CUSTOMER_TOPIC, payload=payload,
+                subject=subject, topic=CUSTOMER_TOPIC, template=CUSTOMER_TEMPLATE, context=context,
                 dedupe_key=f"breach:{breach.pk}:{subject.pk}", now=now,
             )
         breach.customers_notified_at = now
@@ -301,34 +302,3 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
         )
     return breach
 
-
-def breach_remind(*, breach_id, now: datetime | None = None) -> bool:
-    """Mark that the DPO was reminded of an open breach's deadline; False when already done or closed."""
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        updated = Breach.objects.filter(
-            pk=breach_id, status=BreachStatus.OPEN, reminded_at__isnull=True
-        ).update(reminded_at=now)
-        if updated:
-            breach = Breach.objects.get(pk=breach_id)
-            audit_record(
-                action="regulator.breach.reminded", actor=Actor.system("deadline-jobs"), target=breach, now=now,
-                data={"reference": breach.reference, "notify_due_at": breach.notify_due_at.isoformat()},
-            )
-    return bool(updated)
-
-
-def breach_deadline_breach(*, breach_id, now: datetime | None = None) -> bool:
-    """Mark an open breach whose 72 hours have run out; once only (the guard sits in the update)."""
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        updated = Breach.objects.filter(
-            pk=breach_id, status=BreachStatus.OPEN, deadline_breached_at__isnull=True, notify_due_at__lte=now
-        ).update(deadline_breached_at=now)
-        if updated:
-            breach = Breach.objects.get(pk=breach_id)
-            audit_record(
-                action="regulator.breach.deadline_breached", actor=Actor.system("deadline-jobs"), target=breach,
-                now=now, data={"reference": breach.reference, "notify_due_at": breach.notify_due_at.isoformat()},
-            )
-    return bool(updated)

@@ -210,32 +210,3 @@ def dossier_file(
         )
     return dossier
 
-
-def dossier_remind(*, dossier_id, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        updated = Dossier.objects.filter(
-            pk=dossier_id, status=DossierStatus.DRAFT, reminded_at__isnull=True
-        ).update(reminded_at=now)
-        if updated:
-            dossier = Dossier.objects.get(pk=dossier_id)
-            audit_record(
-                action="regulator.dossier.reminded", actor=Actor.system("deadline-jobs"), target=dossier,
-                now=now, data={"due_at": dossier.due_at.isoformat()},
-            )
-    return bool(updated)
-
-
-def dossier_deadline_breach(*, dossier_id, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        updated = Dossier.objects.filter(
-            pk=dossier_id, status=DossierStatus.DRAFT, deadline_breached_at__isnull=True, due_at__lte=now
-        ).update(deadline_breached_at=now)
-        if updated:
-            dossier = Dossier.objects.get(pk=dossier_id)
-            audit_record(
-                action="regulator.dossier.deadline_breached", actor=Actor.system("deadline-jobs"),
-                target=dossier, now=now, data={"due_at": dossier.due_at.isoformat()},
-            )
-    return bool(updated)

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 
 from audit.models import AuditEntry
+from core.clocks import deadlines_sweep
 from core.errors import Conflict, InvalidInput
-from core.models import OutboxMessage, WebhookEndpoint
+from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage
+from core.roles import Role
 from regulator import services
 from regulator.models import BreachStatus
 from regulator.selectors import breach_affected_subjects
-from tests.factories import make_subject
+from tests.factories import UserFactory, make_subject
 from tests.regulator.factories import DPO, MONDAY, customers_with, make_breach, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
@@ -83,26 +85,37 @@ def test_follow_up_phases_are_versioned_and_state_new_facts():
     assert events[-2:] == ["phase_1_submitted", "phase_2_submitted"]
 
 
-def test_reminder_and_deadline_breach_are_marked_once_and_audited():
+def test_the_shared_sweeper_reminds_the_dpo_and_records_the_passed_deadline(django_capture_on_commit_callbacks):
+    dpo = UserFactory(username="chi", role=Role.DPO, email="chi@bank.test")
     make_inventory()
     breach = make_breach()
-    assert services.breach_remind(breach_id=breach.pk, now=MONDAY + timedelta(hours=50)) is True
-    assert services.breach_remind(breach_id=breach.pk, now=MONDAY + timedelta(hours=51)) is False
-    # Not yet due: nothing is marked.
-    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=71)) is False
-    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=73)) is True
-    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=74)) is False
+    with django_capture_on_commit_callbacks():
+        # 20 hours left: the 24-hour reminder goes to the DPO queue.
+        result = deadlines_sweep(now=MONDAY + timedelta(hours=52))
+    assert (result.reminders, result.breaches) == (1, 0)
+    reminder = DeadlineReminder.objects.get(source="regulator.breach")
+    assert (reminder.clock, reminder.hours_before) == ("notify", 24)
+    mail = OutboxMessage.objects.get(topic="deadline.reminder")
+    assert mail.destination == dpo.email
+    with django_capture_on_commit_callbacks():
+        # Past the 72 hours and still not notified: one breach, marked on the breach once.
+        assert deadlines_sweep(now=MONDAY + timedelta(hours=73)).breaches == 1
+        assert deadlines_sweep(now=MONDAY + timedelta(hours=74)).breaches == 0
+    register = DeadlineBreach.objects.get(source="regulator.breach")
+    assert register.label == f"Breach {breach.reference}: notify A05"
     breach.refresh_from_db()
     assert breach.deadline_breached_at == MONDAY + timedelta(hours=73)
     assert AuditEntry.objects.filter(action="regulator.breach.deadline_breached").count() == 1
-    assert AuditEntry.objects.filter(action="regulator.breach.reminded").count() == 1
 
 
-def test_a_notified_breach_is_not_marked_breached():
+def test_a_notified_breach_leaves_the_clock(django_capture_on_commit_callbacks):
     make_inventory()
     breach = make_breach()
     services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
-    assert services.breach_deadline_breach(breach_id=breach.pk, now=MONDAY + timedelta(hours=80)) is False
+    with django_capture_on_commit_callbacks():
+        assert deadlines_sweep(now=MONDAY + timedelta(hours=80)).breaches == 0
+    breach.refresh_from_db()
+    assert breach.deadline_breached_at is None
 
 
 def test_affected_subjects_follow_the_purposes_using_the_breached_systems():
@@ -118,14 +131,10 @@ def test_affected_subjects_follow_the_purposes_using_the_breached_systems():
     assert bystander in set(breach_affected_subjects(core_breach))
 
 
-def test_customers_are_told_through_the_outbox_only_for_financial_data(client_user, django_capture_on_commit_callbacks):
+def test_customers_are_told_by_e_mail_only_for_financial_data(django_capture_on_commit_callbacks):
     make_inventory()
     purposes = make_catalogue()
     customers_with(purposes["marketing"], 2)
-    WebhookEndpoint.objects.create(
-        client=client_user, name="mobile", url="https://mobile.example/hook", secret="x",
-        events=["regulator.breach.customer_notice"],
-    )
     contact_only = make_breach(systems=["crm"], categories=["contact"])
     with pytest.raises(Conflict):
         services.breach_customers_notify(actor=DPO, breach_id=contact_only.pk)
@@ -136,6 +145,7 @@ def test_customers_are_told_through_the_outbox_only_for_financial_data(client_us
     # Two marketing customers (made by make_subject) and nobody else exist: each is told once.
     messages = OutboxMessage.objects.filter(topic="regulator.breach.customer_notice")
     assert messages.count() == 2
+    assert {m.kind for m in messages} == {"email"}
     financial.refresh_from_db()
     assert financial.customers_notified == 2
 

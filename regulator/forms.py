@@ -1,0 +1,69 @@
+"""Forms of the regulator pages: validation of shape only; the rules are in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dsr.models import DataCategory, System
+
+_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+
+class BreachForm(forms.Form):
+    title = forms.CharField(label=_("What happened (short)"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=_WHEN)
+    detected_at = forms.DateTimeField(label=_("Detected at"), widget=_WHEN,
+                                      help_text=_("The 72 hours to notify the authority run from here."))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("Systems"), queryset=System.objects.all(), to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Data categories"), queryset=DataCategory.objects.all(), to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subjects_affected = forms.IntegerField(label=_("Number of data subjects affected"), min_value=0, initial=0)
+    records_affected = forms.IntegerField(label=_("Number of records affected"), min_value=0, initial=0)
+    likely_consequences = forms.CharField(
+        label=_("Likely consequences"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    measures_taken = forms.CharField(
+        label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["systems"] = [s.code for s in data["systems"]]
+        data["categories"] = [c.code for c in data["categories"]]
+        return data
+
+
+class NotifyForm(forms.Form):
+    new_facts = forms.CharField(
+        label=_("Facts added in this phase"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a follow-up phase."),
+    )
+    late_reason = forms.CharField(
+        label=_("Reason for lateness"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the initial notification is sent after the 72 hours."),
+    )
+    authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
+
+
+class DossierEditForm(forms.Form):
+    assessment = forms.CharField(
+        label=_("Risk assessment and safeguards"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    note = forms.CharField(label=_("What changed in this version"), max_length=500)
+
+
+class DossierFileForm(forms.Form):
+    authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
+
+
+class AnnouncementForm(forms.Form):
+    significant = forms.BooleanField(
+        label=_("Significantly affects customers (announce 30 days ahead)"), required=False
+    )

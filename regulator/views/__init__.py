@@ -1,0 +1,34 @@
+"""Regulator pages: DPO and auditor only (auditor read-only), in Vietnamese and English."""
+
+from regulator.views.announcements import announcement_list, announcement_schedule, announcement_send, me_notice_changes
+from regulator.views.breaches import (
+    breach_close,
+    breach_customers,
+    breach_detail,
+    breach_list,
+    breach_new,
+    breach_notify,
+    breach_phase,
+)
+from regulator.views.dossiers import dossier_detail, dossier_edit, dossier_file, dossier_list, dossiers_sync
+from regulator.views.record import processing_record
+
+__all__ = [
+    "announcement_list",
+    "announcement_schedule",
+    "announcement_send",
+    "breach_close",
+    "breach_customers",
+    "breach_detail",
+    "breach_list",
+    "breach_new",
+    "breach_notify",
+    "breach_phase",
+    "dossier_detail",
+    "dossier_edit",
+    "dossier_file",
+    "dossier_list",
+    "dossiers_sync",
+    "me_notice_changes",
+    "processing_record",
+]

@@ -1,0 +1,71 @@
+"""Notice-change announcements: the DPO schedules and sends them; customers see upcoming changes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consents.models import NoticeAnnouncement, NoticeVersion
+from consents.services import announcements as service
+from core.access import customer_required, staff_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+
+
+@staff_required("regulator.view_regulator")
+def announcement_list(request):
+    now = timezone.now()
+    pending = (
+        NoticeVersion.objects.filter(announcement__isnull=True, effective_at__gt=now)
+        .select_related("purpose").order_by("effective_at")
+    )
+    rows = [
+        {"notice": n, "affected": service.announcement_affected(n).count(),
+         "lead": service.lead_days_for(significant=n.material)}
+        for n in pending
+    ]
+    announcements = NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
+    return render(request, "regulator/announcement_list.html", {
+        "pending": rows, "announcements": announcements, "now": now,
+        "can_manage": request.user.has_perm("regulator.manage_announcement"),
+    })
+
+
+@require_POST
+@staff_required("regulator.manage_announcement")
+def announcement_schedule(request, pk):
+    # The form always says whether the box was ticked; without the form's marker, the notice's
+    # material-change flag decides.
+    significant = request.POST.get("significant") == "1" if "significant_present" in request.POST else None
+    try:
+        announcement = service.announcement_schedule(
+            actor=actor_for_user(request.user), notice_id=pk, significant=significant
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Announcement scheduled for %(when)s.") % {
+            "when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")})
+    return redirect("regulator:announcement_list")
+
+
+@require_POST
+@staff_required("regulator.manage_announcement")
+def announcement_send(request, pk):
+    try:
+        announcement = service.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("%(count)s customers will receive the new notice.") % {
+            "count": announcement.customers_told})
+    return redirect("regulator:announcement_list")
+
+
+@customer_required
+def me_notice_changes(request, subject):
+    upcoming = service.announcements_upcoming_for_subject(subject)
+    return render(request, "regulator/me_notice_changes.html", {"upcoming": upcoming})

@@ -1,0 +1,131 @@
+"""Breach register pages: the list, recording a breach, its detail with the notification phases,
+the printable Form 08 of each phase and its JSON."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import staff_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+from regulator import services
+from regulator.forms import BreachForm, NotifyForm
+from regulator.models import Breach, BreachStatus
+from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
+from regulator.views.common import form_error, json_download
+
+
+def _breach_or_404(pk) -> Breach:
+    breach = Breach.objects.prefetch_related("systems", "categories", "phases").filter(pk=pk).first()
+    if breach is None:
+        raise Http404
+    return breach
+
+
+@staff_required("regulator.view_breach")
+def breach_list(request):
+    now = timezone.now()
+    breaches = Breach.objects.order_by("-detected_at")
+    return render(request, "regulator/breach_list.html", {"breaches": breaches, "now": now})
+
+
+@staff_required("regulator.manage_breach")
+def breach_new(request):
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = services.breach_record(actor=actor_for_user(request.user), **form.service_kwargs())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Breach %(ref)s recorded. Notify the authority by %(due)s.") % {
+                "ref": breach.reference,
+                "due": timezone.localtime(breach.notify_due_at).strftime("%d/%m/%Y %H:%M"),
+            })
+            return redirect("regulator:breach_detail", pk=breach.pk)
+    return render(request, "regulator/breach_form.html", {"form": form})
+
+
+@staff_required("regulator.view_breach")
+def breach_detail(request, pk):
+    breach = _breach_or_404(pk)
+    now = timezone.now()
+    needs_notice = breach_needs_customer_notice(breach)
+    return render(request, "regulator/breach_detail.html", {
+        "breach": breach,
+        "phases": breach.phases.order_by("phase"),
+        "now": now,
+        "late_now": breach.status == BreachStatus.OPEN and now > breach.notify_due_at,
+        "notify_form": NotifyForm(),
+        "needs_customer_notice": needs_notice,
+        "customers": breach_affected_subjects(breach).count() if needs_notice else None,
+        "can_manage": request.user.has_perm("regulator.manage_breach"),
+    })
+
+
+@require_POST
+@staff_required("regulator.manage_breach")
+def breach_notify(request, pk):
+    breach = _breach_or_404(pk)
+    form = NotifyForm(request.POST)
+    if form.is_valid():
+        try:
+            phase = services.breach_notify(actor=actor_for_user(request.user), breach_id=breach.pk,
+                                           **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Phase %(phase)s submitted.") % {"phase": phase.phase})
+            return redirect("regulator:breach_detail", pk=breach.pk)
+    return render(request, "regulator/breach_detail.html", {
+        "breach": breach, "phases": breach.phases.order_by("phase"), "now": timezone.now(),
+        "late_now": breach.status == BreachStatus.OPEN and timezone.now() > breach.notify_due_at,
+        "notify_form": form, "needs_customer_notice": breach_needs_customer_notice(breach),
+        "customers": None, "can_manage": True,
+    }, status=400)
+
+
+@require_POST
+@staff_required("regulator.manage_breach")
+def breach_customers(request, pk):
+    try:
+        breach = services.breach_customers_notify(actor=actor_for_user(request.user), breach_id=pk)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("%(count)s customers will receive the e-mail.") % {
+            "count": breach.customers_notified})
+    return redirect("regulator:breach_detail", pk=pk)
+
+
+@require_POST
+@staff_required("regulator.manage_breach")
+def breach_close(request, pk):
+    try:
+        services.breach_close(actor=actor_for_user(request.user), breach_id=pk)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Breach closed."))
+    return redirect("regulator:breach_detail", pk=pk)
+
+
+@staff_required("regulator.view_breach")
+def breach_phase(request, pk, phase: int):
+    """The Form 08 document of one phase: the printable page, or `?format=json`."""
+    breach = _breach_or_404(pk)
+    notification = breach.phases.filter(phase=phase).first()
+    if notification is None:
+        raise Http404
+    if request.GET.get("format") == "json":
+        return json_download(
+            request, notification.document, filename=f"{breach.reference}-form08-phase{phase}.json",
+            action="regulator.breach.exported", target=breach, audit_data={"phase": phase},
+        )
+    return render(request, "regulator/form08.html", {"breach": breach, "notification": notification,
+                                                     "doc": notification.document})
