@@ -153,6 +153,7 @@ def outbox_enqueue_email(
     language: str | None = None,
     subject_id=None,
     attachments: list[dict[str, str]] | None = None,
+    dispatch: bool = True,
     now: datetime | None = None,
 ) -> OutboxMessage | None:
     """Queue an e-mail in the caller's transaction, rendered from `template` on delivery.
@@ -160,6 +161,7 @@ def outbox_enqueue_email(
     `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
     `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
     `{"filename", "content", "mimetype"}` with text content. Nothing is queued without an address.
+    With `dispatch=False` no task is sent on commit: the every-minute outbox sweep delivers it.
     """
     if not to:
         return None
@@ -180,7 +182,8 @@ def outbox_enqueue_email(
             now=now,
         )
         message.save(force_insert=True)
-        dispatch_on_commit(message.pk)
+        if dispatch:
+            dispatch_on_commit(message.pk)
     return message
 
 

@@ -35,6 +35,7 @@ from dsr.models import (
     RequestStatusChange,
     System,
 )
+from dsr.notifications import customer_notify, customer_notify_move
 from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
 
 S = RequestStatus
@@ -112,7 +113,9 @@ def request_create(
             statutory_regime=deadlines.regime,
             pausable=deadlines.pausable,
         )
-        _notify_requesting_client(request, _history(request, old="", new=S.RECEIVED, actor=actor, now=now))
+        change = _history(request, old="", new=S.RECEIVED, actor=actor, now=now)
+        _notify_requesting_client(request, change)
+        customer_notify_move(request, new_status=S.RECEIVED, now=now, key=str(change.pk))
         audit_record(
             action="dsr.request.received",
             actor=actor,
@@ -374,6 +377,7 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
             update_fields=["extended_at", "due_at", "statutory_due_at", "extension_note", "updated_at"]
         )
         _clock(request, ClockEvent.EXTENDED, actor=actor, now=now)
+        customer_notify(request, event="extended", now=now, key=now.isoformat())
     return request
 
 
@@ -441,6 +445,7 @@ def move(
         request.save(update_fields=fields)
         change = _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
         _notify_requesting_client(request, change)
+        customer_notify_move(request, new_status=to, now=now, key=str(change.pk))
         audit_record(
             action="dsr.request.transitioned",
             actor=actor,

@@ -1,0 +1,64 @@
+"""Telling customers, by e-mail through the outbox, of the moves of their requests that concern them:
+received, acknowledged, completed (fully or partly), rejected with the legal reason, and a deadline
+extended with its reason. Queued in the transaction of the move, sent once it commits; a customer
+without an e-mail address on file is not written to (the branch or the app tells them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from core.outbox import outbox_enqueue_email
+from dsr.models import DataSubjectRequest, OutcomeReason
+from dsr.states import RequestStatus
+
+S = RequestStatus
+# The moves a customer hears of, by the status reached.
+EVENT_BY_STATUS = {
+    S.RECEIVED: "received",
+    S.VERIFYING_IDENTITY: "acknowledged",
+    S.COMPLETED: "completed",
+    S.PARTIALLY_COMPLETED: "partially_completed",
+    S.REJECTED: "rejected",
+}
+TEMPLATE = "dsr/email/customer_update"
+
+
+def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, key: str) -> None:
+    """Queue the e-mail for `event` (caller's transaction); `key` makes it unique (a history row's id)."""
+    # The guardian acting for a child is the one to hear of it.
+    person = request.guardian if request.guardian_id else request.subject
+    address = person.email
+    if not address:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "type_label": str(request.get_type_display()),
+            "reference": request.pk.hex[:8].upper(),
+            "due_at": request.due_at.isoformat(),
+            "reason_label": str(OutcomeReason(request.outcome_reason).label) if request.outcome_reason else "",
+            "note": request.extension_note if event == "extended" else request.outcome_note,
+            "link": f"{settings.SITE_URL.rstrip('/')}{reverse('dsr:me_detail', args=[request.pk])}",
+        }
+    outbox_enqueue_email(
+        to=address,
+        template=TEMPLATE,
+        context=context,
+        topic=f"dsr.customer.{event}",
+        dedupe_key=f"dsr.customer:{request.pk}:{event}:{key}",
+        subject_id=request.subject_id,
+        # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
+        dispatch=False,
+        now=now,
+    )
+
+
+def customer_notify_move(request: DataSubjectRequest, *, new_status: str, now: datetime, key: str) -> None:
+    event = EVENT_BY_STATUS.get(new_status)
+    if event is not None:
+        customer_notify(request, event=event, now=now, key=key)
