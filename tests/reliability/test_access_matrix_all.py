@@ -17,7 +17,6 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dsr.models import DataSubjectRequest
-
 from tests.reliability.world import ROLES, build_world
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +107,7 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/request-tasks/<uuid:pk>/complete/": {
         "POST": ("/api/v1/request-tasks/{task}/complete/", CASEWORKERS | CLIENT)
     },
+    "api/v1/reports/deadlines/": {"GET": ("/api/v1/reports/deadlines/", {"privacy", "dpo", "auditor"})},
     # The schema is public so integrators can read it; it names no personal data.
     "api/schema/": {"GET": ("/api/schema/", PUBLIC)},
 }
@@ -197,6 +197,12 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "GET",
         "/portal/requests/{request_a}/export.json",
         WRITERS,
+    ),
+    "portal/reports/deadlines/": ("GET", "/portal/reports/deadlines/", {"privacy", "dpo", "auditor"}),
+    "portal/reports/deadlines/<int:year>-<int:month>/": (
+        "GET",
+        "/portal/reports/deadlines/2026-03/",
+        {"privacy", "dpo", "auditor"},
     ),
     "me/requests/": ("GET", "/me/requests/", CUSTOMERS),
     "me/requests/new/": ("GET", "/me/requests/new/", CUSTOMERS),

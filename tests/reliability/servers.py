@@ -1,0 +1,203 @@
+"""Private servers for the fault tests: a Redis of our own, a webhook receiver, a real Celery worker,
+a PostgreSQL cluster of our own. Nothing here touches the shared Redis (6379) or PostgreSQL (5432).
+
+Ports: 6391-6393 (Redis), 8141-8149 (HTTP), 5439 (PostgreSQL), reserved for these tests.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(binary: str) -> str:
+    """The binary's path; skip (or fail in CI, which installs it) when it is missing."""
+    path = shutil.which(binary)
+    if path is None:
+        message = f"{binary} is not installed"
+        if IN_CI:
+            pytest.fail(f"{message}; CI must install it (.ci/run)")
+        pytest.skip(message)
+    return path
+
+
+def wait_for_port(port: int, *, up: bool = True, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"port {port} did not come {'up' if up else 'down'}")
+
+
+class PrivateRedis:
+    """A throw-away redis-server that can be stopped and started again on the same port."""
+
+    def __init__(self, port: int, directory: Path):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        # Its own directory: redis-server loads any dump.rdb in its working directory at start.
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                require("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+        wait_for_port(self.port, up=False)
+
+
+def point_celery_at(broker_url: str) -> None:
+    """Make this process publish to `broker_url`: forget the pooled connections to the old broker."""
+    from config.celery import app
+
+    app.conf.broker_url = broker_url
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+class Receiver:
+    """A webhook receiver that records every POST and, like a careful receiver, processes each
+    delivery id (`X-QDL-Delivery`) once. `stall` makes it hang on the first delivery of an id."""
+
+    def __init__(self, port: int):
+        self.requests: list[tuple[str, bytes]] = []
+        self.processed: list[str] = []
+        self.stall = False
+        self.release = threading.Event()
+        self.first_arrived = threading.Event()
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                delivery = self.headers["X-QDL-Delivery"]
+                first = delivery not in {d for d, _ in owner.requests}
+                owner.requests.append((delivery, body))
+                if owner.stall and first:
+                    owner.first_arrived.set()
+                    owner.release.wait(30)
+                    return  # the sender was killed meanwhile: nobody to answer
+                if delivery not in owner.processed:
+                    owner.processed.append(delivery)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def database_url() -> str:
+    """The test database as a URL a subprocess (worker, gunicorn) can open."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return (
+        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    )
+
+
+def start_worker(broker_url: str, *, queue: str = "celery", pool: str = "solo", log: Path | None = None):
+    """A real `celery -A config worker` on the test database and the given broker."""
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            f"--pool={pool}",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker_url},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def children_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
