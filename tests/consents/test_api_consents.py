@@ -267,3 +267,43 @@ def test_csv_import_by_api(as_user, dpo, officer):
     assert (again["imported"], again["already_imported"]) == (0, 1)
     assert as_user(dpo).post("/api/v1/consent-imports/", {}, format="multipart").status_code == 400
     assert len(as_user(dpo).get("/api/v1/consent-imports/").json()["results"]) == 2
+
+
+def test_purpose_name_in_the_active_language_with_both_languages_given(as_user, officer):
+    make_purpose("marketing", category="marketing", name_vi="Tiếp thị", name_en="Marketing offers")
+    purpose = as_user(officer).get("/api/v1/purposes/").json()["results"][0]
+    # The site's default language (Vietnamese) is active on the unprefixed API paths.
+    assert (purpose["name"], purpose["name_vi"], purpose["name_en"]) == (
+        "Tiếp thị",
+        "Tiếp thị",
+        "Marketing offers",
+    )
+    assert purpose["notice_version"] == "v1"
+
+
+def test_receipt_after_withdrawal_lists_both_events_and_the_check_is_restricted_by_api(
+    as_user, officer, client_user
+):
+    from consents import services
+    from tests.consents.factories import SYSTEM
+
+    consent = grant(purpose=make_purpose("analytics", category="analytics"))
+    api = as_user(officer)
+    api.post(
+        f"/api/v1/consents/{consent.pk}/withdraw/", {"channel": "call_centre", "reason": "x"}, format="json"
+    )
+    receipt = api.get(f"/api/v1/consents/{consent.pk}/receipt/").json()
+    assert [e["type"] for e in receipt["events"]] == ["granted", "withdrawn"]
+    assert receipt["state"] == "withdrawn" and receipt["withdrawal"]["possible"] is False
+
+    again = grant(consent.subject, consent.purpose)
+    services.restriction_apply(
+        actor=SYSTEM, subject=consent.subject, purposes=None, kind="restrict", source="dsr:9"
+    )
+    check = (
+        as_user(client_user)
+        .get("/api/v1/consent-check/", {"subject": consent.subject.external_ref, "purpose": "analytics"})
+        .json()
+    )
+    assert (check["allowed"], check["reason"]) == (False, "restricted")
+    assert again.status == "granted"
