@@ -139,6 +139,8 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A worker and its beat may be given a queue of their own (the real-worker tests do).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # ---------------------------------------------------------------------------- e-mail
 # The embedded default writes each e-mail as a file under var/mail/ (no mail server to install);
@@ -148,7 +150,7 @@ if env.str("EMAIL_URL", default=""):
     globals().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(MAIL_DIR)
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(MAIL_DIR))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Quyen Du Lieu <no-reply@quyendulieu.local>")
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[QDL] ")

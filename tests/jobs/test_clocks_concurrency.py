@@ -1,0 +1,50 @@
+"""Two workers sweeping at the same moment send each reminder once (PostgreSQL: real concurrency)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+
+from core.clocks import deadlines_sweep
+from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage
+from core.roles import Role
+from tests.factories import make_subject
+from tests.jobs.factories import NOW, request_due, staff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_simultaneous_sweeps_remind_and_breach_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    officer = staff("anna", Role.OFFICER)
+    staff("chi", Role.DPO)
+    subject = make_subject()
+    for hours in range(1, 21):
+        request_due(subject, due_at=NOW + timedelta(hours=hours), assignee=officer)
+    request_due(subject, due_at=NOW - timedelta(hours=1), assignee=officer)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def sweep():
+        try:
+            barrier.wait()
+            results.append(deadlines_sweep(now=NOW))
+        except Exception as exc:  # reported below; a thread must not swallow it
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(r.reminders for r in results) == 20 and sum(r.breaches for r in results) == 1
+    assert DeadlineReminder.objects.count() == 20 and DeadlineBreach.objects.count() == 1
+    assert OutboxMessage.objects.filter(topic="deadline.reminder").count() == 20
+    assert OutboxMessage.objects.filter(topic="deadline.breached").count() == 1
