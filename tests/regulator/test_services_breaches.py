@@ -102,7 +102,8 @@ def test_the_shared_sweeper_reminds_the_dpo_and_records_the_passed_deadline(djan
         assert deadlines_sweep(now=MONDAY + timedelta(hours=73)).breaches == 1
         assert deadlines_sweep(now=MONDAY + timedelta(hours=74)).breaches == 0
     register = DeadlineBreach.objects.get(source="regulator.breach")
-    assert register.label == f"Breach {breach.reference}: notify A05"
+    # Labels in the register are written in the site language (Vietnamese).
+    assert register.label == f"Vi phạm {breach.reference}: thông báo A05"
     breach.refresh_from_db()
     assert breach.deadline_breached_at == MONDAY + timedelta(hours=73)
     assert AuditEntry.objects.filter(action="regulator.breach.deadline_breached").count() == 1

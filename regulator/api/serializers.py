@@ -1,0 +1,98 @@
+"""Input (validation only) and output serializers of the regulator API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from consents.models import NoticeAnnouncement
+from regulator.models import Breach, BreachNotification, Dossier
+
+
+class BreachCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    detected_at = serializers.DateTimeField()
+    systems = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False)
+    categories = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False)
+    subjects_affected = serializers.IntegerField(min_value=0, default=0)
+    records_affected = serializers.IntegerField(min_value=0, default=0)
+    measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
+    likely_consequences = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BreachUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False)
+    subjects_affected = serializers.IntegerField(min_value=0, required=False)
+    records_affected = serializers.IntegerField(min_value=0, required=False)
+    measures_taken = serializers.CharField(required=False, allow_blank=True)
+    likely_consequences = serializers.CharField(required=False, allow_blank=True)
+    systems = serializers.ListField(child=serializers.CharField(max_length=50), required=False, allow_empty=False)
+    categories = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, allow_empty=False
+    )
+
+
+class NotifySerializer(serializers.Serializer):
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    new_facts = serializers.CharField(required=False, allow_blank=True, default="")
+    authority_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class PhaseOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BreachNotification
+        fields = ["phase", "kind", "submitted_at", "late", "late_reason", "authority_reference", "new_facts",
+                  "submitted_by_label"]
+
+
+class BreachOutputSerializer(serializers.ModelSerializer):
+    systems = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    phases = PhaseOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Breach
+        fields = [
+            "id", "reference", "title", "description", "occurred_at", "detected_at", "systems", "categories",
+            "subjects_affected", "records_affected", "measures_taken", "likely_consequences", "status",
+            "notify_due_at", "statutory_due_at", "deadline_breached_at", "notified_at", "customers_notified_at",
+            "customers_notified", "closed_at", "phases",
+        ]
+
+
+class DossierOutputSerializer(serializers.ModelSerializer):
+    purpose = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    recipient = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = Dossier
+        fields = ["id", "kind", "purpose", "recipient", "started_at", "due_at", "status", "filed_at",
+                  "filed_version", "authority_reference", "current_version", "deadline_breached_at"]
+
+
+class DossierEditSerializer(serializers.Serializer):
+    assessment = serializers.CharField()
+    note = serializers.CharField(max_length=500)
+
+
+class DossierFileSerializer(serializers.Serializer):
+    authority_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class AnnouncementCreateSerializer(serializers.Serializer):
+    notice = serializers.IntegerField(help_text="The notice version's id.")
+    significant = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class AnnouncementOutputSerializer(serializers.ModelSerializer):
+    purpose = serializers.CharField(source="notice.purpose.code", read_only=True)
+    version = serializers.CharField(source="notice.version", read_only=True)
+    effective_at = serializers.DateTimeField(source="notice.effective_at", read_only=True)
+    material = serializers.BooleanField(source="notice.material", read_only=True)
+
+    class Meta:
+        model = NoticeAnnouncement
+        fields = ["id", "purpose", "version", "effective_at", "material", "significant", "lead_days", "send_at",
+                  "status", "sent_at", "customers_told", "asked_at", "customers_asked"]

@@ -1,0 +1,283 @@
+"""Regulator API under /api/v1/: breaches and their Form 08 phases, dossiers, the processing record,
+notice announcements. DPO writes, DPO and auditor read; one view per operation, each write one service."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import generics, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consents.models import NoticeAnnouncement
+from consents.services import announcements
+from core.actors import actor_for_user
+from core.api.permissions import RolePermission
+from core.errors import NotFound
+from regulator import services
+from regulator.api.serializers import (
+    AnnouncementCreateSerializer,
+    AnnouncementOutputSerializer,
+    BreachCreateSerializer,
+    BreachOutputSerializer,
+    BreachUpdateSerializer,
+    DossierEditSerializer,
+    DossierFileSerializer,
+    DossierOutputSerializer,
+    NotifySerializer,
+    PhaseOutputSerializer,
+)
+from regulator.documents import (
+    PROCESSING_RECORD_CSV_COLUMNS,
+    dossier_document,
+    processing_record,
+    processing_record_rows,
+)
+from regulator.models import Breach, Dossier
+
+READ_BREACH = "regulator.view_breach"
+MANAGE_BREACH = "regulator.manage_breach"
+READ_DOSSIER = "regulator.view_dossier"
+MANAGE_DOSSIER = "regulator.manage_dossier"
+
+
+def _breach(pk) -> Breach:
+    breach = Breach.objects.prefetch_related("systems", "categories", "phases").filter(pk=pk).first()
+    if breach is None:
+        raise NotFound("No breach with this id.")
+    return breach
+
+
+class BreachListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": READ_BREACH, "POST": MANAGE_BREACH}
+    serializer_class = BreachOutputSerializer
+
+    def get_queryset(self):
+        queryset = Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at")
+        if self.request.query_params.get("status"):
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("status", str)], responses=BreachOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(BreachOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=BreachCreateSerializer, responses={201: BreachOutputSerializer})
+    def post(self, request):
+        data = BreachCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        breach = services.breach_record(actor=actor_for_user(request.user), **data.validated_data)
+        return Response(BreachOutputSerializer(_breach(breach.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class BreachDetailView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": READ_BREACH, "PATCH": MANAGE_BREACH}
+
+    @extend_schema(responses=BreachOutputSerializer)
+    def get(self, request, pk):
+        return Response(BreachOutputSerializer(_breach(pk)).data)
+
+    @extend_schema(request=BreachUpdateSerializer, responses=BreachOutputSerializer)
+    def patch(self, request, pk):
+        data = BreachUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        systems, categories = changes.pop("systems", None), changes.pop("categories", None)
+        services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=changes,
+                               systems=systems, categories=categories)
+        return Response(BreachOutputSerializer(_breach(pk)).data)
+
+
+class BreachNotifyView(APIView):
+    """Submit the next phase of the notification to A05 (the Form 08 document is frozen with it)."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_BREACH}
+
+    @extend_schema(request=NotifySerializer, responses={201: PhaseOutputSerializer})
+    def post(self, request, pk):
+        data = NotifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        phase = services.breach_notify(actor=actor_for_user(request.user), breach_id=pk, **data.validated_data)
+        return Response(PhaseOutputSerializer(phase).data, status=status.HTTP_201_CREATED)
+
+
+class BreachPhaseDocumentView(APIView):
+    """The Form 08 document of one phase, as submitted."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": READ_BREACH}
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk, phase):
+        notification = _breach(pk).phases.filter(phase=phase).first()
+        if notification is None:
+            raise NotFound("No such phase.")
+        return Response(notification.document)
+
+
+class BreachCustomersView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_BREACH}
+
+    @extend_schema(request=None, responses=BreachOutputSerializer)
+    def post(self, request, pk):
+        services.breach_customers_notify(actor=actor_for_user(request.user), breach_id=pk)
+        return Response(BreachOutputSerializer(_breach(pk)).data)
+
+
+class BreachCloseView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_BREACH}
+
+    @extend_schema(request=None, responses=BreachOutputSerializer)
+    def post(self, request, pk):
+        services.breach_close(actor=actor_for_user(request.user), breach_id=pk)
+        return Response(BreachOutputSerializer(_breach(pk)).data)
+
+
+class DossierListView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": READ_DOSSIER}
+    serializer_class = DossierOutputSerializer
+
+    def get_queryset(self):
+        queryset = Dossier.objects.select_related("purpose", "recipient").order_by("due_at")
+        if self.request.query_params.get("status"):
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("status", str)], responses=DossierOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(DossierOutputSerializer(page, many=True).data)
+
+
+class DossierSyncView(APIView):
+    """Create the dossiers the catalogue calls for and version those whose facts changed."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_DOSSIER}
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        return Response(services.dossiers_sync(actor=actor_for_user(request.user)))
+
+
+def _dossier(pk) -> Dossier:
+    dossier = Dossier.objects.select_related("purpose", "recipient").filter(pk=pk).first()
+    if dossier is None:
+        raise NotFound("No dossier with this id.")
+    return dossier
+
+
+class DossierDocumentView(APIView):
+    """The dossier document (`?version=N` for an earlier version) with its change log."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": READ_DOSSIER}
+
+    @extend_schema(parameters=[OpenApiParameter("version", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        dossier = _dossier(pk)
+        number = request.query_params.get("version", "")
+        version = dossier.versions.filter(version=int(number)).first() if number.isdigit() else None
+        if number and version is None:
+            raise NotFound("No such version.")
+        return Response(dossier_document(dossier, version=version))
+
+
+class DossierVersionView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_DOSSIER}
+
+    @extend_schema(request=DossierEditSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        data = DossierEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.dossier_edit(actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data)
+        return Response(dossier_document(_dossier(pk), version=version), status=status.HTTP_201_CREATED)
+
+
+class DossierFileView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_DOSSIER}
+
+    @extend_schema(request=DossierFileSerializer, responses=DossierOutputSerializer)
+    def post(self, request, pk):
+        data = DossierFileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dossier = services.dossier_file(actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data)
+        return Response(DossierOutputSerializer(dossier).data)
+
+
+class ProcessingRecordCSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "entries" in data:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
+            writer.writerows(processing_record_rows(data))
+            return buffer.getvalue().encode()
+        # Errors keep their JSON body even when CSV was asked for.
+        return JSONRenderer().render(data)
+
+
+class ProcessingRecordView(APIView):
+    """The record of processing activities; `?format=csv` for a spreadsheet."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "regulator.view_regulator"}
+    renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "csv"])],
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request, *args, **kwargs):
+        response = Response(processing_record())
+        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = 'attachment; filename="processing-record.csv"'
+        return response
+
+
+class AnnouncementListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "regulator.view_regulator", "POST": "regulator.manage_announcement"}
+    serializer_class = AnnouncementOutputSerializer
+
+    def get_queryset(self):
+        return NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
+
+    @extend_schema(responses=AnnouncementOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AnnouncementOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=AnnouncementCreateSerializer, responses={201: AnnouncementOutputSerializer})
+    def post(self, request):
+        data = AnnouncementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        announcement = announcements.announcement_schedule(
+            actor=actor_for_user(request.user), notice_id=data.validated_data["notice"],
+            significant=data.validated_data["significant"],
+        )
+        return Response(AnnouncementOutputSerializer(announcement).data, status=status.HTTP_201_CREATED)
+
+
+class AnnouncementSendView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "regulator.manage_announcement"}
+
+    @extend_schema(request=None, responses=AnnouncementOutputSerializer)
+    def post(self, request, pk):
+        announcement = announcements.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
+        return Response(AnnouncementOutputSerializer(announcement).data)

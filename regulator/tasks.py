@@ -1,0 +1,19 @@
+"""Celery tasks of the regulator area. Thin: call one service; a full batch re-enqueues the task."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+BATCH = 100
+
+
+@shared_task(name="regulator.run_announcements", ignore_result=True, time_limit=600, soft_time_limit=540)
+def run_announcements() -> dict[str, int]:
+    """Send the notice-change announcements whose day has come, and ask for fresh consent once a
+    material version is in effect (hourly; beat entry `run-notice-announcements`)."""
+    from consents.services.announcements import announcements_run_due
+
+    done = announcements_run_due(limit=BATCH)
+    if BATCH in done.values():
+        run_announcements.delay()
+    return done

@@ -1,0 +1,128 @@
+"""Notice-change announcements: lead times (7 days, 30 when significant), the affected customers,
+e-mails through the outbox, fresh consent from the effective date where the scope grew."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from audit.models import AuditEntry
+from consents import services
+from consents.models import NoticeAnnouncement
+from consents.services.announcements import (
+    announcement_affected,
+    announcement_ask_fresh_consent,
+    announcement_schedule,
+    announcement_send,
+    announcements_run_due,
+    announcements_upcoming_for_subject,
+)
+from core.errors import Conflict
+from core.models import OutboxMessage
+from tests.consents.factories import STAFF, grant, make_purpose
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def publish(purpose, version, *, days_ahead: int, material: bool):
+    return services.notice_publish(
+        actor=STAFF, code=purpose.code, version=version, text_vi="Nội dung mới", text_en="New text",
+        effective_at=NOW + timedelta(days=days_ahead), material=material, now=NOW,
+    )
+
+
+@pytest.fixture
+def purpose_with_customers():
+    purpose = make_purpose("marketing-a", effective_at=NOW - timedelta(days=30))
+    subjects = [make_subject() for _ in range(3)]
+    for subject in subjects[:2]:
+        grant(subject, purpose, now=NOW - timedelta(days=5))
+    withdrawn = grant(subjects[2], purpose, now=NOW - timedelta(days=5))
+    services.consent_withdraw(actor=STAFF, consent_id=withdrawn.pk, channel="branch", now=NOW - timedelta(days=1))
+    return purpose, subjects
+
+
+def test_a_minor_change_is_announced_7_days_ahead(purpose_with_customers):
+    purpose, _subjects = purpose_with_customers
+    notice = publish(purpose, "v2", days_ahead=10, material=False)
+    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    assert (announcement.lead_days, announcement.significant) == (7, False)
+    assert announcement.send_at == notice.effective_at - timedelta(days=7)
+
+
+def test_a_significant_change_is_announced_30_days_ahead_and_too_soon_is_refused(purpose_with_customers):
+    purpose, _subjects = purpose_with_customers
+    soon = publish(purpose, "v2", days_ahead=20, material=True)
+    with pytest.raises(Conflict) as error:
+        announcement_schedule(actor=STAFF, notice_id=soon.pk, now=NOW)
+    assert error.value.code == "announcement_too_late"
+    assert "30 days" in error.value.text
+    # The DPO may judge a material version not significant: 7 days then suffice.
+    ok = announcement_schedule(actor=STAFF, notice_id=soon.pk, significant=False, now=NOW)
+    assert ok.lead_days == 7
+    later = publish(purpose, "v3", days_ahead=45, material=True)
+    announcement = announcement_schedule(actor=STAFF, notice_id=later.pk, now=NOW)
+    assert (announcement.lead_days, announcement.significant) == (30, True)
+    assert announcement.send_at == later.effective_at - timedelta(days=30)
+
+
+def test_the_affected_customers_are_the_live_consents_to_older_versions(purpose_with_customers):
+    purpose, subjects = purpose_with_customers
+    notice = publish(purpose, "v2", days_ahead=40, material=True)
+    affected = {c.subject_id for c in announcement_affected(notice)}
+    assert affected == {subjects[0].pk, subjects[1].pk}  # the withdrawn consent is not live
+
+
+def test_the_job_sends_on_the_day_then_asks_for_fresh_consent_once_in_effect(
+    purpose_with_customers, django_capture_on_commit_callbacks
+):
+    purpose, subjects = purpose_with_customers
+    notice = publish(purpose, "v2", days_ahead=40, material=True)
+    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    with django_capture_on_commit_callbacks():
+        assert announcements_run_due(now=NOW + timedelta(days=9)) == {"sent": 0, "asked": 0}
+        assert announcements_run_due(now=NOW + timedelta(days=10)) == {"sent": 1, "asked": 0}
+    announcement.refresh_from_db()
+    assert (announcement.status, announcement.customers_told) == ("sent", 2)
+    mails = OutboxMessage.objects.filter(topic="consents.notice.announced")
+    assert mails.count() == 2 and {m.kind for m in mails} == {"email"}
+    # The customers see the upcoming change on their self-service pages.
+    assert [a.pk for a in announcements_upcoming_for_subject(subjects[0], now=NOW + timedelta(days=11))] == [
+        announcement.pk]
+    assert announcements_upcoming_for_subject(subjects[2], now=NOW + timedelta(days=11)) == []
+    with django_capture_on_commit_callbacks():
+        assert announcements_run_due(now=NOW + timedelta(days=41)) == {"sent": 0, "asked": 1}
+    announcement.refresh_from_db()
+    assert (announcement.status, announcement.customers_asked) == ("asked", 2)
+    assert OutboxMessage.objects.filter(topic="consents.notice.fresh_consent_requested").count() == 2
+    assert AuditEntry.objects.filter(action__startswith="consents.announcement.").count() == 3
+
+
+def test_a_minor_change_completes_without_asking(purpose_with_customers, django_capture_on_commit_callbacks):
+    purpose, _subjects = purpose_with_customers
+    notice = publish(purpose, "v2", days_ahead=10, material=False)
+    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    with django_capture_on_commit_callbacks():
+        announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
+    done = announcement_ask_fresh_consent(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=11))
+    assert done.status == NoticeAnnouncement.Status.DONE
+    assert not OutboxMessage.objects.filter(topic="consents.notice.fresh_consent_requested").exists()
+    with pytest.raises(Conflict):
+        announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
+
+
+def test_the_celery_task_runs_the_due_announcements(purpose_with_customers, django_capture_on_commit_callbacks):
+    from regulator.tasks import run_announcements
+
+    purpose, _subjects = purpose_with_customers
+    notice = publish(purpose, "v2", days_ahead=10, material=False)
+    NoticeAnnouncement.objects.create(
+        notice=notice, significant=False, lead_days=7, send_at=NOW - timedelta(days=1), scheduled_by_label="t"
+    )
+    with django_capture_on_commit_callbacks():
+        # Real time is past both dates: the job sends, then completes the (minor) change.
+        assert run_announcements.run() == {"sent": 1, "asked": 1}

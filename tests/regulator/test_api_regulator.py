@@ -1,0 +1,134 @@
+"""The regulator API: DPO writes, auditor reads only, everyone else is refused; documents as JSON/CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from regulator.models import Dossier
+from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inventory():
+    make_inventory()
+    return make_catalogue(now=timezone.now())
+
+
+def _breach_payload(**over):
+    now = timezone.now()
+    payload = {
+        "title": "Lost laptop",
+        "description": "An unencrypted laptop with a statement export was stolen.",
+        "occurred_at": (now - timedelta(hours=6)).isoformat(),
+        "detected_at": (now - timedelta(hours=2)).isoformat(),
+        "systems": ["core_banking"],
+        "categories": ["accounts", "identity"],
+        "subjects_affected": 40,
+        "likely_consequences": "Account numbers exposed.",
+        "measures_taken": "Remote wipe requested.",
+    }
+    payload.update(over)
+    return payload
+
+
+def test_dpo_records_and_notifies_a_breach_and_gets_form_08(inventory, dpo, as_user):
+    client = as_user(dpo)
+    created = client.post("/api/v1/breaches/", _breach_payload(), format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["status"] == "open" and body["systems"] == ["core_banking"]
+    notified = client.post(f"/api/v1/breaches/{body['id']}/notifications/", {}, format="json")
+    assert notified.status_code == 201 and notified.json()["phase"] == 1
+    document = client.get(f"/api/v1/breaches/{body['id']}/notifications/1/").json()
+    assert document["form"] == "08"
+    assert set(document) >= {
+        "organisation", "dpo_contact", "description", "categories", "counts", "likely_consequences",
+        "measures_taken", "timeline",
+    }
+    assert [c["code"] for c in document["categories"]] == ["accounts", "identity"]
+
+
+def test_bad_breach_input_is_a_400_with_the_field(inventory, dpo, as_user):
+    client = as_user(dpo)
+    response = client.post("/api/v1/breaches/", _breach_payload(systems=["mainframe"]), format="json")
+    assert response.status_code == 400
+    assert "systems" in response.json()
+    now = timezone.now()
+    response = client.post("/api/v1/breaches/", _breach_payload(
+        occurred_at=now.isoformat(), detected_at=(now - timedelta(hours=1)).isoformat()), format="json")
+    assert response.status_code == 400 and "detected_at" in response.json()
+
+
+def test_late_notification_without_reason_is_refused(inventory, dpo, as_user):
+    breach = make_breach(detected_at=timezone.now() - timedelta(hours=80), now=timezone.now() - timedelta(hours=79))
+    client = as_user(dpo)
+    response = client.post(f"/api/v1/breaches/{breach.pk}/notifications/", {}, format="json")
+    assert response.status_code == 400 and "late_reason" in response.json()
+    response = client.post(f"/api/v1/breaches/{breach.pk}/notifications/", {"late_reason": "Weekend"},
+                           format="json")
+    assert response.status_code == 201 and response.json()["late"] is True
+
+
+def test_auditor_reads_but_cannot_write_and_officers_are_refused(inventory, auditor, officer, as_user):
+    make_breach(detected_at=timezone.now() - timedelta(hours=1), now=timezone.now())
+    reader = as_user(auditor)
+    assert reader.get("/api/v1/breaches/").status_code == 200
+    assert reader.get("/api/v1/processing-record/").status_code == 200
+    assert reader.post("/api/v1/breaches/", _breach_payload(), format="json").status_code == 403
+    assert reader.post("/api/v1/dossiers/sync/").status_code == 403
+    other = as_user(officer)
+    for path in ("/api/v1/breaches/", "/api/v1/dossiers/", "/api/v1/processing-record/",
+                 "/api/v1/notice-announcements/"):
+        assert other.get(path).status_code == 403
+
+
+def test_dossier_document_and_versions_through_the_api(inventory, dpo, as_user):
+    client = as_user(dpo)
+    assert client.post("/api/v1/dossiers/sync/").json() == {"created": 4, "versioned": 0}
+    dossier = Dossier.objects.get(kind="transfer")
+    response = client.post(f"/api/v1/dossiers/{dossier.pk}/versions/",
+                           {"assessment": "Japan: adequate contract clauses.", "note": "DPO review"}, format="json")
+    assert response.status_code == 201
+    document = client.get(f"/api/v1/dossiers/{dossier.pk}/").json()
+    assert document["version"] == 2 and document["facts"]["transfer"]["country"] == "JP"
+    assert [entry["cause"] for entry in document["change_log"]] == ["created", "edited"]
+    first = client.get(f"/api/v1/dossiers/{dossier.pk}/?version=1").json()
+    assert first["version"] == 1 and first["assessment"] == ""
+    filed = client.post(f"/api/v1/dossiers/{dossier.pk}/file/", {"authority_reference": "A05/2026/77"},
+                        format="json")
+    assert filed.status_code == 200 and filed.json()["status"] == "filed"
+
+
+def test_processing_record_as_json_and_csv(inventory, dpo, as_user):
+    client = as_user(dpo)
+    record = client.get("/api/v1/processing-record/").json()
+    entries = {e["purpose"]: e for e in record["entries"]}
+    assert entries["transfer"]["cross_border_destinations"] == ["JP"]
+    assert entries["banking"]["categories"] == ["accounts", "identity", "transactions"]
+    assert any("60 months" in line for line in entries["banking"]["retention"])
+    response = client.get("/api/v1/processing-record/?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "purpose" and {r[0] for r in rows[1:]} == {"banking", "marketing", "transfer"}
+
+
+def test_announcement_through_the_api(inventory, dpo, as_user):
+    from consents import services as consent_services
+
+    notice = consent_services.notice_publish(
+        actor=DPO, code="marketing", version="v2", text_vi="Mới", text_en="New",
+        effective_at=timezone.now() + timedelta(days=40), material=True,
+    )
+    client = as_user(dpo)
+    response = client.post("/api/v1/notice-announcements/", {"notice": notice.pk}, format="json")
+    assert response.status_code == 201 and response.json()["lead_days"] == 30
+    again = client.post("/api/v1/notice-announcements/", {"notice": notice.pk}, format="json")
+    assert again.status_code == 409
+    sent = client.post(f"/api/v1/notice-announcements/{response.json()['id']}/send/")
+    assert sent.status_code == 200 and sent.json()["status"] == "sent"

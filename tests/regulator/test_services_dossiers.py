@@ -1,0 +1,77 @@
+"""Impact-assessment dossiers: one per purpose and per foreign recipient, the 60-day status, versions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from consents import services as consent_services
+from core.errors import Conflict, InvalidInput
+from regulator import services
+from regulator.models import Dossier, DossierKind, DossierStatus
+from regulator.selectors import dossier_duties
+from tests.regulator.factories import DPO, MONDAY, make_catalogue, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    make_inventory()
+    return make_catalogue()
+
+
+def test_sync_creates_one_dossier_per_purpose_and_per_transfer_with_60_days(catalogue):
+    result = services.dossiers_sync(actor=DPO, now=MONDAY)
+    assert result == {"created": 4, "versioned": 0}
+    kinds = sorted((d.kind, d.purpose.code) for d in Dossier.objects.select_related("purpose"))
+    assert kinds == [
+        ("processing", "banking"), ("processing", "marketing"), ("processing", "transfer"), ("transfer", "transfer"),
+    ]
+    marketing = Dossier.objects.get(purpose__code="marketing")
+    # Started 10 days before MONDAY: 60 calendar days end at the end of the local day.
+    start_local = (MONDAY - timedelta(days=10)).date()
+    assert marketing.due_at.astimezone(MONDAY.tzinfo).date() == start_local + timedelta(days=60)
+    assert (marketing.due_at.astimezone(MONDAY.tzinfo).hour, marketing.due_at.astimezone(MONDAY.tzinfo).minute) == (
+        23, 59)
+    # Idempotent: an unchanged catalogue writes nothing.
+    assert services.dossiers_sync(actor=DPO, now=MONDAY) == {"created": 0, "versioned": 0}
+
+
+def test_each_purpose_shows_filed_overdue_or_due(catalogue):
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    transfer = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="transfer")
+    services.dossier_edit(actor=DPO, dossier_id=transfer.pk, assessment="Low risk; encryption in transit.",
+                          note="First assessment", now=MONDAY)
+    services.dossier_file(actor=DPO, dossier_id=transfer.pk, authority_reference="A05-123", now=MONDAY)
+    rows = {(d.kind, d.purpose.code): d for d in dossier_duties()}
+    assert rows[("processing", "transfer")].filed
+    # Banking started 90 days ago: its 60 days ran out; marketing (10 days ago) is not yet due.
+    assert rows[("processing", "banking")].overdue(MONDAY)
+    assert not rows[("processing", "marketing")].overdue(MONDAY)
+    assert not rows[("processing", "marketing")].due_soon(MONDAY)
+    assert rows[("processing", "marketing")].due_soon(MONDAY + timedelta(days=40))
+
+
+def test_filing_needs_an_assessment_and_a_new_version_can_be_filed_again(catalogue):
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
+    with pytest.raises(Conflict):
+        services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
+    with pytest.raises(InvalidInput):
+        services.dossier_edit(actor=DPO, dossier_id=dossier.pk, assessment="x", note="", now=MONDAY)
+    services.dossier_edit(actor=DPO, dossier_id=dossier.pk, assessment="Risks reviewed.", note="v2", now=MONDAY)
+    filed = services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
+    assert (filed.status, filed.filed_version) == (DossierStatus.FILED, 2)
+    with pytest.raises(Conflict):
+        services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
+
+
+def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    consent_services.purpose_update(actor=DPO, code="marketing", changes={"sensitive": True})
+    assert services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(days=1)) == {"created": 0, "versioned": 1}
+    dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
+    latest = dossier.versions.order_by("-version").first()
+    assert (latest.version, latest.cause, latest.changed_fields) == (2, "catalogue", ["sensitive"])

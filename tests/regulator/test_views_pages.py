@@ -1,0 +1,135 @@
+"""Regulator pages: DPO and auditor only (auditor read-only), Vietnamese and English, printable
+documents and their JSON/CSV downloads."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from consents import services as consent_services
+from consents.services.announcements import announcement_schedule, announcement_send
+from regulator import services
+from regulator.models import Breach, Dossier
+from tests.factories import make_customer
+from tests.regulator.factories import DPO, customers_with, make_breach, make_catalogue, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    make_inventory()
+    purposes = make_catalogue(now=timezone.now())
+    breach = make_breach(detected_at=timezone.now() - timedelta(hours=3), now=timezone.now())
+    services.breach_notify(actor=DPO, breach_id=breach.pk)
+    services.dossiers_sync(actor=DPO)
+    return {"purposes": purposes, "breach": breach}
+
+
+def pages(data):
+    """The pages' Vietnamese paths (the default language has no prefix; the tests reverse in English)."""
+    dossier = Dossier.objects.first()
+    return [path.removeprefix("/en") for path in [
+        reverse("regulator:breach_list"),
+        reverse("regulator:breach_detail", args=[data["breach"].pk]),
+        reverse("regulator:breach_phase", args=[data["breach"].pk, 1]),
+        reverse("regulator:dossier_list"),
+        reverse("regulator:dossier_detail", args=[dossier.pk]),
+        reverse("regulator:processing_record"),
+        reverse("regulator:announcement_list"),
+    ]]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_dpo_and_auditor_see_every_page_in_both_languages(client, dpo, auditor, data, language):
+    for user in (dpo, auditor):
+        client.force_login(user)
+        for path in pages(data):
+            url = path if language == "vi" else "/en" + path
+            response = client.get(url)
+            assert response.status_code == 200, url
+
+
+def test_english_and_vietnamese_labels_on_form_08(client, dpo, data):
+    client.force_login(dpo)
+    path = reverse("regulator:breach_phase", args=[data["breach"].pk, 1])
+    assert "Likely consequences" in client.get(path).content.decode()
+    vietnamese = client.get(path.removeprefix("/en")).content.decode()
+    assert "Hậu quả có thể xảy ra" in vietnamese
+
+
+def test_officers_and_customers_are_refused(client, officer, data):
+    client.force_login(officer)
+    for path in pages(data):
+        assert client.get(path).status_code == 403, path
+
+
+def test_auditor_cannot_write(client, auditor, data):
+    client.force_login(auditor)
+    assert client.post(reverse("regulator:breach_close", args=[data["breach"].pk])).status_code == 403
+    assert client.post(reverse("regulator:dossiers_sync")).status_code == 403
+    assert client.get(reverse("regulator:breach_new")).status_code == 403
+
+
+def test_dpo_records_a_breach_through_the_page(client, dpo, data):
+    client.force_login(dpo)
+    now = timezone.localtime()
+    response = client.post(reverse("regulator:breach_new"), {
+        "title": "Phishing of a branch mailbox",
+        "description": "A branch mailbox forwarded statements outside.",
+        "occurred_at": (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "detected_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "systems": ["core_banking"], "categories": ["accounts"],
+        "subjects_affected": 3, "records_affected": 3,
+    })
+    assert response.status_code == 302
+    assert Breach.objects.filter(title="Phishing of a branch mailbox").exists()
+    bad = client.post(reverse("regulator:breach_new"), {"title": "x"})
+    assert bad.status_code == 200 and Breach.objects.count() == 2
+
+
+def test_form_08_dossier_and_record_downloads_are_audited(client, dpo, data):
+    client.force_login(dpo)
+    form08 = client.get(reverse("regulator:breach_phase", args=[data["breach"].pk, 1]) + "?format=json")
+    assert form08["Content-Disposition"].startswith("attachment")
+    assert json.loads(form08.content)["form"] == "08"
+    dossier = Dossier.objects.first()
+    doc = json.loads(client.get(reverse("regulator:dossier_detail", args=[dossier.pk]) + "?format=json").content)
+    assert doc["document"] == "impact_assessment" and doc["change_log"][0]["cause"] == "created"
+    csv_body = client.get(reverse("regulator:processing_record") + "?format=csv").content.decode("utf-8-sig")
+    assert csv_body.splitlines()[0].startswith("purpose,name_vi")
+    record = json.loads(client.get(reverse("regulator:processing_record") + "?format=json").content)
+    assert record["document"] == "processing_record"
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"regulator.breach.exported", "regulator.dossier.exported", "regulator.record.exported"} <= actions
+
+
+def test_late_notification_page_asks_for_the_reason(client, dpo, data):
+    late = make_breach(detected_at=timezone.now() - timedelta(hours=90), now=timezone.now() - timedelta(hours=89))
+    client.force_login(dpo)
+    response = client.post(reverse("regulator:breach_notify", args=[late.pk]), {})
+    assert response.status_code == 400
+    response = client.post(reverse("regulator:breach_notify", args=[late.pk]), {"late_reason": "Holiday staffing"})
+    assert response.status_code == 302
+    assert late.phases.get().late is True
+
+
+def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_commit_callbacks):
+    subject = customers_with(data["purposes"]["marketing"], 1)[0]
+    user = make_customer(subject=subject, username="cust_reg")
+    notice = consent_services.notice_publish(
+        actor=DPO, code="marketing", version="v2", text_vi="Nội dung thay đổi", text_en="Changed text",
+        effective_at=timezone.now() + timedelta(days=10), material=False,
+    )
+    announcement = announcement_schedule(actor=DPO, notice_id=notice.pk)
+    with django_capture_on_commit_callbacks():
+        announcement_send(actor=DPO, announcement_id=announcement.pk)
+    client.force_login(user)
+    page = client.get("/en/me/notice-changes/")
+    assert page.status_code == 200
+    assert "Changed text" in page.content.decode()
