@@ -9,7 +9,7 @@ clock plugs in by registering a source, without touching this module.
 Every minute `deadlines_sweep`:
 
 * reminds the assignee (or, when nobody is assigned, the source's queue roles) once per item, clock,
-  threshold and deadline. Thresholds (`ReminderThreshold`, 24 h and 6 h by default) cut the time
+  threshold and deadline, in one e-mail per person and sweep listing their items. Thresholds (`ReminderThreshold`, 24 h and 6 h by default) cut the time
   before a deadline into windows, and an item gets the reminder of the window it is in: one that
   arrives with 5 hours to go gets the 6-hour reminder only;
 * records a `DeadlineBreach` once per item and clock when its deadline has passed, audits it, lets
@@ -130,7 +130,10 @@ class _Batch(list):
 
 
 def _select(items: QuerySet, source: ClockSource, limit: int, **filters) -> _Batch:
-    rows = _Batch(items.filter(**filters).order_by("clock_due_at").values(*ITEM_COLUMNS, *source.fields)[:limit])
+    # A total order: two sweeps at once insert in the same order, so one waits for the other
+    # instead of deadlocking on the unique index.
+    ordered = items.filter(**filters).order_by("clock_due_at", "clock_item_id")
+    rows = _Batch(ordered.values(*ITEM_COLUMNS, *source.fields)[:limit])
     rows.full = len(rows) == limit
     return rows
 
@@ -188,39 +191,49 @@ def _reminders(
         ).values_list("item_id", flat=True)
     )
     rows = [row for row in due if row["clock_item_id"] in mine]
+    _send_reminders(source, clock, rows, hours=hours, run=run, now=now)
+    result = _Batch(rows)
+    result.full = due.full
+    return result
+
+
+def _send_reminders(
+    source: ClockSource, clock: str, rows: list[dict[str, Any]], *, hours: int, run: uuid.UUID, now: datetime
+) -> None:
+    """One e-mail per person listing the items this sweep reminds them of (a busy officer gets one
+    message, not fifty); the ledger, not the e-mail, is what keeps each reminder single."""
+    if not rows:
+        return
     assignees = staff_addresses(user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]}))
-    queue = staff_addresses(roles=list(source.queue_roles)) if any(
-        r["clock_assignee_id"] is None or r["clock_assignee_id"] not in assignees for r in rows
-    ) else {}
-    messages = []
+    queue = (
+        staff_addresses(roles=list(source.queue_roles))
+        if any(r["clock_assignee_id"] not in assignees for r in rows)
+        else {}
+    )
+    items: dict[int, list[dict[str, Any]]] = {}
     with translation.override(settings.LANGUAGE_CODE):
         clock_label = str(source.clock_labels.get(clock, clock))
         for row in rows:
             assignee = row["clock_assignee_id"]
-            recipients = {assignee: assignees[assignee]} if assignee in assignees else queue
-            context = {
-                "item_label": source.label(row),
-                "clock_label": clock_label,
+            item = {
+                "label": source.label(row),
                 "due_at": row["clock_due_at"].isoformat(),
-                "hours_before": hours,
                 "link": _absolute(source.link(row)),
             }
-            stamp = int(row["clock_due_at"].timestamp())
-            for user_id, address in recipients.items():
-                messages.append(
-                    email_message(
-                        to=address,
-                        template=REMINDER_TEMPLATE,
-                        context=context,
-                        topic="deadline.reminder",
-                        dedupe_key=f"reminder:{source.name}:{row['clock_item_id']}:{clock}:{hours}:{stamp}:{user_id}",
-                        now=now,
-                    )
-                )
+            for user_id in [assignee] if assignee in assignees else queue:
+                items.setdefault(user_id, []).append(item)
+    messages = [
+        email_message(
+            to=assignees.get(user_id) or queue[user_id],
+            template=REMINDER_TEMPLATE,
+            context={"items": listed, "count": len(listed), "clock_label": clock_label, "hours_before": hours},
+            topic="deadline.reminder",
+            dedupe_key=f"reminder:{run}:{source.name}:{clock}:{hours}:{user_id}",
+            now=now,
+        )
+        for user_id, listed in items.items()
+    ]
     OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
-    result = _Batch(rows)
-    result.full = due.full
-    return result
 
 
 def _breaches(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from audit.actions import register_actions
+    from core.navigation import MenuItem, register_menu
     from core.roles import Role, grant_permissions
 
     register_actions(
@@ -22,3 +23,9 @@ def register() -> None:
     grant_permissions(Role.DPO, "core.view_deadline_report", "core.manage_schedules", "core.manage_outbox")
     grant_permissions(Role.AUDITOR, "core.view_deadline_report")
     grant_permissions(Role.PRIVACY, "core.view_deadline_report")
+    register_menu(
+        MenuItem("portal", "core:outbox_parked", _("Undelivered messages"), icon="alert", order=96,
+                 permission="core.manage_outbox"),
+        MenuItem("portal", "core:schedules", _("Reminders and schedules"), icon="clock", order=97,
+                 permission="core.manage_schedules"),
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import jobs_views, views
 from core.security import views as security_views
 
 app_name = "core"
@@ -20,5 +20,8 @@ urlpatterns = [
     path("portal/customers/", views.customer_lookup, name="customer_lookup"),
     path("portal/customers/new/", views.customer_create, name="customer_create"),
     path("portal/customers/<uuid:pk>/", views.customer_detail, name="customer_detail"),
+    path("portal/outbox/parked/", jobs_views.outbox_parked_list, name="outbox_parked"),
+    path("portal/outbox/parked/<uuid:pk>/retry/", jobs_views.outbox_parked_retry, name="outbox_retry"),
+    path("portal/schedules/", jobs_views.schedule_settings, name="schedules"),
     path("me/", views.me_home, name="me_home"),
 ]
