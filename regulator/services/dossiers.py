@@ -166,9 +166,11 @@ def dossier_edit(
     if not note:
         raise InvalidInput(_("Say what changed in this version."), field="note")
     with transaction.atomic(durable=True):
-        dossier = Dossier.objects.select_for_update().select_related("purpose", "recipient").filter(
-            pk=dossier_id
-        ).first()
+        # of=("self",): the recipient is an outer join, which PostgreSQL cannot lock.
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",)).select_related("purpose", "recipient")
+            .filter(pk=dossier_id).first()
+        )
         if dossier is None:
             raise NotFound(_("No dossier with this id."))
         dossier.assessment = assessment
