@@ -39,8 +39,13 @@ class RegulatorConfig(AppConfig):
         )
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
         grant_permissions(Role.AUDITOR, *read)
-        grant_permissions(Role.DPO, *read, "regulator.manage_breach", "regulator.manage_dossier",
-                          "regulator.manage_announcement")
+        grant_permissions(
+            Role.DPO,
+            *read,
+            "regulator.manage_breach",
+            "regulator.manage_dossier",
+            "regulator.manage_announcement",
+        )
 
         from regulator import clock_sources, navigation
 

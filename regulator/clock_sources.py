@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import CharField, F, IntegerField, QuerySet, UUIDField, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.clocks import ClockSource, register_clock_source
 from core.roles import Role
@@ -60,9 +61,9 @@ def dossier_link(row: dict[str, Any]) -> str:
 
 def _mark(model, rows: list[dict[str, Any]], now: datetime) -> None:
     # Runs inside the sweep's transaction; the null guard keeps the first time the deadline passed.
-    model.objects.filter(pk__in=[row["clock_item_id"] for row in rows], deadline_breached_at__isnull=True).update(
-        deadline_breached_at=now
-    )
+    model.objects.filter(
+        pk__in=[row["clock_item_id"] for row in rows], deadline_breached_at__isnull=True
+    ).update(deadline_breached_at=now)
 
 
 def register() -> None:

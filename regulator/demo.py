@@ -17,19 +17,33 @@ from regulator import services
 from regulator.models import Breach, Dossier, DossierKind, DossierStatus, ProcessingActivity
 
 BREACH_TITLE = "Sao kê gửi nhầm thư mục SFTP của đối tác in ấn"
-STANDARD_MEASURES = "AES-256 at rest, TLS 1.2+ in transit, role-based access, audit trail, quarterly access review"
+STANDARD_MEASURES = (
+    "AES-256 at rest, TLS 1.2+ in transit, role-based access, audit trail, quarterly access review"
+)
 # purpose code, systems, categories, whose data, days since the processing started, filed?
 ACTIVITIES = [
-    ("banking-services", ["core_banking", "cards"], ["identity", "contact", "accounts", "transactions"],
-     "customers", 400, True),
+    (
+        "banking-services",
+        ["core_banking", "cards"],
+        ["identity", "contact", "accounts", "transactions"],
+        "customers",
+        400,
+        True,
+    ),
     ("kyc-aml", ["core_banking"], ["identity", "transactions"], "customers", 400, True),
     ("customer-support", ["crm", "call_centre"], ["contact", "call_recordings"], "customers", 300, True),
     ("marketing", ["crm", "marketing_platform"], ["contact", "marketing"], "customers", 55, False),
     ("group-sharing", ["crm"], ["contact"], "customers", 20, False),
     ("partner-bancassurance", ["crm"], ["contact"], "customers", 20, False),
     ("credit-bureau", ["core_banking"], ["identity", "accounts"], "customers, guarantors", 300, True),
-    ("cross-border-head-office", ["core_banking"], ["identity", "accounts", "transactions"], "customers", 70,
-     False),
+    (
+        "cross-border-head-office",
+        ["core_banking"],
+        ["identity", "accounts", "transactions"],
+        "customers",
+        70,
+        False,
+    ),
     ("biometric-auth", ["mobile_biometrics"], ["biometrics"], "customers using the mobile app", 120, True),
     ("analytics", ["crm"], ["contact"], "customers using the mobile app", 20, False),
 ]
@@ -56,9 +70,14 @@ def _seed_activities(dpo, now) -> set[str]:
         if ProcessingActivity.objects.filter(purpose__code=code).exists():
             continue
         services.activity_save(
-            actor=dpo, purpose_code=code, systems=[s for s in system_codes if s in systems],
-            categories=categories, data_subjects=whose, security_measures=STANDARD_MEASURES,
-            started_at=now - timedelta(days=days), now=now,
+            actor=dpo,
+            purpose_code=code,
+            systems=[s for s in system_codes if s in systems],
+            categories=categories,
+            data_subjects=whose,
+            security_measures=STANDARD_MEASURES,
+            started_at=now - timedelta(days=days),
+            now=now,
         )
     return filed
 
@@ -66,20 +85,30 @@ def _seed_activities(dpo, now) -> set[str]:
 def _file_dossiers(dpo, filed: set[str], now) -> None:
     for dossier in Dossier.objects.filter(purpose__code__in=filed, status=DossierStatus.DRAFT):
         services.dossier_edit(
-            actor=dpo, dossier_id=dossier.pk,
+            actor=dpo,
+            dossier_id=dossier.pk,
             assessment="Rủi ro thấp: dữ liệu được mã hóa, truy cập theo vai trò, có nhật ký kiểm toán. "
-                       "Low risk: encrypted data, role-based access, audit trail.",
-            note="Đánh giá của DPO / DPO assessment", now=now,
+            "Low risk: encrypted data, role-based access, audit trail.",
+            note="Đánh giá của DPO / DPO assessment",
+            now=now,
         )
-        services.dossier_file(actor=dpo, dossier_id=dossier.pk,
-                              authority_reference=f"A05/{now.year}/{dossier.purpose_id:04d}", now=now)
+        services.dossier_file(
+            actor=dpo,
+            dossier_id=dossier.pk,
+            authority_reference=f"A05/{now.year}/{dossier.purpose_id:04d}",
+            now=now,
+        )
     # The transfer assessment of the head-office transfer is drafted but not filed (overdue).
     transfer = Dossier.objects.filter(kind=DossierKind.TRANSFER, current_version=1).first()
     if transfer is not None:
         services.dossier_edit(
-            actor=dpo, dossier_id=transfer.pk,
-            assessment="Bên nhận tại Nhật Bản; điều khoản hợp đồng chuẩn, mã hóa khi truyền. Chờ ý kiến pháp chế.",
-            note="Bản nháp / draft", now=now,
+            actor=dpo,
+            dossier_id=transfer.pk,
+            assessment=(
+                "Bên nhận tại Nhật Bản; điều khoản hợp đồng chuẩn, mã hóa khi truyền. Chờ ý kiến pháp chế."
+            ),
+            note="Bản nháp / draft",
+            now=now,
         )
 
 
@@ -90,23 +119,32 @@ def _seed_breach(dpo, now) -> None:
     breach = services.breach_record(
         actor=dpo,
         title=BREACH_TITLE,
-        description="Một lô sao kê tháng được đẩy vào thư mục SFTP dùng chung của đối tác in ấn thay vì thư mục "
-                    "riêng; nhân viên đối tác có thể xem trong khoảng 5 giờ.",
+        description=(
+            "Một lô sao kê tháng được đẩy vào thư mục SFTP dùng chung của đối tác in ấn "
+            "thay vì thư mục riêng; nhân viên đối tác có thể xem trong khoảng 5 giờ."
+        ),
         occurred_at=detected - timedelta(hours=5),
         detected_at=detected,
         systems=["core_banking"],
         categories=["accounts", "transactions"],
         subjects_affected=120,
         records_affected=480,
-        measures_taken="Đóng thư mục, xóa tệp, đổi khóa truy cập SFTP, yêu cầu đối tác xác nhận đã xóa.",
-        likely_consequences="Số tài khoản và số dư bị người không có thẩm quyền xem; nguy cơ lừa đảo qua điện thoại.",
+        measures_taken=("Đóng thư mục, xóa tệp, đổi khóa truy cập SFTP, yêu cầu đối tác xác nhận đã xóa."),
+        likely_consequences=(
+            "Số tài khoản và số dư bị người không có thẩm quyền xem; nguy cơ lừa đảo qua điện thoại."
+        ),
         now=detected + timedelta(hours=1),
     )
-    services.breach_notify(actor=dpo, breach_id=breach.pk, authority_reference="A05-TB-0815",
-                           now=detected + timedelta(hours=30))
+    services.breach_notify(
+        actor=dpo, breach_id=breach.pk, authority_reference="A05-TB-0815", now=detected + timedelta(hours=30)
+    )
     # Phase 2 pending: the partner's forensic report raised the count; the DPO has not submitted it yet.
-    services.breach_update(actor=dpo, breach_id=breach.pk, changes={"subjects_affected": 134, "records_affected": 530},
-                           now=now - timedelta(hours=2))
+    services.breach_update(
+        actor=dpo,
+        breach_id=breach.pk,
+        changes={"subjects_affected": 134, "records_affected": 530},
+        now=now - timedelta(hours=2),
+    )
 
 
 def _seed_announcements(dpo, now) -> None:
@@ -121,10 +159,19 @@ def _seed_announcements(dpo, now) -> None:
         notice = NoticeVersion.objects.filter(purpose__code=code, version=version).first()
         if notice is None:
             notice = consent_services.notice_publish(
-                actor=dpo, code=code, version=version,
-                text_vi="Chúng tôi bổ sung kênh Zalo OA để liên hệ và cập nhật thời hạn lưu trữ ghi âm cuộc gọi.",
-                text_en="We add the Zalo OA channel for contacting you and update how long call recordings are kept.",
-                effective_at=now + timedelta(days=days), material=material, now=now,
+                actor=dpo,
+                code=code,
+                version=version,
+                text_vi=(
+                    "Chúng tôi bổ sung kênh Zalo OA để liên hệ và cập nhật thời hạn lưu trữ ghi âm cuộc gọi."
+                ),
+                text_en=(
+                    "We add the Zalo OA channel for contacting you and update how long call "
+                    "recordings are kept."
+                ),
+                effective_at=now + timedelta(days=days),
+                material=material,
+                now=now,
             )
         announcement = NoticeAnnouncement.objects.filter(notice=notice).first()
         if announcement is None and notice.effective_at > now:

@@ -22,6 +22,8 @@ from core.deadlines import LOCAL_TZ
 from regulator.models import Breach, Dossier, DossierKind, ProcessingActivity
 from regulator.organisation import organisation
 
+AUTHORITY = "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an"
+
 
 def _local(value: datetime | None) -> str | None:
     return timezone.localtime(value, LOCAL_TZ).isoformat() if value else None
@@ -47,8 +49,16 @@ def _categories(queryset) -> list[dict[str, Any]]:
     ]
 
 
-def form08(breach: Breach, *, phase: int, kind: str, submitted_at: datetime, late_reason: str = "",
-           new_facts: str = "", customers_to_notify: int | None = None) -> dict[str, Any]:
+def form08(
+    breach: Breach,
+    *,
+    phase: int,
+    kind: str,
+    submitted_at: datetime,
+    late_reason: str = "",
+    new_facts: str = "",
+    customers_to_notify: int | None = None,
+) -> dict[str, Any]:
     """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
     description, categories and counts, likely consequences, measures, time line."""
     org = organisation()
@@ -63,7 +73,7 @@ def form08(breach: Breach, *, phase: int, kind: str, submitted_at: datetime, lat
     return {
         "form": "08",
         "legal_basis": "Law 91/2025/QH15 Art. 23; Decree 356/2025/ND-CP",
-        "recipient_authority": "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an",
+        "recipient_authority": AUTHORITY,
         "reference": breach.reference,
         "phase": phase,
         "phase_kind": kind,
@@ -154,8 +164,11 @@ def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
         "document": "impact_assessment",
         "kind": dossier.kind,
         "legal_basis": "Law 91/2025/QH15 Arts. 20-21; Decree 356/2025/ND-CP",
-        "organisation": {"name": org["name"], "registration_number": org["registration_number"],
-                         "address": org["address"]},
+        "organisation": {
+            "name": org["name"],
+            "registration_number": org["registration_number"],
+            "address": org["address"],
+        },
         "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
         "purpose": dossier.purpose.code,
         "version": version.version if version else 0,
@@ -185,7 +198,9 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     org = organisation()
     entries = []
-    for purpose in Purpose.objects.filter(active=True).prefetch_related("recipients", "notices").order_by("code"):
+    for purpose in (
+        Purpose.objects.filter(active=True).prefetch_related("recipients", "notices").order_by("code")
+    ):
         facts = _purpose_facts(purpose)
         retention = sorted(
             {
@@ -224,8 +239,19 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
 
 
 PROCESSING_RECORD_CSV_COLUMNS = (
-    "purpose", "name_vi", "name_en", "legal_basis", "sensitive", "categories", "data_subjects",
-    "recipients", "cross_border_destinations", "systems", "retention", "security_measures", "started_at",
+    "purpose",
+    "name_vi",
+    "name_en",
+    "legal_basis",
+    "sensitive",
+    "categories",
+    "data_subjects",
+    "recipients",
+    "cross_border_destinations",
+    "systems",
+    "retention",
+    "security_measures",
+    "started_at",
 )
 
 

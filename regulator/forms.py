@@ -14,17 +14,26 @@ class BreachForm(forms.Form):
     title = forms.CharField(label=_("What happened (short)"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=_WHEN)
-    detected_at = forms.DateTimeField(label=_("Detected at"), widget=_WHEN,
-                                      help_text=_("The 72 hours to notify the authority run from here."))
+    detected_at = forms.DateTimeField(
+        label=_("Detected at"),
+        widget=_WHEN,
+        help_text=_("The 72 hours to notify the authority run from here."),
+    )
     systems = forms.ModelMultipleChoiceField(
-        label=_("Systems"), queryset=System.objects.all(), to_field_name="code",
+        label=_("Systems"),
+        queryset=System.objects.all(),
+        to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
     )
     categories = forms.ModelMultipleChoiceField(
-        label=_("Data categories"), queryset=DataCategory.objects.all(), to_field_name="code",
+        label=_("Data categories"),
+        queryset=DataCategory.objects.all(),
+        to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
     )
-    subjects_affected = forms.IntegerField(label=_("Number of data subjects affected"), min_value=0, initial=0)
+    subjects_affected = forms.IntegerField(
+        label=_("Number of data subjects affected"), min_value=0, initial=0
+    )
     records_affected = forms.IntegerField(label=_("Number of records affected"), min_value=0, initial=0)
     likely_consequences = forms.CharField(
         label=_("Likely consequences"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -42,11 +51,15 @@ class BreachForm(forms.Form):
 
 class NotifyForm(forms.Form):
     new_facts = forms.CharField(
-        label=_("Facts added in this phase"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Facts added in this phase"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a follow-up phase."),
     )
     late_reason = forms.CharField(
-        label=_("Reason for lateness"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for lateness"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the initial notification is sent after the 72 hours."),
     )
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)

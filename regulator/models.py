@@ -165,7 +165,9 @@ class Dossier(models.Model):
         ordering = ["due_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "purpose"], condition=models.Q(recipient__isnull=True), name="dossier_per_purpose"
+                fields=["kind", "purpose"],
+                condition=models.Q(recipient__isnull=True),
+                name="dossier_per_purpose",
             ),
             models.UniqueConstraint(
                 fields=["kind", "purpose", "recipient"],

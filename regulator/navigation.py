@@ -59,14 +59,38 @@ def register() -> None:
     from core.navigation import MenuItem, register_dashboard_cards, register_menu
 
     register_menu(
-        MenuItem("portal", "regulator:breach_list", _("Breaches"), icon="alert", order=70,
-                 permission="regulator.view_breach"),
-        MenuItem("portal", "regulator:dossier_list", _("Impact assessments"), icon="file", order=71,
-                 permission="regulator.view_dossier"),
-        MenuItem("portal", "regulator:processing_record", _("Processing record"), icon="list", order=72,
-                 permission="regulator.view_regulator"),
-        MenuItem("portal", "regulator:announcement_list", _("Notice announcements"), icon="clock", order=73,
-                 permission="regulator.view_regulator"),
+        MenuItem(
+            "portal",
+            "regulator:breach_list",
+            _("Breaches"),
+            icon="alert",
+            order=70,
+            permission="regulator.view_breach",
+        ),
+        MenuItem(
+            "portal",
+            "regulator:dossier_list",
+            _("Impact assessments"),
+            icon="file",
+            order=71,
+            permission="regulator.view_dossier",
+        ),
+        MenuItem(
+            "portal",
+            "regulator:processing_record",
+            _("Processing record"),
+            icon="list",
+            order=72,
+            permission="regulator.view_regulator",
+        ),
+        MenuItem(
+            "portal",
+            "regulator:announcement_list",
+            _("Notice announcements"),
+            icon="clock",
+            order=73,
+            permission="regulator.view_regulator",
+        ),
         MenuItem("me", "regulator:me_notice_changes", _("Notice changes"), icon="file", order=60),
     )
     register_dashboard_cards(_portal_cards, area="portal")

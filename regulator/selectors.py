@@ -93,7 +93,10 @@ def dossier_duties() -> list[DossierDue]:
     for purpose in purposes:
         rows.append(
             DossierDue(
-                DossierKind.PROCESSING, purpose, None, dossiers.get((DossierKind.PROCESSING, purpose.pk, None))
+                DossierKind.PROCESSING,
+                purpose,
+                None,
+                dossiers.get((DossierKind.PROCESSING, purpose.pk, None)),
             )
         )
         for recipient in transfer_recipients(purpose):
@@ -110,9 +113,4 @@ def dossier_duties() -> list[DossierDue]:
 
 def transfer_recipients(purpose: Purpose) -> list:
     """The recipients that receive this purpose's data abroad (a transfer impact assessment each)."""
-    return [
-        r
-        for r in purpose.recipients.all()
-        if r.active and (purpose.cross_border or r.country != "VN")
-    ]
-
+    return [r for r in purpose.recipients.all() if r.active and (purpose.cross_border or r.country != "VN")]

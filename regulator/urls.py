@@ -21,8 +21,11 @@ urlpatterns = [
     path("portal/dossiers/<uuid:pk>/file/", views.dossier_file, name="dossier_file"),
     path("portal/processing-record/", views.processing_record, name="processing_record"),
     path("portal/notice-announcements/", views.announcement_list, name="announcement_list"),
-    path("portal/notice-announcements/notices/<int:pk>/schedule/", views.announcement_schedule,
-         name="announcement_schedule"),
+    path(
+        "portal/notice-announcements/notices/<int:pk>/schedule/",
+        views.announcement_schedule,
+        name="announcement_schedule",
+    ),
     path("portal/notice-announcements/<uuid:pk>/send/", views.announcement_send, name="announcement_send"),
     path("me/notice-changes/", views.me_notice_changes, name="me_notice_changes"),
 ]

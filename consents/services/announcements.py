@@ -83,7 +83,9 @@ def announcement_schedule(
     """
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        notice = NoticeVersion.objects.select_for_update().select_related("purpose").filter(pk=notice_id).first()
+        notice = (
+            NoticeVersion.objects.select_for_update().select_related("purpose").filter(pk=notice_id).first()
+        )
         if notice is None:
             raise NotFound(_("No notice version with this id."))
         if NoticeAnnouncement.objects.filter(notice=notice).exists():
@@ -94,8 +96,10 @@ def announcement_schedule(
         if send_at < now:
             earliest = timezone.localtime(now + timedelta(days=lead))
             raise Conflict(
-                _("Customers must be told %(days)s days before the change takes effect; this version takes "
-                  "effect too soon. Publish a version taking effect on %(earliest)s or later.")
+                _(
+                    "Customers must be told %(days)s days before the change takes effect; this version takes "
+                    "effect too soon. Publish a version taking effect on %(earliest)s or later."
+                )
                 % {"days": lead, "earliest": earliest.strftime("%d/%m/%Y %H:%M")},
                 code="announcement_too_late",
                 field="effective_at",
@@ -137,8 +141,10 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = (
-            NoticeAnnouncement.objects.select_for_update().select_related("notice__purpose")
-            .filter(pk=announcement_id).first()
+            NoticeAnnouncement.objects.select_for_update()
+            .select_related("notice__purpose")
+            .filter(pk=announcement_id)
+            .first()
         )
         if announcement is None:
             raise NotFound(_("No announcement with this id."))
@@ -154,14 +160,21 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
         told = 0
         for consent in announcement_affected(notice).iterator():
             told += customer_notice_enqueue(
-                subject=consent.subject, topic=ANNOUNCEMENT_TOPIC, template=ANNOUNCEMENT_TEMPLATE,
-                context=context, dedupe_key=f"announce:{announcement.pk}:{consent.subject_id}", now=now,
+                subject=consent.subject,
+                topic=ANNOUNCEMENT_TOPIC,
+                template=ANNOUNCEMENT_TEMPLATE,
+                context=context,
+                dedupe_key=f"announce:{announcement.pk}:{consent.subject_id}",
+                now=now,
             )
         announcement.sent_at = now
         announcement.customers_told = told
         announcement.save(update_fields=["status", "sent_at", "customers_told"])
         audit_record(
-            action="consents.announcement.sent", actor=actor, target=announcement, now=now,
+            action="consents.announcement.sent",
+            actor=actor,
+            target=announcement,
+            now=now,
             data={"purpose": notice.purpose.code, "version": notice.version, "customers": told},
         )
     return announcement
@@ -175,8 +188,10 @@ def announcement_ask_fresh_consent(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = (
-            NoticeAnnouncement.objects.select_for_update().select_related("notice__purpose")
-            .filter(pk=announcement_id).first()
+            NoticeAnnouncement.objects.select_for_update()
+            .select_related("notice__purpose")
+            .filter(pk=announcement_id)
+            .first()
         )
         if announcement is None:
             raise NotFound(_("No announcement with this id."))
@@ -192,14 +207,21 @@ def announcement_ask_fresh_consent(
         asked = 0
         for consent in subjects_to_ask_again(notice.purpose, now=now).iterator():
             asked += customer_notice_enqueue(
-                subject=consent.subject, topic=FRESH_CONSENT_TOPIC, template=FRESH_CONSENT_TEMPLATE,
-                context=context, dedupe_key=f"fresh:{announcement.pk}:{consent.subject_id}", now=now,
+                subject=consent.subject,
+                topic=FRESH_CONSENT_TOPIC,
+                template=FRESH_CONSENT_TEMPLATE,
+                context=context,
+                dedupe_key=f"fresh:{announcement.pk}:{consent.subject_id}",
+                now=now,
             )
         announcement.asked_at = now
         announcement.customers_asked = asked
         announcement.save(update_fields=["status", "asked_at", "customers_asked"])
         audit_record(
-            action="consents.announcement.fresh_consent_asked", actor=actor, target=announcement, now=now,
+            action="consents.announcement.fresh_consent_asked",
+            actor=actor,
+            target=announcement,
+            now=now,
             data={"purpose": notice.purpose.code, "version": notice.version, "customers": asked},
         )
     return announcement

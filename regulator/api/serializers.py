@@ -28,7 +28,9 @@ class BreachUpdateSerializer(serializers.Serializer):
     records_affected = serializers.IntegerField(min_value=0, required=False)
     measures_taken = serializers.CharField(required=False, allow_blank=True)
     likely_consequences = serializers.CharField(required=False, allow_blank=True)
-    systems = serializers.ListField(child=serializers.CharField(max_length=50), required=False, allow_empty=False)
+    systems = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, allow_empty=False
+    )
     categories = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, allow_empty=False
     )
@@ -43,8 +45,16 @@ class NotifySerializer(serializers.Serializer):
 class PhaseOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = BreachNotification
-        fields = ["phase", "kind", "submitted_at", "late", "late_reason", "authority_reference", "new_facts",
-                  "submitted_by_label"]
+        fields = [
+            "phase",
+            "kind",
+            "submitted_at",
+            "late",
+            "late_reason",
+            "authority_reference",
+            "new_facts",
+            "submitted_by_label",
+        ]
 
 
 class BreachOutputSerializer(serializers.ModelSerializer):
@@ -55,10 +65,27 @@ class BreachOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Breach
         fields = [
-            "id", "reference", "title", "description", "occurred_at", "detected_at", "systems", "categories",
-            "subjects_affected", "records_affected", "measures_taken", "likely_consequences", "status",
-            "notify_due_at", "statutory_due_at", "deadline_breached_at", "notified_at", "customers_notified_at",
-            "customers_notified", "closed_at", "phases",
+            "id",
+            "reference",
+            "title",
+            "description",
+            "occurred_at",
+            "detected_at",
+            "systems",
+            "categories",
+            "subjects_affected",
+            "records_affected",
+            "measures_taken",
+            "likely_consequences",
+            "status",
+            "notify_due_at",
+            "statutory_due_at",
+            "deadline_breached_at",
+            "notified_at",
+            "customers_notified_at",
+            "customers_notified",
+            "closed_at",
+            "phases",
         ]
 
 
@@ -68,8 +95,20 @@ class DossierOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = ["id", "kind", "purpose", "recipient", "started_at", "due_at", "status", "filed_at",
-                  "filed_version", "authority_reference", "current_version", "deadline_breached_at"]
+        fields = [
+            "id",
+            "kind",
+            "purpose",
+            "recipient",
+            "started_at",
+            "due_at",
+            "status",
+            "filed_at",
+            "filed_version",
+            "authority_reference",
+            "current_version",
+            "deadline_breached_at",
+        ]
 
 
 class DossierEditSerializer(serializers.Serializer):
@@ -94,5 +133,18 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NoticeAnnouncement
-        fields = ["id", "purpose", "version", "effective_at", "material", "significant", "lead_days", "send_at",
-                  "status", "sent_at", "customers_told", "asked_at", "customers_asked"]
+        fields = [
+            "id",
+            "purpose",
+            "version",
+            "effective_at",
+            "material",
+            "significant",
+            "lead_days",
+            "send_at",
+            "status",
+            "sent_at",
+            "customers_told",
+            "asked_at",
+            "customers_asked",
+        ]

@@ -8,9 +8,14 @@ urlpatterns = [
     path("breaches/", views.BreachListCreateView.as_view(), name="breach-list"),
     path("breaches/<uuid:pk>/", views.BreachDetailView.as_view(), name="breach-detail"),
     path("breaches/<uuid:pk>/notifications/", views.BreachNotifyView.as_view(), name="breach-notify"),
-    path("breaches/<uuid:pk>/notifications/<int:phase>/", views.BreachPhaseDocumentView.as_view(),
-         name="breach-phase"),
-    path("breaches/<uuid:pk>/notify-customers/", views.BreachCustomersView.as_view(), name="breach-customers"),
+    path(
+        "breaches/<uuid:pk>/notifications/<int:phase>/",
+        views.BreachPhaseDocumentView.as_view(),
+        name="breach-phase",
+    ),
+    path(
+        "breaches/<uuid:pk>/notify-customers/", views.BreachCustomersView.as_view(), name="breach-customers"
+    ),
     path("breaches/<uuid:pk>/close/", views.BreachCloseView.as_view(), name="breach-close"),
     path("dossiers/", views.DossierListView.as_view(), name="dossier-list"),
     path("dossiers/sync/", views.DossierSyncView.as_view(), name="dossier-sync"),
@@ -18,7 +23,12 @@ urlpatterns = [
     path("dossiers/<uuid:pk>/versions/", views.DossierVersionView.as_view(), name="dossier-version"),
     path("dossiers/<uuid:pk>/file/", views.DossierFileView.as_view(), name="dossier-file"),
     path("processing-record/", views.ProcessingRecordView.as_view(), name="processing-record"),
-    path("notice-announcements/", views.AnnouncementListCreateView.as_view(), name="notice-announcement-list"),
-    path("notice-announcements/<uuid:pk>/send/", views.AnnouncementSendView.as_view(),
-         name="notice-announcement-send"),
+    path(
+        "notice-announcements/", views.AnnouncementListCreateView.as_view(), name="notice-announcement-list"
+    ),
+    path(
+        "notice-announcements/<uuid:pk>/send/",
+        views.AnnouncementSendView.as_view(),
+        name="notice-announcement-send",
+    ),
 ]

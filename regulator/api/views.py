@@ -89,8 +89,13 @@ class BreachDetailView(APIView):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         systems, categories = changes.pop("systems", None), changes.pop("categories", None)
-        services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=changes,
-                               systems=systems, categories=categories)
+        services.breach_update(
+            actor=actor_for_user(request.user),
+            breach_id=pk,
+            changes=changes,
+            systems=systems,
+            categories=categories,
+        )
         return Response(BreachOutputSerializer(_breach(pk)).data)
 
 
@@ -104,7 +109,9 @@ class BreachNotifyView(APIView):
     def post(self, request, pk):
         data = NotifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        phase = services.breach_notify(actor=actor_for_user(request.user), breach_id=pk, **data.validated_data)
+        phase = services.breach_notify(
+            actor=actor_for_user(request.user), breach_id=pk, **data.validated_data
+        )
         return Response(PhaseOutputSerializer(phase).data, status=status.HTTP_201_CREATED)
 
 
@@ -201,7 +208,9 @@ class DossierVersionView(APIView):
     def post(self, request, pk):
         data = DossierEditSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.dossier_edit(actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data)
+        version = services.dossier_edit(
+            actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data
+        )
         return Response(dossier_document(_dossier(pk), version=version), status=status.HTTP_201_CREATED)
 
 
@@ -213,7 +222,9 @@ class DossierFileView(APIView):
     def post(self, request, pk):
         data = DossierFileSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dossier = services.dossier_file(actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data)
+        dossier = services.dossier_file(
+            actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data
+        )
         return Response(DossierOutputSerializer(dossier).data)
 
 
@@ -240,8 +251,9 @@ class ProcessingRecordView(APIView):
     required_permissions = {"GET": "regulator.view_regulator"}
     renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "csv"])],
-                   responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv"])], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request, *args, **kwargs):
         response = Response(processing_record())
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
@@ -267,7 +279,8 @@ class AnnouncementListCreateView(generics.GenericAPIView):
         data = AnnouncementCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         announcement = announcements.announcement_schedule(
-            actor=actor_for_user(request.user), notice_id=data.validated_data["notice"],
+            actor=actor_for_user(request.user),
+            notice_id=data.validated_data["notice"],
             significant=data.validated_data["significant"],
         )
         return Response(AnnouncementOutputSerializer(announcement).data, status=status.HTTP_201_CREATED)

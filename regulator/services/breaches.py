@@ -42,7 +42,9 @@ def _lookup(model, codes, field: str) -> list:
     found = list(model.objects.filter(code__in=codes))
     missing = set(codes) - {obj.code for obj in found}
     if missing:
-        raise InvalidInput(_("Unknown code(s): %(codes)s.") % {"codes": ", ".join(sorted(missing))}, field=field)
+        raise InvalidInput(
+            _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(sorted(missing))}, field=field
+        )
     return found
 
 
@@ -159,7 +161,12 @@ def _transition(breach: Breach, new: str) -> None:
 
 
 def breach_update(
-    *, actor: Actor, breach_id, changes: dict[str, Any], systems=None, categories=None,
+    *,
+    actor: Actor,
+    breach_id,
+    changes: dict[str, Any],
+    systems=None,
+    categories=None,
     now: datetime | None = None,
 ) -> Breach:
     """Correct or complete the facts (e.g. counts known later); the next phase reports them."""
@@ -186,7 +193,10 @@ def breach_update(
                 changed.append("categories")
         if changed:
             audit_record(
-                action="regulator.breach.updated", actor=actor, target=breach, now=now,
+                action="regulator.breach.updated",
+                actor=actor,
+                target=breach,
+                now=now,
                 data={"reference": breach.reference, "changed": sorted(changed)},
             )
     return breach
@@ -226,7 +236,12 @@ def breach_notify(
         if breach_needs_customer_notice(breach):
             customers = breach_affected_subjects(breach).count()
         document = form08(
-            breach, phase=phase, kind=kind, submitted_at=now, late_reason=late_reason, new_facts=new_facts,
+            breach,
+            phase=phase,
+            kind=kind,
+            submitted_at=now,
+            late_reason=late_reason,
+            new_facts=new_facts,
             customers_to_notify=customers,
         )
         notification = BreachNotification.objects.create(
@@ -263,7 +278,10 @@ def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Bre
         breach.closed_at = now
         breach.save(update_fields=["status", "closed_at"])
         audit_record(
-            action="regulator.breach.closed", actor=actor, target=breach, now=now,
+            action="regulator.breach.closed",
+            actor=actor,
+            target=breach,
+            now=now,
             data={"reference": breach.reference},
         )
     return breach
@@ -277,8 +295,10 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
         breach = _locked(breach_id)
         if not breach_needs_customer_notice(breach):
             raise Conflict(
-                _("No bank-account, financial or credit data is among the breached categories: "
-                  "customers are not notified individually."),
+                _(
+                    "No bank-account, financial or credit data is among the breached categories: "
+                    "customers are not notified individually."
+                ),
                 code="no_customer_notice",
             )
         context = {
@@ -291,15 +311,21 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
         told = 0
         for subject in breach_affected_subjects(breach).iterator():
             told += customer_notice_enqueue(
-                subject=subject, topic=CUSTOMER_TOPIC, template=CUSTOMER_TEMPLATE, context=context,
-                dedupe_key=f"breach:{breach.pk}:{subject.pk}", now=now,
+                subject=subject,
+                topic=CUSTOMER_TOPIC,
+                template=CUSTOMER_TEMPLATE,
+                context=context,
+                dedupe_key=f"breach:{breach.pk}:{subject.pk}",
+                now=now,
             )
         breach.customers_notified_at = now
         breach.customers_notified = told
         breach.save(update_fields=["customers_notified_at", "customers_notified"])
         audit_record(
-            action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
+            action="regulator.breach.customers_notified",
+            actor=actor,
+            target=breach,
+            now=now,
             data={"reference": breach.reference, "messages": told},
         )
     return breach
-

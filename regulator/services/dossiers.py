@@ -22,7 +22,7 @@ from core.deadlines import due_at_for
 from core.errors import Conflict, InvalidInput, NotFound
 from dsr.models import DataCategory, System
 from regulator.documents import dossier_facts, fingerprint
-from regulator.models import Dossier, DossierKind, DossierStatus, DossierVersion, ProcessingActivity
+from regulator.models import Dossier, DossierStatus, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
 from regulator.selectors import dossier_duties
 
@@ -57,8 +57,11 @@ def activity_save(
     with transaction.atomic(durable=True):
         activity, created = ProcessingActivity.objects.select_for_update().get_or_create(
             purpose=purpose,
-            defaults={"started_at": started_at or purpose.created_at, "data_subjects": data_subjects,
-                      "security_measures": security_measures.strip()},
+            defaults={
+                "started_at": started_at or purpose.created_at,
+                "data_subjects": data_subjects,
+                "security_measures": security_measures.strip(),
+            },
         )
         if not created:
             activity.data_subjects = data_subjects
@@ -70,9 +73,15 @@ def activity_save(
         activity.categories.set(category_rows)
         audit_record(
             action="regulator.activity.saved",
-            actor=actor, target=activity, now=now,
-            data={"purpose": purpose.code, "systems": sorted(s.code for s in system_rows),
-                  "categories": sorted(c.code for c in category_rows), "created": created},
+            actor=actor,
+            target=activity,
+            now=now,
+            data={
+                "purpose": purpose.code,
+                "systems": sorted(s.code for s in system_rows),
+                "categories": sorted(c.code for c in category_rows),
+                "created": created,
+            },
         )
     return activity
 
@@ -128,13 +137,23 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
                     due_at=due_at_for(request_type=IMPACT_ASSESSMENT, received_at=start),
                 )
                 _version_add(
-                    dossier, facts=dossier_facts(dossier), cause=DossierVersion.Cause.CREATED, note="",
-                    actor=actor, now=now,
+                    dossier,
+                    facts=dossier_facts(dossier),
+                    cause=DossierVersion.Cause.CREATED,
+                    note="",
+                    actor=actor,
+                    now=now,
                 )
                 audit_record(
-                    action="regulator.dossier.created", actor=actor, target=dossier, now=now,
-                    data={"kind": dossier.kind, "purpose": duty.purpose.code,
-                          "due_at": dossier.due_at.isoformat()},
+                    action="regulator.dossier.created",
+                    actor=actor,
+                    target=dossier,
+                    now=now,
+                    data={
+                        "kind": dossier.kind,
+                        "purpose": duty.purpose.code,
+                        "due_at": dossier.due_at.isoformat(),
+                    },
                 )
                 created += 1
                 continue
@@ -147,7 +166,10 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
                 dossier, facts=facts, cause=DossierVersion.Cause.CATALOGUE, note="", actor=actor, now=now
             )
             audit_record(
-                action="regulator.dossier.versioned", actor=actor, target=dossier, now=now,
+                action="regulator.dossier.versioned",
+                actor=actor,
+                target=dossier,
+                now=now,
                 data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
             )
             versioned += 1
@@ -168,18 +190,27 @@ def dossier_edit(
     with transaction.atomic(durable=True):
         # of=("self",): the recipient is an outer join, which PostgreSQL cannot lock.
         dossier = (
-            Dossier.objects.select_for_update(of=("self",)).select_related("purpose", "recipient")
-            .filter(pk=dossier_id).first()
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("purpose", "recipient")
+            .filter(pk=dossier_id)
+            .first()
         )
         if dossier is None:
             raise NotFound(_("No dossier with this id."))
         dossier.assessment = assessment
         version = _version_add(
-            dossier, facts=dossier_facts(dossier), cause=DossierVersion.Cause.EDITED, note=note, actor=actor,
+            dossier,
+            facts=dossier_facts(dossier),
+            cause=DossierVersion.Cause.EDITED,
+            note=note,
+            actor=actor,
             now=now,
         )
         audit_record(
-            action="regulator.dossier.versioned", actor=actor, target=dossier, now=now,
+            action="regulator.dossier.versioned",
+            actor=actor,
+            target=dossier,
+            now=now,
             data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
         )
     return version
@@ -196,7 +227,8 @@ def dossier_file(
             raise NotFound(_("No dossier with this id."))
         if not dossier.assessment:
             raise Conflict(
-                _("Write the risk assessment before filing the dossier."), code="assessment_missing",
+                _("Write the risk assessment before filing the dossier."),
+                code="assessment_missing",
                 field="assessment",
             )
         if dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version:
@@ -207,8 +239,10 @@ def dossier_file(
         dossier.authority_reference = (authority_reference or "").strip()[:100]
         dossier.save(update_fields=["status", "filed_at", "filed_version", "authority_reference"])
         audit_record(
-            action="regulator.dossier.filed", actor=actor, target=dossier, now=now,
+            action="regulator.dossier.filed",
+            actor=actor,
+            target=dossier,
+            now=now,
             data={"version": dossier.filed_version, "late": now > dossier.due_at},
         )
     return dossier
-

@@ -1,6 +1,11 @@
 """Regulator pages: DPO and auditor only (auditor read-only), in Vietnamese and English."""
 
-from regulator.views.announcements import announcement_list, announcement_schedule, announcement_send, me_notice_changes
+from regulator.views.announcements import (
+    announcement_list,
+    announcement_schedule,
+    announcement_send,
+    me_notice_changes,
+)
 from regulator.views.breaches import (
     breach_close,
     breach_customers,

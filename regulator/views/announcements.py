@@ -20,18 +20,28 @@ def announcement_list(request):
     now = timezone.now()
     pending = (
         NoticeVersion.objects.filter(announcement__isnull=True, effective_at__gt=now)
-        .select_related("purpose").order_by("effective_at")
+        .select_related("purpose")
+        .order_by("effective_at")
     )
     rows = [
-        {"notice": n, "affected": service.announcement_affected(n).count(),
-         "lead": service.lead_days_for(significant=n.material)}
+        {
+            "notice": n,
+            "affected": service.announcement_affected(n).count(),
+            "lead": service.lead_days_for(significant=n.material),
+        }
         for n in pending
     ]
     announcements = NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
-    return render(request, "regulator/announcement_list.html", {
-        "pending": rows, "announcements": announcements, "now": now,
-        "can_manage": request.user.has_perm("regulator.manage_announcement"),
-    })
+    return render(
+        request,
+        "regulator/announcement_list.html",
+        {
+            "pending": rows,
+            "announcements": announcements,
+            "now": now,
+            "can_manage": request.user.has_perm("regulator.manage_announcement"),
+        },
+    )
 
 
 @require_POST
@@ -47,8 +57,11 @@ def announcement_schedule(request, pk):
     except DomainError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("Announcement scheduled for %(when)s.") % {
-            "when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")})
+        messages.success(
+            request,
+            _("Announcement scheduled for %(when)s.")
+            % {"when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")},
+        )
     return redirect("regulator:announcement_list")
 
 
@@ -60,8 +73,10 @@ def announcement_send(request, pk):
     except DomainError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("%(count)s customers will receive the new notice.") % {
-            "count": announcement.customers_told})
+        messages.success(
+            request,
+            _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told},
+        )
     return redirect("regulator:announcement_list")
 
 

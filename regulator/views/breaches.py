@@ -43,10 +43,14 @@ def breach_new(request):
         except DomainError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("Breach %(ref)s recorded. Notify the authority by %(due)s.") % {
-                "ref": breach.reference,
-                "due": timezone.localtime(breach.notify_due_at).strftime("%d/%m/%Y %H:%M"),
-            })
+            messages.success(
+                request,
+                _("Breach %(ref)s recorded. Notify the authority by %(due)s.")
+                % {
+                    "ref": breach.reference,
+                    "due": timezone.localtime(breach.notify_due_at).strftime("%d/%m/%Y %H:%M"),
+                },
+            )
             return redirect("regulator:breach_detail", pk=breach.pk)
     return render(request, "regulator/breach_form.html", {"form": form})
 
@@ -56,16 +60,20 @@ def breach_detail(request, pk):
     breach = _breach_or_404(pk)
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
-    return render(request, "regulator/breach_detail.html", {
-        "breach": breach,
-        "phases": breach.phases.order_by("phase"),
-        "now": now,
-        "late_now": breach.status == BreachStatus.OPEN and now > breach.notify_due_at,
-        "notify_form": NotifyForm(),
-        "needs_customer_notice": needs_notice,
-        "customers": breach_affected_subjects(breach).count() if needs_notice else None,
-        "can_manage": request.user.has_perm("regulator.manage_breach"),
-    })
+    return render(
+        request,
+        "regulator/breach_detail.html",
+        {
+            "breach": breach,
+            "phases": breach.phases.order_by("phase"),
+            "now": now,
+            "late_now": breach.status == BreachStatus.OPEN and now > breach.notify_due_at,
+            "notify_form": NotifyForm(),
+            "needs_customer_notice": needs_notice,
+            "customers": breach_affected_subjects(breach).count() if needs_notice else None,
+            "can_manage": request.user.has_perm("regulator.manage_breach"),
+        },
+    )
 
 
 @require_POST
@@ -75,19 +83,29 @@ def breach_notify(request, pk):
     form = NotifyForm(request.POST)
     if form.is_valid():
         try:
-            phase = services.breach_notify(actor=actor_for_user(request.user), breach_id=breach.pk,
-                                           **form.cleaned_data)
+            phase = services.breach_notify(
+                actor=actor_for_user(request.user), breach_id=breach.pk, **form.cleaned_data
+            )
         except DomainError as error:
             form_error(form, error)
         else:
             messages.success(request, _("Phase %(phase)s submitted.") % {"phase": phase.phase})
             return redirect("regulator:breach_detail", pk=breach.pk)
-    return render(request, "regulator/breach_detail.html", {
-        "breach": breach, "phases": breach.phases.order_by("phase"), "now": timezone.now(),
-        "late_now": breach.status == BreachStatus.OPEN and timezone.now() > breach.notify_due_at,
-        "notify_form": form, "needs_customer_notice": breach_needs_customer_notice(breach),
-        "customers": None, "can_manage": True,
-    }, status=400)
+    return render(
+        request,
+        "regulator/breach_detail.html",
+        {
+            "breach": breach,
+            "phases": breach.phases.order_by("phase"),
+            "now": timezone.now(),
+            "late_now": breach.status == BreachStatus.OPEN and timezone.now() > breach.notify_due_at,
+            "notify_form": form,
+            "needs_customer_notice": breach_needs_customer_notice(breach),
+            "customers": None,
+            "can_manage": True,
+        },
+        status=400,
+    )
 
 
 @require_POST
@@ -98,8 +116,9 @@ def breach_customers(request, pk):
     except DomainError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("%(count)s customers will receive the e-mail.") % {
-            "count": breach.customers_notified})
+        messages.success(
+            request, _("%(count)s customers will receive the e-mail.") % {"count": breach.customers_notified}
+        )
     return redirect("regulator:breach_detail", pk=pk)
 
 
@@ -124,8 +143,15 @@ def breach_phase(request, pk, phase: int):
         raise Http404
     if request.GET.get("format") == "json":
         return json_download(
-            request, notification.document, filename=f"{breach.reference}-form08-phase{phase}.json",
-            action="regulator.breach.exported", target=breach, audit_data={"phase": phase},
+            request,
+            notification.document,
+            filename=f"{breach.reference}-form08-phase{phase}.json",
+            action="regulator.breach.exported",
+            target=breach,
+            audit_data={"phase": phase},
         )
-    return render(request, "regulator/form08.html", {"breach": breach, "notification": notification,
-                                                     "doc": notification.document})
+    return render(
+        request,
+        "regulator/form08.html",
+        {"breach": breach, "notification": notification, "doc": notification.document},
+    )

@@ -24,17 +24,24 @@ from regulator.views.common import form_error, json_download
 @staff_required("regulator.view_dossier")
 def dossier_list(request):
     now = timezone.now()
-    return render(request, "regulator/dossier_list.html", {
-        "duties": dossier_duties(), "now": now,
-        "can_manage": request.user.has_perm("regulator.manage_dossier"),
-    })
+    return render(
+        request,
+        "regulator/dossier_list.html",
+        {
+            "duties": dossier_duties(),
+            "now": now,
+            "can_manage": request.user.has_perm("regulator.manage_dossier"),
+        },
+    )
 
 
 @require_POST
 @staff_required("regulator.manage_dossier")
 def dossiers_sync(request):
     result = services.dossiers_sync(actor=actor_for_user(request.user))
-    messages.success(request, _("%(created)s dossiers created, %(versioned)s updated from the catalogue.") % result)
+    messages.success(
+        request, _("%(created)s dossiers created, %(versioned)s updated from the catalogue.") % result
+    )
     return redirect("regulator:dossier_list")
 
 
@@ -50,14 +57,19 @@ def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
     version = None
     if version_no and version_no.isdigit():
         version = dossier.versions.filter(version=int(version_no)).first()
-    return render(request, "regulator/dossier_detail.html", {
-        "dossier": dossier,
-        "doc": dossier_document(dossier, version=version),
-        "now": timezone.now(),
-        "edit_form": edit_form or DossierEditForm(initial={"assessment": dossier.assessment}),
-        "file_form": file_form or DossierFileForm(),
-        "can_manage": request.user.has_perm("regulator.manage_dossier"),
-    }, status=status)
+    return render(
+        request,
+        "regulator/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "doc": dossier_document(dossier, version=version),
+            "now": timezone.now(),
+            "edit_form": edit_form or DossierEditForm(initial={"assessment": dossier.assessment}),
+            "file_form": file_form or DossierFileForm(),
+            "can_manage": request.user.has_perm("regulator.manage_dossier"),
+        },
+        status=status,
+    )
 
 
 @staff_required("regulator.view_dossier")
@@ -66,11 +78,17 @@ def dossier_detail(request, pk):
     dossier = _dossier_or_404(pk)
     if request.GET.get("format") == "json":
         version_no = request.GET.get("version")
-        version = dossier.versions.filter(version=int(version_no)).first() if (version_no or "").isdigit() else None
+        version = (
+            dossier.versions.filter(version=int(version_no)).first() if (version_no or "").isdigit() else None
+        )
         doc = dossier_document(dossier, version=version)
         return json_download(
-            request, doc, filename=f"dossier-{dossier.kind}-{dossier.purpose.code}-v{doc['version']}.json",
-            action="regulator.dossier.exported", target=dossier, audit_data={"version": doc["version"]},
+            request,
+            doc,
+            filename=f"dossier-{dossier.kind}-{dossier.purpose.code}-v{doc['version']}.json",
+            action="regulator.dossier.exported",
+            target=dossier,
+            audit_data={"version": doc["version"]},
         )
     return _detail(request, dossier)
 
@@ -82,8 +100,9 @@ def dossier_edit(request, pk):
     form = DossierEditForm(request.POST)
     if form.is_valid():
         try:
-            version = services.dossier_edit(actor=actor_for_user(request.user), dossier_id=dossier.pk,
-                                            **form.cleaned_data)
+            version = services.dossier_edit(
+                actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
+            )
         except DomainError as error:
             form_error(form, error)
         else:
@@ -99,7 +118,9 @@ def dossier_file(request, pk):
     form = DossierFileForm(request.POST)
     if form.is_valid():
         try:
-            services.dossier_file(actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data)
+            services.dossier_file(
+                actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
+            )
         except DomainError as error:
             form_error(form, error)
         else:

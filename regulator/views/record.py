@@ -11,7 +11,8 @@ from django.shortcuts import render
 from audit.services import audit_record
 from core.access import staff_required
 from core.actors import actor_for_user
-from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record as build_record, processing_record_rows
+from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
+from regulator.documents import processing_record as build_record
 from regulator.views.common import json_download
 
 
@@ -20,12 +21,20 @@ def processing_record(request):
     record = build_record()
     fmt = request.GET.get("format")
     if fmt == "json":
-        return json_download(request, record, filename="processing-record.json",
-                             action="regulator.record.exported", audit_data={"entries": len(record["entries"])})
+        return json_download(
+            request,
+            record,
+            filename="processing-record.json",
+            action="regulator.record.exported",
+            audit_data={"entries": len(record["entries"])},
+        )
     if fmt == "csv":
         with transaction.atomic(durable=True):
-            audit_record(action="regulator.record.exported", actor=actor_for_user(request.user),
-                         data={"format": "csv", "entries": len(record["entries"])})
+            audit_record(
+                action="regulator.record.exported",
+                actor=actor_for_user(request.user),
+                data={"format": "csv", "entries": len(record["entries"])},
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="processing-record.csv"'
         response.write("\ufeff")  # a BOM so spreadsheet programs read the Vietnamese correctly

@@ -30,8 +30,14 @@ NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 def publish(purpose, version, *, days_ahead: int, material: bool):
     return services.notice_publish(
-        actor=STAFF, code=purpose.code, version=version, text_vi="Nội dung mới", text_en="New text",
-        effective_at=NOW + timedelta(days=days_ahead), material=material, now=NOW,
+        actor=STAFF,
+        code=purpose.code,
+        version=version,
+        text_vi="Nội dung mới",
+        text_en="New text",
+        effective_at=NOW + timedelta(days=days_ahead),
+        material=material,
+        now=NOW,
     )
 
 
@@ -42,7 +48,9 @@ def purpose_with_customers():
     for subject in subjects[:2]:
         grant(subject, purpose, now=NOW - timedelta(days=5))
     withdrawn = grant(subjects[2], purpose, now=NOW - timedelta(days=5))
-    services.consent_withdraw(actor=STAFF, consent_id=withdrawn.pk, channel="branch", now=NOW - timedelta(days=1))
+    services.consent_withdraw(
+        actor=STAFF, consent_id=withdrawn.pk, channel="branch", now=NOW - timedelta(days=1)
+    )
     return purpose, subjects
 
 
@@ -92,7 +100,8 @@ def test_the_job_sends_on_the_day_then_asks_for_fresh_consent_once_in_effect(
     assert mails.count() == 2 and {m.kind for m in mails} == {"email"}
     # The customers see the upcoming change on their self-service pages.
     assert [a.pk for a in announcements_upcoming_for_subject(subjects[0], now=NOW + timedelta(days=11))] == [
-        announcement.pk]
+        announcement.pk
+    ]
     assert announcements_upcoming_for_subject(subjects[2], now=NOW + timedelta(days=11)) == []
     with django_capture_on_commit_callbacks():
         assert announcements_run_due(now=NOW + timedelta(days=41)) == {"sent": 0, "asked": 1}
@@ -108,14 +117,18 @@ def test_a_minor_change_completes_without_asking(purpose_with_customers, django_
     announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
     with django_capture_on_commit_callbacks():
         announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
-    done = announcement_ask_fresh_consent(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=11))
+    done = announcement_ask_fresh_consent(
+        actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=11)
+    )
     assert done.status == NoticeAnnouncement.Status.DONE
     assert not OutboxMessage.objects.filter(topic="consents.notice.fresh_consent_requested").exists()
     with pytest.raises(Conflict):
         announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
 
 
-def test_the_celery_task_runs_the_due_announcements(purpose_with_customers, django_capture_on_commit_callbacks):
+def test_the_celery_task_runs_the_due_announcements(
+    purpose_with_customers, django_capture_on_commit_callbacks
+):
     from regulator.tasks import run_announcements
 
     purpose, _subjects = purpose_with_customers

@@ -20,13 +20,20 @@ MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 def make_inventory() -> dict[str, System]:
     aml = RetentionRule.objects.create(
-        name="Transactions: 5 years", period_months=60, starts="end of the relationship",
-        legal_reference="Law 14/2022/QH15 Art. 40", law="aml",
+        name="Transactions: 5 years",
+        period_months=60,
+        starts="end of the relationship",
+        legal_reference="Law 14/2022/QH15 Art. 40",
+        law="aml",
     )
     cats = {
-        "identity": DataCategory.objects.create(code="identity", name="Identity", sensitive=True, retention=aml),
+        "identity": DataCategory.objects.create(
+            code="identity", name="Identity", sensitive=True, retention=aml
+        ),
         "contact": DataCategory.objects.create(code="contact", name="Contact details"),
-        "accounts": DataCategory.objects.create(code="accounts", name="Accounts", sensitive=True, retention=aml),
+        "accounts": DataCategory.objects.create(
+            code="accounts", name="Accounts", sensitive=True, retention=aml
+        ),
         "transactions": DataCategory.objects.create(
             code="transactions", name="Transactions", sensitive=True, retention=aml
         ),
@@ -48,28 +55,50 @@ def make_catalogue(*, now: datetime = MONDAY) -> dict[str, Purpose]:
         "banking": make_purpose("banking", legal_basis="contract", effective_at=now - timedelta(days=90)),
         "marketing": make_purpose("marketing", category="marketing", effective_at=now - timedelta(days=90)),
         "transfer": make_purpose(
-            "transfer", category="cross_border", cross_border=True, destination_country="JP",
-            recipients=[head_office], effective_at=now - timedelta(days=90),
+            "transfer",
+            category="cross_border",
+            cross_border=True,
+            destination_country="JP",
+            recipients=[head_office],
+            effective_at=now - timedelta(days=90),
         ),
     }
     services.activity_save(
-        actor=DPO, purpose_code="banking", systems=["core_banking"],
-        categories=["identity", "accounts", "transactions"], security_measures="AES at rest; RBAC",
-        started_at=now - timedelta(days=90), now=now,
+        actor=DPO,
+        purpose_code="banking",
+        systems=["core_banking"],
+        categories=["identity", "accounts", "transactions"],
+        security_measures="AES at rest; RBAC",
+        started_at=now - timedelta(days=90),
+        now=now,
     )
     services.activity_save(
-        actor=DPO, purpose_code="marketing", systems=["crm"], categories=["contact", "marketing"],
-        started_at=now - timedelta(days=10), now=now,
+        actor=DPO,
+        purpose_code="marketing",
+        systems=["crm"],
+        categories=["contact", "marketing"],
+        started_at=now - timedelta(days=10),
+        now=now,
     )
     services.activity_save(
-        actor=DPO, purpose_code="transfer", systems=["core_banking"], categories=["identity", "accounts"],
-        started_at=now - timedelta(days=70), now=now,
+        actor=DPO,
+        purpose_code="transfer",
+        systems=["core_banking"],
+        categories=["identity", "accounts"],
+        started_at=now - timedelta(days=70),
+        now=now,
     )
     return purposes
 
 
-def make_breach(*, detected_at: datetime = MONDAY, systems=("core_banking",), categories=("accounts",),
-                now: datetime | None = None, **fields):
+def make_breach(
+    *,
+    detected_at: datetime = MONDAY,
+    systems=("core_banking",),
+    categories=("accounts",),
+    now: datetime | None = None,
+    **fields,
+):
     defaults = {
         "title": "Misdirected statement export",
         "description": "A statement batch was sent to a wrong SFTP folder.",
@@ -81,8 +110,12 @@ def make_breach(*, detected_at: datetime = MONDAY, systems=("core_banking",), ca
     }
     defaults.update(fields)
     return services.breach_record(
-        actor=DPO, detected_at=detected_at, systems=list(systems), categories=list(categories),
-        now=now or detected_at + timedelta(hours=1), **defaults,
+        actor=DPO,
+        detected_at=detected_at,
+        systems=list(systems),
+        categories=list(categories),
+        now=now or detected_at + timedelta(hours=1),
+        **defaults,
     )
 
 

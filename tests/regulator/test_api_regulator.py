@@ -49,8 +49,14 @@ def test_dpo_records_and_notifies_a_breach_and_gets_form_08(inventory, dpo, as_u
     document = client.get(f"/api/v1/breaches/{body['id']}/notifications/1/").json()
     assert document["form"] == "08"
     assert set(document) >= {
-        "organisation", "dpo_contact", "description", "categories", "counts", "likely_consequences",
-        "measures_taken", "timeline",
+        "organisation",
+        "dpo_contact",
+        "description",
+        "categories",
+        "counts",
+        "likely_consequences",
+        "measures_taken",
+        "timeline",
     }
     assert [c["code"] for c in document["categories"]] == ["accounts", "identity"]
 
@@ -61,18 +67,24 @@ def test_bad_breach_input_is_a_400_with_the_field(inventory, dpo, as_user):
     assert response.status_code == 400
     assert "systems" in response.json()
     now = timezone.now()
-    response = client.post("/api/v1/breaches/", _breach_payload(
-        occurred_at=now.isoformat(), detected_at=(now - timedelta(hours=1)).isoformat()), format="json")
+    response = client.post(
+        "/api/v1/breaches/",
+        _breach_payload(occurred_at=now.isoformat(), detected_at=(now - timedelta(hours=1)).isoformat()),
+        format="json",
+    )
     assert response.status_code == 400 and "detected_at" in response.json()
 
 
 def test_late_notification_without_reason_is_refused(inventory, dpo, as_user):
-    breach = make_breach(detected_at=timezone.now() - timedelta(hours=80), now=timezone.now() - timedelta(hours=79))
+    breach = make_breach(
+        detected_at=timezone.now() - timedelta(hours=80), now=timezone.now() - timedelta(hours=79)
+    )
     client = as_user(dpo)
     response = client.post(f"/api/v1/breaches/{breach.pk}/notifications/", {}, format="json")
     assert response.status_code == 400 and "late_reason" in response.json()
-    response = client.post(f"/api/v1/breaches/{breach.pk}/notifications/", {"late_reason": "Weekend"},
-                           format="json")
+    response = client.post(
+        f"/api/v1/breaches/{breach.pk}/notifications/", {"late_reason": "Weekend"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["late"] is True
 
 
@@ -84,8 +96,12 @@ def test_auditor_reads_but_cannot_write_and_officers_are_refused(inventory, audi
     assert reader.post("/api/v1/breaches/", _breach_payload(), format="json").status_code == 403
     assert reader.post("/api/v1/dossiers/sync/").status_code == 403
     other = as_user(officer)
-    for path in ("/api/v1/breaches/", "/api/v1/dossiers/", "/api/v1/processing-record/",
-                 "/api/v1/notice-announcements/"):
+    for path in (
+        "/api/v1/breaches/",
+        "/api/v1/dossiers/",
+        "/api/v1/processing-record/",
+        "/api/v1/notice-announcements/",
+    ):
         assert other.get(path).status_code == 403
 
 
@@ -93,16 +109,20 @@ def test_dossier_document_and_versions_through_the_api(inventory, dpo, as_user):
     client = as_user(dpo)
     assert client.post("/api/v1/dossiers/sync/").json() == {"created": 4, "versioned": 0}
     dossier = Dossier.objects.get(kind="transfer")
-    response = client.post(f"/api/v1/dossiers/{dossier.pk}/versions/",
-                           {"assessment": "Japan: adequate contract clauses.", "note": "DPO review"}, format="json")
+    response = client.post(
+        f"/api/v1/dossiers/{dossier.pk}/versions/",
+        {"assessment": "Japan: adequate contract clauses.", "note": "DPO review"},
+        format="json",
+    )
     assert response.status_code == 201
     document = client.get(f"/api/v1/dossiers/{dossier.pk}/").json()
     assert document["version"] == 2 and document["facts"]["transfer"]["country"] == "JP"
     assert [entry["cause"] for entry in document["change_log"]] == ["created", "edited"]
     first = client.get(f"/api/v1/dossiers/{dossier.pk}/?version=1").json()
     assert first["version"] == 1 and first["assessment"] == ""
-    filed = client.post(f"/api/v1/dossiers/{dossier.pk}/file/", {"authority_reference": "A05/2026/77"},
-                        format="json")
+    filed = client.post(
+        f"/api/v1/dossiers/{dossier.pk}/file/", {"authority_reference": "A05/2026/77"}, format="json"
+    )
     assert filed.status_code == 200 and filed.json()["status"] == "filed"
 
 
@@ -122,8 +142,13 @@ def test_announcement_through_the_api(inventory, dpo, as_user):
     from consents import services as consent_services
 
     notice = consent_services.notice_publish(
-        actor=DPO, code="marketing", version="v2", text_vi="Mới", text_en="New",
-        effective_at=timezone.now() + timedelta(days=40), material=True,
+        actor=DPO,
+        code="marketing",
+        version="v2",
+        text_vi="Mới",
+        text_en="New",
+        effective_at=timezone.now() + timedelta(days=40),
+        material=True,
     )
     client = as_user(dpo)
     response = client.post("/api/v1/notice-announcements/", {"notice": notice.pk}, format="json")

@@ -76,7 +76,9 @@ def test_follow_up_phases_are_versioned_and_state_new_facts():
         actor=DPO, breach_id=breach.pk, changes={"subjects_affected": 150}, now=MONDAY + timedelta(days=5)
     )
     second = services.breach_notify(
-        actor=DPO, breach_id=breach.pk, new_facts="30 more customers found in a second batch.",
+        actor=DPO,
+        breach_id=breach.pk,
+        new_facts="30 more customers found in a second batch.",
         now=MONDAY + timedelta(days=5),
     )
     assert second.phase == 2 and second.kind == "follow_up" and second.late is False
@@ -85,7 +87,9 @@ def test_follow_up_phases_are_versioned_and_state_new_facts():
     assert events[-2:] == ["phase_1_submitted", "phase_2_submitted"]
 
 
-def test_the_shared_sweeper_reminds_the_dpo_and_records_the_passed_deadline(django_capture_on_commit_callbacks):
+def test_the_shared_sweeper_reminds_the_dpo_and_records_the_passed_deadline(
+    django_capture_on_commit_callbacks,
+):
     dpo = UserFactory(username="chi", role=Role.DPO, email="chi@bank.test")
     make_inventory()
     breach = make_breach()

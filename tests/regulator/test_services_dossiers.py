@@ -27,14 +27,19 @@ def test_sync_creates_one_dossier_per_purpose_and_per_transfer_with_60_days(cata
     assert result == {"created": 4, "versioned": 0}
     kinds = sorted((d.kind, d.purpose.code) for d in Dossier.objects.select_related("purpose"))
     assert kinds == [
-        ("processing", "banking"), ("processing", "marketing"), ("processing", "transfer"), ("transfer", "transfer"),
+        ("processing", "banking"),
+        ("processing", "marketing"),
+        ("processing", "transfer"),
+        ("transfer", "transfer"),
     ]
     marketing = Dossier.objects.get(purpose__code="marketing")
     # Started 10 days before MONDAY: 60 calendar days end at the end of the local day.
     start_local = (MONDAY - timedelta(days=10)).date()
     assert marketing.due_at.astimezone(MONDAY.tzinfo).date() == start_local + timedelta(days=60)
-    assert (marketing.due_at.astimezone(MONDAY.tzinfo).hour, marketing.due_at.astimezone(MONDAY.tzinfo).minute) == (
-        23, 59)
+    assert (
+        marketing.due_at.astimezone(MONDAY.tzinfo).hour,
+        marketing.due_at.astimezone(MONDAY.tzinfo).minute,
+    ) == (23, 59)
     # Idempotent: an unchanged catalogue writes nothing.
     assert services.dossiers_sync(actor=DPO, now=MONDAY) == {"created": 0, "versioned": 0}
 
@@ -42,8 +47,13 @@ def test_sync_creates_one_dossier_per_purpose_and_per_transfer_with_60_days(cata
 def test_each_purpose_shows_filed_overdue_or_due(catalogue):
     services.dossiers_sync(actor=DPO, now=MONDAY)
     transfer = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="transfer")
-    services.dossier_edit(actor=DPO, dossier_id=transfer.pk, assessment="Low risk; encryption in transit.",
-                          note="First assessment", now=MONDAY)
+    services.dossier_edit(
+        actor=DPO,
+        dossier_id=transfer.pk,
+        assessment="Low risk; encryption in transit.",
+        note="First assessment",
+        now=MONDAY,
+    )
     services.dossier_file(actor=DPO, dossier_id=transfer.pk, authority_reference="A05-123", now=MONDAY)
     rows = {(d.kind, d.purpose.code): d for d in dossier_duties()}
     assert rows[("processing", "transfer")].filed
@@ -61,7 +71,9 @@ def test_filing_needs_an_assessment_and_a_new_version_can_be_filed_again(catalog
         services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
     with pytest.raises(InvalidInput):
         services.dossier_edit(actor=DPO, dossier_id=dossier.pk, assessment="x", note="", now=MONDAY)
-    services.dossier_edit(actor=DPO, dossier_id=dossier.pk, assessment="Risks reviewed.", note="v2", now=MONDAY)
+    services.dossier_edit(
+        actor=DPO, dossier_id=dossier.pk, assessment="Risks reviewed.", note="v2", now=MONDAY
+    )
     filed = services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
     assert (filed.status, filed.filed_version) == (DossierStatus.FILED, 2)
     with pytest.raises(Conflict):

@@ -34,15 +34,18 @@ def data():
 def pages(data):
     """The pages' Vietnamese paths (the default language has no prefix; the tests reverse in English)."""
     dossier = Dossier.objects.first()
-    return [path.removeprefix("/en") for path in [
-        reverse("regulator:breach_list"),
-        reverse("regulator:breach_detail", args=[data["breach"].pk]),
-        reverse("regulator:breach_phase", args=[data["breach"].pk, 1]),
-        reverse("regulator:dossier_list"),
-        reverse("regulator:dossier_detail", args=[dossier.pk]),
-        reverse("regulator:processing_record"),
-        reverse("regulator:announcement_list"),
-    ]]
+    return [
+        path.removeprefix("/en")
+        for path in [
+            reverse("regulator:breach_list"),
+            reverse("regulator:breach_detail", args=[data["breach"].pk]),
+            reverse("regulator:breach_phase", args=[data["breach"].pk, 1]),
+            reverse("regulator:dossier_list"),
+            reverse("regulator:dossier_detail", args=[dossier.pk]),
+            reverse("regulator:processing_record"),
+            reverse("regulator:announcement_list"),
+        ]
+    ]
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -79,14 +82,19 @@ def test_auditor_cannot_write(client, auditor, data):
 def test_dpo_records_a_breach_through_the_page(client, dpo, data):
     client.force_login(dpo)
     now = timezone.localtime()
-    response = client.post(reverse("regulator:breach_new"), {
-        "title": "Phishing of a branch mailbox",
-        "description": "A branch mailbox forwarded statements outside.",
-        "occurred_at": (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
-        "detected_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "systems": ["core_banking"], "categories": ["accounts"],
-        "subjects_affected": 3, "records_affected": 3,
-    })
+    response = client.post(
+        reverse("regulator:breach_new"),
+        {
+            "title": "Phishing of a branch mailbox",
+            "description": "A branch mailbox forwarded statements outside.",
+            "occurred_at": (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+            "detected_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "systems": ["core_banking"],
+            "categories": ["accounts"],
+            "subjects_affected": 3,
+            "records_affected": 3,
+        },
+    )
     assert response.status_code == 302
     assert Breach.objects.filter(title="Phishing of a branch mailbox").exists()
     bad = client.post(reverse("regulator:breach_new"), {"title": "x"})
@@ -99,7 +107,9 @@ def test_form_08_dossier_and_record_downloads_are_audited(client, dpo, data):
     assert form08["Content-Disposition"].startswith("attachment")
     assert json.loads(form08.content)["form"] == "08"
     dossier = Dossier.objects.first()
-    doc = json.loads(client.get(reverse("regulator:dossier_detail", args=[dossier.pk]) + "?format=json").content)
+    doc = json.loads(
+        client.get(reverse("regulator:dossier_detail", args=[dossier.pk]) + "?format=json").content
+    )
     assert doc["document"] == "impact_assessment" and doc["change_log"][0]["cause"] == "created"
     csv_body = client.get(reverse("regulator:processing_record") + "?format=csv").content.decode("utf-8-sig")
     assert csv_body.splitlines()[0].startswith("purpose,name_vi")
@@ -110,11 +120,15 @@ def test_form_08_dossier_and_record_downloads_are_audited(client, dpo, data):
 
 
 def test_late_notification_page_asks_for_the_reason(client, dpo, data):
-    late = make_breach(detected_at=timezone.now() - timedelta(hours=90), now=timezone.now() - timedelta(hours=89))
+    late = make_breach(
+        detected_at=timezone.now() - timedelta(hours=90), now=timezone.now() - timedelta(hours=89)
+    )
     client.force_login(dpo)
     response = client.post(reverse("regulator:breach_notify", args=[late.pk]), {})
     assert response.status_code == 400
-    response = client.post(reverse("regulator:breach_notify", args=[late.pk]), {"late_reason": "Holiday staffing"})
+    response = client.post(
+        reverse("regulator:breach_notify", args=[late.pk]), {"late_reason": "Holiday staffing"}
+    )
     assert response.status_code == 302
     assert late.phases.get().late is True
 
@@ -123,8 +137,13 @@ def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_c
     subject = customers_with(data["purposes"]["marketing"], 1)[0]
     user = make_customer(subject=subject, username="cust_reg")
     notice = consent_services.notice_publish(
-        actor=DPO, code="marketing", version="v2", text_vi="Nội dung thay đổi", text_en="Changed text",
-        effective_at=timezone.now() + timedelta(days=10), material=False,
+        actor=DPO,
+        code="marketing",
+        version="v2",
+        text_vi="Nội dung thay đổi",
+        text_en="Changed text",
+        effective_at=timezone.now() + timedelta(days=10),
+        material=False,
     )
     announcement = announcement_schedule(actor=DPO, notice_id=notice.pk)
     with django_capture_on_commit_callbacks():
