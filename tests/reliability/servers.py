@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -201,3 +202,67 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.1, what: str = 
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def postgres_bindir() -> Path:
+    """The newest installed PostgreSQL's binaries (Debian keeps them out of PATH)."""
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if versions:
+        return versions[-1].parent
+    return Path(require("initdb")).resolve().parent
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of our own in a temporary directory (run as the postgres user when we
+    are root, as initdb requires), so restarting it disturbs nobody."""
+
+    def __init__(self, port: int = 5439):
+        self.port = port
+        self.bindir = postgres_bindir()
+        self.directory = Path(tempfile.mkdtemp(prefix="qdl-pg-"))
+        self.data = self.directory / "data"
+        self.url = f"postgres://qdl_fault@127.0.0.1:{port}/qdl_fault"
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+    def create(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "qdl_fault", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
+        self.start()
+        subprocess.run(
+            [
+                str(self.bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "qdl_fault",
+                "qdl_fault",
+            ],
+            check=True,
+            timeout=30,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w", "start"
+        )
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+        shutil.rmtree(self.directory, ignore_errors=True)
