@@ -49,6 +49,47 @@ class BreachForm(forms.Form):
         return data
 
 
+class BreachFactsForm(BreachForm):
+    """Facts known later (counts, consequences, measures, more systems): the times do not change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["occurred_at"], self.fields["detected_at"]
+
+
+class ActivityForm(forms.Form):
+    systems = forms.ModelMultipleChoiceField(
+        label=_("Systems"),
+        queryset=System.objects.all(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Data categories"),
+        queryset=DataCategory.objects.all(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    data_subjects = forms.CharField(label=_("Whose data"), max_length=200, initial="customers")
+    security_measures = forms.CharField(
+        label=_("Security measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    started_at = forms.DateTimeField(
+        label=_("Processing started"),
+        widget=_WHEN,
+        required=False,
+        help_text=_("The 60 days to file the impact assessment run from here."),
+    )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["systems"] = [s.code for s in data["systems"]]
+        data["categories"] = [c.code for c in data["categories"]]
+        return data
+
+
 class NotifyForm(forms.Form):
     new_facts = forms.CharField(
         label=_("Facts added in this phase"),

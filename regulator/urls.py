@@ -10,6 +10,7 @@ urlpatterns = [
     path("portal/breaches/", views.breach_list, name="breach_list"),
     path("portal/breaches/new/", views.breach_new, name="breach_new"),
     path("portal/breaches/<uuid:pk>/", views.breach_detail, name="breach_detail"),
+    path("portal/breaches/<uuid:pk>/edit/", views.breach_edit, name="breach_edit"),
     path("portal/breaches/<uuid:pk>/notify/", views.breach_notify, name="breach_notify"),
     path("portal/breaches/<uuid:pk>/customers/", views.breach_customers, name="breach_customers"),
     path("portal/breaches/<uuid:pk>/close/", views.breach_close, name="breach_close"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("portal/dossiers/<uuid:pk>/edit/", views.dossier_edit, name="dossier_edit"),
     path("portal/dossiers/<uuid:pk>/file/", views.dossier_file, name="dossier_file"),
     path("portal/processing-record/", views.processing_record, name="processing_record"),
+    path("portal/processing-record/<slug:code>/edit/", views.activity_edit, name="activity_edit"),
     path("portal/notice-announcements/", views.announcement_list, name="announcement_list"),
     path(
         "portal/notice-announcements/notices/<int:pk>/schedule/",

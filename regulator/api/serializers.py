@@ -148,3 +148,11 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
             "asked_at",
             "customers_asked",
         ]
+
+
+class ActivitySerializer(serializers.Serializer):
+    systems = serializers.ListField(child=serializers.CharField(max_length=50))
+    categories = serializers.ListField(child=serializers.CharField(max_length=50))
+    data_subjects = serializers.CharField(max_length=200, required=False, default="customers")
+    security_measures = serializers.CharField(required=False, allow_blank=True, default="")
+    started_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

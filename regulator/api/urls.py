@@ -23,6 +23,7 @@ urlpatterns = [
     path("dossiers/<uuid:pk>/versions/", views.DossierVersionView.as_view(), name="dossier-version"),
     path("dossiers/<uuid:pk>/file/", views.DossierFileView.as_view(), name="dossier-file"),
     path("processing-record/", views.ProcessingRecordView.as_view(), name="processing-record"),
+    path("processing-activities/<slug:code>/", views.ActivityView.as_view(), name="processing-activity"),
     path(
         "notice-announcements/", views.AnnouncementListCreateView.as_view(), name="notice-announcement-list"
     ),

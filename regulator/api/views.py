@@ -19,6 +19,7 @@ from core.api.permissions import RolePermission
 from core.errors import NotFound
 from regulator import services
 from regulator.api.serializers import (
+    ActivitySerializer,
     AnnouncementCreateSerializer,
     AnnouncementOutputSerializer,
     BreachCreateSerializer,
@@ -294,3 +295,28 @@ class AnnouncementSendView(APIView):
     def post(self, request, pk):
         announcement = announcements.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
         return Response(AnnouncementOutputSerializer(announcement).data)
+
+
+class ActivityView(APIView):
+    """Where one purpose's data lives (systems, categories), whose it is and how it is protected."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"PUT": MANAGE_DOSSIER}
+
+    @extend_schema(request=ActivitySerializer, responses=OpenApiTypes.OBJECT)
+    def put(self, request, code):
+        data = ActivitySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = services.activity_save(
+            actor=actor_for_user(request.user), purpose_code=code, **data.validated_data
+        )
+        return Response(
+            {
+                "purpose": code,
+                "systems": sorted(activity.systems.values_list("code", flat=True)),
+                "categories": sorted(activity.categories.values_list("code", flat=True)),
+                "data_subjects": activity.data_subjects,
+                "security_measures": activity.security_measures,
+                "started_at": activity.started_at,
+            }
+        )

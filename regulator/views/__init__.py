@@ -10,21 +10,24 @@ from regulator.views.breaches import (
     breach_close,
     breach_customers,
     breach_detail,
+    breach_edit,
     breach_list,
     breach_new,
     breach_notify,
     breach_phase,
 )
 from regulator.views.dossiers import dossier_detail, dossier_edit, dossier_file, dossier_list, dossiers_sync
-from regulator.views.record import processing_record
+from regulator.views.record import activity_edit, processing_record
 
 __all__ = [
+    "activity_edit",
     "announcement_list",
     "announcement_schedule",
     "announcement_send",
     "breach_close",
     "breach_customers",
     "breach_detail",
+    "breach_edit",
     "breach_list",
     "breach_new",
     "breach_notify",

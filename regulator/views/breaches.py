@@ -14,7 +14,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from regulator import services
-from regulator.forms import BreachForm, NotifyForm
+from regulator.forms import BreachFactsForm, BreachForm, NotifyForm
 from regulator.models import Breach, BreachStatus
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
 from regulator.views.common import form_error, json_download
@@ -53,6 +53,45 @@ def breach_new(request):
             )
             return redirect("regulator:breach_detail", pk=breach.pk)
     return render(request, "regulator/breach_form.html", {"form": form})
+
+
+@staff_required("regulator.manage_breach")
+def breach_edit(request, pk):
+    """Correct or complete the facts; the next phase of the notification reports them."""
+    breach = _breach_or_404(pk)
+    initial = {
+        **{
+            f: getattr(breach, f)
+            for f in (
+                "title",
+                "description",
+                "subjects_affected",
+                "records_affected",
+                "likely_consequences",
+                "measures_taken",
+            )
+        },
+        "systems": list(breach.systems.all()),
+        "categories": list(breach.categories.all()),
+    }
+    form = BreachFactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        systems, categories = data.pop("systems"), data.pop("categories")
+        try:
+            services.breach_update(
+                actor=actor_for_user(request.user),
+                breach_id=breach.pk,
+                changes=data,
+                systems=systems,
+                categories=categories,
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Facts saved. Submit a follow-up phase to report them."))
+            return redirect("regulator:breach_detail", pk=breach.pk)
+    return render(request, "regulator/breach_form.html", {"form": form, "breach": breach})
 
 
 @staff_required("regulator.view_breach")

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from consents.models import Purpose
 from core.access import staff_required
 from core.actors import actor_for_user
+from core.errors import DomainError
+from regulator import services
 from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
 from regulator.documents import processing_record as build_record
-from regulator.views.common import json_download
+from regulator.forms import ActivityForm
+from regulator.models import ProcessingActivity
+from regulator.views.common import form_error, json_download
 
 
 @staff_required("regulator.view_regulator")
@@ -43,3 +50,33 @@ def processing_record(request):
         writer.writerows(processing_record_rows(record))
         return response
     return render(request, "regulator/processing_record.html", {"record": record})
+
+
+@staff_required("regulator.manage_dossier")
+def activity_edit(request, code):
+    """Where one purpose's data lives and how it is protected: the record's row and the dossiers' facts."""
+    purpose = Purpose.objects.filter(code=code).first()
+    if purpose is None:
+        raise Http404
+    activity = ProcessingActivity.objects.filter(purpose=purpose).first()
+    initial = None
+    if activity is not None:
+        initial = {
+            "systems": list(activity.systems.all()),
+            "categories": list(activity.categories.all()),
+            "data_subjects": activity.data_subjects,
+            "security_measures": activity.security_measures,
+            "started_at": activity.started_at,
+        }
+    form = ActivityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(
+                actor=actor_for_user(request.user), purpose_code=code, **form.service_kwargs()
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Saved. Update the dossiers from the catalogue to version them."))
+            return redirect("regulator:processing_record")
+    return render(request, "regulator/activity_form.html", {"form": form, "purpose": purpose})

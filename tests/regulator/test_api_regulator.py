@@ -157,3 +157,18 @@ def test_announcement_through_the_api(inventory, dpo, as_user):
     assert again.status_code == 409
     sent = client.post(f"/api/v1/notice-announcements/{response.json()['id']}/send/")
     assert sent.status_code == 200 and sent.json()["status"] == "sent"
+
+
+def test_dpo_sets_a_purposes_activity_through_the_api(inventory, dpo, auditor, as_user):
+    body = {"systems": ["crm"], "categories": ["contact", "marketing"], "security_measures": "TLS"}
+    assert (
+        as_user(auditor).put("/api/v1/processing-activities/marketing/", body, format="json").status_code
+        == 403
+    )
+    response = as_user(dpo).put("/api/v1/processing-activities/marketing/", body, format="json")
+    assert response.status_code == 200 and response.json()["categories"] == ["contact", "marketing"]
+    bad = as_user(dpo).put(
+        "/api/v1/processing-activities/marketing/", {**body, "systems": ["x"]}, format="json"
+    )
+    assert bad.status_code == 400 and "systems" in bad.json()
+    assert as_user(dpo).put("/api/v1/processing-activities/nope/", body, format="json").status_code == 404

@@ -152,3 +152,48 @@ def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_c
     page = client.get("/en/me/notice-changes/")
     assert page.status_code == 200
     assert "Changed text" in page.content.decode()
+
+
+def test_dpo_completes_the_facts_and_the_follow_up_reports_them(client, dpo, data):
+    client.force_login(dpo)
+    breach = data["breach"]
+    edit = reverse("regulator:breach_edit", args=[breach.pk]).removeprefix("/en")
+    assert client.get(edit).status_code == 200
+    response = client.post(
+        edit,
+        {
+            "title": breach.title,
+            "description": breach.description,
+            "systems": ["core_banking", "crm"],
+            "categories": ["accounts"],
+            "subjects_affected": 200,
+            "records_affected": 900,
+        },
+    )
+    assert response.status_code == 302
+    client.post(
+        reverse("regulator:breach_notify", args=[breach.pk]).removeprefix("/en"),
+        {"new_facts": "The CRM export was affected too."},
+    )
+    phase = breach.phases.get(phase=2)
+    assert phase.document["counts"]["data_subjects"] == 200
+    assert [s["code"] for s in phase.document["description"]["systems"]] == ["core_banking", "crm"]
+
+
+def test_dpo_edits_where_a_purposes_data_lives(client, dpo, auditor, data):
+    path = reverse("regulator:activity_edit", args=["marketing"]).removeprefix("/en")
+    client.force_login(auditor)
+    assert client.get(path).status_code == 403
+    client.force_login(dpo)
+    assert client.get(path).status_code == 200
+    response = client.post(
+        path,
+        {
+            "systems": ["crm"],
+            "categories": ["contact"],
+            "data_subjects": "customers",
+            "security_measures": "TLS",
+        },
+    )
+    assert response.status_code == 302
+    assert services.dossiers_sync(actor=DPO) == {"created": 0, "versioned": 1}
