@@ -313,7 +313,7 @@ class DeadlineReminder(models.Model):
     hours_before = models.PositiveIntegerField()
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField()
-    # Marks the rows one sweep inserted (INSERT ... ON CONFLICT DO NOTHING cannot say which it kept).
+    # The sweep that inserted the row (which sweep sent which reminder).
     sweep_run = models.UUIDField()
 
     class Meta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 DISPATCH_BATCH = 500
-SWEEP_BATCH = 1000
+SWEEP_BATCH = 2000
 
 
 @shared_task(name="core.deliver_outbox_message", ignore_result=True, time_limit=60, soft_time_limit=50)

@@ -7,6 +7,7 @@ when it resumes. A breach also lands on the request's own clock history.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.db.models import CharField, F, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from core.clocks import ClockSource, register_clock_source
 from core.models import RequestType
@@ -46,7 +47,16 @@ def label(row: dict[str, Any]) -> str:
 
 
 def link(row: dict[str, Any]) -> str:
-    return reverse("dsr:detail", args=[uuid.UUID(row["clock_item_id"])])
+    # Reversed once per language, then filled in: the sweeper links thousands of requests per batch.
+    return _detail_path(get_language()).replace(str(_PLACEHOLDER), str(uuid.UUID(row["clock_item_id"])))
+
+
+_PLACEHOLDER = uuid.UUID(int=0)
+
+
+@functools.lru_cache(maxsize=8)
+def _detail_path(language: str | None) -> str:
+    return reverse("dsr:detail", args=[_PLACEHOLDER])
 
 
 def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:

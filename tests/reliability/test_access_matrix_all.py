@@ -31,6 +31,13 @@ CLIENT = {"client"}
 CLIENTS = {"client", "client_narrow"}
 NOBODY: set[str] = set()
 PUBLIC = set(ROLES)
+DPO = {"dpo"}
+
+
+class Absent(frozenset):
+    """Roles that pass the permission layer of a route whose record the world does not build: for
+    them 404 ("no such record") is a fine answer; every other role is still refused as usual."""
+
 
 # route → {method: (url, roles allowed)}. Objects by id belong to customer A.
 API: dict[str, dict[str, tuple[str, set[str]]]] = {
@@ -108,6 +115,38 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "POST": ("/api/v1/request-tasks/{task}/complete/", CASEWORKERS | CLIENT)
     },
     "api/v1/reports/deadlines/": {"GET": ("/api/v1/reports/deadlines/", {"privacy", "dpo", "auditor"})},
+    # Regulator: breaches, impact-assessment dossiers, the record of processing, notice announcements.
+    "api/v1/breaches/": {"GET": ("/api/v1/breaches/", AUDIT), "POST": ("/api/v1/breaches/", DPO)},
+    "api/v1/breaches/<uuid:pk>/": {
+        "GET": ("/api/v1/breaches/{absent}/", Absent(AUDIT)),
+        "PATCH": ("/api/v1/breaches/{absent}/", Absent(DPO)),
+    },
+    "api/v1/breaches/<uuid:pk>/notifications/": {
+        "POST": ("/api/v1/breaches/{absent}/notifications/", Absent(DPO))
+    },
+    "api/v1/breaches/<uuid:pk>/notifications/<int:phase>/": {
+        "GET": ("/api/v1/breaches/{absent}/notifications/1/", Absent(AUDIT))
+    },
+    "api/v1/breaches/<uuid:pk>/notify-customers/": {
+        "POST": ("/api/v1/breaches/{absent}/notify-customers/", Absent(DPO))
+    },
+    "api/v1/breaches/<uuid:pk>/close/": {"POST": ("/api/v1/breaches/{absent}/close/", Absent(DPO))},
+    "api/v1/dossiers/": {"GET": ("/api/v1/dossiers/", AUDIT)},
+    "api/v1/dossiers/sync/": {"POST": ("/api/v1/dossiers/sync/", DPO)},
+    "api/v1/dossiers/<uuid:pk>/": {"GET": ("/api/v1/dossiers/{absent}/", Absent(AUDIT))},
+    "api/v1/dossiers/<uuid:pk>/versions/": {"POST": ("/api/v1/dossiers/{absent}/versions/", Absent(DPO))},
+    "api/v1/dossiers/<uuid:pk>/file/": {"POST": ("/api/v1/dossiers/{absent}/file/", Absent(DPO))},
+    "api/v1/processing-record/": {"GET": ("/api/v1/processing-record/", AUDIT)},
+    "api/v1/processing-activities/<slug:code>/": {
+        "PUT": ("/api/v1/processing-activities/{purpose}/", Absent(DPO))
+    },
+    "api/v1/notice-announcements/": {
+        "GET": ("/api/v1/notice-announcements/", AUDIT),
+        "POST": ("/api/v1/notice-announcements/", DPO),
+    },
+    "api/v1/notice-announcements/<uuid:pk>/send/": {
+        "POST": ("/api/v1/notice-announcements/{absent}/send/", Absent(DPO))
+    },
     # The schema is public so integrators can read it; it names no personal data.
     "api/schema/": {"GET": ("/api/schema/", PUBLIC)},
 }
@@ -204,6 +243,48 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/reports/deadlines/2026-03/",
         {"privacy", "dpo", "auditor"},
     ),
+    "portal/outbox/parked/": ("GET", "/portal/outbox/parked/", {"dpo"}),
+    "portal/outbox/parked/<uuid:pk>/retry/": (
+        "POST",
+        "/portal/outbox/parked/00000000-0000-0000-0000-000000000000/retry/",
+        {"dpo"},
+    ),
+    "portal/schedules/": ("GET", "/portal/schedules/", {"dpo"}),
+    "portal/breaches/": ("GET", "/portal/breaches/", AUDIT),
+    "portal/breaches/new/": ("GET", "/portal/breaches/new/", DPO),
+    "portal/breaches/<uuid:pk>/": ("GET", "/portal/breaches/{absent}/", Absent(AUDIT)),
+    "portal/breaches/<uuid:pk>/edit/": ("GET", "/portal/breaches/{absent}/edit/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/notify/": ("POST", "/portal/breaches/{absent}/notify/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/customers/": ("POST", "/portal/breaches/{absent}/customers/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/close/": ("POST", "/portal/breaches/{absent}/close/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/phases/<int:phase>/": (
+        "GET",
+        "/portal/breaches/{absent}/phases/1/",
+        Absent(AUDIT),
+    ),
+    "portal/dossiers/": ("GET", "/portal/dossiers/", AUDIT),
+    "portal/dossiers/sync/": ("POST", "/portal/dossiers/sync/", DPO),
+    "portal/dossiers/<uuid:pk>/": ("GET", "/portal/dossiers/{absent}/", Absent(AUDIT)),
+    "portal/dossiers/<uuid:pk>/edit/": ("POST", "/portal/dossiers/{absent}/edit/", Absent(DPO)),
+    "portal/dossiers/<uuid:pk>/file/": ("POST", "/portal/dossiers/{absent}/file/", Absent(DPO)),
+    "portal/processing-record/": ("GET", "/portal/processing-record/", AUDIT),
+    "portal/processing-record/<slug:code>/edit/": (
+        "GET",
+        "/portal/processing-record/{purpose}/edit/",
+        Absent(DPO),
+    ),
+    "portal/notice-announcements/": ("GET", "/portal/notice-announcements/", AUDIT),
+    "portal/notice-announcements/notices/<int:pk>/schedule/": (
+        "POST",
+        "/portal/notice-announcements/notices/{absent_int}/schedule/",
+        Absent(DPO),
+    ),
+    "portal/notice-announcements/<uuid:pk>/send/": (
+        "POST",
+        "/portal/notice-announcements/{absent}/send/",
+        Absent(DPO),
+    ),
+    "me/notice-changes/": ("GET", "/me/notice-changes/", CUSTOMERS),
     "me/requests/": ("GET", "/me/requests/", CUSTOMERS),
     "me/requests/new/": ("GET", "/me/requests/new/", CUSTOMERS),
     "me/requests/<uuid:pk>/": ("GET", "/me/requests/{request_a}/", A),
@@ -288,6 +369,8 @@ def _body(world, url):
 def _judge(role, allowed, method, response, *, page: bool) -> str | None:
     code = response.status_code
     if role in allowed:
+        if code == 404 and isinstance(allowed, Absent):
+            return None
         if code >= 500 or code in (401, 403, 404):
             return f"{role}: expected to reach it, got {code}"
         if method == "GET" and code != 200:
