@@ -179,25 +179,39 @@ def _insert_ledger(
     """Write the ledger rows and return the item ids this statement inserted: one INSERT ... ON CONFLICT
     DO NOTHING RETURNING (PostgreSQL and SQLite 3.35+), without building a model per row."""
     table = connection.ops.quote_name(DeadlineReminder._meta.db_table)
-    field = DeadlineReminder._meta.get_field
-    due_at, sent_at, sweep_run = field("due_at"), field("sent_at"), field("sweep_run")
-    values, params = [], []
-    for row in rows:
-        values.append("(%s, %s, %s, %s, %s, %s, %s)")
-        params += [
-            source.name,
-            row["clock_item_id"],
-            clock,
-            hours,
-            due_at.get_db_prep_value(row["clock_due_at"], connection),
-            sent_at.get_db_prep_value(now, connection),
-            sweep_run.get_db_prep_value(run, connection),
+    columns = "source, item_id, clock, hours_before, due_at, sent_at, sweep_run"
+    tail = "ON CONFLICT (source, item_id, clock, hours_before, due_at) DO NOTHING RETURNING item_id"
+    if connection.vendor == "postgresql":
+        # Seven arrays rather than thousands of placeholders: the statement stays small to send and parse.
+        sql = (
+            f"INSERT INTO {table} ({columns}) SELECT s, i, c, h, d, n, r FROM unnest("
+            "%s::varchar[], %s::varchar[], %s::varchar[], %s::integer[], %s::timestamptz[]) AS t(s, i, c, h, d), "
+            f"(SELECT %s::timestamptz AS n, %s::uuid AS r) AS k {tail}"
+        )
+        params = [
+            [source.name] * len(rows),
+            [row["clock_item_id"] for row in rows],
+            [clock] * len(rows),
+            [hours] * len(rows),
+            [row["clock_due_at"] for row in rows],
+            now,
+            run,
         ]
-    sql = (
-        f"INSERT INTO {table} (source, item_id, clock, hours_before, due_at, sent_at, sweep_run) "
-        f"VALUES {', '.join(values)} "
-        "ON CONFLICT (source, item_id, clock, hours_before, due_at) DO NOTHING RETURNING item_id"
-    )
+    else:
+        field = DeadlineReminder._meta.get_field
+        due_at, sent_at, sweep_run = field("due_at"), field("sent_at"), field("sweep_run")
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(rows))} {tail}"
+        params = []
+        for row in rows:
+            params += [
+                source.name,
+                row["clock_item_id"],
+                clock,
+                hours,
+                due_at.get_db_prep_value(row["clock_due_at"], connection),
+                sent_at.get_db_prep_value(now, connection),
+                sweep_run.get_db_prep_value(run, connection),
+            ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {item_id for (item_id,) in cursor.fetchall()}

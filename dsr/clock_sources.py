@@ -41,9 +41,11 @@ def open_requests(clock: str) -> QuerySet:
     )
 
 
+_TYPE_LABELS = dict(RequestType.choices)
+
+
 def label(row: dict[str, Any]) -> str:
-    kind = RequestType(row["type"]).label if row["type"] in RequestType.values else row["type"]
-    return f"{kind} #{_short(row['clock_item_id'])}"
+    return f"{_TYPE_LABELS.get(row['type'], row['type'])} #{_short(row['clock_item_id'])}"
 
 
 def link(row: dict[str, Any]) -> str:
