@@ -44,8 +44,15 @@ def seed(total: int, now) -> None:
     started = time.monotonic()
     enc = {
         name: DataSubject._meta.get_field(name).get_db_prep_save(value, connection)
-        for name, value in (("full_name", "Khách hàng thử"), ("national_id", ""), ("passport_number", ""),
-                            ("phone", ""), ("email", ""), ("address", ""), ("date_of_birth", None))
+        for name, value in (
+            ("full_name", "Khách hàng thử"),
+            ("national_id", ""),
+            ("passport_number", ""),
+            ("phone", ""),
+            ("email", ""),
+            ("address", ""),
+            ("date_of_birth", None),
+        )
     }
     empty_text = DataSubjectRequest._meta.get_field("details").get_db_prep_save("", connection)
     empty_char = DataSubjectRequest._meta.get_field("identity_reference").get_db_prep_save("", connection)
@@ -63,9 +70,24 @@ def seed(total: int, now) -> None:
             "created_at, updated_at) FROM STDIN"
         ) as copy:
             for n, pk in enumerate(subject_ids):
-                copy.write_row((pk, f"BENCH{n:08d}", enc["full_name"], enc["national_id"], "",
-                                enc["passport_number"], enc["date_of_birth"], enc["phone"], "", enc["email"], "",
-                                enc["address"], now, now))
+                copy.write_row(
+                    (
+                        pk,
+                        f"BENCH{n:08d}",
+                        enc["full_name"],
+                        enc["national_id"],
+                        "",
+                        enc["passport_number"],
+                        enc["date_of_birth"],
+                        enc["phone"],
+                        "",
+                        enc["email"],
+                        "",
+                        enc["address"],
+                        now,
+                        now,
+                    )
+                )
         with raw.copy(
             "COPY dsr_datasubjectrequest (id, subject_id, type, status, channel, details, corrections, "
             "purposes, processor_involved, received_at, due_at, statutory_due_at, statutory_regime, "
@@ -78,10 +100,31 @@ def seed(total: int, now) -> None:
                 else:
                     due = now + timedelta(minutes=rng.randint(3 * 24 * 60, 60 * 24 * 60))
                 received = due - timedelta(days=20)
-                copy.write_row((uuid.uuid4(), subject_ids[n % SUBJECTS], "access",
-                                "received" if n % 2 else "verifying_identity", "branch", empty_text, empty_text,
-                                "[]", False, received, due, due + timedelta(days=20), "vn_law91", True, 0, "",
-                                empty_char, "", empty_text, empty_text, received))
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        subject_ids[n % SUBJECTS],
+                        "access",
+                        "received" if n % 2 else "verifying_identity",
+                        "branch",
+                        empty_text,
+                        empty_text,
+                        "[]",
+                        False,
+                        received,
+                        due,
+                        due + timedelta(days=20),
+                        "vn_law91",
+                        True,
+                        0,
+                        "",
+                        empty_char,
+                        "",
+                        empty_text,
+                        empty_text,
+                        received,
+                    )
+                )
         cursor.execute("ANALYZE core_datasubject")
         cursor.execute("ANALYZE dsr_datasubjectrequest")
     print(f"  seeded {total:,} open requests ({DUE:,} due within 24 h) in {time.monotonic() - started:.1f} s")
@@ -125,11 +168,23 @@ def plan(now) -> str:
     from core.models import DeadlineReminder
     from dsr.clock_sources import open_requests
 
-    ledger = DeadlineReminder.objects.filter(source="dsr.request", clock="due", hours_before=24,
-                                             item_id=OuterRef("clock_item_id"), due_at=OuterRef("clock_due_at"))
-    qs = (open_requests("due").filter(~Exists(ledger), clock_due_at__gt=now + timedelta(hours=6),
-                                      clock_due_at__lte=now + timedelta(hours=24))
-          .order_by("clock_due_at").values("clock_item_id")[:BATCH])
+    ledger = DeadlineReminder.objects.filter(
+        source="dsr.request",
+        clock="due",
+        hours_before=24,
+        item_id=OuterRef("clock_item_id"),
+        due_at=OuterRef("clock_due_at"),
+    )
+    qs = (
+        open_requests("due")
+        .filter(
+            ~Exists(ledger),
+            clock_due_at__gt=now + timedelta(hours=6),
+            clock_due_at__lte=now + timedelta(hours=24),
+        )
+        .order_by("clock_due_at")
+        .values("clock_item_id")[:BATCH]
+    )
     return qs.explain(analyze=True)
 
 
@@ -152,8 +207,11 @@ def main() -> None:
         counts = (reminders, DeadlineReminder.objects.count(), again)
         assert counts == (DUE, DUE, 0), counts
         emails = OutboxMessage.objects.count()
-        print(f"  sweep: {reminders:,} reminders in {elapsed:.2f} s ({runs} batches of {BATCH}, {emails} e-mails); "
-              f"next sweep with nothing due: {idle * 1000:.0f} ms")
+        print(
+            f"  sweep: {reminders:,} reminders in {elapsed:.2f} s "
+            f"({runs} batches of {BATCH}, {emails} e-mails); "
+            f"next sweep with nothing due: {idle * 1000:.0f} ms"
+        )
         figures.append((total, elapsed, idle))
         if total == SIZES[-1]:
             print("  plan of the 24-hour window's query, after the run:")

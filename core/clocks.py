@@ -9,15 +9,16 @@ clock plugs in by registering a source, without touching this module.
 Every minute `deadlines_sweep`:
 
 * reminds the assignee (or, when nobody is assigned, the source's queue roles) once per item, clock,
-  threshold and deadline, in one e-mail per person and sweep listing their items. Thresholds (`ReminderThreshold`, 24 h and 6 h by default) cut the time
-  before a deadline into windows, and an item gets the reminder of the window it is in: one that
-  arrives with 5 hours to go gets the 6-hour reminder only;
+  threshold and deadline, in one e-mail per person and sweep listing their items. Thresholds
+  (`ReminderThreshold`, 24 h and 6 h by default) cut the time before a deadline into windows, and
+  an item gets the reminder of the window it is in: one that arrives with 5 hours to go gets the
+  6-hour reminder only;
 * records a `DeadlineBreach` once per item and clock when its deadline has passed, audits it, lets
   the source add its own trace (e.g. the request's clock event) and escalates to the DPO.
 
-Exactly-once without locks: the ledger rows are inserted with ON CONFLICT DO NOTHING and each sweep
-tags its rows with a run id, so only the rows this sweep actually inserted lead to e-mails, queued
-in the same transaction (the outbox's unique `dedupe_key` is a second guard). A second sweep, or a
+Exactly-once without locks: the ledger rows are inserted with ON CONFLICT DO NOTHING (RETURNING the
+reminders, a run id for the breaches), so only the rows this sweep actually inserted lead to
+e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A second sweep, or a
 second worker at the same time, inserts nothing and sends nothing.
 """
 
@@ -183,10 +184,11 @@ def _insert_ledger(
     tail = "ON CONFLICT (source, item_id, clock, hours_before, due_at) DO NOTHING RETURNING item_id"
     if connection.vendor == "postgresql":
         # Seven arrays rather than thousands of placeholders: the statement stays small to send and parse.
+        # The table name comes from the model, every value is a parameter.
         sql = (
-            f"INSERT INTO {table} ({columns}) SELECT s, i, c, h, d, n, r FROM unnest("
-            "%s::varchar[], %s::varchar[], %s::varchar[], %s::integer[], %s::timestamptz[]) AS t(s, i, c, h, d), "
-            f"(SELECT %s::timestamptz AS n, %s::uuid AS r) AS k {tail}"
+            f"INSERT INTO {table} ({columns}) SELECT s, i, c, h, d, n, r FROM unnest("  # noqa: S608
+            "%s::varchar[], %s::varchar[], %s::varchar[], %s::integer[], %s::timestamptz[]) "
+            f"AS t(s, i, c, h, d), (SELECT %s::timestamptz AS n, %s::uuid AS r) AS k {tail}"
         )
         params = [
             [source.name] * len(rows),
@@ -200,7 +202,8 @@ def _insert_ledger(
     else:
         field = DeadlineReminder._meta.get_field
         due_at, sent_at, sweep_run = field("due_at"), field("sent_at"), field("sweep_run")
-        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(rows))} {tail}"
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} {tail}"  # noqa: S608
         params = []
         for row in rows:
             params += [
@@ -224,7 +227,9 @@ def _send_reminders(
     message, not fifty); the ledger, not the e-mail, is what keeps each reminder single."""
     if not rows:
         return
-    assignees = staff_addresses(user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]}))
+    assignees = staff_addresses(
+        user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]})
+    )
     queue = (
         staff_addresses(roles=list(source.queue_roles))
         if any(r["clock_assignee_id"] not in assignees for r in rows)
@@ -246,7 +251,12 @@ def _send_reminders(
         email_message(
             to=assignees.get(user_id) or queue[user_id],
             template=REMINDER_TEMPLATE,
-            context={"items": listed, "count": len(listed), "clock_label": clock_label, "hours_before": hours},
+            context={
+                "items": listed,
+                "count": len(listed),
+                "clock_label": clock_label,
+                "hours_before": hours,
+            },
             topic="deadline.reminder",
             dedupe_key=f"reminder:{run}:{source.name}:{clock}:{hours}:{user_id}",
             now=now,
@@ -266,7 +276,9 @@ def _breaches(
     limit: int,
     actor: Actor,
 ) -> _Batch:
-    register = DeadlineBreach.objects.filter(source=source.name, clock=clock, item_id=OuterRef("clock_item_id"))
+    register = DeadlineBreach.objects.filter(
+        source=source.name, clock=clock, item_id=OuterRef("clock_item_id")
+    )
     due = _select(items.filter(~Exists(register)), source, limit, clock_due_at__lte=now)
     if not due:
         return due
@@ -302,7 +314,12 @@ def _breaches(
             actor=actor,
             subject=breach.subject_id,
             target=breach,
-            data={"source": source.name, "item": breach.item_id, "clock": clock, "due_at": breach.due_at.isoformat()},
+            data={
+                "source": source.name,
+                "item": breach.item_id,
+                "clock": clock,
+                "due_at": breach.due_at.isoformat(),
+            },
             now=now,
         )
     if rows and source.on_breached is not None:
@@ -329,7 +346,8 @@ def _escalate(
         context = {
             "clock_label": str(source.clock_labels.get(clock, clock)),
             "breaches": [
-                {"label": b.label, "due_at": b.due_at.isoformat(), "link": links.get(b.item_id, "")} for b in breaches
+                {"label": b.label, "due_at": b.due_at.isoformat(), "link": links.get(b.item_id, "")}
+                for b in breaches
             ],
             "count": len(breaches),
         }

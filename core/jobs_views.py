@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import schedules
@@ -45,8 +46,9 @@ def outbox_parked_retry(request, pk):
 
 
 class ThresholdForm(forms.Form):
-    hours_before = forms.IntegerField(label=gettext_lazy("Hours before the deadline"), min_value=1,
-                                      max_value=schedules.MAX_THRESHOLD_HOURS)
+    hours_before = forms.IntegerField(
+        label=gettext_lazy("Hours before the deadline"), min_value=1, max_value=schedules.MAX_THRESHOLD_HOURS
+    )
 
 
 class ReportTimeForm(forms.Form):
@@ -70,7 +72,8 @@ def schedule_settings(request):
                     return redirect("core:schedules")
             elif action in ("enable_threshold", "disable_threshold"):
                 schedules.reminder_threshold_set_active(
-                    actor=actor, threshold_id=int(request.POST.get("threshold", "0") or 0),
+                    actor=actor,
+                    threshold_id=int(request.POST.get("threshold", "0") or 0),
                     active=action == "enable_threshold",
                 )
                 messages.success(request, _("Reminder threshold saved."))

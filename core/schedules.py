@@ -54,11 +54,15 @@ def report_times() -> list[ReportTime]:
         else:
             schedule = app.conf.beat_schedule[name]["schedule"]
             hour, minute = min(schedule.hour), min(schedule.minute)
-        times.append(ReportTime(name, str(label), hour, minute, row is not None and row.description == CHANGED_BY_DPO))
+        times.append(
+            ReportTime(name, str(label), hour, minute, row is not None and row.description == CHANGED_BY_DPO)
+        )
     return times
 
 
-def report_time_set(*, actor: Actor, name: str, hour: int, minute: int, now: datetime | None = None) -> PeriodicTask:
+def report_time_set(
+    *, actor: Actor, name: str, hour: int, minute: int, now: datetime | None = None
+) -> PeriodicTask:
     """Move a report to `hour`:`minute` local time, keeping its days (weekly: Monday; monthly: the 1st)."""
     from config.celery import app
 
@@ -101,22 +105,32 @@ def report_time_set(*, actor: Actor, name: str, hour: int, minute: int, now: dat
     return task
 
 
-def reminder_threshold_add(*, actor: Actor, hours_before: int, now: datetime | None = None) -> ReminderThreshold:
+def reminder_threshold_add(
+    *, actor: Actor, hours_before: int, now: datetime | None = None
+) -> ReminderThreshold:
     """Remind `hours_before` hours before each deadline too (or again, when it was switched off)."""
     if not (1 <= hours_before <= MAX_THRESHOLD_HOURS):
         raise InvalidInput(_("Give a number of hours from 1 to 720."), field="hours_before")
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        threshold, _created = ReminderThreshold.objects.select_for_update().get_or_create(hours_before=hours_before)
+        threshold, _created = ReminderThreshold.objects.select_for_update().get_or_create(
+            hours_before=hours_before
+        )
         threshold.active = True
         threshold.save(update_fields=["active", "updated_at"])
-        audit_record(action="core.schedule.changed", actor=actor, target=threshold,
-                     data={"threshold_hours": hours_before, "active": True}, now=now)
+        audit_record(
+            action="core.schedule.changed",
+            actor=actor,
+            target=threshold,
+            data={"threshold_hours": hours_before, "active": True},
+            now=now,
+        )
     return threshold
 
 
-def reminder_threshold_set_active(*, actor: Actor, threshold_id: int, active: bool,
-                                  now: datetime | None = None) -> ReminderThreshold:
+def reminder_threshold_set_active(
+    *, actor: Actor, threshold_id: int, active: bool, now: datetime | None = None
+) -> ReminderThreshold:
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         threshold = ReminderThreshold.objects.select_for_update().filter(pk=threshold_id).first()
@@ -124,6 +138,11 @@ def reminder_threshold_set_active(*, actor: Actor, threshold_id: int, active: bo
             raise NotFound()
         threshold.active = active
         threshold.save(update_fields=["active", "updated_at"])
-        audit_record(action="core.schedule.changed", actor=actor, target=threshold,
-                     data={"threshold_hours": threshold.hours_before, "active": active}, now=now)
+        audit_record(
+            action="core.schedule.changed",
+            actor=actor,
+            target=threshold,
+            data={"threshold_hours": threshold.hours_before, "active": active},
+            now=now,
+        )
     return threshold

@@ -15,7 +15,8 @@ from typing import Any
 from django.db.models import CharField, F, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from core.clocks import ClockSource, register_clock_source
 from core.models import RequestType

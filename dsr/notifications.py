@@ -41,7 +41,9 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "type_label": str(request.get_type_display()),
             "reference": request.pk.hex[:8].upper(),
             "due_at": request.due_at.isoformat(),
-            "reason_label": str(OutcomeReason(request.outcome_reason).label) if request.outcome_reason else "",
+            "reason_label": str(OutcomeReason(request.outcome_reason).label)
+            if request.outcome_reason
+            else "",
             "note": request.extension_note if event == "extended" else request.outcome_note,
             "link": f"{settings.SITE_URL.rstrip('/')}{reverse('dsr:me_detail', args=[request.pk])}",
         }

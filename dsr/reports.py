@@ -28,8 +28,16 @@ DUE_SOON = timedelta(hours=24)
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
 CSV_COLUMNS = (
-    "section", "key", "open", "due_today", "due_soon", "overdue", "closed", "closed_on_time",
-    "on_time_rate", "closed_within_law",
+    "section",
+    "key",
+    "open",
+    "due_today",
+    "due_soon",
+    "overdue",
+    "closed",
+    "closed_on_time",
+    "on_time_rate",
+    "closed_within_law",
 )
 
 
@@ -58,8 +66,15 @@ _CLOSED_FIGURES = {
         "pk", filter=Q(statutory_due_at__isnull=True) | Q(closed_at__lte=F("statutory_due_at"))
     ),
 }
-_EMPTY = {"open": 0, "due_today": 0, "due_soon": 0, "overdue": 0, "closed": 0, "closed_on_time": 0,
-          "closed_within_law": 0}
+_EMPTY = {
+    "open": 0,
+    "due_today": 0,
+    "due_soon": 0,
+    "overdue": 0,
+    "closed": 0,
+    "closed_on_time": 0,
+    "closed_within_law": 0,
+}
 
 
 def _grouped(field: str, choices, *, now: datetime, since: datetime, until: datetime) -> list[dict]:
@@ -69,10 +84,7 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
         .values(field)
         .annotate(**_open_figures(now))
     }
-    closed_rows = {
-        row[field]: row
-        for row in _closed(since, until).values(field).annotate(**_CLOSED_FIGURES)
-    }
+    closed_rows = {row[field]: row for row in _closed(since, until).values(field).annotate(**_CLOSED_FIGURES)}
     rows = []
     for key, label in choices:
         row = {"key": key, "label": str(label), **_EMPTY}
@@ -102,7 +114,9 @@ def deadline_report(
     totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
     totals["within_law_rate"] = _rate(totals["closed_within_law"], totals["closed"])
     status_counts = (
-        DataSubjectRequest.objects.filter(Q(status__in=sorted(OPEN)) | Q(closed_at__gte=since, closed_at__lt=until))
+        DataSubjectRequest.objects.filter(
+            Q(status__in=sorted(OPEN)) | Q(closed_at__gte=since, closed_at__lt=until)
+        )
         .values("type", "status")
         .annotate(count=Count("pk"))
         .order_by("type", "status")
@@ -173,10 +187,22 @@ def report_csv(report: dict[str, Any]) -> str:
     writer.writerow(["total", "all", *[totals.get(c, "") for c in CSV_COLUMNS[2:]]])
     for section in ("by_type", "by_channel"):
         for row in report[section]:
-            writer.writerow([section.removeprefix("by_"), row["key"], *[row.get(c, "") for c in CSV_COLUMNS[2:]]])
+            writer.writerow(
+                [section.removeprefix("by_"), row["key"], *[row.get(c, "") for c in CSV_COLUMNS[2:]]]
+            )
     duties = report["withdrawal_duties"]
     writer.writerow(
-        ["withdrawal_duties", "all", duties["open"], "", duties["due_soon"], duties["overdue"],
-         duties["acknowledged"], duties["acknowledged_on_time"], duties["on_time_rate"], ""]
+        [
+            "withdrawal_duties",
+            "all",
+            duties["open"],
+            "",
+            duties["due_soon"],
+            duties["overdue"],
+            duties["acknowledged"],
+            duties["acknowledged_on_time"],
+            duties["on_time_rate"],
+            "",
+        ]
     )
     return out.getvalue()

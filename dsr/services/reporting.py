@@ -32,7 +32,10 @@ def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
         start = add_months(end, -1)
     else:
         raise ValueError(f"unknown report kind {kind!r}")
-    return (datetime.combine(start, time.min, tzinfo=LOCAL_TZ), datetime.combine(end, time.min, tzinfo=LOCAL_TZ))
+    return (
+        datetime.combine(start, time.min, tzinfo=LOCAL_TZ),
+        datetime.combine(end, time.min, tzinfo=LOCAL_TZ),
+    )
 
 
 def report_send(*, kind: str, now: datetime | None = None) -> int:
@@ -59,7 +62,11 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
                 "link": f"{settings.SITE_URL.rstrip('/')}{link}",
             },
             attachments=[
-                {"filename": f"deadline-report-{kind}-{day}.csv", "content": report_csv(report), "mimetype": "text/csv"}
+                {
+                    "filename": f"deadline-report-{kind}-{day}.csv",
+                    "content": report_csv(report),
+                    "mimetype": "text/csv",
+                }
             ],
             topic=f"report.deadlines.{kind}",
             dedupe_key=f"report:{kind}:{day}",

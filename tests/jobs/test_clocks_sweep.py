@@ -55,7 +55,10 @@ def test_24_hour_threshold_reminds_the_assignee_once(people, subject, django_cap
     assert len(callbacks) == 1  # one outbox sweep dispatched for the whole batch
     reminder = DeadlineReminder.objects.get()
     assert (reminder.item_id.replace("-", ""), reminder.clock, reminder.hours_before) == (
-        request.pk.hex, "due", 24)
+        request.pk.hex,
+        "due",
+        24,
+    )
     sent = deliver_all(NOW)
     assert [to for to, _subject in sent] == ["anna@bank.test"]
     assert "24" in sent[0][1]

@@ -13,11 +13,13 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from audit import tasks as audit_tasks
-from core import outbox, tasks as core_tasks
+from core import outbox
+from core import tasks as core_tasks
 from core.actors import actor_for_user
 from core.models import OutboxMessage
 from core.outbox import outbox_deliver, outbox_enqueue_email, outbox_retry
-from dsr import services, tasks as dsr_tasks
+from dsr import services
+from dsr import tasks as dsr_tasks
 from dsr.models import DeletionRecord, LegalHold, OutcomeReason
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.jobs.factories import NOW, staff
@@ -149,7 +151,8 @@ def test_customer_hears_of_receipt_acknowledgement_and_rejection(subject):
     request = verified_request(subject)
     services.request_reject(actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note="")
     topics = list(
-        OutboxMessage.objects.filter(subject_id=subject.pk, kind="email").order_by("created_at")
+        OutboxMessage.objects.filter(subject_id=subject.pk, kind="email")
+        .order_by("created_at")
         .values_list("topic", flat=True)
     )
     assert topics == ["dsr.customer.received", "dsr.customer.acknowledged", "dsr.customer.rejected"]

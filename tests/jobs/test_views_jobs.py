@@ -17,9 +17,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def parked():
-    message = outbox_enqueue_email(to="khach@example.vn", template="core/email/audit_chain_broken",
-                                   context={}, topic="test", dedupe_key="parked-1")
-    OutboxMessage.objects.filter(pk=message.pk).update(status="parked", attempts=8, last_error="mail error: X")
+    message = outbox_enqueue_email(
+        to="khach@example.vn",
+        template="core/email/audit_chain_broken",
+        context={},
+        topic="test",
+        dedupe_key="parked-1",
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status="parked", attempts=8, last_error="mail error: X"
+    )
     return message
 
 
@@ -61,10 +68,16 @@ def test_dpo_adds_and_switches_thresholds(client, dpo):
 def test_dpo_moves_the_daily_report_and_beat_keeps_it(client, dpo, monkeypatch):
     client.force_login(dpo)
     assert [r.hour for r in report_times()] == [8, 8, 8]
-    client.post("/en/portal/schedules/",
-                {"action": "report_time", "name": "deadline-report-daily", "hour": "7", "minute": "30"})
+    client.post(
+        "/en/portal/schedules/",
+        {"action": "report_time", "name": "deadline-report-daily", "hour": "7", "minute": "30"},
+    )
     task = PeriodicTask.objects.get(name="deadline-report-daily")
-    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("7", "30", "Asia/Ho_Chi_Minh")
+    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == (
+        "7",
+        "30",
+        "Asia/Ho_Chi_Minh",
+    )
     assert task.description == CHANGED_BY_DPO and task.kwargs == '{"kind": "daily"}'
     # Beat starting again copies config/celery.py's entries, except the one the DPO changed.
     from config.celery import app
@@ -74,6 +87,8 @@ def test_dpo_moves_the_daily_report_and_beat_keeps_it(client, dpo, monkeypatch):
     DatabaseScheduler.update_from_dict(object.__new__(DatabaseScheduler), app.conf.beat_schedule)
     assert "deadline-report-daily" not in written
     assert {"sweep-deadlines", "deadline-report-weekly", "verify-audit-chain"} <= set(written)
-    bad = client.post("/en/portal/schedules/",
-                      {"action": "report_time", "name": "deadline-report-daily", "hour": "25", "minute": "0"})
+    bad = client.post(
+        "/en/portal/schedules/",
+        {"action": "report_time", "name": "deadline-report-daily", "hour": "25", "minute": "0"},
+    )
     assert bad.status_code == 200

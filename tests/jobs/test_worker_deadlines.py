@@ -29,7 +29,9 @@ def _database_url() -> str:
     s = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return (
+        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    )
 
 
 def test_worker_sends_a_reminder_and_records_a_breach(tmp_path):
@@ -43,8 +45,21 @@ def test_worker_sends_a_reminder_and_records_a_breach(tmp_path):
     queue = f"test-jobs-{uuid.uuid4().hex[:8]}"
     sweep_deadlines.apply_async(queue=queue)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
         cwd=ROOT,
         env={
             **os.environ,
@@ -71,6 +86,8 @@ def test_worker_sends_a_reminder_and_records_a_breach(tmp_path):
     assert uuid.UUID(reminder.item_id) == soon.pk and reminder.hours_before == 6
     assert uuid.UUID(breach.item_id) == late.pk
     assert sorted(deadline_messages.values_list("topic", "status")) == [
-        ("deadline.breached", "sent"), ("deadline.reminder", "sent")]
+        ("deadline.breached", "sent"),
+        ("deadline.reminder", "sent"),
+    ]
     mails = "\n".join(p.read_text(errors="replace") for p in tmp_path.iterdir())
     assert "To: worker_officer@bank.test" in mails and "To: worker_dpo@bank.test" in mails
