@@ -87,14 +87,17 @@ class PrivateRedis:
         wait_for_port(self.port, up=False)
 
 
-def point_celery_at(broker_url: str) -> None:
-    """Make this process publish to `broker_url`: forget the pooled connections to the old broker."""
+def point_celery_at(broker_url: str, transport_options: dict | None = None) -> tuple[str, dict]:
+    """Make this process publish to `broker_url`, forgetting the pooled connections to the old
+    broker; returns the previous URL and transport options, to put back afterwards."""
     from config.celery import app
 
+    previous = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
     app.conf.broker_url = broker_url
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    app.conf.broker_transport_options = transport_options if transport_options is not None else {}
     app._pool = None
     app.amqp._producer_pool = None
+    return previous
 
 
 class Receiver:

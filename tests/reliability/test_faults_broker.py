@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from config.celery import app as celery_app
 from consents.models import Consent, ConsentStatus
 from core.models import OutboxMessage, WebhookEndpoint
 from core.outbox import outbox_enqueue_webhook
@@ -40,12 +39,11 @@ def private_redis(request, settings, tmp_path_factory):
     port = getattr(request, "param", 6391)
     server = PrivateRedis(port, tmp_path_factory.mktemp("redis"))
     server.start()
-    previous = celery_app.conf.broker_url
     settings.REDIS_URL = settings.CELERY_BROKER_URL = server.url
-    point_celery_at(server.url)
+    previous_url, previous_options = point_celery_at(server.url, {"visibility_timeout": 3600})
     yield server
     server.stop()
-    point_celery_at(previous)
+    point_celery_at(previous_url, previous_options)
 
 
 def _api() -> APIClient:

@@ -57,7 +57,8 @@ from audit.models import AuditEntry
 from consents.models import Consent, ConsentEvent
 from core.models import DataSubject
 entries = AuditEntry.objects.all()
-subjects = dict(DataSubject.objects.filter(external_ref__startswith="CIFPG").values_list("pk", "external_ref"))
+loaded = DataSubject.objects.filter(external_ref__startswith="CIFPG")
+subjects = dict(loaded.values_list("pk", "external_ref"))
 created = Counter(entries.filter(action="core.subject.created").values_list("subject_id", flat=True))
 consents = dict(Consent.objects.filter(purpose__code="fault-marketing").values_list("pk", "subject_id"))
 events = Counter(ConsentEvent.objects.filter(kind="granted").values_list("consent_id", flat=True))
