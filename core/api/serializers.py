@@ -8,6 +8,8 @@ from core.models import DataSubject
 
 class SubjectOutputSerializer(serializers.ModelSerializer):
     guardian = serializers.UUIDField(source="guardian_id", allow_null=True, read_only=True)
+    # A plain string: the address is optional and stored as "" when absent, which `format: email` rejects.
+    email = serializers.CharField(read_only=True, help_text="E-mail address, or empty when none is on file.")
 
     class Meta:
         model = DataSubject
