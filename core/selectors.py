@@ -62,8 +62,13 @@ def subject_filter_by_index(queryset: QuerySet[DataSubject], *, field: str, valu
 
 
 def token_by_key_hash(key_hash: str) -> ApiToken | None:
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+    """A live token of an active user, by one narrow query on the unique hash (no user row loaded)."""
+    row = (
+        ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .values_list("pk", "user_id", "scopes", "prefix")
         .first()
     )
+    if row is None:
+        return None
+    pk, user_id, scopes, prefix = row
+    return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash)

@@ -31,6 +31,16 @@ def staff_force_login_passes_two_factor(monkeypatch):
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
+@pytest.fixture(autouse=True)
+def fresh_api_user_cache():
+    """Tests roll the database back; the per-worker cache of token users must not outlive them."""
+    from core.api import principals
+
+    principals.forget_all()
+    yield
+    principals.forget_all()
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consents import selectors, services
-from consents.api.permissions import CachedRolePermission
 from consents.api.serializers import (
     BulkCheckInputSerializer,
     CheckOutputSerializer,
@@ -215,7 +214,7 @@ class SubjectWithdrawView(APIView):
 
 
 class ConsentCheckView(APIView):
-    permission_classes = [CachedRolePermission]
+    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
 
@@ -244,7 +243,7 @@ class ConsentCheckView(APIView):
 
 
 class ConsentCheckBulkView(APIView):
-    permission_classes = [CachedRolePermission]
+    permission_classes = [RolePermission]
     required_permissions = {"POST": "consents.view_consent"}
     required_scopes = {"POST": "consents:read"}
 

@@ -6,6 +6,7 @@ import hashlib
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from core.api.principals import api_user
 from core.selectors import token_by_key_hash
 
 
@@ -22,10 +23,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        token = token_by_key_hash(hashlib.sha256(key.encode()).hexdigest())
-        if token is None:
+        key_hash = hashlib.sha256(key.encode()).hexdigest()
+        token = token_by_key_hash(key_hash)
+        user = api_user(key_hash=key_hash, user_id=token.user_id) if token is not None else None
+        if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
-        return token.user, token
+        token.user = user
+        return user, token
 
     def authenticate_header(self, request):
         return self.keyword

@@ -15,15 +15,6 @@ def _fresh_catalogue():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_permission_cache():
-    from consents.api import permissions
-
-    permissions.clear()
-    yield
-    permissions.clear()
-
-
-@pytest.fixture(autouse=True)
 def _english():
     """Messages are asserted in English (the msgids); the site's default language is Vietnamese."""
     from django.utils import translation

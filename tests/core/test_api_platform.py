@@ -136,3 +136,25 @@ def test_malformed_bodies_are_400_not_500(as_user, officer, body):
     response = as_user(officer).post("/api/v1/subjects/", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()
+
+
+@pytest.mark.django_db
+def test_a_deactivated_client_is_refused_at_once_even_when_its_user_is_cached(as_user, client_user):
+    client = as_user(client_user)
+    assert client.get("/api/v1/subjects/").status_code == 200
+
+    client_user.is_active = False
+    client_user.save(update_fields=["is_active"])
+
+    assert client.get("/api/v1/subjects/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_concurrent_requests_get_their_own_copy_of_the_cached_user(officer):
+    from core.api.principals import api_user
+
+    key_hash = make_token(officer) and ApiToken.objects.get().key_hash
+    first, second = api_user(key_hash=key_hash, user_id=officer.pk), api_user(key_hash=key_hash, user_id=officer.pk)
+    assert first is not second
+    assert first.pk == second.pk == officer.pk
+    assert first.has_perm("core.view_datasubject")
