@@ -127,6 +127,8 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         source="guardian.external_ref", read_only=True, allow_null=True, default=None
     )
     recorded_by = serializers.CharField(source="recorded_by_label", read_only=True)
+    # Blank until the consent is withdrawn.
+    withdrawal_channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, read_only=True)
     receipt = serializers.SerializerMethodField()
 
     class Meta:

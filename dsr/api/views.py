@@ -71,7 +71,8 @@ class RequestListCreateView(generics.GenericAPIView):
         if params.get("status") and params["status"] not in RequestStatus.values:
             raise InvalidInput(_("Unknown status."), field="status")
         assignee = params.get("assignee")
-        if assignee is not None and not assignee.isdigit():
+        # A user id is a positive 64-bit integer; longer digit strings overflow the database driver.
+        if assignee is not None and not (assignee.isdigit() and len(assignee) <= 18):
             raise InvalidInput(_("Give the assignee as a user id."), field="assignee")
         due_soon = _flag(params.get("due_soon"))
         return request_queue(
@@ -336,6 +337,7 @@ class TaskListView(generics.GenericAPIView):
             .order_by("created_at")
         )
 
+    @extend_schema(responses=s.ClientTaskSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.ClientTaskSerializer(page, many=True).data)

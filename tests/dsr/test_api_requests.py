@@ -250,3 +250,10 @@ def test_the_submitting_client_hears_of_each_move_by_webhook(
     ]
     assert [(m["from"], m["to"]) for m in moves] == [("", "received"), ("received", "verifying_identity")]
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_an_absurd_assignee_filter_is_400_not_500(as_user, privacy_officer):
+    response = as_user(privacy_officer).get("/api/v1/requests/", {"assignee": "14994472662758670336"})
+    assert response.status_code == 400
+    assert response.json()["assignee"]

@@ -50,12 +50,7 @@ def callers(db):
 
 # Found by this test in other apps' endpoints and reported to their owners; expected to fail until fixed
 # (not strict, so the fix turns them green without editing this list).
-KNOWN_FAILURES = {
-    ("GET", "/api/v1/consents/"): "a consent's withdrawal channel is \"\" while the schema allows only the ChannelEnum values",
-    ("GET", "/api/v1/request-tasks/"): "ClientTask declares created_at required but the response has none",
-    ("GET", "/api/v1/requests/"): "?assignee=14994472662758670336 raises OverflowError (500) on SQLite: "
-                                  "the integer filter is not range-checked",
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.fuzz
