@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from consents.models import WithdrawalDuty
 from core.clocks import ClockSource, register_clock_source
