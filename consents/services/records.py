@@ -250,7 +250,6 @@ def consent_grant_in_transaction(
     *, actor: Actor, request: GrantRequest, now: datetime | None = None
 ) -> Consent:
     """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
-    now = now or timezone.now()
     with transaction.atomic(savepoint=False):
         # Judge against the catalogue and the customer as they are now, not as the caller loaded them.
         request = replace(
@@ -258,12 +257,15 @@ def consent_grant_in_transaction(
             purpose=Purpose.objects.get(pk=request.purpose.pk),
             subject=DataSubject.objects.get(pk=request.subject.pk),
         )
-        grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
         live = (
             Consent.objects.select_for_update()
             .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED)
             .first()
         )
+        # Read the clock once the live row is ours: a grant that waited for a withdrawal must not
+        # carry a time before it.
+        now = now or timezone.now()
+        grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
         if live is not None:
             if live.notice_id == notice.pk:
                 raise Conflict(

@@ -69,7 +69,6 @@ def consent_withdraw_in_transaction(
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
     `subject_id` narrows the look-up (a customer may withdraw only their own consents)."""
     _validate_withdrawal_input(channel, reason)
-    now = now or timezone.now()
     with transaction.atomic(savepoint=False):
         queryset = Consent.objects.select_for_update(of=("self",)).select_related("purpose")
         if subject_id is not None:
@@ -77,6 +76,8 @@ def consent_withdraw_in_transaction(
         consent = queryset.filter(pk=consent_id).first()
         if consent is None:
             raise NotFound(_("No such consent."))
+        # Read the clock once the row is ours, so the history's times follow the order of commits.
+        now = now or timezone.now()
         return _withdraw_locked(
             actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
         )
@@ -121,7 +122,6 @@ def consents_withdraw_for_subject_in_transaction(
     skipped (nothing to stop). Returns the consents withdrawn, possibly none.
     """
     _validate_withdrawal_input(channel, reason)
-    now = now or timezone.now()
     for purpose in purposes or []:
         if purpose.legal_basis != LegalBasis.CONSENT:
             raise not_consent_based_error(purpose)
@@ -134,11 +134,13 @@ def consents_withdraw_for_subject_in_transaction(
         )
         if purposes is not None:
             queryset = queryset.filter(purpose__in=purposes)
+        consents = list(queryset)
+        now = now or timezone.now()  # after the locks, as in consent_withdraw_in_transaction
         return [
             _withdraw_locked(
                 actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
             )
-            for consent in queryset
+            for consent in consents
         ]
 
 
