@@ -83,4 +83,11 @@ app.conf.beat_schedule = {
         "kwargs": {"kind": "monthly"},
         "options": {"expires": 28 * DAY},
     },
+    # Every hour: send notice-change announcements whose lead time has come, and ask for fresh
+    # consent where a material change has taken effect.
+    "run-notice-announcements": {
+        "task": "regulator.run_announcements",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 60 * 60},
+    },
 }
