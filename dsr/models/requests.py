@@ -7,19 +7,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
+# Requests come in through the same channels as consents (dsr may import consents, never the reverse).
+from consents.models import Channel
 from core.models import DataSubject, DeadlineRegime, RequestType
 from dsr.states import OPEN, RequestStatus
-
-
-class Channel(models.TextChoices):
-    BRANCH = "branch", _("Branch")
-    CALL_CENTRE = "call_centre", _("Call centre")
-    INTERNET_BANKING = "internet_banking", _("Internet banking")
-    MOBILE_APP = "mobile_app", _("Mobile app")
-    PAPER_FORM = "paper_form", _("Paper form")
-    API = "api", _("API")
 
 
 class IdentityMethod(models.TextChoices):
