@@ -157,16 +157,8 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
             "fresh_consent_needed": notice.material,
             "text": notice.text_vi,
         }
-        told = 0
-        for consent in announcement_affected(notice).iterator():
-            told += customer_notice_enqueue(
-                subject=consent.subject,
-                topic=ANNOUNCEMENT_TOPIC,
-                template=ANNOUNCEMENT_TEMPLATE,
-                context=context,
-                dedupe_key=f"announce:{announcement.pk}:{consent.subject_id}",
-                now=now,
-            )
+        told = _notify_each(announcement_affected(notice), topic=ANNOUNCEMENT_TOPIC, template=ANNOUNCEMENT_TEMPLATE,
+                            context=context, dedupe_prefix=f"announce:{announcement.pk}", now=now)
         announcement.sent_at = now
         announcement.customers_told = told
         announcement.save(update_fields=["status", "sent_at", "customers_told"])
@@ -204,16 +196,9 @@ def announcement_ask_fresh_consent(
             return announcement
         _move(announcement, NoticeAnnouncement.Status.ASKED)
         context = {"purpose_name": notice.purpose.name_vi, "version": notice.version}
-        asked = 0
-        for consent in subjects_to_ask_again(notice.purpose, now=now).iterator():
-            asked += customer_notice_enqueue(
-                subject=consent.subject,
-                topic=FRESH_CONSENT_TOPIC,
-                template=FRESH_CONSENT_TEMPLATE,
-                context=context,
-                dedupe_key=f"fresh:{announcement.pk}:{consent.subject_id}",
-                now=now,
-            )
+        asked = _notify_each(subjects_to_ask_again(notice.purpose, now=now), topic=FRESH_CONSENT_TOPIC,
+                             template=FRESH_CONSENT_TEMPLATE, context=context,
+                             dedupe_prefix=f"fresh:{announcement.pk}", now=now)
         announcement.asked_at = now
         announcement.customers_asked = asked
         announcement.save(update_fields=["status", "asked_at", "customers_asked"])
@@ -225,6 +210,15 @@ def announcement_ask_fresh_consent(
             data={"purpose": notice.purpose.code, "version": notice.version, "customers": asked},
         )
     return announcement
+
+
+def _notify_each(consents, *, topic: str, template: str, context: dict, dedupe_prefix: str, now: datetime) -> int:
+    """Queue one notice per consent's customer (at most once per customer); the number queued."""
+    return sum(
+        customer_notice_enqueue(subject=consent.subject, topic=topic, template=template, context=context,
+                                dedupe_key=f"{dedupe_prefix}:{consent.subject_id}", now=now)
+        for consent in consents.iterator()
+    )
 
 
 def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
