@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -29,6 +28,7 @@ from consents.models import (
     Purpose,
     WithdrawalDuty,
 )
+from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from core.models import DataSubject
 from core.validators import age_on
@@ -159,11 +159,12 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
 
     One round trip: the hot path runs before every marketing send and card authorisation, so it is a
     single indexed query (subject by CIF, the restriction subquery on its partial index, the state
-    row by its unique key), written as SQL to skip the ORM's per-call compilation.
+    row by its unique key), written as SQL to skip the ORM's per-call compilation and prepared once
+    per connection to skip PostgreSQL's planning (core/db.py).
     """
     now = now or timezone.now()
     purpose = _purpose_or_404(purpose_code)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_check_sql(), [purpose.id, purpose.id, subject_ref or ""])
         row = cursor.fetchone()
     if row is None:

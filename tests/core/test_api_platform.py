@@ -158,3 +158,14 @@ def test_concurrent_requests_get_their_own_copy_of_the_cached_user(officer):
     assert first is not second
     assert first.pk == second.pk == officer.pk
     assert first.has_perm("core.view_datasubject")
+
+
+@pytest.mark.django_db
+def test_a_deactivated_users_token_is_refused_at_once(officer):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(officer)}")
+    assert client.get("/api/v1/subjects/").status_code == 200
+
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert client.get("/api/v1/subjects/").status_code == 401
