@@ -1,4 +1,4 @@
--- wrk script: GET /api/v1/consent-check/ for a random one of the seeded customers and purposes.
+-- wrk script (BENCH_PAUSE_MS as in paced.lua): GET /api/v1/consent-check/ for a random one of the seeded customers and purposes.
 local purposes = {"marketing", "customer-support", "group-sharing", "partner-bancassurance", "analytics",
                   "biometric-auth", "cross-border-head-office", "kyc-aml", "banking-services", "credit-bureau"}
 local subjects = tonumber(os.getenv("BENCH_SUBJECTS") or "100000")
@@ -9,4 +9,8 @@ request = function()
   local purpose = purposes[math.random(1, #purposes)]
   return wrk.format("GET", "/api/v1/consent-check/?subject=" .. ref .. "&purpose=" .. purpose,
                     {["Authorization"] = "Token " .. token})
+end
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
+if pause > 0 then
+  delay = function() return pause end
 end
