@@ -62,12 +62,14 @@ def form08(
     phase: int,
     kind: str,
     submitted_at: datetime,
+    late: bool,
     late_reason: str = "",
     new_facts: str = "",
     customers_to_notify: int | None = None,
 ) -> dict[str, Any]:
     """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
-    description, categories and counts, likely consequences, measures, time line."""
+    description, categories and counts, likely consequences, measures, time line. `late` is the
+    phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`)."""
     org = organisation()
     timeline = [
         {"event": "occurred", "at": _local(breach.occurred_at)},
@@ -85,7 +87,7 @@ def form08(
         "phase": phase,
         "phase_kind": kind,
         "submitted_at": _local(submitted_at),
-        "late": submitted_at > breach.notify_due_at,
+        "late": late,
         "late_reason": late_reason,
         "organisation": {
             "name": org["name"],

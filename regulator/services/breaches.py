@@ -207,6 +207,23 @@ def breach_update(
     return breach
 
 
+def phase_late(*, breach: Breach, initial: BreachNotification | None, at: datetime) -> bool:
+    """Whether a notification phase submitted at `at` is late (Law 91/2025/QH15 Art. 23; Decree
+    13/2023 Art. 23). The 72 hours bind the notification as a whole; when its content cannot all be
+    given at once it may be given in phases, and the law sets no separate period for the later ones:
+
+    * the initial phase (`initial` is None) is late when submitted after the deadline;
+    * a follow-up completes the initial notification and shares its lateness: it is late exactly
+      when the initial phase was late (it is then also after the deadline), and like the initial
+      phase its Form 08 must say why;
+    * a follow-up to an initial notification made in time is never late, however long the facts
+      took to arrive.
+    """
+    if at <= breach.notify_due_at:
+        return False
+    return initial is None or initial.late
+
+
 def breach_notify(
     *,
     actor: Actor,
@@ -219,7 +236,8 @@ def breach_notify(
     """Submit the next phase of the notification to A05: the Form 08 document as of now.
 
     Phase 1 is the initial notification; later phases add facts that arrived after it (Law 91 Art. 23
-    allows notifying in phases). An initial notification after the 72 hours must say why.
+    allows notifying in phases). A late phase (see `phase_late`) must say why: the initial one when
+    sent after the 72 hours, and every follow-up of a late initial notification.
     """
     now = now or timezone.now()
     late_reason = (late_reason or "").strip()
@@ -228,14 +246,18 @@ def breach_notify(
         breach = _locked(breach_id)
         if breach.status in BREACH_TERMINAL:
             raise Conflict(_("A closed breach cannot be notified again."), code="breach_closed")
-        phase = breach.phases.count() + 1
-        kind = BreachNotification.Kind.INITIAL if phase == 1 else BreachNotification.Kind.FOLLOW_UP
-        late = phase == 1 and now > breach.notify_due_at
+        phases = list(breach.phases.order_by("phase"))
+        phase = len(phases) + 1
+        initial = phases[0] if phases else None
+        kind = BreachNotification.Kind.INITIAL if initial is None else BreachNotification.Kind.FOLLOW_UP
+        late = phase_late(breach=breach, initial=initial, at=now)
         if late and not late_reason:
-            raise InvalidInput(
-                _("The 72 hours have passed: give the reason for the late notification."), field="late_reason"
-            )
-        if phase > 1 and not new_facts:
+            if initial is None:
+                message = _("The 72 hours have passed: give the reason for the late notification.")
+            else:
+                message = _("The initial notification was late: give the reason for lateness again.")
+            raise InvalidInput(message, field="late_reason")
+        if initial is not None and not new_facts:
             raise InvalidInput(_("Say which facts this follow-up adds."), field="new_facts")
         customers = None
         if breach_needs_customer_notice(breach):
@@ -245,7 +267,8 @@ def breach_notify(
             phase=phase,
             kind=kind,
             submitted_at=now,
-            late_reason=late_reason,
+            late=late,
+            late_reason=late_reason if late else "",
             new_facts=new_facts,
             customers_to_notify=customers,
         )
@@ -270,7 +293,7 @@ def breach_notify(
             actor=actor,
             target=breach,
             now=now,
-            data={"reference": breach.reference, "phase": phase, "late": late},
+            data={"reference": breach.reference, "phase": phase, "kind": kind, "late": late},
         )
     return notification
 
