@@ -18,8 +18,8 @@ Every minute `deadlines_sweep`:
 
 Exactly-once without locks: the ledger rows are inserted with ON CONFLICT DO NOTHING (RETURNING the
 reminders, a run id for the breaches), so only the rows this sweep actually inserted lead to
-e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A second sweep, or a
-second worker at the same time, inserts nothing and sends nothing.
+e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A
+second sweep, or a second worker at the same time, inserts nothing and sends nothing.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ class ClockSource:
     breach_action: str = "core.deadline.breached"
     on_breached: Callable[[list[dict[str, Any]], datetime], None] | None = None
     clock_labels: dict[str, Any] = field(default_factory=dict)
+    # What the items are (translated when shown), for the reports' breach tables.
+    title: Any = ""
 
 
 _sources: dict[str, ClockSource] = {}
@@ -80,6 +82,14 @@ def register_clock_source(source: ClockSource) -> None:
 
 def clock_sources() -> list[ClockSource]:
     return [_sources[name] for name in sorted(_sources)]
+
+
+def clock_labels(source: str, clock: str) -> tuple[str, str]:
+    """The translated title of a source and label of one of its clocks; the codes when unknown."""
+    found = _sources.get(source)
+    if found is None:
+        return source, clock
+    return str(found.title or source), str(found.clock_labels.get(clock, clock))
 
 
 def reminder_thresholds() -> list[int]:

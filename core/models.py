@@ -59,7 +59,9 @@ class DataSubject(models.Model):
 class CustomerAccount(models.Model):
     """Links a self-service login to the one data subject it may see and act for."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_account")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_account"
+    )
     subject = models.OneToOneField(DataSubject, on_delete=models.CASCADE, related_name="customer_account")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,7 +105,9 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_once_per_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_once_per_owner")
+        ]
         indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
@@ -113,7 +117,9 @@ class IdempotencyRecord(models.Model):
 class WebhookEndpoint(models.Model):
     """Where an integration client (or a recipient's system) receives signed event notices."""
 
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
     name = models.CharField(max_length=100)
     url = models.URLField(max_length=500)
     # The HMAC-SHA256 signing secret; encrypted because anyone holding it can forge notices.
@@ -166,7 +172,9 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = _("outbox message")
         indexes = [
-            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"),
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +197,25 @@ class RequestType(models.TextChoices):
     OBJECT = "object", _("Objection to processing")
     WITHDRAW = "withdraw", _("Withdrawal of consent")
     COMPLAINT = "complaint", _("Complaint or protective measures")
+
+
+class DeadlineType(models.TextChoices):
+    """Every clock the deadline policy times: the data-subject request types (labels shared with
+    `RequestType`) and the bank's own filings with the authority. Only the policy table and the
+    deadline reports use it; customers file `RequestType`s alone."""
+
+    ACCESS = RequestType.ACCESS.value, RequestType.ACCESS.label
+    COPY = RequestType.COPY.value, RequestType.COPY.label
+    RECTIFY = RequestType.RECTIFY.value, RequestType.RECTIFY.label
+    DELETE = RequestType.DELETE.value, RequestType.DELETE.label
+    RESTRICT = RequestType.RESTRICT.value, RequestType.RESTRICT.label
+    OBJECT = RequestType.OBJECT.value, RequestType.OBJECT.label
+    WITHDRAW = RequestType.WITHDRAW.value, RequestType.WITHDRAW.label
+    COMPLAINT = RequestType.COMPLAINT.value, RequestType.COMPLAINT.label
+    # Law 91/2025/QH15 Art. 23: notify A05 of a personal-data breach within 72 hours.
+    BREACH_NOTIFICATION = "breach_notification", _("Breach notification to the authority (A05)")
+    # Law 91/2025/QH15 Arts. 20-21: file the impact assessment within 60 days.
+    IMPACT_ASSESSMENT = "impact_assessment", _("Impact-assessment filing")
 
 
 class DeadlineRegime(models.TextChoices):
@@ -215,7 +242,7 @@ class DeadlinePolicy(models.Model):
     """
 
     regime = models.CharField(_("regime"), max_length=20, choices=DeadlineRegime.choices)
-    request_type = models.CharField(_("request type"), max_length=20, choices=RequestType.choices)
+    request_type = models.CharField(_("request type"), max_length=20, choices=DeadlineType.choices)
     period = models.PositiveIntegerField(_("period"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.DAYS)
     processor_period = models.PositiveIntegerField(
@@ -223,7 +250,9 @@ class DeadlinePolicy(models.Model):
     acknowledge_period = models.PositiveIntegerField(_("acknowledgement period"), null=True, blank=True)
     acknowledge_unit = models.CharField(_("acknowledgement unit"), max_length=16, choices=PeriodUnit.choices,
                                         default=PeriodUnit.WORKING_DAYS)
-    extension_period = models.PositiveIntegerField(_("extension (once, with a reason)"), null=True, blank=True)
+    extension_period = models.PositiveIntegerField(
+        _("extension (once, with a reason)"), null=True, blank=True
+    )
     pausable = models.BooleanField(_("clock may pause while awaiting the customer"), default=True)
     effective_from = models.DateField(_("in force from"), null=True, blank=True)
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
@@ -292,7 +321,9 @@ class ReminderThreshold(models.Model):
         verbose_name_plural = _("reminder thresholds")
         ordering = ["-hours_before"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(hours_before__gt=0), name="reminder_threshold_positive"),
+            models.CheckConstraint(
+                condition=models.Q(hours_before__gt=0), name="reminder_threshold_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -97,5 +97,6 @@ def register() -> None:
             breach_action="dsr.clock.breached",
             on_breached=record_breaches,
             clock_labels={"due": _("bank deadline"), "statutory": _("statutory deadline")},
+            title=_("Data-subject requests"),
         )
     )

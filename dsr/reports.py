@@ -19,6 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from consents.models import WithdrawalDuty
+from core.clocks import clock_labels
 from core.deadlines import LOCAL_TZ
 from core.models import DeadlineBreach, RequestType
 from dsr.models import Channel, DataSubjectRequest
@@ -140,6 +141,9 @@ def deadline_report(
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
     )
+    for row in breaches:
+        # Breach notifications and impact assessments are clocks too, but not request types.
+        row["source_label"], row["clock_label"] = clock_labels(row["source"], row["clock"])
     return {
         "generated_at": now,
         "period": {"since": since, "until": until},

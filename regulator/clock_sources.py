@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.clocks import ClockSource, register_clock_source
+from core.models import DeadlineType
 from core.roles import Role
 from regulator.models import Breach, BreachStatus, Dossier, DossierStatus
 
@@ -79,6 +80,7 @@ def register() -> None:
             breach_action="regulator.breach.deadline_breached",
             on_breached=lambda rows, now: _mark(Breach, rows, now),
             clock_labels={"notify": _("72 hours to notify the authority (A05)")},
+            title=DeadlineType.BREACH_NOTIFICATION.label,
         )
     )
     register_clock_source(
@@ -93,5 +95,6 @@ def register() -> None:
             breach_action="regulator.dossier.deadline_breached",
             on_breached=lambda rows, now: _mark(Dossier, rows, now),
             clock_labels={"file": _("60 days to file the impact assessment")},
+            title=DeadlineType.IMPACT_ASSESSMENT.label,
         )
     )

@@ -15,11 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from consents.models import Purpose
+from consents.models import NoticeVersion, Purpose, Recipient
 from core.deadlines import LOCAL_TZ
-from regulator.models import Breach, Dossier, DossierKind, ProcessingActivity
+from dsr.models import DataCategory, System
+from regulator.models import Breach, Dossier, DossierKind
 from regulator.organisation import organisation
 
 AUTHORITY = "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an"
@@ -30,6 +32,11 @@ def _local(value: datetime | None) -> str | None:
 
 
 def _categories(queryset) -> list[dict[str, Any]]:
+    return _category_rows(queryset.select_related("retention").order_by("code"))
+
+
+def _category_rows(categories) -> list[dict[str, Any]]:
+    """Categories (with their retention rule loaded), in the order given."""
     return [
         {
             "code": c.code,
@@ -45,7 +52,7 @@ def _categories(queryset) -> list[dict[str, Any]]:
                 else None
             ),
         }
-        for c in queryset.select_related("retention").order_by("code")
+        for c in categories
     ]
 
 
@@ -55,12 +62,14 @@ def form08(
     phase: int,
     kind: str,
     submitted_at: datetime,
+    late: bool,
     late_reason: str = "",
     new_facts: str = "",
     customers_to_notify: int | None = None,
 ) -> dict[str, Any]:
     """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
-    description, categories and counts, likely consequences, measures, time line."""
+    description, categories and counts, likely consequences, measures, time line. `late` is the
+    phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`)."""
     org = organisation()
     timeline = [
         {"event": "occurred", "at": _local(breach.occurred_at)},
@@ -78,7 +87,7 @@ def form08(
         "phase": phase,
         "phase_kind": kind,
         "submitted_at": _local(submitted_at),
-        "late": submitted_at > breach.notify_due_at,
+        "late": late,
         "late_reason": late_reason,
         "organisation": {
             "name": org["name"],
@@ -109,9 +118,38 @@ def form08(
     }
 
 
+# What `_purpose_facts` reads, loaded for many purposes at once: one query per relation whatever the
+# number of purposes (the record of processing activities lists the whole catalogue). The orderings
+# are those the facts are listed in; the dossier fingerprints are taken over that order.
+_FACTS_PREFETCHES = (
+    Prefetch("notices", queryset=NoticeVersion.objects.order_by("-effective_at"), to_attr="facts_notices"),
+    Prefetch(
+        "recipients",
+        queryset=Recipient.objects.filter(active=True).order_by("name"),
+        to_attr="facts_recipients",
+    ),
+    Prefetch("activity__systems", queryset=System.objects.order_by("code"), to_attr="facts_systems"),
+    Prefetch(
+        "activity__categories",
+        queryset=DataCategory.objects.select_related("retention").order_by("code"),
+        to_attr="facts_categories",
+    ),
+)
+
+
+def purposes_with_facts(queryset: QuerySet[Purpose] | None = None) -> QuerySet[Purpose]:
+    """Purposes with their processing activity, newest notice, active recipients, systems and
+    categories loaded in a fixed number of queries (five), for `_purpose_facts`."""
+    queryset = Purpose.objects.all() if queryset is None else queryset
+    return queryset.select_related("activity").prefetch_related(*_FACTS_PREFETCHES)
+
+
 def _purpose_facts(purpose: Purpose) -> dict[str, Any]:
-    activity = ProcessingActivity.objects.filter(purpose=purpose).prefetch_related("systems").first()
-    notice = purpose.notices.order_by("-effective_at").first()
+    if not hasattr(purpose, "facts_notices"):
+        purpose = purposes_with_facts(Purpose.objects.filter(pk=purpose.pk)).get()
+    # A purpose without a processing activity yet: the reverse one-to-one raises an AttributeError.
+    activity = getattr(purpose, "activity", None)
+    notice = purpose.facts_notices[0] if purpose.facts_notices else None
     return {
         "code": purpose.code,
         "name_vi": purpose.name_vi,
@@ -125,15 +163,14 @@ def _purpose_facts(purpose: Purpose) -> dict[str, Any]:
         "cross_border": purpose.cross_border,
         "destination_country": purpose.destination_country,
         "recipients": [
-            {"name": r.name, "kind": r.kind, "country": r.country}
-            for r in purpose.recipients.filter(active=True).order_by("name")
+            {"name": r.name, "kind": r.kind, "country": r.country} for r in purpose.facts_recipients
         ],
         "data_subjects": activity.data_subjects if activity else "",
         "systems": [
             {"code": s.code, "name": s.name, "processor": s.is_processor}
-            for s in (activity.systems.order_by("code") if activity else [])
+            for s in (activity.facts_systems if activity else [])
         ],
-        "categories": _categories(activity.categories) if activity else [],
+        "categories": _category_rows(activity.facts_categories) if activity else [],
         "security_measures": activity.security_measures if activity else "",
         "started_at": _local(activity.started_at if activity else purpose.created_at),
     }
@@ -198,9 +235,7 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     org = organisation()
     entries = []
-    for purpose in (
-        Purpose.objects.filter(active=True).prefetch_related("recipients", "notices").order_by("code")
-    ):
+    for purpose in purposes_with_facts(Purpose.objects.filter(active=True).order_by("code")):
         facts = _purpose_facts(purpose)
         retention = sorted(
             {

@@ -101,7 +101,9 @@ class NotifyForm(forms.Form):
         label=_("Reason for lateness"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the initial notification is sent after the 72 hours."),
+        help_text=_(
+            "Required when the initial notification is sent after the 72 hours, and then in each follow-up."
+        ),
     )
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
 

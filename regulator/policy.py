@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 from core.deadline_defaults import DECREE_13, LAW_91
+from core.models import DeadlineType
 
-BREACH_NOTIFICATION = "breach_notification"
-IMPACT_ASSESSMENT = "impact_assessment"
+BREACH_NOTIFICATION = DeadlineType.BREACH_NOTIFICATION.value
+IMPACT_ASSESSMENT = DeadlineType.IMPACT_ASSESSMENT.value
 REQUEST_TYPES = (BREACH_NOTIFICATION, IMPACT_ASSESSMENT)
 
 _LAW_91_START = date(2026, 1, 1)

@@ -7,7 +7,9 @@ regulator's clock source (`regulator.clock_sources`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -15,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from consents.services.announcements import customer_notice_enqueue
 from core.actors import Actor
 from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.outbox import email_message, outbox_enqueue_email_batch
 from dsr.models import DataCategory, System
 from regulator.documents import form08
 from regulator.models import (
@@ -35,6 +37,9 @@ _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
 CUSTOMER_TOPIC = "regulator.breach.customer_notice"
 CUSTOMER_TEMPLATE = "regulator/email/breach_customer"
+# Customers read, and their e-mails queued, per chunk: memory and round trips stay bounded whether
+# the breach touches ten customers or the whole bank (a non-consent purpose: every customer).
+CUSTOMER_CHUNK = 2000
 
 
 def _lookup(model, codes, field: str) -> list:
@@ -202,6 +207,23 @@ def breach_update(
     return breach
 
 
+def phase_late(*, breach: Breach, initial: BreachNotification | None, at: datetime) -> bool:
+    """Whether a notification phase submitted at `at` is late (Law 91/2025/QH15 Art. 23; Decree
+    13/2023 Art. 23). The 72 hours bind the notification as a whole; when its content cannot all be
+    given at once it may be given in phases, and the law sets no separate period for the later ones:
+
+    * the initial phase (`initial` is None) is late when submitted after the deadline;
+    * a follow-up completes the initial notification and shares its lateness: it is late exactly
+      when the initial phase was late (it is then also after the deadline), and like the initial
+      phase its Form 08 must say why;
+    * a follow-up to an initial notification made in time is never late, however long the facts
+      took to arrive.
+    """
+    if at <= breach.notify_due_at:
+        return False
+    return initial is None or initial.late
+
+
 def breach_notify(
     *,
     actor: Actor,
@@ -214,7 +236,8 @@ def breach_notify(
     """Submit the next phase of the notification to A05: the Form 08 document as of now.
 
     Phase 1 is the initial notification; later phases add facts that arrived after it (Law 91 Art. 23
-    allows notifying in phases). An initial notification after the 72 hours must say why.
+    allows notifying in phases). A late phase (see `phase_late`) must say why: the initial one when
+    sent after the 72 hours, and every follow-up of a late initial notification.
     """
     now = now or timezone.now()
     late_reason = (late_reason or "").strip()
@@ -223,14 +246,18 @@ def breach_notify(
         breach = _locked(breach_id)
         if breach.status in BREACH_TERMINAL:
             raise Conflict(_("A closed breach cannot be notified again."), code="breach_closed")
-        phase = breach.phases.count() + 1
-        kind = BreachNotification.Kind.INITIAL if phase == 1 else BreachNotification.Kind.FOLLOW_UP
-        late = phase == 1 and now > breach.notify_due_at
+        phases = list(breach.phases.order_by("phase"))
+        phase = len(phases) + 1
+        initial = phases[0] if phases else None
+        kind = BreachNotification.Kind.INITIAL if initial is None else BreachNotification.Kind.FOLLOW_UP
+        late = phase_late(breach=breach, initial=initial, at=now)
         if late and not late_reason:
-            raise InvalidInput(
-                _("The 72 hours have passed: give the reason for the late notification."), field="late_reason"
-            )
-        if phase > 1 and not new_facts:
+            if initial is None:
+                message = _("The 72 hours have passed: give the reason for the late notification.")
+            else:
+                message = _("The initial notification was late: give the reason for lateness again.")
+            raise InvalidInput(message, field="late_reason")
+        if initial is not None and not new_facts:
             raise InvalidInput(_("Say which facts this follow-up adds."), field="new_facts")
         customers = None
         if breach_needs_customer_notice(breach):
@@ -240,7 +267,8 @@ def breach_notify(
             phase=phase,
             kind=kind,
             submitted_at=now,
-            late_reason=late_reason,
+            late=late,
+            late_reason=late_reason if late else "",
             new_facts=new_facts,
             customers_to_notify=customers,
         )
@@ -265,7 +293,7 @@ def breach_notify(
             actor=actor,
             target=breach,
             now=now,
-            data={"reference": breach.reference, "phase": phase, "late": late},
+            data={"reference": breach.reference, "phase": phase, "kind": kind, "late": late},
         )
     return notification
 
@@ -287,9 +315,15 @@ def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Bre
     return breach
 
 
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
 def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
     """Tell the affected customers, through the outbox, when bank-account, financial or credit data
-    leaked (bank policy §15). Each customer is told once per breach (the outbox dedupes)."""
+    leaked (bank policy §15). Each customer is told once per breach (the outbox dedupes): pressing it
+    again queues nothing new. `customers_notified` counts the customers with an e-mail address."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
@@ -308,16 +342,25 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
             "likely_consequences": breach.likely_consequences,
             "measures_taken": breach.measures_taken,
         }
-        told = 0
-        for subject in breach_affected_subjects(breach).iterator():
-            told += customer_notice_enqueue(
-                subject=subject,
-                topic=CUSTOMER_TOPIC,
-                template=CUSTOMER_TEMPLATE,
-                context=context,
-                dedupe_key=f"breach:{breach.pk}:{subject.pk}",
-                now=now,
-            )
+        told = queued = 0
+        # Only the e-mail column is read (and decrypted); the server-side cursor streams the rows.
+        subjects = breach_affected_subjects(breach).only("pk", "email").iterator(chunk_size=CUSTOMER_CHUNK)
+        for chunk in _chunks(subjects, CUSTOMER_CHUNK):
+            messages = [
+                email_message(
+                    to=subject.email,
+                    template=CUSTOMER_TEMPLATE,
+                    context=context,
+                    dedupe_key=f"breach:{breach.pk}:{subject.pk}",
+                    topic=CUSTOMER_TOPIC,
+                    subject_id=subject.pk,
+                    now=now,
+                )
+                for subject in chunk
+                if subject.email
+            ]
+            told += len(messages)
+            queued += outbox_enqueue_email_batch(messages)
         breach.customers_notified_at = now
         breach.customers_notified = told
         breach.save(update_fields=["customers_notified_at", "customers_notified"])
@@ -326,6 +369,6 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
             actor=actor,
             target=breach,
             now=now,
-            data={"reference": breach.reference, "messages": told},
+            data={"reference": breach.reference, "messages": told, "queued": queued},
         )
     return breach

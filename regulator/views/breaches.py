@@ -94,20 +94,28 @@ def breach_edit(request, pk):
     return render(request, "regulator/breach_form.html", {"form": form, "breach": breach})
 
 
+def _notify_form_initial(phases: list) -> dict[str, str] | None:
+    """A follow-up of a late initial notification is late too and states why: start from phase 1's reason."""
+    if phases and phases[0].late:
+        return {"late_reason": phases[0].late_reason}
+    return None
+
+
 @staff_required("regulator.view_breach")
 def breach_detail(request, pk):
     breach = _breach_or_404(pk)
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
+    phases = list(breach.phases.order_by("phase"))
     return render(
         request,
         "regulator/breach_detail.html",
         {
             "breach": breach,
-            "phases": breach.phases.order_by("phase"),
+            "phases": phases,
             "now": now,
             "late_now": breach.status == BreachStatus.OPEN and now > breach.notify_due_at,
-            "notify_form": NotifyForm(),
+            "notify_form": NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_subjects(breach).count() if needs_notice else None,
             "can_manage": request.user.has_perm("regulator.manage_breach"),

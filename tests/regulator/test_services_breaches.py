@@ -12,8 +12,9 @@ from core.errors import Conflict, InvalidInput
 from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage
 from core.roles import Role
 from regulator import services
-from regulator.models import BreachStatus
+from regulator.models import BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects
+from regulator.services.breaches import phase_late
 from tests.factories import UserFactory, make_subject
 from tests.regulator.factories import DPO, MONDAY, customers_with, make_breach, make_catalogue, make_inventory
 
@@ -85,6 +86,66 @@ def test_follow_up_phases_are_versioned_and_state_new_facts():
     assert second.document["counts"]["data_subjects"] == 150
     events = [e["event"] for e in second.document["timeline"]]
     assert events[-2:] == ["phase_1_submitted", "phase_2_submitted"]
+
+
+def test_a_follow_up_of_an_initial_notification_in_time_is_never_late():
+    """Law 91 Art. 23: notifying in phases is allowed and no period binds the later phases."""
+    make_inventory()
+    breach = make_breach()
+    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=10))
+    within = services.breach_notify(
+        actor=DPO, breach_id=breach.pk, new_facts="Scope confirmed.", now=MONDAY + timedelta(hours=30)
+    )
+    weeks_later = services.breach_notify(
+        actor=DPO,
+        breach_id=breach.pk,
+        new_facts="Forensic report received.",
+        late_reason="not needed",
+        now=MONDAY + timedelta(days=21),
+    )
+    for phase in (within, weeks_later):
+        assert phase.late is False and phase.late_reason == ""
+        assert phase.document["late"] is False and phase.document["late_reason"] == ""
+
+
+def test_a_follow_up_of_a_late_initial_notification_is_late_and_says_why():
+    make_inventory()
+    breach = make_breach()
+    initial = services.breach_notify(
+        actor=DPO, breach_id=breach.pk, late_reason="Found on a holiday.", now=MONDAY + timedelta(hours=80)
+    )
+    assert initial.late is True
+    with pytest.raises(InvalidInput) as error:
+        services.breach_notify(
+            actor=DPO, breach_id=breach.pk, new_facts="More records.", now=MONDAY + timedelta(hours=90)
+        )
+    assert error.value.field == "late_reason"
+    assert breach.phases.count() == 1
+    follow_up = services.breach_notify(
+        actor=DPO,
+        breach_id=breach.pk,
+        new_facts="More records.",
+        late_reason="Found on a holiday; the second batch needed forensics.",
+        now=MONDAY + timedelta(hours=90),
+    )
+    assert (follow_up.phase, follow_up.kind, follow_up.late) == (2, "follow_up", True)
+    assert follow_up.late_reason == "Found on a holiday; the second batch needed forensics."
+    assert follow_up.document["late"] is True
+    assert follow_up.document["late_reason"] == follow_up.late_reason
+    entry = AuditEntry.objects.filter(action="regulator.breach.notified").order_by("pk").last()
+    assert (entry.data["phase"], entry.data["kind"], entry.data["late"]) == (2, "follow_up", True)
+
+
+def test_the_lateness_rule():
+    make_inventory()
+    breach = make_breach()
+    due = breach.notify_due_at
+    on_time = BreachNotification(late=False)
+    late = BreachNotification(late=True)
+    assert phase_late(breach=breach, initial=None, at=due) is False
+    assert phase_late(breach=breach, initial=None, at=due + timedelta(seconds=1)) is True
+    assert phase_late(breach=breach, initial=on_time, at=due + timedelta(days=30)) is False
+    assert phase_late(breach=breach, initial=late, at=due + timedelta(days=30)) is True
 
 
 def test_the_shared_sweeper_reminds_the_dpo_and_records_the_passed_deadline(

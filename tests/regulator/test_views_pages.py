@@ -133,6 +133,27 @@ def test_late_notification_page_asks_for_the_reason(client, dpo, data):
     assert late.phases.get().late is True
 
 
+def test_a_follow_up_of_a_late_notification_starts_from_the_first_reason(client, dpo, data):
+    late = make_breach(
+        detected_at=timezone.now() - timedelta(hours=90), now=timezone.now() - timedelta(hours=89)
+    )
+    services.breach_notify(actor=DPO, breach_id=late.pk, late_reason="Holiday staffing")
+    client.force_login(dpo)
+    page = client.get(reverse("regulator:breach_detail", args=[late.pk]))
+    assert page.context["notify_form"].initial == {"late_reason": "Holiday staffing"}
+    response = client.post(reverse("regulator:breach_notify", args=[late.pk]), {"new_facts": "More rows"})
+    assert response.status_code == 400
+    response = client.post(
+        reverse("regulator:breach_notify", args=[late.pk]),
+        {"new_facts": "More rows", "late_reason": "Holiday staffing"},
+    )
+    assert response.status_code == 302
+    assert late.phases.get(phase=2).late is True
+    on_time = data["breach"]
+    page = client.get(reverse("regulator:breach_detail", args=[on_time.pk]))
+    assert page.context["notify_form"].initial == {}
+
+
 def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_commit_callbacks):
     subject = customers_with(data["purposes"]["marketing"], 1)[0]
     user = make_customer(subject=subject, username="cust_reg")

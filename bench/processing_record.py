@@ -1,0 +1,93 @@
+"""Benchmark: the record of processing activities (regulator) over the demo catalogue.
+
+Set-up: the `qdl_bench_reg` PostgreSQL database (created and migrated here, `BENCH_DB` to change it),
+loaded with `seed_demo`. Builds the record (`regulator.documents.processing_record`, what the page,
+the JSON and the CSV all call) 20 times and prints the number of purposes, the queries one build
+issues and p50/max of the build time. `--extra N` adds N more purposes with a processing activity
+each, to show whether the query count grows with the catalogue.
+
+    /tmp/venv/bin/python bench/processing_record.py [--extra 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("BENCH_DB", "qdl_bench_reg")
+
+from dsr_common import ENV, ROOT, ensure_database, percentiles, setup_django  # noqa: E402
+
+RUNS = 20
+
+
+def add_purposes(count: int) -> None:
+    from django.utils import timezone
+
+    from consents.models import Purpose
+    from consents.services.catalogue import purpose_create
+    from core.actors import Actor
+    from dsr.models import DataCategory, System
+    from regulator.services import activity_save
+
+    actor = Actor.system("bench")
+    systems = list(System.objects.values_list("code", flat=True)[:3])
+    categories = list(DataCategory.objects.values_list("code", flat=True)[:4])
+    for index in range(count):
+        code = f"bench-purpose-{index:03d}"
+        if not Purpose.objects.filter(code=code).exists():
+            purpose_create(
+                actor=actor,
+                code=code,
+                name_vi=f"Mục đích thử {index}",
+                name_en=f"Bench purpose {index}",
+                description_vi="Mô tả",
+                description_en="Description",
+                category="service",
+                legal_basis="consent",
+                notice_text_vi="Thông báo",
+                notice_text_en="Notice",
+            )
+            activity_save(
+                actor=actor,
+                purpose_code=code,
+                systems=systems,
+                categories=categories,
+                data_subjects="customers",
+                security_measures="Encryption at rest",
+                started_at=timezone.now(),
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--extra", type=int, default=0, help="purposes to add to the demo catalogue")
+    args = parser.parse_args()
+    ensure_database()
+    subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=ENV, check=True,
+                   capture_output=True)
+    setup_django()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from regulator.documents import processing_record
+
+    if args.extra:
+        add_purposes(args.extra)
+    processing_record()  # warm caches (translations, content types)
+    with CaptureQueriesContext(connection) as queries:
+        record = processing_record()
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        processing_record()
+        samples.append((time.perf_counter() - started) * 1000)
+    print(f"processing record: {len(record['entries'])} purposes, {len(queries)} queries per build")  # noqa: T201
+    print(f"build time: {percentiles(samples)}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The record of processing activities costs a fixed number of queries, whatever the catalogue's size."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from regulator import services
+from regulator.documents import dossier_facts, processing_record
+from regulator.models import Dossier
+from tests.consents.factories import make_purpose, make_recipient
+from tests.regulator.factories import DPO, make_catalogue, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+def _add_purposes(count: int) -> None:
+    """More purposes, each with a notice, a recipient abroad and a processing activity."""
+    now = timezone.now()
+    for index in range(count):
+        recipient = make_recipient(f"Extra partner {index}")
+        recipient.country = "SG"
+        recipient.save(update_fields=["country"])
+        code = f"extra-{index}"
+        make_purpose(code, recipients=[recipient], effective_at=now - timedelta(days=5))
+        services.activity_save(
+            actor=DPO,
+            purpose_code=code,
+            systems=["core_banking", "crm"],
+            categories=["identity", "contact", "accounts"],
+            security_measures="AES at rest",
+            started_at=now - timedelta(days=5),
+            now=now,
+        )
+
+
+def _queries(build) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        build()
+    return len(captured)
+
+
+def test_the_record_costs_the_same_queries_for_3_or_23_purposes():
+    make_inventory()
+    make_catalogue(now=timezone.now())
+    small = _queries(processing_record)
+    _add_purposes(20)
+    record = processing_record()
+    assert len(record["entries"]) == 23
+    assert _queries(processing_record) == small <= 6
+    extra = next(e for e in record["entries"] if e["purpose"] == "extra-0")
+    assert extra["systems"] == ["core_banking", "crm"]
+    assert extra["categories"] == ["accounts", "contact", "identity"]
+    assert extra["cross_border_destinations"] == ["SG"]
+    assert any("60 months" in line for line in extra["retention"])
+
+
+@pytest.mark.parametrize("fmt", ["", "?format=json", "?format=csv"])
+def test_the_page_json_and_csv_do_not_grow_with_the_catalogue(client, dpo, fmt):
+    make_inventory()
+    make_catalogue(now=timezone.now())
+    client.force_login(dpo)
+    url = reverse("regulator:processing_record") + fmt
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _add_purposes(15)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200 and b"extra-14" in response.content
+    assert len(large) == len(small)
+
+
+def test_dossier_facts_are_unchanged_by_the_bulk_loading():
+    """The dossier fingerprints are taken over these facts: loading them in bulk or for one purpose
+    gives the same facts, in the same order, so an upgrade does not version every dossier."""
+    make_inventory()
+    make_catalogue(now=timezone.now())
+    services.dossiers_sync(actor=DPO)
+    transfer = Dossier.objects.get(kind="transfer")
+    facts = dossier_facts(transfer)
+    head_office = {"name": "Head office Tokyo", "kind": "foreign_head_office", "country": "JP"}
+    assert facts["recipients"] == [head_office]
+    assert [s["code"] for s in facts["systems"]] == ["core_banking"]
+    assert [c["code"] for c in facts["categories"]] == ["accounts", "identity"]
+    assert facts["notice_version"] == "v1" and facts["transfer"]["country"] == "JP"
+    assert services.dossiers_sync(actor=DPO) == {"created": 0, "versioned": 0}

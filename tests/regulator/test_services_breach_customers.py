@@ -1,0 +1,69 @@
+"""Telling a breach's affected customers scales with the bank: set-based counts, chunked queueing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEntry
+from core.models import OutboxMessage
+from regulator import services
+from regulator.selectors import breach_affected_subjects
+from regulator.services import breaches as breach_services
+from tests.factories import make_subject
+from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+def _notify_counting_queries(breach) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
+    return len(captured)
+
+
+def test_queueing_costs_the_same_queries_for_3_or_30_customers(django_capture_on_commit_callbacks):
+    make_inventory()
+    make_catalogue()
+    few = [make_subject() for _ in range(3)]
+    # Core banking serves a contract purpose: every customer of the bank is affected.
+    first = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks():
+        small = _notify_counting_queries(first)
+    many = few + [make_subject() for _ in range(27)]
+    second = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        large = _notify_counting_queries(second)
+    assert large == small
+    second.refresh_from_db()
+    assert second.customers_notified == len(many) == 30
+    assert OutboxMessage.objects.filter(dedupe_key__startswith=f"breach:{second.pk}:").count() == 30
+    # One outbox sweep on commit, not one delivery task per customer.
+    assert len(callbacks) == 1
+
+
+def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(breach_services, "CUSTOMER_CHUNK", 4)
+    make_inventory()
+    make_catalogue()
+    with_address = [make_subject() for _ in range(10)]
+    make_subject(email="")
+    breach = make_breach(systems=["core_banking"], categories=["accounts"])
+    assert breach_affected_subjects(breach).count() == 11
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+    messages = OutboxMessage.objects.filter(topic=breach_services.CUSTOMER_TOPIC)
+    assert sorted(str(m.subject_id) for m in messages) == sorted(str(s.pk) for s in with_address)
+    assert {m.destination for m in messages} == {s.email for s in with_address}
+    assert len(callbacks) == 3  # one sweep per chunk that queued something (4 + 4 + 3 customers)
+    breach.refresh_from_db()
+    assert breach.customers_notified == 10
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+    assert messages.count() == 10 and callbacks == []
+    entries = AuditEntry.objects.filter(action="regulator.breach.customers_notified").order_by("pk")
+    assert [(e.data["messages"], e.data["queued"]) for e in entries] == [(10, 10), (10, 0)]
