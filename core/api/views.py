@@ -92,9 +92,11 @@ class SubjectDetailView(generics.GenericAPIView):
         services.subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[subject], context="api.detail")
         return Response(SubjectOutputSerializer(subject).data)
 
-    @extend_schema(request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
-                   description="Rectification by staff; audited with keyed fingerprints of old and new values. "
-                               "`preferred_language` (not personal data) is audited with its old and new value.")
+    @extend_schema(
+        request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
+        description="Rectification by staff; audited with keyed fingerprints of old and new values. "
+                    "`preferred_language` (not personal data) is audited with its old and new value.",
+    )
     def patch(self, request, pk):
         subject = self.get_subject(pk)
         data = SubjectRectifySerializer(data=request.data)
