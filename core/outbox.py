@@ -162,7 +162,9 @@ def outbox_enqueue_email(
 
     `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
     `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
-    `{"filename", "content", "mimetype"}` with text content. Nothing is queued without an address.
+    `{"filename", "content", "mimetype"}` with text content. `language` is the recipient's
+    (`core.languages.language_for_subject` / `language_for_user`); the site default when omitted.
+    Nothing is queued without an address.
     With `dispatch=False` no task is sent on commit: the every-minute outbox sweep delivers it.
     """
     if not to:
