@@ -37,8 +37,9 @@ from django.utils import timezone, translation
 
 from audit.services import audit_record
 from core.actors import Actor
+from core.languages import per_language
 from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage, ReminderThreshold
-from core.outbox import dispatch_sweep_on_commit, email_message, staff_addresses
+from core.outbox import dispatch_sweep_on_commit, email_message, staff_recipients
 from core.roles import Role
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
@@ -237,42 +238,49 @@ def _send_reminders(
     message, not fifty); the ledger, not the e-mail, is what keeps each reminder single."""
     if not rows:
         return
-    assignees = staff_addresses(
+    assignees = staff_recipients(
         user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]})
     )
     queue = (
-        staff_addresses(roles=list(source.queue_roles))
+        staff_recipients(roles=list(source.queue_roles))
         if any(r["clock_assignee_id"] not in assignees for r in rows)
         else {}
     )
+    # Labels are worded in each recipient's language, once per language in use.
+    wording = per_language(lambda: (
+        str(source.clock_labels.get(clock, clock)),
+        {row["clock_item_id"]: str(source.label(row)) for row in rows},
+    ))
     items: dict[int, list[dict[str, Any]]] = {}
-    with translation.override(settings.LANGUAGE_CODE):
-        clock_label = str(source.clock_labels.get(clock, clock))
-        for row in rows:
-            assignee = row["clock_assignee_id"]
-            item = {
-                "label": source.label(row),
-                "due_at": row["clock_due_at"].isoformat(),
-                "link": _absolute(source.link(row)),
-            }
-            for user_id in [assignee] if assignee in assignees else queue:
-                items.setdefault(user_id, []).append(item)
-    messages = [
-        email_message(
-            to=assignees.get(user_id) or queue[user_id],
+    for row in rows:
+        assignee = row["clock_assignee_id"]
+        for user_id in [assignee] if assignee in assignees else queue:
+            items.setdefault(user_id, []).append(row)
+    messages = []
+    for user_id, listed in items.items():
+        recipient = assignees.get(user_id) or queue[user_id]
+        clock_label, labels = wording(recipient.language)
+        messages.append(email_message(
+            to=recipient.address,
             template=REMINDER_TEMPLATE,
             context={
-                "items": listed,
+                "items": [
+                    {
+                        "label": labels[row["clock_item_id"]],
+                        "due_at": row["clock_due_at"].isoformat(),
+                        "link": _absolute(source.link(row)),
+                    }
+                    for row in listed
+                ],
                 "count": len(listed),
                 "clock_label": clock_label,
                 "hours_before": hours,
             },
             topic="deadline.reminder",
             dedupe_key=f"reminder:{run}:{source.name}:{clock}:{hours}:{user_id}",
+            language=recipient.language,
             now=now,
-        )
-        for user_id, listed in items.items()
-    ]
+        ))
     OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
 
 
@@ -350,28 +358,33 @@ def _escalate(
     run: uuid.UUID,
     now: datetime,
 ) -> None:
-    """One e-mail per DPO for the breaches of this source and clock found by this sweep."""
-    links = {row["clock_item_id"]: _absolute(source.link(row)) for row in rows}
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "clock_label": str(source.clock_labels.get(clock, clock)),
-            "breaches": [
-                {"label": b.label, "due_at": b.due_at.isoformat(), "link": links.get(b.item_id, "")}
-                for b in breaches
-            ],
-            "count": len(breaches),
-        }
+    """One e-mail per DPO for the breaches of this source and clock found by this sweep, each in the
+    DPO's language (the register keeps its label in the site default; the e-mail words it afresh)."""
+    by_item = {row["clock_item_id"]: row for row in rows}
+    context = per_language(lambda: {
+        "clock_label": str(source.clock_labels.get(clock, clock)),
+        "breaches": [
+            {
+                "label": str(source.label(by_item[b.item_id])) if b.item_id in by_item else b.label,
+                "due_at": b.due_at.isoformat(),
+                "link": _absolute(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
+            }
+            for b in breaches
+        ],
+        "count": len(breaches),
+    })
     OutboxMessage.objects.bulk_create(
         [
             email_message(
-                to=address,
+                to=recipient.address,
                 template=ESCALATION_TEMPLATE,
-                context=context,
+                context=context(recipient.language),
                 topic="deadline.breached",
                 dedupe_key=f"breach:{run}:{source.name}:{clock}:{user_id}",
+                language=recipient.language,
                 now=now,
             )
-            for user_id, address in staff_addresses(roles=[Role.DPO]).items()
+            for user_id, recipient in staff_recipients(roles=[Role.DPO]).items()
         ],
         ignore_conflicts=True,
     )

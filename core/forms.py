@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Language
+
 
 class SubjectSearchForm(forms.Form):
     q = forms.CharField(
@@ -19,3 +21,13 @@ class SubjectCreateForm(forms.Form):
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     address = forms.CharField(label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     guardian_ref = forms.CharField(label=_("Guardian's customer number (for a child)"), max_length=64, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=Language.choices, initial=Language.VI,
+        help_text=_("The bank writes to the customer in this language."),
+    )
+
+
+class LanguagePreferenceForm(forms.Form):
+    """A customer's choice of the language the bank writes to them in (self-service)."""
+
+    language = forms.ChoiceField(label=_("Language of our e-mails"), choices=Language.choices)

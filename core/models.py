@@ -18,6 +18,15 @@ from encrypted_model_fields.fields import (
 )
 
 
+class Language(models.TextChoices):
+    """The languages the platform speaks (settings.LANGUAGES); e-mails go out in the recipient's one.
+
+    Labels are each language's own name, as on the language switch."""
+
+    VI = "vi", _("Tiếng Việt")
+    EN = "en", _("English")
+
+
 class DataSubject(models.Model):
     """An individual customer of the bank whose personal data the platform protects."""
 
@@ -39,6 +48,10 @@ class DataSubject(models.Model):
     )
     # A guardian acts for a child only after their authority (birth certificate, court order) is checked.
     guardian_verified_at = models.DateTimeField(_("guardian authority verified at"), null=True, blank=True)
+    # Not personal data: the language the bank writes to the customer in (see core.languages).
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.VI
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +83,26 @@ class CustomerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"CustomerAccount user={self.user_id}"
+
+
+class StaffProfile(models.Model):
+    """A staff member's settings beyond sign-in: the language of the e-mails the platform sends them.
+
+    Created on the first change; a staff member without one gets the site default (core.languages)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.VI
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+
+    def __str__(self) -> str:
+        return f"StaffProfile user={self.user_id}"
 
 
 class ApiToken(models.Model):

@@ -27,8 +27,9 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -42,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.errors import Conflict, NotFound
+from core.languages import languages_for_users
 from core.models import OutboxMessage, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -160,7 +162,9 @@ def outbox_enqueue_email(
 
     `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
     `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
-    `{"filename", "content", "mimetype"}` with text content. Nothing is queued without an address.
+    `{"filename", "content", "mimetype"}` with text content. `language` is the recipient's
+    (`core.languages.language_for_subject` / `language_for_user`); the site default when omitted.
+    Nothing is queued without an address.
     With `dispatch=False` no task is sent on commit: the every-minute outbox sweep delivers it.
     """
     if not to:
@@ -216,6 +220,20 @@ def staff_addresses(*, roles: list[str] | None = None, user_ids: list[int] | Non
     if user_ids is not None:
         users = users.filter(pk__in=user_ids)
     return dict(users.values_list("pk", "email").distinct())
+
+
+class StaffRecipient(NamedTuple):
+    address: str
+    language: str
+
+
+def staff_recipients(
+    *, roles: list[str] | None = None, user_ids: list[int] | None = None
+) -> dict[int, StaffRecipient]:
+    """Like `staff_addresses`, with the language each staff member is written to in."""
+    addresses = staff_addresses(roles=roles, user_ids=user_ids)
+    languages = languages_for_users(addresses)
+    return {user_id: StaffRecipient(address, languages[user_id]) for user_id, address in addresses.items()}
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -375,26 +393,30 @@ def outbox_email_staff(
     *,
     roles: list[str],
     template: str,
-    context: dict[str, Any],
+    context: dict[str, Any] | Callable[[str], dict[str, Any]],
     topic: str,
     dedupe_key: str,
-    attachments: list[dict[str, str]] | None = None,
+    attachments: list[dict[str, str]] | Callable[[str], list[dict[str, str]]] | None = None,
     now: datetime | None = None,
 ) -> list[OutboxMessage]:
-    """Queue the same e-mail to every active staff member holding one of `roles` (caller's transaction).
+    """Queue the same e-mail to every active staff member holding one of `roles` (caller's transaction),
+    each in their own language.
 
-    `dedupe_key` is per event; each recipient's key adds their user id.
+    `context` and `attachments` may be functions of the language (`core.languages.per_language`) when
+    the caller words part of them itself. `dedupe_key` is per event; each recipient's key adds their
+    user id.
     """
     now = now or timezone.now()
     messages = []
-    for user_id, address in staff_addresses(roles=roles).items():
+    for user_id, recipient in staff_recipients(roles=roles).items():
         message = outbox_enqueue_email(
-            to=address,
+            to=recipient.address,
             template=template,
-            context=context,
+            context=context(recipient.language) if callable(context) else context,
             topic=topic,
             dedupe_key=f"{dedupe_key}:{user_id}",
-            attachments=attachments,
+            attachments=attachments(recipient.language) if callable(attachments) else attachments,
+            language=recipient.language,
             now=now,
         )
         if message is not None:

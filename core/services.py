@@ -18,7 +18,8 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.crypto import blind_index, fingerprint
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models import ApiToken, CustomerAccount, DataSubject
+from core.languages import language_clean
+from core.models import ApiToken, CustomerAccount, DataSubject, Language, StaffProfile
 from core.validators import (
     normalize_email,
     normalize_national_id,
@@ -86,11 +87,15 @@ def subject_create(
     email: str = "",
     address: str = "",
     guardian: DataSubject | None = None,
+    preferred_language: str = Language.VI,
     now: datetime | None = None,
 ) -> DataSubject:
-    """Register a data subject; personal fields are validated, normalised and encrypted."""
+    """Register a data subject; personal fields are validated, normalised and encrypted.
+
+    `preferred_language` is the language the bank writes to them in (Vietnamese unless told)."""
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
+    preferred_language = language_clean(preferred_language)
     fields = _clean_personal_fields(
         {"full_name": full_name, "national_id": national_id, "passport_number": passport_number,
          "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address},
@@ -99,7 +104,9 @@ def subject_create(
     with transaction.atomic(durable=True):
         if DataSubject.objects.filter(external_ref=external_ref).exists():
             raise Conflict(_("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref")
-        subject = DataSubject(external_ref=external_ref, guardian=guardian, **fields)
+        subject = DataSubject(
+            external_ref=external_ref, guardian=guardian, preferred_language=preferred_language, **fields
+        )
         _check_guardian(subject.pk, guardian)
         try:
             with transaction.atomic():
@@ -109,25 +116,29 @@ def subject_create(
         audit_record(
             action="core.subject.created", actor=actor, subject=subject, target=subject,
             data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),
-                  "guardian": str(guardian.pk) if guardian else None},
+                  "guardian": str(guardian.pk) if guardian else None,
+                  "preferred_language": preferred_language},
         )
     return subject
 
 
 def subject_rectify(
     *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None,
-    durable: bool = True,
+    durable: bool = True, preferred_language: str | None = None,
 ) -> DataSubject:
     """Correct a subject's personal data. The audit shows which fields changed, with keyed
     fingerprints of the old and new values instead of the values themselves.
 
-    `durable=False` joins the caller's transaction (a rectification request applies the corrections
-    and completes in one transaction)."""
+    `preferred_language`, when given, changes the language the bank writes in, in the same
+    transaction (its own audit entry, as `subject_language_set`). `durable=False` joins the caller's
+    transaction (a rectification request applies the corrections and completes in one transaction)."""
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown)))
-    if not changes:
+    if not changes and preferred_language is None:
         raise InvalidInput(_("Nothing to change: give at least one field."))
+    if preferred_language is not None:
+        preferred_language = language_clean(preferred_language)
     now = now or timezone.now()
     guardian_given = "guardian" in changes
     guardian = changes.pop("guardian", None)
@@ -136,6 +147,8 @@ def subject_rectify(
         subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
         if subject is None:
             raise NotFound(_("No such customer."))
+        if preferred_language is not None:
+            _language_change(subject, preferred_language, actor=actor, now=now)
         diff: dict[str, dict[str, str]] = {}
         if guardian_given:
             _check_guardian(subject.pk, guardian)
@@ -162,6 +175,65 @@ def subject_rectify(
             data={"changed": diff, "reason": reason[:500]},
         )
     return subject
+
+
+def _language_change(subject: DataSubject, language: str, *, actor: Actor, now: datetime) -> bool:
+    """Store a locked subject's new preferred language with its audit entry; False when unchanged."""
+    if subject.preferred_language == language:
+        return False
+    before = subject.preferred_language
+    subject.preferred_language = language
+    subject.save(update_fields=["preferred_language", "updated_at"])
+    audit_record(
+        action="core.subject.language_changed", actor=actor, subject=subject, target=subject,
+        data={"before": before, "after": language}, now=now,
+    )
+    return True
+
+
+def subject_language_set(
+    *, actor: Actor, subject_id, language: str, now: datetime | None = None
+) -> DataSubject:
+    """Set the language the bank writes to a customer in (e-mails about their requests, consents and
+    notices). Audited when it changes; the same language again writes nothing."""
+    language = language_clean(language)
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            raise NotFound(_("No such customer."))
+        _language_change(subject, language, actor=actor, now=now)
+    return subject
+
+
+def user_language_set(*, actor: Actor, user, language: str, now: datetime | None = None) -> str:
+    """Set a signed-in person's preferred language: a customer's is their data subject's, a staff
+    member's is on their profile. Integration clients receive no e-mails and keep none. Audited when
+    it changes. Returns the language stored, or "" when nothing could be stored."""
+    from core.roles import Role, user_role
+
+    language = language_clean(language)
+    now = now or timezone.now()
+    role = user_role(user)
+    if role is None or role == Role.CLIENT:
+        return ""
+    with transaction.atomic(durable=True):
+        if role == Role.CUSTOMER:
+            subject = DataSubject.objects.select_for_update().filter(customer_account__user=user).first()
+            if subject is None:
+                return ""
+            _language_change(subject, language, actor=actor, now=now)
+            return language
+        profile, _created = StaffProfile.objects.select_for_update().get_or_create(user=user)
+        if profile.preferred_language != language:
+            before = profile.preferred_language
+            profile.preferred_language = language
+            profile.save(update_fields=["preferred_language", "updated_at"])
+            audit_record(
+                action="core.profile.language_changed", actor=actor, target=profile,
+                data={"user_id": user.pk, "before": before, "after": language}, now=now,
+            )
+    return language
 
 
 def subject_guardian_verify(*, actor: Actor, subject_id, now: datetime | None = None) -> DataSubject:

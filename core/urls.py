@@ -24,4 +24,5 @@ urlpatterns = [
     path("portal/outbox/parked/<uuid:pk>/retry/", jobs_views.outbox_parked_retry, name="outbox_retry"),
     path("portal/schedules/", jobs_views.schedule_settings, name="schedules"),
     path("me/", views.me_home, name="me_home"),
+    path("me/language/", views.me_language, name="me_language"),
 ]

@@ -15,7 +15,7 @@ from core import services
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import SubjectCreateForm, SubjectSearchForm
+from core.forms import LanguagePreferenceForm, SubjectCreateForm, SubjectSearchForm
 from core.models import DataSubject
 from core.navigation import dashboard_cards, registry
 from core.roles import Role, user_role
@@ -98,12 +98,29 @@ def customer_create(request):
 @customer_required
 def me_home(request, subject):
     cards = dashboard_cards(request, "me")
-    return render(request, "core/me_home.html", {"subject": subject, "cards": cards})
+    language_form = LanguagePreferenceForm(initial={"language": subject.preferred_language})
+    return render(request, "core/me_home.html",
+                  {"subject": subject, "cards": cards, "language_form": language_form})
+
+
+@require_POST
+@customer_required
+def me_language(request, subject):
+    """The customer chooses the language the bank writes to them in."""
+    form = LanguagePreferenceForm(request.POST)
+    if form.is_valid():
+        services.subject_language_set(actor=actor_for_user(request.user), subject_id=subject.pk,
+                                      language=form.cleaned_data["language"])
+        messages.success(request, _("We will write to you in the language you chose."))
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect("core:me_home")
 
 
 @require_POST
 def switch_language(request):
     """Switch between /portal/… (Vietnamese, the default) and /en/portal/…, keeping the place.
+    A signed-in customer's or staff member's choice also becomes the language of their e-mails.
 
     Django's own set_language cannot map /en/… back to the unprefixed default language, because it
     resolves the old URL under the language of the switching request itself.
@@ -120,6 +137,9 @@ def switch_language(request):
         if path == f"/{code}" or path.startswith(f"/{code}/"):
             path = path[len(code) + 1:] or "/"
             break
+    if request.user.is_authenticated and not second_factor_missing(request.user):
+        # Signed-in people (staff past the code step) are written to in the language they read the site in.
+        services.user_language_set(actor=actor_for_user(request.user), user=request.user, language=language)
     response = redirect(path if language == settings.LANGUAGE_CODE else f"/{language}{path}")
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=settings.SESSION_COOKIE_SECURE, httponly=False)

@@ -1,7 +1,8 @@
 """Telling customers, by e-mail through the outbox, of the moves of their requests that concern them:
 received, acknowledged, completed (fully or partly), rejected with the legal reason, and a deadline
-extended with its reason. Queued in the transaction of the move, sent once it commits; a customer
-without an e-mail address on file is not written to (the branch or the app tells them).
+extended with its reason. Queued in the transaction of the move, sent once it commits, in the language
+of the person written to; a customer without an e-mail address on file is not written to (the branch or
+the app tells them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from core.languages import language_for_subject
 from core.outbox import outbox_enqueue_email
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.states import RequestStatus
@@ -35,7 +37,8 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
     address = person.email
     if not address:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    language = language_for_subject(person)
+    with translation.override(language):
         context = {
             "event": event,
             "type_label": str(request.get_type_display()),
@@ -54,6 +57,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         topic=f"dsr.customer.{event}",
         dedupe_key=f"dsr.customer:{request.pk}:{event}:{key}",
         subject_id=request.subject_id,
+        language=language,
         # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
         dispatch=False,
         now=now,

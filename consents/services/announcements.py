@@ -3,12 +3,14 @@
 customers are asked for fresh consent from the effective date).
 
 Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email`), queued in
-the service's transaction and deduplicated per announcement and customer; a customer without an
-e-mail address is counted as not reached (the page shows how many were).
+the service's transaction, in each customer's language, and deduplicated per announcement and
+customer; a customer without an e-mail address is counted as not reached (the page shows how many
+were).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVe
 from consents.selectors import subjects_to_ask_again
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
+from core.languages import language_for_subject, per_language
 from core.outbox import outbox_enqueue_email
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
@@ -45,16 +48,27 @@ def lead_days_for(*, significant: bool) -> int:
 
 
 def customer_notice_enqueue(
-    *, subject, topic: str, template: str, context: dict[str, Any], dedupe_key: str, now: datetime
+    *,
+    subject,
+    topic: str,
+    template: str,
+    context: dict[str, Any] | Callable[[str], dict[str, Any]],
+    dedupe_key: str,
+    now: datetime,
 ) -> bool:
-    """Queue one e-mail to a customer in the caller's transaction; False when they have no address."""
+    """Queue one e-mail to a customer, in their language, in the caller's transaction; False when they
+    have no address. `context` may be a function of the language (`core.languages.per_language`)."""
+    if not subject.email:
+        return False
+    language = language_for_subject(subject)
     message = outbox_enqueue_email(
         to=subject.email,
         template=template,
-        context=context,
+        context=context(language) if callable(context) else context,
         dedupe_key=dedupe_key,
         topic=topic,
         subject_id=subject.pk,
+        language=language,
         now=now,
     )
     return message is not None
@@ -150,13 +164,15 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
             raise NotFound(_("No announcement with this id."))
         _move(announcement, NoticeAnnouncement.Status.SENT)
         notice = announcement.notice
-        context = {
-            "purpose_name": notice.purpose.name_vi,
+        # The purpose's name and the notice text in each customer's language (`name`/`text` follow
+        # the active language).
+        context = per_language(lambda: {
+            "purpose_name": notice.purpose.name,
             "version": notice.version,
             "effective_at": notice.effective_at.isoformat(),
             "fresh_consent_needed": notice.material,
-            "text": notice.text_vi,
-        }
+            "text": notice.text,
+        })
         told = _notify_each(announcement_affected(notice), topic=ANNOUNCEMENT_TOPIC, template=ANNOUNCEMENT_TEMPLATE,
                             context=context, dedupe_prefix=f"announce:{announcement.pk}", now=now)
         announcement.sent_at = now
@@ -195,7 +211,7 @@ def announcement_ask_fresh_consent(
             announcement.save(update_fields=["status"])
             return announcement
         _move(announcement, NoticeAnnouncement.Status.ASKED)
-        context = {"purpose_name": notice.purpose.name_vi, "version": notice.version}
+        context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
         asked = _notify_each(subjects_to_ask_again(notice.purpose, now=now), topic=FRESH_CONSENT_TOPIC,
                              template=FRESH_CONSENT_TEMPLATE, context=context,
                              dedupe_prefix=f"fresh:{announcement.pk}", now=now)
@@ -212,7 +228,9 @@ def announcement_ask_fresh_consent(
     return announcement
 
 
-def _notify_each(consents, *, topic: str, template: str, context: dict, dedupe_prefix: str, now: datetime) -> int:
+def _notify_each(
+    consents, *, topic: str, template: str, context: Callable[[str], dict], dedupe_prefix: str, now: datetime
+) -> int:
     """Queue one notice per consent's customer (at most once per customer); the number queued."""
     return sum(
         customer_notice_enqueue(subject=consent.subject, topic=topic, template=template, context=context,

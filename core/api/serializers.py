@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.models import DataSubject
+from core.languages import LANGUAGE_CHOICE_MESSAGE
+from core.models import DataSubject, Language
+
+
+def preferred_language_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Language.choices, required=False,
+        error_messages={"invalid_choice": LANGUAGE_CHOICE_MESSAGE},
+        help_text="The language the bank writes to the customer in: `vi` (the default) or `en`.",
+    )
 
 
 class SubjectOutputSerializer(serializers.ModelSerializer):
@@ -15,7 +24,8 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         model = DataSubject
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
-            "email", "address", "guardian", "guardian_verified_at", "created_at", "updated_at",
+            "email", "address", "guardian", "guardian_verified_at", "preferred_language", "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -30,6 +40,7 @@ class SubjectCreateSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True, help_text="The guardian's subject id.")
+    preferred_language = preferred_language_field()
 
 
 class SubjectRectifySerializer(serializers.Serializer):
@@ -41,4 +52,5 @@ class SubjectRectifySerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True)
+    preferred_language = preferred_language_field()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

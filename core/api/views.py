@@ -92,17 +92,22 @@ class SubjectDetailView(generics.GenericAPIView):
         services.subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[subject], context="api.detail")
         return Response(SubjectOutputSerializer(subject).data)
 
-    @extend_schema(request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
-                   description="Rectification by staff; audited with keyed fingerprints of old and new values.")
+    @extend_schema(
+        request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
+        description="Rectification by staff; audited with keyed fingerprints of old and new values. "
+                    "`preferred_language` (not personal data) is audited with its old and new value.",
+    )
     def patch(self, request, pk):
         subject = self.get_subject(pk)
         data = SubjectRectifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         reason = changes.pop("reason", "")
+        language = changes.pop("preferred_language", None)
         if "guardian" in changes:
             changes["guardian"] = resolve_guardian(changes["guardian"])
         subject = services.subject_rectify(
-            actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason
+            actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
+            preferred_language=language,
         )
         return Response(SubjectOutputSerializer(subject).data)

@@ -1,16 +1,19 @@
 """Sending the scheduled deadline reports to the DPO: an HTML e-mail with the CSV attached, queued
-in the outbox (so a mail-server outage only delays it) and sent once per report and period."""
+in the outbox (so a mail-server outage only delays it) and sent once per report and period, worded
+in each DPO's language."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.deadlines import LOCAL_TZ, add_months
+from core.languages import per_language
 from core.outbox import outbox_email_staff
 from core.roles import Role
 from dsr.reports import deadline_report, report_csv
@@ -43,28 +46,33 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
     Returns the number of e-mails queued."""
     now = now or timezone.now()
     since, until = report_period(kind, now)
-    with translation.override(settings.LANGUAGE_CODE):
+    day = timezone.localtime(now, LOCAL_TZ).date().isoformat()
+
+    def worded() -> dict[str, Any]:
+        # Labels, CSV headers and the link are in each DPO's language; the figures are the same.
         report = deadline_report(now=now, since=since, until=until)
         link = reverse("dsr:report_deadlines")
         if kind == "monthly":
             link = reverse("dsr:report_monthly", args=[since.year, since.month])
-    day = timezone.localtime(now, LOCAL_TZ).date().isoformat()
+        return {"report": report, "link": link, "csv": report_csv(report)}
+
+    wording = per_language(worded)
     with transaction.atomic(durable=True):
         messages = outbox_email_staff(
             roles=[Role.DPO],
             template="dsr/email/deadline_report",
-            context={
+            context=lambda language: {
                 "kind": kind,
-                "report": report,
+                "report": wording(language)["report"],
                 "generated_at": now,
                 "since_at": since,
                 "until_at": until,
-                "link": f"{settings.SITE_URL.rstrip('/')}{link}",
+                "link": f"{settings.SITE_URL.rstrip('/')}{wording(language)['link']}",
             },
-            attachments=[
+            attachments=lambda language: [
                 {
                     "filename": f"deadline-report-{kind}-{day}.csv",
-                    "content": report_csv(report),
+                    "content": wording(language)["csv"],
                     "mimetype": "text/csv",
                 }
             ],

@@ -177,6 +177,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/customers/<uuid:pk>/": ("GET", "/portal/customers/{subject_a}/", WRITERS),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
+    "me/language/": ("POST", "/me/language/", CUSTOMERS),
     "me/consents/": ("GET", "/me/consents/", CUSTOMERS),
     "me/consents/<uuid:pk>/receipt/": ("GET", "/me/consents/{consent_a}/receipt/", A),
     # By purpose code, always on the logged-in customer's own consent (both hold one).
