@@ -106,7 +106,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
     # The consent check's queries are prepared once per connection (core/db.py). Turn this off only
     # behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
@@ -288,12 +288,18 @@ STORAGES = {
 }
 
 # ---------------------------------------------------------------------------- api
+# Seconds each worker keeps a looked-up API token: a token revoked elsewhere stops within this time
+# (at once in the revoking process). 0 looks the token up on every call (core/principals.py).
+API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", default=2.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.authentication.ApiTokenAuthentication",
         "core.security.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the API is for systems, and people read it at /api/docs/. Views that also speak CSV
+    # list their renderers themselves.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from core import principals
 from core.actors import Actor
 from core.crypto import blind_index, fingerprint
 from core.errors import Conflict, InvalidInput, NotFound
@@ -284,6 +285,21 @@ def token_issue(*, actor: Actor, user, name: str = "", scopes: list[str] | None 
         audit_record(action="core.token.issued", actor=actor, target=token,
                      data={"user_id": user.pk, "scopes": token.scopes, "prefix": token.prefix})
     return token, key
+
+
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Stop a token: refused at once by this process, by every other worker within
+    API_TOKEN_CACHE_SECONDS (core/principals.py). Revoking twice changes nothing."""
+    with transaction.atomic(durable=True):
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(action="core.token.revoked", actor=actor, target=token,
+                         data={"user_id": token.user_id, "prefix": token.prefix})
+        key_hash = token.key_hash
+        transaction.on_commit(lambda: principals.forget(key_hash))
+    return token
 
 
 def user_create(*, username: str, password: str, role, email: str = "") -> Any:

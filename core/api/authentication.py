@@ -6,8 +6,7 @@ import hashlib
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from core.api.principals import api_user
-from core.selectors import token_by_key_hash
+from core.principals import api_principal
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -24,10 +23,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         key_hash = hashlib.sha256(key.encode()).hexdigest()
-        token = token_by_key_hash(key_hash)
-        user = api_user(key_hash=key_hash, user_id=token.user_id) if token is not None else None
-        if user is None:
+        principal = api_principal(key_hash)
+        if principal is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        token, user = principal
         token.user = user
         return user, token
 
