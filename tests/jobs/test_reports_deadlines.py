@@ -87,7 +87,10 @@ def test_portal_page_draws_its_charts(known, client, request, role):
     html = response.content.decode()
     assert 'data-testid="chart-trend"' in html and 'data-testid="chart-backlog"' in html
     assert client.get("/en/portal/reports/deadlines/?format=csv")["Content-Type"].startswith("text/csv")
-    assert client.get("/en/portal/reports/deadlines/2026-03/").status_code == 200
+    monthly = client.get("/en/portal/reports/deadlines/2026-03/")
+    assert monthly.status_code == 200
+    # Styled from a static file: the CSP blocks inline <style> blocks.
+    assert b"<style" not in monthly.content and b"css/report.css" in monthly.content
 
 
 def test_officers_do_not_see_reports(client, officer):
