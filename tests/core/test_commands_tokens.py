@@ -69,7 +69,7 @@ def test_revoke_token_by_prefix_is_audited_and_the_api_then_refuses_it(
     assert api.get("/api/v1/subjects/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        out, _err = _run("revoke_token", token.prefix)
+        out, _err = _run("revoke_token", "--", token.prefix)  # `--`: a key may start with "-"
 
     assert f"Revoked token {token.prefix}… of officer_t (script)" in out
     token.refresh_from_db()
@@ -81,8 +81,8 @@ def test_revoke_token_by_prefix_is_audited_and_the_api_then_refuses_it(
 
 def test_revoking_again_says_so_and_changes_nothing(officer):
     token, _key = _issue(officer)
-    _run("revoke_token", token.prefix)
-    _out, err = _run("revoke_token", token.prefix)
+    _run("revoke_token", "--", token.prefix)
+    _out, err = _run("revoke_token", "--", token.prefix)
     assert "already revoked" in err
     assert AuditEntry.objects.filter(action="core.token.revoked").count() == 1
 
@@ -98,7 +98,7 @@ def test_an_unknown_prefix_is_an_error(officer):
 def test_a_prefix_of_the_wrong_length_is_an_error(officer):
     token, _key = _issue(officer)
     with pytest.raises(CommandError, match="first 8 characters"):
-        _run("revoke_token", token.prefix[:5])
+        _run("revoke_token", "--", token.prefix[:5])
 
 
 def test_an_ambiguous_prefix_revokes_nothing_and_names_the_way_out(officer, client_user):
@@ -126,3 +126,10 @@ def test_a_revoked_token_sharing_the_prefix_does_not_make_it_ambiguous(officer):
     _run("revoke_token", "samepref")
     assert ApiToken.objects.get(pk=new.pk).revoked_at is not None
 
+
+
+def test_a_prefix_starting_with_a_dash_is_revoked_after_a_double_dash(officer):
+    token, _key = _issue(officer)
+    _set_prefix(token, "-AbC1234")
+    _run("revoke_token", "--", "-AbC1234")
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

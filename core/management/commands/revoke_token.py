@@ -2,6 +2,8 @@
 
 The prefix is the first 8 characters of the key, as `list_tokens` and the DPO's token page show
 it. Other workers refuse the token within API_TOKEN_CACHE_SECONDS (core/principals.py).
+One key in 64 starts with "-", which the shell's argument parser would read as an option: put
+`--` before such a prefix (`manage.py revoke_token -- -AbC1234`); it is safe before any prefix.
 """
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ PREFIX_LENGTH = ApiToken._meta.get_field("prefix").max_length
 
 
 class Command(BaseCommand):
-    help = "Revoke the live API token whose key starts with PREFIX (8 characters, see list_tokens)."
+    help = ("Revoke the live API token whose key starts with PREFIX (8 characters, see list_tokens). "
+            "A prefix starting with '-' goes after '--': revoke_token -- -AbC1234")
 
     def add_arguments(self, parser):
-        parser.add_argument("prefix")
+        parser.add_argument("prefix", help="The first 8 characters of the key, as list_tokens shows them.")
         parser.add_argument("--user", dest="username",
                             help="Only that user's token (when two live tokens share a prefix).")
 
