@@ -18,13 +18,19 @@ from core.selectors import token_list
 from core.services import token_revoke
 
 
-def _row(token) -> dict:
-    return {"token": token, "role": user_role(token.user), "all_scopes": "*" in token.scopes}
+def _row(token, role) -> dict:
+    return {"token": token, "role": role, "all_scopes": "*" in token.scopes}
 
 
 @staff_required("core.view_apitoken")
 def token_list_page(request):
-    return render(request, "core/tokens/list.html", {"rows": [_row(t) for t in token_list()]})
+    roles: dict[int, object] = {}  # one role look-up per user, not per token
+    rows = []
+    for token in token_list():
+        if token.user_id not in roles:
+            roles[token.user_id] = user_role(token.user)
+        rows.append(_row(token, roles[token.user_id]))
+    return render(request, "core/tokens/list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,4 +49,4 @@ def token_revoke_page(request, pk):
                 % {"prefix": token.prefix, "user": token.user.get_username()},
             )
         return redirect("core:tokens")
-    return render(request, "core/tokens/revoke.html", {"row": _row(token)})
+    return render(request, "core/tokens/revoke.html", {"row": _row(token, user_role(token.user))})
