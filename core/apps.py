@@ -32,11 +32,14 @@ class CoreConfig(AppConfig):
 
         jobs.register()
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
-            grant_permissions(role, "core.view_datasubject", "core.add_datasubject", "core.change_datasubject")
+            grant_permissions(role, "core.view_datasubject", "core.add_datasubject",
+                              "core.change_datasubject")
         grant_permissions(Role.CLIENT, "core.view_datasubject", "core.add_datasubject")
         # The DPO looks after staff sign-in: unlocks lock-outs, resets a lost authenticator.
         grant_permissions(Role.DPO, "axes.view_accessattempt", "axes.delete_accessattempt",
                           "otp_totp.delete_totpdevice")
+        # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
+        grant_permissions(Role.DPO, "core.view_apitoken", "core.change_apitoken")
         register_menu(
             MenuItem("portal", "core:dashboard", _("Dashboard"), icon="dashboard", order=10),
             MenuItem("portal", "core:customer_lookup", _("Customers"), icon="users", order=20,
@@ -44,6 +47,8 @@ class CoreConfig(AppConfig):
             MenuItem("me", "core:me_home", _("Overview"), icon="dashboard", order=10),
             MenuItem("portal", "core:sign_in_security", _("Sign-in security"), icon="lock", order=95,
                      permission="axes.view_accessattempt"),
+            MenuItem("portal", "core:tokens", _("API tokens"), icon="settings", order=98,
+                     permission="core.view_apitoken"),
         )
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         post_migrate.connect(_seed_deadline_defaults_after_migrate, sender=self)

@@ -5,7 +5,7 @@ import json
 import re
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.crypto import blind_index_candidates
 from core.db import prepared_cursor
@@ -47,7 +47,8 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
         except InvalidInput:
             pass
     elif digits.isdigit():
-        for normalize, field in ((normalize_national_id, "national_id_index"), (normalize_phone, "phone_index")):
+        indexes = ((normalize_national_id, "national_id_index"), (normalize_phone, "phone_index"))
+        for normalize, field in indexes:
             try:
                 conditions |= Q(**{f"{field}__in": blind_index_candidates(normalize(query))})
             except InvalidInput:
@@ -55,7 +56,9 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
     return DataSubject.objects.filter(conditions).order_by("external_ref")
 
 
-def subject_filter_by_index(queryset: QuerySet[DataSubject], *, field: str, value: str) -> QuerySet[DataSubject]:
+def subject_filter_by_index(
+    queryset: QuerySet[DataSubject], *, field: str, value: str
+) -> QuerySet[DataSubject]:
     normalizers = {"national_id": normalize_national_id, "phone": normalize_phone, "email": normalize_email}
     try:
         normalized = normalizers[field](value)
@@ -85,3 +88,18 @@ def token_by_key_hash(key_hash: str) -> ApiToken | None:
     # JSON arrives as text from SQLite and from Django's PostgreSQL adapters alike.
     scopes = json.loads(scopes) if isinstance(scopes, str) else scopes
     return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash)
+
+
+def token_list(*, username: str | None = None) -> QuerySet[ApiToken]:
+    """API tokens, live and revoked, newest first, with their users (for the list command and page)."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    if username:
+        tokens = tokens.filter(user__username=username)
+    return tokens
+
+
+def token_with_prefix(prefix: str) -> QuerySet[ApiToken]:
+    """The tokens whose key starts with `prefix` (the 8 characters shown in lists), live first."""
+    return ApiToken.objects.select_related("user").filter(prefix=prefix).order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at"
+    )

@@ -251,6 +251,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         {"dpo"},
     ),
     "portal/schedules/": ("GET", "/portal/schedules/", {"dpo"}),
+    "portal/tokens/": ("GET", "/portal/tokens/", DPO),
+    # GET is the confirmation step; the POST that revokes is tested in tests/core/test_views_tokens.py.
+    "portal/tokens/<int:pk>/revoke/": ("GET", "/portal/tokens/{token}/revoke/", DPO),
     "portal/breaches/": ("GET", "/portal/breaches/", AUDIT),
     "portal/breaches/new/": ("GET", "/portal/breaches/new/", DPO),
     "portal/breaches/<uuid:pk>/": ("GET", "/portal/breaches/{absent}/", Absent(AUDIT)),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rest_framework.test import APIClient
 
 from consents import services as consent_services
+from core import services as core_services
 from core.models import CalendarDay, DeadlinePolicy
 from core.roles import Role
 from dsr import services as dsr_services
@@ -83,6 +84,7 @@ def build_world() -> World:
     systems = make_inventory(corebank_client=users["client"])
     working = verified_request(subject_a, type="access")
     task = working.tasks.get(system=systems["core_banking"])
+    officer_token, _key = core_services.token_issue(actor=SYSTEM, user=users["officer"], name="matrix script")
 
     world = World(users=users)
     world.ids = {
@@ -102,6 +104,7 @@ def build_world() -> World:
         "calendar": CalendarDay.objects.order_by("pk").values_list("pk", flat=True).first(),
         "system": systems["marketing"].pk,
         "officer_id": users["officer"].pk,
+        "token": officer_token.pk,
         # For routes whose records the world does not build (see `Absent` in the matrix).
         "absent": "00000000-0000-4000-8000-000000000000",
         "absent_int": 999999,
