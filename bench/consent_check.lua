@@ -12,5 +12,5 @@ request = function()
 end
 local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
 if pause > 0 then
-  delay = function() return pause end
+  delay = function() return math.floor(-pause * math.log(1 - math.random())) end
 end

@@ -198,7 +198,7 @@ def run_wrk(
     port: int = PORT,
     pause_ms: float = 0.0,
 ) -> dict:
-    """wrk against one path: closed loop, or each connection pausing `pause_ms` between requests."""
+    """wrk against one path: closed loop, or each connection pausing `pause_ms` on average between calls."""
     command = [
         "wrk",
         f"-t{min(2, connections)}",
@@ -305,7 +305,7 @@ def main() -> None:
         f"{SUBJECTS:,} customers x 10 purposes on PostgreSQL + Redis; {os.cpu_count()} CPUs shared with wrk"
     )
     _table(f"saturated: wrk closed loop, {CONNECTIONS} connections, {SECONDS} s each", saturated)
-    _table(f"paced: {CONNECTIONS} connections, each pausing {pause_ms:.0f} ms between calls", paced)
+    _table(f"paced: {CONNECTIONS} connections, random pauses of {pause_ms:.0f} ms on average", paced)
     _table("1 connection (service time, no queueing)", single)
     _table(f"ceiling of this machine: {CONNECTIONS} connections, closed loop", ceiling)
     check, trivial = saturated["consent-check"], saturated["trivial /bench/ping"]
