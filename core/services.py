@@ -264,8 +264,9 @@ def subject_personal_data_viewed(*, actor: Actor, subjects: list[DataSubject], c
 
 
 def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> CustomerAccount:
-    from core.roles import Role
     from django.contrib.auth.models import Group
+
+    from core.roles import Role
 
     with transaction.atomic(durable=True):
         account, _created = CustomerAccount.objects.update_or_create(user=user, defaults={"subject": subject})
