@@ -47,7 +47,10 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-sequence"]
-        indexes = [models.Index(fields=["subject_id", "-sequence"]), models.Index(fields=["action", "-sequence"])]
+        indexes = [
+            models.Index(fields=["subject_id", "-sequence"]),
+            models.Index(fields=["action", "-sequence"]),
+        ]
 
     def __str__(self) -> str:
         return f"AuditEntry #{self.sequence} {self.action}"

@@ -27,7 +27,9 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainVerification:
         if entry.sequence != expected_sequence:
             return ChainVerification(False, checked, entry.pk, f"sequence gap before #{entry.sequence}")
         if entry.prev_hash != prev_hash:
-            return ChainVerification(False, checked, entry.pk, f"entry #{entry.sequence} is not linked to its predecessor")
+            return ChainVerification(
+                False, checked, entry.pk, f"entry #{entry.sequence} is not linked to its predecessor"
+            )
         if entry_digest(entry) != entry.entry_hash:
             return ChainVerification(False, checked, entry.pk, f"entry #{entry.sequence} was altered")
         prev_hash = entry.entry_hash
@@ -46,7 +48,11 @@ def audit_entries(
     if subject_id is not None:
         entries = entries.filter(subject_id=subject_id)
     if action:
-        entries = entries.filter(action__startswith=action) if action.endswith(".") else entries.filter(action=action)
+        entries = (
+            entries.filter(action__startswith=action)
+            if action.endswith(".")
+            else entries.filter(action=action)
+        )
     if since is not None:
         entries = entries.filter(recorded_at__gte=since)
     return entries.order_by("-sequence")

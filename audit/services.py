@@ -12,7 +12,7 @@ from audit.actions import ensure_known
 from audit.hashing import GENESIS_HASH, canonical_data, entry_digest
 from audit.models import AuditChainHead, AuditEntry
 from core.actors import Actor
-from core.context import current_request
+from core.context import request_context
 
 
 def audit_record(
@@ -31,7 +31,7 @@ def audit_record(
     caller's transaction, which is what keeps sequence numbers gapless under concurrent writers.
     """
     ensure_known(action)
-    context = current_request.get()
+    context = request_context()
     with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:

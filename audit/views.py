@@ -19,7 +19,9 @@ def audit_trail(request):
         since = parse_since(params.get("since"))
     except InvalidInput as exc:
         since, error = None, exc.text
-    entries = audit_entries(subject_id=subject_id_for(params.get("subject")), action=params.get("action") or None, since=since)
+    entries = audit_entries(
+        subject_id=subject_id_for(params.get("subject")), action=params.get("action") or None, since=since
+    )
     page = Paginator(entries, 50).get_page(params.get("page"))
     for entry in page:
         entry.label = action_label(entry.action)

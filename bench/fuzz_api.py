@@ -22,8 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--examples", type=int, default=50, help="generated requests per operation (default 50)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--examples", type=int, default=50, help="generated requests per operation (default 50)"
+    )
     parser.add_argument("--no-coverage", action="store_true", help="skip the coverage phase")
     parser.add_argument("-k", dest="select", default="", help="only operations matching, e.g. 'consents'")
     args = parser.parse_args()

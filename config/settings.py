@@ -177,7 +177,9 @@ def _check_key_material() -> None:
     from cryptography.fernet import Fernet
 
     if not FIELD_ENCRYPTION_KEY:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is empty: set one Fernet key (or a comma-separated list).")
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY is empty: set one Fernet key (or a comma-separated list)."
+        )
     for position, key in enumerate(FIELD_ENCRYPTION_KEY, start=1):
         try:
             Fernet(key)
@@ -186,7 +188,10 @@ def _check_key_material() -> None:
                 f"FIELD_ENCRYPTION_KEY key #{position} is not a valid Fernet key (32 url-safe base64-encoded "
                 "bytes, e.g. from `cryptography.fernet.Fernet.generate_key()`)."
             ) from error
-    for name, value in (("BLIND_INDEX_KEY", BLIND_INDEX_KEY), ("BLIND_INDEX_KEY_PREVIOUS", BLIND_INDEX_KEY_PREVIOUS)):
+    for name, value in (
+        ("BLIND_INDEX_KEY", BLIND_INDEX_KEY),
+        ("BLIND_INDEX_KEY_PREVIOUS", BLIND_INDEX_KEY_PREVIOUS),
+    ):
         if (value or name == "BLIND_INDEX_KEY") and len(value) < 32:
             raise ImproperlyConfigured(f"{name} must be at least 32 characters of secret material.")
     if BLIND_INDEX_KEY_PREVIOUS and BLIND_INDEX_KEY_PREVIOUS == BLIND_INDEX_KEY:
@@ -203,7 +208,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
-# django-axes first: it counts failed sign-ins and refuses a locked username+address before the password check.
+# django-axes first: it counts failed sign-ins and refuses a locked username+address before the
+# password check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -309,7 +315,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quyền Dữ Liệu API",
-    "DESCRIPTION": "Consents and data-subject requests for Vietnamese banks (Law 91/2025/QH15, Decree 356/2025).",
+    "DESCRIPTION": (
+        "Consents and data-subject requests for Vietnamese banks (Law 91/2025/QH15, Decree 356/2025)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -12,4 +12,11 @@ class RequestContext:
     ip: str | None = None
 
 
-current_request: ContextVar[RequestContext] = ContextVar("current_request", default=RequestContext())
+NO_REQUEST = RequestContext()
+current_request: ContextVar[RequestContext | None] = ContextVar("current_request", default=None)
+
+
+def request_context() -> RequestContext:
+    """The current request's context, or an empty one outside a request (commands, scheduled jobs)."""
+    context = current_request.get()
+    return NO_REQUEST if context is None else context

@@ -19,8 +19,12 @@ class SubjectCreateForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    address = forms.CharField(label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    guardian_ref = forms.CharField(label=_("Guardian's customer number (for a child)"), max_length=64, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    guardian_ref = forms.CharField(
+        label=_("Guardian's customer number (for a child)"), max_length=64, required=False
+    )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=Language.choices, initial=Language.VI,
         help_text=_("The bank writes to the customer in this language."),

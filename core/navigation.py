@@ -47,7 +47,9 @@ def register_menu(*items: MenuItem) -> None:
     registry.menu.sort(key=lambda item: item.order)
 
 
-def register_dashboard_cards(provider: Callable[[Any], list[dict[str, Any]]], *, area: str = "portal") -> None:
+def register_dashboard_cards(
+    provider: Callable[[Any], list[dict[str, Any]]], *, area: str = "portal"
+) -> None:
     """`provider(request)` returns cards: {"label", "value", "url", "tone"} (tone: ok, warn, danger)."""
     registry.dashboard_cards.setdefault(area, []).append(provider)
 
@@ -62,4 +64,6 @@ def register_subject_panel(panel: SubjectPanel) -> None:
 
 
 def menu_for(user, area: str) -> list[MenuItem]:
-    return [i for i in registry.menu if i.area == area and (i.permission is None or user.has_perm(i.permission))]
+    return [
+        i for i in registry.menu if i.area == area and (i.permission is None or user.has_perm(i.permission))
+    ]

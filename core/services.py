@@ -73,7 +73,9 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
     if guardian.pk == subject_id:
         raise InvalidInput(_("A customer cannot be their own guardian."), field="guardian")
     if guardian.guardian_id is not None:
-        raise InvalidInput(_("The guardian is a minor under guardianship and cannot act as one."), field="guardian")
+        raise InvalidInput(
+            _("The guardian is a minor under guardianship and cannot act as one."), field="guardian"
+        )
 
 
 def subject_create(
@@ -104,7 +106,9 @@ def subject_create(
     )
     with transaction.atomic(durable=True):
         if DataSubject.objects.filter(external_ref=external_ref).exists():
-            raise Conflict(_("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref")
+            raise Conflict(
+                _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
+            )
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language, **fields
         )
@@ -113,7 +117,9 @@ def subject_create(
             with transaction.atomic():
                 subject.save(force_insert=True)
         except IntegrityError:
-            raise Conflict(_("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref") from None
+            raise Conflict(
+                _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
+            ) from None
         audit_record(
             action="core.subject.created", actor=actor, subject=subject, target=subject,
             data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),
@@ -135,7 +141,9 @@ def subject_rectify(
     transaction (a rectification request applies the corrections and completes in one transaction)."""
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
-        raise InvalidInput(_("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown)))
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
+        )
     if not changes and preferred_language is None:
         raise InvalidInput(_("Nothing to change: give at least one field."))
     if preferred_language is not None:
@@ -154,7 +162,10 @@ def subject_rectify(
         if guardian_given:
             _check_guardian(subject.pk, guardian)
             if subject.guardian_id != (guardian.pk if guardian else None):
-                diff["guardian"] = {"before": str(subject.guardian_id or ""), "after": str(guardian.pk if guardian else "")}
+                diff["guardian"] = {
+                    "before": str(subject.guardian_id or ""),
+                    "after": str(guardian.pk if guardian else ""),
+                }
                 subject.guardian = guardian
                 subject.guardian_verified_at = None
         for name, value in clean.items():
@@ -264,8 +275,9 @@ def subject_personal_data_viewed(*, actor: Actor, subjects: list[DataSubject], c
 
 
 def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> CustomerAccount:
-    from core.roles import Role
     from django.contrib.auth.models import Group
+
+    from core.roles import Role
 
     with transaction.atomic(durable=True):
         account, _created = CustomerAccount.objects.update_or_create(user=user, defaults={"subject": subject})
@@ -274,7 +286,9 @@ def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> Custom
     return account
 
 
-def token_issue(*, actor: Actor, user, name: str = "", scopes: list[str] | None = None) -> tuple[ApiToken, str]:
+def token_issue(
+    *, actor: Actor, user, name: str = "", scopes: list[str] | None = None
+) -> tuple[ApiToken, str]:
     """Create an API token; the clear key is returned once and only its hash is stored."""
     key = secrets.token_urlsafe(32)
     with transaction.atomic(durable=True):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput

@@ -65,7 +65,9 @@ def customer_detail(request, pk):
     subject = DataSubject.objects.select_related("guardian").filter(pk=pk).first()
     if subject is None:
         raise Http404
-    services.subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[subject], context="portal.detail")
+    services.subject_personal_data_viewed(
+        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail"
+    )
     panels = [
         {"template": p.template, **p.context(request, subject)}
         for p in registry.subject_panels
@@ -86,7 +88,9 @@ def customer_create(request):
             form.add_error("guardian_ref", _("No customer has this customer number."))
         else:
             try:
-                subject = services.subject_create(actor=actor_for_user(request.user), guardian=guardian, **data)
+                subject = services.subject_create(
+                    actor=actor_for_user(request.user), guardian=guardian, **data
+                )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.text)
             else:

@@ -1,5 +1,8 @@
 """Checks on the project itself: migrations match the models, every Vietnamese string is translated
-and compiled, the contract's management commands exist."""
+and compiled, the contract's management commands exist, the code passes ruff."""
+import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,9 +65,22 @@ def test_compiled_catalogue_is_not_older_than_its_source(po_path):
     assert mo_path.exists(), f"{mo_path} missing: run compilemessages"
     source_entries = {msgid for msgid, _s, _f in _entries(po_path) if msgid}
     compiled = mo_path.read_bytes()
-    missing = [m for m in source_entries if m.encode().replace(b"\\n", b"\n").replace(b'\\"', b'"') not in compiled]
+    missing = [
+        m for m in source_entries if m.encode().replace(b"\\n", b"\n").replace(b'\\"', b'"') not in compiled
+    ]
     assert not missing, f"{mo_path} is stale (e.g. {missing[:3]}): run compilemessages"
 
 
 def test_contract_management_commands_exist():
     assert {"seed_demo", "verify_audit", "issue_token"} <= set(get_commands())
+
+
+def test_code_passes_ruff():
+    """The whole repository passes `ruff check` with the configuration in pyproject.toml."""
+    if importlib.util.find_spec("ruff") is None:
+        pytest.skip("ruff is not installed: install the test extras (pip install -e '.[test]')")
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, f"ruff check failed:\n{result.stdout}{result.stderr}"

@@ -10,8 +10,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "sequence", "recorded_at", "actor_kind", "actor_user_id", "actor_label", "action", "action_label",
-            "target_type", "target_id", "subject_id", "data", "request_id", "ip", "prev_hash", "entry_hash",
+            "id", "sequence", "recorded_at", "actor_kind", "actor_user_id", "actor_label",
+            "action", "action_label", "target_type", "target_id", "subject_id", "data",
+            "request_id", "ip", "prev_hash", "entry_hash",
         ]
         read_only_fields = fields
 

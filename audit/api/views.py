@@ -4,8 +4,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -27,7 +27,9 @@ def parse_since(value: str | None):
     if moment is None:
         day = parse_date(value)
         if day is None:
-            raise InvalidInput(_("'since' must be a date (YYYY-MM-DD) or an ISO 8601 date-time."), field="since")
+            raise InvalidInput(
+                _("'since' must be a date (YYYY-MM-DD) or an ISO 8601 date-time."), field="since"
+            )
         moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day))
     elif timezone.is_naive(moment):
         moment = timezone.make_aware(moment)

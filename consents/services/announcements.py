@@ -173,8 +173,14 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
             "fresh_consent_needed": notice.material,
             "text": notice.text,
         })
-        told = _notify_each(announcement_affected(notice), topic=ANNOUNCEMENT_TOPIC, template=ANNOUNCEMENT_TEMPLATE,
-                            context=context, dedupe_prefix=f"announce:{announcement.pk}", now=now)
+        told = _notify_each(
+            announcement_affected(notice),
+            topic=ANNOUNCEMENT_TOPIC,
+            template=ANNOUNCEMENT_TEMPLATE,
+            context=context,
+            dedupe_prefix=f"announce:{announcement.pk}",
+            now=now,
+        )
         announcement.sent_at = now
         announcement.customers_told = told
         announcement.save(update_fields=["status", "sent_at", "customers_told"])

@@ -18,7 +18,7 @@ from consents.models import Channel, Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.access import customer_required
 from core.actors import actor_for_user
-from core.context import current_request
+from core.context import request_context
 from core.errors import DomainError
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
@@ -154,7 +154,7 @@ def me_consent_set(request, code, subject):
                 purpose=purpose,
                 notice_version=notice.version if notice else "",
                 channel=CUSTOMER_CHANNEL,
-                evidence=f"selfservice:request:{current_request.get().request_id}",
+                evidence=f"selfservice:request:{request_context().request_id}",
                 guardian=guardian,
                 sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
             ),

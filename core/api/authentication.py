@@ -17,7 +17,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid token header: give exactly one token after 'Token'."))
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: give exactly one token after 'Token'.")
+            )
         try:
             key = header[1].decode()
         except UnicodeError:

@@ -34,7 +34,10 @@ def api_exception_handler(exc, context):
         return Response(exc.as_payload(), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            payload = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+            payload = {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
         else:
             payload = {"detail": " ".join(exc.messages)}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)

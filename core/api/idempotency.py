@@ -39,7 +39,9 @@ def idempotent(view_method):
         fingerprint = _fingerprint(request)
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(owner=request.user, key=key, request_fingerprint=fingerprint)
+                record = IdempotencyRecord.objects.create(
+                    owner=request.user, key=key, request_fingerprint=fingerprint
+                )
         except IntegrityError:
             return _replay(request.user, key, fingerprint)
         try:
@@ -49,7 +51,8 @@ def idempotent(view_method):
             raise
         if status.is_success(response.status_code):
             IdempotencyRecord.objects.filter(pk=record.pk).update(
-                response_status=response.status_code, response_body=json.loads(json.dumps(response.data, default=str))
+                response_status=response.status_code,
+                response_body=json.loads(json.dumps(response.data, default=str)),
             )
         else:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
@@ -71,7 +74,9 @@ def _replay(user, key: str, fingerprint: str) -> Response:
             raise Conflict("The first request with this Idempotency-Key failed; send the request again.",
                            code="idempotency_retry")
         if record.request_fingerprint != fingerprint:
-            raise Conflict("This Idempotency-Key was already used for a different request.", code="idempotency_mismatch")
+            raise Conflict(
+                "This Idempotency-Key was already used for a different request.", code="idempotency_mismatch"
+            )
         if record.response_status is not None:
             response = Response(record.response_body, status=record.response_status)
             response["Idempotent-Replayed"] = "true"

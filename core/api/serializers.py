@@ -33,7 +33,9 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
 class SubjectCreateSerializer(serializers.Serializer):
     external_ref = serializers.CharField(max_length=64, help_text="Core-banking customer number (CIF).")
     full_name = serializers.CharField(max_length=200)
-    national_id = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="CCCD, 12 digits.")
+    national_id = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="CCCD, 12 digits."
+    )
     passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)

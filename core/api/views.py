@@ -59,7 +59,9 @@ class SubjectListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=SUBJECT_FILTERS, responses=SubjectOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        services.subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=page, context="api.list")
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=page, context="api.list"
+        )
         return self.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
 
     @extend_schema(request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer})
@@ -89,7 +91,9 @@ class SubjectDetailView(generics.GenericAPIView):
     @extend_schema(responses=SubjectOutputSerializer)
     def get(self, request, pk):
         subject = self.get_subject(pk)
-        services.subject_personal_data_viewed(actor=actor_for_user(request.user), subjects=[subject], context="api.detail")
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=[subject], context="api.detail"
+        )
         return Response(SubjectOutputSerializer(subject).data)
 
     @extend_schema(

@@ -16,7 +16,8 @@ class VerifiedSessionAuthentication(SessionAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None and second_factor_missing(result[0]):
-            raise exceptions.AuthenticationFailed(
-                _("Two-factor sign-in is required: enter the code from your authenticator app on the sign-in page.")
-            )
+            raise exceptions.AuthenticationFailed(_(
+                "Two-factor sign-in is required: enter the code from your authenticator app "
+                "on the sign-in page."
+            ))
         return result

@@ -57,9 +57,11 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
                 row = _first_value(table, [f.column], where=f"{quote(f.column)} IS NOT NULL")
                 if row is not None and _decrypt(crypter, row[0]) is None:
                     errors.append(checks.Error(
-                        f"FIELD_ENCRYPTION_KEY does not decrypt the data already stored in {table}.{f.column}.",
-                        hint="Put the key the data was written with back into FIELD_ENCRYPTION_KEY (a new key goes "
-                             "first, the old ones after it, until `manage.py rotate_keys` has finished).",
+                        "FIELD_ENCRYPTION_KEY does not decrypt the data already stored in "
+                        f"{table}.{f.column}.",
+                        hint="Put the key the data was written with back into FIELD_ENCRYPTION_KEY "
+                             "(a new key goes first, the old ones after it, until `manage.py rotate_keys` "
+                             "has finished).",
                         obj=spec.label, id="core.E101",
                     ))
                     break
@@ -71,10 +73,10 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
                 value = _decrypt(crypter, row[0])
                 if value is not None and row[1] not in blind_index_candidates(value):
                     errors.append(checks.Error(
-                        f"BLIND_INDEX_KEY does not match the blind indexes stored in {table}.{index.column}: "
-                        "look-ups would find nothing.",
-                        hint="Restore the previous BLIND_INDEX_KEY, or set it as BLIND_INDEX_KEY_PREVIOUS beside the "
-                             "new key and run `manage.py rotate_keys`.",
+                        "BLIND_INDEX_KEY does not match the blind indexes stored in "
+                        f"{table}.{index.column}: look-ups would find nothing.",
+                        hint="Restore the previous BLIND_INDEX_KEY, or set it as BLIND_INDEX_KEY_PREVIOUS "
+                             "beside the new key and run `manage.py rotate_keys`.",
                         obj=spec.label, id="core.E102",
                     ))
     except DatabaseError:

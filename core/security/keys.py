@@ -99,7 +99,9 @@ def _select_batch(spec: EncryptedModel, *, after: object, size: int) -> list[tup
 def _plan_row(spec: EncryptedModel, row: tuple, *, crypter: MultiFernet, primary: Fernet,
               result: BatchResult) -> dict[str, tuple[object, object]]:
     """The column changes one row needs, as {column: (value read, value to write)}."""
-    values = dict(zip([f.column for f in spec.fields] + [i.column for _f, i in spec.indexes], row[1:], strict=True))
+    values = dict(
+        zip([f.column for f in spec.fields] + [i.column for _f, i in spec.indexes], row[1:], strict=True)
+    )
     changes: dict[str, tuple[object, object]] = {}
     plaintext: dict[str, str | None] = {}
     for f in spec.fields:
@@ -151,15 +153,17 @@ def rotate_batch(spec: EncryptedModel, *, after: object, size: int) -> BatchResu
                 continue
             assignments = ", ".join(f"{quote(column)} = %s" for column in changes)
             guards = " AND ".join(
-                f"{quote(column)} IS NULL" if old is None else f"{quote(column)} = %s" for column, (old, _new) in changes.items()
+                f"{quote(column)} IS NULL" if old is None else f"{quote(column)} = %s"
+                for column, (old, _new) in changes.items()
             )
             params = [new for _old, new in changes.values()] + [row[0]]
             params += [old for old, _new in changes.values() if old is not None]
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s AND {guards}",  # noqa: S608
-                    params,
+                sql = (
+                    f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+                    f"WHERE {quote(meta.pk.column)} = %s AND {guards}"
                 )
+                cursor.execute(sql, params)
                 if cursor.rowcount != 1:
                     continue
             if any(column not in index_columns for column in changes):

@@ -66,8 +66,13 @@ def otp_verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(next_url)
-        form.add_error("otp_token", _("This code is not right or has expired. Enter the code your app shows now; "
-                                      "after several wrong codes you must wait a little longer each time."))
+        form.add_error(
+            "otp_token",
+            _(
+                "This code is not right or has expired. Enter the code your app shows now; "
+                "after several wrong codes you must wait a little longer each time."
+            ),
+        )
     return render(request, "core/otp_verify.html", {"form": form, "next": next_url})
 
 
@@ -77,7 +82,8 @@ def otp_enrol(request):
         return response
     next_url = _next_url(request)
     if has_confirmed_device(request.user):
-        # Replacing an authenticator is the DPO's reset, never a self-service step a password thief could take.
+        # Replacing an authenticator is the DPO's reset, never a self-service step a password thief
+        # could take.
         return _step("core:otp_verify", next_url)
     device = enrolment_device(request.user)
     form = OTPTokenForm(request.POST or None)
@@ -85,10 +91,17 @@ def otp_enrol(request):
         if device.verify_token(form.cleaned_data["otp_token"]):
             device = otp_device_confirm(user=request.user, device=device)
             otp_login(request, device)
-            messages.success(request, _("Two-factor sign-in is set up. You will be asked for a code at each sign-in."))
+            messages.success(
+                request, _("Two-factor sign-in is set up. You will be asked for a code at each sign-in.")
+            )
             return redirect(next_url)
-        form.add_error("otp_token", _("This code is not right. Check that the phone's clock is correct and enter "
-                                      "the code your app shows now."))
+        form.add_error(
+            "otp_token",
+            _(
+                "This code is not right. Check that the phone's clock is correct and enter "
+                "the code your app shows now."
+            ),
+        )
     secret = _base32(device)
     return render(request, "core/otp_enrol.html", {
         "form": form, "next": next_url, "qr_svg": qr_svg(device.config_url), "otpauth_uri": device.config_url,
@@ -107,8 +120,11 @@ def _step(name: str, next_url: str):
 @staff_required("axes.view_accessattempt")
 def sign_in_security(request):
     """The DPO sees locked sign-ins and staff two-factor status; unlocks and resets from here."""
-    locked = (AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-              .order_by("-attempt_time").values("username", "ip_address", "attempt_time", "failures_since_start"))
+    locked = (
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-attempt_time")
+        .values("username", "ip_address", "attempt_time", "failures_since_start")
+    )
     staff = (get_user_model().objects.filter(groups__name__in=[r.value for r in STAFF_ROLES], is_active=True)
              .distinct().order_by("username"))
     enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
@@ -138,7 +154,13 @@ def sign_in_unlock(request):
 def sign_in_reset_otp(request, user_id: int):
     user = get_object_or_404(get_user_model(), pk=user_id, groups__name__in=[r.value for r in STAFF_ROLES])
     otp_devices_reset(actor=actor_for_user(request.user), user=user)
-    messages.success(request, _("Two-factor sign-in of %(username)s is reset: they set up a new authenticator at "
-                                "their next sign-in.") % {"username": user.get_username()})
+    messages.success(
+        request,
+        _(
+            "Two-factor sign-in of %(username)s is reset: they set up a new authenticator at "
+            "their next sign-in."
+        )
+        % {"username": user.get_username()},
+    )
     return redirect("core:sign_in_security")
 

@@ -7,7 +7,6 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 # Requests come in through the same channels as consents (dsr may import consents, never the reverse).

@@ -27,7 +27,7 @@ def test_entries_are_numbered_without_gaps_and_linked_by_hash():
 
     assert [e.sequence for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0].prev_hash == GENESIS_HASH
-    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:]))
+    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries[:-1], entries[1:], strict=True))
     assert audit_chain_verify().valid
 
 
@@ -76,8 +76,10 @@ def _tamper(sql: str, params: list) -> None:
         else:
             cursor.execute("DROP TRIGGER audit_entry_no_update")
             cursor.execute(sql, params)
-            cursor.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
-                           "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (UPDATE refused)'); END;")
+            cursor.execute(
+                "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
+                "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (UPDATE refused)'); END;"
+            )
 
 
 @pytest.mark.django_db

@@ -56,7 +56,9 @@ def login(live_url):
     fixture types the code it shows, as a person would.
     """
 
-    def do_login(page, username: str, password: str = "correct-horse-battery", path: str = "/accounts/login/"):
+    def do_login(
+        page, username: str, password: str = "correct-horse-battery", path: str = "/accounts/login/"
+    ):
         from django.contrib.auth import get_user_model
 
         from core.roles import is_staff_user

@@ -17,7 +17,11 @@ API_MATRIX = [
     ("get", "/api/v1/subjects/", {"customer", "officer", "privacy", "dpo", "client", "client_read_only"}),
     ("post", "/api/v1/subjects/", {"officer", "privacy", "dpo", "client"}),
     ("get", "/api/v1/subjects/{other}/", {"officer", "privacy", "dpo", "client", "client_read_only"}),
-    ("get", "/api/v1/subjects/{own}/", {"customer", "officer", "privacy", "dpo", "client", "client_read_only"}),
+    (
+        "get",
+        "/api/v1/subjects/{own}/",
+        {"customer", "officer", "privacy", "dpo", "client", "client_read_only"},
+    ),
     ("patch", "/api/v1/subjects/{other}/", {"officer", "privacy", "dpo"}),
     ("get", "/api/v1/audit/", {"dpo", "auditor"}),
     ("get", "/api/v1/audit/verify/", {"dpo", "auditor"}),
@@ -69,7 +73,9 @@ def payload(method):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("method", "path", "allowed"), API_MATRIX, ids=[f"{m} {p}" for m, p, _ in API_MATRIX])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), API_MATRIX, ids=[f"{m} {p}" for m, p, _ in API_MATRIX]
+)
 def test_api_access(world, role, method, path, allowed):
     url = path.format(own=world["own"], other=world["other"])
     response = getattr(api_client(world, role), method)(url, payload(method), format="json")

@@ -138,7 +138,9 @@ def test_reusing_a_key_for_a_different_body_is_409(as_user, officer):
 @pytest.mark.django_db
 def test_a_failed_first_attempt_releases_the_key(as_user, officer):
     client = as_user(officer)
-    bad = client.post("/api/v1/subjects/", {**SUBJECT, "phone": "1"}, format="json", HTTP_IDEMPOTENCY_KEY="abc-3")
+    bad = client.post(
+        "/api/v1/subjects/", {**SUBJECT, "phone": "1"}, format="json", HTTP_IDEMPOTENCY_KEY="abc-3"
+    )
     assert bad.status_code == 400
     assert IdempotencyRecord.objects.count() == 0
     good = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-3")
@@ -172,7 +174,9 @@ def test_concurrent_retries_with_one_key_write_once(officer):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", '{"external_ref": ["x"]}', '{"date_of_birth": "31/12/1990"}'])
+@pytest.mark.parametrize(
+    "body", ["not json", "[1, 2]", '{"external_ref": ["x"]}', '{"date_of_birth": "31/12/1990"}']
+)
 def test_malformed_bodies_are_400_not_500(as_user, officer, body):
     response = as_user(officer).post("/api/v1/subjects/", body, content_type="application/json")
     assert response.status_code == 400
@@ -195,7 +199,10 @@ def test_concurrent_requests_get_their_own_copy_of_the_cached_user(officer):
     from core.principals import api_user
 
     key_hash = make_token(officer) and ApiToken.objects.get().key_hash
-    first, second = api_user(key_hash=key_hash, user_id=officer.pk), api_user(key_hash=key_hash, user_id=officer.pk)
+    first, second = (
+        api_user(key_hash=key_hash, user_id=officer.pk),
+        api_user(key_hash=key_hash, user_id=officer.pk),
+    )
     assert first is not second
     assert first.pk == second.pk == officer.pk
     assert first.has_perm("core.view_datasubject")

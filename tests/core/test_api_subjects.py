@@ -25,8 +25,14 @@ def test_officer_creates_subject_and_the_column_holds_no_plaintext(as_user, offi
     assert body["phone"] == "0912000111"
     assert body["email"] == "sau.vo@example.vn"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT national_id, full_name, phone FROM core_datasubject WHERE id = %s",
-                       [DataSubject.objects.get().pk.hex if connection.vendor == "sqlite" else DataSubject.objects.get().pk])
+        cursor.execute(
+            "SELECT national_id, full_name, phone FROM core_datasubject WHERE id = %s",
+            [
+                DataSubject.objects.get().pk.hex
+                if connection.vendor == "sqlite"
+                else DataSubject.objects.get().pk
+            ],
+        )
         stored = " ".join(cursor.fetchone())
     assert "001199000123" not in stored
     assert "Võ Thị Sáu" not in stored
@@ -36,7 +42,11 @@ def test_officer_creates_subject_and_the_column_holds_no_plaintext(as_user, offi
 def test_lookup_by_national_id_uses_the_blind_index(as_user, officer):
     client = as_user(officer)
     client.post("/api/v1/subjects/", VALID, format="json")
-    client.post("/api/v1/subjects/", {**VALID, "external_ref": "CIF9000002", "national_id": "001199000999"}, format="json")
+    client.post(
+        "/api/v1/subjects/",
+        {**VALID, "external_ref": "CIF9000002", "national_id": "001199000999"},
+        format="json",
+    )
 
     found = client.get("/api/v1/subjects/", {"national_id": "0011 9900 0123"}).json()["results"]
 
@@ -72,7 +82,9 @@ def test_duplicate_cif_is_409(as_user, officer):
 
 
 def test_rectification_is_audited_with_fingerprints_not_values(as_user, privacy_officer, subject):
-    response = as_user(privacy_officer).patch(f"/api/v1/subjects/{subject.pk}/", {"phone": "0988777666"}, format="json")
+    response = as_user(privacy_officer).patch(
+        f"/api/v1/subjects/{subject.pk}/", {"phone": "0988777666"}, format="json"
+    )
 
     assert response.status_code == 200, response.content
     entry = AuditEntry.objects.filter(action="core.subject.rectified").get()

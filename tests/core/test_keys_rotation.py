@@ -56,7 +56,9 @@ def raw_values():
 
 def make_endpoint_and_message(subject):
     client = get_user_model().objects.create(username="client_keys")
-    endpoint = WebhookEndpoint.objects.create(client=client, name="core", url="https://example.test/h", secret="s3cret")
+    endpoint = WebhookEndpoint.objects.create(
+        client=client, name="core", url="https://example.test/h", secret="s3cret"
+    )
     OutboxMessage.objects.create(kind="email", topic="t", destination="khach@example.vn", payload='{"a": 1}',
                                  subject_id=subject.pk, next_attempt_at=timezone.now())
     return endpoint
@@ -65,7 +67,9 @@ def make_endpoint_and_message(subject):
 @pytest.mark.django_db
 def test_every_encrypted_model_is_found_by_introspection():
     labels = {spec.label: {f.name for f in spec.fields} for spec in keys.encrypted_models()}
-    assert {"full_name", "national_id", "date_of_birth", "phone", "email", "address"} <= labels["core.DataSubject"]
+    assert {"full_name", "national_id", "date_of_birth", "phone", "email", "address"} <= labels[
+        "core.DataSubject"
+    ]
     assert labels["core.WebhookEndpoint"] == {"secret"}
     assert labels["core.OutboxMessage"] == {"destination", "payload"}
     indexes = {f.name: i.name for spec in keys.encrypted_models() for f, i in spec.indexes}
@@ -83,7 +87,11 @@ def test_rotation_reencrypts_every_column_under_the_new_key(use_keys, settings):
     call_command("rotate_keys", batch_size=2, stdout=open("/dev/null", "w"))
 
     values = raw_values()
-    assert {label for label, _c, _v in values} >= {"core.DataSubject", "core.WebhookEndpoint", "core.OutboxMessage"}
+    assert {label for label, _c, _v in values} >= {
+        "core.DataSubject",
+        "core.WebhookEndpoint",
+        "core.OutboxMessage",
+    }
     for _label, _column, token in values:
         Fernet(new_key).decrypt(token.encode())  # raises if any value were still under the old key
     use_keys([new_key])  # the old key is gone: everything still reads
@@ -117,7 +125,9 @@ def test_blind_index_rotation_keeps_lookups_working_throughout(use_keys):
     # Restart with the new key, the old one as previous: look-ups still find the customer.
     use_keys(blind=NEW_BLIND, previous=OLD_BLIND)
     assert list(subject_search("001203004005")) == [subject]
-    assert list(subject_filter_by_index(DataSubject.objects.all(), field="email", value="an@example.vn")) == [subject]
+    assert list(subject_filter_by_index(DataSubject.objects.all(), field="email", value="an@example.vn")) == [
+        subject
+    ]
 
     call_command("rotate_keys", stdout=open("/dev/null", "w"))
 
@@ -172,7 +182,9 @@ def test_a_row_the_platform_rewrote_meanwhile_is_not_overwritten(use_keys, setti
     spec = next(s for s in keys.encrypted_models() if s.model is DataSubject)
     stale_rows = keys._select_batch(spec, after=None, size=10)
     # The platform rectifies the subject between the rotation's read and its write.
-    services.subject_rectify(actor=Actor.system("tests"), subject_id=subject.pk, changes={"national_id": "079203004005"})
+    services.subject_rectify(
+        actor=Actor.system("tests"), subject_id=subject.pk, changes={"national_id": "079203004005"}
+    )
     monkeypatch.setattr(keys, "_select_batch", lambda *a, **k: stale_rows)
 
     result = keys.rotate_batch(spec, after=None, size=10)

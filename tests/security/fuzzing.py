@@ -18,7 +18,10 @@ def fuzz_world() -> dict[str, dict[str, str]]:
     """Headers per caller: anonymous, each customer, each staff role, the client with and without scopes."""
     subject = make_subject(external_ref="CIF0999001", national_id="000999000001")
     customer_a = make_customer(subject=subject, username="fuzz_customer_a")
-    customer_b = make_customer(subject=make_subject(external_ref="CIF0999002", national_id="000999000002"), username="fuzz_customer_b")
+    customer_b = make_customer(
+        subject=make_subject(external_ref="CIF0999002", national_id="000999000002"),
+        username="fuzz_customer_b",
+    )
     purpose = make_purpose("marketing")
     grant(subject, purpose)
     make_request(subject)

@@ -43,7 +43,9 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(client, customer_a
     page = client.get(reverse("core:login"))
     csrf = page.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
-    response = client.post(reverse("core:login"), {"username": customer_a.username, "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("core:login"), {"username": customer_a.username, "password": "correct-horse-battery"}
+    )
     session = response.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
 
@@ -58,7 +60,10 @@ def test_no_template_has_inline_script_or_style():
     offenders = []
     for template in ROOT.glob("**/templates/**/*.html"):
         # E-mail bodies are never served as pages (and mail clients need inline styles).
-        if any(part in {"var", ".venv", "node_modules", ".git", "email"} for part in template.relative_to(ROOT).parts):
+        if any(
+            part in {"var", ".venv", "node_modules", ".git", "email"}
+            for part in template.relative_to(ROOT).parts
+        ):
             continue
         text = template.read_text(encoding="utf-8")
         for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle=\"", r"\son[a-z]+=\""):

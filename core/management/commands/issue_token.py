@@ -12,8 +12,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="What the token is for, e.g. 'mobile app prod'.")
-        parser.add_argument("--scope", action="append", dest="scopes",
-                            help="Limit the token to a scope (repeatable); default: everything the role allows.")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            dest="scopes",
+            help="Limit the token to a scope (repeatable); default: everything the role allows.",
+        )
 
     def handle(self, *args, username, name, scopes, **options):
         user = get_user_model().objects.filter(username=username, is_active=True).first()

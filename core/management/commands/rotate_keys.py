@@ -29,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500, help="Rows per transaction (default 500).")
         parser.add_argument("--pause", type=float, default=0.0,
                             help="Seconds to sleep between batches, to leave the database to the platform.")
-        parser.add_argument("--restart", action="store_true", help="Ignore the checkpoint and scan everything again.")
+        parser.add_argument(
+            "--restart", action="store_true", help="Ignore the checkpoint and scan everything again."
+        )
 
     def handle(self, *args, batch_size, pause, restart, **options):
         if not 1 <= batch_size <= 10_000:
@@ -67,8 +69,10 @@ class Command(BaseCommand):
                     after = result.last_pk
                     checkpoint["after"][spec.label] = str(after)
                     self._save(checkpoint_path, keys_id, checkpoint)
-                    self.stdout.write(f"{spec.label}: {counts['scanned']} rows scanned, "
-                                      f"{counts['reencrypted']} re-encrypted, {counts['reindexed']} re-indexed")
+                    self.stdout.write(
+                        f"{spec.label}: {counts['scanned']} rows scanned, "
+                        f"{counts['reencrypted']} re-encrypted, {counts['reindexed']} re-indexed"
+                    )
                 if result.scanned < batch_size:
                     break
                 if pause:
@@ -85,8 +89,8 @@ class Command(BaseCommand):
                 "untouched. Add the key they were written with to FIELD_ENCRYPTION_KEY and run again."
             )
         self.stdout.write(self.style.SUCCESS(
-            "Key rotation finished: every encrypted column is under the first FIELD_ENCRYPTION_KEY and every blind "
-            "index under BLIND_INDEX_KEY. The old keys can now be removed."
+            "Key rotation finished: every encrypted column is under the first FIELD_ENCRYPTION_KEY and "
+            "every blind index under BLIND_INDEX_KEY. The old keys can now be removed."
         ))
 
     @staticmethod
