@@ -5,24 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.server
-import os
-import subprocess
-import sys
 import threading
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from core import outbox
 from core.models import OutboxMessage, WebhookEndpoint
 from core.tasks import deliver_outbox_message
 from tests.factories import UserFactory
+from tests.reliability.servers import start_worker, stop, wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
 RECEIVER_PORTS = range(8102, 8110)  # the consents area's assigned ports
 
 
@@ -56,15 +51,6 @@ def receiver():
     server.shutdown()
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return (
-        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-    )
-
-
 def test_worker_delivers_a_signed_webhook(receiver):
     url, received = receiver
     client = UserFactory(role="integration_client")
@@ -76,37 +62,16 @@ def test_worker_delivers_a_signed_webhook(receiver):
     # A queue of its own, so this worker takes no one else's tasks and no one takes this one.
     queue = f"test-outbox-{uuid.uuid4().hex[:8]}"
     deliver_outbox_message.apply_async(args=[str(message.pk)], queue=queue)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": _database_url()},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker(queue=queue)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            message.refresh_from_db()
-            if message.status != OutboxMessage.Status.PENDING:
-                break
-            time.sleep(0.3)
+        wait_until(
+            lambda: message.refresh_from_db() or message.status != OutboxMessage.Status.PENDING,
+            timeout=60,
+            interval=0.3,
+            what="the webhook delivered",
+        )
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)
     assert message.status == OutboxMessage.Status.SENT and message.attempts == 1
     ((headers, body),) = received
     expected = hmac.new(b"worker-secret", headers["X-QDL-Timestamp"].encode() + b"." + body, hashlib.sha256)

@@ -154,9 +154,18 @@ def database_url() -> str:
     )
 
 
-def start_worker(broker_url: str, *, queue: str = "celery", pool: str = "solo", log: Path | None = None):
-    """A real `celery -A config worker` on the test database and the given broker."""
+def start_worker(
+    broker_url: str | None = None,
+    *,
+    queue: str = "celery",
+    pool: str = "solo",
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+):
+    """A real `celery -A config worker` on the test database and the given broker (None: the suite's
+    own, from REDIS_URL or the file broker), with `env` added to its environment."""
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    broker = {"REDIS_URL": broker_url} if broker_url is not None else {}
     return subprocess.Popen(
         [
             sys.executable,
@@ -175,7 +184,7 @@ def start_worker(broker_url: str, *, queue: str = "celery", pool: str = "solo", 
             "--loglevel=INFO",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker_url},
+        env={**os.environ, "DATABASE_URL": database_url(), **broker, **(env or {})},
         stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
