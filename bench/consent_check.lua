@@ -10,7 +10,4 @@ request = function()
   return wrk.format("GET", "/api/v1/consent-check/?subject=" .. ref .. "&purpose=" .. purpose,
                     {["Authorization"] = "Token " .. token})
 end
-local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
-if pause > 0 then
-  delay = function() return math.floor(-pause * math.log(1 - math.random())) end
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "paced.lua")  -- pacing, as in paced.lua

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
+
+from postgres import create_and_migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = os.environ.get("BENCH_DB", "qdl_bench_dsr")
@@ -24,15 +25,7 @@ ENV = {
 
 def ensure_database() -> None:
     """Create the bench database when missing and bring its schema up to date."""
-    exists = subprocess.run(
-        ["su", "postgres", "-c", f"psql -tAc \"SELECT 1 FROM pg_database WHERE datname='{BENCH_DB}'\""],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["su", "postgres", "-c", f"createdb -O qdl {BENCH_DB}"], check=True)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
+    create_and_migrate(BENCH_DB, ENV)
 
 
 def setup_django() -> None:

@@ -29,6 +29,8 @@ import time
 import uuid
 from pathlib import Path
 
+from postgres import create_and_migrate
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "qdl_bench_load"
 REDIS_PORT = 6393
@@ -46,15 +48,8 @@ ENV = {
 
 
 def ensure_database() -> None:
-    found = subprocess.run(
-        ["su", "postgres", "-c", f"psql -tAc \"SELECT 1 FROM pg_database WHERE datname='{DATABASE}'\""],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if found != "1":
-        subprocess.run(["su", "postgres", "-c", f"createdb -O qdl {DATABASE}"], check=True)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
+    """Create the bench database when missing and bring its schema up to date."""
+    create_and_migrate(DATABASE, ENV)
 
 
 def seed(subjects: int) -> dict:
