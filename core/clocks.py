@@ -39,7 +39,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.languages import per_language
 from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage, ReminderThreshold
-from core.outbox import dispatch_sweep_on_commit, email_message, staff_recipients
+from core.outbox import dispatch_sweep_on_commit, email_message, outbox_email_staff, staff_recipients
 from core.roles import Role
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
@@ -373,20 +373,15 @@ def _escalate(
         ],
         "count": len(breaches),
     })
-    OutboxMessage.objects.bulk_create(
-        [
-            email_message(
-                to=recipient.address,
-                template=ESCALATION_TEMPLATE,
-                context=context(recipient.language),
-                topic="deadline.breached",
-                dedupe_key=f"breach:{run}:{source.name}:{clock}:{user_id}",
-                language=recipient.language,
-                now=now,
-            )
-            for user_id, recipient in staff_recipients(roles=[Role.DPO]).items()
-        ],
-        ignore_conflicts=True,
+    outbox_email_staff(
+        roles=[Role.DPO],
+        template=ESCALATION_TEMPLATE,
+        context=context,
+        topic="deadline.breached",
+        dedupe_key=f"breach:{run}:{source.name}:{clock}",
+        # `deadlines_sweep` dispatches one outbox sweep on commit for all it queued.
+        dispatch=False,
+        now=now,
     )
 
 

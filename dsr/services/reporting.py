@@ -58,7 +58,7 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
 
     wording = per_language(worded)
     with transaction.atomic(durable=True):
-        messages = outbox_email_staff(
+        queued = outbox_email_staff(
             roles=[Role.DPO],
             template="dsr/email/deadline_report",
             context=lambda language: {
@@ -80,4 +80,4 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
             dedupe_key=f"report:{kind}:{day}",
             now=now,
         )
-    return len(messages)
+    return queued
