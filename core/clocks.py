@@ -25,7 +25,7 @@ second sweep, or a second worker at the same time, inserts nothing and sends not
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -388,10 +388,3 @@ def _escalate(
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
 
-
-def breaches_open(*, sources: Iterable[str] | None = None) -> QuerySet:
-    """The breach register, newest first, optionally for some sources."""
-    qs = DeadlineBreach.objects.all()
-    if sources is not None:
-        qs = qs.filter(source__in=list(sources))
-    return qs.order_by("-breached_at")
