@@ -32,7 +32,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, QuerySet, UUIDField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from audit.services import audit_record
@@ -49,11 +50,31 @@ REMINDER_TEMPLATE = "core/email/deadline_reminder"
 ESCALATION_TEMPLATE = "core/email/deadline_breached"
 
 
+def clock_columns(
+    queryset: QuerySet, *, due: str, assignee: str | None = None, subject: str | None = None
+) -> QuerySet:
+    """`queryset` annotated with `ITEM_COLUMNS` for a source's `open_items`: the primary key as text,
+    the deadline from the field `due`, and the assignee and data subject from the fields named (none
+    when omitted: the source's queue roles are reminded instead)."""
+    return queryset.annotate(
+        clock_item_id=Cast("pk", CharField(max_length=64)),
+        clock_due_at=F(due),
+        clock_assignee_id=F(assignee) if assignee else Value(None, output_field=IntegerField()),
+        clock_subject_id=F(subject) if subject else Value(None, output_field=UUIDField()),
+    )
+
+
+def short_id(item_id: str) -> str:
+    """The first 8 hex digits of an item id (a UUID's text, with or without dashes), for labels."""
+    return item_id.replace("-", "")[:8]
+
+
 @dataclass(frozen=True)
 class ClockSource:
     """One kind of item with deadlines.
 
-    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`;
+    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`
+    (`clock_columns`);
     `fields` names extra columns `label` and `link` read. `label(row)` must not contain personal
     data (it goes into e-mails and the breach register); `link(row)` is a portal path or "".
     `on_breached(rows, now)` runs inside the sweep's transaction for the rows newly breached.
