@@ -40,7 +40,13 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.languages import per_language
 from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage, ReminderThreshold
-from core.outbox import dispatch_sweep_on_commit, email_message, outbox_email_staff, staff_recipients
+from core.outbox import (
+    absolute_url,
+    dispatch_sweep_on_commit,
+    email_message,
+    outbox_email_staff,
+    staff_recipients,
+)
 from core.roles import Role
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
@@ -289,7 +295,7 @@ def _send_reminders(
                     {
                         "label": labels[row["clock_item_id"]],
                         "due_at": row["clock_due_at"].isoformat(),
-                        "link": _absolute(source.link(row)),
+                        "link": absolute_url(source.link(row)),
                     }
                     for row in listed
                 ],
@@ -388,7 +394,7 @@ def _escalate(
             {
                 "label": str(source.label(by_item[b.item_id])) if b.item_id in by_item else b.label,
                 "due_at": b.due_at.isoformat(),
-                "link": _absolute(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
+                "link": absolute_url(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
             }
             for b in breaches
         ],
@@ -404,8 +410,4 @@ def _escalate(
         dispatch=False,
         now=now,
     )
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
 

@@ -115,6 +115,11 @@ def _dispatch_sweep() -> None:
         logger.warning("outbox sweep dispatch deferred")
 
 
+def absolute_url(path: str) -> str:
+    """A portal path as the full link an e-mail carries (`SITE_URL` in front); "" for no path."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
+
+
 def email_message(
     *,
     to: str,
