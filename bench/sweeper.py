@@ -32,7 +32,7 @@ from dsr_common import ensure_database, setup_django  # noqa: E402
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100000,1000000").split(",")]
 DUE = int(os.environ.get("BENCH_DUE", "10000"))
 SUBJECTS = 20_000
-BATCH = 2000  # as the every-minute task (core.tasks.SWEEP_BATCH)
+BATCH = 2000  # as the every-minute task (core.clocks.SWEEP_BATCH, deadlines_sweep's default)
 
 
 def seed(total: int, now) -> None:

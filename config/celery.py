@@ -35,19 +35,19 @@ app.conf.beat_schedule = {
     # Every minute: hand due outbox messages (webhooks, retries after backoff) to delivery tasks.
     "dispatch-due-outbox": {
         "task": "core.dispatch_due_outbox",
-        "schedule": 60.0,
-        "options": {"expires": 60},
+        "schedule": MINUTE,
+        "options": {"expires": MINUTE},
     },
     # Every hour: record the expiry of consents past their expiry time (the check already refuses them).
     "expire-due-consents": {
         "task": "consents.expire_due",
-        "schedule": 60.0 * 60,
-        "options": {"expires": 60 * 60},
+        "schedule": HOUR,
+        "options": {"expires": HOUR},
     },
     # Every minute: remind before deadlines, record and escalate breaches, for every clock source.
     "sweep-deadlines": {
         "task": "core.sweep_deadlines",
-        "schedule": 60.0,
+        "schedule": MINUTE,
         "options": {"expires": MINUTE},
     },
     # Every night at 01:30 local time: delete what has reached the end of its legal hold.
@@ -88,6 +88,6 @@ app.conf.beat_schedule = {
     "run-notice-announcements": {
         "task": "regulator.run_announcements",
         "schedule": crontab(minute=20),
-        "options": {"expires": 60 * 60},
+        "options": {"expires": HOUR},
     },
 }

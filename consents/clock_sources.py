@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, F, IntegerField, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import WithdrawalDuty
-from core.clocks import ClockSource, register_clock_source
+from core.clocks import ClockSource, clock_columns, register_clock_source, short_id
 
 SOURCE = "consents.duty"
 
 
 def open_duties(clock: str) -> QuerySet:
     # `status="open"` repeats the partial index's condition so the planner can use it.
-    return WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN).annotate(
-        clock_item_id=Cast("pk", CharField(max_length=64)),
-        clock_due_at=F("due_at"),
-        clock_assignee_id=Value(None, output_field=IntegerField()),
-        clock_subject_id=F("subject_id"),
+    return clock_columns(
+        WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN), due="due_at", subject="subject_id"
     )
 
 
@@ -31,7 +27,7 @@ def label(row: dict[str, Any]) -> str:
     # The recipient is a company, not a person: its name may appear.
     return gettext("Withdrawal duty of %(recipient)s #%(id)s") % {
         "recipient": row["recipient__name"],
-        "id": row["clock_item_id"].replace("-", "")[:8],
+        "id": short_id(row["clock_item_id"]),
     }
 
 

@@ -11,8 +11,11 @@ from core.security.otp import second_factor_missing, second_factor_redirect
 from core.selectors import subject_for_user
 
 
-def staff_required(permission: str | None = None):
-    """Staff only; with STAFF_2FA_REQUIRED, only after the TOTP step (else redirected to it)."""
+def staff_required(permission: str | None = None, *, second_factor: bool = True):
+    """Staff only; with STAFF_2FA_REQUIRED, only after the TOTP step (else redirected to it).
+
+    `second_factor=False` is for the two-factor pages themselves, reached before that step.
+    """
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -20,7 +23,7 @@ def staff_required(permission: str | None = None):
                 return redirect_to_login(request.get_full_path())
             if not is_staff_user(request.user):
                 raise PermissionDenied
-            if second_factor_missing(request.user):
+            if second_factor and second_factor_missing(request.user):
                 return second_factor_redirect(request)
             if permission and not request.user.has_perm(permission):
                 raise PermissionDenied

@@ -25,21 +25,28 @@ second sweep, or a second worker at the same time, inserts nothing and sends not
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, QuerySet, UUIDField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from audit.services import audit_record
 from core.actors import Actor
 from core.languages import per_language
 from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage, ReminderThreshold
-from core.outbox import dispatch_sweep_on_commit, email_message, staff_recipients
+from core.outbox import (
+    absolute_url,
+    dispatch_sweep_on_commit,
+    email_message,
+    outbox_email_staff,
+    staff_recipients,
+)
 from core.roles import Role
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
@@ -49,11 +56,31 @@ REMINDER_TEMPLATE = "core/email/deadline_reminder"
 ESCALATION_TEMPLATE = "core/email/deadline_breached"
 
 
+def clock_columns(
+    queryset: QuerySet, *, due: str, assignee: str | None = None, subject: str | None = None
+) -> QuerySet:
+    """`queryset` annotated with `ITEM_COLUMNS` for a source's `open_items`: the primary key as text,
+    the deadline from the field `due`, and the assignee and data subject from the fields named (none
+    when omitted: the source's queue roles are reminded instead)."""
+    return queryset.annotate(
+        clock_item_id=Cast("pk", CharField(max_length=64)),
+        clock_due_at=F(due),
+        clock_assignee_id=F(assignee) if assignee else Value(None, output_field=IntegerField()),
+        clock_subject_id=F(subject) if subject else Value(None, output_field=UUIDField()),
+    )
+
+
+def short_id(item_id: str) -> str:
+    """The first 8 hex digits of an item id (a UUID's text, with or without dashes), for labels."""
+    return item_id.replace("-", "")[:8]
+
+
 @dataclass(frozen=True)
 class ClockSource:
     """One kind of item with deadlines.
 
-    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`;
+    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`
+    (`clock_columns`);
     `fields` names extra columns `label` and `link` read. `label(row)` must not contain personal
     data (it goes into e-mails and the breach register); `link(row)` is a portal path or "".
     `on_breached(rows, now)` runs inside the sweep's transaction for the rows newly breached.
@@ -268,7 +295,7 @@ def _send_reminders(
                     {
                         "label": labels[row["clock_item_id"]],
                         "due_at": row["clock_due_at"].isoformat(),
-                        "link": _absolute(source.link(row)),
+                        "link": absolute_url(source.link(row)),
                     }
                     for row in listed
                 ],
@@ -367,36 +394,20 @@ def _escalate(
             {
                 "label": str(source.label(by_item[b.item_id])) if b.item_id in by_item else b.label,
                 "due_at": b.due_at.isoformat(),
-                "link": _absolute(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
+                "link": absolute_url(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
             }
             for b in breaches
         ],
         "count": len(breaches),
     })
-    OutboxMessage.objects.bulk_create(
-        [
-            email_message(
-                to=recipient.address,
-                template=ESCALATION_TEMPLATE,
-                context=context(recipient.language),
-                topic="deadline.breached",
-                dedupe_key=f"breach:{run}:{source.name}:{clock}:{user_id}",
-                language=recipient.language,
-                now=now,
-            )
-            for user_id, recipient in staff_recipients(roles=[Role.DPO]).items()
-        ],
-        ignore_conflicts=True,
+    outbox_email_staff(
+        roles=[Role.DPO],
+        template=ESCALATION_TEMPLATE,
+        context=context,
+        topic="deadline.breached",
+        dedupe_key=f"breach:{run}:{source.name}:{clock}",
+        # `deadlines_sweep` dispatches one outbox sweep on commit for all it queued.
+        dispatch=False,
+        now=now,
     )
 
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
-
-
-def breaches_open(*, sources: Iterable[str] | None = None) -> QuerySet:
-    """The breach register, newest first, optionally for some sources."""
-    qs = DeadlineBreach.objects.all()
-    if sources is not None:
-        qs = qs.filter(source__in=list(sources))
-    return qs.order_by("-breached_at")

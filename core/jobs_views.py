@@ -41,7 +41,7 @@ def outbox_parked_retry(request, pk):
         outbox_retry(actor=actor_for_user(request.user), message_id=pk)
         messages.success(request, _("The message will be sent again."))
     except DomainError as error:
-        messages.error(request, str(error.message))
+        messages.error(request, error.text)
     return redirect("core:outbox_parked")
 
 
@@ -85,8 +85,10 @@ def schedule_settings(request):
                     messages.success(request, _("Report time saved; it applies from the next run."))
                     return redirect("core:schedules")
                 messages.error(request, _("Give an hour from 0 to 23 and a minute from 0 to 59."))
-        except (DomainError, ValueError) as error:
-            messages.error(request, str(getattr(error, "message", _("Check the values and try again."))))
+        except DomainError as error:
+            messages.error(request, error.text)
+        except ValueError:
+            messages.error(request, _("Check the values and try again."))
     return render(
         request,
         "core/jobs/schedules.html",

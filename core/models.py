@@ -232,23 +232,23 @@ class RequestType(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint or protective measures")
 
 
-class DeadlineType(models.TextChoices):
-    """Every clock the deadline policy times: the data-subject request types (labels shared with
-    `RequestType`) and the bank's own filings with the authority. Only the policy table and the
-    deadline reports use it; customers file `RequestType`s alone."""
+class FilingType(models.TextChoices):
+    """The bank's own filings with the authority that the deadline policy times."""
 
-    ACCESS = RequestType.ACCESS.value, RequestType.ACCESS.label
-    COPY = RequestType.COPY.value, RequestType.COPY.label
-    RECTIFY = RequestType.RECTIFY.value, RequestType.RECTIFY.label
-    DELETE = RequestType.DELETE.value, RequestType.DELETE.label
-    RESTRICT = RequestType.RESTRICT.value, RequestType.RESTRICT.label
-    OBJECT = RequestType.OBJECT.value, RequestType.OBJECT.label
-    WITHDRAW = RequestType.WITHDRAW.value, RequestType.WITHDRAW.label
-    COMPLAINT = RequestType.COMPLAINT.value, RequestType.COMPLAINT.label
     # Law 91/2025/QH15 Art. 23: notify A05 of a personal-data breach within 72 hours.
     BREACH_NOTIFICATION = "breach_notification", _("Breach notification to the authority (A05)")
     # Law 91/2025/QH15 Arts. 20-21: file the impact assessment within 60 days.
     IMPACT_ASSESSMENT = "impact_assessment", _("Impact-assessment filing")
+
+
+# Every clock the deadline policy times: the data-subject request types (members, values and labels
+# of `RequestType`) and the filings (`FilingType`). Only the policy table and the deadline reports use
+# it; customers file `RequestType`s alone.
+DeadlineType = models.TextChoices(
+    "DeadlineType",
+    [(member.name, (member.value, member.label)) for member in (*RequestType, *FilingType)],
+    module=__name__,
+)
 
 
 class DeadlineRegime(models.TextChoices):

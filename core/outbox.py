@@ -115,6 +115,11 @@ def _dispatch_sweep() -> None:
         logger.warning("outbox sweep dispatch deferred")
 
 
+def absolute_url(path: str) -> str:
+    """A portal path as the full link an e-mail carries (`SITE_URL` in front); "" for no path."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
+
+
 def email_message(
     *,
     to: str,
@@ -191,13 +196,14 @@ def outbox_enqueue_email(
     return message
 
 
-def outbox_enqueue_email_batch(messages: list[OutboxMessage]) -> int:
+def outbox_enqueue_email_batch(messages: list[OutboxMessage], *, dispatch: bool = True) -> int:
     """Queue unsaved e-mails (built with `email_message`) in the caller's transaction, in one look-up
     and one insert for the batch: for producers that tell thousands of customers at once. A message
     whose `dedupe_key` is already queued is skipped; returns how many were new.
 
     No task per message: one outbox sweep is dispatched on commit (and the every-minute sweep runs
-    anyway), so a 100,000-customer notice does not hand 100,000 callbacks to the commit.
+    anyway), so a 100,000-customer notice does not hand 100,000 callbacks to the commit. With
+    `dispatch=False` not even that: for a caller that dispatches the sweep itself.
     """
     keys = [m.dedupe_key for m in messages]
     queued = set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
@@ -206,20 +212,9 @@ def outbox_enqueue_email_batch(messages: list[OutboxMessage]) -> int:
         with transaction.atomic(savepoint=False):
             # ignore_conflicts: a concurrent producer that queued the same key first wins, quietly.
             OutboxMessage.objects.bulk_create(fresh, ignore_conflicts=True)
-            dispatch_sweep_on_commit()
+            if dispatch:
+                dispatch_sweep_on_commit()
     return len(fresh)
-
-
-def staff_addresses(*, roles: list[str] | None = None, user_ids: list[int] | None = None) -> dict[int, str]:
-    """E-mail addresses of active staff, by user id, chosen by role (group) or by id."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    if roles is not None:
-        users = users.filter(groups__name__in=roles)
-    if user_ids is not None:
-        users = users.filter(pk__in=user_ids)
-    return dict(users.values_list("pk", "email").distinct())
 
 
 class StaffRecipient(NamedTuple):
@@ -230,8 +225,16 @@ class StaffRecipient(NamedTuple):
 def staff_recipients(
     *, roles: list[str] | None = None, user_ids: list[int] | None = None
 ) -> dict[int, StaffRecipient]:
-    """Like `staff_addresses`, with the language each staff member is written to in."""
-    addresses = staff_addresses(roles=roles, user_ids=user_ids)
+    """Active staff with an e-mail address, by user id, chosen by role (group) or by id, with the
+    address and the language each is written to in."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if roles is not None:
+        users = users.filter(groups__name__in=roles)
+    if user_ids is not None:
+        users = users.filter(pk__in=user_ids)
+    addresses = dict(users.values_list("pk", "email").distinct())
     languages = languages_for_users(addresses)
     return {user_id: StaffRecipient(address, languages[user_id]) for user_id, address in addresses.items()}
 
@@ -397,19 +400,20 @@ def outbox_email_staff(
     topic: str,
     dedupe_key: str,
     attachments: list[dict[str, str]] | Callable[[str], list[dict[str, str]]] | None = None,
+    dispatch: bool = True,
     now: datetime | None = None,
-) -> list[OutboxMessage]:
+) -> int:
     """Queue the same e-mail to every active staff member holding one of `roles` (caller's transaction),
-    each in their own language.
+    each in their own language, in one look-up and one insert (`outbox_enqueue_email_batch`).
 
     `context` and `attachments` may be functions of the language (`core.languages.per_language`) when
     the caller words part of them itself. `dedupe_key` is per event; each recipient's key adds their
-    user id.
+    user id. Returns how many staff members the e-mail is queued for, by this call or an earlier one
+    with the same key.
     """
     now = now or timezone.now()
-    messages = []
-    for user_id, recipient in staff_recipients(roles=roles).items():
-        message = outbox_enqueue_email(
+    messages = [
+        email_message(
             to=recipient.address,
             template=template,
             context=context(recipient.language) if callable(context) else context,
@@ -419,9 +423,10 @@ def outbox_email_staff(
             language=recipient.language,
             now=now,
         )
-        if message is not None:
-            messages.append(message)
-    return messages
+        for user_id, recipient in staff_recipients(roles=roles).items()
+    ]
+    outbox_enqueue_email_batch(messages, dispatch=dispatch)
+    return len(messages)
 
 
 def outbox_parked(*, limit: int = 200) -> list[OutboxMessage]:

@@ -63,6 +63,13 @@ def is_staff_user(user) -> bool:
     return user_role(user) in STAFF_ROLES
 
 
+def staff_users() -> models.QuerySet:
+    """Users in a staff role's group (each once), active or not."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name__in=[role.value for role in STAFF_ROLES]).distinct()
+
+
 def roles_sync() -> None:
     """Create the role groups and give each exactly the permissions declared for it."""
     # post_migrate reaches apps one at a time; make sure every app's permissions exist first.

@@ -19,10 +19,10 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from audit.services import audit_record
 from core.actors import Actor
 from core.beat import CHANGED_BY_DPO
+from core.deadlines import LOCAL_TZ
 from core.errors import InvalidInput, NotFound
 from core.models import ReminderThreshold
 
-LOCAL_TZ_NAME = "Asia/Ho_Chi_Minh"
 MAX_THRESHOLD_HOURS = 24 * 30
 # The report entries of `config/celery.py` the DPO may move, with their label.
 REPORTS = {
@@ -82,7 +82,7 @@ def report_time_set(
             day_of_week=default._orig_day_of_week,
             day_of_month=default._orig_day_of_month,
             month_of_year=default._orig_month_of_year,
-            timezone=LOCAL_TZ_NAME,
+            timezone=LOCAL_TZ.key,
         )
         task = PeriodicTask.objects.select_for_update().filter(name=name).first()
         old = None
@@ -110,21 +110,15 @@ def reminder_threshold_add(
 ) -> ReminderThreshold:
     """Remind `hours_before` hours before each deadline too (or again, when it was switched off)."""
     if not (1 <= hours_before <= MAX_THRESHOLD_HOURS):
-        raise InvalidInput(_("Give a number of hours from 1 to 720."), field="hours_before")
+        raise InvalidInput(
+            _("Give a number of hours from 1 to %(max)s."), field="hours_before", max=MAX_THRESHOLD_HOURS
+        )
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         threshold, _created = ReminderThreshold.objects.select_for_update().get_or_create(
             hours_before=hours_before
         )
-        threshold.active = True
-        threshold.save(update_fields=["active", "updated_at"])
-        audit_record(
-            action="core.schedule.changed",
-            actor=actor,
-            target=threshold,
-            data={"threshold_hours": hours_before, "active": True},
-            now=now,
-        )
+        _threshold_activate(threshold, True, actor=actor, now=now)
     return threshold
 
 
@@ -136,13 +130,18 @@ def reminder_threshold_set_active(
         threshold = ReminderThreshold.objects.select_for_update().filter(pk=threshold_id).first()
         if threshold is None:
             raise NotFound()
-        threshold.active = active
-        threshold.save(update_fields=["active", "updated_at"])
-        audit_record(
-            action="core.schedule.changed",
-            actor=actor,
-            target=threshold,
-            data={"threshold_hours": threshold.hours_before, "active": active},
-            now=now,
-        )
+        _threshold_activate(threshold, active, actor=actor, now=now)
     return threshold
+
+
+def _threshold_activate(threshold: ReminderThreshold, active: bool, *, actor: Actor, now: datetime) -> None:
+    """Switch a locked threshold on or off, with its audit entry."""
+    threshold.active = active
+    threshold.save(update_fields=["active", "updated_at"])
+    audit_record(
+        action="core.schedule.changed",
+        actor=actor,
+        target=threshold,
+        data={"threshold_hours": threshold.hours_before, "active": active},
+        now=now,
+    )

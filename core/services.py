@@ -189,16 +189,23 @@ def subject_rectify(
     return subject
 
 
-def _language_change(subject: DataSubject, language: str, *, actor: Actor, now: datetime) -> bool:
-    """Store a locked subject's new preferred language with its audit entry; False when unchanged."""
-    if subject.preferred_language == language:
+def _language_change(
+    record: DataSubject | StaffProfile, language: str, *, actor: Actor, now: datetime
+) -> bool:
+    """Store the new preferred language of a locked data subject or staff profile, with its audit
+    entry; False when unchanged."""
+    if record.preferred_language == language:
         return False
-    before = subject.preferred_language
-    subject.preferred_language = language
-    subject.save(update_fields=["preferred_language", "updated_at"])
+    before = record.preferred_language
+    record.preferred_language = language
+    record.save(update_fields=["preferred_language", "updated_at"])
+    if isinstance(record, DataSubject):
+        action, subject, data = "core.subject.language_changed", record, {}
+    else:
+        action, subject, data = "core.profile.language_changed", None, {"user_id": record.user_id}
     audit_record(
-        action="core.subject.language_changed", actor=actor, subject=subject, target=subject,
-        data={"before": before, "after": language}, now=now,
+        action=action, actor=actor, subject=subject, target=record,
+        data={**data, "before": before, "after": language}, now=now,
     )
     return True
 
@@ -237,14 +244,7 @@ def user_language_set(*, actor: Actor, user, language: str, now: datetime | None
             _language_change(subject, language, actor=actor, now=now)
             return language
         profile, _created = StaffProfile.objects.select_for_update().get_or_create(user=user)
-        if profile.preferred_language != language:
-            before = profile.preferred_language
-            profile.preferred_language = language
-            profile.save(update_fields=["preferred_language", "updated_at"])
-            audit_record(
-                action="core.profile.language_changed", actor=actor, target=profile,
-                data={"user_id": user.pk, "before": before, "after": language}, now=now,
-            )
+        _language_change(profile, language, actor=actor, now=now)
     return language
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from celery import shared_task
 
 DISPATCH_BATCH = 500
-SWEEP_BATCH = 2000
 
 
 @shared_task(name="core.deliver_outbox_message", ignore_result=True, time_limit=60, soft_time_limit=50)
@@ -41,7 +40,7 @@ def sweep_deadlines() -> dict:
     """Remind before deadlines and record breaches for every clock source (every minute)."""
     from core.clocks import deadlines_sweep
 
-    result = deadlines_sweep(limit=SWEEP_BATCH)
+    result = deadlines_sweep()
     if result.full:
         sweep_deadlines.delay()
     return {"reminders": result.reminders, "breaches": result.breaches}

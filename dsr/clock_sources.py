@@ -12,13 +12,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, F, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.clocks import ClockSource, register_clock_source
+from core.clocks import ClockSource, clock_columns, register_clock_source, short_id
 from core.models import RequestType
 from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent
 from dsr.states import OPEN
@@ -30,23 +29,17 @@ CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at"}
 def open_requests(clock: str) -> QuerySet:
     field = CLOCK_FIELDS[clock]
     # `status__in=sorted(OPEN)` repeats the partial index's condition so the planner can use it.
-    return (
-        DataSubjectRequest.objects.filter(status__in=sorted(OPEN), paused_at__isnull=True)
-        .filter(**{f"{field}__isnull": False})
-        .annotate(
-            clock_item_id=Cast("pk", CharField(max_length=64)),
-            clock_due_at=F(field),
-            clock_assignee_id=F("assignee_id"),
-            clock_subject_id=F("subject_id"),
-        )
+    requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN), paused_at__isnull=True).filter(
+        **{f"{field}__isnull": False}
     )
+    return clock_columns(requests, due=field, assignee="assignee_id", subject="subject_id")
 
 
 _TYPE_LABELS = dict(RequestType.choices)
 
 
 def label(row: dict[str, Any]) -> str:
-    return f"{_TYPE_LABELS.get(row['type'], row['type'])} #{_short(row['clock_item_id'])}"
+    return f"{_TYPE_LABELS.get(row['type'], row['type'])} #{short_id(row['clock_item_id'])}"
 
 
 def link(row: dict[str, Any]) -> str:
@@ -79,10 +72,6 @@ def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:
             for r in requests
         ]
     )
-
-
-def _short(item_id: str) -> str:
-    return item_id.replace("-", "")[:8]
 
 
 def register() -> None:

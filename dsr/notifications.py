@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from core.languages import language_for_subject
-from core.outbox import outbox_enqueue_email
+from core.outbox import absolute_url, outbox_enqueue_email
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.states import RequestStatus
 
@@ -48,7 +47,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             if request.outcome_reason
             else "",
             "note": request.extension_note if event == "extended" else request.outcome_note,
-            "link": f"{settings.SITE_URL.rstrip('/')}{reverse('dsr:me_detail', args=[request.pk])}",
+            "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
         }
     outbox_enqueue_email(
         to=address,

@@ -9,13 +9,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, F, IntegerField, QuerySet, UUIDField, Value
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.clocks import ClockSource, register_clock_source
+from core.clocks import ClockSource, clock_columns, register_clock_source
 from core.models import DeadlineType
 from core.roles import Role
 from regulator.models import Breach, BreachStatus, Dossier, DossierStatus
@@ -24,23 +23,14 @@ BREACH_SOURCE = "regulator.breach"
 DOSSIER_SOURCE = "regulator.dossier"
 
 
-def _annotated(queryset: QuerySet, due: str) -> QuerySet:
-    return queryset.annotate(
-        clock_item_id=Cast("pk", CharField(max_length=64)),
-        clock_due_at=F(due),
-        # Filings are the DPO's: no single assignee, the DPO role is the queue.
-        clock_assignee_id=Value(None, output_field=IntegerField()),
-        clock_subject_id=Value(None, output_field=UUIDField()),
-    )
-
-
 def open_breaches(clock: str) -> QuerySet:
     # `status="open"` repeats the partial index's condition so the planner can use it.
-    return _annotated(Breach.objects.filter(status=BreachStatus.OPEN), "notify_due_at")
+    # Filings are the DPO's: no single assignee, the DPO role is the queue.
+    return clock_columns(Breach.objects.filter(status=BreachStatus.OPEN), due="notify_due_at")
 
 
 def draft_dossiers(clock: str) -> QuerySet:
-    return _annotated(Dossier.objects.filter(status=DossierStatus.DRAFT), "due_at")
+    return clock_columns(Dossier.objects.filter(status=DossierStatus.DRAFT), due="due_at")
 
 
 def breach_label(row: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 A wrong FIELD_ENCRYPTION_KEY does not raise on its own: django-encrypted-model-fields hands back the
 ciphertext unchanged when it cannot decrypt, and the platform would then show it, re-encrypt it on the
 next save and lose the value for good. A wrong BLIND_INDEX_KEY silently makes every look-up miss.
-So `manage.py check`/`migrate`/`runserver`, the `check` that scripts/run does before gunicorn, and
+So `manage.py check`/`migrate`/`runserver`, scripts/run (through its `migrate`, before gunicorn) and
 Celery (through the worker_init and beat_init signals) stop with an error naming the variable.
 
 The canary uses existing rows, no extra table: per encrypted model, one row's ciphertexts are

@@ -38,10 +38,14 @@ def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
+def otp_step_url(name: str, next_url: str) -> str:
+    """The URL of a two-factor page (`core:otp_verify`, `core:otp_enrol`) that returns to `next_url`."""
+    return f"{reverse(name)}?{urlencode({'next': next_url})}" if next_url else reverse(name)
+
+
 def second_factor_url(user, next_url: str) -> str:
     """Where a staff user goes after the password: the code step, or enrolment the first time."""
-    name = "core:otp_verify" if has_confirmed_device(user) else "core:otp_enrol"
-    return f"{reverse(name)}?{urlencode({'next': next_url})}" if next_url else reverse(name)
+    return otp_step_url("core:otp_verify" if has_confirmed_device(user) else "core:otp_enrol", next_url)
 
 
 def second_factor_redirect(request):

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from base64 import b32encode
-from urllib.parse import urlencode
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,13 +19,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.services import audit_record
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.roles import STAFF_ROLES, is_staff_user
+from core.roles import staff_users
 from core.security.forms import OTPTokenForm, UnlockForm
 from core.security.otp import (
     enrolment_device,
     has_confirmed_device,
     otp_device_confirm,
     otp_devices_reset,
+    otp_step_url,
     qr_svg,
 )
 
@@ -43,21 +39,12 @@ def _next_url(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _staff_or_login(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_staff_user(request.user):
-        raise PermissionDenied
-    return None
-
-
+@staff_required(second_factor=False)
 def otp_verify(request):
     """The code step after the password. Throttled per device by django-otp (growing delays)."""
-    if (response := _staff_or_login(request)) is not None:
-        return response
     next_url = _next_url(request)
     if not has_confirmed_device(request.user):
-        return _step("core:otp_enrol", next_url)
+        return redirect(otp_step_url("core:otp_enrol", next_url))
     if request.user.is_verified():
         return redirect(next_url)
     form = OTPTokenForm(request.POST or None)
@@ -76,15 +63,14 @@ def otp_verify(request):
     return render(request, "core/otp_verify.html", {"form": form, "next": next_url})
 
 
+@staff_required(second_factor=False)
 def otp_enrol(request):
     """First sign-in of a staff member: scan the QR code, confirm with one code."""
-    if (response := _staff_or_login(request)) is not None:
-        return response
     next_url = _next_url(request)
     if has_confirmed_device(request.user):
         # Replacing an authenticator is the DPO's reset, never a self-service step a password thief
         # could take.
-        return _step("core:otp_verify", next_url)
+        return redirect(otp_step_url("core:otp_verify", next_url))
     device = enrolment_device(request.user)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -113,10 +99,6 @@ def _base32(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode().rstrip("=")
 
 
-def _step(name: str, next_url: str):
-    return redirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
-
-
 @staff_required("axes.view_accessattempt")
 def sign_in_security(request):
     """The DPO sees locked sign-ins and staff two-factor status; unlocks and resets from here."""
@@ -125,8 +107,7 @@ def sign_in_security(request):
         .order_by("-attempt_time")
         .values("username", "ip_address", "attempt_time", "failures_since_start")
     )
-    staff = (get_user_model().objects.filter(groups__name__in=[r.value for r in STAFF_ROLES], is_active=True)
-             .distinct().order_by("username"))
+    staff = staff_users().filter(is_active=True).order_by("username")
     enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     return render(request, "core/sign_in_security.html", {
         "locked": list(locked),
@@ -152,7 +133,7 @@ def sign_in_unlock(request):
 @require_POST
 @staff_required("otp_totp.delete_totpdevice")
 def sign_in_reset_otp(request, user_id: int):
-    user = get_object_or_404(get_user_model(), pk=user_id, groups__name__in=[r.value for r in STAFF_ROLES])
+    user = get_object_or_404(staff_users(), pk=user_id)
     otp_devices_reset(actor=actor_for_user(request.user), user=user)
     messages.success(
         request,

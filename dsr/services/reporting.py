@@ -7,14 +7,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.deadlines import LOCAL_TZ, add_months
 from core.languages import per_language
-from core.outbox import outbox_email_staff
+from core.outbox import absolute_url, outbox_email_staff
 from core.roles import Role
 from dsr.reports import deadline_report, report_csv
 
@@ -58,7 +57,7 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
 
     wording = per_language(worded)
     with transaction.atomic(durable=True):
-        messages = outbox_email_staff(
+        queued = outbox_email_staff(
             roles=[Role.DPO],
             template="dsr/email/deadline_report",
             context=lambda language: {
@@ -67,7 +66,7 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
                 "generated_at": now,
                 "since_at": since,
                 "until_at": until,
-                "link": f"{settings.SITE_URL.rstrip('/')}{wording(language)['link']}",
+                "link": absolute_url(wording(language)["link"]),
             },
             attachments=lambda language: [
                 {
@@ -80,4 +79,4 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
             dedupe_key=f"report:{kind}:{day}",
             now=now,
         )
-    return len(messages)
+    return queued
