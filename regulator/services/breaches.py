@@ -20,6 +20,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.languages import language_for_subject
 from core.outbox import email_message, outbox_enqueue_email_batch
 from dsr.models import DataCategory, System
 from regulator.documents import form08
@@ -343,8 +344,12 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
             "measures_taken": breach.measures_taken,
         }
         told = queued = 0
-        # Only the e-mail column is read (and decrypted); the server-side cursor streams the rows.
-        subjects = breach_affected_subjects(breach).only("pk", "email").iterator(chunk_size=CUSTOMER_CHUNK)
+        # Only the e-mail (decrypted) and language columns are read; the server-side cursor streams the rows.
+        subjects = (
+            breach_affected_subjects(breach)
+            .only("pk", "email", "preferred_language")
+            .iterator(chunk_size=CUSTOMER_CHUNK)
+        )
         for chunk in _chunks(subjects, CUSTOMER_CHUNK):
             messages = [
                 email_message(
@@ -353,6 +358,7 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
                     context=context,
                     dedupe_key=f"breach:{breach.pk}:{subject.pk}",
                     topic=CUSTOMER_TOPIC,
+                    language=language_for_subject(subject),
                     subject_id=subject.pk,
                     now=now,
                 )
