@@ -220,7 +220,7 @@ def phase_late(*, breach: Breach, initial: BreachNotification | None, at: dateti
     * a follow-up to an initial notification made in time is never late, however long the facts
       took to arrive.
     """
-    if at <= breach.notify_due_at:
+    if not breach.is_late(at):
         return False
     return initial is None or initial.late
 

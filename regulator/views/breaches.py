@@ -114,7 +114,7 @@ def breach_detail(request, pk):
             "breach": breach,
             "phases": phases,
             "now": now,
-            "late_now": breach.status == BreachStatus.OPEN and now > breach.notify_due_at,
+            "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
             "notify_form": NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_subjects(breach).count() if needs_notice else None,
@@ -127,6 +127,7 @@ def breach_detail(request, pk):
 @staff_required("regulator.manage_breach")
 def breach_notify(request, pk):
     breach = _breach_or_404(pk)
+    now = timezone.now()
     form = NotifyForm(request.POST)
     if form.is_valid():
         try:
@@ -144,8 +145,8 @@ def breach_notify(request, pk):
         {
             "breach": breach,
             "phases": breach.phases.order_by("phase"),
-            "now": timezone.now(),
-            "late_now": breach.status == BreachStatus.OPEN and timezone.now() > breach.notify_due_at,
+            "now": now,
+            "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
             "notify_form": form,
             "needs_customer_notice": breach_needs_customer_notice(breach),
             "customers": None,
