@@ -38,6 +38,7 @@ from regulator.documents import (
     processing_record_rows,
 )
 from regulator.models import Breach, Dossier
+from regulator.selectors import dossier_version
 
 READ_BREACH = "regulator.view_breach"
 MANAGE_BREACH = "regulator.manage_breach"
@@ -195,7 +196,7 @@ class DossierDocumentView(APIView):
     def get(self, request, pk):
         dossier = _dossier(pk)
         number = request.query_params.get("version", "")
-        version = dossier.versions.filter(version=int(number)).first() if number.isdigit() else None
+        version = dossier_version(dossier, number)
         if number and version is None:
             raise NotFound("No such version.")
         return Response(dossier_document(dossier, version=version))

@@ -101,9 +101,8 @@ def _notify_form_initial(phases: list) -> dict[str, str] | None:
     return None
 
 
-@staff_required("regulator.view_breach")
-def breach_detail(request, pk):
-    breach = _breach_or_404(pk)
+def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, status: int = 200):
+    """The breach page; a failed notification shows it again with the submitted form."""
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
     phases = list(breach.phases.order_by("phase"))
@@ -115,19 +114,24 @@ def breach_detail(request, pk):
             "phases": phases,
             "now": now,
             "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
-            "notify_form": NotifyForm(initial=_notify_form_initial(phases)),
+            "notify_form": notify_form or NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_subjects(breach).count() if needs_notice else None,
             "can_manage": request.user.has_perm("regulator.manage_breach"),
         },
+        status=status,
     )
+
+
+@staff_required("regulator.view_breach")
+def breach_detail(request, pk):
+    return _detail(request, _breach_or_404(pk))
 
 
 @require_POST
 @staff_required("regulator.manage_breach")
 def breach_notify(request, pk):
     breach = _breach_or_404(pk)
-    now = timezone.now()
     form = NotifyForm(request.POST)
     if form.is_valid():
         try:
@@ -139,21 +143,7 @@ def breach_notify(request, pk):
         else:
             messages.success(request, _("Phase %(phase)s submitted.") % {"phase": phase.phase})
             return redirect("regulator:breach_detail", pk=breach.pk)
-    return render(
-        request,
-        "regulator/breach_detail.html",
-        {
-            "breach": breach,
-            "phases": breach.phases.order_by("phase"),
-            "now": now,
-            "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
-            "notify_form": form,
-            "needs_customer_notice": breach_needs_customer_notice(breach),
-            "customers": None,
-            "can_manage": True,
-        },
-        status=400,
-    )
+    return _detail(request, breach, notify_form=form, status=400)
 
 
 @require_POST
