@@ -25,6 +25,7 @@ from regulator.documents import dossier_facts, fingerprint
 from regulator.models import Dossier, DossierStatus, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
 from regulator.selectors import dossier_duties
+from regulator.services._lookup import codes_lookup
 
 
 def activity_save(
@@ -43,12 +44,8 @@ def activity_save(
     purpose = Purpose.objects.filter(code=purpose_code).first()
     if purpose is None:
         raise NotFound(_("No purpose with this code."))
-    system_rows = list(System.objects.filter(code__in=systems or []))
-    category_rows = list(DataCategory.objects.filter(code__in=categories or []))
-    if len(system_rows) != len(set(systems or [])):
-        raise InvalidInput(_("Unknown system code."), field="systems")
-    if len(category_rows) != len(set(categories or [])):
-        raise InvalidInput(_("Unknown data category code."), field="categories")
+    system_rows = codes_lookup(System, systems, "systems")
+    category_rows = codes_lookup(DataCategory, categories, "categories")
     data_subjects = (data_subjects or "").strip() or "customers"
     if len(data_subjects) > 200:
         raise InvalidInput(_("Keep this under 200 characters."), field="data_subjects")

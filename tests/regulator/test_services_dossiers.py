@@ -87,3 +87,18 @@ def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
     dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
     latest = dossier.versions.order_by("-version").first()
     assert (latest.version, latest.cause, latest.changed_fields) == (2, "catalogue", ["sensitive"])
+
+
+def test_saving_an_activity_names_the_unknown_codes():
+    make_inventory()
+    make_catalogue()
+    with pytest.raises(InvalidInput) as refused:
+        services.activity_save(
+            actor=DPO, purpose_code="marketing", systems=["crm", "mainframe", "fax"], categories=["contact"]
+        )
+    assert refused.value.field == "systems"
+    assert "fax, mainframe" in str(refused.value.text)
+    with pytest.raises(InvalidInput) as refused:
+        services.activity_save(actor=DPO, purpose_code="marketing", systems=["crm"], categories=["dna"])
+    assert refused.value.field == "categories"
+    assert "dna" in str(refused.value.text)
