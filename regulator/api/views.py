@@ -37,7 +37,7 @@ from regulator.documents import (
     processing_record,
     processing_record_rows,
 )
-from regulator.models import Breach, Dossier
+from regulator.models import Breach, BreachNotification, Dossier
 from regulator.selectors import dossier_version
 
 READ_BREACH = "regulator.view_breach"
@@ -125,7 +125,7 @@ class BreachPhaseDocumentView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk, phase):
-        notification = _breach(pk).phases.filter(phase=phase).first()
+        notification = BreachNotification.objects.filter(breach_id=pk, phase=phase).first()
         if notification is None:
             raise NotFound("No such phase.")
         return Response(notification.document)

@@ -255,6 +255,7 @@ def breach_notify(
             customers = breach_affected_subjects(breach).count()
         document = form08(
             breach,
+            earlier_phases=phases,
             phase=phase,
             kind=kind,
             submitted_at=now,

@@ -15,7 +15,7 @@ from core.actors import actor_for_user
 from core.errors import DomainError
 from regulator import services
 from regulator.forms import BreachFactsForm, BreachForm, NotifyForm
-from regulator.models import Breach, BreachStatus
+from regulator.models import Breach, BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
 from regulator.views.common import form_error, json_download
 
@@ -105,7 +105,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
     """The breach page; a failed notification shows it again with the submitted form."""
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
-    phases = list(breach.phases.order_by("phase"))
+    phases = list(breach.phases.all())  # prefetched; Meta.ordering puts them in phase order
     return render(
         request,
         "regulator/breach_detail.html",
@@ -175,10 +175,12 @@ def breach_close(request, pk):
 @staff_required("regulator.view_breach")
 def breach_phase(request, pk, phase: int):
     """The Form 08 document of one phase: the printable page, or `?format=json`."""
-    breach = _breach_or_404(pk)
-    notification = breach.phases.filter(phase=phase).first()
+    notification = (
+        BreachNotification.objects.select_related("breach").filter(breach_id=pk, phase=phase).first()
+    )
     if notification is None:
         raise Http404
+    breach = notification.breach
     if request.GET.get("format") == "json":
         return json_download(
             request,
