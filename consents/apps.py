@@ -30,6 +30,9 @@ class ConsentsConfig(AppConfig):
                 "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal"),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),
                 "consents.import.completed": _("Consents imported from CSV"),
+                "consents.announcement.scheduled": _("Notice change announcement scheduled"),
+                "consents.announcement.sent": _("Notice change announced to customers"),
+                "consents.announcement.fresh_consent_asked": _("Customers asked for fresh consent"),
             }
         )
         read = (

@@ -32,9 +32,6 @@ class RegulatorConfig(AppConfig):
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
                 "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
                 "regulator.record.exported": _("Record of processing activities exported"),
-                "consents.announcement.scheduled": _("Notice change announcement scheduled"),
-                "consents.announcement.sent": _("Notice change announced to customers"),
-                "consents.announcement.fresh_consent_asked": _("Customers asked for fresh consent"),
             }
         )
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.deadlines import LOCAL_TZ
 from dsr.models import DataCategory, System
-from regulator.models import Breach, Dossier, DossierKind
+from regulator.models import Breach, BreachNotification, Dossier, DossierKind
 from regulator.organisation import organisation
 
 AUTHORITY = "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an"
@@ -59,6 +60,7 @@ def _category_rows(categories) -> list[dict[str, Any]]:
 def form08(
     breach: Breach,
     *,
+    earlier_phases: Sequence[BreachNotification],
     phase: int,
     kind: str,
     submitted_at: datetime,
@@ -69,14 +71,15 @@ def form08(
 ) -> dict[str, Any]:
     """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
     description, categories and counts, likely consequences, measures, time line. `late` is the
-    phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`)."""
+    phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`);
+    `earlier_phases` are the phases already submitted, in order (the caller has them loaded)."""
     org = organisation()
     timeline = [
         {"event": "occurred", "at": _local(breach.occurred_at)},
         {"event": "detected", "at": _local(breach.detected_at)},
         {"event": "notification_due", "at": _local(breach.notify_due_at)},
     ]
-    for earlier in breach.phases.order_by("phase"):
+    for earlier in earlier_phases:
         timeline.append({"event": f"phase_{earlier.phase}_submitted", "at": _local(earlier.submitted_at)})
     timeline.append({"event": f"phase_{phase}_submitted", "at": _local(submitted_at)})
     return {

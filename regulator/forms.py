@@ -118,8 +118,3 @@ class DossierEditForm(forms.Form):
 class DossierFileForm(forms.Form):
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
 
-
-class AnnouncementForm(forms.Form):
-    significant = forms.BooleanField(
-        label=_("Significantly affects customers (announce 30 days ahead)"), required=False
-    )

@@ -8,11 +8,10 @@ the bank sent, so the register can show exactly which facts the authority had at
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-BREACH_REQUEST_TYPE = "breach_notification"
 
 
 class BreachStatus(models.TextChoices):
@@ -88,7 +87,8 @@ class Breach(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def is_late(self, at) -> bool:
+    def is_late(self, at: datetime) -> bool:
+        """Whether a notification made at `at` would be after the 72-hour deadline."""
         return at > self.notify_due_at
 
 

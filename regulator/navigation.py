@@ -15,6 +15,7 @@ def _portal_cards(request) -> list[dict]:
 
     now = timezone.now()
     open_breaches = breaches_open()
+    open_count = open_breaches.count()
     overdue = open_breaches.filter(notify_due_at__lt=now).count()
     duties = dossier_duties()
     dossiers_due = sum(1 for d in duties if not d.filed)
@@ -22,9 +23,9 @@ def _portal_cards(request) -> list[dict]:
     return [
         {
             "label": _("Breaches awaiting notification (72 h)"),
-            "value": open_breaches.count(),
+            "value": open_count,
             "url": reverse("regulator:breach_list"),
-            "tone": "danger" if overdue else ("warn" if open_breaches.exists() else "ok"),
+            "tone": "danger" if overdue else ("warn" if open_count else "ok"),
         },
         {
             "label": _("Impact assessments not filed"),

@@ -15,6 +15,7 @@ from regulator.models import (
     Dossier,
     DossierKind,
     DossierStatus,
+    DossierVersion,
     ProcessingActivity,
 )
 
@@ -79,6 +80,14 @@ class DossierDue:
             and not self.filed
             and now <= self.dossier.due_at <= now + timedelta(days=days)
         )
+
+
+def dossier_version(dossier: Dossier, number: str | None) -> DossierVersion | None:
+    """The version numbered `number` as given in a query string (`?version=N`); None when the number
+    is missing, not a number or no such version exists."""
+    if not (number or "").isdecimal():
+        return None
+    return dossier.versions.filter(version=int(number)).first()
 
 
 def dossier_duties() -> list[DossierDue]:

@@ -37,7 +37,8 @@ from regulator.documents import (
     processing_record,
     processing_record_rows,
 )
-from regulator.models import Breach, Dossier
+from regulator.models import Breach, BreachNotification, Dossier
+from regulator.selectors import dossier_version
 
 READ_BREACH = "regulator.view_breach"
 MANAGE_BREACH = "regulator.manage_breach"
@@ -124,7 +125,7 @@ class BreachPhaseDocumentView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk, phase):
-        notification = _breach(pk).phases.filter(phase=phase).first()
+        notification = BreachNotification.objects.filter(breach_id=pk, phase=phase).first()
         if notification is None:
             raise NotFound("No such phase.")
         return Response(notification.document)
@@ -195,7 +196,7 @@ class DossierDocumentView(APIView):
     def get(self, request, pk):
         dossier = _dossier(pk)
         number = request.query_params.get("version", "")
-        version = dossier.versions.filter(version=int(number)).first() if number.isdigit() else None
+        version = dossier_version(dossier, number)
         if number and version is None:
             raise NotFound("No such version.")
         return Response(dossier_document(dossier, version=version))

@@ -20,6 +20,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.languages import language_for_subject
 from core.outbox import email_message, outbox_enqueue_email_batch
 from dsr.models import DataCategory, System
 from regulator.documents import form08
@@ -32,6 +33,7 @@ from regulator.models import (
 )
 from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
+from regulator.services._lookup import codes_lookup
 
 _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
@@ -40,17 +42,6 @@ CUSTOMER_TEMPLATE = "regulator/email/breach_customer"
 # Customers read, and their e-mails queued, per chunk: memory and round trips stay bounded whether
 # the breach touches ten customers or the whole bank (a non-consent purpose: every customer).
 CUSTOMER_CHUNK = 2000
-
-
-def _lookup(model, codes, field: str) -> list:
-    codes = sorted({c for c in (codes or []) if c})
-    found = list(model.objects.filter(code__in=codes))
-    missing = set(codes) - {obj.code for obj in found}
-    if missing:
-        raise InvalidInput(
-            _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(sorted(missing))}, field=field
-        )
-    return found
 
 
 def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -109,8 +100,8 @@ def breach_record(
         raise InvalidInput(_("A breach cannot be detected before it occurred."), field="detected_at")
     if detected_at > now:
         raise InvalidInput(_("The detection time cannot be in the future."), field="detected_at")
-    system_rows = _lookup(System, systems, "systems")
-    category_rows = _lookup(DataCategory, categories, "categories")
+    system_rows = codes_lookup(System, systems, "systems")
+    category_rows = codes_lookup(DataCategory, categories, "categories")
     if not system_rows:
         raise InvalidInput(_("Name at least one affected system."), field="systems")
     if not category_rows:
@@ -187,12 +178,12 @@ def breach_update(
         if changed:
             breach.save(update_fields=changed)
         if systems is not None:
-            rows = _lookup(System, systems, "systems")
+            rows = codes_lookup(System, systems, "systems")
             if set(breach.systems.values_list("pk", flat=True)) != {s.pk for s in rows}:
                 breach.systems.set(rows)
                 changed.append("systems")
         if categories is not None:
-            rows = _lookup(DataCategory, categories, "categories")
+            rows = codes_lookup(DataCategory, categories, "categories")
             if set(breach.categories.values_list("pk", flat=True)) != {c.pk for c in rows}:
                 breach.categories.set(rows)
                 changed.append("categories")
@@ -219,7 +210,7 @@ def phase_late(*, breach: Breach, initial: BreachNotification | None, at: dateti
     * a follow-up to an initial notification made in time is never late, however long the facts
       took to arrive.
     """
-    if at <= breach.notify_due_at:
+    if not breach.is_late(at):
         return False
     return initial is None or initial.late
 
@@ -264,6 +255,7 @@ def breach_notify(
             customers = breach_affected_subjects(breach).count()
         document = form08(
             breach,
+            earlier_phases=phases,
             phase=phase,
             kind=kind,
             submitted_at=now,
@@ -343,8 +335,12 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
             "measures_taken": breach.measures_taken,
         }
         told = queued = 0
-        # Only the e-mail column is read (and decrypted); the server-side cursor streams the rows.
-        subjects = breach_affected_subjects(breach).only("pk", "email").iterator(chunk_size=CUSTOMER_CHUNK)
+        # Only the e-mail (decrypted) and language columns are read; the server-side cursor streams the rows.
+        subjects = (
+            breach_affected_subjects(breach)
+            .only("pk", "email", "preferred_language")
+            .iterator(chunk_size=CUSTOMER_CHUNK)
+        )
         for chunk in _chunks(subjects, CUSTOMER_CHUNK):
             messages = [
                 email_message(
@@ -353,6 +349,7 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
                     context=context,
                     dedupe_key=f"breach:{breach.pk}:{subject.pk}",
                     topic=CUSTOMER_TOPIC,
+                    language=language_for_subject(subject),
                     subject_id=subject.pk,
                     now=now,
                 )

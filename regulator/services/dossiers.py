@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +22,11 @@ from core.actors import Actor
 from core.deadlines import due_at_for
 from core.errors import Conflict, InvalidInput, NotFound
 from dsr.models import DataCategory, System
-from regulator.documents import dossier_facts, fingerprint
+from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
 from regulator.models import Dossier, DossierStatus, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
 from regulator.selectors import dossier_duties
+from regulator.services._lookup import codes_lookup
 
 
 def activity_save(
@@ -43,12 +45,8 @@ def activity_save(
     purpose = Purpose.objects.filter(code=purpose_code).first()
     if purpose is None:
         raise NotFound(_("No purpose with this code."))
-    system_rows = list(System.objects.filter(code__in=systems or []))
-    category_rows = list(DataCategory.objects.filter(code__in=categories or []))
-    if len(system_rows) != len(set(systems or [])):
-        raise InvalidInput(_("Unknown system code."), field="systems")
-    if len(category_rows) != len(set(categories or [])):
-        raise InvalidInput(_("Unknown data category code."), field="categories")
+    system_rows = codes_lookup(System, systems, "systems")
+    category_rows = codes_lookup(DataCategory, categories, "categories")
     data_subjects = (data_subjects or "").strip() or "customers"
     if len(data_subjects) > 200:
         raise InvalidInput(_("Keep this under 200 characters."), field="data_subjects")
@@ -87,7 +85,9 @@ def activity_save(
 
 
 def _started_at(purpose: Purpose, recipient) -> datetime:
-    activity = ProcessingActivity.objects.filter(purpose=purpose).first()
+    # `purpose` comes from `purposes_with_facts`: its processing activity is already loaded (a
+    # purpose without one yet raises on the reverse one-to-one, hence getattr).
+    activity = getattr(purpose, "activity", None)
     start = activity.started_at if activity else purpose.created_at
     # A transfer starts when the foreign recipient was added, if that came after the processing.
     if recipient is not None and recipient.created_at > start:
@@ -96,9 +96,17 @@ def _started_at(purpose: Purpose, recipient) -> datetime:
 
 
 def _version_add(
-    dossier: Dossier, *, facts: dict[str, Any], cause: str, note: str, actor: Actor, now: datetime
+    dossier: Dossier,
+    *,
+    previous: DossierVersion | None,
+    facts: dict[str, Any],
+    cause: str,
+    note: str,
+    actor: Actor,
+    now: datetime,
 ) -> DossierVersion:
-    previous = dossier.versions.order_by("-version").first()
+    """Write the dossier's next version; `previous` is its latest version (None for a new dossier),
+    which the caller has read under the dossier's lock."""
     changed: list[str] = []
     if previous is not None:
         old = previous.content.get("facts", {})
@@ -120,24 +128,43 @@ def _version_add(
     )
 
 
+def _latest_versions(dossier_ids: list) -> dict[Any, DossierVersion]:
+    """Each dossier's latest version, by dossier id, in one query."""
+    newest = DossierVersion.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("version")
+    rows = DossierVersion.objects.filter(dossier_id__in=dossier_ids, version=Subquery(newest[:1]))
+    return {row.dossier_id: row for row in rows}
+
+
 def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """Create missing dossiers and version those whose catalogue facts changed. Idempotent: a second
-    run with an unchanged catalogue writes nothing."""
+    run with an unchanged catalogue writes nothing.
+
+    Reads cost a fixed number of queries whatever the catalogue's size: the purposes' facts are
+    loaded once in bulk, the existing dossiers locked and their latest versions read in one query
+    each; only the writes (a new dossier or version, its audit entry) are per dossier."""
     now = now or timezone.now()
     created = versioned = 0
     with transaction.atomic(durable=True):
-        for duty in dossier_duties():
+        duties = dossier_duties()
+        purposes = {p.pk: p for p in purposes_with_facts(Purpose.objects.filter(active=True))}
+        # Locked in primary-key order, so two concurrent syncs cannot deadlock on each other.
+        existing = [duty.dossier.pk for duty in duties if duty.dossier is not None]
+        locked = {d.pk: d for d in Dossier.objects.select_for_update().filter(pk__in=existing).order_by("pk")}
+        latest_versions = _latest_versions(list(locked))
+        for duty in duties:
+            purpose = purposes[duty.purpose.pk]
             if duty.dossier is None:
-                start = _started_at(duty.purpose, duty.recipient)
+                start = _started_at(purpose, duty.recipient)
                 dossier = Dossier.objects.create(
                     kind=duty.kind,
-                    purpose=duty.purpose,
+                    purpose=purpose,
                     recipient=duty.recipient,
                     started_at=start,
                     due_at=due_at_for(request_type=IMPACT_ASSESSMENT, received_at=start),
                 )
                 _version_add(
                     dossier,
+                    previous=None,
                     facts=dossier_facts(dossier),
                     cause=DossierVersion.Cause.CREATED,
                     note="",
@@ -151,19 +178,27 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
                     now=now,
                     data={
                         "kind": dossier.kind,
-                        "purpose": duty.purpose.code,
+                        "purpose": purpose.code,
                         "due_at": dossier.due_at.isoformat(),
                     },
                 )
                 created += 1
                 continue
-            dossier = Dossier.objects.select_for_update().get(pk=duty.dossier.pk)
+            dossier = locked[duty.dossier.pk]
+            dossier.purpose = purpose
+            dossier.recipient = duty.recipient
             facts = dossier_facts(dossier)
-            latest = dossier.versions.order_by("-version").first()
+            latest = latest_versions.get(dossier.pk)
             if latest is not None and latest.fingerprint == fingerprint(facts):
                 continue
             version = _version_add(
-                dossier, facts=facts, cause=DossierVersion.Cause.CATALOGUE, note="", actor=actor, now=now
+                dossier,
+                previous=latest,
+                facts=facts,
+                cause=DossierVersion.Cause.CATALOGUE,
+                note="",
+                actor=actor,
+                now=now,
             )
             audit_record(
                 action="regulator.dossier.versioned",
@@ -197,9 +232,11 @@ def dossier_edit(
         )
         if dossier is None:
             raise NotFound(_("No dossier with this id."))
+        previous = dossier.versions.order_by("-version").first()
         dossier.assessment = assessment
         version = _version_add(
             dossier,
+            previous=previous,
             facts=dossier_facts(dossier),
             cause=DossierVersion.Cause.EDITED,
             note=note,

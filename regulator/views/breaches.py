@@ -15,7 +15,7 @@ from core.actors import actor_for_user
 from core.errors import DomainError
 from regulator import services
 from regulator.forms import BreachFactsForm, BreachForm, NotifyForm
-from regulator.models import Breach, BreachStatus
+from regulator.models import Breach, BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
 from regulator.views.common import form_error, json_download
 
@@ -101,12 +101,11 @@ def _notify_form_initial(phases: list) -> dict[str, str] | None:
     return None
 
 
-@staff_required("regulator.view_breach")
-def breach_detail(request, pk):
-    breach = _breach_or_404(pk)
+def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, status: int = 200):
+    """The breach page; a failed notification shows it again with the submitted form."""
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
-    phases = list(breach.phases.order_by("phase"))
+    phases = list(breach.phases.all())  # prefetched; Meta.ordering puts them in phase order
     return render(
         request,
         "regulator/breach_detail.html",
@@ -114,13 +113,19 @@ def breach_detail(request, pk):
             "breach": breach,
             "phases": phases,
             "now": now,
-            "late_now": breach.status == BreachStatus.OPEN and now > breach.notify_due_at,
-            "notify_form": NotifyForm(initial=_notify_form_initial(phases)),
+            "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
+            "notify_form": notify_form or NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_subjects(breach).count() if needs_notice else None,
             "can_manage": request.user.has_perm("regulator.manage_breach"),
         },
+        status=status,
     )
+
+
+@staff_required("regulator.view_breach")
+def breach_detail(request, pk):
+    return _detail(request, _breach_or_404(pk))
 
 
 @require_POST
@@ -138,21 +143,7 @@ def breach_notify(request, pk):
         else:
             messages.success(request, _("Phase %(phase)s submitted.") % {"phase": phase.phase})
             return redirect("regulator:breach_detail", pk=breach.pk)
-    return render(
-        request,
-        "regulator/breach_detail.html",
-        {
-            "breach": breach,
-            "phases": breach.phases.order_by("phase"),
-            "now": timezone.now(),
-            "late_now": breach.status == BreachStatus.OPEN and timezone.now() > breach.notify_due_at,
-            "notify_form": form,
-            "needs_customer_notice": breach_needs_customer_notice(breach),
-            "customers": None,
-            "can_manage": True,
-        },
-        status=400,
-    )
+    return _detail(request, breach, notify_form=form, status=400)
 
 
 @require_POST
@@ -184,10 +175,12 @@ def breach_close(request, pk):
 @staff_required("regulator.view_breach")
 def breach_phase(request, pk, phase: int):
     """The Form 08 document of one phase: the printable page, or `?format=json`."""
-    breach = _breach_or_404(pk)
-    notification = breach.phases.filter(phase=phase).first()
+    notification = (
+        BreachNotification.objects.select_related("breach").filter(breach_id=pk, phase=phase).first()
+    )
     if notification is None:
         raise Http404
+    breach = notification.breach
     if request.GET.get("format") == "json":
         return json_download(
             request,

@@ -17,7 +17,7 @@ from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
 from regulator.models import Dossier
-from regulator.selectors import dossier_duties
+from regulator.selectors import dossier_duties, dossier_version
 from regulator.views.common import form_error, json_download
 
 
@@ -53,10 +53,7 @@ def _dossier_or_404(pk) -> Dossier:
 
 
 def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
-    version_no = request.GET.get("version")
-    version = None
-    if version_no and version_no.isdigit():
-        version = dossier.versions.filter(version=int(version_no)).first()
+    version = dossier_version(dossier, request.GET.get("version"))
     return render(
         request,
         "regulator/dossier_detail.html",
@@ -77,11 +74,7 @@ def dossier_detail(request, pk):
     """The dossier as a printable page, or `?format=json` (`&version=N` for an earlier version)."""
     dossier = _dossier_or_404(pk)
     if request.GET.get("format") == "json":
-        version_no = request.GET.get("version")
-        version = (
-            dossier.versions.filter(version=int(version_no)).first() if (version_no or "").isdigit() else None
-        )
-        doc = dossier_document(dossier, version=version)
+        doc = dossier_document(dossier, version=dossier_version(dossier, request.GET.get("version")))
         return json_download(
             request,
             doc,
@@ -126,4 +119,4 @@ def dossier_file(request, pk):
         else:
             messages.success(request, _("Dossier recorded as filed."))
             return redirect("regulator:dossier_detail", pk=dossier.pk)
-    return _detail(request, _dossier_or_404(pk), file_form=form, status=400)
+    return _detail(request, dossier, file_form=form, status=400)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from core.models import OutboxMessage
+from core.outbox import render_email
 from regulator import services
 from regulator.selectors import breach_affected_subjects
 from regulator.services import breaches as breach_services
@@ -67,3 +68,21 @@ def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on
     assert messages.count() == 10 and callbacks == []
     entries = AuditEntry.objects.filter(action="regulator.breach.customers_notified").order_by("pk")
     assert [(e.data["messages"], e.data["queued"]) for e in entries] == [(10, 10), (10, 0)]
+
+
+def test_each_customer_is_written_to_in_their_own_language(django_capture_on_commit_callbacks):
+    make_inventory()
+    make_catalogue()
+    english = make_subject(preferred_language="en")
+    vietnamese = make_subject()
+    breach = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks():
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+    messages = OutboxMessage.objects.filter(topic=breach_services.CUSTOMER_TOPIC)
+    by_subject = {str(m.subject_id): m for m in messages}
+    assert '"language": "en"' in by_subject[str(english.pk)].payload
+    assert '"language": "vi"' in by_subject[str(vietnamese.pk)].payload
+    email = render_email(by_subject[str(english.pk)])
+    assert "Important: a security incident affecting your data" in email.subject
+    assert breach.reference in email.subject
+    assert "Important:" not in render_email(by_subject[str(vietnamese.pk)]).subject

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from consents import services as consent_services
 from core.errors import Conflict, InvalidInput
 from regulator import services
 from regulator.models import Dossier, DossierKind, DossierStatus
 from regulator.selectors import dossier_duties
+from tests.consents.factories import make_purpose, make_recipient
 from tests.regulator.factories import DPO, MONDAY, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +90,61 @@ def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
     dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
     latest = dossier.versions.order_by("-version").first()
     assert (latest.version, latest.cause, latest.changed_fields) == (2, "catalogue", ["sensitive"])
+
+
+def test_saving_an_activity_names_the_unknown_codes():
+    make_inventory()
+    make_catalogue()
+    with pytest.raises(InvalidInput) as refused:
+        services.activity_save(
+            actor=DPO, purpose_code="marketing", systems=["crm", "mainframe", "fax"], categories=["contact"]
+        )
+    assert refused.value.field == "systems"
+    assert "fax, mainframe" in str(refused.value.text)
+    with pytest.raises(InvalidInput) as refused:
+        services.activity_save(actor=DPO, purpose_code="marketing", systems=["crm"], categories=["dna"])
+    assert refused.value.field == "categories"
+    assert "dna" in str(refused.value.text)
+
+
+def _sync_queries(now) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        services.dossiers_sync(actor=DPO, now=now)
+    return len(captured)
+
+
+def _add_purposes(start: int, count: int, now) -> None:
+    for index in range(start, start + count):
+        recipient = make_recipient(f"Extra partner {index}")
+        recipient.country = "SG"
+        recipient.save(update_fields=["country"])
+        code = f"extra-{index}"
+        make_purpose(code, recipients=[recipient], effective_at=now - timedelta(days=5))
+        services.activity_save(
+            actor=DPO,
+            purpose_code=code,
+            systems=["core_banking"],
+            categories=["accounts"],
+            started_at=now - timedelta(days=5),
+            now=now,
+        )
+
+
+def test_sync_reads_cost_the_same_queries_for_3_or_10_purposes():
+    make_inventory()
+    now = MONDAY
+    make_catalogue()
+    services.dossiers_sync(actor=DPO, now=now)
+    small = _sync_queries(now)
+    assert small <= 12
+    _add_purposes(0, 7, now)
+    assert services.dossiers_sync(actor=DPO, now=now) == {"created": 14, "versioned": 0}
+    assert Dossier.objects.values("purpose").distinct().count() == 10
+    assert _sync_queries(now) == small
+    # A changed purpose is still seen, with the facts that changed.
+    services.activity_save(
+        actor=DPO, purpose_code="extra-3", systems=["crm"], categories=["accounts"], now=now
+    )
+    assert services.dossiers_sync(actor=DPO, now=now) == {"created": 0, "versioned": 2}
+    dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="extra-3")
+    assert dossier.versions.get(version=2).changed_fields == ["systems"]

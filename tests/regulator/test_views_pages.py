@@ -133,6 +133,22 @@ def test_late_notification_page_asks_for_the_reason(client, dpo, data):
     assert late.phases.get().late is True
 
 
+def test_a_refused_notification_shows_the_page_with_the_real_customer_count(client, dpo, data):
+    customers_with(data["purposes"]["marketing"], 3)
+    late = make_breach(
+        detected_at=timezone.now() - timedelta(hours=90), now=timezone.now() - timedelta(hours=89)
+    )
+    client.force_login(dpo)
+    page = client.get(reverse("regulator:breach_detail", args=[late.pk]))
+    assert page.context["customers"] == 3
+    response = client.post(reverse("regulator:breach_notify", args=[late.pk]), {})
+    assert response.status_code == 400
+    assert response.context["customers"] == 3
+    assert response.context["late_now"] is True
+    assert response.context["notify_form"].errors
+    assert "3 customers are to be told" in response.content.decode()
+
+
 def test_a_follow_up_of_a_late_notification_starts_from_the_first_reason(client, dpo, data):
     late = make_breach(
         detected_at=timezone.now() - timedelta(hours=90), now=timezone.now() - timedelta(hours=89)
