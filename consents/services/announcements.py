@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVersion
-from consents.selectors import subjects_to_ask_again
+from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
 from core.languages import language_for_subject, per_language
@@ -76,15 +76,7 @@ def customer_notice_enqueue(
 
 def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
     """Live consents to an older version of this notice's purpose: the customers to tell."""
-    return (
-        Consent.objects.filter(
-            purpose_id=notice.purpose_id,
-            status=ConsentStatus.GRANTED,
-            notice__effective_at__lt=notice.effective_at,
-        )
-        .select_related("subject", "notice")
-        .order_by("subject__external_ref")
-    )
+    return consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
 
 
 def announcement_schedule(
