@@ -2,16 +2,17 @@
 7 days before it takes effect, 30 when it significantly affects customers; where the scope grew, the
 customers are asked for fresh consent from the effective date).
 
-Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email`), queued in
-the service's transaction, in each customer's language, and deduplicated per announcement and
-customer; a customer without an e-mail address is counted as not reached (the page shows how many
-were).
+Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email_batch`, in
+chunks), queued in the service's transaction, in each customer's language, and deduplicated per
+announcement and customer; a customer without an e-mail address is counted as not reached (the page
+shows how many were).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -25,7 +26,8 @@ from consents.selectors import consents_on_notice_older_than, subjects_to_ask_ag
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
 from core.languages import language_for_subject, per_language
-from core.outbox import outbox_enqueue_email
+from core.models import DataSubject
+from core.outbox import email_message, outbox_enqueue_email_batch
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
@@ -34,6 +36,8 @@ ANNOUNCEMENT_TOPIC = "consents.notice.announced"
 FRESH_CONSENT_TOPIC = "consents.notice.fresh_consent_requested"
 ANNOUNCEMENT_TEMPLATE = "consents/email/notice_announced"
 FRESH_CONSENT_TEMPLATE = "consents/email/fresh_consent"
+# Customers read and queued per round trip when a notice goes to everyone concerned.
+CUSTOMER_CHUNK = 2000
 
 _TRANSITIONS = {
     NoticeAnnouncement.Status.SCHEDULED: {NoticeAnnouncement.Status.SENT},
@@ -45,33 +49,6 @@ _TRANSITIONS = {
 
 def lead_days_for(*, significant: bool) -> int:
     return LEAD_DAYS_SIGNIFICANT if significant else LEAD_DAYS
-
-
-def customer_notice_enqueue(
-    *,
-    subject,
-    topic: str,
-    template: str,
-    context: dict[str, Any] | Callable[[str], dict[str, Any]],
-    dedupe_key: str,
-    now: datetime,
-) -> bool:
-    """Queue one e-mail to a customer, in their language, in the caller's transaction; False when they
-    have no address. `context` may be a function of the language (`core.languages.per_language`)."""
-    if not subject.email:
-        return False
-    language = language_for_subject(subject)
-    message = outbox_enqueue_email(
-        to=subject.email,
-        template=template,
-        context=context(language) if callable(context) else context,
-        dedupe_key=dedupe_key,
-        topic=topic,
-        subject_id=subject.pk,
-        language=language,
-        now=now,
-    )
-    return message is not None
 
 
 def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
@@ -226,15 +203,54 @@ def announcement_ask_fresh_consent(
     return announcement
 
 
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
 def _notify_each(
-    consents, *, topic: str, template: str, context: Callable[[str], dict], dedupe_prefix: str, now: datetime
+    consents: QuerySet[Consent],
+    *,
+    topic: str,
+    template: str,
+    context: Callable[[str], dict[str, Any]],
+    dedupe_prefix: str,
+    now: datetime,
 ) -> int:
-    """Queue one notice per consent's customer (at most once per customer); the number queued."""
-    return sum(
-        customer_notice_enqueue(subject=consent.subject, topic=topic, template=template, context=context,
-                                dedupe_key=f"{dedupe_prefix}:{consent.subject_id}", now=now)
-        for consent in consents.iterator()
+    """Queue one notice, in their language, to each customer with one of these consents (at most once
+    per customer: the outbox dedupes on `<dedupe_prefix>:<subject id>`); the number of customers with
+    an address. `context` is a function of the language (`core.languages.per_language`).
+
+    A notice may reach the whole bank: the customers are streamed in chunks, reading (and decrypting)
+    only the columns needed, and each chunk is queued with one look-up and one insert."""
+    subjects = (
+        DataSubject.objects.filter(pk__in=consents.values("subject_id"))
+        .only("pk", "email", "preferred_language")
+        .order_by("external_ref")
+        .iterator(chunk_size=CUSTOMER_CHUNK)
     )
+    told = 0
+    for chunk in _chunks(subjects, CUSTOMER_CHUNK):
+        messages = []
+        for subject in chunk:
+            if not subject.email:
+                continue
+            language = language_for_subject(subject)
+            messages.append(
+                email_message(
+                    to=subject.email,
+                    template=template,
+                    context=context(language),
+                    dedupe_key=f"{dedupe_prefix}:{subject.pk}",
+                    topic=topic,
+                    subject_id=subject.pk,
+                    language=language,
+                    now=now,
+                )
+            )
+        told += len(messages)
+        outbox_enqueue_email_batch(messages)
+    return told
 
 
 def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
