@@ -110,6 +110,19 @@ def announcement_schedule(
     return announcement
 
 
+def _locked(announcement_id) -> NoticeAnnouncement:
+    """The announcement, locked for the caller's transaction, with its notice and purpose; NotFound."""
+    announcement = (
+        NoticeAnnouncement.objects.select_for_update()
+        .select_related("notice__purpose")
+        .filter(pk=announcement_id)
+        .first()
+    )
+    if announcement is None:
+        raise NotFound(_("No announcement with this id."))
+    return announcement
+
+
 def _move(announcement: NoticeAnnouncement, new: str) -> None:
     if new not in _TRANSITIONS[announcement.status]:
         raise InvalidTransition(
@@ -123,14 +136,7 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     """Send the new notice to every customer with a live consent to an older version (once each)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        announcement = (
-            NoticeAnnouncement.objects.select_for_update()
-            .select_related("notice__purpose")
-            .filter(pk=announcement_id)
-            .first()
-        )
-        if announcement is None:
-            raise NotFound(_("No announcement with this id."))
+        announcement = _locked(announcement_id)
         _move(announcement, NoticeAnnouncement.Status.SENT)
         notice = announcement.notice
         # The purpose's name and the notice text in each customer's language (`name`/`text` follow
@@ -170,14 +176,7 @@ def announcement_ask_fresh_consent(
     the scope grew (a material version); otherwise the announcement is simply complete."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        announcement = (
-            NoticeAnnouncement.objects.select_for_update()
-            .select_related("notice__purpose")
-            .filter(pk=announcement_id)
-            .first()
-        )
-        if announcement is None:
-            raise NotFound(_("No announcement with this id."))
+        announcement = _locked(announcement_id)
         notice = announcement.notice
         if notice.effective_at > now:
             raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
