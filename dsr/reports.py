@@ -96,6 +96,27 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
     return rows
 
 
+def _labelled_rows(rows: list[dict], choices) -> list[dict]:
+    labels = dict(choices)
+    return [{**row, "label": str(labels.get(row["key"], row["key"]))} for row in rows]
+
+
+def report_labelled(report: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `deadline_report`'s result with its labels worded in the active language; the
+    figures are not computed again (for wording one report in several languages)."""
+    breaches = []
+    for row in report["breaches"]:
+        # Breach notifications and impact assessments are clocks too, but not request types.
+        source_label, clock_label = clock_labels(row["source"], row["clock"])
+        breaches.append({**row, "source_label": source_label, "clock_label": clock_label})
+    return {
+        **report,
+        "by_type": _labelled_rows(report["by_type"], RequestType.choices),
+        "by_channel": _labelled_rows(report["by_channel"], Channel.choices),
+        "breaches": breaches,
+    }
+
+
 def _closed(since: datetime, until: datetime):
     return DataSubjectRequest.objects.filter(closed_at__gte=since, closed_at__lt=until).exclude(
         status=RequestStatus.CANCELLED
@@ -141,19 +162,18 @@ def deadline_report(
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
     )
-    for row in breaches:
-        # Breach notifications and impact assessments are clocks too, but not request types.
-        row["source_label"], row["clock_label"] = clock_labels(row["source"], row["clock"])
-    return {
-        "generated_at": now,
-        "period": {"since": since, "until": until},
-        "totals": totals,
-        "by_type": by_type,
-        "by_channel": by_channel,
-        "by_type_and_status": list(status_counts),
-        "withdrawal_duties": duties,
-        "breaches": breaches,
-    }
+    return report_labelled(
+        {
+            "generated_at": now,
+            "period": {"since": since, "until": until},
+            "totals": totals,
+            "by_type": by_type,
+            "by_channel": by_channel,
+            "by_type_and_status": list(status_counts),
+            "withdrawal_duties": duties,
+            "breaches": breaches,
+        }
+    )
 
 
 def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> list[dict[str, Any]]:
