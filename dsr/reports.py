@@ -46,9 +46,14 @@ def _rate(on_time: int, closed: int) -> float | None:
     return round(on_time / closed, 4) if closed else None
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of this local (Asia/Ho_Chi_Minh) day, as an aware datetime: report periods run
+    from one local midnight to another."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
 def _end_of_local_day(now: datetime) -> datetime:
-    day = timezone.localtime(now, LOCAL_TZ).date()
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+    return local_midnight(timezone.localtime(now, LOCAL_TZ).date() + timedelta(days=1))
 
 
 def _open_figures(now: datetime) -> dict[str, Any]:
@@ -181,7 +186,7 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     now = now or timezone.now()
     today = timezone.localtime(now, LOCAL_TZ).date()
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    since = datetime.combine(first_monday, time.min, tzinfo=LOCAL_TZ)
+    since = local_midnight(first_monday)
     per_day = (
         _closed(since, now)
         .annotate(day=TruncDate("closed_at", tzinfo=LOCAL_TZ))

@@ -5,7 +5,7 @@ in each DPO's language."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from core.deadlines import LOCAL_TZ, add_months
 from core.languages import per_language
 from core.outbox import outbox_email_staff
 from core.roles import Role
-from dsr.reports import deadline_report, report_csv, report_labelled
+from dsr.reports import deadline_report, local_midnight, report_csv, report_labelled
 
 
 def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
@@ -34,10 +34,7 @@ def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
         start = add_months(end, -1)
     else:
         raise ValueError(f"unknown report kind {kind!r}")
-    return (
-        datetime.combine(start, time.min, tzinfo=LOCAL_TZ),
-        datetime.combine(end, time.min, tzinfo=LOCAL_TZ),
-    )
+    return local_midnight(start), local_midnight(end)
 
 
 def report_send(*, kind: str, now: datetime | None = None) -> int:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
 
+from core.deadlines import LOCAL_TZ
 from core.models import OutboxMessage, StaffProfile
 from core.outbox import outbox_deliver
 from dsr.models import DataSubjectRequest
-from dsr.reports import deadline_report, on_time_trend
+from dsr.reports import deadline_report, local_midnight, on_time_trend
 from dsr.services import reporting
 from dsr.services.reporting import report_period, report_send
 from tests.jobs.factories import NOW, request_due, staff
@@ -140,3 +141,13 @@ def test_the_figures_are_computed_once_and_worded_in_each_dpos_language(known, m
         assert row(body["context"]["report"]["by_type"], "access")["open"] == 2
     assert labels["en"] == "Access to personal data"
     assert labels["vi"] and labels["vi"] != labels["en"]
+
+
+def test_report_periods_start_at_local_midnight(dpo, client):
+    midnight = local_midnight(date(2026, 3, 2))
+    assert midnight == datetime(2026, 3, 2, 0, 0, tzinfo=LOCAL_TZ)
+    assert midnight.utcoffset() == timedelta(hours=7)
+    assert report_period("weekly", NOW)[0] == midnight
+    # The page ignores a date it cannot read (the API refuses it, above).
+    client.force_login(dpo)
+    assert client.get("/en/portal/reports/deadlines/?since=yesterday").status_code == 200
