@@ -285,16 +285,20 @@ def withdrawal_complete(consent: Consent) -> bool:
     )
 
 
+def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> QuerySet[Consent]:
+    """Live consents to this purpose given to a notice version that took effect before `effective_at`,
+    by customer number. Nothing is joined: callers add what they read."""
+    return Consent.objects.filter(
+        purpose_id=purpose_id, status=ConsentStatus.GRANTED, notice__effective_at__lt=effective_at
+    ).order_by("subject__external_ref")
+
+
 def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
     """Live consents given to a notice version older than a material change now in effect."""
     now = now or timezone.now()
     material = purpose.notices.filter(material=True, effective_at__lte=now).order_by("-effective_at").first()
     if material is None:
         return Consent.objects.none()
-    return (
-        Consent.objects.filter(
-            purpose=purpose, status=ConsentStatus.GRANTED, notice__effective_at__lt=material.effective_at
-        )
-        .select_related("subject", "notice")
-        .order_by("subject__external_ref")
-    )
+    return consents_on_notice_older_than(
+        purpose_id=purpose.pk, effective_at=material.effective_at
+    ).select_related("subject", "notice")

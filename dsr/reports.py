@@ -46,9 +46,14 @@ def _rate(on_time: int, closed: int) -> float | None:
     return round(on_time / closed, 4) if closed else None
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of this local (Asia/Ho_Chi_Minh) day, as an aware datetime: report periods run
+    from one local midnight to another."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
 def _end_of_local_day(now: datetime) -> datetime:
-    day = timezone.localtime(now, LOCAL_TZ).date()
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+    return local_midnight(timezone.localtime(now, LOCAL_TZ).date() + timedelta(days=1))
 
 
 def _open_figures(now: datetime) -> dict[str, Any]:
@@ -96,6 +101,27 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
     return rows
 
 
+def _labelled_rows(rows: list[dict], choices) -> list[dict]:
+    labels = dict(choices)
+    return [{**row, "label": str(labels.get(row["key"], row["key"]))} for row in rows]
+
+
+def report_labelled(report: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `deadline_report`'s result with its labels worded in the active language; the
+    figures are not computed again (for wording one report in several languages)."""
+    breaches = []
+    for row in report["breaches"]:
+        # Breach notifications and impact assessments are clocks too, but not request types.
+        source_label, clock_label = clock_labels(row["source"], row["clock"])
+        breaches.append({**row, "source_label": source_label, "clock_label": clock_label})
+    return {
+        **report,
+        "by_type": _labelled_rows(report["by_type"], RequestType.choices),
+        "by_channel": _labelled_rows(report["by_channel"], Channel.choices),
+        "breaches": breaches,
+    }
+
+
 def _closed(since: datetime, until: datetime):
     return DataSubjectRequest.objects.filter(closed_at__gte=since, closed_at__lt=until).exclude(
         status=RequestStatus.CANCELLED
@@ -141,19 +167,18 @@ def deadline_report(
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
     )
-    for row in breaches:
-        # Breach notifications and impact assessments are clocks too, but not request types.
-        row["source_label"], row["clock_label"] = clock_labels(row["source"], row["clock"])
-    return {
-        "generated_at": now,
-        "period": {"since": since, "until": until},
-        "totals": totals,
-        "by_type": by_type,
-        "by_channel": by_channel,
-        "by_type_and_status": list(status_counts),
-        "withdrawal_duties": duties,
-        "breaches": breaches,
-    }
+    return report_labelled(
+        {
+            "generated_at": now,
+            "period": {"since": since, "until": until},
+            "totals": totals,
+            "by_type": by_type,
+            "by_channel": by_channel,
+            "by_type_and_status": list(status_counts),
+            "withdrawal_duties": duties,
+            "breaches": breaches,
+        }
+    )
 
 
 def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> list[dict[str, Any]]:
@@ -161,7 +186,7 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     now = now or timezone.now()
     today = timezone.localtime(now, LOCAL_TZ).date()
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    since = datetime.combine(first_monday, time.min, tzinfo=LOCAL_TZ)
+    since = local_midnight(first_monday)
     per_day = (
         _closed(since, now)
         .annotate(day=TruncDate("closed_at", tzinfo=LOCAL_TZ))

@@ -2,16 +2,17 @@
 7 days before it takes effect, 30 when it significantly affects customers; where the scope grew, the
 customers are asked for fresh consent from the effective date).
 
-Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email`), queued in
-the service's transaction, in each customer's language, and deduplicated per announcement and
-customer; a customer without an e-mail address is counted as not reached (the page shows how many
-were).
+Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email_batch`, in
+chunks), queued in the service's transaction, in each customer's language, and deduplicated per
+announcement and customer; a customer without an e-mail address is counted as not reached (the page
+shows how many were).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -21,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVersion
-from consents.selectors import subjects_to_ask_again
+from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
 from core.languages import language_for_subject, per_language
-from core.outbox import outbox_enqueue_email
+from core.models import DataSubject
+from core.outbox import email_message, outbox_enqueue_email_batch
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
@@ -34,6 +36,8 @@ ANNOUNCEMENT_TOPIC = "consents.notice.announced"
 FRESH_CONSENT_TOPIC = "consents.notice.fresh_consent_requested"
 ANNOUNCEMENT_TEMPLATE = "consents/email/notice_announced"
 FRESH_CONSENT_TEMPLATE = "consents/email/fresh_consent"
+# Customers read and queued per round trip when a notice goes to everyone concerned.
+CUSTOMER_CHUNK = 2000
 
 _TRANSITIONS = {
     NoticeAnnouncement.Status.SCHEDULED: {NoticeAnnouncement.Status.SENT},
@@ -47,44 +51,9 @@ def lead_days_for(*, significant: bool) -> int:
     return LEAD_DAYS_SIGNIFICANT if significant else LEAD_DAYS
 
 
-def customer_notice_enqueue(
-    *,
-    subject,
-    topic: str,
-    template: str,
-    context: dict[str, Any] | Callable[[str], dict[str, Any]],
-    dedupe_key: str,
-    now: datetime,
-) -> bool:
-    """Queue one e-mail to a customer, in their language, in the caller's transaction; False when they
-    have no address. `context` may be a function of the language (`core.languages.per_language`)."""
-    if not subject.email:
-        return False
-    language = language_for_subject(subject)
-    message = outbox_enqueue_email(
-        to=subject.email,
-        template=template,
-        context=context(language) if callable(context) else context,
-        dedupe_key=dedupe_key,
-        topic=topic,
-        subject_id=subject.pk,
-        language=language,
-        now=now,
-    )
-    return message is not None
-
-
 def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
     """Live consents to an older version of this notice's purpose: the customers to tell."""
-    return (
-        Consent.objects.filter(
-            purpose_id=notice.purpose_id,
-            status=ConsentStatus.GRANTED,
-            notice__effective_at__lt=notice.effective_at,
-        )
-        .select_related("subject", "notice")
-        .order_by("subject__external_ref")
-    )
+    return consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
 
 
 def announcement_schedule(
@@ -141,6 +110,19 @@ def announcement_schedule(
     return announcement
 
 
+def _locked(announcement_id) -> NoticeAnnouncement:
+    """The announcement, locked for the caller's transaction, with its notice and purpose; NotFound."""
+    announcement = (
+        NoticeAnnouncement.objects.select_for_update()
+        .select_related("notice__purpose")
+        .filter(pk=announcement_id)
+        .first()
+    )
+    if announcement is None:
+        raise NotFound(_("No announcement with this id."))
+    return announcement
+
+
 def _move(announcement: NoticeAnnouncement, new: str) -> None:
     if new not in _TRANSITIONS[announcement.status]:
         raise InvalidTransition(
@@ -154,14 +136,7 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     """Send the new notice to every customer with a live consent to an older version (once each)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        announcement = (
-            NoticeAnnouncement.objects.select_for_update()
-            .select_related("notice__purpose")
-            .filter(pk=announcement_id)
-            .first()
-        )
-        if announcement is None:
-            raise NotFound(_("No announcement with this id."))
+        announcement = _locked(announcement_id)
         _move(announcement, NoticeAnnouncement.Status.SENT)
         notice = announcement.notice
         # The purpose's name and the notice text in each customer's language (`name`/`text` follow
@@ -201,14 +176,7 @@ def announcement_ask_fresh_consent(
     the scope grew (a material version); otherwise the announcement is simply complete."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        announcement = (
-            NoticeAnnouncement.objects.select_for_update()
-            .select_related("notice__purpose")
-            .filter(pk=announcement_id)
-            .first()
-        )
-        if announcement is None:
-            raise NotFound(_("No announcement with this id."))
+        announcement = _locked(announcement_id)
         notice = announcement.notice
         if notice.effective_at > now:
             raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
@@ -234,15 +202,54 @@ def announcement_ask_fresh_consent(
     return announcement
 
 
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
 def _notify_each(
-    consents, *, topic: str, template: str, context: Callable[[str], dict], dedupe_prefix: str, now: datetime
+    consents: QuerySet[Consent],
+    *,
+    topic: str,
+    template: str,
+    context: Callable[[str], dict[str, Any]],
+    dedupe_prefix: str,
+    now: datetime,
 ) -> int:
-    """Queue one notice per consent's customer (at most once per customer); the number queued."""
-    return sum(
-        customer_notice_enqueue(subject=consent.subject, topic=topic, template=template, context=context,
-                                dedupe_key=f"{dedupe_prefix}:{consent.subject_id}", now=now)
-        for consent in consents.iterator()
+    """Queue one notice, in their language, to each customer with one of these consents (at most once
+    per customer: the outbox dedupes on `<dedupe_prefix>:<subject id>`); the number of customers with
+    an address. `context` is a function of the language (`core.languages.per_language`).
+
+    A notice may reach the whole bank: the customers are streamed in chunks, reading (and decrypting)
+    only the columns needed, and each chunk is queued with one look-up and one insert."""
+    subjects = (
+        DataSubject.objects.filter(pk__in=consents.values("subject_id"))
+        .only("pk", "email", "preferred_language")
+        .order_by("external_ref")
+        .iterator(chunk_size=CUSTOMER_CHUNK)
     )
+    told = 0
+    for chunk in _chunks(subjects, CUSTOMER_CHUNK):
+        messages = []
+        for subject in chunk:
+            if not subject.email:
+                continue
+            language = language_for_subject(subject)
+            messages.append(
+                email_message(
+                    to=subject.email,
+                    template=template,
+                    context=context(language),
+                    dedupe_key=f"{dedupe_prefix}:{subject.pk}",
+                    topic=topic,
+                    subject_id=subject.pk,
+                    language=language,
+                    now=now,
+                )
+            )
+        told += len(messages)
+        outbox_enqueue_email_batch(messages)
+    return told
 
 
 def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:

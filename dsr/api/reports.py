@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -12,9 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import RolePermission
-from core.deadlines import LOCAL_TZ
 from core.errors import InvalidInput
-from dsr.reports import deadline_report, report_csv
+from dsr.reports import deadline_report, local_midnight, report_csv
 
 
 class CSVRenderer(BaseRenderer):
@@ -36,7 +33,7 @@ def _day(params, name: str):
     day = parse_date(value)
     if day is None:
         raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=name)
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    return local_midnight(day)
 
 
 class DeadlineReportView(APIView):

@@ -4,7 +4,8 @@ in each DPO's language."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import functools
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +16,7 @@ from core.deadlines import LOCAL_TZ, add_months
 from core.languages import per_language
 from core.outbox import absolute_url, outbox_email_staff
 from core.roles import Role
-from dsr.reports import deadline_report, report_csv
-
-KINDS = ("daily", "weekly", "monthly")
+from dsr.reports import deadline_report, local_midnight, report_csv, report_labelled
 
 
 def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
@@ -34,10 +33,7 @@ def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
         start = add_months(end, -1)
     else:
         raise ValueError(f"unknown report kind {kind!r}")
-    return (
-        datetime.combine(start, time.min, tzinfo=LOCAL_TZ),
-        datetime.combine(end, time.min, tzinfo=LOCAL_TZ),
-    )
+    return local_midnight(start), local_midnight(end)
 
 
 def report_send(*, kind: str, now: datetime | None = None) -> int:
@@ -47,9 +43,14 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
     since, until = report_period(kind, now)
     day = timezone.localtime(now, LOCAL_TZ).date().isoformat()
 
+    # The figures are the same for every DPO: computed once, when the first message is built;
+    # only the labels, the CSV and the link are worded in each DPO's language.
+    @functools.cache
+    def figures() -> dict[str, Any]:
+        return deadline_report(now=now, since=since, until=until)
+
     def worded() -> dict[str, Any]:
-        # Labels, CSV headers and the link are in each DPO's language; the figures are the same.
-        report = deadline_report(now=now, since=since, until=until)
+        report = report_labelled(figures())
         link = reverse("dsr:report_deadlines")
         if kind == "monthly":
             link = reverse("dsr:report_monthly", args=[since.year, since.month])

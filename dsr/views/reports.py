@@ -3,7 +3,7 @@ the monthly report printed for the regulator. DPO, auditor and privacy officers 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -12,15 +12,11 @@ from django.utils.dateparse import parse_date
 
 from core.access import staff_required
 from core.deadlines import LOCAL_TZ, add_months
-from dsr.reports import deadline_report, on_time_trend, report_csv
+from dsr.reports import deadline_report, local_midnight, on_time_trend, report_csv
 
 CHART_WIDTH = 640
 CHART_HEIGHT = 180
 BAR_HEIGHT = 22
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
 def trend_chart(weeks: list[dict]) -> dict:
@@ -56,8 +52,8 @@ def backlog_chart(rows: list[dict]) -> dict:
 def deadlines(request):
     since_day = parse_date(request.GET.get("since") or "")
     until_day = parse_date(request.GET.get("until") or "")
-    since = _local_midnight(since_day) if since_day else None
-    until = _local_midnight(until_day) if until_day else None
+    since = local_midnight(since_day) if since_day else None
+    until = local_midnight(until_day) if until_day else None
     if since and until and since >= until:
         since = until = None
     report = deadline_report(since=since, until=until)
@@ -84,7 +80,7 @@ def monthly(request, year: int, month: int):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     first = date(year, month, 1)
-    since, until = _local_midnight(first), _local_midnight(add_months(first, 1))
+    since, until = local_midnight(first), local_midnight(add_months(first, 1))
     now = min(timezone.now(), until)
     report = deadline_report(now=now, since=since, until=until)
     return render(request, "dsr/reports/monthly.html", {"report": report, "month": first})

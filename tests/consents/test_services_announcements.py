@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from consents import services
 from consents.models import NoticeAnnouncement
+from consents.services import announcements as announcement_services
 from consents.services.announcements import (
     announcement_affected,
     announcement_ask_fresh_consent,
@@ -139,3 +142,59 @@ def test_the_celery_task_runs_the_due_announcements(
     with django_capture_on_commit_callbacks():
         # Real time is past both dates: the job sends, then completes the (minor) change.
         assert run_announcements.run() == {"sent": 1, "asked": 1}
+
+
+def _purpose_with(count: int, code: str):
+    purpose = make_purpose(code, effective_at=NOW - timedelta(days=30))
+    for _ in range(count):
+        grant(make_subject(), purpose, now=NOW - timedelta(days=5))
+    notice = publish(purpose, "v2", days_ahead=40, material=True)
+    return announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+
+
+def _counting_queries(service, announcement, *, now) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        service(actor=STAFF, announcement_id=announcement.pk, now=now)
+    return len(captured)
+
+
+def test_telling_costs_the_same_queries_for_3_or_30_customers(django_capture_on_commit_callbacks):
+    few = _purpose_with(3, "marketing-few")
+    many = _purpose_with(30, "marketing-many")
+    sent_at, in_effect = NOW + timedelta(days=10), NOW + timedelta(days=41)
+    with django_capture_on_commit_callbacks():
+        small = _counting_queries(announcement_send, few, now=sent_at)
+    with django_capture_on_commit_callbacks() as callbacks:
+        large = _counting_queries(announcement_send, many, now=sent_at)
+    assert large == small
+    # One outbox sweep on commit, not one delivery task per customer.
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks():
+        small = _counting_queries(announcement_ask_fresh_consent, few, now=in_effect)
+    with django_capture_on_commit_callbacks():
+        large = _counting_queries(announcement_ask_fresh_consent, many, now=in_effect)
+    assert large == small
+    many.refresh_from_db()
+    assert (many.customers_told, many.customers_asked) == (30, 30)
+    assert OutboxMessage.objects.filter(dedupe_key__startswith=f"announce:{many.pk}:").count() == 30
+    assert OutboxMessage.objects.filter(dedupe_key__startswith=f"fresh:{many.pk}:").count() == 30
+
+
+def test_customers_are_told_in_chunks_once_each_and_only_with_an_address(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(announcement_services, "CUSTOMER_CHUNK", 4)
+    purpose = make_purpose("marketing-chunks", effective_at=NOW - timedelta(days=30))
+    with_address = [make_subject() for _ in range(10)]
+    for subject in [*with_address, make_subject(email="")]:
+        grant(subject, purpose, now=NOW - timedelta(days=5))
+    notice = publish(purpose, "v2", days_ahead=40, material=False)
+    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    with django_capture_on_commit_callbacks():
+        sent = announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=10))
+    assert sent.customers_told == 10
+    messages = OutboxMessage.objects.filter(topic="consents.notice.announced")
+    assert sorted(m.dedupe_key for m in messages) == sorted(
+        f"announce:{announcement.pk}:{s.pk}" for s in with_address
+    )
+    assert {m.destination for m in messages} == {s.email for s in with_address}

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import json
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
 
-from core.models import OutboxMessage
+from core.deadlines import LOCAL_TZ
+from core.models import OutboxMessage, StaffProfile
 from core.outbox import outbox_deliver
 from dsr.models import DataSubjectRequest
-from dsr.reports import deadline_report, on_time_trend
+from dsr.reports import deadline_report, local_midnight, on_time_trend
+from dsr.services import reporting
 from dsr.services.reporting import report_period, report_send
 from tests.jobs.factories import NOW, request_due, staff
 
@@ -117,3 +120,34 @@ def test_daily_report_email_to_the_dpo_with_csv_once(known):
     (name, content, mimetype) = email.attachments[0]
     assert name.endswith(".csv") and mimetype == "text/csv"
     assert "total,all,3,1,1,1,2,1,0.5" in content
+
+
+def test_the_figures_are_computed_once_and_worded_in_each_dpos_language(known, monkeypatch):
+    calls = []
+
+    def counting(**kwargs):
+        calls.append(kwargs)
+        return deadline_report(**kwargs)
+
+    monkeypatch.setattr(reporting, "deadline_report", counting)
+    StaffProfile.objects.create(user=staff("dpo_en", "dpo"), preferred_language="en")
+    staff("dpo_vi", "dpo")
+    assert report_send(kind="daily", now=NOW) == 2
+    assert len(calls) == 1
+    labels = {}
+    for message in OutboxMessage.objects.filter(topic="report.deadlines.daily"):
+        body = json.loads(message.payload)
+        labels[body["language"]] = row(body["context"]["report"]["by_type"], "access")["label"]
+        assert row(body["context"]["report"]["by_type"], "access")["open"] == 2
+    assert labels["en"] == "Access to personal data"
+    assert labels["vi"] and labels["vi"] != labels["en"]
+
+
+def test_report_periods_start_at_local_midnight(dpo, client):
+    midnight = local_midnight(date(2026, 3, 2))
+    assert midnight == datetime(2026, 3, 2, 0, 0, tzinfo=LOCAL_TZ)
+    assert midnight.utcoffset() == timedelta(hours=7)
+    assert report_period("weekly", NOW)[0] == midnight
+    # The page ignores a date it cannot read (the API refuses it, above).
+    client.force_login(dpo)
+    assert client.get("/en/portal/reports/deadlines/?since=yesterday").status_code == 200
