@@ -52,6 +52,12 @@ class DataSubject(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=Language.choices, default=Language.VI
     )
+    # Retention periods that run from the end of the relationship (AML: 5 years) start on this date;
+    # while it is empty the relationship is open and such a hold has no end date yet.
+    relationship_ended_on = models.DateField(_("relationship ended on"), null=True, blank=True)
+    # With no date of birth a customer is not assumed adult for purposes barred to children; an eKYC
+    # check that established adulthood stands in for the missing date.
+    adult_verified = models.BooleanField(_("adult status verified by eKYC"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
