@@ -11,6 +11,8 @@ from django.utils import timezone
 from audit.actions import ensure_known
 from audit.hashing import GENESIS_HASH, canonical_data, entry_digest
 from audit.models import AuditChainHead, AuditEntry
+from audit.selectors import audit_chain_verify
+from audit.signals import chain_broken
 from core.actors import Actor
 from core.context import request_context
 
@@ -69,9 +71,10 @@ def _subject_id(subject: Any) -> uuid.UUID | None:
 
 
 def audit_chain_check(*, actor: Actor | None = None):
-    """Verify the chain and record the outcome in the chain itself (the nightly job's service)."""
-    from audit.selectors import audit_chain_verify
+    """Verify the chain and record the outcome in the chain itself (the nightly job's service).
 
+    A broken chain is announced with `chain_broken` inside the same transaction, so the alerts the
+    layers above queue (the DPO's e-mail) commit exactly with the entry that records the break."""
     result = audit_chain_verify()
     with transaction.atomic(durable=True):
         audit_record(
@@ -80,22 +83,5 @@ def audit_chain_check(*, actor: Actor | None = None):
             data={"entries": result.entries, "first_invalid": result.first_invalid, "reason": result.reason},
         )
         if not result.valid:
-            _alert_dpo(result)
+            chain_broken.send(sender=audit_chain_check, result=result)
     return result
-
-
-def _alert_dpo(result) -> None:
-    """E-mail every DPO through the outbox, in the transaction that records the broken chain."""
-    # Imported here: core.outbox writes audit entries itself (a parked message retried).
-    from core.outbox import outbox_email_staff
-    from core.roles import Role
-
-    now = timezone.now()
-    outbox_email_staff(
-        roles=[Role.DPO],
-        template="core/email/audit_chain_broken",
-        context={"entries": result.entries, "first_invalid": result.first_invalid},
-        topic="audit.chain.broken",
-        dedupe_key=f"audit-broken:{timezone.localdate(now).isoformat()}:{result.first_invalid}",
-        now=now,
-    )

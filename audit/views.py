@@ -5,10 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from audit.actions import action_label, known_actions
-from audit.api.views import parse_since, subject_id_for
+from audit.api.views import parse_since
 from audit.selectors import audit_chain_verify, audit_entries
 from core.access import staff_required
 from core.errors import InvalidInput
+from core.references import subject_id_for_reference
 
 
 @staff_required("audit.view_auditentry")
@@ -20,7 +21,9 @@ def audit_trail(request):
     except InvalidInput as exc:
         since, error = None, exc.text
     entries = audit_entries(
-        subject_id=subject_id_for(params.get("subject")), action=params.get("action") or None, since=since
+        subject_id=subject_id_for_reference(params.get("subject")),
+        action=params.get("action") or None,
+        since=since,
     )
     page = Paginator(entries, 50).get_page(params.get("page"))
     for entry in page:

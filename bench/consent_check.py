@@ -48,20 +48,21 @@ def seed() -> str:
     from django.db import connection
     from django.utils import timezone
 
+    from accounts.services import user_create
     from consents.demo import seed_catalogue
     from consents.models import Purpose
-    from core import services as core_services
     from core.actors import Actor
-    from core.models import DataSubject
     from core.roles import Role
+    from integrations.services import token_issue
+    from subjects.models import DataSubject
 
     actor = Actor.system("bench")
     seed_catalogue(actor)
     User = get_user_model()
-    client = User.objects.filter(username="bench-client").first() or core_services.user_create(
+    client = User.objects.filter(username="bench-client").first() or user_create(
         username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
     )
-    _token, key = core_services.token_issue(actor=actor, user=client, scopes=["consents:read"])
+    _token, key = token_issue(actor=actor, user=client, scopes=["consents:read"])
     if DataSubject.objects.count() >= SUBJECTS:
         return key
 

@@ -34,7 +34,7 @@ def prepare() -> None:
 
     from consents.demo import seed_catalogue
     from core.actors import Actor
-    from core.models import DataSubject
+    from subjects.models import DataSubject
 
     seed_catalogue(Actor.system("bench"))
     wanted = max(SIZES)

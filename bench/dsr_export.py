@@ -28,9 +28,9 @@ def seed():
 
     from consents.demo import seed_catalogue
     from consents.models import Consent, ConsentEvent
-    from core import services as core_services
     from core.actors import Actor
     from dsr.models import DataSubjectRequest, FulfilmentTask, RequestStatusChange, System
+    from subjects import services as core_services
 
     actor = Actor.system("bench")
     now = timezone.now()

@@ -33,9 +33,9 @@ def seed() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from core.crypto import blind_index
-    from core.models import DataSubject
     from dsr.models import DataSubjectRequest
+    from subjects.crypto import blind_index
+    from subjects.models import DataSubject
 
     if DataSubjectRequest.objects.count() >= REQUESTS:
         return
@@ -149,19 +149,20 @@ def main() -> None:
     from django.db import connection
     from rest_framework.test import APIClient
 
-    from core import services as core_services
+    from accounts.services import user_create
     from core.actors import Actor
     from core.roles import Role
     from dsr.models import DataSubjectRequest
     from dsr.selectors import DUE_SOON, request_queue
+    from integrations.services import token_issue
 
     actor = Actor.system("bench")
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(username="bench-privacy").first() or core_services.user_create(
+    user = get_user_model().objects.filter(username="bench-privacy").first() or user_create(
         username="bench-privacy", password=uuid.uuid4().hex, role=Role.PRIVACY
     )
-    _token, key = core_services.token_issue(actor=actor, user=user, scopes=["requests:read"])
+    _token, key = token_issue(actor=actor, user=user, scopes=["requests:read"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 

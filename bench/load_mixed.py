@@ -61,13 +61,15 @@ def seed(subjects: int) -> dict:
     django.setup()
     from django.contrib.auth import get_user_model
 
+    from accounts.services import user_create
     from consents import services as consent_services
     from consents.demo import seed_catalogue
     from consents.models import Purpose
-    from core import services as core_services
     from core.actors import Actor
-    from core.models import DataSubject
     from core.roles import Role
+    from integrations.services import token_issue
+    from subjects import services as subject_services
+    from subjects.models import DataSubject
 
     actor = Actor.system("bench")
     seed_catalogue(actor)
@@ -75,15 +77,15 @@ def seed(subjects: int) -> dict:
         p
         for p in Purpose.objects.filter(legal_basis="consent", sensitive=False, active=True).order_by("code")
     ][:PURPOSE_COUNT]
-    user = get_user_model().objects.filter(username="bench-load-client").first() or core_services.user_create(
+    user = get_user_model().objects.filter(username="bench-load-client").first() or user_create(
         username="bench-load-client", password=uuid.uuid4().hex, role=Role.CLIENT
     )
-    _token, key = core_services.token_issue(
+    _token, key = token_issue(
         actor=actor, user=user, scopes=["consents:read", "consents:write", "requests:read", "requests:write"]
     )
     existing = DataSubject.objects.filter(external_ref__startswith="L").count()
     for i in range(existing + 1, subjects + 1):
-        subject = core_services.subject_create(
+        subject = subject_services.subject_create(
             actor=actor, external_ref=f"L{i:09d}", full_name="Khách Tải Thử"
         )
         if i % 2 == 0:

@@ -38,8 +38,8 @@ BATCH = 2000  # as the every-minute task (core.clocks.SWEEP_BATCH, deadlines_swe
 def seed(total: int, now) -> None:
     from django.db import connection
 
-    from core.models import DataSubject
     from dsr.models import DataSubjectRequest
+    from subjects.models import DataSubject
 
     started = time.monotonic()
     enc = {
@@ -143,14 +143,14 @@ def privacy_officer():
 def warm_up() -> None:
     from django.urls import get_resolver
 
-    from core.tasks import dispatch_due_outbox
+    from integrations.tasks import dispatch_due_outbox
 
     get_resolver().url_patterns  # noqa: B018 - imports every URL module, as in a running worker
     dispatch_due_outbox.delay()  # opens the broker connection (the sweep queues this task too)
 
 
 def sweep_until_done(now) -> tuple[float, int, int]:
-    from core.clocks import deadlines_sweep
+    from deadlines.clocks import deadlines_sweep
 
     started, runs, reminders = time.monotonic(), 0, 0
     while True:
@@ -165,7 +165,7 @@ def sweep_until_done(now) -> tuple[float, int, int]:
 def plan(now) -> str:
     from django.db.models import Exists, OuterRef
 
-    from core.models import DeadlineReminder
+    from deadlines.models import DeadlineReminder
     from dsr.clock_sources import open_requests
 
     ledger = DeadlineReminder.objects.filter(
@@ -193,7 +193,8 @@ def main() -> None:
     setup_django()
     from django.utils import timezone
 
-    from core.models import DeadlineReminder, OutboxMessage
+    from deadlines.models import DeadlineReminder
+    from integrations.models import OutboxMessage
 
     privacy_officer()
     warm_up()

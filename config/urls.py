@@ -3,10 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.health import healthz
-from core.views import switch_language
+from portal.views import switch_language
 
 api_v1 = [
-    path("", include("core.api.urls")),
+    path("", include("subjects.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("consents.api.urls")),
     path("", include("dsr.api.urls")),
@@ -24,7 +24,11 @@ urlpatterns = [
 
 # Pages: Vietnamese at /portal/ and /me/, English at /en/portal/ and /en/me/.
 urlpatterns += i18n_patterns(
-    path("", include("core.urls")),
+    path("", include("portal.urls")),
+    path("", include("accounts.urls")),
+    path("", include("subjects.urls")),
+    path("", include("integrations.urls")),
+    path("", include("deadlines.urls")),
     path("", include("audit.urls")),
     path("", include("consents.urls")),
     path("", include("dsr.urls")),

@@ -15,6 +15,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from consents.models import NoticeVersion, Purpose
+
 TTL_SECONDS = 5.0
 
 
@@ -61,7 +63,6 @@ _loaded_at = 0.0
 
 
 def _load() -> dict[str, PurposeEntry]:
-    from consents.models import NoticeVersion, Purpose
 
     notices: dict[int, list[NoticeEntry]] = {}
     for n in NoticeVersion.objects.order_by("effective_at", "id").values_list(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import WithdrawalDuty
-from core.clocks import ClockSource, clock_columns, register_clock_source, short_id
+from deadlines.clocks import ClockSource, clock_columns, register_clock_source, short_id
 
 SOURCE = "consents.duty"
 

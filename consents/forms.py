@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, LegalBasis, Purpose, PurposeCategory, Recipient
-from core.models import WebhookEndpoint
+from integrations.models import WebhookEndpoint
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
 

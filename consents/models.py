@@ -78,7 +78,7 @@ class Recipient(models.Model):
         related_name="consent_recipients",
     )
     endpoint = models.ForeignKey(
-        "core.WebhookEndpoint",
+        "integrations.WebhookEndpoint",
         verbose_name=_("webhook endpoint"),
         null=True,
         blank=True,
@@ -188,11 +188,11 @@ class Consent(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    subject = models.ForeignKey("core.DataSubject", on_delete=models.PROTECT, related_name="consents")
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="consents")
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents")
     notice = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="consents")
     guardian = models.ForeignKey(
-        "core.DataSubject",
+        "subjects.DataSubject",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -253,7 +253,9 @@ class ConsentEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="events")
-    subject = models.ForeignKey("core.DataSubject", on_delete=models.PROTECT, related_name="consent_events")
+    subject = models.ForeignKey(
+        "subjects.DataSubject", on_delete=models.PROTECT, related_name="consent_events"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     at = models.DateTimeField()
     channel = models.CharField(max_length=32, choices=Channel.choices, blank=True)
@@ -279,7 +281,7 @@ class ConsentEvent(models.Model):
 class ConsentState(models.Model):
     """The current answer per subject and purpose: what the consent check reads, one row, no joins."""
 
-    subject = models.ForeignKey("core.DataSubject", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.CASCADE, related_name="+")
     purpose = models.ForeignKey(Purpose, on_delete=models.CASCADE, related_name="+")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=ConsentStatus.choices)
@@ -304,7 +306,7 @@ class ProcessingRestriction(models.Model):
         OBJECT = "object", _("Objection to processing")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    subject = models.ForeignKey("core.DataSubject", on_delete=models.PROTECT, related_name="restrictions")
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="restrictions")
     # Null covers every purpose.
     purpose = models.ForeignKey(Purpose, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -343,7 +345,7 @@ class WithdrawalDuty(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="duties")
-    subject = models.ForeignKey("core.DataSubject", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="duties")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     received_at = models.DateTimeField()

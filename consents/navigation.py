@@ -6,11 +6,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.models import ConsentStatus
+from consents.selectors import consent_states_for_subject, withdrawal_duties_open
+from consents.views import subject_panel_context
+from core.access import subject_for_user
+from core.navigation import (
+    MenuItem,
+    SubjectPanel,
+    register_dashboard_cards,
+    register_menu,
+    register_subject_panel,
+)
+
 
 def _portal_cards(request) -> list[dict]:
     if not request.user.has_perm("consents.view_withdrawalduty"):
         return []
-    from consents.selectors import withdrawal_duties_open
 
     now = timezone.now()
     open_duties = withdrawal_duties_open(now=now)
@@ -33,9 +44,6 @@ def _portal_cards(request) -> list[dict]:
 
 
 def _me_cards(request) -> list[dict]:
-    from consents.models import ConsentStatus
-    from consents.selectors import consent_states_for_subject
-    from core.selectors import subject_for_user
 
     subject = subject_for_user(request.user)
     if subject is None:
@@ -52,14 +60,6 @@ def _me_cards(request) -> list[dict]:
 
 
 def register() -> None:
-    from consents.views import subject_panel_context
-    from core.navigation import (
-        MenuItem,
-        SubjectPanel,
-        register_dashboard_cards,
-        register_menu,
-        register_subject_panel,
-    )
 
     register_menu(
         MenuItem(

@@ -30,8 +30,8 @@ from consents.models import (
 )
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
-from core.models import DataSubject
-from core.validators import age_on
+from subjects.models import DataSubject
+from subjects.validators import age_on
 
 CHILD_BELOW_AGE = 16
 BULK_CHECK_LIMIT = 10_000

@@ -1,14 +1,59 @@
-"""Page access: staff pages by permission, self-service pages for the logged-in customer only."""
+"""Page access: staff pages by permission (after the staff second factor, when it is required),
+self-service pages for the logged-in customer only.
+
+Part of the kernel because every app's pages use it, the audit trail's included."""
 from __future__ import annotations
 
 import functools
+from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.roles import Role, is_staff_user, user_role
-from core.security.otp import second_factor_missing, second_factor_redirect
-from core.selectors import subject_for_user
+
+
+def subject_for_user(user) -> Any:
+    """The data subject a customer login stands for, or None for staff and clients."""
+    account = getattr(user, "customer_account", None)
+    return account.subject if account is not None else None
+
+
+def second_factor_required(user) -> bool:
+    return bool(settings.STAFF_2FA_REQUIRED) and user.is_authenticated and is_staff_user(user)
+
+
+def second_factor_missing(user) -> bool:
+    """True for a staff user whose session has not passed the TOTP step (when it is required)."""
+    if not second_factor_required(user):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())
+
+
+def has_confirmed_device(user) -> bool:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def otp_step_url(name: str, next_url: str) -> str:
+    """The URL of a two-factor page (`accounts:otp_verify`, `accounts:otp_enrol`) returning to
+    `next_url`."""
+    return f"{reverse(name)}?{urlencode({'next': next_url})}" if next_url else reverse(name)
+
+
+def second_factor_url(user, next_url: str) -> str:
+    """Where a staff user goes after the password: the code step, or enrolment the first time."""
+    step = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_enrol"
+    return otp_step_url(step, next_url)
+
+
+def second_factor_redirect(request):
+    return redirect(second_factor_url(request.user, request.get_full_path()))
 
 
 def staff_required(permission: str | None = None, *, second_factor: bool = True):

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role, user_role
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -48,7 +50,6 @@ class Actor:
 
 def actor_for_user(user: AbstractBaseUser | AnonymousUser) -> Actor:
     """The actor behind an authenticated user, read from the role the user holds."""
-    from core.roles import Role, user_role
 
     role = user_role(user)
     if role == Role.CUSTOMER:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import models, transaction
@@ -65,7 +66,6 @@ def is_staff_user(user) -> bool:
 
 def staff_users() -> models.QuerySet:
     """Users in a staff role's group (each once), active or not."""
-    from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(groups__name__in=[role.value for role in STAFF_ROLES]).distinct()
 

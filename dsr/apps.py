@@ -65,14 +65,15 @@ class DsrConfig(AppConfig):
             "dsr.work_request",
             "dsr.change_fulfilmenttask",
             "dsr.approve_deletion",
-            "core.change_deadlinepolicy",
-            "core.view_deadlinepolicy",
-            "core.change_calendarday",
-            "core.view_calendarday",
+            "deadlines.change_deadlinepolicy",
+            "deadlines.view_deadlinepolicy",
+            "deadlines.change_calendarday",
+            "deadlines.view_calendarday",
             "dsr.add_system",
             "dsr.change_system",
         )
-        grant_permissions(Role.AUDITOR, *staff_view, "core.view_deadlinepolicy", "core.view_calendarday")
+        grant_permissions(Role.AUDITOR, *staff_view, "deadlines.view_deadlinepolicy",
+                          "deadlines.view_calendarday")
         grant_permissions(
             Role.CLIENT,
             "dsr.view_fulfilmenttask",
@@ -95,7 +96,7 @@ class DsrConfig(AppConfig):
                 _("Deadline policy"),
                 icon="settings",
                 order=80,
-                permission="core.view_deadlinepolicy",
+                permission="deadlines.view_deadlinepolicy",
             ),
             MenuItem(
                 "portal",
@@ -111,7 +112,7 @@ class DsrConfig(AppConfig):
                 _("Reports"),
                 icon="chart",
                 order=70,
-                permission="core.view_deadline_report",
+                permission="deadlines.view_deadline_report",
             ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )

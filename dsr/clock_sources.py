@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.clocks import ClockSource, clock_columns, register_clock_source, short_id
-from core.models import RequestType
+from deadlines.clocks import ClockSource, clock_columns, register_clock_source, short_id
+from deadlines.models import RequestType
 from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent
 from dsr.states import OPEN
 

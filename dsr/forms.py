@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.models import CalendarDay, DeadlinePolicy, RequestType
+from consents.selectors import purposes_active
+from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import Channel, DataCategory, IdentityMethod, OutcomeReason, RetentionLaw, RetentionRule
 from dsr.states import RequestStatus
 
@@ -48,7 +49,6 @@ class PurposeChoiceField(forms.MultipleChoiceField):
 
 
 def _purpose_choices():
-    from consents.selectors import purposes_active
 
     return [(p.code, p.name) for p in purposes_active()]
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.selectors import subject_for_user
+from core.access import subject_for_user
 from dsr.selectors import request_counts, requests_for_subject
 from dsr.states import OPEN
 

@@ -12,10 +12,10 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import translation
 
-from core.languages import language_for_subject
-from core.outbox import absolute_url, outbox_enqueue_email
+from accounts.languages import language_for_subject
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.states import RequestStatus
+from integrations.outbox import absolute_url, outbox_enqueue_email
 
 S = RequestStatus
 # The moves a customer hears of, by the status reached.

@@ -19,9 +19,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from consents.models import WithdrawalDuty
-from core.clocks import clock_labels
-from core.deadlines import LOCAL_TZ
-from core.models import DeadlineBreach, RequestType
+from deadlines.clocks import clock_labels
+from deadlines.models import DeadlineBreach, RequestType
+from deadlines.policy import LOCAL_TZ
 from dsr.models import Channel, DataSubjectRequest
 from dsr.states import OPEN, RequestStatus
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from consents.models import ProcessingRestriction
 from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.states import OPEN
 
@@ -121,7 +122,6 @@ def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
 
 def restriction_in_force(request: DataSubjectRequest) -> bool:
     """Whether the restriction or objection this request put in place still stands."""
-    from consents.models import ProcessingRestriction
 
     return ProcessingRestriction.objects.filter(
         source=f"dsr.request:{request.pk}", lifted_at__isnull=True

@@ -55,7 +55,7 @@ def _seed_policies_after_migrate(using="default", **kwargs) -> None:
     # A flush empties the policy table and core writes back only its own defaults.
     from django.db import connections
 
-    from core.models import DeadlinePolicy
+    from deadlines.models import DeadlinePolicy
     from regulator.policy import seed_regulator_policies
 
     if DeadlinePolicy._meta.db_table in connections[using].introspection.table_names():

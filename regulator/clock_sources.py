@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.clocks import ClockSource, clock_columns, register_clock_source
-from core.models import DeadlineType
 from core.roles import Role
+from deadlines.clocks import ClockSource, clock_columns, register_clock_source
+from deadlines.models import DeadlineType
 from regulator.models import Breach, BreachStatus, Dossier, DossierStatus
 
 BREACH_SOURCE = "regulator.breach"

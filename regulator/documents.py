@@ -20,7 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from consents.models import NoticeVersion, Purpose, Recipient
-from core.deadlines import LOCAL_TZ
+from deadlines.policy import LOCAL_TZ
 from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
 from regulator.organisation import organisation

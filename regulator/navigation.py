@@ -7,11 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.services.announcements import announcements_upcoming_for_subject
+from core.access import subject_for_user
+from core.navigation import MenuItem, register_dashboard_cards, register_menu
+from regulator.selectors import breaches_open, dossier_duties
+
 
 def _portal_cards(request) -> list[dict]:
     if not request.user.has_perm("regulator.view_regulator"):
         return []
-    from regulator.selectors import breaches_open, dossier_duties
 
     now = timezone.now()
     open_breaches = breaches_open()
@@ -37,8 +41,6 @@ def _portal_cards(request) -> list[dict]:
 
 
 def _me_cards(request) -> list[dict]:
-    from consents.services.announcements import announcements_upcoming_for_subject
-    from core.selectors import subject_for_user
 
     subject = subject_for_user(request.user)
     if subject is None:
@@ -57,7 +59,6 @@ def _me_cards(request) -> list[dict]:
 
 
 def register() -> None:
-    from core.navigation import MenuItem, register_dashboard_cards, register_menu
 
     register_menu(
         MenuItem(

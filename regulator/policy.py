@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.deadline_defaults import DECREE_13, LAW_91
-from core.models import DeadlineType
+from deadlines.defaults import DECREE_13, LAW_91, policy_rows_add
+from deadlines.models import DeadlineType
 
 BREACH_NOTIFICATION = DeadlineType.BREACH_NOTIFICATION.value
 IMPACT_ASSESSMENT = DeadlineType.IMPACT_ASSESSMENT.value
@@ -113,7 +113,6 @@ POLICIES = [
 
 def seed_regulator_policies(policy_model) -> None:
     """Add the regulator's rows unless that request type already has rows (someone may have edited them)."""
-    from core.deadline_defaults import policy_rows_add
 
     present = set(
         policy_model.objects.filter(request_type__in=REQUEST_TYPES).values_list("request_type", flat=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
 from consents.models import Consent, LegalBasis, Purpose
-from core.models import DataSubject
 from regulator.models import (
     Breach,
     BreachStatus,
@@ -18,6 +17,7 @@ from regulator.models import (
     DossierVersion,
     ProcessingActivity,
 )
+from subjects.models import DataSubject
 
 # Breached categories that make the bank tell the customers themselves (bank policy §15: bank-account,
 # financial or credit data). Matched on the inventory's category codes.
@@ -73,7 +73,6 @@ class DossierDue:
         return self.dossier is not None and not self.filed and self.dossier.due_at < now
 
     def due_soon(self, now: datetime, days: int = 14) -> bool:
-        from datetime import timedelta
 
         return (
             self.dossier is not None

@@ -34,7 +34,7 @@ def staff_force_login_passes_two_factor(monkeypatch):
 @pytest.fixture(autouse=True)
 def fresh_api_user_cache():
     """Tests roll the database back; the per-worker cache of token users must not outlive them."""
-    from core import principals
+    from integrations import principals
 
     principals.forget_all()
     yield

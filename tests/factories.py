@@ -8,9 +8,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from core import services
 from core.actors import Actor
 from core.roles import Role
+from integrations.services import token_issue
+from subjects import services
 
 _refs = itertools.count(1)
 
@@ -54,7 +55,7 @@ def make_customer(subject=None, **user_fields):
 
 
 def make_token(user, scopes=None) -> str:
-    _token, key = services.token_issue(actor=Actor.system("tests"), user=user, scopes=scopes)
+    _token, key = token_issue(actor=Actor.system("tests"), user=user, scopes=scopes)
     return key
 
 

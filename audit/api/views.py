@@ -1,7 +1,6 @@
 """`/api/v1/audit/` (entries, filtered) and `/api/v1/audit/verify/` (the chain check). Auditor and DPO."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict
 
 from django.utils import timezone
@@ -15,9 +14,7 @@ from audit.api.serializers import AuditEntrySerializer, ChainVerificationSeriali
 from audit.selectors import audit_chain_verify, audit_entries
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput
-from core.models import DataSubject
-
-NO_SUBJECT = uuid.UUID(int=0)
+from core.references import subject_id_for_reference
 
 
 def parse_since(value: str | None):
@@ -36,19 +33,6 @@ def parse_since(value: str | None):
     return moment
 
 
-def subject_id_for(reference: str | None):
-    """`?subject=` takes a CIF or a subject id; an unknown one matches nothing."""
-    if not reference:
-        return None
-    subject = DataSubject.objects.filter(external_ref=reference).only("id").first()
-    if subject is not None:
-        return subject.pk
-    try:
-        return uuid.UUID(reference)
-    except ValueError:
-        return NO_SUBJECT
-
-
 class AuditEntryListView(generics.ListAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "audit.view_auditentry"}
@@ -58,7 +42,7 @@ class AuditEntryListView(generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
         return audit_entries(
-            subject_id=subject_id_for(params.get("subject")),
+            subject_id=subject_id_for_reference(params.get("subject")),
             action=params.get("action") or None,
             since=parse_since(params.get("since")),
         )

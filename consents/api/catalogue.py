@@ -25,10 +25,10 @@ from consents.api.serializers import (
 )
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
-from core.api.idempotency import idempotent
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from core.roles import Role, user_role
+from integrations.api.idempotency import idempotent
 
 
 class PurposeListCreateView(generics.GenericAPIView):

@@ -17,7 +17,7 @@ from consents.models import (
     Recipient,
     WithdrawalDuty,
 )
-from core.models import WebhookEndpoint
+from integrations.models import WebhookEndpoint
 
 
 class RecipientOutputSerializer(serializers.ModelSerializer):

@@ -24,13 +24,13 @@ from consents.api.serializers import (
 )
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
+from core.access import subject_for_user
 from core.actors import actor_for_user
-from core.api.idempotency import idempotent
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import DataSubject
 from core.roles import Role, user_role
-from core.selectors import subject_for_user
+from integrations.api.idempotency import idempotent
+from subjects.models import DataSubject
 
 
 def _own_subject(user) -> DataSubject | None:

@@ -20,14 +20,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import language_for_subject, per_language
 from audit.services import audit_record
 from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVersion
 from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
-from core.languages import language_for_subject, per_language
-from core.models import DataSubject
-from core.outbox import email_message, outbox_enqueue_email_batch
+from integrations.outbox import email_message, outbox_enqueue_email_batch
+from subjects.models import DataSubject
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7

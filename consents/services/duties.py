@@ -18,14 +18,14 @@ from audit.services import audit_record
 from consents.models import Consent, WithdrawalDuty
 from core.actors import Actor
 from core.errors import InvalidTransition, NotFound, PermissionDenied
+from deadlines.policy import due_at_for
+from integrations.outbox import outbox_enqueue_webhook
 
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
 
 
 def duties_open_for_withdrawal(*, actor: Actor, consent: Consent, now: datetime) -> list[WithdrawalDuty]:
     """Create the duties of a just-withdrawn consent and queue their notices (caller's transaction)."""
-    from core.deadlines import due_at_for
-    from core.outbox import outbox_enqueue_webhook
 
     recipients = list(consent.purpose.recipients.filter(active=True).select_related("endpoint"))
     if not recipients:

@@ -39,7 +39,7 @@ from consents.models import (
 from consents.services.records import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import DomainError, InvalidInput
-from core.models import DataSubject
+from subjects.models import DataSubject
 
 REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel")
 OPTIONAL_COLUMNS = ("evidence", "granted_at", "guardian", "sensitive_acknowledged")

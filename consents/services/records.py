@@ -29,8 +29,8 @@ from consents.models import (
 )
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
-from core.models import DataSubject
-from core.validators import age_on
+from subjects.models import DataSubject
+from subjects.validators import age_on
 
 # A consent moves forward only: once withdrawn, expired or superseded, a new grant is a new record.
 TRANSITIONS: dict[str, frozenset[str]] = {

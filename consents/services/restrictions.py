@@ -18,7 +18,7 @@ from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
 from core.actors import Actor
 from core.errors import InvalidInput
-from core.models import DataSubject
+from subjects.models import DataSubject
 
 MAX_SOURCE_LENGTH = 100
 

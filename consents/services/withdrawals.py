@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, Consent, ConsentStatus, LegalBasis, Purpose
+from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition, not_consent_based_error
 from core.actors import Actor
 from core.errors import InvalidInput, InvalidTransition, NotFound
-from core.models import DataSubject
+from subjects.models import DataSubject
 
 
 def _validate_withdrawal_input(channel: str, reason: str) -> None:
@@ -32,7 +33,6 @@ def _validate_withdrawal_input(channel: str, reason: str) -> None:
 def _withdraw_locked(
     *, actor: Actor, consent: Consent, channel: str, reason: str, source: str, now: datetime
 ) -> Consent:
-    from consents.services.duties import duties_open_for_withdrawal
 
     if consent.purpose.legal_basis != LegalBasis.CONSENT:
         raise not_consent_based_error(consent.purpose)

@@ -20,7 +20,7 @@ from consents.views.customer import consequences
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.models import DataSubject
+from subjects.models import DataSubject
 
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
@@ -88,7 +88,7 @@ def staff_withdraw(request, pk):
             messages.error(request, error.text)
         else:
             messages.success(request, _("Consent withdrawn. The recipients have been told to stop."))
-        return redirect("core:customer_detail", pk=consent.subject_id)
+        return redirect("subjects:customer_detail", pk=consent.subject_id)
     return render(
         request,
         "consents/staff_withdraw.html",

@@ -3,13 +3,15 @@
 A view names the Django permission each HTTP method needs (`required_permissions`) and the token
 scope an integration client's token must hold (`required_scopes`). Methods listed in
 `customer_methods` are open to a customer login too; such views must narrow their queryset to the
-customer's own subject (`core.selectors.subject_for_user`).
+customer's own subject (`core.access.subject_for_user`).
+
+Scopes are asked of whatever authenticated the request through its `allows(scope)`: an API token
+does, a browser session has none and keeps its role's reach.
 """
 from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from core.models import ApiToken
 from core.roles import Role, user_role
 
 
@@ -29,10 +31,10 @@ class RolePermission(BasePermission):
         needed = (needed,) if isinstance(needed, str) else tuple(needed)
         if not all(user.has_perm(p) for p in needed):
             return False
-        token = request.auth
-        if isinstance(token, ApiToken):
+        allows = getattr(request.auth, "allows", None)
+        if callable(allows):
             scope = getattr(view, "required_scopes", {}).get(method)
-            if not token.allows(scope):
+            if not allows(scope):
                 self.message = f"This API token lacks the '{scope}' scope."
                 return False
         return True

@@ -1,7 +1,7 @@
 """Default deadline policy and the Vietnamese working-day calendar 2025–2027 (see core.deadline_defaults)."""
 from django.db import migrations
 
-from core.deadline_defaults import seed_deadline_defaults
+from deadlines.defaults import seed_deadline_defaults
 
 
 def seed(apps, schema_editor):

@@ -38,7 +38,7 @@ def _day(params, name: str):
 
 class DeadlineReportView(APIView):
     permission_classes = [RolePermission]
-    required_permissions = {"GET": "core.view_deadline_report"}
+    required_permissions = {"GET": "deadlines.view_deadline_report"}
     required_scopes = {"GET": "reports:read"}
     renderer_classes = [JSONRenderer, CSVRenderer]
 

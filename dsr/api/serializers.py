@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.models import RequestType
+from deadlines.models import RequestType
 from dsr.models import (
     Channel,
     DataSubjectRequest,

@@ -15,13 +15,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.access import subject_for_user
 from core.actors import actor_for_user
-from core.api.idempotency import idempotent
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
-from core.models import DataSubject
-from core.selectors import subject_for_user
-from core.services import subject_personal_data_viewed
 from dsr import services
 from dsr.api import serializers as s
 from dsr.models import Channel, FulfilmentTask
@@ -34,6 +31,9 @@ from dsr.selectors import (
     tasks_for_client,
 )
 from dsr.states import RequestStatus
+from integrations.api.idempotency import idempotent
+from subjects.models import DataSubject
+from subjects.services import subject_personal_data_viewed
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 REQUEST_FILTERS = [

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import RequestType
+from deadlines.models import RequestType
 
 PLATFORM_SYSTEM = "platform"
 

@@ -11,8 +11,9 @@ from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 # Requests come in through the same channels as consents (dsr may import consents, never the reverse).
 from consents.models import Channel
-from core.models import DataSubject, DeadlineRegime, RequestType
+from deadlines.models import DeadlineRegime, RequestType
 from dsr.states import OPEN, RequestStatus
+from subjects.models import DataSubject
 
 
 class IdentityMethod(models.TextChoices):

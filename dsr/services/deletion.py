@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.deadlines import LOCAL_TZ, add_months
-from core.models import DataSubject
+from deadlines.policy import LOCAL_TZ, add_months
 from dsr.models import DataCategory, DataSubjectRequest, DeletionRecord, LegalHold, System
 from dsr.models.inventory import PLATFORM_SYSTEM
+from subjects.models import DataSubject
 
 # The platform's own fields by data category; blind indexes go with their values.
 PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {

@@ -24,13 +24,13 @@ from consents.services import (
 )
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
-from core.models import RequestType
-from core.services import subject_rectify
+from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
 from dsr.services.requests import lock_request, move, require_permission
 from dsr.states import RequestStatus, is_allowed
+from subjects.services import subject_rectify
 
 S = RequestStatus
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
-from core.models import RequestType
+from deadlines.models import RequestType
 from dsr.models import DataCategory, RetentionLaw, RetentionRule, System
 
 SYSTEM_FIELDS = ("code", "name", "request_types", "integration_client", "is_processor", "active")

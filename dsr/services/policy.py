@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models import CalendarDay, DeadlinePolicy
+from deadlines.models import CalendarDay, DeadlinePolicy
 
 POLICY_FIELDS = (
     "period",

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.deadlines import LOCAL_TZ, add_months
-from core.languages import per_language
-from core.outbox import absolute_url, outbox_email_staff
+from accounts.languages import per_language
 from core.roles import Role
+from deadlines.policy import LOCAL_TZ, add_months
 from dsr.reports import deadline_report, local_midnight, report_csv, report_labelled
+from integrations.outbox import absolute_url, outbox_email_staff
 
 
 def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:

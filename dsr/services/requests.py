@@ -19,12 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from core.models import DataSubject, RequestType, WebhookEndpoint
-from core.outbox import outbox_enqueue_webhook
-from core.services import RECTIFIABLE_FIELDS
-from core.validators import normalize_email, normalize_national_id, normalize_phone
+from deadlines.models import RequestType
+from deadlines.policy import deadlines_for
 from dsr.models import (
     Channel,
     ClockEvent,
@@ -37,6 +34,11 @@ from dsr.models import (
 )
 from dsr.notifications import customer_notify, customer_notify_move
 from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
+from integrations.models import WebhookEndpoint
+from integrations.outbox import outbox_enqueue_webhook
+from subjects.models import DataSubject
+from subjects.services import RECTIFIABLE_FIELDS
+from subjects.validators import normalize_email, normalize_national_id, normalize_phone
 
 S = RequestStatus
 MAX_DETAILS_LENGTH = 4000

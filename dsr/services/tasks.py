@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import DataSubject, RequestType, WebhookEndpoint
-from core.outbox import outbox_enqueue_webhook
+from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, System, TaskStatus
 from dsr.services.fulfilment import complete_in_transaction
 from dsr.services.requests import lock_request
 from dsr.states import RequestStatus
+from integrations.models import WebhookEndpoint
+from integrations.outbox import outbox_enqueue_webhook
+from subjects.models import DataSubject
 
 MAX_RESULT_BYTES = 1_000_000
 # Types whose answer is fully made of what the systems return: the last task done completes them.

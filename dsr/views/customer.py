@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import customer_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.models import RequestType
+from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
 from dsr.models import Channel, DeletionRecord

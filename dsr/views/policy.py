@@ -11,19 +11,19 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.models import CalendarDay, DeadlinePolicy
+from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
 
 
-@staff_required("core.view_deadlinepolicy")
+@staff_required("deadlines.view_deadlinepolicy")
 def policy(request):
     rows = DeadlinePolicy.objects.all().order_by("regime", "request_type", "effective_from")
     days = CalendarDay.objects.all().order_by("date")
     return render(request, "dsr/policy.html", {"rows": rows, "days": days, "day_form": CalendarDayForm()})
 
 
-@staff_required("core.change_deadlinepolicy")
+@staff_required("deadlines.change_deadlinepolicy")
 def policy_edit(request, pk):
     row = DeadlinePolicy.objects.filter(pk=pk).first()
     if row is None:
@@ -45,7 +45,7 @@ def policy_edit(request, pk):
 
 
 @require_POST
-@staff_required("core.change_calendarday")
+@staff_required("deadlines.change_calendarday")
 def calendar_add(request):
     form = CalendarDayForm(request.POST)
     if not form.is_valid():
@@ -68,7 +68,7 @@ def calendar_add(request):
 
 
 @require_POST
-@staff_required("core.change_calendarday")
+@staff_required("deadlines.change_calendarday")
 def calendar_remove(request, pk):
     try:
         policy_services.calendar_day_remove(actor=actor_for_user(request.user), day_id=pk)

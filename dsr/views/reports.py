@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from core.access import staff_required
-from core.deadlines import LOCAL_TZ, add_months
+from deadlines.policy import LOCAL_TZ, add_months
 from dsr.reports import deadline_report, local_midnight, on_time_trend, report_csv
 
 CHART_WIDTH = 640
@@ -48,7 +48,7 @@ def backlog_chart(rows: list[dict]) -> dict:
     return {"bars": bars, "width": CHART_WIDTH, "height": len(bars) * (BAR_HEIGHT + 8), "bar": BAR_HEIGHT}
 
 
-@staff_required("core.view_deadline_report")
+@staff_required("deadlines.view_deadline_report")
 def deadlines(request):
     since_day = parse_date(request.GET.get("since") or "")
     until_day = parse_date(request.GET.get("until") or "")
@@ -75,7 +75,7 @@ def deadlines(request):
     )
 
 
-@staff_required("core.view_deadline_report")
+@staff_required("deadlines.view_deadline_report")
 def monthly(request, year: int, month: int):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404

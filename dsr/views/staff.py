@@ -13,8 +13,6 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.models import DataSubject
-from core.services import subject_personal_data_viewed
 from dsr import services
 from dsr.forms import (
     AssignForm,
@@ -30,6 +28,8 @@ from dsr.models import DataSubjectRequest, DeletionRecord
 from dsr.selectors import DUE_SOON, request_detail, request_queue, restriction_in_force
 from dsr.states import RequestStatus, allowed_next
 from dsr.views.common import deadline_tone, run, work_staff
+from subjects.models import DataSubject
+from subjects.services import subject_personal_data_viewed
 
 PAGE_SIZE = 50
 

@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
-from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from core.languages import language_for_subject
-from core.outbox import email_message, outbox_enqueue_email_batch
+from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
+from integrations.outbox import email_message, outbox_enqueue_email_batch
 from regulator.documents import form08
 from regulator.models import (
     BREACH_TERMINAL,

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import Purpose
 from core.actors import Actor
-from core.deadlines import due_at_for
 from core.errors import Conflict, InvalidInput, NotFound
+from deadlines.policy import due_at_for
 from dsr.models import DataCategory, System
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
 from regulator.models import Dossier, DossierStatus, DossierVersion, ProcessingActivity

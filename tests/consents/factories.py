@@ -10,7 +10,7 @@ from django.utils import timezone
 from consents import services
 from consents.models import Consent, Purpose, Recipient
 from core.actors import Actor
-from core.models import WebhookEndpoint
+from integrations.models import WebhookEndpoint
 from tests.factories import make_subject
 
 SYSTEM = Actor.system("tests")
@@ -81,7 +81,7 @@ def grant(
 
 
 def child_of(guardian, *, age: int, verified: bool = True):
-    from core import services as core_services
+    from subjects import services as core_services
 
     today = timezone.localdate()
     child = make_subject(

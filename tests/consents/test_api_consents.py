@@ -6,7 +6,7 @@ import pytest
 
 from audit.models import AuditEntry
 from consents.models import Consent, WithdrawalDuty
-from core.models import OutboxMessage
+from integrations.models import OutboxMessage
 from tests.consents.factories import child_of, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -230,7 +230,7 @@ def test_recipient_acknowledges_its_duty_by_api(as_user, client_user, officer):
 
 
 def test_dpo_links_a_recipient_to_a_clients_webhook_endpoint(as_user, dpo, client_user):
-    from core.models import WebhookEndpoint
+    from integrations.models import WebhookEndpoint
 
     endpoint = WebhookEndpoint.objects.create(
         client=client_user, name="hook", url="https://x.example/h", secret="s"

@@ -23,7 +23,7 @@ from consents.services.announcements import (
     announcements_upcoming_for_subject,
 )
 from core.errors import Conflict
-from core.models import OutboxMessage
+from integrations.models import OutboxMessage
 from tests.consents.factories import STAFF, grant, make_purpose
 from tests.factories import make_subject
 

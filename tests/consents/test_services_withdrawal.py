@@ -11,9 +11,9 @@ from audit.models import AuditEntry
 from consents import services
 from consents.models import Consent, ConsentEvent, WithdrawalDuty
 from consents.selectors import consent_check, withdrawal_complete, withdrawal_duties_open
-from core.deadlines import due_at_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from core.models import OutboxMessage
+from deadlines.policy import due_at_for
+from integrations.models import OutboxMessage
 from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose, make_recipient
 from tests.factories import UserFactory, make_subject
 

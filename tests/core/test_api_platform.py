@@ -9,10 +9,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEntry
-from core import principals
-from core import services as core_services
 from core.actors import Actor
-from core.models import ApiToken, DataSubject, IdempotencyRecord
+from integrations import principals
+from integrations.models import ApiToken, IdempotencyRecord
+from integrations.services import token_revoke
+from subjects.models import DataSubject
 from tests.factories import make_token
 
 SUBJECT = {"external_ref": "CIFIDEM001", "full_name": "Lý Thường Kiệt", "phone": "0912000222"}
@@ -55,11 +56,11 @@ def test_revoked_or_unknown_tokens_are_401(officer, django_capture_on_commit_cal
     assert client.get("/api/v1/subjects/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        token = core_services.token_revoke(actor=Actor.system("test"), token=ApiToken.objects.get())
+        token = token_revoke(actor=Actor.system("test"), token=ApiToken.objects.get())
     assert client.get("/api/v1/subjects/").status_code == 401
     assert token.revoked_at is not None
     assert AuditEntry.objects.filter(action="core.token.revoked").count() == 1
-    core_services.token_revoke(actor=Actor.system("test"), token=token)  # twice: nothing more
+    token_revoke(actor=Actor.system("test"), token=token)  # twice: nothing more
     assert AuditEntry.objects.filter(action="core.token.revoked").count() == 1
 
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
@@ -196,7 +197,7 @@ def test_a_deactivated_client_is_refused_within_the_cache_time(as_user, client_u
 
 @pytest.mark.django_db
 def test_concurrent_requests_get_their_own_copy_of_the_cached_user(officer):
-    from core.principals import api_user
+    from integrations.principals import api_user
 
     key_hash = make_token(officer) and ApiToken.objects.get().key_hash
     first, second = (
@@ -205,5 +206,5 @@ def test_concurrent_requests_get_their_own_copy_of_the_cached_user(officer):
     )
     assert first is not second
     assert first.pk == second.pk == officer.pk
-    assert first.has_perm("core.view_datasubject")
+    assert first.has_perm("subjects.view_datasubject")
 

@@ -229,7 +229,7 @@ def test_the_submitting_client_hears_of_each_move_by_webhook(
 ):
     import json
 
-    from core.models import OutboxMessage, WebhookEndpoint
+    from integrations.models import OutboxMessage, WebhookEndpoint
 
     WebhookEndpoint.objects.create(
         client=client_user,

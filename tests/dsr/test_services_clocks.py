@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import AuditEntry
 from core.errors import Conflict
-from core.models import DeadlinePolicy
+from deadlines.models import DeadlinePolicy
 from dsr import services
 from dsr.models import RequestClockEvent
 from tests.dsr.factories import MONDAY, STAFF, make_request, verified_request

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.actors import actor_for_user
-from core.deadlines import add_months
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.models import DataSubject
+from deadlines.policy import add_months
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport
+from subjects.models import DataSubject
 from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
 from tests.factories import make_subject
 
@@ -62,7 +62,7 @@ def test_otp_and_ekyc_need_their_reference(subject):
 
 
 def test_a_guardian_acts_only_once_their_authority_is_verified(subject):
-    from core import services as core_services
+    from subjects import services as core_services
 
     child = make_subject(guardian=subject, national_id="", phone="", email="")
     with pytest.raises(InvalidInput):
@@ -260,7 +260,7 @@ def test_complaint_is_tracked_to_its_answer(subject):
 def test_fan_out_queues_a_webhook_for_the_systems_client(
     subject, client_user, django_capture_on_commit_callbacks
 ):
-    from core.models import OutboxMessage, WebhookEndpoint
+    from integrations.models import OutboxMessage, WebhookEndpoint
 
     make_inventory(corebank_client=client_user)
     WebhookEndpoint.objects.create(

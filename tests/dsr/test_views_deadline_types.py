@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.models import DeadlineBreach, DeadlinePolicy, DeadlineType, RequestType
+from deadlines.models import DeadlineBreach, DeadlinePolicy, DeadlineType, RequestType
 from dsr.forms import CUSTOMER_TYPES
 from dsr.reports import deadline_report
 from regulator.policy import REQUEST_TYPES as REGULATOR_TYPES

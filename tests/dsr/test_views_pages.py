@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from core.models import DeadlinePolicy
+from deadlines.models import DeadlinePolicy
 from dsr.models import DataSubjectRequest
 from tests.dsr.factories import make_inventory, make_request, verified_request
 
@@ -36,9 +36,9 @@ def test_queue_filters_and_highlights(logged_in, privacy_officer, subject):
 def test_dashboard_cards_and_subject_panel(logged_in, privacy_officer, subject):
     make_request(subject)
     client = logged_in(privacy_officer)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("dsr:queue") in dashboard
-    panel = client.get(reverse("core:customer_detail", args=[subject.pk])).content.decode()
+    panel = client.get(reverse("subjects:customer_detail", args=[subject.pk])).content.decode()
     assert 'data-testid="subject-requests"' in panel
 
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 
-from core.clocks import deadlines_sweep
-from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage
 from core.roles import Role
+from deadlines.clocks import deadlines_sweep
+from deadlines.models import DeadlineBreach, DeadlineReminder
+from integrations.models import OutboxMessage
 from tests.factories import make_subject
 from tests.jobs.factories import NOW, request_due, staff
 

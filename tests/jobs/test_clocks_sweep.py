@@ -9,12 +9,13 @@ from django.core import mail
 
 from audit.models import AuditEntry
 from consents.models import WithdrawalDuty
-from core.clocks import deadlines_sweep, reminder_thresholds
-from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage, ReminderThreshold
-from core.outbox import outbox_deliver
 from core.roles import Role
+from deadlines.clocks import deadlines_sweep, reminder_thresholds
+from deadlines.models import DeadlineBreach, DeadlineReminder, ReminderThreshold
 from dsr.models import ClockEvent, RequestClockEvent
 from dsr.services import request_transition
+from integrations.delivery import outbox_deliver
+from integrations.models import OutboxMessage
 from tests.dsr.factories import STAFF
 from tests.jobs.factories import NOW, request_due, staff, withdrawn_duty
 

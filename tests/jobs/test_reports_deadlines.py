@@ -11,13 +11,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core import mail
 
-from core.deadlines import LOCAL_TZ
-from core.models import OutboxMessage, StaffProfile
-from core.outbox import outbox_deliver
+from accounts.models import StaffProfile
+from deadlines.policy import LOCAL_TZ
 from dsr.models import DataSubjectRequest
 from dsr.reports import deadline_report, local_midnight, on_time_trend
 from dsr.services import reporting
 from dsr.services.reporting import report_period, report_send
+from integrations.delivery import outbox_deliver
+from integrations.models import OutboxMessage
 from tests.jobs.factories import NOW, request_due, staff
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,15 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from audit import tasks as audit_tasks
-from core import outbox
-from core import tasks as core_tasks
 from core.actors import actor_for_user
-from core.models import OutboxMessage
-from core.outbox import outbox_deliver, outbox_enqueue_email, outbox_retry
 from dsr import services
 from dsr import tasks as dsr_tasks
 from dsr.models import DeletionRecord, LegalHold, OutcomeReason
+from integrations import delivery, outbox
+from integrations import tasks as integration_tasks
+from integrations.delivery import outbox_deliver
+from integrations.models import OutboxMessage
+from integrations.outbox import outbox_enqueue_email, outbox_retry
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.jobs.factories import NOW, staff
 
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def _email(now=NOW, key="k1"):
     return outbox_enqueue_email(
         to="someone@bank.test",
-        template="core/email/audit_chain_broken",
+        template="integrations/email/audit_chain_broken",
         context={"entries": 3, "first_invalid": 2},
         topic="test",
         dedupe_key=key,
@@ -68,7 +69,7 @@ def test_nightly_retention_deletes_held_data_once(subject, privacy_officer, monk
 def test_broken_audit_chain_alerts_the_dpo(monkeypatch):
     staff("chi", "dpo")
     broken = SimpleNamespace(valid=False, entries=10, first_invalid=7, reason="hash mismatch")
-    monkeypatch.setattr("audit.selectors.audit_chain_verify", lambda: broken)
+    monkeypatch.setattr("audit.services.audit_chain_verify", lambda: broken)
     assert audit_tasks.verify_chain() is False
     (message,) = OutboxMessage.objects.filter(topic="audit.chain.broken")
     outbox_deliver(message.pk, now=timezone.now())
@@ -101,7 +102,7 @@ def test_mail_server_down_retries_with_backoff_then_parks(monkeypatch, dpo):
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     message = _email()
     now = NOW
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
         message = outbox_deliver(message.pk, now=now)
         assert message.attempts == attempt and "ConnectionRefusedError" in message.last_error
         now = message.next_attempt_at
@@ -119,19 +120,19 @@ def test_broker_outage_loses_nothing(monkeypatch, django_capture_on_commit_callb
     def unreachable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
 
-    monkeypatch.setattr(core_tasks.deliver_outbox_message, "delay", unreachable)
+    monkeypatch.setattr(integration_tasks.deliver_outbox_message, "delay", unreachable)
     with django_capture_on_commit_callbacks(execute=True):
         message = _email()  # no exception escapes the commit
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.PENDING
-    monkeypatch.setattr(core_tasks.dispatch_due_outbox, "delay", unreachable)
+    monkeypatch.setattr(integration_tasks.dispatch_due_outbox, "delay", unreachable)
     with django_capture_on_commit_callbacks(execute=True):
         outbox.dispatch_sweep_on_commit()
     # The broker is back: beat's sweep dispatches it and a worker delivers it.
     handed = []
-    monkeypatch.setattr(core_tasks.deliver_outbox_message, "delay", handed.append)
-    assert core_tasks.dispatch_due_outbox() == 1
+    monkeypatch.setattr(integration_tasks.deliver_outbox_message, "delay", handed.append)
+    assert integration_tasks.dispatch_due_outbox() == 1
     for message_id in handed:
-        core_tasks.deliver_outbox_message(message_id)
+        integration_tasks.deliver_outbox_message(message_id)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1
 

@@ -8,9 +8,10 @@ from django_celery_beat.schedulers import DatabaseScheduler as _DatabaseSchedule
 
 from audit.models import AuditEntry
 from core.beat import CHANGED_BY_DPO, DatabaseScheduler
-from core.models import OutboxMessage, ReminderThreshold
-from core.outbox import outbox_enqueue_email
-from core.schedules import report_times
+from deadlines.models import ReminderThreshold
+from deadlines.schedules import report_times
+from integrations.models import OutboxMessage
+from integrations.outbox import outbox_enqueue_email
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def parked():
     message = outbox_enqueue_email(
         to="khach@example.vn",
-        template="core/email/audit_chain_broken",
+        template="integrations/email/audit_chain_broken",
         context={},
         topic="test",
         dedupe_key="parked-1",

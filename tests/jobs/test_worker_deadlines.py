@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage
 from core.roles import Role
-from core.tasks import sweep_deadlines
+from deadlines.models import DeadlineBreach, DeadlineReminder
+from deadlines.tasks import sweep_deadlines
+from integrations.models import OutboxMessage
 from tests.factories import make_subject
 from tests.jobs.factories import request_due, staff
 from tests.reliability.servers import start_worker, stop, wait_until

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
-from core.models import OutboxMessage
-from core.outbox import render_email
+from integrations.delivery import render_email
+from integrations.models import OutboxMessage
 from regulator import services
 from regulator.selectors import breach_affected_subjects
 from regulator.services import breaches as breach_services

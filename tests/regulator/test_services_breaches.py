@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 
 from audit.models import AuditEntry
-from core.clocks import deadlines_sweep
 from core.errors import Conflict, InvalidInput
-from core.models import DeadlineBreach, DeadlineReminder, OutboxMessage
 from core.roles import Role
+from deadlines.clocks import deadlines_sweep
+from deadlines.models import DeadlineBreach, DeadlineReminder
+from integrations.models import OutboxMessage
 from regulator import services
 from regulator.models import BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects

@@ -252,7 +252,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "portal/schedules/": ("GET", "/portal/schedules/", {"dpo"}),
     "portal/tokens/": ("GET", "/portal/tokens/", DPO),
-    # GET is the confirmation step; the POST that revokes is tested in tests/core/test_views_tokens.py.
+    # GET is the confirmation step; tests/integrations/test_views_tokens.py tests the POST that revokes.
     "portal/tokens/<int:pk>/revoke/": ("GET", "/portal/tokens/{token}/revoke/", DPO),
     "portal/breaches/": ("GET", "/portal/breaches/", AUDIT),
     "portal/breaches/new/": ("GET", "/portal/breaches/new/", DPO),

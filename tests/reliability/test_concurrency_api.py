@@ -20,9 +20,9 @@ from rest_framework.test import APIClient
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
-from core.models import IdempotencyRecord
 from core.roles import Role
 from dsr.models import DataSubjectRequest
+from integrations.models import IdempotencyRecord
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory, make_subject, make_token
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from consents.models import Consent, ConsentStatus
-from core.models import OutboxMessage, WebhookEndpoint
-from core.outbox import outbox_enqueue_webhook
 from core.roles import Role
-from core.tasks import dispatch_due_outbox
+from integrations.models import OutboxMessage, WebhookEndpoint
+from integrations.outbox import outbox_enqueue_webhook
+from integrations.tasks import dispatch_due_outbox
 from tests.consents.factories import make_purpose, make_recipient
 from tests.factories import UserFactory, make_subject, make_token
 from tests.reliability.servers import (

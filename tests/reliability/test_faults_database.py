@@ -33,7 +33,7 @@ def test_a_database_error_answers_503_with_a_detail(monkeypatch, as_user):
     def unreachable(user):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("core.api.views.visible_subjects", unreachable)
+    monkeypatch.setattr("subjects.api.views.visible_subjects", unreachable)
     response = as_user(UserFactory(role=Role.OFFICER)).get("/api/v1/subjects/")
 
     assert response.status_code == 503
@@ -55,7 +55,7 @@ import json
 from collections import Counter
 from audit.models import AuditEntry
 from consents.models import Consent, ConsentEvent
-from core.models import DataSubject
+from subjects.models import DataSubject
 entries = AuditEntry.objects.all()
 loaded = DataSubject.objects.filter(external_ref__startswith="CIFPG")
 subjects = dict(loaded.values_list("pk", "external_ref"))

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from rest_framework.test import APIClient
 
 from consents import services as consent_services
-from core import services as core_services
-from core.models import CalendarDay, DeadlinePolicy
 from core.roles import Role
+from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr import services as dsr_services
+from integrations.services import token_issue
 from tests.consents.factories import SYSTEM, grant, make_purpose, make_recipient
 from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
 from tests.factories import UserFactory, make_customer, make_token
@@ -84,7 +84,7 @@ def build_world() -> World:
     systems = make_inventory(corebank_client=users["client"])
     working = verified_request(subject_a, type="access")
     task = working.tasks.get(system=systems["core_banking"])
-    officer_token, _key = core_services.token_issue(actor=SYSTEM, user=users["officer"], name="matrix script")
+    officer_token, _key = token_issue(actor=SYSTEM, user=users["officer"], name="matrix script")
 
     world = World(users=users)
     world.ids = {

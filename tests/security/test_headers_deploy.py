@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db
 def test_pages_carry_the_security_headers(client):
-    response = client.get(reverse("core:login"))
+    response = client.get(reverse("accounts:login"))
     csp = response["Content-Security-Policy"]
     for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
                       "frame-ancestors 'none'", "form-action 'self'", "base-uri 'self'"):
@@ -40,11 +40,11 @@ def test_the_api_carries_them_too(api):
 
 @pytest.mark.django_db
 def test_session_and_csrf_cookies_are_http_only_and_same_site(client, customer_a):
-    page = client.get(reverse("core:login"))
+    page = client.get(reverse("accounts:login"))
     csrf = page.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
     response = client.post(
-        reverse("core:login"), {"username": customer_a.username, "password": "correct-horse-battery"}
+        reverse("accounts:login"), {"username": customer_a.username, "password": "correct-horse-battery"}
     )
     session = response.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"

@@ -15,7 +15,8 @@ PASSWORD = "correct-horse-battery"
 
 
 def attempt(client, username, password="wrong-password", path=None, **extra):
-    return client.post(path or reverse("core:login"), {"username": username, "password": password}, **extra)
+    credentials = {"username": username, "password": password}
+    return client.post(path or reverse("accounts:login"), credentials, **extra)
 
 
 def lock(client, username, settings):
@@ -51,10 +52,10 @@ def test_the_lock_is_per_username_and_address(client, officer, dpo, settings):
 def test_the_dpo_unlocks_from_the_portal(client, officer, dpo, settings):
     lock(client, officer.username, settings)
     client.force_login(dpo)
-    page = client.get(reverse("core:sign_in_security"))
+    page = client.get(reverse("accounts:sign_in_security"))
     assert f'data-testid="locked-{officer.username}"' in page.content.decode()
 
-    client.post(reverse("core:sign_in_unlock"), {"username": officer.username})
+    client.post(reverse("accounts:sign_in_unlock"), {"username": officer.username})
 
     assert not AccessAttempt.objects.filter(username=officer.username).exists()
     assert AuditEntry.objects.filter(action="core.account.unlocked").count() == 1
@@ -65,8 +66,8 @@ def test_the_dpo_unlocks_from_the_portal(client, officer, dpo, settings):
 def test_only_the_dpo_reaches_the_unlock_page(client, officer, privacy_officer, auditor):
     for user in (officer, privacy_officer, auditor):
         client.force_login(user)
-        assert client.get(reverse("core:sign_in_security")).status_code == 403
-        assert client.post(reverse("core:sign_in_unlock"), {"username": "x"}).status_code == 403
+        assert client.get(reverse("accounts:sign_in_security")).status_code == 403
+        assert client.post(reverse("accounts:sign_in_unlock"), {"username": "x"}).status_code == 403
 
 
 def test_the_command_line_unlock(client, officer, settings):
@@ -78,9 +79,9 @@ def test_the_command_line_unlock(client, officer, settings):
 def test_the_dpo_resets_a_lost_authenticator(client, officer, dpo):
     make_totp_device(officer)
     client.force_login(dpo)
-    response = client.post(reverse("core:sign_in_reset_otp", args=[officer.pk]))
+    response = client.post(reverse("accounts:sign_in_reset_otp", args=[officer.pk]))
     assert response.status_code == 302
     assert not officer.totpdevice_set.exists()
     assert AuditEntry.objects.filter(action="core.otp.reset", target_id=str(officer.pk)).exists()
     # A customer cannot be targeted through this page.
-    assert client.post(reverse("core:sign_in_reset_otp", args=[10**6])).status_code == 404
+    assert client.post(reverse("accounts:sign_in_reset_otp", args=[10**6])).status_code == 404

@@ -23,20 +23,20 @@ def password_only(client, user):
 
 
 def sign_in(client, username):
-    return client.post(reverse("core:login"), {"username": username, "password": PASSWORD})
+    return client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
 
 
 def test_staff_password_sign_in_leads_to_enrolment_the_first_time(client, officer):
     response = sign_in(client, officer.username)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("core:otp_enrol"))
+    assert response["Location"].startswith(reverse("accounts:otp_enrol"))
 
 
 def test_staff_with_an_authenticator_are_asked_for_the_code_then_reach_the_portal(client, officer):
     device = make_totp_device(officer)
     response = sign_in(client, officer.username)
-    assert response["Location"].startswith(reverse("core:otp_verify"))
-    assert client.get(reverse("core:dashboard")).status_code == 302  # not yet
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
+    assert client.get(reverse("portal:dashboard")).status_code == 302  # not yet
 
     wrong = client.post(response["Location"], {"otp_token": "000000"})
     assert wrong.status_code == 200
@@ -44,16 +44,17 @@ def test_staff_with_an_authenticator_are_asked_for_the_code_then_reach_the_porta
 
     passed = client.post(response["Location"], {"otp_token": totp_code(device)})
     assert passed.status_code == 302
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
 def test_unverified_staff_are_sent_to_the_code_step_from_every_staff_page(client, dpo):
     make_totp_device(dpo)
     password_only(client, dpo)
-    for url in (reverse("core:dashboard"), reverse("core:customer_lookup"), reverse("core:sign_in_security")):
+    pages = ("portal:dashboard", "subjects:customer_lookup", "accounts:sign_in_security")
+    for url in map(reverse, pages):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("core:otp_verify")), url
+        assert response["Location"].startswith(reverse("accounts:otp_verify")), url
 
 
 def test_unverified_staff_session_is_refused_by_the_api_but_tokens_work(client, officer, as_user):
@@ -72,33 +73,34 @@ def test_customers_are_never_asked_for_a_code(client, customer_a):
     response = sign_in(client, customer_a.username)
     assert response.status_code == 302
     assert "2fa" not in response["Location"]
-    assert client.get(reverse("core:me_home")).status_code == 200
+    assert client.get(reverse("portal:me_home")).status_code == 200
 
 
 def test_switched_off_for_the_demo(client, officer, settings):
     settings.STAFF_2FA_REQUIRED = False
     response = sign_in(client, officer.username)
     assert "2fa" not in response["Location"]
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
 def test_enrolment_shows_a_server_drawn_qr_code_and_confirms_with_one_code(client, officer):
     password_only(client, officer)
     TOTPDevice.objects.filter(user=officer).delete()  # a first sign-in: no authenticator yet
-    page = client.get(reverse("core:otp_enrol"))
+    page = client.get(reverse("accounts:otp_enrol"))
     html = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in html and "otpauth://totp/" in html and "<script" not in html
     device = TOTPDevice.objects.get(user=officer, confirmed=False)
-    assert client.get(reverse("core:otp_enrol")).status_code == 200
+    assert client.get(reverse("accounts:otp_enrol")).status_code == 200
     assert TOTPDevice.objects.filter(user=officer).count() == 1  # a reload keeps the same secret
 
-    response = client.post(reverse("core:otp_enrol"), {"otp_token": totp_code(device), "next": "/portal/"})
+    code = {"otp_token": totp_code(device), "next": "/portal/"}
+    response = client.post(reverse("accounts:otp_enrol"), code)
 
     assert response.status_code == 302 and response["Location"] == "/portal/"
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
     entry = AuditEntry.objects.get(action="core.otp.enrolled")
     assert entry.target_id == str(officer.pk)
 
@@ -106,31 +108,31 @@ def test_enrolment_shows_a_server_drawn_qr_code_and_confirms_with_one_code(clien
 def test_a_password_alone_cannot_replace_an_existing_authenticator(client, officer):
     make_totp_device(officer)
     password_only(client, officer)
-    response = client.get(reverse("core:otp_enrol"))
-    assert response["Location"].startswith(reverse("core:otp_verify"))
+    response = client.get(reverse("accounts:otp_enrol"))
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
     assert TOTPDevice.objects.filter(user=officer).count() == 1
 
 
 def test_the_code_step_is_throttled(client, officer):
     device = make_totp_device(officer)
     password_only(client, officer)
-    client.post(reverse("core:otp_verify"), {"otp_token": "000000"})
+    client.post(reverse("accounts:otp_verify"), {"otp_token": "000000"})
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
     # Even the right code is refused while the delay after a wrong one runs.
     from django_otp.oath import TOTP
 
     right = f"{TOTP(device.bin_key).token():06d}"
-    client.post(reverse("core:otp_verify"), {"otp_token": right})
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    client.post(reverse("accounts:otp_verify"), {"otp_token": right})
+    assert client.get(reverse("portal:dashboard")).status_code == 302
 
 
 def test_next_never_leaves_the_site(client, officer):
     device = make_totp_device(officer)
     password_only(client, officer)
-    response = client.post(reverse("core:otp_verify") + "?next=https://evil.example/",
+    response = client.post(reverse("accounts:otp_verify") + "?next=https://evil.example/",
                            {"otp_token": totp_code(device)})
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_known_test_secret_is_the_rfc_one():

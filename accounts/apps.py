@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Sign-in and page access: passwords with lock-out, the staff second factor, access decorators."""
+
+    name = "accounts"
+    verbose_name = _("Sign-in and access")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from core.navigation import MenuItem, register_menu
+        from core.roles import Role, grant_permissions
+
+        register_actions({
+            "core.otp.enrolled": _("Staff member set up two-factor sign-in"),
+            "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
+            "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
+        })
+        # The DPO looks after staff sign-in: unlocks lock-outs, resets a lost authenticator.
+        grant_permissions(Role.DPO, "axes.view_accessattempt", "axes.delete_accessattempt",
+                          "otp_totp.delete_totpdevice")
+        register_menu(
+            MenuItem("portal", "accounts:sign_in_security", _("Sign-in security"), icon="lock", order=95,
+                     permission="axes.view_accessattempt"),
+        )

@@ -1,0 +1,160 @@
+"""Sign-in pages: the password step, the two-factor step and enrolment, and the DPO's sign-in
+security page (unlock, reset 2FA)."""
+from __future__ import annotations
+
+from base64 import b32encode
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.forms import OTPTokenForm, UnlockForm
+from accounts.otp import enrolment_device, otp_device_confirm, otp_devices_reset, qr_svg
+from audit.services import audit_record
+from core.access import (
+    has_confirmed_device,
+    otp_step_url,
+    second_factor_missing,
+    second_factor_url,
+    staff_required,
+)
+from core.actors import actor_for_user
+from core.roles import staff_users
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                     require_https=request.is_secure()):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@staff_required(second_factor=False)
+def otp_verify(request):
+    """The code step after the password. Throttled per device by django-otp (growing delays)."""
+    next_url = _next_url(request)
+    if not has_confirmed_device(request.user):
+        return redirect(otp_step_url("accounts:otp_enrol", next_url))
+    if request.user.is_verified():
+        return redirect(next_url)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["otp_token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error(
+            "otp_token",
+            _(
+                "This code is not right or has expired. Enter the code your app shows now; "
+                "after several wrong codes you must wait a little longer each time."
+            ),
+        )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+@staff_required(second_factor=False)
+def otp_enrol(request):
+    """First sign-in of a staff member: scan the QR code, confirm with one code."""
+    next_url = _next_url(request)
+    if has_confirmed_device(request.user):
+        # Replacing an authenticator is the DPO's reset, never a self-service step a password thief
+        # could take.
+        return redirect(otp_step_url("accounts:otp_verify", next_url))
+    device = enrolment_device(request.user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            device = otp_device_confirm(user=request.user, device=device)
+            otp_login(request, device)
+            messages.success(
+                request, _("Two-factor sign-in is set up. You will be asked for a code at each sign-in.")
+            )
+            return redirect(next_url)
+        form.add_error(
+            "otp_token",
+            _(
+                "This code is not right. Check that the phone's clock is correct and enter "
+                "the code your app shows now."
+            ),
+        )
+    secret = _base32(device)
+    return render(request, "accounts/otp_enrol.html", {
+        "form": form, "next": next_url, "qr_svg": qr_svg(device.config_url), "otpauth_uri": device.config_url,
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+    })
+
+
+def _base32(device: TOTPDevice) -> str:
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+@staff_required("axes.view_accessattempt")
+def sign_in_security(request):
+    """The DPO sees locked sign-ins and staff two-factor status; unlocks and resets from here."""
+    locked = (
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-attempt_time")
+        .values("username", "ip_address", "attempt_time", "failures_since_start")
+    )
+    staff = staff_users().filter(is_active=True).order_by("username")
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    return render(request, "accounts/sign_in_security.html", {
+        "locked": list(locked),
+        "staff": [{"user": u, "enrolled": u.pk in enrolled} for u in staff],
+        "can_reset_otp": request.user.has_perm("otp_totp.delete_totpdevice"),
+    })
+
+
+@require_POST
+@staff_required("axes.delete_accessattempt")
+def sign_in_unlock(request):
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        username = form.cleaned_data["username"]
+        with transaction.atomic(durable=True):
+            removed = axes_reset(username=username)
+            audit_record(action="core.account.unlocked", actor=actor_for_user(request.user),
+                         data={"username": username, "attempts_cleared": removed})
+        messages.success(request, _("The sign-in of %(username)s is unlocked.") % {"username": username})
+    return redirect("accounts:sign_in_security")
+
+
+@require_POST
+@staff_required("otp_totp.delete_totpdevice")
+def sign_in_reset_otp(request, user_id: int):
+    user = get_object_or_404(staff_users(), pk=user_id)
+    otp_devices_reset(actor=actor_for_user(request.user), user=user)
+    messages.success(
+        request,
+        _(
+            "Two-factor sign-in of %(username)s is reset: they set up a new authenticator at "
+            "their next sign-in."
+        )
+        % {"username": user.get_username()},
+    )
+    return redirect("accounts:sign_in_security")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"axes_failure_limit": settings.AXES_FAILURE_LIMIT}
+
+    def get_success_url(self) -> str:
+        # Staff go on to the code step (or enrolment) before the page they asked for.
+        url = super().get_success_url()
+        if second_factor_missing(self.request.user):
+            return second_factor_url(self.request.user, url)
+        return url

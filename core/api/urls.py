@@ -1,8 +1,0 @@
-from django.urls import path
-
-from core.api import views
-
-urlpatterns = [
-    path("subjects/", views.SubjectListCreateView.as_view(), name="subject-list"),
-    path("subjects/<uuid:pk>/", views.SubjectDetailView.as_view(), name="subject-detail"),
-]

@@ -1,0 +1,32 @@
+"""Customer references (a CIF or a data subject's id) for the layers below `subjects`.
+
+The audit trail filters its entries by customer but sits below the app that owns customers, so the
+subjects app registers how a CIF is looked up (subjects/apps.py) and the audit trail asks here.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+# Matches no entry: what an unknown reference filters by, so that it finds nothing rather than all.
+NO_SUBJECT = uuid.UUID(int=0)
+
+_cif_lookup: Callable[[str], uuid.UUID | None] | None = None
+
+
+def register_cif_lookup(lookup: Callable[[str], uuid.UUID | None]) -> None:
+    global _cif_lookup
+    _cif_lookup = lookup
+
+
+def subject_id_for_reference(reference: str | None) -> uuid.UUID | None:
+    """The subject id a CIF or an id names; NO_SUBJECT for an unknown one; None when none is given."""
+    if not reference:
+        return None
+    subject_id = _cif_lookup(reference) if _cif_lookup is not None else None
+    if subject_id is not None:
+        return subject_id
+    try:
+        return uuid.UUID(reference)
+    except ValueError:
+        return NO_SUBJECT

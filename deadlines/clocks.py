@@ -1,0 +1,414 @@
+"""The deadline machinery: a registry of clock sources and the sweeper that reminds and marks breaches.
+
+Each app registers, from its AppConfig.ready(), a `ClockSource`: a queryset of its open items for
+each of its clocks, annotated with four standard columns (`clock_item_id` as text, `clock_due_at`,
+`clock_assignee_id`, `clock_subject_id`), plus how to label and link an item. The sweeper knows
+nothing else about requests, withdrawal duties, breaches or impact assessments, so a new kind of
+clock plugs in by registering a source, without touching this module.
+
+Every minute `deadlines_sweep`:
+
+* reminds the assignee (or, when nobody is assigned, the source's queue roles) once per item, clock,
+  threshold and deadline, in one e-mail per person and sweep listing their items. Thresholds
+  (`ReminderThreshold`, 24 h and 6 h by default) cut the time before a deadline into windows, and
+  an item gets the reminder of the window it is in: one that arrives with 5 hours to go gets the
+  6-hour reminder only;
+* records a `DeadlineBreach` once per item and clock when its deadline has passed, audits it, lets
+  the source add its own trace (e.g. the request's clock event) and escalates to the DPO.
+
+Exactly-once without locks: the ledger rows are inserted with ON CONFLICT DO NOTHING (RETURNING the
+reminders, a run id for the breaches), so only the rows this sweep actually inserted lead to
+e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A
+second sweep, or a second worker at the same time, inserts nothing and sends nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, QuerySet, UUIDField, Value
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
+
+from accounts.languages import per_language
+from audit.services import audit_record
+from core.actors import Actor
+from core.roles import Role
+from deadlines.models import DeadlineBreach, DeadlineReminder, ReminderThreshold
+from integrations.models import OutboxMessage
+from integrations.outbox import (
+    absolute_url,
+    dispatch_sweep_on_commit,
+    email_message,
+    outbox_email_staff,
+    staff_recipients,
+)
+
+DEFAULT_THRESHOLD_HOURS = (24, 6)
+SWEEP_BATCH = 2000
+ITEM_COLUMNS = ("clock_item_id", "clock_due_at", "clock_assignee_id", "clock_subject_id")
+REMINDER_TEMPLATE = "deadlines/email/deadline_reminder"
+ESCALATION_TEMPLATE = "deadlines/email/deadline_breached"
+
+
+def clock_columns(
+    queryset: QuerySet, *, due: str, assignee: str | None = None, subject: str | None = None
+) -> QuerySet:
+    """`queryset` annotated with `ITEM_COLUMNS` for a source's `open_items`: the primary key as text,
+    the deadline from the field `due`, and the assignee and data subject from the fields named (none
+    when omitted: the source's queue roles are reminded instead)."""
+    return queryset.annotate(
+        clock_item_id=Cast("pk", CharField(max_length=64)),
+        clock_due_at=F(due),
+        clock_assignee_id=F(assignee) if assignee else Value(None, output_field=IntegerField()),
+        clock_subject_id=F(subject) if subject else Value(None, output_field=UUIDField()),
+    )
+
+
+def short_id(item_id: str) -> str:
+    """The first 8 hex digits of an item id (a UUID's text, with or without dashes), for labels."""
+    return item_id.replace("-", "")[:8]
+
+
+@dataclass(frozen=True)
+class ClockSource:
+    """One kind of item with deadlines.
+
+    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`
+    (`clock_columns`);
+    `fields` names extra columns `label` and `link` read. `label(row)` must not contain personal
+    data (it goes into e-mails and the breach register); `link(row)` is a portal path or "".
+    `on_breached(rows, now)` runs inside the sweep's transaction for the rows newly breached.
+    """
+
+    name: str
+    clocks: tuple[str, ...]
+    open_items: Callable[[str], QuerySet]
+    label: Callable[[dict[str, Any]], str]
+    link: Callable[[dict[str, Any]], str] = lambda row: ""
+    fields: tuple[str, ...] = ()
+    queue_roles: tuple[str, ...] = (Role.PRIVACY,)
+    breach_action: str = "core.deadline.breached"
+    on_breached: Callable[[list[dict[str, Any]], datetime], None] | None = None
+    clock_labels: dict[str, Any] = field(default_factory=dict)
+    # What the items are (translated when shown), for the reports' breach tables.
+    title: Any = ""
+
+
+_sources: dict[str, ClockSource] = {}
+
+
+def register_clock_source(source: ClockSource) -> None:
+    """Declare a source (from AppConfig.ready()); registering the same name again replaces it."""
+    _sources[source.name] = source
+
+
+def clock_sources() -> list[ClockSource]:
+    return [_sources[name] for name in sorted(_sources)]
+
+
+def clock_labels(source: str, clock: str) -> tuple[str, str]:
+    """The translated title of a source and label of one of its clocks; the codes when unknown."""
+    found = _sources.get(source)
+    if found is None:
+        return source, clock
+    return str(found.title or source), str(found.clock_labels.get(clock, clock))
+
+
+def reminder_thresholds() -> list[int]:
+    """Active thresholds in hours, largest first; the defaults when the DPO has none active."""
+    hours = list(ReminderThreshold.objects.filter(active=True).values_list("hours_before", flat=True))
+    return sorted(hours or DEFAULT_THRESHOLD_HOURS, reverse=True)
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    breaches: int = 0
+    # A query hit the batch limit: more may be due, run again.
+    full: bool = False
+
+
+def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> SweepResult:
+    """Send due reminders and record passed deadlines for every registered source (the sweeper's service).
+
+    Handles at most `limit` items per source, clock and step; `result.full` says to run again.
+    """
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    thresholds = reminder_thresholds()
+    result = SweepResult()
+    actor = Actor.system("core.sweep_deadlines")
+    with transaction.atomic(durable=True):
+        for source in clock_sources():
+            for clock in source.clocks:
+                items = source.open_items(clock)
+                breached = _breaches(source, clock, items, now=now, run=run, limit=limit, actor=actor)
+                result.breaches += len(breached)
+                result.full |= breached.full
+                for index, hours in enumerate(thresholds):
+                    # The window of this threshold ends where the next smaller threshold's begins.
+                    lower = thresholds[index + 1] if index + 1 < len(thresholds) else 0
+                    sent = _reminders(
+                        source, clock, items, hours=hours, lower=lower, now=now, run=run, limit=limit
+                    )
+                    result.reminders += len(sent)
+                    result.full |= sent.full
+        if result.reminders or result.breaches:
+            dispatch_sweep_on_commit()
+    return result
+
+
+class _Batch(list):
+    full = False
+
+
+def _select(items: QuerySet, source: ClockSource, limit: int, **filters) -> _Batch:
+    # A total order: two sweeps at once insert in the same order, so one waits for the other
+    # instead of deadlocking on the unique index.
+    ordered = items.filter(**filters).order_by("clock_due_at", "clock_item_id")
+    rows = _Batch(ordered.values(*ITEM_COLUMNS, *source.fields)[:limit])
+    rows.full = len(rows) == limit
+    return rows
+
+
+def _reminders(
+    source: ClockSource,
+    clock: str,
+    items: QuerySet,
+    *,
+    hours: int,
+    lower: int,
+    now: datetime,
+    run: uuid.UUID,
+    limit: int,
+) -> _Batch:
+    ledger = DeadlineReminder.objects.filter(
+        source=source.name,
+        clock=clock,
+        hours_before=hours,
+        item_id=OuterRef("clock_item_id"),
+        due_at=OuterRef("clock_due_at"),
+    )
+    due = _select(
+        items.filter(~Exists(ledger)),
+        source,
+        limit,
+        clock_due_at__gt=now + timedelta(hours=lower),
+        clock_due_at__lte=now + timedelta(hours=hours),
+    )
+    if not due:
+        return due
+    mine = _insert_ledger(source, clock, hours, due, now=now, run=run)
+    rows = [row for row in due if row["clock_item_id"] in mine]
+    _send_reminders(source, clock, rows, hours=hours, run=run, now=now)
+    result = _Batch(rows)
+    result.full = due.full
+    return result
+
+
+def _insert_ledger(
+    source: ClockSource, clock: str, hours: int, rows: list[dict[str, Any]], *, now: datetime, run: uuid.UUID
+) -> set[str]:
+    """Write the ledger rows and return the item ids this statement inserted: one INSERT ... ON CONFLICT
+    DO NOTHING RETURNING (PostgreSQL and SQLite 3.35+), without building a model per row."""
+    table = connection.ops.quote_name(DeadlineReminder._meta.db_table)
+    columns = "source, item_id, clock, hours_before, due_at, sent_at, sweep_run"
+    tail = "ON CONFLICT (source, item_id, clock, hours_before, due_at) DO NOTHING RETURNING item_id"
+    if connection.vendor == "postgresql":
+        # Seven arrays rather than thousands of placeholders: the statement stays small to send and parse.
+        # The table name comes from the model, every value is a parameter.
+        sql = (
+            f"INSERT INTO {table} ({columns}) SELECT s, i, c, h, d, n, r FROM unnest("  # noqa: S608
+            "%s::varchar[], %s::varchar[], %s::varchar[], %s::integer[], %s::timestamptz[]) "
+            f"AS t(s, i, c, h, d), (SELECT %s::timestamptz AS n, %s::uuid AS r) AS k {tail}"
+        )
+        params = [
+            [source.name] * len(rows),
+            [row["clock_item_id"] for row in rows],
+            [clock] * len(rows),
+            [hours] * len(rows),
+            [row["clock_due_at"] for row in rows],
+            now,
+            run,
+        ]
+    else:
+        field = DeadlineReminder._meta.get_field
+        due_at, sent_at, sweep_run = field("due_at"), field("sent_at"), field("sweep_run")
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} {tail}"  # noqa: S608
+        params = []
+        for row in rows:
+            params += [
+                source.name,
+                row["clock_item_id"],
+                clock,
+                hours,
+                due_at.get_db_prep_value(row["clock_due_at"], connection),
+                sent_at.get_db_prep_value(now, connection),
+                sweep_run.get_db_prep_value(run, connection),
+            ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {item_id for (item_id,) in cursor.fetchall()}
+
+
+def _send_reminders(
+    source: ClockSource, clock: str, rows: list[dict[str, Any]], *, hours: int, run: uuid.UUID, now: datetime
+) -> None:
+    """One e-mail per person listing the items this sweep reminds them of (a busy officer gets one
+    message, not fifty); the ledger, not the e-mail, is what keeps each reminder single."""
+    if not rows:
+        return
+    assignees = staff_recipients(
+        user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]})
+    )
+    queue = (
+        staff_recipients(roles=list(source.queue_roles))
+        if any(r["clock_assignee_id"] not in assignees for r in rows)
+        else {}
+    )
+    # Labels are worded in each recipient's language, once per language in use.
+    wording = per_language(lambda: (
+        str(source.clock_labels.get(clock, clock)),
+        {row["clock_item_id"]: str(source.label(row)) for row in rows},
+    ))
+    items: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        assignee = row["clock_assignee_id"]
+        for user_id in [assignee] if assignee in assignees else queue:
+            items.setdefault(user_id, []).append(row)
+    messages = []
+    for user_id, listed in items.items():
+        recipient = assignees.get(user_id) or queue[user_id]
+        clock_label, labels = wording(recipient.language)
+        messages.append(email_message(
+            to=recipient.address,
+            template=REMINDER_TEMPLATE,
+            context={
+                "items": [
+                    {
+                        "label": labels[row["clock_item_id"]],
+                        "due_at": row["clock_due_at"].isoformat(),
+                        "link": absolute_url(source.link(row)),
+                    }
+                    for row in listed
+                ],
+                "count": len(listed),
+                "clock_label": clock_label,
+                "hours_before": hours,
+            },
+            topic="deadline.reminder",
+            dedupe_key=f"reminder:{run}:{source.name}:{clock}:{hours}:{user_id}",
+            language=recipient.language,
+            now=now,
+        ))
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
+
+
+def _breaches(
+    source: ClockSource,
+    clock: str,
+    items: QuerySet,
+    *,
+    now: datetime,
+    run: uuid.UUID,
+    limit: int,
+    actor: Actor,
+) -> _Batch:
+    register = DeadlineBreach.objects.filter(
+        source=source.name, clock=clock, item_id=OuterRef("clock_item_id")
+    )
+    due = _select(items.filter(~Exists(register)), source, limit, clock_due_at__lte=now)
+    if not due:
+        return due
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {row["clock_item_id"]: source.label(row)[:150] for row in due}
+    DeadlineBreach.objects.bulk_create(
+        [
+            DeadlineBreach(
+                source=source.name,
+                item_id=row["clock_item_id"],
+                clock=clock,
+                due_at=row["clock_due_at"],
+                breached_at=now,
+                subject_id=row["clock_subject_id"],
+                label=labels[row["clock_item_id"]],
+                sweep_run=run,
+            )
+            for row in due
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    breaches = list(
+        DeadlineBreach.objects.filter(
+            source=source.name, clock=clock, item_id__in=list(labels), sweep_run=run
+        ).order_by("due_at")
+    )
+    mine = {breach.item_id for breach in breaches}
+    rows = [row for row in due if row["clock_item_id"] in mine]
+    for breach in breaches:
+        audit_record(
+            action=source.breach_action,
+            actor=actor,
+            subject=breach.subject_id,
+            target=breach,
+            data={
+                "source": source.name,
+                "item": breach.item_id,
+                "clock": clock,
+                "due_at": breach.due_at.isoformat(),
+            },
+            now=now,
+        )
+    if rows and source.on_breached is not None:
+        source.on_breached(rows, now)
+    if breaches:
+        _escalate(source, clock, breaches, rows, run=run, now=now)
+    result = _Batch(rows)
+    result.full = due.full
+    return result
+
+
+def _escalate(
+    source: ClockSource,
+    clock: str,
+    breaches: list[DeadlineBreach],
+    rows: list[dict[str, Any]],
+    *,
+    run: uuid.UUID,
+    now: datetime,
+) -> None:
+    """One e-mail per DPO for the breaches of this source and clock found by this sweep, each in the
+    DPO's language (the register keeps its label in the site default; the e-mail words it afresh)."""
+    by_item = {row["clock_item_id"]: row for row in rows}
+    context = per_language(lambda: {
+        "clock_label": str(source.clock_labels.get(clock, clock)),
+        "breaches": [
+            {
+                "label": str(source.label(by_item[b.item_id])) if b.item_id in by_item else b.label,
+                "due_at": b.due_at.isoformat(),
+                "link": absolute_url(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
+            }
+            for b in breaches
+        ],
+        "count": len(breaches),
+    })
+    outbox_email_staff(
+        roles=[Role.DPO],
+        template=ESCALATION_TEMPLATE,
+        context=context,
+        topic="deadline.breached",
+        dedupe_key=f"breach:{run}:{source.name}:{clock}",
+        # `deadlines_sweep` dispatches one outbox sweep on commit for all it queued.
+        dispatch=False,
+        now=now,
+    )
+

@@ -1,0 +1,216 @@
+"""The one deadline policy: when the bank has committed to finish a piece of work, and when the law
+says it must be finished.
+
+Every due time in the platform comes from here, so commitments live in one editable table
+(`core.models.DeadlinePolicy`) and no module sprinkles its own `timedelta`. Two clocks run for
+every request (domain notes, "two clocks"):
+
+* `due_at`: the bank's committed deadline, from the `bank` regime's row;
+* `statutory_due_at`: the earliest deadline of every statutory regime in force on the day of receipt
+  and marked as applying ("strictest applicable"), with the regime that set it.
+
+Times are stored in UTC; day boundaries are those of Asia/Ho_Chi_Minh. A period in days ends at the
+end of its last local day (the day of receipt does not count); working days skip weekends and the
+holidays of the working-day calendar (`core.models.CalendarDay`), and count make-up Saturdays.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import Conflict
+from deadlines.models import CalendarDay, DeadlinePolicy, DeadlineRegime, PeriodUnit
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# Working-day periods are short (at most a few weeks); this bounds the holiday query generously.
+_CALENDAR_LOOKAHEAD_DAYS = 400
+_END_OF_DAY = time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Both clocks of one request, computed at intake (and again on a pause, resumption or extension)."""
+
+    due_at: datetime
+    acknowledge_by: datetime | None
+    statutory_due_at: datetime | None
+    regime: str  # the statutory regime whose deadline is the earliest, or "" when none sets one
+    pausable: bool  # at least one of the clocks may pause while awaiting the customer
+    extendable: bool
+
+
+def due_at_for(
+    *, request_type: str, received_at: datetime, subject=None, processor_involved: bool = False
+) -> datetime:
+    """The bank's committed deadline (`due_at`) for work of `request_type` received at `received_at`."""
+    return deadlines_for(
+        request_type=request_type,
+        received_at=received_at,
+        subject=subject,
+        processor_involved=processor_involved,
+    ).due_at
+
+
+def deadlines_for(
+    *,
+    request_type: str,
+    received_at: datetime,
+    subject=None,
+    processor_involved: bool = False,
+    paused: timedelta = timedelta(0),
+    extended: bool = False,
+) -> Deadlines:
+    """Both clocks for a request received at `received_at`.
+
+    `paused` is the time the clock stood still while awaiting the customer; it pushes a deadline only
+    where that regime's row allows pausing. `extended` adds each regime's one-time extension.
+    `subject` is accepted so regimes can later apply per customer (e.g. EU residents); today every
+    active regime applies to every customer.
+    """
+    received_day = timezone.localtime(received_at, LOCAL_TZ).date()
+    rows = _policies_in_force(request_type, received_day)
+    calendar = WorkingCalendar.around(received_day)
+    bank = next((row for row in rows if row.regime == DeadlineRegime.BANK and row.period is not None), None)
+    statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
+
+    statutory_due, regime = None, ""
+    for row in statutory:
+        if row.period is None:
+            continue
+        candidate = _deadline(
+            row,
+            received_at,
+            calendar,
+            processor_involved=processor_involved,
+            paused=paused,
+            extended=extended,
+        )
+        if statutory_due is None or candidate < statutory_due:
+            statutory_due, regime = candidate, row.regime
+
+    acknowledge_by = None
+    for row in rows:
+        if row.acknowledge_period is None:
+            continue
+        candidate = add_period(received_at, row.acknowledge_period, row.acknowledge_unit, calendar)
+        if acknowledge_by is None or candidate < acknowledge_by:
+            acknowledge_by = candidate
+
+    if bank is not None:
+        due = _deadline(
+            bank,
+            received_at,
+            calendar,
+            processor_involved=processor_involved,
+            paused=paused,
+            extended=extended,
+        )
+        pausable, extendable = bank.pausable, bank.extension_period is not None
+    elif statutory_due is not None:
+        # No bank commitment for this type: the bank answers to the law's clock.
+        due, pausable, extendable = statutory_due, True, False
+    else:
+        raise Conflict(
+            _("No deadline policy applies to this request type; ask the DPO to set one."),
+            code="no_deadline_policy",
+        )
+    extendable = extendable or any(row.extension_period is not None for row in statutory)
+    # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
+    pausable = pausable or any(row.pausable for row in statutory if row.period is not None)
+    return Deadlines(
+        due_at=due,
+        acknowledge_by=acknowledge_by,
+        statutory_due_at=statutory_due,
+        regime=regime,
+        pausable=pausable,
+        extendable=extendable,
+    )
+
+
+def _policies_in_force(request_type: str, on: date) -> list[DeadlinePolicy]:
+    rows = DeadlinePolicy.objects.filter(request_type=request_type, active=True)
+    return [
+        row
+        for row in rows
+        if (row.effective_from is None or row.effective_from <= on)
+        and (row.effective_to is None or on <= row.effective_to)
+    ]
+
+
+def _deadline(
+    row: DeadlinePolicy,
+    received_at: datetime,
+    calendar: WorkingCalendar,
+    *,
+    processor_involved: bool,
+    paused: timedelta,
+    extended: bool,
+) -> datetime:
+    period = row.processor_period if processor_involved and row.processor_period is not None else row.period
+    if extended and row.extension_period is not None:
+        period += row.extension_period
+    due = add_period(received_at, period, row.unit, calendar)
+    if row.pausable and paused > timedelta(0):
+        due += paused
+    return due
+
+
+def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalendar | None = None) -> datetime:
+    """`start` plus `amount` of `unit`; day-based periods end at the end of their last local day."""
+    if unit == PeriodUnit.HOURS:
+        return start + timedelta(hours=amount)
+    local_day = timezone.localtime(start, LOCAL_TZ).date()
+    if unit == PeriodUnit.DAYS:
+        last_day = local_day + timedelta(days=amount)
+    elif unit == PeriodUnit.MONTHS:
+        last_day = add_months(local_day, amount)
+    elif unit == PeriodUnit.WORKING_DAYS:
+        last_day = (calendar or WorkingCalendar.around(local_day)).add_working_days(local_day, amount)
+    else:
+        raise ValueError(f"unknown period unit {unit!r}")
+    return datetime.combine(last_day, _END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31 January + 1 month = 28 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+class WorkingCalendar:
+    """Monday–Friday, less the calendar's holidays, plus its make-up working days."""
+
+    def __init__(self, holidays: set[date], working: set[date]) -> None:
+        self.holidays = holidays
+        self.working = working
+
+    @classmethod
+    def around(cls, start: date) -> WorkingCalendar:
+        rows = CalendarDay.objects.filter(
+            date__gte=start, date__lte=start + timedelta(days=_CALENDAR_LOOKAHEAD_DAYS)
+        )
+        holidays, working = set(), set()
+        for day, kind in rows.values_list("date", "kind"):
+            (working if kind == CalendarDay.Kind.WORKING else holidays).add(day)
+        return cls(holidays, working)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.working:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add_working_days(self, start: date, amount: int) -> date:
+        """The `amount`-th working day after `start` (the day of receipt itself is not counted)."""
+        day, counted = start, 0
+        while counted < amount:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day

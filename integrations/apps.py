@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    """API tokens, idempotency, the outbox of e-mails and signed webhooks."""
+
+    name = "integrations"
+    verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from audit.signals import chain_broken
+        from core.navigation import MenuItem, register_menu
+        from core.roles import Role, grant_permissions
+        from integrations import alerts
+        from integrations.api import schema  # noqa: F401 (registers the OpenAPI auth extensions)
+
+        chain_broken.connect(alerts.audit_chain_broken_email_dpo, dispatch_uid="integrations.audit_alert")
+        register_actions({
+            "core.token.issued": _("API token issued"),
+            "core.token.revoked": _("API token revoked"),
+            "core.outbox.retried": _("Parked message sent again"),
+        })
+        # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
+        grant_permissions(Role.DPO, "integrations.view_apitoken", "integrations.change_apitoken",
+                          "integrations.manage_outbox")
+        register_menu(
+            MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
+                     order=96, permission="integrations.manage_outbox"),
+            MenuItem("portal", "integrations:tokens", _("API tokens"), icon="settings", order=98,
+                     permission="integrations.view_apitoken"),
+        )

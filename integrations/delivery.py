@@ -1,0 +1,185 @@
+"""Delivering outbox messages: signed webhooks and e-mails, with retries and exponential backoff.
+
+E-mails are rendered here, once, in the recipient's language, and go through Django's mail backend
+(the file backend writing to `var/mail/` by default, SMTP from `EMAIL_URL` in production). After the
+last attempt a message is parked for a person to look at (`integrations.outbox.outbox_retry`).
+
+Receivers verify `X-QDL-Signature: sha256=<hex>`, the HMAC-SHA256 of "<timestamp>.<body>" keyed with
+their endpoint secret, and reject timestamps that are too old (replay protection).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+
+from integrations.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_CAP_SECONDS = 6 * 60 * 60
+# While one worker is sending, the row is leased so the sweep does not hand it to another worker.
+DELIVERY_LEASE_SECONDS = 120
+REQUEST_TIMEOUT_SECONDS = 10
+SIGNATURE_HEADER = "X-QDL-Signature"
+TIMESTAMP_HEADER = "X-QDL-Timestamp"
+
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failures: 1, 2, 4, 8... minutes, capped at 6 hours."""
+    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _send(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST and return the HTTP status; network failures raise OSError."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - https/http only, set by staff
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage | None:
+    """Try to deliver one due webhook or e-mail; on failure schedule the next attempt or park it.
+
+    Returns the message, or None when it was not due (already sent, parked, leased by another worker).
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("endpoint")
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if message is None:
+            return None
+        if message.kind == OutboxMessage.Kind.WEBHOOK and (
+            message.endpoint is None or not message.endpoint.active
+        ):
+            message.status = OutboxMessage.Status.CANCELLED
+            message.last_error = "endpoint missing or inactive"
+            message.save(update_fields=["status", "last_error"])
+            return message
+        message.attempts += 1
+        message.next_attempt_at = now + timedelta(seconds=DELIVERY_LEASE_SECONDS)
+        message.save(update_fields=["attempts", "next_attempt_at"])
+    # The HTTP or SMTP call happens outside any transaction: a slow receiver must not hold row locks.
+    if message.kind == OutboxMessage.Kind.EMAIL:
+        error = _send_email(message)
+    else:
+        error = _send_webhook(message, now)
+    return _record_attempt(message, error, now=now)
+
+
+def _send_webhook(message: OutboxMessage, now: datetime) -> str:
+    """POST the signed webhook; returns "" on success, else what went wrong (no personal data)."""
+    body = message.payload.encode()
+    timestamp = str(int(now.timestamp()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "QuyenDuLieu-Webhook/1",
+        "X-QDL-Event": message.topic,
+        "X-QDL-Delivery": str(message.pk),
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: "sha256=" + sign(message.endpoint.secret, timestamp, body),
+    }
+    try:
+        status = _send(message.endpoint.url, body, headers)
+        error = "" if 200 <= status < 300 else f"HTTP {status}"
+    except OSError as exc:
+        error = f"network error: {type(exc).__name__}"
+    return error
+
+
+def _send_email(message: OutboxMessage) -> str:
+    """Render and send the e-mail through Django's mail backend; "" on success."""
+    try:
+        email = render_email(message)
+    except (TemplateDoesNotExist, ValueError, KeyError) as exc:
+        return f"cannot render: {type(exc).__name__}"
+    try:
+        sent = get_connection(fail_silently=False).send_messages([email])
+    except Exception as exc:  # SMTP errors, refused connections, timeouts: retried with backoff
+        return f"mail error: {type(exc).__name__}"
+    return "" if sent else "mail error: not sent"
+
+
+def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail a stored message stands for, rendered in its language."""
+    body = json.loads(message.payload)
+    context = _revive(body["context"])
+    template = body["template"]
+    with translation.override(body.get("language") or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    email = EmailMultiAlternatives(
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        body=text,
+        to=[message.destination],
+        headers={"X-QDL-Message": str(message.pk), "X-QDL-Topic": message.topic},
+    )
+    if html:
+        email.attach_alternative(html, "text/html")
+    for attachment in body.get("attachments", []):
+        email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
+    return email
+
+
+def _revive(value: Any, key: str = "") -> Any:
+    """JSON back to template values: strings under keys ending in `_at` become datetimes."""
+    if isinstance(value, dict):
+        return {k: _revive(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive(v, key) for v in value]
+    if key.endswith("_at") and isinstance(value, str):
+        return parse_datetime(value) or value
+    return value
+
+
+def _record_attempt(message: OutboxMessage, error: str, *, now: datetime) -> OutboxMessage:
+    with transaction.atomic(durable=True):
+        message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if not error:
+            message.status = OutboxMessage.Status.SENT
+            message.sent_at = now
+            message.last_error = ""
+        elif message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxMessage.Status.PARKED
+            message.last_error = error
+        else:
+            message.next_attempt_at = now + backoff_delay(message.attempts)
+            message.last_error = error
+        message.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
+    if error:
+        logger.warning(
+            "outbox delivery failed",
+            extra={"message_id": str(message.pk), "attempts": message.attempts, "error": error},
+        )
+    return message

@@ -1,0 +1,99 @@
+"""The models moved here from `core` with their tables (`core_apitoken`, ...): only Django's idea of
+which app owns them changes; no table is created, renamed or dropped."""
+import uuid
+
+import django.db.models.deletion
+import encrypted_model_fields.fields
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    initial = True
+
+    dependencies = [
+        ('core', '0008_subject_relationship_end_and_adult_check'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    state_operations = [
+        migrations.CreateModel(
+            name='ApiToken',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(blank=True, max_length=100)),
+                ('key_hash', models.CharField(max_length=64, unique=True)),
+                ('prefix', models.CharField(max_length=8)),
+                ('scopes', models.JSONField(default=list)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'API token',
+                'db_table': 'core_apitoken',
+            },
+        ),
+        migrations.CreateModel(
+            name='WebhookEndpoint',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100)),
+                ('url', models.URLField(max_length=500)),
+                ('secret', encrypted_model_fields.fields.EncryptedCharField()),
+                ('events', models.JSONField(default=list, help_text='Event topics to deliver; empty means all.')),
+                ('active', models.BooleanField(default=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_endpoints', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'webhook endpoint',
+                'db_table': 'core_webhookendpoint',
+            },
+        ),
+        migrations.CreateModel(
+            name='IdempotencyRecord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=255)),
+                ('request_fingerprint', models.CharField(max_length=64)),
+                ('response_status', models.PositiveSmallIntegerField(null=True)),
+                ('response_body', models.JSONField(null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'db_table': 'core_idempotencyrecord',
+                'indexes': [models.Index(fields=['created_at'], name='core_idempo_created_c8a89f_idx')],
+                'constraints': [models.UniqueConstraint(fields=('owner', 'key'), name='idempotency_key_once_per_owner')],
+            },
+        ),
+        migrations.CreateModel(
+            name='OutboxMessage',
+            fields=[
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('kind', models.CharField(choices=[('webhook', 'Webhook'), ('email', 'E-mail')], max_length=16)),
+                ('topic', models.CharField(db_index=True, max_length=100)),
+                ('destination', encrypted_model_fields.fields.EncryptedCharField(blank=True)),
+                ('payload', encrypted_model_fields.fields.EncryptedTextField(help_text='JSON body of the webhook, or the rendered e-mail.')),
+                ('dedupe_key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                ('subject_id', models.UUIDField(blank=True, db_index=True, null=True)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('parked', 'Parked for a person (retries exhausted)'), ('cancelled', 'Cancelled')], default='pending', max_length=16)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('next_attempt_at', models.DateTimeField()),
+                ('last_error', models.CharField(blank=True, max_length=500)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('endpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='integrations.webhookendpoint')),
+            ],
+            options={
+                'verbose_name': 'outbox message',
+                'db_table': 'core_outboxmessage',
+                'permissions': [('manage_outbox', 'Can see and retry parked messages')],
+                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='outbox_pending_due')],
+            },
+        ),
+    ]
+
+    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations)]

@@ -1,0 +1,127 @@
+"""What connects the platform to other systems: API tokens, idempotency records, webhook endpoints
+and the outbox of notices waiting to be delivered. Tables keep their original `core_` names."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import (
+    EncryptedCharField,
+    EncryptedTextField,
+)
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration client or a staff script. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    # Scopes narrow what the token may do inside its user's role; "*" keeps the whole role.
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "core_apitoken"
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"ApiToken {self.prefix}… user={self.user_id}"
+
+    def allows(self, scope: str | None) -> bool:
+        return scope is None or "*" in self.scopes or scope in self.scopes
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "core_idempotencyrecord"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_once_per_owner")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"IdempotencyRecord {self.pk}"
+
+
+class WebhookEndpoint(models.Model):
+    """Where an integration client (or a recipient's system) receives signed event notices."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    name = models.CharField(max_length=100)
+    url = models.URLField(max_length=500)
+    # The HMAC-SHA256 signing secret; encrypted because anyone holding it can forge notices.
+    secret = EncryptedCharField(max_length=128)
+    events = models.JSONField(default=list, help_text=_("Event topics to deliver; empty means all."))
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "core_webhookendpoint"
+        verbose_name = _("webhook endpoint")
+
+    def __str__(self) -> str:
+        return f"WebhookEndpoint {self.pk} {self.name}"
+
+    def wants(self, topic: str) -> bool:
+        return self.active and (not self.events or topic in self.events)
+
+
+class OutboxMessage(models.Model):
+    """A webhook or e-mail written in the same transaction as the change it reports, and delivered
+    afterwards by Celery with retries, so nothing is lost while the broker or the receiver is down."""
+
+    class Kind(models.TextChoices):
+        WEBHOOK = "webhook", _("Webhook")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        PARKED = "parked", _("Parked for a person (retries exhausted)")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    topic = models.CharField(max_length=100, db_index=True)
+    endpoint = models.ForeignKey(WebhookEndpoint, null=True, blank=True, on_delete=models.PROTECT)
+    # E-mail addresses and message bodies are personal data: encrypted like the rest.
+    destination = EncryptedCharField(max_length=500, blank=True)
+    payload = EncryptedTextField(help_text=_("JSON body of the webhook, or the rendered e-mail."))
+    # Set by the producer so the same notice is never queued twice (e.g. "withdrawal:<id>:recipient:<id>").
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    subject_id = models.UUIDField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "core_outboxmessage"
+        verbose_name = _("outbox message")
+        permissions = [("manage_outbox", _("Can see and retry parked messages"))]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"OutboxMessage {self.pk} {self.kind} {self.topic} {self.status}"

@@ -1,0 +1,52 @@
+"""Reads of API tokens: the per-request look-up by key hash and the operators' listings."""
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, QuerySet
+
+from core.db import prepared_cursor
+from integrations.models import ApiToken, IdempotencyRecord
+
+
+def token_by_key_hash(key_hash: str) -> ApiToken | None:
+    """A live token of an active user, or None: one prepared query on the unique hash.
+
+    Runs on every API call, so it skips the ORM (whose query building cost more than the query)
+    and loads no user row; `core.principals` keeps tokens and users briefly per worker.
+    """
+    token_table, user_table = ApiToken._meta.db_table, get_user_model()._meta.db_table
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, t.user_id, t.scopes, t.prefix FROM {token_table} t "  # noqa: S608 (names from models)
+            f"JOIN {user_table} u ON u.id = t.user_id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s",
+            [key_hash, True],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, user_id, scopes, prefix = row
+    # JSON arrives as text from SQLite and from Django's PostgreSQL adapters alike.
+    scopes = json.loads(scopes) if isinstance(scopes, str) else scopes
+    return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash)
+
+
+def token_list(*, username: str | None = None) -> QuerySet[ApiToken]:
+    """API tokens, live and revoked, newest first, with their users (for the list command and page)."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    if username:
+        tokens = tokens.filter(user__username=username)
+    return tokens
+
+
+def token_with_prefix(prefix: str) -> QuerySet[ApiToken]:
+    """The tokens whose key starts with `prefix` (the 8 characters shown in lists), live first."""
+    return ApiToken.objects.select_related("user").filter(prefix=prefix).order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at"
+    )
+
+
+def idempotency_record(*, owner, key: str) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(owner=owner, key=key).first()

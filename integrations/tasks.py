@@ -1,0 +1,35 @@
+"""Celery tasks of the integrations area: outbox delivery and its sweep.
+
+Thin: load ids, call a service. Each sweep handles a bounded batch and re-enqueues itself while the
+batch was full, so a backlog drains in steps that each fit the time limit.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+DISPATCH_BATCH = 500
+
+
+@shared_task(name="core.deliver_outbox_message", ignore_result=True, time_limit=60, soft_time_limit=50)
+def deliver_outbox_message(message_id: str) -> None:
+    from integrations.delivery import outbox_deliver
+
+    # The retry policy lives in the outbox row (attempts, next_attempt_at); the sweep re-dispatches.
+    outbox_deliver(message_id)
+
+
+@shared_task(name="core.dispatch_due_outbox", ignore_result=True, time_limit=120, soft_time_limit=100)
+def dispatch_due_outbox() -> int:
+    """Hand every due message to a delivery task; a full batch re-enqueues the sweep for the rest.
+
+    Idempotent: a message sent or leased meanwhile is skipped by the guard in `outbox_deliver`.
+    """
+    from integrations.outbox import outbox_due_ids
+
+    ids = outbox_due_ids(limit=DISPATCH_BATCH)
+    for message_id in ids:
+        deliver_outbox_message.delay(str(message_id))
+    if len(ids) == DISPATCH_BATCH:
+        dispatch_due_outbox.delay()
+    return len(ids)

@@ -1,0 +1,71 @@
+"""Demo data for `seed_demo`: one login per staff role, two customers (one a guardian), a child,
+a few more customers, and the `corebank` integration client. Idempotent."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from accounts.services import user_create
+from core.actors import Actor
+from core.roles import Role
+from subjects import services
+from subjects.models import DataSubject
+
+# Demo passwords are published in README.md; they exist only in demo databases.
+DEMO_USERS = [
+    ("officer", "officer-demo-2026", Role.OFFICER),
+    ("privacy", "privacy-demo-2026", Role.PRIVACY),
+    ("dpo", "dpo-demo-2026", Role.DPO),
+    ("auditor", "auditor-demo-2026", Role.AUDITOR),
+    ("customer1", "customer1-demo-2026", Role.CUSTOMER),
+    ("customer2", "customer2-demo-2026", Role.CUSTOMER),
+    ("corebank", "corebank-demo-2026", Role.CLIENT),
+]
+
+DEMO_SUBJECTS = [
+    # external_ref, full name, national id, date of birth, phone, e-mail, address
+    ("CIF0000001", "Nguyễn Văn An", "001085012345", date(1985, 3, 14), "0912345678", "an.nguyen@example.vn",
+     "12 Tràng Tiền, Hoàn Kiếm, Hà Nội"),
+    ("CIF0000002", "Trần Thị Bình", "079190054321", date(1990, 11, 2), "0987654321", "binh.tran@example.vn",
+     "45 Lê Lợi, Quận 1, TP. Hồ Chí Minh"),
+    ("CIF0000003", "Lê Hoàng Cường", "048072000111", date(1972, 6, 30), "0903111222", "cuong.le@example.vn",
+     "8 Bạch Đằng, Hải Châu, Đà Nẵng"),
+    ("CIF0000004", "Phạm Thu Dung", "031095000222", date(1995, 1, 20), "0355222333", "dung.pham@example.vn",
+     "21 Lạch Tray, Ngô Quyền, Hải Phòng"),
+    ("CIF0000005", "Hoàng Minh Đức", "092088000333", date(1988, 9, 9), "0778333444", "duc.hoang@example.vn",
+     "3 Hòa Bình, Ninh Kiều, Cần Thơ"),
+]
+CHILDREN = [
+    # external_ref, full name, date of birth, guardian's external_ref
+    ("CIF0000101", "Nguyễn Minh Khang", date(2016, 5, 1), "CIF0000001"),
+    ("CIF0000102", "Nguyễn Bảo Ngọc", date(2021, 8, 15), "CIF0000001"),
+]
+
+
+def seed(context: dict) -> None:
+    actor = Actor.system("seed_demo")
+    User = get_user_model()
+    users = {}
+    for username, password, role in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, password=password, role=role)
+        users[username] = user
+    subjects = {}
+    for ref, name, national_id, born, phone, email, address in DEMO_SUBJECTS:
+        subjects[ref] = DataSubject.objects.filter(external_ref=ref).first() or services.subject_create(
+            actor=actor, external_ref=ref, full_name=name, national_id=national_id, date_of_birth=born,
+            phone=phone, email=email, address=address,
+        )
+    for ref, name, born, guardian_ref in CHILDREN:
+        child = DataSubject.objects.filter(external_ref=ref).first()
+        if child is None:
+            child = services.subject_create(actor=actor, external_ref=ref, full_name=name, date_of_birth=born,
+                                            guardian=subjects[guardian_ref])
+            services.subject_guardian_verify(actor=actor, subject_id=child.pk)
+        subjects[ref] = child
+    for username, ref in (("customer1", "CIF0000001"), ("customer2", "CIF0000002")):
+        if not hasattr(users[username], "customer_account"):
+            services.customer_account_link(actor=actor, user=users[username], subject=subjects[ref])
+    context.update(users=users, subjects=subjects, actor=actor)

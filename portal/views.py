@@ -1,0 +1,80 @@
+"""The page shells: home, the staff dashboard, the customer's overview page and the language switch."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import customer_required, second_factor_missing, staff_required
+from core.actors import actor_for_user
+from core.navigation import dashboard_cards
+from core.roles import Role, user_role
+from subjects import services
+from subjects.forms import LanguagePreferenceForm
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return redirect("portal:me_home" if user_role(request.user) == Role.CUSTOMER else "portal:dashboard")
+
+
+@staff_required()
+def dashboard(request):
+    cards = dashboard_cards(request, "portal")
+    return render(request, "portal/dashboard.html", {"cards": cards})
+
+
+@customer_required
+def me_home(request, subject):
+    cards = dashboard_cards(request, "me")
+    language_form = LanguagePreferenceForm(initial={"language": subject.preferred_language})
+    return render(request, "portal/me_home.html",
+                  {"subject": subject, "cards": cards, "language_form": language_form})
+
+
+@require_POST
+@customer_required
+def me_language(request, subject):
+    """The customer chooses the language the bank writes to them in."""
+    form = LanguagePreferenceForm(request.POST)
+    if form.is_valid():
+        services.subject_language_set(actor=actor_for_user(request.user), subject_id=subject.pk,
+                                      language=form.cleaned_data["language"])
+        messages.success(request, _("We will write to you in the language you chose."))
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect("portal:me_home")
+
+
+@require_POST
+def switch_language(request):
+    """Switch between /portal/… (Vietnamese, the default) and /en/portal/…, keeping the place.
+    A signed-in customer's or staff member's choice also becomes the language of their e-mails.
+
+    Django's own set_language cannot map /en/… back to the unprefixed default language, because it
+    resolves the old URL under the language of the switching request itself.
+    """
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Unknown language."))
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    path = next_url
+    for code, _name in settings.LANGUAGES:
+        if path == f"/{code}" or path.startswith(f"/{code}/"):
+            path = path[len(code) + 1:] or "/"
+            break
+    if request.user.is_authenticated and not second_factor_missing(request.user):
+        # Signed-in people (staff past the code step) are written to in the language they read the site in.
+        services.user_language_set(actor=actor_for_user(request.user), user=request.user, language=language)
+    response = redirect(path if language == settings.LANGUAGE_CODE else f"/{language}{path}")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=False)
+    return response

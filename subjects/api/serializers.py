@@ -1,0 +1,59 @@
+"""Input and output shapes for data subjects. Input serializers validate only; services write."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.languages import LANGUAGE_CHOICE_MESSAGE
+from accounts.models import Language
+from subjects.models import DataSubject
+
+
+def preferred_language_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Language.choices, required=False,
+        error_messages={"invalid_choice": LANGUAGE_CHOICE_MESSAGE},
+        help_text="The language the bank writes to the customer in: `vi` (the default) or `en`.",
+    )
+
+
+class SubjectOutputSerializer(serializers.ModelSerializer):
+    guardian = serializers.UUIDField(source="guardian_id", allow_null=True, read_only=True)
+    # A plain string: the address is optional and stored as "" when absent, which `format: email` rejects.
+    email = serializers.CharField(read_only=True, help_text="E-mail address, or empty when none is on file.")
+
+    class Meta:
+        model = DataSubject
+        fields = [
+            "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
+            "email", "address", "guardian", "guardian_verified_at", "preferred_language", "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SubjectCreateSerializer(serializers.Serializer):
+    external_ref = serializers.CharField(max_length=64, help_text="Core-banking customer number (CIF).")
+    full_name = serializers.CharField(max_length=200)
+    national_id = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="CCCD, 12 digits."
+    )
+    passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    guardian = serializers.UUIDField(required=False, allow_null=True, help_text="The guardian's subject id.")
+    preferred_language = preferred_language_field()
+
+
+class SubjectRectifySerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, required=False)
+    national_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    guardian = serializers.UUIDField(required=False, allow_null=True)
+    preferred_language = preferred_language_field()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

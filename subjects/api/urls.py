@@ -1,0 +1,8 @@
+from django.urls import path
+
+from subjects.api import views
+
+urlpatterns = [
+    path("subjects/", views.SubjectListCreateView.as_view(), name="subject-list"),
+    path("subjects/<uuid:pk>/", views.SubjectDetailView.as_view(), name="subject-detail"),
+]

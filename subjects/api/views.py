@@ -1,0 +1,122 @@
+"""Data-subject endpoints: `/api/v1/subjects/` and `/api/v1/subjects/{id}/`."""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from core.access import subject_for_user
+from core.actors import actor_for_user
+from core.api.permissions import RolePermission
+from core.errors import InvalidInput, NotFound
+from integrations.api.idempotency import idempotent
+from subjects import services
+from subjects.api.serializers import (
+    SubjectCreateSerializer,
+    SubjectOutputSerializer,
+    SubjectRectifySerializer,
+)
+from subjects.models import DataSubject
+from subjects.selectors import subject_filter_by_index, subject_list
+
+SUBJECT_FILTERS = [
+    OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
+    OpenApiParameter("national_id", str, description="Exact citizen ID, matched through its blind index."),
+    OpenApiParameter("phone", str, description="Exact phone number, matched through its blind index."),
+    OpenApiParameter("email", str, description="Exact e-mail address, matched through its blind index."),
+]
+
+
+def visible_subjects(user):
+    """All subjects for staff and clients; only their own for a customer."""
+    own = subject_for_user(user)
+    queryset = subject_list()
+    return queryset.filter(pk=own.pk) if own is not None else queryset
+
+
+def resolve_guardian(guardian_id) -> DataSubject | None:
+    if guardian_id is None:
+        return None
+    guardian = DataSubject.objects.filter(pk=guardian_id).first()
+    if guardian is None:
+        raise InvalidInput(_("No customer with this id exists to act as guardian."), field="guardian")
+    return guardian
+
+
+class SubjectListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "subjects.view_datasubject", "POST": "subjects.add_datasubject"}
+    required_scopes = {"GET": "subjects:read", "POST": "subjects:write"}
+    customer_methods = ("GET",)
+    serializer_class = SubjectOutputSerializer
+
+    def get_queryset(self):
+        queryset = visible_subjects(self.request.user)
+        params = self.request.query_params
+        if params.get("external_ref"):
+            queryset = queryset.filter(external_ref=params["external_ref"])
+        for field in ("national_id", "phone", "email"):
+            if params.get(field):
+                queryset = subject_filter_by_index(queryset, field=field, value=params[field])
+        return queryset
+
+    @extend_schema(parameters=SUBJECT_FILTERS, responses=SubjectOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=page, context="api.list"
+        )
+        return self.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer})
+    @idempotent
+    def post(self, request):
+        data = SubjectCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields["guardian"] = resolve_guardian(fields.pop("guardian", None))
+        subject = services.subject_create(actor=actor_for_user(request.user), **fields)
+        return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
+
+
+class SubjectDetailView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "subjects.view_datasubject", "PATCH": "subjects.change_datasubject"}
+    required_scopes = {"GET": "subjects:read", "PATCH": "subjects:write"}
+    customer_methods = ("GET",)
+    serializer_class = SubjectOutputSerializer
+
+    def get_subject(self, pk) -> DataSubject:
+        subject = visible_subjects(self.request.user).filter(pk=pk).first()
+        if subject is None:
+            raise NotFound(_("No such customer."))
+        return subject
+
+    @extend_schema(responses=SubjectOutputSerializer)
+    def get(self, request, pk):
+        subject = self.get_subject(pk)
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=[subject], context="api.detail"
+        )
+        return Response(SubjectOutputSerializer(subject).data)
+
+    @extend_schema(
+        request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
+        description="Rectification by staff; audited with keyed fingerprints of old and new values. "
+                    "`preferred_language` (not personal data) is audited with its old and new value.",
+    )
+    def patch(self, request, pk):
+        subject = self.get_subject(pk)
+        data = SubjectRectifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        reason = changes.pop("reason", "")
+        language = changes.pop("preferred_language", None)
+        if "guardian" in changes:
+            changes["guardian"] = resolve_guardian(changes["guardian"])
+        subject = services.subject_rectify(
+            actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
+            preferred_language=language,
+        )
+        return Response(SubjectOutputSerializer(subject).data)

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubjectsConfig(AppConfig):
+    name = "subjects"
+    verbose_name = _("Data subjects")
+
+    def ready(self) -> None:
+        from celery.signals import beat_init, worker_init
+
+        from audit.actions import register_actions
+        from core.navigation import MenuItem, register_menu
+        from core.references import register_cif_lookup
+        from core.roles import Role, grant_permissions
+        from subjects import checks  # registers the key canary system check
+        from subjects.selectors import subject_id_for_cif
+
+        register_actions({
+            "core.subject.created": _("Data subject created"),
+            "core.subject.rectified": _("Data subject's personal data rectified"),
+            "core.subject.viewed": _("Personal data viewed by staff"),
+            "core.subject.language_changed": _("Customer's preferred language changed"),
+            "core.account.linked": _("Customer login linked to a data subject"),
+            "core.profile.language_changed": _("Staff member's preferred language changed"),
+            "core.keys.rotation_started": _("Encryption and blind-index key rotation started"),
+            "core.keys.rotation_finished": _("Encryption and blind-index key rotation finished"),
+        })
+        register_cif_lookup(subject_id_for_cif)
+        # Celery must refuse to start with keys that cannot read the stored data, like manage.py does.
+        worker_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.worker")
+        beat_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.beat")
+        for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
+            grant_permissions(role, "subjects.view_datasubject", "subjects.add_datasubject",
+                              "subjects.change_datasubject")
+        grant_permissions(Role.CLIENT, "subjects.view_datasubject", "subjects.add_datasubject")
+        register_menu(
+            MenuItem("portal", "subjects:customer_lookup", _("Customers"), icon="users", order=20,
+                     permission="subjects.view_datasubject"),
+        )

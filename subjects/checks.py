@@ -1,0 +1,94 @@
+"""Start-up canary: refuse to run with keys that cannot read the data already stored.
+
+A wrong FIELD_ENCRYPTION_KEY does not raise on its own: django-encrypted-model-fields hands back the
+ciphertext unchanged when it cannot decrypt, and the platform would then show it, re-encrypt it on the
+next save and lose the value for good. A wrong BLIND_INDEX_KEY silently makes every look-up miss.
+So `manage.py check`/`migrate`/`runserver`, scripts/run (through its `migrate`, before gunicorn) and
+Celery (through the worker_init and beat_init signals) stop with an error naming the variable.
+
+The canary uses existing rows, no extra table: per encrypted model, one row's ciphertexts are
+decrypted; per blind index, one row's value is decrypted and its index recomputed with the current
+(or, during a rotation, the previous) key.
+"""
+from __future__ import annotations
+
+from cryptography.fernet import InvalidToken
+from django.core import checks
+from django.db import DatabaseError, connection
+
+from subjects.crypto import blind_index_candidates
+from subjects.keys import encrypted_models, field_crypter
+
+KEYS_TAG = "keys"
+
+
+def _first_value(table: str, columns: list[str], *, where: str) -> tuple | None:
+    quote = connection.ops.quote_name
+    sql = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WHERE {where} LIMIT 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()
+
+
+def _decrypt(crypter, token) -> str | None:
+    if isinstance(token, bytes):
+        token = token.decode()
+    try:
+        return crypter.decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+@checks.register(KEYS_TAG)
+def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    try:
+        tables = set(connection.introspection.table_names())
+    except DatabaseError:
+        return []  # no database yet: nothing stored that a key could fail to read (healthz reports it)
+    crypter = field_crypter()
+    quote = connection.ops.quote_name
+    try:
+        for spec in encrypted_models():
+            table = spec.model._meta.db_table
+            if table not in tables:
+                continue
+            for f in spec.fields:
+                row = _first_value(table, [f.column], where=f"{quote(f.column)} IS NOT NULL")
+                if row is not None and _decrypt(crypter, row[0]) is None:
+                    errors.append(checks.Error(
+                        "FIELD_ENCRYPTION_KEY does not decrypt the data already stored in "
+                        f"{table}.{f.column}.",
+                        hint="Put the key the data was written with back into FIELD_ENCRYPTION_KEY "
+                             "(a new key goes first, the old ones after it, until `manage.py rotate_keys` "
+                             "has finished).",
+                        obj=spec.label, id="core.E101",
+                    ))
+                    break
+            for f, index in spec.indexes:
+                row = _first_value(table, [f.column, index.column],
+                                   where=f"{quote(index.column)} <> '' AND {quote(f.column)} IS NOT NULL")
+                if row is None:
+                    continue
+                value = _decrypt(crypter, row[0])
+                if value is not None and row[1] not in blind_index_candidates(value):
+                    errors.append(checks.Error(
+                        "BLIND_INDEX_KEY does not match the blind indexes stored in "
+                        f"{table}.{index.column}: look-ups would find nothing.",
+                        hint="Restore the previous BLIND_INDEX_KEY, or set it as BLIND_INDEX_KEY_PREVIOUS "
+                             "beside the new key and run `manage.py rotate_keys`.",
+                        obj=spec.label, id="core.E102",
+                    ))
+    except DatabaseError:
+        return errors  # tables half-migrated: the migration itself will report
+    return errors
+
+
+def refuse_to_start_on_errors(**kwargs) -> None:
+    """Celery runs Django's checks at start-up but ignores their result; a worker must not."""
+    from django.core.checks import run_checks
+    from django.core.management.base import SystemCheckError
+
+    serious = [message for message in run_checks(tags=[KEYS_TAG]) if message.is_serious()]
+    if serious:
+        raise SystemCheckError("\n".join(str(message) for message in serious))

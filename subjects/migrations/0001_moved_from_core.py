@@ -1,0 +1,70 @@
+"""The models moved here from `core` with their tables (`core_datasubject`, ...): only Django's idea of
+which app owns them changes; no table is created, renamed or dropped."""
+import uuid
+
+import django.db.models.deletion
+import encrypted_model_fields.fields
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    initial = True
+
+    dependencies = [
+        ('core', '0008_subject_relationship_end_and_adult_check'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    state_operations = [
+        migrations.CreateModel(
+            name='DataSubject',
+            fields=[
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('external_ref', models.CharField(max_length=64, unique=True, verbose_name='customer number (CIF)')),
+                ('full_name', encrypted_model_fields.fields.EncryptedCharField(verbose_name='full name')),
+                ('national_id', encrypted_model_fields.fields.EncryptedCharField(blank=True, verbose_name='citizen ID (CCCD)')),
+                ('national_id_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ('passport_number', encrypted_model_fields.fields.EncryptedCharField(blank=True, verbose_name='passport number')),
+                ('date_of_birth', encrypted_model_fields.fields.EncryptedDateField(blank=True, null=True, verbose_name='date of birth')),
+                ('phone', encrypted_model_fields.fields.EncryptedCharField(blank=True, verbose_name='phone')),
+                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ('email', encrypted_model_fields.fields.EncryptedEmailField(blank=True, verbose_name='e-mail')),
+                ('email_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ('address', encrypted_model_fields.fields.EncryptedTextField(blank=True, verbose_name='address')),
+                ('guardian_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='guardian authority verified at')),
+                ('preferred_language', models.CharField(choices=[('vi', 'Tiếng Việt'), ('en', 'English')], default='vi', max_length=8, verbose_name='preferred language')),
+                ('relationship_ended_on', models.DateField(blank=True, null=True, verbose_name='relationship ended on')),
+                ('adult_verified', models.BooleanField(default=False, verbose_name='adult status verified by eKYC')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('guardian', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='wards', to='subjects.datasubject', verbose_name='guardian')),
+            ],
+            options={
+                'verbose_name': 'data subject',
+                'verbose_name_plural': 'data subjects',
+                'db_table': 'core_datasubject',
+                'ordering': ['external_ref'],
+            },
+        ),
+        migrations.CreateModel(
+            name='CustomerAccount',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='customer_account', to=settings.AUTH_USER_MODEL)),
+                ('subject', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='customer_account', to='subjects.datasubject')),
+            ],
+            options={
+                'verbose_name': 'customer account',
+                'db_table': 'core_customeraccount',
+            },
+        ),
+        migrations.AddConstraint(
+            model_name='datasubject',
+            constraint=models.CheckConstraint(condition=models.Q(('guardian', models.F('id')), _negated=True), name='subject_not_own_guardian'),
+        ),
+    ]
+
+    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations)]

@@ -1,0 +1,64 @@
+"""Reads on data subjects shared by the API, the pages and the other apps."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from core.errors import InvalidInput, NotFound
+from subjects.crypto import blind_index_candidates
+from subjects.models import DataSubject
+from subjects.validators import normalize_email, normalize_national_id, normalize_phone
+
+
+def subject_list() -> QuerySet[DataSubject]:
+    return DataSubject.objects.all().order_by("external_ref")
+
+
+def subject_by_ref(external_ref: str) -> DataSubject:
+    subject = DataSubject.objects.filter(external_ref=external_ref).first()
+    if subject is None:
+        raise NotFound("No customer with this customer number (CIF).", code="subject_not_found")
+    return subject
+
+
+def subject_search(query: str) -> QuerySet[DataSubject]:
+    """Exact look-up by CIF, citizen ID, phone or e-mail, through the blind indexes.
+
+    Encrypted values cannot be matched partially; a branch officer types the whole identifier.
+    """
+    query = (query or "").strip()
+    if not query:
+        return DataSubject.objects.none()
+    conditions = Q(external_ref=query)
+    digits = re.sub(r"[\s.+()-]", "", query)
+    if "@" in query:
+        try:
+            conditions |= Q(email_index__in=blind_index_candidates(normalize_email(query)))
+        except InvalidInput:
+            pass
+    elif digits.isdigit():
+        indexes = ((normalize_national_id, "national_id_index"), (normalize_phone, "phone_index"))
+        for normalize, field in indexes:
+            try:
+                conditions |= Q(**{f"{field}__in": blind_index_candidates(normalize(query))})
+            except InvalidInput:
+                continue
+    return DataSubject.objects.filter(conditions).order_by("external_ref")
+
+
+def subject_filter_by_index(
+    queryset: QuerySet[DataSubject], *, field: str, value: str
+) -> QuerySet[DataSubject]:
+    normalizers = {"national_id": normalize_national_id, "phone": normalize_phone, "email": normalize_email}
+    try:
+        normalized = normalizers[field](value)
+    except InvalidInput:
+        return queryset.none()
+    return queryset.filter(**{f"{field}_index__in": blind_index_candidates(normalized)})
+
+
+def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
+    """The id of the subject with this customer number (CIF), or None."""
+    return DataSubject.objects.filter(external_ref=external_ref).values_list("id", flat=True).first()

@@ -1,0 +1,282 @@
+"""Writes on data subjects, their customer logins and language preferences.
+
+Every entry point runs in one durable transaction together with its audit entry.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import language_clean
+from accounts.models import Language, StaffProfile
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, NotFound
+from core.roles import Role, user_role
+from subjects.crypto import blind_index, fingerprint
+from subjects.models import CustomerAccount, DataSubject
+from subjects.validators import (
+    normalize_email,
+    normalize_national_id,
+    normalize_phone,
+    validate_date_of_birth,
+    validate_external_ref,
+)
+
+RECTIFIABLE_FIELDS = (
+    "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
+)
+
+
+def _clean_personal_fields(fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """Normalise and validate the personal fields given; blind indexes follow their values."""
+    clean: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "full_name":
+            value = " ".join((value or "").split())
+            if not value:
+                raise InvalidInput(_("Enter the customer's full name."), field="full_name")
+            if len(value) > 200:
+                raise InvalidInput(_("The full name is longer than 200 characters."), field="full_name")
+        elif name == "national_id":
+            value = normalize_national_id(value) if value else ""
+            clean["national_id_index"] = blind_index(value)
+        elif name == "phone":
+            value = normalize_phone(value) if value else ""
+            clean["phone_index"] = blind_index(value)
+        elif name == "email":
+            value = normalize_email(value) if value else ""
+            clean["email_index"] = blind_index(value)
+        elif name == "passport_number":
+            value = (value or "").strip().upper()
+            if len(value) > 20:
+                raise InvalidInput(_("A passport number has at most 20 characters."), field="passport_number")
+        elif name == "date_of_birth" and value is not None:
+            if not isinstance(value, date):
+                raise InvalidInput(_("Enter the date of birth as YYYY-MM-DD."), field="date_of_birth")
+            value = validate_date_of_birth(value, today=timezone.localdate(now))
+        elif name == "address":
+            value = (value or "").strip()
+        clean[name] = value
+    return clean
+
+
+def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
+    if guardian is None:
+        return
+    if guardian.pk == subject_id:
+        raise InvalidInput(_("A customer cannot be their own guardian."), field="guardian")
+    if guardian.guardian_id is not None:
+        raise InvalidInput(
+            _("The guardian is a minor under guardianship and cannot act as one."), field="guardian"
+        )
+
+
+def subject_create(
+    *,
+    actor: Actor,
+    external_ref: str,
+    full_name: str,
+    national_id: str = "",
+    passport_number: str = "",
+    date_of_birth: date | None = None,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    guardian: DataSubject | None = None,
+    preferred_language: str = Language.VI,
+    now: datetime | None = None,
+) -> DataSubject:
+    """Register a data subject; personal fields are validated, normalised and encrypted.
+
+    `preferred_language` is the language the bank writes to them in (Vietnamese unless told)."""
+    now = now or timezone.now()
+    external_ref = validate_external_ref(external_ref)
+    preferred_language = language_clean(preferred_language)
+    fields = _clean_personal_fields(
+        {"full_name": full_name, "national_id": national_id, "passport_number": passport_number,
+         "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address},
+        now=now,
+    )
+    with transaction.atomic(durable=True):
+        if DataSubject.objects.filter(external_ref=external_ref).exists():
+            raise Conflict(
+                _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
+            )
+        subject = DataSubject(
+            external_ref=external_ref, guardian=guardian, preferred_language=preferred_language, **fields
+        )
+        _check_guardian(subject.pk, guardian)
+        try:
+            with transaction.atomic():
+                subject.save(force_insert=True)
+        except IntegrityError:
+            raise Conflict(
+                _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
+            ) from None
+        audit_record(
+            action="core.subject.created", actor=actor, subject=subject, target=subject,
+            data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),
+                  "guardian": str(guardian.pk) if guardian else None,
+                  "preferred_language": preferred_language},
+        )
+    return subject
+
+
+def subject_rectify(
+    *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None,
+    durable: bool = True, preferred_language: str | None = None,
+) -> DataSubject:
+    """Correct a subject's personal data. The audit shows which fields changed, with keyed
+    fingerprints of the old and new values instead of the values themselves.
+
+    `preferred_language`, when given, changes the language the bank writes in, in the same
+    transaction (its own audit entry, as `subject_language_set`). `durable=False` joins the caller's
+    transaction (a rectification request applies the corrections and completes in one transaction)."""
+    unknown = set(changes) - set(RECTIFIABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
+        )
+    if not changes and preferred_language is None:
+        raise InvalidInput(_("Nothing to change: give at least one field."))
+    if preferred_language is not None:
+        preferred_language = language_clean(preferred_language)
+    now = now or timezone.now()
+    guardian_given = "guardian" in changes
+    guardian = changes.pop("guardian", None)
+    clean = _clean_personal_fields(changes, now=now)
+    with transaction.atomic(durable=durable):
+        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            raise NotFound(_("No such customer."))
+        if preferred_language is not None:
+            _language_change(subject, preferred_language, actor=actor, now=now)
+        diff: dict[str, dict[str, str]] = {}
+        if guardian_given:
+            _check_guardian(subject.pk, guardian)
+            if subject.guardian_id != (guardian.pk if guardian else None):
+                diff["guardian"] = {
+                    "before": str(subject.guardian_id or ""),
+                    "after": str(guardian.pk if guardian else ""),
+                }
+                subject.guardian = guardian
+                subject.guardian_verified_at = None
+        for name, value in clean.items():
+            if name.endswith("_index"):
+                setattr(subject, name, value)
+                continue
+            old = getattr(subject, name)
+            if old != value:
+                diff[name] = {"before": fingerprint(old), "after": fingerprint(value)}
+                setattr(subject, name, value)
+        if not diff:
+            return subject
+        update_fields = [*diff, *(f"{n}_index" for n in diff if f"{n}_index" in clean), "updated_at"]
+        if "guardian" in diff:
+            update_fields.append("guardian_verified_at")
+        subject.save(update_fields=update_fields)
+        audit_record(
+            action="core.subject.rectified", actor=actor, subject=subject, target=subject,
+            data={"changed": diff, "reason": reason[:500]},
+        )
+    return subject
+
+
+def _language_change(
+    record: DataSubject | StaffProfile, language: str, *, actor: Actor, now: datetime
+) -> bool:
+    """Store the new preferred language of a locked data subject or staff profile, with its audit
+    entry; False when unchanged."""
+    if record.preferred_language == language:
+        return False
+    before = record.preferred_language
+    record.preferred_language = language
+    record.save(update_fields=["preferred_language", "updated_at"])
+    if isinstance(record, DataSubject):
+        action, subject, data = "core.subject.language_changed", record, {}
+    else:
+        action, subject, data = "core.profile.language_changed", None, {"user_id": record.user_id}
+    audit_record(
+        action=action, actor=actor, subject=subject, target=record,
+        data={**data, "before": before, "after": language}, now=now,
+    )
+    return True
+
+
+def subject_language_set(
+    *, actor: Actor, subject_id, language: str, now: datetime | None = None
+) -> DataSubject:
+    """Set the language the bank writes to a customer in (e-mails about their requests, consents and
+    notices). Audited when it changes; the same language again writes nothing."""
+    language = language_clean(language)
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            raise NotFound(_("No such customer."))
+        _language_change(subject, language, actor=actor, now=now)
+    return subject
+
+
+def user_language_set(*, actor: Actor, user, language: str, now: datetime | None = None) -> str:
+    """Set a signed-in person's preferred language: a customer's is their data subject's, a staff
+    member's is on their profile. Integration clients receive no e-mails and keep none. Audited when
+    it changes. Returns the language stored, or "" when nothing could be stored."""
+
+    language = language_clean(language)
+    now = now or timezone.now()
+    role = user_role(user)
+    if role is None or role == Role.CLIENT:
+        return ""
+    with transaction.atomic(durable=True):
+        if role == Role.CUSTOMER:
+            subject = DataSubject.objects.select_for_update().filter(customer_account__user=user).first()
+            if subject is None:
+                return ""
+            _language_change(subject, language, actor=actor, now=now)
+            return language
+        profile, _created = StaffProfile.objects.select_for_update().get_or_create(user=user)
+        _language_change(profile, language, actor=actor, now=now)
+    return language
+
+
+def subject_guardian_verify(*, actor: Actor, subject_id, now: datetime | None = None) -> DataSubject:
+    """Record that staff checked the guardian's authority (birth certificate, court decision)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            raise NotFound(_("No such customer."))
+        if subject.guardian_id is None:
+            raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
+        subject.guardian_verified_at = now
+        subject.save(update_fields=["guardian_verified_at", "updated_at"])
+        audit_record(action="core.subject.rectified", actor=actor, subject=subject, target=subject,
+                     data={"guardian_verified": True})
+    return subject
+
+
+def subject_personal_data_viewed(*, actor: Actor, subjects: list[DataSubject], context: str) -> None:
+    """Log that staff or a client saw these subjects' personal data ("who used it is responsible")."""
+    if actor.is_customer or not subjects:
+        return
+    with transaction.atomic(durable=True):
+        for subject in subjects:
+            audit_record(action="core.subject.viewed", actor=actor, subject=subject, target=subject,
+                         data={"context": context})
+
+
+def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> CustomerAccount:
+
+
+    with transaction.atomic(durable=True):
+        account, _created = CustomerAccount.objects.update_or_create(user=user, defaults={"subject": subject})
+        user.groups.set([Group.objects.get(name=Role.CUSTOMER.value)])
+        audit_record(action="core.account.linked", actor=actor, subject=subject, target=account, data={})
+    return account

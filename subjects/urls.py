@@ -1,0 +1,11 @@
+from django.urls import path
+
+from subjects import views
+
+app_name = "subjects"
+
+urlpatterns = [
+    path("portal/customers/", views.customer_lookup, name="customer_lookup"),
+    path("portal/customers/new/", views.customer_create, name="customer_create"),
+    path("portal/customers/<uuid:pk>/", views.customer_detail, name="customer_detail"),
+]

@@ -1,0 +1,69 @@
+"""Staff pages on customers: look-up, registration, and the customer page with every app's panels."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.access import staff_required
+from core.actors import actor_for_user
+from core.errors import DomainError
+from core.navigation import registry
+from subjects import services
+from subjects.forms import SubjectCreateForm, SubjectSearchForm
+from subjects.models import DataSubject
+from subjects.selectors import subject_search
+from subjects.validators import age_on
+
+
+@staff_required("subjects.view_datasubject")
+def customer_lookup(request):
+    form = SubjectSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = list(subject_search(form.cleaned_data["q"])[:20])
+        if len(results) == 1:
+            return redirect("subjects:customer_detail", pk=results[0].pk)
+    return render(request, "subjects/customer_lookup.html", {"form": form, "results": results})
+
+
+@staff_required("subjects.view_datasubject")
+def customer_detail(request, pk):
+    subject = DataSubject.objects.select_related("guardian").filter(pk=pk).first()
+    if subject is None:
+        raise Http404
+    services.subject_personal_data_viewed(
+        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail"
+    )
+    panels = [
+        {"template": p.template, **p.context(request, subject)}
+        for p in registry.subject_panels
+        if p.permission is None or request.user.has_perm(p.permission)
+    ]
+    age = age_on(subject.date_of_birth, timezone.localdate()) if subject.date_of_birth else None
+    return render(request, "subjects/customer_detail.html",
+                  {"subject": subject, "panels": panels, "age": age})
+
+
+@staff_required("subjects.add_datasubject")
+def customer_create(request):
+    form = SubjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        guardian_ref = data.pop("guardian_ref")
+        guardian = DataSubject.objects.filter(external_ref=guardian_ref).first() if guardian_ref else None
+        if guardian_ref and guardian is None:
+            form.add_error("guardian_ref", _("No customer has this customer number."))
+        else:
+            try:
+                subject = services.subject_create(
+                    actor=actor_for_user(request.user), guardian=guardian, **data
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.text)
+            else:
+                messages.success(request, _("Customer registered."))
+                return redirect("subjects:customer_detail", pk=subject.pk)
+    return render(request, "subjects/customer_create.html", {"form": form})

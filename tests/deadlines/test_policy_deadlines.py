@@ -1,0 +1,138 @@
+"""The deadline policy: the bank's clock, the statutory clock, working days with Tết, pauses, extensions."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.errors import Conflict
+from deadlines.models import CalendarDay, DeadlinePolicy
+from deadlines.policy import WorkingCalendar, deadlines_for, due_at_for
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(*args):
+    return datetime(*args, tzinfo=VN)
+
+
+def end_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN)
+
+
+def test_bank_clock_is_72_hours_for_a_withdrawal():
+    received = local(2026, 3, 6, 10, 0)
+    assert due_at_for(request_type="withdraw", received_at=received) == received + timedelta(hours=72)
+
+
+def test_complaint_runs_15_working_days_across_weekends():
+    # Friday 6 March 2026: three full working weeks follow.
+    deadlines = deadlines_for(request_type="complaint", received_at=local(2026, 3, 6, 10, 0))
+    assert deadlines.due_at == end_of(date(2026, 3, 27))
+    # Law 91: complaints within 15 calendar days.
+    assert deadlines.statutory_due_at == end_of(date(2026, 3, 21))
+    assert deadlines.regime == "vn_law91"
+
+
+def test_working_days_skip_tet():
+    # Thursday 12 February 2026; Tết holidays run Monday 16 to Friday 20 February.
+    deadlines = deadlines_for(request_type="complaint", received_at=local(2026, 2, 12, 9, 0))
+    assert deadlines.due_at == end_of(date(2026, 3, 12))
+    # Acknowledgement within 2 working days: Friday 13, then Monday 23 after Tết.
+    assert deadlines.acknowledge_by == end_of(date(2026, 2, 23))
+
+
+def test_make_up_saturday_counts_as_a_working_day():
+    calendar = WorkingCalendar.around(date(2025, 4, 24))
+    assert calendar.is_working_day(date(2025, 4, 26))
+    assert not calendar.is_working_day(date(2025, 5, 2))
+    assert calendar.add_working_days(date(2025, 4, 24), 5) == date(2025, 5, 5)
+
+
+def test_statutory_clock_under_law_91_and_acknowledgement():
+    deadlines = deadlines_for(request_type="access", received_at=local(2026, 3, 6, 10, 0))
+    assert deadlines.statutory_due_at == end_of(date(2026, 3, 16))
+    assert deadlines.acknowledge_by == end_of(date(2026, 3, 10))
+    assert deadlines.due_at == local(2026, 3, 9, 10, 0)
+
+
+def test_decree_13_applies_before_2026():
+    received = local(2025, 6, 2, 8, 0)
+    delete = deadlines_for(request_type="delete", received_at=received)
+    assert delete.statutory_due_at == received + timedelta(hours=72)
+    assert delete.regime == "vn_decree13"
+    access = deadlines_for(request_type="access", received_at=received)
+    assert access.statutory_due_at is None
+    assert access.acknowledge_by is None
+
+
+def test_processor_involvement_lengthens_the_statutory_clock():
+    received = local(2026, 3, 6, 10, 0)
+    plain = deadlines_for(request_type="delete", received_at=received)
+    with_processor = deadlines_for(request_type="delete", received_at=received, processor_involved=True)
+    assert plain.statutory_due_at == end_of(date(2026, 3, 26))
+    assert with_processor.statutory_due_at == end_of(date(2026, 4, 5))
+
+
+def test_pause_pushes_both_clocks_only_where_the_policy_allows():
+    received = local(2026, 3, 6, 10, 0)
+    paused = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
+    assert paused.due_at == received + timedelta(hours=77)
+    DeadlinePolicy.objects.filter(regime="bank", request_type="access").update(pausable=False)
+    not_paused = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
+    assert not_paused.due_at == received + timedelta(hours=72)
+    assert not_paused.statutory_due_at == end_of(date(2026, 3, 16)) + timedelta(hours=5)
+
+
+def test_extension_adds_the_regime_extension_once():
+    deadlines = deadlines_for(request_type="access", received_at=local(2026, 3, 6, 10, 0), extended=True)
+    assert deadlines.statutory_due_at == end_of(date(2026, 3, 26))
+    assert deadlines.extendable
+
+
+def test_strictest_applicable_takes_the_earliest_active_regime():
+    received = local(2026, 3, 6, 10, 0)
+    DeadlinePolicy.objects.filter(regime="eu_gdpr", request_type="access").update(active=True)
+    assert deadlines_for(request_type="access", received_at=received).regime == "vn_law91"
+    DeadlinePolicy.objects.filter(regime="vn_law91", request_type="access").update(period=40)
+    deadlines = deadlines_for(request_type="access", received_at=received)
+    assert deadlines.regime == "eu_gdpr"
+    assert deadlines.statutory_due_at == end_of(date(2026, 4, 6))
+
+
+def test_dpo_edits_take_effect_and_the_calendar_is_editable():
+    received = local(2026, 3, 6, 10, 0)
+    DeadlinePolicy.objects.filter(regime="bank", request_type="complaint").update(period=1)
+    assert due_at_for(request_type="complaint", received_at=received) == end_of(date(2026, 3, 9))
+    CalendarDay.objects.create(date=date(2026, 3, 9), name="Ngày nghỉ thử")
+    assert due_at_for(request_type="complaint", received_at=received) == end_of(date(2026, 3, 10))
+
+
+def test_a_type_without_any_policy_is_refused_clearly():
+    DeadlinePolicy.objects.filter(request_type="complaint").delete()
+    with pytest.raises(Conflict):
+        deadlines_for(request_type="complaint", received_at=local(2026, 3, 6, 10, 0))
+
+
+def test_result_is_utc_aware_and_day_boundaries_are_local():
+    # 20:00 UTC on 5 March is 03:00 on 6 March in Hà Nội: the local day decides.
+    received = datetime(2026, 3, 5, 20, 0, tzinfo=ZoneInfo("UTC"))
+    deadlines = deadlines_for(request_type="access", received_at=received)
+    assert deadlines.statutory_due_at == end_of(date(2026, 3, 16))
+    assert deadlines.statutory_due_at.utcoffset() == timedelta(0)
+
+
+def test_defaults_come_back_into_empty_tables_but_never_over_edits():
+    from deadlines.defaults import seed_deadline_defaults
+
+    DeadlinePolicy.objects.filter(regime="bank", request_type="access").update(period=48)
+    seed_deadline_defaults(DeadlinePolicy, CalendarDay)
+    assert DeadlinePolicy.objects.get(regime="bank", request_type="access").period == 48
+    DeadlinePolicy.objects.all().delete()
+    CalendarDay.objects.all().delete()
+    seed_deadline_defaults(DeadlinePolicy, CalendarDay)
+    assert due_at_for(request_type="withdraw", received_at=local(2026, 3, 6, 10, 0)) == local(
+        2026, 3, 9, 10, 0
+    )
+    assert CalendarDay.objects.filter(date=date(2026, 2, 17), kind="holiday").exists()

@@ -1,0 +1,116 @@
+"""A wrong or missing key stops the platform at start-up instead of writing unreadable data."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from encrypted_model_fields import fields as encrypted_fields
+
+from subjects.checks import check_keys_read_existing_data, refuse_to_start_on_errors
+from tests.factories import make_subject
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def restart_with(settings, monkeypatch):
+    def switch(*, field_keys=None, blind=None, previous=None):
+        if field_keys is not None:
+            settings.FIELD_ENCRYPTION_KEY = field_keys
+            monkeypatch.setattr(encrypted_fields, "CRYPTER", encrypted_fields.get_crypter())
+        if blind is not None:
+            settings.BLIND_INDEX_KEY = blind
+        if previous is not None:
+            settings.BLIND_INDEX_KEY_PREVIOUS = previous
+
+    return switch
+
+
+def ids(messages):
+    return sorted({m.id for m in messages})
+
+
+@pytest.mark.django_db
+def test_no_data_no_complaint():
+    assert check_keys_read_existing_data() == []
+
+
+@pytest.mark.django_db
+def test_the_right_keys_pass(restart_with, settings):
+    make_subject()
+    assert check_keys_read_existing_data() == []
+    # Mid-rotation: a new key first, the old one still listed, the old blind key as previous.
+    restart_with(field_keys=[Fernet.generate_key().decode(), settings.FIELD_ENCRYPTION_KEY[0]],
+                 blind="a-brand-new-blind-index-key-0123456789", previous=settings.BLIND_INDEX_KEY)
+    assert check_keys_read_existing_data() == []
+
+
+@pytest.mark.django_db
+def test_a_field_key_that_cannot_read_the_data_is_an_error(restart_with):
+    make_subject()
+    restart_with(field_keys=[Fernet.generate_key().decode()])
+    errors = check_keys_read_existing_data()
+    assert ids(errors) == ["core.E101"]
+    assert "FIELD_ENCRYPTION_KEY" in errors[0].msg
+    with pytest.raises(SystemCheckError, match="FIELD_ENCRYPTION_KEY"):
+        call_command("check")
+
+
+@pytest.mark.django_db
+def test_a_changed_blind_index_key_without_the_previous_one_is_an_error(restart_with):
+    make_subject()
+    restart_with(blind="a-brand-new-blind-index-key-0123456789")
+    errors = check_keys_read_existing_data()
+    assert ids(errors) == ["core.E102"]
+    assert "BLIND_INDEX_KEY" in errors[0].msg
+
+
+@pytest.mark.django_db
+def test_celery_refuses_to_start_with_a_wrong_key(restart_with):
+    make_subject()
+    refuse_to_start_on_errors()  # the right key: nothing happens
+    restart_with(field_keys=[Fernet.generate_key().decode()])
+    with pytest.raises(SystemCheckError, match="core.E101"):
+        refuse_to_start_on_errors(sender=None)
+
+
+def _start(**env_overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in env_overrides}
+    env.update({k: v for k, v in env_overrides.items() if v is not None})
+    env["DATABASE_URL"] = "sqlite:////tmp/keys-canary-nonexistent.sqlite3"
+    code = "import django; django.setup()"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"FIELD_ENCRYPTION_KEY": "not-a-fernet-key"}, "FIELD_ENCRYPTION_KEY key #1 is not a valid Fernet key"),
+    ({"FIELD_ENCRYPTION_KEY": f"{Fernet.generate_key().decode()},short"}, "key #2 is not a valid Fernet key"),
+    ({"BLIND_INDEX_KEY": "too-short"}, "BLIND_INDEX_KEY must be at least 32 characters"),
+    ({"BLIND_INDEX_KEY_PREVIOUS": "too-short"}, "BLIND_INDEX_KEY_PREVIOUS must be at least 32 characters"),
+])
+def test_malformed_keys_stop_the_process_with_a_clear_message(overrides, message):
+    result = _start(**overrides)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("name", ["FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY"])
+def test_missing_keys_stop_the_process(name, tmp_path):
+    # Run outside the project directory's .env: copy nothing, point the settings at an empty one.
+    env = {k: v for k, v in os.environ.items() if k != name}
+    env["DATABASE_URL"] = "sqlite:////tmp/keys-canary-nonexistent.sqlite3"
+    code = ("import os, environ; environ.Env.read_env = staticmethod(lambda *a, **k: None); "
+            "import django; django.setup()")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
