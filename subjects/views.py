@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from core.navigation import registry
 from subjects import services
 from subjects.forms import SubjectCreateForm, SubjectSearchForm
@@ -62,7 +63,7 @@ def customer_create(request):
                     actor=actor_for_user(request.user), guardian=guardian, **data
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.text)
+                form_error(form, error)
             else:
                 messages.success(request, _("Customer registered."))
                 return redirect("subjects:customer_detail", pk=subject.pk)

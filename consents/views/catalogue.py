@@ -24,6 +24,7 @@ from consents.models import ConsentImport, Purpose, Recipient
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 
 
 @staff_required("consents.view_purpose")
@@ -68,7 +69,7 @@ def purpose_edit(request, code=None):
         try:
             saved = _purpose_form_save(request, form, code=code)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text)
+            form_error(form, error)
         else:
             messages.success(request, _("Purpose “%(code)s” saved.") % {"code": saved.code})
             return redirect("consents:purpose_list")
@@ -85,7 +86,7 @@ def notice_new(request, code):
         try:
             services.notice_publish(actor=actor_for_user(request.user), code=code, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text)
+            form_error(form, error)
         else:
             messages.success(request, _("Notice version published."))
             return redirect("consents:purpose_list")
@@ -117,7 +118,7 @@ def recipient_list(request):
         try:
             services.recipient_create(actor=actor_for_user(request.user), **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text)
+            form_error(form, error)
         else:
             messages.success(request, _("Recipient added."))
             return redirect("consents:recipient_list")

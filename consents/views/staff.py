@@ -20,6 +20,7 @@ from consents.views.customer import consequences
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from subjects.models import DataSubject
 
 
@@ -65,8 +66,7 @@ def staff_grant(request, pk):
                     ),
                 )
             except DomainError as error:
-                field = {"guardian": "guardian_ref"}.get(error.field, error.field)
-                form.add_error(field if field in form.fields else None, error.text)
+                form_error(form, error, field={"guardian": "guardian_ref"}.get(error.field))
             else:
                 messages.success(request, _("Consent recorded. Give the customer the receipt."))
                 return redirect("consents:staff_receipt", pk=consent.pk)

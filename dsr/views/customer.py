@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import customer_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
@@ -49,7 +50,7 @@ def new_request(request, subject):
                     purposes=data["purposes"] or None,
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.text)
+                form_error(form, error)
             else:
                 messages.success(
                     request, _("We have received your request. We will verify your identity first.")

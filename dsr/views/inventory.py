@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from core.roles import Role
 from dsr.forms import CategoryForm, RetentionRuleForm, SystemForm
 from dsr.models import DataCategory, RetentionRule, System
@@ -63,7 +64,7 @@ def system_edit(request, pk=None):
                 actor=actor_for_user(request.user), system=system, categories=categories, **data
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text)
+            form_error(form, error)
         else:
             messages.success(request, _("System saved."))
             return redirect("dsr:systems")

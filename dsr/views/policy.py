@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
@@ -37,7 +38,7 @@ def policy_edit(request, pk):
                 changes={f: form.cleaned_data[f] for f in form.changed_data},
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text)
+            form_error(form, error)
         else:
             messages.success(request, _("Policy saved; new requests follow it."))
             return redirect("dsr:policy")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from dsr import services
 from dsr.forms import (
     AssignForm,
@@ -82,7 +83,7 @@ def intake(request):
                     guardian=guardian,
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.text)
+                form_error(form, error)
             else:
                 messages.success(request, _("Request received; both clocks have started."))
                 return redirect("dsr:detail", pk=created.pk)

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from regulator import services
 from regulator.forms import BreachFactsForm, BreachForm, NotifyForm
 from regulator.models import Breach, BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
-from regulator.views.common import form_error, json_download
+from regulator.views.common import json_download
 
 
 def _breach_or_404(pk) -> Breach:

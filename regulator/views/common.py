@@ -33,4 +33,4 @@ def json_download(
 
 
 def form_error(form, error) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.text)
+    form_error(form, error)

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
 from regulator.models import Dossier
 from regulator.selectors import dossier_duties, dossier_version
-from regulator.views.common import form_error, json_download
+from regulator.views.common import json_download
 
 
 @staff_required("regulator.view_dossier")

@@ -15,12 +15,13 @@ from consents.models import Purpose
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from regulator import services
 from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
 from regulator.documents import processing_record as build_record
 from regulator.forms import ActivityForm
 from regulator.models import ProcessingActivity
-from regulator.views.common import form_error, json_download
+from regulator.views.common import json_download
 
 
 @staff_required("regulator.view_regulator")
