@@ -16,8 +16,14 @@ def subject_list() -> QuerySet[DataSubject]:
     return DataSubject.objects.all().order_by("external_ref")
 
 
+def subject_for_ref(external_ref: str | None) -> DataSubject | None:
+    """The subject with this customer number (CIF), or None: the one way a CIF is looked up."""
+    external_ref = (external_ref or "").strip()
+    return DataSubject.objects.filter(external_ref=external_ref).first() if external_ref else None
+
+
 def subject_by_ref(external_ref: str) -> DataSubject:
-    subject = DataSubject.objects.filter(external_ref=external_ref).first()
+    subject = subject_for_ref(external_ref)
     if subject is None:
         raise NotFound("No customer with this customer number (CIF).", code="subject_not_found")
     return subject
@@ -61,4 +67,5 @@ def subject_filter_by_index(
 
 def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
     """The id of the subject with this customer number (CIF), or None."""
-    return DataSubject.objects.filter(external_ref=external_ref).values_list("id", flat=True).first()
+    subject = subject_for_ref(external_ref)
+    return subject.pk if subject is not None else None

@@ -15,7 +15,7 @@ from core.navigation import registry
 from subjects import services
 from subjects.forms import SubjectCreateForm, SubjectSearchForm
 from subjects.models import DataSubject
-from subjects.selectors import subject_search
+from subjects.selectors import subject_for_ref, subject_search
 from subjects.validators import age_on
 
 
@@ -54,7 +54,7 @@ def customer_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         guardian_ref = data.pop("guardian_ref")
-        guardian = DataSubject.objects.filter(external_ref=guardian_ref).first() if guardian_ref else None
+        guardian = subject_for_ref(guardian_ref) if guardian_ref else None
         if guardian_ref and guardian is None:
             form.add_error("guardian_ref", _("No customer has this customer number."))
         else:

@@ -31,6 +31,7 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
 from subjects.models import DataSubject
+from subjects.selectors import subject_for_ref
 
 
 def _own_subject(user) -> DataSubject | None:
@@ -39,7 +40,7 @@ def _own_subject(user) -> DataSubject | None:
 
 
 def _subject_or_400(ref: str | None, field: str = "subject") -> DataSubject:
-    subject = DataSubject.objects.filter(external_ref=ref or "").first()
+    subject = subject_for_ref(ref)
     if subject is None:
         raise InvalidInput(_("No customer with this customer number (CIF)."), field=field)
     return subject

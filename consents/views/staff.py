@@ -22,6 +22,7 @@ from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
 from subjects.models import DataSubject
+from subjects.selectors import subject_for_ref
 
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
@@ -46,7 +47,7 @@ def staff_grant(request, pk):
         data = form.cleaned_data
         guardian = None
         if data["guardian_ref"]:
-            guardian = DataSubject.objects.filter(external_ref=data["guardian_ref"].strip()).first()
+            guardian = subject_for_ref(data["guardian_ref"])
             if guardian is None:
                 form.add_error("guardian_ref", _("No customer has this customer number."))
         if not form.errors:

@@ -32,7 +32,7 @@ from dsr.selectors import (
 )
 from dsr.states import RequestStatus
 from integrations.api.idempotency import idempotent
-from subjects.models import DataSubject
+from subjects.selectors import subject_for_ref
 from subjects.services import subject_personal_data_viewed
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
@@ -127,12 +127,12 @@ class RequestListCreateView(generics.GenericAPIView):
             return ward, own
         if not subject_ref:
             raise InvalidInput(_("Give the customer's customer number (CIF)."), field="subject")
-        subject = DataSubject.objects.filter(external_ref=subject_ref).first()
+        subject = subject_for_ref(subject_ref)
         if subject is None:
             raise InvalidInput(_("No customer with this customer number (CIF)."), field="subject")
         guardian = None
         if guardian_ref:
-            guardian = DataSubject.objects.filter(external_ref=guardian_ref).first()
+            guardian = subject_for_ref(guardian_ref)
             if guardian is None:
                 raise InvalidInput(_("No customer with this customer number (CIF)."), field="guardian")
         return subject, guardian

@@ -29,7 +29,7 @@ from dsr.models import DataSubjectRequest, DeletionRecord
 from dsr.selectors import DUE_SOON, request_detail, request_queue, restriction_in_force
 from dsr.states import RequestStatus, allowed_next
 from dsr.views.common import deadline_tone, run, work_staff
-from subjects.models import DataSubject
+from subjects.selectors import subject_for_ref
 from subjects.services import subject_personal_data_viewed
 
 PAGE_SIZE = 50
@@ -60,9 +60,9 @@ def intake(request):
     form = StaffIntakeForm(request.POST or None, initial={"subject_ref": request.GET.get("subject", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subject = DataSubject.objects.filter(external_ref=data["subject_ref"]).first()
+        subject = subject_for_ref(data["subject_ref"])
         guardian = (
-            DataSubject.objects.filter(external_ref=data["guardian_ref"]).first()
+            subject_for_ref(data["guardian_ref"])
             if data["guardian_ref"]
             else None
         )
