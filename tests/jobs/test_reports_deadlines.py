@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -152,3 +153,24 @@ def test_report_periods_start_at_local_midnight(dpo, client):
     # The page ignores a date it cannot read (the API refuses it, above).
     client.force_login(dpo)
     assert client.get("/en/portal/reports/deadlines/?since=yesterday").status_code == 200
+
+
+SVG_NUMBER = r"-?\d+(?:\.\d+)?"
+SVG_ATTRIBUTES = re.compile(r'\s(x|y|x1|x2|y1|y2|cx|cy|r|width|height|viewBox|points)="([^"]*)"')
+
+
+@pytest.mark.parametrize("path", ["/portal/reports/deadlines/", "/en/portal/reports/deadlines/"])
+def test_charts_write_numbers_without_the_locales_decimal_comma(known, client, dpo, path):
+    client.force_login(dpo)
+    html = client.get(path).content.decode()
+    charts = re.findall(r"<svg role=\"img\".*?</svg>", html, flags=re.S)
+    assert len(charts) == 2
+    for chart in charts:
+        for name, value in SVG_ATTRIBUTES.findall(chart):
+            if value == "100%":
+                continue
+            if name == "points":
+                pairs = value.split()
+                assert pairs and all(re.fullmatch(f"{SVG_NUMBER},{SVG_NUMBER}", p) for p in pairs), value
+            else:
+                assert all(re.fullmatch(SVG_NUMBER, n) for n in value.split()), (name, value)
