@@ -1,0 +1,100 @@
+"""Every page every role can reach, in both languages, on the demo data: no link the role cannot
+follow (403), no error in the browser console, and a heading on every page.
+
+The crawl follows the links a person sees, from the role's home page; pages that differ only by an
+id are visited once, so the crawl stays bounded as the data grows.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.factories import make_totp_device, totp_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = {  # username → password, as seed_demo and the README give them
+    "officer": "officer-demo-2026",
+    "privacy": "privacy-demo-2026",
+    "dpo": "dpo-demo-2026",
+    "auditor": "auditor-demo-2026",
+    "customer1": "customer1-demo-2026",
+}
+AREAS = ("/portal/", "/me/", "/en/portal/", "/en/me/")
+# Not pages: downloads, and the sign-out link that would end the crawl.
+SKIPPED = re.compile(r"format=|/export|/download|/receipt\.|/logout|\.csv|\.json|/api/")
+ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
+PER_PATTERN = 1
+MAX_PAGES = 120
+
+
+def _sign_in(page, live_url, username, password):
+    from django.contrib.auth import get_user_model
+
+    from core.roles import is_staff_user
+
+    user = get_user_model().objects.get(username=username)
+    device = make_totp_device(user) if is_staff_user(user) else None
+    page.goto(live_url("/accounts/login/"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state("networkidle")
+    if device is not None and "/accounts/2fa/" in page.url:
+        page.fill("input[name=otp_token]", totp_code(device))
+        page.click("[data-testid=otp-submit]")
+        page.wait_for_load_state("networkidle")
+
+
+def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
+    problems, seen_patterns, visited = [], {}, set()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    queue = deque([(start, "(start)")])
+    while queue and len(visited) < MAX_PAGES:
+        path, found_on = queue.popleft()
+        if path in visited:
+            continue
+        pattern = ID.sub("/<id>", path.split("?")[0])
+        if seen_patterns.get(pattern, 0) >= PER_PATTERN:
+            continue
+        seen_patterns[pattern] = seen_patterns.get(pattern, 0) + 1
+        visited.add(path)
+        errors.clear()
+        response = page.goto(live_url(path), wait_until="load")
+        status = response.status if response is not None else 0
+        if status >= 400:
+            problems.append(f"{path} answers {status} (linked from {found_on})")
+            continue
+        if errors:
+            problems.append(f"{path}: console error {errors[:2]}")
+        if page.locator("h1").count() == 0:
+            problems.append(f"{path}: no heading")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            href = urldefrag(href)[0]
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not href.startswith(AREAS) or SKIPPED.search(href):
+                continue
+            queue.append((href, path))
+    return problems, seen_patterns
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, username):
+    if connection.vendor != "sqlite":
+        pytest.skip("pages do not depend on the database engine: the crawl runs once, in the SQLite run")
+    call_command("seed_demo", verbosity=0)
+    _sign_in(page, live_url, username, ROLES[username])
+    home = "/me/" if username.startswith("customer") else "/portal/"
+    problems = []
+    for start in (home, f"/en{home}"):
+        found, patterns = _crawl(page, live_url, start)
+        problems += found
+        assert len(patterns) > 3, f"{username} reached almost nothing from {start}: {sorted(patterns)}"
+    assert problems == [], "\n".join(problems)
