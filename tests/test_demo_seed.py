@@ -1,0 +1,34 @@
+"""`manage.py seed_demo`: the demo accounts of the contract exist, and running it again adds nothing."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from consents.models import Consent
+from core.roles import Role, user_role
+from dsr.models import DataSubjectRequest
+from subjects.models import DataSubject
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = {"officer": Role.OFFICER, "privacy": Role.PRIVACY, "dpo": Role.DPO, "auditor": Role.AUDITOR,
+            "customer1": Role.CUSTOMER, "customer2": Role.CUSTOMER, "corebank": Role.CLIENT}
+
+
+def _counts():
+    return (get_user_model().objects.count(), DataSubject.objects.count(), Consent.objects.count(),
+            DataSubjectRequest.objects.count())
+
+
+def test_seed_demo_makes_the_contracts_accounts_and_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=ACCOUNTS)}
+    assert {name: user_role(users[name]) for name in ACCOUNTS} == ACCOUNTS
+    assert users["customer1"].customer_account.subject.external_ref
+    first = _counts()
+    assert first[2] > 0 and first[3] > 0
+
+    call_command("seed_demo", verbosity=0)
+
+    assert _counts() == first
