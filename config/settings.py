@@ -212,10 +212,10 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 # django-axes first: it counts failed sign-ins and refuses a locked username+address before the
-# password check.
+# password check. Integration accounts never sign in with a password (tokens only).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.security.backends.PeopleOnlyModelBackend",
 ]
 # Lock a username from one address after 5 failures for 30 minutes (or until the DPO unlocks it);
 # username+address so that an attacker cannot lock a colleague out from elsewhere by guessing.
