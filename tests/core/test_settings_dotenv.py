@@ -22,9 +22,8 @@ def test_a_dotenv_in_the_project_root_changes_nothing_under_pytest(tmp_path):
         # What scripts/run writes, plus a value the test can recognise.
         dotenv.write_text("STAFF_2FA_REQUIRED=false\nSITE_URL=https://from-dotenv.invalid\n")
     try:
-        environment = {
-            name: value for name, value in os.environ.items() if name not in {"STAFF_2FA_REQUIRED", "SITE_URL"}
-        }
+        overridden = {"STAFF_2FA_REQUIRED", "SITE_URL"}
+        environment = {name: value for name, value in os.environ.items() if name not in overridden}
         probe = subprocess.run(  # the settings of a fresh process started the way pytest starts
             [sys.executable, "-c", SETTINGS_PROBE], cwd=settings.BASE_DIR, env=environment,
             capture_output=True, text=True, timeout=120, check=True,
