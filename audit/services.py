@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from audit.actions import ensure_known
-from audit.hashing import GENESIS_HASH, canonical_data, entry_digest
+from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
+from audit.hashing import GENESIS_HASH, UNKEYED, canonical_data, entry_seal
 from audit.models import AuditChainHead, AuditEntry
 from core.actors import Actor
 from core.context import request_context
@@ -52,7 +54,7 @@ def audit_record(
             ip=context.ip,
             prev_hash=head.last_hash,
         )
-        entry.entry_hash = entry_digest(entry)
+        entry_seal(entry)
         entry.save(force_insert=True)
         head.sequence = entry.sequence
         head.last_hash = entry.entry_hash
@@ -73,6 +75,11 @@ def audit_chain_check(*, actor: Actor | None = None):
     from audit.selectors import audit_chain_verify
 
     result = audit_chain_verify()
+    _record_outcome(result, actor=actor)
+    return result
+
+
+def _record_outcome(result, *, actor: Actor | None) -> None:
     with transaction.atomic(durable=True):
         audit_record(
             action="audit.chain.verified" if result.valid else "audit.chain.broken",
@@ -81,7 +88,52 @@ def audit_chain_check(*, actor: Actor | None = None):
         )
         if not result.valid:
             _alert_dpo(result)
-    return result
+
+
+def audit_checkpoint_write(*, now: datetime | None = None):
+    """Verify the chain, then append a signed checkpoint of its head outside the database.
+
+    A chain that does not verify is never checkpointed (that would bless the damage): the outcome is
+    recorded and the DPO alerted, as by the nightly check. Returns the verification and the line
+    written (None when broken). With `AUDIT_CHECKPOINT_EMAIL` set, the line is also e-mailed.
+    """
+    from audit.selectors import audit_chain_verify
+
+    now = now or timezone.now()
+    anchors = checkpoints_read()
+    result = audit_chain_verify(anchors=anchors)
+    if not result.valid:
+        _record_outcome(result, actor=Actor.system("audit.write_checkpoint"))
+        return result, None
+    # The first checkpoint fixes the switch-over to keyed seals; later ones copy it (audit/checkpoints.py).
+    keyed_from = anchors.keyed_from
+    if keyed_from is None:
+        first_keyed = AuditEntry.objects.exclude(mac_key_id=UNKEYED).order_by("sequence").first()
+        keyed_from = first_keyed.sequence if first_keyed is not None else result.head_sequence + 1
+    line = checkpoint_append(
+        Checkpoint(sequence=result.head_sequence, head_hash=result.head_hash,
+                   written_at=now.astimezone(UTC).isoformat(timespec="seconds"), keyed_from=keyed_from),
+        now=now,
+    )
+    if settings.AUDIT_CHECKPOINT_EMAIL:
+        _email_internal_audit(line, result, now=now)
+    return result, line
+
+
+def _email_internal_audit(line: str, result, *, now: datetime) -> None:
+    # Imported here for the same reason as in _alert_dpo.
+    from core.outbox import outbox_enqueue_email
+
+    with transaction.atomic(durable=True):
+        for address in settings.AUDIT_CHECKPOINT_EMAIL:
+            outbox_enqueue_email(
+                to=address,
+                template="audit/email/checkpoint",
+                context={"sequence": result.head_sequence, "head_hash": result.head_hash, "line": line},
+                topic="audit.checkpoint",
+                dedupe_key=f"audit-checkpoint:{result.head_sequence}:{now.isoformat()}:{address}",
+                now=now,
+            )
 
 
 def _alert_dpo(result) -> None:

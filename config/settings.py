@@ -172,6 +172,14 @@ FIELD_ENCRYPTION_KEY = [key.strip() for key in env.list("FIELD_ENCRYPTION_KEY") 
 # Blind indexes: look-ups match either key while `rotate_keys` recomputes the indexes after a change.
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY")
 BLIND_INDEX_KEY_PREVIOUS = env.str("BLIND_INDEX_KEY_PREVIOUS", default="")
+# The audit trail's keyed MAC: a comma-separated list of secrets (each ≥ 32 characters). The first
+# signs new entries and checkpoints; every one verifies, so an old key stays listed after a rotation
+# for as long as entries it signed are kept (the trail is append-only: nothing is re-signed).
+AUDIT_MAC_KEY = [key.strip() for key in env.list("AUDIT_MAC_KEY") if key.strip()]
+# Signed checkpoints of the chain's head, appended hourly outside the database (docs/security.md).
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
+# Internal audit's addresses: each checkpoint is also e-mailed there, a copy the platform cannot recall.
+AUDIT_CHECKPOINT_EMAIL = env.list("AUDIT_CHECKPOINT_EMAIL", default=[])
 
 
 def _check_key_material() -> None:
@@ -197,6 +205,11 @@ def _check_key_material() -> None:
     ):
         if (value or name == "BLIND_INDEX_KEY") and len(value) < 32:
             raise ImproperlyConfigured(f"{name} must be at least 32 characters of secret material.")
+    if not AUDIT_MAC_KEY:
+        raise ImproperlyConfigured("AUDIT_MAC_KEY is empty: set one secret (or a comma-separated list).")
+    for position, key in enumerate(AUDIT_MAC_KEY, start=1):
+        if len(key) < 32:
+            raise ImproperlyConfigured(f"AUDIT_MAC_KEY key #{position} must be at least 32 characters.")
     if BLIND_INDEX_KEY_PREVIOUS and BLIND_INDEX_KEY_PREVIOUS == BLIND_INDEX_KEY:
         raise ImproperlyConfigured("BLIND_INDEX_KEY_PREVIOUS must differ from BLIND_INDEX_KEY (or be unset).")
 

@@ -32,6 +32,12 @@ def staff_force_login_passes_two_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def audit_checkpoints_of_this_test(settings, tmp_path):
+    """Checkpoints anchor one database's chain: the test database's are the test's own, never var/'s."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def fresh_api_user_cache():
     """Tests roll the database back; the per-worker cache of token users must not outlive them."""
     from core import principals
