@@ -38,6 +38,17 @@ def audit_checkpoints_of_this_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_throttle_counts(settings, request):
+    """Each test starts with a fresh API throttle budget (ids repeat across tests, counts must not)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid,
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_api_user_cache():
     """Tests roll the database back; the per-worker cache of token users must not outlive them."""
     from core import principals
