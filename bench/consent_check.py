@@ -59,7 +59,7 @@ def seed() -> str:
     seed_catalogue(actor)
     User = get_user_model()
     client = User.objects.filter(username="bench-client").first() or core_services.user_create(
-        username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
+        actor=actor, username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
     )
     _token, key = core_services.token_issue(actor=actor, user=client, scopes=["consents:read"])
     if DataSubject.objects.count() >= SUBJECTS:

@@ -78,7 +78,7 @@ def seed(subjects: int) -> dict:
         for p in Purpose.objects.filter(legal_basis="consent", sensitive=False, active=True).order_by("code")
     ][:PURPOSE_COUNT]
     user = get_user_model().objects.filter(username="bench-load-client").first() or core_services.user_create(
-        username="bench-load-client", password=uuid.uuid4().hex, role=Role.CLIENT
+        actor=actor, username="bench-load-client", password=uuid.uuid4().hex, role=Role.CLIENT
     )
     _token, key = core_services.token_issue(
         actor=actor, user=user, scopes=["consents:read", "consents:write", "requests:read", "requests:write"]

@@ -26,6 +26,8 @@ class CoreConfig(AppConfig):
             "core.otp.enrolled": _("Staff member set up two-factor sign-in"),
             "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
             "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
+            "core.user.created": _("Login created"),
+            "core.user.role_changed": _("Role granted or removed"),
         })
         _connect_security()
         from core import jobs
@@ -40,6 +42,8 @@ class CoreConfig(AppConfig):
                           "otp_totp.delete_totpdevice")
         # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
         grant_permissions(Role.DPO, "core.view_apitoken", "core.change_apitoken")
+        # The DPO grants and removes staff roles (Portal → Staff roles); every change is audited.
+        grant_permissions(Role.DPO, "auth.view_user", "auth.change_user")
         register_menu(
             MenuItem("portal", "core:dashboard", _("Dashboard"), icon="dashboard", order=10),
             MenuItem("portal", "core:customer_lookup", _("Customers"), icon="users", order=20,
@@ -49,6 +53,8 @@ class CoreConfig(AppConfig):
                      permission="axes.view_accessattempt"),
             MenuItem("portal", "core:tokens", _("API tokens"), icon="settings", order=98,
                      permission="core.view_apitoken"),
+            MenuItem("portal", "core:users", _("Staff roles"), icon="users", order=97,
+                     permission="auth.change_user"),
         )
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         post_migrate.connect(_seed_deadline_defaults_after_migrate, sender=self)

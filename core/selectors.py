@@ -11,6 +11,7 @@ from core.crypto import blind_index_candidates
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from core.models import ApiToken, DataSubject
+from core.roles import STAFF_ROLES
 from core.validators import normalize_email, normalize_national_id, normalize_phone
 
 
@@ -102,4 +103,13 @@ def token_with_prefix(prefix: str) -> QuerySet[ApiToken]:
     """The tokens whose key starts with `prefix` (the 8 characters shown in lists), live first."""
     return ApiToken.objects.select_related("user").filter(prefix=prefix).order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at"
+    )
+
+
+def role_managed_users() -> QuerySet:
+    """Logins whose role the DPO manages: staff, and logins left without any role (active or not)."""
+    staff_groups = [role.value for role in STAFF_ROLES]
+    return (
+        get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
+        .distinct().order_by("username")
     )

@@ -21,6 +21,7 @@ from core.crypto import blind_index, fingerprint
 from core.errors import Conflict, InvalidInput, NotFound
 from core.languages import language_clean
 from core.models import ApiToken, CustomerAccount, DataSubject, Language, StaffProfile
+from core.roles import STAFF_ROLES, Role, user_role
 from core.validators import (
     normalize_email,
     normalize_national_id,
@@ -316,11 +317,41 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def user_create(*, username: str, password: str, role, email: str = "") -> Any:
-    """Create a login in one role group (used by seeding and operator commands)."""
+def user_create(*, actor: Actor, username: str, password: str, role: Role, email: str = "") -> Any:
+    """Create a login in one role group (used by seeding and operator commands), audited."""
     from django.contrib.auth.models import Group
 
     User = get_user_model()
-    user = User.objects.create_user(username=username, password=password, email=email)
-    user.groups.set([Group.objects.get(name=role.value)])
+    with transaction.atomic(durable=True):
+        user = User.objects.create_user(username=username, password=password, email=email)
+        user.groups.set([Group.objects.get(name=role.value)])
+        audit_record(action="core.user.created", actor=actor, target=user,
+                     data={"user_id": user.pk, "role": role.value})
+    return user
+
+
+def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
+    """Grant a staff role (replacing the one held) or, with `role=None`, remove it; audited old → new.
+
+    Only staff roles change here: a customer's role follows their account link, an integration
+    account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out.
+    """
+    from django.contrib.auth.models import Group
+
+    if role is not None and role not in STAFF_ROLES:
+        raise InvalidInput(_("Only staff roles can be granted here."), field="role")
+    with transaction.atomic(durable=True):
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        old = user_role(user)
+        if old is not None and old not in STAFF_ROLES:
+            raise Conflict(_("Customers' and integration accounts' roles are not changed here."))
+        if actor.user_id == user.pk:
+            raise Conflict(_("You cannot change your own role: ask another DPO."))
+        if old == role:
+            return user
+        user.groups.set([Group.objects.get(name=role.value)] if role is not None else [])
+        user._role_cache = role
+        audit_record(action="core.user.role_changed", actor=actor, target=user,
+                     data={"user_id": user.pk, "old": old.value if old else None,
+                           "new": role.value if role else None})
     return user

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import jobs_views, tokens_views, views
+from core import jobs_views, tokens_views, users_views, views
 from core.security import views as security_views
 
 app_name = "core"
@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/outbox/parked/", jobs_views.outbox_parked_list, name="outbox_parked"),
     path("portal/outbox/parked/<uuid:pk>/retry/", jobs_views.outbox_parked_retry, name="outbox_retry"),
     path("portal/schedules/", jobs_views.schedule_settings, name="schedules"),
+    path("portal/users/", users_views.user_list_page, name="users"),
+    path("portal/users/<int:pk>/role/", users_views.user_role_page, name="user_role"),
     path("portal/tokens/", tokens_views.token_list_page, name="tokens"),
     path("portal/tokens/<int:pk>/revoke/", tokens_views.token_revoke_page, name="token_revoke"),
     path("me/", views.me_home, name="me_home"),
