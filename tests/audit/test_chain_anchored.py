@@ -205,3 +205,23 @@ def test_a_broken_chain_is_never_checkpointed_and_the_dpo_is_told():
 
     assert [c.sequence for c in checkpoints_read().checkpoints] == [2]
     assert AuditEntry.objects.filter(action="audit.chain.broken").exists()
+
+
+def test_a_cut_tail_behind_a_head_left_in_place_is_found():
+    _write(5)
+    _cut_from(4)
+
+    result = audit_chain_verify()
+
+    assert not result.valid and "missing from the end" in result.reason
+
+
+def test_entries_committed_during_the_scan_are_no_damage(monkeypatch):
+    """The head row is read after the scan; a writer may have appended meanwhile."""
+    _write(3)
+    scanned = AuditEntry.objects.filter(sequence__lte=2)
+    monkeypatch.setattr(AuditEntry.objects, "order_by", lambda *fields: scanned.order_by(*fields))
+
+    result = audit_chain_verify()
+
+    assert result.valid and result.entries == 2
