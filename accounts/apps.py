@@ -17,11 +17,17 @@ class AccountsConfig(AppConfig):
             "core.otp.enrolled": _("Staff member set up two-factor sign-in"),
             "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
             "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
+            "core.user.created": _("Login created"),
+            "core.user.role_changed": _("Role granted or removed"),
         })
         # The DPO looks after staff sign-in: unlocks lock-outs, resets a lost authenticator.
         grant_permissions(Role.DPO, "axes.view_accessattempt", "axes.delete_accessattempt",
                           "otp_totp.delete_totpdevice")
+        # The DPO grants and removes staff roles (Portal → Staff roles); every change is audited.
+        grant_permissions(Role.DPO, "auth.view_user", "auth.change_user")
         register_menu(
             MenuItem("portal", "accounts:sign_in_security", _("Sign-in security"), icon="lock", order=95,
                      permission="axes.view_accessattempt"),
+            MenuItem("portal", "accounts:users", _("Staff roles"), icon="users", order=97,
+                     permission="auth.change_user"),
         )

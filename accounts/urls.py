@@ -14,4 +14,6 @@ urlpatterns = [
     path("portal/sign-in-security/unlock/", views.sign_in_unlock, name="sign_in_unlock"),
     path("portal/sign-in-security/<int:user_id>/reset-2fa/", views.sign_in_reset_otp,
          name="sign_in_reset_otp"),
+    path("portal/users/", views.user_list_page, name="users"),
+    path("portal/users/<int:pk>/role/", views.user_role_page, name="user_role"),
 ]

@@ -6,13 +6,16 @@ from base64 import b32encode
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -20,6 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import OTPTokenForm, UnlockForm
 from accounts.otp import enrolment_device, otp_device_confirm, otp_devices_reset, qr_svg
+from accounts.selectors import role_managed_users
+from accounts.services import user_role_set
 from audit.services import audit_record
 from core.access import (
     has_confirmed_device,
@@ -29,7 +34,8 @@ from core.access import (
     staff_required,
 )
 from core.actors import actor_for_user
-from core.roles import staff_users
+from core.errors import DomainError
+from core.roles import STAFF_ROLES, Role, staff_users, user_role
 
 
 def _next_url(request) -> str:
@@ -158,3 +164,41 @@ class LoginView(auth_views.LoginView):
         if second_factor_missing(self.request.user):
             return second_factor_url(self.request.user, url)
         return url
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), required=False,
+        choices=[("", gettext_lazy("No role (no access)"))]
+        + [(role.value, role.label) for role in Role if role in STAFF_ROLES],
+    )
+
+
+@staff_required("auth.view_user")
+def user_list_page(request):
+    rows = [
+        {"user": user, "role": role, "form": RoleForm(initial={"role": role.value if role else ""}),
+         "is_self": user.pk == request.user.pk}
+        for user, role in ((user, user_role(user)) for user in role_managed_users())
+    ]
+    return render(request, "accounts/users.html", {"rows": rows})
+
+
+@require_POST
+@staff_required("auth.change_user")
+def user_role_page(request, pk):
+    user = get_object_or_404(get_user_model(), pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+        return redirect("accounts:users")
+    role = Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None
+    try:
+        user_role_set(actor=actor_for_user(request.user), user=user, role=role)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("%(user)s: %(role)s.") % {
+            "user": user.get_username(), "role": role.label if role else _("no role (no access)"),
+        })
+    return redirect("accounts:users")

@@ -1,8 +1,10 @@
 """The append-only, hash-chained audit trail.
 
-Each entry stores a SHA-256 over its own content and the previous entry's hash, so changing,
-removing or inserting any entry breaks every hash after it. Sequence numbers come from a single
-locked head row, so concurrent writers queue and the numbers have no gaps.
+Each entry stores a keyed MAC over its own content and the previous entry's hash (audit/hashing.py),
+so changing, removing or inserting any entry breaks every seal after it, and nobody without the key
+can seal a replacement. Sequence numbers come from a single locked head row, so concurrent writers
+queue and the numbers have no gaps. Signed checkpoints outside the database (audit/checkpoints.py)
+catch what the chain alone cannot: a cut tail with the head row moved back.
 """
 from __future__ import annotations
 
@@ -39,7 +41,9 @@ class AuditEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # The HMAC-SHA256 of the entry under the key `mac_key_id` names (a plain SHA-256 when that is empty).
     entry_hash = models.CharField(max_length=64, unique=True)
+    mac_key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 

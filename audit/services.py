@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from audit.actions import ensure_known
-from audit.hashing import GENESIS_HASH, canonical_data, entry_digest
+from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
+from audit.hashing import GENESIS_HASH, UNKEYED, canonical_data, entry_seal
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors import audit_chain_verify
-from audit.signals import chain_broken
+from audit.signals import chain_broken, checkpoint_written
 from core.actors import Actor
 from core.context import request_context
 
@@ -54,7 +55,7 @@ def audit_record(
             ip=context.ip,
             prev_hash=head.last_hash,
         )
-        entry.entry_hash = entry_digest(entry)
+        entry_seal(entry)
         entry.save(force_insert=True)
         head.sequence = entry.sequence
         head.last_hash = entry.entry_hash
@@ -71,11 +72,15 @@ def _subject_id(subject: Any) -> uuid.UUID | None:
 
 
 def audit_chain_check(*, actor: Actor | None = None):
-    """Verify the chain and record the outcome in the chain itself (the nightly job's service).
-
-    A broken chain is announced with `chain_broken` inside the same transaction, so the alerts the
-    layers above queue (the DPO's e-mail) commit exactly with the entry that records the break."""
+    """Verify the chain and record the outcome in the chain itself (the nightly job's service)."""
     result = audit_chain_verify()
+    _record_outcome(result, actor=actor)
+    return result
+
+
+def _record_outcome(result, *, actor: Actor | None) -> None:
+    """Record the verification; a broken chain is announced (`chain_broken`) in the same transaction,
+    so the alerts the layers above queue (the DPO's e-mail) commit exactly with the entry."""
     with transaction.atomic(durable=True):
         audit_record(
             action="audit.chain.verified" if result.valid else "audit.chain.broken",
@@ -84,4 +89,32 @@ def audit_chain_check(*, actor: Actor | None = None):
         )
         if not result.valid:
             chain_broken.send(sender=audit_chain_check, result=result)
-    return result
+
+
+def audit_checkpoint_write(*, now: datetime | None = None):
+    """Verify the chain, then append a signed checkpoint of its head outside the database.
+
+    A chain that does not verify is never checkpointed (that would bless the damage): the outcome is
+    recorded and the DPO alerted, as by the nightly check. Returns the verification and the line
+    written (None when broken). The line is announced (`checkpoint_written`): with
+    `AUDIT_CHECKPOINT_EMAIL` set, integrations e-mails it to internal audit.
+    """
+    now = now or timezone.now()
+    anchors = checkpoints_read()
+    result = audit_chain_verify(anchors=anchors)
+    if not result.valid:
+        _record_outcome(result, actor=Actor.system("audit.write_checkpoint"))
+        return result, None
+    # The first checkpoint fixes the switch-over to keyed seals; later ones copy it (audit/checkpoints.py).
+    keyed_from = anchors.keyed_from
+    if keyed_from is None:
+        first_keyed = AuditEntry.objects.exclude(mac_key_id=UNKEYED).order_by("sequence").first()
+        keyed_from = first_keyed.sequence if first_keyed is not None else result.head_sequence + 1
+    line = checkpoint_append(
+        Checkpoint(sequence=result.head_sequence, head_hash=result.head_hash,
+                   written_at=now.astimezone(UTC).isoformat(timespec="seconds"), keyed_from=keyed_from),
+        now=now,
+    )
+    with transaction.atomic(durable=True):
+        checkpoint_written.send(sender=audit_checkpoint_write, line=line, result=result, now=now)
+    return result, line

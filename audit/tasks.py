@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from audit.services import audit_chain_check
+from audit.services import audit_chain_check, audit_checkpoint_write
 
 logger = logging.getLogger(__name__)
 
@@ -15,4 +15,13 @@ def verify_chain() -> bool:
     result = audit_chain_check()
     if not result.valid:
         logger.error("audit chain broken at entry id=%s: %s", result.first_invalid, result.reason)
+    return result.valid
+
+
+@shared_task(name="audit.write_checkpoint", acks_late=True)
+def write_checkpoint() -> bool:
+    result, _line = audit_checkpoint_write()
+    if not result.valid:
+        logger.error("audit chain broken at entry id=%s, no checkpoint written: %s",
+                     result.first_invalid, result.reason)
     return result.valid

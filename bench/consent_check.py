@@ -60,7 +60,7 @@ def seed() -> str:
     seed_catalogue(actor)
     User = get_user_model()
     client = User.objects.filter(username="bench-client").first() or user_create(
-        username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
+        actor=actor, username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
     )
     _token, key = token_issue(actor=actor, user=client, scopes=["consents:read"])
     if DataSubject.objects.count() >= SUBJECTS:

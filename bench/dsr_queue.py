@@ -160,7 +160,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username="bench-privacy").first() or user_create(
-        username="bench-privacy", password=uuid.uuid4().hex, role=Role.PRIVACY
+        actor=actor, username="bench-privacy", password=uuid.uuid4().hex, role=Role.PRIVACY
     )
     _token, key = token_issue(actor=actor, user=user, scopes=["requests:read"])
     client = APIClient()

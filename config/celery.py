@@ -32,6 +32,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": DAY},
     },
+    # Every hour at :05: verify the audit chain since the last checkpoint and append a signed
+    # checkpoint of its head outside the database (AUDIT_CHECKPOINT_DIR, and e-mail when configured).
+    "write-audit-checkpoint": {
+        "task": "audit.write_checkpoint",
+        "schedule": crontab(minute=5),
+        "options": {"expires": HOUR},
+    },
     # Every minute: hand due outbox messages (webhooks, retries after backoff) to delivery tasks.
     "dispatch-due-outbox": {
         "task": "core.dispatch_due_outbox",

@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The test run sets DJANGO_READ_DOT_ENV_FILE=false (pyproject.toml): the demo's `.env` turns staff
+# two-factor sign-in off, and the suite must behave the same whether or not the demo ever ran.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # ---------------------------------------------------------------------------- general
 DEBUG = env.bool("DEBUG", default=False)
@@ -124,12 +127,20 @@ else:
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        # API throttle counts, shared by every web worker (integrations/api/throttling.py).
+        "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                     "KEY_PREFIX": "throttle"},
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
     # The embedded default needs no server: kombu's filesystem transport keeps the queue in files.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    }
     CELERY_BROKER_URL = "filesystem://"
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -176,6 +187,14 @@ FIELD_ENCRYPTION_KEY = [key.strip() for key in env.list("FIELD_ENCRYPTION_KEY") 
 # Blind indexes: look-ups match either key while `rotate_keys` recomputes the indexes after a change.
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY")
 BLIND_INDEX_KEY_PREVIOUS = env.str("BLIND_INDEX_KEY_PREVIOUS", default="")
+# The audit trail's keyed MAC: a comma-separated list of secrets (each ≥ 32 characters). The first
+# signs new entries and checkpoints; every one verifies, so an old key stays listed after a rotation
+# for as long as entries it signed are kept (the trail is append-only: nothing is re-signed).
+AUDIT_MAC_KEY = [key.strip() for key in env.list("AUDIT_MAC_KEY") if key.strip()]
+# Signed checkpoints of the chain's head, appended hourly outside the database (docs/security.md).
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
+# Internal audit's addresses: each checkpoint is also e-mailed there, a copy the platform cannot recall.
+AUDIT_CHECKPOINT_EMAIL = env.list("AUDIT_CHECKPOINT_EMAIL", default=[])
 
 
 def _check_key_material() -> None:
@@ -201,6 +220,11 @@ def _check_key_material() -> None:
     ):
         if (value or name == "BLIND_INDEX_KEY") and len(value) < 32:
             raise ImproperlyConfigured(f"{name} must be at least 32 characters of secret material.")
+    if not AUDIT_MAC_KEY:
+        raise ImproperlyConfigured("AUDIT_MAC_KEY is empty: set one secret (or a comma-separated list).")
+    for position, key in enumerate(AUDIT_MAC_KEY, start=1):
+        if len(key) < 32:
+            raise ImproperlyConfigured(f"AUDIT_MAC_KEY key #{position} must be at least 32 characters.")
     if BLIND_INDEX_KEY_PREVIOUS and BLIND_INDEX_KEY_PREVIOUS == BLIND_INDEX_KEY:
         raise ImproperlyConfigured("BLIND_INDEX_KEY_PREVIOUS must differ from BLIND_INDEX_KEY (or be unset).")
 
@@ -216,10 +240,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # django-axes first: it counts failed sign-ins and refuses a locked username+address before the
-# password check.
+# password check. Integration accounts never sign in with a password (tokens only).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PeopleOnlyModelBackend",
 ]
 # Lock a username from one address after 5 failures for 30 minutes (or until the DPO unlocks it);
 # username+address so that an attacker cannot lock a colleague out from elsewhere by guessing.
@@ -317,7 +341,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    # Per token, per signed-in person, per anonymous address (integrations/api/throttling.py): 429 beyond.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "integrations.api.throttling.TokenRateThrottle",
+        "integrations.api.throttling.UserRateThrottle",
+        "integrations.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN", default="1200/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

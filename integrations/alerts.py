@@ -1,10 +1,11 @@
 """Alerts the integrations layer sends on behalf of the layers below it (connected in apps.py)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.roles import Role
-from integrations.outbox import outbox_email_staff
+from integrations.outbox import outbox_email_staff, outbox_enqueue_email
 
 
 def audit_chain_broken_email_dpo(*, result, **kwargs) -> None:
@@ -18,3 +19,17 @@ def audit_chain_broken_email_dpo(*, result, **kwargs) -> None:
         dedupe_key=f"audit-broken:{timezone.localdate(now).isoformat()}:{result.first_invalid}",
         now=now,
     )
+
+
+def audit_checkpoint_email_internal_audit(*, line: str, result, now, **kwargs) -> None:
+    """Send each signed checkpoint to internal audit's mailboxes (AUDIT_CHECKPOINT_EMAIL), a copy
+    of the anchor that nobody with database access can rewrite."""
+    for address in settings.AUDIT_CHECKPOINT_EMAIL:
+        outbox_enqueue_email(
+            to=address,
+            template="audit/email/checkpoint",
+            context={"sequence": result.head_sequence, "head_hash": result.head_hash, "line": line},
+            topic="audit.checkpoint",
+            dedupe_key=f"audit-checkpoint:{result.head_sequence}:{now.isoformat()}:{address}",
+            now=now,
+        )

@@ -45,7 +45,12 @@ ensure_venv() {
 # A .env with fresh secrets on first run; an existing one is never overwritten (keys must persist,
 # or encrypted data becomes unreadable).
 ensure_dotenv() {
-  [ -f "$ROOT/.env" ] && return 0
+  if [ -f "$ROOT/.env" ]; then
+    # A .env from before the audit trail's keyed MAC gets that key added; nothing else changes.
+    grep -q '^AUDIT_MAC_KEY=' "$ROOT/.env" || \
+      echo "AUDIT_MAC_KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> "$ROOT/.env"
+    return 0
+  fi
   echo "==> writing $ROOT/.env with generated secrets"
   "$VENV/bin/python" - "$ROOT/.env" <<'PY'
 import secrets, sys
@@ -54,6 +59,7 @@ with open(sys.argv[1], "x") as env:
     env.write(f"SECRET_KEY={secrets.token_urlsafe(50)}\n")
     env.write(f"FIELD_ENCRYPTION_KEY={Fernet.generate_key().decode()}\n")
     env.write(f"BLIND_INDEX_KEY={secrets.token_urlsafe(48)}\n")
+    env.write(f"AUDIT_MAC_KEY={secrets.token_urlsafe(48)}\n")
     env.write("DEBUG=false\n")
     env.write("STAFF_2FA_REQUIRED=false\n")
 PY

@@ -50,7 +50,7 @@ def seed(context: dict) -> None:
     for username, password, role in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(username=username, password=password, role=role)
+            user = user_create(actor=actor, username=username, password=password, role=role)
         users[username] = user
     subjects = {}
     for ref, name, national_id, born, phone, email, address in DEMO_SUBJECTS:

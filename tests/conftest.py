@@ -32,6 +32,23 @@ def staff_force_login_passes_two_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def audit_checkpoints_of_this_test(settings, tmp_path):
+    """Checkpoints anchor one database's chain: the test database's are the test's own, never var/'s."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts(settings, request):
+    """Each test starts with a fresh API throttle budget (ids repeat across tests, counts must not)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid,
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_api_user_cache():
     """Tests roll the database back; the per-worker cache of token users must not outlive them."""
     from integrations import principals

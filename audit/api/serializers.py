@@ -12,7 +12,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         fields = [
             "id", "sequence", "recorded_at", "actor_kind", "actor_user_id", "actor_label",
             "action", "action_label", "target_type", "target_id", "subject_id", "data",
-            "request_id", "ip", "prev_hash", "entry_hash",
+            "request_id", "ip", "prev_hash", "entry_hash", "mac_key_id",
         ]
         read_only_fields = fields
 
@@ -25,3 +25,6 @@ class ChainVerificationSerializer(serializers.Serializer):
     entries = serializers.IntegerField()
     first_invalid = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
+    checkpoints = serializers.IntegerField(
+        help_text="Checkpoints outside the database the chain was checked against."
+    )

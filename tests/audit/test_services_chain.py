@@ -12,6 +12,7 @@ from audit.models import AppendOnlyError, AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import audit_record
 from core.actors import Actor
+from tests.audit.tampering import guards_lifted
 
 SYSTEM = Actor.system("tests")
 
@@ -59,27 +60,16 @@ def test_the_database_refuses_a_raw_update():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the DELETE trigger is PostgreSQL's")
-def test_postgresql_refuses_a_raw_delete():
+def test_the_database_refuses_a_raw_delete():
     entry = _write(1)[0]
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
 
 
 def _tamper(sql: str, params: list) -> None:
-    """What a DBA with owner rights could do: lift the guard, edit, put the guard back."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-            cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
-        else:
-            cursor.execute("DROP TRIGGER audit_entry_no_update")
-            cursor.execute(sql, params)
-            cursor.execute(
-                "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
-                "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (UPDATE refused)'); END;"
-            )
+    """What a DBA with owner rights could do: lift the guards, edit, put the guards back."""
+    with guards_lifted(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @pytest.mark.django_db
@@ -105,12 +95,7 @@ def test_a_raw_sql_edit_is_detected_and_named(api, auditor):
 @pytest.mark.django_db
 def test_a_removed_entry_is_detected():
     entries = _write(4)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
+    _tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
 
     result = audit_chain_verify()
 

@@ -93,3 +93,15 @@ def test_deploy_checks_are_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_docs_security_quotes_the_policy_the_pages_send(client):
+    """docs/security.md quotes the Content-Security-Policy header verbatim, so it cannot drift again."""
+    sent = client.get(reverse("accounts:login"))["Content-Security-Policy"]
+    docs = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    quoted = re.search(r"<!-- csp -->\n```\n(?P<policy>.+?)\n```", docs, re.S)
+
+    assert quoted, "docs/security.md must quote the policy between <!-- csp --> and a code block"
+    assert sorted(quoted["policy"].replace("\n", " ").split("; ")) == sorted(sent.split("; "))
+    assert "allowed by hash" not in docs

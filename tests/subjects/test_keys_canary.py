@@ -94,6 +94,7 @@ def _start(**env_overrides) -> subprocess.CompletedProcess:
     ({"FIELD_ENCRYPTION_KEY": f"{Fernet.generate_key().decode()},short"}, "key #2 is not a valid Fernet key"),
     ({"BLIND_INDEX_KEY": "too-short"}, "BLIND_INDEX_KEY must be at least 32 characters"),
     ({"BLIND_INDEX_KEY_PREVIOUS": "too-short"}, "BLIND_INDEX_KEY_PREVIOUS must be at least 32 characters"),
+    ({"AUDIT_MAC_KEY": f"{'a' * 32},too-short"}, "AUDIT_MAC_KEY key #2 must be at least 32 characters"),
 ])
 def test_malformed_keys_stop_the_process_with_a_clear_message(overrides, message):
     result = _start(**overrides)
@@ -102,7 +103,7 @@ def test_malformed_keys_stop_the_process_with_a_clear_message(overrides, message
     assert message in result.stderr
 
 
-@pytest.mark.parametrize("name", ["FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY"])
+@pytest.mark.parametrize("name", ["FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "AUDIT_MAC_KEY"])
 def test_missing_keys_stop_the_process(name, tmp_path):
     # Run outside the project directory's .env: copy nothing, point the settings at an empty one.
     env = {k: v for k, v in os.environ.items() if k != name}
