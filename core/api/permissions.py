@@ -1,7 +1,9 @@
 """Role and scope checks for API views.
 
 A view names the Django permission each HTTP method needs (`required_permissions`) and the token
-scope an integration client's token must hold (`required_scopes`). Methods listed in
+scope an integration client's token must hold (`required_scopes`). A token with scopes (not "*")
+is refused where the view names no scope for the method: an endpoint that forgot its scope fails
+closed instead of opening to every token of the role. Methods listed in
 `customer_methods` are open to a customer login too; such views must narrow their queryset to the
 customer's own subject (`core.selectors.subject_for_user`).
 """
@@ -32,6 +34,9 @@ class RolePermission(BasePermission):
         token = request.auth
         if isinstance(token, ApiToken):
             scope = getattr(view, "required_scopes", {}).get(method)
+            if scope is None and "*" not in token.scopes:
+                self.message = "This endpoint takes only a token with the whole role ('*')."
+                return False
             if not token.allows(scope):
                 self.message = f"This API token lacks the '{scope}' scope."
                 return False
