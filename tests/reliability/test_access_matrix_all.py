@@ -45,6 +45,7 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "GET": ("/api/v1/subjects/", CUSTOMERS | WRITERS | CLIENT),
         "POST": ("/api/v1/subjects/", WRITERS | CLIENT),
     },
+    "api/v1/subjects/search/": {"POST": ("/api/v1/subjects/search/", WRITERS | CLIENT)},
     "api/v1/subjects/<uuid:pk>/": {
         "GET": ("/api/v1/subjects/{subject_a}/", A | WRITERS | CLIENT),
         "PATCH": ("/api/v1/subjects/{subject_a}/", WRITERS),
@@ -300,6 +301,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
 # service still proves the permission layer let them through).
 BODIES = {
     "/api/v1/subjects/": {"external_ref": "CIFMATRIX9", "full_name": "Ma Trận"},
+    "/api/v1/subjects/search/": {"phone": "0912000111"},
     "/api/v1/consents/": {
         "subject": "{cif_a}",
         "purpose": "{purpose}",
