@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from core.context import RequestContext, current_request
@@ -67,3 +68,20 @@ def _content_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every answer to a signed-in caller (session or API token): pages
+    and API answers carry personal data, which no browser cache, back button or proxy may keep.
+    Whether an answer holds personal data is not known here, so every authenticated one is covered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # DRF copies a token's user onto the Django request, so API callers are seen here too.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
