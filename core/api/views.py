@@ -89,6 +89,7 @@ class SubjectSearchView(generics.GenericAPIView):
     required_permissions = {"POST": "core.view_datasubject"}
     required_scopes = {"POST": "subjects:read"}
     serializer_class = SubjectOutputSerializer
+    queryset = DataSubject.objects.none()
 
     @extend_schema(request=SubjectSearchSerializer, responses=SubjectOutputSerializer(many=True))
     def post(self, request):
