@@ -3,7 +3,6 @@ notice announcements. DPO writes, DPO and auditor read; one view per operation, 
 
 from __future__ import annotations
 
-import csv
 import io
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -17,6 +16,7 @@ from consents.services import announcements
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from core.errors import NotFound
+from core.spreadsheets import SpreadsheetWriter
 from regulator import services
 from regulator.api.serializers import (
     ActivitySerializer,
@@ -252,7 +252,7 @@ class ProcessingRecordCSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, dict) and "entries" in data:
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = SpreadsheetWriter(buffer)
             writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
             writer.writerows(processing_record_rows(data))
             return buffer.getvalue().encode()

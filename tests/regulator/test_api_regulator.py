@@ -200,3 +200,17 @@ def test_a_scoped_token_is_refused_where_a_view_names_no_scope(dpo, as_user, mon
     monkeypatch.setattr(BreachListCreateView, "required_scopes", {})
     assert as_user(dpo, scopes=["regulator:read"]).get("/api/v1/breaches/").status_code == 403
     assert as_user(dpo).get("/api/v1/breaches/").status_code == 200
+
+
+@pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_processing_record_csv_neutralises_formulas(inventory, dpo, as_user, client, evil):
+    """A purpose name typed as a formula must reach the spreadsheet as text (pen test, finding 9)."""
+    from consents.models import Purpose
+
+    Purpose.objects.filter(code="banking").update(name_vi=evil)
+    exported = as_user(dpo).get("/api/v1/processing-record/?format=csv").content.decode()
+    client.force_login(dpo)
+    page = client.get("/en/portal/processing-record/?format=csv").content.decode().lstrip("\ufeff")
+    for text in (exported, page):
+        rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
+        assert rows["banking"][1] == "'" + evil
