@@ -131,8 +131,9 @@ def test_the_api_answers_400_for_an_unreadable_file(catalogue, dpo, as_user):
 
     response = as_user(dpo).post(
         "/api/v1/consent-imports/", {"file": SimpleUploadedFile("huge.csv", body, "text/csv")},
-        format="multipart", HTTP_ACCEPT_LANGUAGE="en",
+        format="multipart",
     )
 
-    assert response.status_code == 400 and "Line 2" in response.json()["file"][0]
+    assert response.status_code == 400
+    assert any(words in response.json()["file"][0] for words in ("Line 2", "dòng 2"))
     assert not ConsentImport.objects.filter(finished_at__isnull=True).exists()
