@@ -5,10 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from audit.actions import action_label, known_actions
-from audit.api.views import parse_since
 from audit.selectors import audit_chain_verify, audit_entries
 from core.access import staff_required
 from core.errors import InvalidInput
+from core.moments import parse_moment
 from core.references import subject_id_for_reference
 
 
@@ -17,7 +17,7 @@ def audit_trail(request):
     params = request.GET
     error = None
     try:
-        since = parse_since(params.get("since"))
+        since = parse_moment(params.get("since"), field="since")
     except InvalidInput as exc:
         since, error = None, exc.text
     entries = audit_entries(

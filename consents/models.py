@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedCharField
 
 
 class LegalBasis(models.TextChoices):
@@ -264,7 +265,8 @@ class ConsentEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=150)
-    reason = models.CharField(max_length=500, blank=True)
+    # A customer's own words on why they withdraw (often about health, money or family): personal data.
+    reason = EncryptedCharField(max_length=500, blank=True)
     source = models.CharField(
         max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
     )

@@ -1,8 +1,14 @@
-"""Middleware that stamps each request with an id (echoed as X-Request-ID) for the audit trail."""
+"""Middleware: a request id (echoed as X-Request-ID) for the audit trail, the API's body limit, and
+no caching of anything answered to a signed-in caller."""
 from __future__ import annotations
 
 import re
 import uuid
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from core.context import RequestContext, current_request
 
@@ -23,4 +29,59 @@ class RequestContextMiddleware:
         finally:
             current_request.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+# A refused body up to this size is read and dropped, so the client's keep-alive connection stays in
+# step for its next request; a larger one is left to the server (gunicorn drains it or closes).
+DRAIN_REFUSED_BODY_UP_TO = 32 * 1024 * 1024
+
+
+class ApiBodyLimitMiddleware:
+    """An API body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 with a JSON message, before Django's
+    own check would turn it into an HTML 400 page. File uploads (multipart) have their own limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if (
+            limit is not None
+            and request.path.startswith("/api/")
+            and not request.content_type.startswith("multipart/")
+            and _content_length(request) > limit
+        ):
+            if _content_length(request) <= DRAIN_REFUSED_BODY_UP_TO:
+                while request.read(64 * 1024):
+                    pass
+            return JsonResponse(
+                {"detail": _("The request body is larger than %(size)s MB; send less data at once.")
+                 % {"size": f"{limit / 2**20:g}"}},
+                status=413,
+            )
+        return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every answer to a signed-in caller (session or API token): pages
+    and API answers carry personal data, which no browser cache, back button or proxy may keep.
+    Whether an answer holds personal data is not known here, so every authenticated one is covered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # DRF copies a token's user onto the Django request, so API callers are seen here too.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -9,7 +9,6 @@ The requests area may read consents (arrows point that way), so withdrawal dutie
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from consents.models import WithdrawalDuty
+from core.spreadsheets import SpreadsheetWriter
 from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ
@@ -210,7 +210,7 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
 def report_csv(report: dict[str, Any]) -> str:
     """The report as CSV: one line for the totals, each request type, each channel, the duties."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)
     writer.writerow(CSV_COLUMNS)
     totals = report["totals"]
     writer.writerow(["total", "all", *[totals.get(c, "") for c in CSV_COLUMNS[2:]]])

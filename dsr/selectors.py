@@ -7,8 +7,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consents.models import ProcessingRestriction
+from core.errors import PermissionDenied
+from core.roles import Role, user_role
 from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.states import OPEN
 
@@ -91,6 +94,23 @@ def request_counts(*, now: datetime | None = None, assignee_id: int | None = Non
         due_soon=open_requests.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
         overdue=open_requests.filter(due_at__lt=now).count(),
     )
+
+
+def request_work_check(user, request: DataSubjectRequest, *, download: bool = False) -> None:
+    """Raise PermissionDenied unless this staff member may act on the request (or, with `download`,
+    take a copy of the customer's data from it).
+
+    Need to know: a front-line officer works only what they took in or are assigned, and downloads a
+    customer's data only when assigned; privacy officers and the DPO work the whole queue. The
+    caller has already checked the role's permission and that the request is visible at all."""
+    if user_role(user) != Role.OFFICER:
+        return
+    if request.assignee_id == user.pk:
+        return
+    if download:
+        raise PermissionDenied(_("Only the staff member assigned to this request may download its data."))
+    if request.created_by_id != user.pk:
+        raise PermissionDenied(_("You may work only on requests you took in or that are assigned to you."))
 
 
 def request_detail(request_id) -> DataSubjectRequest | None:

@@ -33,7 +33,9 @@ class ApiToken(models.Model):
         return f"ApiToken {self.prefix}… user={self.user_id}"
 
     def allows(self, scope: str | None) -> bool:
-        return scope is None or "*" in self.scopes or scope in self.scopes
+        """Whether the token may call an endpoint needing `scope`; an endpoint that names no scope
+        takes only a token holding the whole role ("*")."""
+        return "*" in self.scopes or (scope is not None and scope in self.scopes)
 
 
 class IdempotencyRecord(models.Model):

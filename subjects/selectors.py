@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from core.errors import InvalidInput, NotFound
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
-from subjects.validators import normalize_email, normalize_national_id, normalize_phone
+from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
 
 
 def subject_list() -> QuerySet[DataSubject]:
@@ -34,7 +34,7 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
 
     Encrypted values cannot be matched partially; a branch officer types the whole identifier.
     """
-    query = (query or "").strip()
+    query = compatibility_form(query).strip()
     if not query:
         return DataSubject.objects.none()
     conditions = Q(external_ref=query)
@@ -54,14 +54,15 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
     return DataSubject.objects.filter(conditions).order_by("external_ref")
 
 
+SEARCHABLE_FIELDS = {"national_id": normalize_national_id, "phone": normalize_phone, "email": normalize_email}
+
+
 def subject_filter_by_index(
     queryset: QuerySet[DataSubject], *, field: str, value: str
 ) -> QuerySet[DataSubject]:
-    normalizers = {"national_id": normalize_national_id, "phone": normalize_phone, "email": normalize_email}
-    try:
-        normalized = normalizers[field](value)
-    except InvalidInput:
-        return queryset.none()
+    """Exact match on one encrypted identifier through its blind index; a malformed value is an
+    InvalidInput naming the field (it could match nothing)."""
+    normalized = SEARCHABLE_FIELDS[field](value)
     return queryset.filter(**{f"{field}_index__in": blind_index_candidates(normalized)})
 
 

@@ -18,7 +18,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.roles import Role, user_role
-from subjects.crypto import blind_index, fingerprint
+from subjects.crypto import blind_index, blind_index_candidates, fingerprint
 from subjects.models import CustomerAccount, DataSubject
 from subjects.validators import (
     normalize_email,
@@ -77,6 +77,26 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
         )
 
 
+def _check_national_id_unclaimed(national_id: str, *, subject_id=None) -> None:
+    """One CIF per citizen ID: a second customer number for the same person splits their consents
+    and requests in two, so the answer names the CIF that already holds the number.
+
+    Linking two CIFs of one person (a DPO decision) needs a model of its own and is not offered yet."""
+    if not national_id:
+        return
+    holder = (
+        DataSubject.objects.filter(national_id_index__in=blind_index_candidates(national_id))
+        .exclude(pk=subject_id)
+        .values_list("external_ref", flat=True)
+        .first()
+    )
+    if holder is not None:
+        raise Conflict(
+            _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
+            code="duplicate_national_id", cif=holder,
+        )
+
+
 def subject_create(
     *,
     actor: Actor,
@@ -108,6 +128,7 @@ def subject_create(
             raise Conflict(
                 _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
             )
+        _check_national_id_unclaimed(fields["national_id"])
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language, **fields
         )
@@ -167,6 +188,8 @@ def subject_rectify(
                 }
                 subject.guardian = guardian
                 subject.guardian_verified_at = None
+        if clean.get("national_id") and clean["national_id"] != subject.national_id:
+            _check_national_id_unclaimed(clean["national_id"], subject_id=subject.pk)
         for name, value in clean.items():
             if name.endswith("_index"):
                 setattr(subject, name, value)

@@ -6,6 +6,7 @@ InvalidInput naming the field, with a message a branch officer can act on.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,21 +15,28 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
 
-NATIONAL_ID_RE = re.compile(r"^\d{12}$")
+# ASCII digits only: `\d` alone accepts any script's digits, which would be stored as sent and never
+# match the blind index of the same number typed in ASCII.
+NATIONAL_ID_RE = re.compile(r"^\d{12}$", re.ASCII)
 # Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x) in the 10- and 11-digit national plans.
-PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$", re.ASCII)
 EXTERNAL_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
+def compatibility_form(value: str) -> str:
+    """Full-width digits and signs (from East Asian input methods) as their ASCII twins (NFKC)."""
+    return unicodedata.normalize("NFKC", value or "")
+
+
 def normalize_national_id(value: str) -> str:
-    digits = re.sub(r"[\s.-]", "", value or "")
+    digits = re.sub(r"[\s.-]", "", compatibility_form(value))
     if not NATIONAL_ID_RE.match(digits):
         raise InvalidInput(_("A citizen ID (CCCD) has exactly 12 digits."), field="national_id")
     return digits
 
 
 def normalize_phone(value: str) -> str:
-    compact = re.sub(r"[\s().-]", "", value or "")
+    compact = re.sub(r"[\s().-]", "", compatibility_form(value))
     if compact.startswith("+84"):
         compact = "0" + compact[3:]
     elif compact.startswith("84") and len(compact) in (11, 12):

@@ -21,7 +21,8 @@ from subjects.validators import age_on
 
 @staff_required("subjects.view_datasubject")
 def customer_lookup(request):
-    form = SubjectSearchForm(request.GET or None)
+    # A POST: citizen IDs, phones and e-mails in a query string would land in access logs and history.
+    form = SubjectSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_valid():
         results = list(subject_search(form.cleaned_data["q"])[:20])

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -13,24 +10,8 @@ from rest_framework.response import Response
 from audit.api.serializers import AuditEntrySerializer, ChainVerificationSerializer
 from audit.selectors import audit_chain_verify, audit_entries
 from core.api.permissions import RolePermission
-from core.errors import InvalidInput
+from core.moments import parse_moment
 from core.references import subject_id_for_reference
-
-
-def parse_since(value: str | None):
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise InvalidInput(
-                _("'since' must be a date (YYYY-MM-DD) or an ISO 8601 date-time."), field="since"
-            )
-        moment = timezone.make_aware(timezone.datetime(day.year, day.month, day.day))
-    elif timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 class AuditEntryListView(generics.ListAPIView):
@@ -44,7 +25,7 @@ class AuditEntryListView(generics.ListAPIView):
         return audit_entries(
             subject_id=subject_id_for_reference(params.get("subject")),
             action=params.get("action") or None,
-            since=parse_since(params.get("since")),
+            since=parse_moment(params.get("since"), field="since"),
         )
 
     @extend_schema(parameters=[

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -39,6 +38,7 @@ from consents.models import (
 from consents.services.records import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import DomainError, InvalidInput
+from core.moments import parse_moment
 from subjects.models import DataSubject
 
 REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel")
@@ -70,14 +70,10 @@ def _import_key(row: dict[str, str]) -> str:
 def _parse_when(value: str, now: datetime) -> datetime:
     if not value:
         return now
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise InvalidInput(_("granted_at is not a date (use YYYY-MM-DD or an ISO date-time)."))
-        moment = datetime.combine(day, time(12, 0))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    try:
+        moment = parse_moment(value, field="granted_at", day_starts_at=time(12, 0))
+    except InvalidInput:
+        raise InvalidInput(_("granted_at is not a date (use YYYY-MM-DD or an ISO date-time).")) from None
     if moment > now:
         raise InvalidInput(_("granted_at is in the future."))
     return moment
@@ -107,13 +103,31 @@ def consents_import_csv(
         )
     catalogue = _Catalogue()
     batch: list[tuple[int, dict[str, str]]] = []
-    for row in reader:
+    unreadable = None
+    last_line = reader.line_num
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except (csv.Error, UnicodeDecodeError):
+            # The reader cannot find the next row's start after this, so the file stops here; the
+            # rows read so far are imported and the run is finished, never left half-open.
+            unreadable = last_line + 1
+            break
+        last_line = reader.line_num
         batch.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
         if len(batch) >= batch_size:
             _import_batch(run, batch, actor=actor, catalogue=catalogue, now=now)
             batch = []
     if batch:
         _import_batch(run, batch, actor=actor, catalogue=catalogue, now=now)
+    if unreadable is not None:
+        run.rows += 1
+        _refuse(
+            run, unreadable, _("This line cannot be read as UTF-8 CSV; the rest of the file was not read.")
+        )
     with transaction.atomic(durable=True):
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at", "rows", "imported", "already_imported", "refused", "errors"])
@@ -127,9 +141,17 @@ def consents_import_csv(
                 "imported": run.imported,
                 "already_imported": run.already_imported,
                 "refused": run.refused,
+                "stopped_at_line": unreadable,
             },
         )
     catalogue_invalidate()
+    if unreadable is not None:
+        raise InvalidInput(
+            _("Line %(line)s cannot be read: a field longer than %(limit)s characters, a stray quote or NUL "
+              "byte, or text that is not UTF-8. The import stopped there; %(imported)s rows before it were "
+              "imported. Correct the file and import it again: nothing is imported twice."),
+            field="file", line=unreadable, limit=f"{csv.field_size_limit():,}", imported=run.imported,
+        )
     return run
 
 

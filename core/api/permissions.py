@@ -35,6 +35,7 @@ class RolePermission(BasePermission):
         if callable(allows):
             scope = getattr(view, "required_scopes", {}).get(method)
             if not allows(scope):
-                self.message = f"This API token lacks the '{scope}' scope."
+                self.message = (f"This API token lacks the '{scope}' scope." if scope is not None
+                                else "This endpoint takes only a token with the whole role ('*').")
                 return False
         return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput
+from core.moments import parse_day
 from dsr.reports import deadline_report, local_midnight, report_csv
 
 
@@ -27,13 +27,8 @@ class CSVRenderer(BaseRenderer):
 
 
 def _day(params, name: str):
-    value = params.get(name)
-    if not value:
-        return None
-    day = parse_date(value)
-    if day is None:
-        raise InvalidInput(_("Give the date as YYYY-MM-DD."), field=name)
-    return local_midnight(day)
+    day = parse_day(params.get(name), field=name)
+    return local_midnight(day) if day else None
 
 
 class DeadlineReportView(APIView):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,6 +28,7 @@ from dsr.selectors import (
     request_detail,
     request_list,
     request_queue,
+    request_work_check,
     requests_for_subject,
     tasks_for_client,
 )
@@ -164,10 +166,14 @@ class _RequestAction(APIView):
     input_serializer: type | None = None
 
     def target(self, request, pk):
-        found = visible_requests(request.user).filter(pk=pk).values_list("pk", flat=True).first()
+        found = (
+            visible_requests(request.user).filter(pk=pk).select_related(None)
+            .only("pk", "assignee_id", "created_by_id").first()
+        )
         if found is None:
             raise NotFound(_("No such request."))
-        return found
+        request_work_check(request.user, found)
+        return found.pk
 
     def post(self, request, pk):
         target_id = self.target(request, pk)
@@ -305,10 +311,17 @@ class ExportDownloadView(APIView):
         parameters=[OpenApiParameter("format", str, enum=["json", "html", "csv"])],
         responses={(200, "application/json"): dict},
     )
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=` names the file's format, read below; left to DRF it would look for a renderer of
+        # that name and answer 404. Errors stay JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
     def get(self, request, pk):
         found = visible_requests(request.user).filter(pk=pk).first()
         if found is None:
             raise NotFound(_("No such request."))
+        request_work_check(request.user, found, download=True)
         download = services.export_download(
             actor=actor_for_user(request.user),
             request=found,

@@ -3,7 +3,6 @@ expires, every download audited. Stored as encrypted JSON; HTML and CSV are rend
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from audit.services import audit_record
 from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
+from core.spreadsheets import SpreadsheetWriter
 from dsr.models import DataSubjectRequest, RequestExport, TaskStatus
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
@@ -154,7 +154,7 @@ def export_download(
 def _csv(content: dict[str, Any]) -> str:
     """The tabular parts: consent history and requests, one row each."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)
     writer.writerow(["record", "id", "purpose_or_type", "event_or_status", "at", "channel"])
     for e in content["consent_events"]:
         writer.writerow(["consent_event", e["consent"], e["purpose"], e["event"], e["at"], e["channel"]])

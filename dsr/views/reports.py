@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from core.access import staff_required
+from core.errors import InvalidInput
+from core.moments import parse_day
 from deadlines.policy import LOCAL_TZ, add_months
 from dsr.reports import deadline_report, local_midnight, on_time_trend, report_csv
 
@@ -50,12 +51,20 @@ def backlog_chart(rows: list[dict]) -> dict:
 
 @staff_required("deadlines.view_deadline_report")
 def deadlines(request):
-    since_day = parse_date(request.GET.get("since") or "")
-    until_day = parse_date(request.GET.get("until") or "")
+    period_error = None
+    try:
+        since_day = parse_day(request.GET.get("since"), field="since")
+        until_day = parse_day(request.GET.get("until"), field="until")
+    except InvalidInput as error:
+        since_day = until_day = None
+        period_error = error.text
     since = local_midnight(since_day) if since_day else None
     until = local_midnight(until_day) if until_day else None
     if since and until and since >= until:
         since = until = None
+    if request.GET.get("format") == "csv" and period_error:
+        # A download has no page to show the message on; the default period would mislabel the file.
+        return HttpResponseBadRequest(period_error, content_type="text/plain; charset=utf-8")
     report = deadline_report(since=since, until=until)
     if request.GET.get("format") == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
@@ -71,6 +80,7 @@ def deadlines(request):
             "trend": trend_chart(on_time_trend()),
             "backlog": backlog_chart(report["by_type"]),
             "last_month": last_month,
+            "period_error": period_error,
         },
     )
 

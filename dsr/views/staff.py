@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,13 @@ from dsr.forms import (
     VerifyIdentityForm,
 )
 from dsr.models import DataSubjectRequest, DeletionRecord
-from dsr.selectors import DUE_SOON, request_detail, request_queue, restriction_in_force
+from dsr.selectors import (
+    DUE_SOON,
+    request_detail,
+    request_queue,
+    request_work_check,
+    restriction_in_force,
+)
 from dsr.states import RequestStatus, allowed_next
 from dsr.views.common import deadline_tone, run, work_staff
 from subjects.selectors import subject_for_ref
@@ -104,7 +111,8 @@ def detail(request, pk):
         + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
         key=lambda item: item["at"],
     )
-    can_work = request.user.has_perm("dsr.work_request")
+    can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
+    may_download = _may(request_work_check, request.user, found, download=True)
     nexts = allowed_next(found.status)
     context = {
         "req": found,
@@ -129,9 +137,17 @@ def detail(request, pk):
         "note_form": NoteForm(),
         "extend_form": ExtendForm(),
         "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
-        "export": found.export if _has_export(found) else None,
+        "export": found.export if may_download and _has_export(found) else None,
     }
     return render(request, "dsr/detail.html", context)
+
+
+def _may(check, *args, **kwargs) -> bool:
+    try:
+        check(*args, **kwargs)
+    except DomainError:
+        return False
+    return True
 
 
 def _has_export(found: DataSubjectRequest) -> bool:
@@ -147,8 +163,13 @@ def _has_export(found: DataSubjectRequest) -> bool:
 def act(request, pk, action):
     """Every staff action on the request page posts here; each calls exactly one service."""
     actor = actor_for_user(request.user)
-    if not DataSubjectRequest.objects.filter(pk=pk).exists():
+    found = DataSubjectRequest.objects.filter(pk=pk).only("pk", "assignee_id", "created_by_id").first()
+    if found is None:
         raise Http404
+    try:
+        request_work_check(request.user, found)
+    except DomainError as error:
+        raise PermissionDenied(error.text) from None
     handlers = {
         "acknowledge": (
             None,
@@ -235,6 +256,10 @@ def staff_export(request, pk, fmt):
     found = DataSubjectRequest.objects.filter(pk=pk).first()
     if found is None:
         raise Http404
+    try:
+        request_work_check(request.user, found, download=True)
+    except DomainError as error:
+        raise PermissionDenied(error.text) from None
     try:
         download = services.export_download(actor=actor_for_user(request.user), request=found, format=fmt)
     except DomainError as error:

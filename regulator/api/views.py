@@ -3,7 +3,6 @@ notice announcements. DPO writes, DPO and auditor read; one view per operation, 
 
 from __future__ import annotations
 
-import csv
 import io
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -17,6 +16,7 @@ from consents.services import announcements
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from core.errors import NotFound
+from core.spreadsheets import SpreadsheetWriter
 from regulator import services
 from regulator.api.serializers import (
     ActivitySerializer,
@@ -44,6 +44,9 @@ READ_BREACH = "regulator.view_breach"
 MANAGE_BREACH = "regulator.manage_breach"
 READ_DOSSIER = "regulator.view_dossier"
 MANAGE_DOSSIER = "regulator.manage_dossier"
+# Token scopes: reading the regulator's records, and every write (breaches, dossiers, announcements).
+READ_SCOPE = "regulator:read"
+WRITE_SCOPE = "regulator:write"
 
 
 def _breach(pk) -> Breach:
@@ -56,6 +59,7 @@ def _breach(pk) -> Breach:
 class BreachListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH, "POST": MANAGE_BREACH}
+    required_scopes = {"GET": READ_SCOPE, "POST": WRITE_SCOPE}
     serializer_class = BreachOutputSerializer
 
     def get_queryset(self):
@@ -80,6 +84,7 @@ class BreachListCreateView(generics.GenericAPIView):
 class BreachDetailView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH, "PATCH": MANAGE_BREACH}
+    required_scopes = {"GET": READ_SCOPE, "PATCH": WRITE_SCOPE}
 
     @extend_schema(responses=BreachOutputSerializer)
     def get(self, request, pk):
@@ -106,6 +111,7 @@ class BreachNotifyView(APIView):
 
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=NotifySerializer, responses={201: PhaseOutputSerializer})
     def post(self, request, pk):
@@ -122,6 +128,7 @@ class BreachPhaseDocumentView(APIView):
 
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH}
+    required_scopes = {"GET": READ_SCOPE}
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk, phase):
@@ -134,6 +141,7 @@ class BreachPhaseDocumentView(APIView):
 class BreachCustomersView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=None, responses=BreachOutputSerializer)
     def post(self, request, pk):
@@ -144,6 +152,7 @@ class BreachCustomersView(APIView):
 class BreachCloseView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=None, responses=BreachOutputSerializer)
     def post(self, request, pk):
@@ -154,6 +163,7 @@ class BreachCloseView(APIView):
 class DossierListView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_DOSSIER}
+    required_scopes = {"GET": READ_SCOPE}
     serializer_class = DossierOutputSerializer
 
     def get_queryset(self):
@@ -173,6 +183,7 @@ class DossierSyncView(APIView):
 
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request):
@@ -191,6 +202,7 @@ class DossierDocumentView(APIView):
 
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_DOSSIER}
+    required_scopes = {"GET": READ_SCOPE}
 
     @extend_schema(parameters=[OpenApiParameter("version", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
@@ -205,6 +217,7 @@ class DossierDocumentView(APIView):
 class DossierVersionView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=DossierEditSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
@@ -219,6 +232,7 @@ class DossierVersionView(APIView):
 class DossierFileView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=DossierFileSerializer, responses=DossierOutputSerializer)
     def post(self, request, pk):
@@ -238,7 +252,7 @@ class ProcessingRecordCSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, dict) and "entries" in data:
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = SpreadsheetWriter(buffer)
             writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
             writer.writerows(processing_record_rows(data))
             return buffer.getvalue().encode()
@@ -251,6 +265,7 @@ class ProcessingRecordView(APIView):
 
     permission_classes = [RolePermission]
     required_permissions = {"GET": "regulator.view_regulator"}
+    required_scopes = {"GET": READ_SCOPE}
     renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
 
     @extend_schema(
@@ -266,6 +281,7 @@ class ProcessingRecordView(APIView):
 class AnnouncementListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "regulator.view_regulator", "POST": "regulator.manage_announcement"}
+    required_scopes = {"GET": READ_SCOPE, "POST": WRITE_SCOPE}
     serializer_class = AnnouncementOutputSerializer
 
     def get_queryset(self):
@@ -291,6 +307,7 @@ class AnnouncementListCreateView(generics.GenericAPIView):
 class AnnouncementSendView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"POST": "regulator.manage_announcement"}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=None, responses=AnnouncementOutputSerializer)
     def post(self, request, pk):
@@ -303,6 +320,7 @@ class ActivityView(APIView):
 
     permission_classes = [RolePermission]
     required_permissions = {"PUT": MANAGE_DOSSIER}
+    required_scopes = {"PUT": WRITE_SCOPE}
 
     @extend_schema(request=ActivitySerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request, code):

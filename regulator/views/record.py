@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -16,6 +14,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
+from core.spreadsheets import SpreadsheetWriter
 from regulator import services
 from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
 from regulator.documents import processing_record as build_record
@@ -46,7 +45,7 @@ def processing_record(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="processing-record.csv"'
         response.write("\ufeff")  # a BOM so spreadsheet programs read the Vietnamese correctly
-        writer = csv.writer(response)
+        writer = SpreadsheetWriter(response)
         writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
         writer.writerows(processing_record_rows(record))
         return response

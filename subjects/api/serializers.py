@@ -57,3 +57,11 @@ class SubjectRectifySerializer(serializers.Serializer):
     guardian = serializers.UUIDField(required=False, allow_null=True)
     preferred_language = preferred_language_field()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class SubjectSearchSerializer(serializers.Serializer):
+    """Exactly one identifier, matched whole through its blind index (in the body, never the URL)."""
+
+    national_id = serializers.CharField(max_length=40, required=False, help_text="CCCD, 12 digits.")
+    phone = serializers.CharField(max_length=40, required=False)
+    email = serializers.CharField(max_length=254, required=False)

@@ -4,5 +4,6 @@ from subjects.api import views
 
 urlpatterns = [
     path("subjects/", views.SubjectListCreateView.as_view(), name="subject-list"),
+    path("subjects/search/", views.SubjectSearchView.as_view(), name="subject-search"),
     path("subjects/<uuid:pk>/", views.SubjectDetailView.as_view(), name="subject-detail"),
 ]

@@ -1,4 +1,4 @@
-"""Data-subject endpoints: `/api/v1/subjects/` and `/api/v1/subjects/{id}/`."""
+"""Data-subject endpoints: `/api/v1/subjects/`, `/api/v1/subjects/search/` and `/api/v1/subjects/{id}/`."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -16,15 +16,13 @@ from subjects.api.serializers import (
     SubjectCreateSerializer,
     SubjectOutputSerializer,
     SubjectRectifySerializer,
+    SubjectSearchSerializer,
 )
 from subjects.models import DataSubject
-from subjects.selectors import subject_filter_by_index, subject_list
+from subjects.selectors import SEARCHABLE_FIELDS, subject_filter_by_index, subject_list
 
 SUBJECT_FILTERS = [
     OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
-    OpenApiParameter("national_id", str, description="Exact citizen ID, matched through its blind index."),
-    OpenApiParameter("phone", str, description="Exact phone number, matched through its blind index."),
-    OpenApiParameter("email", str, description="Exact e-mail address, matched through its blind index."),
 ]
 
 
@@ -54,11 +52,15 @@ class SubjectListCreateView(generics.GenericAPIView):
     def get_queryset(self):
         queryset = visible_subjects(self.request.user)
         params = self.request.query_params
+        for field in SEARCHABLE_FIELDS:
+            if field in params:
+                # Refused rather than ignored: a client relying on the old filter must not get everyone.
+                raise InvalidInput(
+                    _("Personal data never goes in a URL: search with POST /api/v1/subjects/search/."),
+                    field=field,
+                )
         if params.get("external_ref"):
             queryset = queryset.filter(external_ref=params["external_ref"])
-        for field in ("national_id", "phone", "email"):
-            if params.get(field):
-                queryset = subject_filter_by_index(queryset, field=field, value=params[field])
         return queryset
 
     @extend_schema(parameters=SUBJECT_FILTERS, responses=SubjectOutputSerializer(many=True))
@@ -78,6 +80,32 @@ class SubjectListCreateView(generics.GenericAPIView):
         fields["guardian"] = resolve_guardian(fields.pop("guardian", None))
         subject = services.subject_create(actor=actor_for_user(request.user), **fields)
         return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
+
+
+class SubjectSearchView(generics.GenericAPIView):
+    """Look a customer up by citizen ID, phone or e-mail, sent in the body so that no access log,
+    proxy or browser history keeps it."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "subjects.view_datasubject"}
+    required_scopes = {"POST": "subjects:read"}
+    serializer_class = SubjectOutputSerializer
+    queryset = DataSubject.objects.none()
+
+    @extend_schema(request=SubjectSearchSerializer, responses=SubjectOutputSerializer(many=True))
+    def post(self, request):
+        data = SubjectSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = [(field, value) for field, value in data.validated_data.items() if value]
+        if len(given) != 1:
+            raise InvalidInput(_("Give exactly one of national_id, phone or email."))
+        [(field, value)] = given
+        found = subject_filter_by_index(subject_list(), field=field, value=value)
+        page = self.paginate_queryset(found)
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=page, context="api.search"
+        )
+        return self.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
 
 
 class SubjectDetailView(generics.GenericAPIView):

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from consents.models import Consent, ConsentEvent, ConsentState
+from consents.models import Consent, ConsentEvent, ConsentImport, ConsentState
 from consents.selectors import consent_check
 from consents.services import consents_import_csv
 from core.actors import Actor
@@ -85,3 +85,55 @@ def test_management_command_prints_line_numbers(catalogue, tmp_path, capsys):
     call_command("import_consents", str(path))
     out = capsys.readouterr().out
     assert "line 3:" in out and "imported=1" in out and "refused=1" in out
+
+
+@pytest.mark.parametrize(
+    "granted_at", ["2026-02-30", "2026-02-30T10:00:00", "0001-01-01", "2026-01-01T25:00"]
+)
+def test_an_impossible_granted_at_refuses_its_row_and_the_run_finishes(catalogue, granted_at):
+    """Pen test, finding 6: parse_date raised ValueError mid-run, leaving a run that never finished."""
+    a, b = make_subject(), make_subject()
+    lines = _csv(
+        f"{a.external_ref},marketing,v1,branch,scan,{granted_at},,",
+        f"{b.external_ref},marketing,v1,branch,scan,,,",
+    )
+
+    run = consents_import_csv(actor=ACTOR, lines=lines, filename="legacy.csv")
+
+    assert run.finished_at is not None
+    assert (run.imported, run.refused) == (1, 1)
+    assert run.errors[0]["line"] == 2 and "granted_at" in run.errors[0]["reason"]
+
+
+def test_an_over_long_field_stops_the_file_with_a_clear_refusal_and_a_finished_run(catalogue):
+    a, b = make_subject(), make_subject()
+    lines = _csv(
+        f"{a.external_ref},marketing,v1,branch,scan,,,",
+        f"{b.external_ref},marketing,v1,branch,{'x' * 131_073},,,",
+        f"{b.external_ref},biometric,v1,branch,scan,,,yes",
+    )
+
+    with pytest.raises(InvalidInput) as error:
+        consents_import_csv(actor=ACTOR, lines=lines, filename="huge.csv")
+
+    assert "Line 3" in error.value.text and "131" in error.value.text
+    assert not ConsentImport.objects.filter(finished_at__isnull=True).exists()
+    run = ConsentImport.objects.get()
+    assert (run.imported, run.refused) == (1, 1) and run.errors[0]["line"] == 3
+    assert Consent.objects.count() == 1
+
+
+def test_the_api_answers_400_for_an_unreadable_file(catalogue, dpo, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = make_subject()
+    body = "".join(_csv(f"{a.external_ref},marketing,v1,branch,{'x' * 131_073},,,")).encode()
+
+    response = as_user(dpo).post(
+        "/api/v1/consent-imports/", {"file": SimpleUploadedFile("huge.csv", body, "text/csv")},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert any(words in response.json()["file"][0] for words in ("Line 2", "dòng 2"))
+    assert not ConsentImport.objects.filter(finished_at__isnull=True).exists()

@@ -172,3 +172,45 @@ def test_dpo_sets_a_purposes_activity_through_the_api(inventory, dpo, auditor, a
     )
     assert bad.status_code == 400 and "systems" in bad.json()
     assert as_user(dpo).put("/api/v1/processing-activities/nope/", body, format="json").status_code == 404
+
+
+def test_a_scoped_token_reaches_only_what_its_scopes_name(inventory, dpo, auditor, as_user):
+    """A DPO token issued for consents only cannot record breaches or sync dossiers; an auditor's
+    audit-only token cannot read breaches or the processing record (pen test, finding 2)."""
+    consents_only = as_user(dpo, scopes=["consents:read"])
+    assert consents_only.post("/api/v1/breaches/", _breach_payload(), format="json").status_code == 403
+    assert consents_only.post("/api/v1/dossiers/sync/", {}, format="json").status_code == 403
+    audit_only = as_user(auditor, scopes=["audit:read"])
+    assert audit_only.get("/api/v1/breaches/").status_code == 403
+    assert audit_only.get("/api/v1/processing-record/").status_code == 403
+    reader = as_user(dpo, scopes=["regulator:read"])
+    assert reader.get("/api/v1/breaches/").status_code == 200
+    assert reader.get("/api/v1/processing-record/").status_code == 200
+    refused = reader.post("/api/v1/breaches/", _breach_payload(), format="json")
+    assert refused.status_code == 403 and "regulator:write" in refused.json()["detail"]
+    writer = as_user(dpo, scopes=["regulator:read", "regulator:write"])
+    assert writer.post("/api/v1/breaches/", _breach_payload(), format="json").status_code == 201
+    assert writer.post("/api/v1/dossiers/sync/", {}, format="json").status_code == 200
+
+
+def test_a_scoped_token_is_refused_where_a_view_names_no_scope(dpo, as_user, monkeypatch):
+    """Fail closed: an endpoint that forgot to name its scope is open to whole-role tokens only."""
+    from regulator.api.views import BreachListCreateView
+
+    monkeypatch.setattr(BreachListCreateView, "required_scopes", {})
+    assert as_user(dpo, scopes=["regulator:read"]).get("/api/v1/breaches/").status_code == 403
+    assert as_user(dpo).get("/api/v1/breaches/").status_code == 200
+
+
+@pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_processing_record_csv_neutralises_formulas(inventory, dpo, as_user, client, evil):
+    """A purpose name typed as a formula must reach the spreadsheet as text (pen test, finding 9)."""
+    from consents.models import Purpose
+
+    Purpose.objects.filter(code="banking").update(name_vi=evil)
+    exported = as_user(dpo).get("/api/v1/processing-record/?format=csv").content.decode()
+    client.force_login(dpo)
+    page = client.get("/en/portal/processing-record/?format=csv").content.decode().lstrip("\ufeff")
+    for text in (exported, page):
+        rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
+        assert rows["banking"][1] == "'" + evil

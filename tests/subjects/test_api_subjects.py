@@ -48,9 +48,104 @@ def test_lookup_by_national_id_uses_the_blind_index(as_user, officer):
         format="json",
     )
 
-    found = client.get("/api/v1/subjects/", {"national_id": "0011 9900 0123"}).json()["results"]
+    found = client.post("/api/v1/subjects/search/", {"national_id": "0011 9900 0123"}, format="json")
+
+    assert found.status_code == 200, found.content
+    assert [s["external_ref"] for s in found.json()["results"]] == ["CIF9000001"]
+    assert AuditEntry.objects.filter(action="core.subject.viewed", data__context="api.search").count() == 1
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("phone", "+84 912 000 111"),
+    ("email", "SAU.VO@example.vn"),
+])
+def test_search_by_phone_or_email_is_a_post(as_user, officer, field, value):
+    client = as_user(officer)
+    client.post("/api/v1/subjects/", VALID, format="json")
+
+    found = client.post("/api/v1/subjects/search/", {field: value}, format="json").json()["results"]
 
     assert [s["external_ref"] for s in found] == ["CIF9000001"]
+
+
+@pytest.mark.parametrize("body", [{}, {"national_id": "001199000123", "phone": "0912000111"}])
+def test_search_takes_exactly_one_identifier(as_user, officer, body):
+    response = as_user(officer).post("/api/v1/subjects/search/", body, format="json")
+    assert response.status_code == 400 and response.json()["detail"]
+
+
+def test_search_needs_the_subjects_read_scope_and_is_closed_to_customers(as_user, client_user, customer_a):
+    body = {"phone": "0912000111"}
+    assert as_user(client_user, scopes=["consents:read"]).post(
+        "/api/v1/subjects/search/", body, format="json").status_code == 403
+    assert as_user(client_user, scopes=["subjects:read"]).post(
+        "/api/v1/subjects/search/", body, format="json").status_code == 200
+    assert as_user(customer_a).post("/api/v1/subjects/search/", body, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("field", ["national_id", "phone", "email"])
+def test_personal_data_is_refused_in_the_url(as_user, officer, field):
+    """Filters on personal data would put it in access logs: the list refuses them (pen test, finding 4)."""
+    as_user(officer).post("/api/v1/subjects/", VALID, format="json")
+
+    response = as_user(officer).get("/api/v1/subjects/", {field: VALID[field]})
+
+    assert response.status_code == 400
+    assert "search" in response.json()[field][0]
+
+
+def test_full_width_digits_are_stored_and_found_as_ascii(as_user, officer):
+    """A phone keyboard in a CJK or Vietnamese IME may send full-width digits (pen test, finding 7)."""
+    client = as_user(officer)
+    created = client.post(
+        "/api/v1/subjects/",
+        {**VALID, "national_id": "００１１９９０００１２３", "phone": "０９１２ ０００ １１１"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["national_id"] == "001199000123"
+    assert created.json()["phone"] == "0912000111"
+    for body in ({"national_id": "001199000123"}, {"national_id": "００１１９９０００１２３"},
+                 {"phone": "0912000111"}, {"phone": "０９１２０００１１１"}):
+        found = client.post("/api/v1/subjects/search/", body, format="json").json()["results"]
+        assert [s["external_ref"] for s in found] == ["CIF9000001"], body
+
+
+def test_digits_of_other_scripts_are_refused(as_user, officer):
+    response = as_user(officer).post(
+        "/api/v1/subjects/", {**VALID, "national_id": "٠٠١١٩٩٠٠٠١٢٣"}, format="json"
+    )
+    assert response.status_code == 400 and "national_id" in response.json()
+
+
+def test_a_second_cif_with_the_same_national_id_is_409_naming_the_first(as_user, officer, privacy_officer):
+    """One CIF per citizen ID (pen test, finding 13); full-width digits do not slip past it."""
+    client = as_user(officer)
+    client.post("/api/v1/subjects/", VALID, format="json")
+
+    again = client.post(
+        "/api/v1/subjects/",
+        {**VALID, "external_ref": "CIF9000002", "national_id": "００１１９９０００１２３"},
+        format="json",
+    )
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "duplicate_national_id"
+    assert "CIF9000001" in again.json()["detail"]
+    assert not DataSubject.objects.filter(external_ref="CIF9000002").exists()
+    other = client.post(
+        "/api/v1/subjects/", {**VALID, "external_ref": "CIF9000002", "national_id": "001199000999"},
+        format="json",
+    ).json()
+    rectified = as_user(privacy_officer).patch(
+        f"/api/v1/subjects/{other['id']}/", {"national_id": "001199000123"}, format="json"
+    )
+    assert rectified.status_code == 409 and "CIF9000001" in rectified.json()["detail"]
+    unchanged = as_user(privacy_officer).patch(
+        f"/api/v1/subjects/{other['id']}/", {"national_id": "001199000999", "full_name": "Võ Sáu"},
+        format="json",
+    )
+    assert unchanged.status_code == 200
 
 
 @pytest.mark.parametrize(("field", "value"), [

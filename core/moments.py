@@ -1,0 +1,56 @@
+"""Dates and moments typed by people: in query strings, forms and files."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+
+# The dates a query or a file can mean. Outside them a date is a typing mistake, and the extremes
+# overflow: 0001-01-01 at +07:00 is before year 1 in UTC, 9999-12-31 runs past year 9999.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
+def parse_day(value: str | None, *, field: str) -> date | None:
+    """A YYYY-MM-DD date from a query string or a file, or None when empty; InvalidInput otherwise."""
+    if not value:
+        return None
+    try:
+        day = parse_date(value)
+    except ValueError:  # well formed but not on the calendar (30 February)
+        day = None
+    if day is None:
+        raise InvalidInput(_("Give a real date as YYYY-MM-DD."), field=field)
+    _check_range(day, field=field)
+    return day
+
+
+def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.min) -> datetime | None:
+    """A date (taken at `day_starts_at`, local time) or an ISO 8601 date-time (local time when it
+    has no offset), aware; None when empty; InvalidInput when it is not a real moment."""
+    if not value:
+        return None
+    try:
+        if len(value) == len("YYYY-MM-DD"):
+            day = parse_date(value)
+            moment = datetime.combine(day, day_starts_at) if day else None
+        else:
+            moment = parse_datetime(value)
+    except ValueError:  # well formed but not on the calendar or the clock
+        moment = None
+    if moment is None:
+        raise InvalidInput(_("Give a real date (YYYY-MM-DD) or an ISO 8601 date-time."), field=field)
+    _check_range(moment.date(), field=field)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _check_range(day: date, *, field: str) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidInput(
+            _("Give a date between %(earliest)s and %(latest)s."), field=field,
+            earliest=EARLIEST_DAY.isoformat(), latest=LATEST_DAY.isoformat(),
+        )

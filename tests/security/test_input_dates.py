@@ -1,0 +1,42 @@
+"""Dates a person cannot mean answer 400 (API) or a form error (pages), never a 500 (pen test, finding 6)."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+IMPOSSIBLE_DAYS = ["2026-02-30", "2026-13-01", "0001-01-01", "9999-12-31"]
+IMPOSSIBLE = [*IMPOSSIBLE_DAYS, "2026-02-30T10:00:00", "2026-01-01T25:00:00", "0001-01-01T00:00:00"]
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    *(("/api/v1/audit/", value) for value in IMPOSSIBLE),
+    *(("/api/v1/reports/deadlines/", value) for value in IMPOSSIBLE_DAYS),
+])
+def test_api_answers_400_naming_since(as_user, dpo, path, value):
+    response = as_user(dpo).get(path, {"since": value})
+    assert response.status_code == 400, response.content
+    assert response.json()["since"][0]
+
+
+def test_report_until_is_checked_too(as_user, dpo):
+    response = as_user(dpo).get("/api/v1/reports/deadlines/", {"until": "2026-04-31"})
+    assert response.status_code == 400 and response.json()["until"][0]
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE)
+def test_audit_page_shows_the_error(client, auditor, value):
+    client.force_login(auditor)
+    response = client.get("/en/portal/audit/", {"since": value})
+    assert response.status_code == 200
+    assert response.context["error"]
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "0001-01-01", "yesterday"])
+def test_report_page_shows_the_error(client, dpo, value):
+    client.force_login(dpo)
+    response = client.get("/en/portal/reports/deadlines/", {"since": value})
+    assert response.status_code == 200
+    assert response.context["period_error"]
+    csv_response = client.get("/en/portal/reports/deadlines/", {"since": value, "format": "csv"})
+    assert csv_response.status_code == 400
