@@ -1,5 +1,8 @@
 """How django-oauth-toolkit learns the platform's rules for third-party access.
 
+- the server: authorisation code with PKCE (S256 only) and refresh tokens, nothing else: no implicit
+  flow, no password grant, no client credentials, so customer data is read on a customer's
+  authorisation only;
 - scopes: a third party may ask only for the data scopes the DPO registered for it (anything else is
   `invalid_scope`), and there are no scopes beyond the read-only data catalogue;
 - a code is exchanged, and a refresh token used, only while the authorisation the customer gave
@@ -11,6 +14,11 @@ from __future__ import annotations
 from django.utils import timezone
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
+from oauthlib.oauth2 import WebApplicationServer
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
+    AuthorizationCodeGrant,
+    code_challenge_method_s256,
+)
 
 from authorisations.scopes import DATA_SCOPES
 from authorisations.selectors import authorisation_live_for
@@ -44,8 +52,16 @@ class AuthorisationValidator(OAuth2Validator):
             refresh_token, client, request, *args, **kwargs
         ) and self._authorised(request)
 
-    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
-        # Customer data is read on the customer's authorisation only: never with client credentials.
-        if grant_type not in ("authorization_code", "refresh_token"):
-            return False
-        return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
+
+class S256AuthorizationCodeGrant(AuthorizationCodeGrant):
+    # RFC 9700 2.1.1: "plain" PKCE protects nothing once the challenge leaks; refuse it up front, on
+    # the consent screen's first request, rather than after the customer has approved.
+    _code_challenge_methods = {"S256": code_challenge_method_s256}
+
+
+class ThirdPartyServer(WebApplicationServer):
+    def __init__(self, request_validator, *args, **kwargs):
+        super().__init__(request_validator, *args, **kwargs)
+        self.auth_grant = S256AuthorizationCodeGrant(request_validator)
+        self._response_types["code"] = self.auth_grant
+        self._grant_types["authorization_code"] = self.auth_grant

@@ -3,6 +3,8 @@ revocation under /portal/. Each write calls one service."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -86,22 +88,29 @@ class ConsentScreenView(AuthorizationView):
         third_party = self._third_party()
         if third_party is None:
             raise Http404
-        subject = subject_for_user(self.request.user)
+        terms = {
+            "third_party": third_party,
+            "scopes": form.cleaned_data["scope"].split(),
+            "duration_days": form.cleaned_data.get("duration_days") or form.cleaned_data["requested_days"],
+            "cross_border_acknowledged": form.cleaned_data.get("cross_border", False),
+        }
         try:
-            services.authorisation_grant(
-                actor=actor_for_user(self.request.user),
-                user=self.request.user,
-                subject=subject,
-                third_party=third_party,
-                scopes=form.cleaned_data["scope"].split(),
-                duration_days=form.cleaned_data.get("duration_days") or form.cleaned_data["requested_days"],
-                cross_border_acknowledged=form.cleaned_data.get("cross_border", False),
-                channel=CUSTOMER_CHANNEL,
-            )
+            services.authorisation_terms_check(**terms)
+            # The toolkit validates the request again and issues the code; only then is the
+            # authorisation recorded. A code without an ACTIVE authorisation cannot be exchanged.
+            response = super().form_valid(form)
+            if "code" in parse_qs(urlparse(response.url).query):
+                services.authorisation_grant(
+                    actor=actor_for_user(self.request.user),
+                    user=self.request.user,
+                    subject=subject_for_user(self.request.user),
+                    channel=CUSTOMER_CHANNEL,
+                    **terms,
+                )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.text)
             return self.form_invalid(form)
-        return super().form_valid(form)
+        return response
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -351,6 +351,7 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "force",
     "SCOPES_BACKEND_CLASS": "authorisations.oauth.ThirdPartyScopes",
     "OAUTH2_VALIDATOR_CLASS": "authorisations.oauth.AuthorisationValidator",
+    "OAUTH2_SERVER_CLASS": "authorisations.oauth.ThirdPartyServer",
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,

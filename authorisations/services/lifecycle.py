@@ -142,6 +142,28 @@ def _lock(authorisation_id, *, subject=None) -> Authorisation:
     return authorisation
 
 
+def authorisation_terms_check(
+    *, third_party: ThirdParty, scopes: list[str], duration_days: int, cross_border_acknowledged: bool
+) -> None:
+    """Whether the customer may grant these terms; the consent screen asks before a code is issued."""
+    if third_party.status != ThirdParty.Status.ACTIVE:
+        raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
+    if not scopes or not set(scopes) <= set(third_party.scopes):
+        raise InvalidInput(
+            _("The third party asked for data it is not registered for."), code="invalid_scope"
+        )
+    if not 1 <= duration_days <= third_party.max_duration_days:
+        raise InvalidInput(
+            _("Choose a duration between 1 and %(days)s days."),
+            field="duration_days",
+            days=third_party.max_duration_days,
+        )
+    if third_party.cross_border and not cross_border_acknowledged:
+        raise InvalidInput(
+            _("Confirm that you understand your data will be transferred abroad."), field="cross_border"
+        )
+
+
 def authorisation_grant(
     *,
     actor: Actor,
@@ -160,22 +182,12 @@ def authorisation_grant(
     there is only ever one, and the one the customer just read is the one in force.
     """
     now = now or timezone.now()
-    if third_party.status != ThirdParty.Status.ACTIVE:
-        raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
-    if not scopes or not set(scopes) <= set(third_party.scopes):
-        raise InvalidInput(
-            _("The third party asked for data it is not registered for."), code="invalid_scope"
-        )
-    if not 1 <= duration_days <= third_party.max_duration_days:
-        raise InvalidInput(
-            _("Choose a duration between 1 and %(days)s days."),
-            field="duration_days",
-            days=third_party.max_duration_days,
-        )
-    if third_party.cross_border and not cross_border_acknowledged:
-        raise InvalidInput(
-            _("Confirm that you understand your data will be transferred abroad."), field="cross_border"
-        )
+    authorisation_terms_check(
+        third_party=third_party,
+        scopes=scopes,
+        duration_days=duration_days,
+        cross_border_acknowledged=cross_border_acknowledged,
+    )
     with transaction.atomic(durable=True):
         for previous in Authorisation.objects.select_for_update().filter(
             subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]

@@ -38,11 +38,26 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-def authorize_url(client_id: str, challenge: str, *, scope="accounts:read transactions:read",
-                  redirect_uri=REDIRECT_URI, state="xyz", **extra) -> str:
-    params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
-              "state": state, "code_challenge": challenge, "code_challenge_method": "S256", **extra}
-    return "/oauth/authorize/?" + urlencode(params)
+def authorize_url(
+    client_id: str,
+    challenge: str,
+    *,
+    scope="accounts:read transactions:read",
+    redirect_uri=REDIRECT_URI,
+    state="xyz",
+    **extra,
+) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return "/oauth/authorize/?" + urlencode({k: v for k, v in params.items() if v != ""})
 
 
 def sign_in(client, username: str) -> None:
@@ -71,14 +86,26 @@ def credentials(registration) -> tuple[str, str]:
 
 
 def exchange(client, client_id: str, client_secret: str, code: str, verifier: str, redirect_uri=REDIRECT_URI):
-    return client.post("/oauth/token/", {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-        "code_verifier": verifier, "client_id": client_id, "client_secret": client_secret,
-    })
+    return client.post(
+        "/oauth/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+    )
 
 
 def refresh(client, client_id: str, client_secret: str, refresh_token: str):
-    return client.post("/oauth/token/", {
-        "grant_type": "refresh_token", "refresh_token": refresh_token,
-        "client_id": client_id, "client_secret": client_secret,
-    })
+    return client.post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+    )

@@ -14,21 +14,38 @@ from tests.authorisations.factories import REDIRECT_URI, approve, exchange, pkce
 
 def test_register_authorise_introspect_report_revoke(api, dpo, customer1, browser1, gateway, customer2):
     api.force_login(dpo)
-    created = api.post("/api/v1/third-parties/", {
-        "legal_name": "Công ty Kế toán Số", "tax_code": "0312000001", "licence_ref": "GP-1/NHNN",
-        "contact_email": "dev@ketoan.example.vn", "purpose": "Đối soát giao dịch",
-        "redirect_uris": [REDIRECT_URI], "scopes": ["accounts:read", "transactions:read"],
-    }, format="json")
+    created = api.post(
+        "/api/v1/third-parties/",
+        {
+            "legal_name": "Công ty Kế toán Số",
+            "tax_code": "0312000001",
+            "licence_ref": "GP-1/NHNN",
+            "contact_email": "dev@ketoan.example.vn",
+            "purpose": "Đối soát giao dịch",
+            "redirect_uris": [REDIRECT_URI],
+            "scopes": ["accounts:read", "transactions:read"],
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     client_id, client_secret = created.json()["client_id"], created.json()["client_secret"]
     assert client_id and client_secret
 
     verifier, challenge = pkce_pair()
-    page = browser1.get("/oauth/authorize/?" + urlencode({
-        "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT_URI,
-        "scope": "accounts:read transactions:read", "state": "s1", "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }))
+    page = browser1.get(
+        "/oauth/authorize/?"
+        + urlencode(
+            {
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": REDIRECT_URI,
+                "scope": "accounts:read transactions:read",
+                "state": "s1",
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+    )
     assert page.status_code == 200
     assert "Công ty Kế toán Số" in page.content.decode()
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
@@ -47,9 +64,15 @@ def test_register_authorise_introspect_report_revoke(api, dpo, customer1, browse
     assert body["sub"] == customer1.customer_account.subject.external_ref
     authorisation_id = body["authorisation_id"]
 
-    reported = gateway.post(f"/api/v1/authorisations/{authorisation_id}/accesses/", {
-        "scope": "transactions:read", "accessed_at": timezone.now().isoformat(), "record_count": 42,
-    }, format="json")
+    reported = gateway.post(
+        f"/api/v1/authorisations/{authorisation_id}/accesses/",
+        {
+            "scope": "transactions:read",
+            "accessed_at": timezone.now().isoformat(),
+            "record_count": 42,
+        },
+        format="json",
+    )
     assert reported.status_code == 201, reported.json()
 
     mine = browser1.get("/me/authorisations/")
@@ -69,5 +92,6 @@ def test_register_authorise_introspect_report_revoke(api, dpo, customer1, browse
     authorisation = Authorisation.objects.get(pk=authorisation_id)
     assert authorisation.status == "revoked"
     assert list(authorisation.events.values_list("kind", flat=True)) == [
-        AuthorisationEvent.Kind.GRANTED, AuthorisationEvent.Kind.REVOKED,
+        AuthorisationEvent.Kind.GRANTED,
+        AuthorisationEvent.Kind.REVOKED,
     ]
