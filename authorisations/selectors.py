@@ -110,3 +110,25 @@ def authorisations_due_to_expire(*, now: datetime, limit: int) -> list:
         .order_by("expires_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def authorisations_export(subject) -> list[dict[str, Any]]:
+    """The customer's authorisations with their access logs, for an access or copy export."""
+    return [
+        {
+            "id": str(a.pk),
+            "third_party": a.third_party.legal_name,
+            "third_party_country": a.third_party.country,
+            "scopes": list(a.scopes),
+            "purpose": a.purpose,
+            "status": a.status,
+            "starts_at": a.starts_at.isoformat(),
+            "expires_at": a.expires_at.isoformat(),
+            "ended_at": a.ended_at.isoformat() if a.ended_at else None,
+            "accesses": [
+                {"scope": r.scope, "at": r.accessed_at.isoformat(), "records": r.record_count}
+                for r in a.accesses.all()
+            ],
+        }
+        for a in authorisations_for_subject(subject)
+    ]

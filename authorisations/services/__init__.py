@@ -13,6 +13,7 @@ from authorisations.services.lifecycle import (
     authorisation_revoke,
     authorisation_terms_check,
     authorisations_pause_for_subject_in_transaction,
+    authorisations_resume_for_source_in_transaction,
     authorisations_revoke_for_subject_in_transaction,
     covers_third_party_disclosure,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "authorisations_expire_due",
     "authorisations_notify_expiring",
     "authorisations_pause_for_subject_in_transaction",
+    "authorisations_resume_for_source_in_transaction",
     "authorisations_revoke_for_subject_in_transaction",
     "authorisations_send_summaries",
     "covers_third_party_disclosure",

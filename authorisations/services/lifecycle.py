@@ -373,3 +373,17 @@ def authorisations_revoke_for_subject_in_transaction(
         move(authorisation, to=S.REVOKED, actor=actor, now=now, reason=source)
         count += 1
     return count
+
+
+def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str, now: datetime) -> int:
+    """DSR hook: when the objection that paused authorisations is lifted, they resume (those whose
+    term has ended expire instead)."""
+    count = 0
+    for authorisation in (
+        Authorisation.objects.select_for_update()
+        .select_related("third_party__application", "third_party__webhook", "subject")
+        .filter(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source)
+    ):
+        move(authorisation, to=S.ACTIVE, actor=actor, now=now, reason=source)
+        count += 1
+    return count
