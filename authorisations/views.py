@@ -114,6 +114,11 @@ class ConsentScreenView(AuthorizationView):
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
+        third_party = context.get("third_party")
+        if third_party is not None:
+            # The approval posts here and is redirected to the third party's registered callback;
+            # browsers check that redirect against form-action, so exactly those URIs are allowed.
+            response._csp_update = {"form-action": list(third_party.redirect_uris)}
         # Clickjacking: the consent screen must never be framed (the site-wide CSP and X-Frame-Options
         # say so too; stated here so that no later site-wide change can loosen it for this page).
         response["X-Frame-Options"] = "DENY"
