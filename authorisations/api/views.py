@@ -173,9 +173,12 @@ class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
         "for a customer give the channel and, off-line, the evidence.",
     )
     def post(self, request, pk):
+        queryset, subject = self.authorisations()
+        # Someone else's id answers 404 before anything about the body is said.
+        if not queryset.filter(pk=pk).exists():
+            raise NotFound()
         data = RevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _queryset, subject = self.authorisations()
         authorisation = services.authorisation_revoke(
             actor=actor_for_user(request.user), authorisation_id=pk, subject=subject, **data.validated_data
         )
