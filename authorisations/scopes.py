@@ -15,6 +15,8 @@ DATA_SCOPES = {
     "profile:read": _("Your name and contact details held by the bank"),
 }
 
+SCOPE_CHOICES = tuple(DATA_SCOPES)
+
 
 def scope_labels(scopes) -> list[dict[str, str]]:
     return [{"code": scope, "label": str(DATA_SCOPES.get(scope, scope))} for scope in scopes]

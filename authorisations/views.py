@@ -37,7 +37,9 @@ class ConsentScreenView(AuthorizationView):
     form_class = ConsentScreenForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and user_role(request.user) != Role.CUSTOMER:
+        if request.user.is_authenticated and (
+            user_role(request.user) != Role.CUSTOMER or subject_for_user(request.user) is None
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -73,7 +75,10 @@ class ConsentScreenView(AuthorizationView):
             return context
         form = context.get("form")
         scopes = (form["scope"].value() or "").split() if form is not None else []
-        requested = int((form["requested_days"].value() if form is not None else 0) or 1)
+        # On a re-shown form the posted value has been validated; on the first showing it is the ask.
+        requested = getattr(form, "cleaned_data", {}).get("requested_days") or self._requested_days(
+            third_party
+        )
         context.update(
             third_party=third_party,
             scope_rows=scope_labels(scopes),

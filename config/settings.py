@@ -332,6 +332,9 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "dsr.states.RequestStatus",
         "RecipientKindEnum": "consents.models.Recipient.Kind",
         "TaskStatusEnum": "dsr.models.fulfilment.TaskStatus",
+        "AuthorisationStatusEnum": "authorisations.states.AuthorisationStatus",
+        "ThirdPartyStatusEnum": "authorisations.models.ThirdParty.Status",
+        "DataScopeEnum": "authorisations.scopes.SCOPE_CHOICES",
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
-from authorisations.scopes import DATA_SCOPES
+from authorisations.scopes import SCOPE_CHOICES
 from authorisations.states import MAX_DURATION_DAYS
 from consents.models import Channel
 
@@ -24,9 +24,7 @@ class ThirdPartyCreateSerializer(serializers.Serializer):
     )
     purpose = serializers.CharField(max_length=2000)
     redirect_uris = serializers.ListField(child=serializers.CharField(max_length=500), allow_empty=False)
-    scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(DATA_SCOPES)), allow_empty=False
-    )
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=SCOPE_CHOICES), allow_empty=False)
     fetch_type = serializers.ChoiceField(
         choices=FetchType.choices, required=False, default=FetchType.PERIODIC
     )
@@ -120,7 +118,7 @@ class RevokeSerializer(serializers.Serializer):
 
 
 class AccessReportSerializer(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=list(DATA_SCOPES))
+    scope = serializers.ChoiceField(choices=SCOPE_CHOICES)
     accessed_at = serializers.DateTimeField()
     record_count = serializers.IntegerField(min_value=0, max_value=10_000_000)
 

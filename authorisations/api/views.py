@@ -6,6 +6,8 @@ One view per operation; each write calls one service. Customers reach only their
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,7 +140,10 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
                 raise InvalidInput(_("Unknown status."), field="status")
             queryset = queryset.filter(status=params["status"])
         if params.get("third_party"):
-            queryset = queryset.filter(third_party__pk__iexact=params["third_party"])
+            try:
+                queryset = queryset.filter(third_party_id=uuid.UUID(params["third_party"]))
+            except ValueError:
+                raise InvalidInput(_("Give the third party's id."), field="third_party") from None
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(AuthorisationOutputSerializer(page, many=True).data)
 

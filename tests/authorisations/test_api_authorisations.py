@@ -110,3 +110,9 @@ def test_introspection_needs_the_gateway_token(api, as_user, authorised, custome
     assert answer.json()["active"] is True and answer["Cache-Control"] == "no-store"
     assert gateway.post("/oauth/introspect/", {"token": "not-a-token"}).json() == {"active": False}
     assert gateway.post("/oauth/introspect/", {}).status_code == 400
+
+
+def test_filters_refuse_malformed_values(api, officer):
+    api.force_login(officer)
+    assert api.get("/api/v1/authorisations/?third_party=not-a-uuid").status_code == 400
+    assert api.get("/api/v1/authorisations/?status=lost").status_code == 400

@@ -184,3 +184,14 @@ def test_the_customer_may_shorten_but_not_lengthen(browser1, registration):
     browser1.post("/oauth/authorize/", {**data, "allow": "on", "duration_days": 30})
     authorisation = Authorisation.objects.get()
     assert authorisation.expires_at - authorisation.starts_at == timedelta(days=30)
+
+
+def test_a_tampered_consent_form_is_shown_again_not_a_crash(browser1, registration):
+    client_id, _secret = credentials(registration)
+    _verifier, challenge = pkce_pair()
+    page = browser1.get(authorize_url(client_id, challenge))
+    form = page.context["form"]
+    data = {n: form[n].value() or "" for n in form.fields if form.fields[n].widget.is_hidden}
+    response = browser1.post("/oauth/authorize/", {**data, "requested_days": "abc", "allow": "on"})
+    assert response.status_code == 200
+    assert not Authorisation.objects.exists()
