@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
 from authorisations.scopes import SCOPE_CHOICES
+from authorisations.selectors import authorisation_allowed_actions
 from authorisations.states import MAX_DURATION_DAYS
 from consents.models import Channel
 
@@ -88,6 +89,7 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     third_party = serializers.UUIDField(source="third_party_id", read_only=True)
     third_party_name = serializers.CharField(source="third_party.legal_name", read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Authorisation
@@ -108,7 +110,13 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
             "expires_at",
             "ended_at",
             "channel",
+            "allowed_actions",
         ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        """What the caller may do now: "pause", "resume", "revoke" (the pages show the same)."""
+        actor = self.context.get("actor")
+        return sorted(authorisation_allowed_actions(obj, actor)) if actor is not None else []
 
 
 class RevokeSerializer(serializers.Serializer):

@@ -109,6 +109,9 @@ class ThirdPartyStatusView(APIView):
 
 
 class _AuthorisationsMixin:
+    def serializer_context(self) -> dict:
+        return {"actor": actor_for_user(self.request.user)}
+
     def authorisations(self):
         customer, subject = _own_subject(self.request.user)
         queryset = selectors.authorisation_list()
@@ -145,7 +148,9 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
             except ValueError:
                 raise InvalidInput(_("Give the third party's id."), field="third_party") from None
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(AuthorisationOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            AuthorisationOutputSerializer(page, many=True, context=self.serializer_context()).data
+        )
 
 
 class AuthorisationDetailView(_AuthorisationsMixin, APIView):
@@ -160,7 +165,7 @@ class AuthorisationDetailView(_AuthorisationsMixin, APIView):
         authorisation = queryset.filter(pk=pk).first()
         if authorisation is None:
             raise NotFound()
-        return Response(AuthorisationOutputSerializer(authorisation).data)
+        return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
 
 
 class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
@@ -187,7 +192,7 @@ class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
         authorisation = services.authorisation_revoke(
             actor=actor_for_user(request.user), authorisation_id=pk, subject=subject, **data.validated_data
         )
-        return Response(AuthorisationOutputSerializer(authorisation).data)
+        return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
 
 
 class AuthorisationReceiptView(_AuthorisationsMixin, APIView):

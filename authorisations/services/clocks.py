@@ -13,7 +13,7 @@ from django.utils import timezone
 from authorisations.models import Authorisation, SummaryNotice
 from authorisations.notices import notify_expiring, notify_summary
 from authorisations.selectors import authorisations_due_to_expire
-from authorisations.services.lifecycle import move
+from authorisations.services.lifecycle import locked_authorisations, move
 from authorisations.states import EXPIRY_NOTICE_BEFORE, LIVE, SUMMARY_EVERY, AuthorisationStatus
 from core.actors import Actor
 from core.models import DataSubject
@@ -29,12 +29,7 @@ def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH
     done = 0
     for pk in authorisations_due_to_expire(now=now, limit=limit):
         with transaction.atomic(durable=True):
-            authorisation = (
-                Authorisation.objects.select_for_update(of=("self",))
-                .select_related("third_party__application", "third_party__webhook", "subject")
-                .filter(pk=pk, status__in=LIVE, expires_at__lte=now)
-                .first()
-            )
+            authorisation = locked_authorisations(pk=pk, status__in=LIVE, expires_at__lte=now).first()
             if authorisation is None:
                 continue
             move(authorisation, to=S.EXPIRED, actor=SYSTEM, now=now)

@@ -129,14 +129,21 @@ def move(
     return authorisation
 
 
+def locked_authorisations(**filters):
+    """Authorisations matching `filters`, locked for a move, with what a move reads loaded."""
+    return (
+        Authorisation.objects.select_for_update(of=("self",))
+        .select_related("third_party__application", "third_party__webhook", "subject")
+        .filter(**filters)
+    )
+
+
 def _lock(authorisation_id, *, subject=None) -> Authorisation:
     """The authorisation, locked; a customer (`subject` given) reaches only their own."""
-    queryset = Authorisation.objects.select_for_update(of=("self",)).select_related(
-        "third_party__application", "third_party__webhook", "subject"
-    )
+    filters = {"pk": authorisation_id}
     if subject is not None:
-        queryset = queryset.filter(subject=subject)
-    authorisation = queryset.filter(pk=authorisation_id).first()
+        filters["subject"] = subject
+    authorisation = locked_authorisations(**filters).first()
     if authorisation is None:
         raise NotFound()
     return authorisation
@@ -189,7 +196,7 @@ def authorisation_grant(
         cross_border_acknowledged=cross_border_acknowledged,
     )
     with transaction.atomic(durable=True):
-        for previous in Authorisation.objects.select_for_update().filter(
+        for previous in locked_authorisations(
             subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]
         ):
             move(
@@ -342,11 +349,7 @@ def authorisations_pause_for_subject_in_transaction(
     if not covers_third_party_disclosure(purposes):
         return 0
     count = 0
-    for authorisation in (
-        Authorisation.objects.select_for_update()
-        .select_related("third_party__application", "third_party__webhook", "subject")
-        .filter(subject=subject, status=S.ACTIVE)
-    ):
+    for authorisation in locked_authorisations(subject=subject, status=S.ACTIVE):
         move(
             authorisation,
             to=S.PAUSED,
@@ -365,11 +368,7 @@ def authorisations_revoke_for_subject_in_transaction(
 ) -> int:
     """DSR hook: deletion revokes every live authorisation of the customer (caller's transaction)."""
     count = 0
-    for authorisation in (
-        Authorisation.objects.select_for_update()
-        .select_related("third_party__application", "third_party__webhook", "subject")
-        .filter(subject=subject, status__in=[S.ACTIVE, S.PAUSED])
-    ):
+    for authorisation in locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]):
         move(authorisation, to=S.REVOKED, actor=actor, now=now, reason=source)
         count += 1
     return count
@@ -379,10 +378,8 @@ def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str
     """DSR hook: when the objection that paused authorisations is lifted, they resume (those whose
     term has ended expire instead)."""
     count = 0
-    for authorisation in (
-        Authorisation.objects.select_for_update()
-        .select_related("third_party__application", "third_party__webhook", "subject")
-        .filter(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source)
+    for authorisation in locked_authorisations(
+        status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source
     ):
         move(authorisation, to=S.ACTIVE, actor=actor, now=now, reason=source)
         count += 1

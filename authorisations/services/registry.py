@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_application_model
 
 from audit.services import audit_record
-from authorisations.models import Authorisation, FetchType, ThirdParty
+from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
-from authorisations.services.lifecycle import move
+from authorisations.services.lifecycle import locked_authorisations, move
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
@@ -169,9 +169,7 @@ def third_party_suspend(
         third_party.status = ThirdParty.Status.SUSPENDED
         third_party.save(update_fields=["status", "updated_at"])
         paused = 0
-        for authorisation in Authorisation.objects.select_for_update().filter(
-            third_party=third_party, status=S.ACTIVE
-        ):
+        for authorisation in locked_authorisations(third_party=third_party, status=S.ACTIVE):
             move(
                 authorisation,
                 to=S.PAUSED,
@@ -201,7 +199,7 @@ def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None
         third_party.status = ThirdParty.Status.ACTIVE
         third_party.save(update_fields=["status", "updated_at"])
         resumed = 0
-        for authorisation in Authorisation.objects.select_for_update().filter(
+        for authorisation in locked_authorisations(
             third_party=third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
         ):
             move(authorisation, to=S.ACTIVE, actor=actor, now=now)

@@ -58,7 +58,8 @@ def test_customers_see_only_their_own_and_revoke_by_api(api, authorised, custome
     )
     assert api.get(f"/api/v1/authorisations/{authorisation.pk}/accesses/").status_code == 404
     api.force_login(customer1)
-    assert [a["id"] for a in api.get("/api/v1/authorisations/").json()["results"]] == [str(authorisation.pk)]
+    [listed] = api.get("/api/v1/authorisations/").json()["results"]
+    assert (listed["id"], listed["allowed_actions"]) == (str(authorisation.pk), ["pause", "revoke"])
     revoked = api.post(
         f"/api/v1/authorisations/{authorisation.pk}/revoke/", {"channel": "mobile_app"}, format="json"
     )

@@ -71,3 +71,11 @@ def test_the_summary_comes_every_90_days(customer1, customer2):
     assert services.authorisations_send_summaries(now=now + timedelta(days=120)) == 1  # customer2's turn
     assert services.authorisations_send_summaries(now=now + timedelta(days=181)) == 1
     assert emails("authorisations.customer.summary").count() == 3
+
+
+def test_the_clocks_are_on_the_beat_schedule():
+    from authorisations import tasks
+    from config.celery import app
+
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {tasks.expire_due.name, tasks.notify_expiring.name, tasks.send_summaries.name} <= scheduled
