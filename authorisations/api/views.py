@@ -61,6 +61,7 @@ class ThirdPartyListCreateView(generics.GenericAPIView):
     def get_queryset(self):
         return selectors.third_party_list()
 
+    @extend_schema(operation_id="third_party_list", responses=ThirdPartyOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ThirdPartyOutputSerializer(page, many=True).data)
@@ -127,6 +128,7 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
 
     @extend_schema(
         operation_id="authorisation_list",
+        responses=AuthorisationOutputSerializer(many=True),
         parameters=[
             OpenApiParameter("subject", str, description="Customer number (CIF)."),
             OpenApiParameter("status", str, enum=AuthorisationStatus.values),
@@ -225,6 +227,7 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
     customer_methods = ("GET",)
     serializer_class = AccessOutputSerializer
 
+    @extend_schema(operation_id="authorisation_access_list", responses=AccessOutputSerializer(many=True))
     def get(self, request, pk):
         queryset, _subject = self.authorisations()
         authorisation = queryset.filter(pk=pk).first()

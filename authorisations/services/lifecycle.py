@@ -149,12 +149,16 @@ def _lock(authorisation_id, *, subject=None) -> Authorisation:
     return authorisation
 
 
+def _refuse_if_suspended(third_party: ThirdParty) -> None:
+    if third_party.status != ThirdParty.Status.ACTIVE:
+        raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
+
+
 def authorisation_terms_check(
     *, third_party: ThirdParty, scopes: list[str], duration_days: int, cross_border_acknowledged: bool
 ) -> None:
     """Whether the customer may grant these terms; the consent screen asks before a code is issued."""
-    if third_party.status != ThirdParty.Status.ACTIVE:
-        raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
+    _refuse_if_suspended(third_party)
     if not scopes or not set(scopes) <= set(third_party.scopes):
         raise InvalidInput(
             _("The third party asked for data it is not registered for."), code="invalid_scope"
@@ -196,6 +200,9 @@ def authorisation_grant(
         cross_border_acknowledged=cross_border_acknowledged,
     )
     with transaction.atomic(durable=True):
+        # A suspension running at the same moment pauses what exists when it locks this row: take the
+        # lock too, so a grant either precedes the suspension (and is paused by it) or sees it.
+        _refuse_if_suspended(ThirdParty.objects.select_for_update().get(pk=third_party.pk))
         for previous in locked_authorisations(
             subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]
         ):
