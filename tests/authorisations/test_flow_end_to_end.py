@@ -49,6 +49,7 @@ def test_register_authorise_introspect_report_revoke(api, dpo, customer1, browse
     assert page.status_code == 200
     assert "Công ty Kế toán Số" in page.content.decode()
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    assert f"form-action 'self' {REDIRECT_URI}" in page["Content-Security-Policy"]
     assert page["X-Frame-Options"] == "DENY"
     code = approve(browser1, client_id, challenge)
 

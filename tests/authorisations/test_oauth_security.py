@@ -195,3 +195,14 @@ def test_a_tampered_consent_form_is_shown_again_not_a_crash(browser1, registrati
     response = browser1.post("/oauth/authorize/", {**data, "requested_days": "abc", "allow": "on"})
     assert response.status_code == 200
     assert not Authorisation.objects.exists()
+
+
+def test_the_third_party_revokes_its_own_token(authorised, registration, api, gateway):
+    _authorisation, tokens = authorised
+    client_id, secret = credentials(registration)
+    response = api.post(
+        "/oauth/revoke_token/",
+        {"token": tokens["access_token"], "client_id": client_id, "client_secret": secret},
+    )
+    assert response.status_code == 200
+    assert gateway.post("/oauth/introspect/", {"token": tokens["access_token"]}).json() == {"active": False}
