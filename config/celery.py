@@ -51,6 +51,24 @@ app.conf.beat_schedule = {
         "schedule": HOUR,
         "options": {"expires": HOUR},
     },
+    # Every hour at :10: expire third-party authorisations whose term has ended (tokens stop with them).
+    "expire-due-authorisations": {
+        "task": "authorisations.expire_due",
+        "schedule": crontab(minute=10),
+        "options": {"expires": HOUR},
+    },
+    # Every day at 09:00 local time: tell customers of authorisations that end within 7 days.
+    "authorisation-expiry-notices": {
+        "task": "authorisations.notify_expiring",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": DAY},
+    },
+    # Every day at 09:15 local time: the 90-day summary of active authorisations, to each customer due.
+    "authorisation-summaries": {
+        "task": "authorisations.send_summaries",
+        "schedule": crontab(hour=9, minute=15),
+        "options": {"expires": DAY},
+    },
     # Every minute: remind before deadlines, record and escalate breaches, for every clock source.
     "sweep-deadlines": {
         "task": "core.sweep_deadlines",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "oauth2_provider",
     # The project's apps, in their layers from the bottom up (docs/architecture.md): each imports only
     # from the apps above it in this list.
     "core",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "subjects",
     "deadlines",
     "consents",
+    "authorisations",
     "dsr",
     "regulator",
     "portal",
@@ -379,8 +381,42 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "dsr.states.RequestStatus",
         "RecipientKindEnum": "consents.models.Recipient.Kind",
         "TaskStatusEnum": "dsr.models.fulfilment.TaskStatus",
+        "AuthorisationStatusEnum": "authorisations.states.AuthorisationStatus",
+        "ThirdPartyStatusEnum": "authorisations.models.ThirdParty.Status",
+        "DataScopeEnum": "authorisations.scopes.SCOPE_CHOICES",
     },
 }
+
+# ---------------------------------------------------------------------------- oauth (third-party access)
+# django-oauth-toolkit serves customer-authorised third parties (authorisations/). Authorisation code
+# with PKCE (S256) only; every RFC 9700 gate enforced, tokens kept only as SHA-256 checksums.
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("OAUTH_CODE_SECONDS", default=60),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=15 * 60),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("OAUTH_REDIRECT_URI_SCHEMES", default=["https"]),
+    "ALLOW_URI_WILDCARDS": False,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "SCOPES_BACKEND_CLASS": "authorisations.oauth.ThirdPartyScopes",
+    "OAUTH2_VALIDATOR_CLASS": "authorisations.oauth.AuthorisationValidator",
+    "OAUTH2_SERVER_CLASS": "authorisations.oauth.ThirdPartyServer",
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# The toolkit's application model is swappable: named here so migrations pointing at it resolve.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # ---------------------------------------------------------------------------- logging
 # Nothing personal goes into logs: loggers receive ids and codes, never names or numbers.

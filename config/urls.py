@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("subjects.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("consents.api.urls")),
+    path("", include("authorisations.api.urls")),
     path("", include("dsr.api.urls")),
     path("", include("regulator.api.urls")),
 ]
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/", healthz),
     path("api/v1/", include(api_v1)),
+    path("oauth/", include("authorisations.oauth_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/setlang/", switch_language, name="set_language"),
@@ -31,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("deadlines.urls")),
     path("", include("audit.urls")),
     path("", include("consents.urls")),
+    path("", include("authorisations.urls")),
     path("", include("dsr.urls")),
     path("", include("regulator.urls")),
     prefix_default_language=False,

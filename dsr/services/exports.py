@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations.selectors import authorisations_export
 from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
@@ -78,6 +79,8 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
             }
             for r in requests
         ],
+        # Third-party access (authorisations/): who the customer let read what, and what they read.
+        "third_party_access": authorisations_export(subject),
         "systems": [
             {"system": t.system.code, "name": t.system.name, "data": json.loads(t.result) if t.result else {}}
             for t in request.tasks.filter(status=TaskStatus.DONE).select_related("system")

@@ -16,6 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations.services import (
+    authorisations_pause_for_subject_in_transaction,
+    authorisations_resume_for_source_in_transaction,
+    authorisations_revoke_for_subject_in_transaction,
+)
 from consents.models import Purpose
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
@@ -73,6 +78,10 @@ def complete_in_transaction(
     elif request.type == RequestType.DELETE:
         require_permission(actor, "dsr.approve_deletion")
         holds = deletion_fulfil(request, actor=actor, now=now)
+        # Third-party access (authorisations/): deletion ends every authorisation of the customer.
+        authorisations_revoke_for_subject_in_transaction(
+            actor=actor, subject=request.subject, source=request_source(request), now=now
+        )
         if holds and not partial:
             # What a law keeps waits under a hold: the answer is partial, and says why.
             target, partial = S.PARTIALLY_COMPLETED, True
@@ -121,25 +130,38 @@ def _purposes(request: DataSubjectRequest):
 
 
 def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    purposes = _purposes(request)
     restrictions_apply_in_transaction(
         actor=actor,
         subject=request.subject,
-        purposes=_purposes(request),
+        purposes=purposes,
         kind=request.type,
         source=request_source(request),
         now=now,
     )
+    if request.type == RequestType.OBJECT:
+        _pause_third_party_access(request, purposes, actor=actor, now=now)
+
+
+def _pause_third_party_access(request: DataSubjectRequest, purposes, *, actor: Actor, now: datetime) -> None:
+    """Third-party access (authorisations/): a withdrawal or objection covering disclosure to third
+    parties pauses the customer's authorisations (that app decides what "covering" means)."""
+    authorisations_pause_for_subject_in_transaction(
+        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
+    )
 
 
 def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    purposes = _purposes(request)
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
         subject=request.subject,
-        purposes=_purposes(request),
+        purposes=purposes,
         channel=request.channel,
         source=request_source(request),
         now=now,
     )
+    _pause_third_party_access(request, purposes, actor=actor, now=now)
 
 
 def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:
@@ -156,6 +178,7 @@ def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None =
                 _("Only an answered restriction or objection can be lifted."), code="nothing_to_lift"
             )
         lifted = restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
+        authorisations_resume_for_source_in_transaction(actor=actor, source=request_source(request), now=now)
         if not lifted:
             raise Conflict(_("This restriction has already been lifted."), code="already_lifted")
         audit_record(

@@ -152,6 +152,26 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/notice-announcements/<uuid:pk>/send/": {
         "POST": ("/api/v1/notice-announcements/{absent}/send/", Absent(DPO))
     },
+    # Third-party access: the DPO keeps the registry; a customer sees and revokes their own; the bank's
+    # API gateway (an integration client) reports accesses and introspects tokens.
+    "api/v1/third-parties/": {
+        "GET": ("/api/v1/third-parties/", STAFF),
+        "POST": ("/api/v1/third-parties/", DPO),
+    },
+    "api/v1/third-parties/<uuid:pk>/status/": {"POST": ("/api/v1/third-parties/{third_party}/status/", DPO)},
+    "api/v1/authorisations/": {"GET": ("/api/v1/authorisations/", CUSTOMERS | STAFF)},
+    "api/v1/authorisations/<uuid:pk>/": {"GET": ("/api/v1/authorisations/{authorisation_a}/", A | STAFF)},
+    "api/v1/authorisations/<uuid:pk>/revoke/": {
+        "POST": ("/api/v1/authorisations/{authorisation_a}/revoke/", A | WRITERS)
+    },
+    "api/v1/authorisations/<uuid:pk>/receipt/": {
+        "GET": ("/api/v1/authorisations/{authorisation_a}/receipt/", A | STAFF)
+    },
+    "api/v1/authorisations/<uuid:pk>/accesses/": {
+        "GET": ("/api/v1/authorisations/{authorisation_a}/accesses/", A | STAFF),
+        "POST": ("/api/v1/authorisations/{authorisation_a}/accesses/", CLIENT),
+    },
+    "oauth/introspect/": {"POST": ("/oauth/introspect/", CLIENT)},
     # The schema is public so integrators can read it; it names no personal data.
     "api/schema/": {"GET": ("/api/schema/", PUBLIC)},
 }
@@ -184,6 +204,29 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "me/": ("GET", "/me/", CUSTOMERS),
     "me/language/": ("POST", "/me/language/", CUSTOMERS),
     "me/consents/": ("GET", "/me/consents/", CUSTOMERS),
+    "me/authorisations/": ("GET", "/me/authorisations/", CUSTOMERS),
+    "me/authorisations/<uuid:pk>/revoke/": ("GET", "/me/authorisations/{authorisation_a}/revoke/", A),
+    "me/authorisations/<uuid:pk>/pause/": ("POST", "/me/authorisations/{authorisation_a}/pause/", A),
+    "me/authorisations/<uuid:pk>/receipt/": ("GET", "/me/authorisations/{authorisation_a}/receipt/", A),
+    "portal/third-parties/": ("GET", "/portal/third-parties/", STAFF),
+    "portal/third-parties/new/": ("GET", "/portal/third-parties/new/", DPO),
+    "portal/third-parties/<uuid:pk>/status/": ("POST", "/portal/third-parties/{third_party}/status/", DPO),
+    "portal/authorisations/<uuid:pk>/revoke/": (
+        "GET",
+        "/portal/authorisations/{authorisation_a}/revoke/",
+        WRITERS,
+    ),
+    # The consent screen is for customers only; the token endpoints authenticate the third party itself
+    # (an empty request is a 400, never a 5xx).
+    "oauth/authorize/": (
+        "GET",
+        "/oauth/authorize/?response_type=code&client_id={client_id}&redirect_uri=https%3A%2F%2Fmatrix.example.vn"
+        "%2Fcb&scope=accounts%3Aread&state=m&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        "&code_challenge_method=S256",
+        CUSTOMERS,
+    ),
+    "oauth/token/": ("POST", "/oauth/token/", PUBLIC),
+    "oauth/revoke_token/": ("POST", "/oauth/revoke_token/", PUBLIC),
     "me/consents/<uuid:pk>/receipt/": ("GET", "/me/consents/{consent_a}/receipt/", A),
     # By purpose code, always on the logged-in customer's own consent (both hold one).
     "me/consents/<slug:code>/": ("POST", "/me/consents/{purpose}/", CUSTOMERS),
@@ -438,6 +481,7 @@ LISTS = {
     "/api/v1/subjects/": ("external_ref", "cif_a", "id", "subject_a"),
     "/api/v1/consents/": ("subject", "cif_a", "id", "consent_a"),
     "/api/v1/requests/": ("subject", "cif_a", "id", "request_a"),
+    "/api/v1/authorisations/": ("subject", "cif_a", "id", "authorisation_a"),
 }
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 
 from rest_framework.test import APIClient
 
+from authorisations import services as authorisation_services
 from consents import services as consent_services
 from core.roles import Role
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr import services as dsr_services
 from integrations.services import token_issue
+from tests.authorisations.factories import register
 from tests.consents.factories import SYSTEM, grant, make_purpose, make_recipient
 from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
 from tests.factories import UserFactory, make_customer, make_token
@@ -52,6 +54,10 @@ class World:
         return client
 
 
+def register_third_party():
+    return register(redirect_uris=["https://matrix.example.vn/cb"], scopes=["accounts:read"]).third_party
+
+
 def build_world() -> World:
     customer_a = make_customer(username="matrix_a")
     customer_b = make_customer(username="matrix_b")
@@ -85,6 +91,11 @@ def build_world() -> World:
     working = verified_request(subject_a, type="access")
     task = working.tasks.get(system=systems["core_banking"])
     officer_token, _key = token_issue(actor=SYSTEM, user=users["officer"], name="matrix script")
+    third_party = register_third_party()
+    authorisation_a = authorisation_services.authorisation_grant(
+        actor=SYSTEM, user=customer_a, subject=subject_a, third_party=third_party,
+        scopes=["accounts:read"], duration_days=30,
+    )
 
     world = World(users=users)
     world.ids = {
@@ -105,6 +116,9 @@ def build_world() -> World:
         "system": systems["marketing"].pk,
         "officer_id": users["officer"].pk,
         "token": officer_token.pk,
+        "third_party": third_party.pk,
+        "client_id": third_party.application.client_id,
+        "authorisation_a": authorisation_a.pk,
         # For routes whose records the world does not build (see `Absent` in the matrix).
         "absent": "00000000-0000-4000-8000-000000000000",
         "absent_int": 999999,

@@ -1,0 +1,148 @@
+"""Input and output shapes of the third-party access API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
+from authorisations.scopes import SCOPE_CHOICES
+from authorisations.selectors import authorisation_allowed_actions
+from authorisations.states import MAX_DURATION_DAYS
+from consents.models import Channel
+
+
+class ThirdPartyCreateSerializer(serializers.Serializer):
+    legal_name = serializers.CharField(max_length=200)
+    tax_code = serializers.CharField(max_length=20)
+    licence_ref = serializers.CharField(max_length=100)
+    contact_email = serializers.EmailField()
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        default="VN",
+        help_text="ISO 3166 code; anything but VN makes it a cross-border transfer.",
+    )
+    purpose = serializers.CharField(max_length=2000)
+    redirect_uris = serializers.ListField(child=serializers.CharField(max_length=500), allow_empty=False)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=SCOPE_CHOICES), allow_empty=False)
+    fetch_type = serializers.ChoiceField(
+        choices=FetchType.choices, required=False, default=FetchType.PERIODIC
+    )
+    frequency_per_day = serializers.IntegerField(min_value=1, max_value=96, required=False, default=4)
+    max_duration_days = serializers.IntegerField(
+        min_value=1, max_value=MAX_DURATION_DAYS, required=False, default=MAX_DURATION_DAYS
+    )
+    confidential = serializers.BooleanField(required=False, default=True)
+    webhook_url = serializers.URLField(required=False, allow_blank=True, default="")
+
+
+class ThirdPartyOutputSerializer(serializers.ModelSerializer):
+    client_id = serializers.CharField(source="application.client_id", read_only=True)
+    cross_border = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ThirdParty
+        fields = [
+            "id",
+            "legal_name",
+            "tax_code",
+            "licence_ref",
+            "contact_email",
+            "contact_phone",
+            "country",
+            "cross_border",
+            "redirect_uris",
+            "scopes",
+            "purpose",
+            "fetch_type",
+            "frequency_per_day",
+            "max_duration_days",
+            "status",
+            "client_id",
+            "created_at",
+        ]
+
+
+class ThirdPartyCreatedSerializer(ThirdPartyOutputSerializer):
+    client_secret = serializers.CharField(read_only=True, help_text="Shown once; only its hash is kept.")
+    webhook_secret = serializers.CharField(
+        read_only=True, help_text="Shown once, when a webhook URL was given."
+    )
+
+    class Meta(ThirdPartyOutputSerializer.Meta):
+        fields = [*ThirdPartyOutputSerializer.Meta.fields, "client_secret", "webhook_secret"]
+
+
+class ThirdPartyStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ThirdParty.Status.choices)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AccessOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessRecord
+        fields = ["id", "scope", "accessed_at", "record_count", "reported_by"]
+
+
+class AuthorisationOutputSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject.external_ref", read_only=True)
+    third_party = serializers.UUIDField(source="third_party_id", read_only=True)
+    third_party_name = serializers.CharField(source="third_party.legal_name", read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Authorisation
+        fields = [
+            "id",
+            "subject",
+            "third_party",
+            "third_party_name",
+            "scopes",
+            "purpose",
+            "fetch_type",
+            "frequency_per_day",
+            "cross_border",
+            "destination_country",
+            "status",
+            "pause_reason",
+            "starts_at",
+            "expires_at",
+            "ended_at",
+            "channel",
+            "allowed_actions",
+        ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        """What the caller may do now: "pause", "resume", "revoke" (the pages show the same)."""
+        actor = self.context.get("actor")
+        return sorted(authorisation_allowed_actions(obj, actor)) if actor is not None else []
+
+
+class RevokeSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    evidence = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AccessReportSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=SCOPE_CHOICES)
+    accessed_at = serializers.DateTimeField()
+    record_count = serializers.IntegerField(min_value=0, max_value=10_000_000)
+
+
+class IntrospectInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=2000, allow_blank=True)
+    token_type_hint = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class IntrospectOutputSerializer(serializers.Serializer):
+    active = serializers.BooleanField()
+    scope = serializers.CharField(required=False)
+    client_id = serializers.CharField(required=False)
+    token_type = serializers.CharField(required=False)
+    exp = serializers.IntegerField(required=False)
+    iat = serializers.IntegerField(required=False)
+    sub = serializers.CharField(required=False, help_text="The customer's number (CIF).")
+    authorisation_id = serializers.UUIDField(required=False)
+    authorisation_expires_at = serializers.DateTimeField(required=False)

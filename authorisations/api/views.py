@@ -1,0 +1,272 @@
+"""Third-party access API: the registry, a customer's authorisations, revocation, receipts, the access
+log the gateway reports, and RFC 7662 introspection for the bank's API gateway.
+
+One view per operation; each write calls one service. Customers reach only their own authorisations.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from authorisations import selectors, services
+from authorisations.api.serializers import (
+    AccessOutputSerializer,
+    AccessReportSerializer,
+    AuthorisationOutputSerializer,
+    IntrospectInputSerializer,
+    IntrospectOutputSerializer,
+    RevokeSerializer,
+    ThirdPartyCreatedSerializer,
+    ThirdPartyCreateSerializer,
+    ThirdPartyOutputSerializer,
+    ThirdPartyStatusSerializer,
+)
+from authorisations.models import ThirdParty
+from authorisations.states import AuthorisationStatus
+from core.access import subject_for_user
+from core.actors import actor_for_user
+from core.api.permissions import RolePermission
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.roles import Role, user_role
+from integrations.api.authentication import ApiTokenAuthentication
+
+
+def _own_subject(user):
+    """(is a customer, their subject): a customer login without a subject sees nothing."""
+    if user_role(user) != Role.CUSTOMER:
+        return False, None
+    subject = subject_for_user(user)
+    if subject is None:
+        raise PermissionDenied()
+    return True, subject
+
+
+class ThirdPartyListCreateView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {
+        "GET": "authorisations.view_thirdparty",
+        "POST": "authorisations.manage_thirdparty",
+    }
+    required_scopes = {"GET": "authorisations:read", "POST": "authorisations:admin"}
+    serializer_class = ThirdPartyOutputSerializer
+
+    def get_queryset(self):
+        return selectors.third_party_list()
+
+    @extend_schema(operation_id="third_party_list", responses=ThirdPartyOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ThirdPartyOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="third_party_register",
+        request=ThirdPartyCreateSerializer,
+        responses={201: ThirdPartyCreatedSerializer},
+        description="Register a third party (DPO): 201 with its OAuth client_id and, for a "
+        "confidential client, the client_secret, shown once.",
+    )
+    def post(self, request):
+        data = ThirdPartyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = services.third_party_register(
+            actor=actor_for_user(request.user), **data.validated_data
+        )
+        body = ThirdPartyOutputSerializer(registration.third_party).data
+        body["client_secret"] = registration.client_secret
+        body["webhook_secret"] = registration.webhook_secret
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+
+
+class ThirdPartyStatusView(APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "authorisations.manage_thirdparty"}
+    required_scopes = {"POST": "authorisations:admin"}
+
+    @extend_schema(
+        operation_id="third_party_status",
+        request=ThirdPartyStatusSerializer,
+        responses=ThirdPartyOutputSerializer,
+        description="Suspend (pauses every active authorisation at once) or reactivate.",
+    )
+    def post(self, request, pk):
+        data = ThirdPartyStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        actor = actor_for_user(request.user)
+        if data.validated_data["status"] == ThirdParty.Status.SUSPENDED:
+            third_party = services.third_party_suspend(
+                actor=actor, third_party_id=pk, reason=data.validated_data["reason"]
+            )
+        else:
+            third_party = services.third_party_reactivate(actor=actor, third_party_id=pk)
+        return Response(ThirdPartyOutputSerializer(third_party).data)
+
+
+class _AuthorisationsMixin:
+    def serializer_context(self) -> dict:
+        return {"actor": actor_for_user(self.request.user)}
+
+    def authorisations(self):
+        customer, subject = _own_subject(self.request.user)
+        queryset = selectors.authorisation_list()
+        return (queryset.filter(subject=subject) if customer else queryset), subject
+
+
+class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "authorisations.view_authorisation"}
+    required_scopes = {"GET": "authorisations:read"}
+    customer_methods = ("GET",)
+    serializer_class = AuthorisationOutputSerializer
+
+    @extend_schema(
+        operation_id="authorisation_list",
+        responses=AuthorisationOutputSerializer(many=True),
+        parameters=[
+            OpenApiParameter("subject", str, description="Customer number (CIF)."),
+            OpenApiParameter("status", str, enum=AuthorisationStatus.values),
+            OpenApiParameter("third_party", str, description="Third party id."),
+        ],
+    )
+    def get(self, request):
+        queryset, _subject = self.authorisations()
+        params = request.query_params
+        if params.get("subject"):
+            queryset = queryset.filter(subject__external_ref=params["subject"])
+        if params.get("status"):
+            if params["status"] not in AuthorisationStatus.values:
+                raise InvalidInput(_("Unknown status."), field="status")
+            queryset = queryset.filter(status=params["status"])
+        if params.get("third_party"):
+            try:
+                queryset = queryset.filter(third_party_id=uuid.UUID(params["third_party"]))
+            except ValueError:
+                raise InvalidInput(_("Give the third party's id."), field="third_party") from None
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(
+            AuthorisationOutputSerializer(page, many=True, context=self.serializer_context()).data
+        )
+
+
+class AuthorisationDetailView(_AuthorisationsMixin, APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "authorisations.view_authorisation"}
+    required_scopes = {"GET": "authorisations:read"}
+    customer_methods = ("GET",)
+
+    @extend_schema(operation_id="authorisation_detail", responses=AuthorisationOutputSerializer)
+    def get(self, request, pk):
+        queryset, _subject = self.authorisations()
+        authorisation = queryset.filter(pk=pk).first()
+        if authorisation is None:
+            raise NotFound()
+        return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
+
+
+class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "authorisations.revoke_authorisation"}
+    required_scopes = {"POST": "authorisations:write"}
+    # Withdrawal by any channel: the customer revokes their own as easily as they authorised it.
+    customer_methods = ("POST",)
+
+    @extend_schema(
+        operation_id="authorisation_revoke",
+        request=RevokeSerializer,
+        responses=AuthorisationOutputSerializer,
+        description="Revoke at once: the next introspection answers active=false. Staff revoking "
+        "for a customer give the channel and, off-line, the evidence.",
+    )
+    def post(self, request, pk):
+        queryset, subject = self.authorisations()
+        # Someone else's id answers 404 before anything about the body is said.
+        if not queryset.filter(pk=pk).exists():
+            raise NotFound()
+        data = RevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        authorisation = services.authorisation_revoke(
+            actor=actor_for_user(request.user), authorisation_id=pk, subject=subject, **data.validated_data
+        )
+        return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
+
+
+class AuthorisationReceiptView(_AuthorisationsMixin, APIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "authorisations.view_authorisation"}
+    required_scopes = {"GET": "authorisations:read"}
+    customer_methods = ("GET",)
+
+    @extend_schema(
+        operation_id="authorisation_receipt",
+        responses={200: dict},
+        description="The receipt of the latest change, frozen when it was issued.",
+    )
+    def get(self, request, pk):
+        queryset, _subject = self.authorisations()
+        authorisation = queryset.filter(pk=pk).first()
+        if authorisation is None:
+            raise NotFound()
+        event = authorisation.events.order_by("-at").first()
+        return HttpResponse(event.receipt, content_type="application/json; charset=utf-8")
+
+
+class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {
+        "GET": "authorisations.view_authorisation",
+        "POST": "authorisations.report_access",
+    }
+    required_scopes = {"GET": "authorisations:read", "POST": "authorisations:gateway"}
+    customer_methods = ("GET",)
+    serializer_class = AccessOutputSerializer
+
+    @extend_schema(operation_id="authorisation_access_list", responses=AccessOutputSerializer(many=True))
+    def get(self, request, pk):
+        queryset, _subject = self.authorisations()
+        authorisation = queryset.filter(pk=pk).first()
+        if authorisation is None:
+            raise NotFound()
+        page = self.paginate_queryset(authorisation.accesses.order_by("-accessed_at"))
+        return self.get_paginated_response(AccessOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="authorisation_access_report",
+        request=AccessReportSerializer,
+        responses={201: AccessOutputSerializer},
+        description="The API gateway reports one read by the third party (scope, time, records).",
+    )
+    def post(self, request, pk):
+        data = AccessReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.access_record(
+            actor=actor_for_user(request.user), authorisation_id=pk, **data.validated_data
+        )
+        return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class IntrospectView(APIView):
+    """RFC 7662 token introspection for the bank's API gateway (its API token, scope
+    "authorisations:gateway"). Answered from the database on every call, never cached."""
+
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "authorisations.report_access"}
+    required_scopes = {"POST": "authorisations:gateway"}
+
+    @extend_schema(
+        operation_id="oauth_introspect",
+        request=IntrospectInputSerializer,
+        responses=IntrospectOutputSerializer,
+    )
+    def post(self, request):
+        data = IntrospectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = selectors.token_introspect(token=data.validated_data["token"], now=timezone.now())
+        return Response(answer, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

@@ -1,0 +1,41 @@
+"""The authorisations app: third parties customers may authorise (OAuth 2.0 clients), the
+authorisations with their receipts, the access log, and the clocks around them."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuthorisationsConfig(AppConfig):
+    name = "authorisations"
+    verbose_name = _("Third-party access")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from core.roles import Role, grant_permissions
+
+        register_actions(
+            {
+                "authorisations.third_party.registered": _("Third party registered"),
+                "authorisations.third_party.suspended": _("Third party suspended"),
+                "authorisations.third_party.reactivated": _("Third party reactivated"),
+                "authorisations.authorisation.granted": _("Third-party access authorised"),
+                "authorisations.authorisation.paused": _("Third-party access paused"),
+                "authorisations.authorisation.resumed": _("Third-party access resumed"),
+                "authorisations.authorisation.revoked": _("Third-party access revoked"),
+                "authorisations.authorisation.expired": _("Third-party access expired"),
+                "authorisations.access.reported": _("Third-party access to data reported"),
+            }
+        )
+        for role in (Role.OFFICER, Role.PRIVACY, Role.DPO, Role.AUDITOR):
+            grant_permissions(role, "authorisations.view_thirdparty", "authorisations.view_authorisation")
+        for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
+            grant_permissions(role, "authorisations.revoke_authorisation")
+        grant_permissions(Role.DPO, "authorisations.manage_thirdparty")
+        # The bank's API gateway is an integration client: it introspects tokens and reports accesses
+        # (its token also needs the "authorisations:gateway" scope).
+        grant_permissions(Role.CLIENT, "authorisations.report_access")
+        from authorisations import navigation
+
+        navigation.register()

@@ -1,0 +1,74 @@
+"""Forms of the authorisations pages: the consent screen, staff revocation, the registry."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.forms import AllowForm
+
+from authorisations.models import FetchType
+from authorisations.scopes import DATA_SCOPES
+from authorisations.states import MAX_DURATION_DAYS
+from consents.models import Channel
+
+# The durations a customer may shorten an authorisation to, in days (never beyond what was asked).
+DURATION_CHOICES_DAYS = (7, 30, 90, 180, MAX_DURATION_DAYS)
+
+
+class ConsentScreenForm(AllowForm):
+    requested_days = forms.IntegerField(widget=forms.HiddenInput(), min_value=1, max_value=MAX_DURATION_DAYS)
+    duration_days = forms.IntegerField(
+        label=_("For how long"), min_value=1, max_value=MAX_DURATION_DAYS, required=False
+    )
+    cross_border = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        requested, chosen = data.get("requested_days"), data.get("duration_days")
+        if data.get("allow") and requested and chosen and chosen > requested:
+            self.add_error("duration_days", _("You can shorten the duration, not lengthen it."))
+        return data
+
+
+class StaffRevokeForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c.value, c.label) for c in (Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM)],
+    )
+    evidence = forms.CharField(label=_("Evidence of the customer's instruction"), max_length=500)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ThirdPartyForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    tax_code = forms.CharField(label=_("Tax code"), max_length=20)
+    licence_ref = forms.CharField(label=_("Registration or licence reference"), max_length=100)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    redirect_uris = forms.CharField(
+        label=_("Redirect URIs (one per line)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Data scopes"), choices=list(DATA_SCOPES.items()), widget=forms.CheckboxSelectMultiple
+    )
+    fetch_type = forms.ChoiceField(label=_("Fetch type"), choices=FetchType.choices)
+    frequency_per_day = forms.IntegerField(
+        label=_("Reads per day at most"), min_value=1, max_value=96, initial=4
+    )
+    max_duration_days = forms.IntegerField(
+        label=_("Longest authorisation (days)"),
+        min_value=1,
+        max_value=MAX_DURATION_DAYS,
+        initial=MAX_DURATION_DAYS,
+    )
+    confidential = forms.BooleanField(
+        label=_("Confidential client (has a server that keeps a secret)"), required=False, initial=True
+    )
+    webhook_url = forms.URLField(label=_("Webhook URL"), required=False, assume_scheme="https")
+
+    def clean_redirect_uris(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["redirect_uris"].splitlines() if line.strip()]

@@ -1,0 +1,192 @@
+"""Third parties a customer may authorise, the authorisations with their frozen receipts, and the
+access log the bank's API gateway reports."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from authorisations.states import AuthorisationStatus, PauseReason
+
+
+class FetchType(models.TextChoices):
+    ONE_TIME = "one_time", _("Once")
+    PERIODIC = "periodic", _("Periodically")
+
+
+class ThirdParty(models.Model):
+    """A company the bank lets customers authorise to read their data (an OAuth client)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    tax_code = models.CharField(_("tax code"), max_length=20, unique=True)
+    licence_ref = models.CharField(_("registration or licence reference"), max_length=100)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    country = models.CharField(_("country (ISO code)"), max_length=2, default="VN")
+    redirect_uris = models.JSONField(_("redirect URIs"), default=list)
+    scopes = models.JSONField(_("data scopes it may ask for"), default=list)
+    purpose = models.TextField(_("purpose"))
+    fetch_type = models.CharField(
+        _("fetch type"), max_length=16, choices=FetchType.choices, default=FetchType.PERIODIC
+    )
+    frequency_per_day = models.PositiveSmallIntegerField(_("reads per day at most"), default=4)
+    max_duration_days = models.PositiveSmallIntegerField(
+        _("longest authorisation it asks for (days)"), default=365
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.PROTECT, related_name="third_party"
+    )
+    webhook = models.ForeignKey(
+        "integrations.WebhookEndpoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("third party")
+        verbose_name_plural = _("third parties")
+        ordering = ["legal_name"]
+        permissions = [("manage_thirdparty", "Register and suspend third parties")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_duration_days__gte=1, max_duration_days__lte=365),
+                name="third_party_duration_at_most_12_months",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ThirdParty {self.pk}"
+
+    @property
+    def cross_border(self) -> bool:
+        return self.country.upper() != "VN"
+
+
+class Authorisation(models.Model):
+    """A customer's authorisation of one third party to read named data for a set time.
+
+    What was agreed is frozen in the receipts of its events; only the lifecycle fields move, through
+    `authorisation_transition`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(
+        "subjects.DataSubject", on_delete=models.PROTECT, related_name="authorisations"
+    )
+    # The customer's login: OAuth tokens name the user, and this is how a token finds its authorisation.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    third_party = models.ForeignKey(ThirdParty, on_delete=models.PROTECT, related_name="authorisations")
+    scopes = models.JSONField(default=list)
+    purpose = models.TextField()
+    fetch_type = models.CharField(max_length=16, choices=FetchType.choices)
+    frequency_per_day = models.PositiveSmallIntegerField()
+    cross_border = models.BooleanField(default=False)
+    destination_country = models.CharField(max_length=2, blank=True)
+    channel = models.CharField(max_length=32)
+    status = models.CharField(
+        max_length=16, choices=AuthorisationStatus.choices, default=AuthorisationStatus.ACTIVE
+    )
+    pause_reason = models.CharField(max_length=32, choices=PauseReason.choices, blank=True)
+    # The DSR request (or other source) whose pause this is, so only that source resumes it.
+    pause_source = models.CharField(max_length=80, blank=True)
+    starts_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    expiry_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authorisation")
+        ordering = ["-starts_at"]
+        permissions = [
+            ("revoke_authorisation", "Revoke a customer's authorisation on their behalf"),
+            ("report_access", "Report third-party accesses and introspect tokens (API gateway)"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "third_party"],
+                condition=Q(status__in=["active", "paused"]),
+                name="one_live_authorisation_per_subject_and_third_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("starts_at")), name="authorisation_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="authorisation_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Authorisation {self.pk} {self.status}"
+
+    def usable_at(self, now) -> bool:
+        """Whether the third party may read now: active, within its term."""
+        return self.status == AuthorisationStatus.ACTIVE and self.starts_at <= now < self.expires_at
+
+
+class AuthorisationEvent(models.Model):
+    """One change of an authorisation, with the receipt the customer was given for it, frozen."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        PAUSED = "paused", _("Paused")
+        RESUMED = "resumed", _("Resumed")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    authorisation = models.ForeignKey(Authorisation, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    old_status = models.CharField(max_length=16, blank=True)
+    new_status = models.CharField(max_length=16)
+    at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=150)
+    channel = models.CharField(max_length=32, blank=True)
+    evidence = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    # The JSON receipt as issued: the same bytes whatever changes later.
+    receipt = models.TextField()
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"AuthorisationEvent {self.pk} {self.kind}"
+
+
+class AccessRecord(models.Model):
+    """One read of the customer's data by the third party, as the bank's API gateway reported it."""
+
+    id = models.BigAutoField(primary_key=True)
+    authorisation = models.ForeignKey(Authorisation, on_delete=models.PROTECT, related_name="accesses")
+    scope = models.CharField(max_length=40)
+    accessed_at = models.DateTimeField()
+    record_count = models.PositiveIntegerField(default=0)
+    reported_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+        indexes = [models.Index(fields=["authorisation", "-accessed_at"], name="access_by_authorisation_idx")]
+
+    def __str__(self) -> str:
+        return f"AccessRecord {self.pk}"
+
+
+class SummaryNotice(models.Model):
+    """When a customer was last sent the summary of their active authorisations (every 90 days)."""
+
+    subject = models.OneToOneField("subjects.DataSubject", on_delete=models.CASCADE, related_name="+")
+    last_sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"SummaryNotice {self.subject_id}"

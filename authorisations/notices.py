@@ -1,0 +1,110 @@
+"""Telling people about authorisations: the customer by e-mail (a receipt on every change, the notice
+before expiry, the 90-day summary) and the third party by a signed webhook. Queued through the outbox
+in the caller's transaction; a customer without an e-mail address on file is not written to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.languages import language_for_subject
+from authorisations.models import Authorisation, AuthorisationEvent
+from authorisations.scopes import scope_labels
+from integrations.outbox import absolute_url, outbox_enqueue_email, outbox_enqueue_webhook
+
+# The one topic third parties subscribe to (registry.py subscribes their endpoint to it).
+WEBHOOK_TOPIC = "authorisations.authorisation.changed"
+
+
+def _line(authorisation: Authorisation) -> dict:
+    return {
+        "third_party": authorisation.third_party.legal_name,
+        "scopes": [s["label"] for s in scope_labels(authorisation.scopes)],
+        "expires_at": authorisation.expires_at.isoformat(),
+        "status_label": str(authorisation.get_status_display()),
+    }
+
+
+def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
+    if not subject.email:
+        return
+    language = language_for_subject(subject)
+    with translation.override(language):
+        context = {**context, "link": absolute_url(reverse("authorisations:me_list"))}
+    outbox_enqueue_email(
+        to=subject.email,
+        template=template,
+        context=context,
+        topic=topic,
+        dedupe_key=key,
+        subject_id=subject.pk,
+        language=language,
+        dispatch=False,
+        now=now,
+    )
+
+
+def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:
+    """The receipt e-mail to the customer and the webhook to the third party, for one event."""
+    with translation.override(language_for_subject(authorisation.subject)):
+        line = _line(authorisation)
+        kind_label = str(event.get_kind_display())
+    _email(
+        authorisation.subject,
+        template="authorisations/email/receipt",
+        context={
+            **line,
+            "event": event.kind,
+            "event_label": kind_label,
+            "at": event.at.isoformat(),
+            "reference": authorisation.pk.hex[:8].upper(),
+        },
+        topic=f"authorisations.customer.{event.kind}",
+        key=f"authorisations.receipt:{event.pk}",
+        now=event.at,
+    )
+    endpoint = authorisation.third_party.webhook
+    if endpoint is not None and endpoint.wants(WEBHOOK_TOPIC):
+        outbox_enqueue_webhook(
+            endpoint=endpoint,
+            topic=WEBHOOK_TOPIC,
+            payload={
+                "authorisation": str(authorisation.pk),
+                "event": event.kind,
+                "status": event.new_status,
+                "scopes": list(authorisation.scopes),
+                "expires_at": authorisation.expires_at.isoformat(),
+                "at": event.at.isoformat(),
+            },
+            dedupe_key=f"authorisations.webhook:{event.pk}",
+            subject_id=authorisation.subject_id,
+            now=event.at,
+        )
+
+
+def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:
+    with translation.override(language_for_subject(authorisation.subject)):
+        line = _line(authorisation)
+    _email(
+        authorisation.subject,
+        template="authorisations/email/expiring",
+        context=line,
+        topic="authorisations.customer.expiring",
+        key=f"authorisations.expiring:{authorisation.pk}",
+        now=now,
+    )
+
+
+def notify_summary(subject, authorisations: list[Authorisation], *, now: datetime) -> None:
+    with translation.override(language_for_subject(subject)):
+        lines = [_line(a) for a in authorisations]
+    _email(
+        subject,
+        template="authorisations/email/summary",
+        context={"authorisations": lines, "count": len(lines)},
+        topic="authorisations.customer.summary",
+        key=f"authorisations.summary:{subject.pk}:{now.date().isoformat()}",
+        now=now,
+    )

@@ -1,0 +1,56 @@
+"""Authorisation receipts: what the customer is given at the grant and at every change after it
+(Australia's Consumer Data Right: a receipt on every change). Built once, stored on the event, and
+served as stored: the same bytes whatever changes later."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+
+from authorisations.models import Authorisation, AuthorisationEvent
+
+RECEIPT_SCHEMA = "qdl-authorisation-receipt/1"
+
+
+def authorisation_receipt(authorisation: Authorisation, event: AuthorisationEvent) -> str:
+    third_party = authorisation.third_party
+    body: dict[str, Any] = {
+        "schema": RECEIPT_SCHEMA,
+        "authorisation_id": str(authorisation.pk),
+        "receipt_id": str(event.pk),
+        "issued_at": event.at.isoformat(),
+        "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
+        "data_subject": {"identifier": authorisation.subject.external_ref, "identifier_type": "CIF"},
+        "data_consumer": {
+            "name": third_party.legal_name,
+            "tax_code": third_party.tax_code,
+            "licence": third_party.licence_ref,
+            "country": third_party.country,
+            "client_id": third_party.application.client_id,
+        },
+        "purpose": authorisation.purpose,
+        "scopes": list(authorisation.scopes),
+        "access": "read_only",
+        "fetch_type": authorisation.fetch_type,
+        "frequency_per_day": authorisation.frequency_per_day,
+        "cross_border": authorisation.cross_border,
+        "destination_country": authorisation.destination_country or None,
+        "legal_basis": "consent (Decree 117/2018/ND-CP Art. 11.1.b; Law 91/2025/QH15)",
+        "starts_at": authorisation.starts_at.isoformat(),
+        "expires_at": authorisation.expires_at.isoformat(),
+        "event": {
+            "type": event.kind,
+            "from": event.old_status or None,
+            "to": event.new_status,
+            "time": event.at.isoformat(),
+            "actor_kind": event.actor_kind,
+            "actor": event.actor_label,
+            "channel": event.channel,
+            "reason": event.reason,
+        },
+        "state": event.new_status,
+        "revoke": {"how": ["/me/authorisations/", "branch", "call_centre"]},
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,134 @@
+"""Reads shared by the API, the pages, the OAuth server and the tasks."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from oauth2_provider.models import get_access_token_model
+
+from authorisations.models import AccessRecord, Authorisation, ThirdParty
+from authorisations.states import LIVE, AuthorisationStatus, PauseReason, allowed_next
+from core.actors import Actor
+
+S = AuthorisationStatus
+
+
+def third_party_list() -> QuerySet[ThirdParty]:
+    return ThirdParty.objects.select_related("application").order_by("legal_name")
+
+
+def third_party_by_client_id(client_id: str) -> ThirdParty | None:
+    return ThirdParty.objects.select_related("application").filter(application__client_id=client_id).first()
+
+
+def authorisation_list() -> QuerySet[Authorisation]:
+    return Authorisation.objects.select_related("third_party", "subject").order_by("-starts_at")
+
+
+def authorisations_for_subject(subject) -> QuerySet[Authorisation]:
+    """The customer's authorisations, newest first, each with its access log (newest first)."""
+    return (
+        authorisation_list()
+        .filter(subject=subject)
+        .prefetch_related(Prefetch("accesses", queryset=AccessRecord.objects.order_by("-accessed_at")))
+    )
+
+
+def authorisation_live_for(*, user, application) -> Authorisation | None:
+    """The one ACTIVE or PAUSED authorisation a customer gave this OAuth client, if any."""
+    if user is None or application is None or not getattr(user, "pk", None):
+        return None
+    return (
+        Authorisation.objects.select_related("third_party", "subject")
+        .filter(user=user, third_party__application=application, status__in=LIVE)
+        .first()
+    )
+
+
+def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) -> frozenset[str]:
+    """What this actor may do with the authorisation now: "pause", "resume", "revoke"."""
+    nexts = allowed_next(authorisation.status)
+    actions = set()
+    if S.REVOKED in nexts and (actor.is_customer or actor.is_staff):
+        actions.add("revoke")
+    if actor.is_customer and S.PAUSED in nexts:
+        actions.add("pause")
+    # A customer resumes only their own pause; a suspension or a DSR pause ends with its cause.
+    if actor.is_customer and S.ACTIVE in nexts and authorisation.pause_reason == PauseReason.CUSTOMER:
+        actions.add("resume")
+    return frozenset(actions)
+
+
+INACTIVE: dict[str, Any] = {"active": False}
+
+
+def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
+    """RFC 7662 answer for an access token, read from the database every time (no cache), so a
+    revocation or pause shows at the next call. Active only for an ACTIVE, unexpired authorisation of
+    an active third party whose scopes include every scope of the token."""
+    if not token:
+        return INACTIVE
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    access = (
+        get_access_token_model()
+        .objects.select_related("application", "user")
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    if access is None or access.user is None or access.is_expired():
+        return INACTIVE
+    authorisation = authorisation_live_for(user=access.user, application=access.application)
+    if (
+        authorisation is None
+        or not authorisation.usable_at(now)
+        or authorisation.third_party.status != ThirdParty.Status.ACTIVE
+        # A token minted under an earlier authorisation of the same third party is not covered.
+        or access.created < authorisation.starts_at
+        or not set(access.scope.split()) <= set(authorisation.scopes)
+    ):
+        return INACTIVE
+    return {
+        "active": True,
+        "scope": access.scope,
+        "client_id": access.application.client_id,
+        "token_type": "Bearer",
+        "exp": int(min(access.expires, authorisation.expires_at).timestamp()),
+        "iat": int(access.created.timestamp()),
+        # The bank's customer number (CIF): the gateway needs to know whose data to serve.
+        "sub": authorisation.subject.external_ref,
+        "authorisation_id": str(authorisation.pk),
+        "authorisation_expires_at": authorisation.expires_at.isoformat(),
+    }
+
+
+def authorisations_due_to_expire(*, now: datetime, limit: int) -> list:
+    return list(
+        Authorisation.objects.filter(status__in=LIVE, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def authorisations_export(subject) -> list[dict[str, Any]]:
+    """The customer's authorisations with their access logs, for an access or copy export."""
+    return [
+        {
+            "id": str(a.pk),
+            "third_party": a.third_party.legal_name,
+            "third_party_country": a.third_party.country,
+            "scopes": list(a.scopes),
+            "purpose": a.purpose,
+            "status": a.status,
+            "starts_at": a.starts_at.isoformat(),
+            "expires_at": a.expires_at.isoformat(),
+            "ended_at": a.ended_at.isoformat() if a.ended_at else None,
+            "accesses": [
+                {"scope": r.scope, "at": r.accessed_at.isoformat(), "records": r.record_count}
+                for r in a.accesses.all()
+            ],
+        }
+        for a in authorisations_for_subject(subject)
+    ]

@@ -1,0 +1,45 @@
+"""Writes of the authorisations app (`grep authorisation_` finds every action on an authorisation)."""
+
+from authorisations.services.clocks import (
+    authorisations_expire_due,
+    authorisations_notify_expiring,
+    authorisations_send_summaries,
+)
+from authorisations.services.lifecycle import (
+    access_record,
+    authorisation_grant,
+    authorisation_pause,
+    authorisation_resume,
+    authorisation_revoke,
+    authorisation_terms_check,
+    authorisations_pause_for_subject_in_transaction,
+    authorisations_resume_for_source_in_transaction,
+    authorisations_revoke_for_subject_in_transaction,
+    covers_third_party_disclosure,
+)
+from authorisations.services.registry import (
+    Registration,
+    third_party_reactivate,
+    third_party_register,
+    third_party_suspend,
+)
+
+__all__ = [
+    "Registration",
+    "access_record",
+    "authorisation_grant",
+    "authorisation_pause",
+    "authorisation_resume",
+    "authorisation_revoke",
+    "authorisation_terms_check",
+    "authorisations_expire_due",
+    "authorisations_notify_expiring",
+    "authorisations_pause_for_subject_in_transaction",
+    "authorisations_resume_for_source_in_transaction",
+    "authorisations_revoke_for_subject_in_transaction",
+    "authorisations_send_summaries",
+    "covers_third_party_disclosure",
+    "third_party_reactivate",
+    "third_party_register",
+    "third_party_suspend",
+]

@@ -1,0 +1,95 @@
+"""The clocks of authorisations: expiry at the end of the term, the notice 7 days before it, and
+the summary of active authorisations every 90 days. Set-based, bounded and idempotent: each guard is
+re-checked under the row lock, so a second run changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from authorisations.models import Authorisation, SummaryNotice
+from authorisations.notices import notify_expiring, notify_summary
+from authorisations.selectors import authorisations_due_to_expire
+from authorisations.services.lifecycle import locked_authorisations, move
+from authorisations.states import EXPIRY_NOTICE_BEFORE, LIVE, SUMMARY_EVERY, AuthorisationStatus
+from core.actors import Actor
+from subjects.models import DataSubject
+
+S = AuthorisationStatus
+BATCH = 500
+SYSTEM = Actor.system("authorisations.clocks")
+
+
+def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Expire live authorisations whose term has ended; returns how many (a full batch: run again)."""
+    now = now or timezone.now()
+    done = 0
+    for pk in authorisations_due_to_expire(now=now, limit=limit):
+        with transaction.atomic(durable=True):
+            authorisation = locked_authorisations(pk=pk, status__in=LIVE, expires_at__lte=now).first()
+            if authorisation is None:
+                continue
+            move(authorisation, to=S.EXPIRED, actor=SYSTEM, now=now)
+            done += 1
+    return done
+
+
+def authorisations_notify_expiring(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Tell customers 7 days ahead that an authorisation ends (once per authorisation)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        due = list(
+            Authorisation.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("third_party", "subject")
+            .filter(
+                status__in=LIVE,
+                expiry_notice_sent_at__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + EXPIRY_NOTICE_BEFORE,
+            )
+            .order_by("expires_at")[:limit]
+        )
+        for authorisation in due:
+            notify_expiring(authorisation, now=now)
+        Authorisation.objects.filter(pk__in=[a.pk for a in due], expiry_notice_sent_at__isnull=True).update(
+            expiry_notice_sent_at=now
+        )
+    return len(due)
+
+
+def authorisations_send_summaries(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Send each customer with active authorisations their summary, 90 days after the first of them
+    began and every 90 days since the last summary."""
+    now = now or timezone.now()
+    cutoff = now - SUMMARY_EVERY
+    first_started = dict(
+        Authorisation.objects.filter(status=S.ACTIVE)
+        .values("subject_id")
+        .annotate(first=Min("starts_at"))
+        .filter(first__lte=cutoff)
+        .values_list("subject_id", "first")
+    )
+    recent = set(
+        SummaryNotice.objects.filter(subject_id__in=first_started, last_sent_at__gt=cutoff).values_list(
+            "subject_id", flat=True
+        )
+    )
+    subject_ids = sorted(set(first_started) - recent, key=str)[:limit]
+    for subject_id in subject_ids:
+        with transaction.atomic(durable=True):
+            notice, created = SummaryNotice.objects.select_for_update().get_or_create(
+                subject_id=subject_id, defaults={"last_sent_at": now}
+            )
+            if not created and notice.last_sent_at > cutoff:
+                continue
+            active = list(
+                Authorisation.objects.select_related("third_party")
+                .filter(subject_id=subject_id, status=S.ACTIVE)
+                .order_by("expires_at")
+            )
+            notify_summary(DataSubject.objects.get(pk=subject_id), active, now=now)
+            SummaryNotice.objects.filter(pk=notice.pk).update(last_sent_at=now)
+    return len(subject_ids)

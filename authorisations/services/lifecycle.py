@@ -1,0 +1,393 @@
+"""An authorisation's life: the grant on the consent screen, the moves of the state table (pause,
+resume, revoke, expire), the access log, and the hooks the data-subject-rights app calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+
+from audit.services import audit_record
+from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, ThirdParty
+from authorisations.notices import notify_change
+from authorisations.receipts import authorisation_receipt
+from authorisations.states import (
+    AuthorisationStatus,
+    PauseReason,
+    authorisation_expiry,
+    is_allowed,
+)
+from consents.models import Channel, PurposeCategory
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+
+S = AuthorisationStatus
+K = AuthorisationEvent.Kind
+_KIND_BY_MOVE = {S.PAUSED: K.PAUSED, S.REVOKED: K.REVOKED, S.EXPIRED: K.EXPIRED, S.ACTIVE: K.RESUMED}
+# Revoking for a customer who is not in front of a screen needs proof of their instruction.
+CHANNELS_NEEDING_EVIDENCE = frozenset({Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM})
+
+
+def _event(
+    authorisation: Authorisation,
+    *,
+    kind: str,
+    old: str,
+    actor: Actor,
+    now: datetime,
+    channel: str = "",
+    evidence: str = "",
+    reason: str = "",
+) -> AuthorisationEvent:
+    event = AuthorisationEvent(
+        authorisation=authorisation,
+        kind=kind,
+        old_status=old,
+        new_status=authorisation.status,
+        at=now,
+        actor_kind=actor.kind,
+        actor_label=actor.label[:150],
+        channel=channel,
+        evidence=evidence[:500],
+        reason=reason[:500],
+    )
+    event.receipt = authorisation_receipt(authorisation, event)
+    event.save(force_insert=True)
+    audit_record(
+        action=f"authorisations.authorisation.{kind}",
+        actor=actor,
+        subject=authorisation.subject_id,
+        target=authorisation,
+        now=now,
+        data={
+            "from": old or None,
+            "to": authorisation.status,
+            "third_party": str(authorisation.third_party_id),
+            "scopes": list(authorisation.scopes),
+            "channel": channel,
+            "evidence": bool(evidence),
+            "pause_reason": authorisation.pause_reason or None,
+        },
+    )
+    notify_change(authorisation, event)
+    return event
+
+
+def _end_tokens(authorisation: Authorisation) -> None:
+    """Stop every OAuth token and pending code the customer gave this third party: refresh tokens
+    end with the authorisation, not at their own expiry."""
+    application = authorisation.third_party.application
+    for refresh in get_refresh_token_model().objects.filter(
+        user_id=authorisation.user_id, application=application, revoked__isnull=True
+    ):
+        refresh.revoke()
+    get_access_token_model().objects.filter(user_id=authorisation.user_id, application=application).delete()
+    get_grant_model().objects.filter(user_id=authorisation.user_id, application=application).delete()
+
+
+def move(
+    authorisation: Authorisation,
+    *,
+    to: str,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    channel: str = "",
+    evidence: str = "",
+    pause_reason: str = "",
+    pause_source: str = "",
+) -> Authorisation:
+    """Apply one move of the state table to a locked authorisation, in the caller's transaction."""
+    if to == S.ACTIVE and now >= authorisation.expires_at:
+        to = S.EXPIRED  # a pause that outlived the term ends with it
+    if not is_allowed(authorisation.status, to):
+        raise InvalidTransition(status=authorisation.get_status_display())
+    with transaction.atomic(savepoint=False):
+        old = authorisation.status
+        authorisation.status = to
+        authorisation.pause_reason = pause_reason if to == S.PAUSED else ""
+        authorisation.pause_source = pause_source if to == S.PAUSED else ""
+        fields = ["status", "pause_reason", "pause_source"]
+        if to in (S.REVOKED, S.EXPIRED):
+            authorisation.ended_at = now
+            fields.append("ended_at")
+            _end_tokens(authorisation)
+        authorisation.save(update_fields=fields)
+        _event(
+            authorisation,
+            kind=_KIND_BY_MOVE[to],
+            old=old,
+            actor=actor,
+            now=now,
+            channel=channel,
+            evidence=evidence,
+            reason=reason,
+        )
+    return authorisation
+
+
+def locked_authorisations(**filters):
+    """Authorisations matching `filters`, locked for a move, with what a move reads loaded."""
+    return (
+        Authorisation.objects.select_for_update(of=("self",))
+        .select_related("third_party__application", "third_party__webhook", "subject")
+        .filter(**filters)
+    )
+
+
+def _lock(authorisation_id, *, subject=None) -> Authorisation:
+    """The authorisation, locked; a customer (`subject` given) reaches only their own."""
+    filters = {"pk": authorisation_id}
+    if subject is not None:
+        filters["subject"] = subject
+    authorisation = locked_authorisations(**filters).first()
+    if authorisation is None:
+        raise NotFound()
+    return authorisation
+
+
+def _refuse_if_suspended(third_party: ThirdParty) -> None:
+    if third_party.status != ThirdParty.Status.ACTIVE:
+        raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
+
+
+def authorisation_terms_check(
+    *, third_party: ThirdParty, scopes: list[str], duration_days: int, cross_border_acknowledged: bool
+) -> None:
+    """Whether the customer may grant these terms; the consent screen asks before a code is issued."""
+    _refuse_if_suspended(third_party)
+    if not scopes or not set(scopes) <= set(third_party.scopes):
+        raise InvalidInput(
+            _("The third party asked for data it is not registered for."), code="invalid_scope"
+        )
+    if not 1 <= duration_days <= third_party.max_duration_days:
+        raise InvalidInput(
+            _("Choose a duration between 1 and %(days)s days."),
+            field="duration_days",
+            days=third_party.max_duration_days,
+        )
+    if third_party.cross_border and not cross_border_acknowledged:
+        raise InvalidInput(
+            _("Confirm that you understand your data will be transferred abroad."), field="cross_border"
+        )
+
+
+def authorisation_grant(
+    *,
+    actor: Actor,
+    user,
+    subject,
+    third_party: ThirdParty,
+    scopes: list[str],
+    duration_days: int,
+    cross_border_acknowledged: bool = False,
+    channel: str = Channel.INTERNET_BANKING,
+    now: datetime | None = None,
+) -> Authorisation:
+    """The customer approves on the consent screen: a new ACTIVE authorisation with its receipt.
+
+    A live authorisation of the same third party is replaced (revoked) in the same transaction, so
+    there is only ever one, and the one the customer just read is the one in force.
+    """
+    now = now or timezone.now()
+    authorisation_terms_check(
+        third_party=third_party,
+        scopes=scopes,
+        duration_days=duration_days,
+        cross_border_acknowledged=cross_border_acknowledged,
+    )
+    with transaction.atomic(durable=True):
+        # A suspension running at the same moment pauses what exists when it locks this row: take the
+        # lock too, so a grant either precedes the suspension (and is paused by it) or sees it.
+        _refuse_if_suspended(ThirdParty.objects.select_for_update().get(pk=third_party.pk))
+        for previous in locked_authorisations(
+            subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]
+        ):
+            move(
+                previous,
+                to=S.REVOKED,
+                actor=actor,
+                now=now,
+                channel=channel,
+                reason="replaced by a new authorisation",
+            )
+        authorisation = Authorisation.objects.create(
+            subject=subject,
+            user=user,
+            third_party=third_party,
+            scopes=sorted(scopes),
+            purpose=third_party.purpose,
+            fetch_type=third_party.fetch_type,
+            frequency_per_day=third_party.frequency_per_day,
+            cross_border=third_party.cross_border,
+            destination_country=third_party.country if third_party.cross_border else "",
+            channel=channel,
+            status=S.ACTIVE,
+            starts_at=now,
+            expires_at=authorisation_expiry(now, duration_days),
+        )
+        _event(authorisation, kind=K.GRANTED, old="", actor=actor, now=now, channel=channel)
+    return authorisation
+
+
+def authorisation_revoke(
+    *,
+    actor: Actor,
+    authorisation_id,
+    channel: str,
+    evidence: str = "",
+    reason: str = "",
+    subject=None,
+    now: datetime | None = None,
+) -> Authorisation:
+    """Stop the authorisation for good, by the customer (`subject`: their own only) or by staff on
+    their behalf (with the channel and, off-line, the evidence of the customer's instruction)."""
+    now = now or timezone.now()
+    if actor.is_staff and channel in CHANNELS_NEEDING_EVIDENCE and not evidence.strip():
+        raise InvalidInput(_("Record the evidence of the customer's instruction."), field="evidence")
+    with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id, subject=subject)
+        return move(
+            authorisation,
+            to=S.REVOKED,
+            actor=actor,
+            now=now,
+            channel=channel,
+            evidence=evidence,
+            reason=reason,
+        )
+
+
+def authorisation_pause(
+    *,
+    actor: Actor,
+    authorisation_id,
+    subject,
+    channel: str = Channel.INTERNET_BANKING,
+    now: datetime | None = None,
+) -> Authorisation:
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id, subject=subject)
+        return move(
+            authorisation,
+            to=S.PAUSED,
+            actor=actor,
+            now=now,
+            channel=channel,
+            pause_reason=PauseReason.CUSTOMER,
+        )
+
+
+def authorisation_resume(
+    *,
+    actor: Actor,
+    authorisation_id,
+    subject,
+    channel: str = Channel.INTERNET_BANKING,
+    now: datetime | None = None,
+) -> Authorisation:
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id, subject=subject)
+        if authorisation.status == S.PAUSED and authorisation.pause_reason != PauseReason.CUSTOMER:
+            raise Conflict(
+                _("This authorisation was paused by the bank; it resumes when the reason is resolved."),
+                code="paused_by_bank",
+            )
+        return move(authorisation, to=S.ACTIVE, actor=actor, now=now, channel=channel)
+
+
+def access_record(
+    *,
+    actor: Actor,
+    authorisation_id,
+    scope: str,
+    accessed_at: datetime,
+    record_count: int,
+    now: datetime | None = None,
+) -> AccessRecord:
+    """The API gateway reports one read by the third party. Recorded whatever the status (an access
+    after a revocation is exactly what the customer must be able to see)."""
+    now = now or timezone.now()
+    if accessed_at > now:
+        raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
+    with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id)
+        if scope not in authorisation.scopes:
+            raise InvalidInput(_("This authorisation does not cover that scope."), field="scope")
+        record = AccessRecord.objects.create(
+            authorisation=authorisation,
+            scope=scope,
+            accessed_at=accessed_at,
+            record_count=record_count,
+            reported_by=actor.label[:150],
+        )
+        audit_record(
+            action="authorisations.access.reported",
+            actor=actor,
+            subject=authorisation.subject_id,
+            target=authorisation,
+            now=now,
+            data={
+                "scope": scope,
+                "records": record_count,
+                "accessed_at": accessed_at.isoformat(),
+                "status": authorisation.status,
+            },
+        )
+    return record
+
+
+def covers_third_party_disclosure(purposes) -> bool:
+    """A withdrawal or objection reaches third-party access when it names no purpose (all of them)
+    or names a purpose of sharing with third parties."""
+    return purposes is None or any(p.category == PurposeCategory.SHARING for p in purposes)
+
+
+def authorisations_pause_for_subject_in_transaction(
+    *, actor: Actor, subject, purposes, source: str, now: datetime
+) -> int:
+    """DSR hook: a withdrawal or objection covering third-party disclosure pauses the customer's
+    ACTIVE authorisations (caller's transaction); returns how many."""
+    if not covers_third_party_disclosure(purposes):
+        return 0
+    count = 0
+    for authorisation in locked_authorisations(subject=subject, status=S.ACTIVE):
+        move(
+            authorisation,
+            to=S.PAUSED,
+            actor=actor,
+            now=now,
+            reason=source,
+            pause_reason=PauseReason.DSR,
+            pause_source=source,
+        )
+        count += 1
+    return count
+
+
+def authorisations_revoke_for_subject_in_transaction(
+    *, actor: Actor, subject, source: str, now: datetime
+) -> int:
+    """DSR hook: deletion revokes every live authorisation of the customer (caller's transaction)."""
+    count = 0
+    for authorisation in locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]):
+        move(authorisation, to=S.REVOKED, actor=actor, now=now, reason=source)
+        count += 1
+    return count
+
+
+def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str, now: datetime) -> int:
+    """DSR hook: when the objection that paused authorisations is lifted, they resume (those whose
+    term has ended expire instead)."""
+    count = 0
+    for authorisation in locked_authorisations(
+        status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source
+    ):
+        move(authorisation, to=S.ACTIVE, actor=actor, now=now, reason=source)
+        count += 1
+    return count

@@ -1,0 +1,214 @@
+"""The third-party registry (DPO): registering a third party as an OAuth client, suspending it."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import get_application_model
+
+from audit.services import audit_record
+from authorisations.models import FetchType, ThirdParty
+from authorisations.notices import WEBHOOK_TOPIC
+from authorisations.scopes import unknown_scopes
+from authorisations.services.lifecycle import locked_authorisations, move
+from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, NotFound
+from integrations.models import WebhookEndpoint
+
+S = AuthorisationStatus
+
+
+@dataclass(frozen=True)
+class Registration:
+    third_party: ThirdParty
+    client_secret: str  # shown once; only its hash is kept
+    webhook_secret: str
+
+
+def _clean(
+    *, country: str, redirect_uris: list[str], scopes: list[str], max_duration_days: int, fetch_type: str
+) -> None:
+    if not redirect_uris:
+        raise InvalidInput(_("Give at least one redirect URI."), field="redirect_uris")
+    for uri in redirect_uris:
+        if not uri.startswith("https://") or "*" in uri or "#" in uri:
+            raise InvalidInput(
+                _("Redirect URIs must be exact https:// addresses without wildcards or fragments."),
+                field="redirect_uris",
+            )
+    if not scopes:
+        raise InvalidInput(_("Name at least one data scope."), field="scopes")
+    unknown = unknown_scopes(scopes)
+    if unknown:
+        raise InvalidInput(_("Unknown data scopes: %(scopes)s."), field="scopes", scopes=", ".join(unknown))
+    if not 1 <= max_duration_days <= MAX_DURATION_DAYS:
+        raise InvalidInput(
+            _("An authorisation lasts at most 12 months (%(days)s days)."),
+            field="max_duration_days",
+            days=MAX_DURATION_DAYS,
+        )
+    if fetch_type not in FetchType.values:
+        raise InvalidInput(_("Unknown fetch type."), field="fetch_type")
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput(_("Give the country as a two-letter ISO code."), field="country")
+
+
+def third_party_register(
+    *,
+    actor: Actor,
+    legal_name: str,
+    tax_code: str,
+    licence_ref: str,
+    contact_email: str,
+    purpose: str,
+    redirect_uris: list[str],
+    scopes: list[str],
+    country: str = "VN",
+    contact_phone: str = "",
+    fetch_type: str = FetchType.PERIODIC,
+    frequency_per_day: int = 4,
+    max_duration_days: int = MAX_DURATION_DAYS,
+    confidential: bool = True,
+    webhook_url: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """Register a third party and its OAuth client (authorisation code with PKCE, nothing else)."""
+    now = now or timezone.now()
+    country = (country or "VN").upper()
+    _clean(
+        country=country,
+        redirect_uris=redirect_uris,
+        scopes=scopes,
+        max_duration_days=max_duration_days,
+        fetch_type=fetch_type,
+    )
+    Application = get_application_model()
+    client_secret = secrets.token_urlsafe(48) if confidential else ""
+    webhook_secret = secrets.token_urlsafe(32) if webhook_url else ""
+    with transaction.atomic(durable=True):
+        if ThirdParty.objects.filter(tax_code=tax_code).exists():
+            raise Conflict(_("A third party with this tax code is already registered."), code="duplicate")
+        # The OAuth client and the webhook need an owner login; it can never sign in.
+        owner = get_user_model().objects.create_user(
+            username=f"thirdparty-{secrets.token_hex(6)}", password=None, is_active=False
+        )
+        application = Application.objects.create(
+            name=legal_name[:255],
+            user=owner,
+            client_type=Application.CLIENT_CONFIDENTIAL if confidential else Application.CLIENT_PUBLIC,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=" ".join(redirect_uris),
+            client_secret=client_secret,
+            hash_client_secret=True,
+            skip_authorization=False,
+            algorithm="",
+        )
+        webhook = None
+        if webhook_url:
+            webhook = WebhookEndpoint.objects.create(
+                client=owner,
+                name=legal_name[:100],
+                url=webhook_url,
+                secret=webhook_secret,
+                events=[WEBHOOK_TOPIC],
+            )
+        third_party = ThirdParty.objects.create(
+            legal_name=legal_name,
+            tax_code=tax_code,
+            licence_ref=licence_ref,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+            country=country,
+            redirect_uris=list(redirect_uris),
+            scopes=list(scopes),
+            purpose=purpose,
+            fetch_type=fetch_type,
+            frequency_per_day=frequency_per_day,
+            max_duration_days=max_duration_days,
+            application=application,
+            webhook=webhook,
+        )
+        audit_record(
+            action="authorisations.third_party.registered",
+            actor=actor,
+            target=third_party,
+            now=now,
+            data={
+                "client_id": application.client_id,
+                "scopes": sorted(scopes),
+                "country": country,
+                "cross_border": third_party.cross_border,
+            },
+        )
+    return Registration(third_party=third_party, client_secret=client_secret, webhook_secret=webhook_secret)
+
+
+def _lock_third_party(third_party_id) -> ThirdParty:
+    third_party = ThirdParty.objects.select_for_update().filter(pk=third_party_id).first()
+    if third_party is None:
+        raise NotFound()
+    return third_party
+
+
+def third_party_suspend(
+    *, actor: Actor, third_party_id, reason: str = "", now: datetime | None = None
+) -> ThirdParty:
+    """Suspend a third party: every ACTIVE authorisation of it is paused at once, in this transaction."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        third_party = _lock_third_party(third_party_id)
+        if third_party.status == ThirdParty.Status.SUSPENDED:
+            raise Conflict(_("This third party is already suspended."), code="already_suspended")
+        third_party.status = ThirdParty.Status.SUSPENDED
+        third_party.save(update_fields=["status", "updated_at"])
+        paused = 0
+        for authorisation in locked_authorisations(third_party=third_party, status=S.ACTIVE):
+            move(
+                authorisation,
+                to=S.PAUSED,
+                actor=actor,
+                reason=reason,
+                now=now,
+                pause_reason=PauseReason.THIRD_PARTY_SUSPENDED,
+            )
+            paused += 1
+        audit_record(
+            action="authorisations.third_party.suspended",
+            actor=actor,
+            target=third_party,
+            now=now,
+            data={"paused": paused, "reason": reason[:200]},
+        )
+    return third_party
+
+
+def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None = None) -> ThirdParty:
+    """Lift a suspension: the authorisations it paused (and only those) become ACTIVE again."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        third_party = _lock_third_party(third_party_id)
+        if third_party.status == ThirdParty.Status.ACTIVE:
+            raise Conflict(_("This third party is not suspended."), code="not_suspended")
+        third_party.status = ThirdParty.Status.ACTIVE
+        third_party.save(update_fields=["status", "updated_at"])
+        resumed = 0
+        for authorisation in locked_authorisations(
+            third_party=third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
+        ):
+            move(authorisation, to=S.ACTIVE, actor=actor, now=now)
+            resumed += 1
+        audit_record(
+            action="authorisations.third_party.reactivated",
+            actor=actor,
+            target=third_party,
+            now=now,
+            data={"resumed": resumed},
+        )
+    return third_party

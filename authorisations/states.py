@@ -1,0 +1,60 @@
+"""The authorisation state machine: statuses, the one table of allowed moves, the terminal set.
+
+Modelled on India's Account Aggregator consent artefact (ACTIVE, PAUSED, REVOKED, EXPIRED).
+`authorisations.services.authorisation_transition` is the only code that applies a move; pages,
+API, tasks and the DSR hooks all go through it and through `authorisation_allowed_actions`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuthorisationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class PauseReason(models.TextChoices):
+    CUSTOMER = "customer", _("Paused by the customer")
+    THIRD_PARTY_SUSPENDED = "third_party_suspended", _("The third party is suspended")
+    DSR = "dsr", _("A withdrawal or objection covers disclosure to third parties")
+
+
+S = AuthorisationStatus
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.ACTIVE: frozenset({S.PAUSED, S.REVOKED, S.EXPIRED}),
+    # A pause ends by resuming, or the authorisation ends anyway (revoked, or its term runs out).
+    S.PAUSED: frozenset({S.ACTIVE, S.REVOKED, S.EXPIRED}),
+    S.REVOKED: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+
+TERMINAL: frozenset[str] = frozenset(status for status, allowed in TRANSITIONS.items() if not allowed)
+LIVE: frozenset[str] = frozenset(TRANSITIONS) - TERMINAL
+
+# Australia's Consumer Data Right: an authorisation lasts at most 12 months.
+MAX_DURATION_DAYS = 365
+# The customer hears of the coming end this long before it.
+EXPIRY_NOTICE_BEFORE = timedelta(days=7)
+# ...and of every active authorisation at this cadence (CDR: a reminder every 90 days).
+SUMMARY_EVERY = timedelta(days=90)
+
+
+def allowed_next(status: str) -> frozenset[str]:
+    return TRANSITIONS.get(status, frozenset())
+
+
+def is_allowed(old: str, new: str) -> bool:
+    return new in allowed_next(old)
+
+
+def authorisation_expiry(starts_at: datetime, days: int) -> datetime:
+    """The end of an authorisation that runs `days` from `starts_at`, capped at 12 months."""
+    return starts_at + timedelta(days=min(days, MAX_DURATION_DAYS))

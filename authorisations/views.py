@@ -1,0 +1,272 @@
+"""Pages: the OAuth consent screen, the customer's authorisations under /me/, the registry and staff
+revocation under /portal/. Each write calls one service."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from oauth2_provider.views import AuthorizationView
+
+from authorisations import selectors, services
+from authorisations.forms import DURATION_CHOICES_DAYS, ConsentScreenForm, StaffRevokeForm, ThirdPartyForm
+from authorisations.models import Authorisation, ThirdParty
+from authorisations.scopes import scope_labels
+from consents.models import Channel
+from core.access import customer_required, staff_required, subject_for_user
+from core.actors import actor_for_user
+from core.errors import DomainError
+from core.roles import Role, user_role
+from subjects.models import DataSubject
+
+CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
+
+
+class ConsentScreenView(AuthorizationView):
+    """/oauth/authorize/: the customer, signed in, reads what the third party asks and decides."""
+
+    template_name = "authorisations/consent_screen.html"
+    form_class = ConsentScreenForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and (
+            user_role(request.user) != Role.CUSTOMER or subject_for_user(request.user) is None
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def error_response(self, error, application, **kwargs):
+        # A scope beyond the registration is refused here, at the bank, not bounced to the client.
+        oauth_error = getattr(error, "oauthlib_error", None)
+        if getattr(oauth_error, "error", "") == "invalid_scope":
+            return self.render_to_response(self.get_context_data(error=oauth_error), status=400)
+        return super().error_response(error, application, **kwargs)
+
+    def _third_party(self) -> ThirdParty | None:
+        client_id = self.oauth2_data.get("client_id") or self.request.POST.get("client_id", "")
+        return selectors.third_party_by_client_id(client_id) if client_id else None
+
+    def _requested_days(self, third_party: ThirdParty) -> int:
+        try:
+            asked = int(self.request.GET.get("duration_days", third_party.max_duration_days))
+        except ValueError:
+            asked = third_party.max_duration_days
+        return max(1, min(asked, third_party.max_duration_days))
+
+    def get_initial(self):
+        initial = super().get_initial()
+        third_party = self._third_party()
+        if third_party is not None:
+            initial["requested_days"] = initial["duration_days"] = self._requested_days(third_party)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        third_party = self._third_party()
+        if third_party is None or "error" in context:
+            return context
+        form = context.get("form")
+        scopes = (form["scope"].value() or "").split() if form is not None else []
+        # On a re-shown form the posted value has been validated; on the first showing it is the ask.
+        requested = getattr(form, "cleaned_data", {}).get("requested_days") or self._requested_days(
+            third_party
+        )
+        context.update(
+            third_party=third_party,
+            scope_rows=scope_labels(scopes),
+            requested_days=requested,
+            duration_options=sorted({d for d in DURATION_CHOICES_DAYS if d < requested} | {requested}),
+        )
+        return context
+
+    def form_valid(self, form):
+        if not form.cleaned_data.get("allow"):
+            return super().form_valid(form)
+        third_party = self._third_party()
+        if third_party is None:
+            raise Http404
+        terms = {
+            "third_party": third_party,
+            "scopes": form.cleaned_data["scope"].split(),
+            "duration_days": form.cleaned_data.get("duration_days") or form.cleaned_data["requested_days"],
+            "cross_border_acknowledged": form.cleaned_data.get("cross_border", False),
+        }
+        try:
+            services.authorisation_terms_check(**terms)
+            # The toolkit validates the request again and issues the code; only then is the
+            # authorisation recorded. A code without an ACTIVE authorisation cannot be exchanged.
+            response = super().form_valid(form)
+            if "code" in parse_qs(urlparse(response.url).query):
+                services.authorisation_grant(
+                    actor=actor_for_user(self.request.user),
+                    user=self.request.user,
+                    subject=subject_for_user(self.request.user),
+                    channel=CUSTOMER_CHANNEL,
+                    **terms,
+                )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+            return self.form_invalid(form)
+        return response
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        third_party = context.get("third_party")
+        if third_party is not None:
+            # The approval posts here and is redirected to the third party's registered callback;
+            # browsers check that redirect against form-action, so exactly those URIs are allowed.
+            response._csp_update = {"form-action": list(third_party.redirect_uris)}
+        # Clickjacking: the consent screen must never be framed (the site-wide CSP and X-Frame-Options
+        # say so too; stated here so that no later site-wide change can loosen it for this page).
+        response["X-Frame-Options"] = "DENY"
+        return response
+
+
+@customer_required
+def me_list(request, subject):
+    actor = actor_for_user(request.user)
+    rows = [
+        {
+            "authorisation": a,
+            "scopes": scope_labels(a.scopes),
+            "actions": selectors.authorisation_allowed_actions(a, actor),
+            "accesses": list(a.accesses.all()[:50]),
+        }
+        for a in selectors.authorisations_for_subject(subject)
+    ]
+    return render(request, "authorisations/me_list.html", {"rows": rows})
+
+
+def _own(subject, pk) -> Authorisation:
+    authorisation = selectors.authorisations_for_subject(subject).filter(pk=pk).first()
+    if authorisation is None:
+        raise Http404
+    return authorisation
+
+
+@customer_required
+def me_revoke(request, pk, subject):
+    authorisation = _own(subject, pk)
+    if request.method == "POST":
+        try:
+            services.authorisation_revoke(
+                actor=actor_for_user(request.user),
+                authorisation_id=authorisation.pk,
+                subject=subject,
+                channel=CUSTOMER_CHANNEL,
+                reason=request.POST.get("reason", "")[:500],
+            )
+        except DomainError as error:
+            messages.error(request, error.text)
+        else:
+            messages.success(
+                request,
+                _("%(name)s can no longer read your data.") % {"name": authorisation.third_party.legal_name},
+            )
+        return redirect("authorisations:me_list")
+    return render(
+        request,
+        "authorisations/me_revoke.html",
+        {"authorisation": authorisation, "scopes": scope_labels(authorisation.scopes)},
+    )
+
+
+@customer_required
+@require_POST
+def me_pause(request, pk, subject):
+    action = (
+        services.authorisation_resume if request.POST.get("resume") == "1" else services.authorisation_pause
+    )
+    try:
+        action(actor=actor_for_user(request.user), authorisation_id=_own(subject, pk).pk, subject=subject)
+    except DomainError as error:
+        messages.error(request, error.text)
+    return redirect("authorisations:me_list")
+
+
+@customer_required
+def me_receipt(request, pk, subject):
+    event = _own(subject, pk).events.order_by("-at").first()
+    response = HttpResponse(event.receipt, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="authorisation-{pk}.json"'
+    return response
+
+
+@staff_required("authorisations.view_thirdparty")
+def third_party_list(request):
+    return render(
+        request,
+        "authorisations/third_party_list.html",
+        {
+            "third_parties": selectors.third_party_list(),
+            "can_manage": request.user.has_perm("authorisations.manage_thirdparty"),
+        },
+    )
+
+
+@staff_required("authorisations.manage_thirdparty")
+def third_party_new(request):
+    form = ThirdPartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.third_party_register(
+                actor=actor_for_user(request.user), **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text)
+        else:
+            return render(request, "authorisations/third_party_created.html", {"registration": registration})
+    return render(request, "authorisations/third_party_form.html", {"form": form})
+
+
+@staff_required("authorisations.manage_thirdparty")
+@require_POST
+def third_party_status(request, pk):
+    actor = actor_for_user(request.user)
+    try:
+        if request.POST.get("suspend") == "1":
+            services.third_party_suspend(
+                actor=actor, third_party_id=pk, reason=request.POST.get("reason", "")[:500]
+            )
+        else:
+            services.third_party_reactivate(actor=actor, third_party_id=pk)
+    except DomainError as error:
+        messages.error(request, error.text)
+    return redirect("authorisations:third_party_list")
+
+
+def subject_panel_context(request, subject: DataSubject) -> dict:
+    """The third-party access section of the staff customer page (registered as a subject panel)."""
+    return {
+        "tpa_authorisations": list(selectors.authorisation_list().filter(subject=subject)[:50]),
+        "tpa_can_revoke": request.user.has_perm("authorisations.revoke_authorisation"),
+    }
+
+
+@staff_required("authorisations.revoke_authorisation")
+def staff_revoke(request, pk):
+    authorisation = selectors.authorisation_list().filter(pk=pk).first()
+    if authorisation is None:
+        raise Http404
+    form = StaffRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authorisation_revoke(
+                actor=actor_for_user(request.user),
+                authorisation_id=pk,
+                now=timezone.now(),
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(None, error.text)
+        else:
+            messages.success(request, _("The authorisation is revoked; the customer receives a receipt."))
+            return redirect(reverse("subjects:customer_detail", args=[authorisation.subject_id]))
+    return render(request, "authorisations/staff_revoke.html", {"authorisation": authorisation, "form": form})

@@ -1,0 +1,111 @@
+"""Helpers for the third-party access tests: a registered third party, PKCE pairs, the consent flow
+driven through the real pages with Django's test client, and the token exchange."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import secrets
+from urllib.parse import parse_qs, urlencode, urlparse
+
+from authorisations import services
+from core.actors import Actor
+
+DPO = Actor(kind="staff", user_id=None, label="dpo_t")
+REDIRECT_URI = "https://ketoan.example.vn/oauth/callback"
+PASSWORD = "correct-horse-battery"
+_tax = itertools.count(100)
+
+
+def register(**overrides) -> services.Registration:
+    fields = {
+        "legal_name": "Công ty Kế toán Số",
+        "tax_code": f"0312{next(_tax):06d}",
+        "licence_ref": "GP-123/NHNN",
+        "contact_email": "dev@ketoan.example.vn",
+        "purpose": "Đối soát giao dịch cho sổ sách kế toán của bạn",
+        "redirect_uris": [REDIRECT_URI],
+        "scopes": ["accounts:read", "transactions:read"],
+    }
+    fields.update(overrides)
+    return services.third_party_register(actor=DPO, **fields)
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def authorize_url(
+    client_id: str,
+    challenge: str,
+    *,
+    scope="accounts:read transactions:read",
+    redirect_uri=REDIRECT_URI,
+    state="xyz",
+    **extra,
+) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return "/oauth/authorize/?" + urlencode({k: v for k, v in params.items() if v != ""})
+
+
+def sign_in(client, username: str) -> None:
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+
+
+def approve(client, client_id: str, challenge: str, *, duration_days=None, **extra) -> str:
+    """Open the consent screen, approve it as shown; returns the authorisation code."""
+    page = client.get(authorize_url(client_id, challenge, **extra))
+    assert page.status_code == 200, page.content[:500]
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields if form.fields[name].widget.is_hidden}
+    data.update(allow="on", duration_days=duration_days or data["requested_days"])
+    if page.context.get("third_party") and page.context["third_party"].cross_border:
+        data["cross_border"] = "on"
+    response = client.post("/oauth/authorize/", data)
+    assert response.status_code == 302, response.content[:800]
+    query = parse_qs(urlparse(response["Location"]).query)
+    assert response["Location"].startswith(REDIRECT_URI)
+    return query["code"][0]
+
+
+def credentials(registration) -> tuple[str, str]:
+    return registration.third_party.application.client_id, registration.client_secret
+
+
+def exchange(client, client_id: str, client_secret: str, code: str, verifier: str, redirect_uri=REDIRECT_URI):
+    return client.post(
+        "/oauth/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+    )
+
+
+def refresh(client, client_id: str, client_secret: str, refresh_token: str):
+    return client.post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+    )

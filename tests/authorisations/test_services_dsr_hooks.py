@@ -1,0 +1,97 @@
+"""Data-subject rights reach third-party access: an access export lists authorisations and their
+access log; a withdrawal or objection covering third-party disclosure pauses them; deletion revokes."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils import timezone
+
+from authorisations import services
+from authorisations.models import Authorisation
+from core.actors import Actor, actor_for_user
+from dsr import services as dsr_services
+from dsr.models import RequestExport
+from tests.authorisations.factories import register
+from tests.consents.factories import grant, make_purpose
+from tests.dsr.factories import STAFF, make_inventory, verified_request
+
+GATEWAY = Actor(kind="client", user_id=None, label="gateway")
+
+
+def authorise(customer, registration=None) -> Authorisation:
+    registration = registration or register()
+    return services.authorisation_grant(
+        actor=actor_for_user(customer),
+        user=customer,
+        subject=customer.customer_account.subject,
+        third_party=registration.third_party,
+        scopes=["transactions:read"],
+        duration_days=90,
+    )
+
+
+def finish_tasks(request):
+    for task in request.tasks.all():
+        dsr_services.task_complete(actor=STAFF, task_id=task.pk, result={})
+
+
+def test_access_export_lists_authorisations_and_their_access_log(customer1):
+    authorisation = authorise(customer1)
+    services.access_record(
+        actor=GATEWAY,
+        authorisation_id=authorisation.pk,
+        scope="transactions:read",
+        accessed_at=timezone.now(),
+        record_count=12,
+    )
+    request = verified_request(customer1.customer_account.subject, type="access")
+    dsr_services.request_complete(actor=STAFF, request_id=request.pk)
+    content = json.loads(RequestExport.objects.get(request=request).content)
+    [exported] = content["third_party_access"]
+    assert exported["id"] == str(authorisation.pk)
+    assert exported["scopes"] == ["transactions:read"]
+    assert [a["records"] for a in exported["accesses"]] == [12]
+
+
+def test_withdrawal_of_sharing_pauses_and_other_withdrawals_do_not(customer1):
+    subject = customer1.customer_account.subject
+    authorisation = authorise(customer1)
+    grant(subject, make_purpose("newsletter", category="marketing"))
+    grant(subject, make_purpose("partner-sharing", category="sharing"))
+    marketing = verified_request(subject, type="withdraw", purposes=["newsletter"])
+    dsr_services.request_complete(actor=STAFF, request_id=marketing.pk)
+    authorisation.refresh_from_db()
+    assert authorisation.status == "active"
+    sharing = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+    dsr_services.request_complete(actor=STAFF, request_id=sharing.pk)
+    authorisation.refresh_from_db()
+    assert (authorisation.status, authorisation.pause_reason) == ("paused", "dsr")
+
+
+def test_objection_to_everything_pauses_and_lifting_it_resumes(customer1):
+    subject = customer1.customer_account.subject
+    authorisation = authorise(customer1)
+    request = verified_request(subject, type="object")
+    dsr_services.request_complete(actor=STAFF, request_id=request.pk)
+    authorisation.refresh_from_db()
+    assert authorisation.status == "paused"
+    assert authorisation.pause_source == f"dsr.request:{request.pk}"
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=request.pk)
+    authorisation.refresh_from_db()
+    assert authorisation.status == "active"
+
+
+def test_deletion_revokes_every_authorisation(customer1, privacy_officer):
+    make_inventory()
+    subject = customer1.customer_account.subject
+    first = authorise(customer1)
+    second = authorise(customer1)
+    services.authorisation_pause(actor=actor_for_user(customer1), authorisation_id=second.pk, subject=subject)
+    actor = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=actor)
+    finish_tasks(request)
+    dsr_services.request_complete(actor=actor, request_id=request.pk)
+    assert set(
+        Authorisation.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    ) == {"revoked"}

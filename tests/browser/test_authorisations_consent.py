@@ -1,0 +1,53 @@
+"""Third-party access in a real browser: customer1 signs in, reads the consent screen in Vietnamese,
+shortens the duration and approves; the third party receives a code; then the customer stops the
+access from /me/authorisations/ after a confirmation."""
+
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+from authorisations.models import Authorisation
+from tests.authorisations.factories import REDIRECT_URI, authorize_url, credentials, pkce_pair, register
+from tests.factories import make_customer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_customer1_authorises_in_vietnamese_then_stops_access(page, login, live_url):
+    make_customer(username="customer1")
+    registration = register()
+    client_id, _secret = credentials(registration)
+    _verifier, challenge = pkce_pair()
+    authorize = authorize_url(client_id, challenge, state="st-1", duration_days=180)
+    # The third party's callback is not reachable from the test machine: answer it here.
+    page.route(f"{REDIRECT_URI}**", lambda route: route.fulfill(status=200, body="callback"))
+
+    login(page, "customer1", path=f"/accounts/login/?next={quote(authorize)}")
+
+    assert "/oauth/authorize/" in page.url
+    assert page.get_by_role("heading", level=1).inner_text() == "Công ty Kế toán Số muốn đọc dữ liệu của bạn"
+    screen = page.get_by_test_id("consent-screen")
+    assert "Chỉ đọc" in screen.inner_text()
+    assert "Giao dịch trên tài khoản của bạn" in page.get_by_test_id("scopes").inner_text()
+    assert "Đối soát giao dịch" in page.get_by_test_id("purpose").inner_text()
+    page.get_by_test_id("duration").select_option("90")
+    page.get_by_test_id("approve").click()
+    # Wait for the callback page to finish loading before leaving it (a navigation cut short by the
+    # next goto ends in Chromium's error page).
+    page.wait_for_url(f"{REDIRECT_URI}**", wait_until="load")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["state"] == ["st-1"] and query["code"][0]
+    authorisation = Authorisation.objects.get()
+    assert (authorisation.expires_at - authorisation.starts_at).days == 90
+
+    page.goto(live_url("/me/authorisations/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Ai có thể đọc dữ liệu của tôi"
+    card = page.get_by_test_id(f"authorisation-{authorisation.pk}")
+    assert "Đang hiệu lực" in card.get_by_test_id("status").inner_text()
+    card.get_by_test_id("revoke").click()
+    page.wait_for_load_state("networkidle")
+    assert "Dừng quyền đọc dữ liệu" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_test_id("confirm-revoke").click()
+    page.wait_for_load_state("networkidle")
+    assert "không thể đọc dữ liệu của bạn nữa" in page.locator(".flash").first.inner_text()
+    assert "Đã thu hồi" in page.get_by_test_id(f"authorisation-{authorisation.pk}").inner_text()
