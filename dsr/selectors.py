@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from consents.models import Purpose
+from consents.restrictions import restriction_scope
+from core.models import RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.states import OPEN
 
@@ -126,3 +129,18 @@ def restriction_in_force(request: DataSubjectRequest) -> bool:
     return ProcessingRestriction.objects.filter(
         source=f"dsr.request:{request.pk}", lifted_at__isnull=True
     ).exists()
+
+
+def request_not_covered(request: DataSubjectRequest) -> list[dict[str, str]]:
+    """The purposes a restriction or objection leaves alone, each with the legal reason the customer
+    reads (a request naming no purpose is read against every active purpose)."""
+    if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
+        return []
+    purposes = Purpose.objects.filter(active=True)
+    if request.purposes:
+        purposes = Purpose.objects.filter(code__in=request.purposes)
+    scope = restriction_scope(kind=request.type, purposes=purposes.order_by("code"))
+    return [
+        {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
+        for purpose, reason in scope.not_covered
+    ]

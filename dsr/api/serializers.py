@@ -17,6 +17,7 @@ from dsr.models import (
     RequestExport,
     RequestStatusChange,
 )
+from dsr.selectors import request_not_covered
 from dsr.states import OPEN, RequestStatus
 
 
@@ -128,6 +129,9 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     assignee = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     outcome_reason_label = serializers.SerializerMethodField()
+    answer_by = serializers.DateTimeField(
+        read_only=True, help_text="The earlier of due_at and statutory_due_at: the date customers are told."
+    )
 
     class Meta:
         model = DataSubjectRequest
@@ -144,6 +148,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "due_at",
             "statutory_due_at",
             "statutory_regime",
+            "answer_by",
             "paused_at",
             "extended_at",
             "assignee",
@@ -172,6 +177,9 @@ class RequestDetailSerializer(RequestOutputSerializer):
     tasks = TaskSerializer(many=True)
     legal_holds = HoldSerializer(many=True)
     export = serializers.SerializerMethodField()
+    not_covered = serializers.SerializerMethodField(
+        help_text="Restriction or objection: the purposes it leaves alone, each with its legal reason."
+    )
 
     class Meta(RequestOutputSerializer.Meta):
         fields = [
@@ -185,7 +193,11 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "tasks",
             "legal_holds",
             "export",
+            "not_covered",
         ]
+
+    def get_not_covered(self, obj) -> list[dict[str, str]]:
+        return request_not_covered(obj)
 
     def get_export(self, obj) -> dict | None:
         try:

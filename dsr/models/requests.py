@@ -163,6 +163,14 @@ class DataSubjectRequest(models.Model):
     def is_paused(self) -> bool:
         return self.paused_at is not None
 
+    @property
+    def answer_by(self):
+        """The date that binds and that every customer-facing text quotes: the earlier of the bank's
+        and the law's deadlines (a complaint's 15 working days may end after the law's 15 days)."""
+        if self.statutory_due_at is None:
+            return self.due_at
+        return min(self.due_at, self.statutory_due_at)
+
 
 class RequestStatusChange(models.Model):
     """One move of the state machine: the request's history, shown as its timeline."""

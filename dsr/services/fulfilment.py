@@ -2,8 +2,8 @@
 
 Every type's fulfilment runs inside the completion's transaction, so either the answer and its
 effects are all recorded or nothing is: access/copy build the export, rectify applies the corrected
-fields, delete erases or holds each category, restrict/object put a processing restriction in force,
-withdraw withdraws the consents, and a complaint records its answer.
+fields, delete erases or holds each category, restrict/object confirm the restriction already in force
+since identity verification, withdraw withdraws the consents, and a complaint records its answer.
 """
 
 from __future__ import annotations
@@ -16,12 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from consents.models import Purpose
-from consents.services import (
-    consents_withdraw_for_subject_in_transaction,
-    restrictions_apply_in_transaction,
-    restrictions_lift_in_transaction,
-)
+from consents.services import consents_withdraw_for_subject_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from core.models import RequestType
@@ -29,15 +24,18 @@ from core.services import subject_rectify
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
-from dsr.services.requests import lock_request, move, require_permission
+from dsr.services.requests import (
+    RESTRICTION_TYPES,
+    lock_request,
+    move,
+    request_purposes,
+    request_source,
+    require_permission,
+    restriction_put_in_force,
+)
 from dsr.states import RequestStatus, is_allowed
 
 S = RequestStatus
-
-
-def request_source(request: DataSubjectRequest) -> str:
-    """How the consents app refers to a request without importing dsr."""
-    return f"dsr.request:{request.pk}"
 
 
 def complete_in_transaction(
@@ -78,8 +76,8 @@ def complete_in_transaction(
             target, partial = S.PARTIALLY_COMPLETED, True
             aml = any(hold.law == RetentionLaw.AML for hold in holds)
             reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
-    elif request.type in (RequestType.RESTRICT, RequestType.OBJECT):
-        _restrict(request, actor=actor, now=now)
+    elif request.type in RESTRICTION_TYPES:
+        restriction_put_in_force(request, actor=actor, now=now)
     elif request.type == RequestType.WITHDRAW:
         _withdraw(request, actor=actor, now=now)
     elif request.type == RequestType.COMPLAINT and not note:
@@ -108,34 +106,11 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
     )
 
 
-def _purposes(request: DataSubjectRequest):
-    if not request.purposes:
-        return None
-    purposes = list(Purpose.objects.filter(code__in=request.purposes))
-    missing = sorted(set(request.purposes) - {p.code for p in purposes})
-    if missing:
-        raise Conflict(
-            _("These purposes do not exist: %(codes)s."), code="unknown_purpose", codes=", ".join(missing)
-        )
-    return purposes
-
-
-def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    restrictions_apply_in_transaction(
-        actor=actor,
-        subject=request.subject,
-        purposes=_purposes(request),
-        kind=request.type,
-        source=request_source(request),
-        now=now,
-    )
-
-
 def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
         subject=request.subject,
-        purposes=_purposes(request),
+        purposes=request_purposes(request),
         channel=request.channel,
         source=request_source(request),
         now=now,

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.models import Purpose
+from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
 from core.deadlines import deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
@@ -44,6 +46,8 @@ MAX_NOTE_LENGTH = 2000
 MAX_PURPOSES = 50
 # The webhook topic an integration client subscribes to for the moves of the requests it submitted.
 STATUS_TOPIC = "dsr.request.status_changed"
+# Requests that stop processing from the moment the requester is verified (Law 91 Art. 9).
+RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
 # Guardians are corrected through their own procedure (authority re-checked), not a request form.
 CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f != "guardian")
 
@@ -194,7 +198,13 @@ def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
         or not all(isinstance(code, str) and 0 < len(code) <= 50 for code in purposes)
     ):
         raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
-    return sorted(set(purposes))
+    codes = sorted(set(purposes))
+    missing = sorted(set(codes) - set(Purpose.objects.filter(code__in=codes).values_list("code", flat=True)))
+    if missing:
+        raise InvalidInput(
+            _("These purposes do not exist: %(codes)s."), field="purposes", codes=", ".join(missing)
+        )
+    return codes
 
 
 # ---------------------------------------------------------------------------- the state machine
@@ -327,6 +337,9 @@ def request_verify_identity(
             data={"method": method},
             now=now,
         )
+        if request.type in RESTRICTION_TYPES:
+            # In force now, not at completion: the systems' tasks then confirm that each one stopped.
+            restriction_put_in_force(request, actor=actor, now=now)
         move(request, to=S.IN_PROGRESS, actor=actor, now=now)
     return request
 
@@ -382,6 +395,31 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
 
 
 # ------------------------------------------------------------------------ internals shared by the services
+
+
+def request_source(request: DataSubjectRequest) -> str:
+    """How the consents app refers to a request without importing dsr."""
+    return f"dsr.request:{request.pk}"
+
+
+def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:
+    """The purposes a restriction, objection or withdrawal names (None: all it can reach)."""
+    if not request.purposes:
+        return None
+    return list(Purpose.objects.filter(code__in=request.purposes).order_by("code"))
+
+
+def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """The restriction or objection of a verified request, in force in the caller's transaction
+    (idempotent: the completion applies it again for requests verified before it took effect at once)."""
+    restrictions_apply_in_transaction(
+        actor=actor,
+        subject=request.subject,
+        purposes=request_purposes(request),
+        kind=request.type,
+        source=request_source(request),
+        now=now,
+    )
 
 
 def lock_request(request_id) -> DataSubjectRequest:
@@ -442,6 +480,8 @@ def move(
             request.closed_at = now
             fields.append("closed_at")
             _clock(request, ClockEvent.STOPPED, actor=actor, now=now)
+        if to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES:
+            restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
         request.save(update_fields=fields)
         change = _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
         _notify_requesting_client(request, change)

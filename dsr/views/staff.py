@@ -27,7 +27,7 @@ from dsr.forms import (
     VerifyIdentityForm,
 )
 from dsr.models import DataSubjectRequest, DeletionRecord
-from dsr.selectors import DUE_SOON, request_detail, request_queue, restriction_in_force
+from dsr.selectors import DUE_SOON, request_detail, request_not_covered, request_queue, restriction_in_force
 from dsr.states import RequestStatus, allowed_next
 from dsr.views.common import deadline_tone, run, work_staff
 
@@ -129,6 +129,7 @@ def detail(request, pk):
         "extend_form": ExtendForm(),
         "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if _has_export(found) else None,
+        "not_covered": request_not_covered(found),
     }
     return render(request, "dsr/detail.html", context)
 

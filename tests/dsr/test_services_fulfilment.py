@@ -226,14 +226,6 @@ def test_restriction_makes_the_consent_check_answer_not_allowed(subject):
     assert not result.allowed
 
 
-def test_unknown_purpose_is_refused_and_nothing_changes(subject):
-    request = verified_request(subject, type="restrict", purposes=["no-such-purpose"])
-    with pytest.raises(Conflict):
-        services.request_complete(actor=STAFF, request_id=request.pk)
-    request.refresh_from_db()
-    assert request.status == "in_progress"
-
-
 def test_withdrawal_request_uses_the_consent_withdrawal_service(subject):
     from consents.models import Consent
     from tests.consents.factories import grant, make_purpose
