@@ -32,6 +32,8 @@ class DsrConfig(AppConfig):
                 "dsr.clock.extended": _("Request deadline extended"),
                 "dsr.clock.breached": _("Request deadline breached"),
                 "dsr.clock.stopped": _("Request clock stopped"),
+                "dsr.clock.processor": _("Request clock lengthened: a processor must act"),
+                "dsr.clock.calendar": _("Request deadlines recomputed after a calendar change"),
                 "dsr.task.created": _("System tasks created for a request"),
                 "dsr.task.completed": _("System task completed"),
                 "dsr.export.built": _("Data export built"),

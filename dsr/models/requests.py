@@ -132,6 +132,12 @@ class DataSubjectRequest(models.Model):
                 condition=models.Q(status__in=sorted(OPEN)),
                 name="dsr_open_by_statutory_due",
             ),
+            # The acknowledgement clock reads only requests not yet acknowledged.
+            models.Index(
+                fields=["acknowledge_by"],
+                condition=models.Q(status__in=sorted(OPEN), acknowledged_at__isnull=True),
+                name="dsr_open_by_acknowledge",
+            ),
             models.Index(fields=["subject", "-received_at"], name="dsr_by_subject"),
             models.Index(
                 fields=["assignee", "due_at"],
@@ -203,6 +209,9 @@ class ClockEvent(models.TextChoices):
     EXTENDED = "extended", _("Deadline extended")
     BREACHED = "breached", _("Deadline breached")
     STOPPED = "stopped", _("Clock stopped (request closed)")
+    # Law 91 / Decree 356 give longer when a processor or third party must act on this request.
+    PROCESSOR = "processor", _("A processor or third party must act: statutory period lengthened")
+    CALENDAR = "calendar", _("Deadlines recomputed after a change of the working-day calendar")
 
 
 class RequestClockEvent(models.Model):

@@ -35,7 +35,6 @@ from dsr.models import (
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
-    System,
 )
 from dsr.notifications import customer_notify, customer_notify_move
 from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
@@ -92,13 +91,8 @@ def request_create(
         ).exists()
     ):
         raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
-    processor_involved = any(
-        system.is_processor and system.acts_on(type)
-        for system in System.objects.filter(active=True, is_processor=True)
-    )
-    deadlines = deadlines_for(
-        request_type=type, received_at=now, subject=subject, processor_involved=processor_involved
-    )
+    # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
+    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject)
     with transaction.atomic(durable=True):
         request = DataSubjectRequest.objects.create(
             subject=subject,
@@ -108,7 +102,6 @@ def request_create(
             corrections=json.dumps(clean_corrections, sort_keys=True) if clean_corrections else "",
             purposes=clean_purposes,
             guardian=guardian,
-            processor_involved=processor_involved,
             created_by_id=actor.user_id,
             received_at=now,
             due_at=deadlines.due_at,
@@ -381,6 +374,12 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
             raise InvalidTransition(status=request.get_status_display())
         if request.extended_at is not None:
             raise Conflict(_("The deadline has already been extended once."), code="already_extended")
+        if request.statutory_due_at is not None and now >= request.statutory_due_at:
+            # Decree 356: the extension is asked for within the period, not after it has run out.
+            raise Conflict(
+                _("The statutory deadline has passed; it can no longer be extended."),
+                code="extension_too_late",
+            )
         request.extended_at = now
         deadlines = _recompute(request, now=now)
         if not deadlines.extendable:
@@ -500,6 +499,17 @@ def move(
 
             tasks_fan_out(request, actor=actor, now=now)
     return request
+
+
+def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """This request's fan-out reached a processor or third party: the law's longer period applies to
+    it (and to no other request), as a recorded clock event. Caller's transaction, request locked."""
+    if request.processor_involved:
+        return
+    request.processor_involved = True
+    _recompute(request, now=now)
+    request.save(update_fields=["processor_involved", "due_at", "statutory_due_at", "updated_at"])
+    _clock(request, ClockEvent.PROCESSOR, actor=actor, now=now)
 
 
 def _recompute(request: DataSubjectRequest, *, now: datetime):

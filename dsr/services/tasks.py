@@ -17,7 +17,7 @@ from core.models import DataSubject, RequestType, WebhookEndpoint
 from core.outbox import outbox_enqueue_webhook
 from dsr.models import DataSubjectRequest, FulfilmentTask, System, TaskStatus
 from dsr.services.fulfilment import complete_in_transaction
-from dsr.services.requests import lock_request
+from dsr.services.requests import clock_processor_involved, lock_request
 from dsr.states import RequestStatus
 
 MAX_RESULT_BYTES = 1_000_000
@@ -52,6 +52,8 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
                 now=now,
             )
             _notify_clients(request, created, now=now)
+            if any(task.system.is_processor for task in created):
+                clock_processor_involved(request, actor=actor, now=now)
     return created
 
 

@@ -167,7 +167,9 @@ def test_customer_hears_of_receipt_acknowledgement_and_rejection(subject):
 
 def test_customer_hears_of_an_extension(subject):
     request = verified_request(subject)
-    services.request_extend(actor=STAFF, request_id=request.pk, note="Third-party records needed")
+    services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Third-party records needed", now=request.received_at
+    )
     assert OutboxMessage.objects.filter(topic="dsr.customer.extended", subject_id=subject.pk).count() == 1
 
 
