@@ -114,6 +114,7 @@ def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> No
         channel=request.channel,
         source=request_source(request),
         now=now,
+        received_at=request.received_at,
     )
 
 

@@ -130,3 +130,15 @@ def test_a_request_reaching_no_processor_keeps_the_short_clock(subject):
     request = verified_request(subject, type="access")
     assert not request.processor_involved
     assert request.statutory_due_at == end_of(date(2026, 3, 19))
+
+
+def test_a_withdrawal_request_starts_the_recipients_72_hours_when_the_bank_received_it(subject):
+    from consents.models import WithdrawalDuty
+    from tests.consents.factories import grant, make_purpose, make_recipient
+
+    grant(subject, make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()]))
+    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+    services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(days=6))
+    duty = WithdrawalDuty.objects.get(subject_id=subject.pk)
+    assert duty.received_at == MONDAY
+    assert duty.due_at == MONDAY + timedelta(hours=72)
