@@ -7,6 +7,8 @@ class DsrConfig(AppConfig):
     verbose_name = _("Data-subject requests")
 
     def ready(self) -> None:
+        from django.core.checks import register as register_check
+
         from audit.actions import register_actions
         from core.navigation import (
             MenuItem,
@@ -16,7 +18,7 @@ class DsrConfig(AppConfig):
             register_subject_panel,
         )
         from core.roles import Role, grant_permissions
-        from dsr import clock_sources, navigation
+        from dsr import checks, clock_sources, navigation
 
         register_actions(
             {
@@ -118,7 +120,9 @@ class DsrConfig(AppConfig):
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )
         clock_sources.register()
+        register_check(checks.calendar_check)
         register_dashboard_cards(navigation.staff_cards, area="portal")
+        register_dashboard_cards(navigation.calendar_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")
         register_subject_panel(
             SubjectPanel(

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from consents.models import Purpose
 from consents.restrictions import restriction_scope
-from core.models import RequestType
+from core.models import CalendarDay, RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
+# Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
+CALENDAR_WARNING = timedelta(days=90)
 # Lists show no personal data: skip loading (and decrypting) the encrypted columns, which is most of a
 # list's cost at 50 rows a page.
 LIST_DEFERRED = (
@@ -144,3 +146,14 @@ def request_not_covered(request: DataSubjectRequest) -> list[dict[str, str]]:
         {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
         for purpose, reason in scope.not_covered
     ]
+
+
+def calendar_runs_out_on(*, today: date | None = None) -> date | None:
+    """The last day of the working-day calendar when it is less than 90 days away (or past): after
+    it, working-day deadlines would count every weekday as working. None while the calendar reaches
+    far enough."""
+    today = today or timezone.localdate()
+    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    if last is None or last - today < CALENDAR_WARNING:
+        return last or today
+    return None

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from audit.services import audit_record
 from consents.models import Purpose
 from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
-from core.deadlines import deadlines_for
+from core.deadlines import LOCAL_TZ, deadlines_for
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from core.models import DataSubject, RequestType, WebhookEndpoint
 from core.outbox import outbox_enqueue_webhook
@@ -37,7 +38,7 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify, customer_notify_move
-from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
+from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, OPEN, TERMINAL, RequestStatus, is_allowed
 
 S = RequestStatus
 MAX_DETAILS_LENGTH = 4000
@@ -510,6 +511,47 @@ def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: 
     _recompute(request, now=now)
     request.save(update_fields=["processor_involved", "due_at", "statutory_due_at", "updated_at"])
     _clock(request, ClockEvent.PROCESSOR, actor=actor, now=now)
+
+
+CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
+
+
+def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> int:
+    """After `day` entered or left the working-day calendar, recompute the deadlines of the open
+    requests whose clocks run across it, each move a recorded clock event. A deadline never moves
+    earlier than the one already given. Caller's transaction; returns how many requests moved."""
+    start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
+    crossing = (
+        DataSubjectRequest.objects.select_for_update()
+        .filter(status__in=sorted(OPEN), received_at__lt=start_of_day)
+        .filter(
+            Q(due_at__gte=start_of_day)
+            | Q(statutory_due_at__gte=start_of_day)
+            | Q(acknowledge_by__gte=start_of_day)
+        )
+        .order_by("pk")
+    )
+    moved = 0
+    for request in crossing:
+        deadlines = deadlines_for(
+            request_type=request.type,
+            received_at=request.received_at,
+            subject=request.subject_id,
+            processor_involved=request.processor_involved,
+            paused=timedelta(seconds=request.paused_seconds),
+            extended=request.extended_at is not None,
+        )
+        changed = []
+        for name in CLOCK_FIELDS:
+            old, new = getattr(request, name), getattr(deadlines, name)
+            if old is not None and new is not None and new > old:
+                setattr(request, name, new)
+                changed.append(name)
+        if changed:
+            request.save(update_fields=[*changed, "updated_at"])
+            _clock(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
+            moved += 1
+    return moved
 
 
 def _recompute(request: DataSubjectRequest, *, now: datetime):
