@@ -102,7 +102,16 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FulfilmentTask
-        fields = ["id", "request", "system", "system_name", "status", "created_at", "completed_at"]
+        fields = [
+            "id",
+            "request",
+            "system",
+            "system_name",
+            "status",
+            "instructions",
+            "created_at",
+            "completed_at",
+        ]
 
 
 class ClientTaskSerializer(TaskSerializer):
@@ -151,6 +160,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "answer_by",
             "paused_at",
             "extended_at",
+            "approved_at",
             "assignee",
             "identity_verified_at",
             "outcome_reason",

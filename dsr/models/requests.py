@@ -104,6 +104,17 @@ class DataSubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Deletion (four eyes): the second responsible person who approved it; another one completes it.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deletion approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("deletion approved at"), null=True, blank=True)
+
     outcome_reason = models.CharField(
         _("legal reason"), max_length=24, choices=OutcomeReason.choices, blank=True
     )

@@ -30,7 +30,6 @@ from dsr.services.requests import (
     move,
     request_purposes,
     request_source,
-    require_permission,
     restriction_put_in_force,
 )
 from dsr.states import RequestStatus, is_allowed
@@ -69,7 +68,12 @@ def complete_in_transaction(
     elif request.type == RequestType.RECTIFY:
         _rectify(request, actor=actor, now=now, partial=partial)
     elif request.type == RequestType.DELETE:
-        require_permission(actor, "dsr.approve_deletion")
+        if request.approved_by_id is None or request.approved_by_id == actor.user_id:
+            # Deletion is irreversible: a second responsible person approves it (four eyes).
+            raise Conflict(
+                _("A deletion needs the approval of another responsible person before it is completed."),
+                code="approval_required",
+            )
         holds = deletion_fulfil(request, actor=actor, now=now)
         if holds and not partial:
             # What a law keeps waits under a hold: the answer is partial, and says why.

@@ -363,6 +363,32 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
     return request
 
 
+def request_approve(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
+    """The second responsible person's approval a deletion needs; someone else then completes it."""
+    now = now or timezone.now()
+    require_permission(actor, "dsr.approve_deletion")
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if request.type != RequestType.DELETE:
+            raise Conflict(_("Only a deletion request is approved."), code="not_a_deletion")
+        if request.status != S.IN_PROGRESS:
+            raise InvalidTransition(status=request.get_status_display())
+        if request.approved_by_id is not None:
+            raise Conflict(_("This deletion is already approved."), code="already_approved")
+        request.approved_by_id = actor.user_id
+        request.approved_at = now
+        request.save(update_fields=["approved_by", "approved_at", "updated_at"])
+        audit_record(
+            action="dsr.request.approved",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"type": request.type},
+            now=now,
+        )
+    return request
+
+
 def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
     """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
     now = now or timezone.now()

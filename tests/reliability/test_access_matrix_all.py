@@ -108,6 +108,10 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
             "lift-restriction",
         )
     },
+    # The second responsible person of a deletion holds the approval permission.
+    "api/v1/requests/<uuid:pk>/approve/": {
+        "POST": ("/api/v1/requests/{request_open_a}/approve/", CASEWORKERS)
+    },
     "api/v1/requests/<uuid:pk>/cancel/": {"POST": ("/api/v1/requests/{request_open_a}/cancel/", A | WRITERS)},
     "api/v1/requests/<uuid:pk>/export/": {"GET": ("/api/v1/requests/{request_a}/export/", A | WRITERS)},
     "api/v1/request-tasks/": {"GET": ("/api/v1/request-tasks/", STAFF | CLIENT)},
