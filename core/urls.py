@@ -20,6 +20,11 @@ urlpatterns = [
     path("portal/customers/", views.customer_lookup, name="customer_lookup"),
     path("portal/customers/new/", views.customer_create, name="customer_create"),
     path("portal/customers/<uuid:pk>/", views.customer_detail, name="customer_detail"),
+    path(
+        "portal/customers/<uuid:pk>/relationship-end/",
+        views.customer_relationship_end,
+        name="customer_relationship_end",
+    ),
     path("portal/outbox/parked/", jobs_views.outbox_parked_list, name="outbox_parked"),
     path("portal/outbox/parked/<uuid:pk>/retry/", jobs_views.outbox_parked_retry, name="outbox_retry"),
     path("portal/schedules/", jobs_views.schedule_settings, name="schedules"),

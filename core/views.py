@@ -15,7 +15,7 @@ from core import services
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import LanguagePreferenceForm, SubjectCreateForm, SubjectSearchForm
+from core.forms import LanguagePreferenceForm, RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
 from core.models import DataSubject
 from core.navigation import dashboard_cards, registry
 from core.roles import Role, user_role
@@ -74,7 +74,39 @@ def customer_detail(request, pk):
         if p.permission is None or request.user.has_perm(p.permission)
     ]
     age = age_on(subject.date_of_birth, timezone.localdate()) if subject.date_of_birth else None
-    return render(request, "core/customer_detail.html", {"subject": subject, "panels": panels, "age": age})
+    relationship_form = (
+        RelationshipEndForm(initial={"relationship_ended_on": subject.relationship_ended_on})
+        if request.user.has_perm("core.change_datasubject")
+        else None
+    )
+    return render(
+        request,
+        "core/customer_detail.html",
+        {"subject": subject, "panels": panels, "age": age, "relationship_form": relationship_form},
+    )
+
+
+@require_POST
+@staff_required("core.change_datasubject")
+def customer_relationship_end(request, pk):
+    """Record (or clear) the end of the customer relationship, as an audited rectification."""
+    form = RelationshipEndForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("core:customer_detail", pk=pk)
+    try:
+        services.subject_rectify(
+            actor=actor_for_user(request.user), subject_id=pk,
+            changes={"relationship_ended_on": form.cleaned_data["relationship_ended_on"]},
+            reason="portal.relationship_end",
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("The end of the relationship is recorded."))
+    return redirect("core:customer_detail", pk=pk)
 
 
 @staff_required("core.add_datasubject")

@@ -154,6 +154,10 @@ def seed(context: dict) -> None:
     deletion = new("CIF0000005", "delete", hours_ago=60)
     verify(deletion, hours_ago=58)
     finish_tasks(deletion, hours_ago=40)
+    # Four eyes: the DPO approves, the privacy officer completes.
+    services.request_approve(
+        actor=actor_for_user(users["dpo"]), request_id=deletion.pk, now=now - timedelta(hours=32)
+    )
     services.request_complete(actor=privacy, request_id=deletion.pk, now=now - timedelta(hours=30))
     # Due soon: received 62 hours ago, in progress, assigned.
     rectify = new(

@@ -48,8 +48,9 @@ MAX_PURPOSES = 50
 STATUS_TOPIC = "dsr.request.status_changed"
 # Requests that stop processing from the moment the requester is verified (Law 91 Art. 9).
 RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
-# Guardians are corrected through their own procedure (authority re-checked), not a request form.
-CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f != "guardian")
+# Guardians are corrected through their own procedure (authority re-checked), and the end of the
+# relationship is the bank's record, not a customer's correction.
+CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on"))
 
 
 # ---------------------------------------------------------------------------- intake

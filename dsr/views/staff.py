@@ -120,6 +120,10 @@ def detail(request, pk):
         "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
         "can_complete": can_work and RequestStatus.COMPLETED in nexts,
         "can_reject": can_work and RequestStatus.REJECTED in nexts,
+        "can_approve": request.user.has_perm("dsr.approve_deletion")
+        and found.type == "delete"
+        and found.status == RequestStatus.IN_PROGRESS
+        and found.approved_by_id is None,
         "can_lift": can_work and found.type in ("restrict", "object") and restriction_in_force(found),
         "verify_form": VerifyIdentityForm(),
         "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
@@ -182,6 +186,11 @@ def act(request, pk, action):
             CompleteForm,
             lambda d: services.request_complete(actor=actor, request_id=pk, **d),
             _("Request answered."),
+        ),
+        "approve": (
+            None,
+            lambda d: services.request_approve(actor=actor, request_id=pk),
+            _("Deletion approved; another staff member completes it."),
         ),
         "lift": (
             None,

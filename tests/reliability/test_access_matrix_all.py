@@ -179,6 +179,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/customers/": ("GET", "/portal/customers/", WRITERS),
     "portal/customers/new/": ("GET", "/portal/customers/new/", WRITERS),
     "portal/customers/<uuid:pk>/": ("GET", "/portal/customers/{subject_a}/", WRITERS),
+    "portal/customers/<uuid:pk>/relationship-end/": (
+        "POST",
+        "/portal/customers/{subject_a}/relationship-end/",
+        WRITERS,
+    ),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
     "me/language/": ("POST", "/me/language/", CUSTOMERS),
