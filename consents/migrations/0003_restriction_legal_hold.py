@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consents', '0002_notice_announcement'),
+        ("consents", "0002_notice_announcement"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='processingrestriction',
-            name='kind',
-            field=models.CharField(choices=[('restrict', 'Restriction of processing'), ('object', 'Objection to processing'), ('legal_hold', 'Legal hold: kept only for the legal obligation')], max_length=16),
+            model_name="processingrestriction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("restrict", "Restriction of processing"),
+                    ("object", "Objection to processing"),
+                    ("legal_hold", "Legal hold: kept only for the legal obligation"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -5,21 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_subject_relationship_end_and_adult_check'),
-        ('dsr', '0006_statutory_clocks_do_not_pause'),
+        ("core", "0008_subject_relationship_end_and_adult_check"),
+        ("dsr", "0006_statutory_clocks_do_not_pause"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='requestclockevent',
-            name='kind',
-            field=models.CharField(choices=[('started', 'Clock started'), ('acknowledged', 'Request acknowledged'), ('paused', 'Clock paused while awaiting the customer'), ('resumed', 'Clock resumed'), ('extended', 'Deadline extended'), ('breached', 'Deadline breached'), ('stopped', 'Clock stopped (request closed)'), ('processor', 'A processor or third party must act: statutory period lengthened'), ('calendar', 'Deadlines recomputed after a change of the working-day calendar')], max_length=16),
+            model_name="requestclockevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("started", "Clock started"),
+                    ("acknowledged", "Request acknowledged"),
+                    ("paused", "Clock paused while awaiting the customer"),
+                    ("resumed", "Clock resumed"),
+                    ("extended", "Deadline extended"),
+                    ("breached", "Deadline breached"),
+                    ("stopped", "Clock stopped (request closed)"),
+                    ("processor", "A processor or third party must act: statutory period lengthened"),
+                    ("calendar", "Deadlines recomputed after a change of the working-day calendar"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(condition=models.Q(('acknowledged_at__isnull', True), ('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['acknowledge_by'], name='dsr_open_by_acknowledge'),
+            model_name="datasubjectrequest",
+            index=models.Index(
+                condition=models.Q(
+                    ("acknowledged_at__isnull", True),
+                    ("status__in", ["awaiting_customer", "in_progress", "received", "verifying_identity"]),
+                ),
+                fields=["acknowledge_by"],
+                name="dsr_open_by_acknowledge",
+            ),
         ),
     ]

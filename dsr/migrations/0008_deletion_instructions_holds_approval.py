@@ -6,59 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dsr', '0007_acknowledge_clock_and_events'),
+        ("dsr", "0007_acknowledge_clock_and_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='fulfilmenttask',
-            name='dsr_one_task_per_system',
+            model_name="fulfilmenttask",
+            name="dsr_one_task_per_system",
         ),
         migrations.AddField(
-            model_name='datasubjectrequest',
-            name='approved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='deletion approved at'),
+            model_name="datasubjectrequest",
+            name="approved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="deletion approved at"),
         ),
         migrations.AddField(
-            model_name='datasubjectrequest',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deletion approved by'),
+            model_name="datasubjectrequest",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="deletion approved by",
+            ),
         ),
         migrations.AddField(
-            model_name='fulfilmenttask',
-            name='hold',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='erase_tasks', to='dsr.legalhold'),
+            model_name="fulfilmenttask",
+            name="hold",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="erase_tasks",
+                to="dsr.legalhold",
+            ),
         ),
         migrations.AddField(
-            model_name='fulfilmenttask',
-            name='instructions',
+            model_name="fulfilmenttask",
+            name="instructions",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='legalhold',
-            name='period_months',
+            model_name="legalhold",
+            name="period_months",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='legalhold',
-            name='start_event',
-            field=models.CharField(choices=[('relationship_end', 'End of the customer relationship'), ('request', 'The deletion request')], default='relationship_end', max_length=20),
+            model_name="legalhold",
+            name="start_event",
+            field=models.CharField(
+                choices=[
+                    ("relationship_end", "End of the customer relationship"),
+                    ("request", "The deletion request"),
+                ],
+                default="relationship_end",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='retentionrule',
-            name='start_event',
-            field=models.CharField(choices=[('relationship_end', 'End of the customer relationship'), ('request', 'The deletion request')], default='relationship_end', max_length=20, verbose_name='start event'),
+            model_name="retentionrule",
+            name="start_event",
+            field=models.CharField(
+                choices=[
+                    ("relationship_end", "End of the customer relationship"),
+                    ("request", "The deletion request"),
+                ],
+                default="relationship_end",
+                max_length=20,
+                verbose_name="start event",
+            ),
         ),
         migrations.AlterField(
-            model_name='legalhold',
-            name='ends_on',
+            model_name="legalhold",
+            name="ends_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='fulfilmenttask',
-            constraint=models.UniqueConstraint(condition=models.Q(('hold__isnull', True)), fields=('request', 'system'), name='dsr_one_task_per_system'),
+            model_name="fulfilmenttask",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("hold__isnull", True)),
+                fields=("request", "system"),
+                name="dsr_one_task_per_system",
+            ),
         ),
     ]

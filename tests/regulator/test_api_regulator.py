@@ -172,3 +172,24 @@ def test_dpo_sets_a_purposes_activity_through_the_api(inventory, dpo, auditor, a
     )
     assert bad.status_code == 400 and "systems" in bad.json()
     assert as_user(dpo).put("/api/v1/processing-activities/nope/", body, format="json").status_code == 404
+
+
+def test_the_dpo_declines_to_tell_customers_through_the_api(as_user, dpo):
+    from tests.regulator.factories import make_breach, make_catalogue, make_inventory
+
+    make_inventory()
+    make_catalogue()
+    breach = make_breach(systems=["crm"], categories=["contact"])
+    client = as_user(dpo)
+    assert (
+        client.post(f"/api/v1/breaches/{breach.pk}/decline-customer-notice/", {}, format="json").status_code
+        == 400
+    )
+    response = client.post(
+        f"/api/v1/breaches/{breach.pk}/decline-customer-notice/",
+        {"reason": "Encrypted; the key was not exposed."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["customer_notice_decision"] == "not_notify"
+    assert client.post(f"/api/v1/breaches/{breach.pk}/notify-customers/").status_code == 409

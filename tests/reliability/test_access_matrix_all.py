@@ -131,6 +131,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/breaches/<uuid:pk>/notifications/<int:phase>/": {
         "GET": ("/api/v1/breaches/{absent}/notifications/1/", Absent(AUDIT))
     },
+    "api/v1/breaches/<uuid:pk>/decline-customer-notice/": {
+        "POST": ("/api/v1/breaches/{absent}/decline-customer-notice/", Absent(DPO))
+    },
     "api/v1/breaches/<uuid:pk>/notify-customers/": {
         "POST": ("/api/v1/breaches/{absent}/notify-customers/", Absent(DPO))
     },
@@ -269,6 +272,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/breaches/<uuid:pk>/edit/": ("GET", "/portal/breaches/{absent}/edit/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/notify/": ("POST", "/portal/breaches/{absent}/notify/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/customers/": ("POST", "/portal/breaches/{absent}/customers/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/customers/decline/": (
+        "POST",
+        "/portal/breaches/{absent}/customers/decline/",
+        Absent(DPO),
+    ),
     "portal/breaches/<uuid:pk>/close/": ("POST", "/portal/breaches/{absent}/close/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/phases/<int:phase>/": (
         "GET",
