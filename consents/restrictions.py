@@ -1,10 +1,11 @@
 """Which purposes a restriction, an objection or a legal hold reaches, and why the others go on.
 
-Law 91/2025/QH15 Art. 9 and Decree 356/2025 let a customer restrict or object to processing that
-rests on their consent or the bank's legitimate interest (marketing, profiling, disclosure to third
-parties); processing the law requires (KYC/AML, tax, reporting) or a contract needs goes on, and the
-answer says so. Data under a legal hold may serve only the legal obligation that keeps it. One rule
-here, read by the consent check and by the service that puts restrictions in force.
+Law 91/2025/QH15 (Art. 4, the data subject's rights) and Decree 356/2025 let a customer restrict or
+object to processing that rests on their consent or the bank's legitimate interest (marketing,
+profiling, disclosure to third parties); processing the law requires (KYC/AML, tax, reporting) or a
+contract needs goes on, and the answer says so. Data under a legal hold may serve only the legal
+obligation that keeps it. One rule here, read by the consent check and by the service that puts
+restrictions in force.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import LegalBasis, ProcessingRestriction, PurposeCategory
 
-# Processing a customer may stop whatever its basis: marketing, profiling and disclosure (Art. 9).
+# Processing a customer may stop whatever its basis: marketing, profiling and disclosure.
 RESTRICTABLE_CATEGORIES = frozenset(
     {
         PurposeCategory.MARKETING,

@@ -46,7 +46,7 @@ MAX_NOTE_LENGTH = 2000
 MAX_PURPOSES = 50
 # The webhook topic an integration client subscribes to for the moves of the requests it submitted.
 STATUS_TOPIC = "dsr.request.status_changed"
-# Requests that stop processing from the moment the requester is verified (Law 91 Art. 9).
+# Requests that stop processing from the moment the requester is verified (Law 91 Art. 4).
 RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
 # Guardians are corrected through their own procedure (authority re-checked), and the end of the
 # relationship is the bank's record, not a customer's correction.
