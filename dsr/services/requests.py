@@ -560,14 +560,7 @@ def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> 
     )
     moved = 0
     for request in crossing:
-        deadlines = deadlines_for(
-            request_type=request.type,
-            received_at=request.received_at,
-            subject=request.subject_id,
-            processor_involved=request.processor_involved,
-            paused=timedelta(seconds=request.paused_seconds),
-            extended=request.extended_at is not None,
-        )
+        deadlines = _deadlines(request)
         changed = []
         for name in CLOCK_FIELDS:
             old, new = getattr(request, name), getattr(deadlines, name)
@@ -581,8 +574,9 @@ def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> 
     return moved
 
 
-def _recompute(request: DataSubjectRequest, *, now: datetime):
-    deadlines = deadlines_for(
+def _deadlines(request: DataSubjectRequest):
+    """The request's clocks as the policy and calendar give them now, from its own history."""
+    return deadlines_for(
         request_type=request.type,
         received_at=request.received_at,
         subject=request.subject_id,
@@ -590,6 +584,10 @@ def _recompute(request: DataSubjectRequest, *, now: datetime):
         paused=timedelta(seconds=request.paused_seconds),
         extended=request.extended_at is not None,
     )
+
+
+def _recompute(request: DataSubjectRequest, *, now: datetime):
+    deadlines = _deadlines(request)
     request.due_at = deadlines.due_at
     request.statutory_due_at = deadlines.statutory_due_at
     return deadlines

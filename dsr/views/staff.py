@@ -124,6 +124,11 @@ def detail(request, pk):
         and found.type == "delete"
         and found.status == RequestStatus.IN_PROGRESS
         and found.approved_by_id is None,
+        # The one extension, only while the statutory deadline has not passed (Decree 356).
+        "can_extend": can_work
+        and found.is_open
+        and found.extended_at is None
+        and (found.statutory_due_at is None or now < found.statutory_due_at),
         "can_lift": can_work and found.type in ("restrict", "object") and restriction_in_force(found),
         "verify_form": VerifyIdentityForm(),
         "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
