@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.actors import actor_for_user
+from core.services import subject_rectify
 from dsr import services
 from dsr.models import DataCategory, DataSubjectRequest, FulfilmentTask, RetentionRule, System
 
@@ -150,7 +151,15 @@ def seed(context: dict) -> None:
     copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking")
     verify(copy, hours_ago=66)
     finish_tasks(copy, hours_ago=50, result={"accounts": 2, "cards": 1})
-    # A deletion partly held under the AML law.
+    # A former customer's deletion, partly held under the AML law for 5 years from the day the
+    # relationship ended.
+    subject_rectify(
+        actor=officer,
+        subject_id=subjects["CIF0000005"].pk,
+        changes={"relationship_ended_on": timezone.localdate(now) - timedelta(days=30)},
+        reason="demo: account closed",
+        now=now - timedelta(hours=61),
+    )
     deletion = new("CIF0000005", "delete", hours_ago=60)
     verify(deletion, hours_ago=58)
     finish_tasks(deletion, hours_ago=40)
