@@ -137,3 +137,23 @@ def test_the_one_who_approves_cannot_complete(deletion):
         services.request_complete(actor=worker, request_id=request.pk)
     assert same_person.value.code == "approval_required"
     assert services.request_complete(actor=approver, request_id=request.pk).status == "partially_completed"
+
+
+def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy_officer):
+    from dsr.models import DataCategory, System
+    from dsr.services import inventory
+
+    rule = inventory.retention_rule_create(
+        actor=actor_for_user(privacy_officer),
+        name="Complaint files: 2 years",
+        period_months=24,
+        starts="the request",
+        start_event="request",
+        legal_reference="Circular 01/2026",
+    )
+    files = System.objects.create(code="complaints", name="Complaint files", request_types=["delete"])
+    files.categories.set([DataCategory.objects.create(code="complaints", name="Complaints", retention=rule)])
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    task = request.tasks.get(system__code="complaints")
+    received = timezone.localtime(request.received_at).date()
+    assert task.instructions[0]["hold_until"] == add_months(received, 24).isoformat()
