@@ -110,11 +110,11 @@ def request_detail(request_id) -> DataSubjectRequest | None:
 
 
 def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
-    """Open tasks of the systems an integration client answers for."""
+    """Open tasks of the systems an integration client answers for: those of requests in progress,
+    and the erase tasks of ended legal holds (their requests were answered long before)."""
     return (
-        FulfilmentTask.objects.filter(
-            system__integration_client=user, status=TaskStatus.OPEN, request__status="in_progress"
-        )
+        FulfilmentTask.objects.filter(system__integration_client=user, status=TaskStatus.OPEN)
+        .filter(Q(request__status="in_progress") | Q(hold__isnull=False))
         .select_related("system", "request", "request__subject")
         .order_by("created_at")
     )

@@ -157,3 +157,25 @@ def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy
     task = request.tasks.get(system__code="complaints")
     received = timezone.localtime(request.received_at).date()
     assert task.instructions[0]["hold_until"] == add_months(received, 24).isoformat()
+
+
+def test_the_system_sees_its_erase_task_when_a_hold_ends(subject, privacy_officer, dpo, client_user):
+    from dsr.selectors import tasks_for_client
+
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
+    make_inventory(corebank_client=client_user)
+    worker = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=worker)
+    answer(request, worker, actor_for_user(dpo))
+    assert not tasks_for_client(client_user).exists()
+    services.legal_holds_release_due(now=timezone.now())
+    listed = list(tasks_for_client(client_user))
+    assert {t.instructions[0]["category"] for t in listed} == {"identity", "transactions"}
+    for task in listed:
+        services.task_complete(actor=actor_for_user(client_user), task_id=task.pk, result={"erased": True})
+    assert (
+        DeletionRecord.objects.filter(
+            request=request, system__code="core_banking", hold__isnull=False
+        ).count()
+        == 2
+    )
