@@ -301,15 +301,18 @@ class ConsentState(models.Model):
 
 
 class ProcessingRestriction(models.Model):
-    """A restriction or objection (from a data-subject request) that stops processing while in force."""
+    """A restriction, objection or legal hold (from a data-subject request) that stops processing while
+    in force, for the purposes `consents.restrictions.restriction_reaches` says it reaches."""
 
     class Kind(models.TextChoices):
         RESTRICT = "restrict", _("Restriction of processing")
         OBJECT = "object", _("Objection to processing")
+        # Data a deletion request could not erase because a law keeps it (dsr places it).
+        LEGAL_HOLD = "legal_hold", _("Legal hold: kept only for the legal obligation")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="restrictions")
-    # Null covers every purpose.
+    # Null covers every purpose the kind can reach.
     purpose = models.ForeignKey(Purpose, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Opaque to consents (e.g. "dsr.request:<uuid>"): consents never imports whoever applied it.

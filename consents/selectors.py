@@ -28,6 +28,7 @@ from consents.models import (
     Purpose,
     WithdrawalDuty,
 )
+from consents.restrictions import restriction_reaches
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from subjects.models import DataSubject
@@ -47,6 +48,7 @@ class Reason:
     NOTICE_OUTDATED = "notice_outdated"
     RESTRICTED = "restricted"
     OBJECTED = "objected"
+    LEGAL_HOLD = "legal_hold"
     CHILD = "child"
     PURPOSE_INACTIVE = "purpose_inactive"
 
@@ -60,6 +62,7 @@ REASON_LABELS = {
     Reason.NOTICE_OUTDATED: _("Notice changed materially: consent must be asked again"),
     Reason.RESTRICTED: _("Processing restricted at the customer's request"),
     Reason.OBJECTED: _("The customer objected to this processing"),
+    Reason.LEGAL_HOLD: _("Data kept under a legal hold serves only the legal obligation"),
     Reason.CHILD: _("Children's data is never used for marketing"),
     Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
 }
@@ -89,6 +92,24 @@ def _is_child(subject_id) -> bool:
     return born is not None and age_on(born, timezone.localdate()) < CHILD_BELOW_AGE
 
 
+_RESTRICTION_REASONS = {
+    ProcessingRestriction.Kind.LEGAL_HOLD: Reason.LEGAL_HOLD,
+    ProcessingRestriction.Kind.OBJECT: Reason.OBJECTED,
+    ProcessingRestriction.Kind.RESTRICT: Reason.RESTRICTED,
+}
+
+
+def _restriction_reason(purpose: PurposeEntry, restriction: str | None) -> str | None:
+    """The reason the restriction in force stops this purpose, or None when the purpose's legal basis
+    is beyond its reach (an objection never stops KYC/AML). The query returns the first kind in code
+    order, legal_hold < object < restrict, and each of those reaches no further than the one before."""
+    if restriction is None or not restriction_reaches(
+        restriction, legal_basis=purpose.legal_basis, category=purpose.category
+    ):
+        return None
+    return _RESTRICTION_REASONS[restriction]
+
+
 def _decide(
     purpose: PurposeEntry,
     *,
@@ -102,10 +123,9 @@ def _decide(
     def result(allowed: bool, reason: str, consent=None) -> CheckResult:
         return CheckResult(allowed=allowed, reason=reason, consent=consent, checked_at=now)
 
-    if restriction == ProcessingRestriction.Kind.OBJECT:
-        return result(False, Reason.OBJECTED)
-    if restriction == ProcessingRestriction.Kind.RESTRICT:
-        return result(False, Reason.RESTRICTED)
+    blocked_by = _restriction_reason(purpose, restriction)
+    if blocked_by is not None:
+        return result(False, blocked_by)
     if not purpose.active:
         return result(False, Reason.PURPOSE_INACTIVE)
     if purpose.legal_basis != LegalBasis.CONSENT:
@@ -130,8 +150,8 @@ def _decide(
 def _check_sql() -> str:
     subject, state = DataSubject._meta.db_table, ConsentState._meta.db_table
     restriction = ProcessingRestriction._meta.db_table
-    # "object" sorts before "restrict": an objection is reported first. Table names come from the
-    # models and every value is a bound parameter.
+    # Kinds sort legal_hold < object < restrict, widest reach first (`_restriction_reason`). Table
+    # names come from the models and every value is a bound parameter.
     return (
         f"SELECT s.id, s.guardian_id, "  # noqa: S608
         f"(SELECT r.kind FROM {restriction} r WHERE r.subject_id = s.id AND r.lifted_at IS NULL "

@@ -269,6 +269,8 @@ def policy_rows_add(policy_model, rows) -> None:
                 "effective_to": end,
                 "active": active,
                 "legal_reference": reference,
-                "pausable": True,
+                # Only the bank's own clock may stand still while awaiting the customer: Law 91 and
+                # Decree 356 have a one-time extension and no pause.
+                "pausable": regime == "bank",
             },
         )

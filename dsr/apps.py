@@ -7,6 +7,8 @@ class DsrConfig(AppConfig):
     verbose_name = _("Data-subject requests")
 
     def ready(self) -> None:
+        from django.core.checks import register as register_check
+
         from audit.actions import register_actions
         from core.navigation import (
             MenuItem,
@@ -16,7 +18,7 @@ class DsrConfig(AppConfig):
             register_subject_panel,
         )
         from core.roles import Role, grant_permissions
-        from dsr import clock_sources, navigation
+        from dsr import checks, clock_sources, navigation
 
         register_actions(
             {
@@ -25,6 +27,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.assigned": _("Data-subject request assigned"),
                 "dsr.request.identity_verified": _("Requester's identity verified"),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
+                "dsr.request.approved": _("Deletion approved by a second responsible person"),
                 "dsr.clock.started": _("Request clock started"),
                 "dsr.clock.acknowledged": _("Request acknowledged"),
                 "dsr.clock.paused": _("Request clock paused"),
@@ -32,6 +35,8 @@ class DsrConfig(AppConfig):
                 "dsr.clock.extended": _("Request deadline extended"),
                 "dsr.clock.breached": _("Request deadline breached"),
                 "dsr.clock.stopped": _("Request clock stopped"),
+                "dsr.clock.processor": _("Request clock lengthened: a processor must act"),
+                "dsr.clock.calendar": _("Request deadlines recomputed after a calendar change"),
                 "dsr.task.created": _("System tasks created for a request"),
                 "dsr.task.completed": _("System task completed"),
                 "dsr.export.built": _("Data export built"),
@@ -117,7 +122,9 @@ class DsrConfig(AppConfig):
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )
         clock_sources.register()
+        register_check(checks.calendar_check)
         register_dashboard_cards(navigation.staff_cards, area="portal")
+        register_dashboard_cards(navigation.calendar_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")
         register_subject_panel(
             SubjectPanel(

@@ -1,8 +1,9 @@
 """The requests area's clocks, plugged into the deadline machinery (`core.clocks`).
 
-Two clocks per open request: `due` (the bank's committed deadline) and `statutory` (the law's). A
-paused request (awaiting the customer) is left alone: its clock stands still and its deadlines move
-when it resumes. A breach also lands on the request's own clock history.
+Three clocks per open request: `due` (the bank's committed deadline), `statutory` (the law's) and
+`acknowledge` (Law 91: acknowledge within 2 working days, until the request is acknowledged). A
+paused request (awaiting the customer) is left alone: its clock stands still and the deadlines its
+policy lets pause move when it resumes. A breach also lands on the request's own clock history.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent
 from dsr.states import OPEN
 
 SOURCE = "dsr.request"
-CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at"}
+CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
 
 
 def open_requests(clock: str) -> QuerySet:
@@ -32,6 +33,8 @@ def open_requests(clock: str) -> QuerySet:
     requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN), paused_at__isnull=True).filter(
         **{f"{field}__isnull": False}
     )
+    if clock == "acknowledge":
+        requests = requests.filter(acknowledged_at__isnull=True)
     return clock_columns(requests, due=field, assignee="assignee_id", subject="subject_id")
 
 
@@ -85,7 +88,11 @@ def register() -> None:
             fields=("type",),
             breach_action="dsr.clock.breached",
             on_breached=record_breaches,
-            clock_labels={"due": _("bank deadline"), "statutory": _("statutory deadline")},
+            clock_labels={
+                "due": _("bank deadline"),
+                "statutory": _("statutory deadline"),
+                "acknowledge": _("acknowledgement deadline"),
+            },
             title=_("Data-subject requests"),
         )
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.actors import actor_for_user
 from dsr import services
 from dsr.models import DataCategory, DataSubjectRequest, FulfilmentTask, RetentionRule, System
+from subjects.services import subject_rectify
 
 AML = "Law 14/2022/QH15 on Anti-Money Laundering, Art. 40"
 ACCOUNTING = "Law 88/2015/QH13 on Accounting, Art. 41"
@@ -150,10 +151,22 @@ def seed(context: dict) -> None:
     copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking")
     verify(copy, hours_ago=66)
     finish_tasks(copy, hours_ago=50, result={"accounts": 2, "cards": 1})
-    # A deletion partly held under the AML law.
+    # A former customer's deletion, partly held under the AML law for 5 years from the day the
+    # relationship ended.
+    subject_rectify(
+        actor=officer,
+        subject_id=subjects["CIF0000005"].pk,
+        changes={"relationship_ended_on": timezone.localdate(now) - timedelta(days=30)},
+        reason="demo: account closed",
+        now=now - timedelta(hours=61),
+    )
     deletion = new("CIF0000005", "delete", hours_ago=60)
     verify(deletion, hours_ago=58)
     finish_tasks(deletion, hours_ago=40)
+    # Four eyes: the DPO approves, the privacy officer completes.
+    services.request_approve(
+        actor=actor_for_user(users["dpo"]), request_id=deletion.pk, now=now - timedelta(hours=32)
+    )
     services.request_complete(actor=privacy, request_id=deletion.pk, now=now - timedelta(hours=30))
     # Due soon: received 62 hours ago, in progress, assigned.
     rectify = new(

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
 from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
-from dsr.models import Channel, DataCategory, IdentityMethod, OutcomeReason, RetentionLaw, RetentionRule
+from dsr.models import (
+    Channel,
+    DataCategory,
+    IdentityMethod,
+    OutcomeReason,
+    RetentionLaw,
+    RetentionRule,
+    RetentionStart,
+)
 from dsr.states import RequestStatus
 
 BLANK = [("", "—")]
@@ -223,8 +231,20 @@ class CategoryForm(forms.Form):
 
 
 class RetentionRuleForm(forms.Form):
+    """A retention rule; without a start event it runs from the end of the relationship (AML's)."""
+
     name = forms.CharField(label=_("Name"), max_length=120)
     period_months = forms.IntegerField(label=_("Kept for (months)"), min_value=1, max_value=1200)
     starts = forms.CharField(label=_("Counted from"), max_length=120)
+    start_event = forms.ChoiceField(
+        label=_("Start event"),
+        choices=RetentionStart.choices,
+        initial=RetentionStart.RELATIONSHIP_END,
+        required=False,
+        help_text=_("A legal hold ends this many months after this event, not after the request."),
+    )
     legal_reference = forms.CharField(label=_("Legal reference"), max_length=200)
     law = forms.ChoiceField(label=_("Kept under"), choices=RetentionLaw.choices, initial=RetentionLaw.OTHER)
+
+    def clean_start_event(self) -> str:
+        return self.cleaned_data["start_event"] or RetentionStart.RELATIONSHIP_END

@@ -5,11 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subject_for_user
-from dsr.selectors import request_counts, requests_for_subject
+from dsr.selectors import calendar_runs_out_on, request_counts, requests_for_subject
 from dsr.states import OPEN
+
+
+def calendar_cards(request) -> list[dict[str, Any]]:
+    """The DPO keeps the working-day calendar: warn a quarter before it runs out."""
+    if not request.user.has_perm("deadlines.change_calendarday"):
+        return []
+    last = calendar_runs_out_on()
+    if last is None:
+        return []
+    return [
+        {
+            "label": _("Working-day calendar ends: add the coming year's holidays"),
+            "value": date_format(last, "SHORT_DATE_FORMAT"),
+            "url": f"{reverse('dsr:policy')}#calendar",
+            "tone": "danger",
+        }
+    ]
 
 
 def staff_cards(request) -> list[dict[str, Any]]:

@@ -42,7 +42,8 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "event": event,
             "type_label": str(request.get_type_display()),
             "reference": request.pk.hex[:8].upper(),
-            "due_at": request.due_at.isoformat(),
+            # The date that binds (`answer_by`); the key ends in `_at` so the outbox revives it.
+            "due_at": request.answer_by.isoformat(),
             "reason_label": str(OutcomeReason(request.outcome_reason).label)
             if request.outcome_reason
             else "",

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import ProcessingRestriction
+from consents.models import ProcessingRestriction, Purpose
+from consents.restrictions import restriction_scope
 from core.errors import PermissionDenied
 from core.roles import Role, user_role
+from deadlines.models import CalendarDay, RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
+# Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
+CALENDAR_WARNING = timedelta(days=90)
 # Lists show no personal data: skip loading (and decrypting) the encrypted columns, which is most of a
 # list's cost at 50 rows a page.
 LIST_DEFERRED = (
@@ -126,11 +130,11 @@ def request_detail(request_id) -> DataSubjectRequest | None:
 
 
 def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
-    """Open tasks of the systems an integration client answers for."""
+    """Open tasks of the systems an integration client answers for: those of requests in progress,
+    and the erase tasks of ended legal holds (their requests were answered long before)."""
     return (
-        FulfilmentTask.objects.filter(
-            system__integration_client=user, status=TaskStatus.OPEN, request__status="in_progress"
-        )
+        FulfilmentTask.objects.filter(system__integration_client=user, status=TaskStatus.OPEN)
+        .filter(Q(request__status="in_progress") | Q(hold__isnull=False))
         .select_related("system", "request", "request__subject")
         .order_by("created_at")
     )
@@ -146,3 +150,29 @@ def restriction_in_force(request: DataSubjectRequest) -> bool:
     return ProcessingRestriction.objects.filter(
         source=f"dsr.request:{request.pk}", lifted_at__isnull=True
     ).exists()
+
+
+def request_not_covered(request: DataSubjectRequest) -> list[dict[str, str]]:
+    """The purposes a restriction or objection leaves alone, each with the legal reason the customer
+    reads (a request naming no purpose is read against every active purpose)."""
+    if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
+        return []
+    purposes = Purpose.objects.filter(active=True)
+    if request.purposes:
+        purposes = Purpose.objects.filter(code__in=request.purposes)
+    scope = restriction_scope(kind=request.type, purposes=purposes.order_by("code"))
+    return [
+        {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
+        for purpose, reason in scope.not_covered
+    ]
+
+
+def calendar_runs_out_on(*, today: date | None = None) -> date | None:
+    """The last day of the working-day calendar when it is less than 90 days away (or past): after
+    it, working-day deadlines would count every weekday as working. None while the calendar reaches
+    far enough."""
+    today = today or timezone.localdate()
+    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    if last is None or last - today < CALENDAR_WARNING:
+        return last or today
+    return None

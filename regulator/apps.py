@@ -23,6 +23,9 @@ class RegulatorConfig(AppConfig):
                 "regulator.breach.notified": _("Breach notification phase submitted to the authority"),
                 "regulator.breach.deadline_breached": _("Breach notification deadline passed"),
                 "regulator.breach.customers_notified": _("Affected customers told about a breach"),
+                "regulator.breach.customers_not_notified": _(
+                    "Decided not to tell the customers affected by a breach"
+                ),
                 "regulator.breach.closed": _("Breach closed"),
                 "regulator.breach.exported": _("Breach notification document downloaded"),
                 "regulator.dossier.created": _("Impact-assessment dossier created"),

@@ -108,6 +108,15 @@ class NotifyForm(forms.Form):
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
 
 
+class CustomerNoticeDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the customers are not told"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept on record for the authority, e.g. the data leaked encrypted and the key is safe."),
+    )
+
+
 class DossierEditForm(forms.Form):
     assessment = forms.CharField(
         label=_("Risk assessment and safeguards"), widget=forms.Textarea(attrs={"rows": 8})

@@ -30,6 +30,13 @@ BREACH_TRANSITIONS: dict[str, frozenset[str]] = {
 BREACH_TERMINAL = frozenset({BreachStatus.CLOSED})
 
 
+class CustomerNotice(models.TextChoices):
+    """The DPO's decision whether the affected customers are told, for any category of data."""
+
+    NOTIFY = "notify", _("Customers are told")
+    NOT_NOTIFY = "not_notify", _("Customers are not told (reason recorded)")
+
+
 class Breach(models.Model):
     """A personal-data breach, recorded when detected; the 72-hour clock runs from `detected_at`."""
 
@@ -56,6 +63,13 @@ class Breach(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True)
     customers_notified_at = models.DateTimeField(null=True, blank=True)
     customers_notified = models.PositiveIntegerField(default=0)
+    customer_notice_decision = models.CharField(
+        _("customers told?"), max_length=12, choices=CustomerNotice.choices, blank=True
+    )
+    # Why the customers are not told (e.g. the leaked data was encrypted and the key is safe).
+    customer_notice_reason = models.TextField(_("reason for not telling customers"), blank=True)
+    customer_notice_decided_at = models.DateTimeField(null=True, blank=True)
+    customer_notice_decided_by_label = models.CharField(max_length=150, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     recorded_by_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,6 +11,7 @@ from consents.models import Consent, LegalBasis, Purpose
 from regulator.models import (
     Breach,
     BreachStatus,
+    CustomerNotice,
     Dossier,
     DossierKind,
     DossierStatus,
@@ -19,8 +20,8 @@ from regulator.models import (
 )
 from subjects.models import DataSubject
 
-# Breached categories that make the bank tell the customers themselves (bank policy §15: bank-account,
-# financial or credit data). Matched on the inventory's category codes.
+# Breached categories for which the bank's policy (§10: bank-account, financial or credit data) expects
+# the customers to be told: the default the DPO starts from, not a limit on the decision.
 FINANCIAL_CATEGORY_CODES = frozenset({"accounts", "transactions", "cards", "credit", "loans", "deposits"})
 
 
@@ -29,6 +30,10 @@ def breaches_open() -> QuerySet[Breach]:
 
 
 def breach_needs_customer_notice(breach: Breach) -> bool:
+    """Whether the affected customers are to be told: the DPO's decision once taken (any category);
+    until then the policy's default, for bank-account, financial or credit data."""
+    if breach.customer_notice_decision:
+        return breach.customer_notice_decision == CustomerNotice.NOTIFY
     return breach.categories.filter(code__in=FINANCIAL_CATEGORY_CODES).exists()
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("portal/breaches/<uuid:pk>/edit/", views.breach_edit, name="breach_edit"),
     path("portal/breaches/<uuid:pk>/notify/", views.breach_notify, name="breach_notify"),
     path("portal/breaches/<uuid:pk>/customers/", views.breach_customers, name="breach_customers"),
+    path(
+        "portal/breaches/<uuid:pk>/customers/decline/",
+        views.breach_customers_decline,
+        name="breach_customers_decline",
+    ),
     path("portal/breaches/<uuid:pk>/close/", views.breach_close, name="breach_close"),
     path("portal/breaches/<uuid:pk>/phases/<int:phase>/", views.breach_phase, name="breach_phase"),
     path("portal/dossiers/", views.dossier_list, name="dossier_list"),

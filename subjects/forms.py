@@ -31,6 +31,15 @@ class SubjectCreateForm(forms.Form):
     )
 
 
+class RelationshipEndForm(forms.Form):
+    """Staff record the day the customer relationship ended: retention periods run from it."""
+
+    relationship_ended_on = forms.DateField(
+        label=_("Relationship ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Legal holds (e.g. 5 years under the AML law) run from this day; empty while open."),
+    )
+
+
 class LanguagePreferenceForm(forms.Form):
     """A customer's choice of the language the bank writes to them in (self-service)."""
 

@@ -30,6 +30,7 @@ from subjects.validators import (
 
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
+    "relationship_ended_on",
 )
 
 
@@ -62,6 +63,13 @@ def _clean_personal_fields(fields: dict[str, Any], *, now: datetime) -> dict[str
             value = validate_date_of_birth(value, today=timezone.localdate(now))
         elif name == "address":
             value = (value or "").strip()
+        elif name == "relationship_ended_on" and value is not None:
+            # Retention periods (AML: 5 years) run from it, so it cannot be a date still to come.
+            if not isinstance(value, date) or value > timezone.localdate(now):
+                raise InvalidInput(
+                    _("Give the day the relationship ended, today or earlier, as YYYY-MM-DD."),
+                    field="relationship_ended_on",
+                )
         clean[name] = value
     return clean
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("portal/customers/", views.customer_lookup, name="customer_lookup"),
     path("portal/customers/new/", views.customer_create, name="customer_create"),
     path("portal/customers/<uuid:pk>/", views.customer_detail, name="customer_detail"),
+    path("portal/customers/<uuid:pk>/relationship-end/", views.customer_relationship_end,
+         name="customer_relationship_end"),
 ]

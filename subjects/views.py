@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.actors import actor_for_user
@@ -13,7 +14,7 @@ from core.errors import DomainError
 from core.forms import form_error
 from core.navigation import registry
 from subjects import services
-from subjects.forms import SubjectCreateForm, SubjectSearchForm
+from subjects.forms import RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
 from subjects.models import DataSubject
 from subjects.selectors import subject_for_ref, subject_search
 from subjects.validators import age_on
@@ -45,8 +46,39 @@ def customer_detail(request, pk):
         if p.permission is None or request.user.has_perm(p.permission)
     ]
     age = age_on(subject.date_of_birth, timezone.localdate()) if subject.date_of_birth else None
-    return render(request, "subjects/customer_detail.html",
-                  {"subject": subject, "panels": panels, "age": age})
+    relationship_form = (
+        RelationshipEndForm(initial={"relationship_ended_on": subject.relationship_ended_on})
+        if request.user.has_perm("subjects.change_datasubject")
+        else None
+    )
+    return render(
+        request,
+        "subjects/customer_detail.html",
+        {"subject": subject, "panels": panels, "age": age, "relationship_form": relationship_form},
+    )
+
+
+@require_POST
+@staff_required("subjects.change_datasubject")
+def customer_relationship_end(request, pk):
+    """Record (or clear) the end of the customer relationship, as an audited rectification."""
+    form = RelationshipEndForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("subjects:customer_detail", pk=pk)
+    try:
+        services.subject_rectify(
+            actor=actor_for_user(request.user), subject_id=pk,
+            changes={"relationship_ended_on": form.cleaned_data["relationship_ended_on"]},
+            reason="portal.relationship_end",
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("The end of the relationship is recorded."))
+    return redirect("subjects:customer_detail", pk=pk)
 
 
 @staff_required("subjects.add_datasubject")

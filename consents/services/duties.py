@@ -24,14 +24,20 @@ from integrations.outbox import outbox_enqueue_webhook
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
 
 
-def duties_open_for_withdrawal(*, actor: Actor, consent: Consent, now: datetime) -> list[WithdrawalDuty]:
-    """Create the duties of a just-withdrawn consent and queue their notices (caller's transaction)."""
+def duties_open_for_withdrawal(
+    *, actor: Actor, consent: Consent, now: datetime, received_at: datetime | None = None
+) -> list[WithdrawalDuty]:
+    """Create the duties of a just-withdrawn consent and queue their notices (caller's transaction).
+
+    The recipients' 72 hours run from `received_at`, when the bank received the withdrawal (a
+    request's intake, not its completion); by default, now."""
+    received_at = received_at or now
 
     recipients = list(consent.purpose.recipients.filter(active=True).select_related("endpoint"))
     if not recipients:
         return []
     due_at = due_at_for(
-        request_type="withdraw", received_at=now, subject=consent.subject, processor_involved=True
+        request_type="withdraw", received_at=received_at, subject=consent.subject, processor_involved=True
     )
     duties = []
     with transaction.atomic(savepoint=False):
@@ -40,7 +46,7 @@ def duties_open_for_withdrawal(*, actor: Actor, consent: Consent, now: datetime)
                 consent=consent,
                 subject_id=consent.subject_id,
                 recipient=recipient,
-                received_at=now,
+                received_at=received_at,
                 due_at=due_at,
             )
             if recipient.endpoint is not None and recipient.endpoint.wants(WITHDRAWAL_NOTICE_TOPIC):

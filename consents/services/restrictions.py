@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
+from consents.restrictions import restriction_scope
 from core.actors import Actor
 from core.errors import InvalidInput
 from subjects.models import DataSubject
@@ -25,7 +26,7 @@ MAX_SOURCE_LENGTH = 100
 
 def _validate(kind: str, source: str) -> None:
     if kind not in ProcessingRestriction.Kind.values:
-        raise InvalidInput(_("A restriction is either “restrict” or “object”."), field="kind")
+        raise InvalidInput(_("A restriction is “restrict”, “object” or “legal_hold”."), field="kind")
     if not source or len(source) > MAX_SOURCE_LENGTH:
         raise InvalidInput(
             _("Name where the restriction comes from (at most 100 characters)."), field="source"
@@ -42,14 +43,17 @@ def restrictions_apply_in_transaction(
     reason: str = "",
     now: datetime | None = None,
 ) -> list[ProcessingRestriction]:
-    """Put restrictions in force inside the caller's transaction. `purposes=None` covers every purpose.
+    """Put restrictions in force inside the caller's transaction. `purposes=None` covers every purpose
+    the kind can reach (`consents.restrictions`); a named purpose it cannot reach is left alone.
 
     Applying the same source again for the same purpose returns the one already in force, so a
     retried request does not stack duplicates.
     """
     _validate(kind, source)
     now = now or timezone.now()
-    targets: list[Purpose | None] = list(purposes) if purposes else [None]
+    targets: list[Purpose | None] = (
+        list(restriction_scope(kind=kind, purposes=purposes).covered) if purposes else [None]
+    )
     created: list[ProcessingRestriction] = []
     with transaction.atomic(savepoint=False):
         # Lock the subject row so two requests applying the same source cannot both insert.

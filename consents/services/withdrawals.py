@@ -31,7 +31,14 @@ def _validate_withdrawal_input(channel: str, reason: str) -> None:
 
 
 def _withdraw_locked(
-    *, actor: Actor, consent: Consent, channel: str, reason: str, source: str, now: datetime
+    *,
+    actor: Actor,
+    consent: Consent,
+    channel: str,
+    reason: str,
+    source: str,
+    now: datetime,
+    received_at: datetime | None = None,
 ) -> Consent:
 
     if consent.purpose.legal_basis != LegalBasis.CONSENT:
@@ -51,7 +58,7 @@ def _withdraw_locked(
         reason=reason,
         source=source,
     )
-    duties_open_for_withdrawal(actor=actor, consent=consent, now=now)
+    duties_open_for_withdrawal(actor=actor, consent=consent, now=now, received_at=received_at)
     return consent
 
 
@@ -115,11 +122,13 @@ def consents_withdraw_for_subject_in_transaction(
     reason: str = "",
     source: str = "",
     now: datetime | None = None,
+    received_at: datetime | None = None,
 ) -> list[Consent]:
     """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject.
 
     Naming a purpose that is not consent-based is refused; a named purpose without a live consent is
-    skipped (nothing to stop). Returns the consents withdrawn, possibly none.
+    skipped (nothing to stop). `received_at` is when the bank received the withdrawal (a request's
+    intake), from which the recipients' duties run. Returns the consents withdrawn, possibly none.
     """
     _validate_withdrawal_input(channel, reason)
     for purpose in purposes or []:
@@ -138,7 +147,13 @@ def consents_withdraw_for_subject_in_transaction(
         now = now or timezone.now()  # after the locks, as in consent_withdraw_in_transaction
         return [
             _withdraw_locked(
-                actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
+                actor=actor,
+                consent=consent,
+                channel=channel,
+                reason=reason,
+                source=source,
+                now=now,
+                received_at=received_at,
             )
             for consent in consents
         ]

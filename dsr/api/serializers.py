@@ -17,6 +17,7 @@ from dsr.models import (
     RequestExport,
     RequestStatusChange,
 )
+from dsr.selectors import request_not_covered
 from dsr.states import OPEN, RequestStatus
 
 
@@ -101,7 +102,16 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FulfilmentTask
-        fields = ["id", "request", "system", "system_name", "status", "created_at", "completed_at"]
+        fields = [
+            "id",
+            "request",
+            "system",
+            "system_name",
+            "status",
+            "instructions",
+            "created_at",
+            "completed_at",
+        ]
 
 
 class ClientTaskSerializer(TaskSerializer):
@@ -128,6 +138,9 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     assignee = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     outcome_reason_label = serializers.SerializerMethodField()
+    answer_by = serializers.DateTimeField(
+        read_only=True, help_text="The earlier of due_at and statutory_due_at: the date customers are told."
+    )
 
     class Meta:
         model = DataSubjectRequest
@@ -144,8 +157,10 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "due_at",
             "statutory_due_at",
             "statutory_regime",
+            "answer_by",
             "paused_at",
             "extended_at",
+            "approved_at",
             "assignee",
             "identity_verified_at",
             "outcome_reason",
@@ -172,6 +187,9 @@ class RequestDetailSerializer(RequestOutputSerializer):
     tasks = TaskSerializer(many=True)
     legal_holds = HoldSerializer(many=True)
     export = serializers.SerializerMethodField()
+    not_covered = serializers.SerializerMethodField(
+        help_text="Restriction or objection: the purposes it leaves alone, each with its legal reason."
+    )
 
     class Meta(RequestOutputSerializer.Meta):
         fields = [
@@ -185,7 +203,11 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "tasks",
             "legal_holds",
             "export",
+            "not_covered",
         ]
+
+    def get_not_covered(self, obj) -> list[dict[str, str]]:
+        return request_not_covered(obj)
 
     def get_export(self, obj) -> dict | None:
         try:

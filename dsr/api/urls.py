@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<uuid:pk>/transition/", views.TransitionView.as_view(), name="request-transition"),
     path("requests/<uuid:pk>/assign/", views.AssignView.as_view(), name="request-assign"),
     path("requests/<uuid:pk>/extend/", views.ExtendView.as_view(), name="request-extend"),
+    path("requests/<uuid:pk>/approve/", views.ApproveView.as_view(), name="request-approve"),
     path("requests/<uuid:pk>/complete/", views.CompleteView.as_view(), name="request-complete"),
     path("requests/<uuid:pk>/reject/", views.RejectView.as_view(), name="request-reject"),
     path("requests/<uuid:pk>/cancel/", views.CancelView.as_view(), name="request-cancel"),

@@ -281,6 +281,18 @@ class ExtendView(_RequestAction):
         services.request_extend(**kwargs)
 
 
+class ApproveView(_RequestAction):
+    @_action_schema(
+        description="The second responsible person approves a deletion; another staff member completes "
+        "it (409 `approval_required` otherwise)."
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_approve(**kwargs)
+
+
 class CancelView(_RequestAction):
     customer_methods = ("POST",)
 

@@ -1,7 +1,7 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
 
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
-from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, System
+from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
     Channel,
     ClockEvent,
@@ -27,6 +27,7 @@ __all__ = [
     "RequestStatusChange",
     "RetentionLaw",
     "RetentionRule",
+    "RetentionStart",
     "System",
     "TaskStatus",
 ]

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
-from dsr.models.inventory import DataCategory, RetentionLaw, System
+from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
 
 
@@ -25,6 +25,12 @@ class FulfilmentTask(models.Model):
     request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="tasks")
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="tasks")
     status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    # Deletion: per data category, [{"category", "action": "erase"|"hold", "hold_until", "law"}].
+    instructions = models.JSONField(default=list, blank=True)
+    # Set on the erase task a system gets when a legal hold on its data ends.
+    hold = models.ForeignKey(
+        "LegalHold", null=True, blank=True, on_delete=models.PROTECT, related_name="erase_tasks"
+    )
     # What the system returned (for access: the data it holds), as JSON; personal data, so encrypted.
     result = EncryptedTextField(blank=True)
     created_at = models.DateTimeField()
@@ -34,7 +40,11 @@ class FulfilmentTask(models.Model):
     class Meta:
         ordering = ["system__code"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "system"], name="dsr_one_task_per_system"),
+            models.UniqueConstraint(
+                fields=["request", "system"],
+                condition=models.Q(hold__isnull=True),
+                name="dsr_one_task_per_system",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="open", completed_at__isnull=True)
                 | models.Q(status="done", completed_at__isnull=False),
@@ -78,7 +88,12 @@ class LegalHold(models.Model):
     legal_reference = models.CharField(max_length=200)
     # Copied from the rule when the hold is placed, so the hold keeps its ground if the rule changes.
     law = models.CharField(max_length=16, choices=RetentionLaw.choices, default=RetentionLaw.OTHER)
-    ends_on = models.DateField()
+    start_event = models.CharField(
+        max_length=20, choices=RetentionStart.choices, default=RetentionStart.RELATIONSHIP_END
+    )
+    period_months = models.PositiveIntegerField(default=0)
+    # Empty while the start event has not happened (the relationship is still open): no end date yet.
+    ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
     released_at = models.DateTimeField(null=True, blank=True)
 
@@ -95,7 +110,7 @@ class LegalHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"LegalHold {self.pk} until {self.ends_on.isoformat()}"
+        return f"LegalHold {self.pk} until {self.ends_on.isoformat() if self.ends_on else 'open'}"
 
 
 class DeletionRecord(models.Model):

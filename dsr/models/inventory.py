@@ -21,6 +21,14 @@ class RetentionLaw(models.TextChoices):
     OTHER = "other", _("Other law")
 
 
+class RetentionStart(models.TextChoices):
+    """The event a retention period runs from; the deletion request itself is not one of them unless
+    the law says so."""
+
+    RELATIONSHIP_END = "relationship_end", _("End of the customer relationship")
+    REQUEST = "request", _("The deletion request")
+
+
 class RetentionRule(models.Model):
     """How long a law makes the bank keep a category of data, e.g. transaction records: 5 years after
     the relationship ends (Law 14/2022/QH15 on Anti-Money Laundering, Art. 40)."""
@@ -31,6 +39,13 @@ class RetentionRule(models.Model):
         _("counted from"),
         max_length=120,
         help_text=_("The event the period runs from, e.g. the end of the relationship."),
+    )
+    # The event the hold's end is computed from (`starts` describes it in the rule's own words).
+    start_event = models.CharField(
+        _("start event"),
+        max_length=20,
+        choices=RetentionStart.choices,
+        default=RetentionStart.RELATIONSHIP_END,
     )
     legal_reference = models.CharField(_("legal reference"), max_length=200)
     law = models.CharField(

@@ -105,6 +105,17 @@ class DataSubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Deletion (four eyes): the second responsible person who approved it; another one completes it.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deletion approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("deletion approved at"), null=True, blank=True)
+
     outcome_reason = models.CharField(
         _("legal reason"), max_length=24, choices=OutcomeReason.choices, blank=True
     )
@@ -132,6 +143,12 @@ class DataSubjectRequest(models.Model):
                 fields=["statutory_due_at"],
                 condition=models.Q(status__in=sorted(OPEN)),
                 name="dsr_open_by_statutory_due",
+            ),
+            # The acknowledgement clock reads only requests not yet acknowledged.
+            models.Index(
+                fields=["acknowledge_by"],
+                condition=models.Q(status__in=sorted(OPEN), acknowledged_at__isnull=True),
+                name="dsr_open_by_acknowledge",
             ),
             models.Index(fields=["subject", "-received_at"], name="dsr_by_subject"),
             models.Index(
@@ -163,6 +180,14 @@ class DataSubjectRequest(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def answer_by(self):
+        """The date that binds and that every customer-facing text quotes: the earlier of the bank's
+        and the law's deadlines (a complaint's 15 working days may end after the law's 15 days)."""
+        if self.statutory_due_at is None:
+            return self.due_at
+        return min(self.due_at, self.statutory_due_at)
 
 
 class RequestStatusChange(models.Model):
@@ -196,6 +221,9 @@ class ClockEvent(models.TextChoices):
     EXTENDED = "extended", _("Deadline extended")
     BREACHED = "breached", _("Deadline breached")
     STOPPED = "stopped", _("Clock stopped (request closed)")
+    # Law 91 / Decree 356 give longer when a processor or third party must act on this request.
+    PROCESSOR = "processor", _("A processor or third party must act: statutory period lengthened")
+    CALENDAR = "calendar", _("Deadlines recomputed after a change of the working-day calendar")
 
 
 class RequestClockEvent(models.Model):

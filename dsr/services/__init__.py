@@ -1,10 +1,10 @@
 """Writes of the requests area, split by sub-domain; import from here."""
 
-from dsr.services.deletion import legal_holds_release_due
 from dsr.services.exports import export_download, exports_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.requests import (
     request_acknowledge,
+    request_approve,
     request_assign,
     request_cancel,
     request_complete,
@@ -14,13 +14,14 @@ from dsr.services.requests import (
     request_transition,
     request_verify_identity,
 )
-from dsr.services.tasks import task_complete
+from dsr.services.tasks import legal_holds_release_due, task_complete
 
 __all__ = [
     "export_download",
     "exports_purge_expired",
     "legal_holds_release_due",
     "request_acknowledge",
+    "request_approve",
     "request_assign",
     "request_cancel",
     "request_complete",

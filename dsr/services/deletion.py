@@ -1,22 +1,38 @@
 """Deletion: erase what no law keeps, hold what a law keeps until its period ends, and prove both.
 
-A `DeletionRecord` (what category, which system, when, by whom, under which request) is the proof
-for the regulator and holds no personal data. The platform's own copy of a subject's data is erased
-here; the other systems erase their part through their tasks, and this records the outcome per
-category from the inventory.
+Each system is told, per data category, whether to erase or hold and until when (its task's
+`instructions`). A `DeletionRecord` (what category, which system, when, by whom, under which
+request) is the proof for the regulator and holds no personal data; it is written from the
+system's own confirmation (its task done), never on its behalf. The platform's own copy of a
+subject's data is erased here, the platform being that system. A retention period runs from its
+rule's start event (the end of the customer relationship by default), not from the request; while
+the relationship is open a hold has no end date yet. Data under a hold serves only the legal
+obligation that keeps it: a `legal_hold` restriction is in force while any hold of the request is.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from consents.models import ProcessingRestriction
+from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
 from deadlines.policy import LOCAL_TZ, add_months
-from dsr.models import DataCategory, DataSubjectRequest, DeletionRecord, LegalHold, System
+from dsr.models import (
+    DataCategory,
+    DataSubjectRequest,
+    DeletionRecord,
+    FulfilmentTask,
+    LegalHold,
+    RetentionRule,
+    RetentionStart,
+    System,
+)
 from dsr.models.inventory import PLATFORM_SYSTEM
 from subjects.models import DataSubject
 
@@ -26,61 +42,165 @@ PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {
     "contact": ("phone", "email", "address"),
 }
 _INDEXES = {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
-RELEASE_BATCH = 500
+ERASE, HOLD = "erase", "hold"
+
+
+def hold_ends_on(
+    *, start_event: str, period_months: int, relationship_ended_on: date | None, requested_on: date
+) -> date | None:
+    """When a hold ends: its period after its start event; None while that event has not happened."""
+    if start_event == RetentionStart.REQUEST:
+        return add_months(requested_on, period_months)
+    if relationship_ended_on is None:
+        return None
+    return add_months(relationship_ended_on, period_months)
+
+
+def _rule_ends_on(rule: RetentionRule, request: DataSubjectRequest, ended_on: date | None) -> date | None:
+    return hold_ends_on(
+        start_event=rule.start_event,
+        period_months=rule.period_months,
+        relationship_ended_on=ended_on,
+        requested_on=timezone.localtime(request.received_at, LOCAL_TZ).date(),
+    )
+
+
+def deletion_instructions(request: DataSubjectRequest, system: System) -> list[dict[str, Any]]:
+    """What `system` must do with each category it holds: erase it, or hold it (until when, by which
+    law). `hold_until` is empty while the start event of the retention period has not happened."""
+    ended_on = (
+        DataSubject.objects.filter(pk=request.subject_id)
+        .values_list("relationship_ended_on", flat=True)
+        .first()
+    )
+    instructions = []
+    for category in system.categories.select_related("retention").order_by("code"):
+        rule = category.retention
+        if rule is None:
+            instructions.append({"category": category.code, "action": ERASE, "hold_until": None, "law": ""})
+            continue
+        ends_on = _rule_ends_on(rule, request, ended_on)
+        instructions.append(
+            {
+                "category": category.code,
+                "action": HOLD,
+                "hold_until": ends_on.isoformat() if ends_on else None,
+                "law": rule.legal_reference,
+            }
+        )
+    return instructions
 
 
 def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[LegalHold]:
-    """Erase or hold every category of every system the request reached; returns the holds placed."""
-    systems = {task.system for task in request.tasks.select_related("system")}
+    """At completion: the platform erases its own erasable data, and every held part (the platform's
+    and each system's, as their instructions said) is placed under a legal hold. Returns the holds."""
+    ended_on = (
+        DataSubject.objects.filter(pk=request.subject_id)
+        .values_list("relationship_ended_on", flat=True)
+        .first()
+    )
+    parts: list[tuple[System, DataCategory]] = []
+    for task in request.tasks.filter(hold__isnull=True).select_related("system"):
+        held = {i["category"] for i in task.instructions if i.get("action") == HOLD}
+        parts += [(task.system, c) for c in task.system.categories.filter(code__in=held)]
     platform = System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()
-    if platform is not None:
-        systems.add(platform)
-    today = timezone.localtime(now, LOCAL_TZ).date()
     holds: list[LegalHold] = []
     with transaction.atomic(savepoint=False):
-        for system in sorted(systems, key=lambda s: s.code):
-            for category in system.categories.select_related("retention").order_by("code"):
-                rule = category.retention
-                if rule is not None:
-                    hold, _created = LegalHold.objects.get_or_create(
-                        request=request,
-                        category=category,
-                        system=system,
-                        defaults={
-                            "subject_id": request.subject_id,
-                            "reason": rule.name[:200],
-                            "legal_reference": rule.legal_reference,
-                            "law": rule.law,
-                            "ends_on": add_months(today, rule.period_months),
-                            "created_at": now,
-                        },
-                    )
-                    audit_record(
-                        action="dsr.hold.placed",
-                        actor=actor,
-                        subject=request.subject_id,
-                        target=hold,
-                        now=now,
-                        data={
-                            "category": category.code,
-                            "system": system.code,
-                            "ends_on": hold.ends_on.isoformat(),
-                        },
-                    )
-                    holds.append(hold)
-                else:
-                    _erase(
+        if platform is not None:
+            for category in platform.categories.select_related("retention").order_by("code"):
+                if category.retention is None:
+                    erase(
                         request.subject_id,
                         category=category,
-                        system=system,
+                        system=platform,
                         actor=actor,
                         now=now,
                         request=request,
                     )
+                else:
+                    parts.append((platform, category))
+        for system, category in sorted(parts, key=lambda part: (part[0].code, part[1].code)):
+            holds.append(
+                _hold(request, system=system, category=category, ended_on=ended_on, actor=actor, now=now)
+            )
+        if holds:
+            # Held data may serve only the legal obligation that keeps it, from now on.
+            restrictions_apply_in_transaction(
+                actor=actor,
+                subject=request.subject,
+                purposes=None,
+                kind=ProcessingRestriction.Kind.LEGAL_HOLD,
+                source=hold_source(request),
+                reason="legal hold",
+                now=now,
+            )
     return holds
 
 
-def _erase(
+def hold_source(request: DataSubjectRequest) -> str:
+    return f"dsr.hold:{request.pk}"
+
+
+def _hold(
+    request: DataSubjectRequest,
+    *,
+    system: System,
+    category: DataCategory,
+    ended_on: date | None,
+    actor: Actor,
+    now: datetime,
+) -> LegalHold:
+    rule = category.retention
+    hold, _created = LegalHold.objects.get_or_create(
+        request=request,
+        category=category,
+        system=system,
+        defaults={
+            "subject_id": request.subject_id,
+            "reason": rule.name[:200],
+            "legal_reference": rule.legal_reference,
+            "law": rule.law,
+            "start_event": rule.start_event,
+            "period_months": rule.period_months,
+            "ends_on": _rule_ends_on(rule, request, ended_on),
+            "created_at": now,
+        },
+    )
+    audit_record(
+        action="dsr.hold.placed",
+        actor=actor,
+        subject=request.subject_id,
+        target=hold,
+        now=now,
+        data={
+            "category": category.code,
+            "system": system.code,
+            "ends_on": hold.ends_on.isoformat() if hold.ends_on else None,
+        },
+    )
+    return hold
+
+
+def deletion_confirm(task: FulfilmentTask, *, actor: Actor, now: datetime) -> list[DeletionRecord]:
+    """A system reported its deletion task done: the records of what it was told to erase, as its
+    confirmation (caller's transaction)."""
+    erased = [i["category"] for i in task.instructions if i.get("action") == ERASE]
+    categories = DataCategory.objects.filter(code__in=erased).order_by("code")
+    return [
+        _record(
+            task.request.subject_id,
+            category=c,
+            system=task.system,
+            actor=actor,
+            now=now,
+            request=task.request,
+            hold=task.hold,
+        )
+        for c in categories
+    ]
+
+
+def erase(
     subject_id,
     *,
     category: DataCategory,
@@ -90,7 +210,8 @@ def _erase(
     request: DataSubjectRequest | None = None,
     hold: LegalHold | None = None,
 ) -> DeletionRecord:
-    if system.code == PLATFORM_SYSTEM and category.code in PLATFORM_FIELDS:
+    """The platform erases its own copy of a category (it is the system confirming) and records it."""
+    if category.code in PLATFORM_FIELDS:
         subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
         if subject is not None:
             fields = []
@@ -101,6 +222,21 @@ def _erase(
                     setattr(subject, _INDEXES[name], "")
                     fields.append(_INDEXES[name])
             subject.save(update_fields=[*fields, "updated_at"])
+    return _record(
+        subject_id, category=category, system=system, actor=actor, now=now, request=request, hold=hold
+    )
+
+
+def _record(
+    subject_id,
+    *,
+    category: DataCategory,
+    system: System,
+    actor: Actor,
+    now: datetime,
+    request: DataSubjectRequest | None,
+    hold: LegalHold | None,
+) -> DeletionRecord:
     record = DeletionRecord.objects.create(
         request=request,
         subject_id=subject_id,
@@ -127,45 +263,26 @@ def _erase(
     return record
 
 
-def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE_BATCH) -> int:
-    """Delete what has reached the end of its legal hold (the nightly job's service).
-
-    Set-based and idempotent: one indexed query picks due holds, and each is re-checked under its
-    lock so a second run, or two at once, deletes nothing twice. Returns how many holds ended;
-    a full batch means the caller should run again.
-    """
-    now = now or timezone.now()
-    today = timezone.localtime(now, LOCAL_TZ).date()
-    actor = Actor.system("dsr.legal_holds_release_due")
-    due_ids = list(
-        LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today)
-        .order_by("ends_on", "pk")
-        .values_list("pk", flat=True)[:limit]
+def holds_schedule(*, today: date) -> int:
+    """Give an end date to the open-ended holds of customers whose relationship has since ended."""
+    scheduled = 0
+    waiting = LegalHold.objects.filter(
+        released_at__isnull=True, ends_on__isnull=True, start_event=RetentionStart.RELATIONSHIP_END
     )
-    released = 0
-    with transaction.atomic(durable=True):
-        holds = LegalHold.objects.select_for_update(of=("self",)).filter(
-            pk__in=due_ids, released_at__isnull=True
-        )
-        for hold in holds.select_related("category", "system", "request"):
-            _erase(
-                hold.subject_id,
-                category=hold.category,
-                system=hold.system,
-                actor=actor,
-                now=now,
-                request=hold.request,
-                hold=hold,
-            )
-            hold.released_at = now
-            hold.save(update_fields=["released_at"])
-            audit_record(
-                action="dsr.hold.released",
-                actor=actor,
-                subject=hold.subject_id,
-                target=hold,
-                now=now,
-                data={"category": hold.category.code, "system": hold.system.code},
-            )
-            released += 1
-    return released
+    ended = dict(
+        DataSubject.objects.filter(
+            pk__in=waiting.values("subject_id"), relationship_ended_on__isnull=False
+        ).values_list("pk", "relationship_ended_on")
+    )
+    for hold in waiting.filter(subject_id__in=list(ended)):
+        hold.ends_on = add_months(ended[hold.subject_id], hold.period_months)
+        hold.save(update_fields=["ends_on"])
+        scheduled += 1
+    return scheduled
+
+
+def hold_restriction_lift_if_done(request: DataSubjectRequest | None, *, actor: Actor, now: datetime) -> None:
+    """Once no hold of the request remains, nothing of its data is kept: the restriction goes."""
+    if request is None or request.legal_holds.filter(released_at__isnull=True).exists():
+        return
+    restrictions_lift_in_transaction(actor=actor, source=hold_source(request), now=now)

@@ -2,8 +2,8 @@
 
 Every type's fulfilment runs inside the completion's transaction, so either the answer and its
 effects are all recorded or nothing is: access/copy build the export, rectify applies the corrected
-fields, delete erases or holds each category, restrict/object put a processing restriction in force,
-withdraw withdraws the consents, and a complaint records its answer.
+fields, delete erases or holds each category, restrict/object confirm the restriction already in force
+since identity verification, withdraw withdraws the consents, and a complaint records its answer.
 """
 
 from __future__ import annotations
@@ -21,28 +21,25 @@ from authorisations.services import (
     authorisations_resume_for_source_in_transaction,
     authorisations_revoke_for_subject_in_transaction,
 )
-from consents.models import Purpose
-from consents.services import (
-    consents_withdraw_for_subject_in_transaction,
-    restrictions_apply_in_transaction,
-    restrictions_lift_in_transaction,
-)
+from consents.services import consents_withdraw_for_subject_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
-from dsr.services.requests import lock_request, move, require_permission
+from dsr.services.requests import (
+    RESTRICTION_TYPES,
+    lock_request,
+    move,
+    request_purposes,
+    request_source,
+    restriction_put_in_force,
+)
 from dsr.states import RequestStatus, is_allowed
 from subjects.services import subject_rectify
 
 S = RequestStatus
-
-
-def request_source(request: DataSubjectRequest) -> str:
-    """How the consents app refers to a request without importing dsr."""
-    return f"dsr.request:{request.pk}"
 
 
 def complete_in_transaction(
@@ -76,7 +73,12 @@ def complete_in_transaction(
     elif request.type == RequestType.RECTIFY:
         _rectify(request, actor=actor, now=now, partial=partial)
     elif request.type == RequestType.DELETE:
-        require_permission(actor, "dsr.approve_deletion")
+        if request.approved_by_id is None or request.approved_by_id == actor.user_id:
+            # Deletion is irreversible: a second responsible person approves it (four eyes).
+            raise Conflict(
+                _("A deletion needs the approval of another responsible person before it is completed."),
+                code="approval_required",
+            )
         holds = deletion_fulfil(request, actor=actor, now=now)
         # Third-party access (authorisations/): deletion ends every authorisation of the customer.
         authorisations_revoke_for_subject_in_transaction(
@@ -87,8 +89,8 @@ def complete_in_transaction(
             target, partial = S.PARTIALLY_COMPLETED, True
             aml = any(hold.law == RetentionLaw.AML for hold in holds)
             reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
-    elif request.type in (RequestType.RESTRICT, RequestType.OBJECT):
-        _restrict(request, actor=actor, now=now)
+    elif request.type in RESTRICTION_TYPES:
+        restriction_put_in_force(request, actor=actor, now=now)
     elif request.type == RequestType.WITHDRAW:
         _withdraw(request, actor=actor, now=now)
     elif request.type == RequestType.COMPLAINT and not note:
@@ -117,42 +119,8 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
     )
 
 
-def _purposes(request: DataSubjectRequest):
-    if not request.purposes:
-        return None
-    purposes = list(Purpose.objects.filter(code__in=request.purposes))
-    missing = sorted(set(request.purposes) - {p.code for p in purposes})
-    if missing:
-        raise Conflict(
-            _("These purposes do not exist: %(codes)s."), code="unknown_purpose", codes=", ".join(missing)
-        )
-    return purposes
-
-
-def _restrict(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    purposes = _purposes(request)
-    restrictions_apply_in_transaction(
-        actor=actor,
-        subject=request.subject,
-        purposes=purposes,
-        kind=request.type,
-        source=request_source(request),
-        now=now,
-    )
-    if request.type == RequestType.OBJECT:
-        _pause_third_party_access(request, purposes, actor=actor, now=now)
-
-
-def _pause_third_party_access(request: DataSubjectRequest, purposes, *, actor: Actor, now: datetime) -> None:
-    """Third-party access (authorisations/): a withdrawal or objection covering disclosure to third
-    parties pauses the customer's authorisations (that app decides what "covering" means)."""
-    authorisations_pause_for_subject_in_transaction(
-        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
-    )
-
-
 def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    purposes = _purposes(request)
+    purposes = request_purposes(request)
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
         subject=request.subject,
@@ -160,8 +128,12 @@ def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> No
         channel=request.channel,
         source=request_source(request),
         now=now,
+        received_at=request.received_at,
     )
-    _pause_third_party_access(request, purposes, actor=actor, now=now)
+    # A withdrawal covering disclosure to third parties pauses the matching authorisations.
+    authorisations_pause_for_subject_in_transaction(
+        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
+    )
 
 
 def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:

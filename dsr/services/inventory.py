@@ -11,7 +11,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
-from dsr.models import DataCategory, RetentionLaw, RetentionRule, System
+from dsr.models import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 
 SYSTEM_FIELDS = ("code", "name", "request_types", "integration_client", "is_processor", "active")
 
@@ -83,22 +83,36 @@ def retention_rule_create(
     starts: str,
     legal_reference: str,
     law: str = RetentionLaw.OTHER,
+    start_event: str = RetentionStart.RELATIONSHIP_END,
 ) -> RetentionRule:
-    """Record how long a law makes the bank keep a category of data, with its legal reference."""
+    """Record how long a law makes the bank keep a category of data, from which event (a hold's end is
+    computed from it), with its legal reference."""
     if law not in RetentionLaw.values:
         raise InvalidInput(_("Choose the body of law that keeps the data."), field="law")
+    if start_event not in RetentionStart.values:
+        raise InvalidInput(_("Choose the event the period runs from."), field="start_event")
     if period_months <= 0:
         raise InvalidInput(_("The period must be at least one month."), field="period_months")
     if not legal_reference.strip():
         raise InvalidInput(_("Name the law that requires keeping the data."), field="legal_reference")
     with transaction.atomic(durable=True):
         rule = RetentionRule.objects.create(
-            name=name, period_months=period_months, starts=starts, legal_reference=legal_reference, law=law
+            name=name,
+            period_months=period_months,
+            starts=starts,
+            start_event=start_event,
+            legal_reference=legal_reference,
+            law=law,
         )
         audit_record(
             action="dsr.retention.created",
             actor=actor,
             target=rule,
-            data={"period_months": period_months, "legal_reference": legal_reference, "law": law},
+            data={
+                "period_months": period_months,
+                "start_event": start_event,
+                "legal_reference": legal_reference,
+                "law": law,
+            },
         )
     return rule

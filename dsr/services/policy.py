@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from deadlines.models import CalendarDay, DeadlinePolicy
+from dsr.services.requests import clocks_recompute_for_calendar
 
 POLICY_FIELDS = (
     "period",
@@ -59,13 +61,17 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
     return policy
 
 
-def calendar_day_set(*, actor: Actor, day: date, kind: str, name: str) -> CalendarDay:
-    """Add a holiday or a make-up working day (or change one already there)."""
+def calendar_day_set(
+    *, actor: Actor, day: date, kind: str, name: str, now: datetime | None = None
+) -> CalendarDay:
+    """Add a holiday or a make-up working day (or change one already there); the working-day
+    deadlines of open requests follow (Vietnam announces compensatory days off late)."""
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("Name the day."), field="name")
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
         try:
             entry, _created = CalendarDay.objects.update_or_create(
@@ -78,11 +84,16 @@ def calendar_day_set(*, actor: Actor, day: date, kind: str, name: str) -> Calend
             actor=actor,
             target=entry,
             data={"date": day.isoformat(), "kind": kind},
+            now=now,
         )
+        clocks_recompute_for_calendar(day=day, actor=actor, now=now)
     return entry
 
 
-def calendar_day_remove(*, actor: Actor, day_id: int) -> None:
+def calendar_day_remove(*, actor: Actor, day_id: int, now: datetime | None = None) -> None:
+    """Take a day out of the calendar; open requests' deadlines are recomputed but never brought
+    forward (a date the customer was given stands)."""
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
         entry = CalendarDay.objects.select_for_update().filter(pk=day_id).first()
         if entry is None:
@@ -92,5 +103,8 @@ def calendar_day_remove(*, actor: Actor, day_id: int) -> None:
             actor=actor,
             target=entry,
             data={"date": entry.date.isoformat(), "removed": True},
+            now=now,
         )
+        day = entry.date
         entry.delete()
+        clocks_recompute_for_calendar(day=day, actor=actor, now=now)

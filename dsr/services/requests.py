@@ -14,14 +14,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations.services import (
+    authorisations_pause_for_subject_in_transaction,
+    authorisations_resume_for_source_in_transaction,
+)
+from consents.models import Purpose
+from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from deadlines.models import RequestType
-from deadlines.policy import deadlines_for
+from deadlines.policy import LOCAL_TZ, deadlines_for
 from dsr.models import (
     Channel,
     ClockEvent,
@@ -30,10 +37,9 @@ from dsr.models import (
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
-    System,
 )
 from dsr.notifications import customer_notify, customer_notify_move
-from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
+from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, OPEN, TERMINAL, RequestStatus, is_allowed
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
@@ -46,8 +52,11 @@ MAX_NOTE_LENGTH = 2000
 MAX_PURPOSES = 50
 # The webhook topic an integration client subscribes to for the moves of the requests it submitted.
 STATUS_TOPIC = "dsr.request.status_changed"
-# Guardians are corrected through their own procedure (authority re-checked), not a request form.
-CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f != "guardian")
+# Requests that stop processing from the moment the requester is verified (Law 91 Art. 4).
+RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
+# Guardians are corrected through their own procedure (authority re-checked), and the end of the
+# relationship is the bank's record, not a customer's correction.
+CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on"))
 
 
 # ---------------------------------------------------------------------------- intake
@@ -90,13 +99,8 @@ def request_create(
         ).exists()
     ):
         raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
-    processor_involved = any(
-        system.is_processor and system.acts_on(type)
-        for system in System.objects.filter(active=True, is_processor=True)
-    )
-    deadlines = deadlines_for(
-        request_type=type, received_at=now, subject=subject, processor_involved=processor_involved
-    )
+    # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
+    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject)
     with transaction.atomic(durable=True):
         request = DataSubjectRequest.objects.create(
             subject=subject,
@@ -106,7 +110,6 @@ def request_create(
             corrections=json.dumps(clean_corrections, sort_keys=True) if clean_corrections else "",
             purposes=clean_purposes,
             guardian=guardian,
-            processor_involved=processor_involved,
             created_by_id=actor.user_id,
             received_at=now,
             due_at=deadlines.due_at,
@@ -196,7 +199,13 @@ def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
         or not all(isinstance(code, str) and 0 < len(code) <= 50 for code in purposes)
     ):
         raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
-    return sorted(set(purposes))
+    codes = sorted(set(purposes))
+    missing = sorted(set(codes) - set(Purpose.objects.filter(code__in=codes).values_list("code", flat=True)))
+    if missing:
+        raise InvalidInput(
+            _("These purposes do not exist: %(codes)s."), field="purposes", codes=", ".join(missing)
+        )
+    return codes
 
 
 # ---------------------------------------------------------------------------- the state machine
@@ -329,6 +338,9 @@ def request_verify_identity(
             data={"method": method},
             now=now,
         )
+        if request.type in RESTRICTION_TYPES:
+            # In force now, not at completion: the systems' tasks then confirm that each one stopped.
+            restriction_put_in_force(request, actor=actor, now=now)
         move(request, to=S.IN_PROGRESS, actor=actor, now=now)
     return request
 
@@ -358,6 +370,32 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
     return request
 
 
+def request_approve(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
+    """The second responsible person's approval a deletion needs; someone else then completes it."""
+    now = now or timezone.now()
+    require_permission(actor, "dsr.approve_deletion")
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if request.type != RequestType.DELETE:
+            raise Conflict(_("Only a deletion request is approved."), code="not_a_deletion")
+        if request.status != S.IN_PROGRESS:
+            raise InvalidTransition(status=request.get_status_display())
+        if request.approved_by_id is not None:
+            raise Conflict(_("This deletion is already approved."), code="already_approved")
+        request.approved_by_id = actor.user_id
+        request.approved_at = now
+        request.save(update_fields=["approved_by", "approved_at", "updated_at"])
+        audit_record(
+            action="dsr.request.approved",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"type": request.type},
+            now=now,
+        )
+    return request
+
+
 def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
     """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
     now = now or timezone.now()
@@ -370,6 +408,12 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
             raise InvalidTransition(status=request.get_status_display())
         if request.extended_at is not None:
             raise Conflict(_("The deadline has already been extended once."), code="already_extended")
+        if request.statutory_due_at is not None and now >= request.statutory_due_at:
+            # Decree 356: the extension is asked for within the period, not after it has run out.
+            raise Conflict(
+                _("The statutory deadline has passed; it can no longer be extended."),
+                code="extension_too_late",
+            )
         request.extended_at = now
         deadlines = _recompute(request, now=now)
         if not deadlines.extendable:
@@ -384,6 +428,37 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
 
 
 # ------------------------------------------------------------------------ internals shared by the services
+
+
+def request_source(request: DataSubjectRequest) -> str:
+    """How the consents app refers to a request without importing dsr."""
+    return f"dsr.request:{request.pk}"
+
+
+def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:
+    """The purposes a restriction, objection or withdrawal names (None: all it can reach)."""
+    if not request.purposes:
+        return None
+    return list(Purpose.objects.filter(code__in=request.purposes).order_by("code"))
+
+
+def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """The restriction or objection of a verified request, in force in the caller's transaction
+    (idempotent: the completion applies it again for requests verified before it took effect at once)."""
+    restrictions_apply_in_transaction(
+        actor=actor,
+        subject=request.subject,
+        purposes=request_purposes(request),
+        kind=request.type,
+        source=request_source(request),
+        now=now,
+    )
+    if request.type == RequestType.OBJECT:
+        # An objection covering disclosure to third parties pauses the matching authorisations.
+        authorisations_pause_for_subject_in_transaction(
+            actor=actor, subject=request.subject, purposes=request_purposes(request),
+            source=request_source(request), now=now,
+        )
 
 
 def lock_request(request_id) -> DataSubjectRequest:
@@ -444,6 +519,11 @@ def move(
             request.closed_at = now
             fields.append("closed_at")
             _clock(request, ClockEvent.STOPPED, actor=actor, now=now)
+        if to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES:
+            restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
+            authorisations_resume_for_source_in_transaction(
+                actor=actor, source=request_source(request), now=now
+            )
         request.save(update_fields=fields)
         change = _history(request, old=old, new=to, actor=actor, now=now, reason=reason, note=note)
         _notify_requesting_client(request, change)
@@ -464,8 +544,54 @@ def move(
     return request
 
 
-def _recompute(request: DataSubjectRequest, *, now: datetime):
-    deadlines = deadlines_for(
+def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """This request's fan-out reached a processor or third party: the law's longer period applies to
+    it (and to no other request), as a recorded clock event. Caller's transaction, request locked."""
+    if request.processor_involved:
+        return
+    request.processor_involved = True
+    _recompute(request, now=now)
+    request.save(update_fields=["processor_involved", "due_at", "statutory_due_at", "updated_at"])
+    _clock(request, ClockEvent.PROCESSOR, actor=actor, now=now)
+
+
+CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
+
+
+def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> int:
+    """After `day` entered or left the working-day calendar, recompute the deadlines of the open
+    requests whose clocks run across it, each move a recorded clock event. A deadline never moves
+    earlier than the one already given. Caller's transaction; returns how many requests moved."""
+    start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
+    crossing = (
+        DataSubjectRequest.objects.select_for_update()
+        .filter(status__in=sorted(OPEN), received_at__lt=start_of_day)
+        .filter(
+            Q(due_at__gte=start_of_day)
+            | Q(statutory_due_at__gte=start_of_day)
+            | Q(acknowledge_by__gte=start_of_day)
+        )
+        .order_by("pk")
+    )
+    moved = 0
+    for request in crossing:
+        deadlines = _deadlines(request)
+        changed = []
+        for name in CLOCK_FIELDS:
+            old, new = getattr(request, name), getattr(deadlines, name)
+            if old is not None and new is not None and new > old:
+                setattr(request, name, new)
+                changed.append(name)
+        if changed:
+            request.save(update_fields=[*changed, "updated_at"])
+            _clock(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
+            moved += 1
+    return moved
+
+
+def _deadlines(request: DataSubjectRequest):
+    """The request's clocks as the policy and calendar give them now, from its own history."""
+    return deadlines_for(
         request_type=request.type,
         received_at=request.received_at,
         subject=request.subject_id,
@@ -473,6 +599,10 @@ def _recompute(request: DataSubjectRequest, *, now: datetime):
         paused=timedelta(seconds=request.paused_seconds),
         extended=request.extended_at is not None,
     )
+
+
+def _recompute(request: DataSubjectRequest, *, now: datetime):
+    deadlines = _deadlines(request)
     request.due_at = deadlines.due_at
     request.statutory_due_at = deadlines.statutory_due_at
     return deadlines

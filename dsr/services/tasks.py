@@ -14,15 +14,26 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest, FulfilmentTask, System, TaskStatus
+from deadlines.policy import LOCAL_TZ
+from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, System, TaskStatus
+from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.services.deletion import (
+    ERASE,
+    deletion_confirm,
+    deletion_instructions,
+    erase,
+    hold_restriction_lift_if_done,
+    holds_schedule,
+)
 from dsr.services.fulfilment import complete_in_transaction
-from dsr.services.requests import lock_request
+from dsr.services.requests import clock_processor_involved, lock_request
 from dsr.states import RequestStatus
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
 
 MAX_RESULT_BYTES = 1_000_000
+RELEASE_BATCH = 500
 # Types whose answer is fully made of what the systems return: the last task done completes them.
 # Deletion needs a responsible person's approval, and the others need staff to apply or answer.
 AUTO_COMPLETE_TYPES = frozenset({RequestType.ACCESS, RequestType.COPY})
@@ -39,9 +50,16 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
             for s in System.objects.filter(active=True).select_related("integration_client").order_by("code")
             if s.acts_on(request.type)
         ]
-        existing = set(request.tasks.values_list("system_id", flat=True))
+        existing = set(request.tasks.filter(hold__isnull=True).values_list("system_id", flat=True))
         created = [
-            FulfilmentTask(request=request, system=s, created_at=now) for s in systems if s.pk not in existing
+            FulfilmentTask(
+                request=request,
+                system=s,
+                created_at=now,
+                instructions=deletion_instructions(request, s) if request.type == RequestType.DELETE else [],
+            )
+            for s in systems
+            if s.pk not in existing
         ]
         FulfilmentTask.objects.bulk_create(created)
         if created:
@@ -54,6 +72,8 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
                 now=now,
             )
             _notify_clients(request, created, now=now)
+            if any(task.system.is_processor for task in created):
+                clock_processor_involved(request, actor=actor, now=now)
     return created
 
 
@@ -78,6 +98,7 @@ def _notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask], *,
                     "type": request.type,
                     "system": task.system.code,
                     "subject": subject_ref,
+                    "instructions": task.instructions,
                     "created_at": now.isoformat(),
                 },
                 dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}",
@@ -110,7 +131,8 @@ def task_complete(
             raise PermissionDenied(_("This task belongs to another system."))
         if task.status == TaskStatus.DONE:
             raise Conflict(_("This task is already done."), code="task_done")
-        if request.status != RequestStatus.IN_PROGRESS:
+        # The erase task of an ended hold comes long after its request was answered.
+        if request.status != RequestStatus.IN_PROGRESS and task.hold_id is None:
             raise Conflict(
                 _("Tasks are worked only while the request is in progress."), code="request_not_in_progress"
             )
@@ -127,6 +149,73 @@ def task_complete(
             data={"system": task.system.code, "request": str(request.pk)},
             now=now,
         )
+        if request.type == RequestType.DELETE:
+            deletion_confirm(task, actor=actor, now=now)
         if request.type in AUTO_COMPLETE_TYPES and not request.tasks.filter(status=TaskStatus.OPEN).exists():
             complete_in_transaction(request, actor=actor, partial=False, now=now)
     return task
+
+
+def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE_BATCH) -> int:
+    """End the legal holds that have reached their end date (the nightly job's service).
+
+    First dates the open-ended holds of customers whose relationship has since ended. Then, per due
+    hold, the platform erases its own copy and every other system gets a new erase task (its
+    confirmation writes the deletion record). Set-based and idempotent: each hold is re-checked
+    under its lock, so a second run, or two at once, release nothing twice. Returns how many holds
+    ended; a full batch means the caller should run again.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now, LOCAL_TZ).date()
+    actor = Actor.system("dsr.legal_holds_release_due")
+    released = 0
+    with transaction.atomic(durable=True):
+        holds_schedule(today=today)
+        due_ids = list(
+            LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today)
+            .order_by("ends_on", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        holds = LegalHold.objects.select_for_update(of=("self",)).filter(
+            pk__in=due_ids, released_at__isnull=True
+        )
+        for hold in holds.select_related("category", "system", "request"):
+            if hold.system.code == PLATFORM_SYSTEM:
+                erase(
+                    hold.subject_id,
+                    category=hold.category,
+                    system=hold.system,
+                    actor=actor,
+                    now=now,
+                    request=hold.request,
+                    hold=hold,
+                )
+            elif hold.request is not None:
+                task = FulfilmentTask.objects.create(
+                    request=hold.request,
+                    system=hold.system,
+                    hold=hold,
+                    created_at=now,
+                    instructions=[
+                        {
+                            "category": hold.category.code,
+                            "action": ERASE,
+                            "hold_until": None,
+                            "law": hold.legal_reference,
+                        }
+                    ],
+                )
+                _notify_clients(hold.request, [task], now=now)
+            hold.released_at = now
+            hold.save(update_fields=["released_at"])
+            audit_record(
+                action="dsr.hold.released",
+                actor=actor,
+                subject=hold.subject_id,
+                target=hold,
+                now=now,
+                data={"category": hold.category.code, "system": hold.system.code},
+            )
+            hold_restriction_lift_if_done(hold.request, actor=actor, now=now)
+            released += 1
+    return released

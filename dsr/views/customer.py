@@ -17,7 +17,7 @@ from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
 from dsr.models import Channel, DeletionRecord
-from dsr.selectors import holds_for_request, requests_for_subject
+from dsr.selectors import holds_for_request, request_not_covered, requests_for_subject
 from dsr.states import RequestStatus
 from dsr.views.common import deadline_tone, run
 from dsr.views.staff import _file, _has_export
@@ -75,6 +75,7 @@ def my_request(request, subject, pk):
         "tone": deadline_tone(found, now),
         "now": now,
         "holds": holds_for_request(found),
+        "not_covered": request_not_covered(found),
         "deleted": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if _has_export(found) else None,
         "can_cancel": found.status

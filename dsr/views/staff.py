@@ -30,6 +30,7 @@ from dsr.models import DataSubjectRequest, DeletionRecord
 from dsr.selectors import (
     DUE_SOON,
     request_detail,
+    request_not_covered,
     request_queue,
     request_work_check,
     restriction_in_force,
@@ -129,6 +130,15 @@ def detail(request, pk):
         "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
         "can_complete": can_work and RequestStatus.COMPLETED in nexts,
         "can_reject": can_work and RequestStatus.REJECTED in nexts,
+        "can_approve": request.user.has_perm("dsr.approve_deletion")
+        and found.type == "delete"
+        and found.status == RequestStatus.IN_PROGRESS
+        and found.approved_by_id is None,
+        # The one extension, only while the statutory deadline has not passed (Decree 356).
+        "can_extend": can_work
+        and found.is_open
+        and found.extended_at is None
+        and (found.statutory_due_at is None or now < found.statutory_due_at),
         "can_lift": can_work and found.type in ("restrict", "object") and restriction_in_force(found),
         "verify_form": VerifyIdentityForm(),
         "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
@@ -138,6 +148,7 @@ def detail(request, pk):
         "extend_form": ExtendForm(),
         "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if may_download and _has_export(found) else None,
+        "not_covered": request_not_covered(found),
     }
     return render(request, "dsr/detail.html", context)
 
@@ -203,6 +214,11 @@ def act(request, pk, action):
             CompleteForm,
             lambda d: services.request_complete(actor=actor, request_id=pk, **d),
             _("Request answered."),
+        ),
+        "approve": (
+            None,
+            lambda d: services.request_approve(actor=actor, request_id=pk),
+            _("Deletion approved; another staff member completes it."),
         ),
         "lift": (
             None,

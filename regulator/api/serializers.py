@@ -84,9 +84,16 @@ class BreachOutputSerializer(serializers.ModelSerializer):
             "notified_at",
             "customers_notified_at",
             "customers_notified",
+            "customer_notice_decision",
+            "customer_notice_reason",
+            "customer_notice_decided_at",
             "closed_at",
             "phases",
         ]
+
+
+class CustomerNoticeDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the affected customers are not told.")
 
 
 class DossierOutputSerializer(serializers.ModelSerializer):

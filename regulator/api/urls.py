@@ -16,6 +16,11 @@ urlpatterns = [
     path(
         "breaches/<uuid:pk>/notify-customers/", views.BreachCustomersView.as_view(), name="breach-customers"
     ),
+    path(
+        "breaches/<uuid:pk>/decline-customer-notice/",
+        views.BreachCustomersDeclineView.as_view(),
+        name="breach-customers-decline",
+    ),
     path("breaches/<uuid:pk>/close/", views.BreachCloseView.as_view(), name="breach-close"),
     path("dossiers/", views.DossierListView.as_view(), name="dossier-list"),
     path("dossiers/sync/", views.DossierSyncView.as_view(), name="dossier-sync"),

@@ -25,6 +25,7 @@ from regulator.api.serializers import (
     BreachCreateSerializer,
     BreachOutputSerializer,
     BreachUpdateSerializer,
+    CustomerNoticeDeclineSerializer,
     DossierEditSerializer,
     DossierFileSerializer,
     DossierOutputSerializer,
@@ -146,6 +147,22 @@ class BreachCustomersView(APIView):
     @extend_schema(request=None, responses=BreachOutputSerializer)
     def post(self, request, pk):
         services.breach_customers_notify(actor=actor_for_user(request.user), breach_id=pk)
+        return Response(BreachOutputSerializer(_breach(pk)).data)
+
+
+class BreachCustomersDeclineView(APIView):
+    """The DPO decides not to tell the affected customers, with the reason kept on record."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": MANAGE_BREACH}
+
+    @extend_schema(request=CustomerNoticeDeclineSerializer, responses=BreachOutputSerializer)
+    def post(self, request, pk):
+        data = CustomerNoticeDeclineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.breach_customers_not_notify(
+            actor=actor_for_user(request.user), breach_id=pk, reason=data.validated_data["reason"]
+        )
         return Response(BreachOutputSerializer(_breach(pk)).data)
 
 

@@ -2,6 +2,7 @@
 
 from regulator.services.breaches import (
     breach_close,
+    breach_customers_not_notify,
     breach_customers_notify,
     breach_notify,
     breach_record,
@@ -17,6 +18,7 @@ from regulator.services.dossiers import (
 __all__ = [
     "activity_save",
     "breach_close",
+    "breach_customers_not_notify",
     "breach_customers_notify",
     "breach_notify",
     "breach_record",

@@ -30,6 +30,7 @@ from regulator.models import (
     Breach,
     BreachNotification,
     BreachStatus,
+    CustomerNotice,
 )
 from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
@@ -312,21 +313,61 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+def breach_customers_not_notify(
+    *, actor: Actor, breach_id, reason: str, now: datetime | None = None
+) -> Breach:
+    """The DPO decides the affected customers are not told, with the reason on record (the
+    authority may ask why)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the customers are not told; the reason is kept."), field="reason")
+    with transaction.atomic(durable=True):
+        breach = _locked(breach_id)
+        if breach.customers_notified_at is not None:
+            raise Conflict(_("The customers have already been told."), code="customers_already_told")
+        _decide_customer_notice(breach, CustomerNotice.NOT_NOTIFY, reason=reason[:2000], actor=actor, now=now)
+        audit_record(
+            action="regulator.breach.customers_not_notified",
+            actor=actor,
+            target=breach,
+            now=now,
+            data={"reference": breach.reference},
+        )
+    return breach
+
+
+def _decide_customer_notice(
+    breach: Breach, decision: str, *, reason: str, actor: Actor, now: datetime
+) -> None:
+    breach.customer_notice_decision = decision
+    breach.customer_notice_reason = reason
+    breach.customer_notice_decided_at = now
+    breach.customer_notice_decided_by_label = actor.label[:150]
+    breach.save(
+        update_fields=[
+            "customer_notice_decision",
+            "customer_notice_reason",
+            "customer_notice_decided_at",
+            "customer_notice_decided_by_label",
+        ]
+    )
+
+
 def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
-    """Tell the affected customers, through the outbox, when bank-account, financial or credit data
-    leaked (bank policy §15). Each customer is told once per breach (the outbox dedupes): pressing it
+    """The DPO decides to tell the affected customers, whatever data leaked (an identity/KYC leak as
+    much as a financial one), and they are told through every channel the bank has for them: e-mail
+    through the outbox today. Each customer is told once per breach (the outbox dedupes): pressing it
     again queues nothing new. `customers_notified` counts the customers with an e-mail address."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
-        if not breach_needs_customer_notice(breach):
+        if breach.customer_notice_decision == CustomerNotice.NOT_NOTIFY:
             raise Conflict(
-                _(
-                    "No bank-account, financial or credit data is among the breached categories: "
-                    "customers are not notified individually."
-                ),
-                code="no_customer_notice",
+                _("It was decided not to tell the customers, with a reason on record."),
+                code="customers_not_to_be_told",
             )
+        _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
         context = {
             "reference": breach.reference,
             "detected_at": breach.detected_at.isoformat(),

@@ -9,6 +9,7 @@ from regulator.views.announcements import (
 from regulator.views.breaches import (
     breach_close,
     breach_customers,
+    breach_customers_decline,
     breach_detail,
     breach_edit,
     breach_list,
@@ -26,6 +27,7 @@ __all__ = [
     "announcement_send",
     "breach_close",
     "breach_customers",
+    "breach_customers_decline",
     "breach_detail",
     "breach_edit",
     "breach_list",

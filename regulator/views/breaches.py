@@ -15,7 +15,7 @@ from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
 from regulator import services
-from regulator.forms import BreachFactsForm, BreachForm, NotifyForm
+from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
 from regulator.models import Breach, BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
 from regulator.views.common import json_download
@@ -118,6 +118,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "notify_form": notify_form or NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_subjects(breach).count() if needs_notice else None,
+            "decline_form": CustomerNoticeDeclineForm(),
             "can_manage": request.user.has_perm("regulator.manage_breach"),
         },
         status=status,
@@ -158,6 +159,24 @@ def breach_customers(request, pk):
         messages.success(
             request, _("%(count)s customers will receive the e-mail.") % {"count": breach.customers_notified}
         )
+    return redirect("regulator:breach_detail", pk=pk)
+
+
+@require_POST
+@staff_required("regulator.manage_breach")
+def breach_customers_decline(request, pk):
+    form = CustomerNoticeDeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the customers are not told; the reason is kept."))
+        return redirect("regulator:breach_detail", pk=pk)
+    try:
+        services.breach_customers_not_notify(
+            actor=actor_for_user(request.user), breach_id=pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Recorded: the customers are not told, and why."))
     return redirect("regulator:breach_detail", pk=pk)
 
 

@@ -25,8 +25,8 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         model = DataSubject
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
-            "email", "address", "guardian", "guardian_verified_at", "preferred_language", "created_at",
-            "updated_at",
+            "email", "address", "guardian", "guardian_verified_at", "preferred_language",
+            "relationship_ended_on", "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -55,6 +55,11 @@ class SubjectRectifySerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True)
+    relationship_ended_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the customer relationship ended; retention periods run from it (null: open).",
+    )
     preferred_language = preferred_language_field()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 

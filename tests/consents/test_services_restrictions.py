@@ -8,7 +8,8 @@ from django.db import transaction
 from audit.models import AuditEntry
 from consents import services
 from consents.models import ProcessingRestriction
-from consents.selectors import consent_check
+from consents.restrictions import restriction_scope
+from consents.selectors import consent_check, consent_check_bulk
 from core.errors import InvalidInput
 from tests.consents.factories import SYSTEM, grant, make_purpose
 from tests.factories import make_subject
@@ -16,26 +17,43 @@ from tests.factories import make_subject
 pytestmark = pytest.mark.django_db
 
 
-def test_restriction_on_all_purposes_blocks_even_legal_basis_purposes():
+def test_blanket_objection_reaches_only_purposes_whose_basis_allows_it():
+    subject = make_subject()
+    marketing = make_purpose("marketing", category="marketing")
+    make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    make_purpose("card-auth", legal_basis="contract", category="service")
+    grant(subject, marketing)
+
+    services.restriction_apply(
+        actor=SYSTEM, subject=subject, purposes=None, kind="object", source="dsr.request:1"
+    )
+
+    refused = consent_check(subject_ref=subject.external_ref, purpose_code="marketing")
+    assert (refused.allowed, refused.reason) == (False, "objected")
+    # Law 91 Art. 9: an objection never stops what the law requires or a contract needs.
+    for code in ("kyc", "card-auth"):
+        result = consent_check(subject_ref=subject.external_ref, purpose_code=code)
+        assert (result.allowed, result.reason) == (True, "legal_basis")
+        bulk = consent_check_bulk(purpose_code=code, subject_refs=[subject.external_ref])
+        assert bulk[subject.external_ref].allowed
+
+
+def test_a_named_legal_obligation_purpose_is_not_restricted_and_the_reason_is_given():
     subject = make_subject()
     marketing = make_purpose("marketing", category="marketing")
     kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
-    grant(subject, marketing)
-    assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed
 
-    services.restriction_apply(
-        actor=SYSTEM,
-        subject=subject,
-        purposes=None,
-        kind="restrict",
-        source="dsr.request:1",
-        reason="accuracy contested",
+    placed = services.restriction_apply(
+        actor=SYSTEM, subject=subject, purposes=[marketing, kyc], kind="restrict", source="dsr.request:9"
     )
 
-    for code in ("marketing", "kyc"):
-        result = consent_check(subject_ref=subject.external_ref, purpose_code=code)
-        assert (result.allowed, result.reason) == (False, "restricted")
-    assert kyc.code == "kyc"
+    assert [r.purpose.code for r in placed] == ["marketing"]
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="kyc").allowed
+    scope = restriction_scope(kind="restrict", purposes=[marketing, kyc])
+    assert [p.code for p in scope.covered] == ["marketing"]
+    assert [(p.code, str(label)) for p, label in scope.not_covered] == [
+        ("kyc", "The law requires this processing (legal obligation); it continues.")
+    ]
 
 
 def test_objection_to_one_purpose_leaves_others_and_wins_over_restriction():

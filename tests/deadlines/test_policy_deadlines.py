@@ -75,14 +75,18 @@ def test_processor_involvement_lengthens_the_statutory_clock():
     assert with_processor.statutory_due_at == end_of(date(2026, 4, 5))
 
 
-def test_pause_pushes_both_clocks_only_where_the_policy_allows():
+def test_pause_pushes_a_clock_only_where_its_row_allows():
     received = local(2026, 3, 6, 10, 0)
     paused = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
     assert paused.due_at == received + timedelta(hours=77)
+    # Law 91 / Decree 356: an extension, never a pause.
+    assert paused.statutory_due_at == end_of(date(2026, 3, 16))
+    assert not DeadlinePolicy.objects.filter(regime__in=["vn_law91", "vn_decree13"], pausable=True).exists()
     DeadlinePolicy.objects.filter(regime="bank", request_type="access").update(pausable=False)
-    not_paused = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
-    assert not_paused.due_at == received + timedelta(hours=72)
-    assert not_paused.statutory_due_at == end_of(date(2026, 3, 16)) + timedelta(hours=5)
+    DeadlinePolicy.objects.filter(regime="vn_law91", request_type="access").update(pausable=True)
+    swapped = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
+    assert swapped.due_at == received + timedelta(hours=72)
+    assert swapped.statutory_due_at == end_of(date(2026, 3, 16)) + timedelta(hours=5)
 
 
 def test_extension_adds_the_regime_extension_once():

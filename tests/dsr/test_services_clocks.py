@@ -57,7 +57,7 @@ def test_acknowledgement_is_recorded(subject):
     assert AuditEntry.objects.filter(action="dsr.clock.acknowledged").count() == 1
 
 
-def test_pause_while_awaiting_the_customer_pushes_the_deadlines(subject):
+def test_pause_while_awaiting_the_customer_pushes_only_the_bank_deadline(subject):
     request = verified_request(subject, type="access")
     due, statutory = request.due_at, request.statutory_due_at
     services.request_transition(
@@ -72,7 +72,7 @@ def test_pause_while_awaiting_the_customer_pushes_the_deadlines(subject):
     )
     assert resumed.paused_seconds == 10 * 3600
     assert resumed.due_at == due + timedelta(hours=10)
-    assert resumed.statutory_due_at == statutory + timedelta(hours=10)
+    assert resumed.statutory_due_at == statutory  # Law 91: no pause
     assert kinds(request)[-2:] == ["paused", "resumed"]
     for action in ("dsr.clock.paused", "dsr.clock.resumed"):
         assert AuditEntry.objects.filter(action=action, target_id=str(request.pk)).exists()
@@ -106,14 +106,3 @@ def test_closing_stops_the_clock(subject):
     request = make_request(subject)
     services.request_cancel(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=1))
     assert kinds(request)[-1] == "stopped"
-
-
-def test_processor_in_the_inventory_lengthens_the_statutory_clock(subject):
-    from dsr.models import System
-
-    System.objects.create(
-        code="card_printer", name="Card printing bureau", is_processor=True, request_types=["delete"]
-    )
-    request = make_request(subject, type="delete")
-    assert request.processor_involved
-    assert request.statutory_due_at == end_of(date(2026, 4, 8))

@@ -95,7 +95,7 @@ def test_customer_pages_and_isolation(logged_in, customer_a, customer_b):
 
 
 def test_customer_sees_which_part_of_a_deletion_waits_and_downloads_exports(
-    logged_in, customer_a, privacy_officer
+    logged_in, customer_a, privacy_officer, dpo
 ):
     from core.actors import actor_for_user
     from dsr import services
@@ -106,6 +106,7 @@ def test_customer_sees_which_part_of_a_deletion_waits_and_downloads_exports(
     deletion = verified_request(subject, type="delete", actor=actor)
     for task in deletion.tasks.all():
         services.task_complete(actor=actor, task_id=task.pk, result={})
+    services.request_approve(actor=actor_for_user(dpo), request_id=deletion.pk)
     services.request_complete(actor=actor, request_id=deletion.pk)
     access = verified_request(subject, type="access", actor=actor)
     for task in access.tasks.all():

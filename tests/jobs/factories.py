@@ -17,9 +17,11 @@ def staff(username: str, role: str = Role.PRIVACY):
 
 
 def request_due(subject, *, due_at: datetime, statutory_due_at: datetime | None = None, assignee=None, **kw):
-    """An open request received on MONDAY whose bank deadline is `due_at` (the statutory one later)."""
+    """An open request received and acknowledged on MONDAY whose bank deadline is `due_at` (the
+    statutory one later)."""
     request = make_request(subject, **kw)
     DataSubjectRequest.objects.filter(pk=request.pk).update(
+        acknowledged_at=request.received_at,
         due_at=due_at,
         statutory_due_at=statutory_due_at or due_at + timedelta(days=30),
         assignee=assignee,

@@ -214,3 +214,22 @@ def test_processing_record_csv_neutralises_formulas(inventory, dpo, as_user, cli
     for text in (exported, page):
         rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
         assert rows["banking"][1] == "'" + evil
+def test_the_dpo_declines_to_tell_customers_through_the_api(as_user, dpo):
+    from tests.regulator.factories import make_breach, make_catalogue, make_inventory
+
+    make_inventory()
+    make_catalogue()
+    breach = make_breach(systems=["crm"], categories=["contact"])
+    client = as_user(dpo)
+    assert (
+        client.post(f"/api/v1/breaches/{breach.pk}/decline-customer-notice/", {}, format="json").status_code
+        == 400
+    )
+    response = client.post(
+        f"/api/v1/breaches/{breach.pk}/decline-customer-notice/",
+        {"reason": "Encrypted; the key was not exposed."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["customer_notice_decision"] == "not_notify"
+    assert client.post(f"/api/v1/breaches/{breach.pk}/notify-customers/").status_code == 409

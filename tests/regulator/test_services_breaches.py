@@ -198,20 +198,23 @@ def test_affected_subjects_follow_the_purposes_using_the_breached_systems():
     assert bystander in set(breach_affected_subjects(core_breach))
 
 
-def test_customers_are_told_by_e_mail_only_for_financial_data(django_capture_on_commit_callbacks):
+def test_the_dpo_decides_to_tell_customers_whatever_the_category(django_capture_on_commit_callbacks):
     make_inventory()
     purposes = make_catalogue()
     customers_with(purposes["marketing"], 2)
-    contact_only = make_breach(systems=["crm"], categories=["contact"])
-    with pytest.raises(Conflict):
-        services.breach_customers_notify(actor=DPO, breach_id=contact_only.pk)
+    identity = make_breach(systems=["core_banking"], categories=["identity"])
+    with django_capture_on_commit_callbacks():
+        services.breach_customers_notify(actor=DPO, breach_id=identity.pk)
+    identity.refresh_from_db()
+    assert identity.customer_notice_decision == "notify"
+    assert identity.customers_notified_at is not None
     financial = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks():
         services.breach_customers_notify(actor=DPO, breach_id=financial.pk)
         services.breach_customers_notify(actor=DPO, breach_id=financial.pk)
-    # Two marketing customers (made by make_subject) and nobody else exist: each is told once.
+    # Two marketing customers (made by make_subject) and nobody else exist: each is told once per breach.
     messages = OutboxMessage.objects.filter(topic="regulator.breach.customer_notice")
-    assert messages.count() == 2
+    assert messages.filter(dedupe_key__startswith=f"breach:{financial.pk}:").count() == 2
     assert {m.kind for m in messages} == {"email"}
     financial.refresh_from_db()
     assert financial.customers_notified == 2
@@ -226,3 +229,28 @@ def test_closing_is_a_one_way_move():
     services.breach_close(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(days=9))
     with pytest.raises(Conflict):
         services.breach_notify(actor=DPO, breach_id=breach.pk, new_facts="x", now=MONDAY + timedelta(days=10))
+
+
+def test_not_telling_customers_is_a_decision_with_its_reason():
+    make_inventory()
+    make_catalogue()
+    breach = make_breach(systems=["crm"], categories=["contact"])
+    with pytest.raises(InvalidInput):
+        services.breach_customers_not_notify(actor=DPO, breach_id=breach.pk, reason="  ")
+    decided = services.breach_customers_not_notify(
+        actor=DPO, breach_id=breach.pk, reason="Dữ liệu đã mã hoá, khoá không bị lộ."
+    )
+    assert (decided.customer_notice_decision, decided.customer_notice_reason) == (
+        "not_notify",
+        "Dữ liệu đã mã hoá, khoá không bị lộ.",
+    )
+    assert AuditEntry.objects.filter(action="regulator.breach.customers_not_notified").exists()
+    with pytest.raises(Conflict):
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+
+
+def test_the_breach_clock_cites_the_bank_policys_breach_section():
+    from deadlines.models import DeadlinePolicy
+
+    row = DeadlinePolicy.objects.get(regime="bank", request_type="breach_notification")
+    assert row.legal_reference == "Bank personal-data policy §10"

@@ -111,6 +111,10 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
             "lift-restriction",
         )
     },
+    # The second responsible person of a deletion holds the approval permission.
+    "api/v1/requests/<uuid:pk>/approve/": {
+        "POST": ("/api/v1/requests/{request_open_a}/approve/", CASEWORKERS)
+    },
     "api/v1/requests/<uuid:pk>/cancel/": {
         "POST": ("/api/v1/requests/{request_open_a}/cancel/", A | CASEWORKERS)
     },
@@ -131,6 +135,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     },
     "api/v1/breaches/<uuid:pk>/notifications/<int:phase>/": {
         "GET": ("/api/v1/breaches/{absent}/notifications/1/", Absent(AUDIT))
+    },
+    "api/v1/breaches/<uuid:pk>/decline-customer-notice/": {
+        "POST": ("/api/v1/breaches/{absent}/decline-customer-notice/", Absent(DPO))
     },
     "api/v1/breaches/<uuid:pk>/notify-customers/": {
         "POST": ("/api/v1/breaches/{absent}/notify-customers/", Absent(DPO))
@@ -200,6 +207,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/customers/": ("GET", "/portal/customers/", WRITERS),
     "portal/customers/new/": ("GET", "/portal/customers/new/", WRITERS),
     "portal/customers/<uuid:pk>/": ("GET", "/portal/customers/{subject_a}/", WRITERS),
+    "portal/customers/<uuid:pk>/relationship-end/": (
+        "POST",
+        "/portal/customers/{subject_a}/relationship-end/",
+        WRITERS,
+    ),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
     "me/language/": ("POST", "/me/language/", CUSTOMERS),
@@ -308,6 +320,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/breaches/<uuid:pk>/edit/": ("GET", "/portal/breaches/{absent}/edit/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/notify/": ("POST", "/portal/breaches/{absent}/notify/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/customers/": ("POST", "/portal/breaches/{absent}/customers/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/customers/decline/": (
+        "POST",
+        "/portal/breaches/{absent}/customers/decline/",
+        Absent(DPO),
+    ),
     "portal/breaches/<uuid:pk>/close/": ("POST", "/portal/breaches/{absent}/close/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/phases/<int:phase>/": (
         "GET",

@@ -1,0 +1,65 @@
+"""Which purposes a restriction, an objection or a legal hold reaches, and why the others go on.
+
+Law 91/2025/QH15 (Art. 4, the data subject's rights) and Decree 356/2025 let a customer restrict or
+object to processing that rests on their consent or the bank's legitimate interest (marketing,
+profiling, disclosure to third parties); processing the law requires (KYC/AML, tax, reporting) or a
+contract needs goes on, and the answer says so. Data under a legal hold may serve only the legal
+obligation that keeps it. One rule here, read by the consent check and by the service that puts
+restrictions in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from consents.models import LegalBasis, ProcessingRestriction, PurposeCategory
+
+# Processing a customer may stop whatever its basis: marketing, profiling and disclosure.
+RESTRICTABLE_CATEGORIES = frozenset(
+    {
+        PurposeCategory.MARKETING,
+        PurposeCategory.ANALYTICS,
+        PurposeCategory.SHARING,
+        PurposeCategory.CROSS_BORDER,
+    }
+)
+# Why a restriction or objection leaves a purpose alone, by legal basis; the customer reads it.
+EXEMPTION_REASONS = {
+    LegalBasis.LEGAL_OBLIGATION: _("The law requires this processing (legal obligation); it continues."),
+    LegalBasis.CONTRACT: _("Your contract with the bank needs this processing; it continues."),
+    LegalBasis.VITAL_INTEREST: _("This processing protects someone's life or health; it continues."),
+    LegalBasis.PUBLIC_AUTHORITY: _("A public authority's decision requires this processing; it continues."),
+    LegalBasis.PUBLIC_INTEREST: _("This processing serves the public interest under the law; it continues."),
+}
+
+
+def restriction_reaches(kind: str, *, legal_basis: str, category: str) -> bool:
+    """Does a restriction of `kind` stop processing for a purpose of this basis and category?"""
+    if kind == ProcessingRestriction.Kind.LEGAL_HOLD:
+        return legal_basis != LegalBasis.LEGAL_OBLIGATION
+    if legal_basis in (LegalBasis.LEGAL_OBLIGATION, LegalBasis.CONTRACT):
+        return False
+    return legal_basis == LegalBasis.CONSENT or category in RESTRICTABLE_CATEGORIES
+
+
+@dataclass(frozen=True)
+class RestrictionScope:
+    covered: list[Any]
+    # (purpose, the legal reason it is not covered)
+    not_covered: list[tuple[Any, Any]]
+
+
+def restriction_scope(*, kind: str, purposes: Iterable[Any]) -> RestrictionScope:
+    """Split purposes (anything with `legal_basis` and `category`) into those a restriction of `kind`
+    reaches and those it leaves alone, each with its reason."""
+    covered, not_covered = [], []
+    for purpose in purposes:
+        if restriction_reaches(kind, legal_basis=purpose.legal_basis, category=purpose.category):
+            covered.append(purpose)
+        else:
+            not_covered.append((purpose, EXEMPTION_REASONS.get(purpose.legal_basis, "")))
+    return RestrictionScope(covered=covered, not_covered=not_covered)

@@ -1,0 +1,82 @@
+"""A holiday announced after requests were opened moves their working-day deadlines (never earlier
+than a date already given), and the calendar warns before it runs out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import checks
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from deadlines.models import CalendarDay
+from dsr import services
+from dsr.models import RequestClockEvent
+from dsr.selectors import calendar_runs_out_on
+from dsr.services import policy as policy_services
+from tests.dsr.factories import MONDAY, STAFF, make_request
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def end_of(day):
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN)
+
+
+def test_a_late_holiday_moves_an_open_working_day_deadline(subject):
+    complaint = make_request(subject, type="complaint")
+    assert complaint.due_at == end_of(date(2026, 3, 30))
+    assert complaint.acknowledge_by == end_of(date(2026, 3, 11))
+
+    policy_services.calendar_day_set(
+        actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù", now=MONDAY + timedelta(hours=2)
+    )
+
+    complaint.refresh_from_db()
+    assert complaint.due_at == end_of(date(2026, 3, 31))
+    assert complaint.acknowledge_by == end_of(date(2026, 3, 12))
+    assert complaint.statutory_due_at == end_of(date(2026, 3, 24))  # calendar days: unchanged
+    event = RequestClockEvent.objects.get(request=complaint, kind="calendar")
+    assert event.due_at == complaint.due_at
+    assert AuditEntry.objects.filter(action="dsr.clock.calendar", target_id=str(complaint.pk)).exists()
+
+
+def test_removing_a_holiday_never_moves_a_deadline_earlier(subject):
+    policy_services.calendar_day_set(
+        actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù", now=MONDAY - timedelta(days=1)
+    )
+    complaint = make_request(subject, type="complaint")
+    assert complaint.due_at == end_of(date(2026, 3, 31))
+    day = CalendarDay.objects.get(date=date(2026, 3, 10))
+    policy_services.calendar_day_remove(actor=STAFF, day_id=day.pk, now=MONDAY + timedelta(hours=2))
+    complaint.refresh_from_db()
+    assert complaint.due_at == end_of(date(2026, 3, 31))
+    assert not RequestClockEvent.objects.filter(request=complaint, kind="calendar").exists()
+
+
+def test_a_closed_request_is_left_alone(subject):
+    complaint = make_request(subject, type="complaint")
+    services.request_cancel(actor=STAFF, request_id=complaint.pk, now=MONDAY + timedelta(hours=1))
+    policy_services.calendar_day_set(actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù")
+    complaint.refresh_from_db()
+    assert complaint.due_at == end_of(date(2026, 3, 30))
+
+
+def test_the_calendar_warns_90_days_before_it_runs_out(client, dpo):
+    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    assert calendar_runs_out_on(today=last - timedelta(days=91)) is None
+    assert calendar_runs_out_on(today=last - timedelta(days=89)) == last
+
+    today = timezone.localdate()
+    CalendarDay.objects.create(date=today + timedelta(days=200), kind="holiday", name="Tết")
+    assert [m for m in checks.run_checks() if m.id == "dsr.W001"] == []
+    CalendarDay.objects.filter(date__gt=today + timedelta(days=30)).delete()
+    assert [m.id for m in checks.run_checks() if m.id == "dsr.W001"] == ["dsr.W001"]
+
+    client.force_login(dpo)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    assert f'{reverse("dsr:policy")}#calendar' in page

@@ -1,0 +1,181 @@
+"""Deletion as the law has it: holds run from their rule's start event, each system gets its
+erase/hold instructions and confirms, held data serves only the legal obligation, and four eyes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents.selectors import consent_check
+from core.actors import actor_for_user
+from core.errors import Conflict
+from deadlines.policy import add_months
+from dsr import services
+from dsr.models import DeletionRecord, FulfilmentTask, LegalHold
+from subjects.models import DataSubject
+from tests.consents.factories import grant, make_purpose
+from tests.dsr.factories import make_inventory, verified_request
+
+pytestmark = pytest.mark.django_db
+
+
+def finish_tasks(request, actor):
+    for task in FulfilmentTask.objects.filter(request=request, status="open"):
+        services.task_complete(actor=actor, task_id=task.pk, result={"done": True})
+
+
+@pytest.fixture
+def deletion(subject, privacy_officer, dpo):
+    make_inventory()
+    worker, approver = actor_for_user(privacy_officer), actor_for_user(dpo)
+    request = verified_request(subject, type="delete", actor=worker)
+    return request, worker, approver
+
+
+def answer(request, worker, approver):
+    finish_tasks(request, worker)
+    services.request_approve(actor=approver, request_id=request.pk)
+    return services.request_complete(actor=worker, request_id=request.pk)
+
+
+def test_each_system_task_says_what_to_erase_and_what_to_hold(deletion):
+    request, _worker, _approver = deletion
+    task = request.tasks.get(system__code="core_banking")
+    assert task.instructions == [
+        {"category": "contact", "action": "erase", "hold_until": None, "law": ""},
+        # The relationship is still open: the hold has no end date yet.
+        {"category": "identity", "action": "hold", "hold_until": None, "law": "Law 14/2022/QH15 Art. 40"},
+        {"category": "transactions", "action": "hold", "hold_until": None, "law": "Law 14/2022/QH15 Art. 40"},
+    ]
+
+
+def test_a_hold_runs_from_the_end_of_the_relationship(subject, privacy_officer, dpo):
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2026, 1, 31))
+    make_inventory()
+    worker = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=worker)
+    task = request.tasks.get(system__code="core_banking")
+    assert {i["hold_until"] for i in task.instructions if i["action"] == "hold"} == {"2031-01-31"}
+    answer(request, worker, actor_for_user(dpo))
+    assert set(LegalHold.objects.filter(request=request).values_list("ends_on", flat=True)) == {
+        add_months(date(2026, 1, 31), 60)
+    }
+
+
+def test_an_open_relationship_keeps_the_hold_undated_until_it_ends(deletion, subject):
+    request, worker, approver = deletion
+    answer(request, worker, approver)
+    assert set(LegalHold.objects.filter(request=request).values_list("ends_on", flat=True)) == {None}
+    later = timezone.now() + timedelta(days=10 * 366)
+    assert services.legal_holds_release_due(now=later) == 0
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2026, 6, 30))
+    assert services.legal_holds_release_due(now=timezone.now()) == 0
+    assert set(LegalHold.objects.filter(request=request).values_list("ends_on", flat=True)) == {
+        date(2031, 6, 30)
+    }
+
+
+def test_held_data_serves_only_the_legal_obligation(deletion, subject):
+    grant(subject, make_purpose("marketing-offers", category="marketing"))
+    make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    request, worker, approver = deletion
+    done = answer(request, worker, approver)
+    assert done.status == "partially_completed"
+    refused = consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers")
+    assert (refused.allowed, refused.reason) == (False, "legal_hold")
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="kyc").allowed
+
+
+def test_deletion_records_come_only_from_each_systems_confirmation(deletion):
+    request, worker, approver = deletion
+    core = request.tasks.get(system__code="core_banking")
+    services.task_complete(actor=worker, task_id=core.pk, result={"done": True})
+    # Only what core banking was told to erase, and nothing yet for the marketing platform.
+    assert set(
+        DeletionRecord.objects.filter(request=request).values_list("system__code", "category__code")
+    ) == {("core_banking", "contact")}
+    finish_tasks(request, worker)
+    services.request_approve(actor=approver, request_id=request.pk)
+    services.request_complete(actor=worker, request_id=request.pk)
+    assert not DeletionRecord.objects.filter(
+        request=request, system__code="core_banking", category__code="identity"
+    )
+
+
+def test_when_a_hold_ends_each_system_gets_an_erase_task(deletion, subject):
+    grant(subject, make_purpose("marketing-offers", category="marketing"))
+    request, worker, approver = deletion
+    answer(request, worker, approver)
+    assert (
+        consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers").reason
+        == "legal_hold"
+    )
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
+    assert services.legal_holds_release_due(now=timezone.now()) == 3
+    assert services.legal_holds_release_due(now=timezone.now()) == 0
+    # The platform erased its own copy; core banking has not confirmed yet, so no record for it.
+    assert DeletionRecord.objects.filter(request=request, hold__isnull=False).count() == 1
+    erase_tasks = FulfilmentTask.objects.filter(request=request, hold__isnull=False, status="open")
+    assert sorted(t.instructions[0]["category"] for t in erase_tasks) == ["identity", "transactions"]
+    assert all(t.instructions[0]["action"] == "erase" for t in erase_tasks)
+    finish_tasks(request, worker)
+    assert DeletionRecord.objects.filter(request=request, hold__isnull=False).count() == 3
+    # Nothing is held any more: the legal-hold restriction is gone.
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers").allowed
+
+
+def test_the_one_who_approves_cannot_complete(deletion):
+    request, worker, approver = deletion
+    finish_tasks(request, worker)
+    with pytest.raises(Conflict) as unapproved:
+        services.request_complete(actor=worker, request_id=request.pk)
+    assert unapproved.value.code == "approval_required"
+    services.request_approve(actor=worker, request_id=request.pk)
+    with pytest.raises(Conflict) as same_person:
+        services.request_complete(actor=worker, request_id=request.pk)
+    assert same_person.value.code == "approval_required"
+    assert services.request_complete(actor=approver, request_id=request.pk).status == "partially_completed"
+
+
+def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy_officer):
+    from dsr.models import DataCategory, System
+    from dsr.services import inventory
+
+    rule = inventory.retention_rule_create(
+        actor=actor_for_user(privacy_officer),
+        name="Complaint files: 2 years",
+        period_months=24,
+        starts="the request",
+        start_event="request",
+        legal_reference="Circular 01/2026",
+    )
+    files = System.objects.create(code="complaints", name="Complaint files", request_types=["delete"])
+    files.categories.set([DataCategory.objects.create(code="complaints", name="Complaints", retention=rule)])
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    task = request.tasks.get(system__code="complaints")
+    received = timezone.localtime(request.received_at).date()
+    assert task.instructions[0]["hold_until"] == add_months(received, 24).isoformat()
+
+
+def test_the_system_sees_its_erase_task_when_a_hold_ends(subject, privacy_officer, dpo, client_user):
+    from dsr.selectors import tasks_for_client
+
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
+    make_inventory(corebank_client=client_user)
+    worker = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=worker)
+    answer(request, worker, actor_for_user(dpo))
+    assert not tasks_for_client(client_user).exists()
+    services.legal_holds_release_due(now=timezone.now())
+    listed = list(tasks_for_client(client_user))
+    assert {t.instructions[0]["category"] for t in listed} == {"identity", "transactions"}
+    for task in listed:
+        services.task_complete(actor=actor_for_user(client_user), task_id=task.pk, result={"erased": True})
+    assert (
+        DeletionRecord.objects.filter(
+            request=request, system__code="core_banking", hold__isnull=False
+        ).count()
+        == 2
+    )
