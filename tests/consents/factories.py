@@ -75,6 +75,7 @@ def grant(
         purpose=purpose,
         notice_version=version,
         channel=fields.pop("channel", "branch"),
+        evidence=fields.pop("evidence", "form-0001"),
         **fields,
     )
     return services.consent_grant(actor=actor, request=request, now=now)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
+from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
-from tests.consents.factories import child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -127,11 +131,23 @@ def test_dpo_pages(dpo, officer, subject, catalogue):
         },
     )
     assert created.status_code == 302
-    grant(subject, catalogue["marketing"])
-    published = client.post(
-        "/en/portal/purposes/marketing/notices/new/",
-        {"version": "v2", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"},
+    grant(subject, catalogue["marketing"], now=timezone.now() - timedelta(minutes=10))
+    # A material version that took effect a minute ago, announced 31 days before.
+    services.notice_publish(
+        actor=SYSTEM,
+        code="marketing",
+        version="v2",
+        text_vi="Mở rộng",
+        text_en="Wider",
+        effective_at=timezone.now() - timedelta(minutes=1),
+        material=True,
+        now=timezone.now() - timedelta(days=31, minutes=2),
     )
+    wider = {"version": "v3", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"}
+    too_soon = client.post("/en/portal/purposes/marketing/notices/new/", wider)
+    assert too_soon.status_code == 200 and "30 days" in too_soon.content.decode()
+    later = timezone.localtime(timezone.now() + timedelta(days=31)).strftime("%Y-%m-%dT%H:%M")
+    published = client.post("/en/portal/purposes/marketing/notices/new/", {**wider, "effective_at": later})
     assert published.status_code == 302
     ask = client.get("/en/portal/purposes/marketing/ask-again/").content.decode()
     assert subject.external_ref in ask

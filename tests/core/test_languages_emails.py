@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from consents import services as consent_services
-from consents.services.announcements import announcement_schedule, announcement_send
+from consents.services.announcements import announcement_send
 from core.actors import Actor
 from core.clocks import deadlines_sweep
 from core.languages import language_for_subject, language_for_user, languages_for_users, per_language
@@ -119,8 +119,9 @@ def test_notice_announcement_reaches_each_customer_in_their_language():
         actor=CONSENT_STAFF, code=purpose.code, version="v2", text_vi="Nội dung mới", text_en="New text",
         effective_at=now + timedelta(days=10), material=False, now=now,
     )
-    announcement = announcement_schedule(actor=CONSENT_STAFF, notice_id=notice.pk, now=now)
-    announcement_send(actor=CONSENT_STAFF, announcement_id=announcement.pk, now=now + timedelta(days=3))
+    announcement_send(
+        actor=CONSENT_STAFF, announcement_id=notice.announcement.pk, now=now + timedelta(days=3)
+    )
 
     (email,) = deliver("consents.notice.announced", to=english_customer.email)
     assert email.subject.endswith("Changes to the notice: Purpose marketing-lang")
