@@ -48,6 +48,13 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
     }
 
 
+def latest_scope(purpose: Purpose) -> dict[str, Any]:
+    """The scope of the purpose's latest version, scheduled or in effect: what a further change is
+    judged against (the purpose row keeps the scope in effect until a scheduled version's date)."""
+    latest = purpose.notices.order_by("-effective_at").first()
+    return latest.scope if latest is not None else purpose_scope(purpose)
+
+
 def scope_sensitive(flag: bool, data_categories) -> bool:
     """Sensitive when marked so or when any data category is sensitive (Law 91/2025, Decree 356/2025)."""
     return bool(flag) or bool(set(data_categories) & SENSITIVE_DATA_CATEGORIES)

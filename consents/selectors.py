@@ -25,6 +25,7 @@ from consents.models import (
     ConsentState,
     ConsentStatus,
     LegalBasis,
+    NoticeVersion,
     ProcessingRestriction,
     Purpose,
     WithdrawalDuty,
@@ -293,6 +294,16 @@ def purposes_active() -> QuerySet[Purpose]:
         .prefetch_related("recipients", "notices")
         .order_by("legal_basis", "code")
     )
+
+
+def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
+    """The notice in force of each active consent-based purpose: what staff read or hand over."""
+    notices = []
+    for purpose in purposes_active().filter(legal_basis=LegalBasis.CONSENT):
+        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
+        if effective:
+            notices.append(max(effective, key=lambda n: (n.effective_at, n.pk)))
+    return notices
 
 
 def consent_list() -> QuerySet[Consent]:

@@ -22,7 +22,7 @@ from consents.models import (
     Recipient,
     TransferExemption,
 )
-from consents.scope import SCOPE_FIELDS, purpose_scope, scope_sensitive, scope_widenings
+from consents.scope import SCOPE_FIELDS, latest_scope, purpose_scope, scope_sensitive, scope_widenings
 from consents.services.announcements import announcement_create_in_transaction, lead_days_for
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
@@ -212,7 +212,7 @@ def purpose_update(
             if getattr(purpose, k) != v
         }
         latest = purpose.notices.order_by("-effective_at").first()
-        base = latest.scope if latest is not None else purpose_scope(purpose)
+        base = latest_scope(purpose)
         proposed = copy.copy(purpose)
         for name, value in changes.items():
             setattr(proposed, name, value)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents import selectors, services
-from consents.catalogue import purpose_entry
 from consents.forms import (
     StaffGrantForm,
     WithdrawForm,
@@ -37,10 +36,13 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
 
 @staff_required("consents.add_consent")
 def staff_grant(request, pk):
+    """Record a consent given in front of staff: the page shows each purpose's notice in force, the
+    script to read on the phone or the form to print and hand over, and records the version chosen."""
     subject = DataSubject.objects.filter(pk=pk).first()
     if subject is None:
         raise Http404
-    form = StaffGrantForm(request.POST or None)
+    notices = selectors.notices_in_force_for_consent(now=timezone.now())
+    form = StaffGrantForm(request.POST or None, notices=notices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         guardian = None
@@ -49,28 +51,30 @@ def staff_grant(request, pk):
             if guardian is None:
                 form.add_error("guardian_ref", _("No customer has this customer number."))
         if not form.errors:
-            entry = purpose_entry(data["purpose"].code)
-            notice = entry.current_notice(timezone.now()) if entry else None
             try:
                 consent = services.consent_grant(
                     actor=actor_for_user(request.user),
                     request=services.GrantRequest(
                         subject=subject,
-                        purpose=data["purpose"],
-                        notice_version=notice.version if notice else "",
+                        purpose=data["notice"].purpose,
+                        notice_version=data["notice"].version,
                         channel=data["channel"],
                         evidence=data["evidence"],
                         guardian=guardian,
                         sensitive_acknowledged=data["sensitive_acknowledged"],
+                        child_agreed=data["child_agreed"],
+                        child_evidence=data["child_evidence"],
                     ),
                 )
             except DomainError as error:
-                field = {"guardian": "guardian_ref"}.get(error.field, error.field)
+                field = {"guardian": "guardian_ref", "notice_version": "notice"}.get(error.field, error.field)
                 form.add_error(field if field in form.fields else None, error.text)
             else:
                 messages.success(request, _("Consent recorded. Give the customer the receipt."))
                 return redirect("consents:staff_receipt", pk=consent.pk)
-    return render(request, "consents/staff_grant.html", {"subject": subject, "form": form})
+    return render(
+        request, "consents/staff_grant.html", {"subject": subject, "form": form, "notices": notices}
+    )
 
 
 @staff_required("consents.change_consent")
