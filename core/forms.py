@@ -25,6 +25,11 @@ class SubjectCreateForm(forms.Form):
     guardian_ref = forms.CharField(
         label=_("Guardian's customer number (for a child)"), max_length=64, required=False
     )
+    adult_verified = forms.BooleanField(
+        label=_("eKYC verified the customer is an adult"), required=False,
+        help_text=_("Without a date of birth or this check, the customer cannot consent to marketing, "
+                    "sensitive-data or cross-border purposes."),
+    )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=Language.choices, initial=Language.VI,
         help_text=_("The bank writes to the customer in this language."),

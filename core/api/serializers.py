@@ -24,8 +24,8 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         model = DataSubject
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
-            "email", "address", "guardian", "guardian_verified_at", "preferred_language", "created_at",
-            "updated_at",
+            "email", "address", "guardian", "guardian_verified_at", "adult_verified", "preferred_language",
+            "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -43,6 +43,10 @@ class SubjectCreateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True, help_text="The guardian's subject id.")
     preferred_language = preferred_language_field()
+    adult_verified = serializers.BooleanField(
+        required=False, default=False,
+        help_text="eKYC verified the customer is an adult (no date of birth needed).",
+    )
 
 
 class SubjectRectifySerializer(serializers.Serializer):
@@ -55,4 +59,11 @@ class SubjectRectifySerializer(serializers.Serializer):
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True)
     preferred_language = preferred_language_field()
+    adult_verified = serializers.BooleanField(required=False, help_text="The result of an eKYC adult check.")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class GuardianVerifySerializer(serializers.Serializer):
+    evidence = serializers.CharField(
+        max_length=300, help_text="The document that proves the authority: birth certificate, court decision."
+    )

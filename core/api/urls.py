@@ -5,4 +5,9 @@ from core.api import views
 urlpatterns = [
     path("subjects/", views.SubjectListCreateView.as_view(), name="subject-list"),
     path("subjects/<uuid:pk>/", views.SubjectDetailView.as_view(), name="subject-detail"),
+    path(
+        "subjects/<uuid:pk>/verify-guardian/",
+        views.GuardianVerifyView.as_view(),
+        name="subject-verify-guardian",
+    ),
 ]

@@ -10,7 +10,12 @@ from core import services
 from core.actors import actor_for_user
 from core.api.idempotency import idempotent
 from core.api.permissions import RolePermission
-from core.api.serializers import SubjectCreateSerializer, SubjectOutputSerializer, SubjectRectifySerializer
+from core.api.serializers import (
+    GuardianVerifySerializer,
+    SubjectCreateSerializer,
+    SubjectOutputSerializer,
+    SubjectRectifySerializer,
+)
 from core.errors import InvalidInput, NotFound
 from core.models import DataSubject
 from core.selectors import subject_filter_by_index, subject_for_user, subject_list
@@ -113,5 +118,30 @@ class SubjectDetailView(generics.GenericAPIView):
         subject = services.subject_rectify(
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language,
+        )
+        return Response(SubjectOutputSerializer(subject).data)
+
+
+class GuardianVerifyView(generics.GenericAPIView):
+    """Staff record that they checked the guardian's authority; children's consents need it."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "core.change_datasubject"}
+    required_scopes = {"POST": "subjects:write"}
+    serializer_class = SubjectOutputSerializer
+    queryset = DataSubject.objects.none()
+
+    @extend_schema(
+        operation_id="subject_verify_guardian", request=GuardianVerifySerializer,
+        responses=SubjectOutputSerializer,
+        description="The guardian's authority was checked (birth certificate, court decision); 409 when the "
+                    "customer has no guardian.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        data = GuardianVerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subject = services.subject_guardian_verify(
+            actor=actor_for_user(request.user), subject_id=pk, evidence=data.validated_data["evidence"]
         )
         return Response(SubjectOutputSerializer(subject).data)

@@ -94,5 +94,7 @@ def child_of(guardian, *, age: int, verified: bool = True):
         email="",
     )
     if verified:
-        child = core_services.subject_guardian_verify(actor=SYSTEM, subject_id=child.pk)
+        child = core_services.subject_guardian_verify(
+            actor=SYSTEM, subject_id=child.pk, evidence="birth-certificate-scan-1"
+        )
     return child

@@ -101,7 +101,7 @@ def test_request_acknowledgement_stays_vietnamese_by_default(subject):
 def test_a_childs_request_is_told_to_the_guardian_in_the_guardians_language():
     guardian = make_subject(preferred_language="en")
     child = make_subject(guardian=guardian, preferred_language="vi", email="")
-    subject_guardian_verify(actor=Actor.system("tests"), subject_id=child.pk)
+    subject_guardian_verify(actor=Actor.system("tests"), subject_id=child.pk, evidence="birth-cert-2")
     verified_request(child, guardian=guardian)
     (email,) = deliver("dsr.customer.acknowledged")
     assert email.to == [guardian.email]
