@@ -21,6 +21,7 @@ from core.crypto import blind_index, fingerprint
 from core.errors import Conflict, InvalidInput, NotFound
 from core.languages import language_clean
 from core.models import ApiToken, CustomerAccount, DataSubject, Language, StaffProfile
+from core.selectors import MAX_ACCESS_REASON_LENGTH
 from core.validators import (
     normalize_email,
     normalize_national_id,
@@ -279,14 +280,18 @@ def subject_guardian_verify(
     return subject
 
 
-def subject_personal_data_viewed(*, actor: Actor, subjects: list[DataSubject], context: str) -> None:
-    """Log that staff or a client saw these subjects' personal data ("who used it is responsible")."""
+def subject_personal_data_viewed(
+    *, actor: Actor, subjects: list[DataSubject], context: str, reason: str = "", revealed: bool = True
+) -> None:
+    """Log that staff or a client saw these subjects' personal data ("who used it is responsible"),
+    with the reason staff gave to see it unmasked (need to know)."""
     if actor.is_customer or not subjects:
         return
+    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
     with transaction.atomic(durable=True):
         for subject in subjects:
             audit_record(action="core.subject.viewed", actor=actor, subject=subject, target=subject,
-                         data={"context": context})
+                         data={"context": context, "revealed": revealed, "reason": reason})
 
 
 def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> CustomerAccount:

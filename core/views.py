@@ -15,12 +15,12 @@ from core import services
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import LanguagePreferenceForm, SubjectCreateForm, SubjectSearchForm
+from core.forms import AccessReasonForm, LanguagePreferenceForm, SubjectCreateForm, SubjectSearchForm
 from core.models import DataSubject
 from core.navigation import dashboard_cards, registry
 from core.roles import Role, user_role
 from core.security.otp import second_factor_missing, second_factor_url
-from core.selectors import subject_search
+from core.selectors import PERSONAL_FIELDS, personal_value_masked, subject_search
 from core.validators import age_on
 
 
@@ -62,19 +62,31 @@ def customer_lookup(request):
 
 @staff_required("core.view_datasubject")
 def customer_detail(request, pk):
+    """The customer page: personal values masked until the staff member gives a reason (need to know),
+    which the audit entry of the view records."""
     subject = DataSubject.objects.select_related("guardian").filter(pk=pk).first()
     if subject is None:
         raise Http404
+    reason_form = AccessReasonForm(request.POST or None)
+    revealed = request.method == "POST" and reason_form.is_valid()
     services.subject_personal_data_viewed(
-        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail"
+        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail",
+        reason=reason_form.reason_text() if revealed else "", revealed=revealed,
     )
+    personal = {
+        field: getattr(subject, field) if revealed else personal_value_masked(field, getattr(subject, field))
+        for field in PERSONAL_FIELDS
+    }
     panels = [
         {"template": p.template, **p.context(request, subject)}
         for p in registry.subject_panels
         if p.permission is None or request.user.has_perm(p.permission)
     ]
     age = age_on(subject.date_of_birth, timezone.localdate()) if subject.date_of_birth else None
-    return render(request, "core/customer_detail.html", {"subject": subject, "panels": panels, "age": age})
+    return render(request, "core/customer_detail.html", {
+        "subject": subject, "personal": personal, "revealed": revealed, "reason_form": reason_form,
+        "panels": panels, "age": age,
+    })
 
 
 @staff_required("core.add_datasubject")

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.languages import LANGUAGE_CHOICE_MESSAGE
 from core.models import DataSubject, Language
+from core.selectors import PERSONAL_FIELDS, personal_value_masked
 
 
 def preferred_language_field() -> serializers.ChoiceField:
@@ -16,7 +17,10 @@ def preferred_language_field() -> serializers.ChoiceField:
 
 
 class SubjectOutputSerializer(serializers.ModelSerializer):
+    """A subject; its personal values masked unless the view sets `reveal` in the context."""
+
     guardian = serializers.UUIDField(source="guardian_id", allow_null=True, read_only=True)
+    masked = serializers.SerializerMethodField(help_text="True when the personal values are masked.")
     # A plain string: the address is optional and stored as "" when absent, which `format: email` rejects.
     email = serializers.CharField(read_only=True, help_text="E-mail address, or empty when none is on file.")
 
@@ -25,9 +29,19 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
             "email", "address", "guardian", "guardian_verified_at", "adult_verified", "preferred_language",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "masked",
         ]
         read_only_fields = fields
+
+    def get_masked(self, subject) -> bool:
+        return not self.context.get("reveal", False)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("reveal", False):
+            for field in PERSONAL_FIELDS:
+                data[field] = personal_value_masked(field, data[field])
+        return data
 
 
 class SubjectCreateSerializer(serializers.Serializer):

@@ -17,9 +17,12 @@ from core.api.serializers import (
     SubjectRectifySerializer,
 )
 from core.errors import InvalidInput, NotFound
-from core.models import DataSubject
+from core.models import ApiToken, DataSubject
+from core.roles import Role, user_role
 from core.selectors import subject_filter_by_index, subject_for_user, subject_list
 
+# The token scope an integration client needs to receive personal values unmasked.
+PII_SCOPE = "subjects:pii"
 SUBJECT_FILTERS = [
     OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
     OpenApiParameter("national_id", str, description="Exact citizen ID, matched through its blind index."),
@@ -35,6 +38,32 @@ def visible_subjects(user):
     return queryset.filter(pk=own.pk) if own is not None else queryset
 
 
+ACCESS_REASON_HEADER = OpenApiParameter(
+    "X-Access-Reason", str, OpenApiParameter.HEADER,
+    description="Staff: why you need this customer's personal values (a request or complaint number, or "
+                "a reason with a note). Without it the values are masked. Recorded in the audit trail.",
+)
+
+
+def subject_output(request, subjects, *, context: str, many: bool = False):
+    """The subjects' output for this caller, masked unless they may and say why they need it, and the
+    view logged with that reason. A customer sees their own values; an integration client needs the
+    `subjects:pii` scope; staff give the `X-Access-Reason` header."""
+    rows = list(subjects) if many else [subjects]
+    reason = request.headers.get("X-Access-Reason", "").strip()
+    role = user_role(request.user)
+    if role == Role.CUSTOMER:
+        reveal = True
+    elif role == Role.CLIENT:
+        reveal = isinstance(request.auth, ApiToken) and request.auth.allows(PII_SCOPE)
+    else:
+        reveal = bool(reason)
+    services.subject_personal_data_viewed(
+        actor=actor_for_user(request.user), subjects=rows, context=context, reason=reason, revealed=reveal
+    )
+    return SubjectOutputSerializer(subjects, many=many, context={"reveal": reveal}).data
+
+
 def resolve_guardian(guardian_id) -> DataSubject | None:
     if guardian_id is None:
         return None
@@ -44,7 +73,16 @@ def resolve_guardian(guardian_id) -> DataSubject | None:
     return guardian
 
 
-class SubjectListCreateView(generics.GenericAPIView):
+class NoStoreMixin:
+    """Personal data must not stay in a browser's or a proxy's cache."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class SubjectListCreateView(NoStoreMixin, generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "core.view_datasubject", "POST": "core.add_datasubject"}
     required_scopes = {"GET": "subjects:read", "POST": "subjects:write"}
@@ -61,15 +99,17 @@ class SubjectListCreateView(generics.GenericAPIView):
                 queryset = subject_filter_by_index(queryset, field=field, value=params[field])
         return queryset
 
-    @extend_schema(parameters=SUBJECT_FILTERS, responses=SubjectOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[*SUBJECT_FILTERS, ACCESS_REASON_HEADER], responses=SubjectOutputSerializer(many=True)
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        services.subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=page, context="api.list"
-        )
-        return self.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(subject_output(request, page, context="api.list", many=True))
 
-    @extend_schema(request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer})
+    @extend_schema(
+        request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer},
+        parameters=[ACCESS_REASON_HEADER],
+    )
     @idempotent
     def post(self, request):
         data = SubjectCreateSerializer(data=request.data)
@@ -77,10 +117,11 @@ class SubjectListCreateView(generics.GenericAPIView):
         fields = dict(data.validated_data)
         fields["guardian"] = resolve_guardian(fields.pop("guardian", None))
         subject = services.subject_create(actor=actor_for_user(request.user), **fields)
-        return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
+        output = subject_output(request, subject, context="api.create")
+        return Response(output, status=status.HTTP_201_CREATED)
 
 
-class SubjectDetailView(generics.GenericAPIView):
+class SubjectDetailView(NoStoreMixin, generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "core.view_datasubject", "PATCH": "core.change_datasubject"}
     required_scopes = {"GET": "subjects:read", "PATCH": "subjects:write"}
@@ -93,16 +134,13 @@ class SubjectDetailView(generics.GenericAPIView):
             raise NotFound(_("No such customer."))
         return subject
 
-    @extend_schema(responses=SubjectOutputSerializer)
+    @extend_schema(responses=SubjectOutputSerializer, parameters=[ACCESS_REASON_HEADER])
     def get(self, request, pk):
-        subject = self.get_subject(pk)
-        services.subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=[subject], context="api.detail"
-        )
-        return Response(SubjectOutputSerializer(subject).data)
+        return Response(subject_output(request, self.get_subject(pk), context="api.detail"))
 
     @extend_schema(
         request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
+        parameters=[ACCESS_REASON_HEADER],
         description="Rectification by staff; audited with keyed fingerprints of old and new values. "
                     "`preferred_language` (not personal data) is audited with its old and new value.",
     )
@@ -119,7 +157,7 @@ class SubjectDetailView(generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language,
         )
-        return Response(SubjectOutputSerializer(subject).data)
+        return Response(subject_output(request, subject, context="api.rectify"))
 
 
 class GuardianVerifyView(generics.GenericAPIView):
@@ -144,4 +182,4 @@ class GuardianVerifyView(generics.GenericAPIView):
         subject = services.subject_guardian_verify(
             actor=actor_for_user(request.user), subject_id=pk, evidence=data.validated_data["evidence"]
         )
-        return Response(SubjectOutputSerializer(subject).data)
+        return Response(subject_output(request, subject, context="api.verify_guardian"))

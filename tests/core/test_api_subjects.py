@@ -18,7 +18,9 @@ VALID = {
 
 
 def test_officer_creates_subject_and_the_column_holds_no_plaintext(as_user, officer):
-    response = as_user(officer).post("/api/v1/subjects/", VALID, format="json")
+    response = as_user(officer).post(
+        "/api/v1/subjects/", VALID, format="json", HTTP_X_ACCESS_REASON="opening the account at the branch"
+    )
 
     assert response.status_code == 201, response.content
     body = response.json()
