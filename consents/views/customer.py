@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -246,8 +246,19 @@ def me_receipt(request, pk, subject):
     consent = selectors.consent_list().filter(pk=pk, subject__in=mine).first()
     if consent is None:
         raise Http404
-    return render(
-        request,
-        "consents/receipt.html",
-        {"consent": consent, "receipt": consent_receipt(consent), "base": "selfservice/base.html"},
-    )
+    return receipt_response(request, consent, base="selfservice/base.html")
+
+
+def receipt_response(request, consent: Consent, *, base: str):
+    """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
+    the frozen document to download (the same bytes for the same event)."""
+    try:
+        receipt = consent_receipt(consent, event_id=request.GET.get("event") or None)
+    except DomainError:
+        raise Http404 from None
+    if request.GET.get("format") == "json":
+        response = JsonResponse(receipt, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        filename = f"consent-receipt-{receipt['receipt_id']}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "consents/receipt.html", {"consent": consent, "receipt": receipt, "base": base})

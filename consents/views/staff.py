@@ -14,8 +14,7 @@ from consents.forms import (
     WithdrawForm,
 )
 from consents.models import ConsentStatus
-from consents.receipts import consent_receipt
-from consents.views.customer import consequences
+from consents.views.customer import consequences, receipt_response
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
@@ -105,8 +104,4 @@ def staff_receipt(request, pk):
     consent = selectors.consent_list().filter(pk=pk).first()
     if consent is None:
         raise Http404
-    return render(
-        request,
-        "consents/receipt.html",
-        {"consent": consent, "receipt": consent_receipt(consent), "base": "portal/base.html"},
-    )
+    return receipt_response(request, consent, base="portal/base.html")

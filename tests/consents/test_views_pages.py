@@ -318,3 +318,21 @@ def test_withdrawal_consequences_are_true_and_editable_per_language(customer_a, 
     assert (
         "Bạn sẽ không nhận ưu đãi riêng." in client.get("/me/consents/marketing/withdraw/").content.decode()
     )
+
+
+def test_each_event_has_a_receipt_the_customer_downloads(customer_a, catalogue):
+    subject = customer_a.customer_account.subject
+    consent = grant(subject, catalogue["marketing"])
+    granted_event = consent.events.get()
+    services.consent_withdraw(actor=SYSTEM, consent_id=consent.pk, channel="branch")
+    client = _login(customer_a)
+    page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
+    assert page.count('data-testid="event-receipt"') == 2
+    first = client.get(f"/en/me/consents/{consent.pk}/receipt/?event={granted_event.pk}&format=json")
+    assert first["Content-Disposition"].startswith("attachment;")
+    assert first.json()["state"] == "granted" and first.json()["receipt_id"] == str(granted_event.pk)
+    again = client.get(f"/en/me/consents/{consent.pk}/receipt/?event={granted_event.pk}&format=json")
+    assert again.content == first.content
+    latest = client.get(f"/en/me/consents/{consent.pk}/receipt/?format=json").json()
+    assert latest["state"] == "withdrawn" and latest["withdrawn_at"]
+    assert client.get(f"/en/me/consents/{consent.pk}/receipt/?event=not-an-event").status_code == 404
