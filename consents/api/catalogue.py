@@ -89,13 +89,14 @@ class PurposeDetailView(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         recipients = changes.pop("recipients", None)
+        effective_at = changes.pop("effective_at", None)
         version = {k: changes.pop(k, "") for k in ("notice_version", "notice_text_vi", "notice_text_en")}
         purpose = services.purpose_update(
             actor=actor_for_user(request.user),
             code=code,
             changes=changes,
             recipients=recipients,
-            effective_at=changes.pop("effective_at", None),
+            effective_at=effective_at,
             **version,
         )
         purpose.refresh_from_db()

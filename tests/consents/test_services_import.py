@@ -85,3 +85,30 @@ def test_management_command_prints_line_numbers(catalogue, tmp_path, capsys):
     call_command("import_consents", str(path))
     out = capsys.readouterr().out
     assert "line 3:" in out and "imported=1" in out and "refused=1" in out
+
+
+def test_imported_consents_follow_the_evidence_and_children_rules_and_carry_their_receipt(catalogue):
+    from consents.receipts import consent_receipt
+
+    support = make_purpose("support", category="support")
+    adult, parent = make_subject(), make_subject()
+    child = child_of(parent, age=10)
+    day = (timezone.localdate() - timedelta(days=3)).isoformat()
+    header = (
+        "subject,purpose,notice_version,channel,evidence,granted_at,guardian,sensitive_acknowledged,"
+        "child_agreed,child_evidence"
+    )
+    rows = [
+        f"{adult.external_ref},marketing,v1,call_centre,,{day},,,,",  # 2 no call recording
+        f"{child.external_ref},support,v1,branch,form-1,{day},{parent.external_ref},,,",  # 3 child silent
+        f"{child.external_ref},support,v1,branch,form-2,{day},{parent.external_ref},,yes,form-2 child",  # 4
+    ]
+    lines = io.StringIO("\n".join([header, *rows]) + "\n").readlines()
+    run = consents_import_csv(actor=ACTOR, lines=lines, filename="children.csv")
+    assert (run.imported, [e["line"] for e in run.errors]) == (1, [2, 3])
+    reasons = {e["line"]: e["reason"] for e in run.errors}
+    assert "call recording" in reasons[2] and "child_agreed" in reasons[3]
+    consent = Consent.objects.get(subject=child, purpose=support)
+    assert (consent.child_agreed, consent.child_evidence) == (True, "form-2 child")
+    receipt = consent_receipt(consent)
+    assert receipt["purpose"]["code"] == "support" and receipt["notice"]["version"] == "v1"
