@@ -70,6 +70,13 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
         help_text="The number of the latest version (perhaps scheduled: see `version_effective_at`)."
     )
     version_effective_at = serializers.SerializerMethodField()
+    # Blank when the purpose relies on consent or shares nothing.
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, allow_blank=True, read_only=True
+    )
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True
+    )
     recipients = RecipientOutputSerializer(many=True, read_only=True)
 
     class Meta:

@@ -45,10 +45,11 @@ ACCESS_REASON_HEADER = OpenApiParameter(
 )
 
 
-def subject_output(request, subjects, *, context: str, many: bool = False):
-    """The subjects' output for this caller, masked unless they may and say why they need it, and the
-    view logged with that reason. A customer sees their own values; an integration client needs the
-    `subjects:pii` scope; staff give the `X-Access-Reason` header."""
+def subject_output(request, subjects, *, context: str = "", many: bool = False):
+    """The subjects' output for this caller, masked unless they may and say why they need it. A
+    customer sees their own values; an integration client needs the `subjects:pii` scope; staff give
+    the `X-Access-Reason` header. Reads (`context` given) are logged with that reason; a write's own
+    audit entry already records it."""
     rows = list(subjects) if many else [subjects]
     reason = request.headers.get("X-Access-Reason", "").strip()
     role = user_role(request.user)
@@ -58,9 +59,10 @@ def subject_output(request, subjects, *, context: str, many: bool = False):
         reveal = isinstance(request.auth, ApiToken) and request.auth.allows(PII_SCOPE)
     else:
         reveal = bool(reason)
-    services.subject_personal_data_viewed(
-        actor=actor_for_user(request.user), subjects=rows, context=context, reason=reason, revealed=reveal
-    )
+    if context:
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=rows, context=context, reason=reason, revealed=reveal
+        )
     return SubjectOutputSerializer(subjects, many=many, context={"reveal": reveal}).data
 
 
@@ -117,7 +119,7 @@ class SubjectListCreateView(NoStoreMixin, generics.GenericAPIView):
         fields = dict(data.validated_data)
         fields["guardian"] = resolve_guardian(fields.pop("guardian", None))
         subject = services.subject_create(actor=actor_for_user(request.user), **fields)
-        output = subject_output(request, subject, context="api.create")
+        output = subject_output(request, subject)
         return Response(output, status=status.HTTP_201_CREATED)
 
 
@@ -157,7 +159,7 @@ class SubjectDetailView(NoStoreMixin, generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language,
         )
-        return Response(subject_output(request, subject, context="api.rectify"))
+        return Response(subject_output(request, subject))
 
 
 class GuardianVerifyView(generics.GenericAPIView):
@@ -182,4 +184,4 @@ class GuardianVerifyView(generics.GenericAPIView):
         subject = services.subject_guardian_verify(
             actor=actor_for_user(request.user), subject_id=pk, evidence=data.validated_data["evidence"]
         )
-        return Response(subject_output(request, subject, context="api.verify_guardian"))
+        return Response(subject_output(request, subject))
