@@ -38,6 +38,8 @@ def purpose_list(request):
             {
                 "purpose": purpose,
                 "notice": entry.current_notice(now) if entry else None,
+                # Versions published ahead: the DPO sees what is coming and whether it widens.
+                "scheduled": [n for n in entry.notices if n.effective_at > now] if entry else [],
                 "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count(),
             }
         )

@@ -336,3 +336,14 @@ def test_each_event_has_a_receipt_the_customer_downloads(customer_a, catalogue):
     latest = client.get(f"/en/me/consents/{consent.pk}/receipt/?format=json").json()
     assert latest["state"] == "withdrawn" and latest["withdrawn_at"]
     assert client.get(f"/en/me/consents/{consent.pk}/receipt/?event=not-an-event").status_code == 404
+
+
+def test_the_dpo_sees_a_scheduled_widening_in_the_catalogue(dpo, catalogue):
+    services.purpose_update(
+        actor=SYSTEM,
+        code="sharing",
+        changes={"data_categories": ["credit_customer"]},
+        effective_at=timezone.now() + timedelta(days=31),
+    )
+    page = _login(dpo).get("/en/portal/purposes/").content.decode()
+    assert 'data-testid="scheduled-sharing"' in page and "widening: consent asked again" in page
