@@ -18,6 +18,7 @@ nothing, so the values do not matter).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -51,6 +52,7 @@ def seed() -> str:
     from accounts.services import user_create
     from consents.demo import seed_catalogue
     from consents.models import Purpose
+    from consents.scope import consent_snapshot
     from core.actors import Actor
     from core.roles import Role
     from integrations.services import token_issue
@@ -108,7 +110,9 @@ def seed() -> str:
                 )
             )
     consent_purposes = [p for p in Purpose.objects.order_by("code") if p.legal_basis == "consent"]
-    notices = {p.pk: p.notices.order_by("-effective_at").first().pk for p in consent_purposes}
+    notices = {p.pk: p.notices.order_by("-effective_at").first() for p in consent_purposes}
+    # What each grant froze for its receipt: the same for every customer of a purpose.
+    snapshots = {p.pk: json.dumps(consent_snapshot(p, notices[p.pk])) for p in consent_purposes}
     granted_at = now - timedelta(days=30)
     withdrawn_at = now - timedelta(days=3)
     consent_rows, state_rows = [], []
@@ -124,7 +128,7 @@ def seed() -> str:
                     consent_id,
                     subject_id,
                     purpose.pk,
-                    notices[purpose.pk],
+                    notices[purpose.pk].pk,
                     None,
                     status,
                     "branch",
@@ -140,15 +144,20 @@ def seed() -> str:
                     "branch" if withdrawn else "",
                     None,
                     now,
+                    "",
+                    "",
+                    False,
+                    "",
+                    snapshots[purpose.pk],
                 )
             )
-            state_rows.append((subject_id, purpose.pk, consent_id, status, notices[purpose.pk], None, now))
+            state_rows.append((subject_id, purpose.pk, consent_id, status, notices[purpose.pk].pk, None, now))
     with connection.cursor() as cursor:
         with cursor.copy(
             "COPY consents_consent (id, subject_id, purpose_id, notice_id, guardian_id, status, channel, "
             "evidence, sensitive_acknowledged, recorded_by_kind, recorded_by_user_id, recorded_by_label, "
-            "granted_at, expires_at, ended_at, withdrawn_at, withdrawal_channel, import_key, created_at) "
-            "FROM STDIN"
+            "granted_at, expires_at, ended_at, withdrawn_at, withdrawal_channel, import_key, created_at, "
+            "session_ref, device, child_agreed, child_evidence, snapshot) FROM STDIN"
         ) as copy:
             for row in consent_rows:
                 copy.write_row(row)

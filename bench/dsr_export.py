@@ -28,6 +28,7 @@ def seed():
 
     from consents.demo import seed_catalogue
     from consents.models import Consent, ConsentEvent
+    from consents.scope import consent_snapshot
     from core.actors import Actor
     from dsr.models import DataSubjectRequest, FulfilmentTask, RequestStatusChange, System
     from subjects import services as core_services
@@ -47,10 +48,12 @@ def seed():
     for n in range(CONSENTS):
         purpose = purposes[n % len(purposes)]
         granted = now - timedelta(days=400 - n % 300)
+        notice = purpose.notices.first()
         consent = Consent(
             subject=subject,
             purpose=purpose,
-            notice=purpose.notices.first(),
+            notice=notice,
+            snapshot=consent_snapshot(purpose, notice),
             status="withdrawn",
             channel="mobile_app",
             recorded_by_kind="system",

@@ -87,8 +87,9 @@ def seed(subjects: int) -> dict:
     )
     existing = DataSubject.objects.filter(external_ref__startswith="L").count()
     for i in range(existing + 1, subjects + 1):
+        # eKYC-verified adults: without a date of birth, marketing would be refused as age unknown.
         subject = subject_services.subject_create(
-            actor=actor, external_ref=f"L{i:09d}", full_name="Khách Tải Thử"
+            actor=actor, external_ref=f"L{i:09d}", full_name="Khách Tải Thử", adult_verified=True
         )
         if i % 2 == 0:
             purpose = purposes[0]
@@ -98,6 +99,7 @@ def seed(subjects: int) -> dict:
                     subject=subject,
                     purpose=purpose,
                     channel="branch",
+                    evidence=f"bench-form-{i}",
                     notice_version=purpose.notices.order_by("-effective_at").first().version,
                 ),
             )

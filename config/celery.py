@@ -108,6 +108,12 @@ app.conf.beat_schedule = {
         "kwargs": {"kind": "monthly"},
         "options": {"expires": 28 * DAY},
     },
+    # Every five minutes: a purpose version whose date has come gives the purpose its new scope.
+    "apply-purpose-versions": {
+        "task": "consents.apply_purpose_versions",
+        "schedule": 5 * MINUTE,
+        "options": {"expires": 5 * MINUTE},
+    },
     # Every hour: send notice-change announcements whose lead time has come, and ask for fresh
     # consent where a material change has taken effect.
     "run-notice-announcements": {

@@ -18,6 +18,7 @@ class ConsentsConfig(AppConfig):
             {
                 "consents.purpose.created": _("Purpose added to the catalogue"),
                 "consents.purpose.updated": _("Purpose changed"),
+                "consents.purpose.version_applied": _("Purpose version took effect"),
                 "consents.notice.published": _("Notice version published"),
                 "consents.recipient.created": _("Recipient added"),
                 "consents.consent.granted": _("Consent granted"),

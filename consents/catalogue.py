@@ -26,6 +26,8 @@ class NoticeEntry:
     version: str
     effective_at: datetime
     material: bool
+    # The purpose's legal basis under this version (its `scope`).
+    legal_basis: str
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,10 @@ def _load() -> dict[str, PurposeEntry]:
 
     notices: dict[int, list[NoticeEntry]] = {}
     for n in NoticeVersion.objects.order_by("effective_at", "id").values_list(
-        "id", "purpose_id", "version", "effective_at", "material"
+        "id", "purpose_id", "version", "effective_at", "material", "scope__legal_basis"
     ):
         notices.setdefault(n[1], []).append(
-            NoticeEntry(id=n[0], version=n[2], effective_at=n[3], material=n[4])
+            NoticeEntry(id=n[0], version=n[2], effective_at=n[3], material=n[4], legal_basis=n[5])
         )
     return {
         p[1]: PurposeEntry(

@@ -1,5 +1,7 @@
 """Demo data for `seed_demo`: a realistic catalogue of ten purposes with notices and recipients,
-consents of the demo customers (some withdrawn, one through a guardian for a child). Idempotent."""
+consents of the demo customers (some withdrawn, one through a guardian for a child), a widening
+scheduled and announced (customer1 sees the banner) and one already in effect (a consent that needs
+re-consent). Idempotent."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from consents import services
-from consents.models import Consent, ConsentStatus, Purpose, Recipient
+from consents.models import Consent, ConsentStatus, NoticeVersion, Purpose, Recipient
+from consents.services.announcements import announcement_send, announcements_run_due
 
 RECIPIENTS = [
     # name, kind, country
@@ -17,7 +20,47 @@ RECIPIENTS = [
     ("Trung tâm Thông tin Tín dụng Quốc gia (CIC)", "credit_bureau", "VN"),
     ("Công ty In thẻ An Toàn", "processor", "VN"),
     ("Trụ sở chính Tokyo", "foreign_head_office", "JP"),
+    ("Công ty Tái bảo hiểm Seoul", "partner", "KR"),
 ]
+
+# What each purpose processes (Law 91/2025, Decree 356/2025: customer information a credit
+# institution holds is sensitive, as are biometrics), how long it is kept, and for the non-consent
+# purposes that share data, the exemption the law gives.
+SCOPE = {
+    "banking-services": {
+        "data_categories": ["identity", "contact", "credit_customer"],
+        "retention_months": 120,
+    },
+    "kyc-aml": {"data_categories": ["identity", "credit_customer"], "retention_months": 60},
+    "customer-support": {"data_categories": ["contact"], "retention_months": 24},
+    "marketing": {"data_categories": ["contact", "preferences"], "retention_months": 24},
+    "group-sharing": {"data_categories": ["contact", "credit_customer"], "retention_months": 36},
+    "partner-bancassurance": {
+        "data_categories": ["identity", "contact", "credit_customer"],
+        "retention_months": 36,
+    },
+    "credit-bureau": {
+        "data_categories": ["identity", "credit_customer"],
+        "retention_months": 60,
+        "transfer_exemption": "legal_disclosure",
+    },
+    "cross-border-head-office": {"data_categories": ["identity", "credit_customer"], "retention_months": 60},
+    "biometric-auth": {"data_categories": ["biometric"], "retention_months": 60},
+    "analytics": {"data_categories": ["app_usage"], "retention_months": 12},
+}
+
+# Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
+# biometric authentication; without it they go through a branch, and the text must say so.
+CONSEQUENCES = {
+    "biometric-auth": (
+        "Xác thực sinh trắc học dừng lại. Theo Quyết định 2345/QĐ-NHNN, giao dịch chuyển tiền trực tuyến "
+        "trên 10 triệu đồng (hoặc tổng trên 20 triệu đồng một ngày) bắt buộc xác thực sinh trắc học, nên "
+        "bạn sẽ phải thực hiện các giao dịch đó tại quầy giao dịch; mã OTP không thay thế được.",
+        "Biometric authentication stops. Under Decision 2345/QĐ-NHNN, online transfers above 10 million "
+        "VND (or above 20 million VND in total in a day) must be authenticated biometrically, so you will "
+        "have to make them at a branch; an OTP cannot replace it.",
+    ),
+}
 
 PURPOSES = [
     # code, name vi, name en, description vi, description en, category, legal basis, sensitive, cross-border
@@ -177,7 +220,10 @@ def seed_catalogue(actor, *, now=None) -> dict[str, Purpose]:
                 destination_country=country,
                 recipients=[recipients[i] for i in rec],
                 notice_version=NOTICE_VERSION,
+                consequences_vi=CONSEQUENCES.get(code, ("", ""))[0],
+                consequences_en=CONSEQUENCES.get(code, ("", ""))[1],
                 now=now - timedelta(days=60),
+                **SCOPE[code],
             )
         purposes[code] = purpose
     return purposes
@@ -190,6 +236,7 @@ def seed(context: dict) -> None:
     now = timezone.now()
 
     def give(ref, code, *, days_ago, channel="branch", guardian=None, **extra):
+        # The demo customers were told of sensitive data and agreed to it explicitly.
         existing = Consent.objects.filter(subject=subjects[ref], purpose=purposes[code]).first()
         if existing is not None:
             return existing
@@ -203,12 +250,13 @@ def seed(context: dict) -> None:
                 channel=channel,
                 evidence=f"demo-{ref}-{code}",
                 guardian=subjects[guardian] if guardian else None,
+                sensitive_acknowledged=purposes[code].sensitive,
                 **extra,
             ),
         )
 
     give("CIF0000001", "marketing", days_ago=40, channel="mobile_app")
-    give("CIF0000001", "biometric-auth", days_ago=30, channel="branch", sensitive_acknowledged=True)
+    give("CIF0000001", "biometric-auth", days_ago=30, channel="branch")
     give("CIF0000001", "customer-support", days_ago=30)
     give("CIF0000001", "partner-bancassurance", days_ago=20, channel="paper_form")
     sharing = give("CIF0000001", "group-sharing", days_ago=25, channel="internet_banking")
@@ -230,4 +278,50 @@ def seed(context: dict) -> None:
     give("CIF0000004", "marketing", days_ago=3, channel="call_centre")
     # Children: the guardian consents for the 5-year-old; the 10-year-old and the guardian together.
     give("CIF0000102", "customer-support", days_ago=5, guardian="CIF0000001")
-    give("CIF0000101", "analytics", days_ago=5, guardian="CIF0000001")
+    give(
+        "CIF0000101",
+        "analytics",
+        days_ago=5,
+        guardian="CIF0000001",
+        child_agreed=True,
+        child_evidence="demo-form-child-CIF0000101",
+    )
+    _seed_versions(actor, purposes, now=now)
+
+
+def _seed_versions(actor, purposes: dict[str, Purpose], *, now) -> None:
+    """A widening already in effect (customer1's support consent needs re-consent) and one scheduled
+    and announced (customer1 sees the banner for the bancassurance partner's transfer to Korea)."""
+    if not NoticeVersion.objects.filter(purpose=purposes["customer-support"], version="2026-01-v2").exists():
+        services.purpose_update(
+            actor=actor,
+            code="customer-support",
+            changes={"data_categories": ["contact", "preferences"]},
+            effective_at=now - timedelta(days=3),
+            notice_version="2026-01-v2",
+            notice_text_vi="Chúng tôi dùng thêm sở thích của bạn (chủ đề bạn hỏi) để cải thiện dịch vụ.",
+            notice_text_en="We also use your preferences (the topics you ask about) to improve our services.",
+            now=now - timedelta(days=35),
+        )
+        services.purpose_versions_apply_due(now=now)
+        announcements_run_due(now=now)
+    bancassurance = purposes["partner-bancassurance"]
+    if not NoticeVersion.objects.filter(purpose=bancassurance, version="2026-02-korea").exists():
+        korea = Recipient.objects.get(name=RECIPIENTS[5][0])
+        services.purpose_update(
+            actor=actor,
+            code=bancassurance.code,
+            changes={"cross_border": True, "destination_country": "KR"},
+            recipients=[*bancassurance.recipients.all(), korea],
+            effective_at=now + timedelta(days=31),
+            notice_version="2026-02-korea",
+            notice_text_vi=(
+                "Đối tác bảo hiểm chuyển thông tin của bạn cho công ty tái bảo hiểm tại Seoul, Hàn Quốc."
+            ),
+            notice_text_en=(
+                "The insurance partner passes your details to its reinsurer in Seoul, South Korea."
+            ),
+            now=now,
+        )
+        version = NoticeVersion.objects.get(purpose=bancassurance, version="2026-02-korea")
+        announcement_send(actor=actor, announcement_id=version.announcement.pk, now=now)

@@ -5,37 +5,58 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Channel, LegalBasis, Purpose, PurposeCategory, Recipient
+from consents.models import (
+    Channel,
+    DataCategory,
+    LegalBasis,
+    NoticeVersion,
+    PurposeCategory,
+    Recipient,
+    TransferExemption,
+)
 from integrations.models import WebhookEndpoint
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
 
 
-class PurposeChoiceField(forms.ModelChoiceField):
+class NoticeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.code})"
+        return f"{obj.purpose.name} ({obj.purpose.code}) · {obj.version}"
 
 
 class StaffGrantForm(forms.Form):
-    purpose = PurposeChoiceField(label=_("Purpose"), queryset=Purpose.objects.none())
+    """Choosing the notice read or handed over chooses the purpose: the grant records that version."""
+
+    notice = NoticeChoiceField(
+        label=_("Purpose and the notice version read or handed over"), queryset=NoticeVersion.objects.none()
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
     evidence = forms.CharField(
         label=_("Evidence reference"),
         max_length=300,
         required=False,
-        help_text=_("e.g. the number of the signed form or the call recording."),
+        help_text=_(
+            "Required at a branch, on paper and by phone: the signed form's number, the scanned "
+            "document's id or the call recording's id."
+        ),
     )
     guardian_ref = forms.CharField(
         label=_("Guardian's customer number (for a child under 16)"), max_length=64, required=False
+    )
+    child_agreed = forms.BooleanField(
+        label=_("From 7 to under 16: the child agreed too, beside the guardian"), required=False
+    )
+    child_evidence = forms.CharField(
+        label=_("Evidence of the child's agreement"), max_length=300, required=False
     )
     sensitive_acknowledged = forms.BooleanField(
         label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, notices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].queryset = Purpose.objects.filter(active=True, legal_basis=LegalBasis.CONSENT)
+        self.fields["notice"].queryset = NoticeVersion.objects.filter(pk__in=[n.pk for n in notices])
 
 
 class WithdrawForm(forms.Form):
@@ -68,6 +89,31 @@ class PurposeForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data categories"),
+        choices=DataCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A sensitive category (Law 91/2025, Decree 356/2025) makes the purpose sensitive."),
+    )
+    retention_months = forms.IntegerField(
+        label=_("Retention (months)"), min_value=1, max_value=1200, required=False
+    )
+    transfer_exemption = forms.ChoiceField(
+        label=_("Exemption from consent for transfers abroad or to third parties"),
+        choices=[("", "—"), *TransferExemption.choices],
+        required=False,
+    )
+    consequences_vi = forms.CharField(
+        label=_("Consequences of withdrawing (Vietnamese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    consequences_en = forms.CharField(
+        label=_("Consequences of withdrawing (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     active = forms.BooleanField(label=_("Offered to customers"), required=False, initial=True)
     notice_version = forms.CharField(
         label=_("First notice version"),
@@ -75,12 +121,24 @@ class PurposeForm(forms.Form):
         required=False,
         help_text=_("e.g. 2026-01; the description is the notice text."),
     )
+    effective_at = forms.DateTimeField(
+        label=_("A change of scope takes effect on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_(
+            "Recipients, destinations, sensitivity, data categories, legal basis and retention make a new "
+            "version. A widening takes effect 30 days ahead at the earliest and customers are asked again; "
+            "a narrowing may take effect now (leave empty)."
+        ),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = Recipient.objects.filter(active=True)
         if editing:
             del self.fields["code"], self.fields["notice_version"]
+        else:
+            del self.fields["effective_at"]
 
 
 class NoticeForm(forms.Form):
@@ -92,8 +150,8 @@ class NoticeForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_(
-            "Leave empty for now. Announce material changes 7 days ahead "
-            "(30 days when they significantly affect customers)."
+            "Leave empty for a purpose's first notice. A later version is announced to customers on "
+            "publication and takes effect 7 days ahead at the earliest, 30 days when material."
         ),
     )
     material = forms.BooleanField(label=_("Material change: customers must consent again"), required=False)

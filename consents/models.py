@@ -35,6 +35,63 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+class DataCategory(models.TextChoices):
+    """Kinds of personal data a purpose processes. The sensitive ones are those of Law 91/2025/QH15
+    and Decree 356/2025 (carried over from Decree 13/2023 Art. 2.4), including the customer
+    information a credit institution holds."""
+
+    IDENTITY = "identity", _("Identity (name, date of birth, identity document)")
+    CONTACT = "contact", _("Contact details")
+    APP_USAGE = "app_usage", _("Use of the bank's app and website")
+    PREFERENCES = "preferences", _("Preferences and interests")
+    POLITICAL_RELIGIOUS = "political_religious", _("Political or religious views")
+    HEALTH = "health", _("Health")
+    ETHNICITY = "ethnicity", _("Race or ethnic origin")
+    GENETIC = "genetic", _("Genetic data")
+    BIOMETRIC = "biometric", _("Biometric data and physical traits")
+    SEX_LIFE = "sex_life", _("Sex life or sexual orientation")
+    CRIMINAL = "criminal", _("Criminal records")
+    LOCATION = "location", _("Location")
+    CREDIT_CUSTOMER = "credit_customer", _(
+        "Customer information held by a credit institution (identification, accounts, deposits, "
+        "transactions)"
+    )
+
+
+SENSITIVE_DATA_CATEGORIES = frozenset(
+    {
+        DataCategory.POLITICAL_RELIGIOUS,
+        DataCategory.HEALTH,
+        DataCategory.ETHNICITY,
+        DataCategory.GENETIC,
+        DataCategory.BIOMETRIC,
+        DataCategory.SEX_LIFE,
+        DataCategory.CRIMINAL,
+        DataCategory.LOCATION,
+        DataCategory.CREDIT_CUSTOMER,
+    }
+)
+
+
+class TransferExemption(models.TextChoices):
+    """The cases where data may go abroad or to a third party without the customer's consent
+    (Decree 13/2023 Art. 17, processing without consent, carried into Law 91/2025; Decree 117/2018
+    Art. 11 for a credit institution's disclosures the law requires)."""
+
+    LEGAL_DISCLOSURE = "legal_disclosure", _(
+        "Disclosure the law requires (Decree 117/2018 Art. 11; Decree 13/2023 Art. 17)"
+    )
+    VITAL_INTEREST = "vital_interest", _(
+        "Emergency to protect the life or health of the customer or others (Decree 13/2023 Art. 17)"
+    )
+    PUBLIC_AUTHORITY = "public_authority", _(
+        "Processing by a competent state authority under the law (Decree 13/2023 Art. 17)"
+    )
+    CONTRACT = "contract", _(
+        "Performing the customer's contract with the recipient as the law provides (Decree 13/2023 Art. 17)"
+    )
+
+
 class PurposeCategory(models.TextChoices):
     SERVICE = "service", _("Banking services")
     COMPLIANCE = "compliance", _("Compliance")
@@ -114,6 +171,17 @@ class Purpose(models.Model):
     recipients = models.ManyToManyField(
         Recipient, verbose_name=_("recipients"), blank=True, related_name="purposes"
     )
+    data_categories = models.JSONField(_("data categories"), default=list, blank=True)
+    # None: kept only as long as the purpose needs it, as the notice explains.
+    retention_months = models.PositiveSmallIntegerField(_("retention (months)"), null=True, blank=True)
+    transfer_exemption = models.CharField(
+        _("exemption from consent for transfers"),
+        max_length=32,
+        choices=TransferExemption.choices,
+        blank=True,
+    )
+    consequences_vi = models.TextField(_("consequences of withdrawing (Vietnamese)"), blank=True)
+    consequences_en = models.TextField(_("consequences of withdrawing (English)"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,9 +213,15 @@ class Purpose(models.Model):
     def consent_based(self) -> bool:
         return self.legal_basis == LegalBasis.CONSENT
 
+    @property
+    def consequences(self) -> str:
+        return _localised(self, "consequences")
+
 
 class NoticeVersion(models.Model):
-    """A version of a purpose's privacy notice. A customer consents to one specific version."""
+    """A version of a purpose: its notice text and the scope it describes (`scope`: recipients,
+    destinations, sensitivity, data categories, legal basis, retention). A customer consents to one
+    specific version; a version published ahead carries its scope until it takes effect."""
 
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="notices")
     version = models.CharField(_("version"), max_length=32)
@@ -157,6 +231,9 @@ class NoticeVersion(models.Model):
     # A material change widens the scope: consents to earlier versions no longer count from
     # `effective_at`, and those customers must be asked again.
     material = models.BooleanField(_("material change"), default=False)
+    scope = models.JSONField(default=dict)
+    # When `scope` was copied onto the purpose; null while a scheduled version waits for its date.
+    applied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,6 +279,12 @@ class Consent(models.Model):
     status = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.GRANTED)
     channel = models.CharField(max_length=32, choices=Channel.choices)
     evidence = models.CharField(_("evidence reference"), max_length=300, blank=True)
+    # Self-service and app channels: the session and device the customer used.
+    session_ref = models.CharField(max_length=64, blank=True)
+    device = models.CharField(max_length=300, blank=True)
+    # From 7 to under 16 the child agrees beside the guardian (Law 91/2025; Decree 13/2023 Art. 20).
+    child_agreed = models.BooleanField(default=False)
+    child_evidence = models.CharField(max_length=300, blank=True)
     sensitive_acknowledged = models.BooleanField(default=False)
     recorded_by_kind = models.CharField(max_length=16)
     recorded_by_user = models.ForeignKey(
@@ -215,6 +298,8 @@ class Consent(models.Model):
     withdrawal_channel = models.CharField(max_length=32, choices=Channel.choices, blank=True)
     # Stable per CSV row, so importing the same file twice writes nothing the second time.
     import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # What the customer agreed to, frozen at the grant: the receipt reads this, never the catalogue.
+    snapshot = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

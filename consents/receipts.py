@@ -1,4 +1,5 @@
-"""Consent receipts: what the customer (and the regulator) is given as proof of each grant and withdrawal.
+"""Consent receipts: what the customer (and the regulator) is given as proof of each event of a
+consent (grant, re-consent, withdrawal, expiry), frozen at the moment of agreement.
 
 Fields follow the consent-record model of ISO/IEC TS 27560 (record and receipt ids, controller,
 subject, purpose with legal basis and recipients, notice, collection method, state, events). No
@@ -10,59 +11,77 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from consents.models import Consent, ConsentStatus
+from consents.models import Consent, ConsentEvent, ConsentStatus
+from consents.scope import localised, utc_iso
+from core.errors import NotFound
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
 
-def consent_receipt(consent: Consent, *, now=None) -> dict[str, Any]:
-    """The receipt of a consent record with its whole history (grant, then withdrawal, expiry...)."""
-    purpose, notice = consent.purpose, consent.notice
-    events = list(consent.events.order_by("at"))
+def consent_receipt(consent: Consent, *, event_id=None) -> dict[str, Any]:
+    """The receipt of a consent record as it stood after one of its events (the latest by default):
+    what was agreed comes from the snapshot frozen at the grant, so the same event always gives the
+    same document whatever the catalogue says later."""
+    snapshot, scope = consent.snapshot, consent.snapshot["scope"]
+    events = list(consent.events.order_by("at", "kind"))
+    if event_id is not None:
+        cut = next((i for i, e in enumerate(events) if str(e.pk) == str(event_id)), None)
+        if cut is None:
+            raise NotFound(_("This consent has no such event."))
+        events = events[: cut + 1]
+    last = events[-1]
+    ended = {e.kind: e for e in events if e.kind != ConsentEvent.Kind.GRANTED}
+    withdrawal = ended.get(ConsentEvent.Kind.WITHDRAWN)
     return {
         "schema": RECEIPT_SCHEMA,
         "record_id": str(consent.pk),
-        "receipt_id": str(events[-1].pk) if events else None,
-        "issued_at": (now or timezone.now()).isoformat(),
+        "receipt_id": str(last.pk),
+        "issued_at": utc_iso(last.at),
         "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
         "data_subject": {"identifier": consent.subject.external_ref, "identifier_type": "CIF"},
         "guardian": {"identifier": consent.guardian.external_ref, "identifier_type": "CIF"}
         if consent.guardian
         else None,
         "purpose": {
-            "code": purpose.code,
-            "name": purpose.name,
-            "description": purpose.description,
-            "legal_basis": purpose.legal_basis,
-            "category": purpose.category,
-            "sensitive": purpose.sensitive,
-            "cross_border": purpose.cross_border,
-            "destination_country": purpose.destination_country or None,
+            "code": snapshot["purpose"]["code"],
+            "name": localised(snapshot["purpose"]["name"]),
+            "description": localised(snapshot["purpose"]["description"]),
+            "legal_basis": scope["legal_basis"],
+            "category": snapshot["purpose"]["category"],
+            "sensitive": scope["sensitive"],
+            "data_categories": scope["data_categories"],
+            "cross_border": scope["cross_border"],
+            "destination_country": scope["destination_country"] or None,
+            "retention_months": scope["retention_months"],
         },
-        "recipients": [
-            {"name": r.name, "kind": r.kind, "country": r.country} for r in purpose.recipients.all()
-        ],
+        "recipients": [{k: r[k] for k in ("name", "kind", "country")} for r in scope["recipients"]],
         "notice": {
-            "version": notice.version,
-            "effective_at": notice.effective_at.isoformat(),
-            "text": notice.text,
+            "version": snapshot["notice"]["version"],
+            "effective_at": snapshot["notice"]["effective_at"],
+            "text": localised(snapshot["notice"]["text"]),
+            "text_sha256": snapshot["notice"]["text_sha256"],
         },
-        "consent_type": "explicit" if purpose.sensitive else "express",
+        "consent_type": "explicit" if scope["sensitive"] else "express",
         "sensitive_acknowledged": consent.sensitive_acknowledged,
+        "child_agreement": {"agreed": consent.child_agreed, "evidence": consent.child_evidence}
+        if consent.child_agreed
+        else None,
         "collection": {
             "channel": consent.channel,
             "evidence": consent.evidence,
+            "session": consent.session_ref or None,
+            "device": consent.device or None,
             "recorded_by": consent.recorded_by_label,
             "recorded_by_kind": consent.recorded_by_kind,
         },
-        "state": consent.status,
-        "granted_at": consent.granted_at.isoformat(),
-        "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
-        "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+        "state": last.kind if last.kind != ConsentEvent.Kind.GRANTED else ConsentStatus.GRANTED,
+        "granted_at": utc_iso(consent.granted_at),
+        "expires_at": utc_iso(consent.expires_at),
+        "withdrawn_at": utc_iso(withdrawal.at) if withdrawal else None,
         "withdrawal": {
-            "possible": consent.status == ConsentStatus.GRANTED,
+            "possible": not ended,
             "how": [
                 "branch",
                 "call_centre",
@@ -76,7 +95,7 @@ def consent_receipt(consent: Consent, *, now=None) -> dict[str, Any]:
             {
                 "event_id": str(e.pk),
                 "type": e.kind,
-                "time": e.at.isoformat(),
+                "time": utc_iso(e.at),
                 "channel": e.channel,
                 "actor": e.actor_label,
                 "actor_kind": e.actor_kind,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from functools import partial
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -24,6 +25,7 @@ from consents.models import (
     ConsentState,
     ConsentStatus,
     LegalBasis,
+    NoticeVersion,
     ProcessingRestriction,
     Purpose,
     WithdrawalDuty,
@@ -45,7 +47,7 @@ class Reason:
     NO_CONSENT = "no_consent"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
-    NOTICE_OUTDATED = "notice_outdated"
+    RECONSENT_REQUIRED = "reconsent_required"
     RESTRICTED = "restricted"
     OBJECTED = "objected"
     LEGAL_HOLD = "legal_hold"
@@ -59,7 +61,9 @@ REASON_LABELS = {
     Reason.NO_CONSENT: _("No consent given"),
     Reason.WITHDRAWN: _("Consent withdrawn"),
     Reason.EXPIRED: _("Consent expired"),
-    Reason.NOTICE_OUTDATED: _("Notice changed materially: consent must be asked again"),
+    Reason.RECONSENT_REQUIRED: _(
+        "The purpose widened since the consent was given: consent must be asked again"
+    ),
     Reason.RESTRICTED: _("Processing restricted at the customer's request"),
     Reason.OBJECTED: _("The customer objected to this processing"),
     Reason.LEGAL_HOLD: _("Data kept under a legal hold serves only the legal obligation"),
@@ -74,6 +78,8 @@ class CheckResult:
     reason: str
     consent: object | None
     checked_at: datetime
+    # Given by the as-of check: the notice version of the consent in force at that moment.
+    notice_version: str | None = None
 
     @property
     def reason_label(self) -> str:
@@ -87,9 +93,9 @@ def _purpose_or_404(code: str) -> PurposeEntry:
     return entry
 
 
-def _is_child(subject_id) -> bool:
+def _is_child(subject_id, *, on: date | None = None) -> bool:
     born = DataSubject.objects.filter(pk=subject_id).values_list("date_of_birth", flat=True).first()
-    return born is not None and age_on(born, timezone.localdate()) < CHILD_BELOW_AGE
+    return born is not None and age_on(born, on or timezone.localdate()) < CHILD_BELOW_AGE
 
 
 _RESTRICTION_REASONS = {
@@ -143,7 +149,7 @@ def _decide(
     if status != ConsentStatus.GRANTED:
         return result(False, Reason.NO_CONSENT, consent_id)
     if purpose.outdates(notice_id, now):
-        return result(False, Reason.NOTICE_OUTDATED, consent_id)
+        return result(False, Reason.RECONSENT_REQUIRED, consent_id)
     return result(True, Reason.GRANTED, consent_id)
 
 
@@ -201,6 +207,59 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
     )
 
 
+def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) -> CheckResult:
+    """What `consent_check` would have answered at `at`, rebuilt from the append-only consent events
+    and restrictions, with the consent and the purpose version in force at that moment (the DPO's
+    "had I consented when you texted me on 3 February?")."""
+    purpose = _purpose_or_404(purpose_code)
+    subject = (
+        DataSubject.objects.filter(external_ref=subject_ref or "").values_list("pk", "guardian_id").first()
+    )
+    if subject is None:
+        raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+    subject_id, guardian_id = subject
+    kinds = (
+        ProcessingRestriction.objects.filter(subject_id=subject_id, started_at__lte=at)
+        .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=at))
+        .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
+        .values_list("kind", flat=True)
+    )
+    in_force = purpose.current_notice(at)
+    state = _state_as_of(subject_id=subject_id, purpose_id=purpose.id, at=at)
+    result = _decide(
+        replace(purpose, legal_basis=in_force.legal_basis) if in_force else purpose,
+        restriction=min(kinds, default=None),
+        ward=guardian_id is not None,
+        subject_id=subject_id,
+        state=state,
+        now=at,
+        is_child=partial(_is_child, on=timezone.localdate(at)),
+    )
+    given = purpose.notice(state[2]) if state else None
+    return replace(result, notice_version=given.version if given else None)
+
+
+def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
+    """The (consent, status, notice, expiry) the state row held at `at`, from the events: the latest
+    grant by then, and how that consent had ended by then, if it had."""
+    grant = (
+        ConsentEvent.objects.filter(
+            subject_id=subject_id, consent__purpose_id=purpose_id, kind=ConsentEvent.Kind.GRANTED, at__lte=at
+        )
+        .select_related("consent")
+        .order_by("-at")
+        .first()
+    )
+    if grant is None:
+        return None
+    consent = grant.consent
+    ended = (
+        consent.events.filter(at__lte=at).exclude(kind=ConsentEvent.Kind.GRANTED).order_by("-at").first()
+    )
+    status = ended.kind if ended else ConsentStatus.GRANTED
+    return consent.pk, status, consent.notice_id, consent.expires_at
+
+
 def consent_check_bulk(
     *, purpose_code: str, subject_refs: Iterable[str], now: datetime | None = None
 ) -> dict[str, CheckResult | None]:
@@ -255,6 +314,16 @@ def purposes_active() -> QuerySet[Purpose]:
         .prefetch_related("recipients", "notices")
         .order_by("legal_basis", "code")
     )
+
+
+def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
+    """The notice in force of each active consent-based purpose: what staff read or hand over."""
+    notices = []
+    for purpose in purposes_active().filter(legal_basis=LegalBasis.CONSENT):
+        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
+        if effective:
+            notices.append(max(effective, key=lambda n: (n.effective_at, n.pk)))
+    return notices
 
 
 def consent_list() -> QuerySet[Consent]:

@@ -15,3 +15,11 @@ def expire_due() -> int:
     if done == batch:
         expire_due.delay()
     return done
+
+
+@shared_task(name="consents.apply_purpose_versions", ignore_result=True)
+def apply_purpose_versions() -> int:
+    """Give purposes the scope of the versions that have taken effect."""
+    from consents.services import purpose_versions_apply_due
+
+    return purpose_versions_apply_due()

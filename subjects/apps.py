@@ -19,6 +19,7 @@ class SubjectsConfig(AppConfig):
         register_actions({
             "core.subject.created": _("Data subject created"),
             "core.subject.rectified": _("Data subject's personal data rectified"),
+            "core.subject.guardian_verified": _("Guardian's authority verified"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),
             "core.account.linked": _("Customer login linked to a data subject"),

@@ -63,7 +63,9 @@ def seed(context: dict) -> None:
         if child is None:
             child = services.subject_create(actor=actor, external_ref=ref, full_name=name, date_of_birth=born,
                                             guardian=subjects[guardian_ref])
-            services.subject_guardian_verify(actor=actor, subject_id=child.pk)
+            services.subject_guardian_verify(
+                actor=actor, subject_id=child.pk, evidence=f"demo-birth-certificate-{child.external_ref}"
+            )
         subjects[ref] = child
     for username, ref in (("customer1", "CIF0000001"), ("customer2", "CIF0000002")):
         if not hasattr(users[username], "customer_account"):

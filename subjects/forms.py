@@ -25,6 +25,11 @@ class SubjectCreateForm(forms.Form):
     guardian_ref = forms.CharField(
         label=_("Guardian's customer number (for a child)"), max_length=64, required=False
     )
+    adult_verified = forms.BooleanField(
+        label=_("eKYC verified the customer is an adult"), required=False,
+        help_text=_("Without a date of birth or this check, the customer cannot consent to marketing, "
+                    "sensitive-data or cross-border purposes."),
+    )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=Language.choices, initial=Language.VI,
         help_text=_("The bank writes to the customer in this language."),
@@ -44,3 +49,27 @@ class LanguagePreferenceForm(forms.Form):
     """A customer's choice of the language the bank writes to them in (self-service)."""
 
     language = forms.ChoiceField(label=_("Language of our e-mails"), choices=Language.choices)
+
+
+class AccessReasonForm(forms.Form):
+    """Why a staff member needs to see a customer's personal values (need to know); recorded."""
+
+    REASONS = [
+        ("request", _("A data-subject request or complaint (give its number)")),
+        ("customer_present", _("Serving this customer at the counter or on the phone")),
+        ("investigation", _("Fraud or anti-money-laundering investigation (give the case number)")),
+        ("other", _("Another reason (explain)")),
+    ]
+    NEEDS_NOTE = ("request", "investigation", "other")
+
+    reason = forms.ChoiceField(label=_("Why do you need to see it?"), choices=REASONS)
+    note = forms.CharField(label=_("Number or explanation"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") in self.NEEDS_NOTE and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the request, complaint or case number, or explain."))
+        return data
+
+    def reason_text(self) -> str:
+        return " — ".join(filter(None, [self.cleaned_data["reason"], self.cleaned_data["note"].strip()]))

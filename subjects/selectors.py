@@ -11,6 +11,30 @@ from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
 
+# Need to know (domain notes "Staff roles"): staff see a customer's personal values only after giving
+# a reason; until then each value is cut to what tells two customers apart at the counter.
+PERSONAL_FIELDS = (
+    "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address",
+)
+MAX_ACCESS_REASON_LENGTH = 500
+
+
+def personal_value_masked(field: str, value):
+    """The masked form of one personal value: initials, the last four digits, the e-mail's domain."""
+    if value in (None, ""):
+        return value
+    if field == "date_of_birth":
+        return None
+    text = str(value)
+    if field == "full_name":
+        return " ".join(f"{part[0]}***" for part in text.split())
+    if field == "email":
+        local, _at, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if field == "address":
+        return "***"
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
 
 def subject_list() -> QuerySet[DataSubject]:
     return DataSubject.objects.all().order_by("external_ref")

@@ -20,6 +20,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.roles import Role, user_role
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
 from subjects.models import CustomerAccount, DataSubject
+from subjects.selectors import MAX_ACCESS_REASON_LENGTH
 from subjects.validators import (
     normalize_email,
     normalize_national_id,
@@ -31,6 +32,7 @@ from subjects.validators import (
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
     "relationship_ended_on",
+    "adult_verified",
 )
 
 
@@ -118,11 +120,14 @@ def subject_create(
     address: str = "",
     guardian: DataSubject | None = None,
     preferred_language: str = Language.VI,
+    adult_verified: bool = False,
     now: datetime | None = None,
 ) -> DataSubject:
     """Register a data subject; personal fields are validated, normalised and encrypted.
 
-    `preferred_language` is the language the bank writes to them in (Vietnamese unless told)."""
+    `preferred_language` is the language the bank writes to them in (Vietnamese unless told);
+    `adult_verified` records an eKYC check that the customer is an adult when no date of birth is
+    on file (children's rules apply to anyone not known to be one)."""
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
     preferred_language = language_clean(preferred_language)
@@ -138,7 +143,8 @@ def subject_create(
             )
         _check_national_id_unclaimed(fields["national_id"])
         subject = DataSubject(
-            external_ref=external_ref, guardian=guardian, preferred_language=preferred_language, **fields
+            external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
+            adult_verified=adult_verified, **fields
         )
         _check_guardian(subject.pk, guardian)
         try:
@@ -152,7 +158,7 @@ def subject_create(
             action="core.subject.created", actor=actor, subject=subject, target=subject,
             data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),
                   "guardian": str(guardian.pk) if guardian else None,
-                  "preferred_language": preferred_language},
+                  "preferred_language": preferred_language, "adult_verified": adult_verified},
         )
     return subject
 
@@ -277,9 +283,19 @@ def user_language_set(*, actor: Actor, user, language: str, now: datetime | None
     return language
 
 
-def subject_guardian_verify(*, actor: Actor, subject_id, now: datetime | None = None) -> DataSubject:
-    """Record that staff checked the guardian's authority (birth certificate, court decision)."""
+def subject_guardian_verify(
+    *, actor: Actor, subject_id, evidence: str, now: datetime | None = None
+) -> DataSubject:
+    """Record that staff checked the guardian's authority, with the reference of the document seen
+    (birth certificate, court decision): children's consents need it."""
     now = now or timezone.now()
+    evidence = " ".join((evidence or "").split())
+    if not evidence or len(evidence) > 300:
+        raise InvalidInput(
+            _("Give the reference of the document that proves the guardian's authority (at most 300 "
+              "characters), e.g. the birth certificate's scanned document id."),
+            field="evidence",
+        )
     with transaction.atomic(durable=True):
         subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
         if subject is None:
@@ -288,19 +304,23 @@ def subject_guardian_verify(*, actor: Actor, subject_id, now: datetime | None = 
             raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
         subject.guardian_verified_at = now
         subject.save(update_fields=["guardian_verified_at", "updated_at"])
-        audit_record(action="core.subject.rectified", actor=actor, subject=subject, target=subject,
-                     data={"guardian_verified": True})
+        audit_record(action="core.subject.guardian_verified", actor=actor, subject=subject, target=subject,
+                     data={"guardian": str(subject.guardian_id), "evidence": evidence})
     return subject
 
 
-def subject_personal_data_viewed(*, actor: Actor, subjects: list[DataSubject], context: str) -> None:
-    """Log that staff or a client saw these subjects' personal data ("who used it is responsible")."""
+def subject_personal_data_viewed(
+    *, actor: Actor, subjects: list[DataSubject], context: str, reason: str = "", revealed: bool = True
+) -> None:
+    """Log that staff or a client saw these subjects' personal data ("who used it is responsible"),
+    with the reason staff gave to see it unmasked (need to know)."""
     if actor.is_customer or not subjects:
         return
+    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
     with transaction.atomic(durable=True):
         for subject in subjects:
             audit_record(action="core.subject.viewed", actor=actor, subject=subject, target=subject,
-                         data={"context": context})
+                         data={"context": context, "revealed": revealed, "reason": reason})
 
 
 def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> CustomerAccount:

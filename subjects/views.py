@@ -14,9 +14,9 @@ from core.errors import DomainError
 from core.forms import form_error
 from core.navigation import registry
 from subjects import services
-from subjects.forms import RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
+from subjects.forms import AccessReasonForm, RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
 from subjects.models import DataSubject
-from subjects.selectors import subject_for_ref, subject_search
+from subjects.selectors import PERSONAL_FIELDS, personal_value_masked, subject_for_ref, subject_search
 from subjects.validators import age_on
 
 
@@ -34,12 +34,21 @@ def customer_lookup(request):
 
 @staff_required("subjects.view_datasubject")
 def customer_detail(request, pk):
+    """The customer page: personal values masked until the staff member gives a reason (need to know),
+    which the audit entry of the view records."""
     subject = DataSubject.objects.select_related("guardian").filter(pk=pk).first()
     if subject is None:
         raise Http404
+    reason_form = AccessReasonForm(request.POST or None)
+    revealed = request.method == "POST" and reason_form.is_valid()
     services.subject_personal_data_viewed(
-        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail"
+        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail",
+        reason=reason_form.reason_text() if revealed else "", revealed=revealed,
     )
+    personal = {
+        field: getattr(subject, field) if revealed else personal_value_masked(field, getattr(subject, field))
+        for field in PERSONAL_FIELDS
+    }
     panels = [
         {"template": p.template, **p.context(request, subject)}
         for p in registry.subject_panels
@@ -51,11 +60,10 @@ def customer_detail(request, pk):
         if request.user.has_perm("subjects.change_datasubject")
         else None
     )
-    return render(
-        request,
-        "subjects/customer_detail.html",
-        {"subject": subject, "panels": panels, "age": age, "relationship_form": relationship_form},
-    )
+    return render(request, "subjects/customer_detail.html", {
+        "subject": subject, "personal": personal, "revealed": revealed, "reason_form": reason_form,
+        "panels": panels, "age": age, "relationship_form": relationship_form,
+    })
 
 
 @require_POST

@@ -20,6 +20,7 @@ from consents.api.serializers import (
     NoticeOutputSerializer,
     PurposeCreateSerializer,
     PurposeOutputSerializer,
+    PurposeUpdateSerializer,
     RecipientCreateSerializer,
     RecipientOutputSerializer,
 )
@@ -58,6 +59,48 @@ class PurposeListCreateView(generics.GenericAPIView):
         fields = dict(data.validated_data)
         purpose = services.purpose_create(actor=actor_for_user(request.user), **fields)
         return Response(PurposeOutputSerializer(purpose).data, status=status.HTTP_201_CREATED)
+
+
+class PurposeDetailView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "consents.view_purpose", "PATCH": "consents.manage_catalogue"}
+    required_scopes = {"GET": "consents:read", "PATCH": "consents:admin"}
+    customer_methods = ("GET",)
+    serializer_class = PurposeOutputSerializer
+    queryset = Purpose.objects.none()
+
+    @extend_schema(responses=PurposeOutputSerializer)
+    def get(self, request, code):
+        purpose = Purpose.objects.prefetch_related("recipients").filter(code=code).first()
+        if purpose is None:
+            raise NotFound(_("No purpose with this code."))
+        return Response(PurposeOutputSerializer(purpose).data)
+
+    @extend_schema(
+        request=PurposeUpdateSerializer,
+        responses=PurposeOutputSerializer,
+        description="Change a purpose. A change of recipients, destinations, sensitivity, data categories, "
+        "legal basis or retention is a new version (`version`); a widening is significant and needs "
+        "`effective_at` at least 30 days ahead, is announced to the customers, and consents to older "
+        "versions then answer `reconsent_required`. Too early: 400 naming the earliest allowed date.",
+    )
+    def patch(self, request, code):
+        data = PurposeUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        recipients = changes.pop("recipients", None)
+        effective_at = changes.pop("effective_at", None)
+        version = {k: changes.pop(k, "") for k in ("notice_version", "notice_text_vi", "notice_text_en")}
+        purpose = services.purpose_update(
+            actor=actor_for_user(request.user),
+            code=code,
+            changes=changes,
+            recipients=recipients,
+            effective_at=effective_at,
+            **version,
+        )
+        purpose.refresh_from_db()
+        return Response(PurposeOutputSerializer(purpose).data)
 
 
 class PurposeNoticeView(generics.GenericAPIView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -10,11 +12,13 @@ from consents.models import (
     Channel,
     Consent,
     ConsentImport,
+    DataCategory,
     LegalBasis,
     NoticeVersion,
     Purpose,
     PurposeCategory,
     Recipient,
+    TransferExemption,
     WithdrawalDuty,
 )
 from integrations.models import WebhookEndpoint
@@ -60,7 +64,19 @@ class NoticeCreateSerializer(serializers.Serializer):
 class PurposeOutputSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
+    consequences = serializers.CharField(read_only=True)
     notice_version = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField(
+        help_text="The number of the latest version (perhaps scheduled: see `version_effective_at`)."
+    )
+    version_effective_at = serializers.SerializerMethodField()
+    # Blank when the purpose relies on consent or shares nothing.
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, allow_blank=True, read_only=True
+    )
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True
+    )
     recipients = RecipientOutputSerializer(many=True, read_only=True)
 
     class Meta:
@@ -78,7 +94,15 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
             "sensitive",
             "cross_border",
             "destination_country",
+            "data_categories",
+            "retention_months",
+            "transfer_exemption",
+            "consequences",
+            "consequences_vi",
+            "consequences_en",
             "notice_version",
+            "version",
+            "version_effective_at",
             "recipients",
             "active",
         ]
@@ -88,6 +112,14 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
         entry = purpose_entry(purpose.code)
         notice = entry.current_notice(timezone.now()) if entry else None
         return notice.version if notice else None
+
+    def get_version(self, purpose) -> int:
+        entry = purpose_entry(purpose.code)
+        return len(entry.notices) if entry else 0
+
+    def get_version_effective_at(self, purpose) -> datetime | None:
+        entry = purpose_entry(purpose.code)
+        return entry.notices[-1].effective_at if entry and entry.notices else None
 
 
 class PurposeCreateSerializer(serializers.Serializer):
@@ -103,6 +135,15 @@ class PurposeCreateSerializer(serializers.Serializer):
     sensitive = serializers.BooleanField(default=False)
     cross_border = serializers.BooleanField(default=False)
     destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), required=False, default=list
+    )
+    retention_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, required=False, allow_blank=True, default=""
+    )
+    consequences_vi = serializers.CharField(required=False, allow_blank=True, default="")
+    consequences_en = serializers.CharField(required=False, allow_blank=True, default="")
     notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
     notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
@@ -117,6 +158,41 @@ class PurposeCreateSerializer(serializers.Serializer):
             for lang in ("vi", "en"):
                 attrs.setdefault(f"{field}_{lang}", fallback)
         return attrs
+
+
+class PurposeUpdateSerializer(serializers.Serializer):
+    """A change to a purpose: wording applies at once; scope fields make a new version."""
+
+    name_vi = serializers.CharField(max_length=200, required=False)
+    name_en = serializers.CharField(max_length=200, required=False)
+    description_vi = serializers.CharField(required=False)
+    description_en = serializers.CharField(required=False)
+    consequences_vi = serializers.CharField(required=False, allow_blank=True)
+    consequences_en = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=PurposeCategory.choices, required=False)
+    active = serializers.BooleanField(required=False)
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices, required=False)
+    sensitive = serializers.BooleanField(required=False)
+    cross_border = serializers.BooleanField(required=False)
+    destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), required=False
+    )
+    retention_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, required=False, allow_blank=True
+    )
+    recipients = serializers.PrimaryKeyRelatedField(
+        queryset=Recipient.objects.all(), many=True, required=False
+    )
+    effective_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the new version takes effect: a widening at least 30 days ahead; a narrowing may "
+        "take effect at once (leave empty) or at least 7 days ahead.",
+    )
+    notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
+    notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ConsentOutputSerializer(serializers.ModelSerializer):
@@ -142,6 +218,8 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
             "channel",
             "evidence",
             "guardian",
+            "child_agreed",
+            "child_evidence",
             "sensitive_acknowledged",
             "recorded_by",
             "granted_at",
@@ -163,7 +241,14 @@ class ConsentCreateSerializer(serializers.Serializer):
         max_length=32, help_text="The notice version the customer was shown."
     )
     channel = serializers.ChoiceField(choices=Channel.choices)
-    evidence = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    evidence = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for branch, paper_form and call_centre: form number, scanned document id or "
+        "call recording id.",
+    )
     guardian = serializers.CharField(
         max_length=64,
         required=False,
@@ -172,6 +257,18 @@ class ConsentCreateSerializer(serializers.Serializer):
         default=None,
         help_text="For a child under 16: the guardian's CIF.",
     )
+    child_agreed = serializers.BooleanField(
+        default=False, help_text="From 7 to under 16: the child agreed too (with `child_evidence`)."
+    )
+    child_evidence = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    session = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The app or internet-banking session the customer agreed in.",
+    )
+    device = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     sensitive_acknowledged = serializers.BooleanField(default=False)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -196,6 +293,9 @@ class CheckOutputSerializer(serializers.Serializer):
     reason = serializers.CharField()
     consent = serializers.UUIDField(allow_null=True)
     checked_at = serializers.DateTimeField()
+    notice_version = serializers.CharField(
+        required=False, allow_null=True, help_text="With `at`: the notice version of the consent then."
+    )
 
 
 class BulkCheckInputSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from consents.api import catalogue, views
 
 urlpatterns = [
     path("purposes/", catalogue.PurposeListCreateView.as_view(), name="purpose-list"),
+    path("purposes/<slug:code>/", catalogue.PurposeDetailView.as_view(), name="purpose-detail"),
     path("purposes/<slug:code>/notices/", catalogue.PurposeNoticeView.as_view(), name="purpose-notices"),
     path("recipients/", catalogue.RecipientListCreateView.as_view(), name="recipient-list"),
     path("consents/", views.ConsentListCreateView.as_view(), name="consent-list"),

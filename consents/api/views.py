@@ -6,8 +6,13 @@ One view per operation; each write calls one service. Customers reach only their
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -91,9 +96,11 @@ class ConsentListCreateView(generics.GenericAPIView):
     @extend_schema(
         request=ConsentCreateSerializer,
         responses={201: ConsentOutputSerializer},
-        description="Record a grant. Honours Idempotency-Key. Refusals: 400 (missing acknowledgement "
-        "of sensitive data, child without guardian) or 409 (outdated notice, purpose not "
-        "based on consent, already granted).",
+        description="Record a grant. Honours Idempotency-Key. Refusals: 400 (no evidence for a branch, "
+        "paper-form or call-centre consent, missing acknowledgement of sensitive data, child without "
+        "guardian or, from 7 to under 16, without the child's agreement) or 409 (outdated notice, "
+        "purpose not based on consent, already granted, `age_unknown` for a purpose barred to "
+        "children when neither a date of birth nor an eKYC-verified adult status is on file).",
     )
     @idempotent
     def post(self, request):
@@ -112,6 +119,10 @@ class ConsentListCreateView(generics.GenericAPIView):
                 guardian=guardian,
                 sensitive_acknowledged=values["sensitive_acknowledged"],
                 expires_at=values["expires_at"],
+                child_agreed=values["child_agreed"],
+                child_evidence=values["child_evidence"],
+                session_ref=values["session"],
+                device=values["device"],
             ),
         )
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
@@ -149,10 +160,12 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
         responses=inline_serializer(
             "ConsentReceipt", {"schema": serializers.CharField(), "record_id": serializers.UUIDField()}
         ),
-        description="Consent receipt modelled on ISO/IEC TS 27560, with every event of the record.",
+        parameters=[OpenApiParameter("event", str, description="An event id: the receipt of that event.")],
+        description="Consent receipt modelled on ISO/IEC TS 27560, frozen at the grant: the receipt of "
+        "the latest event, or of `?event=`. The same event always gives the same document.",
     )
     def get(self, request, pk):
-        return Response(consent_receipt(self.get_consent(pk)))
+        return Response(consent_receipt(self.get_consent(pk), event_id=_uuid_param(request, "event")))
 
 
 class ConsentWithdrawView(_OneConsentMixin, APIView):
@@ -214,6 +227,31 @@ class SubjectWithdrawView(APIView):
         return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})
 
 
+def _uuid_param(request, name: str) -> uuid.UUID | None:
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise InvalidInput(_("Give an id."), field=name) from None
+
+
+def _past_datetime(value: str) -> datetime:
+    """An ISO date-time not in the future; a time without an offset is read in the bank's zone."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise InvalidInput(_("Give `at` as an ISO date-time, e.g. 2026-02-03T09:30:00+07:00."), field="at")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    if parsed > timezone.now():
+        raise InvalidInput(_("`at` must not be in the future."), field="at")
+    return parsed
+
+
 class ConsentCheckView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent"}
@@ -223,24 +261,36 @@ class ConsentCheckView(APIView):
         parameters=[
             OpenApiParameter("subject", str, required=True, description="CIF"),
             OpenApiParameter("purpose", str, required=True, description="Purpose code"),
+            OpenApiParameter(
+                "at",
+                OpenApiTypes.DATETIME,
+                description="ISO date-time in the past: the answer as it stood then, with the notice "
+                "version of the consent in force at that moment.",
+            ),
         ],
         responses=CheckOutputSerializer,
-        description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, notice_outdated, "
+        description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
         "restricted, objected, child, purpose_inactive.",
     )
     def get(self, request):
         subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")
         if not subject or not purpose:
             raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))
-        result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
-        return Response(
-            {
-                "allowed": result.allowed,
-                "reason": result.reason,
-                "consent": str(result.consent) if result.consent else None,
-                "checked_at": result.checked_at.isoformat(),
-            }
-        )
+        if request.query_params.get("at"):
+            result = selectors.consent_check_as_of(
+                subject_ref=subject, purpose_code=purpose, at=_past_datetime(request.query_params["at"])
+            )
+        else:
+            result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
+        answer = {
+            "allowed": result.allowed,
+            "reason": result.reason,
+            "consent": str(result.consent) if result.consent else None,
+            "checked_at": result.checked_at.isoformat(),
+        }
+        if request.query_params.get("at"):
+            answer["notice_version"] = result.notice_version
+        return Response(answer)
 
 
 class ConsentCheckBulkView(APIView):

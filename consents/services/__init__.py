@@ -1,6 +1,12 @@
 """Writes of the consents app, split by sub-domain; import from here."""
 
-from consents.services.catalogue import notice_publish, purpose_create, purpose_update, recipient_create
+from consents.services.catalogue import (
+    notice_publish,
+    purpose_create,
+    purpose_update,
+    purpose_versions_apply_due,
+    recipient_create,
+)
 from consents.services.duties import duty_acknowledge
 from consents.services.imports import consents_import_csv
 from consents.services.records import (
@@ -38,6 +44,7 @@ __all__ = [
     "notice_publish",
     "purpose_create",
     "purpose_update",
+    "purpose_versions_apply_due",
     "recipient_create",
     "restriction_apply",
     "restriction_lift",

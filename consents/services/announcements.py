@@ -56,14 +56,10 @@ def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
     return consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
 
 
-def announcement_schedule(
-    *, actor: Actor, notice_id, significant: bool | None = None, now: datetime | None = None
-) -> NoticeAnnouncement:
-    """Schedule the announcement of a published notice version `lead_days` before it takes effect.
-
-    `significant` defaults to the version's material-change flag. A version that takes effect too
-    soon for the lead time is refused with the earliest date it could take effect.
-    """
+def announcement_schedule(*, actor: Actor, notice_id, now: datetime | None = None) -> NoticeAnnouncement:
+    """Schedule the announcement of a published notice version `lead_days` before it takes effect
+    (30 days when the version is material: significance follows the change, it is not chosen).
+    A version that takes effect too soon for the lead time is refused with the earliest date."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         notice = (
@@ -73,40 +69,47 @@ def announcement_schedule(
             raise NotFound(_("No notice version with this id."))
         if NoticeAnnouncement.objects.filter(notice=notice).exists():
             raise Conflict(_("This notice version is already announced."), code="already_announced")
-        significant = notice.material if significant is None else significant
-        lead = lead_days_for(significant=significant)
-        send_at = notice.effective_at - timedelta(days=lead)
-        if send_at < now:
-            earliest = timezone.localtime(now + timedelta(days=lead))
-            raise Conflict(
-                _(
-                    "Customers must be told %(days)s days before the change takes effect; this version takes "
-                    "effect too soon. Publish a version taking effect on %(earliest)s or later."
-                )
-                % {"days": lead, "earliest": earliest.strftime("%d/%m/%Y %H:%M")},
-                code="announcement_too_late",
-                field="effective_at",
+        return announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+
+
+def announcement_create_in_transaction(
+    *, actor: Actor, notice: NoticeVersion, now: datetime
+) -> NoticeAnnouncement:
+    """The announcement of `notice`, inside the caller's transaction (publishing a version creates it)."""
+    significant = notice.material
+    lead = lead_days_for(significant=significant)
+    send_at = notice.effective_at - timedelta(days=lead)
+    if send_at < now:
+        earliest = timezone.localtime(now + timedelta(days=lead))
+        raise Conflict(
+            _(
+                "Customers must be told %(days)s days before the change takes effect; this version takes "
+                "effect too soon. Publish a version taking effect on %(earliest)s or later."
             )
-        announcement = NoticeAnnouncement.objects.create(
-            notice=notice,
-            significant=significant,
-            lead_days=lead,
-            send_at=send_at,
-            scheduled_by_label=actor.label[:150],
+            % {"days": lead, "earliest": earliest.strftime("%d/%m/%Y %H:%M")},
+            code="announcement_too_late",
+            field="effective_at",
         )
-        audit_record(
-            action="consents.announcement.scheduled",
-            actor=actor,
-            target=announcement,
-            now=now,
-            data={
-                "purpose": notice.purpose.code,
-                "version": notice.version,
-                "significant": significant,
-                "lead_days": lead,
-                "send_at": send_at.isoformat(),
-            },
-        )
+    announcement = NoticeAnnouncement.objects.create(
+        notice=notice,
+        significant=significant,
+        lead_days=lead,
+        send_at=send_at,
+        scheduled_by_label=actor.label[:150],
+    )
+    audit_record(
+        action="consents.announcement.scheduled",
+        actor=actor,
+        target=announcement,
+        now=now,
+        data={
+            "purpose": notice.purpose.code,
+            "version": notice.version,
+            "significant": significant,
+            "lead_days": lead,
+            "send_at": send_at.isoformat(),
+        },
+    )
     return announcement
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,23 +13,34 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.catalogue import catalogue_invalidate
-from consents.models import LegalBasis, NoticeVersion, Purpose, PurposeCategory, Recipient
+from consents.models import (
+    DataCategory,
+    LegalBasis,
+    NoticeVersion,
+    Purpose,
+    PurposeCategory,
+    Recipient,
+    TransferExemption,
+)
+from consents.scope import SCOPE_FIELDS, latest_scope, purpose_scope, scope_sensitive, scope_widenings
+from consents.services.announcements import announcement_create_in_transaction, lead_days_for
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
-PURPOSE_FIELDS = (
+# Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`) change through a
+# new purpose version.
+WORDING_FIELDS = (
     "name_vi",
     "name_en",
     "description_vi",
     "description_en",
+    "consequences_vi",
+    "consequences_en",
     "category",
-    "legal_basis",
-    "sensitive",
-    "cross_border",
-    "destination_country",
     "active",
 )
+PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipients")
 
 
 def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +51,9 @@ def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
                 raise InvalidInput(
                     _("Give the name and description in both Vietnamese and English."), field=name
                 )
+    for name in ("consequences_vi", "consequences_en"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
     if "category" in fields and fields["category"] not in PurposeCategory.values:
         raise InvalidInput(_("Unknown category."), field="category")
     if "legal_basis" in fields and fields["legal_basis"] not in LegalBasis.values:
@@ -49,10 +64,16 @@ def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput(
                 _("Give the country as a two-letter ISO code, e.g. JP."), field="destination_country"
             )
+    if "data_categories" in fields:
+        fields["data_categories"] = sorted(set(fields["data_categories"] or []))
+        if set(fields["data_categories"]) - set(DataCategory.values):
+            raise InvalidInput(_("Unknown data category."), field="data_categories")
+    if fields.get("transfer_exemption") and fields["transfer_exemption"] not in TransferExemption.values:
+        raise InvalidInput(_("Unknown exemption."), field="transfer_exemption")
     return fields
 
 
-def _check_cross_border(purpose: Purpose) -> None:
+def _check_purpose_rules(purpose: Purpose, recipients: list[Recipient]) -> None:
     if purpose.cross_border and not purpose.destination_country:
         raise InvalidInput(
             _("A cross-border purpose names the destination country."), field="destination_country"
@@ -60,6 +81,23 @@ def _check_cross_border(purpose: Purpose) -> None:
     if purpose.category == PurposeCategory.MARKETING and purpose.legal_basis != LegalBasis.CONSENT:
         raise InvalidInput(
             _("Marketing relies on consent only, separately withdrawable."), field="legal_basis"
+        )
+    # Processors act for the bank; anyone else receiving the data is a third party.
+    transfers = purpose.cross_border or any(r.kind != Recipient.Kind.PROCESSOR for r in recipients)
+    if purpose.legal_basis == LegalBasis.CONSENT:
+        if purpose.transfer_exemption:
+            raise InvalidInput(
+                _("An exemption from consent applies only to a purpose not based on consent."),
+                field="transfer_exemption",
+            )
+    elif transfers and not purpose.transfer_exemption:
+        raise InvalidInput(
+            _(
+                "Data sent abroad or to a third party needs the customer's consent. Choose the consent "
+                "basis, or name the exemption the law gives: %(exemptions)s."
+            ),
+            field="transfer_exemption",
+            exemptions="; ".join(str(label) for label in TransferExemption.labels),
         )
 
 
@@ -76,6 +114,7 @@ def purpose_create(
 ) -> Purpose:
     """Add a purpose to the catalogue, with its first notice version when given."""
     now = now or timezone.now()
+    recipients = list(recipients or [])
     code = (code or "").strip().lower()
     if not CODE_RE.match(code):
         raise InvalidInput(
@@ -86,7 +125,8 @@ def purpose_create(
         raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
     fields = _clean_purpose(fields)
     purpose = Purpose(code=code, **fields)
-    _check_cross_border(purpose)
+    purpose.sensitive = scope_sensitive(purpose.sensitive, purpose.data_categories)
+    _check_purpose_rules(purpose, recipients)
     with transaction.atomic(durable=True):
         try:
             with transaction.atomic():
@@ -95,8 +135,7 @@ def purpose_create(
             raise Conflict(
                 _("A purpose with this code already exists."), code="duplicate_code", field="code"
             ) from None
-        if recipients:
-            purpose.recipients.set(recipients)
+        purpose.recipients.set(recipients)
         audit_record(
             action="consents.purpose.created",
             actor=actor,
@@ -106,7 +145,7 @@ def purpose_create(
                 "code": code,
                 "legal_basis": purpose.legal_basis,
                 "sensitive": purpose.sensitive,
-                "recipients": [r.pk for r in recipients or []],
+                "recipients": [r.pk for r in recipients],
             },
         )
         if notice_version:
@@ -118,10 +157,28 @@ def purpose_create(
                 text_en=notice_text_en or purpose.description_en,
                 effective_at=now,
                 material=False,
+                scope=purpose_scope(purpose, recipients),
                 now=now,
             )
         catalogue_invalidate()
     return purpose
+
+
+def _earliest_effective(*, significant: bool, now: datetime) -> datetime:
+    return now + timedelta(days=lead_days_for(significant=significant))
+
+
+def _refuse_too_early(*, significant: bool, now: datetime) -> InvalidInput:
+    earliest = timezone.localtime(_earliest_effective(significant=significant, now=now))
+    return InvalidInput(
+        _(
+            "Customers must be told %(days)s days before this change takes effect. Choose %(earliest)s "
+            "or later."
+        ),
+        field="effective_at",
+        days=lead_days_for(significant=significant),
+        earliest=earliest.strftime("%d/%m/%Y %H:%M"),
+    )
 
 
 def purpose_update(
@@ -130,9 +187,16 @@ def purpose_update(
     code: str,
     changes: dict[str, Any],
     recipients: list[Recipient] | None = None,
+    effective_at: datetime | None = None,
+    notice_version: str = "",
+    notice_text_vi: str = "",
+    notice_text_en: str = "",
     now: datetime | None = None,
 ) -> Purpose:
-    """Edit a purpose. Wording that changes what customers agreed to belongs in a new notice version."""
+    """Edit a purpose. Wording changes apply at once; a change of scope (`SCOPE_FIELDS`) is a new
+    purpose version. A version that widens the scope is significant (never a choice): it takes effect
+    30 days ahead at the earliest, is announced, and consents to older versions then need re-consent.
+    A narrowing may take effect at once; scheduled later, it is announced 7 days ahead."""
     now = now or timezone.now()
     unknown = set(changes) - set(PURPOSE_FIELDS)
     if unknown:
@@ -142,43 +206,133 @@ def purpose_update(
         purpose = Purpose.objects.select_for_update().filter(code=code).first()
         if purpose is None:
             raise NotFound(_("No purpose with this code."))
-        if (
-            "legal_basis" in changes
-            and changes["legal_basis"] != purpose.legal_basis
-            and purpose.consents.exists()
-        ):
-            raise Conflict(
-                _(
-                    "The legal basis of a purpose with consent records cannot change; create a new "
-                    "purpose instead."
-                ),
-                code="legal_basis_locked",
-                field="legal_basis",
-            )
         diff = {
             k: {"before": getattr(purpose, k), "after": v}
             for k, v in changes.items()
             if getattr(purpose, k) != v
         }
+        latest = purpose.notices.order_by("-effective_at").first()
+        base = latest_scope(purpose)
+        proposed = copy.copy(purpose)
         for name, value in changes.items():
-            setattr(purpose, name, value)
-        _check_cross_border(purpose)
+            setattr(proposed, name, value)
+        # The proposal starts from the latest version's scope, so it is judged against what the
+        # customers were (or will be) told, whatever the purpose row shows today.
+        for name in SCOPE_FIELDS:
+            if name != "recipients" and name not in changes:
+                setattr(proposed, name, base[name])
+        proposed.sensitive = scope_sensitive(proposed.sensitive, proposed.data_categories)
+        new_recipients = (
+            recipients
+            if recipients is not None
+            else list(Recipient.objects.filter(pk__in=[r["id"] for r in base["recipients"]]))
+        )
+        _check_purpose_rules(proposed, new_recipients)
+        scope = purpose_scope(proposed, new_recipients)
+        for name in WORDING_FIELDS:
+            setattr(purpose, name, getattr(proposed, name))
         purpose.save()
-        if recipients is not None:
-            before = sorted(purpose.recipients.values_list("pk", flat=True))
-            purpose.recipients.set(recipients)
-            after = sorted(r.pk for r in recipients)
-            if before != after:
-                diff["recipients"] = {"before": before, "after": after}
+        version = None
+        if scope != base:
+            version = _version_add(
+                actor=actor,
+                purpose=purpose,
+                latest=latest,
+                scope=scope,
+                widened=scope_widenings(base, scope),
+                effective_at=effective_at,
+                label=notice_version,
+                text_vi=notice_text_vi,
+                text_en=notice_text_en,
+                now=now,
+            )
+            diff["scope"] = {"before": base, "after": scope}
         audit_record(
             action="consents.purpose.updated",
             actor=actor,
             target=purpose,
             now=now,
-            data={"code": code, "changed": diff},
+            data={"code": code, "changed": diff, "version": version.version if version else None},
         )
         catalogue_invalidate()
     return purpose
+
+
+def _version_add(
+    *,
+    actor: Actor,
+    purpose: Purpose,
+    latest: NoticeVersion | None,
+    scope: dict[str, Any],
+    widened: list[str],
+    effective_at: datetime | None,
+    label: str,
+    text_vi: str,
+    text_en: str,
+    now: datetime,
+) -> NoticeVersion:
+    significant = bool(widened)
+    if effective_at is None:
+        if significant:
+            raise _refuse_too_early(significant=True, now=now)
+        effective_at = now
+    at_once = effective_at <= now
+    if (significant or not at_once) and effective_at < _earliest_effective(significant=significant, now=now):
+        raise _refuse_too_early(significant=significant, now=now)
+    count = purpose.notices.count()
+    notice = _notice_add(
+        actor=actor,
+        purpose=purpose,
+        version=label or f"{timezone.localdate(effective_at):%Y-%m}-v{count + 1}",
+        text_vi=text_vi or (latest.text_vi if latest else purpose.description_vi),
+        text_en=text_en or (latest.text_en if latest else purpose.description_en),
+        effective_at=effective_at,
+        material=significant,
+        scope=scope,
+        now=now,
+    )
+    if at_once:
+        _scope_apply(purpose, notice, now=now)
+    else:
+        announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+    return notice
+
+
+def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, now: datetime) -> None:
+    """Copy a version's scope onto the purpose row once it is in effect."""
+    scope = notice.scope
+    for name in SCOPE_FIELDS:
+        if name != "recipients":
+            setattr(purpose, name, scope[name])
+    purpose.save()
+    purpose.recipients.set([r["id"] for r in scope["recipients"]])
+    notice.applied_at = now
+    notice.save(update_fields=["applied_at"])
+
+
+def purpose_versions_apply_due(*, now: datetime | None = None) -> int:
+    """The job: give each purpose the scope of the version that has just taken effect (idempotent)."""
+    now = now or timezone.now()
+    actor = Actor.system("purpose_versions")
+    applied = 0
+    due = NoticeVersion.objects.filter(applied_at__isnull=True, effective_at__lte=now)
+    for pk in list(due.order_by("effective_at").values_list("pk", flat=True)):
+        with transaction.atomic(durable=True):
+            notice = NoticeVersion.objects.select_for_update().filter(pk=pk, applied_at__isnull=True).first()
+            if notice is None:
+                continue
+            purpose = Purpose.objects.select_for_update().get(pk=notice.purpose_id)
+            _scope_apply(purpose, notice, now=now)
+            audit_record(
+                action="consents.purpose.version_applied",
+                actor=actor,
+                target=purpose,
+                now=now,
+                data={"code": purpose.code, "version": notice.version, "significant": notice.material},
+            )
+            catalogue_invalidate()
+        applied += 1
+    return applied
 
 
 def _notice_add(
@@ -190,6 +344,7 @@ def _notice_add(
     text_en: str,
     effective_at: datetime,
     material: bool,
+    scope: dict[str, Any],
     now: datetime,
 ) -> NoticeVersion:
     version = (version or "").strip()
@@ -214,6 +369,8 @@ def _notice_add(
                 text_en=text_en.strip(),
                 effective_at=effective_at,
                 material=material,
+                scope=scope,
+                applied_at=now if effective_at <= now else None,
             )
     except IntegrityError:
         raise Conflict(
@@ -247,23 +404,32 @@ def notice_publish(
     material: bool = False,
     now: datetime | None = None,
 ) -> NoticeVersion:
-    """Publish a new notice version. A material one makes earlier consents outdated from `effective_at`
-    (domain notes: announced 7 days ahead, 30 when it significantly affects customers)."""
+    """Publish a new wording of a purpose's notice (its scope unchanged; scope changes go through
+    `purpose_update`). A purpose's first notice may take effect at once; every later one is announced
+    and takes effect 7 days ahead at the earliest, 30 when material (domain notes: "Notices are
+    versioned"), and a material one makes earlier consents need re-consent from `effective_at`."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         purpose = Purpose.objects.select_for_update().filter(code=code).first()
         if purpose is None:
             raise NotFound(_("No purpose with this code."))
+        latest = purpose.notices.order_by("-effective_at").first()
+        effective_at = effective_at or now
+        if latest is not None and effective_at < _earliest_effective(significant=material, now=now):
+            raise _refuse_too_early(significant=material, now=now)
         notice = _notice_add(
             actor=actor,
             purpose=purpose,
             version=version,
             text_vi=text_vi,
             text_en=text_en,
-            effective_at=effective_at or now,
+            effective_at=effective_at,
             material=material,
+            scope=latest.scope if latest is not None else purpose_scope(purpose),
             now=now,
         )
+        if latest is not None:
+            announcement_create_in_transaction(actor=actor, notice=notice, now=now)
         catalogue_invalidate()
     return notice
 

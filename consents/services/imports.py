@@ -8,13 +8,15 @@ content), so a re-run of the same file imports nothing twice. Each batch commits
 entry; an interrupted run is resumed by running the same file again.
 
 Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time,
-local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1).
+local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1),
+child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, time
@@ -35,6 +37,7 @@ from consents.models import (
     NoticeVersion,
     Purpose,
 )
+from consents.scope import consent_snapshot
 from consents.services.records import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import DomainError, InvalidInput
@@ -43,6 +46,8 @@ from subjects.models import DataSubject
 
 REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel")
 OPTIONAL_COLUMNS = ("evidence", "granted_at", "guardian", "sensitive_acknowledged")
+# Added later: they enter a row's import key only when filled, so files imported before keep their keys.
+CHILD_COLUMNS = ("child_agreed", "child_evidence")
 BATCH_SIZE = 2000
 MAX_ERRORS_KEPT = 1000
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
@@ -57,13 +62,22 @@ class _Catalogue:
         for notice in NoticeVersion.objects.order_by("effective_at"):
             self.notices.setdefault(notice.purpose_id, []).append(notice)
 
+        self.snapshots: dict[int, dict[str, Any]] = {}
+
     def notice_at(self, purpose: Purpose, when: datetime) -> NoticeVersion | None:
         effective = [n for n in self.notices.get(purpose.pk, []) if n.effective_at <= when]
         return effective[-1] if effective else None
 
+    def snapshot(self, purpose: Purpose, notice: NoticeVersion) -> dict[str, Any]:
+        """What the receipt of a consent to this version shows: the same for every row."""
+        if notice.pk not in self.snapshots:
+            self.snapshots[notice.pk] = consent_snapshot(purpose, notice)
+        return self.snapshots[notice.pk]
+
 
 def _import_key(row: dict[str, str]) -> str:
     parts = [row.get(c, "") for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
+    parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -246,6 +260,11 @@ CONSENT_COLUMNS = (
     "withdrawal_channel",
     "import_key",
     "created_at",
+    "child_agreed",
+    "child_evidence",
+    "snapshot",
+    "session_ref",
+    "device",
 )
 EVENT_COLUMNS = (
     "id",
@@ -314,7 +333,12 @@ def _write(consents: list[Consent], *, source: str, actor: Actor, now: datetime)
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY {Consent._meta.db_table} ({', '.join(CONSENT_COLUMNS)}) FROM STDIN") as copy:
             for consent in consents:
-                copy.write_row(tuple(getattr(consent, column) for column in CONSENT_COLUMNS))
+                copy.write_row(
+                    tuple(
+                        json.dumps(consent.snapshot) if column == "snapshot" else getattr(consent, column)
+                        for column in CONSENT_COLUMNS
+                    )
+                )
         with cursor.copy(
             f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         ) as copy:
@@ -369,6 +393,8 @@ def _row_to_consent(
         evidence=row.get("evidence", ""),
         guardian=guardian,
         sensitive_acknowledged=row.get("sensitive_acknowledged", "").lower() in TRUE_WORDS,
+        child_agreed=row.get("child_agreed", "").lower() in TRUE_WORDS,
+        child_evidence=row.get("child_evidence", ""),
     )
     # The rules are judged on the day the consent was given: the notice then in effect, the age then.
     grant_validate(request, now=granted_at, current_notice=notice)
@@ -381,6 +407,9 @@ def _row_to_consent(
         "channel": request.channel,
         "evidence": request.evidence,
         "sensitive_acknowledged": request.sensitive_acknowledged,
+        "child_agreed": request.child_agreed,
+        "child_evidence": request.child_evidence,
+        "snapshot": catalogue.snapshot(purpose, notice),
         "recorded_by_kind": actor.kind,
         "recorded_by_user_id": actor.user_id,
         "recorded_by_label": actor.label[:150],

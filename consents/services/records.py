@@ -27,6 +27,7 @@ from consents.models import (
     Purpose,
     PurposeCategory,
 )
+from consents.scope import consent_snapshot
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from subjects.models import DataSubject
@@ -48,6 +49,9 @@ GUARDIAN_ONLY_BELOW_AGE = 7
 CHILD_BELOW_AGE = 16
 MAX_EVIDENCE_LENGTH = 300
 MAX_REASON_LENGTH = 500
+# Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
+# on paper, the form number, scanned document or call recording is the proof.
+CHANNELS_NEEDING_EVIDENCE = frozenset({Channel.BRANCH, Channel.PAPER_FORM, Channel.CALL_CENTRE})
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,10 @@ class GrantRequest:
     guardian: DataSubject | None = None
     sensitive_acknowledged: bool = False
     expires_at: datetime | None = None
+    child_agreed: bool = False
+    child_evidence: str = ""
+    session_ref: str = ""
+    device: str = ""
 
 
 def not_consent_based_error(purpose: Purpose) -> Conflict:
@@ -81,15 +89,20 @@ def notice_current(purpose: Purpose, *, now: datetime) -> NoticeVersion | None:
     return purpose.notices.filter(effective_at__lte=now).order_by("-effective_at", "-id").first()
 
 
+def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
+    """Purposes a child's data never serves: marketing (domain notes), and by the bank's policy
+    sensitive data and transfers abroad."""
+    scope = notice.scope
+    return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope["cross_border"]
+
+
 def grant_validate(request: GrantRequest, *, now: datetime, current_notice: NoticeVersion | None) -> None:
     """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing."""
-    purpose, subject, guardian = request.purpose, request.subject, request.guardian
+    purpose = request.purpose
     if request.channel not in Channel.values:
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
         )
-    if len(request.evidence) > MAX_EVIDENCE_LENGTH:
-        raise InvalidInput(_("The evidence reference is longer than 300 characters."), field="evidence")
     if not purpose.active:
         raise Conflict(
             _("The purpose “%(purpose)s” is no longer offered."),
@@ -117,7 +130,8 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
             given=request.notice_version[:32],
             current=current_notice.version,
         )
-    if purpose.sensitive and not request.sensitive_acknowledged:
+    _evidence_validate(request)
+    if current_notice.scope["sensitive"] and not request.sensitive_acknowledged:
         raise InvalidInput(
             _(
                 "This purpose processes sensitive personal data. Tell the customer so and record their "
@@ -128,38 +142,86 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
         )
     if request.expires_at is not None and request.expires_at <= now:
         raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
-    age = age_on(subject.date_of_birth, timezone.localdate(now)) if subject.date_of_birth else None
-    if age is not None and age < CHILD_BELOW_AGE:
-        if purpose.category == PurposeCategory.MARKETING:
-            raise Conflict(
-                _("Children's data is never used for marketing: this customer is under 16."),
-                code="child_marketing",
-            )
-        if guardian is None:
-            if age < GUARDIAN_ONLY_BELOW_AGE:
-                message = _(
-                    "This customer is under 7: only their verified guardian can consent. Give the guardian."
-                )
-            else:
-                message = _(
-                    "This customer is between 7 and 16: both the child and their guardian must consent. "
-                    "Give the guardian."
-                )
-            raise InvalidInput(message, field="guardian")
-        if guardian.pk != subject.guardian_id:
-            raise InvalidInput(_("This person is not the customer's registered guardian."), field="guardian")
-        if subject.guardian_verified_at is None:
+    _children_validate(request, now=now, notice=current_notice)
+
+
+def _evidence_validate(request: GrantRequest) -> None:
+    for field in ("evidence", "child_evidence"):
+        if len(getattr(request, field)) > MAX_EVIDENCE_LENGTH:
+            raise InvalidInput(_("The evidence reference is longer than 300 characters."), field=field)
+    if request.channel in CHANNELS_NEEDING_EVIDENCE and not request.evidence.strip():
+        raise InvalidInput(
+            _(
+                "Give the evidence reference for a consent given through “%(channel)s”: the form number, "
+                "the scanned document id or the call recording id."
+            ),
+            field="evidence",
+            channel=Channel(request.channel).label,
+        )
+
+
+def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVersion) -> None:
+    """Law 91/2025 and Decree 13/2023 Art. 20: under 7 the verified guardian consents alone; from 7 to
+    under 16 the child agrees beside the guardian; a child's data never serves marketing. A customer
+    whose age is unknown is not assumed adult for purposes barred to children (domain notes)."""
+    purpose, subject, guardian = request.purpose, request.subject, request.guardian
+    if subject.date_of_birth is None:
+        if not subject.adult_verified and barred_for_children(purpose, notice):
             raise Conflict(
                 _(
-                    "The guardian's authority has not been verified yet; verify it before they consent "
-                    "for the child."
+                    "The customer's age is unknown: record their date of birth (or their adult status "
+                    "verified by eKYC) before they consent to this purpose, which is barred for children."
                 ),
-                code="guardian_unverified",
+                code="age_unknown",
             )
-    elif guardian is not None and guardian.pk != subject.guardian_id:
+        age = None
+    else:
+        age = age_on(subject.date_of_birth, timezone.localdate(now))
+    if age is None or age >= CHILD_BELOW_AGE:
+        if guardian is not None and guardian.pk != subject.guardian_id:
+            raise InvalidInput(
+                _("Adults consent for themselves: this person is not the customer's registered guardian."),
+                field="guardian",
+            )
+        return
+    if purpose.category == PurposeCategory.MARKETING:
+        raise Conflict(
+            _("Children's data is never used for marketing: this customer is under 16."),
+            code="child_marketing",
+        )
+    if barred_for_children(purpose, notice):
+        raise Conflict(
+            _("This purpose uses sensitive data or sends data abroad: it is not offered to children."),
+            code="child_barred",
+        )
+    if guardian is None:
+        if age < GUARDIAN_ONLY_BELOW_AGE:
+            message = _(
+                "This customer is under 7: only their verified guardian can consent. Give the guardian."
+            )
+        else:
+            message = _(
+                "This customer is between 7 and 16: both the child and their guardian must consent. "
+                "Give the guardian."
+            )
+        raise InvalidInput(message, field="guardian")
+    if guardian.pk != subject.guardian_id:
+        raise InvalidInput(_("This person is not the customer's registered guardian."), field="guardian")
+    if subject.guardian_verified_at is None:
+        raise Conflict(
+            _(
+                "The guardian's authority has not been verified yet; verify it before they consent "
+                "for the child."
+            ),
+            code="guardian_unverified",
+        )
+    if age >= GUARDIAN_ONLY_BELOW_AGE and not (request.child_agreed and request.child_evidence.strip()):
         raise InvalidInput(
-            _("Adults consent for themselves: this person is not the customer's registered guardian."),
-            field="guardian",
+            _(
+                "This customer is between 7 and 16: record the child's own agreement (child_agreed) with "
+                "its evidence (child_evidence) beside the guardian's consent."
+            ),
+            field="child_agreed",
         )
 
 
@@ -287,6 +349,11 @@ def consent_grant_in_transaction(
             guardian=request.guardian,
             channel=request.channel,
             evidence=request.evidence.strip(),
+            session_ref=request.session_ref[:64],
+            device=request.device[:300],
+            child_agreed=request.child_agreed,
+            child_evidence=request.child_evidence.strip(),
+            snapshot=consent_snapshot(request.purpose, notice),
             sensitive_acknowledged=request.sensitive_acknowledged,
             recorded_by_kind=actor.kind,
             recorded_by_user_id=actor.user_id,
@@ -317,6 +384,7 @@ def consent_grant_in_transaction(
                 "channel": request.channel,
                 "guardian": str(request.guardian.pk) if request.guardian else None,
                 "sensitive_acknowledged": request.sensitive_acknowledged,
+                "child_agreed": request.child_agreed,
                 "event": str(event.pk),
             },
         )

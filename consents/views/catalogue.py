@@ -21,6 +21,7 @@ from consents.forms import (
     RecipientForm,
 )
 from consents.models import ConsentImport, Purpose, Recipient
+from consents.scope import SCOPE_FIELDS, latest_scope
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
@@ -38,6 +39,8 @@ def purpose_list(request):
             {
                 "purpose": purpose,
                 "notice": entry.current_notice(now) if entry else None,
+                # Versions published ahead: the DPO sees what is coming and whether it widens.
+                "scheduled": [n for n in entry.notices if n.effective_at > now] if entry else [],
                 "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count(),
             }
         )
@@ -50,7 +53,10 @@ def _purpose_form_save(request, form, *, code: str | None):
     actor = actor_for_user(request.user)
     if code is None:
         return services.purpose_create(actor=actor, recipients=recipients, **data)
-    return services.purpose_update(actor=actor, code=code, changes=data, recipients=recipients)
+    effective_at = data.pop("effective_at")
+    return services.purpose_update(
+        actor=actor, code=code, changes=data, recipients=recipients, effective_at=effective_at
+    )
 
 
 @staff_required("consents.manage_catalogue")
@@ -63,7 +69,10 @@ def purpose_edit(request, code=None):
     initial = None
     if purpose is not None:
         initial = {f: getattr(purpose, f) for f in services.catalogue.PURPOSE_FIELDS}
-        initial["recipients"] = list(purpose.recipients.all())
+        # A version waiting for its date is what the form edits further, not the scope in effect.
+        scope = latest_scope(purpose)
+        initial.update({f: scope[f] for f in SCOPE_FIELDS if f != "recipients"})
+        initial["recipients"] = list(Recipient.objects.filter(pk__in=[r["id"] for r in scope["recipients"]]))
     form = PurposeForm(request.POST or None, initial=initial, editing=purpose is not None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,16 +16,21 @@ from consents import selectors, services
 from consents.catalogue import purpose_entry
 from consents.models import Channel, Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
+from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required
 from core.actors import actor_for_user
 from core.context import request_context
 from core.errors import DomainError
+from subjects.crypto import fingerprint
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
 
 
 def consequences(purpose: Purpose) -> list[str]:
-    """What withdrawing means, stated before it takes effect (domain notes: consequences explained first)."""
+    """What withdrawing means, stated before it takes effect (domain notes: consequences explained first).
+
+    The DPO's own text for the purpose, in the reader's language, comes first; without one, the
+    category's standard sentence."""
     lines = {
         "marketing": _("You will no longer receive offers and product news from the bank."),
         "sharing": _(
@@ -36,14 +41,20 @@ def consequences(purpose: Purpose) -> list[str]:
             "The bank stops transferring your data abroad; services that need the head office may "
             "take longer."
         ),
+        # Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
+        # biometric authentication; an OTP does not replace it.
         "security": _(
-            "You will need another way to authenticate, for example an OTP; biometric authentication of "
-            "transfers above 10 million VND stops."
+            "Biometric authentication stops. Online transfers above 10 million VND, or above 20 million "
+            "VND in total in a day, then need biometric authentication by law (Decision 2345/QĐ-NHNN), so "
+            "you will have to make them at a branch."
         ),
         "analytics": _("Your use of the app is no longer analysed."),
         "support": _("We will not use your feedback to improve our services; we still answer your requests."),
     }
-    result = [lines[purpose.category]] if purpose.category in lines else []
+    if purpose.consequences:
+        result = [purpose.consequences]
+    else:
+        result = [lines[purpose.category]] if purpose.category in lines else []
     recipients = ", ".join(r.name for r in purpose.recipients.all())
     if recipients:
         result.append(
@@ -59,6 +70,12 @@ def consequences(purpose: Purpose) -> list[str]:
     return result
 
 
+def _session_ref(request) -> str:
+    """A keyed fingerprint of the session: proves which sign-in gave the consent without storing the
+    session key itself (which would let anyone reading the record take over the session)."""
+    return fingerprint(request.session.session_key)
+
+
 def _rows(subject, *, now) -> list[dict]:
     states = selectors.consent_states_for_subject(subject)
     restrictions = list(selectors.restrictions_in_force(subject))
@@ -72,13 +89,18 @@ def _rows(subject, *, now) -> list[dict]:
             and (state.expires_at is None or state.expires_at > now)
         )
         outdated = bool(on and entry and entry.outdates(state.notice_id, now))
+        notice = entry.current_notice(now) if entry else None
+        # Its full text in the reader's language, shown before the switch can be turned on (the
+        # notices come prefetched).
+        text = next((n.text for n in purpose.notices.all() if notice and n.pk == notice.id), "")
         rows.append(
             {
                 "purpose": purpose,
                 "state": state,
                 "on": on and not outdated,
                 "outdated": outdated,
-                "notice": entry.current_notice(now) if entry else None,
+                "notice": notice,
+                "notice_text": text,
                 "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
             }
         )
@@ -112,6 +134,9 @@ def _back(ward_id: str | None):
 def me_consents(request, subject):
     now = timezone.now()
     rows = _rows(subject, now=now)
+    # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
+    # an older version is asked again once the widening is in effect.
+    upcoming = announcements_upcoming_for_subject(subject, now=now)
     wards = [
         {"ward": ward, "rows": [r for r in _rows(ward, now=now) if r["purpose"].consent_based]}
         for ward in _wards(subject)
@@ -124,6 +149,8 @@ def me_consents(request, subject):
             "consent_rows": [r for r in rows if r["purpose"].consent_based],
             "other_rows": [r for r in rows if not r["purpose"].consent_based],
             "wards": wards,
+            "upcoming": upcoming,
+            "ask_again": [r for r in rows if r["outdated"]],
         },
     )
 
@@ -144,19 +171,26 @@ def me_consent_set(request, code, subject):
     if request.POST.get("on") != "1":
         url = reverse("consents:me_withdraw", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
-    entry = purpose_entry(code)
-    notice = entry.current_notice(timezone.now()) if entry else None
     try:
         services.consent_grant(
             actor=actor_for_user(request.user),
             request=services.GrantRequest(
                 subject=whose,
                 purpose=purpose,
-                notice_version=notice.version if notice else "",
+                # The version whose text the page showed beside the switch, not whatever is current now.
+                notice_version=request.POST.get("notice_version", "")[:32],
                 channel=CUSTOMER_CHANNEL,
                 evidence=f"selfservice:request:{request_context().request_id}",
+                session_ref=_session_ref(request),
+                device=request.headers.get("User-Agent", "")[:300],
                 guardian=guardian,
                 sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
+                child_agreed=guardian is not None and request.POST.get("child_agreed") == "1",
+                child_evidence=(
+                    _("Agreed together with the guardian in self-service")
+                    if guardian is not None and request.POST.get("child_agreed") == "1"
+                    else ""
+                ),
             ),
         )
     except DomainError as error:
@@ -212,8 +246,19 @@ def me_receipt(request, pk, subject):
     consent = selectors.consent_list().filter(pk=pk, subject__in=mine).first()
     if consent is None:
         raise Http404
-    return render(
-        request,
-        "consents/receipt.html",
-        {"consent": consent, "receipt": consent_receipt(consent), "base": "selfservice/base.html"},
-    )
+    return receipt_response(request, consent, base="selfservice/base.html")
+
+
+def receipt_response(request, consent: Consent, *, base: str):
+    """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
+    the frozen document to download (the same bytes for the same event)."""
+    try:
+        receipt = consent_receipt(consent, event_id=request.GET.get("event") or None)
+    except DomainError:
+        raise Http404 from None
+    if request.GET.get("format") == "json":
+        response = JsonResponse(receipt, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        filename = f"consent-receipt-{receipt['receipt_id']}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "consents/receipt.html", {"consent": consent, "receipt": receipt, "base": base})

@@ -9,14 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents import selectors, services
-from consents.catalogue import purpose_entry
 from consents.forms import (
     StaffGrantForm,
     WithdrawForm,
 )
 from consents.models import ConsentStatus
-from consents.receipts import consent_receipt
-from consents.views.customer import consequences
+from consents.views.customer import consequences, receipt_response
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
@@ -39,10 +37,13 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
 
 @staff_required("consents.add_consent")
 def staff_grant(request, pk):
+    """Record a consent given in front of staff: the page shows each purpose's notice in force, the
+    script to read on the phone or the form to print and hand over, and records the version chosen."""
     subject = DataSubject.objects.filter(pk=pk).first()
     if subject is None:
         raise Http404
-    form = StaffGrantForm(request.POST or None)
+    notices = selectors.notices_in_force_for_consent(now=timezone.now())
+    form = StaffGrantForm(request.POST or None, notices=notices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         guardian = None
@@ -51,27 +52,30 @@ def staff_grant(request, pk):
             if guardian is None:
                 form.add_error("guardian_ref", _("No customer has this customer number."))
         if not form.errors:
-            entry = purpose_entry(data["purpose"].code)
-            notice = entry.current_notice(timezone.now()) if entry else None
             try:
                 consent = services.consent_grant(
                     actor=actor_for_user(request.user),
                     request=services.GrantRequest(
                         subject=subject,
-                        purpose=data["purpose"],
-                        notice_version=notice.version if notice else "",
+                        purpose=data["notice"].purpose,
+                        notice_version=data["notice"].version,
                         channel=data["channel"],
                         evidence=data["evidence"],
                         guardian=guardian,
                         sensitive_acknowledged=data["sensitive_acknowledged"],
+                        child_agreed=data["child_agreed"],
+                        child_evidence=data["child_evidence"],
                     ),
                 )
             except DomainError as error:
-                form_error(form, error, field={"guardian": "guardian_ref"}.get(error.field))
+                form_names = {"guardian": "guardian_ref", "notice_version": "notice"}
+                form_error(form, error, field=form_names.get(error.field))
             else:
                 messages.success(request, _("Consent recorded. Give the customer the receipt."))
                 return redirect("consents:staff_receipt", pk=consent.pk)
-    return render(request, "consents/staff_grant.html", {"subject": subject, "form": form})
+    return render(
+        request, "consents/staff_grant.html", {"subject": subject, "form": form, "notices": notices}
+    )
 
 
 @staff_required("consents.change_consent")
@@ -102,8 +106,4 @@ def staff_receipt(request, pk):
     consent = selectors.consent_list().filter(pk=pk).first()
     if consent is None:
         raise Http404
-    return render(
-        request,
-        "consents/receipt.html",
-        {"consent": consent, "receipt": consent_receipt(consent), "base": "portal/base.html"},
-    )
+    return receipt_response(request, consent, base="portal/base.html")

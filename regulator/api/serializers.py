@@ -129,7 +129,6 @@ class DossierFileSerializer(serializers.Serializer):
 
 class AnnouncementCreateSerializer(serializers.Serializer):
     notice = serializers.IntegerField(help_text="The notice version's id.")
-    significant = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class AnnouncementOutputSerializer(serializers.ModelSerializer):

@@ -316,7 +316,6 @@ class AnnouncementListCreateView(generics.GenericAPIView):
         announcement = announcements.announcement_schedule(
             actor=actor_for_user(request.user),
             notice_id=data.validated_data["notice"],
-            significant=data.validated_data["significant"],
         )
         return Response(AnnouncementOutputSerializer(announcement).data, status=status.HTTP_201_CREATED)
 

@@ -47,13 +47,8 @@ def announcement_list(request):
 @require_POST
 @staff_required("regulator.manage_announcement")
 def announcement_schedule(request, pk):
-    # The form always says whether the box was ticked; without the form's marker, the notice's
-    # material-change flag decides.
-    significant = request.POST.get("significant") == "1" if "significant_present" in request.POST else None
     try:
-        announcement = service.announcement_schedule(
-            actor=actor_for_user(request.user), notice_id=pk, significant=significant
-        )
+        announcement = service.announcement_schedule(actor=actor_for_user(request.user), notice_id=pk)
     except DomainError as error:
         messages.error(request, error.text)
     else:

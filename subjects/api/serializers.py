@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.languages import LANGUAGE_CHOICE_MESSAGE
 from accounts.models import Language
 from subjects.models import DataSubject
+from subjects.selectors import PERSONAL_FIELDS, personal_value_masked
 
 
 def preferred_language_field() -> serializers.ChoiceField:
@@ -17,7 +18,10 @@ def preferred_language_field() -> serializers.ChoiceField:
 
 
 class SubjectOutputSerializer(serializers.ModelSerializer):
+    """A subject; its personal values masked unless the view sets `reveal` in the context."""
+
     guardian = serializers.UUIDField(source="guardian_id", allow_null=True, read_only=True)
+    masked = serializers.SerializerMethodField(help_text="True when the personal values are masked.")
     # A plain string: the address is optional and stored as "" when absent, which `format: email` rejects.
     email = serializers.CharField(read_only=True, help_text="E-mail address, or empty when none is on file.")
 
@@ -25,10 +29,20 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         model = DataSubject
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
-            "email", "address", "guardian", "guardian_verified_at", "preferred_language",
-            "relationship_ended_on", "created_at", "updated_at",
+            "email", "address", "guardian", "guardian_verified_at", "adult_verified", "preferred_language",
+            "relationship_ended_on", "created_at", "updated_at", "masked",
         ]
         read_only_fields = fields
+
+    def get_masked(self, subject) -> bool:
+        return not self.context.get("reveal", False)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("reveal", False):
+            for field in PERSONAL_FIELDS:
+                data[field] = personal_value_masked(field, data[field])
+        return data
 
 
 class SubjectCreateSerializer(serializers.Serializer):
@@ -44,6 +58,10 @@ class SubjectCreateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True, help_text="The guardian's subject id.")
     preferred_language = preferred_language_field()
+    adult_verified = serializers.BooleanField(
+        required=False, default=False,
+        help_text="eKYC verified the customer is an adult (no date of birth needed).",
+    )
 
 
 class SubjectRectifySerializer(serializers.Serializer):
@@ -61,6 +79,7 @@ class SubjectRectifySerializer(serializers.Serializer):
         help_text="The day the customer relationship ended; retention periods run from it (null: open).",
     )
     preferred_language = preferred_language_field()
+    adult_verified = serializers.BooleanField(required=False, help_text="The result of an eKYC adult check.")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -70,3 +89,9 @@ class SubjectSearchSerializer(serializers.Serializer):
     national_id = serializers.CharField(max_length=40, required=False, help_text="CCCD, 12 digits.")
     phone = serializers.CharField(max_length=40, required=False)
     email = serializers.CharField(max_length=254, required=False)
+
+
+class GuardianVerifySerializer(serializers.Serializer):
+    evidence = serializers.CharField(
+        max_length=300, help_text="The document that proves the authority: birth certificate, court decision."
+    )

@@ -6,4 +6,9 @@ urlpatterns = [
     path("subjects/", views.SubjectListCreateView.as_view(), name="subject-list"),
     path("subjects/search/", views.SubjectSearchView.as_view(), name="subject-search"),
     path("subjects/<uuid:pk>/", views.SubjectDetailView.as_view(), name="subject-detail"),
+    path(
+        "subjects/<uuid:pk>/verify-guardian/",
+        views.GuardianVerifyView.as_view(),
+        name="subject-verify-guardian",
+    ),
 ]

@@ -10,9 +10,12 @@ from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
+from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
+from integrations.models import ApiToken
 from subjects import services
 from subjects.api.serializers import (
+    GuardianVerifySerializer,
     SubjectCreateSerializer,
     SubjectOutputSerializer,
     SubjectRectifySerializer,
@@ -21,6 +24,8 @@ from subjects.api.serializers import (
 from subjects.models import DataSubject
 from subjects.selectors import SEARCHABLE_FIELDS, subject_filter_by_index, subject_list
 
+# The token scope an integration client needs to receive personal values unmasked.
+PII_SCOPE = "subjects:pii"
 SUBJECT_FILTERS = [
     OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
 ]
@@ -31,6 +36,34 @@ def visible_subjects(user):
     own = subject_for_user(user)
     queryset = subject_list()
     return queryset.filter(pk=own.pk) if own is not None else queryset
+
+
+ACCESS_REASON_HEADER = OpenApiParameter(
+    "X-Access-Reason", str, OpenApiParameter.HEADER,
+    description="Staff: why you need this customer's personal values (a request or complaint number, or "
+                "a reason with a note). Without it the values are masked. Recorded in the audit trail.",
+)
+
+
+def subject_output(request, subjects, *, context: str = "", many: bool = False):
+    """The subjects' output for this caller, masked unless they may and say why they need it. A
+    customer sees their own values; an integration client needs the `subjects:pii` scope; staff give
+    the `X-Access-Reason` header. Reads (`context` given) are logged with that reason; a write's own
+    audit entry already records it."""
+    rows = list(subjects) if many else [subjects]
+    reason = request.headers.get("X-Access-Reason", "").strip()
+    role = user_role(request.user)
+    if role == Role.CUSTOMER:
+        reveal = True
+    elif role == Role.CLIENT:
+        reveal = isinstance(request.auth, ApiToken) and request.auth.allows(PII_SCOPE)
+    else:
+        reveal = bool(reason)
+    if context:
+        services.subject_personal_data_viewed(
+            actor=actor_for_user(request.user), subjects=rows, context=context, reason=reason, revealed=reveal
+        )
+    return SubjectOutputSerializer(subjects, many=many, context={"reveal": reveal}).data
 
 
 def resolve_guardian(guardian_id) -> DataSubject | None:
@@ -63,15 +96,17 @@ class SubjectListCreateView(generics.GenericAPIView):
             queryset = queryset.filter(external_ref=params["external_ref"])
         return queryset
 
-    @extend_schema(parameters=SUBJECT_FILTERS, responses=SubjectOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[*SUBJECT_FILTERS, ACCESS_REASON_HEADER], responses=SubjectOutputSerializer(many=True)
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        services.subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=page, context="api.list"
-        )
-        return self.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(subject_output(request, page, context="api.list", many=True))
 
-    @extend_schema(request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer})
+    @extend_schema(
+        request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer},
+        parameters=[ACCESS_REASON_HEADER],
+    )
     @idempotent
     def post(self, request):
         data = SubjectCreateSerializer(data=request.data)
@@ -79,7 +114,8 @@ class SubjectListCreateView(generics.GenericAPIView):
         fields = dict(data.validated_data)
         fields["guardian"] = resolve_guardian(fields.pop("guardian", None))
         subject = services.subject_create(actor=actor_for_user(request.user), **fields)
-        return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
+        output = subject_output(request, subject)
+        return Response(output, status=status.HTTP_201_CREATED)
 
 
 class SubjectSearchView(generics.GenericAPIView):
@@ -92,7 +128,8 @@ class SubjectSearchView(generics.GenericAPIView):
     serializer_class = SubjectOutputSerializer
     queryset = DataSubject.objects.none()
 
-    @extend_schema(request=SubjectSearchSerializer, responses=SubjectOutputSerializer(many=True))
+    @extend_schema(request=SubjectSearchSerializer, responses=SubjectOutputSerializer(many=True),
+                   parameters=[ACCESS_REASON_HEADER])
     def post(self, request):
         data = SubjectSearchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -102,10 +139,7 @@ class SubjectSearchView(generics.GenericAPIView):
         [(field, value)] = given
         found = subject_filter_by_index(subject_list(), field=field, value=value)
         page = self.paginate_queryset(found)
-        services.subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=page, context="api.search"
-        )
-        return self.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(subject_output(request, page, context="api.search", many=True))
 
 
 class SubjectDetailView(generics.GenericAPIView):
@@ -121,16 +155,13 @@ class SubjectDetailView(generics.GenericAPIView):
             raise NotFound(_("No such customer."))
         return subject
 
-    @extend_schema(responses=SubjectOutputSerializer)
+    @extend_schema(responses=SubjectOutputSerializer, parameters=[ACCESS_REASON_HEADER])
     def get(self, request, pk):
-        subject = self.get_subject(pk)
-        services.subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=[subject], context="api.detail"
-        )
-        return Response(SubjectOutputSerializer(subject).data)
+        return Response(subject_output(request, self.get_subject(pk), context="api.detail"))
 
     @extend_schema(
         request=SubjectRectifySerializer, responses=SubjectOutputSerializer,
+        parameters=[ACCESS_REASON_HEADER],
         description="Rectification by staff; audited with keyed fingerprints of old and new values. "
                     "`preferred_language` (not personal data) is audited with its old and new value.",
     )
@@ -147,4 +178,29 @@ class SubjectDetailView(generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language,
         )
-        return Response(SubjectOutputSerializer(subject).data)
+        return Response(subject_output(request, subject))
+
+
+class GuardianVerifyView(generics.GenericAPIView):
+    """Staff record that they checked the guardian's authority; children's consents need it."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "subjects.change_datasubject"}
+    required_scopes = {"POST": "subjects:write"}
+    serializer_class = SubjectOutputSerializer
+    queryset = DataSubject.objects.none()
+
+    @extend_schema(
+        operation_id="subject_verify_guardian", request=GuardianVerifySerializer,
+        responses=SubjectOutputSerializer,
+        description="The guardian's authority was checked (birth certificate, court decision); 409 when the "
+                    "customer has no guardian.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        data = GuardianVerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subject = services.subject_guardian_verify(
+            actor=actor_for_user(request.user), subject_id=pk, evidence=data.validated_data["evidence"]
+        )
+        return Response(subject_output(request, subject))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.languages import language_for_subject, language_for_user, languages_for_users, per_language
 from accounts.models import StaffProfile
 from consents import services as consent_services
-from consents.services.announcements import announcement_schedule, announcement_send
+from consents.services.announcements import announcement_send
 from core.actors import Actor
 from core.roles import Role
 from deadlines.clocks import deadlines_sweep
@@ -102,7 +102,7 @@ def test_request_acknowledgement_stays_vietnamese_by_default(subject):
 def test_a_childs_request_is_told_to_the_guardian_in_the_guardians_language():
     guardian = make_subject(preferred_language="en")
     child = make_subject(guardian=guardian, preferred_language="vi", email="")
-    subject_guardian_verify(actor=Actor.system("tests"), subject_id=child.pk)
+    subject_guardian_verify(actor=Actor.system("tests"), subject_id=child.pk, evidence="birth-cert-2")
     verified_request(child, guardian=guardian)
     (email,) = deliver("dsr.customer.acknowledged")
     assert email.to == [guardian.email]
@@ -120,8 +120,9 @@ def test_notice_announcement_reaches_each_customer_in_their_language():
         actor=CONSENT_STAFF, code=purpose.code, version="v2", text_vi="Nội dung mới", text_en="New text",
         effective_at=now + timedelta(days=10), material=False, now=now,
     )
-    announcement = announcement_schedule(actor=CONSENT_STAFF, notice_id=notice.pk, now=now)
-    announcement_send(actor=CONSENT_STAFF, announcement_id=announcement.pk, now=now + timedelta(days=3))
+    announcement_send(
+        actor=CONSENT_STAFF, announcement_id=notice.announcement.pk, now=now + timedelta(days=3)
+    )
 
     (email,) = deliver("consents.notice.announced", to=english_customer.email)
     assert email.subject.endswith("Changes to the notice: Purpose marketing-lang")

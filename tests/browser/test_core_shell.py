@@ -69,5 +69,15 @@ def test_staff_finds_a_customer_by_phone_and_the_view_is_audited(page, login):
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
 
+    # Need to know: masked until the officer says why they need it.
+    assert page.get_by_test_id("subject-name").inner_text() == "B*** V*** T***"
+    page.select_option("select[name=reason]", "customer_present")
+    page.get_by_test_id("reveal").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("subject-name").inner_text() == "Bùi Văn Tám"
-    assert AuditEntry.objects.filter(action="core.subject.viewed", subject_id=subject.pk).count() == 1
+    views = AuditEntry.objects.filter(action="core.subject.viewed", subject_id=subject.pk)
+    views = views.order_by("sequence")
+    assert [(v.data["revealed"], v.data["reason"]) for v in views] == [
+        (False, ""),
+        (True, "customer_present"),
+    ]

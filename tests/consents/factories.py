@@ -75,6 +75,7 @@ def grant(
         purpose=purpose,
         notice_version=version,
         channel=fields.pop("channel", "branch"),
+        evidence=fields.pop("evidence", "form-0001"),
         **fields,
     )
     return services.consent_grant(actor=actor, request=request, now=now)
@@ -93,5 +94,7 @@ def child_of(guardian, *, age: int, verified: bool = True):
         email="",
     )
     if verified:
-        child = core_services.subject_guardian_verify(actor=SYSTEM, subject_id=child.pk)
+        child = core_services.subject_guardian_verify(
+            actor=SYSTEM, subject_id=child.pk, evidence="birth-certificate-scan-1"
+        )
     return child

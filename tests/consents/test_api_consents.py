@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from consents.models import Consent, WithdrawalDuty
@@ -103,10 +106,23 @@ def test_child_consent_through_api_needs_guardian_ref(as_user, officer):
     api = as_user(officer)
     refused = api.post("/api/v1/consents/", _body(child, "group-sharing"), format="json")
     assert refused.status_code == 400 and "guardian" in refused.json()
-    ok = api.post(
+    guardian_alone = api.post(
         "/api/v1/consents/", _body(child, "group-sharing", guardian=parent.external_ref), format="json"
     )
+    assert guardian_alone.status_code == 400 and "child_agreed" in guardian_alone.json()
+    ok = api.post(
+        "/api/v1/consents/",
+        _body(
+            child,
+            "group-sharing",
+            guardian=parent.external_ref,
+            child_agreed=True,
+            child_evidence="form-9 signed by the child",
+        ),
+        format="json",
+    )
     assert ok.status_code == 201 and ok.json()["guardian"] == parent.external_ref
+    assert (ok.json()["child_agreed"], ok.json()["child_evidence"]) == (True, "form-9 signed by the child")
 
 
 def test_check_errors_and_legal_basis(as_user, client_user):
@@ -205,9 +221,12 @@ def test_purposes_managed_by_dpo_only(as_user, dpo, officer):
         "/api/v1/purposes/", {**body, "code": "x2", "destination_country": ""}, format="json"
     )
     assert no_country.status_code == 400
+    wider = {"version": "2026-02", "text_vi": "Mở rộng", "text_en": "Wider", "material": True}
+    at_once = as_user(dpo).post("/api/v1/purposes/cross-border/notices/", wider, format="json")
+    assert at_once.status_code == 400 and "effective_at" in at_once.json()
     notice = as_user(dpo).post(
         "/api/v1/purposes/cross-border/notices/",
-        {"version": "2026-02", "text_vi": "Mở rộng", "text_en": "Wider", "material": True},
+        {**wider, "effective_at": (timezone.now() + timedelta(days=31)).isoformat()},
         format="json",
     )
     assert notice.status_code == 201
@@ -251,9 +270,9 @@ def test_csv_import_by_api(as_user, dpo, officer):
     make_purpose("marketing", category="marketing")
     subject = make_subject()
     csv_text = (
-        "subject,purpose,notice_version,channel\n"
-        f"{subject.external_ref},marketing,v1,paper_form\n"
-        "X,marketing,v1,x\n"
+        "subject,purpose,notice_version,channel,evidence\n"
+        f"{subject.external_ref},marketing,v1,paper_form,scan-0001\n"
+        "X,marketing,v1,x,\n"
     )
 
     def upload():

@@ -52,7 +52,7 @@ def test_every_reason_and_bulk_agrees_with_single():
         )
 
 
-def test_notice_outdated_and_legal_basis_in_bulk_too():
+def test_reconsent_required_and_legal_basis_in_bulk_too():
     analytics = make_purpose("analytics", category="analytics")
     kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
     subject = grant(purpose=analytics).subject
@@ -64,12 +64,13 @@ def test_notice_outdated_and_legal_basis_in_bulk_too():
         text_en="New",
         effective_at=timezone.now() - timedelta(seconds=1),
         material=True,
+        now=timezone.now() - timedelta(days=30, seconds=2),
     )
     assert (
         consent_check_bulk(purpose_code="analytics", subject_refs=[subject.external_ref])[
             subject.external_ref
         ].reason
-        == "notice_outdated"
+        == "reconsent_required"
     )
     assert (
         consent_check_bulk(purpose_code="kyc", subject_refs=[subject.external_ref])[

@@ -22,7 +22,7 @@ from consents.services.announcements import (
     announcements_run_due,
     announcements_upcoming_for_subject,
 )
-from core.errors import Conflict
+from core.errors import Conflict, InvalidInput
 from integrations.models import OutboxMessage
 from tests.consents.factories import STAFF, grant, make_purpose
 from tests.factories import make_subject
@@ -57,26 +57,29 @@ def purpose_with_customers():
     return purpose, subjects
 
 
-def test_a_minor_change_is_announced_7_days_ahead(purpose_with_customers):
+def test_a_minor_change_is_announced_7_days_ahead_when_published(purpose_with_customers):
     purpose, _subjects = purpose_with_customers
     notice = publish(purpose, "v2", days_ahead=10, material=False)
-    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    announcement = notice.announcement
     assert (announcement.lead_days, announcement.significant) == (7, False)
     assert announcement.send_at == notice.effective_at - timedelta(days=7)
-
-
-def test_a_significant_change_is_announced_30_days_ahead_and_too_soon_is_refused(purpose_with_customers):
-    purpose, _subjects = purpose_with_customers
-    soon = publish(purpose, "v2", days_ahead=20, material=True)
     with pytest.raises(Conflict) as error:
-        announcement_schedule(actor=STAFF, notice_id=soon.pk, now=NOW)
-    assert error.value.code == "announcement_too_late"
-    assert "30 days" in error.value.text
-    # The DPO may judge a material version not significant: 7 days then suffice.
-    ok = announcement_schedule(actor=STAFF, notice_id=soon.pk, significant=False, now=NOW)
-    assert ok.lead_days == 7
+        announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    assert error.value.code == "already_announced"
+
+
+def test_a_material_change_cannot_take_effect_at_once_nor_be_called_not_significant(purpose_with_customers):
+    purpose, _subjects = purpose_with_customers
+    for days_ahead in (0, 20):
+        with pytest.raises(InvalidInput) as error:
+            publish(purpose, "v2", days_ahead=days_ahead, material=True)
+        assert error.value.field == "effective_at" and "30 days" in error.value.text
+        assert "08/04/2026" in error.value.text  # the earliest date allowed, in the bank's zone
+    with pytest.raises(InvalidInput):
+        publish(purpose, "v2", days_ahead=3, material=False)
+    assert not NoticeAnnouncement.objects.exists()
     later = publish(purpose, "v3", days_ahead=45, material=True)
-    announcement = announcement_schedule(actor=STAFF, notice_id=later.pk, now=NOW)
+    announcement = later.announcement
     assert (announcement.lead_days, announcement.significant) == (30, True)
     assert announcement.send_at == later.effective_at - timedelta(days=30)
 
@@ -92,8 +95,7 @@ def test_the_job_sends_on_the_day_then_asks_for_fresh_consent_once_in_effect(
     purpose_with_customers, django_capture_on_commit_callbacks
 ):
     purpose, subjects = purpose_with_customers
-    notice = publish(purpose, "v2", days_ahead=40, material=True)
-    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    announcement = publish(purpose, "v2", days_ahead=40, material=True).announcement
     with django_capture_on_commit_callbacks():
         assert announcements_run_due(now=NOW + timedelta(days=9)) == {"sent": 0, "asked": 0}
         assert announcements_run_due(now=NOW + timedelta(days=10)) == {"sent": 1, "asked": 0}
@@ -116,8 +118,7 @@ def test_the_job_sends_on_the_day_then_asks_for_fresh_consent_once_in_effect(
 
 def test_a_minor_change_completes_without_asking(purpose_with_customers, django_capture_on_commit_callbacks):
     purpose, _subjects = purpose_with_customers
-    notice = publish(purpose, "v2", days_ahead=10, material=False)
-    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    announcement = publish(purpose, "v2", days_ahead=10, material=False).announcement
     with django_capture_on_commit_callbacks():
         announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
     done = announcement_ask_fresh_consent(
@@ -135,10 +136,7 @@ def test_the_celery_task_runs_the_due_announcements(
     from regulator.tasks import run_announcements
 
     purpose, _subjects = purpose_with_customers
-    notice = publish(purpose, "v2", days_ahead=10, material=False)
-    NoticeAnnouncement.objects.create(
-        notice=notice, significant=False, lead_days=7, send_at=NOW - timedelta(days=1), scheduled_by_label="t"
-    )
+    publish(purpose, "v2", days_ahead=10, material=False)
     with django_capture_on_commit_callbacks():
         # Real time is past both dates: the job sends, then completes the (minor) change.
         assert run_announcements.run() == {"sent": 1, "asked": 1}
@@ -148,8 +146,7 @@ def _purpose_with(count: int, code: str):
     purpose = make_purpose(code, effective_at=NOW - timedelta(days=30))
     for _ in range(count):
         grant(make_subject(), purpose, now=NOW - timedelta(days=5))
-    notice = publish(purpose, "v2", days_ahead=40, material=True)
-    return announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    return publish(purpose, "v2", days_ahead=40, material=True).announcement
 
 
 def _counting_queries(service, announcement, *, now) -> int:
@@ -188,8 +185,7 @@ def test_customers_are_told_in_chunks_once_each_and_only_with_an_address(
     with_address = [make_subject() for _ in range(10)]
     for subject in [*with_address, make_subject(email="")]:
         grant(subject, purpose, now=NOW - timedelta(days=5))
-    notice = publish(purpose, "v2", days_ahead=40, material=False)
-    announcement = announcement_schedule(actor=STAFF, notice_id=notice.pk, now=NOW)
+    announcement = publish(purpose, "v2", days_ahead=40, material=False).announcement
     with django_capture_on_commit_callbacks():
         sent = announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=10))
     assert sent.customers_told == 10

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import Consent, ConsentEvent, ConsentState
+from consents.receipts import consent_receipt
 from consents.selectors import consent_check, subjects_to_ask_again
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose
+from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,11 @@ def test_notice_version_must_be_current_and_material_change_asks_again():
         text_en="New",
         effective_at=now - timedelta(minutes=1),
         material=True,
+        now=now - timedelta(days=31),
     )
     assert (
-        consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason == "notice_outdated"
+        consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason
+        == "reconsent_required"
     )
     assert list(subjects_to_ask_again(purpose)) == [consent]
     with pytest.raises(Conflict):
@@ -98,6 +101,7 @@ def test_non_material_notice_change_keeps_consent_valid():
         text_vi="Sửa lỗi chính tả",
         text_en="Typo fix",
         effective_at=timezone.now() - timedelta(minutes=1),
+        now=timezone.now() - timedelta(days=8),
     )
     assert consent_check(subject_ref=subject.external_ref, purpose_code="support").allowed
 
@@ -135,7 +139,19 @@ def test_seven_to_sixteen_needs_child_and_guardian():
     with pytest.raises(InvalidInput) as error:
         grant(child, purpose)
     assert "both the child and their guardian" in error.value.text
-    assert grant(child, purpose, guardian=parent).guardian_id == parent.pk
+    # The guardian's consent alone is not enough: the child's own agreement is recorded beside it.
+    with pytest.raises(InvalidInput) as error:
+        grant(child, purpose, guardian=parent)
+    assert error.value.field == "child_agreed"
+    with pytest.raises(InvalidInput) as error:
+        grant(child, purpose, guardian=parent, child_agreed=True)
+    assert error.value.field == "child_agreed"
+    consent = grant(
+        child, purpose, guardian=parent, child_agreed=True, child_evidence="form-77 signed by child"
+    )
+    assert (consent.guardian_id, consent.child_agreed) == (parent.pk, True)
+    receipt = consent_receipt(consent)
+    assert receipt["child_agreement"] == {"agreed": True, "evidence": "form-77 signed by child"}
 
 
 def test_no_child_into_marketing_and_the_check_says_child():
@@ -173,3 +189,68 @@ def test_inactive_purpose_cannot_be_granted_and_is_not_allowed():
     with pytest.raises(Conflict):
         grant(make_subject(), purpose)
     assert STAFF.label == "officer_t"
+
+
+@pytest.mark.parametrize("channel", ["branch", "paper_form", "call_centre"])
+def test_staff_and_paper_channels_need_an_evidence_reference(channel):
+    subject, purpose = make_subject(), make_purpose()
+    for missing in ("", "   "):
+        with pytest.raises(InvalidInput) as error:
+            grant(subject, purpose, channel=channel, evidence=missing)
+        assert error.value.field == "evidence"
+    assert _nothing_written()
+    assert grant(subject, purpose, channel=channel, evidence="PF-2026-0042").evidence == "PF-2026-0042"
+
+
+def test_app_consents_record_the_session_and_device():
+    subject, purpose = make_subject(), make_purpose()
+    consent = grant(
+        subject, purpose, channel="mobile_app", evidence="", session_ref="sess-9", device="iPhone 15"
+    )
+    assert (consent.session_ref, consent.device) == ("sess-9", "iPhone 15")
+    assert consent_receipt(consent)["collection"]["device"] == "iPhone 15"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"category": "marketing"},
+        {"sensitive": True},
+        {"data_categories": ["biometric"]},
+        {"cross_border": True, "destination_country": "KR"},
+    ],
+)
+def test_without_a_date_of_birth_no_consent_to_purposes_barred_for_children(fields):
+    subject = make_subject(date_of_birth=None)
+    purpose = make_purpose(**fields)
+    with pytest.raises(Conflict) as error:
+        grant(subject, purpose, sensitive_acknowledged=True)
+    assert error.value.code == "age_unknown" and error.value.status == 409
+    assert _nothing_written()
+    subject.adult_verified = True
+    subject.save(update_fields=["adult_verified"])
+    assert grant(subject, purpose, sensitive_acknowledged=True).status == "granted"
+
+
+def test_without_a_date_of_birth_other_purposes_are_open():
+    assert grant(make_subject(date_of_birth=None), make_purpose(category="support")).status == "granted"
+
+
+def test_a_transfer_needs_consent_or_a_named_exemption():
+    partner = make_recipient("Korea Partner")
+    printer = make_recipient("Card printer", kind="processor")
+    with pytest.raises(InvalidInput) as error:
+        make_purpose(legal_basis="contract", cross_border=True, destination_country="KR")
+    assert error.value.field == "transfer_exemption"
+    with pytest.raises(InvalidInput) as error:
+        make_purpose(legal_basis="contract", recipients=[partner])
+    assert error.value.field == "transfer_exemption"
+    # A processor works for the bank: no third party, no exemption needed.
+    assert make_purpose(legal_basis="contract", recipients=[printer]).transfer_exemption == ""
+    exempt = make_purpose(
+        legal_basis="legal_obligation", recipients=[partner], transfer_exemption="legal_disclosure"
+    )
+    assert exempt.transfer_exemption == "legal_disclosure"
+    with pytest.raises(InvalidInput) as error:
+        services.purpose_update(actor=SYSTEM, code=exempt.code, changes={"transfer_exemption": ""})
+    assert error.value.field == "transfer_exemption"

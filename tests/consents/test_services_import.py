@@ -137,3 +137,28 @@ def test_the_api_answers_400_for_an_unreadable_file(catalogue, dpo, as_user):
     assert response.status_code == 400
     assert any(words in response.json()["file"][0] for words in ("Line 2", "dòng 2"))
     assert not ConsentImport.objects.filter(finished_at__isnull=True).exists()
+def test_imported_consents_follow_the_evidence_and_children_rules_and_carry_their_receipt(catalogue):
+    from consents.receipts import consent_receipt
+
+    support = make_purpose("support", category="support")
+    adult, parent = make_subject(), make_subject()
+    child = child_of(parent, age=10)
+    day = (timezone.localdate() - timedelta(days=3)).isoformat()
+    header = (
+        "subject,purpose,notice_version,channel,evidence,granted_at,guardian,sensitive_acknowledged,"
+        "child_agreed,child_evidence"
+    )
+    rows = [
+        f"{adult.external_ref},marketing,v1,call_centre,,{day},,,,",  # 2 no call recording
+        f"{child.external_ref},support,v1,branch,form-1,{day},{parent.external_ref},,,",  # 3 child silent
+        f"{child.external_ref},support,v1,branch,form-2,{day},{parent.external_ref},,yes,form-2 child",  # 4
+    ]
+    lines = io.StringIO("\n".join([header, *rows]) + "\n").readlines()
+    run = consents_import_csv(actor=ACTOR, lines=lines, filename="children.csv")
+    assert (run.imported, [e["line"] for e in run.errors]) == (1, [2, 3])
+    reasons = {e["line"]: e["reason"] for e in run.errors}
+    assert "call recording" in reasons[2] and "child_agreed" in reasons[3]
+    consent = Consent.objects.get(subject=child, purpose=support)
+    assert (consent.child_agreed, consent.child_evidence) == (True, "form-2 child")
+    receipt = consent_receipt(consent)
+    assert receipt["purpose"]["code"] == "support" and receipt["notice"]["version"] == "v1"

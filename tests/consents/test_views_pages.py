@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
+from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
-from tests.consents.factories import child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +46,19 @@ def test_customer_switches_on_withdraws_after_confirmation(customer_a, catalogue
         and 'data-testid="switch-kyc"' not in body
     )
 
-    client.post("/en/me/consents/marketing/", {"on": "1"})
+    on = {"on": "1", "notice_version": "v1"}
+    client.post("/en/me/consents/marketing/", on)
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed
 
-    refused = client.post("/en/me/consents/biometric/", {"on": "1"}, follow=True)
+    refused = client.post("/en/me/consents/biometric/", on, follow=True)
     assert (
         "sensitive" in refused.content.decode()
         and not Consent.objects.filter(purpose__code="biometric").exists()
     )
-    client.post("/en/me/consents/biometric/", {"on": "1", "sensitive_acknowledged": "1"})
+    client.post("/en/me/consents/biometric/", {**on, "sensitive_acknowledged": "1"})
     assert consent_check(subject_ref=subject.external_ref, purpose_code="biometric").allowed
 
-    client.post("/en/me/consents/sharing/", {"on": "1"})
+    client.post("/en/me/consents/sharing/", on)
     off = client.post("/en/me/consents/sharing/", {}, follow=True)  # switch moved off: confirmation first
     text = off.content.decode()
     assert "What happens if you withdraw" in text and "Bảo hiểm Đối tác" in text and "72 hours" in text
@@ -78,18 +83,19 @@ def test_vietnamese_is_the_default_language(customer_a, catalogue):
 
 
 def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, catalogue):
+    biometric_notice = catalogue["biometric"].notices.get()
     client = _login(officer)
     detail = client.get(f"/en/portal/customers/{subject.pk}/")
     assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"purpose": catalogue["biometric"].pk, "channel": "branch", "evidence": "form 12"},
+        {"notice": biometric_notice.pk, "channel": "branch", "evidence": "form 12"},
     )
     assert response.status_code == 200 and "sensitive" in response.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
         {
-            "purpose": catalogue["biometric"].pk,
+            "notice": biometric_notice.pk,
             "channel": "branch",
             "evidence": "form 12",
             "sensitive_acknowledged": "on",
@@ -127,11 +133,23 @@ def test_dpo_pages(dpo, officer, subject, catalogue):
         },
     )
     assert created.status_code == 302
-    grant(subject, catalogue["marketing"])
-    published = client.post(
-        "/en/portal/purposes/marketing/notices/new/",
-        {"version": "v2", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"},
+    grant(subject, catalogue["marketing"], now=timezone.now() - timedelta(minutes=10))
+    # A material version that took effect a minute ago, announced 31 days before.
+    services.notice_publish(
+        actor=SYSTEM,
+        code="marketing",
+        version="v2",
+        text_vi="Mở rộng",
+        text_en="Wider",
+        effective_at=timezone.now() - timedelta(minutes=1),
+        material=True,
+        now=timezone.now() - timedelta(days=31, minutes=2),
     )
+    wider = {"version": "v3", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"}
+    too_soon = client.post("/en/portal/purposes/marketing/notices/new/", wider)
+    assert too_soon.status_code == 200 and "30 days" in too_soon.content.decode()
+    later = timezone.localtime(timezone.now() + timedelta(days=31)).strftime("%Y-%m-%dT%H:%M")
+    published = client.post("/en/portal/purposes/marketing/notices/new/", {**wider, "effective_at": later})
     assert published.status_code == 302
     ask = client.get("/en/portal/purposes/marketing/ask-again/").content.decode()
     assert subject.external_ref in ask
@@ -181,10 +199,12 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
     assert f'data-testid="ward-{child.external_ref}"' in page
     assert f'data-testid="ward-{unverified.external_ref}"' not in page  # authority not verified yet
 
-    client.post("/en/me/consents/sharing/", {"on": "1", "ward": str(child.pk)})
+    client.post("/en/me/consents/sharing/", {"on": "1", "notice_version": "v1", "ward": str(child.pk)})
     consent = Consent.objects.get(subject=child, purpose__code="sharing")
     assert consent.guardian_id == parent.pk
-    refused = client.post("/en/me/consents/marketing/", {"on": "1", "ward": str(child.pk)}, follow=True)
+    refused = client.post(
+        "/en/me/consents/marketing/", {"on": "1", "notice_version": "v1", "ward": str(child.pk)}, follow=True
+    )
     assert "never used for marketing" in refused.content.decode()
     assert not Consent.objects.filter(subject=child, purpose__code="marketing").exists()
 
@@ -199,3 +219,131 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
     assert other.post("/en/me/consents/sharing/", {"on": "1", "ward": str(child.pk)}).status_code == 404
     assert other.get(f"/en/me/consents/{consent.pk}/receipt/").status_code == 404
     assert client.post("/en/me/consents/sharing/", {"on": "1", "ward": "not-a-uuid"}).status_code == 404
+
+
+def test_customer_reads_the_notice_before_agreeing_and_the_grant_records_that_version(customer_a, catalogue):
+    subject = customer_a.customer_account.subject
+    client = _login(customer_a)
+    page = client.get("/en/me/consents/").content.decode()
+    card = page[page.index('data-testid="purpose-marketing"') :]
+    card = card[: card.index("</article>")]
+    # The notice (in the customer's language) comes before the switch, with the version it is.
+    assert card.index('data-testid="notice-marketing"') < card.index('data-testid="switch-marketing"')
+    assert "Description" in card and 'name="notice_version" value="v1"' in card
+    vietnamese = client.get("/me/consents/").content.decode()
+    assert "Mô tả" in vietnamese
+    refused = client.post("/en/me/consents/marketing/", {"on": "1"}, follow=True)
+    assert "notice version" in refused.content.decode()
+    assert not Consent.objects.exists()
+    client.post(
+        "/en/me/consents/marketing/",
+        {"on": "1", "notice_version": "v1"},
+        HTTP_USER_AGENT="Firefox on Android",
+    )
+    consent = Consent.objects.get(subject=subject)
+    assert (consent.notice.version, consent.channel, consent.device) == (
+        "v1",
+        "internet_banking",
+        "Firefox on Android",
+    )
+    assert len(consent.session_ref) == 16
+    page = client.get("/en/me/consents/").content.decode()
+    assert 'data-testid="notice-marketing"' not in page  # agreed: the switch is on, no notice to read
+
+
+def test_customer_sees_a_scheduled_widening_and_then_is_asked_again(customer_a, catalogue):
+    from consents.services.announcements import announcement_send
+
+    subject = customer_a.customer_account.subject
+    grant(subject, catalogue["sharing"], now=timezone.now() - timedelta(days=10))
+    services.purpose_update(
+        actor=SYSTEM,
+        code="sharing",
+        changes={"cross_border": True, "destination_country": "KR"},
+        recipients=[
+            *catalogue["sharing"].recipients.all(),
+            make_recipient("Korea Head Office", kind="foreign_head_office"),
+        ],
+        effective_at=timezone.now() + timedelta(days=31),
+    )
+    notice = catalogue["sharing"].notices.order_by("-effective_at").first()
+    announcement_send(actor=SYSTEM, announcement_id=notice.announcement.pk)
+    client = _login(customer_a)
+    page = client.get("/en/me/consents/").content.decode()
+    assert 'data-testid="notice-banner"' in page and 'data-testid="upcoming-sharing"' in page
+    assert "ask for your consent again" in page
+    # Once in effect the purpose has its new scope and the check refuses until the customer agrees again.
+    later = timezone.now() + timedelta(days=32)
+    assert services.purpose_versions_apply_due(now=later) == 1
+    assert (
+        consent_check(subject_ref=subject.external_ref, purpose_code="sharing", now=later).reason
+        == "reconsent_required"
+    )
+
+
+def test_staff_grant_page_shows_the_scripts_and_needs_evidence(officer, subject, catalogue):
+    client = _login(officer)
+    page = client.get(f"/en/portal/customers/{subject.pk}/consents/new/").content.decode()
+    assert 'data-testid="script-marketing"' in page and 'data-testid="script-kyc"' not in page
+    notice = catalogue["marketing"].notices.get()
+    refused = client.post(
+        f"/en/portal/customers/{subject.pk}/consents/new/", {"notice": notice.pk, "channel": "call_centre"}
+    )
+    assert refused.status_code == 200 and "call recording" in refused.content.decode()
+    ok = client.post(
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {"notice": notice.pk, "channel": "call_centre", "evidence": "REC-2026-77"},
+    )
+    assert ok.status_code == 302
+    assert Consent.objects.get(subject=subject).evidence == "REC-2026-77"
+
+
+def test_withdrawal_consequences_are_true_and_editable_per_language(customer_a, catalogue):
+    subject = customer_a.customer_account.subject
+    grant(subject, catalogue["biometric"], sensitive_acknowledged=True)
+    grant(subject, catalogue["marketing"])
+    client = _login(customer_a)
+    biometric = client.get("/en/me/consents/biometric/withdraw/").content.decode()
+    assert "OTP" not in biometric
+    assert "10 million VND" in biometric and "20 million" in biometric and "branch" in biometric
+    services.purpose_update(
+        actor=SYSTEM,
+        code="marketing",
+        changes={
+            "consequences_vi": "Bạn sẽ không nhận ưu đãi riêng.",
+            "consequences_en": "No more personal offers.",
+        },
+    )
+    assert "No more personal offers." in client.get("/en/me/consents/marketing/withdraw/").content.decode()
+    assert (
+        "Bạn sẽ không nhận ưu đãi riêng." in client.get("/me/consents/marketing/withdraw/").content.decode()
+    )
+
+
+def test_each_event_has_a_receipt_the_customer_downloads(customer_a, catalogue):
+    subject = customer_a.customer_account.subject
+    consent = grant(subject, catalogue["marketing"])
+    granted_event = consent.events.get()
+    services.consent_withdraw(actor=SYSTEM, consent_id=consent.pk, channel="branch")
+    client = _login(customer_a)
+    page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
+    assert page.count('data-testid="event-receipt"') == 2
+    first = client.get(f"/en/me/consents/{consent.pk}/receipt/?event={granted_event.pk}&format=json")
+    assert first["Content-Disposition"].startswith("attachment;")
+    assert first.json()["state"] == "granted" and first.json()["receipt_id"] == str(granted_event.pk)
+    again = client.get(f"/en/me/consents/{consent.pk}/receipt/?event={granted_event.pk}&format=json")
+    assert again.content == first.content
+    latest = client.get(f"/en/me/consents/{consent.pk}/receipt/?format=json").json()
+    assert latest["state"] == "withdrawn" and latest["withdrawn_at"]
+    assert client.get(f"/en/me/consents/{consent.pk}/receipt/?event=not-an-event").status_code == 404
+
+
+def test_the_dpo_sees_a_scheduled_widening_in_the_catalogue(dpo, catalogue):
+    services.purpose_update(
+        actor=SYSTEM,
+        code="sharing",
+        changes={"data_categories": ["credit_customer"]},
+        effective_at=timezone.now() + timedelta(days=31),
+    )
+    page = _login(dpo).get("/en/portal/purposes/").content.decode()
+    assert 'data-testid="scheduled-sharing"' in page and "widening: consent asked again" in page

@@ -67,7 +67,7 @@ def test_a_guardian_acts_only_once_their_authority_is_verified(subject):
     child = make_subject(guardian=subject, national_id="", phone="", email="")
     with pytest.raises(InvalidInput):
         make_request(child, guardian=subject)
-    child = core_services.subject_guardian_verify(actor=STAFF, subject_id=child.pk)
+    child = core_services.subject_guardian_verify(actor=STAFF, subject_id=child.pk, evidence="birth-cert-1")
     request = make_request(child, guardian=subject)
     assert request.guardian == subject
 

@@ -151,11 +151,12 @@ def test_announcement_through_the_api(inventory, dpo, as_user):
         material=True,
     )
     client = as_user(dpo)
-    response = client.post("/api/v1/notice-announcements/", {"notice": notice.pk}, format="json")
-    assert response.status_code == 201 and response.json()["lead_days"] == 30
+    # Publishing announced it, 30 days ahead since the change is material.
+    (listed,) = client.get("/api/v1/notice-announcements/").json()["results"]
+    assert (listed["version"], listed["lead_days"], listed["significant"]) == ("v2", 30, True)
     again = client.post("/api/v1/notice-announcements/", {"notice": notice.pk}, format="json")
     assert again.status_code == 409
-    sent = client.post(f"/api/v1/notice-announcements/{response.json()['id']}/send/")
+    sent = client.post(f"/api/v1/notice-announcements/{listed['id']}/send/")
     assert sent.status_code == 200 and sent.json()["status"] == "sent"
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from consents import services as consent_services
 from core.errors import Conflict, InvalidInput
@@ -85,11 +86,19 @@ def test_filing_needs_an_assessment_and_a_new_version_can_be_filed_again(catalog
 
 def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
     services.dossiers_sync(actor=DPO, now=MONDAY)
-    consent_services.purpose_update(actor=DPO, code="marketing", changes={"sensitive": True})
+    consent_services.purpose_update(
+        actor=DPO,
+        code="marketing",
+        changes={"sensitive": True},
+        effective_at=timezone.now() + timedelta(days=31),
+    )
+    consent_services.purpose_versions_apply_due(now=timezone.now() + timedelta(days=32))
     assert services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(days=1)) == {"created": 0, "versioned": 1}
     dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
     latest = dossier.versions.order_by("-version").first()
-    assert (latest.version, latest.cause, latest.changed_fields) == (2, "catalogue", ["sensitive"])
+    # The purpose's new version brings its own notice version.
+    assert (latest.version, latest.cause) == (2, "catalogue")
+    assert latest.changed_fields == ["notice_version", "sensitive"]
 
 
 def test_saving_an_activity_names_the_unknown_codes():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from consents import services as consent_services
-from consents.services.announcements import announcement_schedule, announcement_send
+from consents.services.announcements import announcement_send
 from regulator import services
 from regulator.models import Breach, Dossier
 from tests.factories import make_customer
@@ -182,9 +182,8 @@ def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_c
         effective_at=timezone.now() + timedelta(days=10),
         material=False,
     )
-    announcement = announcement_schedule(actor=DPO, notice_id=notice.pk)
     with django_capture_on_commit_callbacks():
-        announcement_send(actor=DPO, announcement_id=announcement.pk)
+        announcement_send(actor=DPO, announcement_id=notice.announcement.pk)
     client.force_login(user)
     page = client.get("/en/me/notice-changes/")
     assert page.status_code == 200

@@ -50,11 +50,18 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "GET": ("/api/v1/subjects/{subject_a}/", A | WRITERS | CLIENT),
         "PATCH": ("/api/v1/subjects/{subject_a}/", WRITERS),
     },
+    "api/v1/subjects/<uuid:pk>/verify-guardian/": {
+        "POST": ("/api/v1/subjects/{subject_a}/verify-guardian/", WRITERS),
+    },
     "api/v1/audit/": {"GET": ("/api/v1/audit/", AUDIT)},
     "api/v1/audit/verify/": {"GET": ("/api/v1/audit/verify/", AUDIT)},
     "api/v1/purposes/": {
         "GET": ("/api/v1/purposes/", CUSTOMERS | STAFF | CLIENTS),
         "POST": ("/api/v1/purposes/", {"dpo"}),
+    },
+    "api/v1/purposes/<slug:code>/": {
+        "GET": ("/api/v1/purposes/{purpose}/", CUSTOMERS | STAFF | CLIENTS),
+        "PATCH": ("/api/v1/purposes/{purpose}/", {"dpo"}),
     },
     "api/v1/purposes/<slug:code>/notices/": {
         "GET": ("/api/v1/purposes/{purpose}/notices/", CUSTOMERS | STAFF | CLIENTS),
@@ -376,6 +383,7 @@ BODIES = {
     "/api/v1/consent-check/bulk/": {"subject": "{cif_a}", "purposes": ["{purpose}"]},
     "/api/v1/requests/": {"type": "access", "channel": "mobile_app", "subject": "{cif_a}"},
     "/api/v1/consents/{consent_a}/withdraw/": {"channel": "mobile_app", "reason": ""},
+    "/api/v1/subjects/{subject_a}/verify-guardian/": {"evidence": "birth certificate scan 1"},
 }
 # Routes that answer everyone with a redirect or a page of their own, whoever asks.
 REDIRECTS = {

@@ -1,0 +1,119 @@
+"""A purpose's scope (what a customer agrees to), whether a change widens it, and the snapshot a
+consent freezes.
+
+Domain notes ("Consent rules"): a widening of a purpose (new recipients or destinations, sensitivity,
+data categories, legal basis, retention) is a new version, announced ahead, and consents given to
+older versions need re-consent once it takes effect. Widening is decided here, never chosen by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils.translation import get_language
+
+from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, Recipient
+
+# The purpose fields that make up its scope; changing any of them makes a new purpose version.
+SCOPE_FIELDS = (
+    "recipients",
+    "cross_border",
+    "destination_country",
+    "sensitive",
+    "data_categories",
+    "legal_basis",
+    "retention_months",
+    "transfer_exemption",
+)
+
+
+def recipient_entry(recipient: Recipient) -> dict[str, Any]:
+    return {"id": recipient.pk, "name": recipient.name, "kind": recipient.kind, "country": recipient.country}
+
+
+def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -> dict[str, Any]:
+    """The scope of `purpose` as its fields stand (with `recipients` instead of its saved ones)."""
+    recipients = list(purpose.recipients.all()) if recipients is None else recipients
+    return {
+        "recipients": sorted((recipient_entry(r) for r in recipients), key=lambda r: r["id"]),
+        "cross_border": purpose.cross_border,
+        "destination_country": purpose.destination_country,
+        "sensitive": scope_sensitive(purpose.sensitive, purpose.data_categories),
+        "data_categories": sorted(set(purpose.data_categories)),
+        "legal_basis": purpose.legal_basis,
+        "retention_months": purpose.retention_months,
+        "transfer_exemption": purpose.transfer_exemption,
+    }
+
+
+def latest_scope(purpose: Purpose) -> dict[str, Any]:
+    """The scope of the purpose's latest version, scheduled or in effect: what a further change is
+    judged against (the purpose row keeps the scope in effect until a scheduled version's date)."""
+    latest = purpose.notices.order_by("-effective_at").first()
+    return latest.scope if latest is not None else purpose_scope(purpose)
+
+
+def scope_sensitive(flag: bool, data_categories) -> bool:
+    """Sensitive when marked so or when any data category is sensitive (Law 91/2025, Decree 356/2025)."""
+    return bool(flag) or bool(set(data_categories) & SENSITIVE_DATA_CATEGORIES)
+
+
+def scope_widenings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The scope fields in which `new` reaches further than `old` (empty: a narrowing or no change)."""
+    widened = []
+    if {r["id"] for r in new["recipients"]} - {r["id"] for r in old["recipients"]}:
+        widened.append("recipients")
+    if new["cross_border"] and (
+        not old["cross_border"] or new["destination_country"] != old["destination_country"]
+    ):
+        widened.append("destination_country")
+    if new["sensitive"] and not old["sensitive"]:
+        widened.append("sensitive")
+    if set(new["data_categories"]) - set(old["data_categories"]):
+        widened.append("data_categories")
+    if new["legal_basis"] != old["legal_basis"]:
+        widened.append("legal_basis")
+    old_months, new_months = old["retention_months"], new["retention_months"]
+    if old_months is not None and (new_months is None or new_months > old_months):
+        widened.append("retention_months")
+    if new["transfer_exemption"] and new["transfer_exemption"] != old["transfer_exemption"]:
+        widened.append("transfer_exemption")
+    return widened
+
+
+def text_sha256(text_vi: str, text_en: str) -> str:
+    return hashlib.sha256(f"{text_vi}\n\n{text_en}".encode()).hexdigest()
+
+
+def consent_snapshot(purpose: Purpose, notice: NoticeVersion) -> dict[str, Any]:
+    """Everything the receipt shows about what was agreed to, frozen at the grant: the purpose's
+    wording as it stood and the scope of the version consented to."""
+    return {
+        "purpose": {
+            "code": purpose.code,
+            "name": {"vi": purpose.name_vi, "en": purpose.name_en},
+            "description": {"vi": purpose.description_vi, "en": purpose.description_en},
+            "category": purpose.category,
+            "consequences": {"vi": purpose.consequences_vi, "en": purpose.consequences_en},
+        },
+        "scope": notice.scope,
+        "notice": {
+            "version": notice.version,
+            "effective_at": utc_iso(notice.effective_at),
+            "text": {"vi": notice.text_vi, "en": notice.text_en},
+            "text_sha256": text_sha256(notice.text_vi, notice.text_en),
+        },
+    }
+
+
+def utc_iso(moment: datetime | None) -> str | None:
+    """A time as stored (UTC), so a document built from it is the same bytes wherever it was read."""
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def localised(texts: dict[str, str]) -> str:
+    """The reader's language from a {"vi": ..., "en": ...} pair (Vietnamese by default)."""
+    english = (get_language() or "vi")[:2] == "en" and texts.get("en")
+    return texts["en"] if english else texts.get("vi", "")
