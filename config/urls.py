@@ -35,3 +35,5 @@ urlpatterns += i18n_patterns(
     path("", include("regulator.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "core.outage.server_error"

@@ -37,13 +37,20 @@ class ApiToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry."""
+    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry.
+
+    The claim, the write and the answer commit in one transaction, so a record always has its answer.
+    """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
+    # The answer as JSON text. Encrypted (and so re-encrypted by key rotation) because answers carry
+    # personal data, e.g. the national ID of a customer just created; None once erased.
+    response_body = EncryptedTextField(null=True)
+    # The customer the answer is about (from the write's audit entry), so that erasure reaches it.
+    subject_id = models.UUIDField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

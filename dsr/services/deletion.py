@@ -18,6 +18,7 @@ from core.actors import Actor
 from deadlines.policy import LOCAL_TZ, add_months
 from dsr.models import DataCategory, DataSubjectRequest, DeletionRecord, LegalHold, System
 from dsr.models.inventory import PLATFORM_SYSTEM
+from integrations.services import idempotency_answers_erase
 from subjects.models import DataSubject
 
 # The platform's own fields by data category; blind indexes go with their values.
@@ -101,6 +102,8 @@ def _erase(
                     setattr(subject, _INDEXES[name], "")
                     fields.append(_INDEXES[name])
             subject.save(update_fields=[*fields, "updated_at"])
+        # Answers replayed to API retries quote the customer's identity and contact details too.
+        idempotency_answers_erase(subject_id=subject_id)
     record = DeletionRecord.objects.create(
         request=request,
         subject_id=subject_id,
