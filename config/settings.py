@@ -17,6 +17,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # ---------------------------------------------------------------------------- general
 DEBUG = env.bool("DEBUG", default=False)
+# The demo (.env written by scripts/run): webhook endpoints may be plain http:// on this machine.
+DEMO = env.bool("DEMO", default=DEBUG)
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -8,6 +8,7 @@ from portal.views import switch_language
 api_v1 = [
     path("", include("subjects.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("integrations.api.urls")),
     path("", include("consents.api.urls")),
     path("", include("dsr.api.urls")),
     path("", include("regulator.api.urls")),

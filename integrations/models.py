@@ -74,6 +74,9 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=500)
     # The HMAC-SHA256 signing secret; encrypted because anyone holding it can forge notices.
     secret = EncryptedCharField(max_length=128)
+    # After a rotation the old secret still signs (a second header) until the receiver has switched.
+    previous_secret = EncryptedCharField(max_length=128, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     events = models.JSONField(default=list, help_text=_("Event topics to deliver; empty means all."))
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,6 +90,12 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, topic: str) -> bool:
         return self.active and (not self.events or topic in self.events)
+
+    def previous_secret_at(self, now) -> str:
+        """The rotated-out secret while its grace period lasts, else ""."""
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            return self.previous_secret
+        return ""
 
 
 class OutboxMessage(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import F, Max, QuerySet
 
 from audit.models import AuditEntry
 from core.db import prepared_cursor
-from integrations.models import ApiToken, IdempotencyRecord
+from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
 def token_by_key_hash(key_hash: str) -> ApiToken | None:
@@ -68,3 +68,12 @@ def audited_subject_since(sequence: int, *, request_id: str):
         .values_list("subject_id", flat=True)
         .first()
     )
+
+
+def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.select_related("client").order_by("name", "pk")
+
+
+def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:
+    """The endpoint's notices, newest first: the delivery log (attempts, status, next try, error)."""
+    return list(OutboxMessage.objects.filter(endpoint=endpoint).order_by("-created_at")[:limit])
