@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from core.context import request_context
 from core.db import UnitOfWork
 from core.errors import InvalidInput
-from integrations.errors import IdempotencyAnswerErased, IdempotencyKeyMismatch
+from integrations.errors import IdempotencyAnswerErased, IdempotencyKeyBusy, IdempotencyKeyMismatch
 from integrations.selectors import audit_sequence_last, audited_subject_since, idempotency_record
 from integrations.services import idempotency_answer_store, idempotency_claim
 
@@ -69,6 +69,8 @@ def _fingerprint(request) -> str:
 
 def _replay(user, key: str, fingerprint: str) -> Response:
     record = idempotency_record(owner=user, key=key)
+    if record is None:  # expired between the claim's conflict and this read: the retry will claim it
+        raise IdempotencyKeyBusy()
     if record.request_fingerprint != fingerprint:
         raise IdempotencyKeyMismatch()
     if record.response_body is None:
