@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict
 
 # A retry this long after the first attempt normally finds its answer stored.
 IN_FLIGHT_RETRY_AFTER_SECONDS = 2
@@ -20,9 +20,8 @@ class IdempotencyKeyMismatch(Conflict):
     default_message = _("This Idempotency-Key was already used for a different request.")
 
 
-class IdempotencyAnswerErased(DomainError):
+class IdempotencyAnswerErased(Conflict):
     code = "idempotency_answer_erased"
-    status = 410
     default_message = _(
         "This request was carried out, but its answer was erased with the customer's personal data."
     )

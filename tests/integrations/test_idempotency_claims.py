@@ -169,7 +169,7 @@ def test_erasing_a_customer_erases_the_answers_about_them(as_user, officer, priv
     assert answers["erase-1"] is None and "CIFPII002" in answers["erase-2"]
     assert "079088001234" not in _raw_answer_columns()
     late = api.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="erase-1")
-    assert late.status_code == 410 and late.json()["code"] == "idempotency_answer_erased"
+    assert late.status_code == 409 and late.json()["code"] == "idempotency_answer_erased"
     assert DataSubject.objects.filter(external_ref="CIFPII001").count() == 1
 
 
