@@ -45,6 +45,12 @@ app.conf.beat_schedule = {
         "schedule": MINUTE,
         "options": {"expires": MINUTE},
     },
+    # Every hour: forget Idempotency-Key answers older than a week (they may quote personal data).
+    "expire-idempotency-keys": {
+        "task": "integrations.expire_idempotency_keys",
+        "schedule": crontab(minute=40),
+        "options": {"expires": HOUR},
+    },
     # Every hour: record the expiry of consents past their expiry time (the check already refuses them).
     "expire-due-consents": {
         "task": "consents.expire_due",

@@ -20,6 +20,8 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
 
 # ---------------------------------------------------------------------------- general
 DEBUG = env.bool("DEBUG", default=False)
+# The demo (.env written by scripts/run): webhook endpoints may be plain http:// on this machine.
+DEMO = env.bool("DEMO", default=DEBUG)
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
+    # A page that meets an unreachable database or broker answers 503 with the outage page.
+    "core.outage.OutageMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

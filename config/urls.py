@@ -8,6 +8,7 @@ from portal.views import switch_language
 api_v1 = [
     path("", include("subjects.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("integrations.api.urls")),
     path("", include("consents.api.urls")),
     path("", include("authorisations.api.urls")),
     path("", include("dsr.api.urls")),
@@ -38,3 +39,5 @@ urlpatterns += i18n_patterns(
     path("", include("regulator.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "core.outage.server_error"

@@ -62,6 +62,12 @@ class ConsentsConfig(AppConfig):
             "consents.acknowledge_withdrawalduty",
         )
         from consents import clock_sources, navigation
+        from consents.selectors import recipient_choices, recipients_served
+        from consents.services.catalogue import recipient_endpoint_link
+        from integrations.recipients import RecipientDirectory, register_recipient_directory
 
         navigation.register()
         clock_sources.register()
+        register_recipient_directory(RecipientDirectory(
+            choices=recipient_choices, served=recipients_served, link=recipient_endpoint_link
+        ))

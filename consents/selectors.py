@@ -28,6 +28,7 @@ from consents.models import (
     NoticeVersion,
     ProcessingRestriction,
     Purpose,
+    Recipient,
     WithdrawalDuty,
 )
 from consents.restrictions import restriction_reaches
@@ -391,3 +392,14 @@ def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> Q
     return consents_on_notice_older_than(
         purpose_id=purpose.pk, effective_at=material.effective_at
     ).select_related("subject", "notice")
+
+
+def recipient_choices() -> list[tuple[int, str]]:
+    """Active recipients as (id, name), for a webhook endpoint's "serves" choice."""
+    return list(Recipient.objects.filter(active=True).order_by("name").values_list("pk", "name"))
+
+
+def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
+    rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
+    return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 
 def _can_prepare() -> bool:
@@ -45,3 +45,42 @@ def prepared_cursor() -> Iterator:
         server_binding = psycopg.Cursor(connection.connection)
     with connection.make_cursor(server_binding) as cursor:
         yield cursor
+
+
+class UnitOfWork(transaction.Atomic):
+    """One transaction around a whole API call, which entry-point services join.
+
+    Services open `transaction.atomic(durable=True)` so that nothing wraps them by accident; this
+    block is the one deliberate exception, made the way Django's own `TestCase` makes its block: the
+    durable blocks inside it become savepoints and everything commits when it exits. The
+    `Idempotency-Key` decorator uses it so that a key's claim, the write and the stored answer commit
+    together, or roll back together when the database fails half-way.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(DEFAULT_DB_ALIAS, savepoint=True, durable=False)
+        self._from_testcase = True
+
+
+def lock_wait_timed_out(error: Exception) -> bool:
+    """Did PostgreSQL give up waiting for a lock (`lock_timeout`, SQLSTATE 55P03)?"""
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
+
+
+@contextmanager
+def lock_wait_limited(seconds: float) -> Iterator[None]:
+    """Inside a savepoint: wait at most `seconds` for row locks (PostgreSQL), then the default again.
+
+    When the block fails, rolling back its savepoint restores the setting; when it succeeds, it is
+    restored here, so the rest of the transaction waits as usual.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(int(seconds * 1000), 1)}ms"])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])

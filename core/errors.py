@@ -15,6 +15,8 @@ class DomainError(Exception):
     code = "invalid"
     status = 400
     default_message: Any = _("The request could not be processed.")
+    # Seconds after which the same request may succeed; sent as `Retry-After` when set.
+    retry_after: int | None = None
 
     def __init__(self, message: Any = None, *, code: str | None = None, field: str | None = None,
                  **params: Any) -> None:

@@ -23,13 +23,23 @@ class IntegrationsConfig(AppConfig):
             "core.token.issued": _("API token issued"),
             "core.token.revoked": _("API token revoked"),
             "core.outbox.retried": _("Parked message sent again"),
+            "integrations.webhook.created": _("Webhook endpoint registered"),
+            "integrations.webhook.updated": _("Webhook endpoint changed"),
+            "integrations.webhook.secret_rotated": _("Webhook signing secret rotated"),
+            "integrations.webhook.test_sent": _("Test notice sent to a webhook endpoint"),
+            "integrations.webhook.redelivered": _("Webhook notice delivered again"),
         })
         # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
         grant_permissions(Role.DPO, "integrations.view_apitoken", "integrations.change_apitoken",
                           "integrations.manage_outbox")
+        # The DPO registers the endpoints recipients' systems are told on, and watches their deliveries.
+        grant_permissions(Role.DPO, "integrations.view_webhookendpoint", "integrations.add_webhookendpoint",
+                          "integrations.change_webhookendpoint")
         register_menu(
             MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
                      order=96, permission="integrations.manage_outbox"),
             MenuItem("portal", "integrations:tokens", _("API tokens"), icon="settings", order=98,
                      permission="integrations.view_apitoken"),
+            MenuItem("portal", "integrations:webhooks", _("Webhook endpoints"), icon="settings", order=97,
+                     permission="integrations.view_webhookendpoint"),
         )

@@ -5,7 +5,10 @@ E-mails are rendered here, once, in the recipient's language, and go through Dja
 last attempt a message is parked for a person to look at (`integrations.outbox.outbox_retry`).
 
 Receivers verify `X-QDL-Signature: sha256=<hex>`, the HMAC-SHA256 of "<timestamp>.<body>" keyed with
-their endpoint secret, and reject timestamps that are too old (replay protection).
+their endpoint secret, and reject timestamps that are too old (replay protection). For a grace period
+after the secret is rotated, `X-QDL-Signature-Previous` carries the same HMAC keyed with the old
+secret, so a receiver still holding it keeps accepting notices. Each attempt is signed afresh with
+its own timestamp: a redelivery has the same `X-QDL-Delivery` id and body, not the same signature.
 """
 
 from __future__ import annotations
@@ -38,8 +41,8 @@ BACKOFF_CAP_SECONDS = 6 * 60 * 60
 DELIVERY_LEASE_SECONDS = 120
 REQUEST_TIMEOUT_SECONDS = 10
 SIGNATURE_HEADER = "X-QDL-Signature"
+PREVIOUS_SIGNATURE_HEADER = "X-QDL-Signature-Previous"
 TIMESTAMP_HEADER = "X-QDL-Timestamp"
-
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -106,6 +109,9 @@ def _send_webhook(message: OutboxMessage, now: datetime) -> str:
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: "sha256=" + sign(message.endpoint.secret, timestamp, body),
     }
+    previous = message.endpoint.previous_secret_at(now)
+    if previous:
+        headers[PREVIOUS_SIGNATURE_HEADER] = "sha256=" + sign(previous, timestamp, body)
     try:
         status = _send(message.endpoint.url, body, headers)
         error = "" if 200 <= status < 300 else f"HTTP {status}"

@@ -39,13 +39,20 @@ class ApiToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry."""
+    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry.
+
+    The claim, the write and the answer commit in one transaction, so a record always has its answer.
+    """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
+    # The answer as JSON text. Encrypted (and so re-encrypted by key rotation) because answers carry
+    # personal data, e.g. the national ID of a customer just created; None once erased.
+    response_body = EncryptedTextField(null=True)
+    # The customer the answer is about (from the write's audit entry), so that erasure reaches it.
+    subject_id = models.UUIDField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,6 +76,9 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=500)
     # The HMAC-SHA256 signing secret; encrypted because anyone holding it can forge notices.
     secret = EncryptedCharField(max_length=128)
+    # After a rotation the old secret still signs (a second header) until the receiver has switched.
+    previous_secret = EncryptedCharField(max_length=128, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     events = models.JSONField(default=list, help_text=_("Event topics to deliver; empty means all."))
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,6 +92,12 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, topic: str) -> bool:
         return self.active and (not self.events or topic in self.events)
+
+    def previous_secret_at(self, now) -> str:
+        """The rotated-out secret while its grace period lasts, else ""."""
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            return self.previous_secret
+        return ""
 
 
 class OutboxMessage(models.Model):

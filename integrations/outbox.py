@@ -280,10 +280,7 @@ def outbox_retry(*, actor, message_id, now: datetime | None = None) -> OutboxMes
             raise NotFound()
         if message.status != OutboxMessage.Status.PARKED:
             raise Conflict(_("Only a parked message can be retried."), code="not_parked")
-        message.status = OutboxMessage.Status.PENDING
-        message.attempts = 0
-        message.next_attempt_at = now
-        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        outbox_rearm(message, now=now)
         audit_record(
             action="core.outbox.retried",
             actor=actor,
@@ -292,5 +289,13 @@ def outbox_retry(*, actor, message_id, now: datetime | None = None) -> OutboxMes
             data={"topic": message.topic, "kind": message.kind},
             now=now,
         )
-        dispatch_on_commit(message.pk)
     return message
+
+
+def outbox_rearm(message: OutboxMessage, *, now: datetime) -> None:
+    """A fresh round of attempts for a locked message, sent once the caller commits."""
+    message.status = OutboxMessage.Status.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    dispatch_on_commit(message.pk)

@@ -1,13 +1,15 @@
-"""Reads of API tokens: the per-request look-up by key hash and the operators' listings."""
+"""Reads of API tokens (the per-request look-up by key hash and the operators' listings) and of
+idempotency records."""
 from __future__ import annotations
 
 import json
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 
+from audit.models import AuditEntry
 from core.db import prepared_cursor
-from integrations.models import ApiToken, IdempotencyRecord
+from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
 def token_by_key_hash(key_hash: str) -> ApiToken | None:
@@ -50,3 +52,28 @@ def token_with_prefix(prefix: str) -> QuerySet[ApiToken]:
 
 def idempotency_record(*, owner, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+
+
+def audit_sequence_last() -> int:
+    """The sequence number of the newest committed audit entry (0 for none)."""
+    return AuditEntry.objects.aggregate(last=Max("sequence"))["last"] or 0
+
+
+def audited_subject_since(sequence: int, *, request_id: str):
+    """The customer of the first audit entry this request wrote after `sequence`, or None: the
+    customer an idempotent answer is about."""
+    return (
+        AuditEntry.objects.filter(sequence__gt=sequence, request_id=request_id, subject_id__isnull=False)
+        .order_by("sequence")
+        .values_list("subject_id", flat=True)
+        .first()
+    )
+
+
+def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.select_related("client").order_by("name", "pk")
+
+
+def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:
+    """The endpoint's notices, newest first: the delivery log (attempts, status, next try, error)."""
+    return list(OutboxMessage.objects.filter(endpoint=endpoint).order_by("-created_at")[:limit])

@@ -1,21 +1,27 @@
 """Writes on API tokens (issuing and revoking, each with its audit entry in one durable transaction)
-and on idempotency records (the claim of an `Idempotency-Key` and the answer replayed to retries)."""
+and on idempotency records (the claim of an `Idempotency-Key`, the answer replayed to retries, its
+erasure with the customer's data and the expiry of old keys)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
 from core.actors import Actor
+from core.db import lock_wait_limited, lock_wait_timed_out
 from integrations import principals
+from integrations.errors import IdempotencyKeyBusy
 from integrations.models import ApiToken, IdempotencyRecord
 
 IDEMPOTENCY_KEYS_KEPT_FOR = timedelta(days=7)
+IDEMPOTENCY_EXPIRE_BATCH = 5000
 
 
 def token_issue(
@@ -48,27 +54,47 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def idempotency_claim(*, owner, key: str, fingerprint: str) -> IdempotencyRecord | None:
-    """Claim a key in its own short transaction; None when another request holds it already."""
+def idempotency_claim(*, owner, key: str, fingerprint: str, wait_seconds: float) -> IdempotencyRecord | None:
+    """Claim a key inside the caller's unit of work (`core.db.UnitOfWork`); None when it was used.
+
+    The claim is not committed here: it commits with the write and its answer, or disappears with
+    them. While another attempt holds the key, the insert waits on the unique index (at most
+    `wait_seconds` on PostgreSQL, then `IdempotencyKeyBusy`); when that attempt commits it fails and
+    None sends the caller to the stored answer, when it rolls back the claim goes through.
+    """
     try:
-        with transaction.atomic():
+        with transaction.atomic(), lock_wait_limited(wait_seconds):
             return IdempotencyRecord.objects.create(owner=owner, key=key, request_fingerprint=fingerprint)
     except IntegrityError:
         return None
+    except OperationalError as error:
+        if lock_wait_timed_out(error):
+            raise IdempotencyKeyBusy() from None
+        raise
 
 
-def idempotency_answer_store(*, record_id, status: int, body: Any) -> None:
-    """Keep the first answer, replayed to every retry with the same key."""
-    IdempotencyRecord.objects.filter(pk=record_id).update(response_status=status, response_body=body)
+def idempotency_answer_store(*, record: IdempotencyRecord, status: int, body: Any, subject_id=None) -> None:
+    """Keep the first answer (encrypted), in the same transaction as the claim and the write."""
+    record.response_status = status
+    record.response_body = json.dumps(body, cls=DjangoJSONEncoder)
+    record.subject_id = subject_id
+    record.save(update_fields=["response_status", "response_body", "subject_id"])
 
 
-def idempotency_release(*, record_id) -> None:
-    """Give a key back after a failed attempt, so that a retry runs the operation."""
-    IdempotencyRecord.objects.filter(pk=record_id).delete()
+def idempotency_answers_erase(*, subject_id) -> int:
+    """Erase the stored answers about a customer whose personal data is erased.
+
+    The records stay, without their answers, so that a late retry is told the answer was erased
+    instead of running the operation again. Runs in the erasure's transaction.
+    """
+    return IdempotencyRecord.objects.filter(subject_id=subject_id).exclude(response_body=None).update(
+        response_body=None
+    )
 
 
-def idempotency_keys_expire(*, now: datetime | None = None) -> int:
-    """Forget keys older than a week (run by a periodic job)."""
+def idempotency_keys_expire(*, now: datetime | None = None, limit: int = IDEMPOTENCY_EXPIRE_BATCH) -> int:
+    """Forget keys older than a week, a bounded batch at a time (the hourly job re-runs on a full one)."""
     cutoff = (now or timezone.now()) - IDEMPOTENCY_KEYS_KEPT_FOR
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    due = list(IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:limit])
+    deleted, _ = IdempotencyRecord.objects.filter(pk__in=due).delete()
     return deleted

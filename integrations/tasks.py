@@ -1,4 +1,4 @@
-"""Celery tasks of the integrations area: outbox delivery and its sweep.
+"""Celery tasks of the integrations area: outbox delivery and its sweep, expiry of idempotency keys.
 
 Thin: load ids, call a service. Each sweep handles a bounded batch and re-enqueues itself while the
 batch was full, so a backlog drains in steps that each fit the time limit.
@@ -33,3 +33,16 @@ def dispatch_due_outbox() -> int:
     if len(ids) == DISPATCH_BATCH:
         dispatch_due_outbox.delay()
     return len(ids)
+
+
+@shared_task(
+    name="integrations.expire_idempotency_keys", ignore_result=True, time_limit=300, soft_time_limit=280
+)
+def expire_idempotency_keys() -> int:
+    """Forget `Idempotency-Key` answers older than a week; a full batch re-enqueues the job."""
+    from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
+
+    deleted = idempotency_keys_expire()
+    if deleted >= IDEMPOTENCY_EXPIRE_BATCH:
+        expire_idempotency_keys.delay()
+    return deleted

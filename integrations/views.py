@@ -1,4 +1,5 @@
-"""The DPO's integration pages: API tokens, and undelivered (parked) messages with a "retry" action.
+"""The DPO's integration pages: API tokens, undelivered (parked) messages with a "retry" action, and
+webhook endpoints (register, change, rotate the secret, test, the delivery log with "redeliver").
 
 Tokens are issued from a terminal (`manage.py issue_token`, the key is shown once); the page never
 shows a key or its hash. Revoking goes through `token_revoke`, like `manage.py revoke_token`.
@@ -16,10 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import form_error
 from core.roles import user_role
+from integrations import webhooks
+from integrations.forms import EndpointForm
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_parked, outbox_retry
-from integrations.selectors import token_list
+from integrations.recipients import recipient_directory
+from integrations.selectors import token_list, webhook_deliveries, webhook_endpoint_list
 from integrations.services import token_revoke
 
 
@@ -80,3 +85,90 @@ def outbox_parked_retry(request, pk):
     except DomainError as error:
         messages.error(request, error.text)
     return redirect("integrations:outbox_parked")
+
+
+def _secret_shown(request, endpoint, secret: str):
+    """The secret, once, on a page of its own (never in a flash message kept in the session)."""
+    response = render(request, "integrations/webhook_secret.html", {"endpoint": endpoint, "secret": secret})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("integrations.view_webhookendpoint")
+def webhook_list_page(request):
+    endpoints = list(webhook_endpoint_list())
+    served = recipient_directory().served([e.pk for e in endpoints])
+    can_add = request.user.has_perm("integrations.add_webhookendpoint")
+    form = EndpointForm(request.POST or None) if can_add else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            endpoint, secret = webhooks.webhook_endpoint_create(
+                actor=actor_for_user(request.user), client=form.cleaned_data["client"],
+                name=form.cleaned_data["name"], url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"], recipient=form.cleaned_data["recipient"],
+            )
+            return _secret_shown(request, endpoint, secret)
+        except DomainError as error:
+            form_error(form, error)
+    rows = [{"endpoint": e, "recipient": served.get(e.pk, (None, ""))[1]} for e in endpoints]
+    return render(request, "integrations/webhook_list.html", {"rows": rows, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("integrations.view_webhookendpoint")
+def webhook_detail_page(request, pk):
+    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    served = recipient_directory().served([endpoint.pk]).get(endpoint.pk)
+    can_change = request.user.has_perm("integrations.change_webhookendpoint")
+    initial = {"name": endpoint.name, "url": endpoint.url, "events": ", ".join(endpoint.events),
+               "active": endpoint.active, "recipient": served[0] if served else None}
+    form = EndpointForm(request.POST or None, initial=initial, editing=True) if can_change else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        change = webhooks.EndpointChange(**{k: form.cleaned_data[k] for k in initial})
+        try:
+            webhooks.webhook_endpoint_update(
+                actor=actor_for_user(request.user), endpoint=endpoint, change=change
+            )
+            messages.success(request, _("The endpoint was saved."))
+            return redirect("integrations:webhook", pk=endpoint.pk)
+        except DomainError as error:
+            form_error(form, error)
+    context = {"endpoint": endpoint, "recipient": served[1] if served else "", "form": form,
+               "deliveries": webhook_deliveries(endpoint=endpoint), "can_change": can_change}
+    return render(request, "integrations/webhook_detail.html", context)
+
+
+@require_POST
+@staff_required("integrations.change_webhookendpoint")
+def webhook_rotate_page(request, pk):
+    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    endpoint, secret = webhooks.webhook_endpoint_secret_rotate(
+        actor=actor_for_user(request.user), endpoint=endpoint
+    )
+    return _secret_shown(request, endpoint, secret)
+
+
+@require_POST
+@staff_required("integrations.change_webhookendpoint")
+def webhook_test_page(request, pk):
+    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    try:
+        webhooks.webhook_endpoint_test(actor=actor_for_user(request.user), endpoint=endpoint)
+        messages.success(request, _("A test notice is on its way; its outcome appears in the delivery log."))
+    except DomainError as error:
+        messages.error(request, error.text)
+    return redirect("integrations:webhook", pk=endpoint.pk)
+
+
+@require_POST
+@staff_required("integrations.change_webhookendpoint")
+def webhook_redeliver_page(request, pk, message_id):
+    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    try:
+        webhooks.webhook_delivery_redeliver(actor=actor_for_user(request.user), endpoint=endpoint,
+                                            message_id=message_id)
+        messages.success(request, _("The notice will be delivered again."))
+    except DomainError as error:
+        messages.error(request, error.text)
+    return redirect("integrations:webhook", pk=endpoint.pk)

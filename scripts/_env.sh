@@ -62,6 +62,7 @@ with open(sys.argv[1], "x") as env:
     env.write(f"AUDIT_MAC_KEY={secrets.token_urlsafe(48)}\n")
     env.write("DEBUG=false\n")
     env.write("STAFF_2FA_REQUIRED=false\n")
+    env.write("DEMO=true\n")
 PY
   chmod 600 "$ROOT/.env"
 }

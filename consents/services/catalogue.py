@@ -474,3 +474,20 @@ def recipient_create(
             data={"kind": kind, "country": country, "client": client.pk if client else None},
         )
     return recipient
+
+
+def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> None:
+    """Make `endpoint` the webhook endpoint of one recipient (None: of none), in the caller's
+    transaction (the endpoint services of `integrations`, through its recipient directory)."""
+    with transaction.atomic(savepoint=False):
+        Recipient.objects.filter(endpoint=endpoint).exclude(pk=recipient_id).update(endpoint=None)
+        if recipient_id is None:
+            return
+        recipient = Recipient.objects.select_for_update().filter(pk=recipient_id, active=True).first()
+        if recipient is None:
+            raise InvalidInput(_("Unknown recipient."), field="recipient")
+        if recipient.client_id not in (None, endpoint.client_id):
+            raise InvalidInput(_("The recipient belongs to another integration client."), field="recipient")
+        recipient.endpoint = endpoint
+        recipient.client_id = endpoint.client_id
+        recipient.save(update_fields=["endpoint", "client"])

@@ -34,6 +34,7 @@ from dsr.models import (
     System,
 )
 from dsr.models.inventory import PLATFORM_SYSTEM
+from integrations.services import idempotency_answers_erase
 from subjects.models import DataSubject
 
 # The platform's own fields by data category; blind indexes go with their values.
@@ -222,6 +223,8 @@ def erase(
                     setattr(subject, _INDEXES[name], "")
                     fields.append(_INDEXES[name])
             subject.save(update_fields=[*fields, "updated_at"])
+        # Answers replayed to API retries quote the customer's identity and contact details too.
+        idempotency_answers_erase(subject_id=subject_id)
     return _record(
         subject_id, category=category, system=system, actor=actor, now=now, request=request, hold=hold
     )

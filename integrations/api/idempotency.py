@@ -1,22 +1,29 @@
 """`Idempotency-Key` for POSTs that create or change records.
 
-The key is claimed first, in its own short transaction, so two concurrent retries cannot both pass:
-the loser hits the unique constraint and waits for (or replays) the winner's answer. The answer is
-stored once the write has committed; a failed write (4xx) releases the key so it may be retried.
+The whole call is one unit of work (`core.db.UnitOfWork`): the key's claim, the write the view's
+service makes and the answer replayed to retries commit together, or roll back together. A claim
+therefore cannot outlive its work: when the database fails half-way (even so badly that nothing
+can be cleaned up afterwards) the claim vanishes with the write, and a retry with the same key runs
+the operation. A concurrent retry waits on the key's unique index: it replays the answer once the
+first attempt commits, runs the operation if it rolled back, and gets 409 `idempotency_in_flight`
+with `Retry-After` if the first attempt is still running after `IN_FLIGHT_WAIT_SECONDS`.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
-import time
 
+from django.db import transaction
 from rest_framework import status
 from rest_framework.response import Response
 
-from core.errors import Conflict, InvalidInput
-from integrations.selectors import idempotency_record
-from integrations.services import idempotency_answer_store, idempotency_claim, idempotency_release
+from core.context import request_context
+from core.db import UnitOfWork
+from core.errors import InvalidInput
+from integrations.errors import IdempotencyAnswerErased, IdempotencyKeyBusy, IdempotencyKeyMismatch
+from integrations.selectors import audit_sequence_last, audited_subject_since, idempotency_record
+from integrations.services import idempotency_answer_store, idempotency_claim
 
 KEY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -34,19 +41,22 @@ def idempotent(view_method):
         if len(key) > MAX_KEY_LENGTH:
             raise InvalidInput(f"The {KEY_HEADER} header is longer than {MAX_KEY_LENGTH} characters.")
         fingerprint = _fingerprint(request)
-        record = idempotency_claim(owner=request.user, key=key, fingerprint=fingerprint)
-        if record is None:
-            return _replay(request.user, key, fingerprint)
-        try:
+        with UnitOfWork():
+            record = idempotency_claim(
+                owner=request.user, key=key, fingerprint=fingerprint, wait_seconds=IN_FLIGHT_WAIT_SECONDS
+            )
+            if record is None:
+                return _replay(request.user, key, fingerprint)
+            audited_before = audit_sequence_last()
             response = view_method(view, request, *args, **kwargs)
-        except Exception:
-            idempotency_release(record_id=record.pk)
-            raise
-        if status.is_success(response.status_code):
-            idempotency_answer_store(record_id=record.pk, status=response.status_code,
-                                     body=json.loads(json.dumps(response.data, default=str)))
-        else:
-            idempotency_release(record_id=record.pk)
+            if status.is_success(response.status_code):
+                idempotency_answer_store(
+                    record=record, status=response.status_code, body=response.data,
+                    subject_id=audited_subject_since(audited_before, request_id=request_context().request_id),
+                )
+            else:
+                # A refusal answered without raising: the key stays free for a corrected retry.
+                transaction.set_rollback(True)
         return response
 
     return wrapper
@@ -58,21 +68,13 @@ def _fingerprint(request) -> str:
 
 
 def _replay(user, key: str, fingerprint: str) -> Response:
-    deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
-    while True:
-        record = idempotency_record(owner=user, key=key)
-        if record is None:
-            raise Conflict("The first request with this Idempotency-Key failed; send the request again.",
-                           code="idempotency_retry")
-        if record.request_fingerprint != fingerprint:
-            raise Conflict(
-                "This Idempotency-Key was already used for a different request.", code="idempotency_mismatch"
-            )
-        if record.response_status is not None:
-            response = Response(record.response_body, status=record.response_status)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        if time.monotonic() > deadline:
-            raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.",
-                           code="idempotency_in_flight")
-        time.sleep(0.05)
+    record = idempotency_record(owner=user, key=key)
+    if record is None:  # expired between the claim's conflict and this read: the retry will claim it
+        raise IdempotencyKeyBusy()
+    if record.request_fingerprint != fingerprint:
+        raise IdempotencyKeyMismatch()
+    if record.response_body is None:
+        raise IdempotencyAnswerErased()
+    response = Response(json.loads(record.response_body), status=record.response_status)
+    response["Idempotent-Replayed"] = "true"
+    return response

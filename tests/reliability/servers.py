@@ -102,12 +102,14 @@ def point_celery_at(broker_url: str, transport_options: dict | None = None) -> t
 
 class Receiver:
     """A webhook receiver that records every POST and, like a careful receiver, processes each
-    delivery id (`X-QDL-Delivery`) once. `stall` makes it hang on the first delivery of an id."""
+    delivery id (`X-QDL-Delivery`) once. `stall` makes it hang on the first delivery of an id;
+    `failing` makes it answer 500 (and act on nothing) until it is cleared."""
 
     def __init__(self, port: int):
         self.requests: list[tuple[str, bytes]] = []
         self.processed: list[str] = []
         self.stall = False
+        self.failing = False
         self.release = threading.Event()
         self.first_arrived = threading.Event()
         owner = self
@@ -122,6 +124,10 @@ class Receiver:
                     owner.first_arrived.set()
                     owner.release.wait(30)
                     return  # the sender was killed meanwhile: nobody to answer
+                if owner.failing:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
                 if delivery not in owner.processed:
                     owner.processed.append(delivery)
                 self.send_response(204)

@@ -55,6 +55,26 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     },
     "api/v1/audit/": {"GET": ("/api/v1/audit/", AUDIT)},
     "api/v1/audit/verify/": {"GET": ("/api/v1/audit/verify/", AUDIT)},
+    "api/v1/webhook-endpoints/": {
+        "GET": ("/api/v1/webhook-endpoints/", DPO),
+        "POST": ("/api/v1/webhook-endpoints/", DPO),
+    },
+    "api/v1/webhook-endpoints/<int:pk>/": {
+        "GET": ("/api/v1/webhook-endpoints/{absent_int}/", Absent(DPO)),
+        "PATCH": ("/api/v1/webhook-endpoints/{absent_int}/", Absent(DPO)),
+    },
+    "api/v1/webhook-endpoints/<int:pk>/rotate-secret/": {
+        "POST": ("/api/v1/webhook-endpoints/{absent_int}/rotate-secret/", Absent(DPO)),
+    },
+    "api/v1/webhook-endpoints/<int:pk>/test/": {
+        "POST": ("/api/v1/webhook-endpoints/{absent_int}/test/", Absent(DPO)),
+    },
+    "api/v1/webhook-endpoints/<int:pk>/deliveries/": {
+        "GET": ("/api/v1/webhook-endpoints/{absent_int}/deliveries/", Absent(DPO)),
+    },
+    "api/v1/webhook-endpoints/<int:pk>/deliveries/<uuid:message_id>/redeliver/": {
+        "POST": ("/api/v1/webhook-endpoints/{absent_int}/deliveries/{absent}/redeliver/", Absent(DPO)),
+    },
     "api/v1/purposes/": {
         "GET": ("/api/v1/purposes/", CUSTOMERS | STAFF | CLIENTS),
         "POST": ("/api/v1/purposes/", {"dpo"}),
@@ -319,6 +339,15 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "portal/schedules/": ("GET", "/portal/schedules/", {"dpo"}),
     "portal/tokens/": ("GET", "/portal/tokens/", DPO),
+    "portal/webhooks/": ("GET", "/portal/webhooks/", DPO),
+    "portal/webhooks/<int:pk>/": ("GET", "/portal/webhooks/{absent_int}/", Absent(DPO)),
+    "portal/webhooks/<int:pk>/rotate/": ("POST", "/portal/webhooks/{absent_int}/rotate/", Absent(DPO)),
+    "portal/webhooks/<int:pk>/test/": ("POST", "/portal/webhooks/{absent_int}/test/", Absent(DPO)),
+    "portal/webhooks/<int:pk>/deliveries/<uuid:message_id>/redeliver/": (
+        "POST",
+        "/portal/webhooks/{absent_int}/deliveries/{absent}/redeliver/",
+        Absent(DPO),
+    ),
     # GET is the confirmation step; tests/integrations/test_views_tokens.py tests the POST that revokes.
     "portal/tokens/<int:pk>/revoke/": ("GET", "/portal/tokens/{token}/revoke/", DPO),
     "portal/breaches/": ("GET", "/portal/breaches/", AUDIT),

@@ -21,6 +21,7 @@ from integrations.outbox import outbox_enqueue_webhook
 from integrations.tasks import dispatch_due_outbox
 from tests.consents.factories import make_purpose, make_recipient
 from tests.factories import UserFactory, make_subject, make_token
+from tests.reliability.figures import FaultFigures, audit_verdict, duplicates, report
 from tests.reliability.servers import (
     PrivateRedis,
     Receiver,
@@ -62,6 +63,7 @@ def test_consents_recorded_while_redis_is_down_are_kept_and_notified_once_it_is_
         private_redis.stop()
         health = api.get("/healthz")
         assert health.status_code == 503 and health.json()["broker"] == "down"
+        statuses = []
         for subject in subjects:
             body = {
                 "subject": subject.external_ref,
@@ -69,14 +71,17 @@ def test_consents_recorded_while_redis_is_down_are_kept_and_notified_once_it_is_
                 "notice_version": "v1",
                 "channel": "api",
             }
-            assert api.post("/api/v1/consents/", body, format="json").status_code == 201
+            statuses.append(api.post("/api/v1/consents/", body, format="json").status_code)
+        assert statuses == [201] * 5
         consents = list(Consent.objects.filter(purpose=purpose).order_by("granted_at"))
         # Withdrawals by consent and by customer, each queueing a notice to the recipient.
         for consent in consents[:4]:
             response = api.post(f"/api/v1/consents/{consent.pk}/withdraw/", {"channel": "api"}, format="json")
+            statuses.append(response.status_code)
             assert response.status_code == 200, response.content
         last = {"subject": subjects[4].external_ref, "purposes": [purpose.code], "channel": "api"}
-        assert api.post("/api/v1/consents/withdraw/", last, format="json").status_code == 200
+        statuses.append(api.post("/api/v1/consents/withdraw/", last, format="json").status_code)
+        assert statuses[-1] == 200
 
         # Nothing lost: every withdrawal committed, its notice waits in the outbox.
         assert Consent.objects.filter(purpose=purpose, status=ConsentStatus.WITHDRAWN).count() == 5
@@ -107,6 +112,14 @@ def test_consents_recorded_while_redis_is_down_are_kept_and_notified_once_it_is_
         finally:
             stop(worker)
         expected = sorted(str(pk) for pk in notices.values_list("pk", flat=True))
+        report(FaultFigures(
+            "Redis (broker) down while consents are granted and withdrawn",
+            operations=len(statuses), successes=sum(s < 300 for s in statuses),
+            server_errors=sum(s >= 500 for s in statuses), notices_expected=len(expected),
+            notices_delivered=len(set(receiver.processed)),
+            duplicates_acted_on=duplicates(receiver.processed),
+            audit_verify=audit_verdict(),
+        ))
         assert sorted(d for d, _ in receiver.requests) == expected
         assert sorted(receiver.processed) == expected
         assert set(notices.values_list("attempts", flat=True)) == {1}
@@ -166,6 +179,12 @@ def test_a_worker_killed_mid_delivery_runs_the_task_again_and_the_notice_is_proc
             stop(worker)
         message.refresh_from_db()
         assert message.attempts == 2
+        report(FaultFigures(
+            "Celery pool process killed in the middle of a webhook delivery",
+            operations=1, successes=1, notices_expected=1, notices_delivered=len(set(receiver.processed)),
+            duplicates_acted_on=duplicates(receiver.processed), audit_verify=audit_verdict(),
+            note=f"{len(receiver.requests)} HTTP deliveries of one notice (same id and body); acted on once",
+        ))
         (first_id, first_body), (second_id, second_body) = receiver.requests
         assert first_id == second_id == str(message.pk) and first_body == second_body
         # The receiver, deduplicating on X-QDL-Delivery, acted on the notice once.

@@ -70,8 +70,9 @@ def test_every_encrypted_model_is_found_by_introspection():
     assert {"full_name", "national_id", "date_of_birth", "phone", "email", "address"} <= labels[
         "subjects.DataSubject"
     ]
-    assert labels["integrations.WebhookEndpoint"] == {"secret"}
+    assert labels["integrations.WebhookEndpoint"] == {"secret", "previous_secret"}
     assert labels["integrations.OutboxMessage"] == {"destination", "payload"}
+    assert labels["integrations.IdempotencyRecord"] == {"response_body"}
     indexes = {f.name: i.name for spec in keys.encrypted_models() for f, i in spec.indexes}
     assert indexes == {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
 

@@ -1,0 +1,63 @@
+"""Serializers of the webhook-endpoint API: plain input validation, and what the API shows."""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from integrations.models import OutboxMessage, WebhookEndpoint
+
+
+class EndpointInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    url = serializers.CharField(max_length=500)
+    client = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    events = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    recipient = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class EndpointChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    url = serializers.CharField(max_length=500, required=False)
+    events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    active = serializers.BooleanField(required=False)
+    recipient = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EndpointOutputSerializer(serializers.ModelSerializer):
+    client = serializers.CharField(source="client.username")
+    recipient = serializers.SerializerMethodField()
+    previous_secret_valid_until = serializers.DateTimeField(source="previous_secret_until")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "name", "url", "client", "events", "active", "recipient",
+                  "previous_secret_valid_until", "created_at"]
+
+    def get_recipient(self, endpoint) -> dict | None:
+        served = self.context.get("served", {}).get(endpoint.pk)
+        return {"id": served[0], "name": served[1]} if served else None
+
+
+class EndpointWithSecretSerializer(EndpointOutputSerializer):
+    """The answer to a creation or rotation: the only time the secret is shown."""
+
+    secret = serializers.SerializerMethodField()
+
+    class Meta(EndpointOutputSerializer.Meta):
+        fields = [*EndpointOutputSerializer.Meta.fields, "secret"]
+
+    def get_secret(self, endpoint) -> str:
+        return self.context["secret"]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    next_attempt_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutboxMessage
+        fields = ["id", "topic", "status", "attempts", "next_attempt_at", "last_error", "created_at",
+                  "sent_at"]
+
+    def get_next_attempt_at(self, message) -> str | None:
+        pending = message.status == OutboxMessage.Status.PENDING
+        return serializers.DateTimeField().to_representation(message.next_attempt_at) if pending else None

@@ -1,0 +1,133 @@
+"""The webhook-endpoint API (DPO): list, register, read, change, rotate the secret, send a test
+notice, read the delivery log and redeliver a notice. Each write calls one `integrations.webhooks`
+service; the secret appears only in the answers to registration and rotation."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from core.actors import actor_for_user
+from core.api.permissions import RolePermission
+from integrations import webhooks
+from integrations.api.serializers import (
+    DeliverySerializer,
+    EndpointChangeSerializer,
+    EndpointInputSerializer,
+    EndpointOutputSerializer,
+    EndpointWithSecretSerializer,
+)
+from integrations.models import WebhookEndpoint
+from integrations.recipients import recipient_directory
+from integrations.selectors import webhook_deliveries, webhook_endpoint_list
+
+READ = "integrations.view_webhookendpoint"
+CHANGE = "integrations.change_webhookendpoint"
+
+
+def _served(endpoints) -> dict:
+    return {"served": recipient_directory().served([e.pk for e in endpoints])}
+
+
+class _EndpointView(generics.GenericAPIView):
+    permission_classes = [RolePermission]
+    required_scopes = {"GET": "webhooks:read", "POST": "webhooks:write", "PATCH": "webhooks:write"}
+    serializer_class = EndpointOutputSerializer
+    queryset = WebhookEndpoint.objects.none()
+
+    def endpoint(self, pk) -> WebhookEndpoint:
+        return get_object_or_404(webhook_endpoint_list(), pk=pk)
+
+    def answer(self, endpoint, *, secret: str | None = None, code: int = status.HTTP_200_OK) -> Response:
+        context = _served([endpoint])
+        if secret is None:
+            return Response(EndpointOutputSerializer(endpoint, context=context).data, status=code)
+        context["secret"] = secret
+        return Response(EndpointWithSecretSerializer(endpoint, context=context).data, status=code)
+
+
+class EndpointListCreateView(_EndpointView):
+    required_permissions = {"GET": READ, "POST": "integrations.add_webhookendpoint"}
+
+    @extend_schema(responses=EndpointOutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(webhook_endpoint_list())
+        data = EndpointOutputSerializer(page, many=True, context=_served(page)).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        request=EndpointInputSerializer, responses={201: EndpointWithSecretSerializer},
+        description="Registers an endpoint. The answer carries the signing `secret`, shown only once.",
+    )
+    def post(self, request):
+        data = EndpointInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint, secret = webhooks.webhook_endpoint_create(
+            actor=actor_for_user(request.user), **data.validated_data
+        )
+        return self.answer(endpoint, secret=secret, code=status.HTTP_201_CREATED)
+
+
+class EndpointDetailView(_EndpointView):
+    required_permissions = {"GET": READ, "PATCH": CHANGE}
+
+    @extend_schema(responses=EndpointOutputSerializer)
+    def get(self, request, pk):
+        return self.answer(self.endpoint(pk))
+
+    @extend_schema(request=EndpointChangeSerializer, responses=EndpointOutputSerializer)
+    def patch(self, request, pk):
+        data = EndpointChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint = webhooks.webhook_endpoint_update(
+            actor=actor_for_user(request.user), endpoint=self.endpoint(pk),
+            change=webhooks.EndpointChange(**data.validated_data),
+        )
+        return self.answer(endpoint)
+
+
+class EndpointRotateSecretView(_EndpointView):
+    required_permissions = {"POST": CHANGE}
+
+    @extend_schema(request=None, responses=EndpointWithSecretSerializer,
+                   description="A new signing secret, shown only in this answer. Until "
+                               "`previous_secret_valid_until` notices also carry `X-QDL-Signature-Previous`, "
+                               "signed with the old secret.")
+    def post(self, request, pk):
+        endpoint, secret = webhooks.webhook_endpoint_secret_rotate(
+            actor=actor_for_user(request.user), endpoint=self.endpoint(pk)
+        )
+        return self.answer(endpoint, secret=secret)
+
+
+class EndpointTestView(_EndpointView):
+    required_permissions = {"POST": CHANGE}
+
+    @extend_schema(request=None, responses={202: DeliverySerializer})
+    def post(self, request, pk):
+        message = webhooks.webhook_endpoint_test(
+            actor=actor_for_user(request.user), endpoint=self.endpoint(pk)
+        )
+        return Response(DeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EndpointDeliveriesView(_EndpointView):
+    required_permissions = {"GET": READ}
+    serializer_class = DeliverySerializer
+
+    @extend_schema(responses=DeliverySerializer(many=True))
+    def get(self, request, pk):
+        deliveries = webhook_deliveries(endpoint=self.endpoint(pk))
+        return Response(DeliverySerializer(deliveries, many=True).data)
+
+
+class EndpointRedeliverView(_EndpointView):
+    required_permissions = {"POST": CHANGE}
+
+    @extend_schema(request=None, responses={202: DeliverySerializer})
+    def post(self, request, pk, message_id):
+        message = webhooks.webhook_delivery_redeliver(
+            actor=actor_for_user(request.user), endpoint=self.endpoint(pk), message_id=message_id
+        )
+        return Response(DeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)

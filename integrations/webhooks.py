@@ -1,0 +1,195 @@
+"""Webhook endpoints as the DPO manages them: register, change, rotate the secret, send a test
+notice, redeliver a notice. Every change is one durable transaction with its audit entry.
+
+The signing secret is shown once (returned by `webhook_endpoint_create` and
+`webhook_endpoint_secret_rotate`) and stored encrypted. A rotation keeps the old secret signing a
+second header for `WEBHOOK_SECRET_GRACE`, so the receiver can switch without losing notices.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, NotFound
+from core.roles import Role, user_role
+from integrations.models import OutboxMessage, WebhookEndpoint
+from integrations.outbox import outbox_enqueue_webhook, outbox_rearm
+from integrations.recipients import recipient_directory
+
+WEBHOOK_SECRET_GRACE = timedelta(hours=24)
+TEST_TOPIC = "webhook.test"
+_TOPIC = re.compile(r"^[a-z0-9_.-]{1,100}$")
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class EndpointChange:
+    """What `webhook_endpoint_update` may change; fields left unset stay as they are."""
+
+    name: object = _UNSET
+    url: object = _UNSET
+    events: object = _UNSET
+    active: object = _UNSET
+    recipient: object = _UNSET
+
+
+def _url(url: str) -> str:
+    """https only, except in the demo (`DEMO`), whose receivers run on the same machine."""
+    schemes = ["https", "http"] if settings.DEMO else ["https"]
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=schemes)(url)
+    except ValidationError:
+        message = (
+            _("Give the endpoint's full address (http:// or https://).")
+            if settings.DEMO
+            else _("Give the endpoint's full address; it must start with https://.")
+        )
+        raise InvalidInput(message, field="url") from None
+    return url
+
+
+def _name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput(_("Give the endpoint a name."), field="name")
+    return name[:100]
+
+
+def _events(events) -> list[str]:
+    topics = sorted({str(topic).strip() for topic in events or [] if str(topic).strip()})
+    if not all(_TOPIC.match(topic) for topic in topics):
+        raise InvalidInput(_("Event names are lower-case words joined by dots, e.g. consent.withdrawn."),
+                           field="events")
+    return topics
+
+
+def _client(client):
+    if client is None or not client.is_active or user_role(client) != Role.CLIENT:
+        raise InvalidInput(_("Choose an active integration client."), field="client")
+    return client
+
+
+def webhook_endpoint_create(
+    *, actor: Actor, client, name: str, url: str, events=(), recipient: int | None = None,
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint; returns it and its signing secret, which is never shown again."""
+    secret = secrets.token_urlsafe(32)
+    fields = {"client": _client(client), "name": _name(name), "url": _url(url), "events": _events(events)}
+    with transaction.atomic(durable=True):
+        endpoint = WebhookEndpoint.objects.create(secret=secret, **fields)
+        if recipient is not None:
+            recipient_directory().link(endpoint=endpoint, recipient_id=recipient)
+        audit_record(
+            action="integrations.webhook.created", actor=actor, target=endpoint,
+            data={"client": client.pk, "host": _host(endpoint.url), "events": endpoint.events,
+                  "recipient": recipient},
+        )
+    return endpoint, secret
+
+
+def webhook_endpoint_update(
+    *, actor: Actor, endpoint: WebhookEndpoint, change: EndpointChange
+) -> WebhookEndpoint:
+    """Change the name, address, events, active flag or served recipient; audited with old and new."""
+    new = {}
+    if change.name is not _UNSET:
+        new["name"] = _name(change.name)
+    if change.url is not _UNSET:
+        new["url"] = _url(change.url)
+    if change.events is not _UNSET:
+        new["events"] = _events(change.events)
+    if change.active is not _UNSET:
+        new["active"] = bool(change.active)
+    with transaction.atomic(durable=True):
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        changed = {field: value for field, value in new.items() if getattr(endpoint, field) != value}
+        old = {field: getattr(endpoint, field) for field in changed}
+        for field, value in changed.items():
+            setattr(endpoint, field, value)
+        if changed:
+            endpoint.save(update_fields=list(changed))
+        if change.recipient is not _UNSET:
+            recipient_directory().link(endpoint=endpoint, recipient_id=change.recipient)
+            changed["recipient"] = change.recipient
+        if changed:
+            # Addresses are audited by host only: a path may carry a receiver's token.
+            for values in (old, changed):
+                if "url" in values:
+                    values["url"] = _host(values["url"])
+            audit_record(action="integrations.webhook.updated", actor=actor, target=endpoint,
+                         data={"old": old, "new": changed})
+    return endpoint
+
+
+def webhook_endpoint_secret_rotate(
+    *, actor: Actor, endpoint: WebhookEndpoint, now: datetime | None = None
+) -> tuple[WebhookEndpoint, str]:
+    """A new signing secret (returned once); the old one keeps signing a second header until
+    `previous_secret_until`, so the receiver may switch at its own pace within the grace period."""
+    now = now or timezone.now()
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic(durable=True):
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_until = now + WEBHOOK_SECRET_GRACE
+        endpoint.secret = secret
+        endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+        audit_record(action="integrations.webhook.secret_rotated", actor=actor, target=endpoint, now=now,
+                     data={"previous_valid_until": endpoint.previous_secret_until.isoformat()})
+    return endpoint, secret
+
+
+def webhook_endpoint_test(
+    *, actor: Actor, endpoint: WebhookEndpoint, now: datetime | None = None
+) -> OutboxMessage:
+    """Queue a signed test notice to the endpoint (it appears in the delivery log like any other)."""
+    now = now or timezone.now()
+    if not endpoint.active:
+        raise Conflict(_("The endpoint is switched off; switch it on to send a test notice."),
+                       code="endpoint_inactive")
+    delivery = uuid.uuid4()
+    with transaction.atomic(durable=True):
+        message = outbox_enqueue_webhook(
+            endpoint=endpoint, topic=TEST_TOPIC, dedupe_key=f"webhook-test:{delivery}", now=now,
+            payload={"event": TEST_TOPIC, "endpoint": endpoint.pk, "test": str(delivery), "sent_at": now},
+        )
+        audit_record(action="integrations.webhook.test_sent", actor=actor, target=endpoint, now=now,
+                     data={"message": str(message.pk)})
+    return message
+
+
+def webhook_delivery_redeliver(
+    *, actor: Actor, endpoint: WebhookEndpoint, message_id, now: datetime | None = None
+) -> OutboxMessage:
+    """Send a notice of this endpoint again, whatever became of it: the same id and body, a fresh
+    timestamp and signature, a fresh round of attempts (the DPO's "redeliver", audited)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        message = OutboxMessage.objects.select_for_update().filter(
+            pk=message_id, endpoint=endpoint, kind=OutboxMessage.Kind.WEBHOOK
+        ).first()
+        if message is None:
+            raise NotFound()
+        previous = message.status
+        outbox_rearm(message, now=now)
+        audit_record(action="integrations.webhook.redelivered", actor=actor, subject=message.subject_id,
+                     target=endpoint, now=now,
+                     data={"message": str(message.pk), "topic": message.topic, "was": previous})
+    return message
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0]
