@@ -242,3 +242,14 @@ def test_the_audit_page_reports_a_cut_tail_and_the_checkpoints(client, auditor):
     assert "checked against 1 checkpoint" in intact
     assert "The audit chain is BROKEN: entries after #" in broken
     assert "None" not in broken
+
+
+def test_a_key_replaced_instead_of_rotated_stops_the_start(settings):
+    from audit.checks import check_audit_key_verifies_the_newest_entries as check
+
+    settings.AUDIT_MAC_KEY = [KEY_A]
+    _write(1)
+    settings.AUDIT_MAC_KEY = [KEY_B]
+    assert [error.id for error in check()] == ["audit.E001"]
+    settings.AUDIT_MAC_KEY = [KEY_B, KEY_A]
+    assert check() == []
