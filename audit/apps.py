@@ -7,7 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from audit import actions
+        from audit import actions, checks  # noqa: F401 (registers the audit key's start-up check)
         from core.roles import Role, grant_permissions
 
         actions.register_actions({"audit.chain.verified": _("Audit chain verified"),

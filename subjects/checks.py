@@ -16,10 +16,9 @@ from cryptography.fernet import InvalidToken
 from django.core import checks
 from django.db import DatabaseError, connection
 
+from core.checks import KEYS_TAG
 from subjects.crypto import blind_index_candidates
 from subjects.keys import encrypted_models, field_crypter
-
-KEYS_TAG = "keys"
 
 
 def _first_value(table: str, columns: list[str], *, where: str) -> tuple | None:

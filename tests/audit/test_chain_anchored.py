@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import translation
 
 from audit.checkpoints import checkpoint_dir, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_digest, entry_seal
@@ -225,3 +227,29 @@ def test_entries_committed_during_the_scan_are_no_damage(monkeypatch):
     result = audit_chain_verify()
 
     assert result.valid and result.entries == 2
+
+
+def test_the_audit_page_reports_a_cut_tail_and_the_checkpoints(client, auditor):
+    entries = _write(4)
+    audit_checkpoint_write()
+    client.force_login(auditor)
+    with translation.override("en"):
+        intact = client.get(reverse("audit:trail"), {"verify": 1}).content.decode()
+        _cut_from(3)
+        _move_head(entries[1])
+        broken = client.get(reverse("audit:trail"), {"verify": 1}).content.decode()
+
+    assert "checked against 1 checkpoint" in intact
+    assert "The audit chain is BROKEN: entries after #" in broken
+    assert "None" not in broken
+
+
+def test_a_key_replaced_instead_of_rotated_stops_the_start(settings):
+    from audit.checks import check_audit_key_verifies_the_newest_entries as check
+
+    settings.AUDIT_MAC_KEY = [KEY_A]
+    _write(1)
+    settings.AUDIT_MAC_KEY = [KEY_B]
+    assert [error.id for error in check()] == ["audit.E001"]
+    settings.AUDIT_MAC_KEY = [KEY_B, KEY_A]
+    assert check() == []

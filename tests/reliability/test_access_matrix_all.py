@@ -338,6 +338,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         {"dpo"},
     ),
     "portal/schedules/": ("GET", "/portal/schedules/", {"dpo"}),
+    "portal/users/": ("GET", "/portal/users/", DPO),
+    "portal/users/<int:pk>/role/": ("POST", "/portal/users/{officer_id}/role/", DPO),
     "portal/tokens/": ("GET", "/portal/tokens/", DPO),
     "portal/webhooks/": ("GET", "/portal/webhooks/", DPO),
     "portal/webhooks/<int:pk>/": ("GET", "/portal/webhooks/{absent_int}/", Absent(DPO)),
@@ -485,10 +487,11 @@ def _judge(role, allowed, method, response, *, page: bool) -> str | None:
         if page and code == 302 and "/accounts/login/" in response.get("Location", ""):
             return f"{role}: sent to the login page"
         return None
-    if role == "anonymous":
+    # An integration account's browser session counts for nothing: its pages send it to sign in.
+    if role == "anonymous" or (page and role in CLIENTS):
         if page:
             ok = code == 302 and "/accounts/login/" in response.get("Location", "")
-            return None if ok else f"anonymous: expected a redirect to the login page, got {code}"
+            return None if ok else f"{role}: expected a redirect to the login page, got {code}"
         return None if code == 401 else f"anonymous: expected 401, got {code}"
     if code not in (403, 404):
         return f"{role}: expected 403/404, got {code}"

@@ -15,6 +15,6 @@ class Command(BaseCommand):
                 f"first invalid entry id={result.first_invalid} ({result.reason})"
             )
         self.stdout.write(
-            f"Audit chain intact: {result.entries} entries checked "
-            f"against {result.checkpoints} checkpoints outside the database."
+            f"Audit chain intact: {result.entries} entries checked; "
+            f"checkpoints outside the database: {result.checkpoints}."
         )

@@ -1,0 +1,33 @@
+"""Start-up check: AUDIT_MAC_KEY still holds the key that sealed the newest audit entries.
+
+Replacing the key instead of putting the new one first (`AUDIT_MAC_KEY=<new>,<old>`) would make every
+later verification report the trail broken; like a wrong encryption key (subjects/checks.py),
+it stops `check`, `migrate`, scripts/run and Celery at start-up instead.
+"""
+from __future__ import annotations
+
+from django.core import checks
+from django.db import DatabaseError
+
+from audit.hashing import UNKEYED, mac_keys
+from audit.models import AuditEntry
+from core.checks import KEYS_TAG
+
+
+@checks.register(KEYS_TAG)
+def check_audit_key_verifies_the_newest_entries(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    try:
+        newest = (
+            AuditEntry.objects.exclude(mac_key_id=UNKEYED).order_by("-sequence")
+            .values_list("mac_key_id", flat=True).first()
+        )
+    except DatabaseError:
+        return []  # no table or column yet: migrate reports or adds it
+    if newest is None or newest in mac_keys():
+        return []
+    return [checks.Error(
+        "AUDIT_MAC_KEY does not include the key that sealed the newest audit entries: "
+        "the audit trail would no longer verify.",
+        hint="Keep the previous key listed after the new one: AUDIT_MAC_KEY=<new>,<old>.",
+        obj="audit.AuditEntry", id="audit.E001",
+    )]
