@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -319,16 +319,21 @@ class ExportDownloadView(APIView):
     required_scopes = {"GET": "requests:work"}
     customer_methods = ("GET",)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "html", "csv"])],
-        responses={(200, "application/json"): dict},
-    )
     def perform_content_negotiation(self, request, force=False):
         # `?format=` names the file's format, read below; left to DRF it would look for a renderer of
         # that name and answer 404. Errors stay JSON.
         renderer = JSONRenderer()
         return renderer, renderer.media_type
 
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "html", "csv"])],
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/html"): OpenApiTypes.STR,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        description="The request's data export as a file: `?format=json` (the default), `html` or `csv`.",
+    )
     def get(self, request, pk):
         found = visible_requests(request.user).filter(pk=pk).first()
         if found is None:
