@@ -42,7 +42,9 @@ def _race(work, times: int = 4) -> list:
 
 def test_simultaneous_grants_leave_one_live_consent():
     subject, purpose = make_subject(), make_purpose("marketing", category="marketing")
-    request = services.GrantRequest(subject=subject, purpose=purpose, notice_version="v1", channel="branch")
+    request = services.GrantRequest(
+        subject=subject, purpose=purpose, notice_version="v1", channel="branch", evidence="form-1"
+    )
     outcomes = _race(lambda: services.consent_grant(actor=STAFF, request=request))
     granted = [o for o in outcomes if isinstance(o, Consent)]
     assert len(granted) == 1
