@@ -9,7 +9,6 @@ from core.navigation import MenuItem, SubjectPanel, register_menu, register_subj
 
 
 def register() -> None:
-
     register_menu(
         MenuItem(
             "portal",

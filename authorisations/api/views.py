@@ -29,7 +29,7 @@ from authorisations.api.serializers import (
     ThirdPartyOutputSerializer,
     ThirdPartyStatusSerializer,
 )
-from authorisations.models import ThirdParty
+from authorisations.models import AccessRecord, Authorisation, ThirdParty
 from authorisations.states import AuthorisationStatus
 from core.access import subject_for_user
 from core.actors import actor_for_user
@@ -125,6 +125,8 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
     required_scopes = {"GET": "authorisations:read"}
     customer_methods = ("GET",)
     serializer_class = AuthorisationOutputSerializer
+    # For the schema only: the rows come from `authorisations()`, narrowed to the caller.
+    queryset = Authorisation.objects.none()
 
     @extend_schema(
         operation_id="authorisation_list",
@@ -226,6 +228,7 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
     required_scopes = {"GET": "authorisations:read", "POST": "authorisations:gateway"}
     customer_methods = ("GET",)
     serializer_class = AccessOutputSerializer
+    queryset = AccessRecord.objects.none()
 
     @extend_schema(operation_id="authorisation_access_list", responses=AccessOutputSerializer(many=True))
     def get(self, request, pk):
