@@ -1,5 +1,6 @@
-"""`manage.py seed_demo`: idempotent demo data. Each app contributes through its own `demo.seed(context)`,
-called in INSTALLED_APPS order with a shared context (users, subjects, actor)."""
+"""`manage.py seed_demo`: idempotent demo data. Each app contributes through its own `demo.seed(context)`
+with a shared context (users, subjects, actor): the portal's first, since it makes the people every
+other app's demo refers to, then the others in INSTALLED_APPS order."""
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         roles_sync()
         context: dict = {}
-        for app_config in apps.get_app_configs():
+        for app_config in sorted(apps.get_app_configs(), key=lambda config: config.label != "portal"):
             module_name = f"{app_config.name}.demo"
             if find_spec(module_name) is None:
                 continue
