@@ -15,6 +15,7 @@ from audit.selectors import audit_chain_verify, audit_entries
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput
 from core.references import subject_id_for_reference
+from core.replica import replica_reads
 
 
 def parse_since(value: str | None):
@@ -53,7 +54,8 @@ class AuditEntryListView(generics.ListAPIView):
         OpenApiParameter("since", str, description="Date or ISO 8601 date-time."),
     ])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        with replica_reads():
+            return super().get(request, *args, **kwargs)
 
 
 class AuditVerifyView(generics.GenericAPIView):

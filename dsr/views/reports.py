@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from core.access import staff_required
+from core.replica import replica_reads
 from deadlines.policy import LOCAL_TZ, add_months
 from dsr.reports import deadline_report, local_midnight, on_time_trend, report_csv
 
@@ -56,7 +57,9 @@ def deadlines(request):
     until = local_midnight(until_day) if until_day else None
     if since and until and since >= until:
         since = until = None
-    report = deadline_report(since=since, until=until)
+    with replica_reads():
+        report = deadline_report(since=since, until=until)
+        trend = on_time_trend()
     if request.GET.get("format") == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'
@@ -68,7 +71,7 @@ def deadlines(request):
         "dsr/reports/deadlines.html",
         {
             "report": report,
-            "trend": trend_chart(on_time_trend()),
+            "trend": trend_chart(trend),
             "backlog": backlog_chart(report["by_type"]),
             "last_month": last_month,
         },
@@ -82,5 +85,6 @@ def monthly(request, year: int, month: int):
     first = date(year, month, 1)
     since, until = local_midnight(first), local_midnight(add_months(first, 1))
     now = min(timezone.now(), until)
-    report = deadline_report(now=now, since=since, until=until)
+    with replica_reads():
+        report = deadline_report(now=now, since=since, until=until)
     return render(request, "dsr/reports/monthly.html", {"report": report, "month": first})
