@@ -1,6 +1,6 @@
 """Run every benchmark under bench/, one after another, each in a process of its own, with its figures.
 
-    python bench/run.py --smoke              # tiny data, about a minute in all: what CI runs
+    python bench/run.py --smoke              # tiny data, a minute or so on a quiet machine: what CI runs
     python bench/run.py                      # full sizes: long; run it once, on a quiet machine
     python bench/run.py sweeper audit_verify # only these
 
