@@ -10,6 +10,7 @@ from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_moment
 from core.references import subject_id_for_reference
+from core.replica import replica_reads
 
 
 @staff_required("audit.view_auditentry")
@@ -20,15 +21,14 @@ def audit_trail(request):
         since = parse_moment(params.get("since"), field="since")
     except InvalidInput as exc:
         since, error = None, exc.text
-    entries = audit_entries(
-        subject_id=subject_id_for_reference(params.get("subject")),
-        action=params.get("action") or None,
-        since=since,
-    )
-    page = Paginator(entries, 50).get_page(params.get("page"))
-    for entry in page:
-        entry.label = action_label(entry.action)
+    subject_id = subject_id_for_reference(params.get("subject"))
+    with replica_reads():
+        entries = audit_entries(subject_id=subject_id, action=params.get("action") or None, since=since)
+        page = Paginator(entries, 50).get_page(params.get("page"))
+        for entry in page:
+            entry.label = action_label(entry.action)
+        verification = audit_chain_verify() if params.get("verify") else None
     return render(request, "audit/trail.html", {
         "page": page, "actions": known_actions(), "filters": params, "error": error,
-        "verification": audit_chain_verify() if params.get("verify") else None,
+        "verification": verification,
     })

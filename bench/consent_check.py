@@ -1,24 +1,23 @@
 """Benchmark: the consent check against a trivial endpoint, served the same way in the same run.
 
-Set-up: PostgreSQL database `qdl_bench_consents` (created and migrated here) seeded with 100,000
-customers x 10 purposes (eight consent-based, about two thirds consented, a tenth of those
-withdrawn, 1,000 customers under a restriction), Redis db 5, and gunicorn on 127.0.0.1:8101 started
-with config/gunicorn.conf.py (as scripts/run starts it). `wrk` with 32 connections measures
-`/bench/ping` (a view returning a constant JSON), `/healthz` and `/api/v1/consent-check/` (a random
-customer and purpose per call), three ways: saturated (closed loop: requests per second), paced (each
-client calling at a steady rate, BENCH_PACED_RATE in total: the latency core banking sees), and with
-one connection (service time). Last, the ceiling: a bare WSGI function served the same way.
+Set-up: the PostgreSQL database `<prefix>_consents` (created and migrated here, bench/common.py) seeded
+with 100,000 customers x 10 purposes (eight consent-based, about two thirds consented, a tenth of those
+withdrawn, one customer in a hundred under a restriction), Redis (BENCH_REDIS_URL), and gunicorn on
+127.0.0.1:8101 started with config/gunicorn.conf.py (as scripts/run starts it). `wrk` with 32
+connections measures `/bench/ping` (a view returning a constant JSON), `/healthz` and
+`/api/v1/consent-check/` (a random customer and purpose per call), three ways: saturated (closed loop:
+requests per second), paced (each client calling at a steady rate, BENCH_PACED_RATE in total: the
+latency core banking sees), and with one connection (service time). Last, the ceiling: a bare WSGI
+function served the same way.
 
-    /tmp/venv/bin/python bench/consent_check.py
-    # optional: BENCH_SECONDS=15 BENCH_WORKERS BENCH_THREADS BENCH_PACED_RATE=640
+    python bench/consent_check.py      # or through bench/run.py; see bench/common.py for the database
+    # optional: BENCH_SUBJECTS=100000 BENCH_SECONDS=15 BENCH_WORKERS BENCH_THREADS BENCH_PACED_RATE=640
 
-Seeding writes rows with COPY and reuses one ciphertext per encrypted column (the check decrypts
-nothing, so the values do not matter).
-"""
+Seeding writes rows with COPY (bench/common.py, `copy_rows`) and reuses one ciphertext per encrypted
+column (the check decrypts nothing, so the values do not matter). Needs `wrk` (Debian's package)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -30,17 +29,19 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from consent_common import ENV, ROOT, ensure_database, setup_django
+from common import HERE, ROOT, bench_env, copy_rows, ensure_database, setup_django, sized, subjects_copy
 
-SUBJECTS = int(os.environ.get("BENCH_SUBJECTS", "100000"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+ENV = bench_env("consents", settings="bench.consent_settings")
+SUBJECTS = sized(100_000, 200, env="BENCH_SUBJECTS")
+SECONDS = sized(15, 1, env="BENCH_SECONDS")
+WARM_SECONDS = sized(3, 1)
+SINGLE_SECONDS = sized(5, 1)
 # The production defaults of config/gunicorn.conf.py unless overridden here.
 WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 CONNECTIONS = 32
 PACED_RATE = float(os.environ.get("BENCH_PACED_RATE", "640"))  # total requests per second, all clients
 PORT = 8101
-HERE = Path(__file__).resolve().parent
 
 
 def seed() -> str:
@@ -51,8 +52,7 @@ def seed() -> str:
 
     from accounts.services import user_create
     from consents.demo import seed_catalogue
-    from consents.models import Purpose
-    from consents.scope import consent_snapshot
+    from consents.models import Consent, ConsentState, ProcessingRestriction, Purpose
     from core.actors import Actor
     from core.roles import Role
     from integrations.services import token_issue
@@ -65,54 +65,16 @@ def seed() -> str:
         actor=actor, username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
     )
     _token, key = token_issue(actor=actor, user=client, scopes=["consents:read"])
-    if DataSubject.objects.count() >= SUBJECTS:
+    if DataSubject.objects.filter(external_ref__startswith="B").count() >= SUBJECTS:
         return key
 
     started = time.monotonic()
     now = timezone.now()
-
-    def cipher(field: str, value):
-        return DataSubject._meta.get_field(field).get_db_prep_save(value, connection)
-
-    name_c, dob_c = cipher("full_name", "Khách Hàng Thử"), cipher("date_of_birth", date(1985, 5, 5))
-    blank = cipher("phone", "")
-    # No citizen ID: one shared ciphertext must not sit beside per-row blind indexes (the start-up
-    # key check compares them), and the check never reads it.
-    nid_cs = cipher("national_id", "")
-    subject_ids = [uuid.uuid4() for _ in range(SUBJECTS)]
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(
-            "COPY core_datasubject (id, external_ref, full_name, national_id, national_id_index, "
-            "passport_number, date_of_birth, phone, phone_index, email, email_index, address, guardian_id, "
-            "guardian_verified_at, created_at, updated_at) FROM STDIN"
-        ) as copy,
-    ):
-        for i, subject_id in enumerate(subject_ids, start=1):
-            copy.write_row(
-                (
-                    subject_id,
-                    f"B{i:09d}",
-                    name_c,
-                    nid_cs,
-                    "",
-                    blank,
-                    dob_c,
-                    blank,
-                    "",
-                    blank,
-                    "",
-                    blank,
-                    None,
-                    None,
-                    now,
-                    now,
-                )
-            )
+    # No citizen ID (a blank, as an ORM insert of no value stores): one shared ciphertext must not sit
+    # beside per-row blind indexes (the start-up key check compares them), and the check never reads it.
+    subject_ids = subjects_copy((f"B{i:09d}" for i in range(1, SUBJECTS + 1)), date_of_birth=date(1985, 5, 5))
     consent_purposes = [p for p in Purpose.objects.order_by("code") if p.legal_basis == "consent"]
     notices = {p.pk: p.notices.order_by("-effective_at").first() for p in consent_purposes}
-    # What each grant froze for its receipt: the same for every customer of a purpose.
-    snapshots = {p.pk: json.dumps(consent_snapshot(p, notices[p.pk])) for p in consent_purposes}
     granted_at = now - timedelta(days=30)
     withdrawn_at = now - timedelta(days=3)
     consent_rows, state_rows = [], []
@@ -124,67 +86,43 @@ def seed() -> str:
             withdrawn = (i * 7 + j) % 10 == 0
             status = "withdrawn" if withdrawn else "granted"
             consent_rows.append(
-                (
-                    consent_id,
-                    subject_id,
-                    purpose.pk,
-                    notices[purpose.pk].pk,
-                    None,
-                    status,
-                    "branch",
-                    "bench",
-                    purpose.sensitive,
-                    "system",
-                    None,
-                    "bench",
-                    granted_at,
-                    None,
-                    withdrawn_at if withdrawn else None,
-                    withdrawn_at if withdrawn else None,
-                    "branch" if withdrawn else "",
-                    None,
-                    now,
-                    "",
-                    "",
-                    False,
-                    "",
-                    snapshots[purpose.pk],
-                )
+                {
+                    "id": consent_id,
+                    "subject_id": subject_id,
+                    "purpose_id": purpose.pk,
+                    "notice_id": notices[purpose.pk],
+                    "status": status,
+                    "sensitive_acknowledged": purpose.sensitive,
+                    "ended_at": withdrawn_at if withdrawn else None,
+                    "withdrawn_at": withdrawn_at if withdrawn else None,
+                    "withdrawal_channel": "branch" if withdrawn else "",
+                }
             )
-            state_rows.append((subject_id, purpose.pk, consent_id, status, notices[purpose.pk].pk, None, now))
+            state_rows.append(
+                {
+                    "subject_id": subject_id,
+                    "purpose_id": purpose.pk,
+                    "consent_id": consent_id,
+                    "status": status,
+                    "notice_id": notices[purpose.pk],
+                }
+            )
+    recorded = {"recorded_by_kind": "system", "recorded_by_label": "bench"}
+    copy_rows(
+        Consent,
+        consent_rows,
+        constants={"channel": "branch", "evidence": "bench", "granted_at": granted_at, **recorded},
+    )
+    copy_rows(ConsentState, state_rows, constants={"updated_at": now})
+    copy_rows(
+        ProcessingRestriction,
+        (
+            {"subject_id": subject_ids[i], "kind": "restrict" if i % 2 else "object", "source": f"bench:{i}"}
+            for i in range(0, SUBJECTS, max(1, SUBJECTS // 1000))
+        ),
+        constants={"started_at": now, "applied_by_label": "bench"},
+    )
     with connection.cursor() as cursor:
-        with cursor.copy(
-            "COPY consents_consent (id, subject_id, purpose_id, notice_id, guardian_id, status, channel, "
-            "evidence, sensitive_acknowledged, recorded_by_kind, recorded_by_user_id, recorded_by_label, "
-            "granted_at, expires_at, ended_at, withdrawn_at, withdrawal_channel, import_key, created_at, "
-            "session_ref, device, child_agreed, child_evidence, snapshot) FROM STDIN"
-        ) as copy:
-            for row in consent_rows:
-                copy.write_row(row)
-        with cursor.copy(
-            "COPY consents_consentstate (subject_id, purpose_id, consent_id, status, notice_id, "
-            "expires_at, updated_at) FROM STDIN"
-        ) as copy:
-            for row in state_rows:
-                copy.write_row(row)
-        with cursor.copy(
-            "COPY consents_processingrestriction (id, subject_id, purpose_id, kind, source, reason, "
-            "started_at, lifted_at, applied_by_label) FROM STDIN"
-        ) as copy:
-            for i in range(0, SUBJECTS, SUBJECTS // 1000):
-                copy.write_row(
-                    (
-                        uuid.uuid4(),
-                        subject_ids[i],
-                        None,
-                        "restrict" if i % 2 else "object",
-                        f"bench:{i}",
-                        "",
-                        now,
-                        None,
-                        "bench",
-                    )
-                )
         cursor.execute("ANALYZE")
     print(
         f"seeded {SUBJECTS:,} customers, {len(consent_rows):,} consents and states "
@@ -279,8 +217,8 @@ def _table(title: str, results: dict) -> None:
 
 
 def main() -> None:
-    ensure_database()
-    setup_django()
+    ensure_database(ENV)
+    setup_django(ENV)
     token = seed()
     targets = {
         "trivial /bench/ping": ("/bench/ping", "paced.lua"),
@@ -290,7 +228,7 @@ def main() -> None:
     pause_ms = CONNECTIONS * 1000 / PACED_RATE
     with served("config.wsgi", PORT, "/bench/ping"):
         for path, script in targets.values():  # warm every worker's connections and caches
-            run_wrk(path, token=token, seconds=3, script=script)
+            run_wrk(path, token=token, seconds=WARM_SECONDS, script=script)
         saturated = {
             name: run_wrk(path, token=token, seconds=SECONDS, script=script)
             for name, (path, script) in targets.items()
@@ -302,12 +240,12 @@ def main() -> None:
             for name, (path, script) in targets.items()
         }
         single = {
-            name: run_wrk(path, token=token, seconds=5, script=script, connections=1)
+            name: run_wrk(path, token=token, seconds=SINGLE_SECONDS, script=script, connections=1)
             for name, (path, script) in targets.items()
         }
     # What this machine and gunicorn can do at all: a WSGI function returning a constant, no Django.
     with served("bench.bare_wsgi:application", PORT + 1, "/"):
-        run_wrk("/", token=token, seconds=3, port=PORT + 1)
+        run_wrk("/", token=token, seconds=WARM_SECONDS, port=PORT + 1)
         ceiling = {"bare WSGI, no Django": run_wrk("/", token=token, seconds=SECONDS, port=PORT + 1)}
 
     print(

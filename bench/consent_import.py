@@ -1,12 +1,12 @@
 """Benchmark: CSV import of existing consents on PostgreSQL, time and peak memory at two file sizes.
 
-Uses the bench database `qdl_bench_consents` (see consent_common.py), 100,000 customers of its own
-(`I000000001`...) without consents, and writes CSV files under /tmp. Each import runs in a fresh
-process that reports its wall time and peak resident memory, so the figures are not polluted by
-the file generation. 1 % of the rows are bad on purpose (unknown customer) to exercise reporting.
-Then the largest file is imported again to show that a re-run imports nothing.
+Uses the consent benchmarks' database `<prefix>_consents` (bench/common.py), 100,000 customers of its
+own (`I000000001`...) without consents, and writes CSV files in the temporary directory. Each import
+runs in a fresh process that reports its wall time and peak resident memory, so the figures are not
+polluted by the file generation. 1 % of the rows are bad on purpose (unknown customer) to exercise
+reporting. Then the largest file is imported again to show that a re-run imports nothing.
 
-    /tmp/venv/bin/python bench/consent_import.py          # BENCH_SIZES=25000,100000
+    python bench/consent_import.py          # BENCH_SIZES=25000,100000
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from consent_common import ENV, ROOT, ensure_database, setup_django
+from common import ROOT, SMOKE, bench_env, ensure_database, setup_django, subjects_copy
 
-SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "25000,100000").split(",")]
+ENV = bench_env("consents", settings="bench.consent_settings")
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50,200" if SMOKE else "25000,100000").split(",")]
 CHANNELS = ["branch", "paper_form", "call_centre", "internet_banking", "mobile_app"]
 
 
@@ -40,40 +41,9 @@ def prepare() -> None:
     wanted = max(SIZES)
     have = DataSubject.objects.filter(external_ref__startswith="I").count()
     now = timezone.now()
+    born = now.date().replace(year=1980)
+    subjects_copy((f"I{i:09d}" for i in range(have + 1, wanted + 1)), date_of_birth=born)
     with connection.cursor() as cursor:
-        if have < wanted:
-            field = DataSubject._meta.get_field
-            name_c, blank = (
-                field("full_name").get_db_prep_save("Khách Nhập", connection),
-                field("phone").get_db_prep_save("", connection),
-            )
-            dob_c = field("date_of_birth").get_db_prep_save(now.date().replace(year=1980), connection)
-            with cursor.copy(
-                "COPY core_datasubject (id, external_ref, full_name, national_id, national_id_index, "
-                "passport_number, date_of_birth, phone, phone_index, email, email_index, address, "
-                "guardian_id, guardian_verified_at, created_at, updated_at) FROM STDIN"
-            ) as copy:
-                for i in range(have + 1, wanted + 1):
-                    copy.write_row(
-                        (
-                            uuid.uuid4(),
-                            f"I{i:09d}",
-                            name_c,
-                            blank,
-                            "",
-                            blank,
-                            dob_c,
-                            blank,
-                            "",
-                            blank,
-                            "",
-                            blank,
-                            None,
-                            None,
-                            now,
-                            now,
-                        )
-                    )
         imported = "SELECT id FROM consents_consent WHERE import_key IS NOT NULL"
         cursor.execute(f"DELETE FROM consents_consentstate WHERE consent_id IN ({imported})")  # noqa: S608
         cursor.execute(f"DELETE FROM consents_consentevent WHERE consent_id IN ({imported})")  # noqa: S608
@@ -87,7 +57,7 @@ def write_csv(rows: int, purpose: str) -> Path:
     granted = (
         date.today() - timedelta(days=7)
     ).isoformat()  # after the bench catalogue's notices took effect
-    path = Path(f"/tmp/qdl_bench_consents_{rows}_{purpose}.csv")
+    path = Path(tempfile.gettempdir()) / f"qdl_bench_consents_{rows}_{purpose}.csv"
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(
@@ -121,7 +91,7 @@ def write_csv(rows: int, purpose: str) -> Path:
 
 def child(path: str) -> None:
     """Run one import in this fresh process and print its figures as JSON."""
-    setup_django()
+    setup_django(ENV)
     from consents.services import consents_import_csv
     from core.actors import Actor
 
@@ -155,8 +125,8 @@ def run_child(path: Path) -> dict:
 
 
 def main() -> None:
-    ensure_database()
-    setup_django()
+    ensure_database(ENV)
+    setup_django(ENV)
     prepare()
     # A different purpose per size, so each file imports into customers without a live consent to it.
     purposes = ["marketing", "analytics", "customer-support", "group-sharing"]

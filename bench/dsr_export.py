@@ -1,12 +1,12 @@
 """Benchmark: building a subject's access export with 1,000 consent events and 100 requests.
 
-Set-up: the `qdl_bench_dsr` PostgreSQL database (created and migrated here), one customer with 500
-consents across the demo purposes (each granted then withdrawn: 1,000 consent events), 100 earlier
-requests with three status changes each, and an access request whose two system tasks returned data.
-Times `export_build` (gather, serialise, encrypt, store, audit) 10 times and prints p50 and max,
-plus the size of the export.
+Set-up: the PostgreSQL database `<prefix>_dsr` (created and migrated here, bench/common.py), one
+customer with 500 consents across the demo purposes (each granted then withdrawn: 1,000 consent events),
+100 earlier requests with three status changes each, and an access request whose two system tasks
+returned data. Times `export_build` (gather, serialise, encrypt, store, audit) 10 times and prints p50
+and max, plus the size of the export.
 
-    /tmp/venv/bin/python bench/dsr_export.py
+    python bench/dsr_export.py
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import time
 import uuid
 from datetime import timedelta
 
-from dsr_common import ensure_database, percentiles, setup_django
+from common import bench_env, ensure_database, percentiles, setup_django, sized
 
-CONSENTS = 500
-REQUESTS = 100
-RUNS = 10
+ENV = bench_env("dsr")
+CONSENTS = sized(500, 20)
+REQUESTS = sized(100, 5)
+RUNS = sized(10, 2)
 
 
 def seed():
@@ -140,8 +141,8 @@ def seed():
 
 
 def main() -> None:
-    ensure_database()
-    setup_django()
+    ensure_database(ENV)
+    setup_django(ENV)
     from django.db import transaction
     from django.utils import timezone
 

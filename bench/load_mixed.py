@@ -1,17 +1,16 @@
 """Mixed load against the real stack: 90% consent checks, 8% grants and withdrawals, 2% requests.
 
-Set-up (all private to this script): PostgreSQL database `qdl_bench_load` (created and migrated
-here), a redis-server of its own on 127.0.0.1:6393 (broker and cache), gunicorn on 127.0.0.1:8144
-(`--workers` processes x 4 threads, gthread). The bench seeds `--subjects` customers through the
-real services (once), gives each client process its own slice of them so it always knows whether a
-grant or a withdrawal is the valid next move, and runs a closed loop for `--seconds`. It reports
-throughput, p50/p99 per operation and every error, then runs `manage.py verify_audit`.
+Set-up (all private to this script): the PostgreSQL database `<prefix>_load` (created and migrated here,
+bench/common.py), a redis-server of its own on 127.0.0.1:6393 (broker and cache), gunicorn on
+127.0.0.1:8144 (`--workers` processes x 4 threads, gthread). The bench seeds `--subjects` customers
+through the real services (once), gives each client process its own slice of them so it always knows
+whether a grant or a withdrawal is the valid next move, and runs a closed loop for `--seconds`. It
+reports throughput, p50/p99 per operation and every error, then runs `manage.py verify_audit`.
 
-    /tmp/venv/bin/python bench/load_mixed.py                 # 5 minutes
-    /tmp/venv/bin/python bench/load_mixed.py --seconds 30    # a quick run
+    python bench/load_mixed.py                 # 5 minutes
+    python bench/load_mixed.py --seconds 30    # a quick run
 
-Run from the project root; it never touches the `qdl` database or the shared Redis.
-"""
+It never touches the platform's own database or the shared Redis."""
 
 from __future__ import annotations
 
@@ -29,38 +28,17 @@ import time
 import uuid
 from pathlib import Path
 
-from postgres import create_and_migrate
+from common import ROOT, bench_env, ensure_database, setup_django, sized
 
-ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "qdl_bench_load"
 REDIS_PORT = 6393
 HTTP_PORT = 8144
 PURPOSE_COUNT = 3
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"postgres://qdl:qdl@localhost/{DATABASE}",
-    "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DEBUG": "false",
-    # A benchmark measures capacity from a handful of tokens: the per-token budget must not cap it.
-    "API_THROTTLE_TOKEN": "10000000/min",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "LOG_LEVEL": "WARNING",
-}
-
-
-def ensure_database() -> None:
-    """Create the bench database when missing and bring its schema up to date."""
-    create_and_migrate(DATABASE, ENV)
+ENV = bench_env("load", REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/0")
 
 
 def seed(subjects: int) -> dict:
     """Customers B000000001.. with the first purpose granted to every second one; a client token."""
-    os.environ.update(ENV)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(ENV)
     from django.contrib.auth import get_user_model
 
     from accounts.services import user_create
@@ -238,17 +216,19 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=300)
-    parser.add_argument("--clients", type=int, default=8, help="client processes (closed loop each)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--subjects", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=sized(300, 3))
+    parser.add_argument(
+        "--clients", type=int, default=sized(8, 2), help="client processes (closed loop each)"
+    )
+    parser.add_argument("--workers", type=int, default=sized(3, 1), help="gunicorn worker processes")
+    parser.add_argument("--subjects", type=int, default=sized(2000, 20))
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="qdl-bench-load-"))
     redis = start_redis(scratch)
     gunicorn = None
     try:
-        ensure_database()
+        ensure_database(ENV)
         plan = seed(args.subjects)
         gunicorn = start_gunicorn(args.workers, scratch / "gunicorn.log")
         results = multiprocessing.get_context("fork").Queue()

@@ -1,27 +1,25 @@
 """Benchmark: the record of processing activities (regulator) over the demo catalogue.
 
-Set-up: the `qdl_bench_reg` PostgreSQL database (created and migrated here, `BENCH_DB` to change it),
+Set-up: the PostgreSQL database `<prefix>_reg` (created and migrated here, bench/common.py),
 loaded with `seed_demo`. Builds the record (`regulator.documents.processing_record`, what the page,
 the JSON and the CSV all call) 20 times and prints the number of purposes, the queries one build
 issues and p50/max of the build time. `--extra N` adds N more purposes with a processing activity
 each, to show whether the query count grows with the catalogue.
 
-    /tmp/venv/bin/python bench/processing_record.py [--extra 40]
+    python bench/processing_record.py [--extra 40]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 
-os.environ.setdefault("BENCH_DB", "qdl_bench_reg")
+from common import ROOT, bench_env, ensure_database, percentiles, setup_django, sized
 
-from dsr_common import ENV, ROOT, ensure_database, percentiles, setup_django  # noqa: E402
-
-RUNS = 20
+ENV = bench_env("reg")
+RUNS = sized(20, 3)
 
 
 def add_purposes(count: int) -> None:
@@ -66,10 +64,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--extra", type=int, default=0, help="purposes to add to the demo catalogue")
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(ENV)
     subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=ENV, check=True,
                    capture_output=True)
-    setup_django()
+    setup_django(ENV)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

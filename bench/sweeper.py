@@ -1,130 +1,133 @@
-"""Benchmark: the deadline sweeper over 100,000 and 1,000,000 open requests, 10,000 of them due for a
-reminder, to show that its time follows the due rows, not all rows.
+"""Benchmark: the deadline sweeper over 100,000 and 1,000,000 open requests, then as many open
+withdrawal duties, 10,000 of them due for a reminder, to show that its time follows the due rows,
+not all rows. (The acknowledgement deadline has no sweep of its own yet.)
 
-Set-up: PostgreSQL database `qdl_bench_jobs` (created and migrated here). For each size, all requests
-are open and unassigned (their reminders go to the one privacy officer); 10,000 are due within the
-next 24 hours (spread over both reminder windows, 24 h and 6 h), the rest 3 to 60 days ahead; each
-statutory deadline is 20 days after the bank's. Rows are written with COPY (as in `dsr_queue.py`).
-A run is the sweeper called in batches of 2,000 until a batch is not full, as the every-minute task
-re-enqueues itself; it writes 10,000 ledger rows and queues the e-mails listing them in the outbox
-(one per person and batch). Then a second run at the same instant finds nothing more to do.
-A worker is a long-lived process: before timing, the bench loads the URL map and opens the broker
+Set-up: the PostgreSQL database `<prefix>_jobs` (created and migrated here, bench/common.py). For each
+size, all requests are open and unassigned (their reminders go to the one privacy officer); 10,000 are
+due within the next 24 hours (spread over both reminder windows, 24 h and 6 h), the rest 3 to 60 days
+ahead; each statutory deadline is 20 days after the bank's. Rows are written with COPY
+(bench/common.py). A run is the sweeper called in batches of 2,000 until a batch is not full, as the
+every-minute task re-enqueues itself; it writes 10,000 ledger rows and queues the e-mails listing them
+in the outbox (one per person and batch). Then a second run at the same instant finds nothing more to
+do. A worker is a long-lived process: before timing, the bench loads the URL map and opens the broker
 connection once, as a running worker already has. The plan of the 24-hour window's query is printed.
 
-    /tmp/venv/bin/python bench/sweeper.py        # BENCH_SIZES=100000,1000000 BENCH_DUE=10000
+    python bench/sweeper.py        # BENCH_SIZES=100000,1000000 BENCH_DUE=10000
 """
 
 from __future__ import annotations
 
 import os
 import random
-import sys
 import time
 import uuid
 from datetime import timedelta
 
-os.environ.setdefault("BENCH_DB", "qdl_bench_jobs")
-os.environ.setdefault("BENCH_REDIS_URL", "redis://localhost:6379/3")
-sys.path.insert(0, os.path.dirname(__file__))
+from common import SMOKE, bench_env, copy_rows, ensure_database, setup_django, sized, subjects_copy
 
-from dsr_common import ensure_database, setup_django  # noqa: E402
-
-SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100000,1000000").split(",")]
-DUE = int(os.environ.get("BENCH_DUE", "10000"))
-SUBJECTS = 20_000
+ENV = bench_env("jobs")
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "300,600" if SMOKE else "100000,1000000").split(",")]
+DUE = sized(10_000, 100, env="BENCH_DUE")
+SUBJECTS = sized(20_000, 20)
 BATCH = 2000  # as the every-minute task (core.clocks.SWEEP_BATCH, deadlines_sweep's default)
 
 
-def seed(total: int, now) -> None:
+def _due(rng, n: int, now):
+    """The first DUE items fall due within the next 24 hours, the rest 3 to 60 days ahead."""
+    if n < DUE:
+        return now + timedelta(seconds=rng.randint(60, 24 * 3600 - 60))
+    return now + timedelta(minutes=rng.randint(3 * 24 * 60, 60 * 24 * 60))
+
+
+def _truncate() -> list:
+    from django.db import connection
+
+    from consents.models import Consent, ConsentEvent, Recipient, WithdrawalDuty
+    from deadlines.models import DeadlineBreach, DeadlineReminder
+    from dsr.models import DataSubjectRequest
+    from integrations.models import OutboxMessage
+    from subjects.models import DataSubject
+
+    models = (
+        DeadlineReminder, DeadlineBreach, OutboxMessage, DataSubjectRequest, WithdrawalDuty, ConsentEvent,
+        Consent, Recipient, DataSubject,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(model._meta.db_table for model in models)} CASCADE")
+    return subjects_copy(f"BENCH{n:08d}" for n in range(SUBJECTS))
+
+
+def seed_duties(total: int, now) -> None:
+    """`total` open withdrawal duties: 100 recipients each owe one per withdrawn consent."""
+    from django.db import connection
+
+    from consents.demo import seed_catalogue
+    from consents.models import Consent, Recipient, WithdrawalDuty
+    from core.actors import Actor
+
+    started = time.monotonic()
+    subject_ids = _truncate()
+    purpose = seed_catalogue(Actor.system("bench"))["marketing"]
+    notice = purpose.notices.order_by("-effective_at").first()
+    copy_rows(Recipient, ({"name": f"Bench partner {n}"} for n in range(100)), constants={"kind": "partner"})
+    recipients = list(Recipient.objects.values_list("pk", flat=True))
+    consents = [uuid.uuid4() for _ in range(-(-total // len(recipients)))]
+    withdrawn = now - timedelta(hours=1)
+    copy_rows(
+        Consent,
+        ({"id": pk, "subject_id": subject_ids[n % SUBJECTS]} for n, pk in enumerate(consents)),
+        constants={
+            "purpose_id": purpose.pk, "notice_id": notice.pk, "status": "withdrawn", "channel": "branch",
+            "recorded_by_kind": "system", "recorded_by_label": "bench",
+            "granted_at": now - timedelta(days=90),
+            "ended_at": withdrawn, "withdrawn_at": withdrawn, "withdrawal_channel": "branch",
+        },
+    )
+    rng = random.Random(13)
+    copy_rows(
+        WithdrawalDuty,
+        (
+            {
+                "consent_id": consents[n // len(recipients)],
+                "subject_id": subject_ids[(n // len(recipients)) % SUBJECTS],
+                "recipient_id": recipients[n % len(recipients)],
+                "due_at": _due(rng, n, now),
+            }
+            for n in range(total)
+        ),
+        constants={"received_at": withdrawn},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {WithdrawalDuty._meta.db_table}")
+    seconds = time.monotonic() - started
+    print(f"  seeded {total:,} open withdrawal duties ({DUE:,} due within 24 h) in {seconds:.1f} s")
+
+
+def seed_requests(total: int, now) -> None:
     from django.db import connection
 
     from dsr.models import DataSubjectRequest
-    from subjects.models import DataSubject
 
     started = time.monotonic()
-    enc = {
-        name: DataSubject._meta.get_field(name).get_db_prep_save(value, connection)
-        for name, value in (
-            ("full_name", "Khách hàng thử"),
-            ("national_id", ""),
-            ("passport_number", ""),
-            ("phone", ""),
-            ("email", ""),
-            ("address", ""),
-            ("date_of_birth", None),
-        )
-    }
-    empty_text = DataSubjectRequest._meta.get_field("details").get_db_prep_save("", connection)
-    empty_char = DataSubjectRequest._meta.get_field("identity_reference").get_db_prep_save("", connection)
-    subject_ids = [uuid.uuid4() for _ in range(SUBJECTS)]
+    subject_ids = _truncate()
     rng = random.Random(11)
+
+    def rows():
+        for n in range(total):
+            due = _due(rng, n, now)
+            received = due - timedelta(days=20)
+            yield {
+                "subject_id": subject_ids[n % SUBJECTS],
+                "status": "received" if n % 2 else "verifying_identity",
+                "received_at": received,
+                "due_at": due,
+                "statutory_due_at": due + timedelta(days=20),
+                "updated_at": received,
+            }
+
+    constants = {"type": "access", "channel": "branch", "statutory_regime": "vn_law91"}
+    copy_rows(DataSubjectRequest, rows(), constants=constants)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE core_deadlinereminder, core_deadlinebreach, core_outboxmessage, "
-            "dsr_datasubjectrequest, core_datasubject CASCADE"
-        )
-        raw = cursor.cursor
-        with raw.copy(
-            "COPY core_datasubject (id, external_ref, full_name, national_id, national_id_index, "
-            "passport_number, date_of_birth, phone, phone_index, email, email_index, address, "
-            "created_at, updated_at) FROM STDIN"
-        ) as copy:
-            for n, pk in enumerate(subject_ids):
-                copy.write_row(
-                    (
-                        pk,
-                        f"BENCH{n:08d}",
-                        enc["full_name"],
-                        enc["national_id"],
-                        "",
-                        enc["passport_number"],
-                        enc["date_of_birth"],
-                        enc["phone"],
-                        "",
-                        enc["email"],
-                        "",
-                        enc["address"],
-                        now,
-                        now,
-                    )
-                )
-        with raw.copy(
-            "COPY dsr_datasubjectrequest (id, subject_id, type, status, channel, details, corrections, "
-            "purposes, processor_involved, received_at, due_at, statutory_due_at, statutory_regime, "
-            "pausable, paused_seconds, identity_method, identity_reference, outcome_reason, outcome_note, "
-            "extension_note, updated_at) FROM STDIN"
-        ) as copy:
-            for n in range(total):
-                if n < DUE:
-                    due = now + timedelta(seconds=rng.randint(60, 24 * 3600 - 60))
-                else:
-                    due = now + timedelta(minutes=rng.randint(3 * 24 * 60, 60 * 24 * 60))
-                received = due - timedelta(days=20)
-                copy.write_row(
-                    (
-                        uuid.uuid4(),
-                        subject_ids[n % SUBJECTS],
-                        "access",
-                        "received" if n % 2 else "verifying_identity",
-                        "branch",
-                        empty_text,
-                        empty_text,
-                        "[]",
-                        False,
-                        received,
-                        due,
-                        due + timedelta(days=20),
-                        "vn_law91",
-                        True,
-                        0,
-                        "",
-                        empty_char,
-                        "",
-                        empty_text,
-                        empty_text,
-                        received,
-                    )
-                )
         cursor.execute("ANALYZE core_datasubject")
         cursor.execute("ANALYZE dsr_datasubjectrequest")
     print(f"  seeded {total:,} open requests ({DUE:,} due within 24 h) in {time.monotonic() - started:.1f} s")
@@ -189,8 +192,8 @@ def plan(now) -> str:
 
 
 def main() -> None:
-    ensure_database()
-    setup_django()
+    ensure_database(ENV)
+    setup_django(ENV)
     from django.utils import timezone
 
     from deadlines.models import DeadlineReminder
@@ -199,27 +202,32 @@ def main() -> None:
     privacy_officer()
     warm_up()
     figures = []
-    for total in SIZES:
-        print(f"{total:,} open requests:")
-        now = timezone.now()
-        seed(total, now)
-        elapsed, runs, reminders = sweep_until_done(now)
-        idle, _runs, again = sweep_until_done(now)
-        counts = (reminders, DeadlineReminder.objects.count(), again)
-        assert counts == (DUE, DUE, 0), counts
-        emails = OutboxMessage.objects.count()
+    scenarios = ((seed_requests, "requests (bank and statutory clocks)"), (seed_duties, "withdrawal duties"))
+    for seed, what in scenarios:
+        for total in SIZES:
+            print(f"{total:,} open {what}:")
+            now = timezone.now()
+            seed(total, now)
+            elapsed, runs, reminders = sweep_until_done(now)
+            idle, _runs, again = sweep_until_done(now)
+            counts = (reminders, DeadlineReminder.objects.count(), again)
+            assert counts == (DUE, DUE, 0), counts
+            emails = OutboxMessage.objects.count()
+            print(
+                f"  sweep: {reminders:,} reminders in {elapsed:.2f} s "
+                f"({runs} batches of {BATCH}, {emails} e-mails); "
+                f"next sweep with nothing due: {idle * 1000:.0f} ms"
+            )
+            figures.append((what, total, elapsed, idle))
+            if seed is seed_requests and total == SIZES[-1]:
+                print("  plan of the 24-hour window's query, after the run:")
+                print("    " + plan(now).replace("\n", "\n    "))
+    print("summary (seconds to send every due reminder; the acknowledgement clock has no sweep yet):")
+    for what, total, elapsed, idle in figures:
         print(
-            f"  sweep: {reminders:,} reminders in {elapsed:.2f} s "
-            f"({runs} batches of {BATCH}, {emails} e-mails); "
-            f"next sweep with nothing due: {idle * 1000:.0f} ms"
+            f"  {what:<38} {total:>9,} open, {DUE:,} due: sweep {elapsed:.2f} s, "
+            f"idle sweep {idle * 1000:.0f} ms"
         )
-        figures.append((total, elapsed, idle))
-        if total == SIZES[-1]:
-            print("  plan of the 24-hour window's query, after the run:")
-            print("    " + plan(now).replace("\n", "\n    "))
-    print("summary:")
-    for total, elapsed, idle in figures:
-        print(f"  {total:>9,} open, {DUE:,} due: sweep {elapsed:.2f} s, idle sweep {idle * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -124,13 +124,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env.str("TEST_DATABASE_NAME", default=str(VAR_DIR / f"test-{os.getpid()}.sqlite3")),
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
-    # The consent check's queries are prepared once per connection (core/db.py). Turn this off only
-    # behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
-    if env.bool("DB_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
+    # A streaming replica for the reads that may lag (core/replica.py: reports, exports, the audit list,
+    # dashboards, the processing record); everything else stays on the primary.
+    if env.str("DATABASE_REPLICA_URL", default=""):
+        DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+        # A replica that stops answering is given up quickly: its pages fall back to the primary.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        # The suite never creates a test database on a read-only standby; the replica tests point this
+        # alias at the standby's copy of the primary's test database themselves.
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    for database in DATABASES.values():
+        database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+        database.setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+        # The consent check's queries are prepared once per connection (core/db.py). Turn this off only
+        # behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
+        if env.bool("DB_PREPARED_STATEMENTS", default=True):
+            database.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Seconds a process leaves an unreachable replica alone (its reads go to the primary meanwhile).
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=10.0)
 
 # ---------------------------------------------------------------------------- cache and broker
 REDIS_URL = env.str("REDIS_URL", default="")

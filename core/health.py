@@ -1,4 +1,5 @@
-"""`GET /healthz`: the state of the database and the broker, 503 when either is down."""
+"""`GET /healthz`: the state of the database and the broker, 503 when either is down; and the read
+replica's state and lag when there is one."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,8 @@ import time
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+
+from core.replica import replica_state
 
 
 def _check_database() -> str:
@@ -41,6 +44,8 @@ def healthz(request):
         **checks,
         "broker_kind": "redis" if settings.REDIS_URL else "filesystem",
         "database_kind": connection.vendor,
+        # A replica that is down does not make the node unhealthy: its reads fall back to the primary.
+        **replica_state(),
         "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
     }
     return JsonResponse(body, status=200 if healthy else 503)

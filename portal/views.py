@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import customer_required, second_factor_missing, staff_required
 from core.actors import actor_for_user
 from core.navigation import dashboard_cards
+from core.replica import replica_reads
 from core.roles import Role, user_role
 from subjects import services
 from subjects.forms import LanguagePreferenceForm
@@ -25,7 +26,8 @@ def home(request):
 
 @staff_required()
 def dashboard(request):
-    cards = dashboard_cards(request, "portal")
+    with replica_reads():
+        cards = dashboard_cards(request, "portal")
     return render(request, "portal/dashboard.html", {"cards": cards})
 
 

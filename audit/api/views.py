@@ -12,6 +12,7 @@ from audit.selectors import audit_chain_verify, audit_entries
 from core.api.permissions import RolePermission
 from core.moments import parse_moment
 from core.references import subject_id_for_reference
+from core.replica import replica_reads
 
 
 class AuditEntryListView(generics.ListAPIView):
@@ -34,7 +35,8 @@ class AuditEntryListView(generics.ListAPIView):
         OpenApiParameter("since", str, description="Date or ISO 8601 date-time."),
     ])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        with replica_reads():
+            return super().get(request, *args, **kwargs)
 
 
 class AuditVerifyView(generics.GenericAPIView):

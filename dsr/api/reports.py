@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput
 from core.moments import parse_day
+from core.replica import replica_reads
 from dsr.reports import deadline_report, local_midnight, report_csv
 
 
@@ -53,7 +54,8 @@ class DeadlineReportView(APIView):
         since, until = _day(request.query_params, "since"), _day(request.query_params, "until")
         if since and until and since >= until:
             raise InvalidInput(_("The period must start before it ends."), field="since")
-        report = deadline_report(since=since, until=until)
+        with replica_reads():
+            report = deadline_report(since=since, until=until)
         response = Response(report)
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_day
+from core.replica import replica_reads
 from deadlines.policy import LOCAL_TZ, add_months
 from dsr.reports import deadline_report, local_midnight, on_time_trend, report_csv
 
@@ -65,7 +66,9 @@ def deadlines(request):
     if request.GET.get("format") == "csv" and period_error:
         # A download has no page to show the message on; the default period would mislabel the file.
         return HttpResponseBadRequest(period_error, content_type="text/plain; charset=utf-8")
-    report = deadline_report(since=since, until=until)
+    with replica_reads():
+        report = deadline_report(since=since, until=until)
+        trend = on_time_trend()
     if request.GET.get("format") == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'
@@ -77,7 +80,7 @@ def deadlines(request):
         "dsr/reports/deadlines.html",
         {
             "report": report,
-            "trend": trend_chart(on_time_trend()),
+            "trend": trend_chart(trend),
             "backlog": backlog_chart(report["by_type"]),
             "last_month": last_month,
             "period_error": period_error,
@@ -92,5 +95,6 @@ def monthly(request, year: int, month: int):
     first = date(year, month, 1)
     since, until = local_midnight(first), local_midnight(add_months(first, 1))
     now = min(timezone.now(), until)
-    report = deadline_report(now=now, since=since, until=until)
+    with replica_reads():
+        report = deadline_report(now=now, since=since, until=until)
     return render(request, "dsr/reports/monthly.html", {"report": report, "month": first})

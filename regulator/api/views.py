@@ -16,6 +16,7 @@ from consents.services import announcements
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from core.errors import NotFound
+from core.replica import replica_reads
 from core.spreadsheets import SpreadsheetWriter
 from regulator import services
 from regulator.api.serializers import (
@@ -289,7 +290,8 @@ class ProcessingRecordView(APIView):
         parameters=[OpenApiParameter("format", str, enum=["json", "csv"])], responses=OpenApiTypes.OBJECT
     )
     def get(self, request, *args, **kwargs):
-        response = Response(processing_record())
+        with replica_reads():
+            response = Response(processing_record())
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="processing-record.csv"'
         return response

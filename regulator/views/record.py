@@ -14,6 +14,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
+from core.replica import replica_reads
 from core.spreadsheets import SpreadsheetWriter
 from regulator import services
 from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
@@ -25,7 +26,8 @@ from regulator.views.common import json_download
 
 @staff_required("regulator.view_regulator")
 def processing_record(request):
-    record = build_record()
+    with replica_reads():
+        record = build_record()
     fmt = request.GET.get("format")
     if fmt == "json":
         return json_download(
