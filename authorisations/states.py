@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuthorisationStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # A consent in force ("đang hiệu lực"), not a system that is running: its own context.
+    ACTIVE = "active", pgettext_lazy("authorisation status", "Active")
     PAUSED = "paused", _("Paused")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")

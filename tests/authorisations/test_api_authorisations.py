@@ -24,7 +24,7 @@ def test_only_the_dpo_registers_third_parties(as_user, api, officer, dpo):
     created = api.post("/api/v1/third-parties/", {**body, "confidential": False}, format="json")
     assert created.status_code == 201
     assert created.json()["client_secret"] == ""
-    assert created["Cache-Control"] == "no-store"
+    assert "no-store" in created["Cache-Control"]
     assert api.post("/api/v1/third-parties/", body, format="json").status_code == 409
     bad = api.post(
         "/api/v1/third-parties/", {**body, "tax_code": "1", "scopes": ["payments:write"]}, format="json"
@@ -108,7 +108,7 @@ def test_introspection_needs_the_gateway_token(api, as_user, authorised, custome
     assert corebank.post("/oauth/introspect/", {"token": tokens["access_token"]}).status_code == 403
     gateway = as_user(UserFactory(username="gw", role=Role.CLIENT), scopes=["authorisations:gateway"])
     answer = gateway.post("/oauth/introspect/", {"token": tokens["access_token"]})
-    assert answer.json()["active"] is True and answer["Cache-Control"] == "no-store"
+    assert answer.json()["active"] is True and "no-store" in answer["Cache-Control"]
     assert gateway.post("/oauth/introspect/", {"token": "not-a-token"}).json() == {"active": False}
     assert gateway.post("/oauth/introspect/", {}).status_code == 400
 

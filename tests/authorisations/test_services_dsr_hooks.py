@@ -82,7 +82,7 @@ def test_objection_to_everything_pauses_and_lifting_it_resumes(customer1):
     assert authorisation.status == "active"
 
 
-def test_deletion_revokes_every_authorisation(customer1, privacy_officer):
+def test_deletion_revokes_every_authorisation(customer1, privacy_officer, dpo):
     make_inventory()
     subject = customer1.customer_account.subject
     first = authorise(customer1)
@@ -91,6 +91,8 @@ def test_deletion_revokes_every_authorisation(customer1, privacy_officer):
     actor = actor_for_user(privacy_officer)
     request = verified_request(subject, type="delete", actor=actor)
     finish_tasks(request)
+    # Deletion takes a second responsible person's approval (four eyes).
+    dsr_services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
     dsr_services.request_complete(actor=actor, request_id=request.pk)
     assert set(
         Authorisation.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)

@@ -11,8 +11,8 @@ from consents.models import ConsentEvent
 from tests.consents.factories import STAFF, grant
 
 REASON = "Tôi đang điều trị ung thư, đừng gọi nữa"
-BEFORE = ("consents", "0002_notice_announcement")
-AFTER = ("consents", "0003_encrypt_withdrawal_reason")
+BEFORE = ("consents", "0003_subject_model_moved")
+AFTER = ("consents", "0004_encrypt_withdrawal_reason")
 
 
 def _raw_reasons() -> list[str]:

@@ -24,7 +24,7 @@ def test_the_dpo_registers_tests_rotates_and_redelivers(client, dpo):
         "recipient": recipient.pk, "events": "consent.withdrawn, request.task",
     })
     endpoint = WebhookEndpoint.objects.get()
-    assert created.status_code == 200 and created["Cache-Control"] == "no-store"
+    assert created.status_code == 200 and "no-store" in created["Cache-Control"]
     assert endpoint.secret in created.content.decode()
     assert endpoint.events == ["consent.withdrawn", "request.task"]
     page = client.get(f"/en/portal/webhooks/{endpoint.pk}/").content.decode()
