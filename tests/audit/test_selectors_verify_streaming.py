@@ -22,16 +22,16 @@ def test_verification_streams_from_a_cursor_the_server_does_not_materialise(monk
         pytest.skip("server-side cursors are PostgreSQL's")
     _write(7)
     holdable = []
-    digest = selectors.entry_digest
+    seal_problem = selectors.entry_seal_problem
 
-    def digest_and_look(entry):
+    def seal_problem_and_look(entry):
         if not holdable:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT is_holdable FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
                 holdable.extend(row[0] for row in cursor.fetchall())
-        return digest(entry)
+        return seal_problem(entry)
 
-    monkeypatch.setattr(selectors, "entry_digest", digest_and_look)
+    monkeypatch.setattr(selectors, "entry_seal_problem", seal_problem_and_look)
 
     result = audit_chain_verify(batch_size=3)
 
