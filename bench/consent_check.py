@@ -74,7 +74,7 @@ def seed() -> str:
     # beside per-row blind indexes (the start-up key check compares them), and the check never reads it.
     subject_ids = subjects_copy((f"B{i:09d}" for i in range(1, SUBJECTS + 1)), date_of_birth=date(1985, 5, 5))
     consent_purposes = [p for p in Purpose.objects.order_by("code") if p.legal_basis == "consent"]
-    notices = {p.pk: p.notices.order_by("-effective_at").first() for p in consent_purposes}
+    notices = {p.pk: p.notices.order_by("-effective_at").first().pk for p in consent_purposes}
     granted_at = now - timedelta(days=30)
     withdrawn_at = now - timedelta(days=3)
     consent_rows, state_rows = [], []
