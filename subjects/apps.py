@@ -20,6 +20,7 @@ class SubjectsConfig(AppConfig):
             "core.subject.created": _("Data subject created"),
             "core.subject.rectified": _("Data subject's personal data rectified"),
             "core.subject.guardian_verified": _("Guardian's authority verified"),
+            "core.subject.national_id_shared": _("A second customer number allowed to share a citizen ID"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),
             "core.account.linked": _("Customer login linked to a data subject"),
@@ -35,6 +36,8 @@ class SubjectsConfig(AppConfig):
             grant_permissions(role, "subjects.view_datasubject", "subjects.add_datasubject",
                               "subjects.change_datasubject")
         grant_permissions(Role.CLIENT, "subjects.view_datasubject", "subjects.add_datasubject")
+        # Two customer numbers for one citizen ID is a DPO's decision (docs/security.md).
+        grant_permissions(Role.DPO, "subjects.share_national_id")
         register_menu(
             MenuItem("portal", "subjects:customer_lookup", _("Customers"), icon="users", order=20,
                      permission="subjects.view_datasubject"),

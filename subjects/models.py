@@ -86,3 +86,25 @@ class CustomerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"CustomerAccount user={self.user_id}"
+
+
+class NationalIdShare(models.Model):
+    """The DPO's decision that another customer number may carry a customer's citizen ID (one person
+    that the core banking system knows under two CIFs). Without one, a second CIF with the same
+    citizen ID is refused, since it would split the person's consents and requests in two."""
+
+    subject = models.ForeignKey(DataSubject, on_delete=models.CASCADE, related_name="national_id_shares")
+    external_ref = models.CharField(_("customer number (CIF) that may share the citizen ID"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=500)
+    linked_by_label = models.CharField(max_length=150)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("shared citizen ID")
+        permissions = [("share_national_id", _("Can let a second customer number carry a citizen ID"))]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "external_ref"], name="national_id_share_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"NationalIdShare {self.subject_id} -> {self.external_ref}"

@@ -19,7 +19,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.roles import Role, user_role
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
-from subjects.models import CustomerAccount, DataSubject
+from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import MAX_ACCESS_REASON_LENGTH
 from subjects.validators import (
     normalize_email,
@@ -87,24 +87,27 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
         )
 
 
-def _check_national_id_unclaimed(national_id: str, *, subject_id=None) -> None:
+def _check_national_id_unclaimed(national_id: str, *, external_ref: str, subject_id=None) -> None:
     """One CIF per citizen ID: a second customer number for the same person splits their consents
-    and requests in two, so the answer names the CIF that already holds the number.
-
-    Linking two CIFs of one person (a DPO decision) needs a model of its own and is not offered yet."""
+    and requests in two, so the answer names the CIF that already holds the number, unless the DPO
+    let this customer number share it (`subject_national_id_share`)."""
     if not national_id:
         return
     holder = (
         DataSubject.objects.filter(national_id_index__in=blind_index_candidates(national_id))
         .exclude(pk=subject_id)
-        .values_list("external_ref", flat=True)
+        .values_list("pk", "external_ref")
         .first()
     )
-    if holder is not None:
-        raise Conflict(
-            _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
-            code="duplicate_national_id", cif=holder,
-        )
+    shared = holder is not None and NationalIdShare.objects.filter(
+        subject_id=holder[0], external_ref=external_ref
+    ).exists()
+    if holder is None or shared:
+        return
+    raise Conflict(
+        _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
+        code="duplicate_national_id", cif=holder[1],
+    )
 
 
 def subject_create(
@@ -141,7 +144,7 @@ def subject_create(
             raise Conflict(
                 _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
             )
-        _check_national_id_unclaimed(fields["national_id"])
+        _check_national_id_unclaimed(fields["national_id"], external_ref=external_ref)
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
             adult_verified=adult_verified, **fields
@@ -203,7 +206,9 @@ def subject_rectify(
                 subject.guardian = guardian
                 subject.guardian_verified_at = None
         if clean.get("national_id") and clean["national_id"] != subject.national_id:
-            _check_national_id_unclaimed(clean["national_id"], subject_id=subject.pk)
+            _check_national_id_unclaimed(
+                clean["national_id"], external_ref=subject.external_ref, subject_id=subject.pk
+            )
         for name, value in clean.items():
             if name.endswith("_index"):
                 setattr(subject, name, value)
@@ -331,3 +336,29 @@ def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> Custom
         user.groups.set([Group.objects.get(name=Role.CUSTOMER.value)])
         audit_record(action="core.account.linked", actor=actor, subject=subject, target=account, data={})
     return account
+
+
+def subject_national_id_share(
+    *, actor: Actor, subject_id, external_ref: str, reason: str, now: datetime | None = None
+) -> NationalIdShare:
+    """The DPO lets another customer number carry this customer's citizen ID (one person the core
+    banking system keeps under two CIFs), with the reason; audited. Sharing twice changes nothing."""
+    now = now or timezone.now()
+    external_ref = validate_external_ref(external_ref)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why both customer numbers belong to this person."), field="reason")
+    with transaction.atomic(durable=True):
+        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            raise NotFound(_("No such customer."))
+        if external_ref == subject.external_ref:
+            raise InvalidInput(_("Name the other customer number, not this one."), field="external_ref")
+        share, created = NationalIdShare.objects.get_or_create(
+            subject=subject, external_ref=external_ref,
+            defaults={"reason": reason[:500], "linked_by_label": actor.label[:150], "linked_at": now},
+        )
+        if created:
+            audit_record(action="core.subject.national_id_shared", actor=actor, subject=subject, target=share,
+                         data={"external_ref": external_ref}, now=now)
+    return share

@@ -95,3 +95,16 @@ class GuardianVerifySerializer(serializers.Serializer):
     evidence = serializers.CharField(
         max_length=300, help_text="The document that proves the authority: birth certificate, court decision."
     )
+
+
+class NationalIdShareSerializer(serializers.Serializer):
+    external_ref = serializers.CharField(max_length=64, help_text="The other customer number (CIF).")
+    reason = serializers.CharField(
+        max_length=500, help_text="Why both customer numbers belong to this person."
+    )
+
+
+class NationalIdShareOutputSerializer(serializers.Serializer):
+    external_ref = serializers.CharField()
+    reason = serializers.CharField()
+    linked_at = serializers.DateTimeField()

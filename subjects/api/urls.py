@@ -11,4 +11,9 @@ urlpatterns = [
         views.GuardianVerifyView.as_view(),
         name="subject-verify-guardian",
     ),
+    path(
+        "subjects/<uuid:pk>/national-id-shares/",
+        views.NationalIdShareView.as_view(),
+        name="subject-national-id-share",
+    ),
 ]

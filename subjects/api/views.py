@@ -16,6 +16,8 @@ from integrations.models import ApiToken
 from subjects import services
 from subjects.api.serializers import (
     GuardianVerifySerializer,
+    NationalIdShareOutputSerializer,
+    NationalIdShareSerializer,
     SubjectCreateSerializer,
     SubjectOutputSerializer,
     SubjectRectifySerializer,
@@ -204,3 +206,27 @@ class GuardianVerifyView(generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=pk, evidence=data.validated_data["evidence"]
         )
         return Response(subject_output(request, subject))
+
+
+class NationalIdShareView(generics.GenericAPIView):
+    """The DPO lets a second customer number carry this customer's citizen ID."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "subjects.share_national_id"}
+    required_scopes = {"POST": "subjects:write"}
+    serializer_class = NationalIdShareOutputSerializer
+    queryset = DataSubject.objects.none()
+
+    @extend_schema(
+        operation_id="subject_share_national_id", request=NationalIdShareSerializer,
+        responses={201: NationalIdShareOutputSerializer},
+        description="After it, a customer created (or rectified) under `external_ref` may carry this "
+                    "customer's citizen ID; without it that is a 409 `duplicate_national_id`.",
+    )
+    def post(self, request, pk):
+        data = NationalIdShareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        share = services.subject_national_id_share(
+            actor=actor_for_user(request.user), subject_id=pk, **data.validated_data
+        )
+        return Response(NationalIdShareOutputSerializer(share).data, status=status.HTTP_201_CREATED)

@@ -50,6 +50,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "GET": ("/api/v1/subjects/{subject_a}/", A | WRITERS | CLIENT),
         "PATCH": ("/api/v1/subjects/{subject_a}/", WRITERS),
     },
+    "api/v1/subjects/<uuid:pk>/national-id-shares/": {
+        "POST": ("/api/v1/subjects/{subject_a}/national-id-shares/", DPO),
+    },
     "api/v1/subjects/<uuid:pk>/verify-guardian/": {
         "POST": ("/api/v1/subjects/{subject_a}/verify-guardian/", WRITERS),
     },
@@ -415,6 +418,9 @@ BODIES = {
     "/api/v1/requests/": {"type": "access", "channel": "mobile_app", "subject": "{cif_a}"},
     "/api/v1/consents/{consent_a}/withdraw/": {"channel": "mobile_app", "reason": ""},
     "/api/v1/subjects/{subject_a}/verify-guardian/": {"evidence": "birth certificate scan 1"},
+    "/api/v1/subjects/{subject_a}/national-id-shares/": {
+        "external_ref": "CIF-SHARED-1", "reason": "core banking twin",
+    },
 }
 # Routes that answer everyone with a redirect or a page of their own, whoever asks.
 REDIRECTS = {

@@ -207,3 +207,25 @@ def test_customer_sees_only_their_own_subject(api, customer_a, customer_b):
     assert api.get(f"/api/v1/subjects/{other.pk}/").status_code == 404
     assert api.get(f"/api/v1/subjects/?external_ref={other.external_ref}").json()["results"] == []
     assert api.patch(f"/api/v1/subjects/{own.pk}/", {"phone": "0988777666"}, format="json").status_code == 403
+
+
+def test_the_dpo_lets_a_second_cif_share_the_citizen_id(as_user, officer, dpo):
+    """One CIF per citizen ID unless the DPO links them (pen test, finding 13): the share names one
+    customer number, is audited, and only the DPO may make it."""
+    first = as_user(officer).post("/api/v1/subjects/", VALID, format="json").json()
+    share_url = f"/api/v1/subjects/{first['id']}/national-id-shares/"
+    twin = {**VALID, "external_ref": "CIF9000002"}
+
+    assert as_user(officer).post(share_url, {"external_ref": "CIF9000002", "reason": "twin"},
+                                 format="json").status_code == 403
+    assert as_user(dpo).post(share_url, {"external_ref": "CIF9000002", "reason": " "},
+                             format="json").status_code == 400
+    reason = "core banking keeps two CIFs"
+    shared = as_user(dpo).post(share_url, {"external_ref": "CIF9000002", "reason": reason}, format="json")
+
+    assert shared.status_code == 201 and shared.json()["external_ref"] == "CIF9000002"
+    audited = AuditEntry.objects.filter(action="core.subject.national_id_shared", subject_id=first["id"])
+    assert audited.count() == 1
+    assert as_user(officer).post("/api/v1/subjects/", {**VALID, "external_ref": "CIF9000003"},
+                                 format="json").status_code == 409
+    assert as_user(officer).post("/api/v1/subjects/", twin, format="json").status_code == 201
