@@ -89,9 +89,8 @@ def outbox_parked_retry(request, pk):
 
 def _secret_shown(request, endpoint, secret: str):
     """The secret, once, on a page of its own (never in a flash message kept in the session)."""
-    response = render(request, "integrations/webhook_secret.html", {"endpoint": endpoint, "secret": secret})
-    response["Cache-Control"] = "no-store"
-    return response
+    # Not cached anywhere: every answer to a signed-in caller is `no-store` (core.middleware).
+    return render(request, "integrations/webhook_secret.html", {"endpoint": endpoint, "secret": secret})
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,7 +7,6 @@ A customer reaches only their own requests (and a ward's): every look-up goes th
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -33,6 +32,7 @@ from dsr.selectors import (
     tasks_for_client,
 )
 from dsr.states import RequestStatus
+from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
 from subjects.selectors import subject_for_ref
 from subjects.services import subject_personal_data_viewed
@@ -344,10 +344,7 @@ class ExportDownloadView(APIView):
             request=found,
             format=request.query_params.get("format", "json"),
         )
-        response = HttpResponse(download.body, content_type=download.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return attachment(download)
 
 
 class TaskListView(generics.GenericAPIView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -45,3 +46,11 @@ def run(http_request, action, success_message) -> bool:
         return False
     messages.success(http_request, success_message)
     return True
+
+
+def attachment(download) -> HttpResponse:
+    """A built export as a file to save. Every answer to a signed-in caller is already marked
+    `no-store` (core.middleware.NoStoreForSignedInMiddleware)."""
+    response = HttpResponse(download.body, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    return response

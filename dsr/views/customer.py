@@ -19,8 +19,8 @@ from dsr.forms import CustomerRequestForm
 from dsr.models import Channel, DeletionRecord
 from dsr.selectors import holds_for_request, request_not_covered, requests_for_subject
 from dsr.states import RequestStatus
-from dsr.views.common import deadline_tone, run
-from dsr.views.staff import _file, _has_export
+from dsr.views.common import attachment, deadline_tone, run
+from dsr.views.staff import _has_export
 
 
 @customer_required
@@ -109,4 +109,4 @@ def download(request, subject, pk, fmt):
     except DomainError as error:
         messages.error(request, error.text)
         return redirect("dsr:me_detail", pk=found.pk)
-    return _file(result)
+    return attachment(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from dsr.selectors import (
     restriction_in_force,
 )
 from dsr.states import RequestStatus, allowed_next
-from dsr.views.common import deadline_tone, run, work_staff
+from dsr.views.common import attachment, deadline_tone, run, work_staff
 from subjects.selectors import subject_for_ref
 from subjects.services import subject_personal_data_viewed
 
@@ -281,11 +281,5 @@ def staff_export(request, pk, fmt):
     except DomainError as error:
         messages.error(request, error.text)
         return redirect("dsr:detail", pk=pk)
-    return _file(download)
+    return attachment(download)
 
-
-def _file(download) -> HttpResponse:
-    response = HttpResponse(download.body, content_type=download.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -85,6 +85,7 @@ def test_export_format_is_chosen_by_the_query(as_user, privacy_officer, answered
     response = as_user(privacy_officer).get(f"/api/v1/requests/{answered.pk}/export/", {"format": fmt})
     assert response.status_code == 200, response.content[:200]
     assert response["Content-Type"].startswith(content_type)
+    assert "no-store" in response["Cache-Control"]  # personal data: no browser or proxy keeps it
 
 
 def test_unknown_export_format_is_a_json_400(as_user, privacy_officer, answered):
