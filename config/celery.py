@@ -87,6 +87,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": DAY},
     },
+    # Every night at 00:20 local time: create the next three months' partitions of the history tables
+    # (consent events, audit entries, outbox, access records) before any row can need them.
+    "ensure-partitions": {
+        "task": "core.ensure_partitions",
+        "schedule": crontab(hour=0, minute=20),
+        "options": {"expires": DAY},
+    },
     # Every night at 01:45 local time: empty exports whose download window has closed.
     "purge-expired-exports": {
         "task": "dsr.purge_expired_exports",

@@ -121,8 +121,9 @@ class OutboxMessage(models.Model):
     # E-mail addresses and message bodies are personal data: encrypted like the rest.
     destination = EncryptedCharField(max_length=500, blank=True)
     payload = EncryptedTextField(help_text=_("JSON body of the webhook, or the rendered e-mail."))
-    # Set by the producer so the same notice is never queued twice (e.g. "withdrawal:<id>:recipient:<id>").
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    # Set by the producer so the same notice is never queued twice (e.g. "withdrawal:<id>:recipient:<id>");
+    # unique through OutboxDedupeKey, since a partitioned table's unique keys must include created_at.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, db_index=True)  # noqa: DJ001
     subject_id = models.UUIDField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -143,3 +144,17 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"OutboxMessage {self.pk} {self.kind} {self.topic} {self.status}"
+
+
+class OutboxDedupeKey(models.Model):
+    """One row per de-duplication key ever queued: the unique index that stops a second copy.
+
+    It lives apart from the messages because those are partitioned by month on PostgreSQL, where a
+    unique key must include the partition column and so could not be unique across months.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    message_id = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"OutboxDedupeKey {self.message_id}"

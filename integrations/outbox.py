@@ -34,7 +34,7 @@ from accounts.languages import languages_for_users
 from audit.services import audit_record
 from core.errors import Conflict, NotFound
 from integrations import tasks
-from integrations.models import OutboxMessage, WebhookEndpoint
+from integrations.models import OutboxDedupeKey, OutboxMessage, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ def outbox_enqueue_webhook(
             subject_id=subject_id,
             next_attempt_at=now,
         )
+        OutboxDedupeKey.objects.create(key=dedupe_key, message_id=message.pk)
         dispatch_on_commit(message.pk)
     return message
 
@@ -169,6 +170,7 @@ def outbox_enqueue_email(
             now=now,
         )
         message.save(force_insert=True)
+        OutboxDedupeKey.objects.create(key=dedupe_key, message_id=message.pk)
         if dispatch:
             dispatch_on_commit(message.pk)
     return message
@@ -188,8 +190,15 @@ def outbox_enqueue_email_batch(messages: list[OutboxMessage], *, dispatch: bool 
     fresh = [m for m in messages if m.dedupe_key not in queued]
     if fresh:
         with transaction.atomic(savepoint=False):
-            # ignore_conflicts: a concurrent producer that queued the same key first wins, quietly.
-            OutboxMessage.objects.bulk_create(fresh, ignore_conflicts=True)
+            # ignore_conflicts: a concurrent producer that claimed the same key first wins, quietly;
+            # only the messages whose claim is ours are written.
+            OutboxDedupeKey.objects.bulk_create(
+                [OutboxDedupeKey(key=m.dedupe_key, message_id=m.pk) for m in fresh], ignore_conflicts=True
+            )
+            ours = OutboxDedupeKey.objects.filter(message_id__in=[m.pk for m in fresh])
+            claimed = set(ours.values_list("message_id", flat=True))
+            fresh = [m for m in fresh if m.pk in claimed]
+            OutboxMessage.objects.bulk_create(fresh)
             if dispatch:
                 dispatch_sweep_on_commit()
     return len(fresh)
