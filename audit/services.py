@@ -71,9 +71,13 @@ def _subject_id(subject: Any) -> uuid.UUID | None:
     return subject.pk
 
 
-def audit_chain_check(*, actor: Actor | None = None):
-    """Verify the chain and record the outcome in the chain itself (the nightly job's service)."""
-    result = audit_chain_verify()
+def audit_chain_check(*, actor: Actor | None = None, since_checkpoint: bool = False):
+    """Verify the chain and record the outcome in the chain itself (the nightly and weekly jobs).
+
+    `since_checkpoint`: from the head of the last signed checkpoint on (nightly); the weekly job
+    re-reads the whole trail, which is what finds an old entry changed by someone holding the key.
+    """
+    result = audit_chain_verify(since_checkpoint=since_checkpoint)
     _record_outcome(result, actor=actor)
     return result
 
@@ -101,7 +105,7 @@ def audit_checkpoint_write(*, now: datetime | None = None):
     """
     now = now or timezone.now()
     anchors = checkpoints_read()
-    result = audit_chain_verify(anchors=anchors)
+    result = audit_chain_verify(anchors=anchors, since_checkpoint=True)
     if not result.valid:
         _record_outcome(result, actor=Actor.system("audit.write_checkpoint"))
         return result, None

@@ -11,8 +11,8 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="audit.verify_chain", acks_late=True)
-def verify_chain() -> bool:
-    result = audit_chain_check()
+def verify_chain(full: bool = False) -> bool:
+    result = audit_chain_check(since_checkpoint=not full)
     if not result.valid:
         logger.error("audit chain broken at entry id=%s: %s", result.first_invalid, result.reason)
     return result.valid

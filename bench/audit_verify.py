@@ -2,8 +2,8 @@
 
 Set-up: the PostgreSQL database `<prefix>_audit` (created and migrated here, bench/common.py), whose chain
 is extended to BENCH_ENTRIES entries (1,000,000 by default; 20,000 in smoke runs) written with COPY:
-each entry is hashed here with the platform's own `audit.hashing.entry_digest`, so the chain is
-valid, and the head row is moved to its end. Entries carry a typical payload (an action, a target,
+each entry is sealed here with the platform's own keyed MAC (`audit.hashing.entry_seal`), so the
+chain is valid, and the head row is moved to its end. Entries carry a typical payload (an action, a target,
 a subject id, a small `data` dict). Then the whole chain is verified BENCH_RUNS times (3) in this
 process, and the wall time, the rate and the peak resident memory are printed: the verification
 streams from a server-side cursor, so memory stays flat however long the chain.
@@ -32,7 +32,7 @@ def extend_chain() -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from audit.hashing import GENESIS_HASH, canonical_data, entry_digest
+    from audit.hashing import GENESIS_HASH, canonical_data, entry_seal
     from audit.models import AuditChainHead, AuditEntry
 
     with transaction.atomic():
@@ -63,7 +63,8 @@ def extend_chain() -> int:
                     ip="10.0.0.1",
                     prev_hash=prev_hash,
                 )
-                entry.entry_hash = prev_hash = entry_digest(entry)
+                entry_seal(entry)
+                prev_hash = entry.entry_hash
                 yield vars(entry)
 
         added = copy_rows(AuditEntry, rows())

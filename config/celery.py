@@ -26,11 +26,19 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 app.conf.beat_schedule = {
-    # Every night at 02:30 local time: recompute the audit hash chain, alert the DPO when broken.
+    # Every night at 02:30 local time: verify the audit chain from the last signed checkpoint's head
+    # on, alert the DPO when broken.
     "verify-audit-chain": {
         "task": "audit.verify_chain",
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": DAY},
+    },
+    # Every Sunday at 03:30 local time: verify the whole audit chain, from its first entry.
+    "verify-audit-chain-full": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(hour=3, minute=30, day_of_week=0),
+        "kwargs": {"full": True},
+        "options": {"expires": 7 * DAY},
     },
     # Every hour at :05: verify the audit chain since the last checkpoint and append a signed
     # checkpoint of its head outside the database (AUDIT_CHECKPOINT_DIR, and e-mail when configured).

@@ -224,7 +224,7 @@ def test_entries_committed_during_the_scan_are_no_damage(monkeypatch):
     _write(3)
     stream = selectors._chain_in_order
     monkeypatch.setattr(selectors, "_chain_in_order",
-                        lambda batch_size: (e for e in stream(batch_size) if e.sequence <= 2))
+                        lambda batch_size, **kw: (e for e in stream(batch_size, **kw) if e.sequence <= 2))
 
     result = audit_chain_verify()
 
@@ -255,3 +255,45 @@ def test_a_key_replaced_instead_of_rotated_stops_the_start(settings):
     assert [error.id for error in check()] == ["audit.E001"]
     settings.AUDIT_MAC_KEY = [KEY_B, KEY_A]
     assert check() == []
+
+
+def test_the_nightly_check_starts_at_the_last_checkpoint_and_the_weekly_one_reads_everything():
+    entries = _write(6)
+    audit_checkpoint_write()  # verifies and records entries 1..6; its head is #6
+    more = _write(3)  # #7..#9 (the checkpoint wrote no entry of its own)
+
+    since = audit_chain_verify(since_checkpoint=True)
+    assert since.valid and since.entries == 4  # the checkpoint's head, then the three after it
+    assert since.head_sequence == more[-1].sequence
+
+    # An old entry changed by someone who also holds the key: only the full verification reads it.
+    with guards_lifted(), connection.cursor() as cursor:
+        entry = entries[1]
+        entry.actor_label = "someone else"
+        entry_seal(entry)
+        cursor.execute("UPDATE audit_auditentry SET actor_label = %s, entry_hash = %s WHERE id = %s",
+                       [entry.actor_label, entry.entry_hash, entry.pk])
+    assert audit_chain_verify(since_checkpoint=True).valid
+    full = audit_chain_verify()
+    assert not full.valid and full.first_invalid == entries[2].pk
+
+
+def test_the_nightly_check_fails_when_the_checkpoint_head_changed_or_vanished():
+    entries = _write(4)
+    audit_checkpoint_write()
+    _write(2)
+    with guards_lifted(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET actor_label = 'x' WHERE id = %s", [entries[-1].pk])
+    changed = audit_chain_verify(since_checkpoint=True)
+    assert not changed.valid and changed.first_invalid == entries[-1].pk
+
+    _cut_from(1)
+    vanished = audit_chain_verify(since_checkpoint=True)
+    assert not vanished.valid and "#4" in vanished.reason
+
+
+def test_the_nightly_job_is_incremental_and_the_weekly_job_full():
+    schedule = app.conf.beat_schedule
+    assert schedule["verify-audit-chain"]["task"] == schedule["verify-audit-chain-full"]["task"]
+    assert schedule["verify-audit-chain-full"]["kwargs"] == {"full": True}
+    assert "kwargs" not in schedule["verify-audit-chain"]

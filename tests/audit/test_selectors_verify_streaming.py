@@ -24,12 +24,12 @@ def test_verification_streams_from_a_cursor_the_server_does_not_materialise(monk
     holdable = []
     seal_problem = selectors.entry_seal_problem
 
-    def seal_problem_and_look(entry):
+    def seal_problem_and_look(entry, **kwargs):
         if not holdable:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT is_holdable FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
                 holdable.extend(row[0] for row in cursor.fetchall())
-        return seal_problem(entry)
+        return seal_problem(entry, **kwargs)
 
     monkeypatch.setattr(selectors, "entry_seal_problem", seal_problem_and_look)
 
