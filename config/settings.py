@@ -135,7 +135,10 @@ else:
         DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     for database in DATABASES.values():
         database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-        database.setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+        # No health check before each request: it is one more round trip on every consent check
+        # (bench/consent_check_profile.py). After a database restart, the first request on each stale
+        # connection answers 503 with Retry-After (core/outage.py) and Django drops that connection.
+        database.setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=False))
         # The consent check's queries are prepared once per connection (core/db.py). Turn this off only
         # behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
         if env.bool("DB_PREPARED_STATEMENTS", default=True):

@@ -3,6 +3,8 @@ at the rates configured (API_THROTTLE_*), and the 429 is the contract's JSON wit
 (Anonymous callers are refused before any throttle, except on the schema, which `anon` limits.)"""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.factories import UserFactory
@@ -55,3 +57,20 @@ def test_the_default_rates_come_from_the_settings(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert set(rates) == {"anon", "user", "token"}
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+
+
+def test_budgets_count_in_redis_with_one_counter_per_window(rates, settings, as_user, client_user):
+    if not settings.REDIS_URL:
+        pytest.skip("runs in the Redis run of the suite")
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+        },
+    }
+    caller = as_user(client_user, scopes=["consents:read"])
+
+    assert _statuses(caller, 4) == [200, 200, 200, 429]
+    assert 0 < int(caller.get(URL)["Retry-After"]) <= 60
