@@ -94,8 +94,18 @@ def main() -> None:
 
     handler = WSGIHandler()
     rng = random.Random(7)
-    purposes = ["marketing", "customer-support", "group-sharing", "partner-bancassurance", "analytics",
-                "biometric-auth", "cross-border-head-office", "kyc-aml", "banking-services", "credit-bureau"]
+    purposes = [
+        "marketing",
+        "customer-support",
+        "group-sharing",
+        "partner-bancassurance",
+        "analytics",
+        "biometric-auth",
+        "cross-border-head-office",
+        "kyc-aml",
+        "banking-services",
+        "credit-bureau",
+    ]
     checks = [
         f"subject=B{rng.randint(1, SUBJECTS):09d}&purpose={rng.choice(purposes)}" for _ in range(REQUESTS)
     ]
@@ -105,15 +115,24 @@ def main() -> None:
     ping = measure(handler, token, "/bench/ping", [""] * REQUESTS)
 
     rows = [
-        ("middleware (the stack, both ways)", check["total"] - check["dispatch"] - check["render"],
-         ping["total"] - ping.get("render", 0)),
+        (
+            "middleware (the stack, both ways)",
+            check["total"] - check["dispatch"] - check["render"],
+            ping["total"] - ping.get("render", 0),
+        ),
         ("DRF authentication, permission, throttles", check["auth"], 0.0),
-        ("view machinery (DRF request, handler, finalize)", check["dispatch"] - check["auth"] - check["query"], 0.0),
+        (
+            "view machinery (DRF request, handler, finalize)",
+            check["dispatch"] - check["auth"] - check["query"],
+            0.0,
+        ),
         ("query (consent_check: one prepared SQL)", check["query"], 0.0),
         ("rendering the JSON answer", check["render"], ping.get("render", 0)),
         ("total per request", check["total"], ping["total"]),
     ]
-    print(f"\nper request, in-process WSGI, {REQUESTS:,} requests each ({SUBJECTS:,} customers x 10 purposes)")
+    print(
+        f"\nper request, in-process WSGI, {REQUESTS:,} requests each ({SUBJECTS:,} customers x 10 purposes)"
+    )
     print(f"| {'layer':<50} | consent-check µs | trivial view µs |")
     print(f"| {'-' * 50} | ---------------: | --------------: |")
     for name, check_us, ping_us in rows:

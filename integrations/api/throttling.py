@@ -30,7 +30,8 @@ def window_count(cache, key: str, *, window_seconds: int) -> int:
         cache_key = cache.make_and_validate_key(key)
         # Django's Redis backend has no atomic "increment or create"; its client does.
         client = cache._cache.get_client(cache_key, write=True)
-        count, _ = client.pipeline(transaction=False).incr(cache_key).expire(cache_key, window_seconds).execute()
+        pipeline = client.pipeline(transaction=False)
+        count, _ = pipeline.incr(cache_key).expire(cache_key, window_seconds).execute()
         return count
     cache.add(key, 0, timeout=window_seconds)
     try:
