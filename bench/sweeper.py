@@ -1,6 +1,7 @@
-"""Benchmark: the deadline sweeper over 100,000 and 1,000,000 open requests, then as many open
-withdrawal duties, 10,000 of them due for a reminder, to show that its time follows the due rows,
-not all rows. (The acknowledgement deadline has no sweep of its own yet.)
+"""Benchmark: the deadline sweeper over 100,000 and 1,000,000 open requests (first the bank's and
+statutory clocks, then the acknowledgement clock), then as many open withdrawal duties, then the
+expiry sweep over as many live third-party authorisations; 10,000 of them due each time, to show that
+a sweep's time follows the due rows, not all rows.
 
 Set-up: the PostgreSQL database `<prefix>_jobs` (created and migrated here, bench/common.py). For each
 size, all requests are open and unassigned (their reminders go to the one privacy officer); 10,000 are
@@ -42,6 +43,7 @@ def _due(rng, n: int, now):
 def _truncate() -> list:
     from django.db import connection
 
+    from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
     from consents.models import Consent, ConsentEvent, Recipient, WithdrawalDuty
     from deadlines.models import DeadlineBreach, DeadlineReminder
     from dsr.models import DataSubjectRequest
@@ -49,8 +51,18 @@ def _truncate() -> list:
     from subjects.models import DataSubject
 
     models = (
-        DeadlineReminder, DeadlineBreach, OutboxMessage, DataSubjectRequest, WithdrawalDuty, ConsentEvent,
-        Consent, Recipient, DataSubject,
+        DeadlineReminder,
+        DeadlineBreach,
+        OutboxMessage,
+        DataSubjectRequest,
+        WithdrawalDuty,
+        ConsentEvent,
+        Consent,
+        Recipient,
+        AuthorisationEvent,
+        Authorisation,
+        ThirdParty,
+        DataSubject,
     )
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(model._meta.db_table for model in models)} CASCADE")
@@ -77,10 +89,16 @@ def seed_duties(total: int, now) -> None:
         Consent,
         ({"id": pk, "subject_id": subject_ids[n % SUBJECTS]} for n, pk in enumerate(consents)),
         constants={
-            "purpose_id": purpose.pk, "notice_id": notice.pk, "status": "withdrawn", "channel": "branch",
-            "recorded_by_kind": "system", "recorded_by_label": "bench",
+            "purpose_id": purpose.pk,
+            "notice_id": notice.pk,
+            "status": "withdrawn",
+            "channel": "branch",
+            "recorded_by_kind": "system",
+            "recorded_by_label": "bench",
             "granted_at": now - timedelta(days=90),
-            "ended_at": withdrawn, "withdrawn_at": withdrawn, "withdrawal_channel": "branch",
+            "ended_at": withdrawn,
+            "withdrawn_at": withdrawn,
+            "withdrawal_channel": "branch",
         },
     )
     rng = random.Random(13)
@@ -103,7 +121,9 @@ def seed_duties(total: int, now) -> None:
     print(f"  seeded {total:,} open withdrawal duties ({DUE:,} due within 24 h) in {seconds:.1f} s")
 
 
-def seed_requests(total: int, now) -> None:
+def seed_requests(total: int, now, *, clock: str = "due") -> None:
+    """`total` open requests, DUE of them due on `clock`: the bank's and statutory deadlines ("due"),
+    or the acknowledgement deadline ("acknowledge", with both other deadlines weeks away)."""
     from django.db import connection
 
     from dsr.models import DataSubjectRequest
@@ -115,6 +135,10 @@ def seed_requests(total: int, now) -> None:
     def rows():
         for n in range(total):
             due = _due(rng, n, now)
+            if clock == "acknowledge":
+                acknowledge_by, due = due, now + timedelta(days=30 + n % 30)
+            else:
+                acknowledge_by = None
             received = due - timedelta(days=20)
             yield {
                 "subject_id": subject_ids[n % SUBJECTS],
@@ -122,6 +146,7 @@ def seed_requests(total: int, now) -> None:
                 "received_at": received,
                 "due_at": due,
                 "statutory_due_at": due + timedelta(days=20),
+                "acknowledge_by": acknowledge_by,
                 "updated_at": received,
             }
 
@@ -131,6 +156,74 @@ def seed_requests(total: int, now) -> None:
         cursor.execute("ANALYZE core_datasubject")
         cursor.execute("ANALYZE dsr_datasubjectrequest")
     print(f"  seeded {total:,} open requests ({DUE:,} due within 24 h) in {time.monotonic() - started:.1f} s")
+
+
+def seed_acknowledgements(total: int, now) -> None:
+    seed_requests(total, now, clock="acknowledge")
+
+
+THIRD_PARTIES = 50
+
+
+def seed_authorisations(total: int, now) -> None:
+    """`total` live authorisations spread over 50 third parties; the first DUE have reached their end."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from oauth2_provider.models import get_application_model
+
+    from authorisations.models import Authorisation, ThirdParty
+
+    started = time.monotonic()
+    subject_ids = _truncate()
+    Application = get_application_model()
+    Application.objects.filter(name__startswith="bench-").delete()
+    customer, _created = get_user_model().objects.get_or_create(username="bench_customer")
+    third_parties = [
+        ThirdParty.objects.create(
+            legal_name=f"Bench fintech {n}",
+            tax_code=f"BENCH{n:05d}",
+            licence_ref="bench",
+            contact_email="tpp@bench.test",
+            purpose="bench",
+            fetch_type="recurring",
+            application=Application.objects.create(
+                name=f"bench-{n}",
+                client_type="confidential",
+                authorization_grant_type="authorization-code",
+                redirect_uris="https://tpp.bench.test/cb",
+                hash_client_secret=False,  # PBKDF2 is seconds each
+            ),
+        ).pk
+        for n in range(THIRD_PARTIES)
+    ]
+
+    def rows():
+        for n in range(total):
+            ends = now - timedelta(minutes=1 + n % 600) if n < DUE else now + timedelta(days=1 + n % 89)
+            yield {
+                "subject_id": subject_ids[(n // THIRD_PARTIES) % SUBJECTS],
+                "third_party_id": third_parties[n % THIRD_PARTIES],
+                "expires_at": ends,
+            }
+
+    copy_rows(
+        Authorisation,
+        rows(),
+        constants={
+            "user_id": customer.pk,
+            "scopes": ["accounts:read"],
+            "purpose": "bench",
+            "fetch_type": "recurring",
+            "frequency_per_day": 4,
+            "channel": "web",
+            "status": "active",
+            "starts_at": now - timedelta(days=90),
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Authorisation._meta.db_table}")
+    seconds = time.monotonic() - started
+    print(f"  seeded {total:,} live authorisations ({DUE:,} past their end) in {seconds:.1f} s")
 
 
 def privacy_officer():
@@ -165,6 +258,19 @@ def sweep_until_done(now) -> tuple[float, int, int]:
     return time.monotonic() - started, runs, reminders
 
 
+def expire_until_done(now) -> tuple[float, int, int]:
+    from authorisations.services.clocks import authorisations_expire_due
+
+    started, runs, expired = time.monotonic(), 0, 0
+    while True:
+        done = authorisations_expire_due(now=now, limit=BATCH)
+        runs += 1
+        expired += done
+        if done < BATCH:
+            break
+    return time.monotonic() - started, runs, expired
+
+
 def plan(now) -> str:
     from django.db.models import Exists, OuterRef
 
@@ -196,33 +302,42 @@ def main() -> None:
     setup_django(ENV)
     from django.utils import timezone
 
+    from authorisations.models import Authorisation
     from deadlines.models import DeadlineReminder
     from integrations.models import OutboxMessage
 
     privacy_officer()
     warm_up()
     figures = []
-    scenarios = ((seed_requests, "requests (bank and statutory clocks)"), (seed_duties, "withdrawal duties"))
-    for seed, what in scenarios:
+    scenarios = (
+        (seed_requests, "requests (bank and statutory clocks)", sweep_until_done),
+        (seed_acknowledgements, "requests (acknowledgement clock)", sweep_until_done),
+        (seed_duties, "withdrawal duties", sweep_until_done),
+        (seed_authorisations, "authorisations (expiry)", expire_until_done),
+    )
+    for seed, what, sweep in scenarios:
         for total in SIZES:
             print(f"{total:,} open {what}:")
             now = timezone.now()
             seed(total, now)
-            elapsed, runs, reminders = sweep_until_done(now)
-            idle, _runs, again = sweep_until_done(now)
-            counts = (reminders, DeadlineReminder.objects.count(), again)
+            elapsed, runs, done = sweep(now)
+            idle, _runs, again = sweep(now)
+            if sweep is sweep_until_done:
+                counts = (done, DeadlineReminder.objects.count(), again)
+            else:
+                counts = (done, Authorisation.objects.filter(status="expired").count(), again)
             assert counts == (DUE, DUE, 0), counts
             emails = OutboxMessage.objects.count()
             print(
-                f"  sweep: {reminders:,} reminders in {elapsed:.2f} s "
-                f"({runs} batches of {BATCH}, {emails} e-mails); "
+                f"  sweep: {done:,} {'reminders' if sweep is sweep_until_done else 'expiries'} in "
+                f"{elapsed:.2f} s ({runs} batches of {BATCH}, {emails} outbox messages); "
                 f"next sweep with nothing due: {idle * 1000:.0f} ms"
             )
             figures.append((what, total, elapsed, idle))
             if seed is seed_requests and total == SIZES[-1]:
                 print("  plan of the 24-hour window's query, after the run:")
                 print("    " + plan(now).replace("\n", "\n    "))
-    print("summary (seconds to send every due reminder; the acknowledgement clock has no sweep yet):")
+    print("summary (seconds to handle every due item):")
     for what, total, elapsed, idle in figures:
         print(
             f"  {what:<38} {total:>9,} open, {DUE:,} due: sweep {elapsed:.2f} s, "
