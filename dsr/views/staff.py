@@ -110,6 +110,7 @@ def detail(request, pk):
     reason_form = AccessReasonForm(
         request.POST if request.method == "POST" else None,
         initial={"reason": "request", "note": str(found.pk)},
+        prefix="access",  # the complete and refuse forms on this page have `reason` and `note` too
     )
     reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
     shown = subject_view(found.subject, user=request.user, context="portal.request", reason=reason)

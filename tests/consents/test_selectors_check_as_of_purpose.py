@@ -25,7 +25,8 @@ def test_a_purpose_deactivated_after_the_moment_answers_as_it_was_then():
     )
 
     def at(delta):
-        return consent_check_as_of(subject_ref=subject.external_ref, purpose_code=purpose.code, at=NOW + delta)
+        ref, code = subject.external_ref, purpose.code
+        return consent_check_as_of(subject_ref=ref, purpose_code=code, at=NOW + delta)
 
     then = at(-timedelta(days=1))
     assert (then.allowed, then.reason, then.consent) == (True, "granted", consent.pk)
@@ -46,7 +47,8 @@ def test_a_purpose_published_after_the_moment_answers_not_allowed_then():
     subject = make_subject()
 
     def at(delta):
-        return consent_check_as_of(subject_ref=subject.external_ref, purpose_code=purpose.code, at=NOW + delta)
+        ref, code = subject.external_ref, purpose.code
+        return consent_check_as_of(subject_ref=ref, purpose_code=code, at=NOW + delta)
 
     before = at(timedelta(days=1))
     assert (before.allowed, before.reason) == (False, "purpose_inactive")

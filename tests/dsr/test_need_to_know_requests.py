@@ -21,7 +21,8 @@ DETAILS = "Tôi là Võ Thị Sáu, gọi tôi theo số 0912000111"
 @pytest.fixture
 def rectify(subject):
     return make_request(
-        subject, type="rectify", details=DETAILS, corrections={"phone": "0987654321", "address": "99 Nguyễn Huệ"}
+        subject, type="rectify", details=DETAILS,
+        corrections={"phone": "0987654321", "address": "99 Nguyễn Huệ"},
     )
 
 
@@ -45,10 +46,11 @@ def test_the_request_page_is_masked_until_a_reason_is_given(privacy_officer, sub
     page = client.get(url).content.decode()
     assert "Võ Thị Sáu" not in page and "0987654321" not in page and "Nguyễn Huệ" not in page
     assert "******4321" in page and 'data-masked="true"' in page and 'data-testid="reveal-form"' in page
-    refused = client.post(url, {"reason": "other"}).content.decode()
+    refused = client.post(url, {"access-reason": "other"}).content.decode()
     assert "Võ Thị Sáu" not in refused and "0987654321" not in refused
     assert "Give the request, complaint or case number, or explain." in refused
-    shown = client.post(url, {"reason": "request", "note": str(rectify.pk)[:8]}).content.decode()
+    reason = {"access-reason": "request", "access-note": str(rectify.pk)[:8]}
+    shown = client.post(url, reason).content.decode()
     assert "Võ Thị Sáu" in shown and "0987654321" in shown and "99 Nguyễn Huệ" in shown
     assert 'data-testid="reveal-form"' not in shown
     assert [(v["context"], v["revealed"], v["reason"]) for v in _views(subject)] == [
