@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, purpose_entry
 from consents.models import (
     Consent,
@@ -228,7 +229,11 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     in_force = purpose.current_notice(at)
     state = _state_as_of(subject_id=subject_id, purpose_id=purpose.id, at=at)
     result = _decide(
-        replace(purpose, legal_basis=in_force.legal_basis) if in_force else purpose,
+        replace(
+            purpose,
+            legal_basis=in_force.legal_basis if in_force else purpose.legal_basis,
+            active=_purpose_active_as_of(purpose, at=at, in_force=in_force),
+        ),
         restriction=min(kinds, default=None),
         ward=guardian_id is not None,
         subject_id=subject_id,
@@ -238,6 +243,27 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     )
     given = purpose.notice(state[2]) if state else None
     return replace(result, notice_version=given.version if given else None)
+
+
+def _purpose_active_as_of(purpose: PurposeEntry, *, at: datetime, in_force) -> bool:
+    """Whether the purpose was in force at `at`: a published purpose with no version in force yet
+    had not started, and its `active` switch is read from the append-only audit trail (the change
+    recorded last by then), not from today's row."""
+    if purpose.notices and in_force is None:
+        return False
+    switches = AuditEntry.objects.filter(
+        action="consents.purpose.updated",
+        target_type=Purpose._meta.label_lower,
+        target_id=str(purpose.id),
+        data__changed__has_key="active",
+    ).values_list("recorded_at", "data")
+    last = switches.filter(recorded_at__lte=at).order_by("-sequence").first()
+    if last is not None:
+        return bool(last[1]["changed"]["active"]["after"])
+    first_after = switches.filter(recorded_at__gt=at).order_by("sequence").first()
+    if first_after is not None:
+        return bool(first_after[1]["changed"]["active"]["before"])
+    return purpose.active
 
 
 def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -176,3 +177,8 @@ def calendar_runs_out_on(*, today: date | None = None) -> date | None:
     if last is None or last - today < CALENDAR_WARNING:
         return last or today
     return None
+
+
+def request_corrections(request: DataSubjectRequest) -> dict[str, str]:
+    """A rectification's corrected values, field → value (empty for other requests)."""
+    return json.loads(request.corrections) if request.corrections else {}

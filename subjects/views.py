@@ -14,9 +14,10 @@ from core.errors import DomainError
 from core.forms import form_error
 from core.navigation import registry
 from subjects import services
+from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm, RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
 from subjects.models import DataSubject
-from subjects.selectors import PERSONAL_FIELDS, personal_value_masked, subject_for_ref, subject_search
+from subjects.selectors import subject_for_ref, subject_search
 from subjects.validators import age_on
 
 
@@ -40,15 +41,9 @@ def customer_detail(request, pk):
     if subject is None:
         raise Http404
     reason_form = AccessReasonForm(request.POST or None)
-    revealed = request.method == "POST" and reason_form.is_valid()
-    services.subject_personal_data_viewed(
-        actor=actor_for_user(request.user), subjects=[subject], context="portal.detail",
-        reason=reason_form.reason_text() if revealed else "", revealed=revealed,
-    )
-    personal = {
-        field: getattr(subject, field) if revealed else personal_value_masked(field, getattr(subject, field))
-        for field in PERSONAL_FIELDS
-    }
+    reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
+    shown = subject_view(subject, user=request.user, context="portal.detail", reason=reason)
+    revealed, personal = shown.revealed, shown.values(subject)
     panels = [
         {"template": p.template, **p.context(request, subject)}
         for p in registry.subject_panels

@@ -17,8 +17,9 @@ from dsr.models import (
     RequestExport,
     RequestStatusChange,
 )
-from dsr.selectors import request_not_covered
+from dsr.selectors import request_corrections, request_not_covered
 from dsr.states import OPEN, RequestStatus
+from subjects.disclosure import Disclosure
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -190,6 +191,13 @@ class RequestDetailSerializer(RequestOutputSerializer):
     not_covered = serializers.SerializerMethodField(
         help_text="Restriction or objection: the purposes it leaves alone, each with its legal reason."
     )
+    corrections = serializers.SerializerMethodField(
+        help_text="Rectification: the corrected values, field → value; masked like `details`."
+    )
+    masked = serializers.SerializerMethodField(
+        help_text="True when `details` and `corrections` are masked: staff give `X-Access-Reason` to see "
+        "them, integration clients need the `subjects:pii` scope (need to know)."
+    )
 
     class Meta(RequestOutputSerializer.Meta):
         fields = [
@@ -204,7 +212,24 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "legal_holds",
             "export",
             "not_covered",
+            "corrections",
+            "masked",
         ]
+
+    def _shown(self) -> Disclosure:
+        return self.context.get("disclosure") or Disclosure(revealed=False)
+
+    def get_masked(self, obj) -> bool:
+        return not self._shown().revealed
+
+    def get_corrections(self, obj) -> dict[str, str]:
+        shown = self._shown()
+        return {field: shown.text(value) for field, value in request_corrections(obj).items()}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["details"] = self._shown().text(data["details"])
+        return data
 
     def get_not_covered(self, obj) -> list[dict[str, str]]:
         return request_not_covered(obj)

@@ -34,8 +34,8 @@ from dsr.selectors import (
 from dsr.states import RequestStatus
 from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
+from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.selectors import subject_for_ref
-from subjects.services import subject_personal_data_viewed
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 REQUEST_FILTERS = [
@@ -146,15 +146,26 @@ class RequestDetailView(APIView):
     required_scopes = {"GET": "requests:read"}
     customer_methods = ("GET",)
 
-    @extend_schema(responses=s.RequestDetailSerializer)
+    @extend_schema(
+        responses=s.RequestDetailSerializer,
+        parameters=[
+            OpenApiParameter(
+                ACCESS_REASON_HEADER, str, OpenApiParameter.HEADER,
+                description="Staff: why you need the request's details and corrected values (e.g. this "
+                "request's number). Without it they are masked. Recorded in the audit trail.",
+            )
+        ],
+    )
     def get(self, request, pk):
         found = visible_requests(request.user).filter(pk=pk).exists() and request_detail(pk)
         if not found:
             raise NotFound(_("No such request."))
-        subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=[found.subject], context="dsr.request.detail"
+        shown = subject_view(
+            found.subject, user=request.user, context="dsr.request.detail",
+            reason=request.headers.get(ACCESS_REASON_HEADER), auth=request.auth,
         )
-        return Response(s.RequestDetailSerializer(found, context=_context(request)).data)
+        context = {**_context(request), "disclosure": shown}
+        return Response(s.RequestDetailSerializer(found, context=context).data)
 
 
 class _RequestAction(APIView):

@@ -122,7 +122,9 @@ def export_download(
     *, actor: Actor, request: DataSubjectRequest, format: str, now: datetime | None = None
 ) -> Download:
     """Hand out the export in one format and record the download. The caller has already checked
-    that `actor` may see this request (the customer themself, or staff)."""
+    that `actor` may see this request (the customer themself, or staff). The export is the customer's
+    own data and is never masked; staff downloading it need a reason (need to know), and the request
+    it answers is that reason, recorded in the audit entry."""
     now = now or timezone.now()
     if format not in FORMATS:
         raise InvalidInput(_("Choose a format: json, html or csv."), field="format")
@@ -139,7 +141,11 @@ def export_download(
             subject=request.subject_id,
             target=export,
             now=now,
-            data={"format": format, "request": str(request.pk)},
+            data={
+                "format": format,
+                "request": str(request.pk),
+                **({} if actor.is_customer else {"reason": f"request {request.pk}"}),
+            },
         )
     content = json.loads(export.content)
     stem = f"my-data-{str(request.pk)[:8]}"

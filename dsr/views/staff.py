@@ -29,6 +29,7 @@ from dsr.forms import (
 from dsr.models import DataSubjectRequest, DeletionRecord
 from dsr.selectors import (
     DUE_SOON,
+    request_corrections,
     request_detail,
     request_not_covered,
     request_queue,
@@ -37,8 +38,9 @@ from dsr.selectors import (
 )
 from dsr.states import RequestStatus, allowed_next
 from dsr.views.common import attachment, deadline_tone, run, work_staff
+from subjects.disclosure import subject_view
+from subjects.forms import AccessReasonForm
 from subjects.selectors import subject_for_ref
-from subjects.services import subject_personal_data_viewed
 
 PAGE_SIZE = 50
 
@@ -103,9 +105,15 @@ def detail(request, pk):
     found = request_detail(pk)
     if found is None:
         raise Http404
-    subject_personal_data_viewed(
-        actor=actor_for_user(request.user), subjects=[found.subject], context="portal.request"
+    # Need to know: the request's free text and corrected values stay masked until the staff member
+    # says why they need them (this request is the usual reason); the audit entry keeps the reason.
+    reason_form = AccessReasonForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reason": "request", "note": str(found.pk)},
+        prefix="access",  # the complete and refuse forms on this page have `reason` and `note` too
     )
+    reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
+    shown = subject_view(found.subject, user=request.user, context="portal.request", reason=reason)
     now = timezone.now()
     timeline = sorted(
         [{"at": c.at, "kind": "status", "obj": c} for c in found.status_changes.all()]
@@ -149,6 +157,10 @@ def detail(request, pk):
         "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if may_download and _has_export(found) else None,
         "not_covered": request_not_covered(found),
+        "revealed": shown.revealed,
+        "reason_form": reason_form,
+        "details": shown.text(found.details),
+        "corrections": shown.labelled(request_corrections(found)),
     }
     return render(request, "dsr/detail.html", context)
 

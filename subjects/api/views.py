@@ -10,10 +10,8 @@ from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
-from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
-from integrations.models import ApiToken
-from subjects import services
+from subjects import disclosure, services
 from subjects.api.serializers import (
     GuardianVerifySerializer,
     NationalIdShareOutputSerializer,
@@ -26,8 +24,6 @@ from subjects.api.serializers import (
 from subjects.models import DataSubject
 from subjects.selectors import SEARCHABLE_FIELDS, subject_filter_by_index, subject_list
 
-# The token scope an integration client needs to receive personal values unmasked.
-PII_SCOPE = "subjects:pii"
 SUBJECT_FILTERS = [
     OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
 ]
@@ -47,25 +43,22 @@ ACCESS_REASON_HEADER = OpenApiParameter(
 )
 
 
+def access_reason(request) -> str | None:
+    """The reason staff give in the `X-Access-Reason` header, or None when they give none."""
+    return request.headers.get(disclosure.ACCESS_REASON_HEADER)
+
+
 def subject_output(request, subjects, *, context: str = "", many: bool = False):
-    """The subjects' output for this caller, masked unless they may and say why they need it. A
-    customer sees their own values; an integration client needs the `subjects:pii` scope; staff give
-    the `X-Access-Reason` header. Reads (`context` given) are logged with that reason; a write's own
-    audit entry already records it."""
-    rows = list(subjects) if many else [subjects]
-    reason = request.headers.get("X-Access-Reason", "").strip()
-    role = user_role(request.user)
-    if role == Role.CUSTOMER:
-        reveal = True
-    elif role == Role.CLIENT:
-        reveal = isinstance(request.auth, ApiToken) and request.auth.allows(PII_SCOPE)
-    else:
-        reveal = bool(reason)
+    """The subjects' output for this caller, masked unless the need-to-know rule
+    (`subjects.disclosure`) lets them see it. Reads (`context` given) are logged with the reason; a
+    write's own audit entry already records it."""
     if context:
-        services.subject_personal_data_viewed(
-            actor=actor_for_user(request.user), subjects=rows, context=context, reason=reason, revealed=reveal
+        shown = disclosure.subject_view(
+            subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth
         )
-    return SubjectOutputSerializer(subjects, many=many, context={"reveal": reveal}).data
+    else:
+        shown = disclosure.disclosure_for(request.user, reason=access_reason(request), auth=request.auth)
+    return SubjectOutputSerializer(subjects, many=many, context={"reveal": shown.revealed}).data
 
 
 def resolve_guardian(guardian_id) -> DataSubject | None:

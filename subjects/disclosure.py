@@ -1,0 +1,104 @@
+"""Need to know: who sees a customer's personal values in full, and the record that they did.
+
+The one rule every staff page and API call follows (Law 91 / Decree 356, minimisation and access
+control; Decree 13 Art. 26-27, security measures): staff see personal values masked until they give a
+reason (a linked request or complaint, or a chosen reason with a note), recorded in the audit entry of
+the view; an integration client sees them only with the `subjects:pii` token scope; a customer sees
+their own (the caller has already limited them to it).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from core.actors import actor_for_user
+from core.errors import InvalidInput
+from core.roles import Role, user_role
+from integrations.models import ApiToken
+from subjects import services
+from subjects.models import DataSubject
+from subjects.selectors import MAX_ACCESS_REASON_LENGTH, PERSONAL_FIELDS, personal_value_masked
+
+# The token scope an integration client needs to receive personal values unmasked.
+PII_SCOPE = "subjects:pii"
+# The API header staff give their reason in.
+ACCESS_REASON_HEADER = "X-Access-Reason"
+# What stands for a masked free text (a request's details, its corrected values).
+MASKED_TEXT = "***"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Whether this caller sees the values in full, and the reason recorded for it."""
+
+    revealed: bool
+    reason: str = ""
+
+    def value(self, field: str, value):
+        """One personal value of `PERSONAL_FIELDS`, masked unless revealed."""
+        return value if self.revealed else personal_value_masked(field, value)
+
+    def text(self, value):
+        """Free text that may hold personal data (a request's details): hidden whole unless revealed."""
+        return value if self.revealed or value in (None, "") else MASKED_TEXT
+
+    def values(self, subject: DataSubject) -> dict:
+        return {field: self.value(field, getattr(subject, field)) for field in PERSONAL_FIELDS}
+
+    def labelled(self, values: dict) -> list[tuple[str, object]]:
+        """Field → value pairs (a rectification's corrected values) as (label, value), each masked
+        like the customer's own values; one the mask would drop (a date of birth) shows as hidden."""
+        rows = []
+        for field, value in values.items():
+            shown = self.value(field, value) if field in PERSONAL_FIELDS else self.text(value)
+            label = DataSubject._meta.get_field(field).verbose_name if hasattr(DataSubject, field) else field
+            hidden = shown in (None, "") and value not in (None, "")
+            rows.append((str(label), MASKED_TEXT if hidden else shown))
+        return rows
+
+
+def access_reason_clean(reason: str | None) -> str | None:
+    """None when no reason was given at all; a reason that is there but blank is refused."""
+    if reason is None:
+        return None
+    reason = " ".join(reason.split())[:MAX_ACCESS_REASON_LENGTH]
+    if not reason:
+        raise InvalidInput(
+            _("Say why you need this customer's personal data in the X-Access-Reason header (a request or "
+              "complaint number, or a reason with a note), or leave the header out to see it masked."),
+            field="X-Access-Reason", code="access_reason_required",
+        )
+    return reason
+
+
+def disclosure_for(user, *, reason: str | None = None, auth=None) -> Disclosure:
+    """The need-to-know rule for one caller: a customer sees their own values, a client needs the
+    `subjects:pii` scope, staff need a reason."""
+    role = user_role(user)
+    if role == Role.CUSTOMER:
+        return Disclosure(revealed=True)
+    if role == Role.CLIENT:
+        return Disclosure(revealed=isinstance(auth, ApiToken) and auth.allows(PII_SCOPE))
+    reason = access_reason_clean(reason)
+    return Disclosure(revealed=bool(reason), reason=reason or "")
+
+
+def subject_view(
+    subjects: DataSubject | Iterable[DataSubject],
+    *,
+    user,
+    context: str,
+    reason: str | None = None,
+    auth=None,
+) -> Disclosure:
+    """Decide what `user` sees of these subjects and log the view with the reason given (a customer's
+    look at their own data is not logged). `context` names the page or endpoint."""
+    rows = [subjects] if isinstance(subjects, DataSubject) else list(subjects)
+    disclosure = disclosure_for(user, reason=reason, auth=auth)
+    services.subject_personal_data_viewed(
+        actor=actor_for_user(user), subjects=rows, context=context, reason=disclosure.reason,
+        revealed=disclosure.revealed,
+    )
+    return disclosure
