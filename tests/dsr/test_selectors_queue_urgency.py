@@ -35,9 +35,13 @@ def crossing(subject):
     make = lambda kind: make_request(subject, type=kind)  # noqa: E731
     ids = {
         # 18 days on the bank clock, the legal date 4 days earlier: binds at 14 days.
-        "complaint": _set(make("complaint"), received=now - 5 * DAY, due=now + 18 * DAY, statutory=now + 14 * DAY),
+        "complaint": _set(
+            make("complaint"), received=now - 5 * DAY, due=now + 18 * DAY, statutory=now + 14 * DAY
+        ),
         # The bank promised sooner than the law asks: binds at 6 days.
-        "bank_first": _set(make("access"), received=now - 4 * DAY, due=now + 6 * DAY, statutory=now + 30 * DAY),
+        "bank_first": _set(
+            make("access"), received=now - 4 * DAY, due=now + 6 * DAY, statutory=now + 30 * DAY
+        ),
         # No statutory date at all: binds at 10 days.
         "bank_only": _set(make("copy"), received=now - 3 * DAY, due=now + 10 * DAY, statutory=None),
         # The bank's date is weeks away but the legal date has passed: overdue.
