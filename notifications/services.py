@@ -80,7 +80,8 @@ def _start(
         to=_address(subject, channel),
         template=notification.template,
         context=body,
-        dedupe_key=f"notify:{notification.pk}:{index}",
+        # The first channel's message keeps the producer's key (`breach:<id>:<subject>`), as before.
+        dedupe_key=notification.dedupe_key if index == 0 else f"{notification.dedupe_key}:fallback:{index}",
         topic=notification.topic,
         language=notification.language,
         subject_id=subject.pk,
@@ -145,6 +146,11 @@ def notify(
         )
         message, attempt = _start(notification, subject, 0, now=now)
         notification.save(force_insert=True)
+        queued = OutboxMessage.objects.filter(dedupe_key=notification.dedupe_key).values_list("pk", flat=True)
+        legacy = queued.first() if message is not None else None
+        if legacy is not None:
+            # Queued as a plain e-mail before the notifier existed: follow that message, send no other.
+            message, attempt.outbox_message_id = None, legacy
         if message is not None:
             message.save(force_insert=True)
             if dispatch:
