@@ -75,7 +75,9 @@ def test_the_first_preferred_channel_carries_the_message():
     subject = make_subject()
     first = _notify(subject, "default")
     assert [(m.kind, m.destination) for m in _messages(first)] == [("email", subject.email)]
-    notification_preference_set(actor=Actor.system("tests"), subject=subject, channels=["sms", "email", "inbox"])
+    notification_preference_set(
+        actor=Actor.system("tests"), subject=subject, channels=["sms", "email", "inbox"]
+    )
     by_sms = _notify(subject, "sms-first")
     assert [(m.kind, m.destination) for m in _messages(by_sms)] == [("sms", subject.phone)]
     assert by_sms.channel == "sms" and by_sms.language == subject.preferred_language
