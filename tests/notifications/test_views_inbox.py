@@ -83,3 +83,9 @@ def test_english_inbox(client, customer_a):
     client.force_login(customer_a)
     page = client.get("/en/me/notifications/").content.decode()
     assert "Notifications" in page and "ENGL0001" in page
+
+
+def test_vietnamese_inbox(client, customer_a):
+    client.force_login(customer_a)
+    page = client.get("/me/notifications/").content.decode()
+    assert "Cách ngân hàng liên hệ với bạn" in page and "Chưa có thông báo nào." in page
