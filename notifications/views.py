@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,6 +56,8 @@ def me_channels(request, subject):
 @customer_required
 @require_POST
 def me_read(request, pk, subject):
+    if not selectors.inbox_for_subject(subject).filter(pk=pk).exists():
+        raise Http404
     services.notification_mark_read(subject=subject, notification_id=pk)
     return redirect("notifications:me_inbox")
 
