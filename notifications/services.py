@@ -210,8 +210,9 @@ def notify_many(
 
 def notification_follow_outbox(*, message: OutboxMessage, error: str, now: datetime, **kwargs: Any) -> None:
     """Record what the outbox did with a notification's message (inside its transaction, the message
-    locked): delivered; or, after `NOTIFY_FALLBACK_AFTER_ATTEMPTS` failures (or once parked), stop that
-    channel and queue the customer's next one; or, on the last channel, failed once the outbox parks it."""
+    locked): delivered; or, after `NOTIFY_FALLBACK_AFTER_ATTEMPTS` failures, stop that channel and queue
+    the customer's next outside channel. When only the inbox is left, the outbox keeps retrying with its
+    full backoff (the inbox shows the message meanwhile) and the inbox takes over once it parks it."""
     attempt = NotificationAttempt.objects.filter(outbox_message_id=message.pk).first()
     if attempt is None or attempt.status != NotificationAttempt.Status.PENDING:
         return
@@ -226,8 +227,9 @@ def notification_follow_outbox(*, message: OutboxMessage, error: str, now: datet
     attempt.error = error[:200]
     index = notification.channels.index(attempt.channel)
     parked = message.status == OutboxMessage.Status.PARKED
-    if index + 1 < len(notification.channels) and (
-        parked or message.attempts >= settings.NOTIFY_FALLBACK_AFTER_ATTEMPTS
+    following = notification.channels[index + 1] if index + 1 < len(notification.channels) else None
+    if following is not None and (
+        parked or (following != Channel.INBOX and message.attempts >= settings.NOTIFY_FALLBACK_AFTER_ATTEMPTS)
     ):
         _finish(attempt, NotificationAttempt.Status.FAILED, now=now)
         outbox_cancel(message, reason=f"{FELL_BACK}: {error}")
@@ -276,6 +278,12 @@ def notification_preference_set(
             now=now,
         )
     return preference
+
+
+def notifications_erase(*, subject_id) -> int:
+    """Forget what the customer's messages said (they may quote erased data) in the erasure's transaction;
+    the record of what was sent, on which channel and when, stays."""
+    return Notification.objects.filter(subject_id=subject_id).update(context="{}")
 
 
 def notification_mark_read(

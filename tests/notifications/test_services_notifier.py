@@ -16,12 +16,13 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from core.actors import Actor
 from core.errors import InvalidInput
-from integrations.delivery import outbox_deliver
+from integrations.delivery import MAX_ATTEMPTS, outbox_deliver
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_due_ids
 from integrations.sms import FileSmsGateway, HttpSmsGateway, sms_gateway
 from notifications.models import Notification, NotificationAttempt
-from notifications.services import channels_for, notification_preference_set, notify
+from notifications.selectors import notification_text
+from notifications.services import channels_for, notification_preference_set, notifications_erase, notify
 from tests.dsr.factories import make_request
 from tests.factories import make_subject
 
@@ -135,7 +136,16 @@ def test_when_every_outside_channel_fails_the_inbox_keeps_the_message(settings, 
     now = timezone.now()
     notification = _notify(subject, now=now)
     (sms,) = _messages(notification)
-    outbox_deliver(sms.pk, now=now)
+    # Only the inbox is left: the outbox keeps retrying the SMS with its whole backoff first.
+    for attempt in range(MAX_ATTEMPTS - 1):
+        outbox_deliver(sms.pk, now=now + attempt * timedelta(hours=7))
+        sms.refresh_from_db()
+        assert (sms.status, sms.attempts) == ("pending", attempt + 1)
+    notification.refresh_from_db()
+    assert (notification.channel, notification.status) == ("sms", "pending")
+    outbox_deliver(sms.pk, now=now + MAX_ATTEMPTS * timedelta(hours=7))
+    sms.refresh_from_db()
+    assert sms.status == "cancelled"  # parked, then handed to the inbox
     notification.refresh_from_db()
     assert (notification.channel, notification.status) == ("inbox", "delivered")
     assert [(a.channel, a.status) for a in notification.attempts.order_by("pk")] == [
@@ -224,3 +234,13 @@ def test_the_preference_is_validated_and_audited():
     notification_preference_set(actor=Actor.system("tests"), subject=subject, channels=["sms", "inbox"])
     entry = AuditEntry.objects.filter(action="notifications.preference.changed").get()
     assert entry.data == {"old": [], "new": ["sms", "inbox"]}
+
+
+def test_erasure_forgets_what_the_messages_said_and_keeps_the_record():
+    subject = make_subject()
+    notification = _notify(subject)
+    assert notifications_erase(subject_id=subject.pk) == 1
+    notification.refresh_from_db()
+    assert json.loads(notification.context) == {}
+    assert "AB12CD34" not in notification_text(notification).title
+    assert notification.attempts.count() == 1
