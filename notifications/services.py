@@ -29,7 +29,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import InvalidInput
 from integrations.models import OutboxMessage
-from integrations.outbox import dispatch_on_commit, email_message, outbox_cancel, outbox_enqueue_email_batch
+from integrations.outbox import email_message, outbox_cancel, outbox_enqueue_email, outbox_enqueue_email_batch
 from notifications.models import Channel, Notification, NotificationAttempt, NotificationPreference
 from subjects.models import DataSubject
 
@@ -63,8 +63,10 @@ def _address(subject: DataSubject, channel: str) -> str:
 
 def _start(
     notification: Notification, subject: DataSubject, index: int, *, now: datetime
-) -> tuple[OutboxMessage | None, NotificationAttempt]:
-    """Hand the message to its `index`-th channel (unsaved rows): the outbox message and the attempt."""
+) -> tuple[dict[str, Any] | None, NotificationAttempt]:
+    """Hand the message to its `index`-th channel: the outbox message to queue (the arguments of
+    `integrations.outbox.email_message` / `outbox_enqueue_email`; None for the inbox) and the attempt
+    (unsaved; for the outbox, its `outbox_message_id` is set once the message is queued)."""
     channel = notification.channels[index]
     notification.channel = channel
     if channel == Channel.INBOX:
@@ -75,23 +77,34 @@ def _start(
             created_at=now, finished_at=now,
         )
         return None, attempt
-    body = json.loads(notification.context)
-    message = email_message(
-        to=_address(subject, channel),
-        template=notification.template,
-        context=body,
+    key = notification.dedupe_key
+    message = {
+        "to": _address(subject, channel),
+        "template": notification.template,
+        "context": json.loads(notification.context),
         # The first channel's message keeps the producer's key (`breach:<id>:<subject>`), as before.
-        dedupe_key=notification.dedupe_key if index == 0 else f"{notification.dedupe_key}:fallback:{index}",
-        topic=notification.topic,
-        language=notification.language,
-        subject_id=subject.pk,
-        now=now,
-        kind=OUTBOX_KIND[channel],
-    )
-    attempt = NotificationAttempt(
-        notification=notification, channel=channel, outbox_message_id=message.pk, created_at=now
-    )
-    return message, attempt
+        "dedupe_key": key if index == 0 else f"{key}:{channel}:{index}",
+        "topic": notification.topic,
+        "language": notification.language,
+        "subject_id": subject.pk,
+        "now": now,
+        "kind": OUTBOX_KIND[channel],
+    }
+    return message, NotificationAttempt(notification=notification, channel=channel, created_at=now)
+
+
+def _queue(message: dict[str, Any] | None, attempt: NotificationAttempt, *, dispatch: bool) -> None:
+    """Queue one message through the outbox (which claims its key: a message queued under that key
+    before, e.g. a plain e-mail from before the notifier, is followed instead) and save the attempt."""
+    if message is not None:
+        queued = outbox_enqueue_email(**message, dispatch=dispatch)
+        if queued is None:  # the address or number was erased since the message was written
+            attempt.status, attempt.error, attempt.finished_at = (
+                NotificationAttempt.Status.FAILED, "no address on file", message["now"]
+            )
+        else:
+            attempt.outbox_message_id = queued.pk
+    attempt.save(force_insert=True)
 
 
 def _new(
@@ -146,16 +159,7 @@ def notify(
         )
         message, attempt = _start(notification, subject, 0, now=now)
         notification.save(force_insert=True)
-        queued = OutboxMessage.objects.filter(dedupe_key=notification.dedupe_key).values_list("pk", flat=True)
-        legacy = queued.first() if message is not None else None
-        if legacy is not None:
-            # Queued as a plain e-mail before the notifier existed: follow that message, send no other.
-            message, attempt.outbox_message_id = None, legacy
-        if message is not None:
-            message.save(force_insert=True)
-            if dispatch:
-                dispatch_on_commit(message.pk)
-        attempt.save(force_insert=True)
+        _queue(message, attempt, dispatch=dispatch)
     return notification
 
 
@@ -196,10 +200,12 @@ def notify_many(
             dedupe_key=keys[subject.pk],
             now=now,
         )
-        message, attempt = _start(notification, subject, 0, now=now)
+        spec, attempt = _start(notification, subject, 0, now=now)
         notifications.append(notification)
         attempts.append(attempt)
-        if message is not None:
+        if spec is not None:
+            message = email_message(**spec)
+            attempt.outbox_message_id = message.pk
             messages.append(message)
     with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(notifications)
@@ -234,13 +240,10 @@ def notification_follow_outbox(*, message: OutboxMessage, error: str, now: datet
         _finish(attempt, NotificationAttempt.Status.FAILED, now=now)
         outbox_cancel(message, reason=f"{FELL_BACK}: {error}")
         subject = DataSubject.objects.get(pk=notification.subject_id)
-        following, next_attempt = _start(notification, subject, index + 1, now=now)
+        next_message, next_attempt = _start(notification, subject, index + 1, now=now)
         notification.save(update_fields=["channel", "status", "delivered_at"])
-        if following is not None:
-            # Through the outbox again, with its own retries; sent at once, as the customer is waiting.
-            following.save(force_insert=True)
-            dispatch_on_commit(following.pk)
-        next_attempt.save(force_insert=True)
+        # Through the outbox again, with its own retries; sent at once, as the customer is waiting.
+        _queue(next_message, next_attempt, dispatch=True)
     elif parked:
         _finish(attempt, NotificationAttempt.Status.FAILED, now=now)
         notification.status = Notification.Status.FAILED
