@@ -1,6 +1,6 @@
-"""Telling people about authorisations: the customer by e-mail (a receipt on every change, the notice
-before expiry, the 90-day summary) and the third party by a signed webhook. Queued through the outbox
-in the caller's transaction; a customer without an e-mail address on file is not written to."""
+"""Telling people about authorisations: the customer through the notifier (a receipt on every change,
+the notice before expiry, the 90-day summary) and the third party by a signed webhook. Queued through
+the outbox in the caller's transaction, on the customer's preferred channels (e-mail, SMS, in-app inbox)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils import translation
 from accounts.languages import language_for_subject
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import scope_labels
-from integrations.outbox import absolute_url, outbox_enqueue_email, outbox_enqueue_webhook
+from integrations.outbox import absolute_url, outbox_enqueue_webhook
+from notifications.services import notify
 
 # The one topic third parties subscribe to (registry.py subscribes their endpoint to it).
 WEBHOOK_TOPIC = "authorisations.authorisation.changed"
@@ -28,22 +29,9 @@ def _line(authorisation: Authorisation) -> dict:
 
 
 def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
-    if not subject.email:
-        return
-    language = language_for_subject(subject)
-    with translation.override(language):
+    with translation.override(language_for_subject(subject)):
         context = {**context, "link": absolute_url(reverse("authorisations:me_list"))}
-    outbox_enqueue_email(
-        to=subject.email,
-        template=template,
-        context=context,
-        topic=topic,
-        dedupe_key=key,
-        subject_id=subject.pk,
-        language=language,
-        dispatch=False,
-        now=now,
-    )
+    notify(subject=subject, template=template, context=context, topic=topic, dedupe_key=key, now=now)
 
 
 def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "integrations",
     "subjects",
+    "notifications",
     "deadlines",
     "consents",
     "authorisations",
@@ -204,6 +205,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Quyen Du Lieu <no-re
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[QDL] ")
 # Links in e-mails point at the portal as its users reach it.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+# ---------------------------------------------------------------------------- customer notifications
+# SMS: the bank's HTTP gateway when SMS_GATEWAY_URL is set (JSON POST with a bearer token); otherwise each
+# text is written as a file under var/sms/ (no gateway needed for the demo and the tests).
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+# The channels tried, in order, for a customer who has not chosen (email, sms, inbox); the in-app inbox
+# is always the last resort. A channel that fails this many delivery attempts hands over to the next.
+NOTIFY_DEFAULT_CHANNELS = env.list("NOTIFY_DEFAULT_CHANNELS", default=["email", "sms", "inbox"])
+NOTIFY_FALLBACK_AFTER_ATTEMPTS = env.int("NOTIFY_FALLBACK_AFTER_ATTEMPTS", default=2)
 
 # ---------------------------------------------------------------------------- security
 # Field encryption: a comma-separated list of Fernet keys. The first encrypts, all decrypt (MultiFernet),

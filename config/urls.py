@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     path("", include("accounts.urls")),
     path("", include("subjects.urls")),
+    path("", include("notifications.urls")),
     path("", include("integrations.urls")),
     path("", include("deadlines.urls")),
     path("", include("audit.urls")),

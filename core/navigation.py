@@ -20,6 +20,7 @@ class MenuItem:
     icon: str = "list"
     order: int = 100
     permission: str | None = None  # a Django permission; None means everyone in the area
+    count: Callable[[Any], int] | None = None  # `count(user)`: a number shown beside it (unread...)
 
 
 @dataclass(frozen=True)

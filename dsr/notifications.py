@@ -1,8 +1,8 @@
-"""Telling customers, by e-mail through the outbox, of the moves of their requests that concern them:
-received, acknowledged, completed (fully or partly), rejected with the legal reason, and a deadline
-extended with its reason. Queued in the transaction of the move, sent once it commits, in the language
-of the person written to; a customer without an e-mail address on file is not written to (the branch or
-the app tells them).
+"""Telling customers, through the notifier (their e-mail, SMS or in-app inbox, by preference), of the
+moves of their requests that concern them: received, acknowledged, completed (fully or partly), rejected
+with the legal reason, and a deadline extended with its reason. Queued in the transaction of the move,
+sent once it commits, in the language of the person written to; a customer with neither e-mail nor
+phone on file finds it in the app's inbox.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.utils import translation
 from accounts.languages import language_for_subject
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.states import RequestStatus
-from integrations.outbox import absolute_url, outbox_enqueue_email
+from integrations.outbox import absolute_url
+from notifications.services import notify
 
 S = RequestStatus
 # The moves a customer hears of, by the status reached.
@@ -33,9 +34,6 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
     """Queue the e-mail for `event` (caller's transaction); `key` makes it unique (a history row's id)."""
     # The guardian acting for a child is the one to hear of it.
     person = request.guardian if request.guardian_id else request.subject
-    address = person.email
-    if not address:
-        return
     language = language_for_subject(person)
     with translation.override(language):
         context = {
@@ -50,16 +48,13 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "note": request.extension_note if event == "extended" else request.outcome_note,
             "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
         }
-    outbox_enqueue_email(
-        to=address,
+    notify(
+        subject=person,
         template=TEMPLATE,
         context=context,
         topic=f"dsr.customer.{event}",
         dedupe_key=f"dsr.customer:{request.pk}:{event}:{key}",
-        subject_id=request.subject_id,
-        language=language,
         # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
-        dispatch=False,
         now=now,
     )
 

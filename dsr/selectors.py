@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,34 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
 
 
+def binding_due_at():
+    """The date that binds an open request, as a database expression: the earlier of the bank's
+    deadline and the statutory one (`DataSubjectRequest.answer_by`); null once the request is closed,
+    as no deadline is left to meet."""
+    return Case(
+        When(
+            status__in=sorted(OPEN),
+            then=Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at"))),
+        ),
+        default=None,
+    )
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open requests whose binding date has passed: either deadline passed (each on its partial index)."""
+    return Q(status__in=sorted(OPEN)) & (Q(due_at__lt=now) | Q(statutory_due_at__lt=now))
+
+
+def _due_between_q(start: datetime, end: datetime) -> Q:
+    """Open requests whose binding date falls in [start, end]: no deadline before `start`, one by `end`."""
+    return (
+        Q(status__in=sorted(OPEN))
+        & Q(due_at__gte=start)
+        & (Q(statutory_due_at__isnull=True) | Q(statutory_due_at__gte=start))
+        & (Q(due_at__lte=end) | Q(statutory_due_at__lte=end))
+    )
+
+
 def request_queue(
     *,
     status: str | None = None,
@@ -58,8 +87,10 @@ def request_queue(
     now: datetime | None = None,
     base: QuerySet[DataSubjectRequest] | None = None,
 ) -> QuerySet[DataSubjectRequest]:
-    """The staff queue: filters compose; `overdue` and `due_within` look only at open requests, by
-    deadline, which the partial index `dsr_open_by_due` serves."""
+    """The staff queue, most urgent first: open requests by their binding date (`binding_due_at`, the
+    earlier of the bank's and the statutory deadline), so overdue ones lead, then closed ones, newest
+    first. Filters compose; `overdue` and `due_within` look only at open requests, by binding date,
+    which the partial indexes `dsr_open_by_due` and `dsr_open_by_statutory_due` serve."""
     now = now or timezone.now()
     queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED)
     if status:
@@ -70,16 +101,15 @@ def request_queue(
         queryset = queryset.filter(assignee_id=assignee_id)
     if subject_ref:
         queryset = queryset.filter(subject__external_ref=subject_ref)
-    if overdue or due_within is not None:
-        queryset = queryset.filter(status__in=sorted(OPEN))
-        if overdue and due_within is not None:
-            queryset = queryset.filter(due_at__lte=now + due_within)
-        elif overdue:
-            queryset = queryset.filter(due_at__lt=now)
-        else:
-            queryset = queryset.filter(due_at__gte=now, due_at__lte=now + due_within)
-        return queryset.order_by("due_at", "id")
-    return queryset.order_by("-received_at", "id")
+    if overdue and due_within is not None:
+        queryset = queryset.filter(overdue_q(now) | _due_between_q(now, now + due_within))
+    elif overdue:
+        queryset = queryset.filter(overdue_q(now))
+    elif due_within is not None:
+        queryset = queryset.filter(_due_between_q(now, now + due_within))
+    return queryset.annotate(binding_due_at=binding_due_at()).order_by(
+        F("binding_due_at").asc(nulls_last=True), "-received_at", "id"
+    )
 
 
 @dataclass(frozen=True)
@@ -96,8 +126,8 @@ def request_counts(*, now: datetime | None = None, assignee_id: int | None = Non
         open_requests = open_requests.filter(assignee_id=assignee_id)
     return QueueCounts(
         open=open_requests.count(),
-        due_soon=open_requests.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
-        overdue=open_requests.filter(due_at__lt=now).count(),
+        due_soon=open_requests.filter(_due_between_q(now, now + DUE_SOON)).count(),
+        overdue=open_requests.filter(overdue_q(now)).count(),
     )
 
 

@@ -1,4 +1,4 @@
-"""Delivering outbox messages: signed webhooks and e-mails, with retries and exponential backoff.
+"""Delivering outbox messages: signed webhooks, e-mails and SMS, with retries and exponential backoff.
 
 E-mails are rendered here, once, in the recipient's language, and go through Django's mail backend
 (the file backend writing to `var/mail/` by default, SMTP from `EMAIL_URL` in production). After the
@@ -31,6 +31,8 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from integrations.models import OutboxMessage
+from integrations.signals import outbox_attempt_finished
+from integrations.sms import SmsError, sms_gateway
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,8 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
     # The HTTP or SMTP call happens outside any transaction: a slow receiver must not hold row locks.
     if message.kind == OutboxMessage.Kind.EMAIL:
         error = _send_email(message)
+    elif message.kind == OutboxMessage.Kind.SMS:
+        error = _send_sms(message, now)
     else:
         error = _send_webhook(message, now)
     return _record_attempt(message, error, now=now)
@@ -133,10 +137,37 @@ def _send_email(message: OutboxMessage) -> str:
     return "" if sent else "mail error: not sent"
 
 
+SMS_MAX_CHARS = 480
+
+
+def render_sms(message: OutboxMessage) -> str:
+    """The text message a stored template stands for: its subject line and its link, if any."""
+    body = json.loads(message.payload)
+    context = revive_context(body["context"])
+    with translation.override(body.get("language") or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{body['template']}_subject.txt", context).split())
+    link = context.get("link") or ""
+    text = f"{subject} {link}".strip()
+    return text[:SMS_MAX_CHARS]
+
+
+def _send_sms(message: OutboxMessage, now: datetime) -> str:
+    """Send through the configured SMS gateway; "" on success."""
+    try:
+        text = render_sms(message)
+    except (TemplateDoesNotExist, ValueError, KeyError) as exc:
+        return f"cannot render: {type(exc).__name__}"
+    try:
+        sms_gateway().send(to=message.destination, text=text, reference=str(message.pk), now=now)
+    except SmsError as exc:
+        return f"sms error: {exc}"
+    return ""
+
+
 def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
     """The e-mail a stored message stands for, rendered in its language."""
     body = json.loads(message.payload)
-    context = _revive(body["context"])
+    context = revive_context(body["context"])
     template = body["template"]
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -158,12 +189,12 @@ def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
     return email
 
 
-def _revive(value: Any, key: str = "") -> Any:
+def revive_context(value: Any, key: str = "") -> Any:
     """JSON back to template values: strings under keys ending in `_at` become datetimes."""
     if isinstance(value, dict):
-        return {k: _revive(v, k) for k, v in value.items()}
+        return {k: revive_context(v, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_revive(v, key) for v in value]
+        return [revive_context(v, key) for v in value]
     if key.endswith("_at") and isinstance(value, str):
         return parse_datetime(value) or value
     return value
@@ -183,6 +214,8 @@ def _record_attempt(message: OutboxMessage, error: str, *, now: datetime) -> Out
             message.next_attempt_at = now + backoff_delay(message.attempts)
             message.last_error = error
         message.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
+        # In the same transaction: a follower (the notifier) records the outcome or falls back.
+        outbox_attempt_finished.send(sender=OutboxMessage, message=message, error=error, now=now)
     if error:
         logger.warning(
             "outbox delivery failed",

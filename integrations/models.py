@@ -101,12 +101,13 @@ class WebhookEndpoint(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A webhook or e-mail written in the same transaction as the change it reports, and delivered
+    """A webhook, e-mail or SMS written in the same transaction as the change it reports, and delivered
     afterwards by Celery with retries, so nothing is lost while the broker or the receiver is down."""
 
     class Kind(models.TextChoices):
         WEBHOOK = "webhook", _("Webhook")
         EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

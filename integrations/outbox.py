@@ -110,8 +110,12 @@ def email_message(
     subject_id=None,
     attachments: list[dict[str, str]] | None = None,
     now: datetime,
+    kind: str = OutboxMessage.Kind.EMAIL,
 ) -> OutboxMessage:
-    """An unsaved e-mail message (for `bulk_create`); `outbox_enqueue_email` saves one."""
+    """An unsaved e-mail message (for `bulk_create`); `outbox_enqueue_email` saves one.
+
+    With `kind=SMS` the same stored template becomes a text message to the phone number `to`: its
+    subject line and the `link` of its context (`integrations.delivery.render_sms`)."""
     body = {
         "template": template,
         "context": context,
@@ -119,7 +123,7 @@ def email_message(
         "attachments": attachments or [],
     }
     return OutboxMessage(
-        kind=OutboxMessage.Kind.EMAIL,
+        kind=kind,
         topic=topic,
         destination=to,
         payload=json.dumps(body, cls=DjangoJSONEncoder, sort_keys=True),
@@ -141,8 +145,10 @@ def outbox_enqueue_email(
     attachments: list[dict[str, str]] | None = None,
     dispatch: bool = True,
     now: datetime | None = None,
+    kind: str = OutboxMessage.Kind.EMAIL,
 ) -> OutboxMessage | None:
-    """Queue an e-mail in the caller's transaction, rendered from `template` on delivery.
+    """Queue an e-mail (or, with `kind=SMS`, a text message) in the caller's transaction, rendered
+    from `template` on delivery.
 
     `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
     `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
@@ -168,6 +174,7 @@ def outbox_enqueue_email(
             subject_id=subject_id,
             attachments=attachments,
             now=now,
+            kind=kind,
         )
         message.save(force_insert=True)
         OutboxDedupeKey.objects.create(key=dedupe_key, message_id=message.pk)
@@ -299,6 +306,13 @@ def outbox_retry(*, actor, message_id, now: datetime | None = None) -> OutboxMes
             now=now,
         )
     return message
+
+
+def outbox_cancel(message: OutboxMessage, *, reason: str) -> None:
+    """Stop retrying a locked message (another channel carries it now); `reason` holds no personal data."""
+    message.status = OutboxMessage.Status.CANCELLED
+    message.last_error = reason[:500]
+    message.save(update_fields=["status", "last_error"])
 
 
 def outbox_rearm(message: OutboxMessage, *, now: datetime) -> None:

@@ -17,5 +17,6 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"label": item.label, "url": url, "icon": item.icon,
-                      "active": request.path.startswith(url) and url.rstrip("/").count("/") > 1})
+                      "active": request.path.startswith(url) and url.rstrip("/").count("/") > 1,
+                      "count": item.count(user) if item.count else 0})
     return {"nav_items": items, "user_role": role, "user_role_label": Role(role).label if role else ""}

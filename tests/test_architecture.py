@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("core", "audit", "accounts", "integrations", "subjects", "deadlines", "consents", "dsr",
-        "regulator", "portal", "config")
+APPS = ("core", "audit", "accounts", "integrations", "subjects", "notifications", "deadlines", "consents",
+        "dsr", "regulator", "portal", "config")
 
 # Imports inside a function are allowed where Django or Celery decide when code may load (app
 # registries, task bodies) and for drivers that an installation may lack.

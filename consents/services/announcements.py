@@ -2,10 +2,9 @@
 7 days before it takes effect, 30 when it significantly affects customers; where the scope grew, the
 customers are asked for fresh consent from the effective date).
 
-Customer messages are e-mails through the outbox (`core.outbox.outbox_enqueue_email_batch`, in
-chunks), queued in the service's transaction, in each customer's language, and deduplicated per
-announcement and customer; a customer without an e-mail address is counted as not reached (the page
-shows how many were).
+Customer messages go through the notifier (`notifications.services.notify_many`, in chunks): on each
+customer's preferred channels (e-mail, SMS, the in-app inbox as the last resort), queued in the service's
+transaction, in each customer's language, and deduplicated per announcement and customer.
 """
 
 from __future__ import annotations
@@ -20,13 +19,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.languages import language_for_subject, per_language
+from accounts.languages import per_language
 from audit.services import audit_record
 from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVersion
 from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
-from integrations.outbox import email_message, outbox_enqueue_email_batch
+from notifications.services import notify_many
 from subjects.models import DataSubject
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
@@ -219,39 +218,24 @@ def _notify_each(
     dedupe_prefix: str,
     now: datetime,
 ) -> int:
-    """Queue one notice, in their language, to each customer with one of these consents (at most once
-    per customer: the outbox dedupes on `<dedupe_prefix>:<subject id>`); the number of customers with
-    an address. `context` is a function of the language (`core.languages.per_language`).
+    """Send one notice through the notifier, in their language and on their channels, to each customer
+    with one of these consents (at most once per customer: `<dedupe_prefix>:<subject id>`); the number
+    of customers told. `context` is a function of the language (`core.languages.per_language`).
 
     A notice may reach the whole bank: the customers are streamed in chunks, reading (and decrypting)
-    only the columns needed, and each chunk is queued with one look-up and one insert."""
+    only the columns needed, and each chunk is queued in a few set-based queries."""
     subjects = (
         DataSubject.objects.filter(pk__in=consents.values("subject_id"))
-        .only("pk", "email", "preferred_language")
+        .only("pk", "email", "phone", "preferred_language")
         .order_by("external_ref")
         .iterator(chunk_size=CUSTOMER_CHUNK)
     )
     told = 0
     for chunk in _chunks(subjects, CUSTOMER_CHUNK):
-        messages = []
-        for subject in chunk:
-            if not subject.email:
-                continue
-            language = language_for_subject(subject)
-            messages.append(
-                email_message(
-                    to=subject.email,
-                    template=template,
-                    context=context(language),
-                    dedupe_key=f"{dedupe_prefix}:{subject.pk}",
-                    topic=topic,
-                    subject_id=subject.pk,
-                    language=language,
-                    now=now,
-                )
-            )
-        told += len(messages)
-        outbox_enqueue_email_batch(messages)
+        notify_many(
+            chunk, template=template, context=context, topic=topic, dedupe_prefix=dedupe_prefix, now=now
+        )
+        told += len(chunk)
     return told
 
 

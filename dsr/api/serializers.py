@@ -179,7 +179,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         return str(OutcomeReason(obj.outcome_reason).label) if obj.outcome_reason else ""
 
     def get_overdue(self, obj) -> bool:
-        return obj.status in OPEN and obj.due_at < self.context.get("now", timezone.now())
+        return obj.status in OPEN and obj.answer_by < self.context.get("now", timezone.now())
 
 
 class RequestDetailSerializer(RequestOutputSerializer):

@@ -35,6 +35,7 @@ from dsr.models import (
 )
 from dsr.models.inventory import PLATFORM_SYSTEM
 from integrations.services import idempotency_answers_erase
+from notifications.services import notifications_erase
 from subjects.models import DataSubject
 
 # The platform's own fields by data category; blind indexes go with their values.
@@ -225,6 +226,8 @@ def erase(
             subject.save(update_fields=[*fields, "updated_at"])
         # Answers replayed to API retries quote the customer's identity and contact details too.
         idempotency_answers_erase(subject_id=subject_id)
+        # So do the messages sent to them (request notes, breach details), kept for their inbox.
+        notifications_erase(subject_id=subject_id)
     return _record(
         subject_id, category=category, system=system, actor=actor, now=now, request=request, hold=hold
     )

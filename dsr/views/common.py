@@ -28,10 +28,11 @@ def work_staff():
 
 
 def deadline_tone(request_obj, now=None) -> str:
-    """ "danger" when overdue, "warn" within 24 hours, "ok" otherwise; "" once closed."""
+    """ "danger" when overdue, "warn" within 24 hours, "ok" otherwise, by the binding date (the earlier
+    of the bank's and the statutory deadline); "" once closed."""
     if request_obj.status not in OPEN:
         return ""
-    left = (request_obj.due_at - (now or timezone.now())).total_seconds()
+    left = (request_obj.answer_by - (now or timezone.now())).total_seconds()
     if left < 0:
         return "danger"
     return "warn" if left <= DUE_SOON_SECONDS else "ok"

@@ -16,13 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
-from integrations.outbox import email_message, outbox_enqueue_email_batch
+from notifications.services import notify_many
 from regulator.documents import form08
 from regulator.models import (
     BREACH_TERMINAL,
@@ -357,8 +356,9 @@ def _decide_customer_notice(
 def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
     """The DPO decides to tell the affected customers, whatever data leaked (an identity/KYC leak as
     much as a financial one), and they are told through every channel the bank has for them: e-mail
-    through the outbox today. Each customer is told once per breach (the outbox dedupes): pressing it
-    again queues nothing new. `customers_notified` counts the customers with an e-mail address."""
+    on their preferred channels through the notifier (e-mail, SMS, the in-app inbox as the last resort).
+    Each customer is told once per breach (the notifier dedupes): pressing it again queues nothing new.
+    `customers_notified` counts the customers told."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
@@ -376,29 +376,22 @@ def breach_customers_notify(*, actor: Actor, breach_id, now: datetime | None = N
             "measures_taken": breach.measures_taken,
         }
         told = queued = 0
-        # Only the e-mail (decrypted) and language columns are read; the server-side cursor streams the rows.
+        # Only the contact (decrypted) and language columns are read; the server-side cursor streams the rows.
         subjects = (
             breach_affected_subjects(breach)
-            .only("pk", "email", "preferred_language")
+            .only("pk", "email", "phone", "preferred_language")
             .iterator(chunk_size=CUSTOMER_CHUNK)
         )
         for chunk in _chunks(subjects, CUSTOMER_CHUNK):
-            messages = [
-                email_message(
-                    to=subject.email,
-                    template=CUSTOMER_TEMPLATE,
-                    context=context,
-                    dedupe_key=f"breach:{breach.pk}:{subject.pk}",
-                    topic=CUSTOMER_TOPIC,
-                    language=language_for_subject(subject),
-                    subject_id=subject.pk,
-                    now=now,
-                )
-                for subject in chunk
-                if subject.email
-            ]
-            told += len(messages)
-            queued += outbox_enqueue_email_batch(messages)
+            told += len(chunk)
+            queued += notify_many(
+                chunk,
+                template=CUSTOMER_TEMPLATE,
+                context=context,
+                topic=CUSTOMER_TOPIC,
+                dedupe_prefix=f"breach:{breach.pk}",
+                now=now,
+            )
         breach.customers_notified_at = now
         breach.customers_notified = told
         breach.save(update_fields=["customers_notified_at", "customers_notified"])

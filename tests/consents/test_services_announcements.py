@@ -177,20 +177,24 @@ def test_telling_costs_the_same_queries_for_3_or_30_customers(django_capture_on_
     assert OutboxMessage.objects.filter(dedupe_key__startswith=f"fresh:{many.pk}:").count() == 30
 
 
-def test_customers_are_told_in_chunks_once_each_and_only_with_an_address(
+def test_customers_are_told_in_chunks_once_each_by_email_or_their_next_channel(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(announcement_services, "CUSTOMER_CHUNK", 4)
     purpose = make_purpose("marketing-chunks", effective_at=NOW - timedelta(days=30))
     with_address = [make_subject() for _ in range(10)]
-    for subject in [*with_address, make_subject(email="")]:
+    # No e-mail address: the notifier reaches them by SMS, their next channel (#17).
+    by_sms = make_subject(email="")
+    for subject in [*with_address, by_sms]:
         grant(subject, purpose, now=NOW - timedelta(days=5))
     announcement = publish(purpose, "v2", days_ahead=40, material=False).announcement
     with django_capture_on_commit_callbacks():
         sent = announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=10))
-    assert sent.customers_told == 10
+    assert sent.customers_told == 11
     messages = OutboxMessage.objects.filter(topic="consents.notice.announced")
     assert sorted(m.dedupe_key for m in messages) == sorted(
-        f"announce:{announcement.pk}:{s.pk}" for s in with_address
+        f"announce:{announcement.pk}:{s.pk}" for s in [*with_address, by_sms]
     )
-    assert {m.destination for m in messages} == {s.email for s in with_address}
+    emails = messages.filter(kind=OutboxMessage.Kind.EMAIL)
+    assert {m.destination for m in emails} == {s.email for s in with_address}
+    assert [m.destination for m in messages.filter(kind=OutboxMessage.Kind.SMS)] == [by_sms.phone]

@@ -51,23 +51,28 @@ def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on
     make_inventory()
     make_catalogue()
     with_address = [make_subject() for _ in range(10)]
-    make_subject(email="")
+    # No e-mail address: the notifier reaches them on their next channel, by SMS (#17).
+    by_sms = make_subject(email="")
     breach = make_breach(systems=["core_banking"], categories=["accounts"])
     assert breach_affected_subjects(breach).count() == 11
     with django_capture_on_commit_callbacks() as callbacks:
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
     messages = OutboxMessage.objects.filter(topic=breach_services.CUSTOMER_TOPIC)
-    assert sorted(str(m.subject_id) for m in messages) == sorted(str(s.pk) for s in with_address)
-    assert {m.destination for m in messages} == {s.email for s in with_address}
+    emails = messages.filter(kind=OutboxMessage.Kind.EMAIL)
+    assert sorted(str(m.subject_id) for m in emails) == sorted(str(s.pk) for s in with_address)
+    assert {m.destination for m in emails} == {s.email for s in with_address}
+    assert [(m.kind, m.subject_id, m.destination) for m in messages.exclude(pk__in=emails)] == [
+        (OutboxMessage.Kind.SMS, by_sms.pk, by_sms.phone)
+    ]
     assert len(callbacks) == 3  # one sweep per chunk that queued something (4 + 4 + 3 customers)
     breach.refresh_from_db()
-    assert breach.customers_notified == 10
+    assert breach.customers_notified == 11
 
     with django_capture_on_commit_callbacks() as callbacks:
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
-    assert messages.count() == 10 and callbacks == []
+    assert messages.count() == 11 and callbacks == []
     entries = AuditEntry.objects.filter(action="regulator.breach.customers_notified").order_by("pk")
-    assert [(e.data["messages"], e.data["queued"]) for e in entries] == [(10, 10), (10, 0)]
+    assert [(e.data["messages"], e.data["queued"]) for e in entries] == [(11, 11), (11, 0)]
 
 
 def test_each_customer_is_written_to_in_their_own_language(django_capture_on_commit_callbacks):

@@ -1,0 +1,59 @@
+"""Reads of customer notifications: the inbox, its unread count, a message's text, the chosen channels."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from core.access import subject_for_user
+from core.roles import Role, user_role
+from integrations.delivery import revive_context
+from notifications.models import Notification, NotificationPreference
+
+INBOX_LIMIT = 200
+
+
+def inbox_for_subject(subject) -> QuerySet[Notification]:
+    """The customer's own messages, newest first (every message sent to them, on whatever channel)."""
+    return Notification.objects.filter(subject=subject).prefetch_related("attempts").order_by("-created_at")
+
+
+def unread_count(subject) -> int:
+    return Notification.objects.filter(subject=subject, read_at__isnull=True).count()
+
+
+def unread_count_for_user(user) -> int:
+    """The number beside "Notifications" in the self-service menu (0 for anyone but a customer)."""
+    if user_role(user) != Role.CUSTOMER:
+        return 0
+    subject = subject_for_user(user)
+    return unread_count(subject) if subject is not None else 0
+
+
+def preferred_channels(subject) -> list[str]:
+    chosen = NotificationPreference.objects.filter(subject=subject).values_list("channels", flat=True).first()
+    return list(chosen or settings.NOTIFY_DEFAULT_CHANNELS)
+
+
+@dataclass(frozen=True)
+class MessageText:
+    title: str
+    body: str
+
+
+def notification_text(notification: Notification) -> MessageText:
+    """The message as the customer reads it in the inbox, rendered in the language it was sent in."""
+    context = revive_context(json.loads(notification.context))
+    with translation.override(notification.language or settings.LANGUAGE_CODE):
+        try:
+            title = " ".join(render_to_string(f"{notification.template}_subject.txt", context).split())
+            body = render_to_string(f"{notification.template}.txt", context)
+        except TemplateDoesNotExist:
+            title, body = notification.topic, ""
+    return MessageText(title=title, body=body)

@@ -1,0 +1,300 @@
+"""The notifier: every message to a customer goes through here, on the channels they prefer.
+
+`notify` (one customer) and `notify_many` (a chunk of customers, for notices that reach thousands) write
+a `Notification` in the caller's transaction and hand it to the first channel that can reach the
+customer: e-mail or SMS through the outbox (`integrations.outbox`, which retries with backoff), or the
+in-app inbox (delivered on the spot). The outbox tells us of each delivery attempt
+(`integrations.signals.outbox_attempt_finished`, received by `notification_follow_outbox`): a channel
+that keeps failing hands the message to the customer's next channel, queued through the outbox again;
+every channel tried is a `NotificationAttempt` (channel, when, delivered or failed). The inbox is always
+the last channel, so no message is lost for want of an address. Languages are the customer's
+(`preferred_language`); nothing personal is logged: the outbox logs message ids and error codes only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import language_for_subject
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import InvalidInput
+from integrations.models import OutboxMessage
+from integrations.outbox import email_message, outbox_cancel, outbox_enqueue_email, outbox_enqueue_email_batch
+from notifications.models import Channel, Notification, NotificationAttempt, NotificationPreference
+from subjects.models import DataSubject
+
+OUTBOX_KIND = {Channel.EMAIL: OutboxMessage.Kind.EMAIL, Channel.SMS: OutboxMessage.Kind.SMS}
+FELL_BACK = "fell back to the next channel"
+
+
+def channels_for(subject: DataSubject, preferred: list[str] | None) -> list[str]:
+    """The channels to try, in order: the customer's choice (or the bank's default), keeping those that
+    can reach them (an e-mail address, a phone number), with the inbox always last."""
+    chosen: list[str] = []
+    for channel in preferred or settings.NOTIFY_DEFAULT_CHANNELS:
+        if channel in Channel.values and channel not in chosen and _reaches(subject, channel):
+            chosen.append(channel)
+    if Channel.INBOX not in chosen:
+        chosen.append(Channel.INBOX)
+    return chosen
+
+
+def _reaches(subject: DataSubject, channel: str) -> bool:
+    if channel == Channel.EMAIL:
+        return bool(subject.email)
+    if channel == Channel.SMS:
+        return bool(subject.phone)
+    return True
+
+
+def _address(subject: DataSubject, channel: str) -> str:
+    return subject.email if channel == Channel.EMAIL else subject.phone
+
+
+def _start(
+    notification: Notification, subject: DataSubject, index: int, *, now: datetime
+) -> tuple[dict[str, Any] | None, NotificationAttempt]:
+    """Hand the message to its `index`-th channel: the outbox message to queue (the arguments of
+    `integrations.outbox.email_message` / `outbox_enqueue_email`; None for the inbox) and the attempt
+    (unsaved; for the outbox, its `outbox_message_id` is set once the message is queued)."""
+    channel = notification.channels[index]
+    notification.channel = channel
+    if channel == Channel.INBOX:
+        notification.status = Notification.Status.DELIVERED
+        notification.delivered_at = now
+        attempt = NotificationAttempt(
+            notification=notification, channel=channel, status=NotificationAttempt.Status.DELIVERED,
+            created_at=now, finished_at=now,
+        )
+        return None, attempt
+    key = notification.dedupe_key
+    message = {
+        "to": _address(subject, channel),
+        "template": notification.template,
+        "context": json.loads(notification.context),
+        # The first channel's message keeps the producer's key (`breach:<id>:<subject>`), as before.
+        "dedupe_key": key if index == 0 else f"{key}:{channel}:{index}",
+        "topic": notification.topic,
+        "language": notification.language,
+        "subject_id": subject.pk,
+        "now": now,
+        "kind": OUTBOX_KIND[channel],
+    }
+    return message, NotificationAttempt(notification=notification, channel=channel, created_at=now)
+
+
+def _queue(message: dict[str, Any] | None, attempt: NotificationAttempt, *, dispatch: bool) -> None:
+    """Queue one message through the outbox (which claims its key: a message queued under that key
+    before, e.g. a plain e-mail from before the notifier, is followed instead) and save the attempt."""
+    if message is not None:
+        queued = outbox_enqueue_email(**message, dispatch=dispatch)
+        if queued is None:  # the address or number was erased since the message was written
+            attempt.status, attempt.error, attempt.finished_at = (
+                NotificationAttempt.Status.FAILED, "no address on file", message["now"]
+            )
+        else:
+            attempt.outbox_message_id = queued.pk
+    attempt.save(force_insert=True)
+
+
+def _new(
+    subject: DataSubject,
+    preferred: list[str] | None,
+    *,
+    template: str,
+    context: dict[str, Any],
+    topic: str,
+    dedupe_key: str,
+    now: datetime,
+) -> Notification:
+    return Notification(
+        subject=subject,
+        topic=topic,
+        template=template,
+        context=json.dumps(context, cls=DjangoJSONEncoder, sort_keys=True),
+        language=language_for_subject(subject),
+        dedupe_key=dedupe_key,
+        channels=channels_for(subject, preferred),
+        created_at=now,
+    )
+
+
+def notify(
+    *,
+    subject: DataSubject,
+    template: str,
+    context: dict[str, Any],
+    topic: str,
+    dedupe_key: str,
+    dispatch: bool = False,
+    now: datetime | None = None,
+) -> Notification:
+    """Send one message to a customer on their preferred channels (caller's transaction).
+
+    `template` names `<template>_subject.txt` and `<template>.txt` (and optionally `.html`), rendered in
+    the customer's language on delivery (the SMS is the subject line and `context["link"]`); `context`
+    is JSON (keys ending in `_at` are revived as datetimes). The same `dedupe_key` is never sent twice.
+    With `dispatch`, a delivery task is sent on commit; otherwise the every-minute outbox sweep sends it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(savepoint=False):
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+        preferences = NotificationPreference.objects.filter(subject_id=subject.pk)
+        preferred = preferences.values_list("channels", flat=True).first()
+        notification = _new(
+            subject, preferred, template=template, context=context, topic=topic, dedupe_key=dedupe_key,
+            now=now,
+        )
+        message, attempt = _start(notification, subject, 0, now=now)
+        notification.save(force_insert=True)
+        _queue(message, attempt, dispatch=dispatch)
+    return notification
+
+
+def notify_many(
+    subjects: Iterable[DataSubject],
+    *,
+    template: str,
+    context: dict[str, Any] | Callable[[str], dict[str, Any]],
+    topic: str,
+    dedupe_prefix: str,
+    now: datetime,
+) -> int:
+    """Send the same notice to a chunk of customers (caller's transaction), each on their channels and
+    in their language, in a few set-based queries; `<dedupe_prefix>:<subject id>` keeps each customer
+    told once. `context` may be a function of the language. Returns how many were new.
+
+    The subjects need `email`, `phone` and `preferred_language` loaded."""
+    subjects = list(subjects)
+    keys = {s.pk: f"{dedupe_prefix}:{s.pk}" for s in subjects}
+    sent = set(Notification.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
+    fresh = [s for s in subjects if keys[s.pk] not in sent]
+    if not fresh:
+        return 0
+    preferences = dict(
+        NotificationPreference.objects.filter(subject_id__in=[s.pk for s in fresh]).values_list(
+            "subject_id", "channels"
+        )
+    )
+    notifications, messages, attempts = [], [], []
+    for subject in fresh:
+        language = language_for_subject(subject)
+        notification = _new(
+            subject,
+            preferences.get(subject.pk),
+            template=template,
+            context=context(language) if callable(context) else context,
+            topic=topic,
+            dedupe_key=keys[subject.pk],
+            now=now,
+        )
+        spec, attempt = _start(notification, subject, 0, now=now)
+        notifications.append(notification)
+        attempts.append(attempt)
+        if spec is not None:
+            message = email_message(**spec)
+            attempt.outbox_message_id = message.pk
+            messages.append(message)
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(notifications)
+        outbox_enqueue_email_batch(messages)
+        NotificationAttempt.objects.bulk_create(attempts)
+    return len(notifications)
+
+
+def notification_follow_outbox(*, message: OutboxMessage, error: str, now: datetime, **kwargs: Any) -> None:
+    """Record what the outbox did with a notification's message (inside its transaction, the message
+    locked): delivered; or, after `NOTIFY_FALLBACK_AFTER_ATTEMPTS` failures, stop that channel and queue
+    the customer's next outside channel. When only the inbox is left, the outbox keeps retrying with its
+    full backoff (the inbox shows the message meanwhile) and the inbox takes over once it parks it."""
+    attempt = NotificationAttempt.objects.filter(outbox_message_id=message.pk).first()
+    if attempt is None or attempt.status != NotificationAttempt.Status.PENDING:
+        return
+    notification = Notification.objects.select_for_update().get(pk=attempt.notification_id)
+    if not error:
+        _finish(attempt, NotificationAttempt.Status.DELIVERED, now=now)
+        notification.status = Notification.Status.DELIVERED
+        notification.channel = attempt.channel
+        notification.delivered_at = now
+        notification.save(update_fields=["status", "channel", "delivered_at"])
+        return
+    attempt.error = error[:200]
+    index = notification.channels.index(attempt.channel)
+    parked = message.status == OutboxMessage.Status.PARKED
+    following = notification.channels[index + 1] if index + 1 < len(notification.channels) else None
+    if following is not None and (
+        parked or (following != Channel.INBOX and message.attempts >= settings.NOTIFY_FALLBACK_AFTER_ATTEMPTS)
+    ):
+        _finish(attempt, NotificationAttempt.Status.FAILED, now=now)
+        outbox_cancel(message, reason=f"{FELL_BACK}: {error}")
+        subject = DataSubject.objects.get(pk=notification.subject_id)
+        next_message, next_attempt = _start(notification, subject, index + 1, now=now)
+        notification.save(update_fields=["channel", "status", "delivered_at"])
+        # Through the outbox again, with its own retries; sent at once, as the customer is waiting.
+        _queue(next_message, next_attempt, dispatch=True)
+    elif parked:
+        _finish(attempt, NotificationAttempt.Status.FAILED, now=now)
+        notification.status = Notification.Status.FAILED
+        notification.save(update_fields=["status"])
+    else:
+        attempt.save(update_fields=["error"])
+
+
+def _finish(attempt: NotificationAttempt, status: str, *, now: datetime) -> None:
+    attempt.status = status
+    attempt.finished_at = now
+    attempt.save(update_fields=["status", "finished_at", "error"])
+
+
+def notification_preference_set(
+    *, actor: Actor, subject: DataSubject, channels: list[str], now: datetime | None = None
+) -> NotificationPreference:
+    """The customer's channels, in the order to try them; audited (channel codes only)."""
+    now = now or timezone.now()
+    if not channels or any(c not in Channel.values for c in channels) or len(set(channels)) != len(channels):
+        raise InvalidInput(_("Choose the channels from e-mail, SMS and the in-app inbox."), field="channels")
+    with transaction.atomic(durable=True):
+        preference, _new_row = NotificationPreference.objects.select_for_update().get_or_create(
+            subject=subject
+        )
+        old = list(preference.channels)
+        preference.channels = list(channels)
+        preference.save()
+        audit_record(
+            action="notifications.preference.changed",
+            actor=actor,
+            subject=subject,
+            target=preference,
+            data={"old": old, "new": list(channels)},
+            now=now,
+        )
+    return preference
+
+
+def notifications_erase(*, subject_id) -> int:
+    """Forget what the customer's messages said (they may quote erased data) in the erasure's transaction;
+    the record of what was sent, on which channel and when, stays."""
+    return Notification.objects.filter(subject_id=subject_id).update(context="{}")
+
+
+def notification_mark_read(
+    *, subject: DataSubject, notification_id=None, now: datetime | None = None
+) -> int:
+    """Mark one of the customer's messages (or, with no id, all of them) read; how many changed."""
+    now = now or timezone.now()
+    unread = Notification.objects.filter(subject=subject, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=now)

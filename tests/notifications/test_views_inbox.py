@@ -1,0 +1,91 @@
+"""The in-app inbox on /me/notifications/ (#17): a customer sees and marks read their own messages only,
+the menu shows the unread count, and the channels are chosen there."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from core.access import subject_for_user
+from notifications.models import Notification, NotificationPreference
+from notifications.services import notify
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {
+    "event": "completed",
+    "type_label": "Access",
+    "reference": "FEED0001",
+    "due_at": "2026-03-20T09:00:00+07:00",
+    "reason_label": "",
+    "note": "",
+    "link": "https://bank.example/me/requests/1/",
+}
+
+
+def _message(subject, reference, key):
+    return notify(
+        subject=subject, template="dsr/email/customer_update", context={**CONTEXT, "reference": reference},
+        topic="dsr.customer.completed", dedupe_key=key,
+    )
+
+
+def test_the_inbox_lists_only_my_messages_and_marks_them_read(client, customer_a, customer_b):
+    mine = _message(subject_for_user(customer_a), "MINE0001", "a1")
+    _message(subject_for_user(customer_a), "MINE0002", "a2")
+    theirs = _message(subject_for_user(customer_b), "THEIRS01", "b1")
+    client.force_login(customer_a)
+    page = client.get(reverse("notifications:me_inbox")).content.decode()
+    assert page.count('data-testid="notification"') == 2
+    assert "MINE0001" in page and "MINE0002" in page and "THEIRS01" not in page
+    assert page.count('data-testid="unread"') == 2
+    # The self-service menu links the inbox with the unread count.
+    assert reverse("notifications:me_inbox") in page
+    assert '<span class="badge badge--warn" data-testid="nav-count">2</span>' in page
+
+    # Someone else's message cannot be marked read through my session.
+    assert client.post(reverse("notifications:me_read", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+    client.post(reverse("notifications:me_read", args=[mine.pk]))
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    page = client.get(reverse("notifications:me_inbox")).content.decode()
+    assert page.count('data-testid="unread"') == 1
+    assert 'data-testid="nav-count">1</span>' in page
+    client.post(reverse("notifications:me_read_all"))
+    assert Notification.objects.filter(subject=subject_for_user(customer_a), read_at=None).count() == 0
+    assert Notification.objects.filter(subject=subject_for_user(customer_b), read_at=None).count() == 1
+
+
+def test_the_inbox_is_for_customers_only(client, privacy_officer, customer_a):
+    client.force_login(privacy_officer)
+    assert client.get(reverse("notifications:me_inbox")).status_code == 403
+
+
+def test_the_customer_chooses_the_channels(client, customer_a):
+    client.force_login(customer_a)
+    response = client.post(reverse("notifications:me_channels"), {"channels": "sms,email,inbox"})
+    assert response.status_code == 302
+    subject = subject_for_user(customer_a)
+    assert NotificationPreference.objects.get(subject=subject).channels == ["sms", "email", "inbox"]
+    assert AuditEntry.objects.filter(action="notifications.preference.changed").count() == 1
+    page = client.get(reverse("notifications:me_inbox")).content.decode()
+    assert 'value="sms,email,inbox" required id="id_channels_1" checked>' in page
+    bad = client.post(reverse("notifications:me_channels"), {"channels": "pigeon"})
+    assert bad.status_code == 200 and 'class="error"' in bad.content.decode()
+
+
+def test_english_inbox(client, customer_a):
+    _message(subject_for_user(customer_a), "ENGL0001", "e1")
+    client.force_login(customer_a)
+    page = client.get("/en/me/notifications/").content.decode()
+    assert "Notifications" in page and "ENGL0001" in page
+
+
+def test_vietnamese_inbox(client, customer_a):
+    client.force_login(customer_a)
+    page = client.get("/me/notifications/").content.decode()
+    assert "Cách ngân hàng liên hệ với bạn" in page and "Chưa có thông báo nào." in page
