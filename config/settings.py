@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "authorisations",
     "dsr",
     "regulator",
+    "transparency",
     "portal",
 ]
 

@@ -1,5 +1,6 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
 
+from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
@@ -15,6 +16,9 @@ from dsr.models.requests import (
 __all__ = [
     "Channel",
     "ClockEvent",
+    "ContactChange",
+    "ContactChangeStatus",
+    "ContactField",
     "DataCategory",
     "DataSubjectRequest",
     "DeletionRecord",

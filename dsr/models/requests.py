@@ -20,6 +20,7 @@ class IdentityMethod(models.TextChoices):
     BRANCH_DOCUMENTS = "branch_documents", _("Identity documents checked in a branch")
     OTP_PHONE = "otp_phone", _("One-time code sent to the registered phone")
     EKYC = "ekyc", _("eKYC reference")
+    SELF_SERVICE = "self_service", _("Signed in to self-service (new contact confirmed by a code)")
 
 
 class OutcomeReason(models.TextChoices):
