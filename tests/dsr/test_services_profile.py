@@ -203,3 +203,16 @@ def test_a_customer_cannot_confirm_another_customers_change(client, customer_a, 
 def test_staff_cannot_open_the_profile_page(client, privacy_officer):
     client.force_login(privacy_officer)
     assert client.get(reverse("dsr:me_profile")).status_code == 403
+
+
+def test_staff_mark_the_systems_task_of_a_self_service_change_done(client, customer_a, privacy_officer):
+    make_inventory()
+    request = address_update(
+        actor=actor_for_user(customer_a), subject=customer_a.customer_account.subject, address="1 Hàng Bài"
+    )
+    task = request.tasks.get()
+    client.force_login(privacy_officer)
+    page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+    assert 'data-testid="task-done"' in page
+    client.post(reverse("dsr:task_done", args=[request.pk, task.pk]))
+    assert FulfilmentTask.objects.get(pk=task.pk).status == "done"
