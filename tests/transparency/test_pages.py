@@ -33,6 +33,7 @@ def test_public_privacy_page_works_signed_out(client):
     # Every way to exercise a right links to the self-service request page.
     for type_ in ("access", "copy", "rectify", "delete", "restrict", "object", "withdraw", "complaint"):
         assert f'{reverse("dsr:me_new")}?type={type_}' in html
+    assert "/privacy/" in client.get(reverse("accounts:login")).content.decode()  # linked for everyone
     english = client.get("/en/privacy/").content.decode()
     assert "Data Protection Officer" in english and "Ministry of Public Security" in english
 
