@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from consents.selectors import purposes_active
 from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
+    STAFF_IDENTITY_METHODS,
     Channel,
     DataCategory,
-    IdentityMethod,
     OutcomeReason,
     RetentionLaw,
     RetentionRule,
@@ -115,7 +115,7 @@ class CustomerRequestForm(CorrectionFields):
 
 
 class VerifyIdentityForm(forms.Form):
-    method = forms.ChoiceField(label=_("How was the identity verified?"), choices=IdentityMethod.choices)
+    method = forms.ChoiceField(label=_("How was the identity verified?"), choices=STAFF_IDENTITY_METHODS)
     reference = forms.CharField(label=_("OTP or eKYC reference"), max_length=100, required=False)
 
 

@@ -4,6 +4,7 @@ from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
+    STAFF_IDENTITY_METHODS,
     Channel,
     ClockEvent,
     DataSubjectRequest,
@@ -32,6 +33,7 @@ __all__ = [
     "RetentionLaw",
     "RetentionRule",
     "RetentionStart",
+    "STAFF_IDENTITY_METHODS",
     "System",
     "TaskStatus",
 ]

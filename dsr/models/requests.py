@@ -23,6 +23,10 @@ class IdentityMethod(models.TextChoices):
     SELF_SERVICE = "self_service", _("Signed in to self-service (new contact confirmed by a code)")
 
 
+# What staff and integration clients may record: a signed-in customer's own code is the platform's to record.
+STAFF_IDENTITY_METHODS = [c for c in IdentityMethod.choices if c[0] != IdentityMethod.SELF_SERVICE]
+
+
 class OutcomeReason(models.TextChoices):
     """Legal reasons for a refusal or a partial answer; shown to the customer."""
 

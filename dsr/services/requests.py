@@ -295,6 +295,9 @@ def request_verify_identity(
     now = now or timezone.now()
     if method not in IdentityMethod.values:
         raise InvalidInput(_("Choose how the identity was verified."), field="method")
+    if method == IdentityMethod.SELF_SERVICE and not actor.is_customer:
+        # Only the customer's own confirmed code (dsr.services.profile) is recorded so.
+        raise InvalidInput(_("Choose how the identity was verified."), field="method")
     reference = (reference or "").strip()
     if method != IdentityMethod.BRANCH_DOCUMENTS and not reference:
         raise InvalidInput(_("Give the OTP or eKYC reference."), field="reference")

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.actors import actor_for_user
-from core.errors import Conflict
+from core.errors import Conflict, InvalidInput
 from dsr.models import ContactChange, ContactChangeStatus, DataSubjectRequest, FulfilmentTask, IdentityMethod
-from dsr.services import task_complete
+from dsr.services import request_create, request_verify_identity, task_complete
 from dsr.services.profile import (
     MAX_CODE_ATTEMPTS,
     MAX_CODES_PER_HOUR,
@@ -216,3 +216,13 @@ def test_staff_mark_the_systems_task_of_a_self_service_change_done(client, custo
     assert 'data-testid="task-done"' in page
     client.post(reverse("dsr:task_done", args=[request.pk, task.pk]))
     assert FulfilmentTask.objects.get(pk=task.pk).status == "done"
+
+
+def test_staff_cannot_record_the_self_service_identity_method(client, privacy_officer, subject):
+    staff = actor_for_user(privacy_officer)
+    request = request_create(actor=staff, subject=subject, type="access", channel="branch")
+    with pytest.raises(InvalidInput):
+        request_verify_identity(actor=staff, request_id=request.pk, method="self_service", reference="x")
+    client.force_login(privacy_officer)
+    page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+    assert 'value="self_service"' not in page
