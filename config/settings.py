@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "authorisations",
     "dsr",
     "regulator",
+    "transparency",
     "portal",
 ]
 

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("authorisations.urls")),
     path("", include("dsr.urls")),
     path("", include("regulator.urls")),
+    path("", include("transparency.urls")),
     prefix_default_language=False,
 )
 

@@ -50,6 +50,9 @@ class DsrConfig(AppConfig):
                 "dsr.system.saved": _("System in the inventory saved"),
                 "dsr.category.created": _("Data category created"),
                 "dsr.retention.created": _("Retention rule created"),
+                "dsr.contact.code_sent": _("Code sent to confirm a customer's new phone or e-mail"),
+                "dsr.contact.code_refused": _("Wrong or expired code for a customer's new phone or e-mail"),
+                "dsr.contact.confirmed": _("Customer confirmed their new phone or e-mail"),
             }
         )
         staff_view = ("dsr.view_datasubjectrequest", "dsr.view_fulfilmenttask", "dsr.view_system")
@@ -120,6 +123,7 @@ class DsrConfig(AppConfig):
                 permission="deadlines.view_deadline_report",
             ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
+            MenuItem("me", "dsr:me_profile", _("My details"), icon="users", order=35),
         )
         clock_sources.register()
         register_check(checks.calendar_check)

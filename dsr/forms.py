@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from consents.selectors import purposes_active
 from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
+    STAFF_IDENTITY_METHODS,
     Channel,
     DataCategory,
-    IdentityMethod,
     OutcomeReason,
     RetentionLaw,
     RetentionRule,
@@ -115,7 +115,7 @@ class CustomerRequestForm(CorrectionFields):
 
 
 class VerifyIdentityForm(forms.Form):
-    method = forms.ChoiceField(label=_("How was the identity verified?"), choices=IdentityMethod.choices)
+    method = forms.ChoiceField(label=_("How was the identity verified?"), choices=STAFF_IDENTITY_METHODS)
     reference = forms.CharField(label=_("OTP or eKYC reference"), max_length=100, required=False)
 
 
@@ -248,3 +248,20 @@ class RetentionRuleForm(forms.Form):
 
     def clean_start_event(self) -> str:
         return self.cleaned_data["start_event"] or RetentionStart.RELATIONSHIP_END
+
+
+class ProfileForm(forms.Form):
+    """The customer's own contact details; a new phone or e-mail is confirmed by a code."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ContactCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

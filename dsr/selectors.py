@@ -16,7 +16,14 @@ from consents.restrictions import restriction_scope
 from core.errors import PermissionDenied
 from core.roles import Role, user_role
 from deadlines.models import CalendarDay, RequestType
-from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
+from dsr.models import (
+    ContactChange,
+    ContactChangeStatus,
+    DataSubjectRequest,
+    FulfilmentTask,
+    LegalHold,
+    TaskStatus,
+)
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
@@ -212,3 +219,13 @@ def calendar_runs_out_on(*, today: date | None = None) -> date | None:
 def request_corrections(request: DataSubjectRequest) -> dict[str, str]:
     """A rectification's corrected values, field → value (empty for other requests)."""
     return json.loads(request.corrections) if request.corrections else {}
+
+
+def contact_changes_pending(subject, *, now: datetime | None = None) -> list[ContactChange]:
+    """The customer's new phone or e-mail still waiting for its code (expired ones left out)."""
+    now = now or timezone.now()
+    return list(
+        ContactChange.objects.filter(
+            subject=subject, status=ContactChangeStatus.PENDING, expires_at__gt=now
+        ).order_by("field")
+    )

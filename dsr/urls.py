@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsr.views import customer, inventory, policy, reports, staff
+from dsr.views import customer, inventory, policy, profile, reports, staff
 
 app_name = "dsr"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/reports/deadlines/", reports.deadlines, name="report_deadlines"),
     path("portal/reports/deadlines/<int:year>-<int:month>/", reports.monthly, name="report_monthly"),
     path("me/requests/", customer.my_requests, name="me_requests"),
+    path("me/profile/", profile.me_profile, name="me_profile"),
+    path("me/profile/confirm/<uuid:pk>/", profile.me_profile_confirm, name="me_profile_confirm"),
     path("me/requests/new/", customer.new_request, name="me_new"),
     path("me/requests/<uuid:pk>/", customer.my_request, name="me_detail"),
     path("me/requests/<uuid:pk>/cancel/", customer.cancel, name="me_cancel"),

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("core", "audit", "accounts", "integrations", "subjects", "notifications", "deadlines", "consents",
-        "dsr", "regulator", "portal", "config")
+        "authorisations", "dsr", "regulator", "transparency", "portal", "config")
 
 # Imports inside a function are allowed where Django or Celery decide when code may load (app
 # registries, task bodies) and for drivers that an installation may lack.

@@ -7,10 +7,10 @@ from rest_framework import serializers
 
 from deadlines.models import RequestType
 from dsr.models import (
+    STAFF_IDENTITY_METHODS,
     Channel,
     DataSubjectRequest,
     FulfilmentTask,
-    IdentityMethod,
     LegalHold,
     OutcomeReason,
     RequestClockEvent,
@@ -49,7 +49,7 @@ class RequestCreateSerializer(serializers.Serializer):
 
 
 class VerifyIdentitySerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=IdentityMethod.choices)
+    method = serializers.ChoiceField(choices=STAFF_IDENTITY_METHODS)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 

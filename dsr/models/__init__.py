@@ -1,8 +1,10 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
 
+from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
+    STAFF_IDENTITY_METHODS,
     Channel,
     ClockEvent,
     DataSubjectRequest,
@@ -15,6 +17,9 @@ from dsr.models.requests import (
 __all__ = [
     "Channel",
     "ClockEvent",
+    "ContactChange",
+    "ContactChangeStatus",
+    "ContactField",
     "DataCategory",
     "DataSubjectRequest",
     "DeletionRecord",
@@ -28,6 +33,7 @@ __all__ = [
     "RetentionLaw",
     "RetentionRule",
     "RetentionStart",
+    "STAFF_IDENTITY_METHODS",
     "System",
     "TaskStatus",
 ]

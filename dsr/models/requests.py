@@ -20,6 +20,11 @@ class IdentityMethod(models.TextChoices):
     BRANCH_DOCUMENTS = "branch_documents", _("Identity documents checked in a branch")
     OTP_PHONE = "otp_phone", _("One-time code sent to the registered phone")
     EKYC = "ekyc", _("eKYC reference")
+    SELF_SERVICE = "self_service", _("Signed in to self-service (new contact confirmed by a code)")
+
+
+# What staff and integration clients may record: a signed-in customer's own code is the platform's to record.
+STAFF_IDENTITY_METHODS = [c for c in IdentityMethod.choices if c[0] != IdentityMethod.SELF_SERVICE]
 
 
 class OutcomeReason(models.TextChoices):

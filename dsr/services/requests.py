@@ -73,9 +73,11 @@ def request_create(
     purposes: list[str] | None = None,
     guardian: DataSubject | None = None,
     now: datetime | None = None,
+    durable: bool = True,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
-    authority has been verified on the child's record."""
+    authority has been verified on the child's record. `durable=False` joins the caller's
+    transaction (a customer's own confirmed change is received, verified and completed in one)."""
     now = now or timezone.now()
     if type not in RequestType.values:
         raise InvalidInput(
@@ -101,7 +103,7 @@ def request_create(
         raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     deadlines = deadlines_for(request_type=type, received_at=now, subject=subject)
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         request = DataSubjectRequest.objects.create(
             subject=subject,
             type=type,
@@ -283,20 +285,25 @@ def request_verify_identity(
     method: str,
     reference: str = "",
     now: datetime | None = None,
+    durable: bool = True,
 ) -> DataSubjectRequest:
     """Record how staff verified the requester (documents in branch, OTP, eKYC) and start the work.
 
     A request still waiting for acknowledgement is acknowledged first, so the history shows both moves.
+    `durable=False` joins the caller's transaction.
     """
     now = now or timezone.now()
     if method not in IdentityMethod.values:
+        raise InvalidInput(_("Choose how the identity was verified."), field="method")
+    if method == IdentityMethod.SELF_SERVICE and not actor.is_customer:
+        # Only the customer's own confirmed code (dsr.services.profile) is recorded so.
         raise InvalidInput(_("Choose how the identity was verified."), field="method")
     reference = (reference or "").strip()
     if method != IdentityMethod.BRANCH_DOCUMENTS and not reference:
         raise InvalidInput(_("Give the OTP or eKYC reference."), field="reference")
     if len(reference) > 100:
         raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         request = lock_request(request_id)
         if request.identity_verified_at is not None:
             raise Conflict(

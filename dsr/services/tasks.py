@@ -131,8 +131,11 @@ def task_complete(
             raise PermissionDenied(_("This task belongs to another system."))
         if task.status == TaskStatus.DONE:
             raise Conflict(_("This task is already done."), code="task_done")
-        # The erase task of an ended hold comes long after its request was answered.
-        if request.status != RequestStatus.IN_PROGRESS and task.hold_id is None:
+        # The erase task of an ended hold comes long after its request was answered, and a customer's
+        # own confirmed change (`dsr.services.profile`) is completed at once while each system applies it.
+        if request.status != RequestStatus.IN_PROGRESS and task.hold_id is None and not (
+            request.type == RequestType.RECTIFY and request.status == RequestStatus.COMPLETED
+        ):
             raise Conflict(
                 _("Tasks are worked only while the request is in progress."), code="request_not_in_progress"
             )

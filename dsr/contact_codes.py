@@ -1,0 +1,58 @@
+"""One-time codes that confirm a customer's new phone or e-mail: making, checking, and sending them.
+
+`contact_code_send` is the one place a code leaves the bank, so the SMS adapter of the notification
+service can replace the phone branch without touching the rules. Until then both go through the
+outbox (queued in the caller's transaction, retried, never lost): an e-mail to the new address, and
+for a phone an e-mail to the operator's e-mail-to-SMS gateway (`SMS_EMAIL_GATEWAY_DOMAIN`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+
+from dsr.models import ContactField
+from integrations.outbox import outbox_enqueue_email
+
+CODE_DIGITS = 6
+CODE_TEMPLATE = "dsr/email/contact_code"
+# Reserved (RFC 2606): messages queue and fail visibly until the operator names its gateway.
+DEFAULT_SMS_GATEWAY_DOMAIN = "sms-gateway.invalid"
+
+
+def code_new() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def code_hash(change_id, code: str) -> str:
+    """A keyed hash bound to the change, so a stored hash reveals nothing and fits no other change."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{change_id}:{code.strip()}".encode(), hashlib.sha256).hexdigest()
+
+
+def code_matches(change_id, code: str, stored: str) -> bool:
+    return hmac.compare_digest(code_hash(change_id, code), stored)
+
+
+def contact_code_send(
+    *, field: str, destination: str, code: str, minutes: int, language: str, subject_id, key: str,
+    now: datetime,
+) -> None:
+    """Queue the code for the new phone or e-mail (caller's transaction); `key` makes it unique."""
+    if field == ContactField.PHONE:
+        domain = getattr(settings, "SMS_EMAIL_GATEWAY_DOMAIN", "") or DEFAULT_SMS_GATEWAY_DOMAIN
+        destination = f"{destination}@{domain}"
+    outbox_enqueue_email(
+        to=destination,
+        template=CODE_TEMPLATE,
+        context={"code": code, "minutes": minutes, "sms": field == ContactField.PHONE},
+        topic=f"dsr.contact_code.{field}",
+        dedupe_key=f"dsr.contact_code:{key}",
+        subject_id=subject_id,
+        language=language,
+        now=now,
+    )

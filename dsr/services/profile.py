@@ -1,0 +1,189 @@
+"""A customer updates their own phone, e-mail and address (self-service).
+
+A new phone or e-mail counts only once the customer types the one-time code sent to it; the address
+needs no code. Either way the change is one transaction: a rectification request is received,
+verified (the signed-in customer who proved the new contact), put in progress, which gives every
+system of the inventory its task as for any rectification, applied to the customer's record (audited
+with fingerprints, never the values) and completed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import language_for_subject
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, NotFound
+from deadlines.models import RequestType
+from dsr.contact_codes import code_hash, code_matches, code_new, contact_code_send
+from dsr.models import (
+    Channel,
+    ContactChange,
+    ContactChangeStatus,
+    ContactField,
+    DataSubjectRequest,
+    IdentityMethod,
+)
+from dsr.services.requests import lock_request, move, request_create, request_source, request_verify_identity
+from dsr.states import RequestStatus
+from subjects.models import DataSubject
+from subjects.services import subject_rectify
+from subjects.validators import normalize_email, normalize_phone
+
+CODE_VALID_MINUTES = 10
+# Wrong codes allowed for one change before it is refused for good (a new code must be asked for).
+MAX_CODE_ATTEMPTS = 5
+# Codes sent to one customer in an hour: each costs an SMS and could be used to flood a number.
+MAX_CODES_PER_HOUR = 5
+MAX_ADDRESS_LENGTH = 500
+_NORMALISERS = {ContactField.PHONE: normalize_phone, ContactField.EMAIL: normalize_email}
+
+
+def contact_change_start(
+    *, actor: Actor, subject: DataSubject, field: str, value: str, now: datetime | None = None
+) -> ContactChange:
+    """Send a one-time code to the new phone or e-mail the customer typed; a newer code replaces an
+    older one for the same field."""
+    now = now or timezone.now()
+    if field not in ContactField.values:
+        raise InvalidInput(
+            _("Only a phone number or an e-mail address is confirmed by a code."), field="field"
+        )
+    try:
+        value = _NORMALISERS[field]((value or "").strip())
+    except InvalidInput as error:
+        raise InvalidInput(error.message, field=field, **error.params) from None
+    with transaction.atomic(durable=True):
+        subject = DataSubject.objects.select_for_update().get(pk=subject.pk)
+        if getattr(subject, field) == value:
+            raise InvalidInput(_("This is already the one we have."), field=field)
+        sent = ContactChange.objects.filter(subject=subject, created_at__gte=now - timedelta(hours=1)).count()
+        if sent >= MAX_CODES_PER_HOUR:
+            raise Conflict(
+                _("Too many codes were sent in the last hour. Try again later."), code="too_many_codes"
+            )
+        ContactChange.objects.filter(subject=subject, field=field, status=ContactChangeStatus.PENDING).update(
+            status=ContactChangeStatus.SUPERSEDED
+        )
+        change = ContactChange(
+            subject=subject, field=field, value=value, created_at=now,
+            expires_at=now + timedelta(minutes=CODE_VALID_MINUTES),
+        )
+        code = code_new()
+        change.code_hash = code_hash(change.pk, code)
+        change.save(force_insert=True)
+        contact_code_send(
+            field=field, destination=value, code=code, minutes=CODE_VALID_MINUTES,
+            language=language_for_subject(subject), subject_id=subject.pk, key=str(change.pk), now=now,
+        )
+        audit_record(
+            action="dsr.contact.code_sent", actor=actor, subject=subject, target=change,
+            data={"field": field}, now=now,
+        )
+    return change
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    message: str
+    code: str
+
+
+def contact_change_confirm(
+    *, actor: Actor, subject: DataSubject, change_id, code: str, now: datetime | None = None
+) -> DataSubjectRequest:
+    """Apply the new phone or e-mail if `code` is the one sent to it, as a completed rectification.
+
+    A wrong code counts against the change (and is audited) even though the call fails; after
+    MAX_CODE_ATTEMPTS wrong codes, or once expired, the change is dead and nothing is changed."""
+    now = now or timezone.now()
+    refusal: _Refusal | None = None
+    with transaction.atomic(durable=True):
+        change = ContactChange.objects.select_for_update().filter(pk=change_id, subject=subject).first()
+        if change is None:
+            raise NotFound(_("No such change."))
+        if change.status != ContactChangeStatus.PENDING:
+            raise Conflict(_("This code is no longer valid. Ask for a new one."), code="code_not_pending")
+        if change.expires_at <= now:
+            change.status = ContactChangeStatus.EXPIRED
+            change.save(update_fields=["status"])
+            refusal = _Refusal(_("This code has expired. Ask for a new one."), "code_expired")
+        elif not code_matches(change.pk, code or "", change.code_hash):
+            change.attempts += 1
+            if change.attempts >= MAX_CODE_ATTEMPTS:
+                change.status = ContactChangeStatus.FAILED
+                refusal = _Refusal(_("Too many wrong codes. Ask for a new one."), "code_attempts_exhausted")
+            else:
+                refusal = _Refusal(_("This code is not right. Check it and try again."), "code_wrong")
+            change.save(update_fields=["attempts", "status"])
+        if refusal is not None:
+            audit_record(
+                action="dsr.contact.code_refused", actor=actor, subject=subject, target=change,
+                data={"field": change.field, "reason": refusal.code, "attempts": change.attempts}, now=now,
+            )
+        else:
+            request = _self_rectification(
+                subject, {change.field: change.value}, actor=actor, reference=f"contact:{change.pk}", now=now
+            )
+            change.status = ContactChangeStatus.CONFIRMED
+            change.confirmed_at = now
+            change.request = request
+            change.save(update_fields=["status", "confirmed_at", "request"])
+            audit_record(
+                action="dsr.contact.confirmed", actor=actor, subject=subject, target=change,
+                data={"field": change.field, "request": str(request.pk)}, now=now,
+            )
+    # Raised after the commit: the attempt must count even though the customer's call fails.
+    if refusal is not None:
+        raise Conflict(refusal.message, code=refusal.code, field="code")
+    return request
+
+
+def address_update(
+    *, actor: Actor, subject: DataSubject, address: str, now: datetime | None = None
+) -> DataSubjectRequest:
+    """The customer's new postal address, recorded as a completed rectification (no code: it reaches
+    nobody)."""
+    now = now or timezone.now()
+    address = (address or "").strip()
+    if not address:
+        raise InvalidInput(_("Enter your new address."), field="address")
+    if len(address) > MAX_ADDRESS_LENGTH:
+        raise InvalidInput(
+            _("The address is longer than %(max)s characters."), field="address", max=MAX_ADDRESS_LENGTH
+        )
+    if subject.address == address:
+        raise InvalidInput(_("This is already the one we have."), field="address")
+    with transaction.atomic(durable=True):
+        return _self_rectification(
+            subject, {"address": address}, actor=actor, reference="self-service:address", now=now
+        )
+
+
+def _self_rectification(
+    subject: DataSubject, corrections: dict[str, str], *, actor: Actor, reference: str, now: datetime
+) -> DataSubjectRequest:
+    """Receive, verify, fan out, apply and complete a rectification inside the caller's transaction."""
+    request = request_create(
+        actor=actor, subject=subject, type=RequestType.RECTIFY, channel=Channel.INTERNET_BANKING,
+        corrections=corrections, now=now, durable=False,
+    )
+    # Puts the request in progress: every system that acts on rectifications gets its task.
+    request_verify_identity(
+        actor=actor, request_id=request.pk, method=IdentityMethod.SELF_SERVICE, reference=reference,
+        now=now, durable=False,
+    )
+    request = lock_request(request.pk)
+    subject_rectify(
+        actor=actor, subject_id=subject.pk, changes=dict(corrections), now=now,
+        reason=request_source(request), durable=False,
+    )
+    # Completed at once: the bank's record is corrected now; each system's task stays open until that
+    # system reports it applied the change (`task_complete` accepts it on this completed request).
+    return move(request, to=RequestStatus.COMPLETED, actor=actor, now=now)
