@@ -17,9 +17,16 @@ from subjects.models import DataSubject
 
 
 class IdentityMethod(models.TextChoices):
-    BRANCH_DOCUMENTS = "branch_documents", _("Identity documents checked in a branch")
+    BRANCH_DOCUMENTS = "branch_documents", _("Identity document checked against the customer record")
     OTP_PHONE = "otp_phone", _("One-time code sent to the registered phone")
     EKYC = "ekyc", _("eKYC reference")
+
+
+class IdentityDocument(models.TextChoices):
+    """Documents whose number the customer record holds, so the check compares the two."""
+
+    CCCD = "cccd", _("Citizen ID card (CCCD)")
+    CMND_12 = "cmnd12", _("Old identity card (CMND, 12 digits)")
 
 
 class OutcomeReason(models.TextChoices):
@@ -101,6 +108,15 @@ class DataSubjectRequest(models.Model):
     )
     identity_reference = EncryptedCharField(_("verification reference"), max_length=100, blank=True)
     identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    # What was checked, shown on the request page: the document type and its number masked (last 3).
+    identity_document_type = models.CharField(
+        _("document checked"), max_length=10, choices=IdentityDocument.choices, blank=True
+    )
+    identity_document_masked = models.CharField(_("document number (masked)"), max_length=20, blank=True)
+    # The one-time code sent to the registered phone: only its keyed hash, with expiry and attempts.
+    identity_otp_hash = models.CharField(max_length=64, blank=True, editable=False)
+    identity_otp_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    identity_otp_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     identity_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

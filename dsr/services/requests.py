@@ -33,7 +33,6 @@ from dsr.models import (
     Channel,
     ClockEvent,
     DataSubjectRequest,
-    IdentityMethod,
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
@@ -274,75 +273,6 @@ def request_complete(
         note=note,
         now=now,
     )
-
-
-def request_verify_identity(
-    *,
-    actor: Actor,
-    request_id,
-    method: str,
-    reference: str = "",
-    now: datetime | None = None,
-) -> DataSubjectRequest:
-    """Record how staff verified the requester (documents in branch, OTP, eKYC) and start the work.
-
-    A request still waiting for acknowledgement is acknowledged first, so the history shows both moves.
-    """
-    now = now or timezone.now()
-    if method not in IdentityMethod.values:
-        raise InvalidInput(_("Choose how the identity was verified."), field="method")
-    reference = (reference or "").strip()
-    if method != IdentityMethod.BRANCH_DOCUMENTS and not reference:
-        raise InvalidInput(_("Give the OTP or eKYC reference."), field="reference")
-    if len(reference) > 100:
-        raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
-    with transaction.atomic(durable=True):
-        request = lock_request(request_id)
-        if request.identity_verified_at is not None:
-            raise Conflict(
-                _("The requester's identity is already verified."), code="identity_already_verified"
-            )
-        if request.guardian_id is not None:
-            guardian_verified = (
-                DataSubject.objects.filter(pk=request.subject_id)
-                .values_list("guardian_verified_at", flat=True)
-                .first()
-            )
-            if guardian_verified is None:
-                raise Conflict(
-                    _("Verify the guardian's authority on the child's record first."),
-                    code="guardian_not_verified",
-                )
-        if request.status == S.RECEIVED:
-            move(request, to=S.VERIFYING_IDENTITY, actor=actor, now=now)
-        if request.status not in (S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER):
-            raise InvalidTransition(status=request.get_status_display())
-        request.identity_method = method
-        request.identity_reference = reference
-        request.identity_verified_at = now
-        request.identity_verified_by_id = actor.user_id
-        request.save(
-            update_fields=[
-                "identity_method",
-                "identity_reference",
-                "identity_verified_at",
-                "identity_verified_by",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            action="dsr.request.identity_verified",
-            actor=actor,
-            subject=request.subject_id,
-            target=request,
-            data={"method": method},
-            now=now,
-        )
-        if request.type in RESTRICTION_TYPES:
-            # In force now, not at completion: the systems' tasks then confirm that each one stopped.
-            restriction_put_in_force(request, actor=actor, now=now)
-        move(request, to=S.IN_PROGRESS, actor=actor, now=now)
-    return request
 
 
 def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None = None) -> DataSubjectRequest:
