@@ -184,7 +184,9 @@ IDENTITY_VERIFIABLE = frozenset(
 )
 
 
-def request_allowed_actions(request: DataSubjectRequest, user, *, now: datetime | None = None) -> frozenset[str]:
+def request_allowed_actions(
+    request: DataSubjectRequest, user, *, now: datetime | None = None
+) -> frozenset[str]:
     """The staff actions this person may take on this request now, from the state table and the
     services' preconditions, so a page offers only what would succeed: `acknowledge`, `verify`,
     `pause`, `resume`, `approve`, `extend`, `complete`, `reject`, `lift`."""

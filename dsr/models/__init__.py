@@ -3,6 +3,8 @@
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
+    CORRECTION_TYPES,
+    PURPOSE_TYPES,
     Channel,
     ClockEvent,
     DataSubjectRequest,
@@ -14,6 +16,8 @@ from dsr.models.requests import (
 )
 
 __all__ = [
+    "CORRECTION_TYPES",
+    "PURPOSE_TYPES",
     "Channel",
     "ClockEvent",
     "DataCategory",

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
@@ -20,6 +21,11 @@ class IdentityMethod(models.TextChoices):
     BRANCH_DOCUMENTS = "branch_documents", _("Identity document checked against the customer record")
     OTP_PHONE = "otp_phone", _("One-time code sent to the registered phone")
     EKYC = "ekyc", _("eKYC reference")
+
+
+# Which request types carry which details: the intake service refuses the others, the forms show only these.
+PURPOSE_TYPES = (RequestType.RESTRICT, RequestType.OBJECT, RequestType.WITHDRAW)
+CORRECTION_TYPES = (RequestType.RECTIFY,)
 
 
 class IdentityDocument(models.TextChoices):
@@ -196,6 +202,13 @@ class DataSubjectRequest(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def reference(self) -> str:
+        """The number the customer is given to quote: the local receipt date and the first six hex
+        digits of the id (no personal data), e.g. YC-260315-3F9A1C."""
+        local = timezone.localtime(self.received_at) if self.received_at else None
+        return f"YC-{local:%y%m%d}-{self.pk.hex[:6].upper()}" if local else ""
 
     @property
     def answer_by(self):

@@ -30,6 +30,8 @@ from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Per
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ, deadlines_for
 from dsr.models import (
+    CORRECTION_TYPES,
+    PURPOSE_TYPES,
     Channel,
     ClockEvent,
     DataSubjectRequest,
@@ -141,7 +143,7 @@ def request_create(
 def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[str, Any]:
     if not corrections:
         return {}
-    if type != RequestType.RECTIFY:
+    if type not in CORRECTION_TYPES:
         raise InvalidInput(_("Corrected values belong only to a rectification request."), field="corrections")
     if not isinstance(corrections, dict):
         raise InvalidInput(_("Give the corrected values as field: value pairs."), field="corrections")
@@ -188,7 +190,7 @@ _CORRECTION_VALIDATORS = {
 def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
     if not purposes:
         return []
-    if type not in (RequestType.RESTRICT, RequestType.OBJECT, RequestType.WITHDRAW):
+    if type not in PURPOSE_TYPES:
         raise InvalidInput(
             _("Purposes belong only to restriction, objection and withdrawal requests."), field="purposes"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -27,7 +28,7 @@ from dsr.forms import (
     StaffIntakeForm,
     VerifyIdentityForm,
 )
-from dsr.models import DataSubjectRequest, DeletionRecord, IdentityMethod
+from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, DataSubjectRequest, DeletionRecord, IdentityMethod
 from dsr.selectors import (
     DUE_SOON,
     request_allowed_actions,
@@ -94,9 +95,22 @@ def intake(request):
             except DomainError as error:
                 form_error(form, error)
             else:
-                messages.success(request, _("Request received; both clocks have started."))
-                return redirect("dsr:detail", pk=created.pk)
-    return render(request, "dsr/intake.html", {"form": form})
+                messages.success(
+                    request,
+                    _("Request received; both clocks have started. Give the customer the receipt: %(ref)s")
+                    % {"ref": created.reference},
+                )
+                return redirect("dsr:receipt", pk=created.pk)
+    return render(request, "dsr/intake.html", {"form": form, "by_type": INTAKE_FIELDS_BY_TYPE})
+
+
+# The intake fields that belong to some request types only (the service refuses them for the others).
+INTAKE_FIELDS_BY_TYPE = {
+    "purposes": " ".join(PURPOSE_TYPES),
+    "new_phone": " ".join(CORRECTION_TYPES),
+    "new_email": " ".join(CORRECTION_TYPES),
+    "new_address": " ".join(CORRECTION_TYPES),
+}
 
 
 @staff_required("dsr.view_datasubjectrequest")
@@ -143,6 +157,20 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         "not_covered": request_not_covered(found),
     }
     return render(request, "dsr/detail.html", context, status=status)
+
+
+@staff_required("dsr.view_datasubjectrequest")
+def receipt(request, pk):
+    """A printable receipt to hand the customer: the reference, what was asked, when it was received,
+    the date the answer is due by, and how identity is (or was) verified."""
+    found = request_detail(pk)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "dsr/receipt.html",
+        {"req": found, "controller": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu")},
+    )
 
 
 def _verify_initial(request) -> dict:

@@ -131,3 +131,28 @@ def test_actions_follow_the_state_table_and_the_four_eyes_rule(officer, privacy_
     # Someone else's request: an officer is offered nothing to do on it.
     other = make_request(make_subject(), type="access")
     assert request_allowed_actions(other, officer) == frozenset()
+
+
+def test_intake_hands_over_a_reference_and_a_printable_receipt(client, officer, subject):
+    client.force_login(officer)
+    with translation.override("en"):
+        intake_url = reverse("dsr:intake")
+    form = client.get(intake_url).content.decode()
+    assert re.search(r'data-show-for="type" data-show-values="restrict object withdraw"', form)
+    assert re.search(r'data-show-values="rectify" data-testid="field-new_phone"', form)
+    assert "dsr/disclose.js" in form
+    # The server still refuses a detail that does not belong to the type.
+    refused = client.post(
+        intake_url,
+        {"subject_ref": subject.external_ref, "type": "access", "channel": "branch", "new_phone": "0912345678"},
+    )
+    assert refused.status_code == 200 and "rectification" in refused.content.decode()
+    response = client.post(
+        intake_url, {"subject_ref": subject.external_ref, "type": "access", "channel": "branch"}
+    )
+    request = DataSubjectRequest.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/portal/requests/{request.pk}/receipt/")
+    receipt = client.get(response.url).content.decode()
+    assert request.reference.startswith("YC-") and request.reference in receipt
+    assert 'data-print' in receipt and 'class="print-only"' in receipt
+    assert timezone.localtime(request.answer_by).strftime("%d/%m/%Y") in receipt
