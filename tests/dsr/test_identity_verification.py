@@ -144,7 +144,12 @@ def test_intake_hands_over_a_reference_and_a_printable_receipt(client, officer, 
     # The server still refuses a detail that does not belong to the type.
     refused = client.post(
         intake_url,
-        {"subject_ref": subject.external_ref, "type": "access", "channel": "branch", "new_phone": "0912345678"},
+        {
+            "subject_ref": subject.external_ref,
+            "type": "access",
+            "channel": "branch",
+            "new_phone": "0912345678",
+        },
     )
     assert refused.status_code == 200 and "rectification" in refused.content.decode()
     response = client.post(
