@@ -201,6 +201,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Quyen Du Lieu <no-re
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[QDL] ")
 # Links in e-mails point at the portal as its users reach it.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Text messages (identity-verification codes): a class with `send(to, text)`, the bank's SMS gateway
+# adapter in production; the default keeps messages in memory (integrations/sms.py).
+SMS_BACKEND = env.str("SMS_BACKEND", default="integrations.sms.MemorySmsBackend")
 
 # ---------------------------------------------------------------------------- security
 # Field encryption: a comma-separated list of Fernet keys. The first encrypts, all decrypt (MultiFernet),
