@@ -9,7 +9,6 @@ from consents.models import (
     Channel,
     DataCategory,
     LegalBasis,
-    NoticeVersion,
     PurposeCategory,
     Recipient,
     TransferExemption,
@@ -19,17 +18,13 @@ from integrations.models import WebhookEndpoint
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
 
 
-class NoticeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.purpose.name} ({obj.purpose.code}) · {obj.version}"
+ANSWER_CHOICES = [("", _("Not asked")), ("yes", _("Yes, agrees")), ("no", _("No, refuses"))]
 
 
 class StaffGrantForm(forms.Form):
-    """Choosing the notice read or handed over chooses the purpose: the grant records that version."""
+    """A consent form as the customer filled it in: for each purpose whose notice was read or handed
+    over, yes or no (or not asked). Every answer is recorded with the notice version in force."""
 
-    notice = NoticeChoiceField(
-        label=_("Purpose and the notice version read or handed over"), queryset=NoticeVersion.objects.none()
-    )
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
     evidence = forms.CharField(
         label=_("Evidence reference"),
@@ -49,14 +44,42 @@ class StaffGrantForm(forms.Form):
     child_evidence = forms.CharField(
         label=_("Evidence of the child's agreement"), max_length=300, required=False
     )
-    sensitive_acknowledged = forms.BooleanField(
-        label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
-        required=False,
-    )
 
     def __init__(self, *args, notices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["notice"].queryset = NoticeVersion.objects.filter(pk__in=[n.pk for n in notices])
+        self.notices = list(notices)
+        for notice in self.notices:
+            code = notice.purpose.code
+            self.fields[f"answer_{code}"] = forms.ChoiceField(
+                label=_("The customer's answer"),
+                choices=ANSWER_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            if notice.scope.get("sensitive"):
+                self.fields[f"sensitive_{code}"] = forms.BooleanField(
+                    label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
+                    required=False,
+                )
+
+    def common_fields(self):
+        names = ("channel", "evidence", "guardian_ref", "child_agreed", "child_evidence")
+        return [self[name] for name in names]
+
+    def answers(self) -> list[tuple]:
+        """(notice, agreed, sensitive acknowledged) for each purpose answered yes or no."""
+        data = self.cleaned_data
+        return [
+            (n, data[f"answer_{n.purpose.code}"] == "yes", bool(data.get(f"sensitive_{n.purpose.code}")))
+            for n in self.notices
+            if data.get(f"answer_{n.purpose.code}")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.answers():
+            raise forms.ValidationError(_("Mark yes or no for at least one purpose."))
+        return data
 
 
 class WithdrawForm(forms.Form):

@@ -256,6 +256,8 @@ class ConsentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRED = "expired", _("Expired")
     SUPERSEDED = "superseded", _("Superseded")
+    # An explicit "no" (a paper form's unticked box, a refusal said aloud): proof as much as a yes.
+    REFUSED = "refused", _("Refused")
 
 
 class Consent(models.Model):
@@ -336,6 +338,7 @@ class ConsentEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
         SUPERSEDED = "superseded", _("Superseded")
+        REFUSED = "refused", _("Refused")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="events")

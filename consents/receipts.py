@@ -34,6 +34,7 @@ def consent_receipt(consent: Consent, *, event_id=None) -> dict[str, Any]:
     last = events[-1]
     ended = {e.kind: e for e in events if e.kind != ConsentEvent.Kind.GRANTED}
     withdrawal = ended.get(ConsentEvent.Kind.WITHDRAWN)
+    refused = consent.status == ConsentStatus.REFUSED
     return {
         "schema": RECEIPT_SCHEMA,
         "record_id": str(consent.pk),
@@ -77,7 +78,8 @@ def consent_receipt(consent: Consent, *, event_id=None) -> dict[str, Any]:
             "recorded_by_kind": consent.recorded_by_kind,
         },
         "state": last.kind if last.kind != ConsentEvent.Kind.GRANTED else ConsentStatus.GRANTED,
-        "granted_at": utc_iso(consent.granted_at),
+        "granted_at": None if refused else utc_iso(consent.granted_at),
+        "refused_at": utc_iso(consent.granted_at) if refused else None,
         "expires_at": utc_iso(consent.expires_at),
         "withdrawn_at": utc_iso(withdrawal.at) if withdrawal else None,
         "withdrawal": {

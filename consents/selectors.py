@@ -55,6 +55,7 @@ class Reason:
     LEGAL_HOLD = "legal_hold"
     CHILD = "child"
     PURPOSE_INACTIVE = "purpose_inactive"
+    REFUSED = "refused"
 
 
 REASON_LABELS = {
@@ -71,6 +72,7 @@ REASON_LABELS = {
     Reason.LEGAL_HOLD: _("Data kept under a legal hold serves only the legal obligation"),
     Reason.CHILD: _("Children's data is never used for marketing"),
     Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
+    Reason.REFUSED: _("The customer refused consent"),
 }
 
 
@@ -146,6 +148,8 @@ def _decide(
     consent_id, status, notice_id, expires_at = state
     if status == ConsentStatus.WITHDRAWN:
         return result(False, Reason.WITHDRAWN, consent_id)
+    if status == ConsentStatus.REFUSED:
+        return result(False, Reason.REFUSED, consent_id)
     if status == ConsentStatus.EXPIRED or (expires_at is not None and expires_at <= now):
         return result(False, Reason.EXPIRED, consent_id)
     if status != ConsentStatus.GRANTED:
@@ -268,10 +272,13 @@ def _purpose_active_as_of(purpose: PurposeEntry, *, at: datetime, in_force) -> b
 
 def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     """The (consent, status, notice, expiry) the state row held at `at`, from the events: the latest
-    grant by then, and how that consent had ended by then, if it had."""
+    grant (or refusal) by then, and how that consent had ended by then, if it had."""
     grant = (
         ConsentEvent.objects.filter(
-            subject_id=subject_id, consent__purpose_id=purpose_id, kind=ConsentEvent.Kind.GRANTED, at__lte=at
+            subject_id=subject_id,
+            consent__purpose_id=purpose_id,
+            kind__in=(ConsentEvent.Kind.GRANTED, ConsentEvent.Kind.REFUSED),
+            at__lte=at,
         )
         .select_related("consent")
         .order_by("-at")
@@ -280,6 +287,8 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     if grant is None:
         return None
     consent = grant.consent
+    if grant.kind == ConsentEvent.Kind.REFUSED:
+        return consent.pk, ConsentStatus.REFUSED, consent.notice_id, None
     ended = (
         consent.events.filter(at__lte=at).exclude(kind=ConsentEvent.Kind.GRANTED).order_by("-at").first()
     )

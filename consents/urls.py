@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/consents/<slug:code>/", views.me_consent_set, name="me_consent_set"),
     path("me/consents/<slug:code>/withdraw/", views.me_withdraw, name="me_withdraw"),
     path("portal/customers/<uuid:pk>/consents/new/", views.staff_grant, name="staff_grant"),
+    path("portal/customers/<uuid:pk>/consents/recorded/", views.staff_recorded, name="staff_recorded"),
     path("portal/consents/<uuid:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
     path("portal/consents/<uuid:pk>/receipt/", views.staff_receipt, name="staff_receipt"),
     path("portal/consents/import/", views.consent_import, name="import"),

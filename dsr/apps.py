@@ -26,6 +26,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.transitioned": _("Data-subject request changed status"),
                 "dsr.request.assigned": _("Data-subject request assigned"),
                 "dsr.request.identity_verified": _("Requester's identity verified"),
+                "dsr.request.identity_code_sent": _("Verification code sent to the registered phone"),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.approved": _("Deletion approved by a second responsible person"),
                 "dsr.clock.started": _("Request clock started"),

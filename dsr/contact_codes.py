@@ -1,9 +1,8 @@
 """One-time codes that confirm a customer's new phone or e-mail: making, checking, and sending them.
 
-`contact_code_send` is the one place a code leaves the bank, so the SMS adapter of the notification
-service can replace the phone branch without touching the rules. Until then both go through the
-outbox (queued in the caller's transaction, retried, never lost): an e-mail to the new address, and
-for a phone an e-mail to the operator's e-mail-to-SMS gateway (`SMS_EMAIL_GATEWAY_DOMAIN`).
+`contact_code_send` is the one place a code leaves the bank. Both kinds go through the outbox (queued
+in the caller's transaction, retried, never lost): an e-mail to a new address, a text message
+(`integrations.sms`, the bank's gateway) to a new phone.
 """
 
 from __future__ import annotations
@@ -16,12 +15,11 @@ from datetime import datetime
 from django.conf import settings
 
 from dsr.models import ContactField
+from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 
 CODE_DIGITS = 6
 CODE_TEMPLATE = "dsr/email/contact_code"
-# Reserved (RFC 2606): messages queue and fail visibly until the operator names its gateway.
-DEFAULT_SMS_GATEWAY_DOMAIN = "sms-gateway.invalid"
 
 
 def code_new() -> str:
@@ -43,10 +41,8 @@ def contact_code_send(
     now: datetime,
 ) -> None:
     """Queue the code for the new phone or e-mail (caller's transaction); `key` makes it unique."""
-    if field == ContactField.PHONE:
-        domain = getattr(settings, "SMS_EMAIL_GATEWAY_DOMAIN", "") or DEFAULT_SMS_GATEWAY_DOMAIN
-        destination = f"{destination}@{domain}"
     outbox_enqueue_email(
+        kind=OutboxMessage.Kind.SMS if field == ContactField.PHONE else OutboxMessage.Kind.EMAIL,
         to=destination,
         template=CODE_TEMPLATE,
         context={"code": code, "minutes": minutes, "sms": field == ContactField.PHONE},

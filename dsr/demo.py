@@ -124,6 +124,7 @@ def seed(context: dict) -> None:
             actor=officer,
             request_id=request.pk,
             method="branch_documents",
+            document_number=(request.guardian or request.subject).national_id,
             now=now - timedelta(hours=hours_ago),
         )
 

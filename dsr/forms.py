@@ -12,6 +12,8 @@ from dsr.models import (
     STAFF_IDENTITY_METHODS,
     Channel,
     DataCategory,
+    IdentityDocument,
+    IdentityMethod,
     OutcomeReason,
     RetentionLaw,
     RetentionRule,
@@ -115,8 +117,41 @@ class CustomerRequestForm(CorrectionFields):
 
 
 class VerifyIdentityForm(forms.Form):
-    method = forms.ChoiceField(label=_("How was the identity verified?"), choices=STAFF_IDENTITY_METHODS)
-    reference = forms.CharField(label=_("OTP or eKYC reference"), max_length=100, required=False)
+    """Each method asks for what its check needs; the service checks it against the customer record."""
+
+    method = forms.ChoiceField(
+        label=_("How is the identity verified?"),
+        choices=STAFF_IDENTITY_METHODS,
+        initial=IdentityMethod.BRANCH_DOCUMENTS,
+        widget=forms.RadioSelect,
+    )
+    document_type = forms.ChoiceField(
+        label=_("Document shown"),
+        choices=IdentityDocument.choices,
+        initial=IdentityDocument.CCCD,
+        required=False,
+    )
+    document_number = forms.CharField(
+        label=_("Number printed on the document"),
+        max_length=32,
+        required=False,
+        help_text=_("Checked against the citizen ID on the customer record."),
+    )
+    otp_code = forms.CharField(
+        label=_("Code the customer received"),
+        max_length=12,
+        required=False,
+        help_text=_("Send the code first: it goes to the phone on the customer record, valid 10 minutes."),
+    )
+    reference = forms.CharField(label=_("eKYC session reference"), max_length=100, required=False)
+
+    # Which fields each method shows (the page hides the others; the service ignores them).
+    FIELDS_BY_METHOD = {
+        "document_type": IdentityMethod.BRANCH_DOCUMENTS,
+        "document_number": IdentityMethod.BRANCH_DOCUMENTS,
+        "otp_code": IdentityMethod.OTP_PHONE,
+        "reference": IdentityMethod.EKYC,
+    }
 
 
 class AssignForm(forms.Form):

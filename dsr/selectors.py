@@ -24,7 +24,7 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
-from dsr.states import OPEN
+from dsr.states import OPEN, RequestStatus, allowed_next
 
 DUE_SOON = timedelta(hours=24)
 # Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
@@ -229,3 +229,56 @@ def contact_changes_pending(subject, *, now: datetime | None = None) -> list[Con
             subject=subject, status=ContactChangeStatus.PENDING, expires_at__gt=now
         ).order_by("field")
     )
+
+
+# Where identity can still be verified: before the work starts, or while waiting for the customer.
+IDENTITY_VERIFIABLE = frozenset(
+    {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
+)
+
+
+def request_allowed_actions(
+    request: DataSubjectRequest, user, *, now: datetime | None = None
+) -> frozenset[str]:
+    """The staff actions this person may take on this request now, from the state table and the
+    services' preconditions, so a page offers only what would succeed: `acknowledge`, `verify`,
+    `pause`, `resume`, `approve`, `extend`, `complete`, `reject`, `lift`."""
+    now = now or timezone.now()
+    status, nexts = request.status, allowed_next(request.status)
+    actions: set[str] = set()
+    if user.has_perm("dsr.approve_deletion") and request.type == RequestType.DELETE:
+        if status == RequestStatus.IN_PROGRESS and request.approved_by_id is None:
+            actions.add("approve")
+    try:
+        request_work_check(user, request)
+    except PermissionDenied:
+        return frozenset(actions)
+    if not user.has_perm("dsr.work_request"):
+        return frozenset(actions)
+    verified = request.identity_verified_at is not None
+    if status == RequestStatus.RECEIVED:
+        actions.add("acknowledge")
+    if not verified and status in IDENTITY_VERIFIABLE:
+        actions.add("verify")
+    if RequestStatus.AWAITING_CUSTOMER in nexts:
+        actions.add("pause")
+    if status == RequestStatus.AWAITING_CUSTOMER:
+        actions.add("resume")
+    if RequestStatus.REJECTED in nexts:
+        actions.add("reject")
+    if RequestStatus.COMPLETED in nexts and verified:
+        # A deletion is completed only after another responsible person approved it (four eyes).
+        four_eyes = request.type != RequestType.DELETE or (
+            request.approved_by_id is not None and request.approved_by_id != user.pk
+        )
+        if four_eyes:
+            actions.add("complete")
+    if (
+        status in OPEN
+        and request.extended_at is None
+        and (request.statutory_due_at is None or now < request.statutory_due_at)
+    ):
+        actions.add("extend")
+    if request.type in (RequestType.RESTRICT, RequestType.OBJECT) and restriction_in_force(request):
+        actions.add("lift")
+    return frozenset(actions)

@@ -7,6 +7,7 @@ app_name = "dsr"
 urlpatterns = [
     path("portal/requests/", staff.queue, name="queue"),
     path("portal/requests/new/", staff.intake, name="intake"),
+    path("portal/requests/<uuid:pk>/receipt/", staff.receipt, name="receipt"),
     path("portal/requests/policy/", policy.policy, name="policy"),
     path("portal/requests/policy/<int:pk>/", policy.policy_edit, name="policy_edit"),
     path("portal/requests/calendar/", policy.calendar_add, name="calendar_add"),

@@ -3,10 +3,20 @@ from __future__ import annotations
 
 import pytest
 from django.test.client import ClientMixin
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.roles import Role, is_staff_user
 from tests.factories import UserFactory, make_customer, make_subject, make_token, mark_session_otp_verified
+
+
+@pytest.fixture(autouse=True)
+def default_language_for_each_test():
+    """A request to /en/… leaves English active in the thread after the test client returns, so the
+    next test would build English URLs, messages and customers. Every test starts from the default."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -271,6 +271,12 @@ class ConsentCreateSerializer(serializers.Serializer):
     device = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     sensitive_acknowledged = serializers.BooleanField(default=False)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    outcome = serializers.ChoiceField(
+        choices=[("granted", "granted"), ("refused", "refused")],
+        default="granted",
+        help_text="`refused` records the customer's explicit no (same proof as a grant); the consent "
+        "check then answers `refused` until a later grant.",
+    )
 
 
 class WithdrawSerializer(serializers.Serializer):

@@ -96,7 +96,9 @@ class ConsentListCreateView(generics.GenericAPIView):
     @extend_schema(
         request=ConsentCreateSerializer,
         responses={201: ConsentOutputSerializer},
-        description="Record a grant. Honours Idempotency-Key. Refusals: 400 (no evidence for a branch, "
+        description="Record a grant, or with `outcome: refused` the customer's explicit refusal "
+        "(201 with `status: refused`; 409 `refusal_needs_withdrawal` while a consent is live). "
+        "Honours Idempotency-Key. Refusals: 400 (no evidence for a branch, "
         "paper-form or call-centre consent, missing acknowledgement of sensitive data, child without "
         "guardian or, from 7 to under 16, without the child's agreement) or 409 (outdated notice, "
         "purpose not based on consent, already granted, `age_unknown` for a purpose barred to "
@@ -108,7 +110,8 @@ class ConsentListCreateView(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         guardian = _subject_or_400(values["guardian"], "guardian") if values.get("guardian") else None
-        consent = services.consent_grant(
+        record = services.consent_refuse if values["outcome"] == "refused" else services.consent_grant
+        consent = record(
             actor=actor_for_user(request.user),
             request=services.GrantRequest(
                 subject=_subject_or_400(values["subject"]),

@@ -16,6 +16,12 @@ from consents.services.records import (
     consent_transition,
     consents_expire_due,
 )
+from consents.services.refusals import (
+    FormAnswer,
+    consent_form_record,
+    consent_refuse,
+    consent_refuse_in_transaction,
+)
 from consents.services.restrictions import (
     restriction_apply,
     restriction_lift,
@@ -30,7 +36,11 @@ from consents.services.withdrawals import (
 )
 
 __all__ = [
+    "FormAnswer",
     "GrantRequest",
+    "consent_form_record",
+    "consent_refuse",
+    "consent_refuse_in_transaction",
     "consent_grant",
     "consent_grant_in_transaction",
     "consent_transition",

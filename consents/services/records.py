@@ -41,6 +41,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ConsentStatus.WITHDRAWN: frozenset(),
     ConsentStatus.EXPIRED: frozenset(),
     ConsentStatus.SUPERSEDED: frozenset(),
+    # A refusal is a record of its own that never moves; a later grant is a new record beside it.
+    ConsentStatus.REFUSED: frozenset(),
 }
 TERMINAL = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 

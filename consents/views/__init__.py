@@ -12,7 +12,13 @@ from consents.views.catalogue import (
     recipient_list,
 )
 from consents.views.customer import me_consent_set, me_consents, me_receipt, me_withdraw
-from consents.views.staff import staff_grant, staff_receipt, staff_withdraw, subject_panel_context
+from consents.views.staff import (
+    staff_grant,
+    staff_receipt,
+    staff_recorded,
+    staff_withdraw,
+    subject_panel_context,
+)
 
 __all__ = [
     "consent_import",
@@ -29,6 +35,7 @@ __all__ = [
     "recipient_list",
     "staff_grant",
     "staff_receipt",
+    "staff_recorded",
     "staff_withdraw",
     "subject_panel_context",
 ]

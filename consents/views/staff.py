@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +39,34 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
     }
 
 
+def _notice_for_customer(notice, language: str) -> dict:
+    """The notice as the customer reads it: summary (the purpose's plain description) and full text in
+    the customer's language, Vietnamese when the English text is missing."""
+    purpose = notice.purpose
+    english = language == "en"
+    return {
+        "notice": notice,
+        "language": "en" if english else "vi",
+        "summary": (english and purpose.description_en) or purpose.description_vi,
+        "text": (english and notice.text_en) or notice.text_vi,
+    }
+
+
+def _purpose_block(form, notice, language: str) -> dict:
+    code = notice.purpose.code
+    sensitive = f"sensitive_{code}"
+    return {
+        **_notice_for_customer(notice, language),
+        "answer": form[f"answer_{code}"],
+        "sensitive": form[sensitive] if sensitive in form.fields else None,
+    }
+
+
 @staff_required("consents.add_consent")
 def staff_grant(request, pk):
-    """Record a consent given in front of staff: the page shows each purpose's notice in force, the
-    script to read on the phone or the form to print and hand over, and records the version chosen."""
+    """Record a consent form: the page shows each purpose's notice in force in the customer's language
+    (to read on the phone or print and hand over), and records each yes or no with that version, the
+    whole form in one transaction."""
     subject = DataSubject.objects.filter(pk=pk).first()
     if subject is None:
         raise Http404
@@ -53,29 +81,68 @@ def staff_grant(request, pk):
                 form.add_error("guardian_ref", _("No customer has this customer number."))
         if not form.errors:
             try:
-                consent = services.consent_grant(
+                recorded = services.consent_form_record(
                     actor=actor_for_user(request.user),
-                    request=services.GrantRequest(
-                        subject=subject,
-                        purpose=data["notice"].purpose,
-                        notice_version=data["notice"].version,
-                        channel=data["channel"],
-                        evidence=data["evidence"],
-                        guardian=guardian,
-                        sensitive_acknowledged=data["sensitive_acknowledged"],
-                        child_agreed=data["child_agreed"],
-                        child_evidence=data["child_evidence"],
-                    ),
+                    subject=subject,
+                    answers=[
+                        services.FormAnswer(
+                            purpose=notice.purpose,
+                            notice_version=notice.version,
+                            agreed=agreed,
+                            sensitive_acknowledged=acknowledged,
+                        )
+                        for notice, agreed, acknowledged in form.answers()
+                    ],
+                    channel=data["channel"],
+                    evidence=data["evidence"],
+                    guardian=guardian,
+                    child_agreed=data["child_agreed"],
+                    child_evidence=data["child_evidence"],
                 )
             except DomainError as error:
-                form_names = {"guardian": "guardian_ref", "notice_version": "notice"}
-                form_error(form, error, field=form_names.get(error.field))
+                code = getattr(error, "purpose_code", None)
+                target = {"guardian": "guardian_ref"}.get(error.field or "", error.field)
+                if code and target in (None, "sensitive_acknowledged", "notice_version", "answers"):
+                    target = f"sensitive_{code}" if target == "sensitive_acknowledged" else f"answer_{code}"
+                form_error(form, error, field=target)
             else:
-                messages.success(request, _("Consent recorded. Give the customer the receipt."))
-                return redirect("consents:staff_receipt", pk=consent.pk)
+                messages.success(request, _("Consent form recorded. Give the customer the receipts."))
+                if len(recorded) == 1:
+                    return redirect("consents:staff_receipt", pk=recorded[0].pk)
+                url = reverse("consents:staff_recorded", kwargs={"pk": subject.pk})
+                return redirect(f"{url}?{urlencode([('record', str(c.pk)) for c in recorded])}")
+    language = subject.preferred_language
     return render(
-        request, "consents/staff_grant.html", {"subject": subject, "form": form, "notices": notices}
+        request,
+        "consents/staff_grant.html",
+        {
+            "subject": subject,
+            "form": form,
+            "notices": notices,
+            "purposes": [_purpose_block(form, n, language) for n in notices],
+        },
     )
+
+
+@staff_required("consents.view_consent")
+def staff_recorded(request, pk):
+    """What a consent form recorded: each purpose with its yes or no and its receipt, and the ways on."""
+    subject = DataSubject.objects.filter(pk=pk).first()
+    if subject is None:
+        raise Http404
+    ids = request.GET.getlist("record")
+    records = list(selectors.consent_list().filter(subject=subject, pk__in=_uuids(ids)))
+    return render(request, "consents/staff_recorded.html", {"subject": subject, "records": records})
+
+
+def _uuids(values) -> list[uuid.UUID]:
+    found = []
+    for value in values[:50]:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
 
 
 @staff_required("consents.change_consent")

@@ -11,6 +11,7 @@ from dsr.models import (
     Channel,
     DataSubjectRequest,
     FulfilmentTask,
+    IdentityDocument,
     LegalHold,
     OutcomeReason,
     RequestClockEvent,
@@ -50,7 +51,24 @@ class RequestCreateSerializer(serializers.Serializer):
 
 class VerifyIdentitySerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=STAFF_IDENTITY_METHODS)
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="eKYC: the session reference."
+    )
+    document_type = serializers.ChoiceField(
+        choices=IdentityDocument.choices, required=False, default=IdentityDocument.CCCD
+    )
+    document_number = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="branch_documents: the number on the document, checked against the customer record.",
+    )
+    otp_code = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="otp_phone: the code sent by send-identity-code/ to the registered phone.",
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -204,6 +222,8 @@ class RequestDetailSerializer(RequestOutputSerializer):
             *RequestOutputSerializer.Meta.fields,
             "details",
             "identity_method",
+            "identity_document_type",
+            "identity_document_masked",
             "outcome_note",
             "extension_note",
             "history",

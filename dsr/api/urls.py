@@ -11,6 +11,11 @@ urlpatterns = [
         views.VerifyIdentityView.as_view(),
         name="request-verify-identity",
     ),
+    path(
+        "requests/<uuid:pk>/send-identity-code/",
+        views.SendIdentityCodeView.as_view(),
+        name="request-send-identity-code",
+    ),
     path("requests/<uuid:pk>/transition/", views.TransitionView.as_view(), name="request-transition"),
     path("requests/<uuid:pk>/assign/", views.AssignView.as_view(), name="request-assign"),
     path("requests/<uuid:pk>/extend/", views.ExtendView.as_view(), name="request-extend"),

@@ -228,6 +228,15 @@ class VerifyIdentityView(_RequestAction):
         services.request_verify_identity(**kwargs)
 
 
+class SendIdentityCodeView(_RequestAction):
+    @_action_schema(description="Send a one-time code to the requester's registered phone (10 minutes).")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, **kwargs):
+        services.request_identity_otp_send(**kwargs)
+
+
 class TransitionView(_RequestAction):
     input_serializer = s.TransitionSerializer
 

@@ -4,10 +4,13 @@ from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
 from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
+    CORRECTION_TYPES,
+    PURPOSE_TYPES,
     STAFF_IDENTITY_METHODS,
     Channel,
     ClockEvent,
     DataSubjectRequest,
+    IdentityDocument,
     IdentityMethod,
     OutcomeReason,
     RequestClockEvent,
@@ -15,6 +18,8 @@ from dsr.models.requests import (
 )
 
 __all__ = [
+    "CORRECTION_TYPES",
+    "PURPOSE_TYPES",
     "Channel",
     "ClockEvent",
     "ContactChange",
@@ -24,6 +29,7 @@ __all__ = [
     "DataSubjectRequest",
     "DeletionRecord",
     "FulfilmentTask",
+    "IdentityDocument",
     "IdentityMethod",
     "LegalHold",
     "OutcomeReason",

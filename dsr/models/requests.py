@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
@@ -17,7 +18,7 @@ from subjects.models import DataSubject
 
 
 class IdentityMethod(models.TextChoices):
-    BRANCH_DOCUMENTS = "branch_documents", _("Identity documents checked in a branch")
+    BRANCH_DOCUMENTS = "branch_documents", _("Identity document checked against the customer record")
     OTP_PHONE = "otp_phone", _("One-time code sent to the registered phone")
     EKYC = "ekyc", _("eKYC reference")
     SELF_SERVICE = "self_service", _("Signed in to self-service (new contact confirmed by a code)")
@@ -25,6 +26,18 @@ class IdentityMethod(models.TextChoices):
 
 # What staff and integration clients may record: a signed-in customer's own code is the platform's to record.
 STAFF_IDENTITY_METHODS = [c for c in IdentityMethod.choices if c[0] != IdentityMethod.SELF_SERVICE]
+
+
+# Which request types carry which details: the intake service refuses the others, the forms show only these.
+PURPOSE_TYPES = (RequestType.RESTRICT, RequestType.OBJECT, RequestType.WITHDRAW)
+CORRECTION_TYPES = (RequestType.RECTIFY,)
+
+
+class IdentityDocument(models.TextChoices):
+    """Documents whose number the customer record holds, so the check compares the two."""
+
+    CCCD = "cccd", _("Citizen ID card (CCCD)")
+    CMND_12 = "cmnd12", _("Old identity card (CMND, 12 digits)")
 
 
 class OutcomeReason(models.TextChoices):
@@ -106,6 +119,15 @@ class DataSubjectRequest(models.Model):
     )
     identity_reference = EncryptedCharField(_("verification reference"), max_length=100, blank=True)
     identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    # What was checked, shown on the request page: the document type and its number masked (last 3).
+    identity_document_type = models.CharField(
+        _("document checked"), max_length=10, choices=IdentityDocument.choices, blank=True
+    )
+    identity_document_masked = models.CharField(_("document number (masked)"), max_length=20, blank=True)
+    # The one-time code sent to the registered phone: only its keyed hash, with expiry and attempts.
+    identity_otp_hash = models.CharField(max_length=64, blank=True, editable=False)
+    identity_otp_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    identity_otp_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     identity_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -185,6 +207,13 @@ class DataSubjectRequest(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def reference(self) -> str:
+        """The number the customer is given to quote: the local receipt date and the first six hex
+        digits of the id (no personal data), e.g. YC-260315-3F9A1C."""
+        local = timezone.localtime(self.received_at) if self.received_at else None
+        return f"YC-{local:%y%m%d}-{self.pk.hex[:6].upper()}" if local else ""
 
     @property
     def answer_by(self):

@@ -2,6 +2,7 @@
 
 from dsr.services.exports import export_download, exports_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
+from dsr.services.identity import request_identity_otp_send, request_verify_identity
 from dsr.services.requests import (
     request_acknowledge,
     request_approve,
@@ -12,7 +13,6 @@ from dsr.services.requests import (
     request_extend,
     request_reject,
     request_transition,
-    request_verify_identity,
 )
 from dsr.services.tasks import legal_holds_release_due, task_complete
 
@@ -27,6 +27,7 @@ __all__ = [
     "request_complete",
     "request_create",
     "request_extend",
+    "request_identity_otp_send",
     "request_reject",
     "request_restriction_lift",
     "request_transition",

@@ -30,7 +30,8 @@ from dsr.models import (
     DataSubjectRequest,
     IdentityMethod,
 )
-from dsr.services.requests import lock_request, move, request_create, request_source, request_verify_identity
+from dsr.services.identity import request_verify_identity
+from dsr.services.requests import lock_request, move, request_create, request_source
 from dsr.states import RequestStatus
 from subjects.models import DataSubject
 from subjects.services import subject_rectify

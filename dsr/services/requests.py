@@ -30,10 +30,11 @@ from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Per
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ, deadlines_for
 from dsr.models import (
+    CORRECTION_TYPES,
+    PURPOSE_TYPES,
     Channel,
     ClockEvent,
     DataSubjectRequest,
-    IdentityMethod,
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
@@ -144,7 +145,7 @@ def request_create(
 def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[str, Any]:
     if not corrections:
         return {}
-    if type != RequestType.RECTIFY:
+    if type not in CORRECTION_TYPES:
         raise InvalidInput(_("Corrected values belong only to a rectification request."), field="corrections")
     if not isinstance(corrections, dict):
         raise InvalidInput(_("Give the corrected values as field: value pairs."), field="corrections")
@@ -191,7 +192,7 @@ _CORRECTION_VALIDATORS = {
 def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
     if not purposes:
         return []
-    if type not in (RequestType.RESTRICT, RequestType.OBJECT, RequestType.WITHDRAW):
+    if type not in PURPOSE_TYPES:
         raise InvalidInput(
             _("Purposes belong only to restriction, objection and withdrawal requests."), field="purposes"
         )
@@ -276,80 +277,6 @@ def request_complete(
         note=note,
         now=now,
     )
-
-
-def request_verify_identity(
-    *,
-    actor: Actor,
-    request_id,
-    method: str,
-    reference: str = "",
-    now: datetime | None = None,
-    durable: bool = True,
-) -> DataSubjectRequest:
-    """Record how staff verified the requester (documents in branch, OTP, eKYC) and start the work.
-
-    A request still waiting for acknowledgement is acknowledged first, so the history shows both moves.
-    `durable=False` joins the caller's transaction.
-    """
-    now = now or timezone.now()
-    if method not in IdentityMethod.values:
-        raise InvalidInput(_("Choose how the identity was verified."), field="method")
-    if method == IdentityMethod.SELF_SERVICE and not actor.is_customer:
-        # Only the customer's own confirmed code (dsr.services.profile) is recorded so.
-        raise InvalidInput(_("Choose how the identity was verified."), field="method")
-    reference = (reference or "").strip()
-    if method != IdentityMethod.BRANCH_DOCUMENTS and not reference:
-        raise InvalidInput(_("Give the OTP or eKYC reference."), field="reference")
-    if len(reference) > 100:
-        raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
-    with transaction.atomic(durable=durable):
-        request = lock_request(request_id)
-        if request.identity_verified_at is not None:
-            raise Conflict(
-                _("The requester's identity is already verified."), code="identity_already_verified"
-            )
-        if request.guardian_id is not None:
-            guardian_verified = (
-                DataSubject.objects.filter(pk=request.subject_id)
-                .values_list("guardian_verified_at", flat=True)
-                .first()
-            )
-            if guardian_verified is None:
-                raise Conflict(
-                    _("Verify the guardian's authority on the child's record first."),
-                    code="guardian_not_verified",
-                )
-        if request.status == S.RECEIVED:
-            move(request, to=S.VERIFYING_IDENTITY, actor=actor, now=now)
-        if request.status not in (S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER):
-            raise InvalidTransition(status=request.get_status_display())
-        request.identity_method = method
-        request.identity_reference = reference
-        request.identity_verified_at = now
-        request.identity_verified_by_id = actor.user_id
-        request.save(
-            update_fields=[
-                "identity_method",
-                "identity_reference",
-                "identity_verified_at",
-                "identity_verified_by",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            action="dsr.request.identity_verified",
-            actor=actor,
-            subject=request.subject_id,
-            target=request,
-            data={"method": method},
-            now=now,
-        )
-        if request.type in RESTRICTION_TYPES:
-            # In force now, not at completion: the systems' tasks then confirm that each one stopped.
-            restriction_put_in_force(request, actor=actor, now=now)
-        move(request, to=S.IN_PROGRESS, actor=actor, now=now)
-    return request
 
 
 def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None = None) -> DataSubjectRequest:

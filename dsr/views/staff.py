@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,17 +28,17 @@ from dsr.forms import (
     StaffIntakeForm,
     VerifyIdentityForm,
 )
-from dsr.models import DataSubjectRequest, DeletionRecord
+from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, DataSubjectRequest, DeletionRecord, IdentityMethod
 from dsr.selectors import (
     DUE_SOON,
+    request_allowed_actions,
     request_corrections,
     request_detail,
     request_not_covered,
     request_queue,
     request_work_check,
-    restriction_in_force,
 )
-from dsr.states import RequestStatus, allowed_next
+from dsr.states import RequestStatus
 from dsr.views.common import attachment, deadline_tone, run, work_staff
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
@@ -95,13 +97,34 @@ def intake(request):
             except DomainError as error:
                 form_error(form, error)
             else:
-                messages.success(request, _("Request received; both clocks have started."))
-                return redirect("dsr:detail", pk=created.pk)
-    return render(request, "dsr/intake.html", {"form": form})
+                messages.success(
+                    request,
+                    _("Request received; both clocks have started. Give the customer the receipt: %(ref)s")
+                    % {"ref": created.reference},
+                )
+                return redirect("dsr:receipt", pk=created.pk)
+    return render(request, "dsr/intake.html", {"form": form, "by_type": INTAKE_FIELDS_BY_TYPE})
+
+
+# The intake fields that belong to some request types only (the service refuses them for the others).
+INTAKE_FIELDS_BY_TYPE = {
+    "purposes": " ".join(PURPOSE_TYPES),
+    "new_phone": " ".join(CORRECTION_TYPES),
+    "new_email": " ".join(CORRECTION_TYPES),
+    "new_address": " ".join(CORRECTION_TYPES),
+}
 
 
 @staff_required("dsr.view_datasubjectrequest")
 def detail(request, pk):
+    return _detail_page(request, pk)
+
+
+# The actions `request_allowed_actions` names; the page shows a block for each one allowed.
+ACTION_NAMES = ("acknowledge", "verify", "pause", "resume", "approve", "extend", "complete", "reject", "lift")
+
+
+def _detail_page(request, pk, *, verify_form=None, status=200):
     found = request_detail(pk)
     if found is None:
         raise Http404
@@ -122,33 +145,16 @@ def detail(request, pk):
     )
     can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
     may_download = _may(request_work_check, request.user, found, download=True)
-    nexts = allowed_next(found.status)
+    actions = request_allowed_actions(found, request.user, now=now)
     context = {
         "req": found,
         "timeline": timeline,
         "tone": deadline_tone(found, now),
         "now": now,
         "can_work": can_work,
-        "can_verify": can_work
-        and found.identity_verified_at is None
-        and found.status
-        in (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER),
-        "can_acknowledge": can_work and found.status == RequestStatus.RECEIVED,
-        "can_pause": can_work and RequestStatus.AWAITING_CUSTOMER in nexts,
-        "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
-        "can_complete": can_work and RequestStatus.COMPLETED in nexts,
-        "can_reject": can_work and RequestStatus.REJECTED in nexts,
-        "can_approve": request.user.has_perm("dsr.approve_deletion")
-        and found.type == "delete"
-        and found.status == RequestStatus.IN_PROGRESS
-        and found.approved_by_id is None,
-        # The one extension, only while the statutory deadline has not passed (Decree 356).
-        "can_extend": can_work
-        and found.is_open
-        and found.extended_at is None
-        and (found.statutory_due_at is None or now < found.statutory_due_at),
-        "can_lift": can_work and found.type in ("restrict", "object") and restriction_in_force(found),
-        "verify_form": VerifyIdentityForm(),
+        "actions": actions,
+        **{f"can_{name}": name in actions for name in ACTION_NAMES},
+        "verify_form": verify_form or VerifyIdentityForm(initial=_verify_initial(request)),
         "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
         "complete_form": CompleteForm(),
         "reject_form": ReasonForm(),
@@ -162,7 +168,26 @@ def detail(request, pk):
         "details": shown.text(found.details),
         "corrections": shown.labelled(request_corrections(found)),
     }
-    return render(request, "dsr/detail.html", context)
+    return render(request, "dsr/detail.html", context, status=status)
+
+
+@staff_required("dsr.view_datasubjectrequest")
+def receipt(request, pk):
+    """A printable receipt to hand the customer: the reference, what was asked, when it was received,
+    the date the answer is due by, and how identity is (or was) verified."""
+    found = request_detail(pk)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "dsr/receipt.html",
+        {"req": found, "controller": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu")},
+    )
+
+
+def _verify_initial(request) -> dict:
+    method = request.GET.get("method")
+    return {"method": method} if method in IdentityMethod.values else {}
 
 
 def _may(check, *args, **kwargs) -> bool:
@@ -199,10 +224,10 @@ def act(request, pk, action):
             lambda d: services.request_acknowledge(actor=actor, request_id=pk),
             _("Request acknowledged."),
         ),
-        "verify": (
-            VerifyIdentityForm,
-            lambda d: services.request_verify_identity(actor=actor, request_id=pk, **d),
-            _("Identity verified; the work has started."),
+        "send_code": (
+            None,
+            lambda d: services.request_identity_otp_send(actor=actor, request_id=pk),
+            _("A code was sent to the phone on the customer record; type it in below."),
         ),
         "assign": (
             AssignForm,
@@ -243,6 +268,8 @@ def act(request, pk, action):
             _("Request refused; the customer sees the reason."),
         ),
     }
+    if action == "verify":
+        return _verify(request, pk, actor)
     if action not in handlers:
         raise Http404
     form_class, call, success = handlers[action]
@@ -254,7 +281,23 @@ def act(request, pk, action):
                 messages.error(request, error)
         return redirect("dsr:detail", pk=pk)
     run(request, lambda: call(form.cleaned_data if form else {}), success)
+    if action == "send_code":
+        return redirect(f"{reverse('dsr:detail', kwargs={'pk': pk})}?method=otp_phone#identity")
     return redirect("dsr:detail", pk=pk)
+
+
+def _verify(request, pk, actor):
+    """On a refused check the page comes back with the method and values the officer chose."""
+    form = VerifyIdentityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_verify_identity(actor=actor, request_id=pk, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Identity verified; the work has started."))
+            return redirect("dsr:detail", pk=pk)
+    return _detail_page(request, pk, verify_form=form, status=400)
 
 
 def _resume(actor, pk):

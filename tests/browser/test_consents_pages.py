@@ -66,13 +66,13 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
     login(page, "officer_d")
     page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
     page.get_by_test_id("record-consent").click()
-    page.select_option("select[name=notice]", label="Biometric authentication (biometric) · v1")
+    page.get_by_test_id("purpose-biometric").get_by_label("Yes, agrees").check()
     page.fill("input[name=evidence]", "form BA-77")
     page.get_by_test_id("save-consent").click()
     page.wait_for_load_state("networkidle")
     assert "sensitive" in page.locator(".error, [role=alert]").first.inner_text()
 
-    page.check("input[name=sensitive_acknowledged]")
+    page.check("input[name=sensitive_biometric]")
     page.get_by_test_id("save-consent").click()
     page.wait_for_load_state("networkidle")
     assert "/receipt/" in page.url

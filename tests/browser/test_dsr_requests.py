@@ -65,6 +65,8 @@ def test_staff_queue_counts_down_and_highlights_then_staff_answer(page, login, l
 
     page.goto(live_url(f"/portal/requests/{late.pk}/"))
     assert page.get_by_test_id("identity-pending").is_visible()
+    # The number on the customer's citizen ID, checked against the record.
+    page.fill("input[name=document_number]", subject.national_id)
     page.get_by_test_id("verify").click()
     assert page.get_by_test_id("status").inner_text() == "Đang xử lý"
     page.get_by_test_id("complete").click()

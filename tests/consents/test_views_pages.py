@@ -83,22 +83,21 @@ def test_vietnamese_is_the_default_language(customer_a, catalogue):
 
 
 def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, catalogue):
-    biometric_notice = catalogue["biometric"].notices.get()
     client = _login(officer)
     detail = client.get(f"/en/portal/customers/{subject.pk}/")
     assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"notice": biometric_notice.pk, "channel": "branch", "evidence": "form 12"},
+        {"answer_biometric": "yes", "channel": "branch", "evidence": "form 12"},
     )
     assert response.status_code == 200 and "sensitive" in response.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
         {
-            "notice": biometric_notice.pk,
+            "answer_biometric": "yes",
             "channel": "branch",
             "evidence": "form 12",
-            "sensitive_acknowledged": "on",
+            "sensitive_biometric": "on",
         },
     )
     consent = Consent.objects.get(subject=subject)
@@ -285,14 +284,14 @@ def test_staff_grant_page_shows_the_scripts_and_needs_evidence(officer, subject,
     client = _login(officer)
     page = client.get(f"/en/portal/customers/{subject.pk}/consents/new/").content.decode()
     assert 'data-testid="script-marketing"' in page and 'data-testid="script-kyc"' not in page
-    notice = catalogue["marketing"].notices.get()
     refused = client.post(
-        f"/en/portal/customers/{subject.pk}/consents/new/", {"notice": notice.pk, "channel": "call_centre"}
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {"answer_marketing": "yes", "channel": "call_centre"},
     )
     assert refused.status_code == 200 and "call recording" in refused.content.decode()
     ok = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"notice": notice.pk, "channel": "call_centre", "evidence": "REC-2026-77"},
+        {"answer_marketing": "yes", "channel": "call_centre", "evidence": "REC-2026-77"},
     )
     assert ok.status_code == 302
     assert Consent.objects.get(subject=subject).evidence == "REC-2026-77"

@@ -54,5 +54,14 @@ def make_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
 def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
     request = make_request(subject, type=type, actor=actor, now=now, **fields)
     return services.request_verify_identity(
-        actor=actor, request_id=request.pk, method=IdentityMethod.BRANCH_DOCUMENTS, now=now
+        actor=actor,
+        request_id=request.pk,
+        method=IdentityMethod.BRANCH_DOCUMENTS,
+        document_number=(request.guardian or request.subject).national_id,
+        now=now,
     )
+
+
+def by_document(subject) -> dict:
+    """The verification form's data for a document matching the customer record."""
+    return {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}

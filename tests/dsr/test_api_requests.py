@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from dsr.models import DataSubjectRequest
-from tests.dsr.factories import make_inventory, make_request
+from tests.dsr.factories import by_document, make_inventory, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_detail_has_history_and_actions_follow_the_machine(as_user, privacy_offi
     base = f"/api/v1/requests/{request.pk}/"
     # Answering before identity is verified is refused.
     assert client.post(base + "complete/", {"note": "x"}, format="json").status_code == 409
-    response = client.post(base + "verify-identity/", {"method": "branch_documents"}, format="json")
+    response = client.post(base + "verify-identity/", by_document(subject), format="json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "in_progress"
     assert client.post(base + "reject/", {}, format="json").status_code == 400
@@ -105,7 +105,7 @@ def test_partial_completion_needs_a_reason(as_user, privacy_officer, subject):
     request = make_request(subject, type="complaint")
     client = as_user(privacy_officer)
     base = f"/api/v1/requests/{request.pk}/"
-    client.post(base + "verify-identity/", {"method": "branch_documents"}, format="json")
+    client.post(base + "verify-identity/", by_document(subject), format="json")
     response = client.post(base + "complete/", {"partial": True, "note": "Một phần"}, format="json")
     assert response.status_code == 400
     assert "reason" in response.json()
@@ -169,7 +169,7 @@ def test_integration_client_lists_and_completes_its_own_tasks(as_user, client_us
     make_inventory(corebank_client=client_user)
     request = make_request(subject, type="copy")
     as_user(privacy_officer).post(
-        f"/api/v1/requests/{request.pk}/verify-identity/", {"method": "branch_documents"}, format="json"
+        f"/api/v1/requests/{request.pk}/verify-identity/", by_document(subject), format="json"
     )
     client = as_user(client_user, scopes=["requests:tasks"])
     tasks = client.get("/api/v1/request-tasks/").json()["results"]
@@ -216,7 +216,7 @@ def test_lift_restriction_through_the_api(as_user, privacy_officer, subject):
     request = make_request(subject, type="object", purposes=["offers-y"])
     client = as_user(privacy_officer)
     base = f"/api/v1/requests/{request.pk}/"
-    client.post(base + "verify-identity/", {"method": "branch_documents"}, format="json")
+    client.post(base + "verify-identity/", by_document(subject), format="json")
     assert client.post(base + "complete/", {}, format="json").status_code == 200
     check = client.get(f"/api/v1/consent-check/?subject={subject.external_ref}&purpose=offers-y").json()
     assert check["allowed"] is False

@@ -1,6 +1,7 @@
 """Identity gating, the fan-out completing a request, and fulfilment of each request type."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from core.errors import Conflict, InvalidInput, PermissionDenied
 from deadlines.policy import add_months
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport
+from integrations.delivery import render_sms
+from integrations.models import OutboxMessage
 from subjects.models import DataSubject
 from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
 from tests.factories import make_subject
@@ -40,11 +43,21 @@ def test_nothing_is_worked_or_answered_before_identity_is_verified(subject):
     assert not FulfilmentTask.objects.filter(request=request).exists()
 
 
-def test_verification_records_method_and_verifier_and_fans_out(subject, officer):
+def test_verification_records_method_and_verifier_and_fans_out(
+    subject, officer, django_capture_on_commit_callbacks
+):
     make_inventory()
     request = make_request(subject, type="access")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_identity_otp_send(actor=actor_for_user(officer), request_id=request.pk)
+    message = OutboxMessage.objects.get(topic="dsr.identity_code", kind="sms")
+    phone, text = message.destination, render_sms(message)
+    assert phone == subject.phone
     verified = services.request_verify_identity(
-        actor=actor_for_user(officer), request_id=request.pk, method="otp_phone", reference="OTP-778812"
+        actor=actor_for_user(officer),
+        request_id=request.pk,
+        method="otp_phone",
+        otp_code=re.search(r"\b\d{6}\b", text).group(),
     )
     assert verified.status == "in_progress"
     assert verified.identity_verified_by == officer
@@ -252,7 +265,9 @@ def test_fan_out_queues_a_webhook_for_the_systems_client(
     )
     request = make_request(subject, type="access")
     with django_capture_on_commit_callbacks() as callbacks:
-        services.request_verify_identity(actor=STAFF, request_id=request.pk, method="branch_documents")
+        services.request_verify_identity(
+            actor=STAFF, request_id=request.pk, method="branch_documents", document_number=subject.national_id
+        )
     message = OutboxMessage.objects.get(topic="dsr.task.created")
     task = request.tasks.get(system__code="core_banking")
     assert json.loads(message.payload)["task"] == str(task.pk)

@@ -116,7 +116,11 @@ def test_processor_involvement_is_decided_when_the_fan_out_reaches_one(subject):
     assert request.statutory_due_at == end_of(date(2026, 3, 29))
 
     verified = services.request_verify_identity(
-        actor=STAFF, request_id=request.pk, method="branch_documents", now=MONDAY + timedelta(hours=1)
+        actor=STAFF,
+        request_id=request.pk,
+        method="branch_documents",
+        document_number=subject.national_id,
+        now=MONDAY + timedelta(hours=1),
     )
     assert verified.processor_involved
     assert verified.statutory_due_at == end_of(date(2026, 4, 8))

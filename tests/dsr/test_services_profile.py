@@ -24,6 +24,7 @@ from dsr.services.profile import (
     contact_change_start,
 )
 from dsr.states import RequestStatus
+from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
 from tests.dsr.factories import make_inventory
@@ -83,12 +84,12 @@ def test_new_email_is_applied_only_with_the_code_and_recorded_as_completed_recti
     assert FulfilmentTask.objects.get(pk=task.pk).status == "done"
 
 
-def test_phone_code_goes_through_the_outbox_to_the_sms_gateway(customer_a, settings):
-    settings.SMS_EMAIL_GATEWAY_DOMAIN = "sms.bank.example"
+def test_phone_code_goes_through_the_outbox_as_a_text_message(customer_a):
     change = _start(customer_a, "phone", "+84 987 654 321")
     assert change.value == NEW_PHONE
     message = OutboxMessage.objects.get(topic="dsr.contact_code.phone")
-    assert message.destination == f"{NEW_PHONE}@sms.bank.example"
+    assert (message.kind, message.destination) == ("sms", NEW_PHONE)
+    assert _code_sent_to(NEW_PHONE) in render_sms(message)
     contact_change_confirm(
         actor=actor_for_user(customer_a), subject=customer_a.customer_account.subject,
         change_id=change.pk, code=_code_sent_to(NEW_PHONE),

@@ -32,7 +32,12 @@ def test_a_restriction_blocks_the_check_as_soon_as_identity_is_verified(catalogu
     request = make_request(catalogue, type="restrict")
     assert reason(catalogue, "marketing-offers") == (True, "granted")
 
-    services.request_verify_identity(actor=STAFF, request_id=request.pk, method="branch_documents")
+    services.request_verify_identity(
+        actor=STAFF,
+        request_id=request.pk,
+        method="branch_documents",
+        document_number=request.subject.national_id,
+    )
 
     # Before any downstream system has reported: the request is still in progress.
     assert reason(catalogue, "marketing-offers") == (False, "restricted")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from deadlines.models import DeadlinePolicy
 from dsr.models import DataSubjectRequest
-from tests.dsr.factories import make_inventory, make_request, verified_request
+from tests.dsr.factories import by_document, make_inventory, make_request, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_staff_intake_and_actions_on_the_request_page(logged_in, officer, privac
     page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
     assert 'data-testid="identity-pending"' in page
     assert AuditEntry.objects.filter(action="core.subject.viewed", subject_id=subject.pk).exists()
-    client.post(reverse("dsr:act", args=[request.pk, "verify"]), {"method": "branch_documents"})
+    client.post(reverse("dsr:act", args=[request.pk, "verify"]), by_document(subject))
     client.force_login(privacy_officer)
     client.post(reverse("dsr:act", args=[request.pk, "complete"]), {"note": "Đã ngừng gọi."})
     request.refresh_from_db()

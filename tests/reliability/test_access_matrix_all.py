@@ -133,6 +133,7 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         for action in (
             "acknowledge",
             "verify-identity",
+            "send-identity-code",
             "transition",
             "assign",
             "extend",
@@ -278,6 +279,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/consents/new/",
         WRITERS,
     ),
+    "portal/customers/<uuid:pk>/consents/recorded/": (
+        "GET",
+        "/portal/customers/{subject_a}/consents/recorded/",
+        STAFF,
+    ),
     "portal/consents/<uuid:pk>/withdraw/": ("GET", "/portal/consents/{consent_a}/withdraw/", WRITERS),
     "portal/consents/<uuid:pk>/receipt/": ("GET", "/portal/consents/{consent_a}/receipt/", STAFF),
     "portal/consents/import/": ("GET", "/portal/consents/import/", {"dpo"}),
@@ -313,6 +319,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         {"dpo"},
     ),
     "portal/requests/<uuid:pk>/": ("GET", "/portal/requests/{request_a}/", STAFF),
+    "portal/requests/<uuid:pk>/receipt/": ("GET", "/portal/requests/{request_a}/receipt/", STAFF),
     "portal/requests/<uuid:pk>/do/<slug:action>/": (
         "POST",
         "/portal/requests/{request_open_a}/do/acknowledge/",

@@ -1,0 +1,250 @@
+"""Verifying the requester's identity, saying what was checked (Decree 356: the controller verifies
+the requester before answering).
+
+Three ways, each a real check: an identity document whose number matches the customer record (through
+the blind index, never a decrypted comparison of lists), a one-time code sent to the registered phone
+and typed back, or the reference of an eKYC session. The request keeps the method, the document type
+and its number masked, who checked and when; the page shows them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import language_for_subject
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, InvalidTransition
+from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
+from dsr.services.requests import RESTRICTION_TYPES, S, lock_request, move, restriction_put_in_force
+from integrations.models import OutboxMessage
+from integrations.outbox import outbox_enqueue_email
+from subjects.crypto import blind_index, blind_index_candidates
+from subjects.models import DataSubject
+from subjects.validators import normalize_national_id
+
+OTP_VALID_FOR = timedelta(minutes=10)
+OTP_MAX_ATTEMPTS = 5
+OTP_DIGITS = 6
+VERIFIABLE = (S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER)
+
+
+def _requester(request: DataSubjectRequest) -> DataSubject:
+    """Whose identity is checked: the guardian acting for a child, else the customer."""
+    return DataSubject.objects.get(pk=request.guardian_id or request.subject_id)
+
+
+def mask_document_number(number: str) -> str:
+    return "•" * max(len(number) - 3, 0) + number[-3:]
+
+
+def _otp_hash(request_id, code: str) -> str:
+    # Keyed and bound to the request, so a code for one request never verifies another.
+    return blind_index(f"dsr-otp:{request_id}:{code}")
+
+
+def _verifiable(request: DataSubjectRequest) -> None:
+    if request.identity_verified_at is not None:
+        raise Conflict(
+            _("The requester's identity is already verified."), code="identity_already_verified"
+        )
+    if request.status not in VERIFIABLE:
+        raise InvalidTransition(status=request.get_status_display())
+
+
+def request_identity_otp_send(
+    *, actor: Actor, request_id, now: datetime | None = None
+) -> DataSubjectRequest:
+    """Send a one-time code to the phone on the requester's record (never to a number given now)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        _verifiable(request)
+        phone = _requester(request).phone
+        if not phone:
+            raise Conflict(
+                _(
+                    "The customer record has no registered phone: verify with an identity document "
+                    "or eKYC."
+                ),
+                code="no_registered_phone",
+            )
+        code = f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
+        request.identity_otp_hash = _otp_hash(request.pk, code)
+        request.identity_otp_expires_at = now + OTP_VALID_FOR
+        request.identity_otp_attempts = 0
+        request.save(
+            update_fields=[
+                "identity_otp_hash",
+                "identity_otp_expires_at",
+                "identity_otp_attempts",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            action="dsr.request.identity_code_sent",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"expires_at": request.identity_otp_expires_at.isoformat()},
+            now=now,
+        )
+        # Through the outbox like every message: sent after the commit, retried, never for a rollback.
+        outbox_enqueue_email(
+            kind=OutboxMessage.Kind.SMS,
+            to=phone,
+            template="dsr/email/identity_code",
+            context={"code": code, "minutes": int(OTP_VALID_FOR.total_seconds() // 60)},
+            topic="dsr.identity_code",
+            dedupe_key=f"dsr.identity_code:{request.pk}:{now.isoformat()}",
+            subject_id=request.subject_id,
+            language=language_for_subject(_requester(request)),
+            now=now,
+        )
+    return request
+
+
+def _check_document(request: DataSubjectRequest, document_type: str, number: str) -> str:
+    if document_type not in IdentityDocument.values:
+        raise InvalidInput(_("Choose the type of identity document checked."), field="document_type")
+    if not number.strip():
+        raise InvalidInput(_("Type the number printed on the document."), field="document_number")
+    try:
+        normalised = normalize_national_id(number)
+    except InvalidInput:
+        raise InvalidInput(
+            _("A citizen ID (CCCD) or 12-digit identity card number has exactly 12 digits."),
+            field="document_number",
+        ) from None
+    requester = _requester(request)
+    on_record = requester.national_id_index
+    if not on_record or on_record not in blind_index_candidates(normalised):
+        raise InvalidInput(
+            _(
+                "This document number does not match the customer record: the identity is not verified. "
+                "Check the document again, or verify by a code sent to the registered phone."
+            ),
+            field="document_number",
+        )
+    return mask_document_number(normalised)
+
+
+def _check_otp(request: DataSubjectRequest, code: str, now: datetime) -> None:
+    if not request.identity_otp_hash:
+        raise InvalidInput(_("Send a code to the registered phone first."), field="otp_code")
+    if request.identity_otp_expires_at is None or request.identity_otp_expires_at <= now:
+        raise InvalidInput(_("The code has expired: send a new one."), field="otp_code")
+    if request.identity_otp_attempts >= OTP_MAX_ATTEMPTS:
+        raise InvalidInput(_("Too many wrong codes: send a new one."), field="otp_code")
+    if not hmac.compare_digest(request.identity_otp_hash, _otp_hash(request.pk, code.strip())):
+        raise InvalidInput(
+            _("The code does not match the one sent to the registered phone."), field="otp_code"
+        )
+
+
+def request_verify_identity(
+    *,
+    actor: Actor,
+    request_id,
+    method: str,
+    reference: str = "",
+    document_type: str = IdentityDocument.CCCD,
+    document_number: str = "",
+    otp_code: str = "",
+    now: datetime | None = None,
+    durable: bool = True,
+) -> DataSubjectRequest:
+    """Record how staff verified the requester, after checking it, and start the work.
+
+    `branch_documents`: the document's number must match the requester's record; `otp_phone`: the code
+    sent by `request_identity_otp_send` must be typed back in time; `ekyc`: the session reference is
+    recorded; `self_service`: the customer's own confirmed code (dsr.services.profile), never staff's.
+    A request still waiting for acknowledgement is acknowledged first, so the history shows both
+    moves. `durable=False` joins the caller's transaction.
+    """
+    now = now or timezone.now()
+    if method not in IdentityMethod.values:
+        raise InvalidInput(_("Choose how the identity was verified."), field="method")
+    if method == IdentityMethod.SELF_SERVICE and not actor.is_customer:
+        raise InvalidInput(_("Choose how the identity was verified."), field="method")
+    reference = (reference or "").strip()
+    if method == IdentityMethod.EKYC and not reference:
+        raise InvalidInput(_("Give the eKYC session reference."), field="reference")
+    if method == IdentityMethod.OTP_PHONE and not (otp_code or "").strip():
+        raise InvalidInput(
+            _("Type the code the customer received on the registered phone."), field="otp_code"
+        )
+    if len(reference) > 100:
+        raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
+    wrong_code = None
+    with transaction.atomic(durable=durable):
+        request = lock_request(request_id)
+        _verifiable(request)
+        if request.guardian_id is not None:
+            guardian_verified = (
+                DataSubject.objects.filter(pk=request.subject_id)
+                .values_list("guardian_verified_at", flat=True)
+                .first()
+            )
+            if guardian_verified is None:
+                raise Conflict(
+                    _("Verify the guardian's authority on the child's record first."),
+                    code="guardian_not_verified",
+                )
+        masked, kind = "", ""
+        if method == IdentityMethod.BRANCH_DOCUMENTS:
+            masked, kind = _check_document(request, document_type, document_number), document_type
+            reference = ""
+        elif method == IdentityMethod.OTP_PHONE:
+            try:
+                _check_otp(request, otp_code, now)
+            except InvalidInput as error:
+                wrong_code = error
+            reference = ""
+        if wrong_code is None:
+            if request.status == S.RECEIVED:
+                move(request, to=S.VERIFYING_IDENTITY, actor=actor, now=now)
+            request.identity_method = method
+            request.identity_reference = reference
+            request.identity_document_type = kind
+            request.identity_document_masked = masked
+            request.identity_otp_hash = ""
+            request.identity_verified_at = now
+            request.identity_verified_by_id = actor.user_id
+            request.save(
+                update_fields=[
+                    "identity_method",
+                    "identity_reference",
+                    "identity_document_type",
+                    "identity_document_masked",
+                    "identity_otp_hash",
+                    "identity_verified_at",
+                    "identity_verified_by",
+                    "updated_at",
+                ]
+            )
+            audit_record(
+                action="dsr.request.identity_verified",
+                actor=actor,
+                subject=request.subject_id,
+                target=request,
+                data={"method": method, "document_type": kind},
+                now=now,
+            )
+            if request.type in RESTRICTION_TYPES:
+                # In force now, not at completion: the systems' tasks then confirm that each one stopped.
+                restriction_put_in_force(request, actor=actor, now=now)
+            move(request, to=S.IN_PROGRESS, actor=actor, now=now)
+        else:
+            # A wrong code counts against the attempts even though nothing else is recorded.
+            request.identity_otp_attempts += 1
+            request.save(update_fields=["identity_otp_attempts", "updated_at"])
+    if wrong_code is not None:
+        raise wrong_code
+    return request
