@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import translation
 from django.urls import reverse
 from django.utils import timezone, translation
 
