@@ -533,3 +533,23 @@ class NoticeAnnouncement(models.Model):
 
     def __str__(self) -> str:
         return f"NoticeAnnouncement {self.pk} {self.status}"
+
+
+class AnnouncementStatusChange(models.Model):
+    """One move of an announcement along `consents.states.ANNOUNCEMENT_TRANSITIONS`, written by
+    `announcement_transition`."""
+
+    announcement = models.ForeignKey(
+        NoticeAnnouncement, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=16, choices=NoticeAnnouncement.Status.choices)
+    to_status = models.CharField(max_length=16, choices=NoticeAnnouncement.Status.choices)
+    at = models.DateTimeField()
+    actor_label = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("announcement status change")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"AnnouncementStatusChange {self.announcement_id} {self.from_status}->{self.to_status}"
