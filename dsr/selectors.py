@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
+from core.actors import Actor
 from core.errors import PermissionDenied
 from core.roles import Role, user_role
 from deadlines.models import CalendarDay, RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
-from dsr.states import OPEN
+from dsr.states import OPEN, RequestStatus, allowed_next
 
 DUE_SOON = timedelta(hours=24)
 # Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
@@ -176,3 +177,41 @@ def calendar_runs_out_on(*, today: date | None = None) -> date | None:
     if last is None or last - today < CALENDAR_WARNING:
         return last or today
     return None
+
+
+def request_allowed_actions(
+    request: DataSubjectRequest, actor: Actor, *, now: datetime | None = None
+) -> frozenset[str]:
+    """What the request's status (read from `dsr.states.TRANSITIONS`) lets staff do now: "verify",
+    "acknowledge", "pause", "resume", "complete", "reject", "approve", "extend". Pages and API ask
+    this; the caller adds the staff member's permissions (work, approve deletion)."""
+    if not actor.is_staff:
+        return frozenset()
+    S = RequestStatus
+    now = now or timezone.now()
+    nexts = allowed_next(request.status)
+    actions = set()
+    if request.identity_verified_at is None and request.status in (
+        S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER
+    ):
+        actions.add("verify")
+    if request.status == S.RECEIVED:
+        actions.add("acknowledge")
+    if S.AWAITING_CUSTOMER in nexts:
+        actions.add("pause")
+    if request.status == S.AWAITING_CUSTOMER:
+        actions.add("resume")
+    if S.COMPLETED in nexts:
+        actions.add("complete")
+    if S.REJECTED in nexts:
+        actions.add("reject")
+    if request.type == "delete" and request.status == S.IN_PROGRESS and request.approved_by_id is None:
+        actions.add("approve")
+    # The one extension, only while the statutory deadline has not passed (Decree 356).
+    if (
+        request.status in OPEN
+        and request.extended_at is None
+        and (request.statutory_due_at is None or now < request.statutory_due_at)
+    ):
+        actions.add("extend")
+    return frozenset(actions)

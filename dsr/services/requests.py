@@ -468,18 +468,24 @@ def lock_request(request_id) -> DataSubjectRequest:
     return request
 
 
-def move(
-    request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "", note: str = ""
-) -> DataSubjectRequest:
-    """Apply one move to a locked request inside the caller's transaction."""
-    old = request.status
-    if not is_allowed(old, to):
+def move_check(request: DataSubjectRequest, *, to: str) -> None:
+    """Refuse a move the table (`dsr.states.TRANSITIONS`) does not allow, and work on or an answer to a
+    request whose requester's identity is not verified. `move` and completion both start here."""
+    if not is_allowed(request.status, to):
         raise InvalidTransition(status=request.get_status_display())
     if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
         raise Conflict(
             _("Verify the requester's identity before working on or answering the request."),
             code="identity_not_verified",
         )
+
+
+def move(
+    request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "", note: str = ""
+) -> DataSubjectRequest:
+    """Apply one move to a locked request inside the caller's transaction."""
+    old = request.status
+    move_check(request, to=to)
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         if reason not in OutcomeReason.values:

@@ -27,7 +27,7 @@ from dsr.services.deletion import (
 )
 from dsr.services.fulfilment import complete_in_transaction
 from dsr.services.requests import clock_processor_involved, lock_request
-from dsr.states import RequestStatus
+from dsr.states import TASK_TRANSITIONS, RequestStatus
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
@@ -129,7 +129,7 @@ def task_complete(
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
-        if task.status == TaskStatus.DONE:
+        if TaskStatus.DONE not in TASK_TRANSITIONS[task.status]:
             raise Conflict(_("This task is already done."), code="task_done")
         # The erase task of an ended hold comes long after its request was answered.
         if request.status != RequestStatus.IN_PROGRESS and task.hold_id is None:

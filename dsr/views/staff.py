@@ -29,13 +29,14 @@ from dsr.forms import (
 from dsr.models import DataSubjectRequest, DeletionRecord
 from dsr.selectors import (
     DUE_SOON,
+    request_allowed_actions,
     request_detail,
     request_not_covered,
     request_queue,
     request_work_check,
     restriction_in_force,
 )
-from dsr.states import RequestStatus, allowed_next
+from dsr.states import RequestStatus
 from dsr.views.common import attachment, deadline_tone, run, work_staff
 from subjects.selectors import subject_for_ref
 from subjects.services import subject_personal_data_viewed
@@ -114,31 +115,21 @@ def detail(request, pk):
     )
     can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
     may_download = _may(request_work_check, request.user, found, download=True)
-    nexts = allowed_next(found.status)
+    actions = request_allowed_actions(found, actor_for_user(request.user), now=now)
     context = {
         "req": found,
         "timeline": timeline,
         "tone": deadline_tone(found, now),
         "now": now,
         "can_work": can_work,
-        "can_verify": can_work
-        and found.identity_verified_at is None
-        and found.status
-        in (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER),
-        "can_acknowledge": can_work and found.status == RequestStatus.RECEIVED,
-        "can_pause": can_work and RequestStatus.AWAITING_CUSTOMER in nexts,
-        "can_resume": can_work and found.status == RequestStatus.AWAITING_CUSTOMER,
-        "can_complete": can_work and RequestStatus.COMPLETED in nexts,
-        "can_reject": can_work and RequestStatus.REJECTED in nexts,
-        "can_approve": request.user.has_perm("dsr.approve_deletion")
-        and found.type == "delete"
-        and found.status == RequestStatus.IN_PROGRESS
-        and found.approved_by_id is None,
-        # The one extension, only while the statutory deadline has not passed (Decree 356).
-        "can_extend": can_work
-        and found.is_open
-        and found.extended_at is None
-        and (found.statutory_due_at is None or now < found.statutory_due_at),
+        "can_verify": can_work and "verify" in actions,
+        "can_acknowledge": can_work and "acknowledge" in actions,
+        "can_pause": can_work and "pause" in actions,
+        "can_resume": can_work and "resume" in actions,
+        "can_complete": can_work and "complete" in actions,
+        "can_reject": can_work and "reject" in actions,
+        "can_approve": request.user.has_perm("dsr.approve_deletion") and "approve" in actions,
+        "can_extend": can_work and "extend" in actions,
         "can_lift": can_work and found.type in ("restrict", "object") and restriction_in_force(found),
         "verify_form": VerifyIdentityForm(),
         "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
