@@ -26,17 +26,10 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
+from dsr.services.base import lock_request, request_purposes, request_source
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
-from dsr.services.requests import (
-    RESTRICTION_TYPES,
-    lock_request,
-    move,
-    move_check,
-    request_purposes,
-    request_source,
-    restriction_put_in_force,
-)
+from dsr.services.moves import RESTRICTION_TYPES, move, move_check, restriction_put_in_force
 from dsr.states import RequestStatus
 from subjects.services import subject_rectify
 
