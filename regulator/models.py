@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.states import StatusChange
 from regulator.states import BreachStatus
 
 
@@ -248,18 +249,13 @@ class ProcessingActivity(models.Model):
         return f"ProcessingActivity {self.purpose_id}"
 
 
-class BreachStatusChange(models.Model):
+class BreachStatusChange(StatusChange):
     """One move of a breach along `regulator.states.BREACH_TRANSITIONS`, written by `breach_transition`."""
 
     breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=BreachStatus.choices)
-    to_status = models.CharField(max_length=16, choices=BreachStatus.choices)
-    at = models.DateTimeField()
-    actor_label = models.CharField(max_length=150)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("breach status change")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"BreachStatusChange {self.breach_id} {self.from_status}->{self.to_status}"

@@ -33,6 +33,7 @@ from consents.selectors import consents_on_notice_older_than, subjects_to_ask_ag
 from consents.states import ANNOUNCEMENT_TRANSITIONS, is_allowed
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
+from core.states import status_move
 from integrations.outbox import email_message, outbox_enqueue_email_batch
 from subjects.models import DataSubject
 
@@ -139,19 +140,15 @@ def announcement_transition(
     """The one service that moves an announcement (locked by the caller, inside its transaction):
     checks `consents.states.ANNOUNCEMENT_TRANSITIONS` (409 otherwise), saves the status with
     `changes`, writes a status-history row and, when `audit_action` is given, the audit entry."""
-    old = announcement.status
-    if not is_allowed(ANNOUNCEMENT_TRANSITIONS, old, to):
+    if not is_allowed(ANNOUNCEMENT_TRANSITIONS, announcement.status, to):
         raise InvalidTransition(
             _("This announcement is already “%(status)s”.") % {"status": announcement.get_status_display()},
             code="invalid_transition",
         )
     with transaction.atomic(savepoint=False):
-        announcement.status = to
-        for name, value in (changes or {}).items():
-            setattr(announcement, name, value)
-        announcement.save(update_fields=["status", *(changes or {})])
-        AnnouncementStatusChange.objects.create(
-            announcement=announcement, from_status=old, to_status=to, at=now, actor_label=actor.label[:150]
+        status_move(
+            announcement, to=to, actor=actor, now=now, history=AnnouncementStatusChange, of="announcement",
+            changes=changes,
         )
         if audit_action:
             audit_record(action=audit_action, actor=actor, target=announcement, now=now, data=data or {})

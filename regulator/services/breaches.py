@@ -20,6 +20,7 @@ from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.states import status_move
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from integrations.outbox import email_message, outbox_enqueue_email_batch
@@ -160,20 +161,15 @@ def breach_transition(
     """The one service that moves a breach (locked by the caller, inside its transaction): checks
     `regulator.states.BREACH_TRANSITIONS` (409 otherwise), saves the status with `changes`, writes a
     status-history row and, when `audit_action` is given, the audit entry."""
-    old = breach.status
-    if not is_allowed(old, to):
+    if not is_allowed(breach.status, to):
         raise InvalidTransition(
             _("A breach in status “%(status)s” cannot move to “%(new)s”.")
             % {"status": breach.get_status_display(), "new": BreachStatus(to).label},
             code="invalid_transition",
         )
     with transaction.atomic(savepoint=False):
-        breach.status = to
-        for name, value in (changes or {}).items():
-            setattr(breach, name, value)
-        breach.save(update_fields=["status", *(changes or {})])
-        BreachStatusChange.objects.create(
-            breach=breach, from_status=old, to_status=to, at=now, actor_label=actor.label[:150]
+        status_move(
+            breach, to=to, actor=actor, now=now, history=BreachStatusChange, of="breach", changes=changes
         )
         if audit_action:
             audit_record(action=audit_action, actor=actor, target=breach, now=now, data=data or {})
