@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
+from core.states import StatusChange
+
 
 class LegalBasis(models.TextChoices):
     CONSENT = "consent", _("Consent")
@@ -536,3 +538,18 @@ class NoticeAnnouncement(models.Model):
 
     def __str__(self) -> str:
         return f"NoticeAnnouncement {self.pk} {self.status}"
+
+
+class AnnouncementStatusChange(StatusChange):
+    """One move of an announcement along `consents.states.ANNOUNCEMENT_TRANSITIONS`, written by
+    `announcement_transition`."""
+
+    announcement = models.ForeignKey(
+        NoticeAnnouncement, on_delete=models.PROTECT, related_name="status_changes"
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("announcement status change")
+
+    def __str__(self) -> str:
+        return f"AnnouncementStatusChange {self.announcement_id} {self.from_status}->{self.to_status}"

@@ -47,6 +47,18 @@ NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED,
 NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
 
 
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+# A system's fulfilment task is reported done once (`dsr.services.tasks.task_complete`).
+TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    TaskStatus.OPEN: frozenset({TaskStatus.DONE}),
+    TaskStatus.DONE: frozenset(),
+}
+
+
 def allowed_next(status: str) -> frozenset[str]:
     return TRANSITIONS.get(status, frozenset())
 

@@ -13,21 +13,8 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class BreachStatus(models.TextChoices):
-    OPEN = "open", _("Awaiting notification")
-    NOTIFIED = "notified", _("Authority notified")
-    CLOSED = "closed", _("Closed")
-
-
-# One transition table (conventions: state machines): the first phase filed moves a breach to
-# "notified"; the DPO closes it once no more facts are expected.
-BREACH_TRANSITIONS: dict[str, frozenset[str]] = {
-    BreachStatus.OPEN: frozenset({BreachStatus.NOTIFIED}),
-    BreachStatus.NOTIFIED: frozenset({BreachStatus.CLOSED}),
-    BreachStatus.CLOSED: frozenset(),
-}
-BREACH_TERMINAL = frozenset({BreachStatus.CLOSED})
+from core.states import StatusChange
+from regulator.states import BreachStatus
 
 
 class CustomerNotice(models.TextChoices):
@@ -260,3 +247,15 @@ class ProcessingActivity(models.Model):
 
     def __str__(self) -> str:
         return f"ProcessingActivity {self.purpose_id}"
+
+
+class BreachStatusChange(StatusChange):
+    """One move of a breach along `regulator.states.BREACH_TRANSITIONS`, written by `breach_transition`."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("breach status change")
+
+    def __str__(self) -> str:
+        return f"BreachStatusChange {self.breach_id} {self.from_status}->{self.to_status}"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 
 from consents.models import Consent, LegalBasis, Purpose
+from core.actors import Actor
 from regulator.models import (
     Breach,
     BreachStatus,
@@ -18,11 +19,25 @@ from regulator.models import (
     DossierVersion,
     ProcessingActivity,
 )
+from regulator.states import BREACH_TERMINAL, allowed_next
 from subjects.models import DataSubject
 
 # Breached categories for which the bank's policy (§10: bank-account, financial or credit data) expects
 # the customers to be told: the default the DPO starts from, not a limit on the decision.
 FINANCIAL_CATEGORY_CODES = frozenset({"accounts", "transactions", "cards", "credit", "loans", "deposits"})
+
+
+def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
+    """What staff may do with the breach now: "update", "notify", "close" (pages and API ask this;
+    the caller checks the staff member's permission)."""
+    if not actor.is_staff:
+        return frozenset()
+    actions = set()
+    if breach.status not in BREACH_TERMINAL:
+        actions |= {"update", "notify"}
+    if BreachStatus.CLOSED in allowed_next(breach.status):
+        actions.add("close")
+    return frozenset(actions)
 
 
 def breaches_open() -> QuerySet[Breach]:

@@ -5,6 +5,7 @@ import re
 import uuid
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput, NotFound
 from subjects.crypto import blind_index_candidates
@@ -51,6 +52,17 @@ def subject_by_ref(external_ref: str) -> DataSubject:
     if subject is None:
         raise NotFound("No customer with this customer number (CIF).", code="subject_not_found")
     return subject
+
+
+def subject_guardian_by_id(guardian_id) -> DataSubject | None:
+    """The customer named as guardian by id (None when none is named); 400 on the `guardian` field
+    when no such customer exists."""
+    if guardian_id is None:
+        return None
+    guardian = DataSubject.objects.filter(pk=guardian_id).first()
+    if guardian is None:
+        raise InvalidInput(_("No customer with this id exists to act as guardian."), field="guardian")
+    return guardian
 
 
 def subject_search(query: str) -> QuerySet[DataSubject]:

@@ -6,8 +6,7 @@ One view per operation; each write calls one service. Customers reach only their
 
 from __future__ import annotations
 
-import uuid
-
+import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +32,9 @@ from authorisations.models import AccessRecord, Authorisation, ThirdParty
 from authorisations.states import AuthorisationStatus
 from core.access import subject_for_user
 from core.actors import actor_for_user
+from core.api.filters import SubjectStatusFilterSet
 from core.api.permissions import RolePermission
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.roles import Role, user_role
 from integrations.api.authentication import ApiTokenAuthentication
 
@@ -119,6 +119,12 @@ class _AuthorisationsMixin:
         return (queryset.filter(subject=subject) if customer else queryset), subject
 
 
+class AuthorisationFilterSet(SubjectStatusFilterSet):
+    third_party = django_filters.UUIDFilter(field_name="third_party_id")
+    status_choices = AuthorisationStatus.choices
+    messages = {**SubjectStatusFilterSet.messages, "third_party": _("Give the third party's id.")}
+
+
 class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "authorisations.view_authorisation"}
@@ -139,19 +145,7 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
     )
     def get(self, request):
         queryset, _subject = self.authorisations()
-        params = request.query_params
-        if params.get("subject"):
-            queryset = queryset.filter(subject__external_ref=params["subject"])
-        if params.get("status"):
-            if params["status"] not in AuthorisationStatus.values:
-                raise InvalidInput(_("Unknown status."), field="status")
-            queryset = queryset.filter(status=params["status"])
-        if params.get("third_party"):
-            try:
-                queryset = queryset.filter(third_party_id=uuid.UUID(params["third_party"]))
-            except ValueError:
-                raise InvalidInput(_("Give the third party's id."), field="third_party") from None
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(AuthorisationFilterSet.apply(request.query_params, queryset))
         return self.get_paginated_response(
             AuthorisationOutputSerializer(page, many=True, context=self.serializer_context()).data
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+import django_filters
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.access import subject_for_user
 from core.actors import actor_for_user
+from core.api.filters import SubjectStatusFilterSet
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.roles import Role, user_role
@@ -65,6 +67,11 @@ CONSENT_FILTERS = [
 ]
 
 
+class ConsentFilterSet(SubjectStatusFilterSet):
+    purpose = django_filters.CharFilter(field_name="purpose__code")
+    status_choices = ConsentStatus.choices
+
+
 class ConsentListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent", "POST": "consents.add_consent"}
@@ -77,16 +84,7 @@ class ConsentListCreateView(generics.GenericAPIView):
         own = _own_subject(self.request.user)
         if user_role(self.request.user) == Role.CUSTOMER:
             queryset = queryset.filter(subject=own) if own else queryset.none()
-        params = self.request.query_params
-        if params.get("subject"):
-            queryset = queryset.filter(subject__external_ref=params["subject"])
-        if params.get("purpose"):
-            queryset = queryset.filter(purpose__code=params["purpose"])
-        if params.get("status"):
-            if params["status"] not in ConsentStatus.values:
-                raise InvalidInput(_("Unknown status."), field="status")
-            queryset = queryset.filter(status=params["status"])
-        return queryset
+        return ConsentFilterSet.apply(self.request.query_params, queryset)
 
     @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
     def get(self, request):

@@ -21,10 +21,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import per_language
 from audit.services import audit_record
-from consents.models import Consent, ConsentStatus, NoticeAnnouncement, NoticeVersion
+from consents.models import (
+    AnnouncementStatusChange,
+    Consent,
+    ConsentStatus,
+    NoticeAnnouncement,
+    NoticeVersion,
+)
 from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
+from consents.states import ANNOUNCEMENT_TRANSITIONS, is_allowed
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
+from core.states import status_move
 from notifications.services import notify_many
 from subjects.models import DataSubject
 
@@ -37,13 +45,6 @@ ANNOUNCEMENT_TEMPLATE = "consents/email/notice_announced"
 FRESH_CONSENT_TEMPLATE = "consents/email/fresh_consent"
 # Customers read and queued per round trip when a notice goes to everyone concerned.
 CUSTOMER_CHUNK = 2000
-
-_TRANSITIONS = {
-    NoticeAnnouncement.Status.SCHEDULED: {NoticeAnnouncement.Status.SENT},
-    NoticeAnnouncement.Status.SENT: {NoticeAnnouncement.Status.ASKED, NoticeAnnouncement.Status.DONE},
-    NoticeAnnouncement.Status.ASKED: set(),
-    NoticeAnnouncement.Status.DONE: set(),
-}
 
 
 def lead_days_for(*, significant: bool) -> int:
@@ -125,13 +126,32 @@ def _locked(announcement_id) -> NoticeAnnouncement:
     return announcement
 
 
-def _move(announcement: NoticeAnnouncement, new: str) -> None:
-    if new not in _TRANSITIONS[announcement.status]:
+def announcement_transition(
+    *,
+    actor: Actor,
+    announcement: NoticeAnnouncement,
+    to: str,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+    audit_action: str = "",
+    data: dict[str, Any] | None = None,
+) -> NoticeAnnouncement:
+    """The one service that moves an announcement (locked by the caller, inside its transaction):
+    checks `consents.states.ANNOUNCEMENT_TRANSITIONS` (409 otherwise), saves the status with
+    `changes`, writes a status-history row and, when `audit_action` is given, the audit entry."""
+    if not is_allowed(ANNOUNCEMENT_TRANSITIONS, announcement.status, to):
         raise InvalidTransition(
             _("This announcement is already “%(status)s”.") % {"status": announcement.get_status_display()},
             code="invalid_transition",
         )
-    announcement.status = new
+    with transaction.atomic(savepoint=False):
+        status_move(
+            announcement, to=to, actor=actor, now=now, history=AnnouncementStatusChange, of="announcement",
+            changes=changes,
+        )
+        if audit_action:
+            audit_record(action=audit_action, actor=actor, target=announcement, now=now, data=data or {})
+    return announcement
 
 
 def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = None) -> NoticeAnnouncement:
@@ -139,7 +159,10 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = _locked(announcement_id)
-        _move(announcement, NoticeAnnouncement.Status.SENT)
+        announcement_transition(
+            actor=actor, announcement=announcement, to=NoticeAnnouncement.Status.SENT, now=now,
+            changes={"sent_at": now},
+        )
         notice = announcement.notice
         # The purpose's name and the notice text in each customer's language (`name`/`text` follow
         # the active language).
@@ -158,9 +181,8 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
             dedupe_prefix=f"announce:{announcement.pk}",
             now=now,
         )
-        announcement.sent_at = now
         announcement.customers_told = told
-        announcement.save(update_fields=["status", "sent_at", "customers_told"])
+        announcement.save(update_fields=["customers_told"])
         audit_record(
             action="consents.announcement.sent",
             actor=actor,
@@ -183,17 +205,19 @@ def announcement_ask_fresh_consent(
         if notice.effective_at > now:
             raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
         if not notice.material:
-            _move(announcement, NoticeAnnouncement.Status.DONE)
-            announcement.save(update_fields=["status"])
-            return announcement
-        _move(announcement, NoticeAnnouncement.Status.ASKED)
+            return announcement_transition(
+                actor=actor, announcement=announcement, to=NoticeAnnouncement.Status.DONE, now=now
+            )
+        announcement_transition(
+            actor=actor, announcement=announcement, to=NoticeAnnouncement.Status.ASKED, now=now,
+            changes={"asked_at": now},
+        )
         context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
         asked = _notify_each(subjects_to_ask_again(notice.purpose, now=now), topic=FRESH_CONSENT_TOPIC,
                              template=FRESH_CONSENT_TEMPLATE, context=context,
                              dedupe_prefix=f"fresh:{announcement.pk}", now=now)
-        announcement.asked_at = now
         announcement.customers_asked = asked
-        announcement.save(update_fields=["status", "asked_at", "customers_asked"])
+        announcement.save(update_fields=["customers_asked"])
         audit_record(
             action="consents.announcement.fresh_consent_asked",
             actor=actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import Consent, WithdrawalDuty
+from consents.states import DUTY_TRANSITIONS, is_allowed
 from core.actors import Actor
 from core.errors import InvalidTransition, NotFound, PermissionDenied
 from deadlines.policy import due_at_for
@@ -101,7 +102,7 @@ def duty_acknowledge(
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:
             raise PermissionDenied(_("This withdrawal duty belongs to another recipient."))
-        if duty.status != WithdrawalDuty.Status.OPEN:
+        if not is_allowed(DUTY_TRANSITIONS, duty.status, WithdrawalDuty.Status.ACKNOWLEDGED):
             raise InvalidTransition(
                 _("This withdrawal duty was already acknowledged."), code="already_acknowledged"
             )

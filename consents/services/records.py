@@ -2,8 +2,9 @@
 
 The API, the staff and customer pages, the CSV import and the dsr app all come through here
 (withdrawals in `consents.services.withdrawals`).
-Consent records move only along `TRANSITIONS`; every move writes an append-only event, updates the
-current-state row the consent check reads, and is audited in the same transaction.
+Consent records move only along `consents.states.CONSENT_TRANSITIONS`; every move writes an
+append-only event, updates the current-state row the consent check reads, and is audited in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -28,23 +29,11 @@ from consents.models import (
     PurposeCategory,
 )
 from consents.scope import consent_snapshot
+from consents.states import CONSENT_TRANSITIONS, is_allowed
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from subjects.models import DataSubject
 from subjects.validators import age_on
-
-# A consent moves forward only: once withdrawn, expired or superseded, a new grant is a new record.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    ConsentStatus.GRANTED: frozenset(
-        {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED}
-    ),
-    ConsentStatus.WITHDRAWN: frozenset(),
-    ConsentStatus.EXPIRED: frozenset(),
-    ConsentStatus.SUPERSEDED: frozenset(),
-    # A refusal is a record of its own that never moves; a later grant is a new record beside it.
-    ConsentStatus.REFUSED: frozenset(),
-}
-TERMINAL = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 
 # Law 91/2025 and Decree 13 Art. 20: under 7 the guardian consents alone; from 7 to under 16 both.
 GUARDIAN_ONLY_BELOW_AGE = 7
@@ -276,7 +265,7 @@ def consent_transition(
     source: str = "",
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update)."""
-    if to not in TRANSITIONS[consent.status]:
+    if not is_allowed(CONSENT_TRANSITIONS, consent.status, to):
         raise InvalidTransition(status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status

@@ -6,7 +6,9 @@ A customer reaches only their own requests (and a ward's): every look-up goes th
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -17,6 +19,7 @@ from rest_framework.views import APIView
 
 from core.access import subject_for_user
 from core.actors import actor_for_user
+from core.api.filters import SubjectStatusFilterSet
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
@@ -61,6 +64,16 @@ def _context(request) -> dict:
     return {"customer": subject_for_user(request.user) is not None, "now": timezone.now(), "request": request}
 
 
+class RequestFilterSet(SubjectStatusFilterSet):
+    type = django_filters.CharFilter(field_name="type")
+    # A user id is a positive 64-bit integer; longer digit strings overflow the database driver.
+    assignee = django_filters.CharFilter(
+        field_name="assignee_id", validators=[RegexValidator(r"^[0-9]{1,18}\Z")]
+    )
+    status_choices = RequestStatus.choices
+    messages = {**SubjectStatusFilterSet.messages, "assignee": _("Give the assignee as a user id.")}
+
+
 class RequestListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.view_datasubjectrequest", "POST": "dsr.add_datasubjectrequest"}
@@ -70,21 +83,10 @@ class RequestListCreateView(generics.GenericAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        if params.get("status") and params["status"] not in RequestStatus.values:
-            raise InvalidInput(_("Unknown status."), field="status")
-        assignee = params.get("assignee")
-        # A user id is a positive 64-bit integer; longer digit strings overflow the database driver.
-        if assignee is not None and not (assignee.isdigit() and len(assignee) <= 18):
-            raise InvalidInput(_("Give the assignee as a user id."), field="assignee")
-        due_soon = _flag(params.get("due_soon"))
         return request_queue(
-            base=visible_requests(self.request.user),
-            status=params.get("status"),
-            type=params.get("type"),
-            assignee_id=int(assignee) if assignee else None,
+            base=RequestFilterSet.apply(params, visible_requests(self.request.user)),
             overdue=_flag(params.get("overdue")),
-            due_within=DUE_SOON if due_soon else None,
-            subject_ref=params.get("subject"),
+            due_within=DUE_SOON if _flag(params.get("due_soon")) else None,
         )
 
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))

@@ -11,11 +11,7 @@ from encrypted_model_fields.fields import EncryptedTextField
 
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+from dsr.states import TaskStatus
 
 
 class FulfilmentTask(models.Model):

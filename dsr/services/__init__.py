@@ -3,13 +3,13 @@
 from dsr.services.exports import export_download, exports_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
+from dsr.services.intake import request_create
 from dsr.services.requests import (
     request_acknowledge,
     request_approve,
     request_assign,
     request_cancel,
     request_complete,
-    request_create,
     request_extend,
     request_reject,
     request_transition,

@@ -23,20 +23,14 @@ from authorisations.services import (
 )
 from consents.services import consents_withdraw_for_subject_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, InvalidTransition
+from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
+from dsr.services.base import lock_request, request_purposes, request_source
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
-from dsr.services.requests import (
-    RESTRICTION_TYPES,
-    lock_request,
-    move,
-    request_purposes,
-    request_source,
-    restriction_put_in_force,
-)
-from dsr.states import RequestStatus, is_allowed
+from dsr.services.moves import RESTRICTION_TYPES, move, move_check, restriction_put_in_force
+from dsr.states import RequestStatus
 from subjects.services import subject_rectify
 
 S = RequestStatus
@@ -53,13 +47,7 @@ def complete_in_transaction(
 ) -> DataSubjectRequest:
     """Fulfil and close a locked request inside the caller's transaction."""
     target = S.PARTIALLY_COMPLETED if partial else S.COMPLETED
-    if not is_allowed(request.status, target):
-        raise InvalidTransition(status=request.get_status_display())
-    if request.identity_verified_at is None:
-        raise Conflict(
-            _("Verify the requester's identity before working on or answering the request."),
-            code="identity_not_verified",
-        )
+    move_check(request, to=target)
     open_tasks = request.tasks.filter(status=TaskStatus.OPEN).count()
     if open_tasks:
         raise Conflict(

@@ -22,7 +22,8 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
-from dsr.services.requests import RESTRICTION_TYPES, S, lock_request, move, restriction_put_in_force
+from dsr.services.base import lock_request
+from dsr.services.moves import RESTRICTION_TYPES, S, move, restriction_put_in_force
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates

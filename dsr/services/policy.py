@@ -13,7 +13,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from deadlines.models import CalendarDay, DeadlinePolicy
-from dsr.services.requests import clocks_recompute_for_calendar
+from dsr.services.base import clocks_recompute_for_calendar
 
 POLICY_FIELDS = (
     "period",

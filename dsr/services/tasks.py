@@ -15,96 +15,25 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
-from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, System, TaskStatus
+from dsr.models import FulfilmentTask, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.services.base import lock_request
 from dsr.services.deletion import (
     ERASE,
     deletion_confirm,
-    deletion_instructions,
     erase,
     hold_restriction_lift_if_done,
     holds_schedule,
 )
+from dsr.services.fanout import tasks_notify_clients
 from dsr.services.fulfilment import complete_in_transaction
-from dsr.services.requests import clock_processor_involved, lock_request
-from dsr.states import RequestStatus
-from integrations.models import WebhookEndpoint
-from integrations.outbox import outbox_enqueue_webhook
-from subjects.models import DataSubject
+from dsr.states import TASK_TRANSITIONS, RequestStatus
 
 MAX_RESULT_BYTES = 1_000_000
 RELEASE_BATCH = 500
 # Types whose answer is fully made of what the systems return: the last task done completes them.
 # Deletion needs a responsible person's approval, and the others need staff to apply or answer.
 AUTO_COMPLETE_TYPES = frozenset({RequestType.ACCESS, RequestType.COPY})
-# The webhook topic a system's integration client subscribes to for new work.
-TASK_TOPIC = "dsr.task.created"
-
-
-def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[FulfilmentTask]:
-    """Create the missing task for every active system that acts on this request's type (idempotent),
-    and tell each system's integration client through its webhook (queued in this transaction)."""
-    with transaction.atomic(savepoint=False):
-        systems = [
-            s
-            for s in System.objects.filter(active=True).select_related("integration_client").order_by("code")
-            if s.acts_on(request.type)
-        ]
-        existing = set(request.tasks.filter(hold__isnull=True).values_list("system_id", flat=True))
-        created = [
-            FulfilmentTask(
-                request=request,
-                system=s,
-                created_at=now,
-                instructions=deletion_instructions(request, s) if request.type == RequestType.DELETE else [],
-            )
-            for s in systems
-            if s.pk not in existing
-        ]
-        FulfilmentTask.objects.bulk_create(created)
-        if created:
-            audit_record(
-                action="dsr.task.created",
-                actor=actor,
-                subject=request.subject_id,
-                target=request,
-                data={"systems": [task.system.code for task in created]},
-                now=now,
-            )
-            _notify_clients(request, created, now=now)
-            if any(task.system.is_processor for task in created):
-                clock_processor_involved(request, actor=actor, now=now)
-    return created
-
-
-def _notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask], *, now: datetime) -> None:
-    clients = {task.system.integration_client_id for task in tasks if task.system.integration_client_id}
-    if not clients:
-        return
-    endpoints = WebhookEndpoint.objects.filter(client_id__in=clients, active=True)
-    subject_ref = (
-        DataSubject.objects.filter(pk=request.subject_id).values_list("external_ref", flat=True).first()
-    )
-    for task in tasks:
-        for endpoint in endpoints:
-            if endpoint.client_id != task.system.integration_client_id or not endpoint.wants(TASK_TOPIC):
-                continue
-            outbox_enqueue_webhook(
-                endpoint=endpoint,
-                topic=TASK_TOPIC,
-                payload={
-                    "task": str(task.pk),
-                    "request": str(request.pk),
-                    "type": request.type,
-                    "system": task.system.code,
-                    "subject": subject_ref,
-                    "instructions": task.instructions,
-                    "created_at": now.isoformat(),
-                },
-                dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}",
-                subject_id=request.subject_id,
-                now=now,
-            )
 
 
 def task_complete(
@@ -129,7 +58,7 @@ def task_complete(
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
-        if task.status == TaskStatus.DONE:
+        if TaskStatus.DONE not in TASK_TRANSITIONS[task.status]:
             raise Conflict(_("This task is already done."), code="task_done")
         # The erase task of an ended hold comes long after its request was answered, and a customer's
         # own confirmed change (`dsr.services.profile`) is completed at once while each system applies it.
@@ -208,7 +137,7 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
                         }
                     ],
                 )
-                _notify_clients(hold.request, [task], now=now)
+                tasks_notify_clients(hold.request, [task], now=now)
             hold.released_at = now
             hold.save(update_fields=["released_at"])
             audit_record(

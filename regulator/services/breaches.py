@@ -19,21 +19,22 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.states import status_move
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from notifications.services import notify_many
 from regulator.documents import form08
 from regulator.models import (
-    BREACH_TERMINAL,
-    BREACH_TRANSITIONS,
     Breach,
     BreachNotification,
     BreachStatus,
+    BreachStatusChange,
     CustomerNotice,
 )
 from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
 from regulator.services._lookup import codes_lookup
+from regulator.states import BREACH_TERMINAL, is_allowed
 
 _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
@@ -146,14 +147,32 @@ def _locked(breach_id) -> Breach:
     return breach
 
 
-def _transition(breach: Breach, new: str) -> None:
-    if new not in BREACH_TRANSITIONS[breach.status]:
+def breach_transition(
+    *,
+    actor: Actor,
+    breach: Breach,
+    to: str,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+    audit_action: str = "",
+    data: dict[str, Any] | None = None,
+) -> Breach:
+    """The one service that moves a breach (locked by the caller, inside its transaction): checks
+    `regulator.states.BREACH_TRANSITIONS` (409 otherwise), saves the status with `changes`, writes a
+    status-history row and, when `audit_action` is given, the audit entry."""
+    if not is_allowed(breach.status, to):
         raise InvalidTransition(
             _("A breach in status “%(status)s” cannot move to “%(new)s”.")
-            % {"status": breach.get_status_display(), "new": BreachStatus(new).label},
+            % {"status": breach.get_status_display(), "new": BreachStatus(to).label},
             code="invalid_transition",
         )
-    breach.status = new
+    with transaction.atomic(savepoint=False):
+        status_move(
+            breach, to=to, actor=actor, now=now, history=BreachStatusChange, of="breach", changes=changes
+        )
+        if audit_action:
+            audit_record(action=audit_action, actor=actor, target=breach, now=now, data=data or {})
+    return breach
 
 
 def breach_update(
@@ -277,9 +296,9 @@ def breach_notify(
             submitted_by_label=actor.label[:150],
         )
         if phase == 1:
-            _transition(breach, BreachStatus.NOTIFIED)
-            breach.notified_at = now
-            breach.save(update_fields=["status", "notified_at"])
+            breach_transition(
+                actor=actor, breach=breach, to=BreachStatus.NOTIFIED, now=now, changes={"notified_at": now}
+            )
         audit_record(
             action="regulator.breach.notified",
             actor=actor,
@@ -294,14 +313,13 @@ def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Bre
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
-        _transition(breach, BreachStatus.CLOSED)
-        breach.closed_at = now
-        breach.save(update_fields=["status", "closed_at"])
-        audit_record(
-            action="regulator.breach.closed",
+        breach_transition(
             actor=actor,
-            target=breach,
+            breach=breach,
+            to=BreachStatus.CLOSED,
             now=now,
+            changes={"closed_at": now},
+            audit_action="regulator.breach.closed",
             data={"reference": breach.reference},
         )
     return breach

@@ -17,7 +17,11 @@ from core.forms import form_error
 from regulator import services
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
 from regulator.models import Breach, BreachNotification, BreachStatus
-from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
+from regulator.selectors import (
+    breach_affected_subjects,
+    breach_allowed_actions,
+    breach_needs_customer_notice,
+)
 from regulator.views.common import json_download
 
 
@@ -107,6 +111,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
     phases = list(breach.phases.all())  # prefetched; Meta.ordering puts them in phase order
+    can_manage = request.user.has_perm("regulator.manage_breach")
     return render(
         request,
         "regulator/breach_detail.html",
@@ -119,7 +124,8 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_subjects(breach).count() if needs_notice else None,
             "decline_form": CustomerNoticeDeclineForm(),
-            "can_manage": request.user.has_perm("regulator.manage_breach"),
+            "can_manage": can_manage,
+            "actions": breach_allowed_actions(breach, actor_for_user(request.user)) if can_manage else (),
         },
         status=status,
     )

@@ -22,7 +22,12 @@ from subjects.api.serializers import (
     SubjectSearchSerializer,
 )
 from subjects.models import DataSubject
-from subjects.selectors import SEARCHABLE_FIELDS, subject_filter_by_index, subject_list
+from subjects.selectors import (
+    SEARCHABLE_FIELDS,
+    subject_filter_by_index,
+    subject_guardian_by_id,
+    subject_list,
+)
 
 SUBJECT_FILTERS = [
     OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
@@ -59,15 +64,6 @@ def subject_output(request, subjects, *, context: str = "", many: bool = False):
     else:
         shown = disclosure.disclosure_for(request.user, reason=access_reason(request), auth=request.auth)
     return SubjectOutputSerializer(subjects, many=many, context={"reveal": shown.revealed}).data
-
-
-def resolve_guardian(guardian_id) -> DataSubject | None:
-    if guardian_id is None:
-        return None
-    guardian = DataSubject.objects.filter(pk=guardian_id).first()
-    if guardian is None:
-        raise InvalidInput(_("No customer with this id exists to act as guardian."), field="guardian")
-    return guardian
 
 
 class SubjectListCreateView(generics.GenericAPIView):
@@ -107,7 +103,7 @@ class SubjectListCreateView(generics.GenericAPIView):
         data = SubjectCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        fields["guardian"] = resolve_guardian(fields.pop("guardian", None))
+        fields["guardian"] = subject_guardian_by_id(fields.pop("guardian", None))
         subject = services.subject_create(actor=actor_for_user(request.user), **fields)
         output = subject_output(request, subject)
         return Response(output, status=status.HTTP_201_CREATED)
@@ -168,7 +164,7 @@ class SubjectDetailView(generics.GenericAPIView):
         reason = changes.pop("reason", "")
         language = changes.pop("preferred_language", None)
         if "guardian" in changes:
-            changes["guardian"] = resolve_guardian(changes["guardian"])
+            changes["guardian"] = subject_guardian_by_id(changes["guardian"])
         subject = services.subject_rectify(
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language,

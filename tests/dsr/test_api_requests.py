@@ -257,3 +257,19 @@ def test_an_absurd_assignee_filter_is_400_not_500(as_user, privacy_officer):
     response = as_user(privacy_officer).get("/api/v1/requests/", {"assignee": "14994472662758670336"})
     assert response.status_code == 400
     assert response.json()["assignee"]
+
+
+@pytest.mark.django_db
+def test_the_request_list_filterset_refuses_bad_values_naming_them(as_user, privacy_officer):
+    api = as_user(privacy_officer)
+    for params, field in (
+        ({"status": "lost"}, "status"),
+        ({"assignee": "abc"}, "assignee"),
+        ({"assignee": "-1"}, "assignee"),
+        ({"status": "lost", "assignee": "abc"}, "status"),
+    ):
+        answer = api.get("/api/v1/requests/", params)
+        assert answer.status_code == 400, params
+        assert list(answer.json()) == [field], params
+    good = {"assignee": "7", "status": "received", "type": "access"}
+    assert api.get("/api/v1/requests/", good).status_code == 200

@@ -229,3 +229,10 @@ def test_the_dpo_lets_a_second_cif_share_the_citizen_id(as_user, officer, dpo):
     assert as_user(officer).post("/api/v1/subjects/", {**VALID, "external_ref": "CIF9000003"},
                                  format="json").status_code == 409
     assert as_user(officer).post("/api/v1/subjects/", twin, format="json").status_code == 201
+
+
+def test_an_unknown_guardian_is_a_400_on_the_guardian_field(as_user, officer):
+    body = {**VALID, "guardian": "00000000-0000-0000-0000-000000000001"}
+    response = as_user(officer).post("/api/v1/subjects/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["guardian"]

@@ -1,0 +1,42 @@
+"""FilterSets for the list endpoints: one place that reads a list's query parameters.
+
+`ListFilterSet.apply` answers a bad value with `InvalidInput` naming the parameter, so a list
+refuses it with the API's ordinary 400 (the contract's error shape), not DRF's form errors.
+`SubjectStatusFilterSet` is the shape the consent, request and authorisation lists share: the
+customer number (CIF) and a status from the machine's table.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+
+
+class ListFilterSet(django_filters.FilterSet):
+    # The message for a bad value of each parameter; the first parameter in error is answered.
+    messages: dict[str, str] = {}
+
+    @classmethod
+    def apply(cls, params, queryset: QuerySet) -> QuerySet:
+        filterset = cls(params, queryset=queryset)
+        if not filterset.is_valid():
+            field = next(name for name in filterset.filters if name in filterset.errors)
+            raise InvalidInput(cls.messages.get(field, _("Invalid value.")), field=field)
+        return filterset.qs
+
+
+class SubjectStatusFilterSet(ListFilterSet):
+    """`subject` (CIF) and `status`; a subclass sets the status choices of its machine."""
+
+    subject = django_filters.CharFilter(field_name="subject__external_ref")
+    status = django_filters.ChoiceFilter(choices=())
+    messages = {"status": _("Unknown status.")}
+
+    status_choices: list[tuple[str, str]] = []  # the machine's `TextChoices.choices`
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["status"].extra["choices"] = self.status_choices

@@ -1,0 +1,144 @@
+"""What every request service builds on: locking a request, how other apps refer to it, the
+permission a service checks itself, and the request's clocks (recomputed from the deadline policy,
+each change a recorded clock event)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from consents.models import Purpose
+from core.actors import Actor
+from core.errors import NotFound, PermissionDenied
+from deadlines.policy import LOCAL_TZ, deadlines_for
+from dsr.models import (
+    ClockEvent,
+    DataSubjectRequest,
+    RequestClockEvent,
+)
+from dsr.states import OPEN
+
+
+def lock_request(request_id) -> DataSubjectRequest:
+    request = DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("No such request."))
+    return request
+
+
+def request_source(request: DataSubjectRequest) -> str:
+    """How the consents app refers to a request without importing dsr."""
+    return f"dsr.request:{request.pk}"
+
+
+def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:
+    """The purposes a restriction, objection or withdrawal names (None: all it can reach)."""
+    if not request.purposes:
+        return None
+    return list(Purpose.objects.filter(code__in=request.purposes).order_by("code"))
+
+
+def actor_user(actor: Actor):
+    """The user behind an actor, for permission checks that a service itself must make."""
+    if actor.user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=actor.user_id).first()
+
+
+def require_permission(actor: Actor, permission: str) -> None:
+    user = actor_user(actor)
+    if user is None or not user.has_perm(permission):
+        raise PermissionDenied()
+
+
+def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """This request's fan-out reached a processor or third party: the law's longer period applies to
+    it (and to no other request), as a recorded clock event. Caller's transaction, request locked."""
+    if request.processor_involved:
+        return
+    request.processor_involved = True
+    clocks_recompute(request, now=now)
+    request.save(update_fields=["processor_involved", "due_at", "statutory_due_at", "updated_at"])
+    clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
+
+
+CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
+
+
+def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> int:
+    """After `day` entered or left the working-day calendar, recompute the deadlines of the open
+    requests whose clocks run across it, each move a recorded clock event. A deadline never moves
+    earlier than the one already given. Caller's transaction; returns how many requests moved."""
+    start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
+    crossing = (
+        DataSubjectRequest.objects.select_for_update()
+        .filter(status__in=sorted(OPEN), received_at__lt=start_of_day)
+        .filter(
+            Q(due_at__gte=start_of_day)
+            | Q(statutory_due_at__gte=start_of_day)
+            | Q(acknowledge_by__gte=start_of_day)
+        )
+        .order_by("pk")
+    )
+    moved = 0
+    for request in crossing:
+        deadlines = request_deadlines(request)
+        changed = []
+        for name in CLOCK_FIELDS:
+            old, new = getattr(request, name), getattr(deadlines, name)
+            if old is not None and new is not None and new > old:
+                setattr(request, name, new)
+                changed.append(name)
+        if changed:
+            request.save(update_fields=[*changed, "updated_at"])
+            clock_record(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
+            moved += 1
+    return moved
+
+
+def request_deadlines(request: DataSubjectRequest):
+    """The request's clocks as the policy and calendar give them now, from its own history."""
+    return deadlines_for(
+        request_type=request.type,
+        received_at=request.received_at,
+        subject=request.subject_id,
+        processor_involved=request.processor_involved,
+        paused=timedelta(seconds=request.paused_seconds),
+        extended=request.extended_at is not None,
+    )
+
+
+def clocks_recompute(request: DataSubjectRequest, *, now: datetime):
+    deadlines = request_deadlines(request)
+    request.due_at = deadlines.due_at
+    request.statutory_due_at = deadlines.statutory_due_at
+    return deadlines
+
+
+def clock_record(
+    request: DataSubjectRequest, kind: str, *, actor: Actor, now: datetime, note: str = ""
+) -> None:
+    RequestClockEvent.objects.create(
+        request=request,
+        kind=kind,
+        at=now,
+        due_at=request.due_at,
+        statutory_due_at=request.statutory_due_at,
+        actor_label=actor.label[:150],
+        note=note,
+    )
+    audit_record(
+        action=f"dsr.clock.{kind}",
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        now=now,
+        data={
+            "due_at": request.due_at.isoformat(),
+            "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None,
+        },
+    )

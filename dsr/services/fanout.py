@@ -1,0 +1,89 @@
+"""Fan-out of a request into one task per system that acts on its type, and the webhook that tells
+each system's integration client (also used when a legal hold ends)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from audit.services import audit_record
+from core.actors import Actor
+from deadlines.models import RequestType
+from dsr.models import DataSubjectRequest, FulfilmentTask, System
+from dsr.services.base import clock_processor_involved
+from dsr.services.deletion import (
+    deletion_instructions,
+)
+from integrations.models import WebhookEndpoint
+from integrations.outbox import outbox_enqueue_webhook
+from subjects.models import DataSubject
+
+# The webhook topic a system's integration client subscribes to for new work.
+TASK_TOPIC = "dsr.task.created"
+
+
+def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[FulfilmentTask]:
+    """Create the missing task for every active system that acts on this request's type (idempotent),
+    and tell each system's integration client through its webhook (queued in this transaction)."""
+    with transaction.atomic(savepoint=False):
+        systems = [
+            s
+            for s in System.objects.filter(active=True).select_related("integration_client").order_by("code")
+            if s.acts_on(request.type)
+        ]
+        existing = set(request.tasks.filter(hold__isnull=True).values_list("system_id", flat=True))
+        created = [
+            FulfilmentTask(
+                request=request,
+                system=s,
+                created_at=now,
+                instructions=deletion_instructions(request, s) if request.type == RequestType.DELETE else [],
+            )
+            for s in systems
+            if s.pk not in existing
+        ]
+        FulfilmentTask.objects.bulk_create(created)
+        if created:
+            audit_record(
+                action="dsr.task.created",
+                actor=actor,
+                subject=request.subject_id,
+                target=request,
+                data={"systems": [task.system.code for task in created]},
+                now=now,
+            )
+            tasks_notify_clients(request, created, now=now)
+            if any(task.system.is_processor for task in created):
+                clock_processor_involved(request, actor=actor, now=now)
+    return created
+
+
+def tasks_notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask], *, now: datetime) -> None:
+    clients = {task.system.integration_client_id for task in tasks if task.system.integration_client_id}
+    if not clients:
+        return
+    endpoints = WebhookEndpoint.objects.filter(client_id__in=clients, active=True)
+    subject_ref = (
+        DataSubject.objects.filter(pk=request.subject_id).values_list("external_ref", flat=True).first()
+    )
+    for task in tasks:
+        for endpoint in endpoints:
+            if endpoint.client_id != task.system.integration_client_id or not endpoint.wants(TASK_TOPIC):
+                continue
+            outbox_enqueue_webhook(
+                endpoint=endpoint,
+                topic=TASK_TOPIC,
+                payload={
+                    "task": str(task.pk),
+                    "request": str(request.pk),
+                    "type": request.type,
+                    "system": task.system.code,
+                    "subject": subject_ref,
+                    "instructions": task.instructions,
+                    "created_at": now.isoformat(),
+                },
+                dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}",
+                subject_id=request.subject_id,
+                now=now,
+            )

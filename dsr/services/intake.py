@@ -1,0 +1,196 @@
+"""Intake: a new request validated (details, corrections, purposes), received, its clocks started and
+the requesting client told."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from consents.models import Purpose
+from core.actors import Actor
+from core.errors import InvalidInput
+from deadlines.models import RequestType
+from deadlines.policy import deadlines_for
+from dsr.models import (
+    CORRECTION_TYPES,
+    PURPOSE_TYPES,
+    Channel,
+    ClockEvent,
+    DataSubjectRequest,
+)
+from dsr.notifications import customer_notify_move
+from dsr.services.base import (
+    clock_record,
+)
+from dsr.services.moves import (
+    S,
+    notify_requesting_client,
+    status_change_record,
+)
+from subjects.models import DataSubject
+from subjects.services import RECTIFIABLE_FIELDS
+from subjects.validators import normalize_email, normalize_national_id, normalize_phone
+
+MAX_DETAILS_LENGTH = 4000
+
+
+MAX_PURPOSES = 50
+
+
+# Guardians are corrected through their own procedure (authority re-checked), and the end of the
+# relationship is the bank's record, not a customer's correction.
+CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on"))
+
+
+def request_create(
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    type: str,
+    channel: str,
+    details: str = "",
+    corrections: dict[str, Any] | None = None,
+    purposes: list[str] | None = None,
+    guardian: DataSubject | None = None,
+    now: datetime | None = None,
+    durable: bool = True,
+) -> DataSubjectRequest:
+    """Receive a request and start both clocks. A guardian acts for a child only once their
+    authority has been verified on the child's record. `durable=False` joins the caller's
+    transaction (a customer's own confirmed change is received, verified and completed in one)."""
+    now = now or timezone.now()
+    if type not in RequestType.values:
+        raise InvalidInput(
+            _("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values)
+        )
+    if channel not in Channel.values:
+        raise InvalidInput(
+            _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
+        )
+    details = (details or "").strip()
+    if len(details) > MAX_DETAILS_LENGTH:
+        raise InvalidInput(
+            _("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH
+        )
+    clean_corrections = _clean_corrections(type, corrections)
+    clean_purposes = _clean_purposes(type, purposes)
+    if (
+        guardian is not None
+        and not DataSubject.objects.filter(
+            pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False
+        ).exists()
+    ):
+        raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
+    # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
+    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject)
+    with transaction.atomic(durable=durable):
+        request = DataSubjectRequest.objects.create(
+            subject=subject,
+            type=type,
+            channel=channel,
+            details=details,
+            corrections=json.dumps(clean_corrections, sort_keys=True) if clean_corrections else "",
+            purposes=clean_purposes,
+            guardian=guardian,
+            created_by_id=actor.user_id,
+            received_at=now,
+            due_at=deadlines.due_at,
+            acknowledge_by=deadlines.acknowledge_by,
+            statutory_due_at=deadlines.statutory_due_at,
+            statutory_regime=deadlines.regime,
+            pausable=deadlines.pausable,
+        )
+        change = status_change_record(request, old="", new=S.RECEIVED, actor=actor, now=now)
+        notify_requesting_client(request, change)
+        customer_notify_move(request, new_status=S.RECEIVED, now=now, key=str(change.pk))
+        audit_record(
+            action="dsr.request.received",
+            actor=actor,
+            subject=subject,
+            target=request,
+            now=now,
+            data={
+                "type": type,
+                "channel": channel,
+                "guardian": str(guardian.pk) if guardian else None,
+                "purposes": clean_purposes,
+                "corrected_fields": sorted(clean_corrections),
+            },
+        )
+        clock_record(request, ClockEvent.STARTED, actor=actor, now=now, note=deadlines.regime)
+    return request
+
+
+def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[str, Any]:
+    if not corrections:
+        return {}
+    if type not in CORRECTION_TYPES:
+        raise InvalidInput(_("Corrected values belong only to a rectification request."), field="corrections")
+    if not isinstance(corrections, dict):
+        raise InvalidInput(_("Give the corrected values as field: value pairs."), field="corrections")
+    unknown = set(corrections) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be corrected by a request: %(fields)s."),
+            field="corrections",
+            fields=", ".join(sorted(unknown)),
+        )
+    clean = {}
+    for name, value in corrections.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(_("Each corrected value must be text."), field="corrections")
+        if value and len(value) > 500:
+            raise InvalidInput(_("A corrected value is longer than 500 characters."), field="corrections")
+        value = (value or "").strip()
+        # Check the values now, so the customer hears of a typo at intake rather than at the answer.
+        validator = _CORRECTION_VALIDATORS.get(name)
+        if value and validator is not None:
+            try:
+                validator(value)
+            except InvalidInput as error:
+                raise InvalidInput(error.message, field="corrections", **error.params) from None
+        clean[name] = value
+    return clean
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(_("Enter the date of birth as YYYY-MM-DD.")) from None
+
+
+_CORRECTION_VALIDATORS = {
+    "phone": normalize_phone,
+    "email": normalize_email,
+    "national_id": normalize_national_id,
+    "date_of_birth": _iso_date,
+}
+
+
+def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
+    if not purposes:
+        return []
+    if type not in PURPOSE_TYPES:
+        raise InvalidInput(
+            _("Purposes belong only to restriction, objection and withdrawal requests."), field="purposes"
+        )
+    if (
+        not isinstance(purposes, list)
+        or len(purposes) > MAX_PURPOSES
+        or not all(isinstance(code, str) and 0 < len(code) <= 50 for code in purposes)
+    ):
+        raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
+    codes = sorted(set(purposes))
+    missing = sorted(set(codes) - set(Purpose.objects.filter(code__in=codes).values_list("code", flat=True)))
+    if missing:
+        raise InvalidInput(
+            _("These purposes do not exist: %(codes)s."), field="purposes", codes=", ".join(missing)
+        )
+    return codes

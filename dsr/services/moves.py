@@ -1,0 +1,202 @@
+"""The one step that moves a request along `dsr.states.TRANSITIONS`: `move_check` refuses what the
+table (or an unverified identity) does not allow, `move` applies a move to a locked request and
+writes the `RequestStatusChange`, the clock events, the notifications and the audit entry.
+`dsr.services.requests.request_transition` and completion (`dsr.services.fulfilment`) call it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from authorisations.services import (
+    authorisations_pause_for_subject_in_transaction,
+    authorisations_resume_for_source_in_transaction,
+)
+from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput, InvalidTransition
+from deadlines.models import RequestType
+from dsr.models import (
+    Channel,
+    ClockEvent,
+    DataSubjectRequest,
+    OutcomeReason,
+    RequestStatusChange,
+)
+from dsr.notifications import customer_notify_move
+from dsr.services.base import (
+    clock_record,
+    clocks_recompute,
+    request_purposes,
+    request_source,
+)
+from dsr.services.fanout import tasks_fan_out
+from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
+from integrations.models import WebhookEndpoint
+from integrations.outbox import outbox_enqueue_webhook
+
+S = RequestStatus
+
+
+MAX_NOTE_LENGTH = 2000
+
+
+# The webhook topic an integration client subscribes to for the moves of the requests it submitted.
+STATUS_TOPIC = "dsr.request.status_changed"
+
+
+# Requests that stop processing from the moment the requester is verified (Law 91 Art. 4).
+RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
+
+
+def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """The restriction or objection of a verified request, in force in the caller's transaction
+    (idempotent: the completion applies it again for requests verified before it took effect at once)."""
+    restrictions_apply_in_transaction(
+        actor=actor,
+        subject=request.subject,
+        purposes=request_purposes(request),
+        kind=request.type,
+        source=request_source(request),
+        now=now,
+    )
+    if request.type == RequestType.OBJECT:
+        # An objection covering disclosure to third parties pauses the matching authorisations.
+        authorisations_pause_for_subject_in_transaction(
+            actor=actor, subject=request.subject, purposes=request_purposes(request),
+            source=request_source(request), now=now,
+        )
+
+
+def move_check(request: DataSubjectRequest, *, to: str) -> None:
+    """Refuse a move the table (`dsr.states.TRANSITIONS`) does not allow, and work on or an answer to a
+    request whose requester's identity is not verified. `move` and completion both start here."""
+    if not is_allowed(request.status, to):
+        raise InvalidTransition(status=request.get_status_display())
+    if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
+        raise Conflict(
+            _("Verify the requester's identity before working on or answering the request."),
+            code="identity_not_verified",
+        )
+
+
+def move(
+    request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "", note: str = ""
+) -> DataSubjectRequest:
+    """Apply one move to a locked request inside the caller's transaction."""
+    old = request.status
+    move_check(request, to=to)
+    note = (note or "").strip()[:MAX_NOTE_LENGTH]
+    if to in NEEDS_REASON:
+        if reason not in OutcomeReason.values:
+            raise InvalidInput(_("Choose the legal reason; the customer will see it."), field="reason")
+        if reason == OutcomeReason.OTHER and not note:
+            raise InvalidInput(_("Explain the reason in the note."), field="note")
+    elif reason:
+        raise InvalidInput(
+            _("A legal reason is given only when refusing or partly answering."), field="reason"
+        )
+    fields = ["status", "updated_at"]
+    with transaction.atomic(savepoint=False):
+        if old == S.RECEIVED and to != S.CANCELLED and request.acknowledged_at is None:
+            request.acknowledged_at = now
+            fields.append("acknowledged_at")
+            clock_record(request, ClockEvent.ACKNOWLEDGED, actor=actor, now=now)
+        if request.paused_at is not None:
+            request.paused_seconds += max(0, int((now - request.paused_at).total_seconds()))
+            request.paused_at = None
+            fields += ["paused_at", "paused_seconds"]
+            if to not in TERMINAL:
+                clocks_recompute(request, now=now)
+                fields += ["due_at", "statutory_due_at"]
+                clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
+        if to == S.AWAITING_CUSTOMER and request.pausable:
+            request.paused_at = now
+            fields.append("paused_at")
+            clock_record(request, ClockEvent.PAUSED, actor=actor, now=now)
+        request.status = to
+        if to in NEEDS_REASON:
+            request.outcome_reason = reason
+            fields.append("outcome_reason")
+        if note and (to in TERMINAL or to == S.AWAITING_CUSTOMER):
+            request.outcome_note = note
+            fields.append("outcome_note")
+        if to in TERMINAL:
+            request.closed_at = now
+            fields.append("closed_at")
+            clock_record(request, ClockEvent.STOPPED, actor=actor, now=now)
+        if to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES:
+            restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
+            authorisations_resume_for_source_in_transaction(
+                actor=actor, source=request_source(request), now=now
+            )
+        request.save(update_fields=fields)
+        change = status_change_record(
+            request, old=old, new=to, actor=actor, now=now, reason=reason, note=note
+        )
+        notify_requesting_client(request, change)
+        customer_notify_move(request, new_status=to, now=now, key=str(change.pk))
+        audit_record(
+            action="dsr.request.transitioned",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"from": old, "to": to, "reason": reason},
+            now=now,
+        )
+        if to == S.IN_PROGRESS:
+            tasks_fan_out(request, actor=actor, now=now)
+    return request
+
+
+def status_change_record(
+    request: DataSubjectRequest,
+    *,
+    old: str,
+    new: str,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    note: str = "",
+) -> RequestStatusChange:
+    return RequestStatusChange.objects.create(
+        request=request,
+        old_status=old,
+        new_status=new,
+        actor_kind=actor.kind,
+        actor_label=actor.label[:150],
+        actor_user_id=actor.user_id,
+        reason=reason,
+        note=note,
+        at=now,
+    )
+
+
+def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusChange) -> None:
+    """Tell the integration client that submitted the request (e.g. the mobile app) of each move, by a
+    webhook queued in this transaction and delivered once it commits."""
+    if request.created_by_id is None or request.channel != Channel.API:
+        return
+    endpoints = WebhookEndpoint.objects.filter(client_id=request.created_by_id, active=True)
+    for endpoint in endpoints:
+        if not endpoint.wants(STATUS_TOPIC):
+            continue
+        outbox_enqueue_webhook(
+            endpoint=endpoint,
+            topic=STATUS_TOPIC,
+            payload={
+                "request": str(request.pk),
+                "type": request.type,
+                "from": change.old_status,
+                "to": change.new_status,
+                "reason": change.reason,
+                "at": change.at.isoformat(),
+                "due_at": request.due_at.isoformat(),
+            },
+            dedupe_key=f"dsr.status:{change.pk}:endpoint:{endpoint.pk}",
+            subject_id=request.subject_id,
+            now=change.at,
+        )

@@ -1,0 +1,56 @@
+"""`request_allowed_actions` reads the transition table; the staff page offers exactly those
+actions, and completion refuses through the same check as every other move."""
+
+from datetime import timedelta
+
+import pytest
+
+from core.errors import InvalidTransition
+from dsr import services
+from dsr.models import DataSubjectRequest
+from dsr.selectors import request_allowed_actions
+from dsr.states import TASK_TRANSITIONS, TaskStatus, allowed_next
+from tests.dsr.factories import MONDAY, STAFF, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(request, status, **fields):
+    DataSubjectRequest.objects.filter(pk=request.pk).update(status=status, **fields)
+    return DataSubjectRequest.objects.get(pk=request.pk)
+
+
+def test_actions_follow_the_table(subject, privacy_officer, customer_a):
+    request = make_request(subject, type="complaint")
+    now = MONDAY + timedelta(hours=1)
+    assert request_allowed_actions(request, privacy_officer, now=now) == {"verify", "acknowledge", "reject", "extend"}
+    request = _at(request, "in_progress", identity_verified_at=MONDAY)
+    assert request_allowed_actions(request, privacy_officer, now=now) == {"pause", "complete", "reject", "extend"}
+    request = _at(request, "awaiting_customer")
+    assert request_allowed_actions(request, privacy_officer, now=now) == {"resume", "reject", "extend"}
+    for status in ("completed", "rejected", "cancelled"):
+        closed = _at(request, status, outcome_reason="other" if status == "rejected" else "")
+        assert request_allowed_actions(closed, privacy_officer, now=now) == frozenset()
+        assert allowed_next(status) == frozenset()
+    reopened = _at(request, "received", outcome_reason="")
+    assert request_allowed_actions(reopened, customer_a, now=now) == frozenset()
+
+
+def test_a_deletion_in_progress_awaits_approval(subject, privacy_officer):
+    request = _at(make_request(subject, type="delete"), "in_progress", identity_verified_at=MONDAY)
+    assert "approve" in request_allowed_actions(request, privacy_officer, now=MONDAY)
+
+
+def test_completion_is_refused_by_the_shared_move_check(subject):
+    request = make_request(subject, type="complaint")
+    with pytest.raises(InvalidTransition):
+        services.request_transition(actor=STAFF, request_id=request.pk, to="completed", note="x")
+    _at(request, "awaiting_customer")
+    with pytest.raises(InvalidTransition):
+        services.request_transition(actor=STAFF, request_id=request.pk, to="partially_completed", note="x")
+    assert DataSubjectRequest.objects.get(pk=request.pk).status == "awaiting_customer"
+
+
+def test_the_task_table():
+    assert set(TASK_TRANSITIONS) == set(TaskStatus.values)
+    assert TASK_TRANSITIONS[TaskStatus.DONE] == frozenset()
