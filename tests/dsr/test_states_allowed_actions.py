@@ -23,9 +23,19 @@ def _at(request, status, **fields):
 def test_actions_follow_the_table(subject, privacy_officer, customer_a):
     request = make_request(subject, type="complaint")
     now = MONDAY + timedelta(hours=1)
-    assert request_allowed_actions(request, privacy_officer, now=now) == {"verify", "acknowledge", "reject", "extend"}
+    assert request_allowed_actions(request, privacy_officer, now=now) == {
+        "verify",
+        "acknowledge",
+        "reject",
+        "extend",
+    }
     request = _at(request, "in_progress", identity_verified_at=MONDAY)
-    assert request_allowed_actions(request, privacy_officer, now=now) == {"pause", "complete", "reject", "extend"}
+    assert request_allowed_actions(request, privacy_officer, now=now) == {
+        "pause",
+        "complete",
+        "reject",
+        "extend",
+    }
     request = _at(request, "awaiting_customer")
     assert request_allowed_actions(request, privacy_officer, now=now) == {"resume", "reject", "extend"}
     for status in ("completed", "rejected", "cancelled"):
