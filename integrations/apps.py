@@ -28,6 +28,8 @@ class IntegrationsConfig(AppConfig):
             "integrations.webhook.secret_rotated": _("Webhook signing secret rotated"),
             "integrations.webhook.test_sent": _("Test notice sent to a webhook endpoint"),
             "integrations.webhook.redelivered": _("Webhook notice delivered again"),
+            "integrations.job.queued": _("Background job queued"),
+            "integrations.job.status_changed": _("Background job status changed"),
         })
         # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
         grant_permissions(Role.DPO, "integrations.view_apitoken", "integrations.change_apitoken",
