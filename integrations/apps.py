@@ -37,6 +37,8 @@ class IntegrationsConfig(AppConfig):
         # The DPO registers the endpoints recipients' systems are told on, and watches their deliveries.
         grant_permissions(Role.DPO, "integrations.view_webhookendpoint", "integrations.add_webhookendpoint",
                           "integrations.change_webhookendpoint")
+        # Whoever starts long work (the DPO's CSV import) follows and cancels their own jobs.
+        grant_permissions(Role.DPO, "integrations.view_backgroundjob", "integrations.change_backgroundjob")
         register_menu(
             MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
                      order=96, permission="integrations.manage_outbox"),

@@ -12,6 +12,8 @@ from encrypted_model_fields.fields import (
     EncryptedTextField,
 )
 
+from integrations.states import JobStatus
+
 
 class ApiToken(models.Model):
     """A bearer token for an integration client or a staff script. Only its SHA-256 is stored."""
@@ -157,7 +159,9 @@ class BackgroundJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=100)
-    status = models.CharField(max_length=20, default="queued", db_index=True)
+    status = models.CharField(
+        max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
