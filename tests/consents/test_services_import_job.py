@@ -155,7 +155,9 @@ def test_a_file_without_the_columns_is_refused_before_any_job(subjects):
     assert not BackgroundJob.objects.exists() and not ConsentImport.objects.exists()
 
 
-def test_the_sweep_sends_stale_jobs_back_to_their_task(subjects, django_capture_on_commit_callbacks, monkeypatch):
+def test_the_sweep_sends_stale_jobs_back_to_their_task(
+    subjects, django_capture_on_commit_callbacks, monkeypatch
+):
     from integrations import tasks
 
     job = _start(subjects, django_capture_on_commit_callbacks)

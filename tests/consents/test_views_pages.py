@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
+from consents.services import consent_import_run
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,8 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert consent.status == "withdrawn"
 
 
-def test_dpo_pages(dpo, officer, subject, catalogue):
+def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
+    settings.JOBS_DIR = tmp_path
     client = _login(dpo)
     assert client.get("/en/portal/purposes/").status_code == 200
     created = client.post(
@@ -169,8 +171,13 @@ def test_dpo_pages(dpo, officer, subject, catalogue):
         ).encode(),
         content_type="text/csv",
     )
-    result = client.post("/en/portal/consents/import/", {"file": upload}).content.decode()
-    assert "1 imported" in result and "<td>3</td>" in result
+    started = client.post("/en/portal/consents/import/", {"file": upload})
+    assert started.status_code == 302 and "/portal/consents/import/" in started["Location"]
+    job_page = client.get(started["Location"]).content.decode()
+    assert 'role="progressbar"' in job_page and 'aria-valuenow="0"' in job_page
+    consent_import_run(job_id=started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    result = client.get(started["Location"]).content.decode()
+    assert "1 imported" in result and "<td>3</td>" in result and 'aria-valuenow="100"' in result
     assert client.get("/en/portal/withdrawal-duties/").status_code == 200
     assert _login(officer).get("/en/portal/purposes/new/").status_code == 403
     assert _login(officer).get("/en/portal/consents/import/").status_code == 403
