@@ -166,3 +166,17 @@ def test_the_sweep_sends_stale_jobs_back_to_their_task(
     monkeypatch.setattr(tasks.current_app, "send_task", lambda name, args: sent.append((name, args)))
     assert tasks.resume_stale_jobs() == 1
     assert sent == [("consents.run_import", [str(job.pk)])]
+
+
+def test_a_broker_outage_leaves_the_job_queued_for_the_sweep(subjects, django_capture_on_commit_callbacks,
+                                                             monkeypatch):
+    from consents import tasks
+
+    def broker_down(job_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.run_import, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = consent_import_start(actor=ACTOR, user=None, file=_file(subjects), filename="legacy.csv")
+    assert BackgroundJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
+    assert Path(job.input_path).exists()
