@@ -354,3 +354,26 @@ def test_the_dpo_sees_a_scheduled_widening_in_the_catalogue(dpo, catalogue):
     )
     page = _login(dpo).get("/en/portal/purposes/").content.decode()
     assert 'data-testid="scheduled-sharing"' in page and "widening: consent asked again" in page
+
+
+def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, settings, tmp_path):
+    settings.JOBS_DIR = tmp_path
+    client = _login(dpo)
+    upload = SimpleUploadedFile(
+        "legacy.csv",
+        f"subject,purpose,notice_version,channel\n{subject.external_ref},sharing,v1,branch\n".encode(),
+        content_type="text/csv",
+    )
+    job_url = client.post("/en/portal/consents/import/", {"file": upload})["Location"]
+    page = client.get(job_url).content.decode()
+    assert f'data-job-progress="{job_url}progress/"' in page and 'role="progressbar"' in page
+    assert "<script" in page and "job-progress.js" in page and "onclick" not in page
+    progress = client.get(job_url + "progress/").json()
+    assert (progress["status"], progress["percent"], progress["finished"]) == ("queued", 0, False)
+    assert progress["summary"] == "0 of … rows read, 0 refused so far."
+
+    cancelled = client.post(job_url + "cancel/", follow=True).content.decode()
+    assert "Cancelled" in cancelled and 'data-testid="import-cancel"' not in cancelled
+    assert client.get(job_url + "progress/").json()["status"] == "cancelled"
+    assert client.post(job_url + "cancel/", follow=True).status_code == 200  # again: a message, not a 500
+    assert Consent.objects.count() == 0
