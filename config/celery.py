@@ -53,6 +53,13 @@ app.conf.beat_schedule = {
         "schedule": MINUTE,
         "options": {"expires": MINUTE},
     },
+    # Every minute: hand background jobs (CSV imports) whose worker died or never came back to a
+    # worker; they resume from their cursor.
+    "resume-stale-jobs": {
+        "task": "integrations.resume_stale_jobs",
+        "schedule": MINUTE,
+        "options": {"expires": MINUTE},
+    },
     # Every hour: forget Idempotency-Key answers older than a week (they may quote personal data).
     "expire-idempotency-keys": {
         "task": "integrations.expire_idempotency_keys",

@@ -486,6 +486,11 @@ class ConsentImport(models.Model):
     refused = models.PositiveIntegerField(default=0)
     # [{"line": 12, "reason": "..."}], capped so a wrong file cannot bloat the row.
     errors = models.JSONField(default=list)
+    # The background job that runs it (none for a run made in-process, e.g. `?wait=true`).
+    job = models.OneToOneField(
+        "integrations.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="consent_import",
+    )
 
     class Meta:
         verbose_name = _("consent import")

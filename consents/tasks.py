@@ -23,3 +23,14 @@ def apply_purpose_versions() -> int:
     from consents.services import purpose_versions_apply_due
 
     return purpose_versions_apply_due()
+
+
+@shared_task(name="consents.run_import", ignore_result=True, acks_late=True)
+def run_import(job_id: str) -> None:
+    """Carry a CSV import job on from its cursor; a slice that used its time hands over to a new task."""
+    from consents.services import consent_import_run
+    from integrations.states import JobStatus
+
+    job = consent_import_run(job_id=job_id)
+    if job is not None and job.status == JobStatus.RUNNING:
+        run_import.delay(job_id)

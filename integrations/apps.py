@@ -28,6 +28,8 @@ class IntegrationsConfig(AppConfig):
             "integrations.webhook.secret_rotated": _("Webhook signing secret rotated"),
             "integrations.webhook.test_sent": _("Test notice sent to a webhook endpoint"),
             "integrations.webhook.redelivered": _("Webhook notice delivered again"),
+            "integrations.job.queued": _("Background job queued"),
+            "integrations.job.status_changed": _("Background job status changed"),
         })
         # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
         grant_permissions(Role.DPO, "integrations.view_apitoken", "integrations.change_apitoken",
@@ -35,6 +37,8 @@ class IntegrationsConfig(AppConfig):
         # The DPO registers the endpoints recipients' systems are told on, and watches their deliveries.
         grant_permissions(Role.DPO, "integrations.view_webhookendpoint", "integrations.add_webhookendpoint",
                           "integrations.change_webhookendpoint")
+        # Whoever starts long work (the DPO's CSV import) follows and cancels their own jobs.
+        grant_permissions(Role.DPO, "integrations.view_backgroundjob", "integrations.change_backgroundjob")
         register_menu(
             MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
                      order=96, permission="integrations.manage_outbox"),

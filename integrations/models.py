@@ -12,6 +12,8 @@ from encrypted_model_fields.fields import (
     EncryptedTextField,
 )
 
+from integrations.states import JobStatus
+
 
 class ApiToken(models.Model):
     """A bearer token for an integration client or a staff script. Only its SHA-256 is stored."""
@@ -159,3 +161,45 @@ class OutboxDedupeKey(models.Model):
 
     def __str__(self) -> str:
         return f"OutboxDedupeKey {self.message_id}"
+
+
+class BackgroundJob(models.Model):
+    """Long work a person started that runs on a Celery worker (a CSV import, an export...).
+
+    Lives in integrations, below every business app, so consents and dsr can both run work through
+    it while it imports neither: `kind` is the Celery task name that carries the job on. The input
+    file is kept in a private directory under VAR_DIR (never MEDIA, never served) and deleted when
+    the job ends. `cursor` is the last input line whose effects are committed; it is written in the
+    same transaction as those effects, so a worker killed mid-job resumes after it, never before.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    input_path = models.CharField(max_length=500, blank=True)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_refused = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveIntegerField(default=0)
+    # [{"line": 12, "reason": "..."}], capped by the job's runner.
+    report = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"BackgroundJob {self.pk} {self.kind} {self.status}"

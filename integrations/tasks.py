@@ -6,7 +6,7 @@ batch was full, so a backlog drains in steps that each fit the time limit.
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import current_app, shared_task
 
 DISPATCH_BATCH = 500
 
@@ -46,3 +46,14 @@ def expire_idempotency_keys() -> int:
     if deleted >= IDEMPOTENCY_EXPIRE_BATCH:
         expire_idempotency_keys.delay()
     return deleted
+
+
+@shared_task(name="integrations.resume_stale_jobs", ignore_result=True)
+def resume_stale_jobs() -> int:
+    """Send background jobs whose worker died (stale heartbeat) or never started back to a worker."""
+    from integrations.jobs import jobs_stale
+
+    stale = jobs_stale()
+    for job_id, kind in stale:
+        current_app.send_task(kind, args=[job_id])
+    return len(stale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -197,6 +198,12 @@ class DutyAcknowledgeView(APIView):
         return Response(DutyOutputSerializer(duty).data)
 
 
+ImportJobSerializer = inline_serializer(
+    "ConsentImportJob",
+    {"id": serializers.UUIDField(), "status": serializers.CharField(), "job": serializers.URLField()},
+)
+
+
 class ConsentImportView(generics.GenericAPIView):
     """CSV import of existing consents: bad rows come back with line numbers, re-runs import nothing twice."""
 
@@ -216,15 +223,31 @@ class ConsentImportView(generics.GenericAPIView):
         request={
             "multipart/form-data": inline_serializer("ConsentImportUpload", {"file": serializers.FileField()})
         },
-        responses={201: ImportOutputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "wait", bool, description="true: import within this request and answer 201 with the run "
+                "(the former behaviour; only for small files, the web timeout is 60 s)"
+            )
+        ],
+        responses={201: ImportOutputSerializer, 202: ImportJobSerializer},
     )
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput(_("Attach the CSV file as “file”."), field="file")
+        actor = actor_for_user(request.user)
+        if request.query_params.get("wait", "").lower() not in ("1", "true", "yes"):
+            # The default: the file is kept and imported by a worker; the caller polls the job.
+            job = services.consent_import_start(actor=actor, user=request.user, file=upload.file,
+                                                filename=upload.name)
+            url = request.build_absolute_uri(reverse("job-detail", kwargs={"pk": job.pk}))
+            return Response(
+                {"id": str(job.pk), "status": job.status, "job": url},
+                status=status.HTTP_202_ACCEPTED, headers={"Location": url},
+            )
         try:
             run = services.consents_import_csv(
-                actor=actor_for_user(request.user),
+                actor=actor,
                 lines=io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline=""),
                 filename=upload.name,
             )

@@ -8,7 +8,7 @@ from consents.services.catalogue import (
     recipient_create,
 )
 from consents.services.duties import duty_acknowledge
-from consents.services.imports import consents_import_csv
+from consents.services.imports import consent_import_run, consent_import_start, consents_import_csv
 from consents.services.records import (
     GrantRequest,
     consent_grant,
@@ -48,6 +48,8 @@ __all__ = [
     "consent_withdraw_in_transaction",
     "consents_expire_due",
     "consents_import_csv",
+    "consent_import_run",
+    "consent_import_start",
     "consents_withdraw_for_subject",
     "consents_withdraw_for_subject_in_transaction",
     "duty_acknowledge",

@@ -7,6 +7,10 @@ reason and the good rows are imported. Every row carries a stable import key (a 
 content), so a re-run of the same file imports nothing twice. Each batch commits with its audit
 entry; an interrupted run is resumed by running the same file again.
 
+From the portal and the API the import runs as a background job (`integrations.jobs`): the upload is
+kept in a private directory, a Celery task imports it batch by batch, and each batch commits its
+consents together with the job's cursor, so a killed worker resumes without importing a row twice.
+
 Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time,
 local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1),
 child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16.
@@ -15,18 +19,24 @@ child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import io
 import json
+import logging
+import time as time_module
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from consents import tasks
 from consents.catalogue import catalogue_invalidate
 from consents.models import (
     Consent,
@@ -39,9 +49,21 @@ from consents.models import (
 )
 from consents.scope import consent_snapshot
 from consents.services.records import GrantRequest, grant_validate
-from core.actors import Actor
-from core.errors import DomainError, InvalidInput
+from core.actors import Actor, actor_for_user
+from core.errors import Conflict, DomainError, InvalidInput
 from core.moments import parse_moment
+from integrations.jobs import (
+    SLICE_SECONDS,
+    job_checkpoint,
+    job_claim,
+    job_create,
+    job_handover,
+    job_lock,
+    job_move,
+    job_set_total,
+)
+from integrations.models import BackgroundJob
+from integrations.states import JobStatus
 from subjects.models import DataSubject
 
 REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel")
@@ -49,6 +71,9 @@ OPTIONAL_COLUMNS = ("evidence", "granted_at", "guardian", "sensitive_acknowledge
 # Added later: they enter a row's import key only when filled, so files imported before keep their keys.
 CHILD_COLUMNS = ("child_agreed", "child_evidence")
 BATCH_SIZE = 2000
+logger = logging.getLogger(__name__)
+# The Celery task that carries an import job on; also the job's `kind`.
+IMPORT_TASK = "consents.run_import"
 MAX_ERRORS_KEPT = 1000
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
 
@@ -93,16 +118,7 @@ def _parse_when(value: str, now: datetime) -> datetime:
     return moment
 
 
-def consents_import_csv(
-    *,
-    actor: Actor,
-    lines: Iterable[str],
-    filename: str,
-    now: datetime | None = None,
-    batch_size: int = BATCH_SIZE,
-) -> ConsentImport:
-    """Import consents from CSV text lines (an open text file or any iterable of lines)."""
-    now = now or timezone.now()
+def _reader(lines: Iterable[str]) -> csv.DictReader:
     reader = csv.DictReader(lines)
     header = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -111,13 +127,32 @@ def consents_import_csv(
             _("The file lacks the columns: %(columns)s."), field="file", columns=", ".join(missing)
         )
     reader.fieldnames = header
-    with transaction.atomic(durable=True):
-        run = ConsentImport.objects.create(
-            filename=filename[:255], started_at=now, actor_label=actor.label[:150]
-        )
-    catalogue = _Catalogue()
+    return reader
+
+
+def _unreadable_error(line: int, imported: int) -> InvalidInput:
+    return InvalidInput(
+        _("Line %(line)s cannot be read: a field longer than %(limit)s characters, a stray quote or NUL "
+          "byte, or text that is not UTF-8. The import stopped there; %(imported)s rows before it were "
+          "imported. Correct the file and import it again: nothing is imported twice."),
+        field="file", line=line, limit=f"{csv.field_size_limit():,}", imported=imported,
+    )
+
+
+def _run_rows(
+    run: ConsentImport,
+    reader: csv.DictReader,
+    *,
+    actor: Actor,
+    now: datetime,
+    batch_size: int,
+    job: BackgroundJob | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> tuple[int | None, bool]:
+    """Read the rows after the job's cursor in batches; return (unreadable line or None, stopped early)."""
+    common: dict[str, Any] = {"actor": actor, "catalogue": _Catalogue(), "now": now, "job": job}
+    skip_to = job.cursor if job is not None else 0
     batch: list[tuple[int, dict[str, str]]] = []
-    unreadable = None
     last_line = reader.line_num
     rows = iter(reader)
     while True:
@@ -128,45 +163,176 @@ def consents_import_csv(
         except (csv.Error, UnicodeDecodeError):
             # The reader cannot find the next row's start after this, so the file stops here; the
             # rows read so far are imported and the run is finished, never left half-open.
-            unreadable = last_line + 1
-            break
+            if batch:
+                _import_batch(run, batch, cursor=last_line, **common)
+            return last_line + 1, False
         last_line = reader.line_num
+        if last_line <= skip_to:
+            continue  # committed by an earlier worker, cursor and all
         batch.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
         if len(batch) >= batch_size:
-            _import_batch(run, batch, actor=actor, catalogue=catalogue, now=now)
+            _import_batch(run, batch, cursor=last_line, **common)
             batch = []
+            if should_stop():
+                return None, True
     if batch:
-        _import_batch(run, batch, actor=actor, catalogue=catalogue, now=now)
+        _import_batch(run, batch, cursor=last_line, **common)
+    return None, False
+
+
+def _finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable: int | None) -> None:
+    """Close the run with its audit entry, in the caller's transaction."""
     if unreadable is not None:
         run.rows += 1
         _refuse(
             run, unreadable, _("This line cannot be read as UTF-8 CSV; the rest of the file was not read.")
         )
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at", "rows", "imported", "already_imported", "refused", "errors"])
+    audit_record(
+        action="consents.import.completed",
+        actor=actor,
+        target=run,
+        now=now,
+        data={
+            "rows": run.rows,
+            "imported": run.imported,
+            "already_imported": run.already_imported,
+            "refused": run.refused,
+            "stopped_at_line": unreadable,
+        },
+    )
+
+
+def consents_import_csv(
+    *,
+    actor: Actor,
+    lines: Iterable[str],
+    filename: str,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ConsentImport:
+    """Import consents from CSV text lines (an open text file or any iterable of lines), in this process.
+
+    The synchronous path: `?wait=true` on the API, the benchmark and scripts. Pages and the API by
+    default go through `consent_import_start` and a worker.
+    """
+    now = now or timezone.now()
+    reader = _reader(lines)
     with transaction.atomic(durable=True):
-        run.finished_at = timezone.now()
-        run.save(update_fields=["finished_at", "rows", "imported", "already_imported", "refused", "errors"])
-        audit_record(
-            action="consents.import.completed",
-            actor=actor,
-            target=run,
-            now=now,
-            data={
-                "rows": run.rows,
-                "imported": run.imported,
-                "already_imported": run.already_imported,
-                "refused": run.refused,
-                "stopped_at_line": unreadable,
-            },
+        run = ConsentImport.objects.create(
+            filename=filename[:255], started_at=now, actor_label=actor.label[:150]
         )
+    unreadable, _stopped = _run_rows(run, reader, actor=actor, now=now, batch_size=batch_size)
+    with transaction.atomic(durable=True):
+        _finish(run, actor=actor, now=now, unreadable=unreadable)
     catalogue_invalidate()
     if unreadable is not None:
-        raise InvalidInput(
-            _("Line %(line)s cannot be read: a field longer than %(limit)s characters, a stray quote or NUL "
-              "byte, or text that is not UTF-8. The import stopped there; %(imported)s rows before it were "
-              "imported. Correct the file and import it again: nothing is imported twice."),
-            field="file", line=unreadable, limit=f"{csv.field_size_limit():,}", imported=run.imported,
-        )
+        raise _unreadable_error(unreadable, run.imported)
     return run
+
+
+def consent_import_start(
+    *, actor: Actor, user: Any, file: BinaryIO, filename: str, now: datetime | None = None
+) -> BackgroundJob:
+    """Keep the uploaded file, record a queued import job and hand it to a worker on commit.
+
+    The header is checked here, so a file without the needed columns is refused at once (400).
+    """
+    now = now or timezone.now()
+    first = file.readline(64 * 1024)
+    try:
+        _reader(io.StringIO(first.decode("utf-8-sig")))
+    except UnicodeDecodeError:
+        raise InvalidInput(_("The file is not UTF-8 text; save it as CSV UTF-8."), field="file") from None
+    file.seek(0)
+    with transaction.atomic(durable=True):
+        job = job_create(
+            actor=actor, user=user, kind=IMPORT_TASK, filename=filename,
+            chunks=iter(lambda: file.read(1 << 20), b""), now=now,
+        )
+        ConsentImport.objects.create(
+            job=job, filename=filename[:255], started_at=now, actor_label=actor.label[:150]
+        )
+        # Like `delay_on_commit`, but a broker outage does not turn the committed upload into an
+        # error page: the job stays queued and the stale-job sweep sends it to a worker later.
+        transaction.on_commit(functools.partial(_dispatch, str(job.pk)), robust=True)
+    return job
+
+
+def _dispatch(job_id: str) -> None:
+    try:
+        tasks.run_import.delay(job_id)
+    except Exception:  # the broker is down
+        logger.warning("import job dispatch deferred to the stale-job sweep", extra={"job_id": job_id})
+
+
+def consent_import_run(
+    *, job_id, batch_size: int = BATCH_SIZE, budget_seconds: float = SLICE_SECONDS
+) -> BackgroundJob | None:
+    """The worker's part: import the job's file from its cursor on, batch by batch.
+
+    Each batch commits its consents, the run's counts and the job's cursor in one transaction, so
+    a worker killed mid-batch loses that batch only and the next worker starts after the cursor
+    (the rows' import keys are the second guard). Stops between batches when the job is being
+    cancelled, and hands over to a fresh task after `budget_seconds`. Returns None when there was
+    nothing to do (another worker holds the job, or it ended).
+    """
+    system = Actor.system("consent-import")
+    job = job_claim(job_id=job_id, actor=system)
+    if job is None:
+        return None
+    run = ConsentImport.objects.get(job=job)
+    actor = actor_for_user(job.started_by) if job.started_by is not None else system
+    if job.status == JobStatus.CANCELLING:
+        return _end(job, run, actor=actor, to=JobStatus.CANCELLED)
+    path = Path(job.input_path)
+    if job.rows_total is None:
+        with path.open(encoding="utf-8-sig", newline="", errors="replace") as counting:
+            total = sum(1 for _row in csv.reader(counting)) - 1
+        job_set_total(job_id=job.pk, total=max(total, 0))
+    started = time_module.monotonic()
+    now = timezone.now()
+
+    def should_stop() -> bool:
+        return (
+            BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists()
+            or time_module.monotonic() - started > budget_seconds
+        )
+
+    with path.open(encoding="utf-8-sig", newline="") as lines:
+        unreadable, stopped = _run_rows(
+            run, _reader(lines), actor=actor, now=now, batch_size=batch_size, job=job,
+            should_stop=should_stop,
+        )
+    catalogue_invalidate()
+    if stopped:
+        if BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
+            return _end(job, run, actor=actor, to=JobStatus.CANCELLED)
+        job_handover(job_id=job.pk)
+        return job
+    if unreadable is not None:
+        error = _unreadable_error(unreadable, run.imported).text
+        return _end(job, run, actor=actor, to=JobStatus.FAILED, unreadable=unreadable, error=error)
+    return _end(job, run, actor=actor, to=JobStatus.DONE)
+
+
+def _end(
+    job: BackgroundJob,
+    run: ConsentImport,
+    *,
+    actor: Actor,
+    to: str,
+    unreadable: int | None = None,
+    error: str = "",
+) -> BackgroundJob:
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        job = job_lock(job.pk)
+        _finish(run, actor=actor, now=now, unreadable=unreadable)
+        job.rows_done, job.rows_refused, job.report = run.rows, run.refused, run.errors
+        job.save(update_fields=["rows_done", "rows_refused", "report"])
+        return job_move(job, to=to, actor=Actor.system("consent-import"), now=now, error=error)
 
 
 def _refuse(run: ConsentImport, line: int, reason: str) -> None:
@@ -182,6 +348,8 @@ def _import_batch(
     actor: Actor,
     catalogue: _Catalogue,
     now: datetime,
+    job: BackgroundJob | None = None,
+    cursor: int = 0,
 ) -> None:
     run.rows += len(batch)
     keyed = [(line, row, _import_key(row)) for line, row in batch]
@@ -236,8 +404,15 @@ def _import_batch(
                 data={"first_line": batch[0][0], "last_line": batch[-1][0], "imported": len(consents)},
             )
         ConsentImport.objects.filter(pk=run.pk).update(
-            rows=run.rows, imported=run.imported, already_imported=run.already_imported, refused=run.refused
+            rows=run.rows, imported=run.imported, already_imported=run.already_imported, refused=run.refused,
+            errors=run.errors,
         )
+        if job is not None and not job_checkpoint(
+            job, expected_cursor=job.cursor, cursor=cursor, done=run.rows, refused=run.refused,
+            report=run.errors, now=timezone.now(),
+        ):
+            # Another worker moved the cursor (or the job ended): this batch is theirs; undo ours.
+            raise Conflict(_("Another worker is importing this file."))
 
 
 CONSENT_COLUMNS = (

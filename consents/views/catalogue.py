@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
@@ -26,6 +26,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
+from integrations.jobs import job_cancel, job_progress
 
 
 @staff_required("consents.view_purpose")
@@ -138,21 +139,73 @@ def recipient_list(request):
 @staff_required("consents.import_consents")
 def consent_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    run = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            # Streamed line by line from the upload; memory stays flat whatever the file size.
-            lines = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-            run = services.consents_import_csv(
-                actor=actor_for_user(request.user), lines=lines, filename=upload.name
+            # The file is kept and imported by a worker; the page follows the job.
+            job = services.consent_import_start(
+                actor=actor_for_user(request.user), user=request.user, file=upload.file, filename=upload.name
             )
-        except UnicodeDecodeError:
-            form.add_error("file", _("The file is not UTF-8 text; save it as CSV UTF-8."))
         except DomainError as error:
             form.add_error("file", error.text)
-    recent = ConsentImport.objects.order_by("-started_at")[:10]
-    return render(request, "consents/import.html", {"form": form, "run": run, "recent": recent})
+        else:
+            return redirect("consents:import_job", job_id=job.pk)
+    recent = ConsentImport.objects.select_related("job").order_by("-started_at")[:10]
+    return render(request, "consents/import.html", {"form": form, "run": None, "recent": recent})
+
+
+def _import_run(job_id) -> ConsentImport:
+    run = ConsentImport.objects.select_related("job").filter(job_id=job_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def _progress(job) -> dict:
+    """The job's progress with the sentences the page shows, in the active language."""
+    progress = job_progress(job)
+    values = {
+        "done": number_format(progress["rows_done"], force_grouping=True),
+        "total": (
+            number_format(progress["rows_total"], force_grouping=True) if progress["rows_total"] else "…"
+        ),
+        "refused": number_format(progress["rows_refused"], force_grouping=True),
+    }
+    progress["summary"] = _("%(done)s of %(total)s rows read, %(refused)s refused so far.") % values
+    seconds = progress["seconds_left"]
+    if progress["finished"] or seconds is None:
+        progress["eta"] = ""
+    elif seconds < 60:
+        progress["eta"] = _("Less than a minute left.")
+    else:
+        progress["eta"] = ngettext("About %(minutes)s minute left.", "About %(minutes)s minutes left.",
+                                   round(seconds / 60)) % {"minutes": round(seconds / 60)}
+    return progress
+
+
+@staff_required("consents.import_consents")
+def import_job(request, job_id):
+    run = _import_run(job_id)
+    context = {"run": run, "job": run.job, "progress": _progress(run.job)}
+    return render(request, "consents/import_job.html", context)
+
+
+@staff_required("consents.import_consents")
+def import_job_progress(request, job_id):
+    return JsonResponse(_progress(_import_run(job_id).job))
+
+
+@require_POST
+@staff_required("consents.import_consents")
+def import_job_cancel(request, job_id):
+    run = _import_run(job_id)
+    try:
+        job_cancel(actor=actor_for_user(request.user), job_id=run.job_id)
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("The import stops after the batch in hand."))
+    return redirect("consents:import_job", job_id=run.job_id)
 
 
 @staff_required("consents.view_withdrawalduty")

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from integrations.models import OutboxMessage, WebhookEndpoint
+from integrations.states import JobStatus
 
 
 class EndpointInputSerializer(serializers.Serializer):
@@ -61,3 +62,22 @@ class DeliverySerializer(serializers.ModelSerializer):
     def get_next_attempt_at(self, message) -> str | None:
         pending = message.status == OutboxMessage.Status.PENDING
         return serializers.DateTimeField().to_representation(message.next_attempt_at) if pending else None
+
+
+class JobSerializer(serializers.Serializer):
+    """A background job as `integrations.jobs.job_progress` reads it (output only)."""
+
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    status_label = serializers.CharField()
+    finished = serializers.BooleanField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    rows_done = serializers.IntegerField()
+    rows_refused = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    seconds_left = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)

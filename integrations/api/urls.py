@@ -13,4 +13,6 @@ urlpatterns = [
          name="webhook-endpoint-deliveries"),
     path("webhook-endpoints/<int:pk>/deliveries/<uuid:message_id>/redeliver/",
          views.EndpointRedeliverView.as_view(), name="webhook-endpoint-redeliver"),
+    path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<uuid:pk>/cancel/", views.JobCancelView.as_view(), name="job-cancel"),
 ]

@@ -10,15 +10,16 @@ from rest_framework.response import Response
 
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
-from integrations import webhooks
+from integrations import jobs, webhooks
 from integrations.api.serializers import (
     DeliverySerializer,
     EndpointChangeSerializer,
     EndpointInputSerializer,
     EndpointOutputSerializer,
     EndpointWithSecretSerializer,
+    JobSerializer,
 )
-from integrations.models import WebhookEndpoint
+from integrations.models import BackgroundJob, WebhookEndpoint
 from integrations.recipients import recipient_directory
 from integrations.selectors import webhook_deliveries, webhook_endpoint_list
 
@@ -131,3 +132,35 @@ class EndpointRedeliverView(_EndpointView):
             actor=actor_for_user(request.user), endpoint=self.endpoint(pk), message_id=message_id
         )
         return Response(DeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(generics.GenericAPIView):
+    """A background job its caller started (a CSV import...): status, counts, percent, seconds left.
+
+    Poll it after a 202; another user's job answers 404.
+    """
+
+    permission_classes = [RolePermission]
+    required_permissions = {"GET": "integrations.view_backgroundjob"}
+    queryset = BackgroundJob.objects.none()
+    serializer_class = JobSerializer
+
+    @extend_schema(responses=JobSerializer)
+    def get(self, request, pk):
+        job = jobs.job_for_user(job_id=pk, user=request.user)
+        return Response(jobs.job_progress(job))
+
+
+class JobCancelView(generics.GenericAPIView):
+    """Ask the caller's job to stop: it stops after the batch in hand (`cancelling`, then `cancelled`)."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"POST": "integrations.change_backgroundjob"}
+    queryset = BackgroundJob.objects.none()
+    serializer_class = JobSerializer
+
+    @extend_schema(request=None, responses=JobSerializer)
+    def post(self, request, pk):
+        jobs.job_for_user(job_id=pk, user=request.user)
+        job = jobs.job_cancel(actor=actor_for_user(request.user), job_id=pk)
+        return Response(jobs.job_progress(job))

@@ -279,10 +279,11 @@ def test_csv_import_by_api(as_user, dpo, officer):
         return {"file": SimpleUploadedFile("legacy.csv", csv_text.encode(), content_type="text/csv")}
 
     assert as_user(officer).post("/api/v1/consent-imports/", upload(), format="multipart").status_code == 403
-    first = as_user(dpo).post("/api/v1/consent-imports/", upload(), format="multipart")
+    # ?wait=true: the former in-request import, kept for small files and scripts.
+    first = as_user(dpo).post("/api/v1/consent-imports/?wait=true", upload(), format="multipart")
     assert first.status_code == 201, first.json()
     assert (first.json()["imported"], first.json()["refused"], first.json()["errors"][0]["line"]) == (1, 1, 3)
-    again = as_user(dpo).post("/api/v1/consent-imports/", upload(), format="multipart").json()
+    again = as_user(dpo).post("/api/v1/consent-imports/?wait=true", upload(), format="multipart").json()
     assert (again["imported"], again["already_imported"]) == (0, 1)
     assert as_user(dpo).post("/api/v1/consent-imports/", {}, format="multipart").status_code == 400
     assert len(as_user(dpo).get("/api/v1/consent-imports/").json()["results"]) == 2
@@ -326,3 +327,49 @@ def test_receipt_after_withdrawal_lists_both_events_and_the_check_is_restricted_
     )
     assert (check["allowed"], check["reason"]) == (False, "restricted")
     assert again.status == "granted"
+
+
+def test_csv_import_by_api_answers_202_with_a_job_to_poll(as_user, dpo, settings, tmp_path,
+                                                          django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consents.services import consent_import_run
+    from core.roles import Role
+    from tests.factories import UserFactory
+
+    settings.JOBS_DIR = tmp_path
+    make_purpose("marketing", category="marketing")
+    subject = make_subject()
+    body = (
+        "subject,purpose,notice_version,channel,evidence\n"
+        f"{subject.external_ref},marketing,v1,paper_form,scan-0001\n"
+        "X,marketing,v1,x,\n"
+    ).encode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = as_user(dpo).post(
+            "/api/v1/consent-imports/", {"file": SimpleUploadedFile("legacy.csv", body, "text/csv")},
+            format="multipart",
+        )
+    assert response.status_code == 202, response.json()
+    assert response["Location"] == response.json()["job"] and "/api/v1/jobs/" in response["Location"]
+    assert len(callbacks) == 1
+    url = response["Location"].split("testserver")[-1]
+    polled = as_user(dpo).get(url).json()
+    assert (polled["status"], polled["rows_done"], polled["finished"]) == ("queued", 0, False)
+
+    consent_import_run(job_id=response.json()["id"])
+
+    polled = as_user(dpo).get(url).json()
+    assert (polled["status"], polled["rows_total"], polled["rows_done"], polled["rows_refused"]) == (
+        "done", 2, 2, 1,
+    )
+    assert (polled["percent"], polled["finished"]) == (100, True)
+    # Another DPO does not see someone else's job; a finished job cannot be cancelled.
+    other = UserFactory(username="dpo_other", role=Role.DPO)
+    assert as_user(other).get(url).status_code == 404
+    assert as_user(dpo).post(url + "cancel/").status_code == 409
+    missing = as_user(dpo).post(
+        "/api/v1/consent-imports/", {"file": SimpleUploadedFile("x.csv", b"cif\n1\n", "text/csv")},
+        format="multipart",
+    )
+    assert missing.status_code == 400

@@ -130,7 +130,7 @@ def test_the_api_answers_400_for_an_unreadable_file(catalogue, dpo, as_user):
     body = "".join(_csv(f"{a.external_ref},marketing,v1,branch,{'x' * 131_073},,,")).encode()
 
     response = as_user(dpo).post(
-        "/api/v1/consent-imports/", {"file": SimpleUploadedFile("huge.csv", body, "text/csv")},
+        "/api/v1/consent-imports/?wait=true", {"file": SimpleUploadedFile("huge.csv", body, "text/csv")},
         format="multipart",
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
+from consents.services import consent_import_run
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,8 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert consent.status == "withdrawn"
 
 
-def test_dpo_pages(dpo, officer, subject, catalogue):
+def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
+    settings.JOBS_DIR = tmp_path
     client = _login(dpo)
     assert client.get("/en/portal/purposes/").status_code == 200
     created = client.post(
@@ -168,8 +170,13 @@ def test_dpo_pages(dpo, officer, subject, catalogue):
         ).encode(),
         content_type="text/csv",
     )
-    result = client.post("/en/portal/consents/import/", {"file": upload}).content.decode()
-    assert "1 imported" in result and "<td>3</td>" in result
+    started = client.post("/en/portal/consents/import/", {"file": upload})
+    assert started.status_code == 302 and "/portal/consents/import/" in started["Location"]
+    job_page = client.get(started["Location"]).content.decode()
+    assert 'role="progressbar"' in job_page and 'aria-valuenow="0"' in job_page
+    consent_import_run(job_id=started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    result = client.get(started["Location"]).content.decode()
+    assert "1 imported" in result and "<td>3</td>" in result and 'aria-valuenow="100"' in result
     assert client.get("/en/portal/withdrawal-duties/").status_code == 200
     assert _login(officer).get("/en/portal/purposes/new/").status_code == 403
     assert _login(officer).get("/en/portal/consents/import/").status_code == 403
@@ -346,3 +353,26 @@ def test_the_dpo_sees_a_scheduled_widening_in_the_catalogue(dpo, catalogue):
     )
     page = _login(dpo).get("/en/portal/purposes/").content.decode()
     assert 'data-testid="scheduled-sharing"' in page and "widening: consent asked again" in page
+
+
+def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, settings, tmp_path):
+    settings.JOBS_DIR = tmp_path
+    client = _login(dpo)
+    upload = SimpleUploadedFile(
+        "legacy.csv",
+        f"subject,purpose,notice_version,channel\n{subject.external_ref},sharing,v1,branch\n".encode(),
+        content_type="text/csv",
+    )
+    job_url = client.post("/en/portal/consents/import/", {"file": upload})["Location"]
+    page = client.get(job_url).content.decode()
+    assert f'data-job-progress="{job_url}progress/"' in page and 'role="progressbar"' in page
+    assert "<script" in page and "job-progress.js" in page and "onclick" not in page
+    progress = client.get(job_url + "progress/").json()
+    assert (progress["status"], progress["percent"], progress["finished"]) == ("queued", 0, False)
+    assert progress["summary"] == "0 of … rows read, 0 refused so far."
+
+    cancelled = client.post(job_url + "cancel/", follow=True).content.decode()
+    assert "Cancelled" in cancelled and 'data-testid="import-cancel"' not in cancelled
+    assert client.get(job_url + "progress/").json()["status"] == "cancelled"
+    assert client.post(job_url + "cancel/", follow=True).status_code == 200  # again: a message, not a 500
+    assert Consent.objects.count() == 0

@@ -110,6 +110,8 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "GET": ("/api/v1/consent-check/?subject={cif_a}&purpose={purpose}", STAFF | CLIENTS)
     },
     "api/v1/consent-check/bulk/": {"POST": ("/api/v1/consent-check/bulk/", STAFF | CLIENTS)},
+    "api/v1/jobs/<uuid:pk>/": {"GET": ("/api/v1/jobs/{absent}/", Absent(DPO))},
+    "api/v1/jobs/<uuid:pk>/cancel/": {"POST": ("/api/v1/jobs/{absent}/cancel/", Absent(DPO))},
     "api/v1/consent-imports/": {
         "GET": ("/api/v1/consent-imports/", {"dpo"}),
         "POST": ("/api/v1/consent-imports/", {"dpo"}),
@@ -287,6 +289,13 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/consents/<uuid:pk>/withdraw/": ("GET", "/portal/consents/{consent_a}/withdraw/", WRITERS),
     "portal/consents/<uuid:pk>/receipt/": ("GET", "/portal/consents/{consent_a}/receipt/", STAFF),
     "portal/consents/import/": ("GET", "/portal/consents/import/", {"dpo"}),
+    "portal/consents/import/<uuid:job_id>/": ("GET", "/portal/consents/import/{absent}/", Absent(DPO)),
+    "portal/consents/import/<uuid:job_id>/progress/": (
+        "GET", "/portal/consents/import/{absent}/progress/", Absent(DPO)
+    ),
+    "portal/consents/import/<uuid:job_id>/cancel/": (
+        "POST", "/portal/consents/import/{absent}/cancel/", Absent(DPO)
+    ),
     "portal/purposes/": ("GET", "/portal/purposes/", STAFF),
     "portal/purposes/new/": ("GET", "/portal/purposes/new/", {"dpo"}),
     "portal/purposes/<slug:code>/edit/": ("GET", "/portal/purposes/{purpose}/edit/", {"dpo"}),

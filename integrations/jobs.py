@@ -1,0 +1,239 @@
+"""Background jobs: create one with its input file, move it through its states, find stale ones.
+
+Writes are `job_<verb>` services; the runner of each kind (e.g. `consents.services.imports`) calls
+`job_checkpoint` inside the transaction that commits a batch, so the cursor moves with the work.
+The input file sits in a private directory (VAR_DIR/jobs, mode 0600, never served) and is deleted
+when the job reaches a terminal state.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import InvalidTransition, NotFound
+from integrations.models import BackgroundJob
+from integrations.states import LIVE, TERMINAL, JobStatus, is_allowed
+
+# A running job whose worker has not written a heartbeat for this long is taken to be dead.
+STALE_AFTER = timedelta(minutes=3)
+# How long one task may keep a job before it hands over to a fresh task (under the task time limit).
+SLICE_SECONDS = 120
+
+
+def jobs_dir() -> Path:
+    path = Path(getattr(settings, "JOBS_DIR", settings.VAR_DIR / "jobs"))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _store_input(chunks: Iterable[bytes]) -> str:
+    path = jobs_dir() / f"{uuid.uuid4().hex}.input"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return str(path)
+
+
+def _drop_input(path: str) -> None:
+    if path:
+        Path(path).unlink(missing_ok=True)
+
+
+def job_create(
+    *,
+    actor: Actor,
+    kind: str,
+    filename: str = "",
+    chunks: Iterable[bytes] = (),
+    user: Any = None,
+    now: datetime | None = None,
+) -> BackgroundJob:
+    """Record a queued job with its input file; call inside the caller's transaction (savepoint-free).
+
+    The caller dispatches the task with `delay_on_commit`, so no worker sees a job before it exists.
+    """
+    now = now or timezone.now()
+    path = _store_input(chunks) if chunks else ""
+    with transaction.atomic(savepoint=False):
+        job = BackgroundJob.objects.create(
+            kind=kind, status=JobStatus.QUEUED, started_by=user if getattr(user, "pk", None) else None,
+            actor_label=actor.label[:150], filename=filename[:255], input_path=path, created_at=now,
+        )
+        audit_record(action="integrations.job.queued", actor=actor, target=job, now=now, data={"kind": kind})
+    return job
+
+
+def job_lock(job_id) -> BackgroundJob:
+    try:
+        return BackgroundJob.objects.select_for_update().get(pk=job_id)
+    except BackgroundJob.DoesNotExist:
+        raise NotFound() from None
+
+
+def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error: str = "") -> BackgroundJob:
+    """Apply one move of the table to a locked job, inside the caller's transaction."""
+    if not is_allowed(job.status, to):
+        raise InvalidTransition(status=JobStatus(job.status).label)
+    old = job.status
+    job.status = to
+    fields = ["status", "heartbeat_at"]
+    job.heartbeat_at = now
+    if to == JobStatus.RUNNING and job.started_at is None:
+        job.started_at = now
+        fields.append("started_at")
+    if to in TERMINAL:
+        job.finished_at = now
+        fields.append("finished_at")
+    if error:
+        job.error = error[:2000]
+        fields.append("error")
+    job.save(update_fields=fields)
+    audit_record(
+        action="integrations.job.status_changed", actor=actor, target=job, now=now,
+        data={"kind": job.kind, "old": old, "new": to},
+    )
+    if to in TERMINAL:
+        # After the commit: a rolled-back end must not lose the file the resume needs.
+        transaction.on_commit(functools.partial(_drop_input, job.input_path))
+    return job
+
+
+def job_transition(
+    *, actor: Actor, job_id, to: str, error: str = "", now: datetime | None = None
+) -> BackgroundJob:
+    """Move a job to status `to` if the transition table allows it (409 otherwise)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        job = job_lock(job_id)
+        return job_move(job, to=to, actor=actor, now=now, error=error)
+
+
+def job_cancel(*, actor: Actor, job_id, now: datetime | None = None) -> BackgroundJob:
+    """Ask a job to stop: a queued job is cancelled at once, a running one stops after its batch."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        job = job_lock(job_id)
+        to = JobStatus.CANCELLED if job.status == JobStatus.QUEUED else JobStatus.CANCELLING
+        return job_move(job, to=to, actor=actor, now=now)
+
+
+def job_claim(*, job_id, actor: Actor, now: datetime | None = None) -> BackgroundJob | None:
+    """A worker takes a job on: queued → running, or a running job whose heartbeat went stale.
+
+    Returns None when there is nothing for this worker to do (the job ended, or another live worker
+    holds it). A cancelling job is returned as is: the runner stops it at once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        job = job_lock(job_id)
+        if job.status == JobStatus.QUEUED:
+            return job_move(job, to=JobStatus.RUNNING, actor=actor, now=now)
+        if job.status == JobStatus.CANCELLING:
+            return job
+        stale = job.heartbeat_at is None or job.heartbeat_at <= now - STALE_AFTER
+        if job.status == JobStatus.RUNNING and stale:
+            return job_move(job, to=JobStatus.RUNNING, actor=actor, now=now)
+        return None
+
+
+def job_handover(*, job_id, now: datetime | None = None) -> None:
+    """The task's slice is over: mark the heartbeat stale so the next task may claim the job at once."""
+    BackgroundJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=None)
+
+
+def job_checkpoint(
+    job: BackgroundJob,
+    *,
+    expected_cursor: int,
+    cursor: int,
+    done: int,
+    refused: int,
+    report: list[dict[str, Any]] | None = None,
+    now: datetime,
+) -> bool:
+    """Move the cursor in the caller's transaction, only from where this worker left it.
+
+    False (and nothing written) when another worker moved it meanwhile: the caller rolls back its batch.
+    """
+    values: dict[str, Any] = {
+        "cursor": cursor, "rows_done": done, "rows_refused": refused, "heartbeat_at": now,
+    }
+    if report is not None:
+        values["report"] = report
+    updated = BackgroundJob.objects.filter(
+        pk=job.pk, cursor=expected_cursor, status__in=LIVE
+    ).update(**values)
+    if updated:
+        for name, value in values.items():
+            setattr(job, name, value)
+    return bool(updated)
+
+
+def job_set_total(*, job_id, total: int) -> None:
+    BackgroundJob.objects.filter(pk=job_id, rows_total__isnull=True).update(rows_total=total)
+
+
+def jobs_stale(*, now: datetime | None = None, limit: int = 100) -> list[tuple[str, str]]:
+    """(id, kind) of jobs whose worker seems gone: running with an old heartbeat, or queued long ago."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    held = [JobStatus.RUNNING, JobStatus.CANCELLING]
+    rows = list(
+        BackgroundJob.objects.filter(
+            Q(status__in=held, heartbeat_at__lte=cutoff)
+            | Q(status__in=held, heartbeat_at__isnull=True)
+            | Q(status=JobStatus.QUEUED, created_at__lte=cutoff)
+        ).values_list("id", "kind")[:limit]
+    )
+    return [(str(pk), kind) for pk, kind in rows]
+
+
+def job_for_user(*, job_id, user) -> BackgroundJob:
+    """The job, if this user started it (anyone else gets 404: job ids are not secrets to share)."""
+    job = BackgroundJob.objects.filter(pk=job_id, started_by=user).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def job_progress(job: BackgroundJob, *, now: datetime | None = None) -> dict[str, Any]:
+    """What the progress bar and the API show: status, counts, percent and the seconds left."""
+    now = now or timezone.now()
+    total = job.rows_total
+    percent = 100 if job.status == JobStatus.DONE else (
+        min(100, int(job.rows_done * 100 / total)) if total else 0
+    )
+    eta = None
+    if job.status in LIVE and total and job.rows_done and job.started_at:
+        elapsed = (now - job.started_at).total_seconds()
+        eta = max(0, round(elapsed / job.rows_done * (total - job.rows_done)))
+    return {
+        "id": str(job.pk),
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": str(JobStatus(job.status).label),
+        "finished": job.status in TERMINAL,
+        "rows_total": total,
+        "rows_done": job.rows_done,
+        "rows_refused": job.rows_refused,
+        "percent": percent,
+        "seconds_left": eta,
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "error": job.error,
+    }

@@ -1,0 +1,45 @@
+"""The background-job state machine: its statuses, the one table of allowed moves and the terminal set.
+
+`integrations.jobs.job_transition` is the only code that applies a move. Read as "from this status,
+these are allowed next". A job is queued when its record and input are committed, running while a
+worker holds it, cancelling once someone asked it to stop (the worker stops between two batches).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    CANCELLING = "cancelling", _("Cancelling")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+J = JobStatus
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    J.QUEUED: frozenset({J.RUNNING, J.CANCELLED, J.FAILED}),
+    # running → running is a resume after a worker died (stale heartbeat): the new worker takes over.
+    J.RUNNING: frozenset({J.RUNNING, J.CANCELLING, J.DONE, J.FAILED}),
+    # The worker notices between batches; a job that ends meanwhile still ends as it did.
+    J.CANCELLING: frozenset({J.CANCELLED, J.DONE, J.FAILED}),
+    J.CANCELLED: frozenset(),
+    J.DONE: frozenset(),
+    J.FAILED: frozenset(),
+}
+
+TERMINAL: frozenset[str] = frozenset(status for status, allowed in TRANSITIONS.items() if not allowed)
+LIVE: frozenset[str] = frozenset(TRANSITIONS) - TERMINAL
+
+
+def allowed_next(status: str) -> frozenset[str]:
+    return TRANSITIONS.get(status, frozenset())
+
+
+def is_allowed(old: str, new: str) -> bool:
+    return new in allowed_next(old)
