@@ -147,6 +147,18 @@ class CompleteForm(ReasonForm):
     partial = forms.BooleanField(label=_("Only partly fulfilled"), required=False)
 
 
+class TaskDoneForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.CharField(
+        label=_("Evidence reference"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the proof is kept: a ticket number, a file, a log id."),
+    )
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Message to the customer"),

@@ -37,6 +37,15 @@ LIST_DEFERRED = (
 )
 
 
+def request_ready_to_answer(request: DataSubjectRequest) -> bool:
+    """Every system has reported on a request in progress: staff now answer the customer. The last
+    task never answers by itself; this only tells the page to say so."""
+    if request.status != "in_progress":
+        return False
+    tasks = request.tasks.filter(hold__isnull=True)
+    return tasks.exists() and not tasks.filter(status=TaskStatus.OPEN).exists()
+
+
 def request_list() -> QuerySet[DataSubjectRequest]:
     return DataSubjectRequest.objects.select_related("subject", "assignee")
 

@@ -75,6 +75,10 @@ class ExtendSerializer(serializers.Serializer):
 
 class TaskCompleteSerializer(serializers.Serializer):
     result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Where the proof is kept (ticket, file, log id)."
+    )
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -111,6 +115,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "instructions",
             "created_at",
             "completed_at",
+            "note",
+            "evidence",
         ]
 
 

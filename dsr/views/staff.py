@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from dsr.forms import (
     QueueFilterForm,
     ReasonForm,
     StaffIntakeForm,
+    TaskDoneForm,
     VerifyIdentityForm,
 )
 from dsr.models import DataSubjectRequest, DeletionRecord
@@ -32,6 +34,7 @@ from dsr.selectors import (
     request_detail,
     request_not_covered,
     request_queue,
+    request_ready_to_answer,
     request_work_check,
     restriction_in_force,
 )
@@ -149,6 +152,8 @@ def detail(request, pk):
         "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if may_download and _has_export(found) else None,
         "not_covered": request_not_covered(found),
+        "ready_to_answer": request_ready_to_answer(found),
+        "task_form": TaskDoneForm(),
     }
     return render(request, "dsr/detail.html", context)
 
@@ -255,16 +260,19 @@ def _resume(actor, pk):
 @require_POST
 @staff_required("dsr.change_fulfilmenttask")
 def task_done(request, pk, task_id):
-    run(
-        request,
-        lambda: services.task_complete(
-            actor=actor_for_user(request.user),
-            task_id=task_id,
-            result={"note": request.POST.get("note", "")[:2000]},
-        ),
-        _("Task marked done."),
-    )
-    return redirect("dsr:detail", pk=pk)
+    form = TaskDoneForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        run(
+            request,
+            lambda: services.task_complete(actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data),
+            _("Task marked done."),
+        )
+    # Back to the task just worked, not the top of a long page.
+    return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")
 
 
 @staff_required("dsr.work_request")
