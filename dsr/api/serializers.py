@@ -77,7 +77,10 @@ class TaskCompleteSerializer(serializers.Serializer):
     result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     evidence = serializers.CharField(
-        required=False, allow_blank=True, max_length=300, help_text="Where the proof is kept (ticket, file, log id)."
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Where the proof is kept (ticket, file, log id).",
     )
 
 

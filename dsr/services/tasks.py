@@ -153,7 +153,9 @@ def task_complete(
         task.completed_by_label = actor.label[:150]
         task.note = note
         task.evidence = evidence
-        task.save(update_fields=["status", "result", "completed_at", "completed_by_label", "note", "evidence"])
+        task.save(
+            update_fields=["status", "result", "completed_at", "completed_by_label", "note", "evidence"]
+        )
         audit_record(
             action="dsr.task.completed",
             actor=actor,

@@ -268,7 +268,9 @@ def task_done(request, pk, task_id):
     else:
         run(
             request,
-            lambda: services.task_complete(actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data),
+            lambda: services.task_complete(
+                actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
+            ),
             _("Task marked done."),
         )
     # Back to the task just worked, not the top of a long page.

@@ -121,7 +121,8 @@ def test_task_done_keeps_its_note_and_evidence_and_audits_them(subject):
     assert entry.data["evidence"] == "TICKET-4471"
     assert entry.data["note"] is True
     with pytest.raises(InvalidInput):
-        services.task_complete(actor=STAFF, task_id=request.tasks.filter(status="open").first().pk, evidence="x" * 301)
+        other = request.tasks.filter(status="open").first()
+        services.task_complete(actor=STAFF, task_id=other.pk, evidence="x" * 301)
 
 
 def test_request_cannot_complete_while_a_system_task_is_open(subject):
