@@ -2,8 +2,10 @@
 (`GET /api/v1/reports/deadlines/`, also as CSV) and the portal page with its charts.
 
 Figures for open work are as of `now`; on-time rates are over the requests closed in the period
-[`since`, `until`). A request is on time when it closed by the bank's committed deadline (`due_at`)
-and within the law when it closed by its statutory deadline; cancelled requests count for neither.
+[`since`, `until`). A request is on time when it closed by its binding deadline (`answer_by`, the
+earlier of the bank's and the law's: the date the customer was told), so the figure and the list of
+requests behind it (`request_queue(closed=...)`) agree, and within the law when it closed by its
+statutory deadline; cancelled requests count for neither.
 The requests area may read consents (arrows point that way), so withdrawal duties are reported here.
 """
 
@@ -23,6 +25,7 @@ from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ
 from dsr.models import Channel, DataSubjectRequest
+from dsr.selectors import ANSWER_BY
 from dsr.states import OPEN, RequestStatus
 
 DUE_SOON = timedelta(hours=24)
@@ -67,7 +70,7 @@ def _open_figures(now: datetime) -> dict[str, Any]:
 
 _CLOSED_FIGURES = {
     "closed": Count("pk"),
-    "closed_on_time": Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+    "closed_on_time": Count("pk", filter=Q(closed_at__lte=ANSWER_BY)),
     "closed_within_law": Count(
         "pk", filter=Q(statutory_due_at__isnull=True) | Q(closed_at__lte=F("statutory_due_at"))
     ),
@@ -139,6 +142,7 @@ def deadline_report(
     by_channel = _grouped("channel", Channel.choices, now=now, since=since, until=until)
     totals = {k: sum(row[k] for row in by_type) for k in _EMPTY}
     totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
+    totals["closed_late"] = totals["closed"] - totals["closed_on_time"]
     totals["within_law_rate"] = _rate(totals["closed_within_law"], totals["closed"])
     status_counts = (
         DataSubjectRequest.objects.filter(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,10 @@ from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
+# The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
+ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
+CLOSED_LATE = "late"
+CLOSED_ON_TIME = "on_time"
 # Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
 CALENDAR_WARNING = timedelta(days=90)
 # Lists show no personal data: skip loading (and decrypting) the encrypted columns, which is most of a
@@ -35,6 +40,18 @@ LIST_DEFERRED = (
     "subject__email",
     "subject__address",
 )
+
+
+def requests_closed_in(
+    queryset: QuerySet[DataSubjectRequest], *, since: datetime | None, until: datetime | None
+) -> QuerySet[DataSubjectRequest]:
+    """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
+    queryset = queryset.filter(closed_at__isnull=False).exclude(status="cancelled")
+    if since is not None:
+        queryset = queryset.filter(closed_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(closed_at__lt=until)
+    return queryset
 
 
 def request_ready_to_answer(request: DataSubjectRequest) -> bool:
@@ -63,6 +80,9 @@ def request_queue(
     overdue: bool = False,
     due_within: timedelta | None = None,
     subject_ref: str | None = None,
+    closed: str | None = None,
+    closed_since: datetime | None = None,
+    closed_until: datetime | None = None,
     now: datetime | None = None,
     base: QuerySet[DataSubjectRequest] | None = None,
 ) -> QuerySet[DataSubjectRequest]:
@@ -78,6 +98,13 @@ def request_queue(
         queryset = queryset.filter(assignee_id=assignee_id)
     if subject_ref:
         queryset = queryset.filter(subject__external_ref=subject_ref)
+    if closed in (CLOSED_LATE, CLOSED_ON_TIME):
+        # The requests behind the report's on-time figure: answered (not cancelled) in the period,
+        # after or by their binding deadline.
+        queryset = requests_closed_in(queryset, since=closed_since, until=closed_until)
+        late = Q(closed_at__gt=ANSWER_BY)
+        queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)
+        return queryset.order_by("-closed_at", "id")
     if overdue or due_within is not None:
         queryset = queryset.filter(status__in=sorted(OPEN))
         if overdue and due_within is not None:

@@ -122,6 +122,9 @@ class DataSubjectRequest(models.Model):
     # The answer the customer reads (a complaint's answer, what was refused and why).
     outcome_note = EncryptedTextField(_("answer to the customer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Why the request went past its binding deadline (staff's words; required to close it late).
+    overdue_reason = models.TextField(_("reason for the delay"), blank=True)
+    overdue_reason_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -180,6 +183,15 @@ class DataSubjectRequest(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def closed_late(self) -> bool:
+        """Answered after the binding deadline (`answer_by`), the date the customer was told."""
+        return self.closed_at is not None and self.closed_at > self.answer_by
+
+    def is_overdue(self, now) -> bool:
+        """Past the binding deadline: still open after it, or closed after it."""
+        return self.closed_late if self.closed_at is not None else now > self.answer_by
 
     @property
     def answer_by(self):

@@ -49,6 +49,7 @@ from subjects.validators import normalize_email, normalize_national_id, normaliz
 S = RequestStatus
 MAX_DETAILS_LENGTH = 4000
 MAX_NOTE_LENGTH = 2000
+MAX_OVERDUE_REASON = 1000
 MAX_PURPOSES = 50
 # The webhook topic an integration client subscribes to for the moves of the requests it submitted.
 STATUS_TOPIC = "dsr.request.status_changed"
@@ -218,9 +219,11 @@ def request_transition(
     to: str,
     reason: str = "",
     note: str = "",
+    overdue_reason: str = "",
     now: datetime | None = None,
 ) -> DataSubjectRequest:
-    """Move a request to status `to` if the transition table allows it (409 otherwise)."""
+    """Move a request to status `to` if the transition table allows it (409 otherwise). Closing a
+    request after its binding deadline needs the reason for the delay (given now or recorded before)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
@@ -230,10 +233,18 @@ def request_transition(
             from dsr.services.fulfilment import complete_in_transaction
 
             complete_in_transaction(
-                request, actor=actor, partial=to == S.PARTIALLY_COMPLETED, reason=reason, note=note, now=now
+                request,
+                actor=actor,
+                partial=to == S.PARTIALLY_COMPLETED,
+                reason=reason,
+                note=note,
+                overdue_reason=overdue_reason,
+                now=now,
             )
         else:
-            move(request, to=to, actor=actor, reason=reason, note=note, now=now)
+            move(
+                request, to=to, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
+            )
     return request
 
 
@@ -243,11 +254,23 @@ def request_acknowledge(*, actor: Actor, request_id, now: datetime | None = None
 
 
 def request_reject(
-    *, actor: Actor, request_id, reason: str = "", note: str = "", now: datetime | None = None
+    *,
+    actor: Actor,
+    request_id,
+    reason: str = "",
+    note: str = "",
+    overdue_reason: str = "",
+    now: datetime | None = None,
 ):
     """Refuse a request with its legal reason, which the customer sees."""
     return request_transition(
-        actor=actor, request_id=request_id, to=S.REJECTED, reason=reason, note=note, now=now
+        actor=actor,
+        request_id=request_id,
+        to=S.REJECTED,
+        reason=reason,
+        note=note,
+        overdue_reason=overdue_reason,
+        now=now,
     )
 
 
@@ -263,15 +286,55 @@ def request_complete(
     partial: bool = False,
     reason: str = "",
     note: str = "",
+    overdue_reason: str = "",
     now: datetime | None = None,
 ) -> DataSubjectRequest:
-    """Fulfil the request as its type requires and close it; a partial answer needs its legal reason."""
+    """Fulfil the request as its type requires and close it; a partial answer needs its legal reason,
+    and a late answer the reason for the delay."""
     return request_transition(
         actor=actor,
         request_id=request_id,
         to=S.PARTIALLY_COMPLETED if partial else S.COMPLETED,
         reason=reason,
         note=note,
+        overdue_reason=overdue_reason,
+        now=now,
+    )
+
+
+def request_overdue_reason_record(
+    *, actor: Actor, request_id, reason: str, now: datetime | None = None
+) -> DataSubjectRequest:
+    """Record why a request went past its binding deadline (open and overdue, or closed late)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if not request.is_overdue(now):
+            raise Conflict(_("This request is not past its deadline."), code="not_overdue")
+        overdue_reason_set(request, reason=reason, actor=actor, now=now)
+    return request
+
+
+def overdue_reason_set(request: DataSubjectRequest, *, reason: str, actor: Actor, now: datetime) -> None:
+    """Save the reason for the delay on a locked request, with its audit entry."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the request is late."), field="overdue_reason")
+    if len(reason) > MAX_OVERDUE_REASON:
+        raise InvalidInput(
+            _("Keep the reason under %(max)s characters."), field="overdue_reason", max=MAX_OVERDUE_REASON
+        )
+    replaced = bool(request.overdue_reason)
+    request.overdue_reason = reason
+    request.overdue_reason_at = now
+    request.save(update_fields=["overdue_reason", "overdue_reason_at", "updated_at"])
+    audit_record(
+        action="dsr.request.overdue_reason_recorded",
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        # The reason is staff's words about the work, kept on the request; the trail notes the act.
+        data={"replaced": replaced, "status": request.status},
         now=now,
     )
 
@@ -461,6 +524,13 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
         )
 
 
+def _flagged_overdue(request: DataSubjectRequest) -> bool:
+    # The deadline sweep (every few minutes) records a breach on the request's clock history: from
+    # then on, staff know it is late and its closing needs the reason. The "closed late" mark itself
+    # is derived from the dates (`closed_late`), breach recorded or not.
+    return request.clock_events.filter(kind=ClockEvent.BREACHED).exists()
+
+
 def lock_request(request_id) -> DataSubjectRequest:
     request = DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
@@ -469,12 +539,27 @@ def lock_request(request_id) -> DataSubjectRequest:
 
 
 def move(
-    request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "", note: str = ""
+    request: DataSubjectRequest,
+    *,
+    to: str,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    note: str = "",
+    overdue_reason: str = "",
 ) -> DataSubjectRequest:
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
     if not is_allowed(old, to):
         raise InvalidTransition(status=request.get_status_display())
+    # A late answer says why it is late; the customer's own cancellation needs no staff reason.
+    if to in TERMINAL and to != S.CANCELLED and now > request.answer_by:
+        if overdue_reason.strip():
+            overdue_reason_set(request, reason=overdue_reason, actor=actor, now=now)
+        elif not request.overdue_reason and _flagged_overdue(request):
+            raise InvalidInput(
+                _("This request is past its deadline: say why before closing it."), field="overdue_reason"
+            )
     if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
         raise Conflict(
             _("Verify the requester's identity before working on or answering the request."),

@@ -22,6 +22,7 @@ from dsr.forms import (
     CompleteForm,
     ExtendForm,
     NoteForm,
+    OverdueReasonForm,
     QueueFilterForm,
     ReasonForm,
     StaffIntakeForm,
@@ -59,6 +60,9 @@ def queue(request):
             "assignee_id": data["assignee"].pk if data.get("assignee") else None,
             "overdue": due in ("overdue", "attention"),
             "due_within": DUE_SOON if due in ("soon", "attention") else None,
+            "closed": data.get("closed") or None,
+            "closed_since": data.get("since"),
+            "closed_until": data.get("until"),
         }
     now = timezone.now()
     page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -153,6 +157,8 @@ def detail(request, pk):
         "export": found.export if may_download and _has_export(found) else None,
         "not_covered": request_not_covered(found),
         "ready_to_answer": request_ready_to_answer(found),
+        "overdue": found.is_overdue(now),
+        "overdue_form": OverdueReasonForm(initial={"reason": found.overdue_reason}),
         "task_form": TaskDoneForm(),
     }
     return render(request, "dsr/detail.html", context)
@@ -224,6 +230,11 @@ def act(request, pk, action):
             None,
             lambda d: services.request_approve(actor=actor, request_id=pk),
             _("Deletion approved; another staff member completes it."),
+        ),
+        "overdue_reason": (
+            OverdueReasonForm,
+            lambda d: services.request_overdue_reason_record(actor=actor, request_id=pk, reason=d["reason"]),
+            _("Reason for the delay recorded."),
         ),
         "lift": (
             None,
