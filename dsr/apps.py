@@ -95,6 +95,7 @@ class DsrConfig(AppConfig):
                 icon="inbox",
                 order=30,
                 permission="dsr.view_datasubjectrequest",
+                group="requests",
             ),
             MenuItem(
                 "portal",
@@ -103,6 +104,7 @@ class DsrConfig(AppConfig):
                 icon="settings",
                 order=80,
                 permission="deadlines.view_deadlinepolicy",
+                group="requests",
             ),
             MenuItem(
                 "portal",
@@ -111,6 +113,7 @@ class DsrConfig(AppConfig):
                 icon="file",
                 order=85,
                 permission="dsr.view_system",
+                group="requests",
             ),
             MenuItem(
                 "portal",
@@ -119,6 +122,7 @@ class DsrConfig(AppConfig):
                 icon="chart",
                 order=70,
                 permission="deadlines.view_deadline_report",
+                group="oversight",
             ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
         )
