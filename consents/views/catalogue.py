@@ -121,7 +121,9 @@ def notice_new(request, code):
             "now": now,
             "preview": preview,
             "earliest": timezone.localtime(services.notice_earliest_effective(significant=False, now=now)),
-            "earliest_significant": timezone.localtime(services.notice_earliest_effective(significant=True, now=now)),
+            "earliest_significant": timezone.localtime(
+                services.notice_earliest_effective(significant=True, now=now)
+            ),
         },
     )
 
