@@ -195,6 +195,9 @@ def _local(value: str | None) -> str:
     """An ISO moment as the customer reads it: dd/mm/yyyy HH:MM in Hà Nội time (no seconds, no UTC)."""
     if not value:
         return ""
+    if len(value) == 10:  # a calendar date (date of birth): no time of day to show
+        day = parse_date(value)
+        return day.strftime(LOCAL_DATE) if day else str(value)
     moment = parse_datetime(value)
     if moment is None:
         day = parse_date(value)

@@ -66,6 +66,7 @@ def test_html_export_reads_in_plain_words(subject, language, words):
         assert raw not in text, raw
     # Local times without seconds: 03:04 UTC is 10:04 in Hà Nội.
     assert "01/05/2024 10:04" in text
+    assert "01/01/1980 00:00" not in text  # a date of birth has no time of day
     assert not re.search(r"\d{2}:\d{2}:\d{2}", text)
     # One section per system; the empty values of a system are left out, an empty system says so.
     assert html.count('data-testid="export-system"') == 2
