@@ -101,3 +101,26 @@ def test_customer_export_reads_in_plain_words(page, language):
     assert "01/05/2024 10:04" in text
     if language == "vi":
         shoot(page, "customer-export.png")
+
+
+def test_dpo_drafts_a_notice_version_from_the_current_text_and_previews_it(page, login, live_url):
+    from consents.models import NoticeVersion
+    from tests.consents.factories import make_purpose
+
+    UserFactory(username="dpo_n", role=Role.DPO)
+    purpose = make_purpose("marketing-offers")
+    NoticeVersion.objects.filter(purpose=purpose).update(text_vi="Văn bản hiện hành", text_en="Current text")
+    login(page, "dpo_n")
+    page.goto(live_url(f"/en/portal/purposes/{purpose.code}/notices/new/"))
+    assert page.locator("textarea[name=text_en]").input_value() == "Current text"
+    assert "Earliest start" in page.get_by_test_id("earliest").inner_text()
+    track = page.locator(".switch__track")
+    assert track.is_visible() and track.bounding_box()["width"] >= 40
+    assert "7 days" in page.locator(".switch__state--off").inner_text()
+    page.locator(".switch").click()
+    assert "30 days" in page.locator(".switch__state--on").inner_text()
+    page.fill("input[name=version]", "v2")
+    page.fill("textarea[name=text_en]", "New text for customers")
+    page.get_by_test_id("notice-preview-button").click()
+    assert "New text for customers" in page.get_by_test_id("notice-preview").inner_text()
+    assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
