@@ -186,8 +186,13 @@ class DataSubjectRequest(models.Model):
 
     @property
     def closed_late(self) -> bool:
-        """Answered after the binding deadline (`answer_by`), the date the customer was told."""
-        return self.closed_at is not None and self.closed_at > self.answer_by
+        """Answered after the binding deadline (`answer_by`), the date the customer was told. A request
+        the customer cancelled was not answered, so it is never late (as in the reports)."""
+        return (
+            self.closed_at is not None
+            and self.status != RequestStatus.CANCELLED
+            and self.closed_at > self.answer_by
+        )
 
     def is_overdue(self, now) -> bool:
         """Past the binding deadline: still open after it, or closed after it."""
