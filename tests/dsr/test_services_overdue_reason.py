@@ -93,3 +93,10 @@ def test_pages_show_closed_late_and_the_report_links_to_the_list(client, privacy
     href = html.split('data-testid="late-link"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     followed = client.get(href).content.decode()
     assert followed.count('data-testid="queue-row"') == 1
+
+
+def test_a_request_cancelled_after_its_deadline_is_not_marked_late(subject):
+    request, after = late_complaint(subject)
+    cancelled = services.request_cancel(actor=STAFF, request_id=request.pk, now=after)
+    cancelled.refresh_from_db()
+    assert cancelled.status == "cancelled" and not cancelled.closed_late
