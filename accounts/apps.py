@@ -27,7 +27,7 @@ class AccountsConfig(AppConfig):
         grant_permissions(Role.DPO, "auth.view_user", "auth.change_user")
         register_menu(
             MenuItem("portal", "accounts:sign_in_security", _("Sign-in security"), icon="lock", order=95,
-                     permission="axes.view_accessattempt"),
+                     permission="axes.view_accessattempt", group="admin"),
             MenuItem("portal", "accounts:users", _("Staff roles"), icon="users", order=97,
-                     permission="auth.change_user"),
+                     permission="auth.change_user", group="admin"),
         )

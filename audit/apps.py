@@ -17,4 +17,4 @@ class AuditConfig(AppConfig):
         for role in (Role.AUDITOR, Role.DPO):
             grant_permissions(role, "audit.view_auditentry")
         register_menu(MenuItem("portal", "audit:trail", _("Audit trail"), icon="shield", order=90,
-                               permission="audit.view_auditentry"))
+                               permission="audit.view_auditentry", group="oversight"))

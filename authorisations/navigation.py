@@ -17,6 +17,7 @@ def register() -> None:
             icon="shield",
             order=47,
             permission="authorisations.view_thirdparty",
+            group="customers",
         ),
         MenuItem("me", "authorisations:me_list", _("Third-party access"), icon="lock", order=25),
     )

@@ -30,6 +30,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The bank's name as printed on the reports it files (the monthly deadline report for the regulator).
+BANK_NAME = env.str("BANK_NAME", default="Ngân hàng TMCP Quyền Dữ Liệu (demo)")
 
 # ---------------------------------------------------------------------------- apps
 INSTALLED_APPS = [

@@ -69,6 +69,7 @@ def register() -> None:
             icon="list",
             order=40,
             permission="consents.view_purpose",
+            group="consents",
         ),
         MenuItem(
             "portal",
@@ -77,6 +78,7 @@ def register() -> None:
             icon="users",
             order=45,
             permission="consents.view_recipient",
+            group="consents",
         ),
         MenuItem(
             "portal",
@@ -85,6 +87,7 @@ def register() -> None:
             icon="clock",
             order=50,
             permission="consents.view_withdrawalduty",
+            group="consents",
         ),
         MenuItem(
             "portal",
@@ -93,6 +96,7 @@ def register() -> None:
             icon="upload",
             order=55,
             permission="consents.import_consents",
+            group="consents",
         ),
         MenuItem("me", "consents:me_consents", _("My consents"), icon="check", order=20),
     )

@@ -9,6 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+# The staff sidebar's sections, in order; an entry names its section by key (none: above them all).
+MENU_GROUPS: tuple[tuple[str, Any], ...] = (
+    ("customers", _("Customers")),
+    ("consents", _("Consents")),
+    ("requests", _("Requests")),
+    ("oversight", _("Oversight and regulator")),
+    ("admin", _("Administration")),
+)
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -21,6 +32,7 @@ class MenuItem:
     order: int = 100
     permission: str | None = None  # a Django permission; None means everyone in the area
     count: Callable[[Any], int] | None = None  # `count(user)`: a number shown beside it (unread...)
+    group: str = ""  # a key of MENU_GROUPS
 
 
 @dataclass(frozen=True)
@@ -68,3 +80,29 @@ def menu_for(user, area: str) -> list[MenuItem]:
     return [
         i for i in registry.menu if i.area == area and (i.permission is None or user.has_perm(i.permission))
     ]
+
+
+def menu_grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries (dicts with a "group" key) in the sidebar's sections: ungrouped first, then each
+    section of MENU_GROUPS that has an entry, in that order."""
+    sections = [{"key": "", "label": "", "items": [i for i in items if not i["group"]]}]
+    known = {key for key, _label in MENU_GROUPS}
+    for key, label in MENU_GROUPS:
+        sections.append({"key": key, "label": label, "items": [i for i in items if i["group"] == key]})
+    # An entry naming an unknown section is still shown, at the end, rather than lost.
+    unknown = [i for i in items if i["group"] and i["group"] not in known]
+    sections.append({"key": "other", "label": "", "items": unknown})
+    return [s for s in sections if s["items"]]
+
+
+def menu_active(path: str, urls: list[str]) -> str | None:
+    """The one entry the page belongs to: the longest entry URL the path starts with. An entry
+    whose URL is the start of another's (the dashboard, /en/portal/) is active only on itself, so it
+    does not light up on every page below it."""
+    best = None
+    for url in urls:
+        covers_others = any(other != url and other.startswith(url) for other in urls)
+        matches = path == url if covers_others else path.startswith(url)
+        if matches and (best is None or len(url) > len(best)):
+            best = url
+    return best

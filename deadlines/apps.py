@@ -23,7 +23,7 @@ class DeadlinesConfig(AppConfig):
         grant_permissions(Role.PRIVACY, "deadlines.view_deadline_report")
         register_menu(
             MenuItem("portal", "deadlines:schedules", _("Reminders and schedules"), icon="clock", order=97,
-                     permission="deadlines.manage_schedules"),
+                     permission="deadlines.manage_schedules", group="admin"),
         )
         post_migrate.connect(_seed_deadline_defaults_after_migrate, sender=self)
 

@@ -29,6 +29,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.identity_code_sent": _("Verification code sent to the registered phone"),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.approved": _("Deletion approved by a second responsible person"),
+                "dsr.request.overdue_reason_recorded": _("Reason for a late request recorded"),
                 "dsr.clock.started": _("Request clock started"),
                 "dsr.clock.acknowledged": _("Request acknowledged"),
                 "dsr.clock.paused": _("Request clock paused"),
@@ -98,6 +99,7 @@ class DsrConfig(AppConfig):
                 icon="inbox",
                 order=30,
                 permission="dsr.view_datasubjectrequest",
+                group="requests",
             ),
             MenuItem(
                 "portal",
@@ -106,6 +108,7 @@ class DsrConfig(AppConfig):
                 icon="settings",
                 order=80,
                 permission="deadlines.view_deadlinepolicy",
+                group="requests",
             ),
             MenuItem(
                 "portal",
@@ -114,6 +117,7 @@ class DsrConfig(AppConfig):
                 icon="file",
                 order=85,
                 permission="dsr.view_system",
+                group="requests",
             ),
             MenuItem(
                 "portal",
@@ -122,6 +126,7 @@ class DsrConfig(AppConfig):
                 icon="chart",
                 order=70,
                 permission="deadlines.view_deadline_report",
+                group="oversight",
             ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
             MenuItem("me", "dsr:me_profile", _("My details"), icon="users", order=35),

@@ -152,6 +152,13 @@ def seed(context: dict) -> None:
     copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking")
     verify(copy, hours_ago=66)
     finish_tasks(copy, hours_ago=50, result={"accounts": 2, "cards": 1})
+    # Every system has reported; the privacy officer answers (the last task never answers alone).
+    services.request_complete(
+        actor=privacy,
+        request_id=copy.pk,
+        note="Dữ liệu của quý khách được đính kèm.",
+        now=now - timedelta(hours=49),
+    )
     # A former customer's deletion, partly held under the AML law for 5 years from the day the
     # relationship ended.
     subject_rectify(

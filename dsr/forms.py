@@ -41,6 +41,14 @@ class QueueFilterForm(forms.Form):
             ("attention", _("Overdue or due in 24 hours")),
         ],
     )
+    closed = forms.ChoiceField(
+        label=_("Answered"),
+        required=False,
+        choices=BLANK + [("late", _("Closed late")), ("on_time", _("Closed on time"))],
+    )
+    # Dates or the exact ISO moments the report's links carry (its period need not start at midnight).
+    since = forms.DateTimeField(label=_("Closed from"), required=False)
+    until = forms.DateTimeField(label=_("until (not included)"), required=False)
 
     def __init__(self, *args, staff_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,10 +184,35 @@ class ReasonForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    overdue_reason = forms.CharField(
+        label=_("Reason for the delay"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the request is past its deadline."),
+    )
+
+
+class OverdueReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the delay"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CompleteForm(ReasonForm):
     partial = forms.BooleanField(label=_("Only partly fulfilled"), required=False)
+
+
+class TaskDoneForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.CharField(
+        label=_("Evidence reference"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the proof is kept: a ticket number, a file, a log id."),
+    )
 
 
 class NoteForm(forms.Form):

@@ -27,6 +27,10 @@ from dsr.models import (
 from dsr.states import OPEN, RequestStatus, allowed_next
 
 DUE_SOON = timedelta(hours=24)
+# The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
+ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
+CLOSED_LATE = "late"
+CLOSED_ON_TIME = "on_time"
 # Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
 CALENDAR_WARNING = timedelta(days=90)
 # Lists show no personal data: skip loading (and decrypting) the encrypted columns, which is most of a
@@ -46,6 +50,27 @@ LIST_DEFERRED = (
 )
 
 
+def requests_closed_in(
+    queryset: QuerySet[DataSubjectRequest], *, since: datetime | None, until: datetime | None
+) -> QuerySet[DataSubjectRequest]:
+    """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
+    queryset = queryset.filter(closed_at__isnull=False).exclude(status="cancelled")
+    if since is not None:
+        queryset = queryset.filter(closed_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(closed_at__lt=until)
+    return queryset
+
+
+def request_ready_to_answer(request: DataSubjectRequest) -> bool:
+    """Every system has reported on a request in progress: staff now answer the customer. The last
+    task never answers by itself; this only tells the page to say so."""
+    if request.status != "in_progress":
+        return False
+    tasks = request.tasks.filter(hold__isnull=True)
+    return tasks.exists() and not tasks.filter(status=TaskStatus.OPEN).exists()
+
+
 def request_list() -> QuerySet[DataSubjectRequest]:
     return DataSubjectRequest.objects.select_related("subject", "assignee")
 
@@ -60,10 +85,7 @@ def binding_due_at():
     deadline and the statutory one (`DataSubjectRequest.answer_by`); null once the request is closed,
     as no deadline is left to meet."""
     return Case(
-        When(
-            status__in=sorted(OPEN),
-            then=Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at"))),
-        ),
+        When(status__in=sorted(OPEN), then=ANSWER_BY),
         default=None,
     )
 
@@ -91,6 +113,9 @@ def request_queue(
     overdue: bool = False,
     due_within: timedelta | None = None,
     subject_ref: str | None = None,
+    closed: str | None = None,
+    closed_since: datetime | None = None,
+    closed_until: datetime | None = None,
     now: datetime | None = None,
     base: QuerySet[DataSubjectRequest] | None = None,
 ) -> QuerySet[DataSubjectRequest]:
@@ -108,6 +133,13 @@ def request_queue(
         queryset = queryset.filter(assignee_id=assignee_id)
     if subject_ref:
         queryset = queryset.filter(subject__external_ref=subject_ref)
+    if closed in (CLOSED_LATE, CLOSED_ON_TIME):
+        # The requests behind the report's on-time figure: answered (not cancelled) in the period,
+        # after or by their binding deadline.
+        queryset = requests_closed_in(queryset, since=closed_since, until=closed_until)
+        late = Q(closed_at__gt=ANSWER_BY)
+        queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)
+        return queryset.order_by("-closed_at", "id")
     if overdue and due_within is not None:
         queryset = queryset.filter(overdue_q(now) | _due_between_q(now, now + due_within))
     elif overdue:

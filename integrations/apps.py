@@ -41,9 +41,9 @@ class IntegrationsConfig(AppConfig):
         grant_permissions(Role.DPO, "integrations.view_backgroundjob", "integrations.change_backgroundjob")
         register_menu(
             MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
-                     order=96, permission="integrations.manage_outbox"),
+                     order=96, permission="integrations.manage_outbox", group="admin"),
             MenuItem("portal", "integrations:tokens", _("API tokens"), icon="settings", order=98,
-                     permission="integrations.view_apitoken"),
+                     permission="integrations.view_apitoken", group="admin"),
             MenuItem("portal", "integrations:webhooks", _("Webhook endpoints"), icon="settings", order=97,
-                     permission="integrations.view_webhookendpoint"),
+                     permission="integrations.view_webhookendpoint", group="admin"),
         )

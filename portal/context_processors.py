@@ -1,6 +1,6 @@
 from django.urls import NoReverseMatch, reverse
 
-from core.navigation import menu_for
+from core.navigation import menu_active, menu_for, menu_grouped
 from core.roles import Role, user_role
 
 
@@ -16,7 +16,14 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon,
-                      "active": request.path.startswith(url) and url.rstrip("/").count("/") > 1,
+        items.append({"label": item.label, "url": url, "icon": item.icon, "group": item.group,
                       "count": item.count(user) if item.count else 0})
-    return {"nav_items": items, "user_role": role, "user_role_label": Role(role).label if role else ""}
+    active = menu_active(request.path, [item["url"] for item in items])
+    for item in items:
+        item["active"] = item["url"] == active
+    return {
+        "nav_items": items,
+        "nav_groups": menu_grouped(items),
+        "user_role": role,
+        "user_role_label": Role(role).label if role else "",
+    }

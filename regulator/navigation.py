@@ -64,10 +64,11 @@ def register() -> None:
         MenuItem(
             "portal",
             "regulator:breach_list",
-            _("Breaches"),
+            _("Breach register"),
             icon="alert",
             order=70,
             permission="regulator.view_breach",
+            group="oversight",
         ),
         MenuItem(
             "portal",
@@ -76,6 +77,7 @@ def register() -> None:
             icon="file",
             order=71,
             permission="regulator.view_dossier",
+            group="oversight",
         ),
         MenuItem(
             "portal",
@@ -84,6 +86,7 @@ def register() -> None:
             icon="list",
             order=72,
             permission="regulator.view_regulator",
+            group="oversight",
         ),
         MenuItem(
             "portal",
@@ -92,6 +95,7 @@ def register() -> None:
             icon="clock",
             order=73,
             permission="regulator.view_regulator",
+            group="oversight",
         ),
         MenuItem("me", "regulator:me_notice_changes", _("Notice changes"), icon="file", order=60),
     )

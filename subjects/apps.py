@@ -40,5 +40,5 @@ class SubjectsConfig(AppConfig):
         grant_permissions(Role.DPO, "subjects.share_national_id")
         register_menu(
             MenuItem("portal", "subjects:customer_lookup", _("Customers"), icon="users", order=20,
-                     permission="subjects.view_datasubject"),
+                     permission="subjects.view_datasubject", group="customers"),
         )

@@ -1,6 +1,7 @@
 """Writes of the consents app, split by sub-domain; import from here."""
 
 from consents.services.catalogue import (
+    notice_earliest_effective,
     notice_publish,
     purpose_create,
     purpose_update,
@@ -53,6 +54,7 @@ __all__ = [
     "consents_withdraw_for_subject",
     "consents_withdraw_for_subject_in_transaction",
     "duty_acknowledge",
+    "notice_earliest_effective",
     "notice_publish",
     "purpose_create",
     "purpose_update",

@@ -168,6 +168,11 @@ def _earliest_effective(*, significant: bool, now: datetime) -> datetime:
     return now + timedelta(days=lead_days_for(significant=significant))
 
 
+def notice_earliest_effective(*, significant: bool, now: datetime | None = None) -> datetime:
+    """The earliest start a new version of a purpose's notice may take (a read, for the form's hint)."""
+    return _earliest_effective(significant=significant, now=now or timezone.now())
+
+
 def _refuse_too_early(*, significant: bool, now: datetime) -> InvalidInput:
     earliest = timezone.localtime(_earliest_effective(significant=significant, now=now))
     return InvalidInput(

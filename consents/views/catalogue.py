@@ -41,7 +41,8 @@ def purpose_list(request):
                 "purpose": purpose,
                 "notice": entry.current_notice(now) if entry else None,
                 # Versions published ahead: the DPO sees what is coming and whether it widens.
-                "scheduled": [n for n in entry.notices if n.effective_at > now] if entry else [],
+                # Read from the database, not the cached catalogue: a version just published shows.
+                "scheduled": [n for n in purpose.notices.all() if n.effective_at > now],
                 "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count(),
             }
         )
@@ -91,8 +92,18 @@ def notice_new(request, code):
     purpose = Purpose.objects.filter(code=code).first()
     if purpose is None:
         raise Http404
-    form = NoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    now = timezone.now()
+    notices = list(purpose.notices.order_by("-effective_at"))
+    current = next((n for n in notices if n.effective_at <= now), None)
+    # A new version starts from the text customers read today, not from a blank form.
+    initial = {"text_vi": current.text_vi, "text_en": current.text_en} if current else {}
+    form = NoticeForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        # Show what customers will read, without publishing anything.
+        if form.is_valid():
+            preview = {"vi": form.cleaned_data["text_vi"], "en": form.cleaned_data["text_en"]}
+    elif request.method == "POST" and form.is_valid():
         try:
             services.notice_publish(actor=actor_for_user(request.user), code=code, **form.cleaned_data)
         except DomainError as error:
@@ -103,7 +114,18 @@ def notice_new(request, code):
     return render(
         request,
         "consents/notice_form.html",
-        {"form": form, "purpose": purpose, "notices": purpose.notices.order_by("-effective_at")},
+        {
+            "form": form,
+            "purpose": purpose,
+            "notices": notices,
+            "current": current,
+            "now": now,
+            "preview": preview,
+            "earliest": timezone.localtime(services.notice_earliest_effective(significant=False, now=now)),
+            "earliest_significant": timezone.localtime(
+                services.notice_earliest_effective(significant=True, now=now)
+            ),
+        },
     )
 
 

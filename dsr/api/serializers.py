@@ -74,6 +74,12 @@ class VerifyIdentitySerializer(serializers.Serializer):
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=OutcomeReason.choices, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    overdue_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Why the request is late; required to close a request flagged overdue.",
+    )
 
 
 class CompleteSerializer(ReasonSerializer):
@@ -94,6 +100,13 @@ class ExtendSerializer(serializers.Serializer):
 
 class TaskCompleteSerializer(serializers.Serializer):
     result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    evidence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Where the proof is kept (ticket, file, log id).",
+    )
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -130,6 +143,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "instructions",
             "created_at",
             "completed_at",
+            "note",
+            "evidence",
         ]
 
 

@@ -402,6 +402,10 @@ class TaskCompleteView(APIView):
         data = s.TaskCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.task_complete(
-            actor=actor_for_user(request.user), task_id=pk, result=data.validated_data.get("result")
+            actor=actor_for_user(request.user),
+            task_id=pk,
+            result=data.validated_data.get("result"),
+            note=data.validated_data.get("note", ""),
+            evidence=data.validated_data.get("evidence", ""),
         )
         return Response(s.TaskSerializer(task).data)

@@ -32,6 +32,9 @@ class FulfilmentTask(models.Model):
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by_label = models.CharField(max_length=150, blank=True)
+    # What the person marking it done wrote, and where the proof is kept (a ticket, a file, a log id).
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.CharField(_("evidence reference"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["system__code"]

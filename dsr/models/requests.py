@@ -149,6 +149,9 @@ class DataSubjectRequest(models.Model):
     # The answer the customer reads (a complaint's answer, what was refused and why).
     outcome_note = EncryptedTextField(_("answer to the customer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Why the request went past its binding deadline (staff's words; required to close it late).
+    overdue_reason = models.TextField(_("reason for the delay"), blank=True)
+    overdue_reason_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -214,6 +217,20 @@ class DataSubjectRequest(models.Model):
         digits of the id (no personal data), e.g. YC-260315-3F9A1C."""
         local = timezone.localtime(self.received_at) if self.received_at else None
         return f"YC-{local:%y%m%d}-{self.pk.hex[:6].upper()}" if local else ""
+
+    @property
+    def closed_late(self) -> bool:
+        """Answered after the binding deadline (`answer_by`), the date the customer was told. A request
+        the customer cancelled was not answered, so it is never late (as in the reports)."""
+        return (
+            self.closed_at is not None
+            and self.status != RequestStatus.CANCELLED
+            and self.closed_at > self.answer_by
+        )
+
+    def is_overdue(self, now) -> bool:
+        """Past the binding deadline: still open after it, or closed after it."""
+        return self.closed_late if self.closed_at is not None else now > self.answer_by
 
     @property
     def answer_by(self):

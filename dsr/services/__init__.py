@@ -11,6 +11,7 @@ from dsr.services.requests import (
     request_cancel,
     request_complete,
     request_extend,
+    request_overdue_reason_record,
     request_reject,
     request_transition,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "request_create",
     "request_extend",
     "request_identity_otp_send",
+    "request_overdue_reason_record",
     "request_reject",
     "request_restriction_lift",
     "request_transition",

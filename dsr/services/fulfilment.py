@@ -43,6 +43,7 @@ def complete_in_transaction(
     partial: bool,
     reason: str = "",
     note: str = "",
+    overdue_reason: str = "",
     now: datetime,
 ) -> DataSubjectRequest:
     """Fulfil and close a locked request inside the caller's transaction."""
@@ -83,7 +84,9 @@ def complete_in_transaction(
         _withdraw(request, actor=actor, now=now)
     elif request.type == RequestType.COMPLAINT and not note:
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
-    return move(request, to=target, actor=actor, reason=reason, note=note, now=now)
+    return move(
+        request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
+    )
 
 
 def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partial: bool) -> None:

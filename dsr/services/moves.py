@@ -42,6 +42,7 @@ S = RequestStatus
 
 
 MAX_NOTE_LENGTH = 2000
+MAX_OVERDUE_REASON = 1000
 
 
 # The webhook topic an integration client subscribes to for the moves of the requests it submitted.
@@ -83,12 +84,58 @@ def move_check(request: DataSubjectRequest, *, to: str) -> None:
         )
 
 
+def _flagged_overdue(request: DataSubjectRequest) -> bool:
+    # The deadline sweep (every few minutes) records a breach on the request's clock history: from
+    # then on, staff know it is late and its closing needs the reason. The "closed late" mark itself
+    # is derived from the dates (`closed_late`), breach recorded or not.
+    return request.clock_events.filter(kind=ClockEvent.BREACHED).exists()
+
+
+def overdue_reason_set(request: DataSubjectRequest, *, reason: str, actor: Actor, now: datetime) -> None:
+    """Save the reason for the delay on a locked request, with its audit entry."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the request is late."), field="overdue_reason")
+    if len(reason) > MAX_OVERDUE_REASON:
+        raise InvalidInput(
+            _("Keep the reason under %(max)s characters."), field="overdue_reason", max=MAX_OVERDUE_REASON
+        )
+    replaced = bool(request.overdue_reason)
+    request.overdue_reason = reason
+    request.overdue_reason_at = now
+    request.save(update_fields=["overdue_reason", "overdue_reason_at", "updated_at"])
+    audit_record(
+        action="dsr.request.overdue_reason_recorded",
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        # The reason is staff's words about the work, kept on the request; the trail notes the act.
+        data={"replaced": replaced, "status": request.status},
+        now=now,
+    )
+
+
 def move(
-    request: DataSubjectRequest, *, to: str, actor: Actor, now: datetime, reason: str = "", note: str = ""
+    request: DataSubjectRequest,
+    *,
+    to: str,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    note: str = "",
+    overdue_reason: str = "",
 ) -> DataSubjectRequest:
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
     move_check(request, to=to)
+    # A late answer says why it is late; the customer's own cancellation needs no staff reason.
+    if to in TERMINAL and to != S.CANCELLED and now > request.answer_by:
+        if overdue_reason.strip():
+            overdue_reason_set(request, reason=overdue_reason, actor=actor, now=now)
+        elif not request.overdue_reason and _flagged_overdue(request):
+            raise InvalidInput(
+                _("This request is past its deadline: say why before closing it."), field="overdue_reason"
+            )
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         if reason not in OutcomeReason.values:

@@ -36,6 +36,7 @@ from dsr.services.moves import (
     MAX_NOTE_LENGTH,
     S,
     move,
+    overdue_reason_set,
 )
 from dsr.states import TERMINAL
 
@@ -49,19 +50,29 @@ def request_transition(
     to: str,
     reason: str = "",
     note: str = "",
+    overdue_reason: str = "",
     now: datetime | None = None,
 ) -> DataSubjectRequest:
-    """Move a request to status `to` if the transition table allows it (409 otherwise)."""
+    """Move a request to status `to` if the transition table allows it (409 otherwise). Closing a
+    request after its binding deadline needs the reason for the delay (given now or recorded before)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
         if to in (S.COMPLETED, S.PARTIALLY_COMPLETED):
             # Completion carries the fulfilment of the request's type; it has its own entry point.
             complete_in_transaction(
-                request, actor=actor, partial=to == S.PARTIALLY_COMPLETED, reason=reason, note=note, now=now
+                request,
+                actor=actor,
+                partial=to == S.PARTIALLY_COMPLETED,
+                reason=reason,
+                note=note,
+                overdue_reason=overdue_reason,
+                now=now,
             )
         else:
-            move(request, to=to, actor=actor, reason=reason, note=note, now=now)
+            move(
+                request, to=to, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
+            )
     return request
 
 
@@ -71,11 +82,23 @@ def request_acknowledge(*, actor: Actor, request_id, now: datetime | None = None
 
 
 def request_reject(
-    *, actor: Actor, request_id, reason: str = "", note: str = "", now: datetime | None = None
+    *,
+    actor: Actor,
+    request_id,
+    reason: str = "",
+    note: str = "",
+    overdue_reason: str = "",
+    now: datetime | None = None,
 ):
     """Refuse a request with its legal reason, which the customer sees."""
     return request_transition(
-        actor=actor, request_id=request_id, to=S.REJECTED, reason=reason, note=note, now=now
+        actor=actor,
+        request_id=request_id,
+        to=S.REJECTED,
+        reason=reason,
+        note=note,
+        overdue_reason=overdue_reason,
+        now=now,
     )
 
 
@@ -91,17 +114,33 @@ def request_complete(
     partial: bool = False,
     reason: str = "",
     note: str = "",
+    overdue_reason: str = "",
     now: datetime | None = None,
 ) -> DataSubjectRequest:
-    """Fulfil the request as its type requires and close it; a partial answer needs its legal reason."""
+    """Fulfil the request as its type requires and close it; a partial answer needs its legal reason,
+    and a late answer the reason for the delay."""
     return request_transition(
         actor=actor,
         request_id=request_id,
         to=S.PARTIALLY_COMPLETED if partial else S.COMPLETED,
         reason=reason,
         note=note,
+        overdue_reason=overdue_reason,
         now=now,
     )
+
+
+def request_overdue_reason_record(
+    *, actor: Actor, request_id, reason: str, now: datetime | None = None
+) -> DataSubjectRequest:
+    """Record why a request went past its binding deadline (open and overdue, or closed late)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if not request.is_overdue(now):
+            raise Conflict(_("This request is not past its deadline."), code="not_overdue")
+        overdue_reason_set(request, reason=reason, actor=actor, now=now)
+    return request
 
 
 def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None = None) -> DataSubjectRequest:

@@ -26,22 +26,33 @@ from dsr.services.deletion import (
     holds_schedule,
 )
 from dsr.services.fanout import tasks_notify_clients
-from dsr.services.fulfilment import complete_in_transaction
 from dsr.states import TASK_TRANSITIONS, RequestStatus
 
 MAX_RESULT_BYTES = 1_000_000
 RELEASE_BATCH = 500
-# Types whose answer is fully made of what the systems return: the last task done completes them.
-# Deletion needs a responsible person's approval, and the others need staff to apply or answer.
-AUTO_COMPLETE_TYPES = frozenset({RequestType.ACCESS, RequestType.COPY})
 
 
 def task_complete(
-    *, actor: Actor, task_id, result: dict[str, Any] | None = None, now: datetime | None = None
+    *,
+    actor: Actor,
+    task_id,
+    result: dict[str, Any] | None = None,
+    note: str = "",
+    evidence: str = "",
+    now: datetime | None = None,
 ) -> FulfilmentTask:
-    """Mark one system's part done with what it returned. An integration client may complete only
-    its own system's tasks. The last task of an access or copy request completes the request."""
+    """Mark one system's part done with what it returned, a note and where the proof is kept. An
+    integration client may complete only its own system's tasks.
+
+    The last task done never answers the request: completion is always a staff act that carries the
+    customer's answer (`request_complete`); the request then shows as ready to answer."""
     now = now or timezone.now()
+    note = (note or "").strip()
+    evidence = (evidence or "").strip()
+    if len(note) > 2000:
+        raise InvalidInput(_("The note is longer than 2000 characters."), field="note")
+    if len(evidence) > 300:
+        raise InvalidInput(_("The evidence reference is longer than 300 characters."), field="evidence")
     result = result or {}
     if not isinstance(result, dict):
         raise InvalidInput(_("Give the result as a JSON object."), field="result")
@@ -72,19 +83,27 @@ def task_complete(
         task.result = encoded
         task.completed_at = now
         task.completed_by_label = actor.label[:150]
-        task.save(update_fields=["status", "result", "completed_at", "completed_by_label"])
+        task.note = note
+        task.evidence = evidence
+        task.save(
+            update_fields=["status", "result", "completed_at", "completed_by_label", "note", "evidence"]
+        )
         audit_record(
             action="dsr.task.completed",
             actor=actor,
             subject=request.subject_id,
             target=task,
-            data={"system": task.system.code, "request": str(request.pk)},
+            # Whether a note was written, not its text: a note may name the customer's data.
+            data={
+                "system": task.system.code,
+                "request": str(request.pk),
+                "note": bool(note),
+                "evidence": evidence,
+            },
             now=now,
         )
         if request.type == RequestType.DELETE:
             deletion_confirm(task, actor=actor, now=now)
-        if request.type in AUTO_COMPLETE_TYPES and not request.tasks.filter(status=TaskStatus.OPEN).exists():
-            complete_in_transaction(request, actor=actor, partial=False, now=now)
     return task
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +15,14 @@ from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
 from deadlines.policy import LOCAL_TZ, add_months
-from dsr.reports import deadline_report, local_midnight, on_time_trend, report_csv
+from dsr.reports import (
+    deadline_report,
+    local_midnight,
+    monthly_csv,
+    monthly_figures,
+    on_time_trend,
+    report_csv,
+)
 
 CHART_WIDTH = 640
 CHART_HEIGHT = 180
@@ -97,4 +105,15 @@ def monthly(request, year: int, month: int):
     now = min(timezone.now(), until)
     with replica_reads():
         report = deadline_report(now=now, since=since, until=until)
-    return render(request, "dsr/reports/monthly.html", {"report": report, "month": first})
+        figures = monthly_figures(since=since, until=until)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            monthly_csv(figures, bank_name=settings.BANK_NAME), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="deadline-report-{first:%Y-%m}.csv"'
+        return response
+    return render(
+        request,
+        "dsr/reports/monthly.html",
+        {"report": report, "month": first, "figures": figures, "bank_name": settings.BANK_NAME},
+    )

@@ -23,9 +23,11 @@ from dsr.forms import (
     CompleteForm,
     ExtendForm,
     NoteForm,
+    OverdueReasonForm,
     QueueFilterForm,
     ReasonForm,
     StaffIntakeForm,
+    TaskDoneForm,
     VerifyIdentityForm,
 )
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, DataSubjectRequest, DeletionRecord, IdentityMethod
@@ -36,6 +38,7 @@ from dsr.selectors import (
     request_detail,
     request_not_covered,
     request_queue,
+    request_ready_to_answer,
     request_work_check,
 )
 from dsr.states import RequestStatus
@@ -60,6 +63,9 @@ def queue(request):
             "assignee_id": data["assignee"].pk if data.get("assignee") else None,
             "overdue": due in ("overdue", "attention"),
             "due_within": DUE_SOON if due in ("soon", "attention") else None,
+            "closed": data.get("closed") or None,
+            "closed_since": data.get("since"),
+            "closed_until": data.get("until"),
         }
     now = timezone.now()
     page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -167,6 +173,10 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         "reason_form": reason_form,
         "details": shown.text(found.details),
         "corrections": shown.labelled(request_corrections(found)),
+        "ready_to_answer": request_ready_to_answer(found),
+        "overdue": found.is_overdue(now),
+        "overdue_form": OverdueReasonForm(initial={"reason": found.overdue_reason}),
+        "task_form": TaskDoneForm(),
     }
     return render(request, "dsr/detail.html", context, status=status)
 
@@ -257,6 +267,11 @@ def act(request, pk, action):
             lambda d: services.request_approve(actor=actor, request_id=pk),
             _("Deletion approved; another staff member completes it."),
         ),
+        "overdue_reason": (
+            OverdueReasonForm,
+            lambda d: services.request_overdue_reason_record(actor=actor, request_id=pk, reason=d["reason"]),
+            _("Reason for the delay recorded."),
+        ),
         "lift": (
             None,
             lambda d: services.request_restriction_lift(actor=actor, request_id=pk),
@@ -310,16 +325,21 @@ def _resume(actor, pk):
 @require_POST
 @staff_required("dsr.change_fulfilmenttask")
 def task_done(request, pk, task_id):
-    run(
-        request,
-        lambda: services.task_complete(
-            actor=actor_for_user(request.user),
-            task_id=task_id,
-            result={"note": request.POST.get("note", "")[:2000]},
-        ),
-        _("Task marked done."),
-    )
-    return redirect("dsr:detail", pk=pk)
+    form = TaskDoneForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        run(
+            request,
+            lambda: services.task_complete(
+                actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
+            ),
+            _("Task marked done."),
+        )
+    # Back to the task just worked, not the top of a long page.
+    return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")
 
 
 @staff_required("dsr.work_request")

@@ -1,4 +1,5 @@
-"""Two systems finishing their tasks at the same moment: the request completes exactly once."""
+"""Two systems finishing their tasks at the same moment: both are recorded, and the request waits
+for staff to answer (the last task never completes it)."""
 
 import threading
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_simultaneous_last_tasks_complete_the_request_once(subject):
+def test_simultaneous_last_tasks_both_recorded_and_request_waits_for_staff(subject):
     make_inventory()
     request = verified_request(subject, type="access")
     task_ids = list(request.tasks.values_list("pk", flat=True))
@@ -38,5 +39,6 @@ def test_simultaneous_last_tasks_complete_the_request_once(subject):
         thread.join()
 
     assert errors == []
-    assert DataSubjectRequest.objects.get(pk=request.pk).status == "completed"
-    assert AuditEntry.objects.filter(action="dsr.export.built").count() == 1
+    assert DataSubjectRequest.objects.get(pk=request.pk).status == "in_progress"
+    assert AuditEntry.objects.filter(action="dsr.task.completed").count() == 2
+    assert AuditEntry.objects.filter(action="dsr.export.built").count() == 0

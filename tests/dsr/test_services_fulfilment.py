@@ -13,6 +13,7 @@ from core.errors import Conflict, InvalidInput, PermissionDenied
 from deadlines.policy import add_months
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport
+from dsr.selectors import request_ready_to_answer
 from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
@@ -88,7 +89,7 @@ def test_a_guardian_acts_only_once_their_authority_is_verified(subject):
 # ---------------------------------------------------------------------------- fan-out and access
 
 
-def test_last_task_completes_an_access_request_with_an_export(subject, client_user):
+def test_last_task_leaves_the_answer_to_staff_then_completion_builds_the_export(subject, client_user):
     systems = make_inventory(corebank_client=client_user)
     request = verified_request(subject, type="access")
     core_task = request.tasks.get(system=systems["core_banking"])
@@ -105,11 +106,36 @@ def test_last_task_completes_an_access_request_with_an_export(subject, client_us
     assert request.status == "in_progress"
     services.task_complete(actor=STAFF, task_id=other.pk, result={"segments": ["affluent"]})
     request.refresh_from_db()
+    # The last task never answers the customer by itself (issue #18): the request waits, ready.
+    assert request.status == "in_progress"
+    assert request_ready_to_answer(request)
+    assert not RequestExport.objects.filter(request=request).exists()
+    services.request_complete(actor=STAFF, request_id=request.pk, note="Your data is attached.")
+    request.refresh_from_db()
     assert request.status == "completed"
+    assert request.outcome_note == "Your data is attached."
     content = json.loads(RequestExport.objects.get(request=request).content)
     assert content["subject"]["external_ref"] == subject.external_ref
     assert {s["system"]: s["data"] for s in content["systems"]}["core_banking"]["cards"] == 1
     assert [r["id"] for r in content["requests"]] == [str(request.pk)]
+
+
+def test_task_done_keeps_its_note_and_evidence_and_audits_them(subject):
+    make_inventory()
+    request = verified_request(subject, type="access")
+    task = request.tasks.order_by("system__code").first()
+    assert not request_ready_to_answer(request)
+    done = services.task_complete(
+        actor=STAFF, task_id=task.pk, note="  Exported from T24  ", evidence="TICKET-4471"
+    )
+    done.refresh_from_db()
+    assert (done.note, done.evidence, done.status) == ("Exported from T24", "TICKET-4471", "done")
+    entry = AuditEntry.objects.filter(action="dsr.task.completed").latest("pk")
+    assert entry.data["evidence"] == "TICKET-4471"
+    assert entry.data["note"] is True
+    with pytest.raises(InvalidInput):
+        other = request.tasks.filter(status="open").first()
+        services.task_complete(actor=STAFF, task_id=other.pk, evidence="x" * 301)
 
 
 def test_request_cannot_complete_while_a_system_task_is_open(subject):

@@ -111,6 +111,7 @@ def test_customer_sees_which_part_of_a_deletion_waits_and_downloads_exports(
     access = verified_request(subject, type="access", actor=actor)
     for task in access.tasks.all():
         services.task_complete(actor=actor, task_id=task.pk, result={"balance": "private"})
+    services.request_complete(actor=actor, request_id=access.pk)
     client = logged_in(customer_a)
     page = client.get(reverse("dsr:me_detail", args=[deletion.pk])).content.decode()
     assert 'data-testid="holds"' in page
