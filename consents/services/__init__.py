@@ -15,6 +15,7 @@ from consents.services.records import (
     consent_grant_in_transaction,
     consent_transition,
     consents_expire_due,
+    purpose_offered_to_ward,
 )
 from consents.services.restrictions import (
     restriction_apply,
@@ -37,6 +38,7 @@ __all__ = [
     "consent_withdraw",
     "consent_withdraw_in_transaction",
     "consents_expire_due",
+    "purpose_offered_to_ward",
     "consents_import_csv",
     "consents_withdraw_for_subject",
     "consents_withdraw_for_subject_in_transaction",

@@ -11,13 +11,14 @@ from consents.views.catalogue import (
     purpose_list,
     recipient_list,
 )
-from consents.views.customer import me_consent_set, me_consents, me_receipt, me_withdraw
+from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_receipt, me_withdraw
 from consents.views.staff import staff_grant, staff_receipt, staff_withdraw, subject_panel_context
 
 __all__ = [
     "consent_import",
     "duty_acknowledge",
     "duty_list",
+    "me_consent_confirm",
     "me_consent_set",
     "me_consents",
     "me_receipt",
