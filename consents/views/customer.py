@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.catalogue import purpose_entry
-from consents.models import Channel, Consent, ConsentStatus, Purpose
+from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
 from consents.receipts import consent_receipt
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required
-from core.actors import actor_for_user
+from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
 from subjects.crypto import fingerprint
@@ -325,4 +325,29 @@ def receipt_response(request, consent: Consent, *, base: str):
         filename = f"consent-receipt-{receipt['receipt_id']}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return render(request, "consents/receipt.html", {"consent": consent, "receipt": receipt, "base": base})
+    viewer = request.user
+    events = [
+        {"event": e, "who": actor_display(e.actor_kind, e.actor_label, e.actor_user, viewer=viewer)}
+        for e in consent.events.select_related("actor_user")
+    ]
+    recorded_by = actor_display(
+        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, viewer=viewer
+    )
+    return render(
+        request,
+        "consents/receipt.html",
+        {
+            "consent": consent,
+            "receipt": receipt,
+            "base": base,
+            "events": events,
+            "recorded_by": recorded_by,
+            "data_categories": [
+                str(DataCategory(code).label) if code in DataCategory.values else code
+                for code in receipt["purpose"].get("data_categories") or []
+            ],
+            # Internal evidence references (request ids, form scans) are for staff; the customer's
+            # receipt shows the channel instead.
+            "for_customer": base == "selfservice/base.html",
+        },
+    )

@@ -77,3 +77,14 @@ def test_consents_are_grouped_by_category_with_details_folded(customer_a, catalo
     page = _login(customer_a).get("/en/me/consents/").content.decode()
     assert page.count('class="consent-group"') == 3
     assert '<details class="consent-row__details"' in page
+
+
+def test_the_receipt_names_people_and_channels_in_words(customer_a, catalogue):
+    client = _login(customer_a)
+    client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+    consent = Consent.objects.get(purpose__code="marketing")
+    page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
+    assert "customer#" not in page and "selfservice:request" not in page
+    assert 'data-testid="receipt-recorded-by">you<' in page
+    assert "Internet banking" in page or "internet banking" in page.lower()
+    assert "<dd>consent</dd>" not in page  # the legal basis in words, not its code
