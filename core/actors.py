@@ -63,7 +63,7 @@ def actor_display(kind: str, label: str, user=None, *, viewer=None) -> str:
     """Who did something, in words a person reads: "you", the staff member's name, "the bank's system"
     (never "customer#5" or a job name such as "seed_demo")."""
     if kind == ActorKind.CUSTOMER:
-        if viewer is not None and user is not None and getattr(user, "pk", None) == getattr(viewer, "pk", None):
+        if viewer is not None and user is not None and user.pk == getattr(viewer, "pk", None):
             return str(_("you"))
         return str(_("the customer"))
     if kind == ActorKind.STAFF:

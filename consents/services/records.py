@@ -96,7 +96,9 @@ def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope["cross_border"]
 
 
-def purpose_offered_to_ward(purpose: Purpose, notice: NoticeVersion | None, ward: DataSubject, *, now: datetime) -> bool:
+def purpose_offered_to_ward(
+    purpose: Purpose, notice: NoticeVersion | None, ward: DataSubject, *, now: datetime
+) -> bool:
     """Whether a guardian is offered this purpose for their ward: not when the ward is (or may be) a
     child and the purpose is barred for children, since the grant would be refused anyway."""
     if notice is None:

@@ -165,7 +165,10 @@ def me_consents(request, subject):
                 r
                 for r in _rows(ward, now=now)
                 if r["purpose"].consent_based
-                and (r["on"] or services.purpose_offered_to_ward(r["purpose"], r["notice_version"], ward, now=now))
+                and (
+                    r["on"]
+                    or services.purpose_offered_to_ward(r["purpose"], r["notice_version"], ward, now=now)
+                )
             ],
         }
         for ward in _wards(subject)

@@ -199,11 +199,12 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
     assert f'data-testid="ward-{child.external_ref}"' in page
     assert f'data-testid="ward-{unverified.external_ref}"' not in page  # authority not verified yet
 
-    client.post("/en/me/consents/sharing/", {"on": "1", "confirmed": "1", "notice_version": "v1", "ward": str(child.pk)})
+    agree = {"on": "1", "confirmed": "1", "notice_version": "v1", "ward": str(child.pk)}
+    client.post("/en/me/consents/sharing/", agree)
     consent = Consent.objects.get(subject=child, purpose__code="sharing")
     assert consent.guardian_id == parent.pk
     refused = client.post(
-        "/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1", "ward": str(child.pk)}, follow=True
+        "/en/me/consents/marketing/", agree, follow=True
     )
     assert "never used for marketing" in refused.content.decode()
     assert not Consent.objects.filter(subject=child, purpose__code="marketing").exists()
