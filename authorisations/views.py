@@ -137,7 +137,11 @@ def me_list(request, subject):
             "authorisation": a,
             "scopes": scope_labels(a.scopes),
             "actions": selectors.authorisation_allowed_actions(a, actor),
-            "accesses": list(a.accesses.all()[:50]),
+            # Each read named in words ("Your account transactions..."), not by its scope code.
+            "accesses": [
+                {"access": access, "label": scope_labels([access.scope])[0]["label"]}
+                for access in a.accesses.all()[:50]
+            ],
         }
         for a in selectors.authorisations_for_subject(subject)
     ]

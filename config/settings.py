@@ -354,6 +354,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# One date shape for people in both languages: dd/mm/yyyy and HH:MM (config/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 
 # ---------------------------------------------------------------------------- static files
 STATIC_URL = "/static/"

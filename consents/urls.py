@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/consents/", views.me_consents, name="me_consents"),
     path("me/consents/<uuid:pk>/receipt/", views.me_receipt, name="me_receipt"),
     path("me/consents/<slug:code>/", views.me_consent_set, name="me_consent_set"),
+    path("me/consents/<slug:code>/confirm/", views.me_consent_confirm, name="me_consent_confirm"),
     path("me/consents/<slug:code>/withdraw/", views.me_withdraw, name="me_withdraw"),
     path("portal/customers/<uuid:pk>/consents/new/", views.staff_grant, name="staff_grant"),
     path("portal/customers/<uuid:pk>/consents/recorded/", views.staff_recorded, name="staff_recorded"),

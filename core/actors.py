@@ -57,3 +57,18 @@ def actor_for_user(user: AbstractBaseUser | AnonymousUser) -> Actor:
     if role == Role.CLIENT:
         return Actor(kind=ActorKind.CLIENT, user_id=user.pk, label=user.get_username())
     return Actor(kind=ActorKind.STAFF, user_id=user.pk, label=user.get_username())
+
+
+def actor_display(kind: str, label: str, user=None, *, viewer=None) -> str:
+    """Who did something, in words a person reads: "you", the staff member's name, "the bank's system"
+    (never "customer#5" or a job name such as "seed_demo")."""
+    if kind == ActorKind.CUSTOMER:
+        if viewer is not None and user is not None and user.pk == getattr(viewer, "pk", None):
+            return str(_("you"))
+        return str(_("the customer"))
+    if kind == ActorKind.STAFF:
+        name = (user.get_full_name() or user.get_username()) if user is not None else label
+        return str(_("bank staff (%(name)s)") % {"name": name})
+    if kind == ActorKind.CLIENT:
+        return str(_("the bank's application (%(name)s)") % {"name": label})
+    return str(_("the bank's system, automatically"))

@@ -16,6 +16,7 @@ from consents.services.records import (
     consent_grant_in_transaction,
     consent_transition,
     consents_expire_due,
+    purpose_offered_to_ward,
 )
 from consents.services.refusals import (
     FormAnswer,
@@ -48,6 +49,7 @@ __all__ = [
     "consent_withdraw",
     "consent_withdraw_in_transaction",
     "consents_expire_due",
+    "purpose_offered_to_ward",
     "consents_import_csv",
     "consent_import_run",
     "consent_import_start",

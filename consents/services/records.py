@@ -87,6 +87,20 @@ def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope["cross_border"]
 
 
+def purpose_offered_to_ward(
+    purpose: Purpose, notice: NoticeVersion | None, ward: DataSubject, *, now: datetime
+) -> bool:
+    """Whether a guardian is offered this purpose for their ward: not when the ward is (or may be) a
+    child and the purpose is barred for children, since the grant would be refused anyway."""
+    if notice is None:
+        return purpose.category != PurposeCategory.MARKETING
+    if not barred_for_children(purpose, notice):
+        return True
+    if ward.date_of_birth is None:
+        return bool(ward.adult_verified)
+    return age_on(ward.date_of_birth, timezone.localdate(now)) >= CHILD_BELOW_AGE
+
+
 def grant_validate(request: GrantRequest, *, now: datetime, current_notice: NoticeVersion | None) -> None:
     """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing."""
     purpose = request.purpose
@@ -125,9 +139,8 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
     if current_notice.scope["sensitive"] and not request.sensitive_acknowledged:
         raise InvalidInput(
             _(
-                "This purpose processes sensitive personal data. Tell the customer so and record their "
-                "explicit "
-                "acknowledgement (sensitive_acknowledged = true) before recording the consent."
+                "This purpose uses sensitive personal data: the customer must explicitly confirm that they "
+                "understand this and agree before the consent is recorded."
             ),
             field="sensitive_acknowledged",
         )

@@ -14,7 +14,7 @@ from consents.views.catalogue import (
     purpose_list,
     recipient_list,
 )
-from consents.views.customer import me_consent_set, me_consents, me_receipt, me_withdraw
+from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_receipt, me_withdraw
 from consents.views.staff import (
     staff_grant,
     staff_receipt,
@@ -30,6 +30,7 @@ __all__ = [
     "import_job",
     "import_job_cancel",
     "import_job_progress",
+    "me_consent_confirm",
     "me_consent_set",
     "me_consents",
     "me_receipt",

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.catalogue import purpose_entry
-from consents.models import Channel, Consent, ConsentStatus, Purpose
+from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
 from consents.receipts import consent_receipt
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required
-from core.actors import actor_for_user
+from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
 from subjects.crypto import fingerprint
@@ -92,7 +92,8 @@ def _rows(subject, *, now) -> list[dict]:
         notice = entry.current_notice(now) if entry else None
         # Its full text in the reader's language, shown before the switch can be turned on (the
         # notices come prefetched).
-        text = next((n.text for n in purpose.notices.all() if notice and n.pk == notice.id), "")
+        notice_version = next((n for n in purpose.notices.all() if notice and n.pk == notice.id), None)
+        text = notice_version.text if notice_version else ""
         rows.append(
             {
                 "purpose": purpose,
@@ -101,6 +102,7 @@ def _rows(subject, *, now) -> list[dict]:
                 "outdated": outdated,
                 "notice": notice,
                 "notice_text": text,
+                "notice_version": notice_version,
                 "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
             }
         )
@@ -125,9 +127,27 @@ def _acting_for(subject, ward_id: str | None):
     return ward, subject
 
 
-def _back(ward_id: str | None):
+def _anchor(code: str, ward_id: str | None = None) -> str:
+    """Where a purpose's card is on the consents page, so the customer comes back to it after a change."""
     url = reverse("consents:me_consents")
+    return f"{url}#ward-{ward_id}-{code}" if ward_id else f"{url}#purpose-{code}"
+
+
+def _back(ward_id: str | None, code: str | None = None):
+    url = reverse("consents:me_consents")
+    if code:
+        return redirect(_anchor(code, ward_id))
     return redirect(f"{url}#ward-{ward_id}" if ward_id else url)
+
+
+def _by_category(rows: list[dict]) -> list[dict]:
+    """The switches grouped by category (marketing, sharing...), so the page reads as a few short lists."""
+    groups: dict[str, dict] = {}
+    for row in rows:
+        purpose = row["purpose"]
+        group = groups.setdefault(purpose.category, {"label": purpose.get_category_display(), "rows": []})
+        group["rows"].append(row)
+    return list(groups.values())
 
 
 @customer_required
@@ -137,8 +157,20 @@ def me_consents(request, subject):
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
     upcoming = announcements_upcoming_for_subject(subject, now=now)
+    # A child's section offers no purpose barred for children (the grant would be refused anyway).
     wards = [
-        {"ward": ward, "rows": [r for r in _rows(ward, now=now) if r["purpose"].consent_based]}
+        {
+            "ward": ward,
+            "rows": [
+                r
+                for r in _rows(ward, now=now)
+                if r["purpose"].consent_based
+                and (
+                    r["on"]
+                    or services.purpose_offered_to_ward(r["purpose"], r["notice_version"], ward, now=now)
+                )
+            ],
+        }
         for ward in _wards(subject)
     ]
     return render(
@@ -147,6 +179,7 @@ def me_consents(request, subject):
         {
             "subject": subject,
             "consent_rows": [r for r in rows if r["purpose"].consent_based],
+            "consent_groups": _by_category([r for r in rows if r["purpose"].consent_based]),
             "other_rows": [r for r in rows if not r["purpose"].consent_based],
             "wards": wards,
             "upcoming": upcoming,
@@ -158,7 +191,9 @@ def me_consents(request, subject):
 @customer_required
 @require_POST
 def me_consent_set(request, code, subject):
-    """A switch was moved: turning on grants at once; turning off leads to the confirmation page.
+    """A switch was moved: either way the customer confirms first. Turning on leads to the consent
+    confirmation (what they agree to, the notice), whose button posts back here with `confirmed`;
+    turning off leads to the withdrawal confirmation.
 
     With `ward`, the customer acts as the verified guardian of that child (who then consents with them
     from 7 to under 16, or through them alone under 7); the service applies the children's rules.
@@ -170,6 +205,9 @@ def me_consent_set(request, code, subject):
         raise Http404
     if request.POST.get("on") != "1":
         url = reverse("consents:me_withdraw", kwargs={"code": code})
+        return redirect(f"{url}?ward={ward_id}" if ward_id else url)
+    if request.POST.get("confirmed") != "1":
+        url = reverse("consents:me_consent_confirm", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
     try:
         services.consent_grant(
@@ -199,7 +237,35 @@ def me_consent_set(request, code, subject):
         messages.success(
             request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name}
         )
-    return _back(ward_id)
+    return _back(ward_id, code)
+
+
+@customer_required
+def me_consent_confirm(request, code, subject):
+    """The step before consenting: what the customer agrees to, the notice in full, and the explicit
+    acknowledgements the purpose needs. Plain HTML, so it works without JavaScript."""
+    ward_id = request.GET.get("ward") or None
+    whose, guardian = _acting_for(subject, ward_id)
+    now = timezone.now()
+    row = next(
+        (r for r in _rows(whose, now=now) if r["purpose"].code == code and r["purpose"].consent_based), None
+    )
+    if row is None:
+        raise Http404
+    if row["on"]:
+        messages.info(request, _("You have already agreed to this purpose."))
+        return _back(ward_id, code)
+    return render(
+        request,
+        "consents/me_confirm.html",
+        {
+            "row": row,
+            "purpose": row["purpose"],
+            "ward": whose if guardian else None,
+            "ward_id": ward_id,
+            "back": _anchor(code, ward_id),
+        },
+    )
 
 
 @customer_required
@@ -227,7 +293,7 @@ def me_withdraw(request, code, subject):
                 request,
                 _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
             )
-        return _back(ward_id)
+        return _back(ward_id, code)
     return render(
         request,
         "consents/me_withdraw.html",
@@ -236,6 +302,7 @@ def me_withdraw(request, code, subject):
             "consent": consent,
             "consequences": consequences(purpose),
             "ward": whose if guardian else None,
+            "back": _anchor(code, ward_id),
         },
     )
 
@@ -261,4 +328,29 @@ def receipt_response(request, consent: Consent, *, base: str):
         filename = f"consent-receipt-{receipt['receipt_id']}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return render(request, "consents/receipt.html", {"consent": consent, "receipt": receipt, "base": base})
+    viewer = request.user
+    events = [
+        {"event": e, "who": actor_display(e.actor_kind, e.actor_label, e.actor_user, viewer=viewer)}
+        for e in consent.events.select_related("actor_user")
+    ]
+    recorded_by = actor_display(
+        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, viewer=viewer
+    )
+    return render(
+        request,
+        "consents/receipt.html",
+        {
+            "consent": consent,
+            "receipt": receipt,
+            "base": base,
+            "events": events,
+            "recorded_by": recorded_by,
+            "data_categories": [
+                str(DataCategory(code).label) if code in DataCategory.values else code
+                for code in receipt["purpose"].get("data_categories") or []
+            ],
+            # Internal evidence references (request ids, form scans) are for staff; the customer's
+            # receipt shows the channel instead.
+            "for_customer": base == "selfservice/base.html",
+        },
+    )

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.access import customer_required
 from core.actors import actor_for_user
@@ -17,8 +16,14 @@ from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
 from dsr.models import Channel, DeletionRecord
-from dsr.selectors import holds_for_request, request_not_covered, requests_for_subject
-from dsr.states import RequestStatus
+from dsr.selectors import (
+    SELF_SERVICE_IDENTITY_STEPS,
+    holds_for_request,
+    request_not_covered,
+    request_timeframes,
+    requests_for_subject,
+)
+from dsr.states import TRANSITIONS, RequestStatus
 from dsr.views.common import attachment, deadline_tone, run
 from dsr.views.staff import _has_export
 
@@ -53,10 +58,18 @@ def new_request(request, subject):
                 form_error(form, error)
             else:
                 messages.success(
-                    request, _("We have received your request. We will verify your identity first.")
+                    request,
+                    _(
+                        "We have received your request. We will verify your identity first: watch for a "
+                        "one-time code (OTP) sent to the phone number registered with the bank."
+                    ),
                 )
                 return redirect("dsr:me_detail", pk=created.pk)
-    return render(request, "dsr/me_new.html", {"form": form})
+    return render(
+        request,
+        "dsr/me_new.html",
+        {"form": form, "timeframes": request_timeframes(), "identity_steps": SELF_SERVICE_IDENTITY_STEPS},
+    )
 
 
 def _own(subject, pk):
@@ -64,6 +77,11 @@ def _own(subject, pk):
     if found is None:
         raise Http404
     return found
+
+
+def _can_cancel(found) -> bool:
+    """From the one transition table: the customer may cancel while the request may still move there."""
+    return RequestStatus.CANCELLED in TRANSITIONS.get(found.status, ())
 
 
 @customer_required
@@ -78,27 +96,26 @@ def my_request(request, subject, pk):
         "not_covered": request_not_covered(found),
         "deleted": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
         "export": found.export if _has_export(found) else None,
-        "can_cancel": found.status
-        in (
-            RequestStatus.RECEIVED,
-            RequestStatus.VERIFYING_IDENTITY,
-            RequestStatus.AWAITING_CUSTOMER,
-            RequestStatus.IN_PROGRESS,
-        ),
+        "can_cancel": _can_cancel(found),
     }
     return render(request, "dsr/me_detail.html", context)
 
 
-@require_POST
 @customer_required
 def cancel(request, subject, pk):
+    """Cancelling asks first: the page says what cancelling means; its button posts `confirmed`."""
     found = _own(subject, pk)
-    run(
-        request,
-        lambda: services.request_cancel(actor=actor_for_user(request.user), request_id=found.pk),
-        _("Your request is cancelled."),
-    )
-    return redirect("dsr:me_detail", pk=found.pk)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        run(
+            request,
+            lambda: services.request_cancel(actor=actor_for_user(request.user), request_id=found.pk),
+            _("Your request is cancelled."),
+        )
+        return redirect("dsr:me_detail", pk=found.pk)
+    if not _can_cancel(found):
+        messages.info(request, _("This request can no longer be cancelled."))
+        return redirect("dsr:me_detail", pk=found.pk)
+    return render(request, "dsr/me_cancel.html", {"req": found})
 
 
 @customer_required

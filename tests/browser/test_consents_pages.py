@@ -43,6 +43,9 @@ def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequ
 
     page.get_by_test_id("purpose-marketing").locator(".switch").click()
     page.wait_for_load_state("networkidle")
+    assert "/me/consents/marketing/confirm/" in page.url  # switching on asks first, too
+    page.get_by_test_id("confirm-consent").click()
+    page.wait_for_load_state("networkidle")
     assert "đã được ghi nhận" in page.locator(".flash").first.inner_text()
     assert page.get_by_test_id("switch-marketing").is_checked()
 
@@ -52,7 +55,7 @@ def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequ
     assert "không còn nhận ưu đãi" in page.get_by_test_id("consequences").inner_text()
     page.get_by_test_id("confirm-withdraw").click()
     page.wait_for_load_state("networkidle")
-    assert page.url.endswith("/me/consents/")
+    assert page.url.endswith("/me/consents/#purpose-marketing")  # back to the same purpose
     assert not page.get_by_test_id("switch-marketing").is_checked()
 
     page.goto(live_url("/en/me/consents/"))

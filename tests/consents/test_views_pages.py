@@ -47,7 +47,7 @@ def test_customer_switches_on_withdraws_after_confirmation(customer_a, catalogue
         and 'data-testid="switch-kyc"' not in body
     )
 
-    on = {"on": "1", "notice_version": "v1"}
+    on = {"on": "1", "confirmed": "1", "notice_version": "v1"}
     client.post("/en/me/consents/marketing/", on)
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed
 
@@ -205,11 +205,12 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
     assert f'data-testid="ward-{child.external_ref}"' in page
     assert f'data-testid="ward-{unverified.external_ref}"' not in page  # authority not verified yet
 
-    client.post("/en/me/consents/sharing/", {"on": "1", "notice_version": "v1", "ward": str(child.pk)})
+    agree = {"on": "1", "confirmed": "1", "notice_version": "v1", "ward": str(child.pk)}
+    client.post("/en/me/consents/sharing/", agree)
     consent = Consent.objects.get(subject=child, purpose__code="sharing")
     assert consent.guardian_id == parent.pk
     refused = client.post(
-        "/en/me/consents/marketing/", {"on": "1", "notice_version": "v1", "ward": str(child.pk)}, follow=True
+        "/en/me/consents/marketing/", agree, follow=True
     )
     assert "never used for marketing" in refused.content.decode()
     assert not Consent.objects.filter(subject=child, purpose__code="marketing").exists()
@@ -238,12 +239,12 @@ def test_customer_reads_the_notice_before_agreeing_and_the_grant_records_that_ve
     assert "Description" in card and 'name="notice_version" value="v1"' in card
     vietnamese = client.get("/me/consents/").content.decode()
     assert "Mô tả" in vietnamese
-    refused = client.post("/en/me/consents/marketing/", {"on": "1"}, follow=True)
+    refused = client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1"}, follow=True)
     assert "notice version" in refused.content.decode()
     assert not Consent.objects.exists()
     client.post(
         "/en/me/consents/marketing/",
-        {"on": "1", "notice_version": "v1"},
+        {"on": "1", "confirmed": "1", "notice_version": "v1"},
         HTTP_USER_AGENT="Firefox on Android",
     )
     consent = Consent.objects.get(subject=subject)

@@ -276,6 +276,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     # By purpose code, always on the logged-in customer's own consent (both hold one).
     "me/consents/<slug:code>/": ("POST", "/me/consents/{purpose}/", CUSTOMERS),
     "me/consents/<slug:code>/withdraw/": ("GET", "/me/consents/{purpose}/withdraw/", CUSTOMERS),
+    # A purpose neither customer has agreed to now (agreed ones lead back to the consents page).
+    "me/consents/<slug:code>/confirm/": ("GET", "/me/consents/matrix-sharing/confirm/", CUSTOMERS),
     "portal/customers/<uuid:pk>/consents/new/": (
         "GET",
         "/portal/customers/{subject_a}/consents/new/",

@@ -1,0 +1,90 @@
+"""Issue #18, customer: switching consent on asks first (what they agree to, the notice), the page
+comes back to the same purpose after a change, and a child's section offers no purpose barred for
+children."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from consents.models import Consent
+from consents.selectors import consent_check
+from tests.consents.factories import child_of, make_purpose, make_recipient
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def catalogue():
+    partner = make_recipient("Bảo hiểm Đối tác")
+    return {
+        "marketing": make_purpose("marketing", category="marketing"),
+        "biometric": make_purpose("biometric", category="security", sensitive=True),
+        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
+    }
+
+
+def test_switching_on_shows_a_confirmation_before_anything_is_recorded(customer_a, catalogue):
+    subject = customer_a.customer_account.subject
+    client = _login(customer_a)
+    moved = client.post("/en/me/consents/sharing/", {"on": "1", "notice_version": "v1"})
+    assert moved.status_code == 302 and moved.url.endswith("/en/me/consents/sharing/confirm/")
+    assert not Consent.objects.exists()  # the switch alone records nothing
+
+    confirm = client.get(moved.url).content.decode()
+    assert "What you agree to" in confirm and "Bảo hiểm Đối tác" in confirm
+    assert 'data-testid="confirm-notice"' in confirm and 'name="confirmed" value="1"' in confirm
+
+    done = client.post("/en/me/consents/sharing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+    assert done.url.endswith("/en/me/consents/#purpose-sharing")  # back to the same purpose
+    assert consent_check(subject_ref=subject.external_ref, purpose_code="sharing").allowed
+
+    withdrawn = client.post("/en/me/consents/sharing/withdraw/", {"reason": ""})
+    assert withdrawn.url.endswith("#purpose-sharing")
+
+
+def test_the_sensitive_refusal_speaks_to_people_not_in_field_names(customer_a, catalogue):
+    client = _login(customer_a)
+    page = client.post(
+        "/en/me/consents/biometric/", {"on": "1", "confirmed": "1", "notice_version": "v1"}, follow=True
+    ).content.decode()
+    assert "sensitive personal data" in page
+    assert "sensitive_acknowledged = true" not in page
+    confirm = client.get("/en/me/consents/biometric/confirm/").content.decode()
+    assert 'data-testid="ack-biometric"' in confirm
+
+
+def test_a_childs_section_offers_no_marketing_switch(customer_a, catalogue):
+    parent = customer_a.customer_account.subject
+    child = child_of(parent, age=9)
+    page = _login(customer_a).get("/en/me/consents/").content.decode()
+    section = page[page.index(f'data-testid="ward-{child.external_ref}"') :]
+    assert "never used for marketing" in section
+    assert 'data-testid="ward-switch-sharing"' in section
+    assert 'data-testid="ward-switch-marketing"' not in section
+    assert 'data-testid="ward-switch-biometric"' not in section  # sensitive data is barred for children too
+    # The customer's own marketing switch stays.
+    assert 'data-testid="switch-marketing"' in page
+
+
+def test_consents_are_grouped_by_category_with_details_folded(customer_a, catalogue):
+    page = _login(customer_a).get("/en/me/consents/").content.decode()
+    assert page.count('class="consent-group"') == 3
+    assert '<details class="consent-row__details"' in page
+
+
+def test_the_receipt_names_people_and_channels_in_words(customer_a, catalogue):
+    client = _login(customer_a)
+    client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+    consent = Consent.objects.get(purpose__code="marketing")
+    page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
+    assert "customer#" not in page and "selfservice:request" not in page
+    assert 'data-testid="receipt-recorded-by">you<' in page
+    assert "Internet banking" in page or "internet banking" in page.lower()
+    assert "<dd>consent</dd>" not in page  # the legal basis in words, not its code

@@ -1,0 +1,60 @@
+"""Issue #18, customer: cancelling asks first and then says "cancelled by you"; the new-request page
+explains access against copy, shows both dates from the deadline policy and says how identity is
+verified."""
+
+import pytest
+from django.utils import formats, timezone
+
+from deadlines.policy import deadlines_for
+from dsr.models import DataSubjectRequest
+from tests.dsr.factories import make_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_in(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_cancelling_asks_first_and_then_says_cancelled_by_you(logged_in, customer_a):
+    subject = customer_a.customer_account.subject
+    request = make_request(subject, channel="internet_banking")
+    client = logged_in(customer_a)
+    detail = client.get(f"/en/me/requests/{request.pk}/").content.decode()
+    assert 'data-testid="cancel"' in detail and 'method="post" action="/en/me/requests/' not in detail
+
+    # One tap (the old button's bare POST) no longer cancels: it shows the question.
+    asked = client.post(f"/en/me/requests/{request.pk}/cancel/")
+    assert asked.status_code == 200 and "Yes, cancel my request" in asked.content.decode()
+    confirm = client.get(f"/en/me/requests/{request.pk}/cancel/").content.decode()
+    assert 'data-testid="confirm-cancel"' in confirm and 'data-testid="keep-request"' in confirm
+    assert DataSubjectRequest.objects.get().status == "received"
+
+    done = client.post(f"/en/me/requests/{request.pk}/cancel/", {"confirmed": "1"}, follow=True)
+    page = done.content.decode()
+    assert DataSubjectRequest.objects.get().status == "cancelled"
+    assert "Cancelled by you" in page and "Answered" not in page
+    listing = client.get("/en/me/requests/").content.decode()
+    assert "Cancelled by you" in listing
+    vietnamese = client.get(f"/me/requests/{request.pk}/").content.decode()
+    assert "Đã trả lời" not in vietnamese
+
+
+def test_new_request_explains_access_and_copy_with_both_dates_and_how_identity_is_checked(
+    logged_in, customer_a
+):
+    client = logged_in(customer_a)
+    page = client.get("/en/me/requests/new/").content.decode()
+    assert "You read it on screen" in page and "receive a file" in page  # access is not copy
+    clocks = deadlines_for(request_type="access", received_at=timezone.now())
+    local = timezone.localtime(clocks.due_at)
+    assert f"We answer by {formats.date_format(local, 'SHORT_DATE_FORMAT')}" in page
+    assert clocks.statutory_due_at is not None
+    statutory = formats.date_format(timezone.localtime(clocks.statutory_due_at), "SHORT_DATE_FORMAT")
+    assert f"at the latest by law: {statutory}" in page
+    assert 'data-testid="identity-how"' in page and "one-time code (OTP)" in page and "branch" in page
