@@ -21,6 +21,8 @@ def test_the_demo_shows_a_scheduled_widening_and_a_consent_to_ask_again():
     page = client.get("/en/me/consents/").content.decode()
     assert 'data-testid="upcoming-partner-bancassurance"' in page
     assert 'data-testid="reconsent-customer-support"' in page
-    # Biometrics and the customer information a bank holds are sensitive in the demo catalogue.
-    assert 'data-testid="ack-group-sharing"' in page
+    # Biometrics and the customer information a bank holds are sensitive in the demo catalogue: switching
+    # one on asks for the separate acknowledgement on its confirmation page.
+    confirm = client.get("/en/me/consents/group-sharing/confirm/").content.decode()
+    assert 'data-testid="ack-group-sharing"' in confirm
     call_command("seed_demo", verbosity=0)  # idempotent
