@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from authorisations.models import Authorisation, AuthorisationEvent
+from authorisations.scopes import DATA_SCOPES
 from tests.authorisations.factories import REDIRECT_URI, approve, exchange, pkce_pair, refresh
 
 
@@ -78,7 +79,10 @@ def test_register_authorise_introspect_report_revoke(api, dpo, customer1, browse
 
     mine = browser1.get("/me/authorisations/")
     assert "Công ty Kế toán Số" in mine.content.decode()
-    assert "transactions:read" in mine.content.decode() and ">42<" in mine.content.decode()
+    # The read is named in words (authorisations/scopes.py), never by its scope code.
+    assert "transactions:read" not in mine.content.decode() and ">42<" in mine.content.decode()
+    with translation.override("vi"):
+        assert str(DATA_SCOPES["transactions:read"]) in mine.content.decode()
     # customer2 sees nothing of customer1's, on the page or in the API.
     api.force_login(customer2)
     assert api.get("/api/v1/authorisations/").json()["results"] == []
