@@ -12,7 +12,14 @@ from django.utils import translation
 from accounts.languages import language_for_subject
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import scope_labels
-from integrations.outbox import absolute_url, outbox_enqueue_email, outbox_enqueue_webhook
+from integrations.outbox import (
+    absolute_url,
+    email_message,
+    outbox_enqueue_email,
+    outbox_enqueue_email_batch,
+    outbox_enqueue_webhook,
+    webhook_message,
+)
 
 # The one topic third parties subscribe to (registry.py subscribes their endpoint to it).
 WEBHOOK_TOPIC = "authorisations.authorisation.changed"
@@ -27,31 +34,39 @@ def _line(authorisation: Authorisation) -> dict:
     }
 
 
-def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
+def _email_args(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> dict | None:
+    """The e-mail's arguments for the outbox; None for a customer without an address on file."""
     if not subject.email:
-        return
+        return None
     language = language_for_subject(subject)
     with translation.override(language):
         context = {**context, "link": absolute_url(reverse("authorisations:me_list"))}
-    outbox_enqueue_email(
-        to=subject.email,
-        template=template,
-        context=context,
-        topic=topic,
-        dedupe_key=key,
-        subject_id=subject.pk,
-        language=language,
-        dispatch=False,
-        now=now,
-    )
+    return {
+        "to": subject.email,
+        "template": template,
+        "context": context,
+        "topic": topic,
+        "dedupe_key": key,
+        "subject_id": subject.pk,
+        "language": language,
+        "now": now,
+    }
 
 
-def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:
-    """The receipt e-mail to the customer and the webhook to the third party, for one event."""
+def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
+    args = _email_args(subject, template=template, context=context, topic=topic, key=key, now=now)
+    if args is not None:
+        outbox_enqueue_email(**args, dispatch=False)
+
+
+def _change_notices(
+    authorisation: Authorisation, event: AuthorisationEvent
+) -> tuple[dict | None, dict | None]:
+    """For one event: the receipt e-mail's arguments and the webhook's (None where none is sent)."""
     with translation.override(language_for_subject(authorisation.subject)):
         line = _line(authorisation)
         kind_label = str(event.get_kind_display())
-    _email(
+    email = _email_args(
         authorisation.subject,
         template="authorisations/email/receipt",
         context={
@@ -65,12 +80,13 @@ def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> No
         key=f"authorisations.receipt:{event.pk}",
         now=event.at,
     )
+    webhook = None
     endpoint = authorisation.third_party.webhook
     if endpoint is not None and endpoint.wants(WEBHOOK_TOPIC):
-        outbox_enqueue_webhook(
-            endpoint=endpoint,
-            topic=WEBHOOK_TOPIC,
-            payload={
+        webhook = {
+            "endpoint": endpoint,
+            "topic": WEBHOOK_TOPIC,
+            "payload": {
                 "authorisation": str(authorisation.pk),
                 "event": event.kind,
                 "status": event.new_status,
@@ -78,10 +94,33 @@ def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> No
                 "expires_at": authorisation.expires_at.isoformat(),
                 "at": event.at.isoformat(),
             },
-            dedupe_key=f"authorisations.webhook:{event.pk}",
-            subject_id=authorisation.subject_id,
-            now=event.at,
-        )
+            "dedupe_key": f"authorisations.webhook:{event.pk}",
+            "subject_id": authorisation.subject_id,
+            "now": event.at,
+        }
+    return email, webhook
+
+
+def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:
+    """The receipt e-mail to the customer and the webhook to the third party, for one event."""
+    email, webhook = _change_notices(authorisation, event)
+    if email is not None:
+        outbox_enqueue_email(**email, dispatch=False)
+    if webhook is not None:
+        outbox_enqueue_webhook(**webhook)
+
+
+def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> int:
+    """`notify_change` for many events at once (the expiry sweep): the same messages, queued with one
+    look-up and one insert, and one outbox sweep dispatched on commit; returns how many were new."""
+    messages = []
+    for authorisation, event in changes:
+        email, webhook = _change_notices(authorisation, event)
+        if email is not None:
+            messages.append(email_message(**email))
+        if webhook is not None:
+            messages.append(webhook_message(**webhook))
+    return outbox_enqueue_email_batch(messages) if messages else 0
 
 
 def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:
