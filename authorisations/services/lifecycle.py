@@ -115,11 +115,15 @@ def _end_tokens(authorisations: list[Authorisation]) -> None:
     authorisations: refresh tokens are revoked as django-oauth-toolkit's `RefreshToken.revoke()`
     revokes one (marked revoked, unlinked from their access token, which is deleted), in bulk as its
     `revoke_family` does; access tokens and grants of the pairs are deleted."""
-    pairs = Q()
+    users_by_application: dict = {}
     for authorisation in authorisations:
-        pairs |= Q(user_id=authorisation.user_id, application_id=authorisation.third_party.application_id)
-    if not pairs:
+        application_id = authorisation.third_party.application_id
+        users_by_application.setdefault(application_id, set()).add(authorisation.user_id)
+    if not users_by_application:
         return
+    pairs = Q()
+    for application_id, user_ids in users_by_application.items():
+        pairs |= Q(application_id=application_id, user_id__in=sorted(user_ids))
     refresh_tokens = get_refresh_token_model().objects.filter(pairs, revoked__isnull=True)
     try:
         with transaction.atomic():
