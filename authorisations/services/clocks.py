@@ -20,6 +20,7 @@ from subjects.models import DataSubject
 S = AuthorisationStatus
 BATCH = 500
 SYSTEM = Actor.system("authorisations.clocks")
+UNREAD_SUBJECT_FIELDS = ("full_name", "national_id", "passport_number", "date_of_birth", "phone", "address")
 
 
 def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
@@ -33,6 +34,9 @@ def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH
         due = list(
             locked_authorisations(status__in=LIVE, expires_at__lte=now)
             .select_for_update(of=("self",), skip_locked=True)
+            # An expiry reads the customer's CIF, e-mail and language: not decrypting the rest of
+            # the record saves most of the batch's read time.
+            .defer(*(f"subject__{name}" for name in UNREAD_SUBJECT_FIELDS))
             .order_by("expires_at")[:limit]
         )
         move_to_end_many(due, to=S.EXPIRED, actor=SYSTEM, now=now)
