@@ -34,32 +34,78 @@ def audit_record(
     caller's transaction, which is what keeps sequence numbers gapless under concurrent writers.
     """
     ensure_known(action)
-    context = request_context()
     with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH})
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
-        entry = AuditEntry(
-            sequence=head.sequence + 1,
-            recorded_at=now or timezone.now(),
-            actor_kind=actor.kind,
-            actor_user_id=actor.user_id,
-            actor_label=actor.label[:150],
-            action=action,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            subject_id=_subject_id(subject),
-            data=canonical_data(data),
-            request_id=context.request_id,
-            ip=context.ip,
-            prev_hash=head.last_hash,
+        head = _locked_head()
+        entry = _entry(
+            head, action=action, actor=actor, subject=subject, target=target, data=data, now=now,
+            context=request_context(),
         )
-        entry_seal(entry)
         entry.save(force_insert=True)
         head.sequence = entry.sequence
         head.last_hash = entry.entry_hash
         head.save(update_fields=["sequence", "last_hash"])
+    return entry
+
+
+def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append many entries in the caller's transaction, in the order given: the chain head is locked
+    once and the entries are inserted in one `bulk_create`, each sealed exactly as `audit_record`
+    seals it. Each record holds `audit_record`'s keyword arguments (`action`, `actor`, `subject`,
+    `target`, `data`, `now`); for the sweeps that move thousands of rows at once."""
+    if not records:
+        return []
+    for record in records:
+        ensure_known(record["action"])
+    context = request_context()
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        entries = []
+        for record in records:
+            entry = _entry(head, context=context, **record)
+            entries.append(entry)
+            head.sequence = entry.sequence
+            head.last_hash = entry.entry_hash
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        head.save(update_fields=["sequence", "last_hash"])
+    return entries
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _entry(
+    head: AuditChainHead,
+    *,
+    action: str,
+    actor: Actor,
+    context,
+    subject: Any = None,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """The sealed, unsaved entry that follows `head` (which the caller advances)."""
+    entry = AuditEntry(
+        sequence=head.sequence + 1,
+        recorded_at=now or timezone.now(),
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label[:150],
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        subject_id=_subject_id(subject),
+        data=canonical_data(data),
+        request_id=context.request_id,
+        ip=context.ip,
+        prev_hash=head.last_hash,
+    )
+    entry_seal(entry)
     return entry
 
 

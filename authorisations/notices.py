@@ -1,6 +1,6 @@
-"""Telling people about authorisations: the customer through the notifier (a receipt on every change,
-the notice before expiry, the 90-day summary) and the third party by a signed webhook. Queued through
-the outbox in the caller's transaction, on the customer's preferred channels (e-mail, SMS, in-app inbox)."""
+"""Telling people about authorisations: the customer by e-mail (a receipt on every change, the notice
+before expiry, the 90-day summary) and the third party by a signed webhook. Queued through the outbox
+in the caller's transaction; a customer without an e-mail address on file is not written to."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ from django.utils import translation
 from accounts.languages import language_for_subject
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import scope_labels
-from integrations.outbox import absolute_url, outbox_enqueue_webhook
-from notifications.services import notify
+from integrations.outbox import (
+    absolute_url,
+    outbox_enqueue_email_batch,
+    outbox_enqueue_webhook,
+    webhook_message,
+)
+from notifications.services import notify, notify_each
 
 # The one topic third parties subscribe to (registry.py subscribes their endpoint to it).
 WEBHOOK_TOPIC = "authorisations.authorisation.changed"
@@ -28,18 +33,26 @@ def _line(authorisation: Authorisation) -> dict:
     }
 
 
-def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
+def _email_args(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> dict:
+    """The customer's message, for the notifier (which picks the channels)."""
     with translation.override(language_for_subject(subject)):
         context = {**context, "link": absolute_url(reverse("authorisations:me_list"))}
-    notify(subject=subject, template=template, context=context, topic=topic, dedupe_key=key, now=now)
+    return {"subject": subject, "template": template, "context": context, "topic": topic,
+            "dedupe_key": key, "now": now}
 
 
-def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:
-    """The receipt e-mail to the customer and the webhook to the third party, for one event."""
+def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
+    notify(**_email_args(subject, template=template, context=context, topic=topic, key=key, now=now))
+
+
+def _change_notices(
+    authorisation: Authorisation, event: AuthorisationEvent
+) -> tuple[dict | None, dict | None]:
+    """For one event: the customer's receipt message and the webhook's arguments (None where none)."""
     with translation.override(language_for_subject(authorisation.subject)):
         line = _line(authorisation)
         kind_label = str(event.get_kind_display())
-    _email(
+    email = _email_args(
         authorisation.subject,
         template="authorisations/email/receipt",
         context={
@@ -53,12 +66,13 @@ def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> No
         key=f"authorisations.receipt:{event.pk}",
         now=event.at,
     )
+    webhook = None
     endpoint = authorisation.third_party.webhook
     if endpoint is not None and endpoint.wants(WEBHOOK_TOPIC):
-        outbox_enqueue_webhook(
-            endpoint=endpoint,
-            topic=WEBHOOK_TOPIC,
-            payload={
+        webhook = {
+            "endpoint": endpoint,
+            "topic": WEBHOOK_TOPIC,
+            "payload": {
                 "authorisation": str(authorisation.pk),
                 "event": event.kind,
                 "status": event.new_status,
@@ -66,10 +80,33 @@ def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> No
                 "expires_at": authorisation.expires_at.isoformat(),
                 "at": event.at.isoformat(),
             },
-            dedupe_key=f"authorisations.webhook:{event.pk}",
-            subject_id=authorisation.subject_id,
-            now=event.at,
-        )
+            "dedupe_key": f"authorisations.webhook:{event.pk}",
+            "subject_id": authorisation.subject_id,
+            "now": event.at,
+        }
+    return email, webhook
+
+
+def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:
+    """The receipt e-mail to the customer and the webhook to the third party, for one event."""
+    message, webhook = _change_notices(authorisation, event)
+    notify(**message)
+    if webhook is not None:
+        outbox_enqueue_webhook(**webhook)
+
+
+def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> int:
+    """`notify_change` for many events at once (the expiry sweep): each customer's receipt through the
+    notifier (their channels), the webhooks queued with one look-up and one insert and one outbox sweep
+    dispatched on commit; returns how many webhooks were new."""
+    messages, webhooks = [], []
+    for authorisation, event in changes:
+        message, webhook = _change_notices(authorisation, event)
+        messages.append(message)
+        if webhook is not None:
+            webhooks.append(webhook_message(**webhook))
+    notify_each(messages)
+    return outbox_enqueue_email_batch(webhooks) if webhooks else 0
 
 
 def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:

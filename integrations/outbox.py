@@ -55,19 +55,40 @@ def outbox_enqueue_webhook(
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
-        message = OutboxMessage.objects.create(
-            kind=OutboxMessage.Kind.WEBHOOK,
-            topic=topic,
+        message = webhook_message(
             endpoint=endpoint,
-            destination=endpoint.url,
-            payload=json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True),
+            topic=topic,
+            payload=payload,
             dedupe_key=dedupe_key,
             subject_id=subject_id,
-            next_attempt_at=now,
+            now=now,
         )
+        message.save(force_insert=True)
         OutboxDedupeKey.objects.create(key=dedupe_key, message_id=message.pk)
         dispatch_on_commit(message.pk)
     return message
+
+
+def webhook_message(
+    *,
+    endpoint: WebhookEndpoint,
+    topic: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    subject_id=None,
+    now: datetime,
+) -> OutboxMessage:
+    """An unsaved webhook (for `outbox_enqueue_email_batch`); `outbox_enqueue_webhook` saves one."""
+    return OutboxMessage(
+        kind=OutboxMessage.Kind.WEBHOOK,
+        topic=topic,
+        endpoint=endpoint,
+        destination=endpoint.url,
+        payload=json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True),
+        dedupe_key=dedupe_key,
+        subject_id=subject_id,
+        next_attempt_at=now,
+    )
 
 
 def dispatch_on_commit(message_id) -> None:
@@ -184,7 +205,8 @@ def outbox_enqueue_email(
 
 
 def outbox_enqueue_email_batch(messages: list[OutboxMessage], *, dispatch: bool = True) -> int:
-    """Queue unsaved e-mails (built with `email_message`) in the caller's transaction, in one look-up
+    """Queue unsaved e-mails (built with `email_message`; webhooks built with `webhook_message` too)
+    in the caller's transaction, in one look-up
     and one insert for the batch: for producers that tell thousands of customers at once. A message
     whose `dedupe_key` is already queued is skipped; returns how many were new.
 

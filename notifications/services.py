@@ -173,43 +173,60 @@ def notify_many(
     now: datetime,
 ) -> int:
     """Send the same notice to a chunk of customers (caller's transaction), each on their channels and
-    in their language, in a few set-based queries; `<dedupe_prefix>:<subject id>` keeps each customer
-    told once. `context` may be a function of the language. Returns how many were new.
+    in their language; `<dedupe_prefix>:<subject id>` keeps each customer told once. `context` may be a
+    function of the language. Returns how many were new.
 
     The subjects need `email`, `phone` and `preferred_language` loaded."""
-    subjects = list(subjects)
-    keys = {s.pk: f"{dedupe_prefix}:{s.pk}" for s in subjects}
-    sent = set(Notification.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
-    fresh = [s for s in subjects if keys[s.pk] not in sent]
+    return notify_each(
+        [
+            {
+                "subject": subject,
+                "template": template,
+                "context": context(language_for_subject(subject)) if callable(context) else context,
+                "topic": topic,
+                "dedupe_key": f"{dedupe_prefix}:{subject.pk}",
+                "now": now,
+            }
+            for subject in subjects
+        ]
+    )
+
+
+def notify_each(messages: list[dict[str, Any]]) -> int:
+    """`notify` for many messages at once (caller's transaction), in a few set-based queries whatever
+    their number: each a dict of `notify`'s arguments. Returns how many were new."""
+    keys = [m["dedupe_key"] for m in messages]
+    sent = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    fresh = [m for m in messages if m["dedupe_key"] not in sent]
     if not fresh:
         return 0
     preferences = dict(
-        NotificationPreference.objects.filter(subject_id__in=[s.pk for s in fresh]).values_list(
+        NotificationPreference.objects.filter(subject_id__in=[m["subject"].pk for m in fresh]).values_list(
             "subject_id", "channels"
         )
     )
-    notifications, messages, attempts = [], [], []
-    for subject in fresh:
-        language = language_for_subject(subject)
+    notifications, outbox, attempts = [], [], []
+    for message in fresh:
+        subject = message["subject"]
         notification = _new(
             subject,
             preferences.get(subject.pk),
-            template=template,
-            context=context(language) if callable(context) else context,
-            topic=topic,
-            dedupe_key=keys[subject.pk],
-            now=now,
+            template=message["template"],
+            context=message["context"],
+            topic=message["topic"],
+            dedupe_key=message["dedupe_key"],
+            now=message["now"],
         )
-        spec, attempt = _start(notification, subject, 0, now=now)
+        spec, attempt = _start(notification, subject, 0, now=message["now"])
         notifications.append(notification)
         attempts.append(attempt)
         if spec is not None:
-            message = email_message(**spec)
-            attempt.outbox_message_id = message.pk
-            messages.append(message)
+            queued = email_message(**spec)
+            attempt.outbox_message_id = queued.pk
+            outbox.append(queued)
     with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(notifications)
-        outbox_enqueue_email_batch(messages)
+        outbox_enqueue_email_batch(outbox)
         NotificationAttempt.objects.bulk_create(attempts)
     return len(notifications)
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from authorisations.models import Authorisation, SummaryNotice
 from authorisations.notices import notify_expiring, notify_summary
-from authorisations.selectors import authorisations_due_to_expire
-from authorisations.services.lifecycle import locked_authorisations, move
+from authorisations.services.lifecycle import locked_authorisations, move_to_end_many
 from authorisations.states import EXPIRY_NOTICE_BEFORE, LIVE, SUMMARY_EVERY, AuthorisationStatus
 from core.actors import Actor
 from subjects.models import DataSubject
@@ -21,20 +20,27 @@ from subjects.models import DataSubject
 S = AuthorisationStatus
 BATCH = 500
 SYSTEM = Actor.system("authorisations.clocks")
+UNREAD_SUBJECT_FIELDS = ("full_name", "national_id", "passport_number", "date_of_birth", "address")
 
 
 def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
-    """Expire live authorisations whose term has ended; returns how many (a full batch: run again)."""
+    """Expire live authorisations whose term has ended; returns how many (a full batch: run again).
+
+    One transaction for the batch: the due rows are locked on the due index (rows another worker
+    holds are skipped, not waited for), status and term re-checked in the same statement, and all of
+    them ended together (`move_to_end_many`): the same result as one `move()` each."""
     now = now or timezone.now()
-    done = 0
-    for pk in authorisations_due_to_expire(now=now, limit=limit):
-        with transaction.atomic(durable=True):
-            authorisation = locked_authorisations(pk=pk, status__in=LIVE, expires_at__lte=now).first()
-            if authorisation is None:
-                continue
-            move(authorisation, to=S.EXPIRED, actor=SYSTEM, now=now)
-            done += 1
-    return done
+    with transaction.atomic(durable=True):
+        due = list(
+            locked_authorisations(status__in=LIVE, expires_at__lte=now)
+            .select_for_update(of=("self",), skip_locked=True)
+            # An expiry reads the customer's CIF and what the notifier needs (e-mail, phone, language):
+            # not decrypting the rest of the record saves most of the batch's read time.
+            .defer(*(f"subject__{name}" for name in UNREAD_SUBJECT_FIELDS))
+            .order_by("expires_at")[:limit]
+        )
+        move_to_end_many(due, to=S.EXPIRED, actor=SYSTEM, now=now)
+    return len(due)
 
 
 def authorisations_notify_expiring(*, now: datetime | None = None, limit: int = BATCH) -> int:
