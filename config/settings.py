@@ -419,6 +419,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChannelEnum": "consents.models.Channel",
         "IdentityMethodEnum": "dsr.models.requests.IdentityMethod",
+        "IdentityDocumentEnum": "dsr.models.requests.IdentityDocument",
         "OutcomeReasonEnum": "dsr.models.requests.OutcomeReason",
         "RequestStatusEnum": "dsr.states.RequestStatus",
         "RecipientKindEnum": "consents.models.Recipient.Kind",

@@ -6,6 +6,7 @@ says what happened and that nothing was lost (`OutageMiddleware` for errors rais
 was rolled back as a whole, so nothing is half-saved and sending it again is safe. The page is
 rendered without the request's context processors: they read the database.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ import redis.exceptions
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils import translation
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -41,13 +42,15 @@ def log_outage(error: BaseException) -> None:
 
 
 def outage_page(request) -> HttpResponse:
-    response = HttpResponse(
-        render_to_string(
+    # Met in a middleware that runs before LocaleMiddleware (the session's), no language is active
+    # yet: the page's own URL says which one the person reads.
+    language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    with translation.override(language):
+        content = render_to_string(
             "core/outage.html",
-            {"retry_after": RETRY_AFTER_SECONDS, "path": request.path, "LANGUAGE_CODE": get_language()},
-        ),
-        status=503,
-    )
+            {"retry_after": RETRY_AFTER_SECONDS, "path": request.path, "LANGUAGE_CODE": language},
+        )
+    response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
