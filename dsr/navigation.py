@@ -60,9 +60,10 @@ def dashboard_charts(request) -> dict[str, Any] | None:
         return None
     states = request_clock_states()
     return {
-        "clock_states": bar_chart(states, value="count"),
+        # Narrower than the report page's charts: two sit side by side on the dashboard.
+        "clock_states": bar_chart(states, value="count", width=480, label_width=250),
         "clock_total": sum(state["count"] for state in states),
-        "on_time": trend_chart(on_time_trend()),
+        "on_time": trend_chart(on_time_trend(), width=480, height=150),
     }
 
 

@@ -70,7 +70,7 @@ def test_the_dashboard_draws_both_charts_with_the_figures(known, client, dpo):
     chart = panel["context"]
     assert chart["clock_total"] == 7
     widths = {bar["key"]: bar["width"] for bar in chart["clock_states"]["bars"]}
-    assert widths == {"on_track": 420.0, "due_soon": 420.0, "overdue_bank": 210.0, "overdue_statutory": 420.0}
+    assert widths == {"on_track": 210.0, "due_soon": 210.0, "overdue_bank": 105.0, "overdue_statutory": 210.0}
     weeks = chart["on_time"]["points"]
     assert len(weeks) == 12
     assert (weeks[-1]["closed"], weeks[-1]["closed_on_time"], weeks[-1]["percent"]) == (3, 2, 67)
@@ -80,7 +80,7 @@ def test_the_dashboard_draws_both_charts_with_the_figures(known, client, dpo):
     html = response.content.decode()
     drawn = dict(re.findall(r'data-state="(\w+)" data-count="(\d+)"', html))
     assert drawn == {"on_track": "2", "due_soon": "2", "overdue_bank": "1", "overdue_statutory": "2"}
-    assert 'width="420.0"' in html and 'width="210.0"' in html  # a decimal point, not the comma
+    assert 'width="210.0"' in html and 'width="105.0"' in html  # a decimal point, not the comma
     assert "2/3" in html and "1/1" in html  # the counts under each week
     # The figures for screen readers: the described SVG and the hidden table, in Vietnamese.
     assert 'role="img" aria-labelledby="clock-title clock-desc"' in html

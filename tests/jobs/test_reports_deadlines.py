@@ -172,7 +172,7 @@ def test_charts_write_numbers_without_the_locales_decimal_comma(known, client, d
     charts = re.findall(r"<svg role=\"img\".*?</svg>", html, flags=re.S)
     assert len(charts) == 2
     assert "points=" in html and "<rect" in html  # the line and the bars are there to be checked
-    # A bar's width in the scale's fractions (420.0 for the longest bar on the dashboard) is a decimal number.
+    # A bar's width in the scale's fractions (210.0 for the longest bar on the dashboard) is a decimal number.
     assert re.search(r'width="\d+\.\d+"', html)
     for chart in charts:
         for name, value in SVG_ATTRIBUTES.findall(chart):
