@@ -50,6 +50,7 @@ class _Registry:
     menu: list[MenuItem] = field(default_factory=list)
     dashboard_cards: dict[str, list[Callable[[Any], list[dict[str, Any]]]]] = field(default_factory=dict)
     subject_panels: list[SubjectPanel] = field(default_factory=list)
+    dashboard_panels: list[DashboardPanel] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -106,3 +107,31 @@ def menu_active(path: str, urls: list[str]) -> str | None:
         if matches and (best is None or len(url) > len(best)):
             best = url
     return best
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section of a dashboard below its cards, rendered by `template` with `context(request)`;
+    `context` returns None when the viewer has nothing to see there."""
+
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    area: str = "portal"
+    order: int = 100
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    registry.dashboard_panels.append(panel)
+    registry.dashboard_panels.sort(key=lambda p: p.order)
+
+
+def dashboard_panels(request, area: str) -> list[dict[str, Any]]:
+    """The panels of `area` the viewer may see: [{"template", "context"}]."""
+    shown = []
+    for panel in registry.dashboard_panels:
+        if panel.area != area:
+            continue
+        context = panel.context(request)
+        if context is not None:
+            shown.append({"template": panel.template, "context": context})
+    return shown

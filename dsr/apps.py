@@ -11,9 +11,11 @@ class DsrConfig(AppConfig):
 
         from audit.actions import register_actions
         from core.navigation import (
+            DashboardPanel,
             MenuItem,
             SubjectPanel,
             register_dashboard_cards,
+            register_dashboard_panel,
             register_menu,
             register_subject_panel,
         )
@@ -136,6 +138,9 @@ class DsrConfig(AppConfig):
         register_dashboard_cards(navigation.staff_cards, area="portal")
         register_dashboard_cards(navigation.calendar_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")
+        register_dashboard_panel(
+            DashboardPanel("dsr/dashboard_charts.html", navigation.dashboard_charts, order=20)
+        )
         register_subject_panel(
             SubjectPanel(
                 "dsr/panel_subject.html",

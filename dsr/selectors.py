@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -372,3 +372,33 @@ def request_timeframes(*, now: datetime | None = None) -> list[RequestTimeframe]
             )
         )
     return rows
+
+
+# How far ahead a deadline counts as near on the dashboard's clock chart.
+DUE_WITHIN_DAYS = 3
+
+
+def request_clock_states(*, now: datetime | None = None) -> list[dict]:
+    """Open requests by clock state, each counted once under its worst state: overdue on the
+    statutory clock, overdue on the bank's clock, due within three days (the earlier of the two
+    dates), on track."""
+    now = now or timezone.now()
+    soon = now + timedelta(days=DUE_WITHIN_DAYS)
+    statutory_over = Q(statutory_due_at__lt=now)
+    bank_over = Q(due_at__lt=now) & ~statutory_over
+    near = (Q(due_at__lte=soon) | Q(statutory_due_at__lte=soon)) & ~Q(due_at__lt=now) & ~statutory_over
+    figures = DataSubjectRequest.objects.filter(status__in=sorted(OPEN)).aggregate(
+        open=Count("pk"),
+        overdue_statutory=Count("pk", filter=statutory_over),
+        overdue_bank=Count("pk", filter=bank_over),
+        due_soon=Count("pk", filter=near),
+    )
+    on_track = figures["open"] - figures["overdue_statutory"] - figures["overdue_bank"] - figures["due_soon"]
+    return [
+        {"key": "on_track", "label": _("On track"), "count": on_track, "tone": "ok"},
+        {"key": "due_soon", "label": _("Due within 3 days"), "count": figures["due_soon"], "tone": "warn"},
+        {"key": "overdue_bank", "label": _("Overdue on the bank's clock"),
+         "count": figures["overdue_bank"], "tone": "danger"},
+        {"key": "overdue_statutory", "label": _("Overdue on the statutory clock"),
+         "count": figures["overdue_statutory"], "tone": "critical"},
+    ]

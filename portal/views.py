@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import customer_required, second_factor_missing, staff_required
 from core.actors import actor_for_user
-from core.navigation import dashboard_cards
+from core.navigation import dashboard_cards, dashboard_panels
 from core.replica import replica_reads
 from core.roles import Role, user_role
 from subjects import services
@@ -28,7 +28,8 @@ def home(request):
 def dashboard(request):
     with replica_reads():
         cards = dashboard_cards(request, "portal")
-    return render(request, "portal/dashboard.html", {"cards": cards})
+        panels = dashboard_panels(request, "portal")
+    return render(request, "portal/dashboard.html", {"cards": cards, "panels": panels})
 
 
 @customer_required

@@ -15,6 +15,7 @@ from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
 from deadlines.policy import LOCAL_TZ, add_months
+from dsr.charts import backlog_chart, trend_chart
 from dsr.reports import (
     deadline_report,
     local_midnight,
@@ -23,39 +24,6 @@ from dsr.reports import (
     on_time_trend,
     report_csv,
 )
-
-CHART_WIDTH = 640
-CHART_HEIGHT = 180
-BAR_HEIGHT = 22
-
-
-def trend_chart(weeks: list[dict]) -> dict:
-    """Points of the on-time-rate line and its bars, in SVG user units (0 % at the bottom)."""
-    step = CHART_WIDTH / max(len(weeks), 1)
-    points = []
-    for i, week in enumerate(weeks):
-        rate = week["on_time_rate"]
-        x = round(step * i + step / 2, 1)
-        y = None if rate is None else round(CHART_HEIGHT - rate * CHART_HEIGHT, 1)
-        points.append({**week, "x": x, "y": y, "percent": None if rate is None else round(rate * 100)})
-    line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
-    return {"points": points, "line": line, "width": CHART_WIDTH, "height": CHART_HEIGHT}
-
-
-def backlog_chart(rows: list[dict]) -> dict:
-    """Horizontal bars of open requests by type, the overdue part drawn over them."""
-    widest = max((row["open"] for row in rows), default=0) or 1
-    scale = (CHART_WIDTH - 220) / widest
-    bars = [
-        {
-            **row,
-            "y": i * (BAR_HEIGHT + 8),
-            "open_width": round(row["open"] * scale, 1),
-            "overdue_width": round(row["overdue"] * scale, 1),
-        }
-        for i, row in enumerate(rows)
-    ]
-    return {"bars": bars, "width": CHART_WIDTH, "height": len(bars) * (BAR_HEIGHT + 8), "bar": BAR_HEIGHT}
 
 
 @staff_required("deadlines.view_deadline_report")

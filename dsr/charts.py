@@ -1,0 +1,62 @@
+"""Chart geometry for the server-drawn SVG charts (the deadline report page and the staff dashboard).
+
+Pure functions from figures to SVG user units; the templates draw them inside `{% localize off %}`
+so every number in an attribute is written with a decimal point whatever the page's language.
+"""
+
+from __future__ import annotations
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 180
+BAR_HEIGHT = 22
+BAR_GAP = 8
+LABEL_WIDTH = 200  # where the bars start, after their labels
+
+
+def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> dict:
+    """Points of the on-time-rate line, in SVG user units (0 % at the bottom)."""
+    step = width / max(len(weeks), 1)
+    points = []
+    for i, week in enumerate(weeks):
+        rate = week["on_time_rate"]
+        x = round(step * i + step / 2, 1)
+        y = None if rate is None else round(height - rate * height, 1)
+        points.append({**week, "x": x, "y": y, "percent": None if rate is None else round(rate * 100)})
+    line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
+    return {"points": points, "line": line, "width": width, "height": height}
+
+
+def bar_chart(
+    rows: list[dict],
+    *,
+    value: str,
+    parts: tuple[str, ...] = (),
+    width: int = CHART_WIDTH,
+    label_width: int = LABEL_WIDTH,
+) -> dict:
+    """Horizontal bars, one per row, as long as `row[value]`; each key in `parts` gets a
+    `<key>_width` drawn over the bar (for example the overdue part of a backlog)."""
+    widest = max((row[value] for row in rows), default=0) or 1
+    scale = (width - label_width - 20) / widest
+    bars = []
+    for i, row in enumerate(rows):
+        length = round(row[value] * scale, 1)
+        bar = {**row, "y": i * (BAR_HEIGHT + BAR_GAP), "width": length,
+               "label_x": round(label_width + length + 6, 1)}
+        bar.update({f"{part}_width": round(row[part] * scale, 1) for part in parts})
+        bars.append(bar)
+    return {
+        "bars": bars,
+        "width": width,
+        "height": len(bars) * (BAR_HEIGHT + BAR_GAP),
+        "bar": BAR_HEIGHT,
+        "x": label_width,
+    }
+
+
+def backlog_chart(rows: list[dict]) -> dict:
+    """Horizontal bars of open requests by type, the overdue part drawn over them."""
+    chart = bar_chart(rows, value="open", parts=("overdue",))
+    for bar in chart["bars"]:
+        bar["open_width"] = bar["width"]
+    return chart
