@@ -106,7 +106,7 @@ def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error:
         action="integrations.job.status_changed", actor=actor, target=job, now=now,
         data={"kind": job.kind, "old": old, "new": to},
     )
-    if to in TERMINAL:
+    if to in TERMINAL and job.input_path:
         # After the commit: a rolled-back end must not lose the file the resume needs.
         transaction.on_commit(functools.partial(_drop_input, job.input_path))
     return job

@@ -50,6 +50,10 @@ class Breach(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True)
     customers_notified_at = models.DateTimeField(null=True, blank=True)
     customers_notified = models.PositiveIntegerField(default=0)
+    # The latest mailing to the affected customers, run as a background job (#17).
+    customers_job = models.ForeignKey(
+        "integrations.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     customer_notice_decision = models.CharField(
         _("customers told?"), max_length=12, choices=CustomerNotice.choices, blank=True
     )

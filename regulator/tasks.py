@@ -17,3 +17,14 @@ def run_announcements() -> dict[str, int]:
     if BATCH in done.values():
         run_announcements.delay()
     return done
+
+
+@shared_task(name="regulator.notify_breach_customers", ignore_result=True, acks_late=True)
+def notify_breach_customers(job_id: str) -> None:
+    """Carry a breach mailing job on from its cursor; a slice that used its time hands over to a new task."""
+    from integrations.states import JobStatus
+    from regulator.services.breaches import breach_customers_notify_run
+
+    job = breach_customers_notify_run(job_id=job_id)
+    if job is not None and job.status == JobStatus.RUNNING:
+        notify_breach_customers.delay(job_id)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("portal/breaches/<uuid:pk>/edit/", views.breach_edit, name="breach_edit"),
     path("portal/breaches/<uuid:pk>/notify/", views.breach_notify, name="breach_notify"),
     path("portal/breaches/<uuid:pk>/customers/", views.breach_customers, name="breach_customers"),
+    path("portal/breaches/<uuid:pk>/customers/job/", views.breach_mailing, name="breach_mailing"),
+    path("portal/breaches/<uuid:pk>/customers/job/progress/", views.breach_mailing_progress,
+         name="breach_mailing_progress"),
+    path("portal/breaches/<uuid:pk>/customers/job/cancel/", views.breach_mailing_cancel,
+         name="breach_mailing_cancel"),
     path(
         "portal/breaches/<uuid:pk>/customers/decline/",
         views.breach_customers_decline,

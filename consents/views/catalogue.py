@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
@@ -26,7 +24,8 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
-from integrations.jobs import job_cancel, job_progress
+from integrations.jobs import job_cancel
+from integrations.progress import job_progress_page
 
 
 @staff_required("consents.view_purpose")
@@ -185,24 +184,7 @@ def _import_run(job_id) -> ConsentImport:
 
 def _progress(job) -> dict:
     """The job's progress with the sentences the page shows, in the active language."""
-    progress = job_progress(job)
-    values = {
-        "done": number_format(progress["rows_done"], force_grouping=True),
-        "total": (
-            number_format(progress["rows_total"], force_grouping=True) if progress["rows_total"] else "…"
-        ),
-        "refused": number_format(progress["rows_refused"], force_grouping=True),
-    }
-    progress["summary"] = _("%(done)s of %(total)s rows read, %(refused)s refused so far.") % values
-    seconds = progress["seconds_left"]
-    if progress["finished"] or seconds is None:
-        progress["eta"] = ""
-    elif seconds < 60:
-        progress["eta"] = _("Less than a minute left.")
-    else:
-        progress["eta"] = ngettext("About %(minutes)s minute left.", "About %(minutes)s minutes left.",
-                                   round(seconds / 60)) % {"minutes": round(seconds / 60)}
-    return progress
+    return job_progress_page(job, summary=_("%(done)s of %(total)s rows read, %(refused)s refused so far."))
 
 
 @staff_required("consents.import_consents")

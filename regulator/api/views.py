@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import generics, status
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -140,14 +141,38 @@ class BreachPhaseDocumentView(APIView):
         return Response(notification.document)
 
 
+MailingJobSerializer = inline_serializer(
+    "BreachMailingJob",
+    {"id": serializers.UUIDField(), "status": serializers.CharField(), "job": serializers.URLField()},
+)
+
+
 class BreachCustomersView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
     required_scopes = {"POST": WRITE_SCOPE}
 
-    @extend_schema(request=None, responses=BreachOutputSerializer)
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "wait", bool, description="true: tell the customers within this request and answer 200 with "
+                "the breach (the former behaviour; only for small banks, the web timeout is 60 s)"
+            )
+        ],
+        responses={200: BreachOutputSerializer, 202: MailingJobSerializer},
+    )
     def post(self, request, pk):
-        services.breach_customers_notify(actor=actor_for_user(request.user), breach_id=pk)
+        actor = actor_for_user(request.user)
+        if request.query_params.get("wait", "").lower() not in ("1", "true", "yes"):
+            # The default: a worker tells the customers chunk by chunk; the caller polls the job.
+            job = services.breach_customers_notify_start(actor=actor, user=request.user, breach_id=pk)
+            url = request.build_absolute_uri(reverse("job-detail", kwargs={"pk": job.pk}))
+            return Response(
+                {"id": str(job.pk), "status": job.status, "job": url},
+                status=status.HTTP_202_ACCEPTED, headers={"Location": url},
+            )
+        services.breach_customers_notify(actor=actor, user=request.user, breach_id=pk)
         return Response(BreachOutputSerializer(_breach(pk)).data)
 
 

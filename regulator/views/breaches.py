@@ -4,7 +4,7 @@ the printable Form 08 of each phase and its JSON."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,8 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
+from integrations.jobs import job_cancel
+from integrations.progress import job_progress_page
 from regulator import services
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
 from regulator.models import Breach, BreachNotification, BreachStatus
@@ -157,15 +159,53 @@ def breach_notify(request, pk):
 @require_POST
 @staff_required("regulator.manage_breach")
 def breach_customers(request, pk):
+    """Start the mailing to the affected customers as a background job and show its progress (#17)."""
     try:
-        breach = services.breach_customers_notify(actor=actor_for_user(request.user), breach_id=pk)
+        services.breach_customers_notify_start(
+            actor=actor_for_user(request.user), user=request.user, breach_id=pk
+        )
+    except DomainError as error:
+        messages.error(request, error.text)
+        return redirect("regulator:breach_detail", pk=pk)
+    return redirect("regulator:breach_mailing", pk=pk)
+
+
+def _mailing_job(pk):
+    breach = Breach.objects.select_related("customers_job").filter(pk=pk).first()
+    if breach is None or breach.customers_job is None:
+        raise Http404
+    return breach, breach.customers_job
+
+
+def _mailing_progress(job) -> dict:
+    return job_progress_page(job, summary=_("%(done)s of %(total)s customers told so far."))
+
+
+@staff_required("regulator.manage_breach")
+def breach_mailing(request, pk):
+    breach, job = _mailing_job(pk)
+    context = {"breach": breach, "job": job, "progress": _mailing_progress(job)}
+    return render(request, "regulator/breach_mailing.html", context)
+
+
+@staff_required("regulator.manage_breach")
+def breach_mailing_progress(request, pk):
+    return JsonResponse(_mailing_progress(_mailing_job(pk)[1]))
+
+
+@require_POST
+@staff_required("regulator.manage_breach")
+def breach_mailing_cancel(request, pk):
+    _breach, job = _mailing_job(pk)
+    try:
+        job_cancel(actor=actor_for_user(request.user), job_id=job.pk)
     except DomainError as error:
         messages.error(request, error.text)
     else:
         messages.success(
-            request, _("%(count)s customers will receive the e-mail.") % {"count": breach.customers_notified}
+            request, _("The mailing stops after the chunk in hand; the customers told so far stay told.")
         )
-    return redirect("regulator:breach_detail", pk=pk)
+    return redirect("regulator:breach_mailing", pk=pk)
 
 
 @require_POST

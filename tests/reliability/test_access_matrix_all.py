@@ -379,6 +379,15 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/breaches/<uuid:pk>/edit/": ("GET", "/portal/breaches/{absent}/edit/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/notify/": ("POST", "/portal/breaches/{absent}/notify/", Absent(DPO)),
     "portal/breaches/<uuid:pk>/customers/": ("POST", "/portal/breaches/{absent}/customers/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/customers/job/": (
+        "GET", "/portal/breaches/{absent}/customers/job/", Absent(DPO)
+    ),
+    "portal/breaches/<uuid:pk>/customers/job/progress/": (
+        "GET", "/portal/breaches/{absent}/customers/job/progress/", Absent(DPO)
+    ),
+    "portal/breaches/<uuid:pk>/customers/job/cancel/": (
+        "POST", "/portal/breaches/{absent}/customers/job/cancel/", Absent(DPO)
+    ),
     "portal/breaches/<uuid:pk>/customers/decline/": (
         "POST",
         "/portal/breaches/{absent}/customers/decline/",
