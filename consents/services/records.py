@@ -373,26 +373,52 @@ def consent_grant_in_transaction(
             raise Conflict(
                 _("This customer already has a live consent to this purpose."), code="already_granted"
             ) from None
-        event = _event(consent, kind=ConsentEvent.Kind.GRANTED, actor=actor, now=now, channel=request.channel)
-        event.save(force_insert=True)
-        _state_sync(consent, now=now)
-        audit_record(
-            action="consents.consent.granted",
+        answer_record(
+            consent,
+            kind=ConsentEvent.Kind.GRANTED,
+            request=request,
+            notice=notice,
             actor=actor,
-            subject=request.subject,
-            target=consent,
             now=now,
-            data={
-                "purpose": request.purpose.code,
-                "notice_version": notice.version,
-                "channel": request.channel,
-                "guardian": str(request.guardian.pk) if request.guardian else None,
+            extra={
                 "sensitive_acknowledged": request.sensitive_acknowledged,
                 "child_agreed": request.child_agreed,
-                "event": str(event.pk),
             },
         )
     return consent
+
+
+def answer_record(
+    record: Consent,
+    *,
+    kind: str,
+    request: GrantRequest,
+    notice: NoticeVersion,
+    actor: Actor,
+    now: datetime,
+    extra: dict | None = None,
+) -> ConsentEvent:
+    """The proof of a customer's answer (a grant or a refusal) just saved: its event, the check's
+    state row and the audit entry, in the caller's transaction."""
+    event = _event(record, kind=kind, actor=actor, now=now, channel=request.channel)
+    event.save(force_insert=True)
+    _state_sync(record, now=now)
+    audit_record(
+        action=f"consents.consent.{kind}",
+        actor=actor,
+        subject=request.subject,
+        target=record,
+        now=now,
+        data={
+            "purpose": request.purpose.code,
+            "notice_version": notice.version,
+            "channel": request.channel,
+            "guardian": str(request.guardian.pk) if request.guardian else None,
+            **(extra or {}),
+            "event": str(event.pk),
+        },
+    )
+    return event
 
 
 def consent_grant(*, actor: Actor, request: GrantRequest, now: datetime | None = None) -> Consent:

@@ -16,14 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
 from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.scope import consent_snapshot
 from consents.services.records import (
     GrantRequest,
-    _event,
     _evidence_validate,
-    _state_sync,
+    answer_record,
     consent_grant_in_transaction,
     not_consent_based_error,
     notice_current,
@@ -118,22 +116,8 @@ def consent_refuse_in_transaction(
             ended_at=now,
         )
         refusal.save(force_insert=True)
-        event = _event(refusal, kind=ConsentEvent.Kind.REFUSED, actor=actor, now=now, channel=request.channel)
-        event.save(force_insert=True)
-        _state_sync(refusal, now=now)
-        audit_record(
-            action="consents.consent.refused",
-            actor=actor,
-            subject=request.subject,
-            target=refusal,
-            now=now,
-            data={
-                "purpose": request.purpose.code,
-                "notice_version": notice.version,
-                "channel": request.channel,
-                "guardian": str(request.guardian.pk) if request.guardian else None,
-                "event": str(event.pk),
-            },
+        answer_record(
+            refusal, kind=ConsentEvent.Kind.REFUSED, request=request, notice=notice, actor=actor, now=now
         )
     return refusal
 
