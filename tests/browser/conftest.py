@@ -6,6 +6,7 @@ these tests with a reason; in CI (CI=true) a missing browser is an error, so the
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,15 @@ def login(live_url):
         return page
 
     return do_login
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot(target, name: str, **options) -> None:
+    """Save `target` (a page or a locator) as docs/screenshots/<name>, only with SAVE_SCREENSHOTS=1:
+    a test run must not rewrite tracked files."""
+    if not os.environ.get("SAVE_SCREENSHOTS"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=str(SCREENSHOTS / name), **options)

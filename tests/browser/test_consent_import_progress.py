@@ -19,12 +19,12 @@ from consents.models import Consent, ConsentImport
 from consents.services import consent_import_run
 from core.roles import Role
 from subjects.models import DataSubject
+from tests.browser.conftest import screenshot
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROWS = 20_000
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "import-progress.png"
 
 
 def _csv(tmp_path: Path) -> Path:
@@ -82,8 +82,7 @@ def test_dpo_watches_a_20000_row_import_reach_100_percent(
             seen.append(value)
             if 0 < value < 100 and not shot:
                 assert "từ chối" in page.get_by_test_id("import-summary").inner_text()  # refused so far, vi
-                SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SCREENSHOT), full_page=True)
+                screenshot(page, "import-progress.png", full_page=True)
                 shot = True
         page.wait_for_timeout(200)
     page.get_by_test_id("import-result").wait_for(timeout=60_000)

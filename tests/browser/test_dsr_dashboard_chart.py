@@ -4,21 +4,19 @@ a comma is a console error in Chromium)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from core.roles import Role
 from dsr.models import DataSubjectRequest
+from tests.browser.conftest import screenshot
 from tests.factories import UserFactory, make_subject
 from tests.jobs.factories import request_due
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dashboard-chart-vi.png"
 
 
 def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url):
@@ -57,6 +55,4 @@ def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url):
     assert trend.locator("circle").count() >= 3 and trend.locator("polyline").count() == 1
     assert not errors, errors
 
-    if os.environ.get("SAVE_SCREENSHOTS"):
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.locator(".grid--charts").first.screenshot(path=str(SCREENSHOT))
+    screenshot(page.locator(".grid--charts").first, "dashboard-chart-vi.png")

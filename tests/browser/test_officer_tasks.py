@@ -4,19 +4,17 @@ it checked; the request form per type, the actions per state and the printable r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from consents.selectors import consent_check
 from core.roles import Role
 from dsr.models import DataSubjectRequest
+from tests.browser.conftest import screenshot
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory, make_subject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -55,11 +53,10 @@ def test_officer_records_a_paper_form_yes_to_marketing_no_to_sharing(page, login
     page.fill("input[name=evidence]", "PF-2026-0042")
     marketing.get_by_label("Yes, agrees").check()
     page.get_by_test_id("purpose-sharing").get_by_label("No, refuses").check()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # One tall viewport rather than a stitched full page, so the sticky header stays on top.
     page.set_viewport_size({"width": 1280, "height": 1500})
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SCREENSHOTS / "officer-consent-form.png"))
+    screenshot(page, "officer-consent-form.png")
     page.get_by_test_id("save-consent").click()
     page.wait_for_load_state("networkidle")
 

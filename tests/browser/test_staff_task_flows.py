@@ -2,10 +2,7 @@
 answer" (Vietnamese) and the DPO reads the grouped sidebar and the printable monthly report
 (English); the customer's export reads in plain words.
 
-With SCREENSHOTS=1 the request page and the export are saved under docs/screenshots/."""
-
-import os
-from pathlib import Path
+With SAVE_SCREENSHOTS=1 the request page and the export are saved under docs/screenshots/."""
 
 import pytest
 
@@ -13,19 +10,16 @@ from core.actors import actor_for_user
 from core.roles import Role
 from dsr import services
 from dsr.models import FulfilmentTask
+from tests.browser.conftest import screenshot
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.factories import UserFactory, make_subject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
 
 def shoot(page, name: str) -> None:
-    if os.environ.get("SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(SHOTS / name), full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, name, full_page=True)
 
 
 def no_card_overflows(page) -> bool:

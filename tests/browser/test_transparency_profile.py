@@ -5,17 +5,16 @@ code sent to it."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
+from tests.browser.conftest import screenshot
 from tests.factories import make_customer, make_subject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -48,8 +47,7 @@ def test_me_privacy_in_vietnamese_on_a_phone(phone_page, login, live_url):
     assert page.get_by_test_id("notice-versions").locator("li").count() >= 1
     assert page.get_by_test_id("rights").locator("a").count() >= 9
     assert _fits_the_screen(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "me-privacy.png"), full_page=True)
+    screenshot(page, "me-privacy.png", full_page=True)
     # The security guidance, from the footer every self-service page carries.
     page.get_by_test_id("footer-security").click()
     assert "/me/security/" in page.url
