@@ -104,14 +104,6 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def authorisations_due_to_expire(*, now: datetime, limit: int) -> list:
-    return list(
-        Authorisation.objects.filter(status__in=LIVE, expires_at__lte=now)
-        .order_by("expires_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 def authorisations_export(subject) -> list[dict[str, Any]]:
     """The customer's authorisations with their access logs, for an access or copy export."""
     return [

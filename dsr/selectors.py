@@ -386,7 +386,7 @@ def request_clock_states(*, now: datetime | None = None) -> list[dict]:
     soon = now + timedelta(days=DUE_WITHIN_DAYS)
     statutory_over = Q(statutory_due_at__lt=now)
     bank_over = Q(due_at__lt=now) & ~statutory_over
-    near = (Q(due_at__lte=soon) | Q(statutory_due_at__lte=soon)) & ~Q(due_at__lt=now) & ~statutory_over
+    near = _due_between_q(now, soon)
     figures = DataSubjectRequest.objects.filter(status__in=sorted(OPEN)).aggregate(
         open=Count("pk"),
         overdue_statutory=Count("pk", filter=statutory_over),
