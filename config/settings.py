@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body: an API body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 413.
     "core.middleware.ApiBodyLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.security_headers.ContentSecurityPolicyMiddleware",
     "core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -105,3 +105,43 @@ def test_docs_security_quotes_the_policy_the_pages_send(client):
     assert quoted, "docs/security.md must quote the policy between <!-- csp --> and a code block"
     assert sorted(quoted["policy"].replace("\n", " ").split("; ")) == sorted(sent.split("; "))
     assert "allowed by hash" not in docs
+
+
+@pytest.mark.django_db
+def test_the_policy_header_is_built_once_and_follows_the_settings(client, monkeypatch):
+    from csp.utils import build_policy as django_csp_build_policy
+    from django.test import override_settings
+
+    from core import security_headers
+
+    security_headers._static_policy.cache_clear()
+    calls = []
+    counted = lambda: calls.append(1) or django_csp_build_policy()  # noqa: E731
+    monkeypatch.setattr(security_headers, "build_policy", counted)
+    first = client.get("/healthz")["Content-Security-Policy"]
+    second = client.get("/healthz")["Content-Security-Policy"]
+    assert first == second == django_csp_build_policy()
+    assert len(calls) == 1
+    stricter = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=stricter):
+        assert client.get("/healthz")["Content-Security-Policy"] == "default-src 'none'"
+    assert client.get("/healthz")["Content-Security-Policy"] == first
+
+
+@pytest.mark.django_db
+def test_a_view_that_adjusts_the_policy_and_the_exempt_prefix_still_work(client, rf):
+    from django.http import HttpResponse
+
+    from core.security_headers import ContentSecurityPolicyMiddleware
+
+    def adjusting_view(request):
+        response = HttpResponse("ok")
+        response._csp_update = {"form-action": ["https://app.example.com/callback"]}
+        return response
+
+    middleware = ContentSecurityPolicyMiddleware(adjusting_view)
+    request = rf.get("/portal/")
+    middleware.process_request(request)
+    header = middleware.process_response(request, adjusting_view(request))["Content-Security-Policy"]
+    assert "form-action 'self' https://app.example.com/callback" in header
+    assert "Content-Security-Policy" not in client.get("/api/docs/")
