@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from consents.models import (
 from consents.scope import SCOPE_FIELDS, latest_scope, purpose_scope, scope_sensitive, scope_widenings
 from consents.services.announcements import announcement_create_in_transaction, lead_days_for
 from core.actors import Actor
+from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, NotFound
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
@@ -128,13 +129,10 @@ def purpose_create(
     purpose.sensitive = scope_sensitive(purpose.sensitive, purpose.data_categories)
     _check_purpose_rules(purpose, recipients)
     with transaction.atomic(durable=True):
-        try:
-            with transaction.atomic():
-                purpose.save(force_insert=True)
-        except IntegrityError:
-            raise Conflict(
-                _("A purpose with this code already exists."), code="duplicate_code", field="code"
-            ) from None
+        with conflict_on_duplicate(
+            Conflict(_("A purpose with this code already exists."), code="duplicate_code", field="code")
+        ):
+            purpose.save(force_insert=True)
         purpose.recipients.set(recipients)
         audit_record(
             action="consents.purpose.created",
@@ -365,24 +363,23 @@ def _notice_add(
             field="effective_at",
             latest=latest.version,
         )
-    try:
-        with transaction.atomic():
-            notice = NoticeVersion.objects.create(
-                purpose=purpose,
-                version=version,
-                text_vi=text_vi.strip(),
-                text_en=text_en.strip(),
-                effective_at=effective_at,
-                material=material,
-                scope=scope,
-                applied_at=now if effective_at <= now else None,
-            )
-    except IntegrityError:
-        raise Conflict(
+    with conflict_on_duplicate(
+        Conflict(
             _("This purpose already has a notice with this version."),
             code="duplicate_version",
             field="version",
-        ) from None
+        )
+    ):
+        notice = NoticeVersion.objects.create(
+            purpose=purpose,
+            version=version,
+            text_vi=text_vi.strip(),
+            text_en=text_en.strip(),
+            effective_at=effective_at,
+            material=material,
+            scope=scope,
+            applied_at=now if effective_at <= now else None,
+        )
     audit_record(
         action="consents.notice.published",
         actor=actor,
@@ -462,15 +459,12 @@ def recipient_create(
     if endpoint is not None and endpoint.client_id != client.pk:
         raise InvalidInput(_("The webhook endpoint belongs to another integration client."), field="endpoint")
     with transaction.atomic(durable=True):
-        try:
-            with transaction.atomic():
-                recipient = Recipient.objects.create(
-                    name=name, kind=kind, country=country, client=client, endpoint=endpoint
-                )
-        except IntegrityError:
-            raise Conflict(
-                _("A recipient with this name already exists."), code="duplicate_name", field="name"
-            ) from None
+        with conflict_on_duplicate(
+            Conflict(_("A recipient with this name already exists."), code="duplicate_name", field="name")
+        ):
+            recipient = Recipient.objects.create(
+                name=name, kind=kind, country=country, client=client, endpoint=endpoint
+            )
         audit_record(
             action="consents.recipient.created",
             actor=actor,

@@ -1,0 +1,47 @@
+"""A second purpose code, recipient name or notice version is a 409 naming the field, decided by the
+unique index."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents import services
+from consents.models import NoticeVersion, Purpose, Recipient
+from core.errors import Conflict
+from tests.consents.factories import STAFF, make_purpose, make_recipient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_purpose_with_the_same_code_is_a_conflict():
+    make_purpose("sharing")
+    with pytest.raises(Conflict) as error:
+        make_purpose("sharing")
+    assert (error.value.code, error.value.field) == ("duplicate_code", "code")
+    assert Purpose.objects.filter(code="sharing").count() == 1
+
+
+def test_a_second_recipient_with_the_same_name_is_a_conflict():
+    make_recipient("Partner Insurance")
+    with pytest.raises(Conflict) as error:
+        services.recipient_create(actor=STAFF, name="Partner  Insurance", kind="partner")
+    assert (error.value.code, error.value.field) == ("duplicate_name", "name")
+    assert Recipient.objects.count() == 1
+
+
+def test_a_notice_version_published_twice_is_a_conflict():
+    purpose = make_purpose("sharing", version="v1")
+    with pytest.raises(Conflict) as error:
+        services.notice_publish(
+            actor=STAFF,
+            code=purpose.code,
+            version="v1",
+            text_vi="Văn bản",
+            text_en="Text",
+            effective_at=timezone.now() + timedelta(days=40),
+        )
+    assert (error.value.code, error.value.field) == ("duplicate_version", "version")
+    assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
