@@ -27,10 +27,11 @@ from consents.api.serializers import (
     RecipientOutputSerializer,
 )
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
+from consents.selectors import purpose_for_code
 from core.actors import actor_for_user
 from core.api.filters import ListFilterSet
 from core.api.permissions import RolePermission
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
 
@@ -83,9 +84,7 @@ class PurposeDetailView(generics.GenericAPIView):
 
     @extend_schema(responses=PurposeOutputSerializer)
     def get(self, request, code):
-        purpose = Purpose.objects.prefetch_related("recipients").filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code, Purpose.objects.prefetch_related("recipients"))
         return Response(PurposeOutputSerializer(purpose).data)
 
     @extend_schema(
@@ -125,9 +124,7 @@ class PurposeNoticeView(generics.GenericAPIView):
 
     @extend_schema(responses=NoticeOutputSerializer(many=True))
     def get(self, request, code):
-        purpose = Purpose.objects.filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code)
         return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
 
     @extend_schema(

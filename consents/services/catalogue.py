@@ -23,10 +23,11 @@ from consents.models import (
     TransferExemption,
 )
 from consents.scope import SCOPE_FIELDS, latest_scope, purpose_scope, scope_sensitive, scope_widenings
+from consents.selectors import purpose_for_code
 from consents.services.announcements import announcement_create_in_transaction, lead_days_for
 from core.actors import Actor
 from core.db import conflict_on_duplicate
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 # Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`) change through a
@@ -206,9 +207,7 @@ def purpose_update(
         raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
     changes = _clean_purpose(dict(changes))
     with transaction.atomic(durable=True):
-        purpose = Purpose.objects.select_for_update().filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code, Purpose.objects.select_for_update())
         diff = {
             k: {"before": getattr(purpose, k), "after": v}
             for k, v in changes.items()
@@ -412,9 +411,7 @@ def notice_publish(
     versioned"), and a material one makes earlier consents need re-consent from `effective_at`."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        purpose = Purpose.objects.select_for_update().filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code, Purpose.objects.select_for_update())
         latest = purpose.notices.order_by("-effective_at").first()
         effective_at = effective_at or now
         if latest is not None and effective_at < _earliest_effective(significant=material, now=now):
