@@ -337,10 +337,18 @@ def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:
 
 
 def answer_build(
-    request: GrantRequest, *, notice: NoticeVersion, actor: Actor, now: datetime, **fields
+    request: GrantRequest,
+    *,
+    notice: NoticeVersion,
+    actor: Actor,
+    now: datetime,
+    snapshot: dict | None = None,
+    **fields,
 ) -> Consent:
     """The unsaved record of an answer with the proof every answer carries (who recorded it, the
-    channel and evidence, what the customer was shown); `fields` are those of a grant or a refusal."""
+    channel and evidence, what the customer was shown); `fields` are those of a grant or a refusal.
+    `snapshot` is the notice's frozen scope when the caller already has it (the import keeps one per
+    notice)."""
     return Consent(
         subject=request.subject,
         purpose=request.purpose,
@@ -350,11 +358,28 @@ def answer_build(
         evidence=request.evidence.strip(),
         session_ref=request.session_ref[:64],
         device=request.device[:300],
-        snapshot=consent_snapshot(request.purpose, notice),
+        snapshot=consent_snapshot(request.purpose, notice) if snapshot is None else snapshot,
         recorded_by_kind=actor.kind,
         recorded_by_user_id=actor.user_id,
         recorded_by_label=actor.label[:150],
         granted_at=now,
+        **fields,
+    )
+
+
+def grant_build(
+    request: GrantRequest, *, notice: NoticeVersion, actor: Actor, now: datetime, **fields
+) -> Consent:
+    """The unsaved record of a grant (the grant service and the CSV import): an answer's proof, the
+    child's agreement beside the guardian's and the acknowledgement of sensitive data."""
+    return answer_build(
+        request,
+        notice=notice,
+        actor=actor,
+        now=now,
+        child_agreed=request.child_agreed,
+        child_evidence=request.child_evidence.strip(),
+        sensitive_acknowledged=request.sensitive_acknowledged,
         **fields,
     )
 
@@ -383,16 +408,7 @@ def consent_grant_in_transaction(
                 channel=request.channel,
                 reason="new notice version",
             )
-        consent = answer_build(
-            request,
-            notice=notice,
-            actor=actor,
-            now=now,
-            child_agreed=request.child_agreed,
-            child_evidence=request.child_evidence.strip(),
-            sensitive_acknowledged=request.sensitive_acknowledged,
-            expires_at=request.expires_at,
-        )
+        consent = grant_build(request, notice=notice, actor=actor, now=now, expires_at=request.expires_at)
         # The partial unique index is the last word when two channels grant at the same instant.
         with conflict_on_duplicate(
             Conflict(_("This customer already has a live consent to this purpose."), code="already_granted")
