@@ -236,17 +236,22 @@ def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVe
         )
 
 
-def _event(
+def _event_record(
     consent: Consent,
     *,
     kind: str,
     actor: Actor,
     now: datetime,
+    data: dict,
     channel: str = "",
     reason: str = "",
     source: str = "",
+    state: bool = True,
 ) -> ConsentEvent:
-    return ConsentEvent(
+    """Write what every move and every answer leaves, in the caller's transaction: the consent's
+    append-only event, the check's state row (unless `state` is False) and the audit entry
+    `consents.consent.<kind>` with `data`."""
+    event = ConsentEvent(
         consent=consent,
         subject_id=consent.subject_id,
         kind=kind,
@@ -258,6 +263,18 @@ def _event(
         reason=reason[:MAX_REASON_LENGTH],
         source=source[:100],
     )
+    event.save(force_insert=True)
+    if state:
+        _state_sync(consent, now=now)
+    audit_record(
+        action=f"consents.consent.{kind}",
+        actor=actor,
+        subject=consent.subject_id,
+        target=consent,
+        now=now,
+        data={"purpose": consent.purpose.code, **data, "event": str(event.pk)},
+    )
+    return event
 
 
 def _state_sync(consent: Consent, *, now: datetime) -> None:
@@ -296,27 +313,18 @@ def consent_transition(
             consent.withdrawn_at, consent.withdrawal_channel = now, channel
             fields += ["withdrawn_at", "withdrawal_channel"]
         consent.save(update_fields=fields)
-        event = _event(consent, kind=to, actor=actor, now=now, channel=channel, reason=reason, source=source)
-        event.save(force_insert=True)
-        # A superseded consent is replaced by its successor, which writes the state row itself.
-        if to != ConsentStatus.SUPERSEDED:
-            _state_sync(consent, now=now)
-        audit_record(
-            action=f"consents.consent.{to}",
+        return _event_record(
+            consent,
+            kind=to,
             actor=actor,
-            subject=consent.subject_id,
-            target=consent,
             now=now,
-            data={
-                "purpose": consent.purpose.code,
-                "from": old,
-                "to": to,
-                "channel": channel,
-                "source": source[:100],
-                "event": str(event.pk),
-            },
+            channel=channel,
+            reason=reason,
+            source=source,
+            # A superseded consent is replaced by its successor, which writes the state row itself.
+            state=to != ConsentStatus.SUPERSEDED,
+            data={"from": old, "to": to, "channel": channel, "source": source[:100]},
         )
-    return event
 
 
 def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:
@@ -441,25 +449,19 @@ def answer_record(
 ) -> ConsentEvent:
     """The proof of a customer's answer (a grant or a refusal) just saved: its event, the check's
     state row and the audit entry, in the caller's transaction."""
-    event = _event(record, kind=kind, actor=actor, now=now, channel=request.channel)
-    event.save(force_insert=True)
-    _state_sync(record, now=now)
-    audit_record(
-        action=f"consents.consent.{kind}",
+    return _event_record(
+        record,
+        kind=kind,
         actor=actor,
-        subject=request.subject,
-        target=record,
         now=now,
+        channel=request.channel,
         data={
-            "purpose": request.purpose.code,
             "notice_version": notice.version,
             "channel": request.channel,
             "guardian": str(request.guardian.pk) if request.guardian else None,
             **(extra or {}),
-            "event": str(event.pk),
         },
     )
-    return event
 
 
 consent_grant = durable_entry_point(consent_grant_in_transaction)
