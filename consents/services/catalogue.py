@@ -46,6 +46,12 @@ PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipie
 
 
 def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a purpose's given fields, checked and normalised; a name not in `PURPOSE_FIELDS` is
+    refused."""
+    unknown = set(fields) - set(PURPOSE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
+    fields = dict(fields)
     for name in ("name_vi", "name_en", "description_vi", "description_en"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
@@ -122,9 +128,6 @@ def purpose_create(
         raise InvalidInput(
             _("The code is 2 to 64 lower-case letters, digits, dashes or underscores."), field="code"
         )
-    unknown = set(fields) - set(PURPOSE_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
     fields = _clean_purpose(fields)
     purpose = Purpose(code=code, **fields)
     purpose.sensitive = scope_sensitive(purpose.sensitive, purpose.data_categories)
@@ -202,10 +205,7 @@ def purpose_update(
     30 days ahead at the earliest, is announced, and consents to older versions then need re-consent.
     A narrowing may take effect at once; scheduled later, it is announced 7 days ahead."""
     now = now or timezone.now()
-    unknown = set(changes) - set(PURPOSE_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
-    changes = _clean_purpose(dict(changes))
+    changes = _clean_purpose(changes)
     with transaction.atomic(durable=True):
         purpose = purpose_for_code(code, Purpose.objects.select_for_update())
         diff = {

@@ -1,5 +1,5 @@
-"""A second purpose code, recipient name or notice version is a 409 naming the field, decided by the
-unique index."""
+"""The catalogue refuses what it cannot hold: a second purpose code, recipient name or notice
+version is a 409 naming the field, decided by the unique index; a field it does not know is a 400."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import NoticeVersion, Purpose, Recipient
-from core.errors import Conflict
+from core.errors import Conflict, InvalidInput
 from tests.consents.factories import STAFF, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,13 @@ def test_a_notice_version_published_twice_is_a_conflict():
         )
     assert (error.value.code, error.value.field) == ("duplicate_version", "version")
     assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
+
+
+def test_a_purpose_field_the_catalogue_does_not_know_is_refused_on_create_and_update():
+    with pytest.raises(InvalidInput) as error:
+        make_purpose("sharing", colour="blue")
+    assert "colour" in error.value.text
+    purpose = make_purpose("sharing")
+    with pytest.raises(InvalidInput) as error:
+        services.purpose_update(actor=STAFF, code=purpose.code, changes={"colour": "blue"})
+    assert "colour" in error.value.text
