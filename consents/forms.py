@@ -89,6 +89,17 @@ class WithdrawForm(forms.Form):
     )
 
 
+def _effective_at_field(label, help_text) -> forms.DateTimeField:
+    """When a change takes effect: optional (empty means the service's default), picked in the
+    browser's date-time input."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=help_text,
+    )
+
+
 class PurposeForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=64)
     name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=200)
@@ -144,11 +155,9 @@ class PurposeForm(forms.Form):
         required=False,
         help_text=_("e.g. 2026-01; the description is the notice text."),
     )
-    effective_at = forms.DateTimeField(
-        label=_("A change of scope takes effect on"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_(
+    effective_at = _effective_at_field(
+        _("A change of scope takes effect on"),
+        _(
             "Recipients, destinations, sensitivity, data categories, legal basis and retention make a new "
             "version. A widening takes effect 30 days ahead at the earliest and customers are asked again; "
             "a narrowing may take effect now (leave empty)."
@@ -168,11 +177,9 @@ class NoticeForm(forms.Form):
     version = forms.CharField(label=_("Version"), max_length=32)
     text_vi = forms.CharField(label=_("Notice text (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 5}))
     text_en = forms.CharField(label=_("Notice text (English)"), widget=forms.Textarea(attrs={"rows": 5}))
-    effective_at = forms.DateTimeField(
-        label=_("Effective from"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_(
+    effective_at = _effective_at_field(
+        _("Effective from"),
+        _(
             "Leave empty for a purpose's first notice. A later version is announced to customers on "
             "publication and takes effect 7 days ahead at the earliest, 30 days when material."
         ),

@@ -335,12 +335,8 @@ class Consent(models.Model):
 class ConsentEvent(models.Model):
     """Append-only history: one row per grant, withdrawal, expiry or supersession. Receipts hang here."""
 
-    class Kind(models.TextChoices):
-        GRANTED = "granted", _("Granted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        EXPIRED = "expired", _("Expired")
-        SUPERSEDED = "superseded", _("Superseded")
-        REFUSED = "refused", _("Refused")
+    # An event is named by the status its move led to (`consent_transition` writes `kind=to`).
+    Kind = ConsentStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="events")

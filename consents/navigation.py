@@ -59,44 +59,20 @@ def _me_cards(request) -> list[dict]:
     ]
 
 
-def register() -> None:
+# The consents group of the portal menu: (url name, label, icon, order, permission).
+PORTAL_PAGES = (
+    ("consents:purpose_list", _("Purposes"), "list", 40, "consents.view_purpose"),
+    ("consents:recipient_list", _("Recipients"), "users", 45, "consents.view_recipient"),
+    ("consents:duty_list", _("Withdrawal notices"), "clock", 50, "consents.view_withdrawalduty"),
+    ("consents:import", _("Import consents"), "upload", 55, "consents.import_consents"),
+)
 
+
+def register() -> None:
     register_menu(
-        MenuItem(
-            "portal",
-            "consents:purpose_list",
-            _("Purposes"),
-            icon="list",
-            order=40,
-            permission="consents.view_purpose",
-            group="consents",
-        ),
-        MenuItem(
-            "portal",
-            "consents:recipient_list",
-            _("Recipients"),
-            icon="users",
-            order=45,
-            permission="consents.view_recipient",
-            group="consents",
-        ),
-        MenuItem(
-            "portal",
-            "consents:duty_list",
-            _("Withdrawal notices"),
-            icon="clock",
-            order=50,
-            permission="consents.view_withdrawalduty",
-            group="consents",
-        ),
-        MenuItem(
-            "portal",
-            "consents:import",
-            _("Import consents"),
-            icon="upload",
-            order=55,
-            permission="consents.import_consents",
-            group="consents",
+        *(
+            MenuItem("portal", url_name, label, icon=icon, order=order, permission=perm, group="consents")
+            for url_name, label, icon, order, perm in PORTAL_PAGES
         ),
         MenuItem("me", "consents:me_consents", _("My consents"), icon="check", order=20),
     )

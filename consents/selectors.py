@@ -344,6 +344,14 @@ def consent_check_bulk(
     return answers
 
 
+def purpose_for_code(code: str, queryset: QuerySet[Purpose] | None = None) -> Purpose:
+    """The purpose with this code, read through `queryset` (to lock or prefetch); NotFound (404)."""
+    purpose = (Purpose.objects if queryset is None else queryset).filter(code=code).first()
+    if purpose is None:
+        raise NotFound(_("No purpose with this code."))
+    return purpose
+
+
 def purposes_active() -> QuerySet[Purpose]:
     return (
         Purpose.objects.filter(active=True)

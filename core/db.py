@@ -14,10 +14,17 @@ them): Django cannot show the text of a prepared statement in its log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+
+from core.errors import Conflict
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _can_prepare() -> bool:
@@ -45,6 +52,31 @@ def prepared_cursor() -> Iterator:
         server_binding = psycopg.Cursor(connection.connection)
     with connection.make_cursor(server_binding) as cursor:
         yield cursor
+
+
+def durable_entry_point(in_transaction: Callable[P, R]) -> Callable[P, R]:
+    """The durable entry point of a service written to join its caller's transaction: the same
+    arguments, in a transaction of its own (`durable_entry_point(restrictions_apply_in_transaction)`)."""
+
+    @functools.wraps(in_transaction)
+    def entry_point(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(durable=True):
+            return in_transaction(*args, **kwargs)
+
+    return entry_point
+
+
+@contextmanager
+def conflict_on_duplicate(conflict: Conflict) -> Iterator[None]:
+    """Run an insert in a savepoint and answer a unique violation with `conflict` (409).
+
+    The unique index is the last word when two callers insert the same key at the same instant; the
+    savepoint keeps the caller's transaction usable for the error's answer."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise conflict from None
 
 
 class UnitOfWork(transaction.Atomic):

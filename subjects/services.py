@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from accounts.languages import language_clean
 from accounts.models import Language, StaffProfile
 from audit.services import audit_record
 from core.actors import Actor
+from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, NotFound
 from core.roles import Role, user_role
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
@@ -140,23 +141,19 @@ def subject_create(
         now=now,
     )
     with transaction.atomic(durable=True):
+        duplicate = Conflict(
+            _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
+        )
         if DataSubject.objects.filter(external_ref=external_ref).exists():
-            raise Conflict(
-                _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
-            )
+            raise duplicate
         _check_national_id_unclaimed(fields["national_id"], external_ref=external_ref)
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
             adult_verified=adult_verified, **fields
         )
         _check_guardian(subject.pk, guardian)
-        try:
-            with transaction.atomic():
-                subject.save(force_insert=True)
-        except IntegrityError:
-            raise Conflict(
-                _("A customer with this customer number (CIF) already exists."), code="duplicate_external_ref"
-            ) from None
+        with conflict_on_duplicate(duplicate):
+            subject.save(force_insert=True)
         audit_record(
             action="core.subject.created", actor=actor, subject=subject, target=subject,
             data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import django_filters
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -26,11 +27,23 @@ from consents.api.serializers import (
     RecipientOutputSerializer,
 )
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
+from consents.selectors import purpose_for_code
 from core.actors import actor_for_user
+from core.api.filters import ListFilterSet
 from core.api.permissions import RolePermission
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
+
+
+class PurposeFilterSet(ListFilterSet):
+    # true/false (or 1/0); any other value lists every purpose, as the list always did.
+    active = django_filters.BooleanFilter()
+
+
+class DutyFilterSet(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=WithdrawalDuty.Status.choices)
+    messages = {"status": _("Unknown status.")}
 
 
 class PurposeListCreateView(generics.GenericAPIView):
@@ -41,10 +54,9 @@ class PurposeListCreateView(generics.GenericAPIView):
     serializer_class = PurposeOutputSerializer
 
     def get_queryset(self):
-        queryset = Purpose.objects.prefetch_related("recipients").order_by("code")
-        if self.request.query_params.get("active") in ("true", "false"):
-            queryset = queryset.filter(active=self.request.query_params["active"] == "true")
-        return queryset
+        return PurposeFilterSet.apply(
+            self.request.query_params, Purpose.objects.prefetch_related("recipients").order_by("code")
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
@@ -72,9 +84,7 @@ class PurposeDetailView(generics.GenericAPIView):
 
     @extend_schema(responses=PurposeOutputSerializer)
     def get(self, request, code):
-        purpose = Purpose.objects.prefetch_related("recipients").filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code, Purpose.objects.prefetch_related("recipients"))
         return Response(PurposeOutputSerializer(purpose).data)
 
     @extend_schema(
@@ -114,9 +124,7 @@ class PurposeNoticeView(generics.GenericAPIView):
 
     @extend_schema(responses=NoticeOutputSerializer(many=True))
     def get(self, request, code):
-        purpose = Purpose.objects.filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code)
         return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
 
     @extend_schema(
@@ -168,9 +176,7 @@ class DutyListView(generics.GenericAPIView):
         )
         if user_role(request.user) == Role.CLIENT:
             queryset = queryset.filter(recipient__client=request.user)
-        if request.query_params.get("status"):
-            queryset = queryset.filter(status=request.query_params["status"])
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(DutyFilterSet.apply(request.query_params, queryset))
         return self.get_paginated_response(DutyOutputSerializer(page, many=True).data)
 
 

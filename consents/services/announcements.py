@@ -10,6 +10,7 @@ transaction, in each customer's language, and deduplicated per announcement and 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -39,12 +40,32 @@ from subjects.models import DataSubject
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
 LEAD_DAYS_SIGNIFICANT = 30
-ANNOUNCEMENT_TOPIC = "consents.notice.announced"
-FRESH_CONSENT_TOPIC = "consents.notice.fresh_consent_requested"
-ANNOUNCEMENT_TEMPLATE = "consents/email/notice_announced"
-FRESH_CONSENT_TEMPLATE = "consents/email/fresh_consent"
 # Customers read and queued per round trip when a notice goes to everyone concerned.
 CUSTOMER_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """A message an announcement sends to the customers it concerns."""
+
+    topic: str
+    template: str
+    dedupe: str  # the prefix of its dedupe keys
+    count_field: str  # the announcement's field counting the customers reached
+    audit_action: str
+
+
+# The mailing that goes out when an announcement reaches each of these statuses.
+MAILINGS = {
+    NoticeAnnouncement.Status.SENT: Mailing(
+        "consents.notice.announced", "consents/email/notice_announced", "announce", "customers_told",
+        "consents.announcement.sent",
+    ),
+    NoticeAnnouncement.Status.ASKED: Mailing(
+        "consents.notice.fresh_consent_requested", "consents/email/fresh_consent", "fresh", "customers_asked",
+        "consents.announcement.fresh_consent_asked",
+    ),
+}
 
 
 def lead_days_for(*, significant: bool) -> int:
@@ -173,22 +194,12 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
             "fresh_consent_needed": notice.material,
             "text": notice.text,
         })
-        told = _notify_each(
+        _mail(
+            announcement,
             announcement_affected(notice),
-            topic=ANNOUNCEMENT_TOPIC,
-            template=ANNOUNCEMENT_TEMPLATE,
             context=context,
-            dedupe_prefix=f"announce:{announcement.pk}",
-            now=now,
-        )
-        announcement.customers_told = told
-        announcement.save(update_fields=["customers_told"])
-        audit_record(
-            action="consents.announcement.sent",
             actor=actor,
-            target=announcement,
             now=now,
-            data={"purpose": notice.purpose.code, "version": notice.version, "customers": told},
         )
     return announcement
 
@@ -213,17 +224,12 @@ def announcement_ask_fresh_consent(
             changes={"asked_at": now},
         )
         context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
-        asked = _notify_each(subjects_to_ask_again(notice.purpose, now=now), topic=FRESH_CONSENT_TOPIC,
-                             template=FRESH_CONSENT_TEMPLATE, context=context,
-                             dedupe_prefix=f"fresh:{announcement.pk}", now=now)
-        announcement.customers_asked = asked
-        announcement.save(update_fields=["customers_asked"])
-        audit_record(
-            action="consents.announcement.fresh_consent_asked",
+        _mail(
+            announcement,
+            subjects_to_ask_again(notice.purpose, now=now),
+            context=context,
             actor=actor,
-            target=announcement,
             now=now,
-            data={"purpose": notice.purpose.code, "version": notice.version, "customers": asked},
         )
     return announcement
 
@@ -233,34 +239,50 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _notify_each(
+def _mail(
+    announcement: NoticeAnnouncement,
     consents: QuerySet[Consent],
     *,
-    topic: str,
-    template: str,
     context: Callable[[str], dict[str, Any]],
-    dedupe_prefix: str,
+    actor: Actor,
     now: datetime,
-) -> int:
-    """Send one notice through the notifier, in their language and on their channels, to each customer
-    with one of these consents (at most once per customer: `<dedupe_prefix>:<subject id>`); the number
-    of customers told. `context` is a function of the language (`core.languages.per_language`).
+) -> None:
+    """Send the mailing of the status the announcement just reached (`MAILINGS`) through the
+    notifier, in their language and on their channels, to each customer with one of these consents (at
+    most once per customer: `<dedupe>:<announcement>:<subject id>`), keep the number of customers
+    reached on the announcement and audit it. `context` is a function of the language
+    (`accounts.languages.per_language`).
 
     A notice may reach the whole bank: the customers are streamed in chunks, reading (and decrypting)
     only the columns needed, and each chunk is queued in a few set-based queries."""
+    mailing = MAILINGS[announcement.status]
     subjects = (
         DataSubject.objects.filter(pk__in=consents.values("subject_id"))
         .only("pk", "email", "phone", "preferred_language")
         .order_by("external_ref")
         .iterator(chunk_size=CUSTOMER_CHUNK)
     )
-    told = 0
+    reached = 0
     for chunk in _chunks(subjects, CUSTOMER_CHUNK):
         notify_many(
-            chunk, template=template, context=context, topic=topic, dedupe_prefix=dedupe_prefix, now=now
+            chunk,
+            template=mailing.template,
+            context=context,
+            topic=mailing.topic,
+            dedupe_prefix=f"{mailing.dedupe}:{announcement.pk}",
+            now=now,
         )
-        told += len(chunk)
-    return told
+        reached += len(chunk)
+    setattr(announcement, mailing.count_field, reached)
+    announcement.save(update_fields=[mailing.count_field])
+    notice = announcement.notice
+    audit_record(
+        action=mailing.audit_action,
+        actor=actor,
+        target=announcement,
+        now=now,
+        data={"purpose": notice.purpose.code, "version": notice.version, "customers": reached},
+    )
 
 
 def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +23,11 @@ from consents.models import (
     TransferExemption,
 )
 from consents.scope import SCOPE_FIELDS, latest_scope, purpose_scope, scope_sensitive, scope_widenings
+from consents.selectors import purpose_for_code
 from consents.services.announcements import announcement_create_in_transaction, lead_days_for
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.db import conflict_on_duplicate
+from core.errors import Conflict, InvalidInput
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 # Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`) change through a
@@ -44,6 +46,12 @@ PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipie
 
 
 def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a purpose's given fields, checked and normalised; a name not in `PURPOSE_FIELDS` is
+    refused."""
+    unknown = set(fields) - set(PURPOSE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
+    fields = dict(fields)
     for name in ("name_vi", "name_en", "description_vi", "description_en"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
@@ -120,21 +128,15 @@ def purpose_create(
         raise InvalidInput(
             _("The code is 2 to 64 lower-case letters, digits, dashes or underscores."), field="code"
         )
-    unknown = set(fields) - set(PURPOSE_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
     fields = _clean_purpose(fields)
     purpose = Purpose(code=code, **fields)
     purpose.sensitive = scope_sensitive(purpose.sensitive, purpose.data_categories)
     _check_purpose_rules(purpose, recipients)
     with transaction.atomic(durable=True):
-        try:
-            with transaction.atomic():
-                purpose.save(force_insert=True)
-        except IntegrityError:
-            raise Conflict(
-                _("A purpose with this code already exists."), code="duplicate_code", field="code"
-            ) from None
+        with conflict_on_duplicate(
+            Conflict(_("A purpose with this code already exists."), code="duplicate_code", field="code")
+        ):
+            purpose.save(force_insert=True)
         purpose.recipients.set(recipients)
         audit_record(
             action="consents.purpose.created",
@@ -203,14 +205,9 @@ def purpose_update(
     30 days ahead at the earliest, is announced, and consents to older versions then need re-consent.
     A narrowing may take effect at once; scheduled later, it is announced 7 days ahead."""
     now = now or timezone.now()
-    unknown = set(changes) - set(PURPOSE_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown fields: %(fields)s."), fields=", ".join(sorted(unknown)))
-    changes = _clean_purpose(dict(changes))
+    changes = _clean_purpose(changes)
     with transaction.atomic(durable=True):
-        purpose = Purpose.objects.select_for_update().filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code, Purpose.objects.select_for_update())
         diff = {
             k: {"before": getattr(purpose, k), "after": v}
             for k, v in changes.items()
@@ -365,24 +362,23 @@ def _notice_add(
             field="effective_at",
             latest=latest.version,
         )
-    try:
-        with transaction.atomic():
-            notice = NoticeVersion.objects.create(
-                purpose=purpose,
-                version=version,
-                text_vi=text_vi.strip(),
-                text_en=text_en.strip(),
-                effective_at=effective_at,
-                material=material,
-                scope=scope,
-                applied_at=now if effective_at <= now else None,
-            )
-    except IntegrityError:
-        raise Conflict(
+    with conflict_on_duplicate(
+        Conflict(
             _("This purpose already has a notice with this version."),
             code="duplicate_version",
             field="version",
-        ) from None
+        )
+    ):
+        notice = NoticeVersion.objects.create(
+            purpose=purpose,
+            version=version,
+            text_vi=text_vi.strip(),
+            text_en=text_en.strip(),
+            effective_at=effective_at,
+            material=material,
+            scope=scope,
+            applied_at=now if effective_at <= now else None,
+        )
     audit_record(
         action="consents.notice.published",
         actor=actor,
@@ -415,9 +411,7 @@ def notice_publish(
     versioned"), and a material one makes earlier consents need re-consent from `effective_at`."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        purpose = Purpose.objects.select_for_update().filter(code=code).first()
-        if purpose is None:
-            raise NotFound(_("No purpose with this code."))
+        purpose = purpose_for_code(code, Purpose.objects.select_for_update())
         latest = purpose.notices.order_by("-effective_at").first()
         effective_at = effective_at or now
         if latest is not None and effective_at < _earliest_effective(significant=material, now=now):
@@ -462,15 +456,12 @@ def recipient_create(
     if endpoint is not None and endpoint.client_id != client.pk:
         raise InvalidInput(_("The webhook endpoint belongs to another integration client."), field="endpoint")
     with transaction.atomic(durable=True):
-        try:
-            with transaction.atomic():
-                recipient = Recipient.objects.create(
-                    name=name, kind=kind, country=country, client=client, endpoint=endpoint
-                )
-        except IntegrityError:
-            raise Conflict(
-                _("A recipient with this name already exists."), code="duplicate_name", field="name"
-            ) from None
+        with conflict_on_duplicate(
+            Conflict(_("A recipient with this name already exists."), code="duplicate_name", field="name")
+        ):
+            recipient = Recipient.objects.create(
+                name=name, kind=kind, country=country, client=client, endpoint=endpoint
+            )
         audit_record(
             action="consents.recipient.created",
             actor=actor,

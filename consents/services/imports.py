@@ -48,7 +48,7 @@ from consents.models import (
     Purpose,
 )
 from consents.scope import consent_snapshot
-from consents.services.records import GrantRequest, grant_validate
+from consents.services.records import GrantRequest, grant_build, grant_validate
 from core.actors import Actor, actor_for_user
 from core.errors import Conflict, DomainError, InvalidInput
 from core.moments import parse_moment
@@ -573,22 +573,11 @@ def _row_to_consent(
     )
     # The rules are judged on the day the consent was given: the notice then in effect, the age then.
     grant_validate(request, now=granted_at, current_notice=notice)
-    values: dict[str, Any] = {
-        "subject_id": subject.pk,
-        "purpose_id": purpose.pk,
-        "notice_id": notice.pk,
-        "guardian_id": guardian.pk if guardian else None,
-        "status": ConsentStatus.GRANTED,
-        "channel": request.channel,
-        "evidence": request.evidence,
-        "sensitive_acknowledged": request.sensitive_acknowledged,
-        "child_agreed": request.child_agreed,
-        "child_evidence": request.child_evidence,
-        "snapshot": catalogue.snapshot(purpose, notice),
-        "recorded_by_kind": actor.kind,
-        "recorded_by_user_id": actor.user_id,
-        "recorded_by_label": actor.label[:150],
-        "granted_at": granted_at,
-        "import_key": key,
-    }
-    return Consent(**values)
+    return grant_build(
+        request,
+        notice=notice,
+        actor=actor,
+        now=granted_at,
+        snapshot=catalogue.snapshot(purpose, notice),
+        import_key=key,
+    )

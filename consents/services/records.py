@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ from consents.models import (
 from consents.scope import consent_snapshot
 from consents.states import CONSENT_TRANSITIONS, is_allowed
 from core.actors import Actor
+from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from subjects.models import DataSubject
 from subjects.validators import age_on
@@ -101,18 +102,13 @@ def purpose_offered_to_ward(
     return age_on(ward.date_of_birth, timezone.localdate(now)) >= CHILD_BELOW_AGE
 
 
-def grant_validate(request: GrantRequest, *, now: datetime, current_notice: NoticeVersion | None) -> None:
-    """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing."""
+def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | None) -> None:
+    """What every answer to a purpose needs, a grant or a refusal: a known channel, a purpose that asks
+    for consent, the current notice shown, and the proof a consent through that channel needs."""
     purpose = request.purpose
     if request.channel not in Channel.values:
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
-        )
-    if not purpose.active:
-        raise Conflict(
-            _("The purpose “%(purpose)s” is no longer offered."),
-            code="purpose_inactive",
-            purpose=purpose.code,
         )
     if purpose.legal_basis != LegalBasis.CONSENT:
         raise not_consent_based_error(purpose)
@@ -136,6 +132,17 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
             current=current_notice.version,
         )
     _evidence_validate(request)
+
+
+def grant_validate(request: GrantRequest, *, now: datetime, current_notice: NoticeVersion | None) -> None:
+    """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing."""
+    if not request.purpose.active:
+        raise Conflict(
+            _("The purpose “%(purpose)s” is no longer offered."),
+            code="purpose_inactive",
+            purpose=request.purpose.code,
+        )
+    answer_validate(request, current_notice=current_notice)
     if current_notice.scope["sensitive"] and not request.sensitive_acknowledged:
         raise InvalidInput(
             _(
@@ -229,17 +236,22 @@ def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVe
         )
 
 
-def _event(
+def _event_record(
     consent: Consent,
     *,
     kind: str,
     actor: Actor,
     now: datetime,
+    data: dict,
     channel: str = "",
     reason: str = "",
     source: str = "",
+    state: bool = True,
 ) -> ConsentEvent:
-    return ConsentEvent(
+    """Write what every move and every answer leaves, in the caller's transaction: the consent's
+    append-only event, the check's state row (unless `state` is False) and the audit entry
+    `consents.consent.<kind>` with `data`."""
+    event = ConsentEvent(
         consent=consent,
         subject_id=consent.subject_id,
         kind=kind,
@@ -251,6 +263,18 @@ def _event(
         reason=reason[:MAX_REASON_LENGTH],
         source=source[:100],
     )
+    event.save(force_insert=True)
+    if state:
+        _state_sync(consent, now=now)
+    audit_record(
+        action=f"consents.consent.{kind}",
+        actor=actor,
+        subject=consent.subject_id,
+        target=consent,
+        now=now,
+        data={"purpose": consent.purpose.code, **data, "event": str(event.pk)},
+    )
+    return event
 
 
 def _state_sync(consent: Consent, *, now: datetime) -> None:
@@ -289,27 +313,83 @@ def consent_transition(
             consent.withdrawn_at, consent.withdrawal_channel = now, channel
             fields += ["withdrawn_at", "withdrawal_channel"]
         consent.save(update_fields=fields)
-        event = _event(consent, kind=to, actor=actor, now=now, channel=channel, reason=reason, source=source)
-        event.save(force_insert=True)
-        # A superseded consent is replaced by its successor, which writes the state row itself.
-        if to != ConsentStatus.SUPERSEDED:
-            _state_sync(consent, now=now)
-        audit_record(
-            action=f"consents.consent.{to}",
+        return _event_record(
+            consent,
+            kind=to,
             actor=actor,
-            subject=consent.subject_id,
-            target=consent,
             now=now,
-            data={
-                "purpose": consent.purpose.code,
-                "from": old,
-                "to": to,
-                "channel": channel,
-                "source": source[:100],
-                "event": str(event.pk),
-            },
+            channel=channel,
+            reason=reason,
+            source=source,
+            # A superseded consent is replaced by its successor, which writes the state row itself.
+            state=to != ConsentStatus.SUPERSEDED,
+            data={"from": old, "to": to, "channel": channel, "source": source[:100]},
         )
-    return event
+
+
+def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:
+    """The first step of recording an answer, in the caller's transaction: the request judged against
+    the catalogue and the customer as they are now, not as the caller loaded them, and the customer's
+    live consent to the purpose, locked."""
+    request = replace(
+        request,
+        purpose=Purpose.objects.get(pk=request.purpose.pk),
+        subject=DataSubject.objects.get(pk=request.subject.pk),
+    )
+    live = (
+        Consent.objects.select_for_update()
+        .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED)
+        .first()
+    )
+    return request, live
+
+
+def answer_build(
+    request: GrantRequest,
+    *,
+    notice: NoticeVersion,
+    actor: Actor,
+    now: datetime,
+    snapshot: dict | None = None,
+    **fields,
+) -> Consent:
+    """The unsaved record of an answer with the proof every answer carries (who recorded it, the
+    channel and evidence, what the customer was shown); `fields` are those of a grant or a refusal.
+    `snapshot` is the notice's frozen scope when the caller already has it (the import keeps one per
+    notice)."""
+    return Consent(
+        subject=request.subject,
+        purpose=request.purpose,
+        notice=notice,
+        guardian=request.guardian,
+        channel=request.channel,
+        evidence=request.evidence.strip(),
+        session_ref=request.session_ref[:64],
+        device=request.device[:300],
+        snapshot=consent_snapshot(request.purpose, notice) if snapshot is None else snapshot,
+        recorded_by_kind=actor.kind,
+        recorded_by_user_id=actor.user_id,
+        recorded_by_label=actor.label[:150],
+        granted_at=now,
+        **fields,
+    )
+
+
+def grant_build(
+    request: GrantRequest, *, notice: NoticeVersion, actor: Actor, now: datetime, **fields
+) -> Consent:
+    """The unsaved record of a grant (the grant service and the CSV import): an answer's proof, the
+    child's agreement beside the guardian's and the acknowledgement of sensitive data."""
+    return answer_build(
+        request,
+        notice=notice,
+        actor=actor,
+        now=now,
+        child_agreed=request.child_agreed,
+        child_evidence=request.child_evidence.strip(),
+        sensitive_acknowledged=request.sensitive_acknowledged,
+        **fields,
+    )
 
 
 def consent_grant_in_transaction(
@@ -317,17 +397,7 @@ def consent_grant_in_transaction(
 ) -> Consent:
     """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
     with transaction.atomic(savepoint=False):
-        # Judge against the catalogue and the customer as they are now, not as the caller loaded them.
-        request = replace(
-            request,
-            purpose=Purpose.objects.get(pk=request.purpose.pk),
-            subject=DataSubject.objects.get(pk=request.subject.pk),
-        )
-        live = (
-            Consent.objects.select_for_update()
-            .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED)
-            .first()
-        )
+        request, live = answer_start(request)
         # Read the clock once the live row is ours: a grant that waited for a withdrawal must not
         # carry a time before it.
         now = now or timezone.now()
@@ -346,33 +416,12 @@ def consent_grant_in_transaction(
                 channel=request.channel,
                 reason="new notice version",
             )
-        consent = Consent(
-            subject=request.subject,
-            purpose=request.purpose,
-            notice=notice,
-            guardian=request.guardian,
-            channel=request.channel,
-            evidence=request.evidence.strip(),
-            session_ref=request.session_ref[:64],
-            device=request.device[:300],
-            child_agreed=request.child_agreed,
-            child_evidence=request.child_evidence.strip(),
-            snapshot=consent_snapshot(request.purpose, notice),
-            sensitive_acknowledged=request.sensitive_acknowledged,
-            recorded_by_kind=actor.kind,
-            recorded_by_user_id=actor.user_id,
-            recorded_by_label=actor.label[:150],
-            granted_at=now,
-            expires_at=request.expires_at,
-        )
-        try:
-            # The partial unique index is the last word when two channels grant at the same instant.
-            with transaction.atomic():
-                consent.save(force_insert=True)
-        except IntegrityError:
-            raise Conflict(
-                _("This customer already has a live consent to this purpose."), code="already_granted"
-            ) from None
+        consent = grant_build(request, notice=notice, actor=actor, now=now, expires_at=request.expires_at)
+        # The partial unique index is the last word when two channels grant at the same instant.
+        with conflict_on_duplicate(
+            Conflict(_("This customer already has a live consent to this purpose."), code="already_granted")
+        ):
+            consent.save(force_insert=True)
         answer_record(
             consent,
             kind=ConsentEvent.Kind.GRANTED,
@@ -400,31 +449,22 @@ def answer_record(
 ) -> ConsentEvent:
     """The proof of a customer's answer (a grant or a refusal) just saved: its event, the check's
     state row and the audit entry, in the caller's transaction."""
-    event = _event(record, kind=kind, actor=actor, now=now, channel=request.channel)
-    event.save(force_insert=True)
-    _state_sync(record, now=now)
-    audit_record(
-        action=f"consents.consent.{kind}",
+    return _event_record(
+        record,
+        kind=kind,
         actor=actor,
-        subject=request.subject,
-        target=record,
         now=now,
+        channel=request.channel,
         data={
-            "purpose": request.purpose.code,
             "notice_version": notice.version,
             "channel": request.channel,
             "guardian": str(request.guardian.pk) if request.guardian else None,
             **(extra or {}),
-            "event": str(event.pk),
         },
     )
-    return event
 
 
-def consent_grant(*, actor: Actor, request: GrantRequest, now: datetime | None = None) -> Consent:
-    """Record a customer's consent to one purpose (durable entry point)."""
-    with transaction.atomic(durable=True):
-        return consent_grant_in_transaction(actor=actor, request=request, now=now)
+consent_grant = durable_entry_point(consent_grant_in_transaction)
 
 
 def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int:

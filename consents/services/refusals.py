@@ -9,24 +9,25 @@ A paper form with several purposes, each ticked yes or no, is recorded in one tr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
-from consents.scope import consent_snapshot
+from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
 from consents.services.records import (
     GrantRequest,
-    _evidence_validate,
+    answer_build,
     answer_record,
+    answer_start,
+    answer_validate,
     consent_grant_in_transaction,
-    not_consent_based_error,
     notice_current,
 )
 from core.actors import Actor
+from core.db import durable_entry_point
 from core.errors import Conflict, DomainError, InvalidInput
 from subjects.models import DataSubject
 
@@ -41,55 +42,18 @@ class FormAnswer:
     sensitive_acknowledged: bool = False
 
 
-def refusal_validate(request: GrantRequest, *, current_notice) -> None:
-    """What a refusal needs: a purpose that asks for consent, the current notice shown, and the proof
-    a grant through the same channel needs. Children's rules do not apply: saying no is always allowed."""
-    purpose = request.purpose
-    if request.channel not in Channel.values:
-        raise InvalidInput(
-            _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
-        )
-    if purpose.legal_basis != LegalBasis.CONSENT:
-        raise not_consent_based_error(purpose)
-    if current_notice is None:
-        raise Conflict(
-            _("The purpose “%(purpose)s” has no notice in effect yet; consent cannot be recorded."),
-            code="no_notice",
-            purpose=purpose.code,
-        )
-    if request.notice_version != current_notice.version:
-        raise Conflict(
-            _(
-                "Notice version %(given)s is not the current one (%(current)s). Show the customer the "
-                "current "
-                "notice and record consent to that version."
-            ),
-            code="notice_outdated",
-            given=request.notice_version[:32],
-            current=current_notice.version,
-        )
-    _evidence_validate(request)
-
-
 def consent_refuse_in_transaction(
     *, actor: Actor, request: GrantRequest, now: datetime | None = None
 ) -> Consent:
-    """Record a refusal inside the caller's transaction. A customer with a live consent who now says
-    no is withdrawing it: that goes through the withdrawal, which tells the recipients to stop."""
+    """Record a refusal inside the caller's transaction. It needs what every answer needs
+    (`answer_validate`); children's rules do not apply: saying no is always allowed. A customer with a
+    live consent who now says no is withdrawing it: that goes through the withdrawal, which tells the
+    recipients to stop."""
     with transaction.atomic(savepoint=False):
-        request = replace(
-            request,
-            purpose=Purpose.objects.get(pk=request.purpose.pk),
-            subject=DataSubject.objects.get(pk=request.subject.pk),
-        )
-        live = (
-            Consent.objects.select_for_update()
-            .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED)
-            .exists()
-        )
+        request, live = answer_start(request)
         now = now or timezone.now()
-        refusal_validate(request, current_notice=(notice := notice_current(request.purpose, now=now)))
-        if live:
+        answer_validate(request, current_notice=(notice := notice_current(request.purpose, now=now)))
+        if live is not None:
             raise Conflict(
                 _(
                     "This customer has a live consent to “%(purpose)s”: to record their “no”, withdraw "
@@ -98,22 +62,8 @@ def consent_refuse_in_transaction(
                 code="refusal_needs_withdrawal",
                 purpose=request.purpose.code,
             )
-        refusal = Consent(
-            subject=request.subject,
-            purpose=request.purpose,
-            notice=notice,
-            guardian=request.guardian,
-            status=ConsentStatus.REFUSED,
-            channel=request.channel,
-            evidence=request.evidence.strip(),
-            session_ref=request.session_ref[:64],
-            device=request.device[:300],
-            snapshot=consent_snapshot(request.purpose, notice),
-            recorded_by_kind=actor.kind,
-            recorded_by_user_id=actor.user_id,
-            recorded_by_label=actor.label[:150],
-            granted_at=now,
-            ended_at=now,
+        refusal = answer_build(
+            request, notice=notice, actor=actor, now=now, status=ConsentStatus.REFUSED, ended_at=now
         )
         refusal.save(force_insert=True)
         answer_record(
@@ -122,10 +72,7 @@ def consent_refuse_in_transaction(
     return refusal
 
 
-def consent_refuse(*, actor: Actor, request: GrantRequest, now: datetime | None = None) -> Consent:
-    """Record a customer's explicit refusal of one purpose (durable entry point)."""
-    with transaction.atomic(durable=True):
-        return consent_refuse_in_transaction(actor=actor, request=request, now=now)
+consent_refuse = durable_entry_point(consent_refuse_in_transaction)
 
 
 def consent_form_record(

@@ -18,6 +18,7 @@ from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from core.actors import Actor
+from core.db import durable_entry_point
 from core.errors import InvalidInput
 from subjects.models import DataSubject
 
@@ -90,27 +91,7 @@ def restrictions_apply_in_transaction(
     return created
 
 
-def restriction_apply(
-    *,
-    actor: Actor,
-    subject: DataSubject,
-    purposes: list[Purpose] | None,
-    kind: str,
-    source: str,
-    reason: str = "",
-    now: datetime | None = None,
-) -> list[ProcessingRestriction]:
-    """Durable entry point around `restrictions_apply_in_transaction`."""
-    with transaction.atomic(durable=True):
-        return restrictions_apply_in_transaction(
-            actor=actor,
-            subject=subject,
-            purposes=purposes,
-            kind=kind,
-            source=source,
-            reason=reason,
-            now=now,
-        )
+restriction_apply = durable_entry_point(restrictions_apply_in_transaction)
 
 
 def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime | None = None) -> int:
@@ -140,7 +121,4 @@ def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime
     return len(in_force)
 
 
-def restriction_lift(*, actor: Actor, source: str, now: datetime | None = None) -> int:
-    """Durable entry point around `restrictions_lift_in_transaction`."""
-    with transaction.atomic(durable=True):
-        return restrictions_lift_in_transaction(actor=actor, source=source, now=now)
+restriction_lift = durable_entry_point(restrictions_lift_in_transaction)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,9 +64,7 @@ def _purpose_form_save(request, form, *, code: str | None):
 def purpose_edit(request, code=None):
     purpose = None
     if code is not None:
-        purpose = Purpose.objects.filter(code=code).first()
-        if purpose is None:
-            raise Http404
+        purpose = get_object_or_404(Purpose, code=code)
     initial = None
     if purpose is not None:
         initial = {f: getattr(purpose, f) for f in services.catalogue.PURPOSE_FIELDS}
@@ -88,9 +86,7 @@ def purpose_edit(request, code=None):
 
 @staff_required("consents.manage_catalogue")
 def notice_new(request, code):
-    purpose = Purpose.objects.filter(code=code).first()
-    if purpose is None:
-        raise Http404
+    purpose = get_object_or_404(Purpose, code=code)
     now = timezone.now()
     notices = list(purpose.notices.order_by("-effective_at"))
     current = next((n for n in notices if n.effective_at <= now), None)
@@ -130,9 +126,7 @@ def notice_new(request, code):
 
 @staff_required("consents.view_purpose")
 def purpose_ask_again(request, code):
-    purpose = Purpose.objects.filter(code=code).first()
-    if purpose is None:
-        raise Http404
+    purpose = get_object_or_404(Purpose, code=code)
     consents = selectors.subjects_to_ask_again(purpose)
     return render(
         request,
@@ -176,10 +170,7 @@ def consent_import(request):
 
 
 def _import_run(job_id) -> ConsentImport:
-    run = ConsentImport.objects.select_related("job").filter(job_id=job_id).first()
-    if run is None:
-        raise Http404
-    return run
+    return get_object_or_404(ConsentImport.objects.select_related("job"), job_id=job_id)
 
 
 def _progress(job) -> dict:

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,9 +200,7 @@ def me_consent_set(request, code, subject):
     """
     ward_id = request.POST.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
-    purpose = Purpose.objects.filter(code=code, active=True).first()
-    if purpose is None:
-        raise Http404
+    purpose = get_object_or_404(Purpose, code=code, active=True)
     if request.POST.get("on") != "1":
         url = reverse("consents:me_withdraw", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
@@ -310,9 +308,7 @@ def me_withdraw(request, code, subject):
 @customer_required
 def me_receipt(request, pk, subject):
     mine = [subject.pk, *_wards(subject).values_list("pk", flat=True)]
-    consent = selectors.consent_list().filter(pk=pk, subject__in=mine).first()
-    if consent is None:
-        raise Http404
+    consent = get_object_or_404(selectors.consent_list(), pk=pk, subject__in=mine)
     return receipt_response(request, consent, base="selfservice/base.html")
 
 

@@ -1,11 +1,13 @@
-"""The consent list reads its query parameters through a FilterSet shared with the authorisation
-list (`core.api.filters`): the same filters, the same 400 naming the parameter for a bad value."""
+"""The consent, purpose and withdrawal-duty lists read their query parameters through FilterSets
+(`core.api.filters`, the consent list's shared with the authorisation list): the same 400 naming
+the parameter for a bad value."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.consents.factories import grant, make_purpose
+from consents import services
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -31,5 +33,33 @@ def test_the_consent_list_filters_by_subject_purpose_and_status(as_user, officer
 
 def test_a_bad_status_is_a_400_naming_the_parameter(as_user, officer):
     answer = as_user(officer).get("/api/v1/consents/", {"status": "lost"})
+    assert answer.status_code == 400
+    assert "status" in answer.json()
+
+
+def test_the_purpose_list_filters_by_active(as_user, officer):
+    make_purpose("marketing", category="marketing")
+    make_purpose("analytics", active=False)
+    api = as_user(officer)
+
+    def codes(**params):
+        return {p["code"] for p in api.get("/api/v1/purposes/", params).json()["results"]}
+
+    assert codes(active="true") == {"marketing"}
+    assert codes(active="false") == {"analytics"}
+    assert codes() == codes(active="maybe") == {"marketing", "analytics"}
+
+
+def test_the_duty_list_filters_by_status_and_refuses_an_unknown_one(as_user, officer):
+    recipient = make_recipient("Partner Insurance")
+    consent = grant(make_subject(), make_purpose("sharing", category="sharing", recipients=[recipient]))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    api = as_user(officer)
+
+    def count(**params):
+        return len(api.get("/api/v1/withdrawal-duties/", params).json()["results"])
+
+    assert (count(status="open"), count(status="acknowledged"), count(status=""), count()) == (1, 0, 1, 1)
+    answer = api.get("/api/v1/withdrawal-duties/", {"status": "lost"})
     assert answer.status_code == 400
     assert "status" in answer.json()

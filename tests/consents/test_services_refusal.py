@@ -56,6 +56,9 @@ def test_a_refusal_needs_the_same_proof_as_a_grant():
     with pytest.raises(Conflict) as error:
         services.consent_refuse(actor=STAFF, request=_request(subject, purpose, notice_version="v0"))
     assert error.value.code == "notice_outdated"
+    with pytest.raises(InvalidInput) as error:
+        services.consent_refuse(actor=STAFF, request=_request(subject, purpose, notice_version=""))
+    assert error.value.field == "notice_version"
     assert not Consent.objects.exists()
 
 
