@@ -75,6 +75,20 @@ def test_bad_breach_input_is_a_400_with_the_field(inventory, dpo, as_user):
     assert response.status_code == 400 and "detected_at" in response.json()
 
 
+def test_breach_and_dossier_lists_filter_by_status_and_refuse_an_unknown_one(inventory, dpo, as_user):
+    client = as_user(dpo)
+    breach = make_breach(detected_at=timezone.now() - timedelta(hours=2))
+    client.post("/api/v1/dossiers/sync/")
+    ids = lambda response: [row["id"] for row in response.json()["results"]]  # noqa: E731
+    assert ids(client.get("/api/v1/breaches/?status=open")) == [str(breach.pk)]
+    assert ids(client.get("/api/v1/breaches/?status=closed")) == []
+    assert len(ids(client.get("/api/v1/dossiers/?status=draft"))) == 4
+    assert ids(client.get("/api/v1/dossiers/?status=filed")) == []
+    for path in ("/api/v1/breaches/?status=lost", "/api/v1/dossiers/?status=lost"):
+        refused = client.get(path)
+        assert refused.status_code == 400 and "status" in refused.json()
+
+
 def test_late_notification_without_reason_is_refused(inventory, dpo, as_user):
     breach = make_breach(
         detected_at=timezone.now() - timedelta(hours=80), now=timezone.now() - timedelta(hours=79)
