@@ -19,6 +19,7 @@ from dsr.models import (
     RetentionRule,
     RetentionStart,
 )
+from dsr.services.policy import POLICY_FIELDS
 from dsr.states import RequestStatus
 
 BLANK = [("", "—")]
@@ -235,19 +236,8 @@ class ExtendForm(forms.Form):
 class DeadlinePolicyForm(forms.ModelForm):
     class Meta:
         model = DeadlinePolicy
-        fields = [
-            "period",
-            "unit",
-            "processor_period",
-            "acknowledge_period",
-            "acknowledge_unit",
-            "extension_period",
-            "pausable",
-            "effective_from",
-            "effective_to",
-            "active",
-            "legal_reference",
-        ]
+        # The page edits exactly what the service lets change.
+        fields = list(POLICY_FIELDS)
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "effective_to": forms.DateInput(attrs={"type": "date"}),

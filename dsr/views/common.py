@@ -49,6 +49,21 @@ def run(http_request, action, success_message) -> bool:
     return True
 
 
+def form_errors_as_messages(http_request, form) -> None:
+    """The errors of a form the page does not show again (a small form posted from a list), as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(http_request, error)
+
+
+def submit(http_request, form, call, success_message) -> bool:
+    """`call(cleaned_data)` for a valid form; the form's errors or the service's become messages."""
+    if not form.is_valid():
+        form_errors_as_messages(http_request, form)
+        return False
+    return run(http_request, lambda: call(form.cleaned_data), success_message)
+
+
 def attachment(download) -> HttpResponse:
     """A built export as a file to save. Every answer to a signed-in caller is already marked
     `no-store` (core.middleware.NoStoreForSignedInMiddleware)."""

@@ -17,6 +17,7 @@ from core.roles import Role
 from dsr.forms import CategoryForm, RetentionRuleForm, SystemForm
 from dsr.models import DataCategory, RetentionRule, System
 from dsr.services import inventory
+from dsr.views.common import submit
 
 
 def _clients():
@@ -74,38 +75,17 @@ def system_edit(request, pk=None):
 @require_POST
 @staff_required("dsr.change_system")
 def category_add(request):
-    form = CategoryForm(request.POST)
-    _submit(
-        request,
-        form,
-        lambda data: inventory.category_create(actor=actor_for_user(request.user), **data),
-        _("Category added."),
-    )
-    return redirect("dsr:systems")
+    return _add(request, CategoryForm, inventory.category_create, _("Category added."))
 
 
 @require_POST
 @staff_required("dsr.change_system")
 def rule_add(request):
-    form = RetentionRuleForm(request.POST)
-    _submit(
-        request,
-        form,
-        lambda data: inventory.retention_rule_create(actor=actor_for_user(request.user), **data),
-        _("Retention rule added."),
-    )
+    return _add(request, RetentionRuleForm, inventory.retention_rule_create, _("Retention rule added."))
+
+
+def _add(request, form_class, create, success_message):
+    """Add a category or a retention rule from the small forms on the systems page, then back to it."""
+    actor = actor_for_user(request.user)
+    submit(request, form_class(request.POST), lambda data: create(actor=actor, **data), success_message)
     return redirect("dsr:systems")
-
-
-def _submit(request, form, call, success) -> None:
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return
-    try:
-        call(form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, success)

@@ -15,6 +15,7 @@ from core.forms import form_error
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
+from dsr.views.common import run, submit
 
 
 @staff_required("deadlines.view_deadlinepolicy")
@@ -48,33 +49,23 @@ def policy_edit(request, pk):
 @require_POST
 @staff_required("deadlines.change_calendarday")
 def calendar_add(request):
-    form = CalendarDayForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("dsr:policy")
-    try:
-        policy_services.calendar_day_set(
-            actor=actor_for_user(request.user),
-            day=form.cleaned_data["date"],
-            kind=form.cleaned_data["kind"],
-            name=form.cleaned_data["name"],
-        )
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Calendar saved."))
+    submit(
+        request,
+        CalendarDayForm(request.POST),
+        lambda data: policy_services.calendar_day_set(
+            actor=actor_for_user(request.user), day=data["date"], kind=data["kind"], name=data["name"]
+        ),
+        _("Calendar saved."),
+    )
     return redirect("dsr:policy")
 
 
 @require_POST
 @staff_required("deadlines.change_calendarday")
 def calendar_remove(request, pk):
-    try:
-        policy_services.calendar_day_remove(actor=actor_for_user(request.user), day_id=pk)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Calendar saved."))
+    run(
+        request,
+        lambda: policy_services.calendar_day_remove(actor=actor_for_user(request.user), day_id=pk),
+        _("Calendar saved."),
+    )
     return redirect("dsr:policy")

@@ -16,6 +16,7 @@ from dsr.forms import ContactCodeForm, ProfileForm
 from dsr.models import ContactField
 from dsr.selectors import contact_changes_pending
 from dsr.services.profile import address_update, contact_change_confirm, contact_change_start
+from dsr.views.common import form_errors_as_messages
 
 
 def _page(request, subject, *, form=None, code_forms=None, status=200):
@@ -86,8 +87,6 @@ def me_profile_confirm(request, subject, pk):
             return redirect("dsr:me_profile")
     if pk not in {c.pk for c in contact_changes_pending(subject)}:
         # The change is gone (expired, too many wrong codes): its form is no longer shown.
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect("dsr:me_profile")
     return _page(request, subject, code_forms={pk: form}, status=400)

@@ -42,7 +42,7 @@ from dsr.selectors import (
     request_work_check,
 )
 from dsr.states import RequestStatus
-from dsr.views.common import attachment, deadline_tone, run, work_staff
+from dsr.views.common import attachment, deadline_tone, run, submit, work_staff
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 from subjects.selectors import subject_for_ref
@@ -290,12 +290,10 @@ def act(request, pk, action):
     form_class, call, success = handlers[action]
     kwargs = {"staff_queryset": work_staff()} if form_class is AssignForm else {}
     form = form_class(request.POST, **kwargs) if form_class else None
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("dsr:detail", pk=pk)
-    run(request, lambda: call(form.cleaned_data if form else {}), success)
+    if form is None:
+        run(request, lambda: call({}), success)
+    else:
+        submit(request, form, call, success)
     if action == "send_code":
         return redirect(f"{reverse('dsr:detail', kwargs={'pk': pk})}?method=otp_phone#identity")
     return redirect("dsr:detail", pk=pk)
@@ -325,19 +323,12 @@ def _resume(actor, pk):
 @require_POST
 @staff_required("dsr.change_fulfilmenttask")
 def task_done(request, pk, task_id):
-    form = TaskDoneForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        run(
-            request,
-            lambda: services.task_complete(
-                actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
-            ),
-            _("Task marked done."),
-        )
+    submit(
+        request,
+        TaskDoneForm(request.POST),
+        lambda data: services.task_complete(actor=actor_for_user(request.user), task_id=task_id, **data),
+        _("Task marked done."),
+    )
     # Back to the task just worked, not the top of a long page.
     return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")
 
