@@ -291,28 +291,21 @@ def breach_notify(
         customers = None
         if breach_needs_customer_notice(breach):
             customers = breach_affected_subjects(breach).count()
-        document = form08(
-            breach,
-            earlier_phases=phases,
-            phase=phase,
-            kind=kind,
-            submitted_at=now,
-            late=late,
-            late_reason=late_reason if late else "",
-            new_facts=new_facts,
-            customers_to_notify=customers,
-        )
+        # The phase as Form 08 states it is the phase as recorded.
+        phase_facts = {
+            "phase": phase,
+            "kind": kind,
+            "submitted_at": now,
+            "late": late,
+            "late_reason": late_reason if late else "",
+            "new_facts": new_facts,
+        }
         notification = BreachNotification.objects.create(
             breach=breach,
-            phase=phase,
-            kind=kind,
-            submitted_at=now,
-            late=late,
-            late_reason=late_reason if late else "",
             authority_reference=(authority_reference or "").strip()[:100],
-            new_facts=new_facts,
-            document=document,
+            document=form08(breach, earlier_phases=phases, customers_to_notify=customers, **phase_facts),
             submitted_by_label=actor.label[:150],
+            **phase_facts,
         )
         if phase == 1:
             breach_transition(

@@ -128,6 +128,30 @@ def _version_add(
     )
 
 
+def _version_record(
+    dossier: Dossier,
+    *,
+    previous: DossierVersion | None,
+    facts: dict[str, Any],
+    cause: str,
+    note: str,
+    actor: Actor,
+    now: datetime,
+) -> DossierVersion:
+    """A later version of an existing dossier (the catalogue changed, or the DPO edited it), audited."""
+    version = _version_add(
+        dossier, previous=previous, facts=facts, cause=cause, note=note, actor=actor, now=now
+    )
+    audit_record(
+        action="regulator.dossier.versioned",
+        actor=actor,
+        target=dossier,
+        now=now,
+        data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
+    )
+    return version
+
+
 def _latest_versions(dossier_ids: list) -> dict[Any, DossierVersion]:
     """Each dossier's latest version, by dossier id, in one query."""
     newest = DossierVersion.objects.filter(dossier=OuterRef("dossier")).order_by("-version").values("version")
@@ -191,7 +215,7 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
             latest = latest_versions.get(dossier.pk)
             if latest is not None and latest.fingerprint == fingerprint(facts):
                 continue
-            version = _version_add(
+            _version_record(
                 dossier,
                 previous=latest,
                 facts=facts,
@@ -199,13 +223,6 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
                 note="",
                 actor=actor,
                 now=now,
-            )
-            audit_record(
-                action="regulator.dossier.versioned",
-                actor=actor,
-                target=dossier,
-                now=now,
-                data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
             )
             versioned += 1
     return {"created": created, "versioned": versioned}
@@ -234,7 +251,7 @@ def dossier_edit(
             raise NotFound(_("No dossier with this id."))
         previous = dossier.versions.order_by("-version").first()
         dossier.assessment = assessment
-        version = _version_add(
+        version = _version_record(
             dossier,
             previous=previous,
             facts=dossier_facts(dossier),
@@ -242,13 +259,6 @@ def dossier_edit(
             note=note,
             actor=actor,
             now=now,
-        )
-        audit_record(
-            action="regulator.dossier.versioned",
-            actor=actor,
-            target=dossier,
-            now=now,
-            data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
         )
     return version
 
