@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 
-from core.errors import DomainError
 from dsr.states import OPEN
 
 DUE_SOON_SECONDS = 24 * 3600
@@ -36,32 +34,6 @@ def deadline_tone(request_obj, now=None) -> str:
     if left < 0:
         return "danger"
     return "warn" if left <= DUE_SOON_SECONDS else "ok"
-
-
-def run(http_request, action, success_message) -> bool:
-    """Call a service; a domain error becomes a message for the person instead of a 500."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(http_request, error.text)
-        return False
-    messages.success(http_request, success_message)
-    return True
-
-
-def form_errors_as_messages(http_request, form) -> None:
-    """The errors of a form the page does not show again (a small form posted from a list), as messages."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(http_request, error)
-
-
-def submit(http_request, form, call, success_message) -> bool:
-    """`call(cleaned_data)` for a valid form; the form's errors or the service's become messages."""
-    if not form.is_valid():
-        form_errors_as_messages(http_request, form)
-        return False
-    return run(http_request, lambda: call(form.cleaned_data), success_message)
 
 
 def attachment(download) -> HttpResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,13 +10,11 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_submit, form_submit_with_messages
 from core.roles import Role
 from dsr.forms import CategoryForm, RetentionRuleForm, SystemForm
 from dsr.models import DataCategory, RetentionRule, System
 from dsr.services import inventory
-from dsr.views.common import submit
 
 
 def _clients():
@@ -57,18 +54,13 @@ def system_edit(request, pk=None):
             "active": system.active,
         }
     form = SystemForm(request.POST or None, initial=initial or {"active": True}, client_queryset=_clients())
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        categories = list(data.pop("categories"))
-        try:
-            inventory.system_save(
-                actor=actor_for_user(request.user), system=system, categories=categories, **data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("System saved."))
-            return redirect("dsr:systems")
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: inventory.system_save(actor=actor_for_user(request.user), system=system, **form.cleaned_data),
+        _("System saved."),
+    ):
+        return redirect("dsr:systems")
     return render(request, "dsr/system_edit.html", {"form": form, "system": system})
 
 
@@ -87,5 +79,8 @@ def rule_add(request):
 def _add(request, form_class, create, success_message):
     """Add a category or a retention rule from the small forms on the systems page, then back to it."""
     actor = actor_for_user(request.user)
-    submit(request, form_class(request.POST), lambda data: create(actor=actor, **data), success_message)
+    form = form_class(request.POST)
+    form_submit_with_messages(
+        request, form, lambda: create(actor=actor, **form.cleaned_data), success_message
+    )
     return redirect("dsr:systems")

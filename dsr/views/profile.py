@@ -11,12 +11,11 @@ from django.views.decorators.http import require_POST
 from core.access import customer_required
 from core.actors import actor_for_user
 from core.errors import DomainError, NotFound
-from core.forms import form_error
+from core.forms import form_error, form_errors_as_messages
 from dsr.forms import ContactCodeForm, ProfileForm
 from dsr.models import ContactField
 from dsr.selectors import contact_changes_pending
 from dsr.services.profile import address_update, contact_change_confirm, contact_change_start
-from dsr.views.common import form_errors_as_messages
 
 
 def _page(request, subject, *, form=None, code_forms=None, status=200):

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_submit
 from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
@@ -92,16 +91,15 @@ def dossier_detail(request, pk):
 def dossier_edit(request, pk):
     dossier = _dossier_or_404(pk)
     form = DossierEditForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.dossier_edit(
-                actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Version %(v)s saved.") % {"v": version.version})
-            return redirect("regulator:dossier_detail", pk=dossier.pk)
+    if form_submit(
+        request,
+        form,
+        lambda: services.dossier_edit(
+            actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
+        ),
+        lambda version: _("Version %(v)s saved.") % {"v": version.version},
+    ):
+        return redirect("regulator:dossier_detail", pk=dossier.pk)
     return _detail(request, dossier, edit_form=form, status=400)
 
 
@@ -110,14 +108,13 @@ def dossier_edit(request, pk):
 def dossier_file(request, pk):
     dossier = _dossier_or_404(pk)
     form = DossierFileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dossier_file(
-                actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Dossier recorded as filed."))
-            return redirect("regulator:dossier_detail", pk=dossier.pk)
+    if form_submit(
+        request,
+        form,
+        lambda: services.dossier_file(
+            actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
+        ),
+        _("Dossier recorded as filed."),
+    ):
+        return redirect("regulator:dossier_detail", pk=dossier.pk)
     return _detail(request, dossier, file_form=form, status=400)

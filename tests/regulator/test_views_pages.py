@@ -233,3 +233,26 @@ def test_dpo_edits_where_a_purposes_data_lives(client, dpo, auditor, data):
     )
     assert response.status_code == 302
     assert services.dossiers_sync(actor=DPO) == {"created": 0, "versioned": 1}
+
+
+def test_dpo_sends_an_announcement_from_its_page_and_a_second_send_is_a_message(
+    client, dpo, data, django_capture_on_commit_callbacks
+):
+    customers_with(data["purposes"]["marketing"], 2)
+    notice = consent_services.notice_publish(
+        actor=DPO,
+        code="marketing",
+        version="v2",
+        text_vi="Nội dung thay đổi",
+        text_en="Changed text",
+        effective_at=timezone.now() + timedelta(days=10),
+        material=False,
+    )
+    client.force_login(dpo)
+    send = reverse("regulator:announcement_send", args=[notice.announcement.pk])
+    with django_capture_on_commit_callbacks():
+        sent = client.post(send, follow=True)
+    assert "2 customers will receive the new notice." in [str(m) for m in sent.context["messages"]]
+    again = client.post(send, follow=True)
+    (refused,) = [m for m in again.context["messages"] if m.level_tag == "error"]
+    assert refused.message
