@@ -7,8 +7,6 @@ regulator's clock source (`regulator.clock_sources`).
 
 from __future__ import annotations
 
-import functools
-import logging
 import time as time_module
 from collections.abc import Iterator
 from datetime import datetime
@@ -30,6 +28,7 @@ from integrations.jobs import (
     job_checkpoint,
     job_claim,
     job_create,
+    job_dispatch_on_commit,
     job_handover,
     job_lock,
     job_move,
@@ -61,7 +60,6 @@ CUSTOMER_TEMPLATE = "regulator/email/breach_customer"
 CUSTOMER_CHUNK = 2000
 # The Celery task that carries a breach mailing job on; also the job's `kind`.
 CUSTOMERS_TASK = "regulator.notify_breach_customers"
-logger = logging.getLogger(__name__)
 
 
 def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -418,15 +416,8 @@ def breach_customers_notify_start(
         breach.customers_job = job
         breach.save(update_fields=["customers_job"])
         if dispatch:
-            transaction.on_commit(functools.partial(_dispatch, str(job.pk)), robust=True)
+            job_dispatch_on_commit(tasks.notify_breach_customers, job)
     return job
-
-
-def _dispatch(job_id: str) -> None:
-    try:
-        tasks.notify_breach_customers.delay(job_id)
-    except Exception:  # the broker is down
-        logger.warning("breach mailing dispatch deferred to the stale-job sweep", extra={"job_id": job_id})
 
 
 def breach_customers_notify_run(
