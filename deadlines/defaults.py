@@ -41,15 +41,18 @@ class PolicyRow:
     active: bool = True
 
 
-def law91_row(request_type: str, period: int, unit: str = "days", *, legal_reference: str = LAW_91,
-              **fields) -> PolicyRow:
+def law91_row(
+    request_type: str, period: int, unit: str = "days", *, legal_reference: str = LAW_91, **fields
+) -> PolicyRow:
     """A Law 91 row: in force from the law's start."""
-    return PolicyRow("vn_law91", request_type, period, unit, legal_reference, effective_from=LAW_91_START,
-                     **fields)
+    return PolicyRow(
+        "vn_law91", request_type, period, unit, legal_reference, effective_from=LAW_91_START, **fields
+    )
 
 
-def decree13_row(request_type: str, period: int | None, unit: str = "hours", *,
-                 legal_reference: str) -> PolicyRow:
+def decree13_row(
+    request_type: str, period: int | None, unit: str = "hours", *, legal_reference: str
+) -> PolicyRow:
     """A Decree 13 row: in force until Law 91 replaces it."""
     return PolicyRow("vn_decree13", request_type, period, unit, legal_reference, effective_to=DECREE_13_END)
 

@@ -25,8 +25,10 @@ BREACH_NOTIFICATION = DeadlineType.BREACH_NOTIFICATION.value
 IMPACT_ASSESSMENT = DeadlineType.IMPACT_ASSESSMENT.value
 REQUEST_TYPES = (BREACH_NOTIFICATION, IMPACT_ASSESSMENT)
 
-def _filing_rows(request_type: str, period: int, unit: str, *, law91_article: str,
-                 decree13_article: str) -> list[PolicyRow]:
+
+def _filing_rows(
+    request_type: str, period: int, unit: str, *, law91_article: str, decree13_article: str
+) -> list[PolicyRow]:
     """One filing's rows: the same period under each regime, with no extension or acknowledgement."""
     return [
         # §10 of the bank's policy covers breaches and impact assessments (§15 is another subject).

@@ -106,7 +106,8 @@ def _version_add(
     now: datetime,
 ) -> DossierVersion:
     """Write the dossier's next version; `previous` is its latest version (None for a new dossier),
-    which the caller has read under the dossier's lock."""
+    which the caller has read under the dossier's lock. A later version is audited here; a new
+    dossier's first one goes into the audit entry of its creation, written by the caller."""
     changed: list[str] = []
     if previous is not None:
         old = previous.content.get("facts", {})
@@ -115,7 +116,7 @@ def _version_add(
             changed.append("assessment")
     dossier.current_version += 1
     dossier.save(update_fields=["current_version", "assessment"])
-    return DossierVersion.objects.create(
+    version = DossierVersion.objects.create(
         dossier=dossier,
         version=dossier.current_version,
         cause=cause,
@@ -126,29 +127,14 @@ def _version_add(
         created_at=now,
         created_by_label=actor.label[:150],
     )
-
-
-def _version_record(
-    dossier: Dossier,
-    *,
-    previous: DossierVersion | None,
-    facts: dict[str, Any],
-    cause: str,
-    note: str,
-    actor: Actor,
-    now: datetime,
-) -> DossierVersion:
-    """A later version of an existing dossier (the catalogue changed, or the DPO edited it), audited."""
-    version = _version_add(
-        dossier, previous=previous, facts=facts, cause=cause, note=note, actor=actor, now=now
-    )
-    audit_record(
-        action="regulator.dossier.versioned",
-        actor=actor,
-        target=dossier,
-        now=now,
-        data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
-    )
+    if cause != DossierVersion.Cause.CREATED:
+        audit_record(
+            action="regulator.dossier.versioned",
+            actor=actor,
+            target=dossier,
+            now=now,
+            data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
+        )
     return version
 
 
@@ -215,7 +201,7 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
             latest = latest_versions.get(dossier.pk)
             if latest is not None and latest.fingerprint == fingerprint(facts):
                 continue
-            _version_record(
+            _version_add(
                 dossier,
                 previous=latest,
                 facts=facts,
@@ -251,7 +237,7 @@ def dossier_edit(
             raise NotFound(_("No dossier with this id."))
         previous = dossier.versions.order_by("-version").first()
         dossier.assessment = assessment
-        version = _version_record(
+        version = _version_add(
             dossier,
             previous=previous,
             facts=dossier_facts(dossier),

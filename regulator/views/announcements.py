@@ -49,8 +49,10 @@ def announcement_schedule(request, pk):
     call_with_messages(
         request,
         lambda: service.announcement_schedule(actor=actor_for_user(request.user), notice_id=pk),
-        lambda announcement: _("Announcement scheduled for %(when)s.")
-        % {"when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")},
+        lambda announcement: (
+            _("Announcement scheduled for %(when)s.")
+            % {"when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")}
+        ),
     )
     return redirect("regulator:announcement_list")
 
@@ -61,8 +63,9 @@ def announcement_send(request, pk):
     call_with_messages(
         request,
         lambda: service.announcement_send(actor=actor_for_user(request.user), announcement_id=pk),
-        lambda announcement: _("%(count)s customers will receive the new notice.")
-        % {"count": announcement.customers_told},
+        lambda announcement: (
+            _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told}
+        ),
     )
     return redirect("regulator:announcement_list")
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from regulator.models import Dossier
-from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import make_breach, make_catalogue, make_inventory, publish_marketing_v2
 
 pytestmark = pytest.mark.django_db
 
@@ -153,17 +153,7 @@ def test_processing_record_as_json_and_csv(inventory, dpo, as_user):
 
 
 def test_announcement_through_the_api(inventory, dpo, as_user):
-    from consents import services as consent_services
-
-    notice = consent_services.notice_publish(
-        actor=DPO,
-        code="marketing",
-        version="v2",
-        text_vi="Mới",
-        text_en="New",
-        effective_at=timezone.now() + timedelta(days=40),
-        material=True,
-    )
+    notice = publish_marketing_v2(days_ahead=40, material=True)
     client = as_user(dpo)
     # Publishing announced it, 30 days ahead since the change is material.
     (listed,) = client.get("/api/v1/notice-announcements/").json()["results"]
