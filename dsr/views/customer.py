@@ -48,11 +48,8 @@ def new_request(request, subject):
                 created = services.request_create(
                     actor=actor_for_user(request.user),
                     subject=subject,
-                    type=data["type"],
                     channel=Channel.INTERNET_BANKING,
-                    details=data["details"],
-                    corrections=corrections or None,
-                    purposes=data["purposes"] or None,
+                    **form.request_fields(),
                 )
             except DomainError as error:
                 form_error(form, error)

@@ -93,12 +93,9 @@ def intake(request):
                 created = services.request_create(
                     actor=actor_for_user(request.user),
                     subject=subject,
-                    type=data["type"],
                     channel=data["channel"],
-                    details=data["details"],
-                    purposes=data["purposes"],
-                    corrections=form.corrections() or None,
                     guardian=guardian,
+                    **form.request_fields(),
                 )
             except DomainError as error:
                 form_error(form, error)
