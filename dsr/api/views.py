@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from core.access import subject_for_user
 from core.actors import actor_for_user
-from core.api.filters import SubjectStatusFilterSet
+from core.api.filters import SubjectStatusFilterSet, query_flag
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
@@ -59,10 +59,6 @@ def visible_requests(user):
     return requests_for_subject(own) if own is not None else request_list()
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in ("1", "true", "yes")
-
-
 def _context(request) -> dict:
     return {"customer": subject_for_user(request.user) is not None, "now": timezone.now(), "request": request}
 
@@ -88,8 +84,8 @@ class RequestListCreateView(generics.GenericAPIView):
         params = self.request.query_params
         return request_queue(
             base=RequestFilterSet.apply(params, visible_requests(self.request.user)),
-            overdue=_flag(params.get("overdue")),
-            due_within=DUE_SOON if _flag(params.get("due_soon")) else None,
+            overdue=query_flag(params, "overdue"),
+            due_within=DUE_SOON if query_flag(params, "due_soon") else None,
         )
 
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from consents.models import NoticeAnnouncement
 from consents.services import announcements
 from core.actors import actor_for_user
-from core.api.filters import ListFilterSet
+from core.api.filters import ListFilterSet, query_flag
 from core.api.permissions import RolePermission
 from core.errors import NotFound
 from core.replica import replica_reads
@@ -169,7 +169,7 @@ class BreachCustomersView(APIView):
     )
     def post(self, request, pk):
         actor = actor_for_user(request.user)
-        if request.query_params.get("wait", "").lower() not in ("1", "true", "yes"):
+        if not query_flag(request.query_params, "wait"):
             # The default: a worker tells the customers chunk by chunk; the caller polls the job.
             job = services.breach_customers_notify_start(actor=actor, user=request.user, breach_id=pk)
             url = request.build_absolute_uri(reverse("job-detail", kwargs={"pk": job.pk}))
