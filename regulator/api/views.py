@@ -102,15 +102,7 @@ class BreachDetailView(APIView):
     def patch(self, request, pk):
         data = BreachUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        systems, categories = changes.pop("systems", None), changes.pop("categories", None)
-        services.breach_update(
-            actor=actor_for_user(request.user),
-            breach_id=pk,
-            changes=changes,
-            systems=systems,
-            categories=categories,
-        )
+        services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=data.validated_data)
         return Response(BreachOutputSerializer(_breach(pk)).data)
 
 

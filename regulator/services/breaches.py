@@ -197,11 +197,11 @@ def breach_update(
     actor: Actor,
     breach_id,
     changes: dict[str, Any],
-    systems=None,
-    categories=None,
     now: datetime | None = None,
 ) -> Breach:
-    """Correct or complete the facts (e.g. counts known later); the next phase reports them."""
+    """Correct or complete the facts (e.g. counts known later); the next phase reports them.
+
+    `changes` holds only what changes: texts, counts, and `systems` and `categories` as lists of codes."""
     now = now or timezone.now()
     fields = _clean({k: v for k, v in changes.items() if k in _TEXT_FIELDS + _COUNT_FIELDS}, partial=True)
     with transaction.atomic(durable=True):
@@ -213,16 +213,13 @@ def breach_update(
             setattr(breach, name, fields[name])
         if changed:
             breach.save(update_fields=changed)
-        if systems is not None:
-            rows = codes_lookup(System, systems, "systems")
-            if set(breach.systems.values_list("pk", flat=True)) != {s.pk for s in rows}:
-                breach.systems.set(rows)
-                changed.append("systems")
-        if categories is not None:
-            rows = codes_lookup(DataCategory, categories, "categories")
-            if set(breach.categories.values_list("pk", flat=True)) != {c.pk for c in rows}:
-                breach.categories.set(rows)
-                changed.append("categories")
+        for name, model in (("systems", System), ("categories", DataCategory)):
+            if changes.get(name) is not None:
+                rows = codes_lookup(model, changes[name], name)
+                related = getattr(breach, name)
+                if set(related.values_list("pk", flat=True)) != {row.pk for row in rows}:
+                    related.set(rows)
+                    changed.append(name)
         if changed:
             audit_record(
                 action="regulator.breach.updated",

@@ -85,22 +85,13 @@ def breach_edit(request, pk):
     if request.method == "POST" and form_submit(
         request,
         form,
-        lambda: _breach_update(request, breach, form.service_kwargs()),
+        lambda: services.breach_update(
+            actor=actor_for_user(request.user), breach_id=breach.pk, changes=form.service_kwargs()
+        ),
         _("Facts saved. Submit a follow-up phase to report them."),
     ):
         return redirect("regulator:breach_detail", pk=breach.pk)
     return render(request, "regulator/breach_form.html", {"form": form, "breach": breach})
-
-
-def _breach_update(request, breach: Breach, data: dict) -> Breach:
-    systems, categories = data.pop("systems"), data.pop("categories")
-    return services.breach_update(
-        actor=actor_for_user(request.user),
-        breach_id=breach.pk,
-        changes=data,
-        systems=systems,
-        categories=categories,
-    )
 
 
 def _notify_form_initial(phases: list) -> dict[str, str] | None:

@@ -89,6 +89,22 @@ def test_breach_and_dossier_lists_filter_by_status_and_refuse_an_unknown_one(inv
         assert refused.status_code == 400 and "status" in refused.json()
 
 
+def test_dpo_corrects_a_breachs_facts_systems_and_categories_through_the_api(inventory, dpo, as_user):
+    client = as_user(dpo)
+    breach = make_breach(detected_at=timezone.now() - timedelta(hours=2))
+    response = client.patch(
+        f"/api/v1/breaches/{breach.pk}/",
+        {"subjects_affected": 150, "systems": ["core_banking", "crm"], "categories": ["contact"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["subjects_affected"] == 150
+    assert body["systems"] == ["core_banking", "crm"] and body["categories"] == ["contact"]
+    unknown = client.patch(f"/api/v1/breaches/{breach.pk}/", {"categories": ["nothing"]}, format="json")
+    assert unknown.status_code == 400 and "categories" in unknown.json()
+
+
 def test_late_notification_without_reason_is_refused(inventory, dpo, as_user):
     breach = make_breach(
         detected_at=timezone.now() - timedelta(hours=80), now=timezone.now() - timedelta(hours=79)
