@@ -25,128 +25,81 @@ MINUTE = 60
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
+
+def beat_entry(task: str, schedule: crontab | int, *, expires: int, kwargs: dict | None = None) -> dict:
+    """One beat entry: `task` called with `kwargs` on `schedule`, dropped if still queued `expires`
+    seconds later."""
+    entry = {"task": task, "schedule": schedule, "options": {"expires": expires}}
+    if kwargs:
+        entry["kwargs"] = kwargs
+    return entry
+
+
 app.conf.beat_schedule = {
     # Every night at 02:30 local time: verify the audit chain from the last signed checkpoint's head
     # on, alert the DPO when broken.
-    "verify-audit-chain": {
-        "task": "audit.verify_chain",
-        "schedule": crontab(hour=2, minute=30),
-        "options": {"expires": DAY},
-    },
+    "verify-audit-chain": beat_entry("audit.verify_chain", crontab(hour=2, minute=30), expires=DAY),
     # Every Sunday at 03:30 local time: verify the whole audit chain, from its first entry.
-    "verify-audit-chain-full": {
-        "task": "audit.verify_chain",
-        "schedule": crontab(hour=3, minute=30, day_of_week=0),
-        "kwargs": {"full": True},
-        "options": {"expires": 7 * DAY},
-    },
+    "verify-audit-chain-full": beat_entry(
+        "audit.verify_chain",
+        crontab(hour=3, minute=30, day_of_week=0),
+        expires=7 * DAY,
+        kwargs={"full": True},
+    ),
     # Every hour at :05: verify the audit chain since the last checkpoint and append a signed
     # checkpoint of its head outside the database (AUDIT_CHECKPOINT_DIR, and e-mail when configured).
-    "write-audit-checkpoint": {
-        "task": "audit.write_checkpoint",
-        "schedule": crontab(minute=5),
-        "options": {"expires": HOUR},
-    },
+    "write-audit-checkpoint": beat_entry("audit.write_checkpoint", crontab(minute=5), expires=HOUR),
     # Every minute: hand due outbox messages (webhooks, retries after backoff) to delivery tasks.
-    "dispatch-due-outbox": {
-        "task": "core.dispatch_due_outbox",
-        "schedule": MINUTE,
-        "options": {"expires": MINUTE},
-    },
+    "dispatch-due-outbox": beat_entry("core.dispatch_due_outbox", MINUTE, expires=MINUTE),
     # Every minute: hand background jobs (CSV imports) whose worker died or never came back to a
     # worker; they resume from their cursor.
-    "resume-stale-jobs": {
-        "task": "integrations.resume_stale_jobs",
-        "schedule": MINUTE,
-        "options": {"expires": MINUTE},
-    },
+    "resume-stale-jobs": beat_entry("integrations.resume_stale_jobs", MINUTE, expires=MINUTE),
     # Every hour: forget Idempotency-Key answers older than a week (they may quote personal data).
-    "expire-idempotency-keys": {
-        "task": "integrations.expire_idempotency_keys",
-        "schedule": crontab(minute=40),
-        "options": {"expires": HOUR},
-    },
+    "expire-idempotency-keys": beat_entry(
+        "integrations.expire_idempotency_keys", crontab(minute=40), expires=HOUR
+    ),
     # Every hour: record the expiry of consents past their expiry time (the check already refuses them).
-    "expire-due-consents": {
-        "task": "consents.expire_due",
-        "schedule": HOUR,
-        "options": {"expires": HOUR},
-    },
+    "expire-due-consents": beat_entry("consents.expire_due", HOUR, expires=HOUR),
     # Every hour at :10: expire third-party authorisations whose term has ended (tokens stop with them).
-    "expire-due-authorisations": {
-        "task": "authorisations.expire_due",
-        "schedule": crontab(minute=10),
-        "options": {"expires": HOUR},
-    },
+    "expire-due-authorisations": beat_entry("authorisations.expire_due", crontab(minute=10), expires=HOUR),
     # Every day at 09:00 local time: tell customers of authorisations that end within 7 days.
-    "authorisation-expiry-notices": {
-        "task": "authorisations.notify_expiring",
-        "schedule": crontab(hour=9, minute=0),
-        "options": {"expires": DAY},
-    },
+    "authorisation-expiry-notices": beat_entry(
+        "authorisations.notify_expiring", crontab(hour=9, minute=0), expires=DAY
+    ),
     # Every day at 09:15 local time: the 90-day summary of active authorisations, to each customer due.
-    "authorisation-summaries": {
-        "task": "authorisations.send_summaries",
-        "schedule": crontab(hour=9, minute=15),
-        "options": {"expires": DAY},
-    },
+    "authorisation-summaries": beat_entry(
+        "authorisations.send_summaries", crontab(hour=9, minute=15), expires=DAY
+    ),
     # Every minute: remind before deadlines, record and escalate breaches, for every clock source.
-    "sweep-deadlines": {
-        "task": "core.sweep_deadlines",
-        "schedule": MINUTE,
-        "options": {"expires": MINUTE},
-    },
+    "sweep-deadlines": beat_entry("core.sweep_deadlines", MINUTE, expires=MINUTE),
     # Every night at 01:30 local time: delete what has reached the end of its legal hold.
-    "release-legal-holds": {
-        "task": "dsr.release_legal_holds",
-        "schedule": crontab(hour=1, minute=30),
-        "options": {"expires": DAY},
-    },
+    "release-legal-holds": beat_entry("dsr.release_legal_holds", crontab(hour=1, minute=30), expires=DAY),
     # Every night at 00:20 local time: create the next three months' partitions of the history tables
     # (consent events, audit entries, outbox, access records) before any row can need them.
-    "ensure-partitions": {
-        "task": "core.ensure_partitions",
-        "schedule": crontab(hour=0, minute=20),
-        "options": {"expires": DAY},
-    },
+    "ensure-partitions": beat_entry("core.ensure_partitions", crontab(hour=0, minute=20), expires=DAY),
     # Every night at 01:45 local time: empty exports whose download window has closed.
-    "purge-expired-exports": {
-        "task": "dsr.purge_expired_exports",
-        "schedule": crontab(hour=1, minute=45),
-        "options": {"expires": DAY},
-    },
+    "purge-expired-exports": beat_entry("dsr.purge_expired_exports", crontab(hour=1, minute=45), expires=DAY),
     # Every day at 08:00 local time: the deadline report to the DPO (HTML e-mail, CSV attached).
-    "deadline-report-daily": {
-        "task": "dsr.send_deadline_report",
-        "schedule": crontab(hour=8, minute=0),
-        "kwargs": {"kind": "daily"},
-        "options": {"expires": DAY},
-    },
+    "deadline-report-daily": beat_entry(
+        "dsr.send_deadline_report", crontab(hour=8, minute=0), expires=DAY, kwargs={"kind": "daily"}
+    ),
     # Every Monday at 08:05 local time: the weekly summary of the week before.
-    "deadline-report-weekly": {
-        "task": "dsr.send_deadline_report",
-        "schedule": crontab(hour=8, minute=5, day_of_week=1),
-        "kwargs": {"kind": "weekly"},
-        "options": {"expires": 7 * DAY},
-    },
+    "deadline-report-weekly": beat_entry(
+        "dsr.send_deadline_report",
+        crontab(hour=8, minute=5, day_of_week=1),
+        expires=7 * DAY,
+        kwargs={"kind": "weekly"},
+    ),
     # On the 1st of every month at 08:10 local time: the monthly report (printable for the regulator).
-    "deadline-report-monthly": {
-        "task": "dsr.send_deadline_report",
-        "schedule": crontab(hour=8, minute=10, day_of_month=1),
-        "kwargs": {"kind": "monthly"},
-        "options": {"expires": 28 * DAY},
-    },
+    "deadline-report-monthly": beat_entry(
+        "dsr.send_deadline_report",
+        crontab(hour=8, minute=10, day_of_month=1),
+        expires=28 * DAY,
+        kwargs={"kind": "monthly"},
+    ),
     # Every five minutes: a purpose version whose date has come gives the purpose its new scope.
-    "apply-purpose-versions": {
-        "task": "consents.apply_purpose_versions",
-        "schedule": 5 * MINUTE,
-        "options": {"expires": 5 * MINUTE},
-    },
+    "apply-purpose-versions": beat_entry("consents.apply_purpose_versions", 5 * MINUTE, expires=5 * MINUTE),
     # Every hour: send notice-change announcements whose lead time has come, and ask for fresh
     # consent where a material change has taken effect.
-    "run-notice-announcements": {
-        "task": "regulator.run_announcements",
-        "schedule": crontab(minute=20),
-        "options": {"expires": HOUR},
-    },
+    "run-notice-announcements": beat_entry("regulator.run_announcements", crontab(minute=20), expires=HOUR),
 }

@@ -1,9 +1,16 @@
-"""Showing a domain error on the form a person filled in."""
+"""Pages calling a service: a domain error shown on the form a person filled in, or as a message."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
 
 from core.errors import DomainError
+
+# The success message, or a function of what the service returned that writes it.
+SuccessMessage = str | Callable[[Any], str]
 
 
 def form_error(form: forms.Form, error: DomainError, *, field: str | None = None) -> None:
@@ -13,3 +20,46 @@ def form_error(form: forms.Form, error: DomainError, *, field: str | None = None
     the service speaks of a subject)."""
     name = field or error.field
     form.add_error(name if name in form.fields else None, error.text)
+
+
+def form_errors_as_messages(http_request, form: forms.Form) -> None:
+    """The errors of a form the page does not show again (a small form posted from a list), as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(http_request, error)
+
+
+def call_with_messages(http_request, call: Callable[[], Any], success: SuccessMessage) -> bool:
+    """Call a service; a domain error becomes a message for the person instead of a 500."""
+    try:
+        result = call()
+    except DomainError as error:
+        messages.error(http_request, error.text)
+        return False
+    messages.success(http_request, success(result) if callable(success) else success)
+    return True
+
+
+def form_submit_with_messages(
+    http_request, form: forms.Form, call: Callable[[], Any], success: SuccessMessage
+) -> bool:
+    """Call the service when the form is valid, for a page that does not show the form again: every
+    error, the form's or the service's, is a message."""
+    if not form.is_valid():
+        form_errors_as_messages(http_request, form)
+        return False
+    return call_with_messages(http_request, call, success)
+
+
+def form_submit(http_request, form: forms.Form, call: Callable[[], Any], success: SuccessMessage) -> bool:
+    """Call the service when the form is valid; True when it succeeded (the success message is shown),
+    False when the form or the service refused: the page shows the form again, the error on it."""
+    if not form.is_valid():
+        return False
+    try:
+        result = call()
+    except DomainError as error:
+        form_error(form, error)
+        return False
+    messages.success(http_request, success(result) if callable(success) else success)
+    return True

@@ -9,185 +9,99 @@ after a migrate or flush (`seed_deadline_defaults`), never over rows someone has
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 TYPES_72H = ("withdraw", "access", "copy", "rectify", "delete", "restrict", "object")
 
-# regime, type, period, unit, processor_period, extension, ack period, ack unit, from, to, active, reference
+BANK_POLICY = "Bank personal-data policy"
 LAW_91 = "Law 91/2025/QH15; Decree 356/2025/ND-CP"
+LAW_91_START = date(2026, 1, 1)
 DECREE_13 = "Decree 13/2023/ND-CP"
+# Law 91 replaces Decree 13 on the day it comes into force.
+DECREE_13_END = date(2025, 12, 31)
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    """One default row of the deadline policy table; a field left out takes the value most rows share."""
+
+    regime: str
+    request_type: str
+    period: int | None
+    unit: str
+    legal_reference: str
+    processor_period: int | None = None
+    extension_period: int | None = None
+    acknowledge_period: int | None = None
+    acknowledge_unit: str = "working_days"
+    effective_from: date | None = None
+    effective_to: date | None = None
+    active: bool = True
+
+
+def law91_row(
+    request_type: str, period: int, unit: str = "days", *, legal_reference: str = LAW_91, **fields
+) -> PolicyRow:
+    """A Law 91 row: in force from the law's start."""
+    return PolicyRow(
+        "vn_law91", request_type, period, unit, legal_reference, effective_from=LAW_91_START, **fields
+    )
+
+
+def decree13_row(
+    request_type: str, period: int | None, unit: str = "hours", *, legal_reference: str
+) -> PolicyRow:
+    """A Decree 13 row: in force until Law 91 replaces it."""
+    return PolicyRow("vn_decree13", request_type, period, unit, legal_reference, effective_to=DECREE_13_END)
+
+
 POLICIES = [
+    *[PolicyRow("bank", t, 72, "hours", BANK_POLICY) for t in TYPES_72H],
+    PolicyRow("bank", "complaint", 15, "working_days", BANK_POLICY),
+    # Law 91 allows one extension as long as the period itself.
     *[
-        (
-            "bank",
-            t,
-            72,
-            "hours",
-            None,
-            None,
-            None,
-            "working_days",
-            None,
-            None,
-            True,
-            "Bank personal-data policy",
+        law91_row(t, period, processor_period=processor_period, extension_period=period, acknowledge_period=2)
+        for t, period, processor_period in (
+            ("withdraw", 15, 20),
+            ("access", 10, None),
+            ("copy", 10, None),
+            ("rectify", 10, 15),
+            ("delete", 20, 30),
+            ("restrict", 15, 20),
+            ("object", 15, 20),
+            ("complaint", 15, None),
         )
-        for t in TYPES_72H
     ],
-    (
-        "bank",
-        "complaint",
-        15,
-        "working_days",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        None,
-        True,
-        "Bank personal-data policy",
-    ),
-    ("vn_law91", "withdraw", 15, "days", 20, 15, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "access", 10, "days", None, 10, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "copy", 10, "days", None, 10, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "rectify", 10, "days", 15, 10, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "delete", 20, "days", 30, 20, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "restrict", 15, "days", 20, 15, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "object", 15, "days", 20, 15, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
-    ("vn_law91", "complaint", 15, "days", None, 15, 2, "working_days", date(2026, 1, 1), None, True, LAW_91),
     # Decree 13 sets no period for withdrawal ("stop processing"), access, rectification ("as soon as
     # possible") and complaints: those rows exist with an empty period so the DPO sees the gap.
-    (
-        "vn_decree13",
-        "withdraw",
-        None,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 12",
-    ),
-    (
-        "vn_decree13",
-        "access",
-        None,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 14",
-    ),
-    (
-        "vn_decree13",
-        "copy",
-        72,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 14",
-    ),
-    (
-        "vn_decree13",
-        "rectify",
-        None,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 15",
-    ),
-    (
-        "vn_decree13",
-        "delete",
-        72,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 16",
-    ),
-    (
-        "vn_decree13",
-        "restrict",
-        72,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 9",
-    ),
-    (
-        "vn_decree13",
-        "object",
-        72,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13 + " Art. 9",
-    ),
-    (
-        "vn_decree13",
-        "complaint",
-        None,
-        "hours",
-        None,
-        None,
-        None,
-        "working_days",
-        None,
-        date(2025, 12, 31),
-        True,
-        DECREE_13,
-    ),
+    *[
+        decree13_row(t, period, legal_reference=reference)
+        for t, period, reference in (
+            ("withdraw", None, DECREE_13 + " Art. 12"),
+            ("access", None, DECREE_13 + " Art. 14"),
+            ("copy", 72, DECREE_13 + " Art. 14"),
+            ("rectify", None, DECREE_13 + " Art. 15"),
+            ("delete", 72, DECREE_13 + " Art. 16"),
+            ("restrict", 72, DECREE_13 + " Art. 9"),
+            ("object", 72, DECREE_13 + " Art. 9"),
+            ("complaint", None, DECREE_13),
+        )
+    ],
     # Off until the DPO turns them on for a group with EU or Chinese customers.
     *[
-        ("eu_gdpr", t, 1, "months", None, 2, None, "working_days", None, None, False, "GDPR Art. 12(3)")
-        for t in ("withdraw", "access", "copy", "rectify", "delete", "restrict", "object")
+        PolicyRow("eu_gdpr", t, 1, "months", "GDPR Art. 12(3)", extension_period=2, active=False)
+        for t in TYPES_72H
     ],
-    (
+    PolicyRow(
         "cn_pipl",
         "complaint",
         15,
         "days",
-        None,
-        45,
-        None,
-        "working_days",
-        None,
-        None,
-        False,
         "PIPL Art. 50; PBOC consumer-complaint rules (15 days, at most 60)",
+        extension_period=45,
+        active=False,
     ),
 ]
 
@@ -235,42 +149,29 @@ def seed_deadline_defaults(policy_model, calendar_model) -> None:
             calendar_model.objects.get_or_create(date=day, defaults={"kind": "working", "name": name})
 
 
-def policy_rows_add(policy_model, rows) -> None:
-    """Add policy rows given as tuples in the `POLICIES` layout, keeping any row that already exists.
+def policy_rows_add(policy_model, rows: Iterable[PolicyRow]) -> None:
+    """Add policy rows, keeping any row that already exists.
 
     Apps that bring their own request types (e.g. the regulator's breach notification) call this
     from a data migration so every default is written the same way.
     """
-    for (
-        regime,
-        request_type,
-        period,
-        unit,
-        processor_period,
-        extension,
-        ack,
-        ack_unit,
-        start,
-        end,
-        active,
-        reference,
-    ) in rows:
+    for row in rows:
         policy_model.objects.get_or_create(
-            regime=regime,
-            request_type=request_type,
-            effective_from=start,
+            regime=row.regime,
+            request_type=row.request_type,
+            effective_from=row.effective_from,
             defaults={
-                "period": period,
-                "unit": unit,
-                "processor_period": processor_period,
-                "extension_period": extension,
-                "acknowledge_period": ack,
-                "acknowledge_unit": ack_unit,
-                "effective_to": end,
-                "active": active,
-                "legal_reference": reference,
+                "period": row.period,
+                "unit": row.unit,
+                "processor_period": row.processor_period,
+                "extension_period": row.extension_period,
+                "acknowledge_period": row.acknowledge_period,
+                "acknowledge_unit": row.acknowledge_unit,
+                "effective_to": row.effective_to,
+                "active": row.active,
+                "legal_reference": row.legal_reference,
                 # Only the bank's own clock may stand still while awaiting the customer: Law 91 and
                 # Decree 356 have a one-time extension and no pause.
-                "pausable": regime == "bank",
+                "pausable": row.regime == "bank",
             },
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,7 @@ from dsr.models import (
     RetentionRule,
     RetentionStart,
 )
+from dsr.services.policy import POLICY_FIELDS
 from dsr.states import RequestStatus
 
 BLANK = [("", "—")]
@@ -72,7 +75,7 @@ def _purpose_choices():
 
 
 class CorrectionFields(forms.Form):
-    """The corrected values a rectification request carries."""
+    """What both intake forms share: the corrected values a rectification request carries."""
 
     new_phone = forms.CharField(
         label=_("Correct phone number (rectification)"), max_length=20, required=False
@@ -88,6 +91,17 @@ class CorrectionFields(forms.Form):
             "address": data.get("new_address"),
         }
         return {name: value.strip() for name, value in pairs.items() if value and value.strip()}
+
+    def request_fields(self) -> dict[str, Any]:
+        """The request as `request_create` takes it from either intake form (type, details, purposes
+        and corrections); the page adds who, through which channel."""
+        data = self.cleaned_data
+        return {
+            "type": data["type"],
+            "details": data["details"],
+            "purposes": data["purposes"] or None,
+            "corrections": self.corrections() or None,
+        }
 
 
 class StaffIntakeForm(CorrectionFields):
@@ -235,19 +249,8 @@ class ExtendForm(forms.Form):
 class DeadlinePolicyForm(forms.ModelForm):
     class Meta:
         model = DeadlinePolicy
-        fields = [
-            "period",
-            "unit",
-            "processor_period",
-            "acknowledge_period",
-            "acknowledge_unit",
-            "extension_period",
-            "pausable",
-            "effective_from",
-            "effective_to",
-            "active",
-            "legal_reference",
-        ]
+        # The page edits exactly what the service lets change.
+        fields = list(POLICY_FIELDS)
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "effective_to": forms.DateInput(attrs={"type": "date"}),

@@ -9,6 +9,7 @@ when the job reaches a terminal state.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import uuid
 from collections.abc import Iterable
@@ -26,6 +27,8 @@ from core.actors import Actor
 from core.errors import InvalidTransition, NotFound
 from integrations.models import BackgroundJob
 from integrations.states import LIVE, TERMINAL, JobStatus, is_allowed
+
+logger = logging.getLogger(__name__)
 
 # A running job whose worker has not written a heartbeat for this long is taken to be dead.
 STALE_AFTER = timedelta(minutes=3)
@@ -64,7 +67,7 @@ def job_create(
 ) -> BackgroundJob:
     """Record a queued job with its input file; call inside the caller's transaction (savepoint-free).
 
-    The caller dispatches the task with `delay_on_commit`, so no worker sees a job before it exists.
+    The caller dispatches the task with `job_dispatch_on_commit`, so no worker sees a job before it exists.
     """
     now = now or timezone.now()
     path = _store_input(chunks) if chunks else ""
@@ -148,6 +151,23 @@ def job_claim(*, job_id, actor: Actor, now: datetime | None = None) -> Backgroun
         if job.status == JobStatus.RUNNING and stale:
             return job_move(job, to=JobStatus.RUNNING, actor=actor, now=now)
         return None
+
+
+def job_dispatch_on_commit(task, job: BackgroundJob) -> None:
+    """Ask a worker to run `task(job id)` once the caller's transaction commits.
+
+    Like `delay_on_commit`, but a broker outage does not turn the committed request into an error
+    page: the job stays queued and the stale-job sweep sends it to a worker later."""
+    transaction.on_commit(functools.partial(_dispatch, task, str(job.pk)), robust=True)
+
+
+def _dispatch(task, job_id: str) -> None:
+    try:
+        task.delay(job_id)
+    except Exception:  # the broker is down
+        logger.warning(
+            "job dispatch deferred to the stale-job sweep", extra={"job_id": job_id, "task": task.name}
+        )
 
 
 def job_handover(*, job_id, now: datetime | None = None) -> None:

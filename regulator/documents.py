@@ -57,6 +57,18 @@ def _category_rows(categories) -> list[dict[str, Any]]:
     ]
 
 
+def _filer(*, with_address: bool = True) -> dict[str, Any]:
+    """The organisation that files and its DPO, as each document names them."""
+    org = organisation()
+    identity = {"name": org["name"], "registration_number": org["registration_number"]}
+    if with_address:
+        identity["address"] = org["address"]
+    return {
+        "organisation": identity,
+        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+    }
+
+
 def form08(
     breach: Breach,
     *,
@@ -73,7 +85,6 @@ def form08(
     description, categories and counts, likely consequences, measures, time line. `late` is the
     phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`);
     `earlier_phases` are the phases already submitted, in order (the caller has them loaded)."""
-    org = organisation()
     timeline = [
         {"event": "occurred", "at": _local(breach.occurred_at)},
         {"event": "detected", "at": _local(breach.detected_at)},
@@ -92,12 +103,7 @@ def form08(
         "submitted_at": _local(submitted_at),
         "late": late,
         "late_reason": late_reason,
-        "organisation": {
-            "name": org["name"],
-            "registration_number": org["registration_number"],
-            "address": org["address"],
-        },
-        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+        **_filer(),
         "description": {
             "title": breach.title,
             "what_happened": breach.description,
@@ -199,17 +205,11 @@ def fingerprint(facts: dict[str, Any]) -> str:
 def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
     """A dossier version as a document: who files, what it covers, the facts, the assessment, the log."""
     version = version or dossier.versions.order_by("-version").first()
-    org = organisation()
     return {
         "document": "impact_assessment",
         "kind": dossier.kind,
         "legal_basis": "Law 91/2025/QH15 Arts. 20-21; Decree 356/2025/ND-CP",
-        "organisation": {
-            "name": org["name"],
-            "registration_number": org["registration_number"],
-            "address": org["address"],
-        },
-        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+        **_filer(),
         "purpose": dossier.purpose.code,
         "version": version.version if version else 0,
         "status": dossier.status,
@@ -236,7 +236,6 @@ def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
 def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
     """The record of processing activities (Law 91; bank policy §10): one entry per active purpose."""
     now = now or timezone.now()
-    org = organisation()
     entries = []
     for purpose in purposes_with_facts(Purpose.objects.filter(active=True).order_by("code")):
         facts = _purpose_facts(purpose)
@@ -269,8 +268,7 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
         )
     return {
         "document": "processing_record",
-        "organisation": {"name": org["name"], "registration_number": org["registration_number"]},
-        "dpo_contact": {"name": org["dpo_name"], "email": org["dpo_email"], "phone": org["dpo_phone"]},
+        **_filer(with_address=False),
         "generated_at": _local(now),
         "entries": entries,
     }

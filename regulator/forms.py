@@ -10,7 +10,28 @@ from dsr.models import DataCategory, System
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
 
-class BreachForm(forms.Form):
+def _chosen_by_code(label, queryset, *, required: bool = True) -> forms.ModelMultipleChoiceField:
+    """Systems or data categories ticked in a list, each known by its code."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=queryset,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=required,
+    )
+
+
+class _SystemsAndCategoriesForm(forms.Form):
+    """A form naming the systems and data categories something touches (a breach, an activity)."""
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["systems"] = [s.code for s in data["systems"]]
+        data["categories"] = [c.code for c in data["categories"]]
+        return data
+
+
+class BreachForm(_SystemsAndCategoriesForm):
     title = forms.CharField(label=_("What happened (short)"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=_WHEN)
@@ -19,18 +40,8 @@ class BreachForm(forms.Form):
         widget=_WHEN,
         help_text=_("The 72 hours to notify the authority run from here."),
     )
-    systems = forms.ModelMultipleChoiceField(
-        label=_("Systems"),
-        queryset=System.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    categories = forms.ModelMultipleChoiceField(
-        label=_("Data categories"),
-        queryset=DataCategory.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-    )
+    systems = _chosen_by_code(_("Systems"), System.objects.all())
+    categories = _chosen_by_code(_("Data categories"), DataCategory.objects.all())
     subjects_affected = forms.IntegerField(
         label=_("Number of data subjects affected"), min_value=0, initial=0
     )
@@ -42,12 +53,6 @@ class BreachForm(forms.Form):
         label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["systems"] = [s.code for s in data["systems"]]
-        data["categories"] = [c.code for c in data["categories"]]
-        return data
-
 
 class BreachFactsForm(BreachForm):
     """Facts known later (counts, consequences, measures, more systems): the times do not change."""
@@ -57,21 +62,9 @@ class BreachFactsForm(BreachForm):
         del self.fields["occurred_at"], self.fields["detected_at"]
 
 
-class ActivityForm(forms.Form):
-    systems = forms.ModelMultipleChoiceField(
-        label=_("Systems"),
-        queryset=System.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    categories = forms.ModelMultipleChoiceField(
-        label=_("Data categories"),
-        queryset=DataCategory.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+class ActivityForm(_SystemsAndCategoriesForm):
+    systems = _chosen_by_code(_("Systems"), System.objects.all(), required=False)
+    categories = _chosen_by_code(_("Data categories"), DataCategory.objects.all(), required=False)
     data_subjects = forms.CharField(label=_("Whose data"), max_length=200, initial="customers")
     security_measures = forms.CharField(
         label=_("Security measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -82,12 +75,6 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("The 60 days to file the impact assessment run from here."),
     )
-
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["systems"] = [s.code for s in data["systems"]]
-        data["categories"] = [c.code for c in data["categories"]]
-        return data
 
 
 class NotifyForm(forms.Form):

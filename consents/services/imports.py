@@ -19,11 +19,9 @@ child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import io
 import json
-import logging
 import time as time_module
 import uuid
 from collections.abc import Callable, Iterable
@@ -57,6 +55,7 @@ from integrations.jobs import (
     job_checkpoint,
     job_claim,
     job_create,
+    job_dispatch_on_commit,
     job_handover,
     job_lock,
     job_move,
@@ -71,7 +70,6 @@ OPTIONAL_COLUMNS = ("evidence", "granted_at", "guardian", "sensitive_acknowledge
 # Added later: they enter a row's import key only when filled, so files imported before keep their keys.
 CHILD_COLUMNS = ("child_agreed", "child_evidence")
 BATCH_SIZE = 2000
-logger = logging.getLogger(__name__)
 # The Celery task that carries an import job on; also the job's `kind`.
 IMPORT_TASK = "consents.run_import"
 MAX_ERRORS_KEPT = 1000
@@ -254,17 +252,8 @@ def consent_import_start(
         ConsentImport.objects.create(
             job=job, filename=filename[:255], started_at=now, actor_label=actor.label[:150]
         )
-        # Like `delay_on_commit`, but a broker outage does not turn the committed upload into an
-        # error page: the job stays queued and the stale-job sweep sends it to a worker later.
-        transaction.on_commit(functools.partial(_dispatch, str(job.pk)), robust=True)
+        job_dispatch_on_commit(tasks.run_import, job)
     return job
-
-
-def _dispatch(job_id: str) -> None:
-    try:
-        tasks.run_import.delay(job_id)
-    except Exception:  # the broker is down
-        logger.warning("import job dispatch deferred to the stale-job sweep", extra={"job_id": job_id})
 
 
 def consent_import_run(

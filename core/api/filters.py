@@ -3,7 +3,8 @@
 `ListFilterSet.apply` answers a bad value with `InvalidInput` naming the parameter, so a list
 refuses it with the API's ordinary 400 (the contract's error shape), not DRF's form errors.
 `SubjectStatusFilterSet` is the shape the consent, request and authorisation lists share: the
-customer number (CIF) and a status from the machine's table.
+customer number (CIF) and a status from the machine's table. `query_flag` reads a yes/no parameter
+the same way everywhere.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
+
+
+def query_flag(params, name: str) -> bool:
+    """A yes/no query parameter (`?wait=true`): "1", "true" or "yes" in any case; anything else is no."""
+    return params.get(name, "").lower() in ("1", "true", "yes")
 
 
 class ListFilterSet(django_filters.FilterSet):

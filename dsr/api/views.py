@@ -6,12 +6,15 @@ A customer reaches only their own requests (and a ward's): every look-up goes th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -19,7 +22,7 @@ from rest_framework.views import APIView
 
 from core.access import subject_for_user
 from core.actors import actor_for_user
-from core.api.filters import SubjectStatusFilterSet
+from core.api.filters import SubjectStatusFilterSet, query_flag
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
@@ -56,10 +59,6 @@ def visible_requests(user):
     return requests_for_subject(own) if own is not None else request_list()
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in ("1", "true", "yes")
-
-
 def _context(request) -> dict:
     return {"customer": subject_for_user(request.user) is not None, "now": timezone.now(), "request": request}
 
@@ -85,8 +84,8 @@ class RequestListCreateView(generics.GenericAPIView):
         params = self.request.query_params
         return request_queue(
             base=RequestFilterSet.apply(params, visible_requests(self.request.user)),
-            overdue=_flag(params.get("overdue")),
-            due_within=DUE_SOON if _flag(params.get("due_soon")) else None,
+            overdue=query_flag(params, "overdue"),
+            due_within=DUE_SOON if query_flag(params, "due_soon") else None,
         )
 
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))
@@ -177,6 +176,7 @@ class _RequestAction(APIView):
     required_permissions = {"POST": "dsr.work_request"}
     required_scopes = {"POST": "requests:work"}
     input_serializer: type | None = None
+    service: Callable[..., Any]
 
     def target(self, request, pk):
         found = (
@@ -199,87 +199,59 @@ class _RequestAction(APIView):
         return Response(s.RequestDetailSerializer(request_detail(target_id), context=_context(request)).data)
 
     def act(self, **kwargs):
-        raise NotImplementedError
+        type(self).service(**kwargs)
 
 
 def _action_schema(input_serializer=None, description=""):
-    return extend_schema(
-        request=input_serializer, responses=s.RequestDetailSerializer, description=description
+    """The schema of an action's POST: its input, the request as the answer."""
+    return extend_schema_view(
+        post=extend_schema(
+            request=input_serializer, responses=s.RequestDetailSerializer, description=description
+        )
     )
 
 
+@_action_schema(description="Acknowledge receipt; identity verification starts.")
 class AcknowledgeView(_RequestAction):
-    @_action_schema(description="Acknowledge receipt; identity verification starts.")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_acknowledge(**kwargs)
+    service = services.request_acknowledge
 
 
+@_action_schema(s.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts.")
 class VerifyIdentityView(_RequestAction):
     input_serializer = s.VerifyIdentitySerializer
-
-    @_action_schema(
-        s.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts."
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_verify_identity(**kwargs)
+    service = services.request_verify_identity
 
 
+@_action_schema(description="Send a one-time code to the requester's registered phone (10 minutes).")
 class SendIdentityCodeView(_RequestAction):
-    @_action_schema(description="Send a one-time code to the requester's registered phone (10 minutes).")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_identity_otp_send(**kwargs)
+    service = services.request_identity_otp_send
 
 
+@_action_schema(
+    s.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed."
+)
 class TransitionView(_RequestAction):
     input_serializer = s.TransitionSerializer
-
-    @_action_schema(
-        s.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed."
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def act(self, *, status, **kwargs):
         services.request_transition(to=status, **kwargs)
 
 
+@_action_schema(s.CompleteSerializer, "Fulfil and close; a partial answer needs `reason`.")
 class CompleteView(_RequestAction):
     input_serializer = s.CompleteSerializer
-
-    @_action_schema(s.CompleteSerializer, "Fulfil and close; a partial answer needs `reason`.")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_complete(**kwargs)
+    service = services.request_complete
 
 
+@_action_schema(s.ReasonSerializer, "Refuse with the legal reason the customer will see.")
 class RejectView(_RequestAction):
     input_serializer = s.ReasonSerializer
-
-    @_action_schema(s.ReasonSerializer, "Refuse with the legal reason the customer will see.")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_reject(**kwargs)
+    service = services.request_reject
 
 
+@_action_schema(s.AssignSerializer)
 class AssignView(_RequestAction):
     input_serializer = s.AssignSerializer
-
-    @_action_schema(s.AssignSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def act(self, *, assignee, **kwargs):
         user = None
@@ -290,49 +262,31 @@ class AssignView(_RequestAction):
         services.request_assign(assignee=user, **kwargs)
 
 
+@_action_schema(
+    s.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer."
+)
 class ExtendView(_RequestAction):
     input_serializer = s.ExtendSerializer
-
-    @_action_schema(
-        s.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer."
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_extend(**kwargs)
+    service = services.request_extend
 
 
+@_action_schema(
+    description="The second responsible person approves a deletion; another staff member completes "
+    "it (409 `approval_required` otherwise)."
+)
 class ApproveView(_RequestAction):
-    @_action_schema(
-        description="The second responsible person approves a deletion; another staff member completes "
-        "it (409 `approval_required` otherwise)."
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_approve(**kwargs)
+    service = services.request_approve
 
 
+@_action_schema(description="The customer cancels their own request.")
 class CancelView(_RequestAction):
     customer_methods = ("POST",)
-
-    @_action_schema(description="The customer cancels their own request.")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_cancel(**kwargs)
+    service = services.request_cancel
 
 
+@_action_schema(description="Lift the restriction or objection an answered request put in force.")
 class LiftRestrictionView(_RequestAction):
-    @_action_schema(description="Lift the restriction or objection an answered request put in force.")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-    def act(self, **kwargs):
-        services.request_restriction_lift(**kwargs)
+    service = services.request_restriction_lift
 
 
 class ExportDownloadView(APIView):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 
-from core.errors import DomainError
 from dsr.states import OPEN
 
 DUE_SOON_SECONDS = 24 * 3600
@@ -36,17 +34,6 @@ def deadline_tone(request_obj, now=None) -> str:
     if left < 0:
         return "danger"
     return "warn" if left <= DUE_SOON_SECONDS else "ok"
-
-
-def run(http_request, action, success_message) -> bool:
-    """Call a service; a domain error becomes a message for the person instead of a 500."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(http_request, error.text)
-        return False
-    messages.success(http_request, success_message)
-    return True
 
 
 def attachment(download) -> HttpResponse:

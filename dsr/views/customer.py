@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.access import customer_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import call_with_messages, form_error
 from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
@@ -24,7 +24,7 @@ from dsr.selectors import (
     requests_for_subject,
 )
 from dsr.states import TRANSITIONS, RequestStatus
-from dsr.views.common import attachment, deadline_tone, run
+from dsr.views.common import attachment, deadline_tone
 from dsr.views.staff import _has_export
 
 
@@ -48,11 +48,8 @@ def new_request(request, subject):
                 created = services.request_create(
                     actor=actor_for_user(request.user),
                     subject=subject,
-                    type=data["type"],
                     channel=Channel.INTERNET_BANKING,
-                    details=data["details"],
-                    corrections=corrections or None,
-                    purposes=data["purposes"] or None,
+                    **form.request_fields(),
                 )
             except DomainError as error:
                 form_error(form, error)
@@ -106,7 +103,7 @@ def cancel(request, subject, pk):
     """Cancelling asks first: the page says what cancelling means; its button posts `confirmed`."""
     found = _own(subject, pk)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
-        run(
+        call_with_messages(
             request,
             lambda: services.request_cancel(actor=actor_for_user(request.user), request_id=found.pk),
             _("Your request is cancelled."),

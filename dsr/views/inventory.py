@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_submit, form_submit_with_messages
 from core.roles import Role
 from dsr.forms import CategoryForm, RetentionRuleForm, SystemForm
 from dsr.models import DataCategory, RetentionRule, System
@@ -56,56 +54,33 @@ def system_edit(request, pk=None):
             "active": system.active,
         }
     form = SystemForm(request.POST or None, initial=initial or {"active": True}, client_queryset=_clients())
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        categories = list(data.pop("categories"))
-        try:
-            inventory.system_save(
-                actor=actor_for_user(request.user), system=system, categories=categories, **data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("System saved."))
-            return redirect("dsr:systems")
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: inventory.system_save(actor=actor_for_user(request.user), system=system, **form.cleaned_data),
+        _("System saved."),
+    ):
+        return redirect("dsr:systems")
     return render(request, "dsr/system_edit.html", {"form": form, "system": system})
 
 
 @require_POST
 @staff_required("dsr.change_system")
 def category_add(request):
-    form = CategoryForm(request.POST)
-    _submit(
-        request,
-        form,
-        lambda data: inventory.category_create(actor=actor_for_user(request.user), **data),
-        _("Category added."),
-    )
-    return redirect("dsr:systems")
+    return _add(request, CategoryForm, inventory.category_create, _("Category added."))
 
 
 @require_POST
 @staff_required("dsr.change_system")
 def rule_add(request):
-    form = RetentionRuleForm(request.POST)
-    _submit(
-        request,
-        form,
-        lambda data: inventory.retention_rule_create(actor=actor_for_user(request.user), **data),
-        _("Retention rule added."),
+    return _add(request, RetentionRuleForm, inventory.retention_rule_create, _("Retention rule added."))
+
+
+def _add(request, form_class, create, success_message):
+    """Add a category or a retention rule from the small forms on the systems page, then back to it."""
+    actor = actor_for_user(request.user)
+    form = form_class(request.POST)
+    form_submit_with_messages(
+        request, form, lambda: create(actor=actor, **form.cleaned_data), success_message
     )
     return redirect("dsr:systems")
-
-
-def _submit(request, form, call, success) -> None:
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return
-    try:
-        call(form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, success)

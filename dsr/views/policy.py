@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
-from core.forms import form_error
+from core.forms import call_with_messages, form_submit, form_submit_with_messages
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
@@ -30,18 +28,17 @@ def policy_edit(request, pk):
     if row is None:
         raise Http404
     form = DeadlinePolicyForm(request.POST or None, instance=DeadlinePolicy.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy_services.deadline_policy_update(
-                actor=actor_for_user(request.user),
-                policy_id=pk,
-                changes={f: form.cleaned_data[f] for f in form.changed_data},
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Policy saved; new requests follow it."))
-            return redirect("dsr:policy")
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: policy_services.deadline_policy_update(
+            actor=actor_for_user(request.user),
+            policy_id=pk,
+            changes={f: form.cleaned_data[f] for f in form.changed_data},
+        ),
+        _("Policy saved; new requests follow it."),
+    ):
+        return redirect("dsr:policy")
     return render(request, "dsr/policy_edit.html", {"form": form, "row": row})
 
 
@@ -49,32 +46,26 @@ def policy_edit(request, pk):
 @staff_required("deadlines.change_calendarday")
 def calendar_add(request):
     form = CalendarDayForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("dsr:policy")
-    try:
-        policy_services.calendar_day_set(
+    form_submit_with_messages(
+        request,
+        form,
+        lambda: policy_services.calendar_day_set(
             actor=actor_for_user(request.user),
             day=form.cleaned_data["date"],
             kind=form.cleaned_data["kind"],
             name=form.cleaned_data["name"],
-        )
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Calendar saved."))
+        ),
+        _("Calendar saved."),
+    )
     return redirect("dsr:policy")
 
 
 @require_POST
 @staff_required("deadlines.change_calendarday")
 def calendar_remove(request, pk):
-    try:
-        policy_services.calendar_day_remove(actor=actor_for_user(request.user), day_id=pk)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Calendar saved."))
+    call_with_messages(
+        request,
+        lambda: policy_services.calendar_day_remove(actor=actor_for_user(request.user), day_id=pk),
+        _("Calendar saved."),
+    )
     return redirect("dsr:policy")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.access import customer_required
 from core.actors import actor_for_user
 from core.errors import DomainError, NotFound
-from core.forms import form_error
+from core.forms import form_error, form_errors_as_messages
 from dsr.forms import ContactCodeForm, ProfileForm
 from dsr.models import ContactField
 from dsr.selectors import contact_changes_pending
@@ -86,8 +86,6 @@ def me_profile_confirm(request, subject, pk):
             return redirect("dsr:me_profile")
     if pk not in {c.pk for c in contact_changes_pending(subject)}:
         # The change is gone (expired, too many wrong codes): its form is no longer shown.
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect("dsr:me_profile")
     return _page(request, subject, code_forms={pk: form}, status=400)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages
 from dsr import services
 from dsr.forms import (
     AssignForm,
@@ -42,7 +42,7 @@ from dsr.selectors import (
     request_work_check,
 )
 from dsr.states import RequestStatus
-from dsr.views.common import attachment, deadline_tone, run, work_staff
+from dsr.views.common import attachment, deadline_tone, work_staff
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 from subjects.selectors import subject_for_ref
@@ -93,12 +93,9 @@ def intake(request):
                 created = services.request_create(
                     actor=actor_for_user(request.user),
                     subject=subject,
-                    type=data["type"],
                     channel=data["channel"],
-                    details=data["details"],
-                    purposes=data["purposes"],
-                    corrections=form.corrections() or None,
                     guardian=guardian,
+                    **form.request_fields(),
                 )
             except DomainError as error:
                 form_error(form, error)
@@ -290,12 +287,10 @@ def act(request, pk, action):
     form_class, call, success = handlers[action]
     kwargs = {"staff_queryset": work_staff()} if form_class is AssignForm else {}
     form = form_class(request.POST, **kwargs) if form_class else None
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("dsr:detail", pk=pk)
-    run(request, lambda: call(form.cleaned_data if form else {}), success)
+    if form is None:
+        call_with_messages(request, lambda: call({}), success)
+    else:
+        form_submit_with_messages(request, form, lambda: call(form.cleaned_data), success)
     if action == "send_code":
         return redirect(f"{reverse('dsr:detail', kwargs={'pk': pk})}?method=otp_phone#identity")
     return redirect("dsr:detail", pk=pk)
@@ -304,14 +299,13 @@ def act(request, pk, action):
 def _verify(request, pk, actor):
     """On a refused check the page comes back with the method and values the officer chose."""
     form = VerifyIdentityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_verify_identity(actor=actor, request_id=pk, **form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Identity verified; the work has started."))
-            return redirect("dsr:detail", pk=pk)
+    if form_submit(
+        request,
+        form,
+        lambda: services.request_verify_identity(actor=actor, request_id=pk, **form.cleaned_data),
+        _("Identity verified; the work has started."),
+    ):
+        return redirect("dsr:detail", pk=pk)
     return _detail_page(request, pk, verify_form=form, status=400)
 
 
@@ -326,18 +320,14 @@ def _resume(actor, pk):
 @staff_required("dsr.change_fulfilmenttask")
 def task_done(request, pk, task_id):
     form = TaskDoneForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        run(
-            request,
-            lambda: services.task_complete(
-                actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
-            ),
-            _("Task marked done."),
-        )
+    form_submit_with_messages(
+        request,
+        form,
+        lambda: services.task_complete(
+            actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
+        ),
+        _("Task marked done."),
+    )
     # Back to the task just worked, not the top of a long page.
     return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 
+import django_filters
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -15,6 +17,7 @@ from rest_framework.views import APIView
 from consents.models import NoticeAnnouncement
 from consents.services import announcements
 from core.actors import actor_for_user
+from core.api.filters import ListFilterSet, query_flag
 from core.api.permissions import RolePermission
 from core.errors import NotFound
 from core.replica import replica_reads
@@ -40,7 +43,7 @@ from regulator.documents import (
     processing_record,
     processing_record_rows,
 )
-from regulator.models import Breach, BreachNotification, Dossier
+from regulator.models import Breach, BreachNotification, BreachStatus, Dossier, DossierStatus
 from regulator.selectors import dossier_version
 
 READ_BREACH = "regulator.view_breach"
@@ -59,6 +62,11 @@ def _breach(pk) -> Breach:
     return breach
 
 
+class BreachFilterSet(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=BreachStatus.choices)
+    messages = {"status": _("Unknown status.")}
+
+
 class BreachListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH, "POST": MANAGE_BREACH}
@@ -66,14 +74,11 @@ class BreachListCreateView(generics.GenericAPIView):
     serializer_class = BreachOutputSerializer
 
     def get_queryset(self):
-        queryset = Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at")
-        if self.request.query_params.get("status"):
-            queryset = queryset.filter(status=self.request.query_params["status"])
-        return queryset
+        return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at")
 
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=BreachOutputSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(BreachFilterSet.apply(request.query_params, self.get_queryset()))
         return self.get_paginated_response(BreachOutputSerializer(page, many=True).data)
 
     @extend_schema(request=BreachCreateSerializer, responses={201: BreachOutputSerializer})
@@ -97,15 +102,7 @@ class BreachDetailView(APIView):
     def patch(self, request, pk):
         data = BreachUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        systems, categories = changes.pop("systems", None), changes.pop("categories", None)
-        services.breach_update(
-            actor=actor_for_user(request.user),
-            breach_id=pk,
-            changes=changes,
-            systems=systems,
-            categories=categories,
-        )
+        services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=data.validated_data)
         return Response(BreachOutputSerializer(_breach(pk)).data)
 
 
@@ -164,7 +161,7 @@ class BreachCustomersView(APIView):
     )
     def post(self, request, pk):
         actor = actor_for_user(request.user)
-        if request.query_params.get("wait", "").lower() not in ("1", "true", "yes"):
+        if not query_flag(request.query_params, "wait"):
             # The default: a worker tells the customers chunk by chunk; the caller polls the job.
             job = services.breach_customers_notify_start(actor=actor, user=request.user, breach_id=pk)
             url = request.build_absolute_uri(reverse("job-detail", kwargs={"pk": job.pk}))
@@ -203,6 +200,11 @@ class BreachCloseView(APIView):
         return Response(BreachOutputSerializer(_breach(pk)).data)
 
 
+class DossierFilterSet(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=DossierStatus.choices)
+    messages = {"status": _("Unknown status.")}
+
+
 class DossierListView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_DOSSIER}
@@ -210,14 +212,11 @@ class DossierListView(generics.GenericAPIView):
     serializer_class = DossierOutputSerializer
 
     def get_queryset(self):
-        queryset = Dossier.objects.select_related("purpose", "recipient").order_by("due_at")
-        if self.request.query_params.get("status"):
-            queryset = queryset.filter(status=self.request.query_params["status"])
-        return queryset
+        return Dossier.objects.select_related("purpose", "recipient").order_by("due_at")
 
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=DossierOutputSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(DossierFilterSet.apply(request.query_params, self.get_queryset()))
         return self.get_paginated_response(DossierOutputSerializer(page, many=True).data)
 
 

@@ -7,8 +7,6 @@ regulator's clock source (`regulator.clock_sources`).
 
 from __future__ import annotations
 
-import functools
-import logging
 import time as time_module
 from collections.abc import Iterator
 from datetime import datetime
@@ -30,6 +28,7 @@ from integrations.jobs import (
     job_checkpoint,
     job_claim,
     job_create,
+    job_dispatch_on_commit,
     job_handover,
     job_lock,
     job_move,
@@ -61,7 +60,6 @@ CUSTOMER_TEMPLATE = "regulator/email/breach_customer"
 CUSTOMER_CHUNK = 2000
 # The Celery task that carries a breach mailing job on; also the job's `kind`.
 CUSTOMERS_TASK = "regulator.notify_breach_customers"
-logger = logging.getLogger(__name__)
 
 
 def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -199,11 +197,11 @@ def breach_update(
     actor: Actor,
     breach_id,
     changes: dict[str, Any],
-    systems=None,
-    categories=None,
     now: datetime | None = None,
 ) -> Breach:
-    """Correct or complete the facts (e.g. counts known later); the next phase reports them."""
+    """Correct or complete the facts (e.g. counts known later); the next phase reports them.
+
+    `changes` holds only what changes: texts, counts, and `systems` and `categories` as lists of codes."""
     now = now or timezone.now()
     fields = _clean({k: v for k, v in changes.items() if k in _TEXT_FIELDS + _COUNT_FIELDS}, partial=True)
     with transaction.atomic(durable=True):
@@ -215,16 +213,13 @@ def breach_update(
             setattr(breach, name, fields[name])
         if changed:
             breach.save(update_fields=changed)
-        if systems is not None:
-            rows = codes_lookup(System, systems, "systems")
-            if set(breach.systems.values_list("pk", flat=True)) != {s.pk for s in rows}:
-                breach.systems.set(rows)
-                changed.append("systems")
-        if categories is not None:
-            rows = codes_lookup(DataCategory, categories, "categories")
-            if set(breach.categories.values_list("pk", flat=True)) != {c.pk for c in rows}:
-                breach.categories.set(rows)
-                changed.append("categories")
+        for name, model in (("systems", System), ("categories", DataCategory)):
+            if changes.get(name) is not None:
+                rows = codes_lookup(model, changes[name], name)
+                related = getattr(breach, name)
+                if set(related.values_list("pk", flat=True)) != {row.pk for row in rows}:
+                    related.set(rows)
+                    changed.append(name)
         if changed:
             audit_record(
                 action="regulator.breach.updated",
@@ -291,28 +286,21 @@ def breach_notify(
         customers = None
         if breach_needs_customer_notice(breach):
             customers = breach_affected_subjects(breach).count()
-        document = form08(
-            breach,
-            earlier_phases=phases,
-            phase=phase,
-            kind=kind,
-            submitted_at=now,
-            late=late,
-            late_reason=late_reason if late else "",
-            new_facts=new_facts,
-            customers_to_notify=customers,
-        )
+        # The phase as Form 08 states it is the phase as recorded.
+        phase_facts = {
+            "phase": phase,
+            "kind": kind,
+            "submitted_at": now,
+            "late": late,
+            "late_reason": late_reason if late else "",
+            "new_facts": new_facts,
+        }
         notification = BreachNotification.objects.create(
             breach=breach,
-            phase=phase,
-            kind=kind,
-            submitted_at=now,
-            late=late,
-            late_reason=late_reason if late else "",
             authority_reference=(authority_reference or "").strip()[:100],
-            new_facts=new_facts,
-            document=document,
+            document=form08(breach, earlier_phases=phases, customers_to_notify=customers, **phase_facts),
             submitted_by_label=actor.label[:150],
+            **phase_facts,
         )
         if phase == 1:
             breach_transition(
@@ -425,15 +413,8 @@ def breach_customers_notify_start(
         breach.customers_job = job
         breach.save(update_fields=["customers_job"])
         if dispatch:
-            transaction.on_commit(functools.partial(_dispatch, str(job.pk)), robust=True)
+            job_dispatch_on_commit(tasks.notify_breach_customers, job)
     return job
-
-
-def _dispatch(job_id: str) -> None:
-    try:
-        tasks.notify_breach_customers.delay(job_id)
-    except Exception:  # the broker is down
-        logger.warning("breach mailing dispatch deferred to the stale-job sweep", extra={"job_id": job_id})
 
 
 def breach_customers_notify_run(

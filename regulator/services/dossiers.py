@@ -106,7 +106,8 @@ def _version_add(
     now: datetime,
 ) -> DossierVersion:
     """Write the dossier's next version; `previous` is its latest version (None for a new dossier),
-    which the caller has read under the dossier's lock."""
+    which the caller has read under the dossier's lock. A later version is audited here; a new
+    dossier's first one goes into the audit entry of its creation, written by the caller."""
     changed: list[str] = []
     if previous is not None:
         old = previous.content.get("facts", {})
@@ -115,7 +116,7 @@ def _version_add(
             changed.append("assessment")
     dossier.current_version += 1
     dossier.save(update_fields=["current_version", "assessment"])
-    return DossierVersion.objects.create(
+    version = DossierVersion.objects.create(
         dossier=dossier,
         version=dossier.current_version,
         cause=cause,
@@ -126,6 +127,15 @@ def _version_add(
         created_at=now,
         created_by_label=actor.label[:150],
     )
+    if cause != DossierVersion.Cause.CREATED:
+        audit_record(
+            action="regulator.dossier.versioned",
+            actor=actor,
+            target=dossier,
+            now=now,
+            data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
+        )
+    return version
 
 
 def _latest_versions(dossier_ids: list) -> dict[Any, DossierVersion]:
@@ -191,7 +201,7 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
             latest = latest_versions.get(dossier.pk)
             if latest is not None and latest.fingerprint == fingerprint(facts):
                 continue
-            version = _version_add(
+            _version_add(
                 dossier,
                 previous=latest,
                 facts=facts,
@@ -199,13 +209,6 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
                 note="",
                 actor=actor,
                 now=now,
-            )
-            audit_record(
-                action="regulator.dossier.versioned",
-                actor=actor,
-                target=dossier,
-                now=now,
-                data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
             )
             versioned += 1
     return {"created": created, "versioned": versioned}
@@ -242,13 +245,6 @@ def dossier_edit(
             note=note,
             actor=actor,
             now=now,
-        )
-        audit_record(
-            action="regulator.dossier.versioned",
-            actor=actor,
-            target=dossier,
-            now=now,
-            data={"version": version.version, "cause": version.cause, "changed": version.changed_fields},
         )
     return version
 

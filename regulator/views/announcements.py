@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from consents.models import NoticeAnnouncement, NoticeVersion
 from consents.services import announcements as service
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
+from core.forms import call_with_messages
 
 
 @staff_required("regulator.view_regulator")
@@ -47,31 +46,27 @@ def announcement_list(request):
 @require_POST
 @staff_required("regulator.manage_announcement")
 def announcement_schedule(request, pk):
-    try:
-        announcement = service.announcement_schedule(actor=actor_for_user(request.user), notice_id=pk)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(
-            request,
+    call_with_messages(
+        request,
+        lambda: service.announcement_schedule(actor=actor_for_user(request.user), notice_id=pk),
+        lambda announcement: (
             _("Announcement scheduled for %(when)s.")
-            % {"when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")},
-        )
+            % {"when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")}
+        ),
+    )
     return redirect("regulator:announcement_list")
 
 
 @require_POST
 @staff_required("regulator.manage_announcement")
 def announcement_send(request, pk):
-    try:
-        announcement = service.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(
-            request,
-            _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told},
-        )
+    call_with_messages(
+        request,
+        lambda: service.announcement_send(actor=actor_for_user(request.user), announcement_id=pk),
+        lambda announcement: (
+            _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told}
+        ),
+    )
     return redirect("regulator:announcement_list")
 
 

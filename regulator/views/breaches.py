@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import call_with_messages, form_error, form_submit
 from integrations.jobs import job_cancel
 from integrations.progress import job_progress_page
 from regulator import services
@@ -82,22 +82,15 @@ def breach_edit(request, pk):
         "categories": list(breach.categories.all()),
     }
     form = BreachFactsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.service_kwargs()
-        systems, categories = data.pop("systems"), data.pop("categories")
-        try:
-            services.breach_update(
-                actor=actor_for_user(request.user),
-                breach_id=breach.pk,
-                changes=data,
-                systems=systems,
-                categories=categories,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Facts saved. Submit a follow-up phase to report them."))
-            return redirect("regulator:breach_detail", pk=breach.pk)
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: services.breach_update(
+            actor=actor_for_user(request.user), breach_id=breach.pk, changes=form.service_kwargs()
+        ),
+        _("Facts saved. Submit a follow-up phase to report them."),
+    ):
+        return redirect("regulator:breach_detail", pk=breach.pk)
     return render(request, "regulator/breach_form.html", {"form": form, "breach": breach})
 
 
@@ -143,16 +136,15 @@ def breach_detail(request, pk):
 def breach_notify(request, pk):
     breach = _breach_or_404(pk)
     form = NotifyForm(request.POST)
-    if form.is_valid():
-        try:
-            phase = services.breach_notify(
-                actor=actor_for_user(request.user), breach_id=breach.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Phase %(phase)s submitted.") % {"phase": phase.phase})
-            return redirect("regulator:breach_detail", pk=breach.pk)
+    if form_submit(
+        request,
+        form,
+        lambda: services.breach_notify(
+            actor=actor_for_user(request.user), breach_id=breach.pk, **form.cleaned_data
+        ),
+        lambda phase: _("Phase %(phase)s submitted.") % {"phase": phase.phase},
+    ):
+        return redirect("regulator:breach_detail", pk=breach.pk)
     return _detail(request, breach, notify_form=form, status=400)
 
 
@@ -197,14 +189,11 @@ def breach_mailing_progress(request, pk):
 @staff_required("regulator.manage_breach")
 def breach_mailing_cancel(request, pk):
     _breach, job = _mailing_job(pk)
-    try:
-        job_cancel(actor=actor_for_user(request.user), job_id=job.pk)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(
-            request, _("The mailing stops after the chunk in hand; the customers told so far stay told.")
-        )
+    call_with_messages(
+        request,
+        lambda: job_cancel(actor=actor_for_user(request.user), job_id=job.pk),
+        _("The mailing stops after the chunk in hand; the customers told so far stay told."),
+    )
     return redirect("regulator:breach_mailing", pk=pk)
 
 
@@ -215,26 +204,24 @@ def breach_customers_decline(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why the customers are not told; the reason is kept."))
         return redirect("regulator:breach_detail", pk=pk)
-    try:
-        services.breach_customers_not_notify(
+    call_with_messages(
+        request,
+        lambda: services.breach_customers_not_notify(
             actor=actor_for_user(request.user), breach_id=pk, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Recorded: the customers are not told, and why."))
+        ),
+        _("Recorded: the customers are not told, and why."),
+    )
     return redirect("regulator:breach_detail", pk=pk)
 
 
 @require_POST
 @staff_required("regulator.manage_breach")
 def breach_close(request, pk):
-    try:
-        services.breach_close(actor=actor_for_user(request.user), breach_id=pk)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Breach closed."))
+    call_with_messages(
+        request,
+        lambda: services.breach_close(actor=actor_for_user(request.user), breach_id=pk),
+        _("Breach closed."),
+    )
     return redirect("regulator:breach_detail", pk=pk)
 
 

@@ -1,4 +1,4 @@
-"""Shared by the regulator pages: JSON downloads, audited, and domain errors shown on the form."""
+"""Shared by the regulator pages: JSON downloads, audited."""
 
 from __future__ import annotations
 
@@ -30,7 +30,3 @@ def json_download(
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def form_error(form, error) -> None:
-    form_error(form, error)

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_submit
 from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
@@ -90,34 +89,38 @@ def dossier_detail(request, pk):
 @require_POST
 @staff_required("regulator.manage_dossier")
 def dossier_edit(request, pk):
-    dossier = _dossier_or_404(pk)
-    form = DossierEditForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.dossier_edit(
-                actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Version %(v)s saved.") % {"v": version.version})
-            return redirect("regulator:dossier_detail", pk=dossier.pk)
-    return _detail(request, dossier, edit_form=form, status=400)
+    return _dossier_post(
+        request,
+        pk,
+        DossierEditForm,
+        services.dossier_edit,
+        lambda version: _("Version %(v)s saved.") % {"v": version.version},
+        form_name="edit_form",
+    )
 
 
 @require_POST
 @staff_required("regulator.manage_dossier")
 def dossier_file(request, pk):
+    return _dossier_post(
+        request,
+        pk,
+        DossierFileForm,
+        services.dossier_file,
+        _("Dossier recorded as filed."),
+        form_name="file_form",
+    )
+
+
+def _dossier_post(request, pk, form_class, service, success, *, form_name: str):
+    """One of the dossier page's forms: back to the page, or the page again with the refused form."""
     dossier = _dossier_or_404(pk)
-    form = DossierFileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dossier_file(
-                actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Dossier recorded as filed."))
-            return redirect("regulator:dossier_detail", pk=dossier.pk)
-    return _detail(request, dossier, file_form=form, status=400)
+    form = form_class(request.POST)
+    if form_submit(
+        request,
+        form,
+        lambda: service(actor=actor_for_user(request.user), dossier_id=dossier.pk, **form.cleaned_data),
+        success,
+    ):
+        return redirect("regulator:dossier_detail", pk=dossier.pk)
+    return _detail(request, dossier, status=400, **{form_name: form})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +11,7 @@ from audit.services import audit_record
 from consents.models import Purpose
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_submit
 from core.replica import replica_reads
 from core.spreadsheets import SpreadsheetWriter
 from regulator import services
@@ -71,14 +69,13 @@ def activity_edit(request, code):
             "started_at": activity.started_at,
         }
     form = ActivityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_save(
-                actor=actor_for_user(request.user), purpose_code=code, **form.service_kwargs()
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Saved. Update the dossiers from the catalogue to version them."))
-            return redirect("regulator:processing_record")
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: services.activity_save(
+            actor=actor_for_user(request.user), purpose_code=code, **form.service_kwargs()
+        ),
+        _("Saved. Update the dossiers from the catalogue to version them."),
+    ):
+        return redirect("regulator:processing_record")
     return render(request, "regulator/activity_form.html", {"form": form, "purpose": purpose})

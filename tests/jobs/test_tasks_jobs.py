@@ -9,19 +9,22 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from audit import tasks as audit_tasks
-from core.actors import actor_for_user
+from core.actors import Actor, actor_for_user
 from dsr import services
 from dsr import tasks as dsr_tasks
 from dsr.models import DeletionRecord, LegalHold, OutcomeReason
 from integrations import delivery, outbox
 from integrations import tasks as integration_tasks
 from integrations.delivery import outbox_deliver
-from integrations.models import OutboxMessage
+from integrations.jobs import job_create, job_dispatch_on_commit
+from integrations.models import BackgroundJob, OutboxMessage
 from integrations.outbox import outbox_enqueue_email, outbox_retry
+from integrations.states import JobStatus
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.jobs.factories import NOW, staff
 
@@ -185,3 +188,27 @@ def test_customer_without_email_is_not_written_to(subject):
     subject.refresh_from_db()
     verified_request(subject)
     assert not OutboxMessage.objects.filter(kind="email").exists()
+
+
+def test_a_job_is_dispatched_on_commit_and_waits_for_the_sweep_while_the_broker_is_down(
+    django_capture_on_commit_callbacks, caplog
+):
+    handed = []
+    reachable = SimpleNamespace(name="tests.job", delay=handed.append)
+
+    def unreachable_delay(job_id):
+        raise OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
+
+    unreachable = SimpleNamespace(name="tests.job", delay=unreachable_delay)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            sent = job_create(actor=Actor.system("tests"), kind="tests.job")
+            job_dispatch_on_commit(reachable, sent)
+            assert handed == []  # not before the commit
+    assert handed == [str(sent.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            waiting = job_create(actor=Actor.system("tests"), kind="tests.job")
+            job_dispatch_on_commit(unreachable, waiting)  # no exception escapes the commit
+    assert BackgroundJob.objects.get(pk=waiting.pk).status == JobStatus.QUEUED
+    assert "deferred to the stale-job sweep" in caplog.text

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from regulator.models import Dossier
-from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import make_breach, make_catalogue, make_inventory, publish_marketing_v2
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,36 @@ def test_bad_breach_input_is_a_400_with_the_field(inventory, dpo, as_user):
         format="json",
     )
     assert response.status_code == 400 and "detected_at" in response.json()
+
+
+def test_breach_and_dossier_lists_filter_by_status_and_refuse_an_unknown_one(inventory, dpo, as_user):
+    client = as_user(dpo)
+    breach = make_breach(detected_at=timezone.now() - timedelta(hours=2))
+    client.post("/api/v1/dossiers/sync/")
+    ids = lambda response: [row["id"] for row in response.json()["results"]]  # noqa: E731
+    assert ids(client.get("/api/v1/breaches/?status=open")) == [str(breach.pk)]
+    assert ids(client.get("/api/v1/breaches/?status=closed")) == []
+    assert len(ids(client.get("/api/v1/dossiers/?status=draft"))) == 4
+    assert ids(client.get("/api/v1/dossiers/?status=filed")) == []
+    for path in ("/api/v1/breaches/?status=lost", "/api/v1/dossiers/?status=lost"):
+        refused = client.get(path)
+        assert refused.status_code == 400 and "status" in refused.json()
+
+
+def test_dpo_corrects_a_breachs_facts_systems_and_categories_through_the_api(inventory, dpo, as_user):
+    client = as_user(dpo)
+    breach = make_breach(detected_at=timezone.now() - timedelta(hours=2))
+    response = client.patch(
+        f"/api/v1/breaches/{breach.pk}/",
+        {"subjects_affected": 150, "systems": ["core_banking", "crm"], "categories": ["contact"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["subjects_affected"] == 150
+    assert body["systems"] == ["core_banking", "crm"] and body["categories"] == ["contact"]
+    unknown = client.patch(f"/api/v1/breaches/{breach.pk}/", {"categories": ["nothing"]}, format="json")
+    assert unknown.status_code == 400 and "categories" in unknown.json()
 
 
 def test_late_notification_without_reason_is_refused(inventory, dpo, as_user):
@@ -139,17 +169,7 @@ def test_processing_record_as_json_and_csv(inventory, dpo, as_user):
 
 
 def test_announcement_through_the_api(inventory, dpo, as_user):
-    from consents import services as consent_services
-
-    notice = consent_services.notice_publish(
-        actor=DPO,
-        code="marketing",
-        version="v2",
-        text_vi="Mới",
-        text_en="New",
-        effective_at=timezone.now() + timedelta(days=40),
-        material=True,
-    )
+    notice = publish_marketing_v2(days_ahead=40, material=True)
     client = as_user(dpo)
     # Publishing announced it, 30 days ahead since the change is material.
     (listed,) = client.get("/api/v1/notice-announcements/").json()["results"]

@@ -11,12 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from consents import services as consent_services
 from consents.services.announcements import announcement_send
 from regulator import services
 from regulator.models import Breach, Dossier
 from tests.factories import make_customer
-from tests.regulator.factories import DPO, customers_with, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import (
+    DPO,
+    customers_with,
+    make_breach,
+    make_catalogue,
+    make_inventory,
+    publish_marketing_v2,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,15 +179,7 @@ def test_a_follow_up_of_a_late_notification_starts_from_the_first_reason(client,
 def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_commit_callbacks):
     subject = customers_with(data["purposes"]["marketing"], 1)[0]
     user = make_customer(subject=subject, username="cust_reg")
-    notice = consent_services.notice_publish(
-        actor=DPO,
-        code="marketing",
-        version="v2",
-        text_vi="Nội dung thay đổi",
-        text_en="Changed text",
-        effective_at=timezone.now() + timedelta(days=10),
-        material=False,
-    )
+    notice = publish_marketing_v2(days_ahead=10, material=False)
     with django_capture_on_commit_callbacks():
         announcement_send(actor=DPO, announcement_id=notice.announcement.pk)
     client.force_login(user)
@@ -233,3 +231,18 @@ def test_dpo_edits_where_a_purposes_data_lives(client, dpo, auditor, data):
     )
     assert response.status_code == 302
     assert services.dossiers_sync(actor=DPO) == {"created": 0, "versioned": 1}
+
+
+def test_dpo_sends_an_announcement_from_its_page_and_a_second_send_is_a_message(
+    client, dpo, data, django_capture_on_commit_callbacks
+):
+    customers_with(data["purposes"]["marketing"], 2)
+    notice = publish_marketing_v2(days_ahead=10, material=False)
+    client.force_login(dpo)
+    send = reverse("regulator:announcement_send", args=[notice.announcement.pk])
+    with django_capture_on_commit_callbacks():
+        sent = client.post(send, follow=True)
+    assert "2 customers will receive the new notice." in [str(m) for m in sent.context["messages"]]
+    again = client.post(send, follow=True)
+    (refused,) = [m for m in again.context["messages"] if m.level_tag == "error"]
+    assert refused.message
