@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,16 +12,10 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
-from core.roles import Role
 from dsr.forms import CategoryForm, RetentionRuleForm, SystemForm
 from dsr.models import DataCategory, RetentionRule, System
 from dsr.services import inventory
-
-
-def _clients():
-    return (
-        get_user_model().objects.filter(groups__name=Role.CLIENT.value, is_active=True).order_by("username")
-    )
+from integrations.selectors import integration_clients
 
 
 @staff_required("dsr.view_system")
@@ -55,7 +48,9 @@ def system_edit(request, pk=None):
             "is_processor": system.is_processor,
             "active": system.active,
         }
-    form = SystemForm(request.POST or None, initial=initial or {"active": True}, client_queryset=_clients())
+    form = SystemForm(
+        request.POST or None, initial=initial or {"active": True}, client_queryset=integration_clients()
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         categories = list(data.pop("categories"))
