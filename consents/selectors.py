@@ -438,3 +438,7 @@ def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]
     """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
     rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
     return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}
+
+
+def purpose_by_code(code: str) -> Purpose | None:
+    return Purpose.objects.filter(code=code).first()

@@ -20,9 +20,12 @@ from deadlines.policy import deadlines_for
 from dsr.models import (
     ContactChange,
     ContactChangeStatus,
+    DataCategory,
     DataSubjectRequest,
     FulfilmentTask,
     LegalHold,
+    RetentionRule,
+    System,
     TaskStatus,
 )
 from dsr.states import OPEN, RequestStatus, allowed_next
@@ -402,3 +405,29 @@ def request_clock_states(*, now: datetime | None = None) -> list[dict]:
         {"key": "overdue_statutory", "label": _("Overdue on the statutory clock"),
          "count": figures["overdue_statutory"], "tone": "critical"},
     ]
+
+
+def system_list() -> QuerySet[System]:
+    return System.objects.all()
+
+
+def system_by_id(pk) -> System | None:
+    return System.objects.filter(pk=pk).first()
+
+
+def data_category_list() -> QuerySet[DataCategory]:
+    return DataCategory.objects.all()
+
+
+def retention_rule_list() -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.all()
+
+
+def systems_inventory() -> dict[str, QuerySet]:
+    """The inventory page's three lists: systems with their categories and client, categories with
+    their retention rule, and the rules."""
+    return {
+        "systems": System.objects.prefetch_related("categories").select_related("integration_client"),
+        "categories": DataCategory.objects.select_related("retention"),
+        "rules": RetentionRule.objects.all(),
+    }

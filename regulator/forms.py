@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dsr.models import DataCategory, System
+from dsr.selectors import data_category_list, system_list
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
@@ -21,13 +21,13 @@ class BreachForm(forms.Form):
     )
     systems = forms.ModelMultipleChoiceField(
         label=_("Systems"),
-        queryset=System.objects.all(),
+        queryset=system_list(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
     )
     categories = forms.ModelMultipleChoiceField(
         label=_("Data categories"),
-        queryset=DataCategory.objects.all(),
+        queryset=data_category_list(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -60,14 +60,14 @@ class BreachFactsForm(BreachForm):
 class ActivityForm(forms.Form):
     systems = forms.ModelMultipleChoiceField(
         label=_("Systems"),
-        queryset=System.objects.all(),
+        queryset=system_list(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     categories = forms.ModelMultipleChoiceField(
         label=_("Data categories"),
-        queryset=DataCategory.objects.all(),
+        queryset=data_category_list(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         required=False,
