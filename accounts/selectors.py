@@ -29,6 +29,10 @@ def user_by_id(pk) -> Any | None:
     return get_user_model().objects.filter(pk=pk).first()
 
 
+def active_user_by_id(pk) -> Any | None:
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
 def staff_user_by_id(pk) -> Any | None:
     return staff_users().filter(pk=pk).first()
 

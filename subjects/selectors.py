@@ -56,6 +56,16 @@ def visible_subjects(user, *, external_ref: str | None = None) -> QuerySet[DataS
     return queryset.filter(external_ref=external_ref) if external_ref else queryset
 
 
+def ward_by_ref(guardian: DataSubject, external_ref: str) -> DataSubject | None:
+    """One of the guardian's wards, by customer number (CIF)."""
+    return guardian.wards.filter(external_ref=external_ref).first()
+
+
+def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
+    """The wards whose guardianship the bank has verified, by customer number (CIF)."""
+    return guardian.wards.filter(guardian_verified_at__isnull=False).order_by("external_ref")
+
+
 def visible_subject_by_id(user, pk) -> DataSubject | None:
     return visible_subjects(user).filter(pk=pk).first()
 
