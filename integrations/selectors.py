@@ -79,6 +79,10 @@ def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.select_related("client").order_by("name", "pk")
 
 
+def webhook_endpoints_active() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(active=True)
+
+
 def webhook_endpoint_by_id(pk) -> WebhookEndpoint | None:
     return webhook_endpoint_list().filter(pk=pk).first()
 

@@ -66,6 +66,10 @@ def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
     return guardian.wards.filter(guardian_verified_at__isnull=False).order_by("external_ref")
 
 
+def ward_verified_by_id(guardian: DataSubject, pk) -> DataSubject | None:
+    return wards_verified(guardian).filter(pk=pk).first()
+
+
 def visible_subject_by_id(user, pk) -> DataSubject | None:
     return visible_subjects(user).filter(pk=pk).first()
 

@@ -12,7 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents import services
+from consents import selectors, services
 from consents.api.serializers import (
     AcknowledgeSerializer,
     DutyOutputSerializer,
@@ -41,10 +41,8 @@ class PurposeListCreateView(generics.GenericAPIView):
     serializer_class = PurposeOutputSerializer
 
     def get_queryset(self):
-        queryset = Purpose.objects.prefetch_related("recipients").order_by("code")
-        if self.request.query_params.get("active") in ("true", "false"):
-            queryset = queryset.filter(active=self.request.query_params["active"] == "true")
-        return queryset
+        active = self.request.query_params.get("active")
+        return selectors.purpose_list(active=active == "true" if active in ("true", "false") else None)
 
     @extend_schema(
         parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
@@ -72,7 +70,7 @@ class PurposeDetailView(generics.GenericAPIView):
 
     @extend_schema(responses=PurposeOutputSerializer)
     def get(self, request, code):
-        purpose = Purpose.objects.prefetch_related("recipients").filter(code=code).first()
+        purpose = selectors.purpose_with_recipients(code)
         if purpose is None:
             raise NotFound(_("No purpose with this code."))
         return Response(PurposeOutputSerializer(purpose).data)
@@ -114,10 +112,10 @@ class PurposeNoticeView(generics.GenericAPIView):
 
     @extend_schema(responses=NoticeOutputSerializer(many=True))
     def get(self, request, code):
-        purpose = Purpose.objects.filter(code=code).first()
+        purpose = selectors.purpose_by_code(code)
         if purpose is None:
             raise NotFound(_("No purpose with this code."))
-        return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
+        return Response(NoticeOutputSerializer(selectors.notice_versions(purpose), many=True).data)
 
     @extend_schema(
         request=NoticeCreateSerializer,
@@ -140,7 +138,7 @@ class RecipientListCreateView(generics.GenericAPIView):
 
     @extend_schema(responses=RecipientOutputSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(Recipient.objects.order_by("name"))
+        page = self.paginate_queryset(selectors.recipient_list())
         return self.get_paginated_response(RecipientOutputSerializer(page, many=True).data)
 
     @extend_schema(request=RecipientCreateSerializer, responses={201: RecipientOutputSerializer})
@@ -163,14 +161,11 @@ class DutyListView(generics.GenericAPIView):
         responses=DutyOutputSerializer(many=True),
     )
     def get(self, request):
-        queryset = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose").order_by(
-            "due_at"
+        duties = selectors.withdrawal_duties(
+            client=request.user if user_role(request.user) == Role.CLIENT else None,
+            status=request.query_params.get("status"),
         )
-        if user_role(request.user) == Role.CLIENT:
-            queryset = queryset.filter(recipient__client=request.user)
-        if request.query_params.get("status"):
-            queryset = queryset.filter(status=request.query_params["status"])
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(duties)
         return self.get_paginated_response(DutyOutputSerializer(page, many=True).data)
 
 
@@ -216,7 +211,7 @@ class ConsentImportView(generics.GenericAPIView):
 
     @extend_schema(responses=ImportOutputSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(ConsentImport.objects.order_by("-started_at"))
+        page = self.paginate_queryset(selectors.consent_imports())
         return self.get_paginated_response(ImportOutputSerializer(page, many=True).data)
 
     @extend_schema(
