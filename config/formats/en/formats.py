@@ -3,24 +3,9 @@
 Bank staff and customers read both languages side by side; Django's English default (month first)
 made 12/01/2026 mean two different days on two pages. The API keeps ISO 8601 (DRF's own setting)."""
 
-DATE_FORMAT = "d/m/Y"
-TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "d/m/Y H:i"
-YEAR_MONTH_FORMAT = "m/Y"
-MONTH_DAY_FORMAT = "d/m"
-SHORT_DATE_FORMAT = "d/m/Y"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
-FIRST_DAY_OF_WEEK = 1  # Monday
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-]
+# Django reads the format names off this module, so they are all brought in.
+from config.formats.day_first import *  # noqa: F403
+
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
