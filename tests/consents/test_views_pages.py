@@ -12,7 +12,7 @@ from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
 from consents.services import consent_import_run
-from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient, publish_notice
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -124,14 +124,8 @@ def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
     assert created.status_code == 302
     grant(subject, catalogue["marketing"], now=timezone.now() - timedelta(minutes=10))
     # A material version that took effect a minute ago, announced 31 days before.
-    services.notice_publish(
-        actor=SYSTEM,
-        code="marketing",
-        version="v2",
-        text_vi="Mở rộng",
-        text_en="Wider",
-        effective_at=timezone.now() - timedelta(minutes=1),
-        material=True,
+    publish_notice(
+        "marketing", "v2", effective_at=timezone.now() - timedelta(minutes=1), material=True,
         now=timezone.now() - timedelta(days=31, minutes=2),
     )
     wider = {"version": "v3", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"}

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from regulator.models import Dossier
+from tests.consents.factories import publish_notice
 from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
@@ -139,16 +140,9 @@ def test_processing_record_as_json_and_csv(inventory, dpo, as_user):
 
 
 def test_announcement_through_the_api(inventory, dpo, as_user):
-    from consents import services as consent_services
 
-    notice = consent_services.notice_publish(
-        actor=DPO,
-        code="marketing",
-        version="v2",
-        text_vi="Mới",
-        text_en="New",
-        effective_at=timezone.now() + timedelta(days=40),
-        material=True,
+    notice = publish_notice(
+        "marketing", "v2", effective_at=timezone.now() + timedelta(days=40), material=True, actor=DPO
     )
     client = as_user(dpo)
     # Publishing announced it, 30 days ahead since the change is material.

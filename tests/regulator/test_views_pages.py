@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from consents import services as consent_services
 from consents.services.announcements import announcement_send
 from regulator import services
 from regulator.models import Breach, Dossier
+from tests.consents.factories import publish_notice
 from tests.factories import make_customer
 from tests.regulator.factories import DPO, customers_with, make_breach, make_catalogue, make_inventory
 
@@ -173,14 +173,8 @@ def test_a_follow_up_of_a_late_notification_starts_from_the_first_reason(client,
 def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_commit_callbacks):
     subject = customers_with(data["purposes"]["marketing"], 1)[0]
     user = make_customer(subject=subject, username="cust_reg")
-    notice = consent_services.notice_publish(
-        actor=DPO,
-        code="marketing",
-        version="v2",
-        text_vi="Nội dung thay đổi",
-        text_en="Changed text",
-        effective_at=timezone.now() + timedelta(days=10),
-        material=False,
+    notice = publish_notice(
+        "marketing", "v2", effective_at=timezone.now() + timedelta(days=10), text_en="Changed text", actor=DPO
     )
     with django_capture_on_commit_callbacks():
         announcement_send(actor=DPO, announcement_id=notice.announcement.pk)
