@@ -170,29 +170,34 @@ def test_the_function_import_scan_sees_what_it_should(source, expected):
     assert list(_function_imports(ast.parse(source))) == expected
 
 
-def _orm_write_lines(source: str) -> list[int]:
-    return list(_orm_writes(ast.parse(source)))
-
-
-@pytest.mark.parametrize("scan, source, expected", [
-    (_orm_write_lines, "Model.objects.create(a=1)", [1]),
-    (_orm_write_lines, "Model.objects.filter(a=1).update(b=2)", [1]),
-    (_orm_write_lines, "Model.objects.filter(a=1).delete()", [1]),
-    (_orm_write_lines, "record.save(update_fields=['a'])", [1]),
-    (_orm_write_lines, "context.update({'a': 1})", []),
-    (_orm_write_lines, "Model.objects.filter(a=1).first()", []),
-    (_orm_reads, "Purpose.objects.filter(code=code).first()", [1]),
-    (_orm_reads, "get_user_model().objects.all()", [1]),
-    (_orm_reads, "get_object_or_404(token_list(), pk=pk)", [1]),
-    (_orm_reads, "selectors.consent_list().filter(pk=pk)", [1]),
-    (_orm_reads, "authorisation.events.order_by('-at')", [1]),
-    (_orm_reads, "breach.categories.exists()", [1]),
-    (_orm_reads, "queryset = Purpose.objects.none()", []),
-    (_orm_reads, "list(breach.systems.all())", []),
-    (_orm_reads, "selectors.purpose_by_code(code)", []),
-    (_orm_reads, "', '.join(names).count(',')", []),
-    (_orm_reads, "form.errors.values()", []),
+@pytest.mark.parametrize("source, expected", [
+    ("Model.objects.create(a=1)", [1]),
+    ("Model.objects.filter(a=1).update(b=2)", [1]),
+    ("Model.objects.filter(a=1).delete()", [1]),
+    ("record.save(update_fields=['a'])", [1]),
+    ("context.update({'a': 1})", []),
+    ("Model.objects.filter(a=1).first()", []),
 ])
-def test_the_orm_scans_see_what_they_should(scan, source, expected):
-    assert scan(source) == expected
+def test_the_write_scan_sees_what_it_should(source, expected):
+    assert list(_orm_writes(ast.parse(source))) == expected
 
+
+# Lines 1-6 read through the ORM; lines 7-11 do not (a placeholder, a loaded object's relation, a
+# selector, a str's count, a dict's values).
+READ_SCAN_SAMPLE = """\
+purpose = Purpose.objects.filter(code=code).first()
+users = get_user_model().objects.all()
+token = get_object_or_404(token_list(), pk=pk)
+consent = selectors.consent_list().filter(pk=pk)
+latest = authorisation.events.order_by("-at")
+financial = breach.categories.exists()
+queryset = Purpose.objects.none()
+systems = list(breach.systems.all())
+purpose = selectors.purpose_by_code(code)
+commas = ", ".join(names).count(",")
+errors = form.errors.values()
+"""
+
+
+def test_the_read_scan_sees_what_it_should():
+    assert _orm_reads(READ_SCAN_SAMPLE) == [1, 2, 3, 4, 5, 6]
