@@ -1,10 +1,15 @@
 """Reads on sign-in accounts."""
 from __future__ import annotations
 
+from typing import Any
+
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.roles import STAFF_ROLES
+from core.roles import STAFF_ROLES, staff_users
 
 
 def role_managed_users() -> QuerySet:
@@ -14,3 +19,35 @@ def role_managed_users() -> QuerySet:
         get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
         .distinct().order_by("username")
     )
+
+
+def user_list() -> QuerySet:
+    return get_user_model().objects.all()
+
+
+def user_by_id(pk) -> Any | None:
+    return get_user_model().objects.filter(pk=pk).first()
+
+
+def active_user_by_id(pk) -> Any | None:
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
+def staff_user_by_id(pk) -> Any | None:
+    return staff_users().filter(pk=pk).first()
+
+
+def sign_ins_locked() -> list[dict[str, Any]]:
+    """Sign-ins django-axes holds locked, the latest attempt first."""
+    return list(
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-attempt_time")
+        .values("username", "ip_address", "attempt_time", "failures_since_start")
+    )
+
+
+def staff_second_factor_status() -> list[dict[str, Any]]:
+    """Each active staff login, by username, and whether it has a confirmed authenticator."""
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    staff = staff_users().filter(is_active=True).order_by("username")
+    return [{"user": user, "enrolled": user.pk in enrolled} for user in staff]

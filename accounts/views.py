@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +21,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import OTPTokenForm, UnlockForm
 from accounts.otp import enrolment_device, otp_device_confirm, otp_devices_reset, qr_svg
-from accounts.selectors import role_managed_users
+from accounts.selectors import (
+    role_managed_users,
+    sign_ins_locked,
+    staff_second_factor_status,
+    staff_user_by_id,
+    user_by_id,
+)
 from accounts.services import user_role_set
 from audit.services import audit_record
 from core.access import (
+    found_or_404,
     has_confirmed_device,
     otp_step_url,
     second_factor_missing,
@@ -35,7 +40,7 @@ from core.access import (
 )
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.roles import STAFF_ROLES, Role, staff_users, user_role
+from core.roles import STAFF_ROLES, Role, user_role
 
 
 def _next_url(request) -> str:
@@ -109,16 +114,9 @@ def _base32(device: TOTPDevice) -> str:
 @staff_required("axes.view_accessattempt")
 def sign_in_security(request):
     """The DPO sees locked sign-ins and staff two-factor status; unlocks and resets from here."""
-    locked = (
-        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("-attempt_time")
-        .values("username", "ip_address", "attempt_time", "failures_since_start")
-    )
-    staff = staff_users().filter(is_active=True).order_by("username")
-    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     return render(request, "accounts/sign_in_security.html", {
-        "locked": list(locked),
-        "staff": [{"user": u, "enrolled": u.pk in enrolled} for u in staff],
+        "locked": sign_ins_locked(),
+        "staff": staff_second_factor_status(),
         "can_reset_otp": request.user.has_perm("otp_totp.delete_totpdevice"),
     })
 
@@ -140,7 +138,7 @@ def sign_in_unlock(request):
 @require_POST
 @staff_required("otp_totp.delete_totpdevice")
 def sign_in_reset_otp(request, user_id: int):
-    user = get_object_or_404(staff_users(), pk=user_id)
+    user = found_or_404(staff_user_by_id(user_id))
     otp_devices_reset(actor=actor_for_user(request.user), user=user)
     messages.success(
         request,
@@ -187,7 +185,7 @@ def user_list_page(request):
 @require_POST
 @staff_required("auth.change_user")
 def user_role_page(request, pk):
-    user = get_object_or_404(get_user_model(), pk=pk)
+    user = found_or_404(user_by_id(pk))
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))

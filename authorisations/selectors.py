@@ -24,8 +24,15 @@ def third_party_by_client_id(client_id: str) -> ThirdParty | None:
     return ThirdParty.objects.select_related("application").filter(application__client_id=client_id).first()
 
 
-def authorisation_list() -> QuerySet[Authorisation]:
-    return Authorisation.objects.select_related("third_party", "subject").order_by("-starts_at")
+def authorisation_list(*, subject=None) -> QuerySet[Authorisation]:
+    """Authorisations, newest first; only one customer's when `subject` is given."""
+    authorisations = Authorisation.objects.select_related("third_party", "subject").order_by("-starts_at")
+    return authorisations if subject is None else authorisations.filter(subject=subject)
+
+
+def authorisation_by_id(pk, *, subject=None) -> Authorisation | None:
+    """The authorisation, or None if there is none (or it is not `subject`'s, when given)."""
+    return authorisation_list(subject=subject).filter(pk=pk).first()
 
 
 def authorisations_for_subject(subject) -> QuerySet[Authorisation]:
@@ -35,6 +42,20 @@ def authorisations_for_subject(subject) -> QuerySet[Authorisation]:
         .filter(subject=subject)
         .prefetch_related(Prefetch("accesses", queryset=AccessRecord.objects.order_by("-accessed_at")))
     )
+
+
+def authorisation_recent_accesses(authorisation: Authorisation, *, limit: int = 50) -> list[AccessRecord]:
+    """The newest reads of an authorisation from `authorisations_for_subject`'s prefetched log."""
+    return list(authorisation.accesses.all()[:limit])
+
+
+def authorisation_accesses(authorisation: Authorisation) -> QuerySet[AccessRecord]:
+    return authorisation.accesses.order_by("-accessed_at")
+
+
+def authorisation_receipt(authorisation: Authorisation) -> str:
+    """The receipt of the authorisation's latest change, as frozen when it was issued."""
+    return authorisation.events.order_by("-at").first().receipt
 
 
 def authorisation_live_for(*, user, application) -> Authorisation | None:

@@ -20,7 +20,7 @@ from authorisations.forms import DURATION_CHOICES_DAYS, ConsentScreenForm, Staff
 from authorisations.models import Authorisation, ThirdParty
 from authorisations.scopes import scope_labels
 from consents.models import Channel
-from core.access import customer_required, staff_required, subject_for_user
+from core.access import customer_required, found_or_404, staff_required, subject_for_user
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.roles import Role, user_role
@@ -140,7 +140,7 @@ def me_list(request, subject):
             # Each read named in words ("Your account transactions..."), not by its scope code.
             "accesses": [
                 {"access": access, "label": scope_labels([access.scope])[0]["label"]}
-                for access in a.accesses.all()[:50]
+                for access in selectors.authorisation_recent_accesses(a)
             ],
         }
         for a in selectors.authorisations_for_subject(subject)
@@ -149,10 +149,7 @@ def me_list(request, subject):
 
 
 def _own(subject, pk) -> Authorisation:
-    authorisation = selectors.authorisations_for_subject(subject).filter(pk=pk).first()
-    if authorisation is None:
-        raise Http404
-    return authorisation
+    return found_or_404(selectors.authorisation_by_id(pk, subject=subject))
 
 
 @customer_required
@@ -197,8 +194,8 @@ def me_pause(request, pk, subject):
 
 @customer_required
 def me_receipt(request, pk, subject):
-    event = _own(subject, pk).events.order_by("-at").first()
-    response = HttpResponse(event.receipt, content_type="application/json; charset=utf-8")
+    receipt = selectors.authorisation_receipt(_own(subject, pk))
+    response = HttpResponse(receipt, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="authorisation-{pk}.json"'
     return response
 
@@ -249,16 +246,14 @@ def third_party_status(request, pk):
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The third-party access section of the staff customer page (registered as a subject panel)."""
     return {
-        "tpa_authorisations": list(selectors.authorisation_list().filter(subject=subject)[:50]),
+        "tpa_authorisations": list(selectors.authorisation_list(subject=subject)[:50]),
         "tpa_can_revoke": request.user.has_perm("authorisations.revoke_authorisation"),
     }
 
 
 @staff_required("authorisations.revoke_authorisation")
 def staff_revoke(request, pk):
-    authorisation = selectors.authorisation_list().filter(pk=pk).first()
-    if authorisation is None:
-        raise Http404
+    authorisation = found_or_404(selectors.authorisation_by_id(pk))
     form = StaffRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -79,18 +79,25 @@ def seed():
             )
     Consent.objects.bulk_create(consents)
     ConsentEvent.objects.bulk_create(events)
-    requests, changes = [], []
-    for n in range(REQUESTS):
-        received = now - timedelta(days=300 - n)
-        request = DataSubjectRequest(
+
+    def access_request(*, received, status: str, channel: str, closed_at=None) -> DataSubjectRequest:
+        """The customer's access request received at `received`, identity checked at once, due 72 hours on."""
+        return DataSubjectRequest(
             subject=subject,
             type="access",
-            status="completed",
-            channel="branch",
+            status=status,
+            channel=channel,
             received_at=received,
             due_at=received + timedelta(hours=72),
             identity_verified_at=received,
-            closed_at=received + timedelta(hours=30),
+            closed_at=closed_at,
+        )
+
+    requests, changes = [], []
+    for n in range(REQUESTS):
+        received = now - timedelta(days=300 - n)
+        request = access_request(
+            received=received, status="completed", channel="branch", closed_at=received + timedelta(hours=30)
         )
         requests.append(request)
         for old, new, hours in (
@@ -108,15 +115,7 @@ def seed():
                     at=received + timedelta(hours=hours),
                 )
             )
-    current = DataSubjectRequest(
-        subject=subject,
-        type="access",
-        status="in_progress",
-        channel="mobile_app",
-        received_at=now,
-        due_at=now + timedelta(hours=72),
-        identity_verified_at=now,
-    )
+    current = access_request(received=now, status="in_progress", channel="mobile_app")
     requests.append(current)
     DataSubjectRequest.objects.bulk_create(requests)
     RequestStatusChange.objects.bulk_create(changes)

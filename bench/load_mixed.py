@@ -94,28 +94,6 @@ def seed(subjects: int) -> dict:
     return {"token": key, "purposes": versions, "live": sorted(live), "subjects": subjects}
 
 
-def start_redis(directory: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--port",
-            str(REDIS_PORT),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(0.5)
-    return process
-
-
 def start_gunicorn(workers: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [
@@ -224,8 +202,12 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=sized(2000, 20))
     args = parser.parse_args()
 
+    sys.path.insert(0, str(ROOT))  # the Redis server of its own is the reliability tests'
+    from tests.reliability.servers import PrivateRedis
+
     scratch = Path(tempfile.mkdtemp(prefix="qdl-bench-load-"))
-    redis = start_redis(scratch)
+    redis = PrivateRedis(REDIS_PORT, scratch)
+    redis.start()
     gunicorn = None
     try:
         ensure_database(ENV)
@@ -249,8 +231,7 @@ def main() -> None:
         if gunicorn is not None:
             gunicorn.terminate()
             gunicorn.wait(timeout=30)
-        redis.terminate()
-        redis.wait(timeout=10)
+        redis.stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
     samples: dict[str, list[float]] = {}

@@ -13,7 +13,8 @@ from consents.models import (
     Recipient,
     TransferExemption,
 )
-from integrations.models import WebhookEndpoint
+from consents.selectors import recipients_active
+from integrations.selectors import webhook_endpoints_active
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
 
@@ -166,7 +167,7 @@ class PurposeForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = Recipient.objects.filter(active=True)
+        self.fields["recipients"].queryset = recipients_active()
         if editing:
             del self.fields["code"], self.fields["notice_version"]
         else:
@@ -193,7 +194,7 @@ class RecipientForm(forms.Form):
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
     endpoint = forms.ModelChoiceField(
         label=_("Webhook endpoint for withdrawal notices"),
-        queryset=WebhookEndpoint.objects.filter(active=True),
+        queryset=webhook_endpoints_active(),
         required=False,
         help_text=_("The integration client that owns it acknowledges the notices by API."),
     )

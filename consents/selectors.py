@@ -23,6 +23,7 @@ from consents.catalogue import PurposeEntry, purpose_entry
 from consents.models import (
     Consent,
     ConsentEvent,
+    ConsentImport,
     ConsentState,
     ConsentStatus,
     LegalBasis,
@@ -33,9 +34,12 @@ from consents.models import (
     WithdrawalDuty,
 )
 from consents.restrictions import restriction_reaches
+from core.access import subject_for_user
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
+from core.roles import Role, user_role
 from subjects.models import DataSubject
+from subjects.selectors import wards_verified
 from subjects.validators import age_on
 
 CHILD_BELOW_AGE = 16
@@ -370,8 +374,46 @@ def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
     return notices
 
 
-def consent_list() -> QuerySet[Consent]:
-    return Consent.objects.select_related("subject", "purpose", "notice", "guardian").order_by("-granted_at")
+def consent_list(*, subject=None) -> QuerySet[Consent]:
+    """Consents, the latest granted first; only one customer's when `subject` is given."""
+    consents = Consent.objects.select_related("subject", "purpose", "notice", "guardian")
+    consents = consents.order_by("-granted_at")
+    return consents if subject is None else consents.filter(subject=subject)
+
+
+def consents_visible_to(user) -> QuerySet[Consent]:
+    """Every consent for staff and clients; a customer's own only (none for a login without a subject)."""
+    if user_role(user) != Role.CUSTOMER:
+        return consent_list()
+    own = subject_for_user(user)
+    return consent_list(subject=own) if own is not None else Consent.objects.none()
+
+
+def consent_visible_by_id(user, pk) -> Consent | None:
+    return consents_visible_to(user).filter(pk=pk).first()
+
+
+def consent_by_id(pk) -> Consent | None:
+    return consent_list().filter(pk=pk).first()
+
+
+def consent_of_customer(customer: DataSubject, pk) -> Consent | None:
+    """One of the customer's consents, or of a ward whose verified guardian they are."""
+    theirs = [customer.pk, *wards_verified(customer).values_list("pk", flat=True)]
+    return consent_list().filter(pk=pk, subject__in=theirs).first()
+
+
+def consents_by_ids(ids: Iterable, *, subject=None) -> QuerySet[Consent]:
+    return consent_list(subject=subject).filter(pk__in=list(ids))
+
+
+def consent_granted(subject, purpose: Purpose | None) -> Consent | None:
+    """The subject's consent in force to the purpose, if any."""
+    return Consent.objects.filter(subject=subject, purpose=purpose, status=ConsentStatus.GRANTED).first()
+
+
+def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
+    return consent.events.select_related("actor_user")
 
 
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:
@@ -446,3 +488,64 @@ def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]
     """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
     rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
     return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}
+
+
+def purpose_by_code(code: str, *, active_only: bool = False) -> Purpose | None:
+    purposes = Purpose.objects.filter(active=True) if active_only else Purpose.objects.all()
+    return purposes.filter(code=code).first()
+
+
+def purpose_with_recipients(code: str) -> Purpose | None:
+    return Purpose.objects.prefetch_related("recipients").filter(code=code).first()
+
+
+def purpose_list(*, active: bool | None = None) -> QuerySet[Purpose]:
+    """Purposes by code with their recipients; only the active or inactive ones when `active` is given."""
+    purposes = Purpose.objects.prefetch_related("recipients").order_by("code")
+    return purposes if active is None else purposes.filter(active=active)
+
+
+def purposes_catalogue() -> QuerySet[Purpose]:
+    """The catalogue page's purposes, by legal basis then code, with recipients and notice versions."""
+    return Purpose.objects.prefetch_related("recipients", "notices").order_by("legal_basis", "code")
+
+
+def notice_versions(purpose: Purpose, *, newest_first: bool = False) -> QuerySet[NoticeVersion]:
+    return purpose.notices.order_by("-effective_at" if newest_first else "effective_at")
+
+
+def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
+    """How many customers `subjects_to_ask_again` lists for the purpose."""
+    return subjects_to_ask_again(purpose, now=now).count()
+
+
+def recipient_list() -> QuerySet[Recipient]:
+    return Recipient.objects.order_by("name")
+
+
+def recipients_active() -> QuerySet[Recipient]:
+    return Recipient.objects.filter(active=True)
+
+
+def recipients_with_purposes() -> QuerySet[Recipient]:
+    return recipient_list().prefetch_related("purposes")
+
+
+def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
+    return list(Recipient.objects.filter(pk__in=list(ids)))
+
+
+def withdrawal_duties(*, client=None) -> QuerySet[WithdrawalDuty]:
+    """Withdrawal duties, the first due first; only the recipients' of an integration `client`, when given."""
+    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
+    duties = duties.order_by("due_at")
+    return duties if client is None else duties.filter(recipient__client=client)
+
+
+def consent_imports() -> QuerySet[ConsentImport]:
+    """CSV imports of consents, the latest first, with their background jobs."""
+    return ConsentImport.objects.select_related("job").order_by("-started_at")
+
+
+def consent_import_by_job(job_id) -> ConsentImport | None:
+    return consent_imports().filter(job_id=job_id).first()

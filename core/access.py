@@ -11,11 +11,19 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.roles import Role, is_staff_user, user_role
+
+
+def found_or_404(found):
+    """What a page's selector found, or the 404 answer when it found nothing."""
+    if found is None:
+        raise Http404
+    return found
 
 
 def subject_for_user(user) -> Any:

@@ -12,7 +12,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from deadlines import schedules
-from deadlines.models import ReminderThreshold
+from deadlines.selectors import reminder_thresholds
 
 
 class ThresholdForm(forms.Form):
@@ -63,7 +63,7 @@ def schedule_settings(request):
         request,
         "deadlines/schedules.html",
         {
-            "thresholds": ReminderThreshold.objects.order_by("-hours_before"),
+            "thresholds": reminder_thresholds(),
             "threshold_form": threshold_form,
             "reports": schedules.report_times(),
         },

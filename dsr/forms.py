@@ -13,14 +13,13 @@ from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
     Channel,
-    DataCategory,
     IdentityDocument,
     IdentityMethod,
     OutcomeReason,
     RetentionLaw,
-    RetentionRule,
     RetentionStart,
 )
+from dsr.selectors import data_category_list, retention_rule_list
 from dsr.services.policy import POLICY_FIELDS
 from dsr.states import RequestStatus
 
@@ -269,7 +268,7 @@ class SystemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     categories = forms.ModelMultipleChoiceField(
         label=_("Data categories"),
-        queryset=DataCategory.objects.order_by("code"),
+        queryset=data_category_list(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -297,7 +296,7 @@ class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
     retention = forms.ModelChoiceField(
-        label=_("Kept by law under"), queryset=RetentionRule.objects.order_by("name"), required=False
+        label=_("Kept by law under"), queryset=retention_rule_list(), required=False
     )
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
+from core.access import subject_for_user
 from core.errors import DomainError, PermissionDenied
 from core.roles import Role, user_role
 from deadlines.models import CalendarDay, RequestType
@@ -20,9 +22,13 @@ from deadlines.policy import deadlines_for
 from dsr.models import (
     ContactChange,
     ContactChangeStatus,
+    DataCategory,
     DataSubjectRequest,
+    DeletionRecord,
     FulfilmentTask,
     LegalHold,
+    RetentionRule,
+    System,
     TaskStatus,
 )
 from dsr.states import OPEN, RequestStatus, allowed_next
@@ -79,6 +85,55 @@ def request_list() -> QuerySet[DataSubjectRequest]:
 def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     """A customer's own requests, and those a guardian made for a ward (never anyone else's)."""
     return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
+
+
+def visible_requests(user) -> QuerySet[DataSubjectRequest]:
+    """Every request for staff and clients; a customer's own (and their wards') for a customer."""
+    own = subject_for_user(user)
+    return requests_for_subject(own) if own is not None else request_list()
+
+
+def visible_request_by_id(user, pk) -> DataSubjectRequest | None:
+    return visible_requests(user).filter(pk=pk).first()
+
+
+def visible_request_detail(user, pk) -> DataSubjectRequest | None:
+    """The request with everything its detail shows, if `user` may see it."""
+    return request_detail(pk) if visible_requests(user).filter(pk=pk).exists() else None
+
+
+def request_for_work_check(user, pk) -> DataSubjectRequest | None:
+    """Only what `request_work_check` reads (assignee, creator) of a request `user` may see."""
+    return (
+        visible_requests(user).filter(pk=pk).select_related(None)
+        .only("pk", "assignee_id", "created_by_id").first()
+    )
+
+
+def subject_request_by_id(subject, pk) -> DataSubjectRequest | None:
+    """One of the customer's own requests with its status history (the customer's request page)."""
+    return requests_for_subject(subject).prefetch_related("status_changes").filter(pk=pk).first()
+
+
+def request_identity_verified(pk) -> bool:
+    return DataSubjectRequest.objects.filter(pk=pk, identity_verified_at__isnull=False).exists()
+
+
+def deletion_records(request: DataSubjectRequest) -> QuerySet[DeletionRecord]:
+    return DeletionRecord.objects.filter(request=request).select_related("category", "system")
+
+
+def work_staff() -> QuerySet:
+    """Staff who may be given requests."""
+    return (
+        get_user_model().objects.filter(
+            is_active=True,
+            groups__permissions__codename="work_request",
+            groups__permissions__content_type__app_label="dsr",
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def binding_due_at():
@@ -197,6 +252,15 @@ def request_detail(request_id) -> DataSubjectRequest | None:
         )
         .filter(pk=request_id)
         .first()
+    )
+
+
+def tasks_open() -> QuerySet[FulfilmentTask]:
+    """Every open fulfilment task, the oldest first (what staff see of the systems' work)."""
+    return (
+        FulfilmentTask.objects.filter(status=TaskStatus.OPEN)
+        .select_related("system", "request__subject")
+        .order_by("created_at")
     )
 
 
@@ -402,3 +466,29 @@ def request_clock_states(*, now: datetime | None = None) -> list[dict]:
         {"key": "overdue_statutory", "label": _("Overdue on the statutory clock"),
          "count": figures["overdue_statutory"], "tone": "critical"},
     ]
+
+
+def system_list() -> QuerySet[System]:
+    return System.objects.all()
+
+
+def system_by_id(pk) -> System | None:
+    return System.objects.filter(pk=pk).first()
+
+
+def data_category_list() -> QuerySet[DataCategory]:
+    return DataCategory.objects.all()
+
+
+def retention_rule_list() -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.all()
+
+
+def systems_inventory() -> dict[str, QuerySet]:
+    """The inventory page's three lists: systems with their categories and client, categories with
+    their retention rule, and the rules."""
+    return {
+        "systems": System.objects.prefetch_related("categories").select_related("integration_client"),
+        "categories": DataCategory.objects.select_related("retention"),
+        "rules": RetentionRule.objects.all(),
+    }

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
 from integrations.recipients import recipient_directory
+from integrations.selectors import integration_clients
 
 
 class EndpointForm(forms.Form):
@@ -22,9 +22,7 @@ class EndpointForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = get_user_model().objects.filter(
-            groups__name=Role.CLIENT.value, is_active=True
-        ).order_by("username")
+        self.fields["client"].queryset = integration_clients()
         self.fields["recipient"].choices = [("", "—"), *recipient_directory().choices()]
         if editing:
             del self.fields["client"]

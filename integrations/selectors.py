@@ -9,6 +9,7 @@ from django.db.models import F, Max, QuerySet
 
 from audit.models import AuditEntry
 from core.db import prepared_cursor
+from core.roles import Role
 from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
@@ -43,6 +44,10 @@ def token_list(*, username: str | None = None) -> QuerySet[ApiToken]:
     return tokens
 
 
+def token_by_id(pk) -> ApiToken | None:
+    return token_list().filter(pk=pk).first()
+
+
 def token_with_prefix(prefix: str) -> QuerySet[ApiToken]:
     """The tokens whose key starts with `prefix` (the 8 characters shown in lists), live first."""
     return ApiToken.objects.select_related("user").filter(prefix=prefix).order_by(
@@ -72,6 +77,20 @@ def audited_subject_since(sequence: int, *, request_id: str):
 
 def webhook_endpoint_list() -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.select_related("client").order_by("name", "pk")
+
+
+def webhook_endpoints_active() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(active=True)
+
+
+def webhook_endpoint_by_id(pk) -> WebhookEndpoint | None:
+    return webhook_endpoint_list().filter(pk=pk).first()
+
+
+def integration_clients() -> QuerySet:
+    """Active logins of integration clients (the bank's systems that call the API), by username."""
+    clients = get_user_model().objects.filter(groups__name=Role.CLIENT.value, is_active=True)
+    return clients.order_by("username")
 
 
 def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:

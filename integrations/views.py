@@ -10,11 +10,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
@@ -24,7 +24,13 @@ from integrations.forms import EndpointForm
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_parked, outbox_retry
 from integrations.recipients import recipient_directory
-from integrations.selectors import token_list, webhook_deliveries, webhook_endpoint_list
+from integrations.selectors import (
+    token_by_id,
+    token_list,
+    webhook_deliveries,
+    webhook_endpoint_by_id,
+    webhook_endpoint_list,
+)
 from integrations.services import token_revoke
 
 
@@ -47,7 +53,7 @@ def token_list_page(request):
 @staff_required("integrations.change_apitoken")
 def token_revoke_page(request, pk):
     """GET asks "are you sure?", naming the token and its user; POST revokes."""
-    token = get_object_or_404(token_list(), pk=pk)
+    token = found_or_404(token_by_id(pk))
     if request.method == "POST":
         if token.revoked_at is not None:
             messages.info(request, _("Token %(prefix)s… was already revoked.") % {"prefix": token.prefix})
@@ -117,7 +123,7 @@ def webhook_list_page(request):
 @require_http_methods(["GET", "POST"])
 @staff_required("integrations.view_webhookendpoint")
 def webhook_detail_page(request, pk):
-    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    endpoint = found_or_404(webhook_endpoint_by_id(pk))
     served = recipient_directory().served([endpoint.pk]).get(endpoint.pk)
     can_change = request.user.has_perm("integrations.change_webhookendpoint")
     initial = {"name": endpoint.name, "url": endpoint.url, "events": ", ".join(endpoint.events),
@@ -141,7 +147,7 @@ def webhook_detail_page(request, pk):
 @require_POST
 @staff_required("integrations.change_webhookendpoint")
 def webhook_rotate_page(request, pk):
-    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    endpoint = found_or_404(webhook_endpoint_by_id(pk))
     endpoint, secret = webhooks.webhook_endpoint_secret_rotate(
         actor=actor_for_user(request.user), endpoint=endpoint
     )
@@ -151,7 +157,7 @@ def webhook_rotate_page(request, pk):
 @require_POST
 @staff_required("integrations.change_webhookendpoint")
 def webhook_test_page(request, pk):
-    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    endpoint = found_or_404(webhook_endpoint_by_id(pk))
     try:
         webhooks.webhook_endpoint_test(actor=actor_for_user(request.user), endpoint=endpoint)
         messages.success(request, _("A test notice is on its way; its outcome appears in the delivery log."))
@@ -163,7 +169,7 @@ def webhook_test_page(request, pk):
 @require_POST
 @staff_required("integrations.change_webhookendpoint")
 def webhook_redeliver_page(request, pk, message_id):
-    endpoint = get_object_or_404(webhook_endpoint_list(), pk=pk)
+    endpoint = found_or_404(webhook_endpoint_by_id(pk))
     try:
         webhooks.webhook_delivery_redeliver(actor=actor_for_user(request.user), endpoint=endpoint,
                                             message_id=message_id)

@@ -24,6 +24,10 @@ def inbox_for_subject(subject) -> QuerySet[Notification]:
     return Notification.objects.filter(subject=subject).prefetch_related("attempts").order_by("-created_at")
 
 
+def notification_in_inbox(subject, notification_id) -> bool:
+    return inbox_for_subject(subject).filter(pk=notification_id).exists()
+
+
 def unread_count(subject) -> int:
     return Notification.objects.filter(subject=subject, read_at__isnull=True).count()
 

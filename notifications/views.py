@@ -56,7 +56,7 @@ def me_channels(request, subject):
 @customer_required
 @require_POST
 def me_read(request, pk, subject):
-    if not selectors.inbox_for_subject(subject).filter(pk=pk).exists():
+    if not selectors.notification_in_inbox(subject, pk):
         raise Http404
     services.notification_mark_read(subject=subject, notification_id=pk)
     return redirect("notifications:me_inbox")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dsr.models import DataCategory, System
+from dsr.selectors import data_category_list, system_list
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
@@ -40,8 +40,8 @@ class BreachForm(_SystemsAndCategoriesForm):
         widget=_WHEN,
         help_text=_("The 72 hours to notify the authority run from here."),
     )
-    systems = _chosen_by_code(_("Systems"), System.objects.all())
-    categories = _chosen_by_code(_("Data categories"), DataCategory.objects.all())
+    systems = _chosen_by_code(_("Systems"), system_list())
+    categories = _chosen_by_code(_("Data categories"), data_category_list())
     subjects_affected = forms.IntegerField(
         label=_("Number of data subjects affected"), min_value=0, initial=0
     )
@@ -63,8 +63,8 @@ class BreachFactsForm(BreachForm):
 
 
 class ActivityForm(_SystemsAndCategoriesForm):
-    systems = _chosen_by_code(_("Systems"), System.objects.all(), required=False)
-    categories = _chosen_by_code(_("Data categories"), DataCategory.objects.all(), required=False)
+    systems = _chosen_by_code(_("Systems"), system_list(), required=False)
+    categories = _chosen_by_code(_("Data categories"), data_category_list(), required=False)
     data_subjects = forms.CharField(label=_("Whose data"), max_length=200, initial="customers")
     security_measures = forms.CharField(
         label=_("Security measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})

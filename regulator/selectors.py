@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from consents.models import Consent, LegalBasis, Purpose
+from consents.models import Consent, LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
+from consents.selectors import consents_on_notice_older_than
 from core.actors import Actor
 from regulator.models import (
     Breach,
+    BreachNotification,
     BreachStatus,
     CustomerNotice,
     Dossier,
@@ -38,6 +40,26 @@ def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
     if BreachStatus.CLOSED in allowed_next(breach.status):
         actions.add("close")
     return frozenset(actions)
+
+
+def breach_list() -> QuerySet[Breach]:
+    """Breaches, the latest detected first, with what their pages and documents show."""
+    return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at")
+
+
+def breach_by_id(pk) -> Breach | None:
+    return breach_list().filter(pk=pk).first()
+
+
+def breach_with_mailing_job(pk) -> Breach | None:
+    """The breach with its latest customer-mailing job (None when there is no such breach)."""
+    return Breach.objects.select_related("customers_job").filter(pk=pk).first()
+
+
+def breach_phase_notification(breach_id, phase: int) -> BreachNotification | None:
+    """The Form 08 of one phase of a breach, with its breach."""
+    notifications = BreachNotification.objects.select_related("breach")
+    return notifications.filter(breach_id=breach_id, phase=phase).first()
 
 
 def breaches_open() -> QuerySet[Breach]:
@@ -101,6 +123,19 @@ class DossierDue:
         )
 
 
+def breach_affected_count(breach: Breach) -> int:
+    return breach_affected_subjects(breach).count()
+
+
+def dossier_list() -> QuerySet[Dossier]:
+    """Dossiers, the first due first, with their purpose and recipient."""
+    return Dossier.objects.select_related("purpose", "recipient").order_by("due_at")
+
+
+def dossier_by_id(pk) -> Dossier | None:
+    return dossier_list().filter(pk=pk).first()
+
+
 def dossier_version(dossier: Dossier, number: str | None) -> DossierVersion | None:
     """The version numbered `number` as given in a query string (`?version=N`); None when the number
     is missing, not a number or no such version exists."""
@@ -142,3 +177,34 @@ def dossier_duties() -> list[DossierDue]:
 def transfer_recipients(purpose: Purpose) -> list:
     """The recipients that receive this purpose's data abroad (a transfer impact assessment each)."""
     return [r for r in purpose.recipients.all() if r.active and (purpose.cross_border or r.country != "VN")]
+
+
+def processing_activity_for(purpose: Purpose) -> ProcessingActivity | None:
+    return ProcessingActivity.objects.filter(purpose=purpose).first()
+
+
+def processing_activity_codes(activity: ProcessingActivity) -> dict[str, list[str]]:
+    """The codes of the systems and data categories an activity uses, sorted."""
+    return {
+        "systems": sorted(activity.systems.values_list("code", flat=True)),
+        "categories": sorted(activity.categories.values_list("code", flat=True)),
+    }
+
+
+def notices_to_announce(*, now: datetime) -> QuerySet[NoticeVersion]:
+    """Notice versions taking effect later that no announcement covers yet, the soonest first."""
+    return (
+        NoticeVersion.objects.filter(announcement__isnull=True, effective_at__gt=now)
+        .select_related("purpose")
+        .order_by("effective_at")
+    )
+
+
+def notice_affected_count(notice: NoticeVersion) -> int:
+    """How many live consents an announcement of this notice version would tell about it."""
+    affected = consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
+    return affected.count()
+
+
+def announcement_list() -> QuerySet[NoticeAnnouncement]:
+    return NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")

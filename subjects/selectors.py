@@ -7,6 +7,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.access import subject_for_user
 from core.errors import InvalidInput, NotFound
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
@@ -39,6 +40,38 @@ def personal_value_masked(field: str, value):
 
 def subject_list() -> QuerySet[DataSubject]:
     return DataSubject.objects.all().order_by("external_ref")
+
+
+def subject_by_id(pk) -> DataSubject | None:
+    """One subject with their guardian (the customer page shows both)."""
+    return DataSubject.objects.select_related("guardian").filter(pk=pk).first()
+
+
+def visible_subjects(user, *, external_ref: str | None = None) -> QuerySet[DataSubject]:
+    """All subjects for staff and clients; only their own for a customer; narrowed to one CIF if given."""
+    own = subject_for_user(user)
+    queryset = subject_list()
+    if own is not None:
+        queryset = queryset.filter(pk=own.pk)
+    return queryset.filter(external_ref=external_ref) if external_ref else queryset
+
+
+def ward_by_ref(guardian: DataSubject, external_ref: str) -> DataSubject | None:
+    """One of the guardian's wards, by customer number (CIF)."""
+    return guardian.wards.filter(external_ref=external_ref).first()
+
+
+def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
+    """The wards whose guardianship the bank has verified, by customer number (CIF)."""
+    return guardian.wards.filter(guardian_verified_at__isnull=False).order_by("external_ref")
+
+
+def ward_verified_by_id(guardian: DataSubject, pk) -> DataSubject | None:
+    return wards_verified(guardian).filter(pk=pk).first()
+
+
+def visible_subject_by_id(user, pk) -> DataSubject | None:
+    return visible_subjects(user).filter(pk=pk).first()
 
 
 def subject_for_ref(external_ref: str | None) -> DataSubject | None:

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
@@ -16,8 +15,7 @@ from core.navigation import registry
 from subjects import services
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm, RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
-from subjects.models import DataSubject
-from subjects.selectors import subject_for_ref, subject_search
+from subjects.selectors import subject_by_id, subject_for_ref, subject_search
 from subjects.validators import age_on
 
 
@@ -37,9 +35,7 @@ def customer_lookup(request):
 def customer_detail(request, pk):
     """The customer page: personal values masked until the staff member gives a reason (need to know),
     which the audit entry of the view records."""
-    subject = DataSubject.objects.select_related("guardian").filter(pk=pk).first()
-    if subject is None:
-        raise Http404
+    subject = found_or_404(subject_by_id(pk))
     reason_form = AccessReasonForm(request.POST or None)
     reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
     shown = subject_view(subject, user=request.user, context="portal.detail", reason=reason)

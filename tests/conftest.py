@@ -7,7 +7,13 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.roles import Role, is_staff_user
-from tests.factories import UserFactory, make_customer, make_subject, make_token, mark_session_otp_verified
+from tests.factories import (
+    customer_fixture,
+    make_subject,
+    make_token,
+    mark_session_otp_verified,
+    user_fixture,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -73,40 +79,24 @@ def api():
     return APIClient()
 
 
-@pytest.fixture
-def officer(db):
-    return UserFactory(username="officer_t", role=Role.OFFICER)
+officer = user_fixture("officer_t", Role.OFFICER)
+privacy_officer = user_fixture("privacy_t", Role.PRIVACY)
+dpo = user_fixture("dpo_t", Role.DPO)
+auditor = user_fixture("auditor_t", Role.AUDITOR)
+client_user = user_fixture("corebank_t", Role.CLIENT, "An integration client (e.g. core banking).")
+customer_a = customer_fixture("customer_a")
+customer_b = customer_fixture("customer_b")
 
 
 @pytest.fixture
-def privacy_officer(db):
-    return UserFactory(username="privacy_t", role=Role.PRIVACY)
+def logged_in(client):
+    """`logged_in(user)` → the test's client, signed in as that user."""
 
+    def login(user):
+        client.force_login(user)
+        return client
 
-@pytest.fixture
-def dpo(db):
-    return UserFactory(username="dpo_t", role=Role.DPO)
-
-
-@pytest.fixture
-def auditor(db):
-    return UserFactory(username="auditor_t", role=Role.AUDITOR)
-
-
-@pytest.fixture
-def client_user(db):
-    """An integration client (e.g. core banking)."""
-    return UserFactory(username="corebank_t", role=Role.CLIENT)
-
-
-@pytest.fixture
-def customer_a(db):
-    return make_customer(username="customer_a")
-
-
-@pytest.fixture
-def customer_b(db):
-    return make_customer(username="customer_b")
+    return login
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ import itertools
 from datetime import date
 
 import factory
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from core.actors import Actor
 from core.roles import Role
@@ -91,3 +93,30 @@ def mark_session_otp_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = make_totp_device(user).persistent_id
     session.save()
+
+
+def user_fixture(username: str, role: Role, doc: str | None = None):
+    """A pytest fixture (named by the attribute it is assigned to) giving a user of `role`."""
+
+    def user(db):
+        return UserFactory(username=username, role=role)
+
+    user.__doc__ = doc
+    return pytest.fixture(user)
+
+
+def customer_fixture(username: str):
+    """A pytest fixture (named by the attribute it is assigned to) giving a customer login."""
+
+    def customer(db):
+        return make_customer(username=username)
+
+    return pytest.fixture(customer)
+
+
+def signed_in(user) -> Client:
+    """A test client of its own, signed in as `user` (a test may hold several side by side)."""
+    client = Client()
+    client.force_login(user)
+    return client
+

@@ -1,5 +1,6 @@
-"""The layout keeps its design: layers import only downward, imports sit at the top of modules, and
-the interface modules (pages, API, forms, tasks) leave every database write to services.
+"""The layout keeps its design: layers import only downward, imports sit at the top of modules, the
+interface modules (pages, API, forms, tasks) leave every database write to services, and pages, API
+modules and forms leave every database read to selectors.
 
 docs/architecture.md explains the layers; pyproject.toml's `[tool.importlinter]` declares them.
 """
@@ -30,8 +31,20 @@ FUNCTION_IMPORTS_ALLOWED = {
 WRITE_CALLS = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create",
                "update"}
 QUERY_CALLS = {"filter", "exclude", "all", "select_for_update", "objects"}
-INTERFACE_PARTS = ("views", "api", "forms.py", "navigation.py", "tasks.py", "urls.py",
+INTERFACE_PARTS = ("views", "views.py", "api", "forms.py", "navigation.py", "tasks.py", "urls.py",
                    "context_processors.py", "templatetags")
+# Pages, API modules (views and serializers) and forms read through selectors: no manager, no query built
+# or narrowed there. `Model.objects.none()` runs no query: it is the placeholder a form field is declared
+# with until a selector fills it, and the model a DRF view names for drf-spectacular's path parameters.
+READ_INTERFACE_PARTS = ("views", "views.py", "api", "forms.py")
+# Methods that build, narrow or run a query; those a list or a str has too count only without arguments.
+# Following a relation of an object a selector loaded (`breach.systems.all()`, like a foreign key) is
+# reading that object, as templates do; narrowing, ordering or counting it is a query.
+QUERY_METHODS = {"filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate",
+                 "aggregate", "values_list", "only", "defer", "distinct", "in_bulk", "latest", "earliest",
+                 "select_for_update"}
+QUERY_METHODS_WITHOUT_ARGUMENTS = {"first", "last", "exists", "count", "iterator"}
+LOOKUP_SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 
 def _project_modules():
@@ -99,16 +112,53 @@ def _orm_writes(tree: ast.AST):
             yield node.lineno
 
 
-def test_interface_modules_leave_writes_to_services():
-    found = []
+def _interface_modules(kinds: tuple[str, ...]):
+    """(relative path, source) of the modules outside services whose path names one of `kinds`."""
     for path in _project_modules():
         relative = _relative(path)
         parts = relative.split("/")
-        interface = any(part in parts or relative.endswith(part) for part in INTERFACE_PARTS)
-        if "services" in parts or not interface:
-            continue
-        found += [f"{relative}:{line}" for line in _orm_writes(ast.parse(path.read_text()))]
+        if "services" not in parts and any(kind in parts or relative.endswith(kind) for kind in kinds):
+            yield relative, path.read_text()
+
+
+def test_interface_modules_leave_writes_to_services():
+    found = []
+    for relative, source in _interface_modules(INTERFACE_PARTS):
+        found += [f"{relative}:{line}" for line in _orm_writes(ast.parse(source))]
     assert found == [], "views, API modules, forms and tasks write through services: " + ", ".join(found)
+
+
+def _orm_reads(source: str) -> list[int]:
+    """The lines of `source` that use a manager, build or run a query, or call a 404 shortcut."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            child.parent = node
+    return sorted(set(_orm_read_nodes(tree)))
+
+
+def _orm_read_nodes(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            parent = getattr(node, "parent", None)
+            if not (isinstance(parent, ast.Attribute) and parent.attr == "none"):
+                yield node.lineno
+        elif isinstance(node, ast.Call):
+            function = node.func
+            if isinstance(function, ast.Name) and function.id in LOOKUP_SHORTCUTS:
+                yield node.lineno
+            elif isinstance(function, ast.Attribute) and (
+                function.attr in QUERY_METHODS
+                or (function.attr in QUERY_METHODS_WITHOUT_ARGUMENTS and not node.args and not node.keywords)
+            ):
+                yield node.lineno
+
+
+def test_pages_api_and_forms_leave_reads_to_selectors():
+    found = []
+    for relative, source in _interface_modules(READ_INTERFACE_PARTS):
+        found += [f"{relative}:{line}" for line in _orm_reads(source)]
+    assert found == [], "pages, API modules and forms read through selectors: " + ", ".join(found)
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -130,3 +180,24 @@ def test_the_function_import_scan_sees_what_it_should(source, expected):
 ])
 def test_the_write_scan_sees_what_it_should(source, expected):
     assert list(_orm_writes(ast.parse(source))) == expected
+
+
+# Lines 1-6 read through the ORM; lines 7-11 do not (a placeholder, a loaded object's relation, a
+# selector, a str's count, a dict's values).
+READ_SCAN_SAMPLE = """\
+purpose = Purpose.objects.filter(code=code).first()
+users = get_user_model().objects.all()
+token = get_object_or_404(token_list(), pk=pk)
+consent = selectors.consent_list().filter(pk=pk)
+latest = authorisation.events.order_by("-at")
+financial = breach.categories.exists()
+queryset = Purpose.objects.none()
+systems = list(breach.systems.all())
+purpose = selectors.purpose_by_code(code)
+commas = ", ".join(names).count(",")
+errors = form.errors.values()
+"""
+
+
+def test_the_read_scan_sees_what_it_should():
+    assert _orm_reads(READ_SCAN_SAMPLE) == [1, 2, 3, 4, 5, 6]

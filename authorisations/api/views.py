@@ -40,13 +40,14 @@ from integrations.api.authentication import ApiTokenAuthentication
 
 
 def _own_subject(user):
-    """(is a customer, their subject): a customer login without a subject sees nothing."""
+    """The customer's subject; None for staff and clients, who see every customer's. A customer login
+    without a subject sees nothing."""
     if user_role(user) != Role.CUSTOMER:
-        return False, None
+        return None
     subject = subject_for_user(user)
     if subject is None:
         raise PermissionDenied()
-    return True, subject
+    return subject
 
 
 class ThirdPartyListCreateView(generics.GenericAPIView):
@@ -113,10 +114,14 @@ class _AuthorisationsMixin:
     def serializer_context(self) -> dict:
         return {"actor": actor_for_user(self.request.user)}
 
-    def authorisations(self):
-        customer, subject = _own_subject(self.request.user)
-        queryset = selectors.authorisation_list()
-        return (queryset.filter(subject=subject) if customer else queryset), subject
+    def own_subject(self):
+        return _own_subject(self.request.user)
+
+    def authorisation(self, pk) -> Authorisation:
+        authorisation = selectors.authorisation_by_id(pk, subject=self.own_subject())
+        if authorisation is None:
+            raise NotFound()
+        return authorisation
 
 
 class AuthorisationFilterSet(SubjectStatusFilterSet):
@@ -144,7 +149,7 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
         ],
     )
     def get(self, request):
-        queryset, _subject = self.authorisations()
+        queryset = selectors.authorisation_list(subject=self.own_subject())
         page = self.paginate_queryset(AuthorisationFilterSet.apply(request.query_params, queryset))
         return self.get_paginated_response(
             AuthorisationOutputSerializer(page, many=True, context=self.serializer_context()).data
@@ -159,10 +164,7 @@ class AuthorisationDetailView(_AuthorisationsMixin, APIView):
 
     @extend_schema(operation_id="authorisation_detail", responses=AuthorisationOutputSerializer)
     def get(self, request, pk):
-        queryset, _subject = self.authorisations()
-        authorisation = queryset.filter(pk=pk).first()
-        if authorisation is None:
-            raise NotFound()
+        authorisation = self.authorisation(pk)
         return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
 
 
@@ -181,10 +183,9 @@ class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
         "for a customer give the channel and, off-line, the evidence.",
     )
     def post(self, request, pk):
-        queryset, subject = self.authorisations()
+        subject = self.own_subject()
         # Someone else's id answers 404 before anything about the body is said.
-        if not queryset.filter(pk=pk).exists():
-            raise NotFound()
+        self.authorisation(pk)
         data = RevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         authorisation = services.authorisation_revoke(
@@ -205,12 +206,8 @@ class AuthorisationReceiptView(_AuthorisationsMixin, APIView):
         description="The receipt of the latest change, frozen when it was issued.",
     )
     def get(self, request, pk):
-        queryset, _subject = self.authorisations()
-        authorisation = queryset.filter(pk=pk).first()
-        if authorisation is None:
-            raise NotFound()
-        event = authorisation.events.order_by("-at").first()
-        return HttpResponse(event.receipt, content_type="application/json; charset=utf-8")
+        receipt = selectors.authorisation_receipt(self.authorisation(pk))
+        return HttpResponse(receipt, content_type="application/json; charset=utf-8")
 
 
 class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
@@ -226,11 +223,7 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
 
     @extend_schema(operation_id="authorisation_access_list", responses=AccessOutputSerializer(many=True))
     def get(self, request, pk):
-        queryset, _subject = self.authorisations()
-        authorisation = queryset.filter(pk=pk).first()
-        if authorisation is None:
-            raise NotFound()
-        page = self.paginate_queryset(authorisation.accesses.order_by("-accessed_at"))
+        page = self.paginate_queryset(selectors.authorisation_accesses(self.authorisation(pk)))
         return self.get_paginated_response(AccessOutputSerializer(page, many=True).data)
 
     @extend_schema(

@@ -13,7 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents import services
+from consents import selectors, services
 from consents.api.serializers import (
     AcknowledgeSerializer,
     DutyOutputSerializer,
@@ -27,7 +27,6 @@ from consents.api.serializers import (
     RecipientOutputSerializer,
 )
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
-from consents.selectors import purpose_for_code
 from core.actors import actor_for_user
 from core.api.filters import ListFilterSet
 from core.api.permissions import RolePermission
@@ -54,9 +53,7 @@ class PurposeListCreateView(generics.GenericAPIView):
     serializer_class = PurposeOutputSerializer
 
     def get_queryset(self):
-        return PurposeFilterSet.apply(
-            self.request.query_params, Purpose.objects.prefetch_related("recipients").order_by("code")
-        )
+        return PurposeFilterSet.apply(self.request.query_params, selectors.purpose_list())
 
     @extend_schema(
         parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
@@ -84,7 +81,7 @@ class PurposeDetailView(generics.GenericAPIView):
 
     @extend_schema(responses=PurposeOutputSerializer)
     def get(self, request, code):
-        purpose = purpose_for_code(code, Purpose.objects.prefetch_related("recipients"))
+        purpose = selectors.purpose_for_code(code, selectors.purpose_list())
         return Response(PurposeOutputSerializer(purpose).data)
 
     @extend_schema(
@@ -124,8 +121,8 @@ class PurposeNoticeView(generics.GenericAPIView):
 
     @extend_schema(responses=NoticeOutputSerializer(many=True))
     def get(self, request, code):
-        purpose = purpose_for_code(code)
-        return Response(NoticeOutputSerializer(purpose.notices.order_by("effective_at"), many=True).data)
+        purpose = selectors.purpose_for_code(code)
+        return Response(NoticeOutputSerializer(selectors.notice_versions(purpose), many=True).data)
 
     @extend_schema(
         request=NoticeCreateSerializer,
@@ -148,7 +145,7 @@ class RecipientListCreateView(generics.GenericAPIView):
 
     @extend_schema(responses=RecipientOutputSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(Recipient.objects.order_by("name"))
+        page = self.paginate_queryset(selectors.recipient_list())
         return self.get_paginated_response(RecipientOutputSerializer(page, many=True).data)
 
     @extend_schema(request=RecipientCreateSerializer, responses={201: RecipientOutputSerializer})
@@ -171,12 +168,10 @@ class DutyListView(generics.GenericAPIView):
         responses=DutyOutputSerializer(many=True),
     )
     def get(self, request):
-        queryset = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose").order_by(
-            "due_at"
+        duties = selectors.withdrawal_duties(
+            client=request.user if user_role(request.user) == Role.CLIENT else None
         )
-        if user_role(request.user) == Role.CLIENT:
-            queryset = queryset.filter(recipient__client=request.user)
-        page = self.paginate_queryset(DutyFilterSet.apply(request.query_params, queryset))
+        page = self.paginate_queryset(DutyFilterSet.apply(request.query_params, duties))
         return self.get_paginated_response(DutyOutputSerializer(page, many=True).data)
 
 
@@ -222,7 +217,7 @@ class ConsentImportView(generics.GenericAPIView):
 
     @extend_schema(responses=ImportOutputSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(ConsentImport.objects.order_by("-started_at"))
+        page = self.paginate_queryset(selectors.consent_imports())
         return self.get_paginated_response(ImportOutputSerializer(page, many=True).data)
 
     @extend_schema(

@@ -21,7 +21,8 @@ from consents.models import (
     TransferExemption,
     WithdrawalDuty,
 )
-from integrations.models import WebhookEndpoint
+from consents.selectors import recipient_list
+from integrations.selectors import webhook_endpoint_list
 
 
 class RecipientOutputSerializer(serializers.ModelSerializer):
@@ -36,7 +37,7 @@ class RecipientCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Recipient.Kind.choices)
     country = serializers.CharField(max_length=2, default="VN")
     endpoint = serializers.PrimaryKeyRelatedField(
-        queryset=WebhookEndpoint.objects.all(),
+        queryset=webhook_endpoint_list(),
         required=False,
         allow_null=True,
         default=None,
@@ -148,7 +149,7 @@ class PurposeCreateSerializer(serializers.Serializer):
     notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
     notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
     recipients = serializers.PrimaryKeyRelatedField(
-        queryset=Recipient.objects.all(), many=True, required=False
+        queryset=recipient_list(), many=True, required=False
     )
     active = serializers.BooleanField(default=True)
 
@@ -183,7 +184,7 @@ class PurposeUpdateSerializer(serializers.Serializer):
         choices=TransferExemption.choices, required=False, allow_blank=True
     )
     recipients = serializers.PrimaryKeyRelatedField(
-        queryset=Recipient.objects.all(), many=True, required=False
+        queryset=recipient_list(), many=True, required=False
     )
     effective_at = serializers.DateTimeField(
         required=False,

@@ -54,7 +54,7 @@ def _subject_or_400(ref: str | None, field: str = "subject") -> DataSubject:
 
 
 def _purpose_or_400(code: str, field: str = "purpose") -> Purpose:
-    purpose = Purpose.objects.filter(code=code or "").first()
+    purpose = selectors.purpose_by_code(code or "")
     if purpose is None:
         raise InvalidInput(_("No purpose with this code."), field=field)
     return purpose
@@ -80,11 +80,8 @@ class ConsentListCreateView(generics.GenericAPIView):
     serializer_class = ConsentOutputSerializer
 
     def get_queryset(self):
-        queryset = selectors.consent_list()
-        own = _own_subject(self.request.user)
-        if user_role(self.request.user) == Role.CUSTOMER:
-            queryset = queryset.filter(subject=own) if own else queryset.none()
-        return ConsentFilterSet.apply(self.request.query_params, queryset)
+        visible = selectors.consents_visible_to(self.request.user)
+        return ConsentFilterSet.apply(self.request.query_params, visible)
 
     @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
     def get(self, request):
@@ -131,10 +128,7 @@ class ConsentListCreateView(generics.GenericAPIView):
 
 class _OneConsentMixin:
     def get_consent(self, pk) -> Consent:
-        queryset = selectors.consent_list()
-        if user_role(self.request.user) == Role.CUSTOMER:
-            queryset = queryset.filter(subject=_own_subject(self.request.user))
-        consent = queryset.filter(pk=pk).first()
+        consent = selectors.consent_visible_by_id(self.request.user, pk)
         if consent is None:
             raise NotFound(_("No such consent."))
         return consent
@@ -224,7 +218,7 @@ class SubjectWithdrawView(APIView):
             channel=values["channel"],
             reason=values["reason"],
         )
-        consents = selectors.consent_list().filter(pk__in=[c.pk for c in withdrawn])
+        consents = selectors.consents_by_ids(c.pk for c in withdrawn)
         return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,9 +18,9 @@ from consents.forms import (
     PurposeForm,
     RecipientForm,
 )
-from consents.models import ConsentImport, Purpose, Recipient
+from consents.models import ConsentImport
 from consents.scope import SCOPE_FIELDS, latest_scope
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
@@ -30,10 +30,9 @@ from integrations.progress import job_progress_page
 
 @staff_required("consents.view_purpose")
 def purpose_list(request):
-    purposes = Purpose.objects.prefetch_related("recipients", "notices").order_by("legal_basis", "code")
     now = timezone.now()
     rows = []
-    for purpose in purposes:
+    for purpose in selectors.purposes_catalogue():
         entry = purpose_entry(purpose.code)
         rows.append(
             {
@@ -42,7 +41,7 @@ def purpose_list(request):
                 # Versions published ahead: the DPO sees what is coming and whether it widens.
                 # Read from the database, not the cached catalogue: a version just published shows.
                 "scheduled": [n for n in purpose.notices.all() if n.effective_at > now],
-                "ask_again": selectors.subjects_to_ask_again(purpose, now=now).count(),
+                "ask_again": selectors.ask_again_count(purpose, now=now),
             }
         )
     return render(request, "consents/purpose_list.html", {"rows": rows})
@@ -64,14 +63,14 @@ def _purpose_form_save(request, form, *, code: str | None):
 def purpose_edit(request, code=None):
     purpose = None
     if code is not None:
-        purpose = get_object_or_404(Purpose, code=code)
+        purpose = found_or_404(selectors.purpose_by_code(code))
     initial = None
     if purpose is not None:
         initial = {f: getattr(purpose, f) for f in services.catalogue.PURPOSE_FIELDS}
         # A version waiting for its date is what the form edits further, not the scope in effect.
         scope = latest_scope(purpose)
         initial.update({f: scope[f] for f in SCOPE_FIELDS if f != "recipients"})
-        initial["recipients"] = list(Recipient.objects.filter(pk__in=[r["id"] for r in scope["recipients"]]))
+        initial["recipients"] = selectors.recipients_by_ids(r["id"] for r in scope["recipients"])
     form = PurposeForm(request.POST or None, initial=initial, editing=purpose is not None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,9 +85,9 @@ def purpose_edit(request, code=None):
 
 @staff_required("consents.manage_catalogue")
 def notice_new(request, code):
-    purpose = get_object_or_404(Purpose, code=code)
+    purpose = found_or_404(selectors.purpose_by_code(code))
     now = timezone.now()
-    notices = list(purpose.notices.order_by("-effective_at"))
+    notices = list(selectors.notice_versions(purpose, newest_first=True))
     current = next((n for n in notices if n.effective_at <= now), None)
     # A new version starts from the text customers read today, not from a blank form.
     initial = {"text_vi": current.text_vi, "text_en": current.text_en} if current else {}
@@ -126,12 +125,12 @@ def notice_new(request, code):
 
 @staff_required("consents.view_purpose")
 def purpose_ask_again(request, code):
-    purpose = get_object_or_404(Purpose, code=code)
-    consents = selectors.subjects_to_ask_again(purpose)
+    purpose = found_or_404(selectors.purpose_by_code(code))
+    consents = selectors.subjects_to_ask_again(purpose)[:500]
     return render(
         request,
         "consents/ask_again.html",
-        {"purpose": purpose, "consents": consents[:500], "total": consents.count()},
+        {"purpose": purpose, "consents": consents, "total": selectors.ask_again_count(purpose)},
     )
 
 
@@ -147,7 +146,7 @@ def recipient_list(request):
         else:
             messages.success(request, _("Recipient added."))
             return redirect("consents:recipient_list")
-    recipients = Recipient.objects.prefetch_related("purposes").order_by("name")
+    recipients = selectors.recipients_with_purposes()
     return render(request, "consents/recipient_list.html", {"recipients": recipients, "form": form})
 
 
@@ -165,12 +164,12 @@ def consent_import(request):
             form.add_error("file", error.text)
         else:
             return redirect("consents:import_job", job_id=job.pk)
-    recent = ConsentImport.objects.select_related("job").order_by("-started_at")[:10]
+    recent = selectors.consent_imports()[:10]
     return render(request, "consents/import.html", {"form": form, "run": None, "recent": recent})
 
 
 def _import_run(job_id) -> ConsentImport:
-    return get_object_or_404(ConsentImport.objects.select_related("job"), job_id=job_id)
+    return found_or_404(selectors.consent_import_by_job(job_id))
 
 
 def _progress(job) -> dict:

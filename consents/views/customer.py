@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +17,12 @@ from consents.catalogue import purpose_entry
 from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
 from consents.receipts import consent_receipt
 from consents.services.announcements import announcements_upcoming_for_subject
-from core.access import customer_required
+from core.access import customer_required, found_or_404
 from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
 from subjects.crypto import fingerprint
+from subjects.selectors import ward_verified_by_id, wards_verified
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
 
@@ -109,17 +110,12 @@ def _rows(subject, *, now) -> list[dict]:
     return rows
 
 
-def _wards(subject):
-    """The children this customer is the verified guardian of: the guardian exercises their rights."""
-    return subject.wards.filter(guardian_verified_at__isnull=False).order_by("external_ref")
-
-
 def _acting_for(subject, ward_id: str | None):
     """(whose consent, the guardian acting or None): the customer themselves, or one of their wards."""
     if not ward_id:
         return subject, None
     try:
-        ward = _wards(subject).filter(pk=uuid.UUID(ward_id)).first()
+        ward = ward_verified_by_id(subject, uuid.UUID(ward_id))
     except ValueError:
         ward = None
     if ward is None:
@@ -171,7 +167,7 @@ def me_consents(request, subject):
                 )
             ],
         }
-        for ward in _wards(subject)
+        for ward in wards_verified(subject)
     ]
     return render(
         request,
@@ -200,7 +196,7 @@ def me_consent_set(request, code, subject):
     """
     ward_id = request.POST.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
-    purpose = get_object_or_404(Purpose, code=code, active=True)
+    purpose = found_or_404(selectors.purpose_by_code(code, active_only=True))
     if request.POST.get("on") != "1":
         url = reverse("consents:me_withdraw", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
@@ -270,8 +266,8 @@ def me_consent_confirm(request, code, subject):
 def me_withdraw(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
-    purpose = Purpose.objects.filter(code=code).prefetch_related("recipients").first()
-    consent = Consent.objects.filter(subject=whose, purpose=purpose, status=ConsentStatus.GRANTED).first()
+    purpose = selectors.purpose_with_recipients(code)
+    consent = selectors.consent_granted(whose, purpose)
     if purpose is None or consent is None:
         messages.info(request, _("There is no consent to withdraw for this purpose."))
         return _back(ward_id)
@@ -307,8 +303,7 @@ def me_withdraw(request, code, subject):
 
 @customer_required
 def me_receipt(request, pk, subject):
-    mine = [subject.pk, *_wards(subject).values_list("pk", flat=True)]
-    consent = get_object_or_404(selectors.consent_list(), pk=pk, subject__in=mine)
+    consent = found_or_404(selectors.consent_of_customer(subject, pk))
     return receipt_response(request, consent, base="selfservice/base.html")
 
 
@@ -327,7 +322,7 @@ def receipt_response(request, consent: Consent, *, base: str):
     viewer = request.user
     events = [
         {"event": e, "who": actor_display(e.actor_kind, e.actor_label, e.actor_user, viewer=viewer)}
-        for e in consent.events.select_related("actor_user")
+        for e in selectors.consent_events_with_actors(consent)
     ]
     recorded_by = actor_display(
         consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, viewer=viewer

@@ -6,7 +6,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +18,12 @@ from consents.forms import (
 )
 from consents.models import ConsentStatus
 from consents.views.customer import consequences, receipt_response
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
 from subjects.models import DataSubject
-from subjects.selectors import subject_for_ref
+from subjects.selectors import subject_by_id, subject_for_ref
 
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
@@ -66,7 +66,7 @@ def staff_grant(request, pk):
     """Record a consent form: the page shows each purpose's notice in force in the customer's language
     (to read on the phone or print and hand over), and records each yes or no with that version, the
     whole form in one transaction."""
-    subject = get_object_or_404(DataSubject, pk=pk)
+    subject = found_or_404(subject_by_id(pk))
     notices = selectors.notices_in_force_for_consent(now=timezone.now())
     form = StaffGrantForm(request.POST or None, notices=notices)
     if request.method == "POST" and form.is_valid():
@@ -124,9 +124,9 @@ def staff_grant(request, pk):
 @staff_required("consents.view_consent")
 def staff_recorded(request, pk):
     """What a consent form recorded: each purpose with its yes or no and its receipt, and the ways on."""
-    subject = get_object_or_404(DataSubject, pk=pk)
+    subject = found_or_404(subject_by_id(pk))
     ids = request.GET.getlist("record")
-    records = list(selectors.consent_list().filter(subject=subject, pk__in=_uuids(ids)))
+    records = list(selectors.consents_by_ids(_uuids(ids), subject=subject))
     return render(request, "consents/staff_recorded.html", {"subject": subject, "records": records})
 
 
@@ -142,7 +142,7 @@ def _uuids(values) -> list[uuid.UUID]:
 
 @staff_required("consents.change_consent")
 def staff_withdraw(request, pk):
-    consent = get_object_or_404(selectors.consent_list(), pk=pk)
+    consent = found_or_404(selectors.consent_by_id(pk))
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,5 +163,5 @@ def staff_withdraw(request, pk):
 
 @staff_required("consents.view_consent")
 def staff_receipt(request, pk):
-    consent = get_object_or_404(selectors.consent_list(), pk=pk)
+    consent = found_or_404(selectors.consent_by_id(pk))
     return receipt_response(request, consent, base="portal/base.html")

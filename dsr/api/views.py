@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import active_user_by_id
 from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet, query_flag
@@ -27,21 +27,24 @@ from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import serializers as s
-from dsr.models import Channel, FulfilmentTask
+from dsr.models import Channel
 from dsr.selectors import (
     DUE_SOON,
     request_detail,
-    request_list,
+    request_for_work_check,
     request_queue,
     request_work_check,
-    requests_for_subject,
     tasks_for_client,
+    tasks_open,
+    visible_request_by_id,
+    visible_request_detail,
+    visible_requests,
 )
 from dsr.states import RequestStatus
 from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
-from subjects.selectors import subject_for_ref
+from subjects.selectors import subject_for_ref, ward_by_ref
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 REQUEST_FILTERS = [
@@ -54,9 +57,6 @@ REQUEST_FILTERS = [
 ]
 
 
-def visible_requests(user):
-    own = subject_for_user(user)
-    return requests_for_subject(own) if own is not None else request_list()
 
 
 def _context(request) -> dict:
@@ -124,7 +124,7 @@ class RequestListCreateView(generics.GenericAPIView):
                 raise InvalidInput(_("Name only the customer the request is for."), field="guardian")
             if not subject_ref or subject_ref == own.external_ref:
                 return own, None
-            ward = own.wards.filter(external_ref=subject_ref).first()
+            ward = ward_by_ref(own, subject_ref)
             if ward is None:
                 raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
             return ward, own
@@ -158,8 +158,8 @@ class RequestDetailView(APIView):
         ],
     )
     def get(self, request, pk):
-        found = visible_requests(request.user).filter(pk=pk).exists() and request_detail(pk)
-        if not found:
+        found = visible_request_detail(request.user, pk)
+        if found is None:
             raise NotFound(_("No such request."))
         shown = subject_view(
             found.subject, user=request.user, context="dsr.request.detail",
@@ -179,10 +179,7 @@ class _RequestAction(APIView):
     service: Callable[..., Any]
 
     def target(self, request, pk):
-        found = (
-            visible_requests(request.user).filter(pk=pk).select_related(None)
-            .only("pk", "assignee_id", "created_by_id").first()
-        )
+        found = request_for_work_check(request.user, pk)
         if found is None:
             raise NotFound(_("No such request."))
         request_work_check(request.user, found)
@@ -256,7 +253,7 @@ class AssignView(_RequestAction):
     def act(self, *, assignee, **kwargs):
         user = None
         if assignee is not None:
-            user = get_user_model().objects.filter(pk=assignee, is_active=True).first()
+            user = active_user_by_id(assignee)
             if user is None:
                 raise InvalidInput(_("No such staff member."), field="assignee")
         services.request_assign(assignee=user, **kwargs)
@@ -311,7 +308,7 @@ class ExportDownloadView(APIView):
         description="The request's data export as a file: `?format=json` (the default), `html` or `csv`.",
     )
     def get(self, request, pk):
-        found = visible_requests(request.user).filter(pk=pk).first()
+        found = visible_request_by_id(request.user, pk)
         if found is None:
             raise NotFound(_("No such request."))
         request_work_check(request.user, found, download=True)
@@ -334,11 +331,7 @@ class TaskListView(generics.GenericAPIView):
     def get_queryset(self):
         if actor_for_user(self.request.user).is_client:
             return tasks_for_client(self.request.user)
-        return (
-            FulfilmentTask.objects.filter(status="open")
-            .select_related("system", "request__subject")
-            .order_by("created_at")
-        )
+        return tasks_open()
 
     @extend_schema(responses=s.ClientTaskSerializer(many=True))
     def get(self, request):

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 
 from dsr.states import OPEN
 
 DUE_SOON_SECONDS = 24 * 3600
-
-
-def work_staff():
-    """Staff who may be given requests."""
-    User = get_user_model()
-    return (
-        User.objects.filter(
-            is_active=True,
-            groups__permissions__codename="work_request",
-            groups__permissions__content_type__app_label="dsr",
-        )
-        .distinct()
-        .order_by("username")
-    )
 
 
 def deadline_tone(request_obj, now=None) -> str:

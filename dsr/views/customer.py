@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import customer_required
+from core.access import customer_required, found_or_404
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error
 from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
-from dsr.models import Channel, DeletionRecord
+from dsr.models import Channel
 from dsr.selectors import (
     SELF_SERVICE_IDENTITY_STEPS,
+    deletion_records,
     holds_for_request,
     request_not_covered,
     request_timeframes,
     requests_for_subject,
+    subject_request_by_id,
 )
 from dsr.states import TRANSITIONS, RequestStatus
 from dsr.views.common import attachment, deadline_tone
@@ -70,10 +71,7 @@ def new_request(request, subject):
 
 
 def _own(subject, pk):
-    found = requests_for_subject(subject).prefetch_related("status_changes").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return found_or_404(subject_request_by_id(subject, pk))
 
 
 def _can_cancel(found) -> bool:
@@ -91,7 +89,7 @@ def my_request(request, subject, pk):
         "now": now,
         "holds": holds_for_request(found),
         "not_covered": request_not_covered(found),
-        "deleted": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
+        "deleted": deletion_records(found),
         "export": found.export if _has_export(found) else None,
         "can_cancel": _can_cancel(found),
     }

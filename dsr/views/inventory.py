@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import form_submit, form_submit_with_messages
-from core.roles import Role
 from dsr.forms import CategoryForm, RetentionRuleForm, SystemForm
-from dsr.models import DataCategory, RetentionRule, System
+from dsr.selectors import system_by_id, systems_inventory
 from dsr.services import inventory
-
-
-def _clients():
-    return (
-        get_user_model().objects.filter(groups__name=Role.CLIENT.value, is_active=True).order_by("username")
-    )
+from integrations.selectors import integration_clients
 
 
 @staff_required("dsr.view_system")
 def systems(request):
     context = {
-        "systems": System.objects.prefetch_related("categories").select_related("integration_client"),
-        "categories": DataCategory.objects.select_related("retention").order_by("code"),
-        "rules": RetentionRule.objects.order_by("name"),
+        **systems_inventory(),
         "category_form": CategoryForm(),
         "rule_form": RetentionRuleForm(),
     }
@@ -39,9 +29,7 @@ def systems(request):
 def system_edit(request, pk=None):
     system = None
     if pk is not None:
-        system = System.objects.filter(pk=pk).first()
-        if system is None:
-            raise Http404
+        system = found_or_404(system_by_id(pk))
     initial = {}
     if system is not None:
         initial = {
@@ -53,7 +41,9 @@ def system_edit(request, pk=None):
             "is_processor": system.is_processor,
             "active": system.active,
         }
-    form = SystemForm(request.POST or None, initial=initial or {"active": True}, client_queryset=_clients())
+    form = SystemForm(
+        request.POST or None, initial=initial or {"active": True}, client_queryset=integration_clients()
+    )
     if request.method == "POST" and form_submit(
         request,
         form,

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages, form_submit, form_submit_with_messages
-from deadlines.models import CalendarDay, DeadlinePolicy
+from deadlines.selectors import calendar_days, policy_row_by_id, policy_rows
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
 
 
 @staff_required("deadlines.view_deadlinepolicy")
 def policy(request):
-    rows = DeadlinePolicy.objects.all().order_by("regime", "request_type", "effective_from")
-    days = CalendarDay.objects.all().order_by("date")
-    return render(request, "dsr/policy.html", {"rows": rows, "days": days, "day_form": CalendarDayForm()})
+    context = {"rows": policy_rows(), "days": calendar_days(), "day_form": CalendarDayForm()}
+    return render(request, "dsr/policy.html", context)
 
 
 @staff_required("deadlines.change_deadlinepolicy")
 def policy_edit(request, pk):
-    row = DeadlinePolicy.objects.filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    form = DeadlinePolicyForm(request.POST or None, instance=DeadlinePolicy.objects.get(pk=pk))
+    row = found_or_404(policy_row_by_id(pk))
+    # The form gets its own copy: validation writes the posted values into its instance, and the page
+    # shows the row as saved.
+    form = DeadlinePolicyForm(request.POST or None, instance=policy_row_by_id(pk))
     if request.method == "POST" and form_submit(
         request,
         form,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages
@@ -30,19 +30,24 @@ from dsr.forms import (
     TaskDoneForm,
     VerifyIdentityForm,
 )
-from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, DataSubjectRequest, DeletionRecord, IdentityMethod
+from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, DataSubjectRequest, IdentityMethod
 from dsr.selectors import (
     DUE_SOON,
+    deletion_records,
     request_allowed_actions,
     request_corrections,
     request_detail,
+    request_for_work_check,
+    request_identity_verified,
     request_not_covered,
     request_queue,
     request_ready_to_answer,
     request_work_check,
+    visible_request_by_id,
+    work_staff,
 )
 from dsr.states import RequestStatus
-from dsr.views.common import attachment, deadline_tone, work_staff
+from dsr.views.common import attachment, deadline_tone
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 from subjects.selectors import subject_for_ref
@@ -163,7 +168,7 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         "reject_form": ReasonForm(),
         "note_form": NoteForm(),
         "extend_form": ExtendForm(),
-        "deletion_records": DeletionRecord.objects.filter(request=found).select_related("category", "system"),
+        "deletion_records": deletion_records(found),
         "export": found.export if may_download and _has_export(found) else None,
         "not_covered": request_not_covered(found),
         "revealed": shown.revealed,
@@ -218,9 +223,7 @@ def _has_export(found: DataSubjectRequest) -> bool:
 def act(request, pk, action):
     """Every staff action on the request page posts here; each calls exactly one service."""
     actor = actor_for_user(request.user)
-    found = DataSubjectRequest.objects.filter(pk=pk).only("pk", "assignee_id", "created_by_id").first()
-    if found is None:
-        raise Http404
+    found = found_or_404(request_for_work_check(request.user, pk))
     try:
         request_work_check(request.user, found)
     except DomainError as error:
@@ -311,8 +314,7 @@ def _verify(request, pk, actor):
 
 def _resume(actor, pk):
     # Back to where the work stood: identity still to check, or the work itself.
-    verified = DataSubjectRequest.objects.filter(pk=pk, identity_verified_at__isnull=False).exists()
-    target = RequestStatus.IN_PROGRESS if verified else RequestStatus.VERIFYING_IDENTITY
+    target = RequestStatus.IN_PROGRESS if request_identity_verified(pk) else RequestStatus.VERIFYING_IDENTITY
     return services.request_transition(actor=actor, request_id=pk, to=target)
 
 
@@ -334,9 +336,7 @@ def task_done(request, pk, task_id):
 
 @staff_required("dsr.work_request")
 def staff_export(request, pk, fmt):
-    found = DataSubjectRequest.objects.filter(pk=pk).first()
-    if found is None:
-        raise Http404
+    found = found_or_404(visible_request_by_id(request.user, pk))
     try:
         request_work_check(request.user, found, download=True)
     except DomainError as error:

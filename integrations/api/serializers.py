@@ -1,9 +1,9 @@
 """Serializers of the webhook-endpoint API: plain input validation, and what the API shows."""
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from accounts.selectors import user_list
 from integrations.models import OutboxMessage, WebhookEndpoint
 from integrations.states import JobStatus
 
@@ -11,7 +11,7 @@ from integrations.states import JobStatus
 class EndpointInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     url = serializers.CharField(max_length=500)
-    client = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    client = serializers.SlugRelatedField(slug_field="username", queryset=user_list())
     events = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
     recipient = serializers.IntegerField(required=False, allow_null=True, default=None)
 

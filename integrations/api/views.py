@@ -3,11 +3,11 @@ notice, read the delivery log and redeliver a notice. Each write calls one `inte
 service; the secret appears only in the answers to registration and rotation."""
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from core.access import found_or_404
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from integrations import jobs, webhooks
@@ -21,7 +21,7 @@ from integrations.api.serializers import (
 )
 from integrations.models import BackgroundJob, WebhookEndpoint
 from integrations.recipients import recipient_directory
-from integrations.selectors import webhook_deliveries, webhook_endpoint_list
+from integrations.selectors import webhook_deliveries, webhook_endpoint_by_id, webhook_endpoint_list
 
 READ = "integrations.view_webhookendpoint"
 CHANGE = "integrations.change_webhookendpoint"
@@ -38,7 +38,7 @@ class _EndpointView(generics.GenericAPIView):
     queryset = WebhookEndpoint.objects.none()
 
     def endpoint(self, pk) -> WebhookEndpoint:
-        return get_object_or_404(webhook_endpoint_list(), pk=pk)
+        return found_or_404(webhook_endpoint_by_id(pk))
 
     def answer(self, endpoint, *, secret: str | None = None, code: int = status.HTTP_200_OK) -> Response:
         context = _served([endpoint])

@@ -14,7 +14,6 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents.models import NoticeAnnouncement
 from consents.services import announcements
 from core.actors import actor_for_user
 from core.api.filters import ListFilterSet, query_flag
@@ -43,8 +42,17 @@ from regulator.documents import (
     processing_record,
     processing_record_rows,
 )
-from regulator.models import Breach, BreachNotification, BreachStatus, Dossier, DossierStatus
-from regulator.selectors import dossier_version
+from regulator.models import Breach, BreachStatus, Dossier, DossierStatus
+from regulator.selectors import (
+    announcement_list,
+    breach_by_id,
+    breach_list,
+    breach_phase_notification,
+    dossier_by_id,
+    dossier_list,
+    dossier_version,
+    processing_activity_codes,
+)
 
 READ_BREACH = "regulator.view_breach"
 MANAGE_BREACH = "regulator.manage_breach"
@@ -56,7 +64,7 @@ WRITE_SCOPE = "regulator:write"
 
 
 def _breach(pk) -> Breach:
-    breach = Breach.objects.prefetch_related("systems", "categories", "phases").filter(pk=pk).first()
+    breach = breach_by_id(pk)
     if breach is None:
         raise NotFound("No breach with this id.")
     return breach
@@ -74,7 +82,7 @@ class BreachListCreateView(generics.GenericAPIView):
     serializer_class = BreachOutputSerializer
 
     def get_queryset(self):
-        return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at")
+        return breach_list()
 
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=BreachOutputSerializer(many=True))
     def get(self, request):
@@ -132,7 +140,7 @@ class BreachPhaseDocumentView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk, phase):
-        notification = BreachNotification.objects.filter(breach_id=pk, phase=phase).first()
+        notification = breach_phase_notification(pk, phase)
         if notification is None:
             raise NotFound("No such phase.")
         return Response(notification.document)
@@ -212,7 +220,7 @@ class DossierListView(generics.GenericAPIView):
     serializer_class = DossierOutputSerializer
 
     def get_queryset(self):
-        return Dossier.objects.select_related("purpose", "recipient").order_by("due_at")
+        return dossier_list()
 
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=DossierOutputSerializer(many=True))
     def get(self, request):
@@ -233,7 +241,7 @@ class DossierSyncView(APIView):
 
 
 def _dossier(pk) -> Dossier:
-    dossier = Dossier.objects.select_related("purpose", "recipient").filter(pk=pk).first()
+    dossier = dossier_by_id(pk)
     if dossier is None:
         raise NotFound("No dossier with this id.")
     return dossier
@@ -328,7 +336,7 @@ class AnnouncementListCreateView(generics.GenericAPIView):
     serializer_class = AnnouncementOutputSerializer
 
     def get_queryset(self):
-        return NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
+        return announcement_list()
 
     @extend_schema(responses=AnnouncementOutputSerializer(many=True))
     def get(self, request):
@@ -374,8 +382,7 @@ class ActivityView(APIView):
         return Response(
             {
                 "purpose": code,
-                "systems": sorted(activity.systems.values_list("code", flat=True)),
-                "categories": sorted(activity.categories.values_list("code", flat=True)),
+                **processing_activity_codes(activity),
                 "data_subjects": activity.data_subjects,
                 "security_measures": activity.security_measures,
                 "started_at": activity.started_at,

@@ -7,36 +7,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consents.models import NoticeAnnouncement, NoticeVersion
 from consents.services import announcements as service
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages
+from regulator import selectors
 
 
 @staff_required("regulator.view_regulator")
 def announcement_list(request):
     now = timezone.now()
-    pending = (
-        NoticeVersion.objects.filter(announcement__isnull=True, effective_at__gt=now)
-        .select_related("purpose")
-        .order_by("effective_at")
-    )
     rows = [
         {
             "notice": n,
-            "affected": service.announcement_affected(n).count(),
+            "affected": selectors.notice_affected_count(n),
             "lead": service.lead_days_for(significant=n.material),
         }
-        for n in pending
+        for n in selectors.notices_to_announce(now=now)
     ]
-    announcements = NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
     return render(
         request,
         "regulator/announcement_list.html",
         {
             "pending": rows,
-            "announcements": announcements,
+            "announcements": selectors.announcement_list(),
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_announcement"),
         },

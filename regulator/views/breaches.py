@@ -10,35 +10,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit
 from integrations.jobs import job_cancel
 from integrations.progress import job_progress_page
-from regulator import services
+from regulator import selectors, services
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
-from regulator.models import Breach, BreachNotification, BreachStatus
+from regulator.models import Breach, BreachStatus
 from regulator.selectors import (
-    breach_affected_subjects,
+    breach_affected_count,
     breach_allowed_actions,
+    breach_by_id,
     breach_needs_customer_notice,
+    breach_phase_notification,
+    breach_with_mailing_job,
 )
 from regulator.views.common import json_download
 
 
 def _breach_or_404(pk) -> Breach:
-    breach = Breach.objects.prefetch_related("systems", "categories", "phases").filter(pk=pk).first()
-    if breach is None:
-        raise Http404
-    return breach
+    return found_or_404(breach_by_id(pk))
 
 
 @staff_required("regulator.view_breach")
 def breach_list(request):
     now = timezone.now()
-    breaches = Breach.objects.order_by("-detected_at")
-    return render(request, "regulator/breach_list.html", {"breaches": breaches, "now": now})
+    return render(request, "regulator/breach_list.html", {"breaches": selectors.breach_list(), "now": now})
 
 
 @staff_required("regulator.manage_breach")
@@ -117,7 +116,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
             "notify_form": notify_form or NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
-            "customers": breach_affected_subjects(breach).count() if needs_notice else None,
+            "customers": breach_affected_count(breach) if needs_notice else None,
             "decline_form": CustomerNoticeDeclineForm(),
             "can_manage": can_manage,
             "actions": breach_allowed_actions(breach, actor_for_user(request.user)) if can_manage else (),
@@ -163,7 +162,7 @@ def breach_customers(request, pk):
 
 
 def _mailing_job(pk):
-    breach = Breach.objects.select_related("customers_job").filter(pk=pk).first()
+    breach = breach_with_mailing_job(pk)
     if breach is None or breach.customers_job is None:
         raise Http404
     return breach, breach.customers_job
@@ -228,11 +227,7 @@ def breach_close(request, pk):
 @staff_required("regulator.view_breach")
 def breach_phase(request, pk, phase: int):
     """The Form 08 document of one phase: the printable page, or `?format=json`."""
-    notification = (
-        BreachNotification.objects.select_related("breach").filter(breach_id=pk, phase=phase).first()
-    )
-    if notification is None:
-        raise Http404
+    notification = found_or_404(breach_phase_notification(pk, phase))
     breach = notification.breach
     if request.GET.get("format") == "json":
         return json_download(

@@ -4,20 +4,19 @@ document with its versions, edit and filing."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import form_submit
 from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
 from regulator.models import Dossier
-from regulator.selectors import dossier_duties, dossier_version
+from regulator.selectors import dossier_by_id, dossier_duties, dossier_version
 from regulator.views.common import json_download
 
 
@@ -46,10 +45,7 @@ def dossiers_sync(request):
 
 
 def _dossier_or_404(pk) -> Dossier:
-    dossier = Dossier.objects.select_related("purpose", "recipient").filter(pk=pk).first()
-    if dossier is None:
-        raise Http404
-    return dossier
+    return found_or_404(dossier_by_id(pk))
 
 
 def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):

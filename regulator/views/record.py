@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from consents.models import Purpose
-from core.access import staff_required
+from consents.selectors import purpose_by_code
+from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import form_submit
 from core.replica import replica_reads
@@ -18,7 +18,7 @@ from regulator import services
 from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
 from regulator.documents import processing_record as build_record
 from regulator.forms import ActivityForm
-from regulator.models import ProcessingActivity
+from regulator.selectors import processing_activity_for
 from regulator.views.common import json_download
 
 
@@ -55,10 +55,8 @@ def processing_record(request):
 @staff_required("regulator.manage_dossier")
 def activity_edit(request, code):
     """Where one purpose's data lives and how it is protected: the record's row and the dossiers' facts."""
-    purpose = Purpose.objects.filter(code=code).first()
-    if purpose is None:
-        raise Http404
-    activity = ProcessingActivity.objects.filter(purpose=purpose).first()
+    purpose = found_or_404(purpose_by_code(code))
+    activity = processing_activity_for(purpose)
     initial = None
     if activity is not None:
         initial = {

@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
@@ -27,18 +26,13 @@ from subjects.selectors import (
     subject_filter_by_index,
     subject_guardian_by_id,
     subject_list,
+    visible_subject_by_id,
+    visible_subjects,
 )
 
 SUBJECT_FILTERS = [
     OpenApiParameter("external_ref", str, description="Exact customer number (CIF)."),
 ]
-
-
-def visible_subjects(user):
-    """All subjects for staff and clients; only their own for a customer."""
-    own = subject_for_user(user)
-    queryset = subject_list()
-    return queryset.filter(pk=own.pk) if own is not None else queryset
 
 
 ACCESS_REASON_HEADER = OpenApiParameter(
@@ -74,7 +68,6 @@ class SubjectListCreateView(generics.GenericAPIView):
     serializer_class = SubjectOutputSerializer
 
     def get_queryset(self):
-        queryset = visible_subjects(self.request.user)
         params = self.request.query_params
         for field in SEARCHABLE_FIELDS:
             if field in params:
@@ -83,9 +76,7 @@ class SubjectListCreateView(generics.GenericAPIView):
                     _("Personal data never goes in a URL: search with POST /api/v1/subjects/search/."),
                     field=field,
                 )
-        if params.get("external_ref"):
-            queryset = queryset.filter(external_ref=params["external_ref"])
-        return queryset
+        return visible_subjects(self.request.user, external_ref=params.get("external_ref"))
 
     @extend_schema(
         parameters=[*SUBJECT_FILTERS, ACCESS_REASON_HEADER], responses=SubjectOutputSerializer(many=True)
@@ -141,7 +132,7 @@ class SubjectDetailView(generics.GenericAPIView):
     serializer_class = SubjectOutputSerializer
 
     def get_subject(self, pk) -> DataSubject:
-        subject = visible_subjects(self.request.user).filter(pk=pk).first()
+        subject = visible_subject_by_id(self.request.user, pk)
         if subject is None:
             raise NotFound(_("No such customer."))
         return subject

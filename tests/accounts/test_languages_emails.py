@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.languages import language_for_subject, language_for_user, languages_for_users, per_language
 from accounts.models import StaffProfile
-from consents import services as consent_services
 from consents.services.announcements import announcement_send
 from core.actors import Actor
 from core.roles import Role
@@ -22,7 +21,7 @@ from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
 from subjects.services import subject_guardian_verify
 from tests.consents.factories import STAFF as CONSENT_STAFF
-from tests.consents.factories import grant, make_purpose
+from tests.consents.factories import grant, make_purpose, publish_notice
 from tests.dsr.factories import verified_request
 from tests.factories import make_customer, make_subject
 from tests.jobs.factories import NOW, request_due, staff
@@ -116,9 +115,8 @@ def test_notice_announcement_reaches_each_customer_in_their_language():
     vietnamese_customer = make_subject()
     for customer in (english_customer, vietnamese_customer):
         grant(customer, purpose, now=now - timedelta(days=5))
-    notice = consent_services.notice_publish(
-        actor=CONSENT_STAFF, code=purpose.code, version="v2", text_vi="Nội dung mới", text_en="New text",
-        effective_at=now + timedelta(days=10), material=False, now=now,
+    notice = publish_notice(
+        purpose.code, "v2", effective_at=now + timedelta(days=10), now=now, actor=CONSENT_STAFF
     )
     announcement_send(
         actor=CONSENT_STAFF, announcement_id=notice.announcement.pk, now=now + timedelta(days=3)

@@ -5,17 +5,10 @@ from django.test import Client
 
 from core.roles import Role
 from tests.authorisations.factories import sign_in
-from tests.factories import UserFactory, make_customer
+from tests.factories import UserFactory, customer_fixture
 
-
-@pytest.fixture
-def customer1(db):
-    return make_customer(username="customer1")
-
-
-@pytest.fixture
-def customer2(db):
-    return make_customer(username="customer2")
+customer1 = customer_fixture("customer1")
+customer2 = customer_fixture("customer2")
 
 
 @pytest.fixture

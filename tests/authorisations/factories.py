@@ -10,7 +10,7 @@ import secrets
 from urllib.parse import parse_qs, urlencode, urlparse
 
 from authorisations import services
-from core.actors import Actor
+from core.actors import Actor, actor_for_user
 
 DPO = Actor(kind="staff", user_id=None, label="dpo_t")
 REDIRECT_URI = "https://ketoan.example.vn/oauth/callback"
@@ -30,6 +30,20 @@ def register(**overrides) -> services.Registration:
     }
     fields.update(overrides)
     return services.third_party_register(actor=DPO, **fields)
+
+
+def authorise(customer, *, registration=None, scopes=("accounts:read",), days: int = 90, now=None):
+    """The customer's authorisation of a third party (a new one unless `registration` is given)."""
+    registration = registration or register()
+    return services.authorisation_grant(
+        actor=actor_for_user(customer),
+        user=customer,
+        subject=customer.customer_account.subject,
+        third_party=registration.third_party,
+        scopes=list(scopes),
+        duration_days=days,
+        now=now,
+    )
 
 
 def pkce_pair() -> tuple[str, str]:

@@ -23,7 +23,7 @@ from authorisations.services.lifecycle import locked_authorisations, move
 from authorisations.states import LIVE
 from core.actors import Actor, actor_for_user
 from integrations.models import OutboxMessage
-from tests.authorisations.factories import register
+from tests.authorisations.factories import authorise, register
 from tests.factories import make_customer
 
 
@@ -58,18 +58,9 @@ def _scenario(n_customers: int = 3):
     due = []
     for i in range(n_customers):
         user = make_customer(username=f"sweep{i}")
-        subject = user.customer_account.subject
         for registration in (hooked, plain):
             minute += 1
-            authorisation = services.authorisation_grant(
-                actor=actor_for_user(user),
-                user=user,
-                subject=subject,
-                third_party=registration.third_party,
-                scopes=["accounts:read"],
-                duration_days=90,
-                now=base + timedelta(minutes=minute),
-            )
+            authorisation = authorise(user, registration=registration, now=base + timedelta(minutes=minute))
             _tokens(user, registration.third_party.application, now=timezone.now())
             due.append(authorisation)
     services.authorisation_pause(
@@ -79,25 +70,9 @@ def _scenario(n_customers: int = 3):
         now=base + timedelta(days=1),
     )
     late = make_customer(username="sweep_late")
-    services.authorisation_grant(
-        actor=actor_for_user(late),
-        user=late,
-        subject=late.customer_account.subject,
-        third_party=plain.third_party,
-        scopes=["accounts:read"],
-        duration_days=365,
-        now=timezone.now(),
-    )
+    authorise(late, registration=plain, days=365, now=timezone.now())
     gone = make_customer(username="sweep_gone")
-    revoked = services.authorisation_grant(
-        actor=actor_for_user(gone),
-        user=gone,
-        subject=gone.customer_account.subject,
-        third_party=plain.third_party,
-        scopes=["accounts:read"],
-        duration_days=90,
-        now=base,
-    )
+    revoked = authorise(gone, registration=plain, now=base)
     services.authorisation_revoke(
         actor=actor_for_user(gone),
         authorisation_id=revoked.pk,

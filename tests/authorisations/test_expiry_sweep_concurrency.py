@@ -13,6 +13,7 @@ from audit.selectors import audit_chain_verify
 from authorisations import services
 from authorisations.models import Authorisation, AuthorisationEvent
 from tests.authorisations.test_expiry_sweep_batch import _scenario
+from tests.concurrency import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,26 +24,14 @@ pytestmark = [
 def test_two_simultaneous_sweeps_end_each_authorisation_once():
     due = _scenario(n_customers=4)
     now = timezone.now()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
-    def sweep():
-        try:
-            barrier.wait()
-            while done := services.authorisations_expire_due(now=now, limit=2):
-                results.append(done)
-        except Exception as exc:  # reported below; a thread must not swallow it
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def sweep() -> int:
+        expired = 0
+        while done := services.authorisations_expire_due(now=now, limit=2):
+            expired += done
+        return expired
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert sum(results) == len(due)
+    assert sum(run_together([sweep, sweep])) == len(due)
     assert AuthorisationEvent.objects.filter(kind="expired").count() == len(due)
     assert Authorisation.objects.filter(pk__in=[a.pk for a in due], status="expired").count() == len(due)
     assert audit_chain_verify().valid

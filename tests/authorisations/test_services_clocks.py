@@ -13,20 +13,7 @@ from authorisations import services
 from core.actors import actor_for_user
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
-from tests.authorisations.factories import register
-
-
-def authorise(customer, *, days=90, registration=None, now=None):
-    registration = registration or register()
-    return services.authorisation_grant(
-        actor=actor_for_user(customer),
-        user=customer,
-        subject=customer.customer_account.subject,
-        third_party=registration.third_party,
-        scopes=["accounts:read"],
-        duration_days=days,
-        now=now,
-    )
+from tests.authorisations.factories import authorise, register
 
 
 def emails(topic):

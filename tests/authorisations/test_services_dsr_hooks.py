@@ -12,23 +12,11 @@ from authorisations.models import Authorisation
 from core.actors import Actor, actor_for_user
 from dsr import services as dsr_services
 from dsr.models import RequestExport
-from tests.authorisations.factories import register
+from tests.authorisations.factories import authorise
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 
 GATEWAY = Actor(kind="client", user_id=None, label="gateway")
-
-
-def authorise(customer, registration=None) -> Authorisation:
-    registration = registration or register()
-    return services.authorisation_grant(
-        actor=actor_for_user(customer),
-        user=customer,
-        subject=customer.customer_account.subject,
-        third_party=registration.third_party,
-        scopes=["transactions:read"],
-        duration_days=90,
-    )
 
 
 def finish_tasks(request):
@@ -37,7 +25,7 @@ def finish_tasks(request):
 
 
 def test_access_export_lists_authorisations_and_their_access_log(customer1):
-    authorisation = authorise(customer1)
+    authorisation = authorise(customer1, scopes=["transactions:read"])
     services.access_record(
         actor=GATEWAY,
         authorisation_id=authorisation.pk,
@@ -56,7 +44,7 @@ def test_access_export_lists_authorisations_and_their_access_log(customer1):
 
 def test_withdrawal_of_sharing_pauses_and_other_withdrawals_do_not(customer1):
     subject = customer1.customer_account.subject
-    authorisation = authorise(customer1)
+    authorisation = authorise(customer1, scopes=["transactions:read"])
     grant(subject, make_purpose("newsletter", category="marketing"))
     grant(subject, make_purpose("partner-sharing", category="sharing"))
     marketing = verified_request(subject, type="withdraw", purposes=["newsletter"])
@@ -71,7 +59,7 @@ def test_withdrawal_of_sharing_pauses_and_other_withdrawals_do_not(customer1):
 
 def test_objection_to_everything_pauses_and_lifting_it_resumes(customer1):
     subject = customer1.customer_account.subject
-    authorisation = authorise(customer1)
+    authorisation = authorise(customer1, scopes=["transactions:read"])
     request = verified_request(subject, type="object")
     dsr_services.request_complete(actor=STAFF, request_id=request.pk)
     authorisation.refresh_from_db()
@@ -85,8 +73,8 @@ def test_objection_to_everything_pauses_and_lifting_it_resumes(customer1):
 def test_deletion_revokes_every_authorisation(customer1, privacy_officer, dpo):
     make_inventory()
     subject = customer1.customer_account.subject
-    first = authorise(customer1)
-    second = authorise(customer1)
+    first = authorise(customer1, scopes=["transactions:read"])
+    second = authorise(customer1, scopes=["transactions:read"])
     services.authorisation_pause(actor=actor_for_user(customer1), authorisation_id=second.pk, subject=subject)
     actor = actor_for_user(privacy_officer)
     request = verified_request(subject, type="delete", actor=actor)

@@ -15,8 +15,6 @@ from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.factories import make_totp_device, totp_code
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROLES = {  # username → password, as seed_demo and the README give them
@@ -32,24 +30,6 @@ SKIPPED = re.compile(r"format=|/export|/download|/receipt\.|/logout|\.csv|\.json
 ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
 PER_PATTERN = 1
 MAX_PAGES = 120
-
-
-def _sign_in(page, live_url, username, password):
-    from django.contrib.auth import get_user_model
-
-    from core.roles import is_staff_user
-
-    user = get_user_model().objects.get(username=username)
-    device = make_totp_device(user) if is_staff_user(user) else None
-    page.goto(live_url("/accounts/login/"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_load_state("networkidle")
-    if device is not None and "/accounts/2fa/" in page.url:
-        page.fill("input[name=otp_token]", totp_code(device))
-        page.click("[data-testid=otp-submit]")
-        page.wait_for_load_state("networkidle")
 
 
 def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
@@ -92,11 +72,11 @@ def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
 
 
 @pytest.mark.parametrize("username", list(ROLES))
-def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, username):
+def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, login, username):
     if connection.vendor != "sqlite":
         pytest.skip("pages do not depend on the database engine: the crawl runs once, in the SQLite run")
     call_command("seed_demo", verbosity=0)
-    _sign_in(page, live_url, username, ROLES[username])
+    login(page, username, ROLES[username])
     home = "/me/" if username.startswith("customer") else "/portal/"
     problems = []
     for start in (home, f"/en{home}"):

@@ -1,23 +1,19 @@
-"""Consents test fixtures: a fresh purpose-catalogue cache per test (tests roll back, caches do not)."""
+"""Consents test fixtures: a fresh purpose-catalogue cache per test, English messages, a catalogue."""
 
 from __future__ import annotations
 
 import pytest
 
-from consents import catalogue
+from tests.catalogue_fixtures import english_messages, fresh_catalogue  # noqa: F401 (autouse fixtures)
+from tests.consents.factories import make_purpose, make_recipient
 
 
-@pytest.fixture(autouse=True)
-def _fresh_catalogue():
-    catalogue._clear()
-    yield
-    catalogue._clear()
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English (the msgids); the site's default language is Vietnamese."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+@pytest.fixture
+def catalogue():
+    """Purposes a customer switches: plain marketing, a sensitive one, one shared with a partner."""
+    partner = make_recipient("Bảo hiểm Đối tác")
+    return {
+        "marketing": make_purpose("marketing", category="marketing"),
+        "biometric": make_purpose("biometric", category="security", sensitive=True),
+        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
+    }

@@ -81,6 +81,24 @@ def grant(
     return services.consent_grant(actor=actor, request=request, now=now)
 
 
+def publish_notice(
+    code: str,
+    version: str,
+    *,
+    effective_at: datetime,
+    material: bool = False,
+    now: datetime | None = None,
+    text_vi: str = "Nội dung mới",
+    text_en: str = "New text",
+    actor: Actor = SYSTEM,
+):
+    """A new notice version of the purpose, published through the service."""
+    return services.notice_publish(
+        actor=actor, code=code, version=version, text_vi=text_vi, text_en=text_en,
+        effective_at=effective_at, material=material, now=now,
+    )
+
+
 def child_of(guardian, *, age: int, verified: bool = True):
     from subjects import services as core_services
 

@@ -5,34 +5,18 @@ children."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from consents.models import Consent
 from consents.selectors import consent_check
-from tests.consents.factories import child_of, make_purpose, make_recipient
+from tests.consents.factories import child_of
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def catalogue():
-    partner = make_recipient("Bảo hiểm Đối tác")
-    return {
-        "marketing": make_purpose("marketing", category="marketing"),
-        "biometric": make_purpose("biometric", category="security", sensitive=True),
-        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
-    }
-
-
 def test_switching_on_shows_a_confirmation_before_anything_is_recorded(customer_a, catalogue):
     subject = customer_a.customer_account.subject
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     moved = client.post("/en/me/consents/sharing/", {"on": "1", "notice_version": "v1"})
     assert moved.status_code == 302 and moved.url.endswith("/en/me/consents/sharing/confirm/")
     assert not Consent.objects.exists()  # the switch alone records nothing
@@ -50,7 +34,7 @@ def test_switching_on_shows_a_confirmation_before_anything_is_recorded(customer_
 
 
 def test_the_sensitive_refusal_speaks_to_people_not_in_field_names(customer_a, catalogue):
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     page = client.post(
         "/en/me/consents/biometric/", {"on": "1", "confirmed": "1", "notice_version": "v1"}, follow=True
     ).content.decode()
@@ -63,7 +47,7 @@ def test_the_sensitive_refusal_speaks_to_people_not_in_field_names(customer_a, c
 def test_a_childs_section_offers_no_marketing_switch(customer_a, catalogue):
     parent = customer_a.customer_account.subject
     child = child_of(parent, age=9)
-    page = _login(customer_a).get("/en/me/consents/").content.decode()
+    page = signed_in(customer_a).get("/en/me/consents/").content.decode()
     section = page[page.index(f'data-testid="ward-{child.external_ref}"') :]
     assert "never used for marketing" in section
     assert 'data-testid="ward-switch-sharing"' in section
@@ -74,13 +58,13 @@ def test_a_childs_section_offers_no_marketing_switch(customer_a, catalogue):
 
 
 def test_consents_are_grouped_by_category_with_details_folded(customer_a, catalogue):
-    page = _login(customer_a).get("/en/me/consents/").content.decode()
+    page = signed_in(customer_a).get("/en/me/consents/").content.decode()
     assert page.count('class="consent-group"') == 3
     assert '<details class="consent-row__details"' in page
 
 
 def test_the_receipt_names_people_and_channels_in_words(customer_a, catalogue):
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
     consent = Consent.objects.get(purpose__code="marketing")
     page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()

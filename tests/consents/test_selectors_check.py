@@ -10,7 +10,7 @@ from django.utils import timezone
 from consents import services
 from consents.selectors import consent_check, consent_check_bulk
 from core.errors import InvalidInput, NotFound
-from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose
+from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose, publish_notice
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +56,8 @@ def test_reconsent_required_and_legal_basis_in_bulk_too():
     analytics = make_purpose("analytics", category="analytics")
     kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
     subject = grant(purpose=analytics).subject
-    services.notice_publish(
-        actor=SYSTEM,
-        code="analytics",
-        version="v2",
-        text_vi="Mới",
-        text_en="New",
-        effective_at=timezone.now() - timedelta(seconds=1),
-        material=True,
+    publish_notice(
+        "analytics", "v2", effective_at=timezone.now() - timedelta(seconds=1), material=True,
         now=timezone.now() - timedelta(days=30, seconds=2),
     )
     assert (

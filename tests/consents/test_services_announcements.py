@@ -24,7 +24,7 @@ from consents.services.announcements import (
 )
 from core.errors import Conflict, InvalidInput
 from integrations.models import OutboxMessage
-from tests.consents.factories import STAFF, grant, make_purpose
+from tests.consents.factories import STAFF, grant, make_purpose, publish_notice
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -32,15 +32,9 @@ NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def publish(purpose, version, *, days_ahead: int, material: bool):
-    return services.notice_publish(
+    return publish_notice(
+        purpose.code, version, effective_at=NOW + timedelta(days=days_ahead), material=material, now=NOW,
         actor=STAFF,
-        code=purpose.code,
-        version=version,
-        text_vi="Nội dung mới",
-        text_en="New text",
-        effective_at=NOW + timedelta(days=days_ahead),
-        material=material,
-        now=NOW,
     )
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from consents import services
 from consents.models import Consent, ConsentEvent, ConsentState, WithdrawalDuty
 from core.errors import Conflict, InvalidTransition
+from tests.concurrency import race
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -19,33 +20,12 @@ pytestmark = [
 ]
 
 
-def _race(work, times: int = 4) -> list:
-    barrier = threading.Barrier(times)
-    outcomes: list = []
-
-    def run():
-        try:
-            barrier.wait()
-            outcomes.append(work())
-        except Exception as error:  # noqa: BLE001 - collected for the assertions
-            outcomes.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_simultaneous_grants_leave_one_live_consent():
     subject, purpose = make_subject(), make_purpose("marketing", category="marketing")
     request = services.GrantRequest(
         subject=subject, purpose=purpose, notice_version="v1", channel="branch", evidence="form-1"
     )
-    outcomes = _race(lambda: services.consent_grant(actor=STAFF, request=request))
+    outcomes = race([lambda: services.consent_grant(actor=STAFF, request=request)] * 4)
     granted = [o for o in outcomes if isinstance(o, Consent)]
     assert len(granted) == 1
     assert all(isinstance(o, Conflict) and o.code == "already_granted" for o in outcomes if o not in granted)
@@ -56,7 +36,8 @@ def test_simultaneous_grants_leave_one_live_consent():
 def test_simultaneous_withdrawals_withdraw_once_with_one_duty_per_recipient():
     recipient = make_recipient("CIC", kind="credit_bureau")
     consent = grant(purpose=make_purpose("sharing", category="sharing", recipients=[recipient]))
-    outcomes = _race(lambda: services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch"))
+    withdraw = partial(services.consent_withdraw, actor=STAFF, consent_id=consent.pk, channel="branch")
+    outcomes = race([withdraw] * 4)
     assert sum(isinstance(o, Consent) for o in outcomes) == 1
     assert all(isinstance(o, InvalidTransition) for o in outcomes if not isinstance(o, Consent))
     assert ConsentEvent.objects.filter(kind="withdrawn").count() == 1

@@ -12,7 +12,15 @@ from consents.models import Consent, ConsentEvent, ConsentState
 from consents.receipts import consent_receipt
 from consents.selectors import consent_check, subjects_to_ask_again
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import (
+    STAFF,
+    SYSTEM,
+    child_of,
+    grant,
+    make_purpose,
+    make_recipient,
+    publish_notice,
+)
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -67,14 +75,8 @@ def test_notice_version_must_be_current_and_material_change_asks_again():
     assert error.value.code == "notice_outdated"
     consent = grant(subject, purpose)
     now = timezone.now()
-    services.notice_publish(
-        actor=SYSTEM,
-        code="analytics",
-        version="v2",
-        text_vi="Mới",
-        text_en="New",
-        effective_at=now - timedelta(minutes=1),
-        material=True,
+    publish_notice(
+        "analytics", "v2", effective_at=now - timedelta(minutes=1), material=True,
         now=now - timedelta(days=31),
     )
     assert (
@@ -94,13 +96,8 @@ def test_notice_version_must_be_current_and_material_change_asks_again():
 def test_non_material_notice_change_keeps_consent_valid():
     subject, purpose = make_subject(), make_purpose("support", category="support")
     grant(subject, purpose)
-    services.notice_publish(
-        actor=SYSTEM,
-        code="support",
-        version="v1.1",
-        text_vi="Sửa lỗi chính tả",
-        text_en="Typo fix",
-        effective_at=timezone.now() - timedelta(minutes=1),
+    publish_notice(
+        "support", "v1.1", effective_at=timezone.now() - timedelta(minutes=1),
         now=timezone.now() - timedelta(days=8),
     )
     assert consent_check(subject_ref=subject.external_ref, purpose_code="support").allowed

@@ -36,14 +36,17 @@ def test_new_version_starts_from_the_current_text_and_previews(client, dpo, purp
     assert NoticeVersion.objects.filter(purpose=purpose).count() == 1  # nothing published
 
 
+def _publish_v2(client, purpose, *, effective_at):
+    """The DPO's form for a new version v2 of the purpose's notice, sent with its start."""
+    start = effective_at.strftime("%Y-%m-%dT%H:%M")
+    version = {"version": "v2", "text_vi": "a", "text_en": "b", "effective_at": start}
+    return client.post(reverse("consents:notice_new", args=[purpose.code]), version)
+
+
 def test_too_early_start_names_the_earliest_date(client, dpo, purpose):
     client.force_login(dpo)
-    url = reverse("consents:notice_new", args=[purpose.code])
     soon = timezone.localtime() + timedelta(days=1)
-    page = client.post(
-        url,
-        {"version": "v2", "text_vi": "a", "text_en": "b", "effective_at": soon.strftime("%Y-%m-%dT%H:%M")},
-    ).content.decode()
+    page = _publish_v2(client, purpose, effective_at=soon).content.decode()
     earliest = (timezone.localtime() + timedelta(days=7)).strftime("%d/%m/%Y")
     assert re.search(rf"{re.escape(earliest)} \d\d:\d\d", page)
     assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
@@ -51,15 +54,11 @@ def test_too_early_start_names_the_earliest_date(client, dpo, purpose):
 
 def test_published_version_shows_as_scheduled(client, dpo, purpose):
     client.force_login(dpo)
-    url = reverse("consents:notice_new", args=[purpose.code])
     start = timezone.localtime() + timedelta(days=10)
-    response = client.post(
-        url,
-        {"version": "v2", "text_vi": "a", "text_en": "b", "effective_at": start.strftime("%Y-%m-%dT%H:%M")},
-    )
+    response = _publish_v2(client, purpose, effective_at=start)
     assert response.status_code == 302
     listing = client.get(reverse("consents:purpose_list")).content.decode()
     assert f'data-testid="scheduled-{purpose.code}"' in listing
     assert start.strftime("%d/%m/%Y") in listing
-    form_page = client.get(url).content.decode()
+    form_page = client.get(reverse("consents:notice_new", args=[purpose.code])).content.decode()
     assert 'data-testid="scheduled-version"' in form_page

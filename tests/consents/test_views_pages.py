@@ -6,38 +6,26 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
 from consents.services import consent_import_run
-from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient, publish_notice
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def catalogue():
-    partner = make_recipient("Bảo hiểm Đối tác")
-    return {
-        "marketing": make_purpose("marketing", category="marketing"),
-        "biometric": make_purpose("biometric", category="security", sensitive=True),
-        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
-        "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance"),
-    }
+def catalogue(catalogue):
+    return {**catalogue, "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance")}
 
 
 def test_customer_switches_on_withdraws_after_confirmation(customer_a, catalogue):
     subject = customer_a.customer_account.subject
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     page = client.get("/en/me/consents/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -75,16 +63,16 @@ def test_customer_switches_on_withdraws_after_confirmation(customer_a, catalogue
 
 def test_customer_cannot_open_someone_elses_receipt(customer_a, customer_b, catalogue):
     theirs = grant(customer_b.customer_account.subject, catalogue["marketing"])
-    assert _login(customer_a).get(f"/en/me/consents/{theirs.pk}/receipt/").status_code == 404
+    assert signed_in(customer_a).get(f"/en/me/consents/{theirs.pk}/receipt/").status_code == 404
 
 
 def test_vietnamese_is_the_default_language(customer_a, catalogue):
-    page = _login(customer_a).get("/me/consents/")
+    page = signed_in(customer_a).get("/me/consents/")
     assert page.status_code == 200 and "Mục đích marketing" in page.content.decode()
 
 
 def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, catalogue):
-    client = _login(officer)
+    client = signed_in(officer)
     detail = client.get(f"/en/portal/customers/{subject.pk}/")
     assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
     response = client.post(
@@ -117,7 +105,7 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
 
 def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
     settings.JOBS_DIR = tmp_path
-    client = _login(dpo)
+    client = signed_in(dpo)
     assert client.get("/en/portal/purposes/").status_code == 200
     created = client.post(
         "/en/portal/purposes/new/",
@@ -136,14 +124,8 @@ def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
     assert created.status_code == 302
     grant(subject, catalogue["marketing"], now=timezone.now() - timedelta(minutes=10))
     # A material version that took effect a minute ago, announced 31 days before.
-    services.notice_publish(
-        actor=SYSTEM,
-        code="marketing",
-        version="v2",
-        text_vi="Mở rộng",
-        text_en="Wider",
-        effective_at=timezone.now() - timedelta(minutes=1),
-        material=True,
+    publish_notice(
+        "marketing", "v2", effective_at=timezone.now() - timedelta(minutes=1), material=True,
         now=timezone.now() - timedelta(days=31, minutes=2),
     )
     wider = {"version": "v3", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"}
@@ -178,8 +160,8 @@ def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
     result = client.get(started["Location"]).content.decode()
     assert "1 imported" in result and "<td>3</td>" in result and 'aria-valuenow="100"' in result
     assert client.get("/en/portal/withdrawal-duties/").status_code == 200
-    assert _login(officer).get("/en/portal/purposes/new/").status_code == 403
-    assert _login(officer).get("/en/portal/consents/import/").status_code == 403
+    assert signed_in(officer).get("/en/portal/purposes/new/").status_code == 403
+    assert signed_in(officer).get("/en/portal/consents/import/").status_code == 403
 
 
 def test_staff_acknowledges_a_duty(privacy_officer, catalogue):
@@ -189,7 +171,7 @@ def test_staff_acknowledges_a_duty(privacy_officer, catalogue):
     consent = grant(purpose=catalogue["sharing"])
     services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
     duty = WithdrawalDuty.objects.get()
-    client = _login(privacy_officer)
+    client = signed_in(privacy_officer)
     assert consent.subject.external_ref in client.get("/en/portal/withdrawal-duties/").content.decode()
     client.post(f"/en/portal/withdrawal-duties/{duty.pk}/acknowledge/", {"note": "letter"})
     duty.refresh_from_db()
@@ -200,7 +182,7 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
     parent = customer_a.customer_account.subject
     child = child_of(parent, age=5)
     unverified = child_of(parent, age=9, verified=False)
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     page = client.get("/en/me/consents/").content.decode()
     assert f'data-testid="ward-{child.external_ref}"' in page
     assert f'data-testid="ward-{unverified.external_ref}"' not in page  # authority not verified yet
@@ -222,7 +204,7 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
     assert consent.status == "withdrawn"
     assert client.get(f"/en/me/consents/{consent.pk}/receipt/").status_code == 200
 
-    other = _login(customer_b)
+    other = signed_in(customer_b)
     assert other.post("/en/me/consents/sharing/", {"on": "1", "ward": str(child.pk)}).status_code == 404
     assert other.get(f"/en/me/consents/{consent.pk}/receipt/").status_code == 404
     assert client.post("/en/me/consents/sharing/", {"on": "1", "ward": "not-a-uuid"}).status_code == 404
@@ -230,7 +212,7 @@ def test_guardian_manages_a_wards_consents_on_their_own_page(customer_a, custome
 
 def test_customer_reads_the_notice_before_agreeing_and_the_grant_records_that_version(customer_a, catalogue):
     subject = customer_a.customer_account.subject
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     page = client.get("/en/me/consents/").content.decode()
     card = page[page.index('data-testid="purpose-marketing"') :]
     card = card[: card.index("</article>")]
@@ -275,7 +257,7 @@ def test_customer_sees_a_scheduled_widening_and_then_is_asked_again(customer_a, 
     )
     notice = catalogue["sharing"].notices.order_by("-effective_at").first()
     announcement_send(actor=SYSTEM, announcement_id=notice.announcement.pk)
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     page = client.get("/en/me/consents/").content.decode()
     assert 'data-testid="notice-banner"' in page and 'data-testid="upcoming-sharing"' in page
     assert "ask for your consent again" in page
@@ -289,7 +271,7 @@ def test_customer_sees_a_scheduled_widening_and_then_is_asked_again(customer_a, 
 
 
 def test_staff_grant_page_shows_the_scripts_and_needs_evidence(officer, subject, catalogue):
-    client = _login(officer)
+    client = signed_in(officer)
     page = client.get(f"/en/portal/customers/{subject.pk}/consents/new/").content.decode()
     assert 'data-testid="script-marketing"' in page and 'data-testid="script-kyc"' not in page
     refused = client.post(
@@ -309,7 +291,7 @@ def test_withdrawal_consequences_are_true_and_editable_per_language(customer_a, 
     subject = customer_a.customer_account.subject
     grant(subject, catalogue["biometric"], sensitive_acknowledged=True)
     grant(subject, catalogue["marketing"])
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     biometric = client.get("/en/me/consents/biometric/withdraw/").content.decode()
     assert "OTP" not in biometric
     assert "10 million VND" in biometric and "20 million" in biometric and "branch" in biometric
@@ -332,7 +314,7 @@ def test_each_event_has_a_receipt_the_customer_downloads(customer_a, catalogue):
     consent = grant(subject, catalogue["marketing"])
     granted_event = consent.events.get()
     services.consent_withdraw(actor=SYSTEM, consent_id=consent.pk, channel="branch")
-    client = _login(customer_a)
+    client = signed_in(customer_a)
     page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
     assert page.count('data-testid="event-receipt"') == 2
     first = client.get(f"/en/me/consents/{consent.pk}/receipt/?event={granted_event.pk}&format=json")
@@ -352,13 +334,13 @@ def test_the_dpo_sees_a_scheduled_widening_in_the_catalogue(dpo, catalogue):
         changes={"data_categories": ["credit_customer"]},
         effective_at=timezone.now() + timedelta(days=31),
     )
-    page = _login(dpo).get("/en/portal/purposes/").content.decode()
+    page = signed_in(dpo).get("/en/portal/purposes/").content.decode()
     assert 'data-testid="scheduled-sharing"' in page and "widening: consent asked again" in page
 
 
 def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, settings, tmp_path):
     settings.JOBS_DIR = tmp_path
-    client = _login(dpo)
+    client = signed_in(dpo)
     upload = SimpleUploadedFile(
         "legacy.csv",
         f"subject,purpose,notice_version,channel\n{subject.external_ref},sharing,v1,branch\n".encode(),

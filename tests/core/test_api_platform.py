@@ -1,10 +1,8 @@
 """Platform endpoints: health, schema and docs, tokens, idempotency keys, error shapes."""
-import threading
 import time
 from types import SimpleNamespace
 
 import pytest
-from django.db import close_old_connections, connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,6 +12,7 @@ from integrations import principals
 from integrations.models import ApiToken, IdempotencyRecord
 from integrations.services import token_revoke
 from subjects.models import DataSubject
+from tests.concurrency import run_together
 from tests.factories import make_token
 
 SUBJECT = {"external_ref": "CIFIDEM001", "full_name": "Lý Thường Kiệt", "phone": "0912000222"}
@@ -151,23 +150,14 @@ def test_a_failed_first_attempt_releases_the_key(as_user, officer):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_write_once(officer):
     key = make_token(officer)
-    statuses: list[int] = []
 
-    def post():
+    def post() -> int:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        try:
-            statuses.append(client.post("/api/v1/subjects/", SUBJECT, format="json",
-                                        HTTP_IDEMPOTENCY_KEY="same-key").status_code)
-        finally:
-            close_old_connections()
-            connection.close()
+        response = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+        return response.status_code
 
-    threads = [threading.Thread(target=post) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_together([post] * 6)
 
     assert DataSubject.objects.filter(external_ref=SUBJECT["external_ref"]).count() == 1
     assert set(statuses) <= {201, 409}

@@ -11,7 +11,13 @@ from dsr.models import DataCategory, IdentityMethod, RetentionRule, System
 
 STAFF = Actor(kind="staff", user_id=None, label="tests-staff")
 # Monday 9 March 2026, 09:00 in Hà Nội: under Law 91, with no holiday in the following weeks.
-MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=VN)
+
+
+def end_of(day) -> datetime:
+    """The last second of `day` in Vietnam, where working-day deadlines fall."""
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN)
 
 
 def make_inventory(*, corebank_client=None) -> dict[str, System]:

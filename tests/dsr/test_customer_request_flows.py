@@ -12,15 +12,6 @@ from tests.dsr.factories import make_request
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def logged_in(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_cancelling_asks_first_and_then_says_cancelled_by_you(logged_in, customer_a):
     subject = customer_a.customer_account.subject
     request = make_request(subject, channel="internet_banking")

@@ -3,8 +3,7 @@ than a date already given), and the calendar warns before it runs out."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.core import checks
@@ -17,14 +16,9 @@ from dsr import services
 from dsr.models import RequestClockEvent
 from dsr.selectors import calendar_runs_out_on
 from dsr.services import policy as policy_services
-from tests.dsr.factories import MONDAY, STAFF, make_request
+from tests.dsr.factories import MONDAY, STAFF, end_of, make_request
 
 pytestmark = pytest.mark.django_db
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def end_of(day):
-    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN)
 
 
 def test_a_late_holiday_moves_an_open_working_day_deadline(subject):

@@ -1,14 +1,15 @@
 """Two systems finishing their tasks at the same moment: both are recorded, and the request waits
 for staff to answer (the last task never completes it)."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from audit.models import AuditEntry
 from dsr import services
 from dsr.models import DataSubjectRequest
+from tests.concurrency import run_together
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,25 +21,11 @@ def test_simultaneous_last_tasks_both_recorded_and_request_waits_for_staff(subje
     request = verified_request(subject, type="access")
     task_ids = list(request.tasks.values_list("pk", flat=True))
     assert len(task_ids) == 2
-    barrier = threading.Barrier(len(task_ids))
-    errors = []
+    run_together([
+        partial(services.task_complete, actor=STAFF, task_id=task_id, result={"ok": True})
+        for task_id in task_ids
+    ])
 
-    def finish(task_id):
-        try:
-            barrier.wait()
-            services.task_complete(actor=STAFF, task_id=task_id, result={"ok": True})
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=finish, args=(task_id,)) for task_id in task_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert DataSubjectRequest.objects.get(pk=request.pk).status == "in_progress"
     assert AuditEntry.objects.filter(action="dsr.task.completed").count() == 2
     assert AuditEntry.objects.filter(action="dsr.export.built").count() == 0

@@ -4,8 +4,7 @@ acknowledgement clock, processor involvement per request, and calendar changes a
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,14 +14,9 @@ from deadlines.models import DeadlineBreach, DeadlineReminder
 from dsr import services
 from dsr.models import RequestClockEvent, System
 from integrations.models import OutboxMessage
-from tests.dsr.factories import MONDAY, STAFF, make_request, verified_request
+from tests.dsr.factories import MONDAY, STAFF, end_of, make_request, verified_request
 
 pytestmark = pytest.mark.django_db
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def end_of(day):
-    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN)
 
 
 def test_waiting_for_the_customer_never_moves_the_statutory_deadline(subject):

@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 NEW_TYPES = ("breach_notification", "impact_assessment")
 
 
-@pytest.fixture
-def logged_in(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_every_policy_row_has_a_labelled_type():
     assert set(REGULATOR_TYPES) == set(NEW_TYPES) <= set(DeadlineType.values)
     assert set(DeadlineType.values) == set(RequestType.values) | set(NEW_TYPES)

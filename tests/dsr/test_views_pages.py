@@ -11,15 +11,6 @@ from tests.dsr.factories import by_document, make_inventory, make_request, verif
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def logged_in(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_queue_filters_and_highlights(logged_in, privacy_officer, subject):
     make_request(subject, type="access")
     make_request(subject, type="complaint")

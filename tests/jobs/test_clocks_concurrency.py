@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from core.roles import Role
 from deadlines.clocks import deadlines_sweep
 from deadlines.models import DeadlineBreach, DeadlineReminder
 from integrations.models import OutboxMessage
+from tests.concurrency import run_together
 from tests.factories import make_subject
 from tests.jobs.factories import NOW, request_due, staff
 
@@ -28,24 +28,7 @@ def test_two_simultaneous_sweeps_remind_and_breach_once():
     for hours in range(1, 21):
         request_due(subject, due_at=NOW + timedelta(hours=hours), assignee=officer)
     request_due(subject, due_at=NOW - timedelta(hours=1), assignee=officer)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(deadlines_sweep(now=NOW))
-        except Exception as exc:  # reported below; a thread must not swallow it
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = run_together([lambda: deadlines_sweep(now=NOW)] * 2)
     assert sum(r.reminders for r in results) == 20 and sum(r.breaches for r in results) == 1
     assert DeadlineReminder.objects.count() == 20 and DeadlineBreach.objects.count() == 1
     # Each item is listed in exactly one reminder e-mail, whichever sweep inserted it.

@@ -2,21 +2,4 @@
 
 from __future__ import annotations
 
-import pytest
-
-from consents import catalogue
-
-
-@pytest.fixture(autouse=True)
-def _fresh_catalogue():
-    catalogue._clear()
-    yield
-    catalogue._clear()
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+from tests.catalogue_fixtures import english_messages, fresh_catalogue  # noqa: F401 (autouse fixtures)

@@ -66,32 +66,35 @@ def make_catalogue(*, now: datetime = MONDAY) -> dict[str, Purpose]:
             effective_at=now - timedelta(days=90),
         ),
     }
-    services.activity_save(
-        actor=DPO,
-        purpose_code="banking",
-        systems=["core_banking"],
-        categories=["identity", "accounts", "transactions"],
-        security_measures="AES at rest; RBAC",
-        started_at=now - timedelta(days=90),
-        now=now,
-    )
-    services.activity_save(
-        actor=DPO,
-        purpose_code="marketing",
-        systems=["crm"],
-        categories=["contact", "marketing"],
-        started_at=now - timedelta(days=10),
-        now=now,
-    )
-    services.activity_save(
-        actor=DPO,
-        purpose_code="transfer",
-        systems=["core_banking"],
-        categories=["identity", "accounts"],
-        started_at=now - timedelta(days=70),
-        now=now,
-    )
+    # Where each purpose's data lives: (purpose, systems, categories, days running, security measures).
+    activities = [
+        ("banking", ["core_banking"], ["identity", "accounts", "transactions"], 90, "AES at rest; RBAC"),
+        ("marketing", ["crm"], ["contact", "marketing"], 10, ""),
+        ("transfer", ["core_banking"], ["identity", "accounts"], 70, ""),
+    ]
+    for code, systems, categories, days, measures in activities:
+        services.activity_save(
+            actor=DPO, purpose_code=code, systems=systems, categories=categories, security_measures=measures,
+            started_at=now - timedelta(days=days), now=now,
+        )
     return purposes
+
+
+def add_purposes_abroad(
+    count: int, *, now: datetime, systems: list[str], categories: list[str], security_measures: str = ""
+) -> None:
+    """`count` more purposes (extra-0, extra-1, ...), each with a notice, a recipient in Singapore and
+    a processing activity in `systems` over `categories`, all five days old."""
+    for index in range(count):
+        recipient = make_recipient(f"Extra partner {index}")
+        recipient.country = "SG"
+        recipient.save(update_fields=["country"])
+        code = f"extra-{index}"
+        make_purpose(code, recipients=[recipient], effective_at=now - timedelta(days=5))
+        services.activity_save(
+            actor=DPO, purpose_code=code, systems=systems, categories=categories,
+            security_measures=security_measures, started_at=now - timedelta(days=5), now=now,
+        )
 
 
 def make_breach(

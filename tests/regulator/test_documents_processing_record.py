@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,30 +11,16 @@ from django.utils import timezone
 from regulator import services
 from regulator.documents import dossier_facts, processing_record
 from regulator.models import Dossier
-from tests.consents.factories import make_purpose, make_recipient
-from tests.regulator.factories import DPO, make_catalogue, make_inventory
+from tests.regulator.factories import DPO, add_purposes_abroad, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
 
 
 def _add_purposes(count: int) -> None:
-    """More purposes, each with a notice, a recipient abroad and a processing activity."""
-    now = timezone.now()
-    for index in range(count):
-        recipient = make_recipient(f"Extra partner {index}")
-        recipient.country = "SG"
-        recipient.save(update_fields=["country"])
-        code = f"extra-{index}"
-        make_purpose(code, recipients=[recipient], effective_at=now - timedelta(days=5))
-        services.activity_save(
-            actor=DPO,
-            purpose_code=code,
-            systems=["core_banking", "crm"],
-            categories=["identity", "contact", "accounts"],
-            security_measures="AES at rest",
-            started_at=now - timedelta(days=5),
-            now=now,
-        )
+    add_purposes_abroad(
+        count, now=timezone.now(), systems=["core_banking", "crm"],
+        categories=["identity", "contact", "accounts"], security_measures="AES at rest",
+    )
 
 
 def _queries(build) -> int:

@@ -14,8 +14,7 @@ from core.errors import Conflict, InvalidInput
 from regulator import services
 from regulator.models import Dossier, DossierKind, DossierStatus
 from regulator.selectors import dossier_duties
-from tests.consents.factories import make_purpose, make_recipient
-from tests.regulator.factories import DPO, MONDAY, make_catalogue, make_inventory
+from tests.regulator.factories import DPO, MONDAY, add_purposes_abroad, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,23 +121,6 @@ def _sync_queries(now) -> int:
     return len(captured)
 
 
-def _add_purposes(start: int, count: int, now) -> None:
-    for index in range(start, start + count):
-        recipient = make_recipient(f"Extra partner {index}")
-        recipient.country = "SG"
-        recipient.save(update_fields=["country"])
-        code = f"extra-{index}"
-        make_purpose(code, recipients=[recipient], effective_at=now - timedelta(days=5))
-        services.activity_save(
-            actor=DPO,
-            purpose_code=code,
-            systems=["core_banking"],
-            categories=["accounts"],
-            started_at=now - timedelta(days=5),
-            now=now,
-        )
-
-
 def test_sync_reads_cost_the_same_queries_for_3_or_10_purposes():
     make_inventory()
     now = MONDAY
@@ -146,7 +128,7 @@ def test_sync_reads_cost_the_same_queries_for_3_or_10_purposes():
     services.dossiers_sync(actor=DPO, now=now)
     small = _sync_queries(now)
     assert small <= 12
-    _add_purposes(0, 7, now)
+    add_purposes_abroad(7, now=now, systems=["core_banking"], categories=["accounts"])
     assert services.dossiers_sync(actor=DPO, now=now) == {"created": 14, "versioned": 0}
     assert Dossier.objects.values("purpose").distinct().count() == 10
     assert _sync_queries(now) == small

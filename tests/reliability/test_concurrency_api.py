@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from audit.models import AuditEntry
@@ -23,36 +21,13 @@ from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
 from core.roles import Role
 from dsr.models import DataSubjectRequest
 from integrations.models import IdempotencyRecord
+from tests.concurrency import run_together
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory, make_subject, make_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 12
-
-
-def _run_together(calls):
-    """Run each zero-argument callable in its own thread, all released at once; return their results."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; surfaced below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert not errors, errors
-    return results
 
 
 def _client(token: str) -> APIClient:
@@ -98,7 +73,7 @@ def test_simultaneous_grants_and_withdrawals_leave_one_consistent_history(token)
     for _round in range(2):
         calls = [grant] * (THREADS // 2) + [withdraw] * (THREADS // 2)
         random.shuffle(calls)
-        results += _run_together(calls)
+        results += run_together(calls)
 
     codes = Counter((op, code) for op, code, _ in results)
     assert set(codes) <= {("grant", 201), ("grant", 409), ("withdraw", 200)}, codes
@@ -174,7 +149,7 @@ def test_concurrent_api_writers_never_fork_or_gap_the_audit_chain(token):
         return lambda: _client(token).post("/api/v1/subjects/", body, format="json").status_code
 
     calls = [grant_for(s) for s in subjects] + [create_subject(n) for n in range(THREADS)]
-    assert set(_run_together(calls)) == {201}
+    assert set(run_together(calls)) == {201}
     assert AuditEntry.objects.count() - before == 2 * THREADS
     _audit_chain_is_whole()
 
@@ -219,7 +194,7 @@ def test_idempotency_key_retries_at_once_write_once(token, operation):
         response = _client(token).post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=f"retry-{operation}")
         return response.status_code, response.json()
 
-    results = _run_together([send] * THREADS)
+    results = run_together([send] * THREADS)
 
     statuses = Counter(code for code, _ in results)
     assert set(statuses) <= {200, 201}, statuses

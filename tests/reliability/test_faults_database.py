@@ -33,7 +33,7 @@ CLUSTER_PORT = int(os.environ.get("QDL_FAULT_PG_PORT", "5439"))
 
 @pytest.mark.django_db
 def test_a_database_error_answers_503_with_a_detail(monkeypatch, as_user):
-    def unreachable(user):
+    def unreachable(user, **narrowed_to):
         raise OperationalError("connection refused")
 
     monkeypatch.setattr("subjects.api.views.visible_subjects", unreachable)

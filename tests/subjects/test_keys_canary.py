@@ -10,26 +10,11 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from encrypted_model_fields import fields as encrypted_fields
 
 from subjects.checks import check_keys_read_existing_data, refuse_to_start_on_errors
 from tests.factories import make_subject
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def restart_with(settings, monkeypatch):
-    def switch(*, field_keys=None, blind=None, previous=None):
-        if field_keys is not None:
-            settings.FIELD_ENCRYPTION_KEY = field_keys
-            monkeypatch.setattr(encrypted_fields, "CRYPTER", encrypted_fields.get_crypter())
-        if blind is not None:
-            settings.BLIND_INDEX_KEY = blind
-        if previous is not None:
-            settings.BLIND_INDEX_KEY_PREVIOUS = previous
-
-    return switch
 
 
 def ids(messages):
@@ -42,19 +27,19 @@ def test_no_data_no_complaint():
 
 
 @pytest.mark.django_db
-def test_the_right_keys_pass(restart_with, settings):
+def test_the_right_keys_pass(use_keys, settings):
     make_subject()
     assert check_keys_read_existing_data() == []
     # Mid-rotation: a new key first, the old one still listed, the old blind key as previous.
-    restart_with(field_keys=[Fernet.generate_key().decode(), settings.FIELD_ENCRYPTION_KEY[0]],
+    use_keys(field_keys=[Fernet.generate_key().decode(), settings.FIELD_ENCRYPTION_KEY[0]],
                  blind="a-brand-new-blind-index-key-0123456789", previous=settings.BLIND_INDEX_KEY)
     assert check_keys_read_existing_data() == []
 
 
 @pytest.mark.django_db
-def test_a_field_key_that_cannot_read_the_data_is_an_error(restart_with):
+def test_a_field_key_that_cannot_read_the_data_is_an_error(use_keys):
     make_subject()
-    restart_with(field_keys=[Fernet.generate_key().decode()])
+    use_keys(field_keys=[Fernet.generate_key().decode()])
     errors = check_keys_read_existing_data()
     assert ids(errors) == ["core.E101"]
     assert "FIELD_ENCRYPTION_KEY" in errors[0].msg
@@ -63,19 +48,19 @@ def test_a_field_key_that_cannot_read_the_data_is_an_error(restart_with):
 
 
 @pytest.mark.django_db
-def test_a_changed_blind_index_key_without_the_previous_one_is_an_error(restart_with):
+def test_a_changed_blind_index_key_without_the_previous_one_is_an_error(use_keys):
     make_subject()
-    restart_with(blind="a-brand-new-blind-index-key-0123456789")
+    use_keys(blind="a-brand-new-blind-index-key-0123456789")
     errors = check_keys_read_existing_data()
     assert ids(errors) == ["core.E102"]
     assert "BLIND_INDEX_KEY" in errors[0].msg
 
 
 @pytest.mark.django_db
-def test_celery_refuses_to_start_with_a_wrong_key(restart_with):
+def test_celery_refuses_to_start_with_a_wrong_key(use_keys):
     make_subject()
     refuse_to_start_on_errors()  # the right key: nothing happens
-    restart_with(field_keys=[Fernet.generate_key().decode()])
+    use_keys(field_keys=[Fernet.generate_key().decode()])
     with pytest.raises(SystemCheckError, match="core.E101"):
         refuse_to_start_on_errors(sender=None)
 

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
-from encrypted_model_fields import fields as encrypted_fields
 
 from audit.models import AuditEntry
 from core.actors import Actor
@@ -22,23 +21,6 @@ from tests.factories import make_subject
 
 OLD_BLIND = "old-blind-index-key-0123456789abcdefgh"
 NEW_BLIND = "new-blind-index-key-0123456789abcdefgh"
-
-
-@pytest.fixture
-def use_keys(settings, monkeypatch, tmp_path):
-    """Switch the configured keys the way a restart with a new .env would (the library caches its crypter)."""
-    settings.VAR_DIR = tmp_path
-
-    def switch(field_keys: list[str] | None = None, *, blind: str | None = None, previous: str | None = None):
-        if field_keys is not None:
-            settings.FIELD_ENCRYPTION_KEY = field_keys
-            monkeypatch.setattr(encrypted_fields, "CRYPTER", encrypted_fields.get_crypter())
-        if blind is not None:
-            settings.BLIND_INDEX_KEY = blind
-        if previous is not None:
-            settings.BLIND_INDEX_KEY_PREVIOUS = previous
-
-    return switch
 
 
 def raw_values():
