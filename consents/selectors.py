@@ -349,8 +349,8 @@ def consent_check_bulk(
 
 
 def purpose_for_code(code: str, queryset: QuerySet[Purpose] | None = None) -> Purpose:
-    """The purpose with this code, read through `queryset` (to lock or prefetch); NotFound (404)."""
-    purpose = (Purpose.objects if queryset is None else queryset).filter(code=code).first()
+    """`purpose_by_code` for the API and services: NotFound (404) when there is none."""
+    purpose = purpose_by_code(code, queryset=queryset)
     if purpose is None:
         raise NotFound(_("No purpose with this code."))
     return purpose
@@ -490,13 +490,13 @@ def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]
     return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}
 
 
-def purpose_by_code(code: str, *, active_only: bool = False) -> Purpose | None:
-    purposes = Purpose.objects.filter(active=True) if active_only else Purpose.objects.all()
-    return purposes.filter(code=code).first()
-
-
-def purpose_with_recipients(code: str) -> Purpose | None:
-    return Purpose.objects.prefetch_related("recipients").filter(code=code).first()
+def purpose_by_code(
+    code: str, *, active_only: bool = False, queryset: QuerySet[Purpose] | None = None
+) -> Purpose | None:
+    """The purpose with this code (only an active one with `active_only`), read through `queryset`
+    (to lock or prefetch), or None."""
+    purposes = Purpose.objects.all() if queryset is None else queryset
+    return (purposes.filter(active=True) if active_only else purposes).filter(code=code).first()
 
 
 def purpose_list(*, active: bool | None = None) -> QuerySet[Purpose]:

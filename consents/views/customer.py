@@ -266,7 +266,7 @@ def me_consent_confirm(request, code, subject):
 def me_withdraw(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
-    purpose = selectors.purpose_with_recipients(code)
+    purpose = selectors.purpose_by_code(code, queryset=selectors.purpose_list())
     consent = selectors.consent_granted(whose, purpose)
     if purpose is None or consent is None:
         messages.info(request, _("There is no consent to withdraw for this purpose."))
