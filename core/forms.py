@@ -36,7 +36,7 @@ def call_with_messages(http_request, call: Callable[[], Any], success: SuccessMe
     except DomainError as error:
         messages.error(http_request, error.text)
         return False
-    messages.success(http_request, success(result) if callable(success) else success)
+    _succeeded(http_request, success, result)
     return True
 
 
@@ -61,5 +61,9 @@ def form_submit(http_request, form: forms.Form, call: Callable[[], Any], success
     except DomainError as error:
         form_error(form, error)
         return False
-    messages.success(http_request, success(result) if callable(success) else success)
+    _succeeded(http_request, success, result)
     return True
+
+
+def _succeeded(http_request, success: SuccessMessage, result: Any) -> None:
+    messages.success(http_request, success(result) if callable(success) else success)
