@@ -33,6 +33,8 @@ from consents.models import (
     WithdrawalDuty,
 )
 from consents.restrictions import restriction_reaches
+from consents.states import DUTY_MACHINE
+from core.actors import Actor
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from subjects.models import DataSubject
@@ -400,6 +402,17 @@ def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[Withdrawa
         .select_related("recipient", "consent__purpose", "subject")
         .order_by("due_at")
     )
+
+
+def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
+    """What this actor may do with the duty now: "acknowledge" (pages and API ask this; the caller
+    checks the staff member's permission). An integration client acknowledges only the duties of the
+    recipients it speaks for."""
+    if actor.is_client and duty.recipient.client_id != actor.user_id:
+        return frozenset()
+    if DUTY_MACHINE.is_allowed(duty.status, WithdrawalDuty.Status.ACKNOWLEDGED):
+        return frozenset({"acknowledge"})
+    return frozenset()
 
 
 def withdrawal_complete(consent: Consent) -> bool:

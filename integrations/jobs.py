@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import InvalidTransition, NotFound
+from core.errors import NotFound
 from integrations.models import BackgroundJob
-from integrations.states import LIVE, TERMINAL, JobStatus, is_allowed
+from integrations.states import JOB_MACHINE, JobStatus
 
 # A running job whose worker has not written a heartbeat for this long is taken to be dead.
 STALE_AFTER = timedelta(minutes=3)
@@ -86,8 +86,7 @@ def job_lock(job_id) -> BackgroundJob:
 
 def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error: str = "") -> BackgroundJob:
     """Apply one move of the table to a locked job, inside the caller's transaction."""
-    if not is_allowed(job.status, to):
-        raise InvalidTransition(status=JobStatus(job.status).label)
+    JOB_MACHINE.check(job.status, to, status=JobStatus(job.status).label)
     old = job.status
     job.status = to
     fields = ["status", "heartbeat_at"]
@@ -95,7 +94,7 @@ def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error:
     if to == JobStatus.RUNNING and job.started_at is None:
         job.started_at = now
         fields.append("started_at")
-    if to in TERMINAL:
+    if to in JOB_MACHINE.terminal:
         job.finished_at = now
         fields.append("finished_at")
     if error:
@@ -106,7 +105,7 @@ def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error:
         action="integrations.job.status_changed", actor=actor, target=job, now=now,
         data={"kind": job.kind, "old": old, "new": to},
     )
-    if to in TERMINAL and job.input_path:
+    if to in JOB_MACHINE.terminal and job.input_path:
         # After the commit: a rolled-back end must not lose the file the resume needs.
         transaction.on_commit(functools.partial(_drop_input, job.input_path))
     return job
@@ -175,7 +174,7 @@ def job_checkpoint(
     if report is not None:
         values["report"] = report
     updated = BackgroundJob.objects.filter(
-        pk=job.pk, cursor=expected_cursor, status__in=LIVE
+        pk=job.pk, cursor=expected_cursor, status__in=JOB_MACHINE.live
     ).update(**values)
     if updated:
         for name, value in values.items():
@@ -218,7 +217,7 @@ def job_progress(job: BackgroundJob, *, now: datetime | None = None) -> dict[str
         min(100, int(job.rows_done * 100 / total)) if total else 0
     )
     eta = None
-    if job.status in LIVE and total and job.rows_done and job.started_at:
+    if job.status in JOB_MACHINE.live and total and job.rows_done and job.started_at:
         elapsed = (now - job.started_at).total_seconds()
         eta = max(0, round(elapsed / job.rows_done * (total - job.rows_done)))
     return {
@@ -226,7 +225,7 @@ def job_progress(job: BackgroundJob, *, now: datetime | None = None) -> dict[str
         "kind": job.kind,
         "status": job.status,
         "status_label": str(JobStatus(job.status).label),
-        "finished": job.status in TERMINAL,
+        "finished": job.status in JOB_MACHINE.terminal,
         "rows_total": total,
         "rows_done": job.rows_done,
         "rows_refused": job.rows_refused,

@@ -91,3 +91,8 @@ def mark_session_otp_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = make_totp_device(user).persistent_id
     session.save()
+
+
+def status_moves(obj) -> list[tuple]:
+    """The history of a machine's object (a `core.states.StatusChange` subclass): (from, to, at, by)."""
+    return list(obj.status_changes.values_list("from_status", "to_status", "at", "actor_label"))

@@ -216,11 +216,13 @@ def import_job_cancel(request, job_id):
 def duty_list(request):
     now = timezone.now()
     duties = selectors.withdrawal_duties_open(now=now)[:200]
+    actor = actor_for_user(request.user)
     return render(
         request,
         "consents/duty_list.html",
         {
-            "duties": duties,
+            # Each duty with what this person may do with it (`duty_allowed_actions`).
+            "duties": [(duty, selectors.duty_allowed_actions(duty, actor)) for duty in duties],
             "now": now,
             "form": AcknowledgeForm(),
             "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),

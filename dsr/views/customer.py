@@ -23,7 +23,7 @@ from dsr.selectors import (
     request_timeframes,
     requests_for_subject,
 )
-from dsr.states import TRANSITIONS, RequestStatus
+from dsr.states import REQUEST_MACHINE, RequestStatus
 from dsr.views.common import attachment, deadline_tone, run
 from dsr.views.staff import _has_export
 
@@ -81,7 +81,7 @@ def _own(subject, pk):
 
 def _can_cancel(found) -> bool:
     """From the one transition table: the customer may cancel while the request may still move there."""
-    return RequestStatus.CANCELLED in TRANSITIONS.get(found.status, ())
+    return REQUEST_MACHINE.is_allowed(found.status, RequestStatus.CANCELLED)
 
 
 @customer_required
