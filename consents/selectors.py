@@ -26,6 +26,7 @@ from consents.models import (
     ConsentState,
     ConsentStatus,
     LegalBasis,
+    NoticeAnnouncement,
     NoticeVersion,
     ProcessingRestriction,
     Purpose,
@@ -33,7 +34,7 @@ from consents.models import (
     WithdrawalDuty,
 )
 from consents.restrictions import restriction_reaches
-from consents.states import DUTY_MACHINE
+from consents.states import ANNOUNCEMENT_MACHINE, DUTY_MACHINE
 from core.actors import Actor
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
@@ -402,6 +403,16 @@ def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[Withdrawa
         .select_related("recipient", "consent__purpose", "subject")
         .order_by("due_at")
     )
+
+
+def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
+    """What staff may do with the announcement now: "send" it before its date while it is scheduled
+    (pages ask this; the caller checks the staff member's permission)."""
+    if not actor.is_staff:
+        return frozenset()
+    if ANNOUNCEMENT_MACHINE.is_allowed(announcement.status, NoticeAnnouncement.Status.SENT):
+        return frozenset({"send"})
+    return frozenset()
 
 
 def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:

@@ -25,7 +25,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import NotFound
 from integrations.models import BackgroundJob
-from integrations.states import JOB_MACHINE, JobStatus
+from integrations.states import CANCEL_TO, JOB_MACHINE, JobStatus
 
 # A running job whose worker has not written a heartbeat for this long is taken to be dead.
 STALE_AFTER = timedelta(minutes=3)
@@ -126,8 +126,16 @@ def job_cancel(*, actor: Actor, job_id, now: datetime | None = None) -> Backgrou
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         job = job_lock(job_id)
-        to = JobStatus.CANCELLED if job.status == JobStatus.QUEUED else JobStatus.CANCELLING
-        return job_move(job, to=to, actor=actor, now=now)
+        # From any other status the table refuses the move (409).
+        return job_move(job, to=CANCEL_TO.get(job.status, JobStatus.CANCELLING), actor=actor, now=now)
+
+
+def job_allowed_actions(job: BackgroundJob, actor: Actor) -> frozenset[str]:
+    """What may be done with the job now: "cancel" while it can still be stopped (job pages ask this;
+    the caller checks who may see the job)."""
+    if JOB_MACHINE.is_allowed(job.status, CANCEL_TO.get(job.status, JobStatus.CANCELLING)):
+        return frozenset({"cancel"})
+    return frozenset()
 
 
 def job_claim(*, job_id, actor: Actor, now: datetime | None = None) -> BackgroundJob | None:

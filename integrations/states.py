@@ -34,3 +34,5 @@ JOB_MACHINE = StateMachine({
     J.DONE: set(),
     J.FAILED: set(),
 })
+# Asking a job to stop: a queued job is cancelled at once, a running one stops after its batch.
+CANCEL_TO: dict[str, str] = {J.QUEUED: J.CANCELLED, J.RUNNING: J.CANCELLING}

@@ -24,7 +24,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
-from integrations.jobs import job_cancel
+from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 
 
@@ -190,7 +190,12 @@ def _progress(job) -> dict:
 @staff_required("consents.import_consents")
 def import_job(request, job_id):
     run = _import_run(job_id)
-    context = {"run": run, "job": run.job, "progress": _progress(run.job)}
+    context = {
+        "run": run,
+        "job": run.job,
+        "progress": _progress(run.job),
+        "job_actions": job_allowed_actions(run.job, actor_for_user(request.user)),
+    }
     return render(request, "consents/import_job.html", context)
 
 

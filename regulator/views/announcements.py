@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents.models import NoticeAnnouncement, NoticeVersion
+from consents.selectors import announcement_allowed_actions
 from consents.services import announcements as service
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
@@ -32,12 +33,14 @@ def announcement_list(request):
         for n in pending
     ]
     announcements = NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
+    actor = actor_for_user(request.user)
     return render(
         request,
         "regulator/announcement_list.html",
         {
             "pending": rows,
-            "announcements": announcements,
+            # Each announcement with what this person may do with it (`announcement_allowed_actions`).
+            "announcements": [(a, announcement_allowed_actions(a, actor)) for a in announcements],
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_announcement"),
         },

@@ -14,7 +14,7 @@ from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
-from integrations.jobs import job_cancel
+from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import services
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
@@ -184,7 +184,12 @@ def _mailing_progress(job) -> dict:
 @staff_required("regulator.manage_breach")
 def breach_mailing(request, pk):
     breach, job = _mailing_job(pk)
-    context = {"breach": breach, "job": job, "progress": _mailing_progress(job)}
+    context = {
+        "breach": breach,
+        "job": job,
+        "progress": _mailing_progress(job),
+        "job_actions": job_allowed_actions(job, actor_for_user(request.user)),
+    }
     return render(request, "regulator/breach_mailing.html", context)
 
 

@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from consents.models import AnnouncementStatusChange, ConsentStatus, NoticeAnnouncement, WithdrawalDuty
+from consents.selectors import announcement_allowed_actions
 from consents.services.announcements import (
     announcement_ask_fresh_consent,
     announcement_send,
     announcement_transition,
 )
 from consents.states import ANNOUNCEMENT_MACHINE, CONSENT_MACHINE, DUTY_MACHINE
+from core.actors import Actor
 from core.errors import InvalidTransition
 from tests.consents.factories import STAFF, make_purpose
 from tests.consents.test_services_announcements import publish
@@ -57,3 +59,13 @@ def test_an_illegal_announcement_move_is_refused_and_writes_nothing():
     announcement.refresh_from_db()
     assert announcement.status == "scheduled"
     assert not AnnouncementStatusChange.objects.exists()
+
+
+def test_the_announcement_page_offers_sending_only_while_the_table_allows_it():
+    purpose = make_purpose("marketing-a", effective_at=NOW - timedelta(days=30))
+    announcement = publish(purpose, "v2", days_ahead=10, material=False).announcement
+    assert announcement_allowed_actions(announcement, STAFF) == {"send"}
+    assert announcement_allowed_actions(announcement, Actor.system("tests")) == frozenset()
+    announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
+    announcement.refresh_from_db()
+    assert announcement_allowed_actions(announcement, STAFF) == frozenset()
