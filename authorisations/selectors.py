@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from oauth2_provider.models import get_access_token_model
 
 from authorisations.models import AccessRecord, Authorisation, ThirdParty
-from authorisations.states import LIVE, AuthorisationStatus, PauseReason, allowed_next
+from authorisations.states import AUTHORISATION_MACHINE, AuthorisationStatus, PauseReason
 from core.actors import Actor
 
 S = AuthorisationStatus
@@ -64,14 +64,14 @@ def authorisation_live_for(*, user, application) -> Authorisation | None:
         return None
     return (
         Authorisation.objects.select_related("third_party", "subject")
-        .filter(user=user, third_party__application=application, status__in=LIVE)
+        .filter(user=user, third_party__application=application, status__in=AUTHORISATION_MACHINE.live)
         .first()
     )
 
 
 def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) -> frozenset[str]:
     """What this actor may do with the authorisation now: "pause", "resume", "revoke"."""
-    nexts = allowed_next(authorisation.status)
+    nexts = AUTHORISATION_MACHINE.allowed_next(authorisation.status)
     actions = set()
     if S.REVOKED in nexts and (actor.is_customer or actor.is_staff):
         actions.add("revoke")

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.states import StateMachine
+
 
 class AuthorisationStatus(models.TextChoices):
     # A consent in force ("đang hiệu lực"), not a system that is running: its own context.
@@ -30,16 +32,13 @@ class PauseReason(models.TextChoices):
 
 S = AuthorisationStatus
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.ACTIVE: frozenset({S.PAUSED, S.REVOKED, S.EXPIRED}),
+AUTHORISATION_MACHINE = StateMachine({
+    S.ACTIVE: {S.PAUSED, S.REVOKED, S.EXPIRED},
     # A pause ends by resuming, or the authorisation ends anyway (revoked, or its term runs out).
-    S.PAUSED: frozenset({S.ACTIVE, S.REVOKED, S.EXPIRED}),
-    S.REVOKED: frozenset(),
-    S.EXPIRED: frozenset(),
-}
-
-TERMINAL: frozenset[str] = frozenset(status for status, allowed in TRANSITIONS.items() if not allowed)
-LIVE: frozenset[str] = frozenset(TRANSITIONS) - TERMINAL
+    S.PAUSED: {S.ACTIVE, S.REVOKED, S.EXPIRED},
+    S.REVOKED: set(),
+    S.EXPIRED: set(),
+})
 
 # Australia's Consumer Data Right: an authorisation lasts at most 12 months.
 MAX_DURATION_DAYS = 365
@@ -47,14 +46,6 @@ MAX_DURATION_DAYS = 365
 EXPIRY_NOTICE_BEFORE = timedelta(days=7)
 # ...and of every active authorisation at this cadence (CDR: a reminder every 90 days).
 SUMMARY_EVERY = timedelta(days=90)
-
-
-def allowed_next(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
-
-
-def is_allowed(old: str, new: str) -> bool:
-    return new in allowed_next(old)
 
 
 def authorisation_expiry(starts_at: datetime, days: int) -> datetime:

@@ -542,7 +542,7 @@ class NoticeAnnouncement(models.Model):
 
 
 class AnnouncementStatusChange(StatusChange):
-    """One move of an announcement along `consents.states.ANNOUNCEMENT_TRANSITIONS`, written by
+    """One move of an announcement along `consents.states.ANNOUNCEMENT_MACHINE`, written by
     `announcement_transition`."""
 
     announcement = models.ForeignKey(
@@ -552,5 +552,11 @@ class AnnouncementStatusChange(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = _("announcement status change")
 
-    def __str__(self) -> str:
-        return f"AnnouncementStatusChange {self.announcement_id} {self.from_status}->{self.to_status}"
+
+class WithdrawalDutyStatusChange(StatusChange):
+    """One move of a withdrawal duty along `consents.states.DUTY_MACHINE`, written by `duty_transition`."""
+
+    duty = models.ForeignKey(WithdrawalDuty, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("withdrawal duty status change")

@@ -27,6 +27,7 @@ from consents.models import (
     ConsentState,
     ConsentStatus,
     LegalBasis,
+    NoticeAnnouncement,
     NoticeVersion,
     ProcessingRestriction,
     Purpose,
@@ -34,7 +35,9 @@ from consents.models import (
     WithdrawalDuty,
 )
 from consents.restrictions import restriction_reaches
+from consents.states import ANNOUNCEMENT_MACHINE, DUTY_MACHINE
 from core.access import subject_for_user
+from core.actors import Actor
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from core.roles import Role, user_role
@@ -450,6 +453,27 @@ def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[Withdrawa
         .select_related("recipient", "consent__purpose", "subject")
         .order_by("due_at")
     )
+
+
+def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
+    """What staff may do with the announcement now: "send" it before its date while it is scheduled
+    (pages ask this; the caller checks the staff member's permission)."""
+    if not actor.is_staff:
+        return frozenset()
+    if ANNOUNCEMENT_MACHINE.is_allowed(announcement.status, NoticeAnnouncement.Status.SENT):
+        return frozenset({"send"})
+    return frozenset()
+
+
+def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
+    """What this actor may do with the duty now: "acknowledge" (pages and API ask this; the caller
+    checks the staff member's permission). An integration client acknowledges only the duties of the
+    recipients it speaks for."""
+    if actor.is_client and duty.recipient.client_id != actor.user_id:
+        return frozenset()
+    if DUTY_MACHINE.is_allowed(duty.status, WithdrawalDuty.Status.ACKNOWLEDGED):
+        return frozenset({"acknowledge"})
+    return frozenset()
 
 
 def withdrawal_complete(consent: Consent) -> bool:

@@ -1,52 +1,38 @@
-"""The consents app's state machines: for each, the one table of allowed moves and its terminal set.
+"""The consents app's state machines: consents, notice announcements and withdrawal duties.
 
 Read as "from this status, these are allowed next" (the shape of `dsr.states`). The status choices
 stay on the models (`ConsentStatus`, `NoticeAnnouncement.Status`, `WithdrawalDuty.Status`); the
 movers are `consents.services.records.consent_transition`,
 `consents.services.announcements.announcement_transition` and
-`consents.services.duties.duty_acknowledge`, and nothing else changes a status.
+`consents.services.duties.duty_transition`, and nothing else changes a status.
 """
 
 from __future__ import annotations
 
 from consents.models import ConsentStatus, NoticeAnnouncement, WithdrawalDuty
+from core.states import StateMachine
 
 # A consent moves forward only: once withdrawn, expired or superseded, a new grant is a new record.
-CONSENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    ConsentStatus.GRANTED: frozenset(
-        {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED}
-    ),
-    ConsentStatus.WITHDRAWN: frozenset(),
-    ConsentStatus.EXPIRED: frozenset(),
-    ConsentStatus.SUPERSEDED: frozenset(),
+CONSENT_MACHINE = StateMachine({
+    ConsentStatus.GRANTED: {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED},
+    ConsentStatus.WITHDRAWN: set(),
+    ConsentStatus.EXPIRED: set(),
+    ConsentStatus.SUPERSEDED: set(),
     # A refusal is a record of its own that never moves; a later grant is a new record beside it.
-    ConsentStatus.REFUSED: frozenset(),
-}
-CONSENT_TERMINAL: frozenset[str] = frozenset(s for s, moves in CONSENT_TRANSITIONS.items() if not moves)
+    ConsentStatus.REFUSED: set(),
+})
 
 _A = NoticeAnnouncement.Status
 # Scheduled, then sent; where the scope grew the customers are then asked for fresh consent.
-ANNOUNCEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    _A.SCHEDULED: frozenset({_A.SENT}),
-    _A.SENT: frozenset({_A.ASKED, _A.DONE}),
-    _A.ASKED: frozenset(),
-    _A.DONE: frozenset(),
-}
-ANNOUNCEMENT_TERMINAL: frozenset[str] = frozenset(
-    s for s, moves in ANNOUNCEMENT_TRANSITIONS.items() if not moves
-)
+ANNOUNCEMENT_MACHINE = StateMachine({
+    _A.SCHEDULED: {_A.SENT},
+    _A.SENT: {_A.ASKED, _A.DONE},
+    _A.ASKED: set(),
+    _A.DONE: set(),
+})
 
 # A recipient's duty to stop processing after a withdrawal: acknowledged once.
-DUTY_TRANSITIONS: dict[str, frozenset[str]] = {
-    WithdrawalDuty.Status.OPEN: frozenset({WithdrawalDuty.Status.ACKNOWLEDGED}),
-    WithdrawalDuty.Status.ACKNOWLEDGED: frozenset(),
-}
-DUTY_TERMINAL: frozenset[str] = frozenset(s for s, moves in DUTY_TRANSITIONS.items() if not moves)
-
-
-def allowed_next(table: dict[str, frozenset[str]], status: str) -> frozenset[str]:
-    return table.get(status, frozenset())
-
-
-def is_allowed(table: dict[str, frozenset[str]], old: str, new: str) -> bool:
-    return new in allowed_next(table, old)
+DUTY_MACHINE = StateMachine({
+    WithdrawalDuty.Status.OPEN: {WithdrawalDuty.Status.ACKNOWLEDGED},
+    WithdrawalDuty.Status.ACKNOWLEDGED: set(),
+})

@@ -1,19 +1,54 @@
-"""What every state machine's mover shares: the history row and the save of one move.
+"""What every state machine shares: its table (`StateMachine`), the history row and the save of one move.
 
-Each app keeps its own table in `<app>/states.py` and its own `<entity>_transition` service, which
-checks the table (raising `InvalidTransition`, 409) and writes the audit entry; `status_move` then
-applies the move to the locked row with `update_fields` and records it in the app's history model
-(a subclass of `StatusChange`).
+Each app declares its machines in `<app>/states.py` as `StateMachine`s and has one
+`<entity>_transition` service per machine, which checks the table (`StateMachine.check`, raising
+`InvalidTransition`, 409) and writes the audit entry; `status_move` then applies the move to the
+locked row with `update_fields` and records it in the app's history model (a subclass of
+`StatusChange`). Pages and API ask `<entity>_allowed_actions`, which reads the same table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
 
 from core.actors import Actor
+from core.errors import InvalidTransition
+
+
+class StateMachine:
+    """One machine's table of allowed moves, read as "from this status, these are allowed next".
+
+    A status with no next status ends the work (`terminal`); every other one is `live` (still open).
+    """
+
+    def __init__(self, transitions: Mapping[str, Iterable[str]]) -> None:
+        self.transitions: dict[str, frozenset[str]] = {
+            status: frozenset(nexts) for status, nexts in transitions.items()
+        }
+        self.terminal: frozenset[str] = frozenset(s for s, nexts in self.transitions.items() if not nexts)
+        self.live: frozenset[str] = frozenset(self.transitions) - self.terminal
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        return frozenset(self.transitions)
+
+    def allowed_next(self, status: str) -> frozenset[str]:
+        return self.transitions.get(status, frozenset())
+
+    def is_allowed(self, old: str, new: str) -> bool:
+        return new in self.allowed_next(old)
+
+    def check(
+        self, old: str, new: str, message: Any = None, /, *, code: str | None = None, **params: Any
+    ) -> None:
+        """Refuse (`InvalidTransition`, 409) a move the table does not allow. `message` says it in the
+        machine's words; its named fields come from `params`, and `status` defaults to `old`."""
+        if not self.is_allowed(old, new):
+            raise InvalidTransition(message, code=code, **{"status": old, **params})
 
 
 class StatusChange(models.Model):
@@ -27,6 +62,9 @@ class StatusChange(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk} {self.from_status}->{self.to_status}"
 
 
 def status_move(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from core.access import subject_for_user
+from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.roles import Role, user_role
 from deadlines.models import CalendarDay, RequestType
@@ -31,7 +32,7 @@ from dsr.models import (
     System,
     TaskStatus,
 )
-from dsr.states import OPEN, RequestStatus, allowed_next
+from dsr.states import OPEN, REQUEST_MACHINE, TASK_MACHINE, RequestStatus
 
 DUE_SOON = timedelta(hours=24)
 # The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
@@ -341,7 +342,7 @@ def request_allowed_actions(
     services' preconditions, so a page offers only what would succeed: `acknowledge`, `verify`,
     `pause`, `resume`, `approve`, `extend`, `complete`, `reject`, `lift`."""
     now = now or timezone.now()
-    status, nexts = request.status, allowed_next(request.status)
+    status, nexts = request.status, REQUEST_MACHINE.allowed_next(request.status)
     actions: set[str] = set()
     if user.has_perm("dsr.approve_deletion") and request.type == RequestType.DELETE:
         if status == RequestStatus.IN_PROGRESS and request.approved_by_id is None:
@@ -379,6 +380,27 @@ def request_allowed_actions(
     if request.type in (RequestType.RESTRICT, RequestType.OBJECT) and restriction_in_force(request):
         actions.add("lift")
     return frozenset(actions)
+
+
+def task_request_workable(task: FulfilmentTask, request: DataSubjectRequest) -> bool:
+    """Whether the request is at a stage where this task may be worked: while it is in progress. The
+    erase task of an ended hold comes long after its request was answered, and a customer's own
+    confirmed change (`dsr.services.profile`) is completed at once while each system applies it."""
+    return (
+        request.status == RequestStatus.IN_PROGRESS
+        or task.hold_id is not None
+        or (request.type == RequestType.RECTIFY and request.status == RequestStatus.COMPLETED)
+    )
+
+
+def task_allowed_actions(task: FulfilmentTask, actor: Actor) -> frozenset[str]:
+    """What this actor may do with the task now: "complete" (pages and API ask this; the caller checks
+    the staff member's permission). An integration client works only its own system's tasks."""
+    if actor.is_client and task.system.integration_client_id != actor.user_id:
+        return frozenset()
+    if TASK_MACHINE.is_allowed(task.status, TaskStatus.DONE) and task_request_workable(task, task.request):
+        return frozenset({"complete"})
+    return frozenset()
 
 
 # What each right gives, in the customer's words (shown before they choose, so access and copy are not

@@ -1,13 +1,16 @@
-"""The request state machine: its statuses, the one table of allowed moves and the terminal set.
+"""The dsr app's state machines: requests and fulfilment tasks, each its statuses and one table.
 
-`dsr.services.requests.request_transition` is the only code that applies a move; everything else
-(API, pages, fulfilment) asks it. The table is read as "from this status, these are allowed next".
+`dsr.services.requests.request_transition` and `dsr.services.tasks.task_transition` are the only code
+that applies a move; pages and API ask `dsr.selectors.request_allowed_actions` and
+`task_allowed_actions`. Each table is read as "from this status, these are allowed next".
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.states import StateMachine
 
 
 class RequestStatus(models.TextChoices):
@@ -23,23 +26,20 @@ class RequestStatus(models.TextChoices):
 
 S = RequestStatus
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+REQUEST_MACHINE = StateMachine({
     # Acknowledging a request starts identity verification (Law 91: acknowledge within 2 working days).
-    S.RECEIVED: frozenset({S.VERIFYING_IDENTITY, S.REJECTED, S.CANCELLED}),
-    S.VERIFYING_IDENTITY: frozenset({S.IN_PROGRESS, S.AWAITING_CUSTOMER, S.REJECTED, S.CANCELLED}),
-    S.IN_PROGRESS: frozenset(
-        {S.AWAITING_CUSTOMER, S.COMPLETED, S.PARTIALLY_COMPLETED, S.REJECTED, S.CANCELLED}
-    ),
+    S.RECEIVED: {S.VERIFYING_IDENTITY, S.REJECTED, S.CANCELLED},
+    S.VERIFYING_IDENTITY: {S.IN_PROGRESS, S.AWAITING_CUSTOMER, S.REJECTED, S.CANCELLED},
+    S.IN_PROGRESS: {S.AWAITING_CUSTOMER, S.COMPLETED, S.PARTIALLY_COMPLETED, S.REJECTED, S.CANCELLED},
     # Waiting for documents or a clarification; the customer's answer resumes where the work stood.
-    S.AWAITING_CUSTOMER: frozenset({S.VERIFYING_IDENTITY, S.IN_PROGRESS, S.REJECTED, S.CANCELLED}),
-    S.COMPLETED: frozenset(),
-    S.PARTIALLY_COMPLETED: frozenset(),
-    S.REJECTED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-
-TERMINAL: frozenset[str] = frozenset(status for status, allowed in TRANSITIONS.items() if not allowed)
-OPEN: frozenset[str] = frozenset(TRANSITIONS) - TERMINAL
+    S.AWAITING_CUSTOMER: {S.VERIFYING_IDENTITY, S.IN_PROGRESS, S.REJECTED, S.CANCELLED},
+    S.COMPLETED: set(),
+    S.PARTIALLY_COMPLETED: set(),
+    S.REJECTED: set(),
+    S.CANCELLED: set(),
+})
+# A request still being worked: the condition of the partial indexes and of every queue and clock.
+OPEN: frozenset[str] = REQUEST_MACHINE.live
 
 # Nothing is fulfilled or disclosed before the requester's identity is verified (domain notes).
 NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED, S.PARTIALLY_COMPLETED})
@@ -53,15 +53,7 @@ class TaskStatus(models.TextChoices):
 
 
 # A system's fulfilment task is reported done once (`dsr.services.tasks.task_complete`).
-TASK_TRANSITIONS: dict[str, frozenset[str]] = {
-    TaskStatus.OPEN: frozenset({TaskStatus.DONE}),
-    TaskStatus.DONE: frozenset(),
-}
-
-
-def allowed_next(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
-
-
-def is_allowed(old: str, new: str) -> bool:
-    return new in allowed_next(old)
+TASK_MACHINE = StateMachine({
+    TaskStatus.OPEN: {TaskStatus.DONE},
+    TaskStatus.DONE: set(),
+})

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import InvalidTransition, NotFound
+from core.errors import NotFound
 from integrations.models import BackgroundJob
-from integrations.states import LIVE, TERMINAL, JobStatus, is_allowed
+from integrations.states import CANCEL_TO, JOB_MACHINE, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,7 @@ def job_lock(job_id) -> BackgroundJob:
 
 def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error: str = "") -> BackgroundJob:
     """Apply one move of the table to a locked job, inside the caller's transaction."""
-    if not is_allowed(job.status, to):
-        raise InvalidTransition(status=JobStatus(job.status).label)
+    JOB_MACHINE.check(job.status, to, status=JobStatus(job.status).label)
     old = job.status
     job.status = to
     fields = ["status", "heartbeat_at"]
@@ -98,7 +97,7 @@ def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error:
     if to == JobStatus.RUNNING and job.started_at is None:
         job.started_at = now
         fields.append("started_at")
-    if to in TERMINAL:
+    if to in JOB_MACHINE.terminal:
         job.finished_at = now
         fields.append("finished_at")
     if error:
@@ -109,7 +108,7 @@ def job_move(job: BackgroundJob, *, to: str, actor: Actor, now: datetime, error:
         action="integrations.job.status_changed", actor=actor, target=job, now=now,
         data={"kind": job.kind, "old": old, "new": to},
     )
-    if to in TERMINAL and job.input_path:
+    if to in JOB_MACHINE.terminal and job.input_path:
         # After the commit: a rolled-back end must not lose the file the resume needs.
         transaction.on_commit(functools.partial(_drop_input, job.input_path))
     return job
@@ -130,8 +129,16 @@ def job_cancel(*, actor: Actor, job_id, now: datetime | None = None) -> Backgrou
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         job = job_lock(job_id)
-        to = JobStatus.CANCELLED if job.status == JobStatus.QUEUED else JobStatus.CANCELLING
-        return job_move(job, to=to, actor=actor, now=now)
+        # From any other status the table refuses the move (409).
+        return job_move(job, to=CANCEL_TO.get(job.status, JobStatus.CANCELLING), actor=actor, now=now)
+
+
+def job_allowed_actions(job: BackgroundJob, actor: Actor) -> frozenset[str]:
+    """What may be done with the job now: "cancel" while it can still be stopped (job pages ask this;
+    the caller checks who may see the job)."""
+    if JOB_MACHINE.is_allowed(job.status, CANCEL_TO.get(job.status, JobStatus.CANCELLING)):
+        return frozenset({"cancel"})
+    return frozenset()
 
 
 def job_claim(*, job_id, actor: Actor, now: datetime | None = None) -> BackgroundJob | None:
@@ -195,7 +202,7 @@ def job_checkpoint(
     if report is not None:
         values["report"] = report
     updated = BackgroundJob.objects.filter(
-        pk=job.pk, cursor=expected_cursor, status__in=LIVE
+        pk=job.pk, cursor=expected_cursor, status__in=JOB_MACHINE.live
     ).update(**values)
     if updated:
         for name, value in values.items():
@@ -238,7 +245,7 @@ def job_progress(job: BackgroundJob, *, now: datetime | None = None) -> dict[str
         min(100, int(job.rows_done * 100 / total)) if total else 0
     )
     eta = None
-    if job.status in LIVE and total and job.rows_done and job.started_at:
+    if job.status in JOB_MACHINE.live and total and job.rows_done and job.started_at:
         elapsed = (now - job.started_at).total_seconds()
         eta = max(0, round(elapsed / job.rows_done * (total - job.rows_done)))
     return {
@@ -246,7 +253,7 @@ def job_progress(job: BackgroundJob, *, now: datetime | None = None) -> dict[str
         "kind": job.kind,
         "status": job.status,
         "status_label": str(JobStatus(job.status).label),
-        "finished": job.status in TERMINAL,
+        "finished": job.status in JOB_MACHINE.terminal,
         "rows_total": total,
         "rows_done": job.rows_done,
         "rows_refused": job.rows_refused,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.states import StateMachine
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -22,24 +24,15 @@ class JobStatus(models.TextChoices):
 
 J = JobStatus
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    J.QUEUED: frozenset({J.RUNNING, J.CANCELLED, J.FAILED}),
+JOB_MACHINE = StateMachine({
+    J.QUEUED: {J.RUNNING, J.CANCELLED, J.FAILED},
     # running → running is a resume after a worker died (stale heartbeat): the new worker takes over.
-    J.RUNNING: frozenset({J.RUNNING, J.CANCELLING, J.DONE, J.FAILED}),
+    J.RUNNING: {J.RUNNING, J.CANCELLING, J.DONE, J.FAILED},
     # The worker notices between batches; a job that ends meanwhile still ends as it did.
-    J.CANCELLING: frozenset({J.CANCELLED, J.DONE, J.FAILED}),
-    J.CANCELLED: frozenset(),
-    J.DONE: frozenset(),
-    J.FAILED: frozenset(),
-}
-
-TERMINAL: frozenset[str] = frozenset(status for status, allowed in TRANSITIONS.items() if not allowed)
-LIVE: frozenset[str] = frozenset(TRANSITIONS) - TERMINAL
-
-
-def allowed_next(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
-
-
-def is_allowed(old: str, new: str) -> bool:
-    return new in allowed_next(old)
+    J.CANCELLING: {J.CANCELLED, J.DONE, J.FAILED},
+    J.CANCELLED: set(),
+    J.DONE: set(),
+    J.FAILED: set(),
+})
+# Asking a job to stop: a queued job is cancelled at once, a running one stops after its batch.
+CANCEL_TO: dict[str, str] = {J.QUEUED: J.CANCELLED, J.RUNNING: J.CANCELLING}

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.states import StatusChange
-from regulator.states import BreachStatus
+from regulator.states import BreachStatus, DossierStatus
 
 
 class CustomerNotice(models.TextChoices):
@@ -136,11 +136,6 @@ class DossierKind(models.TextChoices):
     TRANSFER = "transfer", _("Cross-border transfer impact assessment")
 
 
-class DossierStatus(models.TextChoices):
-    DRAFT = "draft", _("Not filed")
-    FILED = "filed", _("Filed")
-
-
 class Dossier(models.Model):
     """The impact-assessment dossier of one purpose (or one cross-border transfer to one recipient),
     due with the authority within 60 days of the processing or transfer starting."""
@@ -254,12 +249,18 @@ class ProcessingActivity(models.Model):
 
 
 class BreachStatusChange(StatusChange):
-    """One move of a breach along `regulator.states.BREACH_TRANSITIONS`, written by `breach_transition`."""
+    """One move of a breach along `regulator.states.BREACH_MACHINE`, written by `breach_transition`."""
 
     breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="status_changes")
 
     class Meta(StatusChange.Meta):
         verbose_name = _("breach status change")
 
-    def __str__(self) -> str:
-        return f"BreachStatusChange {self.breach_id} {self.from_status}->{self.to_status}"
+
+class DossierStatusChange(StatusChange):
+    """One move (a filing) along `regulator.states.DOSSIER_MACHINE`, written by `dossier_transition`."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("dossier status change")

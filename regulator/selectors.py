@@ -21,7 +21,7 @@ from regulator.models import (
     DossierVersion,
     ProcessingActivity,
 )
-from regulator.states import BREACH_TERMINAL, allowed_next
+from regulator.states import BREACH_MACHINE, DOSSIER_MACHINE
 from subjects.models import DataSubject
 
 # Breached categories for which the bank's policy (§10: bank-account, financial or credit data) expects
@@ -35,9 +35,9 @@ def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
     if not actor.is_staff:
         return frozenset()
     actions = set()
-    if breach.status not in BREACH_TERMINAL:
+    if breach.status not in BREACH_MACHINE.terminal:
         actions |= {"update", "notify"}
-    if BreachStatus.CLOSED in allowed_next(breach.status):
+    if BREACH_MACHINE.is_allowed(breach.status, BreachStatus.CLOSED):
         actions.add("close")
     return frozenset(actions)
 
@@ -60,6 +60,25 @@ def breach_phase_notification(breach_id, phase: int) -> BreachNotification | Non
     """The Form 08 of one phase of a breach, with its breach."""
     notifications = BreachNotification.objects.select_related("breach")
     return notifications.filter(breach_id=breach_id, phase=phase).first()
+def dossier_filed_as_is(dossier: Dossier) -> bool:
+    """Whether the authority already has the current version (a later version may be filed again)."""
+    return dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version
+
+
+def dossier_allowed_actions(dossier: Dossier, actor: Actor) -> frozenset[str]:
+    """What staff may do with the dossier now: "edit" (write a new version) and "file" (record the
+    current version's filing, once its risk assessment is written). Pages and API ask this; the caller
+    checks the staff member's permission."""
+    if not actor.is_staff:
+        return frozenset()
+    actions = {"edit"}
+    if (
+        DOSSIER_MACHINE.is_allowed(dossier.status, DossierStatus.FILED)
+        and dossier.assessment
+        and not dossier_filed_as_is(dossier)
+    ):
+        actions.add("file")
+    return frozenset(actions)
 
 
 def breaches_open() -> QuerySet[Breach]:

@@ -1,14 +1,16 @@
-"""The breach state machine: its statuses, the one table of allowed moves and the terminal set.
+"""The regulator's state machines: breaches and impact-assessment dossiers, each its statuses and table.
 
-`regulator.services.breaches.breach_transition` is the only code that applies a move; pages and API
-ask `regulator.selectors.breach_allowed_actions`. Dossiers have no machine: a dossier is filed by
-writing a version (`DossierStatus` on the model), never moved back.
+`regulator.services.breaches.breach_transition` and `regulator.services.dossiers.dossier_transition`
+are the only code that applies a move; pages and API ask `regulator.selectors.breach_allowed_actions`
+and `dossier_allowed_actions`. Each table is read as "from this status, these are allowed next".
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.states import StateMachine
 
 
 class BreachStatus(models.TextChoices):
@@ -18,17 +20,21 @@ class BreachStatus(models.TextChoices):
 
 
 # The first phase filed moves a breach to "notified"; the DPO closes it once no more facts are expected.
-BREACH_TRANSITIONS: dict[str, frozenset[str]] = {
-    BreachStatus.OPEN: frozenset({BreachStatus.NOTIFIED}),
-    BreachStatus.NOTIFIED: frozenset({BreachStatus.CLOSED}),
-    BreachStatus.CLOSED: frozenset(),
-}
-BREACH_TERMINAL: frozenset[str] = frozenset(s for s, moves in BREACH_TRANSITIONS.items() if not moves)
+BREACH_MACHINE = StateMachine({
+    BreachStatus.OPEN: {BreachStatus.NOTIFIED},
+    BreachStatus.NOTIFIED: {BreachStatus.CLOSED},
+    BreachStatus.CLOSED: set(),
+})
 
 
-def allowed_next(status: str) -> frozenset[str]:
-    return BREACH_TRANSITIONS.get(status, frozenset())
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Not filed")
+    FILED = "filed", _("Filed")
 
 
-def is_allowed(old: str, new: str) -> bool:
-    return new in allowed_next(old)
+# A dossier is filed with the authority; it stays open to new versions (the catalogue or the DPO's
+# assessment changes), and a later version is filed again: filed → filed. No status ends it.
+DOSSIER_MACHINE = StateMachine({
+    DossierStatus.DRAFT: {DossierStatus.FILED},
+    DossierStatus.FILED: {DossierStatus.FILED},
+})

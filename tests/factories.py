@@ -120,3 +120,6 @@ def signed_in(user) -> Client:
     client.force_login(user)
     return client
 
+def status_moves(obj) -> list[tuple]:
+    """The history of a machine's object (a `core.states.StatusChange` subclass): (from, to, at, by)."""
+    return list(obj.status_changes.values_list("from_status", "to_status", "at", "actor_label"))

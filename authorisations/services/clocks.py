@@ -13,7 +13,12 @@ from django.utils import timezone
 from authorisations.models import Authorisation, SummaryNotice
 from authorisations.notices import notify_expiring, notify_summary
 from authorisations.services.lifecycle import locked_authorisations, move_to_end_many
-from authorisations.states import EXPIRY_NOTICE_BEFORE, LIVE, SUMMARY_EVERY, AuthorisationStatus
+from authorisations.states import (
+    AUTHORISATION_MACHINE,
+    EXPIRY_NOTICE_BEFORE,
+    SUMMARY_EVERY,
+    AuthorisationStatus,
+)
 from core.actors import Actor
 from subjects.models import DataSubject
 
@@ -32,7 +37,7 @@ def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         due = list(
-            locked_authorisations(status__in=LIVE, expires_at__lte=now)
+            locked_authorisations(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
             .select_for_update(of=("self",), skip_locked=True)
             # An expiry reads the customer's CIF and what the notifier needs (e-mail, phone, language):
             # not decrypting the rest of the record saves most of the batch's read time.
@@ -51,7 +56,7 @@ def authorisations_notify_expiring(*, now: datetime | None = None, limit: int = 
             Authorisation.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("third_party", "subject")
             .filter(
-                status__in=LIVE,
+                status__in=AUTHORISATION_MACHINE.live,
                 expiry_notice_sent_at__isnull=True,
                 expires_at__gt=now,
                 expires_at__lte=now + EXPIRY_NOTICE_BEFORE,

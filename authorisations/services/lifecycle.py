@@ -16,14 +16,14 @@ from authorisations.models import AccessRecord, Authorisation, AuthorisationEven
 from authorisations.notices import notify_change, notify_changes
 from authorisations.receipts import authorisation_receipt
 from authorisations.states import (
+    AUTHORISATION_MACHINE,
     AuthorisationStatus,
     PauseReason,
     authorisation_expiry,
-    is_allowed,
 )
 from consents.models import Channel, PurposeCategory
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -142,8 +142,7 @@ def _apply(
     authorisation: Authorisation, *, to: str, now: datetime, pause_reason: str, pause_source: str
 ) -> list[str]:
     """Set the move's fields on the authorisation (unsaved); returns the fields changed."""
-    if not is_allowed(authorisation.status, to):
-        raise InvalidTransition(status=authorisation.get_status_display())
+    AUTHORISATION_MACHINE.check(authorisation.status, to, status=authorisation.get_status_display())
     authorisation.status = to
     authorisation.pause_reason = pause_reason if to == S.PAUSED else ""
     authorisation.pause_source = pause_source if to == S.PAUSED else ""

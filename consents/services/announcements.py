@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import per_language
 from audit.services import audit_record
+from audit.transitions import Transition
 from consents.models import (
     AnnouncementStatusChange,
     Consent,
@@ -30,10 +31,9 @@ from consents.models import (
     NoticeVersion,
 )
 from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
-from consents.states import ANNOUNCEMENT_TRANSITIONS, is_allowed
+from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
-from core.errors import Conflict, InvalidTransition, NotFound
-from core.states import status_move
+from core.errors import Conflict, NotFound
 from notifications.services import notify_many
 from subjects.models import DataSubject
 
@@ -147,32 +147,15 @@ def _locked(announcement_id) -> NoticeAnnouncement:
     return announcement
 
 
-def announcement_transition(
-    *,
-    actor: Actor,
-    announcement: NoticeAnnouncement,
-    to: str,
-    now: datetime,
-    changes: dict[str, Any] | None = None,
-    audit_action: str = "",
-    data: dict[str, Any] | None = None,
-) -> NoticeAnnouncement:
-    """The one service that moves an announcement (locked by the caller, inside its transaction):
-    checks `consents.states.ANNOUNCEMENT_TRANSITIONS` (409 otherwise), saves the status with
-    `changes`, writes a status-history row and, when `audit_action` is given, the audit entry."""
-    if not is_allowed(ANNOUNCEMENT_TRANSITIONS, announcement.status, to):
-        raise InvalidTransition(
-            _("This announcement is already “%(status)s”.") % {"status": announcement.get_status_display()},
-            code="invalid_transition",
-        )
-    with transaction.atomic(savepoint=False):
-        status_move(
-            announcement, to=to, actor=actor, now=now, history=AnnouncementStatusChange, of="announcement",
-            changes=changes,
-        )
-        if audit_action:
-            audit_record(action=audit_action, actor=actor, target=announcement, now=now, data=data or {})
-    return announcement
+# The one mover of an announcement: `Transition` checks `consents.states.ANNOUNCEMENT_MACHINE` (409
+# otherwise), saves the locked announcement with an `AnnouncementStatusChange` row and, when
+# `audit_action` is given, the audit entry.
+announcement_transition = Transition(
+    ANNOUNCEMENT_MACHINE,
+    AnnouncementStatusChange,
+    of="announcement",
+    refused=_("This announcement is already “%(status)s”."),
+)
 
 
 def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = None) -> NoticeAnnouncement:
@@ -181,8 +164,7 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     with transaction.atomic(durable=True):
         announcement = _locked(announcement_id)
         announcement_transition(
-            actor=actor, announcement=announcement, to=NoticeAnnouncement.Status.SENT, now=now,
-            changes={"sent_at": now},
+            announcement, actor=actor, to=NoticeAnnouncement.Status.SENT, now=now, changes={"sent_at": now}
         )
         notice = announcement.notice
         # The purpose's name and the notice text in each customer's language (`name`/`text` follow
@@ -217,11 +199,10 @@ def announcement_ask_fresh_consent(
             raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
         if not notice.material:
             return announcement_transition(
-                actor=actor, announcement=announcement, to=NoticeAnnouncement.Status.DONE, now=now
+                announcement, actor=actor, to=NoticeAnnouncement.Status.DONE, now=now
             )
         announcement_transition(
-            actor=actor, announcement=announcement, to=NoticeAnnouncement.Status.ASKED, now=now,
-            changes={"asked_at": now},
+            announcement, actor=actor, to=NoticeAnnouncement.Status.ASKED, now=now, changes={"asked_at": now}
         )
         context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
         _mail(

@@ -3,7 +3,8 @@
 One duty per recipient, due by the bank's committed deadline (`core.deadlines.due_at_for`, 72 hours
 by the bank's policy), each announced by a signed webhook through the outbox when the recipient has
 an endpoint, and closed by the recipient's acknowledgement (API) or by staff recording one received
-another way (letter, e-mail). The withdrawal is complete when no duty of it is open.
+another way (letter, e-mail). The withdrawal is complete when no duty of it is open. A duty moves
+only through `duty_transition`, which keeps its history (`WithdrawalDutyStatusChange`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from consents.models import Consent, WithdrawalDuty
-from consents.states import DUTY_TRANSITIONS, is_allowed
+from audit.transitions import Transition
+from consents.models import Consent, WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.states import DUTY_MACHINE
 from core.actors import Actor
-from core.errors import InvalidTransition, NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from deadlines.policy import due_at_for
 from integrations.outbox import outbox_enqueue_webhook
 
@@ -82,6 +84,17 @@ def duties_open_for_withdrawal(
     return duties
 
 
+# The one mover of a duty: `Transition` checks `consents.states.DUTY_MACHINE` (409 otherwise), saves the
+# locked duty with a `WithdrawalDutyStatusChange` row and the audit entry.
+duty_transition = Transition(
+    DUTY_MACHINE,
+    WithdrawalDutyStatusChange,
+    of="duty",
+    refused=_("This withdrawal duty was already acknowledged."),
+    code="already_acknowledged",
+)
+
+
 def duty_acknowledge(
     *, actor: Actor, duty_id, note: str = "", client_user_id: int | None = None, now: datetime | None = None
 ) -> WithdrawalDuty:
@@ -102,23 +115,18 @@ def duty_acknowledge(
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:
             raise PermissionDenied(_("This withdrawal duty belongs to another recipient."))
-        if not is_allowed(DUTY_TRANSITIONS, duty.status, WithdrawalDuty.Status.ACKNOWLEDGED):
-            raise InvalidTransition(
-                _("This withdrawal duty was already acknowledged."), code="already_acknowledged"
-            )
-        duty.status = WithdrawalDuty.Status.ACKNOWLEDGED
-        duty.acknowledged_at = now
-        duty.acknowledged_by_label = actor.label[:150]
-        duty.acknowledgement_note = note[:500]
-        duty.save(
-            update_fields=["status", "acknowledged_at", "acknowledged_by_label", "acknowledgement_note"]
-        )
-        audit_record(
-            action="consents.duty.acknowledged",
+        duty_transition(
+            duty,
             actor=actor,
-            subject=duty.subject_id,
-            target=duty,
+            to=WithdrawalDuty.Status.ACKNOWLEDGED,
             now=now,
+            changes={
+                "acknowledged_at": now,
+                "acknowledged_by_label": actor.label[:150],
+                "acknowledgement_note": note[:500],
+            },
+            audit_action="consents.duty.acknowledged",
+            subject=duty.subject_id,
             data={"recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at},
         )
     return duty

@@ -2,7 +2,7 @@
 
 The API, the staff and customer pages, the CSV import and the dsr app all come through here
 (withdrawals in `consents.services.withdrawals`).
-Consent records move only along `consents.states.CONSENT_TRANSITIONS`; every move writes an
+Consent records move only along `consents.states.CONSENT_MACHINE`; every move writes an
 append-only event, updates the current-state row the consent check reads, and is audited in the same
 transaction.
 """
@@ -29,10 +29,10 @@ from consents.models import (
     PurposeCategory,
 )
 from consents.scope import consent_snapshot
-from consents.states import CONSENT_TRANSITIONS, is_allowed
+from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
-from core.errors import Conflict, InvalidInput, InvalidTransition
+from core.errors import Conflict, InvalidInput
 from subjects.models import DataSubject
 from subjects.validators import age_on
 
@@ -302,8 +302,7 @@ def consent_transition(
     source: str = "",
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update)."""
-    if not is_allowed(CONSENT_TRANSITIONS, consent.status, to):
-        raise InvalidTransition(status=ConsentStatus(consent.status).label)
+    CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
         consent.status = to

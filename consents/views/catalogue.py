@@ -24,7 +24,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
-from integrations.jobs import job_cancel
+from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 
 
@@ -180,7 +180,12 @@ def _progress(job) -> dict:
 @staff_required("consents.import_consents")
 def import_job(request, job_id):
     run = _import_run(job_id)
-    context = {"run": run, "job": run.job, "progress": _progress(run.job)}
+    context = {
+        "run": run,
+        "job": run.job,
+        "progress": _progress(run.job),
+        "job_actions": job_allowed_actions(run.job, actor_for_user(request.user)),
+    }
     return render(request, "consents/import_job.html", context)
 
 
@@ -206,11 +211,13 @@ def import_job_cancel(request, job_id):
 def duty_list(request):
     now = timezone.now()
     duties = selectors.withdrawal_duties_open(now=now)[:200]
+    actor = actor_for_user(request.user)
     return render(
         request,
         "consents/duty_list.html",
         {
-            "duties": duties,
+            # Each duty with what this person may do with it (`duty_allowed_actions`).
+            "duties": [(duty, selectors.duty_allowed_actions(duty, actor)) for duty in duties],
             "now": now,
             "form": AcknowledgeForm(),
             "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),

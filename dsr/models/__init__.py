@@ -1,7 +1,14 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
 
 from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
-from dsr.models.fulfilment import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, TaskStatus
+from dsr.models.fulfilment import (
+    DeletionRecord,
+    FulfilmentTask,
+    FulfilmentTaskStatusChange,
+    LegalHold,
+    RequestExport,
+    TaskStatus,
+)
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.requests import (
     CORRECTION_TYPES,
@@ -29,6 +36,7 @@ __all__ = [
     "DataSubjectRequest",
     "DeletionRecord",
     "FulfilmentTask",
+    "FulfilmentTaskStatusChange",
     "IdentityDocument",
     "IdentityMethod",
     "LegalHold",

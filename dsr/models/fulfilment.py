@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
+from core.states import StatusChange
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
 from dsr.states import TaskStatus
@@ -54,6 +55,15 @@ class FulfilmentTask(models.Model):
 
     def __str__(self) -> str:
         return f"FulfilmentTask {self.pk} {self.status}"
+
+
+class FulfilmentTaskStatusChange(StatusChange):
+    """One move of a fulfilment task along `dsr.states.TASK_MACHINE`, written by `task_transition`."""
+
+    task = models.ForeignKey(FulfilmentTask, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("fulfilment task status change")
 
 
 class RequestExport(models.Model):

@@ -1,4 +1,4 @@
-"""The one step that moves a request along `dsr.states.TRANSITIONS`: `move_check` refuses what the
+"""The one step that moves a request along `dsr.states.REQUEST_MACHINE`: `move_check` refuses what the
 table (or an unverified identity) does not allow, `move` applies a move to a locked request and
 writes the `RequestStatusChange`, the clock events, the notifications and the audit entry.
 `dsr.services.requests.request_transition` and completion (`dsr.services.fulfilment`) call it."""
@@ -17,7 +17,7 @@ from authorisations.services import (
 )
 from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, InvalidTransition
+from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import (
     Channel,
@@ -34,7 +34,7 @@ from dsr.services.base import (
     request_source,
 )
 from dsr.services.fanout import tasks_fan_out
-from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, TERMINAL, RequestStatus, is_allowed
+from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, REQUEST_MACHINE, RequestStatus
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 
@@ -73,10 +73,9 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
 
 
 def move_check(request: DataSubjectRequest, *, to: str) -> None:
-    """Refuse a move the table (`dsr.states.TRANSITIONS`) does not allow, and work on or an answer to a
+    """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, and work on or an answer to a
     request whose requester's identity is not verified. `move` and completion both start here."""
-    if not is_allowed(request.status, to):
-        raise InvalidTransition(status=request.get_status_display())
+    REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
     if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
         raise Conflict(
             _("Verify the requester's identity before working on or answering the request."),
@@ -129,7 +128,7 @@ def move(
     old = request.status
     move_check(request, to=to)
     # A late answer says why it is late; the customer's own cancellation needs no staff reason.
-    if to in TERMINAL and to != S.CANCELLED and now > request.answer_by:
+    if to in REQUEST_MACHINE.terminal and to != S.CANCELLED and now > request.answer_by:
         if overdue_reason.strip():
             overdue_reason_set(request, reason=overdue_reason, actor=actor, now=now)
         elif not request.overdue_reason and _flagged_overdue(request):
@@ -156,7 +155,7 @@ def move(
             request.paused_seconds += max(0, int((now - request.paused_at).total_seconds()))
             request.paused_at = None
             fields += ["paused_at", "paused_seconds"]
-            if to not in TERMINAL:
+            if to not in REQUEST_MACHINE.terminal:
                 clocks_recompute(request, now=now)
                 fields += ["due_at", "statutory_due_at"]
                 clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
@@ -168,10 +167,10 @@ def move(
         if to in NEEDS_REASON:
             request.outcome_reason = reason
             fields.append("outcome_reason")
-        if note and (to in TERMINAL or to == S.AWAITING_CUSTOMER):
+        if note and (to in REQUEST_MACHINE.terminal or to == S.AWAITING_CUSTOMER):
             request.outcome_note = note
             fields.append("outcome_note")
-        if to in TERMINAL:
+        if to in REQUEST_MACHINE.terminal:
             request.closed_at = now
             fields.append("closed_at")
             clock_record(request, ClockEvent.STOPPED, actor=actor, now=now)

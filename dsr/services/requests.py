@@ -3,7 +3,7 @@ approval and extension.
 
 `request_transition` is the one service that moves a request; the named actions (acknowledge,
 verify identity, reject, cancel, complete) are entry points that lock the request and call the same
-step `dsr.services.moves.move`, so every move is checked against `dsr.states.TRANSITIONS`, writes a
+step `dsr.services.moves.move`, so every move is checked against `dsr.states.REQUEST_MACHINE`, writes a
 `RequestStatusChange` and an audit entry, and keeps the clocks right. Intake is in
 `dsr.services.intake`, the clocks in `dsr.services.base`, completion in `dsr.services.fulfilment`.
 """
@@ -38,7 +38,7 @@ from dsr.services.moves import (
     move,
     overdue_reason_set,
 )
-from dsr.states import TERMINAL
+from dsr.states import REQUEST_MACHINE
 
 # ---------------------------------------------------------------------------- the state machine
 
@@ -150,7 +150,7 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
         raise InvalidInput(_("This person does not work on requests."), field="assignee")
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
-        if request.status in TERMINAL:
+        if request.status in REQUEST_MACHINE.terminal:
             raise InvalidTransition(
                 _("A closed request cannot be reassigned."), status=request.get_status_display()
             )
@@ -202,7 +202,7 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
         raise InvalidInput(_("Say why more time is needed; the customer is told."), field="note")
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
-        if request.status in TERMINAL:
+        if request.status in REQUEST_MACHINE.terminal:
             raise InvalidTransition(status=request.get_status_display())
         if request.extended_at is not None:
             raise Conflict(_("The deadline has already been extended once."), code="already_extended")

@@ -1,4 +1,6 @@
-"""Fan-out of a request into one task per system, and marking tasks done (staff or the system's client)."""
+"""Fan-out of a request into one task per system, and marking tasks done (staff or the system's client).
+
+A task moves only through `task_transition`, which keeps its history (`FulfilmentTaskStatusChange`)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from audit.transitions import Transition
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
-from dsr.models import FulfilmentTask, LegalHold, TaskStatus
+from dsr.models import FulfilmentTask, FulfilmentTaskStatusChange, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.selectors import task_request_workable
 from dsr.services.base import lock_request
 from dsr.services.deletion import (
     ERASE,
@@ -26,10 +30,22 @@ from dsr.services.deletion import (
     holds_schedule,
 )
 from dsr.services.fanout import tasks_notify_clients
-from dsr.states import TASK_TRANSITIONS, RequestStatus
+from dsr.states import TASK_MACHINE
 
 MAX_RESULT_BYTES = 1_000_000
 RELEASE_BATCH = 500
+
+
+# The one mover of a fulfilment task: `Transition` checks `dsr.states.TASK_MACHINE` (409 otherwise),
+# saves the task (its request locked by the caller) with a `FulfilmentTaskStatusChange` row and the
+# audit entry.
+task_transition = Transition(
+    TASK_MACHINE,
+    FulfilmentTaskStatusChange,
+    of="task",
+    refused=_("This task is already done."),
+    code="task_done",
+)
 
 
 def task_complete(
@@ -69,30 +85,25 @@ def task_complete(
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
-        if TaskStatus.DONE not in TASK_TRANSITIONS[task.status]:
-            raise Conflict(_("This task is already done."), code="task_done")
-        # The erase task of an ended hold comes long after its request was answered, and a customer's
-        # own confirmed change (`dsr.services.profile`) is completed at once while each system applies it.
-        if request.status != RequestStatus.IN_PROGRESS and task.hold_id is None and not (
-            request.type == RequestType.RECTIFY and request.status == RequestStatus.COMPLETED
-        ):
+        # Tasks are worked only while the request is; a task already done is refused by the table.
+        if TASK_MACHINE.is_allowed(task.status, TaskStatus.DONE) and not task_request_workable(task, request):
             raise Conflict(
                 _("Tasks are worked only while the request is in progress."), code="request_not_in_progress"
             )
-        task.status = TaskStatus.DONE
-        task.result = encoded
-        task.completed_at = now
-        task.completed_by_label = actor.label[:150]
-        task.note = note
-        task.evidence = evidence
-        task.save(
-            update_fields=["status", "result", "completed_at", "completed_by_label", "note", "evidence"]
-        )
-        audit_record(
-            action="dsr.task.completed",
+        task_transition(
+            task,
             actor=actor,
+            to=TaskStatus.DONE,
+            now=now,
+            changes={
+                "result": encoded,
+                "completed_at": now,
+                "completed_by_label": actor.label[:150],
+                "note": note,
+                "evidence": evidence,
+            },
+            audit_action="dsr.task.completed",
             subject=request.subject_id,
-            target=task,
             # Whether a note was written, not its text: a note may name the customer's data.
             data={
                 "system": task.system.code,
@@ -100,7 +111,6 @@ def task_complete(
                 "note": bool(note),
                 "evidence": evidence,
             },
-            now=now,
         )
         if request.type == RequestType.DELETE:
             deletion_confirm(task, actor=actor, now=now)

@@ -24,7 +24,7 @@ from dsr.selectors import (
     requests_for_subject,
     subject_request_by_id,
 )
-from dsr.states import TRANSITIONS, RequestStatus
+from dsr.states import REQUEST_MACHINE, RequestStatus
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.staff import _has_export
 
@@ -76,7 +76,7 @@ def _own(subject, pk):
 
 def _can_cancel(found) -> bool:
     """From the one transition table: the customer may cancel while the request may still move there."""
-    return RequestStatus.CANCELLED in TRANSITIONS.get(found.status, ())
+    return REQUEST_MACHINE.is_allowed(found.status, RequestStatus.CANCELLED)
 
 
 @customer_required

@@ -43,6 +43,7 @@ from dsr.selectors import (
     request_queue,
     request_ready_to_answer,
     request_work_check,
+    task_allowed_actions,
     visible_request_by_id,
     work_staff,
 )
@@ -154,6 +155,7 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
     can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
     may_download = _may(request_work_check, request.user, found, download=True)
     actions = request_allowed_actions(found, request.user, now=now)
+    actor = actor_for_user(request.user)
     context = {
         "req": found,
         "timeline": timeline,
@@ -179,6 +181,8 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         "overdue": found.is_overdue(now),
         "overdue_form": OverdueReasonForm(initial={"reason": found.overdue_reason}),
         "task_form": TaskDoneForm(),
+        # Each system's task with what this person may do with it (`task_allowed_actions`).
+        "tasks": [(task, task_allowed_actions(task, actor)) for task in found.tasks.all()],
     }
     return render(request, "dsr/detail.html", context, status=status)
 

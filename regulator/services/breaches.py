@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from audit.transitions import Transition
 from core.actors import Actor, actor_for_user
-from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from core.states import status_move
+from core.errors import Conflict, InvalidInput, NotFound
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from integrations.jobs import (
@@ -35,7 +35,7 @@ from integrations.jobs import (
     job_set_total,
 )
 from integrations.models import BackgroundJob
-from integrations.states import LIVE, JobStatus
+from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
 from regulator.documents import form08
@@ -49,7 +49,7 @@ from regulator.models import (
 from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
 from regulator.services._lookup import codes_lookup
-from regulator.states import BREACH_TERMINAL, is_allowed
+from regulator.states import BREACH_MACHINE
 
 _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
@@ -164,32 +164,14 @@ def _locked(breach_id) -> Breach:
     return breach
 
 
-def breach_transition(
-    *,
-    actor: Actor,
-    breach: Breach,
-    to: str,
-    now: datetime,
-    changes: dict[str, Any] | None = None,
-    audit_action: str = "",
-    data: dict[str, Any] | None = None,
-) -> Breach:
-    """The one service that moves a breach (locked by the caller, inside its transaction): checks
-    `regulator.states.BREACH_TRANSITIONS` (409 otherwise), saves the status with `changes`, writes a
-    status-history row and, when `audit_action` is given, the audit entry."""
-    if not is_allowed(breach.status, to):
-        raise InvalidTransition(
-            _("A breach in status “%(status)s” cannot move to “%(new)s”.")
-            % {"status": breach.get_status_display(), "new": BreachStatus(to).label},
-            code="invalid_transition",
-        )
-    with transaction.atomic(savepoint=False):
-        status_move(
-            breach, to=to, actor=actor, now=now, history=BreachStatusChange, of="breach", changes=changes
-        )
-        if audit_action:
-            audit_record(action=audit_action, actor=actor, target=breach, now=now, data=data or {})
-    return breach
+# The one mover of a breach: `Transition` checks `regulator.states.BREACH_MACHINE` (409 otherwise),
+# saves the locked breach with a `BreachStatusChange` row and, when `audit_action` is given, the audit entry.
+breach_transition = Transition(
+    BREACH_MACHINE,
+    BreachStatusChange,
+    of="breach",
+    refused=_("A breach in status “%(status)s” cannot move to “%(new)s”."),
+)
 
 
 def breach_update(
@@ -206,7 +188,7 @@ def breach_update(
     fields = _clean({k: v for k, v in changes.items() if k in _TEXT_FIELDS + _COUNT_FIELDS}, partial=True)
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
-        if breach.status in BREACH_TERMINAL:
+        if breach.status in BREACH_MACHINE.terminal:
             raise Conflict(_("A closed breach cannot change."), code="breach_closed")
         changed = [name for name, value in fields.items() if getattr(breach, name) != value]
         for name in changed:
@@ -268,7 +250,7 @@ def breach_notify(
     new_facts = (new_facts or "").strip()
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
-        if breach.status in BREACH_TERMINAL:
+        if breach.status in BREACH_MACHINE.terminal:
             raise Conflict(_("A closed breach cannot be notified again."), code="breach_closed")
         phases = list(breach.phases.order_by("phase"))
         phase = len(phases) + 1
@@ -304,7 +286,7 @@ def breach_notify(
         )
         if phase == 1:
             breach_transition(
-                actor=actor, breach=breach, to=BreachStatus.NOTIFIED, now=now, changes={"notified_at": now}
+                breach, actor=actor, to=BreachStatus.NOTIFIED, now=now, changes={"notified_at": now}
             )
         audit_record(
             action="regulator.breach.notified",
@@ -321,8 +303,8 @@ def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Bre
     with transaction.atomic(durable=True):
         breach = _locked(breach_id)
         breach_transition(
+            breach,
             actor=actor,
-            breach=breach,
             to=BreachStatus.CLOSED,
             now=now,
             changes={"closed_at": now},
@@ -406,7 +388,7 @@ def breach_customers_notify_start(
                 code="customers_not_to_be_told",
             )
         live = breach.customers_job
-        if live is not None and live.status in LIVE:
+        if live is not None and live.status in JOB_MACHINE.live:
             return live
         _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
         job = job_create(actor=actor, user=user, kind=CUSTOMERS_TASK, filename=breach.reference, now=now)
@@ -503,6 +485,6 @@ def breach_customers_notify(
     In the caller's process, start to end (the API's `?wait=true`, scripts, tests); the portal and the
     API start the same job on a worker with `breach_customers_notify_start`."""
     job = breach_customers_notify_start(actor=actor, breach_id=breach_id, user=user, now=now, dispatch=False)
-    while job is not None and job.status in LIVE:
+    while job is not None and job.status in JOB_MACHINE.live:
         job = breach_customers_notify_run(job_id=job.pk, budget_seconds=float("inf"), now=now)
     return Breach.objects.get(pk=breach_id)

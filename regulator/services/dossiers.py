@@ -3,7 +3,8 @@
 `dossiers_sync` creates the dossier every purpose and every cross-border transfer calls for, with its
 60-day deadline from the deadline policy (request type `impact_assessment`), and writes a new version
 whenever the catalogue facts behind one change; `dossier_edit` writes a version with the DPO's
-assessment; `dossier_file` records the filing with the authority.
+assessment; `dossier_file` records the filing with the authority, the one move of a dossier's status
+(`dossier_transition`, history in `DossierStatusChange`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from audit.transitions import Transition
 from consents.models import Purpose
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from deadlines.policy import due_at_for
 from dsr.models import DataCategory, System
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
-from regulator.models import Dossier, DossierStatus, DossierVersion, ProcessingActivity
+from regulator.models import Dossier, DossierStatus, DossierStatusChange, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
-from regulator.selectors import dossier_duties
+from regulator.selectors import dossier_duties, dossier_filed_as_is
 from regulator.services._lookup import codes_lookup
+from regulator.states import DOSSIER_MACHINE
 
 
 def activity_save(
@@ -249,6 +252,16 @@ def dossier_edit(
     return version
 
 
+# The one mover of a dossier: `Transition` checks `regulator.states.DOSSIER_MACHINE` (409 otherwise),
+# saves the locked dossier with a `DossierStatusChange` row and the audit entry.
+dossier_transition = Transition(
+    DOSSIER_MACHINE,
+    DossierStatusChange,
+    of="dossier",
+    refused=_("A dossier in status “%(status)s” cannot move to “%(new)s”."),
+)
+
+
 def dossier_file(
     *, actor: Actor, dossier_id, authority_reference: str = "", now: datetime | None = None
 ) -> Dossier:
@@ -264,18 +277,19 @@ def dossier_file(
                 code="assessment_missing",
                 field="assessment",
             )
-        if dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version:
+        if dossier_filed_as_is(dossier):
             raise Conflict(_("This version is already filed."), code="already_filed")
-        dossier.status = DossierStatus.FILED
-        dossier.filed_at = now
-        dossier.filed_version = dossier.current_version
-        dossier.authority_reference = (authority_reference or "").strip()[:100]
-        dossier.save(update_fields=["status", "filed_at", "filed_version", "authority_reference"])
-        audit_record(
-            action="regulator.dossier.filed",
+        dossier_transition(
+            dossier,
             actor=actor,
-            target=dossier,
+            to=DossierStatus.FILED,
             now=now,
-            data={"version": dossier.filed_version, "late": now > dossier.due_at},
+            changes={
+                "filed_at": now,
+                "filed_version": dossier.current_version,
+                "authority_reference": (authority_reference or "").strip()[:100],
+            },
+            audit_action="regulator.dossier.filed",
+            data={"version": dossier.current_version, "late": now > dossier.due_at},
         )
     return dossier

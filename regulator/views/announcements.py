@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consents.selectors import announcement_allowed_actions
 from consents.services import announcements as service
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
@@ -25,12 +26,15 @@ def announcement_list(request):
         }
         for n in selectors.notices_to_announce(now=now)
     ]
+    actor = actor_for_user(request.user)
+    announcements = selectors.announcement_list()
     return render(
         request,
         "regulator/announcement_list.html",
         {
             "pending": rows,
-            "announcements": selectors.announcement_list(),
+            # Each announcement with what this person may do with it (`announcement_allowed_actions`).
+            "announcements": [(a, announcement_allowed_actions(a, actor)) for a in announcements],
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_announcement"),
         },

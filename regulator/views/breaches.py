@@ -14,7 +14,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit
-from integrations.jobs import job_cancel
+from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
@@ -175,7 +175,12 @@ def _mailing_progress(job) -> dict:
 @staff_required("regulator.manage_breach")
 def breach_mailing(request, pk):
     breach, job = _mailing_job(pk)
-    context = {"breach": breach, "job": job, "progress": _mailing_progress(job)}
+    context = {
+        "breach": breach,
+        "job": job,
+        "progress": _mailing_progress(job),
+        "job_actions": job_allowed_actions(job, actor_for_user(request.user)),
+    }
     return render(request, "regulator/breach_mailing.html", context)
 
 

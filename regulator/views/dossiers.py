@@ -16,7 +16,7 @@ from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
 from regulator.models import Dossier
-from regulator.selectors import dossier_by_id, dossier_duties, dossier_version
+from regulator.selectors import dossier_allowed_actions, dossier_by_id, dossier_duties, dossier_version
 from regulator.views.common import json_download
 
 
@@ -50,6 +50,7 @@ def _dossier_or_404(pk) -> Dossier:
 
 def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
     version = dossier_version(dossier, request.GET.get("version"))
+    can_manage = request.user.has_perm("regulator.manage_dossier")
     return render(
         request,
         "regulator/dossier_detail.html",
@@ -59,7 +60,7 @@ def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
             "now": timezone.now(),
             "edit_form": edit_form or DossierEditForm(initial={"assessment": dossier.assessment}),
             "file_form": file_form or DossierFileForm(),
-            "can_manage": request.user.has_perm("regulator.manage_dossier"),
+            "actions": dossier_allowed_actions(dossier, actor_for_user(request.user)) if can_manage else (),
         },
         status=status,
     )

@@ -20,7 +20,7 @@ from authorisations import services
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.services.clocks import SYSTEM
 from authorisations.services.lifecycle import locked_authorisations, move
-from authorisations.states import LIVE
+from authorisations.states import AUTHORISATION_MACHINE
 from core.actors import Actor, actor_for_user
 from integrations.models import OutboxMessage
 from tests.authorisations.factories import authorise, register
@@ -168,9 +168,8 @@ def test_the_batch_sweep_ends_each_authorisation_exactly_as_one_move_did():
     # The old sweep: one locked move per due authorisation, in due order; measured, then undone.
     try:
         with transaction.atomic():
-            for authorisation in locked_authorisations(status__in=LIVE, expires_at__lte=now).order_by(
-                "expires_at"
-            ):
+            due_now = locked_authorisations(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
+            for authorisation in due_now.order_by("expires_at"):
                 move(authorisation, to="expired", actor=SYSTEM, now=now)
             per_row = _outcome(head)
             raise _Rollback

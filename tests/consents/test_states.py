@@ -9,18 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from consents.models import AnnouncementStatusChange, ConsentStatus, NoticeAnnouncement, WithdrawalDuty
+from consents.selectors import announcement_allowed_actions
 from consents.services.announcements import (
     announcement_ask_fresh_consent,
     announcement_send,
     announcement_transition,
 )
-from consents.states import (
-    ANNOUNCEMENT_TERMINAL,
-    ANNOUNCEMENT_TRANSITIONS,
-    CONSENT_TERMINAL,
-    CONSENT_TRANSITIONS,
-    DUTY_TRANSITIONS,
-)
+from consents.states import ANNOUNCEMENT_MACHINE, CONSENT_MACHINE, DUTY_MACHINE
+from core.actors import Actor
 from core.errors import InvalidTransition
 from tests.consents.factories import STAFF, make_purpose
 from tests.consents.test_services_announcements import publish
@@ -30,11 +26,11 @@ NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def test_every_table_covers_every_status():
-    assert set(CONSENT_TRANSITIONS) == set(ConsentStatus.values)
-    assert CONSENT_TERMINAL == {"withdrawn", "expired", "superseded", "refused"}
-    assert set(ANNOUNCEMENT_TRANSITIONS) == set(NoticeAnnouncement.Status.values)
-    assert ANNOUNCEMENT_TERMINAL == {"asked", "done"}
-    assert set(DUTY_TRANSITIONS) == set(WithdrawalDuty.Status.values)
+    assert CONSENT_MACHINE.statuses == set(ConsentStatus.values)
+    assert CONSENT_MACHINE.terminal == {"withdrawn", "expired", "superseded", "refused"}
+    assert ANNOUNCEMENT_MACHINE.statuses == set(NoticeAnnouncement.Status.values)
+    assert ANNOUNCEMENT_MACHINE.terminal == {"asked", "done"}
+    assert DUTY_MACHINE.statuses == set(WithdrawalDuty.Status.values)
 
 
 def test_every_announcement_move_writes_a_history_row(django_capture_on_commit_callbacks):
@@ -58,8 +54,18 @@ def test_an_illegal_announcement_move_is_refused_and_writes_nothing():
     purpose = make_purpose("marketing-i", effective_at=NOW - timedelta(days=30))
     announcement = publish(purpose, "v2", days_ahead=10, material=False).announcement
     with pytest.raises(InvalidTransition) as error:
-        announcement_transition(actor=STAFF, announcement=announcement, to="done", now=NOW)
+        announcement_transition(announcement, actor=STAFF, to="done", now=NOW)
     assert error.value.status == 409
     announcement.refresh_from_db()
     assert announcement.status == "scheduled"
     assert not AnnouncementStatusChange.objects.exists()
+
+
+def test_the_announcement_page_offers_sending_only_while_the_table_allows_it():
+    purpose = make_purpose("marketing-a", effective_at=NOW - timedelta(days=30))
+    announcement = publish(purpose, "v2", days_ahead=10, material=False).announcement
+    assert announcement_allowed_actions(announcement, STAFF) == {"send"}
+    assert announcement_allowed_actions(announcement, Actor.system("tests")) == frozenset()
+    announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
+    announcement.refresh_from_db()
+    assert announcement_allowed_actions(announcement, STAFF) == frozenset()

@@ -9,7 +9,7 @@ from core.errors import InvalidTransition
 from dsr import services
 from dsr.models import DataSubjectRequest
 from dsr.selectors import request_allowed_actions
-from dsr.states import TASK_TRANSITIONS, TaskStatus, allowed_next
+from dsr.states import REQUEST_MACHINE, TASK_MACHINE, TaskStatus
 from tests.dsr.factories import MONDAY, STAFF, make_request
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_actions_follow_the_table(subject, privacy_officer, customer_a):
     for status in ("completed", "rejected", "cancelled"):
         closed = _at(request, status, outcome_reason="other" if status == "rejected" else "")
         assert request_allowed_actions(closed, privacy_officer, now=now) == frozenset()
-        assert allowed_next(status) == frozenset()
+        assert REQUEST_MACHINE.allowed_next(status) == frozenset()
     reopened = _at(request, "received", outcome_reason="")
     assert request_allowed_actions(reopened, customer_a, now=now) == frozenset()
 
@@ -62,5 +62,5 @@ def test_completion_is_refused_by_the_shared_move_check(subject):
 
 
 def test_the_task_table():
-    assert set(TASK_TRANSITIONS) == set(TaskStatus.values)
-    assert TASK_TRANSITIONS[TaskStatus.DONE] == frozenset()
+    assert TASK_MACHINE.statuses == set(TaskStatus.values)
+    assert TASK_MACHINE.terminal == {TaskStatus.DONE}

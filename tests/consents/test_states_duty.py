@@ -1,0 +1,58 @@
+"""The withdrawal-duty machine (issue #11): every move through `duty_transition` leaves a history row
+and its audit entry; `duty_allowed_actions` says who may acknowledge which duty."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from consents import services
+from consents.models import WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.selectors import duty_allowed_actions
+from core.actors import actor_for_user
+from core.errors import InvalidTransition
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.factories import UserFactory, status_moves
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def duty():
+    recipient = make_recipient("Bảo hiểm Đối tác", client=UserFactory(role="integration_client"))
+    consent = grant(purpose=make_purpose("partner-sharing", category="sharing", recipients=[recipient]))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    return WithdrawalDuty.objects.select_related("recipient__client").get()
+
+
+def test_acknowledging_writes_a_history_row_and_an_audit_entry(duty):
+    now = timezone.now() + timedelta(hours=1)
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter received", now=now)
+    assert status_moves(duty) == [("open", "acknowledged", now, STAFF.label)]
+    entry = AuditEntry.objects.get(action="consents.duty.acknowledged", target_id=str(duty.pk))
+    assert entry.data["late"] is False
+
+
+def test_a_second_acknowledgement_is_refused_with_409_and_writes_nothing(duty, as_user):
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
+    with pytest.raises(InvalidTransition) as refused:
+        services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
+    assert (refused.value.status, refused.value.code) == (409, "already_acknowledged")
+    again = as_user(duty.recipient.client).post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {})
+    assert (again.status_code, again.json()["code"]) == (409, "already_acknowledged")
+    assert WithdrawalDutyStatusChange.objects.filter(duty=duty).count() == 1
+    assert AuditEntry.objects.filter(action="consents.duty.acknowledged").count() == 1
+
+
+def test_allowed_actions_follow_the_table_and_the_recipient(duty):
+    own_client = actor_for_user(duty.recipient.client)
+    other_client = actor_for_user(UserFactory(role="integration_client"))
+    assert duty_allowed_actions(duty, STAFF) == {"acknowledge"}
+    assert duty_allowed_actions(duty, own_client) == {"acknowledge"}
+    assert duty_allowed_actions(duty, other_client) == frozenset()
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
+    duty.refresh_from_db()
+    assert duty_allowed_actions(duty, STAFF) == frozenset()
