@@ -118,6 +118,14 @@ class _AuthorisationsMixin:
         queryset = selectors.authorisation_list()
         return (queryset.filter(subject=subject) if customer else queryset), subject
 
+    def authorisation(self, pk) -> Authorisation:
+        """One authorisation the caller may see; someone else's answers 404 like a missing one."""
+        queryset, _subject = self.authorisations()
+        authorisation = queryset.filter(pk=pk).first()
+        if authorisation is None:
+            raise NotFound()
+        return authorisation
+
 
 class AuthorisationFilterSet(SubjectStatusFilterSet):
     third_party = django_filters.UUIDFilter(field_name="third_party_id")
@@ -159,10 +167,7 @@ class AuthorisationDetailView(_AuthorisationsMixin, APIView):
 
     @extend_schema(operation_id="authorisation_detail", responses=AuthorisationOutputSerializer)
     def get(self, request, pk):
-        queryset, _subject = self.authorisations()
-        authorisation = queryset.filter(pk=pk).first()
-        if authorisation is None:
-            raise NotFound()
+        authorisation = self.authorisation(pk)
         return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
 
 
@@ -205,10 +210,7 @@ class AuthorisationReceiptView(_AuthorisationsMixin, APIView):
         description="The receipt of the latest change, frozen when it was issued.",
     )
     def get(self, request, pk):
-        queryset, _subject = self.authorisations()
-        authorisation = queryset.filter(pk=pk).first()
-        if authorisation is None:
-            raise NotFound()
+        authorisation = self.authorisation(pk)
         event = authorisation.events.order_by("-at").first()
         return HttpResponse(event.receipt, content_type="application/json; charset=utf-8")
 
@@ -226,10 +228,7 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
 
     @extend_schema(operation_id="authorisation_access_list", responses=AccessOutputSerializer(many=True))
     def get(self, request, pk):
-        queryset, _subject = self.authorisations()
-        authorisation = queryset.filter(pk=pk).first()
-        if authorisation is None:
-            raise NotFound()
+        authorisation = self.authorisation(pk)
         page = self.paginate_queryset(authorisation.accesses.order_by("-accessed_at"))
         return self.get_paginated_response(AccessOutputSerializer(page, many=True).data)
 
