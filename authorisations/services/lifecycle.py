@@ -23,6 +23,7 @@ from authorisations.states import (
 )
 from consents.models import Channel, PurposeCategory
 from core.actors import Actor
+from core.db import bulk_insert
 from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 
 S = AuthorisationStatus
@@ -201,7 +202,7 @@ def move_to_end_many(
             _new_event(authorisation, kind=_KIND_BY_MOVE[to], old=old, actor=actor, now=now, reason=reason)
             for authorisation, old in zip(authorisations, olds, strict=True)
         ]
-        AuthorisationEvent.objects.bulk_create(events, batch_size=1000)
+        bulk_insert(events)
         audit_record_many(
             [
                 _audit_args(authorisation, event, actor=actor)
