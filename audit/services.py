@@ -16,6 +16,7 @@ from audit.selectors import audit_chain_verify
 from audit.signals import chain_broken, checkpoint_written
 from core.actors import Actor
 from core.context import request_context
+from core.db import bulk_insert
 
 
 def audit_record(
@@ -49,9 +50,10 @@ def audit_record(
 
 def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
     """Append many entries in the caller's transaction, in the order given: the chain head is locked
-    once and the entries are inserted in one `bulk_create`, each sealed exactly as `audit_record`
-    seals it. Each record holds `audit_record`'s keyword arguments (`action`, `actor`, `subject`,
-    `target`, `data`, `now`); for the sweeps that move thousands of rows at once."""
+    once and the entries are inserted together (`core.db.bulk_insert`: their `pk` is not read back),
+    each sealed exactly as `audit_record` seals it. Each record holds `audit_record`'s keyword
+    arguments (`action`, `actor`, `subject`, `target`, `data`, `now`); for the sweeps that move
+    thousands of rows at once."""
     if not records:
         return []
     for record in records:
@@ -65,7 +67,7 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
             entries.append(entry)
             head.sequence = entry.sequence
             head.last_hash = entry.entry_hash
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        bulk_insert(entries)
         head.save(update_fields=["sequence", "last_hash"])
     return entries
 

@@ -4,6 +4,8 @@ in the caller's transaction; a customer without an e-mail address on file is not
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 from django.urls import reverse
@@ -33,10 +35,24 @@ def _line(authorisation: Authorisation) -> dict:
     }
 
 
-def _email_args(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> dict:
+def _my_authorisations_link(language: str) -> str:
+    """The link to the customer's page of authorisations, in their language's URLs."""
+    with translation.override(language):
+        return absolute_url(reverse("authorisations:me_list"))
+
+
+def _email_args(
+    subject,
+    *,
+    template: str,
+    context: dict,
+    topic: str,
+    key: str,
+    now: datetime,
+    link: Callable[[str], str] = _my_authorisations_link,
+) -> dict:
     """The customer's message, for the notifier (which picks the channels)."""
-    with translation.override(language_for_subject(subject)):
-        context = {**context, "link": absolute_url(reverse("authorisations:me_list"))}
+    context = {**context, "link": link(language_for_subject(subject))}
     return {"subject": subject, "template": template, "context": context, "topic": topic,
             "dedupe_key": key, "now": now}
 
@@ -46,7 +62,10 @@ def _email(subject, *, template: str, context: dict, topic: str, key: str, now: 
 
 
 def _change_notices(
-    authorisation: Authorisation, event: AuthorisationEvent
+    authorisation: Authorisation,
+    event: AuthorisationEvent,
+    *,
+    link: Callable[[str], str] = _my_authorisations_link,
 ) -> tuple[dict | None, dict | None]:
     """For one event: the customer's receipt message and the webhook's arguments (None where none)."""
     with translation.override(language_for_subject(authorisation.subject)):
@@ -65,6 +84,7 @@ def _change_notices(
         topic=f"authorisations.customer.{event.kind}",
         key=f"authorisations.receipt:{event.pk}",
         now=event.at,
+        link=link,
     )
     webhook = None
     endpoint = authorisation.third_party.webhook
@@ -100,8 +120,9 @@ def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> i
     notifier (their channels), the webhooks queued with one look-up and one insert and one outbox sweep
     dispatched on commit; returns how many webhooks were new."""
     messages, webhooks = [], []
+    link = functools.cache(_my_authorisations_link)  # one URL look-up per language, not per message
     for authorisation, event in changes:
-        message, webhook = _change_notices(authorisation, event)
+        message, webhook = _change_notices(authorisation, event, link=link)
         messages.append(message)
         if webhook is not None:
             webhooks.append(webhook_message(**webhook))

@@ -7,25 +7,23 @@ from celery import shared_task
 from authorisations import services
 
 
+def _again_if_full(task, done: int) -> int:
+    """A full batch means more are due: the task queues itself again at once."""
+    if done >= services.clocks.BATCH:
+        task.delay()
+    return done
+
+
 @shared_task(name="authorisations.expire_due")
 def expire_due() -> int:
-    done = services.authorisations_expire_due()
-    if done >= services.clocks.BATCH:
-        expire_due.delay()
-    return done
+    return _again_if_full(expire_due, services.authorisations_expire_due())
 
 
 @shared_task(name="authorisations.notify_expiring")
 def notify_expiring() -> int:
-    done = services.authorisations_notify_expiring()
-    if done >= services.clocks.BATCH:
-        notify_expiring.delay()
-    return done
+    return _again_if_full(notify_expiring, services.authorisations_notify_expiring())
 
 
 @shared_task(name="authorisations.send_summaries")
 def send_summaries() -> int:
-    done = services.authorisations_send_summaries()
-    if done >= services.clocks.BATCH:
-        send_summaries.delay()
-    return done
+    return _again_if_full(send_summaries, services.authorisations_send_summaries())

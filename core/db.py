@@ -1,4 +1,6 @@
-"""A cursor for the few queries on the hot path, planned once per database connection.
+"""Database helpers: a cursor for the few queries on the hot path, planned once per database
+connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once; the unit of
+work of an API call; lock waits.
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -15,11 +17,12 @@ them): Django cannot show the text of a prepared statement in its log.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
+from django.db.models.fields import AutoFieldMixin
 
 from core.errors import Conflict
 
@@ -116,3 +119,31 @@ def lock_wait_limited(seconds: float) -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
+def bulk_insert(objs: Sequence[models.Model]) -> None:
+    """Insert new rows of one model, as `bulk_create` does, in one COPY on PostgreSQL.
+
+    For the batches that write thousands of rows full of JSON text at once (an expiry sweep's events
+    with their receipts, its audit entries, the notifier's messages). Django binds parameters on the
+    client and sends a `bulk_create` as one array per column, which psycopg quotes element by element
+    in Python and the server parses again: for 2,000 receipts about 0.7 s, against 0.05 s by COPY,
+    which streams the rows as they are. Like `bulk_create` it sends no signals and runs in the
+    caller's transaction; unlike it, a key the database generates (an AutoField) is not read back.
+    Elsewhere (SQLite) it is `bulk_create`.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    # A database default is an expression COPY cannot carry.
+    if connection.vendor != "postgresql" or any(f.db_default is not models.NOT_PROVIDED for f in fields):
+        model.objects.bulk_create(objs, batch_size=1000)
+        return
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    connection.validate_no_broken_transaction()
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(statement) as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])

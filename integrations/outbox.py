@@ -50,22 +50,28 @@ def outbox_enqueue_webhook(
     now: datetime | None = None,
 ) -> OutboxMessage:
     """Queue a webhook in the caller's transaction; the same `dedupe_key` is never queued twice."""
-    now = now or timezone.now()
+    message = webhook_message(
+        endpoint=endpoint,
+        topic=topic,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        subject_id=subject_id,
+        now=now or timezone.now(),
+    )
+    return _enqueue_once(message, dispatch=True)
+
+
+def _enqueue_once(message: OutboxMessage, *, dispatch: bool) -> OutboxMessage:
+    """Save an unsaved message and claim its `dedupe_key` (caller's transaction); the message queued
+    under that key before is returned instead, unchanged."""
     with transaction.atomic(savepoint=False):
-        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        existing = OutboxMessage.objects.filter(dedupe_key=message.dedupe_key).first()
         if existing is not None:
             return existing
-        message = webhook_message(
-            endpoint=endpoint,
-            topic=topic,
-            payload=payload,
-            dedupe_key=dedupe_key,
-            subject_id=subject_id,
-            now=now,
-        )
         message.save(force_insert=True)
-        OutboxDedupeKey.objects.create(key=dedupe_key, message_id=message.pk)
-        dispatch_on_commit(message.pk)
+        OutboxDedupeKey.objects.create(key=message.dedupe_key, message_id=message.pk)
+        if dispatch:
+            dispatch_on_commit(message.pk)
     return message
 
 
@@ -180,28 +186,19 @@ def outbox_enqueue_email(
     """
     if not to:
         return None
-    now = now or timezone.now()
-    with transaction.atomic(savepoint=False):
-        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
-        message = email_message(
-            to=to,
-            template=template,
-            context=context,
-            dedupe_key=dedupe_key,
-            topic=topic,
-            language=language,
-            subject_id=subject_id,
-            attachments=attachments,
-            now=now,
-            kind=kind,
-        )
-        message.save(force_insert=True)
-        OutboxDedupeKey.objects.create(key=dedupe_key, message_id=message.pk)
-        if dispatch:
-            dispatch_on_commit(message.pk)
-    return message
+    message = email_message(
+        to=to,
+        template=template,
+        context=context,
+        dedupe_key=dedupe_key,
+        topic=topic,
+        language=language,
+        subject_id=subject_id,
+        attachments=attachments,
+        now=now or timezone.now(),
+        kind=kind,
+    )
+    return _enqueue_once(message, dispatch=dispatch)
 
 
 def outbox_enqueue_email_batch(messages: list[OutboxMessage], *, dispatch: bool = True) -> int:

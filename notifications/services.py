@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
+from core.db import bulk_insert
 from core.errors import InvalidInput
 from integrations.models import OutboxMessage
 from integrations.outbox import email_message, outbox_cancel, outbox_enqueue_email, outbox_enqueue_email_batch
@@ -225,9 +226,9 @@ def notify_each(messages: list[dict[str, Any]]) -> int:
             attempt.outbox_message_id = queued.pk
             outbox.append(queued)
     with transaction.atomic(savepoint=False):
-        Notification.objects.bulk_create(notifications)
+        bulk_insert(notifications)
         outbox_enqueue_email_batch(outbox)
-        NotificationAttempt.objects.bulk_create(attempts)
+        bulk_insert(attempts)
     return len(notifications)
 
 

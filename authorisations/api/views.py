@@ -118,6 +118,7 @@ class _AuthorisationsMixin:
         return _own_subject(self.request.user)
 
     def authorisation(self, pk) -> Authorisation:
+        """One authorisation the caller may see; someone else's answers 404 like a missing one."""
         authorisation = selectors.authorisation_by_id(pk, subject=self.own_subject())
         if authorisation is None:
             raise NotFound()

@@ -23,6 +23,7 @@ from authorisations.states import (
 )
 from consents.models import Channel, PurposeCategory
 from core.actors import Actor
+from core.db import bulk_insert
 from core.errors import Conflict, InvalidInput, NotFound
 
 S = AuthorisationStatus
@@ -60,9 +61,7 @@ def _new_event(
     return event
 
 
-def _audit_args(
-    authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor, evidence: str
-) -> dict:
+def _audit_args(authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor) -> dict:
     """The audit entry of one event, as `audit_record`'s (and `audit_record_many`'s) arguments."""
     return {
         "action": f"authorisations.authorisation.{event.kind}",
@@ -76,37 +75,17 @@ def _audit_args(
             "third_party": str(authorisation.third_party_id),
             "scopes": list(authorisation.scopes),
             "channel": event.channel,
-            "evidence": bool(evidence),
+            "evidence": bool(event.evidence),
             "pause_reason": authorisation.pause_reason or None,
         },
     }
 
 
-def _event(
-    authorisation: Authorisation,
-    *,
-    kind: str,
-    old: str,
-    actor: Actor,
-    now: datetime,
-    channel: str = "",
-    evidence: str = "",
-    reason: str = "",
-) -> AuthorisationEvent:
-    event = _new_event(
-        authorisation,
-        kind=kind,
-        old=old,
-        actor=actor,
-        now=now,
-        channel=channel,
-        evidence=evidence,
-        reason=reason,
-    )
+def _event_save(authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor) -> None:
+    """Save one move's event with its audit entry, and queue its notices."""
     event.save(force_insert=True)
-    audit_record(**_audit_args(authorisation, event, actor=actor, evidence=evidence))
+    audit_record(**_audit_args(authorisation, event, actor=actor))
     notify_change(authorisation, event)
-    return event
 
 
 def _end_tokens(authorisations: list[Authorisation]) -> None:
@@ -174,7 +153,7 @@ def move(
         if to in (S.REVOKED, S.EXPIRED):
             _end_tokens([authorisation])
         authorisation.save(update_fields=fields)
-        _event(
+        event = _new_event(
             authorisation,
             kind=_KIND_BY_MOVE[to],
             old=old,
@@ -184,7 +163,18 @@ def move(
             evidence=evidence,
             reason=reason,
         )
+        _event_save(authorisation, event, actor=actor)
     return authorisation
+
+
+def move_all(authorisations, *, to: str, actor: Actor, now: datetime, **details: str) -> int:
+    """`move()` each of these locked authorisations (caller's transaction); returns how many.
+    `details` are `move()`'s reason, channel, evidence and pause fields."""
+    count = 0
+    for authorisation in authorisations:
+        move(authorisation, to=to, actor=actor, now=now, **details)
+        count += 1
+    return count
 
 
 def move_to_end_many(
@@ -211,10 +201,10 @@ def move_to_end_many(
             _new_event(authorisation, kind=_KIND_BY_MOVE[to], old=old, actor=actor, now=now, reason=reason)
             for authorisation, old in zip(authorisations, olds, strict=True)
         ]
-        AuthorisationEvent.objects.bulk_create(events, batch_size=1000)
+        bulk_insert(events)
         audit_record_many(
             [
-                _audit_args(authorisation, event, actor=actor, evidence="")
+                _audit_args(authorisation, event, actor=actor)
                 for authorisation, event in zip(authorisations, events, strict=True)
             ]
         )
@@ -295,17 +285,14 @@ def authorisation_grant(
         # A suspension running at the same moment pauses what exists when it locks this row: take the
         # lock too, so a grant either precedes the suspension (and is paused by it) or sees it.
         _refuse_if_suspended(ThirdParty.objects.select_for_update().get(pk=third_party.pk))
-        for previous in locked_authorisations(
-            subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]
-        ):
-            move(
-                previous,
-                to=S.REVOKED,
-                actor=actor,
-                now=now,
-                channel=channel,
-                reason="replaced by a new authorisation",
-            )
+        move_all(
+            locked_authorisations(subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]),
+            to=S.REVOKED,
+            actor=actor,
+            now=now,
+            channel=channel,
+            reason="replaced by a new authorisation",
+        )
         authorisation = Authorisation.objects.create(
             subject=subject,
             user=user,
@@ -321,7 +308,8 @@ def authorisation_grant(
             starts_at=now,
             expires_at=authorisation_expiry(now, duration_days),
         )
-        _event(authorisation, kind=K.GRANTED, old="", actor=actor, now=now, channel=channel)
+        event = _new_event(authorisation, kind=K.GRANTED, old="", actor=actor, now=now, channel=channel)
+        _event_save(authorisation, event, actor=actor)
     return authorisation
 
 
@@ -447,39 +435,37 @@ def authorisations_pause_for_subject_in_transaction(
     ACTIVE authorisations (caller's transaction); returns how many."""
     if not covers_third_party_disclosure(purposes):
         return 0
-    count = 0
-    for authorisation in locked_authorisations(subject=subject, status=S.ACTIVE):
-        move(
-            authorisation,
-            to=S.PAUSED,
-            actor=actor,
-            now=now,
-            reason=source,
-            pause_reason=PauseReason.DSR,
-            pause_source=source,
-        )
-        count += 1
-    return count
+    return move_all(
+        locked_authorisations(subject=subject, status=S.ACTIVE),
+        to=S.PAUSED,
+        actor=actor,
+        now=now,
+        reason=source,
+        pause_reason=PauseReason.DSR,
+        pause_source=source,
+    )
 
 
 def authorisations_revoke_for_subject_in_transaction(
     *, actor: Actor, subject, source: str, now: datetime
 ) -> int:
     """DSR hook: deletion revokes every live authorisation of the customer (caller's transaction)."""
-    count = 0
-    for authorisation in locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]):
-        move(authorisation, to=S.REVOKED, actor=actor, now=now, reason=source)
-        count += 1
-    return count
+    return move_all(
+        locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]),
+        to=S.REVOKED,
+        actor=actor,
+        now=now,
+        reason=source,
+    )
 
 
 def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str, now: datetime) -> int:
     """DSR hook: when the objection that paused authorisations is lifted, they resume (those whose
     term has ended expire instead)."""
-    count = 0
-    for authorisation in locked_authorisations(
-        status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source
-    ):
-        move(authorisation, to=S.ACTIVE, actor=actor, now=now, reason=source)
-        count += 1
-    return count
+    return move_all(
+        locked_authorisations(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source),
+        to=S.ACTIVE,
+        actor=actor,
+        now=now,
+        reason=source,
+    )

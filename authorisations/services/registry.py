@@ -16,7 +16,7 @@ from audit.services import audit_record
 from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
-from authorisations.services.lifecycle import locked_authorisations, move
+from authorisations.services.lifecycle import locked_authorisations, move_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
@@ -150,10 +150,16 @@ def third_party_register(
     return Registration(third_party=third_party, client_secret=client_secret, webhook_secret=webhook_secret)
 
 
-def _lock_third_party(third_party_id) -> ThirdParty:
+def _third_party_switch(third_party_id, *, to: str, already: Conflict) -> ThirdParty:
+    """Lock the third party and set its status (caller's transaction); `already` is raised when it
+    has that status already."""
     third_party = ThirdParty.objects.select_for_update().filter(pk=third_party_id).first()
     if third_party is None:
         raise NotFound()
+    if third_party.status == to:
+        raise already
+    third_party.status = to
+    third_party.save(update_fields=["status", "updated_at"])
     return third_party
 
 
@@ -163,22 +169,19 @@ def third_party_suspend(
     """Suspend a third party: every ACTIVE authorisation of it is paused at once, in this transaction."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        third_party = _lock_third_party(third_party_id)
-        if third_party.status == ThirdParty.Status.SUSPENDED:
-            raise Conflict(_("This third party is already suspended."), code="already_suspended")
-        third_party.status = ThirdParty.Status.SUSPENDED
-        third_party.save(update_fields=["status", "updated_at"])
-        paused = 0
-        for authorisation in locked_authorisations(third_party=third_party, status=S.ACTIVE):
-            move(
-                authorisation,
-                to=S.PAUSED,
-                actor=actor,
-                reason=reason,
-                now=now,
-                pause_reason=PauseReason.THIRD_PARTY_SUSPENDED,
-            )
-            paused += 1
+        third_party = _third_party_switch(
+            third_party_id,
+            to=ThirdParty.Status.SUSPENDED,
+            already=Conflict(_("This third party is already suspended."), code="already_suspended"),
+        )
+        paused = move_all(
+            locked_authorisations(third_party=third_party, status=S.ACTIVE),
+            to=S.PAUSED,
+            actor=actor,
+            now=now,
+            reason=reason,
+            pause_reason=PauseReason.THIRD_PARTY_SUSPENDED,
+        )
         audit_record(
             action="authorisations.third_party.suspended",
             actor=actor,
@@ -193,17 +196,19 @@ def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None
     """Lift a suspension: the authorisations it paused (and only those) become ACTIVE again."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        third_party = _lock_third_party(third_party_id)
-        if third_party.status == ThirdParty.Status.ACTIVE:
-            raise Conflict(_("This third party is not suspended."), code="not_suspended")
-        third_party.status = ThirdParty.Status.ACTIVE
-        third_party.save(update_fields=["status", "updated_at"])
-        resumed = 0
-        for authorisation in locked_authorisations(
-            third_party=third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
-        ):
-            move(authorisation, to=S.ACTIVE, actor=actor, now=now)
-            resumed += 1
+        third_party = _third_party_switch(
+            third_party_id,
+            to=ThirdParty.Status.ACTIVE,
+            already=Conflict(_("This third party is not suspended."), code="not_suspended"),
+        )
+        resumed = move_all(
+            locked_authorisations(
+                third_party=third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
+            ),
+            to=S.ACTIVE,
+            actor=actor,
+            now=now,
+        )
         audit_record(
             action="authorisations.third_party.reactivated",
             actor=actor,
