@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from django.db.migrations import RunPython
+
 logger = logging.getLogger(__name__)
 
 MONTHS_AHEAD = 3
@@ -171,6 +173,23 @@ def table_rebuild(schema_editor, table: str, *, partition_column: str | None, pk
                 f'SELECT setval(%s, COALESCE((SELECT max("{pk}") FROM "{table}"), 0) + 1, false)',  # noqa: S608
                 [sequence],
             )
+
+
+def partition_by_month(table: str, column: str, *, then_sql: str | None = None) -> RunPython:
+    """The migration operation that makes `table` monthly range-partitioned on `column` (and plain
+    again when reversed), running `then_sql` after each rebuild: a rebuilt table has no triggers."""
+
+    def rebuild(partition_column: str | None):
+        def run(apps, schema_editor) -> None:
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            table_rebuild(schema_editor, table, partition_column=partition_column)
+            if then_sql:
+                schema_editor.execute(then_sql, params=None)
+
+        return run
+
+    return RunPython(rebuild(column), rebuild(None))
 
 
 def _columns(names: list[str]) -> str:

@@ -6,7 +6,7 @@ every partition, including those the beat job creates later. SQLite keeps its pl
 
 from django.db import migrations
 
-from core.partitions import table_rebuild
+from core.partitions import partition_by_month
 
 APPEND_ONLY = (
     "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry "
@@ -14,21 +14,7 @@ APPEND_ONLY = (
 )
 
 
-def partition(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table_rebuild(schema_editor, "audit_auditentry", partition_column="recorded_at")
-    schema_editor.execute(APPEND_ONLY, params=None)
-
-
-def unpartition(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table_rebuild(schema_editor, "audit_auditentry", partition_column=None)
-    schema_editor.execute(APPEND_ONLY, params=None)
-
-
 class Migration(migrations.Migration):
     atomic = True
     dependencies = [("audit", "0003_entry_mac_key")]
-    operations = [migrations.RunPython(partition, unpartition)]
+    operations = [partition_by_month("audit_auditentry", "recorded_at", then_sql=APPEND_ONLY)]

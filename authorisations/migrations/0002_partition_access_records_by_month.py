@@ -2,17 +2,9 @@
 
 from django.db import migrations
 
-from core.partitions import table_rebuild
-
-
-def partition(apps, schema_editor):
-    table_rebuild(schema_editor, "authorisations_accessrecord", partition_column="accessed_at")
-
-
-def unpartition(apps, schema_editor):
-    table_rebuild(schema_editor, "authorisations_accessrecord", partition_column=None)
+from core.partitions import partition_by_month
 
 
 class Migration(migrations.Migration):
     dependencies = [("authorisations", "0001_initial")]
-    operations = [migrations.RunPython(partition, unpartition)]
+    operations = [partition_by_month("authorisations_accessrecord", "accessed_at")]

@@ -2,17 +2,9 @@
 
 from django.db import migrations
 
-from core.partitions import table_rebuild
-
-
-def partition(apps, schema_editor):
-    table_rebuild(schema_editor, "consents_consentevent", partition_column="at")
-
-
-def unpartition(apps, schema_editor):
-    table_rebuild(schema_editor, "consents_consentevent", partition_column=None)
+from core.partitions import partition_by_month
 
 
 class Migration(migrations.Migration):
     dependencies = [("consents", "0006_purpose_versions_and_proof")]
-    operations = [migrations.RunPython(partition, unpartition)]
+    operations = [partition_by_month("consents_consentevent", "at")]

@@ -2,17 +2,9 @@
 
 from django.db import migrations
 
-from core.partitions import table_rebuild
-
-
-def partition(apps, schema_editor):
-    table_rebuild(schema_editor, "core_outboxmessage", partition_column="created_at")
-
-
-def unpartition(apps, schema_editor):
-    table_rebuild(schema_editor, "core_outboxmessage", partition_column=None)
+from core.partitions import partition_by_month
 
 
 class Migration(migrations.Migration):
     dependencies = [("integrations", "0004_outbox_dedupe_keys")]
-    operations = [migrations.RunPython(partition, unpartition)]
+    operations = [partition_by_month("core_outboxmessage", "created_at")]

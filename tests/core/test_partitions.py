@@ -5,6 +5,7 @@ SQLite keeps plain tables; these tests run in the PostgreSQL run of the suite.
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, date, datetime
 
 import pytest
@@ -119,6 +120,22 @@ def test_outbox_dedupe_still_holds_across_months():
     assert outbox_enqueue_email_batch(batch[2:], dispatch=False) == 0
     assert OutboxMessage.objects.filter(dedupe_key__in=["k1", "k2"]).count() == 2
     assert set(OutboxDedupeKey.objects.values_list("key", flat=True)) >= {"k1", "k2"}
+
+
+@pytest.mark.django_db
+def test_the_audit_migration_keeps_the_trail_append_only_both_ways():
+    """Reversing and re-applying `audit 0004` rebuilds the table, and each rebuild puts back the
+    trigger that refuses UPDATE and DELETE (a rebuilt table has no triggers of its own)."""
+    migration = importlib.import_module("audit.migrations.0004_partition_entries_by_month").Migration
+    operation = migration.operations[0]
+    audit_record(action="core.token.issued", actor=Actor.system())
+
+    for run, partitioned in ((operation.reverse_code, False), (operation.code, True)):
+        with connection.schema_editor() as editor:
+            run(None, editor)
+        assert bool(_partitions_of("audit_auditentry")) is partitioned
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditentry")
 
 
 @pytest.mark.django_db
