@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from core.actors import Actor, actor_for_user
+from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from integrations.jobs import (
     SLICE_SECONDS,
+    job_cancel_requested,
     job_checkpoint,
     job_claim,
     job_create,
@@ -25,6 +26,7 @@ from integrations.jobs import (
     job_lock,
     job_move,
     job_set_total,
+    job_starter,
 )
 from integrations.models import BackgroundJob
 from integrations.states import JOB_MACHINE, JobStatus
@@ -141,7 +143,7 @@ def breach_customers_notify_run(
     if job is None:
         return None
     breach = Breach.objects.get(customers_job=job)
-    actor = actor_for_user(job.started_by) if job.started_by is not None else system
+    actor = job_starter(job, otherwise=system)
     if job.status == JobStatus.CANCELLING:
         return _mailing_end(job, breach, actor=actor, to=JobStatus.CANCELLED, now=now)
     subjects = breach_affected_subjects(breach).order_by("pk")
@@ -150,7 +152,7 @@ def breach_customers_notify_run(
     context = _notice_context(breach)
     started = time_module.monotonic()
     while True:
-        if BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
+        if job_cancel_requested(job.pk):
             return _mailing_end(job, breach, actor=actor, to=JobStatus.CANCELLED, now=now)
         if time_module.monotonic() - started > budget_seconds:
             job_handover(job_id=job.pk)
