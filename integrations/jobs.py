@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from core.actors import Actor
+from core.actors import Actor, actor_for_user
 from core.errors import NotFound
 from integrations.models import BackgroundJob
 from integrations.states import CANCEL_TO, JOB_MACHINE, JobStatus
@@ -158,6 +158,17 @@ def job_claim(*, job_id, actor: Actor, now: datetime | None = None) -> Backgroun
         if job.status == JobStatus.RUNNING and stale:
             return job_move(job, to=JobStatus.RUNNING, actor=actor, now=now)
         return None
+
+
+def job_starter(job: BackgroundJob, *, otherwise: Actor) -> Actor:
+    """Whom a job's work is recorded for: the person who started it, else `otherwise` (the worker's
+    system actor, for a job nobody started by hand)."""
+    return actor_for_user(job.started_by) if job.started_by is not None else otherwise
+
+
+def job_cancel_requested(job_id) -> bool:
+    """Whether the job is being cancelled now; a runner asks between batches, past its own stale copy."""
+    return BackgroundJob.objects.filter(pk=job_id, status=JobStatus.CANCELLING).exists()
 
 
 def job_dispatch_on_commit(task, job: BackgroundJob) -> None:

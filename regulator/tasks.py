@@ -23,7 +23,7 @@ def run_announcements() -> dict[str, int]:
 def notify_breach_customers(job_id: str) -> None:
     """Carry a breach mailing job on from its cursor; a slice that used its time hands over to a new task."""
     from integrations.states import JobStatus
-    from regulator.services.breaches import breach_customers_notify_run
+    from regulator.services.breach_mailing import breach_customers_notify_run
 
     job = breach_customers_notify_run(job_id=job_id)
     if job is not None and job.status == JobStatus.RUNNING:

@@ -47,11 +47,12 @@ from consents.models import (
 )
 from consents.scope import consent_snapshot
 from consents.services.records import GrantRequest, grant_build, grant_validate
-from core.actors import Actor, actor_for_user
+from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput
 from core.moments import parse_moment
 from integrations.jobs import (
     SLICE_SECONDS,
+    job_cancel_requested,
     job_checkpoint,
     job_claim,
     job_create,
@@ -60,6 +61,7 @@ from integrations.jobs import (
     job_lock,
     job_move,
     job_set_total,
+    job_starter,
 )
 from integrations.models import BackgroundJob
 from integrations.states import JobStatus
@@ -272,7 +274,7 @@ def consent_import_run(
     if job is None:
         return None
     run = ConsentImport.objects.get(job=job)
-    actor = actor_for_user(job.started_by) if job.started_by is not None else system
+    actor = job_starter(job, otherwise=system)
     if job.status == JobStatus.CANCELLING:
         return _end(job, run, actor=actor, to=JobStatus.CANCELLED)
     path = Path(job.input_path)
@@ -284,10 +286,7 @@ def consent_import_run(
     now = timezone.now()
 
     def should_stop() -> bool:
-        return (
-            BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists()
-            or time_module.monotonic() - started > budget_seconds
-        )
+        return job_cancel_requested(job.pk) or time_module.monotonic() - started > budget_seconds
 
     with path.open(encoding="utf-8-sig", newline="") as lines:
         unreadable, stopped = _run_rows(
@@ -296,7 +295,7 @@ def consent_import_run(
         )
     catalogue_invalidate()
     if stopped:
-        if BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
+        if job_cancel_requested(job.pk):
             return _end(job, run, actor=actor, to=JobStatus.CANCELLED)
         job_handover(job_id=job.pk)
         return job

@@ -17,6 +17,7 @@ from consents.models import Channel, Consent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition, not_consent_based_error
 from core.actors import Actor
+from core.db import durable_entry_point
 from core.errors import InvalidInput, InvalidTransition, NotFound
 from subjects.models import DataSubject
 
@@ -90,27 +91,7 @@ def consent_withdraw_in_transaction(
         )
 
 
-def consent_withdraw(
-    *,
-    actor: Actor,
-    consent_id,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-    subject_id=None,
-) -> Consent:
-    """Withdraw one consent (durable entry point)."""
-    with transaction.atomic(durable=True):
-        return consent_withdraw_in_transaction(
-            actor=actor,
-            consent_id=consent_id,
-            channel=channel,
-            reason=reason,
-            source=source,
-            now=now,
-            subject_id=subject_id,
-        )
+consent_withdraw = durable_entry_point(consent_withdraw_in_transaction)
 
 
 def consents_withdraw_for_subject_in_transaction(
@@ -159,24 +140,4 @@ def consents_withdraw_for_subject_in_transaction(
         ]
 
 
-def consents_withdraw_for_subject(
-    *,
-    actor: Actor,
-    subject: DataSubject,
-    purposes: list[Purpose] | None = None,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-) -> list[Consent]:
-    """Durable entry point around `consents_withdraw_for_subject_in_transaction`."""
-    with transaction.atomic(durable=True):
-        return consents_withdraw_for_subject_in_transaction(
-            actor=actor,
-            subject=subject,
-            purposes=purposes,
-            channel=channel,
-            reason=reason,
-            source=source,
-            now=now,
-        )
+consents_withdraw_for_subject = durable_entry_point(consents_withdraw_for_subject_in_transaction)

@@ -1,15 +1,12 @@
 """Every write of the regulator app (entry points use durable transactions and write their audit entry)."""
 
-from regulator.services.breaches import (
-    breach_close,
+from regulator.services.breach_mailing import (
     breach_customers_not_notify,
     breach_customers_notify,
     breach_customers_notify_run,
     breach_customers_notify_start,
-    breach_notify,
-    breach_record,
-    breach_update,
 )
+from regulator.services.breaches import breach_close, breach_notify, breach_record, breach_update
 from regulator.services.dossiers import (
     activity_save,
     dossier_edit,

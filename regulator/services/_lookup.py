@@ -1,4 +1,5 @@
-"""Look-ups shared by the regulator's services: inventory rows (systems, data categories) by code."""
+"""Look-ups shared by the regulator's services: inventory rows (systems, data categories) by code, and
+the breach locked for a change."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Iterable
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
+from regulator.models import Breach
 
 
 def codes_lookup(model: type[Model], codes: Iterable[str] | None, field: str) -> list:
@@ -19,3 +21,11 @@ def codes_lookup(model: type[Model], codes: Iterable[str] | None, field: str) ->
     if missing:
         raise InvalidInput(_("Unknown code(s): %(codes)s."), field=field, codes=", ".join(sorted(missing)))
     return found
+
+
+def breach_for_update(breach_id) -> Breach:
+    """The breach, locked for the caller's transaction; NotFound when there is none."""
+    breach = Breach.objects.select_for_update().filter(pk=breach_id).first()
+    if breach is None:
+        raise NotFound(_("No breach with this id."))
+    return breach

@@ -1,16 +1,14 @@
-"""The breach register: record a breach, notify the authority in phases, tell affected customers.
+"""The breach register: record a breach, notify the authority in phases, close it.
 
 The 72-hour clock comes from the deadline policy (request type `breach_notification`); reminders and
 the breach-of-deadline mark come from the shared deadline machinery (`core.clocks`) through the
-regulator's clock source (`regulator.clock_sources`).
+regulator's clock source (`regulator.clock_sources`). Telling the affected customers is
+`regulator.services.breach_mailing`.
 """
 
 from __future__ import annotations
 
-import time as time_module
-from collections.abc import Iterator
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -19,47 +17,24 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from audit.transitions import Transition
-from core.actors import Actor, actor_for_user
-from core.errors import Conflict, InvalidInput, NotFound
+from core.actors import Actor
+from core.errors import Conflict, InvalidInput
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
-from integrations.jobs import (
-    SLICE_SECONDS,
-    job_checkpoint,
-    job_claim,
-    job_create,
-    job_dispatch_on_commit,
-    job_handover,
-    job_lock,
-    job_move,
-    job_set_total,
-)
-from integrations.models import BackgroundJob
-from integrations.states import JOB_MACHINE, JobStatus
-from notifications.services import notify_many
-from regulator import tasks
 from regulator.documents import form08
 from regulator.models import (
     Breach,
     BreachNotification,
     BreachStatus,
     BreachStatusChange,
-    CustomerNotice,
 )
 from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
-from regulator.services._lookup import codes_lookup
+from regulator.services._lookup import breach_for_update, codes_lookup
 from regulator.states import BREACH_MACHINE
 
 _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
-CUSTOMER_TOPIC = "regulator.breach.customer_notice"
-CUSTOMER_TEMPLATE = "regulator/email/breach_customer"
-# Customers read, and their e-mails queued, per chunk: memory and round trips stay bounded whether
-# the breach touches ten customers or the whole bank (a non-consent purpose: every customer).
-CUSTOMER_CHUNK = 2000
-# The Celery task that carries a breach mailing job on; also the job's `kind`.
-CUSTOMERS_TASK = "regulator.notify_breach_customers"
 
 
 def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -157,13 +132,6 @@ def breach_record(
     return breach
 
 
-def _locked(breach_id) -> Breach:
-    breach = Breach.objects.select_for_update().filter(pk=breach_id).first()
-    if breach is None:
-        raise NotFound(_("No breach with this id."))
-    return breach
-
-
 # The one mover of a breach: `Transition` checks `regulator.states.BREACH_MACHINE` (409 otherwise),
 # saves the locked breach with a `BreachStatusChange` row and, when `audit_action` is given, the audit entry.
 breach_transition = Transition(
@@ -187,7 +155,7 @@ def breach_update(
     now = now or timezone.now()
     fields = _clean({k: v for k, v in changes.items() if k in _TEXT_FIELDS + _COUNT_FIELDS}, partial=True)
     with transaction.atomic(durable=True):
-        breach = _locked(breach_id)
+        breach = breach_for_update(breach_id)
         if breach.status in BREACH_MACHINE.terminal:
             raise Conflict(_("A closed breach cannot change."), code="breach_closed")
         changed = [name for name, value in fields.items() if getattr(breach, name) != value]
@@ -249,7 +217,7 @@ def breach_notify(
     late_reason = (late_reason or "").strip()
     new_facts = (new_facts or "").strip()
     with transaction.atomic(durable=True):
-        breach = _locked(breach_id)
+        breach = breach_for_update(breach_id)
         if breach.status in BREACH_MACHINE.terminal:
             raise Conflict(_("A closed breach cannot be notified again."), code="breach_closed")
         phases = list(breach.phases.order_by("phase"))
@@ -301,7 +269,7 @@ def breach_notify(
 def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        breach = _locked(breach_id)
+        breach = breach_for_update(breach_id)
         breach_transition(
             breach,
             actor=actor,
@@ -312,179 +280,3 @@ def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Bre
             data={"reference": breach.reference},
         )
     return breach
-
-
-def _chunks(rows: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
-def breach_customers_not_notify(
-    *, actor: Actor, breach_id, reason: str, now: datetime | None = None
-) -> Breach:
-    """The DPO decides the affected customers are not told, with the reason on record (the
-    authority may ask why)."""
-    now = now or timezone.now()
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why the customers are not told; the reason is kept."), field="reason")
-    with transaction.atomic(durable=True):
-        breach = _locked(breach_id)
-        if breach.customers_notified_at is not None:
-            raise Conflict(_("The customers have already been told."), code="customers_already_told")
-        _decide_customer_notice(breach, CustomerNotice.NOT_NOTIFY, reason=reason[:2000], actor=actor, now=now)
-        audit_record(
-            action="regulator.breach.customers_not_notified",
-            actor=actor,
-            target=breach,
-            now=now,
-            data={"reference": breach.reference},
-        )
-    return breach
-
-
-def _decide_customer_notice(
-    breach: Breach, decision: str, *, reason: str, actor: Actor, now: datetime
-) -> None:
-    breach.customer_notice_decision = decision
-    breach.customer_notice_reason = reason
-    breach.customer_notice_decided_at = now
-    breach.customer_notice_decided_by_label = actor.label[:150]
-    breach.save(
-        update_fields=[
-            "customer_notice_decision",
-            "customer_notice_reason",
-            "customer_notice_decided_at",
-            "customer_notice_decided_by_label",
-        ]
-    )
-
-
-def _notice_context(breach: Breach) -> dict[str, Any]:
-    return {
-        "reference": breach.reference,
-        "detected_at": breach.detected_at.isoformat(),
-        "categories": sorted(breach.categories.values_list("name", flat=True)),
-        "likely_consequences": breach.likely_consequences,
-        "measures_taken": breach.measures_taken,
-    }
-
-
-def breach_customers_notify_start(
-    *, actor: Actor, breach_id, user: Any = None, now: datetime | None = None, dispatch: bool = True
-) -> BackgroundJob:
-    """The DPO decides to tell the affected customers; the mailing runs as a background job (#17).
-
-    The decision, the queued job and its audit entries commit together; the worker is asked on commit
-    (a broker outage leaves the job queued for the stale-job sweep). While a mailing for this breach
-    is still live, pressing again returns that job instead of starting a second one.
-    """
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        breach = _locked(breach_id)
-        if breach.customer_notice_decision == CustomerNotice.NOT_NOTIFY:
-            raise Conflict(
-                _("It was decided not to tell the customers, with a reason on record."),
-                code="customers_not_to_be_told",
-            )
-        live = breach.customers_job
-        if live is not None and live.status in JOB_MACHINE.live:
-            return live
-        _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
-        job = job_create(actor=actor, user=user, kind=CUSTOMERS_TASK, filename=breach.reference, now=now)
-        breach.customers_job = job
-        breach.save(update_fields=["customers_job"])
-        if dispatch:
-            job_dispatch_on_commit(tasks.notify_breach_customers, job)
-    return job
-
-
-def breach_customers_notify_run(
-    *, job_id, chunk_size: int | None = None, budget_seconds: float = SLICE_SECONDS,
-    now: datetime | None = None,
-) -> BackgroundJob | None:
-    """The worker's part: tell the breach's affected customers chunk by chunk from the job's cursor.
-
-    Each chunk queues its messages (`notify_many`) and moves the job's cursor in one transaction, so a
-    worker killed mid-chunk loses that chunk only and the next worker starts after the cursor; the
-    notifier's dedupe keys (`breach:<id>:<customer>`) are the second guard, so nobody is told twice.
-    Stops between chunks when cancelled, hands over to a fresh task after `budget_seconds`. Returns
-    None when there was nothing to do (another worker holds the job, or it ended).
-    """
-    size = chunk_size or CUSTOMER_CHUNK
-    system = Actor.system("breach-mailing")
-    job = job_claim(job_id=job_id, actor=system, now=now)
-    if job is None:
-        return None
-    breach = Breach.objects.get(customers_job=job)
-    actor = actor_for_user(job.started_by) if job.started_by is not None else system
-    if job.status == JobStatus.CANCELLING:
-        return _mailing_end(job, breach, actor=actor, to=JobStatus.CANCELLED, now=now)
-    subjects = breach_affected_subjects(breach).order_by("pk")
-    if job.rows_total is None:
-        job_set_total(job_id=job.pk, total=subjects.count())
-    context = _notice_context(breach)
-    started = time_module.monotonic()
-    while True:
-        if BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLING).exists():
-            return _mailing_end(job, breach, actor=actor, to=JobStatus.CANCELLED, now=now)
-        if time_module.monotonic() - started > budget_seconds:
-            job_handover(job_id=job.pk)
-            return job
-        cursor = job.cursor
-        chunk = list(subjects.only("pk", "email", "phone", "preferred_language")[cursor:cursor + size])
-        if not chunk:
-            return _mailing_end(job, breach, actor=actor, to=JobStatus.DONE, now=now)
-        with transaction.atomic(durable=True):
-            queued = notify_many(
-                chunk, template=CUSTOMER_TEMPLATE, context=context, topic=CUSTOMER_TOPIC,
-                dedupe_prefix=f"breach:{breach.pk}", now=now or timezone.now(),
-            )
-            moved = job_checkpoint(
-                job, expected_cursor=cursor, cursor=cursor + len(chunk), done=job.rows_done + len(chunk),
-                refused=0, report=[{"queued": _queued(job) + queued}], now=now or timezone.now(),
-            )
-            if not moved:  # another worker took the job over meanwhile: leave the chunk to it
-                transaction.set_rollback(True)
-                return None
-
-
-def _queued(job: BackgroundJob) -> int:
-    return int(job.report[0].get("queued", 0)) if job.report else 0
-
-
-def _mailing_end(
-    job: BackgroundJob, breach: Breach, *, actor: Actor, to: str, now: datetime | None
-) -> BackgroundJob:
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        job = job_lock(job.pk)
-        breach = _locked(breach.pk)
-        breach.customers_notified = job.rows_done
-        fields = ["customers_notified"]
-        if to == JobStatus.DONE:
-            breach.customers_notified_at = now
-            fields.append("customers_notified_at")
-            audit_record(
-                action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
-                data={"reference": breach.reference, "messages": job.rows_done, "queued": _queued(job)},
-            )
-        breach.save(update_fields=fields)
-        return job_move(job, to=to, actor=Actor.system("breach-mailing"), now=now)
-
-
-def breach_customers_notify(
-    *, actor: Actor, breach_id, user: Any = None, now: datetime | None = None
-) -> Breach:
-    """The DPO decides to tell the affected customers, whatever data leaked (an identity/KYC leak as
-    much as a financial one), and they are told through every channel the bank has for them: e-mail
-    on their preferred channels through the notifier (e-mail, SMS, the in-app inbox as the last resort).
-    Each customer is told once per breach (the notifier dedupes): pressing it again queues nothing new.
-    `customers_notified` counts the customers told.
-
-    In the caller's process, start to end (the API's `?wait=true`, scripts, tests); the portal and the
-    API start the same job on a worker with `breach_customers_notify_start`."""
-    job = breach_customers_notify_start(actor=actor, breach_id=breach_id, user=user, now=now, dispatch=False)
-    while job is not None and job.status in JOB_MACHINE.live:
-        job = breach_customers_notify_run(job_id=job.pk, budget_seconds=float("inf"), now=now)
-    return Breach.objects.get(pk=breach_id)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from consents import services
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import STAFF, make_purpose, make_recipient
+from tests.consents.factories import STAFF, make_purpose, make_recipient, publish_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +35,7 @@ def test_a_second_recipient_with_the_same_name_is_a_conflict():
 def test_a_notice_version_published_twice_is_a_conflict():
     purpose = make_purpose("sharing", version="v1")
     with pytest.raises(Conflict) as error:
-        services.notice_publish(
-            actor=STAFF,
-            code=purpose.code,
-            version="v1",
-            text_vi="Văn bản",
-            text_en="Text",
-            effective_at=timezone.now() + timedelta(days=40),
-        )
+        publish_notice(purpose.code, "v1", effective_at=timezone.now() + timedelta(days=40), actor=STAFF)
     assert (error.value.code, error.value.field) == ("duplicate_version", "version")
     assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
 

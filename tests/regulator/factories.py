@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
-from consents import services as consent_services
-from consents.models import NoticeVersion, Purpose
+from consents.models import Purpose
 from core.actors import Actor
 from dsr.models import DataCategory, RetentionRule, System
 from regulator import services
@@ -122,19 +119,6 @@ def make_breach(
         categories=list(categories),
         now=now or detected_at + timedelta(hours=1),
         **defaults,
-    )
-
-
-def publish_marketing_v2(*, days_ahead: int, material: bool, text_en: str = "Changed text") -> NoticeVersion:
-    """A new version of the marketing notice taking effect `days_ahead` from now; publishing announces it."""
-    return consent_services.notice_publish(
-        actor=DPO,
-        code="marketing",
-        version="v2",
-        text_vi="Nội dung thay đổi",
-        text_en=text_en,
-        effective_at=timezone.now() + timedelta(days=days_ahead),
-        material=material,
     )
 
 

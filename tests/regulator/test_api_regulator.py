@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from regulator.models import Dossier
-from tests.regulator.factories import make_breach, make_catalogue, make_inventory, publish_marketing_v2
+from tests.consents.factories import publish_notice
+from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,9 @@ def test_processing_record_as_json_and_csv(inventory, dpo, as_user):
 
 
 def test_announcement_through_the_api(inventory, dpo, as_user):
-    notice = publish_marketing_v2(days_ahead=40, material=True)
+    notice = publish_notice(
+        "marketing", "v2", effective_at=timezone.now() + timedelta(days=40), material=True, actor=DPO
+    )
     client = as_user(dpo)
     # Publishing announced it, 30 days ahead since the change is material.
     (listed,) = client.get("/api/v1/notice-announcements/").json()["results"]

@@ -16,7 +16,7 @@ from integrations.jobs import STALE_AFTER, job_cancel
 from integrations.models import BackgroundJob, OutboxMessage
 from integrations.states import JobStatus
 from regulator import services
-from regulator.services import breaches as breach_services
+from regulator.services import breach_mailing
 from tests.factories import make_subject
 from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
 
@@ -43,7 +43,7 @@ def test_the_job_tells_every_customer_in_chunks_and_records_it(django_capture_on
     breach, customers = _breach_with_customers(10)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk)
-    assert job.status == JobStatus.QUEUED and job.kind == breach_services.CUSTOMERS_TASK
+    assert job.status == JobStatus.QUEUED and job.kind == breach_mailing.CUSTOMERS_TASK
     assert len(callbacks) == 1  # the worker is asked on commit
     assert _told(breach) == []  # nothing sent inside the request
     breach.refresh_from_db()
@@ -66,13 +66,13 @@ def test_pressing_again_while_the_mailing_runs_returns_the_same_job():
     first = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
     again = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
     assert again.pk == first.pk
-    assert BackgroundJob.objects.filter(kind=breach_services.CUSTOMERS_TASK).count() == 1
+    assert BackgroundJob.objects.filter(kind=breach_mailing.CUSTOMERS_TASK).count() == 1
 
 
 def test_a_worker_killed_mid_mailing_resumes_without_telling_anyone_twice(monkeypatch):
     breach, customers = _breach_with_customers(10)
     job = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
-    real_checkpoint = breach_services.job_checkpoint
+    real_checkpoint = breach_mailing.job_checkpoint
     calls = itertools.count(1)
 
     def dies_in_the_second_chunk(*args, **kwargs):
@@ -80,14 +80,14 @@ def test_a_worker_killed_mid_mailing_resumes_without_telling_anyone_twice(monkey
             raise SystemExit("worker killed")  # after the chunk's messages were queued, before commit
         return real_checkpoint(*args, **kwargs)
 
-    monkeypatch.setattr(breach_services, "job_checkpoint", dies_in_the_second_chunk)
+    monkeypatch.setattr(breach_mailing, "job_checkpoint", dies_in_the_second_chunk)
     with pytest.raises(SystemExit):
         services.breach_customers_notify_run(job_id=job.pk, chunk_size=4)
     job.refresh_from_db()
     assert (job.status, job.cursor, job.rows_done) == (JobStatus.RUNNING, 4, 4)
     assert len(_told(breach)) == 4  # the second chunk rolled back with its cursor
 
-    monkeypatch.setattr(breach_services, "job_checkpoint", real_checkpoint)
+    monkeypatch.setattr(breach_mailing, "job_checkpoint", real_checkpoint)
     # A live worker still holds it: nothing to do until its heartbeat is stale.
     assert services.breach_customers_notify_run(job_id=job.pk, chunk_size=4) is None
     later = timezone.now() + STALE_AFTER + timedelta(seconds=1)
@@ -104,7 +104,7 @@ def test_the_mailing_can_be_cancelled_between_chunks(monkeypatch):
     breach, _customers = _breach_with_customers(10)
     job = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
     clock = itertools.chain([0.0, 0.0], itertools.repeat(5.0))
-    monkeypatch.setattr(breach_services.time_module, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(breach_mailing.time_module, "monotonic", lambda: next(clock))
     slice_one = services.breach_customers_notify_run(job_id=job.pk, chunk_size=4, budget_seconds=1)
     assert slice_one.status == JobStatus.RUNNING and slice_one.rows_done == 4  # handed over after a chunk
     assert job_cancel(actor=DPO, job_id=job.pk).status == JobStatus.CANCELLING

@@ -13,7 +13,7 @@ from integrations.delivery import render_email
 from integrations.models import OutboxMessage
 from regulator import services
 from regulator.selectors import breach_affected_subjects
-from regulator.services import breaches as breach_services
+from regulator.services import breach_mailing
 from tests.factories import make_subject
 from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_inventory
 
@@ -47,7 +47,7 @@ def test_queueing_costs_the_same_queries_for_3_or_30_customers(django_capture_on
 
 
 def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(breach_services, "CUSTOMER_CHUNK", 4)
+    monkeypatch.setattr(breach_mailing, "CUSTOMER_CHUNK", 4)
     make_inventory()
     make_catalogue()
     with_address = [make_subject() for _ in range(10)]
@@ -57,7 +57,7 @@ def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on
     assert breach_affected_subjects(breach).count() == 11
     with django_capture_on_commit_callbacks() as callbacks:
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
-    messages = OutboxMessage.objects.filter(topic=breach_services.CUSTOMER_TOPIC)
+    messages = OutboxMessage.objects.filter(topic=breach_mailing.CUSTOMER_TOPIC)
     emails = messages.filter(kind=OutboxMessage.Kind.EMAIL)
     assert sorted(str(m.subject_id) for m in emails) == sorted(str(s.pk) for s in with_address)
     assert {m.destination for m in emails} == {s.email for s in with_address}
@@ -83,7 +83,7 @@ def test_each_customer_is_written_to_in_their_own_language(django_capture_on_com
     breach = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks():
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
-    messages = OutboxMessage.objects.filter(topic=breach_services.CUSTOMER_TOPIC)
+    messages = OutboxMessage.objects.filter(topic=breach_mailing.CUSTOMER_TOPIC)
     by_subject = {str(m.subject_id): m for m in messages}
     assert '"language": "en"' in by_subject[str(english.pk)].payload
     assert '"language": "vi"' in by_subject[str(vietnamese.pk)].payload

@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from consents.services.announcements import announcement_send
 from regulator import services
 from regulator.models import Breach, Dossier
+from tests.consents.factories import publish_notice
 from tests.factories import make_customer
 from tests.regulator.factories import (
     DPO,
@@ -21,7 +22,6 @@ from tests.regulator.factories import (
     make_breach,
     make_catalogue,
     make_inventory,
-    publish_marketing_v2,
 )
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,10 @@ def test_a_follow_up_of_a_late_notification_starts_from_the_first_reason(client,
 def test_customer_sees_upcoming_notice_changes(client, data, django_capture_on_commit_callbacks):
     subject = customers_with(data["purposes"]["marketing"], 1)[0]
     user = make_customer(subject=subject, username="cust_reg")
-    notice = publish_marketing_v2(days_ahead=10, material=False)
+    notice = publish_notice(
+        "marketing", "v2", effective_at=timezone.now() + timedelta(days=10), actor=DPO,
+        text_en="Changed text",
+    )
     with django_capture_on_commit_callbacks():
         announcement_send(actor=DPO, announcement_id=notice.announcement.pk)
     client.force_login(user)
@@ -237,7 +240,7 @@ def test_dpo_sends_an_announcement_from_its_page_and_a_second_send_is_a_message(
     client, dpo, data, django_capture_on_commit_callbacks
 ):
     customers_with(data["purposes"]["marketing"], 2)
-    notice = publish_marketing_v2(days_ahead=10, material=False)
+    notice = publish_notice("marketing", "v2", effective_at=timezone.now() + timedelta(days=10), actor=DPO)
     client.force_login(dpo)
     send = reverse("regulator:announcement_send", args=[notice.announcement.pk])
     with django_capture_on_commit_callbacks():

@@ -1,4 +1,5 @@
-"""Reads of the consents app shared by the API, the pages, tasks and reports.
+"""The consent check: may the bank process this customer's data for this purpose, now, at a past
+moment, or for a whole campaign?
 
 `consent_check` is the hot path: one indexed query (the subject by CIF, any restriction in force and
 the current-state row by subject and purpose), the purpose catalogue from the in-process cache,
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -21,28 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, purpose_entry
 from consents.models import (
-    Consent,
     ConsentEvent,
-    ConsentImport,
     ConsentState,
     ConsentStatus,
     LegalBasis,
-    NoticeAnnouncement,
-    NoticeVersion,
     ProcessingRestriction,
     Purpose,
-    Recipient,
-    WithdrawalDuty,
 )
 from consents.restrictions import restriction_reaches
-from consents.states import ANNOUNCEMENT_MACHINE, DUTY_MACHINE
-from core.access import subject_for_user
-from core.actors import Actor
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
-from core.roles import Role, user_role
 from subjects.models import DataSubject
-from subjects.selectors import wards_verified
 from subjects.validators import age_on
 
 CHILD_BELOW_AGE = 16
@@ -349,227 +339,3 @@ def consent_check_bulk(
                 now=now,
             )
     return answers
-
-
-def purpose_for_code(code: str, queryset: QuerySet[Purpose] | None = None) -> Purpose:
-    """`purpose_by_code` for the API and services: NotFound (404) when there is none."""
-    purpose = purpose_by_code(code, queryset=queryset)
-    if purpose is None:
-        raise NotFound(_("No purpose with this code."))
-    return purpose
-
-
-def purposes_active() -> QuerySet[Purpose]:
-    return (
-        Purpose.objects.filter(active=True)
-        .prefetch_related("recipients", "notices")
-        .order_by("legal_basis", "code")
-    )
-
-
-def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
-    """The notice in force of each active consent-based purpose: what staff read or hand over."""
-    notices = []
-    for purpose in purposes_active().filter(legal_basis=LegalBasis.CONSENT):
-        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
-        if effective:
-            notices.append(max(effective, key=lambda n: (n.effective_at, n.pk)))
-    return notices
-
-
-def consent_list(*, subject=None) -> QuerySet[Consent]:
-    """Consents, the latest granted first; only one customer's when `subject` is given."""
-    consents = Consent.objects.select_related("subject", "purpose", "notice", "guardian")
-    consents = consents.order_by("-granted_at")
-    return consents if subject is None else consents.filter(subject=subject)
-
-
-def consents_visible_to(user) -> QuerySet[Consent]:
-    """Every consent for staff and clients; a customer's own only (none for a login without a subject)."""
-    if user_role(user) != Role.CUSTOMER:
-        return consent_list()
-    own = subject_for_user(user)
-    return consent_list(subject=own) if own is not None else Consent.objects.none()
-
-
-def consent_visible_by_id(user, pk) -> Consent | None:
-    return consents_visible_to(user).filter(pk=pk).first()
-
-
-def consent_by_id(pk) -> Consent | None:
-    return consent_list().filter(pk=pk).first()
-
-
-def consent_of_customer(customer: DataSubject, pk) -> Consent | None:
-    """One of the customer's consents, or of a ward whose verified guardian they are."""
-    theirs = [customer.pk, *wards_verified(customer).values_list("pk", flat=True)]
-    return consent_list().filter(pk=pk, subject__in=theirs).first()
-
-
-def consents_by_ids(ids: Iterable, *, subject=None) -> QuerySet[Consent]:
-    return consent_list(subject=subject).filter(pk__in=list(ids))
-
-
-def consent_granted(subject, purpose: Purpose | None) -> Consent | None:
-    """The subject's consent in force to the purpose, if any."""
-    return Consent.objects.filter(subject=subject, purpose=purpose, status=ConsentStatus.GRANTED).first()
-
-
-def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
-    return consent.events.select_related("actor_user")
-
-
-def consent_timeline(subject) -> QuerySet[ConsentEvent]:
-    return (
-        ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
-        .select_related("consent__purpose", "consent__notice", "consent__subject")
-        .order_by("-at")
-    )
-
-
-def consent_states_for_subject(subject) -> dict[int, ConsentState]:
-    return {
-        s.purpose_id: s
-        for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice")
-    }
-
-
-def restrictions_in_force(subject) -> QuerySet[ProcessingRestriction]:
-    return ProcessingRestriction.objects.filter(subject=subject, lifted_at__isnull=True).select_related(
-        "purpose"
-    )
-
-
-def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:
-    """Open duties, earliest due first, each annotated `overdue` against `now` (for the deadline report)."""
-    now = now or timezone.now()
-    return (
-        WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN)
-        .annotate(
-            overdue=Case(
-                When(due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
-        .select_related("recipient", "consent__purpose", "subject")
-        .order_by("due_at")
-    )
-
-
-def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
-    """What staff may do with the announcement now: "send" it before its date while it is scheduled
-    (pages ask this; the caller checks the staff member's permission)."""
-    if not actor.is_staff:
-        return frozenset()
-    if ANNOUNCEMENT_MACHINE.is_allowed(announcement.status, NoticeAnnouncement.Status.SENT):
-        return frozenset({"send"})
-    return frozenset()
-
-
-def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
-    """What this actor may do with the duty now: "acknowledge" (pages and API ask this; the caller
-    checks the staff member's permission). An integration client acknowledges only the duties of the
-    recipients it speaks for."""
-    if actor.is_client and duty.recipient.client_id != actor.user_id:
-        return frozenset()
-    if DUTY_MACHINE.is_allowed(duty.status, WithdrawalDuty.Status.ACKNOWLEDGED):
-        return frozenset({"acknowledge"})
-    return frozenset()
-
-
-def withdrawal_complete(consent: Consent) -> bool:
-    """A withdrawal is complete when every recipient acknowledged stopping."""
-    return (
-        consent.status == ConsentStatus.WITHDRAWN
-        and not consent.duties.filter(status=WithdrawalDuty.Status.OPEN).exists()
-    )
-
-
-def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> QuerySet[Consent]:
-    """Live consents to this purpose given to a notice version that took effect before `effective_at`,
-    by customer number. Nothing is joined: callers add what they read."""
-    return Consent.objects.filter(
-        purpose_id=purpose_id, status=ConsentStatus.GRANTED, notice__effective_at__lt=effective_at
-    ).order_by("subject__external_ref")
-
-
-def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
-    """Live consents given to a notice version older than a material change now in effect."""
-    now = now or timezone.now()
-    material = purpose.notices.filter(material=True, effective_at__lte=now).order_by("-effective_at").first()
-    if material is None:
-        return Consent.objects.none()
-    return consents_on_notice_older_than(
-        purpose_id=purpose.pk, effective_at=material.effective_at
-    ).select_related("subject", "notice")
-
-
-def recipient_choices() -> list[tuple[int, str]]:
-    """Active recipients as (id, name), for a webhook endpoint's "serves" choice."""
-    return list(Recipient.objects.filter(active=True).order_by("name").values_list("pk", "name"))
-
-
-def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
-    rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
-    return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}
-
-
-def purpose_by_code(
-    code: str, *, active_only: bool = False, queryset: QuerySet[Purpose] | None = None
-) -> Purpose | None:
-    """The purpose with this code (only an active one with `active_only`), read through `queryset`
-    (to lock or prefetch), or None."""
-    purposes = Purpose.objects.all() if queryset is None else queryset
-    return (purposes.filter(active=True) if active_only else purposes).filter(code=code).first()
-
-
-def purpose_list(*, active: bool | None = None) -> QuerySet[Purpose]:
-    """Purposes by code with their recipients; only the active or inactive ones when `active` is given."""
-    purposes = Purpose.objects.prefetch_related("recipients").order_by("code")
-    return purposes if active is None else purposes.filter(active=active)
-
-
-def purposes_catalogue() -> QuerySet[Purpose]:
-    """The catalogue page's purposes, by legal basis then code, with recipients and notice versions."""
-    return Purpose.objects.prefetch_related("recipients", "notices").order_by("legal_basis", "code")
-
-
-def notice_versions(purpose: Purpose, *, newest_first: bool = False) -> QuerySet[NoticeVersion]:
-    return purpose.notices.order_by("-effective_at" if newest_first else "effective_at")
-
-
-def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
-    """How many customers `subjects_to_ask_again` lists for the purpose."""
-    return subjects_to_ask_again(purpose, now=now).count()
-
-
-def recipient_list() -> QuerySet[Recipient]:
-    return Recipient.objects.order_by("name")
-
-
-def recipients_active() -> QuerySet[Recipient]:
-    return Recipient.objects.filter(active=True)
-
-
-def recipients_with_purposes() -> QuerySet[Recipient]:
-    return recipient_list().prefetch_related("purposes")
-
-
-def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
-    return list(Recipient.objects.filter(pk__in=list(ids)))
-
-
-def withdrawal_duties(*, client=None) -> QuerySet[WithdrawalDuty]:
-    """Withdrawal duties, the first due first; only the recipients' of an integration `client`, when given."""
-    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
-    duties = duties.order_by("due_at")
-    return duties if client is None else duties.filter(recipient__client=client)
-
-
-def consent_imports() -> QuerySet[ConsentImport]:
-    """CSV imports of consents, the latest first, with their background jobs."""
-    return ConsentImport.objects.select_related("job").order_by("-started_at")
-
-
-def consent_import_by_job(job_id) -> ConsentImport | None:
-    return consent_imports().filter(job_id=job_id).first()

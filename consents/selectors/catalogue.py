@@ -1,0 +1,136 @@
+"""The purpose catalogue: purposes, their notice versions and the announcements of a change, who
+must be asked again after one, and the recipients purposes share data with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consents.models import (
+    Consent,
+    ConsentStatus,
+    LegalBasis,
+    NoticeAnnouncement,
+    NoticeVersion,
+    Purpose,
+    Recipient,
+)
+from consents.states import ANNOUNCEMENT_MACHINE
+from core.actors import Actor
+from core.errors import NotFound
+
+
+def purpose_by_code(
+    code: str, *, active_only: bool = False, queryset: QuerySet[Purpose] | None = None
+) -> Purpose | None:
+    """The purpose with this code (only an active one with `active_only`), read through `queryset`
+    (to lock or prefetch), or None."""
+    purposes = Purpose.objects.all() if queryset is None else queryset
+    return (purposes.filter(active=True) if active_only else purposes).filter(code=code).first()
+
+
+def purpose_for_code(code: str, queryset: QuerySet[Purpose] | None = None) -> Purpose:
+    """`purpose_by_code` for the API and services: NotFound (404) when there is none."""
+    purpose = purpose_by_code(code, queryset=queryset)
+    if purpose is None:
+        raise NotFound(_("No purpose with this code."))
+    return purpose
+
+
+def purpose_list(*, active: bool | None = None) -> QuerySet[Purpose]:
+    """Purposes by code with their recipients; only the active or inactive ones when `active` is given."""
+    purposes = Purpose.objects.prefetch_related("recipients").order_by("code")
+    return purposes if active is None else purposes.filter(active=active)
+
+
+def purposes_active() -> QuerySet[Purpose]:
+    return (
+        Purpose.objects.filter(active=True)
+        .prefetch_related("recipients", "notices")
+        .order_by("legal_basis", "code")
+    )
+
+
+def purposes_catalogue() -> QuerySet[Purpose]:
+    """The catalogue page's purposes, by legal basis then code, with recipients and notice versions."""
+    return Purpose.objects.prefetch_related("recipients", "notices").order_by("legal_basis", "code")
+
+
+def notice_versions(purpose: Purpose, *, newest_first: bool = False) -> QuerySet[NoticeVersion]:
+    return purpose.notices.order_by("-effective_at" if newest_first else "effective_at")
+
+
+def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
+    """The notice in force of each active consent-based purpose: what staff read or hand over."""
+    notices = []
+    for purpose in purposes_active().filter(legal_basis=LegalBasis.CONSENT):
+        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
+        if effective:
+            notices.append(max(effective, key=lambda n: (n.effective_at, n.pk)))
+    return notices
+
+
+def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
+    """What staff may do with the announcement now: "send" it before its date while it is scheduled
+    (pages ask this; the caller checks the staff member's permission)."""
+    if not actor.is_staff:
+        return frozenset()
+    if ANNOUNCEMENT_MACHINE.is_allowed(announcement.status, NoticeAnnouncement.Status.SENT):
+        return frozenset({"send"})
+    return frozenset()
+
+
+def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> QuerySet[Consent]:
+    """Live consents to this purpose given to a notice version that took effect before `effective_at`,
+    by customer number. Nothing is joined: callers add what they read."""
+    return Consent.objects.filter(
+        purpose_id=purpose_id, status=ConsentStatus.GRANTED, notice__effective_at__lt=effective_at
+    ).order_by("subject__external_ref")
+
+
+def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
+    """Live consents given to a notice version older than a material change now in effect."""
+    now = now or timezone.now()
+    material = purpose.notices.filter(material=True, effective_at__lte=now).order_by("-effective_at").first()
+    if material is None:
+        return Consent.objects.none()
+    return consents_on_notice_older_than(
+        purpose_id=purpose.pk, effective_at=material.effective_at
+    ).select_related("subject", "notice")
+
+
+def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
+    """How many customers `subjects_to_ask_again` lists for the purpose."""
+    return subjects_to_ask_again(purpose, now=now).count()
+
+
+def recipient_list() -> QuerySet[Recipient]:
+    return Recipient.objects.order_by("name")
+
+
+def recipients_active() -> QuerySet[Recipient]:
+    return Recipient.objects.filter(active=True)
+
+
+def recipients_with_purposes() -> QuerySet[Recipient]:
+    return recipient_list().prefetch_related("purposes")
+
+
+def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
+    return list(Recipient.objects.filter(pk__in=list(ids)))
+
+
+def recipient_choices() -> list[tuple[int, str]]:
+    """Active recipients as (id, name), for a webhook endpoint's "serves" choice."""
+    return list(Recipient.objects.filter(active=True).order_by("name").values_list("pk", "name"))
+
+
+def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
+    rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
+    return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}

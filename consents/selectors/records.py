@@ -1,0 +1,95 @@
+"""Consent records: the lists and look-ups pages and API show, each customer's states, timeline
+and restrictions in force, and the CSV imports of consents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from consents.models import (
+    Consent,
+    ConsentEvent,
+    ConsentImport,
+    ConsentState,
+    ConsentStatus,
+    ProcessingRestriction,
+    Purpose,
+)
+from core.access import subject_for_user
+from core.roles import Role, user_role
+from subjects.models import DataSubject
+from subjects.selectors import wards_verified
+
+
+def consent_list(*, subject=None) -> QuerySet[Consent]:
+    """Consents, the latest granted first; only one customer's when `subject` is given."""
+    consents = Consent.objects.select_related("subject", "purpose", "notice", "guardian")
+    consents = consents.order_by("-granted_at")
+    return consents if subject is None else consents.filter(subject=subject)
+
+
+def consents_visible_to(user) -> QuerySet[Consent]:
+    """Every consent for staff and clients; a customer's own only (none for a login without a subject)."""
+    if user_role(user) != Role.CUSTOMER:
+        return consent_list()
+    own = subject_for_user(user)
+    return consent_list(subject=own) if own is not None else Consent.objects.none()
+
+
+def consent_visible_by_id(user, pk) -> Consent | None:
+    return consents_visible_to(user).filter(pk=pk).first()
+
+
+def consent_by_id(pk) -> Consent | None:
+    return consent_list().filter(pk=pk).first()
+
+
+def consent_of_customer(customer: DataSubject, pk) -> Consent | None:
+    """One of the customer's consents, or of a ward whose verified guardian they are."""
+    theirs = [customer.pk, *wards_verified(customer).values_list("pk", flat=True)]
+    return consent_list().filter(pk=pk, subject__in=theirs).first()
+
+
+def consents_by_ids(ids: Iterable, *, subject=None) -> QuerySet[Consent]:
+    return consent_list(subject=subject).filter(pk__in=list(ids))
+
+
+def consent_granted(subject, purpose: Purpose | None) -> Consent | None:
+    """The subject's consent in force to the purpose, if any."""
+    return Consent.objects.filter(subject=subject, purpose=purpose, status=ConsentStatus.GRANTED).first()
+
+
+def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
+    return consent.events.select_related("actor_user")
+
+
+def consent_timeline(subject) -> QuerySet[ConsentEvent]:
+    return (
+        ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
+        .select_related("consent__purpose", "consent__notice", "consent__subject")
+        .order_by("-at")
+    )
+
+
+def consent_states_for_subject(subject) -> dict[int, ConsentState]:
+    return {
+        s.purpose_id: s
+        for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice")
+    }
+
+
+def restrictions_in_force(subject) -> QuerySet[ProcessingRestriction]:
+    return ProcessingRestriction.objects.filter(subject=subject, lifted_at__isnull=True).select_related(
+        "purpose"
+    )
+
+
+def consent_imports() -> QuerySet[ConsentImport]:
+    """CSV imports of consents, the latest first, with their background jobs."""
+    return ConsentImport.objects.select_related("job").order_by("-started_at")
+
+
+def consent_import_by_job(job_id) -> ConsentImport | None:
+    return consent_imports().filter(job_id=job_id).first()

@@ -1,0 +1,53 @@
+"""Withdrawals and the duties they open: each recipient must acknowledge that it stopped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.utils import timezone
+
+from consents.models import Consent, ConsentStatus, WithdrawalDuty
+from consents.states import DUTY_MACHINE
+from core.actors import Actor
+
+
+def withdrawal_duties(*, client=None) -> QuerySet[WithdrawalDuty]:
+    """Withdrawal duties, the first due first; only the recipients' of an integration `client`, when given."""
+    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
+    duties = duties.order_by("due_at")
+    return duties if client is None else duties.filter(recipient__client=client)
+
+
+def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:
+    """Open duties, earliest due first, each annotated `overdue` against `now` (for the deadline report)."""
+    now = now or timezone.now()
+    return (
+        WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN)
+        .annotate(
+            overdue=Case(
+                When(due_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .select_related("recipient", "consent__purpose", "subject")
+        .order_by("due_at")
+    )
+
+
+def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
+    """What this actor may do with the duty now: "acknowledge" (pages and API ask this; the caller
+    checks the staff member's permission). An integration client acknowledges only the duties of the
+    recipients it speaks for."""
+    if actor.is_client and duty.recipient.client_id != actor.user_id:
+        return frozenset()
+    if DUTY_MACHINE.is_allowed(duty.status, WithdrawalDuty.Status.ACKNOWLEDGED):
+        return frozenset({"acknowledge"})
+    return frozenset()
+
+
+def withdrawal_complete(consent: Consent) -> bool:
+    """A withdrawal is complete when every recipient acknowledged stopping."""
+    return (
+        consent.status == ConsentStatus.WITHDRAWN
+        and not consent.duties.filter(status=WithdrawalDuty.Status.OPEN).exists()
+    )
