@@ -57,8 +57,9 @@ def visible_request_by_id(user, pk) -> DataSubjectRequest | None:
 
 
 def visible_request_detail(user, pk) -> DataSubjectRequest | None:
-    """The request with everything its detail shows, if `user` may see it."""
-    return request_detail(pk) if visible_requests(user).filter(pk=pk).exists() else None
+    """The request with everything its detail shows, if `user` may see it (one query and its
+    prefetches: whether it is visible is part of the query that loads it)."""
+    return _with_detail(visible_requests(user)).filter(pk=pk).first()
 
 
 def request_for_work_check(user, pk) -> DataSubjectRequest | None:
@@ -112,16 +113,16 @@ def request_work_check(user, request: DataSubjectRequest, *, download: bool = Fa
         raise PermissionDenied(_("You may work only on requests you took in or that are assigned to you."))
 
 
-def request_detail(request_id) -> DataSubjectRequest | None:
-    return (
-        request_list()
-        .select_related("identity_verified_by", "guardian")
-        .prefetch_related(
-            "status_changes", "clock_events", "tasks__system", "legal_holds__category", "legal_holds__system"
-        )
-        .filter(pk=request_id)
-        .first()
+def _with_detail(queryset: QuerySet[DataSubjectRequest]) -> QuerySet[DataSubjectRequest]:
+    """What a request's detail shows besides the request: who verified it, the guardian, its history,
+    clock, tasks and holds."""
+    return queryset.select_related("identity_verified_by", "guardian").prefetch_related(
+        "status_changes", "clock_events", "tasks__system", "legal_holds__category", "legal_holds__system"
     )
+
+
+def request_detail(request_id) -> DataSubjectRequest | None:
+    return _with_detail(request_list()).filter(pk=request_id).first()
 
 
 def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
