@@ -15,6 +15,7 @@ from dsr.selectors.deadlines import (
     request_clock_states,
     request_counts,
     request_queue,
+    requests_by_deadline,
     requests_closed_in,
 )
 from dsr.selectors.inventory import (
@@ -85,6 +86,7 @@ __all__ = [
     "request_ready_to_answer",
     "request_timeframes",
     "request_work_check",
+    "requests_by_deadline",
     "requests_closed_in",
     "requests_for_subject",
     "restriction_in_force",

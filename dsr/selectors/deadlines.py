@@ -77,6 +77,19 @@ def due_between_q(start: datetime, end: datetime) -> Q:
     )
 
 
+def requests_by_deadline(
+    queryset: QuerySet[DataSubjectRequest], *, overdue: bool, due_within: timedelta | None, now: datetime
+) -> QuerySet[DataSubjectRequest]:
+    """Open requests overdue, or due within `due_within`, by their binding date; asking for both means
+    either. Neither leaves the queryset as it is."""
+    wanted = Q()
+    if overdue:
+        wanted |= overdue_q(now)
+    if due_within is not None:
+        wanted |= due_between_q(now, now + due_within)
+    return queryset.filter(wanted) if wanted else queryset
+
+
 def request_queue(
     *,
     status: str | None = None,
@@ -112,12 +125,7 @@ def request_queue(
         late = Q(closed_at__gt=ANSWER_BY)
         queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)
         return queryset.order_by("-closed_at", "id")
-    if overdue and due_within is not None:
-        queryset = queryset.filter(overdue_q(now) | due_between_q(now, now + due_within))
-    elif overdue:
-        queryset = queryset.filter(overdue_q(now))
-    elif due_within is not None:
-        queryset = queryset.filter(due_between_q(now, now + due_within))
+    queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
     return queryset.annotate(binding_due_at=binding_due_at()).order_by(
         F("binding_due_at").asc(nulls_last=True), "-received_at", "id"
     )
