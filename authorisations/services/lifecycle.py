@@ -117,6 +117,23 @@ def authorisation_grant(
     return authorisation
 
 
+def _move_one(
+    authorisation_id, *, subject, to: str, actor: Actor, now: datetime | None, **details: str
+) -> Authorisation:
+    """Lock one authorisation (a customer, `subject` given, reaches only their own) and apply one move
+    to it in a transaction of its own; `details` are `move()`'s. A pause the bank made (a suspended
+    third party, a data-subject request) is not the customer's to resume: it ends with its reason."""
+    with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id, subject=subject)
+        by_bank = authorisation.status == S.PAUSED and authorisation.pause_reason != PauseReason.CUSTOMER
+        if to == S.ACTIVE and by_bank:
+            raise Conflict(
+                _("This authorisation was paused by the bank; it resumes when the reason is resolved."),
+                code="paused_by_bank",
+            )
+        return move(authorisation, to=to, actor=actor, now=now or timezone.now(), **details)
+
+
 def authorisation_revoke(
     *,
     actor: Actor,
@@ -129,20 +146,18 @@ def authorisation_revoke(
 ) -> Authorisation:
     """Stop the authorisation for good, by the customer (`subject`: their own only) or by staff on
     their behalf (with the channel and, off-line, the evidence of the customer's instruction)."""
-    now = now or timezone.now()
     if actor.is_staff and channel in CHANNELS_NEEDING_EVIDENCE and not evidence.strip():
         raise InvalidInput(_("Record the evidence of the customer's instruction."), field="evidence")
-    with transaction.atomic(durable=True):
-        authorisation = _lock(authorisation_id, subject=subject)
-        return move(
-            authorisation,
-            to=S.REVOKED,
-            actor=actor,
-            now=now,
-            channel=channel,
-            evidence=evidence,
-            reason=reason,
-        )
+    return _move_one(
+        authorisation_id,
+        subject=subject,
+        to=S.REVOKED,
+        actor=actor,
+        now=now,
+        channel=channel,
+        evidence=evidence,
+        reason=reason,
+    )
 
 
 def authorisation_pause(
@@ -153,17 +168,16 @@ def authorisation_pause(
     channel: str = Channel.INTERNET_BANKING,
     now: datetime | None = None,
 ) -> Authorisation:
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        authorisation = _lock(authorisation_id, subject=subject)
-        return move(
-            authorisation,
-            to=S.PAUSED,
-            actor=actor,
-            now=now,
-            channel=channel,
-            pause_reason=PauseReason.CUSTOMER,
-        )
+    """The customer pauses their own authorisation; they may resume it."""
+    return _move_one(
+        authorisation_id,
+        subject=subject,
+        to=S.PAUSED,
+        actor=actor,
+        now=now,
+        channel=channel,
+        pause_reason=PauseReason.CUSTOMER,
+    )
 
 
 def authorisation_resume(
@@ -174,15 +188,8 @@ def authorisation_resume(
     channel: str = Channel.INTERNET_BANKING,
     now: datetime | None = None,
 ) -> Authorisation:
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        authorisation = _lock(authorisation_id, subject=subject)
-        if authorisation.status == S.PAUSED and authorisation.pause_reason != PauseReason.CUSTOMER:
-            raise Conflict(
-                _("This authorisation was paused by the bank; it resumes when the reason is resolved."),
-                code="paused_by_bank",
-            )
-        return move(authorisation, to=S.ACTIVE, actor=actor, now=now, channel=channel)
+    """The customer resumes their own pause (one whose term has ended expires instead)."""
+    return _move_one(authorisation_id, subject=subject, to=S.ACTIVE, actor=actor, now=now, channel=channel)
 
 
 def access_record(
