@@ -149,14 +149,8 @@ def authorisation_revoke(
     if actor.is_staff and channel in CHANNELS_NEEDING_EVIDENCE and not evidence.strip():
         raise InvalidInput(_("Record the evidence of the customer's instruction."), field="evidence")
     return _move_one(
-        authorisation_id,
-        subject=subject,
-        to=S.REVOKED,
-        actor=actor,
-        now=now,
-        channel=channel,
-        evidence=evidence,
-        reason=reason,
+        authorisation_id, subject=subject, to=S.REVOKED, actor=actor, now=now,
+        channel=channel, evidence=evidence, reason=reason,
     )
 
 
@@ -170,13 +164,8 @@ def authorisation_pause(
 ) -> Authorisation:
     """The customer pauses their own authorisation; they may resume it."""
     return _move_one(
-        authorisation_id,
-        subject=subject,
-        to=S.PAUSED,
-        actor=actor,
-        now=now,
-        channel=channel,
-        pause_reason=PauseReason.CUSTOMER,
+        authorisation_id, subject=subject, to=S.PAUSED, actor=actor, now=now,
+        channel=channel, pause_reason=PauseReason.CUSTOMER,
     )
 
 

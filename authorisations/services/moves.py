@@ -25,15 +25,8 @@ _KIND_BY_MOVE = {S.PAUSED: K.PAUSED, S.REVOKED: K.REVOKED, S.EXPIRED: K.EXPIRED,
 
 
 def event_new(
-    authorisation: Authorisation,
-    *,
-    kind: str,
-    old: str,
-    actor: Actor,
-    now: datetime,
-    channel: str = "",
-    evidence: str = "",
-    reason: str = "",
+    authorisation: Authorisation, *, kind: str, old: str, actor: Actor, now: datetime,
+    channel: str = "", evidence: str = "", reason: str = "",
 ) -> AuthorisationEvent:
     """The unsaved event of a move already applied to `authorisation`, with its frozen receipt."""
     event = AuthorisationEvent(
@@ -124,16 +117,8 @@ def _apply(
 
 
 def move(
-    authorisation: Authorisation,
-    *,
-    to: str,
-    actor: Actor,
-    now: datetime,
-    reason: str = "",
-    channel: str = "",
-    evidence: str = "",
-    pause_reason: str = "",
-    pause_source: str = "",
+    authorisation: Authorisation, *, to: str, actor: Actor, now: datetime,
+    reason: str = "", channel: str = "", evidence: str = "", pause_reason: str = "", pause_source: str = "",
 ) -> Authorisation:
     """Apply one move of the state table to a locked authorisation, in the caller's transaction."""
     if to == S.ACTIVE and now >= authorisation.expires_at:
