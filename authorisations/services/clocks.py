@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from authorisations.models import Authorisation, SummaryNotice, ThirdParty
 from authorisations.notices import notify_expiring, notify_summary
-from authorisations.services.lifecycle import move_to_end_many
+from authorisations.services.moves import move_to_end_many
 from authorisations.states import (
     AUTHORISATION_MACHINE,
     EXPIRY_NOTICE_BEFORE,

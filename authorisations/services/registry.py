@@ -16,7 +16,7 @@ from audit.services import audit_record
 from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
-from authorisations.services.lifecycle import locked_authorisations, move_all
+from authorisations.services.moves import locked_authorisations, move_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound

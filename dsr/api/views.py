@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
@@ -22,14 +20,13 @@ from rest_framework.views import APIView
 from accounts.selectors import active_user_by_id
 from core.access import subject_for_user
 from core.actors import actor_for_user
-from core.api.filters import SubjectStatusFilterSet, query_flag
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import serializers as s
+from dsr.filters import RequestFilterSet
 from dsr.models import Channel
 from dsr.selectors import (
-    DUE_SOON,
     request_detail,
     request_for_work_check,
     request_queue,
@@ -63,16 +60,6 @@ def _context(request) -> dict:
     return {"customer": subject_for_user(request.user) is not None, "now": timezone.now(), "request": request}
 
 
-class RequestFilterSet(SubjectStatusFilterSet):
-    type = django_filters.CharFilter(field_name="type")
-    # A user id is a positive 64-bit integer; longer digit strings overflow the database driver.
-    assignee = django_filters.CharFilter(
-        field_name="assignee_id", validators=[RegexValidator(r"^[0-9]{1,18}\Z")]
-    )
-    status_choices = RequestStatus.choices
-    messages = {**SubjectStatusFilterSet.messages, "assignee": _("Give the assignee as a user id.")}
-
-
 class RequestListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.view_datasubjectrequest", "POST": "dsr.add_datasubjectrequest"}
@@ -81,12 +68,10 @@ class RequestListCreateView(generics.GenericAPIView):
     serializer_class = s.RequestOutputSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        return request_queue(
-            base=RequestFilterSet.apply(params, visible_requests(self.request.user)),
-            overdue=query_flag(params, "overdue"),
-            due_within=DUE_SOON if query_flag(params, "due_soon") else None,
-        )
+        now = timezone.now()
+        visible = visible_requests(self.request.user)
+        filtered = RequestFilterSet.apply(self.request.query_params, visible, now=now)
+        return request_queue(base=filtered, now=now)
 
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))
     def get(self, request):

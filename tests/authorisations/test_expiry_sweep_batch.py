@@ -19,7 +19,7 @@ from audit.services import audit_record, audit_record_many
 from authorisations import services
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.services.clocks import SYSTEM
-from authorisations.services.lifecycle import locked_authorisations, move
+from authorisations.services.moves import locked_authorisations, move
 from authorisations.states import AUTHORISATION_MACHINE
 from core.actors import Actor, actor_for_user
 from integrations.models import OutboxMessage

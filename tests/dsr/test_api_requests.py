@@ -267,9 +267,34 @@ def test_the_request_list_filterset_refuses_bad_values_naming_them(as_user, priv
         ({"assignee": "abc"}, "assignee"),
         ({"assignee": "-1"}, "assignee"),
         ({"status": "lost", "assignee": "abc"}, "status"),
+        ({"overdue": "maybe"}, "overdue"),
+        ({"due_soon": "soon"}, "due_soon"),
+        ({"overdue": "true", "due_soon": "2"}, "due_soon"),
     ):
         answer = api.get("/api/v1/requests/", params)
         assert answer.status_code == 400, params
         assert list(answer.json()) == [field], params
     good = {"assignee": "7", "status": "received", "type": "access"}
     assert api.get("/api/v1/requests/", good).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_deadline_flags_take_yes_or_no_in_any_case(as_user, privacy_officer):
+    api = as_user(privacy_officer)
+    for word in ("true", "TRUE", "1", "yes", "false", "0", "no", ""):
+        assert api.get("/api/v1/requests/", {"overdue": word, "due_soon": word}).status_code == 200, word
+
+
+def test_overdue_and_due_soon_together_list_either(as_user, privacy_officer, subject):
+    now = timezone.now()
+    late = make_request(subject, type="access", now=now - timedelta(days=5))
+    soon = make_request(subject, type="access", now=now)
+    calm = make_request(subject, type="access", now=now)
+    for request, due in ((soon, timedelta(hours=2)), (calm, timedelta(days=9))):
+        DataSubjectRequest.objects.filter(pk=request.pk).update(due_at=now + due, statutory_due_at=None)
+    client = as_user(privacy_officer)
+    ids = lambda params: {r["id"] for r in client.get("/api/v1/requests/", params).json()["results"]}  # noqa: E731
+    assert ids({"overdue": "true"}) == {str(late.pk)}
+    assert ids({"due_soon": "yes"}) == {str(soon.pk)}
+    assert ids({"overdue": "1", "due_soon": "true"}) == {str(late.pk), str(soon.pk)}
+    assert ids({"overdue": "false"}) == {str(late.pk), str(soon.pk), str(calm.pk)}

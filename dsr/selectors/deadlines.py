@@ -1,0 +1,191 @@
+"""Reads by deadline: the staff queue in order of urgency, the dashboard's counts and clock chart, and
+how far the working-day calendar still reaches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.models import CalendarDay
+from dsr.models import DataSubjectRequest
+from dsr.selectors.requests import request_list
+from dsr.states import OPEN
+
+DUE_SOON = timedelta(hours=24)
+# The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
+ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
+CLOSED_LATE = "late"
+CLOSED_ON_TIME = "on_time"
+# Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
+CALENDAR_WARNING = timedelta(days=90)
+# Lists show no personal data: skip loading (and decrypting) the encrypted columns, which is most of a
+# list's cost at 50 rows a page.
+LIST_DEFERRED = (
+    "details",
+    "corrections",
+    "identity_reference",
+    "outcome_note",
+    "subject__full_name",
+    "subject__national_id",
+    "subject__passport_number",
+    "subject__date_of_birth",
+    "subject__phone",
+    "subject__email",
+    "subject__address",
+)
+
+
+def requests_closed_in(
+    queryset: QuerySet[DataSubjectRequest], *, since: datetime | None, until: datetime | None
+) -> QuerySet[DataSubjectRequest]:
+    """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
+    queryset = queryset.filter(closed_at__isnull=False).exclude(status="cancelled")
+    if since is not None:
+        queryset = queryset.filter(closed_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(closed_at__lt=until)
+    return queryset
+
+
+def binding_due_at():
+    """The date that binds an open request, as a database expression: the earlier of the bank's
+    deadline and the statutory one (`DataSubjectRequest.answer_by`); null once the request is closed,
+    as no deadline is left to meet."""
+    return Case(
+        When(status__in=sorted(OPEN), then=ANSWER_BY),
+        default=None,
+    )
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open requests whose binding date has passed: either deadline passed (each on its partial index)."""
+    return Q(status__in=sorted(OPEN)) & (Q(due_at__lt=now) | Q(statutory_due_at__lt=now))
+
+
+def due_between_q(start: datetime, end: datetime) -> Q:
+    """Open requests whose binding date falls in [start, end]: no deadline before `start`, one by `end`."""
+    return (
+        Q(status__in=sorted(OPEN))
+        & Q(due_at__gte=start)
+        & (Q(statutory_due_at__isnull=True) | Q(statutory_due_at__gte=start))
+        & (Q(due_at__lte=end) | Q(statutory_due_at__lte=end))
+    )
+
+
+def requests_by_deadline(
+    queryset: QuerySet[DataSubjectRequest], *, overdue: bool, due_within: timedelta | None, now: datetime
+) -> QuerySet[DataSubjectRequest]:
+    """Open requests overdue, or due within `due_within`, by their binding date; asking for both means
+    either. Neither leaves the queryset as it is."""
+    wanted = Q()
+    if overdue:
+        wanted |= overdue_q(now)
+    if due_within is not None:
+        wanted |= due_between_q(now, now + due_within)
+    return queryset.filter(wanted) if wanted else queryset
+
+
+def request_queue(
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    assignee_id: int | None = None,
+    overdue: bool = False,
+    due_within: timedelta | None = None,
+    subject_ref: str | None = None,
+    closed: str | None = None,
+    closed_since: datetime | None = None,
+    closed_until: datetime | None = None,
+    now: datetime | None = None,
+    base: QuerySet[DataSubjectRequest] | None = None,
+) -> QuerySet[DataSubjectRequest]:
+    """The staff queue, most urgent first: open requests by their binding date (`binding_due_at`, the
+    earlier of the bank's and the statutory deadline), so overdue ones lead, then closed ones, newest
+    first. Filters compose; `overdue` and `due_within` look only at open requests, by binding date,
+    which the partial indexes `dsr_open_by_due` and `dsr_open_by_statutory_due` serve."""
+    now = now or timezone.now()
+    queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED)
+    if status:
+        queryset = queryset.filter(status=status)
+    if type:
+        queryset = queryset.filter(type=type)
+    if assignee_id is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
+    if subject_ref:
+        queryset = queryset.filter(subject__external_ref=subject_ref)
+    if closed in (CLOSED_LATE, CLOSED_ON_TIME):
+        # The requests behind the report's on-time figure: answered (not cancelled) in the period,
+        # after or by their binding deadline.
+        queryset = requests_closed_in(queryset, since=closed_since, until=closed_until)
+        late = Q(closed_at__gt=ANSWER_BY)
+        queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)
+        return queryset.order_by("-closed_at", "id")
+    queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
+    return queryset.annotate(binding_due_at=binding_due_at()).order_by(
+        F("binding_due_at").asc(nulls_last=True), "-received_at", "id"
+    )
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def request_counts(*, now: datetime | None = None, assignee_id: int | None = None) -> QueueCounts:
+    now = now or timezone.now()
+    open_requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN))
+    if assignee_id is not None:
+        open_requests = open_requests.filter(assignee_id=assignee_id)
+    return QueueCounts(
+        open=open_requests.count(),
+        due_soon=open_requests.filter(due_between_q(now, now + DUE_SOON)).count(),
+        overdue=open_requests.filter(overdue_q(now)).count(),
+    )
+
+
+# How far ahead a deadline counts as near on the dashboard's clock chart.
+DUE_WITHIN_DAYS = 3
+
+
+def request_clock_states(*, now: datetime | None = None) -> list[dict]:
+    """Open requests by clock state, each counted once under its worst state: overdue on the
+    statutory clock, overdue on the bank's clock, due within three days (the earlier of the two
+    dates), on track."""
+    now = now or timezone.now()
+    soon = now + timedelta(days=DUE_WITHIN_DAYS)
+    statutory_over = Q(statutory_due_at__lt=now)
+    bank_over = Q(due_at__lt=now) & ~statutory_over
+    near = due_between_q(now, soon)
+    figures = DataSubjectRequest.objects.filter(status__in=sorted(OPEN)).aggregate(
+        open=Count("pk"),
+        overdue_statutory=Count("pk", filter=statutory_over),
+        overdue_bank=Count("pk", filter=bank_over),
+        due_soon=Count("pk", filter=near),
+    )
+    on_track = figures["open"] - figures["overdue_statutory"] - figures["overdue_bank"] - figures["due_soon"]
+    return [
+        {"key": "on_track", "label": _("On track"), "count": on_track, "tone": "ok"},
+        {"key": "due_soon", "label": _("Due within 3 days"), "count": figures["due_soon"], "tone": "warn"},
+        {"key": "overdue_bank", "label": _("Overdue on the bank's clock"),
+         "count": figures["overdue_bank"], "tone": "danger"},
+        {"key": "overdue_statutory", "label": _("Overdue on the statutory clock"),
+         "count": figures["overdue_statutory"], "tone": "critical"},
+    ]
+
+
+def calendar_runs_out_on(*, today: date | None = None) -> date | None:
+    """The last day of the working-day calendar when it is less than 90 days away (or past): after
+    it, working-day deadlines would count every weekday as working. None while the calendar reaches
+    far enough."""
+    today = today or timezone.localdate()
+    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    if last is None or last - today < CALENDAR_WARNING:
+        return last or today
+    return None

@@ -1,0 +1,33 @@
+"""Reads on the systems inventory: systems, data categories and retention rules."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from dsr.models import DataCategory, RetentionRule, System
+
+
+def system_list() -> QuerySet[System]:
+    return System.objects.all()
+
+
+def system_by_id(pk) -> System | None:
+    return System.objects.filter(pk=pk).first()
+
+
+def data_category_list() -> QuerySet[DataCategory]:
+    return DataCategory.objects.all()
+
+
+def retention_rule_list() -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.all()
+
+
+def systems_inventory() -> dict[str, QuerySet]:
+    """The inventory page's three lists: systems with their categories and client, categories with
+    their retention rule, and the rules."""
+    return {
+        "systems": System.objects.prefetch_related("categories").select_related("integration_client"),
+        "categories": DataCategory.objects.select_related("retention"),
+        "rules": RetentionRule.objects.all(),
+    }

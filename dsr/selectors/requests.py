@@ -1,0 +1,220 @@
+"""Reads on one request or a person's requests: who may see them, what a page shows of one, and what a
+staff member may do with it now."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consents.models import ProcessingRestriction, Purpose
+from consents.restrictions import restriction_scope
+from core.access import subject_for_user
+from core.errors import PermissionDenied
+from core.roles import Role, user_role
+from deadlines.models import RequestType
+from dsr.models import (
+    ContactChange,
+    ContactChangeStatus,
+    DataSubjectRequest,
+    DeletionRecord,
+    LegalHold,
+    TaskStatus,
+)
+from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus
+
+
+def request_ready_to_answer(request: DataSubjectRequest) -> bool:
+    """Every system has reported on a request in progress: staff now answer the customer. The last
+    task never answers by itself; this only tells the page to say so."""
+    if request.status != "in_progress":
+        return False
+    tasks = request.tasks.filter(hold__isnull=True)
+    return tasks.exists() and not tasks.filter(status=TaskStatus.OPEN).exists()
+
+
+def request_list() -> QuerySet[DataSubjectRequest]:
+    return DataSubjectRequest.objects.select_related("subject", "assignee")
+
+
+def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
+    """A customer's own requests, and those a guardian made for a ward (never anyone else's)."""
+    return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
+
+
+def visible_requests(user) -> QuerySet[DataSubjectRequest]:
+    """Every request for staff and clients; a customer's own (and their wards') for a customer."""
+    own = subject_for_user(user)
+    return requests_for_subject(own) if own is not None else request_list()
+
+
+def visible_request_by_id(user, pk) -> DataSubjectRequest | None:
+    return visible_requests(user).filter(pk=pk).first()
+
+
+def visible_request_detail(user, pk) -> DataSubjectRequest | None:
+    """The request with everything its detail shows, if `user` may see it (one query and its
+    prefetches: whether it is visible is part of the query that loads it)."""
+    return _with_detail(visible_requests(user)).filter(pk=pk).first()
+
+
+def request_for_work_check(user, pk) -> DataSubjectRequest | None:
+    """Only what `request_work_check` reads (assignee, creator) of a request `user` may see."""
+    return (
+        visible_requests(user).filter(pk=pk).select_related(None)
+        .only("pk", "assignee_id", "created_by_id").first()
+    )
+
+
+def subject_request_by_id(subject, pk) -> DataSubjectRequest | None:
+    """One of the customer's own requests with its status history (the customer's request page)."""
+    return requests_for_subject(subject).prefetch_related("status_changes").filter(pk=pk).first()
+
+
+def request_identity_verified(pk) -> bool:
+    return DataSubjectRequest.objects.filter(pk=pk, identity_verified_at__isnull=False).exists()
+
+
+def deletion_records(request: DataSubjectRequest) -> QuerySet[DeletionRecord]:
+    return DeletionRecord.objects.filter(request=request).select_related("category", "system")
+
+
+def work_staff() -> QuerySet:
+    """Staff who may be given requests."""
+    return (
+        get_user_model().objects.filter(
+            is_active=True,
+            groups__permissions__codename="work_request",
+            groups__permissions__content_type__app_label="dsr",
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def request_work_check(user, request: DataSubjectRequest, *, download: bool = False) -> None:
+    """Raise PermissionDenied unless this staff member may act on the request (or, with `download`,
+    take a copy of the customer's data from it).
+
+    Need to know: a front-line officer works only what they took in or are assigned, and downloads a
+    customer's data only when assigned; privacy officers and the DPO work the whole queue. The
+    caller has already checked the role's permission and that the request is visible at all."""
+    if user_role(user) != Role.OFFICER:
+        return
+    if request.assignee_id == user.pk:
+        return
+    if download:
+        raise PermissionDenied(_("Only the staff member assigned to this request may download its data."))
+    if request.created_by_id != user.pk:
+        raise PermissionDenied(_("You may work only on requests you took in or that are assigned to you."))
+
+
+def _with_detail(queryset: QuerySet[DataSubjectRequest]) -> QuerySet[DataSubjectRequest]:
+    """What a request's detail shows besides the request: who verified it, the guardian, its history,
+    clock, tasks and holds."""
+    return queryset.select_related("identity_verified_by", "guardian").prefetch_related(
+        "status_changes", "clock_events", "tasks__system", "legal_holds__category", "legal_holds__system"
+    )
+
+
+def request_detail(request_id) -> DataSubjectRequest | None:
+    return _with_detail(request_list()).filter(pk=request_id).first()
+
+
+def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
+    return request.legal_holds.select_related("category", "system").order_by("ends_on")
+
+
+def restriction_in_force(request: DataSubjectRequest) -> bool:
+    """Whether the restriction or objection this request put in place still stands."""
+
+    return ProcessingRestriction.objects.filter(
+        source=f"dsr.request:{request.pk}", lifted_at__isnull=True
+    ).exists()
+
+
+def request_not_covered(request: DataSubjectRequest) -> list[dict[str, str]]:
+    """The purposes a restriction or objection leaves alone, each with the legal reason the customer
+    reads (a request naming no purpose is read against every active purpose)."""
+    if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
+        return []
+    purposes = Purpose.objects.filter(active=True)
+    if request.purposes:
+        purposes = Purpose.objects.filter(code__in=request.purposes)
+    scope = restriction_scope(kind=request.type, purposes=purposes.order_by("code"))
+    return [
+        {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
+        for purpose, reason in scope.not_covered
+    ]
+
+
+def request_corrections(request: DataSubjectRequest) -> dict[str, str]:
+    """A rectification's corrected values, field → value (empty for other requests)."""
+    return json.loads(request.corrections) if request.corrections else {}
+
+
+def contact_changes_pending(subject, *, now: datetime | None = None) -> list[ContactChange]:
+    """The customer's new phone or e-mail still waiting for its code (expired ones left out)."""
+    now = now or timezone.now()
+    return list(
+        ContactChange.objects.filter(
+            subject=subject, status=ContactChangeStatus.PENDING, expires_at__gt=now
+        ).order_by("field")
+    )
+
+
+# Where identity can still be verified: before the work starts, or while waiting for the customer.
+IDENTITY_VERIFIABLE = frozenset(
+    {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
+)
+
+
+def request_allowed_actions(
+    request: DataSubjectRequest, user, *, now: datetime | None = None
+) -> frozenset[str]:
+    """The staff actions this person may take on this request now, from the state table and the
+    services' preconditions, so a page offers only what would succeed: `acknowledge`, `verify`,
+    `pause`, `resume`, `approve`, `extend`, `complete`, `reject`, `lift`."""
+    now = now or timezone.now()
+    status, nexts = request.status, REQUEST_MACHINE.allowed_next(request.status)
+    actions: set[str] = set()
+    if user.has_perm("dsr.approve_deletion") and request.type == RequestType.DELETE:
+        if status == RequestStatus.IN_PROGRESS and request.approved_by_id is None:
+            actions.add("approve")
+    try:
+        request_work_check(user, request)
+    except PermissionDenied:
+        return frozenset(actions)
+    if not user.has_perm("dsr.work_request"):
+        return frozenset(actions)
+    verified = request.identity_verified_at is not None
+    if status == RequestStatus.RECEIVED:
+        actions.add("acknowledge")
+    if not verified and status in IDENTITY_VERIFIABLE:
+        actions.add("verify")
+    if RequestStatus.AWAITING_CUSTOMER in nexts:
+        actions.add("pause")
+    if status == RequestStatus.AWAITING_CUSTOMER:
+        actions.add("resume")
+    if RequestStatus.REJECTED in nexts:
+        actions.add("reject")
+    if RequestStatus.COMPLETED in nexts and verified:
+        # A deletion is completed only after another responsible person approved it (four eyes).
+        four_eyes = request.type != RequestType.DELETE or (
+            request.approved_by_id is not None and request.approved_by_id != user.pk
+        )
+        if four_eyes:
+            actions.add("complete")
+    if (
+        status in OPEN
+        and request.extended_at is None
+        and (request.statutory_due_at is None or now < request.statutory_due_at)
+    ):
+        actions.add("extend")
+    if request.type in (RequestType.RESTRICT, RequestType.OBJECT) and restriction_in_force(request):
+        actions.add("lift")
+    return frozenset(actions)

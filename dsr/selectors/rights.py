@@ -1,0 +1,69 @@
+"""What each right gives and when a request sent now would be answered, in the customer's words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+from deadlines.models import RequestType
+from deadlines.policy import deadlines_for
+
+# What each right gives, in the customer's words (shown before they choose, so access and copy are not
+# confused).
+REQUEST_TYPE_EXPLAINED = {
+    RequestType.ACCESS: _(
+        "We tell you what personal data the bank holds about you, why, where it came from and who it "
+        "was shared with. You read it on screen."
+    ),
+    RequestType.COPY: _(
+        "You receive a file with your personal data (a readable page, JSON or CSV) to download and keep."
+    ),
+    RequestType.RECTIFY: _("We correct personal data that is wrong or out of date."),
+    RequestType.DELETE: _("We delete your personal data, except what the law requires the bank to keep."),
+    RequestType.RESTRICT: _("We keep your data but stop using it for the purposes you choose for a while."),
+    RequestType.OBJECT: _("You object to a use of your data; we stop unless the law requires it."),
+    RequestType.WITHDRAW: _("You withdraw a consent you gave; it applies from now on."),
+    RequestType.COMPLAINT: _("You complain about how the bank handles your data or ask for protection."),
+}
+
+# How identity is verified for a request sent from self-service (the methods a privacy officer records).
+SELF_SERVICE_IDENTITY_STEPS = (
+    _("a one-time code (OTP) sent by text message to the phone number registered with the bank;"),
+    _("or, if you no longer have that phone, eKYC in the mobile app (your CCCD chip and a face check);"),
+    _("or your CCCD or passport, shown at any branch."),
+)
+
+
+@dataclass(frozen=True)
+class RequestTimeframe:
+    type: str
+    label: str
+    explained: str
+    answer_by: datetime | None
+    statutory_by: datetime | None
+
+
+def request_timeframes(*, now: datetime | None = None) -> list[RequestTimeframe]:
+    """For each request type, what it gives and both dates a request sent now would have: the bank's
+    commitment and the law's latest date, from the one deadline policy (never a number of days here)."""
+    now = now or timezone.now()
+    rows = []
+    for value, label in RequestType.choices:
+        try:
+            clocks = deadlines_for(request_type=value, received_at=now)
+        except DomainError:
+            clocks = None
+        rows.append(
+            RequestTimeframe(
+                type=value,
+                label=label,
+                explained=REQUEST_TYPE_EXPLAINED.get(value, ""),
+                answer_by=clocks.due_at if clocks else None,
+                statutory_by=clocks.statutory_due_at if clocks else None,
+            )
+        )
+    return rows
