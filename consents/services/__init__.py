@@ -9,12 +9,10 @@ from consents.services.notices import (
     purpose_versions_apply_due,
 )
 from consents.services.records import (
-    GrantRequest,
     consent_grant,
     consent_grant_in_transaction,
     consent_transition,
     consents_expire_due,
-    purpose_offered_to_ward,
 )
 from consents.services.refusals import (
     FormAnswer,
@@ -28,6 +26,7 @@ from consents.services.restrictions import (
     restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
 )
+from consents.services.rules import GrantRequest, purpose_offered_to_ward
 from consents.services.withdrawals import (
     consent_withdraw,
     consent_withdraw_in_transaction,

@@ -17,7 +17,8 @@ from audit.services import audit_record
 from consents.models import Consent, ConsentImport, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.services.import_insert import consents_insert
-from consents.services.records import GrantRequest, grant_build, grant_validate
+from consents.services.records import grant_build
+from consents.services.rules import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput
 from core.moments import parse_moment
