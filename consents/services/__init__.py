@@ -1,22 +1,18 @@
 """Writes of the consents app, split by sub-domain; import from here."""
 
-from consents.services.catalogue import (
-    notice_earliest_effective,
-    notice_publish,
-    purpose_create,
-    purpose_update,
-    purpose_versions_apply_due,
-    recipient_create,
-)
+from consents.services.catalogue import purpose_create, purpose_update, recipient_create
 from consents.services.duties import duty_acknowledge
 from consents.services.imports import consent_import_run, consent_import_start, consents_import_csv
+from consents.services.notices import (
+    notice_earliest_effective,
+    notice_publish,
+    purpose_versions_apply_due,
+)
 from consents.services.records import (
-    GrantRequest,
     consent_grant,
     consent_grant_in_transaction,
     consent_transition,
     consents_expire_due,
-    purpose_offered_to_ward,
 )
 from consents.services.refusals import (
     FormAnswer,
@@ -30,6 +26,7 @@ from consents.services.restrictions import (
     restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
 )
+from consents.services.rules import GrantRequest, purpose_offered_to_ward
 from consents.services.withdrawals import (
     consent_withdraw,
     consent_withdraw_in_transaction,

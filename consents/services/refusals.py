@@ -18,14 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
 from consents.services.records import (
-    GrantRequest,
     answer_build,
     answer_record,
     answer_start,
-    answer_validate,
     consent_grant_in_transaction,
-    notice_current,
 )
+from consents.services.rules import GrantRequest, answer_validate, notice_current
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import Conflict, DomainError, InvalidInput

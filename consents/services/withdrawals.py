@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, Consent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.records import MAX_REASON_LENGTH, consent_transition, not_consent_based_error
+from consents.services.records import MAX_REASON_LENGTH, consent_transition
+from consents.services.rules import not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import InvalidInput, InvalidTransition, NotFound

@@ -10,8 +10,7 @@ import pytest
 from django.utils import timezone
 
 from consents.models import Consent, ConsentEvent, ConsentImport
-from consents.services import consent_import_run, consent_import_start
-from consents.services import imports as import_module
+from consents.services import consent_import_run, consent_import_start, import_rows
 from core.actors import Actor
 from core.errors import InvalidInput, InvalidTransition
 from integrations.jobs import job_cancel, job_transition, jobs_stale
@@ -75,7 +74,7 @@ def test_a_worker_killed_mid_batch_resumes_from_the_cursor_without_duplicates(
     subjects, django_capture_on_commit_callbacks, monkeypatch
 ):
     job = _start(subjects, django_capture_on_commit_callbacks)
-    real_write, calls = import_module._write, []
+    real_write, calls = import_rows.consents_insert, []
 
     def dying_write(*args, **kwargs):
         calls.append(1)
@@ -83,7 +82,7 @@ def test_a_worker_killed_mid_batch_resumes_from_the_cursor_without_duplicates(
         if len(calls) == 2:
             raise SystemExit("worker killed")
 
-    monkeypatch.setattr(import_module, "_write", dying_write)
+    monkeypatch.setattr(import_rows, "consents_insert", dying_write)
     with pytest.raises(SystemExit):
         consent_import_run(job_id=job.pk, batch_size=4)
 
@@ -92,7 +91,7 @@ def test_a_worker_killed_mid_batch_resumes_from_the_cursor_without_duplicates(
     assert (job.status, job.cursor, job.rows_done) == (JobStatus.RUNNING, 5, 4)
     assert Consent.objects.count() == 4 and ConsentEvent.objects.count() == 4
     # While the heartbeat is fresh a second worker keeps off; once stale, the sweep sends it back.
-    monkeypatch.setattr(import_module, "_write", real_write)
+    monkeypatch.setattr(import_rows, "consents_insert", real_write)
     assert consent_import_run(job_id=job.pk, batch_size=4) is None
     assert jobs_stale() == []
     BackgroundJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
@@ -123,14 +122,14 @@ def test_the_import_key_guards_rows_a_lost_cursor_would_repeat(subjects, django_
 
 def test_cancel_stops_the_job_between_batches(subjects, django_capture_on_commit_callbacks, monkeypatch):
     job = _start(subjects, django_capture_on_commit_callbacks)
-    real_batch = import_module._import_batch
+    real_batch = import_rows._import_batch
 
     def batch_then_cancel(*args, **kwargs):
         real_batch(*args, **kwargs)
         if BackgroundJob.objects.get(pk=job.pk).status == JobStatus.RUNNING:
             job_cancel(actor=ACTOR, job_id=job.pk)
 
-    monkeypatch.setattr(import_module, "_import_batch", batch_then_cancel)
+    monkeypatch.setattr(import_rows, "_import_batch", batch_then_cancel)
     with django_capture_on_commit_callbacks(execute=True):
         consent_import_run(job_id=job.pk, batch_size=4)
 

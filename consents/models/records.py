@@ -1,0 +1,230 @@
+"""Consent records, their history and current state, processing restrictions and import runs.
+
+A consent is proven by records that are never overwritten: `Consent` holds the proof of one grant
+(who, which notice version, channel, evidence, guardian) and moves only forward through its
+lifecycle; every move is an append-only `ConsentEvent`. `ConsentState` keeps the current answer per
+subject and purpose so the consent check reads one indexed row and decrypts nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedCharField
+
+from consents.models.catalogue import NoticeVersion, Purpose
+
+
+class Channel(models.TextChoices):
+    BRANCH = "branch", _("Branch")
+    CALL_CENTRE = "call_centre", _("Call centre")
+    INTERNET_BANKING = "internet_banking", _("Internet banking")
+    MOBILE_APP = "mobile_app", _("Mobile app")
+    PAPER_FORM = "paper_form", _("Paper form")
+    API = "api", _("API")
+
+
+class ConsentStatus(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Superseded")
+    # An explicit "no" (a paper form's unticked box, a refusal said aloud): proof as much as a yes.
+    REFUSED = "refused", _("Refused")
+
+
+class Consent(models.Model):
+    """The proof of one grant of consent to one purpose, and where that grant stands now.
+
+    Proof fields are written once; only the lifecycle fields (status, ended_at, withdrawal) move,
+    through `consents.services.records.consent_transition`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="consents")
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents")
+    notice = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="consents")
+    guardian = models.ForeignKey(
+        "subjects.DataSubject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_as_guardian",
+    )
+    status = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.GRANTED)
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    evidence = models.CharField(_("evidence reference"), max_length=300, blank=True)
+    # Self-service and app channels: the session and device the customer used.
+    session_ref = models.CharField(max_length=64, blank=True)
+    device = models.CharField(max_length=300, blank=True)
+    # From 7 to under 16 the child agrees beside the guardian (Law 91/2025; Decree 13/2023 Art. 20).
+    child_agreed = models.BooleanField(default=False)
+    child_evidence = models.CharField(max_length=300, blank=True)
+    sensitive_acknowledged = models.BooleanField(default=False)
+    recorded_by_kind = models.CharField(max_length=16)
+    recorded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=150)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_channel = models.CharField(max_length=32, choices=Channel.choices, blank=True)
+    # Stable per CSV row, so importing the same file twice writes nothing the second time.
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # What the customer agreed to, frozen at the grant: the receipt reads this, never the catalogue.
+    snapshot = models.JSONField(default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "purpose"],
+                condition=models.Q(status="granted"),
+                name="one_live_consent_per_subject_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="granted", ended_at__isnull=True)
+                | (~models.Q(status="granted") & models.Q(ended_at__isnull=False)),
+                name="consent_ended_iff_not_granted",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                name="consent_withdrawn_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose")]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk} {self.status}"
+
+
+class ConsentEvent(models.Model):
+    """Append-only history: one row per grant, withdrawal, expiry or supersession. Receipts hang here."""
+
+    # An event is named by the status its move led to (`consent_transition` writes `kind=to`).
+    Kind = ConsentStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="events")
+    subject = models.ForeignKey(
+        "subjects.DataSubject", on_delete=models.PROTECT, related_name="consent_events"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=32, choices=Channel.choices, blank=True)
+    actor_kind = models.CharField(max_length=16)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    # A customer's own words on why they withdraw (often about health, money or family): personal data.
+    reason = EncryptedCharField(max_length=500, blank=True)
+    source = models.CharField(
+        max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
+    )
+
+    class Meta:
+        verbose_name = _("consent event")
+        ordering = ["at"]
+        indexes = [models.Index(fields=["subject", "at"], name="consent_event_subject_at")]
+
+    def __str__(self) -> str:
+        return f"ConsentEvent {self.pk} {self.kind}"
+
+
+class ConsentState(models.Model):
+    """The current answer per subject and purpose: what the consent check reads, one row, no joins."""
+
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey(Purpose, on_delete=models.CASCADE, related_name="+")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=ConsentStatus.choices)
+    notice = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "purpose"], name="consent_state_per_subject_purpose"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ConsentState {self.pk} {self.status}"
+
+
+class ProcessingRestriction(models.Model):
+    """A restriction, objection or legal hold (from a data-subject request) that stops processing while
+    in force, for the purposes `consents.restrictions.restriction_reaches` says it reaches."""
+
+    class Kind(models.TextChoices):
+        RESTRICT = "restrict", _("Restriction of processing")
+        OBJECT = "object", _("Objection to processing")
+        # Data a deletion request could not erase because a law keeps it (dsr places it).
+        LEGAL_HOLD = "legal_hold", _("Legal hold: kept only for the legal obligation")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="restrictions")
+    # Null covers every purpose the kind can reach.
+    purpose = models.ForeignKey(Purpose, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Opaque to consents (e.g. "dsr.request:<uuid>"): consents never imports whoever applied it.
+    source = models.CharField(max_length=100, db_index=True)
+    reason = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    applied_by_label = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("processing restriction")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(
+                fields=["subject"], condition=models.Q(lifted_at__isnull=True), name="restriction_in_force"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lifted_at__isnull=True) | models.Q(lifted_at__gte=models.F("started_at")),
+                name="restriction_lifted_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ProcessingRestriction {self.pk} {self.kind}"
+
+
+class ConsentImport(models.Model):
+    """One run of the CSV import: its counts and the rows it refused, with line numbers and reasons."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    filename = models.CharField(max_length=255)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150)
+    rows = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    already_imported = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    # [{"line": 12, "reason": "..."}], capped so a wrong file cannot bloat the row.
+    errors = models.JSONField(default=list)
+    # The background job that runs it (none for a run made in-process, e.g. `?wait=true`).
+    job = models.OneToOneField(
+        "integrations.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="consent_import",
+    )
+
+    class Meta:
+        verbose_name = _("consent import")
+        ordering = ["-started_at"]
+        permissions = [("import_consents", _("Can import consents from CSV"))]
+
+    def __str__(self) -> str:
+        return f"ConsentImport {self.pk}"

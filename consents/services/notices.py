@@ -1,0 +1,218 @@
+"""New versions of a purpose's notice: when they may take effect, publishing them, and giving the
+purpose a version's scope once it is in effect."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from consents.catalogue import catalogue_invalidate
+from consents.models import NoticeVersion, Purpose
+from consents.scope import SCOPE_FIELDS, purpose_scope
+from consents.selectors import purpose_for_code
+from consents.services.announcements import announcement_create_in_transaction, lead_days_for
+from core.actors import Actor
+from core.db import conflict_on_duplicate
+from core.errors import Conflict, InvalidInput
+
+
+def _earliest_effective(*, significant: bool, now: datetime) -> datetime:
+    return now + timedelta(days=lead_days_for(significant=significant))
+
+
+def notice_earliest_effective(*, significant: bool, now: datetime | None = None) -> datetime:
+    """The earliest start a new version of a purpose's notice may take (a read, for the form's hint)."""
+    return _earliest_effective(significant=significant, now=now or timezone.now())
+
+
+def _refuse_too_early(*, significant: bool, now: datetime) -> InvalidInput:
+    earliest = timezone.localtime(_earliest_effective(significant=significant, now=now))
+    return InvalidInput(
+        _(
+            "Customers must be told %(days)s days before this change takes effect. Choose %(earliest)s "
+            "or later."
+        ),
+        field="effective_at",
+        days=lead_days_for(significant=significant),
+        earliest=earliest.strftime("%d/%m/%Y %H:%M"),
+    )
+
+
+def purpose_version_add(
+    *,
+    actor: Actor,
+    purpose: Purpose,
+    latest: NoticeVersion | None,
+    scope: dict[str, Any],
+    widened: list[str],
+    effective_at: datetime | None,
+    label: str,
+    text_vi: str,
+    text_en: str,
+    now: datetime,
+) -> NoticeVersion:
+    """Add the purpose version a scope change makes, in the caller's transaction (`purpose_update`)."""
+    significant = bool(widened)
+    if effective_at is None:
+        if significant:
+            raise _refuse_too_early(significant=True, now=now)
+        effective_at = now
+    at_once = effective_at <= now
+    if (significant or not at_once) and effective_at < _earliest_effective(significant=significant, now=now):
+        raise _refuse_too_early(significant=significant, now=now)
+    count = purpose.notices.count()
+    notice = notice_add(
+        actor=actor,
+        purpose=purpose,
+        version=label or f"{timezone.localdate(effective_at):%Y-%m}-v{count + 1}",
+        text_vi=text_vi or (latest.text_vi if latest else purpose.description_vi),
+        text_en=text_en or (latest.text_en if latest else purpose.description_en),
+        effective_at=effective_at,
+        material=significant,
+        scope=scope,
+        now=now,
+    )
+    if at_once:
+        _scope_apply(purpose, notice, now=now)
+    else:
+        announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+    return notice
+
+
+def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, now: datetime) -> None:
+    """Copy a version's scope onto the purpose row once it is in effect."""
+    scope = notice.scope
+    for name in SCOPE_FIELDS:
+        if name != "recipients":
+            setattr(purpose, name, scope[name])
+    purpose.save()
+    purpose.recipients.set([r["id"] for r in scope["recipients"]])
+    notice.applied_at = now
+    notice.save(update_fields=["applied_at"])
+
+
+def purpose_versions_apply_due(*, now: datetime | None = None) -> int:
+    """The job: give each purpose the scope of the version that has just taken effect (idempotent)."""
+    now = now or timezone.now()
+    actor = Actor.system("purpose_versions")
+    applied = 0
+    due = NoticeVersion.objects.filter(applied_at__isnull=True, effective_at__lte=now)
+    for pk in list(due.order_by("effective_at").values_list("pk", flat=True)):
+        with transaction.atomic(durable=True):
+            notice = NoticeVersion.objects.select_for_update().filter(pk=pk, applied_at__isnull=True).first()
+            if notice is None:
+                continue
+            purpose = Purpose.objects.select_for_update().get(pk=notice.purpose_id)
+            _scope_apply(purpose, notice, now=now)
+            audit_record(
+                action="consents.purpose.version_applied",
+                actor=actor,
+                target=purpose,
+                now=now,
+                data={"code": purpose.code, "version": notice.version, "significant": notice.material},
+            )
+            catalogue_invalidate()
+        applied += 1
+    return applied
+
+
+def notice_add(
+    *,
+    actor: Actor,
+    purpose: Purpose,
+    version: str,
+    text_vi: str,
+    text_en: str,
+    effective_at: datetime,
+    material: bool,
+    scope: dict[str, Any],
+    now: datetime,
+) -> NoticeVersion:
+    """Add one notice version with its audit entry, in the caller's transaction."""
+    version = (version or "").strip()
+    if not version or len(version) > 32:
+        raise InvalidInput(_("Give a version label of at most 32 characters, e.g. 2026-01."), field="version")
+    if not (text_vi or "").strip() or not (text_en or "").strip():
+        raise InvalidInput(_("Give the notice text in both Vietnamese and English."), field="text_vi")
+    latest = purpose.notices.order_by("-effective_at").first()
+    if latest is not None and effective_at <= latest.effective_at:
+        raise Conflict(
+            _("A new notice version must take effect after the latest one (%(latest)s)."),
+            code="notice_not_after_latest",
+            field="effective_at",
+            latest=latest.version,
+        )
+    with conflict_on_duplicate(
+        Conflict(
+            _("This purpose already has a notice with this version."),
+            code="duplicate_version",
+            field="version",
+        )
+    ):
+        notice = NoticeVersion.objects.create(
+            purpose=purpose,
+            version=version,
+            text_vi=text_vi.strip(),
+            text_en=text_en.strip(),
+            effective_at=effective_at,
+            material=material,
+            scope=scope,
+            applied_at=now if effective_at <= now else None,
+        )
+    audit_record(
+        action="consents.notice.published",
+        actor=actor,
+        target=notice,
+        now=now,
+        data={
+            "purpose": purpose.code,
+            "version": version,
+            "material": material,
+            "effective_at": effective_at.isoformat(),
+        },
+    )
+    return notice
+
+
+def notice_publish(
+    *,
+    actor: Actor,
+    code: str,
+    version: str,
+    text_vi: str,
+    text_en: str,
+    effective_at: datetime | None = None,
+    material: bool = False,
+    now: datetime | None = None,
+) -> NoticeVersion:
+    """Publish a new wording of a purpose's notice (its scope unchanged; scope changes go through
+    `purpose_update`). A purpose's first notice may take effect at once; every later one is announced
+    and takes effect 7 days ahead at the earliest, 30 when material (domain notes: "Notices are
+    versioned"), and a material one makes earlier consents need re-consent from `effective_at`."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        purpose = purpose_for_code(code, Purpose.objects.select_for_update())
+        latest = purpose.notices.order_by("-effective_at").first()
+        effective_at = effective_at or now
+        if latest is not None and effective_at < _earliest_effective(significant=material, now=now):
+            raise _refuse_too_early(significant=material, now=now)
+        notice = notice_add(
+            actor=actor,
+            purpose=purpose,
+            version=version,
+            text_vi=text_vi,
+            text_en=text_en,
+            effective_at=effective_at,
+            material=material,
+            scope=latest.scope if latest is not None else purpose_scope(purpose),
+            now=now,
+        )
+        if latest is not None:
+            announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+        catalogue_invalidate()
+    return notice
