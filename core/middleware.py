@@ -1,11 +1,15 @@
-"""Middleware: a request id (echoed as X-Request-ID) for the audit trail, the API's body limit, and
-no caching of anything answered to a signed-in caller."""
+"""Middleware: a request id (echoed as X-Request-ID) for the audit trail, the API's body limit, no
+caching of anything answered to a signed-in caller, and Django's session, user and message
+middleware left out of API calls that carry a token."""
 from __future__ import annotations
 
 import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.sessions import middleware as sessions_middleware
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
@@ -14,6 +18,44 @@ from django.utils.translation import gettext as _
 from core.context import RequestContext, current_request
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+API_PREFIX = "/api/"
+
+
+def is_token_api_call(request) -> bool:
+    """An API call that names a token (`Authorization: Token ...`, any case, as DRF reads it).
+
+    The token class comes first on every API view (REST_FRAMEWORK, or the view's own list, which
+    names no other), and it answers such a call on its own: the caller is the token's user, or 401
+    for a bad or malformed token; the session is never asked. So the browser's session, its user
+    and its messages play no part in such a call."""
+    if not request.path_info.startswith(API_PREFIX):
+        return False
+    scheme = request.META.get("HTTP_AUTHORIZATION", "").split(None, 1)
+    return bool(scheme) and scheme[0].lower() == "token"
+
+
+class SkippedOnTokenApiCalls:
+    """Hands a token API call straight on: loading the session, the lazy user and the message
+    store, and looking at them again on the way out, cost a twentieth of a consent check
+    (bench/consent_check_profile.py) for a call that uses none of them. Every other request,
+    a browser's API call included (CSRF and the two-factor check stay on it), goes through."""
+
+    def __call__(self, request):
+        if is_token_api_call(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(SkippedOnTokenApiCalls, sessions_middleware.SessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(SkippedOnTokenApiCalls, auth_middleware.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(SkippedOnTokenApiCalls, messages_middleware.MessageMiddleware):
+    pass
 
 
 class RequestContextMiddleware:
