@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Session, user and messages: Django's, left out of API calls that carry a token (core/middleware.py).
     "core.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages by their path; the API by the caller's Accept-Language (core/middleware.py).
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.middleware.AuthenticationMiddleware",

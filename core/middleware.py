@@ -11,6 +11,8 @@ from django.contrib.auth import middleware as auth_middleware
 from django.contrib.messages import middleware as messages_middleware
 from django.contrib.sessions import middleware as sessions_middleware
 from django.http import JsonResponse
+from django.middleware import locale as locale_middleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -56,6 +58,20 @@ class AuthenticationMiddleware(SkippedOnTokenApiCalls, auth_middleware.Authentic
 
 class MessageMiddleware(SkippedOnTokenApiCalls, messages_middleware.MessageMiddleware):
     pass
+
+
+class LocaleMiddleware(locale_middleware.LocaleMiddleware):
+    """Pages take their language from their path (Vietnamese unprefixed, English under /en/). The
+    API has no prefix, so Django's middleware would answer every call in Vietnamese: an API call
+    takes the language its caller asks for instead (the language cookie, then Accept-Language),
+    Vietnamese when it names neither."""
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API_PREFIX):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
 
 
 class RequestContextMiddleware:
