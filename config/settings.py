@@ -375,7 +375,7 @@ STORAGES = {
 
 # ---------------------------------------------------------------------------- api
 # Seconds each worker keeps a looked-up API token: a token revoked elsewhere stops within this time
-# (at once in the revoking process). 0 looks the token up on every call (core/principals.py).
+# (at once in the revoking process). 0 looks the token up on every call (integrations/principals.py).
 API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", default=2.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
