@@ -76,13 +76,15 @@ MIDDLEWARE = [
     "core.security_headers.ContentSecurityPolicyMiddleware",
     "core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Session, user and messages: Django's, left out of API calls that carry a token (core/middleware.py).
+    "core.middleware.SessionMiddleware",
+    # Pages by their path; the API by the caller's Accept-Language (core/middleware.py).
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
@@ -373,7 +375,7 @@ STORAGES = {
 
 # ---------------------------------------------------------------------------- api
 # Seconds each worker keeps a looked-up API token: a token revoked elsewhere stops within this time
-# (at once in the revoking process). 0 looks the token up on every call (core/principals.py).
+# (at once in the revoking process). 0 looks the token up on every call (integrations/principals.py).
 API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", default=2.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
 
 from core.errors import Conflict
@@ -30,30 +30,33 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _can_prepare() -> bool:
-    options = connection.settings_dict["OPTIONS"]
+def _can_prepare(database) -> bool:
+    options = database.settings_dict["OPTIONS"]
     return (
-        connection.vendor == "postgresql"
+        database.vendor == "postgresql"
         and options.get("prepare_threshold") is not None
-        and not connection.queries_logged
+        and not database.queries_logged
     )
 
 
 @contextmanager
 def prepared_cursor() -> Iterator:
-    if not _can_prepare():
-        with connection.cursor() as cursor:
+    # The connection looked up once: each attribute read through Django's `connection` proxy finds
+    # this thread's connection again, eight times per call here.
+    database = connections[DEFAULT_DB_ALIAS]
+    if not _can_prepare(database):
+        with database.cursor() as cursor:
             yield cursor
         return
     import psycopg  # the PostgreSQL driver; SQLite installs never reach this line
 
     # The same steps Django's own cursor() takes, with a server-binding cursor in place of its
     # client-binding one.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        server_binding = psycopg.Cursor(connection.connection)
-    with connection.make_cursor(server_binding) as cursor:
+    database.close_if_health_check_failed()
+    database.ensure_connection()
+    with database.wrap_database_errors:
+        server_binding = psycopg.Cursor(database.connection)
+    with database.make_cursor(server_binding) as cursor:
         yield cursor
 
 

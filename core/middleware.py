@@ -1,18 +1,77 @@
-"""Middleware: a request id (echoed as X-Request-ID) for the audit trail, the API's body limit, and
-no caching of anything answered to a signed-in caller."""
+"""Middleware: a request id (echoed as X-Request-ID) for the audit trail, the API's body limit, no
+caching of anything answered to a signed-in caller, and Django's session, user and message
+middleware left out of API calls that carry a token."""
 from __future__ import annotations
 
 import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.sessions import middleware as sessions_middleware
 from django.http import JsonResponse
+from django.middleware import locale as locale_middleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from core.context import RequestContext, current_request
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+API_PREFIX = "/api/"
+
+
+def is_token_api_call(request) -> bool:
+    """An API call that names a token (`Authorization: Token ...`, any case, as DRF reads it).
+
+    The token class comes first on every API view (REST_FRAMEWORK, or the view's own list, which
+    names no other), and it answers such a call on its own: the caller is the token's user, or 401
+    for a bad or malformed token; the session is never asked. So the browser's session, its user
+    and its messages play no part in such a call."""
+    if not request.path_info.startswith(API_PREFIX):
+        return False
+    scheme = request.META.get("HTTP_AUTHORIZATION", "").split(None, 1)
+    return bool(scheme) and scheme[0].lower() == "token"
+
+
+class SkippedOnTokenApiCalls:
+    """Hands a token API call straight on: loading the session, the lazy user and the message
+    store, and looking at them again on the way out, cost a twentieth of a consent check
+    (bench/consent_check_profile.py) for a call that uses none of them. Every other request,
+    a browser's API call included (CSRF and the two-factor check stay on it), goes through."""
+
+    def __call__(self, request):
+        if is_token_api_call(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(SkippedOnTokenApiCalls, sessions_middleware.SessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(SkippedOnTokenApiCalls, auth_middleware.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(SkippedOnTokenApiCalls, messages_middleware.MessageMiddleware):
+    pass
+
+
+class LocaleMiddleware(locale_middleware.LocaleMiddleware):
+    """Pages take their language from their path (Vietnamese unprefixed, English under /en/). The
+    API has no prefix, so Django's middleware would answer every call in Vietnamese: an API call
+    takes the language its caller asks for instead (the language cookie, then Accept-Language),
+    Vietnamese when it names neither."""
+
+    def process_request(self, request):
+        if not request.path_info.startswith(API_PREFIX):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
 
 
 class RequestContextMiddleware:
@@ -20,7 +79,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        # META, not `request.headers`: that mapping is built from every header on first use, which
+        # nothing else on an API call needs (bench/consent_check_profile.py).
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a known proxy sets it.
         token = current_request.set(RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR")))
@@ -83,5 +144,19 @@ class NoStoreForSignedInMiddleware:
         # DRF copies a token's user onto the Django request, so API callers are seen here too.
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            never_cache(response)
         return response
+
+
+# What `add_never_cache_headers` writes on a response that has no Cache-Control of its own.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache(response) -> None:
+    """`add_never_cache_headers`, without parsing and rebuilding Cache-Control twice when there is
+    none to merge with (every API answer): that cost a twentieth of a consent check."""
+    if response.has_header("Cache-Control"):
+        add_never_cache_headers(response)
+        return
+    response.headers["Cache-Control"] = NEVER_CACHE
+    response.headers.setdefault("Expires", http_date())

@@ -17,7 +17,7 @@ def token_by_key_hash(key_hash: str) -> ApiToken | None:
     """A live token of an active user, or None: one prepared query on the unique hash.
 
     Runs on every API call, so it skips the ORM (whose query building cost more than the query)
-    and loads no user row; `core.principals` keeps tokens and users briefly per worker.
+    and loads no user row; `integrations.principals` keeps tokens and users briefly per worker.
     """
     token_table, user_table = ApiToken._meta.db_table, get_user_model()._meta.db_table
     with prepared_cursor() as cursor:

@@ -41,7 +41,7 @@ def token_issue(
 
 def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Stop a token: refused at once by this process, by every other worker within
-    API_TOKEN_CACHE_SECONDS (core/principals.py). Revoking twice changes nothing."""
+    API_TOKEN_CACHE_SECONDS (integrations/principals.py). Revoking twice changes nothing."""
     with transaction.atomic(durable=True):
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:

@@ -1,4 +1,5 @@
 """Platform endpoints: health, schema and docs, tokens, idempotency keys, error shapes."""
+import re
 import time
 from types import SimpleNamespace
 
@@ -198,3 +199,16 @@ def test_concurrent_requests_get_their_own_copy_of_the_cached_user(officer):
     assert first.pk == second.pk == officer.pk
     assert first.has_perm("subjects.view_datasubject")
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sent", "echoed"), [("core-banking.42_a", True), ("bad id with spaces", False), ("", False)]
+)
+def test_the_request_id_is_echoed_when_safe_and_made_up_otherwise(client, sent, echoed):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID=sent)
+
+    if echoed:
+        assert response["X-Request-ID"] == sent
+    else:
+        assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])

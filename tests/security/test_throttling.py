@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 
+from integrations.api import throttling
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +76,16 @@ def test_budgets_count_in_redis_with_one_counter_per_window(rates, settings, as_
 
     assert _statuses(caller, 4) == [200, 200, 200, 429]
     assert 0 < int(caller.get(URL)["Retry-After"]) <= 60
+
+
+def test_a_window_counter_expires_with_its_window_even_when_redis_lacks_the_script(settings, monkeypatch):
+    if not settings.REDIS_URL:
+        pytest.skip("runs in the Redis run of the suite")
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"})
+    # As after a Redis restart: the digest names no loaded script, so the first call loads it.
+    monkeypatch.setattr(throttling, "_COUNT_IN_WINDOW_SHA", "0" * 40)
+
+    counts = [throttling.window_count(cache, "token:1:7", window_seconds=60) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert 0 < cache._cache.get_client().ttl(cache.make_key("token:1:7")) <= 60

@@ -1,7 +1,7 @@
 """`manage.py revoke_token PREFIX [--user USERNAME]`: revoke the one live API token with that prefix.
 
 The prefix is the first 8 characters of the key, as `list_tokens` and the DPO's token page show
-it. Other workers refuse the token within API_TOKEN_CACHE_SECONDS (core/principals.py).
+it. Other workers refuse the token within API_TOKEN_CACHE_SECONDS (integrations/principals.py).
 One key in 64 starts with "-", which the shell's argument parser would read as an option: put
 `--` before such a prefix (`manage.py revoke_token -- -AbC1234`); it is safe before any prefix.
 """

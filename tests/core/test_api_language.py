@@ -1,0 +1,43 @@
+"""The API has no language prefix in its paths, so it answers in the language the caller asks for
+(`Accept-Language`), and in Vietnamese, the bank's language, when the caller names neither."""
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from tests.consents.factories import make_purpose
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN_CIF = "No customer with this customer number (CIF)."
+
+
+def _check_unknown_customer(api, **headers):
+    make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    response = api.get("/api/v1/consent-check/", {"subject": "nobody", "purpose": "kyc"}, **headers)
+    assert response.status_code == 404
+    return response
+
+
+def test_an_english_caller_reads_english(as_user, client_user):
+    response = _check_unknown_customer(as_user(client_user), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    assert response.json()["detail"] == UNKNOWN_CIF
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize("headers", [{"HTTP_ACCEPT_LANGUAGE": "vi"}, {}], ids=["vi", "no header"])
+def test_a_vietnamese_caller_and_one_that_names_no_language_read_vietnamese(as_user, client_user, headers):
+    response = _check_unknown_customer(as_user(client_user), **headers)
+
+    with translation.override("vi"):
+        vietnamese = translation.gettext(UNKNOWN_CIF)
+    assert vietnamese != UNKNOWN_CIF
+    assert response.json()["detail"] == vietnamese
+    assert response["Content-Language"] == "vi"
+
+
+def test_pages_still_take_their_language_from_the_path(client):
+    assert client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "vi"
+    assert client.get("/en/privacy/", HTTP_ACCEPT_LANGUAGE="vi")["Content-Language"] == "en"
