@@ -20,17 +20,20 @@ from core.errors import InvalidInput
 
 T = TypeVar("T")
 LANGUAGE_CHOICE_MESSAGE = _("Choose “vi” (Vietnamese) or “en” (English).")
+# `Language.values` rebuilds its list (and translates every label) on each read: a sweep writing to
+# 10,000 customers asks once per message.
+LANGUAGE_CODES = frozenset(Language.values)
 
 
 def language_clean(value: Any, *, field: str = "preferred_language") -> str:
     """The language code given, or a clear InvalidInput naming the choices."""
-    if value not in Language.values:
+    if value not in LANGUAGE_CODES:
         raise InvalidInput(LANGUAGE_CHOICE_MESSAGE, field=field)
     return value
 
 
 def _known(code: str | None) -> str:
-    return code if code in Language.values else settings.LANGUAGE_CODE
+    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
 def language_for_subject(subject: Any) -> str:

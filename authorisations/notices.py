@@ -14,6 +14,7 @@ from django.utils import translation
 from accounts.languages import language_for_subject
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import scope_labels
+from authorisations.states import AuthorisationStatus
 from integrations.outbox import (
     absolute_url,
     outbox_enqueue_email_batch,
@@ -31,7 +32,8 @@ def _line(authorisation: Authorisation) -> dict:
         "third_party": authorisation.third_party.legal_name,
         "scopes": [s["label"] for s in scope_labels(authorisation.scopes)],
         "expires_at": authorisation.expires_at.isoformat(),
-        "status_label": str(authorisation.get_status_display()),
+        # The choice's label, not `get_status_display()`, which translates every choice on each call.
+        "status_label": str(AuthorisationStatus(authorisation.status).label),
     }
 
 
@@ -70,7 +72,7 @@ def _change_notices(
     """For one event: the customer's receipt message and the webhook's arguments (None where none)."""
     with translation.override(language_for_subject(authorisation.subject)):
         line = _line(authorisation)
-        kind_label = str(event.get_kind_display())
+        kind_label = str(AuthorisationEvent.Kind(event.kind).label)
     email = _email_args(
         authorisation.subject,
         template="authorisations/email/receipt",

@@ -272,29 +272,11 @@ def expire_until_done(now) -> tuple[float, int, int]:
 
 
 def plan(now) -> str:
-    from django.db.models import Exists, OuterRef
+    from deadlines.clocks import clock_sources, reminders_due
 
-    from deadlines.models import DeadlineReminder
-    from dsr.clock_sources import open_requests
-
-    ledger = DeadlineReminder.objects.filter(
-        source="dsr.request",
-        clock="due",
-        hours_before=24,
-        item_id=OuterRef("clock_item_id"),
-        due_at=OuterRef("clock_due_at"),
-    )
-    qs = (
-        open_requests("due")
-        .filter(
-            ~Exists(ledger),
-            clock_due_at__gt=now + timedelta(hours=6),
-            clock_due_at__lte=now + timedelta(hours=24),
-        )
-        .order_by("clock_due_at")
-        .values("clock_item_id")[:BATCH]
-    )
-    return qs.explain(analyze=True)
+    source = next(source for source in clock_sources() if source.name == "dsr.request")
+    query = reminders_due(source, "due", hours=24, lower=6, now=now)
+    return query.values("clock_item_id")[:BATCH].explain(analyze=True)
 
 
 def main() -> None:

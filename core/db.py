@@ -147,6 +147,9 @@ def bulk_insert(objs: Sequence[models.Model]) -> None:
     statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     connection.validate_no_broken_transaction()
     with connection.cursor() as cursor, connection.wrap_database_errors:
+        # The connection itself, not the `connection` proxy, which looks it up again on each of the
+        # dozen attribute reads a field's preparation makes: a tenth of a 10,000-row expiry sweep.
+        database = cursor.db
         with cursor.cursor.copy(statement) as copy:
             for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), database) for f in fields])

@@ -36,6 +36,8 @@ from subjects.models import DataSubject
 
 OUTBOX_KIND = {Channel.EMAIL: OutboxMessage.Kind.EMAIL, Channel.SMS: OutboxMessage.Kind.SMS}
 FELL_BACK = "fell back to the next channel"
+# `Channel.values` rebuilds its list on each read; a sweep asks once per customer and channel.
+CHANNELS = frozenset(Channel.values)
 
 
 def channels_for(subject: DataSubject, preferred: list[str] | None) -> list[str]:
@@ -43,7 +45,7 @@ def channels_for(subject: DataSubject, preferred: list[str] | None) -> list[str]
     can reach them (an e-mail address, a phone number), with the inbox always last."""
     chosen: list[str] = []
     for channel in preferred or settings.NOTIFY_DEFAULT_CHANNELS:
-        if channel in Channel.values and channel not in chosen and _reaches(subject, channel):
+        if channel in CHANNELS and channel not in chosen and _reaches(subject, channel):
             chosen.append(channel)
     if Channel.INBOX not in chosen:
         chosen.append(Channel.INBOX)

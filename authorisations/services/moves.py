@@ -105,7 +105,7 @@ def _apply(
     authorisation: Authorisation, *, to: str, now: datetime, pause_reason: str, pause_source: str
 ) -> list[str]:
     """Set the move's fields on the authorisation (unsaved); returns the fields changed."""
-    AUTHORISATION_MACHINE.check(authorisation.status, to, status=authorisation.get_status_display())
+    AUTHORISATION_MACHINE.check(authorisation.status, to, status=S(authorisation.status).label)
     authorisation.status = to
     authorisation.pause_reason = pause_reason if to == S.PAUSED else ""
     authorisation.pause_source = pause_source if to == S.PAUSED else ""
