@@ -133,7 +133,7 @@ class CalendarDay(models.Model):
 class ReminderThreshold(models.Model):
     """How long before a deadline its owner is reminded; the DPO edits these rows.
 
-    When no row is active the defaults of `core.clocks.DEFAULT_THRESHOLD_HOURS` apply, so an empty
+    When no row is active the defaults of `deadlines.clocks.sweep.DEFAULT_THRESHOLD_HOURS` apply, so an empty
     table (a fresh install, a flushed test database) still reminds.
     """
 

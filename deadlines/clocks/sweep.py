@@ -1,4 +1,4 @@
-"""The deadline machinery: a registry of clock sources and the sweeper that reminds and marks breaches.
+"""The sweeper that reminds and marks breaches, over the registered clock sources.
 
 Each app registers, from its AppConfig.ready(), a `ClockSource`: a queryset of its open items for
 each of its clocks, annotated with four standard columns (`clock_item_id` as text, `clock_due_at`,
@@ -25,21 +25,20 @@ second sweep, or a second worker at the same time, inserts nothing and sends not
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, UUIDField, Value
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 
 from accounts.languages import per_language
 from audit.services import audit_record
 from core.actors import Actor
 from core.roles import Role
+from deadlines.clocks.sources import ITEM_COLUMNS, ClockSource, clock_sources
 from deadlines.models import DeadlineBreach, DeadlineReminder, ReminderThreshold
 from integrations.models import OutboxMessage
 from integrations.outbox import (
@@ -52,73 +51,8 @@ from integrations.outbox import (
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
 SWEEP_BATCH = 2000
-ITEM_COLUMNS = ("clock_item_id", "clock_due_at", "clock_assignee_id", "clock_subject_id")
 REMINDER_TEMPLATE = "deadlines/email/deadline_reminder"
 ESCALATION_TEMPLATE = "deadlines/email/deadline_breached"
-
-
-def clock_columns(
-    queryset: QuerySet, *, due: str, assignee: str | None = None, subject: str | None = None
-) -> QuerySet:
-    """`queryset` annotated with `ITEM_COLUMNS` for a source's `open_items`: the primary key as text,
-    the deadline from the field `due`, and the assignee and data subject from the fields named (none
-    when omitted: the source's queue roles are reminded instead)."""
-    return queryset.annotate(
-        clock_item_id=Cast("pk", CharField(max_length=64)),
-        clock_due_at=F(due),
-        clock_assignee_id=F(assignee) if assignee else Value(None, output_field=IntegerField()),
-        clock_subject_id=F(subject) if subject else Value(None, output_field=UUIDField()),
-    )
-
-
-def short_id(item_id: str) -> str:
-    """The first 8 hex digits of an item id (a UUID's text, with or without dashes), for labels."""
-    return item_id.replace("-", "")[:8]
-
-
-@dataclass(frozen=True)
-class ClockSource:
-    """One kind of item with deadlines.
-
-    `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`
-    (`clock_columns`);
-    `fields` names extra columns `label` and `link` read. `label(row)` must not contain personal
-    data (it goes into e-mails and the breach register); `link(row)` is a portal path or "".
-    `on_breached(rows, now)` runs inside the sweep's transaction for the rows newly breached.
-    """
-
-    name: str
-    clocks: tuple[str, ...]
-    open_items: Callable[[str], QuerySet]
-    label: Callable[[dict[str, Any]], str]
-    link: Callable[[dict[str, Any]], str] = lambda row: ""
-    fields: tuple[str, ...] = ()
-    queue_roles: tuple[str, ...] = (Role.PRIVACY,)
-    breach_action: str = "core.deadline.breached"
-    on_breached: Callable[[list[dict[str, Any]], datetime], None] | None = None
-    clock_labels: dict[str, Any] = field(default_factory=dict)
-    # What the items are (translated when shown), for the reports' breach tables.
-    title: Any = ""
-
-
-_sources: dict[str, ClockSource] = {}
-
-
-def register_clock_source(source: ClockSource) -> None:
-    """Declare a source (from AppConfig.ready()); registering the same name again replaces it."""
-    _sources[source.name] = source
-
-
-def clock_sources() -> list[ClockSource]:
-    return [_sources[name] for name in sorted(_sources)]
-
-
-def clock_labels(source: str, clock: str) -> tuple[str, str]:
-    """The translated title of a source and label of one of its clocks; the codes when unknown."""
-    found = _sources.get(source)
-    if found is None:
-        return source, clock
-    return str(found.title or source), str(found.clock_labels.get(clock, clock))
 
 
 def reminder_thresholds() -> list[int]:
@@ -432,4 +366,3 @@ def _escalate(
         dispatch=False,
         now=now,
     )
-
