@@ -18,7 +18,7 @@ from dsr.models import (
     RequestExport,
     RequestStatusChange,
 )
-from dsr.selectors import request_corrections, request_not_covered
+from dsr.selectors import request_allowed_actions, request_corrections, request_not_covered
 from dsr.states import OPEN, RequestStatus
 from subjects.disclosure import Disclosure
 
@@ -231,6 +231,11 @@ class RequestDetailSerializer(RequestOutputSerializer):
         help_text="True when `details` and `corrections` are masked: staff give `X-Access-Reason` to see "
         "them, integration clients need the `subjects:pii` scope (need to know)."
     )
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="The staff actions the caller's account may take now, as the staff page offers them: "
+        "acknowledge, verify, pause, resume, approve, extend, complete, reject, lift (a token also needs "
+        "the `requests:work` scope). Empty for customers and for a closed request."
+    )
 
     class Meta(RequestOutputSerializer.Meta):
         fields = [
@@ -249,10 +254,16 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "not_covered",
             "corrections",
             "masked",
+            "allowed_actions",
         ]
 
     def _shown(self) -> Disclosure:
         return self.context.get("disclosure") or Disclosure(revealed=False)
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        if self.context["customer"]:
+            return []
+        return sorted(request_allowed_actions(obj, self.context["request"].user, now=self.context["now"]))
 
     def get_masked(self, obj) -> bool:
         return not self._shown().revealed

@@ -298,3 +298,21 @@ def test_overdue_and_due_soon_together_list_either(as_user, privacy_officer, sub
     assert ids({"due_soon": "yes"}) == {str(soon.pk)}
     assert ids({"overdue": "1", "due_soon": "true"}) == {str(late.pk), str(soon.pk)}
     assert ids({"overdue": "false"}) == {str(late.pk), str(soon.pk), str(calm.pk)}
+
+
+def test_detail_lists_the_actions_the_staff_page_offers(as_user, privacy_officer, customer_a, subject):
+    """The API shows the same `request_allowed_actions` as the staff page: what would succeed now,
+    and nothing once the request is closed; a customer is offered no staff action."""
+    request = make_request(subject, type="complaint")
+    client = as_user(privacy_officer)
+    base = f"/api/v1/requests/{request.pk}/"
+
+    assert set(client.get(base).json()["allowed_actions"]) >= {"acknowledge", "verify", "reject"}
+    assert "complete" not in client.get(base).json()["allowed_actions"]
+    client.post(base + "verify-identity/", by_document(subject), format="json")
+    answer = client.post(base + "complete/", {"note": "Đã xong."}, format="json").json()
+    assert answer["allowed_actions"] == []
+
+    own = make_request(subject_of(customer_a), type="complaint")
+    customer_api = as_user(customer_a, scopes=["requests:read"])
+    assert customer_api.get(f"/api/v1/requests/{own.pk}/").json()["allowed_actions"] == []
