@@ -109,7 +109,7 @@ class ApiBodyLimitMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if (
             limit is not None
-            and request.path.startswith("/api/")
+            and request.path.startswith(API_PREFIX)
             and not request.content_type.startswith("multipart/")
             and _content_length(request) > limit
         ):
