@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from consents import selectors, services
 from consents.api.serializers import (
+    DUTY_ACKNOWLEDGE_RIGHT,
     AcknowledgeSerializer,
     DutyOutputSerializer,
     ImportOutputSerializer,
@@ -172,13 +173,13 @@ class DutyListView(generics.GenericAPIView):
             client=request.user if user_role(request.user) == Role.CLIENT else None
         )
         page = self.paginate_queryset(DutyFilterSet.apply(request.query_params, duties))
-        return self.get_paginated_response(DutyOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class DutyAcknowledgeView(APIView):
     permission_classes = [RolePermission]
-    required_permissions = {"POST": "consents.acknowledge_withdrawalduty"}
-    required_scopes = {"POST": "consents:write"}
+    required_permissions = {"POST": DUTY_ACKNOWLEDGE_RIGHT.permission}
+    required_scopes = {"POST": DUTY_ACKNOWLEDGE_RIGHT.scope}
 
     @extend_schema(
         request=AcknowledgeSerializer,
@@ -196,7 +197,7 @@ class DutyAcknowledgeView(APIView):
             client_user_id=client_id,
             note=data.validated_data["note"],
         )
-        return Response(DutyOutputSerializer(duty).data)
+        return Response(DutyOutputSerializer(duty, context={"request": request}).data)
 
 
 ImportJobSerializer = inline_serializer(

@@ -21,8 +21,12 @@ from consents.models import (
     TransferExemption,
     WithdrawalDuty,
 )
-from consents.selectors import recipient_list
+from consents.selectors import duty_allowed_actions, recipient_list
+from core.api.actions import ActingRight, AllowedActionsField
 from integrations.selectors import webhook_endpoint_list
+
+# Who acknowledges a withdrawal duty through the API (staff, or the recipient's integration client).
+DUTY_ACKNOWLEDGE_RIGHT = ActingRight("consents.acknowledge_withdrawalduty", "consents:write")
 
 
 class RecipientOutputSerializer(serializers.ModelSerializer):
@@ -317,6 +321,13 @@ class DutyOutputSerializer(serializers.ModelSerializer):
     consent = serializers.UUIDField(source="consent_id", read_only=True)
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     purpose = serializers.CharField(source="consent.purpose.code", read_only=True)
+    allowed_actions = AllowedActionsField(
+        duty_allowed_actions,
+        right=DUTY_ACKNOWLEDGE_RIGHT,
+        help_text="What the caller may do with the duty now, as the duties page offers it: acknowledge "
+        "(an integration client only its own recipients' duties). Empty for a reader, a token without "
+        "`consents:write` and an acknowledged duty.",
+    )
 
     class Meta:
         model = WithdrawalDuty
@@ -332,6 +343,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "acknowledged_by_label",
             "acknowledgement_note",
+            "allowed_actions",
         ]
         read_only_fields = fields
 

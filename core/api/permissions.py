@@ -31,11 +31,16 @@ class RolePermission(BasePermission):
         needed = (needed,) if isinstance(needed, str) else tuple(needed)
         if not all(user.has_perm(p) for p in needed):
             return False
-        allows = getattr(request.auth, "allows", None)
-        if callable(allows):
-            scope = getattr(view, "required_scopes", {}).get(method)
-            if not allows(scope):
-                self.message = (f"This API token lacks the '{scope}' scope." if scope is not None
-                                else "This endpoint takes only a token with the whole role ('*').")
-                return False
+        scope = getattr(view, "required_scopes", {}).get(method)
+        if not token_allows(request, scope):
+            self.message = (f"This API token lacks the '{scope}' scope." if scope is not None
+                            else "This endpoint takes only a token with the whole role ('*').")
+            return False
         return True
+
+
+def token_allows(request, scope: str | None) -> bool:
+    """Whether what authenticated the request allows `scope`: an API token answers for itself, a
+    browser session has no scopes and keeps its role's reach."""
+    allows = getattr(request.auth, "allows", None)
+    return not callable(allows) or allows(scope)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.actions import ActingRight, AllowedActionsField
 from deadlines.models import RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
@@ -18,9 +19,17 @@ from dsr.models import (
     RequestExport,
     RequestStatusChange,
 )
-from dsr.selectors import request_allowed_actions, request_corrections, request_not_covered
+from dsr.selectors import (
+    request_allowed_actions,
+    request_corrections,
+    request_not_covered,
+    task_allowed_actions,
+)
 from dsr.states import OPEN, RequestStatus
 from subjects.disclosure import Disclosure
+
+# Who completes a fulfilment task through the API (staff, or the system's integration client).
+TASK_COMPLETE_RIGHT = ActingRight("dsr.change_fulfilmenttask", "requests:tasks")
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -131,6 +140,13 @@ class TaskSerializer(serializers.ModelSerializer):
     system = serializers.CharField(source="system.code")
     system_name = serializers.CharField(source="system.name")
     request = serializers.UUIDField(source="request_id")
+    allowed_actions = AllowedActionsField(
+        task_allowed_actions,
+        right=TASK_COMPLETE_RIGHT,
+        help_text="What the caller may do with the task now, as the request page offers it: complete "
+        "(an integration client only its own systems' tasks, while the request is being worked). Empty for "
+        "a reader, a token without `requests:tasks` and a finished task.",
+    )
 
     class Meta:
         model = FulfilmentTask
@@ -145,6 +161,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "completed_at",
             "note",
             "evidence",
+            "allowed_actions",
         ]
 
 

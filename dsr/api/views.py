@@ -321,13 +321,13 @@ class TaskListView(generics.GenericAPIView):
     @extend_schema(responses=s.ClientTaskSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(s.ClientTaskSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class TaskCompleteView(APIView):
     permission_classes = [RolePermission]
-    required_permissions = {"POST": "dsr.change_fulfilmenttask"}
-    required_scopes = {"POST": "requests:tasks"}
+    required_permissions = {"POST": s.TASK_COMPLETE_RIGHT.permission}
+    required_scopes = {"POST": s.TASK_COMPLETE_RIGHT.scope}
 
     @extend_schema(request=s.TaskCompleteSerializer, responses=s.TaskSerializer)
     def post(self, request, pk):
@@ -340,4 +340,4 @@ class TaskCompleteView(APIView):
             note=data.validated_data.get("note", ""),
             evidence=data.validated_data.get("evidence", ""),
         )
-        return Response(s.TaskSerializer(task).data)
+        return Response(s.TaskSerializer(task, context={"request": request}).data)

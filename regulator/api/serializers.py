@@ -5,7 +5,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from consents.models import NoticeAnnouncement
+from consents.selectors import announcement_allowed_actions
+from core.api.actions import AllowedActionsField
+from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
 from regulator.models import Breach, BreachNotification, Dossier
+from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
 
 
 class BreachCreateSerializer(serializers.Serializer):
@@ -61,6 +65,12 @@ class BreachOutputSerializer(serializers.ModelSerializer):
     systems = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     phases = PhaseOutputSerializer(many=True, read_only=True)
+    allowed_actions = AllowedActionsField(
+        breach_allowed_actions,
+        right=BREACH_RIGHT,
+        help_text="What the caller may do with the breach now, as the breach page offers it: update, notify, "
+        "close. Empty for a reader, a token without `regulator:write` and a closed breach.",
+    )
 
     class Meta:
         model = Breach
@@ -89,6 +99,7 @@ class BreachOutputSerializer(serializers.ModelSerializer):
             "customer_notice_decided_at",
             "closed_at",
             "phases",
+            "allowed_actions",
         ]
 
 
@@ -99,6 +110,13 @@ class CustomerNoticeDeclineSerializer(serializers.Serializer):
 class DossierOutputSerializer(serializers.ModelSerializer):
     purpose = serializers.SlugRelatedField(slug_field="code", read_only=True)
     recipient = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    allowed_actions = AllowedActionsField(
+        dossier_allowed_actions,
+        right=DOSSIER_RIGHT,
+        help_text="What the caller may do with the dossier now, as the dossier page offers it: edit, file "
+        "(once its risk assessment is written and until the current version is filed). Empty for a reader "
+        "and a token without `regulator:write`.",
+    )
 
     class Meta:
         model = Dossier
@@ -115,6 +133,7 @@ class DossierOutputSerializer(serializers.ModelSerializer):
             "authority_reference",
             "current_version",
             "deadline_breached_at",
+            "allowed_actions",
         ]
 
 
@@ -136,6 +155,12 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
     version = serializers.CharField(source="notice.version", read_only=True)
     effective_at = serializers.DateTimeField(source="notice.effective_at", read_only=True)
     material = serializers.BooleanField(source="notice.material", read_only=True)
+    allowed_actions = AllowedActionsField(
+        announcement_allowed_actions,
+        right=ANNOUNCEMENT_RIGHT,
+        help_text="What the caller may do with the announcement now, as the announcements page offers it: "
+        "send (before its date, while scheduled). Empty for a reader and once sent.",
+    )
 
     class Meta:
         model = NoticeAnnouncement
@@ -153,6 +178,7 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
             "customers_told",
             "asked_at",
             "customers_asked",
+            "allowed_actions",
         ]
 
 

@@ -16,12 +16,24 @@ from rest_framework.views import APIView
 
 from consents.services import announcements
 from core.actors import actor_for_user
+from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet, query_flag
 from core.api.permissions import RolePermission
 from core.errors import NotFound
 from core.replica import replica_reads
 from core.spreadsheets import SpreadsheetWriter
 from regulator import services
+from regulator.api.access import (
+    DOSSIER_RIGHT,
+    MANAGE_ANNOUNCEMENT,
+    MANAGE_BREACH,
+    MANAGE_DOSSIER,
+    READ_BREACH,
+    READ_DOSSIER,
+    READ_REGULATOR,
+    READ_SCOPE,
+    WRITE_SCOPE,
+)
 from regulator.api.serializers import (
     ActivitySerializer,
     AnnouncementCreateSerializer,
@@ -48,19 +60,12 @@ from regulator.selectors import (
     breach_by_id,
     breach_list,
     breach_phase_notification,
+    dossier_allowed_actions,
     dossier_by_id,
     dossier_list,
     dossier_version,
     processing_activity_codes,
 )
-
-READ_BREACH = "regulator.view_breach"
-MANAGE_BREACH = "regulator.manage_breach"
-READ_DOSSIER = "regulator.view_dossier"
-MANAGE_DOSSIER = "regulator.manage_dossier"
-# Token scopes: reading the regulator's records, and every write (breaches, dossiers, announcements).
-READ_SCOPE = "regulator:read"
-WRITE_SCOPE = "regulator:write"
 
 
 def _breach(pk) -> Breach:
@@ -68,6 +73,11 @@ def _breach(pk) -> Breach:
     if breach is None:
         raise NotFound("No breach with this id.")
     return breach
+
+
+def _breach_answer(request, pk) -> dict:
+    """The breach as it now stands, with what the caller may do next."""
+    return BreachOutputSerializer(_breach(pk), context={"request": request}).data
 
 
 class BreachFilterSet(ListFilterSet):
@@ -87,14 +97,14 @@ class BreachListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=BreachOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(BreachFilterSet.apply(request.query_params, self.get_queryset()))
-        return self.get_paginated_response(BreachOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=BreachCreateSerializer, responses={201: BreachOutputSerializer})
     def post(self, request):
         data = BreachCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         breach = services.breach_record(actor=actor_for_user(request.user), **data.validated_data)
-        return Response(BreachOutputSerializer(_breach(breach.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(_breach_answer(request, breach.pk), status=status.HTTP_201_CREATED)
 
 
 class BreachDetailView(APIView):
@@ -104,14 +114,14 @@ class BreachDetailView(APIView):
 
     @extend_schema(responses=BreachOutputSerializer)
     def get(self, request, pk):
-        return Response(BreachOutputSerializer(_breach(pk)).data)
+        return Response(_breach_answer(request, pk))
 
     @extend_schema(request=BreachUpdateSerializer, responses=BreachOutputSerializer)
     def patch(self, request, pk):
         data = BreachUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=data.validated_data)
-        return Response(BreachOutputSerializer(_breach(pk)).data)
+        return Response(_breach_answer(request, pk))
 
 
 class BreachNotifyView(APIView):
@@ -178,7 +188,7 @@ class BreachCustomersView(APIView):
                 status=status.HTTP_202_ACCEPTED, headers={"Location": url},
             )
         services.breach_customers_notify(actor=actor, user=request.user, breach_id=pk)
-        return Response(BreachOutputSerializer(_breach(pk)).data)
+        return Response(_breach_answer(request, pk))
 
 
 class BreachCustomersDeclineView(APIView):
@@ -194,7 +204,7 @@ class BreachCustomersDeclineView(APIView):
         services.breach_customers_not_notify(
             actor=actor_for_user(request.user), breach_id=pk, reason=data.validated_data["reason"]
         )
-        return Response(BreachOutputSerializer(_breach(pk)).data)
+        return Response(_breach_answer(request, pk))
 
 
 class BreachCloseView(APIView):
@@ -205,7 +215,7 @@ class BreachCloseView(APIView):
     @extend_schema(request=None, responses=BreachOutputSerializer)
     def post(self, request, pk):
         services.breach_close(actor=actor_for_user(request.user), breach_id=pk)
-        return Response(BreachOutputSerializer(_breach(pk)).data)
+        return Response(_breach_answer(request, pk))
 
 
 class DossierFilterSet(ListFilterSet):
@@ -225,7 +235,7 @@ class DossierListView(generics.GenericAPIView):
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=DossierOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(DossierFilterSet.apply(request.query_params, self.get_queryset()))
-        return self.get_paginated_response(DossierOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class DossierSyncView(APIView):
@@ -247,8 +257,20 @@ def _dossier(pk) -> Dossier:
     return dossier
 
 
+def _dossier_answer(request, dossier: Dossier, version) -> dict:
+    """The dossier document, and beside it what the caller may do with the dossier now."""
+    return {
+        **dossier_document(dossier, version=version),
+        "allowed_actions": caller_allowed_actions(
+            request, dossier, selector=dossier_allowed_actions, right=DOSSIER_RIGHT
+        ),
+    }
+
+
 class DossierDocumentView(APIView):
-    """The dossier document (`?version=N` for an earlier version) with its change log."""
+    """The dossier document (`?version=N` for an earlier version) with its change log, and beside it
+    `allowed_actions`: what the caller may do with the dossier now, as the dossier page offers it
+    (`edit`, `file`); empty for a reader or a token without `regulator:write`."""
 
     permission_classes = [RolePermission]
     required_permissions = {"GET": READ_DOSSIER}
@@ -261,10 +283,13 @@ class DossierDocumentView(APIView):
         version = dossier_version(dossier, number)
         if number and version is None:
             raise NotFound("No such version.")
-        return Response(dossier_document(dossier, version=version))
+        return Response(_dossier_answer(request, dossier, version))
 
 
 class DossierVersionView(APIView):
+    """A new version of the dossier (the DPO's assessment): the answer is the new version's document
+    with the dossier's `allowed_actions`, as the document endpoint gives them."""
+
     permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
     required_scopes = {"POST": WRITE_SCOPE}
@@ -276,7 +301,7 @@ class DossierVersionView(APIView):
         version = services.dossier_edit(
             actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data
         )
-        return Response(dossier_document(_dossier(pk), version=version), status=status.HTTP_201_CREATED)
+        return Response(_dossier_answer(request, _dossier(pk), version), status=status.HTTP_201_CREATED)
 
 
 class DossierFileView(APIView):
@@ -291,7 +316,7 @@ class DossierFileView(APIView):
         dossier = services.dossier_file(
             actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data
         )
-        return Response(DossierOutputSerializer(dossier).data)
+        return Response(DossierOutputSerializer(dossier, context={"request": request}).data)
 
 
 class ProcessingRecordCSVRenderer(BaseRenderer):
@@ -314,7 +339,7 @@ class ProcessingRecordView(APIView):
     """The record of processing activities; `?format=csv` for a spreadsheet."""
 
     permission_classes = [RolePermission]
-    required_permissions = {"GET": "regulator.view_regulator"}
+    required_permissions = {"GET": READ_REGULATOR}
     required_scopes = {"GET": READ_SCOPE}
     renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
 
@@ -331,7 +356,7 @@ class ProcessingRecordView(APIView):
 
 class AnnouncementListCreateView(generics.GenericAPIView):
     permission_classes = [RolePermission]
-    required_permissions = {"GET": "regulator.view_regulator", "POST": "regulator.manage_announcement"}
+    required_permissions = {"GET": READ_REGULATOR, "POST": MANAGE_ANNOUNCEMENT}
     required_scopes = {"GET": READ_SCOPE, "POST": WRITE_SCOPE}
     serializer_class = AnnouncementOutputSerializer
 
@@ -341,7 +366,7 @@ class AnnouncementListCreateView(generics.GenericAPIView):
     @extend_schema(responses=AnnouncementOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AnnouncementOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=AnnouncementCreateSerializer, responses={201: AnnouncementOutputSerializer})
     def post(self, request):
@@ -351,18 +376,21 @@ class AnnouncementListCreateView(generics.GenericAPIView):
             actor=actor_for_user(request.user),
             notice_id=data.validated_data["notice"],
         )
-        return Response(AnnouncementOutputSerializer(announcement).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AnnouncementOutputSerializer(announcement, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class AnnouncementSendView(APIView):
     permission_classes = [RolePermission]
-    required_permissions = {"POST": "regulator.manage_announcement"}
+    required_permissions = {"POST": MANAGE_ANNOUNCEMENT}
     required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=None, responses=AnnouncementOutputSerializer)
     def post(self, request, pk):
         announcement = announcements.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
-        return Response(AnnouncementOutputSerializer(announcement).data)
+        return Response(AnnouncementOutputSerializer(announcement, context={"request": request}).data)
 
 
 class ActivityView(APIView):

@@ -56,3 +56,23 @@ def test_allowed_actions_follow_the_table_and_the_recipient(duty):
     services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
     duty.refresh_from_db()
     assert duty_allowed_actions(duty, STAFF) == frozenset()
+
+
+def test_the_api_lists_what_the_duty_page_offers(duty, as_user, privacy_officer, auditor):
+    """Each listed duty and the acknowledgement's answer carry `allowed_actions` from
+    `duty_allowed_actions`: empty for a reader, another client's duty and an acknowledged one."""
+    own = as_user(duty.recipient.client)
+    (listed,) = own.get("/api/v1/withdrawal-duties/").json()["results"]
+    page_offers = duty_allowed_actions(duty, actor_for_user(duty.recipient.client))
+    assert listed["allowed_actions"] == sorted(page_offers)
+    assert listed["allowed_actions"] == ["acknowledge"]
+    (staff_view,) = as_user(privacy_officer).get("/api/v1/withdrawal-duties/").json()["results"]
+    assert staff_view["allowed_actions"] == ["acknowledge"]
+    (read,) = as_user(auditor).get("/api/v1/withdrawal-duties/").json()["results"]
+    assert read["allowed_actions"] == []
+    (read_only_token,) = as_user(privacy_officer, scopes=["consents:read"]).get(
+        "/api/v1/withdrawal-duties/"
+    ).json()["results"]
+    assert read_only_token["allowed_actions"] == []
+    answer = own.post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {"note": "stopped"}, format="json")
+    assert answer.status_code == 200 and answer.json()["allowed_actions"] == []

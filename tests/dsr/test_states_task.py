@@ -71,3 +71,24 @@ def test_the_page_offers_the_erase_task_of_an_ended_hold_on_an_answered_request(
     client.force_login(privacy_officer)
     page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
     assert reverse("dsr:task_done", args=[request.pk, erase.pk]) in page
+
+
+def test_the_api_lists_what_the_request_page_offers_for_tasks(subject, privacy_officer, auditor, as_user):
+    """The task list, the request detail's tasks and the completion's answer carry `allowed_actions`
+    from `task_allowed_actions`: empty for a reader, another system's client and a done task."""
+    corebank = UserFactory(role="integration_client")
+    make_inventory(corebank_client=corebank)
+    request = verified_request(subject, type="access")
+    core = request.tasks.select_related("request", "system").get(system__code="core_banking")
+    client_api = as_user(corebank)
+    (listed,) = client_api.get("/api/v1/request-tasks/").json()["results"]
+    assert listed["allowed_actions"] == sorted(task_allowed_actions(core, actor_for_user(corebank)))
+    assert listed["allowed_actions"] == ["complete"]
+    staff_listed = as_user(privacy_officer).get("/api/v1/request-tasks/").json()["results"]
+    assert {t["id"]: t["allowed_actions"] for t in staff_listed}[str(core.pk)] == ["complete"]
+    read = as_user(auditor).get("/api/v1/request-tasks/").json()["results"]
+    assert {tuple(t["allowed_actions"]) for t in read} == {()}
+    detail = as_user(privacy_officer).get(f"/api/v1/requests/{request.pk}/").json()
+    assert {t["id"]: t["allowed_actions"] for t in detail["tasks"]}[str(core.pk)] == ["complete"]
+    answer = client_api.post(f"/api/v1/request-tasks/{core.pk}/complete/", {}, format="json")
+    assert answer.status_code == 200 and answer.json()["allowed_actions"] == []

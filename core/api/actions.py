@@ -1,0 +1,56 @@
+"""`allowed_actions` in API answers: what the caller may do with an object now, as the staff pages
+offer it.
+
+Every machine has one `<entity>_allowed_actions(obj, actor)` selector that the pages ask; the API
+asks the same one through `AllowedActionsField` (or `caller_allowed_actions` for an answer that is
+not a serializer's), so a client is offered exactly what the page would offer and what the action's
+endpoint would accept. The selectors leave the permission check to their caller: here it is the
+`ActingRight` of the endpoints that apply the actions, the role's permission and the token's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.actors import Actor, actor_for_user
+from core.api.permissions import token_allows
+
+AllowedActions = Callable[[Any, Actor], frozenset[str]]
+
+
+@dataclass(frozen=True)
+class ActingRight:
+    """What the endpoints applying an entity's actions ask of the caller: a permission of the role
+    and the scope of the token (the `required_permissions` and `required_scopes` of those views)."""
+
+    permission: str
+    scope: str
+
+
+def caller_allowed_actions(request, obj, *, selector: AllowedActions, right: ActingRight) -> list[str]:
+    """The actions `selector` offers the caller of `request` on `obj`, sorted; none when the caller's
+    role or token may not act at all (an auditor, a read-only token, a customer)."""
+    if request is None:
+        return []
+    if not (request.user.has_perm(right.permission) and token_allows(request, right.scope)):
+        return []
+    return sorted(selector(obj, actor_for_user(request.user)))
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class AllowedActionsField(serializers.Field):
+    """The object's `allowed_actions` for the caller (the serializer's context carries the `request`)."""
+
+    def __init__(self, selector: AllowedActions, *, right: ActingRight, **kwargs) -> None:
+        self.selector = selector
+        self.right = right
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> list[str]:
+        request = self.context.get("request")
+        return caller_allowed_actions(request, value, selector=self.selector, right=self.right)
