@@ -17,7 +17,7 @@ from accounts.models import Language, StaffProfile
 from audit.services import audit_record
 from core.actors import Actor
 from core.db import conflict_on_duplicate
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, required_text
 from core.roles import Role, user_role
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
@@ -342,9 +342,9 @@ def subject_national_id_share(
     banking system keeps under two CIFs), with the reason; audited. Sharing twice changes nothing."""
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why both customer numbers belong to this person."), field="reason")
+    reason = required_text(
+        reason, field="reason", message=_("Say why both customer numbers belong to this person.")
+    )
     with transaction.atomic(durable=True):
         subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
         if subject is None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr.services.base import clocks_recompute_for_calendar
 
@@ -68,9 +68,7 @@ def calendar_day_set(
     deadlines of open requests follow (Vietnam announces compensatory days off late)."""
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput(_("Name the day."), field="name")
+    name = required_text(name, field="name", message=_("Name the day."))
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         try:
