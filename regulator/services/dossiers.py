@@ -21,6 +21,7 @@ from audit.services import audit_record
 from audit.transitions import Transition
 from consents.models import Purpose
 from core.actors import Actor
+from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.policy import due_at_for
 from dsr.models import DataCategory, System
@@ -264,9 +265,7 @@ def dossier_file(
     """Record that the current version was filed with the authority. A later version can be filed again."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
-        if dossier is None:
-            raise NotFound(_("No dossier with this id."))
+        dossier = locked_or_not_found(Dossier, dossier_id, _("No dossier with this id."))
         if not dossier.assessment:
             raise Conflict(
                 _("Write the risk assessment before filing the dossier."),
