@@ -1,6 +1,6 @@
 """Database helpers: a cursor for the few queries on the hot path, planned once per database
 connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once; the unit of
-work of an API call; lock waits.
+work of an API call; a row locked by its id (`locked_or_not_found`); lock waits.
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -19,15 +19,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
 
-from core.errors import Conflict
+from core.errors import Conflict, NotFound
 
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M", bound=models.Model)
 
 
 def _can_prepare(database) -> bool:
@@ -70,6 +71,15 @@ def durable_entry_point(in_transaction: Callable[P, R]) -> Callable[P, R]:
             return in_transaction(*args, **kwargs)
 
     return entry_point
+
+
+def locked_or_not_found(model: type[M], pk: Any, message: Any = None) -> M:
+    """The row of `model` with primary key `pk`, locked for the caller's transaction
+    (`select_for_update`); `NotFound` (404, with `message`, else "Not found.") when there is none."""
+    row = model._default_manager.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise NotFound(message)
+    return row
 
 
 @contextmanager

@@ -64,3 +64,12 @@ class Conflict(DomainError):
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     default_message = _("This action is not allowed from the current status “%(status)s”.")
+
+
+def required_text(value: str | None, *, field: str, message: Any) -> str:
+    """`value` without the white space around it; `InvalidInput(message)` on `field` when nothing is
+    left (a reason, a note or a name a person must write)."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(message, field=field)
+    return text

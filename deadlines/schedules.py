@@ -20,6 +20,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from audit.services import audit_record
 from core.actors import Actor
 from core.beat import CHANGED_BY_DPO
+from core.db import locked_or_not_found
 from core.errors import InvalidInput, NotFound
 from deadlines.models import ReminderThreshold
 from deadlines.policy import LOCAL_TZ
@@ -129,9 +130,7 @@ def reminder_threshold_set_active(
 ) -> ReminderThreshold:
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        threshold = ReminderThreshold.objects.select_for_update().filter(pk=threshold_id).first()
-        if threshold is None:
-            raise NotFound()
+        threshold = locked_or_not_found(ReminderThreshold, threshold_id)
         _threshold_activate(threshold, active, actor=actor, now=now)
     return threshold
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
+from core.forms import call_with_messages
 from deadlines import schedules
 from deadlines.selectors import reminder_thresholds
 
@@ -33,32 +33,38 @@ def schedule_settings(request):
     if request.method == "POST":
         actor = actor_for_user(request.user)
         action = request.POST.get("action")
-        try:
-            if action == "add_threshold":
-                threshold_form = ThresholdForm(request.POST)
-                if threshold_form.is_valid():
-                    schedules.reminder_threshold_add(actor=actor, **threshold_form.cleaned_data)
-                    messages.success(request, _("Reminder threshold saved."))
-                    return redirect("deadlines:schedules")
-            elif action in ("enable_threshold", "disable_threshold"):
-                schedules.reminder_threshold_set_active(
-                    actor=actor,
-                    threshold_id=int(request.POST.get("threshold", "0") or 0),
-                    active=action == "enable_threshold",
-                )
-                messages.success(request, _("Reminder threshold saved."))
+        if action == "add_threshold":
+            threshold_form = ThresholdForm(request.POST)
+            if threshold_form.is_valid() and call_with_messages(
+                request,
+                lambda: schedules.reminder_threshold_add(actor=actor, **threshold_form.cleaned_data),
+                _("Reminder threshold saved."),
+            ):
                 return redirect("deadlines:schedules")
-            elif action == "report_time":
-                form = ReportTimeForm(request.POST)
-                if form.is_valid():
-                    schedules.report_time_set(actor=actor, **form.cleaned_data)
-                    messages.success(request, _("Report time saved; it applies from the next run."))
+        elif action in ("enable_threshold", "disable_threshold"):
+            try:
+                threshold_id = int(request.POST.get("threshold", "0") or 0)
+            except ValueError:
+                messages.error(request, _("Check the values and try again."))
+            else:
+                if call_with_messages(
+                    request,
+                    lambda: schedules.reminder_threshold_set_active(
+                        actor=actor, threshold_id=threshold_id, active=action == "enable_threshold"
+                    ),
+                    _("Reminder threshold saved."),
+                ):
                     return redirect("deadlines:schedules")
+        elif action == "report_time":
+            form = ReportTimeForm(request.POST)
+            if not form.is_valid():
                 messages.error(request, _("Give an hour from 0 to 23 and a minute from 0 to 59."))
-        except DomainError as error:
-            messages.error(request, error.text)
-        except ValueError:
-            messages.error(request, _("Check the values and try again."))
+            elif call_with_messages(
+                request,
+                lambda: schedules.report_time_set(actor=actor, **form.cleaned_data),
+                _("Report time saved; it applies from the next run."),
+            ):
+                return redirect("deadlines:schedules")
     return render(
         request,
         "deadlines/schedules.html",

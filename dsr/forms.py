@@ -27,7 +27,18 @@ BLANK = [("", "—")]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
 
 
-class QueueFilterForm(forms.Form):
+class _AssigneeChoicesMixin:
+    """A form with an `assignee` field whose choices are the staff the page passes as `staff_queryset`,
+    shown by user name."""
+
+    def __init__(self, *args, staff_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff_queryset is not None:
+            self.fields["assignee"].queryset = staff_queryset
+            self.fields["assignee"].label_from_instance = lambda user: user.get_username()
+
+
+class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
     assignee = forms.ModelChoiceField(
@@ -51,12 +62,6 @@ class QueueFilterForm(forms.Form):
     # Dates or the exact ISO moments the report's links carry (its period need not start at midnight).
     since = forms.DateTimeField(label=_("Closed from"), required=False)
     until = forms.DateTimeField(label=_("until (not included)"), required=False)
-
-    def __init__(self, *args, staff_queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if staff_queryset is not None:
-            self.fields["assignee"].queryset = staff_queryset
-            self.fields["assignee"].label_from_instance = lambda user: user.get_username()
 
 
 class PurposeChoiceField(forms.MultipleChoiceField):
@@ -175,16 +180,10 @@ class VerifyIdentityForm(forms.Form):
     }
 
 
-class AssignForm(forms.Form):
+class AssignForm(_AssigneeChoicesMixin, forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=get_user_model().objects.none(), required=False
     )
-
-    def __init__(self, *args, staff_queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if staff_queryset is not None:
-            self.fields["assignee"].queryset = staff_queryset
-            self.fields["assignee"].label_from_instance = lambda user: user.get_username()
 
 
 class ReasonForm(forms.Form):

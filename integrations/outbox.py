@@ -32,7 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import languages_for_users
 from audit.services import audit_record
-from core.errors import Conflict, NotFound
+from core.db import locked_or_not_found
+from core.errors import Conflict
 from integrations import tasks
 from integrations.models import OutboxDedupeKey, OutboxMessage, WebhookEndpoint
 
@@ -310,9 +311,7 @@ def outbox_retry(*, actor, message_id, now: datetime | None = None) -> OutboxMes
     """Give a parked message a fresh round of attempts (the DPO's "retry"), audited."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None:
-            raise NotFound()
+        message = locked_or_not_found(OutboxMessage, message_id)
         if message.status != OutboxMessage.Status.PARKED:
             raise Conflict(_("Only a parked message can be retried."), code="not_parked")
         outbox_rearm(message, now=now)

@@ -16,8 +16,8 @@ from accounts.languages import language_clean
 from accounts.models import Language, StaffProfile
 from audit.services import audit_record
 from core.actors import Actor
-from core.db import conflict_on_duplicate
-from core.errors import Conflict, InvalidInput, NotFound
+from core.db import conflict_on_duplicate, locked_or_not_found
+from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
@@ -187,9 +187,7 @@ def subject_rectify(
     guardian = changes.pop("guardian", None)
     clean = _clean_personal_fields(changes, now=now)
     with transaction.atomic(durable=durable):
-        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
-        if subject is None:
-            raise NotFound(_("No such customer."))
+        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
         if preferred_language is not None:
             _language_change(subject, preferred_language, actor=actor, now=now)
         diff: dict[str, dict[str, str]] = {}
@@ -256,9 +254,7 @@ def subject_language_set(
     language = language_clean(language)
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
-        if subject is None:
-            raise NotFound(_("No such customer."))
+        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
         _language_change(subject, language, actor=actor, now=now)
     return subject
 
@@ -299,9 +295,7 @@ def subject_guardian_verify(
             field="evidence",
         )
     with transaction.atomic(durable=True):
-        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
-        if subject is None:
-            raise NotFound(_("No such customer."))
+        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
         if subject.guardian_id is None:
             raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
         subject.guardian_verified_at = now
@@ -342,13 +336,11 @@ def subject_national_id_share(
     banking system keeps under two CIFs), with the reason; audited. Sharing twice changes nothing."""
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why both customer numbers belong to this person."), field="reason")
+    reason = required_text(
+        reason, field="reason", message=_("Say why both customer numbers belong to this person.")
+    )
     with transaction.atomic(durable=True):
-        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
-        if subject is None:
-            raise NotFound(_("No such customer."))
+        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
         if external_ref == subject.external_ref:
             raise InvalidInput(_("Name the other customer number, not this one."), field="external_ref")
         share, created = NationalIdShare.objects.get_or_create(

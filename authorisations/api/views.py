@@ -30,24 +30,11 @@ from authorisations.api.serializers import (
 )
 from authorisations.models import AccessRecord, Authorisation, ThirdParty
 from authorisations.states import AuthorisationStatus
-from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet
-from core.api.permissions import RolePermission
-from core.errors import NotFound, PermissionDenied
-from core.roles import Role, user_role
+from core.api.permissions import RolePermission, caller_subject
+from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
-
-
-def _own_subject(user):
-    """The customer's subject; None for staff and clients, who see every customer's. A customer login
-    without a subject sees nothing."""
-    if user_role(user) != Role.CUSTOMER:
-        return None
-    subject = subject_for_user(user)
-    if subject is None:
-        raise PermissionDenied()
-    return subject
 
 
 class ThirdPartyListCreateView(generics.GenericAPIView):
@@ -115,7 +102,7 @@ class _AuthorisationsMixin:
         return {"actor": actor_for_user(self.request.user)}
 
     def own_subject(self):
-        return _own_subject(self.request.user)
+        return caller_subject(self.request.user)
 
     def authorisation(self, pk) -> Authorisation:
         """One authorisation the caller may see; someone else's answers 404 like a missing one."""

@@ -19,7 +19,8 @@ from authorisations.scopes import unknown_scopes
 from authorisations.services.moves import locked_authorisations, move_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.db import locked_or_not_found
+from core.errors import Conflict, InvalidInput
 from integrations.models import WebhookEndpoint
 
 S = AuthorisationStatus
@@ -153,9 +154,7 @@ def third_party_register(
 def _third_party_switch(third_party_id, *, to: str, already: Conflict) -> ThirdParty:
     """Lock the third party and set its status (caller's transaction); `already` is raised when it
     has that status already."""
-    third_party = ThirdParty.objects.select_for_update().filter(pk=third_party_id).first()
-    if third_party is None:
-        raise NotFound()
+    third_party = locked_or_not_found(ThirdParty, third_party_id)
     if third_party.status == to:
         raise already
     third_party.status = to

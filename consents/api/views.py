@@ -30,20 +30,13 @@ from consents.api.serializers import (
 )
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
-from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet
-from core.api.permissions import RolePermission
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.roles import Role, user_role
+from core.api.permissions import RolePermission, caller_subject
+from core.errors import InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
 from subjects.models import DataSubject
 from subjects.selectors import subject_for_ref
-
-
-def _own_subject(user) -> DataSubject | None:
-    """The customer's own subject, or None for staff and clients (who see everyone)."""
-    return subject_for_user(user) if user_role(user) == Role.CUSTOMER else None
 
 
 def _subject_or_400(ref: str | None, field: str = "subject") -> DataSubject:
@@ -180,9 +173,7 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
     def post(self, request, pk):
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        own = _own_subject(request.user)
-        if user_role(request.user) == Role.CUSTOMER and own is None:
-            raise PermissionDenied()
+        own = caller_subject(request.user)
         consent = services.consent_withdraw(
             actor=actor_for_user(request.user),
             consent_id=pk,

@@ -3,16 +3,31 @@
 A view names the Django permission each HTTP method needs (`required_permissions`) and the token
 scope an integration client's token must hold (`required_scopes`). Methods listed in
 `customer_methods` are open to a customer login too; such views must narrow their queryset to the
-customer's own subject (`core.access.subject_for_user`).
+customer's own subject (`caller_subject`, below; `core.access.subject_for_user`).
 
 Scopes are asked of whatever authenticated the request through its `allows(scope)`: an API token
 does, a browser session has none and keeps its role's reach.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework.permissions import BasePermission
 
+from core.access import subject_for_user
+from core.errors import PermissionDenied
 from core.roles import Role, user_role
+
+
+def caller_subject(user) -> Any:
+    """The data subject a customer's call is narrowed to, their own; None for staff and clients, who
+    reach every customer's. A customer login without a subject is refused (403)."""
+    if user_role(user) != Role.CUSTOMER:
+        return None
+    subject = subject_for_user(user)
+    if subject is None:
+        raise PermissionDenied()
+    return subject
 
 
 class RolePermission(BasePermission):

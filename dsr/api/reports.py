@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import RolePermission
+from core.api.renderers import ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
 from dsr.reports import deadline_report, local_midnight, report_csv
 
 
-class CSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
+class DeadlineReportCSVRenderer(ReportCSVRenderer):
+    report_key = "totals"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict) and "totals" in data:
-            return report_csv(data).encode()
-        # Errors keep their JSON body even when CSV was asked for.
-        return JSONRenderer().render(data)
+    def report_csv(self, report: dict) -> str:
+        return report_csv(report)
 
 
 def _day(params, name: str):
@@ -36,7 +32,7 @@ class DeadlineReportView(APIView):
     permission_classes = [RolePermission]
     required_permissions = {"GET": "deadlines.view_deadline_report"}
     required_scopes = {"GET": "reports:read"}
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, DeadlineReportCSVRenderer]
 
     @extend_schema(
         parameters=[
@@ -56,7 +52,4 @@ class DeadlineReportView(APIView):
             raise InvalidInput(_("The period must start before it ends."), field="since")
         with replica_reads():
             report = deadline_report(since=since, until=until)
-        response = Response(report)
-        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'
-        return response
+        return csv_download(request, Response(report), "deadline-report.csv")

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import Purpose
 from core.actors import Actor
-from core.errors import NotFound, PermissionDenied
+from core.db import locked_or_not_found
+from core.errors import PermissionDenied
 from deadlines.policy import LOCAL_TZ, deadlines_for
 from dsr.models import (
     ClockEvent,
@@ -24,10 +25,7 @@ from dsr.states import OPEN
 
 
 def lock_request(request_id) -> DataSubjectRequest:
-    request = DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
-    if request is None:
-        raise NotFound(_("No such request."))
-    return request
+    return locked_or_not_found(DataSubjectRequest, request_id, _("No such request."))
 
 
 def request_source(request: DataSubjectRequest) -> str:

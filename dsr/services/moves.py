@@ -17,7 +17,7 @@ from authorisations.services import (
 )
 from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, required_text
 from deadlines.models import RequestType
 from dsr.models import (
     Channel,
@@ -92,9 +92,7 @@ def _flagged_overdue(request: DataSubjectRequest) -> bool:
 
 def overdue_reason_set(request: DataSubjectRequest, *, reason: str, actor: Actor, now: datetime) -> None:
     """Save the reason for the delay on a locked request, with its audit entry."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why the request is late."), field="overdue_reason")
+    reason = required_text(reason, field="overdue_reason", message=_("Say why the request is late."))
     if len(reason) > MAX_OVERDUE_REASON:
         raise InvalidInput(
             _("Keep the reason under %(max)s characters."), field="overdue_reason", max=MAX_OVERDUE_REASON

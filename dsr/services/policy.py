@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.db import locked_or_not_found
+from core.errors import Conflict, InvalidInput, required_text
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr.services.base import clocks_recompute_for_calendar
 
@@ -38,9 +39,7 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
             _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
         )
     with transaction.atomic(durable=True):
-        policy = DeadlinePolicy.objects.select_for_update().filter(pk=policy_id).first()
-        if policy is None:
-            raise NotFound(_("No such policy row."))
+        policy = locked_or_not_found(DeadlinePolicy, policy_id, _("No such policy row."))
         diff = {}
         for name, value in changes.items():
             old = getattr(policy, name)
@@ -68,9 +67,7 @@ def calendar_day_set(
     deadlines of open requests follow (Vietnam announces compensatory days off late)."""
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput(_("Name the day."), field="name")
+    name = required_text(name, field="name", message=_("Name the day."))
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         try:
@@ -95,9 +92,7 @@ def calendar_day_remove(*, actor: Actor, day_id: int, now: datetime | None = Non
     forward (a date the customer was given stands)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        entry = CalendarDay.objects.select_for_update().filter(pk=day_id).first()
-        if entry is None:
-            raise NotFound(_("No such day."))
+        entry = locked_or_not_found(CalendarDay, day_id, _("No such day."))
         audit_record(
             action="dsr.calendar.changed",
             actor=actor,

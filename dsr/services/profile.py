@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.models import RequestType
 from dsr.contact_codes import code_hash, code_matches, code_new, contact_code_send
 from dsr.models import (
@@ -154,9 +154,7 @@ def address_update(
     """The customer's new postal address, recorded as a completed rectification (no code: it reaches
     nobody)."""
     now = now or timezone.now()
-    address = (address or "").strip()
-    if not address:
-        raise InvalidInput(_("Enter your new address."), field="address")
+    address = required_text(address, field="address", message=_("Enter your new address."))
     if len(address) > MAX_ADDRESS_LENGTH:
         raise InvalidInput(
             _("The address is longer than %(max)s characters."), field="address", max=MAX_ADDRESS_LENGTH

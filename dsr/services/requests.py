@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, InvalidTransition
+from core.errors import Conflict, InvalidInput, InvalidTransition, required_text
 from deadlines.models import RequestType
 from dsr.models import (
     ClockEvent,
@@ -197,9 +197,7 @@ def request_approve(*, actor: Actor, request_id, now: datetime | None = None) ->
 def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
     """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
     now = now or timezone.now()
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput(_("Say why more time is needed; the customer is told."), field="note")
+    note = required_text(note, field="note", message=_("Say why more time is needed; the customer is told."))
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
         if request.status in REQUEST_MACHINE.terminal:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +19,7 @@ from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet, query_flag
 from core.api.permissions import RolePermission
+from core.api.renderers import ReportCSVRenderer, csv_download
 from core.errors import NotFound
 from core.replica import replica_reads
 from core.spreadsheets import SpreadsheetWriter
@@ -319,20 +320,15 @@ class DossierFileView(APIView):
         return Response(DossierOutputSerializer(dossier, context={"request": request}).data)
 
 
-class ProcessingRecordCSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
+class ProcessingRecordCSVRenderer(ReportCSVRenderer):
+    report_key = "entries"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict) and "entries" in data:
-            buffer = io.StringIO()
-            writer = SpreadsheetWriter(buffer)
-            writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
-            writer.writerows(processing_record_rows(data))
-            return buffer.getvalue().encode()
-        # Errors keep their JSON body even when CSV was asked for.
-        return JSONRenderer().render(data)
+    def report_csv(self, report: dict) -> str:
+        buffer = io.StringIO()
+        writer = SpreadsheetWriter(buffer)
+        writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
+        writer.writerows(processing_record_rows(report))
+        return buffer.getvalue()
 
 
 class ProcessingRecordView(APIView):
@@ -349,9 +345,7 @@ class ProcessingRecordView(APIView):
     def get(self, request, *args, **kwargs):
         with replica_reads():
             response = Response(processing_record())
-        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = 'attachment; filename="processing-record.csv"'
-        return response
+        return csv_download(request, response, "processing-record.csv")
 
 
 class AnnouncementListCreateView(generics.GenericAPIView):

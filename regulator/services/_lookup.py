@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import InvalidInput, NotFound
+from core.db import locked_or_not_found
+from core.errors import InvalidInput
 from regulator.models import Breach
 
 
@@ -25,7 +26,4 @@ def codes_lookup(model: type[Model], codes: Iterable[str] | None, field: str) ->
 
 def breach_for_update(breach_id) -> Breach:
     """The breach, locked for the caller's transaction; NotFound when there is none."""
-    breach = Breach.objects.select_for_update().filter(pk=breach_id).first()
-    if breach is None:
-        raise NotFound(_("No breach with this id."))
-    return breach
+    return locked_or_not_found(Breach, breach_id, _("No breach with this id."))

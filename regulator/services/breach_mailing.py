@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, required_text
 from integrations.jobs import (
     SLICE_SECONDS,
     job_cancel_requested,
@@ -51,9 +51,9 @@ def breach_customers_not_notify(
     """The DPO decides the affected customers are not told, with the reason on record (the
     authority may ask why)."""
     now = now or timezone.now()
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why the customers are not told; the reason is kept."), field="reason")
+    reason = required_text(
+        reason, field="reason", message=_("Say why the customers are not told; the reason is kept.")
+    )
     with transaction.atomic(durable=True):
         breach = breach_for_update(breach_id)
         if breach.customers_notified_at is not None:

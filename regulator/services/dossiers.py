@@ -21,7 +21,8 @@ from audit.services import audit_record
 from audit.transitions import Transition
 from consents.models import Purpose
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.db import locked_or_not_found
+from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.policy import due_at_for
 from dsr.models import DataCategory, System
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
@@ -222,12 +223,8 @@ def dossier_edit(
 ) -> DossierVersion:
     """The DPO writes the risk assessment and safeguards: a new version with the DPO's note."""
     now = now or timezone.now()
-    assessment = (assessment or "").strip()
-    note = (note or "").strip()
-    if not assessment:
-        raise InvalidInput(_("Write the assessment."), field="assessment")
-    if not note:
-        raise InvalidInput(_("Say what changed in this version."), field="note")
+    assessment = required_text(assessment, field="assessment", message=_("Write the assessment."))
+    note = required_text(note, field="note", message=_("Say what changed in this version."))
     with transaction.atomic(durable=True):
         # of=("self",): the recipient is an outer join, which PostgreSQL cannot lock.
         dossier = (
@@ -268,9 +265,7 @@ def dossier_file(
     """Record that the current version was filed with the authority. A later version can be filed again."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
-        if dossier is None:
-            raise NotFound(_("No dossier with this id."))
+        dossier = locked_or_not_found(Dossier, dossier_id, _("No dossier with this id."))
         if not dossier.assessment:
             raise Conflict(
                 _("Write the risk assessment before filing the dossier."),

@@ -1,0 +1,32 @@
+"""The CSV answer of the API's reports (`?format=csv`); the same report is JSON otherwise."""
+
+from __future__ import annotations
+
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+
+class ReportCSVRenderer(BaseRenderer):
+    """A report as CSV. A subclass names `report_key`, the key only its report has, and writes the
+    report's CSV in `report_csv`."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+    report_key: str
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and self.report_key in data:
+            return self.report_csv(data).encode()
+        # Errors keep their JSON body even when CSV was asked for.
+        return JSONRenderer().render(data)
+
+    def report_csv(self, report: dict) -> str:
+        raise NotImplementedError
+
+
+def csv_download(request, response: Response, filename: str) -> Response:
+    """`response` as a file to save under `filename` when the client asked for CSV."""
+    if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
