@@ -185,8 +185,9 @@ def _column_reader(field: models.Field, database) -> Callable[[models.Model], ob
     (`_PASSED_AS_IS`). For 10,000 expiries that is half a million calls, most of a COPY's time."""
     attname, prepare = field.attname, field.get_db_prep_save
     # `pre_save` only reads the attribute, unless it stamps the time (auto_now, auto_now_add).
+    stamps = (models.DateField.pre_save, models.DateTimeField.pre_save)
     plain_read = type(field).pre_save is models.Field.pre_save or (
-        type(field).pre_save is models.DateField.pre_save and not (field.auto_now or field.auto_now_add)
+        type(field).pre_save in stamps and not (field.auto_now or field.auto_now_add)
     )
     target = field.target_field if type(field) in (models.ForeignKey, models.OneToOneField) else field
     as_is = _PASSED_AS_IS.get(type(target))
