@@ -11,9 +11,9 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.languages import language_for_subject
+from accounts.languages import language_for_subject, per_language
 from authorisations.models import Authorisation, AuthorisationEvent
-from authorisations.scopes import scope_labels
+from authorisations.scopes import DATA_SCOPES, scope_labels
 from authorisations.states import AuthorisationStatus
 from integrations.outbox import (
     absolute_url,
@@ -27,13 +27,23 @@ from notifications.services import notify, notify_each
 WEBHOOK_TOPIC = "authorisations.authorisation.changed"
 
 
-def _line(authorisation: Authorisation) -> dict:
+def _words() -> dict[str, dict[str, str]]:
+    """The labels a customer's message quotes (statuses, events, scopes), in the active language:
+    built once per language (`per_language`), not translated again for each of a sweep's messages."""
+    return {
+        "status": {status.value: str(status.label) for status in AuthorisationStatus},
+        "event": {kind.value: str(kind.label) for kind in AuthorisationEvent.Kind},
+        "scope": {row["code"]: row["label"] for row in scope_labels(DATA_SCOPES)},
+    }
+
+
+def _line(authorisation: Authorisation, words: dict[str, dict[str, str]]) -> dict:
     return {
         "third_party": authorisation.third_party.legal_name,
-        "scopes": [s["label"] for s in scope_labels(authorisation.scopes)],
+        # An unknown scope reads as its code, as `scope_labels` shows it.
+        "scopes": [words["scope"].get(scope, scope) for scope in authorisation.scopes],
         "expires_at": authorisation.expires_at.isoformat(),
-        # The choice's label, not `get_status_display()`, which translates every choice on each call.
-        "status_label": str(AuthorisationStatus(authorisation.status).label),
+        "status_label": words["status"][authorisation.status],
     }
 
 
@@ -68,18 +78,18 @@ def _change_notices(
     event: AuthorisationEvent,
     *,
     link: Callable[[str], str] = _my_authorisations_link,
+    words: Callable[[str], dict[str, dict[str, str]]] | None = None,
 ) -> tuple[dict | None, dict | None]:
-    """For one event: the customer's receipt message and the webhook's arguments (None where none)."""
-    with translation.override(language_for_subject(authorisation.subject)):
-        line = _line(authorisation)
-        kind_label = str(AuthorisationEvent.Kind(event.kind).label)
+    """For one event: the customer's receipt message and the webhook's arguments (None where none).
+    `link` and `words` give the link and the labels in a language (a sweep passes them cached)."""
+    language_words = (words or per_language(_words))(language_for_subject(authorisation.subject))
     email = _email_args(
         authorisation.subject,
         template="authorisations/email/receipt",
         context={
-            **line,
+            **_line(authorisation, language_words),
             "event": event.kind,
-            "event_label": kind_label,
+            "event_label": language_words["event"][event.kind],
             "at": event.at.isoformat(),
             "reference": authorisation.pk.hex[:8].upper(),
         },
@@ -123,8 +133,9 @@ def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> i
     dispatched on commit; returns how many webhooks were new."""
     messages, webhooks = [], []
     link = functools.cache(_my_authorisations_link)  # one URL look-up per language, not per message
+    words = per_language(_words)
     for authorisation, event in changes:
-        message, webhook = _change_notices(authorisation, event, link=link)
+        message, webhook = _change_notices(authorisation, event, link=link, words=words)
         messages.append(message)
         if webhook is not None:
             webhooks.append(webhook_message(**webhook))
@@ -133,12 +144,10 @@ def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> i
 
 
 def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:
-    with translation.override(language_for_subject(authorisation.subject)):
-        line = _line(authorisation)
     _email(
         authorisation.subject,
         template="authorisations/email/expiring",
-        context=line,
+        context=_line(authorisation, per_language(_words)(language_for_subject(authorisation.subject))),
         topic="authorisations.customer.expiring",
         key=f"authorisations.expiring:{authorisation.pk}",
         now=now,
@@ -146,8 +155,8 @@ def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:
 
 
 def notify_summary(subject, authorisations: list[Authorisation], *, now: datetime) -> None:
-    with translation.override(language_for_subject(subject)):
-        lines = [_line(a) for a in authorisations]
+    words = per_language(_words)(language_for_subject(subject))
+    lines = [_line(a, words) for a in authorisations]
     _email(
         subject,
         template="authorisations/email/summary",

@@ -14,6 +14,8 @@ do. A worker is a long-lived process: before timing, the bench loads the URL map
 connection once, as a running worker already has. The plan of the 24-hour window's query is printed.
 
     python bench/sweeper.py        # BENCH_SIZES=100000,1000000 BENCH_DUE=10000
+    BENCH_SWEEPS=authorisations python bench/sweeper.py   # only some: requests, acknowledgements,
+                                                          # duties, authorisations (all by default)
 """
 
 from __future__ import annotations
@@ -291,13 +293,14 @@ def main() -> None:
     privacy_officer()
     warm_up()
     figures = []
-    scenarios = (
-        (seed_requests, "requests (bank and statutory clocks)", sweep_until_done),
-        (seed_acknowledgements, "requests (acknowledgement clock)", sweep_until_done),
-        (seed_duties, "withdrawal duties", sweep_until_done),
-        (seed_authorisations, "authorisations (expiry)", expire_until_done),
-    )
-    for seed, what, sweep in scenarios:
+    scenarios = {
+        "requests": (seed_requests, "requests (bank and statutory clocks)", sweep_until_done),
+        "acknowledgements": (seed_acknowledgements, "requests (acknowledgement clock)", sweep_until_done),
+        "duties": (seed_duties, "withdrawal duties", sweep_until_done),
+        "authorisations": (seed_authorisations, "authorisations (expiry)", expire_until_done),
+    }
+    chosen = os.environ.get("BENCH_SWEEPS", ",".join(scenarios)).split(",")
+    for seed, what, sweep in (scenarios[name] for name in chosen):
         for total in SIZES:
             print(f"{total:,} open {what}:")
             now = timezone.now()

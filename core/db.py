@@ -17,8 +17,10 @@ them): Django cannot show the text of a prepared statement in its log.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
@@ -160,6 +162,52 @@ def bulk_insert(objs: Sequence[models.Model]) -> None:
         # The connection itself, not the `connection` proxy, which looks it up again on each of the
         # dozen attribute reads a field's preparation makes: a tenth of a 10,000-row expiry sweep.
         database = cursor.db
+        readers = [_column_reader(f, database) for f in fields]
         with cursor.cursor.copy(statement) as copy:
             for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), database) for f in fields])
+                copy.write_row([read(obj) for read in readers])
+
+
+# The field classes whose preparation (`get_db_prep_save` on PostgreSQL) hands a value of this exact
+# type to psycopg unchanged, as it hands None. Exact classes: a subclass (an encrypted CharField, a
+# JSON one) may prepare its values differently, so it keeps the full path.
+_PASSED_AS_IS: dict[type[models.Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.UUIDField: uuid.UUID,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    # Aware only: a naive datetime is made aware (with a warning) by the full path.
+    models.DateTimeField: datetime,
+}
+
+
+def _column_reader(field: models.Field, database) -> Callable[[models.Model], object]:
+    """What `bulk_insert` sends for `field` of a new row: `field.get_db_prep_save(field.pre_save(obj,
+    True))`, without the dozen calls that preparation costs per value where it would change nothing
+    (`_PASSED_AS_IS`). For 10,000 expiries that is half a million calls, most of a COPY's time."""
+    attname, prepare = field.attname, field.get_db_prep_save
+    # `pre_save` only reads the attribute, unless it stamps the time (auto_now, auto_now_add).
+    stamps = (models.DateField.pre_save, models.DateTimeField.pre_save)
+    plain_read = type(field).pre_save is models.Field.pre_save or (
+        type(field).pre_save in stamps and not (field.auto_now or field.auto_now_add)
+    )
+    target = field.target_field if type(field) in (models.ForeignKey, models.OneToOneField) else field
+    as_is = _PASSED_AS_IS.get(type(target))
+
+    def read(obj: models.Model) -> object:
+        value = getattr(obj, attname) if plain_read else field.pre_save(obj, True)
+        if as_is is not None and (
+            value is None or (type(value) is as_is and (as_is is not datetime or value.tzinfo is not None))
+        ):
+            return value
+        return prepare(value, database)
+
+    return read

@@ -76,7 +76,7 @@ def _start(
         notification.status = Notification.Status.DELIVERED
         notification.delivered_at = now
         attempt = NotificationAttempt(
-            notification=notification, channel=channel, status=NotificationAttempt.Status.DELIVERED,
+            notification_id=notification.pk, channel=channel, status=NotificationAttempt.Status.DELIVERED,
             created_at=now, finished_at=now,
         )
         return None, attempt
@@ -93,7 +93,7 @@ def _start(
         "now": now,
         "kind": OUTBOX_KIND[channel],
     }
-    return message, NotificationAttempt(notification=notification, channel=channel, created_at=now)
+    return message, NotificationAttempt(notification_id=notification.pk, channel=channel, created_at=now)
 
 
 def _queue(message: dict[str, Any] | None, attempt: NotificationAttempt, *, dispatch: bool) -> None:

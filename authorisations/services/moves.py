@@ -30,7 +30,7 @@ def event_new(
 ) -> AuthorisationEvent:
     """The unsaved event of a move already applied to `authorisation`, with its frozen receipt."""
     event = AuthorisationEvent(
-        authorisation=authorisation,
+        authorisation_id=authorisation.pk,  # by id: the relation's setter asks the router on each of 10,000
         kind=kind,
         old_status=old,
         new_status=authorisation.status,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.db import bulk_insert
+from integrations.models import OutboxMessage
 from notifications.models import Channel, Notification, NotificationAttempt
 from tests.factories import make_subject
 
@@ -61,3 +62,25 @@ def test_a_duplicate_raises_djangos_integrity_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert([_notification(subject, "bulk:once", now=now)])
     assert Notification.objects.filter(dedupe_key="bulk:once").count() == 1
+
+
+def test_values_are_prepared_where_preparing_changes_them():
+    """Encrypted text is written encrypted, an `auto_now_add` time is stamped, a naive time is made
+    aware (with Django's warning) and a JSON null stays JSON: only values that preparing would leave
+    as they are go to the database unprepared."""
+    subject = make_subject()
+    now = timezone.now()
+    naive = datetime(2026, 12, 1, 9, 30)  # noqa: DTZ001 - the naive value under test
+    message = OutboxMessage(
+        kind=OutboxMessage.Kind.EMAIL, topic="tests.bulk", destination="khach@example.test",
+        payload='{"template": "x"}', dedupe_key="bulk:prepared", subject_id=subject.pk, next_attempt_at=naive,
+    )
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        bulk_insert([message])
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert (stored.destination, stored.payload) == ("khach@example.test", '{"template": "x"}')
+    assert stored.next_attempt_at == timezone.make_aware(naive)
+    assert stored.created_at >= now and stored.attempts == 0 and stored.endpoint_id is None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT destination FROM {OutboxMessage._meta.db_table} WHERE id = %s", [message.pk])
+        assert "khach@example.test" not in cursor.fetchone()[0]
