@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import json
+import json.scanner
+import multiprocessing
 from collections import namedtuple
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import repeat
 
 from django.db import connections, router, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from audit.checkpoints import Anchors, checkpoints_read
-from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys
+from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
 
 
@@ -32,6 +36,10 @@ _CHAIN_FIELDS = (
     "target_id", "subject_id", "data", "request_id", "ip", "prev_hash", "entry_hash", "mac_key_id",
 )
 ChainRow = namedtuple("ChainRow", _CHAIN_FIELDS, rename=True)
+_DATA = _CHAIN_FIELDS.index("data")
+# The C scanner `json.loads` ends in, without its checks for text the database never sends (a
+# leading byte-order mark, surrounding white space): (value, end) of the JSON value at an offset.
+_json_value = json.scanner.make_scanner(json.JSONDecoder())
 # On PostgreSQL the server writes out the time and the subject id as the seal's text has them, which
 # spares the client parsing a datetime and a UUID only to print them again (most of a verification's
 # time after the hash itself).
@@ -39,13 +47,17 @@ _CHAIN_SQL = (
     "SELECT id, sequence, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), "
     "actor_kind, actor_user_id, actor_label, action, target_type, target_id, subject_id::text, data, "
     "request_id, ip, prev_hash, entry_hash, mac_key_id FROM audit_auditentry "
-    "WHERE sequence >= %s ORDER BY sequence"
+    "WHERE sequence BETWEEN %s AND %s ORDER BY sequence"
 )
+_LAST_SEQUENCE = 2**63 - 1  # the column's largest value: "to the end of the chain"
+# A chain at least this long is split between worker processes (when the caller asks for workers);
+# below it, starting them costs more than it saves.
+PARALLEL_FROM = 200_000
 
 
-def _chain_in_order(batch_size: int, *, first_sequence: int = 1):
-    """Every entry from `first_sequence` on, in sequence order, as a light row (no model instance),
-    streamed in batches.
+def _chain_in_order(batch_size: int, *, first_sequence: int = 1, last_sequence: int = _LAST_SEQUENCE):
+    """The entries from `first_sequence` to `last_sequence`, in sequence order, as light rows (no
+    model instance), streamed in batches.
 
     On PostgreSQL the rows come from a server-side cursor inside a transaction: outside one Django
     declares the cursor WITH HOLD, and PostgreSQL then materialises the whole result before the
@@ -55,20 +67,123 @@ def _chain_in_order(batch_size: int, *, first_sequence: int = 1):
     database = router.db_for_read(AuditEntry)
     connection = connections[database]
     if connection.vendor != "postgresql":
-        entries = AuditEntry.objects.using(database).filter(sequence__gte=first_sequence).order_by("sequence")
+        entries = AuditEntry.objects.using(database).filter(
+            sequence__gte=first_sequence, sequence__lte=last_sequence
+        ).order_by("sequence")
         yield from entries.values_list(*_CHAIN_FIELDS, named=True).iterator(chunk_size=batch_size)
         return
     with transaction.atomic(using=database), connection.chunked_cursor() as cursor:
-        cursor.execute(_CHAIN_SQL, [first_sequence])
+        cursor.execute(_CHAIN_SQL, [first_sequence, last_sequence])
+        make = ChainRow._make
         while rows := cursor.fetchmany(batch_size):
             for row in rows:
-                entry = ChainRow._make(row)
                 # Django reads jsonb as text and leaves decoding to the field; so does this.
-                yield entry._replace(data=json.loads(entry.data)) if isinstance(entry.data, str) else entry
+                yield make((*row[:_DATA], _json_value(row[_DATA], 0)[0], *row[_DATA + 1:]))
+
+
+@dataclass
+class _Walk:
+    """How far a walk along the chain (or one stretch of it) got, and what it saw on the way."""
+
+    next_sequence: int
+    prev_hash: str | None  # the hash the next entry must link to; None: not known at the start
+    checked: int = 0
+    keyed_seen: bool = False  # an entry with a keyed seal came by: no unkeyed one may follow
+    broken_at: int | None = None  # the id of the first entry that does not check out
+    reason: str = ""
+
+
+def _walk(entries, walk: _Walk, *, keyed_from: int | None, anchored, keys) -> _Walk:
+    """Check `entries`, in sequence order, from where `walk` stands; stop at the first that does not fit."""
+    for entry in entries:
+        sequence = entry.sequence
+        if sequence != walk.next_sequence:
+            reason = f"sequence gap before #{sequence}"
+        elif walk.prev_hash is not None and entry.prev_hash != walk.prev_hash:
+            reason = f"entry #{sequence} is not linked to its predecessor"
+        elif entry.mac_key_id == UNKEYED and (
+            walk.keyed_seen or (keyed_from is not None and sequence >= keyed_from)
+        ):
+            reason = f"entry #{sequence} lacks the keyed seal required since the switch"
+        elif problem := entry_seal_problem(entry, keys=keys):
+            reason = f"entry #{sequence}: {problem}"
+        else:
+            reason = next((
+                f"entry #{sequence} differs from the checkpoint of {checkpoint.written_at}"
+                for checkpoint in anchored.get(sequence, ()) if checkpoint.head_hash != entry.entry_hash
+            ), "")
+        if reason:
+            walk.broken_at, walk.reason = entry.pk, reason
+            return walk
+        walk.keyed_seen = walk.keyed_seen or entry.mac_key_id != UNKEYED
+        walk.prev_hash = entry.entry_hash
+        walk.next_sequence += 1
+        walk.checked += 1
+    return walk
+
+
+def _walk_stretch(
+    first: int, last: int, prev_hash: str | None, batch_size: int, keyed_from: int | None, anchored
+) -> _Walk:
+    """One worker's stretch of the chain, read over a connection of its own."""
+    database = router.db_for_read(AuditEntry)
+    # A forked worker shares its parent's socket: it must neither use that connection nor close it
+    # (closing would end the parent's session), so it keeps it referenced and opens its own.
+    _inherited_connections.append(connections[database])
+    connections[database] = connections.create_connection(database)
+    try:
+        entries = _chain_in_order(batch_size, first_sequence=first, last_sequence=last)
+        walk = _Walk(first, prev_hash)
+        return _walk(entries, walk, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared())
+    finally:
+        connections[database].close()
+
+
+_inherited_connections: list = []
+
+
+def _walk_in_parallel(start: _Walk, *, workers: int, batch_size: int, keyed_from, anchored) -> _Walk | None:
+    """The walk of the whole chain from `start`, split into stretches checked by `workers` processes;
+    None when the chain is too short to be worth it or anything does not fit, for the serial walk to
+    name the first bad entry exactly as it always has.
+
+    Each stretch but the first also re-reads the last entry of the one before, so every pair of
+    neighbours is read by one stretch: their link, and the rule that no unkeyed seal follows a keyed
+    one (the first unkeyed entry after a keyed one follows a keyed neighbour), are checked there.
+    """
+    database = router.db_for_read(AuditEntry)
+    last = AuditEntry.objects.using(database).aggregate(last=Max("sequence"))["last"] or 0
+    if connections[database].vendor != "postgresql" or last - start.next_sequence < PARALLEL_FROM:
+        return None
+    first = start.next_sequence
+    bounds = [first + (last - first + 1) * part // workers for part in range(1, workers)]
+    firsts = [first, *(bound - 1 for bound in bounds)]
+    lasts = [*(bound - 1 for bound in bounds), _LAST_SEQUENCE]
+    prev_hashes = [start.prev_hash] + [None] * len(bounds)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        stretches = list(pool.map(
+            _walk_stretch, firsts, lasts, prev_hashes,
+            repeat(batch_size), repeat(keyed_from), repeat(anchored),
+        ))
+    ended_where_the_next_begins = all(
+        stretch.next_sequence == stretch_last + 1
+        for stretch, stretch_last in zip(stretches[:-1], lasts[:-1], strict=True)
+    )
+    if any(s.broken_at is not None for s in stretches) or not ended_where_the_next_begins:
+        return None
+    return _Walk(
+        stretches[-1].next_sequence, stretches[-1].prev_hash,
+        checked=sum(s.checked for s in stretches) - len(bounds),  # the re-read entries once
+        keyed_seen=any(s.keyed_seen for s in stretches),
+    )
 
 
 def audit_chain_verify(
-    *, batch_size: int = 2000, anchors: Anchors | None = None, since_checkpoint: bool = False
+    *,
+    batch_size: int = 2000,
+    anchors: Anchors | None = None,
+    since_checkpoint: bool = False,
+    workers: int = 1,
 ) -> ChainVerification:
     """Check every seal in sequence order against the chain and the checkpoints outside the database.
 
@@ -81,43 +196,29 @@ def audit_chain_verify(
     What lies before it was verified when the checkpoint was written; the hourly checkpoint and the
     nightly check run this way, and a weekly full verification re-reads the whole trail.
     `entries` then counts the entries checked in this run.
+
+    `workers` > 1 splits a long chain on PostgreSQL between that many forked processes (the
+    `verify_audit` command); a chain that does not check out is then walked again serially, so the
+    result is the same either way.
     """
     anchors = anchors if anchors is not None else checkpoints_read()
     if anchors.problem:
         return ChainVerification(False, 0, None, f"checkpoint file: {anchors.problem}")
     anchored = anchors.by_sequence()
     keyed_from = anchors.keyed_from
-    keys = mac_keys()
     last = anchors.last
     start = last if since_checkpoint and last is not None and last.sequence > 0 else None
-    expected_sequence = start.sequence if start is not None else 1
-    prev_hash = None if start is not None else GENESIS_HASH
-    checked = 0
-    keyed_seen = False
-
-    def broken(entry, reason: str) -> ChainVerification:
-        return ChainVerification(False, checked, entry.pk, reason, len(anchors.checkpoints))
-
-    for entry in _chain_in_order(batch_size, first_sequence=expected_sequence):
-        if entry.sequence != expected_sequence:
-            return broken(entry, f"sequence gap before #{entry.sequence}")
-        if prev_hash is not None and entry.prev_hash != prev_hash:
-            return broken(entry, f"entry #{entry.sequence} is not linked to its predecessor")
-        after_switch_over = keyed_seen or (keyed_from is not None and entry.sequence >= keyed_from)
-        if entry.mac_key_id == UNKEYED and after_switch_over:
-            return broken(entry, f"entry #{entry.sequence} lacks the keyed seal required since the switch")
-        problem = entry_seal_problem(entry, keys=keys)
-        if problem:
-            return broken(entry, f"entry #{entry.sequence}: {problem}")
-        for checkpoint in anchored.get(entry.sequence, ()):
-            if checkpoint.head_hash != entry.entry_hash:
-                when = checkpoint.written_at
-                return broken(entry, f"entry #{entry.sequence} differs from the checkpoint of {when}")
-        keyed_seen = keyed_seen or entry.mac_key_id != UNKEYED
-        prev_hash = entry.entry_hash
-        expected_sequence += 1
-        checked += 1
-    last_sequence = expected_sequence - 1
+    begin = _Walk(start.sequence, None) if start is not None else _Walk(1, GENESIS_HASH)
+    walk = _walk_in_parallel(
+        begin, workers=workers, batch_size=batch_size, keyed_from=keyed_from, anchored=anchored
+    ) if workers > 1 else None
+    if walk is None:
+        entries = _chain_in_order(batch_size, first_sequence=begin.next_sequence)
+        walk = _walk(entries, begin, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared())
+    if walk.broken_at is not None:
+        return ChainVerification(False, walk.checked, walk.broken_at, walk.reason, len(anchors.checkpoints))
+    checked, prev_hash = walk.checked, walk.prev_hash
+    last_sequence = walk.next_sequence - 1
     if prev_hash is None:
         return ChainVerification(
             False, 0, None, f"entry #{start.sequence}, the head of the last checkpoint, is missing",

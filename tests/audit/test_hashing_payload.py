@@ -1,6 +1,7 @@
 """The verifier's hand-ordered payload is byte for byte the writer's canonical JSON (audit/hashing.py)."""
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -8,7 +9,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.hashing import _payload, _payload_fast
+from audit.hashing import UNKEYED, MacKey, _payload, _payload_fast, entry_seal_problem, mac
 
 text = st.text(st.characters(codec="utf-8"), max_size=30)
 json_values = st.recursive(
@@ -55,3 +56,23 @@ def test_a_typical_entry_reads_as_sorted_canonical_json():
         '"sequence":7,"subject_id":"00000000-0000-0000-0000-000000000001","target_id":"9",'
         '"target_type":"consents.consent"}'
     ).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entry=entries, data=st.none() | st.dictionaries(text, json_values, max_size=5),
+    key=st.text(min_size=1, max_size=100), keyed=st.booleans(),
+)
+def test_the_verifier_accepts_exactly_what_the_writer_sealed(entry, data, key, keyed):
+    """The verifier's prepared key and hand-built payload against the definition: keyed entries (keys
+    shorter and longer than the hash's block) and entries from before the keyed seal."""
+    entry.data = data
+    if keyed:
+        entry.mac_key_id, entry.entry_hash = "k", mac(key.encode(), _payload(entry, "k"))
+    else:
+        entry.mac_key_id, entry.entry_hash = UNKEYED, hashlib.sha256(_payload(entry, None)).hexdigest()
+    keys = {"k": MacKey(key.encode())}
+
+    assert entry_seal_problem(entry, keys=keys) == ""
+    entry.sequence += 1
+    assert entry_seal_problem(entry, keys=keys) == "altered"

@@ -1,4 +1,6 @@
 """`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad entry."""
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.selectors import audit_chain_verify
@@ -7,8 +9,14 @@ from audit.selectors import audit_chain_verify
 class Command(BaseCommand):
     help = "Check the audit chain's seals and checkpoints; report the first broken entry, if any."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1,
+            help="processes that share a long chain on PostgreSQL (default: one per CPU)",
+        )
+
     def handle(self, *args, **options):
-        result = audit_chain_verify()
+        result = audit_chain_verify(workers=options["workers"])
         if not result.valid:
             raise CommandError(
                 f"Audit chain BROKEN after {result.entries} valid entries: "
