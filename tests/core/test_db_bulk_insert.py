@@ -82,5 +82,6 @@ def test_values_are_prepared_where_preparing_changes_them():
     assert stored.next_attempt_at == timezone.make_aware(naive)
     assert stored.created_at >= now and stored.attempts == 0 and stored.endpoint_id is None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT destination FROM {OutboxMessage._meta.db_table} WHERE id = %s", [message.pk])
+        key = OutboxMessage._meta.pk.get_db_prep_value(message.pk, connection)
+        cursor.execute(f"SELECT destination FROM {OutboxMessage._meta.db_table} WHERE id = %s", [key])
         assert "khach@example.test" not in cursor.fetchone()[0]
