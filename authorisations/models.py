@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from authorisations.states import AuthorisationStatus, PauseReason
+from core.states import StatefulModel
 
 
 class FetchType(models.TextChoices):
@@ -72,7 +73,7 @@ class ThirdParty(models.Model):
         return self.country.upper() != "VN"
 
 
-class Authorisation(models.Model):
+class Authorisation(StatefulModel):
     """A customer's authorisation of one third party to read named data for a set time.
 
     What was agreed is frozen in the receipts of its events; only the lifecycle fields move, through
@@ -123,9 +124,6 @@ class Authorisation(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "expires_at"], name="authorisation_due_idx")]
-
-    def __str__(self) -> str:
-        return f"Authorisation {self.pk} {self.status}"
 
     def usable_at(self, now) -> bool:
         """Whether the third party may read now: active, within its term."""

@@ -51,6 +51,17 @@ class StateMachine:
             raise InvalidTransition(message, code=code, **{"status": old, **params})
 
 
+class StatefulModel(models.Model):
+    """A row that moves along a machine (by its own `status` field). It is named by its class, key and
+    status: `__str__` (admin, logs, error pages) never shows personal data."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk} {self.status}"
+
+
 class StatusChange(models.Model):
     """One move of a machine: from, to, when and by whom. Subclasses add the foreign key."""
 

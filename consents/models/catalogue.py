@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.states import StatusChange
+from core.states import StatefulModel, StatusChange
 
 
 class LegalBasis(models.TextChoices):
@@ -238,7 +238,7 @@ class NoticeVersion(models.Model):
         return _localised(self, "text")
 
 
-class NoticeAnnouncement(models.Model):
+class NoticeAnnouncement(StatefulModel):
     """The announcement of a new notice version to the customers who consented to an older one.
 
     Domain notes: a change is announced 7 days before it takes effect, 30 when it significantly
@@ -277,9 +277,6 @@ class NoticeAnnouncement(models.Model):
         indexes = [
             models.Index(fields=["send_at"], condition=models.Q(status="scheduled"), name="announcement_due"),
         ]
-
-    def __str__(self) -> str:
-        return f"NoticeAnnouncement {self.pk} {self.status}"
 
 
 class AnnouncementStatusChange(StatusChange):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
 from consents.models.catalogue import NoticeVersion, Purpose
+from core.states import StatefulModel
 
 
 class Channel(models.TextChoices):
@@ -36,7 +37,7 @@ class ConsentStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class Consent(models.Model):
+class Consent(StatefulModel):
     """The proof of one grant of consent to one purpose, and where that grant stands now.
 
     Proof fields are written once; only the lifecycle fields (status, ended_at, withdrawal) move,
@@ -102,9 +103,6 @@ class Consent(models.Model):
         ]
         indexes = [models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose")]
 
-    def __str__(self) -> str:
-        return f"Consent {self.pk} {self.status}"
-
 
 class ConsentEvent(models.Model):
     """Append-only history: one row per grant, withdrawal, expiry or supersession. Receipts hang here."""
@@ -140,7 +138,7 @@ class ConsentEvent(models.Model):
         return f"ConsentEvent {self.pk} {self.kind}"
 
 
-class ConsentState(models.Model):
+class ConsentState(StatefulModel):
     """The current answer per subject and purpose: what the consent check reads, one row, no joins."""
 
     subject = models.ForeignKey("subjects.DataSubject", on_delete=models.CASCADE, related_name="+")
@@ -155,9 +153,6 @@ class ConsentState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject", "purpose"], name="consent_state_per_subject_purpose"),
         ]
-
-    def __str__(self) -> str:
-        return f"ConsentState {self.pk} {self.status}"
 
 
 class ProcessingRestriction(models.Model):

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models.catalogue import Recipient
 from consents.models.records import Consent
-from core.states import StatusChange
+from core.states import StatefulModel, StatusChange
 
 
-class WithdrawalDuty(models.Model):
+class WithdrawalDuty(StatefulModel):
     """A recipient's duty to stop processing after a withdrawal, due by the bank's committed deadline."""
 
     class Status(models.TextChoices):
@@ -48,9 +48,6 @@ class WithdrawalDuty(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["due_at"], condition=models.Q(status="open"), name="duty_open_due")]
-
-    def __str__(self) -> str:
-        return f"WithdrawalDuty {self.pk} {self.status}"
 
 
 class WithdrawalDutyStatusChange(StatusChange):

@@ -9,13 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
-from core.states import StatusChange
+from core.states import StatefulModel, StatusChange
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
 from dsr.states import TaskStatus
 
 
-class FulfilmentTask(models.Model):
+class FulfilmentTask(StatefulModel):
     """One system's part of a request, marked done by staff or by the system's integration client."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -52,9 +52,6 @@ class FulfilmentTask(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["system", "status"])]
-
-    def __str__(self) -> str:
-        return f"FulfilmentTask {self.pk} {self.status}"
 
 
 class FulfilmentTaskStatusChange(StatusChange):
