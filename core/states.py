@@ -78,6 +78,13 @@ class StatusChange(models.Model):
         return f"{type(self).__name__} {self.pk} {self.from_status}->{self.to_status}"
 
 
+def status_has_time(status: str, field: str, *, name: str) -> models.CheckConstraint:
+    """The database's guard that a row in `status` records when it got there (`field` is set)."""
+    return models.CheckConstraint(
+        condition=~models.Q(status=status) | models.Q(**{f"{field}__isnull": False}), name=name
+    )
+
+
 def status_move(
     obj: models.Model,
     *,

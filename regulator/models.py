@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.states import StatusChange
+from core.states import StatusChange, status_has_time
 from regulator.states import BreachStatus, DossierStatus
 
 
@@ -80,10 +80,7 @@ class Breach(models.Model):
                 condition=models.Q(detected_at__gte=models.F("occurred_at")),
                 name="breach_detected_after_occurred",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="notified") | models.Q(notified_at__isnull=False),
-                name="breach_notified_has_time",
-            ),
+            status_has_time("notified", "notified_at", name="breach_notified_has_time"),
         ]
         indexes = [
             models.Index(fields=["notify_due_at"], condition=models.Q(status="open"), name="breach_open_due"),
@@ -179,10 +176,7 @@ class Dossier(models.Model):
                 | models.Q(kind="transfer", recipient__isnull=False),
                 name="dossier_transfer_names_recipient",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="filed") | models.Q(filed_at__isnull=False),
-                name="dossier_filed_has_time",
-            ),
+            status_has_time("filed", "filed_at", name="dossier_filed_has_time"),
         ]
         indexes = [
             models.Index(fields=["due_at"], condition=models.Q(status="draft"), name="dossier_draft_due"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
 from consents.models.catalogue import NoticeVersion, Purpose
-from core.states import StatefulModel
+from core.states import StatefulModel, status_has_time
 
 
 class Channel(models.TextChoices):
@@ -96,10 +96,7 @@ class Consent(StatefulModel):
                 | (~models.Q(status="granted") & models.Q(ended_at__isnull=False)),
                 name="consent_ended_iff_not_granted",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
-                name="consent_withdrawn_has_time",
-            ),
+            status_has_time("withdrawn", "withdrawn_at", name="consent_withdrawn_has_time"),
         ]
         indexes = [models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose")]
 
