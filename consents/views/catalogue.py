@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from consents.scope import SCOPE_FIELDS, latest_scope
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_submit
+from core.forms import call_with_messages, form_error, form_submit
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 
@@ -95,13 +96,14 @@ def notice_new(request, code):
         # Show what customers will read, without publishing anything.
         if form.is_valid():
             preview = {"vi": form.cleaned_data["text_vi"], "en": form.cleaned_data["text_en"]}
-    elif request.method == "POST" and form_submit(
-        request,
-        form,
-        lambda: services.notice_publish(actor=actor_for_user(request.user), code=code, **form.cleaned_data),
-        _("Notice version published."),
-    ):
-        return redirect("consents:purpose_list")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.notice_publish(actor=actor_for_user(request.user), code=code, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Notice version published."))
+            return redirect("consents:purpose_list")
     return render(
         request,
         "consents/notice_form.html",
