@@ -18,7 +18,7 @@ from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
 from tests.dsr.factories import STAFF, make_held_system, make_inventory, make_request, verified_request
-from tests.factories import make_subject
+from tests.factories import make_subject, make_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -279,16 +279,8 @@ def test_complaint_is_tracked_to_its_answer(subject):
 def test_fan_out_queues_a_webhook_for_the_systems_client(
     subject, client_user, django_capture_on_commit_callbacks
 ):
-    from integrations.models import OutboxMessage, WebhookEndpoint
-
     make_inventory(corebank_client=client_user)
-    WebhookEndpoint.objects.create(
-        client=client_user,
-        name="core hook",
-        url="https://core.example.vn/hook",
-        secret="s3cret",
-        events=["dsr.task.created"],
-    )
+    make_webhook(client_user, events=["dsr.task.created"])
     request = make_request(subject, type="access")
     with django_capture_on_commit_callbacks() as callbacks:
         services.request_verify_identity(
