@@ -39,7 +39,7 @@ from core.access import (
     staff_required,
 )
 from core.actors import actor_for_user
-from core.errors import DomainError
+from core.forms import call_with_messages
 from core.roles import STAFF_ROLES, Role, user_role
 
 
@@ -191,12 +191,11 @@ def user_role_page(request, pk):
         messages.error(request, _("Choose a role from the list."))
         return redirect("accounts:users")
     role = Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None
-    try:
-        user_role_set(actor=actor_for_user(request.user), user=user, role=role)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("%(user)s: %(role)s.") % {
+    call_with_messages(
+        request,
+        lambda: user_role_set(actor=actor_for_user(request.user), user=user, role=role),
+        _("%(user)s: %(role)s.") % {
             "user": user.get_username(), "role": role.label if role else _("no role (no access)"),
-        })
+        },
+    )
     return redirect("accounts:users")

@@ -23,6 +23,7 @@ from consents.models import Channel
 from core.access import customer_required, found_or_404, staff_required, subject_for_user
 from core.actors import actor_for_user
 from core.errors import DomainError
+from core.forms import call_with_messages
 from core.roles import Role, user_role
 from subjects.models import DataSubject
 
@@ -156,21 +157,17 @@ def _own(subject, pk) -> Authorisation:
 def me_revoke(request, pk, subject):
     authorisation = _own(subject, pk)
     if request.method == "POST":
-        try:
-            services.authorisation_revoke(
+        call_with_messages(
+            request,
+            lambda: services.authorisation_revoke(
                 actor=actor_for_user(request.user),
                 authorisation_id=authorisation.pk,
                 subject=subject,
                 channel=CUSTOMER_CHANNEL,
                 reason=request.POST.get("reason", "")[:500],
-            )
-        except DomainError as error:
-            messages.error(request, error.text)
-        else:
-            messages.success(
-                request,
-                _("%(name)s can no longer read your data.") % {"name": authorisation.third_party.legal_name},
-            )
+            ),
+            _("%(name)s can no longer read your data.") % {"name": authorisation.third_party.legal_name},
+        )
         return redirect("authorisations:me_list")
     return render(
         request,

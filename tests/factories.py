@@ -12,6 +12,7 @@ from django.test import Client
 
 from core.actors import Actor
 from core.roles import Role
+from integrations.models import WebhookEndpoint
 from integrations.services import token_issue
 from subjects import services
 
@@ -63,6 +64,13 @@ def make_token(user, scopes=None) -> str:
 
 # Two-factor sign-in for staff (STAFF_2FA_REQUIRED is on in tests, as in production).
 TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
+
+
+def make_webhook(client, *, events=(), name="hook") -> WebhookEndpoint:
+    """A webhook endpoint of integration client `client` for the topics in `events` (none: every topic)."""
+    return WebhookEndpoint.objects.create(
+        client=client, name=name, url="https://receiver.example/hook", secret="s3cret", events=list(events)
+    )
 
 
 def make_totp_device(user):

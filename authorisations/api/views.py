@@ -32,6 +32,7 @@ from authorisations.models import AccessRecord, Authorisation, ThirdParty
 from authorisations.states import AuthorisationStatus
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission, caller_subject
 from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
@@ -62,10 +63,9 @@ class ThirdPartyListCreateView(generics.GenericAPIView):
         "confidential client, the client_secret, shown once.",
     )
     def post(self, request):
-        data = ThirdPartyCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(ThirdPartyCreateSerializer, request)
         registration = services.third_party_register(
-            actor=actor_for_user(request.user), **data.validated_data
+            actor=actor_for_user(request.user), **data
         )
         body = ThirdPartyOutputSerializer(registration.third_party).data
         body["client_secret"] = registration.client_secret
@@ -85,12 +85,11 @@ class ThirdPartyStatusView(APIView):
         description="Suspend (pauses every active authorisation at once) or reactivate.",
     )
     def post(self, request, pk):
-        data = ThirdPartyStatusSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(ThirdPartyStatusSerializer, request)
         actor = actor_for_user(request.user)
-        if data.validated_data["status"] == ThirdParty.Status.SUSPENDED:
+        if data["status"] == ThirdParty.Status.SUSPENDED:
             third_party = services.third_party_suspend(
-                actor=actor, third_party_id=pk, reason=data.validated_data["reason"]
+                actor=actor, third_party_id=pk, reason=data["reason"]
             )
         else:
             third_party = services.third_party_reactivate(actor=actor, third_party_id=pk)
@@ -174,10 +173,9 @@ class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
         subject = self.own_subject()
         # Someone else's id answers 404 before anything about the body is said.
         self.authorisation(pk)
-        data = RevokeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(RevokeSerializer, request)
         authorisation = services.authorisation_revoke(
-            actor=actor_for_user(request.user), authorisation_id=pk, subject=subject, **data.validated_data
+            actor=actor_for_user(request.user), authorisation_id=pk, subject=subject, **data
         )
         return Response(AuthorisationOutputSerializer(authorisation, context=self.serializer_context()).data)
 
@@ -221,10 +219,9 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
         description="The API gateway reports one read by the third party (scope, time, records).",
     )
     def post(self, request, pk):
-        data = AccessReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(AccessReportSerializer, request)
         record = services.access_record(
-            actor=actor_for_user(request.user), authorisation_id=pk, **data.validated_data
+            actor=actor_for_user(request.user), authorisation_id=pk, **data
         )
         return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -244,7 +241,6 @@ class IntrospectView(APIView):
         responses=IntrospectOutputSerializer,
     )
     def post(self, request):
-        data = IntrospectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        answer = selectors.token_introspect(token=data.validated_data["token"], now=timezone.now())
+        data = validated_body(IntrospectInputSerializer, request)
+        answer = selectors.token_introspect(token=data["token"], now=timezone.now())
         return Response(answer, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

@@ -30,6 +30,7 @@ from consents.api.serializers import (
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
 from core.api.filters import ListFilterSet
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput
 from core.roles import Role, user_role
@@ -65,9 +66,7 @@ class PurposeListCreateView(generics.GenericAPIView):
 
     @extend_schema(request=PurposeCreateSerializer, responses={201: PurposeOutputSerializer})
     def post(self, request):
-        data = PurposeCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated_body(PurposeCreateSerializer, request)
         purpose = services.purpose_create(actor=actor_for_user(request.user), **fields)
         return Response(PurposeOutputSerializer(purpose).data, status=status.HTTP_201_CREATED)
 
@@ -94,9 +93,7 @@ class PurposeDetailView(generics.GenericAPIView):
         "versions then answer `reconsent_required`. Too early: 400 naming the earliest allowed date.",
     )
     def patch(self, request, code):
-        data = PurposeUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
+        changes = validated_body(PurposeUpdateSerializer, request, partial=True)
         recipients = changes.pop("recipients", None)
         effective_at = changes.pop("effective_at", None)
         version = {k: changes.pop(k, "") for k in ("notice_version", "notice_text_vi", "notice_text_en")}
@@ -131,9 +128,8 @@ class PurposeNoticeView(generics.GenericAPIView):
         description="Publish a notice version; a material one makes earlier consents outdated.",
     )
     def post(self, request, code):
-        data = NoticeCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.notice_publish(actor=actor_for_user(request.user), code=code, **data.validated_data)
+        data = validated_body(NoticeCreateSerializer, request)
+        notice = services.notice_publish(actor=actor_for_user(request.user), code=code, **data)
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
@@ -151,9 +147,8 @@ class RecipientListCreateView(generics.GenericAPIView):
 
     @extend_schema(request=RecipientCreateSerializer, responses={201: RecipientOutputSerializer})
     def post(self, request):
-        data = RecipientCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        recipient = services.recipient_create(actor=actor_for_user(request.user), **data.validated_data)
+        data = validated_body(RecipientCreateSerializer, request)
+        recipient = services.recipient_create(actor=actor_for_user(request.user), **data)
         return Response(RecipientOutputSerializer(recipient).data, status=status.HTTP_201_CREATED)
 
 
@@ -188,14 +183,13 @@ class DutyAcknowledgeView(APIView):
     )
     @idempotent
     def post(self, request, pk):
-        data = AcknowledgeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(AcknowledgeSerializer, request)
         client_id = request.user.pk if user_role(request.user) == Role.CLIENT else None
         duty = services.duty_acknowledge(
             actor=actor_for_user(request.user),
             duty_id=pk,
             client_user_id=client_id,
-            note=data.validated_data["note"],
+            note=data["note"],
         )
         return Response(DutyOutputSerializer(duty, context={"request": request}).data)
 

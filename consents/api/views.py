@@ -32,6 +32,7 @@ from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission, caller_subject
 from core.errors import InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
@@ -94,9 +95,7 @@ class ConsentListCreateView(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request):
-        data = ConsentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated_body(ConsentCreateSerializer, request)
         guardian = _subject_or_400(values["guardian"], "guardian") if values.get("guardian") else None
         record = services.consent_refuse if values["outcome"] == "refused" else services.consent_grant
         consent = record(
@@ -171,14 +170,13 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
     )
     @idempotent
     def post(self, request, pk):
-        data = WithdrawSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(WithdrawSerializer, request)
         own = caller_subject(request.user)
         consent = services.consent_withdraw(
             actor=actor_for_user(request.user),
             consent_id=pk,
             subject_id=own.pk if own else None,
-            **data.validated_data,
+            **data,
         )
         return Response(ConsentOutputSerializer(self.get_consent(consent.pk)).data)
 
@@ -196,9 +194,7 @@ class SubjectWithdrawView(APIView):
     )
     @idempotent
     def post(self, request):
-        data = SubjectWithdrawSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated_body(SubjectWithdrawSerializer, request)
         purposes = None
         if values.get("purposes"):
             purposes = [_purpose_or_400(code, "purposes") for code in values["purposes"]]
@@ -298,11 +294,10 @@ class ConsentCheckBulkView(APIView):
         description="For a campaign: which of up to 10,000 customers may be processed for one purpose.",
     )
     def post(self, request):
-        data = BulkCheckInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(BulkCheckInputSerializer, request)
         now = timezone.now()
         answers = selectors.consent_check_bulk(
-            purpose_code=data.validated_data["purpose"], subject_refs=data.validated_data["subjects"], now=now
+            purpose_code=data["purpose"], subject_refs=data["subjects"], now=now
         )
         allowed, refused, unknown = [], [], []
         for ref, result in answers.items():
@@ -314,7 +309,7 @@ class ConsentCheckBulkView(APIView):
                 refused.append({"subject": ref, "reason": result.reason})
         return Response(
             {
-                "purpose": data.validated_data["purpose"],
+                "purpose": data["purpose"],
                 "checked_at": now.isoformat(),
                 "allowed": allowed,
                 "not_allowed": refused,

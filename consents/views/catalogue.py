@@ -23,7 +23,7 @@ from consents.scope import SCOPE_FIELDS, latest_scope
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import call_with_messages, form_error, form_submit
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 
@@ -72,14 +72,13 @@ def purpose_edit(request, code=None):
         initial.update({f: scope[f] for f in SCOPE_FIELDS if f != "recipients"})
         initial["recipients"] = selectors.recipients_by_ids(r["id"] for r in scope["recipients"])
     form = PurposeForm(request.POST or None, initial=initial, editing=purpose is not None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _purpose_form_save(request, form, code=code)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Purpose “%(code)s” saved.") % {"code": saved.code})
-            return redirect("consents:purpose_list")
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: _purpose_form_save(request, form, code=code),
+        lambda saved: _("Purpose “%(code)s” saved.") % {"code": saved.code},
+    ):
+        return redirect("consents:purpose_list")
     return render(request, "consents/purpose_form.html", {"form": form, "purpose": purpose})
 
 
@@ -138,14 +137,13 @@ def purpose_ask_again(request, code):
 def recipient_list(request):
     can_manage = request.user.has_perm("consents.manage_catalogue")
     form = RecipientForm(request.POST or None) if can_manage else None
-    if request.method == "POST" and can_manage and form.is_valid():
-        try:
-            services.recipient_create(actor=actor_for_user(request.user), **form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Recipient added."))
-            return redirect("consents:recipient_list")
+    if request.method == "POST" and can_manage and form_submit(
+        request,
+        form,
+        lambda: services.recipient_create(actor=actor_for_user(request.user), **form.cleaned_data),
+        _("Recipient added."),
+    ):
+        return redirect("consents:recipient_list")
     recipients = selectors.recipients_with_purposes()
     return render(request, "consents/recipient_list.html", {"recipients": recipients, "form": form})
 
@@ -198,12 +196,11 @@ def import_job_progress(request, job_id):
 @staff_required("consents.import_consents")
 def import_job_cancel(request, job_id):
     run = _import_run(job_id)
-    try:
-        job_cancel(actor=actor_for_user(request.user), job_id=run.job_id)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("The import stops after the batch in hand."))
+    call_with_messages(
+        request,
+        lambda: job_cancel(actor=actor_for_user(request.user), job_id=run.job_id),
+        _("The import stops after the batch in hand."),
+    )
     return redirect("consents:import_job", job_id=run.job_id)
 
 
@@ -230,10 +227,9 @@ def duty_list(request):
 def duty_acknowledge(request, pk):
     form = AcknowledgeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk, note=note)
-    except DomainError as error:
-        messages.error(request, error.text)
-    else:
-        messages.success(request, _("Acknowledgement recorded."))
+    call_with_messages(
+        request,
+        lambda: services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk, note=note),
+        _("Acknowledgement recorded."),
+    )
     return redirect("consents:duty_list")

@@ -21,6 +21,7 @@ from core.access import customer_required, found_or_404
 from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
+from core.forms import call_with_messages
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -272,21 +273,17 @@ def me_withdraw(request, code, subject):
         messages.info(request, _("There is no consent to withdraw for this purpose."))
         return _back(ward_id)
     if request.method == "POST":
-        try:
-            services.consent_withdraw(
+        call_with_messages(
+            request,
+            lambda: services.consent_withdraw(
                 actor=actor_for_user(request.user),
                 consent_id=consent.pk,
                 channel=CUSTOMER_CHANNEL,
                 reason=request.POST.get("reason", "")[:500],
                 subject_id=whose.pk,
-            )
-        except DomainError as error:
-            messages.error(request, error.text)
-        else:
-            messages.success(
-                request,
-                _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
-            )
+            ),
+            _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
+        )
         return _back(ward_id, code)
     return render(
         request,

@@ -21,7 +21,7 @@ from consents.views.customer import consequences, receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import call_with_messages, form_error
 from subjects.models import DataSubject
 from subjects.selectors import subject_by_id, subject_for_ref
 
@@ -145,14 +145,13 @@ def staff_withdraw(request, pk):
     consent = found_or_404(selectors.consent_by_id(pk))
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
+        call_with_messages(
+            request,
+            lambda: services.consent_withdraw(
                 actor=actor_for_user(request.user), consent_id=consent.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            messages.error(request, error.text)
-        else:
-            messages.success(request, _("Consent withdrawn. The recipients have been told to stop."))
+            ),
+            _("Consent withdrawn. The recipients have been told to stop."),
+        )
         return redirect("subjects:customer_detail", pk=consent.subject_id)
     return render(
         request,

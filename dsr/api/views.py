@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts.selectors import active_user_by_id
 from core.access import subject_for_user
 from core.actors import actor_for_user
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
@@ -83,9 +84,7 @@ class RequestListCreateView(generics.GenericAPIView):
     @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestOutputSerializer})
     @idempotent
     def post(self, request):
-        data = s.RequestCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated_body(s.RequestCreateSerializer, request)
         subject, guardian = self._subject_and_guardian(
             request.user, fields.pop("subject", None), fields.pop("guardian", None)
         )
@@ -172,11 +171,7 @@ class _RequestAction(APIView):
 
     def post(self, request, pk):
         target_id = self.target(request, pk)
-        data = {}
-        if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = dict(serializer.validated_data)
+        data = validated_body(self.input_serializer, request) if self.input_serializer is not None else {}
         self.act(actor=actor_for_user(request.user), request_id=target_id, **data)
         return Response(s.RequestDetailSerializer(request_detail(target_id), context=_context(request)).data)
 
@@ -331,13 +326,12 @@ class TaskCompleteView(APIView):
 
     @extend_schema(request=s.TaskCompleteSerializer, responses=s.TaskSerializer)
     def post(self, request, pk):
-        data = s.TaskCompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(s.TaskCompleteSerializer, request)
         task = services.task_complete(
             actor=actor_for_user(request.user),
             task_id=pk,
-            result=data.validated_data.get("result"),
-            note=data.validated_data.get("note", ""),
-            evidence=data.validated_data.get("evidence", ""),
+            result=data.get("result"),
+            note=data.get("note", ""),
+            evidence=data.get("evidence", ""),
         )
         return Response(s.TaskSerializer(task, context={"request": request}).data)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from core.access import found_or_404
 from core.actors import actor_for_user
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission
 from integrations import jobs, webhooks
 from integrations.api.serializers import (
@@ -62,10 +63,9 @@ class EndpointListCreateView(_EndpointView):
         description="Registers an endpoint. The answer carries the signing `secret`, shown only once.",
     )
     def post(self, request):
-        data = EndpointInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(EndpointInputSerializer, request)
         endpoint, secret = webhooks.webhook_endpoint_create(
-            actor=actor_for_user(request.user), **data.validated_data
+            actor=actor_for_user(request.user), **data
         )
         return self.answer(endpoint, secret=secret, code=status.HTTP_201_CREATED)
 
@@ -79,11 +79,10 @@ class EndpointDetailView(_EndpointView):
 
     @extend_schema(request=EndpointChangeSerializer, responses=EndpointOutputSerializer)
     def patch(self, request, pk):
-        data = EndpointChangeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(EndpointChangeSerializer, request)
         endpoint = webhooks.webhook_endpoint_update(
             actor=actor_for_user(request.user), endpoint=self.endpoint(pk),
-            change=webhooks.EndpointChange(**data.validated_data),
+            change=webhooks.EndpointChange(**data),
         )
         return self.answer(endpoint)
 

@@ -18,6 +18,7 @@ from consents.services import announcements
 from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet, query_flag
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission
 from core.api.renderers import ReportCSVRenderer, csv_download
 from core.errors import NotFound
@@ -102,9 +103,8 @@ class BreachListCreateView(generics.GenericAPIView):
 
     @extend_schema(request=BreachCreateSerializer, responses={201: BreachOutputSerializer})
     def post(self, request):
-        data = BreachCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        breach = services.breach_record(actor=actor_for_user(request.user), **data.validated_data)
+        data = validated_body(BreachCreateSerializer, request)
+        breach = services.breach_record(actor=actor_for_user(request.user), **data)
         return Response(_breach_answer(request, breach.pk), status=status.HTTP_201_CREATED)
 
 
@@ -119,9 +119,8 @@ class BreachDetailView(APIView):
 
     @extend_schema(request=BreachUpdateSerializer, responses=BreachOutputSerializer)
     def patch(self, request, pk):
-        data = BreachUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=data.validated_data)
+        data = validated_body(BreachUpdateSerializer, request)
+        services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=data)
         return Response(_breach_answer(request, pk))
 
 
@@ -134,10 +133,9 @@ class BreachNotifyView(APIView):
 
     @extend_schema(request=NotifySerializer, responses={201: PhaseOutputSerializer})
     def post(self, request, pk):
-        data = NotifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(NotifySerializer, request)
         phase = services.breach_notify(
-            actor=actor_for_user(request.user), breach_id=pk, **data.validated_data
+            actor=actor_for_user(request.user), breach_id=pk, **data
         )
         return Response(PhaseOutputSerializer(phase).data, status=status.HTTP_201_CREATED)
 
@@ -200,10 +198,9 @@ class BreachCustomersDeclineView(APIView):
 
     @extend_schema(request=CustomerNoticeDeclineSerializer, responses=BreachOutputSerializer)
     def post(self, request, pk):
-        data = CustomerNoticeDeclineSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(CustomerNoticeDeclineSerializer, request)
         services.breach_customers_not_notify(
-            actor=actor_for_user(request.user), breach_id=pk, reason=data.validated_data["reason"]
+            actor=actor_for_user(request.user), breach_id=pk, reason=data["reason"]
         )
         return Response(_breach_answer(request, pk))
 
@@ -297,10 +294,9 @@ class DossierVersionView(APIView):
 
     @extend_schema(request=DossierEditSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        data = DossierEditSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(DossierEditSerializer, request)
         version = services.dossier_edit(
-            actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data
+            actor=actor_for_user(request.user), dossier_id=pk, **data
         )
         return Response(_dossier_answer(request, _dossier(pk), version), status=status.HTTP_201_CREATED)
 
@@ -312,10 +308,9 @@ class DossierFileView(APIView):
 
     @extend_schema(request=DossierFileSerializer, responses=DossierOutputSerializer)
     def post(self, request, pk):
-        data = DossierFileSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(DossierFileSerializer, request)
         dossier = services.dossier_file(
-            actor=actor_for_user(request.user), dossier_id=pk, **data.validated_data
+            actor=actor_for_user(request.user), dossier_id=pk, **data
         )
         return Response(DossierOutputSerializer(dossier, context={"request": request}).data)
 
@@ -364,11 +359,10 @@ class AnnouncementListCreateView(generics.GenericAPIView):
 
     @extend_schema(request=AnnouncementCreateSerializer, responses={201: AnnouncementOutputSerializer})
     def post(self, request):
-        data = AnnouncementCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(AnnouncementCreateSerializer, request)
         announcement = announcements.announcement_schedule(
             actor=actor_for_user(request.user),
-            notice_id=data.validated_data["notice"],
+            notice_id=data["notice"],
         )
         return Response(
             AnnouncementOutputSerializer(announcement, context={"request": request}).data,
@@ -396,10 +390,9 @@ class ActivityView(APIView):
 
     @extend_schema(request=ActivitySerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request, code):
-        data = ActivitySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(ActivitySerializer, request)
         activity = services.activity_save(
-            actor=actor_for_user(request.user), purpose_code=code, **data.validated_data
+            actor=actor_for_user(request.user), purpose_code=code, **data
         )
         return Response(
             {

@@ -7,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from core.actors import actor_for_user
+from core.api.inputs import validated_body
 from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
@@ -91,9 +92,7 @@ class SubjectListCreateView(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request):
-        data = SubjectCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = validated_body(SubjectCreateSerializer, request)
         fields["guardian"] = subject_guardian_by_id(fields.pop("guardian", None))
         subject = services.subject_create(actor=actor_for_user(request.user), **fields)
         output = subject_output(request, subject)
@@ -113,9 +112,8 @@ class SubjectSearchView(generics.GenericAPIView):
     @extend_schema(request=SubjectSearchSerializer, responses=SubjectOutputSerializer(many=True),
                    parameters=[ACCESS_REASON_HEADER])
     def post(self, request):
-        data = SubjectSearchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        given = [(field, value) for field, value in data.validated_data.items() if value]
+        data = validated_body(SubjectSearchSerializer, request)
+        given = [(field, value) for field, value in data.items() if value]
         if len(given) != 1:
             raise InvalidInput(_("Give exactly one of national_id, phone or email."))
         [(field, value)] = given
@@ -149,9 +147,7 @@ class SubjectDetailView(generics.GenericAPIView):
     )
     def patch(self, request, pk):
         subject = self.get_subject(pk)
-        data = SubjectRectifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
+        changes = validated_body(SubjectRectifySerializer, request)
         reason = changes.pop("reason", "")
         language = changes.pop("preferred_language", None)
         if "guardian" in changes:
@@ -180,10 +176,9 @@ class GuardianVerifyView(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request, pk):
-        data = GuardianVerifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(GuardianVerifySerializer, request)
         subject = services.subject_guardian_verify(
-            actor=actor_for_user(request.user), subject_id=pk, evidence=data.validated_data["evidence"]
+            actor=actor_for_user(request.user), subject_id=pk, evidence=data["evidence"]
         )
         return Response(subject_output(request, subject))
 
@@ -204,9 +199,8 @@ class NationalIdShareView(generics.GenericAPIView):
                     "customer's citizen ID; without it that is a 409 `duplicate_national_id`.",
     )
     def post(self, request, pk):
-        data = NationalIdShareSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_body(NationalIdShareSerializer, request)
         share = services.subject_national_id_share(
-            actor=actor_for_user(request.user), subject_id=pk, **data.validated_data
+            actor=actor_for_user(request.user), subject_id=pk, **data
         )
         return Response(NationalIdShareOutputSerializer(share).data, status=status.HTTP_201_CREATED)

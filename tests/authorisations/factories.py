@@ -83,8 +83,7 @@ def approve(client, client_id: str, challenge: str, *, duration_days=None, **ext
     """Open the consent screen, approve it as shown; returns the authorisation code."""
     page = client.get(authorize_url(client_id, challenge, **extra))
     assert page.status_code == 200, page.content[:500]
-    form = page.context["form"]
-    data = {name: form[name].value() or "" for name in form.fields if form.fields[name].widget.is_hidden}
+    data = hidden_fields(page)
     data.update(allow="on", duration_days=duration_days or data["requested_days"])
     if page.context.get("third_party") and page.context["third_party"].cross_border:
         data["cross_border"] = "on"
@@ -97,6 +96,25 @@ def approve(client, client_id: str, challenge: str, *, duration_days=None, **ext
 
 def credentials(registration) -> tuple[str, str]:
     return registration.third_party.application.client_id, registration.client_secret
+
+
+def hidden_fields(page) -> dict:
+    """The consent screen's hidden fields as the browser would send them back."""
+    form = page.context["form"]
+    return {name: form[name].value() or "" for name in form.fields if form.fields[name].widget.is_hidden}
+
+
+def consent_screen_url(registration, **extra) -> str:
+    """The authorisation request of `registration`'s client with a fresh PKCE challenge."""
+    client_id, _secret = credentials(registration)
+    _verifier, challenge = pkce_pair()
+    return authorize_url(client_id, challenge, **extra)
+
+
+def consent_screen(client, registration, **extra):
+    """Open the consent screen for `registration`'s client; returns the page and its hidden fields."""
+    page = client.get(consent_screen_url(registration, **extra))
+    return page, hidden_fields(page)
 
 
 def exchange(client, client_id: str, client_secret: str, code: str, verifier: str, redirect_uri=REDIRECT_URI):

@@ -15,6 +15,8 @@ from authorisations.models import Authorisation
 from tests.authorisations.factories import (
     approve,
     authorize_url,
+    consent_screen,
+    consent_screen_url,
     credentials,
     exchange,
     pkce_pair,
@@ -23,23 +25,19 @@ from tests.authorisations.factories import (
 
 
 def test_scope_beyond_the_registration_is_refused_with_400_invalid_scope(browser1, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    response = browser1.get(authorize_url(client_id, challenge, scope="accounts:read profile:read"))
+    response = browser1.get(consent_screen_url(registration, scope="accounts:read profile:read"))
     assert response.status_code == 400
     assert "invalid_scope" in response.content.decode()
     assert not Authorisation.objects.exists()
 
 
 def test_wrong_redirect_uri_is_refused_without_redirecting(browser1, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
     for uri in (
         "https://evil.example/callback",
         "https://ketoan.example.vn/oauth/callback/extra",
         "https://ketoan.example.vn/oauth/callback?x=1",
     ):
-        response = browser1.get(authorize_url(client_id, challenge, redirect_uri=uri))
+        response = browser1.get(consent_screen_url(registration, redirect_uri=uri))
         assert response.status_code == 400, uri
         assert "Location" not in response
 
@@ -99,9 +97,7 @@ def test_client_credentials_cannot_reach_customer_data(api, registration):
 
 
 def test_implicit_flow_is_refused(browser1, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    response = browser1.get(authorize_url(client_id, challenge, response_type="token"))
+    response = browser1.get(consent_screen_url(registration, response_type="token"))
     assert parse_qs(urlparse(response["Location"]).query)["error"] == ["unsupported_response_type"]
     assert not AccessToken.objects.exists()
 
@@ -119,9 +115,7 @@ def test_secrets_and_tokens_are_stored_hashed(authorised, registration):
 
 
 def test_only_customers_reach_the_consent_screen(client, officer, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    url = authorize_url(client_id, challenge)
+    url = consent_screen_url(registration)
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     client.force_login(officer)
@@ -133,11 +127,7 @@ def test_a_suspended_third_party_cannot_be_authorised(browser1, registration):
     from tests.authorisations.factories import DPO
 
     services.third_party_suspend(actor=DPO, third_party_id=registration.third_party.pk)
-    client_id, _secret = credentials(registration)
-    verifier, challenge = pkce_pair()
-    page = browser1.get(authorize_url(client_id, challenge))
-    form = page.context["form"]
-    data = {n: form[n].value() or "" for n in form.fields if form.fields[n].widget.is_hidden}
+    _page, data = consent_screen(browser1, registration)
     response = browser1.post("/oauth/authorize/", {**data, "allow": "on", "duration_days": 30})
     assert response.status_code == 200
     assert not Authorisation.objects.exists()
@@ -145,12 +135,8 @@ def test_a_suspended_third_party_cannot_be_authorised(browser1, registration):
 
 def test_a_foreign_third_party_needs_the_cross_border_acknowledgement(browser1, customer1):
     registration = register(country="SG")
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    page = browser1.get(authorize_url(client_id, challenge))
+    page, data = consent_screen(browser1, registration)
     assert 'data-testid="cross-border"' in page.content.decode()
-    form = page.context["form"]
-    data = {n: form[n].value() or "" for n in form.fields if form.fields[n].widget.is_hidden}
     refused = browser1.post("/oauth/authorize/", {**data, "allow": "on", "duration_days": 30})
     assert refused.status_code == 200 and not Authorisation.objects.exists()
     accepted = browser1.post(
@@ -162,22 +148,14 @@ def test_a_foreign_third_party_needs_the_cross_border_acknowledgement(browser1, 
 
 
 def test_declining_creates_nothing_and_tells_the_client(browser1, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    page = browser1.get(authorize_url(client_id, challenge))
-    form = page.context["form"]
-    data = {n: form[n].value() or "" for n in form.fields if form.fields[n].widget.is_hidden}
+    _page, data = consent_screen(browser1, registration)
     response = browser1.post("/oauth/authorize/", data)
     assert parse_qs(urlparse(response["Location"]).query)["error"] == ["access_denied"]
     assert not Authorisation.objects.exists()
 
 
 def test_the_customer_may_shorten_but_not_lengthen(browser1, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    page = browser1.get(authorize_url(client_id, challenge, duration_days=90))
-    form = page.context["form"]
-    data = {n: form[n].value() or "" for n in form.fields if form.fields[n].widget.is_hidden}
+    _page, data = consent_screen(browser1, registration, duration_days=90)
     assert data["requested_days"] == 90
     longer = browser1.post("/oauth/authorize/", {**data, "allow": "on", "duration_days": 365})
     assert longer.status_code == 200 and not Authorisation.objects.exists()
@@ -187,11 +165,7 @@ def test_the_customer_may_shorten_but_not_lengthen(browser1, registration):
 
 
 def test_a_tampered_consent_form_is_shown_again_not_a_crash(browser1, registration):
-    client_id, _secret = credentials(registration)
-    _verifier, challenge = pkce_pair()
-    page = browser1.get(authorize_url(client_id, challenge))
-    form = page.context["form"]
-    data = {n: form[n].value() or "" for n in form.fields if form.fields[n].widget.is_hidden}
+    _page, data = consent_screen(browser1, registration)
     response = browser1.post("/oauth/authorize/", {**data, "requested_days": "abc", "allow": "on"})
     assert response.status_code == 200
     assert not Authorisation.objects.exists()

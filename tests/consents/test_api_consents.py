@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from consents.models import Consent, WithdrawalDuty
 from integrations.models import OutboxMessage
 from tests.consents.factories import child_of, grant, make_purpose, make_recipient
-from tests.factories import make_subject
+from tests.factories import make_subject, make_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -249,11 +249,7 @@ def test_recipient_acknowledges_its_duty_by_api(as_user, client_user, officer):
 
 
 def test_dpo_links_a_recipient_to_a_clients_webhook_endpoint(as_user, dpo, client_user):
-    from integrations.models import WebhookEndpoint
-
-    endpoint = WebhookEndpoint.objects.create(
-        client=client_user, name="hook", url="https://x.example/h", secret="s"
-    )
+    endpoint = make_webhook(client_user)
     response = as_user(dpo).post(
         "/api/v1/recipients/", {"name": "Đối tác", "kind": "partner", "endpoint": endpoint.pk}, format="json"
     )

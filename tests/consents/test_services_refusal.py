@@ -86,36 +86,32 @@ def test_a_no_from_a_customer_with_a_live_consent_is_a_withdrawal():
     assert error.value.code == "refusal_needs_withdrawal"
 
 
+def _paper_form(subject, *, yes, no, no_version="v1", evidence):
+    """One paper form answering yes to `yes` and no to `no` (against notice `no_version`)."""
+    return services.consent_form_record(
+        actor=STAFF,
+        subject=subject,
+        answers=[
+            services.FormAnswer(purpose=yes, notice_version="v1", agreed=True),
+            services.FormAnswer(purpose=no, notice_version=no_version, agreed=False),
+        ],
+        channel="paper_form",
+        evidence=evidence,
+    )
+
+
 def test_a_paper_form_with_a_yes_and_a_no_is_one_transaction():
     marketing = make_purpose("marketing", category="marketing")
     sharing = make_purpose("sharing")
     subject = make_subject()
-    recorded = services.consent_form_record(
-        actor=STAFF,
-        subject=subject,
-        answers=[
-            services.FormAnswer(purpose=marketing, notice_version="v1", agreed=True),
-            services.FormAnswer(purpose=sharing, notice_version="v1", agreed=False),
-        ],
-        channel="paper_form",
-        evidence="PF-2026-10",
-    )
+    recorded = _paper_form(subject, yes=marketing, no=sharing, evidence="PF-2026-10")
     assert [c.status for c in recorded] == ["granted", "refused"]
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed is True
     assert consent_check(subject_ref=subject.external_ref, purpose_code="sharing").reason == "refused"
 
     other = make_subject()
     with pytest.raises(Conflict) as error:
-        services.consent_form_record(
-            actor=STAFF,
-            subject=other,
-            answers=[
-                services.FormAnswer(purpose=marketing, notice_version="v1", agreed=True),
-                services.FormAnswer(purpose=sharing, notice_version="old", agreed=False),
-            ],
-            channel="paper_form",
-            evidence="PF-2026-11",
-        )
+        _paper_form(other, yes=marketing, no=sharing, no_version="old", evidence="PF-2026-11")
     assert error.value.purpose_code == "sharing"
     assert not Consent.objects.filter(subject=other).exists()
 

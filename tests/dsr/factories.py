@@ -20,15 +20,28 @@ def end_of(day) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN)
 
 
-def make_inventory(*, corebank_client=None) -> dict[str, System]:
-    """The platform itself, core banking (holds transactions under AML) and the marketing platform."""
-    aml = RetentionRule.objects.create(
+def make_aml_rule() -> RetentionRule:
+    """Anti-money-laundering law: transaction records are kept 5 years after the relationship ends."""
+    return RetentionRule.objects.create(
         name="Transaction records: 5 years after the relationship ends",
         period_months=60,
         starts="end of the customer relationship",
         legal_reference="Law 14/2022/QH15 Art. 40",
         law="aml",
     )
+
+
+def make_held_system(*, code: str, name: str, category: str, rule: RetentionRule) -> System:
+    """A system that deletion requests reach, holding one data category (`category`, its code and
+    name) kept under `rule`."""
+    system = System.objects.create(code=code, name=name, request_types=["delete"])
+    system.categories.set([DataCategory.objects.create(code=category, name=category.title(), retention=rule)])
+    return system
+
+
+def make_inventory(*, corebank_client=None) -> dict[str, System]:
+    """The platform itself, core banking (holds transactions under AML) and the marketing platform."""
+    aml = make_aml_rule()
     identity = DataCategory.objects.create(code="identity", name="Identity", retention=aml)
     contact = DataCategory.objects.create(code="contact", name="Contact details")
     transactions = DataCategory.objects.create(code="transactions", name="Transactions", retention=aml)

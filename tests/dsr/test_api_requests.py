@@ -1,5 +1,6 @@
 """The `/api/v1/requests/` contract: intake, filters, actions, idempotency and customers' isolation."""
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -7,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from dsr.models import DataSubjectRequest
+from integrations.models import OutboxMessage
 from tests.dsr.factories import by_document, make_inventory, make_request
+from tests.factories import make_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -227,17 +230,7 @@ def test_lift_restriction_through_the_api(as_user, privacy_officer, subject):
 def test_the_submitting_client_hears_of_each_move_by_webhook(
     as_user, client_user, privacy_officer, subject, django_capture_on_commit_callbacks
 ):
-    import json
-
-    from integrations.models import OutboxMessage, WebhookEndpoint
-
-    WebhookEndpoint.objects.create(
-        client=client_user,
-        name="app hook",
-        url="https://app.example.vn/hook",
-        secret="s3cret",
-        events=["dsr.request.status_changed"],
-    )
+    make_webhook(client_user, events=["dsr.request.status_changed"])
     created = as_user(client_user).post(
         "/api/v1/requests/", {"subject": subject.external_ref, "type": "access"}, format="json"
     )

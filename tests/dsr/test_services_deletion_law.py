@@ -14,9 +14,10 @@ from core.errors import Conflict
 from deadlines.policy import add_months
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold
+from dsr.services import inventory
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
-from tests.dsr.factories import make_inventory, verified_request
+from tests.dsr.factories import make_held_system, make_inventory, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +141,6 @@ def test_the_one_who_approves_cannot_complete(deletion):
 
 
 def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy_officer):
-    from dsr.models import DataCategory, System
-    from dsr.services import inventory
-
     rule = inventory.retention_rule_create(
         actor=actor_for_user(privacy_officer),
         name="Complaint files: 2 years",
@@ -151,8 +149,7 @@ def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy
         start_event="request",
         legal_reference="Circular 01/2026",
     )
-    files = System.objects.create(code="complaints", name="Complaint files", request_types=["delete"])
-    files.categories.set([DataCategory.objects.create(code="complaints", name="Complaints", retention=rule)])
+    make_held_system(code="complaints", name="Complaint files", category="complaints", rule=rule)
     request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
     task = request.tasks.get(system__code="complaints")
     received = timezone.localtime(request.received_at).date()

@@ -12,13 +12,13 @@ from core.actors import actor_for_user
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from deadlines.policy import add_months
 from dsr import services
-from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport
+from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, RetentionRule
 from dsr.selectors import request_ready_to_answer
 from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
-from tests.dsr.factories import STAFF, make_inventory, make_request, verified_request
-from tests.factories import make_subject
+from tests.dsr.factories import STAFF, make_held_system, make_inventory, make_request, verified_request
+from tests.factories import make_subject, make_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -279,16 +279,8 @@ def test_complaint_is_tracked_to_its_answer(subject):
 def test_fan_out_queues_a_webhook_for_the_systems_client(
     subject, client_user, django_capture_on_commit_callbacks
 ):
-    from integrations.models import OutboxMessage, WebhookEndpoint
-
     make_inventory(corebank_client=client_user)
-    WebhookEndpoint.objects.create(
-        client=client_user,
-        name="core hook",
-        url="https://core.example.vn/hook",
-        secret="s3cret",
-        events=["dsr.task.created"],
-    )
+    make_webhook(client_user, events=["dsr.task.created"])
     request = make_request(subject, type="access")
     with django_capture_on_commit_callbacks() as callbacks:
         services.request_verify_identity(
@@ -320,8 +312,6 @@ def test_a_restriction_is_in_force_until_lifted(subject, client):
 
 
 def test_a_deletion_held_by_another_law_says_so(subject, privacy_officer, dpo):
-    from dsr.models import DataCategory, RetentionRule, System
-
     rule = RetentionRule.objects.create(
         name="Accounting documents: 10 years",
         period_months=120,
@@ -329,8 +319,7 @@ def test_a_deletion_held_by_another_law_says_so(subject, privacy_officer, dpo):
         legal_reference="Law 88/2015/QH13 Art. 41",
         law="accounting",
     )
-    ledger = System.objects.create(code="ledger", name="General ledger", request_types=["delete"])
-    ledger.categories.set([DataCategory.objects.create(code="accounts", name="Accounts", retention=rule)])
+    make_held_system(code="ledger", name="General ledger", category="accounts", rule=rule)
     actor = actor_for_user(privacy_officer)
     request = verified_request(subject, type="delete", actor=actor)
     finish_tasks(request)

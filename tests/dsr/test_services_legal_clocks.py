@@ -19,6 +19,14 @@ from tests.dsr.factories import MONDAY, STAFF, end_of, make_request, verified_re
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def card_printer():
+    """A processor that deletion requests reach (and no other type)."""
+    return System.objects.create(
+        code="card_printer", name="Card printing bureau", is_processor=True, request_types=["delete"]
+    )
+
+
 def test_waiting_for_the_customer_never_moves_the_statutory_deadline(subject):
     request = verified_request(subject, type="access")
     due, statutory = request.due_at, request.statutory_due_at
@@ -100,10 +108,7 @@ def test_an_acknowledged_request_is_off_the_acknowledgement_clock(subject):
     assert not DeadlineBreach.objects.filter(clock="acknowledge").exists()
 
 
-def test_processor_involvement_is_decided_when_the_fan_out_reaches_one(subject):
-    System.objects.create(
-        code="card_printer", name="Card printing bureau", is_processor=True, request_types=["delete"]
-    )
+def test_processor_involvement_is_decided_when_the_fan_out_reaches_one(subject, card_printer):
     request = make_request(subject, type="delete")
     # At intake nothing has reached the processor yet: the plain statutory period runs.
     assert not request.processor_involved
@@ -122,10 +127,7 @@ def test_processor_involvement_is_decided_when_the_fan_out_reaches_one(subject):
     assert event.statutory_due_at == verified.statutory_due_at
 
 
-def test_a_request_reaching_no_processor_keeps_the_short_clock(subject):
-    System.objects.create(
-        code="card_printer", name="Card printing bureau", is_processor=True, request_types=["delete"]
-    )
+def test_a_request_reaching_no_processor_keeps_the_short_clock(subject, card_printer):
     request = verified_request(subject, type="access")
     assert not request.processor_involved
     assert request.statutory_due_at == end_of(date(2026, 3, 19))

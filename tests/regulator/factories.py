@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from consents.models import Purpose
 from core.actors import Actor
-from dsr.models import DataCategory, RetentionRule, System
+from dsr.models import DataCategory, System
 from regulator import services
 from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.dsr.factories import make_aml_rule
 from tests.factories import make_subject
 
 DPO = Actor(kind="staff", user_id=None, label="dpo_t")
@@ -19,13 +20,7 @@ MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def make_inventory() -> dict[str, System]:
-    aml = RetentionRule.objects.create(
-        name="Transactions: 5 years",
-        period_months=60,
-        starts="end of the relationship",
-        legal_reference="Law 14/2022/QH15 Art. 40",
-        law="aml",
-    )
+    aml = make_aml_rule()
     cats = {
         "identity": DataCategory.objects.create(
             code="identity", name="Identity", sensitive=True, retention=aml

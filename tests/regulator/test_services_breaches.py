@@ -22,6 +22,11 @@ from tests.regulator.factories import DPO, MONDAY, customers_with, make_breach, 
 pytestmark = pytest.mark.django_db
 
 
+def _notify(breach, after_detection: timedelta, **fields):
+    """The DPO notifies the authority of `breach` (the next phase) `after_detection` from MONDAY."""
+    return services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + after_detection, **fields)
+
+
 def test_recording_a_breach_starts_a_72_hour_clock_from_detection():
     make_inventory()
     breach = make_breach()
@@ -45,7 +50,7 @@ def test_detection_before_occurrence_or_unknown_system_is_refused():
 def test_initial_notification_in_time_moves_to_notified_without_reason():
     make_inventory()
     breach = make_breach()
-    phase = services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=30))
+    phase = _notify(breach, timedelta(hours=30))
     breach.refresh_from_db()
     assert breach.status == BreachStatus.NOTIFIED
     assert phase.phase == 1 and phase.kind == "initial" and phase.late is False
@@ -56,13 +61,11 @@ def test_initial_notification_in_time_moves_to_notified_without_reason():
 def test_late_initial_notification_needs_a_reason():
     make_inventory()
     breach = make_breach()
-    late = MONDAY + timedelta(hours=73)
+    late = timedelta(hours=73)
     with pytest.raises(InvalidInput) as error:
-        services.breach_notify(actor=DPO, breach_id=breach.pk, now=late)
+        _notify(breach, late)
     assert error.value.field == "late_reason"
-    phase = services.breach_notify(
-        actor=DPO, breach_id=breach.pk, late_reason="Forensics needed to confirm scope.", now=late
-    )
+    phase = _notify(breach, late, late_reason="Forensics needed to confirm scope.")
     assert phase.late is True
     assert phase.document["late"] is True
     assert phase.document["late_reason"] == "Forensics needed to confirm scope."
@@ -71,18 +74,13 @@ def test_late_initial_notification_needs_a_reason():
 def test_follow_up_phases_are_versioned_and_state_new_facts():
     make_inventory()
     breach = make_breach()
-    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=10))
+    _notify(breach, timedelta(hours=10))
     with pytest.raises(InvalidInput):
-        services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(days=5))
+        _notify(breach, timedelta(days=5))
     services.breach_update(
         actor=DPO, breach_id=breach.pk, changes={"subjects_affected": 150}, now=MONDAY + timedelta(days=5)
     )
-    second = services.breach_notify(
-        actor=DPO,
-        breach_id=breach.pk,
-        new_facts="30 more customers found in a second batch.",
-        now=MONDAY + timedelta(days=5),
-    )
+    second = _notify(breach, timedelta(days=5), new_facts="30 more customers found in a second batch.")
     assert second.phase == 2 and second.kind == "follow_up" and second.late is False
     assert second.document["counts"]["data_subjects"] == 150
     events = [e["event"] for e in second.document["timeline"]]
@@ -93,16 +91,10 @@ def test_a_follow_up_of_an_initial_notification_in_time_is_never_late():
     """Law 91 Art. 23: notifying in phases is allowed and no period binds the later phases."""
     make_inventory()
     breach = make_breach()
-    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=10))
-    within = services.breach_notify(
-        actor=DPO, breach_id=breach.pk, new_facts="Scope confirmed.", now=MONDAY + timedelta(hours=30)
-    )
-    weeks_later = services.breach_notify(
-        actor=DPO,
-        breach_id=breach.pk,
-        new_facts="Forensic report received.",
-        late_reason="not needed",
-        now=MONDAY + timedelta(days=21),
+    _notify(breach, timedelta(hours=10))
+    within = _notify(breach, timedelta(hours=30), new_facts="Scope confirmed.")
+    weeks_later = _notify(
+        breach, timedelta(days=21), new_facts="Forensic report received.", late_reason="not needed"
     )
     for phase in (within, weeks_later):
         assert phase.late is False and phase.late_reason == ""
@@ -112,22 +104,17 @@ def test_a_follow_up_of_an_initial_notification_in_time_is_never_late():
 def test_a_follow_up_of_a_late_initial_notification_is_late_and_says_why():
     make_inventory()
     breach = make_breach()
-    initial = services.breach_notify(
-        actor=DPO, breach_id=breach.pk, late_reason="Found on a holiday.", now=MONDAY + timedelta(hours=80)
-    )
+    initial = _notify(breach, timedelta(hours=80), late_reason="Found on a holiday.")
     assert initial.late is True
     with pytest.raises(InvalidInput) as error:
-        services.breach_notify(
-            actor=DPO, breach_id=breach.pk, new_facts="More records.", now=MONDAY + timedelta(hours=90)
-        )
+        _notify(breach, timedelta(hours=90), new_facts="More records.")
     assert error.value.field == "late_reason"
     assert breach.phases.count() == 1
-    follow_up = services.breach_notify(
-        actor=DPO,
-        breach_id=breach.pk,
+    follow_up = _notify(
+        breach,
+        timedelta(hours=90),
         new_facts="More records.",
         late_reason="Found on a holiday; the second batch needed forensics.",
-        now=MONDAY + timedelta(hours=90),
     )
     assert (follow_up.phase, follow_up.kind, follow_up.late) == (2, "follow_up", True)
     assert follow_up.late_reason == "Found on a holiday; the second batch needed forensics."
@@ -178,7 +165,7 @@ def test_the_shared_sweeper_reminds_the_dpo_and_records_the_passed_deadline(
 def test_a_notified_breach_leaves_the_clock(django_capture_on_commit_callbacks):
     make_inventory()
     breach = make_breach()
-    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
+    _notify(breach, timedelta(hours=2))
     with django_capture_on_commit_callbacks():
         assert deadlines_sweep(now=MONDAY + timedelta(hours=80)).breaches == 0
     breach.refresh_from_db()
@@ -225,10 +212,10 @@ def test_closing_is_a_one_way_move():
     breach = make_breach()
     with pytest.raises(Conflict):
         services.breach_close(actor=DPO, breach_id=breach.pk)
-    services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
+    _notify(breach, timedelta(hours=2))
     services.breach_close(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(days=9))
     with pytest.raises(Conflict):
-        services.breach_notify(actor=DPO, breach_id=breach.pk, new_facts="x", now=MONDAY + timedelta(days=10))
+        _notify(breach, timedelta(days=10), new_facts="x")
 
 
 def test_not_telling_customers_is_a_decision_with_its_reason():
