@@ -1,17 +1,34 @@
-"""The models moved here from `core` with their tables (`core_deadlinepolicy`, ...): only Django's idea
-of which app owns them changes; no table is created, renamed or dropped."""
+"""The `deadlines` app's migrations up to d3d8738, squashed (docs/deployment.md, "Squashed migrations").
+A fresh database starts with the default deadline policy, the working-day calendar and the reminder
+thresholds the DPO starts from (a day and six hours before each deadline).
+"""
+
 from django.db import migrations, models
+
+from deadlines.defaults import seed_deadline_defaults
+
+DEFAULT_REMINDER_HOURS = (24, 6)
+
+
+def defaults_seed(apps, schema_editor):
+    seed_deadline_defaults(apps.get_model("deadlines", "DeadlinePolicy"), apps.get_model("deadlines", "CalendarDay"))
+    threshold = apps.get_model("deadlines", "ReminderThreshold")
+    for hours in DEFAULT_REMINDER_HOURS:
+        threshold.objects.get_or_create(hours_before=hours)
 
 
 class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
-        ('core', '0008_subject_relationship_end_and_adult_check'),
+    replaces = [
+        ('deadlines', '0001_moved_from_core'),
     ]
 
-    state_operations = [
+    dependencies = [
+    ]
+
+    operations = [
         migrations.CreateModel(
             name='CalendarDay',
             fields=[
@@ -110,6 +127,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('hours_before__gt', 0)), name='reminder_threshold_positive')],
             },
         ),
+        migrations.RunPython(defaults_seed, migrations.RunPython.noop),
     ]
-
-    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations)]

@@ -1,0 +1,287 @@
+"""The squashed migrations are the same history as the chain they replace.
+
+A database built and filled by the old chain (tests/fixtures/migrations/, made at d3d8738) is
+restored and migrated by today's code: nothing runs on it, every row stays as it was, and its schema
+(tables, columns, indexes, constraints, triggers, partitioning) is the schema the squashed chain
+builds on an empty database. The fixture's engine is the one the suite runs on.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tomllib
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "migrations"
+OLD_CHAIN = "d3d8738"
+SQUASHED = {
+    (app, "0001_squashed")
+    for app in (
+        "accounts", "audit", "authorisations", "consents", "core", "deadlines", "dsr", "integrations",
+        "notifications", "regulator", "subjects", "transparency",
+    )
+}
+
+
+def _suite_defaults() -> dict[str, str]:
+    """The environment defaults of the test suite (pyproject.toml), keys included: the fixtures were
+    written with them (scripts/migration-fixtures), and the runner's own keys may differ."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        entries = tomllib.load(file)["tool"]["pytest"]["ini_options"]["env"]
+    return dict(entry.removeprefix("D:").split("=", 1) for entry in entries)
+
+
+def _manage(database_url: str, *args: str) -> str:
+    env = {**os.environ, **_suite_defaults(), "DATABASE_URL": database_url, "REDIS_URL": ""}
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+def _sqlite_checks(table_sql: str) -> list[str]:
+    """Every CHECK clause of a CREATE TABLE statement, whatever the order of its columns."""
+    checks = []
+    for match in re.finditer(r"CHECK \(", table_sql):
+        depth, end = 0, match.end() - 1
+        for end in range(match.end() - 1, len(table_sql)):
+            depth += {"(": 1, ")": -1}.get(table_sql[end], 0)
+            if depth == 0:
+                break
+        checks.append(table_sql[match.start() : end + 1])
+    return sorted(checks)
+
+
+def _sqlite_index(db: sqlite3.Connection, name: str, unique: int, origin: str, partial: int) -> tuple:
+    columns = tuple(
+        (row[2], row[3], row[4]) for row in db.execute(f'PRAGMA index_xinfo("{name}")') if row[5]
+    )
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [name]).fetchone()
+    where = sql[0].split(" WHERE ", 1)[1] if sql and sql[0] and partial else ""
+    # SQLite numbers the indexes of UNIQUE clauses in column order: only their columns identify them.
+    label = "" if name.startswith("sqlite_autoindex_") else name
+    return (label, unique, origin, columns, where)
+
+
+def sqlite_schema(path: Path) -> dict:
+    db = sqlite3.connect(path)
+    try:
+        schema = {}
+        for table, sql in db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ):
+            schema[f"table {table}"] = {
+                "columns": sorted(tuple(row[1:]) for row in db.execute(f'PRAGMA table_info("{table}")')),
+                "foreign keys": sorted(
+                    tuple(row[2:]) for row in db.execute(f'PRAGMA foreign_key_list("{table}")')
+                ),
+                "indexes": sorted(
+                    _sqlite_index(db, *row[1:5])
+                    for row in db.execute(f'PRAGMA index_list("{table}")')
+                ),
+                "checks": _sqlite_checks(sql),
+            }
+        triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        for name, table, sql in triggers:
+            schema[f"trigger {name}"] = (table, " ".join(sql.split()))
+        return schema
+    finally:
+        db.close()
+
+
+def sqlite_rows(path: Path) -> dict[str, tuple[int, str]]:
+    db = sqlite3.connect(path)
+    try:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        digests = {table: _digest(db.execute(f'SELECT * FROM "{table}"').fetchall()) for table in tables}  # noqa: S608
+        # The counters of AUTOINCREMENT keys, less the one that recording a migration moves.
+        digests["sqlite_sequence"] = _digest(
+            db.execute("SELECT * FROM sqlite_sequence WHERE name <> 'django_migrations'").fetchall()
+        )
+        return digests
+    finally:
+        db.close()
+
+
+def _digest(rows: list[tuple]) -> tuple[int, str]:
+    lines = sorted(repr(row) for row in rows)
+    return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def test_a_sqlite_database_of_the_old_chain_is_the_squashed_schema_with_every_row(tmp_path):
+    restored = tmp_path / "old-chain.sqlite3"
+    with gzip.open(FIXTURES / f"{OLD_CHAIN}.sqlite3.gz") as source, restored.open("wb") as target:
+        shutil.copyfileobj(source, target)
+    fresh = tmp_path / "squashed.sqlite3"
+
+    _assert_same_history(
+        f"sqlite:///{restored}", f"sqlite:///{fresh}",
+        schema=lambda url: sqlite_schema(Path(url.removeprefix("sqlite:///"))),
+        rows=lambda url: sqlite_rows(Path(url.removeprefix("sqlite:///"))),
+    )
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+PG_TABLES = """
+SELECT c.relname, c.relkind = 'p', pg_get_partkeydef(c.oid),
+       EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class d ON d.oid = i.inhrelid
+               WHERE i.inhparent = c.oid AND pg_get_expr(d.relpartbound, d.oid) = 'DEFAULT')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+"""  # partitions are read through their parent
+PG_COLUMNS = """
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
+       pg_get_expr(d.adbin, d.adrelid)
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped
+"""
+PG_CONSTRAINTS = """
+SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass
+"""
+PG_INDEXES = """
+SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+WHERE x.indrelid = %s::regclass
+"""
+PG_TRIGGERS = """
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal
+"""
+PG_FUNCTIONS = """
+SELECT p.proname, md5(p.prosrc) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = 'public'
+"""
+
+
+# pg_restore re-parses each expression, and PostgreSQL then prints a list of choices another way:
+# `ANY ((ARRAY['a'::character varying])::text[])` comes back as
+# `ANY (ARRAY[('a'::character varying)::text])`. Both are written as `ANY (ARRAY['a'::character varying])`.
+PG_CAST_EACH = re.compile(r"\(('(?:[^']|'')*'::character varying)\)::text")
+PG_CAST_ALL = re.compile(r"\(\(ARRAY\[([^\]]*)\]\)::text\[\]\)")
+
+
+def _pg_expression(definition: str) -> str:
+    return PG_CAST_ALL.sub(r"(ARRAY[\1])", PG_CAST_EACH.sub(r"\1", definition))
+
+
+def _pg_definitions(rows: list[tuple]) -> list[tuple]:
+    return sorted(tuple(_pg_expression(v) if isinstance(v, str) else v for v in row) for row in rows)
+
+
+def pg_schema(url: str) -> dict:
+    with psycopg.connect(url) as db, db.cursor() as cursor:
+        schema = {}
+        for table, partitioned, partition_key, has_default in cursor.execute(PG_TABLES).fetchall():
+            name = f'"{table}"'
+            schema[f"table {table}"] = {
+                "partitioned by": (partitioned, partition_key, has_default),
+                "columns": sorted(cursor.execute(PG_COLUMNS, [name]).fetchall()),
+                "constraints": _pg_definitions(cursor.execute(PG_CONSTRAINTS, [name]).fetchall()),
+                "indexes": _pg_definitions(cursor.execute(PG_INDEXES, [name]).fetchall()),
+                "triggers": sorted(cursor.execute(PG_TRIGGERS, [name]).fetchall()),
+            }
+        for function, source in cursor.execute(PG_FUNCTIONS).fetchall():
+            schema[f"function {function}"] = source
+        return schema
+
+
+def pg_rows(url: str) -> dict[str, tuple[int, str]]:
+    with psycopg.connect(url) as db, db.cursor() as cursor:
+        tables = [row[0] for row in cursor.execute(PG_TABLES).fetchall()]
+        digests = {}
+        for table in tables:
+            # A partitioned table is read whole, through its parent.
+            cursor.execute(f'SELECT t::text FROM "{table}" t')  # noqa: S608 - names from the catalog
+            digests[table] = _digest([row[0] for row in cursor.fetchall()])
+        return digests
+
+
+@pytest.fixture
+def pg_databases():
+    """Two empty databases on the suite's server, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL run of the suite (the fixture is a pg_dump)")
+    if shutil.which("pg_restore") is None:
+        pytest.skip("pg_restore is not installed")
+    server = settings.DATABASES["default"]
+    credentials = f"{server['USER']}:{server['PASSWORD']}"
+    base = f"postgres://{credentials}@{server['HOST'] or 'localhost'}:{server['PORT'] or 5432}"
+    names = [f"qdl_squash_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("old", "new")]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield [f"{base}/{name}" for name in names]
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_postgresql_database_of_the_old_chain_is_the_squashed_schema_with_every_row(pg_databases):
+    restored, fresh = pg_databases
+    subprocess.run(
+        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "-d", restored,
+         str(FIXTURES / f"{OLD_CHAIN}.pgdump")],
+        check=True, capture_output=True, timeout=300,
+    )
+
+    _assert_same_history(restored, fresh, schema=pg_schema, rows=pg_rows)
+
+
+# --- both -------------------------------------------------------------------------------------
+
+def _differences(found: dict, expected: dict) -> dict:
+    """Each object whose definition differs, as (found, expected); None where it is missing."""
+    return {
+        key: (found.get(key), expected.get(key))
+        for key in found.keys() | expected.keys()
+        if found.get(key) != expected.get(key)
+    }
+
+
+def _assert_same_history(restored: str, fresh: str, *, schema, rows) -> None:
+    rows_before, schema_before = rows(restored), schema(restored)
+    assert "No planned migration operations." in _manage(restored, "migrate", "--plan")
+
+    _manage(restored, "migrate", "--noinput")
+
+    rows_after = rows(restored)
+    recorded_before = rows_before.pop("django_migrations")
+    recorded_after = rows_after.pop("django_migrations")
+    assert _differences(rows_after, rows_before) == {}
+    assert _differences(schema(restored), schema_before) == {}
+    applied = set(_recorded(restored))
+    assert SQUASHED <= applied
+    assert recorded_after[0] == recorded_before[0] + len(SQUASHED)
+
+    _manage(fresh, "migrate", "--noinput")
+    # Month partitions are not compared: the calendar makes them (partitions_ensure), not a migration.
+    assert _differences(schema(fresh), schema_before) == {}
+
+
+def _recorded(url: str) -> list[tuple[str, str]]:
+    query = "SELECT app, name FROM django_migrations"
+    if url.startswith("sqlite:///"):
+        db = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            return db.execute(query).fetchall()
+        finally:
+            db.close()
+    with psycopg.connect(url) as db:
+        return db.execute(query).fetchall()
