@@ -1,6 +1,6 @@
 """The database's own refusal to rewrite the trail on SQLite, shared by the migration and `flush`.
 
-PostgreSQL's guard is a row trigger on UPDATE and DELETE (migration 0002); its test flush uses
+PostgreSQL's guard is a row trigger on UPDATE and DELETE (the audit migration); its test flush uses
 TRUNCATE, which row triggers do not see. SQLite's flush is a plain DELETE, so `flush` lifts the
 DELETE guard for its own statement and puts it back (audit/management/commands/flush.py).
 """

@@ -3,7 +3,7 @@
 Holidays follow the Labour Code 2019 Art. 112 and the Ministry of Home Affairs' yearly notices
 (compensatory days off and make-up Saturdays as announced); 2027's Tết days follow the statutory
 pattern and should be checked against the notice when it is published. Both tables stay editable by
-the DPO; these defaults are written by migration 0004 and again whenever the tables are found empty
+the DPO; these defaults are written by the deadlines migration and again whenever the tables are found empty
 after a migrate or flush (`seed_deadline_defaults`), never over rows someone has edited.
 """
 

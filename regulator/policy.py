@@ -1,5 +1,5 @@
 """The regulator's rows of the one deadline policy (`core.models.DeadlinePolicy`), built like
-`deadlines.defaults.POLICIES`, written by migration 0002 and again after a flush.
+`deadlines.defaults.POLICIES`, written by the regulator's migration and again after a flush.
 
 * `breach_notification`: notify the authority (A05) within 72 hours of detecting a breach, with no
   extension (Law 91/2025/QH15 Art. 23; Decree 13/2023 Art. 23 counted from the violation, which the
