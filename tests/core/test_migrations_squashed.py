@@ -44,11 +44,15 @@ def _suite_defaults() -> dict[str, str]:
     return dict(entry.removeprefix("D:").split("=", 1) for entry in entries)
 
 
-def _manage(database_url: str, *args: str) -> str:
+def _run_manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **_suite_defaults(), "DATABASE_URL": database_url, "REDIS_URL": ""}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
+
+
+def _manage(database_url: str, *args: str) -> str:
+    done = _run_manage(database_url, *args)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -124,10 +128,14 @@ def _digest(rows: list[tuple]) -> tuple[int, str]:
     return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def test_a_sqlite_database_of_the_old_chain_is_the_squashed_schema_with_every_row(tmp_path):
-    restored = tmp_path / "old-chain.sqlite3"
-    with gzip.open(FIXTURES / f"{OLD_CHAIN}.sqlite3.gz") as source, restored.open("wb") as target:
+def _sqlite_fixture(path: Path) -> Path:
+    with gzip.open(FIXTURES / f"{OLD_CHAIN}.sqlite3.gz") as source, path.open("wb") as target:
         shutil.copyfileobj(source, target)
+    return path
+
+
+def test_a_sqlite_database_of_the_old_chain_is_the_squashed_schema_with_every_row(tmp_path):
+    restored = _sqlite_fixture(tmp_path / "old-chain.sqlite3")
     fresh = tmp_path / "squashed.sqlite3"
 
     _assert_same_history(
@@ -135,6 +143,22 @@ def test_a_sqlite_database_of_the_old_chain_is_the_squashed_schema_with_every_ro
         schema=lambda url: sqlite_schema(Path(url.removeprefix("sqlite:///"))),
         rows=lambda url: sqlite_rows(Path(url.removeprefix("sqlite:///"))),
     )
+
+
+def test_a_database_older_than_the_squash_is_refused_not_silently_left_behind(tmp_path):
+    """Django leaves a partly applied squash out of the plan: without the check, `migrate` would
+    report success on a database that never ran the rest of the squashed migrations."""
+    older = _sqlite_fixture(tmp_path / "older.sqlite3")
+    db = sqlite3.connect(older)
+    with db:
+        db.execute("DELETE FROM django_migrations WHERE app = 'transparency' AND name = '0002_default_texts'")
+    db.close()
+
+    done = _run_manage(f"sqlite:///{older}", "migrate", "--noinput")
+
+    assert done.returncode != 0
+    assert "core.E201" in done.stderr
+    assert "1 of the 2 migrations that transparency.0001_squashed replaces" in done.stderr
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
