@@ -113,6 +113,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'third parties',
                 'ordering': ['legal_name'],
                 'permissions': [('manage_thirdparty', 'Register and suspend third parties')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('max_duration_days__gte', 1), ('max_duration_days__lte', 365)), name='third_party_duration_at_most_12_months')],
             },
         ),
         migrations.AddField(
@@ -135,10 +136,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-accessed_at'],
                 'indexes': [models.Index(fields=['authorisation', '-accessed_at'], name='access_by_authorisation_idx')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='thirdparty',
-            constraint=models.CheckConstraint(condition=models.Q(('max_duration_days__gte', 1), ('max_duration_days__lte', 365)), name='third_party_duration_at_most_12_months'),
         ),
         migrations.AddIndex(
             model_name='authorisation',

@@ -139,6 +139,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'consent',
                 'verbose_name_plural': 'consents',
                 'ordering': ['-granted_at'],
+                'indexes': [models.Index(fields=['subject', 'purpose', '-granted_at'], name='consent_subject_purpose')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'granted')), fields=('subject', 'purpose'), name='one_live_consent_per_subject_purpose'), models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', True), ('status', 'granted')), models.Q(models.Q(('status', 'granted'), _negated=True), ('ended_at__isnull', False)), _connector='OR'), name='consent_ended_iff_not_granted'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), ('withdrawn_at__isnull', False), _connector='OR'), name='consent_withdrawn_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -199,6 +201,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'processing restriction',
                 'ordering': ['-started_at'],
+                'indexes': [models.Index(condition=models.Q(('lifted_at__isnull', True)), fields=['subject'], name='restriction_in_force')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('lifted_at__isnull', True), ('lifted_at__gte', models.F('started_at')), _connector='OR'), name='restriction_lifted_after_start')],
             },
         ),
         migrations.AddField(
@@ -218,6 +222,9 @@ class Migration(migrations.Migration):
                 ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='consents.noticeversion')),
                 ('purpose', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='consents.purpose')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('subject', 'purpose'), name='consent_state_per_subject_purpose')],
+            },
         ),
         migrations.CreateModel(
             name='Recipient',
@@ -262,6 +269,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'withdrawal duties',
                 'ordering': ['due_at'],
                 'permissions': [('acknowledge_withdrawalduty', "Can acknowledge a recipient's withdrawal duty")],
+                'indexes': [models.Index(condition=models.Q(('status', 'open')), fields=['due_at'], name='duty_open_due')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('consent', 'recipient'), name='one_open_duty_per_withdrawal_recipient'), models.CheckConstraint(condition=models.Q(('status', 'open'), ('acknowledged_at__isnull', False), _connector='OR'), name='duty_acknowledged_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -309,53 +318,13 @@ class Migration(migrations.Migration):
             model_name='noticeannouncement',
             constraint=models.CheckConstraint(condition=models.Q(('status', 'scheduled'), ('sent_at__isnull', False), _connector='OR'), name='announcement_sent_has_time'),
         ),
-        migrations.AddIndex(
-            model_name='processingrestriction',
-            index=models.Index(condition=models.Q(('lifted_at__isnull', True)), fields=['subject'], name='restriction_in_force'),
-        ),
-        migrations.AddConstraint(
-            model_name='processingrestriction',
-            constraint=models.CheckConstraint(condition=models.Q(('lifted_at__isnull', True), ('lifted_at__gte', models.F('started_at')), _connector='OR'), name='restriction_lifted_after_start'),
-        ),
         migrations.AddConstraint(
             model_name='noticeversion',
             constraint=models.UniqueConstraint(fields=('purpose', 'version'), name='notice_version_once_per_purpose'),
         ),
         migrations.AddConstraint(
-            model_name='consentstate',
-            constraint=models.UniqueConstraint(fields=('subject', 'purpose'), name='consent_state_per_subject_purpose'),
-        ),
-        migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['subject', 'purpose', '-granted_at'], name='consent_subject_purpose'),
-        ),
-        migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'granted')), fields=('subject', 'purpose'), name='one_live_consent_per_subject_purpose'),
-        ),
-        migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', True), ('status', 'granted')), models.Q(models.Q(('status', 'granted'), _negated=True), ('ended_at__isnull', False)), _connector='OR'), name='consent_ended_iff_not_granted'),
-        ),
-        migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), ('withdrawn_at__isnull', False), _connector='OR'), name='consent_withdrawn_has_time'),
-        ),
-        migrations.AddConstraint(
             model_name='purpose',
             constraint=models.CheckConstraint(condition=models.Q(('cross_border', False), models.Q(('destination_country', ''), _negated=True), _connector='OR'), name='purpose_cross_border_names_country'),
-        ),
-        migrations.AddIndex(
-            model_name='withdrawalduty',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['due_at'], name='duty_open_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='withdrawalduty',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('consent', 'recipient'), name='one_open_duty_per_withdrawal_recipient'),
-        ),
-        migrations.AddConstraint(
-            model_name='withdrawalduty',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), ('acknowledged_at__isnull', False), _connector='OR'), name='duty_acknowledged_has_time'),
         ),
         partition_by_month("consents_consentevent", "at"),
     ]

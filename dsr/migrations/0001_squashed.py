@@ -117,6 +117,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'data-subject requests',
                 'ordering': ['-received_at'],
                 'permissions': [('work_request', 'Can work on data-subject requests'), ('approve_deletion', 'Can approve the deletion of personal data')],
+                'indexes': [models.Index(condition=models.Q(('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['due_at'], name='dsr_open_by_due'), models.Index(condition=models.Q(('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['statutory_due_at'], name='dsr_open_by_statutory_due'), models.Index(condition=models.Q(('acknowledged_at__isnull', True), ('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['acknowledge_by'], name='dsr_open_by_acknowledge'), models.Index(fields=['subject', '-received_at'], name='dsr_by_subject'), models.Index(condition=models.Q(('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['assignee', 'due_at'], name='dsr_open_by_assignee')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['rejected', 'partially_completed']), _negated=True), models.Q(('outcome_reason', ''), _negated=True), _connector='OR'), name='dsr_refusal_has_reason'), models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['in_progress', 'completed', 'partially_completed']), _negated=True), ('identity_verified_at__isnull', False), _connector='OR'), name='dsr_fulfilment_needs_identity')],
             },
         ),
         migrations.CreateModel(
@@ -137,6 +139,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'contact change',
                 'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['subject', 'created_at'], name='contact_change_by_subject')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('subject', 'field'), name='contact_change_one_pending_per_field')],
             },
         ),
         migrations.CreateModel(
@@ -213,6 +217,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'pk'],
+                'indexes': [models.Index(fields=['request', 'at'], name='dsr_request_request_1add33_idx')],
             },
         ),
         migrations.CreateModel(
@@ -246,6 +251,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'pk'],
+                'indexes': [models.Index(fields=['request', 'at'], name='dsr_request_request_d598ab_idx')],
             },
         ),
         migrations.AddField(
@@ -298,50 +304,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'deletion record',
                 'ordering': ['-deleted_at'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(condition=models.Q(('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['due_at'], name='dsr_open_by_due'),
-        ),
-        migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(condition=models.Q(('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['statutory_due_at'], name='dsr_open_by_statutory_due'),
-        ),
-        migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(condition=models.Q(('acknowledged_at__isnull', True), ('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['acknowledge_by'], name='dsr_open_by_acknowledge'),
-        ),
-        migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(fields=['subject', '-received_at'], name='dsr_by_subject'),
-        ),
-        migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(condition=models.Q(('status__in', ['awaiting_customer', 'in_progress', 'received', 'verifying_identity'])), fields=['assignee', 'due_at'], name='dsr_open_by_assignee'),
-        ),
-        migrations.AddConstraint(
-            model_name='datasubjectrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['rejected', 'partially_completed']), _negated=True), models.Q(('outcome_reason', ''), _negated=True), _connector='OR'), name='dsr_refusal_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='datasubjectrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['in_progress', 'completed', 'partially_completed']), _negated=True), ('identity_verified_at__isnull', False), _connector='OR'), name='dsr_fulfilment_needs_identity'),
-        ),
-        migrations.AddIndex(
-            model_name='contactchange',
-            index=models.Index(fields=['subject', 'created_at'], name='contact_change_by_subject'),
-        ),
-        migrations.AddConstraint(
-            model_name='contactchange',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('subject', 'field'), name='contact_change_one_pending_per_field'),
-        ),
-        migrations.AddIndex(
-            model_name='requestclockevent',
-            index=models.Index(fields=['request', 'at'], name='dsr_request_request_1add33_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='requeststatuschange',
-            index=models.Index(fields=['request', 'at'], name='dsr_request_request_d598ab_idx'),
         ),
         migrations.AddIndex(
             model_name='legalhold',

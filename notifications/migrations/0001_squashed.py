@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'notification',
+                'indexes': [models.Index(fields=['subject', '-created_at'], name='notification_by_subject'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['subject'], name='notification_unread')],
             },
         ),
         migrations.CreateModel(
@@ -68,13 +69,5 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'notification preference',
             },
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['subject', '-created_at'], name='notification_by_subject'),
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['subject'], name='notification_unread'),
         ),
     ]

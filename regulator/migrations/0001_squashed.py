@@ -73,6 +73,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'breaches',
                 'ordering': ['-detected_at'],
                 'permissions': [('manage_breach', 'Can record breaches and notify the authority'), ('view_regulator', 'Can view regulator filings'), ('manage_dossier', 'Can edit and file impact-assessment dossiers'), ('manage_announcement', 'Can schedule and send notice-change announcements')],
+                'indexes': [models.Index(condition=models.Q(('status', 'open')), fields=['notify_due_at'], name='breach_open_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('detected_at__gte', models.F('occurred_at'))), name='breach_detected_after_occurred'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'notified'), _negated=True), ('notified_at__isnull', False), _connector='OR'), name='breach_notified_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +95,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'breach notification phase',
                 'ordering': ['breach_id', 'phase'],
+                'constraints': [models.UniqueConstraint(fields=('breach', 'phase'), name='breach_phase_once'), models.CheckConstraint(condition=models.Q(('late', False), models.Q(('late_reason', ''), _negated=True), _connector='OR'), name='late_phase_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -132,6 +135,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'impact-assessment dossier',
                 'ordering': ['due_at'],
+                'indexes': [models.Index(condition=models.Q(('status', 'draft')), fields=['due_at'], name='dossier_draft_due')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('recipient__isnull', True)), fields=('kind', 'purpose'), name='dossier_per_purpose'), models.UniqueConstraint(condition=models.Q(('recipient__isnull', False)), fields=('kind', 'purpose', 'recipient'), name='dossier_per_transfer'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'processing'), ('recipient__isnull', True)), models.Q(('kind', 'transfer'), ('recipient__isnull', False)), _connector='OR'), name='dossier_transfer_names_recipient'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'filed'), _negated=True), ('filed_at__isnull', False), _connector='OR'), name='dossier_filed_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -167,6 +172,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'dossier version',
                 'ordering': ['dossier_id', '-version'],
+                'constraints': [models.UniqueConstraint(fields=('dossier', 'version'), name='dossier_version_once')],
             },
         ),
         migrations.CreateModel(
@@ -186,50 +192,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'processing activities',
                 'ordering': ['purpose__code'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='breach',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['notify_due_at'], name='breach_open_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='breach',
-            constraint=models.CheckConstraint(condition=models.Q(('detected_at__gte', models.F('occurred_at'))), name='breach_detected_after_occurred'),
-        ),
-        migrations.AddConstraint(
-            model_name='breach',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'notified'), _negated=True), ('notified_at__isnull', False), _connector='OR'), name='breach_notified_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='breachnotification',
-            constraint=models.UniqueConstraint(fields=('breach', 'phase'), name='breach_phase_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='breachnotification',
-            constraint=models.CheckConstraint(condition=models.Q(('late', False), models.Q(('late_reason', ''), _negated=True), _connector='OR'), name='late_phase_has_reason'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('status', 'draft')), fields=['due_at'], name='dossier_draft_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.UniqueConstraint(condition=models.Q(('recipient__isnull', True)), fields=('kind', 'purpose'), name='dossier_per_purpose'),
-        ),
-        migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.UniqueConstraint(condition=models.Q(('recipient__isnull', False)), fields=('kind', 'purpose', 'recipient'), name='dossier_per_transfer'),
-        ),
-        migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'processing'), ('recipient__isnull', True)), models.Q(('kind', 'transfer'), ('recipient__isnull', False)), _connector='OR'), name='dossier_transfer_names_recipient'),
-        ),
-        migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'filed'), _negated=True), ('filed_at__isnull', False), _connector='OR'), name='dossier_filed_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='dossierversion',
-            constraint=models.UniqueConstraint(fields=('dossier', 'version'), name='dossier_version_once'),
         ),
         migrations.RunPython(policies_seed, policies_remove),
     ]

@@ -51,6 +51,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'data subjects',
                 'db_table': 'core_datasubject',
                 'ordering': ['external_ref'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('guardian', models.F('id')), _negated=True), name='subject_not_own_guardian')],
             },
         ),
         migrations.CreateModel(
@@ -79,14 +80,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'shared citizen ID',
                 'permissions': [('share_national_id', 'Can let a second customer number carry a citizen ID')],
+                'constraints': [models.UniqueConstraint(fields=('subject', 'external_ref'), name='national_id_share_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='datasubject',
-            constraint=models.CheckConstraint(condition=models.Q(('guardian', models.F('id')), _negated=True), name='subject_not_own_guardian'),
-        ),
-        migrations.AddConstraint(
-            model_name='nationalidshare',
-            constraint=models.UniqueConstraint(fields=('subject', 'external_ref'), name='national_id_share_once'),
         ),
     ]
