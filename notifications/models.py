@@ -45,7 +45,10 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed on every channel")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    subject = models.ForeignKey(DataSubject, on_delete=models.CASCADE, related_name="notifications")
+    # Looked up by the `notification_by_subject` index (subject first), not one of its own.
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     topic = models.CharField(max_length=100)
     template = models.CharField(max_length=200)
     context = EncryptedTextField()
