@@ -10,8 +10,9 @@ ahead; each statutory deadline is 20 days after the bank's. Rows are written wit
 (bench/common.py). A run is the sweeper called in batches of 2,000 until a batch is not full, as the
 every-minute task re-enqueues itself; it writes 10,000 ledger rows and queues the e-mails listing them
 in the outbox (one per person and batch). Then a second run at the same instant finds nothing more to
-do. A worker is a long-lived process: before timing, the bench loads the URL map and opens the broker
-connection once, as a running worker already has. The plan of the 24-hour window's query is printed.
+do. A worker is a long-lived process: before timing, the bench loads the URL map, opens the broker
+connection and freezes its start-up objects (config/celery.py) once, as a running worker already has.
+The plan of the 24-hour window's query is printed.
 
     python bench/sweeper.py        # BENCH_SIZES=100000,1000000 BENCH_DUE=10000
     BENCH_SWEEPS=authorisations python bench/sweeper.py   # only some: requests, acknowledgements,
@@ -241,10 +242,12 @@ def privacy_officer():
 def warm_up() -> None:
     from django.urls import get_resolver
 
+    from config.celery import freeze_startup_objects
     from integrations.tasks import dispatch_due_outbox
 
     get_resolver().url_patterns  # noqa: B018 - imports every URL module, as in a running worker
     dispatch_due_outbox.delay()  # opens the broker connection (the sweep queues this task too)
+    freeze_startup_objects()  # as each worker process does once started
 
 
 def sweep_until_done(now) -> tuple[float, int, int]:

@@ -10,16 +10,31 @@ Two beats would send every job twice.
 """
 from __future__ import annotations
 
+import gc
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("quyen_du_lieu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+
+@worker_process_init.connect
+def freeze_startup_objects(**kwargs) -> None:
+    """Take what a worker process holds once started (Django, the apps, the tasks) out of the garbage
+    collector's sight: none of it ever becomes garbage, yet each full collection walked all 150,000
+    objects of it, and a sweep that builds 50,000 rows' objects (the expiry of 10,000 authorisations)
+    ran several: 0.3 of its 0.6 s in the collector. A forked pool process also keeps sharing those
+    pages with its parent instead of copying them as the collector touches them."""
+    gc.collect()
+    gc.freeze()
+
 
 MINUTE = 60
 HOUR = 60 * MINUTE
