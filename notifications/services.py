@@ -121,7 +121,7 @@ def _new(
     now: datetime,
 ) -> Notification:
     return Notification(
-        subject=subject,
+        subject_id=subject.pk,  # by id: the relation's setter asks the router on each of a sweep's 10,000
         topic=topic,
         template=template,
         context=json.dumps(context, cls=DjangoJSONEncoder, sort_keys=True),
