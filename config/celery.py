@@ -24,7 +24,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-
 @worker_process_init.connect
 def freeze_startup_objects(**kwargs) -> None:
     """Take what a worker process holds once started (Django, the apps, the tasks) out of the garbage
