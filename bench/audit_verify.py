@@ -1,7 +1,7 @@
 """Benchmark: verifying the audit chain (`manage.py verify_audit`, `audit_chain_verify`), entries per second.
 
 Set-up: the PostgreSQL database `<prefix>_audit` (created and migrated here, bench/common.py), whose chain
-is extended to BENCH_ENTRIES entries (1,000,000 by default; 20,000 in smoke runs) written with COPY:
+is extended to BENCH_ENTRIES entries (1,000,000 by default; 2,000 in smoke runs) written with COPY:
 each entry is sealed here with the platform's own keyed MAC (`audit.hashing.entry_seal`), so the
 chain is valid, and the head row is moved to its end. Entries carry a typical payload (an action, a target,
 a subject id, a small `data` dict). Then the whole chain is verified BENCH_RUNS times (3) in this
@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from common import bench_env, copy_rows, ensure_database, setup_django, sized
 
 ENV = bench_env("audit")
-ENTRIES = sized(1_000_000, 20_000, env="BENCH_ENTRIES")
+ENTRIES = sized(1_000_000, 2_000, env="BENCH_ENTRIES")
 RUNS = sized(3, 1, env="BENCH_RUNS")
 WORKERS = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 1)
 ACTIONS = ["consents.consent.granted", "consents.consent.withdrawn", "dsr.request.created", "subjects.viewed"]

@@ -7,7 +7,10 @@ to the current schema, never the platform's own database. The environment says w
     BENCH_DB_PREFIX     the prefix of the benchmarks' database names (default qdl_bench)
     BENCH_REDIS_URL     broker and cache (default REDIS_URL, else redis://localhost:6379/5)
     BENCH_SMOKE=1       tiny data and short runs: `bench/run.py --smoke`, which also sets
-    BENCH_TEMPLATE      a freshly migrated database each benchmark's database is copied from
+    BENCH_TEMPLATE      a freshly migrated database each benchmark's database is copied from, and
+    BENCH_NAME          the benchmark running: in smoke runs its copies are `<prefix>_<benchmark>_<name>`,
+                        its own, since run.py runs benchmarks side by side (consent_check and
+                        consent_import would otherwise drop each other's `consents` database)
 
 Seeding writes rows with COPY from the model's own field list (`copy_rows`), so a column added to a
 model later is filled from its default like any ORM insert would, and cannot break a benchmark.
@@ -70,12 +73,18 @@ BENCH_KEYS = {
 }
 
 
-def bench_env(name: str, *, settings: str = "config.settings", **extra: str) -> dict[str, str]:
-    """The environment of a benchmark process working in database `<prefix>_<name>`."""
+def database_name(name: str) -> str:
+    """`<prefix>_<name>`; a copy of BENCH_TEMPLATE of the running benchmark's own in smoke runs."""
+    owner = os.environ.get("BENCH_NAME") if os.environ.get("BENCH_TEMPLATE") else None
+    return f"{prefix()}_{owner}_{name}" if owner else f"{prefix()}_{name}"
+
+
+def bench_env(name: str, *, settings: str = "bench.settings", **extra: str) -> dict[str, str]:
+    """The environment of a benchmark process working in database `name` (`database_name`)."""
     return {
         **BENCH_KEYS,
         **os.environ,
-        "DATABASE_URL": database_url(f"{prefix()}_{name}"),
+        "DATABASE_URL": database_url(database_name(name)),
         "REDIS_URL": REDIS_URL,
         "DJANGO_SETTINGS_MODULE": settings,
         "DEBUG": "false",

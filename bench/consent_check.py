@@ -25,19 +25,31 @@ import sys
 import time
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import HERE, ROOT, bench_env, copy_rows, ensure_database, setup_django, sized, subjects_copy
+from common import (
+    HERE,
+    ROOT,
+    SMOKE,
+    bench_env,
+    copy_rows,
+    ensure_database,
+    setup_django,
+    sized,
+    subjects_copy,
+)
 
 ENV = bench_env("consents", settings="bench.consent_settings")
 SUBJECTS = sized(100_000, 200, env="BENCH_SUBJECTS")
 SECONDS = sized(15, 1, env="BENCH_SECONDS")
-WARM_SECONDS = sized(3, 1)
+WARM_SECONDS = sized(3, 0)  # smoke runs measure nothing: no warm-up
 SINGLE_SECONDS = sized(5, 1)
-# The production defaults of config/gunicorn.conf.py unless overridden here.
-WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
+# The production defaults of config/gunicorn.conf.py unless overridden here; one worker in smoke runs
+# (it starts in half the time of three).
+WORKERS = int(os.environ.get("BENCH_WORKERS", sized((os.cpu_count() or 1) + 1, 1)))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 CONNECTIONS = 32
 PACED_RATE = float(os.environ.get("BENCH_PACED_RATE", "640"))  # total requests per second, all clients
@@ -201,16 +213,26 @@ def served(app: str, port: int, probe: str):
         env={**ENV, "WEB_WORKERS": str(WORKERS), "WEB_THREADS": str(THREADS)},
     )
     try:
-        for _ in range(100):
+        for _ in range(400):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1)
                 break
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         yield
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def measure(targets: dict[str, tuple[str, str]], *, token: str, **options) -> dict:
+    """wrk against each target (path, script) in turn, with `options` (run_wrk's). Smoke runs call all
+    of them at once, a third of the time: their figures mean nothing, they show every path answers."""
+    with ThreadPoolExecutor(max_workers=len(targets) if SMOKE else 1) as pool:
+        results = pool.map(
+            lambda target: run_wrk(target[0], token=token, script=target[1], **options), targets.values()
+        )
+        return dict(zip(targets, results, strict=True))
 
 
 def _table(title: str, results: dict) -> None:
@@ -231,25 +253,17 @@ def main() -> None:
     }
     pause_ms = CONNECTIONS * 1000 / PACED_RATE
     with served("config.wsgi", PORT, "/bench/ping"):
-        for path, script in targets.values():  # warm every worker's connections and caches
-            run_wrk(path, token=token, seconds=WARM_SECONDS, script=script)
-        saturated = {
-            name: run_wrk(path, token=token, seconds=SECONDS, script=script)
-            for name, (path, script) in targets.items()
-        }
+        if WARM_SECONDS:  # warm every worker's connections and caches
+            measure(targets, token=token, seconds=WARM_SECONDS)
+        saturated = measure(targets, token=token, seconds=SECONDS)
         # 32 clients each calling at a steady pace, as core banking does: latency without a queue of
         # 31 others in front of every request.
-        paced = {
-            name: run_wrk(path, token=token, seconds=SECONDS, script=script, pause_ms=pause_ms)
-            for name, (path, script) in targets.items()
-        }
-        single = {
-            name: run_wrk(path, token=token, seconds=SINGLE_SECONDS, script=script, connections=1)
-            for name, (path, script) in targets.items()
-        }
+        paced = measure(targets, token=token, seconds=SECONDS, pause_ms=pause_ms)
+        single = measure(targets, token=token, seconds=SINGLE_SECONDS, connections=1)
     # What this machine and gunicorn can do at all: a WSGI function returning a constant, no Django.
     with served("bench.bare_wsgi:application", PORT + 1, "/"):
-        run_wrk("/", token=token, seconds=WARM_SECONDS, port=PORT + 1)
+        if WARM_SECONDS:
+            run_wrk("/", token=token, seconds=WARM_SECONDS, port=PORT + 1)
         ceiling = {"bare WSGI, no Django": run_wrk("/", token=token, seconds=SECONDS, port=PORT + 1)}
 
     print(

@@ -6,7 +6,7 @@ no network and no server, so the table shows the platform's own cost: the middle
 authentication, permission and throttle checks, the rest of the view machinery, the query, and the
 rendering of the answer. The trivial `/bench/ping` view is measured the same way beside it.
 
-    python bench/consent_check_profile.py     # BENCH_PROFILE_REQUESTS=5000 (300 in smoke runs)
+    python bench/consent_check_profile.py     # BENCH_PROFILE_REQUESTS=5000 (100 in smoke runs)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from io import BytesIO
 from common import ensure_database, setup_django, sized
 from consent_check import ENV, SUBJECTS, seed
 
-REQUESTS = sized(5_000, 300, env="BENCH_PROFILE_REQUESTS")
+REQUESTS = sized(5_000, 100, env="BENCH_PROFILE_REQUESTS")
 spent: dict[str, int] = defaultdict(int)
 
 

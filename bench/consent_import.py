@@ -24,7 +24,7 @@ from pathlib import Path
 from common import ROOT, SMOKE, bench_env, ensure_database, setup_django, subjects_copy
 
 ENV = bench_env("consents", settings="bench.consent_settings")
-SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50,200" if SMOKE else "25000,100000").split(",")]
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "100" if SMOKE else "25000,100000").split(",")]
 CHANNELS = ["branch", "paper_form", "call_centre", "internet_banking", "mobile_app"]
 
 

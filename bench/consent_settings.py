@@ -1,5 +1,6 @@
-"""Settings for the consent benchmarks: the real settings plus a tiny baseline view (bench.consent_urls)."""
+"""Settings for the consent benchmarks: the benchmarks' settings (bench/settings.py) plus a tiny
+baseline view (bench.consent_urls)."""
 
-from config.settings import *  # noqa: F403
+from bench.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.consent_urls"

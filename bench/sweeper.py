@@ -30,7 +30,7 @@ from datetime import timedelta
 from common import SMOKE, bench_env, copy_rows, ensure_database, setup_django, sized, subjects_copy
 
 ENV = bench_env("jobs")
-SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "300,600" if SMOKE else "100000,1000000").split(",")]
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "300" if SMOKE else "100000,1000000").split(",")]
 DUE = sized(10_000, 100, env="BENCH_DUE")
 SUBJECTS = sized(20_000, 20)
 BATCH = 2000  # as the every-minute task (deadlines.clocks.sweep.SWEEP_BATCH, deadlines_sweep's default)
