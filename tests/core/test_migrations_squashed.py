@@ -25,6 +25,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.reliability.servers import require
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "migrations"
 OLD_CHAIN = "d3d8738"
@@ -241,8 +243,7 @@ def pg_databases():
     """Two empty databases on the suite's server, dropped afterwards."""
     if connection.vendor != "postgresql":
         pytest.skip("runs in the PostgreSQL run of the suite (the fixture is a pg_dump)")
-    if shutil.which("pg_restore") is None:
-        pytest.skip("pg_restore is not installed")
+    require("pg_restore")
     server = settings.DATABASES["default"]
     credentials = f"{server['USER']}:{server['PASSWORD']}"
     base = f"postgres://{credentials}@{server['HOST'] or 'localhost'}:{server['PORT'] or 5432}"
