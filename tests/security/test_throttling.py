@@ -3,9 +3,11 @@ at the rates configured (API_THROTTLE_*), and the 429 is the contract's JSON wit
 (Anonymous callers are refused before any throttle, except on the schema, which `anon` limits.)"""
 from __future__ import annotations
 
+import multiprocessing
 import uuid
 
 import pytest
+import redis
 from django.core.cache.backends.redis import RedisCache
 
 from integrations.api import throttling
@@ -89,3 +91,88 @@ def test_a_window_counter_expires_with_its_window_even_when_redis_lacks_the_scri
 
     assert counts == [1, 2, 3]
     assert 0 < cache._cache.get_client().ttl(cache.make_key("token:1:7")) <= 60
+
+
+@pytest.fixture
+def redis_budget(settings):
+    """A Redis counter store of this test's own, as the web workers share in production."""
+    if not settings.REDIS_URL:
+        pytest.skip("runs in the Redis run of the suite")
+    return RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"})
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Every counting command the throttle sends to Redis, by name."""
+    sent = []
+    for command in ("eval", "evalsha"):
+        original = getattr(redis.Redis, command)
+
+        def counted(self, *args, _original=original, _command=command, **kwargs):
+            sent.append(_command)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(redis.Redis, command, counted)
+    return sent
+
+
+def _throttle(scope, rate, cache):
+    class Throttle(throttling.ConfiguredRateThrottle):
+        def get_rate(self):
+            return rate
+
+        def get_cache_key(self, request, view):
+            return f"{scope}:busy"
+
+        @staticmethod
+        def timer():  # the middle of one window: a test must not straddle two
+            return 60 * 29_000_000 + 30.0
+
+    Throttle.scope = scope
+    Throttle.cache = cache
+    return Throttle()
+
+
+def test_a_busy_token_costs_one_redis_round_trip_per_lease_not_per_call(redis_budget, redis_round_trips):
+    # 1,200 a minute: each worker takes its calls from Redis twelve at a time (a hundredth of the rate).
+    throttle = _throttle("token", "1200/min", redis_budget)
+
+    allowed = [throttle.allow_request(None, None) for _ in range(36)]
+
+    assert all(allowed)
+    assert len(redis_round_trips) == 3
+
+
+def test_once_the_budget_is_spent_refusals_cost_no_round_trip(redis_budget, redis_round_trips):
+    throttle = _throttle("token", "3/min", redis_budget)
+    assert [throttle.allow_request(None, None) for _ in range(4)] == [True, True, True, False]
+    sent = len(redis_round_trips)
+
+    assert not any(throttle.allow_request(None, None) for _ in range(50))
+    assert len(redis_round_trips) == sent
+
+
+def test_workers_sharing_a_budget_never_pass_it_together(redis_budget):
+    """Four worker processes call at once as fast as they can: together they get the budget, less at
+    most what each holds unused in its last lease, and never more."""
+    rate, workers = 599, 4  # leases of 5: the last one crosses the budget
+    lease = rate // 100
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(workers), context.Queue()
+    processes = [
+        context.Process(target=_calls_allowed_in_one_worker, args=(redis_budget, rate, start, results))
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    allowed = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join()
+
+    assert rate - workers * (lease - 1) <= sum(allowed) <= rate
+
+
+def _calls_allowed_in_one_worker(cache, rate, start, results) -> None:
+    throttle = _throttle("token", f"{rate}/min", cache)
+    start.wait()
+    results.put(sum(throttle.allow_request(None, None) for _ in range(rate)))
