@@ -27,6 +27,11 @@ FUNCTION_IMPORTS_ALLOWED = {
     "config/settings.py": "settings must not import application code",
     "subjects/checks.py": "Django's check framework is loaded when the canary runs, not at import",
 }
+# A module a reader can take in whole; past this it holds more than one thing and splits along a seam.
+MODULE_LINES_LIMIT = 400
+LONG_MODULES_ALLOWED = {
+    "config/settings.py": "one flat list of settings, each with its reason: an operator searches one file",
+}
 # Calls that write through the ORM; a `.update(` or `.delete(` counts when made on a query.
 WRITE_CALLS = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create",
                "update"}
@@ -90,6 +95,16 @@ def test_no_import_is_written_inside_a_function():
             continue
         found += [f"{relative}:{line}" for line in _function_imports(ast.parse(path.read_text()))]
     assert found == [], "imports inside functions hide a layer problem; move them up: " + ", ".join(found)
+
+
+def test_every_module_stays_under_the_size_a_reader_takes_in():
+    long = [
+        f"{_relative(path)} ({lines} lines)"
+        for path in _project_modules()
+        if (lines := len(path.read_text().splitlines())) >= MODULE_LINES_LIMIT
+        and _relative(path) not in LONG_MODULES_ALLOWED
+    ]
+    assert long == [], f"split these along their seams (under {MODULE_LINES_LIMIT} lines): " + ", ".join(long)
 
 
 def _receiver_is_a_query(node: ast.AST) -> bool:

@@ -2,26 +2,28 @@
 
 from django.urls import path
 
-from regulator.api import views
+from regulator.api import breaches, views
 
 urlpatterns = [
-    path("breaches/", views.BreachListCreateView.as_view(), name="breach-list"),
-    path("breaches/<uuid:pk>/", views.BreachDetailView.as_view(), name="breach-detail"),
-    path("breaches/<uuid:pk>/notifications/", views.BreachNotifyView.as_view(), name="breach-notify"),
+    path("breaches/", breaches.BreachListCreateView.as_view(), name="breach-list"),
+    path("breaches/<uuid:pk>/", breaches.BreachDetailView.as_view(), name="breach-detail"),
+    path("breaches/<uuid:pk>/notifications/", breaches.BreachNotifyView.as_view(), name="breach-notify"),
     path(
         "breaches/<uuid:pk>/notifications/<int:phase>/",
-        views.BreachPhaseDocumentView.as_view(),
+        breaches.BreachPhaseDocumentView.as_view(),
         name="breach-phase",
     ),
     path(
-        "breaches/<uuid:pk>/notify-customers/", views.BreachCustomersView.as_view(), name="breach-customers"
+        "breaches/<uuid:pk>/notify-customers/",
+        breaches.BreachCustomersView.as_view(),
+        name="breach-customers",
     ),
     path(
         "breaches/<uuid:pk>/decline-customer-notice/",
-        views.BreachCustomersDeclineView.as_view(),
+        breaches.BreachCustomersDeclineView.as_view(),
         name="breach-customers-decline",
     ),
-    path("breaches/<uuid:pk>/close/", views.BreachCloseView.as_view(), name="breach-close"),
+    path("breaches/<uuid:pk>/close/", breaches.BreachCloseView.as_view(), name="breach-close"),
     path("dossiers/", views.DossierListView.as_view(), name="dossier-list"),
     path("dossiers/sync/", views.DossierSyncView.as_view(), name="dossier-sync"),
     path("dossiers/<uuid:pk>/", views.DossierDocumentView.as_view(), name="dossier-document"),

@@ -219,7 +219,7 @@ def test_a_scoped_token_reaches_only_what_its_scopes_name(inventory, dpo, audito
 
 def test_a_scoped_token_is_refused_where_a_view_names_no_scope(dpo, as_user, monkeypatch):
     """Fail closed: an endpoint that forgot to name its scope is open to whole-role tokens only."""
-    from regulator.api.views import BreachListCreateView
+    from regulator.api.breaches import BreachListCreateView
 
     monkeypatch.setattr(BreachListCreateView, "required_scopes", {})
     assert as_user(dpo, scopes=["regulator:read"]).get("/api/v1/breaches/").status_code == 403
