@@ -382,7 +382,8 @@ REST_FRAMEWORK = {
         "integrations.api.authentication.ApiTokenAuthentication",
         "accounts.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every view closed until it names, per method, the permission (and the token scope) it needs.
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
     # JSON only: the API is for systems, and people read it at /api/docs/. Views that also speak CSV
     # list their renderers themselves.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

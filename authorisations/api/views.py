@@ -33,13 +33,12 @@ from authorisations.states import AuthorisationStatus
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet
 from core.api.inputs import validated_body
-from core.api.permissions import RolePermission, caller_subject
+from core.api.permissions import caller_subject
 from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
 
 
 class ThirdPartyListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {
         "GET": "authorisations.view_thirdparty",
         "POST": "authorisations.manage_thirdparty",
@@ -74,7 +73,6 @@ class ThirdPartyListCreateView(generics.GenericAPIView):
 
 
 class ThirdPartyStatusView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "authorisations.manage_thirdparty"}
     required_scopes = {"POST": "authorisations:admin"}
 
@@ -118,7 +116,6 @@ class AuthorisationFilterSet(SubjectStatusFilterSet):
 
 
 class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "authorisations.view_authorisation"}
     required_scopes = {"GET": "authorisations:read"}
     customer_methods = ("GET",)
@@ -144,7 +141,6 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
 
 
 class AuthorisationDetailView(_AuthorisationsMixin, APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "authorisations.view_authorisation"}
     required_scopes = {"GET": "authorisations:read"}
     customer_methods = ("GET",)
@@ -156,7 +152,6 @@ class AuthorisationDetailView(_AuthorisationsMixin, APIView):
 
 
 class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "authorisations.revoke_authorisation"}
     required_scopes = {"POST": "authorisations:write"}
     # Withdrawal by any channel: the customer revokes their own as easily as they authorised it.
@@ -181,7 +176,6 @@ class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
 
 
 class AuthorisationReceiptView(_AuthorisationsMixin, APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "authorisations.view_authorisation"}
     required_scopes = {"GET": "authorisations:read"}
     customer_methods = ("GET",)
@@ -197,7 +191,6 @@ class AuthorisationReceiptView(_AuthorisationsMixin, APIView):
 
 
 class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {
         "GET": "authorisations.view_authorisation",
         "POST": "authorisations.report_access",
@@ -231,7 +224,6 @@ class IntrospectView(APIView):
     "authorisations:gateway"). Answered from the database on every call, never cached."""
 
     authentication_classes = [ApiTokenAuthentication]
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "authorisations.report_access"}
     required_scopes = {"POST": "authorisations:gateway"}
 

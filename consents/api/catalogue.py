@@ -31,7 +31,6 @@ from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, Wi
 from core.actors import actor_for_user
 from core.api.filters import ListFilterSet
 from core.api.inputs import validated_body
-from core.api.permissions import RolePermission
 from core.errors import InvalidInput
 from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
@@ -48,7 +47,6 @@ class DutyFilterSet(ListFilterSet):
 
 
 class PurposeListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_purpose", "POST": "consents.add_purpose"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
@@ -72,7 +70,6 @@ class PurposeListCreateView(generics.GenericAPIView):
 
 
 class PurposeDetailView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_purpose", "PATCH": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "PATCH": "consents:admin"}
     customer_methods = ("GET",)
@@ -110,7 +107,6 @@ class PurposeDetailView(generics.GenericAPIView):
 
 
 class PurposeNoticeView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_purpose", "POST": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
@@ -134,7 +130,6 @@ class PurposeNoticeView(generics.GenericAPIView):
 
 
 class RecipientListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_recipient", "POST": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     serializer_class = RecipientOutputSerializer
@@ -153,7 +148,6 @@ class RecipientListCreateView(generics.GenericAPIView):
 
 
 class DutyListView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_withdrawalduty"}
     required_scopes = {"GET": "consents:read"}
     serializer_class = DutyOutputSerializer
@@ -172,7 +166,6 @@ class DutyListView(generics.GenericAPIView):
 
 
 class DutyAcknowledgeView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": DUTY_ACKNOWLEDGE_RIGHT.permission}
     required_scopes = {"POST": DUTY_ACKNOWLEDGE_RIGHT.scope}
 
@@ -203,7 +196,6 @@ ImportJobSerializer = inline_serializer(
 class ConsentImportView(generics.GenericAPIView):
     """CSV import of existing consents: bad rows come back with line numbers, re-runs import nothing twice."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.import_consents", "POST": "consents.import_consents"}
     required_scopes = {"GET": "consents:admin", "POST": "consents:admin"}
     parser_classes = [MultiPartParser]

@@ -33,7 +33,7 @@ from consents.receipts import consent_receipt
 from core.actors import actor_for_user
 from core.api.filters import SubjectStatusFilterSet
 from core.api.inputs import validated_body
-from core.api.permissions import RolePermission, caller_subject
+from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
 from subjects.models import DataSubject
@@ -67,7 +67,6 @@ class ConsentFilterSet(SubjectStatusFilterSet):
 
 
 class ConsentListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent", "POST": "consents.add_consent"}
     required_scopes = {"GET": "consents:read", "POST": "consents:write"}
     customer_methods = ("GET",)
@@ -127,7 +126,6 @@ class _OneConsentMixin:
 
 
 class ConsentDetailView(_OneConsentMixin, generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
     customer_methods = ("GET",)
@@ -138,7 +136,6 @@ class ConsentDetailView(_OneConsentMixin, generics.GenericAPIView):
 
 
 class ConsentReceiptView(_OneConsentMixin, APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
     customer_methods = ("GET",)
@@ -156,7 +153,6 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
 
 
 class ConsentWithdrawView(_OneConsentMixin, APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "consents.change_consent"}
     required_scopes = {"POST": "consents:write"}
     # A customer may withdraw their own consent as easily as they gave it.
@@ -182,7 +178,6 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
 
 
 class SubjectWithdrawView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "consents.change_consent"}
     required_scopes = {"POST": "consents:write"}
 
@@ -235,7 +230,6 @@ def _past_datetime(value: str) -> datetime:
 
 
 class ConsentCheckView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
 
@@ -276,7 +270,6 @@ class ConsentCheckView(APIView):
 
 
 class ConsentCheckBulkView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "consents.view_consent"}
     required_scopes = {"POST": "consents:read"}
 

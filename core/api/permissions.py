@@ -1,4 +1,5 @@
-"""Role and scope checks for API views.
+"""Role and scope checks for API views: `RolePermission` is every view's default permission class
+(`REST_FRAMEWORK` in config/settings.py), so a view is closed to everyone until it names what it needs.
 
 A view names the Django permission each HTTP method needs (`required_permissions`) and the token
 scope an integration client's token must hold (`required_scopes`). Methods listed in

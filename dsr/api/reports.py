@@ -8,7 +8,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import RolePermission
 from core.api.renderers import ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
@@ -29,7 +28,6 @@ def _day(params, name: str):
 
 
 class DeadlineReportView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "deadlines.view_deadline_report"}
     required_scopes = {"GET": "reports:read"}
     renderer_classes = [JSONRenderer, DeadlineReportCSVRenderer]

@@ -21,7 +21,6 @@ from accounts.selectors import active_user_by_id
 from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
-from core.api.permissions import RolePermission
 from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import serializers as s
@@ -62,7 +61,6 @@ def _context(request) -> dict:
 
 
 class RequestListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.view_datasubjectrequest", "POST": "dsr.add_datasubjectrequest"}
     required_scopes = {"GET": "requests:read", "POST": "requests:write"}
     customer_methods = ("GET", "POST")
@@ -126,7 +124,6 @@ class RequestListCreateView(generics.GenericAPIView):
 
 
 class RequestDetailView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.view_datasubjectrequest"}
     required_scopes = {"GET": "requests:read"}
     customer_methods = ("GET",)
@@ -156,7 +153,6 @@ class RequestDetailView(APIView):
 class _RequestAction(APIView):
     """A staff action on one request: finds it (404 when out of reach), calls one service."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"POST": "dsr.work_request"}
     required_scopes = {"POST": "requests:work"}
     input_serializer: type | None = None
@@ -267,7 +263,6 @@ class LiftRestrictionView(_RequestAction):
 
 
 class ExportDownloadView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.work_request"}
     required_scopes = {"GET": "requests:work"}
     customer_methods = ("GET",)
@@ -303,7 +298,6 @@ class ExportDownloadView(APIView):
 class TaskListView(generics.GenericAPIView):
     """An integration client's open tasks (its own systems only); staff see every open task."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"GET": "dsr.view_fulfilmenttask"}
     required_scopes = {"GET": "requests:tasks"}
     serializer_class = s.ClientTaskSerializer
@@ -320,7 +314,6 @@ class TaskListView(generics.GenericAPIView):
 
 
 class TaskCompleteView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": s.TASK_COMPLETE_RIGHT.permission}
     required_scopes = {"POST": s.TASK_COMPLETE_RIGHT.scope}
 

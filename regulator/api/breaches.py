@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 from core.actors import actor_for_user
 from core.api.filters import ListFilterSet, query_flag
 from core.api.inputs import validated_body
-from core.api.permissions import RolePermission
 from core.errors import NotFound
 from regulator import services
 from regulator.api.access import MANAGE_BREACH, READ_BREACH, READ_SCOPE, WRITE_SCOPE
@@ -48,7 +47,6 @@ class BreachFilterSet(ListFilterSet):
 
 
 class BreachListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH, "POST": MANAGE_BREACH}
     required_scopes = {"GET": READ_SCOPE, "POST": WRITE_SCOPE}
     serializer_class = BreachOutputSerializer
@@ -69,7 +67,6 @@ class BreachListCreateView(generics.GenericAPIView):
 
 
 class BreachDetailView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH, "PATCH": MANAGE_BREACH}
     required_scopes = {"GET": READ_SCOPE, "PATCH": WRITE_SCOPE}
 
@@ -87,7 +84,6 @@ class BreachDetailView(APIView):
 class BreachNotifyView(APIView):
     """Submit the next phase of the notification to A05 (the Form 08 document is frozen with it)."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
     required_scopes = {"POST": WRITE_SCOPE}
 
@@ -103,7 +99,6 @@ class BreachNotifyView(APIView):
 class BreachPhaseDocumentView(APIView):
     """The Form 08 document of one phase, as submitted."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_BREACH}
     required_scopes = {"GET": READ_SCOPE}
 
@@ -122,7 +117,6 @@ MailingJobSerializer = inline_serializer(
 
 
 class BreachCustomersView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
     required_scopes = {"POST": WRITE_SCOPE}
 
@@ -153,7 +147,6 @@ class BreachCustomersView(APIView):
 class BreachCustomersDeclineView(APIView):
     """The DPO decides not to tell the affected customers, with the reason kept on record."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
 
     @extend_schema(request=CustomerNoticeDeclineSerializer, responses=BreachOutputSerializer)
@@ -166,7 +159,6 @@ class BreachCustomersDeclineView(APIView):
 
 
 class BreachCloseView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_BREACH}
     required_scopes = {"POST": WRITE_SCOPE}
 

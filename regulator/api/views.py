@@ -18,7 +18,6 @@ from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet
 from core.api.inputs import validated_body
-from core.api.permissions import RolePermission
 from core.api.renderers import ReportCSVRenderer, csv_download
 from core.errors import NotFound
 from core.replica import replica_reads
@@ -64,7 +63,6 @@ class DossierFilterSet(ListFilterSet):
 
 
 class DossierListView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_DOSSIER}
     required_scopes = {"GET": READ_SCOPE}
     serializer_class = DossierOutputSerializer
@@ -81,7 +79,6 @@ class DossierListView(generics.GenericAPIView):
 class DossierSyncView(APIView):
     """Create the dossiers the catalogue calls for and version those whose facts changed."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
     required_scopes = {"POST": WRITE_SCOPE}
 
@@ -112,7 +109,6 @@ class DossierDocumentView(APIView):
     `allowed_actions`: what the caller may do with the dossier now, as the dossier page offers it
     (`edit`, `file`); empty for a reader or a token without `regulator:write`."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_DOSSIER}
     required_scopes = {"GET": READ_SCOPE}
 
@@ -130,7 +126,6 @@ class DossierVersionView(APIView):
     """A new version of the dossier (the DPO's assessment): the answer is the new version's document
     with the dossier's `allowed_actions`, as the document endpoint gives them."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
     required_scopes = {"POST": WRITE_SCOPE}
 
@@ -144,7 +139,6 @@ class DossierVersionView(APIView):
 
 
 class DossierFileView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_DOSSIER}
     required_scopes = {"POST": WRITE_SCOPE}
 
@@ -171,7 +165,6 @@ class ProcessingRecordCSVRenderer(ReportCSVRenderer):
 class ProcessingRecordView(APIView):
     """The record of processing activities; `?format=csv` for a spreadsheet."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_REGULATOR}
     required_scopes = {"GET": READ_SCOPE}
     renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
@@ -186,7 +179,6 @@ class ProcessingRecordView(APIView):
 
 
 class AnnouncementListCreateView(generics.GenericAPIView):
-    permission_classes = [RolePermission]
     required_permissions = {"GET": READ_REGULATOR, "POST": MANAGE_ANNOUNCEMENT}
     required_scopes = {"GET": READ_SCOPE, "POST": WRITE_SCOPE}
     serializer_class = AnnouncementOutputSerializer
@@ -213,7 +205,6 @@ class AnnouncementListCreateView(generics.GenericAPIView):
 
 
 class AnnouncementSendView(APIView):
-    permission_classes = [RolePermission]
     required_permissions = {"POST": MANAGE_ANNOUNCEMENT}
     required_scopes = {"POST": WRITE_SCOPE}
 
@@ -226,7 +217,6 @@ class AnnouncementSendView(APIView):
 class ActivityView(APIView):
     """Where one purpose's data lives (systems, categories), whose it is and how it is protected."""
 
-    permission_classes = [RolePermission]
     required_permissions = {"PUT": MANAGE_DOSSIER}
     required_scopes = {"PUT": WRITE_SCOPE}
 
