@@ -160,7 +160,10 @@ def test_workers_sharing_a_budget_never_pass_it_together(redis_budget):
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(workers), context.Queue()
     processes = [
-        context.Process(target=_calls_allowed_in_one_worker, args=(redis_budget, rate, start, results))
+        # Daemons with a bounded wait: a worker that fails fails the test, it cannot hang the run.
+        context.Process(
+            target=_calls_allowed_in_one_worker, args=(redis_budget, rate, start, results), daemon=True
+        )
         for _ in range(workers)
     ]
     for process in processes:
@@ -174,5 +177,5 @@ def test_workers_sharing_a_budget_never_pass_it_together(redis_budget):
 
 def _calls_allowed_in_one_worker(cache, rate, start, results) -> None:
     throttle = _throttle("token", f"{rate}/min", cache)
-    start.wait()
+    start.wait(timeout=30)
     results.put(sum(throttle.allow_request(None, None) for _ in range(rate)))
