@@ -137,6 +137,14 @@ def _sqlite_fixture(path: Path) -> Path:
     return path
 
 
+# The SQLite fixture is a file of its own, whatever the suite runs on: checked once, in the SQLite run.
+sqlite_run_only = pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="runs in the SQLite run of the suite (the fixture is an SQLite file)",
+)
+
+
+@sqlite_run_only
 def test_a_sqlite_database_of_the_old_chain_is_the_squashed_schema_with_every_row(tmp_path):
     restored = _sqlite_fixture(tmp_path / "old-chain.sqlite3")
     fresh = tmp_path / "squashed.sqlite3"
@@ -148,6 +156,7 @@ def test_a_sqlite_database_of_the_old_chain_is_the_squashed_schema_with_every_ro
     )
 
 
+@sqlite_run_only
 def test_a_database_older_than_the_squash_is_refused_not_silently_left_behind(tmp_path):
     """Django leaves a partly applied squash out of the plan: without the check, `migrate` would
     report success on a database that never ran the rest of the squashed migrations."""
