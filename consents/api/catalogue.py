@@ -29,7 +29,7 @@ from consents.api.serializers import (
 )
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
-from core.api.filters import ListFilterSet
+from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
 from core.roles import Role, user_role
@@ -37,8 +37,8 @@ from integrations.api.idempotency import idempotent
 
 
 class PurposeFilterSet(ListFilterSet):
-    # true/false (or 1/0); any other value lists every purpose, as the list always did.
-    active = django_filters.BooleanFilter()
+    active = FlagFilter()
+    messages = {"active": FLAG_MESSAGE}
 
 
 class DutyFilterSet(ListFilterSet):

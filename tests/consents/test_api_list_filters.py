@@ -45,9 +45,18 @@ def test_the_purpose_list_filters_by_active(as_user, officer):
     def codes(**params):
         return {p["code"] for p in api.get("/api/v1/purposes/", params).json()["results"]}
 
-    assert codes(active="true") == {"marketing"}
-    assert codes(active="false") == {"analytics"}
-    assert codes() == codes(active="maybe") == {"marketing", "analytics"}
+    assert codes(active="true") == codes(active="yes") == {"marketing"}
+    assert codes(active="false") == codes(active="0") == {"analytics"}
+    assert codes() == codes(active="") == {"marketing", "analytics"}
+
+
+def test_a_word_that_is_not_yes_or_no_for_active_is_a_400_not_the_whole_catalogue(as_user, officer):
+    """A caller who writes `?active=maybe` (or `?active=Y`) must not get every purpose back and
+    believe the list was narrowed: the same 400 naming the parameter as any other bad filter."""
+    make_purpose("marketing", category="marketing")
+    answer = as_user(officer).get("/api/v1/purposes/", {"active": "maybe"})
+    assert answer.status_code == 400
+    assert answer.json() == {"active": ["Hãy ghi true hoặc false."]}
 
 
 def test_the_duty_list_filters_by_status_and_refuses_an_unknown_one(as_user, officer):
