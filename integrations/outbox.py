@@ -142,6 +142,10 @@ def email_message(
 ) -> OutboxMessage:
     """An unsaved e-mail message (for `bulk_create`); `outbox_enqueue_email` saves one.
 
+    `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
+    `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
+    `{"filename", "content", "mimetype"}` with text content. `language` is the recipient's
+    (`core.languages.language_for_subject` / `language_for_user`); the site default when omitted.
     With `kind=SMS` the same stored template becomes a text message to the phone number `to`: its
     subject line and the `link` of its context (`integrations.delivery.render_sms`)."""
     body = {
@@ -162,44 +166,15 @@ def email_message(
 
 
 def outbox_enqueue_email(
-    *,
-    to: str,
-    template: str,
-    context: dict[str, Any],
-    dedupe_key: str,
-    topic: str,
-    language: str | None = None,
-    subject_id=None,
-    attachments: list[dict[str, str]] | None = None,
-    dispatch: bool = True,
-    now: datetime | None = None,
-    kind: str = OutboxMessage.Kind.EMAIL,
+    *, to: str, dispatch: bool = True, now: datetime | None = None, **fields: Any
 ) -> OutboxMessage | None:
     """Queue an e-mail (or, with `kind=SMS`, a text message) in the caller's transaction, rendered
-    from `template` on delivery.
-
-    `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
-    `context` must be JSON (values ending in `_at` are turned back into datetimes). `attachments` are
-    `{"filename", "content", "mimetype"}` with text content. `language` is the recipient's
-    (`core.languages.language_for_subject` / `language_for_user`); the site default when omitted.
-    Nothing is queued without an address.
+    from `template` on delivery. `fields` are `email_message`'s. Nothing is queued without an address.
     With `dispatch=False` no task is sent on commit: the every-minute outbox sweep delivers it.
     """
     if not to:
         return None
-    message = email_message(
-        to=to,
-        template=template,
-        context=context,
-        dedupe_key=dedupe_key,
-        topic=topic,
-        language=language,
-        subject_id=subject_id,
-        attachments=attachments,
-        now=now or timezone.now(),
-        kind=kind,
-    )
-    return _enqueue_once(message, dispatch=dispatch)
+    return _enqueue_once(email_message(to=to, now=now or timezone.now(), **fields), dispatch=dispatch)
 
 
 def outbox_enqueue_email_batch(messages: list[OutboxMessage], *, dispatch: bool = True) -> int:
