@@ -25,14 +25,17 @@ def _catalogues():
 
 
 def _entries(po_path: Path):
-    """Minimal .po reader: (msgid, msgstrs, flags) per entry, enough to find untranslated ones."""
-    entries, msgid, msgstrs, flags, current = [], None, [], set(), None
+    """Minimal .po reader: (msgid, msgstrs, flags) per entry, enough to find untranslated ones. A
+    string with a context is keyed as gettext keys it: the context, EOT, then the msgid."""
+    entries, context, msgid, msgstrs, flags, current = [], "", None, [], set(), None
     for raw in po_path.read_text(encoding="utf-8").splitlines() + [""]:
         line = raw.strip()
         if not line:
             if msgid is not None:
-                entries.append((msgid, msgstrs, flags))
-            msgid, msgstrs, flags, current = None, [], set(), None
+                entries.append((f"{context}\x04{msgid}" if context else msgid, msgstrs, flags))
+            context, msgid, msgstrs, flags, current = "", None, [], set(), None
+        elif line.startswith("msgctxt "):
+            context, current = line[8:].strip('"'), "context"
         elif line.startswith("#,"):
             flags |= {f.strip() for f in line[2:].split(",")}
         elif line.startswith("#"):
@@ -61,6 +64,19 @@ def test_every_string_is_translated_to_vietnamese(po_path):
     problems = [msgid for msgid, msgstrs, flags in _entries(po_path)
                 if msgid and ("fuzzy" in flags or not all(msgstrs))]
     assert problems == [], f"untranslated or fuzzy in {po_path}: {problems[:10]}"
+
+
+def test_each_string_has_one_vietnamese_text():
+    """Django merges every catalogue into one table per language, the first found winning: a string
+    translated two ways in two catalogues shows one of them everywhere, and the other translator's
+    wording (the letter's "Kính gửi", a duty's "Đang chờ") silently never appears. A string whose
+    meaning changes with where it stands carries a context (`pgettext`) instead."""
+    texts: dict[str, set[str]] = {}
+    for po_path in _catalogues():
+        for msgid, msgstrs, _flags in _entries(po_path):
+            if msgid:
+                texts.setdefault(msgid, set()).add(" | ".join(msgstrs))
+    assert sorted(msgid for msgid, found in texts.items() if len(found) > 1) == []
 
 
 # What makemessages reads; the rest of the tree (tests, benchmarks, docs, the virtualenv) it would skip

@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consents.models.catalogue import Recipient
 from consents.models.records import Consent
@@ -16,7 +17,7 @@ class WithdrawalDuty(StatefulModel):
     """A recipient's duty to stop processing after a withdrawal, due by the bank's committed deadline."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("status", "Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from audit.models import AuditEntry
 from consents import services
@@ -14,6 +15,7 @@ from consents.models import WithdrawalDuty, WithdrawalDutyStatusChange
 from consents.selectors import duty_allowed_actions
 from core.actors import actor_for_user
 from core.errors import InvalidTransition
+from dsr.states import TaskStatus
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import UserFactory, status_moves
 
@@ -76,3 +78,11 @@ def test_the_api_lists_what_the_duty_page_offers(duty, as_user, privacy_officer,
     assert read_only_token["allowed_actions"] == []
     answer = own.post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {"note": "stopped"}, format="json")
     assert answer.status_code == 200 and answer.json()["allowed_actions"] == []
+
+
+def test_an_open_duty_or_task_reads_as_a_state_in_vietnamese_not_as_the_verb_open():
+    """The status and the link that opens a request are both "Open" in English; in Vietnamese the
+    status waits ("Đang chờ") and the link opens ("Mở")."""
+    with translation.override("vi"):
+        assert str(WithdrawalDuty.Status.OPEN.label) == str(TaskStatus.OPEN.label) == "Đang chờ"
+        assert gettext("Open") == "Mở"

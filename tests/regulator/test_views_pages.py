@@ -67,9 +67,12 @@ def test_dpo_and_auditor_see_every_page_in_both_languages(client, dpo, auditor, 
 def test_english_and_vietnamese_labels_on_form_08(client, dpo, data):
     client.force_login(dpo)
     path = reverse("regulator:breach_phase", args=[data["breach"].pk, 1])
-    assert "Likely consequences" in client.get(path).content.decode()
+    english = client.get(path).content.decode()
+    assert "Likely consequences" in english and "<strong>To:</strong>" in english
     vietnamese = client.get(path.removeprefix("/en")).content.decode()
     assert "Hậu quả có thể xảy ra" in vietnamese
+    # An administrative letter opens "Kính gửi:"; "Gửi đến" is the outbox's To column.
+    assert "<strong>Kính gửi:</strong>" in vietnamese
 
 
 def test_officers_and_customers_are_refused(client, officer, data):
