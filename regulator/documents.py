@@ -18,6 +18,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from consents.models import NoticeVersion, Purpose, Recipient
 from deadlines.policy import LOCAL_TZ
@@ -25,6 +26,11 @@ from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
 from regulator.organisation import organisation
 
+# The laws each document is filed under: English in the JSON, the page's language on the page.
+FORM_08_LAW = gettext_noop("Law 91/2025/QH15 Art. 23; Decree 356/2025/ND-CP")
+IMPACT_ASSESSMENT_LAW = gettext_noop("Law 91/2025/QH15 Arts. 20-21; Decree 356/2025/ND-CP")
+# How long data of a category without a legal retention rule is kept.
+UNTIL_PURPOSE_ENDS = gettext_noop("until the purpose ends or consent is withdrawn")
 AUTHORITY = "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an"
 
 
@@ -95,7 +101,7 @@ def form08(
     timeline.append({"event": f"phase_{phase}_submitted", "at": _local(submitted_at)})
     return {
         "form": "08",
-        "legal_basis": "Law 91/2025/QH15 Art. 23; Decree 356/2025/ND-CP",
+        "legal_basis": FORM_08_LAW,
         "recipient_authority": AUTHORITY,
         "reference": breach.reference,
         "phase": phase,
@@ -208,7 +214,7 @@ def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
     return {
         "document": "impact_assessment",
         "kind": dossier.kind,
-        "legal_basis": "Law 91/2025/QH15 Arts. 20-21; Decree 356/2025/ND-CP",
+        "legal_basis": IMPACT_ASSESSMENT_LAW,
         **_filer(),
         "purpose": dossier.purpose.code,
         "version": version.version if version else 0,
@@ -239,13 +245,13 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
     entries = []
     for purpose in purposes_with_facts(Purpose.objects.filter(active=True).order_by("code")):
         facts = _purpose_facts(purpose)
-        retention = sorted(
-            {
-                f"{c['retention']['months']} months from {c['retention']['from']} ({c['retention']['law']})"
-                for c in facts["categories"]
-                if c["retention"]
-            }
-        )
+        periods = [
+            {"months": months, "from": start, "law": law}
+            for months, start, law in sorted(
+                {(rule["months"], rule["from"], rule["law"])
+                 for rule in (c["retention"] for c in facts["categories"]) if rule}
+            )
+        ]
         entries.append(
             {
                 "purpose": facts["code"],
@@ -254,6 +260,7 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
                 "legal_basis": facts["legal_basis"],
                 "sensitive": facts["sensitive"] or any(c["sensitive"] for c in facts["categories"]),
                 "categories": [c["code"] for c in facts["categories"]],
+                "category_names": [c["name"] for c in facts["categories"]],
                 "data_subjects": facts["data_subjects"],
                 "recipients": facts["recipients"],
                 "cross_border_destinations": sorted(
@@ -261,7 +268,10 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
                     | ({facts["destination_country"]} if facts["destination_country"] else set())
                 ),
                 "systems": [s["code"] for s in facts["systems"]],
-                "retention": retention or ["until the purpose ends or consent is withdrawn"],
+                "retention": sorted(f"{p['months']} months from {p['from']} ({p['law']})" for p in periods)
+                or [UNTIL_PURPOSE_ENDS],
+                # The same periods as data, for the page to say in its language.
+                "retention_periods": periods,
                 "security_measures": facts["security_measures"],
                 "started_at": facts["started_at"],
             }

@@ -57,7 +57,7 @@ class RetentionRule(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"RetentionRule {self.pk} {self.period_months}m"
+        return self.name
 
 
 class DataCategory(models.Model):
@@ -82,7 +82,7 @@ class DataCategory(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"DataCategory {self.code}"
+        return self.name
 
 
 def _all_request_types() -> list[str]:
@@ -116,7 +116,7 @@ class System(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"System {self.code}"
+        return self.name
 
     def acts_on(self, request_type: str) -> bool:
         return self.active and request_type in (self.request_types or [])

@@ -4,6 +4,7 @@ documents and their JSON/CSV downloads."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -252,3 +253,56 @@ def test_dpo_sends_an_announcement_from_its_page_and_a_second_send_is_a_message(
     again = client.post(send, follow=True)
     (refused,) = [m for m in again.context["messages"] if m.level_tag == "error"]
     assert refused.message
+
+
+def _in_vietnamese(client, path: str) -> tuple[str, str]:
+    """The Vietnamese page of an English `reverse()` path: its HTML, and its text as a person reads
+    it (tags dropped, white space folded)."""
+    html = client.get(path.removeprefix("/en")).content.decode()
+    return html, " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_record_of_processing_reads_in_vietnamese_not_in_codes(client, dpo, data):
+    """The printable record is what an inspector reads: labels and names, not the JSON's codes."""
+    client.force_login(dpo)
+    html, page = _in_vietnamese(client, reverse("regulator:processing_record"))
+    assert "<td>Hợp đồng</td>" in html and "<td>Sự đồng ý</td>" in html  # legal bases, by their labels
+    assert "<td>contract</td>" not in html and "<td>consent</td>" not in html
+    # Categories by name, retention in Vietnamese; the bank's own words for the start stay as written.
+    assert "Accounts, Identity, Transactions" in page and "Contact details, Marketing profile" in page
+    assert "identity, accounts" not in page and "contact, marketing" not in page
+    assert "60 tháng kể từ end of the customer relationship" in page
+    assert "until the purpose ends" not in page and "months from" not in page
+    assert "cho đến khi mục đích kết thúc hoặc sự đồng ý bị rút lại" in page
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page)
+
+
+def test_form_08_time_line_reads_in_vietnamese(client, dpo, data):
+    client.force_login(dpo)
+    _html, page = _in_vietnamese(client, reverse("regulator:breach_phase", args=[data["breach"].pk, 1]))
+    for code in ("occurred", "detected", "notification_due", "phase_1_submitted"):
+        assert code not in page
+    assert "Xảy ra" in page and "Phát hiện" in page and "Hạn thông báo cho cơ quan chức năng" in page
+    assert "Gửi thông báo đợt 1" in page
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page)
+    assert "Luật 91/2025/QH15 Điều 23; Nghị định 356/2025/NĐ-CP" in page
+
+
+def test_a_dossier_reads_in_vietnamese_not_in_codes(client, dpo, data):
+    client.force_login(dpo)
+    transfer = Dossier.objects.get(purpose=data["purposes"]["transfer"], kind="transfer")
+    services.dossier_edit(actor=DPO, dossier_id=transfer.pk, assessment="Rủi ro thấp.", note="Đánh giá")
+    _html, page = _in_vietnamese(client, reverse("regulator:dossier_detail", args=[transfer.pk]))
+    assert "Cơ sở pháp lý Sự đồng ý" in page
+    assert "Trụ sở chính ở nước ngoài" in page and "foreign_head_office" not in page  # the recipient's kind
+    assert "Tạo từ danh mục" in page and " created " not in page  # the change log's cause
+    assert "Do DPO chỉnh sửa: Đánh giá Đánh giá rủi ro và biện pháp bảo vệ dpo_t" in page  # and what changed
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page)
+
+
+def test_system_and_category_choices_are_named_as_people_know_them(client, dpo, data):
+    client.force_login(dpo)
+    for path in (reverse("regulator:activity_edit", args=["marketing"]), reverse("regulator:breach_new")):
+        page = client.get(path).content.decode()
+        assert "Core banking</label>" in page and "Contact details</label>" in page, path
+        assert "System core_banking" not in page and "DataCategory contact" not in page, path
