@@ -12,25 +12,18 @@ Vietnamese, following the links the customer sees. It fails on
 from __future__ import annotations
 
 import re
-from collections import deque
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
+from tests.portal.crawl import VisibleText, crawl, stored_codes
+
 pytestmark = pytest.mark.django_db
 
 BASE = Path(settings.BASE_DIR)
-SKIPPED = re.compile(r"format=|/export|/download|\.csv|\.json|/api/|/logout|/language/")
-ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
-PER_PATTERN = 2
-PROJECT_APPS = {
-    "consents", "dsr", "deadlines", "authorisations", "regulator", "subjects", "core", "integrations"
-}
 RAW = [
     re.compile(r"customer#\d+"),
     re.compile(r"\bseed_demo\b"),
@@ -41,46 +34,6 @@ RAW = [
 # Shown on purpose in both languages (names of formats and of the law, acronyms).
 # The language switch names each language in its own words ("English" on every Vietnamese page).
 SAME_IN_BOTH = {"json", "csv", "html", "otp", "ekyc", "cccd", "sha-256", "email", "e-mail", "english"}
-
-
-class _Text(HTMLParser):
-    """The text a person sees: no scripts, styles or attribute values; one string per text node."""
-
-    def __init__(self):
-        super().__init__()
-        self.nodes: list[str] = []
-        self.links: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
-        if tag == "a":
-            href = dict(attrs).get("href") or ""
-            self.links.append(href)
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._hidden:
-            self._hidden -= 1
-
-    def handle_data(self, data):
-        if not self._hidden and data.strip():
-            self.nodes.append(" ".join(data.split()))
-
-
-def _codes() -> set[str]:
-    """Every stored code of every choices field in the project (statuses, channels, kinds...)."""
-    from django.apps import apps
-
-    codes: set[str] = set()
-    for model in apps.get_models():
-        if model.__module__.split(".")[0] not in PROJECT_APPS:
-            continue
-        for field in model._meta.get_fields():
-            for value, _label in getattr(field, "flatchoices", None) or []:
-                if isinstance(value, str) and value:
-                    codes.add(value)
-    return codes
 
 
 def _po_entries(path: Path) -> dict[str, str]:
@@ -123,34 +76,6 @@ def _english_phrases() -> list[tuple[str, re.Pattern]]:
     return found
 
 
-def _crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
-    pages: dict[str, list[str]] = {}
-    seen: dict[str, int] = {}
-    queue = deque(starts)
-    while queue and len(pages) < 150:
-        url = queue.popleft()
-        if url in pages:
-            continue
-        response = client.get(url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        parser = _Text()
-        parser.feed(response.content.decode())
-        pages[url] = parser.nodes
-        prefix = "/en/" if url.startswith("/en/") else "/"
-        for href in parser.links:
-            href = urldefrag(href)[0]
-            path = urlsplit(href).path + (f"?{urlsplit(href).query}" if urlsplit(href).query else "")
-            if not path.startswith(f"{prefix}me/") or SKIPPED.search(path) or path in pages:
-                continue
-            pattern = ID.sub("/<id>", urlsplit(href).path)
-            if seen.get(pattern, 0) >= PER_PATTERN:
-                continue
-            seen[pattern] = seen.get(pattern, 0) + 1
-            queue.append(path)
-    return pages
-
-
 def _pages(language: str) -> dict[str, list[str]]:
     from django.contrib.auth import get_user_model
 
@@ -158,7 +83,7 @@ def _pages(language: str) -> dict[str, list[str]]:
     prefix = "/en" if language == "en" else ""
     public = {}
     for path in (f"{prefix}/accounts/login/",):
-        parser = _Text()
+        parser = VisibleText()
         parser.feed(client.get(path).content.decode())
         public[path] = parser.nodes
     client.force_login(get_user_model().objects.get(username="customer1"))
@@ -166,7 +91,7 @@ def _pages(language: str) -> dict[str, list[str]]:
         f"{prefix}/me/{path}"
         for path in ("", "consents/", "requests/", "requests/new/", "notice-changes/", "authorisations/")
     ]
-    return {**public, **_crawl(client, starts)}
+    return {**public, **crawl(client, starts, f"{prefix}/me/")}
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
@@ -174,7 +99,7 @@ def test_customer_pages_show_no_raw_code(language):
     call_command("seed_demo", verbosity=0)
     pages = _pages(language)
     assert len(pages) >= 8, sorted(pages)
-    codes = _codes()
+    codes = stored_codes()
     problems = []
     for url, nodes in pages.items():
         for node in nodes:
