@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import (
@@ -14,6 +15,7 @@ from consents.models import (
     TransferExemption,
 )
 from consents.selectors import recipients_active
+from consents.services.import_rows import CHILD_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from integrations.selectors import webhook_endpoints_active
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
@@ -201,13 +203,17 @@ class RecipientForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "Columns: subject, purpose, notice_version, channel, evidence, granted_at, guardian, "
-            "sensitive_acknowledged."
-        ),
-    )
+    file = forms.FileField(label=_("CSV file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = format_html(
+            "{} <code>{}</code>. {} <code>{}</code>.",
+            _("Required columns:"),
+            ", ".join(REQUIRED_COLUMNS),
+            _("Optional:"),
+            ", ".join((*OPTIONAL_COLUMNS, *CHILD_COLUMNS)),
+        )
 
 
 class AcknowledgeForm(forms.Form):
