@@ -9,6 +9,13 @@ from authorisations.scopes import SCOPE_CHOICES
 from authorisations.selectors import authorisation_allowed_actions
 from authorisations.states import MAX_DURATION_DAYS
 from consents.models import Channel
+from core.api.actions import ActingRight, AllowedActionsField
+
+# Who revokes an authorisation through the API: staff with the permission and a writing token, or the
+# customer, their own, as easily as they authorised it.
+AUTHORISATION_REVOKE_RIGHT = ActingRight(
+    "authorisations.revoke_authorisation", "authorisations:write", customers=True
+)
 
 
 class ThirdPartyCreateSerializer(serializers.Serializer):
@@ -89,7 +96,12 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     third_party = serializers.UUIDField(source="third_party_id", read_only=True)
     third_party_name = serializers.CharField(source="third_party.legal_name", read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(
+        authorisation_allowed_actions,
+        right=AUTHORISATION_REVOKE_RIGHT,
+        help_text="What the caller may do now, as the pages offer it: revoke (staff who may, and the "
+        "customer), pause and resume (the customer's own, on the self-service pages).",
+    )
 
     class Meta:
         model = Authorisation
@@ -112,11 +124,6 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
             "channel",
             "allowed_actions",
         ]
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        """What the caller may do now: "pause", "resume", "revoke" (the pages show the same)."""
-        actor = self.context.get("actor")
-        return sorted(authorisation_allowed_actions(obj, actor)) if actor is not None else []
 
 
 class RevokeSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from authorisations import selectors, services
 from authorisations.api.serializers import (
+    AUTHORISATION_REVOKE_RIGHT,
     AccessOutputSerializer,
     AccessReportSerializer,
     AuthorisationOutputSerializer,
@@ -96,7 +97,7 @@ class ThirdPartyStatusView(APIView):
 
 class _AuthorisationsMixin:
     def serializer_context(self) -> dict:
-        return {"actor": actor_for_user(self.request.user)}
+        return {"request": self.request}
 
     def own_subject(self):
         return caller_subject(self.request.user)
@@ -152,8 +153,8 @@ class AuthorisationDetailView(_AuthorisationsMixin, APIView):
 
 
 class AuthorisationRevokeView(_AuthorisationsMixin, APIView):
-    required_permissions = {"POST": "authorisations.revoke_authorisation"}
-    required_scopes = {"POST": "authorisations:write"}
+    required_permissions = {"POST": AUTHORISATION_REVOKE_RIGHT.permission}
+    required_scopes = {"POST": AUTHORISATION_REVOKE_RIGHT.scope}
     # Withdrawal by any channel: the customer revokes their own as easily as they authorised it.
     customer_methods = ("POST",)
 

@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from core.actors import Actor, actor_for_user
 from core.api.permissions import token_allows
+from core.roles import Role, user_role
 
 AllowedActions = Callable[[Any, Actor], frozenset[str]]
 
@@ -26,18 +27,23 @@ AllowedActions = Callable[[Any, Actor], frozenset[str]]
 @dataclass(frozen=True)
 class ActingRight:
     """What the endpoints applying an entity's actions ask of the caller: a permission of the role
-    and the scope of the token (the `required_permissions` and `required_scopes` of those views)."""
+    and the scope of the token (the `required_permissions` and `required_scopes` of those views).
+    `customers`: the endpoints also take a customer acting on their own (`customer_methods`)."""
 
     permission: str
     scope: str
+    customers: bool = False
 
 
 def caller_allowed_actions(request, obj, *, selector: AllowedActions, right: ActingRight) -> list[str]:
     """The actions `selector` offers the caller of `request` on `obj`, sorted; none when the caller's
-    role or token may not act at all (an auditor, a read-only token, a customer)."""
+    role or token may not act at all (an auditor, a read-only token, a customer where customers may not)."""
     if request is None:
         return []
-    if not (request.user.has_perm(right.permission) and token_allows(request, right.scope)):
+    if user_role(request.user) == Role.CUSTOMER:
+        if not right.customers:
+            return []
+    elif not (request.user.has_perm(right.permission) and token_allows(request, right.scope)):
         return []
     return sorted(selector(obj, actor_for_user(request.user)))
 

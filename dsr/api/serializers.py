@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.api.actions import ActingRight, AllowedActionsField
+from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
 from deadlines.models import RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
@@ -30,6 +30,9 @@ from subjects.disclosure import Disclosure
 
 # Who completes a fulfilment task through the API (staff, or the system's integration client).
 TASK_COMPLETE_RIGHT = ActingRight("dsr.change_fulfilmenttask", "requests:tasks")
+# Who works a request through the API (acknowledge, verify, pause, complete...): staff with a token
+# that may work requests.
+REQUEST_WORK_RIGHT = ActingRight("dsr.work_request", "requests:work")
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -278,9 +281,13 @@ class RequestDetailSerializer(RequestOutputSerializer):
         return self.context.get("disclosure") or Disclosure(revealed=False)
 
     def get_allowed_actions(self, obj) -> list[str]:
-        if self.context["customer"]:
-            return []
-        return sorted(request_allowed_actions(obj, self.context["request"].user, now=self.context["now"]))
+        request, now = self.context["request"], self.context["now"]
+        # The request selector reads the person's own rights (approving a deletion, working their
+        # branch's requests), so it takes the user rather than the actor.
+        return caller_allowed_actions(
+            request, obj, right=REQUEST_WORK_RIGHT,
+            selector=lambda found, _actor: request_allowed_actions(found, request.user, now=now),
+        )
 
     def get_masked(self, obj) -> bool:
         return not self._shown().revealed

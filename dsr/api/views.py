@@ -153,8 +153,8 @@ class RequestDetailView(APIView):
 class _RequestAction(APIView):
     """A staff action on one request: finds it (404 when out of reach), calls one service."""
 
-    required_permissions = {"POST": "dsr.work_request"}
-    required_scopes = {"POST": "requests:work"}
+    required_permissions = {"POST": s.REQUEST_WORK_RIGHT.permission}
+    required_scopes = {"POST": s.REQUEST_WORK_RIGHT.scope}
     input_serializer: type | None = None
     service: Callable[..., Any]
 

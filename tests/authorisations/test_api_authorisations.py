@@ -117,3 +117,21 @@ def test_filters_refuse_malformed_values(api, officer):
     api.force_login(officer)
     assert api.get("/api/v1/authorisations/?third_party=not-a-uuid").status_code == 400
     assert api.get("/api/v1/authorisations/?status=lost").status_code == 400
+
+
+def test_staff_are_offered_revoke_only_where_the_revoke_endpoint_would_accept_it(
+    api, as_user, authorised, officer
+):
+    """`allowed_actions` offers what the revoke endpoint accepts: its permission and its token scope.
+    An auditor reads authorisations but may not revoke; nor may a token that only reads."""
+    authorisation, _tokens = authorised
+    url = f"/api/v1/authorisations/{authorisation.pk}/"
+    api.force_login(officer)
+    assert api.get(url).json()["allowed_actions"] == ["revoke"]
+    reader = as_user(officer, scopes=["authorisations:read"])
+    assert reader.get(url).json()["allowed_actions"] == []
+    assert reader.post(url + "revoke/", {"channel": "branch"}, format="json").status_code == 403
+    auditor = UserFactory(role=Role.AUDITOR)
+    api.force_login(auditor)
+    assert api.get(url).json()["allowed_actions"] == []
+    assert api.post(url + "revoke/", {"channel": "branch"}, format="json").status_code == 403

@@ -309,3 +309,12 @@ def test_detail_lists_the_actions_the_staff_page_offers(as_user, privacy_officer
     own = make_request(subject_of(customer_a), type="complaint")
     customer_api = as_user(customer_a, scopes=["requests:read"])
     assert customer_api.get(f"/api/v1/requests/{own.pk}/").json()["allowed_actions"] == []
+
+
+def test_a_token_that_may_only_read_requests_is_offered_no_action(as_user, privacy_officer, subject):
+    """The actions' endpoints ask for the `requests:work` scope: a read-only token of the same officer
+    is offered none of them, as it would be refused each."""
+    request = make_request(subject, type="complaint")
+    reader = as_user(privacy_officer, scopes=["requests:read"])
+    assert reader.get(f"/api/v1/requests/{request.pk}/").json()["allowed_actions"] == []
+    assert reader.post(f"/api/v1/requests/{request.pk}/acknowledge/").status_code == 403
