@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from core.actors import actor_for_user
 from dsr import services
-from dsr.models import DataCategory, DataSubjectRequest, FulfilmentTask, RetentionRule, System
+from dsr.models import (
+    DataCategory,
+    DataSubjectRequest,
+    FulfilmentTask,
+    RetentionRule,
+    RetentionStart,
+    System,
+)
 from subjects.services import subject_rectify
 
 AML = "Law 14/2022/QH15 on Anti-Money Laundering, Art. 40"
@@ -21,8 +28,15 @@ RULES = {
         60,
         "the end of the customer relationship",
         AML,
+        RetentionStart.RELATIONSHIP_END,
     ),
-    "accounting": ("Accounting documents: 10 years", 120, "the end of the accounting year", ACCOUNTING),
+    "accounting": (
+        "Accounting documents: 10 years",
+        120,
+        "the end of the accounting year",
+        ACCOUNTING,
+        RetentionStart.ACCOUNTING_YEAR_END,
+    ),
 }
 CATEGORIES = [
     # code, name, sensitive, retention rule
@@ -77,10 +91,16 @@ SYSTEMS = [
 
 def seed_inventory(users: dict) -> None:
     rules = {}
-    for key, (name, months, starts, reference) in RULES.items():
+    for key, (name, months, starts, reference, start_event) in RULES.items():
         rules[key], _created = RetentionRule.objects.get_or_create(
             name=name,
-            defaults={"period_months": months, "starts": starts, "legal_reference": reference, "law": key},
+            defaults={
+                "period_months": months,
+                "starts": starts,
+                "legal_reference": reference,
+                "law": key,
+                "start_event": start_event,
+            },
         )
     categories = {}
     for code, name, sensitive, rule in CATEGORIES:

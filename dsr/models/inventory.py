@@ -26,6 +26,9 @@ class RetentionStart(models.TextChoices):
     the law says so."""
 
     RELATIONSHIP_END = "relationship_end", _("End of the customer relationship")
+    # Accounting records are kept from the end of the accounting year (Law 88/2015/QH13 Art. 41), the
+    # calendar year for a bank: the last ones are those of the year the relationship ended.
+    ACCOUNTING_YEAR_END = "accounting_year_end", _("End of the accounting year the relationship ended in")
     REQUEST = "request", _("The deletion request")
 
 

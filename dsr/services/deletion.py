@@ -48,13 +48,19 @@ ERASE, HOLD = "erase", "hold"
 
 
 def hold_ends_on(
-    *, start_event: str, period_months: int, relationship_ended_on: date | None, requested_on: date
+    *,
+    start_event: str,
+    period_months: int,
+    relationship_ended_on: date | None,
+    requested_on: date | None = None,
 ) -> date | None:
     """When a hold ends: its period after its start event; None while that event has not happened."""
     if start_event == RetentionStart.REQUEST:
         return add_months(requested_on, period_months)
     if relationship_ended_on is None:
         return None
+    if start_event == RetentionStart.ACCOUNTING_YEAR_END:
+        return add_months(date(relationship_ended_on.year, 12, 31), period_months)
     return add_months(relationship_ended_on, period_months)
 
 
@@ -272,8 +278,8 @@ def _record(
 def holds_schedule(*, today: date) -> int:
     """Give an end date to the open-ended holds of customers whose relationship has since ended."""
     scheduled = 0
-    waiting = LegalHold.objects.filter(
-        released_at__isnull=True, ends_on__isnull=True, start_event=RetentionStart.RELATIONSHIP_END
+    waiting = LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).exclude(
+        start_event=RetentionStart.REQUEST
     )
     ended = dict(
         DataSubject.objects.filter(
@@ -281,7 +287,11 @@ def holds_schedule(*, today: date) -> int:
         ).values_list("pk", "relationship_ended_on")
     )
     for hold in waiting.filter(subject_id__in=list(ended)):
-        hold.ends_on = add_months(ended[hold.subject_id], hold.period_months)
+        hold.ends_on = hold_ends_on(
+            start_event=hold.start_event,
+            period_months=hold.period_months,
+            relationship_ended_on=ended[hold.subject_id],
+        )
         hold.save(update_fields=["ends_on"])
         scheduled += 1
     return scheduled

@@ -15,6 +15,7 @@ from deadlines.policy import add_months
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold
 from dsr.services import inventory
+from dsr.services.deletion import hold_ends_on
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import make_held_system, make_inventory, verified_request
@@ -154,6 +155,38 @@ def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy
     task = request.tasks.get(system__code="complaints")
     received = timezone.localtime(request.received_at).date()
     assert task.instructions[0]["hold_until"] == add_months(received, 24).isoformat()
+
+
+def test_accounting_records_are_held_to_the_end_of_the_last_accounting_year_plus_its_period(
+    subject, privacy_officer, dpo
+):
+    """Law 88/2015/QH13 Art. 41 counts the 10 years from the end of the accounting year. Records of
+    a relationship that ended on 1 March 2026 include that year's, so the hold runs to 31 December
+    2036; counted from the relationship's end it would free them in March 2036, ten months early.
+    An open relationship keeps the hold undated; the daily schedule dates it when it ends."""
+    worker = actor_for_user(privacy_officer)
+    rule = inventory.retention_rule_create(
+        actor=worker,
+        name="Accounting documents: 10 years",
+        period_months=120,
+        starts="the end of the accounting year",
+        start_event="accounting_year_end",
+        legal_reference="Law 88/2015/QH13 Art. 41",
+        law="accounting",
+    )
+    make_held_system(code="ledger", name="General ledger", category="accounting_docs", rule=rule)
+    request = verified_request(subject, type="delete", actor=worker)
+    assert request.tasks.get(system__code="ledger").instructions[0]["hold_until"] is None
+    finish_tasks(request, worker)
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
+    services.request_complete(actor=worker, request_id=request.pk)
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2026, 3, 1))
+    services.legal_holds_release_due(now=timezone.now())
+    assert LegalHold.objects.get(request=request).ends_on == date(2036, 12, 31)
+    assert hold_ends_on(
+        start_event="accounting_year_end", period_months=120,
+        relationship_ended_on=date(2026, 3, 1), requested_on=date(2026, 5, 4),
+    ) == date(2036, 12, 31)
 
 
 def test_the_system_sees_its_erase_task_when_a_hold_ends(subject, privacy_officer, dpo, client_user):
