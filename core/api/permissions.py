@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from core.access import subject_for_user
@@ -32,7 +33,7 @@ def caller_subject(user) -> Any:
 
 
 class RolePermission(BasePermission):
-    message = "Your role does not allow this."
+    message = _("Your role does not allow this.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -49,8 +50,10 @@ class RolePermission(BasePermission):
             return False
         scope = getattr(view, "required_scopes", {}).get(method)
         if not token_allows(request, scope):
-            self.message = (f"This API token lacks the '{scope}' scope." if scope is not None
-                            else "This endpoint takes only a token with the whole role ('*').")
+            self.message = (
+                _("This API token lacks the “%(scope)s” scope.") % {"scope": scope} if scope is not None
+                else _("This endpoint takes only a token with the whole role (“*”).")
+            )
             return False
         return True
 

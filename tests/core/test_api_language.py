@@ -41,3 +41,24 @@ def test_a_vietnamese_caller_and_one_that_names_no_language_read_vietnamese(as_u
 def test_pages_still_take_their_language_from_the_path(client):
     assert client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "vi"
     assert client.get("/en/privacy/", HTTP_ACCEPT_LANGUAGE="vi")["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("scopes", "vietnamese", "english"),
+    [
+        (
+            ["requests:read"],
+            "Token API này không có phạm vi “requests:write”.",
+            "This API token lacks the “requests:write” scope.",
+        ),
+        (None, "Vai trò của bạn không được phép làm việc này.", "Your role does not allow this."),
+    ],
+    ids=["token scope", "role"],
+)
+def test_a_refusal_is_said_in_the_callers_language(as_user, officer, auditor, scopes, vietnamese, english):
+    """A 403 explains itself like every other answer: in Vietnamese unless the caller asks for English."""
+    caller = as_user(officer, scopes=scopes) if scopes else as_user(auditor)
+    refused = caller.post("/api/v1/requests/", {}, format="json")
+    assert (refused.status_code, refused.json()) == (403, {"detail": vietnamese})
+    asked_in_english = caller.post("/api/v1/requests/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert asked_in_english.json() == {"detail": english}
