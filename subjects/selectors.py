@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subject_for_user
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
@@ -78,13 +78,6 @@ def subject_for_ref(external_ref: str | None) -> DataSubject | None:
     """The subject with this customer number (CIF), or None: the one way a CIF is looked up."""
     external_ref = (external_ref or "").strip()
     return DataSubject.objects.filter(external_ref=external_ref).first() if external_ref else None
-
-
-def subject_by_ref(external_ref: str) -> DataSubject:
-    subject = subject_for_ref(external_ref)
-    if subject is None:
-        raise NotFound("No customer with this customer number (CIF).", code="subject_not_found")
-    return subject
 
 
 def subject_guardian_by_id(guardian_id) -> DataSubject | None:

@@ -15,6 +15,7 @@ import hashlib
 import json
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -39,7 +40,10 @@ def idempotent(view_method):
         if not key:
             return view_method(view, request, *args, **kwargs)
         if len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput(f"The {KEY_HEADER} header is longer than {MAX_KEY_LENGTH} characters.")
+            raise InvalidInput(
+                _("The %(header)s header is longer than %(limit)s characters."),
+                header=KEY_HEADER, limit=MAX_KEY_LENGTH,
+            )
         fingerprint = _fingerprint(request)
         with UnitOfWork():
             record = idempotency_claim(

@@ -32,7 +32,7 @@ from regulator.selectors import breach_by_id, breach_list, breach_phase_notifica
 def _breach(pk) -> Breach:
     breach = breach_by_id(pk)
     if breach is None:
-        raise NotFound("No breach with this id.")
+        raise NotFound(_("No breach with this id."))
     return breach
 
 
@@ -106,7 +106,7 @@ class BreachPhaseDocumentView(APIView):
     def get(self, request, pk, phase):
         notification = breach_phase_notification(pk, phase)
         if notification is None:
-            raise NotFound("No such phase.")
+            raise NotFound(_("No such phase."))
         return Response(notification.document)
 
 

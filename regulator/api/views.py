@@ -90,7 +90,7 @@ class DossierSyncView(APIView):
 def _dossier(pk) -> Dossier:
     dossier = dossier_by_id(pk)
     if dossier is None:
-        raise NotFound("No dossier with this id.")
+        raise NotFound(_("No dossier with this id."))
     return dossier
 
 
@@ -118,7 +118,7 @@ class DossierDocumentView(APIView):
         number = request.query_params.get("version", "")
         version = dossier_version(dossier, number)
         if number and version is None:
-            raise NotFound("No such version.")
+            raise NotFound(_("No such version."))
         return Response(_dossier_answer(request, dossier, version))
 
 

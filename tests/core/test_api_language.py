@@ -62,3 +62,22 @@ def test_a_refusal_is_said_in_the_callers_language(as_user, officer, auditor, sc
     assert (refused.status_code, refused.json()) == (403, {"detail": vietnamese})
     asked_in_english = caller.post("/api/v1/requests/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert asked_in_english.json() == {"detail": english}
+
+
+@pytest.mark.parametrize(
+    ("path", "vietnamese"),
+    [
+        ("/api/v1/breaches/{missing}/", "Không có vi phạm với mã này."),
+        ("/api/v1/dossiers/{missing}/", "Không có hồ sơ với mã này."),
+    ],
+)
+def test_a_missing_record_is_said_in_vietnamese(as_user, dpo, path, vietnamese):
+    answer = as_user(dpo).get(path.format(missing="00000000-0000-4000-8000-000000000000"))
+    assert (answer.status_code, answer.json()["detail"]) == (404, vietnamese)
+
+
+def test_an_overlong_idempotency_key_is_refused_in_vietnamese(as_user, officer):
+    answer = as_user(officer).post("/api/v1/consents/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
+    assert (answer.status_code, answer.json()["detail"]) == (
+        400, "Tiêu đề Idempotency-Key dài quá 255 ký tự."
+    )
