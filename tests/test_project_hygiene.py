@@ -1,5 +1,6 @@
 """Checks on the project itself: migrations match the models, every Vietnamese string is translated
 and compiled, the contract's management commands exist, the code passes ruff."""
+import ast
 import importlib.util
 import shutil
 import subprocess
@@ -77,6 +78,70 @@ def test_each_string_has_one_vietnamese_text():
             if msgid:
                 texts.setdefault(msgid, set()).add(" | ".join(msgstrs))
     assert sorted(msgid for msgid, found in texts.items() if len(found) > 1) == []
+
+
+def _shown_error_classes() -> set[str]:
+    """The names of the errors whose message reaches a person: the domain errors and DRF's."""
+    from rest_framework.exceptions import APIException
+
+    from core.errors import DomainError
+
+    names, queue = set(), [DomainError, APIException]
+    while queue:
+        error = queue.pop()
+        names.add(error.__name__)
+        queue.extend(error.__subclasses__())
+    return names
+
+
+def _untranslated_raises(source: str, shown: set[str]) -> list[int]:
+    """Lines raising a shown error with a plain or f-string message instead of a translated one."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args):
+            continue
+        name = getattr(node.exc.func, "id", None) or getattr(node.exc.func, "attr", None)
+        message = node.exc.args[0]
+        if name in shown and isinstance(message, (ast.JoinedStr, ast.Constant)) and isinstance(
+            getattr(message, "value", ""), str
+        ):
+            found.append(node.lineno)
+    return found
+
+
+def test_every_message_an_error_shows_a_person_is_marked_for_translation():
+    """An API answer or a page reads a domain error's message in the reader's language only if the
+    message went through `gettext`: a bare string stays English on a Vietnamese answer."""
+    shown = _shown_error_classes()
+    assert {"NotFound", "InvalidInput", "Conflict", "ValidationError"} <= shown
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _project_sources()
+        for line in _untranslated_raises(path.read_text(encoding="utf-8"), shown)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('raise NotFound("No such phase.")', [1]),
+        ('raise InvalidInput(f"The {h} header is too long.")', [1]),
+        ('raise NotFound(_("No such phase."))', []),
+        ('raise ValueError("internal")', []),
+        ("raise NotFound()", []),
+    ],
+)
+def test_the_untranslated_raise_scan_sees_what_it_should(source, expected):
+    assert _untranslated_raises(source, _shown_error_classes()) == expected
+
+
+def _project_sources():
+    return [p for p in sorted(ROOT.glob("*/**/*.py"))
+            if p.parts[len(ROOT.parts)] not in _NOT_PRODUCT and "migrations" not in p.parts]
+
+
+_NOT_PRODUCT = {"tests", "bench", "docs", "var", ".venv", "node_modules", "scripts", ".ci", ".git"}
 
 
 # What makemessages reads; the rest of the tree (tests, benchmarks, docs, the virtualenv) it would skip
