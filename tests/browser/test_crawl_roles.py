@@ -6,7 +6,6 @@ id are visited once, so the crawl stays bounded as the data grows.
 """
 from __future__ import annotations
 
-import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
@@ -14,6 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
+
+from tests.portal.crawl import ID, SKIPPED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +26,6 @@ ROLES = {  # username → password, as seed_demo and the README give them
     "customer1": "customer1-demo-2026",
 }
 AREAS = ("/portal/", "/me/", "/en/portal/", "/en/me/")
-# Not pages: downloads, and the sign-out link that would end the crawl.
-SKIPPED = re.compile(r"format=|/export|/download|/receipt\.|/logout|\.csv|\.json|/api/")
-ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
 PER_PATTERN = 1
 MAX_PAGES = 120
 

@@ -10,7 +10,8 @@ from urllib.parse import urldefrag, urlsplit
 
 from django.test import Client
 
-SKIPPED = re.compile(r"format=|/export|/download|\.csv|\.json|/api/|/logout|/language/")
+# Not pages: downloads, the API, and the links that would end the crawl (sign out, switch language).
+SKIPPED = re.compile(r"format=|/export|/download|/receipt\.|\.csv|\.json|/api/|/logout|/language/")
 ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
 # Pages of one URL pattern read at the most (two customers' receipts say what a hundred would).
 PER_PATTERN = 2
