@@ -66,7 +66,8 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
                 "report": wording(language)["report"],
                 "generated_at": now,
                 "since_at": since,
-                "until_at": until,
+                # The period ends at midnight, exclusive: its last day is the day before.
+                "last_day_at": until - timedelta(days=1),
                 "link": absolute_url(wording(language)["link"]),
             },
             attachments=lambda language: [

@@ -124,6 +124,19 @@ def test_daily_report_email_to_the_dpo_with_csv_once(known):
     assert "total,all,3,1,1,1,2,1,0.5" in content
 
 
+def test_the_monthly_report_is_named_after_the_month_it_reports(known):
+    """Sent on 12 March for February: it names February, not the day it was sent, and the period's
+    last day, not the midnight that ends it."""
+    staff("chi", "dpo")
+    report_send(kind="monthly", now=NOW)
+    (message,) = OutboxMessage.objects.filter(topic="report.deadlines.monthly")
+    outbox_deliver(message.pk, now=NOW)
+    (email,) = mail.outbox
+    assert email.subject.startswith("[QDL] Báo cáo thời hạn tháng 02/2026:"), email.subject
+    # The period ends at midnight on 1 March, so its last day is 28 February.
+    assert "từ 01/02/2026 đến 28/02/2026" in email.body
+
+
 def test_the_figures_are_computed_once_and_worded_in_each_dpos_language(known, monkeypatch):
     calls = []
 
