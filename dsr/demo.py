@@ -20,41 +20,42 @@ from dsr.models import (
 )
 from subjects.services import subject_rectify
 
-AML = "Law 14/2022/QH15 on Anti-Money Laundering, Art. 40"
-ACCOUNTING = "Law 88/2015/QH13 on Accounting, Art. 41"
+# The bank writes its inventory in its own language: the names below are what its staff read.
+AML = "Luật Phòng, chống rửa tiền 14/2022/QH15, Điều 40"
+ACCOUNTING = "Luật Kế toán 88/2015/QH13, Điều 41"
 RULES = {
     "aml": (
-        "KYC and transaction records: 5 years after the relationship or transaction ends",
+        "Hồ sơ nhận biết khách hàng và giao dịch: 5 năm sau khi kết thúc quan hệ hoặc giao dịch",
         60,
-        "the end of the customer relationship",
+        "khi kết thúc quan hệ với khách hàng",
         AML,
         RetentionStart.RELATIONSHIP_END,
     ),
     "accounting": (
-        "Accounting documents: 10 years",
+        "Chứng từ kế toán: 10 năm",
         120,
-        "the end of the accounting year",
+        "cuối năm tài chính",
         ACCOUNTING,
         RetentionStart.ACCOUNTING_YEAR_END,
     ),
 }
 CATEGORIES = [
     # code, name, sensitive, retention rule
-    ("identity", "Identity and KYC data", True, "aml"),
-    ("contact", "Contact details", False, None),
-    ("accounts", "Accounts and balances", True, "accounting"),
-    ("transactions", "Transaction records", True, "aml"),
-    ("marketing", "Marketing profile and preferences", False, None),
-    ("call_recordings", "Call-centre recordings", False, None),
-    ("biometrics", "Biometric templates", True, None),
+    ("identity", "Dữ liệu định danh và KYC", True, "aml"),
+    ("contact", "Thông tin liên hệ", False, None),
+    ("accounts", "Tài khoản và số dư", True, "accounting"),
+    ("transactions", "Lịch sử giao dịch", True, "aml"),
+    ("marketing", "Hồ sơ và sở thích tiếp thị", False, None),
+    ("call_recordings", "Ghi âm cuộc gọi tổng đài", False, None),
+    ("biometrics", "Mẫu sinh trắc học", True, None),
 ]
 ALL = ["access", "copy", "rectify", "delete", "restrict", "object", "withdraw"]
 SYSTEMS = [
     # code, name, categories, request types, is processor, integration client username
-    ("platform", "Consent and rights platform", ["identity", "contact"], [], False, None),
+    ("platform", "Nền tảng quản lý sự đồng ý và quyền dữ liệu", ["identity", "contact"], [], False, None),
     (
         "core_banking",
-        "Core banking (T24)",
+        "Ngân hàng lõi (Core banking T24)",
         ["identity", "contact", "accounts", "transactions"],
         ["access", "copy", "rectify", "delete"],
         False,
@@ -62,17 +63,24 @@ SYSTEMS = [
     ),
     (
         "cards",
-        "Card management",
+        "Quản lý thẻ",
         ["identity", "transactions"],
         ["access", "copy", "rectify", "delete"],
         False,
         None,
     ),
     ("crm", "CRM", ["contact", "marketing"], ALL, False, None),
-    ("call_centre", "Call-centre recordings", ["call_recordings"], ["access", "copy", "delete"], False, None),
+    (
+        "call_centre",
+        "Hệ thống ghi âm tổng đài",
+        ["call_recordings"],
+        ["access", "copy", "delete"],
+        False,
+        None,
+    ),
     (
         "marketing_platform",
-        "Marketing platform (agency)",
+        "Nền tảng tiếp thị (đơn vị thuê ngoài)",
         ["contact", "marketing"],
         ["access", "copy", "delete", "restrict", "object", "withdraw"],
         True,
@@ -80,7 +88,7 @@ SYSTEMS = [
     ),
     (
         "mobile_biometrics",
-        "Mobile app biometric authentication",
+        "Xác thực sinh trắc học trên ứng dụng di động",
         ["biometrics"],
         ["access", "delete", "withdraw"],
         False,

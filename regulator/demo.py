@@ -18,7 +18,8 @@ from regulator.models import Breach, Dossier, DossierKind, DossierStatus, Proces
 
 BREACH_TITLE = "Sao kê gửi nhầm thư mục SFTP của đối tác in ấn"
 STANDARD_MEASURES = (
-    "AES-256 at rest, TLS 1.2+ in transit, role-based access, audit trail, quarterly access review"
+    "Mã hóa AES-256 khi lưu trữ, TLS 1.2+ khi truyền, phân quyền theo vai trò, nhật ký kiểm toán, "
+    "rà soát quyền truy cập hằng quý"
 )
 # purpose code, systems, categories, whose data, days since the processing started, filed?
 ACTIVITIES = [
@@ -26,26 +27,26 @@ ACTIVITIES = [
         "banking-services",
         ["core_banking", "cards"],
         ["identity", "contact", "accounts", "transactions"],
-        "customers",
+        "khách hàng",
         400,
         True,
     ),
-    ("kyc-aml", ["core_banking"], ["identity", "transactions"], "customers", 400, True),
-    ("customer-support", ["crm", "call_centre"], ["contact", "call_recordings"], "customers", 300, True),
-    ("marketing", ["crm", "marketing_platform"], ["contact", "marketing"], "customers", 55, False),
-    ("group-sharing", ["crm"], ["contact"], "customers", 20, False),
-    ("partner-bancassurance", ["crm"], ["contact"], "customers", 20, False),
-    ("credit-bureau", ["core_banking"], ["identity", "accounts"], "customers, guarantors", 300, True),
+    ("kyc-aml", ["core_banking"], ["identity", "transactions"], "khách hàng", 400, True),
+    ("customer-support", ["crm", "call_centre"], ["contact", "call_recordings"], "khách hàng", 300, True),
+    ("marketing", ["crm", "marketing_platform"], ["contact", "marketing"], "khách hàng", 55, False),
+    ("group-sharing", ["crm"], ["contact"], "khách hàng", 20, False),
+    ("partner-bancassurance", ["crm"], ["contact"], "khách hàng", 20, False),
+    ("credit-bureau", ["core_banking"], ["identity", "accounts"], "khách hàng, người bảo lãnh", 300, True),
     (
         "cross-border-head-office",
         ["core_banking"],
         ["identity", "accounts", "transactions"],
-        "customers",
+        "khách hàng",
         70,
         False,
     ),
-    ("biometric-auth", ["mobile_biometrics"], ["biometrics"], "customers using the mobile app", 120, True),
-    ("analytics", ["crm"], ["contact"], "customers using the mobile app", 20, False),
+    ("biometric-auth", ["mobile_biometrics"], ["biometrics"], "khách hàng dùng ứng dụng di động", 120, True),
+    ("analytics", ["crm"], ["contact"], "khách hàng dùng ứng dụng di động", 20, False),
 ]
 
 
