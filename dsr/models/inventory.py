@@ -121,5 +121,10 @@ class System(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_request_types_display(self) -> list[str]:
+        """The request types' labels in the active language, as `get_<field>_display` reads a choice."""
+        labels = dict(RequestType.choices)
+        return [str(labels.get(code, code)) for code in self.request_types]
+
     def acts_on(self, request_type: str) -> bool:
         return self.active and request_type in (self.request_types or [])

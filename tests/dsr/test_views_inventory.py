@@ -52,6 +52,8 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
     assert not verified_request(subject, type="rectify").tasks.filter(system=system).exists()
     page = client.get(reverse("dsr:systems")).content.decode()
     assert "Call centre" in page
+    # The requests it answers, by name, not as the codes "access, delete".
+    assert "<td>Truy cập dữ liệu cá nhân, Xoá dữ liệu</td>" in page
 
 
 def test_duplicate_code_is_a_clear_error(client, dpo):
