@@ -88,6 +88,20 @@ def crawl(client: Client, starts: list[str], area: str, *, identifiers_shown: bo
     return pages
 
 
+def raw_codes(pages: dict[str, list[str]], patterns: list[re.Pattern]) -> list[str]:
+    """Where `pages` show a code: a text matching one of `patterns`, or a text that is exactly a
+    stored code; one line per place, pages that differ only by an id counted once."""
+    codes = stored_codes()
+    found = set()
+    for url, nodes in pages.items():
+        for node in nodes:
+            hits = [hit.group(0) for pattern in patterns if (hit := pattern.search(node))]
+            if node in codes:
+                hits.append(node)
+            found |= {f"{ID.sub('/<id>', url)}: {hit!r} in {node[:80]!r}" for hit in hits}
+    return sorted(found)
+
+
 def stored_codes() -> set[str]:
     """Every stored code of every choices field in the project (statuses, channels, kinds...)."""
     from django.apps import apps
