@@ -291,12 +291,18 @@ class SystemForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
+    """A new data category; correcting one (`CategoryEditForm`) leaves its code as it is."""
+
     code = forms.SlugField(label=_("Code"), max_length=50)
     name = forms.CharField(label=_("Name"), max_length=120)
     sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
     retention = forms.ModelChoiceField(
         label=_("Kept by law under"), queryset=retention_rule_list(), required=False
     )
+
+
+class CategoryEditForm(CategoryForm):
+    code = None
 
 
 class RetentionRuleForm(forms.Form):

@@ -19,7 +19,9 @@ from dsr.selectors.deadlines import (
     requests_closed_in,
 )
 from dsr.selectors.inventory import (
+    data_category_by_id,
     data_category_list,
+    retention_rule_by_id,
     retention_rule_list,
     system_by_id,
     system_list,
@@ -68,6 +70,7 @@ __all__ = [
     "binding_due_at",
     "calendar_runs_out_on",
     "contact_changes_pending",
+    "data_category_by_id",
     "data_category_list",
     "deletion_records",
     "due_between_q",
@@ -90,6 +93,7 @@ __all__ = [
     "requests_closed_in",
     "requests_for_subject",
     "restriction_in_force",
+    "retention_rule_by_id",
     "retention_rule_list",
     "subject_request_by_id",
     "system_by_id",

@@ -19,8 +19,16 @@ def data_category_list() -> QuerySet[DataCategory]:
     return DataCategory.objects.all()
 
 
+def data_category_by_id(pk) -> DataCategory | None:
+    return DataCategory.objects.filter(pk=pk).first()
+
+
 def retention_rule_list() -> QuerySet[RetentionRule]:
     return RetentionRule.objects.all()
+
+
+def retention_rule_by_id(pk) -> RetentionRule | None:
+    return RetentionRule.objects.filter(pk=pk).first()
 
 
 def systems_inventory() -> dict[str, QuerySet]:

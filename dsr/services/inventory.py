@@ -54,65 +54,94 @@ def system_save(
     return target
 
 
-def category_create(
-    *, actor: Actor, code: str, name: str, sensitive: bool = False, retention: RetentionRule | None = None
+CATEGORY_FIELDS = ("name", "sensitive", "retention")
+RULE_FIELDS = ("name", "period_months", "starts", "start_event", "legal_reference", "law")
+
+
+def category_save(
+    *, actor: Actor, category: DataCategory | None, code: str = "", **fields: Any
 ) -> DataCategory:
-    """Add a data category; with a retention rule, deletion requests hold it until the rule's period ends."""
+    """Add a data category (its `code` is fixed once given), or correct one: its name, whether it is
+    sensitive, and the retention rule that decides how long a deletion request holds it."""
+    if category is None and not code:
+        raise InvalidInput(_("Give the category a code."), field="code")
+    if category is not None and code and code != category.code:
+        raise InvalidInput(_("A category's code cannot change; add a new category instead."), field="code")
+    values = _values(category, CATEGORY_FIELDS, fields, defaults={"sensitive": False, "retention": None})
     with transaction.atomic(durable=True):
+        target = category or DataCategory(code=code)
+        changed = _apply(target, values)
         try:
             with transaction.atomic():
-                category = DataCategory.objects.create(
-                    code=code, name=name, sensitive=sensitive, retention=retention
-                )
+                target.save()
         except IntegrityError:
             raise Conflict(_("Another category already has this code."), field="code") from None
+        retention = values["retention"]
         audit_record(
-            action="dsr.category.created",
+            action="dsr.category.updated" if category else "dsr.category.created",
             actor=actor,
-            target=category,
-            data={"code": code, "retention": retention.pk if retention else None},
-        )
-    return category
-
-
-def retention_rule_create(
-    *,
-    actor: Actor,
-    name: str,
-    period_months: int,
-    starts: str,
-    legal_reference: str,
-    law: str = RetentionLaw.OTHER,
-    start_event: str = RetentionStart.RELATIONSHIP_END,
-) -> RetentionRule:
-    """Record how long a law makes the bank keep a category of data, from which event (a hold's end is
-    computed from it), with its legal reference."""
-    if law not in RetentionLaw.values:
-        raise InvalidInput(_("Choose the body of law that keeps the data."), field="law")
-    if start_event not in RetentionStart.values:
-        raise InvalidInput(_("Choose the event the period runs from."), field="start_event")
-    if period_months <= 0:
-        raise InvalidInput(_("The period must be at least one month."), field="period_months")
-    if not legal_reference.strip():
-        raise InvalidInput(_("Name the law that requires keeping the data."), field="legal_reference")
-    with transaction.atomic(durable=True):
-        rule = RetentionRule.objects.create(
-            name=name,
-            period_months=period_months,
-            starts=starts,
-            start_event=start_event,
-            legal_reference=legal_reference,
-            law=law,
-        )
-        audit_record(
-            action="dsr.retention.created",
-            actor=actor,
-            target=rule,
+            target=target,
             data={
-                "period_months": period_months,
-                "start_event": start_event,
-                "legal_reference": legal_reference,
-                "law": law,
+                "code": target.code,
+                "retention": retention.pk if retention else None,
+                **({"changed": changed} if category else {}),
             },
         )
-    return rule
+    return target
+
+
+def retention_rule_save(*, actor: Actor, rule: RetentionRule | None, **fields: Any) -> RetentionRule:
+    """Record how long a law makes the bank keep a category of data, from which event (a hold's end is
+    computed from it), with its legal reference; or correct a rule when the law or its reading
+    changes. Holds already placed keep what they copied from the rule (their ground when placed):
+    deletion requests answered from then on follow the correction."""
+    values = _values(
+        rule,
+        RULE_FIELDS,
+        fields,
+        defaults={"law": RetentionLaw.OTHER, "start_event": RetentionStart.RELATIONSHIP_END},
+    )
+    if values["law"] not in RetentionLaw.values:
+        raise InvalidInput(_("Choose the body of law that keeps the data."), field="law")
+    if values["start_event"] not in RetentionStart.values:
+        raise InvalidInput(_("Choose the event the period runs from."), field="start_event")
+    if values["period_months"] <= 0:
+        raise InvalidInput(_("The period must be at least one month."), field="period_months")
+    if not values["legal_reference"].strip():
+        raise InvalidInput(_("Name the law that requires keeping the data."), field="legal_reference")
+    with transaction.atomic(durable=True):
+        target = rule or RetentionRule()
+        changed = _apply(target, values)
+        target.save()
+        audit_record(
+            action="dsr.retention.updated" if rule else "dsr.retention.created",
+            actor=actor,
+            target=target,
+            data={
+                **{name: values[name] for name in ("period_months", "start_event", "legal_reference", "law")},
+                **({"changed": changed} if rule else {}),
+            },
+        )
+    return target
+
+
+def _values(
+    current: Any, names: tuple[str, ...], fields: dict[str, Any], *, defaults: dict[str, Any]
+) -> dict[str, Any]:
+    """The fields a save writes: those given, over the current object's (or the defaults for a new one);
+    a field the entity does not have is refused."""
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
+        )
+    base = {name: getattr(current, name) for name in names} if current is not None else defaults
+    return {**base, **fields}
+
+
+def _apply(target: Any, values: dict[str, Any]) -> list[str]:
+    """Set `values` on `target`; the names of those that changed, sorted (none for a new object)."""
+    changed = sorted(name for name, value in values.items() if target.pk and getattr(target, name) != value)
+    for name, value in values.items():
+        setattr(target, name, value)
+    return changed

@@ -142,7 +142,8 @@ def test_the_one_who_approves_cannot_complete(deletion):
 
 
 def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy_officer):
-    rule = inventory.retention_rule_create(
+    rule = inventory.retention_rule_save(
+        rule=None,
         actor=actor_for_user(privacy_officer),
         name="Complaint files: 2 years",
         period_months=24,
@@ -165,7 +166,8 @@ def test_accounting_records_are_held_to_the_end_of_the_last_accounting_year_plus
     2036; counted from the relationship's end it would free them in March 2036, ten months early.
     An open relationship keeps the hold undated; the daily schedule dates it when it ends."""
     worker = actor_for_user(privacy_officer)
-    rule = inventory.retention_rule_create(
+    rule = inventory.retention_rule_save(
+        rule=None,
         actor=worker,
         name="Accounting documents: 10 years",
         period_months=120,

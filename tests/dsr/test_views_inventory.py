@@ -70,3 +70,60 @@ def test_officer_reads_but_cannot_change_the_inventory(client, officer, subject)
     client.force_login(officer)
     assert client.get(reverse("dsr:systems")).status_code == 200
     assert client.get(reverse("dsr:system_new")).status_code == 403
+
+
+def test_dpo_corrects_a_retention_rule_and_a_category_and_both_are_audited(client, dpo):
+    """A law changes, or a rule was entered counted from the wrong event: the DPO edits it in place.
+    Holds already placed keep what they copied from the rule; new ones follow the corrected rule."""
+    make_inventory()
+    rule = RetentionRule.objects.get()
+    contact = DataCategory.objects.get(code="contact")
+    client.force_login(dpo)
+    assert client.get(reverse("dsr:rule_edit", args=[rule.pk])).status_code == 200
+    saved = client.post(
+        reverse("dsr:rule_edit", args=[rule.pk]),
+        {
+            "name": "Accounting documents: 10 years",
+            "period_months": 120,
+            "starts": "the end of the accounting year",
+            "start_event": "accounting_year_end",
+            "legal_reference": "Law 88/2015/QH13 Art. 41",
+            "law": "accounting",
+        },
+    )
+    assert saved.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.period_months, rule.start_event, rule.law) == (120, "accounting_year_end", "accounting")
+    client.post(
+        reverse("dsr:category_edit", args=[contact.pk]),
+        {"name": "Contact details and address", "sensitive": "on", "retention": rule.pk},
+    )
+    contact.refresh_from_db()
+    assert (contact.code, contact.name, contact.sensitive, contact.retention) == (
+        "contact", "Contact details and address", True, rule
+    )
+    entries = {e.action: e.data for e in AuditEntry.objects.filter(action__endswith=".updated")}
+    assert entries["dsr.retention.updated"]["changed"] == [
+        "law", "legal_reference", "name", "period_months", "start_event", "starts"
+    ]
+    assert entries["dsr.category.updated"]["changed"] == ["name", "retention", "sensitive"]
+    page = client.get(reverse("dsr:systems")).content.decode()
+    for link in (reverse("dsr:rule_edit", args=[rule.pk]), reverse("dsr:category_edit", args=[contact.pk])):
+        assert link in page
+
+
+def test_a_wrong_correction_is_refused_and_changes_nothing(client, dpo, officer):
+    make_inventory()
+    rule = RetentionRule.objects.get()
+    client.force_login(dpo)
+    refused = client.post(
+        reverse("dsr:rule_edit", args=[rule.pk]),
+        {"name": rule.name, "period_months": 0, "starts": "x", "legal_reference": " ", "law": "aml"},
+    )
+    assert refused.status_code == 200 and 'class="error"' in refused.content.decode()
+    rule.refresh_from_db()
+    assert rule.period_months == 60 and not AuditEntry.objects.filter(action="dsr.retention.updated").exists()
+    client.force_login(officer)
+    assert client.get(reverse("dsr:rule_edit", args=[rule.pk])).status_code == 403
+    category = DataCategory.objects.first()
+    assert client.post(reverse("dsr:category_edit", args=[category.pk]), {}).status_code == 403

@@ -324,9 +324,19 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/requests/systems/new/": ("GET", "/portal/requests/systems/new/", {"dpo"}),
     "portal/requests/systems/<int:pk>/": ("GET", "/portal/requests/systems/{system}/", {"dpo"}),
     "portal/requests/systems/categories/": ("POST", "/portal/requests/systems/categories/", {"dpo"}),
+    "portal/requests/systems/categories/<int:pk>/": (
+        "GET",
+        "/portal/requests/systems/categories/{category}/",
+        {"dpo"},
+    ),
     "portal/requests/systems/retention-rules/": (
         "POST",
         "/portal/requests/systems/retention-rules/",
+        {"dpo"},
+    ),
+    "portal/requests/systems/retention-rules/<int:pk>/": (
+        "GET",
+        "/portal/requests/systems/retention-rules/{retention_rule}/",
         {"dpo"},
     ),
     "portal/requests/<uuid:pk>/": ("GET", "/portal/requests/{request_a}/", STAFF),

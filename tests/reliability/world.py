@@ -16,6 +16,7 @@ from consents import services as consent_services
 from core.roles import Role
 from deadlines.models import CalendarDay, DeadlinePolicy
 from dsr import services as dsr_services
+from dsr.models import DataCategory, RetentionRule
 from integrations.services import token_issue
 from tests.authorisations.factories import register
 from tests.consents.factories import SYSTEM, grant, make_purpose, make_recipient
@@ -114,6 +115,8 @@ def build_world() -> World:
         "policy": DeadlinePolicy.objects.order_by("pk").values_list("pk", flat=True).first(),
         "calendar": CalendarDay.objects.order_by("pk").values_list("pk", flat=True).first(),
         "system": systems["marketing"].pk,
+        "category": DataCategory.objects.get(code="contact").pk,
+        "retention_rule": RetentionRule.objects.order_by("pk").values_list("pk", flat=True).first(),
         "officer_id": users["officer"].pk,
         "token": officer_token.pk,
         "third_party": third_party.pk,
