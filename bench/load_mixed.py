@@ -219,7 +219,7 @@ def main() -> None:
     from tests.reliability.servers import PrivateRedis
 
     scratch = Path(tempfile.mkdtemp(prefix="qdl-bench-load-"))
-    redis = PrivateRedis(REDIS_PORT, scratch)
+    redis = PrivateRedis(scratch, port=REDIS_PORT)
     redis.start()
     gunicorn = None
     try:

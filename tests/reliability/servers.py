@@ -1,7 +1,8 @@
 """Private servers for the fault tests: a Redis of our own, a webhook receiver, a real Celery worker,
 a PostgreSQL cluster of our own. Nothing here touches the shared Redis (6379) or PostgreSQL (5432).
 
-Ports: 6391-6393 (Redis), 8141-8149 (HTTP), 5439 (PostgreSQL), reserved for these tests.
+The Redis and the receiver take a port the system says is free, not a fixed one: CI runs the suite
+twice side by side (SQLite and PostgreSQL), and both reach these tests at about the same time.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def require(binary: str) -> str:
     return path
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on now, for a server that must keep one port across restarts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def wait_for_port(port: int, *, up: bool = True, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -52,9 +60,9 @@ def wait_for_port(port: int, *, up: bool = True, timeout: float = 15.0) -> None:
 class PrivateRedis:
     """A throw-away redis-server that can be stopped and started again on the same port."""
 
-    def __init__(self, port: int, directory: Path):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
+    def __init__(self, directory: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
         # Its own directory: redis-server loads any dump.rdb in its working directory at start.
         self.directory = directory
         self.process: subprocess.Popen | None = None
@@ -105,7 +113,7 @@ class Receiver:
     delivery id (`X-QDL-Delivery`) once. `stall` makes it hang on the first delivery of an id;
     `failing` makes it answer 500 (and act on nothing) until it is cleared."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int = 0):
         self.requests: list[tuple[str, bytes]] = []
         self.processed: list[str] = []
         self.stall = False
@@ -136,8 +144,9 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
+        # Port 0: the system picks a free one.
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{port}/hook"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):

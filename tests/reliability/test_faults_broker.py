@@ -1,6 +1,6 @@
 """Faults in the asynchronous half: the broker stopped, a worker killed in the middle of a delivery.
 
-Both run a private redis-server (ports 6391-6392) and a real `celery -A config worker`, so they are
+Both run a private redis-server (on a free port) and a real `celery -A config worker`, so they are
 marked `faults` and skip where redis-server is missing (CI installs it and must run them).
 """
 
@@ -36,9 +36,8 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def private_redis(request, settings, tmp_path_factory):
-    port = getattr(request, "param", 6391)
-    server = PrivateRedis(port, tmp_path_factory.mktemp("redis"))
+def private_redis(settings, tmp_path_factory):
+    server = PrivateRedis(tmp_path_factory.mktemp("redis"))
     server.start()
     settings.REDIS_URL = settings.CELERY_BROKER_URL = server.url
     previous_url, previous_options = point_celery_at(server.url, {"visibility_timeout": 3600})
@@ -54,7 +53,7 @@ def _api() -> APIClient:
 
 
 def test_consents_recorded_while_redis_is_down_are_kept_and_notified_once_it_is_back(private_redis, tmp_path):
-    with Receiver(8141) as receiver:
+    with Receiver() as receiver:
         recipient = make_recipient("Fault partner", client=UserFactory(role=Role.CLIENT), url=receiver.url)
         purpose = make_purpose("fault-sharing", category="sharing", recipients=[recipient])
         subjects = [make_subject() for _ in range(5)]
@@ -129,11 +128,10 @@ def _log(tmp_path) -> str:
     return (tmp_path / "worker.log").read_text(errors="replace")
 
 
-@pytest.mark.parametrize("private_redis", [6392], indirect=True)
 def test_a_worker_killed_mid_delivery_runs_the_task_again_and_the_notice_is_processed_once(
     private_redis, tmp_path
 ):
-    with Receiver(8142) as receiver:
+    with Receiver() as receiver:
         receiver.stall = True
         endpoint = WebhookEndpoint.objects.create(
             client=UserFactory(role=Role.CLIENT), name="stalling", url=receiver.url, secret="kill-secret"

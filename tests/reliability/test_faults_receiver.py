@@ -2,7 +2,7 @@
 delivered, once, after the receiver recovers (the fourth fault the platform must keep holding).
 
 The clock is passed explicitly (`now=`), so three minutes of failures take no real time; the
-receiver is a real HTTP server on port 8140.
+receiver is a real HTTP server on a free port.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _sweep(now) -> None:
 
 
 def test_a_receiver_failing_for_three_minutes_gets_every_notice_once_after_it_recovers(as_user):
-    with Receiver(8140) as receiver:
+    with Receiver() as receiver:
         recipient = make_recipient("Failing partner", client=UserFactory(role=Role.CLIENT), url=receiver.url)
         purpose = make_purpose("fault-receiver", category="sharing", recipients=[recipient])
         api = as_user(UserFactory(role=Role.OFFICER))
