@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import choice_label
 from deadlines.models import RequestType
 
 PLATFORM_SYSTEM = "platform"
@@ -123,8 +124,7 @@ class System(models.Model):
 
     def get_request_types_display(self) -> list[str]:
         """The request types' labels in the active language, as `get_<field>_display` reads a choice."""
-        labels = dict(RequestType.choices)
-        return [str(labels.get(code, code)) for code in self.request_types]
+        return [choice_label(RequestType.choices, code) for code in self.request_types]
 
     def acts_on(self, request_type: str) -> bool:
         return self.active and request_type in (self.request_types or [])

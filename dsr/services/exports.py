@@ -23,6 +23,7 @@ from consents.models import ConsentEvent, Purpose
 from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
+from core.labels import choice_label
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
@@ -213,10 +214,6 @@ def _local(value: str | None) -> str:
     return timezone.localtime(moment, LOCAL_TZ).strftime(LOCAL_DATETIME)
 
 
-def _label(choices, code: str) -> str:
-    return str(dict(choices).get(code, code))
-
-
 def _humanise(key: str) -> str:
     # A system's own field names ("card_count") read as words; the code stays in the JSON.
     text = str(key).replace("_", " ").replace("-", " ").strip()
@@ -269,18 +266,18 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
             {
                 "purpose": purposes.get(e["purpose"], _humanise(e["purpose"])),
                 "notice_version": e.get("notice_version", ""),
-                "event": _label(ConsentEvent.Kind.choices, e["event"]),
+                "event": choice_label(ConsentEvent.Kind.choices, e["event"]),
                 "at": _local(e["at"]),
-                "channel": _label(ConsentChannel.choices, e["channel"]),
+                "channel": choice_label(ConsentChannel.choices, e["channel"]),
                 "for_ward": e.get("for_ward", False),
             }
             for e in content.get("consent_events", [])
         ],
         "requests": [
             {
-                "type": _label(RequestType.choices, r["type"]),
-                "status": _label(RequestStatus.choices, r["status"]),
-                "channel": _label(Channel.choices, r["channel"]),
+                "type": choice_label(RequestType.choices, r["type"]),
+                "status": choice_label(RequestStatus.choices, r["status"]),
+                "channel": choice_label(Channel.choices, r["channel"]),
                 "received_at": _local(r["received_at"]),
                 "closed_at": _local(r.get("closed_at")),
             }
@@ -309,12 +306,12 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     labelled["subject_labels"] = {name: str(SUBJECT_LABELS[name]) for name in SUBJECT_LABELS}
     for e in labelled.get("consent_events", []):
         e["purpose_label"] = purposes.get(e["purpose"], _humanise(e["purpose"]))
-        e["event_label"] = _label(ConsentEvent.Kind.choices, e["event"])
-        e["channel_label"] = _label(ConsentChannel.choices, e["channel"])
+        e["event_label"] = choice_label(ConsentEvent.Kind.choices, e["event"])
+        e["channel_label"] = choice_label(ConsentChannel.choices, e["channel"])
     for r in labelled.get("requests", []):
-        r["type_label"] = _label(RequestType.choices, r["type"])
-        r["status_label"] = _label(RequestStatus.choices, r["status"])
-        r["channel_label"] = _label(Channel.choices, r["channel"])
+        r["type_label"] = choice_label(RequestType.choices, r["type"])
+        r["status_label"] = choice_label(RequestStatus.choices, r["status"])
+        r["channel_label"] = choice_label(Channel.choices, r["channel"])
     for system in labelled.get("systems", []):
         system["labels"] = {k: _humanise(k) for k in (system.get("data") or {})}
     return labelled

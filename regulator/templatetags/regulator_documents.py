@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import LegalBasis, Purpose, Recipient
+from core.labels import choice_label
 from regulator.models import DossierVersion, ProcessingActivity
 
 register = template.Library()
@@ -32,11 +33,6 @@ _FACTS_OUTSIDE_THE_MODELS = {
 }
 
 
-def _label(choices, code: str) -> str:
-    """The choice's label; a code the choices no longer hold is shown as it is."""
-    return str(dict(choices.choices).get(code, code))
-
-
 @register.filter
 def document_time(value: str | None) -> datetime | None:
     """A document's ISO 8601 time as a datetime, for the `date` filter."""
@@ -45,17 +41,17 @@ def document_time(value: str | None) -> datetime | None:
 
 @register.filter
 def legal_basis_label(code: str) -> str:
-    return _label(LegalBasis, code)
+    return choice_label(LegalBasis.choices, code)
 
 
 @register.filter
 def recipient_kind_label(code: str) -> str:
-    return _label(Recipient.Kind, code)
+    return choice_label(Recipient.Kind.choices, code)
 
 
 @register.filter
 def change_cause_label(code: str) -> str:
-    return _label(DossierVersion.Cause, code)
+    return choice_label(DossierVersion.Cause.choices, code)
 
 
 @register.filter
