@@ -21,18 +21,12 @@ def system_save(
 ) -> System:
     """Register a system holding personal data, or change one (its categories and the request types
     it must act on decide which requests reach it)."""
-    unknown = set(fields) - set(SYSTEM_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
-        )
-    types = fields.get("request_types", system.request_types if system else [])
-    if not set(types) <= set(RequestType.values):
+    values = _values(system, SYSTEM_FIELDS, fields, defaults={})
+    if not set(values.get("request_types", [])) <= set(RequestType.values):
         raise InvalidInput(_("Choose request types from the list."), field="request_types")
     with transaction.atomic(durable=True):
         target = system or System()
-        for name, value in fields.items():
-            setattr(target, name, value)
+        _apply(target, values)
         try:
             with transaction.atomic():
                 target.save()
