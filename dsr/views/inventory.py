@@ -52,7 +52,7 @@ def system_edit(request, pk=None):
 @staff_required("dsr.change_system")
 def category_edit(request, pk):
     category = found_or_404(data_category_by_id(pk))
-    initial = {"name": category.name, "sensitive": category.sensitive, "retention": category.retention}
+    initial = {name: getattr(category, name) for name in inventory.CATEGORY_FIELDS}
     return _edit(request, CategoryEditForm(request.POST or None, initial=initial), category,
                  lambda actor, fields: inventory.category_save(actor=actor, category=category, **fields),
                  _("Category saved."))
