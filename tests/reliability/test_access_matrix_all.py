@@ -14,12 +14,32 @@ customer B must get 404 on each of them: the id of someone else's record reveals
 from __future__ import annotations
 
 import pytest
+from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dsr.models import DataSubjectRequest
 from tests.reliability.world import ROLES, build_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world for the module's ~200 tests, built once (it was most of their time), the way
+    Django's `TestCase.setUpTestData` does it: in transactions rolled back after the module. Each
+    test runs in a savepoint inside them (the `django_db` mark), so what one test writes is gone
+    before the next."""
+    fast_and_private = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("audit-checkpoints"),
+    )
+    with django_db_blocker.unblock(), fast_and_private:
+        atomics = TestCase._enter_atomics()
+        try:
+            yield build_world()
+        finally:
+            TestCase._rollback_atomics(atomics)
+
 
 A = {"customer_a"}
 CUSTOMERS = {"customer_a", "customer_b"}
@@ -555,8 +575,7 @@ def _judge(role, allowed, method, response, *, page: bool) -> str | None:
 
 
 @pytest.mark.parametrize("route", sorted(API))
-def test_api_access(route):
-    world = build_world()
+def test_api_access(world, route):
     problems = []
     for method, (url, allowed) in API[route].items():
         for role in ROLES:
@@ -570,8 +589,7 @@ def test_api_access(route):
 
 
 @pytest.mark.parametrize("route", sorted(PAGES))
-def test_page_access(client, route):
-    world = build_world()
+def test_page_access(world, client, route):
     method, url, allowed = PAGES[route]
     problems = []
     for role in ROLES:
@@ -597,8 +615,7 @@ LISTS = {
 
 
 @pytest.mark.parametrize("url", sorted(LISTS))
-def test_customer_b_filtering_by_customer_a_finds_nothing(url):
-    world = build_world()
+def test_customer_b_filtering_by_customer_a_finds_nothing(world, url):
     param, ref, key, own_id = LISTS[url]
     client_b = world.api("customer_b")
 
@@ -613,8 +630,7 @@ def test_customer_b_filtering_by_customer_a_finds_nothing(url):
     assert str(world.ids[own_id]) in {str(row[key]) for row in mine}
 
 
-def test_customer_a_cannot_reach_customer_b_records_by_id():
-    world = build_world()
+def test_customer_a_cannot_reach_customer_b_records_by_id(world):
     client_a = world.api("customer_a")
     for url in (
         "/api/v1/subjects/{subject_b}/",
@@ -631,8 +647,7 @@ def test_customer_a_cannot_reach_customer_b_records_by_id():
         assert client_a.post(world.fill(url), body, format="json").status_code == 404, url
 
 
-def test_customer_b_cannot_act_on_customer_a_through_pages(client):
-    world = build_world()
+def test_customer_b_cannot_act_on_customer_a_through_pages(world, client):
     client.force_login(world.users["customer_b"])
     for url in (
         "/me/consents/{consent_a}/receipt/",
