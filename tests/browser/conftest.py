@@ -71,11 +71,11 @@ def login(live_url):
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("[data-testid=login-submit]")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         if device is not None and "/accounts/2fa/" in page.url:
             page.fill("input[name=otp_token]", totp_code(device))
             page.click("[data-testid=otp-submit]")
-            page.wait_for_load_state("networkidle")
+            page.wait_for_load_state()
         return page
 
     return do_login

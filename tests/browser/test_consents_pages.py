@@ -42,19 +42,19 @@ def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequ
     assert page.get_by_test_id("switch-kyc").count() == 0  # legal-basis purposes have no switch
 
     page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "/me/consents/marketing/confirm/" in page.url  # switching on asks first, too
     page.get_by_test_id("confirm-consent").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "đã được ghi nhận" in page.locator(".flash").first.inner_text()
     assert page.get_by_test_id("switch-marketing").is_checked()
 
     page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "/me/consents/marketing/withdraw/" in page.url
     assert "không còn nhận ưu đãi" in page.get_by_test_id("consequences").inner_text()
     page.get_by_test_id("confirm-withdraw").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.url.endswith("/me/consents/#purpose-marketing")  # back to the same purpose
     assert not page.get_by_test_id("switch-marketing").is_checked()
 
@@ -72,12 +72,12 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
     page.get_by_test_id("purpose-biometric").get_by_label("Yes, agrees").check()
     page.fill("input[name=evidence]", "form BA-77")
     page.get_by_test_id("save-consent").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "sensitive" in page.locator(".error, [role=alert]").first.inner_text()
 
     page.check("input[name=sensitive_biometric]")
     page.get_by_test_id("save-consent").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert "/receipt/" in page.url
     receipt = page.get_by_test_id("receipt").inner_text()
     assert (

@@ -34,7 +34,7 @@ def customer():
 
 
 def _settle(page):
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
 
 
 def _within_viewport(page, selector: str) -> None:

@@ -34,13 +34,13 @@ def test_dpo_records_a_breach_then_notifies_the_authority_on_form_08(page, login
     page.check("input[name=categories][value=accounts]")
     page.fill("input[name=subjects_affected]", "12")
     page.get_by_role("button", name="Record", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.get_by_test_id("breach-status").inner_text() == "Awaiting notification"
     page.get_by_role("button", name="Submit to the authority").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     assert page.get_by_test_id("breach-status").inner_text() == "Authority notified"
     page.get_by_role("link", name="Form 08").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state()
     document = page.get_by_test_id("form08").inner_text()
     assert "Statement batch in the wrong folder" in document
     assert "Likely consequences" in document

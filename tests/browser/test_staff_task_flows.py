@@ -47,7 +47,7 @@ def test_privacy_officer_works_tasks_to_ready_to_answer(page, login, live_url):
         item.locator("textarea[name=note]").fill(f"Đã trích xuất phần {n + 1}")
         item.locator("input[name=evidence]").fill(f"PHIEU-{n + 1}")
         item.get_by_test_id("task-done").click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state()
         assert page.url.endswith(f"#task-{task.pk}")
         assert "PHIEU-" in page.locator(f"#task-{task.pk}").inner_text()
     assert "Sẵn sàng trả lời" in page.get_by_test_id("ready-to-answer").inner_text()
