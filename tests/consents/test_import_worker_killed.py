@@ -15,6 +15,7 @@ from django.utils import timezone
 from consents import tasks
 from consents.models import Consent, ConsentEvent, ConsentImport
 from consents.services import consent_import_start
+from consents.services.imports import BATCH_SIZE
 from core.actors import Actor
 from integrations.models import BackgroundJob
 from integrations.states import JobStatus
@@ -23,7 +24,8 @@ from tests.consents.factories import make_purpose
 from tests.reliability.servers import start_worker, stop, wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-ROWS = 30_000
+# Five batches: the kill lands after the first commit with four still to go, whatever the machine.
+ROWS = 5 * BATCH_SIZE
 
 
 def _job(job_id) -> BackgroundJob:
