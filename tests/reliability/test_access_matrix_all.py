@@ -14,10 +14,10 @@ customer B must get 404 on each of them: the id of someone else's record reveals
 from __future__ import annotations
 
 import pytest
-from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dsr.models import DataSubjectRequest
+from tests.module_data import built_once_for_the_module
 from tests.reliability.world import ROLES, build_world
 
 pytestmark = pytest.mark.django_db
@@ -25,20 +25,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One world for the module's ~200 tests, built once (it was most of their time), the way
-    Django's `TestCase.setUpTestData` does it: in transactions rolled back after the module. Each
-    test runs in a savepoint inside them (the `django_db` mark), so what one test writes is gone
-    before the next."""
-    fast_and_private = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("audit-checkpoints"),
-    )
-    with django_db_blocker.unblock(), fast_and_private:
-        atomics = TestCase._enter_atomics()
-        try:
-            yield build_world()
-        finally:
-            TestCase._rollback_atomics(atomics)
+    """One world for the module's ~200 tests: building it was most of their time."""
+    yield from built_once_for_the_module(build_world, django_db_blocker, tmp_path_factory)
 
 
 A = {"customer_a"}

@@ -21,6 +21,7 @@ from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 
+from tests.module_data import built_once_for_the_module
 from tests.security.fuzzing import CHECKS, fuzz_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
@@ -41,14 +42,20 @@ def _load_schema():
 schema = _load_schema()
 
 
+@pytest.fixture(scope="module")
+def caller_headers(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The callers and their records, made once for the module's ~130 tests."""
+    yield from built_once_for_the_module(fuzz_world, django_db_blocker, tmp_path_factory)
+
+
 @pytest.fixture
-def callers(db):
+def callers(db, caller_headers):
     # Django's handler closes the database connection around each request; inside a test that would close
     # the test's own transaction (Django's test client disconnects the same signal for that reason).
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     try:
-        yield fuzz_world()
+        yield caller_headers
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
