@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command, get_commands
-from django.db import connection
 
 from tests.reliability.servers import require
+from tests.runs import once_in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,8 +151,7 @@ _NOT_SOURCE = shutil.ignore_patterns(
 )
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="the catalogues do not depend on the database: checked once, in the SQLite run")
+@once_in_ci("sqlite", "the catalogues do not depend on the database")
 def test_every_string_the_code_marks_for_translation_has_a_vietnamese_one(tmp_path, settings, monkeypatch):
     """A string marked in code or a template but never put in a catalogue shows in English on a
     Vietnamese page or API answer; the per-catalogue test above cannot see it. Extract afresh from a

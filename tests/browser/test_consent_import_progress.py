@@ -22,8 +22,9 @@ from subjects.models import DataSubject
 from tests.browser.conftest import screenshot
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory
+from tests.runs import BROWSER_TASK_FLOWS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
 ROWS = 20_000
 
 

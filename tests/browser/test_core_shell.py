@@ -3,8 +3,9 @@ import pytest
 
 from core.roles import Role
 from tests.factories import UserFactory, make_customer, make_subject
+from tests.runs import BROWSER_TASK_FLOWS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
 
 
 def test_staff_signs_in_and_sees_the_portal_in_vietnamese(page, login):

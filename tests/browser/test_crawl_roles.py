@@ -11,10 +11,10 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.portal.crawl import ID, SKIPPED
+from tests.runs import once_in_ci
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,10 +69,9 @@ def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
     return problems, seen_patterns
 
 
+@once_in_ci("sqlite", "pages do not depend on the database engine")
 @pytest.mark.parametrize("username", list(ROLES))
 def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, login, username):
-    if connection.vendor != "sqlite":
-        pytest.skip("pages do not depend on the database engine: the crawl runs once, in the SQLite run")
     call_command("seed_demo", verbosity=0)
     login(page, username, ROLES[username])
     home = "/me/" if username.startswith("customer") else "/portal/"

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.reliability.servers import require
+from tests.runs import only_on
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "migrations"
@@ -137,11 +138,7 @@ def _sqlite_fixture(path: Path) -> Path:
     return path
 
 
-# The SQLite fixture is a file of its own, whatever the suite runs on: checked once, in the SQLite run.
-sqlite_run_only = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="runs in the SQLite run of the suite (the fixture is an SQLite file)",
-)
+sqlite_run_only = only_on("sqlite", "the fixture is an SQLite file")
 
 
 @sqlite_run_only

@@ -16,10 +16,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from tests.portal.crawl import crawl, raw_codes
+from tests.runs import once_in_ci
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ RAW = [
 ]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="pages read the same on any database: checked once, in the SQLite run")
+@once_in_ci("sqlite", "pages read the same on any database")
 @pytest.mark.parametrize("username", ["officer", "privacy", "dpo", "auditor"])
 def test_staff_pages_in_vietnamese_show_labels_not_codes(username):
     call_command("seed_demo", verbosity=0)

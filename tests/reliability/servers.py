@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.runs import IN_CI
+
 ROOT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def require(binary: str) -> str:

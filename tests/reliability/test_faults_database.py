@@ -24,7 +24,8 @@ from django.db import OperationalError, connection
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.reliability.figures import FaultFigures, report
-from tests.reliability.servers import IN_CI, ROOT, PrivateCluster, stop, wait_for_port
+from tests.reliability.servers import ROOT, PrivateCluster, stop, wait_for_port
+from tests.runs import IN_CI
 
 # Overridable for a machine where another run holds the default ports.
 GUNICORN_PORT = int(os.environ.get("QDL_FAULT_GUNICORN_PORT", "8143"))

@@ -1,0 +1,32 @@
+"""Which run of the suite a check belongs to.
+
+CI runs the whole suite twice, side by side: on SQLite (the embedded default) and on PostgreSQL +
+Redis. A check whose answer does not depend on the database engine is worth one of those runs, not
+both; a developer's own run, on either engine, still includes it. A check tied to one engine's own
+files or tools runs only on that engine.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+RUN_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def once_in_ci(engine: str, why: str) -> pytest.MarkDecorator:
+    """In CI, only in the run on `engine`; `why` says why the engine does not matter."""
+    reason = f"{why}: CI checks it once, in its {RUN_NAMES[engine]} run"
+    return pytest.mark.skipif(IN_CI and connection.vendor != engine, reason=reason)
+
+
+def only_on(engine: str, why: str) -> pytest.MarkDecorator:
+    """Only where the suite runs on `engine`; `why` names what ties the check to it."""
+    reason = f"runs in the {RUN_NAMES[engine]} run ({why})"
+    return pytest.mark.skipif(connection.vendor != engine, reason=reason)
+
+
+# The browser crawl visits every page on SQLite; the task flows run on PostgreSQL + Redis.
+BROWSER_TASK_FLOWS = once_in_ci("postgresql", "a browser sees the same pages on any database")
