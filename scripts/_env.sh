@@ -16,10 +16,13 @@ find_python() {
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 
-# Debian ships venv and gettext-free Python separately; install what is missing when we may.
+# Debian ships venv and ensurepip apart from Python itself.
+can_make_venv() { "$1" -m venv --help >/dev/null 2>&1 && "$1" -c 'import ensurepip' >/dev/null 2>&1; }
+
+# Install what is missing when we may.
 ensure_system_packages() {
   local python="$1"
-  if ! "$python" -m venv --help >/dev/null 2>&1 || ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+  if ! can_make_venv "$python"; then
     echo "==> installing python3-venv"
     as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
   fi
