@@ -23,7 +23,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.reliability.servers import require
 from tests.runs import only_on
@@ -247,8 +246,6 @@ def pg_rows(url: str) -> dict[str, tuple[int, str]]:
 @pytest.fixture
 def pg_databases():
     """Two empty databases on the suite's server, dropped afterwards."""
-    if connection.vendor != "postgresql":
-        pytest.skip("runs in the PostgreSQL run of the suite (the fixture is a pg_dump)")
     require("pg_restore")
     server = settings.DATABASES["default"]
     credentials = f"{server['USER']}:{server['PASSWORD']}"
@@ -265,6 +262,7 @@ def pg_databases():
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@only_on("postgresql", "the fixture is a pg_dump")
 def test_a_postgresql_database_of_the_old_chain_is_the_squashed_schema_with_every_row(pg_databases):
     restored, fresh = pg_databases
     subprocess.run(
