@@ -9,9 +9,9 @@ import pytest
 from authorisations.models import Authorisation
 from tests.authorisations.factories import REDIRECT_URI, authorize_url, credentials, pkce_pair, register
 from tests.factories import make_customer
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 def test_customer1_authorises_in_vietnamese_then_stops_access(page, login, live_url):

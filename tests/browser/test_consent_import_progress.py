@@ -22,13 +22,13 @@ from subjects.models import DataSubject
 from tests.browser.conftest import screenshot
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory
-from tests.runs import once_in_ci
+from tests.runs import BROWSER_FLOWS_ON_SQLITE
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # Unlike the other task flows: a page polling while a worker writes is the demo's own setup.
-    once_in_ci("sqlite", "the demo imports on SQLite while its page polls"),
+    # On SQLite, like the demo: one writer (the import) while the page polls.
+    BROWSER_FLOWS_ON_SQLITE,
 ]
 ROWS = 20_000
 

@@ -3,9 +3,9 @@ import pytest
 
 from core.roles import Role
 from tests.factories import UserFactory, make_customer, make_subject
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 def test_staff_signs_in_and_sees_the_portal_in_vietnamese(page, login):

@@ -14,9 +14,9 @@ from dsr.models import DataSubjectRequest
 from tests.browser.conftest import screenshot
 from tests.factories import UserFactory, make_subject
 from tests.jobs.factories import request_due
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 

@@ -10,9 +10,9 @@ from core.roles import Role
 from dsr import services
 from tests.dsr.factories import STAFF
 from tests.factories import UserFactory, make_customer, make_subject
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 def test_customer_makes_a_request_and_sees_its_status_and_deadline(page, login, live_url):

@@ -12,9 +12,9 @@ from django_celery_beat.models import PeriodicTask
 from core.roles import Role
 from tests.factories import UserFactory, make_subject
 from tests.jobs.factories import request_due
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 def test_dpo_reads_the_report_and_moves_the_daily_report(page, login, live_url):

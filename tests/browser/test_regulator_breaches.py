@@ -11,9 +11,9 @@ from django.utils import timezone
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.regulator.factories import make_catalogue, make_inventory
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 @pytest.fixture

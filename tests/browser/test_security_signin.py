@@ -9,9 +9,9 @@ from django_otp.oath import TOTP
 
 from core.roles import Role
 from tests.factories import UserFactory
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 def test_first_sign_in_enrols_an_authenticator_then_reaches_the_portal(page, live_url):

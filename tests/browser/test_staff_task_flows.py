@@ -13,9 +13,9 @@ from dsr.models import FulfilmentTask
 from tests.browser.conftest import screenshot
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.factories import UserFactory, make_subject
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 def shoot(page, name: str) -> None:

@@ -12,9 +12,9 @@ from integrations.models import OutboxMessage
 from subjects.models import DataSubject
 from tests.browser.conftest import screenshot
 from tests.factories import make_customer, make_subject
-from tests.runs import BROWSER_TASK_FLOWS
+from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TASK_FLOWS]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_POSTGRESQL]
 
 
 
