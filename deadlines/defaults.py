@@ -13,12 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import migrations
+
 TYPES_72H = ("withdraw", "access", "copy", "rectify", "delete", "restrict", "object")
 
-BANK_POLICY = "Bank personal-data policy"
-LAW_91 = "Law 91/2025/QH15; Decree 356/2025/ND-CP"
+# The legal references are data the DPO reads and edits on the Vietnamese policy page, so they are
+# cited the way Vietnamese legal texts cite each other ("Điều 12 Nghị định 13/2023/NĐ-CP").
+BANK_POLICY = "Chính sách bảo vệ dữ liệu cá nhân của ngân hàng"
+LAW_91 = "Luật 91/2025/QH15; Nghị định 356/2025/NĐ-CP"
 LAW_91_START = date(2026, 1, 1)
-DECREE_13 = "Decree 13/2023/ND-CP"
+DECREE_13 = "Nghị định 13/2023/NĐ-CP"
 # Law 91 replaces Decree 13 on the day it comes into force.
 DECREE_13_END = date(2025, 12, 31)
 
@@ -79,19 +83,19 @@ POLICIES = [
     *[
         decree13_row(t, period, legal_reference=reference)
         for t, period, reference in (
-            ("withdraw", None, DECREE_13 + " Art. 12"),
-            ("access", None, DECREE_13 + " Art. 14"),
-            ("copy", 72, DECREE_13 + " Art. 14"),
-            ("rectify", None, DECREE_13 + " Art. 15"),
-            ("delete", 72, DECREE_13 + " Art. 16"),
-            ("restrict", 72, DECREE_13 + " Art. 9"),
-            ("object", 72, DECREE_13 + " Art. 9"),
+            ("withdraw", None, f"Điều 12 {DECREE_13}"),
+            ("access", None, f"Điều 14 {DECREE_13}"),
+            ("copy", 72, f"Điều 14 {DECREE_13}"),
+            ("rectify", None, f"Điều 15 {DECREE_13}"),
+            ("delete", 72, f"Điều 16 {DECREE_13}"),
+            ("restrict", 72, f"Điều 9 {DECREE_13}"),
+            ("object", 72, f"Điều 9 {DECREE_13}"),
             ("complaint", None, DECREE_13),
         )
     ],
     # Off until the DPO turns them on for a group with EU or Chinese customers.
     *[
-        PolicyRow("eu_gdpr", t, 1, "months", "GDPR Art. 12(3)", extension_period=2, active=False)
+        PolicyRow("eu_gdpr", t, 1, "months", "Khoản 3 Điều 12 GDPR", extension_period=2, active=False)
         for t in TYPES_72H
     ],
     PolicyRow(
@@ -99,7 +103,7 @@ POLICIES = [
         "complaint",
         15,
         "days",
-        "PIPL Art. 50; PBOC consumer-complaint rules (15 days, at most 60)",
+        "Điều 50 PIPL; quy định của PBOC về khiếu nại của khách hàng (15 ngày, tối đa 60 ngày)",
         extension_period=45,
         active=False,
     ),
@@ -175,3 +179,22 @@ def policy_rows_add(policy_model, rows: Iterable[PolicyRow]) -> None:
                 "pausable": row.regime == "bank",
             },
         )
+
+
+def legal_references_rewrite(
+    replacements: dict[str, str], *, request_types: Iterable[str] | None = None
+) -> migrations.RunPython:
+    """A migration operation that rewrites seeded legal references still as seeded (`old: new`), and
+    back when unapplied; a reference someone has edited matches no key and stays as written."""
+
+    def rewrite(apps, mapping: dict[str, str]) -> None:
+        rows = apps.get_model("deadlines", "DeadlinePolicy").objects.all()
+        if request_types is not None:
+            rows = rows.filter(request_type__in=request_types)
+        for old, new in mapping.items():
+            rows.filter(legal_reference=old).update(legal_reference=new)
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: rewrite(apps, replacements),
+        lambda apps, schema_editor: rewrite(apps, {new: old for old, new in replacements.items()}),
+    )

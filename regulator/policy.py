@@ -32,15 +32,15 @@ def _filing_rows(
     """One filing's rows: the same period under each regime, with no extension or acknowledgement."""
     return [
         # §10 of the bank's policy covers breaches and impact assessments (§15 is another subject).
-        PolicyRow("bank", request_type, period, unit, f"{BANK_POLICY} §10"),
-        law91_row(request_type, period, unit, legal_reference=f"{LAW_91} {law91_article}"),
-        decree13_row(request_type, period, unit, legal_reference=f"{DECREE_13} {decree13_article}"),
+        PolicyRow("bank", request_type, period, unit, f"Mục 10 {BANK_POLICY}"),
+        law91_row(request_type, period, unit, legal_reference=f"{law91_article} {LAW_91}"),
+        decree13_row(request_type, period, unit, legal_reference=f"{decree13_article} {DECREE_13}"),
     ]
 
 
 POLICIES = [
-    *_filing_rows(BREACH_NOTIFICATION, 72, "hours", law91_article="Art. 23", decree13_article="Art. 23"),
-    *_filing_rows(IMPACT_ASSESSMENT, 60, "days", law91_article="Arts. 20-21", decree13_article="Arts. 24-25"),
+    *_filing_rows(BREACH_NOTIFICATION, 72, "hours", law91_article="Điều 23", decree13_article="Điều 23"),
+    *_filing_rows(IMPACT_ASSESSMENT, 60, "days", law91_article="Điều 20–21", decree13_article="Điều 24–25"),
 ]
 
 

@@ -4,8 +4,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 
 from core.errors import Conflict
+from deadlines.defaults import legal_references_rewrite
 from deadlines.models import CalendarDay, DeadlinePolicy
 from deadlines.policy import WorkingCalendar, deadlines_for, due_at_for
 
@@ -140,3 +142,40 @@ def test_defaults_come_back_into_empty_tables_but_never_over_edits():
         2026, 3, 9, 10, 0
     )
     assert CalendarDay.objects.filter(date=date(2026, 2, 17), kind="holiday").exists()
+
+
+def test_a_rewrite_of_seeded_legal_references_leaves_the_dpos_own_and_is_undone_when_unapplied():
+    rewrite = legal_references_rewrite(
+        {"Decree 13/2023/ND-CP": "Nghị định 13/2023/NĐ-CP"}, request_types=["access"]
+    )
+    seeded = DeadlinePolicy.objects.get(regime="vn_decree13", request_type="access")
+    edited = DeadlinePolicy.objects.get(regime="vn_decree13", request_type="copy")
+    other_type = DeadlinePolicy.objects.get(regime="vn_decree13", request_type="complaint")
+    DeadlinePolicy.objects.filter(pk__in=[seeded.pk, other_type.pk]).update(
+        legal_reference="Decree 13/2023/ND-CP"
+    )
+    edited.legal_reference = "Decree 13/2023/ND-CP, as the DPO reads it"
+    edited.save()
+
+    rewrite.code(apps, None)
+    references = dict(
+        DeadlinePolicy.objects.filter(regime="vn_decree13").values_list("request_type", "legal_reference")
+    )
+    assert references["access"] == "Nghị định 13/2023/NĐ-CP"
+    assert references["copy"] == "Decree 13/2023/ND-CP, as the DPO reads it"
+    assert references["complaint"] == "Decree 13/2023/ND-CP"
+
+    rewrite.reverse_code(apps, None)
+    assert DeadlinePolicy.objects.get(pk=seeded.pk).legal_reference == "Decree 13/2023/ND-CP"
+
+
+def test_the_default_policy_cites_its_laws_in_vietnamese():
+    references = dict(
+        DeadlinePolicy.objects.filter(request_type="withdraw").values_list("regime", "legal_reference")
+    )
+    assert references == {
+        "bank": "Chính sách bảo vệ dữ liệu cá nhân của ngân hàng",
+        "vn_law91": "Luật 91/2025/QH15; Nghị định 356/2025/NĐ-CP",
+        "vn_decree13": "Điều 12 Nghị định 13/2023/NĐ-CP",
+        "eu_gdpr": "Khoản 3 Điều 12 GDPR",
+    }

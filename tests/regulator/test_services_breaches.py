@@ -240,4 +240,4 @@ def test_the_breach_clock_cites_the_bank_policys_breach_section():
     from deadlines.models import DeadlinePolicy
 
     row = DeadlinePolicy.objects.get(regime="bank", request_type="breach_notification")
-    assert row.legal_reference == "Bank personal-data policy §10"
+    assert row.legal_reference == "Mục 10 Chính sách bảo vệ dữ liệu cá nhân của ngân hàng"
