@@ -137,6 +137,13 @@ def restriction_in_force(request: DataSubjectRequest) -> bool:
     ).exists()
 
 
+def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
+    """The purposes the request names, in its order, each with the name people read (a code the
+    catalogue no longer holds keeps its code as its name)."""
+    names = {purpose.code: purpose.name for purpose in Purpose.objects.filter(code__in=request.purposes)}
+    return [{"code": code, "name": names.get(code, code)} for code in request.purposes]
+
+
 def request_not_covered(request: DataSubjectRequest) -> list[dict[str, str]]:
     """The purposes a restriction or objection leaves alone, each with the legal reason the customer
     reads (a request naming no purpose is read against every active purpose)."""

@@ -184,15 +184,21 @@ def test_staff_lift_a_restriction_from_the_request_page(logged_in, privacy_offic
     assert 'data-testid="lift"' not in client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
 
 
-def test_customer_names_the_purposes_of_a_withdrawal(logged_in, customer_a):
+def test_customer_names_the_purposes_of_a_withdrawal(logged_in, customer_a, privacy_officer):
     from tests.consents.factories import make_purpose
 
-    make_purpose("sms-offers", category="marketing")
+    make_purpose("sms-offers", category="marketing", name_vi="Ưu đãi qua SMS")
     client = logged_in(customer_a)
     page = client.get(reverse("dsr:me_new")).content.decode()
     assert 'value="sms-offers"' in page
     client.post(reverse("dsr:me_new"), {"type": "withdraw", "purposes": ["sms-offers"]})
-    assert DataSubjectRequest.objects.get().purposes == ["sms-offers"]
+    request = DataSubjectRequest.objects.get()
+    assert request.purposes == ["sms-offers"]
+    # Both the customer and the staff read the purpose's name; staff also see its code.
+    mine = client.get(reverse("dsr:me_detail", args=[request.pk])).content.decode()
+    assert 'data-testid="purposes">Ưu đãi qua SMS</dd>' in mine
     response = client.post(reverse("dsr:me_new"), {"type": "access", "purposes": ["sms-offers"]})
     assert response.status_code == 200  # purposes belong to restriction, objection, withdrawal only
     assert DataSubjectRequest.objects.count() == 1
+    staff_page = logged_in(privacy_officer).get(reverse("dsr:detail", args=[request.pk])).content.decode()
+    assert 'data-testid="purposes">Ưu đãi qua SMS <span class="mono">sms-offers</span></dd>' in staff_page
