@@ -10,9 +10,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from core.navigation import MenuItem, register_menu
+        from core.navigation import MenuItem, SubjectPanel, register_menu, register_subject_panel
+        from core.roles import Role, grant_permissions
         from integrations.signals import outbox_attempt_finished
-        from notifications import selectors, services
+        from notifications import selectors, services, views
 
         outbox_attempt_finished.connect(services.notification_follow_outbox,
                                         dispatch_uid="notifications.follow_outbox")
@@ -22,4 +23,16 @@ class NotificationsConfig(AppConfig):
         register_menu(
             MenuItem("me", "notifications:me_inbox", _("Notifications"), icon="inbox", order=80,
                      count=selectors.unread_count_for_user),
+        )
+        # Staff who answer a customer ("I was never told") see what was sent, on which channel, and
+        # whether it arrived.
+        for role in (Role.OFFICER, Role.PRIVACY, Role.DPO, Role.AUDITOR):
+            grant_permissions(role, "notifications.view_notification")
+        register_subject_panel(
+            SubjectPanel(
+                template="notifications/panel_sent.html",
+                context=views.subject_panel_context,
+                order=90,
+                permission="notifications.view_notification",
+            )
         )

@@ -17,6 +17,8 @@ from integrations.delivery import revive_context
 from notifications.models import Notification, NotificationPreference
 
 INBOX_LIMIT = 200
+# The staff customer page shows the latest messages; the customer's inbox keeps them all.
+STAFF_PANEL_LIMIT = 20
 
 
 def inbox_for_subject(subject) -> QuerySet[Notification]:
@@ -61,3 +63,18 @@ def notification_text(notification: Notification) -> MessageText:
         except TemplateDoesNotExist:
             title, body = notification.topic, ""
     return MessageText(title=title, body=body)
+
+
+def sent_to_subject(subject, *, limit: int = STAFF_PANEL_LIMIT) -> list[dict]:
+    """What the bank has told a customer, newest first, for staff answering "did you tell me?": each
+    message's title as the customer read it (not its body, which may quote them) and every channel tried
+    with its outcome, in the order tried."""
+    messages = inbox_for_subject(subject)[:limit]
+    return [
+        {
+            "notification": message,
+            "title": notification_text(message).title,
+            "attempts": sorted(message.attempts.all(), key=lambda attempt: attempt.created_at),
+        }
+        for message in messages
+    ]

@@ -67,3 +67,8 @@ def me_read(request, pk, subject):
 def me_read_all(request, subject):
     services.notification_mark_read(subject=subject)
     return redirect("notifications:me_inbox")
+
+
+def subject_panel_context(request, subject) -> dict:
+    """The "messages sent" section of the staff customer page (registered as a subject panel)."""
+    return {"sent_messages": selectors.sent_to_subject(subject)}

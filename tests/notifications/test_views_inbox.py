@@ -1,5 +1,6 @@
 """The in-app inbox on /me/notifications/ (#17): a customer sees and marks read their own messages only,
-the menu shows the unread count, and the channels are chosen there."""
+the menu shows the unread count, and the channels are chosen there. Staff see on the customer page
+what was sent to that customer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.access import subject_for_user
+from integrations.delivery import outbox_deliver
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 
@@ -89,3 +91,24 @@ def test_vietnamese_inbox(client, customer_a):
     client.force_login(customer_a)
     page = client.get("/me/notifications/").content.decode()
     assert "Cách ngân hàng liên hệ với bạn" in page and "Chưa có thông báo nào." in page
+
+
+def test_staff_see_what_was_sent_to_the_customer_on_which_channel_and_whether_it_arrived(
+    client, officer, customer_a, customer_b
+):
+    subject = subject_for_user(customer_a)
+    delivered = _message(subject, "MINE0001", "a1")
+    _message(subject, "MINE0002", "a2")
+    _message(subject_for_user(customer_b), "THEIRS01", "b1")
+    outbox_deliver(delivered.attempts.get().outbox_message_id)
+
+    client.force_login(officer)
+    page = client.get(reverse("subjects:customer_detail", args=[subject.pk])).content.decode()
+    panel = page[page.index('data-testid="sent-panel"'):]
+    assert panel.count('data-testid="sent-message"') == 2
+    assert "MINE0001" in panel and "MINE0002" in panel and "THEIRS01" not in panel
+    # The title the customer read, never the body (it may quote them).
+    assert "https://bank.example/me/requests/1/" not in panel
+    newest, oldest = panel.split('data-testid="sent-message"')[1:]
+    assert "MINE0002" in newest and "E-mail: Đang gửi" in newest
+    assert "MINE0001" in oldest and "E-mail: Đã gửi tới" in oldest and "badge--ok" in oldest
