@@ -1,5 +1,6 @@
 """Every page every role can reach, in both languages, on the demo data: no link the role cannot
-follow (403), no error in the browser console, and a heading on every page.
+follow (403), no error in the browser console, a heading on every page, and nothing that makes the
+page scroll sideways on a narrow screen (staff on a tablet or small laptop, customers on a phone).
 
 The crawl follows the links a person sees, from the role's home page; pages that differ only by an
 id are visited once, so the crawl stays bounded as the data grows.
@@ -26,6 +27,18 @@ ROLES = {  # username → password, as seed_demo and the README give them
     "customer1": "customer1-demo-2026",
 }
 AREAS = ("/portal/", "/me/", "/en/portal/", "/en/me/")
+# The narrow screens each area must fit, one per language so the crawl costs no more: staff portal in
+# Vietnamese on a tablet (one column, the menu on top) and in English on a small laptop (menu beside);
+# self-service on phones. A wide table may scroll inside its frame; the page itself may not.
+SCREEN_WIDTHS = {"/portal/": 768, "/en/portal/": 1024, "/me/": 360, "/en/me/": 390}
+# The elements sticking out past the right edge, outside any frame that scrolls or clips them.
+OVERFLOWING = """width => Array.from(document.querySelectorAll("body *")).filter(element => {
+    if (element.getBoundingClientRect().right <= width + 1) return false;
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        if (getComputedStyle(parent).overflowX !== "visible") return false;
+    }
+    return true;
+}).slice(-3).map(element => `${element.tagName.toLowerCase()}.${element.className}`)"""
 PER_PATTERN = 1
 MAX_PAGES = 120
 
@@ -60,6 +73,9 @@ def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
             problems.append(f"{path}: console error {errors[:2]}")
         if page.locator("h1").count() == 0:
             problems.append(f"{path}: no heading")
+        width = page.evaluate("document.documentElement.clientWidth")
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            problems.append(f"{path}: wider than a {width}px screen ({page.evaluate(OVERFLOWING, width)})")
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             href = urldefrag(href)[0]
             parts = urlsplit(href)
@@ -77,6 +93,7 @@ def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, log
     home = "/me/" if username.startswith("customer") else "/portal/"
     problems = []
     for start in (home, f"/en{home}"):
+        page.set_viewport_size({"width": SCREEN_WIDTHS[start], "height": 800})
         found, patterns = _crawl(page, live_url, start)
         problems += found
         assert len(patterns) > 3, f"{username} reached almost nothing from {start}: {sorted(patterns)}"
