@@ -64,7 +64,8 @@ def test_staff_queue_counts_down_and_highlights_then_staff_answer(page, login, l
     assert countdown.inner_text() != first  # the JavaScript countdown ticks
     assert "quá hạn" in overdue_row.get_by_test_id("countdown").inner_text()
 
-    page.goto(live_url(f"/portal/requests/{late.pk}/"))
+    overdue_row.get_by_test_id("open-request").click()
+    page.wait_for_url(live_url(f"/portal/requests/{late.pk}/"))
     assert page.get_by_test_id("identity-pending").is_visible()
     # The number on the customer's citizen ID, checked against the record.
     page.fill("input[name=document_number]", subject.national_id)

@@ -202,3 +202,15 @@ def test_customer_names_the_purposes_of_a_withdrawal(logged_in, customer_a, priv
     assert DataSubjectRequest.objects.count() == 1
     staff_page = logged_in(privacy_officer).get(reverse("dsr:detail", args=[request.pk])).content.decode()
     assert 'data-testid="purposes">Ưu đãi qua SMS <span class="mono">sms-offers</span></dd>' in staff_page
+
+
+def test_the_queue_opens_a_request_from_its_type(logged_in, privacy_officer, subject):
+    request = make_request(subject)
+    page = logged_in(privacy_officer).get(reverse("dsr:queue")).content.decode()
+    detail = reverse("dsr:detail", args=[request.pk])
+    assert f'<a href="{detail}" data-testid="open-request">{request.get_type_display()}</a>' in page
+
+
+def test_the_reports_count_open_requests_under_a_state_not_the_verb_open(logged_in, dpo):
+    page = logged_in(dpo).get(reverse("dsr:report_deadlines")).content.decode()
+    assert "<th>Đang mở</th>" in page and "<th>Mở</th>" not in page
