@@ -61,6 +61,15 @@ def language_for_user(user) -> str:
     return languages_for_users([user.pk])[user.pk]
 
 
+def language_after_sign_in(user, *, page_language: str, chosen: str | None) -> str:
+    """The language a person reads the site in once signed in: the one they chose before signing in
+    (the language switch, or a page in another language than the default), else their stored one,
+    which is also the language the bank writes to them in."""
+    if chosen in LANGUAGE_CODES or page_language != settings.LANGUAGE_CODE:
+        return page_language
+    return language_for_user(user)
+
+
 def per_language(build: Callable[[], T]) -> Callable[[str], T]:
     """`build` made language-aware: `get(language)` runs `build()` with that language active, at most
     once per language. For what a producer words itself into an e-mail's context; `build` must return

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import OTPTokenForm, UnlockForm
+from accounts.languages import language_after_sign_in
 from accounts.otp import enrolment_device, otp_device_confirm, otp_devices_reset, qr_svg
 from accounts.selectors import (
     role_managed_users,
@@ -157,10 +159,16 @@ class LoginView(auth_views.LoginView):
     extra_context = {"axes_failure_limit": settings.AXES_FAILURE_LIMIT}
 
     def get_success_url(self) -> str:
+        user = self.request.user
+        language = language_after_sign_in(
+            user,
+            page_language=self.request.LANGUAGE_CODE,
+            chosen=self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        )
+        url = translate_url(super().get_success_url(), language)
         # Staff go on to the code step (or enrolment) before the page they asked for.
-        url = super().get_success_url()
-        if second_factor_missing(self.request.user):
-            return second_factor_url(self.request.user, url)
+        if second_factor_missing(user):
+            return translate_url(second_factor_url(user, url), language)
         return url
 
 

@@ -1,9 +1,13 @@
 """Setting the preferred language: the site's language switch, the customer's own page, the portal's
-registration form, the subjects API; every change audited, a bad value refused and nothing written."""
+registration form, the subjects API; every change audited, a bad value refused and nothing written.
+Signing in opens the site in the stored language unless the person chose one before signing in."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
+from django.conf import settings
 
 from accounts.models import StaffProfile
 from audit.models import AuditEntry
@@ -83,6 +87,35 @@ def test_an_anonymous_switch_or_an_unknown_language_stores_nothing(client, custo
     assert client.post("/i18n/setlang/", {"language": "fr", "next": "/me/"}).status_code == 400
     assert subject_of(customer_a).preferred_language == "vi"
     assert not language_entries().exists()
+
+
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+
+
+def sign_in(client, user, *, page="/accounts/login/", next_url="") -> str:
+    response = client.post(page, {"username": user.get_username(), "password": PASSWORD, "next": next_url})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_signing_in_opens_the_site_in_the_customers_own_language(client, customer_a):
+    services.subject_language_set(actor=SYSTEM, subject_id=subject_of(customer_a).pk, language="en")
+    assert sign_in(client, customer_a, next_url="/me/consents/") == "/en/me/consents/"
+
+
+def test_a_language_chosen_before_signing_in_wins_over_the_stored_one(client, customer_a, customer_b):
+    services.subject_language_set(actor=SYSTEM, subject_id=subject_of(customer_a).pk, language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"  # the switch on the sign-in page
+    assert sign_in(client, customer_a, next_url="/me/") == "/me/"
+    client.logout()  # and forget the cookie
+    # customer_b keeps Vietnamese but signs in on the English page.
+    assert sign_in(client, customer_b, page="/en/accounts/login/", next_url="/en/me/") == "/en/me/"
+
+
+def test_staff_take_the_code_step_and_their_page_in_their_language(client, privacy_officer):
+    services.user_language_set(actor=SYSTEM, user=privacy_officer, language="en")
+    location = unquote(sign_in(client, privacy_officer, next_url="/portal/requests/"))
+    assert location.startswith("/en/accounts/") and location.endswith("next=/en/portal/requests/")
 
 
 def test_the_customer_chooses_the_language_of_our_emails_on_their_page(client, customer_a):
