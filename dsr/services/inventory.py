@@ -119,6 +119,11 @@ def retention_rule_save(*, actor: Actor, rule: RetentionRule | None, **fields: A
     return target
 
 
+def editable_values(current: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """What an entity holds in the fields its save takes: where an edit starts from."""
+    return {name: getattr(current, name) for name in names}
+
+
 def _values(
     current: Any, names: tuple[str, ...], fields: dict[str, Any], *, defaults: dict[str, Any]
 ) -> dict[str, Any]:
@@ -129,7 +134,7 @@ def _values(
         raise InvalidInput(
             _("These fields cannot be changed: %(fields)s."), fields=", ".join(sorted(unknown))
         )
-    base = {name: getattr(current, name) for name in names} if current is not None else defaults
+    base = editable_values(current, names) if current is not None else defaults
     return {**base, **fields}
 
 

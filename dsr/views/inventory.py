@@ -30,20 +30,13 @@ def system_edit(request, pk=None):
     system = None
     if pk is not None:
         system = found_or_404(system_by_id(pk))
-    initial = {}
+    initial = {"active": True}
     if system is not None:
         initial = {
-            "code": system.code,
-            "name": system.name,
+            **inventory.editable_values(system, inventory.SYSTEM_FIELDS),
             "categories": list(system.categories.all()),
-            "request_types": system.request_types,
-            "integration_client": system.integration_client,
-            "is_processor": system.is_processor,
-            "active": system.active,
         }
-    form = SystemForm(
-        request.POST or None, initial=initial or {"active": True}, client_queryset=integration_clients()
-    )
+    form = SystemForm(request.POST or None, initial=initial, client_queryset=integration_clients())
     return _edit(request, form, system,
                  lambda actor, fields: inventory.system_save(actor=actor, system=system, **fields),
                  _("System saved."))
@@ -52,7 +45,7 @@ def system_edit(request, pk=None):
 @staff_required("dsr.change_system")
 def category_edit(request, pk):
     category = found_or_404(data_category_by_id(pk))
-    initial = {name: getattr(category, name) for name in inventory.CATEGORY_FIELDS}
+    initial = inventory.editable_values(category, inventory.CATEGORY_FIELDS)
     return _edit(request, CategoryEditForm(request.POST or None, initial=initial), category,
                  lambda actor, fields: inventory.category_save(actor=actor, category=category, **fields),
                  _("Category saved."))
@@ -61,7 +54,7 @@ def category_edit(request, pk):
 @staff_required("dsr.change_system")
 def rule_edit(request, pk):
     rule = found_or_404(retention_rule_by_id(pk))
-    initial = {name: getattr(rule, name) for name in inventory.RULE_FIELDS}
+    initial = inventory.editable_values(rule, inventory.RULE_FIELDS)
     return _edit(request, RetentionRuleForm(request.POST or None, initial=initial), rule,
                  lambda actor, fields: inventory.retention_rule_save(actor=actor, rule=rule, **fields),
                  _("Retention rule saved."))

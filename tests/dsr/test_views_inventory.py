@@ -44,6 +44,14 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
     assert response.status_code == 302
     system = System.objects.get(code="call_centre")
     assert system.integration_client == client_user
+    # Editing starts from what was saved.
+    form = client.get(reverse("dsr:system_edit", args=[system.pk])).context["form"]
+    shown = {name: form[name].value() for name in ("code", "request_types", "integration_client", "active")}
+    assert shown == {
+        "code": "call_centre", "request_types": ["access", "delete"], "integration_client": client_user.pk,
+        "active": True,
+    }
+    assert form["categories"].value() == [category.pk]
     assert {"dsr.system.saved", "dsr.category.created", "dsr.retention.created"} <= set(
         AuditEntry.objects.values_list("action", flat=True)
     )
