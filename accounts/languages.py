@@ -63,10 +63,12 @@ def language_for_user(user) -> str:
 
 def language_after_sign_in(user, *, page_language: str, chosen: str | None) -> str:
     """The language a person reads the site in once signed in: the one they chose before signing in
-    (the language switch, or a page in another language than the default), else their stored one,
-    which is also the language the bank writes to them in."""
-    if chosen in LANGUAGE_CODES or page_language != settings.LANGUAGE_CODE:
+    (a sign-in page in another language than the default, else the language switch's cookie), else
+    their stored one, which is also the language the bank writes to them in."""
+    if page_language != settings.LANGUAGE_CODE:
         return page_language
+    if chosen in LANGUAGE_CODES:
+        return chosen
     return language_for_user(user)
 
 

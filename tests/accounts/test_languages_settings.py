@@ -108,8 +108,11 @@ def test_a_language_chosen_before_signing_in_wins_over_the_stored_one(client, cu
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"  # the switch on the sign-in page
     assert sign_in(client, customer_a, next_url="/me/") == "/me/"
     client.logout()  # and forget the cookie
-    # customer_b keeps Vietnamese but signs in on the English page.
+    # customer_b keeps Vietnamese but signs in on the English page, or with English chosen earlier.
     assert sign_in(client, customer_b, page="/en/accounts/login/", next_url="/en/me/") == "/en/me/"
+    client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert sign_in(client, customer_b, next_url="/me/") == "/en/me/"
 
 
 def test_staff_take_the_code_step_and_their_page_in_their_language(client, privacy_officer):
