@@ -1,5 +1,6 @@
 // Small page behaviours, kept in a static file because the Content Security Policy forbids inline
-// handlers: a switch that submits its form when flipped, a button that prints the page.
+// handlers: a switch that submits its form when flipped, a button that prints the page, a table too
+// wide for the screen that the keyboard can scroll.
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (field && field.form) field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
@@ -7,3 +8,14 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// A table wider than its frame scrolls sideways; a keyboard user reaches and scrolls it with Tab and
+// the arrow keys once the frame can take the focus (WCAG 2.1.1).
+function tableFramesFocusable() {
+  for (const frame of document.querySelectorAll(".table-wrap")) {
+    if (frame.scrollWidth > frame.clientWidth) frame.tabIndex = 0;
+    else frame.removeAttribute("tabindex");
+  }
+}
+document.addEventListener("DOMContentLoaded", tableFramesFocusable);
+window.addEventListener("resize", tableFramesFocusable);

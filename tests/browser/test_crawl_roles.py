@@ -1,6 +1,8 @@
 """Every page every role can reach, in both languages, on the demo data: no link the role cannot
-follow (403), no error in the browser console, a heading on every page, and nothing that makes the
-page scroll sideways on a narrow screen (staff on a tablet or small laptop, customers on a phone).
+follow (403), no error in the browser console, a heading on every page, nothing that makes the
+page scroll sideways on a narrow screen (staff on a tablet or small laptop, customers on a phone),
+and no accessibility fault axe-core finds (its WCAG rules, checked on the Vietnamese pages: the
+English ones are the same markup).
 
 The crawl follows the links a person sees, from the role's home page; pages that differ only by an
 id are visited once, so the crawl stays bounded as the data grows.
@@ -11,6 +13,7 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
@@ -41,9 +44,17 @@ OVERFLOWING = """width => Array.from(document.querySelectorAll("body *")).filter
 }).slice(-3).map(element => `${element.tagName.toLowerCase()}.${element.className}`)"""
 PER_PATTERN = 1
 MAX_PAGES = 120
+AXE = Axe()
 
 
-def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
+def _accessibility_faults(page, path: str) -> list[str]:
+    return [
+        f"{path}: {fault['id']} ({fault['impact']}): {fault['help']} at {fault['nodes'][0]['target']}"
+        for fault in AXE.run(page).response["violations"]
+    ]
+
+
+def _crawl(page, live_url, start: str, *, accessibility: bool) -> tuple[list[str], dict[str, int]]:
     problems, seen_patterns, visited = [], {}, set()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -76,6 +87,8 @@ def _crawl(page, live_url, start: str) -> tuple[list[str], dict[str, int]]:
         width = page.evaluate("document.documentElement.clientWidth")
         if page.evaluate("document.documentElement.scrollWidth") > width:
             problems.append(f"{path}: wider than a {width}px screen ({page.evaluate(OVERFLOWING, width)})")
+        if accessibility:
+            problems += _accessibility_faults(page, path)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             href = urldefrag(href)[0]
             parts = urlsplit(href)
@@ -94,7 +107,7 @@ def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, log
     problems = []
     for start in (home, f"/en{home}"):
         page.set_viewport_size({"width": SCREEN_WIDTHS[start], "height": 800})
-        found, patterns = _crawl(page, live_url, start)
+        found, patterns = _crawl(page, live_url, start, accessibility=start == home)
         problems += found
         assert len(patterns) > 3, f"{username} reached almost nothing from {start}: {sorted(patterns)}"
     assert problems == [], "\n".join(problems)
