@@ -53,13 +53,14 @@ class MessageText:
     body: str
 
 
-def notification_text(notification: Notification) -> MessageText:
-    """The message as the customer reads it in the inbox, rendered in the language it was sent in."""
+def notification_text(notification: Notification, *, with_body: bool = True) -> MessageText:
+    """The message as the customer reads it in the inbox, rendered in the language it was sent in
+    (the body left empty unless asked for)."""
     context = revive_context(json.loads(notification.context))
     with translation.override(notification.language or settings.LANGUAGE_CODE):
         try:
             title = " ".join(render_to_string(f"{notification.template}_subject.txt", context).split())
-            body = render_to_string(f"{notification.template}.txt", context)
+            body = render_to_string(f"{notification.template}.txt", context) if with_body else ""
         except TemplateDoesNotExist:
             title, body = notification.topic, ""
     return MessageText(title=title, body=body)
@@ -73,7 +74,7 @@ def sent_to_subject(subject, *, limit: int = STAFF_PANEL_LIMIT) -> list[dict]:
     return [
         {
             "notification": message,
-            "title": notification_text(message).title,
+            "title": notification_text(message, with_body=False).title,
             "attempts": sorted(message.attempts.all(), key=lambda attempt: attempt.created_at),
         }
         for message in messages
