@@ -19,7 +19,9 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "30"))
 # A request still running after this is stuck (a held lock, a lost database): restart the worker.
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
-graceful_timeout = 30
+# How long a stopping server lets requests finish; a browser's idle pre-opened connection holds it the
+# whole time, so the demo (scripts/run) stops with Ctrl-C after a few seconds instead.
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 # Recycle workers now and then, staggered, so a slow leak in any library cannot grow without bound.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
