@@ -2,8 +2,9 @@
 
 Three clocks per open request: `due` (the bank's committed deadline), `statutory` (the law's) and
 `acknowledge` (Law 91: acknowledge within 2 working days, until the request is acknowledged). A
-paused request (awaiting the customer) is left alone: its clock stands still and the deadlines its
-policy lets pause move when it resumes. A breach also lands on the request's own clock history.
+paused request (awaiting the customer) stops only the bank's clock, which moves when it resumes; the
+law's clocks never pause (Law 91 / Decree 356), so they are reminded and breached while it waits. A
+breach also lands on the request's own clock history.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ from dsr.states import OPEN
 
 SOURCE = "dsr.request"
 CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
+PAUSABLE_CLOCKS = frozenset({"due"})
 
 
 def open_requests(clock: str) -> QuerySet:
     field = CLOCK_FIELDS[clock]
     # `status__in=sorted(OPEN)` repeats the partial index's condition so the planner can use it.
-    requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN), paused_at__isnull=True).filter(
-        **{f"{field}__isnull": False}
-    )
+    requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN), **{f"{field}__isnull": False})
+    if clock in PAUSABLE_CLOCKS:
+        requests = requests.filter(paused_at__isnull=True)
     if clock == "acknowledge":
         requests = requests.filter(acknowledged_at__isnull=True)
     return clock_columns(requests, due=field, assignee="assignee_id", subject="subject_id")

@@ -136,6 +136,17 @@ def test_closed_and_paused_requests_are_left_alone(people, subject):
     assert (result.reminders, result.breaches) == (0, 0)
 
 
+def test_a_request_awaiting_the_customer_stops_only_the_banks_clock(people, subject):
+    """Law 91 has no pause: while the bank waits for the customer, the statutory deadline still runs
+    out, and its breach is recorded like any other."""
+    paused = request_due(
+        subject, due_at=NOW - timedelta(hours=1), statutory_due_at=NOW - timedelta(minutes=5)
+    )
+    type(paused).objects.filter(pk=paused.pk).update(paused_at=NOW - timedelta(hours=2))
+    assert deadlines_sweep(now=NOW).breaches == 1
+    assert list(DeadlineBreach.objects.values_list("clock", flat=True)) == ["statutory"]
+
+
 def test_a_full_batch_says_run_again(people, subject):
     for hours in (1, 2, 3):
         request_due(subject, due_at=NOW + timedelta(hours=hours))
