@@ -33,6 +33,12 @@ _CALENDAR_LOOKAHEAD_DAYS = 400
 _END_OF_DAY = time(23, 59, 59)
 
 
+def binding_deadline(due_at: datetime, statutory_due_at: datetime | None) -> datetime:
+    """The date that binds and that every customer-facing text quotes: the earlier of the bank's and
+    the law's deadlines (a complaint's 15 working days may end after the law's 15 days)."""
+    return due_at if statutory_due_at is None else min(due_at, statutory_due_at)
+
+
 @dataclass(frozen=True)
 class Deadlines:
     """Both clocks of one request, computed at intake (and again on a pause, resumption or extension)."""
@@ -43,6 +49,10 @@ class Deadlines:
     regime: str  # the statutory regime whose deadline is the earliest, or "" when none sets one
     pausable: bool  # at least one of the clocks may pause while awaiting the customer
     extendable: bool
+
+    @property
+    def answer_by(self) -> datetime:
+        return binding_deadline(self.due_at, self.statutory_due_at)
 
 
 def due_at_for(

@@ -13,6 +13,7 @@ from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 # Requests come in through the same channels as consents (dsr may import consents, never the reverse).
 from consents.models import Channel
 from deadlines.models import DeadlineRegime, RequestType
+from deadlines.policy import binding_deadline
 from dsr.states import OPEN, RequestStatus
 from subjects.models import DataSubject
 
@@ -234,11 +235,7 @@ class DataSubjectRequest(models.Model):
 
     @property
     def answer_by(self):
-        """The date that binds and that every customer-facing text quotes: the earlier of the bank's
-        and the law's deadlines (a complaint's 15 working days may end after the law's 15 days)."""
-        if self.statutory_due_at is None:
-            return self.due_at
-        return min(self.due_at, self.statutory_due_at)
+        return binding_deadline(self.due_at, self.statutory_due_at)
 
 
 class RequestStatusChange(models.Model):

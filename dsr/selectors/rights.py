@@ -48,8 +48,9 @@ class RequestTimeframe:
 
 
 def request_timeframes(*, now: datetime | None = None) -> list[RequestTimeframe]:
-    """For each request type, what it gives and both dates a request sent now would have: the bank's
-    commitment and the law's latest date, from the one deadline policy (never a number of days here)."""
+    """For each request type, what it gives and the dates a request sent now would have: the one the
+    bank answers by (the earlier of its commitment and the law's) and the law's latest date, from the
+    one deadline policy (never a number of days here)."""
     now = now or timezone.now()
     rows = []
     for value, label in RequestType.choices:
@@ -62,7 +63,7 @@ def request_timeframes(*, now: datetime | None = None) -> list[RequestTimeframe]
                 type=value,
                 label=label,
                 explained=REQUEST_TYPE_EXPLAINED.get(value, ""),
-                answer_by=clocks.due_at if clocks else None,
+                answer_by=clocks.answer_by if clocks else None,
                 statutory_by=clocks.statutory_due_at if clocks else None,
             )
         )

@@ -1,12 +1,16 @@
 """Staff and customer pages: the queue, the request page and its actions, my requests, the policy page."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
 from deadlines.models import DeadlinePolicy
+from deadlines.policy import deadlines_for
 from dsr.models import DataSubjectRequest
-from tests.dsr.factories import by_document, make_inventory, make_request, verified_request
+from dsr.selectors import request_timeframes
+from tests.dsr.factories import MONDAY, by_document, make_inventory, make_request, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +218,16 @@ def test_the_queue_opens_a_request_from_its_type(logged_in, privacy_officer, sub
 def test_the_reports_count_open_requests_under_a_state_not_the_verb_open(logged_in, dpo):
     page = logged_in(dpo).get(reverse("dsr:report_deadlines")).content.decode()
     assert "<th>Đang mở</th>" in page and "<th>Mở</th>" not in page
+
+
+
+def test_the_new_request_page_promises_the_earlier_date_the_law_sets_for_a_complaint(logged_in, customer_a):
+    """A complaint's bank commitment (15 working days) ends after the law's 15 days: the customer is
+    promised the law's date, never one past it."""
+    complaint = next(t for t in request_timeframes(now=MONDAY) if t.type == "complaint")
+    assert complaint.answer_by == complaint.statutory_by
+    assert complaint.answer_by < deadlines_for(request_type="complaint", received_at=MONDAY).due_at
+    page = logged_in(customer_a).get(reverse("dsr:me_new")).content.decode()
+    promised = re.search(r'data-testid="answer-by-complaint">[^<]*?(\d\d/\d\d/\d{4})', page)[1]
+    by_law = re.search(r'data-testid="statutory-by-complaint">[^<]*?(\d\d/\d\d/\d{4})', page)[1]
+    assert promised == by_law
