@@ -217,6 +217,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "approved_at",
             "assignee",
             "identity_verified_at",
+            "withdrawal_applied_at",
             "outcome_reason",
             "outcome_reason_label",
             "closed_at",

@@ -120,6 +120,8 @@ class DataSubjectRequest(models.Model):
     )
     identity_reference = EncryptedCharField(_("verification reference"), max_length=100, blank=True)
     identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    # A withdrawal takes effect once the requester is verified, not when the request is closed.
+    withdrawal_applied_at = models.DateTimeField(_("withdrawal in force since"), null=True, blank=True)
     # What was checked, shown on the request page: the document type and its number masked (last 3).
     identity_document_type = models.CharField(
         _("document checked"), max_length=10, choices=IdentityDocument.choices, blank=True

@@ -17,19 +17,24 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from authorisations.services import (
-    authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
     authorisations_revoke_for_subject_in_transaction,
 )
-from consents.services import consents_withdraw_for_subject_in_transaction, restrictions_lift_in_transaction
+from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
-from dsr.services.base import lock_request, request_purposes, request_source
+from dsr.services.base import lock_request, request_source
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
-from dsr.services.moves import RESTRICTION_TYPES, move, move_check, restriction_put_in_force
+from dsr.services.moves import (
+    RESTRICTION_TYPES,
+    move,
+    move_check,
+    restriction_put_in_force,
+    withdrawal_put_in_force,
+)
 from dsr.states import RequestStatus
 from subjects.services import subject_rectify
 
@@ -80,8 +85,10 @@ def complete_in_transaction(
             reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
     elif request.type in RESTRICTION_TYPES:
         restriction_put_in_force(request, actor=actor, now=now)
-    elif request.type == RequestType.WITHDRAW:
-        _withdraw(request, actor=actor, now=now)
+    elif request.type == RequestType.WITHDRAW and request.withdrawal_applied_at is None:
+        # Only a request verified before withdrawals took effect at verification; never again, which
+        # would withdraw a consent the customer has given since.
+        withdrawal_put_in_force(request, actor=actor, now=now)
     elif request.type == RequestType.COMPLAINT and not note:
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
     return move(
@@ -107,23 +114,6 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
         now=now,
         reason=f"{request_source(request)}",
         durable=False,
-    )
-
-
-def _withdraw(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    purposes = request_purposes(request)
-    consents_withdraw_for_subject_in_transaction(
-        actor=actor,
-        subject=request.subject,
-        purposes=purposes,
-        channel=request.channel,
-        source=request_source(request),
-        now=now,
-        received_at=request.received_at,
-    )
-    # A withdrawal covering disclosure to third parties pauses the matching authorisations.
-    authorisations_pause_for_subject_in_transaction(
-        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
     )
 
 

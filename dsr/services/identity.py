@@ -21,9 +21,10 @@ from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
+from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.services.base import lock_request
-from dsr.services.moves import RESTRICTION_TYPES, S, move, restriction_put_in_force
+from dsr.services.moves import RESTRICTION_TYPES, S, move, restriction_put_in_force, withdrawal_put_in_force
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
@@ -238,9 +239,11 @@ def request_verify_identity(
                 data={"method": method, "document_type": kind},
                 now=now,
             )
+            # In force now, not at completion: the systems' tasks then confirm that each one stopped.
             if request.type in RESTRICTION_TYPES:
-                # In force now, not at completion: the systems' tasks then confirm that each one stopped.
                 restriction_put_in_force(request, actor=actor, now=now)
+            elif request.type == RequestType.WITHDRAW:
+                withdrawal_put_in_force(request, actor=actor, now=now)
             move(request, to=S.IN_PROGRESS, actor=actor, now=now)
         else:
             # A wrong code counts against the attempts even though nothing else is recorded.

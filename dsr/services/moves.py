@@ -15,7 +15,11 @@ from authorisations.services import (
     authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
 )
-from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
+from consents.services import (
+    consents_withdraw_for_subject_in_transaction,
+    restrictions_apply_in_transaction,
+    restrictions_lift_in_transaction,
+)
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, required_text
 from deadlines.models import RequestType
@@ -70,6 +74,28 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
             actor=actor, subject=request.subject, purposes=request_purposes(request),
             source=request_source(request), now=now,
         )
+
+
+def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """The withdrawal of a verified request, in force in the caller's transaction: the consents it
+    names (all, when it names none) are withdrawn and their recipients told to stop, within the bank's
+    72 hours from the request's receipt; the systems' tasks then confirm that each one stopped."""
+    purposes = request_purposes(request)
+    consents_withdraw_for_subject_in_transaction(
+        actor=actor,
+        subject=request.subject,
+        purposes=purposes,
+        channel=request.channel,
+        source=request_source(request),
+        now=now,
+        received_at=request.received_at,
+    )
+    # A withdrawal covering disclosure to third parties pauses the matching authorisations.
+    authorisations_pause_for_subject_in_transaction(
+        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
+    )
+    request.withdrawal_applied_at = now
+    request.save(update_fields=["withdrawal_applied_at", "updated_at"])
 
 
 def move_check(request: DataSubjectRequest, *, to: str) -> None:

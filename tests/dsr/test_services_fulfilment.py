@@ -253,16 +253,42 @@ def test_restriction_makes_the_consent_check_answer_not_allowed(subject):
     assert not result.allowed
 
 
-def test_withdrawal_request_uses_the_consent_withdrawal_service(subject):
-    from consents.models import Consent
-    from tests.consents.factories import grant, make_purpose
+def test_a_withdrawal_request_stops_the_processing_once_the_requester_is_verified(subject):
+    """The bank stops within its 72 hours: the consent is withdrawn and its recipients told to stop
+    when the requester is verified, not when every system has reported and the request is closed."""
+    from consents.models import Consent, WithdrawalDuty
+    from consents.selectors import consent_check
+    from tests.consents.factories import grant, make_purpose, make_recipient
 
-    consent = grant(subject, make_purpose("partner-sharing", category="sharing"))
-    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
-    services.request_complete(actor=STAFF, request_id=request.pk)
+    purpose = make_purpose("partner-sharing", category="sharing", recipients=[make_recipient("insurer")])
+    consent = grant(subject, purpose)
+    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    assert request.status == "in_progress" and request.withdrawal_applied_at == request.identity_verified_at
     consent = Consent.objects.get(pk=consent.pk)
     assert consent.status == "withdrawn"
     assert consent.events.filter(kind="withdrawn", source=f"dsr.request:{request.pk}").exists()
+    assert not consent_check(subject_ref=subject.external_ref, purpose_code="partner-sharing").allowed
+    # The recipient's 72 hours run from the request's receipt.
+    assert WithdrawalDuty.objects.get(consent=consent).due_at == request.received_at + timedelta(hours=72)
+
+    # Completion withdraws nothing again: a consent the customer gave since stays.
+    regranted = grant(subject, purpose)
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    assert Consent.objects.get(pk=regranted.pk).status == "granted"
+
+
+def test_a_withdrawal_verified_before_it_took_effect_at_once_is_applied_on_completion(subject):
+    from consents.models import Consent
+    from dsr.models import DataSubjectRequest
+    from tests.consents.factories import grant, make_purpose
+
+    purpose = make_purpose("partner-sharing", category="sharing")
+    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    # As a request verified by an earlier release left it: verified, its consents still live.
+    DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
+    consent = grant(subject, purpose)
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    assert Consent.objects.get(pk=consent.pk).status == "withdrawn"
 
 
 def test_complaint_is_tracked_to_its_answer(subject):
