@@ -1,4 +1,4 @@
-"""Withdrawal duties: after a withdrawal every recipient of the purpose must stop processing.
+"""Withdrawal duties: after a withdrawal every recipient the consent covered must stop processing.
 
 One duty per recipient, due by the bank's committed deadline (`core.deadlines.due_at_for`, 72 hours
 by the bank's policy), each announced by a signed webhook through the outbox when the recipient has
@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from audit.transitions import Transition
-from consents.models import Consent, WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.models import Consent, Recipient, WithdrawalDuty, WithdrawalDutyStatusChange
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.errors import NotFound, PermissionDenied
@@ -25,6 +26,18 @@ from deadlines.policy import due_at_for
 from integrations.outbox import outbox_enqueue_webhook
 
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
+
+
+def _recipients_to_tell(consent: Consent) -> list[Recipient]:
+    """The active recipients the consent let the bank share with, as agreed (its receipt's scope) or as
+    the purpose stands now: one a later narrowing removed still received the data, and must stop too."""
+    agreed = [entry["id"] for entry in (consent.snapshot.get("scope") or {}).get("recipients", [])]
+    return list(
+        Recipient.objects.filter(Q(pk__in=agreed) | Q(purposes=consent.purpose_id), active=True)
+        .distinct()
+        .select_related("endpoint")
+        .order_by("pk")
+    )
 
 
 def duties_open_for_withdrawal(
@@ -36,7 +49,7 @@ def duties_open_for_withdrawal(
     request's intake, not its completion); by default, now."""
     received_at = received_at or now
 
-    recipients = list(consent.purpose.recipients.filter(active=True).select_related("endpoint"))
+    recipients = _recipients_to_tell(consent)
     if not recipients:
         return []
     due_at = due_at_for(

@@ -79,6 +79,24 @@ def test_each_recipient_gets_a_duty_due_by_the_bank_commitment_and_a_signed_noti
     assert not withdrawal_duties_open(now=now).exists()
 
 
+def test_a_recipient_the_consent_covered_is_told_to_stop_after_a_narrowing_removed_it():
+    """The broker received the data under this consent; the purpose's scope has since dropped it, but
+    the withdrawal still makes it stop. A recipient the relationship has ended with is not written to."""
+    insurer, broker, ended = make_recipient("Insurer"), make_recipient("Broker"), make_recipient("Ended")
+    purpose = make_purpose(
+        "partner-sharing", category="sharing", recipients=[insurer, broker, ended],
+        effective_at=timezone.now() - timedelta(days=30),
+    )
+    consent = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer])
+    ended.active = False
+    ended.save()
+
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    told = set(WithdrawalDuty.objects.filter(consent=consent).values_list("recipient__name", flat=True))
+    assert told == {"Insurer", "Broker"}
+
+
 def test_withdrawing_twice_or_a_non_consent_purpose_is_refused():
     consent = grant()
     services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
