@@ -2,8 +2,8 @@
 
 Every type's fulfilment runs inside the completion's transaction, so either the answer and its
 effects are all recorded or nothing is: access/copy build the export, rectify applies the corrected
-fields, delete erases or holds each category, restrict/object confirm the restriction already in force
-since identity verification, withdraw withdraws the consents, and a complaint records its answer.
+fields, delete erases or holds each category, restrict/object and withdraw confirm the restriction or
+withdrawal already in force since identity verification, and a complaint records its answer.
 """
 
 from __future__ import annotations
