@@ -111,3 +111,16 @@ def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, log
         problems += found
         assert len(patterns) > 3, f"{username} reached almost nothing from {start}: {sorted(patterns)}"
     assert problems == [], "\n".join(problems)
+
+
+@once_in_ci("sqlite", "pages do not depend on the database engine")
+@pytest.mark.parametrize("path", ["/accounts/login/", "/privacy/", "/en/accounts/login/", "/en/privacy/"])
+def test_the_pages_anyone_may_open_fit_a_phone_and_pass_axe(page, live_url, path):
+    """Signing in and the privacy notice, read before anyone has an account (on a 360px phone)."""
+    call_command("seed_demo", verbosity=0)
+    page.set_viewport_size({"width": 360, "height": 800})
+    response = page.goto(live_url(path), wait_until="load")
+    assert response is not None and response.status == 200
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(OVERFLOWING, width)
+    assert _accessibility_faults(page, path) == []
