@@ -277,6 +277,18 @@ def test_a_withdrawal_request_stops_the_processing_once_the_requester_is_verifie
     assert Consent.objects.get(pk=regranted.pk).status == "granted"
 
 
+def test_a_customer_who_confirms_their_own_withdrawal_request_stops_the_processing_at_once(customer_a):
+    from consents.models import Consent
+    from tests.consents.factories import grant, make_purpose
+
+    subject = customer_a.customer_account.subject
+    consent = grant(subject, make_purpose("partner-sharing", category="sharing"))
+    customer = actor_for_user(customer_a)
+    request = make_request(subject, type="withdraw", actor=customer, now=timezone.now())
+    services.request_verify_identity(actor=customer, request_id=request.pk, method="self_service")
+    assert Consent.objects.get(pk=consent.pk).status == "withdrawn"
+
+
 def test_a_withdrawal_verified_before_it_took_effect_at_once_is_applied_on_completion(subject):
     from consents.models import Consent
     from dsr.models import DataSubjectRequest
