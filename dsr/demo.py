@@ -225,12 +225,12 @@ def seed(context: dict) -> None:
         now=now - timedelta(hours=18),
     )
     # Refused with its legal reason.
-    withdraw = new("CIF0000002", "withdraw", hours_ago=100, purposes=["kyc-aml"])
+    refused = new("CIF0000002", "object", hours_ago=100, purposes=["kyc-aml"])
     services.request_reject(
         actor=privacy,
-        request_id=withdraw.pk,
+        request_id=refused.pk,
         reason="legal_prohibition",
-        note="Mục đích phòng, chống rửa tiền là nghĩa vụ pháp lý, không dựa trên đồng ý.",
+        note="Mục đích phòng, chống rửa tiền là nghĩa vụ pháp lý của ngân hàng, không thể phản đối.",
         now=now - timedelta(hours=90),
     )
     # Cancelled by the customer.

@@ -46,6 +46,13 @@ OPEN: frozenset[str] = REQUEST_MACHINE.live
 NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED, S.PARTIALLY_COMPLETED})
 # A refusal or a partial answer states its legal reason, which the customer sees.
 NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
+# Ends that leave a request unanswered. A withdrawal in force since verification has been carried out:
+# it can no longer be refused or cancelled, only completed once every system has confirmed.
+UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
+
+
+def may_end_unanswered(request) -> bool:
+    return request.withdrawal_applied_at is None
 
 
 class TaskStatus(models.TextChoices):

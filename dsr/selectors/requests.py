@@ -25,7 +25,7 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
-from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus
+from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
 
 
 def request_ready_to_answer(request: DataSubjectRequest) -> bool:
@@ -207,7 +207,7 @@ def request_allowed_actions(
         actions.add("pause")
     if status == RequestStatus.AWAITING_CUSTOMER:
         actions.add("resume")
-    if RequestStatus.REJECTED in nexts:
+    if RequestStatus.REJECTED in nexts and may_end_unanswered(request):
         actions.add("reject")
     if RequestStatus.COMPLETED in nexts and verified:
         # A deletion is completed only after another responsible person approved it (four eyes).

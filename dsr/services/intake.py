@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from consents.models import Purpose
+from consents.models import LegalBasis, Purpose
 from core.actors import Actor
 from core.errors import InvalidInput
 from deadlines.models import RequestType
@@ -188,9 +188,22 @@ def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
     ):
         raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
     codes = sorted(set(purposes))
-    missing = sorted(set(codes) - set(Purpose.objects.filter(code__in=codes).values_list("code", flat=True)))
+    found = {purpose.code: purpose for purpose in Purpose.objects.filter(code__in=codes)}
+    missing = sorted(set(codes) - set(found))
     if missing:
         raise InvalidInput(
             _("These purposes do not exist: %(codes)s."), field="purposes", codes=", ".join(missing)
         )
+    if type == RequestType.WITHDRAW:
+        # Only a consent can be withdrawn, and the withdrawal takes effect at verification: refused
+        # here, a purpose on another legal basis would make every verification fail later.
+        not_consent = sorted(
+            code for code, purpose in found.items() if purpose.legal_basis != LegalBasis.CONSENT
+        )
+        if not_consent:
+            raise InvalidInput(
+                _("These purposes do not rest on consent, so there is no consent to withdraw: %(codes)s. "
+                  "Ask to object to or restrict them instead."),
+                field="purposes", codes=", ".join(not_consent),
+            )
     return codes

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -21,7 +22,7 @@ from consents.services import (
     restrictions_lift_in_transaction,
 )
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, required_text
+from core.errors import Conflict, DomainError, InvalidInput, required_text
 from deadlines.models import RequestType
 from dsr.models import (
     Channel,
@@ -34,11 +35,19 @@ from dsr.notifications import customer_notify_move
 from dsr.services.base import (
     clock_record,
     clocks_recompute,
+    lock_request,
     request_purposes,
     request_source,
 )
 from dsr.services.fanout import tasks_fan_out
-from dsr.states import NEEDS_REASON, NEEDS_VERIFIED_IDENTITY, REQUEST_MACHINE, RequestStatus
+from dsr.states import (
+    NEEDS_REASON,
+    NEEDS_VERIFIED_IDENTITY,
+    REQUEST_MACHINE,
+    UNANSWERED_ENDS,
+    RequestStatus,
+    may_end_unanswered,
+)
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 
@@ -98,10 +107,38 @@ def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: d
     request.save(update_fields=["withdrawal_applied_at", "updated_at"])
 
 
+def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[int, dict[str, str]]:
+    """Put in force the open withdrawal requests verified before withdrawals took effect at verification
+    (an upgraded database), each in its own transaction. Returns how many took effect, and the requests
+    that could not with the reason why (e.g. a purpose that rests on no consent): staff answer those."""
+    now = now or timezone.now()
+    pending = DataSubjectRequest.objects.filter(
+        status__in=sorted(REQUEST_MACHINE.live), type=RequestType.WITHDRAW,
+        identity_verified_at__isnull=False, withdrawal_applied_at__isnull=True,
+    ).values_list("pk", flat=True)
+    applied, refused = 0, {}
+    for request_id in list(pending):
+        try:
+            with transaction.atomic(durable=True):
+                request = lock_request(request_id)
+                if request.withdrawal_applied_at is None:
+                    withdrawal_put_in_force(request, actor=actor, now=now)
+                    applied += 1
+        except DomainError as error:
+            refused[str(request_id)] = error.text
+    return applied, refused
+
+
 def move_check(request: DataSubjectRequest, *, to: str) -> None:
     """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, and work on or an answer to a
     request whose requester's identity is not verified. `move` and completion both start here."""
     REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
+    if to in UNANSWERED_ENDS and not may_end_unanswered(request):
+        raise Conflict(
+            _("The withdrawal is already in force: it can no longer be refused or cancelled. Complete the "
+              "request once every system has confirmed."),
+            code="withdrawal_in_force",
+        )
     if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
         raise Conflict(
             _("Verify the requester's identity before working on or answering the request."),

@@ -25,7 +25,7 @@ from dsr.selectors import (
     requests_for_subject,
     subject_request_by_id,
 )
-from dsr.states import REQUEST_MACHINE, RequestStatus
+from dsr.states import REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.staff import _has_export
 
@@ -76,8 +76,9 @@ def _own(subject, pk):
 
 
 def _can_cancel(found) -> bool:
-    """From the one transition table: the customer may cancel while the request may still move there."""
-    return REQUEST_MACHINE.is_allowed(found.status, RequestStatus.CANCELLED)
+    """From the one transition table: the customer may cancel while the request may still move there
+    (not once a withdrawal is in force)."""
+    return REQUEST_MACHINE.is_allowed(found.status, RequestStatus.CANCELLED) and may_end_unanswered(found)
 
 
 @customer_required

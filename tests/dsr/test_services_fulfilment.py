@@ -1,5 +1,6 @@
 """Identity gating, the fan-out completing a request, and fulfilment of each request type."""
 
+import io
 import json
 import re
 from datetime import timedelta
@@ -287,6 +288,54 @@ def test_a_customer_who_confirms_their_own_withdrawal_request_stops_the_processi
     request = make_request(subject, type="withdraw", actor=customer, now=timezone.now())
     services.request_verify_identity(actor=customer, request_id=request.pk, method="self_service")
     assert Consent.objects.get(pk=consent.pk).status == "withdrawn"
+
+
+def test_a_withdrawal_in_force_can_no_longer_be_refused_or_cancelled(subject, privacy_officer):
+    """It has been carried out: a refusal or a cancellation would tell the customer the opposite."""
+    from dsr.selectors import request_allowed_actions
+    from tests.consents.factories import grant, make_purpose
+
+    grant(subject, make_purpose("partner-sharing", category="sharing"))
+    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    for end in (services.request_reject, services.request_cancel):
+        with pytest.raises(Conflict) as refused:
+            end(actor=STAFF, request_id=request.pk)
+        assert refused.value.code == "withdrawal_in_force"
+    assert "reject" not in request_allowed_actions(request, privacy_officer)
+    assert services.request_complete(actor=STAFF, request_id=request.pk).status == "completed"
+
+
+def test_a_withdrawal_naming_a_purpose_that_rests_on_no_consent_is_refused_at_intake(subject):
+    from dsr.models import DataSubjectRequest
+    from tests.consents.factories import make_purpose
+
+    make_purpose("fraud-checks", category="service", legal_basis="legal_obligation")
+    make_purpose("partner-sharing", category="sharing")
+    with pytest.raises(InvalidInput) as refused:
+        make_request(subject, type="withdraw", purposes=["partner-sharing", "fraud-checks"])
+    assert refused.value.field == "purposes" and refused.value.params["codes"] == "fraud-checks"
+    assert not DataSubjectRequest.objects.exists()
+
+
+def test_after_the_upgrade_one_command_puts_in_force_the_withdrawals_verified_before_it(subject):
+    from django.core.management import call_command
+
+    from consents.models import Consent
+    from dsr.models import DataSubjectRequest
+    from tests.consents.factories import grant, make_purpose
+
+    purpose = make_purpose("partner-sharing", category="sharing")
+    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    # As a request verified by an earlier release left it: verified, its consents still live.
+    DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
+    consent = grant(subject, purpose)
+    output = io.StringIO()
+    call_command("apply_verified_withdrawals", stdout=output)
+    assert output.getvalue().startswith("1 withdrawal request(s) put in force.")
+    assert Consent.objects.get(pk=consent.pk).status == "withdrawn"
+    assert DataSubjectRequest.objects.get(pk=request.pk).withdrawal_applied_at is not None
+    call_command("apply_verified_withdrawals", stdout=output)
+    assert output.getvalue().endswith("0 withdrawal request(s) put in force.\n")
 
 
 def test_a_withdrawal_verified_before_it_took_effect_at_once_is_applied_on_completion(subject):
