@@ -43,6 +43,7 @@ from dsr.services.fanout import tasks_fan_out
 from dsr.states import (
     NEEDS_REASON,
     NEEDS_VERIFIED_IDENTITY,
+    OPEN,
     REQUEST_MACHINE,
     UNANSWERED_ENDS,
     RequestStatus,
@@ -113,7 +114,7 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
     that could not with the reason why (e.g. a purpose that rests on no consent): staff answer those."""
     now = now or timezone.now()
     pending = DataSubjectRequest.objects.filter(
-        status__in=sorted(REQUEST_MACHINE.live), type=RequestType.WITHDRAW,
+        status__in=sorted(OPEN), type=RequestType.WITHDRAW,
         identity_verified_at__isnull=False, withdrawal_applied_at__isnull=True,
     ).values_list("pk", flat=True)
     applied, refused = 0, {}
