@@ -25,6 +25,8 @@ DEMO = env.bool("DEMO", default=DEBUG)
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A stale form gets a translated page that says what to do, not Django's page about CSRF.
+CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -89,7 +91,7 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     # A page that meets an unreachable database or broker answers 503 with the outage page.
-    "core.outage.OutageMiddleware",
+    "core.error_pages.OutageMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,7 +145,7 @@ else:
         database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         # No health check before each request: it is one more round trip on every consent check
         # (bench/consent_check_profile.py). After a database restart, the first request on each stale
-        # connection answers 503 with Retry-After (core/outage.py) and Django drops that connection.
+        # connection answers 503 with Retry-After (core/error_pages.py) and Django drops that connection.
         database.setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=False))
         # The consent check's queries are prepared once per connection (core/db.py). Turn this off only
         # behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
@@ -469,7 +471,9 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # [the request's reference]: the one an error page shows (core/log_context.py).
+    "formatters": {"plain": {"class": "core.log_context.Formatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -44,4 +44,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler500 = "core.outage.server_error"
+# Translated pages, JSON under /api/ (core/error_pages.py); CSRF_FAILURE_VIEW is in settings.
+handler400 = "core.error_pages.bad_request"
+handler403 = "core.error_pages.permission_denied"
+handler404 = "core.error_pages.page_not_found"
+handler500 = "core.error_pages.server_error"

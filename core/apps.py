@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from core.log_context import install_request_reference
+
 
 class CoreConfig(AppConfig):
     """The kernel: actors, request context, errors, roles, the menu registry. It has no models of its
@@ -14,6 +16,7 @@ class CoreConfig(AppConfig):
         from core import checks  # noqa: F401 (registers the squashed-history check that migrate runs)
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        install_request_reference()
 
 
 def _sync_roles_after_migrate(**kwargs) -> None:

@@ -4,14 +4,13 @@ cannot be reached (restart, failover) answers 503 with a `Retry-After` (`core.ou
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from core.errors import DomainError
-from core.outage import RETRY_AFTER_SECONDS, is_outage, log_outage
+from core.outage import OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
 
 
 def api_exception_handler(exc, context):
@@ -19,7 +18,7 @@ def api_exception_handler(exc, context):
         # Not the client's input and not a bug: the transaction rolled back, so a retry is safe.
         log_outage(exc)
         response = Response(
-            {"detail": _("The service is briefly unavailable. Please try again in a moment.")},
+            {"detail": str(OUTAGE_DETAIL)},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

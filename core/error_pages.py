@@ -1,0 +1,109 @@
+"""What a request is answered when it fails outside a view's own handling: Django's handlers for 400,
+403, 404 and 500, its CSRF failure view, and the outage answer (`core.outage`).
+
+Pages get one translated page in the product's look; calls under /api/ get JSON in the contract's
+shape, `{"detail": "..."}`, so a client never has to parse an HTML page. An unexpected error names
+the request's reference (X-Request-ID), which its log line carries too (`core.logging`), so a
+customer or a branch can quote it to the bank's support. The pages are rendered without the
+request's context processors: those read the database, which may be what failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlsplit
+
+from django.http import HttpResponse, HttpResponseBase, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from core.context import request_context
+from core.middleware import API_PREFIX
+from core.outage import OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
+
+
+def _language(request) -> str:
+    # Met before LocaleMiddleware ran (an error in the session middleware), no language is active
+    # yet: a page's own URL says which one the person reads.
+    return translation.get_language_from_path(request.path_info) or translation.get_language()
+
+
+def _answer(request, status: int, template: str, detail: str, **context) -> HttpResponse:
+    language = _language(request)
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": detail}, status=status)
+    with translation.override(language):
+        content = render_to_string(template, {"LANGUAGE_CODE": language, **context})
+    return HttpResponse(content, status=status)
+
+
+def bad_request(request, exception=None) -> HttpResponse:
+    return _answer(request, 400, "400.html", _("The request could not be read."))
+
+
+def permission_denied(request, exception=None) -> HttpResponse:
+    return _answer(request, 403, "403.html", _("You do not have permission to perform this action."))
+
+
+def page_not_found(request, exception=None) -> HttpResponse:
+    return _answer(request, 404, "404.html",
+                   _("There is no API endpoint at this address. The endpoints are listed at /api/docs/."))
+
+
+def server_error(request) -> HttpResponse:
+    # Django calls it inside the `except` that caught the error, so the error is at hand.
+    if is_outage(sys.exc_info()[1]):
+        return outage_answer(request)
+    reference = request_context().request_id
+    return _answer(
+        request, 500, "500.html",
+        _("An unexpected error occurred. Quote the reference %(reference)s to the bank's support.")
+        % {"reference": reference},
+        reference=reference, path=request.path,
+    )
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """A form sent with a token older than the sign-in (signed in or out in another tab) or without
+    the cookie. Django's own page is English and speaks of CSRF; this one says what to do."""
+    return _answer(request, 403, "csrf_failure.html",
+                   _("This form has expired. Reload the page and send it again."),
+                   back=_same_site_referer(request))
+
+
+def _same_site_referer(request) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return "/"
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def outage_answer(request) -> HttpResponse:
+    response = _answer(
+        request, 503, "core/outage.html",
+        str(OUTAGE_DETAIL), retry_after=RETRY_AFTER_SECONDS, path=request.path,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class OutageMiddleware:
+    """A page or API call that meets an unreachable database or broker answers 503 with the outage
+    answer. A write that met the outage was rolled back as a whole, so sending it again is safe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception) -> HttpResponseBase | None:
+        if not is_outage(exception):
+            return None
+        log_outage(exception)
+        return outage_answer(request)
