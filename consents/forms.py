@@ -15,7 +15,7 @@ from consents.models import (
     TransferExemption,
 )
 from consents.selectors import recipients_active
-from consents.services.import_rows import CHILD_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from consents.services.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from integrations.selectors import webhook_endpoints_active
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
@@ -212,7 +212,7 @@ class ImportForm(forms.Form):
             _("Required columns:"),
             ", ".join(REQUIRED_COLUMNS),
             _("Optional:"),
-            ", ".join((*OPTIONAL_COLUMNS, *CHILD_COLUMNS)),
+            ", ".join(OPTIONAL_COLUMNS),
         )
 
 

@@ -10,6 +10,8 @@ from datetime import datetime, time
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +28,14 @@ from integrations.jobs import job_checkpoint
 from integrations.models import BackgroundJob
 from subjects.models import DataSubject
 
-REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel")
-OPTIONAL_COLUMNS = ("evidence", "granted_at", "guardian", "sensitive_acknowledged")
-# Added later: they enter a row's import key only when filled, so files imported before keep their keys.
+# A file is proof of nothing by itself: each row says when the customer consented and where the
+# proof is (the signed form's scan, the legacy system's record), as the receipt will repeat it.
+REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at")
+OPTIONAL_COLUMNS = ("guardian", "sensitive_acknowledged", "child_agreed", "child_evidence")
+# The columns a row's import key is made of, in the order keys were first made in, so a file imported
+# before gives the same keys; the child columns were added later and count only when filled.
+KEY_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at", "guardian",
+               "sensitive_acknowledged")
 CHILD_COLUMNS = ("child_agreed", "child_evidence")
 MAX_ERRORS_KEPT = 1000
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
@@ -57,14 +64,15 @@ class _Catalogue:
 
 
 def _import_key(row: dict[str, str]) -> str:
-    parts = [row.get(c, "") for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
+    parts = [row.get(c, "") for c in KEY_COLUMNS]
     parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _parse_when(value: str, now: datetime) -> datetime:
     if not value:
-        return now
+        raise InvalidInput(_("granted_at is empty: give the day the customer consented (the day of the "
+                             "import proves nothing)."))
     try:
         moment = parse_moment(value, field="granted_at", day_starts_at=time(12, 0))
     except InvalidInput:
@@ -200,6 +208,7 @@ def _import_batch(
                 subject__in=[s.pk for s in subjects.values()], status=ConsentStatus.GRANTED
             ).values_list("subject_id", "purpose_id")
         )
+        last_answers = _last_answers([s.pk for s in subjects.values()])
         consents: list[Consent] = []
         seen_keys: set[str] = set()
         for line, row, key in keyed:
@@ -215,6 +224,13 @@ def _import_batch(
                 continue
             if (consent.subject_id, consent.purpose_id) in live:
                 _refuse(run, line, _("The customer already has a live consent to this purpose."))
+                continue
+            last_answer = last_answers.get((consent.subject_id, consent.purpose_id))
+            if last_answer is not None and consent.granted_at <= last_answer:
+                _refuse(run, line, _(
+                    "The customer gave a later answer for this purpose (on %(day)s): a withdrawal, a "
+                    "refusal or a newer consent. An older consent from a file cannot replace it."
+                ) % {"day": timezone.localtime(last_answer).date().isoformat()})
                 continue
             live.add((consent.subject_id, consent.purpose_id))
             seen_keys.add(key)
@@ -240,6 +256,17 @@ def _import_batch(
             # Another worker moved the cursor (or the job ended): this batch is theirs; undo ours.
             raise Conflict(_("Another worker is importing this file."))
 
+
+
+def _last_answers(subject_ids: list) -> dict[tuple, datetime]:
+    """When each customer last answered each purpose: a grant, or the withdrawal, refusal or expiry
+    that ended one. A consent from a file is older evidence and may not overturn a later answer."""
+    return {
+        (row["subject_id"], row["purpose_id"]): row["last"]
+        for row in Consent.objects.filter(subject__in=subject_ids)
+        .values("subject_id", "purpose_id")
+        .annotate(last=Max(Coalesce("ended_at", "granted_at")))
+    }
 
 
 def _row_to_consent(
@@ -277,6 +304,10 @@ def _row_to_consent(
     )
     # The rules are judged on the day the consent was given: the notice then in effect, the age then.
     grant_validate(request, now=granted_at, current_notice=notice)
+    # The rules ask for evidence on some channels only; a row from a file needs it on every one.
+    if not row.get("evidence"):
+        raise InvalidInput(_("evidence is empty: give the reference of the signed form's scan or of the "
+                             "record in the system the consent comes from."))
     return grant_build(
         request,
         notice=notice,

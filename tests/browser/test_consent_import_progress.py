@@ -20,7 +20,7 @@ from consents.services import consent_import_run
 from core.roles import Role
 from subjects.models import DataSubject
 from tests.browser.conftest import screenshot
-from tests.consents.factories import make_purpose
+from tests.consents.factories import IMPORTED_ON, make_purpose
 from tests.factories import UserFactory
 from tests.runs import BROWSER_FLOWS_ON_SQLITE
 
@@ -35,9 +35,9 @@ ROWS = 20_000
 
 def _csv(tmp_path: Path) -> Path:
     path = tmp_path / "legacy-20000.csv"
-    lines = ["subject,purpose,notice_version,channel,evidence"]
-    lines += [f"B{i:08d},marketing,v1,paper_form,scan-{i}" for i in range(ROWS - 10)]
-    lines += [f"NOBODY{i},marketing,v1,paper_form,scan-x{i}" for i in range(10)]  # refused
+    lines = ["subject,purpose,notice_version,channel,evidence,granted_at"]
+    lines += [f"B{i:08d},marketing,v1,paper_form,scan-{i},{IMPORTED_ON}" for i in range(ROWS - 10)]
+    lines += [f"NOBODY{i},marketing,v1,paper_form,scan-x{i},{IMPORTED_ON}" for i in range(10)]  # refused
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

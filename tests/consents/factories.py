@@ -14,6 +14,9 @@ from integrations.models import WebhookEndpoint
 from tests.factories import make_subject
 
 SYSTEM = Actor.system("tests")
+# The day a row of an imported file says the customer consented: after make_purpose's notices took
+# effect (30 days ago), so the notice it names was the current one then.
+IMPORTED_ON = (timezone.localdate() - timedelta(days=3)).isoformat()
 STAFF = Actor(kind="staff", user_id=None, label="officer_t")
 _codes = itertools.count(1)
 

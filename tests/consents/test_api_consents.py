@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from consents.models import Consent, WithdrawalDuty
 from integrations.models import OutboxMessage
-from tests.consents.factories import child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import IMPORTED_ON, child_of, grant, make_purpose, make_recipient
 from tests.factories import make_subject, make_webhook
 
 pytestmark = pytest.mark.django_db
@@ -266,9 +266,9 @@ def test_csv_import_by_api(as_user, dpo, officer):
     make_purpose("marketing", category="marketing")
     subject = make_subject()
     csv_text = (
-        "subject,purpose,notice_version,channel,evidence\n"
-        f"{subject.external_ref},marketing,v1,paper_form,scan-0001\n"
-        "X,marketing,v1,x,\n"
+        "subject,purpose,notice_version,channel,evidence,granted_at\n"
+        f"{subject.external_ref},marketing,v1,paper_form,scan-0001,{IMPORTED_ON}\n"
+        "X,marketing,v1,x,,\n"
     )
 
     def upload():
@@ -337,9 +337,9 @@ def test_csv_import_by_api_answers_202_with_a_job_to_poll(as_user, dpo, settings
     make_purpose("marketing", category="marketing")
     subject = make_subject()
     body = (
-        "subject,purpose,notice_version,channel,evidence\n"
-        f"{subject.external_ref},marketing,v1,paper_form,scan-0001\n"
-        "X,marketing,v1,x,\n"
+        "subject,purpose,notice_version,channel,evidence,granted_at\n"
+        f"{subject.external_ref},marketing,v1,paper_form,scan-0001,{IMPORTED_ON}\n"
+        "X,marketing,v1,x,,\n"
     ).encode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = as_user(dpo).post(

@@ -20,7 +20,7 @@ from core.actors import Actor
 from integrations.models import BackgroundJob
 from integrations.states import JobStatus
 from subjects.models import DataSubject
-from tests.consents.factories import make_purpose
+from tests.consents.factories import IMPORTED_ON, make_purpose
 from tests.reliability.servers import start_worker, stop, wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -40,8 +40,8 @@ def test_a_worker_killed_mid_import_is_resumed_without_duplicates(settings, tmp_
          for i in range(ROWS)],
         batch_size=5000,
     )
-    body = "subject,purpose,notice_version,channel,evidence\n" + "".join(
-        f"K{i:08d},marketing,v1,paper_form,scan-{i}\n" for i in range(ROWS)
+    body = "subject,purpose,notice_version,channel,evidence,granted_at\n" + "".join(
+        f"K{i:08d},marketing,v1,paper_form,scan-{i},{IMPORTED_ON}\n" for i in range(ROWS)
     )
     # A queue of its own, so this worker takes no one else's tasks and no one takes this one.
     queue = f"test-import-{uuid.uuid4().hex[:8]}"

@@ -9,12 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from consents.models import Consent, ConsentEvent, ConsentImport, ConsentState
+from consents import services
+from consents.models import Consent, ConsentEvent, ConsentImport, ConsentState, Purpose
 from consents.selectors import consent_check
 from consents.services import consents_import_csv
 from core.actors import Actor
 from core.errors import InvalidInput
-from tests.consents.factories import child_of, make_purpose
+from tests.consents.factories import IMPORTED_ON, child_of, grant, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,8 @@ def test_management_command_prints_line_numbers(catalogue, tmp_path, capsys):
     a = make_subject()
     path = tmp_path / "consents.csv"
     path.write_text(
-        "".join(_csv(f"{a.external_ref},marketing,v1,branch,scan,,,", "CIF-X,marketing,v1,branch,,,,")),
+        "".join(_csv(f"{a.external_ref},marketing,v1,branch,scan,{IMPORTED_ON},,",
+                     "CIF-X,marketing,v1,branch,,,,")),
         encoding="utf-8",
     )
     call_command("import_consents", str(path))
@@ -95,7 +97,7 @@ def test_an_impossible_granted_at_refuses_its_row_and_the_run_finishes(catalogue
     a, b = make_subject(), make_subject()
     lines = _csv(
         f"{a.external_ref},marketing,v1,branch,scan,{granted_at},,",
-        f"{b.external_ref},marketing,v1,branch,scan,,,",
+        f"{b.external_ref},marketing,v1,branch,scan,{IMPORTED_ON},,",
     )
 
     run = consents_import_csv(actor=ACTOR, lines=lines, filename="legacy.csv")
@@ -108,9 +110,9 @@ def test_an_impossible_granted_at_refuses_its_row_and_the_run_finishes(catalogue
 def test_an_over_long_field_stops_the_file_with_a_clear_refusal_and_a_finished_run(catalogue):
     a, b = make_subject(), make_subject()
     lines = _csv(
-        f"{a.external_ref},marketing,v1,branch,scan,,,",
-        f"{b.external_ref},marketing,v1,branch,{'x' * 131_073},,,",
-        f"{b.external_ref},biometric,v1,branch,scan,,,yes",
+        f"{a.external_ref},marketing,v1,branch,scan,{IMPORTED_ON},,",
+        f"{b.external_ref},marketing,v1,branch,{'x' * 131_073},{IMPORTED_ON},,",
+        f"{b.external_ref},biometric,v1,branch,scan,{IMPORTED_ON},,yes",
     )
 
     with pytest.raises(InvalidInput) as error:
@@ -162,3 +164,69 @@ def test_imported_consents_follow_the_evidence_and_children_rules_and_carry_thei
     assert (consent.child_agreed, consent.child_evidence) == (True, "form-2 child")
     receipt = consent_receipt(consent)
     assert receipt["purpose"]["code"] == "support" and receipt["notice"]["version"] == "v1"
+
+
+def test_an_old_consent_from_a_file_never_replaces_the_customers_later_withdrawal(catalogue):
+    customer = make_subject()
+    now = timezone.now()
+    consent = grant(customer, Purpose.objects.get(code="marketing"), now=now - timedelta(days=10))
+    services.consent_withdraw(actor=ACTOR, consent_id=consent.pk, channel="mobile_app",
+                              now=now - timedelta(days=5))
+    before = (timezone.localdate() - timedelta(days=20)).isoformat()
+    after = (timezone.localdate() - timedelta(days=1)).isoformat()
+
+    run = consents_import_csv(actor=ACTOR, filename="legacy.csv", lines=_csv(
+        f"{customer.external_ref},marketing,v1,paper_form,scan-old,{before},,",
+    ))
+
+    assert (run.imported, run.refused) == (0, 1)
+    assert "later answer" in run.errors[0]["reason"]
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="marketing").reason == "withdrawn"
+
+    run = consents_import_csv(actor=ACTOR, filename="newer.csv", lines=_csv(
+        f"{customer.external_ref},marketing,v1,paper_form,scan-new,{after},,",
+    ))
+
+    assert (run.imported, run.refused) == (1, 0)
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="marketing").allowed
+
+
+def test_an_old_consent_from_a_file_never_replaces_the_customers_later_refusal(catalogue):
+    customer = make_subject()
+    marketing = Purpose.objects.get(code="marketing")
+    services.consent_refuse(actor=ACTOR, request=services.GrantRequest(
+        subject=customer, purpose=marketing, notice_version="v1", channel="branch", evidence="form-9",
+    ), now=timezone.now() - timedelta(days=2))
+    before = (timezone.localdate() - timedelta(days=20)).isoformat()
+
+    run = consents_import_csv(actor=ACTOR, filename="legacy.csv", lines=_csv(
+        f"{customer.external_ref},marketing,v1,paper_form,scan-old,{before},,",
+    ))
+
+    assert (run.imported, run.refused) == (0, 1)
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="marketing").reason == "refused"
+    assert ConsentState.objects.get(subject=customer).status == "refused"
+
+
+@pytest.mark.parametrize("row,field", [
+    ("{ref},marketing,v1,mobile_app,app-log-1,,,", "granted_at"),
+    ("{ref},marketing,v1,mobile_app,,{day},,", "evidence"),
+])
+def test_an_imported_row_must_say_when_and_on_what_proof_the_customer_consented(catalogue, row, field):
+    customer = make_subject()
+    day = (timezone.localdate() - timedelta(days=3)).isoformat()
+
+    run = consents_import_csv(actor=ACTOR, filename="thin.csv",
+                              lines=_csv(row.format(ref=customer.external_ref, day=day)))
+
+    assert (run.imported, run.refused) == (0, 1)
+    assert field in run.errors[0]["reason"]
+    assert not Consent.objects.filter(subject=customer).exists()
+
+
+def test_a_file_without_the_date_or_evidence_columns_is_refused_whole(catalogue):
+    with pytest.raises(InvalidInput) as refused:
+        consents_import_csv(actor=ACTOR, filename="old-format.csv", lines=[
+            "subject,purpose,notice_version,channel\n", "CIF1,marketing,v1,branch\n",
+        ])
+    assert "evidence" in str(refused.value.text) and "granted_at" in str(refused.value.text)

@@ -16,12 +16,12 @@ from core.errors import InvalidInput, InvalidTransition
 from integrations.jobs import job_cancel, job_transition, jobs_stale
 from integrations.models import BackgroundJob
 from integrations.states import JobStatus
-from tests.consents.factories import make_purpose
+from tests.consents.factories import IMPORTED_ON, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests.import-job")
-HEADER = "subject,purpose,notice_version,channel,evidence"
+HEADER = "subject,purpose,notice_version,channel,evidence,granted_at"
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +37,9 @@ def subjects():
 
 
 def _file(subjects, bad: int = 2) -> io.BytesIO:
-    rows = [f"{s.external_ref},marketing,v1,paper_form,scan-{i}" for i, s in enumerate(subjects)]
-    rows += [f"CIF-NOBODY-{i},marketing,v1,paper_form,scan-x{i}" for i in range(bad)]
+    rows = [f"{s.external_ref},marketing,v1,paper_form,scan-{i},{IMPORTED_ON}"
+            for i, s in enumerate(subjects)]
+    rows += [f"CIF-NOBODY-{i},marketing,v1,paper_form,scan-x{i},{IMPORTED_ON}" for i in range(bad)]
     return io.BytesIO(("\n".join([HEADER, *rows]) + "\n").encode())
 
 

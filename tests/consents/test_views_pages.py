@@ -12,7 +12,15 @@ from consents import services
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors import consent_check
 from consents.services import consent_import_run
-from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient, publish_notice
+from tests.consents.factories import (
+    IMPORTED_ON,
+    SYSTEM,
+    child_of,
+    grant,
+    make_purpose,
+    make_recipient,
+    publish_notice,
+)
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +154,9 @@ def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
     upload = SimpleUploadedFile(
         "legacy.csv",
         (
-            "subject,purpose,notice_version,channel,evidence\n"
-            f"{subject.external_ref},sharing,v1,paper_form,scan-1\n"
-            "CIF-NONE,sharing,v1,paper_form,scan-2\n"
+            "subject,purpose,notice_version,channel,evidence,granted_at\n"
+            f"{subject.external_ref},sharing,v1,paper_form,scan-1,{IMPORTED_ON}\n"
+            f"CIF-NONE,sharing,v1,paper_form,scan-2,{IMPORTED_ON}\n"
         ).encode(),
         content_type="text/csv",
     )
@@ -343,7 +351,8 @@ def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, set
     client = signed_in(dpo)
     upload = SimpleUploadedFile(
         "legacy.csv",
-        f"subject,purpose,notice_version,channel\n{subject.external_ref},sharing,v1,branch\n".encode(),
+        f"subject,purpose,notice_version,channel,evidence,granted_at\n{subject.external_ref},sharing,v1,branch,"
+        f"form-1,{IMPORTED_ON}\n".encode(),
         content_type="text/csv",
     )
     job_url = client.post("/en/portal/consents/import/", {"file": upload})["Location"]
