@@ -65,10 +65,13 @@ class ConsentsConfig(AppConfig):
         from consents import clock_sources, navigation
         from consents.selectors import recipient_choices, recipients_served
         from consents.services.catalogue import recipient_endpoint_link
+        from consents.services.withdrawals import consents_stop_for_child
         from integrations.recipients import RecipientDirectory, register_recipient_directory
+        from subjects.follow_ups import register_after_rectification
 
         navigation.register()
         clock_sources.register()
         register_recipient_directory(RecipientDirectory(
             choices=recipient_choices, served=recipients_served, link=recipient_endpoint_link
         ))
+        register_after_rectification(consents_stop_for_child)

@@ -5,10 +5,12 @@ import re
 import uuid
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subject_for_user
 from core.errors import InvalidInput
+from subjects.children import may_be_child
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
@@ -62,8 +64,14 @@ def ward_by_ref(guardian: DataSubject, external_ref: str) -> DataSubject | None:
 
 
 def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
-    """The wards whose guardianship the bank has verified, by customer number (CIF)."""
-    return guardian.wards.filter(guardian_verified_at__isnull=False).order_by("external_ref")
+    """The wards the guardian acts for, by customer number (CIF): guardianship verified by the bank,
+    and still a child (from 16 a customer acts alone; the date of birth is encrypted, so it is read
+    here rather than filtered on)."""
+    verified = guardian.wards.filter(guardian_verified_at__isnull=False)
+    today = timezone.localdate()
+    children = [ward.pk for ward in verified.only("id", "date_of_birth", "adult_verified")
+                if may_be_child(ward, on=today)]
+    return verified.filter(pk__in=children).order_by("external_ref")
 
 
 def ward_verified_by_id(guardian: DataSubject, pk) -> DataSubject | None:

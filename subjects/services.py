@@ -20,6 +20,7 @@ from core.db import conflict_on_duplicate, locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
+from subjects.follow_ups import after_rectification
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import MAX_ACCESS_REASON_LENGTH
 from subjects.validators import (
@@ -222,6 +223,7 @@ def subject_rectify(
             action="core.subject.rectified", actor=actor, subject=subject, target=subject,
             data={"changed": diff, "reason": reason[:500]},
         )
+        after_rectification(actor=actor, subject=subject, changed=frozenset(diff), now=now)
     return subject
 
 

@@ -32,10 +32,10 @@ from consents.models import (
 from consents.restrictions import restriction_reaches
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
+from subjects.children import CHILD_BELOW_AGE
 from subjects.models import DataSubject
 from subjects.validators import age_on
 
-CHILD_BELOW_AGE = 16
 BULK_CHECK_LIMIT = 10_000
 _BULK_CHUNK = 1_000
 

@@ -11,12 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, LegalBasis, NoticeVersion, Purpose, PurposeCategory
 from core.errors import Conflict, InvalidInput
+from subjects.children import CHILD_BELOW_AGE, GUARDIAN_ONLY_BELOW_AGE, may_be_child
 from subjects.models import DataSubject
 from subjects.validators import age_on
 
-# Law 91/2025 and Decree 13 Art. 20: under 7 the guardian consents alone; from 7 to under 16 both.
-GUARDIAN_ONLY_BELOW_AGE = 7
-CHILD_BELOW_AGE = 16
 MAX_EVIDENCE_LENGTH = 300
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
@@ -74,9 +72,7 @@ def purpose_offered_to_ward(
         return purpose.category != PurposeCategory.MARKETING
     if not barred_for_children(purpose, notice):
         return True
-    if ward.date_of_birth is None:
-        return bool(ward.adult_verified)
-    return age_on(ward.date_of_birth, timezone.localdate(now)) >= CHILD_BELOW_AGE
+    return not may_be_child(ward, on=timezone.localdate(now))
 
 
 def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | None) -> None:
@@ -165,7 +161,14 @@ def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVe
         age = None
     else:
         age = age_on(subject.date_of_birth, timezone.localdate(now))
-    if age is None or age >= CHILD_BELOW_AGE:
+    if age is not None and age >= CHILD_BELOW_AGE:
+        if guardian is not None:
+            raise InvalidInput(
+                _("Customers of 16 and over consent for themselves: a guardian cannot consent for them."),
+                field="guardian",
+            )
+        return
+    if age is None:
         if guardian is not None and guardian.pk != subject.guardian_id:
             raise InvalidInput(
                 _("Adults consent for themselves: this person is not the customer's registered guardian."),

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import Channel, Consent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition
-from consents.services.rules import not_consent_based_error
+from consents.services.rules import barred_for_children, not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import InvalidInput, InvalidTransition, NotFound
+from subjects.children import may_be_child
 from subjects.models import DataSubject
 
 
@@ -142,3 +143,36 @@ def consents_withdraw_for_subject_in_transaction(
 
 
 consents_withdraw_for_subject = durable_entry_point(consents_withdraw_for_subject_in_transaction)
+
+
+# A correction of one of these can show that a customer is a child after all.
+AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
+CHILD_STOP_REASON = (
+    "Stopped by the platform: the customer's corrected record shows a child, who cannot give this "
+    "consent alone."
+)
+
+
+def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: frozenset[str],
+                            now: datetime) -> list[Consent]:
+    """After a rectification (`subjects.follow_ups`), in its transaction. When a corrected date of birth
+    (or an eKYC adult status taken back) shows the customer may be a child, the consents a child could
+    not have given alone stop at once, as withdrawals, so the check answers "withdrawn" and recipients
+    are told to stop: those for purposes barred to children and those given without a guardian.
+    Domain notes: a child's data collected without guardian consent is deleted or its use stopped at
+    once. Consents a guardian gave stand."""
+    if not changed & AGE_FIELDS or not may_be_child(subject, on=timezone.localdate(now)):
+        return []
+    live = (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("purpose", "notice")
+        .filter(subject=subject, status=ConsentStatus.GRANTED, purpose__legal_basis=LegalBasis.CONSENT)
+        .order_by("purpose__code")
+    )
+    return [
+        _withdraw_locked(actor=actor, consent=consent, channel="", reason=CHILD_STOP_REASON,
+                         source="subjects.rectified", now=now)
+        for consent in live
+        if consent.guardian_id is None or barred_for_children(consent.purpose, consent.notice)
+    ]
+

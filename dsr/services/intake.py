@@ -33,6 +33,7 @@ from dsr.services.moves import (
     notify_requesting_client,
     status_change_record,
 )
+from subjects.children import may_be_child
 from subjects.models import DataSubject
 from subjects.services import RECTIFIABLE_FIELDS
 from subjects.validators import normalize_email, normalize_national_id, normalize_phone
@@ -87,6 +88,11 @@ def request_create(
         ).exists()
     ):
         raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
+    if guardian is not None and not may_be_child(subject, on=timezone.localdate(now)):
+        raise InvalidInput(
+            _("Customers of 16 and over exercise their rights themselves: a guardian cannot act for them."),
+            field="guardian",
+        )
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     deadlines = deadlines_for(request_type=type, received_at=now, subject=subject)
     with transaction.atomic(durable=durable):

@@ -4,7 +4,7 @@ Vietnamese when nobody said otherwise."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -100,7 +100,7 @@ def test_request_acknowledgement_stays_vietnamese_by_default(subject):
 
 def test_a_childs_request_is_told_to_the_guardian_in_the_guardians_language():
     guardian = make_subject(preferred_language="en")
-    child = make_subject(guardian=guardian, preferred_language="vi", email="")
+    child = make_subject(guardian=guardian, preferred_language="vi", email="", date_of_birth=date(2016, 3, 1))
     subject_guardian_verify(actor=Actor.system("tests"), subject_id=child.pk, evidence="birth-cert-2")
     verified_request(child, guardian=guardian)
     (email,) = deliver("dsr.customer.acknowledged")

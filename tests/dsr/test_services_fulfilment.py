@@ -18,8 +18,9 @@ from dsr.selectors import request_ready_to_answer
 from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
+from tests.consents.factories import child_of
 from tests.dsr.factories import STAFF, make_held_system, make_inventory, make_request, verified_request
-from tests.factories import make_subject, make_webhook
+from tests.factories import make_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_otp_and_ekyc_need_their_reference(subject):
 def test_a_guardian_acts_only_once_their_authority_is_verified(subject):
     from subjects import services as core_services
 
-    child = make_subject(guardian=subject, national_id="", phone="", email="")
+    child = child_of(subject, age=10, verified=False)
     with pytest.raises(InvalidInput):
         make_request(child, guardian=subject)
     child = core_services.subject_guardian_verify(actor=STAFF, subject_id=child.pk, evidence="birth-cert-1")

@@ -1,0 +1,19 @@
+"""Who is a child, for whom a guardian acts: Law 91/2025 and Decree 13/2023 Art. 20. Under 7 the
+guardian acts alone; from 7 to under 16 the child and the guardian together; from 16 the customer
+acts alone. A customer whose date of birth is unknown is not assumed adult unless eKYC verified
+it (domain notes)."""
+from __future__ import annotations
+
+from datetime import date
+
+from subjects.models import DataSubject
+from subjects.validators import age_on
+
+GUARDIAN_ONLY_BELOW_AGE = 7
+CHILD_BELOW_AGE = 16
+
+
+def may_be_child(subject: DataSubject, *, on: date) -> bool:
+    if subject.date_of_birth is None:
+        return not subject.adult_verified
+    return age_on(subject.date_of_birth, on) < CHILD_BELOW_AGE
