@@ -11,6 +11,8 @@ from subjects.validators import age_on
 
 GUARDIAN_ONLY_BELOW_AGE = 7
 CHILD_BELOW_AGE = 16
+# Civil Code 2015 Art. 49: a guardian is an adult (18) with full capacity for civil acts.
+GUARDIAN_FROM_AGE = 18
 
 
 def may_be_child(subject: DataSubject, *, on: date) -> bool:

@@ -19,11 +19,13 @@ from core.actors import Actor
 from core.db import conflict_on_duplicate, locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
+from subjects.children import GUARDIAN_FROM_AGE
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint
 from subjects.follow_ups import after_rectification
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import MAX_ACCESS_REASON_LENGTH
 from subjects.validators import (
+    age_on,
     normalize_email,
     normalize_national_id,
     normalize_phone,
@@ -86,6 +88,12 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
     if guardian.guardian_id is not None:
         raise InvalidInput(
             _("The guardian is a minor under guardianship and cannot act as one."), field="guardian"
+        )
+    if guardian.date_of_birth is not None and (
+        age_on(guardian.date_of_birth, timezone.localdate()) < GUARDIAN_FROM_AGE
+    ):
+        raise InvalidInput(
+            _("A guardian must be an adult of 18 or over (Civil Code, Art. 49)."), field="guardian"
         )
 
 

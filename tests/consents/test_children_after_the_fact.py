@@ -110,3 +110,12 @@ def test_the_guardians_self_service_lists_only_wards_still_children(purposes):
 
     assert child.external_ref in page or child.full_name in page
     assert grown.external_ref not in page and "Trần Thị Lớn" not in page
+
+
+def test_a_guardian_must_be_an_adult():
+    teenager = make_subject(date_of_birth=_born(17))
+
+    with pytest.raises(InvalidInput) as refused:
+        make_subject(guardian=teenager, date_of_birth=_born(3))
+
+    assert refused.value.field == "guardian" and "18" in refused.value.text
