@@ -26,7 +26,7 @@ from consents.services.restrictions import (
     restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
 )
-from consents.services.rules import GrantRequest, purpose_offered_to_ward
+from consents.services.rules import GrantRequest, adult_for_barred_purposes, purpose_offered_to_ward
 from consents.services.withdrawals import (
     consent_withdraw,
     consent_withdraw_in_transaction,
@@ -37,6 +37,7 @@ from consents.services.withdrawals import (
 __all__ = [
     "FormAnswer",
     "GrantRequest",
+    "adult_for_barred_purposes",
     "consent_form_record",
     "consent_refuse",
     "consent_refuse_in_transaction",

@@ -65,6 +65,16 @@ def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope["cross_border"]
 
 
+def adult_for_barred_purposes(subject: DataSubject, *, now: datetime) -> bool:
+    """Whether the customer may be served by a purpose barred for children: 16 or over on `now`'s date
+    in Viet Nam or, with no known date of birth, adult by an eKYC check. A customer whose age is
+    unknown is not assumed adult (domain notes, "Children"). Third-party access to bank data
+    (`authorisations`) asks this too: it discloses sensitive data, which children's data never serves."""
+    if subject.date_of_birth is None:
+        return bool(subject.adult_verified)
+    return age_on(subject.date_of_birth, timezone.localdate(now)) >= CHILD_BELOW_AGE
+
+
 def purpose_offered_to_ward(
     purpose: Purpose, notice: NoticeVersion | None, ward: DataSubject, *, now: datetime
 ) -> bool:
@@ -74,9 +84,7 @@ def purpose_offered_to_ward(
         return purpose.category != PurposeCategory.MARKETING
     if not barred_for_children(purpose, notice):
         return True
-    if ward.date_of_birth is None:
-        return bool(ward.adult_verified)
-    return age_on(ward.date_of_birth, timezone.localdate(now)) >= CHILD_BELOW_AGE
+    return adult_for_barred_purposes(ward, now=now)
 
 
 def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | None) -> None:
