@@ -8,6 +8,7 @@ from authorisations.services.clocks import (
 from authorisations.services.lifecycle import (
     access_record,
     authorisation_grant,
+    authorisation_grantor_check,
     authorisation_pause,
     authorisation_resume,
     authorisation_revoke,
@@ -28,6 +29,7 @@ __all__ = [
     "Registration",
     "access_record",
     "authorisation_grant",
+    "authorisation_grantor_check",
     "authorisation_pause",
     "authorisation_resume",
     "authorisation_revoke",

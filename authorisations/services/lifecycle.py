@@ -15,6 +15,7 @@ from authorisations.models import AccessRecord, Authorisation, AuthorisationEven
 from authorisations.services.moves import event_new, event_save, locked_authorisations, move, move_all
 from authorisations.states import AuthorisationStatus, PauseReason, authorisation_expiry
 from consents.models import Channel, PurposeCategory
+from consents.services import adult_for_barred_purposes
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 
@@ -40,10 +41,44 @@ def _refuse_if_suspended(third_party: ThirdParty) -> None:
         raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
 
 
+def authorisation_grantor_check(*, subject, now: datetime | None = None) -> None:
+    """Whether this customer may authorise a third party at all. A third party reading bank data is a
+    consent to disclose sensitive data (Decree 13 Art. 2.4: customer information held by credit
+    institutions), which the consent rules bar for children (`consents.services.rules`): a customer
+    under 16, or whose age is unknown, cannot grant it. The bank offers it to no guardian either, so
+    the refusal sends nobody to a step the platform does not have."""
+    if adult_for_barred_purposes(subject, now=now or timezone.now()):
+        return
+    if subject.date_of_birth is None:
+        raise Conflict(
+            _(
+                "The bank has no date of birth on file for you, and bank data is never shared for a "
+                "customer who may be under 16. Nothing was shared. To use this service, bring your "
+                "identity document to a branch to have your date of birth recorded, then try again."
+            ),
+            code="age_unknown",
+        )
+    raise Conflict(
+        _(
+            "Customers under 16 cannot let a company read their bank data: it is sensitive data, which "
+            "the bank does not share for children, and a guardian cannot allow it on a child's behalf "
+            "either. Nothing was shared. A guardian with questions can ask at any branch."
+        ),
+        code="child_barred",
+    )
+
+
 def authorisation_terms_check(
-    *, third_party: ThirdParty, scopes: list[str], duration_days: int, cross_border_acknowledged: bool
+    *,
+    subject,
+    third_party: ThirdParty,
+    scopes: list[str],
+    duration_days: int,
+    cross_border_acknowledged: bool,
+    now: datetime | None = None,
 ) -> None:
     """Whether the customer may grant these terms; the consent screen asks before a code is issued."""
+    authorisation_grantor_check(subject=subject, now=now)
     _refuse_if_suspended(third_party)
     if not scopes or not set(scopes) <= set(third_party.scopes):
         raise InvalidInput(
@@ -80,10 +115,12 @@ def authorisation_grant(
     """
     now = now or timezone.now()
     authorisation_terms_check(
+        subject=subject,
         third_party=third_party,
         scopes=scopes,
         duration_days=duration_days,
         cross_border_acknowledged=cross_border_acknowledged,
+        now=now,
     )
     with transaction.atomic(durable=True):
         # A suspension running at the same moment pauses what exists when it locks this row: take the
