@@ -16,6 +16,7 @@ from authorisations.services.lifecycle import (
     authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
     authorisations_revoke_for_subject_in_transaction,
+    authorisations_revoke_for_withdrawal_in_transaction,
     covers_third_party_disclosure,
 )
 from authorisations.services.registry import (
@@ -39,6 +40,7 @@ __all__ = [
     "authorisations_pause_for_subject_in_transaction",
     "authorisations_resume_for_source_in_transaction",
     "authorisations_revoke_for_subject_in_transaction",
+    "authorisations_revoke_for_withdrawal_in_transaction",
     "authorisations_send_summaries",
     "covers_third_party_disclosure",
     "third_party_reactivate",

@@ -268,8 +268,10 @@ def covers_third_party_disclosure(purposes) -> bool:
 def authorisations_pause_for_subject_in_transaction(
     *, actor: Actor, subject, purposes, source: str, now: datetime
 ) -> int:
-    """DSR hook: a withdrawal or objection covering third-party disclosure pauses the customer's
-    ACTIVE authorisations (caller's transaction); returns how many."""
+    """DSR hook: an objection covering third-party disclosure pauses the customer's ACTIVE
+    authorisations (caller's transaction) until it is lifted (`authorisations_resume_for_source_
+    in_transaction`); returns how many. A withdrawal revokes instead
+    (`authorisations_revoke_for_withdrawal_in_transaction`)."""
     if not covers_third_party_disclosure(purposes):
         return 0
     return move_all(
@@ -284,15 +286,32 @@ def authorisations_pause_for_subject_in_transaction(
 
 
 def authorisations_revoke_for_subject_in_transaction(
-    *, actor: Actor, subject, source: str, now: datetime
+    *, actor: Actor, subject, source: str, now: datetime, channel: str = ""
 ) -> int:
-    """DSR hook: deletion revokes every live authorisation of the customer (caller's transaction)."""
+    """DSR hook: every live authorisation of the customer (ACTIVE, or PAUSED for any reason) is
+    revoked as the customer's own revocation is (tokens ended, the third party told, event, receipt and
+    audit entry), in the caller's transaction; returns how many. Deletion calls it."""
     return move_all(
         locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]),
         to=S.REVOKED,
         actor=actor,
         now=now,
         reason=source,
+        channel=channel,
+    )
+
+
+def authorisations_revoke_for_withdrawal_in_transaction(
+    *, actor: Actor, subject, purposes, channel: str, source: str, now: datetime
+) -> int:
+    """DSR hook: a withdrawal in force that covers third-party disclosure revokes the customer's live
+    authorisations, in the transaction that puts it in force. A withdrawal is never lifted (unlike an
+    objection), so a pause would wait for nothing: the third parties stop for good (domain notes,
+    "Consent rules": recipients stop; a third-party authorisation is a revocable consent)."""
+    if not covers_third_party_disclosure(purposes):
+        return 0
+    return authorisations_revoke_for_subject_in_transaction(
+        actor=actor, subject=subject, source=source, now=now, channel=channel
     )
 
 

@@ -15,6 +15,7 @@ from audit.services import audit_record
 from authorisations.services import (
     authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
+    authorisations_revoke_for_withdrawal_in_transaction,
 )
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
@@ -89,7 +90,8 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
 def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """The withdrawal of a verified request, in force in the caller's transaction: the consents it
     names (all, when it names none) are withdrawn and their recipients told to stop, within the bank's
-    72 hours from the request's receipt; the systems' tasks then confirm that each one stopped."""
+    72 hours from the request's receipt, and the third parties the customer authorised are revoked when
+    it covers disclosure to third parties; the systems' tasks then confirm that each one stopped."""
     purposes = request_purposes(request)
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
@@ -100,9 +102,11 @@ def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: d
         now=now,
         received_at=request.received_at,
     )
-    # A withdrawal covering disclosure to third parties pauses the matching authorisations.
-    authorisations_pause_for_subject_in_transaction(
-        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
+    # A withdrawal covering disclosure to third parties ends the customer's authorisations for good:
+    # unlike an objection it is never lifted, so a pause would never resume.
+    authorisations_revoke_for_withdrawal_in_transaction(
+        actor=actor, subject=request.subject, purposes=purposes, channel=request.channel,
+        source=request_source(request), now=now,
     )
     request.withdrawal_applied_at = now
     request.save(update_fields=["withdrawal_applied_at", "updated_at"])
