@@ -77,7 +77,7 @@ def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) ->
         actions.add("revoke")
     if actor.is_customer and S.PAUSED in nexts:
         actions.add("pause")
-    # A customer resumes only their own pause; a suspension or a DSR pause ends with its cause.
+    # A customer resumes only their own pause; a suspension or an objection's pause ends with its cause.
     if actor.is_customer and S.ACTIVE in nexts and authorisation.pause_reason == PauseReason.CUSTOMER:
         actions.add("resume")
     return frozenset(actions)

@@ -158,17 +158,34 @@ def _move_one(
     authorisation_id, *, subject, to: str, actor: Actor, now: datetime | None, **details: str
 ) -> Authorisation:
     """Lock one authorisation (a customer, `subject` given, reaches only their own) and apply one move
-    to it in a transaction of its own; `details` are `move()`'s. A pause the bank made (a suspended
-    third party, a data-subject request) is not the customer's to resume: it ends with its reason."""
+    to it in a transaction of its own; `details` are `move()`'s. A pause the customer did not make (a
+    suspended third party, an objection) is not resumed here: it ends with its cause."""
     with transaction.atomic(durable=True):
         authorisation = _lock(authorisation_id, subject=subject)
-        by_bank = authorisation.status == S.PAUSED and authorisation.pause_reason != PauseReason.CUSTOMER
-        if to == S.ACTIVE and by_bank:
-            raise Conflict(
-                _("This authorisation was paused by the bank; it resumes when the reason is resolved."),
-                code="paused_by_bank",
-            )
+        if to == S.ACTIVE and authorisation.status == S.PAUSED:
+            _refuse_resume_of_others_pause(authorisation)
         return move(authorisation, to=to, actor=actor, now=now or timezone.now(), **details)
+
+
+def _refuse_resume_of_others_pause(authorisation: Authorisation) -> None:
+    """Say what ends a pause the customer did not make: only its own cause resumes it (the third
+    party's reactivation, the objection's lifting), unless the authorisation's term ends first."""
+    if authorisation.pause_reason == PauseReason.DSR:
+        raise Conflict(
+            _(
+                "Your objection to disclosing your data to third parties paused this authorisation; it "
+                "resumes when the objection is lifted, unless its term has ended by then."
+            ),
+            code="paused_by_objection",
+        )
+    if authorisation.pause_reason != PauseReason.CUSTOMER:
+        raise Conflict(
+            _(
+                "The bank has suspended this third party, which paused this authorisation; it resumes "
+                "if the bank lifts the suspension, unless its term has ended by then."
+            ),
+            code="paused_by_bank",
+        )
 
 
 def authorisation_revoke(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from audit.models import AuditEntry
@@ -132,3 +132,22 @@ def test_a_withdrawal_of_sharing_revokes_paused_authorisations_and_a_lifted_obje
     dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
     assert statuses(by_customer, by_objection) == {"revoked"}
 
+
+def test_an_objection_still_pauses_and_the_customer_is_told_what_resumes_it(customer1):
+    subject = customer1.customer_account.subject
+    authorisation = authorise(customer1, scopes=["transactions:read"])
+    objection = verified_request(subject, type="object")
+    authorisation.refresh_from_db()
+    assert (authorisation.status, authorisation.pause_source) == ("paused", f"dsr.request:{objection.pk}")
+    with translation.override("en"):
+        assert authorisation.get_pause_reason_display() == "An objection covers disclosure to third parties"
+        with pytest.raises(Conflict) as refused:
+            services.authorisation_resume(
+                actor=actor_for_user(customer1), authorisation_id=authorisation.pk, subject=subject
+            )
+        assert refused.value.code == "paused_by_objection"
+        assert "when the objection is lifted" in refused.value.text
+    dsr_services.request_complete(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    authorisation.refresh_from_db()
+    assert authorisation.status == "active"
