@@ -125,6 +125,12 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def authorisation_request_pause_sources() -> list[str]:
+    """The data-subject requests (as their `source`) that hold authorisations paused, each once."""
+    paused = Authorisation.objects.filter(status=S.PAUSED, pause_reason=PauseReason.DSR)
+    return sorted(set(paused.values_list("pause_source", flat=True)))
+
+
 def authorisations_export(subject) -> list[dict[str, Any]]:
     """The customer's authorisations with their access logs, for an access or copy export."""
     return [

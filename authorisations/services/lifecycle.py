@@ -332,6 +332,21 @@ def authorisations_revoke_for_withdrawal_in_transaction(
     )
 
 
+def authorisations_revoke_for_source_in_transaction(
+    *, actor: Actor, source: str, now: datetime, channel: str = ""
+) -> int:
+    """DSR hook: revoke the authorisations this request paused (caller's transaction). For the
+    withdrawals an earlier release put in force by pausing: nothing lifts a withdrawal."""
+    return move_all(
+        locked_authorisations(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source),
+        to=S.REVOKED,
+        actor=actor,
+        now=now,
+        reason=source,
+        channel=channel,
+    )
+
+
 def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str, now: datetime) -> int:
     """DSR hook: when the objection that paused authorisations is lifted, they resume (those whose
     term has ended expire instead)."""

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations.selectors import authorisation_request_pause_sources
 from authorisations.services import (
     authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
+    authorisations_revoke_for_source_in_transaction,
     authorisations_revoke_for_withdrawal_in_transaction,
 )
 from consents.services import (
@@ -37,6 +39,7 @@ from dsr.services.base import (
     clock_record,
     clocks_recompute,
     lock_request,
+    request_id_of_source,
     request_purposes,
     request_source,
 )
@@ -132,6 +135,28 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
         except DomainError as error:
             refused[str(request_id)] = error.text
     return applied, refused
+
+
+def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> int:
+    """Revoke the third-party authorisations an earlier release paused for a withdrawal in force: a
+    withdrawal is never lifted, so they stayed paused (the third party told 'paused', its tokens kept)
+    until their term ran out. Each request in its own transaction; an objection's pause stays. Returns
+    how many were revoked."""
+    now = now or timezone.now()
+    request_ids = [request_id_of_source(source) for source in authorisation_request_pause_sources()]
+    withdrawals = DataSubjectRequest.objects.filter(
+        pk__in=[pk for pk in request_ids if pk is not None],
+        type=RequestType.WITHDRAW,
+        withdrawal_applied_at__isnull=False,
+    ).values_list("pk", flat=True)
+    revoked = 0
+    for request_id in list(withdrawals):
+        with transaction.atomic(durable=True):
+            request = lock_request(request_id)
+            revoked += authorisations_revoke_for_source_in_transaction(
+                actor=actor, source=request_source(request), channel=request.channel, now=now
+            )
+    return revoked
 
 
 def move_check(request: DataSubjectRequest, *, to: str) -> None:

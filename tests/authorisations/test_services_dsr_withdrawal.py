@@ -7,9 +7,12 @@ withdrawal at any time, recipients stop; third-party authorisation is a revocabl
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone, translation
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
@@ -151,3 +154,43 @@ def test_an_objection_still_pauses_and_the_customer_is_told_what_resumes_it(cust
     dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
     authorisation.refresh_from_db()
     assert authorisation.status == "active"
+
+
+def test_after_the_upgrade_one_command_revokes_what_earlier_withdrawals_left_paused(
+    authorised, customer1, gateway
+):
+    """An earlier release paused authorisations for a withdrawal in force; nothing would ever resume
+    them. `manage.py revoke_withdrawn_authorisations` revokes those, and leaves an objection's pause."""
+    authorisation, tokens = authorised
+    subject = customer1.customer_account.subject
+    grant(subject, make_purpose("partner-sharing", category="sharing"))
+    objected = authorise(customer1, scopes=["transactions:read"])
+    # The customer's own pause keeps the objection (which pauses what is active) off this one.
+    own = {"actor": actor_for_user(customer1), "authorisation_id": authorisation.pk, "subject": subject}
+    services.authorisation_pause(**own)
+    objection = verified_request(subject, type="object", now=timezone.now())
+    services.authorisation_resume(**own)
+    request = make_request(subject, type="withdraw", now=timezone.now())
+    source = f"dsr.request:{request.pk}"
+    # As the earlier release left it: the withdrawal in force, the authorisation paused for it.
+    with transaction.atomic():
+        services.authorisations_pause_for_subject_in_transaction(
+            actor=STAFF, subject=subject, purposes=None, source=source, now=timezone.now()
+        )
+        DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=timezone.now())
+    assert Authorisation.objects.get(pk=authorisation.pk).pause_source == source
+
+    output = io.StringIO()
+    call_command("revoke_withdrawn_authorisations", stdout=output)
+
+    assert output.getvalue() == "1 third-party authorisation(s) paused by a withdrawal revoked.\n"
+    authorisation.refresh_from_db()
+    assert (authorisation.status, authorisation.pause_reason) == ("revoked", "")
+    assert authorisation.events.get(kind="revoked").reason == source
+    assert introspect(gateway, tokens["access_token"]) is False
+    assert not get_refresh_token_model().objects.filter(user=customer1, revoked__isnull=True).exists()
+    assert webhooks(authorisation)[-1] == ("revoked", "revoked")
+    objected.refresh_from_db()
+    assert (objected.status, objected.pause_source) == ("paused", f"dsr.request:{objection.pk}")
+    call_command("revoke_withdrawn_authorisations", stdout=output)
+    assert output.getvalue().endswith("0 third-party authorisation(s) paused by a withdrawal revoked.\n")
