@@ -77,7 +77,7 @@ def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) ->
         actions.add("revoke")
     if actor.is_customer and S.PAUSED in nexts:
         actions.add("pause")
-    # A customer resumes only their own pause; a suspension or a DSR pause ends with its cause.
+    # A customer resumes only their own pause; a suspension or an objection's pause ends with its cause.
     if actor.is_customer and S.ACTIVE in nexts and authorisation.pause_reason == PauseReason.CUSTOMER:
         actions.add("resume")
     return frozenset(actions)
@@ -123,6 +123,12 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         "authorisation_id": str(authorisation.pk),
         "authorisation_expires_at": authorisation.expires_at.isoformat(),
     }
+
+
+def authorisation_request_pause_sources() -> list[str]:
+    """The data-subject requests (as their `source`) that hold authorisations paused, each once."""
+    paused = Authorisation.objects.filter(status=S.PAUSED, pause_reason=PauseReason.DSR)
+    return sorted(set(paused.values_list("pause_source", flat=True)))
 
 
 def authorisations_export(subject) -> list[dict[str, Any]]:

@@ -27,7 +27,8 @@ class AuthorisationStatus(models.TextChoices):
 class PauseReason(models.TextChoices):
     CUSTOMER = "customer", _("Paused by the customer")
     THIRD_PARTY_SUSPENDED = "third_party_suspended", _("The third party is suspended")
-    DSR = "dsr", _("A withdrawal or objection covers disclosure to third parties")
+    # Only an objection pauses (until it is lifted); a withdrawal, which is never lifted, revokes.
+    DSR = "dsr", _("An objection covers disclosure to third parties")
 
 
 S = AuthorisationStatus

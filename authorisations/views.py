@@ -68,11 +68,21 @@ class ConsentScreenView(AuthorizationView):
             initial["requested_days"] = initial["duration_days"] = self._requested_days(third_party)
         return initial
 
+    def _refusal(self) -> DomainError | None:
+        """Why this customer may not authorise anyone (a child, an unknown age), asked before the
+        screen offers to approve; None when they may."""
+        try:
+            services.authorisation_grantor_check(subject=subject_for_user(self.request.user))
+        except DomainError as error:
+            return error
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         third_party = self._third_party()
         if third_party is None or "error" in context:
             return context
+        context["refusal"] = self._refusal()
         form = context.get("form")
         scopes = (form["scope"].value() or "").split() if form is not None else []
         # On a re-shown form the posted value has been validated; on the first showing it is the ask.
@@ -94,6 +104,7 @@ class ConsentScreenView(AuthorizationView):
         if third_party is None:
             raise Http404
         terms = {
+            "subject": subject_for_user(self.request.user),
             "third_party": third_party,
             "scopes": form.cleaned_data["scope"].split(),
             "duration_days": form.cleaned_data.get("duration_days") or form.cleaned_data["requested_days"],
@@ -108,7 +119,6 @@ class ConsentScreenView(AuthorizationView):
                 services.authorisation_grant(
                     actor=actor_for_user(self.request.user),
                     user=self.request.user,
-                    subject=subject_for_user(self.request.user),
                     channel=CUSTOMER_CHANNEL,
                     **terms,
                 )
@@ -118,6 +128,9 @@ class ConsentScreenView(AuthorizationView):
         return response
 
     def render_to_response(self, context, **kwargs):
+        if context.get("refusal") is not None:
+            # Refused before any code: the screen explains why and offers only to go back (decline).
+            kwargs["status"] = 403
         response = super().render_to_response(context, **kwargs)
         third_party = context.get("third_party")
         if third_party is not None:

@@ -17,6 +17,7 @@ from authorisations.states import AuthorisationStatus, PauseReason, authorisatio
 from consents.models import Channel, PurposeCategory
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
+from subjects.children import may_be_child
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -40,10 +41,44 @@ def _refuse_if_suspended(third_party: ThirdParty) -> None:
         raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
 
 
+def authorisation_grantor_check(*, subject, now: datetime | None = None) -> None:
+    """Whether this customer may authorise a third party at all. A third party reading bank data is a
+    consent to disclose sensitive data (Decree 13 Art. 2.4: customer information held by credit
+    institutions), which the consent rules bar for children (`subjects.children`): a customer
+    under 16, or whose age is unknown, cannot grant it. The bank offers it to no guardian either, so
+    the refusal sends nobody to a step the platform does not have."""
+    if not may_be_child(subject, on=timezone.localdate(now or timezone.now())):
+        return
+    if subject.date_of_birth is None:
+        raise Conflict(
+            _(
+                "The bank has no date of birth on file for you, and bank data is never shared for a "
+                "customer who may be under 16. Nothing was shared. To use this service, bring your "
+                "identity document to a branch to have your date of birth recorded, then try again."
+            ),
+            code="age_unknown",
+        )
+    raise Conflict(
+        _(
+            "Customers under 16 cannot let a company read their bank data: it is sensitive data, which "
+            "the bank does not share for children, and a guardian cannot allow it on a child's behalf "
+            "either. Nothing was shared. A guardian with questions can ask at any branch."
+        ),
+        code="child_barred",
+    )
+
+
 def authorisation_terms_check(
-    *, third_party: ThirdParty, scopes: list[str], duration_days: int, cross_border_acknowledged: bool
+    *,
+    subject,
+    third_party: ThirdParty,
+    scopes: list[str],
+    duration_days: int,
+    cross_border_acknowledged: bool,
+    now: datetime | None = None,
 ) -> None:
     """Whether the customer may grant these terms; the consent screen asks before a code is issued."""
+    authorisation_grantor_check(subject=subject, now=now)
     _refuse_if_suspended(third_party)
     if not scopes or not set(scopes) <= set(third_party.scopes):
         raise InvalidInput(
@@ -80,10 +115,12 @@ def authorisation_grant(
     """
     now = now or timezone.now()
     authorisation_terms_check(
+        subject=subject,
         third_party=third_party,
         scopes=scopes,
         duration_days=duration_days,
         cross_border_acknowledged=cross_border_acknowledged,
+        now=now,
     )
     with transaction.atomic(durable=True):
         # A suspension running at the same moment pauses what exists when it locks this row: take the
@@ -121,17 +158,34 @@ def _move_one(
     authorisation_id, *, subject, to: str, actor: Actor, now: datetime | None, **details: str
 ) -> Authorisation:
     """Lock one authorisation (a customer, `subject` given, reaches only their own) and apply one move
-    to it in a transaction of its own; `details` are `move()`'s. A pause the bank made (a suspended
-    third party, a data-subject request) is not the customer's to resume: it ends with its reason."""
+    to it in a transaction of its own; `details` are `move()`'s. A pause the customer did not make (a
+    suspended third party, an objection) is not resumed here: it ends with its cause."""
     with transaction.atomic(durable=True):
         authorisation = _lock(authorisation_id, subject=subject)
-        by_bank = authorisation.status == S.PAUSED and authorisation.pause_reason != PauseReason.CUSTOMER
-        if to == S.ACTIVE and by_bank:
-            raise Conflict(
-                _("This authorisation was paused by the bank; it resumes when the reason is resolved."),
-                code="paused_by_bank",
-            )
+        if to == S.ACTIVE and authorisation.status == S.PAUSED:
+            _refuse_resume_of_others_pause(authorisation)
         return move(authorisation, to=to, actor=actor, now=now or timezone.now(), **details)
+
+
+def _refuse_resume_of_others_pause(authorisation: Authorisation) -> None:
+    """Say what ends a pause the customer did not make: only its own cause resumes it (the third
+    party's reactivation, the objection's lifting), unless the authorisation's term ends first."""
+    if authorisation.pause_reason == PauseReason.DSR:
+        raise Conflict(
+            _(
+                "Your objection to disclosing your data to third parties paused this authorisation; it "
+                "resumes when the objection is lifted, unless its term has ended by then."
+            ),
+            code="paused_by_objection",
+        )
+    if authorisation.pause_reason != PauseReason.CUSTOMER:
+        raise Conflict(
+            _(
+                "The bank has suspended this third party, which paused this authorisation; it resumes "
+                "if the bank lifts the suspension, unless its term has ended by then."
+            ),
+            code="paused_by_bank",
+        )
 
 
 def authorisation_revoke(
@@ -231,8 +285,10 @@ def covers_third_party_disclosure(purposes) -> bool:
 def authorisations_pause_for_subject_in_transaction(
     *, actor: Actor, subject, purposes, source: str, now: datetime
 ) -> int:
-    """DSR hook: a withdrawal or objection covering third-party disclosure pauses the customer's
-    ACTIVE authorisations (caller's transaction); returns how many."""
+    """DSR hook: an objection covering third-party disclosure pauses the customer's ACTIVE
+    authorisations (caller's transaction) until it is lifted (`authorisations_resume_for_source_
+    in_transaction`); returns how many. A withdrawal revokes instead
+    (`authorisations_revoke_for_withdrawal_in_transaction`)."""
     if not covers_third_party_disclosure(purposes):
         return 0
     return move_all(
@@ -247,15 +303,47 @@ def authorisations_pause_for_subject_in_transaction(
 
 
 def authorisations_revoke_for_subject_in_transaction(
-    *, actor: Actor, subject, source: str, now: datetime
+    *, actor: Actor, subject, source: str, now: datetime, channel: str = ""
 ) -> int:
-    """DSR hook: deletion revokes every live authorisation of the customer (caller's transaction)."""
+    """DSR hook: every live authorisation of the customer (ACTIVE, or PAUSED for any reason) is
+    revoked as the customer's own revocation is (tokens ended, the third party told, event, receipt and
+    audit entry), in the caller's transaction; returns how many. Deletion calls it."""
     return move_all(
         locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]),
         to=S.REVOKED,
         actor=actor,
         now=now,
         reason=source,
+        channel=channel,
+    )
+
+
+def authorisations_revoke_for_withdrawal_in_transaction(
+    *, actor: Actor, subject, purposes, channel: str, source: str, now: datetime
+) -> int:
+    """DSR hook: a withdrawal in force that covers third-party disclosure revokes the customer's live
+    authorisations, in the transaction that puts it in force. A withdrawal is never lifted (unlike an
+    objection), so a pause would wait for nothing: the third parties stop for good (domain notes,
+    "Consent rules": recipients stop; a third-party authorisation is a revocable consent)."""
+    if not covers_third_party_disclosure(purposes):
+        return 0
+    return authorisations_revoke_for_subject_in_transaction(
+        actor=actor, subject=subject, source=source, now=now, channel=channel
+    )
+
+
+def authorisations_revoke_for_source_in_transaction(
+    *, actor: Actor, source: str, now: datetime, channel: str = ""
+) -> int:
+    """DSR hook: revoke the authorisations this request paused (caller's transaction). For the
+    withdrawals an earlier release put in force by pausing: nothing lifts a withdrawal."""
+    return move_all(
+        locked_authorisations(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source),
+        to=S.REVOKED,
+        actor=actor,
+        now=now,
+        reason=source,
+        channel=channel,
     )
 
 

@@ -4,7 +4,7 @@ from dsr.services.exports import export_download, exports_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
 from dsr.services.intake import request_create
-from dsr.services.moves import withdrawals_catch_up
+from dsr.services.moves import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.requests import (
     request_acknowledge,
     request_approve,
@@ -36,5 +36,6 @@ __all__ = [
     "request_transition",
     "request_verify_identity",
     "task_complete",
+    "withdrawal_pauses_revoke",
     "withdrawals_catch_up",
 ]

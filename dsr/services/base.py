@@ -4,6 +4,7 @@ each change a recorded clock event)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -28,9 +29,22 @@ def lock_request(request_id) -> DataSubjectRequest:
     return locked_or_not_found(DataSubjectRequest, request_id, _("No such request."))
 
 
+SOURCE_PREFIX = "dsr.request:"
+
+
 def request_source(request: DataSubjectRequest) -> str:
     """How the consents app refers to a request without importing dsr."""
-    return f"dsr.request:{request.pk}"
+    return f"{SOURCE_PREFIX}{request.pk}"
+
+
+def request_id_of_source(source: str) -> uuid.UUID | None:
+    """The request a `request_source` names (None for anything else)."""
+    if not source.startswith(SOURCE_PREFIX):
+        return None
+    try:
+        return uuid.UUID(source.removeprefix(SOURCE_PREFIX))
+    except ValueError:
+        return None
 
 
 def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:

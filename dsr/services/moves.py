@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations.selectors import authorisation_request_pause_sources
 from authorisations.services import (
     authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
+    authorisations_revoke_for_source_in_transaction,
+    authorisations_revoke_for_withdrawal_in_transaction,
 )
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
@@ -36,6 +39,7 @@ from dsr.services.base import (
     clock_record,
     clocks_recompute,
     lock_request,
+    request_id_of_source,
     request_purposes,
     request_source,
 )
@@ -89,7 +93,8 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
 def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """The withdrawal of a verified request, in force in the caller's transaction: the consents it
     names (all, when it names none) are withdrawn and their recipients told to stop, within the bank's
-    72 hours from the request's receipt; the systems' tasks then confirm that each one stopped."""
+    72 hours from the request's receipt, and the third parties the customer authorised are revoked when
+    it covers disclosure to third parties; the systems' tasks then confirm that each one stopped."""
     purposes = request_purposes(request)
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
@@ -100,9 +105,11 @@ def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: d
         now=now,
         received_at=request.received_at,
     )
-    # A withdrawal covering disclosure to third parties pauses the matching authorisations.
-    authorisations_pause_for_subject_in_transaction(
-        actor=actor, subject=request.subject, purposes=purposes, source=request_source(request), now=now
+    # A withdrawal covering disclosure to third parties ends the customer's authorisations for good:
+    # unlike an objection it is never lifted, so a pause would never resume.
+    authorisations_revoke_for_withdrawal_in_transaction(
+        actor=actor, subject=request.subject, purposes=purposes, channel=request.channel,
+        source=request_source(request), now=now,
     )
     request.withdrawal_applied_at = now
     request.save(update_fields=["withdrawal_applied_at", "updated_at"])
@@ -128,6 +135,28 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
         except DomainError as error:
             refused[str(request_id)] = error.text
     return applied, refused
+
+
+def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> int:
+    """Revoke the third-party authorisations an earlier release paused for a withdrawal in force: a
+    withdrawal is never lifted, so they stayed paused (the third party told 'paused', its tokens kept)
+    until their term ran out. Each request in its own transaction; an objection's pause stays. Returns
+    how many were revoked."""
+    now = now or timezone.now()
+    request_ids = [request_id_of_source(source) for source in authorisation_request_pause_sources()]
+    withdrawals = DataSubjectRequest.objects.filter(
+        pk__in=[pk for pk in request_ids if pk is not None],
+        type=RequestType.WITHDRAW,
+        withdrawal_applied_at__isnull=False,
+    ).values_list("pk", flat=True)
+    revoked = 0
+    for request_id in list(withdrawals):
+        with transaction.atomic(durable=True):
+            request = lock_request(request_id)
+            revoked += authorisations_revoke_for_source_in_transaction(
+                actor=actor, source=request_source(request), channel=request.channel, now=now
+            )
+    return revoked
 
 
 def move_check(request: DataSubjectRequest, *, to: str) -> None:

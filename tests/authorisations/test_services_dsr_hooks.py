@@ -1,5 +1,6 @@
 """Data-subject rights reach third-party access: an access export lists authorisations and their
-access log; a withdrawal or objection covering third-party disclosure pauses them; deletion revokes."""
+access log; an objection covering third-party disclosure pauses them until it is lifted; a withdrawal
+covering it, and deletion, revoke them (tests/authorisations/test_services_dsr_withdrawal.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_access_export_lists_authorisations_and_their_access_log(customer1):
     assert [a["records"] for a in exported["accesses"]] == [12]
 
 
-def test_withdrawal_of_sharing_pauses_and_other_withdrawals_do_not(customer1):
+def test_withdrawal_of_sharing_revokes_and_other_withdrawals_do_not(customer1):
     subject = customer1.customer_account.subject
     authorisation = authorise(customer1, scopes=["transactions:read"])
     grant(subject, make_purpose("newsletter", category="marketing"))
@@ -54,7 +55,8 @@ def test_withdrawal_of_sharing_pauses_and_other_withdrawals_do_not(customer1):
     sharing = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
     dsr_services.request_complete(actor=STAFF, request_id=sharing.pk)
     authorisation.refresh_from_db()
-    assert (authorisation.status, authorisation.pause_reason) == ("paused", "dsr")
+    # Revoked, not paused: a withdrawal is never lifted, so nothing would ever resume it.
+    assert (authorisation.status, authorisation.pause_reason) == ("revoked", "")
 
 
 def test_objection_to_everything_pauses_and_lifting_it_resumes(customer1):
