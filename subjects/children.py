@@ -13,9 +13,16 @@ GUARDIAN_ONLY_BELOW_AGE = 7
 CHILD_BELOW_AGE = 16
 # Civil Code 2015 Art. 49: a guardian is an adult (18) with full capacity for civil acts.
 GUARDIAN_FROM_AGE = 18
+# A correction of one of these can show that a customer is a child after all (`subjects.follow_ups`).
+AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
 
 
 def may_be_child(subject: DataSubject, *, on: date) -> bool:
     if subject.date_of_birth is None:
         return not subject.adult_verified
     return age_on(subject.date_of_birth, on) < CHILD_BELOW_AGE
+
+
+def shown_to_be_child(subject: DataSubject, *, changed: frozenset[str], on: date) -> bool:
+    """After a rectification: whether it corrected the customer's age and the customer may be a child."""
+    return bool(changed & AGE_FIELDS) and may_be_child(subject, on=on)

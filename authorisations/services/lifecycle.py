@@ -17,7 +17,7 @@ from authorisations.states import AuthorisationStatus, PauseReason, authorisatio
 from consents.models import Channel, PurposeCategory
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
-from subjects.children import may_be_child
+from subjects.children import may_be_child, shown_to_be_child
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -315,6 +315,18 @@ def authorisations_revoke_for_subject_in_transaction(
         now=now,
         reason=source,
         channel=channel,
+    )
+
+
+def authorisations_revoke_for_child(*, actor: Actor, subject, changed: frozenset[str], now: datetime) -> int:
+    """After a rectification (`subjects.follow_ups`), in its transaction: a correction showing the
+    customer may be a child revokes their live authorisations, which a child could not have given
+    (`authorisation_grantor_check`); the use of a child's data without guardian consent stops at once
+    (domain notes, "People and roles")."""
+    if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
+        return 0
+    return authorisations_revoke_for_subject_in_transaction(
+        actor=actor, subject=subject, source="subjects.rectified", now=now
     )
 
 

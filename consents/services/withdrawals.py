@@ -20,7 +20,7 @@ from consents.services.rules import barred_for_children, not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import InvalidInput, InvalidTransition, NotFound
-from subjects.children import may_be_child
+from subjects.children import shown_to_be_child
 from subjects.models import DataSubject
 
 
@@ -145,8 +145,6 @@ def consents_withdraw_for_subject_in_transaction(
 consents_withdraw_for_subject = durable_entry_point(consents_withdraw_for_subject_in_transaction)
 
 
-# A correction of one of these can show that a customer is a child after all.
-AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
 CHILD_STOP_REASON = (
     "Stopped by the platform: the customer's corrected record shows a child, who cannot give this "
     "consent alone."
@@ -161,7 +159,7 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
     are told to stop: those for purposes barred to children and those given without a guardian.
     Domain notes: a child's data collected without guardian consent is deleted or its use stopped at
     once. Consents a guardian gave stand."""
-    if not changed & AGE_FIELDS or not may_be_child(subject, on=timezone.localdate(now)):
+    if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return []
     live = (
         Consent.objects.select_for_update(of=("self",))

@@ -17,6 +17,7 @@ from authorisations import services
 from authorisations.models import Authorisation
 from core.actors import actor_for_user
 from core.errors import Conflict
+from subjects import services as subject_services
 from tests.authorisations.factories import (
     REDIRECT_URI,
     authorise,
@@ -134,3 +135,20 @@ def test_an_adult_sees_the_usual_screen(db, browser1, registration):
     assert page.context.get("refusal") is None
     assert 'data-testid="approve"' in page.content.decode()
     assert hidden_fields(page)["client_id"]
+
+
+def test_a_correction_showing_a_child_revokes_the_access_they_gave(db):
+    """An adult's authorisation stands until a corrected birth date shows a child: then it ends at once,
+    as the customer's own revocation does (domain notes: use of a child's data without guardian
+    consent stops at once)."""
+    customer = _customer("grown_up", date_of_birth=date(1990, 1, 1))
+    authorisation = authorise(customer)
+    today = timezone.localdate()
+
+    subject_services.subject_rectify(
+        actor=actor_for_user(customer), subject_id=customer.customer_account.subject.pk,
+        changes={"date_of_birth": date(today.year - 12, 1, 1)},
+    )
+
+    authorisation.refresh_from_db()
+    assert authorisation.status == "revoked"
