@@ -90,7 +90,7 @@ def _notice_context(breach: Breach) -> dict[str, Any]:
     return {
         "reference": breach.reference,
         "detected_at": breach.detected_at.isoformat(),
-        "categories": sorted(breach.categories.values_list("name", flat=True)),
+        "categories": sorted(breach.categories.values_list("name_vi", flat=True)),
         "likely_consequences": breach.likely_consequences,
         "measures_taken": breach.measures_taken,
     }
