@@ -121,7 +121,7 @@ def seed():
     RequestStatusChange.objects.bulk_create(changes)
     for code in ("bench_core", "bench_cards"):
         system, _ = System.objects.get_or_create(
-            code=code, defaults={"name": code, "request_types": ["access"]}
+            code=code, defaults={"name_vi": code, "name_en": code, "request_types": ["access"]}
         )
         FulfilmentTask.objects.create(
             request=current,

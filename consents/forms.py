@@ -59,6 +59,11 @@ class StaffGrantForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+            # The version the page showed (and the officer read or handed over): the grant records it
+            # only while it is still the one in force, so a version that changed meanwhile is refused.
+            self.fields[f"version_{code}"] = forms.CharField(
+                max_length=32, required=False, widget=forms.HiddenInput
+            )
             if notice.scope.get("sensitive"):
                 self.fields[f"sensitive_{code}"] = forms.BooleanField(
                     label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
@@ -70,10 +75,16 @@ class StaffGrantForm(forms.Form):
         return [self[name] for name in names]
 
     def answers(self) -> list[tuple]:
-        """(notice, agreed, sensitive acknowledged) for each purpose answered yes or no."""
+        """(notice in force, agreed, sensitive acknowledged, version shown) for each purpose answered
+        yes or no."""
         data = self.cleaned_data
         return [
-            (n, data[f"answer_{n.purpose.code}"] == "yes", bool(data.get(f"sensitive_{n.purpose.code}")))
+            (
+                n,
+                data[f"answer_{n.purpose.code}"] == "yes",
+                bool(data.get(f"sensitive_{n.purpose.code}")),
+                data.get(f"version_{n.purpose.code}") or "",
+            )
             for n in self.notices
             if data.get(f"answer_{n.purpose.code}")
         ]

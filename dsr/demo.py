@@ -20,19 +20,28 @@ from dsr.models import (
 )
 from subjects.services import subject_rectify
 
-# The bank writes its inventory in its own language: the names below are what its staff read.
-AML = "Luật Phòng, chống rửa tiền 14/2022/QH15, Điều 40"
-ACCOUNTING = "Luật Kế toán 88/2015/QH13, Điều 41"
+# The bank writes its inventory in Vietnamese and English: customers read the names of what is kept,
+# why and where, in the language of their page.
+AML = (
+    "Luật Phòng, chống rửa tiền 14/2022/QH15, Điều 40",
+    "Law on Anti-Money Laundering No. 14/2022/QH15, Art. 40",
+)
+ACCOUNTING = ("Luật Kế toán 88/2015/QH13, Điều 41", "Law on Accounting No. 88/2015/QH13, Art. 41")
 RULES = {
+    # law: (name in Vietnamese, in English), months, counted from, legal reference, start event
     "aml": (
-        "Hồ sơ nhận biết khách hàng và giao dịch: 5 năm sau khi kết thúc quan hệ hoặc giao dịch",
+        (
+            "Hồ sơ nhận biết khách hàng và giao dịch: 5 năm sau khi kết thúc quan hệ hoặc giao dịch",
+            "Customer identification and transaction records: 5 years after the relationship or "
+            "transaction ends",
+        ),
         60,
         "khi kết thúc quan hệ với khách hàng",
         AML,
         RetentionStart.RELATIONSHIP_END,
     ),
     "accounting": (
-        "Chứng từ kế toán: 10 năm",
+        ("Chứng từ kế toán: 10 năm", "Accounting documents: 10 years"),
         120,
         "cuối năm tài chính",
         ACCOUNTING,
@@ -40,22 +49,29 @@ RULES = {
     ),
 }
 CATEGORIES = [
-    # code, name, sensitive, retention rule
-    ("identity", "Dữ liệu định danh và KYC", True, "aml"),
-    ("contact", "Thông tin liên hệ", False, None),
-    ("accounts", "Tài khoản và số dư", True, "accounting"),
-    ("transactions", "Lịch sử giao dịch", True, "aml"),
-    ("marketing", "Hồ sơ và sở thích tiếp thị", False, None),
-    ("call_recordings", "Ghi âm cuộc gọi tổng đài", False, None),
-    ("biometrics", "Mẫu sinh trắc học", True, None),
+    # code, (name in Vietnamese, in English), sensitive, retention rule
+    ("identity", ("Dữ liệu định danh và KYC", "Identity and KYC data"), True, "aml"),
+    ("contact", ("Thông tin liên hệ", "Contact details"), False, None),
+    ("accounts", ("Tài khoản và số dư", "Accounts and balances"), True, "accounting"),
+    ("transactions", ("Lịch sử giao dịch", "Transaction history"), True, "aml"),
+    ("marketing", ("Hồ sơ và sở thích tiếp thị", "Marketing profile and preferences"), False, None),
+    ("call_recordings", ("Ghi âm cuộc gọi tổng đài", "Call centre recordings"), False, None),
+    ("biometrics", ("Mẫu sinh trắc học", "Biometric templates"), True, None),
 ]
 ALL = ["access", "copy", "rectify", "delete", "restrict", "object", "withdraw"]
 SYSTEMS = [
-    # code, name, categories, request types, is processor, integration client username
-    ("platform", "Nền tảng quản lý sự đồng ý và quyền dữ liệu", ["identity", "contact"], [], False, None),
+    # code, (name in Vietnamese, in English), categories, request types, is processor, integration client
+    (
+        "platform",
+        ("Nền tảng quản lý sự đồng ý và quyền dữ liệu", "Consent and data-rights platform"),
+        ["identity", "contact"],
+        [],
+        False,
+        None,
+    ),
     (
         "core_banking",
-        "Ngân hàng lõi (Core banking T24)",
+        ("Ngân hàng lõi (Core banking T24)", "Core banking (T24)"),
         ["identity", "contact", "accounts", "transactions"],
         ["access", "copy", "rectify", "delete"],
         False,
@@ -63,16 +79,16 @@ SYSTEMS = [
     ),
     (
         "cards",
-        "Quản lý thẻ",
+        ("Quản lý thẻ", "Card management"),
         ["identity", "transactions"],
         ["access", "copy", "rectify", "delete"],
         False,
         None,
     ),
-    ("crm", "CRM", ["contact", "marketing"], ALL, False, None),
+    ("crm", ("CRM", "CRM"), ["contact", "marketing"], ALL, False, None),
     (
         "call_centre",
-        "Hệ thống ghi âm tổng đài",
+        ("Hệ thống ghi âm tổng đài", "Call centre recording system"),
         ["call_recordings"],
         ["access", "copy", "delete"],
         False,
@@ -80,7 +96,7 @@ SYSTEMS = [
     ),
     (
         "marketing_platform",
-        "Nền tảng tiếp thị (đơn vị thuê ngoài)",
+        ("Nền tảng tiếp thị (đơn vị thuê ngoài)", "Marketing platform (outsourced)"),
         ["contact", "marketing"],
         ["access", "copy", "delete", "restrict", "object", "withdraw"],
         True,
@@ -88,7 +104,7 @@ SYSTEMS = [
     ),
     (
         "mobile_biometrics",
-        "Xác thực sinh trắc học trên ứng dụng di động",
+        ("Xác thực sinh trắc học trên ứng dụng di động", "Biometric authentication in the mobile app"),
         ["biometrics"],
         ["access", "delete", "withdraw"],
         False,
@@ -97,29 +113,48 @@ SYSTEMS = [
 ]
 
 
+def _english_filled(row, **english: str) -> None:
+    """A demo row seeded before the inventory had English names gets them; one the DPO has since
+    given English keeps it."""
+    missing = {name: value for name, value in english.items() if not getattr(row, name)}
+    if missing:
+        type(row).objects.filter(pk=row.pk).update(**missing)
+
+
 def seed_inventory(users: dict) -> None:
     rules = {}
-    for key, (name, months, starts, reference, start_event) in RULES.items():
+    for key, ((name_vi, name_en), months, starts, (reference_vi, reference_en), start_event) in RULES.items():
         rules[key], _created = RetentionRule.objects.get_or_create(
-            name=name,
+            name_vi=name_vi,
             defaults={
+                "name_en": name_en,
                 "period_months": months,
                 "starts": starts,
-                "legal_reference": reference,
+                "legal_reference_vi": reference_vi,
+                "legal_reference_en": reference_en,
                 "law": key,
                 "start_event": start_event,
             },
         )
+        _english_filled(rules[key], name_en=name_en, legal_reference_en=reference_en)
     categories = {}
-    for code, name, sensitive, rule in CATEGORIES:
+    for code, (name_vi, name_en), sensitive, rule in CATEGORIES:
         categories[code], _created = DataCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "sensitive": sensitive, "retention": rules.get(rule)}
+            code=code,
+            defaults={
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "sensitive": sensitive,
+                "retention": rules.get(rule),
+            },
         )
-    for code, name, cats, types, processor, client in SYSTEMS:
+        _english_filled(categories[code], name_en=name_en)
+    for code, (name_vi, name_en), cats, types, processor, client in SYSTEMS:
         system, created = System.objects.get_or_create(
             code=code,
             defaults={
-                "name": name,
+                "name_vi": name_vi,
+                "name_en": name_en,
                 "request_types": types,
                 "is_processor": processor,
                 "integration_client": users.get(client) if client else None,
@@ -127,6 +162,7 @@ def seed_inventory(users: dict) -> None:
         )
         if created:
             system.categories.set([categories[c] for c in cats])
+        _english_filled(system, name_en=name_en)
 
 
 def seed(context: dict) -> None:

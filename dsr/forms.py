@@ -264,7 +264,8 @@ class CalendarDayForm(forms.ModelForm):
 
 class SystemForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=50)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
     categories = forms.ModelMultipleChoiceField(
         label=_("Data categories"),
         queryset=data_category_list(),
@@ -294,7 +295,8 @@ class CategoryForm(forms.Form):
     """A new data category; correcting one (`CategoryEditForm`) leaves its code as it is."""
 
     code = forms.SlugField(label=_("Code"), max_length=50)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
     sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
     retention = forms.ModelChoiceField(
         label=_("Kept by law under"), queryset=retention_rule_list(), required=False
@@ -308,7 +310,12 @@ class CategoryEditForm(CategoryForm):
 class RetentionRuleForm(forms.Form):
     """A retention rule; without a start event it runs from the end of the relationship (AML's)."""
 
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=120)
+    name_en = forms.CharField(
+        label=_("Name (English)"),
+        max_length=120,
+        help_text=_("Customers read the name and the legal reference as the reason their data is kept."),
+    )
     period_months = forms.IntegerField(label=_("Kept for (months)"), min_value=1, max_value=1200)
     starts = forms.CharField(label=_("Counted from"), max_length=120)
     start_event = forms.ChoiceField(
@@ -318,7 +325,8 @@ class RetentionRuleForm(forms.Form):
         required=False,
         help_text=_("A legal hold ends this many months after this event, not after the request."),
     )
-    legal_reference = forms.CharField(label=_("Legal reference"), max_length=200)
+    legal_reference_vi = forms.CharField(label=_("Legal reference (Vietnamese)"), max_length=200)
+    legal_reference_en = forms.CharField(label=_("Legal reference (English)"), max_length=200)
     law = forms.ChoiceField(label=_("Kept under"), choices=RetentionLaw.choices, initial=RetentionLaw.OTHER)
 
     def clean_start_event(self) -> str:

@@ -43,17 +43,19 @@ def _categories(queryset) -> list[dict[str, Any]]:
 
 
 def _category_rows(categories) -> list[dict[str, Any]]:
-    """Categories (with their retention rule loaded), in the order given."""
+    """Categories (with their retention rule loaded), in the order given. Names and laws as the bank
+    writes them to the authority, in Vietnamese whatever the reader's language: a dossier's
+    fingerprint is taken over these facts, so they must not change with the page's language."""
     return [
         {
             "code": c.code,
-            "name": c.name,
+            "name": c.name_vi,
             "sensitive": c.sensitive,
             "retention": (
                 {
                     "months": c.retention.period_months,
                     "from": c.retention.starts,
-                    "law": c.retention.legal_reference,
+                    "law": c.retention.legal_reference_vi,
                 }
                 if c.retention_id
                 else None
@@ -116,7 +118,7 @@ def form08(
             "occurred_at": _local(breach.occurred_at),
             "detected_at": _local(breach.detected_at),
             "systems": [
-                {"code": s.code, "name": s.name, "processor": s.is_processor}
+                {"code": s.code, "name": s.name_vi, "processor": s.is_processor}
                 for s in breach.systems.order_by("code")
             ],
             "new_facts": new_facts,
@@ -182,7 +184,7 @@ def _purpose_facts(purpose: Purpose) -> dict[str, Any]:
         ],
         "data_subjects": activity.data_subjects if activity else "",
         "systems": [
-            {"code": s.code, "name": s.name, "processor": s.is_processor}
+            {"code": s.code, "name": s.name_vi, "processor": s.is_processor}
             for s in (activity.facts_systems if activity else [])
         ],
         "categories": _category_rows(activity.facts_categories) if activity else [],

@@ -65,13 +65,27 @@ def notice_versions(purpose: Purpose, *, newest_first: bool = False) -> QuerySet
     return purpose.notices.order_by("-effective_at" if newest_first else "effective_at")
 
 
+def notice_current(purpose: Purpose, *, now: datetime) -> NoticeVersion | None:
+    """The version of the purpose's notice in force at `now`: the latest to have taken effect. A grant
+    records this version (`consent_grant`), so every page that asks for agreement shows its text and
+    its scope (recipients, sensitivity, destination), never the purpose row's: the row gets a new
+    version's scope only when `consents.apply_purpose_versions` runs, minutes after it takes effect.
+
+    Reads the purpose's prefetched notices when it has them (a page listing every purpose), else asks
+    the database for that one version; both pick the same one."""
+    if "notices" in getattr(purpose, "_prefetched_objects_cache", {}):
+        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
+        return max(effective, key=lambda n: (n.effective_at, n.pk), default=None)
+    return purpose.notices.filter(effective_at__lte=now).order_by("-effective_at", "-id").first()
+
+
 def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
     """The notice in force of each active consent-based purpose: what staff read or hand over."""
     notices = []
     for purpose in purposes_active().filter(legal_basis=LegalBasis.CONSENT):
-        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
-        if effective:
-            notices.append(max(effective, key=lambda n: (n.effective_at, n.pk)))
+        notice = notice_current(purpose, now=now)
+        if notice is not None:
+            notices.append(notice)
     return notices
 
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
-from consents.services.rules import GrantRequest, grant_validate, notice_current
+from consents.selectors import notice_current
+from consents.services.rules import GrantRequest, grant_validate
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point

@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
+from consents.selectors import notice_current
 from consents.services.records import (
     answer_build,
     answer_record,
     answer_start,
     consent_grant_in_transaction,
 )
-from consents.services.rules import GrantRequest, answer_validate, notice_current
+from consents.services.rules import GrantRequest, answer_validate
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import Conflict, DomainError, InvalidInput

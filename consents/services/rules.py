@@ -52,10 +52,6 @@ def not_consent_based_error(purpose: Purpose) -> Conflict:
     )
 
 
-def notice_current(purpose: Purpose, *, now: datetime) -> NoticeVersion | None:
-    return purpose.notices.filter(effective_at__lte=now).order_by("-effective_at", "-id").first()
-
-
 def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     """Purposes a child's data never serves: marketing (domain notes), and by the bank's policy
     sensitive data and transfers abroad."""

@@ -16,6 +16,7 @@ from consents import selectors, services
 from consents.catalogue import purpose_entry
 from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
 from consents.receipts import consent_receipt
+from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
 from core.actors import actor_display, actor_for_user
@@ -91,11 +92,10 @@ def _rows(subject, *, now) -> list[dict]:
             and (state.expires_at is None or state.expires_at > now)
         )
         outdated = bool(on and entry and entry.outdates(state.notice_id, now))
-        notice = entry.current_notice(now) if entry else None
-        # Its full text in the reader's language, shown before the switch can be turned on (the
-        # notices come prefetched).
-        notice_version = next((n for n in purpose.notices.all() if notice and n.pk == notice.id), None)
-        text = notice_version.text if notice_version else ""
+        # The version a grant now would record (the notices come prefetched): its full text in the
+        # reader's language, shown before the switch can be turned on, and its scope, which the
+        # purpose row only gets when the versions job runs.
+        notice = selectors.notice_current(purpose, now=now)
         rows.append(
             {
                 "purpose": purpose,
@@ -103,8 +103,9 @@ def _rows(subject, *, now) -> list[dict]:
                 "on": on and not outdated,
                 "outdated": outdated,
                 "notice": notice,
-                "notice_text": text,
-                "notice_version": notice_version,
+                "notice_text": notice.text if notice else "",
+                "notice_version": notice,
+                "scope": notice.scope if notice else purpose_scope(purpose),
                 "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
             }
         )
@@ -227,6 +228,18 @@ def me_consent_set(request, code, subject):
             ),
         )
     except DomainError as error:
+        if error.code == "notice_outdated":
+            # A new version took effect after the confirmation was shown: nothing is recorded, and the
+            # customer reads the version a grant would now record before agreeing to it.
+            messages.warning(
+                request,
+                _(
+                    "The notice changed while you were reading it. Read the new version below and confirm "
+                    "again if you agree."
+                ),
+            )
+            url = reverse("consents:me_consent_confirm", kwargs={"code": code})
+            return redirect(f"{url}?ward={ward_id}" if ward_id else url)
         messages.error(request, error.text)
     else:
         messages.success(

@@ -84,11 +84,12 @@ def staff_grant(request, pk):
                     answers=[
                         services.FormAnswer(
                             purpose=notice.purpose,
-                            notice_version=notice.version,
+                            # The version the page showed: refused if another took effect since.
+                            notice_version=shown,
                             agreed=agreed,
                             sensitive_acknowledged=acknowledged,
                         )
-                        for notice, agreed, acknowledged in form.answers()
+                        for notice, agreed, acknowledged, shown in form.answers()
                     ],
                     channel=data["channel"],
                     evidence=data["evidence"],

@@ -179,12 +179,29 @@ class ClientTaskSerializer(TaskSerializer):
 
 
 class HoldSerializer(serializers.ModelSerializer):
-    category = serializers.CharField(source="category.name")
-    system = serializers.CharField(source="system.name")
+    category = serializers.CharField(source="category.name", help_text="In the caller's language.")
+    system = serializers.CharField(source="system.name", help_text="In the caller's language.")
+    reason = serializers.CharField(
+        read_only=True,
+        help_text="Why it is kept (the retention rule's name when the hold was placed), in the caller's "
+        "language; Vietnamese when the hold has no English.",
+    )
+    legal_reference = serializers.CharField(read_only=True, help_text="In the caller's language.")
 
     class Meta:
         model = LegalHold
-        fields = ["category", "system", "reason", "legal_reference", "ends_on", "released_at"]
+        fields = [
+            "category",
+            "system",
+            "reason",
+            "legal_reference",
+            "reason_vi",
+            "reason_en",
+            "legal_reference_vi",
+            "legal_reference_en",
+            "ends_on",
+            "released_at",
+        ]
 
 
 class RequestOutputSerializer(serializers.ModelSerializer):

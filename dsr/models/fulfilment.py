@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
+from core.labels import in_reader_language
 from core.states import StatefulModel, StatusChange
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
@@ -90,8 +91,12 @@ class LegalHold(models.Model):
     subject_id = models.UUIDField(db_index=True)
     category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=200)
-    legal_reference = models.CharField(max_length=200)
+    # The rule's name and law in both languages, copied when the hold is placed (see below). A hold
+    # placed before the English ones existed has them empty and reads in Vietnamese.
+    reason_vi = models.CharField(max_length=200, db_column="reason")
+    reason_en = models.CharField(max_length=200, blank=True, default="")
+    legal_reference_vi = models.CharField(max_length=200, db_column="legal_reference")
+    legal_reference_en = models.CharField(max_length=200, blank=True, default="")
     # Copied from the rule when the hold is placed, so the hold keeps its ground if the rule changes.
     law = models.CharField(max_length=16, choices=RetentionLaw.choices, default=RetentionLaw.OTHER)
     start_event = models.CharField(
@@ -117,6 +122,14 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"LegalHold {self.pk} until {self.ends_on.isoformat() if self.ends_on else 'open'}"
+
+    @property
+    def reason(self) -> str:
+        return in_reader_language(self.reason_vi, self.reason_en)
+
+    @property
+    def legal_reference(self) -> str:
+        return in_reader_language(self.legal_reference_vi, self.legal_reference_en)
 
 
 class DeletionRecord(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.labels import choice_label
+from core.labels import choice_label, in_reader_language
 from deadlines.models import RequestType
 
 PLATFORM_SYSTEM = "platform"
@@ -37,7 +37,11 @@ class RetentionRule(models.Model):
     """How long a law makes the bank keep a category of data, e.g. transaction records: 5 years after
     the relationship ends (Law 14/2022/QH15 on Anti-Money Laundering, Art. 40)."""
 
-    name = models.CharField(_("name"), max_length=120)
+    # Both languages, as a purpose has them: the customer reads the rule's name and its law as the
+    # reason part of their data is kept. The Vietnamese ones keep the columns of the single name and
+    # reference they replace; an empty English one reads in Vietnamese.
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=120, db_column="name")
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True, default="")
     period_months = models.PositiveIntegerField(_("kept for (months)"))
     starts = models.CharField(
         _("counted from"),
@@ -51,24 +55,38 @@ class RetentionRule(models.Model):
         choices=RetentionStart.choices,
         default=RetentionStart.RELATIONSHIP_END,
     )
-    legal_reference = models.CharField(_("legal reference"), max_length=200)
+    legal_reference_vi = models.CharField(
+        _("legal reference (Vietnamese)"), max_length=200, db_column="legal_reference"
+    )
+    legal_reference_en = models.CharField(
+        _("legal reference (English)"), max_length=200, blank=True, default=""
+    )
     law = models.CharField(
         _("kept under"), max_length=16, choices=RetentionLaw.choices, default=RetentionLaw.OTHER
     )
 
     class Meta:
         verbose_name = _("retention rule")
-        ordering = ["name"]
+        ordering = ["name_vi"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name(self) -> str:
+        return in_reader_language(self.name_vi, self.name_en)
+
+    @property
+    def legal_reference(self) -> str:
+        return in_reader_language(self.legal_reference_vi, self.legal_reference_en)
 
 
 class DataCategory(models.Model):
     """A kind of personal data (identity, contact details, transactions, call recordings...)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=120, db_column="name")
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True, default="")
     sensitive = models.BooleanField(_("sensitive (Decree 13 Art. 2.4)"), default=False)
     # Empty when no law keeps it: a deletion request erases it.
     retention = models.ForeignKey(
@@ -88,6 +106,10 @@ class DataCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name(self) -> str:
+        return in_reader_language(self.name_vi, self.name_en)
+
 
 def _all_request_types() -> list[str]:
     return [t for t in RequestType.values if t != RequestType.COMPLAINT]
@@ -97,7 +119,9 @@ class System(models.Model):
     """A system holding customers' personal data; a request fans out into one task per relevant system."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    # Customers read it beside what is kept or deleted, and in their data export.
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=120, db_column="name")
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True, default="")
     categories = models.ManyToManyField(
         DataCategory, verbose_name=_("data categories"), related_name="systems"
     )
@@ -121,6 +145,10 @@ class System(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name(self) -> str:
+        return in_reader_language(self.name_vi, self.name_en)
 
     def get_request_types_display(self) -> list[str]:
         """The request types' labels in the active language, as `get_<field>_display` reads a choice."""

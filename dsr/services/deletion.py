@@ -93,7 +93,9 @@ def deletion_instructions(request: DataSubjectRequest, system: System) -> list[d
                 "category": category.code,
                 "action": HOLD,
                 "hold_until": ends_on.isoformat() if ends_on else None,
-                "law": rule.legal_reference,
+                # A system's instructions name the law in the bank's language, whichever language
+                # the staff member who verified the identity reads.
+                "law": rule.legal_reference_vi,
             }
         )
     return instructions
@@ -165,8 +167,11 @@ def _hold(
         system=system,
         defaults={
             "subject_id": request.subject_id,
-            "reason": rule.name[:200],
-            "legal_reference": rule.legal_reference,
+            # Both languages, so the customer reads which part waits and why in theirs.
+            "reason_vi": rule.name_vi[:200],
+            "reason_en": rule.name_en[:200],
+            "legal_reference_vi": rule.legal_reference_vi,
+            "legal_reference_en": rule.legal_reference_en,
             "law": rule.law,
             "start_event": rule.start_event,
             "period_months": rule.period_months,

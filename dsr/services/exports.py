@@ -27,7 +27,7 @@ from core.labels import choice_label
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
-from dsr.models import Channel, DataSubjectRequest, RequestExport, TaskStatus
+from dsr.models import Channel, DataSubjectRequest, RequestExport, System, TaskStatus
 from dsr.states import RequestStatus
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
@@ -88,8 +88,13 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         ],
         # Third-party access (authorisations/): who the customer let read what, and what they read.
         "third_party_access": authorisations_export(subject),
+        # The name as the bank wrote it; downloads show the system's name in the reader's language.
         "systems": [
-            {"system": t.system.code, "name": t.system.name, "data": json.loads(t.result) if t.result else {}}
+            {
+                "system": t.system.code,
+                "name": t.system.name_vi,
+                "data": json.loads(t.result) if t.result else {},
+            }
             for t in request.tasks.filter(status=TaskStatus.DONE).select_related("system")
         ],
     }
@@ -239,10 +244,19 @@ def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
     return {p.code: p.name for p in Purpose.objects.filter(code__in=codes)}
 
 
+def _system_names(content: dict[str, Any]) -> dict[str, str]:
+    """Each system's name in the active language, read when the export is downloaded (as purposes'
+    are); an export built before keeps the name it stored, which reads when a system is gone."""
+    names = {s.get("system"): s.get("name") or s.get("system") for s in content.get("systems", [])}
+    names.update((s.code, s.name) for s in System.objects.filter(code__in=list(names)))
+    return names
+
+
 def export_readable(content: dict[str, Any]) -> dict[str, Any]:
     """The stored export as a person reads it, in the active language: labels instead of field
     names and codes, local dates, one section per system, and no empty rows."""
     purposes = _purpose_names(content)
+    system_names = _system_names(content)
     subject = content.get("subject", {})
     systems = []
     for system in content.get("systems", []):
@@ -251,7 +265,7 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
             for k, v in (system.get("data") or {}).items()
             if v not in (None, "", [], {})
         ]
-        systems.append({"name": system.get("name") or system.get("system"), "rows": rows})
+        systems.append({"name": system_names.get(system.get("system")), "rows": rows})
     return {
         "generated_at": _local(content.get("generated_at")),
         "subject": [
@@ -312,7 +326,9 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
         r["type_label"] = choice_label(RequestType.choices, r["type"])
         r["status_label"] = choice_label(RequestStatus.choices, r["status"])
         r["channel_label"] = choice_label(Channel.choices, r["channel"])
+    system_names = _system_names(content)
     for system in labelled.get("systems", []):
+        system["name_label"] = system_names.get(system.get("system"))
         system["labels"] = {k: _humanise(k) for k in (system.get("data") or {})}
     return labelled
 

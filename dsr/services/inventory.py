@@ -13,7 +13,12 @@ from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
 
-SYSTEM_FIELDS = ("code", "name", "request_types", "integration_client", "is_processor", "active")
+SYSTEM_FIELDS = (
+    "code", "name_vi", "name_en", "request_types", "integration_client", "is_processor", "active"
+)
+# Customers read these in their language (what is kept and why, what was deleted, their export): a
+# new entry gives both, and a change cannot blank either (an entry from before may lack the English).
+BILINGUAL = ("name_vi", "name_en", "legal_reference_vi", "legal_reference_en")
 
 
 def system_save(
@@ -22,6 +27,7 @@ def system_save(
     """Register a system holding personal data, or change one (its categories and the request types
     it must act on decide which requests reach it)."""
     values = _values(system, SYSTEM_FIELDS, fields, defaults={})
+    _require_both_languages(values, fields, names=SYSTEM_FIELDS, new=system is None)
     if not set(values.get("request_types", [])) <= set(RequestType.values):
         raise InvalidInput(_("Choose request types from the list."), field="request_types")
     with transaction.atomic(durable=True):
@@ -48,8 +54,17 @@ def system_save(
     return target
 
 
-CATEGORY_FIELDS = ("name", "sensitive", "retention")
-RULE_FIELDS = ("name", "period_months", "starts", "start_event", "legal_reference", "law")
+CATEGORY_FIELDS = ("name_vi", "name_en", "sensitive", "retention")
+RULE_FIELDS = (
+    "name_vi",
+    "name_en",
+    "period_months",
+    "starts",
+    "start_event",
+    "legal_reference_vi",
+    "legal_reference_en",
+    "law",
+)
 
 
 def category_save(
@@ -62,6 +77,7 @@ def category_save(
     if category is not None and code and code != category.code:
         raise InvalidInput(_("A category's code cannot change; add a new category instead."), field="code")
     values = _values(category, CATEGORY_FIELDS, fields, defaults={"sensitive": False, "retention": None})
+    _require_both_languages(values, fields, names=CATEGORY_FIELDS, new=category is None)
     with transaction.atomic(durable=True):
         target = category or DataCategory(code=code)
         changed = _apply(target, values)
@@ -95,14 +111,15 @@ def retention_rule_save(*, actor: Actor, rule: RetentionRule | None, **fields: A
         fields,
         defaults={"law": RetentionLaw.OTHER, "start_event": RetentionStart.RELATIONSHIP_END},
     )
+    _require_both_languages(values, fields, names=RULE_FIELDS, new=rule is None)
     if values["law"] not in RetentionLaw.values:
         raise InvalidInput(_("Choose the body of law that keeps the data."), field="law")
     if values["start_event"] not in RetentionStart.values:
         raise InvalidInput(_("Choose the event the period runs from."), field="start_event")
     if values["period_months"] <= 0:
         raise InvalidInput(_("The period must be at least one month."), field="period_months")
-    if not values["legal_reference"].strip():
-        raise InvalidInput(_("Name the law that requires keeping the data."), field="legal_reference")
+    if not values["legal_reference_vi"].strip():
+        raise InvalidInput(_("Name the law that requires keeping the data."), field="legal_reference_vi")
     with transaction.atomic(durable=True):
         target = rule or RetentionRule()
         changed = _apply(target, values)
@@ -112,11 +129,30 @@ def retention_rule_save(*, actor: Actor, rule: RetentionRule | None, **fields: A
             actor=actor,
             target=target,
             data={
-                **{name: values[name] for name in ("period_months", "start_event", "legal_reference", "law")},
+                **{name: values[name] for name in ("period_months", "start_event", "law")},
+                # Under the key it had when the rule had one reference, beside the English one.
+                "legal_reference": values["legal_reference_vi"],
+                "legal_reference_en": values["legal_reference_en"],
                 **({"changed": changed} if rule else {}),
             },
         )
     return target
+
+
+def _require_both_languages(
+    values: dict[str, Any], given: dict[str, Any], *, names: tuple[str, ...], new: bool
+) -> None:
+    """Trim the texts kept in both languages; refuse a new entry without both, or a change that
+    blanks one. An entry from before the English names may keep its empty English until edited."""
+    for name in (n for n in names if n in BILINGUAL):
+        values[name] = (values.get(name) or "").strip()
+        if not values[name] and (new or name in given):
+            message = (
+                _("Give the legal reference in both Vietnamese and English.")
+                if name.startswith("legal_reference")
+                else _("Give the name in both Vietnamese and English.")
+            )
+            raise InvalidInput(message, field=name)
 
 
 def editable_values(current: Any, names: tuple[str, ...]) -> dict[str, Any]:

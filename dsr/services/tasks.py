@@ -162,7 +162,9 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
                             "category": hold.category.code,
                             "action": ERASE,
                             "hold_until": None,
-                            "law": hold.legal_reference,
+                            # The bank's wording, as the hold's instructions had it, whatever the
+                            # language of the run that ends the hold.
+                            "law": hold.legal_reference_vi,
                         }
                     ],
                 )

@@ -5,6 +5,7 @@ and the mailing, a background job that queues the messages chunk by chunk.
 from __future__ import annotations
 
 import time as time_module
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -86,14 +87,22 @@ def _decide_customer_notice(
     )
 
 
-def _notice_context(breach: Breach) -> dict[str, Any]:
-    return {
+def _notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
+    """The message's context in each customer's language: the data concerned by the names they read
+    (English when the category has one)."""
+    names = list(breach.categories.values_list("name_vi", "name_en"))
+    facts = {
         "reference": breach.reference,
         "detected_at": breach.detected_at.isoformat(),
-        "categories": sorted(breach.categories.values_list("name", flat=True)),
         "likely_consequences": breach.likely_consequences,
         "measures_taken": breach.measures_taken,
     }
+
+    def in_language(language: str) -> dict[str, Any]:
+        english = language[:2] == "en"
+        return {**facts, "categories": sorted((english and en) or vi for vi, en in names)}
+
+    return in_language
 
 
 def breach_customers_notify_start(

@@ -151,7 +151,14 @@ def test_staff_page_records_a_paper_form_yes_and_no_with_notice_and_next_steps(c
     assert 'data-testid="notice-text-marketing"' in page and "Ưu đãi" in page  # the customer's language
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_marketing": "yes", "answer_sharing": "no", "channel": "paper_form", "evidence": "PF-1"},
+        {
+            "answer_marketing": "yes",
+            "version_marketing": "v1",
+            "answer_sharing": "no",
+            "version_sharing": "v1",
+            "channel": "paper_form",
+            "evidence": "PF-1",
+        },
     )
     assert response.status_code == 302 and "/consents/recorded/" in response.url
     summary = client.get(response.url).content.decode()

@@ -85,13 +85,14 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_biometric": "yes", "channel": "branch", "evidence": "form 12"},
+        {"answer_biometric": "yes", "version_biometric": "v1", "channel": "branch", "evidence": "form 12"},
     )
     assert response.status_code == 200 and "sensitive" in response.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
         {
             "answer_biometric": "yes",
+            "version_biometric": "v1",
             "channel": "branch",
             "evidence": "form 12",
             "sensitive_biometric": "on",
@@ -284,12 +285,17 @@ def test_staff_grant_page_shows_the_scripts_and_needs_evidence(officer, subject,
     assert 'data-testid="script-marketing"' in page and 'data-testid="script-kyc"' not in page
     refused = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_marketing": "yes", "channel": "call_centre"},
+        {"answer_marketing": "yes", "version_marketing": "v1", "channel": "call_centre"},
     )
     assert refused.status_code == 200 and "call recording" in refused.content.decode()
     ok = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_marketing": "yes", "channel": "call_centre", "evidence": "REC-2026-77"},
+        {
+            "answer_marketing": "yes",
+            "version_marketing": "v1",
+            "channel": "call_centre",
+            "evidence": "REC-2026-77",
+        },
     )
     assert ok.status_code == 302
     assert Consent.objects.get(subject=subject).evidence == "REC-2026-77"

@@ -23,10 +23,10 @@ def end_of(day) -> datetime:
 def make_aml_rule() -> RetentionRule:
     """Anti-money-laundering law: transaction records are kept 5 years after the relationship ends."""
     return RetentionRule.objects.create(
-        name="Transaction records: 5 years after the relationship ends",
+        name_vi="Transaction records: 5 years after the relationship ends",
         period_months=60,
         starts="end of the customer relationship",
-        legal_reference="Law 14/2022/QH15 Art. 40",
+        legal_reference_vi="Law 14/2022/QH15 Art. 40",
         law="aml",
     )
 
@@ -34,30 +34,31 @@ def make_aml_rule() -> RetentionRule:
 def make_held_system(*, code: str, name: str, category: str, rule: RetentionRule) -> System:
     """A system that deletion requests reach, holding one data category (`category`, its code and
     name) kept under `rule`."""
-    system = System.objects.create(code=code, name=name, request_types=["delete"])
-    system.categories.set([DataCategory.objects.create(code=category, name=category.title(), retention=rule)])
+    system = System.objects.create(code=code, name_vi=name, request_types=["delete"])
+    held = DataCategory.objects.create(code=category, name_vi=category.title(), retention=rule)
+    system.categories.set([held])
     return system
 
 
 def make_inventory(*, corebank_client=None) -> dict[str, System]:
     """The platform itself, core banking (holds transactions under AML) and the marketing platform."""
     aml = make_aml_rule()
-    identity = DataCategory.objects.create(code="identity", name="Identity", retention=aml)
-    contact = DataCategory.objects.create(code="contact", name="Contact details")
-    transactions = DataCategory.objects.create(code="transactions", name="Transactions", retention=aml)
-    marketing = DataCategory.objects.create(code="marketing", name="Marketing profile")
-    platform = System.objects.create(code="platform", name="Consent platform", request_types=[])
+    identity = DataCategory.objects.create(code="identity", name_vi="Identity", retention=aml)
+    contact = DataCategory.objects.create(code="contact", name_vi="Contact details")
+    transactions = DataCategory.objects.create(code="transactions", name_vi="Transactions", retention=aml)
+    marketing = DataCategory.objects.create(code="marketing", name_vi="Marketing profile")
+    platform = System.objects.create(code="platform", name_vi="Consent platform", request_types=[])
     platform.categories.set([identity, contact])
     core = System.objects.create(
         code="core_banking",
-        name="Core banking",
+        name_vi="Core banking",
         integration_client=corebank_client,
         request_types=["access", "copy", "delete", "rectify"],
     )
     core.categories.set([identity, contact, transactions])
     mkt = System.objects.create(
         code="marketing",
-        name="Marketing platform",
+        name_vi="Marketing platform",
         request_types=["access", "copy", "delete", "restrict", "object", "withdraw"],
     )
     mkt.categories.set([contact, marketing])

@@ -145,11 +145,13 @@ def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy
     rule = inventory.retention_rule_save(
         rule=None,
         actor=actor_for_user(privacy_officer),
-        name="Complaint files: 2 years",
+        name_vi="Hồ sơ khiếu nại: 2 năm",
+        name_en="Complaint files: 2 years",
         period_months=24,
         starts="the request",
         start_event="request",
-        legal_reference="Circular 01/2026",
+        legal_reference_vi="Thông tư 01/2026",
+        legal_reference_en="Circular 01/2026",
     )
     make_held_system(code="complaints", name="Complaint files", category="complaints", rule=rule)
     request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
@@ -169,11 +171,13 @@ def test_accounting_records_are_held_to_the_end_of_the_last_accounting_year_plus
     rule = inventory.retention_rule_save(
         rule=None,
         actor=worker,
-        name="Accounting documents: 10 years",
+        name_vi="Chứng từ kế toán: 10 năm",
+        name_en="Accounting documents: 10 years",
         period_months=120,
         starts="the end of the accounting year",
         start_event="accounting_year_end",
-        legal_reference="Law 88/2015/QH13 Art. 41",
+        legal_reference_vi="Luật Kế toán 88/2015/QH13, Điều 41",
+        legal_reference_en="Law 88/2015/QH13 Art. 41",
         law="accounting",
     )
     make_held_system(code="ledger", name="General ledger", category="accounting_docs", rule=rule)

@@ -401,10 +401,10 @@ def test_a_restriction_is_in_force_until_lifted(subject, client):
 
 def test_a_deletion_held_by_another_law_says_so(subject, privacy_officer, dpo):
     rule = RetentionRule.objects.create(
-        name="Accounting documents: 10 years",
+        name_vi="Accounting documents: 10 years",
         period_months=120,
         starts="end of the accounting year",
-        legal_reference="Law 88/2015/QH13 Art. 41",
+        legal_reference_vi="Law 88/2015/QH13 Art. 41",
         law="accounting",
     )
     make_held_system(code="ledger", name="General ledger", category="accounts", rule=rule)

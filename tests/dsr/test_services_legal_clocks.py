@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def card_printer():
     """A processor that deletion requests reach (and no other type)."""
     return System.objects.create(
-        code="card_printer", name="Card printing bureau", is_processor=True, request_types=["delete"]
+        code="card_printer", name_vi="Card printing bureau", is_processor=True, request_types=["delete"]
     )
 
 

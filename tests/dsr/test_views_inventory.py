@@ -16,25 +16,33 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
     rule_page = client.post(
         reverse("dsr:rule_add"),
         {
-            "name": "Call recordings: 2 years",
+            "name_vi": "Ghi âm cuộc gọi: 2 năm",
+            "name_en": "Call recordings: 2 years",
             "period_months": 24,
             "starts": "the call",
-            "legal_reference": "Circular 01/2026 (demo)",
+            "legal_reference_vi": "Thông tư 01/2026 (demo)",
+            "legal_reference_en": "Circular 01/2026 (demo)",
             "law": "other",
         },
     )
     assert rule_page.status_code == 302
-    rule = RetentionRule.objects.get(name="Call recordings: 2 years")
+    rule = RetentionRule.objects.get(name_vi="Ghi âm cuộc gọi: 2 năm")
     client.post(
         reverse("dsr:category_add"),
-        {"code": "call_recordings", "name": "Call recordings", "retention": rule.pk},
+        {
+            "code": "call_recordings",
+            "name_vi": "Ghi âm cuộc gọi",
+            "name_en": "Call recordings",
+            "retention": rule.pk,
+        },
     )
     category = DataCategory.objects.get(code="call_recordings")
     response = client.post(
         reverse("dsr:system_new"),
         {
             "code": "call_centre",
-            "name": "Call centre",
+            "name_vi": "Tổng đài",
+            "name_en": "Call centre",
             "categories": [category.pk],
             "request_types": ["access", "delete"],
             "integration_client": client_user.pk,
@@ -59,7 +67,7 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
     assert request.tasks.filter(system=system).exists()
     assert not verified_request(subject, type="rectify").tasks.filter(system=system).exists()
     page = client.get(reverse("dsr:systems")).content.decode()
-    assert "Call centre" in page
+    assert "Tổng đài" in page
     # The requests it answers, by name, not as the codes "access, delete".
     assert "<td>Truy cập dữ liệu cá nhân, Xoá dữ liệu</td>" in page
 
@@ -67,7 +75,9 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
 def test_duplicate_code_is_a_clear_error(client, dpo):
     make_inventory()
     client.force_login(dpo)
-    response = client.post(reverse("dsr:system_new"), {"code": "marketing", "name": "Again", "active": "on"})
+    response = client.post(
+        reverse("dsr:system_new"), {"code": "marketing", "name_vi": "Lại", "name_en": "Again", "active": "on"}
+    )
     assert response.status_code == 200
     assert System.objects.filter(code="marketing").count() == 1
 
@@ -91,11 +101,13 @@ def test_dpo_corrects_a_retention_rule_and_a_category_and_both_are_audited(clien
     saved = client.post(
         reverse("dsr:rule_edit", args=[rule.pk]),
         {
-            "name": "Accounting documents: 10 years",
+            "name_vi": "Chứng từ kế toán: 10 năm",
+            "name_en": "Accounting documents: 10 years",
             "period_months": 120,
             "starts": "the end of the accounting year",
             "start_event": "accounting_year_end",
-            "legal_reference": "Law 88/2015/QH13 Art. 41",
+            "legal_reference_vi": "Luật Kế toán 88/2015/QH13, Điều 41",
+            "legal_reference_en": "Law 88/2015/QH13 Art. 41",
             "law": "accounting",
         },
     )
@@ -104,17 +116,23 @@ def test_dpo_corrects_a_retention_rule_and_a_category_and_both_are_audited(clien
     assert (rule.period_months, rule.start_event, rule.law) == (120, "accounting_year_end", "accounting")
     client.post(
         reverse("dsr:category_edit", args=[contact.pk]),
-        {"name": "Contact details and address", "sensitive": "on", "retention": rule.pk},
+        {
+            "name_vi": "Thông tin liên hệ và địa chỉ",
+            "name_en": "Contact details and address",
+            "sensitive": "on",
+            "retention": rule.pk,
+        },
     )
     contact.refresh_from_db()
-    assert (contact.code, contact.name, contact.sensitive, contact.retention) == (
-        "contact", "Contact details and address", True, rule
+    assert (contact.code, contact.name_vi, contact.name_en, contact.sensitive, contact.retention) == (
+        "contact", "Thông tin liên hệ và địa chỉ", "Contact details and address", True, rule
     )
     entries = {e.action: e.data for e in AuditEntry.objects.filter(action__endswith=".updated")}
     assert entries["dsr.retention.updated"]["changed"] == [
-        "law", "legal_reference", "name", "period_months", "start_event", "starts"
+        "law", "legal_reference_en", "legal_reference_vi", "name_en", "name_vi", "period_months",
+        "start_event", "starts",
     ]
-    assert entries["dsr.category.updated"]["changed"] == ["name", "retention", "sensitive"]
+    assert entries["dsr.category.updated"]["changed"] == ["name_en", "name_vi", "retention", "sensitive"]
     page = client.get(reverse("dsr:systems")).content.decode()
     for link in (reverse("dsr:rule_edit", args=[rule.pk]), reverse("dsr:category_edit", args=[contact.pk])):
         assert link in page
@@ -126,7 +144,15 @@ def test_a_wrong_correction_is_refused_and_changes_nothing(client, dpo, officer)
     client.force_login(dpo)
     refused = client.post(
         reverse("dsr:rule_edit", args=[rule.pk]),
-        {"name": rule.name, "period_months": 0, "starts": "x", "legal_reference": " ", "law": "aml"},
+        {
+            "name_vi": rule.name_vi,
+            "name_en": "Rule",
+            "period_months": 0,
+            "starts": "x",
+            "legal_reference_vi": " ",
+            "legal_reference_en": "x",
+            "law": "aml",
+        },
     )
     assert refused.status_code == 200 and 'class="error"' in refused.content.decode()
     rule.refresh_from_db()

@@ -23,20 +23,20 @@ def make_inventory() -> dict[str, System]:
     aml = make_aml_rule()
     cats = {
         "identity": DataCategory.objects.create(
-            code="identity", name="Identity", sensitive=True, retention=aml
+            code="identity", name_vi="Identity", sensitive=True, retention=aml
         ),
-        "contact": DataCategory.objects.create(code="contact", name="Contact details"),
+        "contact": DataCategory.objects.create(code="contact", name_vi="Contact details"),
         "accounts": DataCategory.objects.create(
-            code="accounts", name="Accounts", sensitive=True, retention=aml
+            code="accounts", name_vi="Accounts", sensitive=True, retention=aml
         ),
         "transactions": DataCategory.objects.create(
-            code="transactions", name="Transactions", sensitive=True, retention=aml
+            code="transactions", name_vi="Transactions", sensitive=True, retention=aml
         ),
-        "marketing": DataCategory.objects.create(code="marketing", name="Marketing profile"),
+        "marketing": DataCategory.objects.create(code="marketing", name_vi="Marketing profile"),
     }
-    core = System.objects.create(code="core_banking", name="Core banking")
+    core = System.objects.create(code="core_banking", name_vi="Core banking")
     core.categories.set([cats["identity"], cats["contact"], cats["accounts"], cats["transactions"]])
-    crm = System.objects.create(code="crm", name="CRM", is_processor=True)
+    crm = System.objects.create(code="crm", name_vi="CRM", is_processor=True)
     crm.categories.set([cats["contact"], cats["marketing"]])
     return {"core_banking": core, "crm": crm}
 

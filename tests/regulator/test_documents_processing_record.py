@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from dsr.models import DataCategory, RetentionRule, System
 from regulator import services
 from regulator.documents import dossier_facts, processing_record
 from regulator.models import Dossier
@@ -74,3 +75,22 @@ def test_dossier_facts_are_unchanged_by_the_bulk_loading():
     assert [c["code"] for c in facts["categories"]] == ["accounts", "identity"]
     assert facts["notice_version"] == "v1" and facts["transfer"]["country"] == "JP"
     assert services.dossiers_sync(actor=DPO) == {"created": 0, "versioned": 0}
+
+
+def test_dossier_facts_do_not_change_with_the_readers_language():
+    """The inventory's names have an English version for customers; the facts the bank files (and
+    fingerprints) keep the Vietnamese ones, so a DPO working in English versions no dossier."""
+    make_inventory()
+    make_catalogue(now=timezone.now())
+    DataCategory.objects.filter(code="accounts").update(name_vi="Tài khoản", name_en="Accounts")
+    System.objects.filter(code="core_banking").update(name_vi="Ngân hàng lõi", name_en="Core banking")
+    RetentionRule.objects.update(legal_reference_en="Law on Anti-Money Laundering, Art. 40")
+    with translation.override("vi"):
+        services.dossiers_sync(actor=DPO)
+    transfer = Dossier.objects.get(kind="transfer")
+    with translation.override("en"):
+        facts = dossier_facts(transfer)
+        assert services.dossiers_sync(actor=DPO) == {"created": 0, "versioned": 0}
+    assert [s["name"] for s in facts["systems"]] == ["Ngân hàng lõi"]
+    accounts = next(c for c in facts["categories"] if c["code"] == "accounts")
+    assert accounts["name"] == "Tài khoản" and accounts["retention"]["law"] == "Law 14/2022/QH15 Art. 40"

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
+from dsr.models import DataCategory
 from integrations.delivery import render_email
 from integrations.models import OutboxMessage
 from regulator import services
@@ -91,3 +92,25 @@ def test_each_customer_is_written_to_in_their_own_language(django_capture_on_com
     assert "Important: a security incident affecting your data" in email.subject
     assert breach.reference in email.subject
     assert "Important:" not in render_email(by_subject[str(vietnamese.pk)]).subject
+
+
+def test_the_data_concerned_is_named_in_each_customers_language(django_capture_on_commit_callbacks):
+    """The inventory's categories carry an English name beside the Vietnamese one: a customer who
+    reads English is not told which of their data is concerned in Vietnamese."""
+    make_inventory()
+    make_catalogue()
+    DataCategory.objects.filter(code="accounts").update(
+        name_vi="Tài khoản và số dư", name_en="Accounts and balances"
+    )
+    english = make_subject(preferred_language="en")
+    vietnamese = make_subject()
+    breach = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks():
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+    emails = {
+        str(m.subject_id): render_email(m).body
+        for m in OutboxMessage.objects.filter(topic=breach_mailing.CUSTOMER_TOPIC, kind="email")
+    }
+    assert "Data concerned: Accounts and balances" in emails[str(english.pk)]
+    assert "Tài khoản và số dư" in emails[str(vietnamese.pk)]
+    assert "Accounts and balances" not in emails[str(vietnamese.pk)]
