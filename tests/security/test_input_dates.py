@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.consents.factories import make_purpose
+from tests.factories import make_subject
+
 pytestmark = pytest.mark.django_db
 
 IMPOSSIBLE_DAYS = ["2026-02-30", "2026-13-01", "0001-01-01", "9999-12-31"]
@@ -40,3 +43,16 @@ def test_report_page_shows_the_error(client, dpo, value):
     assert response.context["period_error"]
     csv_response = client.get("/en/portal/reports/deadlines/", {"since": value, "format": "csv"})
     assert csv_response.status_code == 400
+
+
+# `at` on the consent check went through a parser of its own with no range: 0001-01-01 at +07:00 is
+# before year 1 in UTC and the check answered an HTML 500 (contract: "No input produces a 500").
+@pytest.mark.parametrize("value", [*IMPOSSIBLE, "1899-12-31T23:59:59", "yesterday"])
+def test_consent_check_answers_400_naming_at(as_user, client_user, value):
+    subject, purpose = make_subject(), make_purpose("marketing")
+    response = as_user(client_user).get(
+        "/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": purpose.code, "at": value}
+    )
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["at"][0]
