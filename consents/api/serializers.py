@@ -23,6 +23,7 @@ from consents.models import (
 )
 from consents.selectors import duty_allowed_actions, recipient_list
 from core.api.actions import ActingRight, AllowedActionsField
+from core.api.inputs import MomentField
 from integrations.selectors import webhook_endpoint_list
 
 # Who acknowledges a withdrawal duty through the API (staff, or the recipient's integration client).
@@ -62,7 +63,7 @@ class NoticeCreateSerializer(serializers.Serializer):
     version = serializers.CharField(max_length=32)
     text_vi = serializers.CharField()
     text_en = serializers.CharField()
-    effective_at = serializers.DateTimeField(required=False)
+    effective_at = MomentField(required=False)
     material = serializers.BooleanField(default=False)
 
 
@@ -190,7 +191,7 @@ class PurposeUpdateSerializer(serializers.Serializer):
     recipients = serializers.PrimaryKeyRelatedField(
         queryset=recipient_list(), many=True, required=False
     )
-    effective_at = serializers.DateTimeField(
+    effective_at = MomentField(
         required=False,
         help_text="When the new version takes effect: a widening at least 30 days ahead; a narrowing may "
         "take effect at once (leave empty) or at least 7 days ahead.",
@@ -275,7 +276,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     )
     device = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     sensitive_acknowledged = serializers.BooleanField(default=False)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expires_at = MomentField(required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(
         choices=[("granted", "granted"), ("refused", "refused")],
         default="granted",

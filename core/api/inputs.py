@@ -2,13 +2,17 @@
 
 Views pass the body to a plain `Serializer` for validation only; an invalid body raises DRF's
 `ValidationError`, which the API's exception handler answers with 400 in the contract's shape.
+Date-times in a body are `MomentField`s, held to the range `core.moments` gives queries and files.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
+
+from core.moments import day_in_range, out_of_range_message
 
 
 def validated_body(serializer_class: type[serializers.Serializer], request, **options) -> dict[str, Any]:
@@ -17,3 +21,20 @@ def validated_body(serializer_class: type[serializers.Serializer], request, **op
     serializer = serializer_class(data=request.data, **options)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+class MomentField(serializers.DateTimeField):
+    """An ISO date-time in a request body, within the dates `core.moments` accepts (1900 to 2999).
+
+    DRF's own field converts the value to UTC before any rule of ours runs, and 0001-01-01 at the
+    bank's +07:00 is before year 1 there: an OverflowError, a 500. Checked on the text first."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:  # not on the calendar: DRF's own parse below names the mistake
+                parsed = None
+            if parsed is not None and not day_in_range(parsed.date()):
+                raise serializers.ValidationError(out_of_range_message(), code="date_range")
+        return super().to_internal_value(value)

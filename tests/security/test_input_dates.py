@@ -56,3 +56,25 @@ def test_consent_check_answers_400_naming_at(as_user, client_user, value):
     assert response.status_code == 400, response.content
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["at"][0]
+
+
+# DRF's DateTimeField overflows too, on the way to UTC, before any rule of ours runs.
+BODY_MOMENTS = [
+    ("post", "/api/v1/consents/", "expires_at"),
+    ("patch", "/api/v1/purposes/marketing/", "effective_at"),
+    ("post", "/api/v1/purposes/marketing/notices/", "effective_at"),
+    ("post", "/api/v1/breaches/", "occurred_at"),
+    ("post", "/api/v1/breaches/", "detected_at"),
+    ("put", "/api/v1/processing-activities/marketing/", "started_at"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "field"), BODY_MOMENTS)
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00", "0001-01-01", "0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-07:00"]
+)
+def test_body_date_times_answer_400_naming_the_field(as_user, dpo, method, path, field, value):
+    make_purpose("marketing")
+    response = getattr(as_user(dpo), method)(path, {field: value}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()[field][0]
