@@ -3,6 +3,7 @@
 Views pass the body to a plain `Serializer` for validation only; an invalid body raises DRF's
 `ValidationError`, which the API's exception handler answers with 400 in the contract's shape.
 Date-times in a body are `MomentField`s, held to the range `core.moments` gives queries and files.
+A `PATCH` body is read by a `ChangeSerializer`, which refuses a field it does not know.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.moments import day_in_range, out_of_range_message
@@ -38,3 +40,21 @@ class MomentField(serializers.DateTimeField):
             if parsed is not None and not day_in_range(parsed.date()):
                 raise serializers.ValidationError(out_of_range_message(), code="date_range")
         return super().to_internal_value(value)
+
+
+class ChangeSerializer(serializers.Serializer):
+    """The body of a `PATCH`: every field optional, and a field it does not know refused (400 naming
+    it) rather than dropped. A dropped field answered 200 as if the change were made: the contract's
+    `name` on a purpose changed nothing for the DPO who sent it. Create bodies keep DRF's tolerance
+    (the contract lets clients send more than a version reads); a change is only what it names."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(name) for name in data.keys() if name not in writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("This field does not exist here; nothing was changed.")] for name in unknown},
+                    code="unknown_field",
+                )
+        return super().to_internal_value(data)

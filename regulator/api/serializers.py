@@ -7,7 +7,7 @@ from rest_framework import serializers
 from consents.models import NoticeAnnouncement
 from consents.selectors import announcement_allowed_actions
 from core.api.actions import AllowedActionsField
-from core.api.inputs import MomentField
+from core.api.inputs import ChangeSerializer, MomentField
 from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
 from regulator.models import Breach, BreachNotification, Dossier
 from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
@@ -26,7 +26,7 @@ class BreachCreateSerializer(serializers.Serializer):
     likely_consequences = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class BreachUpdateSerializer(serializers.Serializer):
+class BreachUpdateSerializer(ChangeSerializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
     subjects_affected = serializers.IntegerField(min_value=0, required=False)

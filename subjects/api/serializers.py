@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.languages import LANGUAGE_CHOICE_MESSAGE
 from accounts.models import Language
+from core.api.inputs import ChangeSerializer
 from subjects.models import DataSubject
 from subjects.selectors import PERSONAL_FIELDS, personal_value_masked
 
@@ -64,7 +65,7 @@ class SubjectCreateSerializer(serializers.Serializer):
     )
 
 
-class SubjectRectifySerializer(serializers.Serializer):
+class SubjectRectifySerializer(ChangeSerializer):
     full_name = serializers.CharField(max_length=200, required=False)
     national_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
     passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
