@@ -125,19 +125,22 @@ def subject_create(
     guardian: DataSubject | None = None,
     preferred_language: str = Language.VI,
     adult_verified: bool = False,
+    relationship_ended_on: date | None = None,
     now: datetime | None = None,
 ) -> DataSubject:
     """Register a data subject; personal fields are validated, normalised and encrypted.
 
     `preferred_language` is the language the bank writes to them in (Vietnamese unless told);
     `adult_verified` records an eKYC check that the customer is an adult when no date of birth is
-    on file (children's rules apply to anyone not known to be one)."""
+    on file (children's rules apply to anyone not known to be one); `relationship_ended_on`, for a
+    former customer registered late, is the day retention periods run from (today or earlier)."""
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
     preferred_language = language_clean(preferred_language)
     fields = _clean_personal_fields(
         {"full_name": full_name, "national_id": national_id, "passport_number": passport_number,
-         "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address},
+         "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address,
+         "relationship_ended_on": relationship_ended_on},
         now=now,
     )
     with transaction.atomic(durable=True):

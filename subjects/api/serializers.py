@@ -63,6 +63,12 @@ class SubjectCreateSerializer(serializers.Serializer):
         required=False, default=False,
         help_text="eKYC verified the customer is an adult (no date of birth needed).",
     )
+    relationship_ended_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the customer relationship ended, today or earlier; retention periods run from "
+        "it (null or absent: open).",
+    )
 
 
 class SubjectRectifySerializer(ChangeSerializer):
