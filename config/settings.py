@@ -433,6 +433,12 @@ SPECTACULAR_SETTINGS = {
         "ThirdPartyStatusEnum": "authorisations.models.ThirdParty.Status",
         "DataScopeEnum": "authorisations.scopes.SCOPE_CHOICES",
     },
+    # The default enum hook, then the OAuth endpoints django-oauth-toolkit serves as plain Django views,
+    # which drf-spectacular does not find itself (the contract's "whole API" lists them).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "authorisations.api.schema.oauth_endpoints",
+    ],
 }
 
 # ---------------------------------------------------------------------------- oauth (third-party access)

@@ -48,8 +48,20 @@ def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.mi
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def day_in_range(day: date) -> bool:
+    """Whether `day` is one a query, a body or a file can mean (and safe to convert to UTC)."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def out_of_range_message() -> str:
+    """What to tell a person whose date is outside the range, in the active language."""
+    return _("Give a date between %(earliest)s and %(latest)s.") % {
+        "earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat(),
+    }
+
+
 def _check_range(day: date, *, field: str) -> None:
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
+    if not day_in_range(day):
         raise InvalidInput(
             _("Give a date between %(earliest)s and %(latest)s."), field=field,
             earliest=EARLIEST_DAY.isoformat(), latest=LATEST_DAY.isoformat(),

@@ -42,6 +42,9 @@ CSV_COLUMNS = (
     "closed_on_time",
     "on_time_rate",
     "closed_within_law",
+    # Added last, so that readers by position keep theirs: the rows of `by_type_and_status`.
+    "status",
+    "count",
 )
 
 
@@ -212,7 +215,9 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
 
 
 def report_csv(report: dict[str, Any]) -> str:
-    """The report as CSV: one line for the totals, each request type, each channel, the duties."""
+    """The report as CSV: one line for the totals, each request type, each channel, the duties, and
+    one `type_and_status` line per type and status counted (`key` the type, then `status`, `count`:
+    the JSON's `by_type_and_status`)."""
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(CSV_COLUMNS)
@@ -236,8 +241,13 @@ def report_csv(report: dict[str, Any]) -> str:
             duties["acknowledged_on_time"],
             duties["on_time_rate"],
             "",
+            "",
+            "",
         ]
     )
+    blank = [""] * (len(CSV_COLUMNS) - 4)
+    for row in report["by_type_and_status"]:
+        writer.writerow(["type_and_status", row["type"], *blank, row["status"], row["count"]])
     return out.getvalue()
 
 

@@ -44,6 +44,14 @@ class Disclosure:
         """Free text that may hold personal data (a request's details): hidden whole unless revealed."""
         return value if self.revealed or value in (None, "") else MASKED_TEXT
 
+    def viewed_in_answer(self, context: str) -> services.ViewedInAnswer | None:
+        """For a write whose answer shows the subject: the view to record with the write, when the
+        values are shown because staff gave a reason (None when masked, or shown for no reason: a
+        customer's own, a client's `subjects:pii` scope)."""
+        if not (self.revealed and self.reason):
+            return None
+        return services.ViewedInAnswer(context=context, reason=self.reason)
+
     def values(self, subject: DataSubject) -> dict:
         return {field: self.value(field, getattr(subject, field)) for field in PERSONAL_FIELDS}
 

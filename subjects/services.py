@@ -4,6 +4,7 @@ Every entry point runs in one durable transaction together with its audit entry.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +39,26 @@ RECTIFIABLE_FIELDS = (
     "relationship_ended_on",
     "adult_verified",
 )
+
+
+@dataclass(frozen=True)
+class ViewedInAnswer:
+    """The answer to a write shows the customer's personal values in full because staff gave this
+    reason (need to know): the write records the view, as a read does, in its own transaction."""
+
+    context: str
+    reason: str
+
+
+def _viewed_record(actor: Actor, subject: DataSubject, *, context: str, reason: str, revealed: bool) -> None:
+    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
+    audit_record(action="core.subject.viewed", actor=actor, subject=subject, target=subject,
+                 data={"context": context, "revealed": revealed, "reason": reason})
+
+
+def _viewed_in_answer(actor: Actor, subject: DataSubject, viewed: ViewedInAnswer | None) -> None:
+    if viewed is not None and not actor.is_customer:
+        _viewed_record(actor, subject, context=viewed.context, reason=viewed.reason, revealed=True)
 
 
 def _clean_personal_fields(fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
@@ -134,19 +155,24 @@ def subject_create(
     guardian: DataSubject | None = None,
     preferred_language: str = Language.VI,
     adult_verified: bool = False,
+    relationship_ended_on: date | None = None,
+    viewed: ViewedInAnswer | None = None,
     now: datetime | None = None,
 ) -> DataSubject:
     """Register a data subject; personal fields are validated, normalised and encrypted.
 
     `preferred_language` is the language the bank writes to them in (Vietnamese unless told);
     `adult_verified` records an eKYC check that the customer is an adult when no date of birth is
-    on file (children's rules apply to anyone not known to be one)."""
+    on file (children's rules apply to anyone not known to be one); `relationship_ended_on`, for a
+    former customer registered late, is the day retention periods run from (today or earlier).
+    `viewed`: the answer shows the values in full, and the view is recorded with its reason."""
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
     preferred_language = language_clean(preferred_language)
     fields = _clean_personal_fields(
         {"full_name": full_name, "national_id": national_id, "passport_number": passport_number,
-         "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address},
+         "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address,
+         "relationship_ended_on": relationship_ended_on},
         now=now,
     )
     with transaction.atomic(durable=True):
@@ -169,19 +195,22 @@ def subject_create(
                   "guardian": str(guardian.pk) if guardian else None,
                   "preferred_language": preferred_language, "adult_verified": adult_verified},
         )
+        _viewed_in_answer(actor, subject, viewed)
     return subject
 
 
 def subject_rectify(
     *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None,
-    durable: bool = True, preferred_language: str | None = None,
+    durable: bool = True, preferred_language: str | None = None, viewed: ViewedInAnswer | None = None,
 ) -> DataSubject:
     """Correct a subject's personal data. The audit shows which fields changed, with keyed
     fingerprints of the old and new values instead of the values themselves.
 
     `preferred_language`, when given, changes the language the bank writes in, in the same
     transaction (its own audit entry, as `subject_language_set`). `durable=False` joins the caller's
-    transaction (a rectification request applies the corrections and completes in one transaction)."""
+    transaction (a rectification request applies the corrections and completes in one transaction).
+    `viewed`: the answer shows the values in full, and the view is recorded with its reason (even
+    when nothing changed)."""
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -222,6 +251,7 @@ def subject_rectify(
                 diff[name] = {"before": fingerprint(old), "after": fingerprint(value)}
                 setattr(subject, name, value)
         if not diff:
+            _viewed_in_answer(actor, subject, viewed)
             return subject
         update_fields = [*diff, *(f"{n}_index" for n in diff if f"{n}_index" in clean), "updated_at"]
         if "guardian" in diff:
@@ -232,6 +262,7 @@ def subject_rectify(
             data={"changed": diff, "reason": reason[:500]},
         )
         after_rectification(actor=actor, subject=subject, changed=frozenset(diff), now=now)
+        _viewed_in_answer(actor, subject, viewed)
     return subject
 
 
@@ -292,10 +323,12 @@ def user_language_set(*, actor: Actor, user, language: str, now: datetime | None
 
 
 def subject_guardian_verify(
-    *, actor: Actor, subject_id, evidence: str, now: datetime | None = None
+    *, actor: Actor, subject_id, evidence: str, viewed: ViewedInAnswer | None = None,
+    now: datetime | None = None,
 ) -> DataSubject:
     """Record that staff checked the guardian's authority, with the reference of the document seen
-    (birth certificate, court decision): children's consents need it."""
+    (birth certificate, court decision): children's consents need it. `viewed` as in
+    `subject_rectify`."""
     now = now or timezone.now()
     evidence = " ".join((evidence or "").split())
     if not evidence or len(evidence) > 300:
@@ -312,6 +345,7 @@ def subject_guardian_verify(
         subject.save(update_fields=["guardian_verified_at", "updated_at"])
         audit_record(action="core.subject.guardian_verified", actor=actor, subject=subject, target=subject,
                      data={"guardian": str(subject.guardian_id), "evidence": evidence})
+        _viewed_in_answer(actor, subject, viewed)
     return subject
 
 
@@ -322,11 +356,9 @@ def subject_personal_data_viewed(
     with the reason staff gave to see it unmasked (need to know)."""
     if actor.is_customer or not subjects:
         return
-    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
     with transaction.atomic(durable=True):
         for subject in subjects:
-            audit_record(action="core.subject.viewed", actor=actor, subject=subject, target=subject,
-                         data={"context": context, "revealed": revealed, "reason": reason})
+            _viewed_record(actor, subject, context=context, reason=reason, revealed=revealed)
 
 
 def customer_account_link(*, actor: Actor, user, subject: DataSubject) -> CustomerAccount:

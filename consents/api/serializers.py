@@ -23,6 +23,7 @@ from consents.models import (
 )
 from consents.selectors import duty_allowed_actions, recipient_list
 from core.api.actions import ActingRight, AllowedActionsField
+from core.api.inputs import ChangeSerializer, MomentField
 from integrations.selectors import webhook_endpoint_list
 
 # Who acknowledges a withdrawal duty through the API (staff, or the recipient's integration client).
@@ -62,7 +63,7 @@ class NoticeCreateSerializer(serializers.Serializer):
     version = serializers.CharField(max_length=32)
     text_vi = serializers.CharField()
     text_en = serializers.CharField()
-    effective_at = serializers.DateTimeField(required=False)
+    effective_at = MomentField(required=False)
     material = serializers.BooleanField(default=False)
 
 
@@ -165,9 +166,12 @@ class PurposeCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class PurposeUpdateSerializer(serializers.Serializer):
-    """A change to a purpose: wording applies at once; scope fields make a new version."""
+class PurposeUpdateSerializer(ChangeSerializer):
+    """A change to a purpose: wording applies at once; scope fields make a new version. `name` and
+    `description` mean what they mean in `POST`: the text for each language not given on its own."""
 
+    name = serializers.CharField(max_length=200, required=False, help_text="Used for a language not given.")
+    description = serializers.CharField(required=False, help_text="Used for a language not given.")
     name_vi = serializers.CharField(max_length=200, required=False)
     name_en = serializers.CharField(max_length=200, required=False)
     description_vi = serializers.CharField(required=False)
@@ -190,7 +194,7 @@ class PurposeUpdateSerializer(serializers.Serializer):
     recipients = serializers.PrimaryKeyRelatedField(
         queryset=recipient_list(), many=True, required=False
     )
-    effective_at = serializers.DateTimeField(
+    effective_at = MomentField(
         required=False,
         help_text="When the new version takes effect: a widening at least 30 days ahead; a narrowing may "
         "take effect at once (leave empty) or at least 7 days ahead.",
@@ -198,6 +202,14 @@ class PurposeUpdateSerializer(serializers.Serializer):
     notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
     notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        for field in ("name", "description"):
+            if field in attrs:
+                both = attrs.pop(field)
+                for lang in ("vi", "en"):
+                    attrs.setdefault(f"{field}_{lang}", both)
+        return attrs
 
 
 class ConsentOutputSerializer(serializers.ModelSerializer):
@@ -275,7 +287,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     )
     device = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     sensitive_acknowledged = serializers.BooleanField(default=False)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expires_at = MomentField(required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(
         choices=[("granted", "granted"), ("refused", "refused")],
         default="granted",

@@ -11,7 +11,6 @@ from datetime import datetime
 
 import django_filters
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -35,6 +34,7 @@ from core.api.filters import SubjectStatusFilterSet
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
+from core.moments import parse_moment
 from integrations.api.idempotency import idempotent
 from subjects.models import DataSubject
 from subjects.selectors import subject_for_ref
@@ -214,19 +214,13 @@ def _uuid_param(request, name: str) -> uuid.UUID | None:
         raise InvalidInput(_("Give an id."), field=name) from None
 
 
-def _past_datetime(value: str) -> datetime:
-    """An ISO date-time not in the future; a time without an offset is read in the bank's zone."""
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise InvalidInput(_("Give `at` as an ISO date-time, e.g. 2026-02-03T09:30:00+07:00."), field="at")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    if parsed > timezone.now():
+def _past_moment(value: str) -> datetime:
+    """`at`: a moment read by the API's one parser of dates (a date, or an ISO date-time in the bank's
+    zone when it has no offset, within the range a person can mean), not in the future."""
+    moment = parse_moment(value, field="at")
+    if moment > timezone.now():
         raise InvalidInput(_("`at` must not be in the future."), field="at")
-    return parsed
+    return moment
 
 
 class ConsentCheckView(APIView):
@@ -240,8 +234,9 @@ class ConsentCheckView(APIView):
             OpenApiParameter(
                 "at",
                 OpenApiTypes.DATETIME,
-                description="ISO date-time in the past: the answer as it stood then, with the notice "
-                "version of the consent in force at that moment.",
+                description="ISO date-time in the past (without an offset, in the bank's time zone; a "
+                "date alone is its first moment), from 1900 on: the answer as it stood then, with the "
+                "notice version of the consent in force at that moment.",
             ),
         ],
         responses=CheckOutputSerializer,
@@ -254,7 +249,7 @@ class ConsentCheckView(APIView):
             raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))
         if request.query_params.get("at"):
             result = selectors.consent_check_as_of(
-                subject_ref=subject, purpose_code=purpose, at=_past_datetime(request.query_params["at"])
+                subject_ref=subject, purpose_code=purpose, at=_past_moment(request.query_params["at"])
             )
         else:
             result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)

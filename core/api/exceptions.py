@@ -1,12 +1,19 @@
 """One exception handler: domain errors, Django validation errors and DRF errors all leave the API
 in the contract's shape, `{"detail": "..."}` or `{"field": ["message"]}`. A database or broker that
-cannot be reached (restart, failover) answers 503 with a `Retry-After` (`core.outage`), never a 500."""
+cannot be reached (restart, failover) answers 503 with a `Retry-After` (`core.outage`), never a 500.
+
+DRF nests the errors of a list's items and a dict's keys (`{"purposes": {1: [...]}}`); each field
+keeps one flat list of messages instead, each saying where it is: "Item 2: ...", "phone: ..."."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from core.errors import DomainError
@@ -38,6 +45,41 @@ def api_exception_handler(exc, context):
             payload = {"detail": " ".join(exc.messages)}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
-    if response is not None and isinstance(exc, ValidationError) and isinstance(response.data, list):
-        response.data = {"detail": " ".join(str(m) for m in response.data)}
+    if response is not None and isinstance(exc, ValidationError):
+        if isinstance(response.data, list):
+            response.data = {"detail": " ".join(str(m) for m in response.data)}
+        elif isinstance(response.data, dict):
+            response.data = {field: field_messages(errors) for field, errors in response.data.items()}
     return response
+
+
+def field_messages(errors: Any, place: tuple[str, ...] = ()) -> list[str]:
+    """One field's errors as a flat list of messages; a nested message starts with where it is.
+
+    DRF gives a list or dict field's item errors as a dict keyed by the item's index (an int) or the
+    dict's key (a str), and a nested serializer's with `many=True` as a list with one entry per item
+    (empty for the valid ones)."""
+    if isinstance(errors, dict):
+        messages: list[str] = []
+        for key, nested in errors.items():
+            messages += field_messages(nested, place if key == api_settings.NON_FIELD_ERRORS_KEY
+                                       else (*place, _place(key)))
+        return messages
+    if isinstance(errors, list | tuple):
+        if any(isinstance(item, dict | list | tuple) for item in errors):
+            messages = []
+            for index, item in enumerate(errors):
+                messages += field_messages(item, (*place, _place(index)))
+            return messages
+        return [_placed(place, message) for message in errors]
+    return [_placed(place, errors)]
+
+
+def _place(key: int | str) -> str:
+    if isinstance(key, int):
+        return _("Item %(number)s") % {"number": key + 1}
+    return str(key)
+
+
+def _placed(place: tuple[str, ...], message: Any) -> str:
+    return f"{', '.join(place)}: {message}" if place else str(message)

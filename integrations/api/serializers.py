@@ -4,6 +4,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.selectors import user_list
+from core.api.inputs import ChangeSerializer
 from integrations.models import OutboxMessage, WebhookEndpoint
 from integrations.states import JobStatus
 
@@ -16,7 +17,7 @@ class EndpointInputSerializer(serializers.Serializer):
     recipient = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class EndpointChangeSerializer(serializers.Serializer):
+class EndpointChangeSerializer(ChangeSerializer):
     name = serializers.CharField(max_length=100, required=False)
     url = serializers.CharField(max_length=500, required=False)
     events = serializers.ListField(child=serializers.CharField(max_length=100), required=False)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from consents.models import NoticeAnnouncement
 from consents.selectors import announcement_allowed_actions
 from core.api.actions import AllowedActionsField
+from core.api.inputs import ChangeSerializer, MomentField
 from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
 from regulator.models import Breach, BreachNotification, Dossier
 from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
@@ -15,8 +16,8 @@ from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
 class BreachCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
-    occurred_at = serializers.DateTimeField()
-    detected_at = serializers.DateTimeField()
+    occurred_at = MomentField()
+    detected_at = MomentField()
     systems = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False)
     categories = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False)
     subjects_affected = serializers.IntegerField(min_value=0, default=0)
@@ -25,7 +26,7 @@ class BreachCreateSerializer(serializers.Serializer):
     likely_consequences = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class BreachUpdateSerializer(serializers.Serializer):
+class BreachUpdateSerializer(ChangeSerializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
     subjects_affected = serializers.IntegerField(min_value=0, required=False)
@@ -187,4 +188,4 @@ class ActivitySerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.CharField(max_length=50))
     data_subjects = serializers.CharField(max_length=200, required=False, default="customers")
     security_measures = serializers.CharField(required=False, allow_blank=True, default="")
-    started_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    started_at = MomentField(required=False, allow_null=True, default=None)

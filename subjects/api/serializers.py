@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.languages import LANGUAGE_CHOICE_MESSAGE
 from accounts.models import Language
+from core.api.inputs import ChangeSerializer
 from subjects.models import DataSubject
 from subjects.selectors import PERSONAL_FIELDS, personal_value_masked
 
@@ -62,9 +63,15 @@ class SubjectCreateSerializer(serializers.Serializer):
         required=False, default=False,
         help_text="eKYC verified the customer is an adult (no date of birth needed).",
     )
+    relationship_ended_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the customer relationship ended, today or earlier; retention periods run from "
+        "it (null or absent: open).",
+    )
 
 
-class SubjectRectifySerializer(serializers.Serializer):
+class SubjectRectifySerializer(ChangeSerializer):
     full_name = serializers.CharField(max_length=200, required=False)
     national_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
     passport_number = serializers.CharField(max_length=20, required=False, allow_blank=True)

@@ -47,17 +47,24 @@ def access_reason(request) -> str | None:
     return request.headers.get(disclosure.ACCESS_REASON_HEADER)
 
 
-def subject_output(request, subjects, *, context: str = "", many: bool = False):
-    """The subjects' output for this caller, masked unless the need-to-know rule
-    (`subjects.disclosure`) lets them see it. Reads (`context` given) are logged with the reason; a
-    write's own audit entry already records it."""
-    if context:
-        shown = disclosure.subject_view(
-            subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth
-        )
-    else:
-        shown = disclosure.disclosure_for(request.user, reason=access_reason(request), auth=request.auth)
+def subject_output(request, subjects, *, context: str, many: bool = False):
+    """The subjects a read found, masked unless the need-to-know rule (`subjects.disclosure`) lets this
+    caller see them; the view is logged under `context` with the reason given."""
+    shown = disclosure.subject_view(
+        subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth
+    )
     return SubjectOutputSerializer(subjects, many=many, context={"reveal": shown.revealed}).data
+
+
+def write_disclosure(request) -> disclosure.Disclosure:
+    """What the answer to a write will show, decided before the write so that a blank reason is
+    refused before anything is written; the write records the view when a reason reveals the values
+    (`Disclosure.viewed_in_answer`), as a read does."""
+    return disclosure.disclosure_for(request.user, reason=access_reason(request), auth=request.auth)
+
+
+def subject_answer(subject: DataSubject, shown: disclosure.Disclosure):
+    return SubjectOutputSerializer(subject, context={"reveal": shown.revealed}).data
 
 
 class SubjectListCreateView(generics.GenericAPIView):
@@ -92,9 +99,11 @@ class SubjectListCreateView(generics.GenericAPIView):
     def post(self, request):
         fields = validated_body(SubjectCreateSerializer, request)
         fields["guardian"] = subject_guardian_by_id(fields.pop("guardian", None))
-        subject = services.subject_create(actor=actor_for_user(request.user), **fields)
-        output = subject_output(request, subject)
-        return Response(output, status=status.HTTP_201_CREATED)
+        shown = write_disclosure(request)
+        subject = services.subject_create(
+            actor=actor_for_user(request.user), viewed=shown.viewed_in_answer("api.create"), **fields
+        )
+        return Response(subject_answer(subject, shown), status=status.HTTP_201_CREATED)
 
 
 class SubjectSearchView(generics.GenericAPIView):
@@ -148,11 +157,12 @@ class SubjectDetailView(generics.GenericAPIView):
         language = changes.pop("preferred_language", None)
         if "guardian" in changes:
             changes["guardian"] = subject_guardian_by_id(changes["guardian"])
+        shown = write_disclosure(request)
         subject = services.subject_rectify(
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
-            preferred_language=language,
+            preferred_language=language, viewed=shown.viewed_in_answer("api.rectify"),
         )
-        return Response(subject_output(request, subject))
+        return Response(subject_answer(subject, shown))
 
 
 class GuardianVerifyView(generics.GenericAPIView):
@@ -165,17 +175,19 @@ class GuardianVerifyView(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="subject_verify_guardian", request=GuardianVerifySerializer,
-        responses=SubjectOutputSerializer,
+        responses=SubjectOutputSerializer, parameters=[ACCESS_REASON_HEADER],
         description="The guardian's authority was checked (birth certificate, court decision); 409 when the "
                     "customer has no guardian.",
     )
     @idempotent
     def post(self, request, pk):
         data = validated_body(GuardianVerifySerializer, request)
+        shown = write_disclosure(request)
         subject = services.subject_guardian_verify(
-            actor=actor_for_user(request.user), subject_id=pk, evidence=data["evidence"]
+            actor=actor_for_user(request.user), subject_id=pk, evidence=data["evidence"],
+            viewed=shown.viewed_in_answer("api.verify_guardian"),
         )
-        return Response(subject_output(request, subject))
+        return Response(subject_answer(subject, shown))
 
 
 class NationalIdShareView(generics.GenericAPIView):

@@ -79,6 +79,26 @@ def test_api_gives_json_and_csv(known, dpo, as_user, monkeypatch):
     assert any(line["section"] == "withdrawal_duties" for line in lines)
 
 
+def _csv_status_counts(content: bytes) -> dict[tuple[str, str], int]:
+    lines = csv.DictReader(io.StringIO(content.decode()))
+    return {(line["key"], line["status"]): int(line["count"]) for line in lines
+            if line["section"] == "type_and_status"}
+
+
+def test_csv_counts_by_type_and_status_as_the_json_does(known, dpo, as_user, client, monkeypatch):
+    # The contract's "counts by type and status ... ?format=csv": the CSV had totals, types and
+    # channels, but not the type-by-status counts the JSON gives.
+    monkeypatch.setattr("dsr.reports.timezone.now", lambda: NOW)
+    api = as_user(dpo)
+    body = api.get("/api/v1/reports/deadlines/").json()
+    from_json = {(r["type"], r["status"]): r["count"] for r in body["by_type_and_status"]}
+    assert from_json[("access", "received")] == 2 and from_json[("delete", "received")] == 1
+    assert _csv_status_counts(api.get("/api/v1/reports/deadlines/?format=csv").content) == from_json
+    client.force_login(dpo)
+    portal = client.get("/en/portal/reports/deadlines/?format=csv")
+    assert _csv_status_counts(portal.content) == from_json
+
+
 def test_api_refuses_bad_dates_and_other_roles(dpo, officer, as_user):
     assert as_user(dpo).get("/api/v1/reports/deadlines/?since=yesterday").status_code == 400
     assert as_user(officer).get("/api/v1/reports/deadlines/").status_code == 403

@@ -156,6 +156,7 @@ def test_a_second_cif_with_the_same_national_id_is_409_naming_the_first(as_user,
     ("email", "not-an-email"),
     ("date_of_birth", "2999-01-01"),
     ("external_ref", "has spaces"),
+    ("relationship_ended_on", "2999-01-01"),
 ])
 def test_bad_input_is_400_with_a_message_and_writes_nothing(as_user, officer, field, value):
     client = as_user(officer)
@@ -168,6 +169,18 @@ def test_bad_input_is_400_with_a_message_and_writes_nothing(as_user, officer, fi
     assert response.json()[field][0]
     assert DataSubject.objects.count() == 0
     assert AuditEntry.objects.count() == audit_before
+
+
+def test_relationship_ended_on_is_kept_on_create_and_audited(as_user, officer):
+    response = as_user(officer).post(
+        "/api/v1/subjects/", {**VALID, "relationship_ended_on": "2024-06-30"}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["relationship_ended_on"] == "2024-06-30"
+    assert DataSubject.objects.get().relationship_ended_on.isoformat() == "2024-06-30"
+    created = AuditEntry.objects.get(action="core.subject.created")
+    assert "relationship_ended_on" in created.data["fields"]
 
 
 def test_duplicate_cif_is_409(as_user, officer):

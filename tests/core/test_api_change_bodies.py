@@ -1,0 +1,53 @@
+"""Every `PATCH` refuses a field it does not know with 400 naming it, and changes nothing: before, DRF
+dropped the field and the answer was 200, as if the change had been made (found on purposes, whose
+contract names `name` and `description` where the endpoint read only `name_vi`...)."""
+from __future__ import annotations
+
+import pytest
+
+from audit.models import AuditEntry
+from core.actors import Actor
+from core.roles import Role
+from integrations.webhooks import webhook_endpoint_create
+from tests.consents.factories import make_purpose
+from tests.factories import UserFactory, make_subject
+from tests.regulator.factories import make_breach, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+def _subject():
+    return f"/api/v1/subjects/{make_subject().pk}/"
+
+
+def _purpose():
+    return f"/api/v1/purposes/{make_purpose().code}/"
+
+
+def _breach():
+    make_inventory()
+    return f"/api/v1/breaches/{make_breach().pk}/"
+
+
+def _endpoint():
+    client = UserFactory(username="hooks_client", role=Role.CLIENT)
+    endpoint, _secret = webhook_endpoint_create(
+        actor=Actor.system("tests"), client=client, name="Hooks", url="https://hooks.example/qdl",
+    )
+    return f"/api/v1/webhook-endpoints/{endpoint.pk}/"
+
+
+@pytest.mark.parametrize(("address", "known"), [
+    (_subject, {"full_name": "Trần Thị Sửa"}),
+    (_purpose, {"active": False}),
+    (_breach, {"title": "Renamed"}),
+    (_endpoint, {"active": False}),
+])
+def test_an_unknown_field_in_a_patch_is_400_naming_it(as_user, dpo, address, known):
+    url, api = address(), as_user(dpo)
+    before = AuditEntry.objects.count()
+    response = api.patch(url, {**known, "external_reference": "CIF9"}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {"external_reference": [response.json()["external_reference"][0]]}
+    assert AuditEntry.objects.count() == before
+    assert api.patch(url, known, format="json", HTTP_X_ACCESS_REASON="test").status_code == 200
