@@ -211,6 +211,10 @@ class PurposeUpdateSerializer(ChangeSerializer):
                     attrs.setdefault(f"{field}_{lang}", both)
         return attrs
 
+    @staticmethod
+    def representation():
+        return PurposeOutputSerializer()
+
 
 class ConsentOutputSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.external_ref", read_only=True)

@@ -45,13 +45,23 @@ class MomentField(serializers.DateTimeField):
 class ChangeSerializer(serializers.Serializer):
     """The body of a `PATCH`: every field optional, and a field it does not know refused (400 naming
     it) rather than dropped. A dropped field answered 200 as if the change were made: the contract's
-    `name` on a purpose changed nothing for the DPO who sent it. Create bodies keep DRF's tolerance
+    `name` on a purpose changed nothing for the DPO who sent it. A field of the resource's own
+    representation (`representation`) that the change cannot set is passed over, not refused: clients
+    often send back what a GET answered with one field changed. Create bodies keep DRF's tolerance
     (the contract lets clients send more than a version reads); a change is only what it names."""
+
+    @staticmethod
+    def representation() -> serializers.Serializer | None:
+        """The serializer of what a GET of the resource answers."""
+        return None
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(str(name) for name in data.keys() if name not in writable)
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            representation = self.representation()
+            if representation is not None:
+                known |= set(representation.fields)
+            unknown = sorted(str(name) for name in data.keys() if name not in known)
             if unknown:
                 raise serializers.ValidationError(
                     {name: [_("This field does not exist here; nothing was changed.")] for name in unknown},

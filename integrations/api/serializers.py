@@ -24,6 +24,10 @@ class EndpointChangeSerializer(ChangeSerializer):
     active = serializers.BooleanField(required=False)
     recipient = serializers.IntegerField(required=False, allow_null=True)
 
+    @staticmethod
+    def representation():
+        return EndpointOutputSerializer()
+
 
 class EndpointOutputSerializer(serializers.ModelSerializer):
     client = serializers.CharField(source="client.username")

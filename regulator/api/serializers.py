@@ -40,6 +40,10 @@ class BreachUpdateSerializer(ChangeSerializer):
         child=serializers.CharField(max_length=50), required=False, allow_empty=False
     )
 
+    @staticmethod
+    def representation():
+        return BreachOutputSerializer()
+
 
 class NotifySerializer(serializers.Serializer):
     late_reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -89,6 +89,10 @@ class SubjectRectifySerializer(ChangeSerializer):
     adult_verified = serializers.BooleanField(required=False, help_text="The result of an eKYC adult check.")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
+    @staticmethod
+    def representation():
+        return SubjectOutputSerializer()
+
 
 class SubjectSearchSerializer(serializers.Serializer):
     """Exactly one identifier, matched whole through its blind index (in the body, never the URL)."""

@@ -51,3 +51,21 @@ def test_an_unknown_field_in_a_patch_is_400_naming_it(as_user, dpo, address, kno
     assert response.json() == {"external_reference": [response.json()["external_reference"][0]]}
     assert AuditEntry.objects.count() == before
     assert api.patch(url, known, format="json", HTTP_X_ACCESS_REASON="test").status_code == 200
+
+
+@pytest.mark.parametrize(("address", "known"), [
+    (_subject, {"full_name": "Trần Thị Sửa"}),
+    (_purpose, {"active": False}),
+    (_breach, {"title": "Renamed"}),
+    (_endpoint, {"active": False}),
+])
+def test_a_patch_may_send_back_what_a_get_answered(as_user, dpo, address, known):
+    """Clients often read a resource, change one field and send the whole of it back: the fields they
+    cannot change are part of the resource, not unknown, so they are passed over, not refused."""
+    url, api = address(), as_user(dpo)
+    whole = api.get(url, HTTP_X_ACCESS_REASON="test").json()
+
+    response = api.patch(url, {**whole, **known}, format="json", HTTP_X_ACCESS_REASON="test")
+
+    assert response.status_code == 200, response.content
+    assert all(response.json()[name] == value for name, value in known.items())
