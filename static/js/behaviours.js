@@ -1,12 +1,17 @@
 // Small page behaviours, kept in a static file because the Content Security Policy forbids inline
-// handlers: a switch that submits its form when flipped, a button that prints the page, a table too
-// wide for the screen that the keyboard can scroll.
+// handlers: a switch that submits its form when flipped (and shows the saved state again on Back), a
+// button that prints the page, a table too wide for the screen that the keyboard can scroll.
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (field && field.form) field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
 });
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
+});
+// On Back the browser restores a switch as the customer flipped it, although flipping only led to a
+// confirmation page and nothing was saved: the switch goes back to the state the page was served with.
+window.addEventListener("pageshow", () => {
+  for (const field of document.querySelectorAll("input[data-autosubmit]")) field.checked = field.defaultChecked;
 });
 
 // A table wider than its frame scrolls sideways; a keyboard user reaches and scrolls it with Tab and

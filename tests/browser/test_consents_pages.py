@@ -2,8 +2,9 @@
 
 import pytest
 
+from consents.selectors import purpose_by_code
 from core.roles import Role
-from tests.consents.factories import make_purpose
+from tests.consents.factories import grant, make_purpose
 from tests.factories import UserFactory, make_customer, make_subject
 from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
@@ -87,3 +88,20 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
 
     page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
     assert "Biometric authentication" in page.get_by_test_id("consent-timeline").inner_text()
+
+
+def test_going_back_from_the_withdrawal_page_shows_the_switch_as_it_is(page, login, live_url, catalogue):
+    """The browser restores a flipped switch on Back although nothing was saved: the page puts it back,
+    so the customer never reads "off" for a consent still in force."""
+    customer = make_customer(subject=make_subject(), username="hoa")
+    grant(customer.customer_account.subject, purpose_by_code("marketing"))
+    login(page, "hoa")
+    page.goto(live_url("/me/consents/"))
+    assert page.get_by_test_id("switch-marketing").is_checked()
+
+    page.get_by_test_id("purpose-marketing").locator(".switch").click()
+    page.wait_for_url("**/me/consents/marketing/withdraw/")
+    page.go_back()
+    page.wait_for_load_state()
+
+    assert page.get_by_test_id("switch-marketing").is_checked()
