@@ -29,14 +29,18 @@ def form_errors_as_messages(http_request, form: forms.Form) -> None:
             messages.error(http_request, error)
 
 
-def call_with_messages(http_request, call: Callable[[], Any], success: SuccessMessage) -> bool:
-    """Call a service; a domain error becomes a message for the person instead of a 500."""
+def call_with_messages(
+    http_request, call: Callable[[], Any], success: SuccessMessage, *, shown_at: str = ""
+) -> bool:
+    """Call a service; a domain error becomes a message for the person instead of a 500. `shown_at`
+    names the element of the next page the message belongs to (`messages_at`), when the page opens
+    there rather than at its top."""
     try:
         result = call()
     except DomainError as error:
-        messages.error(http_request, error.text)
+        messages.error(http_request, error.text, extra_tags=shown_at)
         return False
-    _succeeded(http_request, success, result)
+    _succeeded(http_request, success, result, shown_at=shown_at)
     return True
 
 
@@ -65,5 +69,5 @@ def form_submit(http_request, form: forms.Form, call: Callable[[], Any], success
     return True
 
 
-def _succeeded(http_request, success: SuccessMessage, result: Any) -> None:
-    messages.success(http_request, success(result) if callable(success) else success)
+def _succeeded(http_request, success: SuccessMessage, result: Any, *, shown_at: str = "") -> None:
+    messages.success(http_request, success(result) if callable(success) else success, extra_tags=shown_at)

@@ -79,7 +79,7 @@ def _session_ref(request) -> str:
     return fingerprint(request.session.session_key)
 
 
-def _rows(subject, *, now) -> list[dict]:
+def _rows(subject, *, now, ward_id: str | None = None) -> list[dict]:
     states = selectors.consent_states_for_subject(subject)
     restrictions = list(selectors.restrictions_in_force(subject))
     rows = []
@@ -99,6 +99,7 @@ def _rows(subject, *, now) -> list[dict]:
         rows.append(
             {
                 "purpose": purpose,
+                "card": _card(purpose.code, ward_id),
                 "state": state,
                 "on": on and not outdated,
                 "outdated": outdated,
@@ -125,10 +126,14 @@ def _acting_for(subject, ward_id: str | None):
     return ward, subject
 
 
+def _card(code: str, ward_id: str | None = None) -> str:
+    """The id of a purpose's card on the consents page: the customer comes back to it after a change,
+    and the change's outcome is shown in it."""
+    return f"ward-{ward_id}-{code}" if ward_id else f"purpose-{code}"
+
+
 def _anchor(code: str, ward_id: str | None = None) -> str:
-    """Where a purpose's card is on the consents page, so the customer comes back to it after a change."""
-    url = reverse("consents:me_consents")
-    return f"{url}#ward-{ward_id}-{code}" if ward_id else f"{url}#purpose-{code}"
+    return f"{reverse('consents:me_consents')}#{_card(code, ward_id)}"
 
 
 def _back(ward_id: str | None, code: str | None = None):
@@ -161,7 +166,7 @@ def me_consents(request, subject):
             "ward": ward,
             "rows": [
                 r
-                for r in _rows(ward, now=now)
+                for r in _rows(ward, now=now, ward_id=str(ward.pk))
                 if r["purpose"].consent_based
                 and (
                     r["on"]
@@ -240,10 +245,11 @@ def me_consent_set(request, code, subject):
             )
             url = reverse("consents:me_consent_confirm", kwargs={"code": code})
             return redirect(f"{url}?ward={ward_id}" if ward_id else url)
-        messages.error(request, error.text)
+        messages.error(request, error.text, extra_tags=_card(code, ward_id))
     else:
         messages.success(
-            request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name}
+            request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name},
+            extra_tags=_card(code, ward_id),
         )
     return _back(ward_id, code)
 
@@ -296,6 +302,7 @@ def me_withdraw(request, code, subject):
                 subject_id=whose.pk,
             ),
             _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
+            shown_at=_card(code, ward_id),
         )
         return _back(ward_id, code)
     return render(

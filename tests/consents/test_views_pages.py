@@ -374,3 +374,18 @@ def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, set
     assert client.get(job_url + "progress/").json()["status"] == "cancelled"
     assert client.post(job_url + "cancel/", follow=True).status_code == 200  # again: a message, not a 500
     assert Consent.objects.count() == 0
+
+
+def test_the_outcome_of_a_change_is_shown_on_the_purpose_the_customer_comes_back_to(customer_a, catalogue):
+    """After a change the page opens at the purpose's card, far below the top of the page on a phone:
+    the confirmation stands in that card, not only at the top of the page."""
+    client = signed_in(customer_a)
+    client.post("/en/me/consents/sharing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+
+    answer = client.post("/en/me/consents/sharing/withdraw/", {"reason": ""})
+    assert answer["Location"].endswith("#purpose-sharing")
+    page = client.get(answer["Location"]).content.decode()
+
+    card = page.split('id="purpose-sharing"', 1)[1].split("</article>", 1)[0]
+    assert "is withdrawn from now on" in card
+    assert page.count("is withdrawn from now on") == 1
