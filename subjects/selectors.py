@@ -107,7 +107,9 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
     query = compatibility_form(query).strip()
     if not query:
         return DataSubject.objects.none()
-    conditions = Q(external_ref=query)
+    # Customer numbers are upper case in the core system; one typed in lower case is the same customer
+    # (and matching both spellings exactly keeps the look-up on the unique index).
+    conditions = Q(external_ref__in={query, query.upper()})
     digits = re.sub(r"[\s.+()-]", "", query)
     if "@" in query:
         try:

@@ -18,6 +18,17 @@ def test_lookup_posts_the_identifier_and_opens_the_one_match(client, officer):
         assert response["Location"] == reverse("subjects:customer_detail", args=[subject.pk])
 
 
+def test_lookup_finds_a_customer_number_typed_in_lower_case(client, officer):
+    """A CIF typed as "cif0000002" is the customer CIF0000002, not a stranger to register again."""
+    subject = make_subject(external_ref="CIF7700001")
+    client.force_login(officer)
+
+    response = client.post(reverse("subjects:customer_lookup"), {"q": " cif7700001 "})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("subjects:customer_detail", args=[subject.pk])
+
+
 def test_lookup_ignores_an_identifier_in_the_url(client, officer):
     """An old bookmark or a typed `?q=` must not search: the number would be in the access log."""
     make_subject(national_id="001199000123")
