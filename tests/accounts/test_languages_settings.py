@@ -123,8 +123,10 @@ def test_staff_take_the_code_step_and_their_page_in_their_language(client, priva
 
 def test_the_customer_chooses_the_language_of_our_emails_on_their_page(client, customer_a):
     client.force_login(customer_a)
-    page = client.get("/me/")
+    page = client.get("/en/me/")
     assert b'data-testid="me-language-form"' in page.content
+    # The switch at the top of the page sets it too; the form says so rather than change it silently.
+    assert "changes this too" in page.content.decode()
     response = client.post("/me/language/", {"language": "en"})
     assert response.status_code == 302
     assert subject_of(customer_a).preferred_language == "en"

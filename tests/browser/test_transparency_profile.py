@@ -40,7 +40,7 @@ def test_me_privacy_in_vietnamese_on_a_phone(phone_page, login, live_url):
     login(page, "lan")
     page.goto(live_url("/me/privacy/"))
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.get_by_role("heading", level=1).inner_text() == "Quyền riêng tư của Quý khách"
+    assert page.get_by_role("heading", level=1).inner_text() == "Quyền riêng tư của bạn"
     assert "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao" in page.get_by_test_id(
         "complaints"
     ).inner_text()

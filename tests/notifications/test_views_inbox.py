@@ -111,4 +111,4 @@ def test_staff_see_what_was_sent_to_the_customer_on_which_channel_and_whether_it
     assert "https://bank.example/me/requests/1/" not in panel
     newest, oldest = panel.split('data-testid="sent-message"')[1:]
     assert "MINE0002" in newest and "E-mail: Đang gửi" in newest
-    assert "MINE0001" in oldest and "E-mail: Đã gửi tới" in oldest and "badge--ok" in oldest
+    assert "MINE0001" in oldest and "E-mail: Đã gửi thành công" in oldest and "badge--ok" in oldest
