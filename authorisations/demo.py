@@ -24,8 +24,8 @@ def seed(context: dict) -> None:
             tax_code=DEMO_TAX_CODE,
             licence_ref="ĐKKD 0312345678",
             contact_email="openapi@ketoan-demo.example.vn",
-            purpose="Đối soát giao dịch ngân hàng vào sổ kế toán của bạn / Reconcile your bank transactions "
-            "into your accounting books",
+            purpose="Đối soát giao dịch ngân hàng vào sổ kế toán của bạn",
+            purpose_en="Reconcile your bank transactions into your accounting books",
             redirect_uris=["https://ketoan-demo.example.vn/oauth/callback"],
             scopes=["accounts:read", "balances:read", "transactions:read"],
         ).third_party

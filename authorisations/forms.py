@@ -48,7 +48,11 @@ class ThirdPartyForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(label=_("Purpose (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose_en = forms.CharField(
+        label=_("Purpose (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to customers reading in English; the Vietnamese is shown when blank."),
+    )
     redirect_uris = forms.CharField(
         label=_("Redirect URIs (one per line)"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from authorisations.states import AuthorisationStatus, PauseReason
+from core.labels import in_reader_language
 from core.states import StatefulModel
 
 
@@ -36,6 +37,8 @@ class ThirdParty(models.Model):
     redirect_uris = models.JSONField(_("redirect URIs"), default=list)
     scopes = models.JSONField(_("data scopes it may ask for"), default=list)
     purpose = models.TextField(_("purpose"))
+    # Optional: customers reading in English see the Vietnamese purpose when it is blank.
+    purpose_en = models.TextField(_("purpose in English"), blank=True)
     fetch_type = models.CharField(
         _("fetch type"), max_length=16, choices=FetchType.choices, default=FetchType.PERIODIC
     )
@@ -72,6 +75,10 @@ class ThirdParty(models.Model):
     def cross_border(self) -> bool:
         return self.country.upper() != "VN"
 
+    @property
+    def purpose_text(self) -> str:
+        return in_reader_language(self.purpose, self.purpose_en)
+
 
 class Authorisation(StatefulModel):
     """A customer's authorisation of one third party to read named data for a set time.
@@ -89,6 +96,7 @@ class Authorisation(StatefulModel):
     third_party = models.ForeignKey(ThirdParty, on_delete=models.PROTECT, related_name="authorisations")
     scopes = models.JSONField(default=list)
     purpose = models.TextField()
+    purpose_en = models.TextField(blank=True)
     fetch_type = models.CharField(max_length=16, choices=FetchType.choices)
     frequency_per_day = models.PositiveSmallIntegerField()
     cross_border = models.BooleanField(default=False)
@@ -124,6 +132,11 @@ class Authorisation(StatefulModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "expires_at"], name="authorisation_due_idx")]
+
+    @property
+    def purpose_text(self) -> str:
+        """The purpose as agreed, in the reader's language."""
+        return in_reader_language(self.purpose, self.purpose_en)
 
     def usable_at(self, now) -> bool:
         """Whether the third party may read now: active, within its term."""

@@ -31,6 +31,7 @@ def authorisation_receipt(authorisation: Authorisation, event: AuthorisationEven
             "client_id": third_party.application.client_id,
         },
         "purpose": authorisation.purpose,
+        "purpose_en": authorisation.purpose_en or None,
         "scopes": list(authorisation.scopes),
         "access": "read_only",
         "fetch_type": authorisation.fetch_type,

@@ -139,7 +139,7 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
             "third_party": a.third_party.legal_name,
             "third_party_country": a.third_party.country,
             "scopes": list(a.scopes),
-            "purpose": a.purpose,
+            "purpose": a.purpose_text,
             "status": a.status,
             "starts_at": a.starts_at.isoformat(),
             "expires_at": a.expires_at.isoformat(),

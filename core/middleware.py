@@ -21,6 +21,13 @@ from core.context import RequestContext, current_request
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 API_PREFIX = "/api/"
+# Addresses outside the language prefixes: the API, and the OAuth endpoints, whose addresses third
+# parties fix (the consent screen among them).
+OUTSIDE_LANGUAGE_PREFIXES = (API_PREFIX, "/oauth/")
+
+
+def outside_language_prefixes(path: str) -> bool:
+    return path.startswith(OUTSIDE_LANGUAGE_PREFIXES)
 
 
 def is_token_api_call(request) -> bool:
@@ -62,12 +69,12 @@ class MessageMiddleware(SkippedOnTokenApiCalls, messages_middleware.MessageMiddl
 
 class LocaleMiddleware(locale_middleware.LocaleMiddleware):
     """Pages take their language from their path (Vietnamese unprefixed, English under /en/). The
-    API has no prefix, so Django's middleware would answer every call in Vietnamese: an API call
-    takes the language its caller asks for instead (the language cookie, then Accept-Language),
-    Vietnamese when it names neither."""
+    API and the OAuth consent screen have no prefix, so Django's middleware would answer them all in
+    Vietnamese: they take the language the caller asks for instead (the language cookie, then
+    Accept-Language), Vietnamese when it names neither."""
 
     def process_request(self, request):
-        if not request.path_info.startswith(API_PREFIX):
+        if not outside_language_prefixes(request.path_info):
             return super().process_request(request)
         translation.activate(translation.get_language_from_request(request, check_path=False))
         request.LANGUAGE_CODE = translation.get_language()

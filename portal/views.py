@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import customer_required, second_factor_missing, staff_required
 from core.actors import actor_for_user
+from core.middleware import outside_language_prefixes
 from core.navigation import dashboard_cards, dashboard_panels
 from core.replica import replica_reads
 from core.roles import Role, user_role
@@ -70,14 +71,23 @@ def switch_language(request):
                                            require_https=request.is_secure()):
         next_url = "/"
     path = next_url
+    if outside_language_prefixes(path):
+        # Such a page reads the cookie set below; its address has no language to change.
+        response = redirect(path)
+        _remember_language(request, response, language)
+        return response
     for code, _name in settings.LANGUAGES:
         if path == f"/{code}" or path.startswith(f"/{code}/"):
             path = path[len(code) + 1:] or "/"
             break
+    response = redirect(path if language == settings.LANGUAGE_CODE else f"/{language}{path}")
+    _remember_language(request, response, language)
+    return response
+
+
+def _remember_language(request, response, language: str) -> None:
     if request.user.is_authenticated and not second_factor_missing(request.user):
         # Signed-in people (staff past the code step) are written to in the language they read the site in.
         services.user_language_set(actor=actor_for_user(request.user), user=request.user, language=language)
-    response = redirect(path if language == settings.LANGUAGE_CODE else f"/{language}{path}")
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=settings.SESSION_COOKIE_SECURE, httponly=False)
-    return response

@@ -30,7 +30,11 @@ class ThirdPartyCreateSerializer(serializers.Serializer):
         default="VN",
         help_text="ISO 3166 code; anything but VN makes it a cross-border transfer.",
     )
-    purpose = serializers.CharField(max_length=2000)
+    purpose = serializers.CharField(max_length=2000, help_text="In Vietnamese.")
+    purpose_en = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True,
+        help_text="In English, for customers reading in English; the Vietnamese is shown when blank.",
+    )
     redirect_uris = serializers.ListField(child=serializers.CharField(max_length=500), allow_empty=False)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=SCOPE_CHOICES), allow_empty=False)
     fetch_type = serializers.ChoiceField(
@@ -62,6 +66,7 @@ class ThirdPartyOutputSerializer(serializers.ModelSerializer):
             "redirect_uris",
             "scopes",
             "purpose",
+            "purpose_en",
             "fetch_type",
             "frequency_per_day",
             "max_duration_days",
@@ -112,6 +117,7 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
             "third_party_name",
             "scopes",
             "purpose",
+            "purpose_en",
             "fetch_type",
             "frequency_per_day",
             "cross_border",

@@ -140,6 +140,7 @@ def authorisation_grant(
             third_party=third_party,
             scopes=sorted(scopes),
             purpose=third_party.purpose,
+            purpose_en=third_party.purpose_en,
             fetch_type=third_party.fetch_type,
             frequency_per_day=third_party.frequency_per_day,
             cross_border=third_party.cross_border,
