@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from core.actors import Actor
 from dsr import services
-from dsr.models import DataCategory, IdentityMethod, RetentionRule, System
+from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, RetentionRule, System
+from tests.consents.factories import grant, make_purpose
 
 STAFF = Actor(kind="staff", user_id=None, label="tests-staff")
 # Monday 9 March 2026, 09:00 in Hà Nội: under Law 91, with no holiday in the following weeks.
@@ -85,3 +86,25 @@ def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **field
 def by_document(subject) -> dict:
     """The verification form's data for a document matching the customer record."""
     return {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}
+
+
+def answered_access(subject):
+    """An access request answered by every system (core banking with data), completed: its export is built."""
+    make_inventory()
+    purpose = make_purpose("marketing-offers", name_vi="Ưu đãi tiếp thị", name_en="Marketing offers")
+    grant(subject, purpose)
+    request = verified_request(subject, type="access")
+    for task in FulfilmentTask.objects.filter(request=request).order_by("system__code"):
+        result = (
+            {
+                "card_count": 2,
+                "opened_at": "2024-05-01T03:04:05.123456+00:00",
+                "closed_accounts": [],
+                "note": "",
+            }
+            if task.system.code == "core_banking"
+            else {}
+        )
+        services.task_complete(actor=STAFF, task_id=task.pk, result=result)
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    return request

@@ -8,9 +8,7 @@ import re
 import pytest
 
 from dsr import services
-from dsr.models import FulfilmentTask
-from tests.consents.factories import grant, make_purpose
-from tests.dsr.factories import STAFF, make_inventory, verified_request
+from tests.dsr.factories import STAFF, answered_access
 
 pytestmark = pytest.mark.django_db
 
@@ -24,27 +22,6 @@ RAW = (
     "card_count",
     "+00:00",
 )
-
-
-def answered_access(subject):
-    make_inventory()
-    purpose = make_purpose("marketing-offers", name_vi="Ưu đãi tiếp thị", name_en="Marketing offers")
-    grant(subject, purpose)
-    request = verified_request(subject, type="access")
-    for task in FulfilmentTask.objects.filter(request=request).order_by("system__code"):
-        result = (
-            {
-                "card_count": 2,
-                "opened_at": "2024-05-01T03:04:05.123456+00:00",
-                "closed_accounts": [],
-                "note": "",
-            }
-            if task.system.code == "core_banking"
-            else {}
-        )
-        services.task_complete(actor=STAFF, task_id=task.pk, result=result)
-    services.request_complete(actor=STAFF, request_id=request.pk)
-    return request
 
 
 @pytest.mark.parametrize(
