@@ -69,7 +69,7 @@ def test_dpo_registers_a_system_that_new_requests_reach(client, dpo, client_user
     page = client.get(reverse("dsr:systems")).content.decode()
     assert "Tổng đài" in page
     # The requests it answers, by name, not as the codes "access, delete".
-    assert "<td>Truy cập dữ liệu cá nhân, Xoá dữ liệu</td>" in page
+    assert "<td>Truy cập dữ liệu cá nhân, Xóa dữ liệu</td>" in page
 
 
 def test_duplicate_code_is_a_clear_error(client, dpo):
