@@ -39,6 +39,12 @@ class _AssigneeChoicesMixin:
 
 
 class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
+    reference = forms.CharField(
+        label=_("Request reference"),
+        max_length=60,
+        required=False,
+        help_text=_("As on the receipt or in the e-mail, e.g. YC-261202-CDE639"),
+    )
     type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
     assignee = forms.ModelChoiceField(

@@ -39,7 +39,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         context = {
             "event": event,
             "type_label": str(request.get_type_display()),
-            "reference": request.pk.hex[:8].upper(),
+            "reference": request.reference,
             # The date that binds (`answer_by`); the key ends in `_at` so the outbox revives it.
             "due_at": request.answer_by.isoformat(),
             "reason_label": str(OutcomeReason(request.outcome_reason).label)

@@ -44,6 +44,7 @@ from dsr.selectors import (
     request_queue,
     request_ready_to_answer,
     request_work_check,
+    requests_by_reference,
     task_allowed_actions,
     visible_request_by_id,
     work_staff,
@@ -75,6 +76,18 @@ def queue(request):
             "closed_until": data.get("until"),
         }
     now = timezone.now()
+    reference = form.cleaned_data.get("reference", "").strip() if form.is_valid() else ""
+    if reference:
+        # The reference a customer quotes finds the request itself, whatever the other filters say.
+        matches = list(requests_by_reference(reference)[:PAGE_SIZE])
+        if len(matches) == 1:
+            return redirect("dsr:detail", pk=matches[0].pk)
+        rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in matches]
+        return render(
+            request,
+            "dsr/queue.html",
+            {"form": form, "page": None, "rows": rows, "now": now, "reference": reference},
+        )
     page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
     return render(request, "dsr/queue.html", {"form": form, "page": page, "rows": rows, "now": now})
