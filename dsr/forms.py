@@ -233,6 +233,17 @@ class TaskDoneForm(forms.Form):
     )
 
 
+class CustomerReplyForm(forms.Form):
+    """The customer's answer to the question the bank asked (shown just above the form)."""
+
+    text = forms.CharField(
+        label=_("Your answer to the bank's question above"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your answer to the bank's question.")},
+    )
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Message to the customer"),

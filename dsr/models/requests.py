@@ -12,9 +12,10 @@ from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 # Requests come in through the same channels as consents (dsr may import consents, never the reverse).
 from consents.models import Channel
+from core.actors import ActorKind
 from deadlines.models import DeadlineRegime, RequestType
 from deadlines.policy import LOCAL_TZ, binding_deadline
-from dsr.states import OPEN, RequestStatus
+from dsr.states import OPEN, RequestStatus, customer_status_label
 from subjects.models import DataSubject
 
 
@@ -215,6 +216,10 @@ class DataSubjectRequest(models.Model):
         return self.paused_at is not None
 
     @property
+    def status_for_customer(self) -> str:
+        return customer_status_label(self.status)
+
+    @property
     def reference(self) -> str:
         """The one reference of the request, on the receipt, in every message and on every page."""
         return request_reference(self.pk, self.received_at)
@@ -274,6 +279,19 @@ class RequestStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"RequestStatusChange {self.request_id} {self.old_status}->{self.new_status}"
+
+    @property
+    def new_status_for_customer(self) -> str:
+        return customer_status_label(self.new_status)
+
+    @property
+    def is_customer_reply(self) -> bool:
+        """The customer's answer to the bank's question (`request_customer_reply`)."""
+        return (
+            self.old_status == RequestStatus.AWAITING_CUSTOMER
+            and self.actor_kind == ActorKind.CUSTOMER
+            and bool(self.note)
+        )
 
 
 class ClockEvent(models.TextChoices):

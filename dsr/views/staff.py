@@ -166,6 +166,8 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
         key=lambda item: item["at"],
     )
+    # The customer's latest answer to the bank's question, shown above all else (masked like the details).
+    reply = next((c for c in reversed(found.status_changes.all()) if c.is_customer_reply), None)
     can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
     may_download = _may(request_work_check, request.user, found, download=True)
     actions = request_allowed_actions(found, request.user, now=now)
@@ -191,6 +193,8 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         "revealed": shown.revealed,
         "reason_form": reason_form,
         "details": shown.text(found.details),
+        "customer_reply": reply,
+        "customer_reply_text": shown.text(reply.note) if reply else "",
         "corrections": shown.labelled(request_corrections(found)),
         "ready_to_answer": request_ready_to_answer(found),
         "overdue": found.is_overdue(now),
