@@ -39,6 +39,7 @@ from dsr.services.moves import (
     overdue_reason_set,
 )
 from dsr.states import REQUEST_MACHINE
+from subjects.models import DataSubject
 
 # ---------------------------------------------------------------------------- the state machine
 
@@ -81,7 +82,7 @@ MAX_REPLY_LENGTH = MAX_NOTE_LENGTH
 
 
 def request_customer_reply(
-    *, actor: Actor, request_id, subject, text: str, now: datetime | None = None
+    *, actor: Actor, request_id, subject: DataSubject | None, text: str, now: datetime | None = None
 ) -> DataSubjectRequest:
     """The customer answers the question the bank asked when it put the request on *awaiting the
     customer*: the answer is the note of the move back to where the work stood (identity still to
