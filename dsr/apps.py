@@ -32,6 +32,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.approved": _("Deletion approved by a second responsible person"),
                 "dsr.request.overdue_reason_recorded": _("Reason for a late request recorded"),
+                "dsr.request.customer_replied": _("Customer answered the bank's question on a request"),
                 "dsr.clock.started": _("Request clock started"),
                 "dsr.clock.acknowledged": _("Request acknowledged"),
                 "dsr.clock.paused": _("Request clock paused"),

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from deadlines.clocks import ClockSource, clock_columns, register_clock_source, short_id
+from deadlines.clocks import ClockSource, clock_columns, register_clock_source
 from deadlines.models import RequestType
-from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent
+from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent, request_reference
 from dsr.states import OPEN
 
 SOURCE = "dsr.request"
@@ -44,7 +44,9 @@ _TYPE_LABELS = dict(RequestType.choices)
 
 
 def label(row: dict[str, Any]) -> str:
-    return f"{_TYPE_LABELS.get(row['type'], row['type'])} #{short_id(row['clock_item_id'])}"
+    # The request's one reference, the number the customer quotes and staff search the queue by.
+    reference = request_reference(uuid.UUID(row["clock_item_id"]), row["received_at"])
+    return f"{_TYPE_LABELS.get(row['type'], row['type'])} {reference}"
 
 
 def link(row: dict[str, Any]) -> str:
@@ -87,7 +89,7 @@ def register() -> None:
             open_items=open_requests,
             label=label,
             link=link,
-            fields=("type",),
+            fields=("type", "received_at"),
             breach_action="dsr.clock.breached",
             on_breached=record_breaches,
             clock_labels={

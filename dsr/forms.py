@@ -39,6 +39,12 @@ class _AssigneeChoicesMixin:
 
 
 class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
+    reference = forms.CharField(
+        label=_("Request reference"),
+        max_length=60,
+        required=False,
+        help_text=_("As on the receipt or in the e-mail, e.g. YC-261202-CDE639"),
+    )
     type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
     assignee = forms.ModelChoiceField(
@@ -224,6 +230,17 @@ class TaskDoneForm(forms.Form):
         max_length=300,
         required=False,
         help_text=_("Where the proof is kept: a ticket number, a file, a log id."),
+    )
+
+
+class CustomerReplyForm(forms.Form):
+    """The customer's answer to the question the bank asked (shown just above the form)."""
+
+    text = forms.CharField(
+        label=_("Your answer to the bank's question above"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your answer to the bank's question.")},
     )
 
 

@@ -3,6 +3,9 @@ moves of their requests that concern them: received, acknowledged, completed (fu
 with the legal reason, and a deadline extended with its reason. Queued in the transaction of the move,
 sent once it commits, in the language of the person written to; a customer with neither e-mail nor
 phone on file finds it in the app's inbox.
+
+Staff hear, by e-mail through the outbox as for deadline reminders, when a customer answers the bank's
+question: the person the request is assigned to, else the privacy officers who work the queue.
 """
 
 from __future__ import annotations
@@ -12,10 +15,16 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.languages import language_for_subject
+from accounts.languages import language_for_subject, per_language
+from core.roles import Role
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.states import RequestStatus
-from integrations.outbox import absolute_url
+from integrations.outbox import (
+    absolute_url,
+    email_message,
+    outbox_enqueue_email_batch,
+    staff_recipients,
+)
 from notifications.services import notify
 
 S = RequestStatus
@@ -28,6 +37,9 @@ EVENT_BY_STATUS = {
     S.REJECTED: "rejected",
 }
 TEMPLATE = "dsr/email/customer_update"
+STAFF_REPLY_TEMPLATE = "dsr/email/customer_replied"
+# Who works an unassigned request (as the deadline reminders of `dsr.clock_sources`).
+QUEUE_ROLES = [Role.PRIVACY]
 
 
 def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, key: str) -> None:
@@ -39,7 +51,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         context = {
             "event": event,
             "type_label": str(request.get_type_display()),
-            "reference": request.pk.hex[:8].upper(),
+            "reference": request.reference,
             # The date that binds (`answer_by`); the key ends in `_at` so the outbox revives it.
             "due_at": request.answer_by.isoformat(),
             "reason_label": str(OutcomeReason(request.outcome_reason).label)
@@ -63,3 +75,30 @@ def customer_notify_move(request: DataSubjectRequest, *, new_status: str, now: d
     event = EVENT_BY_STATUS.get(new_status)
     if event is not None:
         customer_notify(request, event=event, now=now, key=key)
+
+
+def staff_notify_customer_replied(request: DataSubjectRequest, *, now: datetime, key: str) -> None:
+    """Queue an e-mail (caller's transaction) telling staff that the customer answered: the assignee,
+    else the queue. It names the request by its reference and links to it; the answer itself, the
+    customer's words, is read on the request page, not sent by e-mail."""
+    recipients = staff_recipients(user_ids=[request.assignee_id]) if request.assignee_id else {}
+    if not recipients:
+        recipients = staff_recipients(roles=QUEUE_ROLES)
+    wording = per_language(lambda: {
+        "type_label": str(request.get_type_display()),
+        "link": absolute_url(reverse("dsr:detail", args=[request.pk])),
+    })
+    messages = [
+        email_message(
+            to=recipient.address,
+            template=STAFF_REPLY_TEMPLATE,
+            context={"reference": request.reference, **wording(recipient.language)},
+            topic="dsr.staff.customer_replied",
+            dedupe_key=f"dsr.staff.replied:{request.pk}:{key}:{user_id}",
+            language=recipient.language,
+            now=now,
+        )
+        for user_id, recipient in recipients.items()
+    ]
+    # Not urgent: the every-minute outbox sweep sends them.
+    outbox_enqueue_email_batch(messages, dispatch=False)

@@ -51,6 +51,18 @@ NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
 UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
 
 
+# What the customer's own pages call a status, where the staff label would speak past them.
+CUSTOMER_STATUS_LABELS = {
+    S.AWAITING_CUSTOMER: _("The bank is waiting for your answer"),
+    S.CANCELLED: _("Cancelled by you"),
+}
+
+
+def customer_status_label(status: str) -> str:
+    """A status as the customer's pages (and the API's customer answers) word it."""
+    return CUSTOMER_STATUS_LABELS.get(status) or RequestStatus(status).label
+
+
 def may_end_unanswered(request) -> bool:
     return request.withdrawal_applied_at is None
 

@@ -31,5 +31,6 @@ urlpatterns = [
     path("me/requests/new/", customer.new_request, name="me_new"),
     path("me/requests/<uuid:pk>/", customer.my_request, name="me_detail"),
     path("me/requests/<uuid:pk>/cancel/", customer.cancel, name="me_cancel"),
+    path("me/requests/<uuid:pk>/reply/", customer.reply, name="me_reply"),
     path("me/requests/<uuid:pk>/export.<str:fmt>", customer.download, name="me_download"),
 ]

@@ -212,11 +212,17 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     answer_by = serializers.DateTimeField(
         read_only=True, help_text="The earlier of due_at and statutory_due_at: the date customers are told."
     )
+    reference = serializers.CharField(
+        read_only=True,
+        help_text="The reference the customer is given and quotes (e.g. YC-261202-CDE639); "
+        "staff find the request by it.",
+    )
 
     class Meta:
         model = DataSubjectRequest
         fields = [
             "id",
+            "reference",
             "subject",
             "type",
             "status",

@@ -22,9 +22,11 @@ from dsr.models.requests import (
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
+    request_reference,
 )
 
 __all__ = [
+    "request_reference",
     "CORRECTION_TYPES",
     "PURPOSE_TYPES",
     "Channel",

@@ -12,9 +12,10 @@ from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 # Requests come in through the same channels as consents (dsr may import consents, never the reverse).
 from consents.models import Channel
+from core.actors import ActorKind
 from deadlines.models import DeadlineRegime, RequestType
-from deadlines.policy import binding_deadline
-from dsr.states import OPEN, RequestStatus
+from deadlines.policy import LOCAL_TZ, binding_deadline
+from dsr.states import OPEN, RequestStatus, customer_status_label
 from subjects.models import DataSubject
 
 
@@ -215,11 +216,13 @@ class DataSubjectRequest(models.Model):
         return self.paused_at is not None
 
     @property
+    def status_for_customer(self) -> str:
+        return customer_status_label(self.status)
+
+    @property
     def reference(self) -> str:
-        """The number the customer is given to quote: the local receipt date and the first six hex
-        digits of the id (no personal data), e.g. YC-260315-3F9A1C."""
-        local = timezone.localtime(self.received_at) if self.received_at else None
-        return f"YC-{local:%y%m%d}-{self.pk.hex[:6].upper()}" if local else ""
+        """The one reference of the request, on the receipt, in every message and on every page."""
+        return request_reference(self.pk, self.received_at)
 
     @property
     def closed_late(self) -> bool:
@@ -238,6 +241,21 @@ class DataSubjectRequest(models.Model):
     @property
     def answer_by(self):
         return binding_deadline(self.due_at, self.statutory_due_at)
+
+
+# The request reference: prefix, receipt day in Hà Nội time, first hex digits of the id.
+REFERENCE_PREFIX = "YC"
+REFERENCE_HEX_DIGITS = 6
+
+
+def request_reference(pk: uuid.UUID, received_at) -> str:
+    """The number the customer is given to quote, and staff find the request by: the local receipt
+    date and the first six hex digits of the id (no personal data), e.g. YC-260315-3F9A1C. The
+    same whatever the reader's time zone or language. `dsr.selectors.requests_by_reference` reads it."""
+    if received_at is None or pk is None:
+        return ""
+    local = timezone.localtime(received_at, LOCAL_TZ)
+    return f"{REFERENCE_PREFIX}-{local:%y%m%d}-{pk.hex[:REFERENCE_HEX_DIGITS].upper()}"
 
 
 class RequestStatusChange(models.Model):
@@ -261,6 +279,19 @@ class RequestStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"RequestStatusChange {self.request_id} {self.old_status}->{self.new_status}"
+
+    @property
+    def new_status_for_customer(self) -> str:
+        return customer_status_label(self.new_status)
+
+    @property
+    def is_customer_reply(self) -> bool:
+        """The customer's answer to the bank's question (`request_customer_reply`)."""
+        return (
+            self.old_status == RequestStatus.AWAITING_CUSTOMER
+            and self.actor_kind == ActorKind.CUSTOMER
+            and bool(self.note)
+        )
 
 
 class ClockEvent(models.TextChoices):

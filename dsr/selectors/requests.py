@@ -4,7 +4,8 @@ staff member may do with it now."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -17,6 +18,7 @@ from core.access import subject_for_user
 from core.errors import PermissionDenied
 from core.roles import Role, user_role
 from deadlines.models import RequestType
+from deadlines.policy import LOCAL_TZ
 from dsr.models import (
     ContactChange,
     ContactChangeStatus,
@@ -44,6 +46,27 @@ def request_list() -> QuerySet[DataSubjectRequest]:
 def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     """A customer's own requests, and those a guardian made for a ward (never anyone else's)."""
     return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
+
+
+# YC-261202-CDE639 as given, in any case, with or without the prefix or the dashes; or the bare hex
+# digits (the e-mails of earlier releases quoted the first eight: CDE6393C).
+_REFERENCE = re.compile(r"^(?:(?:YC)?-?\s*(?P<day>\d{6})\s*-?\s*)?(?P<hex>[0-9A-F]{6,32})$")
+
+
+def requests_by_reference(text: str) -> QuerySet[DataSubjectRequest]:
+    """The requests a reference given by a customer names (`dsr.models.request_reference`): usually
+    one; none for a text that is no reference. The receipt day narrows the hex digits when given."""
+    match = _REFERENCE.match((text or "").strip().upper().replace(" ", ""))
+    if match is None:
+        return DataSubjectRequest.objects.none()
+    found = request_list().filter(pk__istartswith=match["hex"].lower())
+    if match["day"]:
+        try:
+            day = datetime.strptime(match["day"], "%y%m%d").replace(tzinfo=LOCAL_TZ)
+        except ValueError:
+            return DataSubjectRequest.objects.none()
+        found = found.filter(received_at__gte=day, received_at__lt=day + timedelta(days=1))
+    return found.order_by("-received_at")
 
 
 def visible_requests(user) -> QuerySet[DataSubjectRequest]:

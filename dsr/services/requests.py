@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, InvalidTransition, required_text
+from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, required_text
 from deadlines.models import RequestType
 from dsr.models import (
     ClockEvent,
     DataSubjectRequest,
 )
-from dsr.notifications import customer_notify
+from dsr.notifications import customer_notify, staff_notify_customer_replied
 from dsr.services.base import (
     clock_record,
     clocks_recompute,
@@ -39,6 +39,7 @@ from dsr.services.moves import (
     overdue_reason_set,
 )
 from dsr.states import REQUEST_MACHINE
+from subjects.models import DataSubject
 
 # ---------------------------------------------------------------------------- the state machine
 
@@ -73,6 +74,47 @@ def request_transition(
             move(
                 request, to=to, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
             )
+    return request
+
+
+# A customer's answer to the bank's question: as long as a note staff may write to them.
+MAX_REPLY_LENGTH = MAX_NOTE_LENGTH
+
+
+def request_customer_reply(
+    *, actor: Actor, request_id, subject: DataSubject | None, text: str, now: datetime | None = None
+) -> DataSubjectRequest:
+    """The customer answers the question the bank asked when it put the request on *awaiting the
+    customer*: the answer is the note of the move back to where the work stood (identity still to
+    check, or the work itself), as when staff resume it, so the paused clock runs again the same way.
+    Staff working requests are told by e-mail. `subject` is the customer (or the acting guardian)."""
+    now = now or timezone.now()
+    text = required_text(text, field="text", message=_("Write your answer to the bank's question."))
+    if len(text) > MAX_REPLY_LENGTH:
+        raise InvalidInput(
+            _("Keep your answer under %(max)s characters."), field="text", max=MAX_REPLY_LENGTH
+        )
+    with transaction.atomic(durable=True):
+        request = lock_request(request_id)
+        if subject is None or subject.pk not in (request.subject_id, request.guardian_id):
+            raise NotFound(_("No such request."))
+        if request.status != S.AWAITING_CUSTOMER:
+            raise Conflict(
+                _("The bank is not waiting for an answer on this request."), code="not_awaiting_customer"
+            )
+        to = S.IN_PROGRESS if request.identity_verified_at is not None else S.VERIFYING_IDENTITY
+        move(request, to=to, actor=actor, note=text, now=now)
+        change = request.status_changes.order_by("-at", "-pk").first()
+        audit_record(
+            action="dsr.request.customer_replied",
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            # The answer itself is the customer's words, kept encrypted on the history row.
+            data={"status": to, "length": len(text)},
+            now=now,
+        )
+        staff_notify_customer_replied(request, now=now, key=str(change.pk))
     return request
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.access import customer_required, found_or_404
 from core.actors import actor_for_user
@@ -13,7 +14,7 @@ from core.errors import DomainError
 from core.forms import call_with_messages, form_error
 from deadlines.models import RequestType
 from dsr import services
-from dsr.forms import CustomerRequestForm
+from dsr.forms import CustomerReplyForm, CustomerRequestForm
 from dsr.models import Channel
 from dsr.selectors import (
     SELF_SERVICE_IDENTITY_STEPS,
@@ -83,7 +84,10 @@ def _can_cancel(found) -> bool:
 
 @customer_required
 def my_request(request, subject, pk):
-    found = _own(subject, pk)
+    return _detail_page(request, _own(subject, pk))
+
+
+def _detail_page(request, found, *, reply_form=None, status=200):
     now = timezone.now()
     context = {
         "req": found,
@@ -95,8 +99,37 @@ def my_request(request, subject, pk):
         "deleted": deletion_records(found),
         "export": found.export if _has_export(found) else None,
         "can_cancel": _can_cancel(found),
+        "reply_form": (reply_form or CustomerReplyForm())
+        if found.status == RequestStatus.AWAITING_CUSTOMER
+        else None,
     }
-    return render(request, "dsr/me_detail.html", context)
+    return render(request, "dsr/me_detail.html", context, status=status)
+
+
+@customer_required
+@require_POST
+def reply(request, subject, pk):
+    """The customer answers the bank's question; the request goes back to work."""
+    found = _own(subject, pk)
+    form = CustomerReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_customer_reply(
+                actor=actor_for_user(request.user), request_id=found.pk, subject=subject,
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as error:
+            if error.status != 409:
+                form_error(form, error)
+                return _detail_page(request, found, reply_form=form, status=400)
+            messages.info(request, error.text)
+        else:
+            messages.success(
+                request,
+                _("Thank you: your answer has been sent to the bank, which resumes work on your request."),
+            )
+        return redirect("dsr:me_detail", pk=found.pk)
+    return _detail_page(request, found, reply_form=form, status=400)
 
 
 @customer_required

@@ -44,6 +44,7 @@ from dsr.selectors import (
     request_queue,
     request_ready_to_answer,
     request_work_check,
+    requests_by_reference,
     task_allowed_actions,
     visible_request_by_id,
     work_staff,
@@ -75,6 +76,18 @@ def queue(request):
             "closed_until": data.get("until"),
         }
     now = timezone.now()
+    reference = form.cleaned_data.get("reference", "").strip() if form.is_valid() else ""
+    if reference:
+        # The reference a customer quotes finds the request itself, whatever the other filters say.
+        matches = list(requests_by_reference(reference)[:PAGE_SIZE])
+        if len(matches) == 1:
+            return redirect("dsr:detail", pk=matches[0].pk)
+        rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in matches]
+        return render(
+            request,
+            "dsr/queue.html",
+            {"form": form, "page": None, "rows": rows, "now": now, "reference": reference},
+        )
     page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
     return render(request, "dsr/queue.html", {"form": form, "page": page, "rows": rows, "now": now})
@@ -153,6 +166,8 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
         key=lambda item: item["at"],
     )
+    # The customer's latest answer to the bank's question, shown above all else (masked like the details).
+    reply = next((c for c in reversed(found.status_changes.all()) if c.is_customer_reply), None)
     can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
     may_download = _may(request_work_check, request.user, found, download=True)
     actions = request_allowed_actions(found, request.user, now=now)
@@ -178,6 +193,8 @@ def _detail_page(request, pk, *, verify_form=None, status=200):
         "revealed": shown.revealed,
         "reason_form": reason_form,
         "details": shown.text(found.details),
+        "customer_reply": reply,
+        "customer_reply_text": shown.text(reply.note) if reply else "",
         "corrections": shown.labelled(request_corrections(found)),
         "ready_to_answer": request_ready_to_answer(found),
         "overdue": found.is_overdue(now),

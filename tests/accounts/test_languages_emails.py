@@ -81,7 +81,7 @@ def test_request_acknowledgement_in_english_for_an_english_customer():
     subject = make_subject(preferred_language="en")
     request = verified_request(subject)
     (email,) = deliver("dsr.customer.acknowledged")
-    reference = request.pk.hex[:8].upper()
+    reference = request.reference  # the one reference, as on the receipt
     assert email.subject.endswith(f"We are handling your request {reference}")
     assert email.body.startswith("Dear customer,")
     assert "Access to personal data" in email.body  # the request type, worded in English too
@@ -91,7 +91,7 @@ def test_request_acknowledgement_in_english_for_an_english_customer():
 def test_request_acknowledgement_stays_vietnamese_by_default(subject):
     request = verified_request(subject)
     (email,) = deliver("dsr.customer.acknowledged")
-    reference = request.pk.hex[:8].upper()
+    reference = request.reference  # the one reference, as on the receipt
     assert email.subject.endswith(f"Chúng tôi đang xử lý yêu cầu {reference} của Quý khách")
     assert email.body.startswith("Kính gửi Quý khách,")
     assert "Truy cập dữ liệu cá nhân" in email.body

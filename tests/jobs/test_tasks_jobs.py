@@ -170,7 +170,7 @@ def test_customer_hears_of_receipt_acknowledgement_and_rejection(subject):
     assert rejected.destination == subject.email
     outbox_deliver(rejected.pk, now=timezone.now())
     (email,) = mail.outbox
-    assert request.pk.hex[:8].upper() in email.subject
+    assert request.reference in email.subject
     with translation.override(settings.LANGUAGE_CODE):
         assert str(OutcomeReason.MANIFESTLY_UNFOUNDED.label) in email.body  # the legal reason, in words
 

@@ -221,7 +221,7 @@ def test_every_customer_message_of_the_platform_is_recorded(django_capture_on_co
     with django_capture_on_commit_callbacks():
         request = make_request(subject, type="access")
     notification = Notification.objects.get(subject=subject, topic="dsr.customer.received")
-    assert request.pk.hex[:8].upper() in json.loads(notification.context)["reference"]
+    assert json.loads(notification.context)["reference"] == request.reference  # the one reference
     (attempt,) = NotificationAttempt.objects.filter(notification=notification)
     assert (attempt.channel, attempt.status) == ("email", "pending")
     assert OutboxMessage.objects.get(pk=attempt.outbox_message_id).destination == subject.email

@@ -455,6 +455,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "me/requests/new/": ("GET", "/me/requests/new/", CUSTOMERS),
     "me/requests/<uuid:pk>/": ("GET", "/me/requests/{request_a}/", A),
     "me/requests/<uuid:pk>/cancel/": ("POST", "/me/requests/{request_open_a}/cancel/", A),
+    "me/requests/<uuid:pk>/reply/": ("POST", "/me/requests/{request_open_a}/reply/", A),
     "me/requests/<uuid:pk>/export.<str:fmt>": ("GET", "/me/requests/{request_a}/export.json", A),
 }
 
@@ -644,4 +645,6 @@ def test_customer_b_cannot_act_on_customer_a_through_pages(world, client):
     ):
         assert client.get(world.fill(url)).status_code in (403, 404), url
     assert client.post(world.fill("/me/requests/{request_open_a}/cancel/")).status_code in (403, 404)
+    reply = client.post(world.fill("/me/requests/{request_open_a}/reply/"), {"text": "not mine"})
+    assert reply.status_code in (403, 404)
     assert DataSubjectRequest.objects.get(pk=world.ids["request_open_a"]).status != "cancelled"
