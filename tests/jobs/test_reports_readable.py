@@ -68,7 +68,8 @@ def test_report_charts_are_not_squeezed_into_the_number_cards_grid(known, client
 def test_number_cards_separate_the_number_from_its_label(known, client, dpo):
     client.force_login(dpo)
     html = client.get("/portal/reports/deadlines/").content.decode()
-    cards = re.findall(r'<div class="card stat[^"]*">(.*?)</div>\s*(?=<div class="card stat|</div>)', html, re.S)
+    card = r'<div class="card stat[^"]*">(.*?)</div>\s*(?=<div class="card stat|</div>)'
+    cards = re.findall(card, html, re.S)
     assert len(cards) == 4
     for card in cards:
         # Block elements, as on the dashboard: "8" above "Yêu cầu đang mở", never "8Yêu cầu đang mở".
