@@ -63,6 +63,7 @@ def test_the_closed_dates_are_date_inputs(requests, logged_in, privacy_officer):
 
 def test_the_queue_puts_the_deadline_columns_first_in_a_scrolling_frame(requests, logged_in, privacy_officer):
     page = logged_in(privacy_officer).get(reverse("dsr:queue")).content.decode()
+    assert "{#" not in page and "#}" not in page  # a template comment is not shown to the reader
     frame = re.search(r'<div class="table-wrap"([^>]*)><table class="queue-table" data-testid="queue">', page)
     assert frame and 'role="region"' in frame.group(1) and "aria-label=" in frame.group(1)
     head = page.split('data-testid="queue"')[1].split("</thead>")[0]
