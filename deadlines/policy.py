@@ -175,6 +175,16 @@ def _deadline(
     return due
 
 
+def policy_row_deadline(
+    row: DeadlinePolicy, received_at: datetime, calendar: WorkingCalendar, *, processor_involved: bool = False
+) -> datetime:
+    """One row's deadline for work received at `received_at`, as `deadlines_for` computes it (no pause,
+    no extension): what the policy page compares the bank's commitment with the law by."""
+    return _deadline(
+        row, received_at, calendar, processor_involved=processor_involved, paused=timedelta(0), extended=False
+    )
+
+
 def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalendar | None = None) -> datetime:
     """`start` plus `amount` of `unit`; day-based periods end at the end of their last local day."""
     if unit == PeriodUnit.HOURS:
@@ -206,10 +216,8 @@ class WorkingCalendar:
         self.working = working
 
     @classmethod
-    def around(cls, start: date) -> WorkingCalendar:
-        rows = CalendarDay.objects.filter(
-            date__gte=start, date__lte=start + timedelta(days=_CALENDAR_LOOKAHEAD_DAYS)
-        )
+    def around(cls, start: date, *, days: int = _CALENDAR_LOOKAHEAD_DAYS) -> WorkingCalendar:
+        rows = CalendarDay.objects.filter(date__gte=start, date__lte=start + timedelta(days=days))
         holidays, working = set(), set()
         for day, kind in rows.values_list("date", "kind"):
             (working if kind == CalendarDay.Kind.WORKING else holidays).add(day)

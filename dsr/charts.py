@@ -11,6 +11,19 @@ CHART_HEIGHT = 180
 BAR_HEIGHT = 22
 BAR_GAP = 8
 LABEL_WIDTH = 200  # where the bars start, after their labels
+# Font sizes in user units. The report page draws its charts at their intrinsic size (one unit, one
+# CSS pixel) so these are the sizes read on screen; anything under 12 is too small to read.
+FONT_SIZE = 13
+SMALL_FONT_SIZE = 12
+# Room around the trend's plot for the axis labels (left) and the week labels (below).
+TREND_MARGIN_LEFT = 40
+TREND_MARGIN_TOP = 10
+TREND_MARGIN_BOTTOM = 30
+
+
+def _view(x: float, y: float, width: float, height: float) -> dict:
+    """The SVG's viewBox and the intrinsic size that draws it at one CSS pixel per unit."""
+    return {"view_box": f"{x} {y} {width} {height}", "view_width": width, "view_height": height}
 
 
 def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> dict:
@@ -23,7 +36,20 @@ def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CH
         y = None if rate is None else round(height - rate * height, 1)
         points.append({**week, "x": x, "y": y, "percent": None if rate is None else round(rate * 100)})
     line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
-    return {"points": points, "line": line, "width": width, "height": height}
+    return {
+        "points": points,
+        "line": line,
+        "width": width,
+        "height": height,
+        "font_size": FONT_SIZE,
+        "small_font_size": SMALL_FONT_SIZE,
+        **_view(
+            -TREND_MARGIN_LEFT,
+            -TREND_MARGIN_TOP,
+            width + TREND_MARGIN_LEFT + 10,
+            height + TREND_MARGIN_TOP + TREND_MARGIN_BOTTOM,
+        ),
+    }
 
 
 def bar_chart(
@@ -45,12 +71,15 @@ def bar_chart(
                "label_x": round(label_width + length + 6, 1)}
         bar.update({f"{part}_width": round(row[part] * scale, 1) for part in parts})
         bars.append(bar)
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP)
     return {
         "bars": bars,
         "width": width,
-        "height": len(bars) * (BAR_HEIGHT + BAR_GAP),
+        "height": height,
         "bar": BAR_HEIGHT,
         "x": label_width,
+        "font_size": FONT_SIZE,
+        **_view(0, 0, width, max(height, BAR_HEIGHT) + 10),
     }
 
 

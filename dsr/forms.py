@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
@@ -38,6 +41,20 @@ class _AssigneeChoicesMixin:
             self.fields["assignee"].label_from_instance = lambda user: user.get_username()
 
 
+class ClosedDateInput(forms.DateInput):
+    """A date picker for the queue's closed-date filters. The report's links carry exact ISO moments
+    ("2026-03-09T00:00:00+07:00"); the picker shows their day, which a date input can hold."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, datetime):
+            return (timezone.localtime(value) if timezone.is_aware(value) else value).date().isoformat()
+        if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            return value[:10]
+        return super().format_value(value)
+
+
 class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     reference = forms.CharField(
         label=_("Request reference"),
@@ -66,8 +83,8 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
         choices=BLANK + [("late", _("Closed late")), ("on_time", _("Closed on time"))],
     )
     # Dates or the exact ISO moments the report's links carry (its period need not start at midnight).
-    since = forms.DateTimeField(label=_("Closed from"), required=False)
-    until = forms.DateTimeField(label=_("until (not included)"), required=False)
+    since = forms.DateTimeField(label=_("Closed from"), required=False, widget=ClosedDateInput)
+    until = forms.DateTimeField(label=_("until (not included)"), required=False, widget=ClosedDateInput)
 
 
 class PurposeChoiceField(forms.MultipleChoiceField):

@@ -106,7 +106,8 @@ def request_queue(
 ) -> QuerySet[DataSubjectRequest]:
     """The staff queue, most urgent first: open requests by their binding date (`binding_due_at`, the
     earlier of the bank's and the statutory deadline), so overdue ones lead, then closed ones, newest
-    first. Filters compose; `overdue` and `due_within` look only at open requests, by binding date,
+    first. Filters compose; `closed_since`/`closed_until` alone list the requests closed in that
+    period, newest first; `overdue` and `due_within` look only at open requests, by binding date,
     which the partial indexes `dsr_open_by_due` and `dsr_open_by_statutory_due` serve."""
     now = now or timezone.now()
     queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED)
@@ -124,6 +125,15 @@ def request_queue(
         queryset = requests_closed_in(queryset, since=closed_since, until=closed_until)
         late = Q(closed_at__gt=ANSWER_BY)
         queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)
+        return queryset.order_by("-closed_at", "id")
+    if closed_since is not None or closed_until is not None:
+        # A closed-date period on its own asks for the requests closed in it, cancelled ones too
+        # (a status filter narrows them); an open request has no closing date to fall in it.
+        queryset = queryset.filter(closed_at__isnull=False)
+        if closed_since is not None:
+            queryset = queryset.filter(closed_at__gte=closed_since)
+        if closed_until is not None:
+            queryset = queryset.filter(closed_at__lt=closed_until)
         return queryset.order_by("-closed_at", "id")
     queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
     return queryset.annotate(binding_due_at=binding_due_at()).order_by(

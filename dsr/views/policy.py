@@ -9,14 +9,20 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages, form_submit, form_submit_with_messages
-from deadlines.selectors import calendar_days, policy_row_by_id, policy_rows
+from deadlines.selectors import calendar_days, policy_row_by_id, policy_rows, policy_rows_looser_than_law
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
 
 
 @staff_required("deadlines.view_deadlinepolicy")
 def policy(request):
-    context = {"rows": policy_rows(), "days": calendar_days(), "day_form": CalendarDayForm()}
+    looser = policy_rows_looser_than_law()
+    context = {
+        "rows": [{"policy": row, "looser_than_law": looser.get(row.pk, [])} for row in policy_rows()],
+        "looser_than_law": [finding for findings in looser.values() for finding in findings],
+        "days": calendar_days(),
+        "day_form": CalendarDayForm(),
+    }
     return render(request, "dsr/policy.html", context)
 
 

@@ -1,0 +1,84 @@
+"""The request queue (UX review): the closed-date filters are date inputs that apply on their own (a
+closed-date filter asks for closed requests), and the table keeps its important columns first, in
+the horizontally scrolling frame, with short cells on one line."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from dsr.models import DataSubjectRequest
+from dsr.selectors import request_queue
+from tests.dsr.factories import MONDAY, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def requests(subject):
+    """One request open, one closed on Tuesday, one closed two weeks before, one cancelled on Tuesday."""
+    open_request = make_request(subject, type="access")
+    tuesday, two_weeks_before = make_request(subject, type="copy"), make_request(subject, type="delete")
+    cancelled = make_request(subject, type="rectify")
+    for request, status, closed_at in (
+        (tuesday, "rejected", MONDAY + timedelta(days=1)),
+        (two_weeks_before, "rejected", MONDAY - timedelta(days=14)),
+        (cancelled, "cancelled", MONDAY + timedelta(days=1)),
+    ):
+        reason = "manifestly_unfounded" if status == "rejected" else ""
+        DataSubjectRequest.objects.filter(pk=request.pk).update(
+            status=status, outcome_reason=reason, closed_at=closed_at
+        )
+    return {"open": open_request, "tuesday": tuesday, "before": two_weeks_before, "cancelled": cancelled}
+
+
+def test_a_closed_date_filter_alone_lists_the_requests_closed_in_that_period(requests):
+    listed = request_queue(closed_since=MONDAY, closed_until=MONDAY + timedelta(days=7))
+    assert {r.pk for r in listed} == {requests["tuesday"].pk, requests["cancelled"].pk}
+    assert {r.pk for r in request_queue(closed_until=MONDAY)} == {requests["before"].pk}
+
+
+def test_the_queue_page_applies_the_closed_dates_without_the_answered_choice(
+    requests, logged_in, privacy_officer
+):
+    client = logged_in(privacy_officer)
+    page = client.get(reverse("dsr:queue"), {"since": "2026-03-09", "until": "2026-03-16"}).content.decode()
+    assert page.count('data-testid="queue-row"') == 2
+    assert reverse("dsr:detail", args=[requests["open"].pk]) not in page
+    assert reverse("dsr:detail", args=[requests["tuesday"].pk]) in page
+
+
+def test_the_closed_dates_are_date_inputs(requests, logged_in, privacy_officer):
+    client = logged_in(privacy_officer)
+    page = client.get(reverse("dsr:queue")).content.decode()
+    assert re.search(r'<input type="date" name="since"', page)
+    assert re.search(r'<input type="date" name="until"', page)
+    # The report's links carry exact ISO moments; the date input shows their local day.
+    linked = client.get(reverse("dsr:queue"), {"since": "2026-03-09T00:00:00+07:00"}).content.decode()
+    assert re.search(r'<input type="date" name="since" value="2026-03-09"', linked)
+
+
+def test_the_queue_puts_the_deadline_columns_first_in_a_scrolling_frame(requests, logged_in, privacy_officer):
+    page = logged_in(privacy_officer).get(reverse("dsr:queue")).content.decode()
+    assert "{#" not in page and "#}" not in page  # a template comment is not shown to the reader
+    frame = re.search(r'<div class="table-wrap"([^>]*)><table class="queue-table" data-testid="queue">', page)
+    assert frame and 'role="region"' in frame.group(1) and "aria-label=" in frame.group(1)
+    head = page.split('data-testid="queue"')[1].split("</thead>")[0]
+    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', head)
+    assert headers[:5] == [
+        "Loại", "Thời gian còn lại", "Thời hạn của ngân hàng", "Thời hạn theo luật", "Người phụ trách"
+    ]
+    row = page.split('data-testid="queue-row">')[1].split("</tr>")[0]
+    assert row.lstrip().startswith('<td class="col-type">')
+    assert row.count('class="nowrap') >= 5  # dates, the badge, the owner and the customer number
+
+
+def test_the_stylesheet_keeps_short_cells_on_one_line_and_gives_the_type_room():
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    assert re.search(r"\.queue-table \.nowrap\s*\{[^}]*white-space:\s*nowrap", css)
+    assert re.search(r"\.queue-table \.col-type\s*\{[^}]*min-width:\s*\d", css)

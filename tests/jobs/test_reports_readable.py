@@ -1,0 +1,78 @@
+"""The deadline report page is readable (UX review): its charts keep a sensible intrinsic size, so
+text is drawn at its font size rather than shrunk into a narrow grid cell, and each number card
+shows its number and its label on separate lines, as the dashboard's cards do."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from dsr.models import DataSubjectRequest
+from tests.jobs.factories import NOW, request_due
+
+pytestmark = pytest.mark.django_db
+
+# The smallest font size, in SVG user units, a chart may use: drawn at 1:1 it is at least 11 px.
+MIN_FONT = 12
+
+
+@pytest.fixture
+def known(subject, monkeypatch):
+    monkeypatch.setattr("dsr.reports.timezone.now", lambda: NOW)
+    request_due(subject, due_at=NOW + timedelta(hours=3))
+    request_due(subject, due_at=NOW - timedelta(hours=1), type="delete")
+    closed = request_due(subject, due_at=NOW - timedelta(days=2))
+    DataSubjectRequest.objects.filter(pk=closed.pk).update(
+        status="rejected", outcome_reason="manifestly_unfounded", closed_at=NOW - timedelta(days=3)
+    )
+
+
+def charts(html):
+    return re.findall(r"<svg role=\"img\".*?</svg>", html, flags=re.S)
+
+
+def attribute(tag, name):
+    found = re.search(rf'\s{name}="([^"]*)"', tag)
+    return found and found.group(1)
+
+
+@pytest.mark.parametrize("path", ["/portal/reports/deadlines/", "/en/portal/reports/deadlines/"])
+def test_report_charts_have_an_intrinsic_size_matching_their_view_box(known, client, dpo, path):
+    client.force_login(dpo)
+    html = client.get(path).content.decode()
+    drawn = charts(html)
+    assert len(drawn) == 2
+    for chart in drawn:
+        svg = re.match(r"<svg[^>]*>", chart).group(0)
+        _x, _y, view_width, view_height = (float(n) for n in attribute(svg, "viewBox").split())
+        # Width and height in user units, not "100%": one unit is one CSS pixel unless the card is
+        # narrower than the chart (CSS then scales it down, keeping its proportions).
+        assert float(attribute(svg, "width")) == view_width
+        assert float(attribute(svg, "height")) == view_height
+        assert 560 <= view_width <= 720
+        assert 'class="chart"' in svg
+        sizes = [float(size) for size in re.findall(r'font-size="([^"]+)"', chart)]
+        assert sizes and min(sizes) >= MIN_FONT
+
+
+def test_report_charts_are_not_squeezed_into_the_number_cards_grid(known, client, dpo):
+    client.force_login(dpo)
+    html = client.get("/portal/reports/deadlines/").content.decode()
+    # The charts sit one per row, each card as wide as the page, not in the 210 px auto-fill grid.
+    section = re.search(r'<div class="([^"]*)" data-testid="report-charts">(.*?)</svg>\s*</div>', html, re.S)
+    assert section and "grid" not in section.group(1).split()
+
+
+def test_number_cards_separate_the_number_from_its_label(known, client, dpo):
+    client.force_login(dpo)
+    html = client.get("/portal/reports/deadlines/").content.decode()
+    card = r'<div class="card stat[^"]*">(.*?)</div>\s*(?=<div class="card stat|</div>)'
+    cards = re.findall(card, html, re.S)
+    assert len(cards) == 4
+    for card in cards:
+        # Block elements, as on the dashboard: "8" above "Yêu cầu đang mở", never "8Yêu cầu đang mở".
+        assert re.search(r'<div class="stat__value"[^>]*>', card)
+        assert '<div class="stat__label">' in card
+        assert "<span class=\"stat__value\"" not in card
