@@ -1,8 +1,8 @@
 """Telling customers, through the notifier (their e-mail, SMS or in-app inbox, by preference), of the
-moves of their requests that concern them: received, acknowledged, completed (fully or partly), rejected
-with the legal reason, and a deadline extended with its reason. Queued in the transaction of the move,
-sent once it commits, in the language of the person written to; a customer with neither e-mail nor
-phone on file finds it in the app's inbox.
+moves of their requests that concern them: received, acknowledged, a question the bank needs answered,
+completed (fully or partly), rejected with the legal reason, and a deadline extended with its reason.
+Queued in the transaction of the move, sent once it commits, in the language of the person written to;
+a customer with neither e-mail nor phone on file finds it in the app's inbox.
 
 Staff hear, by e-mail through the outbox as for deadline reminders, when a customer answers the bank's
 question: the person the request is assigned to, else the privacy officers who work the queue.
@@ -32,6 +32,8 @@ S = RequestStatus
 EVENT_BY_STATUS = {
     S.RECEIVED: "received",
     S.VERIFYING_IDENTITY: "acknowledged",
+    # The bank's question (the move's note) goes out with the link to answer it on the request page.
+    S.AWAITING_CUSTOMER: "waiting",
     S.COMPLETED: "completed",
     S.PARTIALLY_COMPLETED: "partially_completed",
     S.REJECTED: "rejected",

@@ -5,12 +5,15 @@ as when staff resume it), staff see the answer on the request page and hear of i
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.actors import actor_for_user
 from core.errors import Conflict, InvalidInput, NotFound
 from dsr import services
 from dsr.models import DataSubjectRequest, RequestClockEvent
+from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
 from tests.dsr.factories import MONDAY, STAFF, make_request, verified_request
 
@@ -142,3 +145,16 @@ def test_the_assignee_hears_of_the_answer_rather_than_the_queue(customer_a, priv
     )
     sent = OutboxMessage.objects.filter(topic="dsr.staff.customer_replied")
     assert [m.destination for m in sent] == ["dpo@bank.example"]
+
+
+def test_the_customer_hears_of_the_banks_question(customer_a):
+    """Waiting for an answer the customer never learns of would stall the request: the question goes
+    out as the other moves do (e-mail, SMS or the in-app inbox), with the link to answer it."""
+    request = waiting(customer_a.customer_account.subject)
+
+    [message] = OutboxMessage.objects.filter(topic="dsr.customer.waiting")
+    outbox_deliver(message.pk, now=timezone.now() + timedelta(days=400))
+
+    [email] = mail.outbox
+    assert request.reference in email.subject and "chờ câu trả lời" in email.subject
+    assert QUESTION in email.body and f"/me/requests/{request.pk}/" in email.body
