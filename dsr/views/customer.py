@@ -14,7 +14,7 @@ from core.forms import call_with_messages, form_error
 from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerRequestForm
-from dsr.models import Channel
+from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
     SELF_SERVICE_IDENTITY_STEPS,
     deletion_records,
@@ -67,7 +67,14 @@ def new_request(request, subject):
     return render(
         request,
         "dsr/me_new.html",
-        {"form": form, "timeframes": request_timeframes(), "identity_steps": SELF_SERVICE_IDENTITY_STEPS},
+        {
+            "form": form,
+            "timeframes": request_timeframes(),
+            "identity_steps": SELF_SERVICE_IDENTITY_STEPS,
+            # The fields that belong to some request types only, shown for those (dsr/disclose.js).
+            "purpose_types": " ".join(PURPOSE_TYPES),
+            "correction_types": " ".join(CORRECTION_TYPES),
+        },
     )
 
 

@@ -19,3 +19,24 @@ function tableFramesFocusable() {
 }
 document.addEventListener("DOMContentLoaded", tableFramesFocusable);
 window.addEventListener("resize", tableFramesFocusable);
+
+// A form that failed shows its error summary at the top; the focus goes there, so the page does not
+// reload looking unchanged and a screen reader reads the errors (WCAG 3.3.1). Its links move the focus
+// to the field they name.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  event.preventDefault();
+  const field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+  target.scrollIntoView({ block: "center" });
+  (field || target).focus({ preventScroll: true });
+});
