@@ -27,7 +27,7 @@ from dsr.selectors import (
 )
 from dsr.states import REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from dsr.views.common import attachment, deadline_tone
-from dsr.views.staff import _has_export
+from dsr.views.request_page import has_export
 
 
 @customer_required
@@ -100,7 +100,7 @@ def my_request(request, subject, pk):
         "not_covered": request_not_covered(found),
         "purposes": request_purposes_named(found),
         "deleted": deletion_records(found),
-        "export": found.export if _has_export(found) else None,
+        "export": found.export if has_export(found) else None,
         "can_cancel": _can_cancel(found),
     }
     return render(request, "dsr/me_detail.html", context)

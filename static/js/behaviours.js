@@ -23,8 +23,13 @@ window.addEventListener("resize", tableFramesFocusable);
 // A form that failed shows its error summary at the top; the focus goes there, so the page does not
 // reload looking unchanged and a screen reader reads the errors (WCAG 3.3.1). Its links move the focus
 // to the field they name.
+// A page shown again by a refused action (posted to the action's own address) puts the page's
+// address back, so a reload or a bookmark reaches the page, not the action. A confirmation step
+// asked of the person takes the focus the same way.
 document.addEventListener("DOMContentLoaded", () => {
-  const summary = document.querySelector("[data-error-summary]");
+  const own = document.querySelector("[data-page-url]");
+  if (own && window.history.replaceState) window.history.replaceState(null, "", own.dataset.pageUrl);
+  const summary = document.querySelector("[data-error-summary], [data-focus-on-load]");
   if (summary) {
     summary.scrollIntoView({ block: "start" });
     summary.focus({ preventScroll: true });

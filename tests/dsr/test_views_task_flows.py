@@ -75,10 +75,11 @@ def test_a_deletion_task_is_not_done_without_saying_what_was_deleted(
     assert refused.value.field == "note"
     client.force_login(privacy_officer)
     done_url = reverse("dsr:task_done", args=[request.pk, first.pk])
-    response = client.post(done_url, {"note": "", "evidence": ""})
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
-    assert "a deletion task needs a note on what was done" in page
+    response = client.post(done_url, {"note": "", "evidence": "TICKET-7"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hãy ghi rõ đã xóa những gì" in page  # the refusal, in the page's Vietnamese
+    assert 'value="TICKET-7"' in page  # what was typed stays
     api = as_user(privacy_officer).post(f"/api/v1/request-tasks/{second.pk}/complete/", {}, format="json")
     assert api.status_code == 400
     assert FulfilmentTask.objects.filter(request=request, status="done").count() == 0
