@@ -374,3 +374,27 @@ def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, set
     assert client.get(job_url + "progress/").json()["status"] == "cancelled"
     assert client.post(job_url + "cancel/", follow=True).status_code == 200  # again: a message, not a 500
     assert Consent.objects.count() == 0
+
+
+def test_staff_grant_shows_every_error_it_can_know_at_once_summarised_at_the_top(officer, subject, catalogue):
+    """UX review: the officer's form showed one error per submit, the second only after fixing the
+    first, far down the page. Missing evidence, a sensitive purpose not explicitly accepted and an
+    unknown guardian all come back together, in the summary above the form."""
+    client = signed_in(officer)
+    refused = client.post(
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {
+            "answer_marketing": "yes",
+            "version_marketing": "v1",
+            "answer_biometric": "yes",
+            "version_biometric": "v1",
+            "channel": "branch",
+            "guardian_ref": "CIF-NOBODY",
+        },
+    )
+    page = refused.content.decode()
+    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_evidence"' in summary and "the form number" in summary
+    assert 'href="#id_sensitive_biometric"' in summary and "sensitive personal data" in summary
+    assert 'href="#id_guardian_ref"' in summary
+    assert not Consent.objects.filter(subject=subject).exists()
