@@ -16,6 +16,7 @@ from consents.models import (
 )
 from consents.selectors import recipients_active
 from consents.services.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from consents.services.rules import evidence_missing_error, sensitive_unacknowledged_error
 from integrations.selectors import webhook_endpoints_active
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
@@ -90,9 +91,17 @@ class StaffGrantForm(forms.Form):
         ]
 
     def clean(self):
+        """Every error the form can know before the service runs, all at once (not one per submit)."""
         data = super().clean()
-        if not self.errors and not self.answers():
-            raise forms.ValidationError(_("Mark yes or no for at least one purpose."))
+        if not self.answers():
+            self.add_error(None, _("Mark yes or no for at least one purpose."))
+        if "channel" in data and "evidence" in data:
+            missing = evidence_missing_error(data["channel"], data["evidence"])
+            if missing is not None:
+                self.add_error("evidence", missing.text)
+        for notice, agreed, acknowledged, _shown in self.answers():
+            if agreed and notice.scope.get("sensitive") and not acknowledged:
+                self.add_error(f"sensitive_{notice.purpose.code}", sensitive_unacknowledged_error().text)
         return data
 
 

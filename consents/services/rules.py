@@ -113,13 +113,7 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
         )
     answer_validate(request, current_notice=current_notice)
     if current_notice.scope["sensitive"] and not request.sensitive_acknowledged:
-        raise InvalidInput(
-            _(
-                "This purpose uses sensitive personal data: the customer must explicitly confirm that they "
-                "understand this and agree before the consent is recorded."
-            ),
-            field="sensitive_acknowledged",
-        )
+        raise sensitive_unacknowledged_error()
     if request.expires_at is not None and request.expires_at <= now:
         raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
     _children_validate(request, now=now, notice=current_notice)
@@ -129,15 +123,36 @@ def _evidence_validate(request: GrantRequest) -> None:
     for field in ("evidence", "child_evidence"):
         if len(getattr(request, field)) > MAX_EVIDENCE_LENGTH:
             raise InvalidInput(_("The evidence reference is longer than 300 characters."), field=field)
-    if request.channel in CHANNELS_NEEDING_EVIDENCE and not request.evidence.strip():
-        raise InvalidInput(
-            _(
-                "Give the evidence reference for a consent given through “%(channel)s”: the form number, "
-                "the scanned document id or the call recording id."
-            ),
-            field="evidence",
-            channel=Channel(request.channel).label,
-        )
+    missing = evidence_missing_error(request.channel, request.evidence)
+    if missing is not None:
+        raise missing
+
+
+# The two refusals a consent form can know before the service runs (the staff form shows them all at
+# once, with the others it finds); the service raises the same ones.
+def evidence_missing_error(channel: str, evidence: str) -> InvalidInput | None:
+    """The refusal of an answer through a channel that needs an evidence reference, given none."""
+    if channel not in CHANNELS_NEEDING_EVIDENCE or (evidence or "").strip():
+        return None
+    return InvalidInput(
+        _(
+            "Give the evidence reference for a consent given through “%(channel)s”: the form number, "
+            "the scanned document id or the call recording id."
+        ),
+        field="evidence",
+        channel=Channel(channel).label,
+    )
+
+
+def sensitive_unacknowledged_error() -> InvalidInput:
+    """The refusal of a grant to a purpose using sensitive data the customer did not explicitly accept."""
+    return InvalidInput(
+        _(
+            "This purpose uses sensitive personal data: the customer must explicitly confirm that they "
+            "understand this and agree before the consent is recorded."
+        ),
+        field="sensitive_acknowledged",
+    )
 
 
 def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVersion) -> None:

@@ -69,10 +69,12 @@ def staff_grant(request, pk):
     subject = found_or_404(subject_by_id(pk))
     notices = selectors.notices_in_force_for_consent(now=timezone.now())
     form = StaffGrantForm(request.POST or None, notices=notices)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form.is_valid()
         data = form.cleaned_data
         guardian = None
-        if data["guardian_ref"]:
+        # Looked up even when another field is wrong: the page shows every error it can know at once.
+        if data.get("guardian_ref"):
             guardian = subject_for_ref(data["guardian_ref"])
             if guardian is None:
                 form.add_error("guardian_ref", _("No customer has this customer number."))

@@ -85,6 +85,13 @@ def task_complete(
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
+        # Erasure is irreversible and its proof is what the DPO shows the regulator: a deletion task
+        # is done only with a word on what was erased, in the note or in the
+        # system's own report (`result`), never bare.
+        if request.type == RequestType.DELETE and not note and not result:
+            raise InvalidInput(
+                _("Say what was deleted: a deletion task needs a note on what was done."), field="note"
+            )
         # Tasks are worked only while the request is; a task already done is refused by the table.
         if TASK_MACHINE.is_allowed(task.status, TaskStatus.DONE) and not task_request_workable(task, request):
             raise Conflict(

@@ -15,7 +15,7 @@ from core.forms import call_with_messages, form_error
 from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerReplyForm, CustomerRequestForm
-from dsr.models import Channel
+from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
     SELF_SERVICE_IDENTITY_STEPS,
     deletion_records,
@@ -28,7 +28,7 @@ from dsr.selectors import (
 )
 from dsr.states import REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from dsr.views.common import attachment, deadline_tone
-from dsr.views.staff import _has_export
+from dsr.views.request_page import has_export
 
 
 @customer_required
@@ -68,7 +68,14 @@ def new_request(request, subject):
     return render(
         request,
         "dsr/me_new.html",
-        {"form": form, "timeframes": request_timeframes(), "identity_steps": SELF_SERVICE_IDENTITY_STEPS},
+        {
+            "form": form,
+            "timeframes": request_timeframes(),
+            "identity_steps": SELF_SERVICE_IDENTITY_STEPS,
+            # The fields that belong to some request types only, shown for those (dsr/disclose.js).
+            "purpose_types": " ".join(PURPOSE_TYPES),
+            "correction_types": " ".join(CORRECTION_TYPES),
+        },
     )
 
 
@@ -97,7 +104,7 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         "not_covered": request_not_covered(found),
         "purposes": request_purposes_named(found),
         "deleted": deletion_records(found),
-        "export": found.export if _has_export(found) else None,
+        "export": found.export if has_export(found) else None,
         "can_cancel": _can_cancel(found),
         "reply_form": (reply_form or CustomerReplyForm())
         if found.status == RequestStatus.AWAITING_CUSTOMER

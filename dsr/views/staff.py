@@ -30,29 +30,22 @@ from dsr.forms import (
     TaskDoneForm,
     VerifyIdentityForm,
 )
-from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, DataSubjectRequest, IdentityMethod
+from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES
 from dsr.selectors import (
     DUE_SOON,
-    deletion_records,
     request_allowed_actions,
-    request_corrections,
     request_detail,
     request_for_work_check,
     request_identity_verified,
-    request_not_covered,
-    request_purposes_named,
     request_queue,
-    request_ready_to_answer,
     request_work_check,
     requests_by_reference,
-    task_allowed_actions,
     visible_request_by_id,
     work_staff,
 )
 from dsr.states import RequestStatus
 from dsr.views.common import attachment, deadline_tone
-from subjects.disclosure import subject_view
-from subjects.forms import AccessReasonForm
+from dsr.views.request_page import ACTION_FORMS, ACTION_NAMES, FINAL_ACTIONS, form_ids, request_page
 from subjects.selectors import subject_for_ref
 
 PAGE_SIZE = 50
@@ -140,70 +133,8 @@ INTAKE_FIELDS_BY_TYPE = {
 
 @staff_required("dsr.view_datasubjectrequest")
 def detail(request, pk):
-    return _detail_page(request, pk)
-
-
-# The actions `request_allowed_actions` names; the page shows a block for each one allowed.
-ACTION_NAMES = ("acknowledge", "verify", "pause", "resume", "approve", "extend", "complete", "reject", "lift")
-
-
-def _detail_page(request, pk, *, verify_form=None, status=200):
-    found = request_detail(pk)
-    if found is None:
-        raise Http404
-    # Need to know: the request's free text and corrected values stay masked until the staff member
-    # says why they need them (this request is the usual reason); the audit entry keeps the reason.
-    reason_form = AccessReasonForm(
-        request.POST if request.method == "POST" else None,
-        initial={"reason": "request", "note": str(found.pk)},
-        prefix="access",  # the complete and refuse forms on this page have `reason` and `note` too
-    )
-    reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
-    shown = subject_view(found.subject, user=request.user, context="portal.request", reason=reason)
-    now = timezone.now()
-    timeline = sorted(
-        [{"at": c.at, "kind": "status", "obj": c} for c in found.status_changes.all()]
-        + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
-        key=lambda item: item["at"],
-    )
-    # The customer's latest answer to the bank's question, shown above all else (masked like the details).
-    reply = next((c for c in reversed(found.status_changes.all()) if c.is_customer_reply), None)
-    can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
-    may_download = _may(request_work_check, request.user, found, download=True)
-    actions = request_allowed_actions(found, request.user, now=now)
-    actor = actor_for_user(request.user)
-    context = {
-        "req": found,
-        "timeline": timeline,
-        "tone": deadline_tone(found, now),
-        "now": now,
-        "can_work": can_work,
-        "actions": actions,
-        **{f"can_{name}": name in actions for name in ACTION_NAMES},
-        "verify_form": verify_form or VerifyIdentityForm(initial=_verify_initial(request)),
-        "assign_form": AssignForm(staff_queryset=work_staff(), initial={"assignee": found.assignee_id}),
-        "complete_form": CompleteForm(),
-        "reject_form": ReasonForm(),
-        "note_form": NoteForm(),
-        "extend_form": ExtendForm(),
-        "deletion_records": deletion_records(found),
-        "export": found.export if may_download and _has_export(found) else None,
-        "not_covered": request_not_covered(found),
-        "purposes": request_purposes_named(found),
-        "revealed": shown.revealed,
-        "reason_form": reason_form,
-        "details": shown.text(found.details),
-        "customer_reply": reply,
-        "customer_reply_text": shown.text(reply.note) if reply else "",
-        "corrections": shown.labelled(request_corrections(found)),
-        "ready_to_answer": request_ready_to_answer(found),
-        "overdue": found.is_overdue(now),
-        "overdue_form": OverdueReasonForm(initial={"reason": found.overdue_reason}),
-        "task_form": TaskDoneForm(),
-        # Each system's task with what this person may do with it (`task_allowed_actions`).
-        "tasks": [(task, task_allowed_actions(task, actor)) for task in found.tasks.all()],
-    }
-    return render(request, "dsr/detail.html", context, status=status)
+    # Only this address takes the reveal form's post; an action posts to `act` and never binds it.
+    return request_page(request, pk, reveal_post=request.POST if request.method == "POST" else None)
 
 
 @staff_required("dsr.view_datasubjectrequest")
@@ -218,27 +149,6 @@ def receipt(request, pk):
         "dsr/receipt.html",
         {"req": found, "controller": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu")},
     )
-
-
-def _verify_initial(request) -> dict:
-    method = request.GET.get("method")
-    return {"method": method} if method in IdentityMethod.values else {}
-
-
-def _may(check, *args, **kwargs) -> bool:
-    try:
-        check(*args, **kwargs)
-    except DomainError:
-        return False
-    return True
-
-
-def _has_export(found: DataSubjectRequest) -> bool:
-    try:
-        found.export  # noqa: B018 — a reverse one-to-one raises when absent
-    except DataSubjectRequest.export.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 @require_POST
@@ -311,20 +221,34 @@ def act(request, pk, action):
     if action not in handlers:
         raise Http404
     form_class, call, success = handlers[action]
-    kwargs = {"staff_queryset": work_staff()} if form_class is AssignForm else {}
-    form = form_class(request.POST, **kwargs) if form_class else None
-    if form is None:
+    if form_class is None:
+        # Nothing typed to keep: a refusal is a message on the request page, as before.
         call_with_messages(request, lambda: call({}), success)
-    else:
+        if action == "send_code":
+            return redirect(f"{reverse('dsr:detail', kwargs={'pk': pk})}?method=otp_phone#identity")
+        return redirect("dsr:detail", pk=pk)
+    kwargs = {"staff_queryset": work_staff()} if form_class is AssignForm else {}
+    form = form_class(request.POST, auto_id=form_ids(action), **kwargs)
+    if action in ACTION_NAMES and action not in request_allowed_actions(found, request.user):
+        # The page no longer offers this action (another person moved the request on): no form to
+        # show the refusal on, so it is a message on the request page.
         form_submit_with_messages(request, form, lambda: call(form.cleaned_data), success)
-    if action == "send_code":
-        return redirect(f"{reverse('dsr:detail', kwargs={'pk': pk})}?method=otp_phone#identity")
-    return redirect("dsr:detail", pk=pk)
+        return redirect("dsr:detail", pk=pk)
+    editing = "edit" in request.POST  # "Back: change the answer" from the confirmation
+    if action in FINAL_ACTIONS and (request.POST.get("confirmed") != "1" or editing):
+        # A final act asks first: the page comes back with the form as typed and a confirmation.
+        if form.is_valid() and not editing:
+            return request_page(request, pk, failed={ACTION_FORMS[action]: form}, confirm=action)
+        status = 400 if form.errors else 200
+        return request_page(request, pk, failed={ACTION_FORMS[action]: form}, status=status)
+    if form_submit(request, form, lambda: call(form.cleaned_data), success):
+        return redirect("dsr:detail", pk=pk)
+    return request_page(request, pk, failed={ACTION_FORMS[action]: form}, status=400)
 
 
 def _verify(request, pk, actor):
     """On a refused check the page comes back with the method and values the officer chose."""
-    form = VerifyIdentityForm(request.POST)
+    form = VerifyIdentityForm(request.POST, auto_id=form_ids("verify"))
     if form_submit(
         request,
         form,
@@ -332,7 +256,7 @@ def _verify(request, pk, actor):
         _("Identity verified; the work has started."),
     ):
         return redirect("dsr:detail", pk=pk)
-    return _detail_page(request, pk, verify_form=form, status=400)
+    return request_page(request, pk, failed={"verify_form": form}, status=400)
 
 
 def _resume(actor, pk):
@@ -344,17 +268,18 @@ def _resume(actor, pk):
 @require_POST
 @staff_required("dsr.change_fulfilmenttask")
 def task_done(request, pk, task_id):
-    form = TaskDoneForm(request.POST)
-    form_submit_with_messages(
+    form = TaskDoneForm(request.POST, auto_id=form_ids(f"task-{task_id}"))
+    if form_submit(
         request,
         form,
         lambda: services.task_complete(
             actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
         ),
         _("Task marked done."),
-    )
-    # Back to the task just worked, not the top of a long page.
-    return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")
+    ):
+        # Back to the task just worked, not the top of a long page.
+        return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")
+    return request_page(request, pk, task_failed=(task_id, form), status=400)
 
 
 @staff_required("dsr.work_request")

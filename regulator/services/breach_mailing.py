@@ -87,7 +87,7 @@ def _decide_customer_notice(
     )
 
 
-def _notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
+def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     """The message's context in each customer's language: the data concerned by the names they read
     (English when the category has one)."""
     names = list(breach.categories.values_list("name_vi", "name_en"))
@@ -158,7 +158,7 @@ def breach_customers_notify_run(
     subjects = breach_affected_subjects(breach).order_by("pk")
     if job.rows_total is None:
         job_set_total(job_id=job.pk, total=subjects.count())
-    context = _notice_context(breach)
+    context = notice_context(breach)
     started = time_module.monotonic()
     while True:
         if job_cancel_requested(job.pk):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +16,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit
+from integrations.delivery import revive_context
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
@@ -27,6 +30,7 @@ from regulator.selectors import (
     breach_phase_notification,
     breach_with_mailing_job,
 )
+from regulator.services.breach_mailing import CUSTOMER_TEMPLATE, notice_context
 from regulator.views.common import json_download
 
 
@@ -150,7 +154,21 @@ def breach_notify(request, pk):
 @require_POST
 @staff_required("regulator.manage_breach")
 def breach_customers(request, pk):
-    """Start the mailing to the affected customers as a background job and show its progress (#17)."""
+    """Start the mailing to the affected customers as a background job and show its progress (#17).
+
+    It asks first: the page says how many customers are e-mailed and shows the message they get."""
+    if request.POST.get("confirmed") != "1":
+        breach = _breach_or_404(pk)
+        context = revive_context(notice_context(breach)(get_language()))
+        preview = {
+            "subject": " ".join(render_to_string(f"{CUSTOMER_TEMPLATE}_subject.txt", context).split()),
+            "body": render_to_string(f"{CUSTOMER_TEMPLATE}.txt", context),
+        }
+        return render(
+            request,
+            "regulator/breach_customers_confirm.html",
+            {"breach": breach, "customers": breach_affected_count(breach), "preview": preview},
+        )
     try:
         services.breach_customers_notify_start(
             actor=actor_for_user(request.user), user=request.user, breach_id=pk
@@ -221,6 +239,9 @@ def breach_customers_decline(request, pk):
 @require_POST
 @staff_required("regulator.manage_breach")
 def breach_close(request, pk):
+    """Closing is final (no status follows it): the page asks first, its button posts `confirmed`."""
+    if request.POST.get("confirmed") != "1":
+        return render(request, "regulator/breach_close_confirm.html", {"breach": _breach_or_404(pk)})
     call_with_messages(
         request,
         lambda: services.breach_close(actor=actor_for_user(request.user), breach_id=pk),

@@ -24,3 +24,29 @@ function tableFramesFocusable() {
 }
 document.addEventListener("DOMContentLoaded", tableFramesFocusable);
 window.addEventListener("resize", tableFramesFocusable);
+
+// A form that failed shows its error summary at the top; the focus goes there, so the page does not
+// reload looking unchanged and a screen reader reads the errors (WCAG 3.3.1). Its links move the focus
+// to the field they name.
+// A page shown again by a refused action (posted to the action's own address) puts the page's
+// address back, so a reload or a bookmark reaches the page, not the action. A confirmation step
+// asked of the person takes the focus the same way.
+document.addEventListener("DOMContentLoaded", () => {
+  const own = document.querySelector("[data-page-url]");
+  if (own && window.history.replaceState) window.history.replaceState(null, "", own.dataset.pageUrl);
+  const summary = document.querySelector("[data-error-summary], [data-focus-on-load]");
+  if (summary) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  event.preventDefault();
+  const field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+  target.scrollIntoView({ block: "center" });
+  (field || target).focus({ preventScroll: true });
+});

@@ -160,3 +160,31 @@ def test_the_demo_consents_page_is_compact(browser, live_server, login, live_url
             context.close()
     print(f"consents page height on the demo data: {heights}")  # noqa: T201
     assert heights["desktop"] < 3500, heights
+
+
+def test_a_failed_request_on_a_phone_focuses_the_error_summary_with_tap_sized_choices(
+    browser, live_server, login, live_url, customer
+):
+    """UX review at 390px: after a failed submit the page looked unchanged (the error ~2,400px down),
+    radios were 13×13px, and the purpose and correction fields showed for every request type."""
+    context = browser.new_context(locale="en-GB", viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    login(page, "lan")
+    page.goto(live_url("/en/me/requests/new/"))
+    radio = page.locator("input[name=type]").first.bounding_box()
+    assert radio["width"] >= 24 and radio["height"] >= 24
+    assert not page.get_by_test_id("field-purposes").is_visible()
+    page.check("input[name=type][value=restrict]")
+    assert page.get_by_test_id("field-purposes").is_visible()
+    assert not page.get_by_test_id("field-corrections").is_visible()
+    page.check("input[name=type][value=access]")
+    page.evaluate("document.querySelector('input[name=type]:checked').checked = false")
+    page.get_by_test_id("submit-request").click()
+    _settle(page)
+    summary = page.get_by_test_id("error-summary")
+    assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"
+    box = summary.bounding_box()
+    assert 0 <= box["y"] < VIEWPORTS["phone"]["height"]
+    summary.locator("a").first.click()
+    assert page.evaluate("document.activeElement.name") == "type"
+    context.close()

@@ -119,3 +119,27 @@ def test_dpo_drafts_a_notice_version_from_the_current_text_and_previews_it(page,
     page.get_by_test_id("notice-preview-button").click()
     assert "New text for customers" in page.get_by_test_id("notice-preview").inner_text()
     assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
+
+
+def test_a_document_mismatch_is_shown_at_the_verify_form_on_the_request_page(page, login, live_url):
+    """UX review at 1280px: the error sat ~1,100px below an unrelated red reveal-form field, and the
+    address became the /do/verify/ action's. The summary above the verify form takes the focus in
+    view, and the address is the request page's again."""
+    officer = UserFactory(username="privacy_v", role=Role.PRIVACY)
+    request = services.request_create(
+        actor=actor_for_user(officer), subject=make_subject(), type="access", channel="branch",
+        details="Xin cung cấp dữ liệu",
+    )
+    login(page, "privacy_v")
+    detail = f"/portal/requests/{request.pk}/"
+    page.goto(live_url(detail))
+    form = page.get_by_test_id("verify-form")
+    form.locator("input[name=document_number]").fill("000000000000")
+    form.get_by_test_id("verify").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(detail)
+    summary = form.get_by_test_id("error-summary")
+    assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"
+    box, bar = summary.bounding_box(), page.locator(".topbar").bounding_box()
+    assert bar["y"] + bar["height"] <= box["y"] < page.viewport_size["height"]  # in view, not under the bar
+    assert page.get_by_test_id("reveal-form").locator(".field--error").count() == 0

@@ -389,3 +389,27 @@ def test_the_outcome_of_a_change_is_shown_on_the_purpose_the_customer_comes_back
     card = page.split('id="purpose-sharing"', 1)[1].split("</article>", 1)[0]
     assert "is withdrawn from now on" in card
     assert page.count("is withdrawn from now on") == 1
+
+
+def test_staff_grant_shows_every_error_it_can_know_at_once_summarised_at_the_top(officer, subject, catalogue):
+    """UX review: the officer's form showed one error per submit, the second only after fixing the
+    first, far down the page. Missing evidence, a sensitive purpose not explicitly accepted and an
+    unknown guardian all come back together, in the summary above the form."""
+    client = signed_in(officer)
+    refused = client.post(
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {
+            "answer_marketing": "yes",
+            "version_marketing": "v1",
+            "answer_biometric": "yes",
+            "version_biometric": "v1",
+            "channel": "branch",
+            "guardian_ref": "CIF-NOBODY",
+        },
+    )
+    page = refused.content.decode()
+    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_evidence"' in summary and "the form number" in summary
+    assert 'href="#id_sensitive_biometric"' in summary and "sensitive personal data" in summary
+    assert 'href="#id_guardian_ref"' in summary
+    assert not Consent.objects.filter(subject=subject).exists()

@@ -34,7 +34,9 @@ def test_approval_and_completion_need_two_people(as_user, privacy_officer, dpo, 
     listed = tasks["results"] if isinstance(tasks, dict) else tasks
     assert all("instructions" in row for row in listed)
     for task in FulfilmentTask.objects.filter(request=request):
-        as_user(privacy_officer).post(f"/api/v1/request-tasks/{task.pk}/complete/", {}, format="json")
+        as_user(privacy_officer).post(
+            f"/api/v1/request-tasks/{task.pk}/complete/", {"note": "erased"}, format="json"
+        )
 
     approver = as_user(dpo)
     assert approver.post(f"/api/v1/requests/{request.pk}/approve/").status_code == 200

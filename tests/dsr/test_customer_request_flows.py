@@ -49,3 +49,23 @@ def test_new_request_explains_access_and_copy_with_both_dates_and_how_identity_i
     statutory = formats.date_format(timezone.localtime(clocks.statutory_due_at), "SHORT_DATE_FORMAT")
     assert f"at the latest by law: {statutory}" in page
     assert 'data-testid="identity-how"' in page and "one-time code (OTP)" in page and "branch" in page
+
+
+def test_a_failed_request_form_says_so_at_the_top_with_links_to_the_fields(logged_in, customer_a):
+    """UX review: the phone page reloaded looking unchanged; the error sat far below."""
+    client = logged_in(customer_a)
+    response = client.post("/en/me/requests/new/", {"details": "x"})
+    page = response.content.decode()
+    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'role="alert"' in page.split('data-testid="error-summary"', 1)[0].rsplit("<div", 1)[1]
+    assert 'href="#id_type"' in summary and "This field is required." in summary
+    assert page.index('data-testid="error-summary"') < page.index('name="type"')
+
+
+def test_the_customer_form_shows_purposes_and_corrections_for_their_request_types(logged_in, customer_a):
+    """As on the staff intake form: the purposes for restrict/object/withdraw, new details for rectify."""
+    page = logged_in(customer_a).get("/en/me/requests/new/").content.decode()
+    purposes = 'data-show-for="type" data-show-values="restrict object withdraw" data-testid="field-purposes"'
+    assert purposes in page
+    assert 'data-show-for="type" data-show-values="rectify" data-testid="field-corrections"' in page
+    assert "dsr/disclose" in page

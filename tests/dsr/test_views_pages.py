@@ -100,7 +100,7 @@ def test_customer_sees_which_part_of_a_deletion_waits_and_downloads_exports(
     actor = actor_for_user(privacy_officer)
     deletion = verified_request(subject, type="delete", actor=actor)
     for task in deletion.tasks.all():
-        services.task_complete(actor=actor, task_id=task.pk, result={})
+        services.task_complete(actor=actor, task_id=task.pk, result={}, note="erased")
     services.request_approve(actor=actor_for_user(dpo), request_id=deletion.pk)
     services.request_complete(actor=actor, request_id=deletion.pk)
     access = verified_request(subject, type="access", actor=actor)

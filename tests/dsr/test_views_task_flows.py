@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 
 from core.actors import actor_for_user
+from core.errors import InvalidInput
+from dsr import services
 from dsr.models import DataSubjectRequest, FulfilmentTask
 from tests.dsr.factories import make_inventory, verified_request
 
@@ -58,3 +60,29 @@ def test_api_task_completion_takes_note_and_evidence(as_user, privacy_officer, s
     assert response.status_code == 200
     assert (response.json()["note"], response.json()["evidence"]) == ("done by hand", "LOG-9")
     assert DataSubjectRequest.objects.get(pk=request.pk).status == "in_progress"
+
+
+def test_a_deletion_task_is_not_done_without_saying_what_was_deleted(
+    client, as_user, privacy_officer, subject
+):
+    """The proof of erasure: the service refuses a bare deletion task; the page and the API say why."""
+    make_inventory()
+    worker = actor_for_user(privacy_officer)
+    request = verified_request(subject, type="delete", actor=worker)
+    first, second = request.tasks.order_by("system__code")[:2]
+    with pytest.raises(InvalidInput) as refused:
+        services.task_complete(actor=worker, task_id=first.pk, note="  ", evidence="")
+    assert refused.value.field == "note"
+    client.force_login(privacy_officer)
+    done_url = reverse("dsr:task_done", args=[request.pk, first.pk])
+    response = client.post(done_url, {"note": "", "evidence": "TICKET-7"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hãy ghi rõ đã xóa những gì" in page  # the refusal, in the page's Vietnamese
+    assert 'value="TICKET-7"' in page  # what was typed stays
+    api = as_user(privacy_officer).post(f"/api/v1/request-tasks/{second.pk}/complete/", {}, format="json")
+    assert api.status_code == 400
+    assert FulfilmentTask.objects.filter(request=request, status="done").count() == 0
+    services.task_complete(actor=worker, task_id=first.pk, note="Rows 12-40 purged from CRM")
+    first.refresh_from_db()
+    assert first.status == "done"

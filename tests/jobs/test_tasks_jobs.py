@@ -51,7 +51,7 @@ def test_nightly_retention_deletes_held_data_once(subject, privacy_officer, dpo,
     actor = actor_for_user(privacy_officer)
     request = verified_request(subject, type="delete", actor=actor)
     for task in request.tasks.all():
-        services.task_complete(actor=STAFF, task_id=task.pk)
+        services.task_complete(actor=STAFF, task_id=task.pk, note="erased")
     services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
     services.request_complete(actor=actor, request_id=request.pk)
     held = LegalHold.objects.filter(released_at__isnull=True).count()
@@ -68,7 +68,7 @@ def test_nightly_retention_deletes_held_data_once(subject, privacy_officer, dpo,
     # The platform erased its own part; each other system has an erase task, and its confirmation
     # writes the record.
     for task in request.tasks.filter(hold__isnull=False, status="open"):
-        services.task_complete(actor=STAFF, task_id=task.pk)
+        services.task_complete(actor=STAFF, task_id=task.pk, note="erased")
     assert DeletionRecord.objects.filter(hold__isnull=False).count() == held
 
 

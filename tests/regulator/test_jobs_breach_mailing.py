@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from integrations.jobs import STALE_AFTER, job_cancel
@@ -128,7 +128,7 @@ def test_the_page_starts_the_job_and_shows_its_progress(client, dpo, django_capt
     breach, _customers = _breach_with_customers(3)
     client.force_login(dpo)
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(reverse("regulator:breach_customers", args=[breach.pk]))
+        response = client.post(reverse("regulator:breach_customers", args=[breach.pk]), {"confirmed": "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("regulator:breach_mailing", args=[breach.pk])
     page = client.get(response["Location"])
@@ -182,3 +182,31 @@ def test_the_api_answers_202_with_the_job_to_poll(as_user, dpo, django_capture_o
     waited = client.post(f"/api/v1/breaches/{breach.pk}/notify-customers/?wait=true")
     assert waited.status_code == 200 and waited.json()["customers_notified"] == 3
     assert len(_told(breach)) == 3
+
+
+def test_e_mailing_the_customers_asks_first_saying_how_many_and_what_they_read(client, dpo):
+    """UX review: one click e-mailed every affected customer, with no count and no preview."""
+    breach, _customers = _breach_with_customers(3)
+    client.force_login(dpo)
+    with translation.override("en"):
+        asked = client.post(reverse("regulator:breach_customers", args=[breach.pk]))
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "3 customers affected by breach" in page
+    assert f"a security incident affecting your data ({breach.reference})" in page
+    assert 'name="confirmed" value="1"' in page
+    assert not BackgroundJob.objects.exists() and _told(breach) == []
+
+
+def test_closing_a_breach_asks_first(client, dpo):
+    breach, _customers = _breach_with_customers(0)
+    type(breach).objects.filter(pk=breach.pk).update(status="notified", notified_at=timezone.now())
+    client.force_login(dpo)
+    url = reverse("regulator:breach_close", args=[breach.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200 and 'data-testid="confirm-close"' in asked.content.decode()
+    breach.refresh_from_db()
+    assert breach.status == "notified"
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    breach.refresh_from_db()
+    assert breach.status == "closed"

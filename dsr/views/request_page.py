@@ -1,0 +1,162 @@
+"""The staff request page: the request with its deadlines, the actions allowed and each system's
+task; a refused action's form shown again with what was typed, or a final action's confirmation."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from core.actors import actor_for_user
+from core.errors import DomainError
+from dsr.forms import (
+    AssignForm,
+    CompleteForm,
+    ExtendForm,
+    NoteForm,
+    OverdueReasonForm,
+    ReasonForm,
+    TaskDoneForm,
+    VerifyIdentityForm,
+)
+from dsr.models import DataSubjectRequest, IdentityMethod
+from dsr.selectors import (
+    deletion_records,
+    request_allowed_actions,
+    request_corrections,
+    request_detail,
+    request_not_covered,
+    request_purposes_named,
+    request_ready_to_answer,
+    request_work_check,
+    task_allowed_actions,
+    work_staff,
+)
+from dsr.views.common import deadline_tone
+from subjects.disclosure import subject_view
+from subjects.forms import AccessReasonForm
+
+# The actions `request_allowed_actions` names; the page shows a block for each one allowed.
+ACTION_NAMES = ("acknowledge", "verify", "pause", "resume", "approve", "extend", "complete", "reject", "lift")
+
+
+# Actions that end the request for good: the page asks before it acts.
+FINAL_ACTIONS = ("reject",)
+
+# The form of each action that takes one, by its name in the page's context.
+ACTION_FORMS = {
+    "assign": "assign_form",
+    "pause": "note_form",
+    "extend": "extend_form",
+    "complete": "complete_form",
+    "reject": "reject_form",
+    "overdue_reason": "overdue_form",
+    "verify": "verify_form",
+}
+
+
+def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None, confirm=None, status=200):
+    """The request page. `failed` is {context name: bound form} of an action that was refused: the page
+    comes back with what was typed, the error next to that action and summarised above it;
+    `task_failed` is (task id, bound form) for a task's form; `confirm` names a final action the
+    person is asked to confirm, its bound form ready to post again."""
+    found = request_detail(pk)
+    if found is None:
+        raise Http404
+    # Need to know: the request's free text and corrected values stay masked until the staff member
+    # says why they need them (this request is the usual reason); the audit entry keeps the reason.
+    reason_form = AccessReasonForm(
+        reveal_post,
+        initial={"reason": "request", "note": str(found.pk)},
+        prefix="access",  # the complete and refuse forms on this page have `reason` and `note` too
+    )
+    reason = reason_form.reason_text() if reveal_post is not None and reason_form.is_valid() else None
+    shown = subject_view(found.subject, user=request.user, context="portal.request", reason=reason)
+    now = timezone.now()
+    timeline = sorted(
+        [{"at": c.at, "kind": "status", "obj": c} for c in found.status_changes.all()]
+        + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
+        key=lambda item: item["at"],
+    )
+    # The customer's latest answer to the bank's question, shown above all else (masked like the details).
+    reply = next((c for c in reversed(found.status_changes.all()) if c.is_customer_reply), None)
+    can_work = request.user.has_perm("dsr.work_request") and _may(request_work_check, request.user, found)
+    may_download = _may(request_work_check, request.user, found, download=True)
+    actions = request_allowed_actions(found, request.user, now=now)
+    actor = actor_for_user(request.user)
+    context = {
+        "req": found,
+        "timeline": timeline,
+        "tone": deadline_tone(found, now),
+        "now": now,
+        "can_work": can_work,
+        "actions": actions,
+        **{f"can_{name}": name in actions for name in ACTION_NAMES},
+        "verify_form": VerifyIdentityForm(initial=_verify_initial(request), auto_id=form_ids("verify")),
+        "assign_form": AssignForm(
+            staff_queryset=work_staff(), initial={"assignee": found.assignee_id}, auto_id=form_ids("assign")
+        ),
+        "complete_form": CompleteForm(auto_id=form_ids("complete")),
+        "reject_form": ReasonForm(auto_id=form_ids("reject")),
+        "note_form": NoteForm(auto_id=form_ids("pause")),
+        "extend_form": ExtendForm(auto_id=form_ids("extend")),
+        "deletion_records": deletion_records(found),
+        "export": found.export if may_download and has_export(found) else None,
+        "not_covered": request_not_covered(found),
+        "purposes": request_purposes_named(found),
+        "revealed": shown.revealed,
+        "reason_form": reason_form,
+        "details": shown.text(found.details),
+        "customer_reply": reply,
+        "customer_reply_text": shown.text(reply.note) if reply else "",
+        "corrections": shown.labelled(request_corrections(found)),
+        "ready_to_answer": request_ready_to_answer(found),
+        "overdue": found.is_overdue(now),
+        "overdue_form": OverdueReasonForm(
+            initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")
+        ),
+        # Each system's task with what this person may do with it (`task_allowed_actions`) and its form.
+        "tasks": [
+            (
+                task,
+                task_allowed_actions(task, actor),
+                task_failed[1]
+                if task_failed and str(task_failed[0]) == str(task.pk)
+                else TaskDoneForm(auto_id=form_ids(f"task-{task.pk}")),
+            )
+            for task in found.tasks.all()
+        ],
+        # A refused action's address is not the page's: the page puts its own back (js/behaviours.js).
+        "page_url": reverse("dsr:detail", args=[found.pk]) if failed or task_failed else "",
+        "confirm": confirm,
+        **(failed or {}),
+    }
+    return render(request, "dsr/detail.html", context, status=status)
+
+
+def form_ids(action: str) -> str:
+    # The complete and refuse forms share field names: each form's own ids, so a label and an error
+    # summary's link reach the right field.
+    return f"{action}_%s"
+
+
+def _verify_initial(request) -> dict:
+    method = request.GET.get("method")
+    return {"method": method} if method in IdentityMethod.values else {}
+
+
+def _may(check, *args, **kwargs) -> bool:
+    try:
+        check(*args, **kwargs)
+    except DomainError:
+        return False
+    return True
+
+
+def has_export(found: DataSubjectRequest) -> bool:
+    try:
+        found.export  # noqa: B018 — a reverse one-to-one raises when absent
+    except DataSubjectRequest.export.RelatedObjectDoesNotExist:
+        return False
+    return True
