@@ -140,7 +140,8 @@ def _with_detail(queryset: QuerySet[DataSubjectRequest]) -> QuerySet[DataSubject
     """What a request's detail shows besides the request: who verified it, the guardian, its history,
     clock, tasks and holds."""
     return queryset.select_related("identity_verified_by", "guardian").prefetch_related(
-        "status_changes", "clock_events", "tasks__system", "legal_holds__category", "legal_holds__system"
+        "status_changes__actor_user", "clock_events", "tasks__system", "legal_holds__category",
+        "legal_holds__system",
     )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.actors import actor_for_user
+from core.actors import actor_display, actor_for_user
 from core.errors import DomainError
 from dsr.forms import (
     AssignForm,
@@ -75,7 +75,11 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     shown = subject_view(found.subject, user=request.user, context="portal.request", reason=reason)
     now = timezone.now()
     timeline = sorted(
-        [{"at": c.at, "kind": "status", "obj": c} for c in found.status_changes.all()]
+        [
+            {"at": c.at, "kind": "status", "obj": c,
+             "who": actor_display(c.actor_kind, c.actor_label, c.actor_user)}
+            for c in found.status_changes.all()
+        ]
         + [{"at": e.at, "kind": "clock", "obj": e} for e in found.clock_events.all()],
         key=lambda item: item["at"],
     )

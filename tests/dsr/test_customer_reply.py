@@ -126,6 +126,9 @@ def test_replying_on_the_page_goes_back_to_work_and_staff_see_and_hear_of_it(
     staff = logged_in(privacy_officer)
     masked = staff.get(f"/en/portal/requests/{request.pk}/").content.decode()
     assert 'data-testid="customer-reply"' in masked and ANSWER not in masked
+    # The timeline says who moved the request in words, never an internal label like "customer#5".
+    timeline = masked.split('data-testid="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert "the customer" in timeline and "customer#" not in timeline
     shown = staff.post(
         f"/en/portal/requests/{request.pk}/", {"access-reason": "request", "access-note": str(request.pk)}
     ).content.decode()
