@@ -94,6 +94,9 @@ def my_request(request, subject, pk):
     return _detail_page(request, _own(subject, pk))
 
 
+IDENTITY_PENDING = (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY)
+
+
 def _detail_page(request, found, *, reply_form=None, status=200):
     now = timezone.now()
     context = {
@@ -106,6 +109,8 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         "deleted": deletion_records(found),
         "export": found.export if has_export(found) else None,
         "can_cancel": _can_cancel(found),
+        # Until the bank has checked who asks, that check is the customer's next step.
+        "identity_steps": SELF_SERVICE_IDENTITY_STEPS if found.status in IDENTITY_PENDING else (),
         "reply_form": (reply_form or CustomerReplyForm())
         if found.status == RequestStatus.AWAITING_CUSTOMER
         else None,

@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 
 from deadlines.policy import deadlines_for
 from dsr.models import DataSubjectRequest
-from tests.dsr.factories import make_request
+from tests.dsr.factories import make_request, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,17 @@ def test_the_customer_form_shows_purposes_and_corrections_for_their_request_type
     assert purposes in page
     assert 'data-show-for="type" data-show-values="rectify" data-testid="field-corrections"' in page
     assert "dsr/disclose" in page
+
+
+def test_a_request_waiting_for_identity_tells_the_customer_how_it_is_checked(logged_in, customer_a):
+    """A request the bank has not yet checked is the customer's next step: the page says how, instead of
+    a bare status."""
+    request = make_request(customer_a.customer_account.subject, channel="internet_banking")
+    client = logged_in(customer_a)
+
+    page = client.get(f"/en/me/requests/{request.pk}/").content.decode()
+    steps = page.split('data-testid="identity-steps"', 1)[1].split("</section>", 1)[0]
+    assert "one-time code" in steps and "branch" in steps
+
+    checked = verified_request(customer_a.customer_account.subject, channel="internet_banking")
+    assert 'data-testid="identity-steps"' not in client.get(f"/en/me/requests/{checked.pk}/").content.decode()
