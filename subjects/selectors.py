@@ -40,6 +40,22 @@ def personal_value_masked(field: str, value):
     return "*" * max(len(text) - 4, 0) + text[-4:]
 
 
+def masked_echoes_dropped(subject: DataSubject, changes: dict) -> dict:
+    """A change body without the values revealed, less the personal values sent back as the caller was
+    shown them (masked): a client that reads a customer, changes one field and sends the body back
+    never saw the others and cannot mean to write their masks (or a masked, null birth date) over
+    the customer's data."""
+    def echoed(name: str, value) -> bool:
+        current = getattr(subject, name)
+        return value == personal_value_masked(name, current) and value != current
+
+    return {
+        name: value
+        for name, value in changes.items()
+        if not (name in PERSONAL_FIELDS and echoed(name, value))
+    }
+
+
 def subject_list() -> QuerySet[DataSubject]:
     return DataSubject.objects.all().order_by("external_ref")
 

@@ -23,6 +23,7 @@ from subjects.api.serializers import (
 from subjects.models import DataSubject
 from subjects.selectors import (
     SEARCHABLE_FIELDS,
+    masked_echoes_dropped,
     subject_filter_by_index,
     subject_guardian_by_id,
     subject_list,
@@ -158,6 +159,8 @@ class SubjectDetailView(generics.GenericAPIView):
         if "guardian" in changes:
             changes["guardian"] = subject_guardian_by_id(changes["guardian"])
         shown = write_disclosure(request)
+        if not shown.revealed:
+            changes = masked_echoes_dropped(subject, changes)
         subject = services.subject_rectify(
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language, viewed=shown.viewed_in_answer("api.rectify"),

@@ -68,3 +68,20 @@ def test_a_patch_may_send_back_what_a_get_answered(as_user, dpo, address, known)
 
     assert response.status_code == 200, response.content
     assert all(response.json()[name] == value for name, value in known.items())
+
+
+def test_sending_back_masked_values_never_overwrites_the_real_ones(as_user, officer):
+    """Without a reason staff read personal values masked ("N*** V***", a null birth date): a PATCH
+    that sends that body back, one field changed, must change that field only, not write the masks
+    over the customer's data (nor blank a birth date and so make an adult look like a child)."""
+    customer = make_subject(full_name="Nguyễn Văn An", email="an.nguyen@example.vn")
+    url, api = f"/api/v1/subjects/{customer.pk}/", as_user(officer)
+    masked = api.get(url).json()
+    assert masked["full_name"] == "N*** V*** A***" and masked["date_of_birth"] is None
+
+    response = api.patch(url, {**masked, "address": "12 Hàng Bài"}, format="json")
+
+    assert response.status_code == 200, response.content
+    customer.refresh_from_db()
+    assert (customer.full_name, customer.email) == ("Nguyễn Văn An", "an.nguyen@example.vn")
+    assert customer.date_of_birth is not None and customer.address == "12 Hàng Bài"
