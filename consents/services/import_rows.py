@@ -226,7 +226,7 @@ def _import_batch(
                 _refuse(run, line, _("The customer already has a live consent to this purpose."))
                 continue
             last_answer = last_answers.get((consent.subject_id, consent.purpose_id))
-            if last_answer is not None and consent.granted_at <= last_answer:
+            if last_answer is not None and _not_after(row, consent.granted_at, last_answer):
                 _refuse(run, line, _(
                     "The customer gave a later answer for this purpose (on %(day)s): a withdrawal, a "
                     "refusal or a newer consent. An older consent from a file cannot replace it."
@@ -256,6 +256,15 @@ def _import_batch(
             # Another worker moved the cursor (or the job ended): this batch is theirs; undo ours.
             raise Conflict(_("Another worker is importing this file."))
 
+
+
+def _not_after(row: dict[str, str], granted_at: datetime, last_answer: datetime) -> bool:
+    """Whether a row's consent is not later than the customer's last answer. A row with a date and no
+    time (read as noon) cannot be placed within its day, so the day is compared: an answer given
+    that day counts as later."""
+    if len(row.get("granted_at", "")) == len("YYYY-MM-DD"):
+        return timezone.localdate(granted_at) <= timezone.localdate(last_answer)
+    return granted_at <= last_answer
 
 
 def _last_answers(subject_ids: list) -> dict[tuple, datetime]:

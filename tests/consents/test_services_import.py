@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -230,3 +230,20 @@ def test_a_file_without_the_date_or_evidence_columns_is_refused_whole(catalogue)
             "subject,purpose,notice_version,channel\n", "CIF1,marketing,v1,branch\n",
         ])
     assert "evidence" in str(refused.value.text) and "granted_at" in str(refused.value.text)
+
+
+def test_a_row_dated_the_day_of_the_withdrawal_does_not_undo_it(catalogue):
+    """A date without a time cannot be placed before or after a withdrawal made that day: the later
+    answer wins, so the paper form is refused."""
+    customer = make_subject()
+    day = timezone.localdate() - timedelta(days=3)
+    morning = timezone.make_aware(datetime.combine(day, time(8, 0)))
+    consent = grant(customer, Purpose.objects.get(code="marketing"), now=morning - timedelta(days=7))
+    services.consent_withdraw(actor=ACTOR, consent_id=consent.pk, channel="branch", now=morning)
+
+    run = consents_import_csv(actor=ACTOR, filename="same-day.csv", lines=_csv(
+        f"{customer.external_ref},marketing,v1,paper_form,scan-same-day,{day.isoformat()},,",
+    ))
+
+    assert (run.imported, run.refused) == (0, 1)
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="marketing").reason == "withdrawn"
