@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 
 from core.errors import DomainError
+from core.moments import day_in_range, out_of_range_message
 
 # The success message, or a function of what the service returned that writes it.
 SuccessMessage = str | Callable[[Any], str]
@@ -71,3 +72,15 @@ def form_submit(http_request, form: forms.Form, call: Callable[[], Any], success
 
 def _succeeded(http_request, success: SuccessMessage, result: Any, *, shown_at: str = "") -> None:
     messages.success(http_request, success(result) if callable(success) else success, extra_tags=shown_at)
+
+
+class MomentFormField(forms.DateTimeField):
+    """A page's date or date-time, held to the range `core.moments` gives the API and files: a year-1
+    date overflowed when the query turned it into UTC."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None and not day_in_range(moment.date()):
+            raise forms.ValidationError(out_of_range_message(), code="date_range")
+        return moment
+

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
+from core.forms import MomentFormField
 from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
@@ -83,8 +84,8 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
         choices=BLANK + [("late", _("Closed late")), ("on_time", _("Closed on time"))],
     )
     # Dates or the exact ISO moments the report's links carry (its period need not start at midnight).
-    since = forms.DateTimeField(label=_("Closed from"), required=False, widget=ClosedDateInput)
-    until = forms.DateTimeField(label=_("until (not included)"), required=False, widget=ClosedDateInput)
+    since = MomentFormField(label=_("Closed from"), required=False, widget=ClosedDateInput)
+    until = MomentFormField(label=_("until (not included)"), required=False, widget=ClosedDateInput)
 
 
 class PurposeChoiceField(forms.MultipleChoiceField):

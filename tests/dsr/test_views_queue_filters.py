@@ -82,3 +82,13 @@ def test_the_stylesheet_keeps_short_cells_on_one_line_and_gives_the_type_room():
     css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
     assert re.search(r"\.queue-table \.nowrap\s*\{[^}]*white-space:\s*nowrap", css)
     assert re.search(r"\.queue-table \.col-type\s*\{[^}]*min-width:\s*\d", css)
+
+
+@pytest.mark.parametrize("query", [{"since": "0001-01-01"}, {"until": "0001-01-01"}, {"since": "9999-12-31"}])
+def test_a_date_outside_the_range_is_a_message_not_a_500(client, privacy_officer, query):
+    client.force_login(privacy_officer)
+
+    response = client.get(reverse("dsr:queue"), query)
+
+    assert response.status_code == 200
+    assert "Hãy nhập một ngày" in response.content.decode()
