@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +138,9 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
     return applied, refused
 
 
+WITHDRAWAL_IN_FORCE_ONCE_CLOSED = (S.COMPLETED, S.PARTIALLY_COMPLETED)
+
+
 def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> int:
     """Revoke the third-party authorisations an earlier release paused for a withdrawal in force: a
     withdrawal is never lifted, so they stayed paused (the third party told 'paused', its tokens kept)
@@ -144,10 +148,11 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     how many were revoked."""
     now = now or timezone.now()
     request_ids = [request_id_of_source(source) for source in authorisation_request_pause_sources()]
+    # In force: at verification (the release before), or at completion (before `withdrawal_applied_at`).
     withdrawals = DataSubjectRequest.objects.filter(
+        Q(withdrawal_applied_at__isnull=False) | Q(status__in=WITHDRAWAL_IN_FORCE_ONCE_CLOSED),
         pk__in=[pk for pk in request_ids if pk is not None],
         type=RequestType.WITHDRAW,
-        withdrawal_applied_at__isnull=False,
     ).values_list("pk", flat=True)
     revoked = 0
     for request_id in list(withdrawals):

@@ -156,8 +156,17 @@ def test_an_objection_still_pauses_and_the_customer_is_told_what_resumes_it(cust
     assert authorisation.status == "active"
 
 
+# How an earlier release left a withdrawal in force: put in force at verification (the release before
+# this one), or only at completion, before `withdrawal_applied_at` existed.
+IN_FORCE_BEFORE = [
+    {"withdrawal_applied_at": "now"},
+    {"status": "completed", "closed_at": "now", "identity_verified_at": "now"},
+]
+
+
+@pytest.mark.parametrize("in_force", IN_FORCE_BEFORE)
 def test_after_the_upgrade_one_command_revokes_what_earlier_withdrawals_left_paused(
-    authorised, customer1, gateway
+    authorised, customer1, gateway, in_force
 ):
     """An earlier release paused authorisations for a withdrawal in force; nothing would ever resume
     them. `manage.py revoke_withdrawn_authorisations` revokes those, and leaves an objection's pause."""
@@ -177,7 +186,9 @@ def test_after_the_upgrade_one_command_revokes_what_earlier_withdrawals_left_pau
         services.authorisations_pause_for_subject_in_transaction(
             actor=STAFF, subject=subject, purposes=None, source=source, now=timezone.now()
         )
-        DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=timezone.now())
+        DataSubjectRequest.objects.filter(pk=request.pk).update(
+            **{name: timezone.now() if value == "now" else value for name, value in in_force.items()}
+        )
     assert Authorisation.objects.get(pk=authorisation.pk).pause_source == source
 
     output = io.StringIO()
