@@ -263,6 +263,10 @@ def move(
         if to in NEEDS_REASON:
             request.outcome_reason = reason
             fields.append("outcome_reason")
+        if old == S.AWAITING_CUSTOMER:
+            # The question was answered (or dropped): it stays in the history, not as the bank's answer.
+            request.outcome_note = ""
+            fields.append("outcome_note")
         if note and (to in REQUEST_MACHINE.terminal or to == S.AWAITING_CUSTOMER):
             request.outcome_note = note
             fields.append("outcome_note")

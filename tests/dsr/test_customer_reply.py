@@ -161,3 +161,19 @@ def test_the_customer_hears_of_the_banks_question(customer_a):
     [email] = mail.outbox
     assert request.reference in email.subject and "chờ câu trả lời" in email.subject
     assert QUESTION in email.body and f"/me/requests/{request.pk}/" in email.body
+
+
+def test_once_answered_the_question_is_not_the_banks_answer(customer_a):
+    """The question stays in the history; it is not repeated as the answer when the request closes."""
+    subject = customer_a.customer_account.subject
+    request = waiting(subject)
+    services.request_customer_reply(
+        actor=actor_for_user(customer_a), request_id=request.pk, subject=subject, text=ANSWER,
+        now=MONDAY + timedelta(hours=3),
+    )
+
+    answered = DataSubjectRequest.objects.get(pk=request.pk)
+
+    assert answered.outcome_note == ""
+    asked = answered.status_changes.get(new_status="awaiting_customer")
+    assert asked.note == QUESTION
