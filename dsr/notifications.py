@@ -73,9 +73,14 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
     )
 
 
-def customer_notify_move(request: DataSubjectRequest, *, new_status: str, now: datetime, key: str) -> None:
+def customer_notify_move(
+    request: DataSubjectRequest, *, new_status: str, now: datetime, key: str, old_status: str = ""
+) -> None:
     event = EVENT_BY_STATUS.get(new_status)
-    if event is not None:
+    # Back from waiting for the customer to the identity check, the work picks up where it stood:
+    # "we have started handling your request" again would tell them nothing true.
+    resumed = old_status == S.AWAITING_CUSTOMER and new_status == S.VERIFYING_IDENTITY
+    if event is not None and not resumed:
         customer_notify(request, event=event, now=now, key=key)
 
 

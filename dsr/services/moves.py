@@ -284,7 +284,7 @@ def move(
             request, old=old, new=to, actor=actor, now=now, reason=reason, note=note
         )
         notify_requesting_client(request, change)
-        customer_notify_move(request, new_status=to, now=now, key=str(change.pk))
+        customer_notify_move(request, old_status=old, new_status=to, now=now, key=str(change.pk))
         audit_record(
             action="dsr.request.transitioned",
             actor=actor,

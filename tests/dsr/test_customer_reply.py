@@ -177,3 +177,16 @@ def test_once_answered_the_question_is_not_the_banks_answer(customer_a):
     assert answered.outcome_note == ""
     asked = answered.status_changes.get(new_status="awaiting_customer")
     assert asked.note == QUESTION
+
+
+def test_answering_before_identity_is_checked_sends_no_second_we_have_started(customer_a):
+    subject = customer_a.customer_account.subject
+    request = waiting(subject, verified=False)
+    started = OutboxMessage.objects.filter(topic="dsr.customer.acknowledged").count()
+
+    services.request_customer_reply(
+        actor=actor_for_user(customer_a), request_id=request.pk, subject=subject, text=ANSWER,
+        now=MONDAY + timedelta(hours=3),
+    )
+
+    assert OutboxMessage.objects.filter(topic="dsr.customer.acknowledged").count() == started
