@@ -79,7 +79,9 @@ def _same_site_referer(request) -> str:
                                            require_https=request.is_secure()):
         return "/"
     parts = urlsplit(referer)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    # "//host/x" and "/\\host/x" are read by browsers as another site's address.
+    return "/" if path.startswith(("//", "/\\")) else path
 
 
 def outage_answer(request) -> HttpResponse:

@@ -118,10 +118,15 @@ def test_a_stale_form_explains_itself_in_the_pages_language(prefix, text):
     assert f'href="{prefix}/accounts/login/"' in body
 
 
-def test_a_stale_form_never_links_back_to_another_site():
+@pytest.mark.parametrize("referer", [
+    "https://evil.example/phish",
+    "http://testserver//evil.example/phish",
+    "http://testserver/\\evil.example/phish",
+])
+def test_a_stale_form_never_links_back_to_another_site(referer):
     browser = Client(enforce_csrf_checks=True)
 
-    response = browser.post("/accounts/login/", {}, HTTP_REFERER="https://evil.example/phish")
+    response = browser.post("/accounts/login/", {}, HTTP_REFERER=referer)
 
     assert response.status_code == 403
     assert "evil.example" not in response.content.decode()
