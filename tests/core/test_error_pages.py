@@ -84,6 +84,15 @@ def test_an_unknown_api_address_answers_json_404(client_user, path):
     assert "/api/docs/" in response.json()["detail"]
 
 
+def test_an_api_error_outside_drf_writes_vietnamese_as_drf_does(client_user):
+    caller = APIClient()
+    caller.credentials(HTTP_AUTHORIZATION=f"Token {make_token(client_user, ['consents:read'])}")
+
+    response = caller.get("/api/v1/nothing-here/", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert "Không có điểm cuối API" in response.content.decode("utf-8")
+
+
 @pytest.mark.parametrize("prefix,title", [("", "Không tìm thấy trang"), ("/en", "Page not found")])
 def test_the_not_found_page_has_a_title_a_person_can_read(client, prefix, title):
     response = client.get(f"{prefix}/portal/no-such-page/")
