@@ -31,10 +31,10 @@ def _language(request) -> str:
 
 
 def _answer(request, status: int, template: str, detail: str, **context) -> HttpResponse:
-    language = _language(request)
     if request.path_info.startswith(API_PREFIX):
         # UTF-8 as DRF writes it, so Vietnamese reads as Vietnamese, not as \u escapes.
         return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+    language = _language(request)
     with translation.override(language):
         content = render_to_string(template, {"LANGUAGE_CODE": language, **context})
     return HttpResponse(content, status=status)
