@@ -17,6 +17,7 @@ from dsr import services
 from dsr.forms import CustomerReplyForm, CustomerRequestForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
+    IDENTITY_VERIFIABLE,
     SELF_SERVICE_IDENTITY_STEPS,
     deletion_records,
     holds_for_request,
@@ -94,9 +95,6 @@ def my_request(request, subject, pk):
     return _detail_page(request, _own(subject, pk))
 
 
-IDENTITY_PENDING = (RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY)
-
-
 def _detail_page(request, found, *, reply_form=None, status=200):
     now = timezone.now()
     context = {
@@ -110,7 +108,9 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         "export": found.export if has_export(found) else None,
         "can_cancel": _can_cancel(found),
         # Until the bank has checked who asks, that check is the customer's next step.
-        "identity_steps": SELF_SERVICE_IDENTITY_STEPS if found.status in IDENTITY_PENDING else (),
+        "identity_steps": SELF_SERVICE_IDENTITY_STEPS
+        if found.identity_verified_at is None and found.status in IDENTITY_VERIFIABLE
+        else (),
         "reply_form": (reply_form or CustomerReplyForm())
         if found.status == RequestStatus.AWAITING_CUSTOMER
         else None,
