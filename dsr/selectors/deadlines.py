@@ -40,16 +40,23 @@ LIST_DEFERRED = (
 )
 
 
-def requests_closed_in(
+def requests_closed_between(
     queryset: QuerySet[DataSubjectRequest], *, since: datetime | None, until: datetime | None
 ) -> QuerySet[DataSubjectRequest]:
-    """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
-    queryset = queryset.filter(closed_at__isnull=False).exclude(status="cancelled")
+    """Requests closed in [since, until), cancelled ones included; an open one has no closing date."""
+    queryset = queryset.filter(closed_at__isnull=False)
     if since is not None:
         queryset = queryset.filter(closed_at__gte=since)
     if until is not None:
         queryset = queryset.filter(closed_at__lt=until)
     return queryset
+
+
+def requests_closed_in(
+    queryset: QuerySet[DataSubjectRequest], *, since: datetime | None, until: datetime | None
+) -> QuerySet[DataSubjectRequest]:
+    """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
+    return requests_closed_between(queryset, since=since, until=until).exclude(status="cancelled")
 
 
 def binding_due_at():
@@ -128,12 +135,8 @@ def request_queue(
         return queryset.order_by("-closed_at", "id")
     if closed_since is not None or closed_until is not None:
         # A closed-date period on its own asks for the requests closed in it, cancelled ones too
-        # (a status filter narrows them); an open request has no closing date to fall in it.
-        queryset = queryset.filter(closed_at__isnull=False)
-        if closed_since is not None:
-            queryset = queryset.filter(closed_at__gte=closed_since)
-        if closed_until is not None:
-            queryset = queryset.filter(closed_at__lt=closed_until)
+        # (a status filter narrows them).
+        queryset = requests_closed_between(queryset, since=closed_since, until=closed_until)
         return queryset.order_by("-closed_at", "id")
     queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
     return queryset.annotate(binding_due_at=binding_due_at()).order_by(
