@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -53,13 +54,23 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
 _REFERENCE = re.compile(r"^(?:(?:YC)?-?\s*(?P<day>\d{6})\s*-?\s*)?(?P<hex>[0-9A-F]{6,32})$")
 
 
+def _ids_starting_with(hex_digits: str) -> Q:
+    """The ids that begin with these hex digits, as a range on the primary key: both databases order
+    ids by their hex digits, so the index answers it (`istartswith` cast every id to text)."""
+    free = 32 - len(hex_digits)
+    first = int(hex_digits, 16) << (4 * free)
+    after = first + (1 << (4 * free))
+    in_range = Q(pk__gte=uuid.UUID(int=first))
+    return in_range & Q(pk__lt=uuid.UUID(int=after)) if after < 1 << 128 else in_range
+
+
 def requests_by_reference(text: str) -> QuerySet[DataSubjectRequest]:
     """The requests a reference given by a customer names (`dsr.models.request_reference`): usually
     one; none for a text that is no reference. The receipt day narrows the hex digits when given."""
     match = _REFERENCE.match((text or "").strip().upper().replace(" ", ""))
     if match is None:
         return DataSubjectRequest.objects.none()
-    found = request_list().filter(pk__istartswith=match["hex"].lower())
+    found = request_list().filter(_ids_starting_with(match["hex"]))
     if match["day"]:
         try:
             day = datetime.strptime(match["day"], "%y%m%d").replace(tzinfo=LOCAL_TZ)
