@@ -81,14 +81,20 @@ def deadlines_for(
     subject=None,
     processor_involved: bool = False,
     paused: timedelta = timedelta(0),
+    paused_since: datetime | None = None,
     extended: bool = False,
 ) -> Deadlines:
     """Both clocks for work received (a breach: detected) at `received_at`.
 
     `occurred_at` is when the event behind the work happened (a breach's violation), where a row's
     clock starts from it (`ClockStart.OCCURRED`); without it every clock starts at `received_at`.
-    `paused` is the time the clock stood still while awaiting the customer; it pushes a deadline only
-    where that regime's row allows pausing. `extended` adds each regime's one-time extension.
+    `paused` is the time the clock stood still while awaiting the customer (pauses that have ended); it
+    pushes a deadline only where that regime's row allows pausing. `paused_since` is when a pause still
+    going on began: a pausable statutory row whose deadline had not passed by then stands still, so it
+    sets no statutory deadline until the pause ends (and `paused` then moves it); the rows that may not
+    pause (Law 91) still do, and a deadline passed before the pause stays passed. The bank's deadline is
+    left as it stood (the sweeper skips a paused request's bank clock). `extended` adds each regime's
+    one-time extension.
     `subject` is accepted so regimes can later apply per customer (e.g. EU residents); today every
     active regime applies to every customer.
     """
@@ -103,6 +109,9 @@ def deadlines_for(
     statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
 
     statutory_due, regime = None, ""
+    # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
+    # what a bank without a row of its own answers to, and follows when extended.
+    law_due = None
     for row in statutory:
         if row.period is None:
             continue
@@ -114,6 +123,9 @@ def deadlines_for(
             paused=paused,
             extended=extended,
         )
+        law_due = candidate if law_due is None else min(law_due, candidate)
+        if row.pausable and paused_since is not None and candidate > paused_since:
+            continue  # standing still until the pause ends
         if statutory_due is None or candidate < statutory_due:
             statutory_due, regime = candidate, row.regime
 
@@ -135,18 +147,18 @@ def deadlines_for(
             extended=extended,
         )
         pausable, extendable = bank.pausable, bank.extension_period is not None
-    elif statutory_due is not None:
+    elif law_due is not None:
         # No bank commitment for this type: the bank answers to the law's clock.
-        due, pausable, extendable = statutory_due, True, False
+        due, pausable, extendable = law_due, True, False
     else:
         raise Conflict(
             _("No deadline policy applies to this request type; ask the DPO to set one."),
             code="no_deadline_policy",
         )
-    if extended and statutory_due is not None and (bank is None or bank.extension_period is None):
+    if extended and law_due is not None and (bank is None or bank.extension_period is None):
         # The law's one extension is what the customer is told; a bank promise without an extension
         # of its own follows it rather than leave the customer a date already passed.
-        due = max(due, statutory_due)
+        due = max(due, law_due)
     extendable = extendable or any(row.extension_period is not None for row in statutory)
     # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
     pausable = pausable or any(row.pausable for row in statutory if row.period is not None)
