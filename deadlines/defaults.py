@@ -43,6 +43,8 @@ class PolicyRow:
     effective_from: date | None = None
     effective_to: date | None = None
     active: bool = True
+    # `deadlines.models.ClockStart`: "occurred" where the law counts from the event (a breach's violation).
+    clock_start: str = "received"
 
 
 def law91_row(
@@ -55,10 +57,12 @@ def law91_row(
 
 
 def decree13_row(
-    request_type: str, period: int | None, unit: str = "hours", *, legal_reference: str
+    request_type: str, period: int | None, unit: str = "hours", *, legal_reference: str, **fields
 ) -> PolicyRow:
     """A Decree 13 row: in force until Law 91 replaces it."""
-    return PolicyRow("vn_decree13", request_type, period, unit, legal_reference, effective_to=DECREE_13_END)
+    return PolicyRow(
+        "vn_decree13", request_type, period, unit, legal_reference, effective_to=DECREE_13_END, **fields
+    )
 
 
 POLICIES = [
@@ -159,12 +163,17 @@ def policy_rows_add(policy_model, rows: Iterable[PolicyRow]) -> None:
     Apps that bring their own request types (e.g. the regulator's breach notification) call this
     from a data migration so every default is written the same way.
     """
+    # A migration's historical model may predate a column (`clock_start`): the migration adding the
+    # column writes its defaults itself.
+    columns = {field.name for field in policy_model._meta.concrete_fields}
     for row in rows:
+        later_columns = {"clock_start": row.clock_start} if "clock_start" in columns else {}
         policy_model.objects.get_or_create(
             regime=row.regime,
             request_type=row.request_type,
             effective_from=row.effective_from,
             defaults={
+                **later_columns,
                 "period": row.period,
                 "unit": row.unit,
                 "processor_period": row.processor_period,

@@ -49,6 +49,21 @@ class DeadlineRegime(models.TextChoices):
     CN_PIPL = "cn_pipl", _("China: PIPL and PBOC guidance")
 
 
+class ClockStart(models.TextChoices):
+    """When a policy row's clock starts. Every clock starts when the work is received (a request) or
+    its duty arises (a breach detected, a processing started), except where the law counts from an
+    earlier event: Decree 13/2023 Art. 23 gives 72 hours from the violation itself ("chậm nhất 72
+    giờ sau khi xảy ra hành vi vi phạm"), Law 91/2025 Art. 23 72 hours from its detection."""
+
+    RECEIVED = "received", _("on receipt (a breach: when detected)")
+    OCCURRED = "occurred", _("when the breach occurred (the violation)")
+
+
+# The clocks whose work has an event before it reaches the bank, a row may count from
+# (`ClockStart.OCCURRED`): a breach occurs before it is detected. A data-subject request has none.
+OCCURRENCE_TYPES = frozenset({FilingType.BREACH_NOTIFICATION.value})
+
+
 class PeriodUnit(models.TextChoices):
     HOURS = "hours", _("calendar hours")
     DAYS = "days", _("calendar days")
@@ -60,7 +75,9 @@ class DeadlinePolicy(models.Model):
     """One regime's clock for one request type, editable by the DPO.
 
     The `bank` regime gives the committed deadline (`due_at`); every other active regime in force on
-    the day of receipt is a statutory clock, and the earliest of them is the statutory deadline.
+    the day its clock starts is a statutory clock, and the earliest of them is the statutory deadline.
+    A clock starts on receipt (or detection) unless `clock_start` says the law counts from the event
+    itself (Decree 13: a breach's 72 hours from the violation); the row is in force by that day.
     An empty `period` means the regime sets no period for this type (e.g. Decree 13 for complaints).
     """
 
@@ -77,6 +94,9 @@ class DeadlinePolicy(models.Model):
         _("extension (once, with a reason)"), null=True, blank=True
     )
     pausable = models.BooleanField(_("clock may pause while awaiting the customer"), default=True)
+    clock_start = models.CharField(
+        _("clock starts"), max_length=10, choices=ClockStart.choices, default=ClockStart.RECEIVED
+    )
     effective_from = models.DateField(_("in force from"), null=True, blank=True)
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
     active = models.BooleanField(_("applies to the bank's customers"), default=True)

@@ -6,8 +6,14 @@ Every due time in the platform comes from here, so commitments live in one edita
 every request (domain notes, "two clocks"):
 
 * `due_at`: the bank's committed deadline, from the `bank` regime's row;
-* `statutory_due_at`: the earliest deadline of every statutory regime in force on the day of receipt
-  and marked as applying ("strictest applicable"), with the regime that set it.
+* `statutory_due_at`: the earliest deadline of every statutory regime in force and marked as applying
+  ("strictest applicable"), with the regime that set it.
+
+Each row's clock starts on receipt, or for a breach on its detection, unless the row counts from the
+event itself (`DeadlinePolicy.clock_start`: Decree 13 gives a breach 72 hours from the violation, Law 91
+from the detection). A row is in force when the day its own clock starts falls in its period of force:
+a violation before 2026 is timed by Decree 13 from the violation, a detection from 2026 by Law 91 from
+the detection, and a violation of 2025 detected in 2026 by both, the earlier binding.
 
 Times are stored in UTC; day boundaries are those of Asia/Ho_Chi_Minh. A period in days ends at the
 end of its last local day (the day of receipt does not count); working days skip weekends and the
@@ -25,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
-from deadlines.models import CalendarDay, DeadlinePolicy, DeadlineRegime, PeriodUnit
+from deadlines.models import CalendarDay, ClockStart, DeadlinePolicy, DeadlineRegime, PeriodUnit
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Working-day periods are short (at most a few weeks); this bounds the holiday query generously.
@@ -71,36 +77,55 @@ def deadlines_for(
     *,
     request_type: str,
     received_at: datetime,
+    occurred_at: datetime | None = None,
     subject=None,
     processor_involved: bool = False,
     paused: timedelta = timedelta(0),
+    paused_since: datetime | None = None,
     extended: bool = False,
 ) -> Deadlines:
-    """Both clocks for a request received at `received_at`.
+    """Both clocks for work received (a breach: detected) at `received_at`.
 
-    `paused` is the time the clock stood still while awaiting the customer; it pushes a deadline only
-    where that regime's row allows pausing. `extended` adds each regime's one-time extension.
+    `occurred_at` is when the event behind the work happened (a breach's violation), where a row's
+    clock starts from it (`ClockStart.OCCURRED`); without it every clock starts at `received_at`.
+    `paused` is the time the clock stood still while awaiting the customer (pauses that have ended); it
+    pushes a deadline only where that regime's row allows pausing. `paused_since` is when a pause still
+    going on began: a pausable statutory row whose deadline had not passed by then stands still, so it
+    sets no statutory deadline until the pause ends (and `paused` then moves it); the rows that may not
+    pause (Law 91) still do, and a deadline passed before the pause stays passed. The bank's deadline is
+    left as it stood (the sweeper skips a paused request's bank clock). `extended` adds each regime's
+    one-time extension.
     `subject` is accepted so regimes can later apply per customer (e.g. EU residents); today every
     active regime applies to every customer.
     """
-    received_day = timezone.localtime(received_at, LOCAL_TZ).date()
-    rows = _policies_in_force(request_type, received_day)
-    calendar = WorkingCalendar.around(received_day)
+    rows = _policies_in_force(request_type, received_at, occurred_at)
+    # One calendar from the earliest clock start to well past the latest (receipt comes last).
+    first_day = min((_local_day(_clock_start(row, received_at, occurred_at)) for row in rows),
+                    default=_local_day(received_at))
+    calendar = WorkingCalendar.around(
+        first_day, days=(_local_day(received_at) - first_day).days + _CALENDAR_LOOKAHEAD_DAYS
+    )
     bank = next((row for row in rows if row.regime == DeadlineRegime.BANK and row.period is not None), None)
     statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
 
     statutory_due, regime = None, ""
+    # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
+    # what a bank without a row of its own answers to, and follows when extended.
+    law_due = None
     for row in statutory:
         if row.period is None:
             continue
         candidate = _deadline(
             row,
-            received_at,
+            _clock_start(row, received_at, occurred_at),
             calendar,
             processor_involved=processor_involved,
             paused=paused,
             extended=extended,
         )
+        law_due = candidate if law_due is None else min(law_due, candidate)
+        if row.pausable and paused_since is not None and candidate > paused_since:
+            continue  # standing still until the pause ends
         if statutory_due is None or candidate < statutory_due:
             statutory_due, regime = candidate, row.regime
 
@@ -115,25 +140,25 @@ def deadlines_for(
     if bank is not None:
         due = _deadline(
             bank,
-            received_at,
+            _clock_start(bank, received_at, occurred_at),
             calendar,
             processor_involved=processor_involved,
             paused=paused,
             extended=extended,
         )
         pausable, extendable = bank.pausable, bank.extension_period is not None
-    elif statutory_due is not None:
+    elif law_due is not None:
         # No bank commitment for this type: the bank answers to the law's clock.
-        due, pausable, extendable = statutory_due, True, False
+        due, pausable, extendable = law_due, True, False
     else:
         raise Conflict(
             _("No deadline policy applies to this request type; ask the DPO to set one."),
             code="no_deadline_policy",
         )
-    if extended and statutory_due is not None and (bank is None or bank.extension_period is None):
+    if extended and law_due is not None and (bank is None or bank.extension_period is None):
         # The law's one extension is what the customer is told; a bank promise without an extension
         # of its own follows it rather than leave the customer a date already passed.
-        due = max(due, statutory_due)
+        due = max(due, law_due)
     extendable = extendable or any(row.extension_period is not None for row in statutory)
     # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
     pausable = pausable or any(row.pausable for row in statutory if row.period is not None)
@@ -147,19 +172,36 @@ def deadlines_for(
     )
 
 
-def _policies_in_force(request_type: str, on: date) -> list[DeadlinePolicy]:
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment, LOCAL_TZ).date()
+
+
+def _clock_start(row: DeadlinePolicy, received_at: datetime, occurred_at: datetime | None) -> datetime:
+    """When `row`'s clock starts: at the event where the row counts from it and the work has one
+    (a breach's violation), else on receipt (a breach's detection)."""
+    if row.clock_start == ClockStart.OCCURRED and occurred_at is not None:
+        return occurred_at
+    return received_at
+
+
+def _policies_in_force(
+    request_type: str, received_at: datetime, occurred_at: datetime | None
+) -> list[DeadlinePolicy]:
+    """The active rows of `request_type` in force on the day each one's own clock starts."""
     rows = DeadlinePolicy.objects.filter(request_type=request_type, active=True)
-    return [
-        row
-        for row in rows
-        if (row.effective_from is None or row.effective_from <= on)
-        and (row.effective_to is None or on <= row.effective_to)
-    ]
+    in_force = []
+    for row in rows:
+        day = _local_day(_clock_start(row, received_at, occurred_at))
+        if (row.effective_from is None or row.effective_from <= day) and (
+            row.effective_to is None or day <= row.effective_to
+        ):
+            in_force.append(row)
+    return in_force
 
 
 def _deadline(
     row: DeadlinePolicy,
-    received_at: datetime,
+    starts_at: datetime,
     calendar: WorkingCalendar,
     *,
     processor_involved: bool,
@@ -169,7 +211,7 @@ def _deadline(
     period = row.processor_period if processor_involved and row.processor_period is not None else row.period
     if extended and row.extension_period is not None:
         period += row.extension_period
-    due = add_period(received_at, period, row.unit, calendar)
+    due = add_period(starts_at, period, row.unit, calendar)
     if row.pausable and paused > timedelta(0):
         due += paused
     return due

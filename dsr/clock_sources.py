@@ -2,9 +2,12 @@
 
 Three clocks per open request: `due` (the bank's committed deadline), `statutory` (the law's) and
 `acknowledge` (Law 91: acknowledge within 2 working days, until the request is acknowledged). A
-paused request (awaiting the customer) stops only the bank's clock, which moves when it resumes; the
-law's clocks never pause (Law 91 / Decree 356), so they are reminded and breached while it waits. A
-breach also lands on the request's own clock history.
+paused request (awaiting the customer) is off the bank's clock, which moves when it resumes. The
+statutory clock is read as stored: while the request waits, `statutory_due_at` holds only the law's
+clocks that keep running (Law 91 / Decree 356 never pause, so they are reminded and breached while
+it waits); a statutory row the DPO marks pausable stands still, leaves it (null when none is left)
+and moves by the pause when it ends (`dsr.services.base.request_deadlines`). A breach also lands on
+the request's own clock history.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
 from core.forms import MomentFormField
-from deadlines.models import CalendarDay, DeadlinePolicy, RequestType
+from deadlines.models import OCCURRENCE_TYPES, CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
     Channel,
@@ -288,6 +288,12 @@ class DeadlinePolicyForm(forms.ModelForm):
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "effective_to": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a clock with an event before it (a breach's violation) has a start to choose.
+        if self.instance.request_type not in OCCURRENCE_TYPES:
+            del self.fields["clock_start"]
 
 
 class CalendarDayForm(forms.ModelForm):

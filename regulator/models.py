@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.states import StatusChange, status_has_time
+from deadlines.models import DeadlineRegime
 from regulator.states import BreachStatus, DossierStatus
 
 
@@ -25,7 +26,8 @@ class CustomerNotice(models.TextChoices):
 
 
 class Breach(models.Model):
-    """A personal-data breach, recorded when detected; the 72-hour clock runs from `detected_at`."""
+    """A personal-data breach, recorded when detected. The law's 72 hours run from `detected_at`
+    under Law 91 and from `occurred_at` (the violation) under Decree 13 (`regulator.policy`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True)
@@ -42,9 +44,15 @@ class Breach(models.Model):
     measures_taken = models.TextField(_("measures taken"), blank=True)
     likely_consequences = models.TextField(_("likely consequences"), blank=True)
     status = models.CharField(max_length=16, choices=BreachStatus.choices, default=BreachStatus.OPEN)
-    # The bank's committed deadline and the law's, from core.deadlines (request type breach_notification).
+    # From the deadline policy (type breach_notification): `statutory_due_at` is the law's deadline, the
+    # earliest of the regimes that apply (`statutory_regime`), and `notify_due_at` the date that binds,
+    # the earlier of the bank's own commitment and the law's. Every page, reminder, breach mark and
+    # Form 08 reads `notify_due_at`.
     notify_due_at = models.DateTimeField(_("notify the authority by"))
     statutory_due_at = models.DateTimeField(null=True, blank=True)
+    statutory_regime = models.CharField(
+        _("statutory regime"), max_length=20, choices=DeadlineRegime.choices, blank=True
+    )
     # Set by the deadline machinery's sweep (core.clocks) when the deadline passed while still open.
     deadline_breached_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -90,7 +98,7 @@ class Breach(models.Model):
         return self.reference
 
     def is_late(self, at: datetime) -> bool:
-        """Whether a notification made at `at` would be after the 72-hour deadline."""
+        """Whether a notification made at `at` would be after the deadline that binds."""
         return at > self.notify_due_at
 
 

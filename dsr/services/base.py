@@ -74,7 +74,7 @@ def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: 
         return
     request.processor_involved = True
     clocks_recompute(request, now=now)
-    request.save(update_fields=["processor_involved", "due_at", "statutory_due_at", "updated_at"])
+    request.save(update_fields=["processor_involved", *RECOMPUTED_FIELDS, "updated_at"])
     clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
 
 
@@ -113,22 +113,40 @@ def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> 
 
 
 def request_deadlines(request: DataSubjectRequest):
-    """The request's clocks as the policy and calendar give them now, from its own history."""
+    """The request's clocks as the policy and calendar give them now, from its own history: while it
+    is paused, a statutory clock whose row may pause stands still (`deadlines_for`'s `paused_since`),
+    so `statutory_due_at` then holds only the law's clocks that keep running (none: null), and the
+    sweeper, queue, dashboard and reports, which all read it, neither remind, breach nor count it
+    overdue until the pause ends and the deadline moves by the time paused."""
     return deadlines_for(
         request_type=request.type,
         received_at=request.received_at,
         subject=request.subject_id,
         processor_involved=request.processor_involved,
         paused=timedelta(seconds=request.paused_seconds),
+        paused_since=request.paused_at,
         extended=request.extended_at is not None,
     )
+
+
+# What a recomputation of the clocks may change; a caller saving after `clocks_recompute` saves these.
+RECOMPUTED_FIELDS = ("due_at", "statutory_due_at", "statutory_regime")
 
 
 def clocks_recompute(request: DataSubjectRequest, *, now: datetime):
     deadlines = request_deadlines(request)
     request.due_at = deadlines.due_at
-    request.statutory_due_at = deadlines.statutory_due_at
+    statutory_recompute(request, deadlines)
     return deadlines
+
+
+def statutory_recompute(request: DataSubjectRequest, deadlines=None) -> None:
+    """Set the statutory deadline (and the regime that sets it) as the policy gives it now. While a
+    pause holds every statutory clock there is none; the regime then stays the one last in force."""
+    deadlines = deadlines or request_deadlines(request)
+    request.statutory_due_at = deadlines.statutory_due_at
+    if deadlines.regime:
+        request.statutory_regime = deadlines.regime
 
 
 def clock_record(

@@ -37,12 +37,14 @@ from dsr.models import (
 )
 from dsr.notifications import customer_notify_move
 from dsr.services.base import (
+    RECOMPUTED_FIELDS,
     clock_record,
     clocks_recompute,
     lock_request,
     request_id_of_source,
     request_purposes,
     request_source,
+    statutory_recompute,
 )
 from dsr.services.fanout import tasks_fan_out
 from dsr.states import (
@@ -253,11 +255,17 @@ def move(
             fields += ["paused_at", "paused_seconds"]
             if to not in REQUEST_MACHINE.terminal:
                 clocks_recompute(request, now=now)
-                fields += ["due_at", "statutory_due_at"]
+                fields += RECOMPUTED_FIELDS
                 clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
+            else:
+                # Closed while waiting: a statutory clock that stood still ends moved by the pause.
+                statutory_recompute(request)
+                fields += ["statutory_due_at", "statutory_regime"]
         if to == S.AWAITING_CUSTOMER and request.pausable:
             request.paused_at = now
-            fields.append("paused_at")
+            # A statutory clock whose row may pause stands still from now (`request_deadlines`).
+            statutory_recompute(request)
+            fields += ["paused_at", "statutory_due_at", "statutory_regime"]
             clock_record(request, ClockEvent.PAUSED, actor=actor, now=now)
         request.status = to
         if to in NEEDS_REASON:

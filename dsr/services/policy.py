@@ -13,7 +13,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
-from deadlines.models import CalendarDay, DeadlinePolicy
+from deadlines.models import OCCURRENCE_TYPES, CalendarDay, ClockStart, DeadlinePolicy
 from dsr.services.base import clocks_recompute_for_calendar
 
 POLICY_FIELDS = (
@@ -24,6 +24,7 @@ POLICY_FIELDS = (
     "acknowledge_unit",
     "extension_period",
     "pausable",
+    "clock_start",
     "effective_from",
     "effective_to",
     "active",
@@ -48,6 +49,14 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
                 setattr(policy, name, value)
         if policy.effective_from and policy.effective_to and policy.effective_to < policy.effective_from:
             raise InvalidInput(_("The end date comes before the start date."), field="effective_to")
+        if policy.clock_start not in ClockStart.values or (
+            policy.clock_start == ClockStart.OCCURRED and policy.request_type not in OCCURRENCE_TYPES
+        ):
+            raise InvalidInput(
+                _("Only a breach notification's clock can start when the breach occurred; "
+                  "this clock starts on receipt."),
+                field="clock_start",
+            )
         if not diff:
             return policy
         policy.save(update_fields=[*diff, "updated_at"])

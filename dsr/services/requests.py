@@ -26,6 +26,7 @@ from dsr.models import (
 )
 from dsr.notifications import customer_notify, staff_notify_customer_replied
 from dsr.services.base import (
+    RECOMPUTED_FIELDS,
     clock_record,
     clocks_recompute,
     lock_request,
@@ -258,7 +259,7 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
             raise Conflict(_("No regime allows extending this type of request."), code="not_extendable")
         request.extension_note = note[:MAX_NOTE_LENGTH]
         request.save(
-            update_fields=["extended_at", "due_at", "statutory_due_at", "extension_note", "updated_at"]
+            update_fields=["extended_at", *RECOMPUTED_FIELDS, "extension_note", "updated_at"]
         )
         clock_record(request, ClockEvent.EXTENDED, actor=actor, now=now)
         customer_notify(request, event="extended", now=now, key=now.isoformat())

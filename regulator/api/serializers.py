@@ -95,6 +95,7 @@ class BreachOutputSerializer(serializers.ModelSerializer):
             "status",
             "notify_due_at",
             "statutory_due_at",
+            "statutory_regime",
             "deadline_breached_at",
             "notified_at",
             "customers_notified_at",

@@ -1,6 +1,8 @@
 """The breach register: record a breach, notify the authority in phases, close it.
 
-The 72-hour clock comes from the deadline policy (request type `breach_notification`); reminders and
+The 72-hour clock comes from the deadline policy (request type `breach_notification`): each regime's
+row says whether it counts from the detection (Law 91) or from the violation (Decree 13), and the
+earlier of the bank's and the law's deadlines is the one the breach must be notified by. Reminders and
 the breach-of-deadline mark come from the shared deadline machinery (`core.clocks`) through the
 regulator's clock source (`regulator.clock_sources`). Telling the affected customers is
 `regulator.services.breach_mailing`.
@@ -74,7 +76,9 @@ def breach_record(
     likely_consequences: str = "",
     now: datetime | None = None,
 ) -> Breach:
-    """Record a breach when detected; the notification deadline runs 72 hours from `detected_at`."""
+    """Record a breach when detected. The notification deadline is the earliest that applies: 72 hours
+    from `detected_at` (Law 91, the bank's policy), from `occurred_at` for a violation under Decree 13.
+    A deadline already past when the breach is recorded stands: the breach is overdue at once."""
     now = now or timezone.now()
     fields = _clean(
         {
@@ -99,7 +103,7 @@ def breach_record(
         raise InvalidInput(_("Name at least one affected system."), field="systems")
     if not category_rows:
         raise InvalidInput(_("Name at least one affected data category."), field="categories")
-    clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at)
+    clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at, occurred_at=occurred_at)
     with transaction.atomic(durable=True):
         year = timezone.localtime(detected_at).year
         # A per-year sequence; breaches are rare and recorded by the DPO, and the unique reference
@@ -109,8 +113,9 @@ def breach_record(
             reference=f"BR-{year}-{count + 1:04d}",
             occurred_at=occurred_at,
             detected_at=detected_at,
-            notify_due_at=clocks.due_at,
+            notify_due_at=clocks.answer_by,
             statutory_due_at=clocks.statutory_due_at,
+            statutory_regime=clocks.regime,
             recorded_by_label=actor.label[:150],
             **fields,
         )
@@ -127,6 +132,8 @@ def breach_record(
                 "categories": [c.code for c in category_rows],
                 "subjects_affected": breach.subjects_affected,
                 "notify_due_at": breach.notify_due_at.isoformat(),
+                "statutory_due_at": breach.statutory_due_at.isoformat() if breach.statutory_due_at else None,
+                "statutory_regime": breach.statutory_regime,
             },
         )
     return breach

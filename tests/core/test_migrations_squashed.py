@@ -48,7 +48,7 @@ SQUASHED = {
 # an old database must then read as a new one does; and where each app goes back to, to unapply them.
 REWRITES = {
     "core_deadlinepolicy": (
-        "SELECT regime, request_type, effective_from, legal_reference FROM core_deadlinepolicy"
+        "SELECT regime, request_type, effective_from, legal_reference, clock_start FROM core_deadlinepolicy"
     ),
 }
 BEFORE_REWRITES = [("deadlines", "0001_squashed"), ("regulator", "0001_squashed")]

@@ -179,3 +179,39 @@ def test_the_default_policy_cites_its_laws_in_vietnamese():
         "vn_decree13": "Điều 12 Nghị định 13/2023/NĐ-CP",
         "eu_gdpr": "Khoản 3 Điều 12 GDPR",
     }
+
+
+def test_the_statutory_breach_clock_starts_where_each_row_says():
+    """Decree 13 counts a breach's 72 hours from the violation, Law 91 from the detection; the bank's
+    own commitment runs from the detection."""
+    occurred, detected = local(2025, 12, 20, 10, 0), local(2025, 12, 28, 10, 0)
+    clocks = deadlines_for(request_type="breach_notification", received_at=detected, occurred_at=occurred)
+    assert (clocks.statutory_due_at, clocks.regime) == (occurred + timedelta(hours=72), "vn_decree13")
+    assert clocks.due_at == detected + timedelta(hours=72)
+    assert clocks.answer_by == occurred + timedelta(hours=72)
+    occurred, detected = local(2026, 3, 1, 22, 0), local(2026, 3, 3, 8, 30)
+    clocks = deadlines_for(request_type="breach_notification", received_at=detected, occurred_at=occurred)
+    assert (clocks.statutory_due_at, clocks.regime) == (detected + timedelta(hours=72), "vn_law91")
+
+
+def test_a_row_is_in_force_by_the_day_its_own_clock_starts():
+    rows = {
+        row.regime: row for row in DeadlinePolicy.objects.filter(request_type="breach_notification")
+    }
+    assert rows["vn_decree13"].effective_to == date(2025, 12, 31)
+    assert rows["vn_law91"].effective_from == date(2026, 1, 1)
+    # The violation on Decree 13's last day, the detection on Law 91's first: both clocks run.
+    occurred, detected = local(2025, 12, 31, 23, 0), local(2026, 1, 1, 1, 0)
+    clocks = deadlines_for(request_type="breach_notification", received_at=detected, occurred_at=occurred)
+    assert (clocks.statutory_due_at, clocks.regime) == (occurred + timedelta(hours=72), "vn_decree13")
+    # With Decree 13's row off, Law 91's (from the detection) is what is left.
+    rows["vn_decree13"].active = False
+    rows["vn_decree13"].save(update_fields=["active"])
+    clocks = deadlines_for(request_type="breach_notification", received_at=detected, occurred_at=occurred)
+    assert (clocks.statutory_due_at, clocks.regime) == (detected + timedelta(hours=72), "vn_law91")
+    # Both in 2026: Decree 13 was no longer in force when the violation occurred.
+    rows["vn_decree13"].active = True
+    rows["vn_decree13"].save(update_fields=["active"])
+    occurred = local(2026, 1, 1, 0, 30)
+    clocks = deadlines_for(request_type="breach_notification", received_at=detected, occurred_at=occurred)
+    assert clocks.regime == "vn_law91"

@@ -10,9 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.actors import actor_for_user
+from core.errors import InvalidInput
 from deadlines.models import DeadlineBreach, DeadlinePolicy, DeadlineType, RequestType
 from dsr.forms import CUSTOMER_TYPES
 from dsr.reports import deadline_report
+from dsr.services.policy import deadline_policy_update
 from regulator.policy import REQUEST_TYPES as REGULATOR_TYPES
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,31 @@ def test_the_deadline_report_names_the_breached_clocks():
     assert rows["regulator.breach"]["source_label"] == "Breach notification to the authority (A05)"
     assert rows["regulator.breach"]["clock_label"] == "72 hours to notify the authority (A05)"
     assert rows["regulator.dossier"]["source_label"] == "Impact-assessment filing"
+
+
+def test_the_dpo_sets_where_a_breach_clock_starts_and_only_there(logged_in, dpo):
+    row = DeadlinePolicy.objects.get(regime="vn_decree13", request_type="breach_notification")
+    client = logged_in(dpo)
+    edit = client.get(reverse("dsr:policy_edit", args=[row.pk]))
+    assert edit.context["form"].initial["clock_start"] == "occurred"
+    data = {
+        "period": 72,
+        "unit": "hours",
+        "acknowledge_unit": "working_days",
+        "clock_start": "received",
+        "active": "on",
+        "effective_to": "2025-12-31",
+        "legal_reference": row.legal_reference,
+    }
+    assert client.post(reverse("dsr:policy_edit", args=[row.pk]), data).status_code == 302
+    row.refresh_from_db()
+    assert row.clock_start == "received"
+    # A data-subject request has no violation before it: its clock starts when it is received.
+    access = DeadlinePolicy.objects.get(regime="vn_law91", request_type="access")
+    access_form = client.get(reverse("dsr:policy_edit", args=[access.pk])).context["form"]
+    assert "clock_start" not in access_form.fields
+    with pytest.raises(InvalidInput) as refused:
+        deadline_policy_update(
+            actor=actor_for_user(dpo), policy_id=access.pk, changes={"clock_start": "occurred"}
+        )
+    assert refused.value.field == "clock_start"
