@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
@@ -25,14 +26,15 @@ from dsr.selectors import (
     request_not_covered,
     task_allowed_actions,
 )
+from dsr.services import MAX_REPLY_LENGTH
 from dsr.states import OPEN, RequestStatus
 from subjects.disclosure import Disclosure
 
 # Who completes a fulfilment task through the API (staff, or the system's integration client).
 TASK_COMPLETE_RIGHT = ActingRight("dsr.change_fulfilmenttask", "requests:tasks")
-# Who works a request through the API (acknowledge, verify, pause, complete...): staff with a token
-# that may work requests.
-REQUEST_WORK_RIGHT = ActingRight("dsr.work_request", "requests:work")
+# Who acts on a request through the API: staff with a token that may work requests (acknowledge,
+# verify, pause, complete...), and the customer on their own request (cancel, reply).
+REQUEST_WORK_RIGHT = ActingRight("dsr.work_request", "requests:work", customers=True)
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -108,6 +110,17 @@ class AssignSerializer(serializers.Serializer):
 
 class ExtendSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
+
+
+class CustomerReplySerializer(serializers.Serializer):
+    # Checked by the service as on the customer page: required once stripped, at most MAX_REPLY_LENGTH.
+    text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        error_messages={"required": _("Write your answer to the bank's question.")},
+        help_text=f"The customer's answer to the question the bank asked (the note of the request's "
+        f"last move to `awaiting_customer`), at most {MAX_REPLY_LENGTH} characters.",
+    )
 
 
 class TaskCompleteSerializer(serializers.Serializer):
@@ -276,9 +289,10 @@ class RequestDetailSerializer(RequestOutputSerializer):
         "them, integration clients need the `subjects:pii` scope (need to know)."
     )
     allowed_actions = serializers.SerializerMethodField(
-        help_text="The staff actions the caller's account may take now, as the staff page offers them: "
+        help_text="The actions the caller's account may take now, as the pages offer them. Staff: "
         "acknowledge, verify, pause, resume, approve, extend, complete, reject, lift (a token also needs "
-        "the `requests:work` scope). Empty for customers and for a closed request."
+        "the `requests:work` scope). The customer: reply (`reply/`) while the bank waits for their "
+        "answer. Empty for a closed request."
     )
 
     class Meta(RequestOutputSerializer.Meta):

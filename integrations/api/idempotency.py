@@ -24,6 +24,7 @@ import json
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -37,6 +38,13 @@ from integrations.services import idempotency_answer_store, idempotency_claim
 
 KEY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# The header in an endpoint's OpenAPI operation (`extend_schema(parameters=[...])`).
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    KEY_HEADER, str, OpenApiParameter.HEADER, required=False,
+    description=f"Up to {MAX_KEY_LENGTH} characters, unique per operation. A retry with the same key and "
+    "body gets the first answer again (`Idempotent-Replayed: true`), a refusal (400, 404, 409) included; "
+    "after a 401, 403, 429 or 5xx it runs again.",
+)
 IN_FLIGHT_WAIT_SECONDS = 5.0
 # Client errors that tell the client to try again (with other credentials, later, more slowly).
 TRY_AGAIN_STATUSES = frozenset({
