@@ -134,8 +134,17 @@ class TaskCompleteSerializer(serializers.Serializer):
     )
 
 
+def _shown(context) -> Disclosure:
+    """What the caller sees of the customer's free text (the view's `disclosure`; masked without one)."""
+    return context.get("disclosure") or Disclosure(revealed=False)
+
+
 class StatusChangeSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField(
+        help_text="The note of the move. The customer's answer to the bank's question (the customer's "
+        "move from awaiting_customer) is the customer's words, masked like `details`."
+    )
 
     class Meta:
         model = RequestStatusChange
@@ -144,6 +153,9 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     def get_actor(self, obj) -> str:
         # Customers see who acted by kind; staff see the login (an internal detail).
         return obj.actor_kind if self.context.get("customer") else obj.actor_label
+
+    def get_note(self, obj) -> str:
+        return _shown(self.context).text(obj.note) if obj.is_customer_reply else obj.note
 
 
 class ClockEventSerializer(serializers.ModelSerializer):
@@ -315,9 +327,6 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "allowed_actions",
         ]
 
-    def _shown(self) -> Disclosure:
-        return self.context.get("disclosure") or Disclosure(revealed=False)
-
     def get_allowed_actions(self, obj) -> list[str]:
         request, now = self.context["request"], self.context["now"]
         # The request selector reads the person's own rights (approving a deletion, working their
@@ -328,15 +337,15 @@ class RequestDetailSerializer(RequestOutputSerializer):
         )
 
     def get_masked(self, obj) -> bool:
-        return not self._shown().revealed
+        return not _shown(self.context).revealed
 
     def get_corrections(self, obj) -> dict[str, str]:
-        shown = self._shown()
+        shown = _shown(self.context)
         return {field: shown.text(value) for field, value in request_corrections(obj).items()}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["details"] = self._shown().text(data["details"])
+        data["details"] = _shown(self.context).text(data["details"])
         return data
 
     def get_not_covered(self, obj) -> list[dict[str, str]]:

@@ -128,3 +128,17 @@ def test_the_schema_documents_the_reply(api):
     assert body["examples"]
     assert {"200", "400", "403", "404", "409"} <= set(operation["responses"])
     assert "awaiting" in operation["description"]
+
+
+def test_staff_read_the_answer_in_the_history_only_with_a_reason(as_user, customer_a, privacy_officer):
+    """The customer's words are masked on the staff page until a need-to-know reason is given; the
+    request's history in the API follows the same rule (the bank's own question stays readable)."""
+    request = awaiting_customer(subject_of(customer_a))
+    as_user(customer_a).post(reply_url(request), {"text": ANSWER}, format="json")
+    staff = as_user(privacy_officer)
+    url = f"/api/v1/requests/{request.pk}/"
+
+    masked = staff.get(url).json()["history"]
+    assert [h["note"] for h in masked[-2:]] == [BANKS_QUESTION, "***"]
+    shown = staff.get(url, HTTP_X_ACCESS_REASON=f"request {request.reference}").json()["history"]
+    assert [h["note"] for h in shown[-2:]] == [BANKS_QUESTION, ANSWER]
