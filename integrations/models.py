@@ -41,7 +41,8 @@ class ApiToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an Idempotency-Key, replayed to any retry.
+    """The first definitive answer to a POST sent with an Idempotency-Key, replayed to any retry: a
+    success, or a refusal the request caused (`integrations.api.idempotency`).
 
     The claim, the write and the answer commit in one transaction, so a record always has its answer.
     """

@@ -74,7 +74,8 @@ def idempotency_claim(*, owner, key: str, fingerprint: str, wait_seconds: float)
 
 
 def idempotency_answer_store(*, record: IdempotencyRecord, status: int, body: Any, subject_id=None) -> None:
-    """Keep the first answer (encrypted), in the same transaction as the claim and the write."""
+    """Keep the first definitive answer (encrypted), in the same transaction as the claim and, for a
+    success, the write; a refusal is kept without anything written before it."""
     record.response_status = status
     record.response_body = json.dumps(body, cls=DjangoJSONEncoder)
     record.subject_id = subject_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
@@ -25,14 +26,15 @@ from dsr.selectors import (
     request_not_covered,
     task_allowed_actions,
 )
+from dsr.services import MAX_REPLY_LENGTH
 from dsr.states import OPEN, RequestStatus
 from subjects.disclosure import Disclosure
 
 # Who completes a fulfilment task through the API (staff, or the system's integration client).
 TASK_COMPLETE_RIGHT = ActingRight("dsr.change_fulfilmenttask", "requests:tasks")
-# Who works a request through the API (acknowledge, verify, pause, complete...): staff with a token
-# that may work requests.
-REQUEST_WORK_RIGHT = ActingRight("dsr.work_request", "requests:work")
+# Who acts on a request through the API: staff with a token that may work requests (acknowledge,
+# verify, pause, complete...), and the customer on their own request (cancel, reply).
+REQUEST_WORK_RIGHT = ActingRight("dsr.work_request", "requests:work", customers=True)
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -110,6 +112,17 @@ class ExtendSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
 
 
+class CustomerReplySerializer(serializers.Serializer):
+    # Checked by the service as on the customer page: required once stripped, at most MAX_REPLY_LENGTH.
+    text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        error_messages={"required": _("Write your answer to the bank's question.")},
+        help_text=f"The customer's answer to the question the bank asked (the note of the request's "
+        f"last move to `awaiting_customer`), at most {MAX_REPLY_LENGTH} characters.",
+    )
+
+
 class TaskCompleteSerializer(serializers.Serializer):
     result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -121,8 +134,17 @@ class TaskCompleteSerializer(serializers.Serializer):
     )
 
 
+def _shown(context) -> Disclosure:
+    """What the caller sees of the customer's free text (the view's `disclosure`; masked without one)."""
+    return context.get("disclosure") or Disclosure(revealed=False)
+
+
 class StatusChangeSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField(
+        help_text="The note of the move. The customer's answer to the bank's question (the customer's "
+        "move from awaiting_customer) is the customer's words, masked like `details`."
+    )
 
     class Meta:
         model = RequestStatusChange
@@ -131,6 +153,9 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     def get_actor(self, obj) -> str:
         # Customers see who acted by kind; staff see the login (an internal detail).
         return obj.actor_kind if self.context.get("customer") else obj.actor_label
+
+    def get_note(self, obj) -> str:
+        return _shown(self.context).text(obj.note) if obj.is_customer_reply else obj.note
 
 
 class ClockEventSerializer(serializers.ModelSerializer):
@@ -276,9 +301,10 @@ class RequestDetailSerializer(RequestOutputSerializer):
         "them, integration clients need the `subjects:pii` scope (need to know)."
     )
     allowed_actions = serializers.SerializerMethodField(
-        help_text="The staff actions the caller's account may take now, as the staff page offers them: "
+        help_text="The actions the caller's account may take now, as the pages offer them. Staff: "
         "acknowledge, verify, pause, resume, approve, extend, complete, reject, lift (a token also needs "
-        "the `requests:work` scope). Empty for customers and for a closed request."
+        "the `requests:work` scope). The customer: reply (`reply/`) while the bank waits for their "
+        "answer. Empty for a closed request."
     )
 
     class Meta(RequestOutputSerializer.Meta):
@@ -301,9 +327,6 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "allowed_actions",
         ]
 
-    def _shown(self) -> Disclosure:
-        return self.context.get("disclosure") or Disclosure(revealed=False)
-
     def get_allowed_actions(self, obj) -> list[str]:
         request, now = self.context["request"], self.context["now"]
         # The request selector reads the person's own rights (approving a deletion, working their
@@ -314,15 +337,15 @@ class RequestDetailSerializer(RequestOutputSerializer):
         )
 
     def get_masked(self, obj) -> bool:
-        return not self._shown().revealed
+        return not _shown(self.context).revealed
 
     def get_corrections(self, obj) -> dict[str, str]:
-        shown = self._shown()
+        shown = _shown(self.context)
         return {field: shown.text(value) for field, value in request_corrections(obj).items()}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["details"] = self._shown().text(data["details"])
+        data["details"] = _shown(self.context).text(data["details"])
         return data
 
     def get_not_covered(self, obj) -> list[dict[str, str]]:

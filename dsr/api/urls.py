@@ -14,6 +14,7 @@ REQUEST_ACTIONS = {
     "complete": views.CompleteView,
     "reject": views.RejectView,
     "cancel": views.CancelView,
+    "reply": views.ReplyView,
     "lift-restriction": views.LiftRestrictionView,
 }
 

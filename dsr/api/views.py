@@ -11,7 +11,14 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -21,6 +28,7 @@ from accounts.selectors import active_user_by_id
 from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
+from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import serializers as s
@@ -39,8 +47,8 @@ from dsr.selectors import (
 )
 from dsr.states import RequestStatus
 from dsr.views.common import attachment
-from integrations.api.idempotency import idempotent
-from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
+from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
 from subjects.selectors import subject_for_ref, ward_by_ref
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
@@ -169,7 +177,11 @@ class _RequestAction(APIView):
         target_id = self.target(request, pk)
         data = validated_body(self.input_serializer, request) if self.input_serializer is not None else {}
         self.act(actor=actor_for_user(request.user), request_id=target_id, **data)
-        return Response(s.RequestDetailSerializer(request_detail(target_id), context=_context(request)).data)
+        context = _context(request)
+        if context["customer"]:
+            # The customer's own request reads as on GET: their values unmasked (such a look is not logged).
+            context["disclosure"] = disclosure_for(request.user)
+        return Response(s.RequestDetailSerializer(request_detail(target_id), context=context).data)
 
     def act(self, **kwargs):
         type(self).service(**kwargs)
@@ -260,6 +272,49 @@ class CancelView(_RequestAction):
 @_action_schema(description="Lift the restriction or objection an answered request put in force.")
 class LiftRestrictionView(_RequestAction):
     service = services.request_restriction_lift
+
+
+def _error(description: str, name: str, value: dict) -> OpenApiResponse:
+    return OpenApiResponse(OpenApiTypes.OBJECT, description, [OpenApiExample(name, value)])
+
+
+class ReplyView(_RequestAction):
+    """The customer answers the bank's question, as on their request page. Customers only: staff resume
+    a request with `transition/`, and no system answers in a customer's name."""
+
+    required_permissions: dict[str, str] = {}
+    required_scopes: dict[str, str] = {}
+    customer_methods = ("POST",)
+    input_serializer = s.CustomerReplySerializer
+
+    @extend_schema(
+        request=s.CustomerReplySerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        examples=[OpenApiExample("Answer", {"text": "Tôi đã gửi ảnh CCCD mặt sau qua email chi nhánh."},
+                                 request_only=True)],
+        responses={
+            200: s.RequestDetailSerializer,
+            400: _error("`text` missing, empty or too long.", "Empty answer",
+                        {"text": ["Write your answer to the bank's question."]}),
+            403: _error("Not a customer: staff and integration clients cannot answer for the customer.",
+                        "Staff", {"detail": "Your role does not allow this."}),
+            404: _error("Not one of the customer's own requests (or a ward's).", "Someone else's",
+                        {"detail": "No such request.", "code": "not_found"}),
+            409: _error("`not_awaiting_customer`: the bank is not waiting for an answer on this request.",
+                        "Not waiting", {"detail": "The bank is not waiting for an answer on this request.",
+                                        "code": "not_awaiting_customer"}),
+        },
+        description="The customer (or the guardian acting for them) answers the question the bank asked "
+        "when it put the request on `awaiting_customer` (offered as `reply` in `allowed_actions`). The "
+        "answer moves the request back to work (`verifying_identity` or `in_progress`), as on the "
+        "customer's page; staff are told by e-mail. Answers the request as `GET requests/{id}/` does.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, *, text, **kwargs):
+        services.request_customer_reply(subject=caller_subject(self.request.user), text=text, **kwargs)
 
 
 class ExportDownloadView(APIView):

@@ -1,5 +1,5 @@
 """Reads on one request or a person's requests: who may see them, what a page shows of one, and what a
-staff member may do with it now."""
+staff member or the customer may do with it now."""
 
 from __future__ import annotations
 
@@ -218,9 +218,12 @@ IDENTITY_VERIFIABLE = frozenset(
 def request_allowed_actions(
     request: DataSubjectRequest, user, *, now: datetime | None = None
 ) -> frozenset[str]:
-    """The staff actions this person may take on this request now, from the state table and the
-    services' preconditions, so a page offers only what would succeed: `acknowledge`, `verify`,
-    `pause`, `resume`, `approve`, `extend`, `complete`, `reject`, `lift`."""
+    """The actions this person may take on this request now, from the state table and the services'
+    preconditions, so a page offers only what would succeed. Staff: `acknowledge`, `verify`, `pause`,
+    `resume`, `approve`, `extend`, `complete`, `reject`, `lift`; the customer (or the guardian acting
+    for them): `reply`, while the bank waits for their answer (`request_customer_reply`)."""
+    if user_role(user) == Role.CUSTOMER:
+        return _customer_actions(request, user)
     now = now or timezone.now()
     status, nexts = request.status, REQUEST_MACHINE.allowed_next(request.status)
     actions: set[str] = set()
@@ -260,3 +263,12 @@ def request_allowed_actions(
     if request.type in (RequestType.RESTRICT, RequestType.OBJECT) and restriction_in_force(request):
         actions.add("lift")
     return frozenset(actions)
+
+
+def _customer_actions(request: DataSubjectRequest, user) -> frozenset[str]:
+    own = subject_for_user(user)
+    if own is None or own.pk not in (request.subject_id, request.guardian_id):
+        return frozenset()
+    if request.status == RequestStatus.AWAITING_CUSTOMER:
+        return frozenset({"reply"})
+    return frozenset()

@@ -6,6 +6,7 @@ from dsr.services.identity import request_identity_otp_send, request_verify_iden
 from dsr.services.intake import request_create
 from dsr.services.moves import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.requests import (
+    MAX_REPLY_LENGTH,
     request_acknowledge,
     request_approve,
     request_assign,
@@ -20,6 +21,7 @@ from dsr.services.requests import (
 from dsr.services.tasks import legal_holds_release_due, task_complete
 
 __all__ = [
+    "MAX_REPLY_LENGTH",
     "export_download",
     "exports_purge_expired",
     "legal_holds_release_due",

@@ -21,6 +21,7 @@ from dsr.selectors import (
     SELF_SERVICE_IDENTITY_STEPS,
     deletion_records,
     holds_for_request,
+    request_allowed_actions,
     request_not_covered,
     request_purposes_named,
     request_timeframes,
@@ -112,7 +113,7 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         if found.identity_verified_at is None and found.status in IDENTITY_VERIFIABLE
         else (),
         "reply_form": (reply_form or CustomerReplyForm())
-        if found.status == RequestStatus.AWAITING_CUSTOMER
+        if "reply" in request_allowed_actions(found, request.user, now=now)
         else None,
     }
     return render(request, "dsr/me_detail.html", context, status=status)

@@ -1,5 +1,13 @@
 """`Idempotency-Key` for POSTs that create or change records.
 
+A retry with the same key gets the first definitive answer again, with `Idempotent-Replayed: true`:
+a success, or a refusal the request itself caused (400, 404, 409, 422...), even when the state has
+changed since and the same request under a new key would now succeed (IETF draft "The
+Idempotency-Key HTTP Header Field"; Stripe). An answer that asks the client to try again is not kept,
+so the retry runs the operation: 401 and 403 (the credentials or rights may be fixed), 408, 425, 429,
+any answer with `Retry-After`, and every 5xx. A refusal is kept without anything the view wrote before
+it was refused: the view runs in a savepoint, rolled back unless it answers with a success.
+
 The whole call is one unit of work (`core.db.UnitOfWork`): the key's claim, the write the view's
 service makes and the answer replayed to retries commit together, or roll back together. A claim
 therefore cannot outlive its work: when the database fails half-way (even so badly that nothing
@@ -16,19 +24,33 @@ import json
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
 from core.context import request_context
 from core.db import UnitOfWork
 from core.errors import InvalidInput
+from core.outage import is_outage
 from integrations.errors import IdempotencyAnswerErased, IdempotencyKeyBusy, IdempotencyKeyMismatch
 from integrations.selectors import audit_sequence_last, audited_subject_since, idempotency_record
 from integrations.services import idempotency_answer_store, idempotency_claim
 
 KEY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# The header in an endpoint's OpenAPI operation (`extend_schema(parameters=[...])`).
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    KEY_HEADER, str, OpenApiParameter.HEADER, required=False,
+    description=f"Up to {MAX_KEY_LENGTH} characters, unique per operation. A retry with the same key and "
+    "body gets the first answer again (`Idempotent-Replayed: true`), a refusal (400, 404, 409) included; "
+    "after a 401, 403, 429 or 5xx it runs again.",
+)
 IN_FLIGHT_WAIT_SECONDS = 5.0
+# Client errors that tell the client to try again (with other credentials, later, more slowly).
+TRY_AGAIN_STATUSES = frozenset({
+    status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, status.HTTP_408_REQUEST_TIMEOUT,
+    status.HTTP_425_TOO_EARLY, status.HTTP_429_TOO_MANY_REQUESTS,
+})
 
 
 def idempotent(view_method):
@@ -52,18 +74,43 @@ def idempotent(view_method):
             if record is None:
                 return _replay(request.user, key, fingerprint)
             audited_before = audit_sequence_last()
-            response = view_method(view, request, *args, **kwargs)
-            if status.is_success(response.status_code):
+            response = _answer(view_method, view, request, *args, **kwargs)
+            if _definitive(response):
                 idempotency_answer_store(
                     record=record, status=response.status_code, body=response.data,
                     subject_id=audited_subject_since(audited_before, request_id=request_context().request_id),
                 )
             else:
-                # A refusal answered without raising: the key stays free for a corrected retry.
+                # Try again: the claim goes too, so the retry runs the operation.
                 transaction.set_rollback(True)
         return response
 
     return wrapper
+
+
+def _answer(view_method, view, request, *args, **kwargs) -> Response:
+    """The view's answer, a refusal it raised included (answered as DRF answers it). Unless it is a
+    success, whatever the view wrote before answering is rolled back: a unit of work inside the call's
+    is a savepoint that the services' durable blocks may join."""
+    try:
+        with UnitOfWork():
+            response = view_method(view, request, *args, **kwargs)
+            if not status.is_success(response.status_code):
+                transaction.set_rollback(True)
+            return response
+    except Exception as error:
+        if is_outage(error):
+            raise  # the whole unit of work rolls back; the exception handler answers 503
+        return view.handle_exception(error)  # raises again what it cannot answer (a 500)
+
+
+def _definitive(response: Response) -> bool:
+    code = response.status_code
+    if status.is_success(code):
+        return True
+    if not status.is_client_error(code) or code in TRY_AGAIN_STATUSES:
+        return False
+    return not response.has_header("Retry-After")
 
 
 def _fingerprint(request) -> str:

@@ -137,14 +137,23 @@ def test_reusing_a_key_for_a_different_body_is_409(as_user, officer):
 
 
 @pytest.mark.django_db
-def test_a_failed_first_attempt_releases_the_key(as_user, officer):
+def test_a_refused_first_attempt_keeps_its_key_and_a_corrected_request_takes_a_new_one(as_user, officer):
+    """The refusal is the key's answer (tests/integrations/test_idempotency_refusals.py): the same body
+    gets it again, a corrected body under that key is the mismatch, under a new key it is created."""
     client = as_user(officer)
     bad = client.post(
         "/api/v1/subjects/", {**SUBJECT, "phone": "1"}, format="json", HTTP_IDEMPOTENCY_KEY="abc-3"
     )
     assert bad.status_code == 400
-    assert IdempotencyRecord.objects.count() == 0
-    good = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-3")
+    assert IdempotencyRecord.objects.get().response_status == 400
+    again = client.post(
+        "/api/v1/subjects/", {**SUBJECT, "phone": "1"}, format="json", HTTP_IDEMPOTENCY_KEY="abc-3"
+    )
+    assert again.status_code == 400 and again.json() == bad.json()
+    corrected = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-3")
+    assert corrected.status_code == 409 and corrected.json()["code"] == "idempotency_mismatch"
+    assert not DataSubject.objects.exists()
+    good = client.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="abc-4")
     assert good.status_code == 201
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.actors import Actor
@@ -80,6 +80,21 @@ def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **field
         method=IdentityMethod.BRANCH_DOCUMENTS,
         document_number=(request.guardian or request.subject).national_id,
         now=now,
+    )
+
+
+BANKS_QUESTION = "Xin gửi ảnh chụp CCCD mặt sau"
+
+
+def awaiting_customer(
+    subject, *, verified=True, question=BANKS_QUESTION, now=MONDAY + timedelta(hours=1), **fields
+):
+    """A request the bank put on *awaiting the customer* with a question (identity verified or not)."""
+    made = (verified_request if verified else make_request)(subject, channel="internet_banking", **fields)
+    if not verified:
+        services.request_acknowledge(actor=STAFF, request_id=made.pk, now=now)
+    return services.request_transition(
+        actor=STAFF, request_id=made.pk, to="awaiting_customer", note=question, now=now
     )
 
 

@@ -15,21 +15,13 @@ from dsr import services
 from dsr.models import DataSubjectRequest, RequestClockEvent
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
-from tests.dsr.factories import MONDAY, STAFF, make_request, verified_request
+from tests.dsr.factories import BANKS_QUESTION as QUESTION
+from tests.dsr.factories import MONDAY, STAFF
+from tests.dsr.factories import awaiting_customer as waiting
 
 pytestmark = pytest.mark.django_db
 
-QUESTION = "Xin gửi ảnh chụp CCCD mặt sau"
 ANSWER = "Tôi đã gửi ảnh qua email chi nhánh Hoàn Kiếm"
-
-
-def waiting(subject, *, verified=True, now=MONDAY + timedelta(hours=1)):
-    made = (verified_request if verified else make_request)(subject, channel="internet_banking")
-    if not verified:
-        services.request_acknowledge(actor=STAFF, request_id=made.pk, now=now)
-    return services.request_transition(
-        actor=STAFF, request_id=made.pk, to="awaiting_customer", note=QUESTION, now=now
-    )
 
 
 def kinds(request):

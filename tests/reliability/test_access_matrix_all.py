@@ -159,6 +159,8 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/requests/<uuid:pk>/cancel/": {
         "POST": ("/api/v1/requests/{request_open_a}/cancel/", A | CASEWORKERS)
     },
+    # The customer answers the bank's question; staff resume a request with transition/ instead.
+    "api/v1/requests/<uuid:pk>/reply/": {"POST": ("/api/v1/requests/{request_open_a}/reply/", A)},
     "api/v1/requests/<uuid:pk>/export/": {"GET": ("/api/v1/requests/{request_a}/export/", A | CASEWORKERS)},
     "api/v1/request-tasks/": {"GET": ("/api/v1/request-tasks/", STAFF | CLIENT)},
     "api/v1/request-tasks/<uuid:pk>/complete/": {
@@ -632,6 +634,7 @@ def test_customer_a_cannot_reach_customer_b_records_by_id(world):
     for url, body in (
         ("/api/v1/consents/{consent_b}/withdraw/", {"channel": "mobile_app"}),
         ("/api/v1/requests/{request_b}/cancel/", {}),
+        ("/api/v1/requests/{request_b}/reply/", {"text": "not mine"}),
     ):
         assert client_a.post(world.fill(url), body, format="json").status_code == 404, url
 
