@@ -193,8 +193,12 @@ def deadline_report(
         ),
     )
     duties["on_time_rate"] = _rate(duties["acknowledged_on_time"], duties["acknowledged"])
+    # A breach belongs to the period whose deadline it passed, not to the sweep that found it (a sweep
+    # late after a month's end would put it in the next month): so a month's breaches and its
+    # `overdue_at_end` agree. It is found after its deadline, so `breached_at >= since` holds too,
+    # and reads that column's index.
     breaches = list(
-        DeadlineBreach.objects.filter(breached_at__gte=since, breached_at__lt=until)
+        DeadlineBreach.objects.filter(due_at__gte=since, due_at__lt=until, breached_at__gte=since)
         .values("source", "clock")
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
