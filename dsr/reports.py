@@ -283,26 +283,39 @@ MONTHLY_COLUMNS = (
     "open_at_end",
     "overdue_at_end",
     "overdue_in_month",
+    # Added last, so that readers by position keep theirs: what makes the month reconcile.
+    "open_at_start",
+    "cancelled",
 )
 
 
 def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
-    today): received in [since, until); answered in it on time or late (against the binding deadline,
-    cancelled ones left out); still open at its end, and of those past their deadline then. A request
-    counts as overdue in the month when it was answered late in it or stood overdue at its end."""
+    today): open at its start, received in [since, until); answered in it on time or late (against
+    the binding deadline), or cancelled; still open at its end, and of those past a deadline then on a
+    running clock (a bank clock paused awaiting the customer at the month's end had not run out). A
+    request counts as overdue in the month when it was answered late in it or stood overdue at its end.
+    Every request is accounted for: open_at_start + received = closed_on_time + closed_late +
+    cancelled + open_at_end."""
     received = Q(received_at__gte=since, received_at__lt=until)
-    answered = Q(closed_at__gte=since, closed_at__lt=until) & ~Q(status=RequestStatus.CANCELLED)
+    closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
+    cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
+    answered = closed_in_month & ~Q(status=RequestStatus.CANCELLED)
     late = Q(closed_at__gt=ANSWER_BY)
-    open_at_end = Q(received_at__lt=until) & (Q(closed_at__isnull=True) | Q(closed_at__gte=until))
-    overdue_at_end = open_at_end & (Q(due_at__lt=until) | Q(statutory_due_at__lt=until))
+    open_at = {
+        moment: Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+        for moment in (since, until)
+    }
+    overdue_at_end = open_at[until] & (overdue_bank_q(until) | overdue_statutory_q(until))
     figures = {
         "received": Count("pk", filter=received),
         "closed": Count("pk", filter=answered),
         "closed_on_time": Count("pk", filter=answered & ~late),
         "closed_late": Count("pk", filter=answered & late),
-        "open_at_end": Count("pk", filter=open_at_end),
+        "open_at_end": Count("pk", filter=open_at[until]),
         "overdue_at_end": Count("pk", filter=overdue_at_end),
+        "open_at_start": Count("pk", filter=open_at[since]),
+        "cancelled": Count("pk", filter=cancelled),
     }
     found = {
         row["type"]: row
