@@ -25,19 +25,19 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.clocks import ClockSource, clock_columns, register_clock_source
 from deadlines.models import RequestType
 from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent, request_reference
+from dsr.selectors import clock_running_q
 from dsr.states import OPEN
 
 SOURCE = "dsr.request"
 CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
-PAUSABLE_CLOCKS = frozenset({"due"})
 
 
 def open_requests(clock: str) -> QuerySet:
     field = CLOCK_FIELDS[clock]
     # `status__in=sorted(OPEN)` repeats the partial index's condition so the planner can use it.
     requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN), **{f"{field}__isnull": False})
-    if clock in PAUSABLE_CLOCKS:
-        requests = requests.filter(paused_at__isnull=True)
+    # A clock standing still is neither reminded nor breached: the reports count it the same way.
+    requests = requests.filter(clock_running_q(clock))
     if clock == "acknowledge":
         requests = requests.filter(acknowledged_at__isnull=True)
     return clock_columns(requests, due=field, assignee="assignee_id", subject="subject_id")

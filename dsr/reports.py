@@ -25,10 +25,17 @@ from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ
 from dsr.models import Channel, DataSubjectRequest
-from dsr.selectors import ANSWER_BY
+from dsr.selectors import (
+    ANSWER_BY,
+    DUE_SOON,
+    due_between_q,
+    overdue_acknowledgement_q,
+    overdue_bank_q,
+    overdue_q,
+    overdue_statutory_q,
+)
 from dsr.states import OPEN, RequestStatus
 
-DUE_SOON = timedelta(hours=24)
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
 CSV_COLUMNS = (
@@ -45,6 +52,11 @@ CSV_COLUMNS = (
     # Added last, so that readers by position keep theirs: the rows of `by_type_and_status`.
     "status",
     "count",
+    # Then each clock on its own (`overdue` is the binding figure, either deadline passed).
+    "overdue_bank",
+    "overdue_statutory",
+    "overdue_acknowledgement",
+    "within_law_rate",
 )
 
 
@@ -63,11 +75,20 @@ def _end_of_local_day(now: datetime) -> datetime:
 
 
 def _open_figures(now: datetime) -> dict[str, Any]:
+    """Open work as of `now`, on both clocks (domain notes: both shown in reports), by the selectors
+    the dashboard, the queue and the sweeper read: `overdue` is the binding figure (either deadline
+    passed, as `overdue_q`), `due_today` and `due_soon` go by the answer-by date, and a bank clock
+    paused awaiting the customer is neither overdue nor coming due."""
+    # The local day ends at midnight, which belongs to the next day.
+    end_of_today = _end_of_local_day(now) - timedelta(microseconds=1)
     return {
         "open": Count("pk"),
-        "due_today": Count("pk", filter=Q(due_at__gt=now, due_at__lt=_end_of_local_day(now))),
-        "due_soon": Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + DUE_SOON)),
-        "overdue": Count("pk", filter=Q(due_at__lte=now)),
+        "due_today": Count("pk", filter=due_between_q(now, end_of_today)),
+        "due_soon": Count("pk", filter=due_between_q(now, now + DUE_SOON)),
+        "overdue": Count("pk", filter=overdue_q(now)),
+        "overdue_bank": Count("pk", filter=overdue_bank_q(now)),
+        "overdue_statutory": Count("pk", filter=overdue_statutory_q(now)),
+        "overdue_acknowledgement": Count("pk", filter=overdue_acknowledgement_q(now)),
     }
 
 
@@ -83,6 +104,9 @@ _EMPTY = {
     "due_today": 0,
     "due_soon": 0,
     "overdue": 0,
+    "overdue_bank": 0,
+    "overdue_statutory": 0,
+    "overdue_acknowledgement": 0,
     "closed": 0,
     "closed_on_time": 0,
     "closed_within_law": 0,
@@ -103,6 +127,7 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
         for source in (open_rows.get(key, {}), closed_rows.get(key, {})):
             row.update({k: v for k, v in source.items() if k != field})
         row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+        row["within_law_rate"] = _rate(row["closed_within_law"], row["closed"])
         rows.append(row)
     return rows
 
@@ -168,8 +193,12 @@ def deadline_report(
         ),
     )
     duties["on_time_rate"] = _rate(duties["acknowledged_on_time"], duties["acknowledged"])
+    # A breach belongs to the period whose deadline it passed, not to the sweep that found it (a sweep
+    # late after a month's end would put it in the next month): so a month's breaches and its
+    # `overdue_at_end` agree. It is found after its deadline, so `breached_at >= since` holds too,
+    # and reads that column's index.
     breaches = list(
-        DeadlineBreach.objects.filter(breached_at__gte=since, breached_at__lt=until)
+        DeadlineBreach.objects.filter(due_at__gte=since, due_at__lt=until, breached_at__gte=since)
         .values("source", "clock")
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
@@ -221,33 +250,27 @@ def report_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(CSV_COLUMNS)
-    totals = report["totals"]
-    writer.writerow(["total", "all", *[totals.get(c, "") for c in CSV_COLUMNS[2:]]])
+
+    def line(section: str, key: str, figures: dict[str, Any]) -> None:
+        writer.writerow([section, key, *[figures.get(column, "") for column in CSV_COLUMNS[2:]]])
+
+    line("total", "all", report["totals"])
     for section in ("by_type", "by_channel"):
         for row in report[section]:
-            writer.writerow(
-                [section.removeprefix("by_"), row["key"], *[row.get(c, "") for c in CSV_COLUMNS[2:]]]
-            )
+            line(section.removeprefix("by_"), row["key"], row)
     duties = report["withdrawal_duties"]
-    writer.writerow(
-        [
-            "withdrawal_duties",
-            "all",
-            duties["open"],
-            "",
-            duties["due_soon"],
-            duties["overdue"],
-            duties["acknowledged"],
-            duties["acknowledged_on_time"],
-            duties["on_time_rate"],
-            "",
-            "",
-            "",
-        ]
+    # A duty is acknowledged by its recipient: those are its closed and closed-on-time figures.
+    line(
+        "withdrawal_duties",
+        "all",
+        {
+            **{k: duties[k] for k in ("open", "due_soon", "overdue", "on_time_rate")},
+            "closed": duties["acknowledged"],
+            "closed_on_time": duties["acknowledged_on_time"],
+        },
     )
-    blank = [""] * (len(CSV_COLUMNS) - 4)
     for row in report["by_type_and_status"]:
-        writer.writerow(["type_and_status", row["type"], *blank, row["status"], row["count"]])
+        line("type_and_status", row["type"], {"status": row["status"], "count": row["count"]})
     return out.getvalue()
 
 
@@ -260,26 +283,39 @@ MONTHLY_COLUMNS = (
     "open_at_end",
     "overdue_at_end",
     "overdue_in_month",
+    # Added last, so that readers by position keep theirs: what makes the month reconcile.
+    "open_at_start",
+    "cancelled",
 )
 
 
 def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
-    today): received in [since, until); answered in it on time or late (against the binding deadline,
-    cancelled ones left out); still open at its end, and of those past their deadline then. A request
-    counts as overdue in the month when it was answered late in it or stood overdue at its end."""
+    today): open at its start, received in [since, until); answered in it on time or late (against
+    the binding deadline), or cancelled; still open at its end, and of those past a deadline then on a
+    running clock (a bank clock paused awaiting the customer at the month's end had not run out). A
+    request counts as overdue in the month when it was answered late in it or stood overdue at its end.
+    Every request is accounted for: open_at_start + received = closed_on_time + closed_late +
+    cancelled + open_at_end."""
     received = Q(received_at__gte=since, received_at__lt=until)
-    answered = Q(closed_at__gte=since, closed_at__lt=until) & ~Q(status=RequestStatus.CANCELLED)
+    closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
+    cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
+    answered = closed_in_month & ~Q(status=RequestStatus.CANCELLED)
     late = Q(closed_at__gt=ANSWER_BY)
-    open_at_end = Q(received_at__lt=until) & (Q(closed_at__isnull=True) | Q(closed_at__gte=until))
-    overdue_at_end = open_at_end & (Q(due_at__lt=until) | Q(statutory_due_at__lt=until))
+    open_at = {
+        moment: Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+        for moment in (since, until)
+    }
+    overdue_at_end = open_at[until] & (overdue_bank_q(until) | overdue_statutory_q(until))
     figures = {
         "received": Count("pk", filter=received),
         "closed": Count("pk", filter=answered),
         "closed_on_time": Count("pk", filter=answered & ~late),
         "closed_late": Count("pk", filter=answered & late),
-        "open_at_end": Count("pk", filter=open_at_end),
+        "open_at_end": Count("pk", filter=open_at[until]),
         "overdue_at_end": Count("pk", filter=overdue_at_end),
+        "open_at_start": Count("pk", filter=open_at[since]),
+        "cancelled": Count("pk", filter=cancelled),
     }
     found = {
         row["type"]: row

@@ -40,8 +40,11 @@ class DeadlineReportView(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
         description=(
-            "Counts of open requests by type, channel and status, due today, due within 24 hours, "
-            "overdue, and on-time rates of the requests closed in the period (default: the last 30 days)."
+            "Counts of open requests by type, channel and status: due today and within 24 hours (by the "
+            "answer-by date), overdue (either deadline passed), and on each clock `overdue_bank`, "
+            "`overdue_statutory`, `overdue_acknowledgement` (a bank clock paused awaiting the customer is "
+            "not overdue); on-time and within-the-law rates of the requests closed in the period (default: "
+            "the last 30 days); breaches by the period their deadline passed in."
         ),
     )
     def get(self, request, *args, **kwargs):

@@ -17,6 +17,8 @@ from dsr.selectors.requests import request_list
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
+# The clocks a pause awaiting the customer stops: the bank's own (`due`), where its policy allows.
+PAUSABLE_CLOCKS = frozenset({"due"})
 # The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
 ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
 CLOSED_LATE = "late"
@@ -69,18 +71,50 @@ def binding_due_at():
     )
 
 
+def clock_running_q(clock: str, at: datetime | None = None) -> Q:
+    """Requests whose `clock` ran at the moment `at` (now when omitted): the one definition of a clock
+    standing still, read by the reports, the dashboard, the queue and the breach sweeper
+    (`dsr.clock_sources`). A request awaiting the customer (`paused_at`, set only where its policy lets
+    it pause) stops the bank's clock, which moves on by the pause when it resumes; the law's clocks
+    never stand still (Law 91 / Decree 356 have no pause). A pause begun after `at` had not stopped
+    the clock then (a month's end in the past)."""
+    if clock not in PAUSABLE_CLOCKS:
+        return Q()
+    if at is None:
+        return Q(paused_at__isnull=True)
+    return Q(paused_at__isnull=True) | Q(paused_at__gt=at)
+
+
+def overdue_bank_q(now: datetime) -> Q:
+    """Past the bank's committed deadline (`due_at`) while its clock runs."""
+    return Q(due_at__lt=now) & clock_running_q("due", now)
+
+
+def overdue_statutory_q(now: datetime) -> Q:
+    """Past the statutory deadline (`statutory_due_at`)."""
+    return Q(statutory_due_at__lt=now) & clock_running_q("statutory", now)
+
+
+def overdue_acknowledgement_q(now: datetime) -> Q:
+    """Not acknowledged by the acknowledgement deadline (Law 91: 2 working days)."""
+    return Q(acknowledged_at__isnull=True, acknowledge_by__lt=now) & clock_running_q("acknowledge", now)
+
+
 def overdue_q(now: datetime) -> Q:
-    """Open requests whose binding date has passed: either deadline passed (each on its partial index)."""
-    return Q(status__in=sorted(OPEN)) & (Q(due_at__lt=now) | Q(statutory_due_at__lt=now))
+    """Open requests whose binding date has passed: either deadline passed on a running clock (each on
+    its partial index)."""
+    return Q(status__in=sorted(OPEN)) & (overdue_bank_q(now) | overdue_statutory_q(now))
 
 
 def due_between_q(start: datetime, end: datetime) -> Q:
-    """Open requests whose binding date falls in [start, end]: no deadline before `start`, one by `end`."""
+    """Open requests whose binding date falls in [start, end]: no deadline before `start`, one by `end`.
+    A bank date whose clock stands still (paused) is neither passed nor coming: the law's date binds."""
+    bank_running = clock_running_q("due", start)
     return (
         Q(status__in=sorted(OPEN))
-        & Q(due_at__gte=start)
+        & (Q(due_at__gte=start) | ~bank_running)
         & (Q(statutory_due_at__isnull=True) | Q(statutory_due_at__gte=start))
-        & (Q(due_at__lte=end) | Q(statutory_due_at__lte=end))
+        & ((Q(due_at__lte=end) & bank_running) | Q(statutory_due_at__lte=end))
     )
 
 
@@ -173,8 +207,8 @@ def request_clock_states(*, now: datetime | None = None) -> list[dict]:
     dates), on track."""
     now = now or timezone.now()
     soon = now + timedelta(days=DUE_WITHIN_DAYS)
-    statutory_over = Q(statutory_due_at__lt=now)
-    bank_over = Q(due_at__lt=now) & ~statutory_over
+    statutory_over = overdue_statutory_q(now)
+    bank_over = overdue_bank_q(now) & ~statutory_over
     near = due_between_q(now, soon)
     figures = DataSubjectRequest.objects.filter(status__in=sorted(OPEN)).aggregate(
         open=Count("pk"),
