@@ -15,7 +15,7 @@ from consents.models import (
     TransferExemption,
 )
 from consents.selectors import recipients_active
-from consents.services.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from consents.services.import_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from consents.services.rules import evidence_missing_error, sensitive_unacknowledged_error
 from integrations.selectors import webhook_endpoints_active
 

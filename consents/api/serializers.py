@@ -378,6 +378,7 @@ class ImportOutputSerializer(serializers.ModelSerializer):
             "finished_at",
             "rows",
             "imported",
+            "refusals_recorded",
             "already_imported",
             "refused",
             "errors",

@@ -202,7 +202,10 @@ class ConsentImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     actor_label = models.CharField(max_length=150)
     rows = models.PositiveIntegerField(default=0)
+    # Rows recorded: `imported` grants and `refusals_recorded` refusals (a customer's "no" on a form);
+    # `refused` counts the rows the import turned down, listed in `errors`.
     imported = models.PositiveIntegerField(default=0)
+    refusals_recorded = models.PositiveIntegerField(default=0)
     already_imported = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
     # [{"line": 12, "reason": "..."}], capped so a wrong file cannot bloat the row.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from consents.models import (
     Consent,
@@ -66,17 +66,23 @@ def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
 
 
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:
+    """The customer's consent events and those they gave as a guardian, the latest first; each with
+    `guardian_ref`, the CIF of the guardian who gave the consent (None for the customer's own), read in
+    the same query rather than by loading (and decrypting) the guardian's record per event."""
     return (
         ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
         .select_related("consent__purpose", "consent__notice", "consent__subject")
+        .annotate(guardian_ref=F("consent__guardian__external_ref"))
         .order_by("-at")
     )
 
 
 def consent_states_for_subject(subject) -> dict[int, ConsentState]:
+    """The customer's current answer per purpose id, with the consent, its notice version and its
+    purpose joined: pages list them all, so nothing may be read per purpose."""
     return {
         s.purpose_id: s
-        for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice")
+        for s in ConsentState.objects.filter(subject=subject).select_related("consent", "notice", "purpose")
     }
 
 

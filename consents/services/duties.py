@@ -28,15 +28,41 @@ from integrations.outbox import outbox_enqueue_webhook
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
 
 
+def _agreed_recipient_ids(consent: Consent) -> list[int] | None:
+    """The recipients named in what the customer agreed to: the receipt's frozen scope, or, for a consent
+    recorded before receipts froze it, the scope of the version it names. None when neither says."""
+    for scope in (consent.snapshot.get("scope"), consent.notice.scope):
+        if scope and "recipients" in scope:
+            return [entry["id"] for entry in scope["recipients"]]
+    return None
+
+
 def _recipients_to_tell(consent: Consent) -> list[Recipient]:
-    """The active recipients the consent let the bank share with, as agreed (its receipt's scope) or as
-    the purpose stands now: one a later narrowing removed still received the data, and must stop too."""
-    agreed = [entry["id"] for entry in (consent.snapshot.get("scope") or {}).get("recipients", [])]
-    return list(
-        Recipient.objects.filter(Q(pk__in=agreed) | Q(purposes=consent.purpose_id), active=True)
-        .distinct()
-        .select_related("endpoint")
-        .order_by("pk")
+    """The recipients the consent let the bank share with, who must stop processing.
+
+    Those named in what the customer agreed to received the data, so they are told even when a later
+    narrowing removed them or the bank has since deactivated them (domain notes: the bank makes
+    recipients stop, keeping their acknowledgements). Those the purpose names now beyond that are told
+    while active: a later widening reached them without this customer's agreement, and an inactive one
+    is no longer sent data. A consent whose agreement names no recipients at all (recorded before scopes
+    were frozen) takes the purpose's recipients as its record, active or not: a duty staff close as
+    "never received" costs less than a recipient left processing."""
+    agreed = _agreed_recipient_ids(consent)
+    if agreed is None:
+        told = Q(purposes=consent.purpose_id)
+    else:
+        told = Q(pk__in=agreed) | Q(purposes=consent.purpose_id, active=True)
+    return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
+
+
+def _notified_by_webhook(recipient: Recipient) -> bool:
+    """A notice goes to the recipient's endpoint only while the bank still works with the recipient: the
+    payload names the customer, and an ended relationship's endpoint is nobody's to watch. Otherwise the
+    duty is open without a notice and the duties page shows staff they must reach the recipient."""
+    return (
+        recipient.active
+        and recipient.endpoint is not None
+        and recipient.endpoint.wants(WITHDRAWAL_NOTICE_TOPIC)
     )
 
 
@@ -65,7 +91,7 @@ def duties_open_for_withdrawal(
                 received_at=received_at,
                 due_at=due_at,
             )
-            if recipient.endpoint is not None and recipient.endpoint.wants(WITHDRAWAL_NOTICE_TOPIC):
+            if _notified_by_webhook(recipient):
                 message = outbox_enqueue_webhook(
                     endpoint=recipient.endpoint,
                     topic=WITHDRAWAL_NOTICE_TOPIC,

@@ -1,12 +1,12 @@
 """Reading and judging the rows of a consent import, batch by batch; `consents.services.imports`
-(whose docstring gives the rules and the columns) runs it."""
+(whose docstring gives the rules and the columns) runs it, `consents.services.import_columns` reads
+each row."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable, Iterable
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -16,70 +16,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from consents.models import Consent, ConsentImport, ConsentStatus, NoticeVersion, Purpose
-from consents.scope import consent_snapshot
+from consents.models import Consent, ConsentImport, ConsentStatus, Purpose
+from consents.services.import_columns import (
+    REQUIRED_COLUMNS,
+    ImportCatalogue,
+    import_key,
+    outcome,
+    row_to_consent,
+    row_to_refusal,
+)
 from consents.services.import_insert import consents_insert
-from consents.services.records import grant_build
-from consents.services.rules import GrantRequest, grant_validate
+from consents.services.refusals import consent_refuse_in_transaction, refusal_needs_withdrawal_error
 from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput
-from core.moments import parse_moment
 from integrations.jobs import job_checkpoint
 from integrations.models import BackgroundJob
 from subjects.models import DataSubject
 
-# A file is proof of nothing by itself: each row says when the customer consented and where the
-# proof is (the signed form's scan, the legacy system's record), as the receipt will repeat it.
-REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at")
-OPTIONAL_COLUMNS = ("guardian", "sensitive_acknowledged", "child_agreed", "child_evidence")
-# The columns a row's import key is made of, in the order keys were first made in, so a file imported
-# before gives the same keys; the child columns were added later and count only when filled.
-KEY_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at", "guardian",
-               "sensitive_acknowledged")
-CHILD_COLUMNS = ("child_agreed", "child_evidence")
 MAX_ERRORS_KEPT = 1000
-TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
-
-
-class _Catalogue:
-    """Purposes and their notices, loaded once per run (a few dozen rows)."""
-
-    def __init__(self) -> None:
-        self.purposes = {p.code: p for p in Purpose.objects.all()}
-        self.notices: dict[int, list[NoticeVersion]] = {}
-        for notice in NoticeVersion.objects.order_by("effective_at"):
-            self.notices.setdefault(notice.purpose_id, []).append(notice)
-
-        self.snapshots: dict[int, dict[str, Any]] = {}
-
-    def notice_at(self, purpose: Purpose, when: datetime) -> NoticeVersion | None:
-        effective = [n for n in self.notices.get(purpose.pk, []) if n.effective_at <= when]
-        return effective[-1] if effective else None
-
-    def snapshot(self, purpose: Purpose, notice: NoticeVersion) -> dict[str, Any]:
-        """What the receipt of a consent to this version shows: the same for every row."""
-        if notice.pk not in self.snapshots:
-            self.snapshots[notice.pk] = consent_snapshot(purpose, notice)
-        return self.snapshots[notice.pk]
-
-
-def _import_key(row: dict[str, str]) -> str:
-    parts = [row.get(c, "") for c in KEY_COLUMNS]
-    parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def _parse_when(value: str, now: datetime) -> datetime:
-    if not value:
-        raise InvalidInput(_("granted_at is empty: give the day the customer consented (the day of the "
-                             "import proves nothing)."))
-    try:
-        moment = parse_moment(value, field="granted_at", day_starts_at=time(12, 0))
-    except InvalidInput:
-        raise InvalidInput(_("granted_at is not a date (use YYYY-MM-DD or an ISO date-time).")) from None
-    if moment > now:
-        raise InvalidInput(_("granted_at is in the future."))
-    return moment
 
 
 def rows_reader(lines: Iterable[str]) -> csv.DictReader:
@@ -114,7 +68,7 @@ def rows_import(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[int | None, bool]:
     """Read the rows after the job's cursor in batches; return (unreadable line or None, stopped early)."""
-    common: dict[str, Any] = {"actor": actor, "catalogue": _Catalogue(), "now": now, "job": job}
+    common: dict[str, Any] = {"actor": actor, "catalogue": ImportCatalogue(), "now": now, "job": job}
     skip_to = job.cursor if job is not None else 0
     batch: list[tuple[int, dict[str, str]]] = []
     last_line = reader.line_num
@@ -152,7 +106,7 @@ def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable
             run, unreadable, _("This line cannot be read as UTF-8 CSV; the rest of the file was not read.")
         )
     run.finished_at = timezone.now()
-    run.save(update_fields=["finished_at", "rows", "imported", "already_imported", "refused", "errors"])
+    run.save(update_fields=["finished_at", *COUNTS])
     audit_record(
         action="consents.import.completed",
         actor=actor,
@@ -161,12 +115,17 @@ def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable
         data={
             "rows": run.rows,
             "imported": run.imported,
+            "refusals_recorded": run.refusals_recorded,
             "already_imported": run.already_imported,
             "refused": run.refused,
             "stopped_at_line": unreadable,
         },
     )
 
+
+
+# The run's counts and report, saved with each batch and at the end.
+COUNTS = ("rows", "imported", "refusals_recorded", "already_imported", "refused", "errors")
 
 
 def _refuse(run: ConsentImport, line: int, reason: str) -> None:
@@ -180,13 +139,13 @@ def _import_batch(
     batch: list[tuple[int, dict[str, str]]],
     *,
     actor: Actor,
-    catalogue: _Catalogue,
+    catalogue: ImportCatalogue,
     now: datetime,
     job: BackgroundJob | None = None,
     cursor: int = 0,
 ) -> None:
     run.rows += len(batch)
-    keyed = [(line, row, _import_key(row)) for line, row in batch]
+    keyed = [(line, row, import_key(row)) for line, row in batch]
     refs = {row.get("subject", "") for _l, row, _k in keyed} | {
         row.get("guardian", "") for _l, row, _k in keyed
     }
@@ -211,44 +170,55 @@ def _import_batch(
         last_answers = _last_answers([s.pk for s in subjects.values()])
         consents: list[Consent] = []
         seen_keys: set[str] = set()
+        refusals = 0
         for line, row, key in keyed:
             if key in done or key in seen_keys:
                 run.already_imported += 1
                 continue
             try:
-                consent = _row_to_consent(
-                    row, key=key, subjects=subjects, catalogue=catalogue, actor=actor, now=now
-                )
+                if refusal := outcome(row):
+                    request, answered_at = row_to_refusal(
+                        row, subjects=subjects, catalogue=catalogue, now=now
+                    )
+                    purpose, pair = request.purpose, (request.subject.pk, request.purpose.pk)
+                else:
+                    consent = row_to_consent(
+                        row, key=key, subjects=subjects, catalogue=catalogue, actor=actor, now=now
+                    )
+                    purpose, pair = consent.purpose, (consent.subject_id, consent.purpose_id)
+                    answered_at = consent.granted_at
+                _answer_check(row, pair, answered_at, purpose=purpose, refusal=refusal, live=live,
+                              last_answers=last_answers)
+                if refusal:
+                    # A savepoint of its own: a row the service refuses must not spoil the batch.
+                    with transaction.atomic():
+                        consent_refuse_in_transaction(
+                            actor=actor, request=request, now=now, answered_at=answered_at,
+                            source=f"import:{run.pk}", import_key=key,
+                        )
+                    refusals += 1
+                else:
+                    live.add(pair)
+                    consents.append(consent)
             except DomainError as error:
                 _refuse(run, line, error.text)
                 continue
-            if (consent.subject_id, consent.purpose_id) in live:
-                _refuse(run, line, _("The customer already has a live consent to this purpose."))
-                continue
-            last_answer = last_answers.get((consent.subject_id, consent.purpose_id))
-            if last_answer is not None and _not_after(row, consent.granted_at, last_answer):
-                _refuse(run, line, _(
-                    "The customer gave a later answer for this purpose (on %(day)s): a withdrawal, a "
-                    "refusal or a newer consent. An older consent from a file cannot replace it."
-                ) % {"day": timezone.localtime(last_answer).date().isoformat()})
-                continue
-            live.add((consent.subject_id, consent.purpose_id))
             seen_keys.add(key)
-            consents.append(consent)
+            last_answers[pair] = answered_at
         if consents:
             consents_insert(consents, source=f"import:{run.pk}", actor=actor, now=now)
             run.imported += len(consents)
+        run.refusals_recorded += refusals
+        if consents or refusals:
             audit_record(
                 action="consents.import.batch_imported",
                 actor=actor,
                 target=run,
                 now=now,
-                data={"first_line": batch[0][0], "last_line": batch[-1][0], "imported": len(consents)},
+                data={"first_line": batch[0][0], "last_line": batch[-1][0], "imported": len(consents),
+                      "refusals_recorded": refusals},
             )
-        ConsentImport.objects.filter(pk=run.pk).update(
-            rows=run.rows, imported=run.imported, already_imported=run.already_imported, refused=run.refused,
-            errors=run.errors,
-        )
+        ConsentImport.objects.filter(pk=run.pk).update(**{field: getattr(run, field) for field in COUNTS})
         if job is not None and not job_checkpoint(
             job, expected_cursor=job.cursor, cursor=cursor, done=run.rows, refused=run.refused,
             report=run.errors, now=timezone.now(),
@@ -256,6 +226,32 @@ def _import_batch(
             # Another worker moved the cursor (or the job ended): this batch is theirs; undo ours.
             raise Conflict(_("Another worker is importing this file."))
 
+
+
+def _answer_check(
+    row: dict[str, str],
+    pair: tuple,
+    answered_at: datetime,
+    *,
+    purpose: Purpose,
+    refusal: bool,
+    live: set[tuple],
+    last_answers: dict[tuple, datetime],
+) -> None:
+    """Refuse a row that would overturn what the customer said since, or that a live consent stands in
+    the way of (in the database or from an earlier row of the file). For a refusal the later answer is
+    named first: a "no" older than the live consent is outdated, not a withdrawal."""
+    last_answer = last_answers.get(pair)
+    later = last_answer is not None and _not_after(row, answered_at, last_answer)
+    if pair in live and not (refusal and later):
+        if refusal:
+            raise refusal_needs_withdrawal_error(purpose)
+        raise Conflict(_("The customer already has a live consent to this purpose."))
+    if later:
+        raise Conflict(_(
+            "The customer gave a later answer for this purpose (on %(day)s): a withdrawal, a "
+            "refusal or a newer consent. An older consent from a file cannot replace it."
+        ), day=timezone.localtime(last_answer).date().isoformat())
 
 
 def _not_after(row: dict[str, str], granted_at: datetime, last_answer: datetime) -> bool:
@@ -276,52 +272,3 @@ def _last_answers(subject_ids: list) -> dict[tuple, datetime]:
         .values("subject_id", "purpose_id")
         .annotate(last=Max(Coalesce("ended_at", "granted_at")))
     }
-
-
-def _row_to_consent(
-    row: dict[str, str],
-    *,
-    key: str,
-    subjects: dict[str, DataSubject],
-    catalogue: _Catalogue,
-    actor: Actor,
-    now: datetime,
-) -> Consent:
-    subject = subjects.get(row.get("subject", ""))
-    if subject is None:
-        raise InvalidInput(_("No customer with this customer number (CIF)."))
-    purpose = catalogue.purposes.get(row.get("purpose", ""))
-    if purpose is None:
-        raise InvalidInput(_("No purpose with this code."))
-    guardian = None
-    if row.get("guardian"):
-        guardian = subjects.get(row["guardian"])
-        if guardian is None:
-            raise InvalidInput(_("No customer with the guardian's customer number (CIF)."))
-    granted_at = _parse_when(row.get("granted_at", ""), now)
-    notice = catalogue.notice_at(purpose, granted_at)
-    request = GrantRequest(
-        subject=subject,
-        purpose=purpose,
-        notice_version=row.get("notice_version", ""),
-        channel=row.get("channel", ""),
-        evidence=row.get("evidence", ""),
-        guardian=guardian,
-        sensitive_acknowledged=row.get("sensitive_acknowledged", "").lower() in TRUE_WORDS,
-        child_agreed=row.get("child_agreed", "").lower() in TRUE_WORDS,
-        child_evidence=row.get("child_evidence", ""),
-    )
-    # The rules are judged on the day the consent was given: the notice then in effect, the age then.
-    grant_validate(request, now=granted_at, current_notice=notice)
-    # The rules ask for evidence on some channels only; a row from a file needs it on every one.
-    if not row.get("evidence"):
-        raise InvalidInput(_("evidence is empty: give the reference of the signed form's scan or of the "
-                             "record in the system the consent comes from."))
-    return grant_build(
-        request,
-        notice=notice,
-        actor=actor,
-        now=granted_at,
-        snapshot=catalogue.snapshot(purpose, notice),
-        import_key=key,
-    )

@@ -13,7 +13,9 @@ consents together with the job's cursor, so a killed worker resumes without impo
 
 Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time,
 local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1),
-child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16.
+child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16, outcome (optional:
+empty, granted or đồng ý for a consent; refused or từ chối for the customer's refusal, recorded through
+`consent_refuse_in_transaction` with the same date, evidence and later-answer rules).
 """
 
 from __future__ import annotations

@@ -41,15 +41,17 @@ def _event_record(
     reason: str = "",
     source: str = "",
     state: bool = True,
+    at: datetime | None = None,
 ) -> ConsentEvent:
     """Write what every move and every answer leaves, in the caller's transaction: the consent's
     append-only event, the check's state row (unless `state` is False) and the audit entry
-    `consents.consent.<kind>` with `data`."""
+    `consents.consent.<kind>` with `data`. The event is dated `at` when the customer's answer is older
+    than its recording (a paper form imported later); the audit entry always says when it was recorded."""
     event = ConsentEvent(
         consent=consent,
         subject_id=consent.subject_id,
         kind=kind,
-        at=now,
+        at=at or now,
         channel=channel,
         actor_kind=actor.kind,
         actor_user_id=actor.user_id,
@@ -239,14 +241,19 @@ def answer_record(
     actor: Actor,
     now: datetime,
     extra: dict | None = None,
+    at: datetime | None = None,
+    source: str = "",
 ) -> ConsentEvent:
-    """The proof of a customer's answer (a grant or a refusal) just saved: its event, the check's
-    state row and the audit entry, in the caller's transaction."""
+    """The proof of a customer's answer (a grant or a refusal) just saved: its event (dated `at`, the
+    answer's own time, when it differs from `now`), the check's state row and the audit entry, in the
+    caller's transaction."""
     return _event_record(
         record,
         kind=kind,
         actor=actor,
         now=now,
+        at=at,
+        source=source,
         channel=request.channel,
         data={
             "notice_version": notice.version,

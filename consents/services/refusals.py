@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
+from consents.scope import utc_iso
 from consents.selectors import notice_current
 from consents.services.records import (
     answer_build,
@@ -41,32 +42,51 @@ class FormAnswer:
     sensitive_acknowledged: bool = False
 
 
+def refusal_needs_withdrawal_error(purpose: Purpose) -> Conflict:
+    """The refusal of a "no" from a customer whose consent to the purpose is live: that is a withdrawal."""
+    return Conflict(
+        _(
+            "This customer has a live consent to “%(purpose)s”: to record their “no”, withdraw "
+            "that consent (the recipients are then told to stop)."
+        ),
+        code="refusal_needs_withdrawal",
+        purpose=purpose.code,
+    )
+
+
 def consent_refuse_in_transaction(
-    *, actor: Actor, request: GrantRequest, now: datetime | None = None
+    *,
+    actor: Actor,
+    request: GrantRequest,
+    now: datetime | None = None,
+    answered_at: datetime | None = None,
+    source: str = "",
+    import_key: str | None = None,
 ) -> Consent:
     """Record a refusal inside the caller's transaction. It needs what every answer needs
     (`answer_validate`); children's rules do not apply: saying no is always allowed. A customer with a
     live consent who now says no is withdrawing it: that goes through the withdrawal, which tells the
-    recipients to stop."""
+    recipients to stop.
+
+    `answered_at` is when the customer said no, when that is before its recording (`now`): the CSV
+    import of paper forms, judged against the notice in effect that day, with its `source`
+    (`import:<run>`) and the row's `import_key` so a re-run records nothing twice."""
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
         now = now or timezone.now()
-        answer_validate(request, current_notice=(notice := notice_current(request.purpose, now=now)))
+        answered_at = answered_at or now
+        answer_validate(request, current_notice=(notice := notice_current(request.purpose, now=answered_at)))
         if live is not None:
-            raise Conflict(
-                _(
-                    "This customer has a live consent to “%(purpose)s”: to record their “no”, withdraw "
-                    "that consent (the recipients are then told to stop)."
-                ),
-                code="refusal_needs_withdrawal",
-                purpose=request.purpose.code,
-            )
+            raise refusal_needs_withdrawal_error(request.purpose)
         refusal = answer_build(
-            request, notice=notice, actor=actor, now=now, status=ConsentStatus.REFUSED, ended_at=now
+            request, notice=notice, actor=actor, now=answered_at, status=ConsentStatus.REFUSED,
+            ended_at=answered_at, import_key=import_key,
         )
         refusal.save(force_insert=True)
         answer_record(
-            refusal, kind=ConsentEvent.Kind.REFUSED, request=request, notice=notice, actor=actor, now=now
+            refusal, kind=ConsentEvent.Kind.REFUSED, request=request, notice=notice, actor=actor, now=now,
+            at=answered_at, source=source,
+            extra={"source": source[:100], "answered_at": utc_iso(answered_at)} if source else None,
         )
     return refusal
 

@@ -15,7 +15,7 @@ from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Per
 from deadlines.policy import due_at_for
 from integrations.models import OutboxMessage
 from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose, make_recipient
-from tests.factories import UserFactory, make_subject
+from tests.factories import UserFactory, make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,9 @@ def test_each_recipient_gets_a_duty_due_by_the_bank_commitment_and_a_signed_noti
 
 def test_a_recipient_the_consent_covered_is_told_to_stop_after_a_narrowing_removed_it():
     """The broker received the data under this consent; the purpose's scope has since dropped it, but
-    the withdrawal still makes it stop. A recipient the relationship has ended with is not written to."""
+    the withdrawal still makes it stop. So does a recipient the bank has since stopped working with: it
+    was named in what the customer agreed to and received the data (domain notes: the bank makes
+    recipients stop, keeping their acknowledgements)."""
     insurer, broker, ended = make_recipient("Insurer"), make_recipient("Broker"), make_recipient("Ended")
     purpose = make_purpose(
         "partner-sharing", category="sharing", recipients=[insurer, broker, ended],
@@ -94,7 +96,7 @@ def test_a_recipient_the_consent_covered_is_told_to_stop_after_a_narrowing_remov
 
     services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
     told = set(WithdrawalDuty.objects.filter(consent=consent).values_list("recipient__name", flat=True))
-    assert told == {"Insurer", "Broker"}
+    assert told == {"Insurer", "Broker", "Ended"}
 
 
 def test_withdrawing_twice_or_a_non_consent_purpose_is_refused():
@@ -160,3 +162,68 @@ def test_dsr_style_withdrawal_inside_the_callers_transaction_rolls_back_with_it(
             actor=SYSTEM, consent_id=consent.pk, channel="api", source="dsr.request:11"
         )
     assert ConsentEvent.objects.get(kind="withdrawn").source == "dsr.request:11"
+
+
+def test_a_deactivated_recipient_the_customer_agreed_to_gets_a_duty_chased_by_hand(officer):
+    """Deactivated after the grant, with a webhook endpoint still on file: the duty is opened, but no
+    notice goes to a relationship the bank ended; the duties page shows staff it is theirs to chase."""
+    client = UserFactory(role="integration_client")
+    former = make_recipient("Former Partner", client=client, url="https://former.example/hooks")
+    purpose = make_purpose("partner-sharing", category="sharing", recipients=[former])
+    consent = grant(purpose=purpose)
+    former.active = False
+    former.save()
+
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+
+    duty = WithdrawalDuty.objects.get(consent=consent)
+    assert duty.recipient_id == former.pk and duty.status == "open" and duty.notice_message_id is None
+    assert not OutboxMessage.objects.exists()
+    assert AuditEntry.objects.get(action="consents.duty.opened").data["recipients"] == [former.pk]
+    page = signed_in(officer).get("/en/portal/withdrawal-duties/").content.decode()
+    assert "Former Partner" in page and "Recipient no longer active: contact it by hand" in page
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter from the former partner")
+    consent.refresh_from_db()
+    assert withdrawal_complete(consent)
+
+
+def test_an_inactive_recipient_the_customer_never_agreed_to_is_not_told():
+    """Added to the purpose after the grant (a widening the customer never agreed to) and deactivated
+    since: it never had this customer's data under this consent, so no duty."""
+    insurer = make_recipient("Insurer")
+    purpose = make_purpose("partner-sharing", category="sharing", recipients=[insurer])
+    consent = grant(purpose=purpose)
+    later = make_recipient("Later")
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer, later],
+                            effective_at=timezone.now() + timedelta(days=31))
+    purpose.recipients.add(later)  # the widening took effect
+    later.active = False
+    later.save()
+
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    told = set(WithdrawalDuty.objects.filter(consent=consent).values_list("recipient__name", flat=True))
+    assert told == {"Insurer"}
+
+
+def test_an_old_consent_without_recipients_in_its_receipt_tells_those_of_its_version_or_purpose():
+    """Consents recorded before receipts froze the scope: the version the customer agreed to names the
+    recipients (one a narrowing removed since, then deactivated, included); without that either, the
+    purpose's recipients are the best record of who had the data, active or not."""
+    kept, former = make_recipient("Kept"), make_recipient("Former")
+    purpose = make_purpose(
+        "partner-sharing", category="sharing", recipients=[kept, former],
+        effective_at=timezone.now() - timedelta(days=30),
+    )
+    versioned = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[kept])
+    other = make_purpose("old-sharing", category="sharing", recipients=[kept, former])
+    oldest = grant(purpose=other)
+    Consent.objects.filter(pk__in=[versioned.pk, oldest.pk]).update(snapshot={})
+    other.notices.update(scope={})
+    former.active = False
+    former.save()
+
+    for consent in (versioned, oldest):
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+        told = set(WithdrawalDuty.objects.filter(consent=consent).values_list("recipient__name", flat=True))
+        assert told == {"Kept", "Former"}, consent.purpose.code

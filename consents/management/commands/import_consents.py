@@ -14,7 +14,9 @@ from core.errors import DomainError
 class Command(BaseCommand):
     help = (
         "Import consents from a CSV file (columns: subject, purpose, notice_version, channel, evidence, "
-        "granted_at, guardian, sensitive_acknowledged). Re-running the same file imports nothing twice."
+        "granted_at, guardian, sensitive_acknowledged, child_agreed, child_evidence, outcome: granted or "
+        "refused). "
+        "Re-running the same file imports nothing twice."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +42,7 @@ class Command(BaseCommand):
         if run.refused > len(run.errors):
             self.stdout.write(f"... and {run.refused - len(run.errors)} more refused rows")
         self.stdout.write(
-            f"rows={run.rows} imported={run.imported} already_imported={run.already_imported} "
+            f"rows={run.rows} imported={run.imported} refusals_recorded={run.refusals_recorded} "
+            f"already_imported={run.already_imported} "
             f"refused={run.refused} import={run.pk}"
         )

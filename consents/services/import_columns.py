@@ -1,0 +1,164 @@
+"""One row of a consent import: its columns, its import key, and the answer it records (a grant built
+for the bulk insert, or a refusal's request for the refusal service); `consents.services.import_rows`
+judges the rows batch by batch, `consents.services.imports` gives the rules."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import datetime, time
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from consents.models import Consent, NoticeVersion, Purpose
+from consents.scope import consent_snapshot
+from consents.services.records import grant_build
+from consents.services.rules import GrantRequest, grant_validate
+from core.actors import Actor
+from core.errors import InvalidInput
+from core.moments import parse_moment
+from subjects.models import DataSubject
+
+# A file is proof of nothing by itself: each row says when the customer consented and where the
+# proof is (the signed form's scan, the legacy system's record), as the receipt will repeat it.
+REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at")
+OPTIONAL_COLUMNS = ("guardian", "sensitive_acknowledged", "child_agreed", "child_evidence", "outcome")
+# The columns a row's import key is made of, in the order keys were first made in, so a file imported
+# before gives the same keys; the child columns were added later and count only when filled.
+KEY_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at", "guardian",
+               "sensitive_acknowledged")
+CHILD_COLUMNS = ("child_agreed", "child_evidence")
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
+# The `outcome` column (the API's word): the customer's answer on the form. Empty is a grant, as in files
+# made before the column existed; a refusal ("no" on the form) is proof too, recorded by the same rules.
+GRANTED_WORDS = {"", "granted", "grant", "đồng ý", "dong y"}
+REFUSED_WORDS = {"refused", "refuse", "từ chối", "tu choi"}
+
+
+class ImportCatalogue:
+    """Purposes and their notices, loaded once per run (a few dozen rows)."""
+
+    def __init__(self) -> None:
+        self.purposes = {p.code: p for p in Purpose.objects.all()}
+        self.notices: dict[int, list[NoticeVersion]] = {}
+        for notice in NoticeVersion.objects.order_by("effective_at"):
+            self.notices.setdefault(notice.purpose_id, []).append(notice)
+
+        self.snapshots: dict[int, dict[str, Any]] = {}
+
+    def notice_at(self, purpose: Purpose, when: datetime) -> NoticeVersion | None:
+        effective = [n for n in self.notices.get(purpose.pk, []) if n.effective_at <= when]
+        return effective[-1] if effective else None
+
+    def snapshot(self, purpose: Purpose, notice: NoticeVersion) -> dict[str, Any]:
+        """What the receipt of a consent to this version shows: the same for every row."""
+        if notice.pk not in self.snapshots:
+            self.snapshots[notice.pk] = consent_snapshot(purpose, notice)
+        return self.snapshots[notice.pk]
+
+
+def import_key(row: dict[str, str]) -> str:
+    parts = [row.get(c, "") for c in KEY_COLUMNS]
+    parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
+    # A refusal's key differs from the same row's grant; a grant's stays what it was before `outcome`.
+    if _is_refusal(row):
+        parts.append("outcome=refused")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _is_refusal(row: dict[str, str]) -> bool | None:
+    """Whether the row records a refusal; None for a word that is neither answer."""
+    word = unicodedata.normalize("NFC", row.get("outcome", "")).lower()
+    return True if word in REFUSED_WORDS else False if word in GRANTED_WORDS else None
+
+
+def outcome(row: dict[str, str]) -> bool:
+    """True for a refusal, False for a grant; an unknown word refuses the row."""
+    refusal = _is_refusal(row)
+    if refusal is None:
+        raise InvalidInput(_("outcome must be “granted” or “refused” (“đồng ý” or “từ chối”), or empty for "
+                             "a grant."))
+    return refusal
+
+
+def parse_when(value: str, now: datetime) -> datetime:
+    if not value:
+        raise InvalidInput(_("granted_at is empty: give the day the customer consented (the day of the "
+                             "import proves nothing)."))
+    try:
+        moment = parse_moment(value, field="granted_at", day_starts_at=time(12, 0))
+    except InvalidInput:
+        raise InvalidInput(_("granted_at is not a date (use YYYY-MM-DD or an ISO date-time).")) from None
+    if moment > now:
+        raise InvalidInput(_("granted_at is in the future."))
+    return moment
+
+
+def _row_request(
+    row: dict[str, str], *, subjects: dict[str, DataSubject], catalogue: ImportCatalogue, now: datetime
+) -> tuple[GrantRequest, datetime]:
+    """The answer a row records, as the services take it, and the moment the customer gave it."""
+    subject = subjects.get(row.get("subject", ""))
+    if subject is None:
+        raise InvalidInput(_("No customer with this customer number (CIF)."))
+    purpose = catalogue.purposes.get(row.get("purpose", ""))
+    if purpose is None:
+        raise InvalidInput(_("No purpose with this code."))
+    guardian = None
+    if row.get("guardian"):
+        guardian = subjects.get(row["guardian"])
+        if guardian is None:
+            raise InvalidInput(_("No customer with the guardian's customer number (CIF)."))
+    request = GrantRequest(
+        subject=subject,
+        purpose=purpose,
+        notice_version=row.get("notice_version", ""),
+        channel=row.get("channel", ""),
+        evidence=row.get("evidence", ""),
+        guardian=guardian,
+        sensitive_acknowledged=row.get("sensitive_acknowledged", "").lower() in TRUE_WORDS,
+        child_agreed=row.get("child_agreed", "").lower() in TRUE_WORDS,
+        child_evidence=row.get("child_evidence", ""),
+    )
+    return request, parse_when(row.get("granted_at", ""), now)
+
+
+def _evidence_required(row: dict[str, str]) -> None:
+    # The rules ask for evidence on some channels only; a row from a file needs it on every one.
+    if not row.get("evidence"):
+        raise InvalidInput(_("evidence is empty: give the reference of the signed form's scan or of the "
+                             "record in the system the consent comes from."))
+
+
+def row_to_refusal(
+    row: dict[str, str], *, subjects: dict[str, DataSubject], catalogue: ImportCatalogue, now: datetime
+) -> tuple[GrantRequest, datetime]:
+    """A refusal row's request and day; the refusal service judges the rest on that day."""
+    request, answered_at = _row_request(row, subjects=subjects, catalogue=catalogue, now=now)
+    _evidence_required(row)
+    return request, answered_at
+
+
+def row_to_consent(
+    row: dict[str, str],
+    *,
+    key: str,
+    subjects: dict[str, DataSubject],
+    catalogue: ImportCatalogue,
+    actor: Actor,
+    now: datetime,
+) -> Consent:
+    request, granted_at = _row_request(row, subjects=subjects, catalogue=catalogue, now=now)
+    notice = catalogue.notice_at(request.purpose, granted_at)
+    # The rules are judged on the day the consent was given: the notice then in effect, the age then.
+    grant_validate(request, now=granted_at, current_notice=notice)
+    _evidence_required(row)
+    return grant_build(
+        request,
+        notice=notice,
+        actor=actor,
+        now=granted_at,
+        snapshot=catalogue.snapshot(request.purpose, notice),
+        import_key=key,
+    )

@@ -1,0 +1,85 @@
+"""The consent pages and the consent list cost the same number of queries whatever the size of the
+purpose catalogue: one query per purpose would grow with every purpose the DPO adds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consents import services
+from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient, publish_notice
+from tests.factories import signed_in
+
+pytestmark = pytest.mark.django_db
+PAST = timezone.now() - timedelta(days=60)
+
+
+def _add_purposes(subject, ward, start: int, count: int) -> None:
+    """Purposes of every kind the pages show, each answered: a live consent of the customer and one of
+    their ward (given by the customer as guardian) to a version since replaced and about to change again,
+    a refusal, and a purpose on another legal basis."""
+    partner = make_recipient(f"Partner {start}")
+    for i in range(start, start + count):
+        purpose = make_purpose(f"share-{i}", category="sharing", recipients=[partner], effective_at=PAST)
+        grant(subject, purpose, now=PAST + timedelta(days=1))
+        grant(ward, purpose, guardian=subject, child_agreed=True, child_evidence="together",
+              now=PAST + timedelta(days=1))
+        publish_notice(purpose.code, "v2", effective_at=timezone.now() - timedelta(days=1),
+                       now=PAST + timedelta(days=2))
+        publish_notice(purpose.code, "v3", effective_at=timezone.now() + timedelta(days=10))
+        refused = make_purpose(f"ask-{i}", category="support", effective_at=PAST)
+        services.consent_refuse(actor=SYSTEM, request=services.GrantRequest(
+            subject=subject, purpose=refused, notice_version="v1", channel="branch", evidence="form-1",
+        ))
+        make_purpose(f"kyc-{i}", legal_basis="legal_obligation", category="compliance")
+
+
+def _queries(client, url: str) -> int:
+    """The queries of a request made twice: the first fills the caches every request shares (the
+    caller's token and role, the purpose catalogue)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _counts_for_3_and_12_purposes(subject, url_of, client) -> tuple[int, int]:
+    ward = child_of(subject, age=10)
+    _add_purposes(subject, ward, 0, 3)
+    with_3 = _queries(client, url_of(subject))
+    _add_purposes(subject, ward, 3, 9)
+    return with_3, _queries(client, url_of(subject))
+
+
+def test_the_staff_customer_page_does_not_query_per_purpose(officer, customer_a):
+    subject = customer_a.customer_account.subject
+    client = signed_in(officer)
+    with_3, with_12 = _counts_for_3_and_12_purposes(
+        subject, lambda s: f"/en/portal/customers/{s.pk}/", client
+    )
+    assert with_12 == with_3
+    page = client.get(f"/en/portal/customers/{subject.pk}/").content.decode()
+    assert f'by guardian <span class="mono">{subject.external_ref}</span>' in page  # the ward's consents
+
+
+def test_the_customers_consent_page_does_not_query_per_purpose(customer_a):
+    subject = customer_a.customer_account.subject
+    with_3, with_12 = _counts_for_3_and_12_purposes(
+        subject, lambda s: "/en/me/consents/", signed_in(customer_a)
+    )
+    assert with_12 == with_3
+
+
+@pytest.mark.parametrize("caller", ["officer", "customer_a"])
+def test_the_api_consent_list_does_not_query_per_purpose(caller, request, as_user, customer_a):
+    subject = customer_a.customer_account.subject
+    client = as_user(request.getfixturevalue(caller))
+    with_3, with_12 = _counts_for_3_and_12_purposes(
+        subject, lambda s: f"/api/v1/consents/?subject={s.external_ref}&page_size=100", client
+    )
+    assert with_12 == with_3
