@@ -172,7 +172,7 @@ def _import_run(job_id) -> ConsentImport:
 
 def _progress(job) -> dict:
     """The job's progress with the sentences the page shows, in the active language."""
-    return job_progress_page(job, summary=_("%(done)s of %(total)s rows read, %(refused)s refused so far."))
+    return job_progress_page(job, summary=_("%(done)s of %(total)s rows read, %(refused)s rejected so far."))
 
 
 @staff_required("consents.import_consents")

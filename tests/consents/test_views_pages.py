@@ -367,7 +367,7 @@ def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, set
     assert "<script" in page and "job-progress.js" in page and "onclick" not in page
     progress = client.get(job_url + "progress/").json()
     assert (progress["status"], progress["percent"], progress["finished"]) == ("queued", 0, False)
-    assert progress["summary"] == "0 of … rows read, 0 refused so far."
+    assert progress["summary"] == "0 of … rows read, 0 rejected so far."
 
     cancelled = client.post(job_url + "cancel/", follow=True).content.decode()
     assert "Cancelled" in cancelled and 'data-testid="import-cancel"' not in cancelled
