@@ -14,6 +14,7 @@ from core.actors import Actor
 from core.errors import NotFound
 from dsr import services
 from dsr.selectors import requests_for_subject, visible_request_detail
+from notifications.models import Notification
 from subjects import services as subject_services
 from tests.consents.factories import child_of
 from tests.dsr.factories import STAFF, verified_request
@@ -105,3 +106,19 @@ def test_the_service_refuses_a_former_guardians_reply(customer_a):
         services.request_customer_reply(
             actor=SYSTEM, request_id=request.pk, subject=guardian, text="Tài khoản 1"
         )
+
+
+def test_a_former_guardian_no_longer_hears_of_the_childs_request(customer_a):
+    """The e-mail of a move names the request and links to its page: it goes to the guardian only while
+    they still act for the child, else to the child's own record, as the pages decide."""
+    guardian = customer_a.customer_account.subject
+    child = child_of(guardian, age=10)
+    request = verified_request(child, type="copy", guardian=guardian)
+    told = Notification.objects.filter(topic__startswith="dsr.customer.")
+    assert set(told.values_list("subject_id", flat=True)) == {guardian.pk}
+
+    _ends_by_court_decision(child)
+    services.request_complete(actor=STAFF, request_id=request.pk)
+
+    [completed] = told.filter(topic="dsr.customer.completed")
+    assert completed.subject_id == child.pk
