@@ -240,6 +240,9 @@ AUDIT_MAC_KEY = [key.strip() for key in env.list("AUDIT_MAC_KEY") if key.strip()
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
 # Internal audit's addresses: each checkpoint is also e-mailed there, a copy the platform cannot recall.
 AUDIT_CHECKPOINT_EMAIL = env.list("AUDIT_CHECKPOINT_EMAIL", default=[])
+# Webhooks go only to receivers on the internet (integrations/addresses.py): never to this machine or a
+# private network. On only where receivers are local: the demo's `.env` and the test run.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 
 def _check_key_material() -> None:

@@ -20,10 +20,14 @@ from core.errors import NotFound
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
 
-def consent_receipt(consent: Consent, *, event_id=None) -> dict[str, Any]:
+def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = False) -> dict[str, Any]:
     """The receipt of a consent record as it stood after one of its events (the latest by default):
     what was agreed comes from the snapshot frozen at the grant, so the same event always gives the
-    same document whatever the catalogue says later."""
+    same document whatever the catalogue says later.
+
+    `for_customer`: the customer's copy, as their receipt page shows it, leaves out the bank's internal
+    proof of collection (the evidence reference: a form scan's number, the request id; the session's
+    fingerprint; the device string). The keys stay, empty (null), so the document has one shape."""
     snapshot, scope = consent.snapshot, consent.snapshot["scope"]
     events = list(consent.events.order_by("at", "kind"))
     if event_id is not None:
@@ -71,9 +75,9 @@ def consent_receipt(consent: Consent, *, event_id=None) -> dict[str, Any]:
         else None,
         "collection": {
             "channel": consent.channel,
-            "evidence": consent.evidence,
-            "session": consent.session_ref or None,
-            "device": consent.device or None,
+            "evidence": None if for_customer else consent.evidence,
+            "session": None if for_customer else consent.session_ref or None,
+            "device": None if for_customer else consent.device or None,
             "recorded_by": consent.recorded_by_label,
             "recorded_by_kind": consent.recorded_by_kind,
         },

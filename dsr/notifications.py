@@ -18,6 +18,7 @@ from django.utils import translation
 from accounts.languages import language_for_subject, per_language
 from core.roles import Role
 from dsr.models import DataSubjectRequest, OutcomeReason
+from dsr.selectors import subject_acts_on_request
 from dsr.states import RequestStatus
 from integrations.outbox import (
     absolute_url,
@@ -46,8 +47,10 @@ QUEUE_ROLES = [Role.PRIVACY]
 
 def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, key: str) -> None:
     """Queue the e-mail for `event` (caller's transaction); `key` makes it unique (a history row's id)."""
-    # The guardian acting for a child is the one to hear of it.
-    person = request.guardian if request.guardian_id else request.subject
+    # The guardian acting for a child is the one to hear of it, while they still act for the child (as
+    # the pages decide, `subject_acts_on_request`); a former guardian hears no more of it.
+    guardian = request.guardian if request.guardian_id else None
+    person = guardian if subject_acts_on_request(guardian, request) else request.subject
     language = language_for_subject(person)
     with translation.override(language):
         context = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import urllib.error
@@ -30,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
+from integrations.addresses import AddressNotPublic, public_connection
 from integrations.models import OutboxMessage
 from integrations.signals import outbox_attempt_finished
 from integrations.sms import SmsError, sms_gateway
@@ -56,14 +58,60 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    """Connects only to a public address of the receiver, checked as it connects (`public_connection`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = public_connection
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(
+            _PublicHTTPSConnection, req, context=self._context, check_hostname=self._check_hostname
+        )
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A receiver's 3xx is its answer, not a place to go: following it would carry the POST (as a GET)
+    to any host, https to http, past the address check."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+# No proxy from the environment: the platform must itself check the address it connects to.
+_OPENER = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler, _NoRedirects
+)
+
+
 def _send(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST and return the HTTP status; network failures raise OSError."""
+    """POST and return the HTTP status (a redirect's own 3xx, not followed); network failures raise
+    OSError, a receiver that is not on the internet `AddressNotPublic`."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - https/http only, set by staff
     try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except urllib.error.URLError as error:
+        # urllib wraps what the connection raised; a refused address is said as such.
+        if isinstance(error.reason, AddressNotPublic):
+            raise error.reason from None
+        raise
 
 
 def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage | None:
@@ -118,10 +166,17 @@ def _send_webhook(message: OutboxMessage, now: datetime) -> str:
         headers[PREVIOUS_SIGNATURE_HEADER] = "sha256=" + sign(previous, timestamp, body)
     try:
         status = _send(message.endpoint.url, body, headers)
-        error = "" if 200 <= status < 300 else f"HTTP {status}"
+    except AddressNotPublic:
+        logger.warning("webhook %s refused: its address leads to this machine or a private network "
+                       "(endpoint %s)", message.pk, message.endpoint.pk)
+        return "refused: the address is not on the internet"
     except OSError as exc:
-        error = f"network error: {type(exc).__name__}"
-    return error
+        return f"network error: {type(exc).__name__}"
+    if 300 <= status < 400:
+        logger.warning("webhook %s: HTTP %s, redirect not followed (endpoint %s)",
+                       message.pk, status, message.endpoint.pk)
+        return f"HTTP {status}: redirect not followed"
+    return "" if 200 <= status < 300 else f"HTTP {status}"
 
 
 def _send_email(message: OutboxMessage) -> str:

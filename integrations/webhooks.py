@@ -12,6 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.roles import Role, user_role
+from integrations.addresses import private_addresses
 from integrations.models import OutboxMessage, WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook, outbox_rearm
 from integrations.recipients import recipient_directory
@@ -45,8 +47,11 @@ class EndpointChange:
     recipient: object = _UNSET
 
 
-def _url(url: str) -> str:
-    """https only, except in the demo (`DEMO`), whose receivers run on the same machine."""
+def webhook_url_check(url: str, *, field: str = "url") -> str:
+    """The address a webhook may be sent to, cleaned; 400 on `field` otherwise. https only, except in
+    the demo (`DEMO`), whose receivers run on the same machine; and only to a receiver on the internet
+    (`integrations.addresses`: no IP literal or name leading to this machine or a private network).
+    Every webhook address goes through it: the DPO's endpoints and a third party's at registration."""
     schemes = ["https", "http"] if settings.DEMO else ["https"]
     url = (url or "").strip()
     try:
@@ -57,7 +62,20 @@ def _url(url: str) -> str:
             if settings.DEMO
             else _("Give the endpoint's full address; it must start with https://.")
         )
-        raise InvalidInput(message, field="url") from None
+        raise InvalidInput(message, field=field) from None
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise InvalidInput(
+            _("The port in this address is not a number from 1 to 65535."), field=field
+        ) from None
+    if private_addresses(parts.hostname or "", port):
+        raise InvalidInput(
+            _("Webhooks go only to receivers on the internet: “%(host)s” leads to this machine or to a "
+              "private network."),
+            field=field, host=parts.hostname,
+        )
     return url
 
 
@@ -87,7 +105,8 @@ def webhook_endpoint_create(
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it and its signing secret, which is never shown again."""
     secret = secrets.token_urlsafe(32)
-    fields = {"client": _client(client), "name": _name(name), "url": _url(url), "events": _events(events)}
+    fields = {"client": _client(client), "name": _name(name), "url": webhook_url_check(url),
+              "events": _events(events)}
     with transaction.atomic(durable=True):
         endpoint = WebhookEndpoint.objects.create(secret=secret, **fields)
         if recipient is not None:
@@ -108,7 +127,7 @@ def webhook_endpoint_update(
     if change.name is not _UNSET:
         new["name"] = _name(change.name)
     if change.url is not _UNSET:
-        new["url"] = _url(change.url)
+        new["url"] = webhook_url_check(change.url)
     if change.events is not _UNSET:
         new["events"] = _events(change.events)
     if change.active is not _UNSET:

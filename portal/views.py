@@ -66,23 +66,31 @@ def switch_language(request):
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(_("Unknown language."))
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        next_url = "/"
-    path = next_url
+    home = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+    path = request.POST.get("next") or "/"
+    if not _on_this_site(request, path):
+        path = "/"
     if outside_language_prefixes(path):
         # Such a page reads the cookie set below; its address has no language to change.
-        response = redirect(path)
-        _remember_language(request, response, language)
-        return response
-    for code, _name in settings.LANGUAGES:
-        if path == f"/{code}" or path.startswith(f"/{code}/"):
-            path = path[len(code) + 1:] or "/"
-            break
-    response = redirect(path if language == settings.LANGUAGE_CODE else f"/{language}{path}")
+        target = path
+    else:
+        for code, _name in settings.LANGUAGES:
+            if path == f"/{code}" or path.startswith(f"/{code}/"):
+                path = path[len(code) + 1:] or "/"
+                break
+        target = path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
+    # Checked again once the prefix is off: `/en//evil.example/` would otherwise become `//evil.example/`.
+    response = redirect(target if _on_this_site(request, target) else home)
     _remember_language(request, response, language)
     return response
+
+
+def _on_this_site(request, url: str) -> bool:
+    """A path on this site: no other host or scheme, and nothing a browser reads as one (`//host`,
+    `/\\host`)."""
+    return not url.startswith(("//", "/\\")) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 def _remember_language(request, response, language: str) -> None:

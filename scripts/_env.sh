@@ -52,6 +52,10 @@ ensure_dotenv() {
     # A .env from before the audit trail's keyed MAC gets that key added; nothing else changes.
     grep -q '^AUDIT_MAC_KEY=' "$ROOT/.env" || \
       echo "AUDIT_MAC_KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> "$ROOT/.env"
+    # A demo's .env from before webhooks were held to the internet keeps its receivers on this machine.
+    if grep -q '^DEMO=true' "$ROOT/.env" && ! grep -q '^WEBHOOK_ALLOW_PRIVATE_ADDRESSES=' "$ROOT/.env"; then
+      echo "WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true" >> "$ROOT/.env"
+    fi
     return 0
   fi
   echo "==> writing $ROOT/.env with generated secrets"
@@ -66,6 +70,8 @@ with open(sys.argv[1], "x") as env:
     env.write("DEBUG=false\n")
     env.write("STAFF_2FA_REQUIRED=false\n")
     env.write("DEMO=true\n")
+    # The demo's webhook receivers run on this machine (127.0.0.1); production refuses such addresses.
+    env.write("WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true\n")
 PY
   chmod 600 "$ROOT/.env"
 }

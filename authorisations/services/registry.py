@@ -22,6 +22,7 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput
 from integrations.models import WebhookEndpoint
+from integrations.webhooks import webhook_url_check
 
 S = AuthorisationStatus
 
@@ -93,6 +94,8 @@ def third_party_register(
     )
     Application = get_application_model()
     client_secret = secrets.token_urlsafe(48) if confidential else ""
+    # The same check as every webhook address (https, a receiver on the internet), on this form's field.
+    webhook_url = webhook_url_check(webhook_url, field="webhook_url") if (webhook_url or "").strip() else ""
     webhook_secret = secrets.token_urlsafe(32) if webhook_url else ""
     with transaction.atomic(durable=True):
         if ThirdParty.objects.filter(tax_code=tax_code).exists():

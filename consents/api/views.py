@@ -146,10 +146,17 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
         ),
         parameters=[OpenApiParameter("event", str, description="An event id: the receipt of that event.")],
         description="Consent receipt modelled on ISO/IEC TS 27560, frozen at the grant: the receipt of "
-        "the latest event, or of `?event=`. The same event always gives the same document.",
+        "the latest event, or of `?event=`. The same event always gives the same document. A customer's "
+        "copy leaves the bank's internal proof of collection out: `collection.evidence`, `session` and "
+        "`device` are null.",
     )
     def get(self, request, pk):
-        return Response(consent_receipt(self.get_consent(pk), event_id=_uuid_param(request, "event")))
+        consent = self.get_consent(pk)
+        # A customer's copy leaves out the bank's internal proof of collection, as their receipt page.
+        for_customer = caller_subject(request.user) is not None
+        return Response(
+            consent_receipt(consent, event_id=_uuid_param(request, "event"), for_customer=for_customer)
+        )
 
 
 class ConsentWithdrawView(_OneConsentMixin, APIView):

@@ -327,8 +327,13 @@ def me_receipt(request, pk, subject):
 def receipt_response(request, consent: Consent, *, base: str):
     """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
     the frozen document to download (the same bytes for the same event)."""
+    # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
+    # and file, shows the channel instead.
+    for_customer = base == "selfservice/base.html"
     try:
-        receipt = consent_receipt(consent, event_id=request.GET.get("event") or None)
+        receipt = consent_receipt(
+            consent, event_id=request.GET.get("event") or None, for_customer=for_customer
+        )
     except DomainError:
         raise Http404 from None
     if request.GET.get("format") == "json":
@@ -357,8 +362,6 @@ def receipt_response(request, consent: Consent, *, base: str):
                 str(DataCategory(code).label) if code in DataCategory.values else code
                 for code in receipt["purpose"].get("data_categories") or []
             ],
-            # Internal evidence references (request ids, form scans) are for staff; the customer's
-            # receipt shows the channel instead.
-            "for_customer": base == "selfservice/base.html",
+            "for_customer": for_customer,
         },
     )

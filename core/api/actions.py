@@ -41,7 +41,7 @@ def caller_allowed_actions(request, obj, *, selector: AllowedActions, right: Act
     if request is None:
         return []
     if user_role(request.user) == Role.CUSTOMER:
-        if not right.customers:
+        if not (right.customers and token_allows(request, right.scope)):
             return []
     elif not (request.user.has_perm(right.permission) and token_allows(request, right.scope)):
         return []

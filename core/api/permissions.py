@@ -2,9 +2,11 @@
 (`REST_FRAMEWORK` in config/settings.py), so a view is closed to everyone until it names what it needs.
 
 A view names the Django permission each HTTP method needs (`required_permissions`) and the token
-scope an integration client's token must hold (`required_scopes`). Methods listed in
-`customer_methods` are open to a customer login too; such views must narrow their queryset to the
-customer's own subject (`caller_subject`, below; `core.access.subject_for_user`).
+scope the caller's API token must hold (`required_scopes`). Methods listed in `customer_methods` are
+open to a customer login too; such views must narrow their queryset to the customer's own subject
+(`caller_subject`, below; `core.access.subject_for_user`). A customer's token is held to the same
+scope, or to the one the view names for customers (`customer_scopes`) where the staff scope would not
+fit a customer acting on their own (cancelling their own request is a `requests:write`, not staff work).
 
 Scopes are asked of whatever authenticated the request through its `allows(scope)`: an API token
 does, a browser session has none and keeps its role's reach.
@@ -41,21 +43,27 @@ class RolePermission(BasePermission):
             return False
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
         if user_role(user) == Role.CUSTOMER:
-            return method in getattr(view, "customer_methods", ())
+            if method not in getattr(view, "customer_methods", ()):
+                return False
+            scopes = getattr(view, "customer_scopes", None) or getattr(view, "required_scopes", {})
+            return self.token_check(request, scopes.get(method))
         needed = getattr(view, "required_permissions", {}).get(method)
         if needed is None:
             return False
         needed = (needed,) if isinstance(needed, str) else tuple(needed)
         if not all(user.has_perm(p) for p in needed):
             return False
-        scope = getattr(view, "required_scopes", {}).get(method)
-        if not token_allows(request, scope):
-            self.message = (
-                _("This API token lacks the “%(scope)s” scope.") % {"scope": scope} if scope is not None
-                else _("This endpoint takes only a token with the whole role (“*”).")
-            )
-            return False
-        return True
+        return self.token_check(request, getattr(view, "required_scopes", {}).get(method))
+
+    def token_check(self, request, scope: str | None) -> bool:
+        """Whether the request's token holds `scope`; if not, the 403 names the scope it lacks."""
+        if token_allows(request, scope):
+            return True
+        self.message = (
+            _("This API token lacks the “%(scope)s” scope.") % {"scope": scope} if scope is not None
+            else _("This endpoint takes only a token with the whole role (“*”).")
+        )
+        return False
 
 
 def token_allows(request, scope: str | None) -> bool:

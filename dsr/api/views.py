@@ -263,9 +263,14 @@ class ApproveView(_RequestAction):
     service = services.request_approve
 
 
-@_action_schema(description="The customer cancels their own request.")
+@_action_schema(
+    description="The customer cancels their own request (a customer's token needs the `requests:write` "
+    "scope, staff's `requests:work`)."
+)
 class CancelView(_RequestAction):
     customer_methods = ("POST",)
+    # The customer's own cancellation is a write on their requests, like filing one; not staff work.
+    customer_scopes = {"POST": "requests:write"}
     service = services.request_cancel
 
 

@@ -29,6 +29,7 @@ from dsr.models import (
     TaskStatus,
 )
 from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
+from subjects.selectors import ward_verified_by_id, wards_verified
 
 
 def request_ready_to_answer(request: DataSubjectRequest) -> bool:
@@ -45,8 +46,22 @@ def request_list() -> QuerySet[DataSubjectRequest]:
 
 
 def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
-    """A customer's own requests, and those a guardian made for a ward (never anyone else's)."""
-    return request_list().filter(Q(subject=subject) | Q(guardian=subject)).order_by("-received_at")
+    """A customer's own requests, and those they made as guardian for a ward they still act for: the
+    guardianship verified and in force, the ward still a child (`wards_verified`). A former guardian
+    (a court decision, another guardian named, the ward's 16th birthday) no longer reads them; the
+    child and staff still do. Never anyone else's."""
+    acting_for = Q(guardian=subject, subject__in=wards_verified(subject))
+    return request_list().filter(Q(subject=subject) | acting_for).order_by("-received_at")
+
+
+def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:
+    """Whether `subject` may act on `request` as `requests_for_subject` lets them see it: their own, or
+    their ward's while they still act for the ward."""
+    if subject is None:
+        return False
+    if subject.pk == request.subject_id:
+        return True
+    return subject.pk == request.guardian_id and ward_verified_by_id(subject, request.subject_id) is not None
 
 
 # YC-261202-CDE639 as given, in any case, with or without the prefix or the dashes; or the bare hex

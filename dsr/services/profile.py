@@ -21,7 +21,13 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.models import RequestType
-from dsr.contact_codes import code_hash, code_matches, code_new, contact_code_send
+from dsr.contact_codes import (
+    code_hash,
+    code_matches,
+    code_new,
+    contact_changed_notice_send,
+    contact_code_send,
+)
 from dsr.models import (
     Channel,
     ContactChange,
@@ -131,8 +137,14 @@ def contact_change_confirm(
                 data={"field": change.field, "reason": refusal.code, "attempts": change.attempts}, now=now,
             )
         else:
+            # The contact being replaced, read under the lock the rectification takes: it is told below.
+            old = getattr(DataSubject.objects.select_for_update().get(pk=subject.pk), change.field)
             request = _self_rectification(
                 subject, {change.field: change.value}, actor=actor, reference=f"contact:{change.pk}", now=now
+            )
+            contact_changed_notice_send(
+                field=change.field, old=old, new=change.value, language=language_for_subject(subject),
+                subject_id=subject.pk, key=str(change.pk), now=now,
             )
             change.status = ContactChangeStatus.CONFIRMED
             change.confirmed_at = now

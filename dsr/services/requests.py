@@ -25,6 +25,7 @@ from dsr.models import (
     DataSubjectRequest,
 )
 from dsr.notifications import customer_notify, staff_notify_customer_replied
+from dsr.selectors import subject_acts_on_request
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_record,
@@ -88,7 +89,8 @@ def request_customer_reply(
     """The customer answers the question the bank asked when it put the request on *awaiting the
     customer*: the answer is the note of the move back to where the work stood (identity still to
     check, or the work itself), as when staff resume it, so the paused clock runs again the same way.
-    Staff working requests are told by e-mail. `subject` is the customer (or the acting guardian)."""
+    Staff working requests are told by e-mail. `subject` is the customer (or the guardian still acting
+    for the child)."""
     now = now or timezone.now()
     text = required_text(text, field="text", message=_("Write your answer to the bank's question."))
     if len(text) > MAX_REPLY_LENGTH:
@@ -97,7 +99,7 @@ def request_customer_reply(
         )
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
-        if subject is None or subject.pk not in (request.subject_id, request.guardian_id):
+        if not subject_acts_on_request(subject, request):
             raise NotFound(_("No such request."))
         if request.status != S.AWAITING_CUSTOMER:
             raise Conflict(

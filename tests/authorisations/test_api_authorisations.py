@@ -135,3 +135,19 @@ def test_staff_are_offered_revoke_only_where_the_revoke_endpoint_would_accept_it
     api.force_login(auditor)
     assert api.get(url).json()["allowed_actions"] == []
     assert api.post(url + "revoke/", {"channel": "branch"}, format="json").status_code == 403
+
+
+def test_a_customers_read_only_token_neither_revokes_nor_is_offered_to(api, as_user, authorised, customer1):
+    """The customer's own token is held to its scopes too: reading authorisations is not revoking them."""
+    authorisation, _tokens = authorised
+    url = f"/api/v1/authorisations/{authorisation.pk}/"
+    reader = as_user(customer1, scopes=["authorisations:read"])
+    assert reader.get(url).json()["allowed_actions"] == []
+    refused = reader.post(url + "revoke/", {"channel": "mobile_app"}, format="json")
+    assert refused.status_code == 403 and "authorisations:write" in refused.json()["detail"]
+    authorisation.refresh_from_db()
+    assert authorisation.status == "active"
+    writer = as_user(customer1, scopes=["authorisations:read", "authorisations:write"])
+    assert writer.get(url).json()["allowed_actions"] == ["pause", "revoke"]
+    revoked = writer.post(url + "revoke/", {"channel": "mobile_app"}, format="json")
+    assert revoked.json()["status"] == "revoked"

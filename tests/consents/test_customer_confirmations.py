@@ -8,7 +8,7 @@ import pytest
 
 from consents.models import Consent
 from consents.selectors import consent_check
-from tests.consents.factories import child_of
+from tests.consents.factories import child_of, grant
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,33 @@ def test_the_receipt_names_people_and_channels_in_words(customer_a, catalogue):
     assert 'data-testid="receipt-recorded-by">you<' in page
     assert "Internet banking" in page or "internet banking" in page.lower()
     assert "<dd>consent</dd>" not in page  # the legal basis in words, not its code
+
+
+def test_the_customers_receipt_file_leaves_out_what_their_receipt_page_does(
+    customer_a, privacy_officer, catalogue, as_user
+):
+    """The page hides the bank's internal evidence reference from the customer (`for_customer`); the
+    JSON file of the same receipt, downloaded from the page or read through the API, hides it too,
+    with the session fingerprint and the device string: the keys stay, empty. Staff see everything."""
+    subject = customer_a.customer_account.subject
+    client = signed_in(customer_a)
+    client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"},
+                HTTP_USER_AGENT="Mozilla/5.0 (QDL test device)")
+    online = Consent.objects.get(purpose__code="marketing")
+    at_branch = grant(subject, catalogue["sharing"], evidence="PF-2026-09", device="counter-tablet-7")
+    for consent in (online, at_branch):
+        files = {
+            "page": client.get(f"/en/me/consents/{consent.pk}/receipt/?format=json").json(),
+            "api": as_user(customer_a).get(f"/api/v1/consents/{consent.pk}/receipt/").json(),
+        }
+        for where, receipt in files.items():
+            collection = receipt["collection"]
+            hidden = (collection["evidence"], collection["session"], collection["device"])
+            assert hidden == (None, None, None), where
+            assert collection["channel"] == consent.channel
+        staff = as_user(privacy_officer).get(f"/api/v1/consents/{consent.pk}/receipt/").json()["collection"]
+        staff_page = signed_in(privacy_officer).get(f"/portal/consents/{consent.pk}/receipt/?format=json")
+        assert staff == staff_page.json()["collection"]
+        assert staff["evidence"] == consent.evidence and staff["device"] == consent.device
+    assert online.evidence.startswith("selfservice:request:") and online.device.startswith("Mozilla/5.0")
+    assert online.session_ref

@@ -24,7 +24,7 @@ from dsr.services.profile import (
     contact_change_start,
 )
 from dsr.states import RequestStatus
-from integrations.delivery import render_sms
+from integrations.delivery import render_email, render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
 from tests.dsr.factories import make_inventory
@@ -227,3 +227,38 @@ def test_staff_cannot_record_the_self_service_identity_method(client, privacy_of
     client.force_login(privacy_officer)
     page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
     assert 'value="self_service"' not in page
+
+
+@pytest.mark.parametrize(("field", "new", "masked", "kind"), [
+    ("phone", NEW_PHONE, "******4321", OutboxMessage.Kind.SMS),
+    ("email", NEW_EMAIL, "m***@example.vn", OutboxMessage.Kind.EMAIL),
+])
+def test_the_old_phone_or_email_is_told_the_contact_was_changed(customer_a, field, new, masked, kind):
+    """As banks do: a session thief who switches the customer's phone or e-mail is noticed, because the
+    old one hears of it, in the customer's language, with the new one masked and nothing else personal."""
+    subject = customer_a.customer_account.subject
+    old = getattr(subject, field)
+    change = _start(customer_a, field, new)
+    told = OutboxMessage.objects.filter(topic=f"dsr.contact_changed.{field}")
+    assert not told.exists()  # asking for a code changes nothing yet
+
+    contact_change_confirm(
+        actor=actor_for_user(customer_a), subject=subject, change_id=change.pk, code=_code_sent_to(new)
+    )
+
+    [message] = told
+    assert (message.destination, message.kind) == (old, kind)
+    text = render_sms(message) if kind == OutboxMessage.Kind.SMS else render_email(message).body
+    assert masked in text and "Nếu không phải bạn" in text
+    for personal in (new, old, subject.full_name):
+        assert personal not in message.payload and personal not in text
+
+
+def test_a_contact_added_where_there_was_none_tells_nobody_else(customer_a):
+    subject = customer_a.customer_account.subject
+    DataSubject.objects.filter(pk=subject.pk).update(phone="")  # the bank never had a phone number
+    change = _start(customer_a, "phone", NEW_PHONE)
+    contact_change_confirm(
+        actor=actor_for_user(customer_a), subject=subject, change_id=change.pk, code=_code_sent_to(NEW_PHONE)
+    )
+    assert not OutboxMessage.objects.filter(topic__startswith="dsr.contact_changed").exists()

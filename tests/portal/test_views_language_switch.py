@@ -1,0 +1,44 @@
+"""The language switch keeps the place, and never leads off the site: the address it redirects to is
+checked after the language prefix is taken off (`/en//evil.example/` must not become `//evil.example/`,
+which a browser reads as another host)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("next_url", [
+    "/en//evil.example/path",
+    "/vi//evil.example/",
+    "/en/\\evil.example/",
+    "/en/\\/evil.example/",
+    "/en//\\evil.example/",
+    "/en/\t/evil.example/",
+    "/en",
+])
+def test_switching_to_vietnamese_never_redirects_off_the_site(client, next_url):
+    response = client.post("/i18n/setlang/", {"language": "vi", "next": next_url})
+    location = response["Location"]
+    normalised = location.replace("\\", "/").replace("%5C", "/").replace("%5c", "/")
+    assert response.status_code == 302
+    assert not normalised.startswith("//") and not urlsplit(normalised).netloc, location
+    assert response.cookies["django_language"].value == "vi"
+
+
+@pytest.mark.parametrize("next_url", ["/en//evil.example/path", "/vi//evil.example/", "https://evil.example/"])
+def test_an_address_that_would_lead_off_the_site_falls_back_to_the_home_page(client, next_url):
+    assert client.post("/i18n/setlang/", {"language": "vi", "next": next_url})["Location"] == "/"
+    assert client.post("/i18n/setlang/", {"language": "en", "next": next_url})["Location"].startswith("/en")
+
+
+@pytest.mark.parametrize(("language", "next_url", "expected"), [
+    ("vi", "/en/me/requests/", "/me/requests/"),
+    ("en", "/me/requests/", "/en/me/requests/"),
+    ("vi", "/en", "/"),
+    ("en", "/", "/en/"),
+])
+def test_the_switch_keeps_the_place(client, language, next_url, expected):
+    assert client.post("/i18n/setlang/", {"language": language, "next": next_url})["Location"] == expected
