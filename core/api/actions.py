@@ -28,11 +28,13 @@ AllowedActions = Callable[[Any, Actor], frozenset[str]]
 class ActingRight:
     """What the endpoints applying an entity's actions ask of the caller: a permission of the role
     and the scope of the token (the `required_permissions` and `required_scopes` of those views).
-    `customers`: the endpoints also take a customer acting on their own (`customer_methods`)."""
+    `customers`: the endpoints also take a customer acting on their own (`customer_methods`), whose token
+    is asked for `customer_scope` where those endpoints name one for customers (`customer_scopes`)."""
 
     permission: str
     scope: str
     customers: bool = False
+    customer_scope: str | None = None
 
 
 def caller_allowed_actions(request, obj, *, selector: AllowedActions, right: ActingRight) -> list[str]:
@@ -41,7 +43,7 @@ def caller_allowed_actions(request, obj, *, selector: AllowedActions, right: Act
     if request is None:
         return []
     if user_role(request.user) == Role.CUSTOMER:
-        if not (right.customers and token_allows(request, right.scope)):
+        if not (right.customers and token_allows(request, right.customer_scope or right.scope)):
             return []
     elif not (request.user.has_perm(right.permission) and token_allows(request, right.scope)):
         return []

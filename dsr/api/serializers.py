@@ -32,9 +32,13 @@ from subjects.disclosure import Disclosure
 
 # Who completes a fulfilment task through the API (staff, or the system's integration client).
 TASK_COMPLETE_RIGHT = ActingRight("dsr.change_fulfilmenttask", "requests:tasks")
+# What a customer's token needs to file, cancel or answer their own request (staff work is `requests:work`).
+CUSTOMER_REQUEST_SCOPE = "requests:write"
 # Who acts on a request through the API: staff with a token that may work requests (acknowledge,
 # verify, pause, complete...), and the customer on their own request (cancel, reply).
-REQUEST_WORK_RIGHT = ActingRight("dsr.work_request", "requests:work", customers=True)
+REQUEST_WORK_RIGHT = ActingRight(
+    "dsr.work_request", "requests:work", customers=True, customer_scope=CUSTOMER_REQUEST_SCOPE
+)
 
 
 class RequestCreateSerializer(serializers.Serializer):

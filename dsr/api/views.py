@@ -270,7 +270,7 @@ class ApproveView(_RequestAction):
 class CancelView(_RequestAction):
     customer_methods = ("POST",)
     # The customer's own cancellation is a write on their requests, like filing one; not staff work.
-    customer_scopes = {"POST": "requests:write"}
+    customer_scopes = {"POST": s.CUSTOMER_REQUEST_SCOPE}
     service = services.request_cancel
 
 
@@ -290,6 +290,7 @@ class ReplyView(_RequestAction):
     required_permissions: dict[str, str] = {}
     required_scopes: dict[str, str] = {}
     customer_methods = ("POST",)
+    customer_scopes = {"POST": s.CUSTOMER_REQUEST_SCOPE}
     input_serializer = s.CustomerReplySerializer
 
     @extend_schema(

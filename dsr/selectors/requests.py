@@ -236,7 +236,7 @@ def request_allowed_actions(
     """The actions this person may take on this request now, from the state table and the services'
     preconditions, so a page offers only what would succeed. Staff: `acknowledge`, `verify`, `pause`,
     `resume`, `approve`, `extend`, `complete`, `reject`, `lift`; the customer (or the guardian acting
-    for them): `reply`, while the bank waits for their answer (`request_customer_reply`)."""
+    for them): `reply`, while the bank waits for their answer (`request_customer_reply`), and `cancel`."""
     if user_role(user) == Role.CUSTOMER:
         return _customer_actions(request, user)
     now = now or timezone.now()
@@ -284,6 +284,10 @@ def _customer_actions(request: DataSubjectRequest, user) -> frozenset[str]:
     own = subject_for_user(user)
     if own is None or own.pk not in (request.subject_id, request.guardian_id):
         return frozenset()
+    actions: set[str] = set()
     if request.status == RequestStatus.AWAITING_CUSTOMER:
-        return frozenset({"reply"})
-    return frozenset()
+        actions.add("reply")
+    # Not once a withdrawal is in force: the customer cannot take back a stop the bank has applied.
+    if REQUEST_MACHINE.is_allowed(request.status, RequestStatus.CANCELLED) and may_end_unanswered(request):
+        actions.add("cancel")
+    return frozenset(actions)

@@ -28,7 +28,6 @@ from dsr.selectors import (
     requests_for_subject,
     subject_request_by_id,
 )
-from dsr.states import REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.request_page import has_export
 
@@ -85,12 +84,6 @@ def _own(subject, pk):
     return found_or_404(subject_request_by_id(subject, pk))
 
 
-def _can_cancel(found) -> bool:
-    """From the one transition table: the customer may cancel while the request may still move there
-    (not once a withdrawal is in force)."""
-    return REQUEST_MACHINE.is_allowed(found.status, RequestStatus.CANCELLED) and may_end_unanswered(found)
-
-
 @customer_required
 def my_request(request, subject, pk):
     return _detail_page(request, _own(subject, pk))
@@ -98,6 +91,7 @@ def my_request(request, subject, pk):
 
 def _detail_page(request, found, *, reply_form=None, status=200):
     now = timezone.now()
+    actions = request_allowed_actions(found, request.user, now=now)
     context = {
         "req": found,
         "tone": deadline_tone(found, now),
@@ -107,14 +101,12 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         "purposes": request_purposes_named(found),
         "deleted": deletion_records(found),
         "export": found.export if has_export(found) else None,
-        "can_cancel": _can_cancel(found),
+        "can_cancel": "cancel" in actions,
         # Until the bank has checked who asks, that check is the customer's next step.
         "identity_steps": SELF_SERVICE_IDENTITY_STEPS
         if found.identity_verified_at is None and found.status in IDENTITY_VERIFIABLE
         else (),
-        "reply_form": (reply_form or CustomerReplyForm())
-        if "reply" in request_allowed_actions(found, request.user, now=now)
-        else None,
+        "reply_form": (reply_form or CustomerReplyForm()) if "reply" in actions else None,
     }
     return render(request, "dsr/me_detail.html", context, status=status)
 
@@ -156,7 +148,7 @@ def cancel(request, subject, pk):
             _("Your request is cancelled."),
         )
         return redirect("dsr:me_detail", pk=found.pk)
-    if not _can_cancel(found):
+    if "cancel" not in request_allowed_actions(found, request.user):
         messages.info(request, _("This request can no longer be cancelled."))
         return redirect("dsr:me_detail", pk=found.pk)
     return render(request, "dsr/me_cancel.html", {"req": found})

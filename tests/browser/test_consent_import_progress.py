@@ -87,7 +87,7 @@ def test_dpo_watches_a_20000_row_import_reach_100_percent(
         if value is not None:
             seen.append(value)
             if 0 < value < 100 and not shot:
-                assert "bị loại" in page.get_by_test_id("import-summary").inner_text()  # rows rejected so far, vi
+                assert "bị loại" in page.get_by_test_id("import-summary").inner_text()  # rejected so far, vi
                 screenshot(page, "import-progress.png", full_page=True)
                 shot = True
         page.wait_for_timeout(200)

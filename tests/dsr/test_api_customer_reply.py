@@ -29,14 +29,14 @@ def test_the_customer_answers_through_the_api_and_gets_the_request_back(as_user,
     privacy_officer.save(update_fields=["email"])
     request = awaiting_customer(subject_of(customer_a), details="Tôi muốn sao kê")
     api = as_user(customer_a)
-    assert api.get(f"/api/v1/requests/{request.pk}/").json()["allowed_actions"] == ["reply"]
+    assert api.get(f"/api/v1/requests/{request.pk}/").json()["allowed_actions"] == ["cancel", "reply"]
 
     answer = api.post(reply_url(request), {"text": f"  {ANSWER}  "}, format="json")
 
     assert answer.status_code == 200, answer.json()
     body = answer.json()
     assert body["id"] == str(request.pk) and body["status"] == "in_progress" and body["paused_at"] is None
-    assert body["allowed_actions"] == []
+    assert body["allowed_actions"] == ["cancel"]  # answered; the request may still be cancelled
     # The customer's own request reads as on GET: their details are not masked from them.
     assert body["masked"] is False and body["details"] == "Tôi muốn sao kê"
     assert [(h["old_status"], h["new_status"], h["note"]) for h in body["history"][-2:]] == [
