@@ -243,6 +243,9 @@ AUDIT_CHECKPOINT_EMAIL = env.list("AUDIT_CHECKPOINT_EMAIL", default=[])
 # Webhooks go only to receivers on the internet (integrations/addresses.py): never to this machine or a
 # private network. On only where receivers are local: the demo's `.env` and the test run.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+# A bank whose servers reach the internet only through its egress proxy names it here (http://host:port);
+# webhooks then go through it, and its allow-list keeps them off the inside.
+WEBHOOK_PROXY_URL = env.str("WEBHOOK_PROXY_URL", default="")
 
 
 def _check_key_material() -> None:

@@ -238,3 +238,17 @@ def test_private_addresses_are_refused_unless_the_environment_allows_them():
         capture_output=True, text=True, timeout=120, check=True,
     )
     assert probe.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_bank_that_sends_through_its_egress_proxy_names_it(production, local_server):
+    """Banks' networks reach the internet only through their proxy, which keeps its own allow-list:
+    with `WEBHOOK_PROXY_URL` set, every notice goes to that proxy (it connects, not the platform);
+    without it nothing goes through a proxy, whatever the environment says (`HTTPS_PROXY`)."""
+    proxy = local_server()
+    production.WEBHOOK_PROXY_URL = f"http://127.0.0.1:{proxy.server_port}"
+    message = _queued_to("http://receiver.example/hook")
+
+    delivered = delivery.outbox_deliver(message.pk)
+
+    assert delivered.status == OutboxMessage.Status.SENT, delivered.last_error
+    assert proxy.hits == [("POST", "http://receiver.example/hook")]
