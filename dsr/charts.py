@@ -11,14 +11,22 @@ CHART_HEIGHT = 180
 BAR_HEIGHT = 22
 BAR_GAP = 8
 LABEL_WIDTH = 200  # where the bars start, after their labels
-# Font sizes in user units. The report page draws its charts at their intrinsic size (one unit, one
-# CSS pixel) so these are the sizes read on screen; anything under 12 is too small to read.
+# Font sizes in user units. The pages draw their charts at their intrinsic size (one unit, one CSS
+# pixel) and never smaller (a chart wider than its card scrolls in its frame), so these are the sizes
+# read on screen; anything under 12 is too small to read.
 FONT_SIZE = 13
 SMALL_FONT_SIZE = 12
-# Room around the trend's plot for the axis labels (left) and the week labels (below).
-TREND_MARGIN_LEFT = 40
+# Room around the trend's plot for the axis labels (left: "100%" at 12 px is 35 units wide) and, below
+# it, two rows of labels: each week's date, then its requests closed on time / closed.
+TREND_MARGIN_LEFT = 46
 TREND_MARGIN_TOP = 10
-TREND_MARGIN_BOTTOM = 30
+TREND_MARGIN_BOTTOM = 44
+TREND_WEEK_LABEL_Y = 18  # baselines under the plot; 16 units apart, so the rows' 14-unit-high text
+TREND_COUNT_LABEL_Y = 34  # boxes do not touch
+# Beyond the bars' width, room for the figure written after the longest bar ("12 (3)" at 13 px); before
+# the labels, room for a first letter drawn past its start (the bar of a "T").
+BAR_VALUE_ROOM = 40
+BAR_MARGIN_LEFT = 4
 
 
 def _view(x: float, y: float, width: float, height: float) -> dict:
@@ -43,6 +51,8 @@ def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CH
         "height": height,
         "font_size": FONT_SIZE,
         "small_font_size": SMALL_FONT_SIZE,
+        "week_label_y": height + TREND_WEEK_LABEL_Y,
+        "count_label_y": height + TREND_COUNT_LABEL_Y,
         **_view(
             -TREND_MARGIN_LEFT,
             -TREND_MARGIN_TOP,
@@ -79,7 +89,7 @@ def bar_chart(
         "bar": BAR_HEIGHT,
         "x": label_width,
         "font_size": FONT_SIZE,
-        **_view(0, 0, width, max(height, BAR_HEIGHT) + 10),
+        **_view(-BAR_MARGIN_LEFT, 0, BAR_MARGIN_LEFT + width + BAR_VALUE_ROOM, max(height, BAR_HEIGHT) + 10),
     }
 
 
