@@ -7,6 +7,9 @@ so every number in an attribute is written with a decimal point whatever the pag
 from __future__ import annotations
 
 CHART_WIDTH = 640
+# The trend's plot: twelve weeks 50 units apart, wide enough for their 12 px labels ("14/09", "11/12",
+# 35 units), narrow enough for the whole chart to fit a card on a 1024 px screen (about 690 px inside).
+TREND_WIDTH = 600
 CHART_HEIGHT = 180
 BAR_HEIGHT = 22
 BAR_GAP = 8
@@ -17,7 +20,8 @@ LABEL_WIDTH = 200  # where the bars start, after their labels
 FONT_SIZE = 13
 SMALL_FONT_SIZE = 12
 # Room around the trend's plot for the axis labels (left: "100%" at 12 px is 35 units wide) and, below
-# it, two rows of labels: each week's date, then its requests closed on time / closed.
+# it, two rows of labels: each week's date, then its requests closed on time / closed. None on the
+# right: the last week's labels are centred half a week inside the plot.
 TREND_MARGIN_LEFT = 46
 TREND_MARGIN_TOP = 10
 TREND_MARGIN_BOTTOM = 44
@@ -34,7 +38,7 @@ def _view(x: float, y: float, width: float, height: float) -> dict:
     return {"view_box": f"{x} {y} {width} {height}", "view_width": width, "view_height": height}
 
 
-def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> dict:
+def trend_chart(weeks: list[dict], *, width: int = TREND_WIDTH, height: int = CHART_HEIGHT) -> dict:
     """Points of the on-time-rate line, in SVG user units (0 % at the bottom)."""
     step = width / max(len(weeks), 1)
     points = []
@@ -56,7 +60,7 @@ def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CH
         **_view(
             -TREND_MARGIN_LEFT,
             -TREND_MARGIN_TOP,
-            width + TREND_MARGIN_LEFT + 10,
+            width + TREND_MARGIN_LEFT,
             height + TREND_MARGIN_TOP + TREND_MARGIN_BOTTOM,
         ),
     }
