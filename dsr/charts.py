@@ -7,18 +7,30 @@ so every number in an attribute is written with a decimal point whatever the pag
 from __future__ import annotations
 
 CHART_WIDTH = 640
+# The trend's plot: twelve weeks 50 units apart, wide enough for their 12 px labels ("14/09", "11/12",
+# 35 units), narrow enough for the whole chart to fit a card on a 1024 px screen (about 690 px inside).
+TREND_WIDTH = 600
 CHART_HEIGHT = 180
 BAR_HEIGHT = 22
 BAR_GAP = 8
 LABEL_WIDTH = 200  # where the bars start, after their labels
-# Font sizes in user units. The report page draws its charts at their intrinsic size (one unit, one
-# CSS pixel) so these are the sizes read on screen; anything under 12 is too small to read.
+# Font sizes in user units. The pages draw their charts at their intrinsic size (one unit, one CSS
+# pixel) and never smaller (a chart wider than its card scrolls in its frame), so these are the sizes
+# read on screen; anything under 12 is too small to read.
 FONT_SIZE = 13
 SMALL_FONT_SIZE = 12
-# Room around the trend's plot for the axis labels (left) and the week labels (below).
-TREND_MARGIN_LEFT = 40
+# Room around the trend's plot for the axis labels (left: "100%" at 12 px is 35 units wide) and, below
+# it, two rows of labels: each week's date, then its requests closed on time / closed. None on the
+# right: the last week's labels are centred half a week inside the plot.
+TREND_MARGIN_LEFT = 46
 TREND_MARGIN_TOP = 10
-TREND_MARGIN_BOTTOM = 30
+TREND_MARGIN_BOTTOM = 44
+TREND_WEEK_LABEL_Y = 18  # baselines under the plot; 16 units apart, so the rows' 14-unit-high text
+TREND_COUNT_LABEL_Y = 34  # boxes do not touch
+# Beyond the bars' width, room for the figure written after the longest bar ("12 (3)" at 13 px); before
+# the labels, room for a first letter drawn past its start (the bar of a "T").
+BAR_VALUE_ROOM = 40
+BAR_MARGIN_LEFT = 4
 
 
 def _view(x: float, y: float, width: float, height: float) -> dict:
@@ -26,7 +38,7 @@ def _view(x: float, y: float, width: float, height: float) -> dict:
     return {"view_box": f"{x} {y} {width} {height}", "view_width": width, "view_height": height}
 
 
-def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> dict:
+def trend_chart(weeks: list[dict], *, width: int = TREND_WIDTH, height: int = CHART_HEIGHT) -> dict:
     """Points of the on-time-rate line, in SVG user units (0 % at the bottom)."""
     step = width / max(len(weeks), 1)
     points = []
@@ -43,10 +55,12 @@ def trend_chart(weeks: list[dict], *, width: int = CHART_WIDTH, height: int = CH
         "height": height,
         "font_size": FONT_SIZE,
         "small_font_size": SMALL_FONT_SIZE,
+        "week_label_y": height + TREND_WEEK_LABEL_Y,
+        "count_label_y": height + TREND_COUNT_LABEL_Y,
         **_view(
             -TREND_MARGIN_LEFT,
             -TREND_MARGIN_TOP,
-            width + TREND_MARGIN_LEFT + 10,
+            width + TREND_MARGIN_LEFT,
             height + TREND_MARGIN_TOP + TREND_MARGIN_BOTTOM,
         ),
     }
@@ -79,7 +93,7 @@ def bar_chart(
         "bar": BAR_HEIGHT,
         "x": label_width,
         "font_size": FONT_SIZE,
-        **_view(0, 0, width, max(height, BAR_HEIGHT) + 10),
+        **_view(-BAR_MARGIN_LEFT, 0, BAR_MARGIN_LEFT + width + BAR_VALUE_ROOM, max(height, BAR_HEIGHT) + 10),
     }
 
 

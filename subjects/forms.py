@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from core.forms import LanguageSelect
 
 
 class SubjectSearchForm(forms.Form):
@@ -31,7 +32,7 @@ class SubjectCreateForm(forms.Form):
                     "sensitive-data or cross-border purposes."),
     )
     preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Language.choices, initial=Language.VI,
+        label=_("Preferred language"), choices=Language.choices, initial=Language.VI, widget=LanguageSelect,
         help_text=_("The bank writes to the customer in this language."),
     )
 
@@ -48,7 +49,9 @@ class RelationshipEndForm(forms.Form):
 class LanguagePreferenceForm(forms.Form):
     """A customer's choice of the language the bank writes to them in (self-service)."""
 
-    language = forms.ChoiceField(label=_("Language of our e-mails"), choices=Language.choices)
+    language = forms.ChoiceField(
+        label=_("Language of our e-mails"), choices=Language.choices, widget=LanguageSelect
+    )
 
 
 class AccessReasonForm(forms.Form):

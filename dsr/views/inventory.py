@@ -17,10 +17,11 @@ from integrations.selectors import integration_clients
 
 @staff_required("dsr.view_system")
 def systems(request):
+    # Both forms have name fields: ids of their own, so each label names its own form's field.
     context = {
         **systems_inventory(),
-        "category_form": CategoryForm(),
-        "rule_form": RetentionRuleForm(),
+        "category_form": CategoryForm(auto_id="category_%s"),
+        "rule_form": RetentionRuleForm(auto_id="rule_%s"),
     }
     return render(request, "dsr/systems.html", context)
 

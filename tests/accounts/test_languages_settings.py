@@ -4,6 +4,7 @@ Signing in opens the site in the stored language unless the person chose one bef
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -210,3 +211,22 @@ def test_a_user_without_role_keeps_no_preference():
     nobody = UserFactory(username="nobody_lang")
     assert services.user_language_set(actor=SYSTEM, user=nobody, language="en") == ""
     assert make_subject().preferred_language == "vi"
+
+
+@pytest.mark.parametrize(
+    ("username", "page"), [("customer_a", "/en/me/"), ("officer", "/en/portal/customers/new/")]
+)
+def test_each_language_is_offered_in_its_own_language_and_says_so(client, request, username, page):
+    """'Tiếng Việt' on an English page is Vietnamese: its option says so (lang), so a screen reader reads
+    it in a Vietnamese voice rather than spelling it out in English (WCAG 3.1.2, language of parts)."""
+    client.force_login(request.getfixturevalue(username))
+    html = client.get(page).content.decode()
+    assert '<html lang="en">' in html
+    options = re.findall(r"<option [^>]*>[^<]*</option>", html)
+    offered = {
+        re.search(r'value="(\w+)"', option).group(1): option
+        for option in options
+        if "Tiếng Việt" in option or ">English<" in option
+    }
+    assert set(offered) == {"vi", "en"}
+    assert all(f'lang="{code}"' in option for code, option in offered.items()), offered

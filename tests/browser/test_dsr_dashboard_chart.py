@@ -20,7 +20,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROW
 
 
 
-def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url):
+def closed(subject, *, days_ago: float, late: bool, type: str = "access"):
+    now = timezone.now()
+    done = request_due(subject, due_at=now - timedelta(days=days_ago, hours=2 if late else -2), type=type)
+    DataSubjectRequest.objects.filter(pk=done.pk).update(
+        status="rejected", outcome_reason="manifestly_unfounded", closed_at=now - timedelta(days=days_ago)
+    )
+
+
+@pytest.fixture
+def requests_on_every_clock(db):
+    """Open requests in every clock state, and requests closed on time and late over several weeks."""
     UserFactory(username="dpo_chart", role=Role.DPO)
     subject = make_subject()
     now = timezone.now()
@@ -31,10 +41,10 @@ def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url):
     request_due(subject, due_at=now - timedelta(hours=5), statutory_due_at=now + timedelta(days=4))
     request_due(subject, due_at=now - timedelta(days=2), statutory_due_at=now - timedelta(hours=2))
     for days, late in ((1, False), (3, True), (8, False), (15, False), (16, True), (22, False)):
-        done = request_due(subject, due_at=now - timedelta(days=days) + timedelta(hours=-2 if late else 2))
-        DataSubjectRequest.objects.filter(pk=done.pk).update(
-            status="rejected", outcome_reason="manifestly_unfounded", closed_at=now - timedelta(days=days)
-        )
+        closed(subject, days_ago=days, late=late)
+
+
+def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url, requests_on_every_clock):
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     login(page, "dpo_chart")
@@ -56,4 +66,85 @@ def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url):
     assert trend.locator("circle").count() >= 3 and trend.locator("polyline").count() == 1
     assert not errors, errors
 
-    screenshot(page.locator(".grid--charts").first, "dashboard-chart-vi.png")
+    screenshot(page.locator(".charts").first, "dashboard-chart-vi.png")
+
+
+# Every text of a chart as drawn on screen: its font size in SVG user units times the scale of those
+# units on the screen (the viewBox fitted into the element's box), and the box it covers; the bars too,
+# which no label may cover, and the chart's own box, which clips what runs past it.
+DRAWN = """svg => [svg, ...svg.querySelectorAll("text, rect")]
+    .filter(element => element.getClientRects().length && (element.tagName === "rect" || element.textContent))
+    .map(element => {
+        const box = element.getBoundingClientRect();
+        return {
+            text: element.tagName === "text" ? element.textContent.trim() : null,
+            px: parseFloat(getComputedStyle(element).fontSize) * element.getScreenCTM().a,
+            box: [box.left, box.top, box.right, box.bottom],
+        };
+    })"""
+SCROLLS = "svg => svg.parentElement.scrollWidth > svg.parentElement.clientWidth"
+# Chart text at least as large as the page's small print (.85rem of 15 px is 12.75 px): 12 px.
+MIN_TEXT_PX = 12
+# Screens the charts fit whole (no scrolling in their frame); on a 360 px phone they may scroll.
+FITTING_WIDTHS = (1280, 1024)
+CHARTS = {"/portal/": 2, "/portal/reports/deadlines/": 2}
+
+
+def _overlap(one, other) -> bool:
+    """Boxes that share more than a hair (half a pixel) both ways."""
+    return (
+        min(one[2], other[2]) - max(one[0], other[0]) > 0.5
+        and min(one[3], other[3]) - max(one[1], other[1]) > 0.5
+    )
+
+
+def _inside(box, frame) -> bool:
+    return all(box[i] >= frame[i] - 0.5 for i in (0, 1)) and all(box[i] <= frame[i] + 0.5 for i in (2, 3))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_chart_text_is_readable_on_a_laptop_and_a_phone(
+    page, login, live_url, requests_on_every_clock, language
+):
+    """The dashboard's and the deadline report's charts, at 1280 and 1024 px and on a 360 px phone: no
+    label drawn under 12 px, whatever the chart's scale, none over another label or a bar (Vietnamese
+    labels are the longer ones) and none cut off at the chart's edge; whole charts on the laptops."""
+    subject = make_subject()
+    for days in range(0, 84, 7):  # a closed request every week, two figures in some weeks' counts
+        closed(subject, days_ago=days + 0.5, late=days % 14 == 0, type="delete" if days % 3 else "copy")
+    for _ in range(10):
+        closed(subject, days_ago=0.2, late=False)
+    login(page, "dpo_chart")
+    prefix = "" if language == "vi" else "/en"
+    problems = []
+    for width in (*FITTING_WIDTHS, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path, count in CHARTS.items():
+            page.goto(live_url(prefix + path))
+            assert page.locator("html").get_attribute("lang") == language
+            charts = page.locator("svg[data-testid^=chart-]")
+            assert charts.count() == count
+            for chart in charts.all():
+                name = f"{width}px {prefix}{path} {chart.get_attribute('data-testid')}"
+                if width in FITTING_WIDTHS and chart.evaluate(SCROLLS):
+                    problems.append(f"{name}: wider than its card, scrolls")
+                frame, *drawn = chart.evaluate(DRAWN)
+                texts = [item for item in drawn if item["text"] is not None]
+                assert len(texts) >= 4, name
+                problems += [
+                    f"{name}: {item['text']!r} drawn at {item['px']:.1f} px"
+                    for item in texts
+                    if item["px"] < MIN_TEXT_PX
+                ]
+                problems += [
+                    f"{name}: {text['text']!r} over {other['text'] or 'a bar'!r}"
+                    for i, text in enumerate(texts)
+                    for other in texts[i + 1:] + [item for item in drawn if item["text"] is None]
+                    if _overlap(text["box"], other["box"])
+                ]
+                problems += [
+                    f"{name}: {item['text']!r} cut off at the chart's edge"
+                    for item in texts
+                    if not _inside(item["box"], frame["box"])
+                ]
+    assert problems == [], "\n".join(problems)

@@ -1,5 +1,7 @@
 """The systems inventory: the DPO registers systems, categories and retention rules; others read."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -161,3 +163,18 @@ def test_a_wrong_correction_is_refused_and_changes_nothing(client, dpo, officer)
     assert client.get(reverse("dsr:rule_edit", args=[rule.pk])).status_code == 403
     category = DataCategory.objects.first()
     assert client.post(reverse("dsr:category_edit", args=[category.pk]), {}).status_code == 403
+
+
+def test_each_field_of_the_two_add_forms_has_its_own_id(client, dpo):
+    """Both small forms on the systems page ask for a Vietnamese and an English name: the same field
+    ids twice tied the rule form's labels to the category form's fields (a screen reader named the
+    rule's fields nothing)."""
+    make_inventory()
+    client.force_login(dpo)
+    html = client.get(reverse("dsr:systems")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert [id for id in set(ids) if ids.count(id) > 1] == []
+    for form in re.findall(r"<form .*?</form>", html, flags=re.S):
+        # Every label names a field of its own form.
+        form_ids = set(re.findall(r'\sid="([^"]+)"', form))
+        assert set(re.findall(r'<label for="([^"]+)"', form)) <= form_ids
