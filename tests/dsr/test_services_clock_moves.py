@@ -1,0 +1,72 @@
+"""How a request's two clocks move (domain notes, "two clocks"): a pause ends on every move out of
+waiting for the customer, the final answer included; the law's extension moves only the clocks whose
+row has one; a request keeps the deadline policy in force when it was received, whatever the DPO edits
+afterwards; and a recompute never brings a date forward."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from deadlines.models import DeadlinePolicy
+from dsr import services
+from dsr.models import RequestClockEvent
+from dsr.reports import deadline_report
+from tests.dsr.factories import MONDAY, STAFF, end_of, verified_request
+
+pytestmark = pytest.mark.django_db
+
+BANK_72_HOURS = MONDAY + timedelta(hours=72)  # Thu 12 Mar 09:00
+LAW_10_DAYS = end_of(date(2026, 3, 19))
+LAW_EXTENDED = end_of(date(2026, 3, 29))
+
+
+def _policy_row(regime: str, request_type: str) -> DeadlinePolicy:
+    return DeadlinePolicy.objects.get(regime=regime, request_type=request_type, active=True)
+
+
+def _pause_and_resume(request, *, paused_at, resumed_at):
+    services.request_transition(
+        actor=STAFF, request_id=request.pk, to="awaiting_customer", note="Xin bản sao CCCD", now=paused_at
+    )
+    return services.request_transition(actor=STAFF, request_id=request.pk, to="in_progress", now=resumed_at)
+
+
+# ------------------------------------------------------------------ a pause ends with the final answer
+
+
+def test_a_request_closed_while_paused_is_judged_against_its_paused_bank_deadline(subject):
+    """The bank's clock stood still 4 days 23 hours awaiting the customer, then the request is refused
+    on day 5: by the bank's own pause rule its deadline moved as long, so it was answered in time."""
+    request = verified_request(subject, type="access")
+    services.request_transition(
+        actor=STAFF, request_id=request.pk, to="awaiting_customer", note="Xin bản sao CCCD",
+        now=MONDAY + timedelta(hours=1),
+    )
+    closed = services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="identity_not_verified", now=MONDAY + timedelta(days=5)
+    )
+    closed.refresh_from_db()
+    paused = timedelta(days=5) - timedelta(hours=1)
+    assert closed.paused_seconds == int(paused.total_seconds())
+    assert closed.due_at == BANK_72_HOURS + paused
+    assert closed.statutory_due_at == LAW_10_DAYS  # Law 91: no pause
+    assert not closed.closed_late
+    report = deadline_report(now=MONDAY + timedelta(days=6), since=MONDAY, until=MONDAY + timedelta(days=6))
+    assert report["totals"]["closed_on_time"] == 1
+    # The end of the pause is a clock event with the moved deadline, before the clock stops.
+    kinds = list(RequestClockEvent.objects.filter(request=closed).values_list("kind", "due_at"))
+    assert kinds[-2:] == [("resumed", closed.due_at), ("stopped", closed.due_at)]
+
+
+def test_a_request_cancelled_while_paused_ends_its_pause_too(subject):
+    request = verified_request(subject, type="access")
+    services.request_transition(
+        actor=STAFF, request_id=request.pk, to="awaiting_customer", note="Xin bản sao CCCD",
+        now=MONDAY + timedelta(hours=1),
+    )
+    cancelled = services.request_cancel(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=3))
+    cancelled.refresh_from_db()
+    assert cancelled.paused_at is None
+    assert cancelled.due_at == BANK_72_HOURS + timedelta(hours=2)
