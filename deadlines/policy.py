@@ -110,7 +110,7 @@ def deadlines_for(
 
     statutory_due, regime = None, ""
     # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
-    # what a bank without a row of its own answers to, and follows when extended.
+    # what a bank without a row of its own answers to.
     law_due = None
     for row in statutory:
         if row.period is None:
@@ -155,10 +155,6 @@ def deadlines_for(
             _("No deadline policy applies to this request type; ask the DPO to set one."),
             code="no_deadline_policy",
         )
-    if extended and law_due is not None and (bank is None or bank.extension_period is None):
-        # The law's one extension is what the customer is told; a bank promise without an extension
-        # of its own follows it rather than leave the customer a date already passed.
-        due = max(due, law_due)
     extendable = extendable or any(row.extension_period is not None for row in statutory)
     # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
     pausable = pausable or any(row.pausable for row in statutory if row.period is not None)

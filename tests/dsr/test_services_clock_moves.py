@@ -5,15 +5,20 @@ afterwards; and a recompute never brings a date forward."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from deadlines.models import DeadlinePolicy
+from deadlines.clocks import deadlines_sweep
+from deadlines.models import DeadlineBreach, DeadlinePolicy
 from dsr import services
 from dsr.models import RequestClockEvent
 from dsr.reports import deadline_report
-from tests.dsr.factories import MONDAY, STAFF, end_of, verified_request
+from dsr.services.policy import deadline_policy_update
+from integrations.delivery import render_email
+from integrations.models import OutboxMessage
+from tests.dsr.factories import MONDAY, STAFF, end_of, make_request, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +75,66 @@ def test_a_request_cancelled_while_paused_ends_its_pause_too(subject):
     cancelled.refresh_from_db()
     assert cancelled.paused_at is None
     assert cancelled.due_at == BANK_72_HOURS + timedelta(hours=2)
+
+
+# ------------------------------------------------------------------ the extension moves only its rows
+
+
+def test_the_law_extension_does_not_move_the_bank_commitment(subject):
+    request = verified_request(subject, type="access")
+    assert _policy_row("bank", "access").extension_period is None
+    extended = services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(hours=10)
+    )
+    extended.refresh_from_db()
+    assert extended.statutory_due_at == LAW_EXTENDED
+    assert extended.due_at == BANK_72_HOURS
+    assert extended.answer_by == BANK_72_HOURS  # the earlier of the two still binds
+    event = RequestClockEvent.objects.get(request=request, kind="extended")
+    assert (event.due_at, event.statutory_due_at) == (BANK_72_HOURS, LAW_EXTENDED)
+
+
+def test_a_bank_row_with_an_extension_of_its_own_moves_with_the_law(subject):
+    bank = _policy_row("bank", "access")
+    deadline_policy_update(actor=STAFF, policy_id=bank.pk, changes={"extension_period": 48})
+    request = verified_request(subject, type="access")
+    extended = services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(hours=10)
+    )
+    assert extended.due_at == BANK_72_HOURS + timedelta(hours=48)
+    assert extended.statutory_due_at == LAW_EXTENDED
+
+
+def test_the_extension_email_tells_the_customer_the_extended_legal_date(subject):
+    request = make_request(subject, type="access")
+    extended = services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(days=4)
+    )
+    message = OutboxMessage.objects.get(topic="dsr.customer.extended")
+    context = json.loads(message.payload)["context"]
+    # What was extended is the law's date; the bank's passed 72 hours are not quoted as a new date.
+    assert extended.statutory_due_at == LAW_EXTENDED
+    assert datetime.fromisoformat(context["statutory_due_at"]) == LAW_EXTENDED
+    body = render_email(message).body
+    assert "29/03/2026" in body
+    assert "12/03/2026" not in body
+
+
+def test_a_request_late_on_the_bank_clock_is_not_on_time_after_the_law_extension(subject):
+    """The bank's 72 hours (no extension in its row) passed and are in the breach register; the law's
+    extension afterwards does not make the answer on time."""
+    request = verified_request(subject, type="access")
+    assert deadlines_sweep(now=MONDAY + timedelta(hours=73)).breaches == 1
+    assert DeadlineBreach.objects.get(clock="due").due_at == BANK_72_HOURS
+    services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(hours=100)
+    )
+    closed = services.request_complete(
+        actor=STAFF, request_id=request.pk, overdue_reason="Nhiều hệ thống", now=MONDAY + timedelta(days=6)
+    )
+    closed.refresh_from_db()
+    assert closed.due_at == BANK_72_HOURS
+    assert closed.closed_late
+    report = deadline_report(now=MONDAY + timedelta(days=7), since=MONDAY, until=MONDAY + timedelta(days=7))
+    assert report["totals"]["closed_on_time"] == 0
+    assert report["totals"]["closed_within_law"] == 1
