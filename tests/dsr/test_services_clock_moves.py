@@ -5,15 +5,17 @@ afterwards; and a recompute never brings a date forward."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 
 from deadlines.clocks import deadlines_sweep
 from deadlines.models import DeadlineBreach, DeadlinePolicy
 from dsr import services
-from dsr.models import RequestClockEvent
+from dsr.models import DataSubjectRequest, RequestClockEvent, System
 from dsr.reports import deadline_report
 from dsr.services.policy import deadline_policy_update
 from integrations.delivery import render_email
@@ -138,3 +140,102 @@ def test_a_request_late_on_the_bank_clock_is_not_on_time_after_the_law_extension
     report = deadline_report(now=MONDAY + timedelta(days=7), since=MONDAY, until=MONDAY + timedelta(days=7))
     assert report["totals"]["closed_on_time"] == 0
     assert report["totals"]["closed_within_law"] == 1
+
+
+# ------------------------------------------------------------------ the policy in force at intake
+
+
+def test_a_policy_edit_after_intake_does_not_move_an_open_requests_statutory_clock(subject):
+    request = verified_request(subject, type="access")
+    assert request.statutory_due_at == LAW_10_DAYS
+    deadline_policy_update(actor=STAFF, policy_id=_policy_row("vn_law91", "access").pk, changes={"period": 5})
+    resumed = _pause_and_resume(
+        request, paused_at=MONDAY + timedelta(hours=1), resumed_at=MONDAY + timedelta(hours=2)
+    )
+    # Law 91: no pause; and the law for this request did not change.
+    assert resumed.statutory_due_at == LAW_10_DAYS
+
+
+def test_a_shortened_bank_row_does_not_bring_an_open_requests_date_forward(subject):
+    request = verified_request(subject, type="access")
+    deadline_policy_update(actor=STAFF, policy_id=_policy_row("bank", "access").pk, changes={"period": 24})
+    resumed = _pause_and_resume(
+        request, paused_at=MONDAY + timedelta(hours=1), resumed_at=MONDAY + timedelta(hours=2)
+    )
+    assert resumed.due_at == BANK_72_HOURS + timedelta(hours=1)
+
+
+def test_a_policy_edit_does_not_change_an_open_requests_extension_or_pause(subject):
+    request = verified_request(subject, type="access")
+    deadline_policy_update(
+        actor=STAFF, policy_id=_policy_row("vn_law91", "access").pk, changes={"extension_period": 3}
+    )
+    deadline_policy_update(
+        actor=STAFF, policy_id=_policy_row("bank", "access").pk, changes={"pausable": False}
+    )
+    resumed = _pause_and_resume(
+        request, paused_at=MONDAY + timedelta(hours=1), resumed_at=MONDAY + timedelta(hours=5)
+    )
+    assert resumed.due_at == BANK_72_HOURS + timedelta(hours=4)
+    extended = services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(hours=6)
+    )
+    assert extended.statutory_due_at == LAW_EXTENDED
+
+
+def test_a_processor_period_edited_after_intake_does_not_apply_to_the_request(subject):
+    System.objects.create(
+        code="card_printer", name_vi="Card printing bureau", is_processor=True, request_types=["delete"]
+    )
+    request = make_request(subject, type="delete")
+    deadline_policy_update(
+        actor=STAFF, policy_id=_policy_row("vn_law91", "delete").pk, changes={"processor_period": 40}
+    )
+    verified = services.request_verify_identity(
+        actor=STAFF, request_id=request.pk, method="branch_documents", document_number=subject.national_id,
+        now=MONDAY + timedelta(hours=1),
+    )
+    assert verified.processor_involved
+    assert verified.statutory_due_at == end_of(date(2026, 4, 8))  # 30 days, as when it was received
+
+
+def test_requests_received_after_the_edit_follow_it(subject):
+    deadline_policy_update(actor=STAFF, policy_id=_policy_row("bank", "access").pk, changes={"period": 24})
+    request = verified_request(subject, type="access")
+    resumed = _pause_and_resume(
+        request, paused_at=MONDAY + timedelta(hours=1), resumed_at=MONDAY + timedelta(hours=2)
+    )
+    assert resumed.due_at == MONDAY + timedelta(hours=25)
+
+
+def test_a_recompute_never_brings_a_date_given_to_the_customer_forward(subject):
+    """A request extended under the earlier rule (its bank date followed the extended law's) keeps that
+    date when its clock next moves, as a calendar change already would."""
+    request = verified_request(subject, type="access")
+    services.request_extend(actor=STAFF, request_id=request.pk, note="x", now=MONDAY + timedelta(hours=1))
+    DataSubjectRequest.objects.filter(pk=request.pk).update(due_at=LAW_EXTENDED)  # as the earlier rule did
+    resumed = _pause_and_resume(
+        request, paused_at=MONDAY + timedelta(hours=2), resumed_at=MONDAY + timedelta(hours=3)
+    )
+    assert resumed.due_at == LAW_EXTENDED
+    assert resumed.statutory_due_at == LAW_EXTENDED
+
+
+def test_the_migration_gives_each_open_request_the_policy_its_clocks_were_computed_from(subject):
+    migration = importlib.import_module("dsr.migrations.0005_deadline_policy_at_receipt")
+    open_request = verified_request(subject, type="access")
+    closed = make_request(subject, type="complaint")
+    services.request_cancel(actor=STAFF, request_id=closed.pk, now=MONDAY + timedelta(hours=1))
+    at_intake = DataSubjectRequest.objects.get(pk=open_request.pk).deadline_policy
+    assert {row["regime"] for row in at_intake} == {"bank", "vn_law91"}
+    DataSubjectRequest.objects.update(deadline_policy=[])  # a database before the migration
+
+    migration.keep_the_policy_of_open_requests(django_apps, None)
+
+    assert DataSubjectRequest.objects.get(pk=open_request.pk).deadline_policy == at_intake
+    assert DataSubjectRequest.objects.get(pk=closed.pk).deadline_policy == []  # never recomputed
+    deadline_policy_update(actor=STAFF, policy_id=_policy_row("vn_law91", "access").pk, changes={"period": 5})
+    resumed = _pause_and_resume(
+        open_request, paused_at=MONDAY + timedelta(hours=1), resumed_at=MONDAY + timedelta(hours=2)
+    )
+    assert (resumed.due_at, resumed.statutory_due_at) == (BANK_72_HOURS + timedelta(hours=1), LAW_10_DAYS)
