@@ -36,8 +36,10 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
+from dsr.selectors import request_recipients_open
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
+    clock_processor_involved,
     clock_record,
     clocks_recompute,
     lock_request,
@@ -114,6 +116,9 @@ def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: d
         actor=actor, subject=request.subject, purposes=purposes, channel=request.channel,
         source=request_source(request), now=now,
     )
+    if request_recipients_open(request):
+        # Recipients (processors or third parties) must stop: the law's longer period applies.
+        clock_processor_involved(request, actor=actor, now=now)
     request.withdrawal_applied_at = now
     request.save(update_fields=["withdrawal_applied_at", "updated_at"])
 

@@ -138,10 +138,16 @@ def test_a_request_reaching_no_processor_keeps_the_short_clock(subject, card_pri
 
 def test_a_withdrawal_request_starts_the_recipients_72_hours_when_the_bank_received_it(subject):
     from consents.models import WithdrawalDuty
+    from consents.services import duty_acknowledge
     from tests.consents.factories import grant, make_purpose, make_recipient
 
     grant(subject, make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()]))
     request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+    # The request is answered once the recipient confirmed it stopped (Law 91: the bank makes it stop).
+    duty_acknowledge(
+        actor=STAFF, duty_id=WithdrawalDuty.objects.get(subject_id=subject.pk).pk, note="Thư xác nhận",
+        now=MONDAY + timedelta(days=5),
+    )
     services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(days=6))
     duty = WithdrawalDuty.objects.get(subject_id=subject.pk)
     assert duty.received_at == MONDAY
