@@ -83,6 +83,7 @@ def deadlines_for(
     paused: timedelta = timedelta(0),
     paused_since: datetime | None = None,
     extended: bool = False,
+    policies: list[DeadlinePolicy] | None = None,
 ) -> Deadlines:
     """Both clocks for work received (a breach: detected) at `received_at`.
 
@@ -93,12 +94,13 @@ def deadlines_for(
     going on began: a pausable statutory row whose deadline had not passed by then stands still, so it
     sets no statutory deadline until the pause ends (and `paused` then moves it); the rows that may not
     pause (Law 91) still do, and a deadline passed before the pause stays passed. The bank's deadline is
-    left as it stood (the sweeper skips a paused request's bank clock). `extended` adds each regime's
-    one-time extension.
+    left as it stood (the sweeper skips a paused request's bank clock). `extended` adds the one-time
+    extension of each regime whose row has one, and moves no other clock.
     `subject` is accepted so regimes can later apply per customer (e.g. EU residents); today every
-    active regime applies to every customer.
+    active regime applies to every customer. `policies` are the rows to time by (a request's own, as
+    they stood when it was received: `policies_from_snapshot`); by default those in force now.
     """
-    rows = _policies_in_force(request_type, received_at, occurred_at)
+    rows = _policies_in_force(request_type, received_at, occurred_at) if policies is None else policies
     # One calendar from the earliest clock start to well past the latest (receipt comes last).
     first_day = min((_local_day(_clock_start(row, received_at, occurred_at)) for row in rows),
                     default=_local_day(received_at))
@@ -110,7 +112,7 @@ def deadlines_for(
 
     statutory_due, regime = None, ""
     # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
-    # what a bank without a row of its own answers to, and follows when extended.
+    # what a bank without a row of its own answers to.
     law_due = None
     for row in statutory:
         if row.period is None:
@@ -155,10 +157,6 @@ def deadlines_for(
             _("No deadline policy applies to this request type; ask the DPO to set one."),
             code="no_deadline_policy",
         )
-    if extended and law_due is not None and (bank is None or bank.extension_period is None):
-        # The law's one extension is what the customer is told; a bank promise without an extension
-        # of its own follows it rather than leave the customer a date already passed.
-        due = max(due, law_due)
     extendable = extendable or any(row.extension_period is not None for row in statutory)
     # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
     pausable = pausable or any(row.pausable for row in statutory if row.period is not None)
@@ -197,6 +195,37 @@ def _policies_in_force(
         ):
             in_force.append(row)
     return in_force
+
+
+def policies_in_force(request_type: str, received_at: datetime) -> list[DeadlinePolicy]:
+    """The rows that time work of `request_type` received at `received_at`, as the table stands now:
+    what a request keeps (`policy_snapshot`) so that a later edit applies to later requests only."""
+    return _policies_in_force(request_type, received_at, None)
+
+
+# What a snapshot leaves out of a row: its identity in the table and when it was last edited.
+_NOT_IN_SNAPSHOT = ("id", "updated_at")
+
+
+def policy_snapshot(rows, *, model=DeadlinePolicy) -> list[dict]:
+    """The rows as plain JSON data (dates as ISO text), every field that times a clock; `model` is the
+    rows' model (a migration's historical one)."""
+    fields = [field for field in model._meta.concrete_fields if field.name not in _NOT_IN_SNAPSHOT]
+    snapshot = []
+    for row in rows:
+        values = {field.name: field.value_from_object(row) for field in fields}
+        snapshot.append({name: v.isoformat() if isinstance(v, date) else v for name, v in values.items()})
+    return snapshot
+
+
+def policies_from_snapshot(snapshot: list[dict]) -> list[DeadlinePolicy]:
+    """The rows of a `policy_snapshot`, unsaved, for `deadlines_for(policies=...)`; a field the table has
+    gained since takes its default."""
+    fields = {field.name: field for field in DeadlinePolicy._meta.concrete_fields}
+    return [
+        DeadlinePolicy(**{name: fields[name].to_python(v) for name, v in entry.items() if name in fields})
+        for entry in snapshot
+    ]
 
 
 def _deadline(

@@ -63,6 +63,11 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             if request.outcome_reason
             else "",
             "note": request.extension_note if event == "extended" else request.outcome_note,
+            # What the law's one extension moved: the statutory date (the bank's own moves only if its
+            # row has an extension, so the binding date may not have changed at all).
+            "statutory_due_at": request.statutory_due_at.isoformat()
+            if event == "extended" and request.statutory_due_at
+            else "",
             "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
         }
     notify(

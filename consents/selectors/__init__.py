@@ -48,6 +48,7 @@ from consents.selectors.withdrawals import (
     withdrawal_complete,
     withdrawal_duties,
     withdrawal_duties_open,
+    withdrawal_duties_open_of_source,
 )
 
 __all__ = [
@@ -91,4 +92,5 @@ __all__ = [
     "withdrawal_complete",
     "withdrawal_duties",
     "withdrawal_duties_open",
+    "withdrawal_duties_open_of_source",
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils import timezone
 
-from consents.models import Consent, ConsentStatus, WithdrawalDuty
+from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 
@@ -31,6 +31,21 @@ def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[Withdrawa
         )
         .select_related("recipient", "consent__purpose", "subject")
         .order_by("due_at")
+    )
+
+
+def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[WithdrawalDuty]:
+    """The open duties of the consents `source` withdrew (opaque here: a request's "dsr.request:<uuid>"),
+    the first due first, each with its recipient."""
+    withdrawn = ConsentEvent.objects.filter(
+        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
+    ).values("consent_id")
+    return (
+        WithdrawalDuty.objects.filter(
+            subject_id=subject_id, consent_id__in=withdrawn, status=WithdrawalDuty.Status.OPEN
+        )
+        .select_related("recipient")
+        .order_by("due_at", "recipient__name")
     )
 
 

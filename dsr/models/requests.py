@@ -60,8 +60,9 @@ class DataSubjectRequest(models.Model):
     """A customer's rights request from intake to a provable answer.
 
     Status moves only through `dsr.services.requests.request_transition`. `due_at` is the bank's
-    committed deadline and `statutory_due_at` the applicable law's; both come from `core.deadlines`
-    and move only when the clock pauses, resumes or is extended (each a `RequestClockEvent`).
+    committed deadline and `statutory_due_at` the applicable law's; both come from `deadlines.policy`
+    as in force at receipt (`deadline_policy`) and move only when the clock resumes, is extended, a
+    processor must act or the working-day calendar changes (each a `RequestClockEvent`), never earlier.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -110,6 +111,10 @@ class DataSubjectRequest(models.Model):
         _("statutory regime"), max_length=20, choices=DeadlineRegime.choices, blank=True
     )
     pausable = models.BooleanField(default=True)
+    # The deadline policy rows in force when the request was received, as they then stood
+    # (`deadlines.policy.policy_snapshot`): a pause, the extension or a processor recompute the clocks
+    # from these, so a later edit of the table applies to later requests only.
+    deadline_policy = models.JSONField(default=list, blank=True, editable=False)
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(default=0)
     extended_at = models.DateTimeField(null=True, blank=True)

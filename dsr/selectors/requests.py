@@ -13,8 +13,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import ProcessingRestriction, Purpose
+from consents.models import ProcessingRestriction, Purpose, WithdrawalDuty
 from consents.restrictions import restriction_scope
+from consents.selectors import withdrawal_duties_open_of_source
 from core.access import subject_for_user
 from core.errors import PermissionDenied
 from core.roles import Role, user_role
@@ -38,7 +39,11 @@ def request_ready_to_answer(request: DataSubjectRequest) -> bool:
     if request.status != "in_progress":
         return False
     tasks = request.tasks.filter(hold__isnull=True)
-    return tasks.exists() and not tasks.filter(status=TaskStatus.OPEN).exists()
+    return (
+        tasks.exists()
+        and not tasks.filter(status=TaskStatus.OPEN).exists()
+        and not request_recipients_open(request)
+    )
 
 
 def request_list() -> QuerySet[DataSubjectRequest]:
@@ -179,12 +184,23 @@ def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
     return request.legal_holds.select_related("category", "system").order_by("ends_on")
 
 
+def _source(request: DataSubjectRequest) -> str:
+    # How the consents app names what a request did (`dsr.services.base.request_source`).
+    return f"dsr.request:{request.pk}"
+
+
 def restriction_in_force(request: DataSubjectRequest) -> bool:
     """Whether the restriction or objection this request put in place still stands."""
 
-    return ProcessingRestriction.objects.filter(
-        source=f"dsr.request:{request.pk}", lifted_at__isnull=True
-    ).exists()
+    return ProcessingRestriction.objects.filter(source=_source(request), lifted_at__isnull=True).exists()
+
+
+def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]:
+    """The duties of the recipients a withdrawal request told to stop that have not confirmed it yet,
+    each with its recipient: the request is answered once none is left (none for other types)."""
+    if request.type != RequestType.WITHDRAW:
+        return []
+    return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=_source(request)))
 
 
 def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
@@ -263,11 +279,12 @@ def request_allowed_actions(
     if RequestStatus.REJECTED in nexts and may_end_unanswered(request):
         actions.add("reject")
     if RequestStatus.COMPLETED in nexts and verified:
-        # A deletion is completed only after another responsible person approved it (four eyes).
+        # A deletion is completed only after another responsible person approved it (four eyes); a
+        # withdrawal once every recipient confirmed it stopped (the page lists those still open).
         four_eyes = request.type != RequestType.DELETE or (
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
-        if four_eyes:
+        if four_eyes and not request_recipients_open(request):
             actions.add("complete")
     if (
         status in OPEN

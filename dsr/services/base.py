@@ -16,7 +16,7 @@ from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import PermissionDenied
-from deadlines.policy import LOCAL_TZ, deadlines_for
+from deadlines.policy import LOCAL_TZ, deadlines_for, policies_from_snapshot
 from dsr.models import (
     ClockEvent,
     DataSubjectRequest,
@@ -98,13 +98,7 @@ def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> 
     )
     moved = 0
     for request in crossing:
-        deadlines = request_deadlines(request)
-        changed = []
-        for name in CLOCK_FIELDS:
-            old, new = getattr(request, name), getattr(deadlines, name)
-            if old is not None and new is not None and new > old:
-                setattr(request, name, new)
-                changed.append(name)
+        changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELDS)
         if changed:
             request.save(update_fields=[*changed, "updated_at"])
             clock_record(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
@@ -112,12 +106,25 @@ def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> 
     return moved
 
 
+def clocks_move_later(request: DataSubjectRequest, deadlines, names) -> list[str]:
+    """Set the request's clocks `names` to `deadlines` where that is later: a date already given to the
+    customer is never brought forward. Returns the names that moved."""
+    changed = []
+    for name in names:
+        old, new = getattr(request, name), getattr(deadlines, name)
+        if old is not None and new is not None and new > old:
+            setattr(request, name, new)
+            changed.append(name)
+    return changed
+
+
 def request_deadlines(request: DataSubjectRequest):
-    """The request's clocks as the policy and calendar give them now, from its own history: while it
-    is paused, a statutory clock whose row may pause stands still (`deadlines_for`'s `paused_since`),
-    so `statutory_due_at` then holds only the law's clocks that keep running (none: null), and the
-    sweeper, queue, dashboard and reports, which all read it, neither remind, breach nor count it
-    overdue until the pause ends and the deadline moves by the time paused."""
+    """The request's clocks from its own history, timed by the policy rows in force when it was received
+    (`deadline_policy`; a request closed before it kept them is timed by the table) and today's calendar:
+    while it is paused, a statutory clock whose row may pause stands still (`deadlines_for`'s
+    `paused_since`), so `statutory_due_at` then holds only the law's clocks that keep running (none:
+    null), and the sweeper, queue, dashboard and reports, which all read it, neither remind, breach nor
+    count it overdue until the pause ends and the deadline moves by the time paused."""
     return deadlines_for(
         request_type=request.type,
         received_at=request.received_at,
@@ -126,6 +133,7 @@ def request_deadlines(request: DataSubjectRequest):
         paused=timedelta(seconds=request.paused_seconds),
         paused_since=request.paused_at,
         extended=request.extended_at is not None,
+        policies=policies_from_snapshot(request.deadline_policy) if request.deadline_policy else None,
     )
 
 
@@ -134,19 +142,23 @@ RECOMPUTED_FIELDS = ("due_at", "statutory_due_at", "statutory_regime")
 
 
 def clocks_recompute(request: DataSubjectRequest, *, now: datetime):
+    """Recompute both deadlines after a resumption, the extension or a processor; neither moves earlier."""
     deadlines = request_deadlines(request)
-    request.due_at = deadlines.due_at
+    clocks_move_later(request, deadlines, ("due_at",))
     statutory_recompute(request, deadlines)
     return deadlines
 
 
 def statutory_recompute(request: DataSubjectRequest, deadlines=None) -> None:
-    """Set the statutory deadline (and the regime that sets it) as the policy gives it now. While a
-    pause holds every statutory clock there is none; the regime then stays the one last in force."""
+    """Set the statutory deadline (and the regime that sets it) as the request's policy gives it now,
+    never earlier than the one given. While a pause holds every statutory clock there is none (and
+    when it ends there is one again); the regime then stays the one last in force."""
     deadlines = deadlines or request_deadlines(request)
-    request.statutory_due_at = deadlines.statutory_due_at
-    if deadlines.regime:
-        request.statutory_regime = deadlines.regime
+    new, old = deadlines.statutory_due_at, request.statutory_due_at
+    if new is None or old is None or new > old:
+        request.statutory_due_at = new
+        if deadlines.regime:
+            request.statutory_regime = deadlines.regime
 
 
 def clock_record(

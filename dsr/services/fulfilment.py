@@ -25,6 +25,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
+from dsr.selectors import request_recipients_open
 from dsr.services.base import lock_request, request_source
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
@@ -89,11 +90,36 @@ def complete_in_transaction(
         # Only a request verified before withdrawals took effect at verification; never again, which
         # would withdraw a consent the customer has given since.
         withdrawal_put_in_force(request, actor=actor, now=now)
+        if request_recipients_open(request):
+            # Its recipients are told to stop only if this transaction commits, which the check below
+            # would refuse: the withdrawal is put in force on its own first (docs/deployment.md).
+            raise Conflict(
+                _("This withdrawal is not in force yet and recipients must first be told to stop: an "
+                  "administrator runs manage.py apply_verified_withdrawals, then each recipient confirms."),
+                code="withdrawal_not_in_force",
+            )
     elif request.type == RequestType.COMPLAINT and not note:
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
+    if request.type == RequestType.WITHDRAW:
+        _recipients_check(request)
     return move(
         request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
     )
+
+
+def _recipients_check(request: DataSubjectRequest) -> None:
+    """A withdrawal is carried out once every recipient told to stop confirmed it (Law 91: the bank
+    makes its processors and third parties stop), in full or in part alike: none of the legal reasons
+    of a partial answer covers a recipient still processing."""
+    duties = request_recipients_open(request)
+    if duties:
+        raise Conflict(
+            _("%(count)s recipient(s) have not yet confirmed that they stopped processing: %(names)s. "
+              "Record each confirmation (Withdrawal notices) before answering the request."),
+            code="recipients_open",
+            count=len(duties),
+            names=", ".join(duty.recipient.name for duty in duties),
+        )
 
 
 def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partial: bool) -> None:

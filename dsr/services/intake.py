@@ -16,7 +16,7 @@ from consents.models import LegalBasis, Purpose
 from core.actors import Actor
 from core.errors import InvalidInput
 from deadlines.models import RequestType
-from deadlines.policy import deadlines_for
+from deadlines.policy import deadlines_for, policies_in_force, policy_snapshot
 from dsr.models import (
     CORRECTION_TYPES,
     PURPOSE_TYPES,
@@ -94,7 +94,8 @@ def request_create(
             field="guardian",
         )
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
-    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject)
+    policies = policies_in_force(type, now)
+    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject, policies=policies)
     with transaction.atomic(durable=durable):
         request = DataSubjectRequest.objects.create(
             subject=subject,
@@ -111,6 +112,7 @@ def request_create(
             statutory_due_at=deadlines.statutory_due_at,
             statutory_regime=deadlines.regime,
             pausable=deadlines.pausable,
+            deadline_policy=policy_snapshot(policies),
         )
         change = status_change_record(request, old="", new=S.RECEIVED, actor=actor, now=now)
         notify_requesting_client(request, change)

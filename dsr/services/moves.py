@@ -36,8 +36,10 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
+from dsr.selectors import request_recipients_open
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
+    clock_processor_involved,
     clock_record,
     clocks_recompute,
     lock_request,
@@ -114,6 +116,9 @@ def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: d
         actor=actor, subject=request.subject, purposes=purposes, channel=request.channel,
         source=request_source(request), now=now,
     )
+    if request_recipients_open(request):
+        # Recipients (processors or third parties) must stop: the law's longer period applies.
+        clock_processor_involved(request, actor=actor, now=now)
     request.withdrawal_applied_at = now
     request.save(update_fields=["withdrawal_applied_at", "updated_at"])
 
@@ -225,14 +230,6 @@ def move(
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
     move_check(request, to=to)
-    # A late answer says why it is late; the customer's own cancellation needs no staff reason.
-    if to in REQUEST_MACHINE.terminal and to != S.CANCELLED and now > request.answer_by:
-        if overdue_reason.strip():
-            overdue_reason_set(request, reason=overdue_reason, actor=actor, now=now)
-        elif not request.overdue_reason and _flagged_overdue(request):
-            raise InvalidInput(
-                _("This request is past its deadline: say why before closing it."), field="overdue_reason"
-            )
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         if reason not in OutcomeReason.values:
@@ -245,22 +242,26 @@ def move(
         )
     fields = ["status", "updated_at"]
     with transaction.atomic(savepoint=False):
+        if request.paused_at is not None:
+            # Every move out of waiting ends the pause, the final answer too: the clocks move by the time
+            # they stood still (where their rows allow), and a closing is judged against the moved dates.
+            request.paused_seconds += max(0, int((now - request.paused_at).total_seconds()))
+            request.paused_at = None
+            clocks_recompute(request, now=now)
+            fields += ["paused_at", "paused_seconds", *RECOMPUTED_FIELDS]
+            clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
+        # A late answer says why it is late; the customer's own cancellation needs no staff reason.
+        if to in REQUEST_MACHINE.terminal and to != S.CANCELLED and now > request.answer_by:
+            if overdue_reason.strip():
+                overdue_reason_set(request, reason=overdue_reason, actor=actor, now=now)
+            elif not request.overdue_reason and _flagged_overdue(request):
+                raise InvalidInput(
+                    _("This request is past its deadline: say why before closing it."), field="overdue_reason"
+                )
         if old == S.RECEIVED and to != S.CANCELLED and request.acknowledged_at is None:
             request.acknowledged_at = now
             fields.append("acknowledged_at")
             clock_record(request, ClockEvent.ACKNOWLEDGED, actor=actor, now=now)
-        if request.paused_at is not None:
-            request.paused_seconds += max(0, int((now - request.paused_at).total_seconds()))
-            request.paused_at = None
-            fields += ["paused_at", "paused_seconds"]
-            if to not in REQUEST_MACHINE.terminal:
-                clocks_recompute(request, now=now)
-                fields += RECOMPUTED_FIELDS
-                clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
-            else:
-                # Closed while waiting: a statutory clock that stood still ends moved by the pause.
-                statutory_recompute(request)
-                fields += ["statutory_due_at", "statutory_regime"]
         if to == S.AWAITING_CUSTOMER and request.pausable:
             request.paused_at = now
             # A statutory clock whose row may pause stands still from now (`request_deadlines`).

@@ -29,6 +29,7 @@ from dsr.selectors import (
     request_not_covered,
     request_purposes_named,
     request_ready_to_answer,
+    request_recipients_open,
     request_work_check,
     task_allowed_actions,
     work_staff,
@@ -116,6 +117,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "customer_reply_text": shown.text(reply.note) if reply else "",
         "corrections": shown.labelled(request_corrections(found)),
         "ready_to_answer": request_ready_to_answer(found),
+        # A withdrawal's recipients yet to confirm they stopped: it is answered once none is left.
+        "recipients_open": request_recipients_open(found) if found.is_open else [],
         "overdue": found.is_overdue(now),
         "overdue_form": OverdueReasonForm(
             initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")

@@ -260,6 +260,7 @@ def test_a_withdrawal_request_stops_the_processing_once_the_requester_is_verifie
     when the requester is verified, not when every system has reported and the request is closed."""
     from consents.models import Consent, WithdrawalDuty
     from consents.selectors import consent_check
+    from consents.services import duty_acknowledge
     from tests.consents.factories import grant, make_purpose, make_recipient
 
     purpose = make_purpose("partner-sharing", category="sharing", recipients=[make_recipient("insurer")])
@@ -273,8 +274,10 @@ def test_a_withdrawal_request_stops_the_processing_once_the_requester_is_verifie
     # The recipient's 72 hours run from the request's receipt.
     assert WithdrawalDuty.objects.get(consent=consent).due_at == request.received_at + timedelta(hours=72)
 
-    # Completion withdraws nothing again: a consent the customer gave since stays.
+    # Completion withdraws nothing again: a consent the customer gave since stays. (The request is
+    # answered once the recipient confirmed it stopped.)
     regranted = grant(subject, purpose)
+    duty_acknowledge(actor=STAFF, duty_id=WithdrawalDuty.objects.get(consent=consent).pk, note="Thư xác nhận")
     services.request_complete(actor=STAFF, request_id=request.pk)
     assert Consent.objects.get(pk=regranted.pk).status == "granted"
 

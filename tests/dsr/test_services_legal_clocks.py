@@ -66,15 +66,18 @@ def test_a_second_extension_is_refused(subject):
     assert refused.value.code == "already_extended"
 
 
-def test_the_extension_email_quotes_the_new_binding_date(subject):
+def test_the_extension_email_quotes_the_extended_legal_date(subject):
+    """The law's extension moves the law's date; the bank's 72 hours, with no extension in its row, stay
+    (tests/dsr/test_services_clock_moves.py): the e-mail quotes what was extended."""
     request = make_request(subject, type="access")
     extended = services.request_extend(
         actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(days=1)
     )
     message = OutboxMessage.objects.get(topic="dsr.customer.extended")
-    quoted = json.loads(message.payload)["context"]["due_at"]
-    assert quoted == extended.answer_by.isoformat()
-    assert extended.answer_by > MONDAY + timedelta(hours=72)  # not the bank's passed date
+    context = json.loads(message.payload)["context"]
+    assert context["due_at"] == extended.answer_by.isoformat()
+    assert context["statutory_due_at"] == extended.statutory_due_at.isoformat()
+    assert extended.statutory_due_at > MONDAY + timedelta(hours=72)  # not the bank's passed date
 
 
 def test_answer_by_is_the_earlier_of_the_two_deadlines(subject):
@@ -135,10 +138,16 @@ def test_a_request_reaching_no_processor_keeps_the_short_clock(subject, card_pri
 
 def test_a_withdrawal_request_starts_the_recipients_72_hours_when_the_bank_received_it(subject):
     from consents.models import WithdrawalDuty
+    from consents.services import duty_acknowledge
     from tests.consents.factories import grant, make_purpose, make_recipient
 
     grant(subject, make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()]))
     request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+    # The request is answered once the recipient confirmed it stopped (Law 91: the bank makes it stop).
+    duty_acknowledge(
+        actor=STAFF, duty_id=WithdrawalDuty.objects.get(subject_id=subject.pk).pk, note="Thư xác nhận",
+        now=MONDAY + timedelta(days=5),
+    )
     services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(days=6))
     duty = WithdrawalDuty.objects.get(subject_id=subject.pk)
     assert duty.received_at == MONDAY
