@@ -29,6 +29,7 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
+from dsr.sources import request_source
 from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -184,15 +185,11 @@ def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
     return request.legal_holds.select_related("category", "system").order_by("ends_on")
 
 
-def _source(request: DataSubjectRequest) -> str:
-    # How the consents app names what a request did (`dsr.services.base.request_source`).
-    return f"dsr.request:{request.pk}"
-
-
 def restriction_in_force(request: DataSubjectRequest) -> bool:
     """Whether the restriction or objection this request put in place still stands."""
 
-    return ProcessingRestriction.objects.filter(source=_source(request), lifted_at__isnull=True).exists()
+    in_force = ProcessingRestriction.objects.filter(source=request_source(request), lifted_at__isnull=True)
+    return in_force.exists()
 
 
 def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]:
@@ -200,7 +197,8 @@ def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]
     each with its recipient: the request is answered once none is left (none for other types)."""
     if request.type != RequestType.WITHDRAW:
         return []
-    return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=_source(request)))
+    source = request_source(request)
+    return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=source))
 
 
 def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:

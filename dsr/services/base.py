@@ -1,10 +1,8 @@
-"""What every request service builds on: locking a request, how other apps refer to it, the
-permission a service checks itself, and the request's clocks (recomputed from the deadline policy,
-each change a recorded clock event)."""
+"""What every request service builds on: locking a request, the permission a service checks itself,
+and the request's clocks (recomputed from the deadline policy, each change a recorded clock event)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -27,24 +25,6 @@ from dsr.states import OPEN
 
 def lock_request(request_id) -> DataSubjectRequest:
     return locked_or_not_found(DataSubjectRequest, request_id, _("No such request."))
-
-
-SOURCE_PREFIX = "dsr.request:"
-
-
-def request_source(request: DataSubjectRequest) -> str:
-    """How the consents app refers to a request without importing dsr."""
-    return f"{SOURCE_PREFIX}{request.pk}"
-
-
-def request_id_of_source(source: str) -> uuid.UUID | None:
-    """The request a `request_source` names (None for anything else)."""
-    if not source.startswith(SOURCE_PREFIX):
-        return None
-    try:
-        return uuid.UUID(source.removeprefix(SOURCE_PREFIX))
-    except ValueError:
-        return None
 
 
 def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:

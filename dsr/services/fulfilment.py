@@ -26,7 +26,7 @@ from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.selectors import request_recipients_open
-from dsr.services.base import lock_request, request_source
+from dsr.services.base import lock_request
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
 from dsr.services.moves import (
@@ -36,6 +36,7 @@ from dsr.services.moves import (
     restriction_put_in_force,
     withdrawal_put_in_force,
 )
+from dsr.sources import request_source
 from dsr.states import RequestStatus
 from subjects.services import subject_rectify
 

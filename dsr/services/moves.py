@@ -43,12 +43,11 @@ from dsr.services.base import (
     clock_record,
     clocks_recompute,
     lock_request,
-    request_id_of_source,
     request_purposes,
-    request_source,
     statutory_recompute,
 )
 from dsr.services.fanout import tasks_fan_out
+from dsr.sources import request_id_of_source, request_source
 from dsr.states import (
     NEEDS_REASON,
     NEEDS_VERIFIED_IDENTITY,

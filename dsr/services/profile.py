@@ -36,10 +36,11 @@ from dsr.models import (
     DataSubjectRequest,
     IdentityMethod,
 )
-from dsr.services.base import lock_request, request_source
+from dsr.services.base import lock_request
 from dsr.services.identity import request_verify_identity
 from dsr.services.intake import request_create
 from dsr.services.moves import move
+from dsr.sources import request_source
 from dsr.states import RequestStatus
 from subjects.models import DataSubject
 from subjects.services import subject_rectify
