@@ -5,11 +5,14 @@ personal. A session thief or an insider who switches the contact is noticed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 
 from core.actors import actor_for_user
 from dsr import services as dsr_services
+from dsr.services.profile import contact_change_confirm, contact_change_start
 from integrations.delivery import render_email, render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
@@ -112,3 +115,29 @@ def test_both_contacts_changed_at_once_tell_each_old_one(customer_a, privacy_off
     assert sorted(_told().values_list("destination", "kind")) == sorted(
         [(old_phone, OutboxMessage.Kind.SMS), (old_email, OutboxMessage.Kind.EMAIL)]
     )
+
+
+def test_a_contact_removed_tells_the_old_one_so_a_remove_then_add_is_noticed(subject):
+    old = subject.email
+
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"email": ""})
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"email": "moi.hon@example.vn"})
+
+    [message] = _told()
+    assert message.destination == old
+    assert "đã bị xóa khỏi hồ sơ" in _text(message)
+
+
+def test_a_self_service_change_tells_the_old_phone_exactly_once(customer_a):
+    subject = customer_a.customer_account.subject
+    old = subject.phone
+    actor = actor_for_user(customer_a)
+    change = contact_change_start(actor=actor, subject=subject, field="phone", value="0912345678")
+    code = re.search(
+        r'"code": "(\d{6})"', OutboxMessage.objects.get(topic="dsr.contact_code.phone").payload
+    ).group(1)
+
+    contact_change_confirm(actor=actor, subject=subject, change_id=change.pk, code=code)
+
+    [message] = _told()
+    assert (message.destination, message.kind) == (old, OutboxMessage.Kind.SMS)
