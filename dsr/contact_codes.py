@@ -1,9 +1,9 @@
-"""One-time codes that confirm a customer's new phone or e-mail: making, checking, and sending them;
-and the notice to the old phone or e-mail once the new one is in force.
+"""One-time codes that confirm a customer's new phone or e-mail: making, checking, and sending them.
 
-`contact_code_send` is the one place a code leaves the bank, `contact_changed_notice_send` the one
-place the old contact is told. Both go through the outbox (queued in the caller's transaction, retried,
-never lost): an e-mail to an address, a text message (`integrations.sms`, the bank's gateway) to a phone.
+`contact_code_send` is the one place a code leaves the bank, through the outbox (queued in the caller's
+transaction, retried, never lost): an e-mail to an address, a text message (`integrations.sms`, the
+bank's gateway) to a phone. The old phone or e-mail is told once the new one is in force by
+`notifications.services.contact_changed_notify`, after every rectification that changes it.
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from django.conf import settings
 from dsr.models import ContactField
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
-from subjects.selectors import personal_value_masked
 
 CODE_DIGITS = 6
 CODE_TEMPLATE = "dsr/email/contact_code"
-CHANGED_TEMPLATE = "dsr/email/contact_changed"
 
 
 def code_new() -> str:
@@ -56,23 +54,3 @@ def contact_code_send(
         now=now,
     )
 
-
-def contact_changed_notice_send(
-    *, field: str, old: str, new: str, language: str, subject_id, key: str, now: datetime,
-) -> None:
-    """Tell the old phone or e-mail that the customer's contact was changed (caller's transaction), as
-    banks do: a stolen session that switches the contact is noticed by the customer. The message names
-    only the new contact, masked; `key` makes it unique. Nothing is sent where there was no contact."""
-    if not old:
-        return
-    outbox_enqueue_email(
-        kind=OutboxMessage.Kind.SMS if field == ContactField.PHONE else OutboxMessage.Kind.EMAIL,
-        to=old,
-        template=CHANGED_TEMPLATE,
-        context={"field": field, "masked": personal_value_masked(field, new), "changed_at": now},
-        topic=f"dsr.contact_changed.{field}",
-        dedupe_key=f"dsr.contact_changed:{key}",
-        subject_id=subject_id,
-        language=language,
-        now=now,
-    )

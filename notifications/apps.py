@@ -14,9 +14,13 @@ class NotificationsConfig(AppConfig):
         from core.roles import Role, grant_permissions
         from integrations.signals import outbox_attempt_finished
         from notifications import selectors, services, views
+        from subjects.follow_ups import register_after_rectification
 
         outbox_attempt_finished.connect(services.notification_follow_outbox,
                                         dispatch_uid="notifications.follow_outbox")
+        # Whoever changes a customer's phone or e-mail, the old one is told (in the rectification's
+        # transaction).
+        register_after_rectification(services.contact_changed_notify)
         register_actions({
             "notifications.preference.changed": _("Notification channels changed"),
         })

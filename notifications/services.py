@@ -9,12 +9,15 @@ that keeps failing hands the message to the customer's next channel, queued thro
 every channel tried is a `NotificationAttempt` (channel, when, delivered or failed). The inbox is always
 the last channel, so no message is lost for want of an address. Languages are the customer's
 (`preferred_language`); nothing personal is logged: the outbox logs message ids and error codes only.
+
+`contact_changed_notify` is the one place the old phone or e-mail is told it was replaced, after every
+rectification that changes it (registered in `subjects.follow_ups` at start-up).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +36,7 @@ from integrations.models import OutboxMessage
 from integrations.outbox import email_message, outbox_cancel, outbox_enqueue_email, outbox_enqueue_email_batch
 from notifications.models import Channel, Notification, NotificationAttempt, NotificationPreference
 from subjects.models import DataSubject
+from subjects.selectors import personal_value_masked
 
 OUTBOX_KIND = {Channel.EMAIL: OutboxMessage.Kind.EMAIL, Channel.SMS: OutboxMessage.Kind.SMS}
 FELL_BACK = "fell back to the next channel"
@@ -318,3 +322,41 @@ def notification_mark_read(
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=now)
+
+
+# ---------------------------------------------------------------------------- the old contact is told
+
+CONTACT_FIELDS = {"phone": OutboxMessage.Kind.SMS, "email": OutboxMessage.Kind.EMAIL}
+CONTACT_CHANGED_TEMPLATE = "notifications/email/contact_changed"
+
+
+def contact_changed_notify(
+    *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
+) -> None:
+    """After a rectification (`subjects.follow_ups`), in its transaction, whoever made it (the customer
+    in self-service, staff, an integration client, a rectification request answered): tell the old
+    phone or e-mail that it was replaced, as banks do, so that a session thief or an insider who
+    switches the contact is noticed. Straight to the old contact, not by the customer's preferences
+    (the new contact may be the thief's); the message names only the new contact, masked, in the
+    customer's language. Nothing is sent where there was no contact; `changed` holds real changes only
+    (the values compared once normalised), so the same contact written differently tells nobody.
+    Queued in the outbox in the rectification's transaction: nothing leaves if it rolls back."""
+    for field in sorted(changed & CONTACT_FIELDS.keys()):
+        old = before[field]
+        if not old:
+            continue
+        outbox_enqueue_email(
+            kind=CONTACT_FIELDS[field],
+            to=old,
+            template=CONTACT_CHANGED_TEMPLATE,
+            context={
+                "field": field,
+                "masked": personal_value_masked(field, getattr(subject, field)),
+                "changed_at": now,
+            },
+            topic=f"notifications.contact_changed.{field}",
+            dedupe_key=f"notifications.contact_changed:{subject.pk}:{field}:{now.isoformat()}",
+            subject_id=subject.pk,
+            language=language_for_subject(subject),
+            now=now,
+        )

@@ -3,17 +3,20 @@
 `consents` is a layer above `subjects`, yet a corrected date of birth can show that consents were
 given by a child alone, whose use must stop at once (domain notes). So `consents` registers at
 start-up what follows a rectification (`register_after_rectification`), and `subject_rectify` calls
-it with the names of the fields that changed.
+it with the names of the fields that changed and their values before the change (`before`, in the
+clear, never stored: `notifications` tells the old phone or e-mail that it was replaced).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from core.actors import Actor
 from subjects.models import DataSubject
 
-# Each is called as follow_up(actor=..., subject=..., changed=frozenset of field names, now=...).
+# Each is called as follow_up(actor=..., subject=..., changed=frozenset of field names,
+# before={field: value before the change} for each changed field, now=...).
 _follow_ups: list[Callable[..., None]] = []
 
 
@@ -23,7 +26,8 @@ def register_after_rectification(follow_up: Callable[..., None]) -> None:
 
 
 def after_rectification(
-    *, actor: Actor, subject: DataSubject, changed: frozenset[str], now: datetime
+    *, actor: Actor, subject: DataSubject, before: Mapping[str, Any], now: datetime
 ) -> None:
+    changed = frozenset(before)
     for follow_up in _follow_ups:
-        follow_up(actor=actor, subject=subject, changed=changed, now=now)
+        follow_up(actor=actor, subject=subject, changed=changed, before=before, now=now)

@@ -229,9 +229,11 @@ def subject_rectify(
         if preferred_language is not None:
             _language_change(subject, preferred_language, actor=actor, now=now)
         diff: dict[str, dict[str, str]] = {}
+        before: dict[str, Any] = {}  # the old values, for the follow-ups only (never stored)
         if guardian_given:
             _check_guardian(subject.pk, guardian)
             if subject.guardian_id != (guardian.pk if guardian else None):
+                before["guardian"] = subject.guardian_id
                 diff["guardian"] = {
                     "before": str(subject.guardian_id or ""),
                     "after": str(guardian.pk if guardian else ""),
@@ -248,6 +250,7 @@ def subject_rectify(
                 continue
             old = getattr(subject, name)
             if old != value:
+                before[name] = old
                 diff[name] = {"before": fingerprint(old), "after": fingerprint(value)}
                 setattr(subject, name, value)
         if not diff:
@@ -261,7 +264,7 @@ def subject_rectify(
             action="core.subject.rectified", actor=actor, subject=subject, target=subject,
             data={"changed": diff, "reason": reason[:500]},
         )
-        after_rectification(actor=actor, subject=subject, changed=frozenset(diff), now=now)
+        after_rectification(actor=actor, subject=subject, before=before, now=now)
         _viewed_in_answer(actor, subject, viewed)
     return subject
 

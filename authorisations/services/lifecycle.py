@@ -4,7 +4,9 @@ are `authorisations.services.moves`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -319,7 +321,9 @@ def authorisations_revoke_for_subject_in_transaction(
     )
 
 
-def authorisations_revoke_for_child(*, actor: Actor, subject, changed: frozenset[str], now: datetime) -> int:
+def authorisations_revoke_for_child(
+    *, actor: Actor, subject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
+) -> int:
     """After a rectification (`subjects.follow_ups`), in its transaction: a correction showing the
     customer may be a child revokes their live authorisations, which a child could not have given
     (`authorisation_grantor_check`); the use of a child's data without guardian consent stops at once

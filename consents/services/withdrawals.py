@@ -7,7 +7,9 @@ the caller's transaction (the dsr app's `withdraw` requests); the plain names ar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -152,7 +154,7 @@ CHILD_STOP_REASON = (
 
 
 def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: frozenset[str],
-                            now: datetime) -> list[Consent]:
+                            before: Mapping[str, Any], now: datetime) -> list[Consent]:
     """After a rectification (`subjects.follow_ups`), in its transaction. When a corrected date of birth
     (or an eKYC adult status taken back) shows the customer may be a child, the consents a child could
     not have given alone stop at once, as withdrawals, so the check answers "withdrawn" and recipients

@@ -25,7 +25,6 @@ from dsr.contact_codes import (
     code_hash,
     code_matches,
     code_new,
-    contact_changed_notice_send,
     contact_code_send,
 )
 from dsr.models import (
@@ -138,14 +137,10 @@ def contact_change_confirm(
                 data={"field": change.field, "reason": refusal.code, "attempts": change.attempts}, now=now,
             )
         else:
-            # The contact being replaced, read under the lock the rectification takes: it is told below.
-            old = getattr(DataSubject.objects.select_for_update().get(pk=subject.pk), change.field)
+            # The rectification tells the old phone or e-mail, as any change of it does
+            # (`notifications.services.contact_changed_notify`, a follow-up of `subject_rectify`).
             request = _self_rectification(
                 subject, {change.field: change.value}, actor=actor, reference=f"contact:{change.pk}", now=now
-            )
-            contact_changed_notice_send(
-                field=change.field, old=old, new=change.value, language=language_for_subject(subject),
-                subject_id=subject.pk, key=str(change.pk), now=now,
             )
             change.status = ContactChangeStatus.CONFIRMED
             change.confirmed_at = now

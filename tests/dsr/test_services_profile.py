@@ -239,7 +239,7 @@ def test_the_old_phone_or_email_is_told_the_contact_was_changed(customer_a, fiel
     subject = customer_a.customer_account.subject
     old = getattr(subject, field)
     change = _start(customer_a, field, new)
-    told = OutboxMessage.objects.filter(topic=f"dsr.contact_changed.{field}")
+    told = OutboxMessage.objects.filter(topic=f"notifications.contact_changed.{field}")
     assert not told.exists()  # asking for a code changes nothing yet
 
     contact_change_confirm(
@@ -261,4 +261,4 @@ def test_a_contact_added_where_there_was_none_tells_nobody_else(customer_a):
     contact_change_confirm(
         actor=actor_for_user(customer_a), subject=subject, change_id=change.pk, code=_code_sent_to(NEW_PHONE)
     )
-    assert not OutboxMessage.objects.filter(topic__startswith="dsr.contact_changed").exists()
+    assert not OutboxMessage.objects.filter(topic__startswith="notifications.contact_changed").exists()
