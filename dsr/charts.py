@@ -1,19 +1,16 @@
-"""Chart geometry for the server-drawn SVG charts (the deadline report page and the staff dashboard).
+"""Chart geometry for the server-drawn charts (the deadline report page and the staff dashboard).
 
-Pure functions from figures to SVG user units; the templates draw them inside `{% localize off %}`
-so every number in an attribute is written with a decimal point whatever the page's language.
+Pure functions from figures to SVG user units (the trend) or to percentages (the bar charts, HTML rows
+that reflow to a phone's width); the templates write them inside `{% localize off %}` so every number
+in an attribute is written with a decimal point whatever the page's language.
 """
 
 from __future__ import annotations
 
-CHART_WIDTH = 640
 # The trend's plot: twelve weeks 50 units apart, wide enough for their 12 px labels ("14/09", "11/12",
 # 35 units), narrow enough for the whole chart to fit a card on a 1024 px screen (about 690 px inside).
 TREND_WIDTH = 600
 CHART_HEIGHT = 180
-BAR_HEIGHT = 22
-BAR_GAP = 8
-LABEL_WIDTH = 200  # where the bars start, after their labels
 # Font sizes in user units. The pages draw their charts at their intrinsic size (one unit, one CSS
 # pixel) and never smaller (a chart wider than its card scrolls in its frame), so these are the sizes
 # read on screen; anything under 12 is too small to read.
@@ -27,10 +24,6 @@ TREND_MARGIN_TOP = 10
 TREND_MARGIN_BOTTOM = 44
 TREND_WEEK_LABEL_Y = 18  # baselines under the plot; 16 units apart, so the rows' 14-unit-high text
 TREND_COUNT_LABEL_Y = 34  # boxes do not touch
-# Beyond the bars' width, room for the figure written after the longest bar ("12 (3)" at 13 px); before
-# the labels, room for a first letter drawn past its start (the bar of a "T").
-BAR_VALUE_ROOM = 40
-BAR_MARGIN_LEFT = 4
 
 
 def _view(x: float, y: float, width: float, height: float) -> dict:
@@ -66,40 +59,26 @@ def trend_chart(weeks: list[dict], *, width: int = TREND_WIDTH, height: int = CH
     }
 
 
-def bar_chart(
-    rows: list[dict],
-    *,
-    value: str,
-    parts: tuple[str, ...] = (),
-    width: int = CHART_WIDTH,
-    label_width: int = LABEL_WIDTH,
-) -> dict:
-    """Horizontal bars, one per row, as long as `row[value]`; each key in `parts` gets a
-    `<key>_width` drawn over the bar (for example the overdue part of a backlog)."""
+def _percent(part: float, whole: float) -> float:
+    return round(part * 100 / whole, 1)
+
+
+def bar_chart(rows: list[dict], *, value: str, parts: tuple[str, ...] = ()) -> dict:
+    """Horizontal bars, one per row, as long as `row[value]` in percent of the longest (which fills its
+    track, the count being written beside the track, not in it); each key in `parts` gets a
+    `<key>_percent` on the same scale, drawn over the bar (for example the overdue part of a backlog)."""
     widest = max((row[value] for row in rows), default=0) or 1
-    scale = (width - label_width - 20) / widest
     bars = []
-    for i, row in enumerate(rows):
-        length = round(row[value] * scale, 1)
-        bar = {**row, "y": i * (BAR_HEIGHT + BAR_GAP), "width": length,
-               "label_x": round(label_width + length + 6, 1)}
-        bar.update({f"{part}_width": round(row[part] * scale, 1) for part in parts})
+    for row in rows:
+        bar = {**row, "value": row[value], "percent": _percent(row[value], widest)}
+        bar.update({f"{part}_percent": _percent(row[part], widest) for part in parts})
         bars.append(bar)
-    height = len(bars) * (BAR_HEIGHT + BAR_GAP)
-    return {
-        "bars": bars,
-        "width": width,
-        "height": height,
-        "bar": BAR_HEIGHT,
-        "x": label_width,
-        "font_size": FONT_SIZE,
-        **_view(-BAR_MARGIN_LEFT, 0, BAR_MARGIN_LEFT + width + BAR_VALUE_ROOM, max(height, BAR_HEIGHT) + 10),
-    }
+    return {"bars": bars}
 
 
 def backlog_chart(rows: list[dict]) -> dict:
     """Horizontal bars of open requests by type, the overdue part drawn over them."""
     chart = bar_chart(rows, value="open", parts=("overdue",))
     for bar in chart["bars"]:
-        bar["open_width"] = bar["width"]
+        bar["open_percent"] = bar["percent"]
     return chart

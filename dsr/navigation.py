@@ -60,8 +60,7 @@ def dashboard_charts(request) -> dict[str, Any] | None:
         return None
     states = request_clock_states()
     return {
-        # Four bars, so narrower than the report's backlog; the clock states' names need 250 units.
-        "clock_states": bar_chart(states, value="count", width=480, label_width=250),
+        "clock_states": bar_chart(states, value="count"),
         "clock_total": sum(state["count"] for state in states),
         # As wide as the report's trend: twelve dates and counts of 12 px, 50 units apart, not 40.
         "on_time": trend_chart(on_time_trend(), height=150),

@@ -70,24 +70,44 @@ def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url, requ
 
 
 # Every text of a chart as drawn on screen: its font size in SVG user units times the scale of those
-# units on the screen (the viewBox fitted into the element's box), and the box it covers; the bars too,
-# which no label may cover, and the chart's own box, which clips what runs past it.
-DRAWN = """svg => [svg, ...svg.querySelectorAll("text, rect")]
+# units on the screen (the viewBox fitted into the element's box; 1 for a bar chart's HTML text), and
+# the box it covers; the bars too, which no label may cover, and the chart's own box, which clips what
+# runs past it. The bar charts are HTML: a label, a bar (an SVG rect) and a count per row.
+DRAWN = """chart => [chart, ...chart.querySelectorAll("text, rect, .bar-chart__label, .bar-chart__count")]
     .filter(element => element.getClientRects().length && (element.tagName === "rect" || element.textContent))
     .map(element => {
         const box = element.getBoundingClientRect();
+        const svgText = element.tagName === "text";
+        const htmlText = element.matches(".bar-chart__label, .bar-chart__count");
         return {
-            text: element.tagName === "text" ? element.textContent.trim() : null,
-            px: parseFloat(getComputedStyle(element).fontSize) * element.getScreenCTM().a,
+            text: svgText || htmlText ? element.textContent.trim() : null,
+            px: parseFloat(getComputedStyle(element).fontSize) * (svgText ? element.getScreenCTM().a : 1),
             box: [box.left, box.top, box.right, box.bottom],
         };
     })"""
-SCROLLS = "svg => svg.parentElement.scrollWidth > svg.parentElement.clientWidth"
+SCROLLS = "chart => chart.parentElement.scrollWidth > chart.parentElement.clientWidth"
+# The part of the page a person sees of a chart without scrolling sideways: its card's box, cut by
+# every ancestor that clips or scrolls what overflows it (the chart's frame) and by the window.
+VISIBLE = """chart => {
+    let [left, right] = [0, document.documentElement.clientWidth];
+    for (let element = chart.parentElement; element; element = element.parentElement) {
+        const style = getComputedStyle(element);
+        if (element.matches(".card") || style.overflowX !== "visible") {
+            const box = element.getBoundingClientRect();
+            left = Math.max(left, box.left + element.clientLeft);
+            right = Math.min(right, box.left + element.clientLeft + element.clientWidth);
+        }
+    }
+    return [left, right];
+}"""
 # Chart text at least as large as the page's small print (.85rem of 15 px is 12.75 px): 12 px.
 MIN_TEXT_PX = 12
-# Screens the charts fit whole (no scrolling in their frame); on a 360 px phone they may scroll.
+# Screens the charts fit whole (no scrolling in their frame); on a 360 px phone the trend may scroll.
 FITTING_WIDTHS = (1280, 1024)
+PHONE_WIDTH = 360
 CHARTS = {"/portal/": 2, "/portal/reports/deadlines/": 2}
+# The bar charts, read whole on a phone too: every label and count inside the card's visible part.
+BAR_CHARTS = {"chart-clock-states", "chart-backlog"}
 
 
 def _overlap(one, other) -> bool:
@@ -108,7 +128,8 @@ def test_chart_text_is_readable_on_a_laptop_and_a_phone(
 ):
     """The dashboard's and the deadline report's charts, at 1280 and 1024 px and on a 360 px phone: no
     label drawn under 12 px, whatever the chart's scale, none over another label or a bar (Vietnamese
-    labels are the longer ones) and none cut off at the chart's edge; whole charts on the laptops."""
+    labels are the longer ones) and none cut off at the chart's edge; whole charts on the laptops, and
+    whole bar charts on the phone too: every label and count in sight without scrolling sideways."""
     subject = make_subject()
     for days in range(0, 84, 7):  # a closed request every week, two figures in some weeks' counts
         closed(subject, days_ago=days + 0.5, late=days % 14 == 0, type="delete" if days % 3 else "copy")
@@ -117,16 +138,17 @@ def test_chart_text_is_readable_on_a_laptop_and_a_phone(
     login(page, "dpo_chart")
     prefix = "" if language == "vi" else "/en"
     problems = []
-    for width in (*FITTING_WIDTHS, 360):
+    for width in (*FITTING_WIDTHS, PHONE_WIDTH):
         page.set_viewport_size({"width": width, "height": 900})
         for path, count in CHARTS.items():
             page.goto(live_url(prefix + path))
             assert page.locator("html").get_attribute("lang") == language
-            charts = page.locator("svg[data-testid^=chart-]")
+            charts = page.locator("[data-testid^=chart-]")
             assert charts.count() == count
             for chart in charts.all():
-                name = f"{width}px {prefix}{path} {chart.get_attribute('data-testid')}"
-                if width in FITTING_WIDTHS and chart.evaluate(SCROLLS):
+                testid = chart.get_attribute("data-testid")
+                name = f"{width}px {prefix}{path} {testid}"
+                if (width in FITTING_WIDTHS or testid in BAR_CHARTS) and chart.evaluate(SCROLLS):
                     problems.append(f"{name}: wider than its card, scrolls")
                 frame, *drawn = chart.evaluate(DRAWN)
                 texts = [item for item in drawn if item["text"] is not None]
@@ -147,4 +169,11 @@ def test_chart_text_is_readable_on_a_laptop_and_a_phone(
                     for item in texts
                     if not _inside(item["box"], frame["box"])
                 ]
+                if testid in BAR_CHARTS:
+                    left, right = chart.evaluate(VISIBLE)
+                    problems += [
+                        f"{name}: {item['text']!r} past the card's visible edge ({left:.0f}-{right:.0f} px)"
+                        for item in texts
+                        if item["box"][0] < left - 0.5 or item["box"][2] > right + 0.5
+                    ]
     assert problems == [], "\n".join(problems)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import RequestFactory
 
-from dsr.charts import bar_chart
+from dsr.charts import backlog_chart, bar_chart
 from dsr.models import DataSubjectRequest
 from dsr.navigation import dashboard_charts
 from dsr.selectors import request_clock_states
@@ -69,8 +69,8 @@ def test_the_dashboard_draws_both_charts_with_the_figures(known, client, dpo):
     (panel,) = response.context["panels"]
     chart = panel["context"]
     assert chart["clock_total"] == 7
-    widths = {bar["key"]: bar["width"] for bar in chart["clock_states"]["bars"]}
-    assert widths == {"on_track": 210.0, "due_soon": 210.0, "overdue_bank": 105.0, "overdue_statutory": 210.0}
+    widths = {bar["key"]: bar["percent"] for bar in chart["clock_states"]["bars"]}
+    assert widths == {"on_track": 100.0, "due_soon": 100.0, "overdue_bank": 50.0, "overdue_statutory": 100.0}
     weeks = chart["on_time"]["points"]
     assert len(weeks) == 12
     assert (weeks[-1]["closed"], weeks[-1]["closed_on_time"], weeks[-1]["percent"]) == (3, 2, 67)
@@ -80,7 +80,10 @@ def test_the_dashboard_draws_both_charts_with_the_figures(known, client, dpo):
     html = response.content.decode()
     drawn = dict(re.findall(r'data-state="(\w+)" data-count="(\d+)"', html))
     assert drawn == {"on_track": "2", "due_soon": "2", "overdue_bank": "1", "overdue_statutory": "2"}
-    assert 'width="210.0"' in html and 'width="105.0"' in html  # a decimal point, not the comma
+    assert 'width="100.0%"' in html and 'width="50.0%"' in html  # a decimal point, not the comma
+    # Each row writes its label and its count as text beside the bar, not inside a drawing.
+    assert re.search(r'class="bar-chart__label">Đến hạn trong 3 ngày</span>', html)
+    assert re.search(r'class="bar-chart__count" data-testid="clock-count-overdue_bank">1</span>', html)
     assert "2/3" in html and "1/1" in html  # the counts under each week
     # The figures for screen readers: the described SVG and the hidden table, in Vietnamese.
     assert 'role="img" aria-labelledby="clock-title clock-desc"' in html
@@ -110,5 +113,17 @@ def test_no_chart_for_someone_who_may_not_see_requests(db):
 
 def test_bars_scale_to_the_longest_and_empty_rows_draw_nothing():
     chart = bar_chart([{"n": 0}, {"n": 3}, {"n": 1}], value="n")
-    assert [bar["width"] for bar in chart["bars"]] == [0.0, 420.0, 140.0]
-    assert bar_chart([{"n": 0}], value="n")["bars"][0]["width"] == 0.0
+    # In percent of the track: the longest bar fills it, the count is written beside it.
+    assert [bar["percent"] for bar in chart["bars"]] == [0.0, 100.0, 33.3]
+    assert [bar["value"] for bar in chart["bars"]] == [0, 3, 1]
+    assert bar_chart([{"n": 0}], value="n")["bars"][0]["percent"] == 0.0
+    assert bar_chart([], value="n")["bars"] == []
+
+
+def test_a_backlogs_overdue_part_is_drawn_on_the_same_scale_as_its_bar():
+    chart = backlog_chart([{"open": 4, "overdue": 1}, {"open": 2, "overdue": 2}, {"open": 0, "overdue": 0}])
+    assert [(bar["open_percent"], bar["overdue_percent"]) for bar in chart["bars"]] == [
+        (100.0, 25.0),
+        (50.0, 50.0),
+        (0.0, 0.0),
+    ]

@@ -202,15 +202,17 @@ def test_charts_write_numbers_without_the_locales_decimal_comma(known, client, d
     monkeypatch.setattr("dsr.reports.timezone.now", lambda: NOW)
     client.force_login(dpo)
     html = client.get(path).content.decode()
+    # The trend (an SVG) and the bar chart (HTML rows, each bar an SVG rect as wide as a percentage).
     charts = re.findall(r"<svg role=\"img\".*?</svg>", html, flags=re.S)
-    assert len(charts) == 2
+    bars = re.findall(r"<div class=\"bar-chart\" role=\"img\".*?</div></div>", html, flags=re.S)
+    assert len(charts) == 1 and len(bars) == 1
     assert "points=" in html and "<rect" in html  # the line and the bars are there to be checked
-    # A bar's width in the scale's fractions (210.0 for the longest bar on the dashboard) is a decimal number.
-    assert re.search(r'width="\d+\.\d+"', html)
-    for chart in charts:
+    # A bar's width in the scale's fractions (50.0% for a bar half the longest) is a decimal number.
+    assert re.search(r'width="\d+\.\d+%"', bars[0])
+    for chart in charts + bars:
         for name, value in SVG_ATTRIBUTES.findall(chart):
-            if value == "100%":
-                continue
+            if name in ("width", "height") and value.endswith("%"):
+                value = value[:-1]
             if name == "points":
                 pairs = value.split()
                 assert pairs and all(re.fullmatch(f"{SVG_NUMBER},{SVG_NUMBER}", p) for p in pairs), value
