@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import django_filters
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -27,6 +26,7 @@ from consents.api.serializers import (
     RecipientCreateSerializer,
     RecipientOutputSerializer,
 )
+from consents.filters import DutyFilterSet
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
 from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet
@@ -39,11 +39,6 @@ from integrations.api.idempotency import idempotent
 class PurposeFilterSet(ListFilterSet):
     active = FlagFilter()
     messages = {"active": FLAG_MESSAGE}
-
-
-class DutyFilterSet(ListFilterSet):
-    status = django_filters.ChoiceFilter(choices=WithdrawalDuty.Status.choices)
-    messages = {"status": _("Unknown status.")}
 
 
 class PurposeListCreateView(generics.GenericAPIView):
@@ -154,7 +149,10 @@ class DutyListView(generics.GenericAPIView):
     queryset = WithdrawalDuty.objects.none()
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values)],
+        parameters=[
+            OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values),
+            OpenApiParameter("subject", str, description="The customer's number (CIF)."),
+        ],
         responses=DutyOutputSerializer(many=True),
     )
     def get(self, request):

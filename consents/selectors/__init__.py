@@ -47,6 +47,7 @@ from consents.selectors.withdrawals import (
     duty_allowed_actions,
     withdrawal_complete,
     withdrawal_duties,
+    withdrawal_duties_of_consent,
     withdrawal_duties_open,
     withdrawal_duties_open_of_source,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "subjects_to_ask_again",
     "withdrawal_complete",
     "withdrawal_duties",
+    "withdrawal_duties_of_consent",
     "withdrawal_duties_open",
     "withdrawal_duties_open_of_source",
 ]

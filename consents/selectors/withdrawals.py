@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
@@ -12,11 +12,29 @@ from consents.states import DUTY_MACHINE
 from core.actors import Actor
 
 
-def withdrawal_duties(*, client=None) -> QuerySet[WithdrawalDuty]:
-    """Withdrawal duties, the first due first; only the recipients' of an integration `client`, when given."""
+def withdrawal_duties(
+    *, client=None, now: datetime | None = None, latest_acknowledged_first: bool = False
+) -> QuerySet[WithdrawalDuty]:
+    """Withdrawal duties, the first due first (or the latest acknowledged first); only the recipients' of an
+    integration `client`, when given. Each is annotated `late` against `now`: acknowledged after its due
+    time, or still open past it."""
+    now = now or timezone.now()
     duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
-    duties = duties.order_by("due_at")
+    duties = duties.annotate(
+        late=Case(
+            When(acknowledged_at__gt=F("due_at"), then=Value(True)),
+            When(acknowledged_at__isnull=True, due_at__lt=now, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).order_by(*(["-acknowledged_at", "due_at"] if latest_acknowledged_first else ["due_at"]))
     return duties if client is None else duties.filter(recipient__client=client)
+
+
+def withdrawal_duties_of_consent(consent: Consent) -> QuerySet[WithdrawalDuty]:
+    """The duties the consent's withdrawal opened, with their recipients (one query), in the
+    recipients' order: the proof of when each recipient stopped."""
+    return consent.duties.select_related("recipient").order_by("recipient__name", "due_at")
 
 
 def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.catalogue import purpose_entry
+from consents.filters import DutyFilterSet
 from consents.forms import (
     AcknowledgeForm,
     ImportForm,
@@ -18,11 +19,11 @@ from consents.forms import (
     PurposeForm,
     RecipientForm,
 )
-from consents.models import ConsentImport
+from consents.models import ConsentImport, WithdrawalDuty
 from consents.scope import SCOPE_FIELDS, latest_scope
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_submit
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
@@ -204,21 +205,49 @@ def import_job_cancel(request, job_id):
     return redirect("consents:import_job", job_id=run.job_id)
 
 
+DUTY_STATUS_ALL = "all"
+RECENTLY_ACKNOWLEDGED = 20
+
+
 @staff_required("consents.view_withdrawalduty")
 def duty_list(request):
+    """The withdrawal notices: the open ones by default, with the latest acknowledged under them so when
+    each recipient stopped stays in view; `status=acknowledged` or `all`, and `subject` (a CIF) for one
+    customer. The filters are the API list's FilterSet."""
     now = timezone.now()
-    duties = selectors.withdrawal_duties_open(now=now)[:200]
+    status = request.GET.get("status", WithdrawalDuty.Status.OPEN)
+    subject_ref = request.GET.get("subject", "")
+
+    def duties(status: str, **order):
+        params = {"status": "" if status == DUTY_STATUS_ALL else status, "subject": subject_ref}
+        return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
+
+    recent = []
+    try:
+        shown = duties(status)[:200]
+        if status == WithdrawalDuty.Status.OPEN:
+            acknowledged = duties(WithdrawalDuty.Status.ACKNOWLEDGED, latest_acknowledged_first=True)
+            recent = acknowledged[:RECENTLY_ACKNOWLEDGED]
+        filter_error = None
+    except InvalidInput as error:
+        shown, filter_error = [], error.text
     actor = actor_for_user(request.user)
     return render(
         request,
         "consents/duty_list.html",
         {
             # Each duty with what this person may do with it (`duty_allowed_actions`).
-            "duties": [(duty, selectors.duty_allowed_actions(duty, actor)) for duty in duties],
+            "duties": [(duty, selectors.duty_allowed_actions(duty, actor)) for duty in shown],
+            "recently_acknowledged": [(duty, frozenset()) for duty in recent],
             "now": now,
             "form": AcknowledgeForm(),
             "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),
+            "status": status,
+            "statuses": [*WithdrawalDuty.Status.choices, (DUTY_STATUS_ALL, _("All"))],
+            "subject_ref": subject_ref,
+            "filter_error": filter_error,
         },
+        status=400 if filter_error else 200,
     )
 
 

@@ -9,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -363,5 +364,14 @@ def receipt_response(request, consent: Consent, *, base: str):
                 for code in receipt["purpose"].get("data_categories") or []
             ],
             "for_customer": for_customer,
+            # The document's UTC times as datetimes, shown in local time as the rest of the page.
+            "recipient_stops": [
+                {
+                    **stop,
+                    "due_at": parse_datetime(stop["due_at"]),
+                    "acknowledged_at": stop["acknowledged_at"] and parse_datetime(stop["acknowledged_at"]),
+                }
+                for stop in receipt["recipient_stops"]
+            ],
         },
     )
