@@ -30,12 +30,7 @@ def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = Fal
 
     `for_customer`: the customer's copy, as their receipt page shows it, leaves out the bank's internal
     proof of collection (the evidence reference: a form scan's number, the request id; the session's
-    fingerprint; the device string). The keys stay, empty (null), so the document has one shape.
-
-    `recipient_stops`: when each recipient of the purpose stopped after the withdrawal (the duties it
-    opened). The receipt of an event (`event_id`) shows them as they stood at that event, so it stays the
-    same bytes; the record's receipt (no `event_id`) shows them as they stand now. The customer's copy
-    leaves out who recorded each acknowledgement and its note, as it leaves out the evidence."""
+    fingerprint; the device string). The keys stay, empty (null), so the document has one shape."""
     snapshot, scope = consent.snapshot, consent.snapshot["scope"]
     events = list(consent.events.order_by("at", "kind"))
     if event_id is not None:
@@ -47,8 +42,6 @@ def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = Fal
     ended = {e.kind: e for e in events if e.kind != ConsentEvent.Kind.GRANTED}
     withdrawal = ended.get(ConsentEvent.Kind.WITHDRAWN)
     refused = consent.status == ConsentStatus.REFUSED
-    as_of = last.at if event_id is not None else timezone.now()
-    stops = _recipient_stops(consent, as_of, for_customer=for_customer) if withdrawal else []
     return {
         "schema": RECEIPT_SCHEMA,
         "record_id": str(consent.pk),
@@ -119,24 +112,27 @@ def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = Fal
             }
             for e in events
         ],
-        "recipient_stops": stops,
     }
 
 
-def _recipient_stops(consent: Consent, as_of: datetime, *, for_customer: bool) -> list[dict[str, Any]]:
-    """Each duty the withdrawal opened as it stood at `as_of`: due when, acknowledged when (and, for the
-    bank, by whom and how), and `late`: acknowledged after its due time, or still open past it."""
-    stops = []
-    for duty in withdrawal_duties_of_consent(consent):
-        acked = duty.acknowledged_at is not None and duty.acknowledged_at <= as_of
-        stops.append(
-            {
-                "recipient": duty.recipient.name,
-                "due_at": utc_iso(duty.due_at),
-                "acknowledged_at": utc_iso(duty.acknowledged_at) if acked else None,
-                "acknowledged_by": None if for_customer or not acked else duty.acknowledged_by_label,
-                "note": None if for_customer or not acked else duty.acknowledgement_note,
-                "late": duty.acknowledged_at > duty.due_at if acked else duty.due_at < as_of,
-            }
-        )
-    return stops
+def recipient_stops(
+    consent: Consent, *, for_customer: bool = False, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """When each recipient stopped after the consent's withdrawal (the duties it opened), as it stands
+    `now`: due when, acknowledged when (for the bank, by whom and with what note), and `late`,
+    acknowledged after its due time or still open past it. Shown beside the receipt, not in it: the
+    receipt is frozen at its event (the same bytes whatever changes later) and recipients acknowledge
+    after the withdrawal. The customer's copy leaves out who acknowledged and the note, as it leaves out
+    the evidence."""
+    now = now or timezone.now()
+    return [
+        {
+            "recipient": duty.recipient.name,
+            "due_at": duty.due_at,
+            "acknowledged_at": duty.acknowledged_at,
+            "acknowledged_by": None if for_customer else duty.acknowledged_by_label,
+            "note": None if for_customer else duty.acknowledgement_note,
+            "late": (duty.acknowledged_at or now) > duty.due_at,
+        }
+        for duty in withdrawal_duties_of_consent(consent)
+    ]

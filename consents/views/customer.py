@@ -9,14 +9,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.catalogue import purpose_entry
 from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
-from consents.receipts import consent_receipt
+from consents.receipts import consent_receipt, recipient_stops
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
@@ -364,14 +363,6 @@ def receipt_response(request, consent: Consent, *, base: str):
                 for code in receipt["purpose"].get("data_categories") or []
             ],
             "for_customer": for_customer,
-            # The document's UTC times as datetimes, shown in local time as the rest of the page.
-            "recipient_stops": [
-                {
-                    **stop,
-                    "due_at": parse_datetime(stop["due_at"]),
-                    "acknowledged_at": stop["acknowledged_at"] and parse_datetime(stop["acknowledged_at"]),
-                }
-                for stop in receipt["recipient_stops"]
-            ],
+            "recipient_stops": recipient_stops(consent, for_customer=for_customer),
         },
     )

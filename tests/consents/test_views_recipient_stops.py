@@ -4,7 +4,7 @@ withdrawal notices page keeps acknowledged duties (filter by status and by custo
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import WithdrawalDuty
-from consents.receipts import consent_receipt
+from consents.receipts import consent_receipt, recipient_stops
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -33,17 +33,23 @@ def _withdrawn_with_ack(subject, *, partners=("Doi tac Bao hiem",), code="sharin
     return consent, duty
 
 
-def test_staff_receipt_shows_when_each_recipient_stopped(logged_in, dpo, subject):
-    consent, duty = _withdrawn_with_ack(subject)
+def test_receipt_page_shows_when_each_recipient_stopped_the_file_stays_frozen(logged_in, dpo, subject):
+    """The page shows each recipient's acknowledgement beside the receipt; the receipt document itself
+    stays the same bytes whatever changes later (contract: `consents/{id}/receipt/`)."""
+    purpose = make_purpose("sharing", category="sharing", recipients=[make_recipient("Doi tac Bao hiem")])
+    consent = grant(subject, purpose, evidence="FORM-SCAN-7781")
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
     client = logged_in(dpo)
     url = reverse("consents:staff_receipt", args=[consent.pk])
-    doc = client.get(url, {"format": "json"}).json()
-    text = str(doc)
-    assert "Doi tac Bao hiem" in text
-    assert duty.acknowledged_at.isoformat()[:16] in text or "stopped by partner" in text, (
-        f"receipt JSON has no recipient acknowledgement: keys={list(doc)}")
+    before = client.get(url, {"format": "json"}).content
+
+    services.duty_acknowledge(actor=STAFF, duty_id=WithdrawalDuty.objects.get(consent=consent).pk,
+                              note="stopped by partner")
+
+    assert client.get(url, {"format": "json"}).content == before
     page = client.get(url).content.decode()
-    assert "stopped by partner" in page, "staff receipt page does not show the recipient's acknowledgement"
+    assert 'data-testid="receipt-recipient-stops"' in page
+    assert "Doi tac Bao hiem" in page and "stopped by partner" in page
 
 
 def test_portal_withdrawal_duties_page_keeps_acknowledged_duties(logged_in, dpo, subject):
@@ -52,38 +58,39 @@ def test_portal_withdrawal_duties_page_keeps_acknowledged_duties(logged_in, dpo,
     assert "stopped by partner" in page or str(duty.pk) in page, "acknowledged duty vanished from the portal"
 
 
-def test_receipt_recipient_stops_say_who_when_and_late(subject):
+def test_recipient_stops_say_who_when_and_late(subject):
     consent, duty = _withdrawn_with_ack(subject, partners=("Alpha Insurer", "Beta Bank"))
-    stops = consent_receipt(consent)["recipient_stops"]
+    stops = recipient_stops(consent)
     assert [s["recipient"] for s in stops] == ["Alpha Insurer", "Beta Bank"]
     acked, still_open = stops
-    assert acked["acknowledged_at"] == duty.acknowledged_at.astimezone(UTC).isoformat()
+    assert acked["acknowledged_at"] == duty.acknowledged_at
     assert (acked["acknowledged_by"], acked["note"], acked["late"]) == (duty.acknowledged_by_label,
                                                                         "stopped by partner", False)
     assert still_open["acknowledged_at"] is None and still_open["late"] is False
     # Past its due time the open duty is late.
     WithdrawalDuty.objects.filter(consent=consent, status="open").update(
         due_at=timezone.now() - timedelta(hours=1))
-    assert consent_receipt(consent)["recipient_stops"][1]["late"] is True
+    assert recipient_stops(consent)[1]["late"] is True
 
 
 def test_customer_copy_shows_when_each_stopped_but_not_who_or_the_note(subject):
     consent, duty = _withdrawn_with_ack(subject)
-    (stop,) = consent_receipt(consent, for_customer=True)["recipient_stops"]
+    (stop,) = recipient_stops(consent, for_customer=True)
     assert stop["recipient"] == "Doi tac Bao hiem" and stop["acknowledged_at"]
     assert stop["acknowledged_by"] is None and stop["note"] is None
 
 
-def test_receipt_of_a_past_event_stays_the_same_bytes_after_acknowledgements(subject):
+def test_every_receipt_stays_the_same_bytes_after_acknowledgements(subject):
     purpose = make_purpose("sharing", category="sharing", recipients=[make_recipient("Gamma")])
     consent = grant(subject, purpose)
     services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
     consent.refresh_from_db()
-    at_withdrawal = consent_receipt(consent)
-    assert [s["acknowledged_at"] for s in at_withdrawal["recipient_stops"]] == [None]
+    latest = consent_receipt(consent)
+    at_withdrawal = consent_receipt(consent, event_id=latest["receipt_id"])
     services.duty_acknowledge(actor=STAFF, duty_id=WithdrawalDuty.objects.get(consent=consent).pk, note="ok")
-    assert consent_receipt(consent, event_id=at_withdrawal["receipt_id"]) == at_withdrawal
-    assert consent_receipt(consent)["recipient_stops"][0]["acknowledged_at"]
+    assert consent_receipt(consent, event_id=latest["receipt_id"]) == at_withdrawal
+    assert consent_receipt(consent) == latest
+    assert recipient_stops(consent)[0]["acknowledged_at"]
 
 
 def test_receipt_query_count_does_not_grow_with_recipients(logged_in, dpo):
