@@ -78,5 +78,13 @@ def customer_cards(request) -> list[dict[str, Any]]:
     ]
 
 
+# The customer page lists the latest requests; more say how many are shown and lead to the customer's
+# requests in the queue.
+PANEL_REQUESTS = 20
+
+
 def subject_panel(request, subject) -> dict[str, Any]:
-    return {"requests": list(requests_for_subject(subject)[:20]), "subject": subject}
+    found = requests_for_subject(subject)
+    requests = list(found[:PANEL_REQUESTS])
+    total = found.count() if len(requests) == PANEL_REQUESTS else len(requests)
+    return {"requests": requests, "requests_total": total, "subject": subject}
