@@ -33,12 +33,11 @@ TIMELINE_LIMIT = 50
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The consent section of the staff customer page (registered as a subject panel)."""
     states = selectors.consent_states_for_subject(subject)
-    timeline = selectors.consent_timeline(subject)
-    events = list(timeline[:TIMELINE_LIMIT])
+    events, total = selectors.consent_timeline_head(subject, TIMELINE_LIMIT)
     return {
         "consent_subject": subject,
         "consent_events": events,
-        "consent_events_total": timeline.count() if len(events) == TIMELINE_LIMIT else len(events),
+        "consent_events_total": total,
         "consent_live": [s for s in states.values() if s.status == ConsentStatus.GRANTED],
         "consent_restrictions": list(selectors.restrictions_in_force(subject)),
         "can_record": request.user.has_perm("consents.add_consent"),
