@@ -211,3 +211,10 @@ def _column_reader(field: models.Field, database) -> Callable[[models.Model], ob
         return prepare(value, database)
 
     return read
+
+
+def head_and_total(queryset: models.QuerySet[M], limit: int) -> tuple[list[M], int]:
+    """The first `limit` rows and how many there are in all, so a page that shows only the head can
+    say so ("20 of 35"). Counted only when the head is full: a shorter one is the whole list."""
+    head = list(queryset[:limit])
+    return head, queryset.count() if len(head) == limit else len(head)

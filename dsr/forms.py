@@ -65,6 +65,8 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
+    # The customer page's link to all of one customer's requests.
+    subject = forms.CharField(label=_("Customer (CIF)"), max_length=64, required=False)
     assignee = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False
     )

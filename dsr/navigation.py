@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subject_for_user
+from core.db import head_and_total
 from dsr.charts import bar_chart, trend_chart
 from dsr.reports import on_time_trend
 from dsr.selectors import calendar_runs_out_on, request_clock_states, request_counts, requests_for_subject
@@ -77,5 +78,11 @@ def customer_cards(request) -> list[dict[str, Any]]:
     ]
 
 
+# The customer page lists the latest requests; more say how many are shown and lead to the customer's
+# requests in the queue.
+PANEL_REQUESTS = 20
+
+
 def subject_panel(request, subject) -> dict[str, Any]:
-    return {"requests": list(requests_for_subject(subject)[:20]), "subject": subject}
+    requests, total = head_and_total(requests_for_subject(subject), PANEL_REQUESTS)
+    return {"requests": requests, "requests_total": total, "subject": subject}

@@ -18,6 +18,7 @@ from consents.models import (
     Purpose,
 )
 from core.access import subject_for_user
+from core.db import head_and_total
 from core.roles import Role, user_role
 from subjects.models import DataSubject
 from subjects.selectors import wards_verified
@@ -75,6 +76,11 @@ def consent_timeline(subject) -> QuerySet[ConsentEvent]:
         .annotate(guardian_ref=F("consent__guardian__external_ref"))
         .order_by("-at")
     )
+
+
+def consent_timeline_head(subject, limit: int) -> tuple[list[ConsentEvent], int]:
+    """The latest `limit` events of `consent_timeline` and how many there are in all."""
+    return head_and_total(consent_timeline(subject), limit)
 
 
 def consent_states_for_subject(subject) -> dict[int, ConsentState]:

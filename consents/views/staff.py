@@ -25,13 +25,19 @@ from core.forms import call_with_messages, form_error
 from subjects.models import DataSubject
 from subjects.selectors import subject_by_id, subject_for_ref
 
+# The customer page shows the latest events; a longer history says how much is shown and leads to the
+# customer's whole trail in the audit log, so a cut timeline never passes for the complete proof.
+TIMELINE_LIMIT = 50
+
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The consent section of the staff customer page (registered as a subject panel)."""
     states = selectors.consent_states_for_subject(subject)
+    events, total = selectors.consent_timeline_head(subject, TIMELINE_LIMIT)
     return {
         "consent_subject": subject,
-        "consent_events": list(selectors.consent_timeline(subject)[:50]),
+        "consent_events": events,
+        "consent_events_total": total,
         "consent_live": [s for s in states.values() if s.status == ConsentStatus.GRANTED],
         "consent_restrictions": list(selectors.restrictions_in_force(subject)),
         "can_record": request.user.has_perm("consents.add_consent"),

@@ -62,6 +62,7 @@ def queue(request):
             "type": data.get("type") or None,
             "status": data.get("status") or None,
             "assignee_id": data["assignee"].pk if data.get("assignee") else None,
+            "subject_ref": data.get("subject", "").strip() or None,
             "overdue": due in ("overdue", "attention"),
             "due_within": DUE_SOON if due in ("soon", "attention") else None,
             "closed": data.get("closed") or None,
