@@ -53,4 +53,3 @@ def contact_code_send(
         language=language,
         now=now,
     )
-
