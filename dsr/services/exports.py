@@ -139,8 +139,9 @@ def export_download(
     now: datetime | None = None,
 ) -> Download:
     """Hand out the export in one format and record the download. The caller has already checked
-    that `actor` may see this request (the customer themself, or staff). HTML and JSON carry plain
-    words in `language` (the page's language by default): labels, local dates, one section per system.
+    that `actor` may see this request (the customer themself, or staff). HTML, JSON and CSV carry plain
+    words in `language` (the page's language by default): labels, local dates, one section per system;
+    the JSON keeps its English keys, codes and ISO dates beside the labels.
     The export is the customer's own data and is never masked; staff downloading it need a reason
     (need to know), and the request it answers is that reason, recorded in the audit entry."""
     now = now or timezone.now()
@@ -184,7 +185,10 @@ def export_download(
                 },
             ).encode()
         return Download(body, "text/html; charset=utf-8", f"{stem}.html")
-    return Download(_csv(content).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv")
+    # With a byte-order mark: Excel then reads the file as UTF-8, and Vietnamese shows right.
+    with translation.override(language):
+        body = _csv(content).encode("utf-8-sig")
+    return Download(body, "text/csv; charset=utf-8", f"{stem}.csv")
 
 
 # ---------------------------------------------------------------------------- plain language
@@ -203,8 +207,9 @@ LOCAL_DATETIME = "%d/%m/%Y %H:%M"
 LOCAL_DATE = "%d/%m/%Y"
 
 
-def _local(value: str | None) -> str:
-    """An ISO moment as the customer reads it: dd/mm/yyyy HH:MM in Hà Nội time (no seconds, no UTC)."""
+def _local(value: str | None, *, offset: bool = False) -> str:
+    """An ISO moment as the customer reads it: dd/mm/yyyy HH:MM in Hà Nội time (no seconds, no UTC);
+    `offset` adds the time zone's offset ("+07:00"), for a file read away from the page."""
     if not value:
         return ""
     if len(value) == 10:  # a calendar date (date of birth): no time of day to show
@@ -216,7 +221,8 @@ def _local(value: str | None) -> str:
         return day.strftime(LOCAL_DATE) if day else str(value)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, LOCAL_TZ)
-    return timezone.localtime(moment, LOCAL_TZ).strftime(LOCAL_DATETIME)
+    local = timezone.localtime(moment, LOCAL_TZ)
+    return f"{local:{LOCAL_DATETIME}} {local.isoformat()[-6:]}" if offset else local.strftime(LOCAL_DATETIME)
 
 
 def _humanise(key: str) -> str:
@@ -333,15 +339,42 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     return labelled
 
 
+CSV_HEADERS = (
+    _("Type of record"),
+    _("Identifier"),
+    _("Purpose or request type"),
+    _("Event or status"),
+    _("Time (Vietnam)"),
+    _("Channel"),
+)
+
+
 def _csv(content: dict[str, Any]) -> str:
-    """The tabular parts: consent history and requests, one row each."""
+    """The tabular parts, consent history and requests, one row each, as the customer reads them in a
+    spreadsheet in the active language: the HTML copy's labels and local times (with the offset); the
+    same six columns as ever, the ids as stored."""
+    purposes = _purpose_names(content)
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
-    writer.writerow(["record", "id", "purpose_or_type", "event_or_status", "at", "channel"])
+    writer.writerow([str(header) for header in CSV_HEADERS])
     for e in content["consent_events"]:
-        writer.writerow(["consent_event", e["consent"], e["purpose"], e["event"], e["at"], e["channel"]])
+        writer.writerow([
+            str(_("Consent")),
+            e["consent"],
+            purposes.get(e["purpose"], _humanise(e["purpose"])),
+            choice_label(ConsentEvent.Kind.choices, e["event"]),
+            _local(e["at"], offset=True),
+            choice_label(ConsentChannel.choices, e["channel"]),
+        ])
     for r in content["requests"]:
-        writer.writerow(["request", r["id"], r["type"], r["status"], r["received_at"], r["channel"]])
+        writer.writerow([
+            str(_("Request")),
+            r["id"],
+            choice_label(RequestType.choices, r["type"]),
+            choice_label(RequestStatus.choices, r["status"]),
+            _local(r["received_at"], offset=True),
+            choice_label(Channel.choices, r["channel"]),
+        ])
     return out.getvalue()
 
 
