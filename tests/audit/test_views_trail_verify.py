@@ -7,15 +7,14 @@ import html
 import re
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from audit import views
-from audit.hashing import entry_seal
 from audit.models import AuditEntry
 from audit.services import audit_checkpoint_write, audit_record
 from core.actors import Actor
-from tests.audit.tampering import guards_lifted
+from tests.audit.tampering import reseal_with_the_key
 from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
@@ -102,12 +101,7 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
 
     # An old entry re-sealed by someone holding the key lies before the checkpoint: the page's check
     # from the checkpoint cannot see it, the full verification does.
-    with guards_lifted(), connection.cursor() as cursor:
-        entry = entries[1]
-        entry.actor_label = "someone else"
-        entry_seal(entry)
-        cursor.execute("UPDATE audit_auditentry SET actor_label = %s, entry_hash = %s WHERE id = %s",
-                       [entry.actor_label, entry.entry_hash, entry.pk])
+    reseal_with_the_key(entries[1])
     since = client.get(reverse("audit:trail"), {"verify": "checkpoint"}).content.decode()
     assert 'data-testid="chain-intact"' in _verification(since)
     full = client.get(reverse("audit:trail"), {"verify": "1"}).content.decode()
