@@ -13,7 +13,7 @@ from itertools import repeat
 from django.db import connections, router, transaction
 from django.db.models import Max, QuerySet
 
-from audit.checkpoints import Anchors, checkpoints_read
+from audit.checkpoints import Anchors, Checkpoint, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
 
@@ -28,6 +28,10 @@ class ChainVerification:
     # The last entry that checked out: what a new checkpoint records.
     head_sequence: int = 0
     head_hash: str = GENESIS_HASH
+    # Where the walk began: the first entry, or the head of the last checkpoint (`since_checkpoint`),
+    # then with the time that checkpoint was written (ISO 8601, UTC).
+    from_sequence: int = 1
+    from_checkpoint_at: str = ""
 
 
 # What the verification reads of each entry: the fields the seal covers, the seal and its key.
@@ -195,7 +199,8 @@ def audit_chain_verify(
     must still carry the recorded hash and a valid seal, and everything after it is checked in full.
     What lies before it was verified when the checkpoint was written; the hourly checkpoint and the
     nightly check run this way, and a weekly full verification re-reads the whole trail.
-    `entries` then counts the entries checked in this run.
+    `entries` then counts the entries checked in this run, and `from_sequence` and
+    `from_checkpoint_at` say where it began.
 
     `workers` > 1 splits a long chain on PostgreSQL between that many forked processes (the
     `verify_audit` command); a chain that does not check out is then walked again serially, so the
@@ -204,10 +209,21 @@ def audit_chain_verify(
     anchors = anchors if anchors is not None else checkpoints_read()
     if anchors.problem:
         return ChainVerification(False, 0, None, f"checkpoint file: {anchors.problem}")
+    last = anchors.last
+    start = last if since_checkpoint and last is not None and last.sequence > 0 else None
+    result = _verified(anchors, start, batch_size=batch_size, workers=workers)
+    if start is None:
+        return result
+    return replace(result, from_sequence=start.sequence, from_checkpoint_at=start.written_at)
+
+
+def _verified(
+    anchors: Anchors, start: Checkpoint | None, *, batch_size: int, workers: int
+) -> ChainVerification:
+    """`audit_chain_verify` from the first entry, or from the head of the checkpoint `start`."""
     anchored = anchors.by_sequence()
     keyed_from = anchors.keyed_from
     last = anchors.last
-    start = last if since_checkpoint and last is not None and last.sequence > 0 else None
     begin = _Walk(start.sequence, None) if start is not None else _Walk(1, GENESIS_HASH)
     walk = _walk_in_parallel(
         begin, workers=workers, batch_size=batch_size, keyed_from=keyed_from, anchored=anchored

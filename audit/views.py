@@ -1,8 +1,12 @@
 """The audit pages of the staff portal (auditor and DPO)."""
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from audit.actions import action_label, known_actions
 from audit.selectors import audit_chain_verify, audit_entries
@@ -11,6 +15,28 @@ from core.errors import InvalidInput
 from core.moments import parse_moment
 from core.references import subject_id_for_reference
 from core.replica import replica_reads
+
+# `?verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value the
+# whole chain. The result is kept in the session, so paging through the trail afterwards (its links
+# never carry `verify`) shows it again, with when it was taken, instead of verifying again.
+FROM_CHECKPOINT = "checkpoint"
+SESSION_KEY = "audit_verification"
+
+
+def _verification_remembered(result, *, at: datetime) -> dict:
+    return {**asdict(result), "verified_at": at.isoformat()}
+
+
+def _verification_shown(remembered: dict | None) -> dict | None:
+    """The remembered result with its times as datetimes for the page."""
+    if not remembered:
+        return None
+    from_checkpoint_at = remembered.get("from_checkpoint_at")
+    return {
+        **remembered,
+        "verified_at": datetime.fromisoformat(remembered["verified_at"]),
+        "from_checkpoint_at": datetime.fromisoformat(from_checkpoint_at) if from_checkpoint_at else None,
+    }
 
 
 @staff_required("audit.view_auditentry")
@@ -27,8 +53,14 @@ def audit_trail(request):
         page = Paginator(entries, 50).get_page(params.get("page"))
         for entry in page:
             entry.label = action_label(entry.action)
-        verification = audit_chain_verify() if params.get("verify") else None
+        if params.get("verify"):
+            result = audit_chain_verify(since_checkpoint=params["verify"] == FROM_CHECKPOINT)
+            request.session[SESSION_KEY] = _verification_remembered(result, at=timezone.now())
+    filters = params.copy()
+    for name in ("page", "verify"):
+        filters.pop(name, None)
     return render(request, "audit/trail.html", {
         "page": page, "actions": known_actions(), "filters": params, "error": error,
-        "verification": verification,
+        "verification": _verification_shown(request.session.get(SESSION_KEY)),
+        "filter_query": filters.urlencode(), "from_checkpoint": FROM_CHECKPOINT,
     })

@@ -15,24 +15,73 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Consent, ConsentEvent, ConsentStatus
+from consents.models import Channel, Consent, ConsentEvent, ConsentStatus
 from consents.scope import localised, utc_iso
 from consents.selectors import withdrawal_duties_of_consent
+from core.actors import ActorKind
 from core.errors import NotFound
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
 
-def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = False) -> dict[str, Any]:
+# Who acted, as the customer's copy says it: by the channel the bank's people or systems used, never
+# the internal label (a staff username, an integration token's name, a job name).
+STAFF_IN_WORDS = {
+    Channel.BRANCH: _("bank staff at a branch"),
+    Channel.CALL_CENTRE: _("the call centre"),
+    Channel.PAPER_FORM: _("bank staff, from a paper form"),
+}
+CLIENT_IN_WORDS = {
+    Channel.INTERNET_BANKING: _("internet banking"),
+    Channel.MOBILE_APP: _("the mobile app"),
+}
+
+
+def who_acted_for_customer(kind: str, user, channel: str, *, consent: Consent, reader=None) -> str:
+    """Who acted on `consent`, in words for the customer `reader` (a data subject: the consent's own,
+    or their guardian): "you", "your guardian", "bank staff at a branch", "the call centre", ... in the
+    active language. Read only from what the event froze (the actor's kind and account, the channel)
+    and the consent's parties, so the same event always gives the same words."""
+    if kind == ActorKind.CUSTOMER:
+        account = getattr(user, "customer_account", None) if user is not None else None
+        acting = account.subject_id if account is not None else None
+        reader_id = reader.pk if reader is not None else None
+        if acting is not None and acting == reader_id:
+            return str(_("you"))
+        if acting is not None and acting == consent.guardian_id:
+            return str(_("your guardian") if reader_id == consent.subject_id else _("the guardian"))
+        if acting is not None and acting == consent.subject_id and reader_id == consent.guardian_id:
+            return str(_("your ward"))
+        return str(_("the customer"))
+    if kind == ActorKind.STAFF:
+        return str(STAFF_IN_WORDS.get(channel, _("bank staff")))
+    if kind == ActorKind.CLIENT:
+        return str(CLIENT_IN_WORDS.get(channel, _("the bank's application")))
+    return str(_("the bank's system, automatically"))
+
+
+def consent_receipt(
+    consent: Consent, *, event_id=None, for_customer: bool = False, reader=None
+) -> dict[str, Any]:
     """The receipt of a consent record as it stood after one of its events (the latest by default):
     what was agreed comes from the snapshot frozen at the grant, so the same event always gives the
     same document whatever the catalogue says later.
 
     `for_customer`: the customer's copy, as their receipt page shows it, leaves out the bank's internal
     proof of collection (the evidence reference: a form scan's number, the request id; the session's
-    fingerprint; the device string). The keys stay, empty (null), so the document has one shape."""
+    fingerprint; the device string). The keys stay, empty (null), so the document has one shape. It
+    says who acted (`events[].actor`, `collection.recorded_by`) in words for `reader`, the customer
+    reading it (`who_acted_for_customer`), where the staff copy keeps the bank's exact label; like the
+    purpose's name, the words are in the reader's language, the same bytes for the same event."""
     snapshot, scope = consent.snapshot, consent.snapshot["scope"]
-    events = list(consent.events.order_by("at", "kind"))
+    events = consent.events.order_by("at", "kind")
+    events = list(events.select_related("actor_user__customer_account") if for_customer else events)
+
+    def who(kind, user, label, channel) -> str:
+        if not for_customer:
+            return label
+        return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader)
+
     if event_id is not None:
         cut = next((i for i, e in enumerate(events) if str(e.pk) == str(event_id)), None)
         if cut is None:
@@ -81,7 +130,9 @@ def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = Fal
             "evidence": None if for_customer else consent.evidence,
             "session": None if for_customer else consent.session_ref or None,
             "device": None if for_customer else consent.device or None,
-            "recorded_by": consent.recorded_by_label,
+            "recorded_by": who(
+                consent.recorded_by_kind, consent.recorded_by_user, consent.recorded_by_label, consent.channel
+            ),
             "recorded_by_kind": consent.recorded_by_kind,
         },
         "state": last.kind if last.kind != ConsentEvent.Kind.GRANTED else ConsentStatus.GRANTED,
@@ -106,7 +157,7 @@ def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = Fal
                 "type": e.kind,
                 "time": utc_iso(e.at),
                 "channel": e.channel,
-                "actor": e.actor_label,
+                "actor": who(e.actor_kind, e.actor_user, e.actor_label, e.channel),
                 "actor_kind": e.actor_kind,
                 "reason": e.reason,
             }

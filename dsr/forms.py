@@ -67,6 +67,8 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
     # The customer page's link to all of one customer's requests.
     subject = forms.CharField(label=_("Customer (CIF)"), max_length=64, required=False)
+    # With a customer: also the requests they filed as guardian for a ward, as the customer page counts.
+    as_guardian = forms.BooleanField(label=_("Include those filed as guardian"), required=False)
     assignee = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False
     )

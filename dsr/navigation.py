@@ -12,7 +12,13 @@ from core.access import subject_for_user
 from core.db import head_and_total
 from dsr.charts import bar_chart, trend_chart
 from dsr.reports import on_time_trend
-from dsr.selectors import calendar_runs_out_on, request_clock_states, request_counts, requests_for_subject
+from dsr.selectors import (
+    calendar_runs_out_on,
+    request_clock_states,
+    request_counts,
+    requests_for_subject,
+    requests_of_customer,
+)
 from dsr.states import OPEN
 
 
@@ -84,5 +90,8 @@ PANEL_REQUESTS = 20
 
 
 def subject_panel(request, subject) -> dict[str, Any]:
-    requests, total = head_and_total(requests_for_subject(subject), PANEL_REQUESTS)
+    """The customer's requests and those they filed as guardian for a ward, newest first: the set the
+    queue lists for the panel's link (`?subject=<CIF>&as_guardian=1`), so both count the same."""
+    mine = requests_of_customer(subject.external_ref, as_guardian=True).order_by("-received_at")
+    requests, total = head_and_total(mine, PANEL_REQUESTS)
     return {"requests": requests, "requests_total": total, "subject": subject}

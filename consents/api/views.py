@@ -148,15 +148,16 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
         description="Consent receipt modelled on ISO/IEC TS 27560, frozen at the grant: the receipt of "
         "the latest event, or of `?event=`. The same event always gives the same document. A customer's "
         "copy leaves the bank's internal proof of collection out: `collection.evidence`, `session` and "
-        "`device` are null.",
+        "`device` are null; it says who acted (`events[].actor`, `collection.recorded_by`) in words in the "
+        "customer's language (\"you\", \"bank staff at a branch\"), where staff see the bank's own label.",
     )
     def get(self, request, pk):
         consent = self.get_consent(pk)
         # A customer's copy leaves out the bank's internal proof of collection, as their receipt page.
-        for_customer = caller_subject(request.user) is not None
-        return Response(
-            consent_receipt(consent, event_id=_uuid_param(request, "event"), for_customer=for_customer)
-        )
+        reader = caller_subject(request.user)
+        return Response(consent_receipt(
+            consent, event_id=_uuid_param(request, "event"), for_customer=reader is not None, reader=reader
+        ))
 
 
 class ConsentWithdrawView(_OneConsentMixin, APIView):

@@ -63,7 +63,7 @@ def consent_granted(subject, purpose: Purpose | None) -> Consent | None:
 
 
 def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
-    return consent.events.select_related("actor_user")
+    return consent.events.select_related("actor_user__customer_account")
 
 
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from consents import selectors, services
 from consents.catalogue import purpose_entry
 from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
-from consents.receipts import consent_receipt, recipient_stops
+from consents.receipts import consent_receipt, recipient_stops, who_acted_for_customer
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
-from core.access import customer_required, found_or_404
+from core.access import customer_required, found_or_404, subject_for_user
 from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
@@ -330,9 +330,10 @@ def receipt_response(request, consent: Consent, *, base: str):
     # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
     # and file, shows the channel instead.
     for_customer = base == "selfservice/base.html"
+    reader = subject_for_user(request.user) if for_customer else None
     try:
         receipt = consent_receipt(
-            consent, event_id=request.GET.get("event") or None, for_customer=for_customer
+            consent, event_id=request.GET.get("event") or None, for_customer=for_customer, reader=reader
         )
     except DomainError:
         raise Http404 from None
@@ -342,12 +343,19 @@ def receipt_response(request, consent: Consent, *, base: str):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     viewer = request.user
+
+    def who(kind, label, user, channel) -> str:
+        # The customer's page says it as their file does; staff see the staff member's name.
+        if for_customer:
+            return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader)
+        return actor_display(kind, label, user, viewer=viewer)
+
     events = [
-        {"event": e, "who": actor_display(e.actor_kind, e.actor_label, e.actor_user, viewer=viewer)}
+        {"event": e, "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel)}
         for e in selectors.consent_events_with_actors(consent)
     ]
-    recorded_by = actor_display(
-        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, viewer=viewer
+    recorded_by = who(
+        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel
     )
     return render(
         request,

@@ -60,6 +60,19 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     return request_list().filter(Q(subject=subject) | acting_for).order_by("-received_at")
 
 
+def requests_of_customer(
+    subject_ref: str, *, as_guardian: bool = False, base: QuerySet[DataSubjectRequest] | None = None
+) -> QuerySet[DataSubjectRequest]:
+    """The requests staff see under one customer number (CIF): the customer's own and, `as_guardian`,
+    those they filed as guardian for a ward, whether or not they still act for the ward (the bank's
+    record of what the customer asked; `requests_for_subject` is what the customer still reads).
+    The customer page's request panel and the queue's customer filter read the same set here."""
+    mine = Q(subject__external_ref=subject_ref)
+    if as_guardian:
+        mine |= Q(guardian__external_ref=subject_ref)
+    return (base if base is not None else request_list()).filter(mine)
+
+
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:
     """Whether `subject` may act on `request` as `requests_for_subject` lets them see it: their own, or
     their ward's while they still act for the ward."""

@@ -1,9 +1,9 @@
 """The data package of an access or copy request: built once at completion, downloaded until it
-expires, every download audited. Stored as encrypted JSON; HTML and CSV are rendered from it."""
+expires, every download audited. Stored as encrypted JSON; HTML and CSV are rendered from it
+(`dsr.services.export_formats`)."""
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,22 +13,15 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from authorisations.selectors import authorisations_export
-from consents.models import Channel as ConsentChannel
-from consents.models import ConsentEvent, Purpose
 from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
-from core.labels import choice_label
-from core.spreadsheets import SpreadsheetWriter
-from deadlines.models import RequestType
-from deadlines.policy import LOCAL_TZ
-from dsr.models import Channel, DataSubjectRequest, RequestExport, System, TaskStatus
-from dsr.states import RequestStatus
+from dsr.models import DataSubjectRequest, RequestExport, TaskStatus
+from dsr.services.export_formats import export_csv, export_labelled, export_readable, local_time
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -139,8 +132,9 @@ def export_download(
     now: datetime | None = None,
 ) -> Download:
     """Hand out the export in one format and record the download. The caller has already checked
-    that `actor` may see this request (the customer themself, or staff). HTML and JSON carry plain
-    words in `language` (the page's language by default): labels, local dates, one section per system.
+    that `actor` may see this request (the customer themself, or staff). HTML, JSON and CSV carry plain
+    words in `language` (the page's language by default): labels, local dates, one section per system;
+    the JSON keeps its English keys, codes and ISO dates beside the labels.
     The export is the customer's own data and is never masked; staff downloading it need a reason
     (need to know), and the request it answers is that reason, recorded in the audit entry."""
     now = now or timezone.now()
@@ -179,170 +173,15 @@ def export_download(
                 "dsr/export.html",
                 {
                     "data": export_readable(content),
-                    "expires_at": _local(export.expires_at.isoformat()),
+                    "expires_at": local_time(export.expires_at.isoformat()),
                     "language": language,
                 },
             ).encode()
         return Download(body, "text/html; charset=utf-8", f"{stem}.html")
-    return Download(_csv(content).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv")
-
-
-# ---------------------------------------------------------------------------- plain language
-
-SUBJECT_LABELS = {
-    "external_ref": _("Customer number (CIF)"),
-    "full_name": _("Full name"),
-    "national_id": _("Citizen ID (CCCD)"),
-    "passport_number": _("Passport number"),
-    "date_of_birth": _("Date of birth"),
-    "phone": _("Phone"),
-    "email": _("E-mail"),
-    "address": _("Address"),
-}
-LOCAL_DATETIME = "%d/%m/%Y %H:%M"
-LOCAL_DATE = "%d/%m/%Y"
-
-
-def _local(value: str | None) -> str:
-    """An ISO moment as the customer reads it: dd/mm/yyyy HH:MM in Hà Nội time (no seconds, no UTC)."""
-    if not value:
-        return ""
-    if len(value) == 10:  # a calendar date (date of birth): no time of day to show
-        day = parse_date(value)
-        return day.strftime(LOCAL_DATE) if day else str(value)
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        return day.strftime(LOCAL_DATE) if day else str(value)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, LOCAL_TZ)
-    return timezone.localtime(moment, LOCAL_TZ).strftime(LOCAL_DATETIME)
-
-
-def _humanise(key: str) -> str:
-    # A system's own field names ("card_count") read as words; the code stays in the JSON.
-    text = str(key).replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, list):
-        return ", ".join(_value(v) for v in value if v not in (None, "", [], {}))
-    if isinstance(value, dict):
-        return "; ".join(
-            f"{_humanise(k)}: {_value(v)}" for k, v in value.items() if v not in (None, "", [], {})
-        )
-    if isinstance(value, str) and parse_datetime(value) is not None:
-        return _local(value)
-    return str(value)
-
-
-def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
-    codes = {e["purpose"] for e in content.get("consent_events", [])}
-    return {p.code: p.name for p in Purpose.objects.filter(code__in=codes)}
-
-
-def _system_names(content: dict[str, Any]) -> dict[str, str]:
-    """Each system's name in the active language, read when the export is downloaded (as purposes'
-    are); an export built before keeps the name it stored, which reads when a system is gone."""
-    names = {s.get("system"): s.get("name") or s.get("system") for s in content.get("systems", [])}
-    names.update((s.code, s.name) for s in System.objects.filter(code__in=list(names)))
-    return names
-
-
-def export_readable(content: dict[str, Any]) -> dict[str, Any]:
-    """The stored export as a person reads it, in the active language: labels instead of field
-    names and codes, local dates, one section per system, and no empty rows."""
-    purposes = _purpose_names(content)
-    system_names = _system_names(content)
-    subject = content.get("subject", {})
-    systems = []
-    for system in content.get("systems", []):
-        rows = [
-            {"label": _humanise(k), "value": _value(v)}
-            for k, v in (system.get("data") or {}).items()
-            if v not in (None, "", [], {})
-        ]
-        systems.append({"name": system_names.get(system.get("system")), "rows": rows})
-    return {
-        "generated_at": _local(content.get("generated_at")),
-        "subject": [
-            {
-                "label": str(SUBJECT_LABELS[name]),
-                "value": _local(subject[name]) if name == "date_of_birth" else subject[name],
-            }
-            for name in SUBJECT_LABELS
-            if subject.get(name)
-        ],
-        "consent_events": [
-            {
-                "purpose": purposes.get(e["purpose"], _humanise(e["purpose"])),
-                "notice_version": e.get("notice_version", ""),
-                "event": choice_label(ConsentEvent.Kind.choices, e["event"]),
-                "at": _local(e["at"]),
-                "channel": choice_label(ConsentChannel.choices, e["channel"]),
-                "for_ward": e.get("for_ward", False),
-            }
-            for e in content.get("consent_events", [])
-        ],
-        "requests": [
-            {
-                "type": choice_label(RequestType.choices, r["type"]),
-                "status": choice_label(RequestStatus.choices, r["status"]),
-                "channel": choice_label(Channel.choices, r["channel"]),
-                "received_at": _local(r["received_at"]),
-                "closed_at": _local(r.get("closed_at")),
-            }
-            for r in content.get("requests", [])
-        ],
-        "third_party_access": [
-            {
-                "third_party": a.get("third_party", ""),
-                "starts_at": _local(a.get("starts_at")),
-                "expires_at": _local(a.get("expires_at")),
-                "ended_at": _local(a.get("ended_at")),
-                "accesses": len(a.get("accesses") or []),
-            }
-            for a in content.get("third_party_access", [])
-        ],
-        "systems": systems,
-    }
-
-
-def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
-    """The JSON download: the stored codes and ISO dates as they are, with labels beside them in the
-    active language, so a program and a person both read it."""
-    purposes = _purpose_names(content)
-    labelled = json.loads(json.dumps(content))
-    labelled["language"] = translation.get_language()
-    labelled["subject_labels"] = {name: str(SUBJECT_LABELS[name]) for name in SUBJECT_LABELS}
-    for e in labelled.get("consent_events", []):
-        e["purpose_label"] = purposes.get(e["purpose"], _humanise(e["purpose"]))
-        e["event_label"] = choice_label(ConsentEvent.Kind.choices, e["event"])
-        e["channel_label"] = choice_label(ConsentChannel.choices, e["channel"])
-    for r in labelled.get("requests", []):
-        r["type_label"] = choice_label(RequestType.choices, r["type"])
-        r["status_label"] = choice_label(RequestStatus.choices, r["status"])
-        r["channel_label"] = choice_label(Channel.choices, r["channel"])
-    system_names = _system_names(content)
-    for system in labelled.get("systems", []):
-        system["name_label"] = system_names.get(system.get("system"))
-        system["labels"] = {k: _humanise(k) for k in (system.get("data") or {})}
-    return labelled
-
-
-def _csv(content: dict[str, Any]) -> str:
-    """The tabular parts: consent history and requests, one row each."""
-    out = io.StringIO()
-    writer = SpreadsheetWriter(out)
-    writer.writerow(["record", "id", "purpose_or_type", "event_or_status", "at", "channel"])
-    for e in content["consent_events"]:
-        writer.writerow(["consent_event", e["consent"], e["purpose"], e["event"], e["at"], e["channel"]])
-    for r in content["requests"]:
-        writer.writerow(["request", r["id"], r["type"], r["status"], r["received_at"], r["channel"]])
-    return out.getvalue()
+    # With a byte-order mark: Excel then reads the file as UTF-8, and Vietnamese shows right.
+    with translation.override(language):
+        body = export_csv(content).encode("utf-8-sig")
+    return Download(body, "text/csv; charset=utf-8", f"{stem}.csv")
 
 
 def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> int:

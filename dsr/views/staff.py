@@ -63,6 +63,7 @@ def queue(request):
             "status": data.get("status") or None,
             "assignee_id": data["assignee"].pk if data.get("assignee") else None,
             "subject_ref": data.get("subject", "").strip() or None,
+            "as_guardian": bool(data.get("as_guardian")),
             "overdue": due in ("overdue", "attention"),
             "due_within": DUE_SOON if due in ("soon", "attention") else None,
             "closed": data.get("closed") or None,
@@ -84,7 +85,13 @@ def queue(request):
         )
     page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
-    return render(request, "dsr/queue.html", {"form": form, "page": page, "rows": rows, "now": now})
+    # Said in words: the customer's rows include the requests they filed as guardian for a ward.
+    as_guardian_of = filters["subject_ref"] if filters.get("subject_ref") and filters["as_guardian"] else None
+    return render(
+        request,
+        "dsr/queue.html",
+        {"form": form, "page": page, "rows": rows, "now": now, "as_guardian_of": as_guardian_of},
+    )
 
 
 @staff_required("dsr.add_datasubjectrequest")

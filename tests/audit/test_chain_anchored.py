@@ -22,7 +22,7 @@ from audit.tasks import write_checkpoint
 from config.celery import app
 from core.actors import Actor
 from integrations.models import OutboxMessage
-from tests.audit.tampering import guards_lifted
+from tests.audit.tampering import guards_lifted, reseal_with_the_key
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -267,12 +267,7 @@ def test_the_nightly_check_starts_at_the_last_checkpoint_and_the_weekly_one_read
     assert since.head_sequence == more[-1].sequence
 
     # An old entry changed by someone who also holds the key: only the full verification reads it.
-    with guards_lifted(), connection.cursor() as cursor:
-        entry = entries[1]
-        entry.actor_label = "someone else"
-        entry_seal(entry)
-        cursor.execute("UPDATE audit_auditentry SET actor_label = %s, entry_hash = %s WHERE id = %s",
-                       [entry.actor_label, entry.entry_hash, entry.pk])
+    reseal_with_the_key(entries[1])
     assert audit_chain_verify(since_checkpoint=True).valid
     full = audit_chain_verify()
     assert not full.valid and full.first_invalid == entries[2].pk

@@ -2,11 +2,15 @@
 so and leads to the customer's requests in the queue."""
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from dsr import navigation
+from tests.consents.factories import child_of
 from tests.dsr.factories import make_request
 from tests.pages import LANGUAGES, in_either_language
 
@@ -53,3 +57,36 @@ def test_the_queue_filtered_by_customer_lists_only_theirs(logged_in, dpo, subjec
     queue = logged_in(dpo).get(reverse("dsr:queue"), {"subject": subject.external_ref}).content.decode()
     assert queue.count('data-testid="queue-row"') == 1
     assert subject.external_ref in queue
+
+
+def _more_link(panel: str) -> str:
+    more = panel[panel.index('data-testid="more-requests"'):]
+    return html.unescape(re.search(r'href="([^"]+)"', more)[1])
+
+
+def test_the_panels_count_and_its_link_show_the_same_requests_with_those_filed_as_guardian(
+    logged_in, dpo, subject, monkeypatch
+):
+    """The panel counts the requests the customer filed as guardian for a ward beside their own; the
+    queue its link opens lists the same requests and says it includes those filed as guardian."""
+    ward = child_of(subject, age=10)
+    for _ in range(2):
+        make_request(subject, type="access")
+    make_request(ward, type="copy", guardian=subject)
+    make_request(ward, type="access")  # the ward's own, filed by nobody as guardian: not the guardian's
+    monkeypatch.setattr(navigation, "PANEL_REQUESTS", 2)
+    client = logged_in(dpo)
+    panel = _panel(client, subject)
+    assert in_either_language("%(shown)s of %(total)s requests shown.", panel, shown=2, total=3)
+    queue = client.get(_more_link(panel)).content.decode()
+    assert queue.count('data-testid="queue-row"') == 3
+    assert 'data-testid="queue-as-guardian"' in queue
+    assert queue.count('data-testid="filed-as-guardian"') == 1  # the ward's row says who filed it
+    assert in_either_language(
+        "Requests of customer %(cif)s, and those they filed as guardian for a ward.", queue,
+        cif=subject.external_ref,
+    )
+    # Without the parameter the filter stays the customer's own requests.
+    own = client.get(reverse("dsr:queue"), {"subject": subject.external_ref}).content.decode()
+    assert own.count('data-testid="queue-row"') == 2
+    assert 'data-testid="queue-as-guardian"' not in own

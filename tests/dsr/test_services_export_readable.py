@@ -2,13 +2,21 @@
 local dates without seconds, one section per system and no empty rows, in the customer's language;
 the JSON keeps codes and ISO dates and adds labels."""
 
+import codecs
+import csv
+import io
 import json
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from dsr import services
 from tests.dsr.factories import STAFF, answered_access
+from tests.pages import translated
+
+VN_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +75,45 @@ def test_json_export_keeps_codes_and_iso_dates_and_adds_labels(subject):
     assert (req["type"], req["type_label"]) == ("access", "Access to personal data")
     core = next(s for s in body["systems"] if s["system"] == "core_banking")
     assert core["labels"]["card_count"] == "Card count"
+
+
+CSV_HEADERS = (
+    "Type of record", "Identifier", "Purpose or request type", "Event or status", "Time (Vietnam)", "Channel"
+)
+
+
+def _csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith(codecs.BOM_UTF8)  # Excel opens Vietnamese text right only with the BOM
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_csv_export_reads_in_the_customers_language_and_local_time(subject, language):
+    """The CSV copy the customer opens in a spreadsheet: headers and values in their language (as the
+    HTML copy decides it), times in Hà Nội time with the offset; the JSON keeps codes and UTC."""
+    request = answered_access(subject)
+    body = services.export_download(actor=STAFF, request=request, format="csv", language=language).body
+    header, *rows = _csv_rows(body)
+    assert header == [translated(text, language) for text in CSV_HEADERS]
+    if language == "vi":
+        assert header != list(CSV_HEADERS), "the headers have no Vietnamese translation"
+    stored = json.loads(
+        services.export_download(actor=STAFF, request=request, format="json", language=language).body
+    )
+    expected = [
+        *(e["at"] for e in stored["consent_events"]),
+        *(r["received_at"] for r in stored["requests"]),
+    ]
+    assert [row[4] for row in rows] == [
+        datetime.fromisoformat(at).astimezone(VN_TIME).strftime("%d/%m/%Y %H:%M +07:00") for at in expected
+    ]
+    consent_row, request_row = rows
+    assert consent_row[0] == translated("Consent", language)
+    assert request_row[0] == translated("Request", language)
+    assert consent_row[2] == ("Ưu đãi tiếp thị" if language == "vi" else "Marketing offers")
+    assert consent_row[3] == translated("Granted", language)
+    assert request_row[2] == translated("Access to personal data", language)
+    assert request_row[1] == stored["requests"][0]["id"]
+    text = "\n".join(",".join(row) for row in rows)
+    for raw in ("granted", "in_progress", "branch", "+00:00", "consent_event"):
+        assert raw not in text, raw

@@ -1,0 +1,109 @@
+"""The audit page verifies the chain when the auditor asks, once: paging through the trail afterwards
+neither carries the request along nor verifies again, and the result says what was verified, when and
+up to which entry (from the last checkpoint when asked so, and then says so)."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from audit import views
+from audit.models import AuditEntry
+from audit.services import audit_checkpoint_write, audit_record
+from core.actors import Actor
+from tests.audit.tampering import reseal_with_the_key
+from tests.pages import in_either_language
+
+pytestmark = pytest.mark.django_db
+SYSTEM = Actor.system("tests")
+
+
+def _write(n: int) -> list[AuditEntry]:
+    with transaction.atomic():
+        return [audit_record(action="core.token.issued", actor=SYSTEM, data={"i": i}) for i in range(n)]
+
+
+def _pager_links(page: str) -> list[str]:
+    pager = page[page.index('class="pager"'):]
+    pager = pager[:pager.index("</nav>")]
+    return [html.unescape(href) for href in re.findall(r'href="([^"]+)"', pager)]
+
+
+def _verification(page: str) -> str:
+    found = page[page.index('data-testid="verification"'):]
+    return found[:found.index("</div>")]
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """How many times the page verified the chain."""
+    calls = []
+    verify = views.audit_chain_verify
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return verify(**kwargs)
+
+    monkeypatch.setattr(views, "audit_chain_verify", counted)
+    return calls
+
+
+def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
+    logged_in, auditor, verifications
+):
+    _write(60)  # two pages of 50
+    client = logged_in(auditor)
+    first = client.get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}).content.decode()
+    assert len(verifications) == 1
+    (next_page,) = _pager_links(first)
+    assert "verify" not in next_page
+    assert "action=core.token.issued" in next_page and "page=2" in next_page
+
+    second = client.get(reverse("audit:trail") + next_page).content.decode()
+    assert len(verifications) == 1
+    # The result the auditor asked for is still shown, with when and up to which entry it was taken.
+    assert "#60" in _verification(second)
+    (previous_page,) = _pager_links(second)
+    assert "verify" not in previous_page
+
+
+def test_the_result_says_what_was_verified_and_up_to_which_entry(logged_in, auditor):
+    entries = _write(3)
+    page = logged_in(auditor).get(reverse("audit:trail"), {"verify": 1}).content.decode()
+    found = _verification(page)
+    head = AuditEntry.objects.order_by("-sequence").first().sequence
+    assert head >= entries[-1].sequence
+    assert in_either_language(
+        "Entries #%(first)s to #%(last)s were checked: the whole chain from its first entry.",
+        found, first=1, last=head,
+    )
+    assert 'data-testid="verified-at"' in found
+
+
+def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_still_reads_everything(
+    logged_in, auditor
+):
+    entries = _write(6)
+    audit_checkpoint_write()  # its head is #6
+    _write(3)
+    client = logged_in(auditor)
+    page = client.get(reverse("audit:trail"), {"verify": "checkpoint"}).content.decode()
+    found = _verification(page)
+    head = AuditEntry.objects.order_by("-sequence").first().sequence
+    assert in_either_language(
+        "Entries #%(first)s to #%(last)s were checked, from the head of the last checkpoint on.",
+        found, first=entries[-1].sequence, last=head,
+    )
+    assert 'data-testid="from-checkpoint"' in found
+
+    # An old entry re-sealed by someone holding the key lies before the checkpoint: the page's check
+    # from the checkpoint cannot see it, the full verification does.
+    reseal_with_the_key(entries[1])
+    since = client.get(reverse("audit:trail"), {"verify": "checkpoint"}).content.decode()
+    assert 'data-testid="chain-intact"' in _verification(since)
+    full = client.get(reverse("audit:trail"), {"verify": "1"}).content.decode()
+    assert 'data-testid="chain-broken"' in _verification(full)
+    assert str(entries[2].pk) in _verification(full)
