@@ -16,10 +16,15 @@ def choice_label(choices: Iterable[tuple[Any, Any]], code: str) -> str:
     return str(dict(choices).get(code, code))
 
 
+def in_language(vietnamese: str, english: str, *, language: str | None) -> str:
+    """The English text for a reader of `language` English when there is one, else the Vietnamese (the
+    bank's language, and the default): how a text kept in both languages is shown."""
+    return english if english and (language or "vi")[:2] == "en" else vietnamese
+
+
 def in_reader_language(vietnamese: str, english: str) -> str:
-    """The English text for a reader in English when there is one, else the Vietnamese (the bank's
-    language, and the default): how a name kept in both languages is shown."""
-    return english if english and (get_language() or "vi")[:2] == "en" else vietnamese
+    """`in_language` for the reader of this page or document (the active language)."""
+    return in_language(vietnamese, english, language=get_language())
 
 
 def text_in_reader_language(field: str) -> property:

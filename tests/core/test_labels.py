@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from consents.models import Purpose
-from core.labels import in_reader_language
+from core.labels import in_language, in_reader_language
 from dsr.models import DataCategory, LegalHold, RetentionRule, System
 from transparency.models import TransparencyText
 
@@ -41,3 +41,13 @@ def test_every_text_kept_in_both_languages_follows_the_same_rule():
         assert [getattr(row, field) for row, field in rows] == [
             "Luật 14", "Records", "Description", "Hậu quả", "Text"
         ]
+
+
+def test_a_text_for_a_given_reader_follows_the_same_rule_as_the_page():
+    """The staff form reads each notice in the customer's language, a breach mailing each customer's
+    categories in theirs: the language is given, the rule is the page's."""
+    assert in_language("Mô tả", "Description", language="en") == "Description"
+    assert in_language("Mô tả", "Description", language="en-gb") == "Description"
+    assert in_language("Mô tả", "", language="en") == "Mô tả"
+    assert in_language("Mô tả", "Description", language="vi") == "Mô tả"
+    assert in_language("Mô tả", "Description", language=None) == "Mô tả"
