@@ -5,25 +5,22 @@ from __future__ import annotations
 from celery import shared_task
 
 from authorisations import services
+from core.tasks import again_if_full
 
-
-def _again_if_full(task, done: int) -> int:
-    """A full batch means more are due: the task queues itself again at once."""
-    if done >= services.clocks.BATCH:
-        task.delay()
-    return done
+# The services' batch size: a task that handled that many queues itself again.
+BATCH = services.clocks.BATCH
 
 
 @shared_task(name="authorisations.expire_due")
 def expire_due() -> int:
-    return _again_if_full(expire_due, services.authorisations_expire_due())
+    return again_if_full(expire_due, services.authorisations_expire_due(), batch=BATCH)
 
 
 @shared_task(name="authorisations.notify_expiring")
 def notify_expiring() -> int:
-    return _again_if_full(notify_expiring, services.authorisations_notify_expiring())
+    return again_if_full(notify_expiring, services.authorisations_notify_expiring(), batch=BATCH)
 
 
 @shared_task(name="authorisations.send_summaries")
 def send_summaries() -> int:
-    return _again_if_full(send_summaries, services.authorisations_send_summaries())
+    return again_if_full(send_summaries, services.authorisations_send_summaries(), batch=BATCH)

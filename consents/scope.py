@@ -12,9 +12,8 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from django.utils.translation import get_language
-
 from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, Recipient
+from core.labels import in_reader_language
 
 # The purpose fields that make up its scope; changing any of them makes a new purpose version.
 SCOPE_FIELDS = (
@@ -115,5 +114,4 @@ def utc_iso(moment: datetime | None) -> str | None:
 
 def localised(texts: dict[str, str]) -> str:
     """The reader's language from a {"vi": ..., "en": ...} pair (Vietnamese by default)."""
-    english = (get_language() or "vi")[:2] == "en" and texts.get("en")
-    return texts["en"] if english else texts.get("vi", "")
+    return in_reader_language(texts.get("vi", ""), texts.get("en", ""))

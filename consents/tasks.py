@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.tasks import again_if_full
+
 
 @shared_task(name="consents.expire_due", ignore_result=True)
 def expire_due() -> int:
@@ -11,10 +13,7 @@ def expire_due() -> int:
     from consents.services import consents_expire_due
 
     batch = 500
-    done = consents_expire_due(limit=batch)
-    if done == batch:
-        expire_due.delay()
-    return done
+    return again_if_full(expire_due, consents_expire_due(limit=batch), batch=batch)
 
 
 @shared_task(name="consents.apply_purpose_versions", ignore_result=True)

@@ -110,14 +110,9 @@ def deadlines_for(
     bank = next((row for row in rows if row.regime == DeadlineRegime.BANK and row.period is not None), None)
     statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
 
-    statutory_due, regime = None, ""
-    # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
-    # what a bank without a row of its own answers to.
-    law_due = None
-    for row in statutory:
-        if row.period is None:
-            continue
-        candidate = _deadline(
+    def deadline_of(row: DeadlinePolicy) -> datetime:
+        """`row`'s deadline for this work, counted from its own clock start: bank and law alike."""
+        return _deadline(
             row,
             _clock_start(row, received_at, occurred_at),
             calendar,
@@ -125,6 +120,15 @@ def deadlines_for(
             paused=paused,
             extended=extended,
         )
+
+    statutory_due, regime = None, ""
+    # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
+    # what a bank without a row of its own answers to.
+    law_due = None
+    for row in statutory:
+        if row.period is None:
+            continue
+        candidate = deadline_of(row)
         law_due = candidate if law_due is None else min(law_due, candidate)
         if row.pausable and paused_since is not None and candidate > paused_since:
             continue  # standing still until the pause ends
@@ -140,14 +144,7 @@ def deadlines_for(
             acknowledge_by = candidate
 
     if bank is not None:
-        due = _deadline(
-            bank,
-            _clock_start(bank, received_at, occurred_at),
-            calendar,
-            processor_involved=processor_involved,
-            paused=paused,
-            extended=extended,
-        )
+        due = deadline_of(bank)
         pausable, extendable = bank.pausable, bank.extension_period is not None
     elif law_due is not None:
         # No bank commitment for this type: the bank answers to the law's clock.

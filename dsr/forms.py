@@ -31,15 +31,24 @@ BLANK = [("", "—")]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """A choice of user accounts (staff, integration clients), each shown by its user name; no choices
+    until the page gives the form its queryset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_username()
+
+
 class _AssigneeChoicesMixin:
-    """A form with an `assignee` field whose choices are the staff the page passes as `staff_queryset`,
-    shown by user name."""
+    """A form with an `assignee` field whose choices are the staff the page passes as `staff_queryset`."""
 
     def __init__(self, *args, staff_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         if staff_queryset is not None:
             self.fields["assignee"].queryset = staff_queryset
-            self.fields["assignee"].label_from_instance = lambda user: user.get_username()
 
 
 class ClosedDateInput(forms.DateInput):
@@ -69,9 +78,7 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     subject = forms.CharField(label=_("Customer (CIF)"), max_length=64, required=False)
     # With a customer: also the requests they filed as guardian for a ward, as the customer page counts.
     as_guardian = forms.BooleanField(label=_("Include those filed as guardian"), required=False)
-    assignee = forms.ModelChoiceField(
-        label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False
-    )
+    assignee = UserChoiceField(label=_("Assigned to"), required=False)
     due = forms.ChoiceField(
         label=_("Deadline"),
         required=False,
@@ -209,9 +216,7 @@ class VerifyIdentityForm(forms.Form):
 
 
 class AssignForm(_AssigneeChoicesMixin, forms.Form):
-    assignee = forms.ModelChoiceField(
-        label=_("Assign to"), queryset=get_user_model().objects.none(), required=False
-    )
+    assignee = UserChoiceField(label=_("Assign to"), required=False)
 
 
 class ReasonForm(forms.Form):
@@ -323,9 +328,7 @@ class SystemForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    integration_client = forms.ModelChoiceField(
-        label=_("Integration client"), queryset=get_user_model().objects.none(), required=False
-    )
+    integration_client = UserChoiceField(label=_("Integration client"), required=False)
     is_processor = forms.BooleanField(label=_("Run by a processor or third party"), required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -333,7 +336,6 @@ class SystemForm(forms.Form):
         super().__init__(*args, **kwargs)
         if client_queryset is not None:
             self.fields["integration_client"].queryset = client_queryset
-            self.fields["integration_client"].label_from_instance = lambda user: user.get_username()
 
 
 class CategoryForm(forms.Form):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.tasks import again_if_full
+
 BATCH = 200
 
 
@@ -12,10 +14,7 @@ def release_legal_holds() -> int:
     """Delete what has reached the end of its legal hold, with a deletion record for each (nightly)."""
     from dsr.services import legal_holds_release_due
 
-    released = legal_holds_release_due(limit=BATCH)
-    if released == BATCH:
-        release_legal_holds.delay()
-    return released
+    return again_if_full(release_legal_holds, legal_holds_release_due(limit=BATCH), batch=BATCH)
 
 
 @shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)
@@ -23,10 +22,7 @@ def purge_expired_exports() -> int:
     """Empty the stored data of exports whose download window has closed (nightly)."""
     from dsr.services import exports_purge_expired
 
-    purged = exports_purge_expired(limit=BATCH)
-    if purged == BATCH:
-        purge_expired_exports.delay()
-    return purged
+    return again_if_full(purge_expired_exports, exports_purge_expired(limit=BATCH), batch=BATCH)
 
 
 @shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)

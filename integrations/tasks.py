@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from celery import current_app, shared_task
 
+from core.tasks import again_if_full
+
 DISPATCH_BATCH = 500
 
 
@@ -30,9 +32,7 @@ def dispatch_due_outbox() -> int:
     ids = outbox_due_ids(limit=DISPATCH_BATCH)
     for message_id in ids:
         deliver_outbox_message.delay(str(message_id))
-    if len(ids) == DISPATCH_BATCH:
-        dispatch_due_outbox.delay()
-    return len(ids)
+    return again_if_full(dispatch_due_outbox, len(ids), batch=DISPATCH_BATCH)
 
 
 @shared_task(
@@ -42,10 +42,7 @@ def expire_idempotency_keys() -> int:
     """Forget `Idempotency-Key` answers older than a week; a full batch re-enqueues the job."""
     from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
 
-    deleted = idempotency_keys_expire()
-    if deleted >= IDEMPOTENCY_EXPIRE_BATCH:
-        expire_idempotency_keys.delay()
-    return deleted
+    return again_if_full(expire_idempotency_keys, idempotency_keys_expire(), batch=IDEMPOTENCY_EXPIRE_BATCH)
 
 
 @shared_task(name="integrations.resume_stale_jobs", ignore_result=True)

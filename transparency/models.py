@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.labels import text_in_reader_language
 
 
 class TextKind(models.TextChoices):
@@ -38,16 +39,5 @@ class TransparencyText(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} v{self.version}"
 
-    def _localised(self, field: str) -> str:
-        english = (get_language() or "vi")[:2] == "en"
-        return getattr(self, f"{field}_en") if english and getattr(self, f"{field}_en") else getattr(
-            self, f"{field}_vi"
-        )
-
-    @property
-    def body(self) -> str:
-        return self._localised("body")
-
-    @property
-    def changes(self) -> str:
-        return self._localised("changes")
+    body = text_in_reader_language("body")
+    changes = text_in_reader_language("changes")

@@ -7,9 +7,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import text_in_reader_language
 from core.states import StatefulModel, StatusChange
 
 
@@ -88,16 +88,6 @@ class PurposeCategory(models.TextChoices):
     CROSS_BORDER = "cross_border", _("Cross-border transfer")
     SECURITY = "security", _("Security and authentication")
     ANALYTICS = "analytics", _("Analytics")
-
-
-def _localised(obj, field: str) -> str:
-    """The Vietnamese or English text, whichever the reader's language is (Vietnamese by default)."""
-    lang = (get_language() or "vi")[:2]
-    return (
-        getattr(obj, f"{field}_en")
-        if lang == "en" and getattr(obj, f"{field}_en")
-        else getattr(obj, f"{field}_vi")
-    )
 
 
 class Recipient(models.Model):
@@ -188,21 +178,13 @@ class Purpose(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def name(self) -> str:
-        return _localised(self, "name")
-
-    @property
-    def description(self) -> str:
-        return _localised(self, "description")
+    name = text_in_reader_language("name")
+    description = text_in_reader_language("description")
+    consequences = text_in_reader_language("consequences")
 
     @property
     def consent_based(self) -> bool:
         return self.legal_basis == LegalBasis.CONSENT
-
-    @property
-    def consequences(self) -> str:
-        return _localised(self, "consequences")
 
 
 class NoticeVersion(models.Model):
@@ -233,9 +215,7 @@ class NoticeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose_id}:{self.version}"
 
-    @property
-    def text(self) -> str:
-        return _localised(self, "text")
+    text = text_in_reader_language("text")
 
 
 class NoticeAnnouncement(StatefulModel):

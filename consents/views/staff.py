@@ -22,6 +22,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error
+from core.labels import in_language
 from subjects.models import DataSubject
 from subjects.selectors import subject_by_id, subject_for_ref
 
@@ -48,12 +49,11 @@ def _notice_for_customer(notice, language: str) -> dict:
     """The notice as the customer reads it: summary (the purpose's plain description) and full text in
     the customer's language, Vietnamese when the English text is missing."""
     purpose = notice.purpose
-    english = language == "en"
     return {
         "notice": notice,
-        "language": "en" if english else "vi",
-        "summary": (english and purpose.description_en) or purpose.description_vi,
-        "text": (english and notice.text_en) or notice.text_vi,
+        "language": "en" if language == "en" else "vi",
+        "summary": in_language(purpose.description_vi, purpose.description_en, language=language),
+        "text": in_language(notice.text_vi, notice.text_en, language=language),
     }
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
 
-from core.labels import in_reader_language
+from core.labels import text_in_reader_language
 from core.states import StatefulModel, StatusChange
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
@@ -123,13 +123,8 @@ class LegalHold(models.Model):
     def __str__(self) -> str:
         return f"LegalHold {self.pk} until {self.ends_on.isoformat() if self.ends_on else 'open'}"
 
-    @property
-    def reason(self) -> str:
-        return in_reader_language(self.reason_vi, self.reason_en)
-
-    @property
-    def legal_reference(self) -> str:
-        return in_reader_language(self.legal_reference_vi, self.legal_reference_en)
+    reason = text_in_reader_language("reason")
+    legal_reference = text_in_reader_language("legal_reference")
 
 
 class DeletionRecord(models.Model):

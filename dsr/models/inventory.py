@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.labels import choice_label, in_reader_language
+from core.labels import NamedInBothLanguages, choice_label, text_in_reader_language
 from deadlines.models import RequestType
 
 PLATFORM_SYSTEM = "platform"
@@ -33,7 +33,7 @@ class RetentionStart(models.TextChoices):
     REQUEST = "request", _("The deletion request")
 
 
-class RetentionRule(models.Model):
+class RetentionRule(NamedInBothLanguages):
     """How long a law makes the bank keep a category of data, e.g. transaction records: 5 years after
     the relationship ends (Law 14/2022/QH15 on Anti-Money Laundering, Art. 40)."""
 
@@ -69,19 +69,10 @@ class RetentionRule(models.Model):
         verbose_name = _("retention rule")
         ordering = ["name_vi"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return in_reader_language(self.name_vi, self.name_en)
-
-    @property
-    def legal_reference(self) -> str:
-        return in_reader_language(self.legal_reference_vi, self.legal_reference_en)
+    legal_reference = text_in_reader_language("legal_reference")
 
 
-class DataCategory(models.Model):
+class DataCategory(NamedInBothLanguages):
     """A kind of personal data (identity, contact details, transactions, call recordings...)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -103,19 +94,12 @@ class DataCategory(models.Model):
         verbose_name_plural = _("data categories")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return in_reader_language(self.name_vi, self.name_en)
-
 
 def _all_request_types() -> list[str]:
     return [t for t in RequestType.values if t != RequestType.COMPLAINT]
 
 
-class System(models.Model):
+class System(NamedInBothLanguages):
     """A system holding customers' personal data; a request fans out into one task per relevant system."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -142,13 +126,6 @@ class System(models.Model):
     class Meta:
         verbose_name = _("system")
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return in_reader_language(self.name_vi, self.name_en)
 
     def get_request_types_display(self) -> list[str]:
         """The request types' labels in the active language, as `get_<field>_display` reads a choice."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, required_text
+from core.labels import in_language
 from integrations.jobs import (
     SLICE_SECONDS,
     job_cancel_requested,
@@ -98,11 +99,10 @@ def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
         "measures_taken": breach.measures_taken,
     }
 
-    def in_language(language: str) -> dict[str, Any]:
-        english = language[:2] == "en"
-        return {**facts, "categories": sorted((english and en) or vi for vi, en in names)}
+    def context_in(language: str) -> dict[str, Any]:
+        return {**facts, "categories": sorted(in_language(vi, en, language=language) for vi, en in names)}
 
-    return in_language
+    return context_in
 
 
 def breach_customers_notify_start(
