@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Consent, ConsentEvent, ConsentStatus
+from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
 from consents.scope import localised, utc_iso
 from consents.selectors import withdrawal_duties_of_consent
 from core.errors import NotFound
@@ -23,16 +23,25 @@ from core.errors import NotFound
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
 
-def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = False) -> dict[str, Any]:
+def consent_receipt(
+    consent: Consent, *, event_id=None, for_customer: bool = False, events: list[ConsentEvent] | None = None
+) -> dict[str, Any]:
     """The receipt of a consent record as it stood after one of its events (the latest by default):
     what was agreed comes from the snapshot frozen at the grant, so the same event always gives the
     same document whatever the catalogue says later.
 
     `for_customer`: the customer's copy, as their receipt page shows it, leaves out the bank's internal
     proof of collection (the evidence reference: a form scan's number, the request id; the session's
-    fingerprint; the device string). The keys stay, empty (null), so the document has one shape."""
+    fingerprint; the device string). The keys stay, empty (null), so the document has one shape.
+
+    `events`: every event of the consent, already read (a document listing many consents reads them in
+    one query); ordered here as the receipt orders them."""
     snapshot, scope = consent.snapshot, consent.snapshot["scope"]
-    events = list(consent.events.order_by("at", "kind"))
+    events = (
+        sorted(events, key=lambda e: (e.at, e.kind))
+        if events is not None
+        else list(consent.events.order_by("at", "kind"))
+    )
     if event_id is not None:
         cut = next((i for i, e in enumerate(events) if str(e.pk) == str(event_id)), None)
         if cut is None:
@@ -116,14 +125,19 @@ def consent_receipt(consent: Consent, *, event_id=None, for_customer: bool = Fal
 
 
 def recipient_stops(
-    consent: Consent, *, for_customer: bool = False, now: datetime | None = None
+    consent: Consent,
+    *,
+    for_customer: bool = False,
+    now: datetime | None = None,
+    duties: list[WithdrawalDuty] | None = None,
 ) -> list[dict[str, Any]]:
     """When each recipient stopped after the consent's withdrawal (the duties it opened), as it stands
     `now`: due when, acknowledged when (for the bank, by whom and with what note), and `late`,
     acknowledged after its due time or still open past it. Shown beside the receipt, not in it: the
     receipt is frozen at its event (the same bytes whatever changes later) and recipients acknowledge
     after the withdrawal. The customer's copy leaves out who acknowledged and the note, as it leaves out
-    the evidence."""
+    the evidence. `duties`: the consent's duties with their recipients, already read (in the order
+    `withdrawal_duties_of_consent` gives)."""
     now = now or timezone.now()
     return [
         {
@@ -134,5 +148,5 @@ def recipient_stops(
             "note": None if for_customer else duty.acknowledgement_note,
             "late": (duty.acknowledged_at or now) > duty.due_at,
         }
-        for duty in withdrawal_duties_of_consent(consent)
+        for duty in (duties if duties is not None else withdrawal_duties_of_consent(consent))
     ]

@@ -35,9 +35,16 @@ class RegulatorConfig(AppConfig):
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
                 "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
                 "regulator.record.exported": _("Record of processing activities exported"),
+                "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }
         )
-        read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
+        # The proof bundle holds the customer's name and their audit trail: the roles that read the trail.
+        read = (
+            "regulator.view_regulator",
+            "regulator.view_breach",
+            "regulator.view_dossier",
+            "regulator.view_proof_bundle",
+        )
         grant_permissions(Role.AUDITOR, *read)
         grant_permissions(
             Role.DPO,

@@ -11,6 +11,7 @@ READ_DOSSIER = "regulator.view_dossier"
 MANAGE_DOSSIER = "regulator.manage_dossier"
 READ_REGULATOR = "regulator.view_regulator"
 MANAGE_ANNOUNCEMENT = "regulator.manage_announcement"
+READ_PROOF_BUNDLE = "regulator.view_proof_bundle"
 # Token scopes: reading the regulator's records, and every write (breaches, dossiers, announcements).
 READ_SCOPE = "regulator:read"
 WRITE_SCOPE = "regulator:write"

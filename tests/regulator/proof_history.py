@@ -50,12 +50,19 @@ def build_history() -> History:
     subject = make_subject(full_name="Trần Thị Kiểm Tra")
     user = make_customer(subject)
     insurer, broker = make_recipient("Bảo hiểm An Tâm"), make_recipient("Chứng khoán Bình Minh")
-    sharing = make_purpose("sharing", category="sharing", recipients=[insurer, broker], effective_at=EFFECTIVE)
+    sharing = make_purpose(
+        "sharing", category="sharing", recipients=[insurer, broker], effective_at=EFFECTIVE
+    )
     asked = make_purpose("survey", category="support", effective_at=EFFECTIVE)
 
     first = grant(
-        subject, sharing, channel="mobile_app", evidence="APP-7781", session_ref="sess-42",
-        device="iPhone 15 / app 7.2", now=at(2, 10),
+        subject,
+        sharing,
+        channel="mobile_app",
+        evidence="APP-7781",
+        session_ref="sess-42",
+        device="iPhone 15 / app 7.2",
+        now=at(2, 10),
     )
     consent_services.consent_withdraw(actor=STAFF, consent_id=first.pk, channel="branch", now=at(5, 14, 30))
     duties = {d.recipient_id: d for d in WithdrawalDuty.objects.filter(consent=first)}
@@ -68,7 +75,11 @@ def build_history() -> History:
     refusal = consent_services.consent_refuse(
         actor=STAFF,
         request=consent_services.GrantRequest(
-            subject=subject, purpose=asked, notice_version="v1", channel="paper_form", evidence="FORM-0042",
+            subject=subject,
+            purpose=asked,
+            notice_version="v1",
+            channel="paper_form",
+            evidence="FORM-0042",
         ),
         now=at(4, 11),
     )
@@ -78,33 +89,51 @@ def build_history() -> History:
     dsr_services.request_complete(actor=STAFF, request_id=answered.pk, now=MONDAY + timedelta(hours=30))
     refused = make_request(subject, type="access", now=MONDAY)
     dsr_services.request_reject(
-        actor=STAFF, request_id=refused.pk, reason="manifestly_unfounded", note="Yêu cầu lặp lại",
-        overdue_reason="Chờ ý kiến pháp chế", now=MONDAY + timedelta(hours=100),
+        actor=STAFF,
+        request_id=refused.pk,
+        reason="manifestly_unfounded",
+        note="Yêu cầu lặp lại",
+        overdue_reason="Chờ ý kiến pháp chế",
+        now=MONDAY + timedelta(hours=100),
     )
     paused = verified_request(subject, type="access", now=MONDAY)
     dsr_services.request_extend(
         actor=STAFF, request_id=paused.pk, note="Cần đối chiếu hồ sơ lưu trữ", now=MONDAY + timedelta(hours=2)
     )
     dsr_services.request_transition(
-        actor=STAFF, request_id=paused.pk, to="awaiting_customer", note="Xin bản sao CCCD",
+        actor=STAFF,
+        request_id=paused.pk,
+        to="awaiting_customer",
+        note="Xin bản sao CCCD",
         now=MONDAY + timedelta(hours=3),
     )
 
     authorisation = authorise(user, now=at(3, 8))
     authorisation_services.access_record(
-        actor=GATEWAY, authorisation_id=authorisation.pk, scope="accounts:read", accessed_at=at(4, 8),
-        record_count=3, now=at(4, 9),
+        actor=GATEWAY,
+        authorisation_id=authorisation.pk,
+        scope="accounts:read",
+        accessed_at=at(4, 8),
+        record_count=3,
+        now=at(4, 9),
     )
     customer = actor_for_user(user)
     authorisation_services.authorisation_pause(
         actor=customer, authorisation_id=authorisation.pk, subject=subject, now=at(6, 8)
     )
     authorisation_services.authorisation_revoke(
-        actor=customer, authorisation_id=authorisation.pk, subject=subject, channel="internet_banking",
+        actor=customer,
+        authorisation_id=authorisation.pk,
+        subject=subject,
+        channel="internet_banking",
         now=at(7, 8),
     )
     return History(
-        subject=subject, user=user, first=first, second=second, refusal=refusal,
+        subject=subject,
+        user=user,
+        first=first,
+        second=second,
+        refusal=refusal,
         on_time=WithdrawalDuty.objects.get(pk=duties[insurer.pk].pk),
         late=WithdrawalDuty.objects.get(pk=duties[broker.pk].pk),
         answered=DataSubjectRequest.objects.get(pk=answered.pk),

@@ -16,6 +16,7 @@ from audit.hashing import canonical_json
 from audit.models import AuditEntry
 from core.actors import Actor
 from regulator.proof_bundle import bundle_sha256, proof_bundle
+from tests.audit.tampering import guards_lifted
 from tests.regulator.proof_history import NOW, VN, at, build_history
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,9 @@ def _local(moment: datetime) -> str:
 def test_the_header_names_the_customer_who_generated_it_when_and_the_period(history):
     header = _bundle(history)["header"]
     assert header["customer"] == {
-        "id": str(history.subject.pk), "cif": history.subject.external_ref, "name": "Trần Thị Kiểm Tra",
+        "id": str(history.subject.pk),
+        "cif": history.subject.external_ref,
+        "name": "Trần Thị Kiểm Tra",
     }
     assert header["generated_by"] == {"label": "dpo_t", "role": "dpo"}
     assert header["generated_at"] == "2026-03-25T12:00:00+07:00"
@@ -65,7 +68,8 @@ def test_each_purpose_lists_its_consent_events_in_time_order_with_their_proof(hi
     assert grant["evidence"] == "APP-7781"
     assert grant["session"] == "sess-42" and grant["device"] == "iPhone 15 / app 7.2"
     assert grant["notice"] == {
-        "version": "v1", "text_sha256": history.first.snapshot["notice"]["text_sha256"],
+        "version": "v1",
+        "text_sha256": history.first.snapshot["notice"]["text_sha256"],
     }
     assert grant["guardian"] is None and grant["child_agreement"] is None
     assert events[1]["channel"] == "branch"
@@ -116,9 +120,9 @@ def test_an_open_stop_duty_past_its_due_time_is_overdue(history):
     from tests.consents.factories import STAFF
 
     services.consent_withdraw(actor=STAFF, consent_id=history.second.pk, channel="branch", now=at(21, 9))
-    withdrawal = [
-        e for p in _bundle(history)["consents"] for e in p["events"] if e["type"] == "withdrawn"
-    ][-1]
+    withdrawal = [e for p in _bundle(history)["consents"] for e in p["events"] if e["type"] == "withdrawn"][
+        -1
+    ]
     assert {s["result"] for s in withdrawal["recipient_stops"]} == {"overdue"}
     assert all(s["confirmed_at"] is None for s in withdrawal["recipient_stops"])
     # Before the due time it is only open.
@@ -133,8 +137,12 @@ def test_a_child_consent_shows_the_guardian_and_the_childs_own_agreement(history
 
     child = child_of(history.subject, age=10)
     grant(
-        child, make_purpose("savings-tips", effective_at=EFFECTIVE), guardian=history.subject,
-        child_agreed=True, child_evidence="Phiếu có chữ ký của bé", now=at(10, 9),
+        child,
+        make_purpose("savings-tips", effective_at=EFFECTIVE),
+        guardian=history.subject,
+        child_agreed=True,
+        child_evidence="Phiếu có chữ ký của bé",
+        now=at(10, 9),
     )
     event = proof_bundle(child, generated_by=DPO, role="dpo", now=NOW)["consents"][0]["events"][0]
     assert event["guardian"] == history.subject.external_ref
@@ -166,13 +174,24 @@ def test_a_request_refused_late_missed_the_banks_clock_and_states_its_legal_reas
     refused = _request(_bundle(history), history.refused)
     assert refused["bank_clock"]["result"] == "missed"
     assert refused["statutory_clock"]["result"] == "met"
-    assert refused["acknowledgement"] == {"due_at": _local(history.refused.acknowledge_by), "result": "missed"}
+    assert refused["acknowledgement"] == {
+        "due_at": _local(history.refused.acknowledge_by),
+        "result": "missed",
+    }
     assert refused["outcome"] == {
-        "status": "rejected", "reason": "manifestly_unfounded", "note": "Yêu cầu lặp lại",
+        "status": "rejected",
+        "reason": "manifestly_unfounded",
+        "note": "Yêu cầu lặp lại",
     }
     assert refused["overdue_reason"] == "Chờ ý kiến pháp chế"
     moves = [(c["from"], c["to"], c["at"], c["by"], c["reason"]) for c in refused["status_changes"]]
-    assert moves[-1] == ("received", "rejected", "2026-03-13T13:00:00+07:00", "tests-staff", "manifestly_unfounded")
+    assert moves[-1] == (
+        "received",
+        "rejected",
+        "2026-03-13T13:00:00+07:00",
+        "officer_t",
+        "manifestly_unfounded",
+    )
 
 
 def test_an_extended_and_paused_request_shows_its_clock_events_and_running_clocks(history):
@@ -187,7 +206,10 @@ def test_an_extended_and_paused_request_shows_its_clock_events_and_running_clock
     extended = next(c for c in paused["clock_events"] if c["kind"] == "extended")
     assert extended["statutory_due_at"] == _local(history.paused.statutory_due_at)
     assert [c["to"] for c in paused["status_changes"]] == [
-        "received", "verifying_identity", "in_progress", "awaiting_customer",
+        "received",
+        "verifying_identity",
+        "in_progress",
+        "awaiting_customer",
     ]
     # Past the law's date while still open, the statutory clock is missed.
     late = proof_bundle(history.subject, generated_by=DPO, role="dpo", now=datetime(2026, 4, 2, tzinfo=VN))
@@ -206,8 +228,12 @@ def test_third_party_authorisations_with_their_moves_scopes_and_access_reports(h
         ("revoked", "2026-03-07T08:00:00+07:00"),
     ]
     assert authorisation["accesses"] == [
-        {"at": "2026-03-04T08:00:00+07:00", "scope": "accounts:read", "records": 3,
-         "reported_by": "api-gateway"},
+        {
+            "at": "2026-03-04T08:00:00+07:00",
+            "scope": "accounts:read",
+            "records": 3,
+            "reported_by": "api-gateway",
+        },
     ]
 
 
@@ -227,9 +253,13 @@ def test_the_audit_entries_of_the_customer_and_their_verification(history):
 
 
 def test_an_altered_entry_fails_its_verification_and_is_named(history):
-    entry = AuditEntry.objects.filter(subject_id=history.subject.pk, action="consents.consent.granted").first()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET actor_label = %s WHERE id = %s", ["someone else", entry.pk])
+    entry = AuditEntry.objects.filter(
+        subject_id=history.subject.pk, action="consents.consent.granted"
+    ).first()
+    with guards_lifted(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET actor_label = %s WHERE id = %s", ["someone else", entry.pk]
+        )
     audit = _bundle(history)["audit"]
     assert audit["verification"]["valid"] is False
     assert audit["verification"]["problems"] == [{"sequence": entry.sequence, "problem": "altered"}]
@@ -244,7 +274,7 @@ def test_a_removed_neighbour_breaks_the_link_of_the_customers_entry(history):
 
         make_subject()
         following = AuditEntry.objects.get(sequence=stored[-1].sequence + 1)
-    with connection.cursor() as cursor:
+    with guards_lifted(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET prev_hash = %s WHERE id = %s", ["0" * 64, following.pk])
     problems = _bundle(history)["audit"]["verification"]["problems"]
     assert {"sequence": stored[-1].sequence, "problem": "the next entry does not link to it"} in problems
@@ -253,7 +283,9 @@ def test_a_removed_neighbour_breaks_the_link_of_the_customers_entry(history):
 def test_a_period_keeps_only_what_happened_in_it(history):
     bundle = _bundle(history, since=at(5, 0), until=at(8, 23, 59))
     assert bundle["header"]["period"] == {
-        "from": "2026-03-05T00:00:00+07:00", "to": "2026-03-08T23:59:00+07:00", "all_history": False,
+        "from": "2026-03-05T00:00:00+07:00",
+        "to": "2026-03-08T23:59:00+07:00",
+        "all_history": False,
     }
     events = [(p["purpose"]["code"], e["type"]) for p in bundle["consents"] for e in p["events"]]
     assert events == [("sharing", "withdrawn")]
@@ -262,8 +294,11 @@ def test_a_period_keeps_only_what_happened_in_it(history):
     assert [e["kind"] for e in authorisation["events"]] == ["paused", "revoked"]
     assert authorisation["accesses"] == []
     assert {e["action"] for e in bundle["audit"]["entries"]} == {
-        "consents.consent.withdrawn", "consents.duty.opened", "consents.duty.acknowledged",
-        "authorisations.authorisation.paused", "authorisations.authorisation.revoked",
+        "consents.consent.withdrawn",
+        "consents.duty.opened",
+        "consents.duty.acknowledged",
+        "authorisations.authorisation.paused",
+        "authorisations.authorisation.revoked",
     }
 
 
@@ -311,8 +346,12 @@ def test_many_events_cost_no_more_queries_than_few(history, django_assert_max_nu
         services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", now=at(11, 9))
         make_request(more, type="access", now=at(12, 9) + timedelta(minutes=i))
         authorisation_services.access_record(
-            actor=GATEWAY, authorisation_id=history.authorisation.pk, scope="accounts:read",
-            accessed_at=at(4, 10 + i), record_count=1, now=at(5, 9),
+            actor=GATEWAY,
+            authorisation_id=history.authorisation.pk,
+            scope="accounts:read",
+            accessed_at=at(4, 10 + i),
+            record_count=1,
+            now=at(5, 9),
         )
     with django_assert_max_num_queries(len(few)):
         bundle = _bundle(history)
