@@ -126,7 +126,7 @@ class ProofBundleForm(AccessReasonForm):
     )
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     format = forms.ChoiceField(
-        label=_("Form"),
+        label=_("Download as"),
         choices=[("html", _("Printable page")), ("json", _("JSON file"))],
         initial="html",
         widget=forms.RadioSelect,
