@@ -148,6 +148,9 @@ def _consents(subject, period: _Period, *, now: datetime) -> list[dict[str, Any]
 def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict, *, now) -> dict[str, Any]:
     receipt = consent_receipt(consent, event_id=event.pk, events=events)
     is_grant = event.kind == ConsentEvent.Kind.GRANTED
+    # The proof of collection is the answer's (a grant or a refusal); a withdrawal or an expiry has its
+    # own channel, actor and source, and repeating the grant's evidence beside it would misattribute it.
+    answer = is_grant or event.kind == ConsentEvent.Kind.REFUSED
     stops = []
     if event.kind == ConsentEvent.Kind.WITHDRAWN:
         stops = [
@@ -174,13 +177,13 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
             "version": consent.snapshot["notice"]["version"],
             "text_sha256": consent.snapshot["notice"]["text_sha256"],
         },
-        "evidence": consent.evidence or None,
+        "evidence": (consent.evidence or None) if answer else None,
         # Online channels: the session and device the customer used (empty for a branch or a form).
-        "session": consent.session_ref or None,
-        "device": consent.device or None,
+        "session": (consent.session_ref or None) if answer else None,
+        "device": (consent.device or None) if answer else None,
         "guardian": consent.guardian.external_ref if consent.guardian else None,
         "child_agreement": {"agreed": True, "evidence": consent.child_evidence}
-        if consent.child_agreed
+        if answer and consent.child_agreed
         else None,
         "source": event.source or None,
         "receipt": {"id": str(event.pk), "sha256": hashlib.sha256(canonical_json(receipt)).hexdigest()},

@@ -73,6 +73,8 @@ def test_each_purpose_lists_its_consent_events_in_time_order_with_their_proof(hi
     }
     assert grant["guardian"] is None and grant["child_agreement"] is None
     assert events[1]["channel"] == "branch"
+    # The withdrawal was not collected on the app: the grant's proof is not repeated beside it.
+    assert (events[1]["evidence"], events[1]["session"], events[1]["device"]) == (None, None, None)
     assert events[2]["evidence"] == "FORM-0099" and events[2]["consent_id"] == str(history.second.pk)
     # A refusal recorded on a form is proof too.
     refused = purposes["survey"]["events"]
