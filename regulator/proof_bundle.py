@@ -34,8 +34,12 @@ from deadlines.policy import LOCAL_TZ
 from dsr.models import DataSubjectRequest, RequestClockEvent, RequestStatusChange
 from dsr.selectors import request_list
 from dsr.states import OPEN, RequestStatus
+from subjects.selectors import PERSONAL_FIELDS
 
 SCHEMA = "qdl-proof-bundle/1"
+# A request's free texts the bundle does not show (the customer's own words, corrections, the
+# identity document's reference): encrypted, so left unread.
+UNUSED_REQUEST_TEXTS = ("details", "corrections", "identity_reference")
 # The language the receipts are hashed in: the bank's, whoever reads the bundle.
 RECEIPT_LANGUAGE = "vi"
 def bundle_sha256(document: dict[str, Any]) -> str:
@@ -104,6 +108,10 @@ def _local(moment: datetime | None) -> str | None:
 def _consents(subject, period: _Period, *, now: datetime) -> list[dict[str, Any]]:
     consents = (
         consent_list(subject=subject)
+        # The customer is the one given; a guardian is shown by CIF: decrypt neither per consent.
+        .select_related(None)
+        .select_related("purpose", "guardian")
+        .defer(*(f"guardian__{field}" for field in PERSONAL_FIELDS))
         .order_by("granted_at", "created_at")
         .prefetch_related(
             Prefetch("events", queryset=ConsentEvent.objects.order_by("at", "kind")),
@@ -118,6 +126,7 @@ def _consents(subject, period: _Period, *, now: datetime) -> list[dict[str, Any]
     by_purpose: dict[str, dict[str, Any]] = {}
     with translation.override(RECEIPT_LANGUAGE):
         for consent in consents:
+            consent.subject = subject
             events = list(consent.events.all())
             purpose = by_purpose.setdefault(
                 consent.purpose.code,
@@ -202,13 +211,14 @@ def _stop_result(stop: dict[str, Any]) -> str:
 
 
 def _requests(subject, period: _Period, *, now: datetime) -> list[dict[str, Any]]:
-    requests = request_list().filter(subject=subject)
+    # Neither the customer (given) nor the request's free texts the bundle leaves out are decrypted.
+    requests = request_list().select_related(None).defer(*UNUSED_REQUEST_TEXTS).filter(subject=subject)
     if period.until is not None:
         requests = requests.filter(received_at__lte=period.until)
     if period.since is not None:
         requests = requests.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.since))
     requests = requests.order_by("received_at", "pk").prefetch_related(
-        Prefetch("status_changes", queryset=RequestStatusChange.objects.order_by("at", "pk")),
+        Prefetch("status_changes", queryset=RequestStatusChange.objects.defer("note").order_by("at", "pk")),
         Prefetch("clock_events", queryset=RequestClockEvent.objects.order_by("at", "pk")),
     )
     return [_request(r, now=now) for r in requests]

@@ -16,6 +16,7 @@ from audit.hashing import canonical_json
 from audit.models import AuditEntry
 from regulator.proof_bundle import bundle_sha256
 from tests.factories import make_subject, signed_in
+from tests.pages import in_either_language
 from tests.regulator.proof_history import VN, build_history
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +102,11 @@ def test_the_api_asks_for_a_reason(history, dpo, as_user, header):
     response = as_user(dpo).get(_api_url(history.subject), **extra)
     assert response.status_code == 400
     body = response.json()
-    assert "X-Access-Reason" in str(body)
-    assert "proof bundle" in str(body).lower()
+    assert in_either_language(
+        "Say why you are taking this customer's proof bundle in the X-Access-Reason header (the "
+        "inspection's letter or case number): every proof bundle taken is recorded with its reason.",
+        body["X-Access-Reason"][0],
+    )
     assert _exports(history.subject) == []
 
 
