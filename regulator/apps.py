@@ -38,13 +38,7 @@ class RegulatorConfig(AppConfig):
                 "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }
         )
-        # The proof bundle holds the customer's name and their audit trail: the roles that read the trail.
-        read = (
-            "regulator.view_regulator",
-            "regulator.view_breach",
-            "regulator.view_dossier",
-            "regulator.view_proof_bundle",
-        )
+        read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
         grant_permissions(Role.AUDITOR, *read)
         grant_permissions(
             Role.DPO,

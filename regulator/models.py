@@ -82,7 +82,6 @@ class Breach(models.Model):
             ("view_regulator", _("Can view regulator filings")),
             ("manage_dossier", _("Can edit and file impact-assessment dossiers")),
             ("manage_announcement", _("Can schedule and send notice-change announcements")),
-            ("view_proof_bundle", _("Can take a customer's proof bundle for an inspection")),
         ]
         constraints = [
             models.CheckConstraint(

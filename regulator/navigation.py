@@ -114,7 +114,7 @@ def register() -> None:
             template="regulator/_proof_bundle_panel.html",
             context=_proof_bundle_panel,
             order=1,
-            permission="regulator.view_proof_bundle",
+            permission="regulator.view_regulator",
         )
     )
     register_dashboard_cards(_portal_cards, area="portal")

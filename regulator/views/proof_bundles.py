@@ -18,7 +18,7 @@ from regulator.services import proof_bundle_export, proof_bundle_period
 from subjects.selectors import subject_by_id
 
 
-@staff_required("regulator.view_proof_bundle")
+@staff_required("regulator.view_regulator")
 def proof_bundle(request, pk):
     subject = found_or_404(subject_by_id(pk))
     form = ProofBundleForm(request.POST or None)
