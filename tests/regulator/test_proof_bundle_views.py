@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.hashing import canonical_json
 from audit.models import AuditEntry
 from regulator.proof_bundle import bundle_sha256
-from tests.factories import make_subject, signed_in
+from tests.factories import signed_in
 from tests.pages import in_either_language
 from tests.regulator.proof_history import VN, build_history
 
@@ -210,16 +210,3 @@ def test_the_printable_page_speaks_the_viewers_language(history, dpo, prefix, wo
     )
     assert words in page
     assert "Trần Thị Kiểm Tra" in page and history.subject.external_ref in page
-
-
-# ------------------------------------------------------------------------------------------- button
-
-
-def test_the_customer_page_offers_the_bundle_to_the_dpo_only(dpo, officer, privacy_officer):
-    subject = make_subject()
-    url = reverse("subjects:customer_detail", args=[subject.pk])
-    page = signed_in(dpo).get(url).content.decode()
-    assert 'data-testid="proof-bundle"' in page
-    assert _page_url(subject) in page
-    for user in (officer, privacy_officer):
-        assert 'data-testid="proof-bundle"' not in signed_in(user).get(url).content.decode()
