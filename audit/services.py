@@ -94,7 +94,9 @@ def _entry(
     """The sealed, unsaved entry that follows `head` (which the caller advances)."""
     entry = AuditEntry(
         sequence=head.sequence + 1,
-        recorded_at=now or timezone.now(),
+        # Sealed as the database gives it back (UTC): a caller's local time would seal another spelling
+        # of the same instant, and every verification would then read the entry as altered.
+        recorded_at=(now or timezone.now()).astimezone(UTC),
         actor_kind=actor.kind,
         actor_user_id=actor.user_id,
         actor_label=actor.label[:150],

@@ -34,6 +34,8 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 # The bank's name as printed on the reports it files (the monthly deadline report for the regulator).
 BANK_NAME = env.str("BANK_NAME", default="Ngân hàng TMCP Quyền Dữ Liệu (demo)")
+# The release deployed (a tag or commit), printed on documents the bank hands an inspector; empty: unknown.
+PLATFORM_VERSION = env.str("PLATFORM_VERSION", default="")
 
 # ---------------------------------------------------------------------------- apps
 INSTALLED_APPS = [

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Channel, Consent, ConsentEvent, ConsentStatus
+from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
 from consents.scope import localised, utc_iso
 from consents.selectors import withdrawal_duties_of_consent
 from core.actors import ActorKind
@@ -61,7 +61,12 @@ def who_acted_for_customer(kind: str, user, channel: str, *, consent: Consent, r
 
 
 def consent_receipt(
-    consent: Consent, *, event_id=None, for_customer: bool = False, reader=None
+    consent: Consent,
+    *,
+    event_id=None,
+    for_customer: bool = False,
+    reader=None,
+    events: list[ConsentEvent] | None = None,
 ) -> dict[str, Any]:
     """The receipt of a consent record as it stood after one of its events (the latest by default):
     what was agreed comes from the snapshot frozen at the grant, so the same event always gives the
@@ -72,10 +77,16 @@ def consent_receipt(
     fingerprint; the device string). The keys stay, empty (null), so the document has one shape. It
     says who acted (`events[].actor`, `collection.recorded_by`) in words for `reader`, the customer
     reading it (`who_acted_for_customer`), where the staff copy keeps the bank's exact label; like the
-    purpose's name, the words are in the reader's language, the same bytes for the same event."""
+    purpose's name, the words are in the reader's language, the same bytes for the same event.
+
+    `events`: every event of the consent, already read (a document listing many consents reads them in
+    one query, for the staff copy); ordered here as the receipt orders them."""
     snapshot, scope = consent.snapshot, consent.snapshot["scope"]
-    events = consent.events.order_by("at", "kind")
-    events = list(events.select_related("actor_user__customer_account") if for_customer else events)
+    if events is not None:
+        events = sorted(events, key=lambda e: (e.at, e.kind))
+    else:
+        events = consent.events.order_by("at", "kind")
+        events = list(events.select_related("actor_user__customer_account") if for_customer else events)
 
     def who(kind, user, label, channel) -> str:
         if not for_customer:
@@ -167,14 +178,19 @@ def consent_receipt(
 
 
 def recipient_stops(
-    consent: Consent, *, for_customer: bool = False, now: datetime | None = None
+    consent: Consent,
+    *,
+    for_customer: bool = False,
+    now: datetime | None = None,
+    duties: list[WithdrawalDuty] | None = None,
 ) -> list[dict[str, Any]]:
     """When each recipient stopped after the consent's withdrawal (the duties it opened), as it stands
     `now`: due when, acknowledged when (for the bank, by whom and with what note), and `late`,
     acknowledged after its due time or still open past it. Shown beside the receipt, not in it: the
     receipt is frozen at its event (the same bytes whatever changes later) and recipients acknowledge
     after the withdrawal. The customer's copy leaves out who acknowledged and the note, as it leaves out
-    the evidence."""
+    the evidence. `duties`: the consent's duties with their recipients, already read (in the order
+    `withdrawal_duties_of_consent` gives)."""
     now = now or timezone.now()
     return [
         {
@@ -185,5 +201,5 @@ def recipient_stops(
             "note": None if for_customer else duty.acknowledgement_note,
             "late": (duty.acknowledged_at or now) > duty.due_at,
         }
-        for duty in withdrawal_duties_of_consent(consent)
+        for duty in (duties if duties is not None else withdrawal_duties_of_consent(consent))
     ]

@@ -35,6 +35,7 @@ class RegulatorConfig(AppConfig):
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
                 "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
                 "regulator.record.exported": _("Record of processing activities exported"),
+                "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }
         )
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")

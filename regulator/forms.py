@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dsr.selectors import data_category_list, system_list
+from subjects.forms import AccessReasonForm
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
@@ -114,3 +115,19 @@ class DossierEditForm(forms.Form):
 class DossierFileForm(forms.Form):
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
 
+
+
+class ProofBundleForm(AccessReasonForm):
+    """Why the DPO or auditor takes a customer's proof bundle (recorded), for which period, in which form."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave both dates empty for the whole history."),
+    )
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(
+        label=_("Download as"),
+        choices=[("html", _("Printable page")), ("json", _("JSON file"))],
+        initial="html",
+        widget=forms.RadioSelect,
+    )

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import subject_for_user
-from core.navigation import MenuItem, register_dashboard_cards, register_menu
+from core.navigation import (
+    MenuItem,
+    SubjectPanel,
+    register_dashboard_cards,
+    register_menu,
+    register_subject_panel,
+)
 from regulator.selectors import breaches_open, dossier_duties
 
 
@@ -58,6 +64,10 @@ def _me_cards(request) -> list[dict]:
     ]
 
 
+def _proof_bundle_panel(request, subject) -> dict:
+    return {"subject_id": subject.pk}
+
+
 def register() -> None:
 
     register_menu(
@@ -98,6 +108,14 @@ def register() -> None:
             group="oversight",
         ),
         MenuItem("me", "regulator:me_notice_changes", _("Notice changes"), icon="file", order=60),
+    )
+    register_subject_panel(
+        SubjectPanel(
+            template="regulator/_proof_bundle_panel.html",
+            context=_proof_bundle_panel,
+            order=1,
+            permission="regulator.view_regulator",
+        )
     )
     register_dashboard_cards(_portal_cards, area="portal")
     register_dashboard_cards(_me_cards, area="me")

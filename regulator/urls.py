@@ -7,6 +7,7 @@ from regulator import views
 app_name = "regulator"
 
 urlpatterns = [
+    path("portal/customers/<uuid:pk>/proof-bundle/", views.proof_bundle, name="proof_bundle"),
     path("portal/breaches/", views.breach_list, name="breach_list"),
     path("portal/breaches/new/", views.breach_new, name="breach_new"),
     path("portal/breaches/<uuid:pk>/", views.breach_detail, name="breach_detail"),

@@ -11,6 +11,9 @@ READ_DOSSIER = "regulator.view_dossier"
 MANAGE_DOSSIER = "regulator.manage_dossier"
 READ_REGULATOR = "regulator.view_regulator"
 MANAGE_ANNOUNCEMENT = "regulator.manage_announcement"
+# A customer's proof bundle is one of the regulator's documents, for the roles that read them (the DPO
+# and the auditor, who also read the audit trail it carries).
+READ_PROOF_BUNDLE = READ_REGULATOR
 # Token scopes: reading the regulator's records, and every write (breaches, dossiers, announcements).
 READ_SCOPE = "regulator:read"
 WRITE_SCOPE = "regulator:write"

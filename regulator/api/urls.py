@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from regulator.api import breaches, views
+from regulator.api import breaches, proof_bundles, views
 
 urlpatterns = [
     path("breaches/", breaches.BreachListCreateView.as_view(), name="breach-list"),
@@ -24,6 +24,11 @@ urlpatterns = [
         name="breach-customers-decline",
     ),
     path("breaches/<uuid:pk>/close/", breaches.BreachCloseView.as_view(), name="breach-close"),
+    path(
+        "subjects/<uuid:pk>/proof-bundle/",
+        proof_bundles.ProofBundleView.as_view(),
+        name="subject-proof-bundle",
+    ),
     path("dossiers/", views.DossierListView.as_view(), name="dossier-list"),
     path("dossiers/sync/", views.DossierSyncView.as_view(), name="dossier-sync"),
     path("dossiers/<uuid:pk>/", views.DossierDocumentView.as_view(), name="dossier-document"),

@@ -13,6 +13,7 @@ from regulator.services.dossiers import (
     dossier_file,
     dossiers_sync,
 )
+from regulator.services.proof_bundles import proof_bundle_export, proof_bundle_period
 
 __all__ = [
     "activity_save",
@@ -27,4 +28,6 @@ __all__ = [
     "dossier_edit",
     "dossier_file",
     "dossiers_sync",
+    "proof_bundle_export",
+    "proof_bundle_period",
 ]

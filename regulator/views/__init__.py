@@ -21,6 +21,7 @@ from regulator.views.breaches import (
     breach_phase,
 )
 from regulator.views.dossiers import dossier_detail, dossier_edit, dossier_file, dossier_list, dossiers_sync
+from regulator.views.proof_bundles import proof_bundle
 from regulator.views.record import activity_edit, processing_record
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "dossiers_sync",
     "me_notice_changes",
     "processing_record",
+    "proof_bundle",
 ]

@@ -123,3 +123,18 @@ def test_concurrent_writers_never_fork_or_gap_the_chain():
     sequences = list(AuditEntry.objects.order_by("sequence").values_list("sequence", flat=True))
     assert sequences == list(range(1, writers * per_writer + 1))
     assert audit_chain_verify().valid
+
+
+@pytest.mark.django_db
+def test_an_entry_written_with_a_local_time_still_verifies():
+    """Services pass `now=` as they got it, often in Hà Nội time; the database gives the time back in UTC,
+    so a seal over the local spelling of the same instant would read as altered on every verification."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    local = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with transaction.atomic():
+        audit_record(action="core.token.issued", actor=SYSTEM, now=local)
+    result = audit_chain_verify()
+    assert result.valid, result.reason
+    assert AuditEntry.objects.get().recorded_at == local

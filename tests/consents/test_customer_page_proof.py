@@ -89,3 +89,15 @@ def test_a_whole_timeline_has_no_more_link(logged_in, dpo, subject):
     _withdrawn(subject)
     page = _page(logged_in(dpo), subject)
     assert 'data-testid="consent-timeline-more"' not in page
+
+
+def test_the_dpos_page_leads_to_the_proof_bundle_for_an_inspection(logged_in, dpo, officer, privacy_officer,
+                                                                   subject):
+    """One document answers the inspector (docs/regulator.md): the page offers it to the DPO, not to
+    the officers, who may not take it."""
+    bundle = reverse("regulator:proof_bundle", args=[subject.pk])
+    page = _page(logged_in(dpo), subject)
+    assert 'data-testid="proof-bundle"' in page and f'href="{bundle}"' in page
+    assert in_either_language("Proof bundle for an inspection", page)
+    for user in (officer, privacy_officer):
+        assert 'data-testid="proof-bundle"' not in _page(logged_in(user), subject)

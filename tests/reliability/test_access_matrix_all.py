@@ -61,6 +61,10 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/subjects/<uuid:pk>/national-id-shares/": {
         "POST": ("/api/v1/subjects/{subject_a}/national-id-shares/", DPO),
     },
+    # The inspection's proof bundle: the DPO and the auditor, with a reason (HEADERS); not the customer.
+    "api/v1/subjects/<uuid:pk>/proof-bundle/": {
+        "GET": ("/api/v1/subjects/{subject_a}/proof-bundle/", AUDIT),
+    },
     "api/v1/subjects/<uuid:pk>/verify-guardian/": {
         "POST": ("/api/v1/subjects/{subject_a}/verify-guardian/", WRITERS),
     },
@@ -255,6 +259,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/relationship-end/",
         WRITERS,
     ),
+    "portal/customers/<uuid:pk>/proof-bundle/": ("GET", "/portal/customers/{subject_a}/proof-bundle/", AUDIT),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
     "me/language/": ("POST", "/me/language/", CUSTOMERS),
@@ -481,6 +486,10 @@ BODIES = {
         "external_ref": "CIF-SHARED-1", "reason": "core banking twin",
     },
 }
+# Headers a call needs to be answered at all: the reason staff give for taking a proof bundle.
+HEADERS = {
+    "/api/v1/subjects/{subject_a}/proof-bundle/": {"HTTP_X_ACCESS_REASON": "access matrix walk"},
+}
 # Routes that answer everyone with a redirect or a page of their own, whoever asks.
 REDIRECTS = {
     "",
@@ -572,7 +581,9 @@ def test_api_access(world, route):
         for role in ROLES:
             client = world.api(role)
             target = world.fill(url)
-            response = getattr(client, method.lower())(target, _body(world, url) or None, format="json")
+            response = getattr(client, method.lower())(
+                target, _body(world, url) or None, format="json", **HEADERS.get(url, {})
+            )
             problem = _judge(role, allowed, method, response, page=False)
             if problem:
                 problems.append(f"{method} {route}: {problem}")

@@ -1,0 +1,100 @@
+"""The proof bundle: one customer's consent history and rights requests in one document, for an
+inspector (A05) who asks the DPO to "prove this customer's consent history and rights requests".
+
+One builder for both forms: `proof_bundle` returns plain JSON values (codes, not labels; times as ISO
+8601 with the +07:00 offset), which the API and the page give as the JSON file and render as the
+printable page (`regulator/proof_bundle.html`, labels and dd/mm/yyyy times in the viewer's language).
+The document is the same whatever the reader's language, so its closing `sha256` (of the canonical
+JSON of everything else, `bundle_sha256`) matches a printed copy to the file.
+
+Its queries are fixed in number however long the customer's history (bench/proof_bundle.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from audit.hashing import canonical_json
+from audit.selectors import AUDIT_ENTRY_CHECKS, audit_entries, audit_entries_checked
+from core.actors import Actor
+from deadlines.policy import LOCAL_TZ
+from regulator.proof_bundle.common import Period, local
+from regulator.proof_bundle.consents import consents_section
+from regulator.proof_bundle.rights import authorisations_section, requests_section
+
+SCHEMA = "qdl-proof-bundle/1"
+
+
+def bundle_sha256(document: dict[str, Any]) -> str:
+    """The SHA-256 of the bundle's canonical JSON (sorted keys, no spaces, UTF-8) without its `sha256`."""
+    return hashlib.sha256(canonical_json({k: v for k, v in document.items() if k != "sha256"})).hexdigest()
+
+
+def proof_bundle(
+    subject,
+    *,
+    generated_by: Actor,
+    role: str = "",
+    now: datetime | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    """The customer's proof bundle as it stands `now`, for events in [since, until] (all by default)."""
+    now = now or timezone.now()
+    period = Period(since, until)
+    document = {
+        "schema": SCHEMA,
+        "header": {
+            "customer": {"id": str(subject.pk), "cif": subject.external_ref, "name": subject.full_name},
+            "controller": settings.BANK_NAME,
+            "generated_by": {"label": generated_by.label, "role": role},
+            "generated_at": local(now),
+            "time_zone": str(LOCAL_TZ),
+            "platform_version": settings.PLATFORM_VERSION or None,
+            "period": {
+                "from": local(since),
+                "to": local(until),
+                "all_history": since is None and until is None,
+            },
+        },
+        "consents": consents_section(subject, period, now=now),
+        "requests": requests_section(subject, period, now=now),
+        "authorisations": authorisations_section(subject, period),
+        "audit": _audit(subject, period),
+    }
+    document["sha256"] = bundle_sha256(document)
+    return document
+
+
+def _audit(subject, period: Period) -> dict[str, Any]:
+    entries = audit_entries(subject_id=subject.pk)
+    checked = audit_entries_checked(period.filter(entries, "recorded_at"))
+    rows = [
+        {
+            "sequence": entry.sequence,
+            "at": local(entry.recorded_at),
+            "action": entry.action,
+            "actor": entry.actor_label,
+            "actor_kind": entry.actor_kind,
+            "target_type": entry.target_type or None,
+            "target_id": entry.target_id or None,
+            "entry_hash": entry.entry_hash,
+            "check": problem or "ok",
+        }
+        for entry, problem in checked
+    ]
+    problems = [{"sequence": entry.sequence, "problem": problem} for entry, problem in checked if problem]
+    return {
+        "entries": rows,
+        "verification": {
+            "valid": not problems,
+            "entries_checked": len(rows),
+            "problems": problems,
+            "checked": AUDIT_ENTRY_CHECKS,
+        },
+    }

@@ -1,0 +1,123 @@
+"""The proof bundle's consents: every event per purpose, with its receipt's SHA-256 and, for a
+withdrawal, each recipient's stop."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import translation
+
+from audit.hashing import canonical_json
+from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
+from consents.receipts import consent_receipt, recipient_stops
+from consents.selectors import consent_list
+from regulator.proof_bundle.common import Period, local
+from subjects.selectors import PERSONAL_FIELDS
+
+# The language the receipts are hashed in: the bank's, whoever reads the bundle.
+RECEIPT_LANGUAGE = "vi"
+
+
+def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str, Any]]:
+    consents = (
+        consent_list(subject=subject)
+        # The customer is the one given; a guardian is shown by CIF: decrypt neither per consent.
+        .select_related(None)
+        .select_related("purpose", "guardian")
+        .defer(*(f"guardian__{field}" for field in PERSONAL_FIELDS))
+        .order_by("granted_at", "created_at")
+        .prefetch_related(
+            Prefetch("events", queryset=ConsentEvent.objects.order_by("at", "kind")),
+            Prefetch(
+                "duties",
+                queryset=WithdrawalDuty.objects.select_related("recipient").order_by(
+                    "recipient__name", "due_at"
+                ),
+            ),
+        )
+    )
+    by_purpose: dict[str, dict[str, Any]] = {}
+    with translation.override(RECEIPT_LANGUAGE):
+        for consent in consents:
+            consent.subject = subject
+            events = list(consent.events.all())
+            purpose = by_purpose.setdefault(
+                consent.purpose.code,
+                {
+                    "purpose": {
+                        "code": consent.purpose.code,
+                        "name": {"vi": consent.purpose.name_vi, "en": consent.purpose.name_en},
+                    },
+                    "events": [],
+                    "_granted_before": False,
+                },
+            )
+            for event in events:
+                if period.holds(event.at):
+                    purpose["events"].append(_consent_event(consent, event, events, purpose, now=now))
+            purpose["_granted_before"] = purpose["_granted_before"] or consent.status != ConsentStatus.REFUSED
+    sections = []
+    for purpose in by_purpose.values():
+        purpose.pop("_granted_before")
+        purpose["events"].sort(key=lambda e: (e["at_utc"], e["order"]))
+        for event in purpose["events"]:
+            del event["at_utc"], event["order"]
+        if purpose["events"]:
+            sections.append(purpose)
+    return sorted(sections, key=lambda p: p["purpose"]["code"])
+
+
+def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict, *, now) -> dict[str, Any]:
+    receipt = consent_receipt(consent, event_id=event.pk, events=events)
+    is_grant = event.kind == ConsentEvent.Kind.GRANTED
+    # The proof of collection is the answer's (a grant or a refusal); a withdrawal or an expiry has its
+    # own channel, actor and source, and repeating the grant's evidence beside it would misattribute it.
+    answer = is_grant or event.kind == ConsentEvent.Kind.REFUSED
+    stops = []
+    if event.kind == ConsentEvent.Kind.WITHDRAWN:
+        stops = [
+            {
+                "recipient": stop["recipient"],
+                "due_at": local(stop["due_at"]),
+                "confirmed_at": local(stop["acknowledged_at"]),
+                "confirmed_by": stop["acknowledged_by"] or None,
+                "result": _stop_result(stop),
+            }
+            for stop in recipient_stops(consent, now=now, duties=list(consent.duties.all()))
+        ]
+    return {
+        "at": local(event.at),
+        "at_utc": event.at,
+        "order": event.kind,
+        "type": event.kind,
+        "reconsent": is_grant and purpose["_granted_before"],
+        "consent_id": str(consent.pk),
+        "channel": event.channel or consent.channel,
+        "recorded_by": event.actor_label,
+        "recorded_by_kind": event.actor_kind,
+        "notice": {
+            "version": consent.snapshot["notice"]["version"],
+            "text_sha256": consent.snapshot["notice"]["text_sha256"],
+        },
+        "evidence": (consent.evidence or None) if answer else None,
+        # Online channels: the session and device the customer used (empty for a branch or a form).
+        "session": (consent.session_ref or None) if answer else None,
+        "device": (consent.device or None) if answer else None,
+        "guardian": consent.guardian.external_ref if consent.guardian else None,
+        "child_agreement": {"agreed": True, "evidence": consent.child_evidence}
+        if answer and consent.child_agreed
+        else None,
+        "source": event.source or None,
+        "receipt": {"id": str(event.pk), "sha256": hashlib.sha256(canonical_json(receipt)).hexdigest()},
+        "recipient_stops": stops,
+    }
+
+
+def _stop_result(stop: dict[str, Any]) -> str:
+    """on_time / late once the recipient confirmed; open / overdue while it has not."""
+    if stop["acknowledged_at"] is not None:
+        return "late" if stop["late"] else "on_time"
+    return "overdue" if stop["late"] else "open"

@@ -1,0 +1,80 @@
+"""Taking a customer's proof bundle for an inspection: the document is built from reads only, and the
+taking is audited (who, why, which format, which period, and the document's SHA-256) in a transaction
+that writes nothing else, so the trail says exactly which document left the platform."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.actors import Actor
+from core.errors import InvalidInput, NotFound
+from core.moments import parse_moment
+from regulator.proof_bundle import proof_bundle
+from subjects.selectors import MAX_ACCESS_REASON_LENGTH, subject_by_id
+
+FORMATS = ("json", "html")
+
+
+def proof_bundle_period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """The period asked for: `from` and `to` as YYYY-MM-DD (whole local days) or ISO 8601 date-times;
+    either may be left out. A period that ends before it starts is refused."""
+    start = parse_moment(since, field="from")
+    end = parse_moment(until, field="to", day_starts_at=time(23, 59, 59))
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            _("The period ends before it starts: give a “to” on or after the “from”."), field="to"
+        )
+    return start, end
+
+
+def proof_bundle_export(
+    *,
+    actor: Actor,
+    subject_id,
+    reason: str,
+    fmt: str,
+    role: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The customer's proof bundle, and the audit entry of its taking with the reason given."""
+    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
+    if not reason:
+        raise InvalidInput(
+            _(
+                "Say why you are taking this customer's proof bundle (the inspection's letter or case "
+                "number)."
+            ),
+            field="reason",
+            code="access_reason_required",
+        )
+    if fmt not in FORMATS:
+        raise InvalidInput(_("Choose JSON or HTML."), field="format")
+    subject = subject_by_id(subject_id)
+    if subject is None:
+        raise NotFound(_("No customer with this id."))
+    now = now or timezone.now()
+    bundle = proof_bundle(subject, generated_by=actor, role=role, now=now, since=since, until=until)
+    with transaction.atomic(durable=True):
+        audit_record(
+            action="regulator.proof_bundle.exported",
+            actor=actor,
+            subject=subject,
+            target=subject,
+            now=now,
+            data={
+                "reason": reason,
+                "format": fmt,
+                "sha256": bundle["sha256"],
+                "from": bundle["header"]["period"]["from"],
+                "to": bundle["header"]["period"]["to"],
+            },
+        )
+    return bundle

@@ -1,0 +1,212 @@
+"""Who may take a customer's proof bundle, with what reason, and what each download leaves behind: the
+API (`GET /api/v1/subjects/{id}/proof-bundle/`, JSON or `?format=html`) and the staff page behind the
+button on the customer page. JSON and the printable page carry the same facts and the same hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.hashing import canonical_json
+from audit.models import AuditEntry
+from regulator.proof_bundle import bundle_sha256
+from tests.factories import signed_in
+from tests.pages import in_either_language
+from tests.regulator.proof_history import VN, build_history
+
+pytestmark = pytest.mark.django_db
+
+REASON = "A05 inspection letter 123/A05-P4, 2026"
+# After the known history and before any download: a bundle cut there is the same at every download.
+UNTIL = "2026-03-24"
+DOWNLOADED_AT = datetime(2026, 3, 25, 12, 0, tzinfo=VN)
+
+
+@pytest.fixture
+def history():
+    return build_history()
+
+
+def _api_url(subject, query: str = "") -> str:
+    return f"/api/v1/subjects/{subject.pk}/proof-bundle/{query}"
+
+
+def _page_url(subject) -> str:
+    """The page's Vietnamese path (the tests reverse in English); "/en" + it is the English one."""
+    return reverse("regulator:proof_bundle", args=[subject.pk]).removeprefix("/en")
+
+
+def _exports(subject) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action="regulator.proof_bundle.exported", subject_id=subject.pk))
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Every clock reads the same moment, so two downloads of one period are the same document."""
+    monkeypatch.setattr(timezone, "now", lambda: DOWNLOADED_AT)
+
+
+# ------------------------------------------------------------------------------------------- access
+
+
+def test_the_dpo_and_the_auditor_get_the_bundle_through_the_api(history, dpo, auditor, as_user):
+    for user in (dpo, auditor):
+        response = as_user(user).get(_api_url(history.subject), HTTP_X_ACCESS_REASON=REASON)
+        assert response.status_code == 200, (user, response.content[:300])
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["header"]["customer"]["cif"] == history.subject.external_ref
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_everyone_else_is_refused_by_the_api(history, officer, privacy_officer, client_user, as_user, api):
+    # The customer themselves too: the bundle is the bank's proof, their own copy is an access request.
+    for user in (officer, privacy_officer, history.user, client_user):
+        response = as_user(user).get(_api_url(history.subject), HTTP_X_ACCESS_REASON=REASON)
+        assert response.status_code == 403, user
+        assert "detail" in response.json()
+    assert api.get(_api_url(history.subject), HTTP_X_ACCESS_REASON=REASON).status_code == 401
+    assert _exports(history.subject) == []
+
+
+def test_the_page_is_for_the_dpo_and_the_auditor(history, dpo, auditor, officer, privacy_officer):
+    for user in (dpo, auditor):
+        page = signed_in(user).get(_page_url(history.subject))
+        assert page.status_code == 200
+        assert 'name="reason"' in page.content.decode()
+    for user in (officer, privacy_officer, history.user):
+        assert signed_in(user).get(_page_url(history.subject)).status_code in (403, 404)
+        assert signed_in(user).post(
+            _page_url(history.subject), {"reason": "other", "note": REASON, "format": "json"}
+        ).status_code in (403, 404)
+    assert _exports(history.subject) == []
+
+
+def test_an_unknown_customer_is_a_404(dpo, as_user):
+    response = as_user(dpo).get(
+        "/api/v1/subjects/00000000-0000-0000-0000-000000000000/proof-bundle/", HTTP_X_ACCESS_REASON=REASON
+    )
+    assert response.status_code == 404
+
+
+# ------------------------------------------------------------------------------------------- reason
+
+
+@pytest.mark.parametrize("header", [None, "   "])
+def test_the_api_asks_for_a_reason(history, dpo, as_user, header):
+    extra = {} if header is None else {"HTTP_X_ACCESS_REASON": header}
+    response = as_user(dpo).get(_api_url(history.subject), **extra)
+    assert response.status_code == 400
+    body = response.json()
+    assert in_either_language(
+        "Say why you are taking this customer's proof bundle in the X-Access-Reason header (the "
+        "inspection's letter or case number): every proof bundle taken is recorded with its reason.",
+        body["X-Access-Reason"][0],
+    )
+    assert _exports(history.subject) == []
+
+
+def test_the_page_asks_for_a_reason(history, dpo):
+    client = signed_in(dpo)
+    response = client.post(
+        "/en" + _page_url(history.subject), {"reason": "other", "note": "", "format": "html"}
+    )
+    assert response.status_code == 400
+    assert "Give the request, complaint or case number, or explain." in response.content.decode()
+    response = client.post("/en" + _page_url(history.subject), {"format": "html"})
+    assert response.status_code == 400
+    assert _exports(history.subject) == []
+
+
+def test_a_bad_period_is_refused_with_a_message(history, dpo, as_user):
+    response = as_user(dpo).get(_api_url(history.subject, "?from=2026-02-30"), HTTP_X_ACCESS_REASON=REASON)
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in str(response.json())
+    response = as_user(dpo).get(
+        _api_url(history.subject, "?from=2026-03-10&to=2026-03-01"), HTTP_X_ACCESS_REASON=REASON
+    )
+    assert response.status_code == 400
+    assert _exports(history.subject) == []
+
+
+# ------------------------------------------------------------------------------------------- audit
+
+
+def test_each_download_writes_one_audit_entry_with_the_reason(history, dpo, as_user):
+    client = as_user(dpo)  # issuing its token is audited too
+    before = AuditEntry.objects.count()
+    response = client.get(_api_url(history.subject), HTTP_X_ACCESS_REASON=REASON)
+    assert response.status_code == 200
+    assert AuditEntry.objects.count() == before + 1
+    (entry,) = _exports(history.subject)
+    assert entry.actor_label == dpo.username
+    assert entry.data["reason"] == REASON
+    assert entry.data["format"] == "json"
+    assert entry.data["sha256"] == response.json()["sha256"]
+    assert entry.target_id == str(history.subject.pk)
+
+    signed_in(dpo).post(_page_url(history.subject), {"reason": "other", "note": REASON, "format": "html"})
+    assert [e.data["format"] for e in _exports(history.subject)] == ["html", "json"]
+
+
+# ------------------------------------------------------------------------------------------- formats
+
+
+def test_json_and_html_carry_the_same_facts_and_the_same_hash(history, dpo, as_user, frozen):
+    client = as_user(dpo)
+    query = f"?to={UNTIL}"
+    document = client.get(_api_url(history.subject, query), HTTP_X_ACCESS_REASON=REASON).json()
+    html = client.get(_api_url(history.subject, query + "&format=html"), HTTP_X_ACCESS_REASON=REASON)
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    page = html.content.decode()
+    # The closing line: the hash of the JSON, which anyone can recompute from the file.
+    assert document["sha256"] == bundle_sha256(document)
+    content = {k: v for k, v in document.items() if k != "sha256"}
+    assert document["sha256"] == hashlib.sha256(canonical_json(content)).hexdigest()
+    assert f'data-testid="bundle-sha256">{document["sha256"]}<' in page
+    # The same facts: every receipt, request, authorisation and audit entry of the JSON is on the page.
+    for purpose in document["consents"]:
+        for event in purpose["events"]:
+            assert event["receipt"]["id"] in page and event["receipt"]["sha256"] in page
+            for stop in event["recipient_stops"]:
+                assert stop["recipient"] in page
+    for request in document["requests"]:
+        assert request["reference"] in page
+    for authorisation in document["authorisations"]:
+        assert authorisation["third_party"] in page
+    for entry in document["audit"]["entries"]:
+        assert f'data-sequence="{entry["sequence"]}"' in page
+    assert len(re.findall(r'data-testid="consent-event"', page)) == sum(
+        len(p["events"]) for p in document["consents"]
+    )
+    # Local times, day first.
+    assert "05/03/2026 14:30" in page and "2026-03-05T14:30:00+07:00" in str(document)
+    # The page from the portal is the same document.
+    portal = (
+        signed_in(dpo)
+        .post(
+            _page_url(history.subject), {"reason": "other", "note": REASON, "format": "html", "until": UNTIL}
+        )
+        .content.decode()
+    )
+    assert f'data-testid="bundle-sha256">{document["sha256"]}<' in portal
+    exported = signed_in(dpo).post(
+        _page_url(history.subject), {"reason": "other", "note": REASON, "format": "json", "until": UNTIL}
+    )
+    assert exported["Content-Disposition"].startswith("attachment;")
+    assert bundle_sha256(exported.json()) == document["sha256"]
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "Thời hạn của ngân hàng"), ("/en", "Bank deadline")])
+def test_the_printable_page_speaks_the_viewers_language(history, dpo, prefix, words):
+    page = (
+        signed_in(dpo)
+        .post(prefix + _page_url(history.subject), {"reason": "other", "note": REASON, "format": "html"})
+        .content.decode()
+    )
+    assert words in page
+    assert "Trần Thị Kiểm Tra" in page and history.subject.external_ref in page
