@@ -20,6 +20,7 @@ from dsr.models import (
     IdentityDocument,
     IdentityMethod,
     OutcomeReason,
+    PlatformData,
     RetentionLaw,
     RetentionStart,
 )
@@ -347,6 +348,10 @@ class CategoryForm(forms.Form):
     sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
     retention = forms.ModelChoiceField(
         label=_("Kept by law under"), queryset=retention_rule_list(), required=False
+    )
+    platform_data = forms.ChoiceField(
+        label=_("On this platform"), choices=[("", _("Not held by the platform")), *PlatformData.choices],
+        required=False, help_text=_("The platform's own fields a deletion erases for this category."),
     )
 
 
