@@ -76,7 +76,9 @@ def test_deletion_erases_the_contact_values_kept_in_earlier_rectification_reques
     assert DataSubject.objects.get(pk=subject.pk).phone == "0909000111"
     _complete_deletion(subject, privacy_officer, dpo)
     kept = [
-        r.corrections for r in DataSubjectRequest.objects.filter(subject=subject) if "0909000111" in r.corrections
+        r.corrections
+        for r in DataSubjectRequest.objects.filter(subject=subject)
+        if "0909000111" in r.corrections
     ]
     assert kept == [], f"erased phone still kept in request corrections: {kept}"
 
