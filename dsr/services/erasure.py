@@ -58,9 +58,14 @@ def erase(
     fields = PLATFORM_FIELDS.get(category.platform_data)
     if not fields:
         return None
-    erased = {"fields": _subject_fields_erase(subject_id, fields)}
+    erased = {
+        "fields": _subject_fields_erase(subject_id, fields),
+        "corrections": _corrections_erase(subject_id, fields),
+    }
     if category.platform_data == PlatformData.CONTACT:
-        erased |= _contact_copies_erase(subject_id)
+        # Every new phone or e-mail typed in self-service, confirmed or not (a confirmed one is in the
+        # rectification's audit entry, as fingerprints).
+        erased["contact_changes"], _by_model = ContactChange.objects.filter(subject_id=subject_id).delete()
     erased |= _copies_erase(subject_id, actor=actor, now=now)
     audit_record(
         action="dsr.platform.erased",
@@ -92,24 +97,18 @@ def _subject_fields_erase(subject_id, fields: tuple[str, ...]) -> list[str]:
     return list(fields)
 
 
-def _contact_copies_erase(subject_id) -> dict[str, int]:
-    """The contact values kept beside the record: the corrected phone, e-mail and address of the
-    customer's rectification requests (the audit entry keeps which fields changed) and the new
-    contacts typed in self-service for confirmation."""
+def _corrections_erase(subject_id, fields: tuple[str, ...]) -> int:
+    """The corrected values of the customer's rectification requests for these fields (the audit entry
+    keeps which fields changed); the field names stay, empty. Returns how many requests."""
     corrected = 0
-    for request in DataSubjectRequest.objects.filter(subject_id=subject_id, type=RequestType.RECTIFY).only(
-        "pk", "corrections"
-    ):
+    rectifications = DataSubjectRequest.objects.filter(subject_id=subject_id, type=RequestType.RECTIFY)
+    for request in rectifications.only("pk", "corrections"):
         corrections = json.loads(request.corrections) if request.corrections else {}
-        if any(corrections.get(name) for name in PLATFORM_FIELDS[PlatformData.CONTACT]):
-            kept = {
-                k: ("" if k in PLATFORM_FIELDS[PlatformData.CONTACT] else v) for k, v in corrections.items()
-            }
+        if any(corrections.get(name) for name in fields):
+            kept = {name: ("" if name in fields else value) for name, value in corrections.items()}
             DataSubjectRequest.objects.filter(pk=request.pk).update(corrections=json.dumps(kept))
             corrected += 1
-    # Confirmed or not: a confirmed one is in the rectification's audit entry, as fingerprints.
-    contact_changes, _by_model = ContactChange.objects.filter(subject_id=subject_id).delete()
-    return {"corrections": corrected, "contact_changes": contact_changes}
+    return corrected
 
 
 def _copies_erase(subject_id, *, actor: Actor, now: datetime) -> dict[str, int]:

@@ -89,7 +89,8 @@ def test_the_dpo_is_told_why_a_platform_category_cannot_lose_its_fields(client, 
         {"name_vi": "Liên hệ", "name_en": "Contact", "platform_data": ""},
     )
     assert page.status_code == 200
-    assert "The platform itself holds this category" in page.content.decode()
+    assert "Chính nền tảng lưu giữ danh mục này" in page.content.decode()
+    assert list(page.context["form"].errors) == ["platform_data"]
     assert DataCategory.objects.get(pk=contact.pk).platform_data == "contact"
 
 
