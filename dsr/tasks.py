@@ -30,10 +30,7 @@ def purge_contact_changes() -> int:
     """Delete the new phones and e-mails typed for confirmation once settled a while (nightly)."""
     from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
 
-    deleted = contact_changes_purge()
-    if deleted >= CONTACT_CHANGES_PURGE_BATCH:
-        purge_contact_changes.delay()
-    return deleted
+    return again_if_full(purge_contact_changes, contact_changes_purge(), batch=CONTACT_CHANGES_PURGE_BATCH)
 
 
 @shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)

@@ -53,10 +53,7 @@ def purge_delivered_outbox() -> int:
     re-enqueues the job."""
     from integrations.outbox import OUTBOX_PURGE_BATCH, outbox_purge_delivered
 
-    emptied = outbox_purge_delivered()
-    if emptied >= OUTBOX_PURGE_BATCH:
-        purge_delivered_outbox.delay()
-    return emptied
+    return again_if_full(purge_delivered_outbox, outbox_purge_delivered(), batch=OUTBOX_PURGE_BATCH)
 
 
 @shared_task(name="integrations.resume_stale_jobs", ignore_result=True)
