@@ -93,6 +93,14 @@ app.conf.beat_schedule = {
     "ensure-partitions": beat_entry("core.ensure_partitions", crontab(hour=0, minute=20), expires=DAY),
     # Every night at 01:45 local time: empty exports whose download window has closed.
     "purge-expired-exports": beat_entry("dsr.purge_expired_exports", crontab(hour=1, minute=45), expires=DAY),
+    # Every night at 01:50 local time: delete the new phones and e-mails customers typed for confirmation
+    # once settled for a week (dsr.services.profile.CONTACT_CHANGES_KEPT_FOR).
+    "purge-contact-changes": beat_entry("dsr.purge_contact_changes", crontab(hour=1, minute=50), expires=DAY),
+    # Every night at 01:55 local time: empty the address and body of e-mails and SMS sent or cancelled
+    # more than OUTBOX_CONTENT_KEPT_DAYS ago.
+    "purge-delivered-outbox": beat_entry(
+        "integrations.purge_delivered_outbox", crontab(hour=1, minute=55), expires=DAY
+    ),
     # Every day at 08:00 local time: the deadline report to the DPO (HTML e-mail, CSV attached).
     "deadline-report-daily": beat_entry(
         "dsr.send_deadline_report", crontab(hour=8, minute=0), expires=DAY, kwargs={"kind": "daily"}

@@ -226,6 +226,9 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 # is always the last resort. A channel that fails this many delivery attempts hands over to the next.
 NOTIFY_DEFAULT_CHANNELS = env.list("NOTIFY_DEFAULT_CHANNELS", default=["email", "sms", "inbox"])
 NOTIFY_FALLBACK_AFTER_ATTEMPTS = env.int("NOTIFY_FALLBACK_AFTER_ATTEMPTS", default=2)
+# Days an e-mail or SMS keeps its address and body in the outbox once sent or cancelled (to look into a
+# complaint about it); the nightly purge then empties both, keeping topic, status and times.
+OUTBOX_CONTENT_KEPT_DAYS = env.int("OUTBOX_CONTENT_KEPT_DAYS", default=30)
 
 # ---------------------------------------------------------------------------- security
 # Field encryption: a comma-separated list of Fernet keys. The first encrypts, all decrypt (MultiFernet),

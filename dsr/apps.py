@@ -46,10 +46,11 @@ class DsrConfig(AppConfig):
                 "dsr.task.completed": _("System task completed"),
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
-                "dsr.export.purged": _("Expired data export emptied"),
+                "dsr.export.purged": _("Data export emptied (expired, or erased with the customer's data)"),
                 "dsr.hold.placed": _("Data placed under legal hold"),
                 "dsr.hold.released": _("Legal hold ended"),
                 "dsr.deletion.recorded": _("Personal data deleted"),
+                "dsr.platform.erased": _("The platform erased its copies of a customer's personal data"),
                 "dsr.policy.changed": _("Deadline policy changed"),
                 "dsr.calendar.changed": _("Working-day calendar changed"),
                 "dsr.system.saved": _("System in the inventory saved"),
@@ -60,6 +61,9 @@ class DsrConfig(AppConfig):
                 "dsr.contact.code_sent": _("Code sent to confirm a customer's new phone or e-mail"),
                 "dsr.contact.code_refused": _("Wrong or expired code for a customer's new phone or e-mail"),
                 "dsr.contact.confirmed": _("Customer confirmed their new phone or e-mail"),
+                "dsr.contact.changes_purged": _(
+                    "Settled new phones and e-mails typed for confirmation deleted"
+                ),
             }
         )
         staff_view = ("dsr.view_datasubjectrequest", "dsr.view_fulfilmenttask", "dsr.view_system")
@@ -138,6 +142,7 @@ class DsrConfig(AppConfig):
         )
         clock_sources.register()
         register_check(checks.calendar_check)
+        register_check(checks.platform_check)
         register_dashboard_cards(navigation.staff_cards, area="portal")
         register_dashboard_cards(navigation.calendar_cards, area="portal")
         register_dashboard_cards(navigation.customer_cards, area="me")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import models
 from django.utils import timezone
 
 from core.actors import actor_for_user
@@ -14,6 +15,7 @@ from dsr.models import (
     DataCategory,
     DataSubjectRequest,
     FulfilmentTask,
+    PlatformData,
     RetentionRule,
     RetentionStart,
     System,
@@ -149,6 +151,11 @@ def seed_inventory(users: dict) -> None:
             },
         )
         _english_filled(categories[code], name_en=name_en)
+    # What the platform's own categories cover of its fields (a deletion erases those); a demo seeded
+    # before the mapping existed gets it.
+    DataCategory.objects.filter(code__in=PlatformData.values, platform_data="").update(
+        platform_data=models.F("code")
+    )
     for code, (name_vi, name_en), cats, types, processor, client in SYSTEMS:
         system, created = System.objects.get_or_create(
             code=code,

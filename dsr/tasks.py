@@ -25,6 +25,14 @@ def purge_expired_exports() -> int:
     return again_if_full(purge_expired_exports, exports_purge_expired(limit=BATCH), batch=BATCH)
 
 
+@shared_task(name="dsr.purge_contact_changes", ignore_result=True, time_limit=300, soft_time_limit=240)
+def purge_contact_changes() -> int:
+    """Delete the new phones and e-mails typed for confirmation once settled a while (nightly)."""
+    from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
+
+    return again_if_full(purge_contact_changes, contact_changes_purge(), batch=CONTACT_CHANGES_PURGE_BATCH)
+
+
 @shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)
 def send_deadline_report(kind: str = "daily") -> int:
     """E-mail the daily, weekly or monthly deadline report to the DPO (times set in beat's schedule)."""

@@ -23,6 +23,7 @@ class IntegrationsConfig(AppConfig):
             "core.token.issued": _("API token issued"),
             "core.token.revoked": _("API token revoked"),
             "core.outbox.retried": _("Parked message sent again"),
+            "core.outbox.purged": _("Addresses and bodies of old e-mails and SMS emptied"),
             "integrations.webhook.created": _("Webhook endpoint registered"),
             "integrations.webhook.updated": _("Webhook endpoint changed"),
             "integrations.webhook.secret_rotated": _("Webhook signing secret rotated"),

@@ -135,6 +135,9 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the address and the body of an e-mail or SMS were emptied: with the customer's personal data
+    # (`outbox_erase`), or OUTBOX_CONTENT_KEPT_DAYS after it was sent or cancelled (`outbox_purge_delivered`).
+    content_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "core_outboxmessage"

@@ -20,7 +20,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import languages_for_users
 from audit.services import audit_record
+from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict
 from integrations import tasks
@@ -315,3 +316,54 @@ def outbox_rearm(message: OutboxMessage, *, now: datetime) -> None:
     message.next_attempt_at = now
     message.save(update_fields=["status", "attempts", "next_attempt_at"])
     dispatch_on_commit(message.pk)
+
+
+# Messages to a person's own address (the customer's e-mail or phone, a staff member's e-mail): their
+# address and body are personal data. Webhooks go to systems and carry ids and the customer number;
+# a pending one is a duty to a system (an erase task, a stop notice) and is delivered.
+PERSONAL_KINDS = (OutboxMessage.Kind.EMAIL, OutboxMessage.Kind.SMS)
+OUTBOX_PURGE_BATCH = 2000
+
+
+def outbox_erase(*, subject_id, now: datetime) -> dict[str, int]:
+    """In the erasure's transaction: the e-mails and SMS to the customer still waiting (or parked) are
+    cancelled, never sent to an address the bank no longer holds, and every one of them loses its
+    address and body; topic, status and times stay as the record that a message was sent. Returns the
+    counts (for the erasure's audit entry)."""
+    theirs = OutboxMessage.objects.filter(subject_id=subject_id, kind__in=PERSONAL_KINDS)
+    cancelled = theirs.filter(
+        status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.PARKED)
+    ).update(status=OutboxMessage.Status.CANCELLED, last_error="erased with the customer's personal data")
+    emptied = theirs.filter(content_erased_at__isnull=True).update(
+        destination="", payload="", content_erased_at=now
+    )
+    return {"outbox_cancelled": cancelled, "outbox_emptied": emptied}
+
+
+def outbox_purge_delivered(*, now: datetime | None = None, limit: int = OUTBOX_PURGE_BATCH) -> int:
+    """Empty the address and body of e-mails and SMS sent or cancelled more than
+    OUTBOX_CONTENT_KEPT_DAYS ago, a bounded batch at a time (the nightly job re-runs on a full one),
+    with one audit entry per batch. Returns how many were emptied."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_CONTENT_KEPT_DAYS)
+    due = list(
+        OutboxMessage.objects.filter(
+            kind__in=PERSONAL_KINDS,
+            status__in=(OutboxMessage.Status.SENT, OutboxMessage.Status.CANCELLED),
+            created_at__lt=cutoff,
+            content_erased_at__isnull=True,
+        ).values_list("pk", flat=True)[:limit]
+    )
+    if not due:
+        return 0
+    with transaction.atomic(durable=True):
+        emptied = OutboxMessage.objects.filter(pk__in=due, content_erased_at__isnull=True).update(
+            destination="", payload="", content_erased_at=now
+        )
+        audit_record(
+            action="core.outbox.purged",
+            actor=Actor.system("integrations.outbox_purge_delivered"),
+            data={"count": emptied, "older_than": cutoff.isoformat()},
+            now=now,
+        )
+    return emptied

@@ -45,6 +45,17 @@ def expire_idempotency_keys() -> int:
     return again_if_full(expire_idempotency_keys, idempotency_keys_expire(), batch=IDEMPOTENCY_EXPIRE_BATCH)
 
 
+@shared_task(
+    name="integrations.purge_delivered_outbox", ignore_result=True, time_limit=300, soft_time_limit=280
+)
+def purge_delivered_outbox() -> int:
+    """Empty the address and body of e-mails and SMS sent or cancelled long enough ago; a full batch
+    re-enqueues the job."""
+    from integrations.outbox import OUTBOX_PURGE_BATCH, outbox_purge_delivered
+
+    return again_if_full(purge_delivered_outbox, outbox_purge_delivered(), batch=OUTBOX_PURGE_BATCH)
+
+
 @shared_task(name="integrations.resume_stale_jobs", ignore_result=True)
 def resume_stale_jobs() -> int:
     """Send background jobs whose worker died (stale heartbeat) or never started back to a worker."""

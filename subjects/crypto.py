@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
 from django.conf import settings
 
@@ -34,8 +35,16 @@ def blind_index_candidates(value: str | None) -> list[str]:
     return candidates
 
 
-def fingerprint(value: object) -> str:
-    """A short keyed fingerprint that shows a value changed without revealing it (for the audit)."""
+def fingerprint(value: object, *, salt: str = "") -> str:
+    """A short keyed fingerprint that shows a value changed without revealing it (for the audit).
+
+    `salt` is the customer's own secret (`DataSubject.fingerprint_salt`) for their personal data: once
+    it is destroyed with their data, nobody holding the key can match an erased value against the
+    fingerprint by trying every candidate phone number."""
     if value in (None, ""):
         return ""
-    return blind_index(str(value))[:16]
+    return blind_index(f"{salt}:{value}" if salt else str(value))[:16]
+
+
+def fingerprint_salt_new() -> str:
+    return secrets.token_hex(16)

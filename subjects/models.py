@@ -53,6 +53,10 @@ class DataSubject(models.Model):
     # With no date of birth a customer is not assumed adult for purposes barred to children; an eKYC
     # check that established adulthood stands in for the missing date.
     adult_verified = models.BooleanField(_("adult status verified by eKYC"), default=False)
+    # The customer's own secret in the fingerprints of their rectified values in the audit trail
+    # (`subjects.crypto.fingerprint`); destroyed with their data, so an erased value can no longer be
+    # matched against the append-only trail by trying candidates. Made at the first rectification.
+    fingerprint_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

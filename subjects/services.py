@@ -21,7 +21,7 @@ from core.db import conflict_on_duplicate, locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.children import GUARDIAN_FROM_AGE
-from subjects.crypto import blind_index, blind_index_candidates, fingerprint
+from subjects.crypto import blind_index, blind_index_candidates, fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import MAX_ACCESS_REASON_LENGTH
@@ -244,6 +244,7 @@ def subject_rectify(
             _check_national_id_unclaimed(
                 clean["national_id"], external_ref=subject.external_ref, subject_id=subject.pk
             )
+        salt = subject.fingerprint_salt = subject.fingerprint_salt or fingerprint_salt_new()
         for name, value in clean.items():
             if name.endswith("_index"):
                 setattr(subject, name, value)
@@ -251,7 +252,7 @@ def subject_rectify(
             old = getattr(subject, name)
             if old != value:
                 before[name] = old
-                diff[name] = {"before": fingerprint(old), "after": fingerprint(value)}
+                diff[name] = {"before": fingerprint(old, salt=salt), "after": fingerprint(value, salt=salt)}
                 setattr(subject, name, value)
         if not diff:
             _viewed_in_answer(actor, subject, viewed)
@@ -259,7 +260,7 @@ def subject_rectify(
         update_fields = [*diff, *(f"{n}_index" for n in diff if f"{n}_index" in clean), "updated_at"]
         if "guardian" in diff:
             update_fields.append("guardian_verified_at")
-        subject.save(update_fields=update_fields)
+        subject.save(update_fields=[*update_fields, "fingerprint_salt"])
         audit_record(
             action="core.subject.rectified", actor=actor, subject=subject, target=subject,
             data={"changed": diff, "reason": reason[:500]},

@@ -14,6 +14,7 @@ from consents.models.catalogue import (
     TransferExemption,
 )
 from consents.models.records import (
+    REASON_ERASED,
     Channel,
     Consent,
     ConsentEvent,
@@ -25,6 +26,7 @@ from consents.models.records import (
 from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChange
 
 __all__ = [
+    "REASON_ERASED",
     "AnnouncementStatusChange",
     "Channel",
     "Consent",

@@ -101,6 +101,11 @@ class Consent(StatefulModel):
         indexes = [models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose")]
 
 
+# What a withdrawal's reason reads once the customer's deletion request erased their words: the one
+# change an event ever takes (docs/consents.md, "Receipts"), shown as erased on its receipt.
+REASON_ERASED = "[erased at the customer's request]"
+
+
 class ConsentEvent(models.Model):
     """Append-only history: one row per grant, withdrawal, expiry or supersession. Receipts hang here."""
 
@@ -133,6 +138,10 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"ConsentEvent {self.pk} {self.kind}"
+
+    @property
+    def reason_erased(self) -> bool:
+        return self.reason == REASON_ERASED
 
 
 class ConsentState(StatefulModel):

@@ -28,6 +28,7 @@ from consents.services.restrictions import (
 )
 from consents.services.rules import GrantRequest, purpose_offered_to_ward
 from consents.services.withdrawals import (
+    consent_reasons_erase,
     consent_withdraw,
     consent_withdraw_in_transaction,
     consents_withdraw_for_subject,
@@ -43,6 +44,7 @@ __all__ = [
     "consent_grant",
     "consent_grant_in_transaction",
     "consent_transition",
+    "consent_reasons_erase",
     "consent_withdraw",
     "consent_withdraw_in_transaction",
     "consents_expire_due",

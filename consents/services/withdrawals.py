@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Channel, Consent, ConsentStatus, LegalBasis, Purpose
+from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition
 from consents.services.rules import barred_for_children, not_consent_based_error
@@ -151,6 +151,23 @@ CHILD_STOP_REASON = (
     "Stopped by the platform: the customer's corrected record shows a child, who cannot give this "
     "consent alone."
 )
+
+
+def consent_reasons_erase(*, subject_id) -> int:
+    """In the erasure's transaction (a completed deletion request): the reasons the customer gave for
+    withdrawing, their own words, read `REASON_ERASED`. The events stay otherwise byte for byte (kind,
+    time, channel, actor, source), and so do their receipts but for that one field: the lawful
+    exception to a receipt never changing (docs/consents.md). The platform's own reasons stay. Returns
+    how many were erased."""
+    erased = 0
+    withdrawals = ConsentEvent.objects.select_for_update().filter(
+        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN
+    )
+    for event in withdrawals.only("pk", "reason"):
+        if event.reason and event.reason not in (REASON_ERASED, CHILD_STOP_REASON):
+            ConsentEvent.objects.filter(pk=event.pk).update(reason=REASON_ERASED)
+            erased += 1
+    return erased
 
 
 def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: frozenset[str],

@@ -9,7 +9,14 @@ from dsr.models.fulfilment import (
     RequestExport,
     TaskStatus,
 )
-from dsr.models.inventory import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
+from dsr.models.inventory import (
+    DataCategory,
+    PlatformData,
+    RetentionLaw,
+    RetentionRule,
+    RetentionStart,
+    System,
+)
 from dsr.models.requests import (
     CORRECTION_TYPES,
     PURPOSE_TYPES,
@@ -43,6 +50,7 @@ __all__ = [
     "IdentityMethod",
     "LegalHold",
     "OutcomeReason",
+    "PlatformData",
     "RequestClockEvent",
     "RequestExport",
     "RequestStatusChange",

@@ -72,6 +72,15 @@ class RetentionRule(NamedInBothLanguages):
     legal_reference = text_in_reader_language("legal_reference")
 
 
+class PlatformData(models.TextChoices):
+    """What a category held by the platform itself is, in the platform's own fields: a deletion erases
+    those fields, and nothing is recorded as erased on the platform for a category without one
+    (`dsr.services.erasure.PLATFORM_FIELDS`)."""
+
+    IDENTITY = "identity", _("Identity: full name, ID and passport numbers, date of birth")
+    CONTACT = "contact", _("Contact details: phone, e-mail, address")
+
+
 class DataCategory(NamedInBothLanguages):
     """A kind of personal data (identity, contact details, transactions, call recordings...)."""
 
@@ -87,6 +96,10 @@ class DataCategory(NamedInBothLanguages):
         blank=True,
         on_delete=models.PROTECT,
         related_name="categories",
+    )
+    # Required for a category the platform holds; empty for the other systems' categories.
+    platform_data = models.CharField(
+        _("on this platform"), max_length=16, choices=PlatformData.choices, blank=True, default=""
     )
 
     class Meta:

@@ -26,6 +26,7 @@ from dsr.selectors.deadlines import (
 from dsr.selectors.inventory import (
     data_category_by_id,
     data_category_list,
+    platform_inventory_gaps,
     retention_rule_by_id,
     retention_rule_list,
     system_by_id,
@@ -118,6 +119,7 @@ __all__ = [
     "subject_request_by_id",
     "system_by_id",
     "system_list",
+    "platform_inventory_gaps",
     "systems_inventory",
     "task_allowed_actions",
     "task_request_workable",

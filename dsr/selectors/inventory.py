@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from dsr.models import DataCategory, RetentionRule, System
+from dsr.models import DataCategory, PlatformData, RetentionRule, System
+from dsr.models.inventory import PLATFORM_SYSTEM
 
 
 def system_list() -> QuerySet[System]:
@@ -39,3 +40,19 @@ def systems_inventory() -> dict[str, QuerySet]:
         "categories": DataCategory.objects.select_related("retention"),
         "rules": RetentionRule.objects.all(),
     }
+
+
+def platform_inventory_gaps() -> list[str]:
+    """What keeps a deletion from reaching the platform's own copy of a customer's data: no active
+    system coded "platform", a category of it that names no platform fields, or platform fields no
+    category of it covers. Empty when the platform knows itself."""
+    platform = System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()
+    if platform is None:
+        return ['no active system coded "platform"']
+    categories = list(platform.categories.all())
+    gaps = [f"its category {c.code!r} names no platform fields" for c in categories if not c.platform_data]
+    covered = {c.platform_data for c in categories}
+    gaps += [
+        f"no category of it covers its {kind.value} fields" for kind in PlatformData if kind not in covered
+    ]
+    return gaps

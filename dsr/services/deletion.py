@@ -4,10 +4,11 @@ Each system is told, per data category, whether to erase or hold and until when 
 `instructions`). A `DeletionRecord` (what category, which system, when, by whom, under which
 request) is the proof for the regulator and holds no personal data; it is written from the
 system's own confirmation (its task done), never on its behalf. The platform's own copy of a
-subject's data is erased here, the platform being that system. A retention period runs from its
-rule's start event (the end of the customer relationship by default), not from the request; while
-the relationship is open a hold has no end date yet. Data under a hold serves only the legal
-obligation that keeps it: a `legal_hold` restriction is in force while any hold of the request is.
+subject's data is erased at completion (`dsr.services.erasure`), the platform being that system. A
+retention period runs from its rule's start event (the end of the customer relationship by
+default), not from the request; while the relationship is open a hold has no end date yet. Data
+under a hold serves only the legal obligation that keeps it: a `legal_hold` restriction is in force
+while any hold of the request is.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import ProcessingRestriction
 from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
+from core.errors import Conflict
 from deadlines.policy import LOCAL_TZ, add_months
 from dsr.models import (
     DataCategory,
@@ -34,16 +37,9 @@ from dsr.models import (
     System,
 )
 from dsr.models.inventory import PLATFORM_SYSTEM
-from integrations.services import idempotency_answers_erase
-from notifications.services import notifications_erase
+from dsr.services.erasure import deletion_record_write, erase
 from subjects.models import DataSubject
 
-# The platform's own fields by data category; blind indexes go with their values.
-PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {
-    "identity": ("full_name", "national_id", "passport_number", "date_of_birth"),
-    "contact": ("phone", "email", "address"),
-}
-_INDEXES = {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
 ERASE, HOLD = "erase", "hold"
 
 
@@ -114,21 +110,29 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
         held = {i["category"] for i in task.instructions if i.get("action") == HOLD}
         parts += [(task.system, c) for c in task.system.categories.filter(code__in=held)]
     platform = System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()
+    if platform is None:
+        # Without it the platform would erase nothing of its own and the answer would still say
+        # "completed" (`manage.py check` warns too: dsr.W002).
+        raise Conflict(
+            _("The platform itself is not an active system of the inventory, so it would erase none of "
+              "the customer's data it holds. The DPO adds it (code \"platform\", with its identity and "
+              "contact categories) on the systems inventory page first."),
+            code="platform_not_in_inventory",
+        )
     holds: list[LegalHold] = []
     with transaction.atomic(savepoint=False):
-        if platform is not None:
-            for category in platform.categories.select_related("retention").order_by("code"):
-                if category.retention is None:
-                    erase(
-                        request.subject_id,
-                        category=category,
-                        system=platform,
-                        actor=actor,
-                        now=now,
-                        request=request,
-                    )
-                else:
-                    parts.append((platform, category))
+        for category in platform.categories.select_related("retention").order_by("code"):
+            if category.retention is None:
+                erase(
+                    request.subject_id,
+                    category=category,
+                    system=platform,
+                    actor=actor,
+                    now=now,
+                    request=request,
+                )
+            else:
+                parts.append((platform, category))
         for system, category in sorted(parts, key=lambda part: (part[0].code, part[1].code)):
             holds.append(
                 _hold(request, system=system, category=category, ended_on=ended_on, actor=actor, now=now)
@@ -200,7 +204,7 @@ def deletion_confirm(task: FulfilmentTask, *, actor: Actor, now: datetime) -> li
     erased = [i["category"] for i in task.instructions if i.get("action") == ERASE]
     categories = DataCategory.objects.filter(code__in=erased).order_by("code")
     return [
-        _record(
+        deletion_record_write(
             task.request.subject_id,
             category=c,
             system=task.system,
@@ -211,73 +215,6 @@ def deletion_confirm(task: FulfilmentTask, *, actor: Actor, now: datetime) -> li
         )
         for c in categories
     ]
-
-
-def erase(
-    subject_id,
-    *,
-    category: DataCategory,
-    system: System,
-    actor: Actor,
-    now: datetime,
-    request: DataSubjectRequest | None = None,
-    hold: LegalHold | None = None,
-) -> DeletionRecord:
-    """The platform erases its own copy of a category (it is the system confirming) and records it."""
-    if category.code in PLATFORM_FIELDS:
-        subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
-        if subject is not None:
-            fields = []
-            for name in PLATFORM_FIELDS[category.code]:
-                setattr(subject, name, None if name == "date_of_birth" else "")
-                fields.append(name)
-                if name in _INDEXES:
-                    setattr(subject, _INDEXES[name], "")
-                    fields.append(_INDEXES[name])
-            subject.save(update_fields=[*fields, "updated_at"])
-        # Answers replayed to API retries quote the customer's identity and contact details too.
-        idempotency_answers_erase(subject_id=subject_id)
-        # So do the messages sent to them (request notes, breach details), kept for their inbox.
-        notifications_erase(subject_id=subject_id)
-    return _record(
-        subject_id, category=category, system=system, actor=actor, now=now, request=request, hold=hold
-    )
-
-
-def _record(
-    subject_id,
-    *,
-    category: DataCategory,
-    system: System,
-    actor: Actor,
-    now: datetime,
-    request: DataSubjectRequest | None,
-    hold: LegalHold | None,
-) -> DeletionRecord:
-    record = DeletionRecord.objects.create(
-        request=request,
-        subject_id=subject_id,
-        category=category,
-        system=system,
-        hold=hold,
-        deleted_at=now,
-        deleted_by_label=actor.label[:150],
-        deleted_by_id=actor.user_id,
-    )
-    audit_record(
-        action="dsr.deletion.recorded",
-        actor=actor,
-        subject=subject_id,
-        target=record,
-        now=now,
-        data={
-            "category": category.code,
-            "system": system.code,
-            "request": str(request.pk) if request else None,
-            "hold": hold.pk if hold else None,
-        },
-    )
-    return record
 
 
 def holds_schedule(*, today: date) -> int:

@@ -20,7 +20,7 @@ from authorisations.selectors import authorisations_export
 from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
-from dsr.models import DataSubjectRequest, RequestExport, TaskStatus
+from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_formats import export_csv, export_labelled, export_readable, local_time
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
@@ -147,6 +147,9 @@ def export_download(
             raise NotFound(_("This request has no data export."))
         if export.expires_at <= now:
             raise Conflict(_("This download has expired; make a new access request."), code="export_expired")
+        if export.purged_at is not None:
+            # A deletion request erased it with the rest of the customer's data.
+            raise Conflict(_("This download was erased with your personal data."), code="export_erased")
         RequestExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
         audit_record(
             action="dsr.export.downloaded",
@@ -193,20 +196,37 @@ def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> i
             "pk", flat=True
         )[:limit]
     )
-    purged = 0
     with transaction.atomic(durable=True):
-        due = RequestExport.objects.select_for_update(of=("self",)).filter(pk__in=ids, purged_at__isnull=True)
-        for export in due.select_related("request"):
-            purged += 1
-            export.content = ""
-            export.purged_at = now
-            export.save(update_fields=["content", "purged_at"])
-            audit_record(
-                action="dsr.export.purged",
-                actor=Actor.system("dsr.exports_purge_expired"),
-                subject=export.request.subject_id,
-                target=export,
-                data={"request": str(export.request_id)},
-                now=now,
-            )
+        return exports_purge(
+            RequestExport.objects.filter(pk__in=ids), actor=Actor.system("dsr.exports_purge_expired"), now=now
+        )
+
+
+def exports_purge(exports, *, actor: Actor, now: datetime) -> int:
+    """Empty the exports of `exports` not yet purged, and what the systems returned to the requests
+    they answer (an export is built from it, and could be again), in the caller's transaction: one
+    audit entry each. Returns how many were emptied."""
+    purged = 0
+    due = exports.select_for_update(of=("self",)).filter(purged_at__isnull=True)
+    for export in due.select_related("request"):
+        purged += 1
+        export.content = ""
+        export.purged_at = now
+        export.save(update_fields=["content", "purged_at"])
+        results = task_results_erase(FulfilmentTask.objects.filter(request_id=export.request_id))
+        audit_record(
+            action="dsr.export.purged",
+            actor=actor,
+            subject=export.request.subject_id,
+            target=export,
+            data={"request": str(export.request_id), "task_results": results},
+            now=now,
+        )
     return purged
+
+
+def task_results_erase(tasks) -> int:
+    """Forget what systems returned to these tasks (the data they hold about the customer); the tasks,
+    their status and their dates stay. Returns how many tasks (caller's transaction)."""
+    # No filter on the result itself: it is encrypted, and an empty one is ciphertext too.
+    return tasks.update(result="")

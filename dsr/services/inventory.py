@@ -11,7 +11,8 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
-from dsr.models import DataCategory, RetentionLaw, RetentionRule, RetentionStart, System
+from dsr.models import DataCategory, PlatformData, RetentionLaw, RetentionRule, RetentionStart, System
+from dsr.models.inventory import PLATFORM_SYSTEM
 
 SYSTEM_FIELDS = (
     "code", "name_vi", "name_en", "request_types", "integration_client", "is_processor", "active"
@@ -30,6 +31,16 @@ def system_save(
     _require_both_languages(values, fields, names=SYSTEM_FIELDS, new=system is None)
     if not set(values.get("request_types", [])) <= set(RequestType.values):
         raise InvalidInput(_("Choose request types from the list."), field="request_types")
+    unmapped = sorted(c.code for c in categories if not c.platform_data)
+    if values.get("code") == PLATFORM_SYSTEM and unmapped:
+        # A deletion erases the platform's fields each category names; one naming none would be
+        # recorded as erased while nothing was.
+        raise InvalidInput(
+            _("On the platform itself each category must say which of its data it covers (identity or "
+              "contact details): set it on the category's page first for %(codes)s."),
+            field="categories",
+            codes=", ".join(unmapped),
+        )
     with transaction.atomic(durable=True):
         target = system or System()
         _apply(target, values)
@@ -54,7 +65,7 @@ def system_save(
     return target
 
 
-CATEGORY_FIELDS = ("name_vi", "name_en", "sensitive", "retention")
+CATEGORY_FIELDS = ("name_vi", "name_en", "sensitive", "retention", "platform_data")
 RULE_FIELDS = (
     "name_vi",
     "name_en",
@@ -76,8 +87,20 @@ def category_save(
         raise InvalidInput(_("Give the category a code."), field="code")
     if category is not None and code and code != category.code:
         raise InvalidInput(_("A category's code cannot change; add a new category instead."), field="code")
-    values = _values(category, CATEGORY_FIELDS, fields, defaults={"sensitive": False, "retention": None})
+    defaults = {"sensitive": False, "retention": None, "platform_data": ""}
+    values = _values(category, CATEGORY_FIELDS, fields, defaults=defaults)
     _require_both_languages(values, fields, names=CATEGORY_FIELDS, new=category is None)
+    values["platform_data"] = values["platform_data"] or ""
+    if values["platform_data"] not in ("", *PlatformData.values):
+        raise InvalidInput(_("Choose what the category covers on this platform from the list."),
+                           field="platform_data")
+    if not values["platform_data"] and category is not None and category.systems.filter(
+        code=PLATFORM_SYSTEM
+    ).exists():
+        raise InvalidInput(
+            _("The platform itself holds this category: say which of its data it covers."),
+            field="platform_data",
+        )
     with transaction.atomic(durable=True):
         target = category or DataCategory(code=code)
         changed = _apply(target, values)

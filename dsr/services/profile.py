@@ -196,3 +196,32 @@ def _self_rectification(
     # Completed at once: the bank's record is corrected now; each system's task stays open until that
     # system reports it applied the change (`task_complete` accepts it on this completed request).
     return move(request, to=RequestStatus.COMPLETED, actor=actor, now=now)
+
+
+# Long enough to answer "did I ask for this code?", short enough not to keep every address typed.
+CONTACT_CHANGES_KEPT_FOR = timedelta(days=7)
+CONTACT_CHANGES_PURGE_BATCH = 1000
+
+
+def contact_changes_purge(*, now: datetime | None = None, limit: int = CONTACT_CHANGES_PURGE_BATCH) -> int:
+    """Delete contact changes settled (confirmed, replaced, refused, expired) more than
+    CONTACT_CHANGES_KEPT_FOR ago, a bounded batch at a time, with one audit entry per customer (the
+    nightly job). A code still waiting is left to run out. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - CONTACT_CHANGES_KEPT_FOR
+    settled = ContactChange.objects.filter(created_at__lt=cutoff).exclude(
+        status=ContactChangeStatus.PENDING, expires_at__gt=now
+    )
+    due = list(settled.values_list("pk", "subject_id")[:limit])
+    by_subject: dict = {}
+    for _pk, subject_id in due:
+        by_subject[subject_id] = by_subject.get(subject_id, 0) + 1
+    actor = Actor.system("dsr.contact_changes_purge")
+    with transaction.atomic(durable=True):
+        deleted, _by_model = ContactChange.objects.filter(pk__in=[pk for pk, _subject in due]).delete()
+        for subject_id, count in by_subject.items():
+            audit_record(
+                action="dsr.contact.changes_purged", actor=actor, subject=subject_id,
+                data={"count": count, "older_than": cutoff.isoformat()}, now=now,
+            )
+    return deleted

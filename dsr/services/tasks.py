@@ -25,10 +25,10 @@ from dsr.services.base import lock_request
 from dsr.services.deletion import (
     ERASE,
     deletion_confirm,
-    erase,
     hold_restriction_lift_if_done,
     holds_schedule,
 )
+from dsr.services.erasure import erase
 from dsr.services.fanout import tasks_notify_clients
 from dsr.states import TASK_MACHINE
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import form_submit, form_submit_with_messages
-from dsr.forms import CategoryEditForm, CategoryForm, RetentionRuleForm, SystemForm
+from dsr.inventory_forms import CategoryEditForm, CategoryForm, RetentionRuleForm, SystemForm
 from dsr.selectors import data_category_by_id, retention_rule_by_id, system_by_id, systems_inventory
 from dsr.services import inventory
 from integrations.selectors import integration_clients

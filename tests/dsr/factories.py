@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from core.actors import Actor
 from dsr import services
-from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, RetentionRule, System
+from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, PlatformData, RetentionRule, System
 from tests.consents.factories import grant, make_purpose
 
 STAFF = Actor(kind="staff", user_id=None, label="tests-staff")
@@ -32,9 +32,27 @@ def make_aml_rule() -> RetentionRule:
     )
 
 
+def make_platform() -> System:
+    """The platform itself in the inventory (a deletion is refused without it), erasing its identity
+    and contact data; `make_inventory` may then keep its identity under AML."""
+    identity, _new = DataCategory.objects.get_or_create(
+        code="identity", defaults={"name_vi": "Identity", "platform_data": PlatformData.IDENTITY}
+    )
+    contact, _new = DataCategory.objects.get_or_create(
+        code="contact", defaults={"name_vi": "Contact details", "platform_data": PlatformData.CONTACT}
+    )
+    platform, created = System.objects.get_or_create(
+        code="platform", defaults={"name_vi": "Consent platform", "request_types": []}
+    )
+    if created:
+        platform.categories.set([identity, contact])
+    return platform
+
+
 def make_held_system(*, code: str, name: str, category: str, rule: RetentionRule) -> System:
     """A system that deletion requests reach, holding one data category (`category`, its code and
-    name) kept under `rule`."""
+    name) kept under `rule`; the platform is in the inventory too."""
+    make_platform()
     system = System.objects.create(code=code, name_vi=name, request_types=["delete"])
     held = DataCategory.objects.create(code=category, name_vi=category.title(), retention=rule)
     system.categories.set([held])
@@ -44,11 +62,16 @@ def make_held_system(*, code: str, name: str, category: str, rule: RetentionRule
 def make_inventory(*, corebank_client=None) -> dict[str, System]:
     """The platform itself, core banking (holds transactions under AML) and the marketing platform."""
     aml = make_aml_rule()
-    identity = DataCategory.objects.create(code="identity", name_vi="Identity", retention=aml)
-    contact = DataCategory.objects.create(code="contact", name_vi="Contact details")
+    identity, _new = DataCategory.objects.update_or_create(
+        code="identity",
+        defaults={"name_vi": "Identity", "retention": aml, "platform_data": PlatformData.IDENTITY},
+    )
+    contact, _new = DataCategory.objects.update_or_create(
+        code="contact", defaults={"name_vi": "Contact details", "platform_data": PlatformData.CONTACT}
+    )
     transactions = DataCategory.objects.create(code="transactions", name_vi="Transactions", retention=aml)
     marketing = DataCategory.objects.create(code="marketing", name_vi="Marketing profile")
-    platform = System.objects.create(code="platform", name_vi="Consent platform", request_types=[])
+    platform = make_platform()
     platform.categories.set([identity, contact])
     core = System.objects.create(
         code="core_banking",

@@ -58,7 +58,21 @@ def bilingual_inventory(dpo):
         retention=rule,
     )
     contact = inventory.category_save(
-        actor=actor, category=None, code="contact", name_vi="Thông tin liên hệ", name_en="Contact details"
+        actor=actor, category=None, code="contact", name_vi="Thông tin liên hệ", name_en="Contact details",
+        platform_data="contact",
+    )
+    # The platform itself erases its copy of the contact details (a deletion is refused without it).
+    inventory.system_save(
+        actor=actor,
+        system=None,
+        categories=[contact],
+        code="platform",
+        name_vi="Nền tảng quyền dữ liệu",
+        name_en="Data-rights platform",
+        request_types=[],
+        integration_client=None,
+        is_processor=False,
+        active=True,
     )
     return inventory.system_save(
         actor=actor,

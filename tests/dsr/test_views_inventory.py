@@ -123,6 +123,8 @@ def test_dpo_corrects_a_retention_rule_and_a_category_and_both_are_audited(clien
             "name_en": "Contact details and address",
             "sensitive": "on",
             "retention": rule.pk,
+            # As the form sends it: the platform holds this category, and it stays its contact details.
+            "platform_data": "contact",
         },
     )
     contact.refresh_from_db()

@@ -1,0 +1,185 @@
+"""The platform erases its own copy of a customer's personal data, as the system it is: the customer
+record's fields of the erased category (`DataCategory.platform_data` names them) and every copy the
+platform keeps beside it (rectified values, contacts typed for confirmation, exports and what the
+systems returned, the customer's own words, stored API answers, inbox messages, the e-mails and SMS
+of the outbox), in the deletion's transaction, with an audit entry of what went and the deletion
+record that proves it. What proves the requests were handled stays (docs/requests.md, "delete")."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from audit.services import audit_record
+from consents.services import consent_reasons_erase
+from core.actors import Actor
+from deadlines.models import RequestType
+from dsr.models import (
+    ContactChange,
+    DataCategory,
+    DataSubjectRequest,
+    DeletionRecord,
+    FulfilmentTask,
+    LegalHold,
+    PlatformData,
+    RequestExport,
+    RequestStatusChange,
+    System,
+)
+from dsr.services.exports import exports_purge, task_results_erase
+from integrations.outbox import outbox_erase
+from integrations.services import idempotency_answers_erase
+from notifications.services import notifications_erase
+from subjects.models import DataSubject
+
+# The platform's own fields by what its categories cover (`DataCategory.platform_data`); blind indexes
+# go with their values.
+PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {
+    PlatformData.IDENTITY: ("full_name", "national_id", "passport_number", "date_of_birth"),
+    PlatformData.CONTACT: ("phone", "email", "address"),
+}
+_INDEXES = {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
+
+
+def erase(
+    subject_id,
+    *,
+    category: DataCategory,
+    system: System,
+    actor: Actor,
+    now: datetime,
+    request: DataSubjectRequest | None = None,
+    hold: LegalHold | None = None,
+) -> DeletionRecord | None:
+    """The platform erases its own copy of a category (it is the system confirming) and records it, in
+    the caller's transaction, with an audit entry of what went. A category that names none of the
+    platform's fields (`DataCategory.platform_data`) erases nothing, so nothing is recorded: a deletion
+    record is proof of an erasure that happened."""
+    fields = PLATFORM_FIELDS.get(category.platform_data)
+    if not fields:
+        return None
+    erased = {
+        "fields": _subject_fields_erase(subject_id, fields),
+        "corrections": _corrections_erase(subject_id, fields),
+    }
+    if category.platform_data == PlatformData.CONTACT:
+        # Every new phone or e-mail typed in self-service, confirmed or not (a confirmed one is in the
+        # rectification's audit entry, as fingerprints).
+        erased["contact_changes"], _by_model = ContactChange.objects.filter(subject_id=subject_id).delete()
+    erased |= _copies_erase(subject_id, actor=actor, now=now)
+    audit_record(
+        action="dsr.platform.erased",
+        actor=actor,
+        subject=subject_id,
+        now=now,
+        data={"category": category.code, "request": str(request.pk) if request else None, **erased},
+    )
+    return deletion_record_write(
+        subject_id, category=category, system=system, actor=actor, now=now, request=request, hold=hold
+    )
+
+
+def _subject_fields_erase(subject_id, fields: tuple[str, ...]) -> list[str]:
+    """Blank the customer record's fields (their blind indexes with them) and the customer's own secret
+    in the audit's fingerprints, so the trail can no longer be matched against the erased values."""
+    subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+    if subject is None:
+        return []
+    update = []
+    for name in fields:
+        setattr(subject, name, None if name == "date_of_birth" else "")
+        update.append(name)
+        if name in _INDEXES:
+            setattr(subject, _INDEXES[name], "")
+            update.append(_INDEXES[name])
+    subject.fingerprint_salt = ""
+    subject.save(update_fields=[*update, "fingerprint_salt", "updated_at"])
+    return list(fields)
+
+
+def _corrections_erase(subject_id, fields: tuple[str, ...]) -> int:
+    """The corrected values of the customer's rectification requests for these fields (the audit entry
+    keeps which fields changed); the field names stay, empty. Returns how many requests."""
+    corrected = 0
+    rectifications = DataSubjectRequest.objects.filter(subject_id=subject_id, type=RequestType.RECTIFY)
+    for request in rectifications.only("pk", "corrections"):
+        corrections = json.loads(request.corrections) if request.corrections else {}
+        if any(corrections.get(name) for name in fields):
+            kept = {name: ("" if name in fields else value) for name, value in corrections.items()}
+            DataSubjectRequest.objects.filter(pk=request.pk).update(corrections=json.dumps(kept))
+            corrected += 1
+    return corrected
+
+
+def _copies_erase(subject_id, *, actor: Actor, now: datetime) -> dict[str, int]:
+    """Every other copy the platform keeps of what the customer told it or was told: the exports still
+    within their download window and what the systems returned to the customer's access requests,
+    the customer's own words (request details, replies to the bank, reasons for withdrawing), the
+    stored answers replayed to API retries, the inbox messages and the e-mails and SMS of the outbox.
+    What proves the requests were handled stays: their type, dates, status and the bank's notes."""
+    requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
+    details = 0
+    for request in requests.only("pk", "details"):
+        if request.details:
+            DataSubjectRequest.objects.filter(pk=request.pk).update(details="")
+            details += 1
+    replies = 0
+    replies_of = RequestStatusChange.objects.filter(request__subject_id=subject_id, actor_kind="customer")
+    for change in replies_of.only("pk", "note"):
+        if change.note:
+            RequestStatusChange.objects.filter(pk=change.pk).update(note="")
+            replies += 1
+    return {
+        "exports": exports_purge(
+            RequestExport.objects.filter(request__subject_id=subject_id), actor=actor, now=now
+        ),
+        "task_results": task_results_erase(
+            FulfilmentTask.objects.filter(
+                request__subject_id=subject_id, request__type__in=(RequestType.ACCESS, RequestType.COPY)
+            )
+        ),
+        "details": details,
+        "replies": replies,
+        "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
+        # Answers replayed to API retries quote the customer's identity and contact details too.
+        "idempotency_answers": idempotency_answers_erase(subject_id=subject_id),
+        # So do the messages sent to them (request notes, breach details), kept for their inbox.
+        "notifications": notifications_erase(subject_id=subject_id),
+        **outbox_erase(subject_id=subject_id, now=now),
+    }
+
+
+def deletion_record_write(
+    subject_id,
+    *,
+    category: DataCategory,
+    system: System,
+    actor: Actor,
+    now: datetime,
+    request: DataSubjectRequest | None,
+    hold: LegalHold | None,
+) -> DeletionRecord:
+    record = DeletionRecord.objects.create(
+        request=request,
+        subject_id=subject_id,
+        category=category,
+        system=system,
+        hold=hold,
+        deleted_at=now,
+        deleted_by_label=actor.label[:150],
+        deleted_by_id=actor.user_id,
+    )
+    audit_record(
+        action="dsr.deletion.recorded",
+        actor=actor,
+        subject=subject_id,
+        target=record,
+        now=now,
+        data={
+            "category": category.code,
+            "system": system.code,
+            "request": str(request.pk) if request else None,
+            "hold": hold.pk if hold else None,
+        },
+    )
+    return record
