@@ -18,7 +18,9 @@ from tests.pages import translated
 
 pytestmark = pytest.mark.django_db
 
-SENT_LANGUAGE_NOTE = "Each message stays in the language it was sent in: the language you chose for our e-mails."
+SENT_LANGUAGE_NOTE = (
+    "Each message is shown in the language it was sent in: the one you had chosen for our messages at the time."
+)
 
 CONTEXT = {
     "event": "completed",
@@ -128,7 +130,8 @@ def test_the_inbox_says_messages_stay_in_the_language_they_were_sent_in(client, 
     _message(subject, "LANG0001", "lang1")
     client.force_login(customer_a)
     english = client.get("/en/me/notifications/").content.decode()
-    assert 'data-testid="notification" lang="vi"' in english
+    message = english[english.index('data-testid="notification"'):]
+    assert 'lang="vi"' in message[:message.index("</section>")]
     vietnamese = client.get("/me/notifications/").content.decode()
     for lang, page in (("en", english), ("vi", vietnamese)):
         note = page[page.index('data-testid="sent-language-note"'):]
