@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
-from core.forms import MomentFormField
+from core.forms import MomentFormField, email_input, phone_input
 from deadlines.models import OCCURRENCE_TYPES, CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
@@ -108,18 +108,6 @@ class PurposeChoiceField(forms.MultipleChoiceField):
 def _purpose_choices():
 
     return [(p.code, p.name) for p in purposes_active()]
-
-
-def phone_input() -> forms.TextInput:
-    """A phone number's field: a phone shows its number pad and offers to fill it in. Only the widget:
-    the value is checked as before (by the service)."""
-    return forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
-
-
-def email_input() -> forms.EmailInput:
-    """An e-mail address's field: the keyboard with @ and autofill. The forms are `novalidate`, so the
-    server's message in the page's language still answers a wrong address, not the browser's bubble."""
-    return forms.EmailInput(attrs={"autocomplete": "email"})
 
 
 class CorrectionFields(forms.Form):
