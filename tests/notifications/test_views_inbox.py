@@ -19,7 +19,8 @@ from tests.pages import translated
 pytestmark = pytest.mark.django_db
 
 SENT_LANGUAGE_NOTE = (
-    "Each message is shown in the language it was sent in: the one you had chosen for our messages at the time."
+    "Each message is shown in the language it was sent in: the one you had chosen for our messages at the "
+    "time."
 )
 
 CONTEXT = {
