@@ -112,6 +112,9 @@ def test_ok_marketing_goes_off_in_three_taps_confirmed_in_words_and_the_check_sa
     message = card.locator(".flash").inner_text()
     assert "rút lại" in message and MARKETING_VI in message, message
     assert card.locator(".flash").bounding_box()["y"] < page.viewport_size["height"]
+    # ... and not under the sticky top bar, two rows tall on this phone with its 44 px controls.
+    header = page.locator("header.topbar").bounding_box()
+    assert card.bounding_box()["y"] >= header["y"] + header["height"], (card.bounding_box(), header)
     assert not page.get_by_test_id("switch-marketing").is_checked()
     assert "Tắt" in card.locator(".switch").inner_text()
     assert consent_check(subject_ref="CIF0012345678901234", purpose_code="marketing").allowed is False
