@@ -348,3 +348,19 @@ def test_the_focus_ring_shows_in_the_header_and_around_fields(phone, live_url, c
                       "getComputedStyle(document.activeElement.closest('.card')).backgroundColor")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     assert field >= 3, field
+
+
+def test_a_consent_switched_on_is_green_not_the_warning_amber(phone, live_url, customer):
+    """The staff notice form's amber "material change" switch rule was not scoped to that form: every
+    customer's switch that was on showed the warning colour instead of the "on" green."""
+    page = phone("vi")
+    page.goto(live_url("/me/consents/"))
+    colours = page.evaluate(
+        """() => { const root = getComputedStyle(document.documentElement);
+                   const probe = document.createElement('span'); document.body.append(probe);
+                   const css = name => { probe.style.color = root.getPropertyValue(name);
+                                         return getComputedStyle(probe).color; };
+                   const track = document.querySelector('[data-testid=switch-marketing] + .switch__track');
+                   return [getComputedStyle(track).backgroundColor, css('--ok')]; }"""
+    )
+    assert colours[0] == colours[1], colours
