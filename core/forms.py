@@ -95,3 +95,15 @@ class LanguageSelect(forms.Select):
         if value:
             option["attrs"]["lang"] = value
         return option
+
+
+def phone_input() -> forms.TextInput:
+    """A phone number's field: a phone shows its number pad and offers to fill it in. The widget only:
+    the value is checked as before."""
+    return forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+
+
+def email_input() -> forms.EmailInput:
+    """An e-mail address's field: the keyboard with @, and autofill. Its forms stay `novalidate`: a wrong
+    address gets the server's message in the page's language, not the browser's bubble."""
+    return forms.EmailInput(attrs={"autocomplete": "email"})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
-from core.forms import MomentFormField
+from core.forms import MomentFormField, email_input, phone_input
 from deadlines.models import OCCURRENCE_TYPES, CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
@@ -114,9 +114,11 @@ class CorrectionFields(forms.Form):
     """What both intake forms share: the corrected values a rectification request carries."""
 
     new_phone = forms.CharField(
-        label=_("Correct phone number (rectification)"), max_length=20, required=False
+        label=_("Correct phone number (rectification)"), max_length=20, required=False, widget=phone_input()
     )
-    new_email = forms.CharField(label=_("Correct e-mail (rectification)"), max_length=254, required=False)
+    new_email = forms.CharField(
+        label=_("Correct e-mail (rectification)"), max_length=254, required=False, widget=email_input()
+    )
     new_address = forms.CharField(label=_("Correct address (rectification)"), max_length=500, required=False)
 
     def corrections(self) -> dict[str, str]:
@@ -156,6 +158,12 @@ class StaffIntakeForm(CorrectionFields):
     guardian_ref = forms.CharField(
         label=_("Guardian acting for a child (CIF)"), max_length=64, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff type the customer's details: the browser must not offer the staff member's own.
+        for name in ("new_phone", "new_email"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
 
 class CustomerRequestForm(CorrectionFields):
@@ -312,8 +320,8 @@ class CalendarDayForm(forms.ModelForm):
 class ProfileForm(forms.Form):
     """The customer's own contact details; a new phone or e-mail is confirmed by a code."""
 
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, widget=phone_input())
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False, widget=email_input())
     address = forms.CharField(
         label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

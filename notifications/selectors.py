@@ -51,19 +51,21 @@ def preferred_channels(subject) -> list[str]:
 class MessageText:
     title: str
     body: str
+    language: str  # the language it was sent, and is shown, in
 
 
 def notification_text(notification: Notification, *, with_body: bool = True) -> MessageText:
     """The message as the customer reads it in the inbox, rendered in the language it was sent in
     (the body left empty unless asked for)."""
     context = revive_context(json.loads(notification.context))
-    with translation.override(notification.language or settings.LANGUAGE_CODE):
+    language = notification.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         try:
             title = " ".join(render_to_string(f"{notification.template}_subject.txt", context).split())
             body = render_to_string(f"{notification.template}.txt", context) if with_body else ""
         except TemplateDoesNotExist:
             title, body = notification.topic, ""
-    return MessageText(title=title, body=body)
+    return MessageText(title=title, body=body, language=language)
 
 
 def sent_to_subject(subject, *, limit: int = STAFF_PANEL_LIMIT) -> list[dict]:

@@ -50,3 +50,13 @@ document.addEventListener("click", (event) => {
   target.scrollIntoView({ block: "center" });
   (field || target).focus({ preventScroll: true });
 });
+
+// On a phone the tab bar is one row that scrolls sideways: the current tab is brought into view, in the
+// middle of the row where it fits, so the customer sees where they are.
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector(".tabs .is-active");
+  const bar = current && current.parentElement;
+  if (!bar || bar.scrollWidth <= bar.clientWidth) return;
+  const offset = current.getBoundingClientRect().left - bar.getBoundingClientRect().left;
+  bar.scrollLeft += offset - (bar.clientWidth - current.offsetWidth) / 2;
+});

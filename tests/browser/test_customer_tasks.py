@@ -40,13 +40,24 @@ def _settle(page):
 
 def _within_viewport(page, selector: str) -> None:
     """Every visible element matching `selector` lies inside the viewport's width, and the page itself
-    does not scroll sideways."""
+    does not scroll sideways. On a phone the tab bar is one row that scrolls sideways (phone review: the
+    tabs wrapped into five rows): the bar lies inside the viewport and each of its tabs does once the bar
+    is scrolled to it (as a swipe or the Tab key does)."""
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     outside = page.evaluate(
         """([selector, width]) => Array.from(document.querySelectorAll(selector))
             .filter((el) => el.offsetParent !== null)
-            .map((el) => [el.textContent.trim().slice(0, 40), el.getBoundingClientRect()])
+            .map((el) => {
+              const bar = el.closest("nav.tabs");
+              if (!bar || bar.scrollWidth <= bar.clientWidth) return [el, el.getBoundingClientRect()];
+              const before = bar.scrollLeft;
+              el.scrollIntoView({ inline: "nearest", block: "nearest" });
+              const box = el.getBoundingClientRect(), frame = bar.getBoundingClientRect();
+              bar.scrollLeft = before;
+              return [el, frame.left < 0 || frame.right > width + 0.5 ? frame : box];
+            })
+            .map(([el, box]) => [el.textContent.trim().slice(0, 40), box])
             .filter(([, box]) => box.width > 0 && (box.left < 0 || box.right > width + 0.5))
             .map(([text, box]) => `${text} ${Math.round(box.left)}..${Math.round(box.right)}`)""",
         [selector, width],

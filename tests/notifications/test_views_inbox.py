@@ -4,6 +4,8 @@ what was sent to that customer."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -12,8 +14,14 @@ from core.access import subject_for_user
 from integrations.delivery import outbox_deliver
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
+from tests.pages import translated
 
 pytestmark = pytest.mark.django_db
+
+SENT_LANGUAGE_NOTE = (
+    "Each message is shown in the language it was sent in: the one you had chosen for our messages at the "
+    "time."
+)
 
 CONTEXT = {
     "event": "completed",
@@ -112,3 +120,21 @@ def test_staff_see_what_was_sent_to_the_customer_on_which_channel_and_whether_it
     newest, oldest = panel.split('data-testid="sent-message"')[1:]
     assert "MINE0002" in newest and "E-mail: Đang gửi" in newest
     assert "MINE0001" in oldest and "E-mail: Đã gửi thành công" in oldest and "badge--ok" in oldest
+
+
+def test_the_inbox_says_messages_stay_in_the_language_they_were_sent_in(client, customer_a):
+    """Read in English, a message sent in Vietnamese is shown in Vietnamese: the page says why, in its
+    own language, and marks the message's language for screen readers."""
+    subject = subject_for_user(customer_a)
+    subject.preferred_language = "vi"
+    subject.save(update_fields=["preferred_language"])
+    _message(subject, "LANG0001", "lang1")
+    client.force_login(customer_a)
+    english = client.get("/en/me/notifications/").content.decode()
+    message = english[english.index('data-testid="notification"'):]
+    assert 'lang="vi"' in message[:message.index("</section>")]
+    vietnamese = client.get("/me/notifications/").content.decode()
+    for lang, page in (("en", english), ("vi", vietnamese)):
+        note = page[page.index('data-testid="sent-language-note"'):]
+        assert html.escape(translated(SENT_LANGUAGE_NOTE, lang)) in note[:note.index("</p>")], lang
+    assert translated(SENT_LANGUAGE_NOTE, "vi") != SENT_LANGUAGE_NOTE
