@@ -259,6 +259,24 @@ def _verified(
     return result
 
 
+# The entries the verification jobs record (`audit.services.audit_chain_check`), and what each says it
+# read (its `scope`): the whole chain, or from the head of the last signed checkpoint on.
+CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
+CHAIN_FULL = "full"
+CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
+
+
+def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
+    """The latest recorded outcome (intact or broken) of a verification of the whole chain, from its
+    first entry (the weekly job; the nightly one too while no checkpoint is on file), recorded at or
+    before `until`; None when there is none. Reads the record, never walks the chain. Outcomes recorded
+    before the scope was (2026-12) say nothing of it and are not counted."""
+    outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)
+    if until is not None:
+        outcomes = outcomes.filter(recorded_at__lte=until)
+    return outcomes.order_by("-sequence").first()
+
+
 def audit_entries(
     *, subject_id=None, action: str | None = None, since: datetime | None = None
 ) -> QuerySet[AuditEntry]:

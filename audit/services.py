@@ -12,7 +12,7 @@ from audit.actions import ensure_known
 from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, canonical_data, entry_seal
 from audit.models import AuditChainHead, AuditEntry
-from audit.selectors import audit_chain_verify
+from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, audit_chain_verify
 from audit.signals import chain_broken, checkpoint_written
 from core.actors import Actor
 from core.context import request_context
@@ -139,7 +139,13 @@ def _record_outcome(result, *, actor: Actor | None) -> None:
         audit_record(
             action="audit.chain.verified" if result.valid else "audit.chain.broken",
             actor=actor or Actor.system("audit.verify_chain"),
-            data={"entries": result.entries, "first_invalid": result.first_invalid, "reason": result.reason},
+            data={
+                "entries": result.entries, "first_invalid": result.first_invalid, "reason": result.reason,
+                # What it read: the whole chain from its first entry, or from the last checkpoint's head
+                # on; documents cite the latest whole-chain outcome (`audit_chain_last_full_check`).
+                "scope": CHAIN_SINCE_CHECKPOINT if result.from_checkpoint_at else CHAIN_FULL,
+                "from_sequence": result.from_sequence, "head_sequence": result.head_sequence,
+            },
         )
         if not result.valid:
             chain_broken.send(sender=audit_chain_check, result=result)

@@ -13,7 +13,8 @@ from audit.selectors import audit_chain_verify, audit_entries
 from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_moment
-from core.references import subject_id_for_reference
+from core.navigation import subject_links
+from core.references import NO_SUBJECT, subject_id_for_reference
 from core.replica import replica_reads
 
 # `?verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value the
@@ -59,8 +60,11 @@ def audit_trail(request):
     filters = params.copy()
     for name in ("page", "verify"):
         filters.pop(name, None)
+    # Filtered by one customer: their pages the viewer may open, which the apps above register (the
+    # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
+    links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []
     return render(request, "audit/trail.html", {
-        "page": page, "actions": known_actions(), "filters": params, "error": error,
+        "page": page, "actions": known_actions(), "filters": params, "error": error, "subject_links": links,
         "verification": _verification_shown(request.session.get(SESSION_KEY)),
         "filter_query": filters.urlencode(), "from_checkpoint": FROM_CHECKPOINT,
     })

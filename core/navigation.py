@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The staff sidebar's sections, in order; an entry names its section by key (none: above them all).
@@ -45,12 +46,24 @@ class SubjectPanel:
     permission: str | None = None
 
 
+@dataclass(frozen=True)
+class SubjectLink:
+    """A page about one customer (its URL takes the customer's id), linked from the pages of the layers
+    below `subjects` that name a customer (the audit trail filtered by one), which may not import it."""
+
+    url_name: str
+    label: Any
+    order: int = 100
+    permission: str | None = None
+
+
 @dataclass
 class _Registry:
     menu: list[MenuItem] = field(default_factory=list)
     dashboard_cards: dict[str, list[Callable[[Any], list[dict[str, Any]]]]] = field(default_factory=dict)
     subject_panels: list[SubjectPanel] = field(default_factory=list)
     dashboard_panels: list[DashboardPanel] = field(default_factory=list)
+    subject_links: list[SubjectLink] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -75,6 +88,20 @@ def dashboard_cards(request, area: str) -> list[dict[str, Any]]:
 def register_subject_panel(panel: SubjectPanel) -> None:
     registry.subject_panels.append(panel)
     registry.subject_panels.sort(key=lambda p: p.order)
+
+
+def register_subject_link(link: SubjectLink) -> None:
+    registry.subject_links.append(link)
+    registry.subject_links.sort(key=lambda item: item.order)
+
+
+def subject_links(user, subject_id) -> list[dict[str, Any]]:
+    """The customer's pages `user` may open: [{"url_name", "label", "url"}]."""
+    return [
+        {"url_name": link.url_name, "label": link.label, "url": reverse(link.url_name, args=[subject_id])}
+        for link in registry.subject_links
+        if link.permission is None or user.has_perm(link.permission)
+    ]
 
 
 def menu_for(user, area: str) -> list[MenuItem]:

@@ -11,9 +11,11 @@ from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import subject_for_user
 from core.navigation import (
     MenuItem,
+    SubjectLink,
     SubjectPanel,
     register_dashboard_cards,
     register_menu,
+    register_subject_link,
     register_subject_panel,
 )
 from regulator.selectors import breaches_open, dossier_duties
@@ -114,6 +116,15 @@ def register() -> None:
             template="regulator/_proof_bundle_panel.html",
             context=_proof_bundle_panel,
             order=1,
+            permission="regulator.view_regulator",
+        )
+    )
+    # The auditor cannot open the customer page: the audit trail filtered by the customer links here.
+    register_subject_link(
+        SubjectLink(
+            "regulator:proof_bundle",
+            _("Proof bundle for this customer"),
+            order=10,
             permission="regulator.view_regulator",
         )
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.actors import actor_display, actor_for_user
 from core.errors import DomainError
+from core.navigation import subject_links
 from dsr.forms import (
     AssignForm,
     CompleteForm,
@@ -136,6 +137,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         ],
         # A refused action's address is not the page's: the page puts its own back (js/behaviours.js).
         "page_url": reverse("dsr:detail", args=[found.pk]) if failed or task_failed else "",
+        # The customer's pages of the apps above (the auditor's way to the proof bundle).
+        "subject_links": subject_links(request.user, found.subject_id),
         "confirm": confirm,
         **(failed or {}),
     }

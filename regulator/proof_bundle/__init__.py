@@ -20,7 +20,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.hashing import canonical_json
-from audit.selectors import AUDIT_ENTRY_CHECKS, audit_entries, audit_entries_checked
+from audit.selectors import (
+    AUDIT_ENTRY_CHECKS,
+    audit_chain_last_full_check,
+    audit_entries,
+    audit_entries_checked,
+)
 from core.actors import Actor
 from deadlines.policy import LOCAL_TZ
 from regulator.proof_bundle.common import Period, local
@@ -65,13 +70,13 @@ def proof_bundle(
         "consents": consents_section(subject, period, now=now),
         "requests": requests_section(subject, period, now=now),
         "authorisations": authorisations_section(subject, period),
-        "audit": _audit(subject, period),
+        "audit": _audit(subject, period, now=now),
     }
     document["sha256"] = bundle_sha256(document)
     return document
 
 
-def _audit(subject, period: Period) -> dict[str, Any]:
+def _audit(subject, period: Period, *, now: datetime) -> dict[str, Any]:
     entries = audit_entries(subject_id=subject.pk)
     checked = audit_entries_checked(period.filter(entries, "recorded_at"))
     rows = [
@@ -97,4 +102,23 @@ def _audit(subject, period: Period) -> dict[str, Any]:
             "problems": problems,
             "checked": AUDIT_ENTRY_CHECKS,
         },
+        "full_chain_verification": _full_chain_verification(now),
+    }
+
+
+def _full_chain_verification(now: datetime) -> dict[str, Any]:
+    """The latest verification of the whole chain on record as of `now` (the weekly job's entry), read
+    from the trail: building the bundle never walks the chain itself."""
+    outcome = audit_chain_last_full_check(until=now)
+    if outcome is None:
+        return {"on_record": False}
+    intact = outcome.action == "audit.chain.verified"
+    return {
+        "on_record": True,
+        "at": local(outcome.recorded_at),
+        "result": "intact" if intact else "broken",
+        "entries_checked": outcome.data.get("entries"),
+        "up_to_sequence": outcome.data.get("head_sequence") if intact else None,
+        "reason": outcome.data.get("reason") or None,
+        "audit_entry": outcome.sequence,
     }

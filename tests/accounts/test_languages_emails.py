@@ -165,9 +165,10 @@ def test_the_dpo_gets_reports_in_their_own_language():
 
 def test_the_dpos_audit_alert_follows_their_language(monkeypatch):
     from audit import services as audit_services
+    from audit.selectors import ChainVerification
 
     english(staff("dpo_en", Role.DPO))
-    result = type("Result", (), {"valid": False, "entries": 3, "first_invalid": 2, "reason": "hash"})()
+    result = ChainVerification(valid=False, entries=3, first_invalid=2, reason="hash")
     monkeypatch.setattr("audit.services.audit_chain_verify", lambda **kwargs: result)
     audit_services.audit_chain_check(actor=Actor.system("tests"))
     message = OutboxMessage.objects.get(topic="audit.chain.broken")

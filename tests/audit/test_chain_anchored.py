@@ -18,7 +18,7 @@ from audit.hashing import GENESIS_HASH, UNKEYED, entry_digest, entry_seal
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import audit_checkpoint_write, audit_record
-from audit.tasks import write_checkpoint
+from audit.tasks import verify_chain, write_checkpoint
 from config.celery import app
 from core.actors import Actor
 from integrations.models import OutboxMessage
@@ -292,3 +292,38 @@ def test_the_nightly_job_is_incremental_and_the_weekly_job_full():
     assert schedule["verify-audit-chain"]["task"] == schedule["verify-audit-chain-full"]["task"]
     assert schedule["verify-audit-chain-full"]["kwargs"] == {"full": True}
     assert "kwargs" not in schedule["verify-audit-chain"]
+
+
+def test_each_recorded_verification_says_whether_it_read_the_whole_chain():
+    """The weekly job's outcome is what a document can cite as "the whole chain last verified": the
+    entry it records says so, the nightly one (from the last checkpoint) says it is not."""
+    _write(3)
+    verify_chain(full=True)
+    full = selectors.audit_chain_last_full_check()
+    assert full is not None and full.action == "audit.chain.verified"
+    assert full.data["scope"] == "full" and full.data["from_sequence"] == 1
+    assert full.data["head_sequence"] == full.sequence - 1  # everything written before the outcome
+
+    audit_checkpoint_write()
+    verify_chain()  # nightly: from the checkpoint's head on
+    nightly = AuditEntry.objects.filter(action="audit.chain.verified").order_by("-sequence").first()
+    assert nightly.data["scope"] == "since_checkpoint"
+    assert selectors.audit_chain_last_full_check() == full
+
+
+def test_the_last_full_check_is_the_latest_whole_chain_outcome_broken_or_not():
+    assert selectors.audit_chain_last_full_check() is None
+    entries = _write(3)
+    verify_chain(full=True)
+    reseal_with_the_key(entries[1])
+    verify_chain(full=True)
+    broken = selectors.audit_chain_last_full_check()
+    assert broken.action == "audit.chain.broken" and broken.data["scope"] == "full"
+    assert broken.data["first_invalid"] == entries[2].pk
+    # Outcomes recorded after a given moment are left out: a document built for that moment.
+    assert selectors.audit_chain_last_full_check(until=broken.recorded_at) == broken
+    earlier = AuditEntry.objects.filter(action="audit.chain.verified").get()
+    with guards_lifted(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET recorded_at = %s WHERE id = %s",
+                       [datetime(2030, 1, 1, tzinfo=UTC), broken.pk])
+    assert selectors.audit_chain_last_full_check(until=datetime(2029, 1, 1, tzinfo=UTC)) == earlier

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from audit import tasks as audit_tasks
+from audit.selectors import ChainVerification
 from core.actors import Actor, actor_for_user
 from dsr import services
 from dsr import tasks as dsr_tasks
@@ -77,7 +78,7 @@ def test_nightly_retention_deletes_held_data_once(subject, privacy_officer, dpo,
 
 def test_broken_audit_chain_alerts_the_dpo(monkeypatch):
     staff("chi", "dpo")
-    broken = SimpleNamespace(valid=False, entries=10, first_invalid=7, reason="hash mismatch")
+    broken = ChainVerification(valid=False, entries=10, first_invalid=7, reason="hash mismatch")
     monkeypatch.setattr("audit.services.audit_chain_verify", lambda **kwargs: broken)
     assert audit_tasks.verify_chain() is False
     (message,) = OutboxMessage.objects.filter(topic="audit.chain.broken")

@@ -11,12 +11,16 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from audit import selectors as audit_selectors
 from audit.hashing import canonical_json
 from audit.models import AuditEntry
+from audit.services import audit_checkpoint_write
+from audit.tasks import verify_chain
 from core.actors import Actor
 from regulator.proof_bundle import bundle_sha256, proof_bundle
-from tests.audit.tampering import guards_lifted
+from tests.audit.tampering import guards_lifted, reseal_with_the_key
 from tests.regulator.proof_history import NOW, VN, at, build_history
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +34,8 @@ def history():
 
 
 def _bundle(history, **kwargs) -> dict:
-    return proof_bundle(history.subject, generated_by=DPO, role="dpo", now=NOW, **kwargs)
+    kwargs.setdefault("now", NOW)
+    return proof_bundle(history.subject, generated_by=DPO, role="dpo", **kwargs)
 
 
 def _local(moment: datetime) -> str:
@@ -252,6 +257,46 @@ def test_the_audit_entries_of_the_customer_and_their_verification(history):
     assert verification["entries_checked"] == len(stored)
     assert verification["problems"] == []
     assert "seal" in verification["checked"] and "prev_hash" in verification["checked"]
+
+
+def test_the_bundle_gives_the_latest_whole_chain_verification_on_record(history, monkeypatch):
+    """What the nightly and weekly jobs recorded, read from the trail: the bundle itself never walks
+    the whole chain."""
+    def no_walk(**kwargs):
+        raise AssertionError("the bundle must not verify the whole chain")
+
+    def chain_verification() -> dict:
+        with monkeypatch.context() as patched:
+            patched.setattr(audit_selectors, "audit_chain_verify", no_walk)
+            patched.setattr(audit_selectors, "_verified", no_walk)
+            return _bundle(history, now=timezone.now())["audit"]["full_chain_verification"]
+
+    assert chain_verification() == {"on_record": False}
+    audit_checkpoint_write()
+    verify_chain()  # the nightly job reads only from the last checkpoint on: not the whole chain
+    assert chain_verification() == {"on_record": False}
+
+    verify_chain(full=True)
+    weekly = AuditEntry.objects.filter(action="audit.chain.verified").order_by("-sequence").first()
+    assert chain_verification() == {
+        "on_record": True,
+        "at": _local(weekly.recorded_at),
+        "result": "intact",
+        "entries_checked": weekly.sequence - 1,
+        "up_to_sequence": weekly.sequence - 1,
+        "reason": None,
+        "audit_entry": weekly.sequence,
+    }
+    assert chain_verification()["at"].endswith("+07:00")
+
+    altered = AuditEntry.objects.filter(subject_id=history.subject.pk).order_by("sequence").first()
+    reseal_with_the_key(altered)
+    verify_chain(full=True)
+    broken = chain_verification()
+    assert broken["result"] == "broken" and f"#{altered.sequence + 1}" in broken["reason"]
+    assert broken["audit_entry"] == AuditEntry.objects.get(action="audit.chain.broken").sequence
+    # A bundle built for a moment before that verification cites the one before it.
+    assert _bundle(history, now=weekly.recorded_at)["audit"]["full_chain_verification"]["result"] == "intact"
 
 
 def test_an_altered_entry_fails_its_verification_and_is_named(history):

@@ -9,11 +9,13 @@ import re
 from datetime import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.hashing import canonical_json
 from audit.models import AuditEntry
+from audit.tasks import verify_chain
 from regulator.proof_bundle import bundle_sha256
 from tests.factories import signed_in
 from tests.pages import in_either_language
@@ -210,3 +212,68 @@ def test_the_printable_page_speaks_the_viewers_language(history, dpo, prefix, wo
     )
     assert words in page
     assert "Trần Thị Kiểm Tra" in page and history.subject.external_ref in page
+
+
+@pytest.mark.parametrize(("prefix", "none", "intact"), [
+    ("", "Không có lần kiểm tra toàn bộ chuỗi nhật ký kiểm toán nào được ghi nhận.", "nguyên vẹn"),
+    ("/en", "No verification of the whole audit chain is on record.", "intact"),
+])
+def test_the_printable_page_says_when_the_whole_chain_was_last_verified(history, dpo, prefix, none, intact):
+    def page() -> str:
+        return (
+            signed_in(dpo)
+            .post(prefix + _page_url(history.subject), {"reason": "other", "note": REASON, "format": "html"})
+            .content.decode()
+        )
+
+    def shown(text: str) -> str:
+        found = text[text.index('data-testid="bundle-chain-verification"'):]
+        return found[:found.index("</p>")]
+
+    assert none in shown(page())
+    verify_chain(full=True)
+    weekly = AuditEntry.objects.filter(action="audit.chain.verified").order_by("-sequence").first()
+    found = shown(page())
+    assert none not in found
+    assert timezone.localtime(weekly.recorded_at, VN).strftime("%d/%m/%Y %H:%M") in found
+    assert intact in found and f"#{weekly.sequence}" in found
+
+
+# ----------------------------------------------------------------------------------------- the way in
+
+
+def _bundle_links(page: str) -> list[str]:
+    return re.findall(r'<a [^>]*href="([^"]+)"[^>]*data-testid="subject-link-regulator:proof_bundle"', page)
+
+
+def test_the_audit_trail_of_one_customer_leads_the_auditor_to_their_bundle(history, auditor, dpo):
+    """The auditor may not open the customer page, where the button is: the trail, filtered by the
+    customer, is their way in."""
+    trail = reverse("audit:trail")
+    bundle = reverse("regulator:proof_bundle", args=[history.subject.pk])
+    for user in (auditor, dpo):
+        client = signed_in(user)
+        for reference in (history.subject.external_ref, str(history.subject.pk)):
+            page = client.get(trail, {"subject": reference}).content.decode()
+            assert _bundle_links(page) == [bundle], (user, reference)
+        assert client.get(_bundle_links(page)[0]).status_code == 200
+        # No customer chosen, or none found: no link.
+        assert _bundle_links(client.get(trail).content.decode()) == []
+        assert _bundle_links(client.get(trail, {"subject": "NO-SUCH-CIF"}).content.decode()) == []
+
+
+def test_the_trail_shows_no_bundle_link_to_who_may_not_take_the_bundle(history, privacy_officer):
+    privacy_officer.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
+    page = signed_in(privacy_officer).get(reverse("audit:trail"), {"subject": history.subject.external_ref})
+    assert page.status_code == 200
+    assert _bundle_links(page.content.decode()) == []
+
+
+def test_a_request_page_leads_the_auditor_to_the_customers_bundle(history, auditor, officer):
+    """The request page names the customer, unlinked for the auditor (no customer page for them)."""
+    page_url = reverse("dsr:detail", args=[history.answered.pk])
+    bundle = reverse("regulator:proof_bundle", args=[history.subject.pk])
+    page = signed_in(auditor).get(page_url)
+    assert page.status_code == 200
+    assert _bundle_links(page.content.decode()) == [bundle]
+    assert _bundle_links(signed_in(officer).get(page_url).content.decode()) == []
