@@ -37,11 +37,13 @@ def seed():
     actor = Actor.system("bench")
     now = timezone.now()
     purposes = list(seed_catalogue(actor).values())
+    # A new customer each run: national ids are unique, and a full run reuses its database.
+    token = uuid.uuid4()
     subject = core_services.subject_create(
         actor=actor,
-        external_ref=f"BX{uuid.uuid4().hex[:10].upper()}",
+        external_ref=f"BX{token.hex[:10].upper()}",
         full_name="Trần Văn Đo",
-        national_id="001090000123",
+        national_id=f"0010{token.int % 10**8:08d}",
         phone="0912000123",
         email="do.tran@example.vn",
     )
