@@ -56,7 +56,9 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 ):
     _write(60)  # two pages of 50
     client = logged_in(auditor)
-    first = client.get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}, follow=True).content.decode()
+    first = client.get(
+        reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}, follow=True
+    ).content.decode()
     assert len(verifications) == 1
     (next_page,) = _pager_links(first)
     assert "verify" not in next_page
