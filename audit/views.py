@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from audit.actions import action_label, known_actions
@@ -18,8 +18,9 @@ from core.references import NO_SUBJECT, subject_id_for_reference
 from core.replica import replica_reads
 
 # `?verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value the
-# whole chain. The result is kept in the session, so paging through the trail afterwards (its links
-# never carry `verify`) shows it again, with when it was taken, instead of verifying again.
+# whole chain. The result is kept in the session and the page redirects to itself without `verify`, so
+# reloading or paging through the trail afterwards shows it again, with when it was taken, instead of
+# verifying again.
 FROM_CHECKPOINT = "checkpoint"
 SESSION_KEY = "audit_verification"
 
@@ -43,6 +44,15 @@ def _verification_shown(remembered: dict | None) -> dict | None:
 @staff_required("audit.view_auditentry")
 def audit_trail(request):
     params = request.GET
+    if params.get("verify"):
+        # Verified once, then on to the same page without `verify`: a reload or Back shows the result
+        # kept in the session instead of walking the whole chain again.
+        with replica_reads():
+            result = audit_chain_verify(since_checkpoint=params["verify"] == FROM_CHECKPOINT)
+        request.session[SESSION_KEY] = _verification_remembered(result, at=timezone.now())
+        kept = params.copy()
+        kept.pop("verify")
+        return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
     error = None
     try:
         since = parse_moment(params.get("since"), field="since")
@@ -54,12 +64,8 @@ def audit_trail(request):
         page = Paginator(entries, 50).get_page(params.get("page"))
         for entry in page:
             entry.label = action_label(entry.action)
-        if params.get("verify"):
-            result = audit_chain_verify(since_checkpoint=params["verify"] == FROM_CHECKPOINT)
-            request.session[SESSION_KEY] = _verification_remembered(result, at=timezone.now())
     filters = params.copy()
-    for name in ("page", "verify"):
-        filters.pop(name, None)
+    filters.pop("page", None)
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []

@@ -92,6 +92,6 @@ PANEL_REQUESTS = 20
 def subject_panel(request, subject) -> dict[str, Any]:
     """The customer's requests and those they filed as guardian for a ward, newest first: the set the
     queue lists for the panel's link (`?subject=<CIF>&as_guardian=1`), so both count the same."""
-    mine = requests_of_customer(subject.external_ref, as_guardian=True).order_by("-received_at")
+    mine = requests_of_customer(subject_id=subject.pk, as_guardian=True).order_by("-received_at")
     requests, total = head_and_total(mine, PANEL_REQUESTS)
     return {"requests": requests, "requests_total": total, "subject": subject}

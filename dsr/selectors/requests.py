@@ -31,7 +31,7 @@ from dsr.models import (
 )
 from dsr.sources import request_source
 from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
-from subjects.selectors import ward_verified_by_id, wards_verified
+from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
 
 def request_ready_to_answer(request: DataSubjectRequest) -> bool:
@@ -61,16 +61,27 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
 
 
 def requests_of_customer(
-    subject_ref: str, *, as_guardian: bool = False, base: QuerySet[DataSubjectRequest] | None = None
+    subject_ref: str | None = None,
+    *,
+    subject_id: uuid.UUID | None = None,
+    as_guardian: bool = False,
+    base: QuerySet[DataSubjectRequest] | None = None,
 ) -> QuerySet[DataSubjectRequest]:
     """The requests staff see under one customer number (CIF): the customer's own and, `as_guardian`,
     those they filed as guardian for a ward, whether or not they still act for the ward (the bank's
     record of what the customer asked; `requests_for_subject` is what the customer still reads).
-    The customer page's request panel and the queue's customer filter read the same set here."""
-    mine = Q(subject__external_ref=subject_ref)
+    The customer page's request panel and the queue's customer filter read the same set here.
+    The customer is looked up once (by CIF, or `subject_id` when the caller has them) so the filter
+    reads the two foreign-key indexes, not an OR across two joined subject tables."""
+    queryset = base if base is not None else request_list()
+    if subject_id is None:
+        subject_id = subject_id_for_cif(subject_ref or "")
+        if subject_id is None:
+            return queryset.none()
+    mine = Q(subject_id=subject_id)
     if as_guardian:
-        mine |= Q(guardian__external_ref=subject_ref)
-    return (base if base is not None else request_list()).filter(mine)
+        mine |= Q(guardian_id=subject_id)
+    return queryset.filter(mine)
 
 
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.context_processors import PermWrapper
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -29,7 +30,10 @@ class ProofBundleHTMLRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return render_to_string(TEMPLATE, {"bundle": data})
+        # The caller's permissions choose the page's way back (customer page or audit trail).
+        request = (renderer_context or {}).get("request")
+        perms = PermWrapper(request.user) if request is not None else {}
+        return render_to_string(TEMPLATE, {"bundle": data, "perms": perms})
 
 
 class ProofBundleView(APIView):

@@ -56,7 +56,9 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 ):
     _write(60)  # two pages of 50
     client = logged_in(auditor)
-    first = client.get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}).content.decode()
+    first = client.get(
+        reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}, follow=True
+    ).content.decode()
     assert len(verifications) == 1
     (next_page,) = _pager_links(first)
     assert "verify" not in next_page
@@ -72,7 +74,7 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 
 def test_the_result_says_what_was_verified_and_up_to_which_entry(logged_in, auditor):
     entries = _write(3)
-    page = logged_in(auditor).get(reverse("audit:trail"), {"verify": 1}).content.decode()
+    page = logged_in(auditor).get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
     found = _verification(page)
     head = AuditEntry.objects.order_by("-sequence").first().sequence
     assert head >= entries[-1].sequence
@@ -90,7 +92,7 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     audit_checkpoint_write()  # its head is #6
     _write(3)
     client = logged_in(auditor)
-    page = client.get(reverse("audit:trail"), {"verify": "checkpoint"}).content.decode()
+    page = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
     found = _verification(page)
     head = AuditEntry.objects.order_by("-sequence").first().sequence
     assert in_either_language(
@@ -102,8 +104,29 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     # An old entry re-sealed by someone holding the key lies before the checkpoint: the page's check
     # from the checkpoint cannot see it, the full verification does.
     reseal_with_the_key(entries[1])
-    since = client.get(reverse("audit:trail"), {"verify": "checkpoint"}).content.decode()
+    since = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
     assert 'data-testid="chain-intact"' in _verification(since)
-    full = client.get(reverse("audit:trail"), {"verify": "1"}).content.decode()
+    full = client.get(reverse("audit:trail"), {"verify": "1"}, follow=True).content.decode()
     assert 'data-testid="chain-broken"' in _verification(full)
     assert str(entries[2].pk) in _verification(full)
+
+
+def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_verify_again(
+    logged_in, auditor, verifications
+):
+    """`?verify` is asked once: the page stores the result and sends the auditor on to the same filtered
+    page without it, so reloading it or coming Back does not walk the whole chain again."""
+    _write(3)
+    client = logged_in(auditor)
+    response = client.get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1})
+    assert response.status_code in (302, 303)
+    location = response["Location"]
+    assert "verify" not in location
+    assert location.startswith(reverse("audit:trail")) and "action=core.token.issued" in location
+    assert len(verifications) == 1
+
+    shown = client.get(location)
+    assert shown.status_code == 200
+    assert 'data-testid="chain-intact"' in _verification(shown.content.decode())
+    client.get(location)  # a reload
+    assert len(verifications) == 1

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from dsr import navigation
+from dsr.selectors import requests_of_customer
+from subjects.models import DataSubject
 from tests.consents.factories import child_of
 from tests.dsr.factories import make_request
 from tests.pages import LANGUAGES, in_either_language
@@ -90,3 +92,27 @@ def test_the_panels_count_and_its_link_show_the_same_requests_with_those_filed_a
     own = client.get(reverse("dsr:queue"), {"subject": subject.external_ref}).content.decode()
     assert own.count('data-testid="queue-row"') == 2
     assert 'data-testid="queue-as-guardian"' not in own
+
+
+def _where(queryset) -> str:
+    sql = str(queryset.query)
+    return sql[sql.index(" WHERE "):]
+
+
+def test_the_customers_requests_filter_on_the_foreign_keys_not_a_join(subject):
+    """Staff read a customer's requests (the customer page, the queue's customer filter) on the two
+    foreign-key indexes: the CIF is looked up once, not matched across joined tables in an OR."""
+    subject_table = DataSubject._meta.db_table
+    for queryset in (
+        requests_of_customer(subject.external_ref, as_guardian=True),
+        requests_of_customer(subject_id=subject.pk, as_guardian=True),
+    ):
+        where = _where(queryset)
+        assert "external_ref" not in where and f'"{subject_table}"' not in where, where
+        assert "guardian_id" in where and "subject_id" in where, where
+
+
+def test_an_unknown_customer_number_has_no_requests(subject):
+    make_request(subject, type="access")
+    assert not requests_of_customer("NO-SUCH-CIF", as_guardian=True).exists()
+    assert requests_of_customer(subject.external_ref).count() == 1

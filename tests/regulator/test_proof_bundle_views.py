@@ -5,6 +5,7 @@ button on the customer page. JSON and the printable page carry the same facts an
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from datetime import datetime
 
@@ -277,3 +278,36 @@ def test_a_request_page_leads_the_auditor_to_the_customers_bundle(history, audit
     assert page.status_code == 200
     assert _bundle_links(page.content.decode()) == [bundle]
     assert _bundle_links(signed_in(officer).get(page_url).content.decode()) == []
+
+
+def _back_link(page: str) -> str:
+    return html.unescape(re.search(r'<a [^>]*href="([^"]+)"[^>]*data-testid="bundle-back"', page)[1])
+
+
+def test_the_printable_page_leads_back_where_the_viewer_may_go(history, dpo, auditor):
+    """The DPO goes back to the customer page; the auditor, who may not open it (403) and reaches the
+    bundle from the audit trail, to the trail filtered by the customer's CIF."""
+    pages = {}
+    for user in (dpo, auditor):
+        client = signed_in(user)
+        page = client.post(
+            _page_url(history.subject), {"reason": "other", "note": REASON, "format": "html"}
+        ).content.decode()
+        pages[user] = (client, _back_link(page))
+    client, back = pages[dpo]
+    assert back == reverse("subjects:customer_detail", args=[history.subject.pk]).removeprefix("/en")
+    assert client.get(back).status_code == 200
+    client, back = pages[auditor]
+    trail = reverse("audit:trail").removeprefix("/en")
+    assert back == f"{trail}?subject={history.subject.external_ref}"
+    assert client.get(back).status_code == 200
+    assert client.get(pages[dpo][1]).status_code == 403
+
+
+def test_the_apis_printable_page_leads_back_as_the_staff_page_does(history, dpo, auditor, as_user):
+    customer_page = reverse("subjects:customer_detail", args=[history.subject.pk])
+    for user, expected in ((dpo, customer_page), (auditor, reverse("audit:trail"))):
+        response = as_user(user).get(_api_url(history.subject, "?format=html"), HTTP_X_ACCESS_REASON=REASON)
+        assert response.status_code == 200
+        back = _back_link(response.content.decode())
+        assert back.removeprefix("/en").split("?")[0] == expected.removeprefix("/en"), (user, back)
