@@ -60,8 +60,10 @@ def erase(
     fields = PLATFORM_FIELDS.get(category.platform_data)
     if not fields:
         return None
+    # Counts only: the category names the fields (`PLATFORM_FIELDS`), and the record's entry stays
+    # free of anything that reads like the customer's data.
     erased = {
-        "fields": _subject_fields_erase(subject_id, fields),
+        "fields": len(_subject_fields_erase(subject_id, fields)),
         "corrections": _corrections_erase(subject_id, fields),
     }
     if category.platform_data == PlatformData.CONTACT:
@@ -179,7 +181,7 @@ def deletion_record_write(
     erased: dict | None = None,
 ) -> DeletionRecord:
     """The proof of a category erased by a system (its confirmation) or by the platform (`erased`: what
-    went, counts and field names, never values), with its audit entry, in the caller's transaction."""
+    went, counts only), with its audit entry, in the caller's transaction."""
     record = DeletionRecord.objects.create(
         request=request,
         subject_id=subject_id,
