@@ -307,10 +307,21 @@ def notification_preference_set(
     return preference
 
 
-def notifications_erase(*, subject_id) -> int:
+ERASED = "erased with the customer's personal data"
+
+
+def notifications_erase(*, subject_id, now: datetime | None = None) -> int:
     """Forget what the customer's messages said (they may quote erased data) in the erasure's transaction;
-    the record of what was sent, on which channel and when, stays."""
-    return Notification.objects.filter(subject_id=subject_id).update(context="{}")
+    the record of what was sent, on which channel and when, stays. A message still being sent ends
+    there, failed for the erasure (its outbox e-mail or SMS is cancelled with it, `outbox_erase`): no
+    later outcome of that delivery moves it on or queues another channel."""
+    now = now or timezone.now()
+    theirs = Notification.objects.filter(subject_id=subject_id)
+    NotificationAttempt.objects.filter(
+        notification__in=theirs, status=NotificationAttempt.Status.PENDING
+    ).update(status=NotificationAttempt.Status.FAILED, error=ERASED, finished_at=now)
+    theirs.filter(status=Notification.Status.PENDING).update(status=Notification.Status.FAILED)
+    return theirs.update(context="{}")
 
 
 def notification_mark_read(

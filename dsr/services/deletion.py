@@ -37,7 +37,7 @@ from dsr.models import (
     System,
 )
 from dsr.models.inventory import PLATFORM_SYSTEM
-from dsr.services.erasure import deletion_record_write, erase
+from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
 from subjects.models import DataSubject
 
 ERASE, HOLD = "erase", "hold"
@@ -98,7 +98,8 @@ def deletion_instructions(request: DataSubjectRequest, system: System) -> list[d
 
 
 def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[LegalHold]:
-    """At completion: the platform erases its own erasable data, and every held part (the platform's
+    """At completion: the platform erases its own erasable fields and, once, every copy beside them;
+    every held part (the platform's
     and each system's, as their instructions said) is placed under a legal hold. Returns the holds."""
     ended_on = (
         DataSubject.objects.filter(pk=request.subject_id)
@@ -133,6 +134,9 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
                 )
             else:
                 parts.append((platform, category))
+        # Once per deletion, held categories or not: a hold keeps the customer record's fields, not
+        # the exports, the customer's words or the outbox's messages (`erasure.platform_copies_erase`).
+        platform_copies_erase(request.subject_id, actor=actor, now=now, request=request)
         for system, category in sorted(parts, key=lambda part: (part[0].code, part[1].code)):
             holds.append(
                 _hold(request, system=system, category=category, ended_on=ended_on, actor=actor, now=now)

@@ -1,9 +1,10 @@
-"""The platform erases its own copy of a customer's personal data, as the system it is: the customer
-record's fields of the erased category (`DataCategory.platform_data` names them) and every copy the
-platform keeps beside it (rectified values, contacts typed for confirmation, exports and what the
-systems returned, the customer's own words, stored API answers, inbox messages, the e-mails and SMS
-of the outbox), in the deletion's transaction, with an audit entry of what went and the deletion
-record that proves it. What proves the requests were handled stays (docs/requests.md, "delete")."""
+"""The platform erases its own copy of a customer's personal data, as the system it is: per category,
+the customer record's fields (`DataCategory.platform_data` names them), their rectified values and
+the contacts typed for confirmation, with the deletion record that proves it (`erase`, at completion
+or when the category's hold ends); and once per deletion, at completion, every copy the platform
+keeps beside them (exports and what the systems returned, the customer's own words, stored API
+answers, inbox messages, the e-mails and SMS of the outbox: `platform_copies_erase`), with one audit
+entry of what went. What proves the requests were handled stays (docs/requests.md, "delete")."""
 
 from __future__ import annotations
 
@@ -51,31 +52,33 @@ def erase(
     request: DataSubjectRequest | None = None,
     hold: LegalHold | None = None,
 ) -> DeletionRecord | None:
-    """The platform erases its own copy of a category (it is the system confirming) and records it, in
-    the caller's transaction, with an audit entry of what went. A category that names none of the
-    platform's fields (`DataCategory.platform_data`) erases nothing, so nothing is recorded: a deletion
-    record is proof of an erasure that happened."""
+    """The platform erases its own fields of a category (it is the system confirming) and records it, in
+    the caller's transaction; the deletion record's audit entry says what went. A category that names
+    none of the platform's fields (`DataCategory.platform_data`) erases nothing, so nothing is recorded:
+    a deletion record is proof of an erasure that happened. The copies beside the fields are
+    `platform_copies_erase`'s, once per deletion."""
     fields = PLATFORM_FIELDS.get(category.platform_data)
     if not fields:
         return None
+    # Counts only: the category names the fields (`PLATFORM_FIELDS`), and the record's entry stays
+    # free of anything that reads like the customer's data.
     erased = {
-        "fields": _subject_fields_erase(subject_id, fields),
+        "fields": len(_subject_fields_erase(subject_id, fields)),
         "corrections": _corrections_erase(subject_id, fields),
     }
     if category.platform_data == PlatformData.CONTACT:
         # Every new phone or e-mail typed in self-service, confirmed or not (a confirmed one is in the
         # rectification's audit entry, as fingerprints).
         erased["contact_changes"], _by_model = ContactChange.objects.filter(subject_id=subject_id).delete()
-    erased |= _copies_erase(subject_id, actor=actor, now=now)
-    audit_record(
-        action="dsr.platform.erased",
-        actor=actor,
-        subject=subject_id,
-        now=now,
-        data={"category": category.code, "request": str(request.pk) if request else None, **erased},
-    )
     return deletion_record_write(
-        subject_id, category=category, system=system, actor=actor, now=now, request=request, hold=hold
+        subject_id,
+        category=category,
+        system=system,
+        actor=actor,
+        now=now,
+        request=request,
+        hold=hold,
+        erased=erased,
     )
 
 
@@ -111,12 +114,17 @@ def _corrections_erase(subject_id, fields: tuple[str, ...]) -> int:
     return corrected
 
 
-def _copies_erase(subject_id, *, actor: Actor, now: datetime) -> dict[str, int]:
-    """Every other copy the platform keeps of what the customer told it or was told: the exports still
-    within their download window and what the systems returned to the customer's access requests,
-    the customer's own words (request details, replies to the bank, reasons for withdrawing), the
-    stored answers replayed to API retries, the inbox messages and the e-mails and SMS of the outbox.
-    What proves the requests were handled stays: their type, dates, status and the bank's notes."""
+def platform_copies_erase(
+    subject_id, *, actor: Actor, now: datetime, request: DataSubjectRequest | None = None
+) -> dict[str, int]:
+    """Every copy the platform keeps beside the customer record of what the customer told it or was
+    told, once per deletion, in the caller's transaction, with one `dsr.platform.erased` audit entry of
+    the counts: the exports still within their download window and what the systems returned to the
+    customer's access requests, the customer's own words (request details, replies to the bank,
+    reasons for withdrawing), the stored answers replayed to API retries, the inbox messages and the
+    e-mails and SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields
+    are), so it goes at completion whatever is held. What proves the requests were handled stays:
+    their type, dates, status and the bank's notes."""
     requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
     details = 0
     for request in requests.only("pk", "details"):
@@ -129,9 +137,13 @@ def _copies_erase(subject_id, *, actor: Actor, now: datetime) -> dict[str, int]:
         if change.note:
             RequestStatusChange.objects.filter(pk=change.pk).update(note="")
             replies += 1
-    return {
+    erased = {
+        # Their task results are emptied below, with every other access or copy request's.
         "exports": exports_purge(
-            RequestExport.objects.filter(request__subject_id=subject_id), actor=actor, now=now
+            RequestExport.objects.filter(request__subject_id=subject_id),
+            actor=actor,
+            now=now,
+            task_results=False,
         ),
         "task_results": task_results_erase(
             FulfilmentTask.objects.filter(
@@ -144,9 +156,17 @@ def _copies_erase(subject_id, *, actor: Actor, now: datetime) -> dict[str, int]:
         # Answers replayed to API retries quote the customer's identity and contact details too.
         "idempotency_answers": idempotency_answers_erase(subject_id=subject_id),
         # So do the messages sent to them (request notes, breach details), kept for their inbox.
-        "notifications": notifications_erase(subject_id=subject_id),
+        "notifications": notifications_erase(subject_id=subject_id, now=now),
         **outbox_erase(subject_id=subject_id, now=now),
     }
+    audit_record(
+        action="dsr.platform.erased",
+        actor=actor,
+        subject=subject_id,
+        now=now,
+        data={"request": str(request.pk) if request else None, **erased},
+    )
+    return erased
 
 
 def deletion_record_write(
@@ -158,7 +178,10 @@ def deletion_record_write(
     now: datetime,
     request: DataSubjectRequest | None,
     hold: LegalHold | None,
+    erased: dict | None = None,
 ) -> DeletionRecord:
+    """The proof of a category erased by a system (its confirmation) or by the platform (`erased`: what
+    went, counts only), with its audit entry, in the caller's transaction."""
     record = DeletionRecord.objects.create(
         request=request,
         subject_id=subject_id,
@@ -180,6 +203,7 @@ def deletion_record_write(
             "system": system.code,
             "request": str(request.pk) if request else None,
             "hold": hold.pk if hold else None,
+            **(erased or {}),
         },
     )
     return record

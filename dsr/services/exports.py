@@ -202,10 +202,11 @@ def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> i
         )
 
 
-def exports_purge(exports, *, actor: Actor, now: datetime) -> int:
+def exports_purge(exports, *, actor: Actor, now: datetime, task_results: bool = True) -> int:
     """Empty the exports of `exports` not yet purged, and what the systems returned to the requests
     they answer (an export is built from it, and could be again), in the caller's transaction: one
-    audit entry each. Returns how many were emptied."""
+    audit entry each. Returns how many were emptied. `task_results=False` leaves the results to the
+    caller (the erasure empties every access and copy request's at once)."""
     purged = 0
     due = exports.select_for_update(of=("self",)).filter(purged_at__isnull=True)
     for export in due.select_related("request"):
@@ -213,13 +214,16 @@ def exports_purge(exports, *, actor: Actor, now: datetime) -> int:
         export.content = ""
         export.purged_at = now
         export.save(update_fields=["content", "purged_at"])
-        results = task_results_erase(FulfilmentTask.objects.filter(request_id=export.request_id))
+        data: dict = {"request": str(export.request_id)}
+        if task_results:
+            answered = FulfilmentTask.objects.filter(request_id=export.request_id)
+            data["task_results"] = task_results_erase(answered)
         audit_record(
             action="dsr.export.purged",
             actor=actor,
             subject=export.request.subject_id,
             target=export,
-            data={"request": str(export.request_id), "task_results": results},
+            data=data,
             now=now,
         )
     return purged

@@ -128,10 +128,10 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
     """End the legal holds that have reached their end date (the nightly job's service).
 
     First dates the open-ended holds of customers whose relationship has since ended. Then, per due
-    hold, the platform erases its own copy and every other system gets a new erase task (its
-    confirmation writes the deletion record). Set-based and idempotent: each hold is re-checked
-    under its lock, so a second run, or two at once, release nothing twice. Returns how many holds
-    ended; a full batch means the caller should run again.
+    hold, the platform erases its own held fields (its other copies went at completion) and every
+    other system gets a new erase task (its confirmation writes the deletion record). Set-based and
+    idempotent: each hold is re-checked under its lock, so a second run, or two at once, release
+    nothing twice. Returns how many holds ended; a full batch means the caller should run again.
     """
     now = now or timezone.now()
     today = timezone.localtime(now, LOCAL_TZ).date()

@@ -204,3 +204,60 @@ def test_old_sent_emails_lose_their_address_and_body_and_keep_their_record(setti
     assert AuditEntry.objects.get(action="core.outbox.purged").data["count"] == 2
     assert outbox_purge_delivered(now=now) == 0
 
+
+
+# ------------------------------------------------------------------ the copies, erased once
+
+
+def _platform_erased(subject):
+    return list(AuditEntry.objects.filter(action="dsr.platform.erased", subject_id=subject.pk))
+
+
+def test_the_copies_are_erased_once_per_deletion_not_per_platform_category(subject, privacy_officer, dpo):
+    """Identity and contact both erased now: one `dsr.platform.erased` entry (docs/requests.md), not one
+    per category with everything run twice."""
+    make_inventory()
+    DataCategory.objects.filter(code="identity").update(retention=None)
+    _complete_deletion(subject, privacy_officer, dpo)
+    assert DataSubject.objects.get(pk=subject.pk).full_name == ""
+    assert len(_platform_erased(subject)) == 1
+    assert DeletionRecord.objects.filter(system__code="platform").count() == 2
+
+
+def test_the_copies_are_erased_at_completion_even_when_every_platform_category_is_held(
+    subject, privacy_officer, dpo, django_capture_on_commit_callbacks
+):
+    """An AML hold keeps the identity and contact fields, not outbox bodies, exports or replies."""
+    make_inventory()
+    aml = DataCategory.objects.get(code="identity").retention
+    DataCategory.objects.filter(code="contact").update(retention=aml)
+    with django_capture_on_commit_callbacks():  # delivery is not run: the message waits
+        make_request(subject, type="complaint", details="Tôi ở 12 Lê Lợi")
+    waiting = OutboxMessage.objects.filter(subject_id=subject.pk, kind="email", status="pending").first()
+    assert waiting is not None
+    _complete_deletion(subject, privacy_officer, dpo)
+    assert DataSubject.objects.get(pk=subject.pk).phone == subject.phone  # held
+    assert DataSubjectRequest.objects.get(subject=subject, type="complaint").details == ""
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.payload) == ("cancelled", "")
+    (entry,) = _platform_erased(subject)
+    assert entry.data["details"] >= 1
+    # The hold's release erases the held fields, not the copies a second time.
+    DataSubject.objects.filter(pk=subject.pk).update(
+        relationship_ended_on=timezone.localdate() - timedelta(days=6 * 366)
+    )
+    services.legal_holds_release_due(now=timezone.now())
+    assert DataSubject.objects.get(pk=subject.pk).phone == ""
+    assert len(_platform_erased(subject)) == 1
+
+
+def test_the_task_results_of_an_erased_export_are_counted_once(subject, privacy_officer, dpo):
+    """The export's purge and the copies' erasure used to empty the same task results twice."""
+    request = answered_access(subject)
+    _complete_deletion(subject, privacy_officer, dpo)
+    tasks = FulfilmentTask.objects.filter(request=request).count()
+    purged = AuditEntry.objects.filter(action="dsr.export.purged", subject_id=subject.pk)
+    counted = sum(e.data.get("task_results", 0) for e in purged)
+    counted += sum(e.data["task_results"] for e in _platform_erased(subject))
+    assert counted == tasks
+    assert set(FulfilmentTask.objects.filter(request=request).values_list("result", flat=True)) == {""}

@@ -11,14 +11,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.actors import Actor
 from core.errors import InvalidInput
+from integrations import delivery
 from integrations.delivery import MAX_ATTEMPTS, outbox_deliver
 from integrations.models import OutboxMessage
-from integrations.outbox import outbox_due_ids
+from integrations.outbox import outbox_due_ids, outbox_erase
 from integrations.sms import FileSmsGateway, HttpSmsGateway, sms_gateway
 from notifications.models import Notification, NotificationAttempt
 from notifications.selectors import notification_text
@@ -244,3 +246,40 @@ def test_erasure_forgets_what_the_messages_said_and_keeps_the_record():
     assert json.loads(notification.context) == {}
     assert "AB12CD34" not in notification_text(notification).title
     assert notification.attempts.count() == 1
+
+
+def test_erasure_ends_a_message_still_being_sent():
+    subject = make_subject()
+    notification = _notify(subject)
+    now = timezone.now()
+    notifications_erase(subject_id=subject.pk, now=now)
+    notification.refresh_from_db()
+    assert notification.status == "failed"
+    attempt = notification.attempts.get()
+    assert (attempt.status, attempt.finished_at) == ("failed", now)
+    assert attempt.error and subject.email not in attempt.error
+
+
+def test_a_delivery_in_flight_at_the_erasure_leaves_the_cancelled_message_alone(settings, monkeypatch):
+    """The erasure commits while the SMS gateway is being called: its failure neither parks the emptied
+    message nor hands the notice to the next channel."""
+    settings.NOTIFY_FALLBACK_AFTER_ATTEMPTS = 1
+    subject = make_subject()
+    notification_preference_set(actor=Actor.system("tests"), subject=subject, channels=["sms", "email"])
+    now = timezone.now()
+    notification = _notify(subject, now=now)
+    (sms,) = _messages(notification)
+    OutboxMessage.objects.filter(pk=sms.pk).update(attempts=MAX_ATTEMPTS - 1)
+
+    def erased_meanwhile(message, at):
+        with transaction.atomic():
+            outbox_erase(subject_id=subject.pk, now=at)
+            notifications_erase(subject_id=subject.pk, now=at)
+        return "sms error: gateway timeout"
+
+    monkeypatch.setattr(delivery, "_send_sms", erased_meanwhile)
+    outbox_deliver(sms.pk, now=now)
+    sms.refresh_from_db()
+    assert (sms.status, sms.payload, sms.destination) == ("cancelled", "", "")
+    assert OutboxMessage.objects.filter(subject_id=subject.pk).count() == 1
+    assert [(a.channel, a.status) for a in notification.attempts.all()] == [("sms", "failed")]
