@@ -11,8 +11,9 @@ from django.utils.translation import pgettext_lazy
 from audit.actions import action_label
 from authorisations.models import AuthorisationEvent
 from consents.models import Channel, ConsentStatus
+from consents.scope import localised
 from core.actors import ActorKind
-from core.labels import choice_label, in_reader_language
+from core.labels import choice_label
 from deadlines.models import DeadlineRegime, RequestType
 from dsr.models import ClockEvent, IdentityMethod, OutcomeReason
 from dsr.states import RequestStatus
@@ -63,5 +64,4 @@ def bundle_label(code: str | None, kind: str) -> str:
 @register.filter
 def in_reader_language_of(texts: dict | None) -> str:
     """A {"vi": ..., "en": ...} pair of the document in the page's language."""
-    texts = texts or {}
-    return in_reader_language(texts.get("vi", ""), texts.get("en", ""))
+    return localised(texts or {})
