@@ -19,7 +19,7 @@ from core.roles import Role, user_role
 from integrations.models import ApiToken
 from subjects import services
 from subjects.models import DataSubject
-from subjects.selectors import MAX_ACCESS_REASON_LENGTH, PERSONAL_FIELDS, personal_value_masked
+from subjects.selectors import PERSONAL_FIELDS, access_reason_normalised, personal_value_masked
 
 # The token scope an integration client needs to receive personal values unmasked.
 PII_SCOPE = "subjects:pii"
@@ -71,7 +71,7 @@ def access_reason_clean(reason: str | None) -> str | None:
     """None when no reason was given at all; a reason that is there but blank is refused."""
     if reason is None:
         return None
-    reason = " ".join(reason.split())[:MAX_ACCESS_REASON_LENGTH]
+    reason = access_reason_normalised(reason)
     if not reason:
         raise InvalidInput(
             _("Say why you need this customer's personal data in the X-Access-Reason header (a request or "

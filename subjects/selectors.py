@@ -23,6 +23,11 @@ PERSONAL_FIELDS = (
 MAX_ACCESS_REASON_LENGTH = 500
 
 
+def access_reason_normalised(reason: str | None) -> str:
+    """A reason for reading a customer's data as it is recorded: one line, at most the length kept."""
+    return " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
+
+
 def personal_value_masked(field: str, value):
     """The masked form of one personal value: initials, the last four digits, the e-mail's domain."""
     if value in (None, ""):

@@ -24,7 +24,7 @@ from subjects.children import GUARDIAN_FROM_AGE
 from subjects.crypto import blind_index, blind_index_candidates, fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
-from subjects.selectors import MAX_ACCESS_REASON_LENGTH
+from subjects.selectors import access_reason_normalised
 from subjects.validators import (
     age_on,
     normalize_email,
@@ -51,7 +51,7 @@ class ViewedInAnswer:
 
 
 def _viewed_record(actor: Actor, subject: DataSubject, *, context: str, reason: str, revealed: bool) -> None:
-    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
+    reason = access_reason_normalised(reason)
     audit_record(action="core.subject.viewed", actor=actor, subject=subject, target=subject,
                  data={"context": context, "revealed": revealed, "reason": reason})
 

@@ -16,7 +16,7 @@ from core.actors import Actor
 from core.errors import InvalidInput, NotFound
 from core.moments import parse_moment
 from regulator.proof_bundle import proof_bundle
-from subjects.selectors import MAX_ACCESS_REASON_LENGTH, subject_by_id
+from subjects.selectors import access_reason_normalised, subject_by_id
 
 FORMATS = ("json", "html")
 
@@ -45,7 +45,7 @@ def proof_bundle_export(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """The customer's proof bundle, and the audit entry of its taking with the reason given."""
-    reason = " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
+    reason = access_reason_normalised(reason)
     if not reason:
         raise InvalidInput(
             _(
