@@ -42,11 +42,16 @@ def systems_inventory() -> dict[str, QuerySet]:
     }
 
 
+def platform_system() -> System | None:
+    """The platform itself as a system of the inventory, when it is there and active."""
+    return System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()
+
+
 def platform_inventory_gaps() -> list[str]:
     """What keeps a deletion from reaching the platform's own copy of a customer's data: no active
     system coded "platform", a category of it that names no platform fields, or platform fields no
     category of it covers. Empty when the platform knows itself."""
-    platform = System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()
+    platform = platform_system()
     if platform is None:
         return ['no active system coded "platform"']
     categories = list(platform.categories.all())

@@ -36,7 +36,7 @@ from dsr.models import (
     RetentionStart,
     System,
 )
-from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.selectors.inventory import platform_system
 from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
 from subjects.models import DataSubject
 
@@ -110,7 +110,7 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
     for task in request.tasks.filter(hold__isnull=True).select_related("system"):
         held = {i["category"] for i in task.instructions if i.get("action") == HOLD}
         parts += [(task.system, c) for c in task.system.categories.filter(code__in=held)]
-    platform = System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()
+    platform = platform_system()
     if platform is None:
         # Without it the platform would erase nothing of its own and the answer would still say
         # "completed" (`manage.py check` warns too: dsr.W002).
