@@ -18,7 +18,7 @@ from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpo
 from consents.receipts import consent_receipt, recipient_stops, who_acted_for_customer
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
-from core.access import customer_required, found_or_404, subject_for_user
+from core.access import customer_required, found_or_404
 from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
@@ -321,19 +321,25 @@ def me_withdraw(request, code, subject):
 @customer_required
 def me_receipt(request, pk, subject):
     consent = found_or_404(selectors.consent_of_customer(subject, pk))
-    return receipt_response(request, consent, base="selfservice/base.html")
+    return receipt_response(request, consent, base="selfservice/base.html", reader=subject)
 
 
-def receipt_response(request, consent: Consent, *, base: str):
+def receipt_response(request, consent: Consent, *, base: str, reader=None):
     """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
-    the frozen document to download (the same bytes for the same event)."""
+    the frozen document to download (the same bytes for the same event). `reader`: the customer
+    reading their own copy (None on the staff page)."""
     # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
     # and file, shows the channel instead.
     for_customer = base == "selfservice/base.html"
-    reader = subject_for_user(request.user) if for_customer else None
+    # Read once: the receipt and the page's list of events both use them.
+    consent_events = list(selectors.consent_events_with_actors(consent))
     try:
         receipt = consent_receipt(
-            consent, event_id=request.GET.get("event") or None, for_customer=for_customer, reader=reader
+            consent,
+            event_id=request.GET.get("event") or None,
+            for_customer=for_customer,
+            reader=reader,
+            events=consent_events,
         )
     except DomainError:
         raise Http404 from None
@@ -352,7 +358,7 @@ def receipt_response(request, consent: Consent, *, base: str):
 
     events = [
         {"event": e, "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel)}
-        for e in selectors.consent_events_with_actors(consent)
+        for e in consent_events
     ]
     recorded_by = who(
         consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel
