@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from authorisations.scopes import DATA_SCOPES
+from authorisations.states import AuthorisationStatus
 from consents.models import Channel as ConsentChannel
 from consents.models import ConsentEvent, Purpose
 from core.labels import choice_label
@@ -34,6 +37,10 @@ SUBJECT_LABELS = {
 }
 LOCAL_DATETIME = "%d/%m/%Y %H:%M"
 LOCAL_DATE = "%d/%m/%Y"
+# The ISO forms the platform writes (`isoformat()`): a date, or a date and a time of day. Python 3.11's
+# parser also reads "10120215" (an account number) as a date: a system's value is a time only in these.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 def local_time(value: str | None, *, offset: bool = False) -> str:
@@ -69,8 +76,11 @@ def _value(value: Any) -> str:
         return "; ".join(
             f"{_humanise(k)}: {_value(v)}" for k, v in value.items() if v not in (None, "", [], {})
         )
-    if isinstance(value, str) and parse_datetime(value) is not None:
-        return local_time(value)
+    if isinstance(value, str) and (ISO_DATE.match(value) or ISO_DATETIME.match(value)):
+        try:
+            return local_time(value)
+        except ValueError:  # shaped like a time but none (month 13): shown as the system gave it
+            return value
     return str(value)
 
 
@@ -85,6 +95,15 @@ def _system_names(content: dict[str, Any]) -> dict[str, str]:
     names = {s.get("system"): s.get("name") or s.get("system") for s in content.get("systems", [])}
     names.update((s.code, s.name) for s in System.objects.filter(code__in=list(names)))
     return names
+
+
+def _access_labels(access: dict[str, Any]) -> dict[str, Any]:
+    """What a third party may read, and whether it still may, in words (its scopes as the consent screen
+    put them)."""
+    return {
+        "status_label": choice_label(AuthorisationStatus.choices, access.get("status", "")),
+        "scope_labels": [str(DATA_SCOPES.get(scope, scope)) for scope in access.get("scopes") or []],
+    }
 
 
 def export_readable(content: dict[str, Any]) -> dict[str, Any]:
@@ -135,6 +154,7 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
         "third_party_access": [
             {
                 "third_party": a.get("third_party", ""),
+                **_access_labels(a),
                 "starts_at": local_time(a.get("starts_at")),
                 "expires_at": local_time(a.get("expires_at")),
                 "ended_at": local_time(a.get("ended_at")),
@@ -161,6 +181,8 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
         r["type_label"] = choice_label(RequestType.choices, r["type"])
         r["status_label"] = choice_label(RequestStatus.choices, r["status"])
         r["channel_label"] = choice_label(Channel.choices, r["channel"])
+    for access in labelled.get("third_party_access", []):
+        access.update(_access_labels(access))
     system_names = _system_names(content)
     for system in labelled.get("systems", []):
         system["name_label"] = system_names.get(system.get("system"))
