@@ -14,16 +14,21 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from authorisations.scopes import DATA_SCOPES
-from authorisations.states import AuthorisationStatus
-from consents.models import Channel as ConsentChannel
-from consents.models import ConsentEvent, Purpose
-from core.labels import choice_label
+from consents.models import Purpose
 from core.spreadsheets import SpreadsheetWriter
-from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
-from dsr.models import Channel, System
-from dsr.states import RequestStatus
+from dsr.models import System
+from dsr.services.export_labels import (
+    access_labels,
+    consent_event_labels,
+    consent_labels,
+    conversation_label,
+    humanise,
+    message_labels,
+    recipient_labels,
+    request_labels,
+    restriction_labels,
+)
 
 SUBJECT_LABELS = {
     "external_ref": _("Customer number (CIF)"),
@@ -61,12 +66,6 @@ def local_time(value: str | None, *, offset: bool = False) -> str:
     return f"{local:{LOCAL_DATETIME}} {local.isoformat()[-6:]}" if offset else local.strftime(LOCAL_DATETIME)
 
 
-def _humanise(key: str) -> str:
-    # A system's own field names ("card_count") read as words; the code stays in the JSON.
-    text = str(key).replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
@@ -74,7 +73,7 @@ def _value(value: Any) -> str:
         return ", ".join(_value(v) for v in value if v not in (None, "", [], {}))
     if isinstance(value, dict):
         return "; ".join(
-            f"{_humanise(k)}: {_value(v)}" for k, v in value.items() if v not in (None, "", [], {})
+            f"{humanise(k)}: {_value(v)}" for k, v in value.items() if v not in (None, "", [], {})
         )
     if isinstance(value, str) and (ISO_DATE.match(value) or ISO_DATETIME.match(value)):
         try:
@@ -85,7 +84,13 @@ def _value(value: Any) -> str:
 
 
 def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
-    codes = {e["purpose"] for e in content.get("consent_events", [])}
+    """The name in the active language of each purpose the export names, read when it is downloaded."""
+    codes = {
+        entry["purpose"]
+        for section in ("consent_events", "consents", "restrictions")
+        for entry in content.get(section, [])
+        if entry.get("purpose")
+    }
     return {p.code: p.name for p in Purpose.objects.filter(code__in=codes)}
 
 
@@ -97,12 +102,64 @@ def _system_names(content: dict[str, Any]) -> dict[str, str]:
     return names
 
 
-def _access_labels(access: dict[str, Any]) -> dict[str, Any]:
-    """What a third party may read, and whether it still may, in words (its scopes as the consent screen
-    put them)."""
+def _recipient_words(recipient: dict[str, Any]) -> str:
+    """"ABC Insurance (Partner, SG)": who received the data, what they are, and the country."""
+    return f"{recipient['name']} ({recipient_labels(recipient)['kind_label']}, {recipient['country']})"
+
+
+def _readable_person(person: dict[str, Any] | None) -> dict[str, str] | None:
+    if not person:
+        return None
+    return {"customer_number": person["customer_number"], "verified_at": local_time(person["verified_at"])}
+
+
+def _readable_event(event: dict[str, Any], purposes: dict[str, str]) -> dict[str, Any]:
+    labels = consent_event_labels(event, purposes)
     return {
-        "status_label": choice_label(AuthorisationStatus.choices, access.get("status", "")),
-        "scope_labels": [str(DATA_SCOPES.get(scope, scope)) for scope in access.get("scopes") or []],
+        "purpose": labels["purpose_label"],
+        "notice_version": event.get("notice_version", ""),
+        "event": labels["event_label"],
+        "at": local_time(event["at"]),
+        "channel": labels["channel_label"],
+        "recorded_by": labels.get("recorded_by_label", ""),
+        "for_ward": event.get("for_ward", False),
+    }
+
+
+def _readable_consent(consent: dict[str, Any], purposes: dict[str, str]) -> dict[str, Any]:
+    return {
+        "purpose": consent_labels(consent, purposes)["purpose_label"],
+        "for_ward": consent.get("for_ward", False),
+        "notice_version": consent.get("notice_version", ""),
+        "evidence": consent.get("evidence", ""),
+        "recipients": [_recipient_words(r) for r in consent.get("recipients", [])],
+        "destination_country": consent.get("destination_country") or "",
+        "withdrawal_duties": [
+            {
+                "recipient": duty["recipient"],
+                "due_at": local_time(duty.get("due_at")),
+                "acknowledged_at": local_time(duty.get("acknowledged_at")),
+            }
+            for duty in consent.get("withdrawal_duties", [])
+        ],
+    }
+
+
+def _readable_request(request: dict[str, Any]) -> dict[str, Any]:
+    labels = request_labels(request)
+    return {
+        "type": labels["type_label"],
+        "status": labels["status_label"],
+        "channel": labels["channel_label"],
+        "received_at": local_time(request["received_at"]),
+        "closed_at": local_time(request.get("closed_at")),
+        "outcome_reason": labels.get("outcome_reason_label", ""),
+        "outcome_note": request.get("outcome_note") or "",
+        "extension_note": request.get("extension_note") or "",
+        "conversation": [
+            {"who": conversation_label(line), "at": local_time(line["at"]), "text": line["text"]}
+            for line in request.get("conversation", [])
+        ],
     }
 
 
@@ -112,10 +169,11 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
     purposes = _purpose_names(content)
     system_names = _system_names(content)
     subject = content.get("subject", {})
+    guardianship = content.get("guardianship") or {}
     systems = []
     for system in content.get("systems", []):
         rows = [
-            {"label": _humanise(k), "value": _value(v)}
+            {"label": humanise(k), "value": _value(v)}
             for k, v in (system.get("data") or {}).items()
             if v not in (None, "", [], {})
         ]
@@ -130,31 +188,28 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
             for name in SUBJECT_LABELS
             if subject.get(name)
         ],
-        "consent_events": [
-            {
-                "purpose": purposes.get(e["purpose"], _humanise(e["purpose"])),
-                "notice_version": e.get("notice_version", ""),
-                "event": choice_label(ConsentEvent.Kind.choices, e["event"]),
-                "at": local_time(e["at"]),
-                "channel": choice_label(ConsentChannel.choices, e["channel"]),
-                "for_ward": e.get("for_ward", False),
-            }
-            for e in content.get("consent_events", [])
+        "guardian": _readable_person(guardianship.get("guardian")),
+        "wards": [_readable_person(ward) for ward in guardianship.get("wards", [])],
+        "consent_events": [_readable_event(e, purposes) for e in content.get("consent_events", [])],
+        "consents": [_readable_consent(c, purposes) for c in content.get("consents", [])],
+        "restrictions": [
+            {**restriction_labels(r, purposes), "since": local_time(r["since"])}
+            for r in content.get("restrictions", [])
         ],
-        "requests": [
+        "requests": [_readable_request(r) for r in content.get("requests", [])],
+        "messages_sent": [
             {
-                "type": choice_label(RequestType.choices, r["type"]),
-                "status": choice_label(RequestStatus.choices, r["status"]),
-                "channel": choice_label(Channel.choices, r["channel"]),
-                "received_at": local_time(r["received_at"]),
-                "closed_at": local_time(r.get("closed_at")),
+                **message_labels(m),
+                "sent_at": local_time(m["sent_at"]),
+                "delivered_at": local_time(m.get("delivered_at")),
+                "read_at": local_time(m.get("read_at")),
             }
-            for r in content.get("requests", [])
+            for m in content.get("messages_sent", [])
         ],
         "third_party_access": [
             {
                 "third_party": a.get("third_party", ""),
-                **_access_labels(a),
+                **access_labels(a),
                 "starts_at": local_time(a.get("starts_at")),
                 "expires_at": local_time(a.get("expires_at")),
                 "ended_at": local_time(a.get("ended_at")),
@@ -174,19 +229,25 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     labelled["language"] = translation.get_language()
     labelled["subject_labels"] = {name: str(SUBJECT_LABELS[name]) for name in SUBJECT_LABELS}
     for e in labelled.get("consent_events", []):
-        e["purpose_label"] = purposes.get(e["purpose"], _humanise(e["purpose"]))
-        e["event_label"] = choice_label(ConsentEvent.Kind.choices, e["event"])
-        e["channel_label"] = choice_label(ConsentChannel.choices, e["channel"])
+        e.update(consent_event_labels(e, purposes))
+    for consent in labelled.get("consents", []):
+        consent.update(consent_labels(consent, purposes))
+        for recipient in consent.get("recipients", []):
+            recipient.update(recipient_labels(recipient))
+    for restriction in labelled.get("restrictions", []):
+        restriction.update(restriction_labels(restriction, purposes))
     for r in labelled.get("requests", []):
-        r["type_label"] = choice_label(RequestType.choices, r["type"])
-        r["status_label"] = choice_label(RequestStatus.choices, r["status"])
-        r["channel_label"] = choice_label(Channel.choices, r["channel"])
+        r.update(request_labels(r))
+        for line in r.get("conversation", []):
+            line["from_label"] = conversation_label(line)
+    for message in labelled.get("messages_sent", []):
+        message.update(message_labels(message))
     for access in labelled.get("third_party_access", []):
-        access.update(_access_labels(access))
+        access.update(access_labels(access))
     system_names = _system_names(content)
     for system in labelled.get("systems", []):
         system["name_label"] = system_names.get(system.get("system"))
-        system["labels"] = {k: _humanise(k) for k in (system.get("data") or {})}
+        system["labels"] = {k: humanise(k) for k in (system.get("data") or {})}
     return labelled
 
 
@@ -209,21 +270,23 @@ def export_csv(content: dict[str, Any]) -> str:
     writer = SpreadsheetWriter(out)
     writer.writerow([str(header) for header in CSV_HEADERS])
     for e in content["consent_events"]:
+        labels = consent_event_labels(e, purposes)
         writer.writerow([
             str(_("Consent")),
             e["consent"],
-            purposes.get(e["purpose"], _humanise(e["purpose"])),
-            choice_label(ConsentEvent.Kind.choices, e["event"]),
+            labels["purpose_label"],
+            labels["event_label"],
             local_time(e["at"], offset=True),
-            choice_label(ConsentChannel.choices, e["channel"]),
+            labels["channel_label"],
         ])
     for r in content["requests"]:
+        labels = request_labels(r)
         writer.writerow([
             str(_("Request")),
             r["id"],
-            choice_label(RequestType.choices, r["type"]),
-            choice_label(RequestStatus.choices, r["status"]),
+            labels["type_label"],
+            labels["status_label"],
             local_time(r["received_at"], offset=True),
-            choice_label(Channel.choices, r["channel"]),
+            labels["channel_label"],
         ])
     return out.getvalue()
