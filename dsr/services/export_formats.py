@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from typing import Any
 
 from django.utils import timezone, translation
@@ -19,7 +20,7 @@ from core.labels import choice_label
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
-from dsr.models import Channel, System
+from dsr.models import Channel, System, request_reference
 from dsr.states import RequestStatus
 
 SUBJECT_LABELS = {
@@ -87,6 +88,12 @@ def _system_names(content: dict[str, Any]) -> dict[str, str]:
     return names
 
 
+def _reference(row: dict[str, Any]) -> str:
+    """The reference the customer knows a request by (its receipt, pages and e-mails), from the id and
+    receipt time the export stored, so an export built by an earlier release reads the same."""
+    return request_reference(uuid.UUID(row["id"]), parse_datetime(row["received_at"]))
+
+
 def export_readable(content: dict[str, Any]) -> dict[str, Any]:
     """The stored export as a person reads it, in the active language: labels instead of field
     names and codes, local dates, one section per system, and no empty rows."""
@@ -124,6 +131,7 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
         ],
         "requests": [
             {
+                "reference": _reference(r),
                 "type": choice_label(RequestType.choices, r["type"]),
                 "status": choice_label(RequestStatus.choices, r["status"]),
                 "channel": choice_label(Channel.choices, r["channel"]),
@@ -158,6 +166,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
         e["event_label"] = choice_label(ConsentEvent.Kind.choices, e["event"])
         e["channel_label"] = choice_label(ConsentChannel.choices, e["channel"])
     for r in labelled.get("requests", []):
+        r["reference"] = _reference(r)
         r["type_label"] = choice_label(RequestType.choices, r["type"])
         r["status_label"] = choice_label(RequestStatus.choices, r["status"])
         r["channel_label"] = choice_label(Channel.choices, r["channel"])
@@ -181,7 +190,9 @@ CSV_HEADERS = (
 def export_csv(content: dict[str, Any]) -> str:
     """The tabular parts, consent history and requests, one row each, as the customer reads them in a
     spreadsheet in the active language: the HTML copy's labels and local times (with the offset); the
-    same six columns as ever, the ids as stored."""
+    same six columns as ever. Each row is identified as the customer knows it: a request by its
+    reference (YC-…), a consent by its receipt number (the consent's id, as its receipt page shows it)
+    beside the purpose's name."""
     purposes = _purpose_names(content)
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
@@ -198,7 +209,7 @@ def export_csv(content: dict[str, Any]) -> str:
     for r in content["requests"]:
         writer.writerow([
             str(_("Request")),
-            r["id"],
+            _reference(r),
             choice_label(RequestType.choices, r["type"]),
             choice_label(RequestStatus.choices, r["status"]),
             local_time(r["received_at"], offset=True),
