@@ -1,5 +1,6 @@
-"""The request list's query parameters in one FilterSet: `status`, `subject` (CIF), `type`, `assignee`,
-and the deadline flags `overdue` and `due_soon`; a bad value is a 400 naming the parameter."""
+"""The request list's query parameters in one FilterSet: `status`, `subject` (CIF) with `as_guardian`,
+`type`, `assignee`, and the deadline flags `overdue` and `due_soon`; a bad value is a 400 naming the
+parameter. `REQUEST_FILTERS` describes the same parameters in the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -7,42 +8,97 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 
 from core.api.filters import FLAG_MESSAGE, FlagFilter, SubjectStatusFilterSet
-from dsr.selectors import DUE_SOON, requests_by_deadline
+from core.errors import InvalidInput
+from deadlines.models import RequestType
+from dsr.selectors import DUE_SOON, requests_by_deadline, requests_of_customer
 from dsr.states import RequestStatus
+from subjects.selectors import subject_id_for_cif
 
 
 class RequestFilterSet(SubjectStatusFilterSet):
-    type = django_filters.CharFilter(field_name="type")
+    type = django_filters.ChoiceFilter(field_name="type", choices=RequestType.choices)
     # A user id is a positive 64-bit integer; longer digit strings overflow the database driver.
     assignee = django_filters.CharFilter(
         field_name="assignee_id", validators=[RegexValidator(r"^[0-9]{1,18}\Z")]
     )
+    # With `subject`: also the requests that customer filed as guardian for a ward, as the queue adds them.
+    as_guardian = FlagFilter()
     # Read together by `filter_queryset`: both at once ask for either, which no filter alone can say.
     overdue = FlagFilter()
     due_soon = FlagFilter()
     status_choices = RequestStatus.choices
     messages = {
         **SubjectStatusFilterSet.messages,
+        "type": _("Unknown request type."),
         "assignee": _("Give the assignee as a user id."),
+        "as_guardian": FLAG_MESSAGE,
         "overdue": FLAG_MESSAGE,
         "due_soon": FLAG_MESSAGE,
     }
-    deadline_flags = ("overdue", "due_soon")
+    read_together = ("subject", "as_guardian", "overdue", "due_soon")
 
-    def __init__(self, *args, now=None, **kwargs):
+    def __init__(self, *args, now=None, unknown_subject_refused: bool = True, **kwargs):
+        """`unknown_subject_refused`: a customer number nobody has is a 400 (staff and systems may
+        learn which numbers exist); otherwise it lists nothing, as another customer's number does to a
+        customer, who must not learn whether a number exists."""
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        self.unknown_subject_refused = unknown_subject_refused
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         for name, value in data.items():
-            if name not in self.deadline_flags:
+            if name not in self.read_together:
                 queryset = self.filters[name].filter(queryset, value)
+        queryset = self.of_customer(queryset, data["subject"], as_guardian=bool(data["as_guardian"]))
         return requests_by_deadline(
             queryset,
             overdue=bool(data["overdue"]),
             due_within=DUE_SOON if data["due_soon"] else None,
             now=self.now,
         )
+
+    def of_customer(self, queryset, cif: str, *, as_guardian: bool):
+        """The customer's requests as the staff queue lists them (`requests_of_customer`), with those
+        they filed as guardian for a ward when `as_guardian`."""
+        if not cif:
+            if as_guardian:
+                raise InvalidInput(
+                    _("Give the customer's number (CIF) in subject: as_guardian adds the requests that "
+                      "customer filed as guardian for a ward."),
+                    field="as_guardian",
+                )
+            return queryset
+        subject_id = subject_id_for_cif(cif)
+        if subject_id is None:
+            if self.unknown_subject_refused:
+                raise InvalidInput(_("No customer with this customer number (CIF)."), field="subject")
+            return queryset.none()
+        return requests_of_customer(subject_id=subject_id, as_guardian=as_guardian, base=queryset)
+
+
+# The same parameters as the OpenAPI schema describes them.
+REQUEST_FILTERS = [
+    OpenApiParameter("status", str, enum=RequestStatus.values),
+    OpenApiParameter("type", str, enum=RequestType.values),
+    OpenApiParameter("overdue", bool, description="Only open requests past the bank's deadline."),
+    OpenApiParameter("due_soon", bool, description="Only open requests due within 24 hours."),
+    OpenApiParameter(
+        "subject", str,
+        description="Customer number (CIF): that customer's requests. Staff and systems: a number no "
+        "customer has is a 400. A customer reads only their own and their wards' requests; any other "
+        "number lists nothing.",
+    ),
+    OpenApiParameter(
+        "as_guardian", bool,
+        description="With `subject`: also the requests that customer filed as guardian for a ward. Staff "
+        "see them whether or not the customer still acts for the ward, as the staff queue's *Include "
+        "those filed as guardian* and the customer page count them; a customer, for the wards they "
+        "still act for. Without `subject` it is a 400.",
+    ),
+    OpenApiParameter("assignee", int, description="Staff user id."),
+]
+

@@ -32,7 +32,7 @@ from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import serializers as s
-from dsr.filters import RequestFilterSet
+from dsr.filters import REQUEST_FILTERS, RequestFilterSet
 from dsr.models import Channel
 from dsr.selectors import (
     request_detail,
@@ -45,23 +45,12 @@ from dsr.selectors import (
     visible_request_detail,
     visible_requests,
 )
-from dsr.states import RequestStatus
 from dsr.views.common import attachment
 from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
 from subjects.selectors import subject_for_ref, ward_by_ref
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
-REQUEST_FILTERS = [
-    OpenApiParameter("status", str, enum=RequestStatus.values),
-    OpenApiParameter("type", str),
-    OpenApiParameter("overdue", bool, description="Only open requests past the bank's deadline."),
-    OpenApiParameter("due_soon", bool, description="Only open requests due within 24 hours."),
-    OpenApiParameter("subject", str, description="Customer number (CIF)."),
-    OpenApiParameter("assignee", int, description="Staff user id."),
-]
-
-
 
 
 def _context(request) -> dict:
@@ -77,7 +66,11 @@ class RequestListCreateView(generics.GenericAPIView):
     def get_queryset(self):
         now = timezone.now()
         visible = visible_requests(self.request.user)
-        filtered = RequestFilterSet.apply(self.request.query_params, visible, now=now)
+        # A customer must not learn from the answer whether a customer number exists.
+        filtered = RequestFilterSet.apply(
+            self.request.query_params, visible, now=now,
+            unknown_subject_refused=subject_for_user(self.request.user) is None,
+        )
         return request_queue(base=filtered, now=now)
 
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import uuid
 from typing import Any
 
 from django.utils import timezone, translation
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import Purpose
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.policy import LOCAL_TZ
-from dsr.models import System
+from dsr.models import System, request_reference
 from dsr.services.export_labels import (
     access_labels,
     consent_event_labels,
@@ -102,6 +103,12 @@ def _system_names(content: dict[str, Any]) -> dict[str, str]:
     return names
 
 
+def _reference(row: dict[str, Any]) -> str:
+    """The reference the customer knows a request by (its receipt, pages and e-mails), from the id and
+    receipt time the export stored, so an export built by an earlier release reads the same."""
+    return request_reference(uuid.UUID(row["id"]), parse_datetime(row["received_at"]))
+
+
 def _recipient_words(recipient: dict[str, Any]) -> str:
     """"ABC Insurance (Partner, SG)": who received the data, what they are, and the country."""
     return f"{recipient['name']} ({recipient_labels(recipient)['kind_label']}, {recipient['country']})"
@@ -148,6 +155,7 @@ def _readable_consent(consent: dict[str, Any], purposes: dict[str, str]) -> dict
 def _readable_request(request: dict[str, Any]) -> dict[str, Any]:
     labels = request_labels(request)
     return {
+        "reference": _reference(request),
         "type": labels["type_label"],
         "status": labels["status_label"],
         "channel": labels["channel_label"],
@@ -237,6 +245,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
     for r in labelled.get("requests", []):
+        r["reference"] = _reference(r)
         r.update(request_labels(r))
         for line in r.get("conversation", []):
             line["from_label"] = conversation_label(line)
@@ -264,7 +273,9 @@ CSV_HEADERS = (
 def export_csv(content: dict[str, Any]) -> str:
     """The tabular parts, consent history and requests, one row each, as the customer reads them in a
     spreadsheet in the active language: the HTML copy's labels and local times (with the offset); the
-    same six columns as ever, the ids as stored."""
+    same six columns as ever. Each row is identified as the customer knows it: a request by its
+    reference (YC-…), a consent by its receipt number (the consent's id, as its receipt page shows it)
+    beside the purpose's name."""
     purposes = _purpose_names(content)
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
@@ -283,7 +294,7 @@ def export_csv(content: dict[str, Any]) -> str:
         labels = request_labels(r)
         writer.writerow([
             str(_("Request")),
-            r["id"],
+            _reference(r),
             labels["type_label"],
             labels["status_label"],
             local_time(r["received_at"], offset=True),

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from dsr import services
 from tests.dsr.factories import STAFF, answered_access
@@ -113,7 +114,34 @@ def test_csv_export_reads_in_the_customers_language_and_local_time(subject, lang
     assert consent_row[2] == ("Ưu đãi tiếp thị" if language == "vi" else "Marketing offers")
     assert consent_row[3] == translated("Granted", language)
     assert request_row[2] == translated("Access to personal data", language)
-    assert request_row[1] == stored["requests"][0]["id"]
+    # Each row by what the customer knows it by: the request's reference, the consent's receipt number.
+    assert request_row[1] == request.reference
+    assert consent_row[1] == stored["consent_events"][0]["consent"]
     text = "\n".join(",".join(row) for row in rows)
     for raw in ("granted", "in_progress", "branch", "+00:00", "consent_event"):
         assert raw not in text, raw
+
+
+def test_the_copies_and_the_customers_pages_quote_the_same_references(logged_in, customer_a):
+    """The CSV, the JSON and the HTML copies name a request by the reference its pages show (the
+    customer quotes it to the branch), and a consent by the receipt number its receipt page shows."""
+    request = answered_access(customer_a.customer_account.subject)
+    reference = request.reference
+    assert re.fullmatch(r"YC-\d{6}-[0-9A-F]{6}", reference)
+
+    def download(fmt):
+        return services.export_download(actor=STAFF, request=request, format=fmt, language="vi").body
+
+    _header, consent_row, request_row = _csv_rows(download("csv"))
+    stored = json.loads(download("json"))
+    html = download("html").decode()
+    assert request_row[1] == stored["requests"][0]["reference"] == reference
+    assert stored["requests"][0]["id"] == str(request.pk)  # the JSON keeps the stored id beside it
+    assert reference in html
+    client = logged_in(customer_a)
+    page = client.get(reverse("dsr:me_detail", args=[request.pk])).content.decode()
+    assert f'data-testid="request-reference">{reference}<' in page
+    consent = stored["consent_events"][0]["consent"]
+    assert consent_row[1] == consent
+    receipt = client.get(reverse("consents:me_receipt", args=[consent])).content.decode()
+    assert f'<dd class="mono">{consent}</dd>' in receipt
