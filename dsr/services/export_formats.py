@@ -1,14 +1,15 @@
 """The data export as the customer reads it, in the active language: labels instead of field names
-and codes, local times, one section per system. The HTML page (`export_readable`), the JSON's labels
-beside its codes (`export_labelled`) and the CSV (`export_csv`) are rendered here from the stored
-export (`dsr.services.exports`)."""
+and codes, local times, one section per system. The HTML page (`export_readable`, which the CSV
+copy of `dsr.services.export_csv` lays out as rows) and the JSON's labels beside its codes
+(`export_labelled`) are rendered here from the stored export (`dsr.services.exports`)."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone, translation
@@ -16,7 +17,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Purpose
-from core.spreadsheets import SpreadsheetWriter
 from deadlines.policy import LOCAL_TZ
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
@@ -67,18 +67,18 @@ def local_time(value: str | None, *, offset: bool = False) -> str:
     return f"{local:{LOCAL_DATETIME}} {local.isoformat()[-6:]}" if offset else local.strftime(LOCAL_DATETIME)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, when: Callable[[str | None], str] = local_time) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list):
-        return ", ".join(_value(v) for v in value if v not in (None, "", [], {}))
+        return ", ".join(_value(v, when) for v in value if v not in (None, "", [], {}))
     if isinstance(value, dict):
         return "; ".join(
-            f"{humanise(k)}: {_value(v)}" for k, v in value.items() if v not in (None, "", [], {})
+            f"{humanise(k)}: {_value(v, when)}" for k, v in value.items() if v not in (None, "", [], {})
         )
     if isinstance(value, str) and (ISO_DATE.match(value) or ISO_DATETIME.match(value)):
         try:
-            return local_time(value)
+            return when(value)
         except ValueError:  # shaped like a time but none (month 13): shown as the system gave it
             return value
     return str(value)
@@ -114,27 +114,29 @@ def _recipient_words(recipient: dict[str, Any]) -> str:
     return f"{recipient['name']} ({recipient_labels(recipient)['kind_label']}, {recipient['country']})"
 
 
-def _readable_person(person: dict[str, Any] | None) -> dict[str, str] | None:
+def _readable_person(person: dict[str, Any] | None, when: Callable) -> dict[str, str] | None:
     if not person:
         return None
-    return {"customer_number": person["customer_number"], "verified_at": local_time(person["verified_at"])}
+    return {"customer_number": person["customer_number"], "verified_at": when(person["verified_at"])}
 
 
-def _readable_event(event: dict[str, Any], purposes: dict[str, str]) -> dict[str, Any]:
+def _readable_event(event: dict[str, Any], purposes: dict[str, str], when: Callable) -> dict[str, Any]:
     labels = consent_event_labels(event, purposes)
     return {
+        "consent": event["consent"],
         "purpose": labels["purpose_label"],
         "notice_version": event.get("notice_version", ""),
         "event": labels["event_label"],
-        "at": local_time(event["at"]),
+        "at": when(event["at"]),
         "channel": labels["channel_label"],
         "recorded_by": labels.get("recorded_by_label", ""),
         "for_ward": event.get("for_ward", False),
     }
 
 
-def _readable_consent(consent: dict[str, Any], purposes: dict[str, str]) -> dict[str, Any]:
+def _readable_consent(consent: dict[str, Any], purposes: dict[str, str], when: Callable) -> dict[str, Any]:
     return {
+        "consent": consent["consent"],
         "purpose": consent_labels(consent, purposes)["purpose_label"],
         "for_ward": consent.get("for_ward", False),
         "notice_version": consent.get("notice_version", ""),
@@ -144,36 +146,38 @@ def _readable_consent(consent: dict[str, Any], purposes: dict[str, str]) -> dict
         "withdrawal_duties": [
             {
                 "recipient": duty["recipient"],
-                "due_at": local_time(duty.get("due_at")),
-                "acknowledged_at": local_time(duty.get("acknowledged_at")),
+                "due_at": when(duty.get("due_at")),
+                "acknowledged_at": when(duty.get("acknowledged_at")),
             }
             for duty in consent.get("withdrawal_duties", [])
         ],
     }
 
 
-def _readable_request(request: dict[str, Any]) -> dict[str, Any]:
+def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
     labels = request_labels(request)
     return {
         "reference": _reference(request),
         "type": labels["type_label"],
         "status": labels["status_label"],
         "channel": labels["channel_label"],
-        "received_at": local_time(request["received_at"]),
-        "closed_at": local_time(request.get("closed_at")),
+        "received_at": when(request["received_at"]),
+        "closed_at": when(request.get("closed_at")),
         "outcome_reason": labels.get("outcome_reason_label", ""),
         "outcome_note": request.get("outcome_note") or "",
         "extension_note": request.get("extension_note") or "",
         "conversation": [
-            {"who": conversation_label(line), "at": local_time(line["at"]), "text": line["text"]}
+            {"who": conversation_label(line), "at": when(line["at"]), "text": line["text"]}
             for line in request.get("conversation", [])
         ],
     }
 
 
-def export_readable(content: dict[str, Any]) -> dict[str, Any]:
+def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[str, Any]:
     """The stored export as a person reads it, in the active language: labels instead of field
-    names and codes, local dates, one section per system, and no empty rows."""
+    names and codes, local dates, one section per system, and no empty rows. `offset`: times carry
+    their offset (+07:00), for a file read away from the page (the CSV)."""
+    when = partial(local_time, offset=offset)
     purposes = _purpose_names(content)
     system_names = _system_names(content)
     subject = content.get("subject", {})
@@ -181,13 +185,14 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
     systems = []
     for system in content.get("systems", []):
         rows = [
-            {"label": humanise(k), "value": _value(v)}
+            {"label": humanise(k), "value": _value(v, when)}
             for k, v in (system.get("data") or {}).items()
             if v not in (None, "", [], {})
         ]
-        systems.append({"name": system_names.get(system.get("system")), "rows": rows})
+        code = system.get("system")
+        systems.append({"code": code, "name": system_names.get(code), "rows": rows})
     return {
-        "generated_at": local_time(content.get("generated_at")),
+        "generated_at": when(content.get("generated_at")),
         "subject": [
             {
                 "label": str(SUBJECT_LABELS[name]),
@@ -196,31 +201,32 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
             for name in SUBJECT_LABELS
             if subject.get(name)
         ],
-        "guardian": _readable_person(guardianship.get("guardian")),
-        "wards": [_readable_person(ward) for ward in guardianship.get("wards", [])],
-        "consent_events": [_readable_event(e, purposes) for e in content.get("consent_events", [])],
-        "consents": [_readable_consent(c, purposes) for c in content.get("consents", [])],
+        "guardian": _readable_person(guardianship.get("guardian"), when),
+        "wards": [_readable_person(ward, when) for ward in guardianship.get("wards", [])],
+        "consent_events": [_readable_event(e, purposes, when) for e in content.get("consent_events", [])],
+        "consents": [_readable_consent(c, purposes, when) for c in content.get("consents", [])],
         "restrictions": [
-            {**restriction_labels(r, purposes), "since": local_time(r["since"])}
+            {**restriction_labels(r, purposes), "since": when(r["since"])}
             for r in content.get("restrictions", [])
         ],
-        "requests": [_readable_request(r) for r in content.get("requests", [])],
+        "requests": [_readable_request(r, when) for r in content.get("requests", [])],
         "messages_sent": [
             {
                 **message_labels(m),
-                "sent_at": local_time(m["sent_at"]),
-                "delivered_at": local_time(m.get("delivered_at")),
-                "read_at": local_time(m.get("read_at")),
+                "sent_at": when(m["sent_at"]),
+                "delivered_at": when(m.get("delivered_at")),
+                "read_at": when(m.get("read_at")),
             }
             for m in content.get("messages_sent", [])
         ],
         "third_party_access": [
             {
+                "id": a.get("id", ""),
                 "third_party": a.get("third_party", ""),
                 **access_labels(a),
-                "starts_at": local_time(a.get("starts_at")),
-                "expires_at": local_time(a.get("expires_at")),
-                "ended_at": local_time(a.get("ended_at")),
+                "starts_at": when(a.get("starts_at")),
+                "expires_at": when(a.get("expires_at")),
+                "ended_at": when(a.get("ended_at")),
                 "accesses": len(a.get("accesses") or []),
             }
             for a in content.get("third_party_access", [])
@@ -258,46 +264,3 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
         system["name_label"] = system_names.get(system.get("system"))
         system["labels"] = {k: humanise(k) for k in (system.get("data") or {})}
     return labelled
-
-
-CSV_HEADERS = (
-    _("Type of record"),
-    _("Identifier"),
-    _("Purpose or request type"),
-    _("Event or status"),
-    _("Time (Vietnam)"),
-    _("Channel"),
-)
-
-
-def export_csv(content: dict[str, Any]) -> str:
-    """The tabular parts, consent history and requests, one row each, as the customer reads them in a
-    spreadsheet in the active language: the HTML copy's labels and local times (with the offset); the
-    same six columns as ever. Each row is identified as the customer knows it: a request by its
-    reference (YC-…), a consent by its receipt number (the consent's id, as its receipt page shows it)
-    beside the purpose's name."""
-    purposes = _purpose_names(content)
-    out = io.StringIO()
-    writer = SpreadsheetWriter(out)
-    writer.writerow([str(header) for header in CSV_HEADERS])
-    for e in content["consent_events"]:
-        labels = consent_event_labels(e, purposes)
-        writer.writerow([
-            str(_("Consent")),
-            e["consent"],
-            labels["purpose_label"],
-            labels["event_label"],
-            local_time(e["at"], offset=True),
-            labels["channel_label"],
-        ])
-    for r in content["requests"]:
-        labels = request_labels(r)
-        writer.writerow([
-            str(_("Request")),
-            _reference(r),
-            labels["type_label"],
-            labels["status_label"],
-            local_time(r["received_at"], offset=True),
-            labels["channel_label"],
-        ])
-    return out.getvalue()

@@ -20,7 +20,8 @@ from authorisations.selectors import authorisations_export
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
-from dsr.services.export_formats import export_csv, export_labelled, export_readable, local_time
+from dsr.services.export_csv import export_csv
+from dsr.services.export_formats import export_labelled, export_readable, local_time
 from dsr.services.export_sections import (
     consent_sections,
     guardianship_entry,

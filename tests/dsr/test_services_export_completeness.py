@@ -5,6 +5,8 @@ objections in force, each request's answer and legal reason, the messages sent t
 recorded each consent event. Staff appear by role, never by name; the building reads a fixed number of
 queries however much the customer has."""
 
+import csv
+import io
 import json
 import re
 from datetime import timedelta
@@ -18,11 +20,13 @@ from consents import services as consent_services
 from consents.models import ProcessingRestriction, WithdrawalDuty
 from core.actors import actor_for_user
 from dsr import services
-from dsr.models import FulfilmentTask, OutcomeReason
+from dsr.models import FulfilmentTask, OutcomeReason, RequestExport
+from dsr.services.export_formats import export_readable
 from dsr.services.exports import export_content
 from notifications.models import Notification
 from notifications.services import notification_mark_read
 from subjects import services as subject_services
+from tests.authorisations.factories import authorise
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
 from tests.dsr.factories import MONDAY, STAFF, awaiting_customer, make_inventory, verified_request
 from tests.factories import make_subject
@@ -290,3 +294,57 @@ def test_building_the_export_reads_a_fixed_number_of_queries(
     given = [sum(e["for_ward"] for e in export["consent_events"]) for export in (small, large)]
     assert given[1] == given[0] + 5
     assert len(few) <= 20, [q["sql"][:120] for q in few.captured_queries]
+
+
+def _strings(value) -> list[str]:
+    """Every text a readable export shows (its leaves), for comparing the copies."""
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return [value] if isinstance(value, str) and value else []
+
+
+def test_csv_copy_carries_the_same_data_as_the_json_and_html(customer_a):
+    subject = customer_a.customer_account.subject
+    make_inventory()
+    authorise(customer_a)
+    child_of(subject, age=9)
+    insurer = make_recipient("Bảo hiểm Đối tác ABC")
+    consent = grant(subject, make_purpose("bancassurance", recipients=[insurer]), evidence="form-0042")
+    consent_services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    refused = verified_request(subject, type="delete")
+    services.request_reject(
+        actor=STAFF, request_id=refused.pk, reason="legal_prohibition", note="Lệnh phong toả"
+    )
+    verified_request(subject, type="object", purposes=["bancassurance"])
+    request = verified_request(subject, type="copy")
+    for task in FulfilmentTask.objects.filter(request=request):
+        result = {"card_count": 2} if task.system.code == "core_banking" else {}
+        services.task_complete(actor=STAFF, task_id=task.pk, result=result)
+    services.request_complete(actor=STAFF, request_id=request.pk)
+    body = services.export_download(actor=STAFF, request=request, format="csv", language="en").body
+    csv_text = body.decode("utf-8-sig")
+    # The customer's own profile and what core banking holds are in the JSON and HTML copies.
+    assert subject.full_name in csv_text
+    assert "Card count" in csv_text
+    header, *rows = csv.reader(io.StringIO(csv_text))
+    assert header[:6] == [  # the columns the copy always had come first, in their order
+        "Type of record", "Identifier", "Purpose or request type", "Event or status", "Time (Vietnam)",
+        "Channel",
+    ]
+    assert {row[0] for row in rows} == {
+        "About me", "Guardian", "Consent", "Shared with", "Told to stop",
+        "Restrictions and objections in force", "Request", "What I was told", "Message", "Third party",
+        "What the bank's systems hold",
+    }
+    # Everything the readable page shows is in the CSV, in the same words (times with their offset).
+    stored = json.loads(RequestExport.objects.get(request=request).content)
+    with translation.override("en"):
+        shown = export_readable(stored, offset=True)
+    shown.pop("generated_at")
+    cells = {cell for row in rows for cell in row}
+    missing = [text for text in _strings(shown) if text not in cells and not any(text in c for c in cells)]
+    assert missing == []
+    vietnamese = services.export_download(actor=STAFF, request=request, format="csv", language="vi").body
+    assert translated("What I was told", "vi") in vietnamese.decode("utf-8-sig")
