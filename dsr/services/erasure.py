@@ -14,6 +14,7 @@ from datetime import datetime
 from audit.services import audit_record
 from consents.services import consent_reasons_erase
 from core.actors import Actor
+from core.db import encrypted_bulk_update, encrypted_update
 from deadlines.models import RequestType
 from dsr.models import (
     ContactChange,
@@ -103,15 +104,18 @@ def _subject_fields_erase(subject_id, fields: tuple[str, ...]) -> list[str]:
 def _corrections_erase(subject_id, fields: tuple[str, ...]) -> int:
     """The corrected values of the customer's rectification requests for these fields (the audit entry
     keeps which fields changed); the field names stay, empty. Returns how many requests."""
-    corrected = 0
+    corrected = []
     rectifications = DataSubjectRequest.objects.filter(subject_id=subject_id, type=RequestType.RECTIFY)
     for request in rectifications.only("pk", "corrections"):
         corrections = json.loads(request.corrections) if request.corrections else {}
         if any(corrections.get(name) for name in fields):
-            kept = {name: ("" if name in fields else value) for name, value in corrections.items()}
-            DataSubjectRequest.objects.filter(pk=request.pk).update(corrections=json.dumps(kept))
-            corrected += 1
-    return corrected
+            request.corrections = json.dumps(
+                {name: ("" if name in fields else value) for name, value in corrections.items()}
+            )
+            corrected.append(request)
+    # One statement for them all, each row its own value, encrypted by the field as `save` would.
+    encrypted_bulk_update(corrected, "corrections")
+    return len(corrected)
 
 
 def platform_copies_erase(
@@ -125,18 +129,10 @@ def platform_copies_erase(
     e-mails and SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields
     are), so it goes at completion whatever is held. What proves the requests were handled stays:
     their type, dates, status and the bank's notes."""
-    requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
-    details = 0
-    for request in requests.only("pk", "details"):
-        if request.details:
-            DataSubjectRequest.objects.filter(pk=request.pk).update(details="")
-            details += 1
-    replies = 0
+    # Each one UPDATE whatever their number (`encrypted_update`).
+    details = encrypted_update(DataSubjectRequest.objects.filter(subject_id=subject_id), "details", value="")
     replies_of = RequestStatusChange.objects.filter(request__subject_id=subject_id, actor_kind="customer")
-    for change in replies_of.only("pk", "note"):
-        if change.note:
-            RequestStatusChange.objects.filter(pk=change.pk).update(note="")
-            replies += 1
+    replies = encrypted_update(replies_of, "note", value="")
     erased = {
         # Their task results are emptied below, with every other access or copy request's.
         "exports": exports_purge(
