@@ -243,18 +243,19 @@ def encrypted_bulk_update(objs: Sequence[models.Model], field: str) -> None:
     model = type(objs[0])
     target, pk = model._meta.get_field(field), model._meta.pk
     database = connections[router.db_for_write(model)]
-    name = database.ops.quote_name
+    quote = database.ops.quote_name
+    table, column, key = quote(model._meta.db_table), quote(target.column), quote(pk.column)
     batch = max(database.ops.bulk_batch_size([pk, target, pk], objs), 1)
     with database.cursor() as cursor:
         for start in range(0, len(objs), batch):
             chunk = objs[start : start + batch]
             ids = [pk.get_db_prep_value(obj.pk, database) for obj in chunk]
             cases = []
-            for obj, key in zip(chunk, ids, strict=True):
-                cases += [key, target.get_db_prep_save(getattr(obj, target.attname), database)]
-            cursor.execute(
-                f"UPDATE {name(model._meta.db_table)} SET {name(target.column)} = CASE {name(pk.column)} "  # noqa: S608 - names from the model
-                f"{' '.join(['WHEN %s THEN %s'] * len(chunk))} END "
-                f"WHERE {name(pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+            for obj, id_value in zip(chunk, ids, strict=True):
+                cases += [id_value, target.get_db_prep_save(getattr(obj, target.attname), database)]
+            whens, placeholders = " ".join(["WHEN %s THEN %s"] * len(chunk)), ", ".join(["%s"] * len(chunk))
+            cursor.execute(  # names from the model, values as parameters
+                f"UPDATE {table} SET {column} = CASE {key} {whens} END "  # noqa: S608
+                f"WHERE {key} IN ({placeholders})",
                 [*cases, *ids],
             )
