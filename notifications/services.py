@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
-from core.db import bulk_insert
+from core.db import bulk_insert, encrypted_update
 from core.errors import InvalidInput
 from integrations.models import OutboxMessage
 from integrations.outbox import email_message, outbox_cancel, outbox_enqueue_email, outbox_enqueue_email_batch
@@ -339,7 +339,8 @@ def notifications_erase(*, subject_id, now: datetime | None = None) -> int:
     delivered.update(status=NotificationAttempt.Status.DELIVERED, finished_at=sent_at)
     pending.update(status=NotificationAttempt.Status.FAILED, error=ERASED, finished_at=now)
     theirs.filter(status=Notification.Status.PENDING).update(status=Notification.Status.FAILED)
-    return theirs.update(context="{}")
+    # Counts what went: a second erasure (when a hold ends) counts only messages written since.
+    return encrypted_update(theirs, "context", value="{}", where=lambda context: context != "{}")
 
 
 def notification_mark_read(
