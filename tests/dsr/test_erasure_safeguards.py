@@ -21,14 +21,7 @@ from core.actors import Actor, actor_for_user
 from core.errors import Conflict, InvalidInput
 from dsr import services
 from dsr.checks import platform_check
-from dsr.models import (
-    ContactChange,
-    DataCategory,
-    DataSubjectRequest,
-    DeletionRecord,
-    FulfilmentTask,
-    LegalHold,
-)
+from dsr.models import ContactChange, DataCategory, DataSubjectRequest, DeletionRecord, FulfilmentTask
 from dsr.services import inventory
 from dsr.services.exports import export_download
 from dsr.services.profile import CONTACT_CHANGES_KEPT_FOR, contact_change_start, contact_changes_purge
@@ -290,9 +283,9 @@ def test_copies_made_after_the_deletion_are_erased_when_its_hold_ends(
     DataSubject.objects.filter(pk=subject.pk).update(
         relationship_ended_on=timezone.localdate() - timedelta(days=6 * 366)
     )
-    (hold,) = LegalHold.objects.filter(request=request, system__code="platform")
+    (hold,) = request.legal_holds.filter(system__code="platform")
 
-    held = LegalHold.objects.filter(request=request).count()
+    held = request.legal_holds.count()
     assert services.legal_holds_release_due(now=timezone.now()) == held
     assert DataSubjectRequest.objects.get(pk=later.pk).details == ""
     told.refresh_from_db()

@@ -22,17 +22,14 @@ from integrations.outbox import outbox_enqueue_email, outbox_erase
 from notifications.models import Notification
 from notifications.services import notification_preference_set, notifications_erase
 from tests.factories import make_subject
-from tests.notifications.test_services_notifier import TEMPLATE, _messages, _notify
+from tests.notifications.test_services_notifier import (
+    TEMPLATE,
+    _messages,
+    _notify,
+    sms_files,  # noqa: F401 - the same channels, autouse
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def channels(settings, tmp_path):
-    settings.SMS_GATEWAY_URL = ""
-    settings.SMS_FILE_PATH = str(tmp_path / "sms")
-    settings.NOTIFY_DEFAULT_CHANNELS = ["email", "sms", "inbox"]
-    settings.NOTIFY_FALLBACK_AFTER_ATTEMPTS = 1
 
 
 def _erase(subject, now):
@@ -41,8 +38,24 @@ def _erase(subject, now):
         notifications_erase(subject_id=subject.pk, now=now)
 
 
-def _by_sms(subject):
+def _erased_while_the_sms_is_sent(monkeypatch, settings, gateway_answer: str):
+    """A customer's SMS handed to the gateway; the erasure commits during the call, which then answers
+    `gateway_answer` ("" = accepted). Returns the customer, the notification, the SMS and the time."""
+    settings.NOTIFY_FALLBACK_AFTER_ATTEMPTS = 1  # a failure that counted would hand over to e-mail at once
+    subject = make_subject()
     notification_preference_set(actor=Actor.system("tests"), subject=subject, channels=["sms", "email"])
+    now = timezone.now()
+    notification = _notify(subject, now=now)
+    (sms,) = _messages(notification)
+
+    def erased_meanwhile(message, at):
+        _erase(subject, at + timedelta(seconds=1))
+        return gateway_answer
+
+    monkeypatch.setattr(delivery, "_send_sms", erased_meanwhile)
+    outbox_deliver(sms.pk, now=now)
+    sms.refresh_from_db()
+    return subject, notification, sms, now
 
 
 def _outcome(notification):
@@ -50,22 +63,10 @@ def _outcome(notification):
     return notification.status, [(a.channel, a.status, a.error) for a in notification.attempts.order_by("pk")]
 
 
-def test_accepted_by_the_gateway_then_erased_before_the_outcome_is_recorded(monkeypatch):
+def test_accepted_by_the_gateway_then_erased_before_the_outcome_is_recorded(monkeypatch, settings):
     """The gateway accepts the SMS; the erasure commits before the outbox records it: the erasure had
     cancelled the message and failed the attempt, and the acceptance was dropped."""
-    subject = make_subject()
-    _by_sms(subject)
-    now = timezone.now()
-    notification = _notify(subject, now=now)
-    (sms,) = _messages(notification)
-
-    def accepted_then_erased(message, at):
-        _erase(subject, at + timedelta(seconds=1))
-        return ""  # the gateway said yes
-
-    monkeypatch.setattr(delivery, "_send_sms", accepted_then_erased)
-    outbox_deliver(sms.pk, now=now)
-    sms.refresh_from_db()
+    subject, notification, sms, now = _erased_while_the_sms_is_sent(monkeypatch, settings, "")
     assert (sms.status, sms.sent_at, sms.last_error) == ("sent", now, "")
     assert (sms.destination, sms.payload) == ("", "")  # what the erasure emptied stays emptied
     assert _outcome(notification) == ("delivered", [("sms", "delivered", "")])
@@ -113,21 +114,10 @@ def test_recorded_as_sent_then_erased_stays_sent():
     assert (email.status, email.sent_at, email.payload) == ("sent", now, "")
 
 
-def test_refused_by_the_gateway_after_the_erasure_stays_failed(monkeypatch):
+def test_refused_by_the_gateway_after_the_erasure_stays_failed(monkeypatch, settings):
     """A failure after the erasure changes nothing: cancelled, failed for the erasure, no fallback."""
-    subject = make_subject()
-    _by_sms(subject)
-    now = timezone.now()
-    notification = _notify(subject, now=now)
-    (sms,) = _messages(notification)
-
-    def erased_then_refused(message, at):
-        _erase(subject, at)
-        return "sms error: rejected"
-
-    monkeypatch.setattr(delivery, "_send_sms", erased_then_refused)
-    outbox_deliver(sms.pk, now=now)
-    sms.refresh_from_db()
+    refused = "sms error: rejected"
+    subject, notification, sms, _now = _erased_while_the_sms_is_sent(monkeypatch, settings, refused)
     assert sms.status == "cancelled" and sms.sent_at is None
     status, attempts = _outcome(notification)
     assert status == "failed" and [(c, s) for c, s, _error in attempts] == [("sms", "failed")]
