@@ -64,13 +64,12 @@ def audit_trail(request):
         page = Paginator(entries, 50).get_page(params.get("page"))
         for entry in page:
             entry.label = action_label(entry.action)
-    filters = params.copy()
-    filters.pop("page", None)
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []
     return render(request, "audit/trail.html", {
         "page": page, "actions": known_actions(), "filters": params, "error": error, "subject_links": links,
         "verification": _verification_shown(request.session.get(SESSION_KEY)),
-        "filter_query": filters.urlencode(), "from_checkpoint": FROM_CHECKPOINT,
+        # The verify buttons come back to this very page: its filters and its page number.
+        "here_query": params.urlencode(), "from_checkpoint": FROM_CHECKPOINT,
     })

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 
 from audit import views
@@ -130,3 +132,29 @@ def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_ver
     assert 'data-testid="chain-intact"' in _verification(shown.content.decode())
     client.get(location)  # a reload
     assert len(verifications) == 1
+
+
+def _button(page: str, testid: str) -> str:
+    """The address a button of the page leads to."""
+    (href,) = re.findall(rf'href="([^"]+)"[^>]*data-testid="{testid}"', page)
+    return html.unescape(href)
+
+
+@pytest.mark.parametrize("button", ["verify-chain", "verify-from-checkpoint"])
+def test_verifying_from_a_later_page_of_a_filtered_trail_comes_back_to_that_page(logged_in, auditor, button):
+    """The auditor reading page 2 of a filtered trail verifies the chain and is back on page 2 of the same
+    filter, with the result above it, not sent to page 1."""
+    _write(60)  # two pages of 50
+    client = logged_in(auditor)
+    second = client.get(reverse("audit:trail"), {"action": "core.token.issued", "page": 2}).content.decode()
+    response = client.get(reverse("audit:trail") + _button(second, button))
+    assert response.status_code in (302, 303)
+    location = response["Location"]
+    kept = QueryDict(urlsplit(location).query)
+    assert "verify" not in kept
+    assert kept.get("page") == "2" and kept.get("action") == "core.token.issued"
+
+    shown = client.get(location).content.decode()
+    assert 'data-testid="chain-intact"' in _verification(shown)
+    assert in_either_language("Page %(number)s of %(total)s", shown, number=2, total=2)
+
