@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from audit.actions import action_label, known_actions
-from audit.selectors import audit_chain_verify, audit_entries
+from audit.selectors import audit_entries
+from audit.services import audit_chain_check
 from core.access import staff_required
+from core.actors import actor_for_user
 from core.errors import InvalidInput
 from core.moments import parse_moment
 from core.navigation import subject_links
@@ -47,8 +49,12 @@ def audit_trail(request):
     if params.get("verify"):
         # Verified once, then on to the same page without `verify`: a reload or Back shows the result
         # kept in the session instead of walking the whole chain again.
+        # Recorded in the trail as the scheduled checks are (who asked, what was read, the outcome): a
+        # whole-chain check here is then one the proof bundle can cite, and a broken chain alerts the DPO.
         with replica_reads():
-            result = audit_chain_verify(since_checkpoint=params["verify"] == FROM_CHECKPOINT)
+            result = audit_chain_check(
+                actor=actor_for_user(request.user), since_checkpoint=params["verify"] == FROM_CHECKPOINT
+            )
         request.session[SESSION_KEY] = _verification_remembered(result, at=timezone.now())
         kept = params.copy()
         kept.pop("verify")
