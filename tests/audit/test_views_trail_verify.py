@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 
 from audit import views
 from audit.models import AuditEntry
+from audit.selectors import CHAIN_OUTCOMES, audit_chain_last_full_check
 from audit.services import audit_checkpoint_write, audit_record
 from core.actors import Actor
+from core.roles import Role
+from integrations.models import OutboxMessage
 from tests.audit.tampering import reseal_with_the_key
+from tests.factories import UserFactory
 from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +47,13 @@ def _verification(page: str) -> str:
 def verifications(monkeypatch):
     """How many times the page verified the chain."""
     calls = []
-    verify = views.audit_chain_verify
+    verify = views.audit_chain_check
 
     def counted(**kwargs):
         calls.append(kwargs)
         return verify(**kwargs)
 
-    monkeypatch.setattr(views, "audit_chain_verify", counted)
+    monkeypatch.setattr(views, "audit_chain_check", counted)
     return calls
 
 
@@ -74,9 +80,10 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 
 def test_the_result_says_what_was_verified_and_up_to_which_entry(logged_in, auditor):
     entries = _write(3)
-    page = logged_in(auditor).get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
+    client = logged_in(auditor)
+    head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
+    page = client.get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
     found = _verification(page)
-    head = AuditEntry.objects.order_by("-sequence").first().sequence
     assert head >= entries[-1].sequence
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked: the whole chain from its first entry.",
@@ -92,9 +99,9 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     audit_checkpoint_write()  # its head is #6
     _write(3)
     client = logged_in(auditor)
+    head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
     page = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
     found = _verification(page)
-    head = AuditEntry.objects.order_by("-sequence").first().sequence
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked, from the head of the last checkpoint on.",
         found, first=entries[-1].sequence, last=head,
@@ -130,3 +137,71 @@ def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_ver
     assert 'data-testid="chain-intact"' in _verification(shown.content.decode())
     client.get(location)  # a reload
     assert len(verifications) == 1
+
+
+def _button(page: str, testid: str) -> str:
+    """The address a button of the page leads to."""
+    (href,) = re.findall(rf'href="([^"]+)"[^>]*data-testid="{testid}"', page)
+    return html.unescape(href)
+
+
+@pytest.mark.parametrize("button", ["verify-chain", "verify-from-checkpoint"])
+def test_verifying_from_a_later_page_of_a_filtered_trail_comes_back_to_that_page(logged_in, auditor, button):
+    """The auditor reading page 2 of a filtered trail verifies the chain and is back on page 2 of the same
+    filter, with the result above it, not sent to page 1."""
+    _write(60)  # two pages of 50
+    client = logged_in(auditor)
+    second = client.get(reverse("audit:trail"), {"action": "core.token.issued", "page": 2}).content.decode()
+    response = client.get(reverse("audit:trail") + _button(second, button))
+    assert response.status_code in (302, 303)
+    location = response["Location"]
+    kept = QueryDict(urlsplit(location).query)
+    assert "verify" not in kept
+    assert kept.get("page") == "2" and kept.get("action") == "core.token.issued"
+
+    shown = client.get(location).content.decode()
+    assert 'data-testid="chain-intact"' in _verification(shown)
+    assert in_either_language("Page %(number)s of %(total)s", shown, number=2, total=2)
+
+
+def _outcomes() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES).order_by("sequence"))
+
+
+def test_verifying_the_whole_chain_on_the_page_records_what_the_proof_bundle_quotes(logged_in, auditor):
+    """Recorded as the weekly job records it: a document can then cite this check as the last
+    verification of the whole chain, with who asked for it."""
+    _write(3)
+    assert audit_chain_last_full_check() is None
+    logged_in(auditor).get(reverse("audit:trail"), {"verify": 1})
+    (recorded,) = _outcomes()
+    assert audit_chain_last_full_check() == recorded
+    assert recorded.action == "audit.chain.verified"
+    assert recorded.actor_user_id == auditor.pk and recorded.actor_label == auditor.username
+    assert recorded.data["scope"] == "full" and recorded.data["from_sequence"] == 1
+    assert recorded.data["head_sequence"] == recorded.sequence - 1  # everything written before it
+
+
+def test_verifying_since_the_checkpoint_on_the_page_records_it_as_such(logged_in, auditor):
+    entries = _write(4)
+    audit_checkpoint_write()
+    _write(2)
+    logged_in(auditor).get(reverse("audit:trail"), {"verify": "checkpoint"})
+    (recorded,) = _outcomes()
+    assert recorded.actor_user_id == auditor.pk
+    assert recorded.data["scope"] == "since_checkpoint"
+    assert recorded.data["from_sequence"] == entries[-1].sequence
+    # Not the whole chain: no document may cite it as such.
+    assert audit_chain_last_full_check() is None
+
+
+def test_a_broken_chain_found_on_the_page_is_recorded_and_the_dpo_told(logged_in, auditor):
+    UserFactory(username="chi", role=Role.DPO, email="chi@bank.test")
+    entries = _write(4)
+    reseal_with_the_key(entries[1])
+    logged_in(auditor).get(reverse("audit:trail"), {"verify": 1})
+    broken = audit_chain_last_full_check()
+    assert broken is not None and broken.action == "audit.chain.broken"
+    assert broken.data["first_invalid"] == entries[2].pk and broken.actor_user_id == auditor.pk
+    (alert,) = OutboxMessage.objects.filter(topic="audit.chain.broken")
+    assert alert.destination == "chi@bank.test"
