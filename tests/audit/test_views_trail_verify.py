@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import transaction
 from django.http import QueryDict
+from django.test import Client
 from django.urls import reverse
 
 from audit import views
@@ -38,6 +39,12 @@ def _pager_links(page: str) -> list[str]:
     return [html.unescape(href) for href in re.findall(r'href="([^"]+)"', pager)]
 
 
+def _verify(client, value, *, follow: bool = False, **query):
+    """What the page's verify buttons send: a POST of `verify` to the page the auditor is reading."""
+    address = reverse("audit:trail") + (f"?{urlencode(query)}" if query else "")
+    return client.post(address, {"verify": value}, follow=follow)
+
+
 def _verification(page: str) -> str:
     found = page[page.index('data-testid="verification"'):]
     return found[:found.index("</div>")]
@@ -62,9 +69,7 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 ):
     _write(60)  # two pages of 50
     client = logged_in(auditor)
-    first = client.get(
-        reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}, follow=True
-    ).content.decode()
+    first = _verify(client, "full", action="core.token.issued", follow=True).content.decode()
     assert len(verifications) == 1
     (next_page,) = _pager_links(first)
     assert "verify" not in next_page
@@ -82,7 +87,7 @@ def test_the_result_says_what_was_verified_and_up_to_which_entry(logged_in, audi
     entries = _write(3)
     client = logged_in(auditor)
     head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
-    page = client.get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
+    page = _verify(client, "full", follow=True).content.decode()
     found = _verification(page)
     assert head >= entries[-1].sequence
     assert in_either_language(
@@ -100,7 +105,7 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     _write(3)
     client = logged_in(auditor)
     head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
-    page = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
+    page = _verify(client, "checkpoint", follow=True).content.decode()
     found = _verification(page)
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked, from the head of the last checkpoint on.",
@@ -111,9 +116,9 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     # An old entry re-sealed by someone holding the key lies before the checkpoint: the page's check
     # from the checkpoint cannot see it, the full verification does.
     reseal_with_the_key(entries[1])
-    since = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
+    since = _verify(client, "checkpoint", follow=True).content.decode()
     assert 'data-testid="chain-intact"' in _verification(since)
-    full = client.get(reverse("audit:trail"), {"verify": "1"}, follow=True).content.decode()
+    full = _verify(client, "full", follow=True).content.decode()
     assert 'data-testid="chain-broken"' in _verification(full)
     assert str(entries[2].pk) in _verification(full)
 
@@ -121,11 +126,11 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
 def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_verify_again(
     logged_in, auditor, verifications
 ):
-    """`?verify` is asked once: the page stores the result and sends the auditor on to the same filtered
+    """A verification is asked once: the page stores the result and sends the auditor on to the same filtered
     page without it, so reloading it or coming Back does not walk the whole chain again."""
     _write(3)
     client = logged_in(auditor)
-    response = client.get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1})
+    response = _verify(client, "full", action="core.token.issued")
     assert response.status_code in (302, 303)
     location = response["Location"]
     assert "verify" not in location
@@ -139,10 +144,12 @@ def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_ver
     assert len(verifications) == 1
 
 
-def _button(page: str, testid: str) -> str:
-    """The address a button of the page leads to."""
-    (href,) = re.findall(rf'href="([^"]+)"[^>]*data-testid="{testid}"', page)
-    return html.unescape(href)
+def _button(page: str, testid: str) -> tuple[str, str]:
+    """Where a verify button of the page posts, and the value it sends."""
+    (action,) = re.findall(r'<form method="post" action="([^"]*)"[^>]*>[^<]*<input type="hidden" '
+                           r'name="csrfmiddlewaretoken"[^>]*>[^<]*<button[^>]*data-testid="verify', page)
+    (value,) = re.findall(rf'name="verify" value="([^"]+)" data-testid="{testid}"', page)
+    return html.unescape(action), value
 
 
 @pytest.mark.parametrize("button", ["verify-chain", "verify-from-checkpoint"])
@@ -152,7 +159,8 @@ def test_verifying_from_a_later_page_of_a_filtered_trail_comes_back_to_that_page
     _write(60)  # two pages of 50
     client = logged_in(auditor)
     second = client.get(reverse("audit:trail"), {"action": "core.token.issued", "page": 2}).content.decode()
-    response = client.get(reverse("audit:trail") + _button(second, button))
+    action, value = _button(second, button)
+    response = client.post(reverse("audit:trail") + action, {"verify": value})
     assert response.status_code in (302, 303)
     location = response["Location"]
     kept = QueryDict(urlsplit(location).query)
@@ -173,7 +181,7 @@ def test_verifying_the_whole_chain_on_the_page_records_what_the_proof_bundle_quo
     verification of the whole chain, with who asked for it."""
     _write(3)
     assert audit_chain_last_full_check() is None
-    logged_in(auditor).get(reverse("audit:trail"), {"verify": 1})
+    _verify(logged_in(auditor), "full")
     (recorded,) = _outcomes()
     assert audit_chain_last_full_check() == recorded
     assert recorded.action == "audit.chain.verified"
@@ -186,7 +194,7 @@ def test_verifying_since_the_checkpoint_on_the_page_records_it_as_such(logged_in
     entries = _write(4)
     audit_checkpoint_write()
     _write(2)
-    logged_in(auditor).get(reverse("audit:trail"), {"verify": "checkpoint"})
+    _verify(logged_in(auditor), "checkpoint")
     (recorded,) = _outcomes()
     assert recorded.actor_user_id == auditor.pk
     assert recorded.data["scope"] == "since_checkpoint"
@@ -199,9 +207,27 @@ def test_a_broken_chain_found_on_the_page_is_recorded_and_the_dpo_told(logged_in
     UserFactory(username="chi", role=Role.DPO, email="chi@bank.test")
     entries = _write(4)
     reseal_with_the_key(entries[1])
-    logged_in(auditor).get(reverse("audit:trail"), {"verify": 1})
+    _verify(logged_in(auditor), "full")
     broken = audit_chain_last_full_check()
     assert broken is not None and broken.action == "audit.chain.broken"
     assert broken.data["first_invalid"] == entries[2].pk and broken.actor_user_id == auditor.pk
     (alert,) = OutboxMessage.objects.filter(topic="audit.chain.broken")
     assert alert.destination == "chi@bank.test"
+
+
+def test_a_link_cannot_make_the_auditor_verify_the_chain(logged_in, auditor, verifications):
+    """A verification writes an audit entry and may e-mail the DPO: it is a POST from the page's own
+    buttons, so a crafted link (`?verify=1` in an e-mail, an image's src) changes nothing."""
+    _write(3)
+    response = logged_in(auditor).get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1})
+    assert response.status_code == 200
+    assert verifications == [] and _outcomes() == []
+    assert 'data-testid="verification"' not in response.content.decode()
+
+
+def test_verifying_needs_the_pages_csrf_token(auditor, verifications):
+    _write(3)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(auditor)
+    assert client.post(reverse("audit:trail"), {"verify": 1}).status_code == 403
+    assert verifications == []

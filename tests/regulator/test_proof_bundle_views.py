@@ -284,7 +284,7 @@ def test_the_printable_page_says_when_the_whole_chain_was_last_verified(history,
 def test_a_whole_chain_verification_from_the_trail_page_is_the_one_the_bundle_quotes(history, auditor, dpo):
     """The auditor's "verify the whole chain" on the trail page is recorded as the weekly job's check is:
     a bundle taken afterwards says when and by which entry the whole chain was last verified."""
-    signed_in(auditor).get(reverse("audit:trail"), {"verify": 1})
+    signed_in(auditor).post(reverse("audit:trail"), {"verify": "full"})
     (checked,) = AuditEntry.objects.filter(action="audit.chain.verified")
     bundle = signed_in(dpo).post(
         _page_url(history.subject), {"reason": "other", "note": REASON, "format": "json"}
