@@ -25,6 +25,7 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.authorisation.resumed": _("Third-party access resumed"),
                 "authorisations.authorisation.revoked": _("Third-party access revoked"),
                 "authorisations.authorisation.expired": _("Third-party access expired"),
+                "authorisations.authorisation.used": _("Third-party access used (its one read)"),
                 "authorisations.access.reported": _("Third-party access to data reported"),
             }
         )

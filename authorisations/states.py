@@ -1,6 +1,7 @@
 """The authorisation state machine: statuses, the one table of allowed moves, the terminal set.
 
-Modelled on India's Account Aggregator consent artefact (ACTIVE, PAUSED, REVOKED, EXPIRED).
+Modelled on India's Account Aggregator consent artefact (ACTIVE, PAUSED, REVOKED, EXPIRED), with USED for
+a one-time authorisation whose single read has been made (fetch type ONETIME).
 `authorisations.services.authorisation_transition` is the only code that applies a move; pages,
 API, tasks and the DSR hooks all go through it and through `authorisation_allowed_actions`.
 """
@@ -22,6 +23,8 @@ class AuthorisationStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
+    # A one-time authorisation ("Once" on the consent screen) ends with the read it allowed.
+    USED = "used", _("Used (read once)")
 
 
 class PauseReason(models.TextChoices):
@@ -34,11 +37,13 @@ class PauseReason(models.TextChoices):
 S = AuthorisationStatus
 
 AUTHORISATION_MACHINE = StateMachine({
-    S.ACTIVE: {S.PAUSED, S.REVOKED, S.EXPIRED},
-    # A pause ends by resuming, or the authorisation ends anyway (revoked, or its term runs out).
-    S.PAUSED: {S.ACTIVE, S.REVOKED, S.EXPIRED},
+    S.ACTIVE: {S.PAUSED, S.REVOKED, S.EXPIRED, S.USED},
+    # A pause ends by resuming, or the authorisation ends anyway (revoked, or its term runs out). A
+    # one-time read the gateway reports during a pause has still been made: the authorisation is used.
+    S.PAUSED: {S.ACTIVE, S.REVOKED, S.EXPIRED, S.USED},
     S.REVOKED: set(),
     S.EXPIRED: set(),
+    S.USED: set(),
 })
 
 # Australia's Consumer Data Right: an authorisation lasts at most 12 months.

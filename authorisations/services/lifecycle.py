@@ -13,9 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, ThirdParty
+from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, FetchType, ThirdParty
 from authorisations.services.moves import event_new, event_save, locked_authorisations, move, move_all
-from authorisations.states import AuthorisationStatus, PauseReason, authorisation_expiry
+from authorisations.states import (
+    AUTHORISATION_MACHINE,
+    AuthorisationStatus,
+    PauseReason,
+    authorisation_expiry,
+)
 from consents.models import Channel, PurposeCategory
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
@@ -248,7 +253,9 @@ def access_record(
     now: datetime | None = None,
 ) -> AccessRecord:
     """The API gateway reports one read by the third party. Recorded whatever the status (an access
-    after a revocation is exactly what the customer must be able to see)."""
+    after a revocation is exactly what the customer must be able to see). The read a one-time
+    authorisation allowed ends it (used), in the same transaction: introspection answers inactive
+    from then on, and its tokens end."""
     now = now or timezone.now()
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
@@ -276,6 +283,9 @@ def access_record(
                 "status": authorisation.status,
             },
         )
+        live = authorisation.status in AUTHORISATION_MACHINE.live
+        if live and authorisation.fetch_type == FetchType.ONE_TIME:
+            move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
     return record
 
 

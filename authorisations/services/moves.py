@@ -21,7 +21,11 @@ from core.db import bulk_insert
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
-_KIND_BY_MOVE = {S.PAUSED: K.PAUSED, S.REVOKED: K.REVOKED, S.EXPIRED: K.EXPIRED, S.ACTIVE: K.RESUMED}
+_KIND_BY_MOVE = {
+    S.PAUSED: K.PAUSED, S.REVOKED: K.REVOKED, S.EXPIRED: K.EXPIRED, S.USED: K.USED, S.ACTIVE: K.RESUMED,
+}
+# The moves that end an authorisation: its tokens end with it.
+ENDS = AUTHORISATION_MACHINE.terminal
 
 
 def event_new(
@@ -110,7 +114,7 @@ def _apply(
     authorisation.pause_reason = pause_reason if to == S.PAUSED else ""
     authorisation.pause_source = pause_source if to == S.PAUSED else ""
     fields = ["status", "pause_reason", "pause_source"]
-    if to in (S.REVOKED, S.EXPIRED):
+    if to in ENDS:
         authorisation.ended_at = now
         fields.append("ended_at")
     return fields
@@ -126,7 +130,7 @@ def move(
     old = authorisation.status
     fields = _apply(authorisation, to=to, now=now, pause_reason=pause_reason, pause_source=pause_source)
     with transaction.atomic(savepoint=False):
-        if to in (S.REVOKED, S.EXPIRED):
+        if to in ENDS:
             _end_tokens([authorisation])
         authorisation.save(update_fields=fields)
         event = event_new(
