@@ -6,12 +6,19 @@ import hashlib
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
 from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
-from authorisations.states import AUTHORISATION_MACHINE, AuthorisationStatus, PauseReason
+from authorisations.states import (
+    AUTHORISATION_MACHINE,
+    PAUSE_BY_RESTRICTION,
+    AuthorisationStatus,
+    PauseReason,
+)
+from consents.models import ProcessingRestriction, PurposeCategory
+from consents.selectors import restrictions_in_force
 from core.actors import Actor
 from deadlines.policy import LOCAL_TZ
 
@@ -147,6 +154,20 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         "frequency_per_day": authorisation.frequency_per_day if periodic else None,
         "reads_remaining": remaining,
     }
+
+
+def disclosure_stop_in_force(subject_id) -> ProcessingRestriction | None:
+    """The customer's oldest restriction or objection in force that reaches disclosure to third parties
+    (one naming no purpose, so everything it can reach, or a purpose of sharing with third parties;
+    `covers_third_party_disclosure`), or None. While one is in force no authorisation of theirs
+    resumes."""
+    return (
+        restrictions_in_force(subject_id)
+        .filter(kind__in=list(PAUSE_BY_RESTRICTION))
+        .filter(Q(purpose__isnull=True) | Q(purpose__category=PurposeCategory.SHARING))
+        .order_by("started_at", "pk")
+        .first()
+    )
 
 
 def authorisation_request_pause_sources() -> list[str]:

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from consents.models import ProcessingRestriction
 from core.states import StateMachine
 
 
@@ -30,8 +31,17 @@ class AuthorisationStatus(models.TextChoices):
 class PauseReason(models.TextChoices):
     CUSTOMER = "customer", _("Paused by the customer")
     THIRD_PARTY_SUSPENDED = "third_party_suspended", _("The third party is suspended")
-    # Only an objection pauses (until it is lifted); a withdrawal, which is never lifted, revokes.
+    # An objection or a restriction pauses (until it is lifted); a withdrawal, never lifted, revokes.
     DSR = "dsr", _("An objection covers disclosure to third parties")
+    RESTRICTION = "restriction", _("A restriction of processing covers disclosure to third parties")
+
+
+# The pause a data-subject request's restriction in force puts on an authorisation, by its kind
+# (`consents.ProcessingRestriction.Kind`); the legal hold of a deletion pauses nothing (deletion revokes).
+PAUSE_BY_RESTRICTION = {
+    ProcessingRestriction.Kind.OBJECT: PauseReason.DSR,
+    ProcessingRestriction.Kind.RESTRICT: PauseReason.RESTRICTION,
+}
 
 
 S = AuthorisationStatus

@@ -77,8 +77,11 @@ RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
 
 def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """The restriction or objection of a verified request, in force in the caller's transaction
-    (idempotent: the completion applies it again for requests verified before it took effect at once)."""
-    restrictions_apply_in_transaction(
+    (idempotent: the completion applies it again for requests verified before it took effect at once).
+    A third party's authorisation is a disclosure: when what is now in force reaches disclosure to third
+    parties (everything, or a sharing purpose its legal basis lets it reach), the customer's
+    authorisations pause until it is lifted or the request is refused or cancelled (`move`)."""
+    in_force = restrictions_apply_in_transaction(
         actor=actor,
         subject=request.subject,
         purposes=request_purposes(request),
@@ -86,12 +89,11 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
         source=request_source(request),
         now=now,
     )
-    if request.type == RequestType.OBJECT:
-        # An objection covering disclosure to third parties pauses the matching authorisations.
-        authorisations_pause_for_subject_in_transaction(
-            actor=actor, subject=request.subject, purposes=request_purposes(request),
-            source=request_source(request), now=now,
-        )
+    reached = [restriction.purpose for restriction in in_force]
+    authorisations_pause_for_subject_in_transaction(
+        actor=actor, subject=request.subject, purposes=None if None in reached else reached,
+        source=request_source(request), now=now, kind=request.type,
+    )
 
 
 def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
