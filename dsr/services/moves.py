@@ -36,7 +36,7 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
-from dsr.selectors import request_recipients_open
+from dsr.selectors import request_guardian_refusal, request_recipients_open
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_processor_involved,
@@ -172,10 +172,24 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     return revoked
 
 
-def move_check(request: DataSubjectRequest, *, to: str) -> None:
-    """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, and work on or an answer to a
-    request whose requester's identity is not verified. `move` and completion both start here."""
+# The answers: given on the requester's authority, which must still hold (`request_guardian_refusal`).
+ANSWERS = frozenset({S.COMPLETED, S.PARTIALLY_COMPLETED})
+
+
+def guardian_authority_check(request: DataSubjectRequest, *, now: datetime | None = None) -> None:
+    """Refuse (409) to verify or answer a request whose guardian no longer acts for the child."""
+    refusal = request_guardian_refusal(request, now=now)
+    if refusal is not None:
+        raise refusal
+
+
+def move_check(request: DataSubjectRequest, *, to: str, now: datetime | None = None) -> None:
+    """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, work on or an answer to a
+    request whose requester's identity is not verified, and an answer to a guardian's request once that
+    guardian no longer acts for the child. `move` and completion both start here."""
     REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
+    if to in ANSWERS:
+        guardian_authority_check(request, now=now)
     if to in UNANSWERED_ENDS and not may_end_unanswered(request):
         raise Conflict(
             _("The withdrawal is already in force: it can no longer be refused or cancelled. Complete the "
@@ -230,7 +244,7 @@ def move(
 ) -> DataSubjectRequest:
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
-    move_check(request, to=to)
+    move_check(request, to=to, now=now)
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         if reason not in OutcomeReason.values:
