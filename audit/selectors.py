@@ -259,8 +259,9 @@ def _verified(
     return result
 
 
-# The entries the verification jobs record (`audit.services.audit_chain_check`), and what each says it
-# read (its `scope`): the whole chain, or from the head of the last signed checkpoint on.
+# The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
+# trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain, or from the
+# head of the last signed checkpoint on.
 CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
 CHAIN_FULL = "full"
 CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
@@ -268,7 +269,8 @@ CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
 
 def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
     """The latest recorded outcome (intact or broken) of a verification of the whole chain, from its
-    first entry (the weekly job; the nightly one too while no checkpoint is on file), recorded at or
+    first entry (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`; the
+    nightly job too while no checkpoint is on file), recorded at or
     before `until`; None when there is none. Reads the record, never walks the chain. Outcomes recorded
     before the scope was (2026-12) say nothing of it and are not counted."""
     outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)

@@ -121,13 +121,16 @@ def _subject_id(subject: Any) -> uuid.UUID | None:
     return subject.pk
 
 
-def audit_chain_check(*, actor: Actor | None = None, since_checkpoint: bool = False):
-    """Verify the chain and record the outcome in the chain itself (the nightly and weekly jobs).
+def audit_chain_check(*, actor: Actor | None = None, since_checkpoint: bool = False, workers: int = 1):
+    """Verify the chain and record the outcome in the chain itself: the nightly and weekly jobs, the
+    auditor's buttons on the trail page and `manage.py verify_audit` all verify through here, so every
+    verification of the whole chain is one a document can cite (`audit_chain_last_full_check`).
 
     `since_checkpoint`: from the head of the last signed checkpoint on (nightly); the weekly job
     re-reads the whole trail, which is what finds an old entry changed by someone holding the key.
+    `workers` as for `audit_chain_verify`.
     """
-    result = audit_chain_verify(since_checkpoint=since_checkpoint)
+    result = audit_chain_verify(since_checkpoint=since_checkpoint, workers=workers)
     _record_outcome(result, actor=actor)
     return result
 

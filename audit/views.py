@@ -7,20 +7,24 @@ from datetime import datetime
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from audit.actions import action_label, known_actions
-from audit.selectors import audit_chain_verify, audit_entries
+from audit.selectors import audit_entries
+from audit.services import audit_chain_check
 from core.access import staff_required
+from core.actors import actor_for_user
 from core.errors import InvalidInput
 from core.moments import parse_moment
 from core.navigation import subject_links
 from core.references import NO_SUBJECT, subject_id_for_reference
 from core.replica import replica_reads
 
-# `?verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value the
-# whole chain. The result is kept in the session and the page redirects to itself without `verify`, so
-# reloading or paging through the trail afterwards shows it again, with when it was taken, instead of
-# verifying again.
+# A POST of `verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value
+# the whole chain. A POST, from the page's own buttons: a verification is recorded and may alert the
+# DPO, which a crafted link must not set off. The result is kept in the session and the page redirects
+# to itself (its filters and page number), so reloading or paging through the trail afterwards shows it
+# again, with when it was taken, instead of verifying again.
 FROM_CHECKPOINT = "checkpoint"
 SESSION_KEY = "audit_verification"
 
@@ -42,17 +46,20 @@ def _verification_shown(remembered: dict | None) -> dict | None:
 
 
 @staff_required("audit.view_auditentry")
+@require_http_methods(["GET", "POST"])
 def audit_trail(request):
     params = request.GET
-    if params.get("verify"):
+    if request.method == "POST" and request.POST.get("verify"):
         # Verified once, then on to the same page without `verify`: a reload or Back shows the result
         # kept in the session instead of walking the whole chain again.
+        # Recorded in the trail as the scheduled checks are (who asked, what was read, the outcome): a
+        # whole-chain check here is then one the proof bundle can cite, and a broken chain alerts the DPO.
         with replica_reads():
-            result = audit_chain_verify(since_checkpoint=params["verify"] == FROM_CHECKPOINT)
+            result = audit_chain_check(
+                actor=actor_for_user(request.user), since_checkpoint=request.POST["verify"] == FROM_CHECKPOINT
+            )
         request.session[SESSION_KEY] = _verification_remembered(result, at=timezone.now())
-        kept = params.copy()
-        kept.pop("verify")
-        return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+        return redirect(request.get_full_path())
     error = None
     try:
         since = parse_moment(params.get("since"), field="since")
@@ -64,13 +71,12 @@ def audit_trail(request):
         page = Paginator(entries, 50).get_page(params.get("page"))
         for entry in page:
             entry.label = action_label(entry.action)
-    filters = params.copy()
-    filters.pop("page", None)
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []
     return render(request, "audit/trail.html", {
         "page": page, "actions": known_actions(), "filters": params, "error": error, "subject_links": links,
         "verification": _verification_shown(request.session.get(SESSION_KEY)),
-        "filter_query": filters.urlencode(), "from_checkpoint": FROM_CHECKPOINT,
+        # The verify buttons come back to this very page: its filters and its page number.
+        "here_query": params.urlencode(), "from_checkpoint": FROM_CHECKPOINT,
     })

@@ -25,6 +25,7 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.authorisation.resumed": _("Third-party access resumed"),
                 "authorisations.authorisation.revoked": _("Third-party access revoked"),
                 "authorisations.authorisation.expired": _("Third-party access expired"),
+                "authorisations.authorisation.used": _("Third-party access used (its one read)"),
                 "authorisations.access.reported": _("Third-party access to data reported"),
             }
         )
@@ -37,7 +38,7 @@ class AuthorisationsConfig(AppConfig):
         # (its token also needs the "authorisations:gateway" scope).
         grant_permissions(Role.CLIENT, "authorisations.report_access")
         from authorisations import navigation
-        from authorisations.services.lifecycle import authorisations_revoke_for_child
+        from authorisations.services.rights import authorisations_revoke_for_child
         from subjects.follow_ups import register_after_rectification
 
         navigation.register()

@@ -152,6 +152,7 @@ class AuthorisationEvent(models.Model):
         RESUMED = "resumed", _("Resumed")
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
+        USED = "used", _("Used")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     authorisation = models.ForeignKey(Authorisation, on_delete=models.PROTECT, related_name="events")

@@ -6,7 +6,9 @@
 - scopes: a third party may ask only for the data scopes the DPO registered for it (anything else is
   `invalid_scope`), and there are no scopes beyond the read-only data catalogue;
 - a code is exchanged, and a refresh token used, only while the authorisation the customer gave
-  that third party is ACTIVE and unexpired: a pause, a revocation or the end of the term stops them.
+  that third party is ACTIVE and unexpired: a pause, a revocation, the end of the term or the one read
+  of a one-time authorisation (used) stops them. A daily limit reached does not: a token reads nothing
+  by itself, and introspection answers inactive until the bank's midnight (`token_introspect`).
 """
 
 from __future__ import annotations

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from authorisations.models import AccessRecord, Authorisation, ThirdParty
-from authorisations.states import AUTHORISATION_MACHINE, AuthorisationStatus, PauseReason
+from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
+from authorisations.states import (
+    AUTHORISATION_MACHINE,
+    PAUSE_BY_RESTRICTION,
+    AuthorisationStatus,
+    PauseReason,
+)
+from consents.models import ProcessingRestriction, PurposeCategory
+from consents.selectors import restrictions_in_force
 from core.actors import Actor
+from deadlines.policy import LOCAL_TZ
 
 S = AuthorisationStatus
 
@@ -83,13 +92,28 @@ def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) ->
     return frozenset(actions)
 
 
+def authorisation_reads_remaining(authorisation: Authorisation, *, now: datetime) -> int:
+    """How many reads the customer's agreement still allows the third party: a one-time
+    authorisation one read in all, a periodic one `frequency_per_day` a day, the day running from
+    midnight to midnight in the bank's time zone (Asia/Ho_Chi_Minh). Counted from the reads the
+    gateway reported (`AccessRecord`, by when each was made)."""
+    reads = AccessRecord.objects.filter(authorisation=authorisation)
+    if authorisation.fetch_type == FetchType.ONE_TIME:
+        return max(1 - reads.count(), 0)
+    day_starts = datetime.combine(timezone.localtime(now, LOCAL_TZ).date(), time.min, tzinfo=LOCAL_TZ)
+    today = reads.filter(accessed_at__gte=day_starts, accessed_at__lt=day_starts + timedelta(days=1))
+    return max(authorisation.frequency_per_day - today.count(), 0)
+
+
 INACTIVE: dict[str, Any] = {"active": False}
 
 
 def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     """RFC 7662 answer for an access token, read from the database every time (no cache), so a
     revocation or pause shows at the next call. Active only for an ACTIVE, unexpired authorisation of
-    an active third party whose scopes include every scope of the token."""
+    an active third party whose scopes include every scope of the token, while the reads it allows
+    are not used up (`authorisation_reads_remaining`: "Once", or "at most N times a day" as the
+    customer agreed); the answer says how many remain, so the gateway can hold to them."""
     if not token:
         return INACTIVE
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -111,6 +135,10 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         or not set(access.scope.split()) <= set(authorisation.scopes)
     ):
         return INACTIVE
+    remaining = authorisation_reads_remaining(authorisation, now=now)
+    if remaining == 0:
+        return INACTIVE
+    periodic = authorisation.fetch_type == FetchType.PERIODIC
     return {
         "active": True,
         "scope": access.scope,
@@ -122,7 +150,24 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         "sub": authorisation.subject.external_ref,
         "authorisation_id": str(authorisation.pk),
         "authorisation_expires_at": authorisation.expires_at.isoformat(),
+        "fetch_type": authorisation.fetch_type,
+        "frequency_per_day": authorisation.frequency_per_day if periodic else None,
+        "reads_remaining": remaining,
     }
+
+
+def disclosure_stop_in_force(subject_id) -> ProcessingRestriction | None:
+    """The customer's oldest restriction or objection in force that reaches disclosure to third parties
+    (one naming no purpose, so everything it can reach, or a purpose of sharing with third parties;
+    `covers_third_party_disclosure`), or None. While one is in force no authorisation of theirs
+    resumes."""
+    return (
+        restrictions_in_force(subject_id)
+        .filter(kind__in=list(PAUSE_BY_RESTRICTION))
+        .filter(Q(purpose__isnull=True) | Q(purpose__category=PurposeCategory.SHARING))
+        .order_by("started_at", "pk")
+        .first()
+    )
 
 
 def authorisation_request_pause_sources() -> list[str]:

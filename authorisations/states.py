@@ -1,6 +1,7 @@
 """The authorisation state machine: statuses, the one table of allowed moves, the terminal set.
 
-Modelled on India's Account Aggregator consent artefact (ACTIVE, PAUSED, REVOKED, EXPIRED).
+Modelled on India's Account Aggregator consent artefact (ACTIVE, PAUSED, REVOKED, EXPIRED), with USED for
+a one-time authorisation whose single read has been made (fetch type ONETIME).
 `authorisations.services.authorisation_transition` is the only code that applies a move; pages,
 API, tasks and the DSR hooks all go through it and through `authorisation_allowed_actions`.
 """
@@ -13,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from consents.models import ProcessingRestriction
 from core.states import StateMachine
 
 
@@ -22,23 +24,36 @@ class AuthorisationStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
+    # A one-time authorisation ("Once" on the consent screen) ends with the read it allowed.
+    USED = "used", _("Used (read once)")
 
 
 class PauseReason(models.TextChoices):
     CUSTOMER = "customer", _("Paused by the customer")
     THIRD_PARTY_SUSPENDED = "third_party_suspended", _("The third party is suspended")
-    # Only an objection pauses (until it is lifted); a withdrawal, which is never lifted, revokes.
+    # An objection or a restriction pauses (until it is lifted); a withdrawal, never lifted, revokes.
     DSR = "dsr", _("An objection covers disclosure to third parties")
+    RESTRICTION = "restriction", _("A restriction of processing covers disclosure to third parties")
+
+
+# The pause a data-subject request's restriction in force puts on an authorisation, by its kind
+# (`consents.ProcessingRestriction.Kind`); the legal hold of a deletion pauses nothing (deletion revokes).
+PAUSE_BY_RESTRICTION = {
+    ProcessingRestriction.Kind.OBJECT: PauseReason.DSR,
+    ProcessingRestriction.Kind.RESTRICT: PauseReason.RESTRICTION,
+}
 
 
 S = AuthorisationStatus
 
 AUTHORISATION_MACHINE = StateMachine({
-    S.ACTIVE: {S.PAUSED, S.REVOKED, S.EXPIRED},
-    # A pause ends by resuming, or the authorisation ends anyway (revoked, or its term runs out).
-    S.PAUSED: {S.ACTIVE, S.REVOKED, S.EXPIRED},
+    S.ACTIVE: {S.PAUSED, S.REVOKED, S.EXPIRED, S.USED},
+    # A pause ends by resuming, or the authorisation ends anyway (revoked, or its term runs out). A
+    # one-time read the gateway reports during a pause has still been made: the authorisation is used.
+    S.PAUSED: {S.ACTIVE, S.REVOKED, S.EXPIRED, S.USED},
     S.REVOKED: set(),
     S.EXPIRED: set(),
+    S.USED: set(),
 })
 
 # Australia's Consumer Data Right: an authorisation lasts at most 12 months.

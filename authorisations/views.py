@@ -43,6 +43,16 @@ class ConsentScreenView(AuthorizationView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        # REQUEST_APPROVAL_PROMPT is "force": the customer reads and approves the terms every time a
+        # code is issued. The toolkit lets the query string override that setting (`approval_prompt=
+        # auto` issues a code at once to a customer holding an unexpired token), so the client's
+        # word on it is dropped and the screen always shows.
+        if "approval_prompt" in request.GET:
+            request.GET = request.GET.copy()
+            del request.GET["approval_prompt"]
+        return super().get(request, *args, **kwargs)
+
     def error_response(self, error, application, **kwargs):
         # A scope beyond the registration is refused here, at the bank, not bounced to the client.
         oauth_error = getattr(error, "oauthlib_error", None)

@@ -1,6 +1,7 @@
 """Database helpers: a cursor for the few queries on the hot path, planned once per database
-connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once; the unit of
-work of an API call; a row locked by its id (`locked_or_not_found`); lock waits.
+connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once;
+`encrypted_update` and `encrypted_bulk_update` for an encrypted column rewritten on many rows at once;
+the unit of work of an API call; a row locked by its id (`locked_or_not_found`); lock waits.
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
 
 from core.errors import Conflict, NotFound
@@ -218,3 +219,43 @@ def head_and_total(queryset: models.QuerySet[M], limit: int) -> tuple[list[M], i
     say so ("20 of 35"). Counted only when the head is full: a shorter one is the whole list."""
     head = list(queryset[:limit])
     return head, queryset.count() if len(head) == limit else len(head)
+
+
+def encrypted_update(
+    rows: models.QuerySet, field: str, *, value: Any, where: Callable[[Any], bool] = bool
+) -> int:
+    """Set the encrypted `field` of the rows of `rows` whose decrypted value passes `where` (by default:
+    holds something) to `value`, in one UPDATE (the caller's transaction); returns how many. SQL cannot
+    choose them itself: the same text encrypts differently each time, and an empty one is ciphertext too."""
+    chosen = [pk for pk, current in rows.values_list("pk", field) if where(current)]
+    if chosen:
+        rows.model._default_manager.filter(pk__in=chosen).update(**{field: value})
+    return len(chosen)
+
+
+def encrypted_bulk_update(objs: Sequence[models.Model], field: str) -> None:
+    """Write each row's own value of the encrypted `field` (set on `objs`, rows of one model), in one
+    UPDATE per `bulk_batch_size` rows (the caller's transaction). Not `bulk_update`: an encrypted field
+    encrypts whatever it is handed, so the CASE expression `bulk_update` builds would be stored as the
+    ciphertext of its own text. Here each value is prepared (encrypted) by the field, as `save` does."""
+    if not objs:
+        return
+    model = type(objs[0])
+    target, pk = model._meta.get_field(field), model._meta.pk
+    database = connections[router.db_for_write(model)]
+    quote = database.ops.quote_name
+    table, column, key = quote(model._meta.db_table), quote(target.column), quote(pk.column)
+    batch = max(database.ops.bulk_batch_size([pk, target, pk], objs), 1)
+    with database.cursor() as cursor:
+        for start in range(0, len(objs), batch):
+            chunk = objs[start : start + batch]
+            ids = [pk.get_db_prep_value(obj.pk, database) for obj in chunk]
+            cases = []
+            for obj, id_value in zip(chunk, ids, strict=True):
+                cases += [id_value, target.get_db_prep_save(getattr(obj, target.attname), database)]
+            whens, placeholders = " ".join(["WHEN %s THEN %s"] * len(chunk)), ", ".join(["%s"] * len(chunk))
+            cursor.execute(  # names from the model, values as parameters
+                f"UPDATE {table} SET {column} = CASE {key} {whens} END "  # noqa: S608
+                f"WHERE {key} IN ({placeholders})",
+                [*cases, *ids],
+            )

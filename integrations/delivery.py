@@ -269,11 +269,15 @@ def revive_context(value: Any, key: str = "") -> Any:
 def _record_attempt(message: OutboxMessage, error: str, *, now: datetime) -> OutboxMessage:
     with transaction.atomic(durable=True):
         message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        if message.status != OutboxMessage.Status.PENDING:
-            # Ended while it was being sent (cancelled by the customer's erasure): its status, emptied
-            # body and the notifier's record stay as they are, and no other channel is queued.
+        if message.status != OutboxMessage.Status.PENDING and (
+            error or message.status != OutboxMessage.Status.CANCELLED
+        ):
+            # Ended while it was being sent (cancelled by the customer's erasure) and not delivered: its
+            # status, emptied body and the notifier's record stay as they are, no other channel queued.
             logger.warning("outbox message ended during delivery", extra={"message_id": str(message.pk)})
             return message
+        # Cancelled meanwhile but accepted by the gateway: it was sent, and is recorded so (its body
+        # stays emptied), for the notifier too.
         if not error:
             message.status = OutboxMessage.Status.SENT
             message.sent_at = now

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,7 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict
 from integrations import tasks
-from integrations.models import OutboxDedupeKey, OutboxMessage, WebhookEndpoint
+from integrations.models import PERSONAL_KINDS, OutboxDedupeKey, OutboxMessage, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -318,10 +319,8 @@ def outbox_rearm(message: OutboxMessage, *, now: datetime) -> None:
     dispatch_on_commit(message.pk)
 
 
-# Messages to a person's own address (the customer's e-mail or phone, a staff member's e-mail): their
-# address and body are personal data. Webhooks go to systems and carry ids and the customer number;
-# a pending one is a duty to a system (an erase task, a stop notice) and is delivered.
-PERSONAL_KINDS = (OutboxMessage.Kind.EMAIL, OutboxMessage.Kind.SMS)
+# `PERSONAL_KINDS` (integrations.models): a webhook still pending at the erasure is a duty to a system
+# (an erase task, a stop notice) and is delivered.
 OUTBOX_PURGE_BATCH = 2000
 
 
@@ -340,20 +339,25 @@ def outbox_erase(*, subject_id, now: datetime) -> dict[str, int]:
     return {"outbox_cancelled": cancelled, "outbox_emptied": emptied}
 
 
+def outbox_content_due(*, cutoff: datetime) -> QuerySet[OutboxMessage]:
+    """E-mails and SMS sent or cancelled before `cutoff` whose address and body are still kept: on the
+    `outbox_content_kept` partial index, whose condition the filter repeats, so the nightly purge reads
+    the messages still to empty, not the whole outbox."""
+    return OutboxMessage.objects.filter(
+        kind__in=PERSONAL_KINDS,
+        status__in=(OutboxMessage.Status.SENT, OutboxMessage.Status.CANCELLED),
+        created_at__lt=cutoff,
+        content_erased_at__isnull=True,
+    )
+
+
 def outbox_purge_delivered(*, now: datetime | None = None, limit: int = OUTBOX_PURGE_BATCH) -> int:
     """Empty the address and body of e-mails and SMS sent or cancelled more than
     OUTBOX_CONTENT_KEPT_DAYS ago, a bounded batch at a time (the nightly job re-runs on a full one),
     with one audit entry per batch. Returns how many were emptied."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.OUTBOX_CONTENT_KEPT_DAYS)
-    due = list(
-        OutboxMessage.objects.filter(
-            kind__in=PERSONAL_KINDS,
-            status__in=(OutboxMessage.Status.SENT, OutboxMessage.Status.CANCELLED),
-            created_at__lt=cutoff,
-            content_erased_at__isnull=True,
-        ).values_list("pk", flat=True)[:limit]
-    )
+    due = list(outbox_content_due(cutoff=cutoff).values_list("pk", flat=True)[:limit])
     if not due:
         return 0
     with transaction.atomic(durable=True):

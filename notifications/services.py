@@ -24,13 +24,14 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
-from core.db import bulk_insert
+from core.db import bulk_insert, encrypted_update
 from core.errors import InvalidInput
 from integrations.models import OutboxMessage
 from integrations.outbox import email_message, outbox_cancel, outbox_enqueue_email, outbox_enqueue_email_batch
@@ -40,6 +41,7 @@ from subjects.selectors import personal_value_masked
 
 OUTBOX_KIND = {Channel.EMAIL: OutboxMessage.Kind.EMAIL, Channel.SMS: OutboxMessage.Kind.SMS}
 FELL_BACK = "fell back to the next channel"
+ERASED = "erased with the customer's personal data"
 # `Channel.values` rebuilds its list on each read; a sweep asks once per customer and channel.
 CHANNELS = frozenset(Channel.values)
 
@@ -242,17 +244,25 @@ def notification_follow_outbox(*, message: OutboxMessage, error: str, now: datet
     """Record what the outbox did with a notification's message (inside its transaction, the message
     locked): delivered; or, after `NOTIFY_FALLBACK_AFTER_ATTEMPTS` failures, stop that channel and queue
     the customer's next outside channel. When only the inbox is left, the outbox keeps retrying with its
-    full backoff (the inbox shows the message meanwhile) and the inbox takes over once it parks it."""
+    full backoff (the inbox shows the message meanwhile) and the inbox takes over once it parks it. A
+    delivery the gateway accepted while the customer's erasure ended the attempt is recorded all the
+    same: the message was sent."""
     attempt = NotificationAttempt.objects.filter(outbox_message_id=message.pk).first()
-    if attempt is None or attempt.status != NotificationAttempt.Status.PENDING:
+    erased_meanwhile = attempt is not None and attempt.status == NotificationAttempt.Status.FAILED and (
+        attempt.error == ERASED
+    )
+    if attempt is None or not (attempt.status == NotificationAttempt.Status.PENDING or erased_meanwhile):
         return
     notification = Notification.objects.select_for_update().get(pk=attempt.notification_id)
     if not error:
+        attempt.error = ""
         _finish(attempt, NotificationAttempt.Status.DELIVERED, now=now)
         notification.status = Notification.Status.DELIVERED
         notification.channel = attempt.channel
         notification.delivered_at = now
         notification.save(update_fields=["status", "channel", "delivered_at"])
+        return
+    if erased_meanwhile:
         return
     attempt.error = error[:200]
     index = notification.channels.index(attempt.channel)
@@ -307,21 +317,30 @@ def notification_preference_set(
     return preference
 
 
-ERASED = "erased with the customer's personal data"
-
-
 def notifications_erase(*, subject_id, now: datetime | None = None) -> int:
     """Forget what the customer's messages said (they may quote erased data) in the erasure's transaction;
     the record of what was sent, on which channel and when, stays. A message still being sent ends
     there, failed for the erasure (its outbox e-mail or SMS is cancelled with it, `outbox_erase`): no
-    later outcome of that delivery moves it on or queues another channel."""
+    later failure of that delivery moves it on or queues another channel, while a later acceptance by
+    the gateway is recorded as delivered (`notification_follow_outbox`). One whose outbox message was
+    already sent, its outcome not yet recorded, is delivered, when the outbox sent it."""
     now = now or timezone.now()
     theirs = Notification.objects.filter(subject_id=subject_id)
-    NotificationAttempt.objects.filter(
+    pending = NotificationAttempt.objects.filter(
         notification__in=theirs, status=NotificationAttempt.Status.PENDING
-    ).update(status=NotificationAttempt.Status.FAILED, error=ERASED, finished_at=now)
+    )
+    sent = OutboxMessage.objects.filter(pk=OuterRef("outbox_message_id"), status=OutboxMessage.Status.SENT)
+    sent_at = Subquery(sent.values("sent_at")[:1])
+    delivered = pending.annotate(sent_at=sent_at).filter(sent_at__isnull=False)
+    theirs.filter(pk__in=delivered.values("notification_id")).update(
+        status=Notification.Status.DELIVERED,
+        delivered_at=Subquery(delivered.filter(notification_id=OuterRef("pk")).values("sent_at")[:1]),
+    )
+    delivered.update(status=NotificationAttempt.Status.DELIVERED, finished_at=sent_at)
+    pending.update(status=NotificationAttempt.Status.FAILED, error=ERASED, finished_at=now)
     theirs.filter(status=Notification.Status.PENDING).update(status=Notification.Status.FAILED)
-    return theirs.update(context="{}")
+    # Counts what went: a second erasure (when a hold ends) counts only messages written since.
+    return encrypted_update(theirs, "context", value="{}", where=lambda context: context != "{}")
 
 
 def notification_mark_read(

@@ -28,7 +28,17 @@ MAX_ACCESS_REASON_LENGTH = 500
 
 def access_reason_normalised(reason: str | None) -> str:
     """A reason for reading a customer's data as it is recorded: one line, at most the length kept."""
-    return " ".join((reason or "").split())[:MAX_ACCESS_REASON_LENGTH]
+    return _one_line(reason)[:MAX_ACCESS_REASON_LENGTH]
+
+
+def access_reason_too_long(reason: str | None) -> bool:
+    """Whether the reason, on one line, is longer than what is recorded: refused where cutting it
+    would record another reason than the one given (the proof bundle's)."""
+    return len(_one_line(reason)) > MAX_ACCESS_REASON_LENGTH
+
+
+def _one_line(reason: str | None) -> str:
+    return " ".join((reason or "").split())
 
 
 def personal_value_masked(field: str, value):

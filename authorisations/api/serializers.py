@@ -159,3 +159,17 @@ class IntrospectOutputSerializer(serializers.Serializer):
     sub = serializers.CharField(required=False, help_text="The customer's number (CIF).")
     authorisation_id = serializers.UUIDField(required=False)
     authorisation_expires_at = serializers.DateTimeField(required=False)
+    fetch_type = serializers.ChoiceField(
+        choices=FetchType.choices, required=False,
+        help_text="How often the customer agreed the third party reads: once, or periodically.",
+    )
+    frequency_per_day = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="A periodic authorisation's reads a day at most (the day in Asia/Ho_Chi_Minh); null "
+        "when once.",
+    )
+    reads_remaining = serializers.IntegerField(
+        required=False,
+        help_text="Reads still allowed: today's for a periodic authorisation (from local midnight), the "
+        "one read for a one-time one. The token introspects inactive once none remains.",
+    )

@@ -13,18 +13,20 @@ from authorisations.services.lifecycle import (
     authorisation_resume,
     authorisation_revoke,
     authorisation_terms_check,
-    authorisations_pause_for_subject_in_transaction,
-    authorisations_resume_for_source_in_transaction,
-    authorisations_revoke_for_source_in_transaction,
-    authorisations_revoke_for_subject_in_transaction,
-    authorisations_revoke_for_withdrawal_in_transaction,
-    covers_third_party_disclosure,
 )
 from authorisations.services.registry import (
     Registration,
     third_party_reactivate,
     third_party_register,
     third_party_suspend,
+)
+from authorisations.services.rights import (
+    authorisations_pause_for_subject_in_transaction,
+    authorisations_resume_for_source_in_transaction,
+    authorisations_revoke_for_source_in_transaction,
+    authorisations_revoke_for_subject_in_transaction,
+    authorisations_revoke_for_withdrawal_in_transaction,
+    covers_third_party_disclosure,
 )
 
 __all__ = [

@@ -1,25 +1,35 @@
 """An authorisation's life: the grant on the consent screen, the customer's and staff's moves (pause,
-resume, revoke), the access log, and the hooks the data-subject-rights app calls. The moves themselves
-are `authorisations.services.moves`."""
+resume, revoke) and the access log. The moves themselves are `authorisations.services.moves`; the hooks
+the data-subject-rights app calls are `authorisations.services.rights`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, ThirdParty
-from authorisations.services.moves import event_new, event_save, locked_authorisations, move, move_all
-from authorisations.states import AuthorisationStatus, PauseReason, authorisation_expiry
-from consents.models import Channel, PurposeCategory
+from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, FetchType, ThirdParty
+from authorisations.services.moves import (
+    event_new,
+    event_save,
+    locked_authorisations,
+    move,
+    move_all,
+    resume,
+)
+from authorisations.states import (
+    AUTHORISATION_MACHINE,
+    AuthorisationStatus,
+    PauseReason,
+    authorisation_expiry,
+)
+from consents.models import Channel
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
-from subjects.children import may_be_child, shown_to_be_child
+from subjects.children import may_be_child
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -162,17 +172,22 @@ def _move_one(
 ) -> Authorisation:
     """Lock one authorisation (a customer, `subject` given, reaches only their own) and apply one move
     to it in a transaction of its own; `details` are `move()`'s. A pause the customer did not make (a
-    suspended third party, an objection) is not resumed here: it ends with its cause."""
+    suspended third party, an objection or restriction) is not resumed here: it ends with its cause.
+    The customer's own pause ends, but the authorisation resumes only if nothing else holds it
+    (`resume`)."""
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
         authorisation = _lock(authorisation_id, subject=subject)
         if to == S.ACTIVE and authorisation.status == S.PAUSED:
             _refuse_resume_of_others_pause(authorisation)
-        return move(authorisation, to=to, actor=actor, now=now or timezone.now(), **details)
+            return resume(authorisation, actor=actor, now=now, **details)
+        return move(authorisation, to=to, actor=actor, now=now, **details)
 
 
 def _refuse_resume_of_others_pause(authorisation: Authorisation) -> None:
     """Say what ends a pause the customer did not make: only its own cause resumes it (the third
-    party's reactivation, the objection's lifting), unless the authorisation's term ends first."""
+    party's reactivation, the objection's or restriction's lifting), unless the authorisation's term
+    ends first."""
     if authorisation.pause_reason == PauseReason.DSR:
         raise Conflict(
             _(
@@ -180,6 +195,15 @@ def _refuse_resume_of_others_pause(authorisation: Authorisation) -> None:
                 "resumes when the objection is lifted, unless its term has ended by then."
             ),
             code="paused_by_objection",
+        )
+    if authorisation.pause_reason == PauseReason.RESTRICTION:
+        raise Conflict(
+            _(
+                "Your request to restrict the processing of your data covers disclosing it to third "
+                "parties, which paused this authorisation; it resumes when the restriction is lifted, "
+                "unless its term has ended by then."
+            ),
+            code="paused_by_restriction",
         )
     if authorisation.pause_reason != PauseReason.CUSTOMER:
         raise Conflict(
@@ -248,7 +272,9 @@ def access_record(
     now: datetime | None = None,
 ) -> AccessRecord:
     """The API gateway reports one read by the third party. Recorded whatever the status (an access
-    after a revocation is exactly what the customer must be able to see)."""
+    after a revocation is exactly what the customer must be able to see). The read a one-time
+    authorisation allowed ends it (used), in the same transaction: introspection answers inactive
+    from then on, and its tokens end."""
     now = now or timezone.now()
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
@@ -276,101 +302,7 @@ def access_record(
                 "status": authorisation.status,
             },
         )
+        live = authorisation.status in AUTHORISATION_MACHINE.live
+        if live and authorisation.fetch_type == FetchType.ONE_TIME:
+            move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
     return record
-
-
-def covers_third_party_disclosure(purposes) -> bool:
-    """A withdrawal or objection reaches third-party access when it names no purpose (all of them)
-    or names a purpose of sharing with third parties."""
-    return purposes is None or any(p.category == PurposeCategory.SHARING for p in purposes)
-
-
-def authorisations_pause_for_subject_in_transaction(
-    *, actor: Actor, subject, purposes, source: str, now: datetime
-) -> int:
-    """DSR hook: an objection covering third-party disclosure pauses the customer's ACTIVE
-    authorisations (caller's transaction) until it is lifted (`authorisations_resume_for_source_
-    in_transaction`); returns how many. A withdrawal revokes instead
-    (`authorisations_revoke_for_withdrawal_in_transaction`)."""
-    if not covers_third_party_disclosure(purposes):
-        return 0
-    return move_all(
-        locked_authorisations(subject=subject, status=S.ACTIVE),
-        to=S.PAUSED,
-        actor=actor,
-        now=now,
-        reason=source,
-        pause_reason=PauseReason.DSR,
-        pause_source=source,
-    )
-
-
-def authorisations_revoke_for_subject_in_transaction(
-    *, actor: Actor, subject, source: str, now: datetime, channel: str = ""
-) -> int:
-    """DSR hook: every live authorisation of the customer (ACTIVE, or PAUSED for any reason) is
-    revoked as the customer's own revocation is (tokens ended, the third party told, event, receipt and
-    audit entry), in the caller's transaction; returns how many. Deletion calls it."""
-    return move_all(
-        locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]),
-        to=S.REVOKED,
-        actor=actor,
-        now=now,
-        reason=source,
-        channel=channel,
-    )
-
-
-def authorisations_revoke_for_child(
-    *, actor: Actor, subject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
-) -> int:
-    """After a rectification (`subjects.follow_ups`), in its transaction: a correction showing the
-    customer may be a child revokes their live authorisations, which a child could not have given
-    (`authorisation_grantor_check`); the use of a child's data without guardian consent stops at once
-    (domain notes, "People and roles")."""
-    if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
-        return 0
-    return authorisations_revoke_for_subject_in_transaction(
-        actor=actor, subject=subject, source="subjects.rectified", now=now
-    )
-
-
-def authorisations_revoke_for_withdrawal_in_transaction(
-    *, actor: Actor, subject, purposes, channel: str, source: str, now: datetime
-) -> int:
-    """DSR hook: a withdrawal in force that covers third-party disclosure revokes the customer's live
-    authorisations, in the transaction that puts it in force. A withdrawal is never lifted (unlike an
-    objection), so a pause would wait for nothing: the third parties stop for good (domain notes,
-    "Consent rules": recipients stop; a third-party authorisation is a revocable consent)."""
-    if not covers_third_party_disclosure(purposes):
-        return 0
-    return authorisations_revoke_for_subject_in_transaction(
-        actor=actor, subject=subject, source=source, now=now, channel=channel
-    )
-
-
-def authorisations_revoke_for_source_in_transaction(
-    *, actor: Actor, source: str, now: datetime, channel: str = ""
-) -> int:
-    """DSR hook: revoke the authorisations this request paused (caller's transaction). For the
-    withdrawals an earlier release put in force by pausing: nothing lifts a withdrawal."""
-    return move_all(
-        locked_authorisations(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source),
-        to=S.REVOKED,
-        actor=actor,
-        now=now,
-        reason=source,
-        channel=channel,
-    )
-
-
-def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str, now: datetime) -> int:
-    """DSR hook: when the objection that paused authorisations is lifted, they resume (those whose
-    term has ended expire instead)."""
-    return move_all(
-        locked_authorisations(status=S.PAUSED, pause_reason=PauseReason.DSR, pause_source=source),
-        to=S.ACTIVE,
-        actor=actor,
-        now=now,
-        reason=source,
-    )

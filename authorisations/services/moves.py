@@ -1,6 +1,7 @@
 """The moves of an authorisation's state table, in the caller's transaction: one (`move`), each of a
 list (`move_all`), or many to an end in a few statements (`move_to_end_many`), each with its event,
-receipt, audit entry and notices; and the end of the OAuth tokens an ended authorisation held."""
+receipt, audit entry and notices; the end of a pause (`resume`, `resume_all`), which resumes only
+what nothing else still holds; and the end of the OAuth tokens an ended authorisation held."""
 
 from __future__ import annotations
 
@@ -12,16 +13,26 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
 from audit.services import audit_record, audit_record_many
-from authorisations.models import Authorisation, AuthorisationEvent
+from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.notices import notify_change, notify_changes
 from authorisations.receipts import authorisation_receipt
-from authorisations.states import AUTHORISATION_MACHINE, AuthorisationStatus
+from authorisations.selectors import disclosure_stop_in_force
+from authorisations.states import (
+    AUTHORISATION_MACHINE,
+    PAUSE_BY_RESTRICTION,
+    AuthorisationStatus,
+    PauseReason,
+)
 from core.actors import Actor
 from core.db import bulk_insert
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
-_KIND_BY_MOVE = {S.PAUSED: K.PAUSED, S.REVOKED: K.REVOKED, S.EXPIRED: K.EXPIRED, S.ACTIVE: K.RESUMED}
+_KIND_BY_MOVE = {
+    S.PAUSED: K.PAUSED, S.REVOKED: K.REVOKED, S.EXPIRED: K.EXPIRED, S.USED: K.USED, S.ACTIVE: K.RESUMED,
+}
+# The moves that end an authorisation: its tokens end with it.
+ENDS = AUTHORISATION_MACHINE.terminal
 
 
 def event_new(
@@ -110,7 +121,7 @@ def _apply(
     authorisation.pause_reason = pause_reason if to == S.PAUSED else ""
     authorisation.pause_source = pause_source if to == S.PAUSED else ""
     fields = ["status", "pause_reason", "pause_source"]
-    if to in (S.REVOKED, S.EXPIRED):
+    if to in ENDS:
         authorisation.ended_at = now
         fields.append("ended_at")
     return fields
@@ -126,7 +137,7 @@ def move(
     old = authorisation.status
     fields = _apply(authorisation, to=to, now=now, pause_reason=pause_reason, pause_source=pause_source)
     with transaction.atomic(savepoint=False):
-        if to in (S.REVOKED, S.EXPIRED):
+        if to in ENDS:
             _end_tokens([authorisation])
         authorisation.save(update_fields=fields)
         event = event_new(
@@ -141,6 +152,50 @@ def move(
         )
         event_save(authorisation, event, actor=actor)
     return authorisation
+
+
+def holding_cause(authorisation: Authorisation) -> tuple[str, str] | None:
+    """What still stops a paused authorisation once the pause being ended is gone, as (pause reason,
+    pause source): the customer's restriction or objection in force covering disclosure to third
+    parties (`disclosure_stop_in_force`), else the bank's suspension of the third party; None when
+    nothing does. The customer's own objection is named first: it is theirs to lift."""
+    stop = disclosure_stop_in_force(authorisation.subject_id)
+    if stop is not None:
+        return PAUSE_BY_RESTRICTION[stop.kind], stop.source
+    if authorisation.third_party.status != ThirdParty.Status.ACTIVE:
+        return PauseReason.THIRD_PARTY_SUSPENDED, ""
+    return None
+
+
+def resume(authorisation: Authorisation, *, actor: Actor, now: datetime, **details: str) -> Authorisation:
+    """End the pause of a locked, paused authorisation (caller's transaction). It becomes ACTIVE only
+    when nothing else holds it (`holding_cause`): otherwise it stays paused, now for that cause, so that
+    the cause's own end resumes it (a suspension lifted while the customer's objection stands, an
+    objection lifted while the third party is suspended). One whose term has ended expires instead.
+    `details` are `move()`'s reason and channel."""
+    cause = holding_cause(authorisation) if now < authorisation.expires_at else None
+    if cause is None:
+        return move(authorisation, to=S.ACTIVE, actor=actor, now=now, **details)
+    if cause != (authorisation.pause_reason, authorisation.pause_source):
+        authorisation.pause_reason, authorisation.pause_source = cause
+        with transaction.atomic(savepoint=False):
+            authorisation.save(update_fields=["pause_reason", "pause_source"])
+            # Still paused, for another cause: the customer and the third party get its receipt.
+            event = event_new(
+                authorisation, kind=K.PAUSED, old=S.PAUSED, actor=actor, now=now,
+                channel=details.get("channel", ""), reason=cause[1] or cause[0],
+            )
+            event_save(authorisation, event, actor=actor)
+    return authorisation
+
+
+def resume_all(authorisations, *, actor: Actor, now: datetime, **details: str) -> int:
+    """`resume()` each of these locked, paused authorisations; returns how many became ACTIVE (or
+    expired), not those another cause still holds."""
+    return sum(
+        resume(authorisation, actor=actor, now=now, **details).status != S.PAUSED
+        for authorisation in authorisations
+    )
 
 
 def move_all(authorisations, *, to: str, actor: Actor, now: datetime, **details: str) -> int:

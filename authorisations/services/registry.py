@@ -16,7 +16,7 @@ from audit.services import audit_record
 from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
-from authorisations.services.moves import locked_authorisations, move_all
+from authorisations.services.moves import locked_authorisations, move_all, resume_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
 from core.db import locked_or_not_found
@@ -197,7 +197,9 @@ def third_party_suspend(
 
 
 def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None = None) -> ThirdParty:
-    """Lift a suspension: the authorisations it paused (and only those) become ACTIVE again."""
+    """Lift a suspension: the authorisations it paused (and only those) become ACTIVE again, except
+    those the customer's objection or restriction in force still holds, which stay paused for it
+    (`moves.resume`)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         third_party = _third_party_switch(
@@ -205,11 +207,10 @@ def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None
             to=ThirdParty.Status.ACTIVE,
             already=Conflict(_("This third party is not suspended."), code="not_suspended"),
         )
-        resumed = move_all(
+        resumed = resume_all(
             locked_authorisations(
                 third_party=third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
             ),
-            to=S.ACTIVE,
             actor=actor,
             now=now,
         )

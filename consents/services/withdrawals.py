@@ -20,7 +20,7 @@ from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition
 from consents.services.rules import barred_for_children, not_consent_based_error
 from core.actors import Actor
-from core.db import durable_entry_point
+from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition, NotFound
 from subjects.children import shown_to_be_child
 from subjects.models import DataSubject
@@ -159,15 +159,15 @@ def consent_reasons_erase(*, subject_id) -> int:
     time, channel, actor, source), and so do their receipts but for that one field: the lawful
     exception to a receipt never changing (docs/consents.md). The platform's own reasons stay. Returns
     how many were erased."""
-    erased = 0
     withdrawals = ConsentEvent.objects.select_for_update().filter(
         subject_id=subject_id, kind=ConsentStatus.WITHDRAWN
     )
-    for event in withdrawals.only("pk", "reason"):
-        if event.reason and event.reason not in (REASON_ERASED, CHILD_STOP_REASON):
-            ConsentEvent.objects.filter(pk=event.pk).update(reason=REASON_ERASED)
-            erased += 1
-    return erased
+    return encrypted_update(
+        withdrawals,
+        "reason",
+        value=REASON_ERASED,
+        where=lambda reason: bool(reason) and reason not in (REASON_ERASED, CHILD_STOP_REASON),
+    )
 
 
 def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: frozenset[str],

@@ -17,7 +17,7 @@ from consents.models import ProcessingRestriction, Purpose, WithdrawalDuty
 from consents.restrictions import restriction_scope
 from consents.selectors import withdrawal_duties_open_of_source
 from core.access import subject_for_user
-from core.errors import PermissionDenied
+from core.errors import Conflict, PermissionDenied
 from core.roles import Role, user_role
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
@@ -31,6 +31,7 @@ from dsr.models import (
 )
 from dsr.sources import request_source
 from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
+from subjects.children import may_be_child
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
 
@@ -82,6 +83,43 @@ def requests_of_customer(
     if as_guardian:
         mine |= Q(guardian_id=subject_id)
     return queryset.filter(mine)
+
+
+def request_guardian_refusal(
+    request: DataSubjectRequest, *, now: datetime | None = None
+) -> Conflict | None:
+    """Why a request a guardian filed can no longer be verified or answered on that guardian's
+    authority, or None (a customer's own request, or a guardian who still acts for the child). The
+    guardian acts only while their authority holds (domain notes, "People and roles"): the child's
+    guardian must still be this one, verified by the bank, and the child still under 16 (from 16 a
+    customer exercises their rights themselves, `subjects.children`). Read from the child's record as
+    it stands now, not as it stood when the request was filed."""
+    if request.guardian_id is None:
+        return None
+    child = request.subject
+    if child.guardian_id != request.guardian_id:
+        return Conflict(
+            _(
+                "The guardian who made this request no longer acts for this customer: the guardianship "
+                "has ended or passed to someone else. Nothing was done on their authority. Refuse the "
+                "request; the customer's guardian, if they have one now, may make a new one."
+            ),
+            code="guardian_authority_ended",
+        )
+    if child.guardian_verified_at is None:
+        return Conflict(
+            _("Verify the guardian's authority on the child's record first."), code="guardian_not_verified"
+        )
+    if not may_be_child(child, on=timezone.localdate(now or timezone.now())):
+        return Conflict(
+            _(
+                "This customer has turned 16 and now exercises their rights themselves: the guardian who "
+                "made this request can no longer act for them. Refuse the request; the customer may "
+                "make their own."
+            ),
+            code="ward_acts_alone",
+        )
+    return None
 
 
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:
@@ -306,7 +344,9 @@ def request_allowed_actions(
         four_eyes = request.type != RequestType.DELETE or (
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
-        if four_eyes and not request_recipients_open(request):
+        # A guardian's request is answered only while the guardian still acts for the child.
+        acting = request_guardian_refusal(request, now=now) is None
+        if four_eyes and acting and not request_recipients_open(request):
             actions.add("complete")
     if (
         status in OPEN

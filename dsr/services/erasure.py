@@ -4,7 +4,9 @@ the contacts typed for confirmation, with the deletion record that proves it (`e
 or when the category's hold ends); and once per deletion, at completion, every copy the platform
 keeps beside them (exports and what the systems returned, the customer's own words, stored API
 answers, inbox messages, the e-mails and SMS of the outbox: `platform_copies_erase`), with one audit
-entry of what went. What proves the requests were handled stays (docs/requests.md, "delete")."""
+entry of what went, and again for what was made since when the deletion's holds end
+(`holds_released_copies_erase`). What proves the requests were handled stays (docs/requests.md,
+"delete")."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import datetime
 from audit.services import audit_record
 from consents.services import consent_reasons_erase
 from core.actors import Actor
+from core.db import encrypted_bulk_update, encrypted_update
 from deadlines.models import RequestType
 from dsr.models import (
     ContactChange,
@@ -103,40 +106,41 @@ def _subject_fields_erase(subject_id, fields: tuple[str, ...]) -> list[str]:
 def _corrections_erase(subject_id, fields: tuple[str, ...]) -> int:
     """The corrected values of the customer's rectification requests for these fields (the audit entry
     keeps which fields changed); the field names stay, empty. Returns how many requests."""
-    corrected = 0
+    corrected = []
     rectifications = DataSubjectRequest.objects.filter(subject_id=subject_id, type=RequestType.RECTIFY)
     for request in rectifications.only("pk", "corrections"):
         corrections = json.loads(request.corrections) if request.corrections else {}
         if any(corrections.get(name) for name in fields):
-            kept = {name: ("" if name in fields else value) for name, value in corrections.items()}
-            DataSubjectRequest.objects.filter(pk=request.pk).update(corrections=json.dumps(kept))
-            corrected += 1
-    return corrected
+            request.corrections = json.dumps(
+                {name: ("" if name in fields else value) for name, value in corrections.items()}
+            )
+            corrected.append(request)
+    # One statement for them all, each row its own value, encrypted by the field as `save` would.
+    encrypted_bulk_update(corrected, "corrections")
+    return len(corrected)
 
 
 def platform_copies_erase(
-    subject_id, *, actor: Actor, now: datetime, request: DataSubjectRequest | None = None
+    subject_id,
+    *,
+    actor: Actor,
+    now: datetime,
+    request: DataSubjectRequest | None = None,
+    holds: list[int] | None = None,
 ) -> dict[str, int]:
     """Every copy the platform keeps beside the customer record of what the customer told it or was
-    told, once per deletion, in the caller's transaction, with one `dsr.platform.erased` audit entry of
-    the counts: the exports still within their download window and what the systems returned to the
-    customer's access requests, the customer's own words (request details, replies to the bank,
-    reasons for withdrawing), the stored answers replayed to API retries, the inbox messages and the
-    e-mails and SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields
-    are), so it goes at completion whatever is held. What proves the requests were handled stays:
-    their type, dates, status and the bank's notes."""
-    requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
-    details = 0
-    for request in requests.only("pk", "details"):
-        if request.details:
-            DataSubjectRequest.objects.filter(pk=request.pk).update(details="")
-            details += 1
-    replies = 0
+    told, in the caller's transaction, with one `dsr.platform.erased` audit entry of the counts: the
+    exports still within their download window and what the systems returned to the customer's access
+    requests, the customer's own words (request details, replies to the bank, reasons for
+    withdrawing), the stored answers replayed to API retries, the inbox messages and the e-mails and
+    SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields are), so it
+    goes at completion whatever is held; and again when the deletion's `holds` end
+    (`holds_released_copies_erase`), for what was made since. What proves the requests were handled
+    stays: their type, dates, status and the bank's notes."""
+    # Each one UPDATE whatever their number (`encrypted_update`).
+    details = encrypted_update(DataSubjectRequest.objects.filter(subject_id=subject_id), "details", value="")
     replies_of = RequestStatusChange.objects.filter(request__subject_id=subject_id, actor_kind="customer")
-    for change in replies_of.only("pk", "note"):
-        if change.note:
-            RequestStatusChange.objects.filter(pk=change.pk).update(note="")
-            replies += 1
+    replies = encrypted_update(replies_of, "note", value="")
     erased = {
         # Their task results are emptied below, with every other access or copy request's.
         "exports": exports_purge(
@@ -164,9 +168,28 @@ def platform_copies_erase(
         actor=actor,
         subject=subject_id,
         now=now,
-        data={"request": str(request.pk) if request else None, **erased},
+        data={
+            "request": str(request.pk) if request else None,
+            **({"holds": sorted(holds)} if holds else {}),
+            **erased,
+        },
     )
     return erased
+
+
+def holds_released_copies_erase(holds: list[LegalHold], *, actor: Actor, now: datetime) -> None:
+    """When holds end, in their release's transaction: the platform's copies of each customer's
+    deletion erased again, once per deletion whatever the number of its holds ending, with its
+    `dsr.platform.erased` entry naming them. A held identity (or contact) still lets the customer
+    write after the deletion's completion, a new request or a reply, and be written to; those copies
+    were never erased. What went at completion is not there to count a second time."""
+    released: dict[tuple, list[LegalHold]] = {}
+    for hold in holds:
+        released.setdefault((hold.subject_id, hold.request_id), []).append(hold)
+    for (subject_id, _request_id), ended in released.items():
+        platform_copies_erase(
+            subject_id, actor=actor, now=now, request=ended[0].request, holds=[hold.pk for hold in ended]
+        )
 
 
 def deletion_record_write(

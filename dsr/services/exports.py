@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from authorisations.selectors import authorisations_export
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
@@ -186,27 +186,37 @@ def exports_purge(exports, *, actor: Actor, now: datetime, task_results: bool = 
     """Empty the exports of `exports` not yet purged, and what the systems returned to the requests
     they answer (an export is built from it, and could be again), in the caller's transaction: one
     audit entry each. Returns how many were emptied. `task_results=False` leaves the results to the
-    caller (the erasure empties every access and copy request's at once)."""
-    purged = 0
-    due = exports.select_for_update(of=("self",)).filter(purged_at__isnull=True)
-    for export in due.select_related("request"):
-        purged += 1
-        export.content = ""
-        export.purged_at = now
-        export.save(update_fields=["content", "purged_at"])
-        data: dict = {"request": str(export.request_id)}
-        if task_results:
-            answered = FulfilmentTask.objects.filter(request_id=export.request_id)
-            data["task_results"] = task_results_erase(answered)
-        audit_record(
-            action="dsr.export.purged",
-            actor=actor,
-            subject=export.request.subject_id,
-            target=export,
-            data=data,
-            now=now,
-        )
-    return purged
+    caller (the erasure empties every access and copy request's at once). A few queries whatever the
+    number of exports: one UPDATE for them all, one for their results, the entries appended together."""
+    due = list(
+        exports.select_for_update(of=("self",)).filter(purged_at__isnull=True).select_related("request")
+    )
+    if not due:
+        return 0
+    RequestExport.objects.filter(pk__in=[export.pk for export in due]).update(content="", purged_at=now)
+    results: dict = {}
+    if task_results:
+        answered = FulfilmentTask.objects.filter(request_id__in=[export.request_id for export in due])
+        by_request = answered.values("request_id").annotate(tasks=Count("pk"))
+        results = dict(by_request.values_list("request_id", "tasks"))
+        task_results_erase(answered)
+    audit_record_many(
+        [
+            {
+                "action": "dsr.export.purged",
+                "actor": actor,
+                "subject": export.request.subject_id,
+                "target": export,
+                "data": {
+                    "request": str(export.request_id),
+                    **({"task_results": results.get(export.request_id, 0)} if task_results else {}),
+                },
+                "now": now,
+            }
+            for export in due
+        ]
+    )
+    return len(due)
 
 
 def task_results_erase(tasks) -> int:

@@ -55,7 +55,7 @@ def complete_in_transaction(
 ) -> DataSubjectRequest:
     """Fulfil and close a locked request inside the caller's transaction."""
     target = S.PARTIALLY_COMPLETED if partial else S.COMPLETED
-    move_check(request, to=target)
+    move_check(request, to=target, now=now)
     open_tasks = request.tasks.filter(status=TaskStatus.OPEN).count()
     if open_tasks:
         raise Conflict(

@@ -24,7 +24,14 @@ from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.services.base import lock_request
-from dsr.services.moves import RESTRICTION_TYPES, S, move, restriction_put_in_force, withdrawal_put_in_force
+from dsr.services.moves import (
+    RESTRICTION_TYPES,
+    S,
+    guardian_authority_check,
+    move,
+    restriction_put_in_force,
+    withdrawal_put_in_force,
+)
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
@@ -51,13 +58,16 @@ def _otp_hash(request_id, code: str) -> str:
     return blind_index(f"dsr-otp:{request_id}:{code}")
 
 
-def _verifiable(request: DataSubjectRequest) -> None:
+def _verifiable(request: DataSubjectRequest, *, now: datetime) -> None:
     if request.identity_verified_at is not None:
         raise Conflict(
             _("The requester's identity is already verified."), code="identity_already_verified"
         )
     if request.status not in VERIFIABLE:
         raise InvalidTransition(status=request.get_status_display())
+    # A guardian is verified only while they still act for the child: never a former guardian (nor a
+    # code to their phone), nor for a ward who has turned 16.
+    guardian_authority_check(request, now=now)
 
 
 def request_identity_otp_send(
@@ -67,7 +77,7 @@ def request_identity_otp_send(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
-        _verifiable(request)
+        _verifiable(request, now=now)
         phone = _requester(request).phone
         if not phone:
             raise Conflict(
@@ -187,18 +197,7 @@ def request_verify_identity(
     wrong_code = None
     with transaction.atomic(durable=durable):
         request = lock_request(request_id)
-        _verifiable(request)
-        if request.guardian_id is not None:
-            guardian_verified = (
-                DataSubject.objects.filter(pk=request.subject_id)
-                .values_list("guardian_verified_at", flat=True)
-                .first()
-            )
-            if guardian_verified is None:
-                raise Conflict(
-                    _("Verify the guardian's authority on the child's record first."),
-                    code="guardian_not_verified",
-                )
+        _verifiable(request, now=now)
         masked, kind = "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:
             masked, kind = _check_document(request, document_type, document_number), document_type

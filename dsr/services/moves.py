@@ -36,7 +36,7 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
-from dsr.selectors import request_recipients_open
+from dsr.selectors import request_guardian_refusal, request_recipients_open
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_processor_involved,
@@ -77,8 +77,11 @@ RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
 
 def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """The restriction or objection of a verified request, in force in the caller's transaction
-    (idempotent: the completion applies it again for requests verified before it took effect at once)."""
-    restrictions_apply_in_transaction(
+    (idempotent: the completion applies it again for requests verified before it took effect at once).
+    A third party's authorisation is a disclosure: when what is now in force reaches disclosure to third
+    parties (everything, or a sharing purpose its legal basis lets it reach), the customer's
+    authorisations pause until it is lifted or the request is refused or cancelled (`move`)."""
+    in_force = restrictions_apply_in_transaction(
         actor=actor,
         subject=request.subject,
         purposes=request_purposes(request),
@@ -86,12 +89,11 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
         source=request_source(request),
         now=now,
     )
-    if request.type == RequestType.OBJECT:
-        # An objection covering disclosure to third parties pauses the matching authorisations.
-        authorisations_pause_for_subject_in_transaction(
-            actor=actor, subject=request.subject, purposes=request_purposes(request),
-            source=request_source(request), now=now,
-        )
+    reached = [restriction.purpose for restriction in in_force]
+    authorisations_pause_for_subject_in_transaction(
+        actor=actor, subject=request.subject, purposes=None if None in reached else reached,
+        source=request_source(request), now=now, kind=request.type,
+    )
 
 
 def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
@@ -170,10 +172,24 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     return revoked
 
 
-def move_check(request: DataSubjectRequest, *, to: str) -> None:
-    """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, and work on or an answer to a
-    request whose requester's identity is not verified. `move` and completion both start here."""
+# The answers: given on the requester's authority, which must still hold (`request_guardian_refusal`).
+ANSWERS = frozenset({S.COMPLETED, S.PARTIALLY_COMPLETED})
+
+
+def guardian_authority_check(request: DataSubjectRequest, *, now: datetime | None = None) -> None:
+    """Refuse (409) to verify or answer a request whose guardian no longer acts for the child."""
+    refusal = request_guardian_refusal(request, now=now)
+    if refusal is not None:
+        raise refusal
+
+
+def move_check(request: DataSubjectRequest, *, to: str, now: datetime | None = None) -> None:
+    """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, work on or an answer to a
+    request whose requester's identity is not verified, and an answer to a guardian's request once that
+    guardian no longer acts for the child. `move` and completion both start here."""
     REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
+    if to in ANSWERS:
+        guardian_authority_check(request, now=now)
     if to in UNANSWERED_ENDS and not may_end_unanswered(request):
         raise Conflict(
             _("The withdrawal is already in force: it can no longer be refused or cancelled. Complete the "
@@ -228,7 +244,7 @@ def move(
 ) -> DataSubjectRequest:
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
-    move_check(request, to=to)
+    move_check(request, to=to, now=now)
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         if reason not in OutcomeReason.values:

@@ -28,7 +28,7 @@ from dsr.services.deletion import (
     hold_restriction_lift_if_done,
     holds_schedule,
 )
-from dsr.services.erasure import erase
+from dsr.services.erasure import erase, holds_released_copies_erase
 from dsr.services.fanout import tasks_notify_clients
 from dsr.states import TASK_MACHINE
 
@@ -128,15 +128,17 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
     """End the legal holds that have reached their end date (the nightly job's service).
 
     First dates the open-ended holds of customers whose relationship has since ended. Then, per due
-    hold, the platform erases its own held fields (its other copies went at completion) and every
-    other system gets a new erase task (its confirmation writes the deletion record). Set-based and
-    idempotent: each hold is re-checked under its lock, so a second run, or two at once, release
-    nothing twice. Returns how many holds ended; a full batch means the caller should run again.
+    hold, the platform erases its own held fields and every other system gets a new erase task (its
+    confirmation writes the deletion record); and once per deletion whose holds end, the platform's
+    other copies are erased again, those made since completion (`holds_released_copies_erase`).
+    Set-based and idempotent: each hold is re-checked under its lock, so a second run, or two at once,
+    release nothing twice. Returns how many holds ended; a full batch means the caller should run
+    again.
     """
     now = now or timezone.now()
     today = timezone.localtime(now, LOCAL_TZ).date()
     actor = Actor.system("dsr.legal_holds_release_due")
-    released = 0
+    ended: list[LegalHold] = []
     with transaction.atomic(durable=True):
         holds_schedule(today=today)
         due_ids = list(
@@ -187,5 +189,6 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
                 data={"category": hold.category.code, "system": hold.system.code},
             )
             hold_restriction_lift_if_done(hold.request, actor=actor, now=now)
-            released += 1
-    return released
+            ended.append(hold)
+        holds_released_copies_erase(ended, actor=actor, now=now)
+    return len(ended)

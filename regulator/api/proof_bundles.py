@@ -16,10 +16,26 @@ from core.actors import actor_for_user
 from core.errors import InvalidInput
 from core.roles import user_role
 from regulator.api.access import READ_PROOF_BUNDLE, READ_SCOPE
-from regulator.services.proof_bundles import proof_bundle_export, proof_bundle_period
+from regulator.services.proof_bundles import (
+    REASON_REQUIRED,
+    REASON_TOO_LONG,
+    proof_bundle_export,
+    proof_bundle_period,
+)
 from subjects.disclosure import ACCESS_REASON_HEADER
 
 TEMPLATE = "regulator/proof_bundle.html"
+# The service's refusals of the reason (`proof_bundle_export`), said of the header the API reads it from.
+HEADER_MESSAGES = {
+    REASON_REQUIRED: _(
+        "Say why you are taking this customer's proof bundle in the X-Access-Reason header (the "
+        "inspection's letter or case number): every proof bundle taken is recorded with its reason."
+    ),
+    REASON_TOO_LONG: _(
+        "The reason in the X-Access-Reason header is too long: keep it to %(limit)s characters (the "
+        "inspection's letter or case number)."
+    ),
+}
 
 
 class ProofBundleHTMLRenderer(BaseRenderer):
@@ -63,28 +79,25 @@ class ProofBundleView(APIView):
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR},
     )
     def get(self, request, pk):
-        reason = request.headers.get(ACCESS_REASON_HEADER)
-        if not (reason or "").strip():
-            raise InvalidInput(
-                _(
-                    "Say why you are taking this customer's proof bundle in the X-Access-Reason header "
-                    "(the inspection's letter or case number): every proof bundle taken is recorded with "
-                    "its reason."
-                ),
-                field=ACCESS_REASON_HEADER,
-                code="access_reason_required",
-            )
         since, until = proof_bundle_period(request.query_params.get("from"), request.query_params.get("to"))
         role = user_role(request.user)
-        bundle = proof_bundle_export(
-            actor=actor_for_user(request.user),
-            subject_id=pk,
-            reason=reason,
-            fmt=request.accepted_renderer.format,
-            role=role.value if role else "",
-            since=since,
-            until=until,
-        )
+        try:
+            bundle = proof_bundle_export(
+                actor=actor_for_user(request.user),
+                subject_id=pk,
+                reason=request.headers.get(ACCESS_REASON_HEADER),
+                fmt=request.accepted_renderer.format,
+                role=role.value if role else "",
+                since=since,
+                until=until,
+            )
+        except InvalidInput as refused:
+            if refused.field != "reason":
+                raise
+            # The service's rule, said of the header the caller sets.
+            raise InvalidInput(
+                HEADER_MESSAGES[refused.code], field=ACCESS_REASON_HEADER, code=refused.code, **refused.params
+            ) from refused
         response = Response(bundle)
         response["Cache-Control"] = "no-store"
         return response

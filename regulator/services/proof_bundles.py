@@ -16,9 +16,17 @@ from core.actors import Actor
 from core.errors import InvalidInput, NotFound
 from core.moments import parse_moment
 from regulator.proof_bundle import proof_bundle
-from subjects.selectors import access_reason_normalised, subject_by_id
+from subjects.selectors import (
+    MAX_ACCESS_REASON_LENGTH,
+    access_reason_normalised,
+    access_reason_too_long,
+    subject_by_id,
+)
 
 FORMATS = ("json", "html")
+# The codes of the reason's refusals (`_reason_recorded`).
+REASON_REQUIRED = "access_reason_required"
+REASON_TOO_LONG = "access_reason_too_long"
 
 
 def proof_bundle_period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
@@ -33,18 +41,18 @@ def proof_bundle_period(since: str | None, until: str | None) -> tuple[datetime 
     return start, end
 
 
-def proof_bundle_export(
-    *,
-    actor: Actor,
-    subject_id,
-    reason: str,
-    fmt: str,
-    role: str = "",
-    since: datetime | None = None,
-    until: datetime | None = None,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """The customer's proof bundle, and the audit entry of its taking with the reason given."""
+def _reason_recorded(reason: str | None) -> str:
+    """The reason as the audit entry records it. The one rule for it, whoever asks: there must be one,
+    and it must fit whole (cut short, the entry would record another reason than the one given). The
+    errors speak of the `reason` field; the API says them of its header."""
+    if access_reason_too_long(reason):
+        raise InvalidInput(
+            _("The reason is too long: keep it to %(limit)s characters (the inspection's letter or case "
+              "number)."),
+            field="reason",
+            code=REASON_TOO_LONG,
+            limit=MAX_ACCESS_REASON_LENGTH,
+        )
     reason = access_reason_normalised(reason)
     if not reason:
         raise InvalidInput(
@@ -53,8 +61,24 @@ def proof_bundle_export(
                 "number)."
             ),
             field="reason",
-            code="access_reason_required",
+            code=REASON_REQUIRED,
         )
+    return reason
+
+
+def proof_bundle_export(
+    *,
+    actor: Actor,
+    subject_id,
+    reason: str | None,
+    fmt: str,
+    role: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The customer's proof bundle, and the audit entry of its taking with the reason given."""
+    reason = _reason_recorded(reason)
     if fmt not in FORMATS:
         raise InvalidInput(_("Choose JSON or HTML."), field="format")
     subject = subject_by_id(subject_id)

@@ -236,10 +236,10 @@ def test_the_audit_page_reports_a_cut_tail_and_the_checkpoints(client, auditor):
     audit_checkpoint_write()
     client.force_login(auditor)
     with translation.override("en"):
-        intact = client.get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
+        intact = client.post(reverse("audit:trail"), {"verify": "full"}, follow=True).content.decode()
         _cut_from(3)
         _move_head(entries[1])
-        broken = client.get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
+        broken = client.post(reverse("audit:trail"), {"verify": "full"}, follow=True).content.decode()
 
     assert "checked against 1 checkpoint" in intact
     assert "The audit chain is BROKEN: entries after #" in broken

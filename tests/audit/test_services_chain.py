@@ -8,10 +8,10 @@ from django.db import DatabaseError, connection, transaction
 from audit.actions import UnknownAuditAction
 from audit.hashing import GENESIS_HASH
 from audit.models import AppendOnlyError, AuditEntry
-from audit.selectors import audit_chain_verify
+from audit.selectors import audit_chain_last_full_check, audit_chain_verify
 from audit.services import audit_record
 from core.actors import Actor
-from tests.audit.tampering import guards_lifted
+from tests.audit.tampering import guards_lifted, reseal_with_the_key
 from tests.concurrency import run_together
 
 SYSTEM = Actor.system("tests")
@@ -108,6 +108,31 @@ def test_verify_audit_command_counts_an_intact_chain(capsys):
     _write(3)
     call_command("verify_audit")
     assert "3 entries checked" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_verify_audit_records_its_outcome_as_a_check_of_the_whole_chain(capsys):
+    """Recorded as the weekly job records it, so the proof bundle can cite the operator's run."""
+    _write(3)
+    assert audit_chain_last_full_check() is None
+    call_command("verify_audit", workers=1)
+    assert "3 entries checked" in capsys.readouterr().out
+    recorded = audit_chain_last_full_check()
+    assert recorded is not None and recorded.action == "audit.chain.verified"
+    assert recorded.actor_kind == "system" and recorded.actor_label == "verify_audit"
+    assert recorded.data["scope"] == "full" and recorded.data["entries"] == 3
+    assert recorded.data["head_sequence"] == 3 and recorded.sequence == 4
+
+
+@pytest.mark.django_db
+def test_verify_audit_records_a_broken_chain_before_it_fails():
+    entries = _write(4)
+    reseal_with_the_key(entries[1])
+    with pytest.raises(CommandError, match=f"id={entries[2].pk}"):
+        call_command("verify_audit", workers=1)
+    broken = audit_chain_last_full_check()
+    assert broken is not None and broken.action == "audit.chain.broken"
+    assert broken.data["scope"] == "full" and broken.data["first_invalid"] == entries[2].pk
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import transaction
+from django.http import QueryDict
+from django.test import Client
 from django.urls import reverse
 
 from audit import views
 from audit.models import AuditEntry
+from audit.selectors import CHAIN_OUTCOMES, audit_chain_last_full_check
 from audit.services import audit_checkpoint_write, audit_record
 from core.actors import Actor
+from core.roles import Role
+from integrations.models import OutboxMessage
 from tests.audit.tampering import reseal_with_the_key
+from tests.factories import UserFactory
 from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +39,12 @@ def _pager_links(page: str) -> list[str]:
     return [html.unescape(href) for href in re.findall(r'href="([^"]+)"', pager)]
 
 
+def _verify(client, value, *, follow: bool = False, **query):
+    """What the page's verify buttons send: a POST of `verify` to the page the auditor is reading."""
+    address = reverse("audit:trail") + (f"?{urlencode(query)}" if query else "")
+    return client.post(address, {"verify": value}, follow=follow)
+
+
 def _verification(page: str) -> str:
     found = page[page.index('data-testid="verification"'):]
     return found[:found.index("</div>")]
@@ -41,13 +54,13 @@ def _verification(page: str) -> str:
 def verifications(monkeypatch):
     """How many times the page verified the chain."""
     calls = []
-    verify = views.audit_chain_verify
+    verify = views.audit_chain_check
 
     def counted(**kwargs):
         calls.append(kwargs)
         return verify(**kwargs)
 
-    monkeypatch.setattr(views, "audit_chain_verify", counted)
+    monkeypatch.setattr(views, "audit_chain_check", counted)
     return calls
 
 
@@ -56,9 +69,7 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 ):
     _write(60)  # two pages of 50
     client = logged_in(auditor)
-    first = client.get(
-        reverse("audit:trail"), {"action": "core.token.issued", "verify": 1}, follow=True
-    ).content.decode()
+    first = _verify(client, "full", action="core.token.issued", follow=True).content.decode()
     assert len(verifications) == 1
     (next_page,) = _pager_links(first)
     assert "verify" not in next_page
@@ -74,9 +85,10 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 
 def test_the_result_says_what_was_verified_and_up_to_which_entry(logged_in, auditor):
     entries = _write(3)
-    page = logged_in(auditor).get(reverse("audit:trail"), {"verify": 1}, follow=True).content.decode()
+    client = logged_in(auditor)
+    head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
+    page = _verify(client, "full", follow=True).content.decode()
     found = _verification(page)
-    head = AuditEntry.objects.order_by("-sequence").first().sequence
     assert head >= entries[-1].sequence
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked: the whole chain from its first entry.",
@@ -92,9 +104,9 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     audit_checkpoint_write()  # its head is #6
     _write(3)
     client = logged_in(auditor)
-    page = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
+    head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
+    page = _verify(client, "checkpoint", follow=True).content.decode()
     found = _verification(page)
-    head = AuditEntry.objects.order_by("-sequence").first().sequence
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked, from the head of the last checkpoint on.",
         found, first=entries[-1].sequence, last=head,
@@ -104,9 +116,9 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
     # An old entry re-sealed by someone holding the key lies before the checkpoint: the page's check
     # from the checkpoint cannot see it, the full verification does.
     reseal_with_the_key(entries[1])
-    since = client.get(reverse("audit:trail"), {"verify": "checkpoint"}, follow=True).content.decode()
+    since = _verify(client, "checkpoint", follow=True).content.decode()
     assert 'data-testid="chain-intact"' in _verification(since)
-    full = client.get(reverse("audit:trail"), {"verify": "1"}, follow=True).content.decode()
+    full = _verify(client, "full", follow=True).content.decode()
     assert 'data-testid="chain-broken"' in _verification(full)
     assert str(entries[2].pk) in _verification(full)
 
@@ -114,11 +126,11 @@ def test_verifying_from_the_last_checkpoint_says_so_and_the_full_verification_st
 def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_verify_again(
     logged_in, auditor, verifications
 ):
-    """`?verify` is asked once: the page stores the result and sends the auditor on to the same filtered
+    """A verification is asked once: the page stores the result and sends the auditor on to the same filtered
     page without it, so reloading it or coming Back does not walk the whole chain again."""
     _write(3)
     client = logged_in(auditor)
-    response = client.get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1})
+    response = _verify(client, "full", action="core.token.issued")
     assert response.status_code in (302, 303)
     location = response["Location"]
     assert "verify" not in location
@@ -130,3 +142,92 @@ def test_verifying_redirects_to_the_page_without_verify_so_a_reload_does_not_ver
     assert 'data-testid="chain-intact"' in _verification(shown.content.decode())
     client.get(location)  # a reload
     assert len(verifications) == 1
+
+
+def _button(page: str, testid: str) -> tuple[str, str]:
+    """Where a verify button of the page posts, and the value it sends."""
+    (action,) = re.findall(r'<form method="post" action="([^"]*)"[^>]*>[^<]*<input type="hidden" '
+                           r'name="csrfmiddlewaretoken"[^>]*>[^<]*<button[^>]*data-testid="verify', page)
+    (value,) = re.findall(rf'name="verify" value="([^"]+)" data-testid="{testid}"', page)
+    return html.unescape(action), value
+
+
+@pytest.mark.parametrize("button", ["verify-chain", "verify-from-checkpoint"])
+def test_verifying_from_a_later_page_of_a_filtered_trail_comes_back_to_that_page(logged_in, auditor, button):
+    """The auditor reading page 2 of a filtered trail verifies the chain and is back on page 2 of the same
+    filter, with the result above it, not sent to page 1."""
+    _write(60)  # two pages of 50
+    client = logged_in(auditor)
+    second = client.get(reverse("audit:trail"), {"action": "core.token.issued", "page": 2}).content.decode()
+    action, value = _button(second, button)
+    response = client.post(reverse("audit:trail") + action, {"verify": value})
+    assert response.status_code in (302, 303)
+    location = response["Location"]
+    kept = QueryDict(urlsplit(location).query)
+    assert "verify" not in kept
+    assert kept.get("page") == "2" and kept.get("action") == "core.token.issued"
+
+    shown = client.get(location).content.decode()
+    assert 'data-testid="chain-intact"' in _verification(shown)
+    assert in_either_language("Page %(number)s of %(total)s", shown, number=2, total=2)
+
+
+def _outcomes() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES).order_by("sequence"))
+
+
+def test_verifying_the_whole_chain_on_the_page_records_what_the_proof_bundle_quotes(logged_in, auditor):
+    """Recorded as the weekly job records it: a document can then cite this check as the last
+    verification of the whole chain, with who asked for it."""
+    _write(3)
+    assert audit_chain_last_full_check() is None
+    _verify(logged_in(auditor), "full")
+    (recorded,) = _outcomes()
+    assert audit_chain_last_full_check() == recorded
+    assert recorded.action == "audit.chain.verified"
+    assert recorded.actor_user_id == auditor.pk and recorded.actor_label == auditor.username
+    assert recorded.data["scope"] == "full" and recorded.data["from_sequence"] == 1
+    assert recorded.data["head_sequence"] == recorded.sequence - 1  # everything written before it
+
+
+def test_verifying_since_the_checkpoint_on_the_page_records_it_as_such(logged_in, auditor):
+    entries = _write(4)
+    audit_checkpoint_write()
+    _write(2)
+    _verify(logged_in(auditor), "checkpoint")
+    (recorded,) = _outcomes()
+    assert recorded.actor_user_id == auditor.pk
+    assert recorded.data["scope"] == "since_checkpoint"
+    assert recorded.data["from_sequence"] == entries[-1].sequence
+    # Not the whole chain: no document may cite it as such.
+    assert audit_chain_last_full_check() is None
+
+
+def test_a_broken_chain_found_on_the_page_is_recorded_and_the_dpo_told(logged_in, auditor):
+    UserFactory(username="chi", role=Role.DPO, email="chi@bank.test")
+    entries = _write(4)
+    reseal_with_the_key(entries[1])
+    _verify(logged_in(auditor), "full")
+    broken = audit_chain_last_full_check()
+    assert broken is not None and broken.action == "audit.chain.broken"
+    assert broken.data["first_invalid"] == entries[2].pk and broken.actor_user_id == auditor.pk
+    (alert,) = OutboxMessage.objects.filter(topic="audit.chain.broken")
+    assert alert.destination == "chi@bank.test"
+
+
+def test_a_link_cannot_make_the_auditor_verify_the_chain(logged_in, auditor, verifications):
+    """A verification writes an audit entry and may e-mail the DPO: it is a POST from the page's own
+    buttons, so a crafted link (`?verify=1` in an e-mail, an image's src) changes nothing."""
+    _write(3)
+    response = logged_in(auditor).get(reverse("audit:trail"), {"action": "core.token.issued", "verify": 1})
+    assert response.status_code == 200
+    assert verifications == [] and _outcomes() == []
+    assert 'data-testid="verification"' not in response.content.decode()
+
+
+def test_verifying_needs_the_pages_csrf_token(auditor, verifications):
+    _write(3)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(auditor)
+    assert client.post(reverse("audit:trail"), {"verify": 1}).status_code == 403
+    assert verifications == []

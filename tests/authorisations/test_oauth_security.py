@@ -180,3 +180,22 @@ def test_the_third_party_revokes_its_own_token(authorised, registration, api, ga
     )
     assert response.status_code == 200
     assert gateway.post("/oauth/introspect/", {"token": tokens["access_token"]}).json() == {"active": False}
+
+
+def test_the_client_cannot_skip_the_forced_consent_screen_with_approval_prompt_auto(
+    authorised, registration, browser1
+):
+    """REQUEST_APPROVAL_PROMPT is "force": the customer reads and approves the terms each time a code is
+    issued. A third party adding `approval_prompt=auto` to its authorisation URL must still get the
+    consent screen, not a code issued silently from the customer's open session and unexpired token
+    (security review, round 2)."""
+    client_id, _secret = credentials(registration)
+    _verifier, challenge = pkce_pair()
+    codes = Grant.objects.count()
+    response = browser1.get(authorize_url(client_id, challenge, approval_prompt="auto"))
+    assert response.status_code == 200, response.get("Location")
+    assert response.context["third_party"] == registration.third_party
+    assert Grant.objects.count() == codes  # no code issued by the mere visit
+    # Approving the screen still works as usual, with the parameter on the URL.
+    code = approve(browser1, client_id, challenge, approval_prompt="auto")
+    assert code

@@ -173,12 +173,6 @@ def test_after_the_upgrade_one_command_revokes_what_earlier_withdrawals_left_pau
     authorisation, tokens = authorised
     subject = customer1.customer_account.subject
     grant(subject, make_purpose("partner-sharing", category="sharing"))
-    objected = authorise(customer1, scopes=["transactions:read"])
-    # The customer's own pause keeps the objection (which pauses what is active) off this one.
-    own = {"actor": actor_for_user(customer1), "authorisation_id": authorisation.pk, "subject": subject}
-    services.authorisation_pause(**own)
-    objection = verified_request(subject, type="object", now=timezone.now())
-    services.authorisation_resume(**own)
     request = make_request(subject, type="withdraw", now=timezone.now())
     source = f"dsr.request:{request.pk}"
     # As the earlier release left it: the withdrawal in force, the authorisation paused for it.
@@ -190,6 +184,11 @@ def test_after_the_upgrade_one_command_revokes_what_earlier_withdrawals_left_pau
             **{name: timezone.now() if value == "now" else value for name, value in in_force.items()}
         )
     assert Authorisation.objects.get(pk=authorisation.pk).pause_source == source
+    # Another third party's authorisation, paused by an objection (which pauses what is active): the
+    # command leaves that pause alone. (Made after the withdrawal's pause: while an objection is in
+    # force nothing it covers resumes, not even by the customer's own resume.)
+    objected = authorise(customer1, scopes=["transactions:read"])
+    objection = verified_request(subject, type="object", now=timezone.now())
 
     output = io.StringIO()
     call_command("revoke_withdrawn_authorisations", stdout=output)

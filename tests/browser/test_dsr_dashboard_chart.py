@@ -70,21 +70,25 @@ def test_dpo_sees_the_dashboard_charts_in_vietnamese(page, login, live_url, requ
 
 
 # Every text of a chart as drawn on screen: its font size in SVG user units times the scale of those
-# units on the screen (the viewBox fitted into the element's box; 1 for a bar chart's HTML text), and
-# the box it covers; the bars too, which no label may cover, and the chart's own box, which clips what
-# runs past it. The bar charts are HTML: a label, a bar (an SVG rect) and a count per row.
-DRAWN = """chart => [chart, ...chart.querySelectorAll("text, rect, .bar-chart__label, .bar-chart__count")]
+# units on the screen (the viewBox fitted into the element's box; 1 for HTML text), and the box it
+# covers; the bars too, which no label may cover, and the chart's own box, which clips what runs past
+# it. The bar charts are HTML: a label, a bar (an SVG rect) and a count per row; the trend's labels
+# (`.chart-label`) are HTML around its plot.
+DRAWN = """chart => {
+    const htmlText = ".bar-chart__label, .bar-chart__count, .chart-label";
+    return [chart, ...chart.querySelectorAll("text, rect, " + htmlText)]
     .filter(element => element.getClientRects().length && (element.tagName === "rect" || element.textContent))
     .map(element => {
         const box = element.getBoundingClientRect();
         const svgText = element.tagName === "text";
-        const htmlText = element.matches(".bar-chart__label, .bar-chart__count");
+        const html = element.matches(htmlText);
         return {
-            text: svgText || htmlText ? element.textContent.trim() : null,
+            text: svgText || html ? element.textContent.trim() : null,
             px: parseFloat(getComputedStyle(element).fontSize) * (svgText ? element.getScreenCTM().a : 1),
             box: [box.left, box.top, box.right, box.bottom],
         };
-    })"""
+    });
+}"""
 SCROLLS = "chart => chart.parentElement.scrollWidth > chart.parentElement.clientWidth"
 # The part of the page a person sees of a chart without scrolling sideways: its card's box, cut by
 # every ancestor that clips or scrolls what overflows it (the chart's frame) and by the window.
@@ -102,12 +106,11 @@ VISIBLE = """chart => {
 }"""
 # Chart text at least as large as the page's small print (.85rem of 15 px is 12.75 px): 12 px.
 MIN_TEXT_PX = 12
-# Screens the charts fit whole (no scrolling in their frame); on a 360 px phone the trend may scroll.
+# Screens the charts fit whole (no scrolling in their frame), every label and count inside the card's
+# visible part: two laptops and a phone.
 FITTING_WIDTHS = (1280, 1024)
 PHONE_WIDTH = 360
 CHARTS = {"/portal/": 2, "/portal/reports/deadlines/": 2}
-# The bar charts, read whole on a phone too: every label and count inside the card's visible part.
-BAR_CHARTS = {"chart-clock-states", "chart-backlog"}
 
 
 def _overlap(one, other) -> bool:
@@ -128,8 +131,8 @@ def test_chart_text_is_readable_on_a_laptop_and_a_phone(
 ):
     """The dashboard's and the deadline report's charts, at 1280 and 1024 px and on a 360 px phone: no
     label drawn under 12 px, whatever the chart's scale, none over another label or a bar (Vietnamese
-    labels are the longer ones) and none cut off at the chart's edge; whole charts on the laptops, and
-    whole bar charts on the phone too: every label and count in sight without scrolling sideways."""
+    labels are the longer ones) and none cut off at the chart's edge; whole charts on the laptops and on
+    the phone: every label and count in sight without scrolling sideways."""
     subject = make_subject()
     for days in range(0, 84, 7):  # a closed request every week, two figures in some weeks' counts
         closed(subject, days_ago=days + 0.5, late=days % 14 == 0, type="delete" if days % 3 else "copy")
@@ -148,7 +151,7 @@ def test_chart_text_is_readable_on_a_laptop_and_a_phone(
             for chart in charts.all():
                 testid = chart.get_attribute("data-testid")
                 name = f"{width}px {prefix}{path} {testid}"
-                if (width in FITTING_WIDTHS or testid in BAR_CHARTS) and chart.evaluate(SCROLLS):
+                if chart.evaluate(SCROLLS):
                     problems.append(f"{name}: wider than its card, scrolls")
                 frame, *drawn = chart.evaluate(DRAWN)
                 texts = [item for item in drawn if item["text"] is not None]
@@ -169,11 +172,42 @@ def test_chart_text_is_readable_on_a_laptop_and_a_phone(
                     for item in texts
                     if not _inside(item["box"], frame["box"])
                 ]
-                if testid in BAR_CHARTS:
-                    left, right = chart.evaluate(VISIBLE)
-                    problems += [
-                        f"{name}: {item['text']!r} past the card's visible edge ({left:.0f}-{right:.0f} px)"
-                        for item in texts
-                        if item["box"][0] < left - 0.5 or item["box"][2] > right + 0.5
-                    ]
+                left, right = chart.evaluate(VISIBLE)
+                problems += [
+                    f"{name}: {item['text']!r} past the card's visible edge ({left:.0f}-{right:.0f} px)"
+                    for item in texts
+                    if item["box"][0] < left - 0.5 or item["box"][2] > right + 0.5
+                ]
     assert problems == [], "\n".join(problems)
+
+
+# A phone held upright.
+PHONE = {"width": 360, "height": 740}
+SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_on_time_trend_fits_a_phone(page, login, live_url, requests_on_every_clock, language):
+    """On a 360 px phone the dashboard's trend is read whole, as the bar charts are: its box inside the
+    screen and nothing to scroll sideways, neither the page nor the chart's frame (its labels: the test
+    above); every week's figures are there for a screen reader and, a tap away, for the eye."""
+    page.set_viewport_size(PHONE)
+    login(page, "dpo_chart")
+    prefix = "" if language == "vi" else "/en"
+    page.goto(live_url(prefix + "/portal/"))
+    assert page.locator("html").get_attribute("lang") == language
+    trend = page.get_by_test_id("chart-on-time")
+    box = trend.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert not page.evaluate(SIDEWAYS_SCROLL)
+    assert not trend.evaluate(SCROLLS)
+    assert trend.locator("circle").count() >= 3 and trend.locator("polyline").is_visible()
+    # The text alternative: the drawing's description, and the table of every week under it.
+    description = page.locator("#on-time-desc").text_content()
+    assert description.count(";") == 11  # twelve weeks
+    figures = page.get_by_test_id("trend-figures-on-time")
+    figures.locator("summary").click()
+    assert figures.locator("tbody tr").count() == 12
+    table = figures.locator("table").bounding_box()
+    assert table["x"] >= 0 and table["x"] + table["width"] <= PHONE["width"], table
+    assert not page.evaluate(SIDEWAYS_SCROLL)

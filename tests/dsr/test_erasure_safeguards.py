@@ -6,6 +6,7 @@ the nightly purges forget old contact changes and old e-mail/SMS bodies."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,7 @@ from dsr.services.profile import CONTACT_CHANGES_KEPT_FOR, contact_change_start,
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email, outbox_purge_delivered
+from notifications.models import Notification
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import STAFF, answered_access, make_inventory, make_request, verified_request
@@ -242,13 +244,16 @@ def test_the_copies_are_erased_at_completion_even_when_every_platform_category_i
     assert (waiting.status, waiting.payload) == ("cancelled", "")
     (entry,) = _platform_erased(subject)
     assert entry.data["details"] >= 1
-    # The hold's release erases the held fields, not the copies a second time.
+    # The hold's release erases the held fields, and the copies again for what was made since (the
+    # completion's own notice, to the held address), counting nothing twice.
     DataSubject.objects.filter(pk=subject.pk).update(
         relationship_ended_on=timezone.localdate() - timedelta(days=6 * 366)
     )
     services.legal_holds_release_due(now=timezone.now())
     assert DataSubject.objects.get(pk=subject.pk).phone == ""
-    assert len(_platform_erased(subject)) == 1
+    first, again = sorted(_platform_erased(subject), key=lambda entry: entry.sequence)
+    assert first.pk == entry.pk and again.data["holds"]
+    assert (again.data["details"], again.data["outbox_cancelled"], again.data["outbox_emptied"]) == (0, 1, 1)
 
 
 def test_the_task_results_of_an_erased_export_are_counted_once(subject, privacy_officer, dpo):
@@ -261,3 +266,34 @@ def test_the_task_results_of_an_erased_export_are_counted_once(subject, privacy_
     counted += sum(e.data["task_results"] for e in _platform_erased(subject))
     assert counted == tasks
     assert set(FulfilmentTask.objects.filter(request=request).values_list("result", flat=True)) == {""}
+
+
+def test_copies_made_after_the_deletion_are_erased_when_its_hold_ends(
+    subject, privacy_officer, dpo, django_capture_on_commit_callbacks
+):
+    """The identity stays under an AML hold after completion, so the customer can still write: a new
+    complaint and its acknowledgement (inbox: the contact details went at completion) outlived the
+    hold's release, since the copies were erased once, at completion."""
+    make_inventory()  # identity held under AML, contact erased now
+    request = _complete_deletion(subject, privacy_officer, dpo)
+    with django_capture_on_commit_callbacks():
+        later = make_request(subject, type="complaint", details="Tôi vẫn ở 12 Lê Lợi", now=timezone.now())
+    told = Notification.objects.get(subject=subject, dedupe_key__startswith=f"dsr.customer:{later.pk}:")
+    assert json.loads(told.context) and DataSubjectRequest.objects.get(pk=later.pk).details
+    DataSubject.objects.filter(pk=subject.pk).update(
+        relationship_ended_on=timezone.localdate() - timedelta(days=6 * 366)
+    )
+    (hold,) = request.legal_holds.filter(system__code="platform")
+
+    held = request.legal_holds.count()
+    assert services.legal_holds_release_due(now=timezone.now()) == held
+    assert DataSubjectRequest.objects.get(pk=later.pk).details == ""
+    told.refresh_from_db()
+    assert json.loads(told.context) == {}
+    at_completion, at_release = sorted(_platform_erased(subject), key=lambda entry: entry.sequence)
+    assert at_release.data["request"] == str(request.pk) and hold.pk in at_release.data["holds"]
+    assert (at_release.data["details"], at_release.data["notifications"]) == (1, 2)
+    assert "holds" not in at_completion.data
+    # Idempotent: nothing left to release, nothing erased or recorded again.
+    assert services.legal_holds_release_due(now=timezone.now()) == 0
+    assert len(_platform_erased(subject)) == 2

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.actors import Actor
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from dsr import services
 from dsr.selectors import requests_for_subject, visible_request_detail
 from notifications.models import Notification
@@ -118,7 +118,11 @@ def test_a_former_guardian_no_longer_hears_of_the_childs_request(customer_a):
     assert set(told.values_list("subject_id", flat=True)) == {guardian.pk}
 
     _ends_by_court_decision(child)
-    services.request_complete(actor=STAFF, request_id=request.pk)
+    # The former guardian's request is no longer answered on their authority (security review, round
+    # 2): staff refuse it, and the answer goes to the child's own record.
+    with pytest.raises(Conflict):
+        services.request_complete(actor=STAFF, request_id=request.pk)
+    services.request_reject(actor=STAFF, request_id=request.pk, reason="identity_not_verified")
 
-    [completed] = told.filter(topic="dsr.customer.completed")
-    assert completed.subject_id == child.pk
+    [rejected] = told.filter(topic="dsr.customer.rejected")
+    assert rejected.subject_id == child.pk

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import uuid
 from datetime import datetime
 
 import pytest
@@ -17,7 +18,11 @@ from django.utils import timezone
 from audit.hashing import canonical_json
 from audit.models import AuditEntry
 from audit.tasks import verify_chain
+from core.actors import Actor, ActorKind
+from core.errors import InvalidInput
 from regulator.proof_bundle import bundle_sha256
+from regulator.services import proof_bundle_export
+from subjects.selectors import MAX_ACCESS_REASON_LENGTH
 from tests.factories import signed_in
 from tests.pages import in_either_language
 from tests.regulator.proof_history import VN, build_history
@@ -122,6 +127,42 @@ def test_the_page_asks_for_a_reason(history, dpo):
     assert "Give the request, complaint or case number, or explain." in response.content.decode()
     response = client.post("/en" + _page_url(history.subject), {"format": "html"})
     assert response.status_code == 400
+    assert _exports(history.subject) == []
+
+
+TOO_LONG = "A05 inspection letter 123/A05-P4 " * 20  # 660 characters
+
+
+def test_one_rule_for_the_reason_in_the_service():
+    """The service alone decides whether a reason will do; it speaks of its `reason` field, and the API
+    and the page each say it of what their caller filled in."""
+    actor = Actor(kind=ActorKind.STAFF, label="dpo_t")
+    for reason, code in (("  \n ", "access_reason_required"), (TOO_LONG, "access_reason_too_long")):
+        with pytest.raises(InvalidInput) as refused:
+            proof_bundle_export(actor=actor, subject_id=uuid.uuid4(), reason=reason, fmt="json")
+        assert refused.value.code == code and refused.value.field == "reason"
+
+
+def test_the_api_refuses_a_reason_too_long_to_record_naming_the_header(history, dpo, as_user):
+    """Not cut short and taken: the audit entry would record another reason than the one given."""
+    assert len(" ".join(TOO_LONG.split())) > MAX_ACCESS_REASON_LENGTH
+    response = as_user(dpo).get(_api_url(history.subject), HTTP_X_ACCESS_REASON=TOO_LONG)
+    assert response.status_code == 400
+    (message,) = response.json()["X-Access-Reason"]
+    assert in_either_language(
+        "The reason in the X-Access-Reason header is too long: keep it to %(limit)s characters (the "
+        "inspection's letter or case number).",
+        message, limit=MAX_ACCESS_REASON_LENGTH,
+    )
+    assert _exports(history.subject) == []
+
+
+def test_the_page_refuses_a_reason_too_long_on_its_field(history, dpo):
+    response = signed_in(dpo).post(
+        "/en" + _page_url(history.subject), {"reason": "other", "note": TOO_LONG, "format": "html"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["note"]
     assert _exports(history.subject) == []
 
 
@@ -238,6 +279,19 @@ def test_the_printable_page_says_when_the_whole_chain_was_last_verified(history,
     assert none not in found
     assert timezone.localtime(weekly.recorded_at, VN).strftime("%d/%m/%Y %H:%M") in found
     assert intact in found and f"#{weekly.sequence}" in found
+
+
+def test_a_whole_chain_verification_from_the_trail_page_is_the_one_the_bundle_quotes(history, auditor, dpo):
+    """The auditor's "verify the whole chain" on the trail page is recorded as the weekly job's check is:
+    a bundle taken afterwards says when and by which entry the whole chain was last verified."""
+    signed_in(auditor).post(reverse("audit:trail"), {"verify": "full"})
+    (checked,) = AuditEntry.objects.filter(action="audit.chain.verified")
+    bundle = signed_in(dpo).post(
+        _page_url(history.subject), {"reason": "other", "note": REASON, "format": "json"}
+    ).json()
+    quoted = bundle["audit"]["full_chain_verification"]
+    assert quoted["on_record"] is True and quoted["result"] == "intact"
+    assert quoted["audit_entry"] == checked.sequence and quoted["up_to_sequence"] == checked.sequence - 1
 
 
 # ----------------------------------------------------------------------------------------- the way in

@@ -1,9 +1,13 @@
-"""`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad entry."""
+"""`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad entry.
+
+The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
+cite the run as the last verification of the whole chain, and a broken chain alerts the DPO."""
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.selectors import audit_chain_verify
+from audit.services import audit_chain_check
+from core.actors import Actor
 
 
 class Command(BaseCommand):
@@ -16,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        result = audit_chain_verify(workers=options["workers"])
+        result = audit_chain_check(actor=Actor.system("verify_audit"), workers=options["workers"])
         if not result.valid:
             raise CommandError(
                 f"Audit chain BROKEN after {result.entries} valid entries: "

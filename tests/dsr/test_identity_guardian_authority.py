@@ -1,0 +1,163 @@
+"""A guardian acts for a child only while their authority holds (domain notes, "People and roles": the
+guardian exercises a child's rights after their authority is verified; from 16 the customer acts
+alone). A request a guardian filed is verified, worked and answered on that guardian's authority, so
+when the guardianship moves to someone else, or the ward turns 16, it can no longer be verified (no
+one-time code goes to the former guardian's phone either) nor answered: staff refuse it, and the
+current guardian or the customer files their own. Security review, round 2."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from core.actors import Actor, actor_for_user
+from core.errors import Conflict
+from dsr import services as dsr_services
+from dsr.models import DataSubjectRequest, IdentityMethod
+from dsr.selectors import request_allowed_actions
+from integrations.models import OutboxMessage
+from subjects import services as subject_services
+from tests.consents.factories import child_of
+
+SYSTEM = Actor.system("review")
+
+
+def guardianship_moves(child, *, to) -> None:
+    """A court decision names another guardian, and the bank verifies the new guardian's authority."""
+    subject_services.subject_rectify(
+        actor=SYSTEM, subject_id=child.pk, changes={"guardian": to}, reason="court decision"
+    )
+    subject_services.subject_guardian_verify(actor=SYSTEM, subject_id=child.pk, evidence="court-order-7")
+
+
+def filed_by(guardian, child, *, type="delete", now=None) -> DataSubjectRequest:
+    return dsr_services.request_create(
+        actor=SYSTEM, subject=child, guardian=guardian, type=type, channel="branch", now=now
+    )
+
+
+def verify(request, document_number, *, now=None, actor=SYSTEM):
+    return dsr_services.request_verify_identity(
+        actor=actor,
+        request_id=request.pk,
+        method=IdentityMethod.BRANCH_DOCUMENTS,
+        document_number=document_number,
+        now=now or timezone.now(),
+    )
+
+
+def test_a_former_guardians_open_request_cannot_be_verified_and_fulfilled(customer_a, customer_b):
+    """A court decision moves the guardianship from A to B, and the bank verifies B. The deletion A
+    filed for the child while still guardian must not go ahead on A's authority: the guardian acts
+    only "after their authority is verified" (domain notes), and A's has ended. The identity check
+    used to ask only whether *some* guardian was verified on the child."""
+    former = customer_a.customer_account.subject
+    new = customer_b.customer_account.subject
+    child = child_of(former, age=10)
+    request = filed_by(former, child)
+    guardianship_moves(child, to=new)
+
+    with pytest.raises(Conflict) as refused:
+        verify(request, former.national_id)
+
+    assert refused.value.code == "guardian_authority_ended"
+    with translation.override("en"):
+        assert "no longer acts for this customer" in refused.value.text
+    request.refresh_from_db()
+    assert (request.status, request.identity_verified_at) == ("received", None)
+    # Nor can the new guardian's document verify a request they did not make.
+    with pytest.raises(Conflict):
+        verify(request, new.national_id)
+    # No one-time code goes to the former guardian's phone.
+    with pytest.raises(Conflict) as refused:
+        dsr_services.request_identity_otp_send(actor=SYSTEM, request_id=request.pk)
+    assert refused.value.code == "guardian_authority_ended"
+    assert not OutboxMessage.objects.filter(topic="dsr.identity_code").exists()
+    # Staff refuse it; the new guardian files their own.
+    dsr_services.request_reject(actor=SYSTEM, request_id=request.pk, reason="identity_not_verified")
+    assert verify(filed_by(new, child), new.national_id).status == "in_progress"
+
+
+def test_a_request_verified_before_the_guardianship_moved_is_not_answered(customer_a, customer_b):
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    request = verify(filed_by(former, child, type="access"), former.national_id)
+    assert request.status == "in_progress"
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+
+    with pytest.raises(Conflict) as refused:
+        dsr_services.request_complete(actor=SYSTEM, request_id=request.pk)
+
+    assert refused.value.code == "guardian_authority_ended"
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+    assert not hasattr(request, "export") or request.export is None
+
+
+def test_a_ward_who_turned_16_is_not_verified_on_the_guardians_authority_alone(customer_a):
+    """From 16 the customer exercises their rights themselves: a request their guardian filed while they
+    were 15 cannot be verified on the guardian's document once they have turned 16."""
+    guardian = customer_a.customer_account.subject
+    child = child_of(guardian, age=15)
+    request = filed_by(guardian, child)
+    sixteen = timezone.now() + timedelta(days=366)
+
+    with pytest.raises(Conflict) as refused:
+        verify(request, guardian.national_id, now=sixteen)
+
+    assert refused.value.code == "ward_acts_alone"
+    with translation.override("en"):
+        assert "16" in refused.value.text and "themselves" in refused.value.text
+    assert DataSubjectRequest.objects.get(pk=request.pk).identity_verified_at is None
+    # The day before, the guardian still acts for them.
+    assert verify(request, guardian.national_id).status == "in_progress"
+
+
+def test_the_api_answers_409_with_the_code(customer_a, customer_b, as_user, privacy_officer):
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    request = filed_by(former, child)
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+
+    response = as_user(privacy_officer).post(
+        f"/api/v1/requests/{request.pk}/verify-identity/",
+        {"method": "branch_documents", "document_type": "cccd", "document_number": former.national_id},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "guardian_authority_ended"
+    assert "no longer acts for this customer" in response.json()["detail"]
+
+
+def test_the_page_shows_the_refusal_on_the_form_and_offers_no_answer(
+    customer_a, customer_b, client, privacy_officer
+):
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    verified = verify(filed_by(former, child, type="access"), former.national_id)
+    pending = filed_by(former, child, type="access")
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+    client.force_login(privacy_officer)
+
+    with translation.override("en"):
+        url = reverse("dsr:act", args=[pending.pk, "verify"])
+        detail_url = reverse("dsr:detail", args=[verified.pk])
+    refused = client.post(
+        url, {"method": "branch_documents", "document_type": "cccd", "document_number": former.national_id}
+    )
+    assert refused.status_code == 400
+    assert "no longer acts for this customer" in refused.content.decode()
+    # The verified one is not offered for an answer; the page says why, and offers the refusal.
+    verified.refresh_from_db()
+    actions = request_allowed_actions(verified, privacy_officer)
+    assert "complete" not in actions and "reject" in actions
+    page = client.get(detail_url).content.decode()
+    assert 'data-testid="guardian-authority"' in page and "no longer acts for this customer" in page
+    dsr_services.request_reject(
+        actor=actor_for_user(privacy_officer), request_id=verified.pk, reason="identity_not_verified"
+    )
