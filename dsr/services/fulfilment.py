@@ -41,7 +41,7 @@ from dsr.services.moves import (
 from dsr.sources import request_source
 from dsr.states import RequestStatus
 from subjects.changes import subject_changes_check
-from subjects.models import DataSubject
+from subjects.selectors import subject_field_label
 from subjects.services import subject_rectify
 
 S = RequestStatus
@@ -121,7 +121,7 @@ def _recipients_check(request: DataSubjectRequest) -> None:
     if duties:
         raise Conflict(
             _("%(count)s recipient(s) have not yet confirmed that they stopped processing: %(names)s. "
-              "Record each confirmation (Withdrawal notices) before answering the request."),
+              "Record each confirmation (Recipient notices) before answering the request."),
             code="recipients_open",
             count=len(duties),
             names=", ".join(duty.recipient.name for duty in duties),
@@ -172,7 +172,7 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
         return "\n".join(
             gettext("Not corrected: %(field)s. %(why)s")
             % {
-                "field": DataSubject._meta.get_field(name).verbose_name,
+                "field": subject_field_label(name),
                 "why": correction_refused(error, to_customer=True).text,
             }
             for name, error in sorted(refused.items())
