@@ -195,6 +195,7 @@ def duties_open_for_rectification(
     for consent in consents:
         if not _still_held(consent, now):
             continue
+        consent.subject = subject  # the notice names the customer: the record in hand, not read again
         agreed = Recipient.objects.filter(_agreed_recipients(consent)).distinct().select_related("endpoint")
         for recipient in agreed:
             told.setdefault(recipient.pk, (recipient, consent, set()))[2].add(consent.purpose.code)

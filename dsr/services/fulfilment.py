@@ -173,7 +173,7 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
             gettext("Not corrected: %(field)s. %(why)s")
             % {
                 "field": subject_field_label(name),
-                "why": correction_refused(error, to_customer=True).text,
+                "why": correction_refused(error, staff=False).text,
             }
             for name, error in sorted(refused.items())
         )

@@ -51,7 +51,7 @@ CORRECTABLE_FIELDS = tuple(
 )
 
 # Staff are told which customer number holds a citizen ID (`subject_changes_check`), so that they can
-# sort the two records out; a customer is never told whose record holds it.
+# sort the two records out; a customer is never told whose record holds it (`correction_refused`).
 NATIONAL_ID_HELD_FOR_CUSTOMER = _(
     "This citizen ID cannot be recorded on your record as it is. Please bring your citizen ID card to "
     "a branch so that we can check it."
@@ -172,14 +172,15 @@ def _clean_corrections(
     try:
         subject_changes_check(subject=subject, changes=clean, now=now)
     except (InvalidInput, Conflict) as error:
-        raise correction_refused(error, to_customer=actor.is_customer) from None
+        raise correction_refused(error, staff=actor.is_staff) from None
     return clean
 
 
-def correction_refused(error: InvalidInput | Conflict, *, to_customer: bool) -> InvalidInput:
+def correction_refused(error: InvalidInput | Conflict, *, staff: bool) -> InvalidInput:
     """The refusal of a corrected value, on the request's `corrections`, in the words its reader may
-    see: a customer is not told which customer number holds a citizen ID."""
-    if to_customer and error.code == "duplicate_national_id":
+    see: only staff are told which customer number holds a citizen ID, not a customer nor the
+    integration client (the mobile app) that shows the customer its answer."""
+    if not staff and error.code == "duplicate_national_id":
         return InvalidInput(NATIONAL_ID_HELD_FOR_CUSTOMER, field="corrections")
     return InvalidInput(error.message, field="corrections", **error.params)
 

@@ -51,11 +51,21 @@ def test_rectification_refuses_a_national_id_another_customer_holds_at_intake(su
     assert other.external_ref in error.value.text
 
 
-def test_a_customer_is_refused_another_customers_national_id_without_learning_whose_it_is(subject):
+@pytest.mark.parametrize(
+    "actor, channel",
+    [
+        (CUSTOMER, "internet_banking"),
+        # The mobile app files its customer's request and shows them the refusal.
+        (Actor(kind="client", user_id=None, label="mobile-app"), "api"),
+    ],
+)
+def test_a_customer_is_refused_another_customers_national_id_without_learning_whose_it_is(
+    subject, actor, channel
+):
     other = make_subject()
     with pytest.raises(InvalidInput) as error:
         make_request(
-            subject, type="rectify", actor=CUSTOMER, channel="internet_banking",
+            subject, type="rectify", actor=actor, channel=channel,
             corrections={"national_id": other.national_id},
         )
     assert error.value.field == "corrections"
