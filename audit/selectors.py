@@ -11,7 +11,7 @@ from datetime import datetime
 from itertools import repeat
 
 from django.db import connections, router, transaction
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
 
 from audit.checkpoints import Anchors, Checkpoint, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
@@ -32,6 +32,12 @@ class ChainVerification:
     # then with the time that checkpoint was written (ISO 8601, UTC).
     from_sequence: int = 1
     from_checkpoint_at: str = ""
+    # A whole-chain verification after months were archived (docs/deployment.md, "Archiving a month"):
+    # entries before `archived_before` are no longer in the database (0: none are), and the walk from the
+    # first one left was anchored on the checkpoint of `anchor_written_at`, whose head is `anchor_sequence`.
+    archived_before: int = 0
+    anchor_sequence: int = 0
+    anchor_written_at: str = ""
 
 
 # What the verification reads of each entry: the fields the seal covers, the seal and its key.
@@ -202,6 +208,10 @@ def audit_chain_verify(
     `entries` then counts the entries checked in this run, and `from_sequence` and
     `from_checkpoint_at` say where it began.
 
+    Without it, it reads the whole chain in the database: from entry #1, or, when the months before
+    were archived (entry #1 is gone), from the first entry left, anchored on a signed checkpoint
+    (`_verified_after_archive`; `archived_before`, `anchor_sequence` and `anchor_written_at` say so).
+
     `workers` > 1 splits a long chain on PostgreSQL between that many forked processes (the
     `verify_audit` command); a chain that does not check out is then walked again serially, so the
     result is the same either way.
@@ -211,20 +221,53 @@ def audit_chain_verify(
         return ChainVerification(False, 0, None, f"checkpoint file: {anchors.problem}")
     last = anchors.last
     start = last if since_checkpoint and last is not None and last.sequence > 0 else None
-    result = _verified(anchors, start, batch_size=batch_size, workers=workers)
-    if start is None:
-        return result
-    return replace(result, from_sequence=start.sequence, from_checkpoint_at=start.written_at)
+    if start is not None:
+        result = _verified(anchors, start, batch_size=batch_size, workers=workers)
+        return replace(result, from_sequence=start.sequence, from_checkpoint_at=start.written_at)
+    first = AuditEntry.objects.aggregate(first=Min("sequence"))["first"] or 1
+    if first == 1:
+        return _verified(anchors, None, batch_size=batch_size, workers=workers)
+    return _verified_after_archive(anchors, first, batch_size=batch_size, workers=workers)
+
+
+def _verified_after_archive(anchors: Anchors, first: int, *, batch_size: int, workers: int):
+    """The whole chain left in the database when its first entries are gone: months archived by the
+    runbook (docs/deployment.md), whose dump verifies on its own beside its checkpoint files.
+
+    The first entry left cannot be linked to the archived one before it, so the walk needs an anchor:
+    the earliest signed checkpoint whose head is `first` or later. The walk from `first` checks every
+    seal and link up to that head, whose hash the checkpoint recorded: the entries before the head are
+    held by their links to it (changing one, even re-sealed with the key, breaks the next link or the
+    head's hash), and everything after it is checked in full as always. With no such checkpoint the
+    removal is not one the runbook makes (it writes a checkpoint after the month it archives before
+    dropping it): the chain is reported broken.
+    """
+    archived = {"from_sequence": first, "archived_before": first}
+    later = (checkpoint for checkpoint in anchors.checkpoints if checkpoint.sequence >= first)
+    anchor = min(later, key=lambda checkpoint: checkpoint.sequence, default=None)
+    if anchor is None:
+        return ChainVerification(
+            False, 0, None,
+            f"entries #1 to #{first - 1} are missing and no signed checkpoint records entry #{first} or a "
+            "later one to anchor the chain left: not an archive made by the runbook",
+            len(anchors.checkpoints), **archived,
+        )
+    result = _verified(anchors, None, batch_size=batch_size, workers=workers, first_sequence=first)
+    return replace(result, **archived, anchor_sequence=anchor.sequence, anchor_written_at=anchor.written_at)
 
 
 def _verified(
-    anchors: Anchors, start: Checkpoint | None, *, batch_size: int, workers: int
+    anchors: Anchors, start: Checkpoint | None, *, batch_size: int, workers: int, first_sequence: int = 1
 ) -> ChainVerification:
-    """`audit_chain_verify` from the first entry, or from the head of the checkpoint `start`."""
+    """`audit_chain_verify` from the first entry, or from the head of the checkpoint `start`; or, the
+    entries before it archived, from entry `first_sequence`, unlinked to the one before it."""
     anchored = anchors.by_sequence()
     keyed_from = anchors.keyed_from
     last = anchors.last
-    begin = _Walk(start.sequence, None) if start is not None else _Walk(1, GENESIS_HASH)
+    if start is not None:
+        begin = _Walk(start.sequence, None)
+    else:
+        begin = _Walk(first_sequence, GENESIS_HASH if first_sequence == 1 else None)
     walk = _walk_in_parallel(
         begin, workers=workers, batch_size=batch_size, keyed_from=keyed_from, anchored=anchored
     ) if workers > 1 else None
@@ -236,10 +279,11 @@ def _verified(
     checked, prev_hash = walk.checked, walk.prev_hash
     last_sequence = walk.next_sequence - 1
     if prev_hash is None:
-        return ChainVerification(
-            False, 0, None, f"entry #{start.sequence}, the head of the last checkpoint, is missing",
-            len(anchors.checkpoints),
+        missing = (
+            f"entry #{start.sequence}, the head of the last checkpoint," if start is not None
+            else f"entry #{first_sequence}, the first in the database,"
         )
+        return ChainVerification(False, 0, None, f"{missing} is missing", len(anchors.checkpoints))
     result = ChainVerification(True, checked, None, "", len(anchors.checkpoints), last_sequence, prev_hash)
     if last is not None and last.sequence > last_sequence:
         return replace(result, valid=False, reason=(
@@ -260,19 +304,21 @@ def _verified(
 
 
 # The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
-# trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain, or from the
-# head of the last signed checkpoint on.
+# trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain in the database
+# (from `from_sequence`: entry #1, or the first one left when earlier months were archived, then with
+# `archived_before`), or from the head of the last signed checkpoint on.
 CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
 CHAIN_FULL = "full"
 CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
 
 
 def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
-    """The latest recorded outcome (intact or broken) of a verification of the whole chain, from its
-    first entry (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`; the
-    nightly job too while no checkpoint is on file), recorded at or
-    before `until`; None when there is none. Reads the record, never walks the chain. Outcomes recorded
-    before the scope was (2026-12) say nothing of it and are not counted."""
+    """The latest recorded outcome (intact or broken) of a verification of the whole chain in the
+    database, from its first entry, or from the first one left after archived months (its
+    `archived_before`) (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`;
+    the nightly job too while no checkpoint is on file), recorded at or before `until`; None when there
+    is none. Reads the record, never walks the chain. Outcomes recorded before the scope was (2026-12)
+    say nothing of it and are not counted."""
     outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)
     if until is not None:
         outcomes = outcomes.filter(recorded_at__lte=until)

@@ -148,6 +148,8 @@ def _record_outcome(result, *, actor: Actor | None) -> None:
                 # on; documents cite the latest whole-chain outcome (`audit_chain_last_full_check`).
                 "scope": CHAIN_SINCE_CHECKPOINT if result.from_checkpoint_at else CHAIN_FULL,
                 "from_sequence": result.from_sequence, "head_sequence": result.head_sequence,
+                # Entries before it archived (docs/deployment.md): "full" is everything in the database.
+                "archived_before": result.archived_before,
             },
         )
         if not result.valid:

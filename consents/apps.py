@@ -29,7 +29,10 @@ class ConsentsConfig(AppConfig):
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
-                "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal"),
+                "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal or a correction"),
+                "consents.duty.rectification_opened": _(
+                    "Recipients told of a correction of the customer's data"
+                ),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),
                 "consents.import.completed": _("Consents imported from CSV"),
                 "consents.announcement.scheduled": _("Notice change announcement scheduled"),
@@ -65,6 +68,7 @@ class ConsentsConfig(AppConfig):
         from consents import clock_sources, navigation
         from consents.selectors import recipient_choices, recipients_served
         from consents.services.catalogue import recipient_endpoint_link
+        from consents.services.duties import duties_open_for_rectification
         from consents.services.withdrawals import consents_stop_for_child
         from integrations.recipients import RecipientDirectory, register_recipient_directory
         from subjects.follow_ups import register_after_rectification
@@ -75,3 +79,5 @@ class ConsentsConfig(AppConfig):
             choices=recipient_choices, served=recipients_served, link=recipient_endpoint_link
         ))
         register_after_rectification(consents_stop_for_child)
+        # After the child's consents stopped: their recipients are told to stop, and of the correction.
+        register_after_rectification(duties_open_for_rectification)

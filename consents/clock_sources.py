@@ -1,5 +1,6 @@
-"""Withdrawal duties' clock, plugged into the deadline machinery (`core.clocks`): the privacy
-officers are reminded before a recipient's 72 hours run out, and a passed deadline is a breach."""
+"""Recipients' duties' clock (to stop after a withdrawal, to correct after a rectification), plugged into
+the deadline machinery (`core.clocks`): the privacy officers are reminded before a recipient's 72 hours
+run out, and a passed deadline is a breach."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ def open_duties(clock: str) -> QuerySet:
 
 def label(row: dict[str, Any]) -> str:
     # The recipient is a company, not a person: its name may appear.
-    return gettext("Withdrawal duty of %(recipient)s #%(id)s") % {
-        "recipient": row["recipient__name"],
-        "id": short_id(row["clock_item_id"]),
-    }
+    if row["kind"] == WithdrawalDuty.Kind.RECTIFICATION:
+        text = gettext("Correction notice to %(recipient)s #%(id)s")
+    else:
+        text = gettext("Withdrawal duty of %(recipient)s #%(id)s")
+    return text % {"recipient": row["recipient__name"], "id": short_id(row["clock_item_id"])}
 
 
 def link(row: dict[str, Any]) -> str:
@@ -43,7 +45,7 @@ def register() -> None:
             open_items=open_duties,
             label=label,
             link=link,
-            fields=("recipient__name",),
-            clock_labels={"due": _("deadline to stop processing")},
+            fields=("recipient__name", "kind"),
+            clock_labels={"due": _("recipient's deadline to stop or correct")},
         )
     )

@@ -29,13 +29,13 @@ def _portal_cards(request) -> list[dict]:
     url = reverse("consents:duty_list")
     return [
         {
-            "label": _("Withdrawal notices awaiting recipients"),
+            "label": _("Recipient notices awaiting acknowledgement"),
             "value": open_duties.count(),
             "url": url,
             "tone": "warn" if open_duties.exists() else "ok",
         },
         {
-            "label": _("Withdrawal notices overdue (72 h)"),
+            "label": _("Recipient notices overdue (72 h)"),
             "value": overdue,
             "url": url,
             "tone": "danger" if overdue else "ok",
@@ -63,7 +63,7 @@ def _me_cards(request) -> list[dict]:
 PORTAL_PAGES = (
     ("consents:purpose_list", _("Purposes"), "list", 40, "consents.view_purpose"),
     ("consents:recipient_list", _("Recipients"), "users", 45, "consents.view_recipient"),
-    ("consents:duty_list", _("Withdrawal notices"), "clock", 50, "consents.view_withdrawalduty"),
+    ("consents:duty_list", _("Recipient notices"), "clock", 50, "consents.view_withdrawalduty"),
     ("consents:import", _("Import consents"), "upload", 55, "consents.import_consents"),
 )
 

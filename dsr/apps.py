@@ -30,6 +30,8 @@ class DsrConfig(AppConfig):
                 "dsr.request.identity_verified": _("Requester's identity verified"),
                 "dsr.request.identity_code_sent": _("Verification code sent to the registered phone"),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
+                "dsr.request.corrections_left_out": _("Corrections that could not be applied left out of a "
+                                                      "rectification answered in part"),
                 "dsr.request.approved": _("Deletion approved by a second responsible person"),
                 "dsr.request.overdue_reason_recorded": _("Reason for a late request recorded"),
                 "dsr.request.customer_replied": _("Customer answered the bank's question on a request"),

@@ -19,7 +19,12 @@ from core.roles import Role, user_role
 from integrations.models import ApiToken
 from subjects import services
 from subjects.models import DataSubject
-from subjects.selectors import PERSONAL_FIELDS, access_reason_normalised, personal_value_masked
+from subjects.selectors import (
+    PERSONAL_FIELDS,
+    access_reason_normalised,
+    personal_value_masked,
+    subject_field_label,
+)
 
 # The token scope an integration client needs to receive personal values unmasked.
 PII_SCOPE = "subjects:pii"
@@ -61,7 +66,7 @@ class Disclosure:
         rows = []
         for field, value in values.items():
             shown = self.value(field, value) if field in PERSONAL_FIELDS else self.text(value)
-            label = DataSubject._meta.get_field(field).verbose_name if hasattr(DataSubject, field) else field
+            label = subject_field_label(field)
             hidden = shown in (None, "") and value not in (None, "")
             rows.append((str(label), MASKED_TEXT if hidden else shown))
         return rows

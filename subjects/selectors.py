@@ -26,6 +26,12 @@ PERSONAL_FIELDS = (
 MAX_ACCESS_REASON_LENGTH = 500
 
 
+def subject_field_label(name: str) -> str:
+    """The label of a customer record's field in the reader's language ("date of birth"); the name
+    itself for one the record does not have."""
+    return str(DataSubject._meta.get_field(name).verbose_name) if hasattr(DataSubject, name) else name
+
+
 def access_reason_normalised(reason: str | None) -> str:
     """A reason for reading a customer's data as it is recorded: one line, at most the length kept."""
     return _one_line(reason)[:MAX_ACCESS_REASON_LENGTH]

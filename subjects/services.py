@@ -20,19 +20,13 @@ from core.actors import Actor
 from core.db import conflict_on_duplicate, locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
+from subjects.changes import national_id_unclaimed_check, personal_fields_clean, subject_changes_check
 from subjects.children import GUARDIAN_FROM_AGE
-from subjects.crypto import blind_index, blind_index_candidates, fingerprint, fingerprint_salt_new
+from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import access_reason_normalised
-from subjects.validators import (
-    age_on,
-    normalize_email,
-    normalize_national_id,
-    normalize_phone,
-    validate_date_of_birth,
-    validate_external_ref,
-)
+from subjects.validators import age_on, validate_external_ref
 
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
@@ -61,46 +55,6 @@ def _viewed_in_answer(actor: Actor, subject: DataSubject, viewed: ViewedInAnswer
         _viewed_record(actor, subject, context=viewed.context, reason=viewed.reason, revealed=True)
 
 
-def _clean_personal_fields(fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
-    """Normalise and validate the personal fields given; blind indexes follow their values."""
-    clean: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name == "full_name":
-            value = " ".join((value or "").split())
-            if not value:
-                raise InvalidInput(_("Enter the customer's full name."), field="full_name")
-            if len(value) > 200:
-                raise InvalidInput(_("The full name is longer than 200 characters."), field="full_name")
-        elif name == "national_id":
-            value = normalize_national_id(value) if value else ""
-            clean["national_id_index"] = blind_index(value)
-        elif name == "phone":
-            value = normalize_phone(value) if value else ""
-            clean["phone_index"] = blind_index(value)
-        elif name == "email":
-            value = normalize_email(value) if value else ""
-            clean["email_index"] = blind_index(value)
-        elif name == "passport_number":
-            value = (value or "").strip().upper()
-            if len(value) > 20:
-                raise InvalidInput(_("A passport number has at most 20 characters."), field="passport_number")
-        elif name == "date_of_birth" and value is not None:
-            if not isinstance(value, date):
-                raise InvalidInput(_("Enter the date of birth as YYYY-MM-DD."), field="date_of_birth")
-            value = validate_date_of_birth(value, today=timezone.localdate(now))
-        elif name == "address":
-            value = (value or "").strip()
-        elif name == "relationship_ended_on" and value is not None:
-            # Retention periods (AML: 5 years) run from it, so it cannot be a date still to come.
-            if not isinstance(value, date) or value > timezone.localdate(now):
-                raise InvalidInput(
-                    _("Give the day the relationship ended, today or earlier, as YYYY-MM-DD."),
-                    field="relationship_ended_on",
-                )
-        clean[name] = value
-    return clean
-
-
 def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
     if guardian is None:
         return
@@ -116,29 +70,6 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
         raise InvalidInput(
             _("A guardian must be an adult of 18 or over (Civil Code, Art. 49)."), field="guardian"
         )
-
-
-def _check_national_id_unclaimed(national_id: str, *, external_ref: str, subject_id=None) -> None:
-    """One CIF per citizen ID: a second customer number for the same person splits their consents
-    and requests in two, so the answer names the CIF that already holds the number, unless the DPO
-    let this customer number share it (`subject_national_id_share`)."""
-    if not national_id:
-        return
-    holder = (
-        DataSubject.objects.filter(national_id_index__in=blind_index_candidates(national_id))
-        .exclude(pk=subject_id)
-        .values_list("pk", "external_ref")
-        .first()
-    )
-    shared = holder is not None and NationalIdShare.objects.filter(
-        subject_id=holder[0], external_ref=external_ref
-    ).exists()
-    if holder is None or shared:
-        return
-    raise Conflict(
-        _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
-        code="duplicate_national_id", cif=holder[1],
-    )
 
 
 def subject_create(
@@ -169,7 +100,7 @@ def subject_create(
     now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
     preferred_language = language_clean(preferred_language)
-    fields = _clean_personal_fields(
+    fields = personal_fields_clean(
         {"full_name": full_name, "national_id": national_id, "passport_number": passport_number,
          "date_of_birth": date_of_birth, "phone": phone, "email": email, "address": address,
          "relationship_ended_on": relationship_ended_on},
@@ -181,7 +112,7 @@ def subject_create(
         )
         if DataSubject.objects.filter(external_ref=external_ref).exists():
             raise duplicate
-        _check_national_id_unclaimed(fields["national_id"], external_ref=external_ref)
+        national_id_unclaimed_check(fields["national_id"], external_ref=external_ref)
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
             adult_verified=adult_verified, **fields
@@ -223,9 +154,9 @@ def subject_rectify(
     now = now or timezone.now()
     guardian_given = "guardian" in changes
     guardian = changes.pop("guardian", None)
-    clean = _clean_personal_fields(changes, now=now)
     with transaction.atomic(durable=durable):
         subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
+        clean = subject_changes_check(subject=subject, changes=changes, now=now)
         if preferred_language is not None:
             _language_change(subject, preferred_language, actor=actor, now=now)
         diff: dict[str, dict[str, str]] = {}
@@ -240,10 +171,6 @@ def subject_rectify(
                 }
                 subject.guardian = guardian
                 subject.guardian_verified_at = None
-        if clean.get("national_id") and clean["national_id"] != subject.national_id:
-            _check_national_id_unclaimed(
-                clean["national_id"], external_ref=subject.external_ref, subject_id=subject.pk
-            )
         salt = subject.fingerprint_salt = subject.fingerprint_salt or fingerprint_salt_new()
         for name, value in clean.items():
             if name.endswith("_index"):

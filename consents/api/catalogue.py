@@ -151,8 +151,12 @@ class DutyListView(generics.GenericAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values),
+            OpenApiParameter("kind", str, enum=WithdrawalDuty.Kind.values),
             OpenApiParameter("subject", str, description="The customer's number (CIF)."),
         ],
+        description="Recipients' duties: to stop processing after a withdrawal (`kind=withdrawal`), or to "
+        "correct the customer's data after a rectification (`kind=rectification`, with the corrected "
+        "`fields`). An integration client sees its own recipients' duties.",
         responses=DutyOutputSerializer(many=True),
     )
     def get(self, request):
@@ -170,7 +174,8 @@ class DutyAcknowledgeView(APIView):
     @extend_schema(
         request=AcknowledgeSerializer,
         responses=DutyOutputSerializer,
-        description="The recipient confirms it stopped processing after the withdrawal.",
+        description="The recipient confirms it stopped processing after the withdrawal, or corrected the "
+        "data after the rectification.",
     )
     @idempotent
     def post(self, request, pk):

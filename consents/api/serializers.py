@@ -337,6 +337,11 @@ class DutyOutputSerializer(serializers.ModelSerializer):
     consent = serializers.UUIDField(source="consent_id", read_only=True)
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     purpose = serializers.CharField(source="consent.purpose.code", read_only=True)
+    fields = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="A rectification's corrected fields, by name (never their values); empty for a withdrawal.",
+    )
     allowed_actions = AllowedActionsField(
         duty_allowed_actions,
         right=DUTY_ACKNOWLEDGE_RIGHT,
@@ -349,6 +354,8 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         model = WithdrawalDuty
         fields = [
             "id",
+            "kind",
+            "fields",
             "consent",
             "subject",
             "purpose",

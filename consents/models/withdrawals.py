@@ -1,4 +1,5 @@
-"""A recipient's duty to stop processing after a withdrawal, and the history of its moves."""
+"""A recipient's duty after a change it must act on: to stop processing after a withdrawal, or to correct
+the customer's data after a rectification; and the history of its moves."""
 
 from __future__ import annotations
 
@@ -14,13 +15,22 @@ from core.states import StatefulModel, StatusChange
 
 
 class WithdrawalDuty(StatefulModel):
-    """A recipient's duty to stop processing after a withdrawal, due by the bank's committed deadline."""
+    """A recipient's duty, due by the bank's committed deadline and closed by its acknowledgement: to stop
+    processing after a withdrawal, or to correct the customer's data after a rectification (`kind`). The
+    consent is the one under which the recipient received the data."""
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("status", "Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
+    class Kind(models.TextChoices):
+        WITHDRAWAL = "withdrawal", _("Stop processing (withdrawal)")
+        RECTIFICATION = "rectification", _("Correct the data (rectification)")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WITHDRAWAL)
+    # A rectification's corrected fields, by name: a notice never carries the values.
+    fields = models.JSONField(default=list, blank=True)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="duties")
     subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="duties")
@@ -38,9 +48,10 @@ class WithdrawalDuty(StatefulModel):
         ordering = ["due_at"]
         permissions = [("acknowledge_withdrawalduty", _("Can acknowledge a recipient's withdrawal duty"))]
         constraints = [
+            # Each rectification tells the recipient anew, so only the withdrawal's duty is one per recipient.
             models.UniqueConstraint(
                 fields=["consent", "recipient"],
-                condition=models.Q(status="open"),
+                condition=models.Q(status="open", kind="withdrawal"),
                 name="one_open_duty_per_withdrawal_recipient",
             ),
             models.CheckConstraint(

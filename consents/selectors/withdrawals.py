@@ -1,4 +1,5 @@
-"""Withdrawals and the duties they open: each recipient must acknowledge that it stopped."""
+"""Withdrawals and the duties they open: each recipient must acknowledge that it stopped (or, after a
+rectification, that it corrected the data: the same duties, of the other `kind`)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from core.actors import Actor
 def withdrawal_duties(
     *, client=None, now: datetime | None = None, latest_acknowledged_first: bool = False
 ) -> QuerySet[WithdrawalDuty]:
-    """Withdrawal duties, the first due first (or the latest acknowledged first); only the recipients' of an
-    integration `client`, when given. Each is annotated `late` against `now`: acknowledged after its due
-    time, or still open past it."""
+    """Recipients' duties, withdrawals' and corrections' alike, the first due first (or the latest
+    acknowledged first); only the recipients' of an integration `client`, when given. Each is annotated
+    `late` against `now`: acknowledged after its due time, or still open past it."""
     now = now or timezone.now()
     duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
     duties = duties.annotate(
@@ -33,8 +34,12 @@ def withdrawal_duties(
 
 def withdrawal_duties_of_consent(consent: Consent) -> QuerySet[WithdrawalDuty]:
     """The duties the consent's withdrawal opened, with their recipients (one query), in the
-    recipients' order: the proof of when each recipient stopped."""
-    return consent.duties.select_related("recipient").order_by("recipient__name", "due_at")
+    recipients' order: the proof of when each recipient stopped (notices of a correction are not)."""
+    return (
+        consent.duties.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
+        .select_related("recipient")
+        .order_by("recipient__name", "due_at")
+    )
 
 
 def withdrawal_duties_of_consents(consent_ids) -> dict:
@@ -70,7 +75,10 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
     ).values("consent_id")
     return (
         WithdrawalDuty.objects.filter(
-            subject_id=subject_id, consent_id__in=withdrawn, status=WithdrawalDuty.Status.OPEN
+            subject_id=subject_id,
+            consent_id__in=withdrawn,
+            kind=WithdrawalDuty.Kind.WITHDRAWAL,
+            status=WithdrawalDuty.Status.OPEN,
         )
         .select_related("recipient")
         .order_by("due_at", "recipient__name")
@@ -92,5 +100,7 @@ def withdrawal_complete(consent: Consent) -> bool:
     """A withdrawal is complete when every recipient acknowledged stopping."""
     return (
         consent.status == ConsentStatus.WITHDRAWN
-        and not consent.duties.filter(status=WithdrawalDuty.Status.OPEN).exists()
+        and not consent.duties.filter(
+            kind=WithdrawalDuty.Kind.WITHDRAWAL, status=WithdrawalDuty.Status.OPEN
+        ).exists()
     )

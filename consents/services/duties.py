@@ -1,15 +1,20 @@
-"""Withdrawal duties: after a withdrawal every recipient the consent covered must stop processing.
+"""Recipients' duties: what a recipient of the customer's data must do after a change, and confirm.
 
-One duty per recipient, due by the bank's committed deadline (`core.deadlines.due_at_for`, 72 hours
-by the bank's policy), each announced by a signed webhook through the outbox when the recipient has
-an endpoint, and closed by the recipient's acknowledgement (API) or by staff recording one received
-another way (letter, e-mail). The withdrawal is complete when no duty of it is open. A duty moves
-only through `duty_transition`, which keeps its history (`WithdrawalDutyStatusChange`).
+After a withdrawal every recipient the consent covered must stop processing; after a rectification every
+recipient still holding the customer's data must correct it (Law 91/2025: the bank answers for the
+recipients and processors it shared the data with). One duty per recipient, due by the bank's committed
+deadline (`deadlines.policy.due_at_for`, 72 hours by the bank's policy), each announced by a signed
+webhook through the outbox when the recipient has an endpoint, and closed by the recipient's
+acknowledgement (API) or by staff recording one received another way (letter, e-mail). A withdrawal is
+complete when no duty of it is open. A duty moves only through `duty_transition`, which keeps its
+history (`WithdrawalDutyStatusChange`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,23 +23,37 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from audit.transitions import Transition
-from consents.models import Consent, Recipient, WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.models import Consent, ConsentStatus, Recipient, WithdrawalDuty, WithdrawalDutyStatusChange
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.errors import NotFound, PermissionDenied
-from deadlines.policy import due_at_for
+from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
+from subjects.models import DataSubject
+from subjects.selectors import PERSONAL_FIELDS
 
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
+RECTIFICATION_NOTICE_TOPIC = "consent.data_rectified"
+_NOT_SAID = object()
 
 
-def _agreed_recipient_ids(consent: Consent) -> list[int] | None:
-    """The recipients named in what the customer agreed to: the receipt's frozen scope, or, for a consent
-    recorded before receipts froze it, the scope of the version it names. None when neither says."""
+def _agreed(consent: Consent, key: str) -> Any:
+    """`key` of the scope the customer agreed to: the receipt's frozen scope, or, for a consent recorded
+    before receipts froze it, the scope of the version it names. `_NOT_SAID` when neither says."""
     for scope in (consent.snapshot.get("scope"), consent.notice.scope):
-        if scope and "recipients" in scope:
-            return [entry["id"] for entry in scope["recipients"]]
-    return None
+        if scope and key in scope:
+            return scope[key]
+    return _NOT_SAID
+
+
+def _agreed_recipients(consent: Consent) -> Q:
+    """The recipients named in what the customer agreed to, who received the data under this consent; a
+    consent whose agreement names none (recorded before scopes were frozen) takes the purpose's
+    recipients as its record, active or not."""
+    agreed = _agreed(consent, "recipients")
+    if agreed is _NOT_SAID:
+        return Q(purposes=consent.purpose_id)
+    return Q(pk__in=[entry["id"] for entry in agreed])
 
 
 def _recipients_to_tell(consent: Consent) -> list[Recipient]:
@@ -44,26 +63,53 @@ def _recipients_to_tell(consent: Consent) -> list[Recipient]:
     narrowing removed them or the bank has since deactivated them (domain notes: the bank makes
     recipients stop, keeping their acknowledgements). Those the purpose names now beyond that are told
     while active: a later widening reached them without this customer's agreement, and an inactive one
-    is no longer sent data. A consent whose agreement names no recipients at all (recorded before scopes
-    were frozen) takes the purpose's recipients as its record, active or not: a duty staff close as
-    "never received" costs less than a recipient left processing."""
-    agreed = _agreed_recipient_ids(consent)
-    if agreed is None:
-        told = Q(purposes=consent.purpose_id)
-    else:
-        told = Q(pk__in=agreed) | Q(purposes=consent.purpose_id, active=True)
+    is no longer sent data. A consent whose agreement names no recipients at all takes the purpose's
+    recipients (`_agreed_recipients`): a duty staff close as "never received" costs less than a
+    recipient left processing."""
+    told = _agreed_recipients(consent)
+    if _agreed(consent, "recipients") is not _NOT_SAID:
+        told |= Q(purposes=consent.purpose_id, active=True)
     return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
 
 
-def _notified_by_webhook(recipient: Recipient) -> bool:
+def _notified_by_webhook(recipient: Recipient, topic: str) -> bool:
     """A notice goes to the recipient's endpoint only while the bank still works with the recipient: the
     payload names the customer, and an ended relationship's endpoint is nobody's to watch. Otherwise the
     duty is open without a notice and the duties page shows staff they must reach the recipient."""
-    return (
-        recipient.active
-        and recipient.endpoint is not None
-        and recipient.endpoint.wants(WITHDRAWAL_NOTICE_TOPIC)
+    return recipient.active and recipient.endpoint is not None and recipient.endpoint.wants(topic)
+
+
+def _duty_open(
+    *, consent: Consent, recipient: Recipient, kind: str, received_at: datetime, due_at: datetime,
+    topic: str, now: datetime, notice: Mapping[str, Any], fields: list[str] | None = None,
+    dedupe_key: str = "",
+) -> WithdrawalDuty:
+    """One duty, and its signed notice to the recipient's endpoint when it has one (caller's
+    transaction): `notice` is what the payload says beyond the duty, the customer and how to
+    acknowledge; the notice is queued once per `dedupe_key` (by default, once per duty)."""
+    duty = WithdrawalDuty.objects.create(
+        consent=consent, subject_id=consent.subject_id, recipient=recipient, kind=kind, fields=fields or [],
+        received_at=received_at, due_at=due_at,
     )
+    if _notified_by_webhook(recipient, topic):
+        message = outbox_enqueue_webhook(
+            endpoint=recipient.endpoint,
+            topic=topic,
+            subject_id=consent.subject_id,
+            dedupe_key=dedupe_key or f"{kind}:{duty.pk}",
+            now=now,
+            payload={
+                "event": topic,
+                "duty": str(duty.pk),
+                "consent": str(consent.pk),
+                "subject": consent.subject.external_ref,
+                **notice,
+                "acknowledge": f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
+            },
+        )
+        duty.notice_message_id = message.pk
+        duty.save(update_fields=["notice_message_id"])
+    return duty
 
 
 def duties_open_for_withdrawal(
@@ -81,37 +127,20 @@ def duties_open_for_withdrawal(
     due_at = due_at_for(
         request_type="withdraw", received_at=received_at, subject=consent.subject, processor_involved=True
     )
-    duties = []
     with transaction.atomic(savepoint=False):
-        for recipient in recipients:
-            duty = WithdrawalDuty.objects.create(
-                consent=consent,
-                subject_id=consent.subject_id,
-                recipient=recipient,
-                received_at=received_at,
-                due_at=due_at,
+        duties = [
+            _duty_open(
+                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.WITHDRAWAL,
+                received_at=received_at, due_at=due_at, topic=WITHDRAWAL_NOTICE_TOPIC,
+                dedupe_key=f"withdrawal:{consent.pk}:recipient:{recipient.pk}", now=now,
+                notice={
+                    "purpose": consent.purpose.code,
+                    "withdrawn_at": now.isoformat(),
+                    "stop_processing_by": due_at.isoformat(),
+                },
             )
-            if _notified_by_webhook(recipient):
-                message = outbox_enqueue_webhook(
-                    endpoint=recipient.endpoint,
-                    topic=WITHDRAWAL_NOTICE_TOPIC,
-                    subject_id=consent.subject_id,
-                    dedupe_key=f"withdrawal:{consent.pk}:recipient:{recipient.pk}",
-                    now=now,
-                    payload={
-                        "event": WITHDRAWAL_NOTICE_TOPIC,
-                        "duty": str(duty.pk),
-                        "consent": str(consent.pk),
-                        "subject": consent.subject.external_ref,
-                        "purpose": consent.purpose.code,
-                        "withdrawn_at": now.isoformat(),
-                        "stop_processing_by": due_at.isoformat(),
-                        "acknowledge": f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
-                    },
-                )
-                duty.notice_message_id = message.pk
-                duty.save(update_fields=["notice_message_id"])
-            duties.append(duty)
+            for recipient in recipients
+        ]
         audit_record(
             action="consents.duty.opened",
             actor=actor,
@@ -119,6 +148,81 @@ def duties_open_for_withdrawal(
             target=consent,
             now=now,
             data={"recipients": [r.pk for r in recipients], "due_at": due_at.isoformat()},
+        )
+    return duties
+
+
+def _still_held(consent: Consent, now: datetime) -> bool:
+    """Whether the recipients of this consent may still hold the customer's data: while it is in force,
+    and after it ended (withdrawn, expired, superseded) for the retention the customer agreed to. A
+    purpose that keeps data only as long as it needs it (no retention) held it until the consent ended."""
+    if consent.status == ConsentStatus.GRANTED:
+        return True
+    if consent.ended_at is None:
+        return False
+    months = _agreed(consent, "retention_months")
+    if months is _NOT_SAID:
+        months = consent.purpose.retention_months
+    if months is None:
+        return False
+    return add_months(timezone.localdate(consent.ended_at), months) > timezone.localdate(now)
+
+
+def duties_open_for_rectification(
+    *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
+) -> list[WithdrawalDuty]:
+    """After a rectification (`subjects.follow_ups`), in its transaction, whoever made it (a request
+    answered, staff, the customer's own confirmed change): every recipient that received the customer's
+    data under a consent and may still hold it is told which fields were corrected, and must correct
+    them and acknowledge (Law 91/2025 and Decree 356/2025: the bank answers for its recipients and
+    processors; 15 days instead of 10 when a processor must correct).
+
+    One notice per recipient, whichever purposes it received the data for; only the recipients named in
+    what the customer agreed to (`_agreed_recipients`): one that never received this customer's data
+    is not told the customer's number. The notice names the fields, never their values: payloads wait
+    in the outbox and are retried and logged by receivers; a recipient that needs the new values reads
+    them through the API, where the `subjects:pii` scope governs full values."""
+    fields = sorted(changed & set(PERSONAL_FIELDS))
+    if not fields:
+        return []
+    consents = (
+        Consent.objects.filter(subject=subject)
+        .exclude(status=ConsentStatus.REFUSED)
+        .select_related("purpose", "notice")
+        .order_by("purpose__code", "-granted_at")
+    )
+    told: dict[int, tuple[Recipient, Consent, set[str]]] = {}
+    for consent in consents:
+        if not _still_held(consent, now):
+            continue
+        consent.subject = subject  # the notice names the customer: the record in hand, not read again
+        agreed = Recipient.objects.filter(_agreed_recipients(consent)).distinct().select_related("endpoint")
+        for recipient in agreed:
+            told.setdefault(recipient.pk, (recipient, consent, set()))[2].add(consent.purpose.code)
+    if not told:
+        return []
+    due_at = due_at_for(request_type="rectify", received_at=now, subject=subject, processor_involved=True)
+    with transaction.atomic(savepoint=False):
+        duties = [
+            _duty_open(
+                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.RECTIFICATION, fields=fields,
+                received_at=now, due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC, now=now,
+                notice={
+                    "purposes": sorted(purposes),
+                    "fields": fields,
+                    "rectified_at": now.isoformat(),
+                    "correct_by": due_at.isoformat(),
+                },
+            )
+            for recipient, consent, purposes in (told[pk] for pk in sorted(told))
+        ]
+        audit_record(
+            action="consents.duty.rectification_opened",
+            actor=actor,
+            subject=subject,
+            target=subject,
+            now=now,
+            data={"recipients": sorted(told), "fields": fields, "due_at": due_at.isoformat()},
         )
     return duties
 

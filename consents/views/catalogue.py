@@ -1,4 +1,4 @@
-"""The DPO's pages: purposes, notice versions, who to ask again, recipients, CSV import, withdrawal duties."""
+"""The DPO's pages: purposes, notice versions, who to ask again, recipients, CSV import, recipient notices."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_submit
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
+from subjects.selectors import subject_field_label
 
 
 @staff_required("consents.view_purpose")
@@ -209,17 +210,24 @@ DUTY_STATUS_ALL = "all"
 RECENTLY_ACKNOWLEDGED = 20
 
 
+def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
+    """A duty with what this person may do with it and, for a correction, the corrected fields' labels."""
+    return duty, actions, [subject_field_label(name) for name in duty.fields]
+
+
 @staff_required("consents.view_withdrawalduty")
 def duty_list(request):
-    """The withdrawal notices: the open ones by default, with the latest acknowledged under them so when
-    each recipient stopped stays in view; `status=acknowledged` or `all`, and `subject` (a CIF) for one
-    customer. The filters are the API list's FilterSet."""
+    """The recipient notices (to stop after a withdrawal, to correct after a rectification): the open
+    ones by default, with the latest acknowledged under them so when each recipient acted stays in view;
+    `status=acknowledged` or `all`, `kind`, and `subject` (a CIF) for one customer. The filters are the
+    API list's FilterSet."""
     now = timezone.now()
     status = request.GET.get("status", WithdrawalDuty.Status.OPEN)
+    kind = request.GET.get("kind", "")
     subject_ref = request.GET.get("subject", "")
 
     def duties(status: str, **order):
-        params = {"status": "" if status == DUTY_STATUS_ALL else status, "subject": subject_ref}
+        params = {"status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref}
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
     recent = []
@@ -237,13 +245,15 @@ def duty_list(request):
         "consents/duty_list.html",
         {
             # Each duty with what this person may do with it (`duty_allowed_actions`).
-            "duties": [(duty, selectors.duty_allowed_actions(duty, actor)) for duty in shown],
-            "recently_acknowledged": [(duty, frozenset()) for duty in recent],
+            "duties": [_duty_row(duty, selectors.duty_allowed_actions(duty, actor)) for duty in shown],
+            "recently_acknowledged": [_duty_row(duty, frozenset()) for duty in recent],
             "now": now,
             "form": AcknowledgeForm(),
             "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),
             "status": status,
             "statuses": [*WithdrawalDuty.Status.choices, (DUTY_STATUS_ALL, _("All"))],
+            "kind": kind,
+            "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
             "filter_error": filter_error,
         },

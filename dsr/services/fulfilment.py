@@ -8,13 +8,14 @@ withdrawal already in force since identity verification, and a complaint records
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import language_for_subject
 from audit.services import audit_record
 from authorisations.services import (
     authorisations_resume_for_source_in_transaction,
@@ -25,10 +26,11 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
-from dsr.selectors import request_recipients_open
+from dsr.selectors import request_corrections, request_recipients_open
 from dsr.services.base import lock_request
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
+from dsr.services.intake import correction_refused
 from dsr.services.moves import (
     RESTRICTION_TYPES,
     move,
@@ -38,6 +40,8 @@ from dsr.services.moves import (
 )
 from dsr.sources import request_source
 from dsr.states import RequestStatus
+from subjects.changes import subject_changes_check
+from subjects.selectors import subject_field_label
 from subjects.services import subject_rectify
 
 S = RequestStatus
@@ -67,7 +71,8 @@ def complete_in_transaction(
     if request.type in (RequestType.ACCESS, RequestType.COPY):
         export_build(request, actor=actor, now=now)
     elif request.type == RequestType.RECTIFY:
-        _rectify(request, actor=actor, now=now, partial=partial)
+        # What could not be corrected comes first in the answer: the note is cut at its maximum length.
+        note = "\n\n".join(filter(None, [_rectify(request, actor=actor, now=now, partial=partial), note]))
     elif request.type == RequestType.DELETE:
         if request.approved_by_id is None or request.approved_by_id == actor.user_id:
             # Deletion is irreversible: a second responsible person approves it (four eyes).
@@ -116,32 +121,62 @@ def _recipients_check(request: DataSubjectRequest) -> None:
     if duties:
         raise Conflict(
             _("%(count)s recipient(s) have not yet confirmed that they stopped processing: %(names)s. "
-              "Record each confirmation (Withdrawal notices) before answering the request."),
+              "Record each confirmation (Recipient notices) before answering the request."),
             code="recipients_open",
             count=len(duties),
             names=", ".join(duty.recipient.name for duty in duties),
         )
 
 
-def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partial: bool) -> None:
-    corrections = json.loads(request.corrections) if request.corrections else {}
+def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partial: bool) -> str:
+    """Apply the corrections in the completion's transaction. Answered in full, any correction refused
+    refuses the answer (nothing is written); answered in part, a correction that can no longer be
+    applied (a citizen ID another customer's record took since intake) is left out, audited, and the
+    customer's words on which and why are returned for the answer ("" when nothing was left out)."""
+    corrections = request_corrections(request)
     if not corrections:
         if partial:
-            return
+            return ""
         raise Conflict(
             _("This request names no corrected values; record them or answer it partly."),
             code="no_corrections",
         )
-    if corrections.get("date_of_birth"):
-        corrections["date_of_birth"] = date.fromisoformat(corrections["date_of_birth"])
-    subject_rectify(
+    refused: dict[str, InvalidInput | Conflict] = {}
+    if partial:
+        for name, value in corrections.items():
+            try:
+                subject_changes_check(subject=request.subject, changes={name: value}, now=now)
+            except (InvalidInput, Conflict) as error:
+                refused[name] = error
+    changes = {name: value for name, value in corrections.items() if name not in refused}
+    if changes:
+        subject_rectify(
+            actor=actor,
+            subject_id=request.subject_id,
+            changes=changes,
+            now=now,
+            reason=f"{request_source(request)}",
+            durable=False,
+        )
+    if not refused:
+        return ""
+    audit_record(
+        action="dsr.request.corrections_left_out",
         actor=actor,
-        subject_id=request.subject_id,
-        changes=corrections,
+        subject=request.subject_id,
+        target=request,
+        data={"fields": {name: error.code for name, error in sorted(refused.items())}},
         now=now,
-        reason=f"{request_source(request)}",
-        durable=False,
     )
+    with translation.override(language_for_subject(request.subject)):
+        return "\n".join(
+            gettext("Not corrected: %(field)s. %(why)s")
+            % {
+                "field": subject_field_label(name),
+                "why": correction_refused(error, staff=False).text,
+            }
+            for name, error in sorted(refused.items())
+        )
 
 
 def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:

@@ -4,7 +4,7 @@ the requesting client told."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import LegalBasis, Purpose
 from core.actors import Actor
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from deadlines.policy import deadlines_for, policies_in_force, policy_snapshot
 from dsr.models import (
@@ -33,10 +33,10 @@ from dsr.services.moves import (
     notify_requesting_client,
     status_change_record,
 )
+from subjects.changes import subject_changes_check
 from subjects.children import may_be_child
 from subjects.models import DataSubject
 from subjects.services import RECTIFIABLE_FIELDS
-from subjects.validators import normalize_email, normalize_national_id, normalize_phone
 
 MAX_DETAILS_LENGTH = 4000
 
@@ -45,8 +45,17 @@ MAX_PURPOSES = 50
 
 
 # Guardians are corrected through their own procedure (authority re-checked), and the end of the
-# relationship is the bank's record, not a customer's correction.
-CORRECTABLE_FIELDS = tuple(f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on"))
+# relationship and an eKYC check of adulthood are the bank's records, not a customer's correction.
+CORRECTABLE_FIELDS = tuple(
+    f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on", "adult_verified")
+)
+
+# Staff are told which customer number holds a citizen ID (`subject_changes_check`), so that they can
+# sort the two records out; a customer is never told whose record holds it (`correction_refused`).
+NATIONAL_ID_HELD_FOR_CUSTOMER = _(
+    "This citizen ID cannot be recorded on your record as it is. Please bring your citizen ID card to "
+    "a branch so that we can check it."
+)
 
 
 def request_create(
@@ -79,7 +88,7 @@ def request_create(
         raise InvalidInput(
             _("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH
         )
-    clean_corrections = _clean_corrections(type, corrections)
+    clean_corrections = _clean_corrections(type, corrections, subject=subject, actor=actor, now=now)
     clean_purposes = _clean_purposes(type, purposes)
     if (
         guardian is not None
@@ -135,7 +144,9 @@ def request_create(
     return request
 
 
-def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[str, Any]:
+def _clean_corrections(
+    type: str, corrections: dict[str, Any] | None, *, subject: DataSubject, actor: Actor, now: datetime
+) -> dict[str, Any]:
     if not corrections:
         return {}
     if type not in CORRECTION_TYPES:
@@ -155,31 +166,23 @@ def _clean_corrections(type: str, corrections: dict[str, Any] | None) -> dict[st
             raise InvalidInput(_("Each corrected value must be text."), field="corrections")
         if value and len(value) > 500:
             raise InvalidInput(_("A corrected value is longer than 500 characters."), field="corrections")
-        value = (value or "").strip()
-        # Check the values now, so the customer hears of a typo at intake rather than at the answer.
-        validator = _CORRECTION_VALIDATORS.get(name)
-        if value and validator is not None:
-            try:
-                validator(value)
-            except InvalidInput as error:
-                raise InvalidInput(error.message, field="corrections", **error.params) from None
-        clean[name] = value
+        clean[name] = (value or "").strip()
+    # The checks the answer applies, asked now: the customer hears of a typo, a date of birth still to
+    # come or a citizen ID already on another record at intake rather than at the answer.
+    try:
+        subject_changes_check(subject=subject, changes=clean, now=now)
+    except (InvalidInput, Conflict) as error:
+        raise correction_refused(error, staff=actor.is_staff) from None
     return clean
 
 
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(_("Enter the date of birth as YYYY-MM-DD.")) from None
-
-
-_CORRECTION_VALIDATORS = {
-    "phone": normalize_phone,
-    "email": normalize_email,
-    "national_id": normalize_national_id,
-    "date_of_birth": _iso_date,
-}
+def correction_refused(error: InvalidInput | Conflict, *, staff: bool) -> InvalidInput:
+    """The refusal of a corrected value, on the request's `corrections`, in the words its reader may
+    see: only staff are told which customer number holds a citizen ID, not a customer nor the
+    integration client (the mobile app) that shows the customer its answer."""
+    if not staff and error.code == "duplicate_national_id":
+        return InvalidInput(NATIONAL_ID_HELD_FOR_CUSTOMER, field="corrections")
+    return InvalidInput(error.message, field="corrections", **error.params)
 
 
 def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:

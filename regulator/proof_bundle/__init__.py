@@ -108,7 +108,8 @@ def _audit(subject, period: Period, *, now: datetime) -> dict[str, Any]:
 
 def _full_chain_verification(now: datetime) -> dict[str, Any]:
     """The latest verification of the whole chain on record as of `now` (the weekly job's entry), read
-    from the trail: building the bundle never walks the chain itself."""
+    from the trail: building the bundle never walks the chain itself. It began at `from_sequence`: entry
+    #1, or the first entry left when earlier months were archived (docs/deployment.md)."""
     outcome = audit_chain_last_full_check(until=now)
     if outcome is None:
         return {"on_record": False}
@@ -121,4 +122,6 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
         "up_to_sequence": outcome.data.get("head_sequence") if intact else None,
         "reason": outcome.data.get("reason") or None,
         "audit_entry": outcome.sequence,
+        "from_sequence": outcome.data.get("from_sequence", 1),
+        "earlier_entries_archived": bool(outcome.data.get("archived_before")),
     }

@@ -33,9 +33,10 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             Prefetch("events", queryset=ConsentEvent.objects.order_by("at", "kind")),
             Prefetch(
                 "duties",
-                queryset=WithdrawalDuty.objects.select_related("recipient").order_by(
-                    "recipient__name", "due_at"
-                ),
+                # When each recipient stopped: the notices of a correction are not stops.
+                queryset=WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
+                .select_related("recipient")
+                .order_by("recipient__name", "due_at"),
             ),
         )
     )

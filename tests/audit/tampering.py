@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 from django.db import connection
 
 from audit import guards
 from audit.hashing import entry_seal
+from audit.models import AuditEntry
+from core.partitions import partitions_ensure
 
 SQLITE_TRIGGERS = {
     "audit_entry_no_update": guards.SQLITE_NO_UPDATE,
@@ -44,3 +47,28 @@ def reseal_with_the_key(entry, *, actor_label: str = "someone else") -> None:
     with guards_lifted(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET actor_label = %s, entry_hash = %s WHERE id = %s",
                        [entry.actor_label, entry.entry_hash, entry.pk])
+
+
+def month_partitions_made(first: date, *, months: int) -> None:
+    """On PostgreSQL, the monthly partitions of the trail from `first` on, as the nightly job makes them
+    (SQLite keeps a plain table)."""
+    if connection.vendor == "postgresql":
+        partitions_ensure(connection, today=first, months_ahead=months - 1)
+
+
+def archive_month(month: date) -> None:
+    """Archive one month of the trail as docs/deployment.md's runbook does: on PostgreSQL detach the
+    month's partition (the detached table keeps no append-only trigger) and drop it; SQLite keeps a
+    plain table, so its rows of that month are deleted with the guards lifted."""
+    if connection.vendor == "postgresql":
+        name = f"audit_auditentry_y{month.year}m{month.month:02d}"
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER TABLE audit_auditentry DETACH PARTITION "{name}"')
+            cursor.execute(f'DROP TABLE "{name}"')
+        return
+    start = datetime(month.year, month.month, 1, tzinfo=UTC)
+    end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+    month_entries = AuditEntry.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    ids = list(month_entries.values_list("pk", flat=True))
+    with guards_lifted(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM audit_auditentry WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)

@@ -10,7 +10,7 @@ from audit import selectors
 from audit.hashing import UNKEYED, entry_digest
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors import audit_chain_verify
-from audit.services import audit_record
+from audit.services import audit_checkpoint_write, audit_record
 from core.actors import Actor
 from tests.audit.tampering import guards_lifted
 
@@ -101,3 +101,23 @@ def test_a_cut_tail_with_the_head_left_in_place_is_found():
     result = _both_ways()
 
     assert not result.valid and AuditChainHead.objects.get().sequence == ENTRIES
+
+
+@pytest.mark.parametrize("edited", [None, 4, 9])
+def test_the_chain_left_after_an_archive_is_walked_by_the_workers_from_its_first_entry(edited):
+    """Entries #1-#3 archived (docs/deployment.md): the first stretch starts at #4, unlinked to the
+    archived #3, and the checkpoint of #12 anchors it."""
+    entries = _write()
+    audit_checkpoint_write()
+    with guards_lifted(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE sequence <= 3")
+        if edited:
+            cursor.execute("UPDATE audit_auditentry SET actor_label = 'x' WHERE sequence = %s", [edited])
+
+    result = _both_ways()
+
+    assert result.from_sequence == result.archived_before == 4
+    if edited:
+        assert not result.valid and result.first_invalid == entries[edited - 1].pk
+    else:
+        assert result.valid and result.entries == ENTRIES - 3 and result.anchor_sequence == ENTRIES

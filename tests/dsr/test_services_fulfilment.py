@@ -13,7 +13,14 @@ from core.actors import actor_for_user
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from deadlines.policy import add_months
 from dsr import services
-from dsr.models import DeletionRecord, FulfilmentTask, LegalHold, RequestExport, RetentionRule
+from dsr.models import (
+    DataSubjectRequest,
+    DeletionRecord,
+    FulfilmentTask,
+    LegalHold,
+    RequestExport,
+    RetentionRule,
+)
 from dsr.selectors import request_ready_to_answer
 from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
@@ -192,7 +199,10 @@ def test_invalid_correction_is_refused_at_intake(subject):
 
 
 def test_correction_refused_at_the_answer_leaves_nothing_half_written(subject):
-    request = verified_request(subject, type="rectify", corrections={"date_of_birth": "2999-01-01"})
+    request = verified_request(subject, type="rectify", corrections={"date_of_birth": "1999-01-01"})
+    # Intake now refuses a date of birth still to come; a request received before it did holds one.
+    future = json.dumps({"date_of_birth": "2999-01-01"})
+    DataSubjectRequest.objects.filter(pk=request.pk).update(corrections=future)
     with pytest.raises(InvalidInput):
         services.request_complete(actor=STAFF, request_id=request.pk)
     request.refresh_from_db()

@@ -286,6 +286,8 @@ def test_the_bundle_gives_the_latest_whole_chain_verification_on_record(history,
         "up_to_sequence": weekly.sequence - 1,
         "reason": None,
         "audit_entry": weekly.sequence,
+        "from_sequence": 1,
+        "earlier_entries_archived": False,
     }
     assert chain_verification()["at"].endswith("+07:00")
 

@@ -8,7 +8,7 @@ import hashlib
 import html
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from audit.hashing import canonical_json
 from audit.models import AuditEntry
+from audit.services import audit_checkpoint_write, audit_record
 from audit.tasks import verify_chain
 from core.actors import Actor, ActorKind
 from core.errors import InvalidInput
 from regulator.proof_bundle import bundle_sha256
 from regulator.services import proof_bundle_export
 from subjects.selectors import MAX_ACCESS_REASON_LENGTH
+from tests.audit.tampering import archive_month, month_partitions_made
 from tests.factories import signed_in
 from tests.pages import in_either_language
 from tests.regulator.proof_history import VN, build_history
@@ -365,3 +367,41 @@ def test_the_apis_printable_page_leads_back_as_the_staff_page_does(history, dpo,
         assert response.status_code == 200
         back = _back_link(response.content.decode())
         assert back.removeprefix("/en").split("?")[0] == expected.removeprefix("/en"), (user, back)
+
+
+@pytest.fixture
+def archived_month_before():
+    """Entries of January and February 2020, written before the customer's history: the runbook then
+    archives January (docs/deployment.md)."""
+    month_partitions_made(date(2020, 1, 1), months=2)
+    for month, days in ((1, range(1, 4)), (2, range(1, 3))):
+        for day in days:
+            audit_record(action="core.token.issued", actor=Actor.system("tests"),
+                         now=datetime(2020, month, day, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("prefix", "archived"), [
+    ("", "từ mục #4 (các mục trước đó đã được lưu trữ)"),
+    ("/en", "from entry #4 (earlier entries archived)"),
+])
+def test_after_an_archive_the_bundle_says_where_the_whole_chain_check_began(
+    archived_month_before, history, dpo, prefix, archived
+):
+    audit_checkpoint_write()
+    archive_month(date(2020, 1, 1))
+    verify_chain(full=True)
+    weekly = AuditEntry.objects.get(action="audit.chain.verified")
+
+    bundle = signed_in(dpo).post(
+        _page_url(history.subject), {"reason": "other", "note": REASON, "format": "json"}
+    ).json()
+    quoted = bundle["audit"]["full_chain_verification"]
+    assert quoted["result"] == "intact" and quoted["audit_entry"] == weekly.sequence
+    assert quoted["from_sequence"] == 4 and quoted["earlier_entries_archived"] is True
+
+    page = signed_in(dpo).post(
+        prefix + _page_url(history.subject), {"reason": "other", "note": REASON, "format": "html"}
+    ).content.decode()
+    shown = page[page.index('data-testid="bundle-chain-verification"'):]
+    shown = shown[:shown.index("</p>")]
+    assert archived in shown and f"#{weekly.sequence - 1}" in shown

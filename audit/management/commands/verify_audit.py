@@ -1,5 +1,8 @@
 """`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad entry.
 
+It reads the whole chain in the database: from entry #1, or, once months were archived
+(docs/deployment.md), from the first entry left, anchored on a signed checkpoint, and says so.
+
 The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
 cite the run as the last verification of the whole chain, and a broken chain alerts the DPO."""
 import os
@@ -26,7 +29,12 @@ class Command(BaseCommand):
                 f"Audit chain BROKEN after {result.entries} valid entries: "
                 f"first invalid entry id={result.first_invalid} ({result.reason})"
             )
+        began = (
+            f" The check began from entry #{result.from_sequence} (entries before it archived), anchored "
+            f"on the checkpoint of {result.anchor_written_at} that recorded entry #{result.anchor_sequence}."
+            if result.archived_before else ""
+        )
         self.stdout.write(
             f"Audit chain intact: {result.entries} entries checked; "
-            f"checkpoints outside the database: {result.checkpoints}."
+            f"checkpoints outside the database: {result.checkpoints}.{began}"
         )

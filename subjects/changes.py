@@ -1,0 +1,111 @@
+"""The checks a change of a customer's personal data passes before anything is written.
+
+`subject_create` and `subject_rectify` apply them, and a rectification request's intake asks the same
+ones (`subject_changes_check`), so a value refused when the correction would be applied is refused when
+the request is received: the customer hears of it at once, not at the answer.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import Conflict, InvalidInput
+from subjects.crypto import blind_index, blind_index_candidates
+from subjects.models import DataSubject, NationalIdShare
+from subjects.validators import (
+    normalize_email,
+    normalize_national_id,
+    normalize_phone,
+    validate_date_of_birth,
+)
+
+
+def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """Normalise and validate the personal fields given; blind indexes follow their values."""
+    clean: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "full_name":
+            value = " ".join((value or "").split())
+            if not value:
+                raise InvalidInput(_("Enter the customer's full name."), field="full_name")
+            if len(value) > 200:
+                raise InvalidInput(_("The full name is longer than 200 characters."), field="full_name")
+        elif name == "national_id":
+            value = normalize_national_id(value) if value else ""
+            clean["national_id_index"] = blind_index(value)
+        elif name == "phone":
+            value = normalize_phone(value) if value else ""
+            clean["phone_index"] = blind_index(value)
+        elif name == "email":
+            value = normalize_email(value) if value else ""
+            clean["email_index"] = blind_index(value)
+        elif name == "passport_number":
+            value = (value or "").strip().upper()
+            if len(value) > 20:
+                raise InvalidInput(_("A passport number has at most 20 characters."), field="passport_number")
+        elif name == "date_of_birth" and value is not None:
+            value = validate_date_of_birth(_iso_date(value), today=timezone.localdate(now))
+        elif name == "address":
+            value = (value or "").strip()
+        elif name == "relationship_ended_on" and value is not None:
+            # Retention periods (AML: 5 years) run from it, so it cannot be a date still to come.
+            if not isinstance(value, date) or value > timezone.localdate(now):
+                raise InvalidInput(
+                    _("Give the day the relationship ended, today or earlier, as YYYY-MM-DD."),
+                    field="relationship_ended_on",
+                )
+        clean[name] = value
+    return clean
+
+
+def _iso_date(value: Any) -> date:
+    """A date, or its ISO text as a request's corrections carry it."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            pass
+    if not isinstance(value, date):
+        raise InvalidInput(_("Enter the date of birth as YYYY-MM-DD."), field="date_of_birth")
+    return value
+
+
+def national_id_unclaimed_check(national_id: str, *, external_ref: str, subject_id=None) -> None:
+    """One CIF per citizen ID: a second customer number for the same person splits their consents
+    and requests in two, so the answer names the CIF that already holds the number, unless the DPO
+    let this customer number share it (`subject_national_id_share`)."""
+    if not national_id:
+        return
+    holder = (
+        DataSubject.objects.filter(national_id_index__in=blind_index_candidates(national_id))
+        .exclude(pk=subject_id)
+        .values_list("pk", "external_ref")
+        .first()
+    )
+    shared = holder is not None and NationalIdShare.objects.filter(
+        subject_id=holder[0], external_ref=external_ref
+    ).exists()
+    if holder is None or shared:
+        return
+    raise Conflict(
+        _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
+        code="duplicate_national_id", cif=holder[1],
+    )
+
+
+def subject_changes_check(
+    *, subject: DataSubject, changes: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
+    """The personal fields of `changes` as `subject_rectify` would store them (normalised, with their
+    blind indexes), or the refusal it would raise: a value that is not valid, or a citizen ID another
+    customer holds. A rectification request's intake asks it too, so a value is refused when the
+    request is received rather than when it is answered."""
+    clean = personal_fields_clean(changes, now=now or timezone.now())
+    if clean.get("national_id") and clean["national_id"] != subject.national_id:
+        national_id_unclaimed_check(
+            clean["national_id"], external_ref=subject.external_ref, subject_id=subject.pk
+        )
+    return clean

@@ -1,0 +1,165 @@
+"""A rectification is passed on to whoever received the customer's data (domain notes: the bank answers
+for its recipients): each recipient of a purpose the customer consented to, while it still holds the
+data, gets a notice naming the corrected fields, to acknowledge as it acknowledges a withdrawal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from consents.models import WithdrawalDuty
+from consents.services import consent_withdraw, duty_acknowledge
+from dsr import services
+from dsr.models import FulfilmentTask
+from integrations.models import OutboxMessage
+from subjects.services import subject_rectify
+from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.dsr.factories import STAFF, make_inventory, verified_request
+
+pytestmark = pytest.mark.django_db
+
+NEW_PHONE = "0912345678"
+
+
+def _finish(request, **answer):
+    for task in FulfilmentTask.objects.filter(request=request):
+        services.task_complete(actor=STAFF, task_id=task.pk, result={})
+    return services.request_complete(actor=STAFF, request_id=request.pk, **answer)
+
+
+def _notices(recipient):
+    return WithdrawalDuty.objects.filter(recipient=recipient, kind=WithdrawalDuty.Kind.RECTIFICATION)
+
+
+def test_rectification_is_passed_on_to_the_recipients_the_data_was_shared_with(client_user, subject):
+    make_inventory()
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer]))
+    before = OutboxMessage.objects.filter(endpoint=insurer.endpoint).count()
+    _finish(verified_request(subject, type="rectify", corrections={"phone": NEW_PHONE}))
+    subject.refresh_from_db()
+    assert subject.phone == NEW_PHONE
+    # The recipient holding the customer's data is told that it was corrected.
+    assert OutboxMessage.objects.filter(endpoint=insurer.endpoint).count() > before
+
+
+def test_the_recipients_notice_names_the_corrected_fields_never_their_values(client_user, subject):
+    make_inventory()
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer]))
+    request = verified_request(
+        subject, type="rectify", corrections={"phone": NEW_PHONE, "email": "moi@example.vn"}
+    )
+    _finish(request)
+
+    (notice,) = _notices(insurer)
+    assert (notice.status, notice.fields, notice.subject_id) == ("open", ["email", "phone"], subject.pk)
+    assert notice.due_at > notice.received_at
+    message = OutboxMessage.objects.get(pk=notice.notice_message_id)
+    payload = json.loads(message.payload)
+    assert message.topic == "consent.data_rectified"
+    assert payload["fields"] == ["email", "phone"]
+    assert payload["subject"] == subject.external_ref
+    assert NEW_PHONE not in json.dumps(payload) and "moi@example.vn" not in json.dumps(payload)
+    # Recorded with the answer, for the DPO: who was told, and (below) who acknowledged.
+    entry = AuditEntry.objects.get(action="consents.duty.rectification_opened", subject_id=subject.pk)
+    assert entry.data["recipients"] == [insurer.pk] and entry.data["fields"] == ["email", "phone"]
+
+    duty_acknowledge(actor=STAFF, duty_id=notice.pk, note="corrected in the policy system")
+    notice.refresh_from_db()
+    assert notice.status == "acknowledged" and notice.acknowledged_at is not None
+
+
+def test_a_correction_by_staff_outside_a_request_is_passed_on_too(client_user, subject):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer]))
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"full_name": "Trần Thị Mới"}, reason="typo")
+    assert list(_notices(insurer).values_list("fields", flat=True)) == [["full_name"]]
+
+
+def test_the_banks_own_records_of_a_customer_are_not_passed_on(client_user, subject):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer]))
+    subject_rectify(
+        actor=STAFF, subject_id=subject.pk, changes={"relationship_ended_on": timezone.localdate()}
+    )
+    assert not _notices(insurer).exists()
+
+
+def test_a_recipient_still_holding_the_data_after_a_withdrawal_is_told_one_whose_period_ended_is_not(
+    client_user, subject
+):
+    kept = make_recipient("Group Securities", client=client_user, url="https://securities.example/hook")
+    gone = make_recipient("Old Partner", client=client_user, url="https://old.example/hook")
+    never = make_recipient("Never Shared", client=client_user, url="https://never.example/hook")
+    for code, recipient, months in (("group", kept, 24), ("old-partner", gone, None)):
+        consent = grant(subject, make_purpose(code, recipients=[recipient], retention_months=months))
+        consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    make_purpose("not-agreed", recipients=[never])
+
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE})
+
+    # Withdrawn a moment ago under a purpose whose data is kept 24 months: still held, so told.
+    assert _notices(kept).count() == 1
+    # Kept only while the purpose needed it, which ended with the withdrawal; never shared at all.
+    assert not _notices(gone).exists() and not _notices(never).exists()
+
+
+def test_a_recipient_of_two_purposes_is_told_once(client_user, subject):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer]))
+    grant(subject, make_purpose("insurance-offers", recipients=[insurer]))
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE})
+    assert _notices(insurer).count() == 1
+    message = OutboxMessage.objects.get(endpoint=insurer.endpoint, topic="consent.data_rectified")
+    payload = json.loads(message.payload)
+    assert payload["purposes"] == ["bancassurance", "insurance-offers"]
+
+
+def test_a_notice_does_not_count_as_a_withdrawal_duty_of_the_consent(client_user, subject):
+    """The consent's receipt and a withdrawal's completion read the duties to stop, not the notices."""
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    purpose = make_purpose("bancassurance", recipients=[insurer])
+    grant(subject, purpose)
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE})
+    make_inventory()
+    request = verified_request(subject, type="withdraw", purposes=["bancassurance"])
+    (stop,) = WithdrawalDuty.objects.filter(recipient=insurer, kind=WithdrawalDuty.Kind.WITHDRAWAL)
+    duty_acknowledge(actor=STAFF, duty_id=stop.pk)
+    # The correction notice is still open; the withdrawal is answered once the recipient stopped.
+    assert _notices(insurer).get().status == "open"
+    assert _finish(request).status == "completed"
+
+
+def test_the_dpo_sees_who_was_told_of_a_correction_and_who_acknowledged(logged_in, dpo, client_user, subject):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    bureau = make_recipient("Credit Bureau")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer, bureau]))
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE})
+    duty_acknowledge(actor=STAFF, duty_id=_notices(insurer).get().pk, note="policy system updated")
+
+    page = logged_in(dpo).get("/en/portal/withdrawal-duties/", {"kind": "rectification"}).content.decode()
+    waiting = page[page.index('data-testid="duty-table"'):]
+    waiting = waiting[: waiting.index("</table>")]
+    acknowledged = page[page.index('data-testid="duty-table-acknowledged"'):]
+    assert "Credit Bureau" in waiting and "Correct the data (rectification): phone" in waiting
+    assert "Partner Insurance" in acknowledged and "policy system updated" in acknowledged
+
+
+def test_a_recipient_lists_its_correction_notices_through_the_api(as_user, client_user, subject):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer]))
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"email": "moi@example.vn"})
+    api = as_user(client_user, scopes=["consents:read", "consents:write"])
+
+    (notice,) = api.get("/api/v1/withdrawal-duties/", {"kind": "rectification"}).json()["results"]
+    assert (notice["kind"], notice["fields"], notice["subject"]) == (
+        "rectification", ["email"], subject.external_ref
+    )
+    assert api.get("/api/v1/withdrawal-duties/", {"kind": "withdrawal"}).json()["results"] == []
+    assert api.get("/api/v1/withdrawal-duties/", {"kind": "lost"}).status_code == 400
+    answer = api.post(f"/api/v1/withdrawal-duties/{notice['id']}/acknowledge/", {"note": "corrected"})
+    assert answer.status_code == 200 and answer.json()["status"] == "acknowledged"
