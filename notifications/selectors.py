@@ -26,6 +26,12 @@ def inbox_for_subject(subject) -> QuerySet[Notification]:
     return Notification.objects.filter(subject=subject).prefetch_related("attempts").order_by("-created_at")
 
 
+def notifications_sent(subject) -> QuerySet[Notification]:
+    """The record of every message sent to the customer, the oldest first: topic, channel, outcome and
+    times, without what they said (not decrypted: it may quote the customer, and an erasure empties it)."""
+    return Notification.objects.filter(subject=subject).defer("context").order_by("created_at")
+
+
 def notification_in_inbox(subject, notification_id) -> bool:
     return inbox_for_subject(subject).filter(pk=notification_id).exists()
 

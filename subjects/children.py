@@ -17,6 +17,18 @@ GUARDIAN_FROM_AGE = 18
 AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
 
 
+def child_until(subject: DataSubject) -> date | None:
+    """The day the customer turns 16 and acts alone, no guardian acting for them from then; None when
+    the date of birth is unknown."""
+    born = subject.date_of_birth
+    if born is None:
+        return None
+    try:
+        return born.replace(year=born.year + CHILD_BELOW_AGE)
+    except ValueError:  # born on 29 February: 16 on 1 March of a common year, as `age_on` counts it
+        return date(born.year + CHILD_BELOW_AGE, 3, 1)
+
+
 def may_be_child(subject: DataSubject, *, on: date) -> bool:
     if subject.date_of_birth is None:
         return not subject.adult_verified

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
+from datetime import datetime, time
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from core.access import subject_for_user
 from core.errors import InvalidInput
-from subjects.children import may_be_child
+from subjects.children import child_until, may_be_child
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
@@ -106,9 +109,42 @@ def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
     here rather than filtered on)."""
     verified = guardian.wards.filter(guardian_verified_at__isnull=False)
     today = timezone.localdate()
-    children = [ward.pk for ward in verified.only("id", "date_of_birth", "adult_verified")
+    children = [ward.pk for ward in verified.only("id", "guardian_id", "date_of_birth", "adult_verified")
                 if may_be_child(ward, on=today)]
     return verified.filter(pk__in=children).order_by("external_ref")
+
+
+def guardianships_ended(
+    guardian: DataSubject, wards: Iterable[DataSubject]
+) -> dict[uuid.UUID, datetime | None]:
+    """Of `wards` (customers `guardian` is or was the guardian of), those `guardian` no longer acts for
+    (`wards_verified`), each with when that guardianship ended: the rectification that named another
+    guardian or none (its audit entry, the one record of the change; the latest if it happened twice),
+    or the ward's 16th birthday (midnight, local time), whichever came first. None when neither is on
+    record (an eKYC check showed the ward adult). Two queries, however many wards."""
+    acting = set(wards_verified(guardian).values_list("pk", flat=True))
+    former = {ward.pk: ward for ward in wards if ward.pk not in acting}
+    if not former:
+        return {}
+    replaced = dict(
+        AuditEntry.objects.filter(
+            action="core.subject.rectified",
+            subject_id__in=list(former),
+            data__changed__guardian__before=str(guardian.pk),
+        )
+        .values("subject_id")
+        .annotate(at=Max("recorded_at"))
+        .values_list("subject_id", "at")
+    )
+    ended: dict[uuid.UUID, datetime | None] = {}
+    for pk, ward in former.items():
+        ends = [replaced[pk]] if pk in replaced and ward.guardian_id != guardian.pk else []
+        adult_on = child_until(ward)
+        if adult_on is not None:
+            local = timezone.get_default_timezone()
+            ends.append(timezone.make_aware(datetime.combine(adult_on, time.min), local))
+        ended[pk] = min(ends) if ends else None
+    return ended
 
 
 def ward_verified_by_id(guardian: DataSubject, pk) -> DataSubject | None:

@@ -32,6 +32,7 @@ from consents.selectors.records import (
     consent_by_id,
     consent_events_with_actors,
     consent_granted,
+    consent_history_of,
     consent_import_by_job,
     consent_imports,
     consent_list,
@@ -49,6 +50,7 @@ from consents.selectors.withdrawals import (
     withdrawal_complete,
     withdrawal_duties,
     withdrawal_duties_of_consent,
+    withdrawal_duties_of_consents,
     withdrawal_duties_open,
     withdrawal_duties_open_of_source,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "consent_list",
     "consent_of_customer",
     "consent_states_for_subject",
+    "consent_history_of",
     "consent_timeline",
     "consent_timeline_head",
     "consent_visible_by_id",
@@ -95,6 +98,7 @@ __all__ = [
     "withdrawal_complete",
     "withdrawal_duties",
     "withdrawal_duties_of_consent",
+    "withdrawal_duties_of_consents",
     "withdrawal_duties_open",
     "withdrawal_duties_open_of_source",
 ]

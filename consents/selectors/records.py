@@ -21,7 +21,7 @@ from core.access import subject_for_user
 from core.db import head_and_total
 from core.roles import Role, user_role
 from subjects.models import DataSubject
-from subjects.selectors import wards_verified
+from subjects.selectors import guardianships_ended, wards_verified
 
 
 def consent_list(*, subject=None) -> QuerySet[Consent]:
@@ -76,6 +76,30 @@ def consent_timeline(subject) -> QuerySet[ConsentEvent]:
         .annotate(guardian_ref=F("consent__guardian__external_ref"))
         .order_by("-at")
     )
+
+
+def consent_history_of(subject) -> list[ConsentEvent]:
+    """What a customer is given of consents in an answer to their access or copy request, the oldest
+    first: every event of their own consents, and of the consents they gave as a child's guardian, what
+    happened while they were the guardian. A former guardian (another guardian named, the child's 16th
+    birthday: `guardianships_ended`) keeps the consents they gave and what happened to them until then,
+    not the child's later history (docs/requests.md); with no end on record, only the grants they gave.
+    Each event with its consent, purpose, notice, the consent's subject and the acting customer's account
+    (who recorded it), read in the same query."""
+    events = list(
+        consent_timeline(subject).select_related("actor_user__customer_account").order_by("at", "kind")
+    )
+    wards = {e.consent.subject_id: e.consent.subject for e in events if e.consent.subject_id != subject.pk}
+    ended = guardianships_ended(subject, wards.values()) if wards else {}
+
+    def shown(event: ConsentEvent) -> bool:
+        ward = event.consent.subject_id
+        if ward not in ended:
+            return True
+        end = ended[ward]
+        return event.at <= event.consent.granted_at or (end is not None and event.at < end)
+
+    return [event for event in events if shown(event)]
 
 
 def consent_timeline_head(subject, limit: int) -> tuple[list[ConsentEvent], int]:

@@ -1,27 +1,35 @@
 """The data export as the customer reads it, in the active language: labels instead of field names
-and codes, local times, one section per system. The HTML page (`export_readable`), the JSON's labels
-beside its codes (`export_labelled`) and the CSV (`export_csv`) are rendered here from the stored
-export (`dsr.services.exports`)."""
+and codes, local times, one section per system. The HTML page (`export_readable`, which the CSV
+copy of `dsr.services.export_csv` lays out as rows) and the JSON's labels beside its codes
+(`export_labelled`) are rendered here from the stored export (`dsr.services.exports`)."""
 
 from __future__ import annotations
 
-import io
 import json
+import re
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Channel as ConsentChannel
-from consents.models import ConsentEvent, Purpose
-from core.labels import choice_label
-from core.spreadsheets import SpreadsheetWriter
-from deadlines.models import RequestType
+from consents.models import Purpose
 from deadlines.policy import LOCAL_TZ
-from dsr.models import Channel, System, request_reference
-from dsr.states import RequestStatus
+from dsr.models import System, request_reference
+from dsr.services.export_labels import (
+    access_labels,
+    consent_event_labels,
+    consent_labels,
+    conversation_label,
+    humanise,
+    message_labels,
+    recipient_labels,
+    request_labels,
+    restriction_labels,
+)
 
 SUBJECT_LABELS = {
     "external_ref": _("Customer number (CIF)"),
@@ -35,6 +43,10 @@ SUBJECT_LABELS = {
 }
 LOCAL_DATETIME = "%d/%m/%Y %H:%M"
 LOCAL_DATE = "%d/%m/%Y"
+# The ISO forms the platform writes (`isoformat()`): a date, or a date and a time of day. Python 3.11's
+# parser also reads "10120215" (an account number) as a date: a system's value is a time only in these.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 def local_time(value: str | None, *, offset: bool = False) -> str:
@@ -55,28 +67,31 @@ def local_time(value: str | None, *, offset: bool = False) -> str:
     return f"{local:{LOCAL_DATETIME}} {local.isoformat()[-6:]}" if offset else local.strftime(LOCAL_DATETIME)
 
 
-def _humanise(key: str) -> str:
-    # A system's own field names ("card_count") read as words; the code stays in the JSON.
-    text = str(key).replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def _value(value: Any) -> str:
+def _value(value: Any, when: Callable[[str | None], str] = local_time) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list):
-        return ", ".join(_value(v) for v in value if v not in (None, "", [], {}))
+        return ", ".join(_value(v, when) for v in value if v not in (None, "", [], {}))
     if isinstance(value, dict):
         return "; ".join(
-            f"{_humanise(k)}: {_value(v)}" for k, v in value.items() if v not in (None, "", [], {})
+            f"{humanise(k)}: {_value(v, when)}" for k, v in value.items() if v not in (None, "", [], {})
         )
-    if isinstance(value, str) and parse_datetime(value) is not None:
-        return local_time(value)
+    if isinstance(value, str) and (ISO_DATE.match(value) or ISO_DATETIME.match(value)):
+        try:
+            return when(value)
+        except ValueError:  # shaped like a time but none (month 13): shown as the system gave it
+            return value
     return str(value)
 
 
 def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
-    codes = {e["purpose"] for e in content.get("consent_events", [])}
+    """The name in the active language of each purpose the export names, read when it is downloaded."""
+    codes = {
+        entry["purpose"]
+        for section in ("consent_events", "consents", "restrictions")
+        for entry in content.get(section, [])
+        if entry.get("purpose")
+    }
     return {p.code: p.name for p in Purpose.objects.filter(code__in=codes)}
 
 
@@ -94,22 +109,90 @@ def _reference(row: dict[str, Any]) -> str:
     return request_reference(uuid.UUID(row["id"]), parse_datetime(row["received_at"]))
 
 
-def export_readable(content: dict[str, Any]) -> dict[str, Any]:
+def _recipient_words(recipient: dict[str, Any]) -> str:
+    """"ABC Insurance (Partner, SG)": who received the data, what they are, and the country."""
+    return f"{recipient['name']} ({recipient_labels(recipient)['kind_label']}, {recipient['country']})"
+
+
+def _readable_person(person: dict[str, Any] | None, when: Callable) -> dict[str, str] | None:
+    if not person:
+        return None
+    return {"customer_number": person["customer_number"], "verified_at": when(person["verified_at"])}
+
+
+def _readable_event(event: dict[str, Any], purposes: dict[str, str], when: Callable) -> dict[str, Any]:
+    labels = consent_event_labels(event, purposes)
+    return {
+        "consent": event["consent"],
+        "purpose": labels["purpose_label"],
+        "notice_version": event.get("notice_version", ""),
+        "event": labels["event_label"],
+        "at": when(event["at"]),
+        "channel": labels["channel_label"],
+        "recorded_by": labels.get("recorded_by_label", ""),
+        "for_ward": event.get("for_ward", False),
+    }
+
+
+def _readable_consent(consent: dict[str, Any], purposes: dict[str, str], when: Callable) -> dict[str, Any]:
+    return {
+        "consent": consent["consent"],
+        "purpose": consent_labels(consent, purposes)["purpose_label"],
+        "for_ward": consent.get("for_ward", False),
+        "notice_version": consent.get("notice_version", ""),
+        "evidence": consent.get("evidence", ""),
+        "recipients": [_recipient_words(r) for r in consent.get("recipients", [])],
+        "destination_country": consent.get("destination_country") or "",
+        "withdrawal_duties": [
+            {
+                "recipient": duty["recipient"],
+                "due_at": when(duty.get("due_at")),
+                "acknowledged_at": when(duty.get("acknowledged_at")),
+            }
+            for duty in consent.get("withdrawal_duties", [])
+        ],
+    }
+
+
+def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
+    labels = request_labels(request)
+    return {
+        "reference": _reference(request),
+        "type": labels["type_label"],
+        "status": labels["status_label"],
+        "channel": labels["channel_label"],
+        "received_at": when(request["received_at"]),
+        "closed_at": when(request.get("closed_at")),
+        "outcome_reason": labels.get("outcome_reason_label", ""),
+        "outcome_note": request.get("outcome_note") or "",
+        "extension_note": request.get("extension_note") or "",
+        "conversation": [
+            {"who": conversation_label(line), "at": when(line["at"]), "text": line["text"]}
+            for line in request.get("conversation", [])
+        ],
+    }
+
+
+def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[str, Any]:
     """The stored export as a person reads it, in the active language: labels instead of field
-    names and codes, local dates, one section per system, and no empty rows."""
+    names and codes, local dates, one section per system, and no empty rows. `offset`: times carry
+    their offset (+07:00), for a file read away from the page (the CSV)."""
+    when = partial(local_time, offset=offset)
     purposes = _purpose_names(content)
     system_names = _system_names(content)
     subject = content.get("subject", {})
+    guardianship = content.get("guardianship") or {}
     systems = []
     for system in content.get("systems", []):
         rows = [
-            {"label": _humanise(k), "value": _value(v)}
+            {"label": humanise(k), "value": _value(v, when)}
             for k, v in (system.get("data") or {}).items()
             if v not in (None, "", [], {})
         ]
-        systems.append({"name": system_names.get(system.get("system")), "rows": rows})
+        code = system.get("system")
+        systems.append({"code": code, "name": system_names.get(code), "rows": rows})
     return {
-        "generated_at": local_time(content.get("generated_at")),
+        "generated_at": when(content.get("generated_at")),
         "subject": [
             {
                 "label": str(SUBJECT_LABELS[name]),
@@ -118,34 +201,32 @@ def export_readable(content: dict[str, Any]) -> dict[str, Any]:
             for name in SUBJECT_LABELS
             if subject.get(name)
         ],
-        "consent_events": [
-            {
-                "purpose": purposes.get(e["purpose"], _humanise(e["purpose"])),
-                "notice_version": e.get("notice_version", ""),
-                "event": choice_label(ConsentEvent.Kind.choices, e["event"]),
-                "at": local_time(e["at"]),
-                "channel": choice_label(ConsentChannel.choices, e["channel"]),
-                "for_ward": e.get("for_ward", False),
-            }
-            for e in content.get("consent_events", [])
+        "guardian": _readable_person(guardianship.get("guardian"), when),
+        "wards": [_readable_person(ward, when) for ward in guardianship.get("wards", [])],
+        "consent_events": [_readable_event(e, purposes, when) for e in content.get("consent_events", [])],
+        "consents": [_readable_consent(c, purposes, when) for c in content.get("consents", [])],
+        "restrictions": [
+            {**restriction_labels(r, purposes), "since": when(r["since"])}
+            for r in content.get("restrictions", [])
         ],
-        "requests": [
+        "requests": [_readable_request(r, when) for r in content.get("requests", [])],
+        "messages_sent": [
             {
-                "reference": _reference(r),
-                "type": choice_label(RequestType.choices, r["type"]),
-                "status": choice_label(RequestStatus.choices, r["status"]),
-                "channel": choice_label(Channel.choices, r["channel"]),
-                "received_at": local_time(r["received_at"]),
-                "closed_at": local_time(r.get("closed_at")),
+                **message_labels(m),
+                "sent_at": when(m["sent_at"]),
+                "delivered_at": when(m.get("delivered_at")),
+                "read_at": when(m.get("read_at")),
             }
-            for r in content.get("requests", [])
+            for m in content.get("messages_sent", [])
         ],
         "third_party_access": [
             {
+                "id": a.get("id", ""),
                 "third_party": a.get("third_party", ""),
-                "starts_at": local_time(a.get("starts_at")),
-                "expires_at": local_time(a.get("expires_at")),
-                "ended_at": local_time(a.get("ended_at")),
+                **access_labels(a),
+                "starts_at": when(a.get("starts_at")),
+                "expires_at": when(a.get("expires_at")),
+                "ended_at": when(a.get("ended_at")),
                 "accesses": len(a.get("accesses") or []),
             }
             for a in content.get("third_party_access", [])
@@ -162,57 +243,24 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     labelled["language"] = translation.get_language()
     labelled["subject_labels"] = {name: str(SUBJECT_LABELS[name]) for name in SUBJECT_LABELS}
     for e in labelled.get("consent_events", []):
-        e["purpose_label"] = purposes.get(e["purpose"], _humanise(e["purpose"]))
-        e["event_label"] = choice_label(ConsentEvent.Kind.choices, e["event"])
-        e["channel_label"] = choice_label(ConsentChannel.choices, e["channel"])
+        e.update(consent_event_labels(e, purposes))
+    for consent in labelled.get("consents", []):
+        consent.update(consent_labels(consent, purposes))
+        for recipient in consent.get("recipients", []):
+            recipient.update(recipient_labels(recipient))
+    for restriction in labelled.get("restrictions", []):
+        restriction.update(restriction_labels(restriction, purposes))
     for r in labelled.get("requests", []):
         r["reference"] = _reference(r)
-        r["type_label"] = choice_label(RequestType.choices, r["type"])
-        r["status_label"] = choice_label(RequestStatus.choices, r["status"])
-        r["channel_label"] = choice_label(Channel.choices, r["channel"])
+        r.update(request_labels(r))
+        for line in r.get("conversation", []):
+            line["from_label"] = conversation_label(line)
+    for message in labelled.get("messages_sent", []):
+        message.update(message_labels(message))
+    for access in labelled.get("third_party_access", []):
+        access.update(access_labels(access))
     system_names = _system_names(content)
     for system in labelled.get("systems", []):
         system["name_label"] = system_names.get(system.get("system"))
-        system["labels"] = {k: _humanise(k) for k in (system.get("data") or {})}
+        system["labels"] = {k: humanise(k) for k in (system.get("data") or {})}
     return labelled
-
-
-CSV_HEADERS = (
-    _("Type of record"),
-    _("Identifier"),
-    _("Purpose or request type"),
-    _("Event or status"),
-    _("Time (Vietnam)"),
-    _("Channel"),
-)
-
-
-def export_csv(content: dict[str, Any]) -> str:
-    """The tabular parts, consent history and requests, one row each, as the customer reads them in a
-    spreadsheet in the active language: the HTML copy's labels and local times (with the offset); the
-    same six columns as ever. Each row is identified as the customer knows it: a request by its
-    reference (YC-…), a consent by its receipt number (the consent's id, as its receipt page shows it)
-    beside the purpose's name."""
-    purposes = _purpose_names(content)
-    out = io.StringIO()
-    writer = SpreadsheetWriter(out)
-    writer.writerow([str(header) for header in CSV_HEADERS])
-    for e in content["consent_events"]:
-        writer.writerow([
-            str(_("Consent")),
-            e["consent"],
-            purposes.get(e["purpose"], _humanise(e["purpose"])),
-            choice_label(ConsentEvent.Kind.choices, e["event"]),
-            local_time(e["at"], offset=True),
-            choice_label(ConsentChannel.choices, e["channel"]),
-        ])
-    for r in content["requests"]:
-        writer.writerow([
-            str(_("Request")),
-            _reference(r),
-            choice_label(RequestType.choices, r["type"]),
-            choice_label(RequestStatus.choices, r["status"]),
-            local_time(r["received_at"], offset=True),
-            choice_label(Channel.choices, r["channel"]),
-        ])
-    return out.getvalue()

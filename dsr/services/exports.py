@@ -17,11 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, audit_record_many
 from authorisations.selectors import authorisations_export
-from consents.selectors import consent_timeline
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
-from dsr.services.export_formats import export_csv, export_labelled, export_readable, local_time
+from dsr.services.export_csv import export_csv
+from dsr.services.export_formats import export_labelled, export_readable, local_time
+from dsr.services.export_sections import (
+    consent_sections,
+    guardianship_entry,
+    message_entries,
+    request_entries,
+    restriction_entries,
+)
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -41,44 +48,17 @@ SUBJECT_FIELDS = (
 def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
     """Everything the platform and the systems' tasks hold about the request's subject."""
     subject = request.subject
-    events = consent_timeline(subject).order_by("at")
-    requests = (
-        DataSubjectRequest.objects.filter(subject=subject)
-        .order_by("received_at")
-        .prefetch_related("status_changes")
-    )
     return {
         "generated_at": now.isoformat(),
         "request": str(request.pk),
         "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},
-        "consent_events": [
-            {
-                "consent": str(e.consent_id),
-                "purpose": e.consent.purpose.code,
-                "notice_version": e.consent.notice.version,
-                "event": e.kind,
-                "at": e.at.isoformat(),
-                "channel": e.channel,
-                "for_ward": e.consent.subject_id != subject.pk,
-            }
-            for e in events
-        ],
-        "requests": [
-            {
-                "id": str(r.pk),
-                "type": r.type,
-                "status": r.status,
-                "channel": r.channel,
-                "received_at": r.received_at.isoformat(),
-                "due_at": r.due_at.isoformat(),
-                "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-                "history": [
-                    {"from": c.old_status, "to": c.new_status, "at": c.at.isoformat()}
-                    for c in r.status_changes.all()
-                ],
-            }
-            for r in requests
-        ],
+        "guardianship": guardianship_entry(subject),
+        # The consent history, and per consent whom it let the bank share with and whom its withdrawal
+        # told to stop (domain notes: the customer's right to know the recipients).
+        **consent_sections(subject, now=now),
+        "restrictions": restriction_entries(subject),
+        "requests": request_entries(subject),
+        "messages_sent": message_entries(subject),
         # Third-party access (authorisations/): who the customer let read what, and what they read.
         "third_party_access": authorisations_export(subject),
         # The name as the bank wrote it; downloads show the system's name in the reader's language.

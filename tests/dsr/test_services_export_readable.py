@@ -79,8 +79,17 @@ def test_json_export_keeps_codes_and_iso_dates_and_adds_labels(subject):
 
 
 CSV_HEADERS = (
-    "Type of record", "Identifier", "Purpose or request type", "Event or status", "Time (Vietnam)", "Channel"
+    "Type of record", "Identifier", "Purpose or request type", "Event or status", "Time (Vietnam)", "Channel",
+    # After the six columns the copy always had: what a consent event adds, and a detail with its value for
+    # the parts of the copy that have no column of their own (test_services_export_completeness).
+    "Notice version", "Recorded by", "Details", "Value",
 )
+
+
+def _history_rows(rows: list[list[str]], language: str) -> list[list[str]]:
+    """The consent history's and the requests' rows, one each as they always were, in their order."""
+    kinds = (translated("Consent", language), translated("Request", language))
+    return [row for row in rows if row[0] in kinds]
 
 
 def _csv_rows(body: bytes) -> list[list[str]]:
@@ -94,7 +103,8 @@ def test_csv_export_reads_in_the_customers_language_and_local_time(subject, lang
     HTML copy decides it), times in Hà Nội time with the offset; the JSON keeps codes and UTC."""
     request = answered_access(subject)
     body = services.export_download(actor=STAFF, request=request, format="csv", language=language).body
-    header, *rows = _csv_rows(body)
+    header, *every_row = _csv_rows(body)
+    rows = _history_rows(every_row, language)
     assert header == [translated(text, language) for text in CSV_HEADERS]
     if language == "vi":
         assert header != list(CSV_HEADERS), "the headers have no Vietnamese translation"
@@ -117,7 +127,10 @@ def test_csv_export_reads_in_the_customers_language_and_local_time(subject, lang
     # Each row by what the customer knows it by: the request's reference, the consent's receipt number.
     assert request_row[1] == request.reference
     assert consent_row[1] == stored["consent_events"][0]["consent"]
-    text = "\n".join(",".join(row) for row in rows)
+    # The notice version and who recorded the event, as the JSON labels them.
+    event = stored["consent_events"][0]
+    assert consent_row[6:8] == [event["notice_version"], event["recorded_by_label"]] != ["", ""]
+    text = "\n".join(",".join(row) for row in every_row)
     for raw in ("granted", "in_progress", "branch", "+00:00", "consent_event"):
         assert raw not in text, raw
 
@@ -132,7 +145,8 @@ def test_the_copies_and_the_customers_pages_quote_the_same_references(logged_in,
     def download(fmt):
         return services.export_download(actor=STAFF, request=request, format=fmt, language="vi").body
 
-    _header, consent_row, request_row = _csv_rows(download("csv"))
+    _header, *rows = _csv_rows(download("csv"))
+    consent_row, request_row = _history_rows(rows, "vi")
     stored = json.loads(download("json"))
     html = download("html").decode()
     assert request_row[1] == stored["requests"][0]["reference"] == reference

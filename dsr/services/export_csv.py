@@ -1,0 +1,148 @@
+"""The CSV copy of the export: the readable page's content (`export_readable`, the same labels and
+local times, with the offset) as one sheet a spreadsheet filters by its first column, the type of
+record. The six columns the copy always had come first and in their order, a consent event and a
+request still one row each; after them the notice version and who recorded a consent event, then a
+detail and its value for what has no column of its own (the profile, what each system holds, the
+answers to a request, what a third party may read). Each row is identified as the customer knows it: a
+request by its reference (YC-…), a consent by its receipt number (the consent's id, as its receipt
+page shows it)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from core.spreadsheets import SpreadsheetWriter
+from dsr.services.export_formats import export_readable
+
+CSV_HEADERS = (
+    _("Type of record"),
+    _("Identifier"),
+    _("Purpose or request type"),
+    _("Event or status"),
+    _("Time (Vietnam)"),
+    _("Channel"),
+    _("Notice version"),
+    _("Recorded by"),
+    _("Details"),
+    _("Value"),
+)
+
+
+def _row(
+    kind, identifier="", name="", status="", at="", channel="", *, version="", by="", detail="", value=""
+) -> list[str]:
+    return [str(kind), identifier, name, str(status), at, channel, version, by, str(detail), str(value)]
+
+
+def _purpose(entry: dict[str, Any]) -> str:
+    """The purpose's name, marked as the page marks a consent given for a child in the customer's care."""
+    if entry.get("for_ward"):
+        return f"{entry['purpose']} ({_('for a child in my care')})"
+    return entry["purpose"]
+
+
+def _profile(data: dict[str, Any]) -> Iterator[list[str]]:
+    for row in data["subject"]:
+        yield _row(_("About me"), detail=row["label"], value=row["value"])
+    people = [(data["guardian"], _("My guardian (customer number)"))] if data["guardian"] else []
+    people += [(ward, _("A child I act for as guardian (customer number)")) for ward in data["wards"]]
+    for person, label in people:
+        number = person["customer_number"]
+        yield _row(_("Guardian"), number, at=person["verified_at"], detail=label, value=number)
+
+
+def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
+    for e in data["consent_events"]:
+        yield _row(
+            _("Consent"), e["consent"], _purpose(e), e["event"], e["at"], e["channel"],
+            version=e["notice_version"], by=e["recorded_by"],
+        )
+    for c in data["consents"]:
+        yield from _consent_rows(c)
+    for r in data["restrictions"]:
+        yield _row(
+            _("Restrictions and objections in force"), "", r["purpose_label"], r["kind_label"], r["since"]
+        )
+
+
+def _consent_rows(c: dict[str, Any]) -> Iterator[list[str]]:
+    """A consent's line of "Who my data was shared with": its recipients (and destination abroad), its
+    evidence reference, and each recipient its withdrawal told to stop."""
+
+    def row(kind, detail, value, status="", at=""):
+        version = c["notice_version"]
+        return _row(kind, c["consent"], _purpose(c), status, at, version=version, detail=detail, value=value)
+
+    for recipient in c["recipients"]:
+        yield row(_("Shared with"), _("Recipients"), recipient)
+    if c["destination_country"]:
+        abroad = _("Transferred abroad to %(country)s") % {"country": c["destination_country"]}
+        yield row(_("Shared with"), _("Recipients"), abroad)
+    if c["evidence"]:
+        yield row(_("Shared with"), _("Evidence reference"), c["evidence"])
+    for duty in c["withdrawal_duties"]:
+        if duty["acknowledged_at"]:
+            said = _("stopped, confirmed on %(date)s") % {"date": duty["acknowledged_at"]}
+        else:
+            said = _("told to stop by %(date)s, not yet confirmed") % {"date": duty["due_at"]}
+        at = duty["acknowledged_at"] or duty["due_at"]
+        yield row(_("Told to stop"), _("Recipients"), duty["recipient"], status=said, at=at)
+
+
+def _requests(data: dict[str, Any]) -> Iterator[list[str]]:
+    for r in data["requests"]:
+        yield _row(
+            _("Request"), r["reference"], r["type"], r["status"], r["received_at"], r["channel"],
+            detail=_("Closed") if r["closed_at"] else "", value=r["closed_at"],
+        )
+    for r in data["requests"]:
+        told = [
+            (_("Legal reason"), r["closed_at"], r["outcome_reason"]),
+            (_("Our answer"), r["closed_at"], r["outcome_note"]),
+            (_("More time needed"), "", r["extension_note"]),
+            *((line["who"], line["at"], line["text"]) for line in r["conversation"]),
+        ]
+        for label, at, text in told:
+            if text:
+                yield _row(_("What I was told"), r["reference"], r["type"], at=at, detail=label, value=text)
+
+
+def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
+    for m in data["messages_sent"]:
+        outcome = f"{m['status_label']} ({m['delivered_at']})" if m["delivered_at"] else m["status_label"]
+        yield _row(
+            _("Message"), "", m["topic_label"], outcome, m["sent_at"], m["channel_label"],
+            detail=_("Read") if m["read_at"] else "", value=m["read_at"],
+        )
+    for a in data["third_party_access"]:
+        facts = [
+            (_("What it may read"), "; ".join(a["scope_labels"])),
+            (_("Until"), a["ended_at"] or a["expires_at"]),
+            (_("Times read"), str(a["accesses"])),
+        ]
+        for label, value in facts:
+            yield _row(
+                _("Third party"), a["id"], a["third_party"], a["status_label"], a["starts_at"],
+                detail=label, value=value,
+            )
+    for system in data["systems"]:
+        rows = [(row["label"], row["value"]) for row in system["rows"]]
+        for label, value in rows or [("", _("This system holds nothing more about you."))]:
+            yield _row(
+                _("What the bank's systems hold"), system["code"], system["name"], detail=label, value=value
+            )
+
+
+def export_csv(content: dict[str, Any]) -> str:
+    """The CSV copy in the active language, in the order of the readable page."""
+    data = export_readable(content, offset=True)
+    out = io.StringIO()
+    writer = SpreadsheetWriter(out)
+    writer.writerow([str(header) for header in CSV_HEADERS])
+    for part in (_profile, _consents, _requests, _shared_out):
+        writer.writerows(part(data))
+    return out.getvalue()

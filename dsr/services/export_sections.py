@@ -1,0 +1,216 @@
+"""The parts of an access or copy export read from the platform's own records (`export_content` in
+`dsr.services.exports` puts them beside the profile and what the systems returned): the consent history
+with who recorded each event, what each consent let the bank share and with whom, and whom a withdrawal
+told to stop; the restrictions and objections in force; the customer's requests with the answers they
+were given; the record of the messages sent to them; and the guardian relation.
+
+Stored as codes and ISO times (UTC), as the rest of the export; the readable forms add labels
+(`dsr.services.export_formats`). Staff appear by role, never by name; the bank's internal notes on a
+request stay out, what the customer was told (the question, the answer, the legal reason) goes in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from consents.models import Consent, ConsentEvent, ConsentStatus
+from consents.receipts import recipient_stops
+from consents.selectors import consent_history_of, restrictions_in_force, withdrawal_duties_of_consents
+from core.actors import ActorKind
+from core.roles import STAFF_ROLES, user_roles
+from dsr.models import DataSubjectRequest
+from dsr.sources import request_id_of_source
+from dsr.states import REQUEST_MACHINE, RequestStatus
+from notifications.selectors import notifications_sent
+from subjects.models import DataSubject
+from subjects.selectors import wards_verified
+
+# Who recorded a consent event, as `recorded_by` codes it (besides a staff role's code and a client's name).
+RECORDED_BY_YOU = "you"
+RECORDED_BY_GUARDIAN = "guardian"
+RECORDED_BY_WARD = "ward"
+RECORDED_BY_CUSTOMER = "customer"
+RECORDED_BY_STAFF = "staff"
+RECORDED_BY_SYSTEM = "system"
+# Who wrote a line of a request's conversation.
+FROM_BANK = "bank"
+FROM_CUSTOMER = "customer"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def consent_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """`consent_events`, the history `consent_history_of` gives the customer, each event with who recorded
+    it; and `consents`, each consent of that history once, with its evidence reference, the recipients and
+    destination of what was agreed, and the recipients its withdrawal told to stop (a withdrawal the
+    history shows). A fixed number of queries, however many consents."""
+    events = consent_history_of(subject)
+    staff_ids = {e.actor_user_id for e in events if e.actor_kind == ActorKind.STAFF and e.actor_user_id}
+    roles = user_roles(staff_ids) if staff_ids else {}
+    consents: dict[Any, Consent] = {}
+    for event in events:
+        consents.setdefault(event.consent_id, event.consent)
+    withdrawn = {e.consent_id for e in events if e.kind == ConsentEvent.Kind.WITHDRAWN}
+    duties = withdrawal_duties_of_consents(withdrawn) if withdrawn else {}
+    return {
+        "consent_events": [
+            {
+                "consent": str(e.consent_id),
+                "purpose": e.consent.purpose.code,
+                "notice_version": e.consent.notice.version,
+                "event": e.kind,
+                "at": e.at.isoformat(),
+                "channel": e.channel,
+                "for_ward": e.consent.subject_id != subject.pk,
+                "recorded_by_kind": e.actor_kind,
+                "recorded_by": _recorded_by(e, subject, roles),
+            }
+            for e in events
+        ],
+        "consents": [
+            _consent_entry(consent, subject, duties.get(pk, []), now=now) for pk, consent in consents.items()
+        ],
+    }
+
+
+def _recorded_by(event: ConsentEvent, subject: DataSubject, roles: dict) -> str:
+    """Who recorded the event, for the customer reading the export: themselves, their guardian or ward,
+    the customer; a member of staff by role; an integration client by its name (a system's, not a
+    person's); the platform itself."""
+    if event.actor_kind == ActorKind.CUSTOMER:
+        account = getattr(event.actor_user, "customer_account", None) if event.actor_user_id else None
+        acting = account.subject_id if account is not None else None
+        if acting is None:
+            return RECORDED_BY_CUSTOMER
+        if acting == subject.pk:
+            return RECORDED_BY_YOU
+        if acting == event.consent.guardian_id:
+            return RECORDED_BY_GUARDIAN
+        if acting == event.consent.subject_id:
+            return RECORDED_BY_WARD
+        return RECORDED_BY_CUSTOMER
+    if event.actor_kind == ActorKind.STAFF:
+        role = roles.get(event.actor_user_id)
+        return role.value if role in STAFF_ROLES else RECORDED_BY_STAFF
+    if event.actor_kind == ActorKind.CLIENT:
+        return event.actor_label
+    return RECORDED_BY_SYSTEM
+
+
+def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now: datetime) -> dict[str, Any]:
+    # What the customer agreed to, frozen at the grant (or the scope of the version it names, for a
+    # consent recorded before receipts froze it); a refusal agreed to nothing, so it shared nothing.
+    scope = consent.snapshot.get("scope") or consent.notice.scope or {}
+    shared = consent.status != ConsentStatus.REFUSED
+    return {
+        "consent": str(consent.pk),
+        "purpose": consent.purpose.code,
+        "notice_version": consent.notice.version,
+        "for_ward": consent.subject_id != subject.pk,
+        "evidence": consent.evidence,
+        "recipients": [
+            {"name": r["name"], "kind": r["kind"], "country": r["country"]}
+            for r in (scope.get("recipients") or [] if shared else [])
+        ],
+        "cross_border": bool(shared and scope.get("cross_border")),
+        "destination_country": (scope.get("destination_country") or None) if shared else None,
+        "withdrawal_duties": [
+            {
+                "recipient": stop["recipient"],
+                "due_at": _iso(stop["due_at"]),
+                "acknowledged_at": _iso(stop["acknowledged_at"]),
+                "late": stop["late"],
+            }
+            for stop in recipient_stops(consent, for_customer=True, now=now, duties=duties)
+        ],
+    }
+
+
+def restriction_entries(subject: DataSubject) -> list[dict[str, Any]]:
+    """The restrictions, objections and legal holds in force: the purpose (None: every purpose the kind
+    reaches), since when, and the request that put it in force."""
+    entries = []
+    for restriction in restrictions_in_force(subject).order_by("started_at"):
+        request_id = request_id_of_source(restriction.source)
+        entries.append({
+            "kind": restriction.kind,
+            "purpose": restriction.purpose.code if restriction.purpose else None,
+            "since": restriction.started_at.isoformat(),
+            "request": str(request_id) if request_id else None,
+        })
+    return entries
+
+
+def request_entries(subject: DataSubject) -> list[dict[str, Any]]:
+    """The customer's requests with their history and what they were told: the legal reason of a refusal
+    or partial answer, the answer, the reason for an extension, and the bank's questions with the
+    customer's answers. Two queries."""
+    requests = (
+        DataSubjectRequest.objects.filter(subject=subject)
+        .order_by("received_at")
+        .prefetch_related("status_changes")
+    )
+    return [_request_entry(request) for request in requests]
+
+
+def _request_entry(r: DataSubjectRequest) -> dict[str, Any]:
+    changes = list(r.status_changes.all())
+    closed = r.status in REQUEST_MACHINE.terminal
+    return {
+        "id": str(r.pk),
+        "type": r.type,
+        "status": r.status,
+        "channel": r.channel,
+        "received_at": r.received_at.isoformat(),
+        "due_at": r.due_at.isoformat(),
+        "closed_at": _iso(r.closed_at),
+        "outcome_reason": r.outcome_reason or None,
+        # While the bank waits for the customer the note is its question, given in `conversation`.
+        "outcome_note": (r.outcome_note or None) if closed else None,
+        "extended_at": _iso(r.extended_at),
+        "extension_note": r.extension_note or None,
+        "history": [{"from": c.old_status, "to": c.new_status, "at": c.at.isoformat()} for c in changes],
+        "conversation": [
+            {
+                "from": FROM_CUSTOMER if c.is_customer_reply else FROM_BANK,
+                "at": c.at.isoformat(),
+                "text": c.note,
+            }
+            for c in changes
+            if c.is_customer_reply or (c.new_status == RequestStatus.AWAITING_CUSTOMER and c.note)
+        ],
+    }
+
+
+def message_entries(subject: DataSubject) -> list[dict[str, Any]]:
+    """The record of every message sent to the customer: what about (its topic), on which channel, whether
+    it was delivered and when it was read; not what it said (an erasure empties that)."""
+    return [
+        {
+            "topic": n.topic,
+            "channel": n.channel,
+            "status": n.status,
+            "sent_at": n.created_at.isoformat(),
+            "delivered_at": _iso(n.delivered_at),
+            "read_at": _iso(n.read_at),
+        }
+        for n in notifications_sent(subject)
+    ]
+
+
+def guardianship_entry(subject: DataSubject) -> dict[str, Any]:
+    """The customer's guardian on record, and the children they act for as verified guardian, each by
+    customer number (CIF) and when the bank verified the guardian's authority: what the customer's pages
+    and receipts already show them of the other person, nothing more (no name, document or contact)."""
+    guardian = subject.guardian if subject.guardian_id else None
+    return {
+        "guardian": None
+        if guardian is None
+        else {"customer_number": guardian.external_ref, "verified_at": _iso(subject.guardian_verified_at)},
+        "wards": [
+            {"customer_number": ward.external_ref, "verified_at": _iso(ward.guardian_verified_at)}
+            for ward in wards_verified(subject)
+        ],
+    }
