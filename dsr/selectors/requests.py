@@ -328,9 +328,12 @@ def request_allowed_actions(
     if not user.has_perm("dsr.work_request"):
         return frozenset(actions)
     verified = request.identity_verified_at is not None
+    # A guardian's request is verified (a code sent, too: it is part of the check) and answered only
+    # while the guardian still acts for the child.
+    acting = request_guardian_refusal(request, now=now) is None
     if status == RequestStatus.RECEIVED:
         actions.add("acknowledge")
-    if not verified and status in IDENTITY_VERIFIABLE:
+    if not verified and status in IDENTITY_VERIFIABLE and acting:
         actions.add("verify")
     if RequestStatus.AWAITING_CUSTOMER in nexts:
         actions.add("pause")
@@ -344,8 +347,6 @@ def request_allowed_actions(
         four_eyes = request.type != RequestType.DELETE or (
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
-        # A guardian's request is answered only while the guardian still acts for the child.
-        acting = request_guardian_refusal(request, now=now) is None
         if four_eyes and acting and not request_recipients_open(request):
             actions.add("complete")
     if (
