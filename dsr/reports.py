@@ -181,7 +181,7 @@ def deadline_report(
         .order_by("type", "status")
     )
     # Recipients told to stop; a correction's notices run on the same clock (`consents.clock_sources`).
-    duties = WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL).aggregate(
+    duties = WithdrawalDuty.objects.stops().aggregate(
         open=Count("pk", filter=Q(status=WithdrawalDuty.Status.OPEN)),
         due_soon=Count(
             "pk", filter=Q(status=WithdrawalDuty.Status.OPEN, due_at__gt=now, due_at__lte=now + DUE_SOON)

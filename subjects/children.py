@@ -16,6 +16,11 @@ GUARDIAN_FROM_AGE = 18
 # A correction of one of these can show that a customer is a child after all (`subjects.follow_ups`).
 AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
 
+# Why a guardian does not act for a ward (`guardian_not_acting`): the codes of the refusals too.
+GUARDIAN_REPLACED = "guardian_authority_ended"
+GUARDIAN_NOT_VERIFIED = "guardian_not_verified"
+WARD_ACTS_ALONE = "ward_acts_alone"
+
 
 def child_until(subject: DataSubject) -> date | None:
     """The day the customer turns 16 and acts alone, no guardian acting for them from then; None when
@@ -38,3 +43,17 @@ def may_be_child(subject: DataSubject, *, on: date) -> bool:
 def shown_to_be_child(subject: DataSubject, *, changed: frozenset[str], on: date) -> bool:
     """After a rectification: whether it corrected the customer's age and the customer may be a child."""
     return bool(changed & AGE_FIELDS) and may_be_child(subject, on=on)
+
+
+def guardian_not_acting(ward: DataSubject, guardian_id, *, on: date) -> str | None:
+    """Why the customer `guardian_id` does not act for `ward` on the day `on`, or None when they do:
+    the ward's guardian is someone else or no one (`GUARDIAN_REPLACED`), the bank has not verified the
+    guardian's authority (`GUARDIAN_NOT_VERIFIED`), or the ward is 16 or over (`WARD_ACTS_ALONE`). Read
+    from the ward's record as it stands."""
+    if ward.guardian_id != guardian_id:
+        return GUARDIAN_REPLACED
+    if ward.guardian_verified_at is None:
+        return GUARDIAN_NOT_VERIFIED
+    if not may_be_child(ward, on=on):
+        return WARD_ACTS_ALONE
+    return None

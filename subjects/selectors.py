@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from core.access import subject_for_user
 from core.errors import InvalidInput
-from subjects.children import child_until, may_be_child
+from subjects.children import child_until, guardian_not_acting
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
@@ -107,11 +107,11 @@ def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
     """The wards the guardian acts for, by customer number (CIF): guardianship verified by the bank,
     and still a child (from 16 a customer acts alone; the date of birth is encrypted, so it is read
     here rather than filtered on)."""
-    verified = guardian.wards.filter(guardian_verified_at__isnull=False)
     today = timezone.localdate()
-    children = [ward.pk for ward in verified.only("id", "guardian_id", "date_of_birth", "adult_verified")
-                if may_be_child(ward, on=today)]
-    return verified.filter(pk__in=children).order_by("external_ref")
+    read = ("id", "guardian_id", "guardian_verified_at", "date_of_birth", "adult_verified")
+    acting = [ward.pk for ward in guardian.wards.only(*read)
+              if guardian_not_acting(ward, guardian.pk, on=today) is None]
+    return guardian.wards.filter(pk__in=acting).order_by("external_ref")
 
 
 def guardianships_ended(

@@ -14,6 +14,13 @@ from consents.models.records import Consent
 from core.states import StatefulModel, StatusChange
 
 
+class WithdrawalDutyQuerySet(models.QuerySet):
+    def stops(self) -> WithdrawalDutyQuerySet:
+        """The duties to stop processing that withdrawals opened: a rectification's notices (the other
+        `kind`) are no instruction to stop, so they count toward no withdrawal."""
+        return self.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
+
+
 class WithdrawalDuty(StatefulModel):
     """A recipient's duty, due by the bank's committed deadline and closed by its acknowledgement: to stop
     processing after a withdrawal, or to correct the customer's data after a rectification (`kind`). The
@@ -41,6 +48,8 @@ class WithdrawalDuty(StatefulModel):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by_label = models.CharField(max_length=150, blank=True)
     acknowledgement_note = models.CharField(max_length=500, blank=True)
+
+    objects = WithdrawalDutyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("withdrawal duty")

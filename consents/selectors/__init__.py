@@ -53,6 +53,7 @@ from consents.selectors.withdrawals import (
     withdrawal_duties_of_consents,
     withdrawal_duties_open,
     withdrawal_duties_open_of_source,
+    withdrawal_stops,
 )
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     "withdrawal_duties",
     "withdrawal_duties_of_consent",
     "withdrawal_duties_of_consents",
+    "withdrawal_stops",
     "withdrawal_duties_open",
     "withdrawal_duties_open_of_source",
 ]

@@ -35,19 +35,21 @@ def withdrawal_duties(
 def withdrawal_duties_of_consent(consent: Consent) -> QuerySet[WithdrawalDuty]:
     """The duties the consent's withdrawal opened, with their recipients (one query), in the
     recipients' order: the proof of when each recipient stopped (notices of a correction are not)."""
-    return (
-        consent.duties.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
-        .select_related("recipient")
-        .order_by("recipient__name", "due_at")
-    )
+    return withdrawal_stops(consent.duties.all())
+
+
+def withdrawal_stops(duties: QuerySet[WithdrawalDuty] | None = None) -> QuerySet[WithdrawalDuty]:
+    """Of `duties` (all, if not given) the stops withdrawals opened, with their recipients, in the
+    recipients' order: what `recipient_stops` shows (a prefetch of consents' stops reads this too)."""
+    duties = WithdrawalDuty.objects.all() if duties is None else duties
+    return duties.stops().select_related("recipient").order_by("recipient__name", "due_at")
 
 
 def withdrawal_duties_of_consents(consent_ids) -> dict:
     """The duties each of these consents' withdrawals opened, by consent id, in the order
     `withdrawal_duties_of_consent` gives, with their recipients: one query for all of them."""
     duties: dict = {}
-    found = WithdrawalDuty.objects.filter(consent_id__in=list(consent_ids)).select_related("recipient")
-    for duty in found.order_by("recipient__name", "due_at"):
+    for duty in withdrawal_stops(WithdrawalDuty.objects.filter(consent_id__in=list(consent_ids))):
         duties.setdefault(duty.consent_id, []).append(duty)
     return duties
 
@@ -74,11 +76,8 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
         subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
     ).values("consent_id")
     return (
-        WithdrawalDuty.objects.filter(
-            subject_id=subject_id,
-            consent_id__in=withdrawn,
-            kind=WithdrawalDuty.Kind.WITHDRAWAL,
-            status=WithdrawalDuty.Status.OPEN,
+        WithdrawalDuty.objects.stops().filter(
+            subject_id=subject_id, consent_id__in=withdrawn, status=WithdrawalDuty.Status.OPEN
         )
         .select_related("recipient")
         .order_by("due_at", "recipient__name")
@@ -100,7 +99,5 @@ def withdrawal_complete(consent: Consent) -> bool:
     """A withdrawal is complete when every recipient acknowledged stopping."""
     return (
         consent.status == ConsentStatus.WITHDRAWN
-        and not consent.duties.filter(
-            kind=WithdrawalDuty.Kind.WITHDRAWAL, status=WithdrawalDuty.Status.OPEN
-        ).exists()
+        and not consent.duties.stops().filter(status=WithdrawalDuty.Status.OPEN).exists()
     )

@@ -46,14 +46,12 @@ def _agreed(consent: Consent, key: str) -> Any:
     return _NOT_SAID
 
 
-def _agreed_recipients(consent: Consent) -> Q:
-    """The recipients named in what the customer agreed to, who received the data under this consent; a
-    consent whose agreement names none (recorded before scopes were frozen) takes the purpose's
-    recipients as its record, active or not."""
+def _agreed_recipient_ids(consent: Consent) -> list[int] | None:
+    """The recipients named in what the customer agreed to, who received the data under this consent;
+    None for a consent whose agreement names none (recorded before scopes were frozen): the purpose's
+    recipients, active or not, are its record."""
     agreed = _agreed(consent, "recipients")
-    if agreed is _NOT_SAID:
-        return Q(purposes=consent.purpose_id)
-    return Q(pk__in=[entry["id"] for entry in agreed])
+    return None if agreed is _NOT_SAID else [entry["id"] for entry in agreed]
 
 
 def _recipients_to_tell(consent: Consent) -> list[Recipient]:
@@ -64,12 +62,43 @@ def _recipients_to_tell(consent: Consent) -> list[Recipient]:
     recipients stop, keeping their acknowledgements). Those the purpose names now beyond that are told
     while active: a later widening reached them without this customer's agreement, and an inactive one
     is no longer sent data. A consent whose agreement names no recipients at all takes the purpose's
-    recipients (`_agreed_recipients`): a duty staff close as "never received" costs less than a
+    recipients (`_agreed_recipient_ids`): a duty staff close as "never received" costs less than a
     recipient left processing."""
-    told = _agreed_recipients(consent)
-    if _agreed(consent, "recipients") is not _NOT_SAID:
-        told |= Q(purposes=consent.purpose_id, active=True)
+    named = _agreed_recipient_ids(consent)
+    if named is None:
+        told = Q(purposes=consent.purpose_id)
+    else:
+        told = Q(pk__in=named) | Q(purposes=consent.purpose_id, active=True)
     return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
+
+
+def _agreed_recipients_of(consents: list[Consent]) -> dict[Any, list[Recipient]]:
+    """The recipients each consent's agreement names (`_agreed_recipient_ids`; the purpose's, for one that
+    names none), by consent id, with their endpoints: two queries however many consents."""
+    named = {consent.pk: _agreed_recipient_ids(consent) for consent in consents}
+    by_purpose = {consent.purpose_id for consent in consents if named[consent.pk] is None}
+    ids = {pk for found in named.values() if found for pk in found}
+    if not ids and not by_purpose:
+        return {consent.pk: [] for consent in consents}
+    recipients = {
+        recipient.pk: recipient
+        for recipient in Recipient.objects.filter(Q(pk__in=ids) | Q(purposes__in=by_purpose))
+        .distinct()
+        .select_related("endpoint")
+    }
+    of_purpose: dict[Any, list[int]] = {}
+    if by_purpose:
+        pairs = Recipient.purposes.through.objects.filter(purpose_id__in=by_purpose)
+        for purpose_id, recipient_id in pairs.values_list("purpose_id", "recipient_id"):
+            of_purpose.setdefault(purpose_id, []).append(recipient_id)
+    return {
+        consent.pk: [
+            recipients[pk]
+            for pk in sorted(set(of_purpose.get(consent.purpose_id, []) if found is None else found))
+            if pk in recipients
+        ]
+        for consent, found in ((consent, named[consent.pk]) for consent in consents)
+    }
 
 
 def _notified_by_webhook(recipient: Recipient, topic: str) -> bool:
@@ -178,7 +207,7 @@ def duties_open_for_rectification(
     processors; 15 days instead of 10 when a processor must correct).
 
     One notice per recipient, whichever purposes it received the data for; only the recipients named in
-    what the customer agreed to (`_agreed_recipients`): one that never received this customer's data
+    what the customer agreed to (`_agreed_recipient_ids`): one that never received this customer's data
     is not told the customer's number. The notice names the fields, never their values: payloads wait
     in the outbox and are retried and logged by receivers; a recipient that needs the new values reads
     them through the API, where the `subjects:pii` scope governs full values."""
@@ -191,13 +220,12 @@ def duties_open_for_rectification(
         .select_related("purpose", "notice")
         .order_by("purpose__code", "-granted_at")
     )
+    held = [consent for consent in consents if _still_held(consent, now)]
+    agreed = _agreed_recipients_of(held)
     told: dict[int, tuple[Recipient, Consent, set[str]]] = {}
-    for consent in consents:
-        if not _still_held(consent, now):
-            continue
+    for consent in held:
         consent.subject = subject  # the notice names the customer: the record in hand, not read again
-        agreed = Recipient.objects.filter(_agreed_recipients(consent)).distinct().select_related("endpoint")
-        for recipient in agreed:
+        for recipient in agreed[consent.pk]:
             told.setdefault(recipient.pk, (recipient, consent, set()))[2].add(consent.purpose.code)
     if not told:
         return []

@@ -31,7 +31,7 @@ from dsr.models import (
 )
 from dsr.sources import request_source
 from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
-from subjects.children import may_be_child
+from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
 
@@ -85,6 +85,22 @@ def requests_of_customer(
     return queryset.filter(mine)
 
 
+# What staff are told, by why the guardian no longer acts (`subjects.children.guardian_not_acting`).
+GUARDIAN_REFUSALS = {
+    GUARDIAN_REPLACED: _(
+        "The guardian who made this request no longer acts for this customer: the guardianship "
+        "has ended or passed to someone else. Nothing was done on their authority. Refuse the "
+        "request; the customer's guardian, if they have one now, may make a new one."
+    ),
+    GUARDIAN_NOT_VERIFIED: _("Verify the guardian's authority on the child's record first."),
+    WARD_ACTS_ALONE: _(
+        "This customer has turned 16 and now exercises their rights themselves: the guardian who "
+        "made this request can no longer act for them. Refuse the request; the customer may "
+        "make their own."
+    ),
+}
+
+
 def request_guardian_refusal(
     request: DataSubjectRequest, *, now: datetime | None = None
 ) -> Conflict | None:
@@ -96,30 +112,9 @@ def request_guardian_refusal(
     it stands now, not as it stood when the request was filed."""
     if request.guardian_id is None:
         return None
-    child = request.subject
-    if child.guardian_id != request.guardian_id:
-        return Conflict(
-            _(
-                "The guardian who made this request no longer acts for this customer: the guardianship "
-                "has ended or passed to someone else. Nothing was done on their authority. Refuse the "
-                "request; the customer's guardian, if they have one now, may make a new one."
-            ),
-            code="guardian_authority_ended",
-        )
-    if child.guardian_verified_at is None:
-        return Conflict(
-            _("Verify the guardian's authority on the child's record first."), code="guardian_not_verified"
-        )
-    if not may_be_child(child, on=timezone.localdate(now or timezone.now())):
-        return Conflict(
-            _(
-                "This customer has turned 16 and now exercises their rights themselves: the guardian who "
-                "made this request can no longer act for them. Refuse the request; the customer may "
-                "make their own."
-            ),
-            code="ward_acts_alone",
-        )
-    return None
+    today = timezone.localdate(now or timezone.now())
+    reason = guardian_not_acting(request.subject, request.guardian_id, on=today)
+    return None if reason is None else Conflict(GUARDIAN_REFUSALS[reason], code=reason)
 
 
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:
@@ -328,9 +323,12 @@ def request_allowed_actions(
     if not user.has_perm("dsr.work_request"):
         return frozenset(actions)
     verified = request.identity_verified_at is not None
+    # A guardian's request is verified (a code sent, too: it is part of the check) and answered only
+    # while the guardian still acts for the child.
+    acting = request_guardian_refusal(request, now=now) is None
     if status == RequestStatus.RECEIVED:
         actions.add("acknowledge")
-    if not verified and status in IDENTITY_VERIFIABLE:
+    if not verified and status in IDENTITY_VERIFIABLE and acting:
         actions.add("verify")
     if RequestStatus.AWAITING_CUSTOMER in nexts:
         actions.add("pause")
@@ -344,8 +342,6 @@ def request_allowed_actions(
         four_eyes = request.type != RequestType.DELETE or (
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
-        # A guardian's request is answered only while the guardian still acts for the child.
-        acting = request_guardian_refusal(request, now=now) is None
         if four_eyes and acting and not request_recipients_open(request):
             actions.add("complete")
     if (

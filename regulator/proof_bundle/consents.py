@@ -11,9 +11,9 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from audit.hashing import canonical_json
-from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
+from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.receipts import consent_receipt, recipient_stops
-from consents.selectors import consent_list
+from consents.selectors import consent_list, withdrawal_stops
 from regulator.proof_bundle.common import Period, local
 from subjects.selectors import PERSONAL_FIELDS
 
@@ -34,9 +34,7 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             Prefetch(
                 "duties",
                 # When each recipient stopped: the notices of a correction are not stops.
-                queryset=WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
-                .select_related("recipient")
-                .order_by("recipient__name", "due_at"),
+                queryset=withdrawal_stops(),
             ),
         )
     )

@@ -161,3 +161,36 @@ def test_the_page_shows_the_refusal_on_the_form_and_offers_no_answer(
     dsr_services.request_reject(
         actor=actor_for_user(privacy_officer), request_id=verified.pk, reason="identity_not_verified"
     )
+
+
+def test_a_former_guardians_request_is_not_offered_for_verification(
+    customer_a, customer_b, client, privacy_officer
+):
+    """The page offers only what would succeed: verifying (or sending a code for) a request whose
+    guardian no longer acts is refused, so neither is offered; the refusal is."""
+    former, other = customer_a.customer_account.subject, customer_b.customer_account.subject
+    child = child_of(former, age=10)
+    moved = filed_by(former, child, type="access")
+    still = filed_by(other, child_of(other, age=8))
+    guardianship_moves(child, to=other)
+    client.force_login(privacy_officer)
+    moved.refresh_from_db()
+
+    actions = request_allowed_actions(moved, privacy_officer)
+    assert "verify" not in actions and "reject" in actions
+    # A guardian who still acts is offered the check as before.
+    assert "verify" in request_allowed_actions(still, privacy_officer)
+    with translation.override("en"):
+        page = client.get(reverse("dsr:detail", args=[moved.pk])).content.decode()
+    assert 'data-testid="guardian-authority"' in page
+    assert 'data-testid="verify-form"' not in page and 'data-testid="send-code"' not in page
+
+
+def test_a_ward_who_turned_16_is_not_offered_for_verification_on_the_guardians_authority(
+    customer_a, privacy_officer
+):
+    guardian = customer_a.customer_account.subject
+    request = filed_by(guardian, child_of(guardian, age=15))
+    sixteen = timezone.now() + timedelta(days=366)
+    assert "verify" in request_allowed_actions(request, privacy_officer)
+    assert "verify" not in request_allowed_actions(request, privacy_officer, now=sixteen)

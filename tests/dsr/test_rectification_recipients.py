@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from consents.models import WithdrawalDuty
+from consents.models import Consent, WithdrawalDuty
 from consents.services import consent_withdraw, duty_acknowledge
 from dsr import services
 from dsr.models import FulfilmentTask
@@ -18,6 +20,7 @@ from integrations.models import OutboxMessage
 from subjects.services import subject_rectify
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import STAFF, make_inventory, verified_request
+from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +166,32 @@ def test_a_recipient_lists_its_correction_notices_through_the_api(as_user, clien
     assert api.get("/api/v1/withdrawal-duties/", {"kind": "lost"}).status_code == 400
     answer = api.post(f"/api/v1/withdrawal-duties/{notice['id']}/acknowledge/", {"note": "corrected"})
     assert answer.status_code == 200 and answer.json()["status"] == "acknowledged"
+
+
+def test_passing_a_correction_on_reads_a_fixed_number_of_queries_however_many_consents(
+    client_user, django_assert_max_num_queries
+):
+    """Inside the correction's transaction: the recipients of all the customer's consents are read
+    together, not once per consent."""
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    few, many = make_subject(), make_subject()
+    grant(few, make_purpose("few", recipients=[insurer]))
+    codes = [f"many-{index}" for index in range(6)]
+    for code in codes:
+        grant(many, make_purpose(code, recipients=[insurer]))
+    # Each has one recorded before receipts froze the scope: its purpose's recipients are its record.
+    for customer, code in ((few, "legacy-few"), (many, "legacy-many")):
+        legacy_purpose = make_purpose(code, recipients=[insurer])
+        legacy = grant(customer, legacy_purpose)
+        Consent.objects.filter(pk=legacy.pk).update(snapshot={})
+        legacy_purpose.notices.update(scope={})
+    subject_rectify(actor=STAFF, subject_id=few.pk, changes={"phone": "0912000001"})  # caches warmed
+
+    with CaptureQueriesContext(connection) as one:
+        subject_rectify(actor=STAFF, subject_id=few.pk, changes={"phone": NEW_PHONE})
+    with django_assert_max_num_queries(len(one)):
+        subject_rectify(actor=STAFF, subject_id=many.pk, changes={"phone": NEW_PHONE})
+
+    (notice,) = WithdrawalDuty.objects.filter(subject=many, kind=WithdrawalDuty.Kind.RECTIFICATION)
+    message = OutboxMessage.objects.get(pk=notice.notice_message_id)
+    assert json.loads(message.payload)["purposes"] == sorted([*codes, "legacy-many"])

@@ -348,3 +348,34 @@ def test_csv_copy_carries_the_same_data_as_the_json_and_html(customer_a):
     assert missing == []
     vietnamese = services.export_download(actor=STAFF, request=request, format="csv", language="vi").body
     assert translated("What I was told", "vi") in vietnamese.decode("utf-8-sig")
+
+
+def test_a_correction_notice_to_a_recipient_of_a_withdrawn_consent_is_not_shown_as_told_to_stop(subject):
+    make_inventory()
+    insurer = make_recipient("Bảo hiểm Đối tác ABC")
+    consent = grant(subject, make_purpose("bancassurance", recipients=[insurer], retention_months=24))
+    consent_services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    stop = WithdrawalDuty.objects.get(consent=consent, kind=WithdrawalDuty.Kind.WITHDRAWAL)
+    acknowledged = consent_services.duty_acknowledge(actor=STAFF, duty_id=stop.pk, note="Đã dừng")
+    # Still within retention, the insurer holds the data: the correction is passed on to it.
+    subject_services.subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": "0912345678"})
+    assert WithdrawalDuty.objects.filter(consent=consent, kind=WithdrawalDuty.Kind.RECTIFICATION).exists()
+
+    request = _answer(subject)
+    entry = next(c for c in _json(request)["consents"] if c["purpose"] == "bancassurance")
+    # The only stop is the withdrawal's, confirmed; the correction notice is no instruction to stop.
+    assert entry["withdrawal_duties"] == [
+        {
+            "recipient": "Bảo hiểm Đối tác ABC",
+            "due_at": stop.due_at.isoformat(),
+            "acknowledged_at": acknowledged.acknowledged_at.isoformat(),
+            "late": False,
+        }
+    ]
+    recipients = _section(_html(request), "export-recipients")
+    assert "not yet confirmed" not in recipients
+    assert "stopped, confirmed on" in recipients
+    rows = list(csv.reader(io.StringIO(
+        services.export_download(actor=STAFF, request=request, format="csv", language="en").body.decode()
+    )))
+    assert not any("not yet confirmed" in cell or "told to stop by" in cell for row in rows for cell in row)
