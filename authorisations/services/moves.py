@@ -83,7 +83,7 @@ def event_save(authorisation: Authorisation, event: AuthorisationEvent, *, actor
     notify_change(authorisation, event)
 
 
-def _end_tokens(authorisations: list[Authorisation]) -> None:
+def end_tokens(authorisations: list[Authorisation]) -> None:
     """Stop every OAuth token and pending code each customer gave each third party: refresh tokens
     end with the authorisation, not at their own expiry. A few statements for any number of
     authorisations: refresh tokens are revoked as django-oauth-toolkit's `RefreshToken.revoke()`
@@ -138,7 +138,7 @@ def move(
     fields = _apply(authorisation, to=to, now=now, pause_reason=pause_reason, pause_source=pause_source)
     with transaction.atomic(savepoint=False):
         if to in ENDS:
-            _end_tokens([authorisation])
+            end_tokens([authorisation])
         authorisation.save(update_fields=fields)
         event = event_new(
             authorisation,
@@ -224,7 +224,7 @@ def move_to_end_many(
     for authorisation in authorisations:
         _apply(authorisation, to=to, now=now, pause_reason="", pause_source="")
     with transaction.atomic(savepoint=False):
-        _end_tokens(authorisations)
+        end_tokens(authorisations)
         Authorisation.objects.filter(pk__in=[a.pk for a in authorisations]).update(
             status=to, pause_reason="", pause_source="", ended_at=now
         )
