@@ -30,7 +30,7 @@ from authorisations.states import (
     PauseReason,
 )
 from consents.models import ProcessingRestriction, PurposeCategory
-from consents.selectors import restrictions_in_force
+from consents.selectors import restrictions_in_force_of
 from core.actors import Actor
 from deadlines.policy import LOCAL_TZ
 
@@ -196,18 +196,21 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def disclosure_stop_in_force(subject_id) -> ProcessingRestriction | None:
-    """The customer's oldest restriction or objection in force that reaches disclosure to third parties
-    (one naming no purpose, so everything it can reach, or a purpose of sharing with third parties;
-    `covers_third_party_disclosure`), or None. While one is in force no authorisation of theirs
-    resumes."""
-    return (
-        restrictions_in_force(subject_id)
+def disclosure_stops_in_force(subject_ids) -> dict[Any, ProcessingRestriction]:
+    """Each of these customers' oldest restriction or objection in force that reaches disclosure to
+    third parties (one naming no purpose, so everything it can reach, or a purpose of sharing with third
+    parties; `covers_third_party_disclosure`), by subject id, read in one query; a customer with none
+    is left out. While one is in force no authorisation of theirs resumes."""
+    stops: dict[Any, ProcessingRestriction] = {}
+    in_force = (
+        restrictions_in_force_of(list(subject_ids))
         .filter(kind__in=list(PAUSE_BY_RESTRICTION))
         .filter(Q(purpose__isnull=True) | Q(purpose__category=PurposeCategory.SHARING))
         .order_by("started_at", "pk")
-        .first()
     )
+    for restriction in in_force:
+        stops.setdefault(restriction.subject_id, restriction)
+    return stops
 
 
 def authorisation_request_pause_sources() -> list[str]:

@@ -5,6 +5,8 @@ disclosure to third parties each hold it, whichever ends first (security review,
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from authorisations import selectors, services
@@ -15,6 +17,7 @@ from dsr import services as dsr_services
 from tests.authorisations.factories import DPO, authorise, register
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import STAFF, verified_request
+from tests.factories import make_customer
 
 
 def state(authorisation) -> tuple[str, str, str]:
@@ -161,3 +164,22 @@ def test_refusing_a_verified_restriction_resumes_what_it_paused(customer1):
         actor=STAFF, request_id=restriction.pk, reason="manifestly_unfounded", now=timezone.now()
     )
     assert state(authorisation) == ("active", "", "")
+
+
+def test_reactivation_looks_up_the_restrictions_in_force_of_every_customer_at_once(db):
+    """Lifting a suspension resumes every authorisation of the third party: what still holds each
+    (its customer's objection or restriction in force) is read in one query for all of them, not one
+    per authorisation."""
+    registration = register()
+    authorisations = [authorise(make_customer(), registration=registration) for _ in range(5)]
+    services.third_party_suspend(actor=DPO, third_party_id=registration.third_party.pk, reason="inspection")
+    objections = {a.pk: objection_in_force(a.subject) for a in authorisations[:2]}
+
+    with CaptureQueriesContext(connection) as captured:
+        services.third_party_reactivate(actor=DPO, third_party_id=registration.third_party.pk)
+
+    restriction_reads = [q for q in captured if "consents_processingrestriction" in q["sql"]]
+    assert len(restriction_reads) == 1, [q["sql"] for q in restriction_reads]
+    assert [state(a) for a in authorisations] == [
+        ("paused", "dsr", f"dsr.request:{objections[a.pk].pk}") for a in authorisations[:2]
+    ] + [("active", "", "")] * 3
