@@ -12,7 +12,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -28,8 +27,9 @@ from authorisations.states import (
     PAUSE_BY_RESTRICTION,
     AuthorisationStatus,
     PauseReason,
+    covers_third_party_disclosure_q,
 )
-from consents.models import ProcessingRestriction, PurposeCategory
+from consents.models import ProcessingRestriction
 from consents.selectors import restrictions_in_force_of
 from core.actors import Actor
 from deadlines.policy import LOCAL_TZ
@@ -199,13 +199,13 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
 def disclosure_stops_in_force(subject_ids) -> dict[Any, ProcessingRestriction]:
     """Each of these customers' oldest restriction or objection in force that reaches disclosure to
     third parties (one naming no purpose, so everything it can reach, or a purpose of sharing with third
-    parties; `covers_third_party_disclosure`), by subject id, read in one query; a customer with none
+    parties: `covers_third_party_disclosure_q`), by subject id, read in one query; a customer with none
     is left out. While one is in force no authorisation of theirs resumes."""
     stops: dict[Any, ProcessingRestriction] = {}
     in_force = (
         restrictions_in_force_of(list(subject_ids))
         .filter(kind__in=list(PAUSE_BY_RESTRICTION))
-        .filter(Q(purpose__isnull=True) | Q(purpose__category=PurposeCategory.SHARING))
+        .filter(covers_third_party_disclosure_q())
         .order_by("started_at", "pk")
     )
     for restriction in in_force:

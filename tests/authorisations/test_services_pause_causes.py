@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 
 from authorisations import selectors, services
 from authorisations.models import Authorisation
+from authorisations.states import covers_third_party_disclosure, covers_third_party_disclosure_q
+from consents.models import ProcessingRestriction, PurposeCategory
 from core.actors import actor_for_user
 from core.errors import Conflict
 from dsr import services as dsr_services
@@ -183,3 +185,28 @@ def test_reactivation_looks_up_the_restrictions_in_force_of_every_customer_at_on
     assert [state(a) for a in authorisations] == [
         ("paused", "dsr", f"dsr.request:{objections[a.pk].pk}") for a in authorisations[:2]
     ] + [("active", "", "")] * 3
+
+
+def test_the_rule_of_what_reaches_third_party_disclosure_reads_the_same_in_python_and_in_sql(customer1):
+    """A restriction pauses authorisations when it is put in force (`covers_third_party_disclosure`, in
+    Python) and holds them when they would resume (`covers_third_party_disclosure_q`, in SQL): for a
+    restriction of no purpose and of a purpose of each category, both say the same."""
+    subject = customer1.customer_account.subject
+    purposes = [None] + [make_purpose(f"p_{category}", category=category) for category in PurposeCategory]
+    restrictions = {
+        ProcessingRestriction.objects.create(
+            subject=subject, purpose=purpose, kind="object", source="t", started_at=timezone.now()
+        ).pk: purpose
+        for purpose in purposes
+    }
+    in_sql = set(
+        ProcessingRestriction.objects.filter(pk__in=restrictions)
+        .filter(covers_third_party_disclosure_q())
+        .values_list("pk", flat=True)
+    )
+    in_python = {
+        pk for pk, purpose in restrictions.items()
+        if covers_third_party_disclosure(None if purpose is None else [purpose])
+    }
+    assert in_sql == in_python
+    assert {restrictions[pk].category if restrictions[pk] else None for pk in in_python} == {None, "sharing"}
