@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -15,15 +14,8 @@ from authorisations import selectors, services
 from authorisations.models import Authorisation
 from core.actors import actor_for_user
 from deadlines.policy import LOCAL_TZ
-from tests.authorisations.factories import (
-    approve,
-    credentials,
-    exchange,
-    pkce_pair,
-    refresh,
-    register,
-    sign_in,
-)
+from tests.authorisations.factories import approve, credentials, exchange, pkce_pair, refresh, register
+from tests.factories import signed_in
 
 
 def _authorise_through_the_pages(browser1, api, customer1, registration):
@@ -137,9 +129,7 @@ def test_introspection_reads_the_token_and_the_authorisation_with_its_reads_toda
     daily_party, once_party = register(frequency_per_day=3), register(fetch_type="one_time")
     daily, daily_tokens = _authorise_through_the_pages(browser1, api, customer1, daily_party)
     _report_read(gateway, daily)
-    browser2 = Client()
-    sign_in(browser2, "customer2")
-    _once, once_tokens = _authorise_through_the_pages(browser2, api, customer2, once_party)
+    _once, once_tokens = _authorise_through_the_pages(signed_in(customer2), api, customer2, once_party)
     now = timezone.now()
 
     with django_assert_num_queries(2):
