@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consents.models import ProcessingRestriction
+from consents.models import ProcessingRestriction, PurposeCategory
 from core.states import StateMachine
 
 
@@ -42,6 +43,24 @@ PAUSE_BY_RESTRICTION = {
     ProcessingRestriction.Kind.OBJECT: PauseReason.DSR,
     ProcessingRestriction.Kind.RESTRICT: PauseReason.RESTRICTION,
 }
+
+
+# The purposes whose withdrawal, restriction or objection reaches third-party access: sharing with third
+# parties. The one rule, read in Python (`covers_third_party_disclosure`) and in SQL
+# (`covers_third_party_disclosure_q`).
+DISCLOSURE_CATEGORIES = frozenset({PurposeCategory.SHARING})
+
+
+def covers_third_party_disclosure(purposes) -> bool:
+    """A withdrawal, restriction or objection reaches third-party access when it names no purpose (all
+    of them) or names a purpose of sharing with third parties."""
+    return purposes is None or any(p.category in DISCLOSURE_CATEGORIES for p in purposes)
+
+
+def covers_third_party_disclosure_q(field: str = "purpose") -> Q:
+    """`covers_third_party_disclosure` as a filter on rows whose `field` names one purpose or none
+    (a restriction: no purpose means every purpose it can reach)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__category__in": sorted(DISCLOSURE_CATEGORIES)})
 
 
 S = AuthorisationStatus

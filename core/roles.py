@@ -42,16 +42,22 @@ def role_permissions() -> dict[str, frozenset[str]]:
     return {role: frozenset(perms) for role, perms in _role_permissions.items()}
 
 
+def _role_held(group_names, *, is_superuser: bool) -> Role | None:
+    """The role of a user in these groups: the narrowest by `_ROLE_PRECEDENCE`; a superuser in none
+    is the DPO."""
+    role = next((r for r in _ROLE_PRECEDENCE if r.value in group_names), None)
+    if role is None and is_superuser:
+        role = Role.DPO
+    return role
+
+
 def user_role(user) -> Role | None:
     if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return None
     cached = getattr(user, "_role_cache", "unset")
     if cached != "unset":
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in _ROLE_PRECEDENCE if r.value in names), None)
-    if role is None and user.is_superuser:
-        role = Role.DPO
+    role = _role_held(set(user.groups.values_list("name", flat=True)), is_superuser=user.is_superuser)
     user._role_cache = role
     return role
 
@@ -59,15 +65,14 @@ def user_role(user) -> Role | None:
 def user_roles(user_ids) -> dict[int, Role]:
     """The role of each of these users that holds one, read in one query (as `user_role` reads it)."""
     names: dict[int, set[str]] = defaultdict(set)
-    memberships = get_user_model().groups.through.objects.filter(user_id__in=list(user_ids))
-    for user_id, name in memberships.values_list("user_id", "group__name"):
-        names[user_id].add(name)
-    roles = {}
-    for user_id, held in names.items():
-        role = next((r for r in _ROLE_PRECEDENCE if r.value in held), None)
-        if role is not None:
-            roles[user_id] = role
-    return roles
+    superusers = set()
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
+    for user_id, is_superuser, name in users.values_list("pk", "is_superuser", "groups__name"):
+        names[user_id].update({name} - {None})  # a user in no group has one row, with no name
+        if is_superuser:
+            superusers.add(user_id)
+    roles = {user_id: _role_held(held, is_superuser=user_id in superusers) for user_id, held in names.items()}
+    return {user_id: role for user_id, role in roles.items() if role is not None}
 
 
 def user_has_role(user, *roles: Role) -> bool:

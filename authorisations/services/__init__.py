@@ -26,8 +26,8 @@ from authorisations.services.rights import (
     authorisations_revoke_for_source_in_transaction,
     authorisations_revoke_for_subject_in_transaction,
     authorisations_revoke_for_withdrawal_in_transaction,
-    covers_third_party_disclosure,
 )
+from authorisations.states import covers_third_party_disclosure
 
 __all__ = [
     "Registration",

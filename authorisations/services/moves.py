@@ -5,6 +5,7 @@ what nothing else still holds; and the end of the OAuth tokens an ended authoris
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from audit.services import audit_record, audit_record_many
 from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.notices import notify_change, notify_changes
 from authorisations.receipts import authorisation_receipt
-from authorisations.selectors import disclosure_stop_in_force
+from authorisations.selectors import disclosure_stops_in_force
 from authorisations.states import (
     AUTHORISATION_MACHINE,
     PAUSE_BY_RESTRICTION,
@@ -83,7 +84,7 @@ def event_save(authorisation: Authorisation, event: AuthorisationEvent, *, actor
     notify_change(authorisation, event)
 
 
-def _end_tokens(authorisations: list[Authorisation]) -> None:
+def end_tokens(authorisations: list[Authorisation]) -> None:
     """Stop every OAuth token and pending code each customer gave each third party: refresh tokens
     end with the authorisation, not at their own expiry. A few statements for any number of
     authorisations: refresh tokens are revoked as django-oauth-toolkit's `RefreshToken.revoke()`
@@ -138,7 +139,7 @@ def move(
     fields = _apply(authorisation, to=to, now=now, pause_reason=pause_reason, pause_source=pause_source)
     with transaction.atomic(savepoint=False):
         if to in ENDS:
-            _end_tokens([authorisation])
+            end_tokens([authorisation])
         authorisation.save(update_fields=fields)
         event = event_new(
             authorisation,
@@ -154,12 +155,15 @@ def move(
     return authorisation
 
 
-def holding_cause(authorisation: Authorisation) -> tuple[str, str] | None:
+def holding_cause(authorisation: Authorisation, stops: Mapping | None = None) -> tuple[str, str] | None:
     """What still stops a paused authorisation once the pause being ended is gone, as (pause reason,
     pause source): the customer's restriction or objection in force covering disclosure to third
-    parties (`disclosure_stop_in_force`), else the bank's suspension of the third party; None when
-    nothing does. The customer's own objection is named first: it is theirs to lift."""
-    stop = disclosure_stop_in_force(authorisation.subject_id)
+    parties (`disclosure_stops_in_force`, read for this customer unless `stops` holds them already,
+    by subject id), else the bank's suspension of the third party; None when nothing does. The
+    customer's own objection is named first: it is theirs to lift."""
+    if stops is None:
+        stops = disclosure_stops_in_force([authorisation.subject_id])
+    stop = stops.get(authorisation.subject_id)
     if stop is not None:
         return PAUSE_BY_RESTRICTION[stop.kind], stop.source
     if authorisation.third_party.status != ThirdParty.Status.ACTIVE:
@@ -167,13 +171,15 @@ def holding_cause(authorisation: Authorisation) -> tuple[str, str] | None:
     return None
 
 
-def resume(authorisation: Authorisation, *, actor: Actor, now: datetime, **details: str) -> Authorisation:
+def resume(
+    authorisation: Authorisation, *, actor: Actor, now: datetime, stops: Mapping | None = None, **details: str
+) -> Authorisation:
     """End the pause of a locked, paused authorisation (caller's transaction). It becomes ACTIVE only
-    when nothing else holds it (`holding_cause`): otherwise it stays paused, now for that cause, so that
-    the cause's own end resumes it (a suspension lifted while the customer's objection stands, an
-    objection lifted while the third party is suspended). One whose term has ended expires instead.
-    `details` are `move()`'s reason and channel."""
-    cause = holding_cause(authorisation) if now < authorisation.expires_at else None
+    when nothing else holds it (`holding_cause`, with `stops` if given): otherwise it stays paused, now
+    for that cause, so that the cause's own end resumes it (a suspension lifted while the customer's
+    objection stands, an objection lifted while the third party is suspended). One whose term has ended
+    expires instead. `details` are `move()`'s reason and channel."""
+    cause = holding_cause(authorisation, stops) if now < authorisation.expires_at else None
     if cause is None:
         return move(authorisation, to=S.ACTIVE, actor=actor, now=now, **details)
     if cause != (authorisation.pause_reason, authorisation.pause_source):
@@ -191,9 +197,12 @@ def resume(authorisation: Authorisation, *, actor: Actor, now: datetime, **detai
 
 def resume_all(authorisations, *, actor: Actor, now: datetime, **details: str) -> int:
     """`resume()` each of these locked, paused authorisations; returns how many became ACTIVE (or
-    expired), not those another cause still holds."""
+    expired), not those another cause still holds. What may hold them is read once for all their
+    customers."""
+    authorisations = list(authorisations)
+    stops = disclosure_stops_in_force({authorisation.subject_id for authorisation in authorisations})
     return sum(
-        resume(authorisation, actor=actor, now=now, **details).status != S.PAUSED
+        resume(authorisation, actor=actor, now=now, stops=stops, **details).status != S.PAUSED
         for authorisation in authorisations
     )
 
@@ -224,7 +233,7 @@ def move_to_end_many(
     for authorisation in authorisations:
         _apply(authorisation, to=to, now=now, pause_reason="", pause_source="")
     with transaction.atomic(savepoint=False):
-        _end_tokens(authorisations)
+        end_tokens(authorisations)
         Authorisation.objects.filter(pk__in=[a.pk for a in authorisations]).update(
             status=to, pause_reason="", pause_source="", ended_at=now
         )

@@ -13,18 +13,17 @@ from typing import Any
 from django.utils import timezone
 
 from authorisations.services.moves import locked_authorisations, move_all, resume_all
-from authorisations.states import PAUSE_BY_RESTRICTION, AuthorisationStatus, PauseReason
-from consents.models import ProcessingRestriction, PurposeCategory
+from authorisations.states import (
+    PAUSE_BY_RESTRICTION,
+    AuthorisationStatus,
+    PauseReason,
+    covers_third_party_disclosure,
+)
+from consents.models import ProcessingRestriction
 from core.actors import Actor
 from subjects.children import shown_to_be_child
 
 S = AuthorisationStatus
-
-
-def covers_third_party_disclosure(purposes) -> bool:
-    """A withdrawal, restriction or objection reaches third-party access when it names no purpose (all
-    of them) or names a purpose of sharing with third parties."""
-    return purposes is None or any(p.category == PurposeCategory.SHARING for p in purposes)
 
 
 def authorisations_pause_for_subject_in_transaction(

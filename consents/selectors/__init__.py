@@ -44,6 +44,7 @@ from consents.selectors.records import (
     consents_by_ids,
     consents_visible_to,
     restrictions_in_force,
+    restrictions_in_force_of,
 )
 from consents.selectors.withdrawals import (
     duty_allowed_actions,
@@ -95,6 +96,7 @@ __all__ = [
     "recipients_served",
     "recipients_with_purposes",
     "restrictions_in_force",
+    "restrictions_in_force_of",
     "subjects_to_ask_again",
     "withdrawal_complete",
     "withdrawal_duties",

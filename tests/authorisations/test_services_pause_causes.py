@@ -5,16 +5,21 @@ disclosure to third parties each hold it, whichever ends first (security review,
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from authorisations import selectors, services
 from authorisations.models import Authorisation
+from authorisations.states import covers_third_party_disclosure, covers_third_party_disclosure_q
+from consents.models import ProcessingRestriction, PurposeCategory
 from core.actors import actor_for_user
 from core.errors import Conflict
 from dsr import services as dsr_services
 from tests.authorisations.factories import DPO, authorise, register
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import STAFF, verified_request
+from tests.factories import make_customer
 
 
 def state(authorisation) -> tuple[str, str, str]:
@@ -161,3 +166,47 @@ def test_refusing_a_verified_restriction_resumes_what_it_paused(customer1):
         actor=STAFF, request_id=restriction.pk, reason="manifestly_unfounded", now=timezone.now()
     )
     assert state(authorisation) == ("active", "", "")
+
+
+def test_reactivation_looks_up_the_restrictions_in_force_of_every_customer_at_once(db):
+    """Lifting a suspension resumes every authorisation of the third party: what still holds each
+    (its customer's objection or restriction in force) is read in one query for all of them, not one
+    per authorisation."""
+    registration = register()
+    authorisations = [authorise(make_customer(), registration=registration) for _ in range(5)]
+    services.third_party_suspend(actor=DPO, third_party_id=registration.third_party.pk, reason="inspection")
+    objections = {a.pk: objection_in_force(a.subject) for a in authorisations[:2]}
+
+    with CaptureQueriesContext(connection) as captured:
+        services.third_party_reactivate(actor=DPO, third_party_id=registration.third_party.pk)
+
+    restriction_reads = [q for q in captured if "consents_processingrestriction" in q["sql"]]
+    assert len(restriction_reads) == 1, [q["sql"] for q in restriction_reads]
+    assert [state(a) for a in authorisations] == [
+        ("paused", "dsr", f"dsr.request:{objections[a.pk].pk}") for a in authorisations[:2]
+    ] + [("active", "", "")] * 3
+
+
+def test_the_rule_of_what_reaches_third_party_disclosure_reads_the_same_in_python_and_in_sql(customer1):
+    """A restriction pauses authorisations when it is put in force (`covers_third_party_disclosure`, in
+    Python) and holds them when they would resume (`covers_third_party_disclosure_q`, in SQL): for a
+    restriction of no purpose and of a purpose of each category, both say the same."""
+    subject = customer1.customer_account.subject
+    purposes = [None] + [make_purpose(f"p_{category}", category=category) for category in PurposeCategory]
+    restrictions = {
+        ProcessingRestriction.objects.create(
+            subject=subject, purpose=purpose, kind="object", source="t", started_at=timezone.now()
+        ).pk: purpose
+        for purpose in purposes
+    }
+    in_sql = set(
+        ProcessingRestriction.objects.filter(pk__in=restrictions)
+        .filter(covers_third_party_disclosure_q())
+        .values_list("pk", flat=True)
+    )
+    in_python = {
+        pk for pk, purpose in restrictions.items()
+        if covers_third_party_disclosure(None if purpose is None else [purpose])
+    }
+    assert in_sql == in_python
+    assert {restrictions[pk].category if restrictions[pk] else None for pk in in_python} == {None, "sharing"}

@@ -10,10 +10,12 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from authorisations import selectors
+from authorisations import selectors, services
 from authorisations.models import Authorisation
+from core.actors import actor_for_user
 from deadlines.policy import LOCAL_TZ
 from tests.authorisations.factories import approve, credentials, exchange, pkce_pair, refresh, register
+from tests.factories import signed_in
 
 
 def _authorise_through_the_pages(browser1, api, customer1, registration):
@@ -116,3 +118,30 @@ def test_a_read_reported_after_a_one_time_authorisation_ended_is_still_recorded(
     authorisation.refresh_from_db()
     assert authorisation.accesses.count() == 2
     assert list(authorisation.events.values_list("kind", flat=True)) == ["granted", "used"]
+
+
+def test_introspection_reads_the_token_and_the_authorisation_with_its_reads_today_in_two_queries(
+    browser1, api, customer1, customer2, gateway, django_assert_num_queries
+):
+    """Introspection is on the gateway's hot path: one query for the token, one for the authorisation
+    with today's reads of a daily one folded in; a one-time one counts nothing (an ACTIVE one has had
+    no read: the read ends it)."""
+    daily_party, once_party = register(frequency_per_day=3), register(fetch_type="one_time")
+    daily, daily_tokens = _authorise_through_the_pages(browser1, api, customer1, daily_party)
+    _report_read(gateway, daily)
+    _once, once_tokens = _authorise_through_the_pages(signed_in(customer2), api, customer2, once_party)
+    now = timezone.now()
+
+    with django_assert_num_queries(2):
+        answer = selectors.token_introspect(token=daily_tokens["access_token"], now=now)
+    assert (answer["active"], answer["reads_remaining"]) == (True, 2)
+    with django_assert_num_queries(2):
+        answer = selectors.token_introspect(token=once_tokens["access_token"], now=now)
+    assert (answer["active"], answer["reads_remaining"]) == (True, 1)
+    services.authorisation_pause(
+        actor=actor_for_user(customer1), authorisation_id=daily.pk, subject=daily.subject
+    )
+    with django_assert_num_queries(2):
+        assert selectors.token_introspect(token=daily_tokens["access_token"], now=now) == {"active": False}
+    with django_assert_num_queries(1):
+        assert selectors.token_introspect(token="not-a-token", now=now) == {"active": False}
