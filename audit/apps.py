@@ -11,7 +11,8 @@ class AuditConfig(AppConfig):
         from core.roles import Role, grant_permissions
 
         actions.register_actions({"audit.chain.verified": _("Audit chain verified"),
-                                  "audit.chain.broken": _("Audit chain found broken")})
+                                  "audit.chain.broken": _("Audit chain found broken"),
+                                  "audit.archive.recorded": _("Archive of the audit trail recorded")})
         from core.navigation import MenuItem, register_menu
 
         for role in (Role.AUDITOR, Role.DPO):

@@ -37,7 +37,7 @@ def _content(entry) -> dict[str, Any]:
     recorded_at = entry.recorded_at
     return {
         "sequence": entry.sequence,
-        # The verifier may read it already written out by the database (audit/selectors.py).
+        # The verifier may read it already written out by the database (audit/selectors/chain.py).
         "recorded_at": (
             recorded_at if isinstance(recorded_at, str) else recorded_at.isoformat(timespec="microseconds")
         ),

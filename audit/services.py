@@ -1,22 +1,31 @@
 """Writing to the audit trail: one function, called inside the caller's transaction."""
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import ensure_known
-from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
+from audit.checkpoints import (
+    ArchiveRecord,
+    Checkpoint,
+    archive_record_append,
+    checkpoint_append,
+    checkpoints_read,
+)
 from audit.hashing import GENESIS_HASH, UNKEYED, canonical_data, entry_seal
 from audit.models import AuditChainHead, AuditEntry
-from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, audit_chain_verify
+from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, audit_archive_boundary, audit_chain_verify
 from audit.signals import chain_broken, checkpoint_written
 from core.actors import Actor
 from core.context import request_context
 from core.db import bulk_insert
+from core.errors import InvalidInput
 
 
 def audit_record(
@@ -183,3 +192,90 @@ def audit_checkpoint_write(*, now: datetime | None = None):
     with transaction.atomic(durable=True):
         checkpoint_written.send(sender=audit_checkpoint_write, line=line, result=result, now=now)
     return result, line
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _month_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC month of `day`, as the trail's monthly partitions are cut."""
+    index = day.year * 12 + day.month  # the next month's, counted from 0
+    return datetime(day.year, day.month, 1, tzinfo=UTC), datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+
+
+def audit_archive_record(
+    *, dump_sha256: str, actor: Actor, through: int | None = None, month: date | None = None,
+    now: datetime | None = None,
+) -> ArchiveRecord:
+    """Record, outside the database and signed with the audit key, that the runbook archived entries
+    #1 to #`through` (or to the last entry of `month`) into the dump whose SHA-256 is `dump_sha256`,
+    with entry #`through`'s hash, read now, before the month is dropped (docs/deployment.md).
+
+    The whole-chain check accepts missing first entries only where such a record says an archive ended,
+    and links the first entry left to that hash. So the record is refused unless the archive can end
+    there: the entry is in the database and its hash is the chain's (the stretch from it to the next
+    signed checkpoint checks out), it is the last entry of its month with no earlier month left in the
+    database (dropping the month's partition removes exactly #1 to #`through` of what is left), and it
+    goes further than the last record. The record is appended to `archives.jsonl` beside the checkpoint
+    files and noted in the trail (`audit.archive.recorded`).
+    """
+    now = now or timezone.now()
+    anchors = checkpoints_read()
+    if anchors.problem:
+        raise InvalidInput(_("The checkpoint files do not verify (%(problem)s): nothing was recorded."),
+                           problem=anchors.problem)
+    if not _SHA256.fullmatch(dump_sha256):
+        raise InvalidInput(_("The dump's SHA-256 must be 64 hexadecimal digits."), field="dump_sha256")
+    if through is None:
+        through = _month_last_sequence(month)
+    entry = AuditEntry.objects.filter(sequence=through).first()
+    if entry is None:
+        raise InvalidInput(_("Entry #%(through)s is not in the database: nothing was recorded."),
+                           through=through)
+    start, end = _month_bounds(entry.recorded_at)
+    _archive_ends_with_its_month(through, start=start, end=end)
+    last = anchors.last_archive
+    if last is not None and last.through >= through:
+        raise InvalidInput(_("Entries #1 to #%(last)s are already recorded as archived."), last=last.through)
+    through_hash, problem = audit_archive_boundary(through, anchors)
+    if problem:
+        raise InvalidInput(
+            _("Entry #%(through)s cannot be recorded as the end of an archive: %(problem)s."),
+            through=through, problem=problem,
+        )
+    record = ArchiveRecord(
+        through=through, through_hash=through_hash, month=f"{start:%Y-%m}", dump_sha256=dump_sha256,
+        written_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+    )
+    archive_record_append(record)
+    with transaction.atomic(durable=True):
+        audit_record(action="audit.archive.recorded", actor=actor, now=now, data={
+            "through": through, "month": record.month, "dump_sha256": dump_sha256,
+        })
+    return record
+
+
+def _month_last_sequence(month: date | None) -> int:
+    if month is None:
+        raise InvalidInput(_("Say which month was archived, or through which entry."), field="month")
+    start, end = _month_bounds(month)
+    month_entries = AuditEntry.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    last = month_entries.order_by("-sequence").first()
+    if last is None:
+        raise InvalidInput(_("No entry of %(month)s is in the database: nothing was recorded."),
+                           month=f"{start:%Y-%m}")
+    return last.sequence
+
+
+def _archive_ends_with_its_month(through: int, *, start: datetime, end: datetime) -> None:
+    """Refuse an archive end that dropping its month's partition would not give."""
+    if AuditEntry.objects.filter(recorded_at__lt=start).exists():
+        raise InvalidInput(_("Entries recorded before %(month)s are still in the database: archive the "
+                             "earlier months first."), month=f"{start:%Y-%m}")
+    later = AuditEntry.objects.filter(sequence__gt=through, recorded_at__lt=end).order_by("sequence").first()
+    if later is not None:
+        raise InvalidInput(
+            _("Entry #%(later)s, recorded in %(month)s, comes after entry #%(through)s: the archive would "
+              "not end at entry #%(through)s."),
+            later=later.sequence, month=f"{start:%Y-%m}", through=through,
+        )

@@ -1,12 +1,16 @@
 """What someone with owner rights on the database can do to the trail, for the tests that catch it."""
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from django.core.management import call_command
 from django.db import connection
 
 from audit import guards
+from audit.checkpoints import checkpoint_dir
 from audit.hashing import entry_seal
 from audit.models import AuditEntry
 from core.partitions import partitions_ensure
@@ -56,10 +60,22 @@ def month_partitions_made(first: date, *, months: int) -> None:
         partitions_ensure(connection, today=first, months_ahead=months - 1)
 
 
+def month_dumped(month: date) -> Path:
+    """The month's entries written to a file beside the checkpoint files, standing for its pg_dump."""
+    start = datetime(month.year, month.month, 1, tzinfo=UTC)
+    end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+    rows = AuditEntry.objects.filter(recorded_at__gte=start, recorded_at__lt=end).order_by("sequence")
+    dump = checkpoint_dir().parent / f"audit-{month:%Y-%m}.dump"
+    dump.write_text("".join(json.dumps(row, default=str) + "\n" for row in rows.values()), encoding="utf-8")
+    return dump
+
+
 def archive_month(month: date) -> None:
-    """Archive one month of the trail as docs/deployment.md's runbook does: on PostgreSQL detach the
-    month's partition (the detached table keeps no append-only trigger) and drop it; SQLite keeps a
-    plain table, so its rows of that month are deleted with the guards lifted."""
+    """Archive one month of the trail as docs/deployment.md's runbook does: dump the month, record the
+    archive (`manage.py audit_archive_record`), then on PostgreSQL detach the month's partition (the
+    detached table keeps no append-only trigger) and drop it; SQLite keeps a plain table, so its rows of
+    that month are deleted with the guards lifted."""
+    call_command("audit_archive_record", "--month", f"{month:%Y-%m}", "--dump", str(month_dumped(month)))
     if connection.vendor == "postgresql":
         name = f"audit_auditentry_y{month.year}m{month.month:02d}"
         with connection.cursor() as cursor:

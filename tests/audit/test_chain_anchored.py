@@ -12,11 +12,11 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from audit import selectors
 from audit.checkpoints import checkpoint_dir, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_digest, entry_seal
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors import audit_chain_verify
+from audit.selectors import chain as selectors
 from audit.services import audit_checkpoint_write, audit_record
 from audit.tasks import verify_chain, write_checkpoint
 from config.celery import app

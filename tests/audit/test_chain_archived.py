@@ -1,7 +1,8 @@
 """The whole-chain verification after a month of the trail was archived by the runbook
-(docs/deployment.md: detach the month's partition, dump it with its checkpoint files, drop it): it
-begins where the trail in the database begins, anchored on a signed checkpoint, and still finds an
-edited entry, a gap, or entries removed where no checkpoint anchors the new beginning."""
+(docs/deployment.md: dump the month, record the archive with `audit_archive_record`, detach the month's
+partition and drop it): it begins where the trail in the database begins, linked to the hash the signed
+archive record kept, and still finds an edited entry, a gap, or first entries removed where no archive
+record says an archive ended."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.urls import reverse
 
+from audit.checkpoints import ARCHIVES_FILE, checkpoint_dir
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_last_full_check, audit_chain_verify
 from audit.services import audit_checkpoint_write, audit_record
@@ -60,8 +62,11 @@ def test_an_archived_month_leaves_the_rest_of_the_chain_intact_and_says_where_th
     result = audit_chain_verify()
 
     assert result.valid, result.reason
-    assert result.entries == 5 and result.head_sequence == entries[-1].sequence
+    # #5 to #9, and #10: the archive record noted in the trail.
+    assert result.entries == 6 and result.head_sequence == entries[-1].sequence + 1
+    assert AuditEntry.objects.get(sequence=10).action == "audit.archive.recorded"
     assert result.from_sequence == 5 and result.archived_before == 5
+    assert result.archive_month == "2020-01" and result.archive_recorded_at
     assert (result.anchor_sequence, result.anchor_written_at) == (7, "2020-02-07T10:05:00+00:00")
     assert result.from_checkpoint_at == ""  # the whole chain in the database, not "since the checkpoint"
 
@@ -114,27 +119,37 @@ def test_an_entry_removed_after_the_archive_boundary_is_a_gap():
     assert result.first_invalid == entries[8].pk and "gap before #9" in result.reason
 
 
-def test_first_entries_removed_with_no_checkpoint_to_anchor_the_new_beginning_are_broken():
+def test_the_runbook_cannot_record_an_archive_no_signed_checkpoint_holds_to_the_chain():
     _trail(checkpoints=False)
-    archive_month(JANUARY)
+
+    with pytest.raises(CommandError, match="no signed checkpoint records entry #4 or a later one"):
+        archive_month(JANUARY)
+
+    assert not (checkpoint_dir() / ARCHIVES_FILE).exists()
+    assert AuditEntry.objects.filter(sequence__lte=4).count() == 4
+
+
+def test_first_entries_removed_with_no_checkpoint_and_no_archive_record_are_broken():
+    _trail(checkpoints=False)
+    _tamper("DELETE FROM audit_auditentry WHERE sequence <= %s", [4])
 
     result = audit_chain_verify()
 
     assert not result.valid
-    assert "#1 to #4 are missing" in result.reason and "no signed checkpoint" in result.reason
-    with pytest.raises(CommandError, match="no signed checkpoint"):
+    assert "#1 to #4 are missing" in result.reason and "no archive record" in result.reason
+    with pytest.raises(CommandError, match="no archive record"):
         call_command("verify_audit", workers=1)
 
 
 def test_entries_removed_past_the_last_checkpoint_head_are_broken():
-    """The checkpoints record #4 and #7; removing #1 to #7 leaves #8 anchored by none of them."""
+    """The checkpoints record #4 and #7; removing #1 to #7, with no archive record, is damage."""
     entries = _trail()
     _tamper("DELETE FROM audit_auditentry WHERE sequence <= %s", [7])
 
     result = audit_chain_verify()
 
     assert not result.valid
-    assert "#1 to #7 are missing" in result.reason and "no signed checkpoint" in result.reason
+    assert "#1 to #7 are missing" in result.reason and "no archive record" in result.reason
     assert result.from_sequence == entries[7].sequence
 
 
@@ -145,8 +160,10 @@ def test_verify_audit_passes_after_an_archive_and_says_where_it_began(capsys):
     call_command("verify_audit", workers=1)
 
     out = capsys.readouterr().out
-    assert "Audit chain intact: 5 entries checked" in out
+    assert "Audit chain intact: 6 entries checked" in out
     assert "began from entry #5 (entries before it archived)" in out
+    assert "the signed archive record of " in out
+    assert "says entries #1 to #4 were archived (month 2020-01)" in out
 
 
 def test_the_trail_page_says_the_check_began_after_the_archived_entries(client, auditor):
@@ -161,5 +178,22 @@ def test_the_trail_page_says_the_check_began_after_the_archived_entries(client, 
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked: the whole chain in the database, from entry "
         "#%(first)s (earlier entries archived), anchored on the checkpoint of entry #%(anchor)s.",
-        shown, first=5, last=9, anchor=7,
+        shown, first=5, last=10, anchor=7,
     )
+    assert in_either_language(
+        "A signed archive record says entries #1 to #%(through)s were archived, the last of them in "
+        "%(month)s.", shown, through=4, month="2020-01",
+    )
+
+
+def test_oldest_entries_deleted_without_an_archive_record_are_broken_though_checkpoints_follow():
+    """Checkpoints are written every hour, so one always follows the first entries: deleting them is
+    damage unless a signed archive record says the runbook archived exactly them."""
+    entries = _trail()
+    _tamper("DELETE FROM audit_auditentry WHERE sequence <= %s", [4])
+
+    result = audit_chain_verify()
+
+    assert not result.valid
+    assert "#1 to #4 are missing" in result.reason and "no archive record" in result.reason
+    assert result.from_sequence == result.archived_before == entries[4].sequence

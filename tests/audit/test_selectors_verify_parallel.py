@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 
-from audit import selectors
+from audit.checkpoints import ArchiveRecord, archive_record_append
 from audit.hashing import UNKEYED, entry_digest
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors import audit_chain_verify
+from audit.selectors import chain as selectors
 from audit.services import audit_checkpoint_write, audit_record
 from core.actors import Actor
 from tests.audit.tampering import guards_lifted
@@ -105,10 +106,13 @@ def test_a_cut_tail_with_the_head_left_in_place_is_found():
 
 @pytest.mark.parametrize("edited", [None, 4, 9])
 def test_the_chain_left_after_an_archive_is_walked_by_the_workers_from_its_first_entry(edited):
-    """Entries #1-#3 archived (docs/deployment.md): the first stretch starts at #4, unlinked to the
-    archived #3, and the checkpoint of #12 anchors it."""
+    """Entries #1-#3 archived (docs/deployment.md): the first stretch starts at #4, linked to the hash of
+    the archived #3 that the signed archive record kept; the checkpoint of #12 follows."""
     entries = _write()
     audit_checkpoint_write()
+    archive_record_append(ArchiveRecord(
+        through=3, through_hash=entries[2].entry_hash, month="", dump_sha256="0" * 64, written_at="",
+    ))
     with guards_lifted(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE sequence <= 3")
         if edited:

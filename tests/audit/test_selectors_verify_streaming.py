@@ -3,9 +3,9 @@ PostgreSQL does not materialise first, one light row per entry."""
 import pytest
 from django.db import connection, transaction
 
-from audit import selectors
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
+from audit.selectors import chain as selectors
 from audit.services import audit_record
 from core.actors import Actor
 

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from audit import selectors as audit_selectors
 from audit.hashing import canonical_json
 from audit.models import AuditEntry
+from audit.selectors import chain as audit_selectors
 from audit.services import audit_checkpoint_write
 from audit.tasks import verify_chain
 from core.actors import Actor

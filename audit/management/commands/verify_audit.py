@@ -1,7 +1,9 @@
 """`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad entry.
 
 It reads the whole chain in the database: from entry #1, or, once months were archived
-(docs/deployment.md), from the first entry left, anchored on a signed checkpoint, and says so.
+(docs/deployment.md), from the first entry left, linked to the hash kept by the signed archive record
+that says the archive ended just before it (`audit_archive_record`), and says so. Without such a record
+missing first entries are a broken chain.
 
 The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
 cite the run as the last verification of the whole chain, and a broken chain alerts the DPO."""
@@ -30,10 +32,17 @@ class Command(BaseCommand):
                 f"first invalid entry id={result.first_invalid} ({result.reason})"
             )
         began = (
-            f" The check began from entry #{result.from_sequence} (entries before it archived), anchored "
-            f"on the checkpoint of {result.anchor_written_at} that recorded entry #{result.anchor_sequence}."
+            f" The check began from entry #{result.from_sequence} (entries before it archived): the signed "
+            f"archive record of {result.archive_recorded_at} says entries #1 to #{result.from_sequence - 1} "
+            f"were archived (month {result.archive_month}), and entry #{result.from_sequence} links to the "
+            "hash it kept."
             if result.archived_before else ""
         )
+        if result.archived_before and result.anchor_sequence:
+            began += (
+                f" The first checkpoint after it, of {result.anchor_written_at}, recorded entry "
+                f"#{result.anchor_sequence}."
+            )
         self.stdout.write(
             f"Audit chain intact: {result.entries} entries checked; "
             f"checkpoints outside the database: {result.checkpoints}.{began}"

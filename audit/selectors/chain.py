@@ -1,4 +1,5 @@
-"""Reading the audit trail and proving it intact."""
+"""Proving the audit trail intact: the walk along the chain, held to the signed checkpoints and archive
+records outside the database, and the record of its outcomes."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from datetime import datetime
 from itertools import repeat
 
 from django.db import connections, router, transaction
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Max, Min
 
 from audit.checkpoints import Anchors, Checkpoint, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
@@ -33,9 +34,13 @@ class ChainVerification:
     from_sequence: int = 1
     from_checkpoint_at: str = ""
     # A whole-chain verification after months were archived (docs/deployment.md, "Archiving a month"):
-    # entries before `archived_before` are no longer in the database (0: none are), and the walk from the
-    # first one left was anchored on the checkpoint of `anchor_written_at`, whose head is `anchor_sequence`.
+    # entries before `archived_before` are no longer in the database (0: none are); the signed archive
+    # record of `archive_recorded_at` says they were archived (the last of them in `archive_month`), and
+    # the first one left links to the hash it kept. The earliest checkpoint after them, when there is one,
+    # recorded `anchor_sequence` on `anchor_written_at`.
     archived_before: int = 0
+    archive_month: str = ""
+    archive_recorded_at: str = ""
     anchor_sequence: int = 0
     anchor_written_at: str = ""
 
@@ -209,8 +214,9 @@ def audit_chain_verify(
     `from_checkpoint_at` say where it began.
 
     Without it, it reads the whole chain in the database: from entry #1, or, when the months before
-    were archived (entry #1 is gone), from the first entry left, anchored on a signed checkpoint
-    (`_verified_after_archive`; `archived_before`, `anchor_sequence` and `anchor_written_at` say so).
+    were archived (entry #1 is gone), from the first entry left, linked to the last archived entry's hash
+    kept by the signed archive record that says the archive ended there (`_verified_after_archive`;
+    `archived_before` and `archive_recorded_at` say so).
 
     `workers` > 1 splits a long chain on PostgreSQL between that many forked processes (the
     `verify_audit` command); a chain that does not check out is then walked again serially, so the
@@ -234,40 +240,53 @@ def _verified_after_archive(anchors: Anchors, first: int, *, batch_size: int, wo
     """The whole chain left in the database when its first entries are gone: months archived by the
     runbook (docs/deployment.md), whose dump verifies on its own beside its checkpoint files.
 
-    The first entry left cannot be linked to the archived one before it, so the walk needs an anchor:
-    the earliest signed checkpoint whose head is `first` or later. The walk from `first` checks every
-    seal and link up to that head, whose hash the checkpoint recorded: the entries before the head are
-    held by their links to it (changing one, even re-sealed with the key, breaks the next link or the
-    head's hash), and everything after it is checked in full as always. With no such checkpoint the
-    removal is not one the runbook makes (it writes a checkpoint after the month it archives before
-    dropping it): the chain is reported broken.
+    Only a signed archive record (`manage.py audit_archive_record`, written before the month is
+    dropped) says where an archive ended: one must end at entry #`first - 1`, and entry #`first` must
+    link to the hash it recorded for that entry. The walk from there checks every seal and link, and the
+    checkpoints, as from entry #1. Without such a record the removal is not one the runbook makes, however
+    many checkpoints follow (one is written every hour): the chain is reported broken. A record ending
+    later is one whose month is not dropped yet.
     """
     archived = {"from_sequence": first, "archived_before": first}
-    later = (checkpoint for checkpoint in anchors.checkpoints if checkpoint.sequence >= first)
-    anchor = min(later, key=lambda checkpoint: checkpoint.sequence, default=None)
-    if anchor is None:
+    record = anchors.archive_ending_at(first - 1)
+    if record is None:
+        last = anchors.last_archive
+        said = (
+            f": the last one, of {last.written_at}, says entries #1 to #{last.through} were archived"
+            if last is not None else ""
+        )
         return ChainVerification(
             False, 0, None,
-            f"entries #1 to #{first - 1} are missing and no signed checkpoint records entry #{first} or a "
-            "later one to anchor the chain left: not an archive made by the runbook",
+            f"entries #1 to #{first - 1} are missing and no archive record says they were archived{said}: "
+            "not an archive made by the runbook",
             len(anchors.checkpoints), **archived,
         )
-    result = _verified(anchors, None, batch_size=batch_size, workers=workers, first_sequence=first)
-    return replace(result, **archived, anchor_sequence=anchor.sequence, anchor_written_at=anchor.written_at)
+    result = _verified(
+        anchors, None, batch_size=batch_size, workers=workers, first_sequence=first,
+        first_prev_hash=record.through_hash,
+    )
+    anchor = anchors.first_at_or_after(first)
+    return replace(
+        result, **archived, archive_month=record.month, archive_recorded_at=record.written_at,
+        anchor_sequence=anchor.sequence if anchor is not None else 0,
+        anchor_written_at=anchor.written_at if anchor is not None else "",
+    )
 
 
 def _verified(
-    anchors: Anchors, start: Checkpoint | None, *, batch_size: int, workers: int, first_sequence: int = 1
+    anchors: Anchors, start: Checkpoint | None, *, batch_size: int, workers: int, first_sequence: int = 1,
+    first_prev_hash: str = GENESIS_HASH,
 ) -> ChainVerification:
     """`audit_chain_verify` from the first entry, or from the head of the checkpoint `start`; or, the
-    entries before it archived, from entry `first_sequence`, unlinked to the one before it."""
+    entries before it archived, from entry `first_sequence`, linked to `first_prev_hash`, the hash the
+    archive record kept of the last archived entry."""
     anchored = anchors.by_sequence()
     keyed_from = anchors.keyed_from
     last = anchors.last
     if start is not None:
         begin = _Walk(start.sequence, None)
     else:
-        begin = _Walk(first_sequence, GENESIS_HASH if first_sequence == 1 else None)
+        begin = _Walk(first_sequence, first_prev_hash)
     walk = _walk_in_parallel(
         begin, workers=workers, batch_size=batch_size, keyed_from=keyed_from, anchored=anchored
     ) if workers > 1 else None
@@ -279,11 +298,10 @@ def _verified(
     checked, prev_hash = walk.checked, walk.prev_hash
     last_sequence = walk.next_sequence - 1
     if prev_hash is None:
-        missing = (
-            f"entry #{start.sequence}, the head of the last checkpoint," if start is not None
-            else f"entry #{first_sequence}, the first in the database,"
+        return ChainVerification(
+            False, 0, None, f"entry #{start.sequence}, the head of the last checkpoint, is missing",
+            len(anchors.checkpoints),
         )
-        return ChainVerification(False, 0, None, f"{missing} is missing", len(anchors.checkpoints))
     result = ChainVerification(True, checked, None, "", len(anchors.checkpoints), last_sequence, prev_hash)
     if last is not None and last.sequence > last_sequence:
         return replace(result, valid=False, reason=(
@@ -301,6 +319,29 @@ def _verified(
     if head is not None and head.sequence > last_sequence and not written_since():
         return replace(result, valid=False, reason="entries are missing from the end of the chain")
     return result
+
+
+def audit_archive_boundary(through: int, anchors: Anchors, *, batch_size: int = 2000) -> tuple[str, str]:
+    """Entry #`through`'s hash, where an archive is to end, held to the signed checkpoints: the stretch
+    from it to the earliest checkpoint at or after it must check out (seals, links, and that checkpoint's
+    hash), so the hash an archive record keeps is the chain's, not one edited in. Returns (hash, "") or
+    ("", why not)."""
+    anchor = anchors.first_at_or_after(through)
+    if anchor is None:
+        return "", f"no signed checkpoint records entry #{through} or a later one"
+    first = AuditEntry.objects.filter(sequence=through).values_list("entry_hash", flat=True).first()
+    if first is None:
+        return "", f"entry #{through} is not in the database"
+    entries = _chain_in_order(batch_size, first_sequence=through, last_sequence=anchor.sequence)
+    walk = _walk(entries, _Walk(through, None), keyed_from=anchors.keyed_from, anchored=anchors.by_sequence(),
+                 keys=mac_keys_prepared())
+    if walk.broken_at is not None:
+        return "", walk.reason
+    if walk.next_sequence != anchor.sequence + 1:
+        return "", (
+            f"entries up to #{anchor.sequence}, the checkpoint of {anchor.written_at}, are missing"
+        )
+    return first, ""
 
 
 # The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
@@ -323,61 +364,3 @@ def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry 
     if until is not None:
         outcomes = outcomes.filter(recorded_at__lte=until)
     return outcomes.order_by("-sequence").first()
-
-
-def audit_entries(
-    *, subject_id=None, action: str | None = None, since: datetime | None = None
-) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.all()
-    if subject_id is not None:
-        entries = entries.filter(subject_id=subject_id)
-    if action:
-        entries = (
-            entries.filter(action__startswith=action)
-            if action.endswith(".")
-            else entries.filter(action=action)
-        )
-    if since is not None:
-        entries = entries.filter(recorded_at__gte=since)
-    return entries.order_by("-sequence")
-
-
-# What `audit_entries_checked` proves of each entry, said once for the documents that print it.
-AUDIT_ENTRY_CHECKS = (
-    "For each entry listed: its seal (HMAC-SHA256 under the audit key it names, or SHA-256 for entries "
-    "from before the key) was recomputed over its stored content and matched; its prev_hash equals the "
-    "stored hash of the entry numbered one before it (or the genesis hash for entry 1); and the entry "
-    "numbered one after it carries its hash as prev_hash. Entries of other customers in between were "
-    "read for their hashes only; the whole chain is verified by the nightly and weekly checks."
-)
-
-
-def audit_entries_checked(entries: QuerySet[AuditEntry]) -> list[tuple[AuditEntry, str]]:
-    """Some entries (one customer's), in sequence order, each with why it does not check out ("" when it
-    does): its seal, and its links to the entries numbered one before and one after it, whoever those
-    concern (`AUDIT_ENTRY_CHECKS`). Two queries, however many entries: the neighbours' hashes are read
-    with them."""
-    neighbours = AuditEntry.objects.order_by()
-    entries = entries.order_by("sequence").annotate(
-        previous_hash=Subquery(neighbours.filter(sequence=OuterRef("sequence") - 1).values("entry_hash")[:1]),
-        next_prev_hash=Subquery(neighbours.filter(sequence=OuterRef("sequence") + 1).values("prev_hash")[:1]),
-    )
-    head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
-    keys = mac_keys_prepared()
-    return [(entry, _entry_problem(entry, keys=keys, head=head)) for entry in entries]
-
-
-def _entry_problem(entry, *, keys, head: int) -> str:
-    sealed = entry_seal_problem(entry, keys=keys)
-    if sealed:
-        return sealed
-    expected_previous = GENESIS_HASH if entry.sequence == 1 else entry.previous_hash
-    if expected_previous is None:
-        return "the entry before it is missing"
-    if expected_previous != entry.prev_hash:
-        return "it does not link to the entry before it"
-    if entry.next_prev_hash is None:
-        return "the entry after it is missing" if entry.sequence < head else ""
-    if entry.next_prev_hash != entry.entry_hash:
-        return "the next entry does not link to it"
-    return ""

@@ -1,0 +1,19 @@
+"""Reads of the audit app: the trail (`entries`) and the proof that it is intact (`chain`); import from
+here."""
+
+from audit.selectors.chain import (
+    CHAIN_FULL,
+    CHAIN_OUTCOMES,
+    CHAIN_SINCE_CHECKPOINT,
+    ChainVerification,
+    audit_archive_boundary,
+    audit_chain_last_full_check,
+    audit_chain_verify,
+)
+from audit.selectors.entries import AUDIT_ENTRY_CHECKS, audit_entries, audit_entries_checked
+
+__all__ = [
+    "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "ChainVerification",
+    "audit_archive_boundary", "audit_chain_last_full_check", "audit_chain_verify", "audit_entries",
+    "audit_entries_checked",
+]
