@@ -26,6 +26,7 @@ from core.actors import Actor
 from core.context import request_context
 from core.db import bulk_insert
 from core.errors import InvalidInput
+from core.partitions import month_bounds
 
 
 def audit_record(
@@ -197,12 +198,6 @@ def audit_checkpoint_write(*, now: datetime | None = None):
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _month_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC month of `day`, as the trail's monthly partitions are cut."""
-    index = day.year * 12 + day.month  # the next month's, counted from 0
-    return datetime(day.year, day.month, 1, tzinfo=UTC), datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
-
-
 def audit_archive_record(
     *, dump_sha256: str, actor: Actor, through: int | None = None, month: date | None = None,
     now: datetime | None = None,
@@ -232,7 +227,7 @@ def audit_archive_record(
     if entry is None:
         raise InvalidInput(_("Entry #%(through)s is not in the database: nothing was recorded."),
                            through=through)
-    start, end = _month_bounds(entry.recorded_at)
+    start, end = month_bounds(entry.recorded_at)
     _archive_ends_with_its_month(through, start=start, end=end)
     last = anchors.last_archive
     if last is not None and last.through >= through:
@@ -258,7 +253,7 @@ def audit_archive_record(
 def _month_last_sequence(month: date | None) -> int:
     if month is None:
         raise InvalidInput(_("Say which month was archived, or through which entry."), field="month")
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     month_entries = AuditEntry.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
     last = month_entries.order_by("-sequence").first()
     if last is None:

@@ -19,7 +19,7 @@ the months ahead before any row can reach them.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from django.db.migrations import RunPython
 
@@ -28,9 +28,20 @@ logger = logging.getLogger(__name__)
 MONTHS_AHEAD = 3
 
 
-def _month_start(day: date, months_later: int = 0) -> date:
+def month_start(day: date, months_later: int = 0) -> date:
+    """The first day of `day`'s month, or of the month `months_later` on."""
     index = day.year * 12 + day.month - 1 + months_later
     return date(index // 12, index % 12 + 1, 1)
+
+
+def month_bounds(day: date) -> tuple[datetime, datetime]:
+    """`day`'s month as its partition holds it: from its first midnight to the next month's (UTC, the
+    database sessions' time zone, in which the partitions' date bounds are read)."""
+    first = month_start(day)
+    return (
+        datetime.combine(first, time.min, tzinfo=UTC),
+        datetime.combine(month_start(first, 1), time.min, tzinfo=UTC),
+    )
 
 
 def _partition_name(table: str, month: date) -> str:
@@ -43,7 +54,7 @@ def _create_month(cursor, table: str, month: date) -> bool:
     cursor.execute("SELECT to_regclass(%s)", [name])
     if cursor.fetchone()[0] is not None:
         return False
-    bounds = [month.isoformat(), _month_start(month, 1).isoformat()]
+    bounds = [month.isoformat(), month_start(month, 1).isoformat()]
     cursor.execute("SELECT pg_get_partkeydef(%s::regclass)", [table])
     column = cursor.fetchone()[0].split("(", 1)[1].rstrip(")").strip('"')
     cursor.execute(
@@ -82,7 +93,7 @@ def partitions_ensure(connection, *, today: date, months_ahead: int = MONTHS_AHE
     with connection.cursor() as cursor:
         for table in partitioned_tables(cursor):
             for offset in range(months_ahead + 1):
-                month = _month_start(today, offset)
+                month = month_start(today, offset)
                 if _create_month(cursor, table, month):
                     created.append(_partition_name(table, month))
     return created
@@ -143,10 +154,10 @@ def table_rebuild(schema_editor, table: str, *, partition_column: str | None, pk
             cursor.execute(f'SELECT min("{partition_column}")::date FROM "{old}"')  # noqa: S608
             first = cursor.fetchone()[0]
             today = date.today()  # noqa: DTZ011 - partition bounds are calendar months, not instants
-            month = _month_start(min(first, today) if first else today)
-            while month <= _month_start(today, MONTHS_AHEAD):
+            month = month_start(min(first, today) if first else today)
+            while month <= month_start(today, MONTHS_AHEAD):
                 _create_month(cursor, table, month)
-                month = _month_start(month, 1)
+                month = month_start(month, 1)
         cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')  # noqa: S608
         cursor.execute(f'DROP TABLE "{old}"')
         cursor.execute(

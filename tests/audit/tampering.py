@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from django.core.management import call_command
@@ -13,7 +13,7 @@ from audit import guards
 from audit.checkpoints import checkpoint_dir
 from audit.hashing import entry_seal
 from audit.models import AuditEntry
-from core.partitions import partitions_ensure
+from core.partitions import month_bounds, partitions_ensure
 
 SQLITE_TRIGGERS = {
     "audit_entry_no_update": guards.SQLITE_NO_UPDATE,
@@ -62,8 +62,7 @@ def month_partitions_made(first: date, *, months: int) -> None:
 
 def month_dumped(month: date) -> Path:
     """The month's entries written to a file beside the checkpoint files, standing for its pg_dump."""
-    start = datetime(month.year, month.month, 1, tzinfo=UTC)
-    end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+    start, end = month_bounds(month)
     rows = AuditEntry.objects.filter(recorded_at__gte=start, recorded_at__lt=end).order_by("sequence")
     dump = checkpoint_dir().parent / f"audit-{month:%Y-%m}.dump"
     dump.write_text("".join(json.dumps(row, default=str) + "\n" for row in rows.values()), encoding="utf-8")
@@ -82,8 +81,7 @@ def archive_month(month: date) -> None:
             cursor.execute(f'ALTER TABLE audit_auditentry DETACH PARTITION "{name}"')
             cursor.execute(f'DROP TABLE "{name}"')
         return
-    start = datetime(month.year, month.month, 1, tzinfo=UTC)
-    end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+    start, end = month_bounds(month)
     month_entries = AuditEntry.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
     ids = list(month_entries.values_list("pk", flat=True))
     with guards_lifted(), connection.cursor() as cursor:
