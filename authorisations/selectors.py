@@ -130,13 +130,13 @@ def _reads_today(now: datetime) -> Case:
 
 
 def authorisation_reads_remaining(authorisation: Authorisation) -> int:
-    """How many reads the customer's agreement still allows the third party, of an authorisation read
-    with `reads_today` (`token_introspect`'s look-up): a one-time authorisation one read in all (the
-    read ends it, USED: `access_record`, so one not used has had none), a periodic one
+    """How many reads the customer's agreement still allows the third party, of a live authorisation
+    read with `reads_today` (`token_introspect`'s look-up): a one-time one has its single read left
+    (the read ends it, USED, `access_record`, and a used one is not live), a periodic one
     `frequency_per_day` a day, counted from the reads the gateway reported (`AccessRecord`, by when
     each was made)."""
     if authorisation.fetch_type == FetchType.ONE_TIME:
-        return 0 if authorisation.status == S.USED else 1
+        return 1
     return max(authorisation.frequency_per_day - authorisation.reads_today, 0)
 
 

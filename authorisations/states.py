@@ -57,10 +57,10 @@ def covers_third_party_disclosure(purposes) -> bool:
     return purposes is None or any(p.category in DISCLOSURE_CATEGORIES for p in purposes)
 
 
-def covers_third_party_disclosure_q(field: str = "purpose") -> Q:
-    """`covers_third_party_disclosure` as a filter on rows whose `field` names one purpose or none
-    (a restriction: no purpose means every purpose it can reach)."""
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__category__in": sorted(DISCLOSURE_CATEGORIES)})
+def covers_third_party_disclosure_q() -> Q:
+    """`covers_third_party_disclosure` as a filter on restrictions, whose `purpose` names one purpose
+    or none (every purpose it can reach)."""
+    return Q(purpose__isnull=True) | Q(purpose__category__in=sorted(DISCLOSURE_CATEGORIES))
 
 
 S = AuthorisationStatus
