@@ -129,6 +129,8 @@ def consent_receipt(
             "version": snapshot["notice"]["version"],
             "effective_at": snapshot["notice"]["effective_at"],
             "text": localised(snapshot["notice"]["text"]),
+            # Both languages, as hashed: the holder of a receipt can check `text_sha256` from it alone.
+            "texts": {lang: snapshot["notice"]["text"].get(lang, "") for lang in ("vi", "en")},
             "text_sha256": snapshot["notice"]["text_sha256"],
         },
         "consent_type": "explicit" if scope["sensitive"] else "express",
