@@ -181,5 +181,6 @@ class IntrospectOutputSerializer(serializers.Serializer):
     reads_remaining = serializers.IntegerField(
         required=False,
         help_text="Reads still allowed: today's for a periodic authorisation (from local midnight), the "
-        "one read for a one-time one. The token introspects inactive once none remains.",
+        "one read for a one-time one. The token introspects inactive once none remains. Counted from "
+        "the reads recorded so far: claim each read (`POST authorisations/{id}/reads/`) before serving it.",
     )
