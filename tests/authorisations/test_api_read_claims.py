@@ -42,10 +42,11 @@ def test_a_one_time_authorisation_allows_one_claimed_read_then_refuses_with_409(
     assert authorisation.status == "used"
     assert list(authorisation.events.values_list("kind", flat=True)) == ["granted", "used"]
     assert AuditEntry.objects.filter(action="authorisations.access.claimed").count() == 1
-    second = claim(gateway, authorisation)
+    second = claim(gateway, authorisation, HTTP_ACCEPT_LANGUAGE="en")
     assert second.status_code == 409, second.content
     assert second.json()["code"] == "read_used"
     assert "one read" in second.json()["detail"]
+    assert "một lần" in claim(gateway, authorisation, HTTP_ACCEPT_LANGUAGE="vi").json()["detail"]
     assert AccessRecord.objects.filter(authorisation=authorisation).count() == 1
 
 
