@@ -140,6 +140,19 @@ def authorisation_reads_remaining(authorisation: Authorisation) -> int:
     return max(authorisation.frequency_per_day - authorisation.reads_today, 0)
 
 
+def authorisation_reads_left(authorisation: Authorisation, *, now: datetime) -> int:
+    """`authorisation_reads_remaining` of a live authorisation loaded without today's reads (the one
+    `access_claim` holds locked), counted now in one query: read after the lock is taken, the count
+    includes the read of a claim that held the lock before."""
+    authorisation.reads_today = (
+        Authorisation.objects.filter(pk=authorisation.pk)
+        .annotate(reads_today=_reads_today(now))
+        .values_list("reads_today", flat=True)
+        .get()
+    )
+    return authorisation_reads_remaining(authorisation)
+
+
 INACTIVE: dict[str, Any] = {"active": False}
 
 

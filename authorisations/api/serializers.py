@@ -144,6 +144,16 @@ class AccessReportSerializer(serializers.Serializer):
     record_count = serializers.IntegerField(min_value=0, max_value=10_000_000)
 
 
+class AccessClaimSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=SCOPE_CHOICES, help_text="The data scope the read serves; within the authorisation's."
+    )
+    record_count = serializers.IntegerField(
+        min_value=0, max_value=10_000_000, required=False, default=0,
+        help_text="How many records the read serves, when the gateway knows before serving (else 0).",
+    )
+
+
 class IntrospectInputSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=2000, allow_blank=True)
     token_type_hint = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -171,5 +181,6 @@ class IntrospectOutputSerializer(serializers.Serializer):
     reads_remaining = serializers.IntegerField(
         required=False,
         help_text="Reads still allowed: today's for a periodic authorisation (from local midnight), the "
-        "one read for a one-time one. The token introspects inactive once none remains.",
+        "one read for a one-time one. The token introspects inactive once none remains. Counted from "
+        "the reads recorded so far: claim each read (`POST authorisations/{id}/reads/`) before serving it.",
     )

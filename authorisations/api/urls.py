@@ -24,4 +24,9 @@ urlpatterns = [
         views.AccessListReportView.as_view(),
         name="authorisation-accesses",
     ),
+    path(
+        "authorisations/<uuid:pk>/reads/",
+        views.AccessClaimView.as_view(),
+        name="authorisation-read-claim",
+    ),
 ]

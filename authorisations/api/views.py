@@ -10,7 +10,8 @@ import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from authorisations import selectors, services
 from authorisations.api.serializers import (
     AUTHORISATION_REVOKE_RIGHT,
+    AccessClaimSerializer,
     AccessOutputSerializer,
     AccessReportSerializer,
     AuthorisationOutputSerializer,
@@ -37,6 +39,7 @@ from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
+from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 
 class ThirdPartyListCreateView(generics.GenericAPIView):
@@ -210,13 +213,63 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
         operation_id="authorisation_access_report",
         request=AccessReportSerializer,
         responses={201: AccessOutputSerializer},
-        description="The API gateway reports one read by the third party (scope, time, records).",
+        description="The API gateway reports one read by the third party (scope, time, records) after "
+        "serving it; recorded whatever the status, refused for nothing but bad input. It cannot stop "
+        "a read: claim each read before serving it on `reads/` (which records it) instead.",
     )
     def post(self, request, pk):
         data = validated_body(AccessReportSerializer, request)
         record = services.access_record(
             actor=actor_for_user(request.user), authorisation_id=pk, **data
         )
+        return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class AccessClaimView(APIView):
+    """The API gateway claims one read before serving it: checked and recorded in one transaction."""
+
+    required_permissions = {"POST": "authorisations.report_access"}
+    required_scopes = {"POST": "authorisations:gateway"}
+
+    @extend_schema(
+        operation_id="authorisation_read_claim",
+        request=AccessClaimSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={
+            201: AccessOutputSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, "A scope the authorisation does not cover."),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, "No such authorisation."),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                "The read is not allowed; do not serve it. `code`: `read_used` (a one-time "
+                "authorisation's read was made), `daily_limit_reached` (today's reads are used up, until "
+                "midnight Asia/Ho_Chi_Minh), `authorisation_paused`, `third_party_suspended`, "
+                "`authorisation_ended` (revoked, expired or past its term).",
+                [
+                    OpenApiExample("read_used", {
+                        "detail": "This authorisation allowed one read, and it has been made. Do not "
+                        "serve the data.", "code": "read_used",
+                    }),
+                    OpenApiExample("daily_limit_reached", {
+                        "detail": "The customer allowed 4 reads a day and all of today's have been made. "
+                        "Reads are allowed again after midnight, Vietnam time.",
+                        "code": "daily_limit_reached",
+                    }),
+                ],
+            ),
+        },
+        description="Call BEFORE serving each read, after introspecting the token: in one transaction the "
+        "authorisation is locked, checked (active, within its term, its third party active, the "
+        "one-time read not made, today's reads under `frequency_per_day`) and the read recorded now "
+        "(201; a one-time authorisation becomes `used`). Serve the data only on 201: of two calls for "
+        "the last allowed read exactly one gets it. A read claimed here is in the access log already; "
+        "do not report it again on `accesses/`. Retry with the same `Idempotency-Key` after a lost "
+        "answer, or the retry counts as another read.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        data = validated_body(AccessClaimSerializer, request)
+        record = services.access_claim(actor=actor_for_user(request.user), authorisation_id=pk, **data)
         return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
 

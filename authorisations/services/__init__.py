@@ -6,6 +6,7 @@ from authorisations.services.clocks import (
     authorisations_send_summaries,
 )
 from authorisations.services.lifecycle import (
+    access_claim,
     access_record,
     authorisation_grant,
     authorisation_grantor_check,
@@ -31,6 +32,7 @@ from authorisations.states import covers_third_party_disclosure
 
 __all__ = [
     "Registration",
+    "access_claim",
     "access_record",
     "authorisation_grant",
     "authorisation_grantor_check",

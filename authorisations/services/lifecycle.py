@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations import selectors
 from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, FetchType, ThirdParty
 from authorisations.services.moves import (
     event_new,
@@ -262,6 +263,45 @@ def authorisation_resume(
     return _move_one(authorisation_id, subject=subject, to=S.ACTIVE, actor=actor, now=now, channel=channel)
 
 
+def _refuse_scope_outside(authorisation: Authorisation, scope: str) -> None:
+    if scope not in authorisation.scopes:
+        raise InvalidInput(_("This authorisation does not cover that scope."), field="scope")
+
+
+def _read_record(
+    authorisation: Authorisation, *, action: str, actor: Actor, scope: str, accessed_at: datetime,
+    record_count: int, now: datetime,
+) -> AccessRecord:
+    """Record one read of a locked authorisation with its audit entry (`action`), in the caller's
+    transaction; the read a live one-time authorisation allowed ends it (used): introspection answers
+    inactive from then on, and its tokens end."""
+    _refuse_scope_outside(authorisation, scope)
+    record = AccessRecord.objects.create(
+        authorisation=authorisation,
+        scope=scope,
+        accessed_at=accessed_at,
+        record_count=record_count,
+        reported_by=actor.label[:150],
+    )
+    audit_record(
+        action=action,
+        actor=actor,
+        subject=authorisation.subject_id,
+        target=authorisation,
+        now=now,
+        data={
+            "scope": scope,
+            "records": record_count,
+            "accessed_at": accessed_at.isoformat(),
+            "status": authorisation.status,
+        },
+    )
+    live = authorisation.status in AUTHORISATION_MACHINE.live
+    if live and authorisation.fetch_type == FetchType.ONE_TIME:
+        move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
+    return record
+
+
 def access_record(
     *,
     actor: Actor,
@@ -271,38 +311,65 @@ def access_record(
     record_count: int,
     now: datetime | None = None,
 ) -> AccessRecord:
-    """The API gateway reports one read by the third party. Recorded whatever the status (an access
-    after a revocation is exactly what the customer must be able to see). The read a one-time
-    authorisation allowed ends it (used), in the same transaction: introspection answers inactive
-    from then on, and its tokens end."""
+    """The API gateway reports one read by the third party, after serving it. Recorded whatever the
+    status (an access after a revocation is exactly what the customer must be able to see); nothing is
+    checked, so it cannot stop a read: `access_claim`, before serving, does. The read a one-time
+    authorisation allowed ends it (used), in the same transaction."""
     now = now or timezone.now()
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
     with transaction.atomic(durable=True):
+        return _read_record(
+            _lock(authorisation_id), action="authorisations.access.reported", actor=actor, scope=scope,
+            accessed_at=accessed_at, record_count=record_count, now=now,
+        )
+
+
+def _refuse_read(authorisation: Authorisation, *, now: datetime) -> None:
+    """Raise `Conflict` unless the locked authorisation allows the third party one more read now: the
+    same rule as `token_introspect` (active, within its term, its third party active, the agreed
+    reads not used up), read under the row lock so that two claims cannot both take the last read."""
+    if authorisation.status == S.USED:
+        raise Conflict(
+            _("This authorisation allowed one read, and it has been made. Do not serve the data."),
+            code="read_used",
+        )
+    if authorisation.status == S.PAUSED:
+        raise Conflict(
+            _("This authorisation is paused: the third party may not read the customer's data now."),
+            code="authorisation_paused",
+        )
+    _refuse_if_suspended(authorisation.third_party)
+    if not authorisation.usable_at(now):
+        raise Conflict(
+            _("This authorisation has ended (revoked or expired). Do not serve the data."),
+            code="authorisation_ended",
+        )
+    if selectors.authorisation_reads_left(authorisation, now=now) == 0:
+        raise Conflict(
+            _(
+                "The customer allowed %(count)s reads a day and all of today's have been made. Reads "
+                "are allowed again after midnight, Vietnam time."
+            ),
+            code="daily_limit_reached",
+            count=authorisation.frequency_per_day,
+        )
+
+
+def access_claim(
+    *, actor: Actor, authorisation_id, scope: str, record_count: int = 0, now: datetime | None = None
+) -> AccessRecord:
+    """The API gateway claims one read BEFORE serving it: in one transaction the authorisation is
+    locked, checked (`_refuse_read`: 409 with a code when the read is not allowed, nothing recorded),
+    and the read recorded at `now`, ending a one-time authorisation (used). Of two claims of the last
+    read allowed, made at once, exactly one succeeds: the second waits for the lock and then sees the
+    first one's read."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
         authorisation = _lock(authorisation_id)
-        if scope not in authorisation.scopes:
-            raise InvalidInput(_("This authorisation does not cover that scope."), field="scope")
-        record = AccessRecord.objects.create(
-            authorisation=authorisation,
-            scope=scope,
-            accessed_at=accessed_at,
-            record_count=record_count,
-            reported_by=actor.label[:150],
+        _refuse_scope_outside(authorisation, scope)
+        _refuse_read(authorisation, now=now)
+        return _read_record(
+            authorisation, action="authorisations.access.claimed", actor=actor, scope=scope,
+            accessed_at=now, record_count=record_count, now=now,
         )
-        audit_record(
-            action="authorisations.access.reported",
-            actor=actor,
-            subject=authorisation.subject_id,
-            target=authorisation,
-            now=now,
-            data={
-                "scope": scope,
-                "records": record_count,
-                "accessed_at": accessed_at.isoformat(),
-                "status": authorisation.status,
-            },
-        )
-        live = authorisation.status in AUTHORISATION_MACHINE.live
-        if live and authorisation.fetch_type == FetchType.ONE_TIME:
-            move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
-    return record

@@ -2,18 +2,27 @@
 existed (migration 0004) was left ACTIVE or PAUSED; only the introspection's count of reads stopped
 it, while the token exchange and refresh (which refuse anything but ACTIVE) still let it refresh. The
 migration moves each to USED as `access_record` now does: status, end time, event and receipt,
-tokens ended."""
+tokens ended. It runs on the models as they stood at 0005 (the historical registry, as `migrate` gives
+it) and on today's."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
+import sys
+from pathlib import Path
 
+import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from oauth2_provider.models import get_refresh_token_model
 
 from authorisations import selectors, services
 from authorisations.models import AccessRecord, Authorisation
+from authorisations.receipts import authorisation_receipt
 from core.actors import actor_for_user
 from tests.authorisations.factories import (
     approve,
@@ -26,7 +35,29 @@ from tests.authorisations.factories import (
 )
 from tests.factories import make_customer
 
+RefreshToken = get_refresh_token_model()
 migration = importlib.import_module("authorisations.migrations.0006_one_time_read_means_used")
+
+
+@pytest.fixture(params=["historical", "current"])
+def migration_apps(request, db):
+    """The app registry the migration runs with: the models as they stood before it (what `migrate`
+    passes), or today's."""
+    if request.param == "current":
+        return django_apps
+    before = [("authorisations", "0005_pause_reason_restriction"), *migration.Migration.dependencies[1:]]
+    return MigrationExecutor(connection).loader.project_state(before).apps
+
+
+def test_the_migration_imports_nothing_of_the_project():
+    """A migration runs for ever against the schema of its time: project code it imports (the receipt
+    builder, the services) changes later and would break or change it. Django and the standard library
+    only, with the historical models `apps.get_model` gives."""
+    tree = ast.parse(Path(migration.__file__).read_text(encoding="utf-8"))
+    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    roots = {module.split(".")[0] for module in modules}
+    assert roots - set(sys.stdlib_module_names) - {"django"} == set(), sorted(modules)
 
 
 def _read_before_used_existed(authorisation: Authorisation) -> None:
@@ -36,7 +67,9 @@ def _read_before_used_existed(authorisation: Authorisation) -> None:
     )
 
 
-def test_one_time_authorisations_with_a_read_become_used_and_stop_refreshing(browser1, api, customer1):
+def test_one_time_authorisations_with_a_read_become_used_and_stop_refreshing(
+    browser1, api, customer1, migration_apps
+):
     registration = register(fetch_type="one_time")
     client_id, secret = credentials(registration)
     verifier, challenge = pkce_pair()
@@ -44,7 +77,7 @@ def test_one_time_authorisations_with_a_read_become_used_and_stop_refreshing(bro
     read_once = Authorisation.objects.get(subject=customer1.customer_account.subject, status="active")
     _read_before_used_existed(read_once)
 
-    migration.one_time_reads_made_are_used(django_apps, None)
+    migration.one_time_reads_made_are_used(migration_apps, None)
 
     read_once.refresh_from_db()
     assert read_once.status == "used"
@@ -53,12 +86,14 @@ def test_one_time_authorisations_with_a_read_become_used_and_stop_refreshing(bro
     assert (event.old_status, event.new_status, event.actor_kind) == ("active", "used", "system")
     receipt = json.loads(selectors.authorisation_receipt(read_once))
     assert (receipt["state"], receipt["event"]["type"]) == ("used", "used")
+    # The receipt is the one the platform writes for that event (`authorisations.receipts`).
+    assert receipt == json.loads(authorisation_receipt(read_once, event))
     assert refresh(api, client_id, secret, tokens["refresh_token"]).status_code == 400
     answer = selectors.token_introspect(token=tokens["access_token"], now=timezone.now())
     assert answer == {"active": False}
 
 
-def test_only_live_one_time_authorisations_with_a_read_move(db):
+def test_only_live_one_time_authorisations_with_a_read_move(migration_apps):
     paused_one_time = authorise(make_customer(), registration=register(fetch_type="one_time"))
     customer = paused_one_time.user
     services.authorisation_pause(
@@ -76,7 +111,7 @@ def test_only_live_one_time_authorisations_with_a_read_move(db):
     for authorisation in (paused_one_time, periodic, revoked_one_time):
         _read_before_used_existed(authorisation)
 
-    migration.one_time_reads_made_are_used(django_apps, None)
+    migration.one_time_reads_made_are_used(migration_apps, None)
 
     statuses = {
         a.pk: (a.status, a.pause_reason)
@@ -92,5 +127,25 @@ def test_only_live_one_time_authorisations_with_a_read_move(db):
     }
     assert paused_one_time.events.get(kind="used").old_status == "paused"
     # Run again (a second deploy), it finds nothing left to move.
-    migration.one_time_reads_made_are_used(django_apps, None)
+    migration.one_time_reads_made_are_used(migration_apps, None)
     assert paused_one_time.events.filter(kind="used").count() == 1
+
+
+def test_live_refresh_tokens_sharing_a_checksum_are_each_revoked(migration_apps):
+    """`(token_checksum, revoked)` is unique (django-oauth-toolkit #1816): two live refresh tokens with
+    one checksum cannot take one revocation stamp, so each gets its own."""
+    authorisation = authorise(make_customer(), registration=register(fetch_type="one_time"))
+    application = authorisation.third_party.application
+    twins = [
+        RefreshToken.objects.create(user=authorisation.user, application=application, token="same-token")
+        for _ in range(2)
+    ]
+    assert twins[0].token_checksum == twins[1].token_checksum
+    _read_before_used_existed(authorisation)
+
+    migration.one_time_reads_made_are_used(migration_apps, None)
+
+    stamps = list(RefreshToken.objects.filter(pk__in=[t.pk for t in twins]).values_list("revoked", flat=True))
+    assert None not in stamps and len(set(stamps)) == 2
+    authorisation.refresh_from_db()
+    assert authorisation.status == "used"

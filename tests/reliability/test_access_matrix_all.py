@@ -207,7 +207,7 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "POST": ("/api/v1/notice-announcements/{absent}/send/", Absent(DPO))
     },
     # Third-party access: the DPO keeps the registry; a customer sees and revokes their own; the bank's
-    # API gateway (an integration client) reports accesses and introspects tokens.
+    # API gateway (an integration client) claims and reports accesses and introspects tokens.
     "api/v1/third-parties/": {
         "GET": ("/api/v1/third-parties/", STAFF),
         "POST": ("/api/v1/third-parties/", DPO),
@@ -224,6 +224,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/authorisations/<uuid:pk>/accesses/": {
         "GET": ("/api/v1/authorisations/{authorisation_a}/accesses/", A | STAFF),
         "POST": ("/api/v1/authorisations/{authorisation_a}/accesses/", CLIENT),
+    },
+    "api/v1/authorisations/<uuid:pk>/reads/": {
+        "POST": ("/api/v1/authorisations/{authorisation_a}/reads/", CLIENT)
     },
     "oauth/introspect/": {"POST": ("/oauth/introspect/", CLIENT)},
     # The schema is public so integrators can read it; it names no personal data.
