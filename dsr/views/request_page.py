@@ -92,8 +92,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     may_download = _may(request_work_check, request.user, found, download=True)
     actions = request_allowed_actions(found, request.user, now=now)
     actor = actor_for_user(request.user)
-    # Why a guardian's request can no longer be verified or answered (the guardianship moved, the ward
-    # turned 16): said once above the actions, which then offer the refusal.
+    # Why a guardian's request can no longer be verified, worked on or answered (the guardianship moved,
+    # the ward turned 16): said once above the actions, which then offer the refusal.
     guardian_refusal = request_guardian_refusal(found, now=now) if found.is_open else None
     context = {
         "req": found,
