@@ -18,7 +18,7 @@ from consents.restrictions import restriction_scope
 from consents.selectors import withdrawal_duties_open_of_source
 from core.access import subject_for_user
 from core.errors import Conflict, PermissionDenied
-from core.roles import Role, user_role
+from core.roles import STAFF_ROLES, Role, user_role, user_roles
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
 from dsr.models import (
@@ -206,6 +206,12 @@ def work_staff() -> QuerySet:
         .distinct()
         .order_by("username")
     )
+
+
+def staff_member_exists(user_id: int) -> bool:
+    """Whether `user_id` is a staff member's account, working requests or not, active or not: a request
+    is assigned only to staff, and one who left keeps the requests they were given."""
+    return user_roles([user_id]).get(user_id) in STAFF_ROLES
 
 
 def request_work_check(user, request: DataSubjectRequest, *, download: bool = False) -> None:
