@@ -195,3 +195,55 @@ def test_passing_a_correction_on_reads_a_fixed_number_of_queries_however_many_co
     (notice,) = WithdrawalDuty.objects.filter(subject=many, kind=WithdrawalDuty.Kind.RECTIFICATION)
     message = OutboxMessage.objects.get(pk=notice.notice_message_id)
     assert json.loads(message.payload)["purposes"] == sorted([*codes, "legacy-many"])
+
+
+NEW_NATIONAL_ID = "079088001299"
+
+
+def test_a_recipient_is_told_only_of_the_fields_of_the_data_categories_it_was_shared(client_user, subject):
+    """A recipient that received only the customer's contact details holds no national id: it is not
+    told that one was corrected (nor given the customer's number for it), and a notice names only the
+    corrected fields of the categories its purposes shared with it. A purpose that declares no category
+    says nothing of what it shares: its recipients are told of every corrected field."""
+    mailer = make_recipient("Mailing House", client=client_user, url="https://mailer.example/hook")
+    registry = make_recipient("ID Registry", client=client_user, url="https://registry.example/hook")
+    agency = make_recipient("Ad Agency", client=client_user, url="https://agency.example/hook")
+    undeclared = make_recipient("Old Partner", client=client_user, url="https://old.example/hook")
+    grant(subject, make_purpose("statements", recipients=[mailer], data_categories=["contact"]))
+    grant(subject, make_purpose("id-check", recipients=[registry], data_categories=["identity", "contact"]))
+    grant(subject, make_purpose("interests", recipients=[agency], data_categories=["preferences"]))
+    grant(subject, make_purpose("legacy-sharing", recipients=[undeclared]))
+
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"national_id": NEW_NATIONAL_ID})
+
+    assert not _notices(mailer).exists() and not _notices(agency).exists()
+    assert not OutboxMessage.objects.filter(endpoint=mailer.endpoint, topic="consent.data_rectified").exists()
+    assert list(_notices(registry).values_list("fields", flat=True)) == [["national_id"]]
+    assert list(_notices(undeclared).values_list("fields", flat=True)) == [["national_id"]]
+    entry = AuditEntry.objects.get(action="consents.duty.rectification_opened", subject_id=subject.pk)
+    assert entry.data["recipients"] == sorted([registry.pk, undeclared.pk])
+
+    subject_rectify(
+        actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE, "full_name": "Trần Thị Mới"}
+    )
+
+    (notice,) = _notices(mailer)
+    assert notice.fields == ["phone"]
+    payload = json.loads(OutboxMessage.objects.get(pk=notice.notice_message_id).payload)
+    assert (payload["fields"], payload["purposes"]) == (["phone"], ["statements"])
+    assert _notices(registry).order_by("received_at").last().fields == ["full_name", "phone"]
+    assert not _notices(agency).exists()
+
+
+def test_a_recipient_of_two_purposes_hears_of_a_field_under_the_purpose_that_shared_it(
+    client_user, subject
+):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("policy-letters", recipients=[insurer], data_categories=["contact"]))
+    grant(subject, make_purpose("underwriting", recipients=[insurer], data_categories=["identity"]))
+
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"national_id": NEW_NATIONAL_ID})
+
+    (notice,) = _notices(insurer)
+    payload = json.loads(OutboxMessage.objects.get(pk=notice.notice_message_id).payload)
+    assert (notice.fields, payload["purposes"]) == (["national_id"], ["underwriting"])
