@@ -33,6 +33,7 @@ from dsr.selectors.inventory import (
     system_list,
     systems_inventory,
 )
+from dsr.selectors.recipients import request_recipients_open, request_rectification_notices
 from dsr.selectors.requests import (
     IDENTITY_VERIFIABLE,
     contact_changes_pending,
@@ -48,7 +49,6 @@ from dsr.selectors.requests import (
     request_not_covered,
     request_purposes_named,
     request_ready_to_answer,
-    request_recipients_open,
     request_work_check,
     requests_by_reference,
     requests_for_subject,
@@ -108,6 +108,7 @@ __all__ = [
     "request_queue",
     "request_ready_to_answer",
     "request_recipients_open",
+    "request_rectification_notices",
     "request_timeframes",
     "request_work_check",
     "requests_by_deadline",

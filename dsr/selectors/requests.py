@@ -13,9 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import ProcessingRestriction, Purpose, WithdrawalDuty
+from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
-from consents.selectors import withdrawal_duties_open_of_source
 from core.access import subject_for_user
 from core.errors import Conflict, PermissionDenied
 from core.roles import STAFF_ROLES, Role, user_role, user_roles
@@ -29,6 +28,7 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
+from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
 from dsr.states import ADVANCES, OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
@@ -253,15 +253,6 @@ def restriction_in_force(request: DataSubjectRequest) -> bool:
 
     in_force = ProcessingRestriction.objects.filter(source=request_source(request), lifted_at__isnull=True)
     return in_force.exists()
-
-
-def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]:
-    """The duties of the recipients a withdrawal request told to stop that have not confirmed it yet,
-    each with its recipient: the request is answered once none is left (none for other types)."""
-    if request.type != RequestType.WITHDRAW:
-        return []
-    source = request_source(request)
-    return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=source))
 
 
 def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:

@@ -32,6 +32,7 @@ from dsr.selectors import (
     request_purposes_named,
     request_ready_to_answer,
     request_recipients_open,
+    request_rectification_notices,
     request_work_check,
     task_allowed_actions,
     work_staff,
@@ -125,6 +126,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "ready_to_answer": request_ready_to_answer(found),
         # A withdrawal's recipients yet to confirm they stopped: it is answered once none is left.
         "recipients_open": request_recipients_open(found) if found.is_open else [],
+        # Those a rectification's answer told to correct the data, and whether each has.
+        "rectification_notices": request_rectification_notices(found, now=now),
         "overdue": found.is_overdue(now),
         "overdue_form": OverdueReasonForm(
             initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")

@@ -5,10 +5,12 @@ data, gets a notice naming the corrected fields, to acknowledge as it acknowledg
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -21,6 +23,7 @@ from subjects.services import subject_rectify
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.factories import make_subject
+from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +250,34 @@ def test_a_recipient_of_two_purposes_hears_of_a_field_under_the_purpose_that_sha
     (notice,) = _notices(insurer)
     payload = json.loads(OutboxMessage.objects.get(pk=notice.notice_message_id).payload)
     assert (notice.fields, payload["purposes"]) == (["national_id"], ["underwriting"])
+
+
+def test_the_request_page_lists_the_recipients_its_rectification_told(
+    logged_in, privacy_officer, client_user, subject
+):
+    """The notices a rectification request's answer sent were only on the Recipient notices page: the
+    request page now lists them, each recipient with when it must correct, whether and when it
+    acknowledged, and whether late; a correction made another time is not this request's."""
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    bureau = make_recipient("Credit Bureau")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer, bureau]))
+    make_inventory()
+    request = _finish(verified_request(subject, type="rectify", corrections={"phone": NEW_PHONE}))
+    insurers, bureaus = _notices(insurer).get(), _notices(bureau).get()
+    a_day_late = insurers.due_at + timedelta(days=1)
+    duty_acknowledge(actor=STAFF, duty_id=insurers.pk, note="policy system updated", now=a_day_late)
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"email": "moi@example.vn"}, reason="later")
+
+    page = logged_in(privacy_officer).get(reverse("dsr:detail", args=[request.pk])).content.decode()
+
+    table = page[page.index('data-testid="rectification-notices"'):]
+    table = table[: table.index("</table>")]
+    assert "<caption" in table and '<th scope="col"' in table
+    assert in_either_language("Recipients told of the correction", table)
+    rows = table.split('data-testid="rectification-notice"')[1:]
+    assert len(rows) == 2  # the later correction's notices are not this request's
+    by_name = {("Partner Insurance" if "Partner Insurance" in row else "Credit Bureau"): row for row in rows}
+    assert in_either_language("late", by_name["Partner Insurance"])
+    assert timezone.localtime(bureaus.due_at).strftime("%Y") in by_name["Credit Bureau"]
+    assert in_either_language("Not yet", by_name["Credit Bureau"])
+    assert not in_either_language("late", by_name["Credit Bureau"])
