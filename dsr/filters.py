@@ -1,6 +1,7 @@
 """The request list's query parameters in one FilterSet: `status`, `subject` (CIF) with `as_guardian`,
 `type`, `assignee`, and the deadline flags `overdue` and `due_soon`; a bad value is a 400 naming the
-parameter. `REQUEST_FILTERS` describes the same parameters in the OpenAPI schema."""
+parameter. The API list and the staff queue page read it alike. `REQUEST_FILTERS` describes the same
+parameters in the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter
 from core.api.filters import FLAG_MESSAGE, FlagFilter, SubjectStatusFilterSet
 from core.errors import InvalidInput
 from deadlines.models import RequestType
-from dsr.selectors import DUE_SOON, requests_by_deadline, requests_of_customer
+from dsr.selectors import DUE_SOON, requests_by_deadline, requests_of_customer, staff_member_exists
 from dsr.states import RequestStatus
 from subjects.selectors import subject_id_for_cif
 
@@ -38,15 +39,15 @@ class RequestFilterSet(SubjectStatusFilterSet):
         "overdue": FLAG_MESSAGE,
         "due_soon": FLAG_MESSAGE,
     }
-    read_together = ("subject", "as_guardian", "overdue", "due_soon")
+    read_together = ("subject", "as_guardian", "assignee", "overdue", "due_soon")
 
-    def __init__(self, *args, now=None, unknown_subject_refused: bool = True, **kwargs):
-        """`unknown_subject_refused`: a customer number nobody has is a 400 (staff and systems may
-        learn which numbers exist); otherwise it lists nothing, as another customer's number does to a
-        customer, who must not learn whether a number exists."""
+    def __init__(self, *args, now=None, unknown_refused: bool = True, **kwargs):
+        """`unknown_refused`: a customer number nobody has, or an assignee no staff member is, is a 400
+        (staff and systems may learn which exist); otherwise it lists nothing, as another customer's
+        number does to a customer, who must not learn whether a number or a staff id exists."""
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
-        self.unknown_subject_refused = unknown_subject_refused
+        self.unknown_refused = unknown_refused
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -54,6 +55,7 @@ class RequestFilterSet(SubjectStatusFilterSet):
             if name not in self.read_together:
                 queryset = self.filters[name].filter(queryset, value)
         queryset = self.of_customer(queryset, data["subject"], as_guardian=bool(data["as_guardian"]))
+        queryset = self.of_assignee(queryset, data["assignee"])
         return requests_by_deadline(
             queryset,
             overdue=bool(data["overdue"]),
@@ -74,10 +76,22 @@ class RequestFilterSet(SubjectStatusFilterSet):
             return queryset
         subject_id = subject_id_for_cif(cif)
         if subject_id is None:
-            if self.unknown_subject_refused:
-                raise InvalidInput(_("No customer with this customer number (CIF)."), field="subject")
-            return queryset.none()
+            return self.unknown(queryset, _("No customer with this customer number (CIF)."), field="subject")
         return requests_of_customer(subject_id=subject_id, as_guardian=as_guardian, base=queryset)
+
+    def of_assignee(self, queryset, user_id: str):
+        """The requests assigned to the staff member `user_id` (a former one's too)."""
+        if not user_id:
+            return queryset
+        if not staff_member_exists(int(user_id)):
+            return self.unknown(queryset, _("No staff member has this user id."), field="assignee")
+        return queryset.filter(assignee_id=user_id)
+
+    def unknown(self, queryset, message, *, field: str):
+        """A filter naming someone nobody is: a 400 saying so, or nothing listed (`unknown_refused`)."""
+        if self.unknown_refused:
+            raise InvalidInput(message, field=field)
+        return queryset.none()
 
 
 # The same parameters as the OpenAPI schema describes them.
@@ -99,6 +113,10 @@ REQUEST_FILTERS = [
         "those filed as guardian* and the customer page count them; a customer, for the wards they "
         "still act for. Without `subject` it is a 400.",
     ),
-    OpenApiParameter("assignee", int, description="Staff user id."),
+    OpenApiParameter(
+        "assignee", int,
+        description="Staff user id: the requests assigned to that staff member. Staff and systems: an id no "
+        "staff member has is a 400; to a customer it lists nothing.",
+    ),
 ]
 

@@ -49,6 +49,10 @@ NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
 # Ends that leave a request unanswered. A withdrawal in force since verification has been carried out:
 # it can no longer be refused or cancelled, only completed once every system has confirmed.
 UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
+# The moves that take a request further on its requester's authority: every move but those ends. A
+# guardian's request makes them only while that guardian still acts for the child
+# (`dsr.selectors.request_guardian_refusal`); refusing or cancelling it stays possible.
+ADVANCES: frozenset[str] = frozenset(RequestStatus.values) - UNANSWERED_ENDS
 
 
 # What the customer's own pages call a status, where the staff label would speak past them.

@@ -48,6 +48,7 @@ from consents.selectors.records import (
 )
 from consents.selectors.withdrawals import (
     duty_allowed_actions,
+    rectification_notices,
     withdrawal_complete,
     withdrawal_duties,
     withdrawal_duties_of_consent,
@@ -95,6 +96,7 @@ __all__ = [
     "recipients_by_ids",
     "recipients_served",
     "recipients_with_purposes",
+    "rectification_notices",
     "restrictions_in_force",
     "restrictions_in_force_of",
     "subjects_to_ask_again",

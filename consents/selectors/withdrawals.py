@@ -84,6 +84,18 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
     )
 
 
+def rectification_notices(
+    *, subject_id, received_at: datetime, now: datetime | None = None
+) -> QuerySet[WithdrawalDuty]:
+    """The notices one rectification of the customer's record sent to recipients (received when the
+    correction was made), the first due first, each with its recipient and annotated `late`."""
+    return (
+        withdrawal_duties(now=now)
+        .filter(kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id, received_at=received_at)
+        .order_by("due_at", "recipient__name")
+    )
+
+
 def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
     """What this actor may do with the duty now: "acknowledge" (pages and API ask this; the caller
     checks the staff member's permission). An integration client acknowledges only the duties of the

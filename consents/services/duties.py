@@ -29,6 +29,7 @@ from core.actors import Actor
 from core.errors import NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
+from subjects.categories import fields_shared
 from subjects.models import DataSubject
 from subjects.selectors import PERSONAL_FIELDS
 
@@ -197,6 +198,18 @@ def _still_held(consent: Consent, now: datetime) -> bool:
     return add_months(timezone.localdate(consent.ended_at), months) > timezone.localdate(now)
 
 
+def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
+    """Of the corrected `fields`, those the recipients of this consent received: the fields of the data
+    categories its purpose shares (`subjects.categories`), as the customer agreed to them (the purpose's
+    now, for a consent whose agreement does not say). A purpose that declares no category is taken to
+    share every field, so its recipients are told of each: a notice a recipient did not need costs less
+    than one left holding a wrong value."""
+    categories = _agreed(consent, "data_categories")
+    if categories is _NOT_SAID:
+        categories = consent.purpose.data_categories
+    return fields_shared(fields, categories or ())
+
+
 def duties_open_for_rectification(
     *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
 ) -> list[WithdrawalDuty]:
@@ -208,9 +221,11 @@ def duties_open_for_rectification(
 
     One notice per recipient, whichever purposes it received the data for; only the recipients named in
     what the customer agreed to (`_agreed_recipient_ids`): one that never received this customer's data
-    is not told the customer's number. The notice names the fields, never their values: payloads wait
-    in the outbox and are retried and logged by receivers; a recipient that needs the new values reads
-    them through the API, where the `subjects:pii` scope governs full values."""
+    is not told the customer's number. Only of the corrected fields of the data categories a purpose
+    shared with it (`_fields_shared`), under the purposes that shared them: a recipient of contact
+    details alone is not told of a corrected national id. The notice names the fields, never their
+    values: payloads wait in the outbox and are retried and logged by receivers; a recipient that needs
+    the new values reads them through the API, where the `subjects:pii` scope governs full values."""
     fields = sorted(changed & set(PERSONAL_FIELDS))
     if not fields:
         return []
@@ -220,37 +235,46 @@ def duties_open_for_rectification(
         .select_related("purpose", "notice")
         .order_by("purpose__code", "-granted_at")
     )
-    held = [consent for consent in consents if _still_held(consent, now)]
-    agreed = _agreed_recipients_of(held)
-    told: dict[int, tuple[Recipient, Consent, set[str]]] = {}
-    for consent in held:
+    held = [
+        (consent, shared) for consent in consents
+        if _still_held(consent, now) and (shared := _fields_shared(consent, fields))
+    ]
+    agreed = _agreed_recipients_of([consent for consent, _shared in held])
+    told: dict[int, tuple[Recipient, Consent, set[str], set[str]]] = {}
+    for consent, shared in held:
         consent.subject = subject  # the notice names the customer: the record in hand, not read again
         for recipient in agreed[consent.pk]:
-            told.setdefault(recipient.pk, (recipient, consent, set()))[2].add(consent.purpose.code)
+            _recipient, _consent, purposes, its_fields = told.setdefault(
+                recipient.pk, (recipient, consent, set(), set())
+            )
+            purposes.add(consent.purpose.code)
+            its_fields.update(shared)
     if not told:
         return []
     due_at = due_at_for(request_type="rectify", received_at=now, subject=subject, processor_involved=True)
     with transaction.atomic(savepoint=False):
         duties = [
             _duty_open(
-                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.RECTIFICATION, fields=fields,
-                received_at=now, due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC, now=now,
+                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.RECTIFICATION,
+                fields=sorted(its_fields), received_at=now, due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC,
+                now=now,
                 notice={
                     "purposes": sorted(purposes),
-                    "fields": fields,
+                    "fields": sorted(its_fields),
                     "rectified_at": now.isoformat(),
                     "correct_by": due_at.isoformat(),
                 },
             )
-            for recipient, consent, purposes in (told[pk] for pk in sorted(told))
+            for recipient, consent, purposes, its_fields in (told[pk] for pk in sorted(told))
         ]
+        passed_on = sorted({field for *_told, its_fields in told.values() for field in its_fields})
         audit_record(
             action="consents.duty.rectification_opened",
             actor=actor,
             subject=subject,
             target=subject,
             now=now,
-            data={"recipients": sorted(told), "fields": fields, "due_at": due_at.isoformat()},
+            data={"recipients": sorted(told), "fields": passed_on, "due_at": due_at.isoformat()},
         )
     return duties
 

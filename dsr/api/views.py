@@ -66,10 +66,10 @@ class RequestListCreateView(generics.GenericAPIView):
     def get_queryset(self):
         now = timezone.now()
         visible = visible_requests(self.request.user)
-        # A customer must not learn from the answer whether a customer number exists.
+        # A customer must not learn from the answer whether a customer number or a staff id exists.
         filtered = RequestFilterSet.apply(
             self.request.query_params, visible, now=now,
-            unknown_subject_refused=subject_for_user(self.request.user) is None,
+            unknown_refused=subject_for_user(self.request.user) is None,
         )
         return request_queue(base=filtered, now=now)
 

@@ -33,6 +33,7 @@ from dsr.selectors.inventory import (
     system_list,
     systems_inventory,
 )
+from dsr.selectors.recipients import request_recipients_open, request_rectification_notices
 from dsr.selectors.requests import (
     IDENTITY_VERIFIABLE,
     contact_changes_pending,
@@ -48,12 +49,12 @@ from dsr.selectors.requests import (
     request_not_covered,
     request_purposes_named,
     request_ready_to_answer,
-    request_recipients_open,
     request_work_check,
     requests_by_reference,
     requests_for_subject,
     requests_of_customer,
     restriction_in_force,
+    staff_member_exists,
     subject_acts_on_request,
     subject_request_by_id,
     visible_request_by_id,
@@ -107,6 +108,7 @@ __all__ = [
     "request_queue",
     "request_ready_to_answer",
     "request_recipients_open",
+    "request_rectification_notices",
     "request_timeframes",
     "request_work_check",
     "requests_by_deadline",
@@ -117,6 +119,7 @@ __all__ = [
     "restriction_in_force",
     "retention_rule_by_id",
     "retention_rule_list",
+    "staff_member_exists",
     "subject_acts_on_request",
     "subject_request_by_id",
     "system_by_id",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import CalendarDay
 from dsr.models import DataSubjectRequest
-from dsr.selectors.requests import request_list, requests_of_customer
+from dsr.selectors.requests import request_list
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
@@ -133,13 +133,8 @@ def requests_by_deadline(
 
 def request_queue(
     *,
-    status: str | None = None,
-    type: str | None = None,
-    assignee_id: int | None = None,
     overdue: bool = False,
     due_within: timedelta | None = None,
-    subject_ref: str | None = None,
-    as_guardian: bool = False,
     closed: str | None = None,
     closed_since: datetime | None = None,
     closed_until: datetime | None = None,
@@ -150,18 +145,11 @@ def request_queue(
     earlier of the bank's and the statutory deadline), so overdue ones lead, then closed ones, newest
     first. Filters compose; `closed_since`/`closed_until` alone list the requests closed in that
     period, newest first; `overdue` and `due_within` look only at open requests, by binding date,
-    which the partial indexes `dsr_open_by_due` and `dsr_open_by_statutory_due` serve. `subject_ref`
-    with `as_guardian` adds what that customer filed as guardian for a ward (`requests_of_customer`)."""
+    which the partial indexes `dsr_open_by_due` and `dsr_open_by_statutory_due` serve. Who and what
+    (status, type, customer, assignee) narrow `base` first, through `dsr.filters.RequestFilterSet`, as
+    the API list and the queue page do."""
     now = now or timezone.now()
     queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED)
-    if status:
-        queryset = queryset.filter(status=status)
-    if type:
-        queryset = queryset.filter(type=type)
-    if assignee_id is not None:
-        queryset = queryset.filter(assignee_id=assignee_id)
-    if subject_ref:
-        queryset = requests_of_customer(subject_ref, as_guardian=as_guardian, base=queryset)
     if closed in (CLOSED_LATE, CLOSED_ON_TIME):
         # The requests behind the report's on-time figure: answered (not cancelled) in the period,
         # after or by their binding deadline.

@@ -13,12 +13,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import ProcessingRestriction, Purpose, WithdrawalDuty
+from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
-from consents.selectors import withdrawal_duties_open_of_source
 from core.access import subject_for_user
 from core.errors import Conflict, PermissionDenied
-from core.roles import Role, user_role
+from core.roles import STAFF_ROLES, Role, user_role, user_roles
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
 from dsr.models import (
@@ -29,8 +28,9 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
+from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
-from dsr.states import OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
+from dsr.states import ADVANCES, OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
 from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
@@ -104,8 +104,8 @@ GUARDIAN_REFUSALS = {
 def request_guardian_refusal(
     request: DataSubjectRequest, *, now: datetime | None = None
 ) -> Conflict | None:
-    """Why a request a guardian filed can no longer be verified or answered on that guardian's
-    authority, or None (a customer's own request, or a guardian who still acts for the child). The
+    """Why a request a guardian filed can no longer be verified, worked on or answered on that
+    guardian's authority, or None (a customer's own request, or a guardian who still acts for the child). The
     guardian acts only while their authority holds (domain notes, "People and roles"): the child's
     guardian must still be this one, verified by the bank, and the child still under 16 (from 16 a
     customer exercises their rights themselves, `subjects.children`). Read from the child's record as
@@ -208,6 +208,12 @@ def work_staff() -> QuerySet:
     )
 
 
+def staff_member_exists(user_id: int) -> bool:
+    """Whether `user_id` is a staff member's account, working requests or not, active or not: a request
+    is assigned only to staff, and one who left keeps the requests they were given."""
+    return user_roles([user_id]).get(user_id) in STAFF_ROLES
+
+
 def request_work_check(user, request: DataSubjectRequest, *, download: bool = False) -> None:
     """Raise PermissionDenied unless this staff member may act on the request (or, with `download`,
     take a copy of the customer's data from it).
@@ -247,15 +253,6 @@ def restriction_in_force(request: DataSubjectRequest) -> bool:
 
     in_force = ProcessingRestriction.objects.filter(source=request_source(request), lifted_at__isnull=True)
     return in_force.exists()
-
-
-def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]:
-    """The duties of the recipients a withdrawal request told to stop that have not confirmed it yet,
-    each with its recipient: the request is answered once none is left (none for other types)."""
-    if request.type != RequestType.WITHDRAW:
-        return []
-    source = request_source(request)
-    return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=source))
 
 
 def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
@@ -300,6 +297,22 @@ IDENTITY_VERIFIABLE = frozenset(
     {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
 )
 
+# The statuses each action that moves a request moves it to (`dsr.services`); a code sent is part of
+# verifying. The others (approve, extend, lift) move nothing.
+ACTION_MOVES = {
+    "acknowledge": {RequestStatus.VERIFYING_IDENTITY},
+    "verify": {RequestStatus.IN_PROGRESS},
+    "pause": {RequestStatus.AWAITING_CUSTOMER},
+    "resume": {RequestStatus.IN_PROGRESS, RequestStatus.VERIFYING_IDENTITY},
+    "reply": {RequestStatus.IN_PROGRESS, RequestStatus.VERIFYING_IDENTITY},
+    "complete": {RequestStatus.COMPLETED, RequestStatus.PARTIALLY_COMPLETED},
+    "reject": {RequestStatus.REJECTED},
+    "cancel": {RequestStatus.CANCELLED},
+}
+# The actions `move_check` refuses once a guardian no longer acts for the child: those that take the
+# request further (`ADVANCES`).
+ON_REQUESTERS_AUTHORITY = frozenset(action for action, to in ACTION_MOVES.items() if to & ADVANCES)
+
 
 def request_allowed_actions(
     request: DataSubjectRequest, user, *, now: datetime | None = None
@@ -307,10 +320,20 @@ def request_allowed_actions(
     """The actions this person may take on this request now, from the state table and the services'
     preconditions, so a page offers only what would succeed. Staff: `acknowledge`, `verify`, `pause`,
     `resume`, `approve`, `extend`, `complete`, `reject`, `lift`; the customer (or the guardian acting
-    for them): `reply`, while the bank waits for their answer (`request_customer_reply`), and `cancel`."""
-    if user_role(user) == Role.CUSTOMER:
-        return _customer_actions(request, user)
+    for them): `reply`, while the bank waits for their answer (`request_customer_reply`), and `cancel`.
+    A guardian's request is taken no further once that guardian no longer acts for the child: only
+    what ends it unanswered (and what moves nothing) is offered then."""
     now = now or timezone.now()
+    if user_role(user) == Role.CUSTOMER:
+        actions = _customer_actions(request, user)
+    else:
+        actions = _staff_actions(request, user, now=now)
+    if actions & ON_REQUESTERS_AUTHORITY and request_guardian_refusal(request, now=now) is not None:
+        actions -= ON_REQUESTERS_AUTHORITY
+    return frozenset(actions)
+
+
+def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[str]:
     status, nexts = request.status, REQUEST_MACHINE.allowed_next(request.status)
     actions: set[str] = set()
     if user.has_perm("dsr.approve_deletion") and request.type == RequestType.DELETE:
@@ -319,16 +342,13 @@ def request_allowed_actions(
     try:
         request_work_check(user, request)
     except PermissionDenied:
-        return frozenset(actions)
+        return actions
     if not user.has_perm("dsr.work_request"):
-        return frozenset(actions)
+        return actions
     verified = request.identity_verified_at is not None
-    # A guardian's request is verified (a code sent, too: it is part of the check) and answered only
-    # while the guardian still acts for the child.
-    acting = request_guardian_refusal(request, now=now) is None
     if status == RequestStatus.RECEIVED:
         actions.add("acknowledge")
-    if not verified and status in IDENTITY_VERIFIABLE and acting:
+    if not verified and status in IDENTITY_VERIFIABLE:
         actions.add("verify")
     if RequestStatus.AWAITING_CUSTOMER in nexts:
         actions.add("pause")
@@ -342,7 +362,7 @@ def request_allowed_actions(
         four_eyes = request.type != RequestType.DELETE or (
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
-        if four_eyes and acting and not request_recipients_open(request):
+        if four_eyes and not request_recipients_open(request):
             actions.add("complete")
     if (
         status in OPEN
@@ -352,17 +372,17 @@ def request_allowed_actions(
         actions.add("extend")
     if request.type in (RequestType.RESTRICT, RequestType.OBJECT) and restriction_in_force(request):
         actions.add("lift")
-    return frozenset(actions)
+    return actions
 
 
-def _customer_actions(request: DataSubjectRequest, user) -> frozenset[str]:
+def _customer_actions(request: DataSubjectRequest, user) -> set[str]:
     own = subject_for_user(user)
     if own is None or own.pk not in (request.subject_id, request.guardian_id):
-        return frozenset()
+        return set()
     actions: set[str] = set()
     if request.status == RequestStatus.AWAITING_CUSTOMER:
         actions.add("reply")
     # Not once a withdrawal is in force: the customer cannot take back a stop the bank has applied.
     if REQUEST_MACHINE.is_allowed(request.status, RequestStatus.CANCELLED) and may_end_unanswered(request):
         actions.add("cancel")
-    return frozenset(actions)
+    return actions

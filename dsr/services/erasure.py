@@ -34,14 +34,12 @@ from dsr.services.exports import exports_purge, task_results_erase
 from integrations.outbox import outbox_erase
 from integrations.services import idempotency_answers_erase
 from notifications.services import notifications_erase
+from subjects.categories import CATEGORY_FIELDS
 from subjects.models import DataSubject
 
-# The platform's own fields by what its categories cover (`DataCategory.platform_data`); blind indexes
-# go with their values.
-PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {
-    PlatformData.IDENTITY: ("full_name", "national_id", "passport_number", "date_of_birth"),
-    PlatformData.CONTACT: ("phone", "email", "address"),
-}
+# The platform's own fields by what its categories cover (`DataCategory.platform_data`), as
+# `subjects.categories` files the record's fields; blind indexes go with their values.
+PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {kind: CATEGORY_FIELDS[kind] for kind in PlatformData.values}
 _INDEXES = {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
 
 

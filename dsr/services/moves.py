@@ -49,6 +49,7 @@ from dsr.services.base import (
 from dsr.services.fanout import tasks_fan_out
 from dsr.sources import request_id_of_source, request_source
 from dsr.states import (
+    ADVANCES,
     NEEDS_REASON,
     NEEDS_VERIFIED_IDENTITY,
     OPEN,
@@ -172,12 +173,8 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     return revoked
 
 
-# The answers: given on the requester's authority, which must still hold (`request_guardian_refusal`).
-ANSWERS = frozenset({S.COMPLETED, S.PARTIALLY_COMPLETED})
-
-
 def guardian_authority_check(request: DataSubjectRequest, *, now: datetime | None = None) -> None:
-    """Refuse (409) to verify or answer a request whose guardian no longer acts for the child."""
+    """Refuse (409) to verify, work on or answer a request whose guardian no longer acts for the child."""
     refusal = request_guardian_refusal(request, now=now)
     if refusal is not None:
         raise refusal
@@ -185,10 +182,12 @@ def guardian_authority_check(request: DataSubjectRequest, *, now: datetime | Non
 
 def move_check(request: DataSubjectRequest, *, to: str, now: datetime | None = None) -> None:
     """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, work on or an answer to a
-    request whose requester's identity is not verified, and an answer to a guardian's request once that
-    guardian no longer acts for the child. `move` and completion both start here."""
+    request whose requester's identity is not verified, and any move that takes a guardian's request
+    further (`ADVANCES`: acknowledging, resuming, waiting for the customer, answering) once that guardian
+    no longer acts for the child; refusing or cancelling it stays possible. `move` and completion both
+    start here."""
     REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
-    if to in ANSWERS:
+    if to in ADVANCES:
         guardian_authority_check(request, now=now)
     if to in UNANSWERED_ENDS and not may_end_unanswered(request):
         raise Conflict(

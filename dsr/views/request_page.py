@@ -32,6 +32,7 @@ from dsr.selectors import (
     request_purposes_named,
     request_ready_to_answer,
     request_recipients_open,
+    request_rectification_notices,
     request_work_check,
     task_allowed_actions,
     work_staff,
@@ -92,8 +93,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     may_download = _may(request_work_check, request.user, found, download=True)
     actions = request_allowed_actions(found, request.user, now=now)
     actor = actor_for_user(request.user)
-    # Why a guardian's request can no longer be verified or answered (the guardianship moved, the ward
-    # turned 16): said once above the actions, which then offer the refusal.
+    # Why a guardian's request can no longer be verified, worked on or answered (the guardianship moved,
+    # the ward turned 16): said once above the actions, which then offer the refusal.
     guardian_refusal = request_guardian_refusal(found, now=now) if found.is_open else None
     context = {
         "req": found,
@@ -125,6 +126,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "ready_to_answer": request_ready_to_answer(found),
         # A withdrawal's recipients yet to confirm they stopped: it is answered once none is left.
         "recipients_open": request_recipients_open(found) if found.is_open else [],
+        # Those a rectification's answer told to correct the data, and whether each has.
+        "rectification_notices": request_rectification_notices(found, now=now),
         "overdue": found.is_overdue(now),
         "overdue_form": OverdueReasonForm(
             initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages
 from dsr import services
+from dsr.filters import RequestFilterSet
 from dsr.forms import (
     AssignForm,
     CompleteForm,
@@ -41,6 +42,7 @@ from dsr.selectors import (
     request_work_check,
     requests_by_reference,
     visible_request_by_id,
+    visible_requests,
     work_staff,
 )
 from dsr.states import RequestStatus
@@ -54,24 +56,10 @@ PAGE_SIZE = 50
 @staff_required("dsr.view_datasubjectrequest")
 def queue(request):
     form = QueueFilterForm(request.GET or None, staff_queryset=work_staff())
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        due = data.get("due")
-        filters = {
-            "type": data.get("type") or None,
-            "status": data.get("status") or None,
-            "assignee_id": data["assignee"].pk if data.get("assignee") else None,
-            "subject_ref": data.get("subject", "").strip() or None,
-            "as_guardian": bool(data.get("as_guardian")),
-            "overdue": due in ("overdue", "attention"),
-            "due_within": DUE_SOON if due in ("soon", "attention") else None,
-            "closed": data.get("closed") or None,
-            "closed_since": data.get("since"),
-            "closed_until": data.get("until"),
-        }
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})  # the fields that are valid; an unbound form has none
     now = timezone.now()
-    reference = form.cleaned_data.get("reference", "").strip() if form.is_valid() else ""
+    reference = data.get("reference", "").strip()
     if reference:
         # The reference a customer quotes finds the request itself, whatever the other filters say.
         matches = list(requests_by_reference(reference)[:PAGE_SIZE])
@@ -83,10 +71,42 @@ def queue(request):
             "dsr/queue.html",
             {"form": form, "page": None, "rows": rows, "now": now, "reference": reference},
         )
-    page = Paginator(request_queue(now=now, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Who and what: the API list's FilterSet, so a customer number nobody has or an assignee no staff
+    # member is is said here as the API says it, not shown as an empty queue. A type or status the
+    # form refused is shown on its field and left out, as before; the assignee is the FilterSet's to
+    # judge (the form's choices are only the staff who work requests now).
+    subject_ref = data.get("subject", "").strip()
+    who = {
+        "type": data.get("type", ""),
+        "status": data.get("status", ""),
+        "subject": subject_ref,
+        # The box adds to a customer's requests; ticked alone it meant nothing, and still does.
+        "as_guardian": "true" if subject_ref and data.get("as_guardian") else "",
+        "assignee": request.GET.get("assignee", "").strip(),
+    }
+    try:
+        matching = RequestFilterSet.apply(who, visible_requests(request.user), now=now)
+    except InvalidInput as error:
+        return render(
+            request,
+            "dsr/queue.html",
+            {"form": form, "page": None, "rows": [], "now": now, "filter_error": error.text},
+            status=400,
+        )
+    due = data.get("due")
+    listed = request_queue(
+        base=matching,
+        now=now,
+        overdue=due in ("overdue", "attention"),
+        due_within=DUE_SOON if due in ("soon", "attention") else None,
+        closed=data.get("closed") or None,
+        closed_since=data.get("since"),
+        closed_until=data.get("until"),
+    )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
     # Said in words: the customer's rows include the requests they filed as guardian for a ward.
-    as_guardian_of = filters["subject_ref"] if filters.get("subject_ref") and filters["as_guardian"] else None
+    as_guardian_of = subject_ref if who["as_guardian"] else None
     return render(
         request,
         "dsr/queue.html",

@@ -5,9 +5,10 @@ number nobody has, a request type that does not exist) is a 400 saying so, not a
 import pytest
 from django.urls import reverse
 
+from dsr import services
 from dsr.selectors import requests_of_customer
 from tests.consents.factories import child_of
-from tests.dsr.factories import make_request
+from tests.dsr.factories import STAFF, make_request
 from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,30 @@ def test_an_unknown_request_type_is_a_400_naming_it(as_user, privacy_officer, su
     assert list(answer.json()) == ["type"]
     assert in_either_language("Unknown request type.", answer.json()["type"][0])
     assert len(_ids(api.get(LIST, {"type": "access"}))) == 1
+
+
+def test_staff_filtering_by_an_assignee_nobody_is_are_told(
+    as_user, privacy_officer, officer, customer_a, subject
+):
+    """An id no staff member has was an empty list, as if nothing were assigned to them."""
+    assigned = make_request(subject, type="access")
+    services.request_assign(actor=STAFF, request_id=assigned.pk, assignee=privacy_officer)
+    api = as_user(privacy_officer)
+
+    answer = api.get(LIST, {"assignee": "987654"})
+
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["assignee"]
+    assert in_either_language("No staff member has this user id.", answer.json()["assignee"][0])
+    # A customer's login is no staff member either.
+    assert api.get(LIST, {"assignee": customer_a.pk}).status_code == 400
+    assert _ids(api.get(LIST, {"assignee": privacy_officer.pk})) == {str(assigned.pk)}
+    assert _ids(api.get(LIST, {"assignee": officer.pk})) == set()
+
+
+def test_a_customer_learns_nothing_of_staff_ids(as_user, customer_a, privacy_officer):
+    """To a customer, an id nobody has reads as a staff member's does: their requests assigned to it."""
+    api = as_user(customer_a)
+    for user_id in ("987654", privacy_officer.pk):
+        answer = api.get(LIST, {"assignee": user_id})
+        assert answer.status_code == 200 and answer.json()["results"] == [], user_id

@@ -194,3 +194,82 @@ def test_a_ward_who_turned_16_is_not_offered_for_verification_on_the_guardians_a
     sixteen = timezone.now() + timedelta(days=366)
     assert "verify" in request_allowed_actions(request, privacy_officer)
     assert "verify" not in request_allowed_actions(request, privacy_officer, now=sixteen)
+
+
+def _waiting_for_the_customer(former, child):
+    """A former guardian's access request, verified and in progress, then put on waiting for the
+    customer; then the guardianship moves to someone else."""
+    request = verify(filed_by(former, child, type="access"), former.national_id)
+    return dsr_services.request_transition(
+        actor=SYSTEM, request_id=request.pk, to="awaiting_customer", note="Which account?"
+    )
+
+
+def test_a_former_guardians_request_does_not_go_back_to_work_after_waiting(customer_a, customer_b):
+    """Only verifying and answering were refused: staff (or an answer to the bank's question) could
+    still take the request back to "in progress" after the guardianship had moved, and work it on an
+    authority that had ended. Every move that takes the request further is refused the same way;
+    refusing it stays possible."""
+    former, new = customer_a.customer_account.subject, customer_b.customer_account.subject
+    child = child_of(former, age=10)
+    waiting = _waiting_for_the_customer(former, child)
+    guardianship_moves(child, to=new)
+
+    with pytest.raises(Conflict) as refused:
+        dsr_services.request_transition(actor=SYSTEM, request_id=waiting.pk, to="in_progress")
+    assert refused.value.code == "guardian_authority_ended"
+    # Nor back to identity checks, nor through the answer to the bank's question (the child's own).
+    with pytest.raises(Conflict):
+        dsr_services.request_transition(actor=SYSTEM, request_id=waiting.pk, to="verifying_identity")
+    with pytest.raises(Conflict) as refused:
+        dsr_services.request_customer_reply(
+            actor=SYSTEM, request_id=waiting.pk, subject=child, text="The savings account."
+        )
+    assert refused.value.code == "guardian_authority_ended"
+    assert DataSubjectRequest.objects.get(pk=waiting.pk).status == "awaiting_customer"
+
+    assert dsr_services.request_reject(
+        actor=SYSTEM, request_id=waiting.pk, reason="identity_not_verified"
+    ).status == "rejected"
+
+
+def test_a_former_guardians_request_is_neither_acknowledged_nor_put_on_waiting(customer_a, customer_b):
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    received = filed_by(former, child)
+    in_progress = verify(filed_by(former, child, type="access"), former.national_id)
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+
+    with pytest.raises(Conflict):
+        dsr_services.request_acknowledge(actor=SYSTEM, request_id=received.pk)
+    with pytest.raises(Conflict):
+        dsr_services.request_transition(
+            actor=SYSTEM, request_id=in_progress.pk, to="awaiting_customer", note="Which account?"
+        )
+    assert DataSubjectRequest.objects.get(pk=received.pk).status == "received"
+    assert DataSubjectRequest.objects.get(pk=in_progress.pk).status == "in_progress"
+    # The refusal still acknowledges receipt (both clocks' acknowledgement is met).
+    rejected = dsr_services.request_reject(
+        actor=SYSTEM, request_id=received.pk, reason="identity_not_verified"
+    )
+    assert rejected.acknowledged_at is not None
+
+
+def test_the_page_offers_only_the_refusal_on_a_former_guardians_waiting_request(
+    customer_a, customer_b, privacy_officer
+):
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    waiting = _waiting_for_the_customer(former, child)
+    received = filed_by(former, child)
+    assert "resume" in request_allowed_actions(waiting, privacy_officer)
+    assert "acknowledge" in request_allowed_actions(received, privacy_officer)
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+    waiting.refresh_from_db()
+    received.refresh_from_db()
+
+    actions = request_allowed_actions(waiting, privacy_officer)
+    assert {"resume", "pause", "verify", "complete"}.isdisjoint(actions) and "reject" in actions
+    assert {"acknowledge", "verify"}.isdisjoint(request_allowed_actions(received, privacy_officer))
+    # Nor is the former guardian offered to answer the bank's question.
+    assert "reply" not in request_allowed_actions(waiting, customer_a)

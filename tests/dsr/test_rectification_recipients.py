@@ -5,10 +5,12 @@ data, gets a notice naming the corrected fields, to acknowledge as it acknowledg
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -21,6 +23,7 @@ from subjects.services import subject_rectify
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import STAFF, make_inventory, verified_request
 from tests.factories import make_subject
+from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +198,86 @@ def test_passing_a_correction_on_reads_a_fixed_number_of_queries_however_many_co
     (notice,) = WithdrawalDuty.objects.filter(subject=many, kind=WithdrawalDuty.Kind.RECTIFICATION)
     message = OutboxMessage.objects.get(pk=notice.notice_message_id)
     assert json.loads(message.payload)["purposes"] == sorted([*codes, "legacy-many"])
+
+
+NEW_NATIONAL_ID = "079088001299"
+
+
+def test_a_recipient_is_told_only_of_the_fields_of_the_data_categories_it_was_shared(client_user, subject):
+    """A recipient that received only the customer's contact details holds no national id: it is not
+    told that one was corrected (nor given the customer's number for it), and a notice names only the
+    corrected fields of the categories its purposes shared with it. A purpose that declares no category
+    says nothing of what it shares: its recipients are told of every corrected field."""
+    mailer = make_recipient("Mailing House", client=client_user, url="https://mailer.example/hook")
+    registry = make_recipient("ID Registry", client=client_user, url="https://registry.example/hook")
+    agency = make_recipient("Ad Agency", client=client_user, url="https://agency.example/hook")
+    undeclared = make_recipient("Old Partner", client=client_user, url="https://old.example/hook")
+    grant(subject, make_purpose("statements", recipients=[mailer], data_categories=["contact"]))
+    grant(subject, make_purpose("id-check", recipients=[registry], data_categories=["identity", "contact"]))
+    grant(subject, make_purpose("interests", recipients=[agency], data_categories=["preferences"]))
+    grant(subject, make_purpose("legacy-sharing", recipients=[undeclared]))
+
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"national_id": NEW_NATIONAL_ID})
+
+    assert not _notices(mailer).exists() and not _notices(agency).exists()
+    assert not OutboxMessage.objects.filter(endpoint=mailer.endpoint, topic="consent.data_rectified").exists()
+    assert list(_notices(registry).values_list("fields", flat=True)) == [["national_id"]]
+    assert list(_notices(undeclared).values_list("fields", flat=True)) == [["national_id"]]
+    entry = AuditEntry.objects.get(action="consents.duty.rectification_opened", subject_id=subject.pk)
+    assert entry.data["recipients"] == sorted([registry.pk, undeclared.pk])
+
+    subject_rectify(
+        actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE, "full_name": "Trần Thị Mới"}
+    )
+
+    (notice,) = _notices(mailer)
+    assert notice.fields == ["phone"]
+    payload = json.loads(OutboxMessage.objects.get(pk=notice.notice_message_id).payload)
+    assert (payload["fields"], payload["purposes"]) == (["phone"], ["statements"])
+    assert _notices(registry).order_by("received_at").last().fields == ["full_name", "phone"]
+    assert not _notices(agency).exists()
+
+
+def test_a_recipient_of_two_purposes_hears_of_a_field_under_the_purpose_that_shared_it(
+    client_user, subject
+):
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    grant(subject, make_purpose("policy-letters", recipients=[insurer], data_categories=["contact"]))
+    grant(subject, make_purpose("underwriting", recipients=[insurer], data_categories=["identity"]))
+
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"national_id": NEW_NATIONAL_ID})
+
+    (notice,) = _notices(insurer)
+    payload = json.loads(OutboxMessage.objects.get(pk=notice.notice_message_id).payload)
+    assert (notice.fields, payload["purposes"]) == (["national_id"], ["underwriting"])
+
+
+def test_the_request_page_lists_the_recipients_its_rectification_told(
+    logged_in, privacy_officer, client_user, subject
+):
+    """The notices a rectification request's answer sent were only on the Recipient notices page: the
+    request page now lists them, each recipient with when it must correct, whether and when it
+    acknowledged, and whether late; a correction made another time is not this request's."""
+    insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
+    bureau = make_recipient("Credit Bureau")
+    grant(subject, make_purpose("bancassurance", recipients=[insurer, bureau]))
+    make_inventory()
+    request = _finish(verified_request(subject, type="rectify", corrections={"phone": NEW_PHONE}))
+    insurers, bureaus = _notices(insurer).get(), _notices(bureau).get()
+    a_day_late = insurers.due_at + timedelta(days=1)
+    duty_acknowledge(actor=STAFF, duty_id=insurers.pk, note="policy system updated", now=a_day_late)
+    subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"email": "moi@example.vn"}, reason="later")
+
+    page = logged_in(privacy_officer).get(reverse("dsr:detail", args=[request.pk])).content.decode()
+
+    table = page[page.index('data-testid="rectification-notices"'):]
+    table = table[: table.index("</table>")]
+    assert "<caption" in table and '<th scope="col"' in table
+    assert in_either_language("Recipients told of the correction", table)
+    rows = table.split('data-testid="rectification-notice"')[1:]
+    assert len(rows) == 2  # the later correction's notices are not this request's
+    by_name = {("Partner Insurance" if "Partner Insurance" in row else "Credit Bureau"): row for row in rows}
+    assert in_either_language("late", by_name["Partner Insurance"])
+    assert timezone.localtime(bureaus.due_at).strftime("%Y") in by_name["Credit Bureau"]
+    assert in_either_language("Not yet", by_name["Credit Bureau"])
+    assert not in_either_language("late", by_name["Credit Bureau"])

@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from dsr import services
 from dsr.models import DataSubjectRequest
 from dsr.selectors import request_queue
-from tests.dsr.factories import MONDAY, make_request
+from tests.dsr.factories import MONDAY, STAFF, make_request
+from tests.pages import in_either_language, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,50 @@ def test_a_date_outside_the_range_is_a_message_not_a_500(client, privacy_officer
 
     assert response.status_code == 200
     assert "Hãy nhập một ngày" in response.content.decode()
+
+
+UNKNOWN_CIF = "No customer with this customer number (CIF)."
+UNKNOWN_ASSIGNEE = "No staff member has this user id."
+
+
+def _filter_refused(page: str, message: str) -> bool:
+    """The queue says why it lists nothing, in the reader's language, instead of an empty list."""
+    refusal = page[page.index('data-testid="queue-filter-error"'):]
+    refusal = refusal[: refusal.index("</")]
+    return in_either_language(message, refusal) and translated(message, "vi") != message
+
+
+def test_a_customer_number_nobody_has_is_said_not_an_empty_queue(requests, logged_in, privacy_officer):
+    """The API answers 400 for it; the page showed "No request matches these filters", as if the
+    customer had no request."""
+    client = logged_in(privacy_officer)
+
+    answer = client.get(reverse("dsr:queue"), {"subject": "NO-SUCH-CIF"})
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert _filter_refused(page, UNKNOWN_CIF)
+    assert 'data-testid="queue-row"' not in page
+    assert not in_either_language("No request matches these filters.", page)
+    # The customer's own number lists their requests, as before.
+    known = client.get(reverse("dsr:queue"), {"subject": requests["open"].subject.external_ref})
+    assert known.status_code == 200 and known.content.decode().count('data-testid="queue-row"') == 4
+
+
+def test_an_assignee_nobody_is_is_said_not_the_whole_queue(requests, logged_in, privacy_officer, officer):
+    """An id no staff member has was a field error above the whole queue, every filter dropped."""
+    services.request_assign(actor=STAFF, request_id=requests["open"].pk, assignee=privacy_officer)
+    client = logged_in(privacy_officer)
+
+    answer = client.get(reverse("dsr:queue"), {"assignee": "987654", "type": "access"})
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert _filter_refused(page, UNKNOWN_ASSIGNEE)
+    assert 'data-testid="queue-row"' not in page
+    # A staff member's id lists what is assigned to them, with the other filters.
+    mine = client.get(reverse("dsr:queue"), {"assignee": privacy_officer.pk}).content.decode()
+    assert mine.count('data-testid="queue-row"') == 1
+    assert reverse("dsr:detail", args=[requests["open"].pk]) in mine
+    theirs = client.get(reverse("dsr:queue"), {"assignee": officer.pk, "type": "access"})
+    assert theirs.status_code == 200 and 'data-testid="queue-row"' not in theirs.content.decode()
