@@ -52,6 +52,9 @@ class ConsentsConfig(AppConfig):
             grant_permissions(role, "consents.add_consent", "consents.change_consent")
         for role in (Role.PRIVACY, Role.DPO):
             grant_permissions(role, "consents.acknowledge_withdrawalduty")
+        # Who reads the deadline report reads the consent report (deadlines.apps); officers do not.
+        for role in (Role.PRIVACY, Role.DPO, Role.AUDITOR):
+            grant_permissions(role, "consents.view_consent_report")
         grant_permissions(
             Role.DPO, "consents.manage_catalogue", "consents.add_purpose", "consents.import_consents"
         )

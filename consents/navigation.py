@@ -75,6 +75,11 @@ def register() -> None:
             for url_name, label, icon, order, perm in PORTAL_PAGES
         ),
         MenuItem("me", "consents:me_consents", _("My consents"), icon="check", order=20),
+        # Beside the deadline report (dsr's "Reports", order 70), for the same readers.
+        MenuItem(
+            "portal", "consents:report", _("Consent report"), icon="chart", order=71,
+            permission="consents.view_consent_report", group="oversight",
+        ),
     )
     register_dashboard_cards(_portal_cards, area="portal")
     register_dashboard_cards(_me_cards, area="me")

@@ -29,6 +29,22 @@ def parse_day(value: str | None, *, field: str) -> date | None:
     return day
 
 
+def parse_month(value: str | None, *, field: str) -> date | None:
+    """A YYYY-MM month (what a month picker sends) as its first day, or None when empty;
+    InvalidInput otherwise."""
+    if not value:
+        return None
+    try:
+        year, month = (int(part) for part in value.split("-")) if len(value) == len("YYYY-MM") else (0, 0)
+        first = date(year, month, 1)
+    except ValueError:  # not two numbers, or not a month (2026-13)
+        first = None
+    if first is None:
+        raise InvalidInput(_("Give a month as YYYY-MM."), field=field)
+    _check_range(first, field=field)
+    return first
+
+
 def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.min) -> datetime | None:
     """A date (taken at `day_starts_at`, local time) or an ISO 8601 date-time (local time when it
     has no offset), aware; None when empty; InvalidInput when it is not a real moment."""

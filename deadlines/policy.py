@@ -269,6 +269,18 @@ def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalenda
     return datetime.combine(last_day, _END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of this local (Asia/Ho_Chi_Minh) day, as an aware datetime: report periods run
+    from one local midnight to another."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+def local_month(first: date) -> tuple[datetime, datetime]:
+    """The local month that starts on `first` (its first day), from its first midnight to the next
+    month's: a monthly report's period."""
+    return local_midnight(first), local_midnight(add_months(first, 1))
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's last day (31 January + 1 month = 28 February)."""
     month_index = day.month - 1 + months

@@ -12,7 +12,7 @@ The requests area may read consents (arrows point that way), so withdrawal dutie
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q
@@ -23,7 +23,7 @@ from consents.models import WithdrawalDuty
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
-from deadlines.policy import LOCAL_TZ
+from deadlines.policy import LOCAL_TZ, local_midnight
 from dsr.models import Channel, DataSubjectRequest
 from dsr.selectors import (
     ANSWER_BY,
@@ -62,12 +62,6 @@ CSV_COLUMNS = (
 
 def _rate(on_time: int, closed: int) -> float | None:
     return round(on_time / closed, 4) if closed else None
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of this local (Asia/Ho_Chi_Minh) day, as an aware datetime: report periods run
-    from one local midnight to another."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
 def _end_of_local_day(now: datetime) -> datetime:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consents.api import catalogue, views
+from consents.api import catalogue, reports, views
 
 urlpatterns = [
     path("purposes/", catalogue.PurposeListCreateView.as_view(), name="purpose-list"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
     path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
     path("consent-imports/", catalogue.ConsentImportView.as_view(), name="consent-import"),
+    path("reports/consents/", reports.ConsentReportView.as_view(), name="report-consents"),
     path("withdrawal-duties/", catalogue.DutyListView.as_view(), name="withdrawal-duty-list"),
     path(
         "withdrawal-duties/<uuid:pk>/acknowledge/",

@@ -85,6 +85,7 @@ class Consent(StatefulModel):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-granted_at"]
+        permissions = [("view_consent_report", _("Can see the consent report"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "purpose"],

@@ -15,6 +15,7 @@ from consents.views.catalogue import (
     recipient_list,
 )
 from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_receipt, me_withdraw
+from consents.views.reports import report
 from consents.views.staff import (
     staff_grant,
     staff_receipt,
@@ -40,6 +41,7 @@ __all__ = [
     "purpose_edit",
     "purpose_list",
     "recipient_list",
+    "report",
     "staff_grant",
     "staff_receipt",
     "staff_recorded",

@@ -14,7 +14,7 @@ from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
-from deadlines.policy import LOCAL_TZ, add_months
+from deadlines.policy import LOCAL_TZ, add_months, local_month
 from dsr.charts import backlog_chart, trend_chart
 from dsr.reports import (
     deadline_report,
@@ -69,7 +69,7 @@ def monthly(request, year: int, month: int):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     first = date(year, month, 1)
-    since, until = local_midnight(first), local_midnight(add_months(first, 1))
+    since, until = local_month(first)
     now = min(timezone.now(), until)
     with replica_reads():
         report = deadline_report(now=now, since=since, until=until)

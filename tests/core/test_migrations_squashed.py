@@ -8,8 +8,8 @@ today's chain builds on an empty database. The fixture's engine is the one the s
 
 Some migrations written after the squash rewrite rows on purpose (`REWRITES`): their table may change,
 but no row comes or goes, the rewritten values are those a new database is seeded with, and unapplied
-they give back every row as it was. The role groups' permissions are written from today's code after
-every migrate (`SYNCED`): an old database must end with those of a new one.
+they give back every row as it was. The permissions and the role groups' permissions are written from
+today's code after every migrate (`SYNCED`): an old database must end with those of a new one.
 """
 from __future__ import annotations
 
@@ -52,9 +52,14 @@ REWRITES = {
     ),
 }
 BEFORE_REWRITES = [("deadlines", "0001_squashed"), ("regulator", "0001_squashed")]
-# Tables post_migrate writes from today's code whatever the migrations (core.roles.roles_sync), with
-# what of them an old database must then read as a new one does.
+# Tables post_migrate writes from today's code whatever the migrations (the models' permissions, Django's
+# create_permissions; the role groups', core.roles.roles_sync), with what of them an old database must
+# then read as a new one does.
 SYNCED = {
+    "auth_permission": (
+        "SELECT ct.app_label, p.codename, p.name FROM auth_permission p"
+        " JOIN django_content_type ct ON ct.id = p.content_type_id"
+    ),
     "auth_group_permissions": (
         "SELECT g.name, ct.app_label, p.codename FROM auth_group_permissions gp"
         " JOIN auth_group g ON g.id = gp.group_id JOIN auth_permission p ON p.id = gp.permission_id"

@@ -171,6 +171,7 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "POST": ("/api/v1/request-tasks/{task}/complete/", CASEWORKERS | CLIENT)
     },
     "api/v1/reports/deadlines/": {"GET": ("/api/v1/reports/deadlines/", {"privacy", "dpo", "auditor"})},
+    "api/v1/reports/consents/": {"GET": ("/api/v1/reports/consents/", {"privacy", "dpo", "auditor"})},
     # Regulator: breaches, impact-assessment dossiers, the record of processing, notice announcements.
     "api/v1/breaches/": {"GET": ("/api/v1/breaches/", AUDIT), "POST": ("/api/v1/breaches/", DPO)},
     "api/v1/breaches/<uuid:pk>/": {
@@ -375,6 +376,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         CASEWORKERS,
     ),
     "portal/reports/deadlines/": ("GET", "/portal/reports/deadlines/", {"privacy", "dpo", "auditor"}),
+    "portal/reports/consents/": ("GET", "/portal/reports/consents/", {"privacy", "dpo", "auditor"}),
     "portal/reports/deadlines/<int:year>-<int:month>/": (
         "GET",
         "/portal/reports/deadlines/2026-03/",

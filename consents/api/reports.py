@@ -1,0 +1,50 @@
+"""`GET /api/v1/reports/consents/`: the consent report of a month as JSON, or CSV with `?format=csv`
+(the figures of the portal page, `consents.selectors.report`)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consents.reports import report_csv
+from consents.selectors.report import consent_report_month
+from core.api.renderers import ReportCSVRenderer, csv_download
+from core.moments import parse_month
+from core.replica import replica_reads
+
+
+class ConsentReportCSVRenderer(ReportCSVRenderer):
+    report_key = "by_purpose"
+
+    def report_csv(self, report: dict) -> str:
+        return report_csv(report)
+
+
+class ConsentReportView(APIView):
+    required_permissions = {"GET": "consents.view_consent_report"}
+    required_scopes = {"GET": "reports:read"}
+    renderer_classes = [JSONRenderer, ConsentReportCSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, description="YYYY-MM, local time (default: this month)."),
+            OpenApiParameter("format", str, enum=["json", "csv"]),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "Consents in the month, by purpose (`by_purpose`, each with its `channels`) and channel "
+            "(`by_channel`): `granted` (a re-grant counts again), `refused`, `withdrawn` (`withdrawn_whole`: "
+            "the customer had no consent left; `withdrawn_partial`: they kept another purpose), `expired`, "
+            "counted from the events, and `in_force_at_end`; and by recipient (`recipients`) the stops the "
+            "month's withdrawals sent: `sent`, `acknowledged_on_time` (by the bank's deadline, 72 hours), "
+            "`acknowledged_late`, `open`, `open_overdue`. Figures stand as of the month's end, or now "
+            "(`as_of`). Labels are in the caller's language."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        first = parse_month(request.query_params.get("month"), field="month")
+        with replica_reads():
+            report = consent_report_month(first)
+        return csv_download(request, Response(report), f"consent-report-{report['month']:%Y-%m}.csv")

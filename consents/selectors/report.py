@@ -1,0 +1,202 @@
+"""The consent report: what customers answered in a period, by purpose and channel, and how the
+recipients stopped after the period's withdrawals. One set of figures behind the portal page, its CSV
+and `GET /api/v1/reports/consents/`.
+
+A period runs from one local (Asia/Ho_Chi_Minh) midnight to another, `[since, until)`; a month by
+default. What happened in it is counted from the append-only events (`ConsentEvent`), one per answer
+or move, so a re-grant after a withdrawal is a grant again and nothing a join repeats is counted twice.
+Every figure is as of `until`, or as of now while the period runs (`as_of`): what stands at its end
+(consents in force, stops still open) is read from the times the rows keep (granted, ended, expires,
+acknowledged), so a month's figures do not change when the next month's acknowledgements arrive.
+
+- **channel**: the one the customer answered or withdrew through; an expiry (and a platform's stop)
+  has none, and counts under the channel the consent was given through.
+- **withdrawn whole / partial**: partial when the customer kept consent to another purpose after it,
+  whole when they had none left (a withdrawal of several purposes at once counts each purpose, all
+  whole when nothing was kept).
+- **stops**: the recipients' duties to stop processing that the period's withdrawals opened
+  (`WithdrawalDuty.objects.stops()`; notices of a correction are another kind, left out), due by the
+  bank's committed deadline (`deadlines.policy`, 72 hours by the bank's policy): acknowledged by it,
+  acknowledged after it, or still open (and of those, past it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from consents.models import (
+    Channel,
+    Consent,
+    ConsentEvent,
+    ConsentStatus,
+    LegalBasis,
+    Purpose,
+    Recipient,
+    WithdrawalDuty,
+)
+from core.labels import choice_label
+from deadlines.policy import LOCAL_TZ, local_month
+
+CONSENT_FIGURES = ("granted", "refused", "withdrawn", "withdrawn_whole", "withdrawn_partial", "expired",
+                   "in_force_at_end")
+STOP_FIGURES = ("sent", "acknowledged_on_time", "acknowledged_late", "open", "open_overdue")
+_CHANNEL_ORDER = {key: index for index, key in enumerate(Channel.values)}
+
+
+def _in_force_at(moment: datetime) -> Q:
+    """Consents in force at the end of a period that ends at `moment`: granted before it, not ended or
+    expired before it. A refusal is a record, never in force."""
+    return (
+        Q(granted_at__lt=moment)
+        & ~Q(status=ConsentStatus.REFUSED)
+        & (Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
+        & (Q(expires_at__isnull=True) | Q(expires_at__gte=moment))
+    )
+
+
+def _kept_after(event_at) -> Q:
+    """Consents still in force just after the withdrawal at `event_at` (the outer event's time): those
+    ended at that very moment went with it."""
+    return (
+        Q(granted_at__lte=event_at)
+        & ~Q(status=ConsentStatus.REFUSED)
+        & (Q(ended_at__isnull=True) | Q(ended_at__gt=event_at))
+        & (Q(expires_at__isnull=True) | Q(expires_at__gt=event_at))
+    )
+
+
+def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str, int]]:
+    """Grants, refusals, withdrawals (whole, partial) and expiries in the period, by purpose and
+    channel: one grouped query over the events."""
+    kept_another = Exists(
+        Consent.objects.filter(_kept_after(OuterRef("at")), subject_id=OuterRef("subject_id"))
+        .exclude(purpose_id=OuterRef("consent__purpose_id"))
+    )
+    withdrawn = Q(kind=ConsentStatus.WITHDRAWN)
+    rows = (
+        ConsentEvent.objects.filter(at__gte=since, at__lt=until)
+        .values(purpose_key=F("consent__purpose_id"),
+                channel_key=Coalesce(NullIf("channel", Value("")), "consent__channel"))
+        .annotate(
+            granted=Count("pk", filter=Q(kind=ConsentStatus.GRANTED)),
+            refused=Count("pk", filter=Q(kind=ConsentStatus.REFUSED)),
+            withdrawn=Count("pk", filter=withdrawn),
+            withdrawn_partial=Count("pk", filter=withdrawn & Q(kept_another)),
+            expired=Count("pk", filter=Q(kind=ConsentStatus.EXPIRED)),
+        )
+        .order_by()
+    )
+    found = {}
+    for row in rows:
+        figures = {k: row[k] for k in ("granted", "refused", "withdrawn", "withdrawn_partial", "expired")}
+        figures["withdrawn_whole"] = figures["withdrawn"] - figures["withdrawn_partial"]
+        found[(row["purpose_key"], row["channel_key"])] = figures
+    return found
+
+
+def _in_force(as_of: datetime) -> dict[tuple[int, str], int]:
+    rows = (
+        Consent.objects.filter(_in_force_at(as_of))
+        .values("purpose_id", "channel")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {(row["purpose_id"], row["channel"]): row["count"] for row in rows}
+
+
+def _summed(rows: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, int]:
+    return {name: sum(row[name] for row in rows) for name in names}
+
+
+def _by_purpose(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
+    events, in_force = _events(since, as_of), _in_force(as_of)
+    cells: dict[int, dict[str, dict[str, int]]] = {}
+    for (purpose_id, channel), figures in events.items():
+        cells.setdefault(purpose_id, {})[channel] = {**dict.fromkeys(CONSENT_FIGURES, 0), **figures}
+    for (purpose_id, channel), count in in_force.items():
+        cell = cells.setdefault(purpose_id, {}).setdefault(channel, dict.fromkeys(CONSENT_FIGURES, 0))
+        cell["in_force_at_end"] = count
+    # Every purpose a customer can consent to has its row, with nothing in it if need be.
+    purposes = Purpose.objects.filter(Q(legal_basis=LegalBasis.CONSENT, active=True) | Q(pk__in=list(cells)))
+    rows = []
+    for purpose in sorted(purposes, key=lambda purpose: purpose.code):
+        channels = [
+            {"channel": channel, "label": choice_label(Channel.choices, channel), **figures}
+            for channel, figures in sorted(
+                cells.get(purpose.pk, {}).items(), key=lambda item: _CHANNEL_ORDER.get(item[0], len(Channel))
+            )
+        ]
+        rows.append({"purpose": purpose.code, "label": purpose.name, **_summed(channels, CONSENT_FIGURES),
+                     "channels": channels})
+    return rows
+
+
+def _by_channel(by_purpose: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every channel's figures over all purposes (sums of the purpose rows: no query)."""
+    cells = [cell for row in by_purpose for cell in row["channels"]]
+    return [
+        {"channel": key, "label": str(label),
+         **_summed([cell for cell in cells if cell["channel"] == key], CONSENT_FIGURES)}
+        for key, label in Channel.choices
+    ]
+
+
+def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
+    """The stops the period's withdrawals sent, by recipient, as they stood at `as_of`: one grouped
+    query (a duty names one consent and one recipient: the joins repeat nothing)."""
+    acknowledged = Q(acknowledged_at__isnull=False, acknowledged_at__lt=as_of)
+    rows = (
+        WithdrawalDuty.objects.stops()
+        .filter(consent__withdrawn_at__gte=since, consent__withdrawn_at__lt=as_of)
+        .values("recipient_id", "recipient__name", "recipient__kind", "recipient__active")
+        .annotate(
+            sent=Count("pk"),
+            acknowledged_on_time=Count("pk", filter=acknowledged & Q(acknowledged_at__lte=F("due_at"))),
+            acknowledged_late=Count("pk", filter=acknowledged & Q(acknowledged_at__gt=F("due_at"))),
+            open=Count("pk", filter=~acknowledged),
+            open_overdue=Count("pk", filter=~acknowledged & Q(due_at__lt=as_of)),
+        )
+        .order_by("recipient__name")
+    )
+    return [
+        {
+            "recipient": row["recipient_id"],
+            "label": row["recipient__name"],
+            "kind": row["recipient__kind"],
+            "kind_label": choice_label(Recipient.Kind.choices, row["recipient__kind"]),
+            "active": row["recipient__active"],
+            **{name: row[name] for name in STOP_FIGURES},
+        }
+        for row in rows
+    ]
+
+
+def consent_report(*, since: datetime, until: datetime, now: datetime | None = None) -> dict[str, Any]:
+    """Every figure of the consent report for `[since, until)`, labels in the active language."""
+    now = now or timezone.now()
+    as_of = min(now, until)
+    by_purpose = _by_purpose(since, as_of)
+    recipients = _stops(since, as_of)
+    return {
+        "generated_at": now,
+        "period": {"since": since, "until": until},
+        "as_of": as_of,
+        "totals": _summed(by_purpose, CONSENT_FIGURES),
+        "by_purpose": by_purpose,
+        "by_channel": _by_channel(by_purpose),
+        "recipients": recipients,
+        "recipient_totals": _summed(recipients, STOP_FIGURES),
+    }
+
+
+def consent_report_month(first: date | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+    """The report of the local month starting on `first` (by default, this month), with `month`."""
+    now = now or timezone.now()
+    first = first or timezone.localtime(now, LOCAL_TZ).date().replace(day=1)
+    since, until = local_month(first)
+    return {**consent_report(since=since, until=until, now=now), "month": first}
