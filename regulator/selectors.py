@@ -132,18 +132,20 @@ class DossierDue:
 
     @property
     def filed(self) -> bool:
-        return self.dossier is not None and self.dossier.status == DossierStatus.FILED
+        """Whether the authority has the current version (`dossier_filed_as_is`, as the file button)."""
+        return self.dossier is not None and dossier_filed_as_is(self.dossier)
+
+    @property
+    def first_filing_pending(self) -> bool:
+        """Never filed: the 60 days run for the first filing; a later version is filed again, on no
+        such clock."""
+        return self.dossier is not None and self.dossier.status != DossierStatus.FILED
 
     def overdue(self, now: datetime) -> bool:
-        return self.dossier is not None and not self.filed and self.dossier.due_at < now
+        return self.first_filing_pending and self.dossier.due_at < now
 
     def due_soon(self, now: datetime, days: int = 14) -> bool:
-
-        return (
-            self.dossier is not None
-            and not self.filed
-            and now <= self.dossier.due_at <= now + timedelta(days=days)
-        )
+        return self.first_filing_pending and now <= self.dossier.due_at <= now + timedelta(days=days)
 
 
 def breach_affected_count(breach: Breach) -> int:
