@@ -57,6 +57,10 @@ CSV_COLUMNS = (
     "overdue_statutory",
     "overdue_acknowledgement",
     "within_law_rate",
+    # Then the deadlines breached in the period (`breaches` lines: `key` the source, `clock`, `count`),
+    # and the line's label in the reader's language.
+    "clock",
+    "label",
 )
 
 
@@ -245,9 +249,11 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
 
 
 def report_csv(report: dict[str, Any]) -> str:
-    """The report as CSV: one line for the totals, each request type, each channel, the duties, and
-    one `type_and_status` line per type and status counted (`key` the type, then `status`, `count`:
-    the JSON's `by_type_and_status`)."""
+    """The report as CSV: one line for the totals, each request type, each channel, the duties, one
+    `type_and_status` line per type and status counted (`key` the type, then `status`, `count`: the
+    JSON's `by_type_and_status`), and one `breaches` line per source and clock whose deadlines the
+    period breached (`key` the source, then `clock`, `count`: the JSON's `breaches`). Types, channels
+    and breaches carry their label, worded as `report_labelled` left them."""
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(CSV_COLUMNS)
@@ -272,6 +278,9 @@ def report_csv(report: dict[str, Any]) -> str:
     )
     for row in report["by_type_and_status"]:
         line("type_and_status", row["type"], {"status": row["status"], "count": row["count"]})
+    for row in report["breaches"]:
+        label = f"{row['source_label']}: {row['clock_label']}"
+        line("breaches", row["source"], {"clock": row["clock"], "count": row["count"], "label": label})
     return out.getvalue()
 
 
