@@ -12,18 +12,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from deadlines.clocks import deadlines_sweep
 from deadlines.models import DeadlineBreach
 from dsr import services
 from dsr.reports import deadline_report, monthly_csv, monthly_figures, report_csv
-from dsr.services.reporting import report_send
-from integrations.delivery import outbox_deliver
-from integrations.models import OutboxMessage
 from tests.dsr.factories import MONDAY, STAFF, make_request
-from tests.jobs.factories import staff
+from tests.jobs.factories import monthly_report_emailed
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -115,10 +111,6 @@ def test_the_pages_and_the_dpo_email_show_the_acknowledgements(march, client, dp
         "1",
         "1",
     )
-    staff("chi", "dpo")
-    report_send(kind="monthly", now=SENT)
-    (message,) = OutboxMessage.objects.filter(topic="report.deadlines.monthly")
-    outbox_deliver(message.pk, now=SENT)
-    (email,) = mail.outbox
+    email = monthly_report_emailed(SENT)
     body = email.alternatives[0][0]
     assert (_figure(body, "acknowledged-on-time"), _figure(body, "acknowledged-late")) == ("1", "1")

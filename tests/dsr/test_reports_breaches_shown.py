@@ -10,17 +10,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
 from deadlines.clocks import clock_labels, deadlines_sweep
 from dsr.reports import deadline_report, report_csv
-from dsr.services.reporting import report_send
-from integrations.delivery import outbox_deliver
-from integrations.models import OutboxMessage
 from tests.dsr.factories import make_request
-from tests.jobs.factories import staff
+from tests.jobs.factories import monthly_report_emailed
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -61,11 +57,7 @@ def test_the_csv_carries_the_breaches_the_json_gives_with_their_labels(march_bre
 
 
 def test_the_dpo_email_and_the_portal_page_show_the_breaches(march_breaches, client, dpo):
-    staff("chi", "dpo")
-    report_send(kind="monthly", now=SENT)
-    (message,) = OutboxMessage.objects.filter(topic="report.deadlines.monthly")
-    outbox_deliver(message.pk, now=SENT)
-    (email,) = mail.outbox
+    email = monthly_report_emailed(SENT)
     html = email.alternatives[0][0]
     with translation.override("vi"):
         source, due = (str(label) for label in clock_labels("dsr.request", "due"))

@@ -87,8 +87,8 @@ def test_filing_needs_an_assessment_and_a_new_version_can_be_filed_again(catalog
         services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
 
 
-def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
-    services.dossiers_sync(actor=DPO, now=MONDAY)
+def _marketing_becomes_sensitive() -> None:
+    """The catalogue's marketing purpose gets a new version, now sensitive, in force a month later."""
     consent_services.purpose_update(
         actor=DPO,
         code="marketing",
@@ -96,6 +96,11 @@ def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
         effective_at=timezone.now() + timedelta(days=31),
     )
     consent_services.purpose_versions_apply_due(now=timezone.now() + timedelta(days=32))
+
+
+def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    _marketing_becomes_sensitive()
     assert services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(days=1)) == {"created": 0, "versioned": 1}
     dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
     latest = dossier.versions.order_by("-version").first()
@@ -153,13 +158,7 @@ def test_a_version_after_the_filed_one_is_not_filed_on_the_dashboard_and_pages(c
     for dossier in Dossier.objects.all():
         services.dossier_edit(actor=DPO, dossier_id=dossier.pk, assessment="Risk: low", note="v", now=MONDAY)
         services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
-    consent_services.purpose_update(
-        actor=DPO,
-        code="marketing",
-        changes={"sensitive": True},
-        effective_at=timezone.now() + timedelta(days=31),
-    )
-    consent_services.purpose_versions_apply_due(now=timezone.now() + timedelta(days=32))
+    _marketing_becomes_sensitive()
     assert services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(days=1))["versioned"] == 1
     marketing = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
     assert (marketing.filed_version, marketing.current_version) == (2, 3)
