@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,8 +76,10 @@ def test_a_late_acknowledgement_is_one_the_sweeper_breaches(subject):
     on_time = _acknowledged(subject, type="access", received_at=MONDAY, after=timedelta(days=1))
     late = make_request(subject, type="access", now=MONDAY)
     deadlines_sweep(now=datetime(2026, 3, 12, 8, 0, tzinfo=VN))
-    breached = set(DeadlineBreach.objects.filter(clock="acknowledge").values_list("item_id", flat=True))
-    assert breached == {late.pk.hex}
+    # The item's id as the database wrote it (hex on SQLite, hyphenated on PostgreSQL).
+    items = DeadlineBreach.objects.filter(clock="acknowledge").values_list("item_id", flat=True)
+    breached = {uuid.UUID(item) for item in items}
+    assert breached == {late.pk}
     services.request_acknowledge(actor=STAFF, request_id=late.pk, now=datetime(2026, 3, 12, 9, 0, tzinfo=VN))
     totals = deadline_report(now=APRIL, since=MARCH, until=APRIL)["totals"]
     assert (totals["acknowledged_on_time"], totals["acknowledged_late"]) == (1, 1)
