@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from consents.models import Consent, LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
-from consents.selectors import consents_on_notice_older_than
+from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
+from consents.selectors import consents_on_notice_older_than, consents_that_gave_data
 from core.actors import Actor
 from regulator.models import (
     Breach,
@@ -100,8 +100,10 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     processing activity uses a breached system and a breached category:
     * a purpose on a non-consent basis (contract, legal obligation...) covers every customer of the
       bank: their data is in that system whether or not they ever consented to anything;
-    * a consent-based purpose covers the customers who have ever consented to it, live or not,
-      because data given under a consent stays until it is deleted.
+    * a consent-based purpose covers the customers who gave their data under it before the breach
+      happened (`occurred_at`, the violation), live or not, because data given under a consent stays
+      until it is deleted; a refusal gave nothing (`consents_that_gave_data`), and data given after
+      the violation was not there to be exposed.
     Guardians are not added: a child's notice goes to the child's record and the guardian sees it there.
     """
     system_ids = list(breach.systems.values_list("pk", flat=True))
@@ -113,7 +115,9 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     if any(p.legal_basis != LegalBasis.CONSENT for p in purposes):
         return DataSubject.objects.order_by("external_ref")
     consent_purposes = [p.pk for p in purposes]
-    subject_ids = Consent.objects.filter(purpose_id__in=consent_purposes).values("subject_id")
+    subject_ids = consents_that_gave_data().filter(
+        purpose_id__in=consent_purposes, granted_at__lte=breach.occurred_at
+    ).values("subject_id")
     return DataSubject.objects.filter(pk__in=subject_ids).order_by("external_ref")
 
 
@@ -128,18 +132,20 @@ class DossierDue:
 
     @property
     def filed(self) -> bool:
-        return self.dossier is not None and self.dossier.status == DossierStatus.FILED
+        """Whether the authority has the current version (`dossier_filed_as_is`, as the file button)."""
+        return self.dossier is not None and dossier_filed_as_is(self.dossier)
+
+    @property
+    def first_filing_pending(self) -> bool:
+        """Never filed: the 60 days run for the first filing; a later version is filed again, on no
+        such clock."""
+        return self.dossier is not None and self.dossier.status != DossierStatus.FILED
 
     def overdue(self, now: datetime) -> bool:
-        return self.dossier is not None and not self.filed and self.dossier.due_at < now
+        return self.first_filing_pending and self.dossier.due_at < now
 
     def due_soon(self, now: datetime, days: int = 14) -> bool:
-
-        return (
-            self.dossier is not None
-            and not self.filed
-            and now <= self.dossier.due_at <= now + timedelta(days=days)
-        )
+        return self.first_filing_pending and now <= self.dossier.due_at <= now + timedelta(days=days)
 
 
 def breach_affected_count(breach: Breach) -> int:

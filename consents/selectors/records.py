@@ -31,6 +31,13 @@ def consent_list(*, subject=None) -> QuerySet[Consent]:
     return consents if subject is None else consents.filter(subject=subject)
 
 
+def consents_that_gave_data() -> QuerySet[Consent]:
+    """The consent records under which the customer gave their data: every grant, in force or ended
+    (data given under a consent stays until it is deleted); an explicit refusal gave nothing. The
+    recipients told of a rectification and the customers a breach affected are read through this."""
+    return Consent.objects.exclude(status=ConsentStatus.REFUSED)
+
+
 def consents_visible_to(user) -> QuerySet[Consent]:
     """Every consent for staff and clients; a customer's own only (none for a login without a subject)."""
     if user_role(user) != Role.CUSTOMER:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from audit.transitions import Transition
 from consents.models import Consent, ConsentStatus, Recipient, WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.selectors import consents_that_gave_data
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.errors import NotFound, PermissionDenied
@@ -230,8 +231,8 @@ def duties_open_for_rectification(
     if not fields:
         return []
     consents = (
-        Consent.objects.filter(subject=subject)
-        .exclude(status=ConsentStatus.REFUSED)
+        consents_that_gave_data()
+        .filter(subject=subject)
         .select_related("purpose", "notice")
         .order_by("purpose__code", "-granted_at")
     )

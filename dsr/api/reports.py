@@ -44,7 +44,9 @@ class DeadlineReportView(APIView):
             "answer-by date), overdue (either deadline passed), and on each clock `overdue_bank`, "
             "`overdue_statutory`, `overdue_acknowledgement` (a bank clock paused awaiting the customer is "
             "not overdue); on-time and within-the-law rates of the requests closed in the period (default: "
-            "the last 30 days); breaches by the period their deadline passed in."
+            "the last 30 days); `acknowledged_on_time` and `acknowledged_late` of the requests acknowledged "
+            "in the period, against their acknowledgement deadline (`acknowledge_by`); breaches by the "
+            "period their deadline passed in."
         ),
     )
     def get(self, request, *args, **kwargs):

@@ -100,6 +100,20 @@ def overdue_acknowledgement_q(now: datetime) -> Q:
     return Q(acknowledged_at__isnull=True, acknowledge_by__lt=now) & clock_running_q("acknowledge", now)
 
 
+def acknowledged_late_q() -> Q:
+    """Acknowledged after the acknowledgement deadline: `acknowledged_at` against the request's own
+    `acknowledge_by`, the clock the sweeper reminds and breaches (`dsr.clock_sources`), which never
+    stands still."""
+    return Q(acknowledge_by__isnull=False, acknowledged_at__gt=F("acknowledge_by"))
+
+
+def acknowledged_on_time_q() -> Q:
+    """Acknowledged by the acknowledgement deadline, or with none to meet (no policy row set one)."""
+    return Q(acknowledged_at__isnull=False) & (
+        Q(acknowledge_by__isnull=True) | Q(acknowledged_at__lte=F("acknowledge_by"))
+    )
+
+
 def overdue_q(now: datetime) -> Q:
     """Open requests whose binding date has passed: either deadline passed on a running clock (each on
     its partial index)."""

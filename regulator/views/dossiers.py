@@ -16,7 +16,13 @@ from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
 from regulator.models import Dossier
-from regulator.selectors import dossier_allowed_actions, dossier_by_id, dossier_duties, dossier_version
+from regulator.selectors import (
+    dossier_allowed_actions,
+    dossier_by_id,
+    dossier_duties,
+    dossier_filed_as_is,
+    dossier_version,
+)
 from regulator.views.common import json_download
 
 
@@ -57,6 +63,7 @@ def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
         {
             "dossier": dossier,
             "doc": dossier_document(dossier, version=version),
+            "filed": dossier_filed_as_is(dossier),
             "now": timezone.now(),
             "edit_form": edit_form or DossierEditForm(initial={"assessment": dossier.assessment}),
             "file_form": file_form or DossierFileForm(),

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core import mail
+
 from core.roles import Role
 from dsr.models import DataSubjectRequest
+from dsr.services.reporting import report_send
+from integrations.delivery import outbox_deliver
+from integrations.models import OutboxMessage
 from tests.dsr.factories import MONDAY, make_request
 from tests.factories import UserFactory
 
@@ -14,6 +19,17 @@ NOW = MONDAY + timedelta(days=3)
 
 def staff(username: str, role: str = Role.PRIVACY):
     return UserFactory(username=username, role=role, email=f"{username}@bank.test")
+
+
+def monthly_report_emailed(now: datetime):
+    """The monthly deadline report as a DPO ("chi", Vietnamese) receives it, sent and delivered at
+    `now`: the one e-mail in `mail.outbox`."""
+    staff("chi", Role.DPO)
+    report_send(kind="monthly", now=now)
+    (message,) = OutboxMessage.objects.filter(topic="report.deadlines.monthly")
+    outbox_deliver(message.pk, now=now)
+    (email,) = mail.outbox
+    return email
 
 
 def request_due(subject, *, due_at: datetime, statutory_due_at: datetime | None = None, assignee=None, **kw):

@@ -117,8 +117,9 @@ def make_breach(
     )
 
 
-def customers_with(purpose, n: int) -> list:
+def customers_with(purpose, n: int, *, now: datetime | None = None) -> list:
+    """`n` new customers who consented to `purpose` at `now` (the real time when omitted)."""
     subjects = [make_subject() for _ in range(n)]
     for subject in subjects:
-        grant(subject, purpose)
+        grant(subject, purpose, now=now)
     return subjects

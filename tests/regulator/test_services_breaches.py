@@ -175,7 +175,8 @@ def test_a_notified_breach_leaves_the_clock(django_capture_on_commit_callbacks):
 def test_affected_subjects_follow_the_purposes_using_the_breached_systems():
     make_inventory()
     purposes = make_catalogue()
-    marketing_customers = customers_with(purposes["marketing"], 2)
+    # Before the breach happened (5 hours before its detection on MONDAY).
+    marketing_customers = customers_with(purposes["marketing"], 2, now=MONDAY - timedelta(days=1))
     bystander = make_subject()
     # CRM holds marketing data, only for customers who consented to marketing.
     crm_breach = make_breach(systems=["crm"], categories=["contact"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from consents import services as consent_services
@@ -17,6 +19,8 @@ from regulator.selectors import dossier_duties
 from tests.regulator.factories import DPO, MONDAY, add_purposes_abroad, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
+# The filing badge of a dossier on its list and its page: what it says, as the page marks it.
+STATE = re.compile(r'data-testid="dossier-filing" data-state="([a-z_]+)"')
 
 
 @pytest.fixture
@@ -83,8 +87,8 @@ def test_filing_needs_an_assessment_and_a_new_version_can_be_filed_again(catalog
         services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
 
 
-def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
-    services.dossiers_sync(actor=DPO, now=MONDAY)
+def _marketing_becomes_sensitive() -> None:
+    """The catalogue's marketing purpose gets a new version, now sensitive, in force a month later."""
     consent_services.purpose_update(
         actor=DPO,
         code="marketing",
@@ -92,6 +96,11 @@ def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
         effective_at=timezone.now() + timedelta(days=31),
     )
     consent_services.purpose_versions_apply_due(now=timezone.now() + timedelta(days=32))
+
+
+def test_a_catalogue_change_writes_a_new_version_with_its_change_log(catalogue):
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    _marketing_becomes_sensitive()
     assert services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(days=1)) == {"created": 0, "versioned": 1}
     dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
     latest = dossier.versions.order_by("-version").first()
@@ -139,3 +148,29 @@ def test_sync_reads_cost_the_same_queries_for_3_or_10_purposes():
     assert services.dossiers_sync(actor=DPO, now=now) == {"created": 0, "versioned": 2}
     dossier = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="extra-3")
     assert dossier.versions.get(version=2).changed_fields == ["systems"]
+
+
+def test_a_version_after_the_filed_one_is_not_filed_on_the_dashboard_and_pages(catalogue, client, dpo):
+    """Filed v1, then the purpose became sensitive (v2, a new risk): the authority holds an outdated
+    dossier. The dashboard card counts it as not filed, and the list and the dossier page say the new
+    version is not filed yet; the 60 days were for the first filing, so it is not overdue."""
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    for dossier in Dossier.objects.all():
+        services.dossier_edit(actor=DPO, dossier_id=dossier.pk, assessment="Risk: low", note="v", now=MONDAY)
+        services.dossier_file(actor=DPO, dossier_id=dossier.pk, now=MONDAY)
+    _marketing_becomes_sensitive()
+    assert services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(days=1))["versioned"] == 1
+    marketing = Dossier.objects.get(kind=DossierKind.PROCESSING, purpose__code="marketing")
+    assert (marketing.filed_version, marketing.current_version) == (2, 3)
+    (duty,) = [d for d in dossier_duties() if d.dossier and d.dossier.pk == marketing.pk]
+    assert not duty.filed and not duty.overdue(timezone.now())
+    client.force_login(dpo)
+    cards = client.get(reverse("portal:dashboard")).context["cards"]
+    (card,) = [c for c in cards if c["url"] == reverse("regulator:dossier_list")]
+    assert (card["value"], card["tone"]) == (1, "warn")
+    listed = client.get(reverse("regulator:dossier_list")).content.decode()
+    assert sorted(STATE.findall(listed)) == ["filed", "filed", "filed", "new_version_not_filed"]
+    page = client.get(reverse("regulator:dossier_detail", args=[marketing.pk])).content.decode()
+    assert STATE.findall(page) == ["new_version_not_filed"]
+    for html in (listed, page):
+        assert "v3 not filed yet" in html
