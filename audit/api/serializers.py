@@ -20,6 +20,24 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         return action_label(entry.action)
 
 
+class ArchiveRecordSerializer(serializers.Serializer):
+    """The signed archive record (`archives.jsonl`, `manage.py audit_archive_record`) a whole-chain check
+    began after."""
+
+    through = serializers.IntegerField(help_text="The last archived entry: entries #1 to this one are gone.")
+    through_hash = serializers.CharField(
+        help_text="The hash of the last archived entry, as the record kept it: the first entry checked links "
+                  "to it."
+    )
+    month = serializers.CharField(help_text="The month (YYYY-MM) of the last archived entry.")
+    dump_sha256 = serializers.CharField(help_text="The SHA-256 of the archive's dump file.")
+    recorded_at = serializers.CharField(
+        source="written_at",
+        help_text="When the record was written (ISO 8601, UTC): with `through`, it names the record's "
+                  "line in archives.jsonl.",
+    )
+
+
 class ChainVerificationSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     entries = serializers.IntegerField()
@@ -27,4 +45,14 @@ class ChainVerificationSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     checkpoints = serializers.IntegerField(
         help_text="Checkpoints outside the database the chain was checked against."
+    )
+    from_sequence = serializers.IntegerField(
+        help_text="The first entry checked: 1, or the first entry left in the database once earlier entries "
+                  "were archived."
+    )
+    archive = ArchiveRecordSerializer(
+        allow_null=True,
+        help_text="The signed archive record that says the entries before `from_sequence` were archived, "
+                  "when the check began after one; null when nothing before it is missing, or when no record "
+                  "says the missing entries were archived (the chain is then broken).",
     )

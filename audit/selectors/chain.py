@@ -14,7 +14,7 @@ from itertools import repeat
 from django.db import connections, router, transaction
 from django.db.models import Max, Min
 
-from audit.checkpoints import Anchors, Checkpoint, checkpoints_read
+from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
 
@@ -34,15 +34,24 @@ class ChainVerification:
     from_sequence: int = 1
     from_checkpoint_at: str = ""
     # A whole-chain verification after months were archived (docs/deployment.md, "Archiving a month"):
-    # entries before `archived_before` are no longer in the database (0: none are); the signed archive
-    # record of `archive_recorded_at` says they were archived (the last of them in `archive_month`), and
-    # the first one left links to the hash it kept. The earliest checkpoint after them, when there is one,
-    # recorded `anchor_sequence` on `anchor_written_at`.
+    # entries before `archived_before` are no longer in the database (0: none are); the signed `archive`
+    # record says they were archived, and the first one left links to the hash it kept (None: no record
+    # says so). The earliest checkpoint after them, when there is one, recorded `anchor_sequence` on
+    # `anchor_written_at`.
     archived_before: int = 0
-    archive_month: str = ""
-    archive_recorded_at: str = ""
+    archive: ArchiveRecord | None = None
     anchor_sequence: int = 0
     anchor_written_at: str = ""
+
+    @property
+    def archive_month(self) -> str:
+        """The month of the last archived entry, as the archive record says ("" without one)."""
+        return self.archive.month if self.archive is not None else ""
+
+    @property
+    def archive_recorded_at(self) -> str:
+        """When the archive record the check began after was written (ISO 8601, UTC; "" without one)."""
+        return self.archive.written_at if self.archive is not None else ""
 
 
 # What the verification reads of each entry: the fields the seal covers, the seal and its key.
@@ -267,7 +276,7 @@ def _verified_after_archive(anchors: Anchors, first: int, *, batch_size: int, wo
     )
     anchor = anchors.first_at_or_after(first)
     return replace(
-        result, **archived, archive_month=record.month, archive_recorded_at=record.written_at,
+        result, **archived, archive=record,
         anchor_sequence=anchor.sequence if anchor is not None else 0,
         anchor_written_at=anchor.written_at if anchor is not None else "",
     )
