@@ -29,12 +29,25 @@ class ArchiveRecordSerializer(serializers.Serializer):
         help_text="The hash of the last archived entry, as the record kept it: the first entry checked links "
                   "to it."
     )
-    month = serializers.CharField(help_text="The month (YYYY-MM) of the last archived entry.")
-    dump_sha256 = serializers.CharField(help_text="The SHA-256 of the archive's dump file.")
+    month = serializers.CharField(
+        allow_blank=True,
+        help_text="The month (YYYY-MM) of the last archived entry; empty for a record written after the "
+                  "fact.",
+    )
+    dump_sha256 = serializers.CharField(
+        allow_blank=True,
+        help_text="The SHA-256 of the archive's dump file; empty for a record written after the fact without "
+                  "the old dump.",
+    )
     recorded_at = serializers.CharField(
         source="written_at",
         help_text="When the record was written (ISO 8601, UTC): with `through`, it names the record's "
                   "line in archives.jsonl.",
+    )
+    after_the_fact = serializers.BooleanField(
+        help_text="Recorded after the fact (`audit_archive_record --already-archived`), for an archive made "
+                  "before archive records existed: `through` and `through_hash` were taken from the first "
+                  "entry left, not computed from the archived entries, which were already gone."
     )
 
 

@@ -115,6 +115,9 @@ def _audit_row(entry, problem: str, archive: ArchiveRecord | None) -> dict[str, 
             "month": archive.month,
             "dump_sha256": archive.dump_sha256,
             "recorded_at": local(datetime.fromisoformat(archive.written_at)),
+            # Written from this very link once the archived entries were gone (an archive made before
+            # archive records existed): it vouches for no more than that the bank recorded it.
+            "after_the_fact": archive.after_the_fact,
         }
     return row
 
@@ -137,4 +140,5 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
         "audit_entry": outcome.sequence,
         "from_sequence": outcome.data.get("from_sequence", 1),
         "earlier_entries_archived": bool(outcome.data.get("archived_before")),
+        "archive_recorded_after_the_fact": bool(outcome.data.get("archive_after_the_fact")),
     }

@@ -45,6 +45,7 @@ def test_after_an_archive_it_names_the_first_entry_checked_and_the_record_it_beg
         "month": "2020-01",
         "dump_sha256": record.dump_sha256,
         "recorded_at": record.written_at,
+        "after_the_fact": False,
     }
 
 
@@ -71,5 +72,7 @@ def test_the_schema_describes_where_the_check_began_and_the_archive(client):
     assert archive["nullable"] is True and archive["description"]
     [reference] = archive["allOf"]
     record = schemas[reference["$ref"].rsplit("/", 1)[1]]
-    assert set(record["properties"]) == {"through", "through_hash", "month", "dump_sha256", "recorded_at"}
+    assert set(record["properties"]) == {
+        "through", "through_hash", "month", "dump_sha256", "recorded_at", "after_the_fact",
+    }
     assert all(field["description"] for field in record["properties"].values())

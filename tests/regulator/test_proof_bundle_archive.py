@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.checkpoints import ArchiveRecord, archive_record_append, checkpoints_read
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services import audit_checkpoint_write, audit_record
+from audit.tasks import verify_chain
 from core.actors import Actor
 from tests.audit.tampering import archive_month, month_partitions_made
 from tests.audit.test_chain_archived import _tamper
@@ -60,6 +63,7 @@ def test_the_customers_first_entry_left_after_an_archive_is_vouched_for_by_the_a
         "through": 3, "through_hash": record.through_hash, "month": "2020-01",
         "dump_sha256": record.dump_sha256,
         "recorded_at": datetime.fromisoformat(record.written_at).astimezone(VN).isoformat(),
+        "after_the_fact": False,
     }
     assert audit["verification"]["valid"] is True and audit["verification"]["problems"] == []
     assert "archive record" in audit["verification"]["checked"]
@@ -82,6 +86,35 @@ def test_the_printable_bundle_says_the_link_is_vouched_for_by_the_archive_record
         "Its link to entry #%(through)s, archived, is vouched for by the signed archive record of %(at)s.",
         row, through=3, at=written.strftime("%d/%m/%Y %H:%M"),
     ), row
+
+
+def test_an_archive_recorded_after_the_fact_is_named_so_in_the_bundle(history, dpo):
+    """January dropped under the old runbook, then recorded with `--already-archived`."""
+    _tamper("DELETE FROM audit_auditentry WHERE sequence <= %s", [3])
+    call_command("audit_archive_record", "--already-archived")
+    verify_chain(full=True)
+
+    audit = _bundle(history, now=timezone.now())["audit"]
+
+    row = _first_row(audit)
+    assert row["check"] == "ok" and row["linked_by_archive_record"]["after_the_fact"] is True
+    assert row["linked_by_archive_record"]["through"] == 3
+    assert audit["full_chain_verification"]["result"] == "intact"
+    assert audit["full_chain_verification"]["archive_recorded_after_the_fact"] is True
+    page = signed_in(dpo).post(
+        reverse("regulator:proof_bundle", args=[history.subject.pk]),
+        {"reason": "other", "note": "A05 inspection", "format": "html"},
+    ).content.decode()
+    row = page[page.index('data-sequence="4"'):]
+    assert in_either_language(
+        "The archive record was written after the fact, from this entry's own link, not computed from the "
+        "archived entries.", row[:row.index("</tr>")],
+    )
+    chain = page[page.index('data-testid="bundle-chain-verification"'):]
+    assert in_either_language(
+        "The archive record that check began after was written after the fact, from the first entry left, "
+        "not computed from the archived entries.", chain[:chain.index("</p>")],
+    )
 
 
 def test_with_no_archive_record_the_first_entry_left_is_flagged(history):
