@@ -56,7 +56,7 @@ def audit_entries_checked(entries: QuerySet[AuditEntry]) -> list[CheckedEntry]:
     does): its seal, and its links to the entries numbered one before and one after it, whoever those
     concern (`AUDIT_ENTRY_CHECKS`). The first entry left after an archive links to an entry no longer in
     the database: it is held to the signed archive record by the rule the whole-chain check uses
-    (`audit_chain_start`). Two queries, however many entries, and two more (and the checkpoint files
+    (`audit_chain_start`). Two queries, however many entries, and one more (and the checkpoint files
     read) when one of them follows a missing entry: the neighbours' hashes are read with them."""
     neighbours = AuditEntry.objects.order_by()
     entries = list(entries.order_by("sequence").annotate(
