@@ -15,6 +15,8 @@ Beside them, `archives.jsonl` holds the archive records (`ArchiveRecord`), signe
 the runbook archives a month of the trail (docs/deployment.md), `manage.py audit_archive_record` writes
 "archived through entry #N (month M), dump sha256 …, entry #N's hash" before the month is dropped. The
 whole-chain check then accepts missing first entries only where such a record says the archive ended.
+A month dropped before archive records existed is recorded after the fact from the first entry left
+(`--already-archived`), and the record says so (`after_the_fact`, under the signature).
 """
 from __future__ import annotations
 
@@ -36,9 +38,16 @@ ARCHIVES_FILE = "archives.jsonl"
 class _Signed:
     """A line signed with the audit key (its `key_id` and `signature` fields close the dataclass)."""
 
+    # Fields added after lines were first signed: left out of the signed content while they hold their
+    # default, so the lines signed before they existed (which mean that default) keep their signatures.
+    signed_when_set: tuple[str, ...] = ()
+
     def signed_content(self) -> bytes:
         content = asdict(self)
         del content["signature"]
+        for name in self.signed_when_set:
+            if content[name] == type(self).__dataclass_fields__[name].default:
+                del content[name]
         return canonical_json(content)
 
 
@@ -56,13 +65,21 @@ class Checkpoint(_Signed):
 class ArchiveRecord(_Signed):
     """Entries #1 to #`through` were archived (the last of them in `month`, YYYY-MM) into a dump whose
     SHA-256 is `dump_sha256`; `through_hash` is entry #`through`'s hash, read from the database before
-    the month was dropped, to which the first entry left must link."""
+    the month was dropped, to which the first entry left must link.
+
+    `after_the_fact`: recorded once the entries were already gone (an archive made before archive
+    records existed): `through` and `through_hash` are then the first entry left's sequence less one and
+    its prev_hash, taken from the chain that is left, not computed from the archived entries; `month` is
+    empty, and `dump_sha256` too unless the old dump was given."""
+
+    signed_when_set = ("after_the_fact",)
 
     through: int
     through_hash: str
     month: str
     dump_sha256: str
     written_at: str  # ISO 8601, UTC
+    after_the_fact: bool = False
     key_id: str = ""
     signature: str = ""
 

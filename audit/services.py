@@ -158,8 +158,10 @@ def _record_outcome(result, *, actor: Actor | None) -> None:
                 # on; documents cite the latest whole-chain outcome (`audit_chain_last_full_check`).
                 "scope": CHAIN_SINCE_CHECKPOINT if result.from_checkpoint_at else CHAIN_FULL,
                 "from_sequence": result.from_sequence, "head_sequence": result.head_sequence,
-                # Entries before it archived (docs/deployment.md): "full" is everything in the database.
+                # Entries before it archived (docs/deployment.md): "full" is everything in the database;
+                # the archive record vouching for them was written after the fact (`--already-archived`).
                 "archived_before": result.archived_before,
+                "archive_after_the_fact": result.archive is not None and result.archive.after_the_fact,
             },
         )
         if not result.valid:
@@ -238,15 +240,70 @@ def audit_archive_record(
             _("Entry #%(through)s cannot be recorded as the end of an archive: %(problem)s."),
             through=through, problem=problem,
         )
-    record = ArchiveRecord(
+    return _archive_recorded(ArchiveRecord(
         through=through, through_hash=through_hash, month=f"{start:%Y-%m}", dump_sha256=dump_sha256,
         written_at=now.astimezone(UTC).isoformat(timespec="seconds"),
-    )
+    ), actor=actor, now=now)
+
+
+def audit_archive_record_after_the_fact(
+    *, actor: Actor, dump_sha256: str = "", now: datetime | None = None
+) -> ArchiveRecord:
+    """Record an archive made before archive records existed (the old runbook dropped the oldest months
+    with no record), from the chain that is left: entries #1 to the one before the first entry in the
+    database were archived, and that entry's prev_hash (sealed with it) is the last archived entry's hash.
+
+    The archived entries are gone, so the record cannot be computed from them and does not pretend to be:
+    it is marked `after_the_fact` (signed with the rest), and the whole-chain check, the API, the trail
+    page and the proof bundle say so. `dump_sha256`, the old dump's SHA-256 when the bank kept it, is
+    recorded as given. Refused when the first entry in the database begins the chain (nothing was
+    archived), when a record already covers that point, when that entry's hash is not the chain's (the
+    stretch from it to the next signed checkpoint must check out, as for any archive record), or when a
+    signed checkpoint recorded the last archived entry with another hash than the one it links to.
+    """
+    now = now or timezone.now()
+    anchors = checkpoints_read()
+    if anchors.problem:
+        raise InvalidInput(_("The checkpoint files do not verify (%(problem)s): nothing was recorded."),
+                           problem=anchors.problem)
+    if dump_sha256 and not _SHA256.fullmatch(dump_sha256):
+        raise InvalidInput(_("The dump's SHA-256 must be 64 hexadecimal digits."), field="dump_sha256")
+    first = AuditEntry.objects.order_by("sequence").first()
+    if first is None:
+        raise InvalidInput(_("The audit trail is empty: no entry was archived."))
+    if first.sequence == 1 or first.prev_hash == GENESIS_HASH:
+        raise InvalidInput(_("Entry #%(first)s begins the chain: no entry was archived, so there is no "
+                             "archive to record."), first=first.sequence)
+    through = first.sequence - 1
+    last = anchors.last_archive
+    if last is not None and last.through >= through:
+        raise InvalidInput(_("A signed archive record already covers entries #1 to #%(last)s: nothing was "
+                             "recorded."), last=last.through)
+    _first_hash, problem = audit_archive_boundary(first.sequence, anchors)
+    contradicting = next((checkpoint for checkpoint in anchors.by_sequence().get(through, ())
+                          if checkpoint.head_hash != first.prev_hash), None)
+    if not problem and contradicting is not None:
+        problem = (f"the checkpoint of {contradicting.written_at} recorded entry #{through} with another "
+                   f"hash than the one entry #{first.sequence} links to")
+    if problem:
+        raise InvalidInput(
+            _("Entry #%(first)s cannot be recorded as the first entry after an archive: %(problem)s."),
+            first=first.sequence, problem=problem,
+        )
+    return _archive_recorded(ArchiveRecord(
+        through=through, through_hash=first.prev_hash, month="", dump_sha256=dump_sha256,
+        written_at=now.astimezone(UTC).isoformat(timespec="seconds"), after_the_fact=True,
+    ), actor=actor, now=now)
+
+
+def _archive_recorded(record: ArchiveRecord, *, actor: Actor, now: datetime) -> ArchiveRecord:
+    """Append the signed record beside the checkpoint files, then note it in the trail."""
     archive_record_append(record)
+    data = {"through": record.through, "month": record.month, "dump_sha256": record.dump_sha256}
+    if record.after_the_fact:
+        data["after_the_fact"] = True
     with transaction.atomic(durable=True):
-        audit_record(action="audit.archive.recorded", actor=actor, now=now, data={
-            "through": through, "month": record.month, "dump_sha256": dump_sha256,
-        })
+        audit_record(action="audit.archive.recorded", actor=actor, now=now, data=data)
     return record
 
 

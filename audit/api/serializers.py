@@ -20,6 +20,37 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         return action_label(entry.action)
 
 
+class ArchiveRecordSerializer(serializers.Serializer):
+    """The signed archive record (`archives.jsonl`, `manage.py audit_archive_record`) a whole-chain check
+    began after."""
+
+    through = serializers.IntegerField(help_text="The last archived entry: entries #1 to this one are gone.")
+    through_hash = serializers.CharField(
+        help_text="The hash of the last archived entry, as the record kept it: the first entry checked links "
+                  "to it."
+    )
+    month = serializers.CharField(
+        allow_blank=True,
+        help_text="The month (YYYY-MM) of the last archived entry; empty for a record written after the "
+                  "fact.",
+    )
+    dump_sha256 = serializers.CharField(
+        allow_blank=True,
+        help_text="The SHA-256 of the archive's dump file; empty for a record written after the fact without "
+                  "the old dump.",
+    )
+    recorded_at = serializers.CharField(
+        source="written_at",
+        help_text="When the record was written (ISO 8601, UTC): with `through`, it names the record's "
+                  "line in archives.jsonl.",
+    )
+    after_the_fact = serializers.BooleanField(
+        help_text="Recorded after the fact (`audit_archive_record --already-archived`), for an archive made "
+                  "before archive records existed: `through` and `through_hash` were taken from the first "
+                  "entry left, not computed from the archived entries, which were already gone."
+    )
+
+
 class ChainVerificationSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     entries = serializers.IntegerField()
@@ -27,4 +58,14 @@ class ChainVerificationSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     checkpoints = serializers.IntegerField(
         help_text="Checkpoints outside the database the chain was checked against."
+    )
+    from_sequence = serializers.IntegerField(
+        help_text="The first entry checked: 1, or the first entry left in the database once earlier entries "
+                  "were archived."
+    )
+    archive = ArchiveRecordSerializer(
+        allow_null=True,
+        help_text="The signed archive record that says the entries before `from_sequence` were archived, "
+                  "when the check began after one; null when nothing before it is missing, or when no record "
+                  "says the missing entries were archived (the chain is then broken).",
     )

@@ -42,5 +42,13 @@ class AuditVerifyView(generics.GenericAPIView):
     required_scopes = {"GET": "audit:read"}
     serializer_class = ChainVerificationSerializer
 
+    @extend_schema(
+        responses=ChainVerificationSerializer,
+        description=(
+            "Verify the whole audit chain in the database now (not recorded in the trail). `from_sequence` "
+            "says where the check began: entry #1, or the first entry left once earlier months were "
+            "archived; `archive` then names the signed archive record it began after."
+        ),
+    )
     def get(self, request):
         return Response(ChainVerificationSerializer(asdict(audit_chain_verify())).data)

@@ -8,12 +8,13 @@ from audit.selectors.chain import (
     ChainVerification,
     audit_archive_boundary,
     audit_chain_last_full_check,
+    audit_chain_start,
     audit_chain_verify,
 )
-from audit.selectors.entries import AUDIT_ENTRY_CHECKS, audit_entries, audit_entries_checked
+from audit.selectors.entries import AUDIT_ENTRY_CHECKS, CheckedEntry, audit_entries, audit_entries_checked
 
 __all__ = [
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "ChainVerification",
-    "audit_archive_boundary", "audit_chain_last_full_check", "audit_chain_verify", "audit_entries",
-    "audit_entries_checked",
+    "CheckedEntry", "audit_archive_boundary", "audit_chain_last_full_check", "audit_chain_start",
+    "audit_chain_verify", "audit_entries", "audit_entries_checked",
 ]

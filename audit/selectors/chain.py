@@ -14,7 +14,7 @@ from itertools import repeat
 from django.db import connections, router, transaction
 from django.db.models import Max, Min
 
-from audit.checkpoints import Anchors, Checkpoint, checkpoints_read
+from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
 
@@ -34,15 +34,24 @@ class ChainVerification:
     from_sequence: int = 1
     from_checkpoint_at: str = ""
     # A whole-chain verification after months were archived (docs/deployment.md, "Archiving a month"):
-    # entries before `archived_before` are no longer in the database (0: none are); the signed archive
-    # record of `archive_recorded_at` says they were archived (the last of them in `archive_month`), and
-    # the first one left links to the hash it kept. The earliest checkpoint after them, when there is one,
-    # recorded `anchor_sequence` on `anchor_written_at`.
+    # entries before `archived_before` are no longer in the database (0: none are); the signed `archive`
+    # record says they were archived, and the first one left links to the hash it kept (None: no record
+    # says so). The earliest checkpoint after them, when there is one, recorded `anchor_sequence` on
+    # `anchor_written_at`.
     archived_before: int = 0
-    archive_month: str = ""
-    archive_recorded_at: str = ""
+    archive: ArchiveRecord | None = None
     anchor_sequence: int = 0
     anchor_written_at: str = ""
+
+    @property
+    def archive_month(self) -> str:
+        """The month of the last archived entry, as the archive record says ("" without one)."""
+        return self.archive.month if self.archive is not None else ""
+
+    @property
+    def archive_recorded_at(self) -> str:
+        """When the archive record the check began after was written (ISO 8601, UTC; "" without one)."""
+        return self.archive.written_at if self.archive is not None else ""
 
 
 # What the verification reads of each entry: the fields the seal covers, the seal and its key.
@@ -230,25 +239,41 @@ def audit_chain_verify(
     if start is not None:
         result = _verified(anchors, start, batch_size=batch_size, workers=workers)
         return replace(result, from_sequence=start.sequence, from_checkpoint_at=start.written_at)
-    first = AuditEntry.objects.aggregate(first=Min("sequence"))["first"] or 1
+    first, record = audit_chain_start(anchors)
     if first == 1:
         return _verified(anchors, None, batch_size=batch_size, workers=workers)
-    return _verified_after_archive(anchors, first, batch_size=batch_size, workers=workers)
+    return _verified_after_archive(anchors, first, record, batch_size=batch_size, workers=workers)
 
 
-def _verified_after_archive(anchors: Anchors, first: int, *, batch_size: int, workers: int):
+def audit_chain_start(anchors: Anchors) -> tuple[int, ArchiveRecord | None]:
+    """Where the chain in the database begins, and what vouches for the entries missing before it: the
+    first entry's sequence, and the signed archive record that says entries #1 to the one before it were
+    archived; (1, None) when none is missing.
+
+    Only a signed archive record (`manage.py audit_archive_record`, written before the month is dropped)
+    says where an archive ended: it must end exactly just before the first entry in the database, and
+    that entry must link to the hash it kept (`through_hash`). A record ending later is one whose month is
+    not dropped yet; missing first entries no record ends at (None) are not an archive the runbook made,
+    however many checkpoints follow (one is written every hour), nor are any when the checkpoint files
+    do not verify. The whole-chain check begins its walk from that link (`_verified_after_archive`); the
+    per-entry check of a customer's entries accepts it for the first entry left (`audit_entries_checked`).
+    """
+    first = AuditEntry.objects.aggregate(first=Min("sequence"))["first"] or 1
+    vouched = first > 1 and not anchors.problem
+    return first, anchors.archive_ending_at(first - 1) if vouched else None
+
+
+def _verified_after_archive(
+    anchors: Anchors, first: int, record: ArchiveRecord | None, *, batch_size: int, workers: int
+):
     """The whole chain left in the database when its first entries are gone: months archived by the
     runbook (docs/deployment.md), whose dump verifies on its own beside its checkpoint files.
 
-    Only a signed archive record (`manage.py audit_archive_record`, written before the month is
-    dropped) says where an archive ended: one must end at entry #`first - 1`, and entry #`first` must
-    link to the hash it recorded for that entry. The walk from there checks every seal and link, and the
-    checkpoints, as from entry #1. Without such a record the removal is not one the runbook makes, however
-    many checkpoints follow (one is written every hour): the chain is reported broken. A record ending
-    later is one whose month is not dropped yet.
+    `record`, the archive record that vouches for the missing entries (`audit_chain_start`), ends at
+    entry #`first - 1`; the walk checks that entry #`first` links to the hash it kept, then every seal and
+    link, and the checkpoints, as from entry #1. Without one the chain is reported broken.
     """
     archived = {"from_sequence": first, "archived_before": first}
-    record = anchors.archive_ending_at(first - 1)
     if record is None:
         last = anchors.last_archive
         said = (
@@ -267,7 +292,7 @@ def _verified_after_archive(anchors: Anchors, first: int, *, batch_size: int, wo
     )
     anchor = anchors.first_at_or_after(first)
     return replace(
-        result, **archived, archive_month=record.month, archive_recorded_at=record.written_at,
+        result, **archived, archive=record,
         anchor_sequence=anchor.sequence if anchor is not None else 0,
         anchor_written_at=anchor.written_at if anchor is not None else "",
     )

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from audit.checkpoints import ArchiveRecord, checkpoints_read
 from audit.hashing import GENESIS_HASH, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
+from audit.selectors.chain import audit_chain_start
 
 
 def audit_entries(
@@ -30,38 +33,63 @@ def audit_entries(
 AUDIT_ENTRY_CHECKS = (
     "For each entry listed: its seal (HMAC-SHA256 under the audit key it names, or SHA-256 for entries "
     "from before the key) was recomputed over its stored content and matched; its prev_hash equals the "
-    "stored hash of the entry numbered one before it (or the genesis hash for entry 1); and the entry "
-    "numbered one after it carries its hash as prev_hash. Entries of other customers in between were "
-    "read for their hashes only; the whole chain is verified by the nightly and weekly checks."
+    "stored hash of the entry numbered one before it (or the genesis hash for entry 1, or, for the first "
+    "entry left once the entries before it were archived, the hash of the last archived entry kept by the "
+    "signed archive record that says the archive ended just before it); and the entry numbered one after "
+    "it carries its hash as prev_hash. Entries of other customers in between were read for their hashes "
+    "only; the whole chain is verified by the nightly and weekly checks."
 )
 
 
-def audit_entries_checked(entries: QuerySet[AuditEntry]) -> list[tuple[AuditEntry, str]]:
+class CheckedEntry(NamedTuple):
+    """One entry as `audit_entries_checked` found it: why it does not check out ("" when it does), and
+    the signed archive record that vouches for its link to the archived entry before it, when it is the
+    first entry left after an archive."""
+
+    entry: AuditEntry
+    problem: str
+    archive: ArchiveRecord | None = None
+
+
+def audit_entries_checked(entries: QuerySet[AuditEntry]) -> list[CheckedEntry]:
     """Some entries (one customer's), in sequence order, each with why it does not check out ("" when it
     does): its seal, and its links to the entries numbered one before and one after it, whoever those
-    concern (`AUDIT_ENTRY_CHECKS`). Two queries, however many entries: the neighbours' hashes are read
-    with them."""
+    concern (`AUDIT_ENTRY_CHECKS`). The first entry left after an archive links to an entry no longer in
+    the database: it is held to the signed archive record by the rule the whole-chain check uses
+    (`audit_chain_start`). Two queries, however many entries, and one more (and the checkpoint files
+    read) when one of them follows a missing entry: the neighbours' hashes are read with them."""
     neighbours = AuditEntry.objects.order_by()
-    entries = entries.order_by("sequence").annotate(
+    entries = list(entries.order_by("sequence").annotate(
         previous_hash=Subquery(neighbours.filter(sequence=OuterRef("sequence") - 1).values("entry_hash")[:1]),
         next_prev_hash=Subquery(neighbours.filter(sequence=OuterRef("sequence") + 1).values("prev_hash")[:1]),
-    )
+    ))
     head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
     keys = mac_keys_prepared()
-    return [(entry, _entry_problem(entry, keys=keys, head=head)) for entry in entries]
+    after_a_gap = any(entry.sequence > 1 and entry.previous_hash is None for entry in entries)
+    start = audit_chain_start(checkpoints_read()) if after_a_gap else (1, None)
+    return [_entry_checked(entry, keys=keys, head=head, start=start) for entry in entries]
 
 
-def _entry_problem(entry, *, keys, head: int) -> str:
+def _entry_checked(entry, *, keys, head: int, start: tuple[int, ArchiveRecord | None]) -> CheckedEntry:
     sealed = entry_seal_problem(entry, keys=keys)
     if sealed:
-        return sealed
-    expected_previous = GENESIS_HASH if entry.sequence == 1 else entry.previous_hash
+        return CheckedEntry(entry, sealed)
+    first, archive = start
+    archive = archive if entry.sequence == first else None  # vouches for the first entry left only
+    if entry.sequence == 1:
+        expected_previous = GENESIS_HASH
+    else:
+        expected_previous = archive.through_hash if archive is not None else entry.previous_hash
     if expected_previous is None:
-        return "the entry before it is missing"
+        return CheckedEntry(entry, "the entry before it is missing")
     if expected_previous != entry.prev_hash:
-        return "it does not link to the entry before it"
+        return CheckedEntry(entry, "it does not link to the entry before it" if archive is None else (
+            f"it does not link to the hash the archive record kept of entry #{archive.through}"
+        ))
     if entry.next_prev_hash is None:
-        return "the entry after it is missing" if entry.sequence < head else ""
-    if entry.next_prev_hash != entry.entry_hash:
-        return "the next entry does not link to it"
-    return ""
+        problem = "the entry after it is missing" if entry.sequence < head else ""
+    elif entry.next_prev_hash != entry.entry_hash:
+        problem = "the next entry does not link to it"
+    else:
+        problem = ""
+    return CheckedEntry(entry, problem, None if problem else archive)

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from audit.checkpoints import ArchiveRecord
 from audit.hashing import canonical_json
 from audit.selectors import (
     AUDIT_ENTRY_CHECKS,
@@ -79,21 +80,8 @@ def proof_bundle(
 def _audit(subject, period: Period, *, now: datetime) -> dict[str, Any]:
     entries = audit_entries(subject_id=subject.pk)
     checked = audit_entries_checked(period.filter(entries, "recorded_at"))
-    rows = [
-        {
-            "sequence": entry.sequence,
-            "at": local(entry.recorded_at),
-            "action": entry.action,
-            "actor": entry.actor_label,
-            "actor_kind": entry.actor_kind,
-            "target_type": entry.target_type or None,
-            "target_id": entry.target_id or None,
-            "entry_hash": entry.entry_hash,
-            "check": problem or "ok",
-        }
-        for entry, problem in checked
-    ]
-    problems = [{"sequence": entry.sequence, "problem": problem} for entry, problem in checked if problem]
+    rows = [_audit_row(entry, problem, archive) for entry, problem, archive in checked]
+    problems = [{"sequence": entry.sequence, "problem": problem} for entry, problem, _ in checked if problem]
     return {
         "entries": rows,
         "verification": {
@@ -104,6 +92,34 @@ def _audit(subject, period: Period, *, now: datetime) -> dict[str, Any]:
         },
         "full_chain_verification": _full_chain_verification(now),
     }
+
+
+def _audit_row(entry, problem: str, archive: ArchiveRecord | None) -> dict[str, Any]:
+    row = {
+        "sequence": entry.sequence,
+        "at": local(entry.recorded_at),
+        "action": entry.action,
+        "actor": entry.actor_label,
+        "actor_kind": entry.actor_kind,
+        "target_type": entry.target_type or None,
+        "target_id": entry.target_id or None,
+        "entry_hash": entry.entry_hash,
+        "check": problem or "ok",
+    }
+    if archive is not None:
+        # The first entry left after an archive: its link to the archived entry before it is vouched for by
+        # the signed archive record, not by an entry in the database.
+        row["linked_by_archive_record"] = {
+            "through": archive.through,
+            "through_hash": archive.through_hash,
+            "month": archive.month,
+            "dump_sha256": archive.dump_sha256,
+            "recorded_at": local(datetime.fromisoformat(archive.written_at)),
+            # Written from this very link once the archived entries were gone (an archive made before
+            # archive records existed): it vouches for no more than that the bank recorded it.
+            "after_the_fact": archive.after_the_fact,
+        }
+    return row
 
 
 def _full_chain_verification(now: datetime) -> dict[str, Any]:
@@ -124,4 +140,5 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
         "audit_entry": outcome.sequence,
         "from_sequence": outcome.data.get("from_sequence", 1),
         "earlier_entries_archived": bool(outcome.data.get("archived_before")),
+        "archive_recorded_after_the_fact": bool(outcome.data.get("archive_after_the_fact")),
     }

@@ -166,14 +166,19 @@ def test_verify_audit_passes_after_an_archive_and_says_where_it_began(capsys):
     assert "says entries #1 to #4 were archived (month 2020-01)" in out
 
 
+def whole_chain_verified_on_the_trail_page(client, user) -> str:
+    """The trail page's verification result once `user` pressed "Verify the whole chain"."""
+    client.force_login(user)
+    page = client.post(reverse("audit:trail"), {"verify": "full"}, follow=True).content.decode()
+    return page[page.index('data-testid="verification"'):]
+
+
 def test_the_trail_page_says_the_check_began_after_the_archived_entries(client, auditor):
     _trail()
     archive_month(JANUARY)
-    client.force_login(auditor)
 
-    page = client.post(reverse("audit:trail"), {"verify": "full"}, follow=True).content.decode()
+    shown = whole_chain_verified_on_the_trail_page(client, auditor)
 
-    shown = page[page.index('data-testid="verification"'):]
     assert 'data-testid="chain-intact"' in shown
     assert in_either_language(
         "Entries #%(first)s to #%(last)s were checked: the whole chain in the database, from entry "

@@ -288,6 +288,7 @@ def test_the_bundle_gives_the_latest_whole_chain_verification_on_record(history,
         "audit_entry": weekly.sequence,
         "from_sequence": 1,
         "earlier_entries_archived": False,
+        "archive_recorded_after_the_fact": False,
     }
     assert chain_verification()["at"].endswith("+07:00")
 

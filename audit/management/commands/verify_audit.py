@@ -31,14 +31,20 @@ class Command(BaseCommand):
                 f"Audit chain BROKEN after {result.entries} valid entries: "
                 f"first invalid entry id={result.first_invalid} ({result.reason})"
             )
-        began = (
-            f" The check began from entry #{result.from_sequence} (entries before it archived): the signed "
-            f"archive record of {result.archive_recorded_at} says entries #1 to #{result.from_sequence - 1} "
-            f"were archived (month {result.archive_month}), and entry #{result.from_sequence} links to the "
-            "hash it kept."
-            if result.archived_before else ""
-        )
-        if result.archived_before and result.anchor_sequence:
+        archive, began = result.archive, ""
+        if archive is not None:
+            said = (
+                "; it was recorded after the fact from the first entry left (the hash that entry links to), "
+                "not computed from the archived entries, which were already gone."
+                if archive.after_the_fact else
+                f" (month {archive.month}), and entry #{result.from_sequence} links to the hash it kept."
+            )
+            began = (
+                f" The check began from entry #{result.from_sequence} (entries before it archived): the "
+                f"signed archive record of {archive.written_at} says entries #1 to #{archive.through} were "
+                f"archived{said}"
+            )
+        if archive is not None and result.anchor_sequence:
             began += (
                 f" The first checkpoint after it, of {result.anchor_written_at}, recorded entry "
                 f"#{result.anchor_sequence}."
