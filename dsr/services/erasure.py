@@ -4,7 +4,7 @@ the contacts typed for confirmation, with the deletion record that proves it (`e
 or when the category's hold ends); and once per deletion, at completion, every copy the platform
 keeps beside them (exports and what the systems returned, the customer's own words, stored API
 answers, inbox messages, the e-mails and SMS of the outbox: `platform_copies_erase`), with one audit
-entry of what went, and again for what was made since when the deletion's holds end
+entry of what went, and again for what was made since when the deletion's last hold ends
 (`holds_released_copies_erase`). Of the customer's requests it reaches the closed ones only: one
 still open must stay answerable, and loses its copies as it closes (`spared_request_copies_erase`).
 What proves the requests were handled stays (docs/requests.md, "delete")."""
@@ -138,8 +138,8 @@ def platform_copies_erase(
     requests, the customer's own words (request details, replies to the bank, reasons for
     withdrawing), the stored answers replayed to API retries, the inbox messages and the e-mails and
     SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields are), so it
-    goes at completion whatever is held; and again when the deletion's `holds` end
-    (`holds_released_copies_erase`), for what was made since. What proves the
+    goes at completion whatever is held; and again when the deletion's last hold ends
+    (`holds_released_copies_erase`, naming the `holds`), for what was made since. What proves the
     requests were handled stays: their type, dates, status and the bank's notes.
 
     Of the customer's requests, only the closed ones (and `request`, the deletion being completed)
@@ -236,14 +236,29 @@ def spared_request_copies_erase(
 
 def holds_released_copies_erase(holds: list[LegalHold], *, actor: Actor, now: datetime) -> None:
     """When holds end, in their release's transaction: the platform's copies of each customer's
-    deletion erased again, once per deletion whatever the number of its holds ending, with its
-    `dsr.platform.erased` entry naming them. A held identity (or contact) still lets the customer
-    write after the deletion's completion, a new request or a reply, and be written to; those copies
-    were never erased. What went at completion is not there to count a second time."""
+    deletion erased again once the deletion's last hold has ended, with its `dsr.platform.erased`
+    entry naming the holds ending now. While another hold of the deletion still keeps a category,
+    nothing is erased again for it: its last hold's release does it. A held identity (or contact)
+    still lets the customer write after the deletion's completion, a new request or a reply, and be
+    written to; those copies were never erased. What went at completion is not there to count a
+    second time."""
     released: dict[tuple, list[LegalHold]] = {}
     for hold in holds:
         released.setdefault((hold.subject_id, hold.request_id), []).append(hold)
-    for (subject_id, _request_id), ended in released.items():
+    # Each deletion's row locked, in one order, before its holds are counted: of two releases ending
+    # its last holds at once, the second sees the first's and erases. Not a key lock: the release's own
+    # erase tasks already hold a key-share lock on it, as the other release's may.
+    list(
+        DataSubjectRequest.objects.select_for_update(no_key=True)
+        .filter(pk__in=[request_id for _subject, request_id in released])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for (subject_id, request_id), ended in released.items():
+        if LegalHold.objects.filter(
+            subject_id=subject_id, request_id=request_id, released_at__isnull=True
+        ).exists():
+            continue
         platform_copies_erase(
             subject_id, actor=actor, now=now, request=ended[0].request, holds=[hold.pk for hold in ended]
         )

@@ -1,6 +1,7 @@
 """The platform's erasure of its copies reaches closed requests only: a request the customer is still
 pursuing keeps what is needed to answer it (their words, what the systems returned), and loses it when
-it closes (docs/requests.md, "What the platform erases")."""
+it closes. After a deletion's completion the copies are erased again only once the deletion's last
+legal hold has ended (docs/requests.md, "What the platform erases")."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from core.actors import Actor, actor_for_user
 from dsr import services
-from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, RequestStatusChange
+from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, RequestExport, RequestStatusChange
 from subjects.models import DataSubject
 from tests.dsr.factories import (
     STAFF,
     awaiting_customer,
+    make_held_system,
     make_inventory,
     make_request,
+    make_request_rule,
     verified_request,
 )
 
@@ -162,3 +165,35 @@ def test_the_holds_release_spares_a_request_filed_after_the_deletion_still_open(
     services.request_cancel(actor=CUSTOMER, request_id=later.pk)
     assert _details(later) == ""
     assert _platform_erased(subject)[-1].data["closed"] == str(later.pk)
+
+
+# ------------------------------------------------------------------ (c) the LAST hold, not any
+
+
+def test_the_copies_are_erased_again_only_when_the_deletions_last_hold_ends(subject, privacy_officer, dpo):
+    """Complaint files kept one month from the request end long before the AML holds (undated while
+    the relationship is open); the copies were erased again as soon as that first hold ended."""
+    short = make_request_rule(actor_for_user(privacy_officer), months=1)
+    make_inventory()
+    make_held_system(code="complaints", name="Complaint files", category="complaint_files", rule=short)
+    deletion = _complete_deletion(subject, privacy_officer, dpo)
+    (short_hold,) = LegalHold.objects.filter(request=deletion, system__code="complaints")
+    assert deletion.legal_holds.filter(ends_on__isnull=True).count() >= 2  # AML, undated
+    later = make_request(subject, type="complaint", details=f"Tôi vẫn ở {ADDRESS}", now=timezone.now())
+    services.request_cancel(actor=CUSTOMER, request_id=later.pk)
+
+    # The first hold ends: the others still keep categories, nothing is erased again.
+    assert services.legal_holds_release_due(now=timezone.now() + timedelta(days=62)) == 1
+    short_hold.refresh_from_db()
+    assert short_hold.released_at is not None
+    assert len(_platform_erased(subject)) == 1
+    assert ADDRESS in _details(later)
+
+    # The last ones end: one erasure, of what was made since, closed requests included.
+    _end_relationship(subject)
+    assert services.legal_holds_release_due(now=timezone.now() + timedelta(days=62)) >= 2
+    assert not deletion.legal_holds.filter(released_at__isnull=True).exists()
+    _completion, at_release = _platform_erased(subject)
+    assert _details(later) == ""
+    assert at_release.data["request"] == str(deletion.pk) and at_release.data["details"] == 1
+    assert short_hold.pk not in at_release.data["holds"]
