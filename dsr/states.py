@@ -41,6 +41,8 @@ REQUEST_MACHINE = StateMachine({
 })
 # A request still being worked: the condition of the partial indexes and of every queue and clock.
 OPEN: frozenset[str] = REQUEST_MACHINE.live
+# A request whose work has ended, answered or not: the only ones the erasure of a customer's copies reaches.
+CLOSED: frozenset[str] = REQUEST_MACHINE.terminal
 
 # Nothing is fulfilled or disclosed before the requester's identity is verified (domain notes).
 NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED, S.PARTIALLY_COMPLETED})

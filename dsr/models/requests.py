@@ -158,6 +158,18 @@ class DataSubjectRequest(models.Model):
     # The answer the customer reads (a complaint's answer, what was refused and why).
     outcome_note = EncryptedTextField(_("answer to the customer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The customer's deletion whose erasure of the platform's copies spared this request because it was
+    # still open (an open request must stay answerable): its copies go when it closes
+    # (`dsr.services.erasure.spared_request_copies_erase`).
+    copies_spared_by = models.ForeignKey(
+        "self",
+        verbose_name=_("copies kept until closed for the deletion"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Why the request went past its binding deadline (staff's words; required to close it late).
     overdue_reason = models.TextField(_("reason for the delay"), blank=True)
     overdue_reason_at = models.DateTimeField(null=True, blank=True)

@@ -4,14 +4,17 @@ the contacts typed for confirmation, with the deletion record that proves it (`e
 or when the category's hold ends); and once per deletion, at completion, every copy the platform
 keeps beside them (exports and what the systems returned, the customer's own words, stored API
 answers, inbox messages, the e-mails and SMS of the outbox: `platform_copies_erase`), with one audit
-entry of what went, and again for what was made since when the deletion's holds end
-(`holds_released_copies_erase`). What proves the requests were handled stays (docs/requests.md,
-"delete")."""
+entry of what went, and again for what was made since when the deletion's last hold ends
+(`holds_released_copies_erase`). Of the customer's requests it reaches the closed ones only: one
+still open must stay answerable, and loses its copies as it closes (`spared_request_copies_erase`).
+What proves the requests were handled stays (docs/requests.md, "delete")."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+
+from django.db.models import Q
 
 from audit.services import audit_record
 from consents.services import consent_reasons_erase
@@ -31,6 +34,7 @@ from dsr.models import (
     System,
 )
 from dsr.services.exports import exports_purge, task_results_erase
+from dsr.states import CLOSED, OPEN
 from integrations.outbox import outbox_erase
 from integrations.services import idempotency_answers_erase
 from notifications.services import notifications_erase
@@ -132,28 +136,34 @@ def platform_copies_erase(
     requests, the customer's own words (request details, replies to the bank, reasons for
     withdrawing), the stored answers replayed to API retries, the inbox messages and the e-mails and
     SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields are), so it
-    goes at completion whatever is held; and again when the deletion's `holds` end
-    (`holds_released_copies_erase`), for what was made since. What proves the requests were handled
-    stays: their type, dates, status and the bank's notes."""
-    # Each one UPDATE whatever their number (`encrypted_update`).
-    details = encrypted_update(DataSubjectRequest.objects.filter(subject_id=subject_id), "details", value="")
-    replies_of = RequestStatusChange.objects.filter(request__subject_id=subject_id, actor_kind="customer")
-    replies = encrypted_update(replies_of, "note", value="")
+    goes at completion whatever is held; and again when the deletion's last hold ends
+    (`holds_released_copies_erase`, naming the `holds`), for what was made since. What proves the
+    requests were handled stays: their type, dates, status and the bank's notes.
+
+    Of the customer's requests, only the closed ones (and `request`, the deletion being completed)
+    lose their copies: one still open must stay answerable, so it keeps its details, the customer's
+    replies and what the systems returned to it, and is marked as spared by `request`
+    (`copies_spared_by`, counted as `spared`) to lose them as it closes (`spared_request_copies_erase`)."""
+    requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
+    spared, ended = 0, Q(status__in=sorted(CLOSED))
+    if request is not None:
+        # Marked before the closed ones are chosen: a request closing meanwhile holds its row lock, so
+        # this waits for it and skips it once closed, and the choice below then sees it closed.
+        still_open = requests.filter(status__in=sorted(OPEN)).exclude(pk=request.pk)
+        spared = still_open.update(copies_spared_by=request)
+        ended |= Q(pk=request.pk)
+    closed = requests.filter(ended)
     erased = {
-        # Their task results are emptied below, with every other access or copy request's.
+        # Their task results are emptied below, with every other closed access or copy request's.
         "exports": exports_purge(
-            RequestExport.objects.filter(request__subject_id=subject_id),
+            RequestExport.objects.filter(request__in=closed),
             actor=actor,
             now=now,
             task_results=False,
         ),
-        "task_results": task_results_erase(
-            FulfilmentTask.objects.filter(
-                request__subject_id=subject_id, request__type__in=(RequestType.ACCESS, RequestType.COPY)
-            )
-        ),
-        "details": details,
-        "replies": replies,
+        "task_results": task_results_erase(_answers_of(closed)),
+        **_words_erase(closed),
+        "spared": spared,
         "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
         # Answers replayed to API retries quote the customer's identity and contact details too.
         "idempotency_answers": idempotency_answers_erase(subject_id=subject_id),
@@ -175,16 +185,78 @@ def platform_copies_erase(
     return erased
 
 
+def _words_erase(requests) -> dict[str, int]:
+    """The customer's own words on `requests`: their details and the replies the customer wrote to the
+    bank's questions (a status change's note by the customer). Each one UPDATE whatever their number
+    (`encrypted_update`)."""
+    replies = RequestStatusChange.objects.filter(request__in=requests, actor_kind="customer")
+    return {
+        "details": encrypted_update(requests, "details", value=""),
+        "replies": encrypted_update(replies, "note", value=""),
+    }
+
+
+def _answers_of(requests):
+    """The tasks of the access and copy requests among `requests`: what the systems returned to them."""
+    return FulfilmentTask.objects.filter(
+        request__in=requests, request__type__in=(RequestType.ACCESS, RequestType.COPY)
+    )
+
+
+def spared_request_copies_erase(
+    request: DataSubjectRequest, *, actor: Actor, now: datetime
+) -> dict[str, int] | None:
+    """A request closing that an erasure of the customer's copies spared while it was open
+    (`copies_spared_by`) loses them now, in its closing's transaction, with a `dsr.platform.erased`
+    entry naming the deletion (`request`) and the request closed (`closed`): the customer's words and
+    what the systems returned to it. An answer's export keeps the latter for its download window; the
+    export's purge takes them with it. Returns the counts, or None when nothing was spared."""
+    deletion_id = request.copies_spared_by_id
+    if deletion_id is None:
+        return None
+    this = DataSubjectRequest.objects.filter(pk=request.pk)
+    erased = {
+        **_words_erase(this),
+        "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True))),
+    }
+    request.details = ""
+    request.copies_spared_by = None
+    request.save(update_fields=["copies_spared_by", "updated_at"])
+    audit_record(
+        action="dsr.platform.erased",
+        actor=actor,
+        subject=request.subject_id,
+        now=now,
+        data={"request": str(deletion_id), "closed": str(request.pk), **erased},
+    )
+    return erased
+
+
 def holds_released_copies_erase(holds: list[LegalHold], *, actor: Actor, now: datetime) -> None:
     """When holds end, in their release's transaction: the platform's copies of each customer's
-    deletion erased again, once per deletion whatever the number of its holds ending, with its
-    `dsr.platform.erased` entry naming them. A held identity (or contact) still lets the customer
-    write after the deletion's completion, a new request or a reply, and be written to; those copies
-    were never erased. What went at completion is not there to count a second time."""
+    deletion erased again once the deletion's last hold has ended, with its `dsr.platform.erased`
+    entry naming the holds ending now. While another hold of the deletion still keeps a category,
+    nothing is erased again for it: its last hold's release does it. A held identity (or contact)
+    still lets the customer write after the deletion's completion, a new request or a reply, and be
+    written to; those copies were never erased. What went at completion is not there to count a
+    second time."""
     released: dict[tuple, list[LegalHold]] = {}
     for hold in holds:
         released.setdefault((hold.subject_id, hold.request_id), []).append(hold)
-    for (subject_id, _request_id), ended in released.items():
+    # Each deletion's row locked, in one order, before its holds are counted: of two releases ending
+    # its last holds at once, the second sees the first's and erases. Not a key lock: the release's own
+    # erase tasks already hold a key-share lock on it, as the other release's may.
+    list(
+        DataSubjectRequest.objects.select_for_update(no_key=True)
+        .filter(pk__in=[request_id for _subject, request_id in released])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for (subject_id, request_id), ended in released.items():
+        if LegalHold.objects.filter(
+            subject_id=subject_id, request_id=request_id, released_at__isnull=True
+        ).exists():
+            continue
         platform_copies_erase(
             subject_id, actor=actor, now=now, request=ended[0].request, holds=[hold.pk for hold in ended]
         )

@@ -46,6 +46,7 @@ from dsr.services.base import (
     request_purposes,
     statutory_recompute,
 )
+from dsr.services.erasure import spared_request_copies_erase
 from dsr.services.fanout import tasks_fan_out
 from dsr.sources import request_id_of_source, request_source
 from dsr.states import (
@@ -318,6 +319,9 @@ def move(
         )
         if to == S.IN_PROGRESS:
             tasks_fan_out(request, actor=actor, now=now)
+        if to in REQUEST_MACHINE.terminal:
+            # The customer's deletion spared it while it was open; closed, it loses those copies.
+            spared_request_copies_erase(request, actor=actor, now=now)
     return request
 
 

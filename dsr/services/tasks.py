@@ -129,8 +129,9 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
 
     First dates the open-ended holds of customers whose relationship has since ended. Then, per due
     hold, the platform erases its own held fields and every other system gets a new erase task (its
-    confirmation writes the deletion record); and once per deletion whose holds end, the platform's
-    other copies are erased again, those made since completion (`holds_released_copies_erase`).
+    confirmation writes the deletion record); and once per deletion whose last hold ends, the
+    platform's other copies are erased again, those made since completion
+    (`holds_released_copies_erase`).
     Set-based and idempotent: each hold is re-checked under its lock, so a second run, or two at once,
     release nothing twice. Returns how many holds ended; a full batch means the caller should run
     again.

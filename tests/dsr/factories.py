@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from core.actors import Actor
 from dsr import services
 from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, PlatformData, RetentionRule, System
+from dsr.services import inventory
 from tests.consents.factories import grant, make_purpose
 
 STAFF = Actor(kind="staff", user_id=None, label="tests-staff")
@@ -29,6 +30,21 @@ def make_aml_rule() -> RetentionRule:
         starts="end of the customer relationship",
         legal_reference_vi="Law 14/2022/QH15 Art. 40",
         law="aml",
+    )
+
+
+def make_request_rule(actor: Actor, *, months: int) -> RetentionRule:
+    """Complaint files kept `months` from the request (its hold dated at once), saved by `actor`."""
+    return inventory.retention_rule_save(
+        rule=None,
+        actor=actor,
+        name_vi=f"Hồ sơ khiếu nại: {months} tháng",
+        name_en=f"Complaint files: {months} months",
+        period_months=months,
+        starts="the request",
+        start_event="request",
+        legal_reference_vi="Thông tư 01/2026",
+        legal_reference_en="Circular 01/2026",
     )
 
 

@@ -26,14 +26,17 @@ CUSTOMER = Actor(kind="customer", user_id=None, label="customer#1")
 
 
 def _customer_with_history(count: int, tag: str) -> DataSubject:
-    """A customer who left `count` of each copy the erasure empties."""
+    """A customer who left `count` of each copy the erasure empties (on closed requests: an open one
+    keeps its copies until it closes)."""
     subject = make_subject()
     for n in range(count):
-        make_request(subject, type="complaint", details=f"Tôi ở số {n} Lê Lợi")
+        complaint = make_request(subject, type="complaint", details=f"Tôi ở số {n} Lê Lợi")
         waiting = awaiting_customer(subject, type="access")
         services.request_customer_reply(
             actor=CUSTOMER, request_id=waiting.pk, subject=subject, text=f"Địa chỉ mới: số {n} Hàng Bài"
         )
+        for request in (complaint, waiting):
+            services.request_cancel(actor=STAFF, request_id=request.pk)
         verified_request(subject, type="rectify", corrections={"phone": f"09090{n:05d}", "address": "x"})
         consent = grant(subject, make_purpose(f"offers-{tag}-{n}", category="marketing"))
         consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", reason=f"Chuyển nhà {n}")

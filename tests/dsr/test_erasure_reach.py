@@ -109,6 +109,10 @@ def test_deletion_erases_the_customers_own_words_in_requests_replies_and_withdra
         actor=Actor(kind="customer", user_id=None, label="customer#1"),
         request_id=waiting.pk, subject=subject, text=f"Địa chỉ mới của tôi: {address}",
     )
+    # Both closed first: the erasure reaches closed requests only, an open one stays answerable until it
+    # closes (tests/dsr/test_erasure_open_requests.py).
+    for request in (complaint, waiting):
+        services.request_cancel(actor=STAFF, request_id=request.pk)
     consent = grant(subject, make_purpose("marketing-offers", category="marketing"))
     consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", reason=f"Chuyển nhà về {address}")
     _complete_deletion(subject, privacy_officer, dpo)

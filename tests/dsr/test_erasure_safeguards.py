@@ -234,7 +234,9 @@ def test_the_copies_are_erased_at_completion_even_when_every_platform_category_i
     aml = DataCategory.objects.get(code="identity").retention
     DataCategory.objects.filter(code="contact").update(retention=aml)
     with django_capture_on_commit_callbacks():  # delivery is not run: the message waits
-        make_request(subject, type="complaint", details="Tôi ở 12 Lê Lợi")
+        complaint = make_request(subject, type="complaint", details="Tôi ở 12 Lê Lợi")
+        # Closed: the erasure reaches closed requests only (an open one stays answerable).
+        services.request_cancel(actor=CUSTOMER, request_id=complaint.pk)
     waiting = OutboxMessage.objects.filter(subject_id=subject.pk, kind="email", status="pending").first()
     assert waiting is not None
     _complete_deletion(subject, privacy_officer, dpo)
@@ -280,6 +282,8 @@ def test_copies_made_after_the_deletion_are_erased_when_its_hold_ends(
         later = make_request(subject, type="complaint", details="Tôi vẫn ở 12 Lê Lợi", now=timezone.now())
     told = Notification.objects.get(subject=subject, dedupe_key__startswith=f"dsr.customer:{later.pk}:")
     assert json.loads(told.context) and DataSubjectRequest.objects.get(pk=later.pk).details
+    # Closed before the release: the erasure reaches closed requests only (an open one stays answerable).
+    services.request_cancel(actor=CUSTOMER, request_id=later.pk)
     DataSubject.objects.filter(pk=subject.pk).update(
         relationship_ended_on=timezone.localdate() - timedelta(days=6 * 366)
     )

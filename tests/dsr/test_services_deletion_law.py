@@ -18,7 +18,7 @@ from dsr.services import inventory
 from dsr.services.deletion import hold_ends_on
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
-from tests.dsr.factories import make_held_system, make_inventory, verified_request
+from tests.dsr.factories import make_held_system, make_inventory, make_request_rule, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -142,17 +142,7 @@ def test_the_one_who_approves_cannot_complete(deletion):
 
 
 def test_a_rule_counted_from_the_request_dates_its_hold_at_once(subject, privacy_officer):
-    rule = inventory.retention_rule_save(
-        rule=None,
-        actor=actor_for_user(privacy_officer),
-        name_vi="Hồ sơ khiếu nại: 2 năm",
-        name_en="Complaint files: 2 years",
-        period_months=24,
-        starts="the request",
-        start_event="request",
-        legal_reference_vi="Thông tư 01/2026",
-        legal_reference_en="Circular 01/2026",
-    )
+    rule = make_request_rule(actor_for_user(privacy_officer), months=24)
     make_held_system(code="complaints", name="Complaint files", category="complaints", rule=rule)
     request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
     task = request.tasks.get(system__code="complaints")
