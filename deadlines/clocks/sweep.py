@@ -105,9 +105,7 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
                 for index, hours in enumerate(thresholds):
                     # The window of this threshold ends where the next smaller threshold's begins.
                     lower = thresholds[index + 1] if index + 1 < len(thresholds) else 0
-                    sent = _reminders(
-                        source, clock, hours=hours, lower=lower, now=now, run=run, limit=limit
-                    )
+                    sent = _reminders(source, clock, hours=hours, lower=lower, now=now, run=run, limit=limit)
                     result.reminders += len(sent)
                     result.full |= sent.full
         if result.reminders or result.breaches:
@@ -127,13 +125,10 @@ def _select(candidates: QuerySet, source: ClockSource, limit: int, *, lock: bool
     is then tested again against the whole WHERE clause in its committed version: an item staff closed
     (or whose deadline moved) meanwhile drops out of the batch, one that stays open is kept."""
     if lock:
-        # `of=("self",)` names the item's table only when a column of it is selected, not only
-        # annotations and joined fields: the primary key makes sure (Django drops `of` otherwise).
-        rows = _Batch(
-            candidates.select_for_update(of=("self",)).values("pk", *ITEM_COLUMNS, *source.fields)[:limit]
-        )
-    else:
-        rows = _Batch(candidates.values(*ITEM_COLUMNS, *source.fields)[:limit])
+        candidates = candidates.select_for_update(of=("self",))
+    # "pk": Django names the item's table in `of=("self",)` only when one of its columns is selected
+    # (not only annotations and joined fields); without it, joined rows would be locked too.
+    rows = _Batch(candidates.values("pk", *ITEM_COLUMNS, *source.fields)[:limit])
     rows.full = len(rows) == limit
     return rows
 
