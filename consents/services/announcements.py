@@ -9,14 +9,16 @@ transaction, in each customer's language, and deduplicated per announcement and 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,8 @@ from core.actors import Actor
 from core.errors import Conflict, NotFound
 from notifications.services import notify_many
 from subjects.models import DataSubject
+
+logger = logging.getLogger(__name__)
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
@@ -163,27 +167,32 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = _locked(announcement_id)
-        announcement_transition(
-            announcement, actor=actor, to=NoticeAnnouncement.Status.SENT, now=now, changes={"sent_at": now}
-        )
-        notice = announcement.notice
-        # The purpose's name and the notice text in each customer's language (`name`/`text` follow
-        # the active language).
-        context = per_language(lambda: {
-            "purpose_name": notice.purpose.name,
-            "version": notice.version,
-            "effective_at": notice.effective_at.isoformat(),
-            "fresh_consent_needed": notice.material,
-            "text": notice.text,
-        })
-        _mail(
-            announcement,
-            announcement_affected(notice),
-            context=context,
-            actor=actor,
-            now=now,
-        )
+        _send(announcement, actor=actor, now=now)
     return announcement
+
+
+def _send(announcement: NoticeAnnouncement, *, actor: Actor, now: datetime) -> None:
+    """Mark the locked announcement sent and tell the customers (caller's transaction)."""
+    announcement_transition(
+        announcement, actor=actor, to=NoticeAnnouncement.Status.SENT, now=now, changes={"sent_at": now}
+    )
+    notice = announcement.notice
+    # The purpose's name and the notice text in each customer's language (`name`/`text` follow
+    # the active language).
+    context = per_language(lambda: {
+        "purpose_name": notice.purpose.name,
+        "version": notice.version,
+        "effective_at": notice.effective_at.isoformat(),
+        "fresh_consent_needed": notice.material,
+        "text": notice.text,
+    })
+    _mail(
+        announcement,
+        announcement_affected(notice),
+        context=context,
+        actor=actor,
+        now=now,
+    )
 
 
 def announcement_ask_fresh_consent(
@@ -194,25 +203,30 @@ def announcement_ask_fresh_consent(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = _locked(announcement_id)
-        notice = announcement.notice
-        if notice.effective_at > now:
-            raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
-        if not notice.material:
-            return announcement_transition(
-                announcement, actor=actor, to=NoticeAnnouncement.Status.DONE, now=now
-            )
-        announcement_transition(
-            announcement, actor=actor, to=NoticeAnnouncement.Status.ASKED, now=now, changes={"asked_at": now}
-        )
-        context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
-        _mail(
-            announcement,
-            subjects_to_ask_again(notice.purpose, now=now),
-            context=context,
-            actor=actor,
-            now=now,
-        )
+        _ask_fresh_consent(announcement, actor=actor, now=now)
     return announcement
+
+
+def _ask_fresh_consent(announcement: NoticeAnnouncement, *, actor: Actor, now: datetime) -> None:
+    """Ask for fresh consent, or complete a minor change, on the locked announcement (caller's
+    transaction)."""
+    notice = announcement.notice
+    if notice.effective_at > now:
+        raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
+    if not notice.material:
+        announcement_transition(announcement, actor=actor, to=NoticeAnnouncement.Status.DONE, now=now)
+        return
+    announcement_transition(
+        announcement, actor=actor, to=NoticeAnnouncement.Status.ASKED, now=now, changes={"asked_at": now}
+    )
+    context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
+    _mail(
+        announcement,
+        subjects_to_ask_again(notice.purpose, now=now),
+        context=context,
+        actor=actor,
+        now=now,
+    )
 
 
 def _chunks(rows: Iterator, size: int) -> Iterator[list]:
@@ -268,21 +282,50 @@ def _mail(
 
 def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
     """The job: send announcements whose day has come, then ask for fresh consent once in effect.
-    Each announcement is its own transaction, so one failure does not hold back the others."""
+
+    Each announcement is its own transaction, so one failure does not hold back the others: it is
+    rolled back whole, logged with its id and traceback, counted in `failed`, and tried again by the
+    next run. Each is locked and read again before it moves: one another run (a second worker, a
+    re-enqueued task) moved meanwhile is skipped, not refused."""
     now = now or timezone.now()
     actor = Actor.system("announcements")
-    sent = asked = 0
-    due = NoticeAnnouncement.objects.filter(status=NoticeAnnouncement.Status.SCHEDULED, send_at__lte=now)
-    for pk in list(due.order_by("send_at").values_list("pk", flat=True)[:limit]):
-        announcement_send(actor=actor, announcement_id=pk, now=now)
-        sent += 1
-    effective = NoticeAnnouncement.objects.filter(
-        status=NoticeAnnouncement.Status.SENT, notice__effective_at__lte=now
+    done = {"sent": 0, "asked": 0, "failed": 0}
+    Status = NoticeAnnouncement.Status
+    steps = (
+        ("sent", Status.SCHEDULED, _send, Q(send_at__lte=now), "send_at"),
+        ("asked", Status.SENT, _ask_fresh_consent, Q(notice__effective_at__lte=now), "notice__effective_at"),
     )
-    for pk in list(effective.values_list("pk", flat=True)[:limit]):
-        announcement_ask_fresh_consent(actor=actor, announcement_id=pk, now=now)
-        asked += 1
-    return {"sent": sent, "asked": asked}
+    for outcome, status, step, due, order in steps:
+        pending = NoticeAnnouncement.objects.filter(due, status=status).order_by(order, "pk")
+        for pk in list(pending.values_list("pk", flat=True)[:limit]):
+            try:
+                moved = _run_step(pk, status=status, step=step, actor=actor, now=now)
+            except SoftTimeLimitExceeded:
+                raise  # the task's time is up: stop here, the next run carries on
+            except Exception:
+                logger.exception("announcement %s failed; the next run tries it again", pk)
+                done["failed"] += 1
+            else:
+                done[outcome] += moved
+    return done
+
+
+def _run_step(
+    announcement_id,
+    *,
+    status: str,
+    step: Callable[..., None],
+    actor: Actor,
+    now: datetime,
+) -> bool:
+    """`step` on the announcement, in its own transaction, if once locked it is still in `status`;
+    False when another run moved it meanwhile."""
+    with transaction.atomic(durable=True):
+        announcement = _locked(announcement_id)
+        if announcement.status != status:
+            return False
+        step(announcement, actor=actor, now=now)
+    return True
 
 
 def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:

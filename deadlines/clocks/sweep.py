@@ -16,10 +16,17 @@ Every minute `deadlines_sweep`:
 * records a `DeadlineBreach` once per item and clock when its deadline has passed, audits it, lets
   the source add its own trace (e.g. the request's clock event) and escalates to the DPO.
 
-Exactly-once without locks: the ledger rows are inserted with ON CONFLICT DO NOTHING (RETURNING the
-reminders, a run id for the breaches), so only the rows this sweep actually inserted lead to
+Exactly-once through the ledgers: the ledger rows are inserted with ON CONFLICT DO NOTHING (RETURNING
+the reminders, a run id for the breaches), so only the rows this sweep actually inserted lead to
 e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A
 second sweep, or a second worker at the same time, inserts nothing and sends nothing.
+
+No false breach: the overdue items are read with a row lock (`_select(lock=True)`), all of them before
+the first breach is audited. An item staff are closing at that moment (a request completed, a duty
+acknowledged before its deadline) is waited for and read again as committed, and drops out when it is
+no longer open on that clock or its deadline moved; the breach, its audit entry, the source's trace and
+the DPO's e-mail are written only for the items still overdue once locked. Reminders take no lock: one
+sent to an item closed that same second is harmless.
 """
 
 from __future__ import annotations
@@ -79,12 +86,22 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     thresholds = reminder_thresholds()
     result = SweepResult()
     actor = Actor.system("core.sweep_deadlines")
+    sources = clock_sources()
     with transaction.atomic(durable=True):
-        for source in clock_sources():
+        # Every item about to be breached is locked before the first breach is audited: staff lock an
+        # item and then the audit chain's head, so taking the head first and then waiting for an item
+        # would deadlock with them.
+        overdue = [
+            (source, clock, _select(breaches_due(source, clock, now=now), source, limit, lock=True))
+            for source in sources
+            for clock in source.clocks
+        ]
+        for source, clock, due in overdue:
+            breached = _breaches(source, clock, due, now=now, run=run, actor=actor)
+            result.breaches += len(breached)
+            result.full |= breached.full
+        for source in sources:
             for clock in source.clocks:
-                breached = _breaches(source, clock, now=now, run=run, limit=limit, actor=actor)
-                result.breaches += len(breached)
-                result.full |= breached.full
                 for index, hours in enumerate(thresholds):
                     # The window of this threshold ends where the next smaller threshold's begins.
                     lower = thresholds[index + 1] if index + 1 < len(thresholds) else 0
@@ -100,8 +117,18 @@ class _Batch(list):
     full = False
 
 
-def _select(candidates: QuerySet, source: ClockSource, limit: int) -> _Batch:
-    rows = _Batch(candidates.values(*ITEM_COLUMNS, *source.fields)[:limit])
+def _select(candidates: QuerySet, source: ClockSource, limit: int, *, lock: bool = False) -> _Batch:
+    """The first `limit` candidates as rows of `ITEM_COLUMNS` and the source's fields.
+
+    `lock` locks the items (not the rows of tables their fields are joined from) until the sweep
+    commits. On PostgreSQL, at READ COMMITTED, a locked row waits for the transaction holding it and
+    is then tested again against the whole WHERE clause in its committed version: an item staff closed
+    (or whose deadline moved) meanwhile drops out of the batch, one that stays open is kept."""
+    if lock:
+        candidates = candidates.select_for_update(of=("self",))
+    # "pk": Django names the item's table in `of=("self",)` only when one of its columns is selected
+    # (not only annotations and joined fields); without it, joined rows would be locked too.
+    rows = _Batch(candidates.values("pk", *ITEM_COLUMNS, *source.fields)[:limit])
     rows.full = len(rows) == limit
     return rows
 
@@ -274,13 +301,14 @@ def _send_reminders(
 def _breaches(
     source: ClockSource,
     clock: str,
+    due: _Batch,
     *,
     now: datetime,
     run: uuid.UUID,
-    limit: int,
     actor: Actor,
 ) -> _Batch:
-    due = _select(breaches_due(source, clock, now=now), source, limit)
+    """Record the breaches of `due`, the overdue items of `source` on `clock` this sweep has locked
+    and found still open (`_select`): register, audit, the source's own trace, the DPO's e-mail."""
     if not due:
         return due
     with translation.override(settings.LANGUAGE_CODE):

@@ -3,6 +3,7 @@ e-mails through the outbox, fresh consent from the effective date where the scop
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,8 +92,8 @@ def test_the_job_sends_on_the_day_then_asks_for_fresh_consent_once_in_effect(
     purpose, subjects = purpose_with_customers
     announcement = publish(purpose, "v2", days_ahead=40, material=True).announcement
     with django_capture_on_commit_callbacks():
-        assert announcements_run_due(now=NOW + timedelta(days=9)) == {"sent": 0, "asked": 0}
-        assert announcements_run_due(now=NOW + timedelta(days=10)) == {"sent": 1, "asked": 0}
+        assert announcements_run_due(now=NOW + timedelta(days=9)) == {"sent": 0, "asked": 0, "failed": 0}
+        assert announcements_run_due(now=NOW + timedelta(days=10)) == {"sent": 1, "asked": 0, "failed": 0}
     announcement.refresh_from_db()
     assert (announcement.status, announcement.customers_told) == ("sent", 2)
     mails = OutboxMessage.objects.filter(topic="consents.notice.announced")
@@ -103,7 +104,7 @@ def test_the_job_sends_on_the_day_then_asks_for_fresh_consent_once_in_effect(
     ]
     assert announcements_upcoming_for_subject(subjects[2], now=NOW + timedelta(days=11)) == []
     with django_capture_on_commit_callbacks():
-        assert announcements_run_due(now=NOW + timedelta(days=41)) == {"sent": 0, "asked": 1}
+        assert announcements_run_due(now=NOW + timedelta(days=41)) == {"sent": 0, "asked": 1, "failed": 0}
     announcement.refresh_from_db()
     assert (announcement.status, announcement.customers_asked) == ("asked", 2)
     assert OutboxMessage.objects.filter(topic="consents.notice.fresh_consent_requested").count() == 2
@@ -133,7 +134,68 @@ def test_the_celery_task_runs_the_due_announcements(
     publish(purpose, "v2", days_ahead=10, material=False)
     with django_capture_on_commit_callbacks():
         # Real time is past both dates: the job sends, then completes the (minor) change.
-        assert run_announcements.run() == {"sent": 1, "asked": 1}
+        assert run_announcements.run() == {"sent": 1, "asked": 1, "failed": 0}
+
+
+def test_one_announcement_failing_does_not_hold_back_the_others(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    announcements = []
+    for code, days_ahead in (("marketing-a", 40), ("marketing-b", 41)):
+        purpose = make_purpose(code, effective_at=NOW - timedelta(days=30))
+        grant(make_subject(), purpose, now=NOW - timedelta(days=5))
+        announcements.append(publish(purpose, "v2", days_ahead=days_ahead, material=True).announcement)
+    failing, other = announcements  # the failing one is due first
+    notify_many = announcement_services.notify_many
+
+    def notifier_broken_for_the_first(chunk, **kwargs):
+        if kwargs["dedupe_prefix"] == f"announce:{failing.pk}":
+            raise RuntimeError("notifier down")
+        return notify_many(chunk, **kwargs)
+
+    monkeypatch.setattr(announcement_services, "notify_many", notifier_broken_for_the_first)
+    caplog.set_level(logging.ERROR, logger="consents.services.announcements")
+    with django_capture_on_commit_callbacks():
+        done = announcements_run_due(now=NOW + timedelta(days=11))
+
+    assert done == {"sent": 1, "asked": 0, "failed": 1}
+    failing.refresh_from_db()
+    other.refresh_from_db()
+    # The failed one rolled back whole (no half-sent mailing), the other went out.
+    assert (failing.status, failing.customers_told, other.status, other.customers_told) == (
+        "scheduled", 0, "sent", 1
+    )
+    assert OutboxMessage.objects.filter(topic="consents.notice.announced").count() == 1
+    # Not swallowed: logged with the announcement's id and the traceback.
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert str(failing.pk) in record.getMessage() and record.exc_info[0] is RuntimeError
+
+    monkeypatch.setattr(announcement_services, "notify_many", notify_many)
+    with django_capture_on_commit_callbacks():
+        # The next run sends the one that failed, and only that one.
+        assert announcements_run_due(now=NOW + timedelta(days=11)) == {"sent": 1, "asked": 0, "failed": 0}
+    failing.refresh_from_db()
+    assert failing.status == "sent"
+    assert OutboxMessage.objects.filter(topic="consents.notice.announced").count() == 2
+
+
+def test_the_task_does_not_run_again_at_once_for_a_batch_of_failures(monkeypatch):
+    from regulator import tasks
+
+    purpose = make_purpose("marketing-a", effective_at=NOW - timedelta(days=30))
+    grant(make_subject(), purpose, now=NOW - timedelta(days=5))
+    publish(purpose, "v2", days_ahead=10, material=False)
+    monkeypatch.setattr(tasks, "BATCH", 1)
+
+    def notifier_down(chunk, **kwargs):
+        raise RuntimeError("notifier down")
+
+    monkeypatch.setattr(announcement_services, "notify_many", notifier_down)
+    again = []
+    monkeypatch.setattr(tasks.run_announcements, "delay", lambda: again.append(True))
+    # Real time is past the dates: the one announcement due fails, which fills the batch of one.
+    assert tasks.run_announcements.run() == {"sent": 0, "asked": 0, "failed": 1}
+    assert again == []
 
 
 def _purpose_with(count: int, code: str):
