@@ -29,7 +29,9 @@ _VOID = frozenset(
 class VisibleText(HTMLParser):
     """The text a person reads, one string per text node, and the page's links. With
     `identifiers_shown`, text inside `code`-like elements or `class="mono"` is left out: staff pages
-    show codes there on purpose, and only there."""
+    show codes there on purpose, and only there. Text an element marks as another language than the
+    page's (`lang="en"` on a Vietnamese page: a receipt's notice in both languages) is left out too:
+    it is content shown in that language on purpose, not the page's own wording."""
 
     def __init__(self, *, identifiers_shown: bool = False):
         super().__init__()
@@ -38,6 +40,7 @@ class VisibleText(HTMLParser):
         self._skipped = _NEVER_READ | (_IDENTIFIERS if identifiers_shown else frozenset())
         self._identifiers_shown = identifiers_shown
         self._open: list[tuple[str, bool]] = []  # (tag, left out) of each element not yet closed
+        self._page_language = ""
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -46,7 +49,10 @@ class VisibleText(HTMLParser):
         if tag in _VOID:
             return
         mono = self._identifiers_shown and "mono" in (attributes.get("class") or "").split()
-        self._open.append((tag, tag in self._skipped or mono))
+        if tag == "html":
+            self._page_language = attributes.get("lang") or ""
+        other_language = tag != "html" and attributes.get("lang") not in (None, self._page_language)
+        self._open.append((tag, tag in self._skipped or mono or other_language))
 
     def handle_endtag(self, tag):
         for depth in range(len(self._open) - 1, -1, -1):
