@@ -60,6 +60,14 @@ def who_acted_for_customer(kind: str, user, channel: str, *, consent: Consent, r
     return str(_("the bank's system, automatically"))
 
 
+def notice_texts_agreed(consent: Consent) -> dict[str, str]:
+    """The notice consented to, in both languages, as frozen at the grant: the texts the receipt's
+    `notice.text_sha256` covers (`consents.scope.text_sha256`). The receipt page shows the one the
+    receipt does not; the receipt document itself keeps its shape, so its bytes never change."""
+    texts = consent.snapshot["notice"]["text"]
+    return {language: texts.get(language, "") for language in ("vi", "en")}
+
+
 def consent_receipt(
     consent: Consent,
     *,
@@ -129,8 +137,6 @@ def consent_receipt(
             "version": snapshot["notice"]["version"],
             "effective_at": snapshot["notice"]["effective_at"],
             "text": localised(snapshot["notice"]["text"]),
-            # Both languages, as hashed: the holder of a receipt can check `text_sha256` from it alone.
-            "texts": {lang: snapshot["notice"]["text"].get(lang, "") for lang in ("vi", "en")},
             "text_sha256": snapshot["notice"]["text_sha256"],
         },
         "consent_type": "explicit" if scope["sensitive"] else "express",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from consents import selectors, services
 from consents.catalogue import purpose_entry
 from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
-from consents.receipts import consent_receipt, recipient_stops, who_acted_for_customer
+from consents.receipts import consent_receipt, notice_texts_agreed, recipient_stops, who_acted_for_customer
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
@@ -378,5 +378,6 @@ def receipt_response(request, consent: Consent, *, base: str, reader=None):
             ],
             "for_customer": for_customer,
             "recipient_stops": recipient_stops(consent, for_customer=for_customer),
+            "notice_texts": notice_texts_agreed(consent),
         },
     )

@@ -1,6 +1,7 @@
-"""A receipt proves which notice was agreed to: it carries the notice in both languages the hash covers,
-so whoever holds the receipt (the customer, the regulator) can recompute `text_sha256` from the receipt
-alone, whatever language it was read in. The page shows the reader's language and offers the other."""
+"""A receipt proves which notice was agreed to: its `text_sha256` covers the notice in both languages,
+and the receipt page shows both (the reader's language, and the other one folded), so whoever holds
+the page can recompute the hash. The receipt document keeps its shape: a receipt already issued, and
+the proof bundles citing its hash, stay the same bytes."""
 from __future__ import annotations
 
 import hashlib
@@ -8,29 +9,31 @@ import hashlib
 import pytest
 from django.utils import translation
 
-from consents.receipts import consent_receipt
+from consents.receipts import RECEIPT_SCHEMA, consent_receipt, notice_texts_agreed
 from tests.consents.factories import grant
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_receipt_carries_both_texts_its_hash_covers(customer_a, catalogue, language):
+def test_the_notice_texts_agreed_are_the_ones_the_receipt_hash_covers(customer_a, catalogue):
     consent = grant(customer_a.customer_account.subject, catalogue["sharing"])
-    with translation.override(language):
-        notice = consent_receipt(consent)["notice"]
-    texts = notice["texts"]
+    texts = notice_texts_agreed(consent)
     assert texts["vi"] and texts["en"] and texts["vi"] != texts["en"]
-    assert notice["text"] == texts[language]
+    receipt = consent_receipt(consent)
     recomputed = hashlib.sha256(f"{texts['vi']}\n\n{texts['en']}".encode()).hexdigest()
-    assert recomputed == notice["text_sha256"]
+    assert recomputed == receipt["notice"]["text_sha256"]
+    assert set(receipt["notice"]) == {"version", "effective_at", "text", "text_sha256"}
+    assert RECEIPT_SCHEMA.startswith("qdl-consent-receipt/1 ")
 
 
-def test_the_receipt_page_offers_the_notice_in_the_other_language(customer_a, catalogue):
+@pytest.mark.parametrize(("language", "prefix", "other"), [("vi", "", "en"), ("en", "/en", "vi")])
+def test_the_receipt_page_shows_the_notice_in_both_languages(customer_a, catalogue, language, prefix, other):
     consent = grant(customer_a.customer_account.subject, catalogue["sharing"])
-    texts = consent_receipt(consent)["notice"]["texts"]
-    page = signed_in(customer_a).get(f"/en/me/consents/{consent.pk}/receipt/")
+    texts = notice_texts_agreed(consent)
+    with translation.override(language):
+        assert consent_receipt(consent)["notice"]["text"] == texts[language]
+    page = signed_in(customer_a).get(f"{prefix}/me/consents/{consent.pk}/receipt/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert 'lang="vi"' in body and texts["vi"].splitlines()[0] in body
+    assert f'<p lang="{other}">{texts[other].splitlines()[0]}' in body
