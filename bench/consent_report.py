@@ -49,11 +49,6 @@ ENDINGS = [(0.05, "refused"), (0.20, "withdrawn"), (0.10, "expired"), (0.45, "su
 INDEXES = {"consentevent": "consent_event_at", "consent": "consent_withdrawn_at"}
 
 
-def _month(day: date, months_later: int) -> date:
-    index = day.year * 12 + day.month - 1 + months_later
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _ending(rng) -> str:
     draw = rng.random()
     for share, ending in ENDINGS:
@@ -83,7 +78,7 @@ def seed() -> None:
         )
     seed_catalogue(Actor.system("bench"))
     # The months the platform has run: their partitions exist before any row of theirs arrives.
-    partitions_ensure(connection, today=month_start(_month(now.date(), IMPORTED_MONTHS - MONTHS)),
+    partitions_ensure(connection, today=month_start(now.date(), IMPORTED_MONTHS - MONTHS),
                       months_ahead=MONTHS - IMPORTED_MONTHS + 3)
     purposes = list(Purpose.objects.filter(legal_basis="consent").order_by("code"))
     notices = {p.pk: p.notices.order_by("-effective_at").first().pk for p in purposes}
@@ -214,10 +209,11 @@ def main() -> None:
     from django.utils import timezone
 
     from consents.selectors.report import consent_report_month
+    from core.partitions import month_start
 
     api, page = clients()
     this_month = timezone.localdate().replace(day=1)
-    months = {"last month": _month(this_month, -1), "30 months back": _month(this_month, -30)}
+    months = {"last month": month_start(this_month, -1), "30 months back": month_start(this_month, -30)}
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM consents_consentevent_default")
         in_default = cursor.fetchone()[0]

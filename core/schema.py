@@ -45,14 +45,25 @@ class AddIndexOnline(AddIndex):
     def describe(self) -> str:
         return f"Create index {self.index.name} on {self.model_name} without locking writes (PostgreSQL)"
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        model = to_state.apps.get_model(app_label, self.model_name)
+    def _online(self, schema_editor, model) -> bool:
+        """Whether the step is PostgreSQL's online build (refused inside a transaction) rather than a
+        plain AddIndex's."""
         if schema_editor.connection.vendor != "postgresql" or not self.allow_migrate_model(
             schema_editor.connection.alias, model
         ):
+            return False
+        if schema_editor.connection.in_atomic_block:
+            raise NotSupportedError(
+                f"{self.__class__.__name__} cannot run inside a transaction "
+                "(set atomic = False on the migration)."
+            )
+        return True
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self._online(schema_editor, model):
             super().database_forwards(app_label, schema_editor, from_state, to_state)
             return
-        _not_in_transaction(self, schema_editor)
         table = model._meta.db_table
         with schema_editor.connection.cursor() as cursor:
             partitions = partitions_of(cursor, table) if is_partitioned(cursor, table) else None
@@ -78,25 +89,14 @@ class AddIndexOnline(AddIndex):
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         model = from_state.apps.get_model(app_label, self.model_name)
-        if schema_editor.connection.vendor != "postgresql" or not self.allow_migrate_model(
-            schema_editor.connection.alias, model
-        ):
+        if not self._online(schema_editor, model):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
             return
-        _not_in_transaction(self, schema_editor)
         with schema_editor.connection.cursor() as cursor:
             partitioned = is_partitioned(cursor, model._meta.db_table)
         # A partitioned index cannot be dropped concurrently; dropping it drops its partitions' too.
         concurrently = "" if partitioned else " CONCURRENTLY"
         schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {_quoted(self.index.name)}")
-
-
-def _not_in_transaction(operation, schema_editor) -> None:
-    if schema_editor.connection.in_atomic_block:
-        raise NotSupportedError(
-            f"{operation.__class__.__name__} cannot run inside a transaction "
-            "(set atomic = False on the migration)."
-        )
 
 
 def _quoted(name: str) -> str:
