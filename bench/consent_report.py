@@ -46,6 +46,7 @@ STOPS_PER_WITHDRAWAL = 3
 CHANNELS = ["branch", "mobile_app", "internet_banking", "call_centre"]
 # (share of consents, how they ended): the rest are still in force.
 ENDINGS = [(0.05, "refused"), (0.20, "withdrawn"), (0.10, "expired"), (0.45, "superseded")]
+QUERIES = {"consents_consentevent": "events", "consents_withdrawalduty": "stops"}
 INDEXES = {"consentevent": "consent_event_at", "consent": "consent_withdrawn_at"}
 
 
@@ -158,11 +159,11 @@ def explain(first: date) -> None:
     for query in captured.captured_queries:
         if "GROUP BY" not in query["sql"]:
             continue
-        table = query["sql"].split(" FROM ", 1)[1].split()[0].strip('"')
+        what = next((label for table, label in QUERIES.items() if table in query["sql"]), "consents in force")
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
             plan = [row[0] for row in cursor.fetchall()]
-        print(f"  plan of the grouped query on {table}:\n    " + "\n    ".join(plan))
+        print(f"  plan of the grouped query of the {what}:\n    " + "\n    ".join(plan))
 
 
 def timed(label: str, call) -> None:
