@@ -205,3 +205,18 @@ def partition_by_month(table: str, column: str, *, then_sql: str | None = None) 
 
 def _columns(names: list[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
+
+
+def partitions_of(cursor, table: str) -> list[str]:
+    """The partitions of `table` (none when it is a plain table), by name."""
+    cursor.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = %s::regclass ORDER BY 1",
+        [table],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def is_partitioned(cursor, table: str) -> bool:
+    cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table])
+    return cursor.fetchone()[0] == "p"

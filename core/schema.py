@@ -1,10 +1,14 @@
-"""Hand-written schema steps for migrations: SQL that differs between PostgreSQL and SQLite."""
+"""Hand-written schema steps for migrations: SQL that differs between PostgreSQL and SQLite, and an
+index added to a large table without locking its writes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.db.migrations import RunPython
+from django.db import NotSupportedError
+from django.db.migrations import AddIndex, RunPython
+
+from core.partitions import is_partitioned, partitions_of
 
 Statements = Mapping[str, Sequence[str]]
 
@@ -21,3 +25,97 @@ def sql_by_vendor(forward: Statements, backward: Statements) -> RunPython:
         return run_statements
 
     return RunPython(run(forward), run(backward))
+
+
+class AddIndexOnline(AddIndex):
+    """`AddIndex` that lets writes go on while a large table is indexed.
+
+    On PostgreSQL the index is built with CREATE INDEX CONCURRENTLY, which PostgreSQL refuses on a
+    partitioned table (the history tables, `core.partitions`): there the index is declared on the
+    parent alone (`ON ONLY`, invalid for now), built concurrently on each partition and attached to
+    it; once every partition's is attached the parent's is valid, and the partitions created later
+    get theirs with the table. Run again after a failure, it rebuilds a partition's index that a
+    failed concurrent build left invalid and keeps the ones already built. Elsewhere (SQLite) it is
+    a plain `AddIndex`. The migration holding it must say `atomic = False`: a concurrent build cannot
+    run in a transaction.
+    """
+
+    atomic = False
+
+    def describe(self) -> str:
+        return f"Create index {self.index.name} on {self.model_name} without locking writes (PostgreSQL)"
+
+    def _online(self, schema_editor, model) -> bool:
+        """Whether the step is PostgreSQL's online build (refused inside a transaction) rather than a
+        plain AddIndex's."""
+        if schema_editor.connection.vendor != "postgresql" or not self.allow_migrate_model(
+            schema_editor.connection.alias, model
+        ):
+            return False
+        if schema_editor.connection.in_atomic_block:
+            raise NotSupportedError(
+                f"{self.__class__.__name__} cannot run inside a transaction "
+                "(set atomic = False on the migration)."
+            )
+        return True
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self._online(schema_editor, model):
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        table = model._meta.db_table
+        with schema_editor.connection.cursor() as cursor:
+            partitions = partitions_of(cursor, table) if is_partitioned(cursor, table) else None
+            if partitions is None:
+                if not _index_valid(cursor, self.index.name):
+                    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {_quoted(self.index.name)}")
+                    schema_editor.add_index(model, self.index, concurrently=True)
+                return
+            parent = self.index.create_sql(model, schema_editor)
+            parent.parts["table"] = f"ONLY {_quoted(table)}"
+            if _index_valid(cursor, self.index.name) is None:
+                schema_editor.execute(parent)
+            for partition in partitions:
+                name = _partition_index_name(partition, self.index)
+                if not _index_valid(cursor, name):
+                    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {_quoted(name)}")
+                    child = self.index.create_sql(model, schema_editor, concurrently=True)
+                    child.parts.update(table=_quoted(partition), name=_quoted(name))
+                    schema_editor.execute(child)
+                schema_editor.execute(
+                    f"ALTER INDEX {_quoted(self.index.name)} ATTACH PARTITION {_quoted(name)}"
+                )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self._online(schema_editor, model):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+            return
+        with schema_editor.connection.cursor() as cursor:
+            partitioned = is_partitioned(cursor, model._meta.db_table)
+        # A partitioned index cannot be dropped concurrently; dropping it drops its partitions' too.
+        concurrently = "" if partitioned else " CONCURRENTLY"
+        schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {_quoted(self.index.name)}")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _index_valid(cursor, name: str) -> bool | None:
+    """Whether the index `name` is valid; None when there is no such index."""
+    cursor.execute(
+        "SELECT x.indisvalid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+        "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+        [name],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _partition_index_name(partition: str, index) -> str:
+    """`<partition>_<columns>_idx`, the form of the names PostgreSQL gives the indexes of a partition
+    created later, cut to the 63 characters of an identifier."""
+    columns = "_".join(field.lstrip("-") for field in index.fields)
+    return f"{partition}_{columns}"[: 63 - len("_idx")] + "_idx"

@@ -99,7 +99,15 @@ class Consent(StatefulModel):
             ),
             status_has_time("withdrawn", "withdrawn_at", name="consent_withdrawn_has_time"),
         ]
-        indexes = [models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose")]
+        indexes = [
+            models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose"),
+            # The consent report's stops: the consents withdrawn in a month (consents.selectors.report).
+            models.Index(
+                fields=["withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=False),
+                name="consent_withdrawn_at",
+            ),
+        ]
 
 
 # What a withdrawal's reason reads once the customer's deletion request erased their words: the one
@@ -135,7 +143,11 @@ class ConsentEvent(models.Model):
     class Meta:
         verbose_name = _("consent event")
         ordering = ["at"]
-        indexes = [models.Index(fields=["subject", "at"], name="consent_event_subject_at")]
+        indexes = [
+            models.Index(fields=["subject", "at"], name="consent_event_subject_at"),
+            # The consent report reads a month of events (consents.selectors.report).
+            models.Index(fields=["at"], name="consent_event_at"),
+        ]
 
     def __str__(self) -> str:
         return f"ConsentEvent {self.pk} {self.kind}"
