@@ -292,10 +292,9 @@ def _read_record(
     authorisation: Authorisation, *, action: str, actor: Actor, scope: str, accessed_at: datetime,
     record_count: int, now: datetime,
 ) -> AccessRecord:
-    """Record one read of a locked authorisation with its audit entry (`action`), in the caller's
-    transaction; the read a live one-time authorisation allowed ends it (used): introspection answers
-    inactive from then on, and its tokens end."""
-    _refuse_scope_outside(authorisation, scope)
+    """Record one read of a locked authorisation, in a scope it covers (the caller checked), with its
+    audit entry (`action`), in the caller's transaction; the read a live one-time authorisation allowed
+    ends it (used): introspection answers inactive from then on, and its tokens end."""
     record = AccessRecord.objects.create(
         authorisation=authorisation,
         scope=scope,
@@ -339,8 +338,10 @@ def access_record(
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
     with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id)
+        _refuse_scope_outside(authorisation, scope)
         return _read_record(
-            _lock(authorisation_id), action="authorisations.access.reported", actor=actor, scope=scope,
+            authorisation, action="authorisations.access.reported", actor=actor, scope=scope,
             accessed_at=accessed_at, record_count=record_count, now=now,
         )
 
