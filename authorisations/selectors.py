@@ -129,28 +129,57 @@ def _reads_today(now: datetime) -> Case:
     )
 
 
-def authorisation_reads_remaining(authorisation: Authorisation) -> int:
+def authorisation_reads_remaining(authorisation: Authorisation, *, reads_today: int) -> int:
     """How many reads the customer's agreement still allows the third party, of a live authorisation
-    read with `reads_today` (`token_introspect`'s look-up): a one-time one has its single read left
-    (the read ends it, USED, `access_record`, and a used one is not live), a periodic one
-    `frequency_per_day` a day, counted from the reads the gateway reported (`AccessRecord`, by when
-    each was made)."""
+    whose periodic reads on the day number `reads_today`: a one-time one has its single read left (the
+    read ends it, USED, `access_record`, and a used one is not live), a periodic one
+    `frequency_per_day` a day, counted from the reads the gateway reported or claimed (`AccessRecord`,
+    by when each was made)."""
     if authorisation.fetch_type == FetchType.ONE_TIME:
         return 1
-    return max(authorisation.frequency_per_day - authorisation.reads_today, 0)
+    return max(authorisation.frequency_per_day - reads_today, 0)
 
 
-def authorisation_reads_left(authorisation: Authorisation, *, now: datetime) -> int:
-    """`authorisation_reads_remaining` of a live authorisation loaded without today's reads (the one
-    `access_claim` holds locked), counted now in one query: read after the lock is taken, the count
-    includes the read of a claim that held the lock before."""
-    authorisation.reads_today = (
+def authorisation_reads_today(authorisation: Authorisation, *, now: datetime) -> int:
+    """The reads `authorisation_reads_remaining` counts, of an authorisation loaded without them (the
+    one `access_claim` holds locked), in one query: read after the lock is taken, the count includes
+    the read of a claim that held the lock before."""
+    return (
         Authorisation.objects.filter(pk=authorisation.pk)
         .annotate(reads_today=_reads_today(now))
         .values_list("reads_today", flat=True)
         .get()
     )
-    return authorisation_reads_remaining(authorisation)
+
+
+# Why an authorisation allows its third party no read now (`authorisation_read_refusal`); the codes
+# the read claim answers 409 with.
+READ_USED = "read_used"
+AUTHORISATION_PAUSED = "authorisation_paused"
+THIRD_PARTY_SUSPENDED = "third_party_suspended"
+AUTHORISATION_ENDED = "authorisation_ended"
+DAILY_LIMIT_REACHED = "daily_limit_reached"
+
+
+def authorisation_read_refusal(
+    authorisation: Authorisation, *, now: datetime, reads_today: int
+) -> str | None:
+    """Why the third party may not read the customer's data under this authorisation now, as a code,
+    or None when it may: the one rule of introspection (any code: inactive) and of the read claim (the
+    code: its 409). A read needs the authorisation ACTIVE and within its term, its third party active,
+    and the agreed reads not used up (`authorisation_reads_remaining`). Reads only the row and its
+    third party (loaded with it), so introspection's look-up stays one query."""
+    if authorisation.status == S.USED:
+        return READ_USED
+    if authorisation.status == S.PAUSED:
+        return AUTHORISATION_PAUSED
+    if authorisation.third_party.status != ThirdParty.Status.ACTIVE:
+        return THIRD_PARTY_SUSPENDED
+    if not authorisation.usable_at(now):
+        return AUTHORISATION_ENDED
+    if authorisation_reads_remaining(authorisation, reads_today=reads_today) == 0:
+        return DAILY_LIMIT_REACHED
+    return None
 
 
 INACTIVE: dict[str, Any] = {"active": False}
@@ -158,10 +187,11 @@ INACTIVE: dict[str, Any] = {"active": False}
 
 def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     """RFC 7662 answer for an access token, read from the database every time (no cache), so a
-    revocation or pause shows at the next call. Active only for an ACTIVE, unexpired authorisation of
-    an active third party whose scopes include every scope of the token, while the reads it allows
-    are not used up (`authorisation_reads_remaining`: "Once", or "at most N times a day" as the
-    customer agreed); the answer says how many remain, so the gateway can hold to them. On the
+    revocation or pause shows at the next call. Active only for an authorisation whose scopes include
+    every scope of the token and that allows a read now (`authorisation_read_refusal`, the read
+    claim's rule: ACTIVE, unexpired, its third party active, the reads it allows not used up, "Once"
+    or "at most N times a day" as the customer agreed); the answer says how many remain, so the
+    gateway can hold to them. On the
     gateway's hot path: two queries, the token and the authorisation with today's reads folded in."""
     if not token:
         return INACTIVE
@@ -181,16 +211,13 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     )
     if (
         authorisation is None
-        or not authorisation.usable_at(now)
-        or authorisation.third_party.status != ThirdParty.Status.ACTIVE
         # A token minted under an earlier authorisation of the same third party is not covered.
         or access.created < authorisation.starts_at
         or not set(access.scope.split()) <= set(authorisation.scopes)
+        or authorisation_read_refusal(authorisation, now=now, reads_today=authorisation.reads_today)
     ):
         return INACTIVE
-    remaining = authorisation_reads_remaining(authorisation)
-    if remaining == 0:
-        return INACTIVE
+    remaining = authorisation_reads_remaining(authorisation, reads_today=authorisation.reads_today)
     periodic = authorisation.fetch_type == FetchType.PERIODIC
     return {
         "active": True,

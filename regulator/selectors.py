@@ -100,10 +100,13 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     processing activity uses a breached system and a breached category:
     * a purpose on a non-consent basis (contract, legal obligation...) covers every customer of the
       bank: their data is in that system whether or not they ever consented to anything;
-    * a consent-based purpose covers the customers who gave their data under it before the breach
-      happened (`occurred_at`, the violation), live or not, because data given under a consent stays
-      until it is deleted; a refusal gave nothing (`consents_that_gave_data`), and data given after
-      the violation was not there to be exposed.
+    * a consent-based purpose covers the customers who gave their data under it before the exposure
+      ended, live or not, because data given under a consent stays until it is deleted; a refusal gave
+      nothing (`consents_that_gave_data`). A breach exposes what the system holds from the violation
+      (`occurred_at`) until it is stopped; the record has no containment time, so the exposure is
+      taken to run until `detected_at`: data given while the breach went on was exposed too, and
+      counting only up to `occurred_at` would under-notify, the riskier error. Data first given after
+      the detection was not there to be exposed.
     Guardians are not added: a child's notice goes to the child's record and the guardian sees it there.
     """
     system_ids = list(breach.systems.values_list("pk", flat=True))
@@ -116,7 +119,7 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
         return DataSubject.objects.order_by("external_ref")
     consent_purposes = [p.pk for p in purposes]
     subject_ids = consents_that_gave_data().filter(
-        purpose_id__in=consent_purposes, granted_at__lte=breach.occurred_at
+        purpose_id__in=consent_purposes, granted_at__lte=breach.detected_at
     ).values("subject_id")
     return DataSubject.objects.filter(pk__in=subject_ids).order_by("external_ref")
 

@@ -49,9 +49,29 @@ def _lock(authorisation_id, *, subject=None) -> Authorisation:
     return authorisation
 
 
+THIRD_PARTY_SUSPENDED = _("This third party is suspended by the bank.")
+# What the gateway is told when `selectors.authorisation_read_refusal` refuses a read, by its code.
+READ_REFUSALS = {
+    selectors.READ_USED: _(
+        "This authorisation allowed one read, and it has been made. Do not serve the data."
+    ),
+    selectors.AUTHORISATION_PAUSED: _(
+        "This authorisation is paused: the third party may not read the customer's data now."
+    ),
+    selectors.THIRD_PARTY_SUSPENDED: THIRD_PARTY_SUSPENDED,
+    selectors.AUTHORISATION_ENDED: _(
+        "This authorisation has ended (revoked or expired). Do not serve the data."
+    ),
+    selectors.DAILY_LIMIT_REACHED: _(
+        "The customer allowed %(count)s reads a day and all of today's have been made. Reads "
+        "are allowed again after midnight, Vietnam time."
+    ),
+}
+
+
 def _refuse_if_suspended(third_party: ThirdParty) -> None:
     if third_party.status != ThirdParty.Status.ACTIVE:
-        raise Conflict(_("This third party is suspended by the bank."), code="third_party_suspended")
+        raise Conflict(THIRD_PARTY_SUSPENDED, code=selectors.THIRD_PARTY_SUSPENDED)
 
 
 def authorisation_grantor_check(*, subject, now: datetime | None = None) -> None:
@@ -272,10 +292,9 @@ def _read_record(
     authorisation: Authorisation, *, action: str, actor: Actor, scope: str, accessed_at: datetime,
     record_count: int, now: datetime,
 ) -> AccessRecord:
-    """Record one read of a locked authorisation with its audit entry (`action`), in the caller's
-    transaction; the read a live one-time authorisation allowed ends it (used): introspection answers
-    inactive from then on, and its tokens end."""
-    _refuse_scope_outside(authorisation, scope)
+    """Record one read of a locked authorisation, in a scope it covers (the caller checked), with its
+    audit entry (`action`), in the caller's transaction; the read a live one-time authorisation allowed
+    ends it (used): introspection answers inactive from then on, and its tokens end."""
     record = AccessRecord.objects.create(
         authorisation=authorisation,
         scope=scope,
@@ -319,41 +338,22 @@ def access_record(
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
     with transaction.atomic(durable=True):
+        authorisation = _lock(authorisation_id)
+        _refuse_scope_outside(authorisation, scope)
         return _read_record(
-            _lock(authorisation_id), action="authorisations.access.reported", actor=actor, scope=scope,
+            authorisation, action="authorisations.access.reported", actor=actor, scope=scope,
             accessed_at=accessed_at, record_count=record_count, now=now,
         )
 
 
 def _refuse_read(authorisation: Authorisation, *, now: datetime) -> None:
-    """Raise `Conflict` unless the locked authorisation allows the third party one more read now: the
-    same rule as `token_introspect` (active, within its term, its third party active, the agreed
-    reads not used up), read under the row lock so that two claims cannot both take the last read."""
-    if authorisation.status == S.USED:
-        raise Conflict(
-            _("This authorisation allowed one read, and it has been made. Do not serve the data."),
-            code="read_used",
-        )
-    if authorisation.status == S.PAUSED:
-        raise Conflict(
-            _("This authorisation is paused: the third party may not read the customer's data now."),
-            code="authorisation_paused",
-        )
-    _refuse_if_suspended(authorisation.third_party)
-    if not authorisation.usable_at(now):
-        raise Conflict(
-            _("This authorisation has ended (revoked or expired). Do not serve the data."),
-            code="authorisation_ended",
-        )
-    if selectors.authorisation_reads_left(authorisation, now=now) == 0:
-        raise Conflict(
-            _(
-                "The customer allowed %(count)s reads a day and all of today's have been made. Reads "
-                "are allowed again after midnight, Vietnam time."
-            ),
-            code="daily_limit_reached",
-            count=authorisation.frequency_per_day,
-        )
+    """Raise `Conflict` unless the locked authorisation allows the third party one more read now:
+    `selectors.authorisation_read_refusal`, introspection's rule, with today's reads counted under the
+    row lock so that two claims cannot both take the last read."""
+    reads_today = selectors.authorisation_reads_today(authorisation, now=now)
+    code = selectors.authorisation_read_refusal(authorisation, now=now, reads_today=reads_today)
+    if code is not None:
+        raise Conflict(READ_REFUSALS[code], code=code, count=authorisation.frequency_per_day)
 
 
 def access_claim(

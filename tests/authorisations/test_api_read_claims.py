@@ -134,3 +134,22 @@ def test_a_claimed_read_counts_at_the_next_introspection(authorised, gateway):
 
     after = selectors.token_introspect(token=tokens["access_token"], now=timezone.now())
     assert (before["reads_remaining"], after["reads_remaining"]) == (4, 3)
+
+
+def test_a_scope_the_authorisation_does_not_cover_is_refused_first_on_both_paths(gateway):
+    """The scope is checked once per path, before anything else about the read: a claim on a paused
+    authorisation in a scope it does not cover is told about the scope; a reported read in such a scope
+    is refused too, and neither records anything."""
+    authorisation = authorise(make_customer(), registration=register(), scopes=("accounts:read",))
+    services.authorisation_pause(
+        actor=actor_for_user(authorisation.user), authorisation_id=authorisation.pk,
+        subject=authorisation.subject,
+    )
+    outside = {"scope": "transactions:read", "accessed_at": timezone.now().isoformat(), "record_count": 1}
+
+    claimed = claim(gateway, authorisation, {"scope": "transactions:read"})
+    reported = gateway.post(f"/api/v1/authorisations/{authorisation.pk}/accesses/", outside, format="json")
+
+    assert (claimed.status_code, list(claimed.json())) == (400, ["scope"])
+    assert (reported.status_code, list(reported.json())) == (400, ["scope"])
+    assert not AccessRecord.objects.filter(authorisation=authorisation).exists()
