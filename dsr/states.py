@@ -48,12 +48,15 @@ CLOSED: frozenset[str] = REQUEST_MACHINE.terminal
 NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED, S.PARTIALLY_COMPLETED})
 # A refusal or a partial answer states its legal reason, which the customer sees.
 NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
+# The ends that answer a request.
+ANSWERS: frozenset[str] = frozenset({S.COMPLETED, S.PARTIALLY_COMPLETED})
 # Ends that leave a request unanswered. A withdrawal in force since verification has been carried out:
 # it can no longer be refused or cancelled, only completed once every system has confirmed.
 UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
 # The moves that take a request further on its requester's authority: every move but those ends. A
 # guardian's request makes them only while that guardian still acts for the child
-# (`dsr.selectors.request_guardian_refusal`); refusing or cancelling it stays possible.
+# (`dsr.selectors.request_guardian_refusal`); refusing or cancelling it stays possible, and so does
+# answering a withdrawal already in force (`moves_on_requesters_authority`).
 ADVANCES: frozenset[str] = frozenset(RequestStatus.values) - UNANSWERED_ENDS
 
 
@@ -71,6 +74,16 @@ def customer_status_label(status: str) -> str:
 
 def may_end_unanswered(request) -> bool:
     return request.withdrawal_applied_at is None
+
+
+def moves_on_requesters_authority(request) -> frozenset[str]:
+    """The moves of this request that a guardian's authority must still hold for (`ADVANCES`). A
+    withdrawal in force was carried out at verification, while it held, and can no longer be refused
+    or cancelled: completing it (in full or in part) only records what was done, so it stays possible
+    once that authority ends, or the request would stay open for ever."""
+    if request.withdrawal_applied_at is not None:
+        return ADVANCES - ANSWERS
+    return ADVANCES
 
 
 class TaskStatus(models.TextChoices):

@@ -30,7 +30,13 @@ from dsr.models import (
 )
 from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
-from dsr.states import ADVANCES, OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
+from dsr.states import (
+    OPEN,
+    REQUEST_MACHINE,
+    RequestStatus,
+    may_end_unanswered,
+    moves_on_requesters_authority,
+)
 from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
@@ -309,9 +315,13 @@ ACTION_MOVES = {
     "reject": {RequestStatus.REJECTED},
     "cancel": {RequestStatus.CANCELLED},
 }
-# The actions `move_check` refuses once a guardian no longer acts for the child: those that take the
-# request further (`ADVANCES`).
-ON_REQUESTERS_AUTHORITY = frozenset(action for action, to in ACTION_MOVES.items() if to & ADVANCES)
+
+
+def _on_requesters_authority(request: DataSubjectRequest) -> frozenset[str]:
+    """The actions `move_check` refuses once a guardian no longer acts for the child: those that take the
+    request further (`dsr.states.moves_on_requesters_authority`)."""
+    moves = moves_on_requesters_authority(request)
+    return frozenset(action for action, to in ACTION_MOVES.items() if to & moves)
 
 
 def request_allowed_actions(
@@ -328,8 +338,9 @@ def request_allowed_actions(
         actions = _customer_actions(request, user)
     else:
         actions = _staff_actions(request, user, now=now)
-    if actions & ON_REQUESTERS_AUTHORITY and request_guardian_refusal(request, now=now) is not None:
-        actions -= ON_REQUESTERS_AUTHORITY
+    on_authority = _on_requesters_authority(request)
+    if actions & on_authority and request_guardian_refusal(request, now=now) is not None:
+        actions -= on_authority
     return frozenset(actions)
 
 
