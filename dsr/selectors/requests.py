@@ -123,6 +123,24 @@ def request_guardian_refusal(
     return None if reason is None else Conflict(GUARDIAN_REFUSALS[reason], code=reason)
 
 
+# A withdrawal in force was carried out while the guardian still acted: it is answered, not refused.
+WITHDRAWAL_IN_FORCE_NOTICE = _(
+    "The guardian who made this request no longer acts for this customer, but the withdrawal was already "
+    "in force while they still did: it can no longer be refused or undone. Complete the request once "
+    "every recipient has confirmed that they stopped."
+)
+
+
+def request_guardian_notice(request: DataSubjectRequest, *, now: datetime | None = None) -> str | None:
+    """What the request's page tells staff when the guardian who made it no longer acts for the child:
+    why it is taken no further and is to be refused (`request_guardian_refusal`), or, for a withdrawal
+    already in force, that it is to be completed (`dsr.states.moves_on_requesters_authority`)."""
+    refusal = request_guardian_refusal(request, now=now)
+    if refusal is None:
+        return None
+    return refusal.text if may_end_unanswered(request) else str(WITHDRAWAL_IN_FORCE_NOTICE)
+
+
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:
     """Whether `subject` may act on `request` as `requests_for_subject` lets them see it: their own, or
     their ward's while they still act for the ward."""

@@ -306,3 +306,22 @@ def test_a_former_guardians_withdrawal_in_force_is_completed_not_left_open(
 
     assert closed.status == "completed"
     assert not closed.is_open
+
+
+def test_the_page_says_to_complete_a_former_guardians_withdrawal_in_force(
+    customer_a, customer_b, client, privacy_officer
+):
+    """The page told staff "Nothing was done on their authority. Refuse the request" about a withdrawal
+    put in force while the guardian still acted, which can no longer be refused."""
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    request = verify(filed_by(former, child, type="withdraw"), former.national_id)
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+    client.force_login(privacy_officer)
+
+    with translation.override("en"):
+        page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+
+    assert 'data-testid="guardian-authority"' in page and "no longer acts for this customer" in page
+    assert "Nothing was done on their authority" not in page and "Refuse the request" not in page
+    assert "already in force" in page
