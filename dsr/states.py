@@ -86,6 +86,32 @@ def moves_on_requesters_authority(request) -> frozenset[str]:
     return ADVANCES
 
 
+# The actions pages and API offer (`dsr.selectors.request_allowed_actions`), each with the statuses its
+# service moves a request to (`dsr.services`; a code sent is part of verifying). Approving, extending
+# and lifting a restriction move nothing.
+ACTION_MOVES: dict[str, frozenset[str]] = {
+    "acknowledge": frozenset({S.VERIFYING_IDENTITY}),
+    "verify": frozenset({S.IN_PROGRESS}),
+    "pause": frozenset({S.AWAITING_CUSTOMER}),
+    "resume": frozenset({S.IN_PROGRESS, S.VERIFYING_IDENTITY}),
+    "reply": frozenset({S.IN_PROGRESS, S.VERIFYING_IDENTITY}),
+    "complete": ANSWERS,
+    "reject": frozenset({S.REJECTED}),
+    "cancel": frozenset({S.CANCELLED}),
+    "approve": frozenset(),
+    "extend": frozenset(),
+    "lift": frozenset(),
+}
+
+
+def actions_on_requesters_authority(request, actions) -> frozenset[str]:
+    """Of these actions, those a guardian's authority must still hold for: each that may make a move of
+    `moves_on_requesters_authority`. An action `ACTION_MOVES` does not name counts as one that may
+    make any move: a new action is withheld from a former guardian's request until it is named."""
+    moves = moves_on_requesters_authority(request)
+    return frozenset(action for action in actions if ACTION_MOVES.get(action, ADVANCES) & moves)
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("status", "Open")
     DONE = "done", _("Done")

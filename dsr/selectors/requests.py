@@ -34,8 +34,8 @@ from dsr.states import (
     OPEN,
     REQUEST_MACHINE,
     RequestStatus,
+    actions_on_requesters_authority,
     may_end_unanswered,
-    moves_on_requesters_authority,
 )
 from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
@@ -321,27 +321,6 @@ IDENTITY_VERIFIABLE = frozenset(
     {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
 )
 
-# The statuses each action that moves a request moves it to (`dsr.services`); a code sent is part of
-# verifying. The others (approve, extend, lift) move nothing.
-ACTION_MOVES = {
-    "acknowledge": {RequestStatus.VERIFYING_IDENTITY},
-    "verify": {RequestStatus.IN_PROGRESS},
-    "pause": {RequestStatus.AWAITING_CUSTOMER},
-    "resume": {RequestStatus.IN_PROGRESS, RequestStatus.VERIFYING_IDENTITY},
-    "reply": {RequestStatus.IN_PROGRESS, RequestStatus.VERIFYING_IDENTITY},
-    "complete": {RequestStatus.COMPLETED, RequestStatus.PARTIALLY_COMPLETED},
-    "reject": {RequestStatus.REJECTED},
-    "cancel": {RequestStatus.CANCELLED},
-}
-
-
-def _on_requesters_authority(request: DataSubjectRequest) -> frozenset[str]:
-    """The actions `move_check` refuses once a guardian no longer acts for the child: those that take the
-    request further (`dsr.states.moves_on_requesters_authority`)."""
-    moves = moves_on_requesters_authority(request)
-    return frozenset(action for action, to in ACTION_MOVES.items() if to & moves)
-
-
 def request_allowed_actions(
     request: DataSubjectRequest, user, *, now: datetime | None = None
 ) -> frozenset[str]:
@@ -356,8 +335,8 @@ def request_allowed_actions(
         actions = _customer_actions(request, user)
     else:
         actions = _staff_actions(request, user, now=now)
-    on_authority = _on_requesters_authority(request)
-    if actions & on_authority and request_guardian_refusal(request, now=now) is not None:
+    on_authority = actions_on_requesters_authority(request, actions)
+    if on_authority and request_guardian_refusal(request, now=now) is not None:
         actions -= on_authority
     return frozenset(actions)
 
