@@ -48,12 +48,15 @@ CLOSED: frozenset[str] = REQUEST_MACHINE.terminal
 NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED, S.PARTIALLY_COMPLETED})
 # A refusal or a partial answer states its legal reason, which the customer sees.
 NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
+# The ends that answer a request.
+ANSWERS: frozenset[str] = frozenset({S.COMPLETED, S.PARTIALLY_COMPLETED})
 # Ends that leave a request unanswered. A withdrawal in force since verification has been carried out:
 # it can no longer be refused or cancelled, only completed once every system has confirmed.
 UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
 # The moves that take a request further on its requester's authority: every move but those ends. A
 # guardian's request makes them only while that guardian still acts for the child
-# (`dsr.selectors.request_guardian_refusal`); refusing or cancelling it stays possible.
+# (`dsr.selectors.request_guardian_refusal`); refusing or cancelling it stays possible, and so does
+# answering a withdrawal already in force (`moves_on_requesters_authority`).
 ADVANCES: frozenset[str] = frozenset(RequestStatus.values) - UNANSWERED_ENDS
 
 
@@ -71,6 +74,42 @@ def customer_status_label(status: str) -> str:
 
 def may_end_unanswered(request) -> bool:
     return request.withdrawal_applied_at is None
+
+
+def moves_on_requesters_authority(request) -> frozenset[str]:
+    """The moves of this request that a guardian's authority must still hold for (`ADVANCES`). A
+    withdrawal in force was carried out at verification, while it held, and can no longer be refused
+    or cancelled: completing it (in full or in part) only records what was done, so it stays possible
+    once that authority ends, or the request would stay open for ever."""
+    if request.withdrawal_applied_at is not None:
+        return ADVANCES - ANSWERS
+    return ADVANCES
+
+
+# The actions pages and API offer (`dsr.selectors.request_allowed_actions`), each with the statuses its
+# service moves a request to (`dsr.services`; a code sent is part of verifying). Approving, extending
+# and lifting a restriction move nothing.
+ACTION_MOVES: dict[str, frozenset[str]] = {
+    "acknowledge": frozenset({S.VERIFYING_IDENTITY}),
+    "verify": frozenset({S.IN_PROGRESS}),
+    "pause": frozenset({S.AWAITING_CUSTOMER}),
+    "resume": frozenset({S.IN_PROGRESS, S.VERIFYING_IDENTITY}),
+    "reply": frozenset({S.IN_PROGRESS, S.VERIFYING_IDENTITY}),
+    "complete": ANSWERS,
+    "reject": frozenset({S.REJECTED}),
+    "cancel": frozenset({S.CANCELLED}),
+    "approve": frozenset(),
+    "extend": frozenset(),
+    "lift": frozenset(),
+}
+
+
+def actions_on_requesters_authority(request, actions) -> frozenset[str]:
+    """Of these actions, those a guardian's authority must still hold for: each that may make a move of
+    `moves_on_requesters_authority`. An action `ACTION_MOVES` does not name counts as one that may
+    make any move: a new action is withheld from a former guardian's request until it is named."""
+    moves = moves_on_requesters_authority(request)
+    return frozenset(action for action in actions if ACTION_MOVES.get(action, ADVANCES) & moves)
 
 
 class TaskStatus(models.TextChoices):

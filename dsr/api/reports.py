@@ -12,7 +12,8 @@ from core.api.renderers import ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
-from dsr.reports import deadline_report, local_midnight, report_csv
+from deadlines.policy import local_midnight
+from dsr.reports import deadline_report, report_csv
 
 
 class DeadlineReportCSVRenderer(ReportCSVRenderer):

@@ -30,7 +30,13 @@ from dsr.models import (
 )
 from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
-from dsr.states import ADVANCES, OPEN, REQUEST_MACHINE, RequestStatus, may_end_unanswered
+from dsr.states import (
+    OPEN,
+    REQUEST_MACHINE,
+    RequestStatus,
+    actions_on_requesters_authority,
+    may_end_unanswered,
+)
 from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
@@ -115,6 +121,24 @@ def request_guardian_refusal(
     today = timezone.localdate(now or timezone.now())
     reason = guardian_not_acting(request.subject, request.guardian_id, on=today)
     return None if reason is None else Conflict(GUARDIAN_REFUSALS[reason], code=reason)
+
+
+# A withdrawal in force was carried out while the guardian still acted: it is answered, not refused.
+WITHDRAWAL_IN_FORCE_NOTICE = _(
+    "The guardian who made this request no longer acts for this customer, but the withdrawal was already "
+    "in force while they still did: it can no longer be refused or undone. Complete the request once "
+    "every recipient has confirmed that they stopped."
+)
+
+
+def request_guardian_notice(request: DataSubjectRequest, *, now: datetime | None = None) -> str | None:
+    """What the request's page tells staff when the guardian who made it no longer acts for the child:
+    why it is taken no further and is to be refused (`request_guardian_refusal`), or, for a withdrawal
+    already in force, that it is to be completed (`dsr.states.moves_on_requesters_authority`)."""
+    refusal = request_guardian_refusal(request, now=now)
+    if refusal is None:
+        return None
+    return refusal.text if may_end_unanswered(request) else str(WITHDRAWAL_IN_FORCE_NOTICE)
 
 
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:
@@ -297,23 +321,6 @@ IDENTITY_VERIFIABLE = frozenset(
     {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
 )
 
-# The statuses each action that moves a request moves it to (`dsr.services`); a code sent is part of
-# verifying. The others (approve, extend, lift) move nothing.
-ACTION_MOVES = {
-    "acknowledge": {RequestStatus.VERIFYING_IDENTITY},
-    "verify": {RequestStatus.IN_PROGRESS},
-    "pause": {RequestStatus.AWAITING_CUSTOMER},
-    "resume": {RequestStatus.IN_PROGRESS, RequestStatus.VERIFYING_IDENTITY},
-    "reply": {RequestStatus.IN_PROGRESS, RequestStatus.VERIFYING_IDENTITY},
-    "complete": {RequestStatus.COMPLETED, RequestStatus.PARTIALLY_COMPLETED},
-    "reject": {RequestStatus.REJECTED},
-    "cancel": {RequestStatus.CANCELLED},
-}
-# The actions `move_check` refuses once a guardian no longer acts for the child: those that take the
-# request further (`ADVANCES`).
-ON_REQUESTERS_AUTHORITY = frozenset(action for action, to in ACTION_MOVES.items() if to & ADVANCES)
-
-
 def request_allowed_actions(
     request: DataSubjectRequest, user, *, now: datetime | None = None
 ) -> frozenset[str]:
@@ -328,8 +335,9 @@ def request_allowed_actions(
         actions = _customer_actions(request, user)
     else:
         actions = _staff_actions(request, user, now=now)
-    if actions & ON_REQUESTERS_AUTHORITY and request_guardian_refusal(request, now=now) is not None:
-        actions -= ON_REQUESTERS_AUTHORITY
+    on_authority = actions_on_requesters_authority(request, actions)
+    if on_authority and request_guardian_refusal(request, now=now) is not None:
+        actions -= on_authority
     return frozenset(actions)
 
 

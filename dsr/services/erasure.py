@@ -127,7 +127,7 @@ def platform_copies_erase(
     *,
     actor: Actor,
     now: datetime,
-    request: DataSubjectRequest | None = None,
+    request: DataSubjectRequest,
     holds: list[int] | None = None,
 ) -> dict[str, int]:
     """Every copy the platform keeps beside the customer record of what the customer told it or was
@@ -140,19 +140,17 @@ def platform_copies_erase(
     (`holds_released_copies_erase`, naming the `holds`), for what was made since. What proves the
     requests were handled stays: their type, dates, status and the bank's notes.
 
-    Of the customer's requests, only the closed ones (and `request`, the deletion being completed)
-    lose their copies: one still open must stay answerable, so it keeps its details, the customer's
-    replies and what the systems returned to it, and is marked as spared by `request`
-    (`copies_spared_by`, counted as `spared`) to lose them as it closes (`spared_request_copies_erase`)."""
+    Of the customer's requests, only the closed ones (and `request`, the deletion being completed or
+    whose last hold ended) lose their copies: one still open must stay answerable, so it keeps its
+    details, the customer's replies and what the systems returned to it, and is marked as spared by
+    `request` (`copies_spared_by`, counted as `spared`) to lose them as it closes
+    (`spared_request_copies_erase`). `request` is required: without it an open request would be
+    neither erased nor marked."""
     requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
-    spared, ended = 0, Q(status__in=sorted(CLOSED))
-    if request is not None:
-        # Marked before the closed ones are chosen: a request closing meanwhile holds its row lock, so
-        # this waits for it and skips it once closed, and the choice below then sees it closed.
-        still_open = requests.filter(status__in=sorted(OPEN)).exclude(pk=request.pk)
-        spared = still_open.update(copies_spared_by=request)
-        ended |= Q(pk=request.pk)
-    closed = requests.filter(ended)
+    # Marked before the closed ones are chosen: a request closing meanwhile holds its row lock, so this
+    # waits for it and skips it once closed, and the choice below then sees it closed.
+    spared = requests.filter(status__in=sorted(OPEN)).exclude(pk=request.pk).update(copies_spared_by=request)
+    closed = requests.filter(Q(status__in=sorted(CLOSED)) | Q(pk=request.pk))
     erased = {
         # Their task results are emptied below, with every other closed access or copy request's.
         "exports": exports_purge(
@@ -177,7 +175,7 @@ def platform_copies_erase(
         subject=subject_id,
         now=now,
         data={
-            "request": str(request.pk) if request else None,
+            "request": str(request.pk),
             **({"holds": sorted(holds)} if holds else {}),
             **erased,
         },

@@ -50,7 +50,6 @@ from dsr.services.erasure import spared_request_copies_erase
 from dsr.services.fanout import tasks_fan_out
 from dsr.sources import request_id_of_source, request_source
 from dsr.states import (
-    ADVANCES,
     NEEDS_REASON,
     NEEDS_VERIFIED_IDENTITY,
     OPEN,
@@ -58,6 +57,7 @@ from dsr.states import (
     UNANSWERED_ENDS,
     RequestStatus,
     may_end_unanswered,
+    moves_on_requesters_authority,
 )
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
@@ -185,10 +185,11 @@ def move_check(request: DataSubjectRequest, *, to: str, now: datetime | None = N
     """Refuse a move the table (`dsr.states.REQUEST_MACHINE`) does not allow, work on or an answer to a
     request whose requester's identity is not verified, and any move that takes a guardian's request
     further (`ADVANCES`: acknowledging, resuming, waiting for the customer, answering) once that guardian
-    no longer acts for the child; refusing or cancelling it stays possible. `move` and completion both
-    start here."""
+    no longer acts for the child; refusing or cancelling it stays possible, and so does completing a
+    withdrawal already in force (`moves_on_requesters_authority`). `move` and completion both start
+    here."""
     REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
-    if to in ADVANCES:
+    if to in moves_on_requesters_authority(request):
         guardian_authority_check(request, now=now)
     if to in UNANSWERED_ENDS and not may_end_unanswered(request):
         raise Conflict(

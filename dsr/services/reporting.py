@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.languages import per_language
 from core.roles import Role
-from deadlines.policy import LOCAL_TZ, add_months
-from dsr.reports import deadline_report, local_midnight, report_csv, report_labelled
+from deadlines.policy import LOCAL_TZ, add_months, local_midnight
+from dsr.reports import deadline_report, report_csv, report_labelled
 from integrations.outbox import absolute_url, outbox_email_staff
 
 

@@ -14,11 +14,10 @@ from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
-from deadlines.policy import LOCAL_TZ, add_months, local_month
+from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
 from dsr.charts import backlog_chart, trend_chart
 from dsr.reports import (
     deadline_report,
-    local_midnight,
     monthly_csv,
     monthly_figures,
     on_time_trend,

@@ -27,7 +27,7 @@ from dsr.selectors import (
     request_allowed_actions,
     request_corrections,
     request_detail,
-    request_guardian_refusal,
+    request_guardian_notice,
     request_not_covered,
     request_purposes_named,
     request_ready_to_answer,
@@ -94,8 +94,9 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     actions = request_allowed_actions(found, request.user, now=now)
     actor = actor_for_user(request.user)
     # Why a guardian's request can no longer be verified, worked on or answered (the guardianship moved,
-    # the ward turned 16): said once above the actions, which then offer the refusal.
-    guardian_refusal = request_guardian_refusal(found, now=now) if found.is_open else None
+    # the ward turned 16): said once above the actions, which then offer the refusal (or, for a
+    # withdrawal already in force, the completion).
+    guardian_refusal = request_guardian_notice(found, now=now) if found.is_open else None
     context = {
         "req": found,
         "timeline": timeline,
@@ -103,7 +104,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "now": now,
         "can_work": can_work,
         "actions": actions,
-        "guardian_refusal": guardian_refusal.text if guardian_refusal else "",
+        "guardian_refusal": guardian_refusal or "",
         **{f"can_{name}": name in actions for name in ACTION_NAMES},
         "verify_form": VerifyIdentityForm(initial=_verify_initial(request), auto_id=form_ids("verify")),
         "assign_form": AssignForm(

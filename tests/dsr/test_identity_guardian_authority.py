@@ -273,3 +273,55 @@ def test_the_page_offers_only_the_refusal_on_a_former_guardians_waiting_request(
     assert {"acknowledge", "verify"}.isdisjoint(request_allowed_actions(received, privacy_officer))
     # Nor is the former guardian offered to answer the bank's question.
     assert "reply" not in request_allowed_actions(waiting, customer_a)
+
+
+def test_a_former_guardians_withdrawal_in_force_is_completed_not_left_open(
+    customer_a, customer_b, privacy_officer
+):
+    """A withdrawal is put in force at verification, on the guardian's authority while it held; from
+    then on it can no longer be refused or cancelled. When the guardianship then moved, completing it
+    was refused too, so the request stayed open for ever and breached its deadlines. Completing it only
+    records what was already done: it stays possible; nothing else that takes the request further is."""
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    request = verify(filed_by(former, child, type="withdraw"), former.national_id)
+    assert request.withdrawal_applied_at is not None
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+    request.refresh_from_db()
+
+    actions = request_allowed_actions(request, privacy_officer)
+    assert "complete" in actions
+    assert {"reject", "pause", "verify"}.isdisjoint(actions)
+    assert "cancel" not in request_allowed_actions(request, customer_a)
+    with pytest.raises(Conflict) as refused:
+        dsr_services.request_transition(
+            actor=SYSTEM, request_id=request.pk, to="awaiting_customer", note="Which account?"
+        )
+    assert refused.value.code == "guardian_authority_ended"
+    with pytest.raises(Conflict) as refused:
+        dsr_services.request_reject(actor=SYSTEM, request_id=request.pk, reason="identity_not_verified")
+    assert refused.value.code == "withdrawal_in_force"
+
+    closed = dsr_services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk)
+
+    assert closed.status == "completed"
+    assert not closed.is_open
+
+
+def test_the_page_says_to_complete_a_former_guardians_withdrawal_in_force(
+    customer_a, customer_b, client, privacy_officer
+):
+    """The page told staff "Nothing was done on their authority. Refuse the request" about a withdrawal
+    put in force while the guardian still acted, which can no longer be refused."""
+    former = customer_a.customer_account.subject
+    child = child_of(former, age=10)
+    request = verify(filed_by(former, child, type="withdraw"), former.national_id)
+    guardianship_moves(child, to=customer_b.customer_account.subject)
+    client.force_login(privacy_officer)
+
+    with translation.override("en"):
+        page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+
+    assert 'data-testid="guardian-authority"' in page and "no longer acts for this customer" in page
+    assert "Nothing was done on their authority" not in page and "Refuse the request" not in page
+    assert "already in force" in page

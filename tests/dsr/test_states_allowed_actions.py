@@ -9,7 +9,15 @@ from core.errors import InvalidTransition
 from dsr import services
 from dsr.models import DataSubjectRequest
 from dsr.selectors import request_allowed_actions
-from dsr.states import REQUEST_MACHINE, TASK_MACHINE, TaskStatus
+from dsr.states import (
+    ACTION_MOVES,
+    REQUEST_MACHINE,
+    TASK_MACHINE,
+    RequestStatus,
+    TaskStatus,
+    actions_on_requesters_authority,
+)
+from dsr.views.request_page import ACTION_NAMES
 from tests.dsr.factories import MONDAY, STAFF, make_request
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +72,15 @@ def test_completion_is_refused_by_the_shared_move_check(subject):
 def test_the_task_table():
     assert TASK_MACHINE.statuses == set(TaskStatus.values)
     assert TASK_MACHINE.terminal == {TaskStatus.DONE}
+
+
+def test_the_actions_a_former_guardian_may_not_take_come_from_each_actions_moves():
+    """`dsr.states.ACTION_MOVES` names every action the staff page and the customer are offered, each
+    with moves of the table; an action it does not name counts as taking the request further, so a new
+    one is withheld from a former guardian's request rather than escaping the rule."""
+    assert set(ACTION_MOVES) == {*ACTION_NAMES, "reply", "cancel"}
+    assert set().union(*ACTION_MOVES.values()) <= set(RequestStatus.values)
+    offered = {"reopen", "complete", "resume", "extend", "approve", "lift", "reject", "cancel"}
+    assert actions_on_requesters_authority(DataSubjectRequest(), offered) == {"reopen", "complete", "resume"}
+    withdrawal_in_force = DataSubjectRequest(type="withdraw", withdrawal_applied_at=MONDAY)
+    assert actions_on_requesters_authority(withdrawal_in_force, offered) == {"reopen", "resume"}

@@ -13,9 +13,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import StaffProfile
-from deadlines.policy import LOCAL_TZ
+from deadlines.policy import LOCAL_TZ, local_midnight
 from dsr.models import DataSubjectRequest
-from dsr.reports import deadline_report, local_midnight, on_time_trend
+from dsr.reports import deadline_report, on_time_trend
 from dsr.services import reporting
 from dsr.services.reporting import report_period, report_send
 from integrations.delivery import outbox_deliver

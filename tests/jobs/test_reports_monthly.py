@@ -10,8 +10,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from deadlines.policy import local_midnight
 from dsr import services
-from dsr.reports import local_midnight, monthly_figures
+from dsr.reports import monthly_figures
 from tests.dsr.factories import MONDAY, STAFF, make_request, verified_request
 
 pytestmark = pytest.mark.django_db
