@@ -188,9 +188,15 @@ def consent_report(*, since: datetime, until: datetime, now: datetime | None = N
     }
 
 
+def this_month(now: datetime | None = None) -> date:
+    """The first day of the local month `now` (by default, now) falls in: the latest month a report
+    has figures for."""
+    return timezone.localtime(now or timezone.now(), LOCAL_TZ).date().replace(day=1)
+
+
 def consent_report_month(first: date | None = None, *, now: datetime | None = None) -> dict[str, Any]:
     """The report of the local month starting on `first` (by default, this month), with `month`."""
     now = now or timezone.now()
-    first = first or timezone.localtime(now, LOCAL_TZ).date().replace(day=1)
+    first = first or this_month(now)
     since, until = local_month(first)
     return {**consent_report(since=since, until=until, now=now), "month": first}

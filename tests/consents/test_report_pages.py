@@ -16,6 +16,7 @@ from django.utils import translation
 
 from consents import services
 from consents.selectors.report import consent_report_month
+from deadlines.policy import add_months
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -117,6 +118,27 @@ def test_a_month_given_wrongly_is_explained(month, dpo, logged_in, as_user):
     assert download.status_code == 400 and download.content.decode().startswith("Give a")
     answer = as_user(dpo).get("/api/v1/reports/consents/", {"month": month})
     assert answer.status_code == 400 and "month" in answer.json()
+
+
+def test_a_month_not_yet_begun_is_refused(dpo, logged_in, as_user):
+    """Next month's figures would be today's under a month that has not started: the page explains it
+    (in the reader's language) and shows this month, the file and the API answer 400."""
+    this_month = consent_report_month()["month"]
+    month = f"{add_months(this_month, 1):%Y-%m}"
+    client = logged_in(dpo)
+    page = client.get(reverse("consents:report"), {"month": month}).content.decode()
+    assert 'role="alert"' in page and "has not begun" in page
+    assert f'value="{this_month:%Y-%m}"' in page
+    download = client.get(reverse("consents:report"), {"month": month, "format": "csv"})
+    assert download.status_code == 400 and "has not begun" in download.content.decode()
+    answer = as_user(dpo).get("/api/v1/reports/consents/", {"month": month})
+    assert answer.status_code == 400 and "month" in answer.json()
+    assert as_user(dpo).get("/api/v1/reports/consents/", {"month": month, "format": "csv"}).status_code == 400
+    current = client.get(reverse("consents:report"), {"month": f"{this_month:%Y-%m}", "format": "csv"})
+    assert current.status_code == 200
+    with translation.override("vi"):
+        url = reverse("consents:report")
+    assert "chưa bắt đầu" in client.get(url, {"month": month}).content.decode()
 
 
 def test_api_gives_the_same_figures_as_json_and_csv(march, dpo, as_user):
