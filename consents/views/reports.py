@@ -9,6 +9,7 @@ from django.shortcuts import render
 from consents.reports import report_csv, report_tables
 from consents.selectors.report import consent_report_month, this_month
 from core.access import staff_required
+from core.db import reads_without_jit
 from core.errors import InvalidInput
 from core.moments import parse_month
 from core.replica import replica_reads
@@ -25,7 +26,7 @@ def report(request):
     if request.GET.get("format") == "csv" and month_error:
         # A download has no page to show the message on; this month's figures would mislabel the file.
         return HttpResponseBadRequest(month_error, content_type="text/plain; charset=utf-8")
-    with replica_reads():
+    with replica_reads(), reads_without_jit():
         figures = consent_report_month(first)
     month = figures["month"]
     if request.GET.get("format") == "csv":

@@ -11,10 +11,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from consents import services
+from consents.selectors import report as report_selectors
 from consents.selectors.report import consent_report_month
 from deadlines.policy import add_months
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
@@ -172,3 +174,29 @@ def test_page_queries_do_not_grow_with_purposes(march, dpo, logged_in, django_as
     with django_assert_max_num_queries(before):
         page = client.get(reverse("consents:report"), {"month": "2026-03"}).content.decode()
     assert "Đối tác 2" in page
+
+
+def _jit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT compilation is PostgreSQL's")
+def test_the_report_is_read_without_jit_and_jit_is_back_after(march, dpo, logged_in, as_user, monkeypatch):
+    """PostgreSQL JIT-compiles the events query (its cost is high) and spends longer compiling than
+    running it: the report's reads run with `jit` off, and the setting is as it was afterwards."""
+    before, seen = _jit(), []
+    in_force = report_selectors._in_force
+
+    def in_force_noting_jit(as_of):
+        seen.append(_jit())
+        return in_force(as_of)
+
+    monkeypatch.setattr(report_selectors, "_in_force", in_force_noting_jit)
+    assert logged_in(dpo).get(reverse("consents:report"), {"month": "2026-03"}).status_code == 200
+    client = as_user(dpo)
+    assert client.get("/api/v1/reports/consents/", {"month": "2026-03"}).status_code == 200
+    assert client.get("/api/v1/reports/consents/", {"month": "2026-03", "format": "csv"}).status_code == 200
+    assert seen == ["off", "off", "off"]
+    assert _jit() == before == "on"
