@@ -1,7 +1,8 @@
 """Database helpers: a cursor for the few queries on the hot path, planned once per database
 connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once;
 `encrypted_update` and `encrypted_bulk_update` for an encrypted column rewritten on many rows at once;
-the unit of work of an API call; a row locked by its id (`locked_or_not_found`); lock waits.
+a report's large grouped queries without JIT compilation (`reads_without_jit`); the unit of work of
+an API call; a row locked by its id (`locked_or_not_found`); lock waits.
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -135,6 +136,32 @@ def lock_wait_limited(seconds: float) -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
+@contextmanager
+def reads_without_jit(model: type[models.Model] | None = None) -> Iterator[None]:
+    """The reads inside, on the database they go to (`model`'s; the replica inside `replica_reads()`),
+    with PostgreSQL's JIT compilation off: a report's grouped query over millions of rows has a high
+    estimated cost, so PostgreSQL compiles it, and compiling took longer than running it.
+
+    In a transaction of its own, as `SET LOCAL` lasts until that ends; inside the caller's (a
+    savepoint), the setting it had is put back on the way out (rolling back the savepoint restores
+    it on a failure). Elsewhere than PostgreSQL, nothing.
+    """
+    alias = router.db_for_read(model)
+    database = connections[alias]
+    if database.vendor != "postgresql":
+        yield
+        return
+    nested = database.in_atomic_block
+    with transaction.atomic(using=alias):
+        with database.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            (previous, _off) = cursor.fetchone()
+        yield
+        if nested:
+            with database.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', %s, true)", [previous])
 
 
 def bulk_insert(objs: Sequence[models.Model]) -> None:

@@ -29,9 +29,10 @@ def parse_day(value: str | None, *, field: str) -> date | None:
     return day
 
 
-def parse_month(value: str | None, *, field: str) -> date | None:
+def parse_month(value: str | None, *, field: str, latest: date | None = None) -> date | None:
     """A YYYY-MM month (what a month picker sends) as its first day, or None when empty;
-    InvalidInput otherwise."""
+    InvalidInput otherwise, and for a month after `latest` (a first day) when given: a report of a
+    month that has not begun would show today's figures under its name."""
     if not value:
         return None
     try:
@@ -42,6 +43,9 @@ def parse_month(value: str | None, *, field: str) -> date | None:
     if first is None:
         raise InvalidInput(_("Give a month as YYYY-MM."), field=field)
     _check_range(first, field=field)
+    if latest is not None and first > latest:
+        raise InvalidInput(_("That month has not begun yet: give %(latest)s or an earlier month."),
+                           field=field, latest=f"{latest:%Y-%m}")
     return first
 
 

@@ -77,39 +77,49 @@ def _end_of_local_day(now: datetime) -> datetime:
     return local_midnight(timezone.localtime(now, LOCAL_TZ).date() + timedelta(days=1))
 
 
-def _open_figures(now: datetime) -> dict[str, Any]:
+def _counted(figures: dict[str, Q | None], among: Q | None) -> dict[str, Count]:
+    """A conditional Count per figure (None: every row), each over the rows `among` (None: all)."""
+    conditions = {name: condition if among is None else among & (condition or Q())
+                  for name, condition in figures.items()}
+    return {name: Count("pk", filter=condition) for name, condition in conditions.items()}
+
+
+def _open_figures(now: datetime, *, among: Q | None = None) -> dict[str, Count]:
     """Open work as of `now`, on both clocks (domain notes: both shown in reports), by the selectors
     the dashboard, the queue and the sweeper read: `overdue` is the binding figure (either deadline
     passed, as `overdue_q`), `due_today` and `due_soon` go by the answer-by date, and a bank clock
     paused awaiting the customer is neither overdue nor coming due."""
     # The local day ends at midnight, which belongs to the next day.
     end_of_today = _end_of_local_day(now) - timedelta(microseconds=1)
-    return {
-        "open": Count("pk"),
-        "due_today": Count("pk", filter=due_between_q(now, end_of_today)),
-        "due_soon": Count("pk", filter=due_between_q(now, now + DUE_SOON)),
-        "overdue": Count("pk", filter=overdue_q(now)),
-        "overdue_bank": Count("pk", filter=overdue_bank_q(now)),
-        "overdue_statutory": Count("pk", filter=overdue_statutory_q(now)),
-        "overdue_acknowledgement": Count("pk", filter=overdue_acknowledgement_q(now)),
-    }
+    return _counted({
+        "open": None,
+        "due_today": due_between_q(now, end_of_today),
+        "due_soon": due_between_q(now, now + DUE_SOON),
+        "overdue": overdue_q(now),
+        "overdue_bank": overdue_bank_q(now),
+        "overdue_statutory": overdue_statutory_q(now),
+        "overdue_acknowledgement": overdue_acknowledgement_q(now),
+    }, among)
 
 
-_CLOSED_FIGURES = {
-    "closed": Count("pk"),
-    "closed_on_time": Count("pk", filter=Q(closed_at__lte=ANSWER_BY)),
-    "closed_within_law": Count(
-        "pk", filter=Q(statutory_due_at__isnull=True) | Q(closed_at__lte=F("statutory_due_at"))
-    ),
-}
+def _closed_figures(*, among: Q | None = None) -> dict[str, Count]:
+    """The requests closed (`_closed`), on time by the answer-by date and within the law."""
+    return _counted({
+        "closed": None,
+        "closed_on_time": Q(closed_at__lte=ANSWER_BY),
+        "closed_within_law": Q(statutory_due_at__isnull=True) | Q(closed_at__lte=F("statutory_due_at")),
+    }, among)
+
+
+def _acknowledged_q(since: datetime, until: datetime) -> Q:
+    return Q(acknowledged_at__gte=since, acknowledged_at__lt=until)
+
+
 def _acknowledged_figures(since: datetime, until: datetime) -> dict[str, Count]:
     """The requests acknowledged in [since, until), on time and late against their acknowledgement
     deadline (Law 91: 2 working days), by the clock the sweeper breaches (`acknowledged_late_q`)."""
-    in_period = Q(acknowledged_at__gte=since, acknowledged_at__lt=until)
-    return {
-        "acknowledged_on_time": Count("pk", filter=in_period & acknowledged_on_time_q()),
-        "acknowledged_late": Count("pk", filter=in_period & acknowledged_late_q()),
-    }
+    return _counted({"acknowledged_on_time": acknowledged_on_time_q(),
+                     "acknowledged_late": acknowledged_late_q()}, _acknowledged_q(since, until))
 
 
 _EMPTY = {
@@ -128,25 +138,28 @@ _EMPTY = {
 }
 
 
+def _closed_q(since: datetime, until: datetime) -> Q:
+    """Closed in [since, until); a cancelled request counts for neither rate."""
+    return Q(closed_at__gte=since, closed_at__lt=until) & ~Q(status=RequestStatus.CANCELLED)
+
+
 def _grouped(field: str, choices, *, now: datetime, since: datetime, until: datetime) -> list[dict]:
-    open_rows = {
+    """Every figure by `field`, from one grouped query over the requests open now, closed in the
+    period or acknowledged in it, each figure counting its own of them."""
+    is_open = Q(status__in=sorted(OPEN))
+    closed = _closed_q(since, until)
+    found = {
         row[field]: row
-        for row in DataSubjectRequest.objects.filter(status__in=sorted(OPEN))
+        for row in DataSubjectRequest.objects.filter(is_open | closed | _acknowledged_q(since, until))
         .values(field)
-        .annotate(**_open_figures(now))
-    }
-    closed_rows = {row[field]: row for row in _closed(since, until).values(field).annotate(**_CLOSED_FIGURES)}
-    acknowledged_rows = {
-        row[field]: row
-        for row in DataSubjectRequest.objects.filter(acknowledged_at__gte=since, acknowledged_at__lt=until)
-        .values(field)
-        .annotate(**_acknowledged_figures(since, until))
+        .annotate(**_open_figures(now, among=is_open), **_closed_figures(among=closed),
+                  **_acknowledged_figures(since, until))
+        .order_by()
     }
     rows = []
     for key, label in choices:
         row = {"key": key, "label": str(label), **_EMPTY}
-        for source in (open_rows.get(key, {}), closed_rows.get(key, {}), acknowledged_rows.get(key, {})):
-            row.update({k: v for k, v in source.items() if k != field})
+        row.update({k: v for k, v in found.get(key, {}).items() if k != field})
         row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
         row["within_law_rate"] = _rate(row["closed_within_law"], row["closed"])
         rows.append(row)
@@ -175,9 +188,7 @@ def report_labelled(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _closed(since: datetime, until: datetime):
-    return DataSubjectRequest.objects.filter(closed_at__gte=since, closed_at__lt=until).exclude(
-        status=RequestStatus.CANCELLED
-    )
+    return DataSubjectRequest.objects.filter(_closed_q(since, until))
 
 
 def deadline_report(
@@ -249,7 +260,7 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
         _closed(since, now)
         .annotate(day=TruncDate("closed_at", tzinfo=LOCAL_TZ))
         .values("day")
-        .annotate(**_CLOSED_FIGURES)
+        .annotate(**_closed_figures())
     )
     weeks_out = [
         {"week": first_monday + timedelta(weeks=i), "closed": 0, "closed_on_time": 0} for i in range(weeks)

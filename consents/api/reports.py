@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consents.reports import report_csv
-from consents.selectors.report import consent_report_month
+from consents.selectors.report import consent_report_month, this_month
 from core.api.renderers import ReportCSVRenderer, csv_download
+from core.db import reads_without_jit
 from core.moments import parse_month
 from core.replica import replica_reads
 
@@ -29,7 +30,8 @@ class ConsentReportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("month", str, description="YYYY-MM, local time (default: this month)."),
+            OpenApiParameter("month", str,
+                             description="YYYY-MM, local time (default: this month; a later one: 400)."),
             OpenApiParameter("format", str, enum=["json", "csv"]),
         ],
         responses={200: OpenApiTypes.OBJECT},
@@ -44,7 +46,7 @@ class ConsentReportView(APIView):
         ),
     )
     def get(self, request, *args, **kwargs):
-        first = parse_month(request.query_params.get("month"), field="month")
-        with replica_reads():
+        first = parse_month(request.query_params.get("month"), field="month", latest=this_month())
+        with replica_reads(), reads_without_jit():
             report = consent_report_month(first)
         return csv_download(request, Response(report), f"consent-report-{report['month']:%Y-%m}.csv")

@@ -48,25 +48,19 @@ STOP_FIGURES = ("sent", "acknowledged_on_time", "acknowledged_late", "open", "op
 _CHANNEL_ORDER = {key: index for index, key in enumerate(Channel.values)}
 
 
-def _in_force_at(moment: datetime) -> Q:
-    """Consents in force at the end of a period that ends at `moment`: granted before it, not ended or
-    expired before it. A refusal is a record, never in force."""
+def _in_force_q(at, *, inclusive: bool) -> Q:
+    """Consents in force at `at` (a time, or an expression such as an outer event's time); a refusal
+    is a record, never in force. At the end of a period that ends at `at` (`inclusive=False`): granted
+    before it, not ended or expired before it. Just after a withdrawal at `at` (`inclusive=True`): granted
+    by then, and those ended at that very moment went with it."""
+    granted = Q(granted_at__lte=at) if inclusive else Q(granted_at__lt=at)
+    ended_after = Q(ended_at__gt=at) if inclusive else Q(ended_at__gte=at)
+    expires_after = Q(expires_at__gt=at) if inclusive else Q(expires_at__gte=at)
     return (
-        Q(granted_at__lt=moment)
+        granted
         & ~Q(status=ConsentStatus.REFUSED)
-        & (Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
-        & (Q(expires_at__isnull=True) | Q(expires_at__gte=moment))
-    )
-
-
-def _kept_after(event_at) -> Q:
-    """Consents still in force just after the withdrawal at `event_at` (the outer event's time): those
-    ended at that very moment went with it."""
-    return (
-        Q(granted_at__lte=event_at)
-        & ~Q(status=ConsentStatus.REFUSED)
-        & (Q(ended_at__isnull=True) | Q(ended_at__gt=event_at))
-        & (Q(expires_at__isnull=True) | Q(expires_at__gt=event_at))
+        & (Q(ended_at__isnull=True) | ended_after)
+        & (Q(expires_at__isnull=True) | expires_after)
     )
 
 
@@ -74,7 +68,7 @@ def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str,
     """Grants, refusals, withdrawals (whole, partial) and expiries in the period, by purpose and
     channel: one grouped query over the events."""
     kept_another = Exists(
-        Consent.objects.filter(_kept_after(OuterRef("at")), subject_id=OuterRef("subject_id"))
+        Consent.objects.filter(_in_force_q(OuterRef("at"), inclusive=True), subject_id=OuterRef("subject_id"))
         .exclude(purpose_id=OuterRef("consent__purpose_id"))
     )
     withdrawn = Q(kind=ConsentStatus.WITHDRAWN)
@@ -101,7 +95,7 @@ def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str,
 
 def _in_force(as_of: datetime) -> dict[tuple[int, str], int]:
     rows = (
-        Consent.objects.filter(_in_force_at(as_of))
+        Consent.objects.filter(_in_force_q(as_of, inclusive=False))
         .values("purpose_id", "channel")
         .annotate(count=Count("pk"))
         .order_by()
@@ -194,9 +188,15 @@ def consent_report(*, since: datetime, until: datetime, now: datetime | None = N
     }
 
 
+def this_month(now: datetime | None = None) -> date:
+    """The first day of the local month `now` (by default, now) falls in: the latest month a report
+    has figures for."""
+    return timezone.localtime(now or timezone.now(), LOCAL_TZ).date().replace(day=1)
+
+
 def consent_report_month(first: date | None = None, *, now: datetime | None = None) -> dict[str, Any]:
     """The report of the local month starting on `first` (by default, this month), with `month`."""
     now = now or timezone.now()
-    first = first or timezone.localtime(now, LOCAL_TZ).date().replace(day=1)
+    first = first or this_month(now)
     since, until = local_month(first)
     return {**consent_report(since=since, until=until, now=now), "month": first}

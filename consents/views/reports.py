@@ -5,35 +5,34 @@ from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
 
 from consents.reports import report_csv, report_tables
-from consents.selectors.report import consent_report_month
+from consents.selectors.report import consent_report_month, this_month
 from core.access import staff_required
+from core.db import reads_without_jit
 from core.errors import InvalidInput
 from core.moments import parse_month
 from core.replica import replica_reads
-from deadlines.policy import LOCAL_TZ, add_months
+from deadlines.policy import add_months
 
 
 @staff_required("consents.view_consent_report")
 def report(request):
     month_error = None
     try:
-        first = parse_month(request.GET.get("month"), field="month")
+        first = parse_month(request.GET.get("month"), field="month", latest=this_month())
     except InvalidInput as error:
         first, month_error = None, error.text
     if request.GET.get("format") == "csv" and month_error:
         # A download has no page to show the message on; this month's figures would mislabel the file.
         return HttpResponseBadRequest(month_error, content_type="text/plain; charset=utf-8")
-    with replica_reads():
+    with replica_reads(), reads_without_jit():
         figures = consent_report_month(first)
     month = figures["month"]
     if request.GET.get("format") == "csv":
         response = HttpResponse(report_csv(figures), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="consent-report-{month:%Y-%m}.csv"'
         return response
-    this_month = timezone.localdate(timezone.now(), LOCAL_TZ).replace(day=1)
     return render(
         request,
         "consents/report.html",
@@ -42,7 +41,7 @@ def report(request):
             "tables": report_tables(figures),
             "month": month,
             "previous_month": add_months(month, -1),
-            "next_month": add_months(month, 1) if month < this_month else None,
+            "next_month": add_months(month, 1) if month < this_month() else None,
             "month_error": month_error,
         },
     )

@@ -208,3 +208,22 @@ def test_query_count_does_not_grow_with_purposes_or_recipients(march, django_ass
         large = consent_report_month(MARCH, now=AFTER_MARCH)
     assert len(large["by_purpose"]) == len(small["by_purpose"]) + 4
     assert len(large["recipients"]) == len(small["recipients"]) + 4
+
+
+def test_a_stop_counts_in_the_month_its_withdrawal_was_made_not_when_the_request_came_in():
+    """A withdrawal asked for in a request received on 31 March and carried out on 1 April: its stops run
+    from the intake (`received_at`, 31 March) but were sent in April, with the withdrawal the April
+    events count. So stops go by the consent's `withdrawn_at`, not the duty's `received_at`: March's
+    figures, read after the fact, do not gain a stop that did not exist at its end."""
+    insurer = make_recipient("Bảo hiểm Đối tác")
+    marketing = make_purpose("marketing", recipients=[insurer], effective_at=local(2026, 1, 1))
+    subject = make_subject()
+    grant(subject, marketing, now=local(2026, 3, 2, 9, 0))
+    services.consents_withdraw_for_subject(actor=STAFF, subject=subject, purposes=[marketing],
+                                           channel="branch", now=local(2026, 4, 1, 10, 0),
+                                           received_at=local(2026, 3, 31, 16, 0))
+    assert _duty(subject.consents.get(), insurer).received_at == local(2026, 3, 31, 16, 0)
+    march = consent_report_month(MARCH, now=AFTER_MARCH)
+    april = consent_report_month(date(2026, 4, 1), now=AFTER_MARCH)
+    assert (march["totals"]["withdrawn"], march["recipient_totals"]["sent"]) == (0, 0)
+    assert (april["totals"]["withdrawn"], april["recipient_totals"]["sent"]) == (1, 1)

@@ -11,11 +11,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from consents import services
+from consents.selectors import report as report_selectors
 from consents.selectors.report import consent_report_month
+from deadlines.policy import add_months
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -119,6 +122,27 @@ def test_a_month_given_wrongly_is_explained(month, dpo, logged_in, as_user):
     assert answer.status_code == 400 and "month" in answer.json()
 
 
+def test_a_month_not_yet_begun_is_refused(dpo, logged_in, as_user):
+    """Next month's figures would be today's under a month that has not started: the page explains it
+    (in the reader's language) and shows this month, the file and the API answer 400."""
+    this_month = consent_report_month()["month"]
+    month = f"{add_months(this_month, 1):%Y-%m}"
+    client = logged_in(dpo)
+    page = client.get(reverse("consents:report"), {"month": month}).content.decode()
+    assert 'role="alert"' in page and "has not begun" in page
+    assert f'value="{this_month:%Y-%m}"' in page
+    download = client.get(reverse("consents:report"), {"month": month, "format": "csv"})
+    assert download.status_code == 400 and "has not begun" in download.content.decode()
+    answer = as_user(dpo).get("/api/v1/reports/consents/", {"month": month})
+    assert answer.status_code == 400 and "month" in answer.json()
+    assert as_user(dpo).get("/api/v1/reports/consents/", {"month": month, "format": "csv"}).status_code == 400
+    current = client.get(reverse("consents:report"), {"month": f"{this_month:%Y-%m}", "format": "csv"})
+    assert current.status_code == 200
+    with translation.override("vi"):
+        url = reverse("consents:report")
+    assert "chưa bắt đầu" in client.get(url, {"month": month}).content.decode()
+
+
 def test_api_gives_the_same_figures_as_json_and_csv(march, dpo, as_user):
     client = as_user(dpo)
     body = client.get("/api/v1/reports/consents/", {"month": "2026-03"}).json()
@@ -150,3 +174,29 @@ def test_page_queries_do_not_grow_with_purposes(march, dpo, logged_in, django_as
     with django_assert_max_num_queries(before):
         page = client.get(reverse("consents:report"), {"month": "2026-03"}).content.decode()
     assert "Đối tác 2" in page
+
+
+def _jit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT compilation is PostgreSQL's")
+def test_the_report_is_read_without_jit_and_jit_is_back_after(march, dpo, logged_in, as_user, monkeypatch):
+    """PostgreSQL JIT-compiles the events query (its cost is high) and spends longer compiling than
+    running it: the report's reads run with `jit` off, and the setting is as it was afterwards."""
+    before, seen = _jit(), []
+    in_force = report_selectors._in_force
+
+    def in_force_noting_jit(as_of):
+        seen.append(_jit())
+        return in_force(as_of)
+
+    monkeypatch.setattr(report_selectors, "_in_force", in_force_noting_jit)
+    assert logged_in(dpo).get(reverse("consents:report"), {"month": "2026-03"}).status_code == 200
+    client = as_user(dpo)
+    assert client.get("/api/v1/reports/consents/", {"month": "2026-03"}).status_code == 200
+    assert client.get("/api/v1/reports/consents/", {"month": "2026-03", "format": "csv"}).status_code == 200
+    assert seen == ["off", "off", "off"]
+    assert _jit() == before == "on"

@@ -69,6 +69,14 @@ def test_the_report_counts_acknowledgements_of_the_period_on_time_and_late(march
     assert access_line["acknowledged_late"] == "1"
 
 
+def test_each_grouping_is_one_query_whatever_it_counts(march, django_assert_max_num_queries):
+    """Open work, the period's closures and its acknowledgements come from one grouped query per
+    grouping (type, channel), not three: with the status counts, the duties and the breaches, 5."""
+    with django_assert_max_num_queries(5):
+        report = deadline_report(now=APRIL, since=MARCH, until=APRIL)
+    assert (report["totals"]["acknowledged_on_time"], report["totals"]["acknowledged_late"]) == (1, 1)
+
+
 def test_a_late_acknowledgement_is_one_the_sweeper_breaches(subject):
     """The same clock: a sweep on Thursday 12 March breaches the acknowledgement deadline of a request
     received on Monday and not yet acknowledged, and not of one acknowledged on Tuesday; the report then
