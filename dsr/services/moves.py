@@ -50,6 +50,7 @@ from dsr.services.erasure import spared_request_copies_erase
 from dsr.services.fanout import tasks_fan_out
 from dsr.sources import request_id_of_source, request_source
 from dsr.states import (
+    ANSWERS,
     NEEDS_REASON,
     NEEDS_VERIFIED_IDENTITY,
     OPEN,
@@ -148,9 +149,6 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
     return applied, refused
 
 
-WITHDRAWAL_IN_FORCE_ONCE_CLOSED = (S.COMPLETED, S.PARTIALLY_COMPLETED)
-
-
 def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> int:
     """Revoke the third-party authorisations an earlier release paused for a withdrawal in force: a
     withdrawal is never lifted, so they stayed paused (the third party told 'paused', its tokens kept)
@@ -160,7 +158,7 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     request_ids = [request_id_of_source(source) for source in authorisation_request_pause_sources()]
     # In force: at verification (the release before), or at completion (before `withdrawal_applied_at`).
     withdrawals = DataSubjectRequest.objects.filter(
-        Q(withdrawal_applied_at__isnull=False) | Q(status__in=WITHDRAWAL_IN_FORCE_ONCE_CLOSED),
+        Q(withdrawal_applied_at__isnull=False) | Q(status__in=ANSWERS),
         pk__in=[pk for pk in request_ids if pk is not None],
         type=RequestType.WITHDRAW,
     ).values_list("pk", flat=True)

@@ -40,7 +40,7 @@ from dsr.services.moves import (
     move,
     overdue_reason_set,
 )
-from dsr.states import REQUEST_MACHINE
+from dsr.states import ANSWERS, REQUEST_MACHINE
 from subjects.models import DataSubject
 
 # ---------------------------------------------------------------------------- the state machine
@@ -61,7 +61,7 @@ def request_transition(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
-        if to in (S.COMPLETED, S.PARTIALLY_COMPLETED):
+        if to in ANSWERS:
             # Completion carries the fulfilment of the request's type; it has its own entry point.
             complete_in_transaction(
                 request,
