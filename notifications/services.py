@@ -361,7 +361,8 @@ CONTACT_CHANGED_TEMPLATE = "notifications/email/contact_changed"
 
 
 def contact_changed_notify(
-    *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
+    *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime,
+    source: str = "",
 ) -> None:
     """After a rectification (`subjects.follow_ups`), in its transaction, whoever made it (the customer
     in self-service, staff, an integration client, a rectification request answered): tell the old

@@ -4,7 +4,9 @@
 given by a child alone, whose use must stop at once (domain notes). So `consents` registers at
 start-up what follows a rectification (`register_after_rectification`), and `subject_rectify` calls
 it with the names of the fields that changed and their values before the change (`before`, in the
-clear, never stored: `notifications` tells the old phone or e-mail that it was replaced).
+clear, never stored: `notifications` tells the old phone or e-mail that it was replaced), and the
+correction's `source`, opaque here (a rectification request's `dsr.request:<id>`, empty for one made
+outside a request): what follows records it, as the notices to recipients do.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from core.actors import Actor
 from subjects.models import DataSubject
 
 # Each is called as follow_up(actor=..., subject=..., changed=frozenset of field names,
-# before={field: value before the change} for each changed field, now=...).
+# before={field: value before the change} for each changed field, now=..., source=...).
 _follow_ups: list[Callable[..., None]] = []
 
 
@@ -26,8 +28,8 @@ def register_after_rectification(follow_up: Callable[..., None]) -> None:
 
 
 def after_rectification(
-    *, actor: Actor, subject: DataSubject, before: Mapping[str, Any], now: datetime
+    *, actor: Actor, subject: DataSubject, before: Mapping[str, Any], now: datetime, source: str = ""
 ) -> None:
     changed = frozenset(before)
     for follow_up in _follow_ups:
-        follow_up(actor=actor, subject=subject, changed=changed, before=before, now=now)
+        follow_up(actor=actor, subject=subject, changed=changed, before=before, now=now, source=source)

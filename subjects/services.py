@@ -133,6 +133,7 @@ def subject_create(
 def subject_rectify(
     *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None,
     durable: bool = True, preferred_language: str | None = None, viewed: ViewedInAnswer | None = None,
+    source: str = "",
 ) -> DataSubject:
     """Correct a subject's personal data. The audit shows which fields changed, with keyed
     fingerprints of the old and new values instead of the values themselves.
@@ -141,7 +142,8 @@ def subject_rectify(
     transaction (its own audit entry, as `subject_language_set`). `durable=False` joins the caller's
     transaction (a rectification request applies the corrections and completes in one transaction).
     `viewed`: the answer shows the values in full, and the view is recorded with its reason (even
-    when nothing changed)."""
+    when nothing changed). `source` names what made the correction for what follows it
+    (`subjects.follow_ups`): a rectification request's `dsr.request:<id>`; empty for staff's own."""
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -192,7 +194,7 @@ def subject_rectify(
             action="core.subject.rectified", actor=actor, subject=subject, target=subject,
             data={"changed": diff, "reason": reason[:500]},
         )
-        after_rectification(actor=actor, subject=subject, before=before, now=now)
+        after_rectification(actor=actor, subject=subject, before=before, now=now, source=source)
         _viewed_in_answer(actor, subject, viewed)
     return subject
 

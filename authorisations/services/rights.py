@@ -71,12 +71,14 @@ def authorisations_revoke_for_subject_in_transaction(
 
 
 def authorisations_revoke_for_child(
-    *, actor: Actor, subject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
+    *, actor: Actor, subject, changed: frozenset[str], before: Mapping[str, Any], now: datetime,
+    source: str = "",
 ) -> int:
     """After a rectification (`subjects.follow_ups`), in its transaction: a correction showing the
     customer may be a child revokes their live authorisations, which a child could not have given
     (`authorisation_grantor_check`); the use of a child's data without guardian consent stops at once
-    (domain notes, "People and roles")."""
+    (domain notes, "People and roles"). The revocations record their own source, `subjects.rectified`,
+    whatever made the correction (`source`): the platform revokes them, no request asked it to."""
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return 0
     return authorisations_revoke_for_subject_in_transaction(

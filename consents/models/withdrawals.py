@@ -42,6 +42,10 @@ class WithdrawalDuty(StatefulModel):
     subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="duties")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # What a rectification's notice was sent for, opaque here: a rectification request's
+    # "dsr.request:<uuid>" (`dsr.sources`), by which the request's page finds its notices; empty for a
+    # correction made outside a request, and for a withdrawal's stop (its consent's event records that).
+    source = models.CharField(max_length=100, blank=True)
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
     notice_message_id = models.UUIDField(null=True, blank=True)

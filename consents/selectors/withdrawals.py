@@ -85,13 +85,14 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
 
 
 def rectification_notices(
-    *, subject_id, received_at: datetime, now: datetime | None = None
+    *, subject_id, source: str, now: datetime | None = None
 ) -> QuerySet[WithdrawalDuty]:
-    """The notices one rectification of the customer's record sent to recipients (received when the
-    correction was made), the first due first, each with its recipient and annotated `late`."""
+    """The notices the corrections `source` made to the customer's record sent to recipients (opaque
+    here: a rectification request's "dsr.request:<uuid>"), the first due first, each with its recipient
+    and annotated `late`."""
     return (
         withdrawal_duties(now=now)
-        .filter(kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id, received_at=received_at)
+        .filter(kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id, source=source)
         .order_by("due_at", "recipient__name")
     )
 

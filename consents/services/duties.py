@@ -113,14 +113,14 @@ def _notified_by_webhook(recipient: Recipient, topic: str) -> bool:
 def _duty_open(
     *, consent: Consent, recipient: Recipient, kind: str, received_at: datetime, due_at: datetime,
     topic: str, now: datetime, notice: Mapping[str, Any], fields: list[str] | None = None,
-    dedupe_key: str = "",
+    dedupe_key: str = "", source: str = "",
 ) -> WithdrawalDuty:
     """One duty, and its signed notice to the recipient's endpoint when it has one (caller's
     transaction): `notice` is what the payload says beyond the duty, the customer and how to
     acknowledge; the notice is queued once per `dedupe_key` (by default, once per duty)."""
     duty = WithdrawalDuty.objects.create(
         consent=consent, subject_id=consent.subject_id, recipient=recipient, kind=kind, fields=fields or [],
-        received_at=received_at, due_at=due_at,
+        received_at=received_at, due_at=due_at, source=source,
     )
     if _notified_by_webhook(recipient, topic):
         message = outbox_enqueue_webhook(
@@ -212,7 +212,8 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
 
 
 def duties_open_for_rectification(
-    *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime
+    *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime,
+    source: str = "",
 ) -> list[WithdrawalDuty]:
     """After a rectification (`subjects.follow_ups`), in its transaction, whoever made it (a request
     answered, staff, the customer's own confirmed change): every recipient that received the customer's
@@ -226,7 +227,11 @@ def duties_open_for_rectification(
     shared with it (`_fields_shared`), under the purposes that shared them: a recipient of contact
     details alone is not told of a corrected national id. The notice names the fields, never their
     values: payloads wait in the outbox and are retried and logged by receivers; a recipient that needs
-    the new values reads them through the API, where the `subjects:pii` scope governs full values."""
+    the new values reads them through the API, where the `subjects:pii` scope governs full values.
+
+    Each notice records the correction's `source` (a rectification request's `dsr.request:<id>`; empty
+    for one made outside a request): the request's page lists the notices of that source, not those
+    sent at the moment it closed, which another correction of the customer may share."""
     fields = sorted(changed & set(PERSONAL_FIELDS))
     if not fields:
         return []
@@ -258,7 +263,7 @@ def duties_open_for_rectification(
             _duty_open(
                 consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.RECTIFICATION,
                 fields=sorted(its_fields), received_at=now, due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC,
-                now=now,
+                now=now, source=source,
                 notice={
                     "purposes": sorted(purposes),
                     "fields": sorted(its_fields),
@@ -275,7 +280,10 @@ def duties_open_for_rectification(
             subject=subject,
             target=subject,
             now=now,
-            data={"recipients": sorted(told), "fields": passed_on, "due_at": due_at.isoformat()},
+            data={
+                "recipients": sorted(told), "fields": passed_on, "due_at": due_at.isoformat(),
+                "source": source,
+            },
         )
     return duties
 

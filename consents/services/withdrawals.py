@@ -171,13 +171,14 @@ def consent_reasons_erase(*, subject_id) -> int:
 
 
 def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: frozenset[str],
-                            before: Mapping[str, Any], now: datetime) -> list[Consent]:
+                            before: Mapping[str, Any], now: datetime, source: str = "") -> list[Consent]:
     """After a rectification (`subjects.follow_ups`), in its transaction. When a corrected date of birth
     (or an eKYC adult status taken back) shows the customer may be a child, the consents a child could
     not have given alone stop at once, as withdrawals, so the check answers "withdrawn" and recipients
     are told to stop: those for purposes barred to children and those given without a guardian.
     Domain notes: a child's data collected without guardian consent is deleted or its use stopped at
-    once. Consents a guardian gave stand."""
+    once. Consents a guardian gave stand. The stops record their own source, `subjects.rectified`,
+    whatever made the correction (`source`): the platform stops them, no request asked it to."""
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return []
     live = (

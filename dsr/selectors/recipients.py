@@ -26,9 +26,10 @@ def request_rectification_notices(
 ) -> list[WithdrawalDuty]:
     """The recipients a rectification request's answer told to correct the customer's data, each duty
     with its recipient, due time, acknowledgement and `late` (none for other types, or before the
-    answer). The answer applies the corrections in the transaction that closes the request, at the
-    moment it closes (`dsr.services.fulfilment`), and each notice is received at that moment: a
-    correction made another time is not this request's."""
-    if request.type != RequestType.RECTIFY or request.closed_at is None:
+    answer). The answer applies the corrections (`dsr.services.fulfilment`) with the request as their
+    source, which each notice records: another correction of the customer, even one made at the same
+    instant, is not this request's."""
+    if request.type != RequestType.RECTIFY:
         return []
-    return list(rectification_notices(subject_id=request.subject_id, received_at=request.closed_at, now=now))
+    source = request_source(request)
+    return list(rectification_notices(subject_id=request.subject_id, source=source, now=now))

@@ -156,6 +156,7 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
             changes=changes,
             now=now,
             reason=f"{request_source(request)}",
+            source=request_source(request),
             durable=False,
         )
     if not refused:

@@ -191,7 +191,7 @@ def _self_rectification(
     request = lock_request(request.pk)
     subject_rectify(
         actor=actor, subject_id=subject.pk, changes=dict(corrections), now=now,
-        reason=request_source(request), durable=False,
+        reason=request_source(request), source=request_source(request), durable=False,
     )
     # Completed at once: the bank's record is corrected now; each system's task stays open until that
     # system reports it applied the change (`task_complete` accepts it on this completed request).
