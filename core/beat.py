@@ -1,5 +1,6 @@
 """The beat scheduler: django-celery-beat's DatabaseScheduler, except that a schedule the DPO changed
-on the "Reminders and schedules" page survives a beat restart.
+on the "Reminders and schedules" page survives a beat restart, and that each entry's `expires`
+reaches the messages beat sends (upstream drops it when it stores the entry).
 
 Upstream, every start copies `config/celery.py`'s entries over their database rows, which would undo
 the DPO's report times. Here an entry whose row is marked as changed by the DPO keeps its row; every
@@ -142,9 +143,23 @@ class DatabaseScheduler(_DatabaseScheduler):
         self.leadership.release()
 
     def update_from_dict(self, mapping):
-        kept = set(
-            PeriodicTask.objects.filter(name__in=list(mapping), description=CHANGED_BY_DPO).values_list(
-                "name", flat=True
-            )
-        )
+        mapping = {name: _stored_entry(entry) for name, entry in mapping.items()}
+        kept = set()
+        for task in PeriodicTask.objects.filter(name__in=list(mapping), description=CHANGED_BY_DPO):
+            kept.add(task.name)
+            # The DPO's time stays; the expiry is config/celery.py's (rows changed before it was stored
+            # have none).
+            expiry = mapping[task.name]["options"].get("expire_seconds")
+            if task.expire_seconds != expiry:
+                task.expire_seconds = expiry
+                task.save(update_fields=["expire_seconds"])
         super().update_from_dict({name: entry for name, entry in mapping.items() if name not in kept})
+
+
+def _stored_entry(entry: dict) -> dict:
+    """A `beat_schedule` entry as django-celery-beat can store it: its PeriodicTask rows keep an expiry
+    only as `expire_seconds` and silently drop Celery's `expires` option (seconds from sending)."""
+    options = dict(entry.get("options") or {})
+    if isinstance(options.get("expires"), int | float):
+        options["expire_seconds"] = int(options.pop("expires"))
+    return {**entry, "options": options}
