@@ -46,21 +46,24 @@ def _refuse_scope_outside(authorisation: Authorisation, scope: str) -> None:
 
 
 def _read_record(
-    authorisation: Authorisation, *, action: str, actor: Actor, scope: str, accessed_at: datetime,
+    authorisation: Authorisation, *, claimed: bool, actor: Actor, scope: str, accessed_at: datetime,
     record_count: int, now: datetime,
 ) -> AccessRecord:
-    """Record one read of a locked authorisation, in a scope it covers (the caller checked), with its
-    audit entry (`action`), in the caller's transaction; the read a live one-time authorisation allowed
-    ends it (used): introspection answers inactive from then on, and its tokens end."""
+    """Record one read of a locked authorisation, in a scope it covers (the caller checked), claimed
+    before serving or reported after, with its audit entry, in the caller's transaction; the read a live
+    one-time authorisation allowed ends it (used): introspection answers inactive from then on, and its
+    tokens end."""
     record = AccessRecord.objects.create(
         authorisation=authorisation,
         scope=scope,
         accessed_at=accessed_at,
         record_count=record_count,
         reported_by=actor.label[:150],
+        claimed=claimed,
+        reported_at=None if claimed else now,
     )
     audit_record(
-        action=action,
+        action="authorisations.access.claimed" if claimed else "authorisations.access.reported",
         actor=actor,
         subject=authorisation.subject_id,
         target=authorisation,
@@ -78,6 +81,51 @@ def _read_record(
     return record
 
 
+def _claim_reported(
+    authorisation: Authorisation, *, claim: int, actor: Actor, scope: str, served_at: datetime,
+    record_count: int, now: datetime,
+) -> AccessRecord:
+    """The report of a read the gateway claimed (`claim`: the id `access_claim` answered with) on this
+    locked authorisation: the claimed record is completed (the records served, the time of the report)
+    with its audit entry, and no read is added, so the customer's log and limits count it once. The read
+    stays at the bank's time of the claim, for which the daily limit was checked; the gateway's time of
+    serving goes to the audit entry. The same report again changes nothing (a retry); another count for
+    a claim already reported is refused, the first standing."""
+    record = authorisation.accesses.filter(pk=claim, claimed=True).first()
+    if record is None:
+        raise InvalidInput(_("This authorisation has no read claimed under that id."), field="claim")
+    if record.scope != scope:
+        raise InvalidInput(
+            _("The read was claimed for another scope (%(scope)s)."), field="scope", scope=record.scope
+        )
+    if record.reported_at is not None:
+        if record.record_count != record_count:
+            raise Conflict(
+                _("This claimed read was reported already, with %(count)s records; that report stands."),
+                code="read_already_reported",
+                count=record.record_count,
+            )
+        return record
+    old = record.record_count
+    record.record_count, record.reported_at = record_count, now
+    record.save(update_fields=["record_count", "reported_at"])
+    audit_record(
+        action="authorisations.access.confirmed",
+        actor=actor,
+        subject=authorisation.subject_id,
+        target=authorisation,
+        now=now,
+        data={
+            "access": record.pk,
+            "scope": scope,
+            "records": {"old": old, "new": record_count},
+            "accessed_at": record.accessed_at.isoformat(),
+            "served_at": served_at.isoformat(),
+        },
+    )
+    return record
+
+
 def access_record(
     *,
     actor: Actor,
@@ -85,20 +133,29 @@ def access_record(
     scope: str,
     accessed_at: datetime,
     record_count: int,
+    claim: int | None = None,
     now: datetime | None = None,
 ) -> AccessRecord:
-    """The API gateway reports one read by the third party, after serving it. Recorded whatever the
-    status (an access after a revocation is exactly what the customer must be able to see); nothing is
-    checked, so it cannot stop a read: `access_claim`, before serving, does. The read a one-time
-    authorisation allowed ends it (used), in the same transaction."""
+    """The API gateway reports one read by the third party, after serving it. A report naming a claim
+    (`claim`) is the read claimed before serving, completed and not counted again (`_claim_reported`).
+    One naming none is a read served without a claim: recorded whatever the status (an access after a
+    revocation is exactly what the customer must be able to see), and nothing is checked, so it cannot
+    stop a read: `access_claim`, before serving, does. The read a one-time authorisation allowed ends
+    it (used), in the same transaction. The authorisation's lock orders a report after the claim it
+    names and before a second report of it."""
     now = now or timezone.now()
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
     with transaction.atomic(durable=True):
         authorisation = locked_authorisation(authorisation_id)
         _refuse_scope_outside(authorisation, scope)
+        if claim is not None:
+            return _claim_reported(
+                authorisation, claim=claim, actor=actor, scope=scope, served_at=accessed_at,
+                record_count=record_count, now=now,
+            )
         return _read_record(
-            authorisation, action="authorisations.access.reported", actor=actor, scope=scope,
+            authorisation, claimed=False, actor=actor, scope=scope,
             accessed_at=accessed_at, record_count=record_count, now=now,
         )
 
@@ -127,6 +184,6 @@ def access_claim(
         _refuse_scope_outside(authorisation, scope)
         _refuse_read(authorisation, now=now)
         return _read_record(
-            authorisation, action="authorisations.access.claimed", actor=actor, scope=scope,
+            authorisation, claimed=True, actor=actor, scope=scope,
             accessed_at=now, record_count=record_count, now=now,
         )
