@@ -16,7 +16,7 @@ from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet
 from core.api.inputs import validated_body
-from core.api.renderers import ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
 from core.errors import NotFound
 from core.replica import replica_reads
 from regulator import services
@@ -158,7 +158,7 @@ class ProcessingRecordView(APIView):
     renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv"])], responses=OpenApiTypes.OBJECT
+        parameters=[CSV_FORMAT_PARAMETER], responses=OpenApiTypes.OBJECT
     )
     def get(self, request, *args, **kwargs):
         with replica_reads():
