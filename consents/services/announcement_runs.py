@@ -103,11 +103,12 @@ def _run_step(
     actor: Actor,
     now: datetime,
 ) -> bool:
-    """`step` on the announcement, in its own transaction, if once locked it is still in `status`;
-    False when another run moved it meanwhile."""
+    """`step` on the announcement, in its own transaction, if once locked it is still in `status` and
+    not waiting after a failure; False when another run moved it, or failed it, meanwhile."""
     with transaction.atomic(durable=True):
         announcement = announcement_locked(announcement_id)
-        if announcement.status != status:
+        waiting = announcement.next_attempt_at is not None and announcement.next_attempt_at > now
+        if announcement.status != status or waiting:
             return False
         step(announcement, actor=actor, now=now)
     return True
