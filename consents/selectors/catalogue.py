@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ from consents.models import (
     Purpose,
     Recipient,
 )
-from consents.states import ANNOUNCEMENT_MACHINE
+from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
 from core.errors import NotFound
 
@@ -91,12 +91,26 @@ def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
 
 def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
     """What staff may do with the announcement now: "send" it before its date while it is scheduled
-    (pages ask this; the caller checks the staff member's permission)."""
+    (customers are told once: never again once sent), "retry" one the job parked after failing it
+    again and again (pages ask this; the caller checks the staff member's permission)."""
     if not actor.is_staff:
         return frozenset()
-    if ANNOUNCEMENT_MACHINE.is_allowed(announcement.status, NoticeAnnouncement.Status.SENT):
-        return frozenset({"send"})
-    return frozenset()
+    status, allowed = announcement.status, ANNOUNCEMENT_MACHINE.is_allowed
+    actions = set()
+    if announcement.sent_at is None and allowed(status, NoticeAnnouncement.Status.SENT):
+        actions.add("send")
+    if status in ANNOUNCEMENT_RETRY_TO and allowed(status, ANNOUNCEMENT_RETRY_TO[status]):
+        actions.add("retry")
+    return frozenset(actions)
+
+
+def announcements_failing() -> dict[str, int]:
+    """How many announcements the job cannot move: `parked` ones wait for the DPO, `retrying` ones
+    failed lately and will be tried again (`consents.services.announcement_runs`)."""
+    parked = Q(status__in=list(ANNOUNCEMENT_RETRY_TO))
+    return NoticeAnnouncement.objects.aggregate(
+        parked=Count("pk", filter=parked), retrying=Count("pk", filter=Q(attempts__gt=0) & ~parked)
+    )
 
 
 def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> QuerySet[Consent]:

@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents.services import announcements
+from consents.services import announcement_runs, announcements
 from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet
@@ -199,6 +199,21 @@ class AnnouncementSendView(APIView):
     @extend_schema(request=None, responses=AnnouncementOutputSerializer)
     def post(self, request, pk):
         announcement = announcements.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
+        return Response(AnnouncementOutputSerializer(announcement, context={"request": request}).data)
+
+
+class AnnouncementRetryView(APIView):
+    """Put back an announcement the job parked after failing it again and again (`send_failed` goes back
+    to `scheduled`, `ask_failed` to `sent`): the next hourly run tries it again; 409 for any other."""
+
+    required_permissions = {"POST": MANAGE_ANNOUNCEMENT}
+    required_scopes = {"POST": WRITE_SCOPE}
+
+    @extend_schema(request=None, responses=AnnouncementOutputSerializer)
+    def post(self, request, pk):
+        announcement = announcement_runs.announcement_retry(
+            actor=actor_for_user(request.user), announcement_id=pk
+        )
         return Response(AnnouncementOutputSerializer(announcement, context={"request": request}).data)
 
 
