@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -53,8 +54,13 @@ def unreadable_error(line: int, imported: int) -> InvalidInput:
         _("Line %(line)s cannot be read: a field longer than %(limit)s characters, a stray quote or NUL "
           "byte, or text that is not UTF-8. The import stopped there; %(imported)s rows before it were "
           "imported. Correct the file and import it again: nothing is imported twice."),
-        field="file", line=line, limit=f"{csv.field_size_limit():,}", imported=imported,
+        field="file", line=line, limit=_grouped(csv.field_size_limit()), imported=_grouped(imported),
     )
+
+
+def _grouped(number: int) -> str:
+    """A count as the reader's language writes it: 131.072 in Vietnamese, 131,072 in English."""
+    return number_format(number, force_grouping=True)
 
 
 def rows_import(
