@@ -9,8 +9,10 @@ with that line's number, after the lines before it (`consents.services.import_ro
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
@@ -61,8 +63,11 @@ def lines_count(file: BinaryIO) -> int:
 
 def rows_reader(lines: Iterable[str]) -> csv.DictReader:
     """A reader of the rows as dicts keyed by the header's columns; InvalidInput when a column is
-    missing."""
-    reader = csv.DictReader(lines)
+    missing. The separator is the header's: ";" (Excel with a Vietnamese regional format) or ","."""
+    lines = iter(lines)
+    first = next(lines, "").removeprefix(codecs.BOM_UTF8.decode())
+    separator = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(itertools.chain([first], lines), delimiter=separator)
     header = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from consents.models import Consent, ConsentImport
-from consents.services import consent_import_run, consent_import_start
+from consents.services import consent_import_run, consent_import_start, consents_import_csv
 from core.actors import Actor
 from core.errors import InvalidInput
 from integrations.models import BackgroundJob
@@ -37,6 +37,21 @@ def _run(body: bytes, django_capture_on_commit_callbacks) -> BackgroundJob:
         consent_import_run(job_id=job.pk)
     job.refresh_from_db()
     return job
+
+
+def test_a_file_saved_by_excel_on_a_vietnamese_windows_is_imported(django_capture_on_commit_callbacks):
+    make_purpose("marketing", category="marketing")
+    a, b = make_subject(), make_subject()
+    lines = [";".join(COLUMNS)] + [
+        f"{s.external_ref};marketing;v1;paper_form;Phiếu đồng ý số {i};{IMPORTED_ON}"
+        for i, s in enumerate((a, b))
+    ]
+    body = "\ufeff".encode() + "\r\n".join(lines).encode() + b"\r\n"
+
+    job = _run(body, django_capture_on_commit_callbacks)
+
+    assert job.status == JobStatus.DONE, job.report
+    assert Consent.objects.filter(subject__in=[a, b], purpose__code="marketing").count() == 2
 
 
 def test_a_windows_1258_file_stops_at_the_line_that_is_not_utf8_and_imports_the_lines_before_it(
@@ -175,3 +190,17 @@ def test_the_api_and_the_command_name_the_line_that_is_not_utf8(dpo, as_user, tm
     assert response.status_code == 400 and "Line 3 is not UTF-8" in response.json()["file"][0]
     assert "Line 3 is not UTF-8" in str(error.value)
     assert Consent.objects.filter(subject=a).count() == 1
+
+
+def test_a_semicolon_file_is_accepted_at_upload_and_by_the_synchronous_import():
+    make_purpose("marketing", category="marketing")
+    subject = make_subject()
+    body = "\ufeff" + ";".join(COLUMNS) + "\r\n"
+    body += f'{subject.external_ref};marketing;v1;branch;"scan; 1";{IMPORTED_ON}\r\n'
+
+    job = consent_import_start(actor=ACTOR, user=None, file=io.BytesIO(body.encode()), filename="excel.csv")
+    run = consents_import_csv(actor=ACTOR, lines=io.StringIO(body).readlines(), filename="excel.csv")
+
+    assert job.status == JobStatus.QUEUED
+    assert (run.imported, run.errors) == (1, [])
+    assert Consent.objects.get(subject=subject).evidence == "scan; 1"
