@@ -10,6 +10,7 @@ from the catalogue are given in Vietnamese (the filing language) with the Englis
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from consents.models import NoticeVersion, Purpose, Recipient
+from core.spreadsheets import SpreadsheetWriter
 from deadlines.policy import LOCAL_TZ
 from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
@@ -319,3 +321,12 @@ def processing_record_rows(record: dict[str, Any]) -> list[list[str]]:
             row.append(str(value or ""))
         rows.append(row)
     return rows
+
+
+def processing_record_csv(record: dict[str, Any]) -> str:
+    """The record as CSV text: the column names, then one line per purpose (page and API)."""
+    out = io.StringIO()
+    writer = SpreadsheetWriter(out)
+    writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
+    writer.writerows(processing_record_rows(record))
+    return out.getvalue()

@@ -7,11 +7,8 @@ it) and on today's."""
 
 from __future__ import annotations
 
-import ast
 import importlib
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -34,6 +31,7 @@ from tests.authorisations.factories import (
     register,
 )
 from tests.factories import make_customer
+from tests.migration_checks import imports_outside_django
 
 RefreshToken = get_refresh_token_model()
 migration = importlib.import_module("authorisations.migrations.0006_one_time_read_means_used")
@@ -53,11 +51,7 @@ def test_the_migration_imports_nothing_of_the_project():
     """A migration runs for ever against the schema of its time: project code it imports (the receipt
     builder, the services) changes later and would break or change it. Django and the standard library
     only, with the historical models `apps.get_model` gives."""
-    tree = ast.parse(Path(migration.__file__).read_text(encoding="utf-8"))
-    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    roots = {module.split(".")[0] for module in modules}
-    assert roots - set(sys.stdlib_module_names) - {"django"} == set(), sorted(modules)
+    assert imports_outside_django(migration) == []
 
 
 def _read_before_used_existed(authorisation: Authorisation) -> None:
