@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from core.access import subject_for_user
 from core.errors import InvalidInput
+from core.text import nfc
 from subjects.children import child_until, guardian_not_acting
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
@@ -53,7 +54,7 @@ def personal_value_masked(field: str, value):
         return value
     if field == "date_of_birth":
         return None
-    text = str(value)
+    text = nfc(str(value))  # a name stored decomposed keeps its accents on the initials
     if field == "full_name":
         return " ".join(f"{part[0]}***" for part in text.split())
     if field == "email":

@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
+from core.text import nfc
 
 # ASCII digits only: `\d` alone accepts any script's digits, which would be stored as sent and never
 # match the blind index of the same number typed in ASCII.
@@ -50,7 +51,8 @@ def normalize_phone(value: str) -> str:
 
 
 def normalize_email(value: str) -> str:
-    email = (value or "").strip().lower()
+    # Composed (NFC): a domain in Vietnamese typed on a Mac has the blind index of the one typed on Windows.
+    email = nfc((value or "").strip()).lower()
     try:
         validate_email(email)
     except ValidationError:
