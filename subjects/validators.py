@@ -69,13 +69,22 @@ def validate_date_of_birth(value: date, *, today: date) -> date:
 
 
 def validate_external_ref(value: str) -> str:
+    """The customer number (CIF) in upper case, as the core system writes it: one typed in lower case
+    is the same customer, not a second one."""
     ref = (value or "").strip()
     if not EXTERNAL_REF_RE.match(ref):
         raise InvalidInput(
             _("The customer number (CIF) is 1 to 64 letters, digits, dots, dashes or underscores."),
             field="external_ref",
         )
-    return ref
+    return ref.upper()
+
+
+def cif_spellings(value: str) -> set[str]:
+    """The customer numbers a CIF as typed may be stored under: upper case, and as typed (a row left in
+    lower case where upper-casing it would have taken another customer's number, subjects 0003)."""
+    ref = (value or "").strip()
+    return {ref, ref.upper()} if ref else set()
 
 
 def age_on(date_of_birth: date, day: date) -> int:
