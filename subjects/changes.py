@@ -23,7 +23,6 @@ from subjects.validators import (
     validate_date_of_birth,
 )
 
-
 # The record's free text: stored composed (NFC), as a name typed on Windows arrives, whether it was
 # typed on a Mac or pasted from a PDF (decomposed, NFD), so the same name is the same value.
 TEXT_FIELDS = ("full_name", "passport_number", "address")

@@ -56,7 +56,9 @@ def test_retyping_the_same_name_on_a_mac_is_not_a_rectification_passed_on_to_rec
     # Nothing changed: no rectification in the audit, no correction notice the insurer must
     # act on and acknowledge within the deadline.
     assert not AuditEntry.objects.filter(action="core.subject.rectified", subject_id=subject.pk).exists()
-    assert not WithdrawalDuty.objects.filter(recipient=insurer, kind=WithdrawalDuty.Kind.RECTIFICATION).exists()
+    assert not WithdrawalDuty.objects.filter(
+        recipient=insurer, kind=WithdrawalDuty.Kind.RECTIFICATION
+    ).exists()
 
 
 def test_a_name_stored_decomposed_before_is_not_changed_by_the_same_name_typed_composed(client_user):
@@ -71,7 +73,9 @@ def test_a_name_stored_decomposed_before_is_not_changed_by_the_same_name_typed_c
                     reason="counter check")
 
     assert not AuditEntry.objects.filter(action="core.subject.rectified", subject_id=subject.pk).exists()
-    assert not WithdrawalDuty.objects.filter(recipient=insurer, kind=WithdrawalDuty.Kind.RECTIFICATION).exists()
+    assert not WithdrawalDuty.objects.filter(
+        recipient=insurer, kind=WithdrawalDuty.Kind.RECTIFICATION
+    ).exists()
 
 
 def test_the_200_character_limit_counts_the_name_as_composed():
