@@ -5,39 +5,26 @@ historical registry, as `migrate` gives it) and on today's."""
 
 from __future__ import annotations
 
-import ast
 import importlib
 import logging
-import sys
-from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from subjects.models import DataSubject, NationalIdShare
 from tests.consents.factories import STAFF
 from tests.factories import make_subject
+from tests.migrations import imports_of_others, registries_after
 
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("subjects.migrations.0003_customer_numbers_in_upper_case")
 
 
-@pytest.fixture(params=["historical", "current"])
-def migration_apps(request, db):
-    if request.param == "current":
-        return django_apps
-    return MigrationExecutor(connection).loader.project_state(migration.Migration.dependencies).apps
+migration_apps = registries_after(migration.Migration.dependencies)
 
 
 def test_the_migration_imports_nothing_of_the_project():
-    tree = ast.parse(Path(migration.__file__).read_text(encoding="utf-8"))
-    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    roots = {module.split(".")[0] for module in modules}
-    assert roots - set(sys.stdlib_module_names) - {"django"} == set(), sorted(modules)
+    assert imports_of_others(migration) == []
 
 
 def _stored_as(subject, ref: str) -> None:
