@@ -23,6 +23,7 @@ from consents.models import (
 from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
 from core.errors import NotFound
+from core.text import vietnamese_sort_key
 
 
 def purpose_by_code(
@@ -138,15 +139,23 @@ def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
 
 
 def recipient_list() -> QuerySet[Recipient]:
+    """Every recipient, by name in the database's order (code points): the API pages through it, and
+    serializers pick from it. What staff read is in Vietnamese order (`recipients_with_purposes`)."""
     return Recipient.objects.order_by("name")
 
 
 def recipients_active() -> QuerySet[Recipient]:
+    """The active recipients, a queryset for a form's choice (`core.forms.InVietnameseOrder` shows it
+    in alphabetical order)."""
     return Recipient.objects.filter(active=True)
 
 
-def recipients_with_purposes() -> QuerySet[Recipient]:
-    return recipient_list().prefetch_related("purposes")
+def recipients_with_purposes() -> list[Recipient]:
+    """The recipients page's list, with each one's purposes, in Vietnamese alphabetical order ("Đông Á"
+    after "Dương", not after "Zeta"): the catalogue is small, so it is sorted here rather than by the
+    database, which orders by code point."""
+    recipients = recipient_list().prefetch_related("purposes")
+    return sorted(recipients, key=lambda recipient: vietnamese_sort_key(recipient.name))
 
 
 def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
@@ -154,8 +163,10 @@ def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
 
 
 def recipient_choices() -> list[tuple[int, str]]:
-    """Active recipients as (id, name), for a webhook endpoint's "serves" choice."""
-    return list(Recipient.objects.filter(active=True).order_by("name").values_list("pk", "name"))
+    """Active recipients as (id, name), for a webhook endpoint's "serves" choice, in Vietnamese
+    alphabetical order."""
+    rows = Recipient.objects.filter(active=True).values_list("pk", "name")
+    return sorted(rows, key=lambda row: vietnamese_sort_key(row[1]))
 
 
 def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:

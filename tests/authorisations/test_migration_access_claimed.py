@@ -18,7 +18,7 @@ from authorisations.models import AccessRecord
 from core.actors import Actor
 from tests.authorisations.factories import authorise, register
 from tests.factories import make_customer
-from tests.migration_checks import imports_outside_django
+from tests.migrations import imports_of_others
 
 migration = importlib.import_module("authorisations.migrations.0007_access_claimed_and_reported")
 GATEWAY = Actor(kind="client", user_id=None, label="gateway_t")
@@ -33,7 +33,7 @@ def migration_apps(request, db):
 
 
 def test_the_migration_imports_nothing_of_the_project():
-    assert imports_outside_django(migration) == []
+    assert imports_of_others(migration) == []
 
 
 def test_claims_are_found_in_the_audit_trail_and_every_other_read_was_reported(migration_apps):
