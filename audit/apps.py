@@ -12,6 +12,7 @@ class AuditConfig(AppConfig):
 
         actions.register_actions({"audit.chain.verified": _("Audit chain verified"),
                                   "audit.chain.broken": _("Audit chain found broken"),
+                                  "audit.chain.unfinished": _("Audit chain verification stopped unfinished"),
                                   "audit.archive.recorded": _("Archive of the audit trail recorded")})
         from core.navigation import MenuItem, register_menu
 

@@ -7,6 +7,7 @@ import json.scanner
 import multiprocessing
 from collections import namedtuple
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import repeat
@@ -316,8 +317,10 @@ def _verified(
         begin, workers=workers, batch_size=batch_size, keyed_from=keyed_from, anchored=anchored
     ) if workers > 1 else None
     if walk is None:
-        entries = _chain_in_order(batch_size, first_sequence=begin.next_sequence)
-        walk = _walk(entries, begin, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared())
+        # Closed however the walk ends: on PostgreSQL the stream holds a transaction open, and a job
+        # stopped mid-walk at its time limit (audit/tasks.py) must record that in a transaction of its own.
+        with closing(_chain_in_order(batch_size, first_sequence=begin.next_sequence)) as entries:
+            walk = _walk(entries, begin, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared())
     if walk.broken_at is not None:
         return ChainVerification(False, walk.checked, walk.broken_at, walk.reason, len(anchors.checkpoints))
     checked, prev_hash = walk.checked, walk.prev_hash

@@ -11,7 +11,7 @@ from audit.hashing import UNKEYED
 from audit.models import AuditEntry
 from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, audit_chain_verify
 from audit.services.trail import audit_record
-from audit.signals import chain_broken, checkpoint_written
+from audit.signals import chain_broken, chain_unfinished, checkpoint_written
 from core.actors import Actor
 
 
@@ -79,3 +79,25 @@ def audit_checkpoint_write(*, now: datetime | None = None):
     with transaction.atomic(durable=True):
         checkpoint_written.send(sender=audit_checkpoint_write, line=line, result=result, now=now)
     return result, line
+
+
+def audit_chain_unfinished_record(
+    *, job: str, since_checkpoint: bool, limit_seconds: int, actor: Actor | None = None
+) -> None:
+    """Record that a verification (`job`: the nightly or weekly check, the hourly checkpoint) was stopped
+    before it ended, by its time limit: nothing was found broken, nothing was found intact, and no
+    checkpoint was written. The DPO is told (`chain_unfinished`) in the same transaction, as for a broken
+    chain: a check that never finishes is a trail nobody verifies, and on a trail with no checkpoint yet
+    the hourly job walks the whole chain, so checkpoints would never start.
+
+    `scope` says what it was reading: the whole chain, or from the head of the last checkpoint on (a
+    checkpoint job on a trail with no checkpoint yet reads the whole chain)."""
+    reads_all = not since_checkpoint or checkpoints_read().last is None
+    scope = CHAIN_FULL if reads_all else CHAIN_SINCE_CHECKPOINT
+    with transaction.atomic(durable=True):
+        audit_record(
+            action="audit.chain.unfinished", actor=actor or Actor.system(job),
+            data={"job": job, "scope": scope, "limit_seconds": limit_seconds},
+        )
+        chain_unfinished.send(sender=audit_chain_unfinished_record, job=job, scope=scope,
+                              limit_seconds=limit_seconds)
