@@ -2,16 +2,18 @@
 here."""
 
 from audit.selectors.chain import (
-    CHAIN_FULL,
-    CHAIN_OUTCOMES,
-    CHAIN_SINCE_CHECKPOINT,
     ChainVerification,
     audit_archive_boundary,
-    audit_chain_last_full_check,
     audit_chain_start,
     audit_chain_verify,
 )
 from audit.selectors.entries import AUDIT_ENTRY_CHECKS, CheckedEntry, audit_entries, audit_entries_checked
+from audit.selectors.outcomes import (
+    CHAIN_FULL,
+    CHAIN_OUTCOMES,
+    CHAIN_SINCE_CHECKPOINT,
+    audit_chain_last_full_check,
+)
 
 __all__ = [
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "ChainVerification",

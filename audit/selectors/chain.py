@@ -1,23 +1,21 @@
-"""Proving the audit trail intact: the walk along the chain, held to the signed checkpoints and archive
-records outside the database, and the record of its outcomes."""
+"""Proving the audit trail intact: the walk along the chain, held to the signed checkpoints, archive and
+restore records outside the database (the record of its outcomes: `outcomes`)."""
 from __future__ import annotations
 
-import json
-import json.scanner
 import multiprocessing
-from collections import namedtuple
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, replace
-from datetime import datetime
 from itertools import repeat
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Max, Min
 
 from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
+from audit.selectors.rows import LAST_SEQUENCE as _LAST_SEQUENCE
+from audit.selectors.rows import chain_in_order as _chain_in_order
 
 
 @dataclass(frozen=True)
@@ -55,55 +53,9 @@ class ChainVerification:
         return self.archive.written_at if self.archive is not None else ""
 
 
-# What the verification reads of each entry: the fields the seal covers, the seal and its key.
-_CHAIN_FIELDS = (
-    "pk", "sequence", "recorded_at", "actor_kind", "actor_user_id", "actor_label", "action", "target_type",
-    "target_id", "subject_id", "data", "request_id", "ip", "prev_hash", "entry_hash", "mac_key_id",
-)
-ChainRow = namedtuple("ChainRow", _CHAIN_FIELDS, rename=True)
-_DATA = _CHAIN_FIELDS.index("data")
-# The C scanner `json.loads` ends in, without its checks for text the database never sends (a
-# leading byte-order mark, surrounding white space): (value, end) of the JSON value at an offset.
-_json_value = json.scanner.make_scanner(json.JSONDecoder())
-# On PostgreSQL the server writes out the time and the subject id as the seal's text has them, which
-# spares the client parsing a datetime and a UUID only to print them again (most of a verification's
-# time after the hash itself).
-_CHAIN_SQL = (
-    "SELECT id, sequence, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), "
-    "actor_kind, actor_user_id, actor_label, action, target_type, target_id, subject_id::text, data, "
-    "request_id, ip, prev_hash, entry_hash, mac_key_id FROM audit_auditentry "
-    "WHERE sequence BETWEEN %s AND %s ORDER BY sequence"
-)
-_LAST_SEQUENCE = 2**63 - 1  # the column's largest value: "to the end of the chain"
 # A chain at least this long is split between worker processes (when the caller asks for workers);
 # below it, starting them costs more than it saves.
 PARALLEL_FROM = 200_000
-
-
-def _chain_in_order(batch_size: int, *, first_sequence: int = 1, last_sequence: int = _LAST_SEQUENCE):
-    """The entries from `first_sequence` to `last_sequence`, in sequence order, as light rows (no
-    model instance), streamed in batches.
-
-    On PostgreSQL the rows come from a server-side cursor inside a transaction: outside one Django
-    declares the cursor WITH HOLD, and PostgreSQL then materialises the whole result before the
-    first row arrives (gigabytes for a bank's trail). SQLite reads in batches without a transaction,
-    which there would take the write lock for the whole verification.
-    """
-    database = router.db_for_read(AuditEntry)
-    connection = connections[database]
-    if connection.vendor != "postgresql":
-        entries = AuditEntry.objects.using(database).filter(
-            sequence__gte=first_sequence, sequence__lte=last_sequence
-        ).order_by("sequence")
-        yield from entries.values_list(*_CHAIN_FIELDS, named=True).iterator(chunk_size=batch_size)
-        return
-    with transaction.atomic(using=database), connection.chunked_cursor() as cursor:
-        cursor.execute(_CHAIN_SQL, [first_sequence, last_sequence])
-        make = ChainRow._make
-        while rows := cursor.fetchmany(batch_size):
-            for row in rows:
-                # Django reads jsonb as text and leaves decoding to the field; so does this.
-                yield make((*row[:_DATA], _json_value(row[_DATA], 0)[0], *row[_DATA + 1:]))
 
 
 @dataclass
@@ -370,25 +322,3 @@ def audit_archive_boundary(through: int, anchors: Anchors, *, batch_size: int = 
             f"entries up to #{anchor.sequence}, the checkpoint of {anchor.written_at}, are missing"
         )
     return first, ""
-
-
-# The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
-# trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain in the database
-# (from `from_sequence`: entry #1, or the first one left when earlier months were archived, then with
-# `archived_before`), or from the head of the last signed checkpoint on.
-CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
-CHAIN_FULL = "full"
-CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
-
-
-def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
-    """The latest recorded outcome (intact or broken) of a verification of the whole chain in the
-    database, from its first entry, or from the first one left after archived months (its
-    `archived_before`) (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`;
-    the nightly job too while no checkpoint is on file), recorded at or before `until`; None when there
-    is none. Reads the record, never walks the chain. Outcomes recorded before the scope was (2026-12)
-    say nothing of it and are not counted."""
-    outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)
-    if until is not None:
-        outcomes = outcomes.filter(recorded_at__lte=until)
-    return outcomes.order_by("-sequence").first()

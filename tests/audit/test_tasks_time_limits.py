@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.checkpoints import checkpoints_read
 from audit.models import AuditEntry
-from audit.selectors import chain
+from audit.selectors import audit_chain_last_full_check, chain
 from audit.services import audit_checkpoint_write, audit_record
 from audit.tasks import verify_chain, write_checkpoint
 from config.celery import app
@@ -87,7 +87,7 @@ def test_a_weekly_verification_stopped_by_its_time_limit_tells_the_dpo(monkeypat
     assert outcome.action == "audit.chain.unfinished"
     assert outcome.data == {"job": "audit.verify_chain", "scope": "full", "limit_seconds": 25 * 60}
     # Not a verification a document may cite: the proof bundle keeps citing the last finished one.
-    assert chain.audit_chain_last_full_check() is None
+    assert audit_chain_last_full_check() is None
 
 
 @pytest.mark.django_db
