@@ -32,21 +32,31 @@ def audit_chain_check(*, actor: Actor | None = None, since_checkpoint: bool = Fa
 def _record_outcome(result, *, actor: Actor | None) -> None:
     """Record the verification; a broken chain is announced (`chain_broken`) in the same transaction,
     so the alerts the layers above queue (the DPO's e-mail) commit exactly with the entry."""
+    data = {
+        "entries": result.entries, "first_invalid": result.first_invalid, "reason": result.reason,
+        # What it read: the whole chain from its first entry, or from the last checkpoint's head on;
+        # documents cite the latest whole-chain outcome (`audit_chain_last_full_check`).
+        "scope": CHAIN_SINCE_CHECKPOINT if result.from_checkpoint_at else CHAIN_FULL,
+        "from_sequence": result.from_sequence, "head_sequence": result.head_sequence,
+        # Entries before it archived (docs/deployment.md): "full" is everything in the database; the
+        # archive record vouching for them was written after the fact (`--already-archived`).
+        "archived_before": result.archived_before,
+        "archive_after_the_fact": result.archive is not None and result.archive.after_the_fact,
+    }
+    # Entries lost in a restore from a backup: found by this check (no restore record says so yet), or
+    # named by the signed restore records of the entries it read.
+    if result.lost_through:
+        data.update(restored_to=result.restored_to, lost_through=result.lost_through)
+    if result.restores:
+        data["restores"] = [
+            {"restored_to": restore.restored_to, "lost_through": restore.lost_through,
+             "recorded_at": restore.written_at}
+            for restore in result.restores
+        ]
     with transaction.atomic(durable=True):
         audit_record(
             action="audit.chain.verified" if result.valid else "audit.chain.broken",
-            actor=actor or Actor.system("audit.verify_chain"),
-            data={
-                "entries": result.entries, "first_invalid": result.first_invalid, "reason": result.reason,
-                # What it read: the whole chain from its first entry, or from the last checkpoint's head
-                # on; documents cite the latest whole-chain outcome (`audit_chain_last_full_check`).
-                "scope": CHAIN_SINCE_CHECKPOINT if result.from_checkpoint_at else CHAIN_FULL,
-                "from_sequence": result.from_sequence, "head_sequence": result.head_sequence,
-                # Entries before it archived (docs/deployment.md): "full" is everything in the database;
-                # the archive record vouching for them was written after the fact (`--already-archived`).
-                "archived_before": result.archived_before,
-                "archive_after_the_fact": result.archive is not None and result.archive.after_the_fact,
-            },
+            actor=actor or Actor.system("audit.verify_chain"), data=data,
         )
         if not result.valid:
             chain_broken.send(sender=audit_chain_check, result=result)
@@ -71,9 +81,12 @@ def audit_checkpoint_write(*, now: datetime | None = None):
     if keyed_from is None:
         first_keyed = AuditEntry.objects.exclude(mac_key_id=UNKEYED).order_by("sequence").first()
         keyed_from = first_keyed.sequence if first_keyed is not None else result.head_sequence + 1
+    head = AuditEntry.objects.filter(sequence=result.head_sequence).values_list("recorded_at", flat=True)
+    head = head.first()
     line = checkpoint_append(
         Checkpoint(sequence=result.head_sequence, head_hash=result.head_hash,
-                   written_at=now.astimezone(UTC).isoformat(timespec="seconds"), keyed_from=keyed_from),
+                   written_at=now.astimezone(UTC).isoformat(timespec="seconds"), keyed_from=keyed_from,
+                   head_recorded_at=head.astimezone(UTC).isoformat(timespec="seconds") if head else ""),
         now=now,
     )
     with transaction.atomic(durable=True):
