@@ -28,6 +28,7 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.authorisation.used": _("Third-party access used (its one read)"),
                 "authorisations.access.reported": _("Third-party access to data reported"),
                 "authorisations.access.claimed": _("Third-party read allowed and recorded before serving"),
+                "authorisations.access.confirmed": _("Claimed third-party read reported after serving"),
             }
         )
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO, Role.AUDITOR):

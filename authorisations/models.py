@@ -176,7 +176,8 @@ class AuthorisationEvent(models.Model):
 
 
 class AccessRecord(models.Model):
-    """One read of the customer's data by the third party, as the bank's API gateway reported it."""
+    """One read of the customer's data by the third party, as the bank's API gateway claimed it before
+    serving, reported it after, or both (a claim, then its report naming it)."""
 
     id = models.BigAutoField(primary_key=True)
     authorisation = models.ForeignKey(Authorisation, on_delete=models.PROTECT, related_name="accesses")
@@ -184,6 +185,11 @@ class AccessRecord(models.Model):
     accessed_at = models.DateTimeField()
     record_count = models.PositiveIntegerField(default=0)
     reported_by = models.CharField(max_length=150)
+    # Made by a read claim before serving (`access_claim`), rather than reported after serving only.
+    claimed = models.BooleanField(default=False)
+    # When the gateway's report after serving reached the bank: a reported read's own creation; for a
+    # claimed read, the report naming it (`access_record(claim=...)`), null until then. One read, one row.
+    reported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,7 +17,7 @@ import time
 
 from common import bench_env, ensure_database, percentiles, setup_django, sized
 
-ENV = bench_env("reg")
+ENV = bench_env("reg", DEMO="true")  # seeded with the demo data, a demo installation
 RUNS = sized(20, 3)
 
 

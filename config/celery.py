@@ -3,10 +3,11 @@
 Beat entries are kebab-case, carry their cadence in words, and expire after about one interval so a
 backlog after downtime does not run the same sweep many times over.
 
-Run exactly one beat (`celery -A config beat`): it uses django-celery-beat's DatabaseScheduler, which
-copies these entries into its PeriodicTask rows at start-up; the DPO then changes report times on
-the "Reminders and schedules" page (or in the admin), and beat picks the change up within minutes.
-Two beats would send every job twice.
+Beat (`celery -A config beat`) uses `core.beat.DatabaseScheduler` (django-celery-beat's), which copies
+these entries into its PeriodicTask rows at start-up, `expires` as `expire_seconds`; the DPO then
+changes report times on the "Reminders and schedules" page (or in the admin), and beat picks the
+change up within minutes. Only the beat holding the leader lock sends, so a second beat is a standby
+and no job is sent twice (docs/deployment.md).
 """
 from __future__ import annotations
 

@@ -313,6 +313,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# The reverse proxies in front of gunicorn (the bank's TLS proxy, a load balancer), each appending the
+# address it received the request from to X-Forwarded-For. 0: none, the client's address is the
+# connection's and X-Forwarded-For, which any client can write, is ignored. Behind N proxies the
+# client is the N-th address from the right: what a client wrote to the left of it is never believed.
+# Lock-out (through django-ipware, which counts only the proxies listed in the header: all but the one
+# connecting to gunicorn) and the anonymous API budget (NUM_PROXIES, under REST_FRAMEWORK) both use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else (
+    "REMOTE_ADDR",
+)
+AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+# Not strict: a header longer than the proxies make (a client wrote its own) still gives the address
+# the trusted proxies appended, instead of falling back to the proxy's own address shared by everyone.
+IPWARE_STRICT = False
 # Staff pages and staff browser sessions on the API need a verified TOTP code after the password;
 # customers and API tokens (machines) do not. The demo (.env written by scripts/run) turns it off.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
@@ -423,6 +439,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
     },
+    # An anonymous caller's address (see TRUSTED_PROXY_COUNT): 0 reads only REMOTE_ADDR.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -38,6 +38,13 @@ class ConsentsConfig(AppConfig):
                 "consents.announcement.scheduled": _("Notice change announcement scheduled"),
                 "consents.announcement.sent": _("Notice change announced to customers"),
                 "consents.announcement.fresh_consent_asked": _("Customers asked for fresh consent"),
+                "consents.announcement.attempt_failed": _(
+                    "Notice change announcement failed; it will be tried again"
+                ),
+                "consents.announcement.parked": _(
+                    "Notice change announcement failed again and again; it needs attention"
+                ),
+                "consents.announcement.retried": _("Notice change announcement put back to be tried again"),
             }
         )
         read = (

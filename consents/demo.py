@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import Consent, ConsentStatus, NoticeVersion, Purpose, Recipient
-from consents.services.announcements import announcement_send, announcements_run_due
+from consents.services.announcement_runs import announcements_run_due
+from consents.services.announcements import announcement_send
 
 RECIPIENTS = [
     # name, kind, country

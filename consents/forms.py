@@ -17,6 +17,7 @@ from consents.models import (
 from consents.selectors import recipients_active
 from consents.services.import_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from consents.services.rules import evidence_missing_error, sensitive_unacknowledged_error
+from core.forms import ModelMultipleChoiceInVietnameseOrder
 from integrations.selectors import webhook_endpoints_active
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
@@ -140,7 +141,7 @@ class PurposeForm(forms.Form):
     destination_country = forms.CharField(
         label=_("Destination country (ISO code)"), max_length=2, required=False
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = ModelMultipleChoiceInVietnameseOrder(
         label=_("Recipients"),
         queryset=Recipient.objects.none(),
         required=False,

@@ -23,13 +23,20 @@ CONSENT_MACHINE = StateMachine({
 })
 
 _A = NoticeAnnouncement.Status
-# Scheduled, then sent; where the scope grew the customers are then asked for fresh consent.
+# Scheduled, then sent; where the scope grew the customers are then asked for fresh consent. A step the
+# job fails `consents.services.announcement_runs.ATTEMPTS_BEFORE_PARKING` times in a row is parked: it
+# waits for the DPO, who puts it back where it was (`announcement_retry`).
 ANNOUNCEMENT_MACHINE = StateMachine({
-    _A.SCHEDULED: {_A.SENT},
-    _A.SENT: {_A.ASKED, _A.DONE},
+    _A.SCHEDULED: {_A.SENT, _A.SEND_FAILED},
+    _A.SEND_FAILED: {_A.SCHEDULED},
+    _A.SENT: {_A.ASKED, _A.DONE, _A.ASK_FAILED},
+    _A.ASK_FAILED: {_A.SENT},
     _A.ASKED: set(),
     _A.DONE: set(),
 })
+# Where the job parks a step it keeps failing, and where the DPO's retry puts it back.
+ANNOUNCEMENT_PARKED = {_A.SCHEDULED: _A.SEND_FAILED, _A.SENT: _A.ASK_FAILED}
+ANNOUNCEMENT_RETRY_TO = {parked: waiting for waiting, parked in ANNOUNCEMENT_PARKED.items()}
 
 # A recipient's duty to stop processing after a withdrawal: acknowledged once.
 DUTY_MACHINE = StateMachine({

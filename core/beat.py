@@ -1,5 +1,6 @@
 """The beat scheduler: django-celery-beat's DatabaseScheduler, except that a schedule the DPO changed
-on the "Reminders and schedules" page survives a beat restart.
+on the "Reminders and schedules" page survives a beat restart, and that each entry's `expires`
+reaches the messages beat sends (upstream drops it when it stores the entry).
 
 Upstream, every start copies `config/celery.py`'s entries over their database rows, which would undo
 the DPO's report times. Here an entry whose row is marked as changed by the DPO keeps its row; every
@@ -10,11 +11,17 @@ another machine) sends nothing until the first one stops: with Redis, a key with
 renewed on every tick; without Redis (the single-machine demo), an exclusive lock on a file under
 `var/`. A beat that is not the leader polls every few seconds and takes over within one lease after
 the leader dies.
+
+A beat that cannot reach Redis (a restart, a Sentinel fail-over) cannot tell whether it leads, so it
+sends nothing and asks again at the next poll, and takes the lease back once Redis answers. It does
+not stop: celery's beat service ends the process on any error a tick raises, and a beat that stopped
+during a Redis restart, leader and standbys alike, would send no sweep or report until restarted.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import socket
 import uuid
@@ -27,10 +34,14 @@ from django_celery_beat.schedulers import DatabaseScheduler as _DatabaseSchedule
 
 CHANGED_BY_DPO = "Schedule changed by the DPO"
 
+logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 60
 STANDBY_POLL_SECONDS = 5.0
 LEADER_KEY = "qdl:beat:leader"
+# A Redis that stopped answering (its address black-holed by a fail-over) must not hold a tick past
+# the lease: the question fails and the beat waits as a standby instead.
+REDIS_TIMEOUT_SECONDS = 5
 
 # Renew the lease only if it is still ours: a beat that stalled past its lease must not take it back
 # from the one that took over.
@@ -48,18 +59,39 @@ class RedisLeadership:
     """A lease on one Redis key: `hold()` takes it when free and renews it when ours."""
 
     def __init__(self, url: str, *, key: str = LEADER_KEY, lease_seconds: int = LEASE_SECONDS):
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
         self.key = key
         self.lease_ms = lease_seconds * 1000
         self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+        self._unreachable = False
 
     def hold(self) -> bool:
-        if self.client.set(self.key, self.token, nx=True, px=self.lease_ms):
-            return True
-        return bool(self.client.eval(_RENEW, 1, self.key, self.token, self.lease_ms))
+        """True while this beat holds the lease; False when another does, or Redis does not answer."""
+        try:
+            held = bool(
+                self.client.set(self.key, self.token, nx=True, px=self.lease_ms)
+                or self.client.eval(_RENEW, 1, self.key, self.token, self.lease_ms)
+            )
+        except redis.RedisError as error:
+            if not self._unreachable:
+                logger.warning("Beat cannot reach Redis for its leader lock, sends nothing until it can: %s",
+                               error)
+            self._unreachable = True
+            return False
+        if self._unreachable:
+            logger.warning("Beat reaches Redis again for its leader lock (leading: %s).", held)
+        self._unreachable = False
+        return held
 
     def release(self) -> None:
-        self.client.eval(_RELEASE, 1, self.key, self.token)
+        """Give the lease up if still ours; without Redis it lapses on its own within one lease."""
+        try:
+            self.client.eval(_RELEASE, 1, self.key, self.token)
+        except redis.RedisError as error:
+            logger.warning("Beat could not release its leader lock in Redis (it lapses by itself): %s",
+                           error)
 
 
 class FileLeadership:
@@ -111,9 +143,23 @@ class DatabaseScheduler(_DatabaseScheduler):
         self.leadership.release()
 
     def update_from_dict(self, mapping):
-        kept = set(
-            PeriodicTask.objects.filter(name__in=list(mapping), description=CHANGED_BY_DPO).values_list(
-                "name", flat=True
-            )
-        )
+        mapping = {name: _stored_entry(entry) for name, entry in mapping.items()}
+        kept = set()
+        for task in PeriodicTask.objects.filter(name__in=list(mapping), description=CHANGED_BY_DPO):
+            kept.add(task.name)
+            # The DPO's time stays; the expiry is config/celery.py's (rows changed before it was stored
+            # have none).
+            expiry = mapping[task.name]["options"].get("expire_seconds")
+            if task.expire_seconds != expiry:
+                task.expire_seconds = expiry
+                task.save(update_fields=["expire_seconds"])
         super().update_from_dict({name: entry for name, entry in mapping.items() if name not in kept})
+
+
+def _stored_entry(entry: dict) -> dict:
+    """A `beat_schedule` entry as django-celery-beat can store it: its PeriodicTask rows keep an expiry
+    only as `expire_seconds` and silently drop Celery's `expires` option (seconds from sending)."""
+    options = dict(entry.get("options") or {})
+    if isinstance(options.get("expires"), int | float):
+        options["expire_seconds"] = int(options.pop("expires"))
+    return {**entry, "options": options}

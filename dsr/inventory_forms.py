@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelChoiceInVietnameseOrder
 from deadlines.models import RequestType
 from dsr.forms import UserChoiceField
 from dsr.models import PlatformData, RetentionLaw, RetentionStart
@@ -45,7 +46,7 @@ class CategoryForm(forms.Form):
     name_vi = forms.CharField(label=_("Name (Vietnamese)"), max_length=120)
     name_en = forms.CharField(label=_("Name (English)"), max_length=120)
     sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
-    retention = forms.ModelChoiceField(
+    retention = ModelChoiceInVietnameseOrder(
         label=_("Kept by law under"), queryset=retention_rule_list(), required=False
     )
     platform_data = forms.ChoiceField(

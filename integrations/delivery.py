@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
+from core.retries import doubling_wait
 from integrations.addresses import AddressNotPublic, public_connection
 from integrations.models import OutboxMessage
 from integrations.signals import outbox_attempt_finished
@@ -51,7 +52,8 @@ TIMESTAMP_HEADER = "X-QDL-Timestamp"
 
 def backoff_delay(attempts: int) -> timedelta:
     """Wait before the next try after `attempts` failures: 1, 2, 4, 8... minutes, capped at 6 hours."""
-    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
+    first, longest = timedelta(seconds=BACKOFF_BASE_SECONDS), timedelta(seconds=BACKOFF_CAP_SECONDS)
+    return doubling_wait(attempts, first=first, longest=longest)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -10,6 +10,7 @@ from the catalogue are given in Vietnamese (the filing language) with the Englis
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -21,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from consents.models import NoticeVersion, Purpose, Recipient
+from core.spreadsheets import SpreadsheetWriter
+from core.text import vietnamese_sort_key
 from deadlines.policy import LOCAL_TZ
 from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
@@ -137,7 +140,9 @@ def form08(
 
 # What `_purpose_facts` reads, loaded for many purposes at once: one query per relation whatever the
 # number of purposes (the record of processing activities lists the whole catalogue). The orderings
-# are those the facts are listed in; the dossier fingerprints are taken over that order.
+# are those the facts are listed in; the dossier fingerprints are taken over that order, so it stays
+# the database's (recipients by code point): what a person reads is put in Vietnamese alphabetical order
+# where it is shown (`processing_record`, the dossier page's `vietnamese_order`).
 _FACTS_PREFETCHES = (
     Prefetch("notices", queryset=NoticeVersion.objects.order_by("-effective_at"), to_attr="facts_notices"),
     Prefetch(
@@ -264,7 +269,8 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
                 "categories": [c["code"] for c in facts["categories"]],
                 "category_names": [c["name"] for c in facts["categories"]],
                 "data_subjects": facts["data_subjects"],
-                "recipients": facts["recipients"],
+                # Vietnamese alphabetical order for the reader; the facts keep the database's (above).
+                "recipients": sorted(facts["recipients"], key=lambda r: vietnamese_sort_key(r["name"])),
                 "cross_border_destinations": sorted(
                     {r["country"] for r in facts["recipients"] if r["country"] != "VN"}
                     | ({facts["destination_country"]} if facts["destination_country"] else set())
@@ -319,3 +325,12 @@ def processing_record_rows(record: dict[str, Any]) -> list[list[str]]:
             row.append(str(value or ""))
         rows.append(row)
     return rows
+
+
+def processing_record_csv(record: dict[str, Any]) -> str:
+    """The record as CSV text: the column names, then one line per purpose (page and API)."""
+    out = io.StringIO()
+    writer = SpreadsheetWriter(out)
+    writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
+    writer.writerows(processing_record_rows(record))
+    return out.getvalue()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.selectors import announcements_failing
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import subject_for_user
 from core.navigation import (
@@ -32,6 +33,7 @@ def _portal_cards(request) -> list[dict]:
     duties = dossier_duties()
     dossiers_due = sum(1 for d in duties if not d.filed)
     dossiers_overdue = sum(1 for d in duties if d.overdue(now))
+    failing = announcements_failing()
     return [
         {
             "label": _("Breaches awaiting notification (72 h)"),
@@ -44,6 +46,13 @@ def _portal_cards(request) -> list[dict]:
             "value": dossiers_due,
             "url": reverse("regulator:dossier_list"),
             "tone": "danger" if dossiers_overdue else ("warn" if dossiers_due else "ok"),
+        },
+        {
+            # Parked ones wait for the DPO (danger); the others failed lately and will be tried again.
+            "label": _("Notice announcements failing to go out"),
+            "value": failing["parked"] + failing["retrying"],
+            "url": reverse("regulator:announcement_list"),
+            "tone": "danger" if failing["parked"] else ("warn" if failing["retrying"] else "ok"),
         },
     ]
 

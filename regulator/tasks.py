@@ -11,11 +11,11 @@ BATCH = 100
 def run_announcements() -> dict[str, int]:
     """Send the notice-change announcements whose day has come, and ask for fresh consent once a
     material version is in effect (hourly; beat entry `run-notice-announcements`)."""
-    from consents.services.announcements import announcements_run_due
+    from consents.services.announcement_runs import announcements_run_due
 
     done = announcements_run_due(limit=BATCH)
-    # A full batch sent or asked: more may be due. Failures do not count: they are logged, and a run
-    # at once would only meet them again.
+    # A full batch sent or asked: more may be due. Failures do not count: each is recorded and waits
+    # before its next attempt, and the next hourly run takes first what never failed.
     if BATCH in (done["sent"], done["asked"]):
         run_announcements.delay()
     return done

@@ -40,5 +40,6 @@ urlpatterns = [
         name="announcement_schedule",
     ),
     path("portal/notice-announcements/<uuid:pk>/send/", views.announcement_send, name="announcement_send"),
+    path("portal/notice-announcements/<uuid:pk>/retry/", views.announcement_retry, name="announcement_retry"),
     path("me/notice-changes/", views.me_notice_changes, name="me_notice_changes"),
 ]

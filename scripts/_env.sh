@@ -52,6 +52,11 @@ ensure_dotenv() {
     # A .env from before the audit trail's keyed MAC gets that key added; nothing else changes.
     grep -q '^AUDIT_MAC_KEY=' "$ROOT/.env" || \
       echo "AUDIT_MAC_KEY=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> "$ROOT/.env"
+    # A demo's .env from before DEMO existed (two-factor sign-in off, as scripts/run wrote it) says it is
+    # the demo: seed_demo refuses any other installation.
+    if ! grep -q '^DEMO=' "$ROOT/.env" && grep -q '^STAFF_2FA_REQUIRED=false' "$ROOT/.env"; then
+      echo "DEMO=true" >> "$ROOT/.env"
+    fi
     # A demo's .env from before webhooks were held to the internet keeps its receivers on this machine.
     if grep -q '^DEMO=true' "$ROOT/.env" && ! grep -q '^WEBHOOK_ALLOW_PRIVATE_ADDRESSES=' "$ROOT/.env"; then
       echo "WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true" >> "$ROOT/.env"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, InvalidInput
+from core.text import nfc
 from subjects.crypto import blind_index, blind_index_candidates
 from subjects.models import DataSubject, NationalIdShare
 from subjects.validators import (
@@ -22,13 +23,19 @@ from subjects.validators import (
     validate_date_of_birth,
 )
 
+# The record's free text: stored composed (NFC), as a name typed on Windows arrives, whether it was
+# typed on a Mac or pasted from a PDF (decomposed, NFD), so the same name is the same value.
+TEXT_FIELDS = ("full_name", "passport_number", "address")
+
 
 def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     """Normalise and validate the personal fields given; blind indexes follow their values."""
     clean: dict[str, Any] = {}
     for name, value in fields.items():
+        if name in TEXT_FIELDS:
+            value = nfc(value or "")
         if name == "full_name":
-            value = " ".join((value or "").split())
+            value = " ".join(value.split())
             if not value:
                 raise InvalidInput(_("Enter the customer's full name."), field="full_name")
             if len(value) > 200:
@@ -43,13 +50,13 @@ def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str,
             value = normalize_email(value) if value else ""
             clean["email_index"] = blind_index(value)
         elif name == "passport_number":
-            value = (value or "").strip().upper()
+            value = value.strip().upper()
             if len(value) > 20:
                 raise InvalidInput(_("A passport number has at most 20 characters."), field="passport_number")
         elif name == "date_of_birth" and value is not None:
             value = validate_date_of_birth(_iso_date(value), today=timezone.localdate(now))
         elif name == "address":
-            value = (value or "").strip()
+            value = value.strip()
         elif name == "relationship_ended_on" and value is not None:
             # Retention periods (AML: 5 years) run from it, so it cannot be a date still to come.
             if not isinstance(value, date) or value > timezone.localdate(now):
@@ -59,6 +66,15 @@ def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str,
                 )
         clean[name] = value
     return clean
+
+
+def personal_value_same(name: str, stored: Any, value: Any) -> bool:
+    """Whether a cleaned value is the one stored. Text stored before it was composed (NFC) compares as
+    composed: the same name retyped is no rectification, and the stored text is left as it was (it is
+    encrypted, and rewriting it unasked would be a change nobody made)."""
+    if name in TEXT_FIELDS and isinstance(stored, str):
+        stored = nfc(stored)
+    return stored == value
 
 
 def _iso_date(value: Any) -> date:

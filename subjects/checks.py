@@ -3,8 +3,9 @@
 A wrong FIELD_ENCRYPTION_KEY does not raise on its own: django-encrypted-model-fields hands back the
 ciphertext unchanged when it cannot decrypt, and the platform would then show it, re-encrypt it on the
 next save and lose the value for good. A wrong BLIND_INDEX_KEY silently makes every look-up miss.
-So `manage.py check`/`migrate`/`runserver`, scripts/run (through its `migrate`, before gunicorn) and
-Celery (through the worker_init and beat_init signals) stop with an error naming the variable.
+So `manage.py check`/`migrate`/`runserver`, scripts/run (through its `migrate`, before gunicorn), every
+web node (config/wsgi.py) and Celery (through the worker_init and beat_init signals) stop with an error
+naming the variable.
 
 The canary uses existing rows, no extra table: per encrypted model, one row's ciphertexts are
 decrypted; per blind index, one row's value is decrypted and its index recomputed with the current
@@ -84,7 +85,8 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
 
 
 def refuse_to_start_on_errors(**kwargs) -> None:
-    """Celery runs Django's checks at start-up but ignores their result; a worker must not."""
+    """Raise when the keys cannot read the stored data. Celery runs Django's checks at start-up but
+    ignores their result, and a WSGI server runs none: their start-up calls this."""
     from django.core.checks import run_checks
     from django.core.management.base import SystemCheckError
 

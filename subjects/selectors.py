@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from core.access import subject_for_user
 from core.errors import InvalidInput
+from core.text import nfc
 from subjects.children import child_until, guardian_not_acting
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
-from subjects.validators import compatibility_form, normalize_email, normalize_national_id, normalize_phone
+from subjects.validators import (
+    cif_spellings,
+    compatibility_form,
+    normalize_email,
+    normalize_national_id,
+    normalize_phone,
+)
 
 # Need to know (domain notes "Staff roles"): staff see a customer's personal values only after giving
 # a reason; until then each value is cut to what tells two customers apart at the counter.
@@ -53,7 +60,7 @@ def personal_value_masked(field: str, value):
         return value
     if field == "date_of_birth":
         return None
-    text = str(value)
+    text = nfc(str(value))  # a name stored decomposed keeps its accents on the initials
     if field == "full_name":
         return " ".join(f"{part[0]}***" for part in text.split())
     if field == "email":
@@ -95,12 +102,20 @@ def visible_subjects(user, *, external_ref: str | None = None) -> QuerySet[DataS
     queryset = subject_list()
     if own is not None:
         queryset = queryset.filter(pk=own.pk)
-    return queryset.filter(external_ref=external_ref) if external_ref else queryset
+    return queryset.filter(external_ref__in=cif_spellings(external_ref)) if external_ref else queryset
+
+
+def _one_by_cif(queryset: QuerySet[DataSubject], external_ref: str | None) -> DataSubject | None:
+    """The subject of `queryset` with this customer number, typed in any case: the one stored as typed
+    if there is one, else the one in upper case (the core system's)."""
+    ref = (external_ref or "").strip()
+    found = {s.external_ref: s for s in queryset.filter(external_ref__in=cif_spellings(ref))}
+    return found.get(ref) or found.get(ref.upper())
 
 
 def ward_by_ref(guardian: DataSubject, external_ref: str) -> DataSubject | None:
     """One of the guardian's wards, by customer number (CIF)."""
-    return guardian.wards.filter(external_ref=external_ref).first()
+    return _one_by_cif(guardian.wards.all(), external_ref)
 
 
 def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
@@ -156,9 +171,9 @@ def visible_subject_by_id(user, pk) -> DataSubject | None:
 
 
 def subject_for_ref(external_ref: str | None) -> DataSubject | None:
-    """The subject with this customer number (CIF), or None: the one way a CIF is looked up."""
-    external_ref = (external_ref or "").strip()
-    return DataSubject.objects.filter(external_ref=external_ref).first() if external_ref else None
+    """The subject with this customer number (CIF), typed in any case, or None: the one way a CIF is
+    looked up (`subject_search` finds the same customer)."""
+    return _one_by_cif(DataSubject.objects.all(), external_ref)
 
 
 def subject_guardian_by_id(guardian_id) -> DataSubject | None:
@@ -182,7 +197,7 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
         return DataSubject.objects.none()
     # Customer numbers are upper case in the core system; one typed in lower case is the same customer
     # (and matching both spellings exactly keeps the look-up on the unique index).
-    conditions = Q(external_ref__in={query, query.upper()})
+    conditions = Q(external_ref__in=cif_spellings(query))
     digits = re.sub(r"[\s.+()-]", "", query)
     if "@" in query:
         try:

@@ -20,7 +20,12 @@ from core.actors import Actor
 from core.db import conflict_on_duplicate, locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
-from subjects.changes import national_id_unclaimed_check, personal_fields_clean, subject_changes_check
+from subjects.changes import (
+    national_id_unclaimed_check,
+    personal_fields_clean,
+    personal_value_same,
+    subject_changes_check,
+)
 from subjects.children import GUARDIAN_FROM_AGE
 from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
@@ -179,7 +184,7 @@ def subject_rectify(
                 setattr(subject, name, value)
                 continue
             old = getattr(subject, name)
-            if old != value:
+            if not personal_value_same(name, old, value):
                 before[name] = old
                 diff[name] = {"before": fingerprint(old, salt=salt), "after": fingerprint(value, salt=salt)}
                 setattr(subject, name, value)

@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
+from core.text import nfc
 
 # ASCII digits only: `\d` alone accepts any script's digits, which would be stored as sent and never
 # match the blind index of the same number typed in ASCII.
@@ -50,7 +51,8 @@ def normalize_phone(value: str) -> str:
 
 
 def normalize_email(value: str) -> str:
-    email = (value or "").strip().lower()
+    # Composed (NFC): a domain in Vietnamese typed on a Mac has the blind index of the one typed on Windows.
+    email = nfc((value or "").strip()).lower()
     try:
         validate_email(email)
     except ValidationError:
@@ -67,13 +69,22 @@ def validate_date_of_birth(value: date, *, today: date) -> date:
 
 
 def validate_external_ref(value: str) -> str:
+    """The customer number (CIF) in upper case, as the core system writes it: one typed in lower case
+    is the same customer, not a second one."""
     ref = (value or "").strip()
     if not EXTERNAL_REF_RE.match(ref):
         raise InvalidInput(
             _("The customer number (CIF) is 1 to 64 letters, digits, dots, dashes or underscores."),
             field="external_ref",
         )
-    return ref
+    return ref.upper()
+
+
+def cif_spellings(value: str) -> set[str]:
+    """The customer numbers a CIF as typed may be stored under: upper case, and as typed (a row left in
+    lower case where upper-casing it would have taken another customer's number, subjects 0003)."""
+    ref = (value or "").strip()
+    return {ref, ref.upper()} if ref else set()
 
 
 def age_on(date_of_birth: date, day: date) -> int:

@@ -75,6 +75,12 @@ def fresh_api_user_cache():
 
 
 @pytest.fixture
+def demo(settings):
+    """A demo installation (DEMO=true, as scripts/run's `.env` sets): the only kind `seed_demo` seeds."""
+    settings.DEMO = True
+
+
+@pytest.fixture
 def api():
     return APIClient()
 

@@ -1,9 +1,11 @@
-"""`manage.py seed_demo`: the demo accounts of the contract exist, and running it again adds nothing."""
+"""`manage.py seed_demo`: the demo accounts of the contract exist, running it again adds nothing, and it
+runs only on a demo installation (DEMO=true, which scripts/run's `.env` sets)."""
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from consents.models import Consent
 from core.roles import Role, user_role
@@ -21,7 +23,7 @@ def _counts():
             DataSubjectRequest.objects.count())
 
 
-def test_seed_demo_makes_the_contracts_accounts_and_is_idempotent():
+def test_seed_demo_makes_the_contracts_accounts_and_is_idempotent(demo):
     call_command("seed_demo", verbosity=0)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=ACCOUNTS)}
     assert {name: user_role(users[name]) for name in ACCOUNTS} == ACCOUNTS
@@ -32,3 +34,16 @@ def test_seed_demo_makes_the_contracts_accounts_and_is_idempotent():
     call_command("seed_demo", verbosity=0)
 
     assert _counts() == first
+
+
+def test_seed_demo_refuses_a_production_installation(settings):
+    """README publishes the demo logins' passwords (dpo / dpo-demo-2026 ...), and a staff member enrols
+    the second factor at the first sign-in: a DPO login seeded on a bank's installation is anyone's."""
+    settings.DEBUG = False
+    settings.DEMO = False
+
+    with pytest.raises(CommandError, match="DEMO"):
+        call_command("seed_demo", verbosity=0)
+
+    assert not get_user_model().objects.filter(username__in=["dpo", "officer", "privacy", "auditor"]).exists()
+    assert not DataSubject.objects.filter(external_ref="CIF0000001").exists()

@@ -94,7 +94,20 @@ class ThirdPartyStatusSerializer(serializers.Serializer):
 class AccessOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessRecord
-        fields = ["id", "scope", "accessed_at", "record_count", "reported_by"]
+        fields = ["id", "scope", "accessed_at", "record_count", "reported_by", "claimed", "reported_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The read's id. A claimed read's report names it in `claim`."},
+            "accessed_at": {
+                "help_text": "When the read was made: for a claimed read, the bank's time of the claim."
+            },
+            "claimed": {
+                "help_text": "Claimed on `reads/` before serving (true) or only reported after (false)."
+            },
+            "reported_at": {
+                "help_text": "When a report after serving reached the bank; null for a claimed read not "
+                "reported (a claim needs no report)."
+            },
+        }
 
 
 class AuthorisationOutputSerializer(serializers.ModelSerializer):
@@ -140,8 +153,14 @@ class RevokeSerializer(serializers.Serializer):
 
 class AccessReportSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=SCOPE_CHOICES)
-    accessed_at = serializers.DateTimeField()
+    accessed_at = serializers.DateTimeField(help_text="When the data was served.")
     record_count = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    claim = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None,
+        help_text="The `id` the read claim (`POST authorisations/{id}/reads/`) answered with, when this "
+        "read was claimed: the claimed read is completed with this report (200) and not counted again. "
+        "Leave it out for a read served without a claim (201, a new read).",
+    )
 
 
 class AccessClaimSerializer(serializers.Serializer):

@@ -212,17 +212,39 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
     @extend_schema(
         operation_id="authorisation_access_report",
         request=AccessReportSerializer,
-        responses={201: AccessOutputSerializer},
-        description="The API gateway reports one read by the third party (scope, time, records) after "
-        "serving it; recorded whatever the status, refused for nothing but bad input. It cannot stop "
-        "a read: claim each read before serving it on `reads/` (which records it) instead.",
+        responses={
+            200: OpenApiResponse(
+                AccessOutputSerializer, "The claimed read named in `claim`, completed by this report (or "
+                "as the same report left it before): still one read.",
+            ),
+            201: OpenApiResponse(AccessOutputSerializer, "A read served without a claim, recorded."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, "A scope the authorisation does not cover, or not the claimed read's; "
+                "a `claim` that is no read claimed on this authorisation; a time in the future.",
+            ),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, "No such authorisation."),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT, "`read_already_reported`: the claim was reported already, with another "
+                "record count; the first report stands.",
+            ),
+        },
+        description="The API gateway reports one read by the third party (scope, time served, records) "
+        "after serving it. For a read claimed on `reads/` before serving, name the claim: `claim` is the "
+        "`id` the claim answered with. The claimed read is completed (its record count, `reported_at`) "
+        "and answered 200; nothing is added, so the customer's access log, pages and daily limit count "
+        "it once, and the same report sent again changes nothing. Without `claim` the report is a read "
+        "served without a claim: recorded whatever the status (201), refused for nothing but bad input. "
+        "It cannot stop a read: claim each read before serving it instead. A claimed read needs no "
+        "report; a report of it that does not name it counts as a second read.",
     )
     def post(self, request, pk):
         data = validated_body(AccessReportSerializer, request)
         record = services.access_record(
             actor=actor_for_user(request.user), authorisation_id=pk, **data
         )
-        return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+        # A report naming its claim completes that read; one naming none records a new read.
+        answer = status.HTTP_201_CREATED if data["claim"] is None else status.HTTP_200_OK
+        return Response(AccessOutputSerializer(record).data, status=answer)
 
 
 class AccessClaimView(APIView):
@@ -262,9 +284,10 @@ class AccessClaimView(APIView):
         "authorisation is locked, checked (active, within its term, its third party active, the "
         "one-time read not made, today's reads under `frequency_per_day`) and the read recorded now "
         "(201; a one-time authorisation becomes `used`). Serve the data only on 201: of two calls for "
-        "the last allowed read exactly one gets it. A read claimed here is in the access log already; "
-        "do not report it again on `accesses/`. Retry with the same `Idempotency-Key` after a lost "
-        "answer, or the retry counts as another read.",
+        "the last allowed read exactly one gets it. A read claimed here is in the access log already "
+        "and needs no report; to give its record count after serving, report it on `accesses/` with "
+        "`claim` set to the `id` answered here (it is completed, not counted again). Retry with the same "
+        "`Idempotency-Key` after a lost answer, or the retry counts as another read.",
     )
     @idempotent
     def post(self, request, pk):

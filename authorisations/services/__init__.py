@@ -1,13 +1,12 @@
 """Writes of the authorisations app (`grep authorisation_` finds every action on an authorisation)."""
 
+from authorisations.services.accesses import access_claim, access_record
 from authorisations.services.clocks import (
     authorisations_expire_due,
     authorisations_notify_expiring,
     authorisations_send_summaries,
 )
 from authorisations.services.lifecycle import (
-    access_claim,
-    access_record,
     authorisation_grant,
     authorisation_grantor_check,
     authorisation_pause,

@@ -1,6 +1,7 @@
-"""An authorisation's life: the grant on the consent screen, the customer's and staff's moves (pause,
-resume, revoke) and the access log. The moves themselves are `authorisations.services.moves`; the hooks
-the data-subject-rights app calls are `authorisations.services.rights`."""
+"""An authorisation's life: the grant on the consent screen and the customer's and staff's moves
+(pause, resume, revoke). The moves themselves are `authorisations.services.moves`; the access log is
+`authorisations.services.accesses`; the hooks the data-subject-rights app calls are
+`authorisations.services.rights`."""
 
 from __future__ import annotations
 
@@ -10,26 +11,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
 from authorisations import selectors
-from authorisations.models import AccessRecord, Authorisation, AuthorisationEvent, FetchType, ThirdParty
+from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.services.moves import (
     event_new,
     event_save,
+    locked_authorisation,
     locked_authorisations,
     move,
     move_all,
     resume,
 )
 from authorisations.states import (
-    AUTHORISATION_MACHINE,
     AuthorisationStatus,
     PauseReason,
     authorisation_expiry,
 )
 from consents.models import Channel
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput
 from subjects.children import may_be_child
 
 S = AuthorisationStatus
@@ -38,35 +38,7 @@ K = AuthorisationEvent.Kind
 CHANNELS_NEEDING_EVIDENCE = frozenset({Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM})
 
 
-def _lock(authorisation_id, *, subject=None) -> Authorisation:
-    """The authorisation, locked; a customer (`subject` given) reaches only their own."""
-    filters = {"pk": authorisation_id}
-    if subject is not None:
-        filters["subject"] = subject
-    authorisation = locked_authorisations(**filters).first()
-    if authorisation is None:
-        raise NotFound()
-    return authorisation
-
-
 THIRD_PARTY_SUSPENDED = _("This third party is suspended by the bank.")
-# What the gateway is told when `selectors.authorisation_read_refusal` refuses a read, by its code.
-READ_REFUSALS = {
-    selectors.READ_USED: _(
-        "This authorisation allowed one read, and it has been made. Do not serve the data."
-    ),
-    selectors.AUTHORISATION_PAUSED: _(
-        "This authorisation is paused: the third party may not read the customer's data now."
-    ),
-    selectors.THIRD_PARTY_SUSPENDED: THIRD_PARTY_SUSPENDED,
-    selectors.AUTHORISATION_ENDED: _(
-        "This authorisation has ended (revoked or expired). Do not serve the data."
-    ),
-    selectors.DAILY_LIMIT_REACHED: _(
-        "The customer allowed %(count)s reads a day and all of today's have been made. Reads "
-        "are allowed again after midnight, Vietnam time."
-    ),
-}
 
 
 def _refuse_if_suspended(third_party: ThirdParty) -> None:
@@ -198,7 +170,7 @@ def _move_one(
     (`resume`)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        authorisation = _lock(authorisation_id, subject=subject)
+        authorisation = locked_authorisation(authorisation_id, subject=subject)
         if to == S.ACTIVE and authorisation.status == S.PAUSED:
             _refuse_resume_of_others_pause(authorisation)
             return resume(authorisation, actor=actor, now=now, **details)
@@ -281,95 +253,3 @@ def authorisation_resume(
 ) -> Authorisation:
     """The customer resumes their own pause (one whose term has ended expires instead)."""
     return _move_one(authorisation_id, subject=subject, to=S.ACTIVE, actor=actor, now=now, channel=channel)
-
-
-def _refuse_scope_outside(authorisation: Authorisation, scope: str) -> None:
-    if scope not in authorisation.scopes:
-        raise InvalidInput(_("This authorisation does not cover that scope."), field="scope")
-
-
-def _read_record(
-    authorisation: Authorisation, *, action: str, actor: Actor, scope: str, accessed_at: datetime,
-    record_count: int, now: datetime,
-) -> AccessRecord:
-    """Record one read of a locked authorisation, in a scope it covers (the caller checked), with its
-    audit entry (`action`), in the caller's transaction; the read a live one-time authorisation allowed
-    ends it (used): introspection answers inactive from then on, and its tokens end."""
-    record = AccessRecord.objects.create(
-        authorisation=authorisation,
-        scope=scope,
-        accessed_at=accessed_at,
-        record_count=record_count,
-        reported_by=actor.label[:150],
-    )
-    audit_record(
-        action=action,
-        actor=actor,
-        subject=authorisation.subject_id,
-        target=authorisation,
-        now=now,
-        data={
-            "scope": scope,
-            "records": record_count,
-            "accessed_at": accessed_at.isoformat(),
-            "status": authorisation.status,
-        },
-    )
-    live = authorisation.status in AUTHORISATION_MACHINE.live
-    if live and authorisation.fetch_type == FetchType.ONE_TIME:
-        move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
-    return record
-
-
-def access_record(
-    *,
-    actor: Actor,
-    authorisation_id,
-    scope: str,
-    accessed_at: datetime,
-    record_count: int,
-    now: datetime | None = None,
-) -> AccessRecord:
-    """The API gateway reports one read by the third party, after serving it. Recorded whatever the
-    status (an access after a revocation is exactly what the customer must be able to see); nothing is
-    checked, so it cannot stop a read: `access_claim`, before serving, does. The read a one-time
-    authorisation allowed ends it (used), in the same transaction."""
-    now = now or timezone.now()
-    if accessed_at > now:
-        raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
-    with transaction.atomic(durable=True):
-        authorisation = _lock(authorisation_id)
-        _refuse_scope_outside(authorisation, scope)
-        return _read_record(
-            authorisation, action="authorisations.access.reported", actor=actor, scope=scope,
-            accessed_at=accessed_at, record_count=record_count, now=now,
-        )
-
-
-def _refuse_read(authorisation: Authorisation, *, now: datetime) -> None:
-    """Raise `Conflict` unless the locked authorisation allows the third party one more read now:
-    `selectors.authorisation_read_refusal`, introspection's rule, with today's reads counted under the
-    row lock so that two claims cannot both take the last read."""
-    reads_today = selectors.authorisation_reads_today(authorisation, now=now)
-    code = selectors.authorisation_read_refusal(authorisation, now=now, reads_today=reads_today)
-    if code is not None:
-        raise Conflict(READ_REFUSALS[code], code=code, count=authorisation.frequency_per_day)
-
-
-def access_claim(
-    *, actor: Actor, authorisation_id, scope: str, record_count: int = 0, now: datetime | None = None
-) -> AccessRecord:
-    """The API gateway claims one read BEFORE serving it: in one transaction the authorisation is
-    locked, checked (`_refuse_read`: 409 with a code when the read is not allowed, nothing recorded),
-    and the read recorded at `now`, ending a one-time authorisation (used). Of two claims of the last
-    read allowed, made at once, exactly one succeeds: the second waits for the lock and then sees the
-    first one's read."""
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        authorisation = _lock(authorisation_id)
-        _refuse_scope_outside(authorisation, scope)
-        _refuse_read(authorisation, now=now)
-        return _read_record(
-            authorisation, action="authorisations.access.claimed", actor=actor, scope=scope,
-            accessed_at=now, record_count=record_count, now=now,
-        )

@@ -26,6 +26,7 @@ from authorisations.states import (
 )
 from core.actors import Actor
 from core.db import bulk_insert
+from core.errors import NotFound
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -258,3 +259,15 @@ def locked_authorisations(**filters):
         .select_related("third_party__application", "third_party__webhook", "subject")
         .filter(**filters)
     )
+
+
+def locked_authorisation(authorisation_id, *, subject=None) -> Authorisation:
+    """One authorisation, locked (`locked_authorisations`); a customer (`subject` given) reaches only
+    their own, and someone else's is NotFound like a missing one."""
+    filters = {"pk": authorisation_id}
+    if subject is not None:
+        filters["subject"] = subject
+    authorisation = locked_authorisations(**filters).first()
+    if authorisation is None:
+        raise NotFound()
+    return authorisation

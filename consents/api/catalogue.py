@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -236,12 +234,7 @@ class ConsentImportView(generics.GenericAPIView):
                 {"id": str(job.pk), "status": job.status, "job": url},
                 status=status.HTTP_202_ACCEPTED, headers={"Location": url},
             )
-        try:
-            run = services.consents_import_csv(
-                actor=actor,
-                lines=io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline=""),
-                filename=upload.name,
-            )
-        except UnicodeDecodeError:
-            raise InvalidInput(_("The file is not UTF-8 text; save it as CSV UTF-8."), field="file") from None
+        run = services.consents_import_csv(
+            actor=actor, lines=services.text_lines(upload.file), filename=upload.name
+        )
         return Response(ImportOutputSerializer(run).data, status=status.HTTP_201_CREATED)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from consents.reports import report_csv
 from consents.selectors.report import consent_report_month, this_month
-from core.api.renderers import ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
 from core.db import reads_without_jit
 from core.moments import parse_month
 from core.replica import replica_reads
@@ -32,7 +32,7 @@ class ConsentReportView(APIView):
         parameters=[
             OpenApiParameter("month", str,
                              description="YYYY-MM, local time (default: this month; a later one: 400)."),
-            OpenApiParameter("format", str, enum=["json", "csv"]),
+            CSV_FORMAT_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
         description=(

@@ -223,7 +223,8 @@ class NoticeAnnouncement(StatefulModel):
 
     Domain notes: a change is announced 7 days before it takes effect, 30 when it significantly
     affects customers; where the scope grew (a material version) those customers are asked for
-    fresh consent from the effective date. Moves forward only: scheduled → sent → fresh consent asked.
+    fresh consent from the effective date. Moves forward: scheduled → sent → fresh consent asked; a step
+    the job keeps failing waits for the DPO ("needs attention", `consents.states.ANNOUNCEMENT_PARKED`).
     """
 
     class Status(models.TextChoices):
@@ -231,6 +232,8 @@ class NoticeAnnouncement(StatefulModel):
         SENT = "sent", _("Sent to customers")
         ASKED = "asked", _("Fresh consent asked")
         DONE = "done", _("Complete")
+        SEND_FAILED = "send_failed", _("Not sent: needs attention")
+        ASK_FAILED = "ask_failed", _("Fresh consent not asked: needs attention")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     notice = models.OneToOneField(NoticeVersion, on_delete=models.PROTECT, related_name="announcement")
@@ -244,14 +247,26 @@ class NoticeAnnouncement(StatefulModel):
     customers_asked = models.PositiveIntegerField(default=0)
     scheduled_by_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The job's failures of the step due now, in a row (`consents.services.announcement_runs`): the last
+    # one's kind and place, never its message (a driver's message may quote a customer's data), and when
+    # the job may try again. A step that succeeds, or the DPO's retry, clears them.
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    last_failed_at = models.DateTimeField(_("last failed"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice announcement")
         ordering = ["send_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="scheduled") | models.Q(sent_at__isnull=False),
+                condition=models.Q(status__in=["scheduled", "send_failed"]) | models.Q(sent_at__isnull=False),
                 name="announcement_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["send_failed", "ask_failed"])
+                | models.Q(last_failed_at__isnull=False),
+                name="announcement_parked_has_failed",
             ),
         ]
         indexes = [

@@ -3,6 +3,7 @@ import from here."""
 
 from consents.selectors.catalogue import (
     announcement_allowed_actions,
+    announcements_failing,
     ask_again_count,
     consents_on_notice_older_than,
     notice_current,
@@ -63,6 +64,7 @@ __all__ = [
     "CheckResult",
     "Reason",
     "announcement_allowed_actions",
+    "announcements_failing",
     "ask_again_count",
     "consent_by_id",
     "consent_check",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +20,10 @@ from consents.models import (
     Purpose,
     Recipient,
 )
-from consents.states import ANNOUNCEMENT_MACHINE
+from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
 from core.errors import NotFound
+from core.text import vietnamese_sort_key
 
 
 def purpose_by_code(
@@ -91,12 +92,26 @@ def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
 
 def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
     """What staff may do with the announcement now: "send" it before its date while it is scheduled
-    (pages ask this; the caller checks the staff member's permission)."""
+    (customers are told once: never again once sent), "retry" one the job parked after failing it
+    again and again (pages ask this; the caller checks the staff member's permission)."""
     if not actor.is_staff:
         return frozenset()
-    if ANNOUNCEMENT_MACHINE.is_allowed(announcement.status, NoticeAnnouncement.Status.SENT):
-        return frozenset({"send"})
-    return frozenset()
+    status, allowed = announcement.status, ANNOUNCEMENT_MACHINE.is_allowed
+    actions = set()
+    if announcement.sent_at is None and allowed(status, NoticeAnnouncement.Status.SENT):
+        actions.add("send")
+    if status in ANNOUNCEMENT_RETRY_TO and allowed(status, ANNOUNCEMENT_RETRY_TO[status]):
+        actions.add("retry")
+    return frozenset(actions)
+
+
+def announcements_failing() -> dict[str, int]:
+    """How many announcements the job cannot move: `parked` ones wait for the DPO, `retrying` ones
+    failed lately and will be tried again (`consents.services.announcement_runs`)."""
+    parked = Q(status__in=list(ANNOUNCEMENT_RETRY_TO))
+    return NoticeAnnouncement.objects.aggregate(
+        parked=Count("pk", filter=parked), retrying=Count("pk", filter=Q(attempts__gt=0) & ~parked)
+    )
 
 
 def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> QuerySet[Consent]:
@@ -124,15 +139,23 @@ def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
 
 
 def recipient_list() -> QuerySet[Recipient]:
+    """Every recipient, by name in the database's order (code points): the API pages through it, and
+    serializers pick from it. What staff read is in Vietnamese order (`recipients_with_purposes`)."""
     return Recipient.objects.order_by("name")
 
 
 def recipients_active() -> QuerySet[Recipient]:
+    """The active recipients, a queryset for a form's choice (`core.forms.InVietnameseOrder` shows it
+    in alphabetical order)."""
     return Recipient.objects.filter(active=True)
 
 
-def recipients_with_purposes() -> QuerySet[Recipient]:
-    return recipient_list().prefetch_related("purposes")
+def recipients_with_purposes() -> list[Recipient]:
+    """The recipients page's list, with each one's purposes, in Vietnamese alphabetical order ("Đông Á"
+    after "Dương", not after "Zeta"): the catalogue is small, so it is sorted here rather than by the
+    database, which orders by code point."""
+    recipients = recipient_list().prefetch_related("purposes")
+    return sorted(recipients, key=lambda recipient: vietnamese_sort_key(recipient.name))
 
 
 def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
@@ -140,8 +163,10 @@ def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
 
 
 def recipient_choices() -> list[tuple[int, str]]:
-    """Active recipients as (id, name), for a webhook endpoint's "serves" choice."""
-    return list(Recipient.objects.filter(active=True).order_by("name").values_list("pk", "name"))
+    """Active recipients as (id, name), for a webhook endpoint's "serves" choice, in Vietnamese
+    alphabetical order."""
+    rows = Recipient.objects.filter(active=True).values_list("pk", "name")
+    return sorted(rows, key=lambda row: vietnamese_sort_key(row[1]))
 
 
 def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:

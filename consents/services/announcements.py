@@ -5,20 +5,21 @@ customers are asked for fresh consent from the effective date).
 Customer messages go through the notifier (`notifications.services.notify_many`, in chunks): on each
 customer's preferred channels (e-mail, SMS, the in-app inbox as the last resort), queued in the service's
 transaction, in each customer's language, and deduplicated per announcement and customer.
+
+The hourly job that runs the steps whose time has come, and keeps count of their failures, is
+`consents.services.announcement_runs`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,17 +36,17 @@ from consents.models import (
 from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, InvalidTransition, NotFound
 from notifications.services import notify_many
 from subjects.models import DataSubject
-
-logger = logging.getLogger(__name__)
 
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
 LEAD_DAYS_SIGNIFICANT = 30
 # Customers read and queued per round trip when a notice goes to everyone concerned.
 CUSTOMER_CHUNK = 2000
+# A step that went through starts the next one with no failure behind it.
+FAILURES_CLEARED = {"attempts": 0, "last_error": "", "last_failed_at": None, "next_attempt_at": None}
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def announcement_create_in_transaction(
     return announcement
 
 
-def _locked(announcement_id) -> NoticeAnnouncement:
+def announcement_locked(announcement_id) -> NoticeAnnouncement:
     """The announcement, locked for the caller's transaction, with its notice and purpose; NotFound."""
     announcement = (
         NoticeAnnouncement.objects.select_for_update()
@@ -166,15 +167,25 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     """Send the new notice to every customer with a live consent to an older version (once each)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        announcement = _locked(announcement_id)
-        _send(announcement, actor=actor, now=now)
+        announcement = announcement_locked(announcement_id)
+        announcement_send_in_transaction(announcement, actor=actor, now=now)
     return announcement
 
 
-def _send(announcement: NoticeAnnouncement, *, actor: Actor, now: datetime) -> None:
+def announcement_send_in_transaction(
+    announcement: NoticeAnnouncement, *, actor: Actor, now: datetime
+) -> None:
     """Mark the locked announcement sent and tell the customers (caller's transaction)."""
+    if announcement.sent_at is not None:
+        # Told already: a parked fresh-consent step goes back to "sent" by `announcement_retry`, which the
+        # table allows, never by telling the customers again.
+        raise InvalidTransition(announcement_transition.refused, status=announcement.get_status_display())
     announcement_transition(
-        announcement, actor=actor, to=NoticeAnnouncement.Status.SENT, now=now, changes={"sent_at": now}
+        announcement,
+        actor=actor,
+        to=NoticeAnnouncement.Status.SENT,
+        now=now,
+        changes={"sent_at": now, **FAILURES_CLEARED},
     )
     notice = announcement.notice
     # The purpose's name and the notice text in each customer's language (`name`/`text` follow
@@ -202,22 +213,30 @@ def announcement_ask_fresh_consent(
     the scope grew (a material version); otherwise the announcement is simply complete."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        announcement = _locked(announcement_id)
-        _ask_fresh_consent(announcement, actor=actor, now=now)
+        announcement = announcement_locked(announcement_id)
+        announcement_ask_in_transaction(announcement, actor=actor, now=now)
     return announcement
 
 
-def _ask_fresh_consent(announcement: NoticeAnnouncement, *, actor: Actor, now: datetime) -> None:
+def announcement_ask_in_transaction(
+    announcement: NoticeAnnouncement, *, actor: Actor, now: datetime
+) -> None:
     """Ask for fresh consent, or complete a minor change, on the locked announcement (caller's
     transaction)."""
     notice = announcement.notice
     if notice.effective_at > now:
         raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
     if not notice.material:
-        announcement_transition(announcement, actor=actor, to=NoticeAnnouncement.Status.DONE, now=now)
+        announcement_transition(
+            announcement, actor=actor, to=NoticeAnnouncement.Status.DONE, now=now, changes=FAILURES_CLEARED
+        )
         return
     announcement_transition(
-        announcement, actor=actor, to=NoticeAnnouncement.Status.ASKED, now=now, changes={"asked_at": now}
+        announcement,
+        actor=actor,
+        to=NoticeAnnouncement.Status.ASKED,
+        now=now,
+        changes={"asked_at": now, **FAILURES_CLEARED},
     )
     context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
     _mail(
@@ -278,54 +297,6 @@ def _mail(
         now=now,
         data={"purpose": notice.purpose.code, "version": notice.version, "customers": reached},
     )
-
-
-def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
-    """The job: send announcements whose day has come, then ask for fresh consent once in effect.
-
-    Each announcement is its own transaction, so one failure does not hold back the others: it is
-    rolled back whole, logged with its id and traceback, counted in `failed`, and tried again by the
-    next run. Each is locked and read again before it moves: one another run (a second worker, a
-    re-enqueued task) moved meanwhile is skipped, not refused."""
-    now = now or timezone.now()
-    actor = Actor.system("announcements")
-    done = {"sent": 0, "asked": 0, "failed": 0}
-    Status = NoticeAnnouncement.Status
-    steps = (
-        ("sent", Status.SCHEDULED, _send, Q(send_at__lte=now), "send_at"),
-        ("asked", Status.SENT, _ask_fresh_consent, Q(notice__effective_at__lte=now), "notice__effective_at"),
-    )
-    for outcome, status, step, due, order in steps:
-        pending = NoticeAnnouncement.objects.filter(due, status=status).order_by(order, "pk")
-        for pk in list(pending.values_list("pk", flat=True)[:limit]):
-            try:
-                moved = _run_step(pk, status=status, step=step, actor=actor, now=now)
-            except SoftTimeLimitExceeded:
-                raise  # the task's time is up: stop here, the next run carries on
-            except Exception:
-                logger.exception("announcement %s failed; the next run tries it again", pk)
-                done["failed"] += 1
-            else:
-                done[outcome] += moved
-    return done
-
-
-def _run_step(
-    announcement_id,
-    *,
-    status: str,
-    step: Callable[..., None],
-    actor: Actor,
-    now: datetime,
-) -> bool:
-    """`step` on the announcement, in its own transaction, if once locked it is still in `status`;
-    False when another run moved it meanwhile."""
-    with transaction.atomic(durable=True):
-        announcement = _locked(announcement_id)
-        if announcement.status != status:
-            return False
-        step(announcement, actor=actor, now=now)
-    return True
 
 
 def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:

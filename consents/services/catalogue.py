@@ -28,6 +28,7 @@ from consents.services.notices import notice_add, purpose_version_add
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
+from core.text import nfc
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 # Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`) change through a
@@ -248,7 +249,8 @@ def recipient_create(
     endpoint=None,
     now: datetime | None = None,
 ) -> Recipient:
-    name = " ".join((name or "").split())
+    # Composed (NFC): the same name typed on a Mac (decomposed) is the same recipient.
+    name = " ".join(nfc(name or "").split())
     if not name:
         raise InvalidInput(_("Give the recipient's name."), field="name")
     if kind not in Recipient.Kind.values:
@@ -260,10 +262,13 @@ def recipient_create(
     client = client or (endpoint.client if endpoint is not None else None)
     if endpoint is not None and endpoint.client_id != client.pk:
         raise InvalidInput(_("The webhook endpoint belongs to another integration client."), field="endpoint")
+    duplicate = Conflict(_("A recipient with this name already exists."), code="duplicate_name", field="name")
     with transaction.atomic(durable=True):
-        with conflict_on_duplicate(
-            Conflict(_("A recipient with this name already exists."), code="duplicate_name", field="name")
-        ):
+        # The unique index decides, except for a name stored decomposed before names were composed: the
+        # stored names are left as they are (versions and dossiers quote them), and compared composed.
+        if any(nfc(stored) == name for stored in Recipient.objects.values_list("name", flat=True)):
+            raise duplicate
+        with conflict_on_duplicate(duplicate):
             recipient = Recipient.objects.create(
                 name=name, kind=kind, country=country, client=client, endpoint=endpoint
             )

@@ -5,7 +5,6 @@ judges the rows batch by batch, `consents.services.imports` gives the rules."""
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from datetime import datetime, time
 from typing import Any
 
@@ -18,6 +17,7 @@ from consents.services.rules import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import InvalidInput
 from core.moments import parse_moment
+from core.text import nfc
 from subjects.models import DataSubject
 
 # A file is proof of nothing by itself: each row says when the customer consented and where the
@@ -69,7 +69,7 @@ def import_key(row: dict[str, str]) -> str:
 
 def _is_refusal(row: dict[str, str]) -> bool | None:
     """Whether the row records a refusal; None for a word that is neither answer."""
-    word = unicodedata.normalize("NFC", row.get("outcome", "")).lower()
+    word = nfc(row.get("outcome", "")).lower()
     return True if word in REFUSED_WORDS else False if word in GRANTED_WORDS else None
 
 
@@ -80,6 +80,11 @@ def outcome(row: dict[str, str]) -> bool:
         raise InvalidInput(_("outcome must be “granted” or “refused” (“đồng ý” or “từ chối”), or empty for "
                              "a grant."))
     return refusal
+
+
+def _yes(value: str) -> bool:
+    """A yes/no column: "có" typed on a Mac (decomposed) is the same yes as one typed on Windows."""
+    return nfc(value).lower() in TRUE_WORDS
 
 
 def parse_when(value: str, now: datetime) -> datetime:
@@ -117,8 +122,8 @@ def _row_request(
         channel=row.get("channel", ""),
         evidence=row.get("evidence", ""),
         guardian=guardian,
-        sensitive_acknowledged=row.get("sensitive_acknowledged", "").lower() in TRUE_WORDS,
-        child_agreed=row.get("child_agreed", "").lower() in TRUE_WORDS,
+        sensitive_acknowledged=_yes(row.get("sensitive_acknowledged", "")),
+        child_agreed=_yes(row.get("child_agreed", "")),
         child_evidence=row.get("child_evidence", ""),
     )
     return request, parse_when(row.get("granted_at", ""), now)

@@ -5,7 +5,8 @@ each row."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,18 +14,19 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from consents.models import Consent, ConsentImport, ConsentStatus, Purpose
 from consents.services.import_columns import (
-    REQUIRED_COLUMNS,
     ImportCatalogue,
     import_key,
     outcome,
     row_to_consent,
     row_to_refusal,
 )
+from consents.services.import_file import NotUtf8
 from consents.services.import_insert import consents_insert
 from consents.services.refusals import consent_refuse_in_transaction, refusal_needs_withdrawal_error
 from core.actors import Actor
@@ -36,25 +38,34 @@ from subjects.models import DataSubject
 MAX_ERRORS_KEPT = 1000
 
 
-def rows_reader(lines: Iterable[str]) -> csv.DictReader:
-    reader = csv.DictReader(lines)
-    header = [c.strip() for c in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InvalidInput(
-            _("The file lacks the columns: %(columns)s."), field="file", columns=", ".join(missing)
+@dataclass(frozen=True)
+class Stop:
+    """The line where the file stopped being readable: not UTF-8 text, or not CSV the reader can
+    follow (a field past the size limit, a stray quote)."""
+
+    line: int
+    not_utf8: bool = False
+
+
+def unreadable_error(line: int, imported: int, *, not_utf8: bool = False) -> InvalidInput:
+    if not_utf8:
+        return InvalidInput(
+            _("Line %(line)s is not UTF-8 text: the file was probably saved as Windows-1258 or ANSI. The "
+              "import stopped there; %(imported)s rows before it were imported. Save the file as CSV "
+              "UTF-8 and import it again: nothing is imported twice."),
+            field="file", line=line, imported=_grouped(imported),
         )
-    reader.fieldnames = header
-    return reader
-
-
-def unreadable_error(line: int, imported: int) -> InvalidInput:
     return InvalidInput(
         _("Line %(line)s cannot be read: a field longer than %(limit)s characters, a stray quote or NUL "
           "byte, or text that is not UTF-8. The import stopped there; %(imported)s rows before it were "
           "imported. Correct the file and import it again: nothing is imported twice."),
-        field="file", line=line, limit=f"{csv.field_size_limit():,}", imported=imported,
+        field="file", line=line, limit=_grouped(csv.field_size_limit()), imported=_grouped(imported),
     )
+
+
+def _grouped(number: int) -> str:
+    """A count as the reader's language writes it: 131.072 in Vietnamese, 131,072 in English."""
+    return number_format(number, force_grouping=True)
 
 
 def rows_import(
@@ -66,8 +77,9 @@ def rows_import(
     batch_size: int,
     job: BackgroundJob | None = None,
     should_stop: Callable[[], bool] = lambda: False,
-) -> tuple[int | None, bool]:
-    """Read the rows after the job's cursor in batches; return (unreadable line or None, stopped early)."""
+) -> tuple[Stop | None, bool]:
+    """Read the rows after the job's cursor in batches; return (where the file could not be read, or
+    None; stopped early)."""
     common: dict[str, Any] = {"actor": actor, "catalogue": ImportCatalogue(), "now": now, "job": job}
     skip_to = job.cursor if job is not None else 0
     batch: list[tuple[int, dict[str, str]]] = []
@@ -78,12 +90,15 @@ def rows_import(
             row = next(rows)
         except StopIteration:
             break
-        except (csv.Error, UnicodeDecodeError):
+        except (csv.Error, NotUtf8, UnicodeDecodeError) as error:
             # The reader cannot find the next row's start after this, so the file stops here; the
             # rows read so far are imported and the run is finished, never left half-open.
             if batch:
                 _import_batch(run, batch, cursor=last_line, **common)
-            return last_line + 1, False
+            if isinstance(error, NotUtf8):
+                return Stop(error.line, not_utf8=True), False
+            # Lines a caller decoded itself (not through `text_lines`) name no line of their own.
+            return Stop(last_line + 1, not_utf8=isinstance(error, UnicodeDecodeError)), False
         last_line = reader.line_num
         if last_line <= skip_to:
             continue  # committed by an earlier worker, cursor and all
@@ -98,13 +113,14 @@ def rows_import(
     return None, False
 
 
-def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable: int | None) -> None:
+def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable: Stop | None) -> None:
     """Close the run with its audit entry, in the caller's transaction."""
     if unreadable is not None:
         run.rows += 1
-        _refuse(
-            run, unreadable, _("This line cannot be read as UTF-8 CSV; the rest of the file was not read.")
-        )
+        _refuse(run, unreadable.line, (
+            _("This line is not UTF-8 text; the rest of the file was not read.") if unreadable.not_utf8
+            else _("This line cannot be read as UTF-8 CSV; the rest of the file was not read.")
+        ))
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at", *COUNTS])
     audit_record(
@@ -118,7 +134,7 @@ def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable
             "refusals_recorded": run.refusals_recorded,
             "already_imported": run.already_imported,
             "refused": run.refused,
-            "stopped_at_line": unreadable,
+            "stopped_at_line": unreadable.line if unreadable else None,
         },
     )
 

@@ -15,13 +15,12 @@ Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO da
 local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1),
 child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16, outcome (optional:
 empty, granted or đồng ý for a consent; refused or từ chối for the customer's refusal, recorded through
-`consent_refuse_in_transaction` with the same date, evidence and later-answer rules).
+`consent_refuse_in_transaction` with the same date, evidence and later-answer rules). The file is UTF-8
+(Excel's byte order mark welcome), separated by "," or ";" (`consents.services.import_file`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import time as time_module
 from collections.abc import Iterable
 from datetime import datetime
@@ -30,14 +29,21 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consents import tasks
 from consents.catalogue import catalogue_invalidate
 from consents.models import ConsentImport
-from consents.services.import_rows import import_finish, rows_import, rows_reader, unreadable_error
+from consents.services.import_file import (
+    NotUtf8,
+    header_check,
+    lines_count,
+    not_utf8_error,
+    rows_reader,
+    text_lines,
+)
+from consents.services.import_rows import Stop, import_finish, rows_import, unreadable_error
 from core.actors import Actor
-from core.errors import InvalidInput
+from core.errors import DomainError
 from integrations.jobs import (
     SLICE_SECONDS,
     job_cancel_requested,
@@ -66,13 +72,17 @@ def consents_import_csv(
     now: datetime | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ConsentImport:
-    """Import consents from CSV text lines (an open text file or any iterable of lines), in this process.
+    """Import consents from CSV text lines, in this process: `text_lines(file)` of a file opened in
+    binary (each line checked to be UTF-8 when reached), or any iterable of lines.
 
     The synchronous path: `?wait=true` on the API, the benchmark and scripts. Pages and the API by
     default go through `consent_import_start` and a worker.
     """
     now = now or timezone.now()
-    reader = rows_reader(lines)
+    try:
+        reader = rows_reader(lines)
+    except NotUtf8:
+        raise not_utf8_error() from None
     with transaction.atomic(durable=True):
         run = ConsentImport.objects.create(
             filename=filename[:255], started_at=now, actor_label=actor.label[:150]
@@ -82,7 +92,7 @@ def consents_import_csv(
         import_finish(run, actor=actor, now=now, unreadable=unreadable)
     catalogue_invalidate()
     if unreadable is not None:
-        raise unreadable_error(unreadable, run.imported)
+        raise unreadable_error(unreadable.line, run.imported, not_utf8=unreadable.not_utf8)
     return run
 
 
@@ -91,15 +101,12 @@ def consent_import_start(
 ) -> BackgroundJob:
     """Keep the uploaded file, record a queued import job and hand it to a worker on commit.
 
-    The header is checked here, so a file without the needed columns is refused at once (400).
+    The header is checked here, so a file without the needed columns, or whose header is not UTF-8,
+    is refused at once (400). A later line that is not UTF-8 stops the job there, after the lines
+    before it, as any unreadable line does (docs/security.md).
     """
     now = now or timezone.now()
-    first = file.readline(64 * 1024)
-    try:
-        rows_reader(io.StringIO(first.decode("utf-8-sig")))
-    except UnicodeDecodeError:
-        raise InvalidInput(_("The file is not UTF-8 text; save it as CSV UTF-8."), field="file") from None
-    file.seek(0)
+    header_check(file)
     with transaction.atomic(durable=True):
         job = job_create(
             actor=actor, user=user, kind=IMPORT_TASK, filename=filename,
@@ -133,19 +140,26 @@ def consent_import_run(
         return _end(job, run, actor=actor, to=JobStatus.CANCELLED)
     path = Path(job.input_path)
     if job.rows_total is None:
-        with path.open(encoding="utf-8-sig", newline="", errors="replace") as counting:
-            total = sum(1 for _row in csv.reader(counting)) - 1
-        job_set_total(job_id=job.pk, total=max(total, 0))
+        # Lines, not CSV rows: counting must not stop where the import will (a field past the limit).
+        with path.open("rb") as counting:
+            job_set_total(job_id=job.pk, total=max(lines_count(counting) - 1, 0))
     started = time_module.monotonic()
     now = timezone.now()
 
     def should_stop() -> bool:
         return job_cancel_requested(job.pk) or time_module.monotonic() - started > budget_seconds
 
-    with path.open(encoding="utf-8-sig", newline="") as lines:
+    with path.open("rb") as file:
+        try:
+            reader = rows_reader(text_lines(file))
+        except NotUtf8:
+            # Refused at upload since the header has been checked; a job queued before may still hold one.
+            return _end(job, run, actor=actor, to=JobStatus.FAILED, unreadable=Stop(1, not_utf8=True),
+                        error=not_utf8_error().text)
+        except DomainError as error:
+            return _end(job, run, actor=actor, to=JobStatus.FAILED, error=error.text)
         unreadable, stopped = rows_import(
-            run, rows_reader(lines), actor=actor, now=now, batch_size=batch_size, job=job,
-            should_stop=should_stop,
+            run, reader, actor=actor, now=now, batch_size=batch_size, job=job, should_stop=should_stop,
         )
     catalogue_invalidate()
     if stopped:
@@ -154,7 +168,7 @@ def consent_import_run(
         job_handover(job_id=job.pk)
         return job
     if unreadable is not None:
-        error = unreadable_error(unreadable, run.imported).text
+        error = unreadable_error(unreadable.line, run.imported, not_utf8=unreadable.not_utf8).text
         return _end(job, run, actor=actor, to=JobStatus.FAILED, unreadable=unreadable, error=error)
     return _end(job, run, actor=actor, to=JobStatus.DONE)
 
@@ -165,7 +179,7 @@ def _end(
     *,
     actor: Actor,
     to: str,
-    unreadable: int | None = None,
+    unreadable: Stop | None = None,
     error: str = "",
 ) -> BackgroundJob:
     now = timezone.now()

@@ -3,7 +3,7 @@ read by those who read the deadline report (DPO, privacy officers, auditors)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from consents.reports import report_csv, report_tables
@@ -13,6 +13,7 @@ from core.db import reads_without_jit
 from core.errors import InvalidInput
 from core.moments import parse_month
 from core.replica import replica_reads
+from core.spreadsheets import spreadsheet_download
 from deadlines.policy import add_months
 
 
@@ -30,9 +31,7 @@ def report(request):
         figures = consent_report_month(first)
     month = figures["month"]
     if request.GET.get("format") == "csv":
-        response = HttpResponse(report_csv(figures), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="consent-report-{month:%Y-%m}.csv"'
-        return response
+        return spreadsheet_download(report_csv(figures), f"consent-report-{month:%Y-%m}.csv")
     return render(
         request,
         "consents/report.html",

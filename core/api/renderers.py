@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.spreadsheets import spreadsheet_file
+
+# The `format` parameter of a report that also speaks CSV, as the API's schema documents it.
+CSV_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description=(
+        "`csv` for a spreadsheet: UTF-8 starting with a byte-order mark, so Excel shows Vietnamese; "
+        "a script decodes it as `utf-8-sig` (most CSV libraries drop the mark themselves)."
+    ),
+)
+
 
 class ReportCSVRenderer(BaseRenderer):
-    """A report as CSV. A subclass names `report_key`, the key only its report has, and writes the
+    """A report as CSV, with the byte-order mark spreadsheet programs need to read it as UTF-8
+    (`core.spreadsheets`). A subclass names `report_key`, the key only its report has, and writes the
     report's CSV in `report_csv`."""
 
     media_type = "text/csv"
@@ -17,7 +32,7 @@ class ReportCSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, dict) and self.report_key in data:
-            return self.report_csv(data).encode()
+            return spreadsheet_file(self.report_csv(data)).encode()
         # Errors keep their JSON body even when CSV was asked for.
         return JSONRenderer().render(data)
 

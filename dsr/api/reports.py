@@ -8,7 +8,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.renderers import ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
@@ -37,7 +37,7 @@ class DeadlineReportView(APIView):
         parameters=[
             OpenApiParameter("since", OpenApiTypes.DATE, description="First day of the period (local time)."),
             OpenApiParameter("until", OpenApiTypes.DATE, description="Day after the period (default: now)."),
-            OpenApiParameter("format", str, enum=["json", "csv"]),
+            CSV_FORMAT_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
         description=(

@@ -19,6 +19,7 @@ from audit.services import audit_record, audit_record_many
 from authorisations.selectors import authorisations_export
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
+from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
@@ -161,10 +162,9 @@ def export_download(
                 },
             ).encode()
         return Download(body, "text/html; charset=utf-8", f"{stem}.html")
-    # With a byte-order mark: Excel then reads the file as UTF-8, and Vietnamese shows right.
     with translation.override(language):
-        body = export_csv(content).encode("utf-8-sig")
-    return Download(body, "text/csv; charset=utf-8", f"{stem}.csv")
+        body = spreadsheet_file(export_csv(content)).encode()
+    return Download(body, CSV_CONTENT_TYPE, f"{stem}.csv")
 
 
 def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> int:

@@ -15,6 +15,7 @@ from audit.services import audit_record
 from consents.models import LegalBasis, Purpose
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
+from core.text import nfc
 from deadlines.models import RequestType
 from deadlines.policy import deadlines_for, policies_in_force, policy_snapshot
 from dsr.models import (
@@ -164,9 +165,11 @@ def _clean_corrections(
     for name, value in corrections.items():
         if value is not None and not isinstance(value, str):
             raise InvalidInput(_("Each corrected value must be text."), field="corrections")
-        if value and len(value) > 500:
+        # Composed (NFC) as the record stores it: a name typed on a Mac is not longer than on Windows.
+        value = nfc(value or "").strip()
+        if len(value) > 500:
             raise InvalidInput(_("A corrected value is longer than 500 characters."), field="corrections")
-        clean[name] = (value or "").strip()
+        clean[name] = value
     # The checks the answer applies, asked now: the customer hears of a typo, a date of birth still to
     # come or a citizen ID already on another record at intake rather than at the answer.
     try:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.languages import per_language
 from core.roles import Role
+from core.spreadsheets import spreadsheet_file
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight
 from dsr.reports import deadline_report, report_csv, report_labelled
 from integrations.outbox import absolute_url, outbox_email_staff
@@ -54,7 +55,7 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
         link = reverse("dsr:report_deadlines")
         if kind == "monthly":
             link = reverse("dsr:report_monthly", args=[since.year, since.month])
-        return {"report": report, "link": link, "csv": report_csv(report)}
+        return {"report": report, "link": link, "csv": spreadsheet_file(report_csv(report))}
 
     wording = per_language(worded)
     with transaction.atomic(durable=True):

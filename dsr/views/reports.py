@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
+from core.spreadsheets import spreadsheet_download
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
 from dsr.charts import backlog_chart, trend_chart
 from dsr.reports import (
@@ -45,9 +46,7 @@ def deadlines(request):
         report = deadline_report(since=since, until=until)
         trend = on_time_trend()
     if request.GET.get("format") == "csv":
-        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="deadline-report.csv"'
-        return response
+        return spreadsheet_download(report_csv(report), "deadline-report.csv")
     today = timezone.localdate(timezone.now(), LOCAL_TZ)
     last_month = add_months(today.replace(day=1), -1)
     return render(
@@ -74,11 +73,9 @@ def monthly(request, year: int, month: int):
         report = deadline_report(now=now, since=since, until=until)
         figures = monthly_figures(since=since, until=until)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            monthly_csv(figures, bank_name=settings.BANK_NAME), content_type="text/csv; charset=utf-8"
+        return spreadsheet_download(
+            monthly_csv(figures, bank_name=settings.BANK_NAME), f"deadline-report-{first:%Y-%m}.csv"
         )
-        response["Content-Disposition"] = f'attachment; filename="deadline-report-{first:%Y-%m}.csv"'
-        return response
     return render(
         request,
         "dsr/reports/monthly.html",

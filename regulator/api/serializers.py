@@ -165,7 +165,8 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
         announcement_allowed_actions,
         right=ANNOUNCEMENT_RIGHT,
         help_text="What the caller may do with the announcement now, as the announcements page offers it: "
-        "send (before its date, while scheduled). Empty for a reader and once sent.",
+        "send (before its date, while scheduled), retry (parked after failing again and again: "
+        "status send_failed or ask_failed). Empty for a reader and once sent.",
     )
 
     class Meta:
@@ -184,6 +185,10 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
             "customers_told",
             "asked_at",
             "customers_asked",
+            "attempts",
+            "last_error",
+            "last_failed_at",
+            "next_attempt_at",
             "allowed_actions",
         ]
 

@@ -44,4 +44,9 @@ urlpatterns = [
         views.AnnouncementSendView.as_view(),
         name="notice-announcement-send",
     ),
+    path(
+        "notice-announcements/<uuid:pk>/retry/",
+        views.AnnouncementRetryView.as_view(),
+        name="notice-announcement-retry",
+    ),
 ]

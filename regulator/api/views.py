@@ -3,8 +3,6 @@ announcements (breaches: `breaches.py`). DPO writes, DPO and auditor read; one v
 
 from __future__ import annotations
 
-import io
-
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
@@ -13,15 +11,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents.services import announcements
+from consents.services import announcement_runs, announcements
 from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet
 from core.api.inputs import validated_body
-from core.api.renderers import ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
 from core.errors import NotFound
 from core.replica import replica_reads
-from core.spreadsheets import SpreadsheetWriter
 from regulator import services
 from regulator.api.access import (
     DOSSIER_RIGHT,
@@ -40,12 +37,7 @@ from regulator.api.serializers import (
     DossierFileSerializer,
     DossierOutputSerializer,
 )
-from regulator.documents import (
-    PROCESSING_RECORD_CSV_COLUMNS,
-    dossier_document,
-    processing_record,
-    processing_record_rows,
-)
+from regulator.documents import dossier_document, processing_record, processing_record_csv
 from regulator.models import Dossier, DossierStatus
 from regulator.selectors import (
     announcement_list,
@@ -155,11 +147,7 @@ class ProcessingRecordCSVRenderer(ReportCSVRenderer):
     report_key = "entries"
 
     def report_csv(self, report: dict) -> str:
-        buffer = io.StringIO()
-        writer = SpreadsheetWriter(buffer)
-        writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
-        writer.writerows(processing_record_rows(report))
-        return buffer.getvalue()
+        return processing_record_csv(report)
 
 
 class ProcessingRecordView(APIView):
@@ -170,7 +158,7 @@ class ProcessingRecordView(APIView):
     renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv"])], responses=OpenApiTypes.OBJECT
+        parameters=[CSV_FORMAT_PARAMETER], responses=OpenApiTypes.OBJECT
     )
     def get(self, request, *args, **kwargs):
         with replica_reads():
@@ -211,6 +199,21 @@ class AnnouncementSendView(APIView):
     @extend_schema(request=None, responses=AnnouncementOutputSerializer)
     def post(self, request, pk):
         announcement = announcements.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
+        return Response(AnnouncementOutputSerializer(announcement, context={"request": request}).data)
+
+
+class AnnouncementRetryView(APIView):
+    """Put back an announcement the job parked after failing it again and again (`send_failed` goes back
+    to `scheduled`, `ask_failed` to `sent`): the next hourly run tries it again; 409 for any other."""
+
+    required_permissions = {"POST": MANAGE_ANNOUNCEMENT}
+    required_scopes = {"POST": WRITE_SCOPE}
+
+    @extend_schema(request=None, responses=AnnouncementOutputSerializer)
+    def post(self, request, pk):
+        announcement = announcement_runs.announcement_retry(
+            actor=actor_for_user(request.user), announcement_id=pk
+        )
         return Response(AnnouncementOutputSerializer(announcement, context={"request": request}).data)
 
 

@@ -2,6 +2,7 @@
 
 from regulator.views.announcements import (
     announcement_list,
+    announcement_retry,
     announcement_schedule,
     announcement_send,
     me_notice_changes,
@@ -27,6 +28,7 @@ from regulator.views.record import activity_edit, processing_record
 __all__ = [
     "activity_edit",
     "announcement_list",
+    "announcement_retry",
     "announcement_schedule",
     "announcement_send",
     "breach_close",

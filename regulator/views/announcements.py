@@ -1,4 +1,5 @@
-"""Notice-change announcements: the DPO schedules and sends them; customers see upcoming changes."""
+"""Notice-change announcements: the DPO schedules and sends them, and puts back one the job parked after
+failing it again and again; customers see upcoming changes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consents.selectors import announcement_allowed_actions
+from consents.selectors import announcement_allowed_actions, announcements_failing
 from consents.services import announcements as service
+from consents.services.announcement_runs import announcement_retry as announcement_retry_service
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages
@@ -35,6 +37,7 @@ def announcement_list(request):
             "pending": rows,
             # Each announcement with what this person may do with it (`announcement_allowed_actions`).
             "announcements": [(a, announcement_allowed_actions(a, actor)) for a in announcements],
+            "failing": announcements_failing(),
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_announcement"),
         },
@@ -64,6 +67,17 @@ def announcement_send(request, pk):
         lambda announcement: (
             _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told}
         ),
+    )
+    return redirect("regulator:announcement_list")
+
+
+@require_POST
+@staff_required("regulator.manage_announcement")
+def announcement_retry(request, pk):
+    call_with_messages(
+        request,
+        lambda: announcement_retry_service(actor=actor_for_user(request.user), announcement_id=pk),
+        _("The announcement is back in the queue: the announcements job tries it again within the hour."),
     )
     return redirect("regulator:announcement_list")
 

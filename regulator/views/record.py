@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,10 +12,10 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import form_submit
 from core.replica import replica_reads
-from core.spreadsheets import SpreadsheetWriter
+from core.spreadsheets import spreadsheet_download
 from regulator import services
-from regulator.documents import PROCESSING_RECORD_CSV_COLUMNS, processing_record_rows
 from regulator.documents import processing_record as build_record
+from regulator.documents import processing_record_csv
 from regulator.forms import ActivityForm
 from regulator.selectors import processing_activity_for
 from regulator.views.common import json_download
@@ -42,13 +41,7 @@ def processing_record(request):
                 actor=actor_for_user(request.user),
                 data={"format": "csv", "entries": len(record["entries"])},
             )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="processing-record.csv"'
-        response.write("\ufeff")  # a BOM so spreadsheet programs read the Vietnamese correctly
-        writer = SpreadsheetWriter(response)
-        writer.writerow(PROCESSING_RECORD_CSV_COLUMNS)
-        writer.writerows(processing_record_rows(record))
-        return response
+        return spreadsheet_download(processing_record_csv(record), "processing-record.csv")
     return render(request, "regulator/processing_record.html", {"record": record})
 
 

@@ -7,16 +7,9 @@ it) and on today's."""
 
 from __future__ import annotations
 
-import ast
 import importlib
 import json
-import sys
-from pathlib import Path
 
-import pytest
-from django.apps import apps as django_apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from oauth2_provider.models import get_refresh_token_model
 
@@ -34,30 +27,23 @@ from tests.authorisations.factories import (
     register,
 )
 from tests.factories import make_customer
+from tests.migrations import imports_of_others, registries_after
 
 RefreshToken = get_refresh_token_model()
 migration = importlib.import_module("authorisations.migrations.0006_one_time_read_means_used")
 
 
-@pytest.fixture(params=["historical", "current"])
-def migration_apps(request, db):
-    """The app registry the migration runs with: the models as they stood before it (what `migrate`
-    passes), or today's."""
-    if request.param == "current":
-        return django_apps
-    before = [("authorisations", "0005_pause_reason_restriction"), *migration.Migration.dependencies[1:]]
-    return MigrationExecutor(connection).loader.project_state(before).apps
+# The models as they stood before it (what `migrate` passes), or today's.
+migration_apps = registries_after(
+    [("authorisations", "0005_pause_reason_restriction"), *migration.Migration.dependencies[1:]]
+)
 
 
 def test_the_migration_imports_nothing_of_the_project():
     """A migration runs for ever against the schema of its time: project code it imports (the receipt
     builder, the services) changes later and would break or change it. Django and the standard library
     only, with the historical models `apps.get_model` gives."""
-    tree = ast.parse(Path(migration.__file__).read_text(encoding="utf-8"))
-    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    roots = {module.split(".")[0] for module in modules}
-    assert roots - set(sys.stdlib_module_names) - {"django"} == set(), sorted(modules)
+    assert imports_of_others(migration) == []
 
 
 def _read_before_used_existed(authorisation: Authorisation) -> None:

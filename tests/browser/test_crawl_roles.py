@@ -108,7 +108,7 @@ def _crawl(page, live_url, start: str, language: str) -> tuple[list[str], dict[s
 
 @once_in_ci("sqlite", "pages do not depend on the database engine")
 @pytest.mark.parametrize("username", list(ROLES))
-def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, login, username):
+def test_every_page_a_role_can_reach_works_in_both_languages(demo, page, live_url, login, username):
     call_command("seed_demo", verbosity=0)
     login(page, username, ROLES[username])
     home = "/me/" if username.startswith("customer") else "/portal/"
@@ -125,7 +125,7 @@ def test_every_page_a_role_can_reach_works_in_both_languages(page, live_url, log
 
 @once_in_ci("sqlite", "pages do not depend on the database engine")
 @pytest.mark.parametrize("path", ["/accounts/login/", "/privacy/", "/en/accounts/login/", "/en/privacy/"])
-def test_the_pages_anyone_may_open_fit_a_phone_and_pass_axe(page, live_url, path):
+def test_the_pages_anyone_may_open_fit_a_phone_and_pass_axe(demo, page, live_url, path):
     """Signing in and the privacy notice, read before anyone has an account (on a 360px phone)."""
     call_command("seed_demo", verbosity=0)
     page.set_viewport_size({"width": 360, "height": 800})

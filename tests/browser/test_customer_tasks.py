@@ -152,7 +152,7 @@ def test_the_tab_bar_keeps_every_tab_reachable_on_a_phone(browser, live_server, 
         context.close()
 
 
-def test_the_demo_consents_page_is_compact(browser, live_server, login, live_url):
+def test_the_demo_consents_page_is_compact(demo, browser, live_server, login, live_url):
     """On the demo data the page measured 5,287 px at 1280 wide before (issue #18): the switches are
     now grouped with their details folded."""
     from django.core.management import call_command

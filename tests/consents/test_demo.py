@@ -10,7 +10,7 @@ from subjects.models import CustomerAccount
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_shows_a_scheduled_widening_and_a_consent_to_ask_again():
+def test_the_demo_shows_a_scheduled_widening_and_a_consent_to_ask_again(demo):
     call_command("seed_demo", verbosity=0)
     customer1 = CustomerAccount.objects.select_related("user", "subject").get(user__username="customer1")
     ref = customer1.subject.external_ref

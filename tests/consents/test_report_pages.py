@@ -94,7 +94,7 @@ def test_page_in_vietnamese_shows_the_figures_the_csv_gives(march, dpo, logged_i
     response = client.get(url, {"month": "2026-03", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="consent-report-2026-03.csv"' in response["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header = lines.index(rows[0])  # the page's column headings, in Vietnamese
     body = lines[header + 1:]
     assert next(r for r in body if r[:2] == ["Tiếp thị sản phẩm", "Chi nhánh"]) == marketing_branch

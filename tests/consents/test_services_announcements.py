@@ -15,12 +15,12 @@ from audit.models import AuditEntry
 from consents import services
 from consents.models import NoticeAnnouncement
 from consents.services import announcements as announcement_services
+from consents.services.announcement_runs import RETRY_FIRST_WAIT, announcements_run_due
 from consents.services.announcements import (
     announcement_affected,
     announcement_ask_fresh_consent,
     announcement_schedule,
     announcement_send,
-    announcements_run_due,
     announcements_upcoming_for_subject,
 )
 from core.errors import Conflict, InvalidInput
@@ -154,7 +154,7 @@ def test_one_announcement_failing_does_not_hold_back_the_others(
         return notify_many(chunk, **kwargs)
 
     monkeypatch.setattr(announcement_services, "notify_many", notifier_broken_for_the_first)
-    caplog.set_level(logging.ERROR, logger="consents.services.announcements")
+    caplog.set_level(logging.ERROR, logger="consents.services.announcement_runs")
     with django_capture_on_commit_callbacks():
         done = announcements_run_due(now=NOW + timedelta(days=11))
 
@@ -172,8 +172,9 @@ def test_one_announcement_failing_does_not_hold_back_the_others(
 
     monkeypatch.setattr(announcement_services, "notify_many", notify_many)
     with django_capture_on_commit_callbacks():
-        # The next run sends the one that failed, and only that one.
-        assert announcements_run_due(now=NOW + timedelta(days=11)) == {"sent": 1, "asked": 0, "failed": 0}
+        # The next run after its wait (`RETRY_FIRST_WAIT`) sends the one that failed, and only that one.
+        later = NOW + timedelta(days=11) + RETRY_FIRST_WAIT
+        assert announcements_run_due(now=later) == {"sent": 1, "asked": 0, "failed": 0}
     failing.refresh_from_db()
     assert failing.status == "sent"
     assert OutboxMessage.objects.filter(topic="consents.notice.announced").count() == 2

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from consents.models import NoticeAnnouncement
-from consents.services.announcements import announcements_run_due
+from consents.services.announcement_runs import announcements_run_due
 from integrations.models import OutboxMessage
 from tests.concurrency import race
 from tests.consents.factories import STAFF, grant, make_purpose, publish_notice

@@ -3,6 +3,7 @@ version is a 409 naming the field, decided by the unique index; a field it does 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -48,3 +49,27 @@ def test_a_purpose_field_the_catalogue_does_not_know_is_refused_on_create_and_up
     with pytest.raises(InvalidInput) as error:
         services.purpose_update(actor=STAFF, code=purpose.code, changes={"colour": "blue"})
     assert "colour" in error.value.text
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_a_recipient_typed_again_on_a_mac_is_the_same_recipient():
+    """Vietnamese typed on a Mac arrives decomposed (NFD); the name is stored composed (NFC)."""
+    make_recipient("Công ty Bảo hiểm Nhân thọ Đối tác")
+    with pytest.raises(Conflict) as error:
+        services.recipient_create(actor=STAFF, name=nfd("Công ty Bảo hiểm Nhân thọ Đối tác"), kind="partner")
+    assert (error.value.code, error.value.field) == ("duplicate_name", "name")
+    assert Recipient.objects.count() == 1
+    assert make_recipient(nfd("Thẻ Đông Á")).name == "Thẻ Đông Á"
+
+
+def test_a_recipient_stored_decomposed_before_is_the_same_recipient_typed_composed():
+    """Names stored before they were composed are left as they are (a purpose's versions and dossiers
+    hold them); the duplicate check compares them composed."""
+    recipient = make_recipient("Thẻ Đông Á")
+    Recipient.objects.filter(pk=recipient.pk).update(name=nfd("Thẻ Đông Á"))
+    with pytest.raises(Conflict):
+        services.recipient_create(actor=STAFF, name="Thẻ  Đông Á", kind="partner")
+    assert Recipient.objects.count() == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -247,3 +248,18 @@ def test_a_row_dated_the_day_of_the_withdrawal_does_not_undo_it(catalogue):
 
     assert (run.imported, run.refused) == (0, 1)
     assert consent_check(subject_ref=customer.external_ref, purpose_code="marketing").reason == "withdrawn"
+
+
+def test_an_import_row_acknowledging_sensitive_data_with_a_decomposed_co_is_imported():
+    """The `outcome` column already reads "từ chối" in either form; "có" (yes) in the yes/no columns
+    must be read alike, or the row of a customer who acknowledged is refused as unacknowledged."""
+    make_purpose("biometric", category="security", sensitive=True)
+    subject = make_subject()
+    decomposed_yes = unicodedata.normalize("NFD", "Có")
+    lines = io.StringIO(
+        "subject,purpose,notice_version,channel,evidence,granted_at,sensitive_acknowledged\n"
+        f"{subject.external_ref},biometric,v1,branch,scan-001,{IMPORTED_ON},{decomposed_yes}\n"
+    ).readlines()
+    run = consents_import_csv(actor=ACTOR, lines=lines, filename="legacy.csv")
+    assert (run.imported, run.errors) == (1, [])
+    assert Consent.objects.filter(subject=subject, purpose__code="biometric").exists()

@@ -48,3 +48,26 @@ def test_a_standby_beat_sends_nothing(monkeypatch, tmp_path):
     assert leader.tick() == 20.0  # never sleeps past a third of its lease
     assert standby.tick() == STANDBY_POLL_SECONDS
     assert sent == [leader]
+
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def test_a_beat_whose_redis_is_down_waits_instead_of_crashing(monkeypatch):
+    """celery.beat.Service.start() lets any exception from tick() end the process: with Redis down for
+    one tick (a restart, a Sentinel fail-over), the leader and every standby would exit, and no sweep,
+    reminder, breach record, checkpoint or report would run again until someone restarts them."""
+    sent = []
+    monkeypatch.setattr(_DatabaseScheduler, "tick", lambda self, *a, **k: sent.append(self) or 300.0)
+    beat = object.__new__(DatabaseScheduler)
+    beat.leadership = RedisLeadership(UNREACHABLE_REDIS)
+
+    interval = beat.tick()
+
+    assert interval == STANDBY_POLL_SECONDS
+    assert sent == []  # without the lease it cannot tell it leads, so it sends nothing
+
+
+def test_a_beat_stopping_while_redis_is_down_stops_cleanly():
+    """Service.start()'s finally calls scheduler.close() -> leadership.release(): it must not raise."""
+    RedisLeadership(UNREACHABLE_REDIS).release()

@@ -5,16 +5,10 @@ before it (the historical registry, as `migrate` gives it) and on today's."""
 
 from __future__ import annotations
 
-import ast
 import importlib
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from consents.models import WithdrawalDuty
 from dsr import services
@@ -24,6 +18,7 @@ from subjects.services import subject_rectify
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import MONDAY, STAFF, make_inventory, verified_request
 from tests.factories import make_subject
+from tests.migrations import imports_of_others, registries_after
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +26,11 @@ migration = importlib.import_module("dsr.migrations.0008_rectification_notices_n
 AT = MONDAY + timedelta(hours=5)
 
 
-@pytest.fixture(params=["historical", "current"])
-def migration_apps(request, db):
-    """The app registry the migration runs with: the models as they stood before it, or today's."""
-    if request.param == "current":
-        return django_apps
-    return MigrationExecutor(connection).loader.project_state(migration.Migration.dependencies).apps
+migration_apps = registries_after(migration.Migration.dependencies)
 
 
 def test_the_migration_imports_nothing_of_the_project():
-    tree = ast.parse(Path(migration.__file__).read_text(encoding="utf-8"))
-    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    roots = {module.split(".")[0] for module in modules}
-    assert roots - set(sys.stdlib_module_names) - {"django"} == set(), sorted(modules)
+    assert imports_of_others(migration) == []
 
 
 def _answer_at(request, now):

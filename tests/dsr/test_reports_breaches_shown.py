@@ -35,7 +35,7 @@ def march_breaches(subject):
 
 
 def _breach_rows(content: str) -> dict[tuple[str, str], tuple[int, str]]:
-    rows = csv.DictReader(io.StringIO(content))
+    rows = csv.DictReader(io.StringIO(content.removeprefix("\ufeff")))  # the attachment's byte-order mark
     return {(r["key"], r["clock"]): (int(r["count"]), r["label"]) for r in rows if r["section"] == "breaches"}
 
 

@@ -87,7 +87,7 @@ def test_monthly_csv_and_page_add_the_new_columns_at_the_end(subject, client, dp
     build_months(subject)
     client.force_login(dpo)
     url = reverse("dsr:report_monthly", args=[2026, 3])
-    rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode("utf-8-sig"))))
     header, total = rows[2], dict(zip(rows[2], rows[-1], strict=True))
     assert header[: len(OLD_MONTHLY_COLUMNS)] == OLD_MONTHLY_COLUMNS
     assert (total["open_at_start"], total["cancelled"]) == ("3", "2")

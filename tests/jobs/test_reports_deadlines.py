@@ -74,13 +74,13 @@ def test_api_gives_json_and_csv(known, dpo, as_user, monkeypatch):
     assert body["totals"]["overdue"] == 1 and body["totals"]["on_time_rate"] == 0.5
     response = client.get("/api/v1/reports/deadlines/?format=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+    lines = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0]["section"] == "total" and lines[0]["open"] == "3"
     assert any(line["section"] == "withdrawal_duties" for line in lines)
 
 
 def _csv_status_counts(content: bytes) -> dict[tuple[str, str], int]:
-    lines = csv.DictReader(io.StringIO(content.decode()))
+    lines = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
     return {(line["key"], line["status"]): int(line["count"]) for line in lines
             if line["section"] == "type_and_status"}
 

@@ -69,7 +69,7 @@ def test_monthly_page_prints_with_the_bank_name_and_downloads_csv(client, dpo, s
     assert "data-print" in page and "?format=csv" in page
     download = client.get(url, {"format": "csv"})
     assert download["Content-Disposition"] == 'attachment; filename="deadline-report-2026-03.csv"'
-    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["bank", "Ngân hàng Thử Nghiệm"]
     header, total = rows[2], rows[-1]
     assert total[0] == "total"

@@ -96,7 +96,7 @@ def _pages(language: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
-def test_customer_pages_show_no_raw_code(language):
+def test_customer_pages_show_no_raw_code(demo, language):
     call_command("seed_demo", verbosity=0)
     pages = _pages(language)
     assert len(pages) >= 8, sorted(pages)
@@ -104,7 +104,7 @@ def test_customer_pages_show_no_raw_code(language):
     assert not problems, "\n".join(problems)
 
 
-def test_vietnamese_customer_pages_show_no_english_ui_string():
+def test_vietnamese_customer_pages_show_no_english_ui_string(demo):
     call_command("seed_demo", verbosity=0)
     pages = _pages("vi")
     phrases = _english_phrases()

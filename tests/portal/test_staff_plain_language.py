@@ -32,7 +32,7 @@ RAW = [
 
 @once_in_ci("sqlite", "pages read the same on any database")
 @pytest.mark.parametrize("username", ["officer", "privacy", "dpo", "auditor"])
-def test_staff_pages_in_vietnamese_show_labels_not_codes(username):
+def test_staff_pages_in_vietnamese_show_labels_not_codes(demo, username):
     call_command("seed_demo", verbosity=0)
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))

@@ -165,8 +165,15 @@ def test_processing_record_as_json_and_csv(inventory, dpo, as_user):
     assert entries["banking"]["categories"] == ["accounts", "identity", "transactions"]
     assert any("60 months" in line for line in entries["banking"]["retention"])
     response = client.get("/api/v1/processing-record/?format=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "purpose" and {r[0] for r in rows[1:]} == {"banking", "marketing", "transfer"}
+
+
+def test_processing_record_csv_from_the_api_opens_in_excel(inventory, dpo, as_user):
+    """As the page's (docs/regulator.md): with a UTF-8 byte-order mark, so Excel reads the Vietnamese
+    as UTF-8, not in the Windows ANSI code page."""
+    body = as_user(dpo).get("/api/v1/processing-record/?format=csv").content
+    assert body.startswith("\ufeff".encode()) and not body.startswith("\ufeff\ufeff".encode())
 
 
 def test_announcement_through_the_api(inventory, dpo, as_user):
@@ -232,9 +239,9 @@ def test_processing_record_csv_neutralises_formulas(inventory, dpo, as_user, cli
     from consents.models import Purpose
 
     Purpose.objects.filter(code="banking").update(name_vi=evil)
-    exported = as_user(dpo).get("/api/v1/processing-record/?format=csv").content.decode()
+    exported = as_user(dpo).get("/api/v1/processing-record/?format=csv").content.decode("utf-8-sig")
     client.force_login(dpo)
-    page = client.get("/en/portal/processing-record/?format=csv").content.decode().lstrip("\ufeff")
+    page = client.get("/en/portal/processing-record/?format=csv").content.decode("utf-8-sig")
     for text in (exported, page):
         rows = {r[0]: r for r in csv.reader(io.StringIO(text))}
         assert rows["banking"][1] == "'" + evil

@@ -207,6 +207,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/notice-announcements/<uuid:pk>/send/": {
         "POST": ("/api/v1/notice-announcements/{absent}/send/", Absent(DPO))
     },
+    "api/v1/notice-announcements/<uuid:pk>/retry/": {
+        "POST": ("/api/v1/notice-announcements/{absent}/retry/", Absent(DPO))
+    },
     # Third-party access: the DPO keeps the registry; a customer sees and revokes their own; the bank's
     # API gateway (an integration client) claims and reports accesses and introspects tokens.
     "api/v1/third-parties/": {
@@ -449,6 +452,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/notice-announcements/<uuid:pk>/send/": (
         "POST",
         "/portal/notice-announcements/{absent}/send/",
+        Absent(DPO),
+    ),
+    "portal/notice-announcements/<uuid:pk>/retry/": (
+        "POST",
+        "/portal/notice-announcements/{absent}/retry/",
         Absent(DPO),
     ),
     "me/notice-changes/": ("GET", "/me/notice-changes/", CUSTOMERS),

@@ -17,6 +17,7 @@ import pytest
 import schemathesis
 from django.conf import settings as django_settings
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
@@ -29,9 +30,9 @@ RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
 
 
 def _load_schema():
-    from config.wsgi import application
-
-    loaded = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # The handler config.wsgi serves, without config.wsgi's start-up check on keys: that reads the
+    # database, which a test may not touch while pytest collects.
+    loaded = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     # Generated examples only: the coverage phase enumerates every boundary of every field (hundreds of
     # requests per operation), which is the long run's job, not the suite's.
     loaded.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE") == "1"

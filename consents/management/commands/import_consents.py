@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consents.services import consents_import_csv
+from consents.services import consents_import_csv, text_lines
 from core.actors import Actor
 from core.errors import DomainError
 
@@ -28,10 +28,10 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            with file.open(encoding="utf-8-sig", newline="") as lines:
+            with file.open("rb") as raw:
                 run = consents_import_csv(
                     actor=Actor.system("import_consents"),
-                    lines=lines,
+                    lines=text_lines(raw),
                     filename=file.name,
                     batch_size=batch_size,
                 )
