@@ -10,9 +10,13 @@ class AuditConfig(AppConfig):
         from audit import actions, checks  # noqa: F401 (registers the audit key's start-up check)
         from core.roles import Role, grant_permissions
 
-        actions.register_actions({"audit.chain.verified": _("Audit chain verified"),
-                                  "audit.chain.broken": _("Audit chain found broken"),
-                                  "audit.archive.recorded": _("Archive of the audit trail recorded")})
+        actions.register_actions({
+            "audit.chain.verified": _("Audit chain verified"),
+            "audit.chain.broken": _("Audit chain found broken"),
+            "audit.chain.unfinished": _("Audit chain verification stopped unfinished"),
+            "audit.archive.recorded": _("Archive of the audit trail recorded"),
+            "audit.restore.recorded": _("Restore of the audit trail from a backup recorded"),
+        })
         from core.navigation import MenuItem, register_menu
 
         for role in (Role.AUDITOR, Role.DPO):

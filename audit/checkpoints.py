@@ -17,15 +17,25 @@ the runbook archives a month of the trail (docs/deployment.md), `manage.py audit
 whole-chain check then accepts missing first entries only where such a record says the archive ended.
 A month dropped before archive records existed is recorded after the fact from the first entry left
 (`--already-archived`), and the record says so (`after_the_fact`, under the signature).
+
+And `restores.jsonl` holds the restore records (`RestoreRecord`): when the database was restored from a
+backup taken before the last checkpoint, the entries after the backup are gone and the platform writes
+new ones under their numbers. Every checkpoint is also a statement that the entries up to its head
+existed when it was written, so the verifier refuses an entry recorded after a checkpoint that already
+covered its number (`Coverage`). `manage.py audit_restore_record` then writes "restored to entry #N,
+with its hash; entries #N+1 to #M lost": the checkpoints written before it past entry #N describe the
+lost entries and no longer bind the chain (`superseded`), and every verification names the loss.
 """
 from __future__ import annotations
 
 import hmac
 import json
 import os
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 
@@ -33,6 +43,12 @@ from audit.hashing import canonical_json, mac, mac_key_id, mac_keys
 
 FILE_GLOB = "checkpoints-*.jsonl"
 ARCHIVES_FILE = "archives.jsonl"
+RESTORES_FILE = "restores.jsonl"
+# How much later than a checkpoint's `written_at` an entry it covers may say it was recorded: the job
+# reads its clock just before it reads the chain, and the web and worker nodes' clocks may differ a
+# little (NTP keeps them within a second). A backup restored and used within these minutes of the last
+# checkpoint is not told from an edit by this rule: the checkpoint's hash still tells it.
+RECORDED_AFTER_CHECKPOINT_TOLERANCE = timedelta(minutes=5)
 
 
 class _Signed:
@@ -53,12 +69,26 @@ class _Signed:
 
 @dataclass(frozen=True)
 class Checkpoint(_Signed):
+    kind: ClassVar[str] = "checkpoint"
+    signed_when_set = ("head_recorded_at",)
+
     sequence: int
     head_hash: str
     written_at: str  # ISO 8601, UTC
     keyed_from: int
+    # When the head entry says it was recorded (ISO 8601, UTC; "" on checkpoints written before 2026-12):
+    # by the clock of the node that wrote it, which may run a little ahead of the job's.
+    head_recorded_at: str = ""
     key_id: str = ""
     signature: str = ""
+
+    @property
+    def written(self) -> datetime:
+        """The moment by which every entry up to the head existed."""
+        written = datetime.fromisoformat(self.written_at)
+        if self.head_recorded_at:
+            return max(written, datetime.fromisoformat(self.head_recorded_at))
+        return written
 
 
 @dataclass(frozen=True)
@@ -85,25 +115,117 @@ class ArchiveRecord(_Signed):
 
 
 @dataclass(frozen=True)
+class RestoreRecord(_Signed):
+    """The database was restored from a backup whose newest entry was #`restored_to`, whose hash,
+    read from the database when the record was written, is `restored_hash`; entries #`restored_to` + 1
+    to #`lost_through` (the furthest a checkpoint had recorded) were lost, and the entries numbered
+    from #`restored_to` + 1 on are new ones. `backup` is the operator's own description of the backup
+    (its file or time), as given. Written by `manage.py audit_restore_record` (docs/operations.md).
+
+    Read as an anchor like a checkpoint: entry #`restored_to` must keep that hash, and none up to it
+    may be recorded after the record was written."""
+
+    kind: ClassVar[str] = "restore record"
+
+    restored_to: int
+    restored_hash: str
+    lost_through: int
+    backup: str
+    written_at: str  # ISO 8601, UTC
+    key_id: str = ""
+    signature: str = ""
+
+    @property
+    def sequence(self) -> int:
+        return self.restored_to
+
+    @property
+    def head_hash(self) -> str:
+        return self.restored_hash
+
+    @property
+    def written(self) -> datetime:
+        return datetime.fromisoformat(self.written_at)
+
+
+def _went_back_on(restore: RestoreRecord, checkpoint: Checkpoint) -> bool:
+    """Whether `restore` went back on what `checkpoint` recorded: written after it, to an entry before
+    its head."""
+    return restore.restored_to < checkpoint.sequence and restore.written > checkpoint.written
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The latest moment each entry may say it was recorded: the entries up to a checkpoint's head
+    existed when it was written, so an entry recorded later, under a number the checkpoint covered, is
+    not the one it covered (the trail was restored from an older backup, or rewritten).
+
+    `stretches`: (last sequence, latest moment, the anchor that sets it), by sequence: the stretch runs
+    from the entry after the previous one's last sequence; entries after the last stretch are covered
+    by nothing yet."""
+
+    stretches: tuple[tuple[int, datetime, object], ...] = ()
+    ends: tuple[int, ...] = ()  # each stretch's last sequence, for the look-up
+
+    def at(self, sequence: int, *, like) -> tuple[int, object, object]:
+        """(last sequence of the stretch holding `sequence`, its latest moment written as `like` is (the
+        verifier's rows carry the time as text on PostgreSQL, a datetime elsewhere), the anchor); with
+        None for both once past every stretch."""
+        index = bisect_left(self.ends, sequence)
+        if index == len(self.stretches):
+            return 2**63 - 1, None, None
+        last, latest, anchor = self.stretches[index]
+        if isinstance(like, str):
+            latest = latest.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+        return last, latest, anchor
+
+
+@dataclass(frozen=True)
 class Anchors:
     """What the checkpoint files say, read once per verification."""
 
-    checkpoints: list[Checkpoint]
-    problem: str = ""  # a line that is not a validly signed checkpoint or archive record
+    checkpoints: list[Checkpoint]  # the ones that bind the chain: none a restore record went back on
+    problem: str = ""  # a line that is not a validly signed checkpoint, archive or restore record
     archives: list[ArchiveRecord] = field(default_factory=list)  # in the order written
+    restores: list[RestoreRecord] = field(default_factory=list)  # in the order written
+    # Checkpoints written before a restore record, past the entry the trail was restored to: they
+    # describe entries the restore lost.
+    superseded: list[Checkpoint] = field(default_factory=list)
 
     @property
     def keyed_from(self) -> int | None:
-        return self.checkpoints[0].keyed_from if self.checkpoints else None
+        # Fixed by the first checkpoint ever written, whatever a restore went back on since.
+        first = min(self.checkpoints + self.superseded, key=lambda c: c.written_at, default=None)
+        return first.keyed_from if first is not None else None
+
+    @property
+    def restore_anchors(self) -> list[RestoreRecord]:
+        """The restore records whose entry is still the chain's: none a later restore went back on."""
+        return [restore for index, restore in enumerate(self.restores)  # later ones: further down the file
+                if not any(later.restored_to < restore.restored_to for later in self.restores[index + 1:])]
+
+    def coverage(self) -> Coverage:
+        """The latest moment each entry may say it was recorded (`Coverage`), from the checkpoints and
+        restore records that bind the chain."""
+        stretches: list[tuple[int, datetime, object]] = []
+        for anchor in sorted([*self.checkpoints, *self.restore_anchors], key=lambda a: -a.sequence):
+            latest = anchor.written + RECORDED_AFTER_CHECKPOINT_TOLERANCE
+            if stretches and stretches[-1][1] <= latest:
+                continue  # a later head, written earlier, already holds these entries to an earlier time
+            stretches.append((anchor.sequence, latest, anchor))
+        stretches.reverse()
+        return Coverage(tuple(stretches), tuple(last for last, _latest, _anchor in stretches))
 
     @property
     def last(self) -> Checkpoint | None:
         return max(self.checkpoints, key=lambda c: c.sequence, default=None)
 
-    def by_sequence(self) -> dict[int, list[Checkpoint]]:
-        found: dict[int, list[Checkpoint]] = {}
-        for checkpoint in self.checkpoints:
-            found.setdefault(checkpoint.sequence, []).append(checkpoint)
+    def by_sequence(self) -> dict[int, list[Checkpoint | RestoreRecord]]:
+        """The hash each anchored entry must carry: the checkpoints' heads and the restore records'
+        entries."""
+        found: dict[int, list[Checkpoint | RestoreRecord]] = {}
+        for anchor in [*self.checkpoints, *self.restore_anchors]:
+            found.setdefault(anchor.sequence, []).append(anchor)
         return found
 
     def first_at_or_after(self, sequence: int) -> Checkpoint | None:
@@ -154,17 +276,21 @@ def _lines_read(path: Path, kind, found: list, *, named: str) -> str:
 
 
 def checkpoints_read() -> Anchors:
-    """Every checkpoint, oldest first, and every archive record; the first line that is not one validly
-    signed is named."""
+    """Every checkpoint, oldest first (those a restore record went back on apart), every archive record
+    and every restore record; the first line that is not one validly signed is named."""
     found: list[Checkpoint] = []
     archives: list[ArchiveRecord] = []
+    restores: list[RestoreRecord] = []
     problem = ""
     for path in sorted(checkpoint_dir().glob(FILE_GLOB)):
         problem = problem or _lines_read(path, Checkpoint, found, named="a checkpoint")
-    archives_path = checkpoint_dir() / ARCHIVES_FILE
-    if archives_path.exists():
-        problem = problem or _lines_read(archives_path, ArchiveRecord, archives, named="an archive record")
-    return Anchors(sorted(found, key=lambda c: (c.written_at, c.sequence)), problem, archives)
+    for filename, kind, records, named in ((ARCHIVES_FILE, ArchiveRecord, archives, "an archive record"),
+                                           (RESTORES_FILE, RestoreRecord, restores, "a restore record")):
+        if (checkpoint_dir() / filename).exists():
+            problem = problem or _lines_read(checkpoint_dir() / filename, kind, records, named=named)
+    found.sort(key=lambda c: (c.written_at, c.sequence))
+    superseded = [c for c in found if any(_went_back_on(restore, c) for restore in restores)]
+    return Anchors([c for c in found if c not in superseded], problem, archives, restores, superseded)
 
 
 def _signed_line_append(record: _Signed, filename: str) -> str:
@@ -189,3 +315,8 @@ def checkpoint_append(checkpoint: Checkpoint, *, now: datetime) -> str:
 def archive_record_append(record: ArchiveRecord) -> str:
     """Append one signed archive record to the archives file beside the checkpoints; return the line."""
     return _signed_line_append(record, ARCHIVES_FILE)
+
+
+def restore_record_append(record: RestoreRecord) -> str:
+    """Append one signed restore record to the restores file beside the checkpoints; return the line."""
+    return _signed_line_append(record, RESTORES_FILE)

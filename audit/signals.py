@@ -8,3 +8,7 @@ chain_broken = Signal()
 # Sent with `line` (the checkpoint as written to its file), `result` and `now` after a checkpoint was
 # appended outside the database; receivers may queue copies of it elsewhere (internal audit's mailbox).
 checkpoint_written = Signal()
+# Sent with `job` (the task's name), `scope` (what it was reading) and `limit_seconds` inside the
+# transaction that records a verification stopped before it ended (its time limit): nobody knows yet
+# whether the chain is intact, and the DPO must be told the check did not happen.
+chain_unfinished = Signal()

@@ -42,6 +42,8 @@ def _verification_shown(remembered: dict | None) -> dict | None:
         **remembered,
         "verified_at": datetime.fromisoformat(remembered["verified_at"]),
         "from_checkpoint_at": datetime.fromisoformat(from_checkpoint_at) if from_checkpoint_at else None,
+        "restores": [{**restore, "written": datetime.fromisoformat(restore["written_at"])}
+                     for restore in remembered.get("restores") or ()],
     }
 
 

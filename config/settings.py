@@ -160,6 +160,9 @@ REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=10.0)
 
 # ---------------------------------------------------------------------------- cache and broker
 REDIS_URL = env.str("REDIS_URL", default="")
+# How long Redis waits for a worker to acknowledge a task before handing it to another: tasks are
+# acknowledged late, so every task's hard time limit must stay under it (audit/tasks.py).
+REDIS_VISIBILITY_TIMEOUT = 3600
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CACHES = {
@@ -169,7 +172,7 @@ if REDIS_URL:
                      "KEY_PREFIX": "throttle"},
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
 else:
     # The embedded default needs no server: kombu's filesystem transport keeps the queue in files.
     CACHES = {

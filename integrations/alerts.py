@@ -21,6 +21,20 @@ def audit_chain_broken_email_dpo(*, result, **kwargs) -> None:
     )
 
 
+def audit_chain_unfinished_email_dpo(*, job: str, scope: str, limit_seconds: int, **kwargs) -> None:
+    """E-mail every DPO that a verification of the audit chain stopped before it ended, in the
+    transaction that records it: one e-mail a day per job and scope."""
+    now = timezone.now()
+    outbox_email_staff(
+        roles=[Role.DPO],
+        template="integrations/email/audit_chain_unfinished",
+        context={"job": job, "whole_chain": scope == "full", "minutes": limit_seconds // 60},
+        topic="audit.chain.unfinished",
+        dedupe_key=f"audit-unfinished:{timezone.localdate(now).isoformat()}:{job}:{scope}",
+        now=now,
+    )
+
+
 def audit_checkpoint_email_internal_audit(*, line: str, result, now, **kwargs) -> None:
     """Send each signed checkpoint to internal audit's mailboxes (AUDIT_CHECKPOINT_EMAIL), a copy
     of the anchor that nobody with database access can rewrite."""

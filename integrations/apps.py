@@ -10,13 +10,15 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from audit.signals import chain_broken, checkpoint_written
+        from audit.signals import chain_broken, chain_unfinished, checkpoint_written
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
         from integrations import alerts
         from integrations.api import schema  # noqa: F401 (registers the OpenAPI auth extensions)
 
         chain_broken.connect(alerts.audit_chain_broken_email_dpo, dispatch_uid="integrations.audit_alert")
+        chain_unfinished.connect(alerts.audit_chain_unfinished_email_dpo,
+                                 dispatch_uid="integrations.audit_unfinished_alert")
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
         register_actions({

@@ -51,6 +51,24 @@ class ArchiveRecordSerializer(serializers.Serializer):
     )
 
 
+class RestoreRecordSerializer(serializers.Serializer):
+    """A signed restore record (`restores.jsonl`, `manage.py audit_restore_record`) of the entries a check
+    read."""
+
+    restored_to = serializers.IntegerField(
+        help_text="The newest entry of the backup restored: entries after it in the database are new ones."
+    )
+    restored_hash = serializers.CharField(help_text="That entry's hash, as the record kept it.")
+    lost_through = serializers.IntegerField(
+        help_text="The furthest entry a checkpoint had recorded: entries `restored_to` + 1 to this one were "
+                  "lost."
+    )
+    backup = serializers.CharField(allow_blank=True,
+                                   help_text="The backup restored, as the operator described it.")
+    recorded_at = serializers.CharField(source="written_at",
+                                        help_text="When the record was written (ISO 8601, UTC).")
+
+
 class ChainVerificationSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     entries = serializers.IntegerField()
@@ -68,4 +86,18 @@ class ChainVerificationSerializer(serializers.Serializer):
         help_text="The signed archive record that says the entries before `from_sequence` were archived, "
                   "when the check began after one; null when nothing before it is missing, or when no record "
                   "says the missing entries were archived (the chain is then broken).",
+    )
+    restored_to = serializers.IntegerField(
+        help_text="With `lost_through`, when the chain is broken as a restore from an older backup leaves it "
+                  "(entries numbered anew after a checkpoint had recorded them, or missing): the last entry "
+                  "that checks out. 0 otherwise. `manage.py audit_restore_record` records the restore."
+    )
+    lost_through = serializers.IntegerField(
+        help_text="The furthest entry a checkpoint had recorded: entries `restored_to` + 1 to this one are "
+                  "lost. 0 when the chain is not found so."
+    )
+    restores = RestoreRecordSerializer(
+        many=True,
+        help_text="The signed restore records of the entries checked, oldest first. A chain that is `valid` "
+                  "with one is consistent, not intact: the entries each names were lost.",
     )

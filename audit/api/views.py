@@ -47,7 +47,9 @@ class AuditVerifyView(generics.GenericAPIView):
         description=(
             "Verify the whole audit chain in the database now (not recorded in the trail). `from_sequence` "
             "says where the check began: entry #1, or the first entry left once earlier months were "
-            "archived; `archive` then names the signed archive record it began after."
+            "archived; `archive` then names the signed archive record it began after. `restores` names the "
+            "entries lost in restores from a backup older than the last checkpoint, and `restored_to` with "
+            "`lost_through` a restore not recorded yet (the chain is then broken)."
         ),
     )
     def get(self, request):

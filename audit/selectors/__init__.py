@@ -1,17 +1,15 @@
 """Reads of the audit app: the trail (`entries`) and the proof that it is intact (`chain`); import from
 here."""
 
-from audit.selectors.chain import (
+from audit.selectors.archives import audit_archive_boundary
+from audit.selectors.chain import ChainVerification, audit_chain_start, audit_chain_verify
+from audit.selectors.entries import AUDIT_ENTRY_CHECKS, CheckedEntry, audit_entries, audit_entries_checked
+from audit.selectors.outcomes import (
     CHAIN_FULL,
     CHAIN_OUTCOMES,
     CHAIN_SINCE_CHECKPOINT,
-    ChainVerification,
-    audit_archive_boundary,
     audit_chain_last_full_check,
-    audit_chain_start,
-    audit_chain_verify,
 )
-from audit.selectors.entries import AUDIT_ENTRY_CHECKS, CheckedEntry, audit_entries, audit_entries_checked
 
 __all__ = [
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "ChainVerification",

@@ -1,22 +1,22 @@
-"""Proving the audit trail intact: the walk along the chain, held to the signed checkpoints and archive
-records outside the database, and the record of its outcomes."""
+"""Proving the audit trail intact: the walk along the chain, held to the signed checkpoints, archive and
+restore records outside the database (the record of its outcomes: `outcomes`)."""
 from __future__ import annotations
 
-import json
-import json.scanner
 import multiprocessing
-from collections import namedtuple
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import repeat
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Max, Min
 
-from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, checkpoints_read
+from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, Coverage, RestoreRecord, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
+from audit.selectors.rows import LAST_SEQUENCE as _LAST_SEQUENCE
+from audit.selectors.rows import chain_in_order as _chain_in_order
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,15 @@ class ChainVerification:
     archive: ArchiveRecord | None = None
     anchor_sequence: int = 0
     anchor_written_at: str = ""
+    # A whole-chain check that found the trail restored from a backup older than the last checkpoint (or
+    # cut back and written on): the walk got as far as entry #`restored_to` (the head it records), and
+    # entries #`restored_to` + 1 to #`lost_through`, which a checkpoint had recorded, are not the ones in
+    # the database. 0: not found so. `manage.py audit_restore_record` records it (`restores`).
+    restored_to: int = 0
+    lost_through: int = 0
+    # The signed restore records of the entries the check read (oldest first): each says which entries a
+    # restore from a backup lost. A chain that checks out with one is consistent, not intact.
+    restores: tuple[RestoreRecord, ...] = ()
 
     @property
     def archive_month(self) -> str:
@@ -54,55 +63,9 @@ class ChainVerification:
         return self.archive.written_at if self.archive is not None else ""
 
 
-# What the verification reads of each entry: the fields the seal covers, the seal and its key.
-_CHAIN_FIELDS = (
-    "pk", "sequence", "recorded_at", "actor_kind", "actor_user_id", "actor_label", "action", "target_type",
-    "target_id", "subject_id", "data", "request_id", "ip", "prev_hash", "entry_hash", "mac_key_id",
-)
-ChainRow = namedtuple("ChainRow", _CHAIN_FIELDS, rename=True)
-_DATA = _CHAIN_FIELDS.index("data")
-# The C scanner `json.loads` ends in, without its checks for text the database never sends (a
-# leading byte-order mark, surrounding white space): (value, end) of the JSON value at an offset.
-_json_value = json.scanner.make_scanner(json.JSONDecoder())
-# On PostgreSQL the server writes out the time and the subject id as the seal's text has them, which
-# spares the client parsing a datetime and a UUID only to print them again (most of a verification's
-# time after the hash itself).
-_CHAIN_SQL = (
-    "SELECT id, sequence, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), "
-    "actor_kind, actor_user_id, actor_label, action, target_type, target_id, subject_id::text, data, "
-    "request_id, ip, prev_hash, entry_hash, mac_key_id FROM audit_auditentry "
-    "WHERE sequence BETWEEN %s AND %s ORDER BY sequence"
-)
-_LAST_SEQUENCE = 2**63 - 1  # the column's largest value: "to the end of the chain"
 # A chain at least this long is split between worker processes (when the caller asks for workers);
 # below it, starting them costs more than it saves.
 PARALLEL_FROM = 200_000
-
-
-def _chain_in_order(batch_size: int, *, first_sequence: int = 1, last_sequence: int = _LAST_SEQUENCE):
-    """The entries from `first_sequence` to `last_sequence`, in sequence order, as light rows (no
-    model instance), streamed in batches.
-
-    On PostgreSQL the rows come from a server-side cursor inside a transaction: outside one Django
-    declares the cursor WITH HOLD, and PostgreSQL then materialises the whole result before the
-    first row arrives (gigabytes for a bank's trail). SQLite reads in batches without a transaction,
-    which there would take the write lock for the whole verification.
-    """
-    database = router.db_for_read(AuditEntry)
-    connection = connections[database]
-    if connection.vendor != "postgresql":
-        entries = AuditEntry.objects.using(database).filter(
-            sequence__gte=first_sequence, sequence__lte=last_sequence
-        ).order_by("sequence")
-        yield from entries.values_list(*_CHAIN_FIELDS, named=True).iterator(chunk_size=batch_size)
-        return
-    with transaction.atomic(using=database), connection.chunked_cursor() as cursor:
-        cursor.execute(_CHAIN_SQL, [first_sequence, last_sequence])
-        make = ChainRow._make
-        while rows := cursor.fetchmany(batch_size):
-            for row in rows:
-                # Django reads jsonb as text and leaves decoding to the field; so does this.
-                yield make((*row[:_DATA], _json_value(row[_DATA], 0)[0], *row[_DATA + 1:]))
 
 
 @dataclass
@@ -115,12 +78,30 @@ class _Walk:
     keyed_seen: bool = False  # an entry with a keyed seal came by: no unkeyed one may follow
     broken_at: int | None = None  # the id of the first entry that does not check out
     reason: str = ""
+    recorded_late: bool = False  # it was recorded after a checkpoint that covered its number
 
 
-def _walk(entries, walk: _Walk, *, keyed_from: int | None, anchored, keys) -> _Walk:
-    """Check `entries`, in sequence order, from where `walk` stands; stop at the first that does not fit."""
+_NOTHING_COVERED = Coverage()
+
+
+def _moment(recorded_at) -> str:
+    """An entry's time as the verifier read it (text on PostgreSQL), as ISO 8601 UTC to the second."""
+    moment = datetime.fromisoformat(recorded_at) if isinstance(recorded_at, str) else recorded_at
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _walk(
+    entries, walk: _Walk, *, keyed_from: int | None, anchored, keys, coverage: Coverage = _NOTHING_COVERED
+) -> _Walk:
+    """Check `entries`, in sequence order, from where `walk` stands; stop at the first that does not fit.
+
+    `anchored`: the hash each anchored entry must carry (`Anchors.by_sequence`); `coverage`: the latest
+    moment each entry may have been recorded (`Anchors.coverage`)."""
+    covered_to, latest, anchor = 0, None, None
     for entry in entries:
         sequence = entry.sequence
+        if sequence > covered_to:  # the next stretch of entries one checkpoint covers (rarely)
+            covered_to, latest, anchor = coverage.at(sequence, like=entry.recorded_at)
         if sequence != walk.next_sequence:
             reason = f"sequence gap before #{sequence}"
         elif walk.prev_hash is not None and entry.prev_hash != walk.prev_hash:
@@ -131,9 +112,15 @@ def _walk(entries, walk: _Walk, *, keyed_from: int | None, anchored, keys) -> _W
             reason = f"entry #{sequence} lacks the keyed seal required since the switch"
         elif problem := entry_seal_problem(entry, keys=keys):
             reason = f"entry #{sequence}: {problem}"
+        elif latest is not None and entry.recorded_at > latest:
+            walk.recorded_late = True
+            reason = (
+                f"entry #{sequence} was recorded on {_moment(entry.recorded_at)}, after the {anchor.kind} of "
+                f"{anchor.written_at} had recorded the chain up to #{anchor.sequence}"
+            )
         else:
             reason = next((
-                f"entry #{sequence} differs from the checkpoint of {checkpoint.written_at}"
+                f"entry #{sequence} differs from the {checkpoint.kind} of {checkpoint.written_at}"
                 for checkpoint in anchored.get(sequence, ()) if checkpoint.head_hash != entry.entry_hash
             ), "")
         if reason:
@@ -147,7 +134,8 @@ def _walk(entries, walk: _Walk, *, keyed_from: int | None, anchored, keys) -> _W
 
 
 def _walk_stretch(
-    first: int, last: int, prev_hash: str | None, batch_size: int, keyed_from: int | None, anchored
+    first: int, last: int, prev_hash: str | None, batch_size: int, keyed_from: int | None, anchored,
+    coverage: Coverage,
 ) -> _Walk:
     """One worker's stretch of the chain, read over a connection of its own."""
     database = router.db_for_read(AuditEntry)
@@ -158,7 +146,8 @@ def _walk_stretch(
     try:
         entries = _chain_in_order(batch_size, first_sequence=first, last_sequence=last)
         walk = _Walk(first, prev_hash)
-        return _walk(entries, walk, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared())
+        return _walk(entries, walk, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared(),
+                     coverage=coverage)
     finally:
         connections[database].close()
 
@@ -166,7 +155,10 @@ def _walk_stretch(
 _inherited_connections: list = []
 
 
-def _walk_in_parallel(start: _Walk, *, workers: int, batch_size: int, keyed_from, anchored) -> _Walk | None:
+def _walk_in_parallel(
+    start: _Walk, *, workers: int, batch_size: int, keyed_from, anchored,
+    coverage: Coverage = _NOTHING_COVERED,
+) -> _Walk | None:
     """The walk of the whole chain from `start`, split into stretches checked by `workers` processes;
     None when the chain is too short to be worth it or anything does not fit, for the serial walk to
     name the first bad entry exactly as it always has.
@@ -187,7 +179,7 @@ def _walk_in_parallel(start: _Walk, *, workers: int, batch_size: int, keyed_from
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         stretches = list(pool.map(
             _walk_stretch, firsts, lasts, prev_hashes,
-            repeat(batch_size), repeat(keyed_from), repeat(anchored),
+            repeat(batch_size), repeat(keyed_from), repeat(anchored), repeat(coverage),
         ))
     ended_where_the_next_begins = all(
         stretch.next_sequence == stretch_last + 1
@@ -226,6 +218,12 @@ def audit_chain_verify(
     were archived (entry #1 is gone), from the first entry left, linked to the last archived entry's hash
     kept by the signed archive record that says the archive ended there (`_verified_after_archive`;
     `archived_before` and `archive_recorded_at` say so).
+
+    A database restored from a backup older than the last checkpoint, then written on, holds new entries
+    under numbers a checkpoint had already recorded: the first one recorded after that checkpoint is
+    named, with the entries lost (`restored_to`, `lost_through`). Once a signed restore record says so
+    (`manage.py audit_restore_record`), the checkpoints it went back on no longer bind the chain, and the
+    check names the loss instead (`restores`).
 
     `workers` > 1 splits a long chain on PostgreSQL between that many forked processes (the
     `verify_audit` command); a chain that does not check out is then walked again serially, so the
@@ -305,34 +303,40 @@ def _verified(
     """`audit_chain_verify` from the first entry, or from the head of the checkpoint `start`; or, the
     entries before it archived, from entry `first_sequence`, linked to `first_prev_hash`, the hash the
     archive record kept of the last archived entry."""
-    anchored = anchors.by_sequence()
-    keyed_from = anchors.keyed_from
+    held = _held(anchors)
     last = anchors.last
     if start is not None:
         begin = _Walk(start.sequence, None)
     else:
         begin = _Walk(first_sequence, first_prev_hash)
-    walk = _walk_in_parallel(
-        begin, workers=workers, batch_size=batch_size, keyed_from=keyed_from, anchored=anchored
-    ) if workers > 1 else None
+    walk = _walk_in_parallel(begin, workers=workers, batch_size=batch_size, **held) if workers > 1 else None
     if walk is None:
-        entries = _chain_in_order(batch_size, first_sequence=begin.next_sequence)
-        walk = _walk(entries, begin, keyed_from=keyed_from, anchored=anchored, keys=mac_keys_prepared())
+        # Closed however the walk ends: on PostgreSQL the stream holds a transaction open, and a job
+        # stopped mid-walk at its time limit (audit/tasks.py) must record that in a transaction of its own.
+        with closing(_chain_in_order(batch_size, first_sequence=begin.next_sequence)) as entries:
+            walk = _walk(entries, begin, keys=mac_keys_prepared(), **held)
+    restores = tuple(r for r in anchors.restores if start is None or r.restored_to >= start.sequence)
+    counted = {"checkpoints": len(anchors.checkpoints), "restores": restores}
     if walk.broken_at is not None:
-        return ChainVerification(False, walk.checked, walk.broken_at, walk.reason, len(anchors.checkpoints))
+        broken = ChainVerification(False, walk.checked, walk.broken_at, walk.reason, **counted)
+        if walk.recorded_late and start is None:
+            return _restored(broken, walk, lost_through=max(held["anchored"]))
+        return broken
     checked, prev_hash = walk.checked, walk.prev_hash
     last_sequence = walk.next_sequence - 1
     if prev_hash is None:
         return ChainVerification(
-            False, 0, None, f"entry #{start.sequence}, the head of the last checkpoint, is missing",
-            len(anchors.checkpoints),
+            False, 0, None, f"entry #{start.sequence}, the head of the last checkpoint, is missing", **counted
         )
-    result = ChainVerification(True, checked, None, "", len(anchors.checkpoints), last_sequence, prev_hash)
+    result = ChainVerification(True, checked, None, "", head_sequence=last_sequence, head_hash=prev_hash,
+                               **counted)
     if last is not None and last.sequence > last_sequence:
+        # A cut tail, or a restore from an older backup not written on since.
+        lost = {"restored_to": last_sequence, "lost_through": last.sequence} if start is None else {}
         return replace(result, valid=False, reason=(
             f"entries after #{last_sequence} are missing: the checkpoint of {last.written_at} "
             f"recorded #{last.sequence}"
-        ))
+        ), **lost)
     # The head row is read after the scan: entries committed meanwhile put it ahead of what was
     # checked, which is no damage as long as the next entry is there.
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -346,46 +350,28 @@ def _verified(
     return result
 
 
-def audit_archive_boundary(through: int, anchors: Anchors, *, batch_size: int = 2000) -> tuple[str, str]:
-    """Entry #`through`'s hash, where an archive is to end, held to the signed checkpoints: the stretch
-    from it to the earliest checkpoint at or after it must check out (seals, links, and that checkpoint's
-    hash), so the hash an archive record keeps is the chain's, not one edited in. Returns (hash, "") or
-    ("", why not)."""
-    anchor = anchors.first_at_or_after(through)
-    if anchor is None:
-        return "", f"no signed checkpoint records entry #{through} or a later one"
-    first = AuditEntry.objects.filter(sequence=through).values_list("entry_hash", flat=True).first()
-    if first is None:
-        return "", f"entry #{through} is not in the database"
-    entries = _chain_in_order(batch_size, first_sequence=through, last_sequence=anchor.sequence)
-    walk = _walk(entries, _Walk(through, None), keyed_from=anchors.keyed_from, anchored=anchors.by_sequence(),
-                 keys=mac_keys_prepared())
-    if walk.broken_at is not None:
-        return "", walk.reason
-    if walk.next_sequence != anchor.sequence + 1:
-        return "", (
-            f"entries up to #{anchor.sequence}, the checkpoint of {anchor.written_at}, are missing"
-        )
-    return first, ""
+def _held(anchors: Anchors) -> dict:
+    """What the walk holds each entry to, from outside the database (`_walk`'s keywords)."""
+    return {"keyed_from": anchors.keyed_from, "anchored": anchors.by_sequence(),
+            "coverage": anchors.coverage()}
 
 
-# The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
-# trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain in the database
-# (from `from_sequence`: entry #1, or the first one left when earlier months were archived, then with
-# `archived_before`), or from the head of the last signed checkpoint on.
-CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
-CHAIN_FULL = "full"
-CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
+def chain_stretch_walked(anchors: Anchors, *, first: int, last: int, batch_size: int = 2000) -> _Walk:
+    """The serial walk from entry #`first` (its link to the entry before it unchecked) to #`last`, held
+    to `anchors`: where it stopped (`next_sequence`), and the first entry that did not fit, if one."""
+    with closing(_chain_in_order(batch_size, first_sequence=first, last_sequence=last)) as entries:
+        return _walk(entries, _Walk(first, None), keys=mac_keys_prepared(), **_held(anchors))
 
 
-def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
-    """The latest recorded outcome (intact or broken) of a verification of the whole chain in the
-    database, from its first entry, or from the first one left after archived months (its
-    `archived_before`) (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`;
-    the nightly job too while no checkpoint is on file), recorded at or before `until`; None when there
-    is none. Reads the record, never walks the chain. Outcomes recorded before the scope was (2026-12)
-    say nothing of it and are not counted."""
-    outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)
-    if until is not None:
-        outcomes = outcomes.filter(recorded_at__lte=until)
-    return outcomes.order_by("-sequence").first()
+def _restored(broken: ChainVerification, walk: _Walk, *, lost_through: int) -> ChainVerification:
+    """A whole-chain walk stopped at an entry recorded after a checkpoint that covered its number: the
+    entries before it are the chain the checkpoints recorded, the ones from it on are new, and those the
+    checkpoints recorded from it on (to `lost_through`, the furthest) are lost."""
+    restored_to = walk.next_sequence - 1
+    return replace(
+        broken, head_sequence=restored_to, head_hash=walk.prev_hash, restored_to=restored_to,
+        lost_through=lost_through, reason=(
+            f"{walk.reason}: the trail was restored to (or rewritten after) entry #{restored_to}; entries "
+            f"#{restored_to + 1} to #{lost_through} of the checkpointed trail are lost"
+        ),
+    )

@@ -125,15 +125,25 @@ def _audit_row(entry, problem: str, archive: ArchiveRecord | None) -> dict[str, 
 def _full_chain_verification(now: datetime) -> dict[str, Any]:
     """The latest verification of the whole chain on record as of `now` (the weekly job's entry), read
     from the trail: building the bundle never walks the chain itself. It began at `from_sequence`: entry
-    #1, or the first entry left when earlier months were archived (docs/deployment.md)."""
+    #1, or the first entry left when earlier months were archived (docs/deployment.md). Its `result` is
+    "intact", "broken", or "restored": the chain checks out, but `restores` names entries lost in
+    restores from a backup (docs/operations.md)."""
     outcome = audit_chain_last_full_check(until=now)
     if outcome is None:
         return {"on_record": False}
     intact = outcome.action == "audit.chain.verified"
-    return {
+    # Entries lost in a restore from a backup, each named by a signed restore record: the chain that is
+    # left checks out, and is not called intact.
+    restores = [
+        {"restored_to": restore["restored_to"], "lost_from": restore["restored_to"] + 1,
+         "lost_through": restore["lost_through"],
+         "recorded_at": local(datetime.fromisoformat(restore["recorded_at"]))}
+        for restore in outcome.data.get("restores") or ()
+    ]
+    quoted = {
         "on_record": True,
         "at": local(outcome.recorded_at),
-        "result": "intact" if intact else "broken",
+        "result": ("restored" if restores else "intact") if intact else "broken",
         "entries_checked": outcome.data.get("entries"),
         "up_to_sequence": outcome.data.get("head_sequence") if intact else None,
         "reason": outcome.data.get("reason") or None,
@@ -142,3 +152,6 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
         "earlier_entries_archived": bool(outcome.data.get("archived_before")),
         "archive_recorded_after_the_fact": bool(outcome.data.get("archive_after_the_fact")),
     }
+    if restores:
+        quoted["restores"] = restores
+    return quoted

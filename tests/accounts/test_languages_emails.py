@@ -169,7 +169,7 @@ def test_the_dpos_audit_alert_follows_their_language(monkeypatch):
 
     english(staff("dpo_en", Role.DPO))
     result = ChainVerification(valid=False, entries=3, first_invalid=2, reason="hash")
-    monkeypatch.setattr("audit.services.audit_chain_verify", lambda **kwargs: result)
+    monkeypatch.setattr("audit.services.chain.audit_chain_verify", lambda **kwargs: result)
     audit_services.audit_chain_check(actor=Actor.system("tests"))
     message = OutboxMessage.objects.get(topic="audit.chain.broken")
     assert '"language": "en"' in message.payload

@@ -15,7 +15,7 @@ from django.utils import translation
 from audit.checkpoints import checkpoint_dir, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_digest, entry_seal
 from audit.models import AuditChainHead, AuditEntry
-from audit.selectors import audit_chain_verify
+from audit.selectors import audit_chain_last_full_check, audit_chain_verify
 from audit.selectors import chain as selectors
 from audit.services import audit_checkpoint_write, audit_record
 from audit.tasks import verify_chain, write_checkpoint
@@ -299,7 +299,7 @@ def test_each_recorded_verification_says_whether_it_read_the_whole_chain():
     entry it records says so, the nightly one (from the last checkpoint) says it is not."""
     _write(3)
     verify_chain(full=True)
-    full = selectors.audit_chain_last_full_check()
+    full = audit_chain_last_full_check()
     assert full is not None and full.action == "audit.chain.verified"
     assert full.data["scope"] == "full" and full.data["from_sequence"] == 1
     assert full.data["head_sequence"] == full.sequence - 1  # everything written before the outcome
@@ -308,22 +308,22 @@ def test_each_recorded_verification_says_whether_it_read_the_whole_chain():
     verify_chain()  # nightly: from the checkpoint's head on
     nightly = AuditEntry.objects.filter(action="audit.chain.verified").order_by("-sequence").first()
     assert nightly.data["scope"] == "since_checkpoint"
-    assert selectors.audit_chain_last_full_check() == full
+    assert audit_chain_last_full_check() == full
 
 
 def test_the_last_full_check_is_the_latest_whole_chain_outcome_broken_or_not():
-    assert selectors.audit_chain_last_full_check() is None
+    assert audit_chain_last_full_check() is None
     entries = _write(3)
     verify_chain(full=True)
     reseal_with_the_key(entries[1])
     verify_chain(full=True)
-    broken = selectors.audit_chain_last_full_check()
+    broken = audit_chain_last_full_check()
     assert broken.action == "audit.chain.broken" and broken.data["scope"] == "full"
     assert broken.data["first_invalid"] == entries[2].pk
     # Outcomes recorded after a given moment are left out: a document built for that moment.
-    assert selectors.audit_chain_last_full_check(until=broken.recorded_at) == broken
+    assert audit_chain_last_full_check(until=broken.recorded_at) == broken
     earlier = AuditEntry.objects.filter(action="audit.chain.verified").get()
     with guards_lifted(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET recorded_at = %s WHERE id = %s",
                        [datetime(2030, 1, 1, tzinfo=UTC), broken.pk])
-    assert selectors.audit_chain_last_full_check(until=datetime(2029, 1, 1, tzinfo=UTC)) == earlier
+    assert audit_chain_last_full_check(until=datetime(2029, 1, 1, tzinfo=UTC)) == earlier

@@ -79,7 +79,7 @@ def test_nightly_retention_deletes_held_data_once(subject, privacy_officer, dpo,
 def test_broken_audit_chain_alerts_the_dpo(monkeypatch):
     staff("chi", "dpo")
     broken = ChainVerification(valid=False, entries=10, first_invalid=7, reason="hash mismatch")
-    monkeypatch.setattr("audit.services.audit_chain_verify", lambda **kwargs: broken)
+    monkeypatch.setattr("audit.services.chain.audit_chain_verify", lambda **kwargs: broken)
     assert audit_tasks.verify_chain() is False
     (message,) = OutboxMessage.objects.filter(topic="audit.chain.broken")
     outbox_deliver(message.pk, now=timezone.now())

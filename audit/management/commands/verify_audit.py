@@ -5,6 +5,10 @@ It reads the whole chain in the database: from entry #1, or, once months were ar
 that says the archive ended just before it (`audit_archive_record`), and says so. Without such a record
 missing first entries are a broken chain.
 
+After a restore from a backup older than the last checkpoint, the chain is broken until the restore is
+recorded (`audit_restore_record`); from then on it checks out but is not called intact: the output names
+the entries the restore lost.
+
 The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
 cite the run as the last verification of the whole chain, and a broken chain alerts the DPO."""
 import os
@@ -27,9 +31,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = audit_chain_check(actor=Actor.system("verify_audit"), workers=options["workers"])
         if not result.valid:
+            restored = (
+                " If the database was restored from a backup, record the restore with `manage.py "
+                "audit_restore_record` (docs/operations.md, \"Restoring the database from a backup\")."
+                if result.lost_through else ""
+            )
             raise CommandError(
                 f"Audit chain BROKEN after {result.entries} valid entries: "
-                f"first invalid entry id={result.first_invalid} ({result.reason})"
+                f"first invalid entry id={result.first_invalid} ({result.reason}).{restored}"
             )
         archive, began = result.archive, ""
         if archive is not None:
@@ -49,7 +58,24 @@ class Command(BaseCommand):
                 f" The first checkpoint after it, of {result.anchor_written_at}, recorded entry "
                 f"#{result.anchor_sequence}."
             )
+        if result.restores:
+            self.stdout.write(
+                f"Audit chain consistent, NOT intact: entries were lost in a restore from a backup. "
+                f"{result.entries} entries checked; checkpoints outside the database: {result.checkpoints}."
+                f"{began}{_lost(result.restores)}"
+            )
+            return
         self.stdout.write(
             f"Audit chain intact: {result.entries} entries checked; "
             f"checkpoints outside the database: {result.checkpoints}.{began}"
         )
+
+
+def _lost(restores) -> str:
+    return "".join(
+        f" The signed restore record of {restore.written_at} says the trail was restored to entry "
+        f"#{restore.restored_to}: entries #{restore.restored_to + 1} to #{restore.lost_through}, which a "
+        f"checkpoint had recorded, were lost"
+        + (f" (backup: {restore.backup})." if restore.backup else ".")
+        for restore in restores
+    )

@@ -1,0 +1,27 @@
+"""Where an archive of the trail may end (docs/deployment.md, "Archiving a month past retention")."""
+from __future__ import annotations
+
+from audit.checkpoints import Anchors
+from audit.models import AuditEntry
+from audit.selectors.chain import chain_stretch_walked
+
+
+def audit_archive_boundary(through: int, anchors: Anchors, *, batch_size: int = 2000) -> tuple[str, str]:
+    """Entry #`through`'s hash, where an archive is to end, held to the signed checkpoints: the stretch
+    from it to the earliest checkpoint at or after it must check out (seals, links, and that checkpoint's
+    hash), so the hash an archive record keeps is the chain's, not one edited in. Returns (hash, "") or
+    ("", why not)."""
+    anchor = anchors.first_at_or_after(through)
+    if anchor is None:
+        return "", f"no signed checkpoint records entry #{through} or a later one"
+    first = AuditEntry.objects.filter(sequence=through).values_list("entry_hash", flat=True).first()
+    if first is None:
+        return "", f"entry #{through} is not in the database"
+    walk = chain_stretch_walked(anchors, first=through, last=anchor.sequence, batch_size=batch_size)
+    if walk.broken_at is not None:
+        return "", walk.reason
+    if walk.next_sequence != anchor.sequence + 1:
+        return "", (
+            f"entries up to #{anchor.sequence}, the checkpoint of {anchor.written_at}, are missing"
+        )
+    return first, ""

@@ -1,0 +1,89 @@
+"""Signed restore records: the database was restored from a backup older than the last checkpoint
+(docs/operations.md, "Restoring the database from a backup")."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.checkpoints import RestoreRecord, checkpoints_read, restore_record_append
+from audit.models import AuditEntry
+from audit.selectors import audit_chain_verify
+from audit.services.trail import audit_record
+from core.actors import Actor
+from core.errors import InvalidInput
+
+BACKUP_MAX_LENGTH = 200
+
+
+def audit_restore_record(
+    *, actor: Actor, backup: str = "", through: int | None = None, workers: int = 1,
+    now: datetime | None = None,
+) -> RestoreRecord:
+    """Record, outside the database and signed with the audit key, that the database was restored from a
+    backup older than the last checkpoint: the trail now ends, or goes on with new entries, after entry
+    #N, and entries #N+1 to #M, which a checkpoint had recorded, are lost (`RestoreRecord`; `backup`, the
+    operator's description of the backup, is kept with it).
+
+    N and M are what the whole-chain check finds: the chain checks out up to entry #N, and after it the
+    entries a checkpoint recorded are missing, or numbered anew after that checkpoint was written. A
+    trail written on within minutes of the last checkpoint cannot be told by time
+    (`RECORDED_AFTER_CHECKPOINT_TOLERANCE`): its first new entry fits, and the check stops later, at the
+    checkpoint's head, whose hash differs. The operator then gives N, the backup's newest entry
+    (`through`): the chain must check out up to it and break after it. Refused when the chain checks out
+    (nothing a checkpoint recorded was lost) or is broken in any other way (or before `through`), which
+    is damage to look into, not a restore. The checkpoints written
+    before the record past entry #N then no longer bind the chain, so the hourly checkpoints resume; every
+    verification and proof bundle names the loss from then on. Appended to `restores.jsonl` beside the
+    checkpoint files and noted in the trail (`audit.restore.recorded`).
+    """
+    now = now or timezone.now()
+    backup = backup.strip()
+    if len(backup) > BACKUP_MAX_LENGTH:
+        raise InvalidInput(_("Describe the backup in at most %(limit)s characters."), field="backup",
+                           limit=BACKUP_MAX_LENGTH)
+    anchors = checkpoints_read()
+    if anchors.problem:
+        raise InvalidInput(_("The checkpoint files do not verify (%(problem)s): nothing was recorded."),
+                           problem=anchors.problem)
+    result = audit_chain_verify(anchors=anchors, workers=workers)
+    if result.valid:
+        raise InvalidInput(_("The audit chain checks out against every checkpoint: no entry a checkpoint "
+                             "recorded was lost, so there is no restore to record."))
+    if through is None and not result.lost_through:
+        raise InvalidInput(
+            _("The audit chain is broken, and not as a restore from a backup leaves it: %(reason)s. "
+              "Nothing was recorded. If the database was restored and written on within minutes of the "
+              "last checkpoint, give the backup's newest entry (--through)."),
+            reason=result.reason,
+        )
+    restored_to, restored_hash = (
+        (result.restored_to, result.head_hash) if through is None else _given(through, result, anchors)
+    )
+    record = RestoreRecord(
+        restored_to=restored_to, restored_hash=restored_hash,
+        lost_through=result.lost_through or anchors.last.sequence,
+        backup=backup, written_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+    )
+    restore_record_append(record)
+    with transaction.atomic(durable=True):
+        audit_record(action="audit.restore.recorded", actor=actor, now=now, data={
+            "restored_to": record.restored_to, "lost_through": record.lost_through, "backup": backup,
+        })
+    return record
+
+
+def _given(through: int, result, anchors) -> tuple[int, str]:
+    """Entry #`through`, the operator's restore point, and its hash: the check must have read it and gone
+    past it before it broke, and a checkpoint must have recorded more."""
+    checked_up_to = result.from_sequence + result.entries - 1
+    entry = AuditEntry.objects.filter(sequence=through).values_list("entry_hash", flat=True).first()
+    if entry is None or checked_up_to < through or anchors.last is None or anchors.last.sequence <= through:
+        raise InvalidInput(
+            _("The audit chain does not check out up to entry #%(through)s and break only after it "
+              "(%(reason)s): nothing was recorded."),
+            through=through, reason=result.reason,
+        )
+    return through, entry
