@@ -130,9 +130,10 @@ def test_the_recorded_restore_lets_checkpoints_resume_and_is_named_not_called_in
     assert result.valid and result.entries == noted.sequence
     assert [(r.restored_to, r.lost_through) for r in result.restores] == [(15, 20)]
 
-    call_command("verify_audit")
-    said = capsys.readouterr().out
-    assert "NOT intact" in said and "Audit chain intact" not in said
+    with pytest.raises(CommandError) as refused:  # the contract: exit 0 only for an intact chain
+        call_command("verify_audit")
+    said = str(refused.value)
+    assert "NOT intact" in said and "the first lost entry is #16" in said and "Audit chain intact" not in said
     assert "restored to entry #15: entries #16 to #20" in said and "pg_basebackup" in said
     outcome = AuditEntry.objects.filter(action="audit.chain.verified").latest("sequence")
     assert outcome.data["restores"] == [

@@ -1,4 +1,5 @@
-"""`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad entry.
+"""`manage.py verify_audit`: exit 0 with the count when the chain is intact, 1 naming the first bad (or lost)
+entry.
 
 It reads the whole chain in the database: from entry #1, or, once months were archived
 (docs/deployment.md), from the first entry left, linked to the hash kept by the signed archive record
@@ -6,7 +7,7 @@ that says the archive ended just before it (`audit_archive_record`), and says so
 missing first entries are a broken chain.
 
 After a restore from a backup older than the last checkpoint, the chain is broken until the restore is
-recorded (`audit_restore_record`); from then on it checks out but is not called intact: the output names
+recorded (`audit_restore_record`); from then on it checks out but is not called intact: it exits 1 and names
 the entries the restore lost.
 
 The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
@@ -59,12 +60,14 @@ class Command(BaseCommand):
                 f"#{result.anchor_sequence}."
             )
         if result.restores:
-            self.stdout.write(
-                f"Audit chain consistent, NOT intact: entries were lost in a restore from a backup. "
-                f"{result.entries} entries checked; checkpoints outside the database: {result.checkpoints}."
-                f"{began}{_lost(result.restores)}"
+            # The contract's exit 0 means intact: a recorded restore still lost entries, so the command
+            # fails, naming the first of them, though the chain now checks out and the jobs carry on.
+            raise CommandError(
+                f"Audit chain consistent, NOT intact: entries were lost in a restore from a backup, the "
+                f"first lost entry is #{result.restores[0].restored_to + 1}. {result.entries} entries "
+                f"checked; checkpoints outside the database: {result.checkpoints}.{began}"
+                f"{_lost(result.restores)}"
             )
-            return
         self.stdout.write(
             f"Audit chain intact: {result.entries} entries checked; "
             f"checkpoints outside the database: {result.checkpoints}.{began}"
