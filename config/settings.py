@@ -22,6 +22,8 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
 DEBUG = env.bool("DEBUG", default=False)
 # The demo (.env written by scripts/run): webhook endpoints may be plain http:// on this machine.
 DEMO = env.bool("DEMO", default=DEBUG)
+# DEMO=false written out (docs/deployment.md): seed_demo refuses even an empty database.
+DEMO_SWITCHED_OFF = "DEMO" in os.environ and not DEMO
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

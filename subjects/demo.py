@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.services import user_create
 from core.actors import Actor
-from core.roles import Role
+from core.roles import Role, staff_users
 from subjects import services
 from subjects.models import DataSubject
 
@@ -41,6 +42,22 @@ CHILDREN = [
     ("CIF0000101", "Nguyễn Minh Khang", date(2016, 5, 1), "CIF0000001"),
     ("CIF0000102", "Nguyễn Bảo Ngọc", date(2021, 8, 15), "CIF0000001"),
 ]
+
+
+def demo_seeding_refused() -> bool:
+    """Whether `seed_demo` must refuse this installation: its logins have the passwords README.md
+    publishes, and a staff member enrols the second factor at the first sign-in, so a DPO login seeded on
+    a bank's installation would be anyone's. It seeds a demo (DEMO=true) and a database with no staff
+    login but the demo's own (a new one: the contract's way to make demo data); it refuses an
+    installation that says it is none (DEMO=false written out) or whose database has staff or superuser
+    logins of its own (one in use)."""
+    if settings.DEMO:
+        return False
+    if settings.DEMO_SWITCHED_OFF:
+        return True
+    demo_usernames = [username for username, _password, _role in DEMO_USERS]
+    superusers = get_user_model().objects.filter(is_superuser=True)
+    return any(logins.exclude(username__in=demo_usernames).exists() for logins in (staff_users(), superusers))
 
 
 def seed(context: dict) -> None:

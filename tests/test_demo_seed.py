@@ -36,14 +36,39 @@ def test_seed_demo_makes_the_contracts_accounts_and_is_idempotent(demo):
     assert _counts() == first
 
 
-def test_seed_demo_refuses_a_production_installation(settings):
+def _nothing_seeded() -> bool:
+    return not get_user_model().objects.filter(
+        username__in=["dpo", "officer", "privacy", "auditor"]
+    ).exists() and not DataSubject.objects.filter(external_ref="CIF0000001").exists()
+
+
+def test_seed_demo_refuses_an_installation_that_says_it_is_not_a_demo(settings):
     """README publishes the demo logins' passwords (dpo / dpo-demo-2026 ...), and a staff member enrols
-    the second factor at the first sign-in: a DPO login seeded on a bank's installation is anyone's."""
-    settings.DEBUG = False
-    settings.DEMO = False
+    the second factor at the first sign-in: a DPO login seeded on a bank's installation is anyone's.
+    DEMO=false written out (docs/deployment.md) refuses even a new, empty database."""
+    settings.DEBUG, settings.DEMO, settings.DEMO_SWITCHED_OFF = False, False, True
 
     with pytest.raises(CommandError, match="DEMO"):
         call_command("seed_demo", verbosity=0)
 
-    assert not get_user_model().objects.filter(username__in=["dpo", "officer", "privacy", "auditor"]).exists()
-    assert not DataSubject.objects.filter(external_ref="CIF0000001").exists()
+    assert _nothing_seeded()
+
+
+def test_seed_demo_refuses_an_installation_in_use(settings, dpo):
+    """DEMO not set, and the database has logins of its own (here a DPO's): a bank's installation."""
+    settings.DEBUG, settings.DEMO, settings.DEMO_SWITCHED_OFF = False, False, False
+
+    with pytest.raises(CommandError, match="DEMO"):
+        call_command("seed_demo", verbosity=0)
+
+    assert _nothing_seeded()
+
+
+def test_seed_demo_seeds_a_new_database_with_demo_not_set(settings):
+    """The contract's `seed_demo` makes demo data on a new database, whatever DEBUG says."""
+    settings.DEBUG, settings.DEMO, settings.DEMO_SWITCHED_OFF = False, False, False
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # its own logins are the demo's: it runs again
+
+    assert get_user_model().objects.filter(username="dpo").exists()

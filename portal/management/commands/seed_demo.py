@@ -1,28 +1,29 @@
 """`manage.py seed_demo`: idempotent demo data. Each app contributes through its own `demo.seed(context)`,
 called in INSTALLED_APPS order with a shared context (users, subjects, actor).
 
-Only on a demo installation (`DEMO=true`, which the `.env` scripts/run writes sets): the demo's staff
-logins have the passwords README.md publishes, and a staff member enrols the second factor at the
-first sign-in, so a DPO login seeded on a bank's installation would be anyone's."""
+Never on a bank's installation (`subjects.demo.demo_seeding_refused`): the demo's staff logins have the
+passwords README.md publishes."""
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.roles import roles_sync
+from subjects.demo import demo_seeding_refused
 
 
 class Command(BaseCommand):
-    help = "Create demo users, customers, consents and requests (safe to run again; demo installations only)."
+    help = ("Create demo users, customers, consents and requests (safe to run again; never on a bank's "
+            "installation).")
 
     def handle(self, *args, **options):
-        if not settings.DEMO:
+        if demo_seeding_refused():
             raise CommandError(_(
-                "seed_demo runs only on a demo installation (DEMO=true): its staff logins have the "
-                "passwords README.md publishes. Nothing was created."
+                "seed_demo refuses this installation: it says it is not a demo (DEMO=false), or its "
+                "database has staff logins other than the demo's. The demo's staff logins have the "
+                "passwords README.md publishes. Nothing was created; set DEMO=true only on a demo."
             ))
         roles_sync()
         context: dict = {}
