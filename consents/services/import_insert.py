@@ -67,26 +67,14 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     batch's lock on its customers and its judging already keep such a row out; this holds even if a
     path that records answers forgot the lock.
     """
-    events = [
-        (
-            uuid.uuid4(),
-            c.pk,
-            c.subject_id,
-            ConsentEvent.Kind.GRANTED,
-            c.granted_at,
-            c.channel,
-            actor.kind,
-            actor.user_id,
-            actor.label[:150],
-            "",
-            source,
-        )
-        for c in consents
-    ]
     if connection.vendor != "postgresql":
         Consent.objects.bulk_create(consents, batch_size=1000)
         ConsentEvent.objects.bulk_create(
-            [ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True))) for e in events], batch_size=1000
+            [
+                ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True)))
+                for e in _events(consents, source=source, actor=actor, reason="")
+            ],
+            batch_size=1000,
         )
         if _answered_later(consents):
             raise answered_meanwhile_error()
@@ -120,10 +108,14 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
                         for column in CONSENT_COLUMNS
                     )
                 )
+        # COPY skips the fields' own preparation: the reason column is encrypted, and an empty reason is
+        # stored as the field stores it, or the key check at start-up (subjects.checks) finds a value no
+        # key reads and the platform refuses to start.
+        reason = ConsentEvent._meta.get_field("reason").get_db_prep_save("", connection)
         with cursor.copy(
             f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         ) as copy:
-            for event in events:
+            for event in _events(consents, source=source, actor=actor, reason=reason):
                 copy.write_row(event)
         # The condition is `_answered_later`'s, in the upsert itself: a state row another transaction
         # is writing is waited for and judged as it committed.
@@ -149,6 +141,26 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
         )
         if cursor.rowcount != len(consents):  # a row the condition kept
             raise answered_meanwhile_error()
+
+
+def _events(consents: list[Consent], *, source: str, actor: Actor, reason: str) -> list[tuple]:
+    """The granted events of the batch, in `EVENT_COLUMNS` order; `reason` as the insert stores it."""
+    return [
+        (
+            uuid.uuid4(),
+            c.pk,
+            c.subject_id,
+            ConsentEvent.Kind.GRANTED,
+            c.granted_at,
+            c.channel,
+            actor.kind,
+            actor.user_id,
+            actor.label[:150],
+            reason,
+            source,
+        )
+        for c in consents
+    ]
 
 
 def _answered_later(consents: list[Consent]) -> bool:
