@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import connections
+from django.db import connection, connections
 
 
 def race(calls: list[Callable], *, timeout: float = 120) -> list:
@@ -65,3 +65,21 @@ def start_in_other_connection(call: Callable, *, settle: float = 3) -> Callable[
         return out["value"]
 
     return result
+
+
+def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20) -> bool:
+    """Wait (PostgreSQL) until another connection to this database waits for a lock; give up when
+    `until()` becomes true or after `timeout` seconds. Returns whether one waited. The caller may be
+    inside a transaction: the activity snapshot is cleared before each look."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and not until():
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False

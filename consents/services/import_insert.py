@@ -7,9 +7,12 @@ import uuid
 from datetime import datetime
 
 from django.db import connection
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
 from core.actors import Actor
+from core.errors import Conflict
 
 CONSENT_COLUMNS = (
     "id",
@@ -58,28 +61,23 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     On PostgreSQL the append-only rows go in with COPY and the state rows with one set-based upsert:
     the ORM's per-field preparation costs more than the database work at 100,000 rows. Elsewhere
     (SQLite for development) the ORM's bulk operations do the same.
+
+    A state row whose answer (a grant, or the withdrawal, refusal or expiry that ended one) is not
+    older than an imported consent is never replaced by it: the batch is undone with `Conflict`. The
+    batch's lock on its customers and its judging already keep such a row out; this holds even if a
+    path that records answers forgot the lock.
     """
-    events = [
-        (
-            uuid.uuid4(),
-            c.pk,
-            c.subject_id,
-            ConsentEvent.Kind.GRANTED,
-            c.granted_at,
-            c.channel,
-            actor.kind,
-            actor.user_id,
-            actor.label[:150],
-            "",
-            source,
-        )
-        for c in consents
-    ]
     if connection.vendor != "postgresql":
         Consent.objects.bulk_create(consents, batch_size=1000)
         ConsentEvent.objects.bulk_create(
-            [ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True))) for e in events], batch_size=1000
+            [
+                ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True)))
+                for e in _events(consents, source=source, actor=actor, reason="")
+            ],
+            batch_size=1000,
         )
+        if _answered_later(consents):
+            raise answered_meanwhile_error()
         ConsentState.objects.bulk_create(
             [
                 ConsentState(
@@ -110,19 +108,28 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
                         for column in CONSENT_COLUMNS
                     )
                 )
+        # COPY skips the fields' own preparation: the reason column is encrypted, and an empty reason is
+        # stored as the field stores it, or the key check at start-up (subjects.checks) finds a value no
+        # key reads and the platform refuses to start.
+        reason = ConsentEvent._meta.get_field("reason").get_db_prep_save("", connection)
         with cursor.copy(
             f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         ) as copy:
-            for event in events:
+            for event in _events(consents, source=source, actor=actor, reason=reason):
                 copy.write_row(event)
+        # The condition is `_answered_later`'s, in the upsert itself: a state row another transaction
+        # is writing is waited for and judged as it committed.
         cursor.execute(
-            f"INSERT INTO {ConsentState._meta.db_table} "  # noqa: S608 - table name from the model, values bound
+            f"INSERT INTO {ConsentState._meta.db_table} AS state "  # noqa: S608 - table names from the models, values bound
             "(subject_id, purpose_id, consent_id, status, notice_id, expires_at, updated_at) "
             "SELECT s, p, c, %s, n, NULL, %s FROM UNNEST(%s::uuid[], %s::bigint[], %s::uuid[], %s::bigint[]) "
             "AS t(s, p, c, n) "
             "ON CONFLICT (subject_id, purpose_id) DO UPDATE SET consent_id = EXCLUDED.consent_id, "
             "status = EXCLUDED.status, notice_id = EXCLUDED.notice_id, expires_at = NULL, "
-            "updated_at = EXCLUDED.updated_at",
+            "updated_at = EXCLUDED.updated_at "
+            f"WHERE (SELECT COALESCE(o.ended_at, o.granted_at) FROM {Consent._meta.db_table} o "
+            "WHERE o.id = state.consent_id) "
+            f"< (SELECT i.granted_at FROM {Consent._meta.db_table} i WHERE i.id = EXCLUDED.consent_id)",
             [
                 ConsentStatus.GRANTED.value,
                 now,
@@ -132,4 +139,45 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
                 [c.notice_id for c in consents],
             ],
         )
+        if cursor.rowcount != len(consents):  # a row the condition kept
+            raise answered_meanwhile_error()
 
+
+def _events(consents: list[Consent], *, source: str, actor: Actor, reason: str) -> list[tuple]:
+    """The granted events of the batch, in `EVENT_COLUMNS` order; `reason` as the insert stores it."""
+    return [
+        (
+            uuid.uuid4(),
+            c.pk,
+            c.subject_id,
+            ConsentEvent.Kind.GRANTED,
+            c.granted_at,
+            c.channel,
+            actor.kind,
+            actor.user_id,
+            actor.label[:150],
+            reason,
+            source,
+        )
+        for c in consents
+    ]
+
+
+def _answered_later(consents: list[Consent]) -> bool:
+    """Whether the state row of a consent's customer and purpose holds an answer not older than it."""
+    granted = {(c.subject_id, c.purpose_id): c.granted_at for c in consents}
+    states = ConsentState.objects.filter(
+        subject_id__in={s for s, _p in granted}, purpose_id__in={p for _s, p in granted}
+    ).values_list("subject_id", "purpose_id", Coalesce("consent__ended_at", "consent__granted_at"))
+    return any((s, p) in granted and answered >= granted[s, p] for s, p, answered in states)
+
+
+def answered_meanwhile_error() -> Conflict:
+    return Conflict(
+        _(
+            "A customer in this part of the file answered for a purpose while it was being imported, and "
+            "nothing of this part was imported. Import the file again: rows already imported are "
+            "skipped, and the others are judged against that answer."
+        ),
+        code="answered_meanwhile",
+    )

@@ -171,12 +171,17 @@ def _import_batch(
                 "import_key", flat=True
             )
         )
+        # The customers are locked before their answers are read, as every grant and refusal locks its
+        # customer first (`answer_start`): an answer given while the batch runs comes after it, one being
+        # recorded as it starts is waited for and judged against. In id order, so batches cannot deadlock,
+        # and before the batch's first audit entry locks the chain's head, as everywhere else.
         # Only what the rules need is loaded, so only the date of birth is decrypted.
         subjects = {
             s.external_ref: s
-            for s in DataSubject.objects.filter(external_ref__in=refs - {""}).only(
-                "id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at"
-            )
+            for s in DataSubject.objects.select_for_update(no_key=True)
+            .filter(external_ref__in=refs - {""})
+            .order_by("pk")
+            .only("id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at")
         }
         live = set(
             Consent.objects.filter(

@@ -125,11 +125,17 @@ def consent_transition(
 def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:
     """The first step of recording an answer, in the caller's transaction: the request judged against
     the catalogue and the customer as they are now, not as the caller loaded them, and the customer's
-    live consent to the purpose, locked."""
+    live consent to the purpose, locked.
+
+    The customer's row is locked first: a CSV import batch locks its customers' rows before it judges
+    them (`consents.services.import_rows`), so an answer and a batch for one customer take turns and
+    neither writes from what it read before the other committed (an old paper form never switches back
+    on what the customer just switched off). Withdrawals and expiries need no such lock: they end a live
+    consent, and a batch refuses a row while the consent it would replace is live."""
     request = replace(
         request,
         purpose=Purpose.objects.get(pk=request.purpose.pk),
-        subject=DataSubject.objects.get(pk=request.subject.pk),
+        subject=DataSubject.objects.select_for_update(no_key=True).get(pk=request.subject.pk),
     )
     live = (
         Consent.objects.select_for_update()
