@@ -49,7 +49,7 @@ def _portal_cards(request) -> list[dict]:
         },
         {
             # Parked ones wait for the DPO (danger); the others failed lately and will be tried again.
-            "label": _("Notice announcements failing to go out"),
+            "label": _("Notice announcements failing"),
             "value": failing["parked"] + failing["retrying"],
             "url": reverse("regulator:announcement_list"),
             "tone": "danger" if failing["parked"] else ("warn" if failing["retrying"] else "ok"),

@@ -107,10 +107,14 @@ def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor)
 
 def announcements_failing() -> dict[str, int]:
     """How many announcements the job cannot move: `parked` ones wait for the DPO, `retrying` ones
-    failed lately and will be tried again (`consents.services.announcement_runs`)."""
+    failed lately and will be tried again (`consents.services.announcement_runs`). The parked ones are
+    also counted by status, as their customers' plight differs: `send_failed` ones were never told of
+    the new version, `ask_failed` ones were told and only the request for fresh consent is missing."""
     parked = Q(status__in=list(ANNOUNCEMENT_RETRY_TO))
     return NoticeAnnouncement.objects.aggregate(
-        parked=Count("pk", filter=parked), retrying=Count("pk", filter=Q(attempts__gt=0) & ~parked)
+        parked=Count("pk", filter=parked),
+        retrying=Count("pk", filter=Q(attempts__gt=0) & ~parked),
+        **{status: Count("pk", filter=Q(status=status)) for status in ANNOUNCEMENT_RETRY_TO},
     )
 
 

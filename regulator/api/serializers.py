@@ -165,8 +165,10 @@ class AnnouncementOutputSerializer(serializers.ModelSerializer):
         announcement_allowed_actions,
         right=ANNOUNCEMENT_RIGHT,
         help_text="What the caller may do with the announcement now, as the announcements page offers it: "
-        "send (before its date, while scheduled), retry (parked after failing again and again: "
-        "status send_failed or ask_failed). Empty for a reader and once sent.",
+        "send (only before the announcement is sent, while scheduled), retry (only while parked after "
+        "failing again and again: send_failed, never sent, or ask_failed, sent but fresh consent not "
+        "asked). Empty for a reader, a token without `regulator:write` and an announcement neither "
+        "scheduled nor parked.",
     )
 
     class Meta:

@@ -156,7 +156,7 @@ def test_after_five_failures_in_a_row_it_waits_for_the_dpo_who_puts_it_back(
     # No longer tried by the job, whenever it runs.
     assert announcements_run_due(now=start + timedelta(days=1)) == {"sent": 0, "asked": 0, "failed": 0}
     assert announcement_allowed_actions(announcement, STAFF) == {"retry"}
-    assert announcements_failing() == {"parked": 1, "retrying": 0}
+    assert announcements_failing() == {"parked": 1, "retrying": 0, "send_failed": 1, "ask_failed": 0}
 
     retried = announcement_retry(actor=STAFF, announcement_id=announcement.pk, now=start + timedelta(days=1))
     assert (retried.status, retried.attempts, retried.last_error) == ("scheduled", 0, "")
@@ -167,7 +167,7 @@ def test_after_five_failures_in_a_row_it_waits_for_the_dpo_who_puts_it_back(
     (entry,) = _entries("consents.announcement.retried")
     assert (entry["attempts"], entry["error"]) == (5, parked["error"])
     assert announcement_allowed_actions(retried, STAFF) == {"send"}
-    assert announcements_failing() == {"parked": 0, "retrying": 0}
+    assert announcements_failing() == {"parked": 0, "retrying": 0, "send_failed": 0, "ask_failed": 0}
     with pytest.raises(Conflict) as refused:
         announcement_retry(actor=STAFF, announcement_id=announcement.pk)
     assert refused.value.code == "not_parked"
@@ -189,6 +189,7 @@ def test_a_fresh_consent_step_that_keeps_failing_is_parked_and_put_back_as_sent(
         assert announcements_run_due(now=in_effect + hour * HOUR) == {"sent": 0, "asked": 0, "failed": 1}
     announcement.refresh_from_db()
     assert (announcement.status, announcement.customers_told) == ("ask_failed", 1)
+    assert announcements_failing() == {"parked": 1, "retrying": 0, "send_failed": 0, "ask_failed": 1}
     # Told once: the DPO may put the step back, not send the notice again.
     assert announcement_allowed_actions(announcement, STAFF) == {"retry"}
     with pytest.raises(InvalidTransition):

@@ -118,3 +118,14 @@ def test_announcement_answers_list_what_the_announcement_page_offers(inventory, 
     assert sent.status_code == 200 and sent.json()["allowed_actions"] == []
     announcement = NoticeAnnouncement.objects.get(pk=listed["id"])
     assert _as_page_offers(announcement_allowed_actions, announcement, dpo) == []
+
+
+def test_the_schema_says_when_an_announcement_offers_each_action(client):
+    """`retry` is offered on an announcement already sent (`ask_failed`): the text may not say the list
+    is empty once sent."""
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    field = schema["components"]["schemas"]["AnnouncementOutput"]["properties"]["allowed_actions"]
+    text = field["description"]
+    assert "once sent" not in text
+    assert "send (only before the announcement is sent" in text
+    assert "retry (only while parked" in text and "ask_failed" in text

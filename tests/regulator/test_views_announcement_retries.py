@@ -17,7 +17,9 @@ from tests.consents.factories import publish_notice
 from tests.regulator.factories import DPO, customers_with, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
-CARD = "Notice announcements failing to go out"
+CARD = "Notice announcements failing"
+NOT_TOLD = "is not sent: its customers are not being told of the new version."
+NOT_ASKED = "was sent, but its customers are not being asked for fresh consent."
 
 
 def _notifier_down(chunk, **kwargs):
@@ -61,6 +63,7 @@ def test_the_dpo_sees_the_parked_announcement_and_puts_it_back(client, dpo, park
     html = client.get(listing).content.decode()
     assert 'data-testid="announcements-attention"' in html
     assert "1 announcement needs your attention." in html
+    assert NOT_TOLD in html and NOT_ASKED not in html
     assert "Not sent: needs attention" in html
     assert "Failed 5 times in a row" in html
     assert parked.last_error in html and parked.last_error.startswith("ConnectionError at ")
@@ -84,6 +87,28 @@ def test_the_dpo_sees_the_parked_announcement_and_puts_it_back(client, dpo, park
     again = client.post(retry, follow=True)
     (refused,) = [m for m in again.context["messages"] if m.level_tag == "error"]
     assert str(refused) == "Only an announcement that needs attention can be retried."
+
+
+def test_a_parked_fresh_consent_step_is_worded_as_customers_told_but_not_asked(client, dpo, monkeypatch):
+    """The customers of an `ask_failed` announcement were told; only the request for fresh consent is
+    missing, and the warning says so."""
+    make_inventory()
+    purposes = make_catalogue(now=timezone.now())
+    customers_with(purposes["marketing"], 2)
+    effective_at = timezone.now() + timedelta(days=40)
+    notice = publish_notice("marketing", "v2", effective_at=effective_at, material=True, actor=DPO)
+    assert announcements_run_due(now=notice.announcement.send_at)["sent"] == 1
+    monkeypatch.setattr(announcement_services, "notify_many", _notifier_down)
+    for hour in range(ATTEMPTS_BEFORE_PARKING):
+        announcements_run_due(now=effective_at + timedelta(hours=hour))
+    notice.announcement.refresh_from_db()
+    assert notice.announcement.status == "ask_failed"
+    client.force_login(dpo)
+    assert (_card(client)["value"], _card(client)["tone"]) == (1, "danger")
+    html = client.get(reverse("regulator:announcement_list")).content.decode()
+    assert "1 announcement needs your attention." in html
+    assert NOT_ASKED in html and NOT_TOLD not in html
+    assert "not being told" not in html
 
 
 def test_a_failure_still_retried_is_shown_and_counted_as_a_warning(client, dpo, monkeypatch):
