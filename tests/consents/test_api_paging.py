@@ -55,3 +55,33 @@ def test_a_recipients_duty_list_pages_return_each_duty_exactly_once(as_user, cli
 
     assert len(seen) == 72
     assert len(set(seen)) == 72, "a duty was repeated across pages (and another never shown)"
+
+
+@pytest.mark.django_db
+def test_a_partner_paging_its_open_duties_while_acknowledging_them_sees_every_one(as_user, client_user):
+    """The partner's loop: read a page of open "stop processing" duties, acknowledge each, read the next
+    page (following `next`). Every open duty must come up in that one pass. By offset, each page's
+    acknowledgements move the rows after it forward past the next offset; by cursor none is skipped."""
+    partner = make_recipient("Partner Cards", client=client_user, url="https://partner.example/hook")
+    purpose = make_purpose("co-branded", category="sharing", recipients=[partner])
+    for _ in range(25):
+        consent = grant(make_subject(), purpose)
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+
+    api = as_user(client_user)
+    handled: list[str] = []
+    url, params = "/api/v1/withdrawal-duties/", {"status": "open", "limit": 10, "cursor": ""}
+    while url:
+        answer = api.get(url, params)
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        assert body["previous"] is None
+        for duty in body["results"]:
+            acknowledged = api.post(f"/api/v1/withdrawal-duties/{duty['id']}/acknowledge/",
+                                    {"note": "stopped"}, format="json")
+            assert acknowledged.status_code == 200, acknowledged.content
+            handled.append(duty["id"])
+        url, params = body["next"], None
+
+    assert len(handled) == 25, f"{25 - len(handled)} open duties were never returned by any page"
+    assert len(set(handled)) == 25
