@@ -26,16 +26,20 @@ def _sent() -> list[dict]:
     return [json.loads(m.payload) for m in messages]
 
 
+def _submitted_by_a_client_with_a_webhook(api, client_user, subject) -> str:
+    make_webhook(client_user, events=[TOPIC])
+    created = api(client_user).post(
+        "/api/v1/requests/", {"subject": subject.external_ref, "type": "access"}, format="json"
+    )
+    assert created.status_code == 201
+    return created.json()["id"]
+
+
 @pytest.mark.django_db
 def test_status_notices_of_one_request_can_be_put_back_in_order(
     as_user, client_user, privacy_officer, subject
 ):
-    make_webhook(client_user, events=[TOPIC])
-    created = as_user(client_user).post(
-        "/api/v1/requests/", {"subject": subject.external_ref, "type": "access"}, format="json"
-    )
-    assert created.status_code == 201
-    request_id = created.json()["id"]
+    request_id = _submitted_by_a_client_with_a_webhook(as_user, client_user, subject)
     # Verifying a request still "received" moves it twice in one go: received -> verifying_identity
     # -> in_progress, and the client is told of each move.
     verified = as_user(privacy_officer).post(
@@ -59,10 +63,7 @@ def test_status_notices_of_one_request_can_be_put_back_in_order(
 def test_the_sequence_is_the_moves_place_in_the_requests_history(
     as_user, client_user, privacy_officer, subject
 ):
-    make_webhook(client_user, events=[TOPIC])
-    request_id = as_user(client_user).post(
-        "/api/v1/requests/", {"subject": subject.external_ref, "type": "access"}, format="json"
-    ).json()["id"]
+    request_id = _submitted_by_a_client_with_a_webhook(as_user, client_user, subject)
     staff = as_user(privacy_officer)
     assert staff.post(f"/api/v1/requests/{request_id}/acknowledge/").status_code == 200
     staff.post(f"/api/v1/requests/{request_id}/verify-identity/", by_document(subject), format="json")
