@@ -70,12 +70,16 @@ def is_total(queryset: QuerySet) -> bool:
 
 def totally_ordered(queryset: QuerySet) -> QuerySet:
     """The queryset, its order completed by the primary key (in the direction of the last key) when it
-    does not already end with a unique key."""
-    if is_total(queryset):
-        return queryset
+    does not already end with a unique key (also after an expression `order_keys` refuses: the order is
+    then total, though no cursor can resume it)."""
     given = order_of(queryset)
-    descending = bool(given) and order_keys(queryset)[-1].descending
-    return queryset.order_by(*given, "-pk" if descending else "pk")
+    try:
+        keys = order_keys(queryset)
+    except UnsupportedOrder:
+        return queryset.order_by(*given, "pk")
+    if keys and keys[-1].unique:
+        return queryset
+    return queryset.order_by(*given, "-pk" if keys and keys[-1].descending else "pk")
 
 
 def row_position(row: Any, keys: list[OrderKey]) -> list:

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.api.ordering import OrderKey, after, order_keys, read_position, row_position, totally_ordered
+from core.api.ordering import (
+    OrderKey,
+    UnsupportedOrder,
+    after,
+    order_keys,
+    read_position,
+    row_position,
+    totally_ordered,
+)
 from core.errors import InvalidInput
 
 CURSOR_SALT = "core.api.pagination.cursor"
@@ -45,7 +53,12 @@ class DefaultPagination(LimitOffsetPagination):
             )
         self.request = request
         self.limit = self.get_limit(request)
-        self.keys = order_keys(queryset)
+        try:
+            self.keys = order_keys(queryset)
+        except UnsupportedOrder:
+            # Every list today can (tests/core/test_api_list_order.py); a 400, not a 500, if one cannot.
+            raise InvalidInput(_("This list cannot be paged by cursor; page it by offset."),
+                               field=self.cursor_query_param) from None
         self.count = self.get_count(queryset)
         position = self.read_cursor(request.query_params[self.cursor_query_param])
         if position is not None:
