@@ -3,12 +3,12 @@
 An offset counts rows: when rows ahead of it leave the list while a client pages (a partner working
 through `?status=open` duties acknowledges each one it read), the next offset skips as many rows it
 never saw. A cursor names the last row read instead, by the values of the list's sort keys, and the
-next page is the rows after it in the list's order (`core.api.ordering.after`): rows that left the
+next page is the rows after it in the list's order (`core.ordering.rows_after`): rows that left the
 list or changed behind it move nothing, and a row added behind it is not read (it is in a later poll).
 
 `?cursor=` (empty) asks for the first page by cursor; each answer's `next` then carries the cursor of
 its last row (and the same `limit`), and is null on the last page. Paging by cursor goes forward only
-(`previous` is null). Every list is totally ordered first (`core.api.ordering.totally_ordered`), so
+(`previous` is null). Every list is totally ordered first (`core.ordering.totally_ordered`), so
 neither way repeats a row or leaves one out.
 """
 from __future__ import annotations
@@ -18,16 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.api.ordering import (
+from core.errors import InvalidInput
+from core.ordering import (
     OrderKey,
     UnsupportedOrder,
-    after,
     order_keys,
     read_position,
     row_position,
+    rows_after,
     totally_ordered,
 )
-from core.errors import InvalidInput
 
 CURSOR_SALT = "core.api.pagination.cursor"
 CURSOR_DESCRIPTION = (
@@ -61,9 +61,7 @@ class DefaultPagination(LimitOffsetPagination):
                                field=self.cursor_query_param) from None
         self.count = self.get_count(queryset)
         position = self.read_cursor(request.query_params[self.cursor_query_param])
-        if position is not None:
-            queryset = queryset.filter(after(self.keys, position))
-        rows = list(queryset[: self.limit + 1])
+        rows = list(rows_after(queryset, self.keys, position)[: self.limit + 1])
         self.last = rows[self.limit - 1] if len(rows) > self.limit else None
         return rows[: self.limit]
 

@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from consents.models import Purpose
-from core.api.ordering import order_of, totally_ordered
 from core.api.pagination import DefaultPagination
 from core.errors import InvalidInput
+from core.ordering import order_of, totally_ordered
 from dsr import services as dsr_services
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import MONDAY, STAFF, make_request

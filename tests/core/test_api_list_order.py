@@ -2,7 +2,7 @@
 
 An integrating system pages a list by `offset` or by `cursor` (core/api/pagination.py); either way the
 database must put the rows in one order only, which it does only when the last sort key is unique
-(core/api/ordering.py). PostgreSQL returns rows that tie on every key in an order that changes with the
+(core/ordering.py). PostgreSQL returns rows that tie on every key in an order that changes with the
 page's LIMIT and OFFSET. Each list endpoint is called here and the queryset its selector handed to the
 paginator is checked: ordered by keys a cursor can resume after, the last one unique.
 """
@@ -14,8 +14,8 @@ import pytest
 from django.urls import URLResolver, get_resolver
 from rest_framework.mixins import ListModelMixin
 
-from core.api.ordering import is_total, order_keys, order_of
 from core.api.pagination import DefaultPagination
+from core.ordering import is_total, order_keys, order_of
 from tests.authorisations.factories import authorise
 from tests.factories import UserFactory
 

@@ -100,6 +100,11 @@ def read_position(values: Any, keys: list[OrderKey]) -> list:
         raise ValueError("a cursor's value is not of its key's type") from exc
 
 
+def rows_after(queryset: QuerySet, keys: list[OrderKey], position: list | None) -> QuerySet:
+    """The rows of `queryset` after the row at `position` (all of them for None): a cursor's page."""
+    return queryset if position is None else queryset.filter(after(keys, position))
+
+
 def after(keys: list[OrderKey], position: list) -> Q:
     """The rows that come after the row at `position` in the order of `keys` (a total order): equal on
     the first keys and beyond on the next one, for each key in turn."""
