@@ -38,7 +38,7 @@ S = AuthorisationStatus
 
 
 def third_party_list() -> QuerySet[ThirdParty]:
-    return ThirdParty.objects.select_related("application").order_by("legal_name")
+    return ThirdParty.objects.select_related("application").order_by("legal_name", "pk")
 
 
 def third_party_by_client_id(client_id: str) -> ThirdParty | None:
@@ -47,7 +47,8 @@ def third_party_by_client_id(client_id: str) -> ThirdParty | None:
 
 def authorisation_list(*, subject=None) -> QuerySet[Authorisation]:
     """Authorisations, newest first; only one customer's when `subject` is given."""
-    authorisations = Authorisation.objects.select_related("third_party", "subject").order_by("-starts_at")
+    authorisations = Authorisation.objects.select_related("third_party", "subject")
+    authorisations = authorisations.order_by("-starts_at", "-pk")
     return authorisations if subject is None else authorisations.filter(subject=subject)
 
 
@@ -71,7 +72,7 @@ def authorisation_recent_accesses(authorisation: Authorisation, *, limit: int = 
 
 
 def authorisation_accesses(authorisation: Authorisation) -> QuerySet[AccessRecord]:
-    return authorisation.accesses.order_by("-accessed_at")
+    return authorisation.accesses.order_by("-accessed_at", "-pk")
 
 
 def authorisation_receipt(authorisation: Authorisation) -> str:

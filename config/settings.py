@@ -448,7 +448,12 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quyền Dữ Liệu API",
     "DESCRIPTION": (
-        "Consents and data-subject requests for Vietnamese banks (Law 91/2025/QH15, Decree 356/2025)."
+        "Consents and data-subject requests for Vietnamese banks (Law 91/2025/QH15, Decree 356/2025).\n\n"
+        "**Lists** come in one fixed, total order (the last sort key is unique), so no row is repeated "
+        "or left out between pages. Page by `limit` and `offset`, or by cursor: `cursor=` (empty) for the "
+        "first page, then follow each answer's `next`. Use the cursor when you act on the rows while "
+        "paging (acknowledging open duties): an offset then skips the rows that moved up, a cursor "
+        "resumes after the last row you read. Cursor paging goes forward only (`previous` is null)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

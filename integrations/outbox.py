@@ -280,7 +280,7 @@ def outbox_parked(*, limit: int = 200) -> list[OutboxMessage]:
     return list(
         OutboxMessage.objects.filter(status=OutboxMessage.Status.PARKED)
         .select_related("endpoint")
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

@@ -95,4 +95,4 @@ def integration_clients() -> QuerySet:
 
 def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:
     """The endpoint's notices, newest first: the delivery log (attempts, status, next try, error)."""
-    return list(OutboxMessage.objects.filter(endpoint=endpoint).order_by("-created_at")[:limit])
+    return list(OutboxMessage.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")[:limit])

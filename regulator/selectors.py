@@ -44,7 +44,7 @@ def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
 
 def breach_list() -> QuerySet[Breach]:
     """Breaches, the latest detected first, with what their pages and documents show."""
-    return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at")
+    return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at", "-pk")
 
 
 def breach_by_id(pk) -> Breach | None:
@@ -157,7 +157,7 @@ def breach_affected_count(breach: Breach) -> int:
 
 def dossier_list() -> QuerySet[Dossier]:
     """Dossiers, the first due first, with their purpose and recipient."""
-    return Dossier.objects.select_related("purpose", "recipient").order_by("due_at")
+    return Dossier.objects.select_related("purpose", "recipient").order_by("due_at", "pk")
 
 
 def dossier_by_id(pk) -> Dossier | None:
@@ -235,4 +235,4 @@ def notice_affected_count(notice: NoticeVersion) -> int:
 
 
 def announcement_list() -> QuerySet[NoticeAnnouncement]:
-    return NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at")
+    return NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at", "-pk")

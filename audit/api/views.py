@@ -1,17 +1,31 @@
 """`/api/v1/audit/` (entries, filtered) and `/api/v1/audit/verify/` (the chain check). Auditor and DPO."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
 from audit.api.serializers import AuditEntrySerializer, ChainVerificationSerializer
 from audit.selectors import audit_chain_verify, audit_entries
+from core.errors import InvalidInput
 from core.moments import parse_moment
 from core.references import subject_id_for_reference
 from core.replica import replica_reads
+
+# An entry's number: what a BIGINT holds, without a sign.
+_SEQUENCE = re.compile(r"[0-9]{1,18}")
+
+
+def _sequence_param(value: str | None, *, field: str) -> int | None:
+    if not value:
+        return None
+    if not _SEQUENCE.fullmatch(value):
+        raise InvalidInput(_("Give the number (sequence) of an audit entry, 0 or more."), field=field)
+    return int(value)
 
 
 class AuditEntryListView(generics.ListAPIView):
@@ -25,13 +39,28 @@ class AuditEntryListView(generics.ListAPIView):
             subject_id=subject_id_for_reference(params.get("subject")),
             action=params.get("action") or None,
             since=parse_moment(params.get("since"), field="since"),
+            after_sequence=_sequence_param(params.get("after_sequence"), field="after_sequence"),
         )
 
-    @extend_schema(parameters=[
-        OpenApiParameter("subject", str, description="Customer number (CIF) or subject id."),
-        OpenApiParameter("action", str, description="Exact action name, or a prefix ending in '.'."),
-        OpenApiParameter("since", str, description="Date or ISO 8601 date-time."),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("subject", str, description="Customer number (CIF) or subject id."),
+            OpenApiParameter("action", str, description="Exact action name, or a prefix ending in '.'."),
+            OpenApiParameter(
+                "since", str,
+                description="Date or ISO 8601 date-time: entries recorded at or after it. `recorded_at` is "
+                "the time of the change, which can commit later than entries recorded after it (an import "
+                "keeps its start time): to copy the trail by polling, use `after_sequence`, not `since`.",
+            ),
+            OpenApiParameter(
+                "after_sequence", int,
+                description="Entries numbered after this one, the oldest first: poll with the highest "
+                "`sequence` you have stored (0 at the start) and store the highest of each page. Numbers "
+                "commit in order with no gap, so an entry committed after a poll is never missed.",
+            ),
+        ],
+        description="Audit entries, the newest first (the oldest first with `after_sequence`).",
+    )
     def get(self, request, *args, **kwargs):
         with replica_reads():
             return super().get(request, *args, **kwargs)

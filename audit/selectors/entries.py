@@ -13,8 +13,18 @@ from audit.selectors.chain import audit_chain_start
 
 
 def audit_entries(
-    *, subject_id=None, action: str | None = None, since: datetime | None = None
+    *,
+    subject_id=None,
+    action: str | None = None,
+    since: datetime | None = None,
+    after_sequence: int | None = None,
 ) -> QuerySet[AuditEntry]:
+    """Entries, the newest first; narrowed to a customer, an action (or a prefix ending in "."), those
+    recorded since a moment. With `after_sequence`, the entries numbered after it, the oldest first: the
+    feed a poller reads without losing an entry. `recorded_at` is the time of the change, which its
+    writer may commit long after (an import slice keeps its start time), so an entry can commit with a
+    time before the newest a poll saw; numbers are taken under the chain head's lock, held to the
+    commit, so they commit in order, with no gap, and a later commit always has a higher number."""
     entries = AuditEntry.objects.all()
     if subject_id is not None:
         entries = entries.filter(subject_id=subject_id)
@@ -26,6 +36,8 @@ def audit_entries(
         )
     if since is not None:
         entries = entries.filter(recorded_at__gte=since)
+    if after_sequence is not None:
+        return entries.filter(sequence__gt=after_sequence).order_by("sequence")
     return entries.order_by("-sequence")
 
 

@@ -27,7 +27,7 @@ from subjects.selectors import guardianships_ended, wards_verified
 def consent_list(*, subject=None) -> QuerySet[Consent]:
     """Consents, the latest granted first; only one customer's when `subject` is given."""
     consents = Consent.objects.select_related("subject", "purpose", "notice", "guardian")
-    consents = consents.order_by("-granted_at")
+    consents = consents.order_by("-granted_at", "-pk")
     return consents if subject is None else consents.filter(subject=subject)
 
 
@@ -136,7 +136,7 @@ def restrictions_in_force_of(subjects) -> QuerySet[ProcessingRestriction]:
 
 def consent_imports() -> QuerySet[ConsentImport]:
     """CSV imports of consents, the latest first, with their background jobs."""
-    return ConsentImport.objects.select_related("job").order_by("-started_at")
+    return ConsentImport.objects.select_related("job").order_by("-started_at", "-pk")
 
 
 def consent_import_by_job(job_id) -> ConsentImport | None:

@@ -28,7 +28,7 @@ def withdrawal_duties(
             default=Value(False),
             output_field=BooleanField(),
         )
-    ).order_by(*(["-acknowledged_at", "due_at"] if latest_acknowledged_first else ["due_at"]))
+    ).order_by(*(["-acknowledged_at", "due_at", "pk"] if latest_acknowledged_first else ["due_at", "pk"]))
     return duties if client is None else duties.filter(recipient__client=client)
 
 

@@ -3,15 +3,29 @@ in the contract's shape, `{"detail": "..."}` or `{"field": ["message"]}`. A data
 cannot be reached (restart, failover) answers 503 with a `Retry-After` (`core.outage`), never a 500.
 
 DRF nests the errors of a list's items and a dict's keys (`{"purposes": {1: [...]}}`); each field
-keeps one flat list of messages instead, each saying where it is: "Item 2: ...", "phone: ..."."""
+keeps one flat list of messages instead, each saying where it is: "Item 2: ...", "phone: ...".
+
+DRF's own refusals of a request it cannot take (no credentials, a body that is not JSON, a body type or
+an answer format the endpoint does not take, a method it does not have, too many calls) carry English
+text DRF does not translate; they are said in the project's words, in the caller's language like every
+other answer (`protocol_refusal`), their status, code and headers unchanged."""
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import (
+    MethodNotAllowed,
+    NotAcceptable,
+    NotAuthenticated,
+    ParseError,
+    Throttled,
+    UnsupportedMediaType,
+    ValidationError,
+)
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -45,12 +59,52 @@ def api_exception_handler(exc, context):
             payload = {"detail": " ".join(exc.messages)}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
+    refusal = protocol_refusal(exc, context.get("request"), context.get("view"))
+    if response is not None and refusal is not None:
+        response.data = {"detail": refusal}
     if response is not None and isinstance(exc, ValidationError):
         if isinstance(response.data, list):
             response.data = {"detail": " ".join(str(m) for m in response.data)}
         elif isinstance(response.data, dict):
             response.data = {field: field_messages(errors) for field, errors in response.data.items()}
     return response
+
+
+def protocol_refusal(exc: Exception, request, view) -> str | None:
+    """The project's words for one of DRF's own refusals, None for any other exception."""
+    if isinstance(exc, NotAuthenticated):
+        return _("Send your API token (Authorization: Token <key>) or sign in.")
+    if type(exc) is ParseError:  # the project's parsers raise `BodyRefused`, a subclass, in its words
+        if "json" in (getattr(request, "content_type", "") or ""):
+            return _("The request body is not valid JSON.")
+        return _("The request body could not be read.")
+    if isinstance(exc, UnsupportedMediaType):
+        return _("This endpoint does not take a body of type “%(given)s”; send %(accepted)s.") % {
+            "given": getattr(request, "content_type", ""),
+            "accepted": _media_types(getattr(view, "parser_classes", ())),
+        }
+    if isinstance(exc, NotAcceptable):
+        return _("This endpoint cannot answer in a format the Accept header allows; ask for %(formats)s.") % {
+            "formats": _media_types(getattr(view, "renderer_classes", ())),
+        }
+    if isinstance(exc, MethodNotAllowed):
+        return _("This endpoint does not take %(method)s; it takes %(allowed)s.") % {
+            "method": getattr(request, "method", ""),
+            "allowed": ", ".join(getattr(view, "allowed_methods", ())),
+        }
+    if isinstance(exc, Throttled):
+        if exc.wait is None:
+            return _("Too many calls: this caller is throttled for now. Try again later.")
+        return ngettext(
+            "Too many calls: this caller is throttled for now. Try again in %(seconds)s second.",
+            "Too many calls: this caller is throttled for now. Try again in %(seconds)s seconds.",
+            exc.wait,
+        ) % {"seconds": exc.wait}
+    return None
+
+
+def _media_types(classes) -> str:
+    return ", ".join(dict.fromkeys(c.media_type for c in classes))
 
 
 def field_messages(errors: Any, place: tuple[str, ...] = ()) -> list[str]:

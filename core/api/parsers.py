@@ -6,6 +6,11 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 
+class BodyRefused(ParseError):
+    """A body the project's parser refuses, in the project's words: the exception handler
+    (`core.api.exceptions`) gives DRF's own `ParseError`, which is English only, words of its own."""
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's parser catches ValueError only; `json` raises RecursionError on ~1,000 nested arrays,
     which any caller (a customer included) could otherwise turn into a 500."""
@@ -14,4 +19,4 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(_("The JSON body is nested too deeply.")) from None
+            raise BodyRefused(_("The JSON body is nested too deeply.")) from None

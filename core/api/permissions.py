@@ -10,6 +10,10 @@ fit a customer acting on their own (cancelling their own request is a `requests:
 
 Scopes are asked of whatever authenticated the request through its `allows(scope)`: an API token
 does, a browser session has none and keeps its role's reach.
+
+A method the view does not have at all (PUT on a consent) is let through to DRF, which answers 405 with
+the `Allow` header, to every signed-in role alike: a 403 would tell a client its role is short of a
+right no role has.
 """
 from __future__ import annotations
 
@@ -41,6 +45,9 @@ class RolePermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        if not has_handler(view, request.method):
+            # No role may do what the endpoint does not do: the view answers 405 with its Allow header.
+            return True
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
         if user_role(user) == Role.CUSTOMER:
             if method not in getattr(view, "customer_methods", ()):
@@ -64,6 +71,12 @@ class RolePermission(BasePermission):
             else _("This endpoint takes only a token with the whole role (“*”).")
         )
         return False
+
+
+def has_handler(view, method: str) -> bool:
+    """Whether the view answers `method` at all (as DRF's dispatch decides it)."""
+    name = method.lower()
+    return name in view.http_method_names and hasattr(view, name)
 
 
 def token_allows(request, scope: str | None) -> bool:

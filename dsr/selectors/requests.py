@@ -64,7 +64,7 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     (a court decision, another guardian named, the ward's 16th birthday) no longer reads them; the
     child and staff still do. Never anyone else's."""
     acting_for = Q(guardian=subject, subject__in=wards_verified(subject))
-    return request_list().filter(Q(subject=subject) | acting_for).order_by("-received_at")
+    return request_list().filter(Q(subject=subject) | acting_for).order_by("-received_at", "-pk")
 
 
 def requests_of_customer(
@@ -179,7 +179,7 @@ def requests_by_reference(text: str) -> QuerySet[DataSubjectRequest]:
         except ValueError:
             return DataSubjectRequest.objects.none()
         found = found.filter(received_at__gte=day, received_at__lt=day + timedelta(days=1))
-    return found.order_by("-received_at")
+    return found.order_by("-received_at", "-pk")
 
 
 def visible_requests(user) -> QuerySet[DataSubjectRequest]:

@@ -16,7 +16,7 @@ def tasks_open() -> QuerySet[FulfilmentTask]:
     return (
         FulfilmentTask.objects.filter(status=TaskStatus.OPEN)
         .select_related("system", "request__subject")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
 
 
@@ -27,7 +27,7 @@ def tasks_for_client(user) -> QuerySet[FulfilmentTask]:
         FulfilmentTask.objects.filter(system__integration_client=user, status=TaskStatus.OPEN)
         .filter(Q(request__status="in_progress") | Q(hold__isnull=False))
         .select_related("system", "request", "request__subject")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
 
 

@@ -180,7 +180,6 @@ def request_verify_identity(
     A request still waiting for acknowledgement is acknowledged first, so the history shows both
     moves. `durable=False` joins the caller's transaction.
     """
-    now = now or timezone.now()
     if method not in IdentityMethod.values:
         raise InvalidInput(_("Choose how the identity was verified."), field="method")
     if method == IdentityMethod.SELF_SERVICE and not actor.is_customer:
@@ -197,6 +196,7 @@ def request_verify_identity(
     wrong_code = None
     with transaction.atomic(durable=durable):
         request = lock_request(request_id)
+        now = now or timezone.now()  # after the lock, as in `request_transition`
         _verifiable(request, now=now)
         masked, kind = "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:

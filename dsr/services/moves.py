@@ -347,15 +347,27 @@ def status_change_record(
     )
 
 
+def status_change_sequence(change: RequestStatusChange) -> int:
+    """The change's place in its request's history, 1 for the receipt. A receiver orders a request's
+    notices by it: two moves of one transaction (verifying identity on a request still received) share
+    their `at`, and each notice is delivered, and retried, on its own. Moves are written under the
+    request's row lock (`lock_request`), so the ids of one request's history rows grow in the order of
+    its moves."""
+    return RequestStatusChange.objects.filter(request_id=change.request_id, pk__lte=change.pk).count()
+
+
 def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusChange) -> None:
     """Tell the integration client that submitted the request (e.g. the mobile app) of each move, by a
     webhook queued in this transaction and delivered once it commits."""
     if request.created_by_id is None or request.channel != Channel.API:
         return
-    endpoints = WebhookEndpoint.objects.filter(client_id=request.created_by_id, active=True)
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(client_id=request.created_by_id, active=True)
+        if endpoint.wants(STATUS_TOPIC)
+    ]
+    sequence = status_change_sequence(change) if endpoints else None
     for endpoint in endpoints:
-        if not endpoint.wants(STATUS_TOPIC):
-            continue
         outbox_enqueue_webhook(
             endpoint=endpoint,
             topic=STATUS_TOPIC,
@@ -366,6 +378,7 @@ def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusC
                 "to": change.new_status,
                 "reason": change.reason,
                 "at": change.at.isoformat(),
+                "sequence": sequence,
                 "due_at": request.due_at.isoformat(),
             },
             dedupe_key=f"dsr.status:{change.pk}:endpoint:{endpoint.pk}",

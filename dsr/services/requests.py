@@ -58,9 +58,11 @@ def request_transition(
 ) -> DataSubjectRequest:
     """Move a request to status `to` if the transition table allows it (409 otherwise). Closing a
     request after its binding deadline needs the reason for the delay (given now or recorded before)."""
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
+        # The clock is read once the lock is held: a move that waited for another one of the same request
+        # is stamped after it, so the history's and the webhooks' `at` follow the order of the moves.
+        now = now or timezone.now()
         if to in ANSWERS:
             # Completion carries the fulfilment of the request's type; it has its own entry point.
             complete_in_transaction(
@@ -91,7 +93,6 @@ def request_customer_reply(
     check, or the work itself), as when staff resume it, so the paused clock runs again the same way.
     Staff working requests are told by e-mail. `subject` is the customer (or the guardian still acting
     for the child)."""
-    now = now or timezone.now()
     text = required_text(text, field="text", message=_("Write your answer to the bank's question."))
     if len(text) > MAX_REPLY_LENGTH:
         raise InvalidInput(
@@ -99,6 +100,7 @@ def request_customer_reply(
         )
     with transaction.atomic(durable=True):
         request = lock_request(request_id)
+        now = now or timezone.now()  # after the lock, as in `request_transition`
         if not subject_acts_on_request(subject, request):
             raise NotFound(_("No such request."))
         if request.status != S.AWAITING_CUSTOMER:
