@@ -11,9 +11,10 @@ ENSURE_DOTENV = 'source "$SCRIPTS/_env.sh"; ROOT="$DEMO_ROOT"; ensure_dotenv'
 
 
 def _ensure_dotenv(root: Path) -> str:
+    scripts = Path(settings.BASE_DIR) / "scripts"
     subprocess.run(
         ["bash", "-c", ENSURE_DOTENV], check=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "SCRIPTS": str(Path(settings.BASE_DIR) / "scripts"), "DEMO_ROOT": str(root)},
+        env={"PATH": "/usr/bin:/bin", "SCRIPTS": str(scripts), "DEMO_ROOT": str(root)},
     )
     return (root / ".env").read_text()
 
