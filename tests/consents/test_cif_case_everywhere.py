@@ -1,0 +1,86 @@
+"""A customer number (CIF) typed in lower case is the same customer on every path that takes one
+(docs/security.md: "every look-up (the portal's, `subject` in the API, `?external_ref=`) finds the customer
+whichever case was typed"). Recording a consent with "cif0000901" works (subject_for_ref); the consent
+check (now, as it stood, and in bulk), the list filter and the consent import, which take the same
+`subject`, must find the customer too, by the one rule: the customer stored as typed first, else the
+upper-case one (a row left in lower case beside its upper-case twin by subjects 0003 is found as typed)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
+from subjects.models import DataSubject
+from tests.consents.factories import grant, make_purpose
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+
+
+def _grant_lower(api):
+    response = api.post("/api/v1/consents/", {
+        "subject": "cif0000901", "purpose": "marketing", "notice_version": "v1", "channel": "branch",
+        "evidence": "form-2026-901",
+    }, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def _twins():
+    """CIF0000910 and, left in lower case beside it by subjects 0003, cif0000910: two customers."""
+    upper = make_subject(external_ref="CIF0000910")
+    lower = make_subject()
+    DataSubject.objects.filter(pk=lower.pk).update(external_ref="cif0000910")
+    lower.refresh_from_db()
+    return upper, lower
+
+
+def test_the_consent_check_finds_the_customer_a_lower_case_cif_recorded_a_consent_for(as_user, client_user):
+    make_purpose("marketing", category="marketing")
+    make_subject(external_ref="CIF0000901")
+    api = as_user(client_user, scopes=["consents:read", "consents:write"])
+    consent = _grant_lower(api)
+    check = api.get("/api/v1/consent-check/", {"subject": "cif0000901", "purpose": "marketing"})
+    assert check.status_code == 200, check.json()
+    assert (check.json()["allowed"], check.json()["consent"]) == (True, consent["id"])
+
+
+def test_the_check_is_still_one_query_for_a_lower_case_cif(django_assert_num_queries):
+    consent = grant(make_subject(external_ref="CIF0000903"), make_purpose("marketing", category="marketing"))
+    consent_check(subject_ref="CIF0000903", purpose_code="marketing")  # warm the catalogue cache
+    with django_assert_num_queries(1):
+        result = consent_check(subject_ref=" cif0000903 ", purpose_code="marketing")
+    assert (result.allowed, result.consent) == (True, consent.pk)
+
+
+def test_the_check_as_it_stood_finds_the_customer_by_a_lower_case_cif():
+    consent = grant(make_subject(external_ref="CIF0000904"), make_purpose("marketing", category="marketing"))
+    result = consent_check_as_of(subject_ref="cif0000904", purpose_code="marketing", at=timezone.now())
+    assert (result.allowed, result.consent) == (True, consent.pk)
+
+
+def test_the_bulk_check_answers_each_cif_as_it_was_typed():
+    marketing = make_purpose("marketing", category="marketing")
+    grant(make_subject(external_ref="CIF0000905"), marketing)
+    make_subject(external_ref="CIF0000906")
+    answers = consent_check_bulk(
+        purpose_code="marketing", subject_refs=["cif0000905", "CIF0000905", "cif0000906", "cif-none"]
+    )
+    assert list(answers) == ["cif0000905", "CIF0000905", "cif0000906", "cif-none"]
+    assert (answers["cif0000905"].reason, answers["CIF0000905"].reason) == ("granted", "granted")
+    assert answers["cif0000906"].reason == "no_consent"
+    assert answers["cif-none"] is None
+
+
+def test_every_check_finds_the_customer_stored_as_typed_before_the_upper_case_twin():
+    marketing = make_purpose("marketing", category="marketing")
+    upper, lower = _twins()
+    consent = grant(upper, marketing)
+    now = timezone.now()
+    assert consent_check(subject_ref="CIF0000910", purpose_code="marketing").consent == consent.pk
+    assert consent_check(subject_ref="cif0000910", purpose_code="marketing").reason == "no_consent"
+    as_of = consent_check_as_of(subject_ref="cif0000910", purpose_code="marketing", at=now)
+    assert as_of.reason == "no_consent"
+    answers = consent_check_bulk(purpose_code="marketing", subject_refs=["cif0000910", "CIF0000910"])
+    assert (answers["cif0000910"].reason, answers["CIF0000910"].reason) == ("no_consent", "granted")
