@@ -84,3 +84,28 @@ def test_every_check_finds_the_customer_stored_as_typed_before_the_upper_case_tw
     assert as_of.reason == "no_consent"
     answers = consent_check_bulk(purpose_code="marketing", subject_refs=["cif0000910", "CIF0000910"])
     assert (answers["cif0000910"].reason, answers["CIF0000910"].reason) == ("no_consent", "granted")
+
+
+def test_the_consent_list_filter_finds_a_consent_by_the_lower_case_cif_it_was_recorded_with(
+    as_user, client_user
+):
+    make_purpose("marketing", category="marketing")
+    make_subject(external_ref="CIF0000901")
+    api = as_user(client_user, scopes=["consents:read", "consents:write"])
+    consent = _grant_lower(api)
+    listed = api.get("/api/v1/consents/", {"subject": "cif0000901"}).json()
+    assert [c["id"] for c in listed["results"]] == [consent["id"]]
+
+
+def test_the_list_filter_lists_the_customer_stored_as_typed_before_the_upper_case_twin(as_user, client_user):
+    marketing = make_purpose("marketing", category="marketing")
+    upper, lower = _twins()
+    of_upper, of_lower = grant(upper, marketing), grant(lower, marketing)
+    api = as_user(client_user, scopes=["consents:read"])
+    listed = {
+        ref: [c["id"] for c in api.get("/api/v1/consents/", {"subject": ref}).json()["results"]]
+        for ref in ("cif0000910", "CIF0000910", "Cif0000910")
+    }
+    assert listed == {
+        "cif0000910": [str(of_lower.pk)], "CIF0000910": [str(of_upper.pk)], "Cif0000910": [str(of_upper.pk)]
+    }
