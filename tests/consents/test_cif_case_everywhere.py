@@ -7,10 +7,15 @@ upper-case one (a row left in lower case beside its upper-case twin by subjects 
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
+from consents.services import consents_import_csv
+from core.actors import Actor
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_subject
@@ -109,3 +114,16 @@ def test_the_list_filter_lists_the_customer_stored_as_typed_before_the_upper_cas
     assert listed == {
         "cif0000910": [str(of_lower.pk)], "CIF0000910": [str(of_upper.pk)], "Cif0000910": [str(of_upper.pk)]
     }
+
+
+def test_an_import_row_with_a_lower_case_cif_is_imported_for_the_customer():
+    make_purpose("marketing", category="marketing")
+    subject = make_subject(external_ref="CIF0000902")
+    day = (timezone.localdate() - timedelta(days=3)).isoformat()
+    lines = io.StringIO(
+        "subject,purpose,notice_version,channel,evidence,granted_at\n"
+        f"cif0000902,marketing,v1,paper_form,scan-902,{day}\n"
+    ).readlines()
+    run = consents_import_csv(actor=Actor.system("tests"), lines=lines, filename="lower.csv")
+    assert (run.imported, run.refused) == (1, 0), run.errors
+    assert subject.consents.count() == 1
