@@ -114,9 +114,11 @@ def _one_by_cif(queryset: QuerySet[DataSubject], external_ref: str | None) -> Da
     return cif_pick(found, external_ref)
 
 
-def ward_by_ref(guardian: DataSubject, external_ref: str) -> DataSubject | None:
-    """One of the guardian's wards, by customer number (CIF)."""
-    return _one_by_cif(guardian.wards.all(), external_ref)
+def self_or_ward_by_ref(customer: DataSubject, external_ref: str) -> DataSubject | None:
+    """The customer themself or one of their wards, by customer number (CIF) typed in any case: what a
+    customer's own request may name. Chosen among both by the one rule, so a ward left in lower case
+    beside the customer's upper-case twin (subjects 0003) is found as typed."""
+    return _one_by_cif(DataSubject.objects.filter(Q(pk=customer.pk) | Q(guardian=customer)), external_ref)
 
 
 def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
