@@ -32,11 +32,13 @@ def _grant_lower(api):
     return response.json()
 
 
+# The numbers named here (CIFX...) are outside the factory's CIF0000001, CIF0000002...: a customer the
+# factory makes in the same test can never be given one of them.
 def _twins():
-    """CIF0000910 and, left in lower case beside it by subjects 0003, cif0000910: two customers."""
-    upper = make_subject(external_ref="CIF0000910")
+    """CIFX000910 and, left in lower case beside it by subjects 0003, cifx000910: two customers."""
+    upper = make_subject(external_ref="CIFX000910")
     lower = make_subject()
-    DataSubject.objects.filter(pk=lower.pk).update(external_ref="cif0000910")
+    DataSubject.objects.filter(pk=lower.pk).update(external_ref="cifx000910")
     lower.refresh_from_db()
     return upper, lower
 
@@ -52,29 +54,29 @@ def test_the_consent_check_finds_the_customer_a_lower_case_cif_recorded_a_consen
 
 
 def test_the_check_is_still_one_query_for_a_lower_case_cif(django_assert_num_queries):
-    consent = grant(make_subject(external_ref="CIF0000903"), make_purpose("marketing", category="marketing"))
-    consent_check(subject_ref="CIF0000903", purpose_code="marketing")  # warm the catalogue cache
+    consent = grant(make_subject(external_ref="CIFX000903"), make_purpose("marketing", category="marketing"))
+    consent_check(subject_ref="CIFX000903", purpose_code="marketing")  # warm the catalogue cache
     with django_assert_num_queries(1):
-        result = consent_check(subject_ref=" cif0000903 ", purpose_code="marketing")
+        result = consent_check(subject_ref=" cifx000903 ", purpose_code="marketing")
     assert (result.allowed, result.consent) == (True, consent.pk)
 
 
 def test_the_check_as_it_stood_finds_the_customer_by_a_lower_case_cif():
-    consent = grant(make_subject(external_ref="CIF0000904"), make_purpose("marketing", category="marketing"))
-    result = consent_check_as_of(subject_ref="cif0000904", purpose_code="marketing", at=timezone.now())
+    consent = grant(make_subject(external_ref="CIFX000904"), make_purpose("marketing", category="marketing"))
+    result = consent_check_as_of(subject_ref="cifx000904", purpose_code="marketing", at=timezone.now())
     assert (result.allowed, result.consent) == (True, consent.pk)
 
 
 def test_the_bulk_check_answers_each_cif_as_it_was_typed():
     marketing = make_purpose("marketing", category="marketing")
-    grant(make_subject(external_ref="CIF0000905"), marketing)
-    make_subject(external_ref="CIF0000906")
+    grant(make_subject(external_ref="CIFX000905"), marketing)
+    make_subject(external_ref="CIFX000906")
     answers = consent_check_bulk(
-        purpose_code="marketing", subject_refs=["cif0000905", "CIF0000905", "cif0000906", "cif-none"]
+        purpose_code="marketing", subject_refs=["cifx000905", "CIFX000905", "cifx000906", "cif-none"]
     )
-    assert list(answers) == ["cif0000905", "CIF0000905", "cif0000906", "cif-none"]
-    assert (answers["cif0000905"].reason, answers["CIF0000905"].reason) == ("granted", "granted")
-    assert answers["cif0000906"].reason == "no_consent"
+    assert list(answers) == ["cifx000905", "CIFX000905", "cifx000906", "cif-none"]
+    assert (answers["cifx000905"].reason, answers["CIFX000905"].reason) == ("granted", "granted")
+    assert answers["cifx000906"].reason == "no_consent"
     assert answers["cif-none"] is None
 
 
@@ -83,12 +85,12 @@ def test_every_check_finds_the_customer_stored_as_typed_before_the_upper_case_tw
     upper, lower = _twins()
     consent = grant(upper, marketing)
     now = timezone.now()
-    assert consent_check(subject_ref="CIF0000910", purpose_code="marketing").consent == consent.pk
-    assert consent_check(subject_ref="cif0000910", purpose_code="marketing").reason == "no_consent"
-    as_of = consent_check_as_of(subject_ref="cif0000910", purpose_code="marketing", at=now)
+    assert consent_check(subject_ref="CIFX000910", purpose_code="marketing").consent == consent.pk
+    assert consent_check(subject_ref="cifx000910", purpose_code="marketing").reason == "no_consent"
+    as_of = consent_check_as_of(subject_ref="cifx000910", purpose_code="marketing", at=now)
     assert as_of.reason == "no_consent"
-    answers = consent_check_bulk(purpose_code="marketing", subject_refs=["cif0000910", "CIF0000910"])
-    assert (answers["cif0000910"].reason, answers["CIF0000910"].reason) == ("no_consent", "granted")
+    answers = consent_check_bulk(purpose_code="marketing", subject_refs=["cifx000910", "CIFX000910"])
+    assert (answers["cifx000910"].reason, answers["CIFX000910"].reason) == ("no_consent", "granted")
 
 
 def test_the_consent_list_filter_finds_a_consent_by_the_lower_case_cif_it_was_recorded_with(
@@ -109,10 +111,10 @@ def test_the_list_filter_lists_the_customer_stored_as_typed_before_the_upper_cas
     api = as_user(client_user, scopes=["consents:read"])
     listed = {
         ref: [c["id"] for c in api.get("/api/v1/consents/", {"subject": ref}).json()["results"]]
-        for ref in ("cif0000910", "CIF0000910", "Cif0000910")
+        for ref in ("cifx000910", "CIFX000910", "Cifx000910")
     }
     assert listed == {
-        "cif0000910": [str(of_lower.pk)], "CIF0000910": [str(of_upper.pk)], "Cif0000910": [str(of_upper.pk)]
+        "cifx000910": [str(of_lower.pk)], "CIFX000910": [str(of_upper.pk)], "Cifx000910": [str(of_upper.pk)]
     }
 
 
