@@ -8,7 +8,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import WithdrawalDuty
-from core.api.filters import SubjectStatusFilterSet
+from subjects.filters import SubjectStatusFilterSet
 
 
 class DutyFilterSet(SubjectStatusFilterSet):

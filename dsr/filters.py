@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 
-from core.api.filters import FLAG_MESSAGE, FlagFilter, SubjectStatusFilterSet
+from core.api.filters import FLAG_MESSAGE, FlagFilter
 from core.errors import InvalidInput
 from deadlines.models import RequestType
 from dsr.selectors import DUE_SOON, requests_by_deadline, requests_of_customer, staff_member_exists
 from dsr.states import RequestStatus
+from subjects.filters import SubjectStatusFilterSet
 from subjects.selectors import subject_id_for_cif
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Case, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,8 @@ from subjects.children import child_until, guardian_not_acting
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import (
+    cif_candidates,
+    cif_pick,
     cif_spellings,
     compatibility_form,
     normalize_email,
@@ -108,14 +110,15 @@ def visible_subjects(user, *, external_ref: str | None = None) -> QuerySet[DataS
 def _one_by_cif(queryset: QuerySet[DataSubject], external_ref: str | None) -> DataSubject | None:
     """The subject of `queryset` with this customer number, typed in any case: the one stored as typed
     if there is one, else the one in upper case (the core system's)."""
-    ref = (external_ref or "").strip()
-    found = {s.external_ref: s for s in queryset.filter(external_ref__in=cif_spellings(ref))}
-    return found.get(ref) or found.get(ref.upper())
+    found = {s.external_ref: s for s in queryset.filter(external_ref__in=cif_spellings(external_ref))}
+    return cif_pick(found, external_ref)
 
 
-def ward_by_ref(guardian: DataSubject, external_ref: str) -> DataSubject | None:
-    """One of the guardian's wards, by customer number (CIF)."""
-    return _one_by_cif(guardian.wards.all(), external_ref)
+def self_or_ward_by_ref(customer: DataSubject, external_ref: str) -> DataSubject | None:
+    """The customer themself or one of their wards, by customer number (CIF) typed in any case: what a
+    customer's own request may name. Chosen among both by the one rule, so a ward left in lower case
+    beside the customer's upper-case twin (subjects 0003) is found as typed."""
+    return _one_by_cif(DataSubject.objects.filter(Q(pk=customer.pk) | Q(guardian=customer)), external_ref)
 
 
 def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
@@ -174,6 +177,18 @@ def subject_for_ref(external_ref: str | None) -> DataSubject | None:
     """The subject with this customer number (CIF), typed in any case, or None: the one way a CIF is
     looked up (`subject_search` finds the same customer)."""
     return _one_by_cif(DataSubject.objects.all(), external_ref)
+
+
+def subject_id_subquery_for_ref(external_ref: str | None) -> QuerySet[DataSubject]:
+    """The id of the subject `subject_for_ref` finds, as a one-row subquery: a list narrowed to one
+    customer by a typed CIF (`subject_id=Subquery(...)`) in the list's own query, not one more."""
+    exact, _upper = cif_candidates(external_ref)
+    exact_first = Case(When(external_ref=exact, then=Value(0)), default=Value(1))
+    return (
+        DataSubject.objects.filter(external_ref__in=cif_spellings(external_ref))
+        .order_by(exact_first)
+        .values("pk")[:1]
+    )
 
 
 def subject_guardian_by_id(guardian_id) -> DataSubject | None:

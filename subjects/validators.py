@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,6 +24,8 @@ NATIONAL_ID_RE = re.compile(r"^\d{12}$", re.ASCII)
 # Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x) in the 10- and 11-digit national plans.
 PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$", re.ASCII)
 EXTERNAL_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+T = TypeVar("T")
 
 
 def compatibility_form(value: str) -> str:
@@ -80,11 +84,28 @@ def validate_external_ref(value: str) -> str:
     return ref.upper()
 
 
-def cif_spellings(value: str) -> set[str]:
-    """The customer numbers a CIF as typed may be stored under: upper case, and as typed (a row left in
-    lower case where upper-casing it would have taken another customer's number, subjects 0003)."""
+def cif_candidates(value: str) -> tuple[str, str]:
+    """The customer numbers a CIF as typed may be stored under, the one that wins first: as typed (a
+    row left in lower case where upper-casing it would have taken another customer's number, subjects
+    0003), then upper case, as the core system writes it. Every look-up of a typed CIF takes this
+    rule: `cif_spellings` to load, `cif_pick` to choose, or both spellings in this order in SQL."""
     ref = (value or "").strip()
-    return {ref, ref.upper()} if ref else set()
+    return ref, ref.upper()
+
+
+def cif_spellings(value: str) -> set[str]:
+    """The customer numbers a CIF as typed may be stored under (`cif_candidates`), to load them all."""
+    ref, upper = cif_candidates(value)
+    return {ref, upper} if ref else set()
+
+
+def cif_pick(found: Mapping[str, T], value: str) -> T | None:
+    """Of `found` (keyed by stored customer number, loaded with `cif_spellings`), what the CIF as typed
+    names: the one stored exactly as typed if there is one, else the upper-case one."""
+    for spelling in cif_candidates(value):
+        if spelling and spelling in found:
+            return found[spelling]
+    return None
 
 
 def age_on(date_of_birth: date, day: date) -> int:

@@ -34,12 +34,12 @@ from authorisations.api.serializers import (
 from authorisations.models import AccessRecord, Authorisation, ThirdParty
 from authorisations.states import AuthorisationStatus
 from core.actors import actor_for_user
-from core.api.filters import SubjectStatusFilterSet
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
 from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from subjects.filters import SubjectStatusFilterSet
 
 
 class ThirdPartyListCreateView(generics.GenericAPIView):

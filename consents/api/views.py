@@ -30,12 +30,12 @@ from consents.api.serializers import (
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
-from core.api.filters import SubjectStatusFilterSet
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
 from core.moments import parse_moment
 from integrations.api.idempotency import idempotent
+from subjects.filters import SubjectStatusFilterSet
 from subjects.models import DataSubject
 from subjects.selectors import subject_for_ref
 

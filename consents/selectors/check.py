@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,8 @@ from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from subjects.children import CHILD_BELOW_AGE
 from subjects.models import DataSubject
-from subjects.validators import age_on
+from subjects.selectors import subject_id_subquery_for_ref
+from subjects.validators import age_on, cif_candidates, cif_pick, cif_spellings
 
 BULK_CHECK_LIMIT = 10_000
 _BULK_CHUNK = 1_000
@@ -156,9 +157,17 @@ def _decide(
     return result(True, Reason.GRANTED, consent_id)
 
 
-def _check_sql() -> str:
+def _check_sql(*, either_case: bool) -> str:
     subject, state = DataSubject._meta.db_table, ConsentState._meta.db_table
     restriction = ProcessingRestriction._meta.db_table
+    # A CIF typed other than in upper case may name the row stored as typed or the upper-case one, the
+    # one stored as typed first (`cif_candidates`): both spellings on the unique index, still one
+    # query. One typed in upper case, as core banking sends it, has one spelling and skips the sort.
+    match = (
+        "WHERE s.external_ref IN (%s, %s) ORDER BY CASE WHEN s.external_ref = %s THEN 0 ELSE 1 END LIMIT 1"
+        if either_case
+        else "WHERE s.external_ref = %s"
+    )
     # Kinds sort legal_hold < object < restrict, widest reach first (`_restriction_reason`). Table
     # names come from the models and every value is a bound parameter.
     return (
@@ -167,7 +176,7 @@ def _check_sql() -> str:
         f"AND (r.purpose_id IS NULL OR r.purpose_id = %s) ORDER BY r.kind LIMIT 1), "
         f"cs.consent_id, cs.status, cs.notice_id, cs.expires_at "
         f"FROM {subject} s LEFT JOIN {state} cs ON cs.subject_id = s.id AND cs.purpose_id = %s "
-        f"WHERE s.external_ref = %s"
+        f"{match}"
     )
 
 
@@ -187,14 +196,17 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
     """May the bank process this subject's data for this purpose right now, and why (not)?
 
     One round trip: the hot path runs before every marketing send and card authorisation, so it is a
-    single indexed query (subject by CIF, the restriction subquery on its partial index, the state
-    row by its unique key), written as SQL to skip the ORM's per-call compilation and prepared once
-    per connection to skip PostgreSQL's planning (core/db.py).
+    single indexed query (subject by CIF typed in any case, the restriction subquery on its partial
+    index, the state row by its unique key), written as SQL to skip the ORM's per-call compilation
+    and prepared once per connection to skip PostgreSQL's planning (core/db.py).
     """
     now = now or timezone.now()
     purpose = _purpose_or_404(purpose_code)
+    exact, upper = cif_candidates(subject_ref)
+    either_case = exact != upper
+    spellings = [exact, upper, exact] if either_case else [exact]
     with prepared_cursor() as cursor:
-        cursor.execute(_check_sql(), [purpose.id, purpose.id, subject_ref or ""])
+        cursor.execute(_check_sql(either_case=either_case), [purpose.id, purpose.id, *spellings])
         row = cursor.fetchone()
     if row is None:
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
@@ -216,7 +228,9 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     "had I consented when you texted me on 3 February?")."""
     purpose = _purpose_or_404(purpose_code)
     subject = (
-        DataSubject.objects.filter(external_ref=subject_ref or "").values_list("pk", "guardian_id").first()
+        DataSubject.objects.filter(pk=Subquery(subject_id_subquery_for_ref(subject_ref)))
+        .values_list("pk", "guardian_id")
+        .first()
     )
     if subject is None:
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
@@ -310,12 +324,16 @@ def consent_check_bulk(
     answers: dict[str, CheckResult | None] = dict.fromkeys(refs)
     for start in range(0, len(refs), _BULK_CHUNK):
         chunk = refs[start : start + _BULK_CHUNK]
-        subjects = {
-            pk: (ref, guardian_id)
-            for pk, ref, guardian_id in DataSubject.objects.filter(external_ref__in=chunk).values_list(
-                "pk", "external_ref", "guardian_id"
-            )
+        # Each CIF as typed names one customer by the one rule (`cif_pick`); two typings of the same
+        # customer ("cif1", "CIF1") each get its answer.
+        stored = {
+            ref: (pk, guardian_id)
+            for pk, ref, guardian_id in DataSubject.objects.filter(
+                external_ref__in=set().union(*map(cif_spellings, chunk))
+            ).values_list("pk", "external_ref", "guardian_id")
         }
+        named = {ref: cif_pick(stored, ref) for ref in chunk}
+        subjects = dict(found for found in named.values() if found is not None)
         restrictions: dict = {}
         for subject_id, kind in (
             ProcessingRestriction.objects.filter(subject_id__in=subjects, lifted_at__isnull=True)
@@ -329,8 +347,8 @@ def consent_check_bulk(
                 subject_id__in=subjects, purpose_id=purpose.id
             ).values_list("subject_id", "consent_id", "status", "notice_id", "expires_at")
         }
-        for subject_id, (ref, guardian_id) in subjects.items():
-            answers[ref] = _decide(
+        decided = {
+            subject_id: _decide(
                 purpose,
                 restriction=restrictions.get(subject_id),
                 ward=guardian_id is not None,
@@ -338,4 +356,7 @@ def consent_check_bulk(
                 state=states.get(subject_id),
                 now=now,
             )
+            for subject_id, guardian_id in subjects.items()
+        }
+        answers.update((ref, decided[found[0]]) for ref, found in named.items() if found is not None)
     return answers

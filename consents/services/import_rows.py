@@ -34,6 +34,7 @@ from core.errors import Conflict, DomainError, InvalidInput
 from integrations.jobs import job_checkpoint
 from integrations.models import BackgroundJob
 from subjects.models import DataSubject
+from subjects.validators import cif_pick, cif_spellings
 
 MAX_ERRORS_KEPT = 1000
 
@@ -176,19 +177,23 @@ def _import_batch(
         # recorded as it starts is waited for and judged against. In id order, so batches cannot deadlock,
         # and before the batch's first audit entry locks the chain's head, as everywhere else.
         # Only what the rules need is loaded, so only the date of birth is decrypted.
-        subjects = {
+        stored = {
             s.external_ref: s
             for s in DataSubject.objects.select_for_update(no_key=True)
-            .filter(external_ref__in=refs - {""})
+            .filter(external_ref__in=set().union(*map(cif_spellings, refs)))
             .order_by("pk")
             .only("id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at")
         }
+        # Keyed by the CIF as the file writes it, which names its customer by the one rule (`cif_pick`):
+        # "cif0000902" is CIF0000902, as on every other path.
+        subjects = {ref: subject for ref in refs if (subject := cif_pick(stored, ref)) is not None}
+        subject_ids = list({s.pk for s in subjects.values()})
         live = set(
-            Consent.objects.filter(
-                subject__in=[s.pk for s in subjects.values()], status=ConsentStatus.GRANTED
-            ).values_list("subject_id", "purpose_id")
+            Consent.objects.filter(subject__in=subject_ids, status=ConsentStatus.GRANTED).values_list(
+                "subject_id", "purpose_id"
+            )
         )
-        last_answers = _last_answers([s.pk for s in subjects.values()])
+        last_answers = _last_answers(subject_ids)
         consents: list[Consent] = []
         seen_keys: set[str] = set()
         refusals = 0

@@ -2,9 +2,9 @@
 
 `ListFilterSet.apply` answers a bad value with `InvalidInput` naming the parameter, so a list
 refuses it with the API's ordinary 400 (the contract's error shape), not DRF's form errors.
-`SubjectStatusFilterSet` is the shape the consent, request and authorisation lists share: the
-customer number (CIF) and a status from the machine's table. `query_flag` reads a yes/no parameter
-the same way everywhere; `FlagFilter` reads it so in a FilterSet, refusing any other word.
+`query_flag` reads a yes/no parameter the same way everywhere; `FlagFilter` reads it so in a
+FilterSet, refusing any other word. The lists narrowed by customer number (CIF) and status share
+`subjects.filters.SubjectStatusFilterSet`, beside the look-up of a typed CIF.
 """
 
 from __future__ import annotations
@@ -57,17 +57,3 @@ class ListFilterSet(django_filters.FilterSet):
             field = next(name for name in filterset.filters if name in filterset.errors)
             raise InvalidInput(cls.messages.get(field, _("Invalid value.")), field=field)
         return filterset.qs
-
-
-class SubjectStatusFilterSet(ListFilterSet):
-    """`subject` (CIF) and `status`; a subclass sets the status choices of its machine."""
-
-    subject = django_filters.CharFilter(field_name="subject__external_ref")
-    status = django_filters.ChoiceFilter(choices=())
-    messages = {"status": _("Unknown status.")}
-
-    status_choices: list[tuple[str, str]] = []  # the machine's `TextChoices.choices`
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["status"].extra["choices"] = self.status_choices

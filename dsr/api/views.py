@@ -48,7 +48,7 @@ from dsr.selectors import (
 from dsr.views.common import attachment
 from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
-from subjects.selectors import subject_for_ref, ward_by_ref
+from subjects.selectors import self_or_ward_by_ref, subject_for_ref
 
 SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 
@@ -105,12 +105,12 @@ class RequestListCreateView(generics.GenericAPIView):
             # A customer asks for themself, or as the verified guardian of a ward.
             if guardian_ref:
                 raise InvalidInput(_("Name only the customer the request is for."), field="guardian")
-            if not subject_ref or subject_ref == own.external_ref:
+            if not subject_ref:
                 return own, None
-            ward = ward_by_ref(own, subject_ref)
-            if ward is None:
+            named = self_or_ward_by_ref(own, subject_ref)
+            if named is None:
                 raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-            return ward, own
+            return (own, None) if named.pk == own.pk else (named, own)
         if not subject_ref:
             raise InvalidInput(_("Give the customer's customer number (CIF)."), field="subject")
         subject = subject_for_ref(subject_ref)

@@ -41,6 +41,15 @@ def test_the_check_and_the_token_lookup_are_planned_once_per_connection(client_u
 
 
 @postgresql_only
+def test_a_cif_typed_in_lower_case_is_planned_once_too():
+    """Upper case (as core banking sends it) and any other case are two statements, each prepared once."""
+    subject = grant(purpose=make_purpose("marketing", category="marketing")).subject
+    for ref in (subject.external_ref.lower(), subject.external_ref.lower(), subject.external_ref):
+        assert consent_check(subject_ref=ref, purpose_code="marketing").allowed
+    assert _prepared_statements("consents_consentstate") == 2
+
+
+@postgresql_only
 def test_switched_off_it_prepares_nothing():
     subject = grant(purpose=make_purpose("marketing", category="marketing")).subject
     options = connection.settings_dict["OPTIONS"]
