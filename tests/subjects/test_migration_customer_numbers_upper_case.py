@@ -32,23 +32,23 @@ def _stored_as(subject, ref: str) -> None:
 
 
 def test_lower_case_numbers_become_upper_case_unless_another_customer_holds_it(migration_apps, caplog):
-    alone, twin, upper = make_subject(), make_subject(), make_subject(external_ref="CIF0000900")
-    _stored_as(alone, "cif0000901")
-    _stored_as(twin, "cif0000900")
-    share = NationalIdShare.objects.create(subject=upper, external_ref="cif0000902", reason="one person",
+    alone, twin, upper = make_subject(), make_subject(), make_subject(external_ref="CIFX000900")
+    _stored_as(alone, "cifx000901")
+    _stored_as(twin, "cifx000900")
+    share = NationalIdShare.objects.create(subject=upper, external_ref="cifx000902", reason="one person",
                                            linked_by_label=STAFF.label, linked_at=upper.created_at)
     name = alone.full_name
 
     with caplog.at_level(logging.WARNING, logger="subjects.migrations"):
         migration.customer_numbers_in_upper_case(migration_apps, None)
 
-    assert DataSubject.objects.get(pk=alone.pk).external_ref == "CIF0000901"
+    assert DataSubject.objects.get(pk=alone.pk).external_ref == "CIFX000901"
     assert DataSubject.objects.get(pk=alone.pk).full_name == name
-    assert DataSubject.objects.get(pk=twin.pk).external_ref == "cif0000900"
-    assert DataSubject.objects.get(pk=upper.pk).external_ref == "CIF0000900"
-    assert NationalIdShare.objects.get(pk=share.pk).external_ref == "CIF0000902"
+    assert DataSubject.objects.get(pk=twin.pk).external_ref == "cifx000900"
+    assert DataSubject.objects.get(pk=upper.pk).external_ref == "CIFX000900"
+    assert NationalIdShare.objects.get(pk=share.pk).external_ref == "CIFX000902"
     assert [str(twin.pk) in r.getMessage() for r in caplog.records] == [True]
-    assert "cif0000900" not in caplog.text
+    assert "cifx000900" not in caplog.text
     # Run again (a second deploy), it changes nothing more.
     migration.customer_numbers_in_upper_case(migration_apps, None)
-    assert DataSubject.objects.get(pk=twin.pk).external_ref == "cif0000900"
+    assert DataSubject.objects.get(pk=twin.pk).external_ref == "cifx000900"
