@@ -85,3 +85,18 @@ def test_without_internal_audits_mailbox_the_dpo_is_still_told(settings, dpo_on_
     outbox_deliver(message.pk, now=timezone.now())
     (email,) = mail.outbox
     assert email.to == ["dpo.on.call@bank.test"]
+
+
+def test_the_checkpoint_e_mail_carries_the_signed_line_as_appended(settings):
+    """Internal audit's copy of a checkpoint is only worth keeping if it is the line itself: rendered with
+    HTML escaping, a plain-text e-mail carried `{&quot;head_hash&quot;: ...}`, whose signature checks
+    against nothing."""
+    settings.AUDIT_CHECKPOINT_EMAIL = [INTERNAL_AUDIT]
+    _trail_checkpointed_then_restored_to_15_then_used()  # writes two checkpoints on the way
+    (first, *_) = OutboxMessage.objects.filter(topic="audit.checkpoint").order_by("pk")
+
+    outbox_deliver(first.pk, now=timezone.now())
+
+    (email,) = mail.outbox
+    written = sorted(checkpoint_dir().glob("checkpoints-*.jsonl"))[0].read_text().splitlines()[0]
+    assert written in email.body and "&quot;" not in email.body
