@@ -9,31 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
 from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.selectors import chain
-from audit.services import audit_checkpoint_write, audit_record
+from audit.services import audit_checkpoint_write
 from audit.tasks import verify_chain
 from core.actors import Actor
 from regulator.proof_bundle import proof_bundle
+from tests.audit.test_tasks_time_limits import _stopped_by_the_worker, _write
 from tests.factories import make_subject, signed_in
 from tests.regulator.proof_history import VN
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
-
-
-def _write(n: int) -> None:
-    with transaction.atomic():
-        for i in range(n):
-            audit_record(action="core.token.issued", actor=SYSTEM, data={"i": i})
-
-
-def _stopped_by_the_worker(*args, **kwargs):
-    raise SoftTimeLimitExceeded()  # what the worker raises in the task at its soft limit
 
 
 def _stopped(monkeypatch, *, full: bool = True) -> AuditEntry:
