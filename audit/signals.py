@@ -12,3 +12,7 @@ checkpoint_written = Signal()
 # transaction that records a verification stopped before it ended (its time limit): nobody knows yet
 # whether the chain is intact, and the DPO must be told the check did not happen.
 chain_unfinished = Signal()
+# Sent with `record` (the RestoreRecord) and `line` (as appended to `restores.jsonl`) inside the
+# transaction that notes a restore from a backup in the trail, once per restore: the DPO and internal
+# audit's mailbox must hold the signed record outside the database (docs/operations.md).
+restore_recorded = Signal()

@@ -38,12 +38,35 @@ def audit_chain_unfinished_email_dpo(*, job: str, scope: str, limit_seconds: int
 def audit_checkpoint_email_internal_audit(*, line: str, result, now, **kwargs) -> None:
     """Send each signed checkpoint to internal audit's mailboxes (AUDIT_CHECKPOINT_EMAIL), a copy
     of the anchor that nobody with database access can rewrite."""
+    _email_internal_audit(
+        template="audit/email/checkpoint",
+        context={"sequence": result.head_sequence, "head_hash": result.head_hash, "line": line},
+        topic="audit.checkpoint",
+        dedupe_key=f"audit-checkpoint:{result.head_sequence}:{now.isoformat()}",
+        now=now,
+    )
+
+
+def audit_restore_email(*, record, line: str, **kwargs) -> None:
+    """E-mail every DPO and internal audit's mailboxes (AUDIT_CHECKPOINT_EMAIL) the signed record of a
+    restore from a backup, in the transaction that notes it in the trail: once per restore (its key is
+    the record's), since the checks that name the restore on every later run send nothing."""
+    now = timezone.now()
+    context = {
+        "restored_to": record.restored_to, "lost_from": record.restored_to + 1,
+        "lost_through": record.lost_through, "restored_hash": record.restored_hash,
+        "backup": record.backup, "recorded_at": record.written_at, "line": line,
+    }
+    key = f"audit-restore:{record.restored_to}:{record.lost_through}:{record.written_at}"
+    outbox_email_staff(roles=[Role.DPO], template="audit/email/restore", context=context,
+                       topic="audit.restore.recorded", dedupe_key=key, now=now)
+    _email_internal_audit(template="audit/email/restore", context=context, topic="audit.restore.recorded",
+                          dedupe_key=key, now=now)
+
+
+def _email_internal_audit(*, template: str, context: dict, topic: str, dedupe_key: str, now) -> None:
+    """Queue the e-mail to each of internal audit's mailboxes (none unless AUDIT_CHECKPOINT_EMAIL is set),
+    in the site's language; each address's key adds the address."""
     for address in settings.AUDIT_CHECKPOINT_EMAIL:
-        outbox_enqueue_email(
-            to=address,
-            template="audit/email/checkpoint",
-            context={"sequence": result.head_sequence, "head_hash": result.head_hash, "line": line},
-            topic="audit.checkpoint",
-            dedupe_key=f"audit-checkpoint:{result.head_sequence}:{now.isoformat()}:{address}",
-            now=now,
-        )
+        outbox_enqueue_email(to=address, template=template, context=context, topic=topic,
+                             dedupe_key=f"{dedupe_key}:{address}", now=now)

@@ -10,7 +10,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from audit.signals import chain_broken, chain_unfinished, checkpoint_written
+        from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
         from integrations import alerts
@@ -21,6 +21,7 @@ class IntegrationsConfig(AppConfig):
                                  dispatch_uid="integrations.audit_unfinished_alert")
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
+        restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")
         register_actions({
             "core.token.issued": _("API token issued"),
             "core.token.revoked": _("API token revoked"),

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
+
+from django.db.models import Count, Min
 
 from audit.models import AuditEntry
 
@@ -10,6 +13,9 @@ from audit.models import AuditEntry
 # (from `from_sequence`: entry #1, or the first one left when earlier months were archived, then with
 # `archived_before`), or from the head of the last signed checkpoint on.
 CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
+# A verification stopped by its time limit before it ended (`audit.services.audit_chain_unfinished_record`):
+# no outcome, nothing verified; written with the same `scope`.
+CHAIN_UNFINISHED = "audit.chain.unfinished"
 CHAIN_FULL = "full"
 CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
 
@@ -25,3 +31,30 @@ def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry 
     if until is not None:
         outcomes = outcomes.filter(recorded_at__lte=until)
     return outcomes.order_by("-sequence").first()
+
+
+class ChainChecksUnfinished(NamedTuple):
+    """Whole-chain verifications stopped unfinished: how many, when the first was stopped, and the latest
+    (its entry: `data.job`, `data.limit_seconds`)."""
+
+    count: int
+    first_at: datetime
+    latest: AuditEntry
+
+
+def audit_chain_full_checks_unfinished(
+    *, after_sequence: int = 0, until: datetime | None = None
+) -> ChainChecksUnfinished | None:
+    """The verifications of the whole chain stopped by their time limit before they ended, recorded after
+    entry #`after_sequence` (the outcome a document cites, `audit_chain_last_full_check`) and at or before
+    `until`; None when there is none. A document citing the last check that finished must say a later one
+    did not. Two reads at most, however many were stopped."""
+    stopped = AuditEntry.objects.filter(action=CHAIN_UNFINISHED, data__scope=CHAIN_FULL,
+                                        sequence__gt=after_sequence)
+    if until is not None:
+        stopped = stopped.filter(recorded_at__lte=until)
+    latest = stopped.order_by("-sequence").first()
+    if latest is None:
+        return None
+    summary = stopped.aggregate(count=Count("pk"), first_at=Min("recorded_at"))
+    return ChainChecksUnfinished(summary["count"], summary["first_at"], latest)

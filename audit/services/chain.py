@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
 from audit.hashing import UNKEYED
 from audit.models import AuditEntry
-from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, audit_chain_verify
+from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, CHAIN_UNFINISHED, audit_chain_verify
 from audit.services.trail import audit_record
 from audit.signals import chain_broken, chain_unfinished, checkpoint_written
 from core.actors import Actor
@@ -109,7 +109,7 @@ def audit_chain_unfinished_record(
     scope = CHAIN_FULL if reads_all else CHAIN_SINCE_CHECKPOINT
     with transaction.atomic(durable=True):
         audit_record(
-            action="audit.chain.unfinished", actor=actor or Actor.system(job),
+            action=CHAIN_UNFINISHED, actor=actor or Actor.system(job),
             data={"job": job, "scope": scope, "limit_seconds": limit_seconds},
         )
         chain_unfinished.send(sender=audit_chain_unfinished_record, job=job, scope=scope,

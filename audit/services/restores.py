@@ -12,6 +12,7 @@ from audit.checkpoints import RestoreRecord, checkpoints_read, restore_record_ap
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services.trail import audit_record
+from audit.signals import restore_recorded
 from core.actors import Actor
 from core.errors import InvalidInput
 
@@ -37,7 +38,8 @@ def audit_restore_record(
     is damage to look into, not a restore. The checkpoints written
     before the record past entry #N then no longer bind the chain, so the hourly checkpoints resume; every
     verification and proof bundle names the loss from then on. Appended to `restores.jsonl` beside the
-    checkpoint files and noted in the trail (`audit.restore.recorded`).
+    checkpoint files and noted in the trail (`audit.restore.recorded`); announced in the same transaction
+    (`restore_recorded`: integrations e-mails the signed record to the DPOs and internal audit).
     """
     now = now or timezone.now()
     backup = backup.strip()
@@ -67,11 +69,13 @@ def audit_restore_record(
         lost_through=result.lost_through or anchors.last.sequence,
         backup=backup, written_at=now.astimezone(UTC).isoformat(timespec="seconds"),
     )
-    restore_record_append(record)
+    line = restore_record_append(record)
     with transaction.atomic(durable=True):
         audit_record(action="audit.restore.recorded", actor=actor, now=now, data={
             "restored_to": record.restored_to, "lost_through": record.lost_through, "backup": backup,
         })
+        # Announced here, where the restore is recorded once, not by the checks that name it on every run.
+        restore_recorded.send(sender=audit_restore_record, record=record, line=line)
     return record
 
 

@@ -23,6 +23,7 @@ from audit.checkpoints import ArchiveRecord
 from audit.hashing import canonical_json
 from audit.selectors import (
     AUDIT_ENTRY_CHECKS,
+    audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
     audit_entries,
     audit_entries_checked,
@@ -127,10 +128,13 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
     from the trail: building the bundle never walks the chain itself. It began at `from_sequence`: entry
     #1, or the first entry left when earlier months were archived (docs/deployment.md). Its `result` is
     "intact", "broken", or "restored": the chain checks out, but `restores` names entries lost in
-    restores from a backup (docs/operations.md)."""
+    restores from a backup (docs/operations.md). `stopped_unfinished`, only when there were any: the
+    whole-chain checks started after it (or at all, with none on record) and stopped by their time limit,
+    so that nobody reads "verified on X" without learning that a later check never ended."""
     outcome = audit_chain_last_full_check(until=now)
+    stopped = _stopped_unfinished(after=outcome, now=now)
     if outcome is None:
-        return {"on_record": False}
+        return {"on_record": False, **stopped}
     intact = outcome.action == "audit.chain.verified"
     # Entries lost in a restore from a backup, each named by a signed restore record: the chain that is
     # left checks out, and is not called intact.
@@ -154,4 +158,18 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
     }
     if restores:
         quoted["restores"] = restores
-    return quoted
+    return {**quoted, **stopped}
+
+
+def _stopped_unfinished(*, after, now: datetime) -> dict[str, Any]:
+    stopped = audit_chain_full_checks_unfinished(after_sequence=after.sequence if after else 0, until=now)
+    if stopped is None:
+        return {}
+    return {"stopped_unfinished": {
+        "count": stopped.count,
+        "first_at": local(stopped.first_at),
+        "last_at": local(stopped.latest.recorded_at),
+        "last_audit_entry": stopped.latest.sequence,
+        "last_job": stopped.latest.data.get("job"),
+        "last_limit_seconds": stopped.latest.data.get("limit_seconds"),
+    }}
