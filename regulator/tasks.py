@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from consents.services.announcement_runs import announcements_run_due
+
 BATCH = 100
 
 
@@ -11,8 +13,6 @@ BATCH = 100
 def run_announcements() -> dict[str, int]:
     """Send the notice-change announcements whose day has come, and ask for fresh consent once a
     material version is in effect (hourly; beat entry `run-notice-announcements`)."""
-    from consents.services.announcement_runs import announcements_run_due
-
     done = announcements_run_due(limit=BATCH)
     # A full batch sent or asked: more may be due. Failures do not count: each is recorded and waits
     # before its next attempt, and the next hourly run takes first what never failed.
