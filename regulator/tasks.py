@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from consents.services.announcement_runs import announcements_run_due
+from integrations.states import JobStatus
 
 BATCH = 100
 
@@ -24,7 +25,6 @@ def run_announcements() -> dict[str, int]:
 @shared_task(name="regulator.notify_breach_customers", ignore_result=True, acks_late=True)
 def notify_breach_customers(job_id: str) -> None:
     """Carry a breach mailing job on from its cursor; a slice that used its time hands over to a new task."""
-    from integrations.states import JobStatus
     from regulator.services.breach_mailing import breach_customers_notify_run
 
     job = breach_customers_notify_run(job_id=job_id)
