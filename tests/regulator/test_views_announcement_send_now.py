@@ -20,8 +20,7 @@ from consents.services.announcement_runs import (
     announcements_run_due,
 )
 from notifications.models import Notification
-from tests.consents.factories import publish_notice
-from tests.regulator.factories import DPO, customers_with, make_catalogue, make_inventory
+from tests.regulator.factories import marketing_change_announced
 
 pytestmark = pytest.mark.django_db
 _working_notify_many = announcement_services.notify_many
@@ -42,12 +41,9 @@ def _mail_server_down(chunk, **kwargs):
 @pytest.fixture
 def announcement(monkeypatch):
     """A scheduled announcement of a new notice to two customers, whose sending fails."""
-    make_inventory()
-    purposes = make_catalogue(now=timezone.now())
-    customers_with(purposes["marketing"], 2)
-    notice = publish_notice("marketing", "v2", effective_at=timezone.now() + timedelta(days=10), actor=DPO)
+    scheduled = marketing_change_announced(customers=2)
     monkeypatch.setattr(announcement_services, "notify_many", _mail_server_down)
-    return notice.announcement
+    return scheduled
 
 
 def _local(moment) -> str:
