@@ -35,7 +35,7 @@ from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler as _DatabaseScheduler
 
-from core.heartbeat import heartbeat_write
+from core.heartbeat import HEARTBEAT_FILE_NAME, heartbeat_write
 
 CHANGED_BY_DPO = "Schedule changed by the DPO"
 
@@ -124,8 +124,8 @@ class FileLeadership:
         return True
 
     def record_tick(self) -> None:
-        """The leader's heartbeat, in a file under `var/` beside the lock."""
-        heartbeat_write(client=None)
+        """The leader's heartbeat, in a file beside the lock (`var/beat.heartbeat`)."""
+        heartbeat_write(client=None, path=self.path.with_name(HEARTBEAT_FILE_NAME))
 
     def release(self) -> None:
         if self._handle is not None:

@@ -28,15 +28,18 @@ def heartbeat_file() -> Path:
     return Path(settings.VAR_DIR) / HEARTBEAT_FILE_NAME
 
 
-def heartbeat_write(*, client: redis.Redis | None, now: float | None = None) -> None:
-    """Record a tick at `now`: in Redis through `client`, or in the file when there is no Redis. Never
-    raises: a beat must not stop because its heartbeat could not be written (it then shows as late)."""
+def heartbeat_write(
+    *, client: redis.Redis | None, path: Path | None = None, now: float | None = None
+) -> None:
+    """Record a tick at `now`: in Redis through `client`, or without Redis in the file `path`
+    (`heartbeat_file()` when not given). Never raises: a beat must not stop because its heartbeat could
+    not be written (it then shows as late)."""
     now = time.time() if now is None else now
     try:
         if client is not None:
             client.set(HEARTBEAT_KEY, repr(now))
         else:
-            path = heartbeat_file()
+            path = path or heartbeat_file()
             scratch = path.with_name(f"{path.name}.{os.getpid()}")
             scratch.write_text(repr(now))
             os.replace(scratch, path)  # a reader never sees half a number
