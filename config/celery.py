@@ -69,7 +69,7 @@ app.conf.beat_schedule = {
     # Every minute: hand background jobs (CSV imports) whose worker died or never came back to a
     # worker; they resume from their cursor.
     "resume-stale-jobs": beat_entry("integrations.resume_stale_jobs", MINUTE, expires=MINUTE),
-    # Every hour: forget Idempotency-Key answers older than a week (they may quote personal data).
+    # Every hour at :40: forget Idempotency-Key answers older than a week (they may quote personal data).
     "expire-idempotency-keys": beat_entry(
         "integrations.expire_idempotency_keys", crontab(minute=40), expires=HOUR
     ),

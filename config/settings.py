@@ -202,6 +202,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 # django-celery-beat's database scheduler, keeping the report times the DPO changed (core/beat.py).
 CELERY_BEAT_SCHEDULER = "core.beat:DatabaseScheduler"
+# /healthz reports the beat "late" when its last tick is older than this (core/heartbeat.py): the leader
+# ticks at least every 20 s, and a standby takes over within the 60-second lease after the leader dies.
+BEAT_LATE_AFTER_SECONDS = env.int("BEAT_LATE_AFTER_SECONDS", default=120)
 # A worker and its beat may be given a queue of their own (the real-worker tests do).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.tasks import again_if_full
+from integrations.states import JobStatus
 
 
 @shared_task(name="consents.expire_due", ignore_result=True)
@@ -28,7 +29,6 @@ def apply_purpose_versions() -> int:
 def run_import(job_id: str) -> None:
     """Carry a CSV import job on from its cursor; a slice that used its time hands over to a new task."""
     from consents.services import consent_import_run
-    from integrations.states import JobStatus
 
     job = consent_import_run(job_id=job_id)
     if job is not None and job.status == JobStatus.RUNNING:

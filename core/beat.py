@@ -12,6 +12,9 @@ renewed on every tick; without Redis (the single-machine demo), an exclusive loc
 `var/`. A beat that is not the leader polls every few seconds and takes over within one lease after
 the leader dies.
 
+The leader records each tick it sends in as its heartbeat (`core.heartbeat`, kept where the lock is),
+which `/healthz` reports as `"beat": "ok"` or `"late"`.
+
 A beat that cannot reach Redis (a restart, a Sentinel fail-over) cannot tell whether it leads, so it
 sends nothing and asks again at the next poll, and takes the lease back once Redis answers. It does
 not stop: celery's beat service ends the process on any error a tick raises, and a beat that stopped
@@ -31,6 +34,8 @@ import redis
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler as _DatabaseScheduler
+
+from core.heartbeat import HEARTBEAT_FILE_NAME, heartbeat_write
 
 CHANGED_BY_DPO = "Schedule changed by the DPO"
 
@@ -85,6 +90,10 @@ class RedisLeadership:
         self._unreachable = False
         return held
 
+    def record_tick(self) -> None:
+        """The leader's heartbeat, in Redis beside the lease."""
+        heartbeat_write(client=self.client)
+
     def release(self) -> None:
         """Give the lease up if still ours; without Redis it lapses on its own within one lease."""
         try:
@@ -114,6 +123,10 @@ class FileLeadership:
         self._handle = handle
         return True
 
+    def record_tick(self) -> None:
+        """The leader's heartbeat, in a file beside the lock (`var/beat.heartbeat`)."""
+        heartbeat_write(client=None, path=self.path.with_name(HEARTBEAT_FILE_NAME))
+
     def release(self) -> None:
         if self._handle is not None:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
@@ -133,10 +146,13 @@ class DatabaseScheduler(_DatabaseScheduler):
         super().__init__(*args, **kwargs)
 
     def tick(self, *args, **kwargs) -> float:
-        """Send due jobs only while this beat holds the leader lock; a standby just waits."""
+        """Send due jobs only while this beat holds the leader lock; a standby just waits. A tick that
+        went through is the leader's heartbeat."""
         if not self.leadership.hold():
             return STANDBY_POLL_SECONDS
-        return min(super().tick(*args, **kwargs), LEASE_SECONDS / 3)
+        interval = super().tick(*args, **kwargs)
+        self.leadership.record_tick()
+        return min(interval, LEASE_SECONDS / 3)
 
     def close(self) -> None:
         super().close()

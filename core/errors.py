@@ -61,6 +61,19 @@ class Conflict(DomainError):
     default_message = _("This conflicts with the current state.")
 
 
+class Unavailable(DomainError):
+    """Something the platform relies on failed (the mail server, a gateway): nothing was done, and the
+    same request may go through later, after `retry_after` seconds when that is known."""
+
+    code = "unavailable"
+    status = 503
+    default_message = _("The service is briefly unavailable. Please try again in a moment.")
+
+    def __init__(self, message: Any = None, *, retry_after: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     default_message = _("This action is not allowed from the current status “%(status)s”.")

@@ -1,14 +1,22 @@
-"""`GET /healthz`: the state of the database and the broker, 503 when either is down; and the read
-replica's state and lag when there is one."""
+"""`GET /healthz`: the state of the database and the broker, 503 when either is down; the read
+replica's state and lag when there is one; and whether the beat is ticking.
+
+Only the database and the broker decide the status code, which load balancers act on: a node that
+cannot reach them cannot serve. A replica that is down or a beat that stopped is reported and leaves
+the answer 200: every node shares them, so a load balancer would take every node out at once and turn a
+slowdown, or jobs running late, into an outage. Monitoring alerts on `"beat": "late"` instead
+(docs/operations.md, "Processes")."""
 from __future__ import annotations
 
 import os
 import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
+from core.heartbeat import beat_state, heartbeat_read
 from core.replica import replica_state
 
 
@@ -21,12 +29,10 @@ def _check_database() -> str:
         return "down"
 
 
-def _check_broker() -> str:
-    if settings.REDIS_URL:
-        import redis
-
+def _check_broker(client: redis.Redis | None) -> str:
+    if client is not None:
         try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+            client.ping()
             return "ok"
         except redis.RedisError:
             return "down"
@@ -37,15 +43,22 @@ def _check_broker() -> str:
 
 def healthz(request):
     started = time.monotonic()
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    client = (
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        if settings.REDIS_URL
+        else None
+    )
+    checks = {"database": _check_database(), "broker": _check_broker(client)}
     healthy = all(state == "ok" for state in checks.values())
+    # A Redis that did not answer the ping would only make the heartbeat's read wait as long again.
+    last_tick = heartbeat_read(client=client) if client is None or checks["broker"] == "ok" else None
     body = {
         "status": "ok" if healthy else "degraded",
         **checks,
         "broker_kind": "redis" if settings.REDIS_URL else "filesystem",
         "database_kind": connection.vendor,
-        # A replica that is down does not make the node unhealthy: its reads fall back to the primary.
         **replica_state(),
+        **beat_state(last_tick=last_tick),
         "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
     }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from deadlines.clocks import deadlines_sweep
+
 
 @shared_task(name="core.sweep_deadlines", ignore_result=True, time_limit=120, soft_time_limit=100)
 def sweep_deadlines() -> dict:
     """Remind before deadlines and record breaches for every clock source (every minute)."""
-    from deadlines.clocks import deadlines_sweep
-
     result = deadlines_sweep()
     if result.full:
         sweep_deadlines.delay()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.tasks import again_if_full
+from dsr.services import exports_purge_expired, legal_holds_release_due
+from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
+from dsr.services.reporting import report_send
 
 BATCH = 200
 
@@ -12,30 +15,22 @@ BATCH = 200
 @shared_task(name="dsr.release_legal_holds", ignore_result=True, time_limit=600, soft_time_limit=540)
 def release_legal_holds() -> int:
     """Delete what has reached the end of its legal hold, with a deletion record for each (nightly)."""
-    from dsr.services import legal_holds_release_due
-
     return again_if_full(release_legal_holds, legal_holds_release_due(limit=BATCH), batch=BATCH)
 
 
 @shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)
 def purge_expired_exports() -> int:
     """Empty the stored data of exports whose download window has closed (nightly)."""
-    from dsr.services import exports_purge_expired
-
     return again_if_full(purge_expired_exports, exports_purge_expired(limit=BATCH), batch=BATCH)
 
 
 @shared_task(name="dsr.purge_contact_changes", ignore_result=True, time_limit=300, soft_time_limit=240)
 def purge_contact_changes() -> int:
     """Delete the new phones and e-mails typed for confirmation once settled a while (nightly)."""
-    from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
-
     return again_if_full(purge_contact_changes, contact_changes_purge(), batch=CONTACT_CHANGES_PURGE_BATCH)
 
 
 @shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)
 def send_deadline_report(kind: str = "daily") -> int:
     """E-mail the daily, weekly or monthly deadline report to the DPO (times set in beat's schedule)."""
-    from dsr.services.reporting import report_send
-
     return report_send(kind=kind)

@@ -9,14 +9,15 @@ from __future__ import annotations
 from celery import current_app, shared_task
 
 from core.tasks import again_if_full
+from integrations.delivery import outbox_deliver
+from integrations.jobs import jobs_stale
+from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
 
 DISPATCH_BATCH = 500
 
 
 @shared_task(name="core.deliver_outbox_message", ignore_result=True, time_limit=60, soft_time_limit=50)
 def deliver_outbox_message(message_id: str) -> None:
-    from integrations.delivery import outbox_deliver
-
     # The retry policy lives in the outbox row (attempts, next_attempt_at); the sweep re-dispatches.
     outbox_deliver(message_id)
 
@@ -40,8 +41,6 @@ def dispatch_due_outbox() -> int:
 )
 def expire_idempotency_keys() -> int:
     """Forget `Idempotency-Key` answers older than a week; a full batch re-enqueues the job."""
-    from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
-
     return again_if_full(expire_idempotency_keys, idempotency_keys_expire(), batch=IDEMPOTENCY_EXPIRE_BATCH)
 
 
@@ -59,8 +58,6 @@ def purge_delivered_outbox() -> int:
 @shared_task(name="integrations.resume_stale_jobs", ignore_result=True)
 def resume_stale_jobs() -> int:
     """Send background jobs whose worker died (stale heartbeat) or never started back to a worker."""
-    from integrations.jobs import jobs_stale
-
     stale = jobs_stale()
     for job_id, kind in stale:
         current_app.send_task(kind, args=[job_id])

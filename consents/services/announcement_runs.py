@@ -9,11 +9,15 @@ runs take first what never failed and skip what is waiting, so announcements tha
 hold back the others behind them, however many. After `ATTEMPTS_BEFORE_PARKING` failures in a row the
 step is parked (`consents.states.ANNOUNCEMENT_PARKED`, "needs attention"): the job leaves it, the DPO
 sees it on the announcements page and the dashboard, and puts it back by hand (`announcement_retry`).
+
+The DPO's "Send now" (`announcement_send_now`, page and API) is one more attempt under the same rule: a
+send that fails there is recorded as the job records its own, and the job takes it up after the wait.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -29,12 +33,13 @@ from consents.services.announcements import (
     FAILURES_CLEARED,
     announcement_ask_in_transaction,
     announcement_locked,
+    announcement_send,
     announcement_send_in_transaction,
     announcement_transition,
 )
 from consents.states import ANNOUNCEMENT_PARKED, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
-from core.errors import Conflict
+from core.errors import Conflict, DomainError, Unavailable
 from core.retries import doubling_wait, error_summary
 
 logger = logging.getLogger(__name__)
@@ -63,8 +68,11 @@ def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> d
     actor = Actor.system("announcements")
     done = {"sent": 0, "asked": 0, "failed": 0}
     Status = NoticeAnnouncement.Status
+    # A send that failed before its day (the DPO's "Send now") is carried on once its wait is over, as
+    # the DPO asked for it then, not on the day it was scheduled for.
+    send_due = Q(send_at__lte=now) | Q(next_attempt_at__isnull=False)
     steps = (
-        ("sent", Status.SCHEDULED, announcement_send_in_transaction, Q(send_at__lte=now), "send_at"),
+        ("sent", Status.SCHEDULED, announcement_send_in_transaction, send_due, "send_at"),
         (
             "asked",
             Status.SENT,
@@ -87,7 +95,6 @@ def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> d
             except SoftTimeLimitExceeded:
                 raise  # the task's time is up: stop here, the next run carries on
             except Exception as error:
-                logger.exception("announcement %s failed", pk)
                 done["failed"] += 1
                 _failure_keep(pk, status=status, error=error, actor=actor, now=now)
             else:
@@ -114,17 +121,74 @@ def _run_step(
     return True
 
 
-def _failure_keep(announcement_id, *, status: str, error: Exception, actor: Actor, now: datetime) -> None:
-    """Record the failure; one that cannot be recorded (the database gone too) is logged, and the run
-    goes on to the next announcement."""
+def announcement_send_now(
+    *, actor: Actor, announcement_id, now: datetime | None = None
+) -> NoticeAnnouncement:
+    """The DPO's "Send now" (page and API): `announcement_send` at once, whatever wait an earlier failure
+    set. A send that fails (the mail server down, anything the notifier raises) is rolled back whole and
+    kept as the job keeps its own failures (`_failure_keep`: the wait before the job's next attempt, or
+    parked after `ATTEMPTS_BEFORE_PARKING` in a row), then refused with `Unavailable` (503) saying that
+    nothing was sent and what happens next. A refusal (no such announcement, sent already) is raised as
+    it is and counts as no failure."""
+    now = now or timezone.now()
+    status = NoticeAnnouncement.Status.SCHEDULED
     try:
-        announcement_failure_record(
+        return announcement_send(actor=actor, announcement_id=announcement_id, now=now)
+    except DomainError:
+        raise
+    except Exception as error:
+        kept = _failure_keep(announcement_id, status=status, error=error, actor=actor, now=now)
+        raise _not_sent(kept, status=status, now=now) from error
+
+
+def _not_sent(announcement: NoticeAnnouncement | None, *, status: str, now: datetime) -> Unavailable:
+    """What the person who pressed "Send now" is told of a send that failed and was kept as `announcement`
+    (None when it could not be recorded: the job then simply tries again at its next run)."""
+    code = "announcement_not_sent"
+    if announcement is not None and announcement.status == ANNOUNCEMENT_PARKED[status]:
+        return Unavailable(
+            _(
+                "The announcement was not sent: sending it failed %(attempts)s times in a row, and no "
+                "customer was told. It now needs attention: find the cause, then press Retry."
+            ),
+            code=code,
+            attempts=announcement.attempts,
+        )
+    if announcement is not None and announcement.next_attempt_at is not None:
+        return Unavailable(
+            _(
+                "The announcement was not sent: sending it failed, and no customer was told. The "
+                "announcements job tries again from %(when)s."
+            ),
+            code=code,
+            when=timezone.localtime(announcement.next_attempt_at).strftime("%d/%m/%Y %H:%M"),
+            retry_after=max(1, math.ceil((announcement.next_attempt_at - now).total_seconds())),
+        )
+    return Unavailable(
+        _(
+            "The announcement was not sent: sending it failed, and no customer was told. The "
+            "announcements job tries again at its next run."
+        ),
+        code=code,
+    )
+
+
+def _failure_keep(
+    announcement_id, *, status: str, error: Exception, actor: Actor, now: datetime
+) -> NoticeAnnouncement | None:
+    """Log the failure with its traceback and record it (`announcement_failure_record`); one that
+    cannot be recorded (the database gone too) is logged, and None returned, so that the job goes on to
+    the next announcement."""
+    logger.error("announcement %s failed", announcement_id, exc_info=error)
+    try:
+        return announcement_failure_record(
             actor=actor, announcement_id=announcement_id, status=status, error=error, now=now
         )
     except SoftTimeLimitExceeded:
         raise
     except Exception:
         logger.exception("the failure of announcement %s could not be recorded", announcement_id)
+        return None
 
 
 def announcement_failure_record(

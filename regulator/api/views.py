@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -193,12 +193,28 @@ class AnnouncementListCreateView(generics.GenericAPIView):
 
 
 class AnnouncementSendView(APIView):
+    """Send a scheduled announcement now, as its page's "Send now" does."""
+
     required_permissions = {"POST": MANAGE_ANNOUNCEMENT}
     required_scopes = {"POST": WRITE_SCOPE}
 
-    @extend_schema(request=None, responses=AnnouncementOutputSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: AnnouncementOutputSerializer,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, "Sent already, or not in a state that can be sent."),
+            503: OpenApiResponse(
+                OpenApiTypes.OBJECT, "`announcement_not_sent`: sending failed and nothing was sent. The "
+                "failure is recorded as the announcements job records its own: the job tries again after "
+                "the wait (`Retry-After`, seconds), or, after five failures in a row, the announcement is "
+                "parked until `retry/`.",
+            ),
+        },
+    )
     def post(self, request, pk):
-        announcement = announcements.announcement_send(actor=actor_for_user(request.user), announcement_id=pk)
+        announcement = announcement_runs.announcement_send_now(
+            actor=actor_for_user(request.user), announcement_id=pk
+        )
         return Response(AnnouncementOutputSerializer(announcement, context={"request": request}).data)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from consents.selectors import announcement_allowed_actions, announcements_failing
 from consents.services import announcements as service
 from consents.services.announcement_runs import announcement_retry as announcement_retry_service
+from consents.services.announcement_runs import announcement_send_now
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages
@@ -63,7 +64,7 @@ def announcement_schedule(request, pk):
 def announcement_send(request, pk):
     call_with_messages(
         request,
-        lambda: service.announcement_send(actor=actor_for_user(request.user), announcement_id=pk),
+        lambda: announcement_send_now(actor=actor_for_user(request.user), announcement_id=pk),
         lambda announcement: (
             _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told}
         ),

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from consents.models import Purpose
 from core.actors import Actor
 from dsr.models import DataCategory, System
 from regulator import services
-from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.consents.factories import grant, make_purpose, make_recipient, publish_notice
 from tests.dsr.factories import make_aml_rule
 from tests.factories import make_subject
 
@@ -123,3 +125,13 @@ def customers_with(purpose, n: int, *, now: datetime | None = None) -> list:
     for subject in subjects:
         grant(subject, purpose, now=now)
     return subjects
+
+
+def marketing_change_announced(customers: int):
+    """The catalogue, `customers` customers consenting to marketing, and a minor new version of its
+    notice taking effect in 10 days: its announcement is scheduled. Returns the announcement."""
+    make_inventory()
+    purposes = make_catalogue(now=timezone.now())
+    customers_with(purposes["marketing"], customers)
+    notice = publish_notice("marketing", "v2", effective_at=timezone.now() + timedelta(days=10), actor=DPO)
+    return notice.announcement

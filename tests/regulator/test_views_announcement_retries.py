@@ -14,7 +14,13 @@ from audit.models import AuditEntry
 from consents.services import announcements as announcement_services
 from consents.services.announcement_runs import ATTEMPTS_BEFORE_PARKING, announcements_run_due
 from tests.consents.factories import publish_notice
-from tests.regulator.factories import DPO, customers_with, make_catalogue, make_inventory
+from tests.regulator.factories import (
+    DPO,
+    customers_with,
+    make_catalogue,
+    make_inventory,
+    marketing_change_announced,
+)
 
 pytestmark = pytest.mark.django_db
 CARD = "Notice announcements failing"
@@ -29,17 +35,13 @@ def _notifier_down(chunk, **kwargs):
 @pytest.fixture
 def parked(monkeypatch):
     """A notice-change announcement whose mailing failed at each of five hourly runs."""
-    make_inventory()
-    purposes = make_catalogue(now=timezone.now())
-    customers_with(purposes["marketing"], 2)
-    notice = publish_notice("marketing", "v2", effective_at=timezone.now() + timedelta(days=10), actor=DPO)
+    announcement = marketing_change_announced(customers=2)
     working = announcement_services.notify_many
     monkeypatch.setattr(announcement_services, "notify_many", _notifier_down)
-    due = notice.announcement.send_at
+    due = announcement.send_at
     for hour in range(ATTEMPTS_BEFORE_PARKING):
         announcements_run_due(now=due + timedelta(hours=hour))
     monkeypatch.setattr(announcement_services, "notify_many", working)
-    announcement = notice.announcement
     announcement.refresh_from_db()
     assert announcement.status == "send_failed"
     return announcement
