@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Sign-in and access")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.sessions import session_started
         from audit.actions import register_actions
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
@@ -31,3 +34,5 @@ class AccountsConfig(AppConfig):
             MenuItem("portal", "accounts:users", _("Staff roles"), icon="users", order=97,
                      permission="auth.change_user", group="admin"),
         )
+        # A new session's clocks (idle and age) start at sign-in (accounts/sessions.py).
+        user_logged_in.connect(session_started, dispatch_uid="accounts.session_started")

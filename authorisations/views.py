@@ -23,8 +23,9 @@ from consents.models import Channel
 from core.access import customer_required, found_or_404, staff_required, subject_for_user
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages
+from core.forms import call_with_messages, form_succeeded
 from core.roles import Role, user_role
+from integrations.form_once import posted_once
 from subjects.models import DataSubject
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
@@ -177,6 +178,7 @@ def _own(subject, pk) -> Authorisation:
 
 
 @customer_required
+@posted_once
 def me_revoke(request, pk, subject):
     authorisation = _own(subject, pk)
     if request.method == "POST":
@@ -272,6 +274,7 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
 
 
 @staff_required("authorisations.revoke_authorisation")
+@posted_once
 def staff_revoke(request, pk):
     authorisation = found_or_404(selectors.authorisation_by_id(pk))
     form = StaffRevokeForm(request.POST or None)
@@ -286,6 +289,6 @@ def staff_revoke(request, pk):
         except DomainError as error:
             form.add_error(None, error.text)
         else:
-            messages.success(request, _("The authorisation is revoked; the customer receives a receipt."))
+            form_succeeded(request, _("The authorisation is revoked; the customer receives a receipt."))
             return redirect(reverse("subjects:customer_detail", args=[authorisation.subject_id]))
     return render(request, "authorisations/staff_revoke.html", {"authorisation": authorisation, "form": form})

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "core.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.MessageMiddleware",
+    # Signs out a session idle too long or past its age (accounts/sessions.py); after messages, to say so.
+    "accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
@@ -344,8 +346,14 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # declares HTTPS origins in CSRF_TRUSTED_ORIGINS and DEBUG is off).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends SESSION_COOKIE_AGE seconds after sign-in however busy, when the browser closes, and
+# after the idle minutes below without a request (accounts/sessions.py): branch PCs are shared.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+CUSTOMER_SESSION_IDLE_MINUTES = env.int("CUSTOMER_SESSION_IDLE_MINUTES", default=15)
+if min(STAFF_SESSION_IDLE_MINUTES, CUSTOMER_SESSION_IDLE_MINUTES) < 1:
+    raise ImproperlyConfigured("The idle minutes of staff and customer sessions must be 1 or more.")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and bool(CSRF_TRUSTED_ORIGINS))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True

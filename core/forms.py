@@ -1,4 +1,5 @@
-"""Pages calling a service: a domain error shown on the form a person filled in, or as a message."""
+"""Pages calling a service: a domain error shown on the form a person filled in, or as a message; the
+success said, and marked on the request (`form_succeeded`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from core.text import vietnamese_sort_key
 
 # The success message, or a function of what the service returned that writes it.
 SuccessMessage = str | Callable[[Any], str]
+# The request's attribute that marks a service call as succeeded (`form_succeeded`).
+_SUCCEEDED = "form_service_succeeded"
 
 
 def form_error(form: forms.Form, error: DomainError, *, field: str | None = None) -> None:
@@ -73,7 +76,21 @@ def form_submit(http_request, form: forms.Form, call: Callable[[], Any], success
 
 
 def _succeeded(http_request, success: SuccessMessage, result: Any, *, shown_at: str = "") -> None:
-    messages.success(http_request, success(result) if callable(success) else success, extra_tags=shown_at)
+    form_succeeded(http_request, success(result) if callable(success) else success, shown_at=shown_at)
+
+
+def form_succeeded(http_request, message: str, *, shown_at: str = "") -> None:
+    """Tell the person the service call their form asked for succeeded, and mark the request as one
+    that recorded something: a form posted once (`integrations.form_once`) keeps only such a post as
+    done, so a refused one may be corrected and sent again."""
+    setattr(http_request, _SUCCEEDED, True)
+    messages.success(http_request, message, extra_tags=shown_at)
+
+
+def form_has_succeeded(http_request) -> bool:
+    """Did this request's service call succeed (`form_succeeded`)?"""
+    return getattr(http_request, _SUCCEEDED, False)
+
 
 
 class MomentFormField(forms.DateTimeField):

@@ -82,6 +82,12 @@ def idempotency_answer_store(*, record: IdempotencyRecord, status: int, body: An
     record.save(update_fields=["response_status", "response_body", "subject_id"])
 
 
+def idempotency_claim_release(*, record: IdempotencyRecord) -> None:
+    """Give a claim up inside the caller's unit of work, keeping what else it wrote: a page's form whose
+    post recorded nothing (the form refused, the person corrects it and sends it again)."""
+    record.delete()
+
+
 def idempotency_answers_erase(*, subject_id) -> int:
     """Erase the stored answers about a customer whose personal data is erased.
 

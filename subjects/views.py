@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_error, form_succeeded
 from core.navigation import registry
+from integrations.form_once import posted_once
 from subjects import services
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm, RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
@@ -81,6 +82,7 @@ def customer_relationship_end(request, pk):
 
 
 @staff_required("subjects.add_datasubject")
+@posted_once
 def customer_create(request):
     form = SubjectCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,6 +99,6 @@ def customer_create(request):
             except DomainError as error:
                 form_error(form, error)
             else:
-                messages.success(request, _("Customer registered."))
+                form_succeeded(request, _("Customer registered."))
                 return redirect("subjects:customer_detail", pk=subject.pk)
     return render(request, "subjects/customer_create.html", {"form": form})

@@ -22,7 +22,8 @@ from core.access import customer_required, found_or_404
 from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
-from core.forms import call_with_messages
+from core.forms import call_with_messages, form_succeeded
+from integrations.form_once import posted_once
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -193,6 +194,7 @@ def me_consents(request, subject):
 
 @customer_required
 @require_POST
+@posted_once
 def me_consent_set(request, code, subject):
     """A switch was moved: either way the customer confirms first. Turning on leads to the consent
     confirmation (what they agree to, the notice), whose button posts back here with `confirmed`;
@@ -247,9 +249,9 @@ def me_consent_set(request, code, subject):
             return redirect(f"{url}?ward={ward_id}" if ward_id else url)
         messages.error(request, error.text, extra_tags=_card(code, ward_id))
     else:
-        messages.success(
+        form_succeeded(
             request, _("Thank you. Your consent to “%(purpose)s” is recorded.") % {"purpose": purpose.name},
-            extra_tags=_card(code, ward_id),
+            shown_at=_card(code, ward_id),
         )
     return _back(ward_id, code)
 
@@ -283,6 +285,7 @@ def me_consent_confirm(request, code, subject):
 
 
 @customer_required
+@posted_once
 def me_withdraw(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)

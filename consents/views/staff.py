@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +20,9 @@ from consents.views.customer import consequences, receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_error
+from core.forms import call_with_messages, form_error, form_succeeded
 from core.labels import in_language
+from integrations.form_once import posted_once
 from subjects.models import DataSubject
 from subjects.selectors import subject_by_id, subject_for_ref
 
@@ -68,6 +68,7 @@ def _purpose_block(form, notice, language: str) -> dict:
 
 
 @staff_required("consents.add_consent")
+@posted_once
 def staff_grant(request, pk):
     """Record a consent form: the page shows each purpose's notice in force in the customer's language
     (to read on the phone or print and hand over), and records each yes or no with that version, the
@@ -112,7 +113,7 @@ def staff_grant(request, pk):
                     target = f"sensitive_{code}" if target == "sensitive_acknowledged" else f"answer_{code}"
                 form_error(form, error, field=target)
             else:
-                messages.success(request, _("Consent form recorded. Give the customer the receipts."))
+                form_succeeded(request, _("Consent form recorded. Give the customer the receipts."))
                 if len(recorded) == 1:
                     return redirect("consents:staff_receipt", pk=recorded[0].pk)
                 url = reverse("consents:staff_recorded", kwargs={"pk": subject.pk})
@@ -150,6 +151,7 @@ def _uuids(values) -> list[uuid.UUID]:
 
 
 @staff_required("consents.change_consent")
+@posted_once
 def staff_withdraw(request, pk):
     consent = found_or_404(selectors.consent_by_id(pk))
     form = WithdrawForm(request.POST or None)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.access import customer_required, found_or_404
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_error
+from core.forms import call_with_messages, form_error, form_succeeded
 from deadlines.models import RequestType
 from dsr import services
 from dsr.forms import CustomerReplyForm, CustomerRequestForm
@@ -30,6 +30,7 @@ from dsr.selectors import (
 )
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.request_page import has_export
+from integrations.form_once import posted_once
 
 
 @customer_required
@@ -40,6 +41,7 @@ def my_requests(request, subject):
 
 
 @customer_required
+@posted_once
 def new_request(request, subject):
     form = CustomerRequestForm(request.POST or None, initial={"type": request.GET.get("type", "")})
     if request.method == "POST" and form.is_valid():
@@ -58,7 +60,7 @@ def new_request(request, subject):
             except DomainError as error:
                 form_error(form, error)
             else:
-                messages.success(
+                form_succeeded(
                     request,
                     _(
                         "We have received your request. We will verify your identity first: watch for a "
@@ -113,6 +115,7 @@ def _detail_page(request, found, *, reply_form=None, status=200):
 
 @customer_required
 @require_POST
+@posted_once
 def reply(request, subject, pk):
     """The customer answers the bank's question; the request goes back to work."""
     found = _own(subject, pk)
@@ -129,7 +132,7 @@ def reply(request, subject, pk):
                 return _detail_page(request, found, reply_form=form, status=400)
             messages.info(request, error.text)
         else:
-            messages.success(
+            form_succeeded(
                 request,
                 _("Thank you: your answer has been sent to the bank, which resumes work on your request."),
             )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
-from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages
+from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages, form_succeeded
 from dsr import services
 from dsr.filters import RequestFilterSet
 from dsr.forms import (
@@ -48,6 +48,7 @@ from dsr.selectors import (
 from dsr.states import RequestStatus
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.request_page import ACTION_FORMS, ACTION_NAMES, FINAL_ACTIONS, form_ids, request_page
+from integrations.form_once import posted_once
 from subjects.selectors import subject_for_ref
 
 PAGE_SIZE = 50
@@ -115,6 +116,7 @@ def queue(request):
 
 
 @staff_required("dsr.add_datasubjectrequest")
+@posted_once
 def intake(request):
     form = StaffIntakeForm(request.POST or None, initial={"subject_ref": request.GET.get("subject", "")})
     if request.method == "POST" and form.is_valid():
@@ -141,7 +143,7 @@ def intake(request):
             except DomainError as error:
                 form_error(form, error)
             else:
-                messages.success(
+                form_succeeded(
                     request,
                     _("Request received; both clocks have started. Give the customer the receipt: %(ref)s")
                     % {"ref": created.reference},

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_error, form_submit
+from core.forms import call_with_messages, form_error, form_submit, form_succeeded
 from integrations.delivery import revive_context
+from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
@@ -45,6 +46,7 @@ def breach_list(request):
 
 
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_new(request):
     form = BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -53,7 +55,7 @@ def breach_new(request):
         except DomainError as error:
             form_error(form, error)
         else:
-            messages.success(
+            form_succeeded(
                 request,
                 _("Breach %(ref)s recorded. Notify the authority by %(due)s.")
                 % {

@@ -1,0 +1,138 @@
+"""Shared branch PCs: a staff session left alone ends, so the next person at the desk is not the officer.
+
+A session ends after its idle limit without a request (staff 30 minutes, customers 15, both settings)
+and, however busy, SESSION_COOKIE_AGE after sign-in; then the sign-in, the second factor included, is
+asked again and leads back to the page. API calls with a token have no session and are not concerned.
+"""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+
+from tests.factories import make_totp_device, signed_in, totp_code
+
+pytestmark = pytest.mark.django_db
+IDLE = timedelta(hours=1)  # far longer than any idle limit a bank would set (15-30 minutes)
+PASSWORD = "correct-horse-battery"
+
+
+def test_staff_session_ends_after_an_hour_without_activity(officer, monkeypatch):
+    client = signed_in(officer)
+    assert client.get("/en/portal/").status_code == 200
+    real_now, real_time = timezone.now, time.time
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + IDLE)
+    monkeypatch.setattr(time, "time", lambda: real_time() + IDLE.total_seconds())
+    later = client.get("/en/portal/")
+    assert later.status_code == 302 and "login" in later["Location"], later.status_code
+
+
+class Clock:
+    """The process clock moved on by hand (the session clocks read `time.time`)."""
+
+    def __init__(self, monkeypatch):
+        self.offset = 0.0
+        real_time = time.time
+        monkeypatch.setattr(time, "time", lambda: real_time() + self.offset)
+
+    def wait(self, **delta) -> None:
+        self.offset += timedelta(**delta).total_seconds()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+def code_now(device) -> str:
+    """The authenticator's code at the moved clock (the device checks codes against `time.time`)."""
+    totp_code(device)  # forgets the last code used
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def signed_out_to(response) -> str:
+    """The page the sign-in leads back to, from a redirect to the sign-in page."""
+    assert response.status_code == 302, response.status_code
+    location = urlsplit(response["Location"])
+    assert location.path.endswith(reverse("accounts:login").removeprefix("/")), location.path
+    return parse_qs(location.query)["next"][0]
+
+
+def test_a_working_officer_stays_signed_in(officer, clock):
+    client = signed_in(officer)
+    for _step in range(4):  # two hours, a page every 29 minutes
+        clock.wait(minutes=29)
+        assert client.get("/en/portal/").status_code == 200
+
+
+def test_idle_staff_are_signed_out_after_30_minutes_and_come_back_to_the_page(officer, clock):
+    client = signed_in(officer)
+    assert client.get("/en/portal/requests/").status_code == 200
+    clock.wait(minutes=31)
+    page = "/en/portal/requests/?status=received"
+    assert signed_out_to(client.get(page)) == page
+    assert DEVICE_ID_SESSION_KEY not in client.session  # the second factor is gone with the session
+    told = client.get(reverse("accounts:login")).content.decode()
+    assert "signed out after 30 minutes without activity" in told
+    # Signed out for good: the next page asks again too, even right away.
+    assert client.get("/en/portal/").status_code == 302
+
+
+def test_signing_in_again_asks_for_the_second_factor_and_returns_to_the_page(officer, clock, settings):
+    settings.STAFF_2FA_REQUIRED = True
+    device = make_totp_device(officer)
+    client = signed_in(officer)
+    clock.wait(minutes=31)
+    back_to = signed_out_to(client.get("/en/portal/requests/"))
+    password = client.post(reverse("accounts:login"), {"username": officer.username, "password": PASSWORD,
+                                                       "next": back_to})
+    assert password["Location"].startswith(reverse("accounts:otp_verify"))
+    code = client.post(password["Location"], {"otp_token": code_now(device)})
+    assert code["Location"] == back_to
+    assert client.get(back_to).status_code == 200
+
+
+def test_the_idle_limit_is_a_setting(officer, clock, settings):
+    settings.STAFF_SESSION_IDLE_MINUTES = 5
+    client = signed_in(officer)
+    clock.wait(minutes=4)
+    assert client.get("/en/portal/").status_code == 200
+    clock.wait(minutes=6)
+    assert client.get("/en/portal/").status_code == 302
+
+
+def test_a_staff_session_ends_eight_hours_after_sign_in_however_busy(officer, clock):
+    client = signed_in(officer)
+    for _step in range(16):  # 7 h 44: a page every 29 minutes, inside the idle limit
+        clock.wait(minutes=29)
+        assert client.get("/en/portal/").status_code == 200
+    clock.wait(minutes=20)
+    assert signed_out_to(client.get("/en/portal/")) == "/en/portal/"
+    assert "8 hours at most" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_customers_are_signed_out_after_15_minutes_without_activity(customer_a, clock):
+    client = signed_in(customer_a)
+    clock.wait(minutes=14)
+    assert client.get("/en/me/").status_code == 200
+    clock.wait(minutes=14)
+    assert client.get("/en/me/").status_code == 200
+    clock.wait(minutes=16)
+    assert signed_out_to(client.get("/en/me/")) == "/en/me/"
+
+
+def test_a_browser_session_on_the_api_ends_too_but_tokens_are_not_concerned(officer, clock, as_user):
+    session = signed_in(officer)
+    assert session.get("/api/v1/requests/").status_code == 200
+    token = as_user(officer)
+    clock.wait(hours=9)
+    assert session.get("/api/v1/requests/").status_code in (401, 403)
+    assert token.get("/api/v1/requests/").status_code == 200
