@@ -11,12 +11,13 @@ From the portal and the API the import runs as a background job (`integrations.j
 kept in a private directory, a Celery task imports it batch by batch, and each batch commits its
 consents together with the job's cursor, so a killed worker resumes without importing a row twice.
 
-Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time,
-local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1),
-child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16, outcome (optional:
-empty, granted or đồng ý for a consent; refused or từ chối for the customer's refusal, recorded through
-`consent_refuse_in_transaction` with the same date, evidence and later-answer rules). The file is UTF-8
-(Excel's byte order mark welcome), separated by "," or ";" (`consents.services.import_file`).
+Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time, local
+time when no offset, or dd/mm/yyyy [hh:mm] as Excel writes dates on a Vietnamese Windows), guardian
+(optional CIF), sensitive_acknowledged (optional yes/true/1), child_agreed (optional yes/true/1) and
+child_evidence for a child of 7 to under 16, outcome (optional: empty, granted or đồng ý for a consent;
+refused or từ chối for the customer's refusal, recorded through `consent_refuse_in_transaction` with the
+same date, evidence and later-answer rules). The file is UTF-8 (Excel's byte order mark welcome),
+separated by "," or ";" (`consents.services.import_file`).
 """
 
 from __future__ import annotations
