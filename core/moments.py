@@ -1,6 +1,7 @@
 """Dates and moments typed by people: in query strings, forms and files."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -13,6 +14,10 @@ from core.errors import InvalidInput
 # overflow: 0001-01-01 at +07:00 is before year 1 in UTC, 9999-12-31 runs past year 9999.
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
+# A date as Excel saves a date cell on a Windows whose regional format is Vietnamese: the day first,
+# then the month, as Vietnamese dates are always written (never the month first), the year in full;
+# a date-time cell adds the time on the 24-hour clock.
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 def parse_day(value: str | None, *, field: str) -> date | None:
@@ -66,6 +71,20 @@ def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.mi
         raise InvalidInput(_("Give a real date (YYYY-MM-DD) or an ISO 8601 date-time."), field=field)
     _check_range(moment.date(), field=field)
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def day_first_iso(value: str) -> str | None:
+    """A date written day first (18/03/2024, 4/3/2024, 18/03/2024 10:15, 18/03/2024 10:15:30) rewritten
+    in ISO 8601 (2024-03-18, 2024-03-04, 2024-03-18T10:15...), for `parse_moment` to judge against the
+    calendar; None for any other shape. A two-digit year is not read: its century is a guess."""
+    match = _DAY_FIRST.fullmatch(value)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second = match.groups()
+    iso = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is not None:
+        iso += f"T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
+    return iso
 
 
 def day_in_range(day: date) -> bool:

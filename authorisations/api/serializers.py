@@ -159,7 +159,9 @@ class AccessReportSerializer(serializers.Serializer):
         min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None,
         help_text="The `id` the read claim (`POST authorisations/{id}/reads/`) answered with, when this "
         "read was claimed: the claimed read is completed with this report (200) and not counted again. "
-        "Leave it out for a read served without a claim (201, a new read).",
+        "Leave it out for a read served without a claim (201, a new read). Without it, a report giving "
+        "a claimed read's own `accessed_at` (as the claim answered, to the microsecond) and `scope` is "
+        "taken for that read (200).",
     )
 
 

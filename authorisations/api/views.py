@@ -214,7 +214,8 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
         request=AccessReportSerializer,
         responses={
             200: OpenApiResponse(
-                AccessOutputSerializer, "The claimed read named in `claim`, completed by this report (or "
+                AccessOutputSerializer, "The claimed read named in `claim` (or, with no `claim`, the one "
+                "whose `accessed_at` and `scope` the report repeats exactly), completed by this report (or "
                 "as the same report left it before): still one read.",
             ),
             201: OpenApiResponse(AccessOutputSerializer, "A read served without a claim, recorded."),
@@ -235,15 +236,17 @@ class AccessListReportView(_AuthorisationsMixin, generics.GenericAPIView):
         "it once, and the same report sent again changes nothing. Without `claim` the report is a read "
         "served without a claim: recorded whatever the status (201), refused for nothing but bad input. "
         "It cannot stop a read: claim each read before serving it instead. A claimed read needs no "
-        "report; a report of it that does not name it counts as a second read.",
+        "report. A report without `claim` that repeats a claimed read's `accessed_at` exactly (the value "
+        "the claim answered with, to the microsecond) and its `scope` is taken for that read, as if it "
+        "named it; at any other time it counts as a second read.",
     )
     def post(self, request, pk):
         data = validated_body(AccessReportSerializer, request)
         record = services.access_record(
             actor=actor_for_user(request.user), authorisation_id=pk, **data
         )
-        # A report naming its claim completes that read; one naming none records a new read.
-        answer = status.HTTP_201_CREATED if data["claim"] is None else status.HTTP_200_OK
+        # A report of a claimed read (named, or at its own time) completes that read; another is a new read.
+        answer = status.HTTP_200_OK if record.claimed else status.HTTP_201_CREATED
         return Response(AccessOutputSerializer(record).data, status=answer)
 
 

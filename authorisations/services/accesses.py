@@ -81,16 +81,32 @@ def _read_record(
     return record
 
 
+def _claim_at(authorisation: Authorisation, *, scope: str, accessed_at: datetime) -> int | None:
+    """The claimed read of this authorisation and scope made at exactly `accessed_at`, if any.
+
+    A report naming no claim is that read when it gives the claim's own time, to the microsecond: the
+    bank's clock at the claim, which only the claim's answer told the gateway. Nothing else can tell a
+    claimed read from one served without a claim (the same authorisation, scope and second can be
+    either), and taking a read served without a claim for a claim would hide it from the customer's
+    log and limits, so no nearby time is matched."""
+    return (
+        authorisation.accesses.filter(claimed=True, scope=scope, accessed_at=accessed_at)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def _claim_reported(
     authorisation: Authorisation, *, claim: int, actor: Actor, scope: str, served_at: datetime,
-    record_count: int, now: datetime,
+    record_count: int, now: datetime, named: bool = True,
 ) -> AccessRecord:
-    """The report of a read the gateway claimed (`claim`: the id `access_claim` answered with) on this
-    locked authorisation: the claimed record is completed (the records served, the time of the report)
-    with its audit entry, and no read is added, so the customer's log and limits count it once. The read
-    stays at the bank's time of the claim, for which the daily limit was checked; the gateway's time of
-    serving goes to the audit entry. The same report again changes nothing (a retry); another count for
-    a claim already reported is refused, the first standing."""
+    """The report of a read the gateway claimed (`claim`: the id `access_claim` answered with, named in
+    the report or found by `_claim_at`) on this locked authorisation: the claimed record is completed
+    (the records served, the time of the report) with its audit entry, and no read is added, so the
+    customer's log and limits count it once. The read stays at the bank's time of the claim, for which
+    the daily limit was checked; the gateway's time of serving goes to the audit entry. The same report
+    again changes nothing (a retry); another count for a claim already reported is refused, the first
+    standing."""
     record = authorisation.accesses.filter(pk=claim, claimed=True).first()
     if record is None:
         raise InvalidInput(_("This authorisation has no read claimed under that id."), field="claim")
@@ -121,6 +137,7 @@ def _claim_reported(
             "records": {"old": old, "new": record_count},
             "accessed_at": record.accessed_at.isoformat(),
             "served_at": served_at.isoformat(),
+            "claim_named": named,
         },
     )
     return record
@@ -137,22 +154,26 @@ def access_record(
     now: datetime | None = None,
 ) -> AccessRecord:
     """The API gateway reports one read by the third party, after serving it. A report naming a claim
-    (`claim`) is the read claimed before serving, completed and not counted again (`_claim_reported`).
-    One naming none is a read served without a claim: recorded whatever the status (an access after a
-    revocation is exactly what the customer must be able to see), and nothing is checked, so it cannot
-    stop a read: `access_claim`, before serving, does. The read a one-time authorisation allowed ends
-    it (used), in the same transaction. The authorisation's lock orders a report after the claim it
-    names and before a second report of it."""
+    (`claim`) is the read claimed before serving, completed and not counted again (`_claim_reported`);
+    so is one naming none that gives a claimed read's own time and scope (`_claim_at`). Any other is a
+    read served without a claim: recorded whatever the status (an access after a revocation is exactly
+    what the customer must be able to see), and nothing is checked, so it cannot stop a read:
+    `access_claim`, before serving, does. The read a one-time authorisation allowed ends it (used), in
+    the same transaction. The authorisation's lock orders a report after the claim it names and before
+    a second report of it."""
     now = now or timezone.now()
     if accessed_at > now:
         raise InvalidInput(_("An access cannot be in the future."), field="accessed_at")
     with transaction.atomic(durable=True):
         authorisation = locked_authorisation(authorisation_id)
         _refuse_scope_outside(authorisation, scope)
+        named = claim is not None
+        if not named:
+            claim = _claim_at(authorisation, scope=scope, accessed_at=accessed_at)
         if claim is not None:
             return _claim_reported(
                 authorisation, claim=claim, actor=actor, scope=scope, served_at=accessed_at,
-                record_count=record_count, now=now,
+                record_count=record_count, now=now, named=named,
             )
         return _read_record(
             authorisation, claimed=False, actor=actor, scope=scope,

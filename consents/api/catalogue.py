@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -218,7 +219,15 @@ class ConsentImportView(generics.GenericAPIView):
                 "(the former behaviour; only for small files, the web timeout is 60 s)"
             )
         ],
-        responses={201: ImportOutputSerializer, 202: ImportJobSerializer},
+        responses={
+            201: ImportOutputSerializer,
+            202: ImportJobSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, "On `file`: a column missing, or a line that is not UTF-8 text (a file "
+                "saved as Windows-1258 or ANSI; the message names the first such line and how Excel saves "
+                "CSV UTF-8). Refused at upload: nothing is imported and no job is made.",
+            ),
+        },
     )
     def post(self, request):
         upload = request.FILES.get("file")
@@ -234,7 +243,5 @@ class ConsentImportView(generics.GenericAPIView):
                 {"id": str(job.pk), "status": job.status, "job": url},
                 status=status.HTTP_202_ACCEPTED, headers={"Location": url},
             )
-        run = services.consents_import_csv(
-            actor=actor, lines=services.text_lines(upload.file), filename=upload.name
-        )
+        run = services.consents_import_upload(actor=actor, file=upload.file, filename=upload.name)
         return Response(ImportOutputSerializer(run).data, status=status.HTTP_201_CREATED)

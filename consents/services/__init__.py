@@ -3,7 +3,12 @@
 from consents.services.catalogue import purpose_create, purpose_update, recipient_create
 from consents.services.duties import duty_acknowledge
 from consents.services.import_file import text_lines
-from consents.services.imports import consent_import_run, consent_import_start, consents_import_csv
+from consents.services.imports import (
+    consent_import_run,
+    consent_import_start,
+    consents_import_csv,
+    consents_import_upload,
+)
 from consents.services.notices import (
     notice_earliest_effective,
     notice_publish,
@@ -53,6 +58,7 @@ __all__ = [
     "consents_import_csv",
     "consent_import_run",
     "consent_import_start",
+    "consents_import_upload",
     "text_lines",
     "consents_withdraw_for_subject",
     "consents_withdraw_for_subject_in_transaction",

@@ -16,7 +16,7 @@ from consents.services.records import grant_build
 from consents.services.rules import GrantRequest, grant_validate
 from core.actors import Actor
 from core.errors import InvalidInput
-from core.moments import parse_moment
+from core.moments import day_first_iso, parse_moment
 from core.text import nfc
 from subjects.models import DataSubject
 
@@ -58,8 +58,20 @@ class ImportCatalogue:
         return self.snapshots[notice.pk]
 
 
+def granted_at_iso(row: dict[str, str]) -> str:
+    """The row's `granted_at` as ISO 8601 when Excel wrote it day first (18/03/2024), else as written."""
+    written = row.get("granted_at", "")
+    return day_first_iso(written) or written
+
+
+def granted_on_a_day(row: dict[str, str]) -> bool:
+    """Whether the row gives a date without a time (taken at noon): it cannot be placed within its day."""
+    return len(granted_at_iso(row)) == len("YYYY-MM-DD")
+
+
 def import_key(row: dict[str, str]) -> str:
-    parts = [row.get(c, "") for c in KEY_COLUMNS]
+    # A file saved again by Excel writes its ISO dates day first: its rows keep the keys they had.
+    parts = [granted_at_iso(row) if c == "granted_at" else row.get(c, "") for c in KEY_COLUMNS]
     parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
     # A refusal's key differs from the same row's grant; a grant's stays what it was before `outcome`.
     if _is_refusal(row):
@@ -87,14 +99,27 @@ def _yes(value: str) -> bool:
     return nfc(value).lower() in TRUE_WORDS
 
 
-def parse_when(value: str, now: datetime) -> datetime:
-    if not value:
+def parse_when(row: dict[str, str], now: datetime) -> datetime:
+    """The moment of the row's `granted_at`: an ISO 8601 date or date-time, or a date written day first
+    as Excel saves it on a Vietnamese Windows (dd/mm/yyyy, with hh:mm after a date-time cell). A date
+    alone is taken at noon, local time."""
+    written = row.get("granted_at", "")
+    if not written:
         raise InvalidInput(_("granted_at is empty: give the day the customer consented (the day of the "
                              "import proves nothing)."))
+    iso = day_first_iso(written)
     try:
-        moment = parse_moment(value, field="granted_at", day_starts_at=time(12, 0))
+        moment = parse_moment(iso or written, field="granted_at", day_starts_at=time(12, 0))
     except InvalidInput:
-        raise InvalidInput(_("granted_at is not a date (use YYYY-MM-DD or an ISO date-time).")) from None
+        if iso:
+            raise InvalidInput(
+                _("granted_at “%(written)s” is not a real date. Dates with slashes are read day first "
+                  "(dd/mm/yyyy), as Vietnamese dates are written: 31/02/2026 does not exist, and a date "
+                  "written month first (03/18/2024) is refused."),
+                written=written,
+            ) from None
+        raise InvalidInput(_("granted_at is not a date: use dd/mm/yyyy (18/03/2024, the day first), "
+                             "YYYY-MM-DD or an ISO 8601 date-time.")) from None
     if moment > now:
         raise InvalidInput(_("granted_at is in the future."))
     return moment
@@ -126,7 +151,7 @@ def _row_request(
         child_agreed=_yes(row.get("child_agreed", "")),
         child_evidence=row.get("child_evidence", ""),
     )
-    return request, parse_when(row.get("granted_at", ""), now)
+    return request, parse_when(row, now)
 
 
 def _evidence_required(row: dict[str, str]) -> None:

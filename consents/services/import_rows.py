@@ -21,6 +21,7 @@ from audit.services import audit_record
 from consents.models import Consent, ConsentImport, ConsentStatus, Purpose
 from consents.services.import_columns import (
     ImportCatalogue,
+    granted_on_a_day,
     import_key,
     outcome,
     row_to_consent,
@@ -284,7 +285,7 @@ def _not_after(row: dict[str, str], granted_at: datetime, last_answer: datetime)
     """Whether a row's consent is not later than the customer's last answer. A row with a date and no
     time (read as noon) cannot be placed within its day, so the day is compared: an answer given
     that day counts as later."""
-    if len(row.get("granted_at", "")) == len("YYYY-MM-DD"):
+    if granted_on_a_day(row):
         return timezone.localdate(granted_at) <= timezone.localdate(last_answer)
     return granted_at <= last_answer
 

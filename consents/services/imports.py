@@ -11,12 +11,13 @@ From the portal and the API the import runs as a background job (`integrations.j
 kept in a private directory, a Celery task imports it batch by batch, and each batch commits its
 consents together with the job's cursor, so a killed worker resumes without importing a row twice.
 
-Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time,
-local time when no offset), guardian (optional CIF), sensitive_acknowledged (optional yes/true/1),
-child_agreed (optional yes/true/1) and child_evidence for a child of 7 to under 16, outcome (optional:
-empty, granted or đồng ý for a consent; refused or từ chối for the customer's refusal, recorded through
-`consent_refuse_in_transaction` with the same date, evidence and later-answer rules). The file is UTF-8
-(Excel's byte order mark welcome), separated by "," or ";" (`consents.services.import_file`).
+Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time, local
+time when no offset, or dd/mm/yyyy [hh:mm] as Excel writes dates on a Vietnamese Windows), guardian
+(optional CIF), sensitive_acknowledged (optional yes/true/1), child_agreed (optional yes/true/1) and
+child_evidence for a child of 7 to under 16, outcome (optional: empty, granted or đồng ý for a consent;
+refused or từ chối for the customer's refusal, recorded through `consent_refuse_in_transaction` with the
+same date, evidence and later-answer rules). The file is UTF-8 (Excel's byte order mark welcome),
+separated by "," or ";" (`consents.services.import_file`).
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import ConsentImport
 from consents.services.import_file import (
     NotUtf8,
-    header_check,
     lines_count,
     not_utf8_error,
     rows_reader,
     text_lines,
+    upload_check,
 )
 from consents.services.import_rows import Stop, import_finish, rows_import, unreadable_error
 from core.actors import Actor
@@ -96,17 +97,25 @@ def consents_import_csv(
     return run
 
 
+def consents_import_upload(
+    *, actor: Actor, file: BinaryIO, filename: str, now: datetime | None = None
+) -> ConsentImport:
+    """Import an uploaded file in this process (the API's `?wait=true`), after the same upload check a
+    job's file has: a file with a line that is not UTF-8 is refused whole (400), nothing imported."""
+    upload_check(file)
+    return consents_import_csv(actor=actor, lines=text_lines(file), filename=filename, now=now)
+
+
 def consent_import_start(
     *, actor: Actor, user: Any, file: BinaryIO, filename: str, now: datetime | None = None
 ) -> BackgroundJob:
     """Keep the uploaded file, record a queued import job and hand it to a worker on commit.
 
-    The header is checked here, so a file without the needed columns, or whose header is not UTF-8,
-    is refused at once (400). A later line that is not UTF-8 stops the job there, after the lines
-    before it, as any unreadable line does (docs/security.md).
+    The file is checked here, so one without the needed columns, or with a line that is not UTF-8
+    (a Windows-1258 or ANSI file), is refused at once (400) with nothing kept (`upload_check`).
     """
     now = now or timezone.now()
-    header_check(file)
+    upload_check(file)
     with transaction.atomic(durable=True):
         job = job_create(
             actor=actor, user=user, kind=IMPORT_TASK, filename=filename,

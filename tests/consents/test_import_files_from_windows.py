@@ -1,7 +1,8 @@
 """Consent files come from core-banking tools on Windows and from the DPO's Excel. Excel on a Vietnamese
 Windows (regional format vi-VN: decimal comma, list separator ";") saves "CSV UTF-8" with a BOM, CRLF
 line ends and semicolons; an older Windows tool writes Windows-1258. The import must take the first
-and explain the second, pointing at the line it stopped on."""
+and explain the second: refused at upload, naming its first bad line (test_import_upload_not_utf8.py), and
+a job queued with one before that check stops at that line."""
 
 from __future__ import annotations
 
@@ -33,6 +34,20 @@ def jobs_dir(settings, tmp_path):
 
 def _run(body: bytes, django_capture_on_commit_callbacks) -> BackgroundJob:
     job = consent_import_start(actor=ACTOR, user=None, file=io.BytesIO(body), filename="legacy.csv")
+    return _work(job, django_capture_on_commit_callbacks)
+
+
+def _run_queued_before_the_check(body: bytes, django_capture_on_commit_callbacks) -> BackgroundJob:
+    """A job queued before the upload checked the whole file (its header only): such a file is refused at
+    upload now (test_import_upload_not_utf8.py), but a job already queued with one must still end well."""
+    job = consent_import_start(actor=ACTOR, user=None, filename="legacy.csv",
+                               file=io.BytesIO((",".join(COLUMNS) + "\r\n").encode()))
+    with open(job.input_path, "wb") as file:
+        file.write(body)
+    return _work(job, django_capture_on_commit_callbacks)
+
+
+def _work(job: BackgroundJob, django_capture_on_commit_callbacks) -> BackgroundJob:
     with django_capture_on_commit_callbacks(execute=True):
         consent_import_run(job_id=job.pk)
     job.refresh_from_db()
@@ -66,7 +81,7 @@ def test_a_windows_1258_file_stops_at_the_line_that_is_not_utf8_and_imports_the_
     body = (",".join(COLUMNS) + "\r\n" + "\r\n".join(rows) + "\r\n").encode("ascii")
     body += f"{late.external_ref},marketing,v1,branch,Đơn khách,{IMPORTED_ON}\r\n".encode("cp1258")
 
-    job = _run(body, django_capture_on_commit_callbacks)
+    job = _run_queued_before_the_check(body, django_capture_on_commit_callbacks)
 
     run = ConsentImport.objects.get(job=job)
     # Lines 2 to 41 are good UTF-8 (plain ASCII) and are imported; line 42 is where the file stops.
@@ -77,15 +92,16 @@ def test_a_windows_1258_file_stops_at_the_line_that_is_not_utf8_and_imports_the_
 def test_a_small_windows_1258_file_ends_its_job_with_a_message_instead_of_crashing_the_worker(
     django_capture_on_commit_callbacks,
 ):
-    """The header is plain ASCII, so the upload is accepted; the worker then meets the first
-    Windows-1258 byte. The DPO must see the job end with the line to fix, not a job left "running"
-    that the stale-job sweep hands to a worker that crashes again every three minutes."""
+    """The header is plain ASCII, so the upload was accepted before the whole file was checked; the
+    worker then meets the first Windows-1258 byte. The DPO must see the job end with the line to fix,
+    not a job left "running" that the stale-job sweep hands to a worker that crashes again every three
+    minutes."""
     make_purpose("marketing", category="marketing")
     subject = make_subject()
     body = (",".join(COLUMNS) + "\r\n").encode("ascii")
     body += f"{subject.external_ref},marketing,v1,branch,Đơn khách,{IMPORTED_ON}\r\n".encode("cp1258")
 
-    job = _run(body, django_capture_on_commit_callbacks)
+    job = _run_queued_before_the_check(body, django_capture_on_commit_callbacks)
 
     assert job.status == JobStatus.FAILED
     assert "UTF-8" in job.error and "2" in job.error
@@ -121,7 +137,7 @@ def test_past_the_first_8_kb_the_line_named_is_the_line_that_is_not_utf8(django_
     body += f"{late.external_ref},marketing,v1,branch,Đơn khách,{IMPORTED_ON}\r\n".encode("cp1258")
     body += f"{good[0].external_ref},marketing,v1,branch,after,{IMPORTED_ON}\r\n".encode()
 
-    job = _run(body, django_capture_on_commit_callbacks)
+    job = _run_queued_before_the_check(body, django_capture_on_commit_callbacks)
 
     run = ConsentImport.objects.get(job=job)
     assert (job.status, run.imported) == (JobStatus.FAILED, 300)
@@ -138,7 +154,7 @@ def test_the_message_for_a_line_that_is_not_utf8_says_how_to_save_the_file(
     body += f"{subject.external_ref},marketing,v1,branch,Đơn khách,{IMPORTED_ON}\r\n".encode("cp1258")
 
     with translation.override("en"):
-        job = _run(body, django_capture_on_commit_callbacks)
+        job = _run_queued_before_the_check(body, django_capture_on_commit_callbacks)
 
     assert job.error.startswith("Line 2 is not UTF-8 text"), job.error
     assert "Windows-1258" in job.error and "CSV UTF-8" in job.error
