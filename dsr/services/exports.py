@@ -30,6 +30,7 @@ from dsr.services.export_sections import (
     request_entries,
     restriction_entries,
 )
+from subjects.locks import subjects_lock
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -118,12 +119,14 @@ def export_download(
     the JSON keeps its English keys, codes and ISO dates beside the labels.
     The export is the customer's own data and is never masked; staff downloading it need a reason
     (need to know), and the request it answers is that reason, recorded in the audit entry."""
-    now = now or timezone.now()
     language = language or translation.get_language() or "vi"
     if format not in FORMATS:
         raise InvalidInput(_("Choose a format: json, html or csv."), field="format")
     with transaction.atomic(durable=True):
+        # The customer first (`subjects.locks`): a deletion being completed purges the export.
+        subjects_lock([request.subject_id])
         export = RequestExport.objects.select_for_update().filter(request=request).first()
+        now = now or timezone.now()
         if export is None:
             raise NotFound(_("This request has no data export."))
         if export.expires_at <= now:
