@@ -30,7 +30,7 @@ from dsr.services.export_sections import (
     request_entries,
     restriction_entries,
 )
-from subjects.locks import subjects_lock
+from subjects.locks import subjects_lock, subjects_locked
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -174,12 +174,17 @@ def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> i
     """Empty the stored data of exports past their expiry, so no copy of a customer's data outlives its
     download window (for the nightly job). Idempotent; returns how many were emptied."""
     now = now or timezone.now()
-    ids = list(
-        RequestExport.objects.filter(expires_at__lte=now, purged_at__isnull=True).values_list(
-            "pk", flat=True
-        )[:limit]
-    )
+    expired = RequestExport.objects.filter(expires_at__lte=now, purged_at__isnull=True).order_by("pk")
     with transaction.atomic(durable=True):
+        # Their customers first (`subjects.locks`), skipping those another writer holds (the next run
+        # takes their exports): a deletion being completed holds its customer and writes its entries
+        # before it purges the customer's exports, which this sweep must not hold while it waits.
+        customers = subjects_locked(skip_locked=True, pk__in=expired.values("request__subject_id")[:limit])
+        ids = list(
+            expired.filter(request__subject__in=list(customers.values_list("pk", flat=True))).values_list(
+                "pk", flat=True
+            )[:limit]
+        )
         return exports_purge(
             RequestExport.objects.filter(pk__in=ids), actor=Actor.system("dsr.exports_purge_expired"), now=now
         )

@@ -8,10 +8,10 @@ job)."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditChainHead
@@ -19,31 +19,17 @@ from audit.services import audit_record
 from consents.models import ConsentStatus, ProcessingRestriction
 from core.actors import Actor
 from dsr import services
-from dsr.models import DataSubjectRequest
+from dsr.models import DataSubjectRequest, RequestExport
 from dsr.services import policy as policy_services
 from subjects.models import DataSubject
-from tests.concurrency import lock_waited_for
+from tests.concurrency import lock_waited_for, started_in_other_connection
 from tests.consents.factories import grant, make_purpose
-from tests.dsr.factories import MONDAY, STAFF, end_of, make_request
+from tests.dsr.factories import MONDAY, STAFF, answered_access, end_of, make_request
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def _in_other_connection(call, out: dict) -> threading.Thread:
-    def run() -> None:
-        try:
-            out["value"] = call()
-        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; the test looks
-            out["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def _head_free() -> bool:
@@ -61,16 +47,14 @@ def test_verification_waits_for_the_customer_before_writing_anything(subject, ty
     purpose = make_purpose("lock-order-offers", category="marketing")
     grant(subject, purpose)
     request = make_request(subject, type=type, purposes=[purpose.code], now=timezone.now())
-    verified: dict = {}
     with transaction.atomic():
         # A grant's first step (`consents.services.records.answer_start`): the customer's row.
         DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
-        thread = _in_other_connection(
+        thread, verified = started_in_other_connection(
             lambda: services.request_verify_identity(
                 actor=STAFF, request_id=request.pk, method="branch_documents",
                 document_number=subject.national_id,
-            ),
-            verified,
+            )
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), verified
         # It waits on the customer holding nothing a grant needs next: not the chain's head.
@@ -95,7 +79,6 @@ def test_a_verification_and_a_grant_at_the_same_instant_both_commit(subject):
     for purpose in purposes:
         barrier = threading.Barrier(2)
         request = make_request(subject, type="object", purposes=[purpose.code], now=timezone.now())
-        outcomes: list[dict] = [{}, {}]
 
         def verify(request=request, barrier=barrier):
             barrier.wait()
@@ -108,9 +91,10 @@ def test_a_verification_and_a_grant_at_the_same_instant_both_commit(subject):
             barrier.wait()
             return grant(subject, purpose)
 
-        threads = [_in_other_connection(verify, outcomes[0]), _in_other_connection(answer, outcomes[1])]
-        for thread in threads:
+        started = [started_in_other_connection(verify), started_in_other_connection(answer)]
+        for thread, _out in started:
             thread.join(60)
+        outcomes = [out for _thread, out in started]
         assert all("error" not in outcome for outcome in outcomes), outcomes
     assert DataSubjectRequest.objects.filter(subject=subject, status="in_progress").count() == len(purposes)
 
@@ -120,16 +104,14 @@ def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subjec
     after its own audit entry, so the move's entry (the head) and the calendar's request waited for
     each other."""
     complaint = make_request(subject, type="complaint", now=MONDAY)
-    changed: dict = {}
     with transaction.atomic():
         # A staff move's first steps: the customer, then the request.
         DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
         DataSubjectRequest.objects.select_for_update().get(pk=complaint.pk)
-        thread = _in_other_connection(
+        thread, changed = started_in_other_connection(
             lambda: policy_services.calendar_day_set(
                 actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
-            ),
-            changed,
+            )
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), changed
         assert _head_free()
@@ -139,3 +121,25 @@ def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subjec
     assert "error" not in changed, changed
     complaint.refresh_from_db()
     assert complaint.due_at == end_of(date(2026, 3, 31))
+
+
+def test_the_export_purge_leaves_a_held_customer_for_its_next_run(subject):
+    """A deletion being completed holds the customer, writes its entries, then purges the customer's
+    exports; the nightly purge locked the exports first and then waited for the head."""
+    request = answered_access(subject)
+    export = RequestExport.objects.get(request=request)
+    later = export.expires_at + timedelta(minutes=1)
+    with transaction.atomic():
+        DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
+        audit_record(action="dsr.request.transitioned", actor=STAFF, subject=subject, target=request)
+        thread, purged = started_in_other_connection(lambda: services.exports_purge_expired(now=later))
+        lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
+        try:
+            with transaction.atomic():
+                RequestExport.objects.select_for_update(nowait=True).filter(pk=export.pk).first()
+        except DatabaseError:
+            pytest.fail("the purge holds the customer's export while it waits")
+    thread.join(60)
+    assert not thread.is_alive()
+    assert purged == {"value": 0}
+    assert services.exports_purge_expired(now=later) == 1
