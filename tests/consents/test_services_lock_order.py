@@ -5,11 +5,10 @@ and then waited for the head, and the expiry sweep did the same: at the same ins
 for the other and PostgreSQL aborted one ("deadlock detected")."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -17,7 +16,7 @@ from consents import services
 from consents.models import Consent
 from core.actors import Actor
 from subjects.models import DataSubject
-from tests.concurrency import lock_waited_for
+from tests.concurrency import lock_waited_for, started_in_other_connection
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_subject
 
@@ -26,20 +25,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 CUSTOMER = Actor(kind="customer", user_id=None, label="customer in the app")
-
-
-def _in_other_connection(call, out: dict) -> threading.Thread:
-    def run() -> None:
-        try:
-            out["value"] = call()
-        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; the test looks
-            out["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def _consent_free(consent: Consent) -> bool:
@@ -60,12 +45,10 @@ def _as_a_request_verification(subject) -> None:
 def test_a_customers_withdrawal_waits_for_the_customer_before_the_consent():
     subject, purpose = make_subject(), make_purpose()
     consent = grant(subject, purpose)
-    out: dict = {}
     with transaction.atomic():
         _as_a_request_verification(subject)
-        thread = _in_other_connection(
-            lambda: services.consent_withdraw(actor=CUSTOMER, consent_id=consent.pk, channel="mobile_app"),
-            out,
+        thread, out = started_in_other_connection(
+            lambda: services.consent_withdraw(actor=CUSTOMER, consent_id=consent.pk, channel="mobile_app")
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), out
         # It waits holding nothing the verification needs next: not the consent.
@@ -82,10 +65,9 @@ def test_the_expiry_sweep_leaves_a_held_customer_for_its_next_run():
     now = timezone.now()
     consent = grant(subject, purpose, expires_at=now + timedelta(days=1), now=now)
     later = now + timedelta(days=2)
-    out: dict = {}
     with transaction.atomic():
         _as_a_request_verification(subject)
-        thread = _in_other_connection(lambda: services.consents_expire_due(now=later), out)
+        thread, out = started_in_other_connection(lambda: services.consents_expire_due(now=later))
         lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
         assert _consent_free(consent)
     thread.join(60)

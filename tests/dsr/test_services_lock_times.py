@@ -4,13 +4,12 @@ one committed. Before, most read `timezone.now()` first and then waited: the his
 write earlier than the one it waited for, and deadlines were computed from a time already past."""
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -20,7 +19,7 @@ from dsr.models import ContactChange, DataSubjectRequest, FulfilmentTask
 from dsr.services.identity import OTP_VALID_FOR
 from dsr.services.profile import address_update, contact_change_start
 from subjects.models import DataSubject
-from tests.concurrency import lock_waited_for
+from tests.concurrency import lock_waited_for, started_in_other_connection
 from tests.dsr.factories import MONDAY, STAFF, answered_access, make_inventory, make_request, verified_request
 
 pytestmark = [
@@ -126,24 +125,13 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_write_that_waited_for_the_lock_is_stamped_after_the_holder_committed(subject, name):
     case = CASES[name](subject)
-    out: dict = {}
-
-    def run() -> None:
-        try:
-            out["value"] = case.call()
-        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; the test looks
-            out["error"] = error
-        finally:
-            connections.close_all()
-
     with transaction.atomic():
         # Another writer of this customer, holding what it holds until it commits: the customer's row,
         # then the request's.
         DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
         if case.request is not None:
             DataSubjectRequest.objects.select_for_update().get(pk=case.request.pk)
-        thread = threading.Thread(target=run)
-        thread.start()
+        thread, out = started_in_other_connection(case.call)
         waited = lock_waited_for(until=lambda: not thread.is_alive())
         time.sleep(0.2)
         holder_done: datetime = timezone.now()
