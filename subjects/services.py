@@ -17,7 +17,7 @@ from accounts.languages import language_clean
 from accounts.models import Language, StaffProfile
 from audit.services import audit_record
 from core.actors import Actor
-from core.db import conflict_on_duplicate, locked_or_not_found
+from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.changes import (
@@ -29,6 +29,7 @@ from subjects.changes import (
 from subjects.children import GUARDIAN_FROM_AGE
 from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
+from subjects.locks import subject_locked, subjects_locked
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import access_reason_normalised
 from subjects.validators import age_on, validate_external_ref
@@ -158,11 +159,11 @@ def subject_rectify(
         raise InvalidInput(_("Nothing to change: give at least one field."))
     if preferred_language is not None:
         preferred_language = language_clean(preferred_language)
-    now = now or timezone.now()
     guardian_given = "guardian" in changes
     guardian = changes.pop("guardian", None)
     with transaction.atomic(durable=durable):
-        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
+        subject = subject_locked(subject_id)
+        now = now or timezone.now()  # after the lock (`subjects.locks`)
         clean = subject_changes_check(subject=subject, changes=changes, now=now)
         if preferred_language is not None:
             _language_change(subject, preferred_language, actor=actor, now=now)
@@ -231,9 +232,9 @@ def subject_language_set(
     """Set the language the bank writes to a customer in (e-mails about their requests, consents and
     notices). Audited when it changes; the same language again writes nothing."""
     language = language_clean(language)
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
-        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
+        subject = subject_locked(subject_id)
+        now = now or timezone.now()
         _language_change(subject, language, actor=actor, now=now)
     return subject
 
@@ -250,7 +251,8 @@ def user_language_set(*, actor: Actor, user, language: str, now: datetime | None
         return ""
     with transaction.atomic(durable=True):
         if role == Role.CUSTOMER:
-            subject = DataSubject.objects.select_for_update().filter(customer_account__user=user).first()
+            linked = CustomerAccount.objects.filter(user=user).values_list("subject_id", flat=True)
+            subject = subjects_locked(pk__in=list(linked)).first()
             if subject is None:
                 return ""
             _language_change(subject, language, actor=actor, now=now)
@@ -267,7 +269,6 @@ def subject_guardian_verify(
     """Record that staff checked the guardian's authority, with the reference of the document seen
     (birth certificate, court decision): children's consents need it. `viewed` as in
     `subject_rectify`."""
-    now = now or timezone.now()
     evidence = " ".join((evidence or "").split())
     if not evidence or len(evidence) > 300:
         raise InvalidInput(
@@ -276,7 +277,8 @@ def subject_guardian_verify(
             field="evidence",
         )
     with transaction.atomic(durable=True):
-        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
+        subject = subject_locked(subject_id)
+        now = now or timezone.now()
         if subject.guardian_id is None:
             raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
         subject.guardian_verified_at = now
@@ -314,13 +316,13 @@ def subject_national_id_share(
 ) -> NationalIdShare:
     """The DPO lets another customer number carry this customer's citizen ID (one person the core
     banking system keeps under two CIFs), with the reason; audited. Sharing twice changes nothing."""
-    now = now or timezone.now()
     external_ref = validate_external_ref(external_ref)
     reason = required_text(
         reason, field="reason", message=_("Say why both customer numbers belong to this person.")
     )
     with transaction.atomic(durable=True):
-        subject = locked_or_not_found(DataSubject, subject_id, _("No such customer."))
+        subject = subject_locked(subject_id)
+        now = now or timezone.now()
         if external_ref == subject.external_ref:
             raise InvalidInput(_("Name the other customer number, not this one."), field="external_ref")
         share, created = NationalIdShare.objects.get_or_create(

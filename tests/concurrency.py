@@ -40,22 +40,30 @@ def run_together(calls: list[Callable], *, timeout: float = 120) -> list:
     return outcomes
 
 
-def start_in_other_connection(call: Callable, *, settle: float = 3) -> Callable[[], object]:
-    """Start `call` in a thread with its own connection and give it `settle` seconds to read and then
-    block on a lock the caller's open transaction holds. Returns a function that waits for the thread
-    and returns what `call` returned (failing the test when it raised)."""
+def started_in_other_connection(call: Callable) -> tuple[threading.Thread, dict]:
+    """Start `call` in a thread with its own connection. Returns the thread and the dict that gets what
+    `call` returned (`value`) or raised (`error`) once it ends, for a test that watches it wait
+    (`lock_waited_for`) while its own transaction holds a lock."""
     out: dict = {}
 
     def run() -> None:
         try:
             out["value"] = call()
-        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; `result` does
+        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; the test looks
             out["error"] = error
         finally:
             connections.close_all()
 
     thread = threading.Thread(target=run)
     thread.start()
+    return thread, out
+
+
+def start_in_other_connection(call: Callable, *, settle: float = 3) -> Callable[[], object]:
+    """Start `call` in a thread with its own connection and give it `settle` seconds to read and then
+    block on a lock the caller's open transaction holds. Returns a function that waits for the thread
+    and returns what `call` returned (failing the test when it raised)."""
+    thread, out = started_in_other_connection(call)
     time.sleep(settle)
 
     def result() -> object:

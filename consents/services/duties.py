@@ -307,7 +307,6 @@ def duty_acknowledge(
     `client_user_id` is set when an integration client acknowledges: it may close only duties of the
     recipients it speaks for. Acknowledging twice is refused (409) rather than silently repeated.
     """
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
         duty = (
             WithdrawalDuty.objects.select_for_update(of=("self",))
@@ -315,6 +314,7 @@ def duty_acknowledge(
             .filter(pk=duty_id)
             .first()
         )
+        now = now or timezone.now()  # after the lock: a confirmation that waited is dated after
         if duty is None:
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:

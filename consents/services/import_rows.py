@@ -34,7 +34,7 @@ from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput
 from integrations.jobs import job_checkpoint
 from integrations.models import BackgroundJob
-from subjects.models import DataSubject
+from subjects.locks import subjects_locked
 from subjects.validators import cif_pick, cif_spellings
 
 MAX_ERRORS_KEPT = 1000
@@ -175,15 +175,15 @@ def _import_batch(
         )
         # The customers are locked before their answers are read, as every grant and refusal locks its
         # customer first (`answer_start`): an answer given while the batch runs comes after it, one being
-        # recorded as it starts is waited for and judged against. In id order, so batches cannot deadlock,
-        # and before the batch's first audit entry locks the chain's head, as everywhere else.
+        # recorded as it starts is waited for and judged against. In id order (`subjects_locked`), so
+        # batches cannot deadlock, and before the batch's first audit entry locks the chain's head, as
+        # everywhere else.
         # Only what the rules need is loaded, so only the date of birth is decrypted.
         stored = {
             s.external_ref: s
-            for s in DataSubject.objects.select_for_update(no_key=True)
-            .filter(external_ref__in=set().union(*map(cif_spellings, refs)))
-            .order_by("pk")
-            .only("id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at")
+            for s in subjects_locked(external_ref__in=set().union(*map(cif_spellings, refs))).only(
+                "id", "external_ref", "date_of_birth", "guardian_id", "guardian_verified_at"
+            )
         }
         # Keyed by the CIF as the file writes it, which names its customer by the one rule (`cif_pick`):
         # "cif0000902" is CIF0000902, as on every other path.

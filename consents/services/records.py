@@ -25,7 +25,7 @@ from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict
-from subjects.models import DataSubject
+from subjects.locks import subject_locked, subjects_locked
 
 MAX_REASON_LENGTH = 500
 
@@ -135,7 +135,7 @@ def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:
     request = replace(
         request,
         purpose=Purpose.objects.get(pk=request.purpose.pk),
-        subject=DataSubject.objects.select_for_update(no_key=True).get(pk=request.subject.pk),
+        subject=subject_locked(request.subject.pk),
     )
     live = (
         Consent.objects.select_for_update()
@@ -281,11 +281,17 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
     now = now or timezone.now()
     actor = Actor.system("consents.expire_due")
     with transaction.atomic(durable=True):
+        expired = Consent.objects.filter(status=ConsentStatus.GRANTED, expires_at__lte=now).order_by(
+            "expires_at"
+        )
+        # Their customers first (`subjects.locks`), skipping those another writer holds (the next sweep
+        # takes their consents): a request's withdrawal holds its customer and writes its entries before
+        # it locks that customer's consents, which this sweep must not hold while it waits for the head.
+        customers = subjects_locked(skip_locked=True, pk__in=expired.values("subject_id")[:limit])
         due = list(
-            Consent.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("purpose")
-            .filter(status=ConsentStatus.GRANTED, expires_at__lte=now)
-            .order_by("expires_at")[:limit]
+            expired.filter(subject__in=list(customers.values_list("pk", flat=True)))
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("purpose")[:limit]
         )
         for consent in due:
             consent_transition(

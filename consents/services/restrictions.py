@@ -20,6 +20,7 @@ from consents.restrictions import restriction_scope
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import InvalidInput
+from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 
 MAX_SOURCE_LENGTH = 100
@@ -51,14 +52,15 @@ def restrictions_apply_in_transaction(
     retried request does not stack duplicates.
     """
     _validate(kind, source)
-    now = now or timezone.now()
     targets: list[Purpose | None] = (
         list(restriction_scope(kind=kind, purposes=purposes).covered) if purposes else [None]
     )
     created: list[ProcessingRestriction] = []
     with transaction.atomic(savepoint=False):
-        # Lock the subject row so two requests applying the same source cannot both insert.
-        DataSubject.objects.select_for_update().filter(pk=subject.pk).values_list("pk", flat=True).first()
+        # The customer's row (`subjects.locks`; a request's services locked it first): two requests
+        # applying the same source cannot both insert.
+        subjects_lock([subject.pk])
+        now = now or timezone.now()
         for purpose in targets:
             existing = ProcessingRestriction.objects.filter(
                 subject=subject,
@@ -95,14 +97,15 @@ restriction_apply = durable_entry_point(restrictions_apply_in_transaction)
 
 
 def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime | None = None) -> int:
-    """Lift every restriction in force from `source`; returns how many were lifted (0 on a re-run)."""
-    now = now or timezone.now()
+    """Lift every restriction in force from `source`; returns how many were lifted (0 on a re-run).
+    A source's restrictions are one customer's, whose row a request's services locked first."""
     with transaction.atomic(savepoint=False):
         in_force = list(
             ProcessingRestriction.objects.select_for_update(of=("self",))
             .filter(source=source, lifted_at__isnull=True)
             .select_related("purpose")
         )
+        now = now or timezone.now()
         for restriction in in_force:
             restriction.lifted_at = now
             restriction.save(update_fields=["lifted_at"])

@@ -23,6 +23,7 @@ from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition, NotFound
 from subjects.children import shown_to_be_child
+from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 
 
@@ -82,10 +83,13 @@ def consent_withdraw_in_transaction(
     `subject_id` narrows the look-up (a customer may withdraw only their own consents)."""
     _validate_withdrawal_input(channel, reason)
     with transaction.atomic(savepoint=False):
-        queryset = Consent.objects.select_for_update(of=("self",)).select_related("purpose")
+        queryset = Consent.objects.filter(pk=consent_id)
         if subject_id is not None:
             queryset = queryset.filter(subject_id=subject_id)
-        consent = queryset.filter(pk=consent_id).first()
+        # The customer first (`subjects.locks`), then the consent: a request's withdrawal holds the
+        # customer and writes its entries before it locks the customer's consents.
+        subjects_lock(queryset.values_list("subject_id", flat=True))
+        consent = queryset.select_for_update(of=("self",)).select_related("purpose").first()
         if consent is None:
             raise NotFound(_("No such consent."))
         # Read the clock once the row is ours, so the history's times follow the order of commits.
@@ -120,6 +124,7 @@ def consents_withdraw_for_subject_in_transaction(
         if purpose.legal_basis != LegalBasis.CONSENT:
             raise not_consent_based_error(purpose)
     with transaction.atomic(savepoint=False):
+        subjects_lock([subject.pk])  # first (`subjects.locks`); a request's services hold it already
         queryset = (
             Consent.objects.select_for_update(of=("self",))
             .select_related("purpose")

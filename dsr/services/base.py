@@ -1,5 +1,6 @@
-"""What every request service builds on: locking a request, the permission a service checks itself,
-and the request's clocks (recomputed from the deadline policy, each change a recorded clock event)."""
+"""What every request service builds on: locking a request (its customer first), the permission a
+service checks itself, and the request's clocks (recomputed from the deadline policy, each change a
+recorded clock event)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from deadlines.policy import LOCAL_TZ, deadlines_for, policies_from_snapshot
 from dsr.models import (
     ClockEvent,
@@ -21,10 +23,33 @@ from dsr.models import (
     RequestClockEvent,
 )
 from dsr.states import OPEN
+from subjects.locks import subjects_lock
 
 
-def lock_request(request_id) -> DataSubjectRequest:
-    return locked_or_not_found(DataSubjectRequest, request_id, _("No such request."))
+def request_locked(request_id, *, now: datetime | None = None) -> tuple[DataSubjectRequest, datetime]:
+    """The request locked for the caller's transaction, its customer's row locked before it (the one
+    lock order, `subjects.locks`), and the time to stamp the write with (`now`, else the clock read
+    once both locks are held: a write that waited is stamped after the one it waited for). Every
+    request service starts here; NotFound (404) when there is no such request."""
+    # A request never changes customer: the one read before the locks is the one locked.
+    subject_id = DataSubjectRequest.objects.filter(pk=request_id).values_list("subject_id", flat=True).first()
+    if subject_id is None:
+        raise NotFound(_("No such request."))
+    subjects_lock([subject_id])
+    request = locked_or_not_found(DataSubjectRequest, request_id, _("No such request."))
+    return request, now or timezone.now()
+
+
+def requests_lock(ids) -> None:
+    """Lock these requests' rows (in id order) without loading them, their customers locked first by
+    the caller. Not a key lock: a task or hold being written for one of them holds a key-share lock on
+    it, as the caller's own may."""
+    list(
+        DataSubjectRequest.objects.select_for_update(no_key=True)
+        .filter(pk__in=[pk for pk in ids if pk is not None])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:
@@ -61,23 +86,31 @@ def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: 
 CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
 
 
-def clocks_recompute_for_calendar(*, day: date, actor: Actor, now: datetime) -> int:
-    """After `day` entered or left the working-day calendar, recompute the deadlines of the open
-    requests whose clocks run across it, each move a recorded clock event. A deadline never moves
-    earlier than the one already given. Caller's transaction; returns how many requests moved."""
+def requests_crossing_locked(*, day: date) -> list[DataSubjectRequest]:
+    """The open requests whose clocks run across `day`, locked for the caller's transaction in the one
+    order (`subjects.locks`): their customers, then them, in id order. The caller takes them before its
+    first audit entry: a staff move holding a customer and a request writes its entries next."""
     start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
-    crossing = (
-        DataSubjectRequest.objects.select_for_update()
-        .filter(status__in=sorted(OPEN), received_at__lt=start_of_day)
-        .filter(
-            Q(due_at__gte=start_of_day)
-            | Q(statutory_due_at__gte=start_of_day)
-            | Q(acknowledge_by__gte=start_of_day)
-        )
-        .order_by("pk")
+    crossing = DataSubjectRequest.objects.filter(
+        Q(due_at__gte=start_of_day)
+        | Q(statutory_due_at__gte=start_of_day)
+        | Q(acknowledge_by__gte=start_of_day),
+        status__in=sorted(OPEN),
+        received_at__lt=start_of_day,
     )
+    subjects_lock(crossing.values_list("subject_id", flat=True))
+    return list(crossing.select_for_update().order_by("pk"))
+
+
+def clocks_recompute_for_calendar(
+    requests: list[DataSubjectRequest], *, day: date, actor: Actor, now: datetime
+) -> int:
+    """After `day` entered or left the working-day calendar, recompute the deadlines of the open
+    requests whose clocks run across it (`requests_crossing_locked`), each move a recorded clock event.
+    A deadline never moves earlier than the one already given. Caller's transaction; returns how many
+    requests moved."""
     moved = 0
-    for request in crossing:
+    for request in requests:
         changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELDS)
         if changed:
             request.save(update_fields=[*changed, "updated_at"])

@@ -33,13 +33,14 @@ from dsr.models import (
     RequestStatusChange,
     System,
 )
+from dsr.services.base import requests_lock
 from dsr.services.exports import exports_purge, task_results_erase
 from dsr.states import CLOSED, OPEN
 from integrations.outbox import outbox_erase
 from integrations.services import idempotency_answers_erase
 from notifications.services import notifications_erase
 from subjects.categories import CATEGORY_FIELDS
-from subjects.models import DataSubject
+from subjects.locks import subjects_locked
 
 # The platform's own fields by what its categories cover (`DataCategory.platform_data`), as
 # `subjects.categories` files the record's fields; blind indexes go with their values.
@@ -90,7 +91,7 @@ def erase(
 def _subject_fields_erase(subject_id, fields: tuple[str, ...]) -> list[str]:
     """Blank the customer record's fields (their blind indexes with them) and the customer's own secret
     in the audit's fingerprints, so the trail can no longer be matched against the erased values."""
-    subject = DataSubject.objects.select_for_update().filter(pk=subject_id).first()
+    subject = subjects_locked(pk=subject_id).first()
     if subject is None:
         return []
     update = []
@@ -241,15 +242,10 @@ def holds_released_copies_erase(holds: list[LegalHold], *, actor: Actor, now: da
     released: dict[tuple, list[LegalHold]] = {}
     for hold in holds:
         released.setdefault((hold.subject_id, hold.request_id), []).append(hold)
-    # Each deletion's row locked, in one order, before its holds are counted: of two releases ending
-    # its last holds at once, the second sees the first's and erases. Not a key lock: the release's own
-    # erase tasks already hold a key-share lock on it, as the other release's may.
-    list(
-        DataSubjectRequest.objects.select_for_update(no_key=True)
-        .filter(pk__in=[request_id for _subject, request_id in released])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # Each deletion's row locked (`requests_lock`; the release locked them before its first entry)
+    # before its holds are counted: of two releases ending its last holds at once, the second sees the
+    # first's and erases.
+    requests_lock(request_id for _subject, request_id in released)
     for (subject_id, request_id), ended in released.items():
         if LegalHold.objects.filter(
             subject_id=subject_id, request_id=request_id, released_at__isnull=True

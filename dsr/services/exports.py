@@ -30,6 +30,7 @@ from dsr.services.export_sections import (
     request_entries,
     restriction_entries,
 )
+from subjects.locks import subjects_lock, subjects_locked
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -118,12 +119,14 @@ def export_download(
     the JSON keeps its English keys, codes and ISO dates beside the labels.
     The export is the customer's own data and is never masked; staff downloading it need a reason
     (need to know), and the request it answers is that reason, recorded in the audit entry."""
-    now = now or timezone.now()
     language = language or translation.get_language() or "vi"
     if format not in FORMATS:
         raise InvalidInput(_("Choose a format: json, html or csv."), field="format")
     with transaction.atomic(durable=True):
+        # The customer first (`subjects.locks`): a deletion being completed purges the export.
+        subjects_lock([request.subject_id])
         export = RequestExport.objects.select_for_update().filter(request=request).first()
+        now = now or timezone.now()
         if export is None:
             raise NotFound(_("This request has no data export."))
         if export.expires_at <= now:
@@ -171,12 +174,17 @@ def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> i
     """Empty the stored data of exports past their expiry, so no copy of a customer's data outlives its
     download window (for the nightly job). Idempotent; returns how many were emptied."""
     now = now or timezone.now()
-    ids = list(
-        RequestExport.objects.filter(expires_at__lte=now, purged_at__isnull=True).values_list(
-            "pk", flat=True
-        )[:limit]
-    )
+    expired = RequestExport.objects.filter(expires_at__lte=now, purged_at__isnull=True).order_by("pk")
     with transaction.atomic(durable=True):
+        # Their customers first (`subjects.locks`), skipping those another writer holds (the next run
+        # takes their exports): a deletion being completed holds its customer and writes its entries
+        # before it purges the customer's exports, which this sweep must not hold while it waits.
+        customers = subjects_locked(skip_locked=True, pk__in=expired.values("request__subject_id")[:limit])
+        ids = list(
+            expired.filter(request__subject__in=list(customers.values_list("pk", flat=True))).values_list(
+                "pk", flat=True
+            )[:limit]
+        )
         return exports_purge(
             RequestExport.objects.filter(pk__in=ids), actor=Actor.system("dsr.exports_purge_expired"), now=now
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.selectors import request_corrections, request_recipients_open
-from dsr.services.base import lock_request
+from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_fulfil
 from dsr.services.exports import export_build
 from dsr.services.intake import correction_refused
@@ -183,9 +183,8 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
 def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:
     """End the restriction or objection a completed request put in force (the customer asks to lift
     it, or its ground has gone); the consent check answers on consent alone again."""
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
+        request, now = request_locked(request_id, now=now)
         if request.type not in (RequestType.RESTRICT, RequestType.OBJECT) or request.status not in (
             S.COMPLETED,
             S.PARTIALLY_COMPLETED,

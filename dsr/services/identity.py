@@ -14,7 +14,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
@@ -23,7 +22,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
-from dsr.services.base import lock_request
+from dsr.services.base import request_locked
 from dsr.services.moves import (
     RESTRICTION_TYPES,
     S,
@@ -74,9 +73,8 @@ def request_identity_otp_send(
     *, actor: Actor, request_id, now: datetime | None = None
 ) -> DataSubjectRequest:
     """Send a one-time code to the phone on the requester's record (never to a number given now)."""
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
+        request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
         phone = _requester(request).phone
         if not phone:
@@ -195,8 +193,7 @@ def request_verify_identity(
         raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
     wrong_code = None
     with transaction.atomic(durable=durable):
-        request = lock_request(request_id)
-        now = now or timezone.now()  # after the lock, as in `request_transition`
+        request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
         masked, kind = "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:

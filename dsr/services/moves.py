@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -42,7 +41,7 @@ from dsr.services.base import (
     clock_processor_involved,
     clock_record,
     clocks_recompute,
-    lock_request,
+    request_locked,
     request_purposes,
     statutory_recompute,
 )
@@ -131,7 +130,6 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
     """Put in force the open withdrawal requests verified before withdrawals took effect at verification
     (an upgraded database), each in its own transaction. Returns how many took effect, and the requests
     that could not with the reason why (e.g. a purpose that rests on no consent): staff answer those."""
-    now = now or timezone.now()
     pending = DataSubjectRequest.objects.filter(
         status__in=sorted(OPEN), type=RequestType.WITHDRAW,
         identity_verified_at__isnull=False, withdrawal_applied_at__isnull=True,
@@ -140,9 +138,9 @@ def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[
     for request_id in list(pending):
         try:
             with transaction.atomic(durable=True):
-                request = lock_request(request_id)
+                request, at = request_locked(request_id, now=now)
                 if request.withdrawal_applied_at is None:
-                    withdrawal_put_in_force(request, actor=actor, now=now)
+                    withdrawal_put_in_force(request, actor=actor, now=at)
                     applied += 1
         except DomainError as error:
             refused[str(request_id)] = error.text
@@ -154,7 +152,6 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     withdrawal is never lifted, so they stayed paused (the third party told 'paused', its tokens kept)
     until their term ran out. Each request in its own transaction; an objection's pause stays. Returns
     how many were revoked."""
-    now = now or timezone.now()
     request_ids = [request_id_of_source(source) for source in authorisation_request_pause_sources()]
     # In force: at verification (the release before), or at completion (before `withdrawal_applied_at`).
     withdrawals = DataSubjectRequest.objects.filter(
@@ -165,9 +162,9 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     revoked = 0
     for request_id in list(withdrawals):
         with transaction.atomic(durable=True):
-            request = lock_request(request_id)
+            request, at = request_locked(request_id, now=now)
             revoked += authorisations_revoke_for_source_in_transaction(
-                actor=actor, source=request_source(request), channel=request.channel, now=now
+                actor=actor, source=request_source(request), channel=request.channel, now=at
             )
     return revoked
 
@@ -351,7 +348,7 @@ def status_change_sequence(change: RequestStatusChange) -> int:
     """The change's place in its request's history, 1 for the receipt. A receiver orders a request's
     notices by it: two moves of one transaction (verifying identity on a request still received) share
     their `at`, and each notice is delivered, and retried, on its own. Moves are written under the
-    request's row lock (`lock_request`), so the ids of one request's history rows grow in the order of
+    request's row lock (`request_locked`), so the ids of one request's history rows grow in the order of
     its moves."""
     return RequestStatusChange.objects.filter(request_id=change.request_id, pk__lte=change.pk).count()
 

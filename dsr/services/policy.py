@@ -14,7 +14,7 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from deadlines.models import OCCURRENCE_TYPES, CalendarDay, ClockStart, DeadlinePolicy
-from dsr.services.base import clocks_recompute_for_calendar
+from dsr.services.base import clocks_recompute_for_calendar, requests_crossing_locked
 
 POLICY_FIELDS = (
     "period",
@@ -77,8 +77,9 @@ def calendar_day_set(
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
     name = required_text(name, field="name", message=_("Name the day."))
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
+        crossing = requests_crossing_locked(day=day)
+        now = now or timezone.now()
         try:
             entry, _created = CalendarDay.objects.update_or_create(
                 date=day, defaults={"kind": kind, "name": name[:120]}
@@ -92,16 +93,19 @@ def calendar_day_set(
             data={"date": day.isoformat(), "kind": kind},
             now=now,
         )
-        clocks_recompute_for_calendar(day=day, actor=actor, now=now)
+        clocks_recompute_for_calendar(crossing, day=day, actor=actor, now=now)
     return entry
 
 
 def calendar_day_remove(*, actor: Actor, day_id: int, now: datetime | None = None) -> None:
     """Take a day out of the calendar; open requests' deadlines are recomputed but never brought
     forward (a date the customer was given stands)."""
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
+        day = CalendarDay.objects.filter(pk=day_id).values_list("date", flat=True).first()
+        # The requests before the day's row and its entry (a day's date never changes).
+        crossing = requests_crossing_locked(day=day) if day is not None else []
         entry = locked_or_not_found(CalendarDay, day_id, _("No such day."))
+        now = now or timezone.now()
         audit_record(
             action="dsr.calendar.changed",
             actor=actor,
@@ -109,6 +113,5 @@ def calendar_day_remove(*, actor: Actor, day_id: int, now: datetime | None = Non
             data={"date": entry.date.isoformat(), "removed": True},
             now=now,
         )
-        day = entry.date
         entry.delete()
-        clocks_recompute_for_calendar(day=day, actor=actor, now=now)
+        clocks_recompute_for_calendar(crossing, day=day, actor=actor, now=now)

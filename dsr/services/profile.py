@@ -35,12 +35,13 @@ from dsr.models import (
     DataSubjectRequest,
     IdentityMethod,
 )
-from dsr.services.base import lock_request
+from dsr.services.base import request_locked
 from dsr.services.identity import request_verify_identity
 from dsr.services.intake import request_create
 from dsr.services.moves import move
 from dsr.sources import request_source
 from dsr.states import RequestStatus
+from subjects.locks import subject_locked
 from subjects.models import DataSubject
 from subjects.services import subject_rectify
 from subjects.validators import normalize_email, normalize_phone
@@ -59,7 +60,6 @@ def contact_change_start(
 ) -> ContactChange:
     """Send a one-time code to the new phone or e-mail the customer typed; a newer code replaces an
     older one for the same field."""
-    now = now or timezone.now()
     if field not in ContactField.values:
         raise InvalidInput(
             _("Only a phone number or an e-mail address is confirmed by a code."), field="field"
@@ -69,7 +69,8 @@ def contact_change_start(
     except InvalidInput as error:
         raise InvalidInput(error.message, field=field, **error.params) from None
     with transaction.atomic(durable=True):
-        subject = DataSubject.objects.select_for_update().get(pk=subject.pk)
+        subject = subject_locked(subject.pk)
+        now = now or timezone.now()  # after the lock: a code sent meanwhile counts in the hour
         if getattr(subject, field) == value:
             raise InvalidInput(_("This is already the one we have."), field=field)
         sent = ContactChange.objects.filter(subject=subject, created_at__gte=now - timedelta(hours=1)).count()
@@ -111,14 +112,16 @@ def contact_change_confirm(
 
     A wrong code counts against the change (and is audited) even though the call fails; after
     MAX_CODE_ATTEMPTS wrong codes, or once expired, the change is dead and nothing is changed."""
-    now = now or timezone.now()
     refusal: _Refusal | None = None
     with transaction.atomic(durable=True):
+        # The customer first (`subjects.locks`), then the change; the rectification's entries after them.
+        subject = subject_locked(subject.pk)
         change = ContactChange.objects.select_for_update().filter(pk=change_id, subject=subject).first()
         if change is None:
             raise NotFound(_("No such change."))
         if change.status != ContactChangeStatus.PENDING:
             raise Conflict(_("This code is no longer valid. Ask for a new one."), code="code_not_pending")
+        now = now or timezone.now()
         if change.expires_at <= now:
             change.status = ContactChangeStatus.EXPIRED
             change.save(update_fields=["status"])
@@ -161,15 +164,16 @@ def address_update(
 ) -> DataSubjectRequest:
     """The customer's new postal address, recorded as a completed rectification (no code: it reaches
     nobody)."""
-    now = now or timezone.now()
     address = required_text(address, field="address", message=_("Enter your new address."))
     if len(address) > MAX_ADDRESS_LENGTH:
         raise InvalidInput(
             _("The address is longer than %(max)s characters."), field="address", max=MAX_ADDRESS_LENGTH
         )
-    if subject.address == address:
-        raise InvalidInput(_("This is already the one we have."), field="address")
     with transaction.atomic(durable=True):
+        subject = subject_locked(subject.pk)
+        now = now or timezone.now()
+        if subject.address == address:
+            raise InvalidInput(_("This is already the one we have."), field="address")
         return _self_rectification(
             subject, {"address": address}, actor=actor, reference="self-service:address", now=now
         )
@@ -178,7 +182,8 @@ def address_update(
 def _self_rectification(
     subject: DataSubject, corrections: dict[str, str], *, actor: Actor, reference: str, now: datetime
 ) -> DataSubjectRequest:
-    """Receive, verify, fan out, apply and complete a rectification inside the caller's transaction."""
+    """Receive, verify, fan out, apply and complete a rectification inside the caller's transaction,
+    which locked the customer first."""
     request = request_create(
         actor=actor, subject=subject, type=RequestType.RECTIFY, channel=Channel.INTERNET_BANKING,
         corrections=corrections, now=now, durable=False,
@@ -188,7 +193,7 @@ def _self_rectification(
         actor=actor, request_id=request.pk, method=IdentityMethod.SELF_SERVICE, reference=reference,
         now=now, durable=False,
     )
-    request = lock_request(request.pk)
+    request, _now = request_locked(request.pk, now=now)
     subject_rectify(
         actor=actor, subject_id=subject.pk, changes=dict(corrections), now=now,
         reason=request_source(request), source=request_source(request), durable=False,

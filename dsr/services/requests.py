@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -30,7 +29,7 @@ from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_record,
     clocks_recompute,
-    lock_request,
+    request_locked,
     require_permission,
 )
 from dsr.services.fulfilment import complete_in_transaction
@@ -59,10 +58,9 @@ def request_transition(
     """Move a request to status `to` if the transition table allows it (409 otherwise). Closing a
     request after its binding deadline needs the reason for the delay (given now or recorded before)."""
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
-        # The clock is read once the lock is held: a move that waited for another one of the same request
-        # is stamped after it, so the history's and the webhooks' `at` follow the order of the moves.
-        now = now or timezone.now()
+        # The clock is read once the locks are held: a move that waited for another one of the same
+        # request is stamped after it, so the history's and the webhooks' `at` follow the order of the moves.
+        request, now = request_locked(request_id, now=now)
         if to in ANSWERS:
             # Completion carries the fulfilment of the request's type; it has its own entry point.
             complete_in_transaction(
@@ -99,8 +97,7 @@ def request_customer_reply(
             _("Keep your answer under %(max)s characters."), field="text", max=MAX_REPLY_LENGTH
         )
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
-        now = now or timezone.now()  # after the lock, as in `request_transition`
+        request, now = request_locked(request_id, now=now)
         if not subject_acts_on_request(subject, request):
             raise NotFound(_("No such request."))
         if request.status != S.AWAITING_CUSTOMER:
@@ -181,9 +178,8 @@ def request_overdue_reason_record(
     *, actor: Actor, request_id, reason: str, now: datetime | None = None
 ) -> DataSubjectRequest:
     """Record why a request went past its binding deadline (open and overdue, or closed late)."""
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
+        request, now = request_locked(request_id, now=now)
         if not request.is_overdue(now):
             raise Conflict(_("This request is not past its deadline."), code="not_overdue")
         overdue_reason_set(request, reason=reason, actor=actor, now=now)
@@ -192,11 +188,10 @@ def request_overdue_reason_record(
 
 def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None = None) -> DataSubjectRequest:
     """Give a request to a staff member who works requests (or take it back with `assignee=None`)."""
-    now = now or timezone.now()
     if assignee is not None and not assignee.has_perm("dsr.work_request"):
         raise InvalidInput(_("This person does not work on requests."), field="assignee")
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
+        request, now = request_locked(request_id, now=now)
         if request.status in REQUEST_MACHINE.terminal:
             raise InvalidTransition(
                 _("A closed request cannot be reassigned."), status=request.get_status_display()
@@ -217,10 +212,9 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
 
 def request_approve(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
     """The second responsible person's approval a deletion needs; someone else then completes it."""
-    now = now or timezone.now()
     require_permission(actor, "dsr.approve_deletion")
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
+        request, now = request_locked(request_id, now=now)
         if request.type != RequestType.DELETE:
             raise Conflict(_("Only a deletion request is approved."), code="not_a_deletion")
         if request.status != S.IN_PROGRESS:
@@ -243,10 +237,9 @@ def request_approve(*, actor: Actor, request_id, now: datetime | None = None) ->
 
 def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
     """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
-    now = now or timezone.now()
     note = required_text(note, field="note", message=_("Say why more time is needed; the customer is told."))
     with transaction.atomic(durable=True):
-        request = lock_request(request_id)
+        request, now = request_locked(request_id, now=now)
         if request.status in REQUEST_MACHINE.terminal:
             raise InvalidTransition(status=request.get_status_display())
         if request.extended_at is not None:

@@ -21,7 +21,7 @@ from deadlines.policy import LOCAL_TZ
 from dsr.models import FulfilmentTask, FulfilmentTaskStatusChange, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
 from dsr.selectors import task_request_workable
-from dsr.services.base import lock_request
+from dsr.services.base import request_locked, requests_lock
 from dsr.services.deletion import (
     ERASE,
     deletion_confirm,
@@ -31,6 +31,7 @@ from dsr.services.deletion import (
 from dsr.services.erasure import erase, holds_released_copies_erase
 from dsr.services.fanout import tasks_notify_clients
 from dsr.states import TASK_MACHINE
+from subjects.locks import subjects_lock
 
 MAX_RESULT_BYTES = 1_000_000
 RELEASE_BATCH = 500
@@ -62,7 +63,6 @@ def task_complete(
 
     The last task done never answers the request: completion is always a staff act that carries the
     customer's answer (`request_complete`); the request then shows as ready to answer."""
-    now = now or timezone.now()
     note = (note or "").strip()
     evidence = (evidence or "").strip()
     if len(note) > 2000:
@@ -79,9 +79,9 @@ def task_complete(
         request_id = FulfilmentTask.objects.filter(pk=task_id).values_list("request_id", flat=True).first()
         if request_id is None:
             raise NotFound(_("No such task."))
-        # Lock the request, not only the task: two systems finishing at once must not both see
-        # "one task left" and both skip (or both run) the completion.
-        request = lock_request(request_id)
+        # Lock the request (its customer first), not only the task: two systems finishing at once must
+        # not both see "one task left" and both skip (or both run) the completion.
+        request, now = request_locked(request_id, now=now)
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
@@ -136,8 +136,7 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
     release nothing twice. Returns how many holds ended; a full batch means the caller should run
     again.
     """
-    now = now or timezone.now()
-    today = timezone.localtime(now, LOCAL_TZ).date()
+    today = timezone.localtime(now or timezone.now(), LOCAL_TZ).date()
     actor = Actor.system("dsr.legal_holds_release_due")
     ended: list[LegalHold] = []
     with transaction.atomic(durable=True):
@@ -147,9 +146,13 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
             .order_by("ends_on", "pk")
             .values_list("pk", flat=True)[:limit]
         )
-        holds = LegalHold.objects.select_for_update(of=("self",)).filter(
-            pk__in=due_ids, released_at__isnull=True
-        )
+        due = LegalHold.objects.filter(pk__in=due_ids, released_at__isnull=True)
+        # The one lock order (`subjects.locks`): the customers, then their deletion requests, then the
+        # holds, all before the first audit entry.
+        subjects_lock(due.values_list("subject_id", flat=True))
+        requests_lock(due.values_list("request_id", flat=True))
+        holds = due.select_for_update(of=("self",))
+        now = now or timezone.now()
         for hold in holds.select_related("category", "system", "request"):
             if hold.system.code == PLATFORM_SYSTEM:
                 erase(

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dsr import services
-from dsr.services.base import lock_request
+from dsr.services.base import request_locked
 from dsr.services.moves import move
 from tests.concurrency import start_in_other_connection
 from tests.dsr.factories import STAFF, make_request
@@ -25,7 +25,7 @@ pytestmark = [
 def test_a_move_that_waited_for_the_lock_is_stamped_after_the_move_it_waited_for(subject):
     request = make_request(subject, now=timezone.now())
     with transaction.atomic():
-        locked = lock_request(request.pk)
+        locked, _now = request_locked(request.pk)
         cancel = start_in_other_connection(
             lambda: services.request_cancel(actor=STAFF, request_id=request.pk), settle=1
         )

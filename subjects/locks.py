@@ -1,0 +1,52 @@
+"""Locking a customer's row: the first lock of every write about that customer.
+
+One order for every write: the customer's row first (`subject_locked`; several customers:
+`subjects_locked`, in id order), then the row the write changes (a data-subject request:
+`dsr.services.base.request_locked`), then the rest; the audit entries come last in effect, because
+`audit_record` locks the chain's one head row until the transaction ends. Two writers of one customer
+then take turns at the customer's row, before either holds anything the other needs. A writer that
+locked the customer late, after an audit entry (verifying a restriction did, while a consent grant
+locks the customer first), waited holding the head for a writer waiting for the head: PostgreSQL
+aborted one of them ("deadlock detected"). Read the clock once the locks are held, so a write that
+waited is stamped after the one it waited for.
+
+The mode is FOR NO KEY UPDATE everywhere: none of these writes changes the customer's id or CIF. It
+excludes every other writer of the customer as FOR UPDATE would, but not the inserts of rows naming
+the customer (a consent, a request, a notice), whose foreign key takes a KEY SHARE lock on the row;
+a FOR UPDATE taken later in a transaction holding the weaker lock would have to wait for those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import NotFound
+from subjects.models import DataSubject
+
+
+def subjects_locked(*, skip_locked: bool = False, **filters: Any) -> QuerySet[DataSubject]:
+    """The customers matching `filters`, in id order (so two writers of many never cross), locked
+    for the caller's transaction as they are read; with `skip_locked`, those another transaction holds
+    are left out (a sweep's next run takes them) rather than waited for."""
+    return (
+        DataSubject.objects.select_for_update(no_key=True, skip_locked=skip_locked)
+        .filter(**filters)
+        .order_by("pk")
+    )
+
+
+def subjects_lock(ids: Iterable[Any]) -> None:
+    """Lock these customers' rows for the caller's transaction, without loading them."""
+    list(subjects_locked(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def subject_locked(subject_id: Any) -> DataSubject:
+    """The customer's row, locked for the caller's transaction; NotFound (404) when there is none."""
+    subject = subjects_locked(pk=subject_id).first()
+    if subject is None:
+        raise NotFound(_("No such customer."))
+    return subject

@@ -1,0 +1,145 @@
+"""One lock order (`subjects.locks`): a write about a customer locks the customer's row first, then the
+request, then the rest, and its audit entries, which lock the chain's one head row until commit, come
+last. A consent grant and an import batch lock the customer first; verifying a restriction, objection
+or withdrawal wrote its audit entries (the head) and only then locked the customer (or its consents),
+and a calendar change its entry before the open requests, so two such writers at the same instant
+waited for each other and PostgreSQL aborted one ("deadlock detected": a 500 for staff, a failed
+job)."""
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from audit.models import AuditChainHead
+from audit.services import audit_record
+from consents.models import ConsentStatus, ProcessingRestriction
+from core.actors import Actor
+from dsr import services
+from dsr.models import DataSubjectRequest, RequestExport
+from dsr.services import policy as policy_services
+from subjects.models import DataSubject
+from tests.concurrency import lock_waited_for, started_in_other_connection
+from tests.consents.factories import grant, make_purpose
+from tests.dsr.factories import MONDAY, STAFF, answered_access, end_of, make_request
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+def _head_free() -> bool:
+    """Can this transaction take the audit chain's head at once (nobody else wrote an entry yet)?"""
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.select_for_update(nowait=True).filter(pk=1).first()
+    except DatabaseError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("type", ["restrict", "object", "withdraw"])
+def test_verification_waits_for_the_customer_before_writing_anything(subject, type):
+    purpose = make_purpose("lock-order-offers", category="marketing")
+    grant(subject, purpose)
+    request = make_request(subject, type=type, purposes=[purpose.code], now=timezone.now())
+    with transaction.atomic():
+        # A grant's first step (`consents.services.records.answer_start`): the customer's row.
+        DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
+        thread, verified = started_in_other_connection(
+            lambda: services.request_verify_identity(
+                actor=STAFF, request_id=request.pk, method="branch_documents",
+                document_number=subject.national_id,
+            )
+        )
+        assert lock_waited_for(until=lambda: not thread.is_alive()), verified
+        # It waits on the customer holding nothing a grant needs next: not the chain's head.
+        assert _head_free()
+        # The grant's audit entry: before, the verification held the head and this waited for it.
+        audit_record(action="consents.consent.granted", actor=Actor.system("tests"), subject=subject)
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "error" not in verified, verified
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+    if type == "withdraw":
+        assert not subject.consents.filter(status=ConsentStatus.GRANTED).exists()
+    else:
+        assert ProcessingRestriction.objects.filter(subject=subject, lifted_at__isnull=True).exists()
+
+
+def test_a_verification_and_a_grant_at_the_same_instant_both_commit(subject):
+    """The same without a held lock: both services side by side, many times (before: now and then one
+    of them failed with "deadlock detected")."""
+    purposes = [make_purpose(f"lock-race-{i}", category="marketing") for i in range(6)]
+    for purpose in purposes:
+        barrier = threading.Barrier(2)
+        request = make_request(subject, type="object", purposes=[purpose.code], now=timezone.now())
+
+        def verify(request=request, barrier=barrier):
+            barrier.wait()
+            return services.request_verify_identity(
+                actor=STAFF, request_id=request.pk, method="branch_documents",
+                document_number=subject.national_id,
+            )
+
+        def answer(purpose=purpose, barrier=barrier):
+            barrier.wait()
+            return grant(subject, purpose)
+
+        started = [started_in_other_connection(verify), started_in_other_connection(answer)]
+        for thread, _out in started:
+            thread.join(60)
+        outcomes = [out for _thread, out in started]
+        assert all("error" not in outcome for outcome in outcomes), outcomes
+    assert DataSubjectRequest.objects.filter(subject=subject, status="in_progress").count() == len(purposes)
+
+
+def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subject):
+    """A holiday announced while staff move a request: the calendar change locked the open requests
+    after its own audit entry, so the move's entry (the head) and the calendar's request waited for
+    each other."""
+    complaint = make_request(subject, type="complaint", now=MONDAY)
+    with transaction.atomic():
+        # A staff move's first steps: the customer, then the request.
+        DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
+        DataSubjectRequest.objects.select_for_update().get(pk=complaint.pk)
+        thread, changed = started_in_other_connection(
+            lambda: policy_services.calendar_day_set(
+                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
+            )
+        )
+        assert lock_waited_for(until=lambda: not thread.is_alive()), changed
+        assert _head_free()
+        audit_record(action="dsr.request.assigned", actor=STAFF, subject=subject, target=complaint)
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "error" not in changed, changed
+    complaint.refresh_from_db()
+    assert complaint.due_at == end_of(date(2026, 3, 31))
+
+
+def test_the_export_purge_leaves_a_held_customer_for_its_next_run(subject):
+    """A deletion being completed holds the customer, writes its entries, then purges the customer's
+    exports; the nightly purge locked the exports first and then waited for the head."""
+    request = answered_access(subject)
+    export = RequestExport.objects.get(request=request)
+    later = export.expires_at + timedelta(minutes=1)
+    with transaction.atomic():
+        DataSubject.objects.select_for_update(no_key=True).get(pk=subject.pk)
+        audit_record(action="dsr.request.transitioned", actor=STAFF, subject=subject, target=request)
+        thread, purged = started_in_other_connection(lambda: services.exports_purge_expired(now=later))
+        lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
+        try:
+            with transaction.atomic():
+                RequestExport.objects.select_for_update(nowait=True).filter(pk=export.pk).first()
+        except DatabaseError:
+            pytest.fail("the purge holds the customer's export while it waits")
+    thread.join(60)
+    assert not thread.is_alive()
+    assert purged == {"value": 0}
+    assert services.exports_purge_expired(now=later) == 1
