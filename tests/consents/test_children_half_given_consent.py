@@ -27,6 +27,15 @@ def _born(age: int) -> date:
     return date(today.year - age, today.month, min(today.day, 28)) - timedelta(days=10)
 
 
+def _birth_certificate_shows(subject, *, age: int) -> None:
+    subject_services.subject_rectify(actor=STAFF, subject_id=subject.pk,
+                                     changes={"date_of_birth": _born(age)}, reason="birth certificate")
+
+
+def _allowed(subject, code: str = "savings-support") -> bool:
+    return consent_check(subject_ref=subject.external_ref, purpose_code=code).allowed
+
+
 def test_a_guardian_only_consent_is_not_in_force_once_the_corrected_birth_date_shows_a_child_of_ten():
     parent = make_subject()
     child = child_of(parent, age=5)  # recorded as 5: the guardian consents alone, as the law allows
@@ -34,11 +43,9 @@ def test_a_guardian_only_consent_is_not_in_force_once_the_corrected_birth_date_s
     grant(child, purpose, guardian=parent)
 
     # The birth certificate shows the child was 10 all along: the child's own agreement was needed.
-    subject_services.subject_rectify(actor=STAFF, subject_id=child.pk,
-                                     changes={"date_of_birth": _born(10)}, reason="birth certificate")
+    _birth_certificate_shows(child, age=10)
 
-    answer = consent_check(subject_ref=child.external_ref, purpose_code="savings-support")
-    assert answer.allowed is False
+    assert _allowed(child) is False
 
 
 def test_a_guardian_only_consent_for_a_ward_of_unknown_age_is_not_in_force_once_the_ward_proves_ten():
@@ -48,11 +55,9 @@ def test_a_guardian_only_consent_for_a_ward_of_unknown_age_is_not_in_force_once_
     purpose = make_purpose("savings-support", category="support")
     grant(ward, purpose, guardian=parent)  # age unknown: no child's agreement asked
 
-    subject_services.subject_rectify(actor=STAFF, subject_id=ward.pk,
-                                     changes={"date_of_birth": _born(10)}, reason="birth certificate")
+    _birth_certificate_shows(ward, age=10)
 
-    answer = consent_check(subject_ref=ward.external_ref, purpose_code="savings-support")
-    assert answer.allowed is False
+    assert _allowed(ward) is False
 
 
 def test_the_half_given_consent_stops_as_a_withdrawal_recipients_told_and_audited_its_reason_kept():
@@ -61,8 +66,7 @@ def test_the_half_given_consent_stops_as_a_withdrawal_recipients_told_and_audite
     purpose = make_purpose("partner-sharing", category="sharing", recipients=[make_recipient("Partner B")])
     consent = grant(child, purpose, guardian=parent)
 
-    subject_services.subject_rectify(actor=STAFF, subject_id=child.pk,
-                                     changes={"date_of_birth": _born(10)}, reason="birth certificate")
+    _birth_certificate_shows(child, age=10)
 
     consent.refresh_from_db()
     assert consent.status == "withdrawn"
@@ -80,7 +84,6 @@ def test_a_guardian_only_consent_stands_when_the_corrected_birth_date_keeps_the_
     purpose = make_purpose("savings-support", category="support")
     grant(child, purpose, guardian=parent)
 
-    subject_services.subject_rectify(actor=STAFF, subject_id=child.pk,
-                                     changes={"date_of_birth": _born(6)}, reason="birth certificate")
+    _birth_certificate_shows(child, age=6)
 
-    assert consent_check(subject_ref=child.external_ref, purpose_code="savings-support").allowed
+    assert _allowed(child)

@@ -5,15 +5,12 @@ then lists the child's answer."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from consents.models import Consent
-from consents.services import GrantRequest, consent_refuse, consents_import_csv
-from core.actors import Actor
+from consents.services import GrantRequest, consent_refuse
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import IMPORTED_ON, STAFF, child_of, make_purpose
+from tests.consents.factories import IMPORTED_ON, STAFF, child_of, import_csv, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +41,11 @@ def test_import_refuses_a_refusal_row_naming_someone_who_is_not_the_childs_guard
     make_purpose("group-sharing", category="sharing")
     stranger = make_subject()
     child = child_of(make_subject(), age=10)
-    header = "subject,purpose,notice_version,channel,evidence,granted_at,guardian,outcome"
-    lines = io.StringIO(
-        f"{header}\n{child.external_ref},group-sharing,v1,paper_form,scan-1,{IMPORTED_ON},"
-        f"{stranger.external_ref},refused\n"
-    ).readlines()
 
-    run = consents_import_csv(actor=Actor.system("tests.import"), lines=lines, filename="forms.csv")
+    run = import_csv(
+        "subject,purpose,notice_version,channel,evidence,granted_at,guardian,outcome\n"
+        f"{child.external_ref},group-sharing,v1,paper_form,scan-1,{IMPORTED_ON},{stranger.external_ref},refused\n"
+    )
 
     assert (run.refusals_recorded, run.refused) == (0, 1)
     assert not Consent.objects.filter(guardian=stranger).exists()
