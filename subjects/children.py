@@ -4,7 +4,9 @@ acts alone. A customer whose date of birth is unknown is not assumed adult unles
 it (domain notes)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from subjects.models import DataSubject
 from subjects.validators import age_on
@@ -20,6 +22,20 @@ AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
 GUARDIAN_REPLACED = "guardian_authority_ended"
 GUARDIAN_NOT_VERIFIED = "guardian_not_verified"
 WARD_ACTS_ALONE = "ward_acts_alone"
+
+
+@dataclass(frozen=True)
+class Guardianship:
+    """Who was a ward's registered guardian at some moment (None: no one), and whether the bank verified
+    that person's authority over the ward. `guardianship_now` reads it from the record;
+    `subjects.selectors.guardianship_on` for a past moment, from the audit trail."""
+
+    guardian_id: UUID | None
+    verified: bool
+
+
+def guardianship_now(ward: DataSubject) -> Guardianship:
+    return Guardianship(ward.guardian_id, ward.guardian_verified_at is not None)
 
 
 def child_until(subject: DataSubject) -> date | None:

@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from core.access import subject_for_user
 from core.errors import InvalidInput
 from core.text import nfc
-from subjects.children import child_until, guardian_not_acting
+from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
 from subjects.models import DataSubject
 from subjects.validators import (
@@ -145,11 +145,8 @@ def guardianships_ended(
     if not former:
         return {}
     replaced = dict(
-        AuditEntry.objects.filter(
-            action="core.subject.rectified",
-            subject_id__in=list(former),
-            data__changed__guardian__before=str(guardian.pk),
-        )
+        _guardian_changes(list(former))
+        .filter(data__changed__guardian__before=str(guardian.pk))
         .values("subject_id")
         .annotate(at=Max("recorded_at"))
         .values_list("subject_id", "at")
@@ -163,6 +160,40 @@ def guardianships_ended(
             ends.append(timezone.make_aware(datetime.combine(adult_on, time.min), local))
         ended[pk] = min(ends) if ends else None
     return ended
+
+
+def _guardian_changes(ward_ids: list) -> QuerySet[AuditEntry]:
+    """The rectifications of these wards that named another guardian or none: the one record of a change
+    of guardian (`subject_rectify` writes the guardian's id before and after, "" for no one)."""
+    return AuditEntry.objects.filter(
+        action="core.subject.rectified", subject_id__in=ward_ids, data__changed__has_key="guardian"
+    )
+
+
+def guardianship_on(ward: DataSubject, *, at: datetime) -> Guardianship:
+    """The ward's guardian at the moment `at` and whether the bank verified that person's authority:
+    the record as it stands, unless a rectification since named another guardian or none, and then
+    the guardian the first of those replaced. Read from the audit trail as `guardianships_ended`
+    reads it; a guardian named when the record was registered stands back to before it was (a form
+    signed before the bank registered the child). Verified: the bank checked that person's authority
+    over this ward, on the record if they are the guardian still, else by a verification entry naming
+    them (made while they were the guardian: nothing else verifies). At most two queries."""
+    first_change = (
+        _guardian_changes([ward.pk]).filter(recorded_at__gt=at).order_by("sequence")
+        .values_list("data", flat=True).first()
+    )
+    if first_change is None:
+        return guardianship_now(ward)
+    before = first_change["changed"]["guardian"]["before"]
+    guardian_id = uuid.UUID(before) if before else None
+    if guardian_id is None:
+        return Guardianship(None, verified=False)
+    if guardian_id == ward.guardian_id and ward.guardian_verified_at is not None:
+        return Guardianship(guardian_id, verified=True)
+    verified = AuditEntry.objects.filter(
+        action="core.subject.guardian_verified", subject_id=ward.pk, data__guardian=str(guardian_id)
+    ).exists()
+    return Guardianship(guardian_id, verified=verified)
 
 
 def ward_verified_by_id(guardian: DataSubject, pk) -> DataSubject | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from consents.models import Consent, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.services.records import grant_build
-from consents.services.rules import GrantRequest, grant_validate
+from consents.services.rules import GrantRequest, grant_validate, guardianship_of_answer
 from core.actors import Actor
 from core.errors import InvalidInput
 from core.moments import day_first_iso, parse_moment
@@ -182,7 +182,9 @@ def row_to_consent(
     request, granted_at = _row_request(row, subjects=subjects, catalogue=catalogue, now=now)
     notice = catalogue.notice_at(request.purpose, granted_at)
     # The rules are judged on the day the consent was given: the notice then in effect, the age then.
-    grant_validate(request, now=granted_at, current_notice=notice)
+    # The guardian it names is judged against the child's guardian of that day too.
+    guardianship = guardianship_of_answer(request, at=granted_at, now=now)
+    grant_validate(request, now=granted_at, current_notice=notice, guardianship=guardianship)
     _evidence_required(row)
     return grant_build(
         request,

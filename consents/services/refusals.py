@@ -25,7 +25,12 @@ from consents.services.records import (
     answer_start,
     consent_grant_in_transaction,
 )
-from consents.services.rules import GrantRequest, answer_validate
+from consents.services.rules import (
+    GrantRequest,
+    answer_validate,
+    guardian_acting_validate,
+    guardianship_of_answer,
+)
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import Conflict, DomainError, InvalidInput
@@ -64,9 +69,11 @@ def consent_refuse_in_transaction(
     import_key: str | None = None,
 ) -> Consent:
     """Record a refusal inside the caller's transaction. It needs what every answer needs
-    (`answer_validate`); children's rules do not apply: saying no is always allowed. A customer with a
-    live consent who now says no is withdrawing it: that goes through the withdrawal, which tells the
-    recipients to stop.
+    (`answer_validate`); children's rules do not apply: saying no is always allowed, with or without a
+    guardian. A guardian it names must be the child's, verified, on the day of the answer
+    (`guardian_acting_validate`): the receipt and the proof show them answering for the child. A
+    customer with a live consent who now says no is withdrawing it: that goes through the withdrawal,
+    which tells the recipients to stop.
 
     `answered_at` is when the customer said no, when that is before its recording (`now`): the CSV
     import of paper forms, judged against the notice in effect that day, with its `source`
@@ -76,6 +83,8 @@ def consent_refuse_in_transaction(
         now = now or timezone.now()
         answered_at = answered_at or now
         answer_validate(request, current_notice=(notice := notice_current(request.purpose, now=answered_at)))
+        guardianship = guardianship_of_answer(request, at=answered_at, now=now)
+        guardian_acting_validate(request, on=timezone.localdate(answered_at), guardianship=guardianship)
         if live is not None:
             raise refusal_needs_withdrawal_error(request.purpose)
         refusal = answer_build(

@@ -4,15 +4,22 @@ before anything is written, children's and guardians' rules included. Writes not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, LegalBasis, NoticeVersion, Purpose, PurposeCategory
 from core.errors import Conflict, InvalidInput
-from subjects.children import CHILD_BELOW_AGE, GUARDIAN_ONLY_BELOW_AGE, may_be_child
+from subjects.children import (
+    CHILD_BELOW_AGE,
+    GUARDIAN_ONLY_BELOW_AGE,
+    Guardianship,
+    guardianship_now,
+    may_be_child,
+)
 from subjects.models import DataSubject
+from subjects.selectors import guardianship_on
 from subjects.validators import age_on
 
 MAX_EVIDENCE_LENGTH = 300
@@ -103,8 +110,15 @@ def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | No
     _evidence_validate(request)
 
 
-def grant_validate(request: GrantRequest, *, now: datetime, current_notice: NoticeVersion | None) -> None:
-    """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing."""
+def grant_validate(
+    request: GrantRequest,
+    *,
+    now: datetime,
+    current_notice: NoticeVersion | None,
+    guardianship: Guardianship | None = None,
+) -> None:
+    """Refuse a grant that breaks a rule, with a message a branch officer can act on. Writes nothing.
+    `guardianship`: who was the child's guardian on the day of an older grant (`guardian_acting_validate`)."""
     if not request.purpose.active:
         raise Conflict(
             _("The purpose “%(purpose)s” is no longer offered."),
@@ -116,7 +130,7 @@ def grant_validate(request: GrantRequest, *, now: datetime, current_notice: Noti
         raise sensitive_unacknowledged_error()
     if request.expires_at is not None and request.expires_at <= now:
         raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
-    _children_validate(request, now=now, notice=current_notice)
+    _children_validate(request, now=now, notice=current_notice, guardianship=guardianship)
 
 
 def _evidence_validate(request: GrantRequest) -> None:
@@ -155,11 +169,59 @@ def sensitive_unacknowledged_error() -> InvalidInput:
     )
 
 
-def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVersion) -> None:
+def guardian_acting_validate(
+    request: GrantRequest, *, on: date, guardianship: Guardianship | None = None
+) -> None:
+    """A guardian named on an answer, a grant or a refusal alike, acts for the customer: a customer
+    under 16 (or of unknown age), whose registered guardian they are, their authority verified by the
+    bank (Decree 13/2023 Art. 20). The receipt and the proof name them as the one who answered for the
+    child. `guardianship` is who the guardian was on the day of an older answer (an imported paper
+    form: `subjects.selectors.guardianship_on`); the record as it stands otherwise. No guardian named:
+    nothing to check (a "no" needs none; `_children_validate` says when a grant does)."""
+    guardian, subject = request.guardian, request.subject
+    if guardian is None:
+        return
+    if subject.date_of_birth is not None and age_on(subject.date_of_birth, on) >= CHILD_BELOW_AGE:
+        raise InvalidInput(
+            _("Customers of 16 and over consent for themselves: a guardian cannot consent for them."),
+            field="guardian",
+        )
+    acting = guardianship or guardianship_now(subject)
+    if guardian.pk != acting.guardian_id:
+        if guardianship is not None:
+            message = _("This person was not the customer's registered guardian on the day of the answer.")
+        else:
+            message = _("This person is not the customer's registered guardian.")
+        raise InvalidInput(message, field="guardian")
+    if not acting.verified:
+        raise Conflict(
+            _(
+                "The guardian's authority has not been verified yet; verify it before they consent "
+                "for the child."
+            ),
+            code="guardian_unverified",
+        )
+
+
+def guardianship_of_answer(request: GrantRequest, *, at: datetime, now: datetime) -> Guardianship | None:
+    """Who was the child's guardian when an older answer was given (`at` before its recording `now`: an
+    imported paper form), to judge the guardian it names against; None when no guardian is named or
+    the answer is given now (the record as it stands is the one to judge by)."""
+    if request.guardian is None or at >= now:
+        return None
+    return guardianship_on(request.subject, at=at)
+
+
+def _children_validate(
+    request: GrantRequest, *, now: datetime, notice: NoticeVersion, guardianship: Guardianship | None
+) -> None:
     """Law 91/2025 and Decree 13/2023 Art. 20: under 7 the verified guardian consents alone; from 7 to
     under 16 the child agrees beside the guardian; a child's data never serves marketing. A customer
-    whose age is unknown is not assumed adult for purposes barred to children (domain notes)."""
+    whose age is unknown is not assumed adult for purposes barred to children (domain notes). A
+    guardian named is checked first, whatever the age (`guardian_acting_validate`)."""
     purpose, subject, guardian = request.purpose, request.subject, request.guardian
+    day = timezone.localdate(now)
+    guardian_acting_validate(request, on=day, guardianship=guardianship)
     if subject.date_of_birth is None:
         if not subject.adult_verified and barred_for_children(purpose, notice):
             raise Conflict(
@@ -169,22 +231,9 @@ def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVe
                 ),
                 code="age_unknown",
             )
-        age = None
-    else:
-        age = age_on(subject.date_of_birth, timezone.localdate(now))
-    if age is not None and age >= CHILD_BELOW_AGE:
-        if guardian is not None:
-            raise InvalidInput(
-                _("Customers of 16 and over consent for themselves: a guardian cannot consent for them."),
-                field="guardian",
-            )
         return
-    if age is None:
-        if guardian is not None and guardian.pk != subject.guardian_id:
-            raise InvalidInput(
-                _("Adults consent for themselves: this person is not the customer's registered guardian."),
-                field="guardian",
-            )
+    age = age_on(subject.date_of_birth, day)
+    if age >= CHILD_BELOW_AGE:
         return
     if purpose.category == PurposeCategory.MARKETING:
         raise Conflict(
@@ -207,16 +256,6 @@ def _children_validate(request: GrantRequest, *, now: datetime, notice: NoticeVe
                 "Give the guardian."
             )
         raise InvalidInput(message, field="guardian")
-    if guardian.pk != subject.guardian_id:
-        raise InvalidInput(_("This person is not the customer's registered guardian."), field="guardian")
-    if subject.guardian_verified_at is None:
-        raise Conflict(
-            _(
-                "The guardian's authority has not been verified yet; verify it before they consent "
-                "for the child."
-            ),
-            code="guardian_unverified",
-        )
     if age >= GUARDIAN_ONLY_BELOW_AGE and not (request.child_agreed and request.child_evidence.strip()):
         raise InvalidInput(
             _(

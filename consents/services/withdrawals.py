@@ -22,9 +22,10 @@ from consents.services.rules import barred_for_children, not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition, NotFound
-from subjects.children import shown_to_be_child
+from subjects.children import GUARDIAN_ONLY_BELOW_AGE, shown_to_be_child
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
+from subjects.validators import age_on
 
 
 def _validate_withdrawal_input(channel: str, reason: str) -> None:
@@ -156,6 +157,12 @@ CHILD_STOP_REASON = (
     "Stopped by the platform: the customer's corrected record shows a child, who cannot give this "
     "consent alone."
 )
+CHILD_AGREEMENT_STOP_REASON = (
+    "Stopped by the platform: the customer's corrected date of birth shows a child of 7 or over when "
+    "the guardian consented alone; the child's own agreement was needed too."
+)
+# The platform's own reasons, which are no one's words: an erasure leaves them.
+PLATFORM_STOP_REASONS = (CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON)
 
 
 def consent_reasons_erase(*, subject_id) -> int:
@@ -171,7 +178,7 @@ def consent_reasons_erase(*, subject_id) -> int:
         withdrawals,
         "reason",
         value=REASON_ERASED,
-        where=lambda reason: bool(reason) and reason not in (REASON_ERASED, CHILD_STOP_REASON),
+        where=lambda reason: bool(reason) and reason not in (REASON_ERASED, *PLATFORM_STOP_REASONS),
     )
 
 
@@ -182,8 +189,11 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
     not have given alone stop at once, as withdrawals, so the check answers "withdrawn" and recipients
     are told to stop: those for purposes barred to children and those given without a guardian.
     Domain notes: a child's data collected without guardian consent is deleted or its use stopped at
-    once. Consents a guardian gave stand. The stops record their own source, `subjects.rectified`,
-    whatever made the correction (`source`): the platform stops them, no request asked it to."""
+    once. So do the guardian's consents given alone for a child the corrected date of birth shows was
+    7 or over that day (recorded younger, or of unknown age): from 7 the child's own agreement is
+    needed beside the guardian's (Decree 13/2023 Art. 20), and it was never asked. The other consents
+    a guardian gave stand. The stops record their own source, `subjects.rectified`, whatever made the
+    correction (`source`): the platform stops them, no request asked it to."""
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return []
     live = (
@@ -192,10 +202,25 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
         .filter(subject=subject, status=ConsentStatus.GRANTED, purpose__legal_basis=LegalBasis.CONSENT)
         .order_by("purpose__code")
     )
-    return [
-        _withdraw_locked(actor=actor, consent=consent, channel="", reason=CHILD_STOP_REASON,
-                         source="subjects.rectified", now=now)
-        for consent in live
-        if consent.guardian_id is None or barred_for_children(consent.purpose, consent.notice)
-    ]
+    stopped = []
+    for consent in live:
+        if consent.guardian_id is None or barred_for_children(consent.purpose, consent.notice):
+            reason = CHILD_STOP_REASON
+        elif _child_agreement_missing(consent, subject):
+            reason = CHILD_AGREEMENT_STOP_REASON
+        else:
+            continue
+        stopped.append(_withdraw_locked(actor=actor, consent=consent, channel="", reason=reason,
+                                        source="subjects.rectified", now=now))
+    return stopped
 
+
+def _child_agreement_missing(consent: Consent, subject: DataSubject) -> bool:
+    """Whether a guardian's consent lacks the agreement of a child who, by the date of birth on the
+    record, was 7 or over the day it was given."""
+    born = subject.date_of_birth
+    return (
+        not consent.child_agreed
+        and born is not None
+        and age_on(born, timezone.localdate(consent.granted_at)) >= GUARDIAN_ONLY_BELOW_AGE
+    )

@@ -35,11 +35,18 @@ from dsr.services.moves import (
     status_change_record,
 )
 from subjects.changes import subject_changes_check
-from subjects.children import may_be_child
+from subjects.children import GUARDIAN_ONLY_BELOW_AGE, may_be_child
 from subjects.models import DataSubject
 from subjects.services import RECTIFIABLE_FIELDS
+from subjects.validators import age_on
 
 MAX_DETAILS_LENGTH = 4000
+
+# From 7 a child's own agreement stands beside the guardian's in every consent (Decree 13/2023 Art. 20),
+# so a child takes it back, objects or asks for a restriction without the guardian: these only stop or
+# limit processing. What reads, changes or erases the child's data, and a complaint, go through the
+# guardian until 16 (docs/consents.md, "A guardian acts for a child only").
+CHILD_FILES_ALONE = frozenset({RequestType.WITHDRAW, RequestType.OBJECT, RequestType.RESTRICT})
 
 
 MAX_PURPOSES = 50
@@ -91,18 +98,7 @@ def request_create(
         )
     clean_corrections = _clean_corrections(type, corrections, subject=subject, actor=actor, now=now)
     clean_purposes = _clean_purposes(type, purposes)
-    if (
-        guardian is not None
-        and not DataSubject.objects.filter(
-            pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False
-        ).exists()
-    ):
-        raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
-    if guardian is not None and not may_be_child(subject, on=timezone.localdate(now)):
-        raise InvalidInput(
-            _("Customers of 16 and over exercise their rights themselves: a guardian cannot act for them."),
-            field="guardian",
-        )
+    _guardian_check(subject, guardian, type=type, now=now)
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, now)
     deadlines = deadlines_for(request_type=type, received_at=now, subject=subject, policies=policies)
@@ -143,6 +139,49 @@ def request_create(
         )
         clock_record(request, ClockEvent.STARTED, actor=actor, now=now, note=deadlines.regime)
     return request
+
+
+def _guardian_check(subject: DataSubject, guardian: DataSubject | None, *, type: str, now: datetime) -> None:
+    """Who may file for a child (Law 91/2025; Decree 13/2023 Art. 20; docs/requests.md): a guardian
+    named is the child's verified guardian, and the customer under 16. Without one: under 7 the
+    guardian acts alone, so nothing is taken in without them; from 7 to under 16 the child files only
+    what stops or limits processing (`CHILD_FILES_ALONE`), every other right through the guardian; a
+    customer whose age is unknown is not assumed adult, and files alone only what a child may."""
+    on = timezone.localdate(now)
+    if guardian is not None:
+        if not DataSubject.objects.filter(
+            pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False
+        ).exists():
+            raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
+        if not may_be_child(subject, on=on):
+            raise InvalidInput(
+                _("Customers of 16 and over exercise their rights themselves: a guardian cannot act for "
+                  "them."),
+                field="guardian",
+            )
+        return
+    if not may_be_child(subject, on=on):
+        return
+    if subject.date_of_birth is not None and age_on(subject.date_of_birth, on) < GUARDIAN_ONLY_BELOW_AGE:
+        raise InvalidInput(
+            _("This customer is under 7: their verified guardian files requests for them. Name the "
+              "guardian."),
+            field="guardian",
+        )
+    if type in CHILD_FILES_ALONE:
+        return
+    if subject.date_of_birth is not None:
+        message = _(
+            "This customer is under 16: they withdraw consent, object or ask for a restriction on their "
+            "own, and exercise every other right through their verified guardian. Name the guardian."
+        )
+    else:
+        message = _(
+            "This customer's age is unknown and they may be a child: name their verified guardian, or "
+            "record their date of birth (or their adult status verified by eKYC) first. Withdrawing "
+            "consent, objecting and asking for a restriction need neither."
+        )
+    raise InvalidInput(message, field="guardian")
 
 
 def _clean_corrections(

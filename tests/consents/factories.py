@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date, datetime, timedelta
 
@@ -119,3 +120,10 @@ def child_of(guardian, *, age: int, verified: bool = True):
             actor=SYSTEM, subject_id=child.pk, evidence="birth-certificate-scan-1"
         )
     return child
+
+
+def import_csv(text: str):
+    """Run the synchronous consent import (`consents_import_csv`) on the CSV `text`, header line first."""
+    return services.consents_import_csv(
+        actor=Actor.system("tests.import"), lines=io.StringIO(text).readlines(), filename="forms.csv"
+    )

@@ -26,7 +26,7 @@ def _guardian_with_requests(guardian, other):
     ward = child_of(guardian, age=10)
     own = {make_request(guardian, type="access") for _ in range(2)}
     for_ward = make_request(ward, type="copy", guardian=guardian)
-    make_request(ward, type="access")
+    make_request(ward, type="object")  # one a child of 10 files alone (docs/requests.md)
     make_request(other, type="access")
     return own, for_ward
 

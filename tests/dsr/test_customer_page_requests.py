@@ -75,7 +75,8 @@ def test_the_panels_count_and_its_link_show_the_same_requests_with_those_filed_a
     for _ in range(2):
         make_request(subject, type="access")
     make_request(ward, type="copy", guardian=subject)
-    make_request(ward, type="access")  # the ward's own, filed by nobody as guardian: not the guardian's
+    # The ward's own (a child of 10 objects alone), filed by nobody as guardian: not the guardian's.
+    make_request(ward, type="object")
     monkeypatch.setattr(navigation, "PANEL_REQUESTS", 2)
     client = logged_in(dpo)
     panel = _panel(client, subject)
