@@ -56,7 +56,8 @@ class StaffGrantForm(forms.Form):
         for notice in self.notices:
             code = notice.purpose.code
             self.fields[f"answer_{code}"] = forms.ChoiceField(
-                label=_("The customer's answer"),
+                # Each purpose's yes/no set is named by its purpose: a screen reader says the group's name.
+                label=_("The customer's answer: %(purpose)s") % {"purpose": notice.purpose.name},
                 choices=ANSWER_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,

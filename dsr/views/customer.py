@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -109,6 +110,9 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         if found.identity_verified_at is None and found.status in IDENTITY_VERIFIABLE
         else (),
         "reply_form": (reply_form or CustomerReplyForm()) if "reply" in actions else None,
+        # A refused answer is shown at the reply's address, which takes POST only: the page names its
+        # own, for the address bar and the language switch (js/behaviours.js, partials/lang_switch.html).
+        "page_url": reverse("dsr:me_detail", args=[found.pk]) if request.method == "POST" else "",
     }
     return render(request, "dsr/me_detail.html", context, status=status)
 

@@ -1,13 +1,15 @@
 /* Live "time left" for request deadlines: <span class="countdown" data-due="ISO-8601">…</span>.
-   The server renders the same text first, so the page reads correctly without JavaScript. */
+   The server renders the same text first, so the page reads correctly without JavaScript.
+   Days, hours and minutes, updated once a minute: text that changes every second beside the rest of
+   the page distracts and keeps a screen reader's cursor busy, and cannot be paused (WCAG 2.2.2). */
 (function () {
   "use strict";
-  var DUE_SOON_MS = 24 * 3600 * 1000;
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  var DUE_SOON_MS = 24 * 3600 * 1000, MINUTE_MS = 60 * 1000;
   function format(ms, el) {
-    var late = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
-    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
-    var text = (d ? d + " " + (el.dataset.dayLabel || "d") + " " : "") + pad(h) + ":" + pad(m) + ":" + pad(sec);
+    var late = ms < 0, minutes = Math.floor(Math.abs(ms) / MINUTE_MS);
+    var d = Math.floor(minutes / 1440), h = Math.floor(minutes % 1440 / 60), m = minutes % 60;
+    var text = (d ? d + " " + (el.dataset.dayLabel || "d") + " " : "") + h + " " + (el.dataset.hourLabel || "h") +
+      " " + m + " " + (el.dataset.minuteLabel || "min");
     return late ? (el.dataset.overdueLabel || "overdue") + " " + text : text;
   }
   function tick() {
@@ -22,5 +24,5 @@
     });
   }
   tick();
-  setInterval(tick, 1000);
+  setInterval(tick, MINUTE_MS);
 })();
