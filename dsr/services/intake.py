@@ -76,6 +76,7 @@ def request_create(
     corrections: dict[str, Any] | None = None,
     purposes: list[str] | None = None,
     guardian: DataSubject | None = None,
+    own_contact_details: bool = False,
     now: datetime | None = None,
     durable: bool = True,
 ) -> DataSubjectRequest:
@@ -98,7 +99,8 @@ def request_create(
         )
     clean_corrections = _clean_corrections(type, corrections, subject=subject, actor=actor, now=now)
     clean_purposes = _clean_purposes(type, purposes)
-    _guardian_check(subject, guardian, type=type, now=now)
+    if not own_contact_details:
+        _guardian_check(subject, guardian, type=type, now=now)
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, now)
     deadlines = deadlines_for(request_type=type, received_at=now, subject=subject, policies=policies)

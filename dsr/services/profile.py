@@ -184,9 +184,11 @@ def _self_rectification(
 ) -> DataSubjectRequest:
     """Receive, verify, fan out, apply and complete a rectification inside the caller's transaction,
     which locked the customer first."""
+    # A customer's own phone, e-mail and address are theirs to keep current, a child's too: the way the
+    # bank reaches them is not a right exercised through the guardian (docs/requests.md).
     request = request_create(
         actor=actor, subject=subject, type=RequestType.RECTIFY, channel=Channel.INTERNET_BANKING,
-        corrections=corrections, now=now, durable=False,
+        corrections=corrections, own_contact_details=True, now=now, durable=False,
     )
     # Puts the request in progress: every system that acts on rectifications gets its task.
     request_verify_identity(
