@@ -14,23 +14,23 @@ from dsr import services
 from dsr.models import FulfilmentTask
 from subjects import services as subject_services
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose
-from tests.dsr.factories import STAFF, make_inventory, verified_request
+from tests.dsr.factories import MONDAY, STAFF, make_inventory, verified_request
 from tests.factories import make_customer, make_subject
 
 pytestmark = pytest.mark.django_db
 
 
-def _answer(subject, guardian=None):
-    request = verified_request(subject, type="access", guardian=guardian)
+def _answer(subject, guardian=None, *, now=MONDAY):
+    request = verified_request(subject, type="access", guardian=guardian, now=now)
     for task in FulfilmentTask.objects.filter(request=request):
         services.task_complete(actor=STAFF, task_id=task.pk, result={})
     services.request_complete(actor=STAFF, request_id=request.pk)
     return request
 
 
-def _export(subject, format="json", *, guardian=None):
+def _export(subject, format="json", *, guardian=None, now=MONDAY):
     """The export of the subject's access request (made by `guardian` for a child who cannot act alone)."""
-    request = _answer(subject, guardian=guardian)
+    request = _answer(subject, guardian=guardian, now=now)
     body = services.export_download(actor=STAFF, request=request, format=format, language="en").body
     return json.loads(body) if format == "json" else body.decode()
 
@@ -98,7 +98,9 @@ def test_the_childs_sixteenth_birthday_ends_what_the_guardian_sees():
     assert sorted((e["purpose"], e["event"]) for e in events) == [
         ("cards", "granted"), ("savings", "granted"), ("savings", "withdrawn")
     ], events
-    assert len(_export(child)["consent_events"]) == 4
+    # Filed today, once 16: on the factories' fixed Monday (March) the customer was 15, and a child of 15
+    # asks for access through the guardian.
+    assert len(_export(child, now=timezone.now())["consent_events"]) == 4
 
 
 def test_the_guardian_relation_is_given_by_customer_number_alone():
