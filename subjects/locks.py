@@ -10,7 +10,7 @@ locks the customer first), waited holding the head for a writer waiting for the 
 aborted one of them ("deadlock detected"). Read the clock once the locks are held, so a write that
 waited is stamped after the one it waited for.
 
-The mode is FOR NO KEY UPDATE everywhere: none of these writes changes the customer's id or CIF. It
+A customer's row is locked FOR NO KEY UPDATE everywhere: none of these writes changes its id or CIF. It
 excludes every other writer of the customer as FOR UPDATE would, but not the inserts of rows naming
 the customer (a consent, a request, a notice), whose foreign key takes a KEY SHARE lock on the row;
 a FOR UPDATE taken later in a transaction holding the weaker lock would have to wait for those.
@@ -37,6 +37,15 @@ def subjects_locked(*, skip_locked: bool = False, **filters: Any) -> QuerySet[Da
         .filter(**filters)
         .order_by("pk")
     )
+
+
+def of_customers_locked(items: QuerySet, *, customer: str, limit: int) -> QuerySet:
+    """For a sweep: `items` narrowed to those whose customers (the field path `customer`, e.g.
+    "subject_id") this transaction now holds. The customers of the first `limit` are locked first,
+    skipping any another writer holds: the next run takes their items, and the sweep never holds an
+    item while it waits for a customer (or for the audit head) that writer holds."""
+    customers = subjects_locked(skip_locked=True, pk__in=items.values(customer)[:limit])
+    return items.filter(**{f"{customer}__in": list(customers.values_list("pk", flat=True))})
 
 
 def subjects_lock(ids: Iterable[Any]) -> None:

@@ -25,7 +25,7 @@ from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict
-from subjects.locks import subject_locked, subjects_locked
+from subjects.locks import of_customers_locked, subject_locked
 
 MAX_REASON_LENGTH = 500
 
@@ -284,12 +284,10 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
         expired = Consent.objects.filter(status=ConsentStatus.GRANTED, expires_at__lte=now).order_by(
             "expires_at"
         )
-        # Their customers first (`subjects.locks`), skipping those another writer holds (the next sweep
-        # takes their consents): a request's withdrawal holds its customer and writes its entries before
-        # it locks that customer's consents, which this sweep must not hold while it waits for the head.
-        customers = subjects_locked(skip_locked=True, pk__in=expired.values("subject_id")[:limit])
+        # A request's withdrawal holds its customer and writes its entries before it locks that
+        # customer's consents, which this sweep must not hold while it waits for the head.
         due = list(
-            expired.filter(subject__in=list(customers.values_list("pk", flat=True)))
+            of_customers_locked(expired, customer="subject_id", limit=limit)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("purpose")[:limit]
         )

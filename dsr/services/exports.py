@@ -30,7 +30,7 @@ from dsr.services.export_sections import (
     request_entries,
     restriction_entries,
 )
-from subjects.locks import subjects_lock, subjects_locked
+from subjects.locks import of_customers_locked, subjects_lock
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -176,12 +176,10 @@ def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> i
     now = now or timezone.now()
     expired = RequestExport.objects.filter(expires_at__lte=now, purged_at__isnull=True).order_by("pk")
     with transaction.atomic(durable=True):
-        # Their customers first (`subjects.locks`), skipping those another writer holds (the next run
-        # takes their exports): a deletion being completed holds its customer and writes its entries
-        # before it purges the customer's exports, which this sweep must not hold while it waits.
-        customers = subjects_locked(skip_locked=True, pk__in=expired.values("request__subject_id")[:limit])
+        # A deletion being completed holds its customer and writes its entries before it purges the
+        # customer's exports, which this sweep must not hold while it waits.
         ids = list(
-            expired.filter(request__subject__in=list(customers.values_list("pk", flat=True))).values_list(
+            of_customers_locked(expired, customer="request__subject_id", limit=limit).values_list(
                 "pk", flat=True
             )[:limit]
         )
