@@ -116,6 +116,7 @@ SUBJECT = {
     "external_ref": "CIFPII001",
     "full_name": "Trần Hưng Đạo",
     "national_id": "079088001234",
+    "date_of_birth": "1988-05-01",
     "phone": "0912345678",
     "email": "hung.dao@example.vn",
 }
