@@ -152,6 +152,11 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def _share(part: float, whole: float) -> float:
+    """A smoke run on a loaded machine may finish no request in its one second: nan, not a crash."""
+    return part / whole if whole else float("nan")
+
+
 def run_wrk(
     path: str,
     *,
@@ -282,7 +287,7 @@ def main() -> None:
     _table("ceiling of this machine: a bare WSGI function, no Django, under the same gunicorn", ceiling)
     check, trivial = saturated["consent-check"], saturated["trivial /bench/ping"]
     paced_check = paced["consent-check"]
-    ratio = check["rps"] / trivial["rps"]
+    ratio = _share(check["rps"], trivial["rps"])
     single_check, single_trivial = single["consent-check"], single["trivial /bench/ping"]
     print(f"\nsaturated consent-check / trivial throughput: {ratio:.2f} (target >= {TARGET_RATIO})")
     print(
@@ -296,7 +301,7 @@ def main() -> None:
     )
     print(
         f"Little's law: {CONNECTIONS} clients in a closed loop wait "
-        f"{CONNECTIONS / check['rps'] * 1e3:.1f} ms on average at {check['rps']:.0f} req/s "
+        f"{_share(CONNECTIONS, check['rps']) * 1e3:.1f} ms on average at {check['rps']:.0f} req/s "
         f"(saturated p99 {check['p99']:.2f} ms)."
     )
 
