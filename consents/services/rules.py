@@ -181,7 +181,7 @@ def guardian_acting_validate(
     guardian, subject = request.guardian, request.subject
     if guardian is None:
         return
-    if subject.date_of_birth is not None and age_on(subject.date_of_birth, on) >= CHILD_BELOW_AGE:
+    if not may_be_child(subject, on=on):
         raise InvalidInput(
             _("Customers of 16 and over consent for themselves: a guardian cannot consent for them."),
             field="guardian",

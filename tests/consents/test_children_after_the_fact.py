@@ -98,6 +98,25 @@ def test_a_guardian_cannot_file_a_request_for_a_customer_of_16_or_over(purposes)
     assert refused.value.field == "guardian" and "16" in refused.value.text
 
 
+def test_a_customer_verified_adult_by_ekyc_with_no_birth_date_acts_alone_for_consents_and_requests(purposes):
+    """One reading of "a child" for both: with no date of birth, an eKYC adult check makes the customer
+    an adult, and a guardian named on a consent is refused as on a request."""
+    parent = make_subject()
+    ward = make_subject(guardian=parent, date_of_birth=None)
+    ward.adult_verified = True
+    ward.save(update_fields=["adult_verified"])
+    subject_services.subject_guardian_verify(actor=SYSTEM, subject_id=ward.pk, evidence="old order")
+
+    with pytest.raises(InvalidInput) as consent_refused:
+        grant(ward, purposes["support"], guardian=parent)
+    with pytest.raises(InvalidInput) as request_refused:
+        dsr_services.request_create(actor=STAFF, subject=ward, type="access", channel="branch",
+                                    guardian=parent)
+
+    assert consent_refused.value.field == request_refused.value.field == "guardian"
+    assert not Consent.objects.filter(subject=ward).exists()
+
+
 def test_the_guardians_self_service_lists_only_wards_still_children(purposes):
     parent = make_subject()
     child = child_of(parent, age=10)
