@@ -100,7 +100,7 @@ def request_create(
     clean_corrections = _clean_corrections(type, corrections, subject=subject, actor=actor, now=now)
     clean_purposes = _clean_purposes(type, purposes)
     if not own_contact_details:
-        _guardian_check(subject, guardian, type=type, now=now)
+        _guardian_check(subject, guardian, type=type, actor=actor, now=now)
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, now)
     deadlines = deadlines_for(request_type=type, received_at=now, subject=subject, policies=policies)
@@ -143,7 +143,34 @@ def request_create(
     return request
 
 
-def _guardian_check(subject: DataSubject, guardian: DataSubject | None, *, type: str, now: datetime) -> None:
+# Why a request cannot be taken in without the guardian, worded for staff (who name the guardian on
+# the form) and for the customer filing on their own pages or with their own token (who cannot).
+_GUARDIAN_NEEDED = {
+    "under_seven": (
+        _("This customer is under 7: their verified guardian files requests for them. Name the guardian."),
+        _("Requests for a customer under 7 are filed by their guardian: ask your guardian to file it from "
+          "their own pages or at a branch."),
+    ),
+    "child": (
+        _("This customer is under 16: they withdraw consent, object or ask for a restriction on their "
+          "own, and exercise every other right through their verified guardian. Name the guardian."),
+        _("You are under 16: you can withdraw consent, object or ask for a restriction here yourself; "
+          "your guardian files every other request for you, from their own pages or at a branch."),
+    ),
+    "age_unknown": (
+        _("This customer's age is unknown and they may be a child: name their verified guardian, or "
+          "record their date of birth (or their adult status verified by eKYC) first. Withdrawing "
+          "consent, objecting and asking for a restriction need neither."),
+        _("The bank has no date of birth on record for you, so this request needs your guardian or your "
+          "date of birth first: bring your citizen ID card to a branch to record it. You can withdraw "
+          "consent, object or ask for a restriction here now."),
+    ),
+}
+
+
+def _guardian_check(
+    subject: DataSubject, guardian: DataSubject | None, *, type: str, actor: Actor, now: datetime
+) -> None:
     """Who may file for a child (Law 91/2025; Decree 13/2023 Art. 20; docs/requests.md): a guardian
     named is the child's verified guardian, and the customer under 16. Without one: under 7 the
     guardian acts alone, so nothing is taken in without them; from 7 to under 16 the child files only
@@ -164,26 +191,16 @@ def _guardian_check(subject: DataSubject, guardian: DataSubject | None, *, type:
         return
     if not may_be_child(subject, on=on):
         return
-    if subject.date_of_birth is not None and age_on(subject.date_of_birth, on) < GUARDIAN_ONLY_BELOW_AGE:
-        raise InvalidInput(
-            _("This customer is under 7: their verified guardian files requests for them. Name the "
-              "guardian."),
-            field="guardian",
-        )
-    if type in CHILD_FILES_ALONE:
-        return
-    if subject.date_of_birth is not None:
-        message = _(
-            "This customer is under 16: they withdraw consent, object or ask for a restriction on their "
-            "own, and exercise every other right through their verified guardian. Name the guardian."
-        )
+    if subject.date_of_birth is None:
+        reason = "age_unknown"
+    elif age_on(subject.date_of_birth, on) < GUARDIAN_ONLY_BELOW_AGE:
+        reason = "under_seven"
     else:
-        message = _(
-            "This customer's age is unknown and they may be a child: name their verified guardian, or "
-            "record their date of birth (or their adult status verified by eKYC) first. Withdrawing "
-            "consent, objecting and asking for a restriction need neither."
-        )
-    raise InvalidInput(message, field="guardian")
+        reason = "child"
+    if reason != "under_seven" and type in CHILD_FILES_ALONE:
+        return
+    for_staff, for_the_customer = _GUARDIAN_NEEDED[reason]
+    raise InvalidInput(for_the_customer if actor.is_customer else for_staff, field="guardian")
 
 
 def _clean_corrections(

@@ -4,6 +4,7 @@ a request for a child under 7 is taken in only from their verified guardian, nev
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from core.errors import InvalidInput
@@ -86,4 +87,19 @@ def test_a_childs_own_login_cannot_file_a_deletion_under_seven(as_user):
                                             format="json")
 
     assert answer.status_code == 400 and "guardian" in answer.json(), answer.json()
+    assert not DataSubjectRequest.objects.filter(subject=child).exists()
+
+
+@pytest.mark.parametrize(("age", "told"), [(12, "your guardian"), (None, "date of birth")])
+def test_a_child_filing_on_their_own_pages_is_told_what_they_can_do_not_to_name_a_guardian(age, told):
+    """The staff wording ("Name the guardian") on the customer's page named a field the page has not."""
+    parent = make_subject()
+    child = child_of(parent, age=age) if age else make_subject(guardian=parent, date_of_birth=None)
+    browser = Client()
+    browser.force_login(make_customer(child))
+
+    page = browser.post("/en/me/requests/new/", {"type": "access", "details": "Xem"}).content.decode()
+
+    assert told in page and "withdraw" in page
+    assert "Name the guardian" not in page and "name their verified guardian" not in page
     assert not DataSubjectRequest.objects.filter(subject=child).exists()

@@ -212,8 +212,8 @@ def test_postgresql_restarted_under_load(cluster, tmp_path):
             while time.monotonic() < end:
                 ref = f"CIFPG{n:02d}{i:05d}"
                 i += 1
-                code, _ = write("customer creation", ref, "/api/v1/subjects/",
-                                {"external_ref": ref, "full_name": "Khôi Phục", "date_of_birth": "1990-01-01"})
+                customer = {"external_ref": ref, "full_name": "Khôi Phục", "date_of_birth": "1990-01-01"}
+                code, _ = write("customer creation", ref, "/api/v1/subjects/", customer)
                 if code != 201:
                     continue
                 grant = {"subject": ref, "purpose": "fault-marketing", "notice_version": "v1"}
