@@ -175,16 +175,21 @@ def guardianship_on(ward: DataSubject, *, at: datetime) -> Guardianship:
     the record as it stands, unless a rectification since named another guardian or none, and then
     the guardian the first of those replaced. Read from the audit trail as `guardianships_ended`
     reads it; a guardian named when the record was registered stands back to before it was (a form
-    signed before the bank registered the child). Verified: the bank checked that person's authority
-    over this ward, on the record if they are the guardian still, else by a verification entry naming
-    them (made while they were the guardian: nothing else verifies). At most two queries."""
+    signed before the bank registered the child), and so does the first guardian named on a record
+    that named no one from its registration (a parent added by a later correction). Verified: the
+    bank checked that person's authority over this ward, on the record if they are the guardian
+    still, else by a verification entry naming them (made while they were the guardian: nothing else
+    verifies). At most three queries."""
+    changes = _guardian_changes([ward.pk])
     first_change = (
-        _guardian_changes([ward.pk]).filter(recorded_at__gt=at).order_by("sequence")
-        .values_list("data", flat=True).first()
+        changes.filter(recorded_at__gt=at).order_by("sequence").values_list("data", flat=True).first()
     )
     if first_change is None:
         return guardianship_now(ward)
-    before = first_change["changed"]["guardian"]["before"]
+    named = first_change["changed"]["guardian"]
+    before = named["before"]
+    if not before and not changes.filter(recorded_at__lte=at).exists():
+        before = named["after"]  # no one on record since registration: the first guardian named
     guardian_id = uuid.UUID(before) if before else None
     if guardian_id is None:
         return Guardianship(None, verified=False)

@@ -48,3 +48,23 @@ def test_a_guardian_given_back_the_ward_counts_as_verified_only_once_verified():
     ward.refresh_from_db()
 
     assert guardianship_on(ward, at=before_any_check) == Guardianship(first.pk, True)
+
+
+def test_a_guardian_first_named_by_a_later_correction_stands_back_to_before_it():
+    """A child registered with no guardian on record, the parent added later: the paper form the parent
+    signed before the correction is theirs, as a guardian named at registration stands back to before it."""
+    parent, later = make_subject(), make_subject()
+    ward = make_subject(date_of_birth=None, national_id="", phone="", email="")
+    form_signed = timezone.now()
+    services.subject_rectify(actor=SYSTEM, subject_id=ward.pk, changes={"guardian": parent})
+    services.subject_guardian_verify(actor=SYSTEM, subject_id=ward.pk, evidence="birth-cert-1")
+    while_parent = timezone.now()
+    services.subject_rectify(actor=SYSTEM, subject_id=ward.pk, changes={"guardian": None})
+    while_no_one = timezone.now()
+    services.subject_rectify(actor=SYSTEM, subject_id=ward.pk, changes={"guardian": later})
+    ward.refresh_from_db()
+
+    assert guardianship_on(ward, at=form_signed) == Guardianship(parent.pk, True)
+    assert guardianship_on(ward, at=while_parent) == Guardianship(parent.pk, True)
+    # Once a guardian was on record and then taken off, "no one" is what the record said: not the next one.
+    assert guardianship_on(ward, at=while_no_one) == Guardianship(None, False)
