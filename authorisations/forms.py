@@ -9,7 +9,7 @@ from oauth2_provider.forms import AllowForm
 from authorisations.models import FetchType
 from authorisations.scopes import DATA_SCOPES
 from authorisations.states import MAX_DURATION_DAYS
-from consents.models import Channel
+from consents.services.rules import witnessed_channel_choices
 
 # The durations a customer may shorten an authorisation to, in days (never beyond what was asked).
 DURATION_CHOICES_DAYS = (7, 30, 90, 180, MAX_DURATION_DAYS)
@@ -33,7 +33,7 @@ class ConsentScreenForm(AllowForm):
 class StaffRevokeForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=[(c.value, c.label) for c in (Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM)],
+        choices=witnessed_channel_choices,
     )
     evidence = forms.CharField(label=_("Evidence of the customer's instruction"), max_length=500)
     reason = forms.CharField(

@@ -16,12 +16,13 @@ from consents.models import (
 )
 from consents.selectors import recipients_active
 from consents.services.import_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from consents.services.rules import evidence_missing_error, sensitive_unacknowledged_error
+from consents.services.rules import (
+    evidence_missing_error,
+    sensitive_unacknowledged_error,
+    witnessed_channel_choices,
+)
 from core.forms import ModelMultipleChoiceInVietnameseOrder
 from integrations.selectors import webhook_endpoints_active
-
-STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.API]
-
 
 ANSWER_CHOICES = [("", _("Not asked")), ("yes", _("Yes, agrees")), ("no", _("No, refuses"))]
 
@@ -30,7 +31,7 @@ class StaffGrantForm(forms.Form):
     """A consent form as the customer filled it in: for each purpose whose notice was read or handed
     over, yes or no (or not asked). Every answer is recorded with the notice version in force."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
+    channel = forms.ChoiceField(label=_("Channel"), choices=witnessed_channel_choices, initial=Channel.BRANCH)
     evidence = forms.CharField(
         label=_("Evidence reference"),
         max_length=300,
@@ -108,7 +109,7 @@ class StaffGrantForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.BRANCH)
+    channel = forms.ChoiceField(label=_("Channel"), choices=witnessed_channel_choices, initial=Channel.BRANCH)
     reason = forms.CharField(
         label=_("Reason (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

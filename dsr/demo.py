@@ -178,6 +178,9 @@ def seed(context: dict) -> None:
     if DataSubjectRequest.objects.filter(subject=subjects["CIF0000001"]).exists():
         return
     officer, privacy = actor_for_user(users["officer"]), actor_for_user(users["privacy"])
+    # Staff take requests in at the bank's own channels; in the app or internet banking the customer
+    # files their own (`consents.services.rules.staff_channel_validate`).
+    customer1, customer2 = actor_for_user(users["customer1"]), actor_for_user(users["customer2"])
     now = timezone.now()
 
     def new(ref, type, *, hours_ago, channel="branch", actor=officer, **fields):
@@ -209,7 +212,7 @@ def seed(context: dict) -> None:
             )
 
     # Received just now, through the mobile app.
-    new("CIF0000001", "access", hours_ago=1, channel="mobile_app")
+    new("CIF0000001", "access", hours_ago=1, channel="mobile_app", actor=customer1)
     # A complaint being verified.
     complaint = new(
         "CIF0000001",
@@ -220,7 +223,7 @@ def seed(context: dict) -> None:
     )
     services.request_acknowledge(actor=officer, request_id=complaint.pk, now=now - timedelta(hours=28))
     # A copy request answered, with its export ready to download.
-    copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking")
+    copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking", actor=customer1)
     verify(copy, hours_ago=66)
     finish_tasks(copy, hours_ago=50, result={"accounts": 2, "cards": 1})
     # Every system has reported; the privacy officer answers (the last task never answers alone).
@@ -253,6 +256,7 @@ def seed(context: dict) -> None:
         "rectify",
         hours_ago=62,
         channel="internet_banking",
+        actor=customer2,
         corrections={"address": "99 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh"},
     )
     verify(rectify, hours_ago=60)
@@ -277,10 +281,8 @@ def seed(context: dict) -> None:
         now=now - timedelta(hours=90),
     )
     # Cancelled by the customer.
-    restrict = new("CIF0000002", "restrict", hours_ago=50, channel="internet_banking")
-    services.request_cancel(
-        actor=actor_for_user(users["customer2"]), request_id=restrict.pk, now=now - timedelta(hours=49)
-    )
+    restrict = new("CIF0000002", "restrict", hours_ago=50, channel="internet_banking", actor=customer2)
+    services.request_cancel(actor=customer2, request_id=restrict.pk, now=now - timedelta(hours=49))
     # Overdue: received four days ago and still verifying.
     late = new("CIF0000003", "access", hours_ago=96)
     services.request_acknowledge(actor=officer, request_id=late.pk, now=now - timedelta(hours=90))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
+from consents.services.rules import witnessed_channel_choices
 from core.forms import MomentFormField, email_input, phone_input
 from deadlines.models import OCCURRENCE_TYPES, CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
@@ -147,7 +148,9 @@ class StaffIntakeForm(CorrectionFields):
 
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
-    channel = forms.ChoiceField(label=_("Received through"), choices=Channel.choices, initial=Channel.BRANCH)
+    channel = forms.ChoiceField(
+        label=_("Received through"), choices=witnessed_channel_choices, initial=Channel.BRANCH
+    )
     details = forms.CharField(
         label=_("Details"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

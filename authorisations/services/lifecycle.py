@@ -28,14 +28,13 @@ from authorisations.states import (
     authorisation_expiry,
 )
 from consents.models import Channel
+from consents.services.rules import CHANNELS_NEEDING_EVIDENCE, staff_channel_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import may_be_child
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
-# Revoking for a customer who is not in front of a screen needs proof of their instruction.
-CHANNELS_NEEDING_EVIDENCE = frozenset({Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM})
 
 
 THIRD_PARTY_SUSPENDED = _("This third party is suspended by the bank.")
@@ -219,7 +218,9 @@ def authorisation_revoke(
     now: datetime | None = None,
 ) -> Authorisation:
     """Stop the authorisation for good, by the customer (`subject`: their own only) or by staff on
-    their behalf (with the channel and, off-line, the evidence of the customer's instruction)."""
+    their behalf (with the channel they witnessed it through, `staff_channel_validate`, and the evidence
+    of the customer's instruction)."""
+    staff_channel_validate(actor, channel)
     if actor.is_staff and channel in CHANNELS_NEEDING_EVIDENCE and not evidence.strip():
         raise InvalidInput(_("Record the evidence of the customer's instruction."), field="evidence")
     return _move_one(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, LegalBasis, NoticeVersion, Purpose, PurposeCategory
+from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
     CHILD_BELOW_AGE,
@@ -23,9 +24,14 @@ from subjects.selectors import guardianship_on
 from subjects.validators import age_on
 
 MAX_EVIDENCE_LENGTH = 300
+# Domain notes ("People and roles"): a front-line officer records what a customer does in front of them,
+# at a branch, on the phone or on a paper form. Internet banking, the mobile app and the API record the
+# customer's own acts themselves: staff recording an answer "through" them would prove a channel no one
+# at the bank saw (`staff_channel_validate`).
+WITNESSED_CHANNELS = (Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM)
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
-CHANNELS_NEEDING_EVIDENCE = frozenset({Channel.BRANCH, Channel.PAPER_FORM, Channel.CALL_CENTRE})
+CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,29 @@ def evidence_missing_error(channel: str, evidence: str) -> InvalidInput | None:
         ),
         field="evidence",
         channel=Channel(channel).label,
+    )
+
+
+def witnessed_channel_choices() -> list[tuple[str, str]]:
+    """The channels a staff form offers: those `staff_channel_validate` lets staff record."""
+    return [(channel.value, channel.label) for channel in WITNESSED_CHANNELS]
+
+
+def staff_channel_validate(actor: Actor, channel: str, *, source: str = "") -> None:
+    """Refuse a channel staff cannot have witnessed (or none given), on every write that takes one:
+    answers, withdrawals, requests, revocations. Customers, integration clients and the system keep their
+    channels. An act carried over from a `source` keeps the channel that source recorded: an imported
+    file's row transcribes another system's record (its evidence names it); a request put in force
+    carries the channel it was received through."""
+    if not actor.is_staff or source or channel in WITNESSED_CHANNELS:
+        return
+    raise InvalidInput(
+        _(
+            "Staff record only what a person at the bank witnessed: choose %(channels)s. Internet "
+            "banking, the mobile app and the API record the customer's own actions themselves."
+        ),
+        field="channel",
+        channels=", ".join(str(channel.label) for channel in WITNESSED_CHANNELS),
     )
 
 

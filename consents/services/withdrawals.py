@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition
-from consents.services.rules import barred_for_children, not_consent_based_error
+from consents.services.rules import barred_for_children, not_consent_based_error, staff_channel_validate
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition, NotFound
@@ -28,7 +28,9 @@ from subjects.models import DataSubject
 from subjects.validators import age_on
 
 
-def _validate_withdrawal_input(channel: str, reason: str) -> None:
+def _validate_withdrawal_input(actor: Actor, channel: str, reason: str, *, source: str) -> None:
+    # A request's withdrawal (`source`) carries the channel the request came in through.
+    staff_channel_validate(actor, channel, source=source)
     if channel not in Channel.values:
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
@@ -82,7 +84,7 @@ def consent_withdraw_in_transaction(
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
     `subject_id` narrows the look-up (a customer may withdraw only their own consents)."""
-    _validate_withdrawal_input(channel, reason)
+    _validate_withdrawal_input(actor, channel, reason, source=source)
     with transaction.atomic(savepoint=False):
         queryset = Consent.objects.filter(pk=consent_id)
         if subject_id is not None:
@@ -120,7 +122,7 @@ def consents_withdraw_for_subject_in_transaction(
     skipped (nothing to stop). `received_at` is when the bank received the withdrawal (a request's
     intake), from which the recipients' duties run. Returns the consents withdrawn, possibly none.
     """
-    _validate_withdrawal_input(channel, reason)
+    _validate_withdrawal_input(actor, channel, reason, source=source)
     for purpose in purposes or []:
         if purpose.legal_basis != LegalBasis.CONSENT:
             raise not_consent_based_error(purpose)

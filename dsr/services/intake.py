@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import LegalBasis, Purpose
+from consents.services.rules import staff_channel_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
@@ -82,12 +83,14 @@ def request_create(
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
     authority has been verified on the child's record. `durable=False` joins the caller's
-    transaction (a customer's own confirmed change is received, verified and completed in one)."""
+    transaction (a customer's own confirmed change is received, verified and completed in one). Staff
+    take a request in through a channel they witnessed (`staff_channel_validate`)."""
     now = now or timezone.now()
     if type not in RequestType.values:
         raise InvalidInput(
             _("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values)
         )
+    staff_channel_validate(actor, channel)
     if channel not in Channel.values:
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)

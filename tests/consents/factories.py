@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import Consent, Purpose, Recipient
+from consents.services.rules import WITNESSED_CHANNELS
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
 from tests.factories import make_subject
@@ -19,6 +20,9 @@ SYSTEM = Actor.system("tests")
 # effect (30 days ago), so the notice it names was the current one then.
 IMPORTED_ON = (timezone.localdate() - timedelta(days=3)).isoformat()
 STAFF = Actor(kind="staff", user_id=None, label="officer_t")
+# The mobile app's service token: the app and internet banking record their customers' own acts; staff
+# record only what they witnessed (`consents.services.rules.staff_channel_validate`).
+APP = Actor(kind="client", user_id=None, label="mobile_app_t")
 _codes = itertools.count(1)
 
 
@@ -68,8 +72,14 @@ def make_recipient(
     return services.recipient_create(actor=SYSTEM, name=name, kind=kind, client=client, endpoint=endpoint)
 
 
+def recorder(channel: str) -> Actor:
+    """Who records an act through `channel` when a test names no one: staff at the bank's own channels,
+    the app's service token at the customer's."""
+    return STAFF if channel in WITNESSED_CHANNELS else APP
+
+
 def grant(
-    subject=None, purpose=None, *, actor: Actor = STAFF, now: datetime | None = None, **fields
+    subject=None, purpose=None, *, actor: Actor | None = None, now: datetime | None = None, **fields
 ) -> Consent:
     subject = subject or make_subject()
     purpose = purpose or make_purpose()
@@ -82,7 +92,7 @@ def grant(
         evidence=fields.pop("evidence", "form-0001"),
         **fields,
     )
-    return services.consent_grant(actor=actor, request=request, now=now)
+    return services.consent_grant(actor=actor or recorder(request.channel), request=request, now=now)
 
 
 def publish_notice(

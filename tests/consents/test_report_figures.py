@@ -15,7 +15,7 @@ from consents import services
 from consents.models import WithdrawalDuty
 from consents.selectors.report import consent_report, consent_report_month
 from consents.services.duties import duties_open_for_rectification
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import APP, STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def march():
     grant(a, marketing, now=local(2026, 2, 28, 23, 59))
     grant(a, analytics, channel="mobile_app", now=local(2026, 3, 1, 0, 0))
     a_marketing = a.consents.get(purpose=marketing)
-    services.consent_withdraw(actor=STAFF, consent_id=a_marketing.pk, channel="mobile_app",
+    services.consent_withdraw(actor=APP, consent_id=a_marketing.pk, channel="mobile_app",
                               now=local(2026, 3, 5, 10, 0))
     _acknowledge(_duty(a_marketing, insurer), local(2026, 3, 6, 10, 0))  # on time
     _acknowledge(_duty(a_marketing, printer), local(2026, 3, 10, 10, 0))  # late

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from consents import services
 from consents.selectors.report import consent_report_month
 from core.partitions import partitions_ensure, partitions_of
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import APP, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def november():
     purpose = make_purpose("marketing", recipients=[make_recipient("Bảo hiểm Đối tác")],
                            effective_at=datetime(2026, 1, 1, tzinfo=VN))
     consent = grant(make_subject(), purpose, now=datetime(2026, 11, 2, 9, tzinfo=VN))
-    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="mobile_app",
+    services.consent_withdraw(actor=APP, consent_id=consent.pk, channel="mobile_app",
                               now=datetime(2026, 11, 4, 9, tzinfo=VN))
 
 

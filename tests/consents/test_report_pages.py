@@ -19,7 +19,7 @@ from consents import services
 from consents.selectors import report as report_selectors
 from consents.selectors.report import consent_report_month
 from deadlines.policy import add_months
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import APP, STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def march():
                              name_vi="Phân tích hành vi", name_en="Behaviour analytics")
     first = grant(make_subject(), marketing, now=datetime(2026, 3, 2, 9, tzinfo=VN))
     grant(make_subject(), marketing, now=datetime(2026, 3, 3, 9, tzinfo=VN))
-    services.consent_withdraw(actor=STAFF, consent_id=first.pk, channel="mobile_app",
+    services.consent_withdraw(actor=APP, consent_id=first.pk, channel="mobile_app",
                               now=datetime(2026, 3, 4, 9, tzinfo=VN))
     services.consent_refuse(
         actor=STAFF,

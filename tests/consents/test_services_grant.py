@@ -43,7 +43,8 @@ def test_grant_records_proof_event_state_and_allows():
         "app-session-77",
         "v1",
     )
-    assert consent.recorded_by_label == "officer_t"
+    # The app records its customers' consents (staff record only what they witnessed).
+    assert consent.recorded_by_label == "mobile_app_t"
     state = ConsentState.objects.get(subject=subject, purpose=purpose)
     assert state.consent_id == consent.pk and state.status == "granted"
     result = consent_check(subject_ref=subject.external_ref, purpose_code="marketing")

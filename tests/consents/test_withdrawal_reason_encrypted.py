@@ -23,7 +23,7 @@ def _raw_reasons() -> list[str]:
 @pytest.mark.django_db
 def test_the_reason_is_encrypted_at_rest_and_read_back():
     consent = grant()
-    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="mobile_app", reason=REASON)
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="call_centre", reason=REASON)
 
     [stored] = _raw_reasons()
     assert REASON not in stored and "ung thư" not in stored

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from consents.services.rules import WITNESSED_CHANNELS
 from core.actors import Actor
 from dsr import services
 from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, PlatformData, RetentionRule, System
 from dsr.services import inventory
-from tests.consents.factories import grant, make_purpose
+from tests.consents.factories import grant, make_purpose, recorder
 
 STAFF = Actor(kind="staff", user_id=None, label="tests-staff")
 # Monday 9 March 2026, 09:00 in Hà Nội: under Law 91, with no holiday in the following weeks.
@@ -105,14 +106,18 @@ def make_inventory(*, corebank_client=None) -> dict[str, System]:
     return {"platform": platform, "core_banking": core, "marketing": mkt}
 
 
-def make_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
+def make_request(subject, *, type="access", actor=None, now=MONDAY, **fields):
+    channel = fields.pop("channel", "branch")
     return services.request_create(
-        actor=actor, subject=subject, type=type, channel=fields.pop("channel", "branch"), now=now, **fields
+        actor=actor or recorder(channel), subject=subject, type=type, channel=channel, now=now, **fields
     )
 
 
 def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
-    request = make_request(subject, type=type, actor=actor, now=now, **fields)
+    """A request verified by `actor`, who took it in too unless it came through a customer's channel (the
+    app's then: staff take requests in only at the bank's own channels)."""
+    creator = actor if fields.get("channel", "branch") in WITNESSED_CHANNELS else None
+    request = make_request(subject, type=type, actor=creator, now=now, **fields)
     return services.request_verify_identity(
         actor=actor,
         request_id=request.pk,

@@ -50,7 +50,7 @@ class DatabaseOutage:
 
 def _withdrawal():
     consent = grant(purpose=make_purpose("marketing", category="marketing"))
-    return f"/api/v1/consents/{consent.pk}/withdraw/", {"channel": "api", "reason": "app"}
+    return f"/api/v1/consents/{consent.pk}/withdraw/", {"channel": "call_centre", "reason": "by phone"}
 
 
 def _customer_creation():
@@ -61,13 +61,14 @@ def _customer_creation():
 def _grant():
     make_purpose("marketing", category="marketing")
     subject = make_subject()
-    body = {"subject": subject.external_ref, "purpose": "marketing", "notice_version": "v1", "channel": "api"}
+    body = {"subject": subject.external_ref, "purpose": "marketing", "notice_version": "v1",
+            "channel": "branch", "evidence": "FORM-0001"}
     return "/api/v1/consents/", body
 
 
 def _request_creation():
     subject = make_subject()
-    return "/api/v1/requests/", {"subject": subject.external_ref, "type": "access", "channel": "api"}
+    return "/api/v1/requests/", {"subject": subject.external_ref, "type": "access", "channel": "branch"}
 
 
 def _written(operation: str) -> int:

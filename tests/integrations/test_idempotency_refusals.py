@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _grant_body(subject, purpose="marketing") -> dict:
-    return {"subject": subject.external_ref, "purpose": purpose, "notice_version": "v1", "channel": "api"}
+    return {"subject": subject.external_ref, "purpose": purpose, "notice_version": "v1", "channel": "branch",
+            "evidence": "FORM-0001"}
 
 
 def _assert_replayed(retry, first) -> None:
@@ -55,7 +56,7 @@ def test_a_conflict_is_replayed_even_after_the_state_changed(as_user, officer):
 
 def test_a_validation_refusal_is_replayed_even_once_the_input_would_pass(as_user, officer):
     api = as_user(officer)
-    body = {"subject": "CIFLATER01", "type": "access", "channel": "api"}
+    body = {"subject": "CIFLATER01", "type": "access", "channel": "branch"}
 
     refused = api.post("/api/v1/requests/", body, format="json", HTTP_IDEMPOTENCY_KEY="req-1")
     assert refused.status_code == 400 and "subject" in refused.json()
@@ -72,15 +73,16 @@ def test_a_validation_refusal_is_replayed_even_once_the_input_would_pass(as_user
 def test_a_not_found_is_replayed(as_user, officer):
     api = as_user(officer)
     url = f"/api/v1/consents/{uuid.uuid4()}/withdraw/"
-    missing = api.post(url, {"channel": "api"}, format="json", HTTP_IDEMPOTENCY_KEY="gone-1")
+    missing = api.post(url, {"channel": "branch"}, format="json", HTTP_IDEMPOTENCY_KEY="gone-1")
     assert missing.status_code == 404
-    _assert_replayed(api.post(url, {"channel": "api"}, format="json", HTTP_IDEMPOTENCY_KEY="gone-1"), missing)
+    retry = api.post(url, {"channel": "branch"}, format="json", HTTP_IDEMPOTENCY_KEY="gone-1")
+    _assert_replayed(retry, missing)
 
 
 def test_a_corrected_body_under_the_refused_key_is_the_mismatch_error(as_user, officer):
     subject = make_subject()
     api = as_user(officer)
-    bad = {"subject": subject.external_ref, "type": "teleport"}
+    bad = {"subject": subject.external_ref, "type": "teleport", "channel": "branch"}
     assert api.post("/api/v1/requests/", bad, format="json", HTTP_IDEMPOTENCY_KEY="fix-1").status_code == 400
 
     corrected = {**bad, "type": "access"}
@@ -139,7 +141,7 @@ def test_a_permission_refusal_is_not_kept_and_the_retry_runs(as_user, client_use
 
 def test_an_unauthenticated_attempt_is_not_kept(as_user, officer):
     subject = make_subject()
-    body = {"subject": subject.external_ref, "type": "access", "channel": "api"}
+    body = {"subject": subject.external_ref, "type": "access", "channel": "branch"}
     stranger = APIClient()
     stranger.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     refused = stranger.post("/api/v1/requests/", body, format="json", HTTP_IDEMPOTENCY_KEY="auth-1")
@@ -151,7 +153,7 @@ def test_an_unauthenticated_attempt_is_not_kept(as_user, officer):
 
 def test_a_throttled_attempt_is_not_kept(as_user, officer, settings):
     subject = make_subject()
-    body = {"subject": subject.external_ref, "type": "access", "channel": "api"}
+    body = {"subject": subject.external_ref, "type": "access", "channel": "branch"}
     api = as_user(officer)
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

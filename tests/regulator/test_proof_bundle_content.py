@@ -69,7 +69,7 @@ def test_each_purpose_lists_its_consent_events_in_time_order_with_their_proof(hi
     grant = events[0]
     assert grant["consent_id"] == str(history.first.pk)
     assert grant["channel"] == "mobile_app"
-    assert grant["recorded_by"] == "officer_t"
+    assert grant["recorded_by"] == "mobile_app_t"
     assert grant["evidence"] == "APP-7781"
     assert grant["session"] == "sess-42" and grant["device"] == "iPhone 15 / app 7.2"
     assert grant["notice"] == {

@@ -38,7 +38,7 @@ def _client(token: str) -> APIClient:
 
 @pytest.fixture
 def token():
-    return make_token(UserFactory(role=Role.OFFICER))
+    return make_token(UserFactory(role=Role.CLIENT))
 
 
 def _audit_chain_is_whole():

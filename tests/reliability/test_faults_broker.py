@@ -48,7 +48,7 @@ def private_redis(settings, tmp_path_factory):
 
 def _api() -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(UserFactory(role=Role.OFFICER))}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(UserFactory(role=Role.CLIENT))}")
     return client
 
 

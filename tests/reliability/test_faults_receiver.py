@@ -35,7 +35,7 @@ def test_a_receiver_failing_for_three_minutes_gets_every_notice_once_after_it_re
     with Receiver() as receiver:
         recipient = make_recipient("Failing partner", client=UserFactory(role=Role.CLIENT), url=receiver.url)
         purpose = make_purpose("fault-receiver", category="sharing", recipients=[recipient])
-        api = as_user(UserFactory(role=Role.OFFICER))
+        api = as_user(UserFactory(role=Role.CLIENT))
         statuses = []
         for _ in range(CUSTOMERS):
             body = {"subject": make_subject().external_ref, "purpose": purpose.code, "notice_version": "v1",
