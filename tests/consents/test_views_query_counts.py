@@ -1,9 +1,11 @@
 """The consent pages and the consent list cost the same number of queries whatever the size of the
-purpose catalogue: one query per purpose would grow with every purpose the DPO adds. The campaign check
-costs the same whatever the number of customers it is asked about."""
+purpose catalogue: one query per purpose would grow with every purpose the DPO adds. The catalogue page
+counts the customers to ask again for every purpose at once. The campaign check costs the same whatever
+the number of customers it is asked about."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,3 +104,32 @@ def test_the_campaign_check_reads_the_wards_ages_at_once(as_user, client_user):
     assert body["not_allowed"] == [{"subject": s.external_ref, "reason": "child"} for s in children] + [
         {"subject": s.external_ref, "reason": "no_consent"} for s in grown
     ]
+
+
+def _widened_purposes(start: int, count: int) -> dict[str, int]:
+    """Purposes whose scope widened a day ago, each with 1 to 3 customers who consented to the version
+    before (to be asked again) and one who consented since (not): {code: customers to ask again}."""
+    expected = {}
+    for i in range(start, start + count):
+        purpose = make_purpose(f"widened-{i}", effective_at=PAST)
+        expected[purpose.code] = i % 3 + 1
+        for _ in range(expected[purpose.code]):
+            grant(make_subject(), purpose, now=PAST + timedelta(days=1))
+        publish_notice(purpose.code, "v2", effective_at=timezone.now() - timedelta(days=1), material=True,
+                       now=PAST + timedelta(days=2))
+        grant(make_subject(), purpose, notice_version="v2")
+    return expected
+
+
+def test_the_purpose_catalogue_counts_whom_to_ask_again_in_one_query(dpo):
+    client = signed_in(dpo)
+    url = "/en/portal/purposes/"
+    expected = _widened_purposes(0, 2)
+    with_2 = _queries(client, url)
+    expected.update(_widened_purposes(2, 18))
+    with_20 = _queries(client, url)
+
+    assert with_20 == with_2
+    page = client.get(url).content.decode()
+    shown = dict(re.findall(r'href="/en/portal/purposes/([\w-]+)/ask-again/">(\d+)</a>', page))
+    assert shown == {code: str(count) for code, count in expected.items()}
