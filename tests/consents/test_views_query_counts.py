@@ -133,3 +133,25 @@ def test_the_purpose_catalogue_counts_whom_to_ask_again_in_one_query(dpo):
     page = client.get(url).content.decode()
     shown = dict(re.findall(r'href="/en/portal/purposes/([\w-]+)/ask-again/">(\d+)</a>', page))
     assert shown == {code: str(count) for code, count in expected.items()}
+
+
+def test_the_api_consent_list_does_not_query_per_customer(as_user, officer):
+    """Consents of many customers, given by them or by a guardian, live or withdrawn."""
+    purpose = make_purpose("support-line", category="support")
+    client = as_user(officer)
+
+    def consents(count: int) -> None:
+        for n in range(count):
+            customer = make_subject()
+            if n % 2:
+                grant(child_of(customer, age=5), purpose, guardian=customer)
+            else:
+                consent = grant(customer, purpose)
+                services.consent_withdraw(actor=SYSTEM, consent_id=consent.pk, channel="branch")
+
+    consents(2)
+    with_2 = _queries(client, "/api/v1/consents/?purpose=support-line&limit=100")
+    consents(18)
+    with_20 = _queries(client, "/api/v1/consents/?purpose=support-line&limit=100")
+
+    assert with_20 == with_2
