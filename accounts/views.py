@@ -9,9 +9,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +43,9 @@ from core.access import (
 )
 from core.actors import actor_for_user
 from core.forms import call_with_messages
-from core.roles import STAFF_ROLES, Role, user_role
+from core.roles import STAFF_ROLES, Role, user_roles
+
+PAGE_SIZE = 50
 
 
 def _next_url(request) -> str:
@@ -182,12 +185,22 @@ class RoleForm(forms.Form):
 
 @staff_required("auth.view_user")
 def user_list_page(request):
+    """A page of logins at a time, their roles read in one query for the page."""
+    page = Paginator(role_managed_users(), PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = user_roles(user.pk for user in page)
     rows = [
         {"user": user, "role": role, "form": RoleForm(initial={"role": role.value if role else ""}),
          "is_self": user.pk == request.user.pk}
-        for user, role in ((user, user_role(user)) for user in role_managed_users())
+        for user, role in ((user, roles.get(user.pk)) for user in page)
     ]
-    return render(request, "accounts/users.html", {"rows": rows})
+    return render(request, "accounts/users.html", {"rows": rows, "page": page})
+
+
+def _users_page(request):
+    """Back to the page of logins the change was made on."""
+    number = request.GET.get("page", "")
+    url = reverse("accounts:users")
+    return redirect(f"{url}?page={number}" if number.isdigit() else url)
 
 
 @require_POST
@@ -197,7 +210,7 @@ def user_role_page(request, pk):
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
-        return redirect("accounts:users")
+        return _users_page(request)
     role = Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None
     call_with_messages(
         request,
@@ -206,4 +219,4 @@ def user_role_page(request, pk):
             "user": user.get_username(), "role": role.label if role else _("no role (no access)"),
         },
     )
-    return redirect("accounts:users")
+    return _users_page(request)

@@ -18,7 +18,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import form_error
-from core.roles import user_role
+from core.roles import user_role, user_roles
 from integrations import webhooks
 from integrations.forms import EndpointForm
 from integrations.models import OutboxMessage
@@ -40,12 +40,9 @@ def _row(token, role) -> dict:
 
 @staff_required("integrations.view_apitoken")
 def token_list_page(request):
-    roles: dict[int, object] = {}  # one role look-up per user, not per token
-    rows = []
-    for token in token_list():
-        if token.user_id not in roles:
-            roles[token.user_id] = user_role(token.user)
-        rows.append(_row(token, roles[token.user_id]))
+    tokens = list(token_list())
+    roles = user_roles({token.user_id for token in tokens})  # one query for every user listed
+    rows = [_row(token, roles.get(token.user_id)) for token in tokens]
     return render(request, "integrations/token_list.html", {"rows": rows})
 
 

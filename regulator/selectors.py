@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
-from consents.selectors import consents_on_notice_older_than, consents_that_gave_data
+from consents.selectors import consents_on_notice_older_than_counts, consents_that_gave_data
 from core.actors import Actor
 from regulator.models import (
     Breach,
@@ -228,10 +228,11 @@ def notices_to_announce(*, now: datetime) -> QuerySet[NoticeVersion]:
     )
 
 
-def notice_affected_count(notice: NoticeVersion) -> int:
-    """How many live consents an announcement of this notice version would tell about it."""
-    affected = consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
-    return affected.count()
+def notices_affected_counts(notices: list[NoticeVersion]) -> dict[int, int]:
+    """How many live consents an announcement of each of these notice versions would tell about it, by
+    version id: one query for all of them."""
+    counts = consents_on_notice_older_than_counts((n.purpose_id, n.effective_at) for n in notices)
+    return {n.pk: counts[(n.purpose_id, n.effective_at)] for n in notices}
 
 
 def announcement_list() -> QuerySet[NoticeAnnouncement]:

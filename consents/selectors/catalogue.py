@@ -4,8 +4,11 @@ must be asked again after one, and the recipients purposes share data with.
 
 from __future__ import annotations
 
+import operator
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from functools import reduce
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -74,10 +77,19 @@ def notice_current(purpose: Purpose, *, now: datetime) -> NoticeVersion | None:
 
     Reads the purpose's prefetched notices when it has them (a page listing every purpose), else asks
     the database for that one version; both pick the same one."""
+    return _latest_in_effect(purpose, now=now)
+
+
+def _latest_in_effect(purpose: Purpose, *, now: datetime, material: bool = False) -> NoticeVersion | None:
+    """The latest version of the purpose's notice to have taken effect by `now` (only a widening one with
+    `material`), from the prefetched notices when the purpose has them."""
     if "notices" in getattr(purpose, "_prefetched_objects_cache", {}):
-        effective = [n for n in purpose.notices.all() if n.effective_at <= now]
+        effective = [
+            n for n in purpose.notices.all() if n.effective_at <= now and (n.material or not material)
+        ]
         return max(effective, key=lambda n: (n.effective_at, n.pk), default=None)
-    return purpose.notices.filter(effective_at__lte=now).order_by("-effective_at", "-id").first()
+    notices = purpose.notices.filter(effective_at__lte=now)
+    return (notices.filter(material=True) if material else notices).order_by("-effective_at", "-id").first()
 
 
 def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
@@ -118,28 +130,74 @@ def announcements_failing() -> dict[str, int]:
     )
 
 
+def _live_on_notice_older_than(purpose_id, effective_at: datetime) -> Q:
+    return Q(purpose_id=purpose_id, status=ConsentStatus.GRANTED, notice__effective_at__lt=effective_at)
+
+
 def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> QuerySet[Consent]:
     """Live consents to this purpose given to a notice version that took effect before `effective_at`,
     by customer number. Nothing is joined: callers add what they read."""
-    return Consent.objects.filter(
-        purpose_id=purpose_id, status=ConsentStatus.GRANTED, notice__effective_at__lt=effective_at
-    ).order_by("subject__external_ref")
+    return Consent.objects.filter(_live_on_notice_older_than(purpose_id, effective_at)).order_by(
+        "subject__external_ref"
+    )
+
+
+def consents_on_notice_older_than_counts(
+    moments: Iterable[tuple[int, datetime]],
+) -> dict[tuple[int, datetime], int]:
+    """How many consents `consents_on_notice_older_than` finds for each (purpose id, effective_at) given,
+    in one grouped query for all of them (a page listing purposes or versions): each purpose's live
+    consents are counted by when the version they were given to took effect, then summed per moment."""
+    moments = list(moments)
+    latest: dict[int, datetime] = {}
+    for purpose_id, effective_at in moments:
+        latest[purpose_id] = max(effective_at, latest.get(purpose_id, effective_at))
+    if not latest:
+        return {}
+    older = reduce(operator.or_, (_live_on_notice_older_than(pk, at) for pk, at in latest.items()))
+    by_version = (
+        Consent.objects.filter(older).order_by()
+        .values_list("purpose_id", "notice__effective_at").annotate(count=Count("pk"))
+    )
+    given: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for purpose_id, version_at, count in by_version:
+        given[purpose_id].append((version_at, count))
+    return {
+        (purpose_id, at): sum(count for version_at, count in given[purpose_id] if version_at < at)
+        for purpose_id, at in moments
+    }
+
+
+def _material_change_at(purpose: Purpose, *, now: datetime) -> datetime | None:
+    """When the latest widening of the purpose in effect at `now` took effect: consents given to a version
+    before it must be asked again."""
+    material = _latest_in_effect(purpose, now=now, material=True)
+    return material.effective_at if material is not None else None
 
 
 def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
     """Live consents given to a notice version older than a material change now in effect."""
-    now = now or timezone.now()
-    material = purpose.notices.filter(material=True, effective_at__lte=now).order_by("-effective_at").first()
-    if material is None:
+    changed_at = _material_change_at(purpose, now=now or timezone.now())
+    if changed_at is None:
         return Consent.objects.none()
-    return consents_on_notice_older_than(
-        purpose_id=purpose.pk, effective_at=material.effective_at
-    ).select_related("subject", "notice")
+    return consents_on_notice_older_than(purpose_id=purpose.pk, effective_at=changed_at).select_related(
+        "subject", "notice"
+    )
 
 
 def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
     """How many customers `subjects_to_ask_again` lists for the purpose."""
     return subjects_to_ask_again(purpose, now=now).count()
+
+
+def ask_again_counts(purposes: Iterable[Purpose], *, now: datetime) -> dict[int, int]:
+    """`ask_again_count` of each purpose with a widening in effect (the others have none to ask), in one
+    query for all: the catalogue page. Reads each purpose's prefetched notices."""
+    changed = {
+        purpose.pk: at for purpose in purposes if (at := _material_change_at(purpose, now=now)) is not None
+    }
+    counts = consents_on_notice_older_than_counts(changed.items())
+    return {purpose_id: counts[(purpose_id, at)] for purpose_id, at in changed.items()}
 
 
 def recipient_list() -> QuerySet[Recipient]:

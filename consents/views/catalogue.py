@@ -33,8 +33,10 @@ from subjects.selectors import subject_field_label
 @staff_required("consents.view_purpose")
 def purpose_list(request):
     now = timezone.now()
+    purposes = list(selectors.purposes_catalogue())
+    ask_again = selectors.ask_again_counts(purposes, now=now)
     rows = []
-    for purpose in selectors.purposes_catalogue():
+    for purpose in purposes:
         entry = purpose_entry(purpose.code)
         rows.append(
             {
@@ -43,7 +45,7 @@ def purpose_list(request):
                 # Versions published ahead: the DPO sees what is coming and whether it widens.
                 # Read from the database, not the cached catalogue: a version just published shows.
                 "scheduled": [n for n in purpose.notices.all() if n.effective_at > now],
-                "ask_again": selectors.ask_again_count(purpose, now=now),
+                "ask_again": ask_again.get(purpose.pk, 0),
             }
         )
     return render(request, "consents/purpose_list.html", {"rows": rows})

@@ -21,13 +21,11 @@ from regulator import selectors
 @staff_required("regulator.view_regulator")
 def announcement_list(request):
     now = timezone.now()
+    pending = list(selectors.notices_to_announce(now=now))
+    affected = selectors.notices_affected_counts(pending)
     rows = [
-        {
-            "notice": n,
-            "affected": selectors.notice_affected_count(n),
-            "lead": service.lead_days_for(significant=n.material),
-        }
-        for n in selectors.notices_to_announce(now=now)
+        {"notice": n, "affected": affected[n.pk], "lead": service.lead_days_for(significant=n.material)}
+        for n in pending
     ]
     actor = actor_for_user(request.user)
     announcements = selectors.announcement_list()

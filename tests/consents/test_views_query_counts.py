@@ -1,18 +1,20 @@
 """The consent pages and the consent list cost the same number of queries whatever the size of the
-purpose catalogue: one query per purpose would grow with every purpose the DPO adds."""
+purpose catalogue: one query per purpose would grow with every purpose the DPO adds. The catalogue page
+counts the customers to ask again for every purpose at once. The campaign check costs the same whatever
+the number of customers it is asked about."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents import services
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient, publish_notice
-from tests.factories import signed_in
+from tests.factories import make_subject, signed_in
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 PAST = timezone.now() - timedelta(days=60)
@@ -39,13 +41,7 @@ def _add_purposes(subject, ward, start: int, count: int) -> None:
 
 
 def _queries(client, url: str) -> int:
-    """The queries of a request made twice: the first fills the caches every request shares (the
-    caller's token and role, the purpose catalogue)."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return queries_of(lambda: client.get(url))
 
 
 def _counts_for_3_and_12_purposes(subject, url_of, client) -> tuple[int, int]:
@@ -83,3 +79,79 @@ def test_the_api_consent_list_does_not_query_per_purpose(caller, request, as_use
         subject, lambda s: f"/api/v1/consents/?subject={s.external_ref}&page_size=100", client
     )
     assert with_12 == with_3
+
+
+def test_the_campaign_check_reads_the_wards_ages_at_once(as_user, client_user):
+    """Children's data is never used for marketing: the age of each ward asked about is read in one
+    query for all of them, not one per ward."""
+    make_purpose("offers", category="marketing")
+    guardian = make_subject()
+    children = [child_of(guardian, age=10) for _ in range(2)]
+    grown = [child_of(guardian, age=17)]
+    client = as_user(client_user)
+
+    def checked():
+        body = {"purpose": "offers", "subjects": [s.external_ref for s in children + grown]}
+        return client.post("/api/v1/consent-check/bulk/", body, format="json")
+
+    with_3 = queries_of(checked)
+    children += [child_of(guardian, age=10) for _ in range(9)]
+    grown += [child_of(guardian, age=17) for _ in range(9)]
+    with_20 = queries_of(checked)
+
+    assert with_20 == with_3
+    body = checked().json()
+    assert body["not_allowed"] == [{"subject": s.external_ref, "reason": "child"} for s in children] + [
+        {"subject": s.external_ref, "reason": "no_consent"} for s in grown
+    ]
+
+
+def _widened_purposes(start: int, count: int) -> dict[str, int]:
+    """Purposes whose scope widened a day ago, each with 1 to 3 customers who consented to the version
+    before (to be asked again) and one who consented since (not): {code: customers to ask again}."""
+    expected = {}
+    for i in range(start, start + count):
+        purpose = make_purpose(f"widened-{i}", effective_at=PAST)
+        expected[purpose.code] = i % 3 + 1
+        for _ in range(expected[purpose.code]):
+            grant(make_subject(), purpose, now=PAST + timedelta(days=1))
+        publish_notice(purpose.code, "v2", effective_at=timezone.now() - timedelta(days=1), material=True,
+                       now=PAST + timedelta(days=2))
+        grant(make_subject(), purpose, notice_version="v2")
+    return expected
+
+
+def test_the_purpose_catalogue_counts_whom_to_ask_again_in_one_query(dpo):
+    client = signed_in(dpo)
+    url = "/en/portal/purposes/"
+    expected = _widened_purposes(0, 2)
+    with_2 = _queries(client, url)
+    expected.update(_widened_purposes(2, 18))
+    with_20 = _queries(client, url)
+
+    assert with_20 == with_2
+    page = client.get(url).content.decode()
+    shown = dict(re.findall(r'href="/en/portal/purposes/([\w-]+)/ask-again/">(\d+)</a>', page))
+    assert shown == {code: str(count) for code, count in expected.items()}
+
+
+def test_the_api_consent_list_does_not_query_per_customer(as_user, officer):
+    """Consents of many customers, given by them or by a guardian, live or withdrawn."""
+    purpose = make_purpose("support-line", category="support")
+    client = as_user(officer)
+
+    def consents(count: int) -> None:
+        for n in range(count):
+            customer = make_subject()
+            if n % 2:
+                grant(child_of(customer, age=5), purpose, guardian=customer)
+            else:
+                consent = grant(customer, purpose)
+                services.consent_withdraw(actor=SYSTEM, consent_id=consent.pk, channel="branch")
+
+    consents(2)
+    with_2 = _queries(client, "/api/v1/consents/?purpose=support-line&limit=100")
+    consents(18)
+    with_20 = _queries(client, "/api/v1/consents/?purpose=support-line&limit=100")
+
+    assert with_20 == with_2

@@ -7,8 +7,11 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEntry
 from core.actors import Actor
+from core.roles import Role
 from integrations.models import ApiToken
 from integrations.services import token_issue, token_revoke
+from tests.factories import UserFactory
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +130,18 @@ def test_revoke_needs_the_csrf_token(dpo, officer):
 def test_an_unknown_token_is_404(dpo_client):
     assert dpo_client.get(reverse("integrations:token_revoke", args=[999999])).status_code == 404
     assert dpo_client.post(reverse("integrations:token_revoke", args=[999999])).status_code == 404
+
+
+def test_the_users_roles_are_read_once_for_the_list(dpo_client):
+    """One role query for the page, not one per user holding a token."""
+    def issue(count):
+        for _ in range(count):
+            _issue(UserFactory(role=Role.CLIENT))
+
+    issue(2)
+    with_2 = queries_of(lambda: dpo_client.get(reverse("integrations:tokens")))
+    issue(18)
+    with_20 = queries_of(lambda: dpo_client.get(reverse("integrations:tokens")))
+
+    assert with_20 == with_2
+    assert dpo_client.get("/en/portal/tokens/").content.decode().count("<td>Integration client</td>") == 20
