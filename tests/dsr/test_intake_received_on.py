@@ -33,8 +33,8 @@ def test_the_page_offers_the_day_of_receipt_today_by_default(officer):
     assert 'name="received_on"' in page
     assert f'value="{today().isoformat()}"' in page
     assert "if earlier than today" in page
-    vietnamese = signed_in(officer).get("/vi/portal/requests/new/").content.decode()
-    assert "Ngày nhận" in vietnamese
+    vietnamese = signed_in(officer).get("/portal/requests/new/").content.decode()
+    assert "Ngày ngân hàng nhận được phiếu" in vietnamese
 
 
 def test_a_form_received_three_days_ago_has_its_clocks_from_that_day(officer):
