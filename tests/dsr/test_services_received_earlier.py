@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from audit.models import AuditEntry
 from core.actors import Actor
 from core.errors import InvalidInput
+from deadlines.clocks import deadlines_sweep
+from deadlines.models import DeadlineBreach
 from deadlines.policy import local_midnight
 from dsr import services
 from dsr.models import DataSubjectRequest, RequestClockEvent, RequestStatusChange
@@ -58,10 +60,14 @@ def test_without_a_receipt_time_the_request_is_received_when_recorded(subject):
     assert request.due_at == THURSDAY + timedelta(hours=72)
 
 
-def test_a_clock_already_run_out_at_recording_shows_late_at_once(subject):
-    request = take_in(subject, type="withdraw", received_at=MONDAY, now=MONDAY + timedelta(days=4))
-    assert request.is_overdue(MONDAY + timedelta(days=4))
-    assert request.acknowledge_by < MONDAY + timedelta(days=4)
+def test_a_clock_already_run_out_at_recording_shows_late_at_once_and_is_breached(subject):
+    recorded = MONDAY + timedelta(days=4)
+    request = take_in(subject, type="withdraw", received_at=MONDAY, now=recorded)
+    assert request.is_overdue(recorded)
+    assert request.acknowledge_by < recorded
+    deadlines_sweep(now=recorded + timedelta(minutes=1))
+    breached = set(DeadlineBreach.objects.values_list("clock", flat=True))  # the only request
+    assert {"due", "acknowledge"} <= breached
 
 
 @pytest.mark.parametrize(
