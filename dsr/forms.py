@@ -144,12 +144,20 @@ class CorrectionFields(forms.Form):
 
 
 class StaffIntakeForm(CorrectionFields):
-    field_order = ["subject_ref", "type", "channel", "details", "purposes", "guardian_ref"]
+    field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref"]
 
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
     channel = forms.ChoiceField(
         label=_("Received through"), choices=witnessed_channel_choices, initial=Channel.BRANCH
+    )
+    # The day only: `request_create` is given the moment it stands for (`received_on_moment`).
+    received_on = forms.DateField(
+        label=_("Received on"),
+        required=False,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the bank received the form, if earlier than today."),
     )
     details = forms.CharField(
         label=_("Details"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -65,6 +65,13 @@ class RequestCreateSerializer(serializers.Serializer):
     guardian = serializers.CharField(
         max_length=64, required=False, help_text="Staff only: CIF of the guardian acting for a child."
     )
+    received_at = serializers.DateTimeField(
+        required=False,
+        help_text="Staff only: when the bank received the request, if earlier than it is recorded (a paper "
+        "form typed in later); both clocks start then. Not in the future, at most 30 days back (local "
+        "days). Without it the request is received now; from a customer or an integration client it "
+        "is refused (400).",
+    )
 
 
 class VerifyIdentitySerializer(serializers.Serializer):

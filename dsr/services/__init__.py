@@ -3,7 +3,7 @@
 from dsr.services.exports import export_download, exports_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
-from dsr.services.intake import request_create
+from dsr.services.intake import received_on_moment, request_create
 from dsr.services.moves import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.requests import (
     MAX_REPLY_LENGTH,
@@ -25,6 +25,7 @@ __all__ = [
     "export_download",
     "exports_purge_expired",
     "legal_holds_release_due",
+    "received_on_moment",
     "request_acknowledge",
     "request_approve",
     "request_assign",

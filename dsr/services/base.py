@@ -175,12 +175,20 @@ def statutory_recompute(request: DataSubjectRequest, deadlines=None) -> None:
 
 
 def clock_record(
-    request: DataSubjectRequest, kind: str, *, actor: Actor, now: datetime, note: str = ""
+    request: DataSubjectRequest,
+    kind: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    at: datetime | None = None,
+    note: str = "",
 ) -> None:
+    """A clock event of the request at `at` (by default `now`: a clock started on a receipt recorded
+    later starts at the receipt), and its audit entry, stamped `now`."""
     RequestClockEvent.objects.create(
         request=request,
         kind=kind,
-        at=now,
+        at=at or now,
         due_at=request.due_at,
         statutory_due_at=request.statutory_due_at,
         actor_label=actor.label[:150],

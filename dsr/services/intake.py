@@ -4,7 +4,7 @@ the requesting client told."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
 from deadlines.models import RequestType
-from deadlines.policy import deadlines_for, policies_in_force, policy_snapshot
+from deadlines.policy import LOCAL_TZ, deadlines_for, local_midnight, policies_in_force, policy_snapshot
 from dsr.models import (
     CORRECTION_TYPES,
     PURPOSE_TYPES,
@@ -52,6 +52,12 @@ CHILD_FILES_ALONE = frozenset({RequestType.WITHDRAW, RequestType.OBJECT, Request
 
 MAX_PURPOSES = 50
 
+# How far back staff may date a request's receipt (a paper form typed in days after it came): the longest
+# period the law gives to complete a request (Law 91 / Decree 356: a deletion a processor must carry
+# out, 30 days). A form older than that has run out of every clock; its date is more likely mistyped,
+# and the DPO is to hear of it rather than the platform take it in quietly.
+RECEIVED_AT_MAX_DAYS_BACK = 30
+
 
 # Guardians are corrected through their own procedure (authority re-checked), and the end of the
 # relationship and an eKYC check of adulthood are the bank's records, not a customer's correction.
@@ -78,14 +84,21 @@ def request_create(
     purposes: list[str] | None = None,
     guardian: DataSubject | None = None,
     own_contact_details: bool = False,
+    received_at: datetime | None = None,
     now: datetime | None = None,
     durable: bool = True,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
     authority has been verified on the child's record. `durable=False` joins the caller's
     transaction (a customer's own confirmed change is received, verified and completed in one). Staff
-    take a request in through a channel they witnessed (`staff_channel_validate`)."""
+    take a request in through a channel they witnessed (`staff_channel_validate`).
+
+    `received_at` is when the bank received a request it records only now (a paper form typed in
+    days later), given by staff alone (`_received_at_check`): both clocks, the receipt in the history
+    and the clock start count from it; the audit entries are stamped `now`, and the receipt entry
+    keeps both. Without it the request is received when it is recorded."""
     now = now or timezone.now()
+    received_at = _received_at_check(received_at, actor=actor, now=now)
     if type not in RequestType.values:
         raise InvalidInput(
             _("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values)
@@ -105,8 +118,8 @@ def request_create(
     if not own_contact_details:
         _guardian_check(subject, guardian, type=type, actor=actor, now=now)
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
-    policies = policies_in_force(type, now)
-    deadlines = deadlines_for(request_type=type, received_at=now, subject=subject, policies=policies)
+    policies = policies_in_force(type, received_at)
+    deadlines = deadlines_for(request_type=type, received_at=received_at, subject=subject, policies=policies)
     with transaction.atomic(durable=durable):
         request = DataSubjectRequest.objects.create(
             subject=subject,
@@ -117,7 +130,7 @@ def request_create(
             purposes=clean_purposes,
             guardian=guardian,
             created_by_id=actor.user_id,
-            received_at=now,
+            received_at=received_at,
             due_at=deadlines.due_at,
             acknowledge_by=deadlines.acknowledge_by,
             statutory_due_at=deadlines.statutory_due_at,
@@ -125,7 +138,7 @@ def request_create(
             pausable=deadlines.pausable,
             deadline_policy=policy_snapshot(policies),
         )
-        change = status_change_record(request, old="", new=S.RECEIVED, actor=actor, now=now)
+        change = status_change_record(request, old="", new=S.RECEIVED, actor=actor, now=received_at)
         notify_requesting_client(request, change)
         customer_notify_move(request, new_status=S.RECEIVED, now=now, key=str(change.pk))
         audit_record(
@@ -140,10 +153,51 @@ def request_create(
                 "guardian": str(guardian.pk) if guardian else None,
                 "purposes": clean_purposes,
                 "corrected_fields": sorted(clean_corrections),
+                "received_at": received_at.isoformat(),
+                "recorded_at": now.isoformat(),
             },
         )
-        clock_record(request, ClockEvent.STARTED, actor=actor, now=now, note=deadlines.regime)
+        clock_record(
+            request, ClockEvent.STARTED, actor=actor, now=now, at=received_at, note=deadlines.regime
+        )
     return request
+
+
+def _received_at_check(received_at: datetime | None, *, actor: Actor, now: datetime) -> datetime:
+    """When the request was received: `now` unless staff say it came earlier. Customers and integration
+    clients file as they send, so their requests are received when they arrive. Never in the future,
+    and at most `RECEIVED_AT_MAX_DAYS_BACK` local days before today."""
+    if received_at is None:
+        return now
+    if not actor.is_staff:
+        raise InvalidInput(
+            _("Only bank staff record that a request was received before it was recorded."),
+            field="received_at",
+        )
+    if received_at > now:
+        raise InvalidInput(_("The day of receipt cannot be in the future."), field="received_at")
+    earliest = timezone.localdate(now, LOCAL_TZ) - timedelta(days=RECEIVED_AT_MAX_DAYS_BACK)
+    if timezone.localdate(received_at, LOCAL_TZ) < earliest:
+        raise InvalidInput(
+            _("The day of receipt is more than %(days)s days ago (the earliest is %(earliest)s), longer "
+              "than the law gives to answer any request. Check the date on the form; if it is right, tell "
+              "the DPO."),
+            field="received_at",
+            days=RECEIVED_AT_MAX_DAYS_BACK,
+            earliest=earliest.isoformat(),
+        )
+    return received_at
+
+
+def received_on_moment(day: date | None, *, now: datetime | None = None) -> datetime | None:
+    """The receipt time (`request_create`'s `received_at`) of a request the intake page says the bank
+    received on `day`: none (received when saved) for today, else the start of that local day. The
+    law's periods count whole days from the day after receipt (`deadlines.policy`), so any hour of
+    that day gives the same statutory dates; only the bank's hour-based commitment depends on the hour,
+    and the start of the day is the one moment that never makes it later than it could be."""
+    if day is None or day == timezone.localdate(now or timezone.now(), LOCAL_TZ):
+        return None
+    return local_midnight(day)
 
 
 # Why a request cannot be taken in without the guardian, worded for staff (who name the guardian on

@@ -138,10 +138,12 @@ def intake(request):
                     subject=subject,
                     channel=data["channel"],
                     guardian=guardian,
+                    received_at=services.received_on_moment(data["received_on"]),
                     **form.request_fields(),
                 )
             except DomainError as error:
-                form_error(form, error)
+                # The service speaks of the moment of receipt, the page asks for its day.
+                form_error(form, error, field="received_on" if error.field == "received_at" else None)
             else:
                 form_succeeded(
                     request,
