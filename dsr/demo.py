@@ -179,7 +179,7 @@ def seed(context: dict) -> None:
         return
     officer, privacy = actor_for_user(users["officer"]), actor_for_user(users["privacy"])
     # Staff take requests in at the bank's own channels; in the app or internet banking the customer
-    # files their own (`consents.services.rules.staff_channel_validate`).
+    # files their own (`consents.services.rules.channel_validate`).
     customer1, customer2 = actor_for_user(users["customer1"]), actor_for_user(users["customer2"])
     now = timezone.now()
 

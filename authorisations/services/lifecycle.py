@@ -28,7 +28,7 @@ from authorisations.states import (
     authorisation_expiry,
 )
 from consents.models import Channel
-from consents.services.rules import CHANNELS_NEEDING_EVIDENCE, staff_channel_validate
+from consents.services.rules import channel_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import may_be_child
@@ -218,10 +218,10 @@ def authorisation_revoke(
     now: datetime | None = None,
 ) -> Authorisation:
     """Stop the authorisation for good, by the customer (`subject`: their own only) or by staff on
-    their behalf (with the channel they witnessed it through, `staff_channel_validate`, and the evidence
+    their behalf (with the channel they witnessed it through, `channel_validate`, and the evidence
     of the customer's instruction)."""
-    staff_channel_validate(actor, channel)
-    if actor.is_staff and channel in CHANNELS_NEEDING_EVIDENCE and not evidence.strip():
+    channel_validate(actor, channel)
+    if actor.is_staff and not evidence.strip():
         raise InvalidInput(_("Record the evidence of the customer's instruction."), field="evidence")
     return _move_one(
         authorisation_id, subject=subject, to=S.REVOKED, actor=actor, now=now,

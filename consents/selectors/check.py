@@ -28,6 +28,7 @@ from consents.models import (
     LegalBasis,
     ProcessingRestriction,
     Purpose,
+    PurposeCategory,
 )
 from consents.restrictions import restriction_reaches
 from core.db import prepared_cursor
@@ -112,9 +113,10 @@ def _wards_who_are_children(subjects: dict, *, on: date) -> set:
     return {pk for pk, born in births if _child_born(born, on)}
 
 
-def _barred_to_children(purpose: PurposeEntry) -> bool:
-    """Children's data is never used for marketing (domain notes "People and roles")."""
-    return purpose.category == "marketing"
+def _is_marketing(purpose: PurposeEntry) -> bool:
+    """Children's data is never used for marketing (domain notes "People and roles"): the one purpose
+    the check answers `child` for; the wider bar at consent time is `rules.barred_for_children`."""
+    return purpose.category == PurposeCategory.MARKETING
 
 
 _RESTRICTION_REASONS = {
@@ -156,7 +158,7 @@ def _decide(
     if purpose.legal_basis != LegalBasis.CONSENT:
         return result(True, Reason.LEGAL_BASIS)
     # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
-    if _barred_to_children(purpose) and ward and is_child(subject_id):
+    if _is_marketing(purpose) and ward and is_child(subject_id):
         return result(False, Reason.CHILD)
     if state is None:
         return result(False, Reason.NO_CONSENT)
@@ -364,7 +366,7 @@ def consent_check_bulk(
                 subject_id__in=subjects, purpose_id=purpose.id
             ).values_list("subject_id", "consent_id", "status", "notice_id", "expires_at")
         }
-        barred = _barred_to_children(purpose)  # ages matter only then
+        barred = _is_marketing(purpose)  # ages matter only then
         children = _wards_who_are_children(subjects, on=timezone.localdate(now)) if barred else set()
         decided = {
             subject_id: _decide(

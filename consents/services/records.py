@@ -20,7 +20,7 @@ from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.selectors import notice_current
-from consents.services.rules import GrantRequest, grant_validate, staff_channel_validate
+from consents.services.rules import GrantRequest, channel_validate, grant_validate
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
@@ -197,7 +197,7 @@ def consent_grant_in_transaction(
     *, actor: Actor, request: GrantRequest, now: datetime | None = None
 ) -> Consent:
     """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
-    staff_channel_validate(actor, request.channel)
+    channel_validate(actor, request.channel)
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
         # Read the clock once the live row is ours: a grant that waited for a withdrawal must not

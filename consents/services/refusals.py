@@ -28,9 +28,9 @@ from consents.services.records import (
 from consents.services.rules import (
     GrantRequest,
     answer_validate,
+    channel_validate,
     guardian_acting_validate,
     guardianship_of_answer,
-    staff_channel_validate,
 )
 from core.actors import Actor
 from core.db import durable_entry_point
@@ -80,8 +80,8 @@ def consent_refuse_in_transaction(
     import of paper forms, judged against the notice in effect that day, with its `source`
     (`import:<run>`) and the row's `import_key` so a re-run records nothing twice; its row keeps the
     channel it transcribes, where staff recording an answer now name one they witnessed
-    (`staff_channel_validate`)."""
-    staff_channel_validate(actor, request.channel, source=source)
+    (`channel_validate`)."""
+    channel_validate(actor, request.channel, source=source)
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
         now = now or timezone.now()

@@ -27,8 +27,10 @@ MAX_EVIDENCE_LENGTH = 300
 # Domain notes ("People and roles"): a front-line officer records what a customer does in front of them,
 # at a branch, on the phone or on a paper form. Internet banking, the mobile app and the API record the
 # customer's own acts themselves: staff recording an answer "through" them would prove a channel no one
-# at the bank saw (`staff_channel_validate`).
+# at the bank saw (`channel_validate`).
 WITNESSED_CHANNELS = (Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM)
+# What a customer's own login goes through: none of them claims a person at the bank saw it.
+SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
 CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)
@@ -165,17 +167,23 @@ def evidence_missing_error(channel: str, evidence: str) -> InvalidInput | None:
 
 
 def witnessed_channel_choices() -> list[tuple[str, str]]:
-    """The channels a staff form offers: those `staff_channel_validate` lets staff record."""
+    """The channels a staff form offers: those `channel_validate` lets staff record."""
     return [(channel.value, channel.label) for channel in WITNESSED_CHANNELS]
 
 
-def staff_channel_validate(actor: Actor, channel: str, *, source: str = "") -> None:
-    """Refuse a channel staff cannot have witnessed (or none given), on every write that takes one:
-    answers, withdrawals, requests, revocations. Customers, integration clients and the system keep their
-    channels. An act carried over from a `source` keeps the channel that source recorded: an imported
-    file's row transcribes another system's record (its evidence names it); a request put in force
-    carries the channel it was received through."""
-    if not actor.is_staff or source or channel in WITNESSED_CHANNELS:
+def channel_validate(actor: Actor, channel: str, *, source: str = "") -> None:
+    """Refuse a channel the actor cannot have used, on every write that takes one: answers,
+    withdrawals, requests, revocations. Staff record only what a person at the bank witnessed
+    (`WITNESSED_CHANNELS`, and a channel must be named); a customer's own login records only the
+    customer's own channels (`SELF_SERVICE_CHANNELS`), never that someone at the bank saw it.
+    Integration clients and the system keep their channels. An act carried over from a `source` keeps
+    the channel that source recorded: an imported file's row transcribes another system's record (its
+    evidence names it); a request put in force carries the channel it was received through."""
+    if source:
+        return
+    if actor.is_customer and channel not in SELF_SERVICE_CHANNELS:
+        raise InvalidInput(_("Choose internet banking, the mobile app or the API."), field="channel")
+    if not actor.is_staff or channel in WITNESSED_CHANNELS:
         return
     raise InvalidInput(
         _(

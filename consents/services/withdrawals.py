@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_transition
-from consents.services.rules import barred_for_children, not_consent_based_error, staff_channel_validate
+from consents.services.rules import barred_for_children, channel_validate, not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition, NotFound
@@ -30,7 +30,7 @@ from subjects.validators import age_on
 
 def _validate_withdrawal_input(actor: Actor, channel: str, reason: str, *, source: str) -> None:
     # A request's withdrawal (`source`) carries the channel the request came in through.
-    staff_channel_validate(actor, channel, source=source)
+    channel_validate(actor, channel, source=source)
     if channel not in Channel.values:
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)

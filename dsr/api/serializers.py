@@ -50,7 +50,13 @@ class RequestCreateSerializer(serializers.Serializer):
     )
     type = serializers.ChoiceField(choices=RequestType.choices)
     details = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text="How the request reached the bank. Staff tokens: branch, call_centre or paper_form, "
+        "required (what a person at the bank witnessed). A customer's token: internet_banking, mobile_app "
+        "or api. Without it, api (a customer's or an integration client's token).",
+    )
     corrections = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=500),
         required=False,

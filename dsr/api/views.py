@@ -50,8 +50,6 @@ from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
 from subjects.selectors import self_or_ward_by_ref, subject_for_ref
 
-SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
-
 
 def _context(request) -> dict:
     return {"customer": subject_for_user(request.user) is not None, "now": timezone.now(), "request": request}
@@ -88,9 +86,6 @@ class RequestListCreateView(generics.GenericAPIView):
             request.user, fields.pop("subject", None), fields.pop("guardian", None)
         )
         channel = fields.pop("channel", Channel.API)
-        if subject_for_user(request.user) is not None and channel not in SELF_SERVICE_CHANNELS:
-            # A customer's own login cannot claim to have been served in a branch or call centre.
-            raise InvalidInput(_("Choose internet banking, the mobile app or the API."), field="channel")
         created = services.request_create(
             actor=actor_for_user(request.user), subject=subject, guardian=guardian, channel=channel, **fields
         )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.models import LegalBasis, Purpose
-from consents.services.rules import staff_channel_validate
+from consents.services.rules import channel_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
@@ -91,7 +91,7 @@ def request_create(
     """Receive a request and start both clocks. A guardian acts for a child only once their
     authority has been verified on the child's record. `durable=False` joins the caller's
     transaction (a customer's own confirmed change is received, verified and completed in one). Staff
-    take a request in through a channel they witnessed (`staff_channel_validate`).
+    take a request in through a channel they witnessed (`channel_validate`).
 
     `received_at` is when the bank received a request it records only now (a paper form typed in
     days later), given by staff alone (`_received_at_check`): both clocks, the receipt in the history
@@ -103,7 +103,7 @@ def request_create(
         raise InvalidInput(
             _("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values)
         )
-    staff_channel_validate(actor, channel)
+    channel_validate(actor, channel)
     if channel not in Channel.values:
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)

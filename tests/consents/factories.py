@@ -21,7 +21,7 @@ SYSTEM = Actor.system("tests")
 IMPORTED_ON = (timezone.localdate() - timedelta(days=3)).isoformat()
 STAFF = Actor(kind="staff", user_id=None, label="officer_t")
 # The mobile app's service token: the app and internet banking record their customers' own acts; staff
-# record only what they witnessed (`consents.services.rules.staff_channel_validate`).
+# record only what they witnessed (`consents.services.rules.channel_validate`).
 APP = Actor(kind="client", user_id=None, label="mobile_app_t")
 _codes = itertools.count(1)
 

@@ -158,3 +158,20 @@ def test_an_import_run_by_staff_keeps_the_channel_its_rows_transcribe(dpo):
     )
     assert (run.imported, run.refused) == (1, 0), run.errors
     assert Consent.objects.get(subject=subject).channel == "mobile_app"
+
+
+@pytest.mark.parametrize("channel", ["branch", "call_centre", "paper_form"])
+def test_a_customer_claims_no_channel_only_a_person_at_the_bank_witnesses(channel):
+    """The other half of the rule: a customer's own login cannot record that someone at the bank saw it."""
+    purpose = make_purpose("marketing")
+    subject = make_subject()
+    customer = Actor(kind="customer", user_id=None, label="customer#1")
+    with pytest.raises(InvalidInput) as refused:
+        grant(subject, purpose, actor=customer, channel=channel, evidence="form-1")
+    consent = grant(subject, purpose, actor=customer, channel="mobile_app")
+    with pytest.raises(InvalidInput) as withdrawal_refused:
+        services.consent_withdraw(actor=customer, consent_id=consent.pk, channel=channel)
+
+    assert refused.value.field == withdrawal_refused.value.field == "channel"
+    consent.refresh_from_db()
+    assert consent.status == ConsentStatus.GRANTED

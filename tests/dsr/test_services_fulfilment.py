@@ -299,7 +299,7 @@ def test_a_customer_who_confirms_their_own_withdrawal_request_stops_the_processi
     subject = customer_a.customer_account.subject
     consent = grant(subject, make_purpose("partner-sharing", category="sharing"))
     customer = actor_for_user(customer_a)
-    request = make_request(subject, type="withdraw", actor=customer, now=timezone.now())
+    request = make_request(subject, type="withdraw", actor=customer, channel="mobile_app", now=timezone.now())
     services.request_verify_identity(actor=customer, request_id=request.pk, method="self_service")
     assert Consent.objects.get(pk=consent.pk).status == "withdrawn"
 
