@@ -78,7 +78,7 @@ class AddIndexOnline(AddIndex):
             if _index_valid(cursor, self.index.name) is None:
                 schema_editor.execute(parent)
             for partition in partitions:
-                name, valid = _partition_index(cursor, self.index, partition)
+                name, valid = _partition_index(cursor, model, self.index, partition)
                 if not valid:
                     if valid is False:
                         schema_editor.execute(f"DROP INDEX CONCURRENTLY {_quoted(name)}")
@@ -116,7 +116,7 @@ def _index_valid(cursor, name: str) -> bool | None:
     return row[0] if row else None
 
 
-def _partition_index(cursor, index, partition: str) -> tuple[str, bool | None]:
+def _partition_index(cursor, model, index, partition: str) -> tuple[str, bool | None]:
     """The name of `partition`'s share of the partitioned `index`, and whether that share is built:
     True when valid, False when a failed concurrent build left it invalid, None when there is none yet.
 
@@ -126,7 +126,7 @@ def _partition_index(cursor, index, partition: str) -> tuple[str, bool | None]:
     that failed before attaching it). The partition's index on the same columns for another
     partitioned index (the outbox's `created_at`, of `outbox_content_kept`) keeps its name and its place.
     """
-    columns = "_".join(field.lstrip("-") for field in index.fields) or "expr"
+    columns = "_".join(model._meta.get_field(field.lstrip("-")).column for field in index.fields) or "expr"
     stem = f"{partition}_{columns}"
     for number in itertools.count():
         suffix = f"_idx{number or ''}"

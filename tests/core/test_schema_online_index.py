@@ -56,6 +56,15 @@ def _valid(index: str) -> bool:
         return cursor.fetchone()[0]
 
 
+def test_a_partitions_index_is_named_by_its_columns_as_postgresql_names_it():
+    """`endpoint` is the column `endpoint_id`: a partition created later names its index so."""
+    with connection.cursor() as cursor:
+        partitions = partitions_of(cursor, TABLE)
+    assert sorted(_attached("outbox_endpoint_latest").values()) == sorted(
+        f"{partition}_endpoint_id_created_at_id_idx" for partition in partitions
+    )
+
+
 @pytest.fixture
 def online_index():
     operation = AddIndexOnline(
