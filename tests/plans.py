@@ -83,9 +83,11 @@ def index_reads(query: Query, table: str) -> list[str]:
     partitioned index), and the kind of any read that goes through none ("Seq Scan")."""
     reads = set()
     for node in _reads(plan_of(query), table):
-        indexes = [node["Index Name"]] if node.get("Index Name") else [
-            child["Index Name"] for child in nodes(node) if child["Node Type"] == "Bitmap Index Scan"
-        ]
+        indexes = (
+            [node["Index Name"]]
+            if node.get("Index Name")
+            else [child["Index Name"] for child in nodes(node) if child["Node Type"] == "Bitmap Index Scan"]
+        )
         reads |= {_parent(index)[0] for index in indexes} if indexes else {node["Node Type"]}
     return sorted(reads)
 

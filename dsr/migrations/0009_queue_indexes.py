@@ -42,7 +42,9 @@ class Migration(migrations.Migration):
         AddIndexOnline(
             model_name="datasubjectrequest",
             index=models.Index(
-                condition=models.Q(("closed_at__isnull", False)), fields=["-closed_at", "id"], name="dsr_closed"
+                condition=models.Q(("closed_at__isnull", False)),
+                fields=["-closed_at", "id"],
+                name="dsr_closed",
             ),
         ),
     ]

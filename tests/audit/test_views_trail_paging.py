@@ -40,8 +40,8 @@ def _links(page: str) -> dict[str, str]:
     """The pager's links to the newer ("prev") and older ("next") page, by their `rel`."""
     if 'class="pager"' not in page:
         return {}
-    pager = page[page.index('class="pager"'):]
-    pager = pager[:pager.index("</nav>")]
+    pager = page[page.index('class="pager"') :]
+    pager = pager[: pager.index("</nav>")]
     links = re.findall(r'<a [^>]*rel="(\w+)" href="([^"]+)"', pager)
     return {rel: html.unescape(href) for rel, href in links}
 
@@ -97,4 +97,3 @@ def test_a_mangled_position_shows_the_newest_entries(logged_in, auditor, query):
     assert page.status_code == 200
     newest = list(AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True))
     assert _numbers(page.content.decode()) == newest
-

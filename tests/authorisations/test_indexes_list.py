@@ -28,9 +28,17 @@ def test_a_page_of_the_list_reads_the_newest_in_the_index_order():
     third_party, login = register().third_party, UserFactory()
     Authorisation.objects.bulk_create(
         Authorisation(
-            subject=subject, user=login, third_party=third_party, scopes=["accounts:read"], purpose="Kế toán",
-            fetch_type="recurring", frequency_per_day=4, channel="web", status="expired",
-            starts_at=now - timedelta(hours=n + 1), expires_at=now - timedelta(hours=n),
+            subject=subject,
+            user=login,
+            third_party=third_party,
+            scopes=["accounts:read"],
+            purpose="Kế toán",
+            fetch_type="recurring",
+            frequency_per_day=4,
+            channel="web",
+            status="expired",
+            starts_at=now - timedelta(hours=n + 1),
+            expires_at=now - timedelta(hours=n),
         )
         for n, subject in enumerate(subjects_in_bulk(4000))
     )

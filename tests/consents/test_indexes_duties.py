@@ -33,13 +33,23 @@ def duties():
     rows = []
     for n, subject in enumerate(subjects_in_bulk(4000)):
         withdrawn = now - timedelta(minutes=131 * n)
-        rows.append({"subject": subject, "granted_at": withdrawn - timedelta(days=30),
-                     "status": ConsentStatus.WITHDRAWN, "ended_at": withdrawn, "withdrawn_at": withdrawn})
+        rows.append(
+            {
+                "subject": subject,
+                "granted_at": withdrawn - timedelta(days=30),
+                "status": ConsentStatus.WITHDRAWN,
+                "ended_at": withdrawn,
+                "withdrawn_at": withdrawn,
+            }
+        )
     consents = consents_in_bulk(make_purpose("marketing"), rows)
     WithdrawalDuty.objects.bulk_create(
         WithdrawalDuty(
-            consent=consent, subject_id=consent.subject_id, recipient=recipients[n % 3],
-            received_at=consent.withdrawn_at, due_at=consent.withdrawn_at + timedelta(hours=72),
+            consent=consent,
+            subject_id=consent.subject_id,
+            recipient=recipients[n % 3],
+            received_at=consent.withdrawn_at,
+            due_at=consent.withdrawn_at + timedelta(hours=72),
             status=WithdrawalDuty.Status.OPEN if n % 10 == 0 else WithdrawalDuty.Status.ACKNOWLEDGED,
             acknowledged_at=None if n % 10 == 0 else consent.withdrawn_at + timedelta(hours=n % 70),
         )

@@ -37,11 +37,20 @@ def consents():
     for n, subject in enumerate(subjects_in_bulk(CONSENTS)):
         granted = now - timedelta(minutes=131 * n)
         ended = granted + timedelta(days=1)
-        row = {"subject": subject, "granted_at": granted, "status": ConsentStatus.WITHDRAWN,
-               "ended_at": ended, "withdrawn_at": ended}
+        row = {
+            "subject": subject,
+            "granted_at": granted,
+            "status": ConsentStatus.WITHDRAWN,
+            "ended_at": ended,
+            "withdrawn_at": ended,
+        }
         if n % 4 == 0:
-            row = {"subject": subject, "granted_at": granted, "status": ConsentStatus.GRANTED,
-                   "expires_at": now + timedelta(days=n - 10) if n % 100 == 0 else None}
+            row = {
+                "subject": subject,
+                "granted_at": granted,
+                "status": ConsentStatus.GRANTED,
+                "expires_at": now + timedelta(days=n - 10) if n % 100 == 0 else None,
+            }
         rows[purposes[n % len(purposes)]].append(row)
     for purpose, of_purpose in rows.items():
         consents_in_bulk(purpose, of_purpose)
@@ -62,5 +71,3 @@ def test_the_expiry_sweep_reads_the_live_consents_past_their_expiry_only(consent
     assert reads
     assert all(read == ["consent_expiry_due"] for read in reads), reads
     assert Consent.objects.filter(status=ConsentStatus.EXPIRED).count() == 1
-
-

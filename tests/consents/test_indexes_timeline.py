@@ -41,8 +41,14 @@ def family():
     ]
     consents = consents_in_bulk(make_purpose("marketing"), rows)
     ConsentEvent.objects.bulk_create(
-        ConsentEvent(consent=consent, subject_id=consent.subject_id, kind=ConsentStatus.GRANTED,
-                     at=consent.granted_at, actor_kind="system", actor_label="tests")
+        ConsentEvent(
+            consent=consent,
+            subject_id=consent.subject_id,
+            kind=ConsentStatus.GRANTED,
+            at=consent.granted_at,
+            actor_kind="system",
+            actor_label="tests",
+        )
         for consent in consents
     )
     analyzed(Consent, ConsentEvent)
@@ -62,4 +68,3 @@ def test_the_history_reads_the_customers_events_through_indexes(family):
     assert total == 2
     assert {event.consent_id for event in shown} == {consent.pk for consent in theirs}
     assert {event.consent_id for event in consent_history_of(guardian)} == {consent.pk for consent in theirs}
-

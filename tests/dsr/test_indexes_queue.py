@@ -36,9 +36,13 @@ def requests():
         received = now - timedelta(hours=3 * n)
         closed = n % 20 != 0
         return DataSubjectRequest(
-            subject=subjects[n % len(subjects)], type=("access", "delete", "copy")[n % 3], channel="branch",
-            status="completed" if closed else "received", received_at=received,
-            due_at=received + timedelta(hours=72), statutory_due_at=received + timedelta(days=10),
+            subject=subjects[n % len(subjects)],
+            type=("access", "delete", "copy")[n % 3],
+            channel="branch",
+            status="completed" if closed else "received",
+            received_at=received,
+            due_at=received + timedelta(hours=72),
+            statutory_due_at=received + timedelta(days=10),
             identity_verified_at=received if closed else None,
             closed_at=received + timedelta(hours=n % 70) if closed else None,
         )

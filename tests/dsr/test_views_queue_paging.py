@@ -23,8 +23,8 @@ def _links(page: str) -> dict[str, str]:
     """The pager's links to the previous and next page, by their `rel`."""
     if 'class="pager"' not in page:
         return {}
-    pager = page[page.index('class="pager"'):]
-    links = re.findall(r'<a [^>]*rel="(\w+)" href="([^"]+)"', pager[:pager.index("</nav>")])
+    pager = page[page.index('class="pager"') :]
+    links = re.findall(r'<a [^>]*rel="(\w+)" href="([^"]+)"', pager[: pager.index("</nav>")])
     return {rel: html.unescape(href) for rel, href in links}
 
 

@@ -30,8 +30,12 @@ def outbox():
     now = timezone.now()
     OutboxMessage.objects.bulk_create(
         OutboxMessage(
-            kind=OutboxMessage.Kind.WEBHOOK, topic="consent.withdrawn", endpoint=endpoints[min(n % 8, 3)],
-            payload="{}", next_attempt_at=now, status="parked" if n % 1000 == 0 else "sent",
+            kind=OutboxMessage.Kind.WEBHOOK,
+            topic="consent.withdrawn",
+            endpoint=endpoints[min(n % 8, 3)],
+            payload="{}",
+            next_attempt_at=now,
+            status="parked" if n % 1000 == 0 else "sent",
         )
         for n in range(4000)
     )
