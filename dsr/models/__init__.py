@@ -18,7 +18,6 @@ from dsr.models.inventory import (
     System,
 )
 from dsr.models.requests import (
-    ANSWER_BY,
     CORRECTION_TYPES,
     PURPOSE_TYPES,
     STAFF_IDENTITY_METHODS,
@@ -30,13 +29,10 @@ from dsr.models.requests import (
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
-    binding_due_at,
     request_reference,
 )
 
 __all__ = [
-    "ANSWER_BY",
-    "binding_due_at",
     "request_reference",
     "CORRECTION_TYPES",
     "PURPOSE_TYPES",
