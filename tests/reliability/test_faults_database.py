@@ -45,12 +45,14 @@ def test_a_database_error_answers_503_with_a_detail(monkeypatch, as_user):
     assert "connection refused" not in response.json()["detail"]
 
 
+# The load is core banking's own calls: an integration client records the customer's acts through the
+# API channel (staff may record only what a person at the bank witnessed).
 SETUP = """
 from core.roles import Role
 from tests.consents.factories import make_purpose
 from tests.factories import UserFactory, make_token
 make_purpose("fault-marketing")
-print(make_token(UserFactory(username="fault_officer", role=Role.OFFICER)))
+print(make_token(UserFactory(username="fault_core_banking", role=Role.CLIENT)))
 """
 
 # Every record the load wrote, each with the history that must come with it.
