@@ -131,7 +131,11 @@ class Authorisation(StatefulModel):
                 condition=Q(expires_at__gt=models.F("starts_at")), name="authorisation_ends_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["status", "expires_at"], name="authorisation_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="authorisation_due_idx"),
+            # The authorisation list (API), the newest first (`authorisations.selectors.authorisation_list`).
+            models.Index(fields=["-starts_at", "-id"], name="authorisation_started"),
+        ]
 
     @property
     def purpose_text(self) -> str:

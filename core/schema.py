@@ -3,6 +3,7 @@ index added to a large table without locking its writes."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 from django.db import NotSupportedError
@@ -77,9 +78,10 @@ class AddIndexOnline(AddIndex):
             if _index_valid(cursor, self.index.name) is None:
                 schema_editor.execute(parent)
             for partition in partitions:
-                name = _partition_index_name(partition, self.index)
-                if not _index_valid(cursor, name):
-                    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {_quoted(name)}")
+                name, valid = _partition_index(cursor, model, self.index, partition)
+                if not valid:
+                    if valid is False:
+                        schema_editor.execute(f"DROP INDEX CONCURRENTLY {_quoted(name)}")
                     child = self.index.create_sql(model, schema_editor, concurrently=True)
                     child.parts.update(table=_quoted(partition), name=_quoted(name))
                     schema_editor.execute(child)
@@ -114,8 +116,34 @@ def _index_valid(cursor, name: str) -> bool | None:
     return row[0] if row else None
 
 
-def _partition_index_name(partition: str, index) -> str:
-    """`<partition>_<columns>_idx`, the form of the names PostgreSQL gives the indexes of a partition
-    created later, cut to the 63 characters of an identifier."""
-    columns = "_".join(field.lstrip("-") for field in index.fields)
-    return f"{partition}_{columns}"[: 63 - len("_idx")] + "_idx"
+def _partition_index(cursor, model, index, partition: str) -> tuple[str, bool | None]:
+    """The name of `partition`'s share of the partitioned `index`, and whether that share is built:
+    True when valid, False when a failed concurrent build left it invalid, None when there is none yet.
+
+    Named as PostgreSQL names the indexes of a partition created later: `<partition>_<columns>_idx`,
+    then `_idx1`, `_idx2`... past the names other relations hold. A name is this index's when its index
+    is attached to `index` (a run before this one built it), or to none and is defined alike (a run
+    that failed before attaching it). The partition's index on the same columns for another
+    partitioned index (the outbox's `created_at`, of `outbox_content_kept`) keeps its name and its place.
+    """
+    columns = "_".join(model._meta.get_field(field.lstrip("-")).column for field in index.fields) or "expr"
+    stem = f"{partition}_{columns}"
+    for number in itertools.count():
+        suffix = f"_idx{number or ''}"
+        name = stem[: 63 - len(suffix)] + suffix
+        cursor.execute(
+            "SELECT x.indisvalid, i.inhparent = p.oid, i.inhparent IS NULL "
+            "AND split_part(pg_get_indexdef(c.oid), ' USING ', 2) "
+            "= split_part(pg_get_indexdef(p.oid), ' USING ', 2) "
+            "FROM pg_class c JOIN pg_class p ON p.relname = %s AND p.relnamespace = c.relnamespace "
+            "LEFT JOIN pg_index x ON x.indexrelid = c.oid LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+            "WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace",
+            [index.name, name],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            return name, None
+        valid, attached_here, left_unattached = found
+        if attached_here or left_unattached:
+            return name, valid
+    raise AssertionError("itertools.count() never ends")  # pragma: no cover

@@ -161,6 +161,13 @@ class OutboxMessage(models.Model):
                 condition=models.Q(content_erased_at__isnull=True, kind__in=PERSONAL_KINDS),
                 name="outbox_content_kept",
             ),
+            # The DPO's page of parked messages, the newest first (`integrations.outbox.outbox_parked`): the
+            # few parked among millions sent.
+            models.Index(
+                fields=["-created_at", "-id"], condition=models.Q(status="parked"), name="outbox_parked"
+            ),
+            # An endpoint's delivery log, the newest first (`integrations.selectors.webhook_deliveries`).
+            models.Index(fields=["endpoint", "-created_at", "-id"], name="outbox_endpoint_latest"),
         ]
 
     def __str__(self) -> str:

@@ -101,6 +101,16 @@ class Consent(StatefulModel):
         ]
         indexes = [
             models.Index(fields=["subject", "purpose", "-granted_at"], name="consent_subject_purpose"),
+            # The consent list (API and pages), the latest granted first (`consents.selectors.consent_list`),
+            # filtered or not by status or purpose: read in index order, not every consent sorted per page.
+            models.Index(fields=["-granted_at", "-id"], name="consent_granted"),
+            # The hourly expiry sweep (`consents_expire_due`): the live consents past their expiry, soonest
+            # first. Most consents never expire and most that do are ended: the index holds the rest.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status="granted", expires_at__isnull=False),
+                name="consent_expiry_due",
+            ),
             # The consent report's stops: the consents withdrawn in a month (consents.selectors.report).
             models.Index(
                 fields=["withdrawn_at"],

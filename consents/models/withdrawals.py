@@ -72,7 +72,17 @@ class WithdrawalDuty(StatefulModel):
                 name="duty_acknowledged_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["due_at"], condition=models.Q(status="open"), name="duty_open_due")]
+        indexes = [
+            models.Index(fields=["due_at"], condition=models.Q(status="open"), name="duty_open_due"),
+            # The duty list (API and page), the first due first (`consents.selectors.withdrawal_duties`).
+            models.Index(fields=["due_at", "id"], name="duty_due"),
+            # The page's latest acknowledged duties, under the open ones.
+            models.Index(
+                fields=["-acknowledged_at", "due_at", "id"],
+                condition=models.Q(status="acknowledged"),
+                name="duty_acknowledged_latest",
+            ),
+        ]
 
 
 class WithdrawalDutyStatusChange(StatusChange):

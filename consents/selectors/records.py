@@ -76,9 +76,15 @@ def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:
     """The customer's consent events and those they gave as a guardian, the latest first; each with
     `guardian_ref`, the CIF of the guardian who gave the consent (None for the customer's own), read in
-    the same query rather than by loading (and decrypting) the guardian's record per event."""
+    the same query rather than by loading (and decrypting) the guardian's record per event.
+
+    The consents given as guardian are found first, on their own index (most customers gave none): the
+    events are then those of the customer or of those consents, two indexed columns of the events
+    themselves. "Or given as guardian" said across the join to the consents could use no index, and read
+    every event and every consent (docs/consents.md, "Indexes")."""
+    given_as_guardian = list(Consent.objects.filter(guardian=subject).values_list("pk", flat=True))
     return (
-        ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__guardian=subject))
+        ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__in=given_as_guardian))
         .select_related("consent__purpose", "consent__notice", "consent__subject")
         .annotate(guardian_ref=F("consent__guardian__external_ref"))
         .order_by("-at")

@@ -18,6 +18,7 @@ from dsr.models.inventory import (
     System,
 )
 from dsr.models.requests import (
+    ANSWER_BY,
     CORRECTION_TYPES,
     PURPOSE_TYPES,
     STAFF_IDENTITY_METHODS,
@@ -29,10 +30,13 @@ from dsr.models.requests import (
     OutcomeReason,
     RequestClockEvent,
     RequestStatusChange,
+    binding_due_at,
     request_reference,
 )
 
 __all__ = [
+    "ANSWER_BY",
+    "binding_due_at",
     "request_reference",
     "CORRECTION_TYPES",
     "PURPOSE_TYPES",

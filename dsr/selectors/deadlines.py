@@ -6,21 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, F, Q, QuerySet, When
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import CalendarDay
-from dsr.models import DataSubjectRequest
+from dsr.models import ANSWER_BY, DataSubjectRequest, binding_due_at
 from dsr.selectors.requests import request_list
 from dsr.states import OPEN
 
 DUE_SOON = timedelta(hours=24)
 # The clocks a pause awaiting the customer stops: the bank's own (`due`), where its policy allows.
 PAUSABLE_CLOCKS = frozenset({"due"})
-# The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
-ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
 CLOSED_LATE = "late"
 CLOSED_ON_TIME = "on_time"
 # Vietnam announces each year's holidays late in the year before: warn a quarter ahead.
@@ -59,16 +56,6 @@ def requests_closed_in(
 ) -> QuerySet[DataSubjectRequest]:
     """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
     return requests_closed_between(queryset, since=since, until=until).exclude(status="cancelled")
-
-
-def binding_due_at():
-    """The date that binds an open request, as a database expression: the earlier of the bank's
-    deadline and the statutory one (`DataSubjectRequest.answer_by`); null once the request is closed,
-    as no deadline is left to meet."""
-    return Case(
-        When(status__in=sorted(OPEN), then=ANSWER_BY),
-        default=None,
-    )
 
 
 def clock_running_q(clock: str, at: datetime | None = None) -> Q:

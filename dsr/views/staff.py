@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages, form_succeeded
+from core.paging import offset_page
 from dsr import services
 from dsr.filters import RequestFilterSet
 from dsr.forms import (
@@ -104,8 +104,9 @@ def queue(request):
         closed_since=data.get("since"),
         closed_until=data.get("until"),
     )
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page]
+    # "Page N" without counting the list: unfiltered, it holds every request ever received.
+    page = offset_page(listed, params=request.GET, size=PAGE_SIZE)
+    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page.rows]
     # Said in words: the customer's rows include the requests they filed as guardian for a ward.
     as_guardian_of = subject_ref if who["as_guardian"] else None
     return render(

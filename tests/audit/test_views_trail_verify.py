@@ -158,7 +158,9 @@ def test_verifying_from_a_later_page_of_a_filtered_trail_comes_back_to_that_page
     filter, with the result above it, not sent to page 1."""
     _write(60)  # two pages of 50
     client = logged_in(auditor)
-    second = client.get(reverse("audit:trail"), {"action": "core.token.issued", "page": 2}).content.decode()
+    first = client.get(reverse("audit:trail"), {"action": "core.token.issued"}).content.decode()
+    (older,) = _pager_links(first)
+    second = client.get(reverse("audit:trail") + older).content.decode()
     action, value = _button(second, button)
     response = client.post(reverse("audit:trail") + action, {"verify": value})
     assert response.status_code in (302, 303)
@@ -166,10 +168,11 @@ def test_verifying_from_a_later_page_of_a_filtered_trail_comes_back_to_that_page
     kept = QueryDict(urlsplit(location).query)
     assert "verify" not in kept
     assert kept.get("page") == "2" and kept.get("action") == "core.token.issued"
+    assert kept.get("before") == QueryDict(older.lstrip("?")).get("before")
 
     shown = client.get(location).content.decode()
     assert 'data-testid="chain-intact"' in _verification(shown)
-    assert in_either_language("Page %(number)s of %(total)s", shown, number=2, total=2)
+    assert in_either_language("Page %(number)s", shown, number=2)
 
 
 def _outcomes() -> list[AuditEntry]:

@@ -95,6 +95,18 @@ def grant(
     return services.consent_grant(actor=actor or recorder(request.channel), request=request, now=now)
 
 
+def consents_in_bulk(purpose: Purpose, rows: list[dict]) -> list[Consent]:
+    """One consent to `purpose` per row (the fields that vary: `subject`, `granted_at`, `status`...),
+    written straight to the table, no service, event or audit: the many rows a test of an index needs
+    around the few it looks at."""
+    notice = purpose.notices.order_by("-effective_at").first()
+    return Consent.objects.bulk_create(
+        Consent(purpose=purpose, notice=notice, channel="branch", recorded_by_kind="system",
+                recorded_by_label="tests", **row)
+        for row in rows
+    )
+
+
 def publish_notice(
     code: str,
     version: str,

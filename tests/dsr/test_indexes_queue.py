@@ -1,0 +1,67 @@
+"""The staff queue and the API list of requests read the requests in their order through an index,
+whatever the number of requests ever received (docs/requests.md, "Indexes"): open requests by binding
+date then closed ones newest first on `dsr_queue_order` (an index on the very expression the queue
+sorts by), and the requests closed in a period on `dsr_closed`, instead of sorting every request for
+each page.
+
+The plans are PostgreSQL's, chosen with its settings as they are, over some thousand requests
+(tests/plans.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dsr.models import DataSubjectRequest
+from dsr.reports import on_time_trend
+from dsr.selectors import request_queue
+from tests.factories import subjects_in_bulk
+from tests.plans import analyzed, index_reads, queries_run, sorts_read_rows
+from tests.runs import only_on
+
+pytestmark = [pytest.mark.django_db, only_on("postgresql", "the plans checked are PostgreSQL's")]
+TABLE = DataSubjectRequest._meta.db_table
+
+
+@pytest.fixture
+def requests():
+    """5,000 requests received over two years, one in twenty still open."""
+    now = timezone.now()
+    subjects = subjects_in_bulk(500)
+
+    def request(n: int) -> DataSubjectRequest:
+        received = now - timedelta(hours=3 * n)
+        closed = n % 20 != 0
+        return DataSubjectRequest(
+            subject=subjects[n % len(subjects)],
+            type=("access", "delete", "copy")[n % 3],
+            channel="branch",
+            status="completed" if closed else "received",
+            received_at=received,
+            due_at=received + timedelta(hours=72),
+            statutory_due_at=received + timedelta(days=10),
+            identity_verified_at=received if closed else None,
+            closed_at=received + timedelta(hours=n % 70) if closed else None,
+        )
+
+    DataSubjectRequest.objects.bulk_create(request(n) for n in range(5000))
+    analyzed(DataSubjectRequest)
+    return now
+
+
+@pytest.mark.parametrize("narrowed", [{}, {"type": "delete"}, {"status": "completed"}])
+def test_a_page_of_the_queue_reads_the_requests_in_the_index_order(requests, narrowed):
+    page = request_queue(now=requests, base=DataSubjectRequest.objects.filter(**narrowed))[:50]
+    assert index_reads(page, TABLE) == ["dsr_queue_order"]
+    assert not sorts_read_rows(page, TABLE)
+
+
+def test_the_requests_closed_in_a_period_are_read_by_their_closing_time(requests):
+    page = request_queue(now=requests, closed_since=requests - timedelta(days=14))[:50]
+    assert index_reads(page, TABLE) == ["dsr_closed"]
+    assert not sorts_read_rows(page, TABLE)
+    (trend,) = queries_run(lambda: on_time_trend(now=requests, weeks=2))
+    assert index_reads(trend, TABLE) == ["dsr_closed"]
