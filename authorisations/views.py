@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from oauth2_provider.views import AuthorizationView
 
@@ -234,7 +235,17 @@ def third_party_list(request):
     )
 
 
+# What a second post of the registration form is told: the page with the secrets is not shown again.
+THIRD_PARTY_REGISTERED_ONCE = gettext_lazy(
+    "This third party was already registered by this form. Its secrets were shown once, after the first "
+    "sending, and are not shown again. If they were not kept, suspend the third party here: its "
+    "authorisations are paused and nothing can be read with its client. Its webhook secret can be "
+    "rotated on the Webhook endpoints page."
+)
+
+
 @staff_required("authorisations.manage_thirdparty")
+@posted_once(replay_to="authorisations:third_party_list", replay_message=THIRD_PARTY_REGISTERED_ONCE)
 def third_party_new(request):
     form = ThirdPartyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -245,6 +256,9 @@ def third_party_new(request):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.text)
         else:
+            form_succeeded(request, _("%(name)s is registered; customers can now authorise it.")
+                           % {"name": registration.third_party.legal_name})
+            # The secrets on a page of their own, shown once (never in a message kept in the session).
             return render(request, "authorisations/third_party_created.html", {"registration": registration})
     return render(request, "authorisations/third_party_form.html", {"form": form})
 

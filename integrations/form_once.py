@@ -15,6 +15,11 @@ differ, that nothing was changed. Only a post whose service call succeeded (`cor
 and that moved on to another page keeps its claim; one the form or the service refused gives it up,
 so the corrected form can be sent. A post without a token (a page shown before this release) runs as
 before.
+
+A form that issues a secret (a webhook's signing secret, a third party's client secret) answers with the
+secret on a page of its own, shown once, not with a redirect: its view names `replay_to`, the page a
+second post goes to, and `replay_message`, which says the secret was shown once and what to do if it was
+lost. The answer stored for the token is that page's address, never the page with the secret.
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ import secrets
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.db import UnitOfWork
@@ -47,8 +54,14 @@ def form_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def posted_once(view):
-    """Decorate a page view (inside its access check) whose POST records something."""
+def posted_once(view=None, /, *, replay_to: str = "", replay_message: str | Promise = ""):
+    """Decorate a page view (inside its access check) whose POST records something: `@posted_once`.
+
+    `@posted_once(replay_to=..., replay_message=...)` for a view whose success is a page of its own (a
+    secret shown once): `replay_to` is the URL name, reversed with the view's own arguments, of the page
+    a second post of the form goes to; `replay_message` is what it is told there."""
+    if view is None:
+        return functools.partial(posted_once, replay_to=replay_to, replay_message=replay_message)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -62,11 +75,11 @@ def posted_once(view):
                     owner=request.user, key=key, fingerprint=fingerprint, wait_seconds=IN_FLIGHT_WAIT_SECONDS
                 )
                 if record is None:
-                    return _replay(request, key, fingerprint)
+                    return _replay(request, key, fingerprint, replay_message)
                 response = view(request, *args, **kwargs)
-                if form_has_succeeded(request) and response.has_header("Location"):
+                if form_has_succeeded(request) and (location := _went_to(response, replay_to, kwargs)):
                     idempotency_answer_store(
-                        record=record, status=response.status_code, body={"location": response["Location"]}
+                        record=record, status=response.status_code, body={"location": location}
                     )
                 else:
                     idempotency_claim_release(record=record)
@@ -89,7 +102,15 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(json.dumps([request.path, answers, files]).encode()).hexdigest()
 
 
-def _replay(request, key: str, fingerprint: str):
+def _went_to(response, replay_to: str, view_kwargs: dict) -> str:
+    """Where a second post of the form goes: where the first was redirected, or, for a page shown once,
+    the view's `replay_to` (the address only: the page itself holds the secret)."""
+    if response.has_header("Location"):
+        return response["Location"]
+    return reverse(replay_to, kwargs=view_kwargs) if replay_to else ""
+
+
+def _replay(request, key: str, fingerprint: str, replay_message: str | Promise):
     record = idempotency_record(owner=request.user, key=key)
     answer = json.loads(record.response_body) if record is not None and record.response_body else {}
     if record is not None and record.request_fingerprint != fingerprint:
@@ -98,7 +119,9 @@ def _replay(request, key: str, fingerprint: str):
             _("This form had already been sent with other answers, and nothing was changed: what it "
               "recorded the first time is shown here. To record something else, open the form again."),
         )
+        if replay_message:
+            messages.info(request, replay_message)
     else:
-        messages.info(request, _("This form had already been sent. It is recorded once; nothing was recorded "
-                                 "again."))
+        messages.info(request, replay_message or _("This form had already been sent. It is recorded once; "
+                                                   "nothing was recorded again."))
     return redirect(answer.get("location") or request.path)

@@ -1,5 +1,6 @@
 """The DPO's integration pages: API tokens, undelivered (parked) messages with a "retry" action, and
-webhook endpoints (register, change, rotate the secret, test, the delivery log with "redeliver").
+webhook endpoints (register, change, rotate the secret, test, the delivery log with "redeliver"). The
+forms that issue a signing secret are posted once (`integrations.form_once`): a double click issues one.
 
 Tokens are issued from a terminal (`manage.py issue_token`, the key is shown once); the page never
 shows a key or its hash. Revoking goes through `token_revoke`, like `manage.py revoke_token`.
@@ -12,14 +13,16 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error
+from core.forms import form_error, form_succeeded
 from core.roles import user_role, user_roles
 from integrations import webhooks
+from integrations.form_once import posted_once
 from integrations.forms import EndpointForm
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_parked, outbox_retry
@@ -90,14 +93,30 @@ def outbox_parked_retry(request, pk):
     return redirect("integrations:outbox_parked")
 
 
-def _secret_shown(request, endpoint, secret: str):
-    """The secret, once, on a page of its own (never in a flash message kept in the session)."""
+# What a second post of a form that issued a secret is told: the page with the secret is not shown again.
+ENDPOINT_REGISTERED_ONCE = gettext_lazy(
+    "This endpoint was already registered by this form. Its signing secret was shown once, after the "
+    "first sending, and is not shown again. If it was not kept, open the endpoint and rotate its secret: "
+    "a new one is shown once and the lost one stops signing notices."
+)
+SECRET_ROTATED_ONCE = gettext_lazy(
+    "The secret was already rotated by this form. The new secret was shown once, after the first "
+    "sending, and is not shown again. If it was not kept, rotate the secret again: another one is shown "
+    "once and the lost one stops signing notices."
+)
+
+
+def _secret_shown(request, endpoint, secret: str, done: str):
+    """The secret, once, on a page of its own (never in a flash message kept in the session); `done`
+    marks the form as recorded (`posted_once`)."""
+    form_succeeded(request, done)
     # Not cached anywhere: every answer to a signed-in caller is `no-store` (core.middleware).
     return render(request, "integrations/webhook_secret.html", {"endpoint": endpoint, "secret": secret})
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required("integrations.view_webhookendpoint")
+@posted_once(replay_to="integrations:webhooks", replay_message=ENDPOINT_REGISTERED_ONCE)
 def webhook_list_page(request):
     endpoints = list(webhook_endpoint_list())
     served = recipient_directory().served([e.pk for e in endpoints])
@@ -110,7 +129,8 @@ def webhook_list_page(request):
                 name=form.cleaned_data["name"], url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"], recipient=form.cleaned_data["recipient"],
             )
-            return _secret_shown(request, endpoint, secret)
+            return _secret_shown(request, endpoint, secret,
+                                 _("Endpoint %(name)s registered.") % {"name": endpoint.name})
         except DomainError as error:
             form_error(form, error)
     rows = [{"endpoint": e, "recipient": served.get(e.pk, (None, ""))[1]} for e in endpoints]
@@ -143,12 +163,13 @@ def webhook_detail_page(request, pk):
 
 @require_POST
 @staff_required("integrations.change_webhookendpoint")
+@posted_once(replay_to="integrations:webhook", replay_message=SECRET_ROTATED_ONCE)
 def webhook_rotate_page(request, pk):
     endpoint = found_or_404(webhook_endpoint_by_id(pk))
     endpoint, secret = webhooks.webhook_endpoint_secret_rotate(
         actor=actor_for_user(request.user), endpoint=endpoint
     )
-    return _secret_shown(request, endpoint, secret)
+    return _secret_shown(request, endpoint, secret, _("The signing secret was rotated."))
 
 
 @require_POST
