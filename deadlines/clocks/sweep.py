@@ -21,12 +21,13 @@ the reminders, a run id for the breaches), so only the rows this sweep actually 
 e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A
 second sweep, or a second worker at the same time, inserts nothing and sends nothing.
 
-No false breach: the overdue items are read with a row lock (`_select(lock=True)`), all of them before
-the first breach is audited. An item staff are closing at that moment (a request completed, a duty
+No false breach: the overdue items are locked (`_overdue_locked`), all of them before the first breach
+is audited, and only then read. An item staff are closing at that moment (a request completed, a duty
 acknowledged before its deadline) is waited for and read again as committed, and drops out when it is
 no longer open on that clock or its deadline moved; the breach, its audit entry, the source's trace and
 the DPO's e-mail are written only for the items still overdue once locked. Reminders take no lock: one
-sent to an item closed that same second is harmless.
+sent to an item closed that same second is harmless. Each source's items are locked in id order, as a
+calendar change locks the open requests (clock by clock by deadline, two could be taken the other way).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 
 from accounts.languages import per_language
@@ -89,12 +90,9 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     sources = clock_sources()
     with transaction.atomic(durable=True):
         # Every item about to be breached is locked before the first breach is audited: staff lock an
-        # item and then the audit chain's head, so taking the head first and then waiting for an item
-        # would deadlock with them.
+        # item and then the audit chain's head; holding the head while waiting for an item deadlocks.
         overdue = [
-            (source, clock, _select(breaches_due(source, clock, now=now), source, limit, lock=True))
-            for source in sources
-            for clock in source.clocks
+            (source, clock, due) for source in sources for clock, due in _overdue_locked(source, now, limit)
         ]
         for source, clock, due in overdue:
             breached = _breaches(source, clock, due, now=now, run=run, actor=actor)
@@ -117,18 +115,23 @@ class _Batch(list):
     full = False
 
 
-def _select(candidates: QuerySet, source: ClockSource, limit: int, *, lock: bool = False) -> _Batch:
-    """The first `limit` candidates as rows of `ITEM_COLUMNS` and the source's fields.
+def _overdue_locked(source: ClockSource, now: datetime, limit: int) -> list[tuple[str, _Batch]]:
+    """Each clock of `source` with its first `limit` overdue items (`_select`), locked (one statement,
+    id order) before they are read. A row another transaction holds is waited for, then read as
+    committed: an item staff closed (or whose deadline moved) meanwhile drops out, one still open is
+    kept. Only the items' table is locked, not the rows their fields come from."""
+    due = {clock: breaches_due(source, clock, now=now) for clock in source.clocks}
+    overdue = Q()
+    for candidates in due.values():
+        overdue |= Q(pk__in=candidates.values("pk")[:limit])
+    items = source.open_items(source.clocks[0]).model._default_manager.select_for_update(of=("self",))
+    held = list(items.filter(overdue).order_by("pk").values_list("pk", flat=True))
+    return [(clock, _select(rows.filter(pk__in=held), source, limit)) for clock, rows in due.items()]
 
-    `lock` locks the items (not the rows of tables their fields are joined from) until the sweep
-    commits. On PostgreSQL, at READ COMMITTED, a locked row waits for the transaction holding it and
-    is then tested again against the whole WHERE clause in its committed version: an item staff closed
-    (or whose deadline moved) meanwhile drops out of the batch, one that stays open is kept."""
-    if lock:
-        candidates = candidates.select_for_update(of=("self",))
-    # "pk": Django names the item's table in `of=("self",)` only when one of its columns is selected
-    # (not only annotations and joined fields); without it, joined rows would be locked too.
-    rows = _Batch(candidates.values("pk", *ITEM_COLUMNS, *source.fields)[:limit])
+
+def _select(candidates: QuerySet, source: ClockSource, limit: int) -> _Batch:
+    """The first `limit` candidates as rows of `ITEM_COLUMNS` and the source's fields."""
+    rows = _Batch(candidates.values(*ITEM_COLUMNS, *source.fields)[:limit])
     rows.full = len(rows) == limit
     return rows
 
@@ -308,7 +311,7 @@ def _breaches(
     actor: Actor,
 ) -> _Batch:
     """Record the breaches of `due`, the overdue items of `source` on `clock` this sweep has locked
-    and found still open (`_select`): register, audit, the source's own trace, the DPO's e-mail."""
+    and found still open (`_overdue_locked`): register, audit, the source's trace, the DPO's e-mail."""
     if not due:
         return due
     with translation.override(settings.LANGUAGE_CODE):
