@@ -21,13 +21,9 @@ the reminders, a run id for the breaches), so only the rows this sweep actually 
 e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A
 second sweep, or a second worker at the same time, inserts nothing and sends nothing.
 
-No false breach: the overdue items are locked (`_overdue_locked`), all of them before the first breach
-is audited, and only then read. An item staff are closing at that moment (a request completed, a duty
-acknowledged before its deadline) is waited for and read again as committed, and drops out when it is
-no longer open on that clock or its deadline moved; the breach, its audit entry, the source's trace and
-the DPO's e-mail are written only for the items still overdue once locked. Reminders take no lock: one
-sent to an item closed that same second is harmless. Each source's items are locked in id order, as a
-calendar change locks the open requests (clock by clock by deadline, two could be taken the other way).
+No false breach: the overdue items are locked (`_overdue_locked`) before the first breach is audited,
+then read: one being closed that moment (a request completed, a duty acknowledged in time) is waited
+for or left to the next run, and drops out. Reminders take no lock: one sent to a closed item is harmless.
 """
 
 from __future__ import annotations
@@ -56,6 +52,7 @@ from integrations.outbox import (
     outbox_email_staff,
     staff_recipients,
 )
+from subjects.locks import subjects_locked
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
 SWEEP_BATCH = 2000
@@ -89,8 +86,7 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     actor = Actor.system("core.sweep_deadlines")
     sources = clock_sources()
     with transaction.atomic(durable=True):
-        # Every item about to be breached is locked before the first breach is audited: staff lock an
-        # item and then the audit chain's head; holding the head while waiting for an item deadlocks.
+        # All locked before the first breach is audited: staff lock an item, then the audit chain's head.
         overdue = [
             (source, clock, due) for source in sources for clock, due in _overdue_locked(source, now, limit)
         ]
@@ -116,17 +112,21 @@ class _Batch(list):
 
 
 def _overdue_locked(source: ClockSource, now: datetime, limit: int) -> list[tuple[str, _Batch]]:
-    """Each clock of `source` with its first `limit` overdue items (`_select`), locked (one statement,
-    id order) before they are read. A row another transaction holds is waited for, then read as
-    committed: an item staff closed (or whose deadline moved) meanwhile drops out, one still open is
-    kept. Only the items' table is locked, not the rows their fields come from."""
+    """Each clock of `source` with its first `limit` overdue items (`_select`), locked before they are
+    read: their customers first (`subjects.locks`), skipping those another writer holds (the next run
+    takes their items), then the items (filings have no customer) in id order, waited for if held."""
     due = {clock: breaches_due(source, clock, now=now) for clock in source.clocks}
-    overdue = Q()
-    for candidates in due.values():
-        overdue |= Q(pk__in=candidates.values("pk")[:limit])
+    customers = subjects_locked(skip_locked=True).filter(_first_of(due, "clock_subject_id", limit))
+    held = Q(clock_subject_id__in=list(customers.values_list("pk", flat=True)))
+    due = {clock: rows.filter(held | Q(clock_subject_id__isnull=True)) for clock, rows in due.items()}
     items = source.open_items(source.clocks[0]).model._default_manager.select_for_update(of=("self",))
-    held = list(items.filter(overdue).order_by("pk").values_list("pk", flat=True))
-    return [(clock, _select(rows.filter(pk__in=held), source, limit)) for clock, rows in due.items()]
+    locked = list(items.filter(_first_of(due, "pk", limit)).order_by("pk").values_list("pk", flat=True))
+    return [(clock, _select(rows.filter(pk__in=locked), source, limit)) for clock, rows in due.items()]
+
+
+def _first_of(due: dict[str, QuerySet], column: str, limit: int) -> Q:
+    """Primary key among `column` of the first `limit` rows of any clock's `due`."""
+    return Q.create([("pk__in", rows.values(column)[:limit]) for rows in due.values()], connector=Q.OR)
 
 
 def _select(candidates: QuerySet, source: ClockSource, limit: int) -> _Batch:

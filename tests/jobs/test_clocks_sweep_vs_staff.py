@@ -1,6 +1,7 @@
 """The deadline sweep (beat, every minute) against staff closing the same item at the same moment, before
-its deadline: the sweep waits for the item and reads it again as committed, so an item closed in time
-gets no breach (register, audit entry, timeline event, DPO e-mail), and one still open still does."""
+its deadline: the sweep leaves an item whose customer staff hold to its next run, and otherwise waits
+for the item and reads it again as committed, so an item closed in time gets no breach (register, audit
+entry, timeline event, DPO e-mail), and one still open still does."""
 
 from __future__ import annotations
 
