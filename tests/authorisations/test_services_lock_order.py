@@ -11,32 +11,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
 from authorisations import services
-from authorisations.models import Authorisation
 from core.actors import Actor, actor_for_user
 from subjects.models import DataSubject
 from tests.authorisations.factories import authorise
-from tests.concurrency import lock_waited_for, started_in_other_connection
+from tests.concurrency import lock_waited_for, row_free, started_in_other_connection
 from tests.runs import only_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), only_on("postgresql", "row locks")]
 
 GATEWAY = Actor(kind="client", user_id=None, label="gateway")
 STAFF = Actor(kind="staff", user_id=None, label="officer_t")
-
-
-def _free(authorisation: Authorisation) -> bool:
-    """Can this transaction lock the authorisation at once (nobody else holds it)?"""
-    try:
-        with transaction.atomic():
-            Authorisation.objects.select_for_update(nowait=True).filter(pk=authorisation.pk).first()
-    except DatabaseError:
-        return False
-    return True
 
 
 def _request_service_started(subject: DataSubject) -> None:
@@ -53,7 +42,7 @@ def test_the_expiry_sweep_leaves_a_customer_another_writer_holds_for_its_next_ru
         _request_service_started(subject)
         thread, expired = started_in_other_connection(services.authorisations_expire_due)
         lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
-        assert _free(authorisation), "the sweep holds the customer's authorisation while it waits"
+        assert row_free(authorisation), "the sweep holds the customer's authorisation while it waits"
     thread.join(60)
     assert not thread.is_alive()
     assert expired == {"value": 0}
@@ -88,7 +77,7 @@ def test_a_write_of_one_authorisation_waits_for_the_customer_before_locking_it(c
         thread, written = started_in_other_connection(lambda: write(customer1, authorisation))
         assert lock_waited_for(until=lambda: not thread.is_alive()), written
         # It waits on the customer holding nothing the request's service needs next.
-        assert _free(authorisation), "it holds the authorisation while it waits for the audit chain"
+        assert row_free(authorisation), "it holds the authorisation while it waits for the audit chain"
     thread.join(60)
     assert not thread.is_alive()
     assert "error" not in written, written

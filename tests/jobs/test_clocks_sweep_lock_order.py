@@ -8,11 +8,10 @@ one of them, overdue, while it waited for the head."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.services import audit_record
 from deadlines.clocks import deadlines_sweep
@@ -27,22 +26,6 @@ from tests.jobs.factories import NOW, request_due
 from tests.runs import only_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), only_on("postgresql", "row locks")]
-
-
-def _waiting(count: int, *, until, timeout: float = 20) -> bool:
-    """Wait until `count` other connections wait for a lock (or `until()` is true); whether they did."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline and not until():
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return True
-            time.sleep(0.05)
-    return False
 
 
 def test_a_holiday_announced_while_the_sweep_breaches_two_requests_deadlocks_neither():
@@ -60,9 +43,9 @@ def test_a_holiday_announced_while_the_sweep_breaches_two_requests_deadlocks_nei
         calendar, changed = started_in_other_connection(
             lambda: policy_services.calendar_day_set(actor=STAFF, day=holiday, kind="holiday", name="Nghỉ bù")
         )
-        assert _waiting(1, until=lambda: not calendar.is_alive()), changed
+        assert lock_waited_for(until=lambda: not calendar.is_alive()), changed
         sweep, swept = started_in_other_connection(lambda: deadlines_sweep(now=NOW))
-        _waiting(2, until=lambda: not sweep.is_alive())
+        lock_waited_for(until=lambda: not sweep.is_alive(), count=2)
     for thread in (calendar, sweep):
         thread.join(60)
         assert not thread.is_alive()
