@@ -6,7 +6,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import Model
 
 
 def race(calls: list[Callable], *, timeout: float = 120) -> list:
@@ -75,19 +76,29 @@ def start_in_other_connection(call: Callable, *, settle: float = 3) -> Callable[
     return result
 
 
-def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20) -> bool:
-    """Wait (PostgreSQL) until another connection to this database waits for a lock; give up when
-    `until()` becomes true or after `timeout` seconds. Returns whether one waited. The caller may be
+def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20, count: int = 1) -> bool:
+    """Wait (PostgreSQL) until `count` other connections to this database wait for a lock; give up when
+    `until()` becomes true or after `timeout` seconds. Returns whether they waited. The caller may be
     inside a transaction: the activity snapshot is cleared before each look."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline and not until():
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
-                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 "WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()"
             )
-            if cursor.fetchone()[0]:
+            if cursor.fetchone()[0] >= count:
                 return True
             time.sleep(0.05)
     return False
+
+
+def row_free(row: Model) -> bool:
+    """Can this transaction lock `row` at once (PostgreSQL: nobody else holds it)?"""
+    try:
+        with transaction.atomic():
+            type(row).objects.select_for_update(nowait=True).filter(pk=row.pk).first()
+    except DatabaseError:
+        return False
+    return True

@@ -20,6 +20,7 @@ from authorisations.states import (
     AuthorisationStatus,
 )
 from core.actors import Actor
+from subjects.locks import of_customers_locked
 from subjects.models import DataSubject
 
 S = AuthorisationStatus
@@ -31,14 +32,18 @@ UNREAD_SUBJECT_FIELDS = ("full_name", "national_id", "passport_number", "date_of
 def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Expire live authorisations whose term has ended; returns how many (a full batch: run again).
 
-    One transaction for the batch: the due rows are locked on the due index (rows another worker
-    holds are skipped, not waited for), status and term re-checked in the same statement, and all of
-    them ended together (`move_to_end_many`): the same result as one `move()` each."""
+    One transaction for the batch: the due rows are locked on the due index, their customers first
+    (rows or customers another worker holds are skipped, not waited for), status and term re-checked
+    in the same statement, and all of them ended together (`move_to_end_many`): the same result as
+    one `move()` each."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
+        ended = Authorisation.objects.filter(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
+        # A request's objection or withdrawal holds its customer and writes its entries before it
+        # locks that customer's authorisations, which this sweep must not hold while it waits for the head.
         due = list(
-            Authorisation.objects.select_for_update(skip_locked=True)
-            .filter(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
+            of_customers_locked(ended.order_by("expires_at"), customer="subject_id", limit=limit)
+            .select_for_update(skip_locked=True)
             .order_by("expires_at")[:limit]
         )
         _attach_parties(due)

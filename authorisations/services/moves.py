@@ -27,6 +27,7 @@ from authorisations.states import (
 from core.actors import Actor
 from core.db import bulk_insert
 from core.errors import NotFound
+from subjects.locks import subjects_lock
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -253,7 +254,12 @@ def move_to_end_many(
 
 
 def locked_authorisations(**filters):
-    """Authorisations matching `filters`, locked for a move, with what a move reads loaded."""
+    """Authorisations matching `filters`, locked for a move, with what a move reads loaded; their
+    customers are locked first, in id order (the one lock order, `subjects.locks`). A request's
+    service holds the customer and writes its entries (the audit chain's head) before it pauses or
+    revokes the customer's authorisations: one locked before its customer, with an entry written
+    next, waited for that service while it waited for the authorisation."""
+    subjects_lock(Authorisation.objects.filter(**filters).values_list("subject_id", flat=True))
     return (
         Authorisation.objects.select_for_update(of=("self",))
         .select_related("third_party__application", "third_party__webhook", "subject")

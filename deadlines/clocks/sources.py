@@ -26,7 +26,8 @@ def clock_columns(
         clock_item_id=Cast("pk", CharField(max_length=64)),
         clock_due_at=F(due),
         clock_assignee_id=F(assignee) if assignee else Value(None, output_field=IntegerField()),
-        clock_subject_id=F(subject) if subject else Value(None, output_field=UUIDField()),
+        # Typed, so that a sweep can compare it with customers' ids.
+        clock_subject_id=F(subject) if subject else Cast(Value(None), UUIDField()),
     )
 
 

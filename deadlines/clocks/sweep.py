@@ -21,12 +21,9 @@ the reminders, a run id for the breaches), so only the rows this sweep actually 
 e-mails, queued in the same transaction (the outbox's unique `dedupe_key` is a second guard). A
 second sweep, or a second worker at the same time, inserts nothing and sends nothing.
 
-No false breach: the overdue items are read with a row lock (`_select(lock=True)`), all of them before
-the first breach is audited. An item staff are closing at that moment (a request completed, a duty
-acknowledged before its deadline) is waited for and read again as committed, and drops out when it is
-no longer open on that clock or its deadline moved; the breach, its audit entry, the source's trace and
-the DPO's e-mail are written only for the items still overdue once locked. Reminders take no lock: one
-sent to an item closed that same second is harmless.
+No false breach: the overdue items are locked (`_overdue_locked`) before the first breach is audited,
+then read: one being closed that moment (a request completed, a duty acknowledged in time) is waited
+for or left to the next run, and drops out. Reminders take no lock: one sent to a closed item is harmless.
 """
 
 from __future__ import annotations
@@ -38,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 
 from accounts.languages import per_language
@@ -55,6 +52,7 @@ from integrations.outbox import (
     outbox_email_staff,
     staff_recipients,
 )
+from subjects.locks import subjects_locked
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
 SWEEP_BATCH = 2000
@@ -88,13 +86,9 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     actor = Actor.system("core.sweep_deadlines")
     sources = clock_sources()
     with transaction.atomic(durable=True):
-        # Every item about to be breached is locked before the first breach is audited: staff lock an
-        # item and then the audit chain's head, so taking the head first and then waiting for an item
-        # would deadlock with them.
+        # All locked before the first breach is audited: staff lock an item, then the audit chain's head.
         overdue = [
-            (source, clock, _select(breaches_due(source, clock, now=now), source, limit, lock=True))
-            for source in sources
-            for clock in source.clocks
+            (source, clock, due) for source in sources for clock, due in _overdue_locked(source, now, limit)
         ]
         for source, clock, due in overdue:
             breached = _breaches(source, clock, due, now=now, run=run, actor=actor)
@@ -117,18 +111,27 @@ class _Batch(list):
     full = False
 
 
-def _select(candidates: QuerySet, source: ClockSource, limit: int, *, lock: bool = False) -> _Batch:
-    """The first `limit` candidates as rows of `ITEM_COLUMNS` and the source's fields.
+def _overdue_locked(source: ClockSource, now: datetime, limit: int) -> list[tuple[str, _Batch]]:
+    """Each clock of `source` with its first `limit` overdue items (`_select`), locked before they are
+    read: their customers first (`subjects.locks`), skipping those another writer holds (the next run
+    takes their items), then the items (filings have no customer) in id order, waited for if held."""
+    due = {clock: breaches_due(source, clock, now=now) for clock in source.clocks}
+    customers = subjects_locked(skip_locked=True).filter(_first_of(due, "clock_subject_id", limit))
+    held = Q(clock_subject_id__in=list(customers.values_list("pk", flat=True)))
+    due = {clock: rows.filter(held | Q(clock_subject_id__isnull=True)) for clock, rows in due.items()}
+    items = source.open_items(source.clocks[0]).model._default_manager.select_for_update(of=("self",))
+    locked = list(items.filter(_first_of(due, "pk", limit)).order_by("pk").values_list("pk", flat=True))
+    return [(clock, _select(rows.filter(pk__in=locked), source, limit)) for clock, rows in due.items()]
 
-    `lock` locks the items (not the rows of tables their fields are joined from) until the sweep
-    commits. On PostgreSQL, at READ COMMITTED, a locked row waits for the transaction holding it and
-    is then tested again against the whole WHERE clause in its committed version: an item staff closed
-    (or whose deadline moved) meanwhile drops out of the batch, one that stays open is kept."""
-    if lock:
-        candidates = candidates.select_for_update(of=("self",))
-    # "pk": Django names the item's table in `of=("self",)` only when one of its columns is selected
-    # (not only annotations and joined fields); without it, joined rows would be locked too.
-    rows = _Batch(candidates.values("pk", *ITEM_COLUMNS, *source.fields)[:limit])
+
+def _first_of(due: dict[str, QuerySet], column: str, limit: int) -> Q:
+    """Primary key among `column` of the first `limit` rows of any clock's `due`."""
+    return Q.create([("pk__in", rows.values(column)[:limit]) for rows in due.values()], connector=Q.OR)
+
+
+def _select(candidates: QuerySet, source: ClockSource, limit: int) -> _Batch:
+    """The first `limit` candidates as rows of `ITEM_COLUMNS` and the source's fields."""
+    rows = _Batch(candidates.values(*ITEM_COLUMNS, *source.fields)[:limit])
     rows.full = len(rows) == limit
     return rows
 
@@ -308,7 +311,7 @@ def _breaches(
     actor: Actor,
 ) -> _Batch:
     """Record the breaches of `due`, the overdue items of `source` on `clock` this sweep has locked
-    and found still open (`_select`): register, audit, the source's own trace, the DPO's e-mail."""
+    and found still open (`_overdue_locked`): register, audit, the source's trace, the DPO's e-mail."""
     if not due:
         return due
     with translation.override(settings.LANGUAGE_CODE):

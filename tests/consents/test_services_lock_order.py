@@ -8,15 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
 from consents import services
-from consents.models import Consent
 from core.actors import Actor
 from subjects.models import DataSubject
-from tests.concurrency import lock_waited_for, started_in_other_connection
+from tests.concurrency import lock_waited_for, row_free, started_in_other_connection
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_subject
 
@@ -25,15 +24,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 CUSTOMER = Actor(kind="customer", user_id=None, label="customer in the app")
-
-
-def _consent_free(consent: Consent) -> bool:
-    try:
-        with transaction.atomic():
-            Consent.objects.select_for_update(nowait=True).filter(pk=consent.pk).first()
-    except DatabaseError:
-        return False
-    return True
 
 
 def _as_a_request_verification(subject) -> None:
@@ -52,7 +42,7 @@ def test_a_customers_withdrawal_waits_for_the_customer_before_the_consent():
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), out
         # It waits holding nothing the verification needs next: not the consent.
-        assert _consent_free(consent)
+        assert row_free(consent)
     thread.join(60)
     assert not thread.is_alive()
     assert "error" not in out, out
@@ -69,7 +59,7 @@ def test_the_expiry_sweep_leaves_a_held_customer_for_its_next_run():
         _as_a_request_verification(subject)
         thread, out = started_in_other_connection(lambda: services.consents_expire_due(now=later))
         lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
-        assert _consent_free(consent)
+        assert row_free(consent)
     thread.join(60)
     assert not thread.is_alive()
     assert out == {"value": 0}
