@@ -43,6 +43,7 @@ from core.access import (
 )
 from core.actors import actor_for_user
 from core.forms import call_with_messages
+from core.paging import same_page
 from core.roles import STAFF_ROLES, Role, user_roles
 
 PAGE_SIZE = 50
@@ -198,9 +199,7 @@ def user_list_page(request):
 
 def _users_page(request):
     """Back to the page of logins the change was made on."""
-    number = request.GET.get("page", "")
-    url = reverse("accounts:users")
-    return redirect(f"{url}?page={number}" if number.isdigit() else url)
+    return redirect(same_page(reverse("accounts:users"), request.GET))
 
 
 @require_POST

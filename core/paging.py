@@ -81,3 +81,10 @@ def offset_page(queryset: QuerySet, *, params: QueryDict, size: int) -> ListPage
         previous=_query(params, number - 1) if number > 1 else None,
         next=_query(params, number + 1) if len(rows) > size else None,
     )
+
+
+def same_page(url: str, params: QueryDict) -> str:
+    """`url` on the page `params` number (`page`), for a form posted from a page of a list to come back
+    to it; `url` itself when no whole number is given."""
+    number = params.get("page", "")
+    return f"{url}?page={number}" if number.isdigit() else url

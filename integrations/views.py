@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,8 @@ from integrations.selectors import (
 )
 from integrations.services import token_revoke
 
+PAGE_SIZE = 50
+
 
 def _row(token, role) -> dict:
     return {"token": token, "role": role, "all_scopes": "*" in token.scopes}
@@ -43,10 +46,11 @@ def _row(token, role) -> dict:
 
 @staff_required("integrations.view_apitoken")
 def token_list_page(request):
-    tokens = list(token_list())
-    roles = user_roles({token.user_id for token in tokens})  # one query for every user listed
-    rows = [_row(token, roles.get(token.user_id)) for token in tokens]
-    return render(request, "integrations/token_list.html", {"rows": rows})
+    """A page of tokens at a time, newest first, their users' roles read in one query for the page."""
+    page = Paginator(token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = user_roles({token.user_id for token in page})
+    rows = [_row(token, roles.get(token.user_id)) for token in page]
+    return render(request, "integrations/token_list.html", {"rows": rows, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

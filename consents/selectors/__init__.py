@@ -32,6 +32,8 @@ from consents.selectors.check import (
     consent_check_bulk,
 )
 from consents.selectors.records import (
+    ConsentAnswers,
+    consent_answers_of,
     consent_by_id,
     consent_events_with_actors,
     consent_granted,
@@ -41,6 +43,7 @@ from consents.selectors.records import (
     consent_list,
     consent_of_customer,
     consent_states_for_subject,
+    consent_states_of,
     consent_timeline,
     consent_timeline_head,
     consent_visible_by_id,
@@ -64,11 +67,13 @@ from consents.selectors.withdrawals import (
 
 __all__ = [
     "CheckResult",
+    "ConsentAnswers",
     "Reason",
     "announcement_allowed_actions",
     "announcements_failing",
     "ask_again_count",
     "ask_again_counts",
+    "consent_answers_of",
     "consent_by_id",
     "consent_check",
     "consent_check_as_of",
@@ -80,6 +85,7 @@ __all__ = [
     "consent_list",
     "consent_of_customer",
     "consent_states_for_subject",
+    "consent_states_of",
     "consent_history_of",
     "consent_timeline",
     "consent_timeline_head",

@@ -80,11 +80,11 @@ def _session_ref(request) -> str:
     return fingerprint(request.session.session_key)
 
 
-def _rows(subject, *, now, ward_id: str | None = None) -> list[dict]:
-    states = selectors.consent_states_for_subject(subject)
-    restrictions = list(selectors.restrictions_in_force(subject))
+def _rows(subject, *, now, answers: selectors.ConsentAnswers, ward_id: str | None = None) -> list[dict]:
+    states = answers.states_of(subject)
+    restrictions = answers.restrictions_of(subject)
     rows = []
-    for purpose in selectors.purposes_active():
+    for purpose in answers.purposes:
         state = states.get(purpose.pk)
         entry = purpose_entry(purpose.code)
         on = bool(
@@ -157,7 +157,9 @@ def _by_category(rows: list[dict]) -> list[dict]:
 @customer_required
 def me_consents(request, subject):
     now = timezone.now()
-    rows = _rows(subject, now=now)
+    verified_wards = list(wards_verified(subject))
+    answers = selectors.consent_answers_of([subject, *verified_wards])
+    rows = _rows(subject, now=now, answers=answers)
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
     upcoming = announcements_upcoming_for_subject(subject, now=now)
@@ -167,7 +169,7 @@ def me_consents(request, subject):
             "ward": ward,
             "rows": [
                 r
-                for r in _rows(ward, now=now, ward_id=str(ward.pk))
+                for r in _rows(ward, now=now, answers=answers, ward_id=str(ward.pk))
                 if r["purpose"].consent_based
                 and (
                     r["on"]
@@ -175,7 +177,7 @@ def me_consents(request, subject):
                 )
             ],
         }
-        for ward in wards_verified(subject)
+        for ward in verified_wards
     ]
     return render(
         request,
@@ -263,9 +265,8 @@ def me_consent_confirm(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
     now = timezone.now()
-    row = next(
-        (r for r in _rows(whose, now=now) if r["purpose"].code == code and r["purpose"].consent_based), None
-    )
+    rows = _rows(whose, now=now, answers=selectors.consent_answers_of([whose]))
+    row = next((r for r in rows if r["purpose"].code == code and r["purpose"].consent_based), None)
     if row is None:
         raise Http404
     if row["on"]:

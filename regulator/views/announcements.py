@@ -3,7 +3,9 @@ failing it again and again; customers see upcoming changes."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +17,10 @@ from consents.services.announcement_runs import announcement_send_now
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages
+from core.paging import same_page
 from regulator import selectors
+
+PAGE_SIZE = 50
 
 
 @staff_required("regulator.view_regulator")
@@ -28,14 +33,15 @@ def announcement_list(request):
         for n in pending
     ]
     actor = actor_for_user(request.user)
-    announcements = selectors.announcement_list()
+    page = Paginator(selectors.announcement_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "regulator/announcement_list.html",
         {
             "pending": rows,
             # Each announcement with what this person may do with it (`announcement_allowed_actions`).
-            "announcements": [(a, announcement_allowed_actions(a, actor)) for a in announcements],
+            "announcements": [(a, announcement_allowed_actions(a, actor)) for a in page],
+            "page": page,
             "failing": announcements_failing(),
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_announcement"),
@@ -67,7 +73,7 @@ def announcement_send(request, pk):
             _("%(count)s customers will receive the new notice.") % {"count": announcement.customers_told}
         ),
     )
-    return redirect("regulator:announcement_list")
+    return redirect(same_page(reverse("regulator:announcement_list"), request.GET))
 
 
 @require_POST
@@ -78,7 +84,7 @@ def announcement_retry(request, pk):
         lambda: announcement_retry_service(actor=actor_for_user(request.user), announcement_id=pk),
         _("The announcement is back in the queue: the announcements job tries it again within the hour."),
     )
-    return redirect("regulator:announcement_list")
+    return redirect(same_page(reverse("regulator:announcement_list"), request.GET))
 
 
 @customer_required

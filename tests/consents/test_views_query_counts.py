@@ -155,3 +155,34 @@ def test_the_api_consent_list_does_not_query_per_customer(as_user, officer):
     with_20 = _queries(client, "/api/v1/consents/?purpose=support-line&limit=100")
 
     assert with_20 == with_2
+
+
+def test_the_customers_consent_page_does_not_query_per_ward(customer_a):
+    """A guardian's page shows a section per ward (child they act for): each ward's answers, restrictions
+    and the purposes offered to children are read for all wards at once, not per ward."""
+    guardian = customer_a.customer_account.subject
+    partner = make_recipient("Partner")
+    sharing = make_purpose("share-data", category="sharing", recipients=[partner], effective_at=PAST)
+    make_purpose("offers", category="marketing", effective_at=PAST)
+    make_purpose("support-line", category="support", effective_at=PAST)
+    make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    client = signed_in(customer_a)
+
+    def ward() -> None:
+        child = child_of(guardian, age=10)
+        grant(child, sharing, guardian=guardian, child_agreed=True, child_evidence="together",
+              now=PAST + timedelta(days=1))
+
+    ward()
+    with_1 = _queries(client, "/en/me/consents/")
+    ward()
+    ward()
+    with_3 = _queries(client, "/en/me/consents/")
+
+    assert with_3 == with_1
+    page = client.get("/en/me/consents/").content.decode()
+    for child in guardian.wards.all():
+        assert f'data-testid="consent-list-{child.external_ref}"' in page
+    assert page.count('data-testid="ward-switch-share-data" aria-labelledby') == 3
+    assert page.count("checked data-testid=\"ward-switch-share-data\"") == 3
+    assert 'data-testid="ward-switch-offers"' not in page  # children's data is never used for marketing

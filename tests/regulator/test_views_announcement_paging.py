@@ -1,0 +1,66 @@
+"""The announcements page lists 50 announcements a page, the latest to be sent first, as the staff roles
+page lists logins: every notice version ever published has one, so the list only grows."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consents.models import NoticeAnnouncement
+from tests.consents.factories import make_purpose, publish_notice
+from tests.factories import signed_in
+from tests.list_pages import assert_bad_page_numbers_show_the_nearest, assert_paged
+
+pytestmark = pytest.mark.django_db
+URL = reverse("regulator:announcement_list")
+
+
+def _announce(count: int) -> list[str]:
+    """`count` announced versions of one purpose, each a day after the one before: their versions, the
+    latest announced first."""
+    make_purpose("share-data", effective_at=timezone.now() - timedelta(days=60))
+    versions = [f"v{n + 2}" for n in range(count)]
+    for n, version in enumerate(versions):
+        publish_notice("share-data", version, effective_at=timezone.now() + timedelta(days=40 + n))
+    assert NoticeAnnouncement.objects.count() == count
+    return versions[::-1]
+
+
+def _versions(page: str) -> list[str]:
+    table = page.split('data-testid="announcements"')[1].split("</table>")[0]
+    return re.findall(r"<tr>\s*<td>[^<]*</td><td>(v\d+)</td>", table)
+
+
+def test_the_announcements_are_paged_latest_first(dpo):
+    latest_first = _announce(53)
+    client = signed_in(dpo)
+
+    first = assert_paged(client, URL, _versions, latest_first)
+
+    # The pager says which list it pages, in the reader's language.
+    assert 'aria-label="Phân trang danh sách các thông báo"' in first
+    english = client.get("/en/portal/notice-announcements/").content.decode()
+    assert 'aria-label="Pages of announcements"' in english
+
+
+def test_a_bad_page_number_shows_the_nearest_page(dpo):
+    _announce(53)
+    assert_bad_page_numbers_show_the_nearest(signed_in(dpo), URL, _versions)
+
+
+def test_an_announcement_sent_from_a_later_page_comes_back_to_it(dpo):
+    _announce(53)
+    oldest = NoticeAnnouncement.objects.order_by("send_at").first()
+    client = signed_in(dpo)
+    send = f"{URL}{oldest.pk}/send/"
+
+    assert f'action="{send}?page=2"' in client.get(URL, {"page": 2}).content.decode()
+    response = client.post(f"{send}?page=2")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?page=2"
+    oldest.refresh_from_db()
+    assert oldest.status == NoticeAnnouncement.Status.SENT
