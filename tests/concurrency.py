@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Model
@@ -74,6 +75,34 @@ def start_in_other_connection(call: Callable, *, settle: float = 3) -> Callable[
         return out["value"]
 
     return result
+
+
+@contextmanager
+def held_in_other_connection(row: Model) -> Iterator[Callable[[], None]]:
+    """Another connection locks `row` (FOR NO KEY UPDATE, as every writer locks a customer) and holds it
+    until the function yielded is called, or the block ends; once that function returns, the other
+    transaction has ended. For a test that lets a call waiting for the row go on at a chosen moment."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with transaction.atomic():
+            type(row).objects.select_for_update(no_key=True).filter(pk=row.pk).first()
+            held.set()
+            release.wait(60)
+
+    thread, out = started_in_other_connection(hold)
+    assert held.wait(20), out
+
+    def let_go() -> None:
+        release.set()
+        thread.join(60)
+        assert not thread.is_alive() and "error" not in out, out
+
+    try:
+        yield let_go
+    finally:
+        if thread.is_alive():
+            let_go()
 
 
 def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20, count: int = 1) -> bool:
