@@ -253,13 +253,20 @@ def move_to_end_many(
         notify_changes(list(zip(authorisations, events, strict=True)))
 
 
-def locked_authorisations(**filters):
+def locked_authorisations(*, customers_of: Mapping | None = None, **filters):
     """Authorisations matching `filters`, locked for a move, with what a move reads loaded; their
     customers are locked first, in id order (the one lock order, `subjects.locks`). A request's
     service holds the customer and writes its entries (the audit chain's head) before it pauses or
     revokes the customer's authorisations: one locked before its customer, with an entry written
-    next, waited for that service while it waited for the authorisation."""
-    subjects_lock(Authorisation.objects.filter(**filters).values_list("subject_id", flat=True))
+    next, waited for that service while it waited for the authorisation.
+
+    The customers locked are read before they are held, so they are those of the authorisations
+    `customers_of` names (filters too; by default `filters`). Where a writer holding only the customer
+    can move an authorisation into `filters` (a customer's resume makes one ACTIVE, or paused for a
+    suspension), `customers_of` names a wider set that no such writer can add to: once its customers
+    are held, any writer that moved one in has committed, and `filters` are read after that."""
+    customers = Authorisation.objects.filter(**(filters if customers_of is None else customers_of))
+    subjects_lock(customers.values_list("subject_id", flat=True))
     return (
         Authorisation.objects.select_for_update(of=("self",))
         .select_related("third_party__application", "third_party__webhook", "subject")

@@ -167,6 +167,20 @@ def _third_party_switch(third_party_id, *, to: str, already: Conflict) -> ThirdP
     return third_party
 
 
+def _of_third_party_locked(third_party: ThirdParty, **filters):
+    """Its authorisations matching `filters`, locked (`moves.locked_authorisations`) after the customers
+    of all its live ones, not only of those matching: a customer's resume, holding only the customer,
+    reads whether the third party is suspended (`moves.resume`) and makes a paused one ACTIVE, or paused
+    for the suspension. Read before that resume commits, such a one was passed by (left ACTIVE under a
+    suspension, paused for a lifted one) or locked without its customer. Nothing else joins the live
+    ones of a third party whose row is held: a grant waits for that row."""
+    return locked_authorisations(
+        customers_of={"third_party": third_party, "status__in": [S.ACTIVE, S.PAUSED]},
+        third_party=third_party,
+        **filters,
+    )
+
+
 def third_party_suspend(
     *, actor: Actor, third_party_id, reason: str = "", now: datetime | None = None
 ) -> ThirdParty:
@@ -179,7 +193,7 @@ def third_party_suspend(
             already=Conflict(_("This third party is already suspended."), code="already_suspended"),
         )
         paused = move_all(
-            locked_authorisations(third_party=third_party, status=S.ACTIVE),
+            _of_third_party_locked(third_party, status=S.ACTIVE),
             to=S.PAUSED,
             actor=actor,
             now=now,
@@ -208,8 +222,8 @@ def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None
             already=Conflict(_("This third party is not suspended."), code="not_suspended"),
         )
         resumed = resume_all(
-            locked_authorisations(
-                third_party=third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
+            _of_third_party_locked(
+                third_party, status=S.PAUSED, pause_reason=PauseReason.THIRD_PARTY_SUSPENDED
             ),
             actor=actor,
             now=now,

@@ -4,11 +4,17 @@ until commit) and then pauses or revokes the customer's authorisations (`authori
 rights`). The expiry sweep, a customer's revocation and the gateway's access report locked the
 authorisation first and then waited for the head: each side waited for the other and PostgreSQL
 aborted one ("deadlock detected"). They now lock the customer first, or, the sweep, skip one another
-writer holds and leave it for the next run."""
+writer holds and leave it for the next run.
+
+A suspension and its lifting lock the third party and then the customers of the authorisations they
+move. They read which authorisations those are before holding the customers, so one that a customer's
+resume moved into their reach in between (or while they waited) was locked without its customer, or
+missed: left ACTIVE under a suspended third party, or paused for a suspension already lifted."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.db import transaction
@@ -16,10 +22,20 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from authorisations import services
+from authorisations.services.moves import locked_authorisation, resume
+from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor, actor_for_user
+from dsr.sources import request_source
+from subjects.locks import subjects_lock
 from subjects.models import DataSubject
-from tests.authorisations.factories import authorise
-from tests.concurrency import lock_waited_for, row_free, started_in_other_connection
+from tests.authorisations.factories import DPO, authorise, register
+from tests.authorisations.test_services_pause_causes import objection_in_force
+from tests.concurrency import (
+    held_in_other_connection,
+    lock_waited_for,
+    row_free,
+    started_in_other_connection,
+)
 from tests.runs import only_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), only_on("postgresql", "row locks")]
@@ -81,3 +97,114 @@ def test_a_write_of_one_authorisation_waits_for_the_customer_before_locking_it(c
     thread.join(60)
     assert not thread.is_alive()
     assert "error" not in written, written
+
+
+def _state(authorisation) -> tuple[str, str]:
+    authorisation.refresh_from_db()
+    return authorisation.status, authorisation.pause_reason
+
+
+def _paused_by_customer(customer, registration):
+    authorisation = authorise(customer, registration=registration)
+    services.authorisation_pause(
+        actor=actor_for_user(customer), authorisation_id=authorisation.pk,
+        subject=customer.customer_account.subject,
+    )
+    return authorisation
+
+
+def test_a_reactivation_locks_the_customer_of_an_authorisation_a_resume_handed_it(customer1, customer2):
+    """The reactivation reads which authorisations the suspension paused, then waits for their customers;
+    meanwhile another customer resumes their own pause, which the suspension still holds (`moves.resume`):
+    their authorisation is now paused for the suspension, and the reactivation locked it without its
+    customer while a request's service held that customer and the audit chain's head."""
+    first, second = sorted((customer1, customer2), key=lambda user: user.customer_account.subject.pk)
+    registration = register()
+    held_by_suspension = authorise(first, registration=registration)
+    resumed_meanwhile = _paused_by_customer(second, registration)
+    third_party_id = registration.third_party.pk
+    services.third_party_suspend(actor=DPO, third_party_id=third_party_id)
+    with held_in_other_connection(first.customer_account.subject) as let_go:
+        thread, reactivated = started_in_other_connection(
+            lambda: services.third_party_reactivate(actor=DPO, third_party_id=third_party_id)
+        )
+        assert lock_waited_for(until=lambda: not thread.is_alive()), reactivated
+        services.authorisation_resume(
+            actor=actor_for_user(second), authorisation_id=resumed_meanwhile.pk,
+            subject=second.customer_account.subject,
+        )
+        assert _state(resumed_meanwhile) == ("paused", "third_party_suspended")
+        with transaction.atomic():
+            _request_service_started(second.customer_account.subject)
+            let_go()
+            assert lock_waited_for(until=lambda: not thread.is_alive()), reactivated
+            assert row_free(resumed_meanwhile), "it holds the authorisation while it waits for the head"
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "error" not in reactivated, reactivated
+    assert _state(held_by_suspension) == _state(resumed_meanwhile) == ("active", "")
+
+
+def _resumed_by_customer(customer, *, suspended: bool):
+    """An authorisation the customer paused (its third party suspended since, if `suspended`), and the
+    customer's resume of it (`authorisation_resume`) up to its commit."""
+    subject = customer.customer_account.subject
+    registration = register()
+    authorisation = _paused_by_customer(customer, registration)
+    if suspended:
+        services.third_party_suspend(actor=DPO, third_party_id=registration.third_party.pk)
+
+    def resumed():
+        resume(locked_authorisation(authorisation.pk, subject=subject), actor=actor_for_user(customer),
+               now=timezone.now())
+
+    return authorisation, registration.third_party.pk, resumed
+
+
+def _objection_lifted(customer):
+    """An authorisation paused by the customer's objection, its third party suspended since, and the
+    lifting of the objection (`request_restriction_lift`) up to its commit."""
+    subject = customer.customer_account.subject
+    registration = register()
+    authorisation = authorise(customer, registration=registration)
+    source = request_source(objection_in_force(subject))
+    services.third_party_suspend(actor=DPO, third_party_id=registration.third_party.pk)
+
+    def lifted():
+        subjects_lock([subject.pk])
+        now = timezone.now()
+        restrictions_lift_in_transaction(actor=STAFF, source=source, now=now)
+        services.authorisations_resume_for_source_in_transaction(actor=STAFF, source=source, now=now)
+
+    return authorisation, registration.third_party.pk, lifted
+
+
+@pytest.mark.parametrize(
+    ("paused", "switch", "after"),
+    [
+        (partial(_resumed_by_customer, suspended=False), services.third_party_suspend,
+         ("paused", "third_party_suspended")),
+        (partial(_resumed_by_customer, suspended=True), services.third_party_reactivate, ("active", "")),
+        (_objection_lifted, services.third_party_reactivate, ("active", "")),
+    ],
+    ids=["suspension, customer's resume", "reactivation, customer's resume", "reactivation, lifting"],
+)
+def test_a_third_party_switch_waits_for_a_pause_ended_under_the_customer_alone(
+    customer1, paused, switch, after
+):
+    """Ending a pause (the customer's resume, an objection lifted) holds the customer and the
+    authorisation and reads whether the third party is suspended (`moves.resume`). A suspension, or its
+    lifting, committed meanwhile read the authorisation as paused for something else and passed it by:
+    it became ACTIVE under a suspended third party, or stayed paused for a suspension already lifted,
+    with nothing left to resume it."""
+    authorisation, third_party_id, pause_ended = paused(customer1)
+    with transaction.atomic():
+        pause_ended()
+        thread, switched = started_in_other_connection(
+            lambda: switch(actor=DPO, third_party_id=third_party_id)
+        )
+        lock_waited_for(until=lambda: not thread.is_alive())
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "error" not in switched, switched
+    assert _state(authorisation) == after
