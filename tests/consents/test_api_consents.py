@@ -325,15 +325,13 @@ def test_receipt_after_withdrawal_lists_both_events_and_the_check_is_restricted_
     assert again.status == "granted"
 
 
-def test_csv_import_by_api_answers_202_with_a_job_to_poll(as_user, dpo, settings, tmp_path,
-                                                          django_capture_on_commit_callbacks):
+def test_csv_import_by_api_answers_202_with_a_job_to_poll(as_user, dpo, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from consents.services import consent_import_run
     from core.roles import Role
     from tests.factories import UserFactory
 
-    settings.JOBS_DIR = tmp_path
     make_purpose("marketing", category="marketing")
     subject = make_subject()
     body = (
