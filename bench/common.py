@@ -157,6 +157,31 @@ def percentiles(samples_ms: list[float]) -> str:
     return f"p50 {median:.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms (n={len(ordered)})"
 
 
+def tables_truncate(*tables: str) -> None:
+    """Empty these tables, and every row that points at them (CASCADE), before a seed writes them anew."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+
+def user_with_token(username: str, *, role: str, scopes: list[str]):
+    """The benchmark's user `username` with `role` (made by the first run, found by later ones) and a
+    fresh API token of theirs with `scopes`: (user, key)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.services import user_create
+    from core.actors import Actor
+    from integrations.services import token_issue
+
+    actor = Actor.system("bench")
+    user = get_user_model().objects.filter(username=username).first() or user_create(
+        actor=actor, username=username, password=uuid.uuid4().hex, role=role
+    )
+    _token, key = token_issue(actor=actor, user=user, scopes=scopes)
+    return user, key
+
+
 def _filler(field, now):
     """What an ORM insert would store in a field the benchmark gives no value: a callable default
     is returned as is, to be called per row; NOT_PROVIDED leaves the column to its database default."""

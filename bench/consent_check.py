@@ -40,6 +40,7 @@ from common import (
     setup_django,
     sized,
     subjects_copy,
+    user_with_token,
 )
 
 ENV = bench_env("consents", settings="bench.consent_settings")
@@ -62,25 +63,17 @@ TARGET_SINGLE_P50_MS = 1.2
 
 def seed() -> str:
     """Seed once (skipped when already there) and return a fresh API token for the bench client."""
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.services import user_create
     from consents.demo import seed_catalogue
     from consents.models import Consent, ConsentState, ProcessingRestriction, Purpose
     from core.actors import Actor
     from core.roles import Role
-    from integrations.services import token_issue
     from subjects.models import DataSubject
 
-    actor = Actor.system("bench")
-    seed_catalogue(actor)
-    User = get_user_model()
-    client = User.objects.filter(username="bench-client").first() or user_create(
-        actor=actor, username="bench-client", password=uuid.uuid4().hex, role=Role.CLIENT
-    )
-    _token, key = token_issue(actor=actor, user=client, scopes=["consents:read"])
+    seed_catalogue(Actor.system("bench"))
+    _client, key = user_with_token("bench-client", role=Role.CLIENT, scopes=["consents:read"])
     if DataSubject.objects.filter(external_ref__startswith="B").count() >= SUBJECTS:
         return key
 

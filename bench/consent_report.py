@@ -33,7 +33,17 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from common import bench_env, copy_rows, ensure_database, percentiles, setup_django, sized, subjects_copy
+from common import (
+    bench_env,
+    copy_rows,
+    ensure_database,
+    percentiles,
+    setup_django,
+    sized,
+    subjects_copy,
+    tables_truncate,
+    user_with_token,
+)
 
 ENV = bench_env("report")
 CONSENTS = sized(1_000_000, 600, env="BENCH_CONSENTS")
@@ -72,11 +82,10 @@ def seed() -> None:
         return
     started = time.monotonic()
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE consents_withdrawaldutystatuschange, consents_withdrawalduty, consents_consentevent, "
-            "consents_consentstate, consents_consent, core_datasubject CASCADE"
-        )
+    tables_truncate(
+        "consents_withdrawaldutystatuschange", "consents_withdrawalduty", "consents_consentevent",
+        "consents_consentstate", "consents_consent", "core_datasubject",
+    )
     seed_catalogue(Actor.system("bench"))
     # The months the platform has run: their partitions exist before any row of theirs arrives.
     partitions_ensure(connection, today=month_start(now.date(), IMPORTED_MONTHS - MONTHS),
@@ -179,21 +188,13 @@ def timed(label: str, call) -> None:
 
 def clients():
     """An API client with a DPO's token, and a portal client signed in (second factor passed) as them."""
-    from django.contrib.auth import get_user_model
     from django.test import Client
     from rest_framework.test import APIClient
 
-    from accounts.services import user_create
-    from core.actors import Actor
     from core.roles import Role
-    from integrations.services import token_issue
     from tests.factories import mark_session_otp_verified
 
-    actor = Actor.system("bench")
-    user = get_user_model().objects.filter(username="bench-dpo").first() or user_create(
-        actor=actor, username="bench-dpo", password=uuid.uuid4().hex, role=Role.DPO
-    )
-    _token, key = token_issue(actor=actor, user=user, scopes=["reports:read"])
+    user, key = user_with_token("bench-dpo", role=Role.DPO, scopes=["reports:read"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     page = Client()

@@ -14,10 +14,19 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from datetime import timedelta
 
-from common import bench_env, copy_rows, ensure_database, percentiles, setup_django, sized, subjects_copy
+from common import (
+    bench_env,
+    copy_rows,
+    ensure_database,
+    percentiles,
+    setup_django,
+    sized,
+    subjects_copy,
+    tables_truncate,
+    user_with_token,
+)
 
 ENV = bench_env("dsr")
 REQUESTS = sized(1_000_000, 400, env="BENCH_REQUESTS")
@@ -39,11 +48,10 @@ def seed() -> None:
         return
     started = time.monotonic()
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE dsr_requeststatuschange, dsr_requestclockevent, dsr_fulfilmenttask, "
-            "dsr_requestexport, dsr_deletionrecord, dsr_legalhold, dsr_datasubjectrequest CASCADE"
-        )
+    tables_truncate(
+        "dsr_requeststatuschange", "dsr_requestclockevent", "dsr_fulfilmenttask", "dsr_requestexport",
+        "dsr_deletionrecord", "dsr_legalhold", "dsr_datasubjectrequest",
+    )
     subject_ids = subjects_copy(f"BENCH{n:08d}" for n in range(SUBJECTS))
     rng = random.Random(7)
 
@@ -88,20 +96,11 @@ def main() -> None:
     from django.db import connection
     from rest_framework.test import APIClient
 
-    from accounts.services import user_create
-    from core.actors import Actor
     from core.roles import Role
     from dsr.models import DataSubjectRequest
     from dsr.selectors import DUE_SOON, request_queue
-    from integrations.services import token_issue
 
-    actor = Actor.system("bench")
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username="bench-privacy").first() or user_create(
-        actor=actor, username="bench-privacy", password=uuid.uuid4().hex, role=Role.PRIVACY
-    )
-    _token, key = token_issue(actor=actor, user=user, scopes=["requests:read"])
+    _user, key = user_with_token("bench-privacy", role=Role.PRIVACY, scopes=["requests:read"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 

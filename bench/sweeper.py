@@ -27,7 +27,16 @@ import time
 import uuid
 from datetime import timedelta
 
-from common import SMOKE, bench_env, copy_rows, ensure_database, setup_django, sized, subjects_copy
+from common import (
+    SMOKE,
+    bench_env,
+    copy_rows,
+    ensure_database,
+    setup_django,
+    sized,
+    subjects_copy,
+    tables_truncate,
+)
 
 ENV = bench_env("jobs")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "300" if SMOKE else "100000,1000000").split(",")]
@@ -44,8 +53,6 @@ def _due(rng, n: int, now):
 
 
 def _truncate() -> list:
-    from django.db import connection
-
     from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
     from consents.models import Consent, ConsentEvent, Recipient, WithdrawalDuty
     from deadlines.models import DeadlineBreach, DeadlineReminder
@@ -67,8 +74,7 @@ def _truncate() -> list:
         ThirdParty,
         DataSubject,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(model._meta.db_table for model in models)} CASCADE")
+    tables_truncate(*(model._meta.db_table for model in models))
     return subjects_copy(f"BENCH{n:08d}" for n in range(SUBJECTS))
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Model
+from django.utils import translation
 
 
 def race(calls: list[Callable], *, timeout: float = 120) -> list:
@@ -43,14 +44,17 @@ def run_together(calls: list[Callable], *, timeout: float = 120) -> list:
 
 
 def started_in_other_connection(call: Callable) -> tuple[threading.Thread, dict]:
-    """Start `call` in a thread with its own connection. Returns the thread and the dict that gets what
-    `call` returned (`value`) or raised (`error`) once it ends, for a test that watches it wait
-    (`lock_waited_for`) while its own transaction holds a lock."""
+    """Start `call` in a thread with its own connection, in the caller's language (a new thread would
+    speak the site's default, and a test reading a message asserts the words of its own). Returns the
+    thread and the dict that gets what `call` returned (`value`) or raised (`error`) once it ends, for a
+    test that watches it wait (`lock_waited_for`) while its own transaction holds a lock."""
     out: dict = {}
+    language = translation.get_language()
 
     def run() -> None:
         try:
-            out["value"] = call()
+            with translation.override(language):
+                out["value"] = call()
         except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; the test looks
             out["error"] = error
         finally:

@@ -54,6 +54,14 @@ def audit_checkpoints_of_this_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def jobs_dir(settings, tmp_path):
+    """The files background jobs keep (an uploaded import) go to the test's own directory, never var/'s;
+    a test that looks at them asks for this fixture by name."""
+    settings.JOBS_DIR = tmp_path / "jobs"
+    return settings.JOBS_DIR
+
+
+@pytest.fixture(autouse=True)
 def fresh_throttle_counts(settings, request):
     """Each test starts with a fresh API throttle budget (ids repeat across tests, counts must not)."""
     settings.CACHES = {

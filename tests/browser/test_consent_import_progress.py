@@ -43,9 +43,8 @@ def _csv(tmp_path: Path) -> Path:
 
 
 def test_dpo_watches_a_20000_row_import_reach_100_percent(
-    page, login, live_url, settings, tmp_path, monkeypatch
+    page, login, live_url, tmp_path, monkeypatch
 ):
-    settings.JOBS_DIR = tmp_path / "jobs"
     make_purpose("marketing", category="marketing")
     DataSubject.objects.bulk_create(
         [DataSubject(external_ref=f"B{i:08d}", full_name="Khách thử", date_of_birth=date(1980, 1, 1))

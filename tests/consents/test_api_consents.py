@@ -260,16 +260,21 @@ def test_dpo_links_a_recipient_to_a_clients_webhook_endpoint(as_user, dpo, clien
     assert recipient.endpoint_id == endpoint.pk and recipient.client_id == client_user.pk
 
 
+def _one_row_and_one_refused(subject) -> str:
+    """A legacy CSV: the customer's marketing consent on paper, then a line refused (line 3)."""
+    return (
+        "subject,purpose,notice_version,channel,evidence,granted_at\n"
+        f"{subject.external_ref},marketing,v1,paper_form,scan-0001,{IMPORTED_ON}\n"
+        "X,marketing,v1,x,,\n"
+    )
+
+
 def test_csv_import_by_api(as_user, dpo, officer):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     make_purpose("marketing", category="marketing")
     subject = make_subject()
-    csv_text = (
-        "subject,purpose,notice_version,channel,evidence,granted_at\n"
-        f"{subject.external_ref},marketing,v1,paper_form,scan-0001,{IMPORTED_ON}\n"
-        "X,marketing,v1,x,,\n"
-    )
+    csv_text = _one_row_and_one_refused(subject)
 
     def upload():
         return {"file": SimpleUploadedFile("legacy.csv", csv_text.encode(), content_type="text/csv")}
@@ -325,22 +330,16 @@ def test_receipt_after_withdrawal_lists_both_events_and_the_check_is_restricted_
     assert again.status == "granted"
 
 
-def test_csv_import_by_api_answers_202_with_a_job_to_poll(as_user, dpo, settings, tmp_path,
-                                                          django_capture_on_commit_callbacks):
+def test_csv_import_by_api_answers_202_with_a_job_to_poll(as_user, dpo, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from consents.services import consent_import_run
     from core.roles import Role
     from tests.factories import UserFactory
 
-    settings.JOBS_DIR = tmp_path
     make_purpose("marketing", category="marketing")
     subject = make_subject()
-    body = (
-        "subject,purpose,notice_version,channel,evidence,granted_at\n"
-        f"{subject.external_ref},marketing,v1,paper_form,scan-0001,{IMPORTED_ON}\n"
-        "X,marketing,v1,x,,\n"
-    ).encode()
+    body = _one_row_and_one_refused(subject).encode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = as_user(dpo).post(
             "/api/v1/consent-imports/", {"file": SimpleUploadedFile("legacy.csv", body, "text/csv")},

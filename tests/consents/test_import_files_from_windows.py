@@ -27,11 +27,6 @@ ACTOR = Actor.system("tests.import-windows")
 COLUMNS = ["subject", "purpose", "notice_version", "channel", "evidence", "granted_at"]
 
 
-@pytest.fixture(autouse=True)
-def jobs_dir(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-
-
 def _run(body: bytes, django_capture_on_commit_callbacks) -> BackgroundJob:
     job = consent_import_start(actor=ACTOR, user=None, file=io.BytesIO(body), filename="legacy.csv")
     return _work(job, django_capture_on_commit_callbacks)

@@ -17,11 +17,6 @@ from integrations.models import BackgroundJob
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def jobs_dir(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-
-
 def _job_with_progress(dpo) -> BackgroundJob:
     header = b"subject,purpose,notice_version,channel,evidence,granted_at\n"
     job = consent_import_start(actor=Actor.system("tests"), user=dpo, file=io.BytesIO(header),

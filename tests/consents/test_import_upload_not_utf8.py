@@ -26,12 +26,6 @@ ACTOR = Actor.system("tests.import-upload")
 HEADER = "subject,purpose,notice_version,channel,evidence,granted_at\r\n"
 
 
-@pytest.fixture(autouse=True)
-def jobs_dir(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    return settings.JOBS_DIR
-
-
 def _legacy_file(good_rows: int = 1) -> bytes:
     """A header and `good_rows` plain-ASCII rows, then a row written in Windows-1258 (line good_rows + 2)."""
     make_purpose("marketing", category="marketing")

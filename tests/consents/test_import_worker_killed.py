@@ -32,8 +32,7 @@ def _job(job_id) -> BackgroundJob:
     return BackgroundJob.objects.get(pk=job_id)
 
 
-def test_a_worker_killed_mid_import_is_resumed_without_duplicates(settings, tmp_path, monkeypatch):
-    settings.JOBS_DIR = tmp_path
+def test_a_worker_killed_mid_import_is_resumed_without_duplicates(monkeypatch):
     make_purpose("marketing", category="marketing")
     DataSubject.objects.bulk_create(
         [DataSubject(external_ref=f"K{i:08d}", full_name="Khách", date_of_birth=date(1980, 1, 1))

@@ -24,12 +24,6 @@ ACTOR = Actor.system("tests.import-job")
 HEADER = "subject,purpose,notice_version,channel,evidence,granted_at"
 
 
-@pytest.fixture(autouse=True)
-def jobs_dir(settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
-    return settings.JOBS_DIR
-
-
 @pytest.fixture
 def subjects():
     make_purpose("marketing", category="marketing")

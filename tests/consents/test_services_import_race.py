@@ -7,8 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from consents import services
 from consents.models import Consent
@@ -16,7 +15,7 @@ from consents.selectors import consent_check
 from consents.services import import_rows, records
 from core.actors import Actor
 from core.errors import Conflict
-from tests.concurrency import lock_waited_for
+from tests.concurrency import lock_waited_for, started_in_other_connection
 from tests.consents.factories import IMPORTED_ON, grant, make_purpose
 from tests.factories import make_subject
 
@@ -38,21 +37,6 @@ def _import(subject, purpose):
     )
 
 
-def _in_thread(call, out: dict) -> threading.Thread:
-    def run() -> None:
-        try:
-            with translation.override("en"):  # as the test's own thread (tests/consents/conftest.py)
-                out["value"] = call()
-        except Exception as error:  # noqa: BLE001 - a thread cannot fail the test; the test looks
-            out["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 def test_a_withdrawal_made_while_a_batch_is_imported_stays_in_force(monkeypatch):
     purpose = make_purpose("race-marketing", category="marketing")
     subject = make_subject()
@@ -71,7 +55,7 @@ def test_a_withdrawal_made_while_a_batch_is_imported_stays_in_force(monkeypatch)
     def insert_while_the_customer_answers(*args, **kwargs):
         # The batch has judged its rows; the customer consents and withdraws in the app meanwhile. With
         # the batch's lock the app waits for it (and comes after it); without, it goes through at once.
-        thread = _in_thread(app_meanwhile, app)
+        thread, app["out"] = started_in_other_connection(app_meanwhile)
         app["thread"] = thread
         app["waited"] = lock_waited_for(until=lambda: not thread.is_alive())
         return real_insert(*args, **kwargs)
@@ -79,7 +63,7 @@ def test_a_withdrawal_made_while_a_batch_is_imported_stays_in_force(monkeypatch)
     monkeypatch.setattr(import_rows, "consents_insert", insert_while_the_customer_answers)
     _import(subject, purpose)
     app["thread"].join(60)
-    assert not app["thread"].is_alive() and "error" not in app, app
+    assert not app["thread"].is_alive() and "error" not in app["out"], app
 
     answer = consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code)
     assert (answer.allowed, answer.reason) == (False, "withdrawn")
@@ -99,11 +83,11 @@ def test_a_batch_waits_for_an_answer_being_recorded_and_judges_its_row_against_i
         return real_validate(*args, **kwargs)
 
     monkeypatch.setattr(records, "grant_validate", grant_held_open)
-    app: dict = {}
-    app_thread = _in_thread(lambda: grant(subject, purpose, actor=CUSTOMER, channel="mobile_app"), app)
+    app_thread, app = started_in_other_connection(
+        lambda: grant(subject, purpose, actor=CUSTOMER, channel="mobile_app")
+    )
     assert recording.wait(30)
-    batch: dict = {}
-    batch_thread = _in_thread(lambda: _import(subject, purpose), batch)
+    batch_thread, batch = started_in_other_connection(lambda: _import(subject, purpose))
     waited = lock_waited_for(until=lambda: not batch_thread.is_alive())
     go.set()
     app_thread.join(60)

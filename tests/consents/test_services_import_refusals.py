@@ -138,8 +138,7 @@ def test_a_file_imported_before_the_outcome_column_keeps_its_row_keys(catalogue)
     assert (again.imported, again.already_imported, again.refused) == (0, 1, 0)
 
 
-def test_the_import_page_explains_the_outcome_column_and_counts_refusals(dpo, catalogue, settings, tmp_path):
-    settings.JOBS_DIR = tmp_path / "jobs"
+def test_the_import_page_explains_the_outcome_column_and_counts_refusals(dpo, catalogue):
     customer = make_subject()
     client = signed_in(dpo)
     form = client.get("/en/portal/consents/import/").content.decode()

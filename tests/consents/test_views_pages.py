@@ -112,8 +112,7 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert consent.status == "withdrawn"
 
 
-def test_dpo_pages(dpo, officer, subject, catalogue, settings, tmp_path):
-    settings.JOBS_DIR = tmp_path
+def test_dpo_pages(dpo, officer, subject, catalogue):
     client = signed_in(dpo)
     assert client.get("/en/portal/purposes/").status_code == 200
     created = client.post(
@@ -352,8 +351,7 @@ def test_the_dpo_sees_a_scheduled_widening_in_the_catalogue(dpo, catalogue):
     assert 'data-testid="scheduled-sharing"' in page and "widening: consent asked again" in page
 
 
-def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue, settings, tmp_path):
-    settings.JOBS_DIR = tmp_path
+def test_the_import_job_page_polls_json_and_cancels(dpo, subject, catalogue):
     client = signed_in(dpo)
     upload = SimpleUploadedFile(
         "legacy.csv",
