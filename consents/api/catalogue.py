@@ -28,7 +28,7 @@ from consents.api.serializers import (
 from consents.filters import DutyFilterSet
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
-from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet
+from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet, query_flag
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
 from core.roles import Role, user_role
@@ -234,7 +234,7 @@ class ConsentImportView(generics.GenericAPIView):
         if upload is None:
             raise InvalidInput(_("Attach the CSV file as “file”."), field="file")
         actor = actor_for_user(request.user)
-        if request.query_params.get("wait", "").lower() not in ("1", "true", "yes"):
+        if not query_flag(request.query_params, "wait"):
             # The default: the file is kept and imported by a worker; the caller polls the job.
             job = services.consent_import_start(actor=actor, user=request.user, file=upload.file,
                                                 filename=upload.name)
