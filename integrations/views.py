@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit, form_succeeded
+from core.paging import page_query, same_page
 from core.roles import user_role, user_roles
 from integrations import webhooks
 from integrations.form_once import posted_once
@@ -51,14 +53,18 @@ def token_list_page(request):
     page = Paginator(token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles({token.user_id for token in page})
     rows = [_row(token, roles.get(token.user_id)) for token in page]
-    return render(request, "integrations/token_list.html", {"rows": rows, "page": page})
+    # Appended to each row's "Revoke…": the revocation comes back to this page (`same_page`).
+    context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
+    return render(request, "integrations/token_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required("integrations.change_apitoken")
 def token_revoke_page(request, pk):
-    """GET asks "are you sure?", naming the token and its user; POST revokes."""
+    """GET asks "are you sure?", naming the token and its user; POST revokes. Both lead back to the page
+    of the list the token was on."""
     token = found_or_404(token_by_id(pk))
+    back = same_page(reverse("integrations:tokens"), request.GET)
     if request.method == "POST":
         if token.revoked_at is not None:
             messages.info(request, _("Token %(prefix)s… was already revoked.") % {"prefix": token.prefix})
@@ -69,8 +75,9 @@ def token_revoke_page(request, pk):
                 _("Token %(prefix)s… of %(user)s revoked. The API refuses it within a few seconds.")
                 % {"prefix": token.prefix, "user": token.user.get_username()},
             )
-        return redirect("integrations:tokens")
-    return render(request, "integrations/token_revoke.html", {"row": _row(token, user_role(token.user))})
+        return redirect(back)
+    context = {"row": _row(token, user_role(token.user)), "back": back}
+    return render(request, "integrations/token_revoke.html", context)
 
 
 def _masked(message: OutboxMessage) -> str:

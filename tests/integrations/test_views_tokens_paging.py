@@ -41,3 +41,22 @@ def test_a_bad_page_number_shows_the_nearest_page(dpo, officer):
     for n in range(53):
         _issue(officer, n)
     assert_bad_page_numbers_show_the_nearest(signed_in(dpo), URL, _prefixes)
+
+
+def test_a_token_revoked_from_a_later_page_comes_back_to_it(dpo, officer):
+    issued = [_issue(officer, n) for n in range(53)]
+    oldest = issued[0]
+    revoke = reverse("integrations:token_revoke", args=[oldest.pk])
+    client = signed_in(dpo)
+
+    assert f'href="{revoke}?page=2"' in client.get(URL, {"page": 2}).content.decode()
+    confirm = client.get(revoke, {"page": 2}).content.decode()
+    assert f'href="{URL}?page=2"' in confirm  # "Back to API tokens"
+    response = client.post(f"{revoke}?page=2")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?page=2"
+    oldest.refresh_from_db()
+    assert oldest.revoked_at is not None
+    # Revoked already (a second tab): the same way back.
+    assert client.post(f"{revoke}?page=2")["Location"] == f"{URL}?page=2"
