@@ -20,6 +20,7 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.third_party.registered": _("Third party registered"),
                 "authorisations.third_party.suspended": _("Third party suspended"),
                 "authorisations.third_party.reactivated": _("Third party reactivated"),
+                "authorisations.third_party.secret_rotated": _("Third party's client secret replaced"),
                 "authorisations.authorisation.granted": _("Third-party access authorised"),
                 "authorisations.authorisation.paused": _("Third-party access paused"),
                 "authorisations.authorisation.resumed": _("Third-party access resumed"),

@@ -76,3 +76,14 @@ class ThirdPartyForm(forms.Form):
 
     def clean_redirect_uris(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["redirect_uris"].splitlines() if line.strip()]
+
+
+class ThirdPartySecretForm(forms.Form):
+    revoke_tokens = forms.BooleanField(
+        label=_("Also revoke the tokens already issued to it"),
+        required=False,
+        help_text=_(
+            "Tick it when the leaked secret may have been used to obtain tokens. Every customer's access "
+            "through this third party then stops until it obtains new tokens with the new secret."
+        ),
+    )

@@ -72,6 +72,11 @@ class ThirdParty(models.Model):
         return f"ThirdParty {self.pk}"
 
     @property
+    def confidential(self) -> bool:
+        """Does its OAuth client have a secret (a server that keeps one)? A public client has none."""
+        return self.application.client_type == self.application.CLIENT_CONFIDENTIAL
+
+    @property
     def cross_border(self) -> bool:
         return self.country.upper() != "VN"
 

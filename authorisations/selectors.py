@@ -41,6 +41,10 @@ def third_party_list() -> QuerySet[ThirdParty]:
     return ThirdParty.objects.select_related("application").order_by("legal_name", "pk")
 
 
+def third_party_by_id(pk) -> ThirdParty | None:
+    return ThirdParty.objects.select_related("application").filter(pk=pk).first()
+
+
 def third_party_by_client_id(client_id: str) -> ThirdParty | None:
     return ThirdParty.objects.select_related("application").filter(application__client_id=client_id).first()
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("portal/third-parties/", views.third_party_list, name="third_party_list"),
     path("portal/third-parties/new/", views.third_party_new, name="third_party_new"),
     path("portal/third-parties/<uuid:pk>/status/", views.third_party_status, name="third_party_status"),
+    path("portal/third-parties/<uuid:pk>/secret/", views.third_party_secret, name="third_party_secret"),
     path("portal/authorisations/<uuid:pk>/revoke/", views.staff_revoke, name="staff_revoke"),
 ]

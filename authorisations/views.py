@@ -13,18 +13,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from oauth2_provider.views import AuthorizationView
 
 from authorisations import selectors, services
-from authorisations.forms import DURATION_CHOICES_DAYS, ConsentScreenForm, StaffRevokeForm, ThirdPartyForm
+from authorisations.forms import (
+    DURATION_CHOICES_DAYS,
+    ConsentScreenForm,
+    StaffRevokeForm,
+    ThirdPartyForm,
+    ThirdPartySecretForm,
+)
 from authorisations.models import Authorisation, ThirdParty
 from authorisations.scopes import scope_labels
 from consents.models import Channel
 from core.access import customer_required, found_or_404, staff_required, subject_for_user
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_succeeded
+from core.forms import call_with_messages, form_error, form_succeeded
 from core.roles import Role, user_role
 from integrations.form_once import posted_once
 from subjects.models import DataSubject
@@ -238,9 +244,13 @@ def third_party_list(request):
 # What a second post of the registration form is told: the page with the secrets is not shown again.
 THIRD_PARTY_REGISTERED_ONCE = gettext_lazy(
     "This third party was already registered by this form. Its secrets were shown once, after the first "
-    "sending, and are not shown again. If they were not kept, suspend the third party here: its "
-    "authorisations are paused and nothing can be read with its client. Its webhook secret can be "
-    "rotated on the Webhook endpoints page."
+    "sending, and are not shown again. If its client secret was not kept, give it a new one here (New "
+    "client secret): the lost one stops working at once. Its webhook secret can be rotated on the Webhook "
+    "endpoints page."
+)
+CLIENT_SECRET_ISSUED_ONCE = gettext_lazy(
+    "A new client secret was already issued by this form. It was shown once, after the first sending, and "
+    "is not shown again. If it was not kept, issue another one here: the lost one stops working at once."
 )
 
 
@@ -261,6 +271,37 @@ def third_party_new(request):
             # The secrets on a page of their own, shown once (never in a message kept in the session).
             return render(request, "authorisations/third_party_created.html", {"registration": registration})
     return render(request, "authorisations/third_party_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("authorisations.manage_thirdparty")
+@posted_once(replay_to="authorisations:third_party_secret", replay_message=CLIENT_SECRET_ISSUED_ONCE)
+def third_party_secret(request, pk):
+    """GET asks first, naming the third party and offering to revoke the tokens already issued; POST
+    gives its client a new secret, shown once on a page of its own (a leaked or lost secret)."""
+    third_party = found_or_404(selectors.third_party_by_id(pk))
+    form = ThirdPartySecretForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rotation = services.third_party_rotate_secret(
+                actor=actor_for_user(request.user), third_party_id=third_party.pk, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            form_succeeded(request, _secret_issued_message(third_party, **form.cleaned_data))
+            return render(request, "authorisations/third_party_secret_issued.html", {"rotation": rotation})
+    context = {"third_party": third_party, "form": form}
+    return render(request, "authorisations/third_party_secret.html", context)
+
+
+def _secret_issued_message(third_party: ThirdParty, *, revoke_tokens: bool) -> str:
+    values = {"name": third_party.legal_name}
+    if revoke_tokens:
+        return _("%(name)s has a new client secret and the old one no longer works; the tokens issued to it "
+                 "were revoked.") % values
+    return _("%(name)s has a new client secret and the old one no longer works; the tokens issued before "
+             "go on working until they expire.") % values
 
 
 @staff_required("authorisations.manage_thirdparty")

@@ -83,6 +83,12 @@ def offset_page(queryset: QuerySet, *, params: QueryDict, size: int) -> ListPage
     )
 
 
+def page_query(number: int) -> str:
+    """The query string that keeps page `number` of a list in the address of a form posted from it
+    (`same_page` reads it back); nothing for the first page."""
+    return f"?page={number}" if number > 1 else ""
+
+
 def same_page(url: str, params: QueryDict) -> str:
     """`url` on the page `params` number (`page`), for a form posted from a page of a list to come back
     to it; `url` itself when no whole number is given."""

@@ -1,6 +1,7 @@
 """The DPO's integration pages: API tokens, undelivered (parked) messages with a "retry" action, and
-webhook endpoints (register, change, rotate the secret, test, the delivery log with "redeliver"). The
-forms that issue a signing secret are posted once (`integrations.form_once`): a double click issues one.
+webhook endpoints (register, change, rotate the secret, test, the delivery log with "redeliver"). Every
+webhook form is posted once (`integrations.form_once`): a double click issues one secret, sends one test
+notice, redelivers once.
 
 Tokens are issued from a terminal (`manage.py issue_token`, the key is shown once); the page never
 shows a key or its hash. Revoking goes through `token_revoke`, like `manage.py revoke_token`.
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error, form_succeeded
+from core.forms import call_with_messages, form_error, form_submit, form_succeeded
+from core.paging import page_query, same_page
 from core.roles import user_role, user_roles
 from integrations import webhooks
 from integrations.form_once import posted_once
@@ -50,14 +53,18 @@ def token_list_page(request):
     page = Paginator(token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles({token.user_id for token in page})
     rows = [_row(token, roles.get(token.user_id)) for token in page]
-    return render(request, "integrations/token_list.html", {"rows": rows, "page": page})
+    # Appended to each row's "Revoke…": the revocation comes back to this page (`same_page`).
+    context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
+    return render(request, "integrations/token_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required("integrations.change_apitoken")
 def token_revoke_page(request, pk):
-    """GET asks "are you sure?", naming the token and its user; POST revokes."""
+    """GET asks "are you sure?", naming the token and its user; POST revokes. Both lead back to the page
+    of the list the token was on."""
     token = found_or_404(token_by_id(pk))
+    back = same_page(reverse("integrations:tokens"), request.GET)
     if request.method == "POST":
         if token.revoked_at is not None:
             messages.info(request, _("Token %(prefix)s… was already revoked.") % {"prefix": token.prefix})
@@ -68,8 +75,9 @@ def token_revoke_page(request, pk):
                 _("Token %(prefix)s… of %(user)s revoked. The API refuses it within a few seconds.")
                 % {"prefix": token.prefix, "user": token.user.get_username()},
             )
-        return redirect("integrations:tokens")
-    return render(request, "integrations/token_revoke.html", {"row": _row(token, user_role(token.user))})
+        return redirect(back)
+    context = {"row": _row(token, user_role(token.user)), "back": back}
+    return render(request, "integrations/token_revoke.html", context)
 
 
 def _masked(message: OutboxMessage) -> str:
@@ -109,6 +117,16 @@ SECRET_ROTATED_ONCE = gettext_lazy(
     "once and the lost one stops signing notices."
 )
 
+# What a second post of a form that sends something is told: nothing was sent again.
+TEST_SENT_ONCE = gettext_lazy(
+    "This test notice was already sent by this form, and no other was sent. Its outcome appears in the "
+    "delivery log."
+)
+REDELIVERED_ONCE = gettext_lazy(
+    "This notice was already delivered again by this form, and was not sent once more. Its new attempts "
+    "appear in the delivery log."
+)
+
 
 def _secret_shown(request, endpoint, secret: str, done: str):
     """The secret, once, on a page of its own (never in a flash message kept in the session); `done`
@@ -143,6 +161,7 @@ def webhook_list_page(request):
 
 @require_http_methods(["GET", "POST"])
 @staff_required("integrations.view_webhookendpoint")
+@posted_once
 def webhook_detail_page(request, pk):
     endpoint = found_or_404(webhook_endpoint_by_id(pk))
     served = recipient_directory().served([endpoint.pk]).get(endpoint.pk)
@@ -150,16 +169,15 @@ def webhook_detail_page(request, pk):
     initial = {"name": endpoint.name, "url": endpoint.url, "events": ", ".join(endpoint.events),
                "active": endpoint.active, "recipient": served[0] if served else None}
     form = EndpointForm(request.POST or None, initial=initial, editing=True) if can_change else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        change = webhooks.EndpointChange(**{k: form.cleaned_data[k] for k in initial})
-        try:
-            webhooks.webhook_endpoint_update(
-                actor=actor_for_user(request.user), endpoint=endpoint, change=change
-            )
-            messages.success(request, _("The endpoint was saved."))
-            return redirect("integrations:webhook", pk=endpoint.pk)
-        except DomainError as error:
-            form_error(form, error)
+    if request.method == "POST" and form is not None and form_submit(
+        request, form,
+        lambda: webhooks.webhook_endpoint_update(
+            actor=actor_for_user(request.user), endpoint=endpoint,
+            change=webhooks.EndpointChange(**{k: form.cleaned_data[k] for k in initial}),
+        ),
+        _("The endpoint was saved."),
+    ):
+        return redirect("integrations:webhook", pk=endpoint.pk)
     context = {"endpoint": endpoint, "recipient": served[1] if served else "", "form": form,
                "deliveries": webhook_deliveries(endpoint=endpoint), "can_change": can_change}
     return render(request, "integrations/webhook_detail.html", context)
@@ -178,24 +196,27 @@ def webhook_rotate_page(request, pk):
 
 @require_POST
 @staff_required("integrations.change_webhookendpoint")
+@posted_once(replay_message=TEST_SENT_ONCE)
 def webhook_test_page(request, pk):
     endpoint = found_or_404(webhook_endpoint_by_id(pk))
-    try:
-        webhooks.webhook_endpoint_test(actor=actor_for_user(request.user), endpoint=endpoint)
-        messages.success(request, _("A test notice is on its way; its outcome appears in the delivery log."))
-    except DomainError as error:
-        messages.error(request, error.text)
+    call_with_messages(
+        request,
+        lambda: webhooks.webhook_endpoint_test(actor=actor_for_user(request.user), endpoint=endpoint),
+        _("A test notice is on its way; its outcome appears in the delivery log."),
+    )
     return redirect("integrations:webhook", pk=endpoint.pk)
 
 
 @require_POST
 @staff_required("integrations.change_webhookendpoint")
+@posted_once(replay_message=REDELIVERED_ONCE)
 def webhook_redeliver_page(request, pk, message_id):
     endpoint = found_or_404(webhook_endpoint_by_id(pk))
-    try:
-        webhooks.webhook_delivery_redeliver(actor=actor_for_user(request.user), endpoint=endpoint,
-                                            message_id=message_id)
-        messages.success(request, _("The notice will be delivered again."))
-    except DomainError as error:
-        messages.error(request, error.text)
+    call_with_messages(
+        request,
+        lambda: webhooks.webhook_delivery_redeliver(
+            actor=actor_for_user(request.user), endpoint=endpoint, message_id=message_id
+        ),
+        _("The notice will be delivered again."),
+    )
     return redirect("integrations:webhook", pk=endpoint.pk)

@@ -31,3 +31,12 @@ def assert_bad_page_numbers_show_the_nearest(client: Client, url: str, listed: C
         response = client.get(url, {"page": asked})
         assert response.status_code == 200
         assert listed(response.content.decode()) == shown, asked
+
+
+def assert_posted_from_the_second_page(client: Client, url: str, address: str, *, attribute: str = "action"):
+    """The second page of `url` names its own page on a row's form (or link, `attribute="href"`) to
+    `address`, and a post there comes back to the second page (`core.paging.same_page`)."""
+    assert f'{attribute}="{address}?page=2"' in client.get(url, {"page": 2}).content.decode()
+    response = client.post(f"{address}?page=2")
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?page=2"

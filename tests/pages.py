@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.html_tree import parse
+
 LANGUAGES = ("vi", "en")
 
 
@@ -37,3 +39,12 @@ def hidden_fields(page: bytes) -> dict:
     parser = _Hidden()
     parser.feed(page.decode())
     return parser.fields
+
+
+def form_hidden_fields(page: bytes, action: str = "") -> dict:
+    """The hidden inputs of the one form of the page that posts to `action` (to the page itself when
+    `action` is empty), as a browser posts them: each form of a page carries its own tokens."""
+    forms = parse(page).find_all("form", method="post")
+    [form] = [form for form in forms if form.get("action", "") == action]
+    return {field.get("name"): field.get("value", "") for field in form.find_all("input", type="hidden")
+            if field.get("name")}

@@ -76,14 +76,28 @@ class ThirdPartyOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ThirdPartyCreatedSerializer(ThirdPartyOutputSerializer):
+class ThirdPartyWithSecretSerializer(ThirdPartyOutputSerializer):
     client_secret = serializers.CharField(read_only=True, help_text="Shown once; only its hash is kept.")
+
+    class Meta(ThirdPartyOutputSerializer.Meta):
+        fields = [*ThirdPartyOutputSerializer.Meta.fields, "client_secret"]
+
+
+class ThirdPartyCreatedSerializer(ThirdPartyWithSecretSerializer):
     webhook_secret = serializers.CharField(
         read_only=True, help_text="Shown once, when a webhook URL was given."
     )
 
-    class Meta(ThirdPartyOutputSerializer.Meta):
-        fields = [*ThirdPartyOutputSerializer.Meta.fields, "client_secret", "webhook_secret"]
+    class Meta(ThirdPartyWithSecretSerializer.Meta):
+        fields = [*ThirdPartyWithSecretSerializer.Meta.fields, "webhook_secret"]
+
+
+class ThirdPartySecretRotateSerializer(serializers.Serializer):
+    revoke_tokens = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Also end every access and refresh token (and pending code) already issued to the client, "
+        "whatever its secret: customers' access stops until the third party obtains new tokens.",
+    )
 
 
 class ThirdPartyStatusSerializer(serializers.Serializer):

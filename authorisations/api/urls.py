@@ -7,6 +7,11 @@ from authorisations.api import views
 urlpatterns = [
     path("third-parties/", views.ThirdPartyListCreateView.as_view(), name="third-party-list"),
     path("third-parties/<uuid:pk>/status/", views.ThirdPartyStatusView.as_view(), name="third-party-status"),
+    path(
+        "third-parties/<uuid:pk>/rotate-secret/",
+        views.ThirdPartySecretRotateView.as_view(),
+        name="third-party-rotate-secret",
+    ),
     path("authorisations/", views.AuthorisationListView.as_view(), name="authorisation-list"),
     path("authorisations/<uuid:pk>/", views.AuthorisationDetailView.as_view(), name="authorisation-detail"),
     path(

@@ -29,7 +29,9 @@ from authorisations.api.serializers import (
     ThirdPartyCreatedSerializer,
     ThirdPartyCreateSerializer,
     ThirdPartyOutputSerializer,
+    ThirdPartySecretRotateSerializer,
     ThirdPartyStatusSerializer,
+    ThirdPartyWithSecretSerializer,
 )
 from authorisations.models import AccessRecord, Authorisation, ThirdParty
 from authorisations.states import AuthorisationStatus
@@ -96,6 +98,37 @@ class ThirdPartyStatusView(APIView):
         else:
             third_party = services.third_party_reactivate(actor=actor, third_party_id=pk)
         return Response(ThirdPartyOutputSerializer(third_party).data)
+
+
+class ThirdPartySecretRotateView(APIView):
+    required_permissions = {"POST": "authorisations.manage_thirdparty"}
+    required_scopes = {"POST": "authorisations:admin"}
+
+    @extend_schema(
+        operation_id="third_party_rotate_secret",
+        request=ThirdPartySecretRotateSerializer,
+        responses={
+            200: OpenApiResponse(ThirdPartyWithSecretSerializer, "The new `client_secret`, shown once."),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, "`revoke_tokens` is not true or false."),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, "No such third party."),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT, "`public_client`: the third party's client is public and has no secret."
+            ),
+        },
+        description="Give the third party's OAuth client a new secret (DPO), for one that leaked or was "
+        "lost: 200 with the new `client_secret`, shown once; the bank keeps only its hash. The old secret "
+        "is refused at `/oauth/token/` at once. Tokens already issued keep working to their own expiry "
+        "unless `revoke_tokens` is true: then they end in the same transaction. Not idempotent: a retry "
+        "issues another secret, and the one answered last is the one that works.",
+    )
+    def post(self, request, pk):
+        data = validated_body(ThirdPartySecretRotateSerializer, request)
+        rotation = services.third_party_rotate_secret(
+            actor=actor_for_user(request.user), third_party_id=pk, revoke_tokens=data["revoke_tokens"]
+        )
+        body = ThirdPartyOutputSerializer(rotation.third_party).data
+        body["client_secret"] = rotation.client_secret
+        return Response(body, headers={"Cache-Control": "no-store"})
 
 
 class _AuthorisationsMixin:

@@ -16,8 +16,10 @@ from authorisations.services.lifecycle import (
 )
 from authorisations.services.registry import (
     Registration,
+    SecretRotation,
     third_party_reactivate,
     third_party_register,
+    third_party_rotate_secret,
     third_party_suspend,
 )
 from authorisations.services.rights import (
@@ -31,6 +33,7 @@ from authorisations.states import covers_third_party_disclosure
 
 __all__ = [
     "Registration",
+    "SecretRotation",
     "access_claim",
     "access_record",
     "authorisation_grant",
@@ -50,5 +53,6 @@ __all__ = [
     "covers_third_party_disclosure",
     "third_party_reactivate",
     "third_party_register",
+    "third_party_rotate_secret",
     "third_party_suspend",
 ]

@@ -101,7 +101,17 @@ def end_tokens(authorisations: list[Authorisation]) -> None:
     pairs = Q()
     for application_id, user_ids in users_by_application.items():
         pairs |= Q(application_id=application_id, user_id__in=sorted(user_ids))
-    refresh_tokens = get_refresh_token_model().objects.filter(pairs, revoked__isnull=True)
+    _end_tokens_where(pairs)
+
+
+def end_client_tokens(application_id: int) -> None:
+    """Stop every OAuth token and pending code of one client, whichever customer gave them (its secret
+    replaced after a leak: what the leaked secret obtained ends with it), as `end_tokens` does."""
+    _end_tokens_where(Q(application_id=application_id))
+
+
+def _end_tokens_where(which: Q) -> None:
+    refresh_tokens = get_refresh_token_model().objects.filter(which, revoked__isnull=True)
     try:
         with transaction.atomic():
             stamp = timezone.now()  # `updated` is auto_now, which a queryset update does not set
@@ -111,8 +121,8 @@ def end_tokens(authorisations: list[Authorisation]) -> None:
         # stamp (django-oauth-toolkit #1816); revoke those row by row, as `revoke_family` falls back.
         for refresh in refresh_tokens:
             refresh.revoke()
-    get_access_token_model().objects.filter(pairs).delete()
-    get_grant_model().objects.filter(pairs).delete()
+    get_access_token_model().objects.filter(which).delete()
+    get_grant_model().objects.filter(which).delete()
 
 
 def _apply(

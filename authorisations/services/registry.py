@@ -1,4 +1,5 @@
-"""The third-party registry (DPO): registering a third party as an OAuth client, suspending it."""
+"""The third-party registry (DPO): registering a third party as an OAuth client, suspending it, giving
+its client a new secret."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from audit.services import audit_record
 from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
-from authorisations.services.moves import locked_authorisations, move_all, resume_all
+from authorisations.services.moves import end_client_tokens, locked_authorisations, move_all, resume_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
 from core.db import locked_or_not_found
@@ -32,6 +33,16 @@ class Registration:
     third_party: ThirdParty
     client_secret: str  # shown once; only its hash is kept
     webhook_secret: str
+
+
+@dataclass(frozen=True)
+class SecretRotation:
+    third_party: ThirdParty
+    client_secret: str  # shown once; only its hash is kept
+
+
+def _client_secret() -> str:
+    return secrets.token_urlsafe(48)
 
 
 def _clean(
@@ -93,7 +104,7 @@ def third_party_register(
         fetch_type=fetch_type,
     )
     Application = get_application_model()
-    client_secret = secrets.token_urlsafe(48) if confidential else ""
+    client_secret = _client_secret() if confidential else ""
     # The same check as every webhook address (https, a receiver on the internet), on this form's field.
     webhook_url = webhook_url_check(webhook_url, field="webhook_url") if (webhook_url or "").strip() else ""
     webhook_secret = secrets.token_urlsafe(32) if webhook_url else ""
@@ -236,3 +247,35 @@ def third_party_reactivate(*, actor: Actor, third_party_id, now: datetime | None
             data={"resumed": resumed},
         )
     return third_party
+
+
+def third_party_rotate_secret(
+    *, actor: Actor, third_party_id, revoke_tokens: bool = False, now: datetime | None = None
+) -> SecretRotation:
+    """Give the third party's OAuth client a new secret, returned once and stored hashed as at
+    registration: the old one is refused at /oauth/token/ from this commit on (a leaked secret). The
+    tokens already issued keep working to their own end, so customers' access goes on, unless
+    `revoke_tokens`: then every token and pending code of the client ends in this transaction, as
+    whatever the leaked secret obtained may be among them. A public client has no secret (409)."""
+    now = now or timezone.now()
+    client_secret = _client_secret()
+    with transaction.atomic(durable=True):
+        third_party = locked_or_not_found(ThirdParty, third_party_id)
+        if not third_party.confidential:
+            raise Conflict(
+                _("This third party's client is public: it has no secret to replace."), code="public_client"
+            )
+        application = third_party.application
+        application.client_secret = client_secret
+        application.hash_client_secret = True
+        application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
+        if revoke_tokens:
+            end_client_tokens(application.pk)
+        audit_record(
+            action="authorisations.third_party.secret_rotated",
+            actor=actor,
+            target=third_party,
+            now=now,
+            data={"client_id": application.client_id, "tokens_revoked": revoke_tokens},
+        )
+    return SecretRotation(third_party=third_party, client_secret=client_secret)

@@ -17,7 +17,7 @@ from consents.services.announcement_runs import announcement_send_now
 from core.access import customer_required, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages
-from core.paging import same_page
+from core.paging import page_query, same_page
 from regulator import selectors
 
 PAGE_SIZE = 50
@@ -42,6 +42,8 @@ def announcement_list(request):
             # Each announcement with what this person may do with it (`announcement_allowed_actions`).
             "announcements": [(a, announcement_allowed_actions(a, actor)) for a in page],
             "page": page,
+            # Appended to each row form's address: its answer comes back to this page (`same_page`).
+            "on_page": page_query(page.number),
             "failing": announcements_failing(),
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_announcement"),
@@ -60,7 +62,7 @@ def announcement_schedule(request, pk):
             % {"when": timezone.localtime(announcement.send_at).strftime("%d/%m/%Y")}
         ),
     )
-    return redirect("regulator:announcement_list")
+    return redirect(same_page(reverse("regulator:announcement_list"), request.GET))
 
 
 @require_POST

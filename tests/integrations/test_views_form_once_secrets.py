@@ -1,18 +1,22 @@
 """The staff forms that issue a secret shown once (a webhook endpoint registered or its secret rotated,
-a third party registered) are posted once too: a double click, or the same form sent again, issues one
-secret. The second post goes where the secret page leads, told the secret was shown once and what to do
-if it was lost, and neither it nor the idempotency store holds the secret (integrations.form_once)."""
+a third party registered or given a new client secret) are posted once too: a double click, or the same
+form sent again, issues one secret. The second post goes where the secret page leads, told the secret
+was shown once and what to do if it was lost, and neither it nor the idempotency store holds the secret
+(integrations.form_once)."""
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.contrib.auth.hashers import check_password
+from oauth2_provider.models import get_application_model
 
 from audit.models import AuditEntry
 from authorisations.models import ThirdParty
 from core.roles import Role
 from integrations.form_once import FIELD
 from integrations.models import IdempotencyRecord, WebhookEndpoint
+from tests.authorisations.factories import register
 from tests.factories import UserFactory, signed_in
 from tests.pages import hidden_fields, in_either_language
 
@@ -30,9 +34,9 @@ SECRET_ROTATED = (
 )
 THIRD_PARTY_REGISTERED = (
     "This third party was already registered by this form. Its secrets were shown once, after the first "
-    "sending, and are not shown again. If they were not kept, suspend the third party here: its "
-    "authorisations are paused and nothing can be read with its client. Its webhook secret can be "
-    "rotated on the Webhook endpoints page."
+    "sending, and are not shown again. If its client secret was not kept, give it a new one here (New "
+    "client secret): the lost one stops working at once. Its webhook secret can be rotated on the Webhook "
+    "endpoints page."
 )
 OTHER_ANSWERS = (
     "This form had already been sent with other answers, and nothing was changed: what it recorded the "
@@ -106,6 +110,26 @@ def test_a_secret_rotated_twice_is_rotated_once_and_not_shown_again(dpo, coreban
     _replayed_without_secrets(again, [rotated.secret, endpoint.secret], page)
     landing = _landing(client, again)
     assert in_either_language(SECRET_ROTATED, landing) and rotated.secret not in landing
+
+
+CLIENT_SECRET_ISSUED = (
+    "A new client secret was already issued by this form. It was shown once, after the first sending, and "
+    "is not shown again. If it was not kept, issue another one here: the lost one stops working at once."
+)
+
+
+def test_a_client_secret_issued_twice_is_issued_once_and_not_shown_again(dpo):
+    registration = register()
+    client = signed_in(dpo)
+    page = f"/en/portal/third-parties/{registration.third_party.pk}/secret/"
+    first, again = _posted_twice(client, page, hidden_fields(client.get(page).content))
+    secret = re.search(r'data-testid="client-secret">([^<]+)<', first.content.decode()).group(1)
+    application = get_application_model().objects.get(pk=registration.third_party.application_id)
+    assert check_password(secret, application.client_secret)
+    assert AuditEntry.objects.filter(action="authorisations.third_party.secret_rotated").count() == 1
+    _replayed_without_secrets(again, [secret], page)
+    landing = _landing(client, again)
+    assert in_either_language(CLIENT_SECRET_ISSUED, landing) and secret not in landing
 
 
 def test_a_third_party_registered_twice_is_registered_once_and_its_secrets_not_shown_again(dpo):

@@ -11,7 +11,11 @@ from core.actors import Actor
 from integrations.models import ApiToken
 from integrations.services import token_issue
 from tests.factories import signed_in
-from tests.list_pages import assert_bad_page_numbers_show_the_nearest, assert_paged
+from tests.list_pages import (
+    assert_bad_page_numbers_show_the_nearest,
+    assert_paged,
+    assert_posted_from_the_second_page,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("integrations:tokens")
@@ -41,3 +45,18 @@ def test_a_bad_page_number_shows_the_nearest_page(dpo, officer):
     for n in range(53):
         _issue(officer, n)
     assert_bad_page_numbers_show_the_nearest(signed_in(dpo), URL, _prefixes)
+
+
+def test_a_token_revoked_from_a_later_page_comes_back_to_it(dpo, officer):
+    issued = [_issue(officer, n) for n in range(53)]
+    oldest = issued[0]
+    revoke = reverse("integrations:token_revoke", args=[oldest.pk])
+    client = signed_in(dpo)
+
+    assert f'href="{URL}?page=2"' in client.get(revoke, {"page": 2}).content.decode()  # "Back to API tokens"
+    assert_posted_from_the_second_page(client, URL, revoke, attribute="href")
+
+    oldest.refresh_from_db()
+    assert oldest.revoked_at is not None
+    # Revoked already (a second tab): the same way back.
+    assert client.post(f"{revoke}?page=2")["Location"] == f"{URL}?page=2"

@@ -12,7 +12,12 @@ from django.utils import timezone
 from consents.models import NoticeAnnouncement
 from tests.consents.factories import make_purpose, publish_notice
 from tests.factories import signed_in
-from tests.list_pages import assert_bad_page_numbers_show_the_nearest, assert_paged
+from tests.list_pages import (
+    PAGE_SIZE,
+    assert_bad_page_numbers_show_the_nearest,
+    assert_paged,
+    assert_posted_from_the_second_page,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("regulator:announcement_list")
@@ -55,12 +60,22 @@ def test_an_announcement_sent_from_a_later_page_comes_back_to_it(dpo):
     _announce(53)
     oldest = NoticeAnnouncement.objects.order_by("send_at").first()
     client = signed_in(dpo)
-    send = f"{URL}{oldest.pk}/send/"
 
-    assert f'action="{send}?page=2"' in client.get(URL, {"page": 2}).content.decode()
-    response = client.post(f"{send}?page=2")
+    assert_posted_from_the_second_page(client, URL, f"{URL}{oldest.pk}/send/")
 
-    assert response.status_code == 302
-    assert response["Location"] == f"{URL}?page=2"
     oldest.refresh_from_db()
     assert oldest.status == NoticeAnnouncement.Status.SENT
+
+
+def test_a_version_scheduled_from_a_later_page_comes_back_to_it(dpo):
+    """The versions to schedule are listed above the announcements on every page: "Schedule" pressed
+    on the second page comes back to the second page, as "Send now" does."""
+    _announce(PAGE_SIZE + 4)
+    latest = NoticeAnnouncement.objects.order_by("-send_at").first()
+    notice = latest.notice
+    latest.delete()
+    client = signed_in(dpo)
+
+    assert_posted_from_the_second_page(client, URL, f"{URL}notices/{notice.pk}/schedule/")
+
+    assert NoticeAnnouncement.objects.filter(notice=notice).exists()

@@ -217,6 +217,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "POST": ("/api/v1/third-parties/", DPO),
     },
     "api/v1/third-parties/<uuid:pk>/status/": {"POST": ("/api/v1/third-parties/{third_party}/status/", DPO)},
+    "api/v1/third-parties/<uuid:pk>/rotate-secret/": {
+        "POST": ("/api/v1/third-parties/{third_party}/rotate-secret/", DPO)
+    },
     "api/v1/authorisations/": {"GET": ("/api/v1/authorisations/", CUSTOMERS | STAFF)},
     "api/v1/authorisations/<uuid:pk>/": {"GET": ("/api/v1/authorisations/{authorisation_a}/", A | STAFF)},
     "api/v1/authorisations/<uuid:pk>/revoke/": {
@@ -278,6 +281,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/third-parties/": ("GET", "/portal/third-parties/", STAFF),
     "portal/third-parties/new/": ("GET", "/portal/third-parties/new/", DPO),
     "portal/third-parties/<uuid:pk>/status/": ("POST", "/portal/third-parties/{third_party}/status/", DPO),
+    "portal/third-parties/<uuid:pk>/secret/": ("GET", "/portal/third-parties/{third_party}/secret/", DPO),
     "portal/authorisations/<uuid:pk>/revoke/": (
         "GET",
         "/portal/authorisations/{authorisation_a}/revoke/",
