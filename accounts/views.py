@@ -43,7 +43,7 @@ from core.access import (
 )
 from core.actors import actor_for_user
 from core.forms import call_with_messages
-from core.paging import same_page
+from core.paging import page_query, same_page
 from core.roles import STAFF_ROLES, Role, user_roles
 
 PAGE_SIZE = 50
@@ -194,7 +194,8 @@ def user_list_page(request):
          "is_self": user.pk == request.user.pk}
         for user, role in ((user, roles.get(user.pk)) for user in page)
     ]
-    return render(request, "accounts/users.html", {"rows": rows, "page": page})
+    context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
+    return render(request, "accounts/users.html", context)
 
 
 def _users_page(request):
