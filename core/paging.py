@@ -19,6 +19,10 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 POSITION_PARAMS = ("page", "before", "after")
+# The largest number a page or a position is read as: the databases' 64-bit integer. An entry number or
+# an OFFSET past it is an error in the database (PostgreSQL "bigint out of range", SQLite "datatype
+# mismatch"), where it only means "past the end of the list".
+LARGEST = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,12 @@ class ListPage:
 
 
 def _whole(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    """`value` as a whole number, at most `LARGEST`; None when it is not one (`isdecimal` alone takes
+    the Arabic-Indic digits, which no link of ours holds; `isdigit` takes a superscript two, which `int`
+    refuses)."""
+    if value is None or not (value.isascii() and value.isdecimal()):
+        return None
+    return min(int(value), LARGEST)
 
 
 def _query(params: QueryDict, number: int, **position: Any) -> str:
@@ -72,9 +81,14 @@ def key_page(queryset: QuerySet, *, key: str, params: QueryDict, size: int) -> L
 
 
 def offset_page(queryset: QuerySet, *, params: QueryDict, size: int) -> ListPage:
-    """Page `page` of `queryset` in its own order (the first for a `page` that is not a whole number)."""
-    number = max(_whole(params.get("page")) or 1, 1)
+    """Page `page` of `queryset` in its own order: the first for a `page` that is not a whole number,
+    the last for one past the end, as Django's `Paginator.get_page` shows the counted lists."""
+    number = min(max(_whole(params.get("page")) or 1, 1), LARGEST // size)
     rows = list(queryset[(number - 1) * size : number * size + 1])
+    if not rows and number > 1:
+        # Counted only here, past the end (a link kept while the list was longer): no page in it pays.
+        number = max((queryset.count() + size - 1) // size, 1)
+        rows = list(queryset[(number - 1) * size : number * size + 1])
     return ListPage(
         rows[:size],
         number,

@@ -90,10 +90,16 @@ def test_the_pages_keep_the_filters(logged_in, auditor):
     assert _numbers(second) == list(issued.values_list("sequence", flat=True))[50:]
 
 
-@pytest.mark.parametrize("query", ["before=x", "after=-", "before=1&after=2", "page=abc"])
+@pytest.mark.parametrize("query", [
+    "before=x", "after=-", "before=1&after=2", "page=abc",
+    # A superscript two is a digit to `str.isdigit` and no number to `int`; a position past any 64-bit
+    # entry number overflows the database's integer.
+    "before=%C2%B2", "after=%C2%B2", "page=%C2%B2&before=99", "before=99999999999999999999999",
+])
 def test_a_mangled_position_shows_the_newest_entries(logged_in, auditor, query):
     _write(3)
     page = logged_in(auditor).get(f"{TRAIL}?{query}")
     assert page.status_code == 200
     newest = list(AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True))
     assert _numbers(page.content.decode()) == newest
+
