@@ -37,7 +37,7 @@ def _numbers(page: str) -> list[int]:
 
 
 def _links(page: str) -> dict[str, str]:
-    """The pager's links to the newer ("prev") and older ("next") page, by their `rel`."""
+    """The pager's links to the newest ("first"), newer ("prev") and older ("next") page, by their `rel`."""
     if 'class="pager"' not in page:
         return {}
     pager = page[page.index('class="pager"') :]
@@ -90,10 +90,61 @@ def test_the_pages_keep_the_filters(logged_in, auditor):
     assert _numbers(second) == list(issued.values_list("sequence", flat=True))[50:]
 
 
-@pytest.mark.parametrize("query", ["before=x", "after=-", "before=1&after=2", "page=abc"])
+@pytest.mark.parametrize("query", [
+    "before=x", "after=-", "before=1&after=2", "page=abc",
+    # A superscript two is a digit to `str.isdigit` and no number to `int`; a position past any 64-bit
+    # entry number overflows the database's integer.
+    "before=%C2%B2", "after=%C2%B2", "page=%C2%B2&before=99", "before=99999999999999999999999",
+    "after=99999999999999999999999",
+])
 def test_a_mangled_position_shows_the_newest_entries(logged_in, auditor, query):
     _write(3)
     page = logged_in(auditor).get(f"{TRAIL}?{query}")
     assert page.status_code == 200
     newest = list(AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True))
     assert _numbers(page.content.decode()) == newest
+
+
+def test_a_page_reached_back_past_new_entries_claims_no_number_and_offers_the_newest(logged_in, auditor):
+    _write(120)
+    client = logged_in(auditor)
+    first = client.get(TRAIL).content.decode()
+    second = client.get(TRAIL + _links(first)["next"]).content.decode()
+    _write(30)  # while the auditor reads page 2, thirty entries more: page 1 is no longer the newest
+    newest = list(AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True))
+
+    back = client.get(TRAIL + _links(second)["prev"]).content.decode()
+    assert _numbers(back) == newest[30:80]
+    assert not re.search(r"(Page|Trang) \d", back)
+    assert "page=" not in _links(back)["prev"]
+    assert _numbers(client.get(TRAIL + _links(back)["first"]).content.decode()) == newest[:50]
+
+    # Back again: the newest page (less than a page newer than that one), which is page 1 again.
+    newest_page = client.get(TRAIL + _links(back)["prev"]).content.decode()
+    assert _numbers(newest_page) == newest[:50]
+    assert re.search(r"(Page|Trang) 1\b", newest_page)
+    assert _links(newest_page) == {"next": _links(newest_page)["next"]}
+
+
+def test_a_position_past_the_oldest_entry_shows_the_oldest_page_and_the_newest(logged_in, auditor):
+    _write(120)
+    client = logged_in(auditor)
+    newest = list(AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True))
+
+    page = client.get(f"{TRAIL}?before={newest[-1]}&page=3").content.decode()
+    assert _numbers(page) == newest[-50:]
+    assert not re.search(r"(Page|Trang) \d", page)
+    assert "next" not in _links(page)
+    assert _numbers(client.get(TRAIL + _links(page)["first"]).content.decode()) == newest[:50]
+    assert _numbers(client.get(TRAIL + _links(page)["prev"]).content.decode()) == newest[-100:-50]
+
+
+def test_a_position_newer_than_the_newest_entry_is_the_newest_page(logged_in, auditor):
+    _write(60)
+    client = logged_in(auditor)
+    newest = list(AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True))
+    for query in (f"before={newest[0] + 5}&page=4", f"after={newest[20]}&page=3"):
+        page = client.get(f"{TRAIL}?{query}").content.decode()
+        assert _numbers(page) == newest[:50], query
+        assert re.search(r"(Page|Trang) 1\b", page), query
+        assert set(_links(page)) == {"next"}, query

@@ -46,3 +46,29 @@ def test_the_queue_pages_without_counting_the_requests(logged_in, privacy_office
     assert _rows(second) == 5 and "next" not in _links(second)
     assert re.search(r"(Page|Trang) 2\b", second)
     assert _rows(client.get(QUEUE + _links(second)["prev"]).content.decode()) == 50
+
+
+@pytest.mark.parametrize(("asked", "nearest"), [
+    # Not a whole number (a superscript two is a digit to `str.isdigit`, and no number to `int`): the first.
+    ("%C2%B2", 1), ("abc", 1), ("0", 1),
+    # Past the end, even past the databases' 64-bit integer: the last.
+    ("3", 2), ("99", 2), ("9999999999999999999999", 2),
+])
+def test_a_page_number_the_queue_has_not_shows_the_nearest_page(
+    logged_in, privacy_officer, subject, asked, nearest
+):
+    for _ in range(55):
+        make_request(subject)
+    page = logged_in(privacy_officer).get(f"{QUEUE}?page={asked}&type=access")
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert re.search(rf"(Page|Trang) {nearest}\b", shown)
+    assert (_rows(shown), _links(shown)) == {
+        1: (50, {"next": "?type=access&page=2"}),
+        2: (5, {"prev": "?type=access&page=1"}),
+    }[nearest]
+
+
+def test_a_page_past_the_end_of_an_empty_queue_says_nothing_matches(logged_in, privacy_officer):
+    shown = logged_in(privacy_officer).get(f"{QUEUE}?page=4").content.decode()
+    assert _rows(shown) == 0 and _links(shown) == {}
