@@ -24,13 +24,7 @@ from consents.selectors.catalogue import (
     recipients_with_purposes,
     subjects_to_ask_again,
 )
-from consents.selectors.check import (
-    CheckResult,
-    Reason,
-    consent_check,
-    consent_check_as_of,
-    consent_check_bulk,
-)
+from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.records import (
     ConsentAnswers,
     consent_answers_of,
@@ -53,6 +47,7 @@ from consents.selectors.records import (
     restrictions_in_force,
     restrictions_in_force_of,
 )
+from consents.selectors.rule import CheckResult, Reason
 from consents.selectors.withdrawals import (
     duty_allowed_actions,
     rectification_notices,
