@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from consents.models import NoticeVersion, Purpose
 
@@ -64,27 +65,35 @@ _cache: dict[str, PurposeEntry] | None = None
 _loaded_at = 0.0
 
 
-def _load() -> dict[str, PurposeEntry]:
+def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
+    """The entry of a purpose read with its notice versions (prefetched, or one query): what the cache
+    holds, built the same way for a page that has just read the purposes and answers from those rows."""
+    notices = sorted(purpose.notices.all(), key=lambda n: (n.effective_at, n.pk))
+    return PurposeEntry(
+        id=purpose.pk,
+        code=purpose.code,
+        legal_basis=purpose.legal_basis,
+        category=purpose.category,
+        sensitive=purpose.sensitive,
+        active=purpose.active,
+        notices=tuple(
+            NoticeEntry(
+                id=n.pk,
+                version=n.version,
+                effective_at=n.effective_at,
+                material=n.material,
+                legal_basis=n.scope.get("legal_basis"),
+            )
+            for n in notices
+        ),
+    )
 
-    notices: dict[int, list[NoticeEntry]] = {}
-    for n in NoticeVersion.objects.order_by("effective_at", "id").values_list(
-        "id", "purpose_id", "version", "effective_at", "material", "scope__legal_basis"
-    ):
-        notices.setdefault(n[1], []).append(
-            NoticeEntry(id=n[0], version=n[2], effective_at=n[3], material=n[4], legal_basis=n[5])
-        )
-    return {
-        p[1]: PurposeEntry(
-            id=p[0],
-            code=p[1],
-            legal_basis=p[2],
-            category=p[3],
-            sensitive=p[4],
-            active=p[5],
-            notices=tuple(notices.get(p[0], ())),
-        )
-        for p in Purpose.objects.values_list("id", "code", "legal_basis", "category", "sensitive", "active")
-    }
+
+def _load() -> dict[str, PurposeEntry]:
+    # Only the columns an entry needs: the notices' texts are long and the check never reads them.
+    notices = NoticeVersion.objects.only("id", "purpose_id", "version", "effective_at", "material", "scope")
+    purposes = Purpose.objects.only("id", "code", "legal_basis", "category", "sensitive", "active")
+    return {p.code: purpose_entry_of(p) for p in purposes.prefetch_related(Prefetch("notices", notices))}
 
 
 def catalogue() -> dict[str, PurposeEntry]:

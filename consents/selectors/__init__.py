@@ -24,16 +24,8 @@ from consents.selectors.catalogue import (
     recipients_with_purposes,
     subjects_to_ask_again,
 )
-from consents.selectors.check import (
-    CheckResult,
-    Reason,
-    consent_check,
-    consent_check_as_of,
-    consent_check_bulk,
-)
+from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.records import (
-    ConsentAnswers,
-    consent_answers_of,
     consent_by_id,
     consent_events_with_actors,
     consent_granted,
@@ -53,6 +45,8 @@ from consents.selectors.records import (
     restrictions_in_force,
     restrictions_in_force_of,
 )
+from consents.selectors.rule import CheckResult, Reason
+from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
 from consents.selectors.withdrawals import (
     duty_allowed_actions,
     rectification_notices,
@@ -67,13 +61,13 @@ from consents.selectors.withdrawals import (
 
 __all__ = [
     "CheckResult",
-    "ConsentAnswers",
+    "ConsentSwitch",
+    "ConsentSwitches",
     "Reason",
     "announcement_allowed_actions",
     "announcements_failing",
     "ask_again_count",
     "ask_again_counts",
-    "consent_answers_of",
     "consent_by_id",
     "consent_check",
     "consent_check_as_of",
@@ -86,6 +80,7 @@ __all__ = [
     "consent_of_customer",
     "consent_states_for_subject",
     "consent_states_of",
+    "consent_switches_of",
     "consent_history_of",
     "consent_timeline",
     "consent_timeline_head",

@@ -1,5 +1,6 @@
 """The consent check: may the bank process this customer's data for this purpose, now, at a past
-moment, or for a whole campaign?
+moment, or for a whole campaign? Each reads the facts and answers by the one rule,
+`consents.selectors.rule.decide`.
 
 `consent_check` is the hot path: one indexed query (the subject by CIF, any restriction in force and
 the current-state row by subject and purpose), the purpose catalogue from the in-process cache,
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -21,72 +22,16 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, purpose_entry
-from consents.models import (
-    ConsentEvent,
-    ConsentState,
-    ConsentStatus,
-    LegalBasis,
-    ProcessingRestriction,
-    Purpose,
-    PurposeCategory,
-)
-from consents.restrictions import restriction_reaches
+from consents.models import ConsentEvent, ConsentState, ConsentStatus, ProcessingRestriction, Purpose
+from consents.selectors.rule import CheckResult, child_born, decide, is_marketing
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
-from subjects.children import CHILD_BELOW_AGE
 from subjects.models import DataSubject
 from subjects.selectors import subject_id_subquery_for_ref
-from subjects.validators import age_on, cif_candidates, cif_pick, cif_spellings
+from subjects.validators import cif_candidates, cif_pick, cif_spellings
 
 BULK_CHECK_LIMIT = 10_000
 _BULK_CHUNK = 1_000
-
-
-class Reason:
-    GRANTED = "granted"
-    LEGAL_BASIS = "legal_basis"
-    NO_CONSENT = "no_consent"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-    RECONSENT_REQUIRED = "reconsent_required"
-    RESTRICTED = "restricted"
-    OBJECTED = "objected"
-    LEGAL_HOLD = "legal_hold"
-    CHILD = "child"
-    PURPOSE_INACTIVE = "purpose_inactive"
-    REFUSED = "refused"
-
-
-REASON_LABELS = {
-    Reason.GRANTED: _("Consent given"),
-    Reason.LEGAL_BASIS: _("Allowed by a legal basis other than consent"),
-    Reason.NO_CONSENT: _("No consent given"),
-    Reason.WITHDRAWN: _("Consent withdrawn"),
-    Reason.EXPIRED: _("Consent expired"),
-    Reason.RECONSENT_REQUIRED: _(
-        "The purpose widened since the consent was given: consent must be asked again"
-    ),
-    Reason.RESTRICTED: _("Processing restricted at the customer's request"),
-    Reason.OBJECTED: _("The customer objected to this processing"),
-    Reason.LEGAL_HOLD: _("Data kept under a legal hold serves only the legal obligation"),
-    Reason.CHILD: _("Children's data is never used for marketing"),
-    Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
-    Reason.REFUSED: _("The customer refused consent"),
-}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    allowed: bool
-    reason: str
-    consent: object | None
-    checked_at: datetime
-    # Given by the as-of check: the notice version of the consent in force at that moment.
-    notice_version: str | None = None
-
-    @property
-    def reason_label(self) -> str:
-        return str(REASON_LABELS[self.reason])
 
 
 def _purpose_or_404(code: str) -> PurposeEntry:
@@ -96,84 +41,17 @@ def _purpose_or_404(code: str) -> PurposeEntry:
     return entry
 
 
-def _child_born(born: date | None, on: date) -> bool:
-    return born is not None and age_on(born, on) < CHILD_BELOW_AGE
-
-
 def _is_child(subject_id, *, on: date | None = None) -> bool:
     born = DataSubject.objects.filter(pk=subject_id).values_list("date_of_birth", flat=True).first()
-    return _child_born(born, on or timezone.localdate())
+    return child_born(born, on or timezone.localdate())
 
 
 def _wards_who_are_children(subjects: dict, *, on: date) -> set:
     """Of these subjects ({id: guardian id}), the wards who are children on `on` (only wards can be, as
-    `_decide` reads it): every ward's date of birth in one query, not one per ward."""
+    `decide` reads it): every ward's date of birth in one query, not one per ward."""
     wards = [pk for pk, guardian_id in subjects.items() if guardian_id is not None]
     births = DataSubject.objects.filter(pk__in=wards).values_list("pk", "date_of_birth")
-    return {pk for pk, born in births if _child_born(born, on)}
-
-
-def _is_marketing(purpose: PurposeEntry) -> bool:
-    """Children's data is never used for marketing (domain notes "People and roles"): the one purpose
-    the check answers `child` for; the wider bar at consent time is `rules.barred_for_children`."""
-    return purpose.category == PurposeCategory.MARKETING
-
-
-_RESTRICTION_REASONS = {
-    ProcessingRestriction.Kind.LEGAL_HOLD: Reason.LEGAL_HOLD,
-    ProcessingRestriction.Kind.OBJECT: Reason.OBJECTED,
-    ProcessingRestriction.Kind.RESTRICT: Reason.RESTRICTED,
-}
-
-
-def _restriction_reason(purpose: PurposeEntry, restriction: str | None) -> str | None:
-    """The reason the restriction in force stops this purpose, or None when the purpose's legal basis
-    is beyond its reach (an objection never stops KYC/AML). The query returns the first kind in code
-    order, legal_hold < object < restrict, and each of those reaches no further than the one before."""
-    if restriction is None or not restriction_reaches(
-        restriction, legal_basis=purpose.legal_basis, category=purpose.category
-    ):
-        return None
-    return _RESTRICTION_REASONS[restriction]
-
-
-def _decide(
-    purpose: PurposeEntry,
-    *,
-    restriction: str | None,
-    ward: bool,
-    subject_id,
-    state,
-    now: datetime,
-    is_child=_is_child,
-) -> CheckResult:
-    def result(allowed: bool, reason: str, consent=None) -> CheckResult:
-        return CheckResult(allowed=allowed, reason=reason, consent=consent, checked_at=now)
-
-    blocked_by = _restriction_reason(purpose, restriction)
-    if blocked_by is not None:
-        return result(False, blocked_by)
-    if not purpose.active:
-        return result(False, Reason.PURPOSE_INACTIVE)
-    if purpose.legal_basis != LegalBasis.CONSENT:
-        return result(True, Reason.LEGAL_BASIS)
-    # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
-    if _is_marketing(purpose) and ward and is_child(subject_id):
-        return result(False, Reason.CHILD)
-    if state is None:
-        return result(False, Reason.NO_CONSENT)
-    consent_id, status, notice_id, expires_at = state
-    if status == ConsentStatus.WITHDRAWN:
-        return result(False, Reason.WITHDRAWN, consent_id)
-    if status == ConsentStatus.REFUSED:
-        return result(False, Reason.REFUSED, consent_id)
-    if status == ConsentStatus.EXPIRED or (expires_at is not None and expires_at <= now):
-        return result(False, Reason.EXPIRED, consent_id)
-    if status != ConsentStatus.GRANTED:
-        return result(False, Reason.NO_CONSENT, consent_id)
-    if purpose.outdates(notice_id, now):
-        return result(False, Reason.RECONSENT_REQUIRED, consent_id)
-    return result(True, Reason.GRANTED, consent_id)
+    return {pk for pk, born in births if child_born(born, on)}
 
 
 def _check_sql(*, either_case: bool) -> str:
@@ -231,13 +109,14 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
     subject_id, guardian_id, restriction, consent_id, status, notice_id, expires_at = row
     state = None if status is None else (_uuid(consent_id), status, notice_id, _aware(expires_at))
-    return _decide(
+    return decide(
         purpose,
         restriction=restriction,
         ward=guardian_id is not None,
         subject_id=_uuid(subject_id),
         state=state,
         now=now,
+        is_child=_is_child,
     )
 
 
@@ -262,7 +141,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     )
     in_force = purpose.current_notice(at)
     state = _state_as_of(subject_id=subject_id, purpose_id=purpose.id, at=at)
-    result = _decide(
+    result = decide(
         replace(
             purpose,
             legal_basis=in_force.legal_basis if in_force else purpose.legal_basis,
@@ -366,10 +245,10 @@ def consent_check_bulk(
                 subject_id__in=subjects, purpose_id=purpose.id
             ).values_list("subject_id", "consent_id", "status", "notice_id", "expires_at")
         }
-        barred = _is_marketing(purpose)  # ages matter only then
+        barred = is_marketing(purpose)  # ages matter only then
         children = _wards_who_are_children(subjects, on=timezone.localdate(now)) if barred else set()
         decided = {
-            subject_id: _decide(
+            subject_id: decide(
                 purpose,
                 restriction=restrictions.get(subject_id),
                 ward=guardian_id is not None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 
@@ -20,7 +19,6 @@ from consents.models import (
     ProcessingRestriction,
     Purpose,
 )
-from consents.selectors.catalogue import purposes_active
 from core.access import subject_for_user
 from core.db import head_and_total
 from core.roles import Role, user_role
@@ -137,33 +135,6 @@ def consent_states_of(subjects: Sequence[DataSubject]) -> dict[uuid.UUID, dict[i
     for state in rows:
         states[state.subject_id][state.purpose_id] = state
     return dict(states)
-
-
-@dataclass(frozen=True)
-class ConsentAnswers:
-    """What a consents page shows of some customers: the active purposes, and of each customer the
-    current answer per purpose id and the restrictions in force."""
-
-    purposes: list[Purpose]
-    states: dict[uuid.UUID, dict[int, ConsentState]]
-    restrictions: dict[uuid.UUID, list[ProcessingRestriction]]
-
-    def states_of(self, subject: DataSubject) -> dict[int, ConsentState]:
-        return self.states.get(subject.pk, {})
-
-    def restrictions_of(self, subject: DataSubject) -> list[ProcessingRestriction]:
-        return self.restrictions.get(subject.pk, [])
-
-
-def consent_answers_of(subjects: Sequence[DataSubject]) -> ConsentAnswers:
-    """The `ConsentAnswers` of a customer and the wards they act for, one query per kind however many
-    wards: a guardian's page shows a section per ward."""
-    restrictions: dict[uuid.UUID, list[ProcessingRestriction]] = defaultdict(list)
-    for restriction in restrictions_in_force_of(subjects):
-        restrictions[restriction.subject_id].append(restriction)
-    return ConsentAnswers(
-        purposes=list(purposes_active()), states=consent_states_of(subjects), restrictions=dict(restrictions)
-    )
 
 
 def restrictions_in_force(subject) -> QuerySet[ProcessingRestriction]:

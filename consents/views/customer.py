@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
-from consents.catalogue import purpose_entry
-from consents.models import Channel, Consent, ConsentStatus, DataCategory, Purpose
+from consents.models import Channel, Consent, DataCategory, Purpose
 from consents.receipts import consent_receipt, notice_texts_agreed, recipient_stops, who_acted_for_customer
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
@@ -80,19 +79,10 @@ def _session_ref(request) -> str:
     return fingerprint(request.session.session_key)
 
 
-def _rows(subject, *, now, answers: selectors.ConsentAnswers, ward_id: str | None = None) -> list[dict]:
-    states = answers.states_of(subject)
-    restrictions = answers.restrictions_of(subject)
+def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | None = None) -> list[dict]:
     rows = []
-    for purpose in answers.purposes:
-        state = states.get(purpose.pk)
-        entry = purpose_entry(purpose.code)
-        on = bool(
-            state
-            and state.status == ConsentStatus.GRANTED
-            and (state.expires_at is None or state.expires_at > now)
-        )
-        outdated = bool(on and entry and entry.outdates(state.notice_id, now))
+    for switch in switches.offered(subject):
+        purpose = switch.purpose
         # The version a grant now would record (the notices come prefetched): its full text in the
         # reader's language, shown before the switch can be turned on, and its scope, which the
         # purpose row only gets when the versions job runs.
@@ -101,14 +91,15 @@ def _rows(subject, *, now, answers: selectors.ConsentAnswers, ward_id: str | Non
             {
                 "purpose": purpose,
                 "card": _card(purpose.code, ward_id),
-                "state": state,
-                "on": on and not outdated,
-                "outdated": outdated,
+                "state": switch.state,
+                "agreed": switch.agreed,
+                "on": switch.on,
+                "outdated": switch.outdated,
+                "why": switch.why,
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
                 "notice_version": notice,
                 "scope": notice.scope if notice else purpose_scope(purpose),
-                "restricted": any(r.purpose_id in (None, purpose.pk) for r in restrictions),
             }
         )
     return rows
@@ -158,8 +149,8 @@ def _by_category(rows: list[dict]) -> list[dict]:
 def me_consents(request, subject):
     now = timezone.now()
     verified_wards = list(wards_verified(subject))
-    answers = selectors.consent_answers_of([subject, *verified_wards])
-    rows = _rows(subject, now=now, answers=answers)
+    switches = selectors.consent_switches_of([subject, *verified_wards], now=now)
+    rows = _rows(subject, now=now, switches=switches)
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
     upcoming = announcements_upcoming_for_subject(subject, now=now)
@@ -169,10 +160,10 @@ def me_consents(request, subject):
             "ward": ward,
             "rows": [
                 r
-                for r in _rows(ward, now=now, answers=answers, ward_id=str(ward.pk))
+                for r in _rows(ward, now=now, switches=switches, ward_id=str(ward.pk))
                 if r["purpose"].consent_based
                 and (
-                    r["on"]
+                    r["agreed"]
                     or services.purpose_offered_to_ward(r["purpose"], r["notice_version"], ward, now=now)
                 )
             ],
@@ -265,11 +256,11 @@ def me_consent_confirm(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
     now = timezone.now()
-    rows = _rows(whose, now=now, answers=selectors.consent_answers_of([whose]))
+    rows = _rows(whose, now=now, switches=selectors.consent_switches_of([whose], now=now))
     row = next((r for r in rows if r["purpose"].code == code and r["purpose"].consent_based), None)
     if row is None:
         raise Http404
-    if row["on"]:
+    if row["agreed"]:
         messages.info(request, _("You have already agreed to this purpose."))
         return _back(ward_id, code)
     return render(

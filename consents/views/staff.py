@@ -15,7 +15,6 @@ from consents.forms import (
     StaffGrantForm,
     WithdrawForm,
 )
-from consents.models import ConsentStatus
 from consents.views.customer import consequences, receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
@@ -33,14 +32,15 @@ TIMELINE_LIMIT = 50
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The consent section of the staff customer page (registered as a subject panel)."""
-    states = selectors.consent_states_for_subject(subject)
+    switches = selectors.consent_switches_of([subject], now=timezone.now())
     events, total = selectors.consent_timeline_head(subject, TIMELINE_LIMIT)
     return {
         "consent_subject": subject,
         "consent_events": events,
         "consent_events_total": total,
-        "consent_live": [s for s in states.values() if s.status == ConsentStatus.GRANTED],
-        "consent_restrictions": list(selectors.restrictions_in_force(subject)),
+        # Each consent still granted, with what the consent check answers of it now.
+        "consent_live": switches.live(subject),
+        "consent_restrictions": switches.restrictions_of(subject),
         "can_record": request.user.has_perm("consents.add_consent"),
     }
 

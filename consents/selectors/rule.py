@@ -1,0 +1,147 @@
+"""The consent check's rule: from the facts about one customer and one purpose (the purpose as the
+catalogue holds it, the restriction in force, the customer's current consent), may the bank process
+their data for it now, and why (not)?
+
+Every answer the platform gives goes through `decide`: the check of one customer, of a campaign, as of
+a past moment (`consents.selectors.check`) and the consent pages (`consents.selectors.switches`). Each
+reads the facts its own way, in as few queries as it can; none repeats the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from consents.catalogue import PurposeEntry
+from consents.models import ConsentStatus, LegalBasis, ProcessingRestriction, PurposeCategory
+from consents.restrictions import restriction_reaches
+from subjects.children import CHILD_BELOW_AGE
+from subjects.validators import age_on
+
+
+class Reason:
+    GRANTED = "granted"
+    LEGAL_BASIS = "legal_basis"
+    NO_CONSENT = "no_consent"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    RECONSENT_REQUIRED = "reconsent_required"
+    RESTRICTED = "restricted"
+    OBJECTED = "objected"
+    LEGAL_HOLD = "legal_hold"
+    CHILD = "child"
+    PURPOSE_INACTIVE = "purpose_inactive"
+    REFUSED = "refused"
+
+
+REASON_LABELS = {
+    Reason.GRANTED: _("Consent given"),
+    Reason.LEGAL_BASIS: _("Allowed by a legal basis other than consent"),
+    Reason.NO_CONSENT: _("No consent given"),
+    Reason.WITHDRAWN: _("Consent withdrawn"),
+    Reason.EXPIRED: _("Consent expired"),
+    Reason.RECONSENT_REQUIRED: _(
+        "The purpose widened since the consent was given: consent must be asked again"
+    ),
+    Reason.RESTRICTED: _("Processing restricted at the customer's request"),
+    Reason.OBJECTED: _("The customer objected to this processing"),
+    Reason.LEGAL_HOLD: _("Data kept under a legal hold serves only the legal obligation"),
+    Reason.CHILD: _("Children's data is never used for marketing"),
+    Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
+    Reason.REFUSED: _("The customer refused consent"),
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    allowed: bool
+    reason: str
+    consent: object | None
+    checked_at: datetime
+    # Given by the as-of check: the notice version of the consent in force at that moment.
+    notice_version: str | None = None
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASON_LABELS[self.reason])
+
+
+def child_born(born: date | None, on: date) -> bool:
+    return born is not None and age_on(born, on) < CHILD_BELOW_AGE
+
+
+def is_marketing(purpose: PurposeEntry) -> bool:
+    """Children's data is never used for marketing (domain notes "People and roles"): the one purpose
+    the check answers `child` for; the wider bar at consent time is `rules.barred_for_children`."""
+    return purpose.category == PurposeCategory.MARKETING
+
+
+_RESTRICTION_REASONS = {
+    ProcessingRestriction.Kind.LEGAL_HOLD: Reason.LEGAL_HOLD,
+    ProcessingRestriction.Kind.OBJECT: Reason.OBJECTED,
+    ProcessingRestriction.Kind.RESTRICT: Reason.RESTRICTED,
+}
+
+
+def _restriction_reason(purpose: PurposeEntry, restriction: str | None) -> str | None:
+    """The reason the restriction in force stops this purpose, or None when the purpose's legal basis
+    is beyond its reach (an objection never stops KYC/AML). The query returns the first kind in code
+    order, legal_hold < object < restrict, and each of those reaches no further than the one before."""
+    if restriction is None or not restriction_reaches(
+        restriction, legal_basis=purpose.legal_basis, category=purpose.category
+    ):
+        return None
+    return _RESTRICTION_REASONS[restriction]
+
+
+def _answer(allowed: bool, reason: str, *, now: datetime, consent=None) -> CheckResult:
+    return CheckResult(allowed=allowed, reason=reason, consent=consent, checked_at=now)
+
+
+def decide(
+    purpose: PurposeEntry,
+    *,
+    restriction: str | None,
+    ward: bool,
+    subject_id,
+    state,
+    now: datetime,
+    is_child: Callable[..., bool],
+) -> CheckResult:
+    """The answer for one customer and purpose. `restriction`: the first kind in force covering the
+    purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry) of the
+    current answer, or None; `is_child(subject_id)`: asked only of a ward, for marketing."""
+    blocked_by = _restriction_reason(purpose, restriction)
+    if blocked_by is not None:
+        return _answer(False, blocked_by, now=now)
+    if not purpose.active:
+        return _answer(False, Reason.PURPOSE_INACTIVE, now=now)
+    if purpose.legal_basis != LegalBasis.CONSENT:
+        return _answer(True, Reason.LEGAL_BASIS, now=now)
+    # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
+    if is_marketing(purpose) and ward and is_child(subject_id):
+        return _answer(False, Reason.CHILD, now=now)
+    return consent_answer(purpose, state=state, now=now)
+
+
+def consent_answer(purpose: PurposeEntry, *, state, now: datetime) -> CheckResult:
+    """What the customer's current consent answers by itself, the last step of `decide`: whether it is
+    given, still in force and still covers what the purpose has become, whatever else (a restriction, the
+    customer's age) stops the processing meanwhile."""
+    if state is None:
+        return _answer(False, Reason.NO_CONSENT, now=now)
+    consent_id, status, notice_id, expires_at = state
+    if status == ConsentStatus.WITHDRAWN:
+        return _answer(False, Reason.WITHDRAWN, now=now, consent=consent_id)
+    if status == ConsentStatus.REFUSED:
+        return _answer(False, Reason.REFUSED, now=now, consent=consent_id)
+    if status == ConsentStatus.EXPIRED or (expires_at is not None and expires_at <= now):
+        return _answer(False, Reason.EXPIRED, now=now, consent=consent_id)
+    if status != ConsentStatus.GRANTED:
+        return _answer(False, Reason.NO_CONSENT, now=now, consent=consent_id)
+    if purpose.outdates(notice_id, now):
+        return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
+    return _answer(True, Reason.GRANTED, now=now, consent=consent_id)

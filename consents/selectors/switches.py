@@ -1,0 +1,149 @@
+"""What the consent pages show of each purpose for a customer: the consent check's answer now and the
+customer's own consent behind it, decided by the check's rule (`consents.selectors.rule.decide`) over
+the facts read once for the page, however many purposes and wards it shows.
+
+The customer's switch stands for their consent: it stays on while a restriction, an objection or a
+legal hold stops the processing, since turning it off still withdraws the consent; what the page says
+beside it is the check's answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consents.catalogue import purpose_entry_of
+from consents.models import ConsentState, ConsentStatus, ProcessingRestriction, Purpose
+from consents.selectors.catalogue import purposes_catalogue
+from consents.selectors.records import consent_states_of, restrictions_in_force_of
+from consents.selectors.rule import CheckResult, Reason, child_born, consent_answer, decide
+from subjects.models import DataSubject
+
+# Why the bank does not process for a purpose, as the customer reads it (staff read `REASON_LABELS`).
+# A consent given to a notice since widened is asked again on the page in words of its own.
+WHY_FOR_CUSTOMER = {
+    Reason.RESTRICTED: _("Paused: you asked the bank to restrict this processing."),
+    Reason.OBJECTED: _("Stopped: you objected to this processing."),
+    Reason.LEGAL_HOLD: _(
+        "Paused: your data is kept under a legal hold and serves only that legal obligation."
+    ),
+    Reason.CHILD: _("Not used: children's data is never used for marketing."),
+    Reason.EXPIRED: _("Your consent expired: switch it on again if you still agree."),
+}
+
+
+@dataclass(frozen=True)
+class ConsentSwitch:
+    """One purpose for one customer. `answer`: what `consent_check` answers now; `given`: what the
+    customer's current consent answers by itself (`consent_answer`), restrictions and age aside."""
+
+    purpose: Purpose
+    state: ConsentState | None
+    answer: CheckResult
+    given: CheckResult
+
+    @property
+    def on(self) -> bool:
+        """The bank may process the customer's data for the purpose now."""
+        return self.answer.allowed
+
+    @property
+    def agreed(self) -> bool:
+        """The customer's consent is given and covers the purpose as it is now: the switch is on."""
+        return self.given.reason == Reason.GRANTED
+
+    @property
+    def outdated(self) -> bool:
+        """The consent was given to a notice version a widening has since replaced: asked again."""
+        return self.given.reason == Reason.RECONSENT_REQUIRED
+
+    @property
+    def live(self) -> bool:
+        """The consent record is still granted (staff may withdraw it), whatever the check answers."""
+        return self.state is not None and self.state.status == ConsentStatus.GRANTED
+
+    @property
+    def why(self) -> str:
+        """Why the bank does not process for the purpose, for the customer; empty when it does, or when
+        the switch being off says it all."""
+        return "" if self.on else str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
+
+
+@dataclass(frozen=True)
+class ConsentSwitches:
+    """The switches of a customer and of the wards they act for, answered at `now`."""
+
+    purposes: list[Purpose]
+    switches: dict[uuid.UUID, dict[int, ConsentSwitch]]
+    restrictions: dict[uuid.UUID, list[ProcessingRestriction]]
+
+    def offered(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's switch of each purpose the bank offers (active), in catalogue order."""
+        of_subject = self.switches[subject.pk]
+        return [of_subject[p.pk] for p in self.purposes if p.active]
+
+    def live(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's switch of each purpose they hold a granted consent to, offered or no longer."""
+        return [s for s in self.switches[subject.pk].values() if s.live]
+
+    def restrictions_of(self, subject: DataSubject) -> list[ProcessingRestriction]:
+        """The subject's restrictions in force, each with its purpose (None: every purpose)."""
+        return self.restrictions.get(subject.pk, [])
+
+
+def _restriction_kinds(restrictions: list[ProcessingRestriction], purposes: list[Purpose]) -> dict[int, str]:
+    """The kind in force covering each purpose, as the check reads it: the first in code order
+    (legal_hold < object < restrict) of those naming the purpose or all purposes."""
+    kinds: dict[int, str] = {}
+    for purpose in purposes:
+        covering = [r.kind for r in restrictions if r.purpose_id in (None, purpose.pk)]
+        if covering:
+            kinds[purpose.pk] = min(covering)
+    return kinds
+
+
+def consent_switches_of(subjects: Sequence[DataSubject], *, now: datetime) -> ConsentSwitches:
+    """The `ConsentSwitches` of these customers: the purpose catalogue with its notices, the customers'
+    current answers and their restrictions in force, three reads whatever the number of purposes and
+    customers; every purpose answered as `consent_check` answers, ages read from the subjects given."""
+    purposes = list(purposes_catalogue())
+    entries = {p.pk: purpose_entry_of(p) for p in purposes}
+    states = consent_states_of(subjects)
+    restrictions: dict[uuid.UUID, list[ProcessingRestriction]] = defaultdict(list)
+    for restriction in restrictions_in_force_of(subjects):
+        restrictions[restriction.subject_id].append(restriction)
+    by_id = {subject.pk: subject for subject in subjects}
+    today = timezone.localdate(now)
+
+    def is_child(subject_id) -> bool:
+        return child_born(by_id[subject_id].date_of_birth, today)
+
+    switches: dict[uuid.UUID, dict[int, ConsentSwitch]] = {}
+    for subject in subjects:
+        kinds = _restriction_kinds(restrictions[subject.pk], purposes)
+        of_subject = states.get(subject.pk, {})
+        switches[subject.pk] = {}
+        for purpose in purposes:
+            state = of_subject.get(purpose.pk)
+            facts = (
+                None if state is None else (state.consent_id, state.status, state.notice_id, state.expires_at)
+            )
+            entry = entries[purpose.pk]
+            answer = decide(
+                entry,
+                restriction=kinds.get(purpose.pk),
+                ward=subject.guardian_id is not None,
+                subject_id=subject.pk,
+                state=facts,
+                now=now,
+                is_child=is_child,
+            )
+            given = consent_answer(entry, state=facts, now=now)
+            switches[subject.pk][purpose.pk] = ConsentSwitch(purpose, state, answer, given)
+    return ConsentSwitches(purposes=purposes, switches=switches, restrictions=dict(restrictions))
