@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import ConsentStatus
-from consents.selectors import consent_states_for_subject, withdrawal_duties_open
+from consents.selectors import consent_switches_of, withdrawal_duties_open
 from consents.views import subject_panel_context
 from core.access import subject_for_user
 from core.navigation import (
@@ -44,11 +43,13 @@ def _portal_cards(request) -> list[dict]:
 
 
 def _me_cards(request) -> list[dict]:
-
     subject = subject_for_user(request.user)
     if subject is None:
         return []
-    live = sum(1 for s in consent_states_for_subject(subject).values() if s.status == ConsentStatus.GRANTED)
+    # As the consents page's switches show them: a consent past its end is not counted before the
+    # hourly sweep marks it expired.
+    switches = consent_switches_of([subject], now=timezone.now()).switches[subject.pk].values()
+    live = sum(1 for switch in switches if switch.agreed)
     return [
         {
             "label": _("Purposes you consented to"),

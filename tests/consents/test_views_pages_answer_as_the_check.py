@@ -143,3 +143,18 @@ def test_staff_see_each_live_consent_with_the_checks_answer(officer, subject):
     assert {_reason(subject, c) for c in ("offers", "news", "analytics", "support")} == {
         "expired", "objected", "reconsent_required", "granted"
     }
+
+
+def test_the_home_card_counts_only_the_consents_that_still_stand(customer_a):
+    """The self-service home's "Purposes you consented to" counts what the switches show on: not a
+    consent past its end that the hourly sweep has not yet marked expired."""
+    subject = customer_a.customer_account.subject
+    now = timezone.now()
+    grant(subject, make_purpose("marketing", category="marketing"))
+    grant(subject, make_purpose("offers", category="marketing"), now=now - timedelta(days=2),
+          expires_at=now - timedelta(minutes=1))
+
+    home = parse(signed_in(customer_a).get("/en/me/").content)
+    (card,) = [c for c in home.find_all("a") if "Purposes you consented to" in c.text()]
+    assert "1" in card.text().split()
+    assert "2" not in card.text().split()
