@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.db import first_of
 from core.errors import NotFound
 from subjects.models import DataSubject
 
@@ -39,13 +40,16 @@ def subjects_locked(*, skip_locked: bool = False, **filters: Any) -> QuerySet[Da
     )
 
 
-def of_customers_locked(items: QuerySet, *, customer: str, limit: int) -> QuerySet:
-    """For a sweep: `items` narrowed to those whose customers (the field path `customer`, e.g.
-    "subject_id") this transaction now holds. The customers of the first `limit` are locked first,
-    skipping any another writer holds: the next run takes their items, and the sweep never holds an
-    item while it waits for a customer (or for the audit head) that writer holds."""
-    customers = subjects_locked(skip_locked=True, pk__in=items.values(customer)[:limit])
-    return items.filter(**{f"{customer}__in": list(customers.values_list("pk", flat=True))})
+def of_customers_locked(*items: QuerySet, customer: str, limit: int) -> list[QuerySet]:
+    """For a sweep: each of `items` narrowed to those whose customers (the field path `customer`, e.g.
+    "subject_id") this transaction now holds, or that name none (a filing). The customers of the first
+    `limit` of each are locked first, all in one statement in id order, skipping any another writer
+    holds: the next run takes their items, and the sweep never holds an item while it waits for a
+    customer (or for the audit head) that writer holds, nor locks a customer after an item."""
+    customers = subjects_locked(skip_locked=True).filter(first_of(items, customer, limit))
+    held = list(customers.values_list("pk", flat=True))
+    mine = Q(**{f"{customer}__in": held}) | Q(**{f"{customer}__isnull": True})
+    return [rows.filter(mine) for rows in items]
 
 
 def subjects_lock(ids: Iterable[Any]) -> list[Any]:

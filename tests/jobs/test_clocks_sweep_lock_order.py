@@ -15,16 +15,17 @@ import pytest
 from django.db import transaction
 
 from audit.services import audit_record
+from consents.models import WithdrawalDuty
 from deadlines.clocks import deadlines_sweep
 from deadlines.models import DeadlineBreach
 from dsr.models import DataSubjectRequest
 from regulator import services as regulator_services
 from regulator.models import Dossier
 from subjects.models import DataSubject
-from tests.concurrency import lock_waited_for, started_in_other_connection
+from tests.concurrency import lock_waited_for, row_free, started_in_other_connection
 from tests.dsr.factories import STAFF
 from tests.factories import make_subject
-from tests.jobs.factories import NOW, request_due
+from tests.jobs.factories import NOW, request_due, withdrawn_duty
 from tests.regulator.factories import DPO, make_catalogue, make_inventory
 from tests.runs import only_on
 
@@ -77,3 +78,24 @@ def test_the_sweep_leaves_a_customer_another_writer_holds_for_its_next_run():
     assert "error" not in swept, swept
     assert swept["value"].breaches == 0
     assert deadlines_sweep(now=NOW).breaches == 1
+
+
+def test_the_sweep_holds_the_customers_of_every_source_before_it_waits_for_an_item():
+    """The one order: customers, then the rows about them. The sweep went source by source (customers
+    of the duties, the duties, customers of the requests, the requests), so it held a duty while the
+    customers of its overdue requests were still to be locked."""
+    duty = withdrawn_duty(make_subject())
+    WithdrawalDuty.objects.filter(pk=duty.pk).update(due_at=NOW - timedelta(hours=1))
+    other = make_subject()
+    late = request_due(other, due_at=NOW - timedelta(hours=1))
+    with transaction.atomic():
+        # The recipient's acknowledgement holds the duty a moment.
+        WithdrawalDuty.objects.select_for_update().get(pk=duty.pk)
+        thread, swept = started_in_other_connection(lambda: deadlines_sweep(now=NOW))
+        assert lock_waited_for(until=lambda: not thread.is_alive()), swept
+        assert not row_free(other), "it waits for an item before it holds every customer it sweeps"
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "error" not in swept, swept
+    breached = set(DeadlineBreach.objects.values_list("source", "item_id"))
+    assert breached == {("consents.duty", str(duty.pk)), ("dsr.request", str(late.pk))}
