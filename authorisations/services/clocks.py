@@ -41,9 +41,11 @@ def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH
         ended = Authorisation.objects.filter(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
         # A request's objection or withdrawal holds its customer and writes its entries before it
         # locks that customer's authorisations, which this sweep must not hold while it waits for the head.
+        (ended_of_held,) = of_customers_locked(
+            ended.order_by("expires_at"), customer="subject_id", limit=limit
+        )
         due = list(
-            of_customers_locked(ended.order_by("expires_at"), customer="subject_id", limit=limit)
-            .select_for_update(skip_locked=True)
+            ended_of_held.select_for_update(skip_locked=True)
             .order_by("expires_at")[:limit]
         )
         _attach_parties(due)

@@ -27,7 +27,7 @@ from authorisations.states import (
 from core.actors import Actor
 from core.db import bulk_insert
 from core.errors import NotFound
-from subjects.locks import subjects_lock
+from subjects.locks import locked_after_customers
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -263,24 +263,23 @@ def move_to_end_many(
         notify_changes(list(zip(authorisations, events, strict=True)))
 
 
-def locked_authorisations(*, customers_of: Mapping | None = None, **filters):
-    """Authorisations matching `filters`, locked for a move, with what a move reads loaded; their
-    customers are locked first, in id order (the one lock order, `subjects.locks`). A request's
-    service holds the customer and writes its entries (the audit chain's head) before it pauses or
-    revokes the customer's authorisations: one locked before its customer, with an entry written
-    next, waited for that service while it waited for the authorisation.
+def locked_authorisations(*, customers_of: Mapping | None = None, **filters) -> list[Authorisation]:
+    """Authorisations matching `filters`, locked for a move in id order, with what a move reads loaded;
+    each only once its customer is held (the one lock order, `subjects.locks.locked_after_customers`).
+    A request's service holds the customer and writes its entries (the audit chain's head) before it
+    pauses or revokes the customer's authorisations: one locked before its customer, with an entry
+    written next, waited for that service while it waited for the authorisation.
 
-    The customers locked are read before they are held, so they are those of the authorisations
-    `customers_of` names (filters too; by default `filters`). Where a writer holding only the customer
-    can move an authorisation into `filters` (a customer's resume makes one ACTIVE, or paused for a
-    suspension), `customers_of` names a wider set that no such writer can add to: once its customers
-    are held, any writer that moved one in has committed, and `filters` are read after that."""
-    customers = Authorisation.objects.filter(**(filters if customers_of is None else customers_of))
-    subjects_lock(customers.values_list("subject_id", flat=True))
-    return (
-        Authorisation.objects.select_for_update(of=("self",))
-        .select_related("third_party__application", "third_party__webhook", "subject")
-        .filter(**filters)
+    The customers locked first are those of the authorisations `customers_of` names (filters too; by
+    default `filters`). Where a writer holding only the customer can move an authorisation into
+    `filters` (a customer's resume makes one ACTIVE, or paused for a suspension), `customers_of` names a
+    wider set that no such writer can add to: once its customers are held, any writer that moved one in
+    has committed, and `filters` are read after that. One that joins anyway is locked after its
+    customer, which is then locked out of id order."""
+    return locked_after_customers(
+        Authorisation.objects.select_related("third_party__application", "third_party__webhook", "subject")
+        .filter(**filters),
+        customers_of=None if customers_of is None else Authorisation.objects.filter(**customers_of),
     )
 
 
@@ -290,7 +289,7 @@ def locked_authorisation(authorisation_id, *, subject=None) -> Authorisation:
     filters = {"pk": authorisation_id}
     if subject is not None:
         filters["subject"] = subject
-    authorisation = locked_authorisations(**filters).first()
-    if authorisation is None:
+    authorisations = locked_authorisations(**filters)
+    if not authorisations:
         raise NotFound()
-    return authorisation
+    return authorisations[0]

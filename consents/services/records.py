@@ -287,9 +287,9 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
         )
         # A request's withdrawal holds its customer and writes its entries before it locks that
         # customer's consents, which this sweep must not hold while it waits for the head.
+        (expired_of_held,) = of_customers_locked(expired, customer="subject_id", limit=limit)
         due = list(
-            of_customers_locked(expired, customer="subject_id", limit=limit)
-            .select_for_update(skip_locked=True, of=("self",))
+            expired_of_held.select_for_update(skip_locked=True, of=("self",))
             .select_related("purpose")[:limit]
         )
         for consent in due:

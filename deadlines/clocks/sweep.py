@@ -35,12 +35,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 
 from accounts.languages import per_language
 from audit.services import audit_record
 from core.actors import Actor
+from core.db import first_of
 from core.roles import Role
 from deadlines.clocks.sources import ITEM_COLUMNS, ClockSource, clock_sources
 from deadlines.models import DeadlineBreach, DeadlineReminder, ReminderThreshold
@@ -52,7 +53,7 @@ from integrations.outbox import (
     outbox_email_staff,
     staff_recipients,
 )
-from subjects.locks import subjects_locked
+from subjects.locks import of_customers_locked
 
 DEFAULT_THRESHOLD_HOURS = (24, 6)
 SWEEP_BATCH = 2000
@@ -87,10 +88,7 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     sources = clock_sources()
     with transaction.atomic(durable=True):
         # All locked before the first breach is audited: staff lock an item, then the audit chain's head.
-        overdue = [
-            (source, clock, due) for source in sources for clock, due in _overdue_locked(source, now, limit)
-        ]
-        for source, clock, due in overdue:
+        for source, clock, due in _overdue_locked(sources, now, limit):
             breached = _breaches(source, clock, due, now=now, run=run, actor=actor)
             result.breaches += len(breached)
             result.full |= breached.full
@@ -111,22 +109,22 @@ class _Batch(list):
     full = False
 
 
-def _overdue_locked(source: ClockSource, now: datetime, limit: int) -> list[tuple[str, _Batch]]:
-    """Each clock of `source` with its first `limit` overdue items (`_select`), locked before they are
-    read: their customers first (`subjects.locks`), skipping those another writer holds (the next run
-    takes their items), then the items (filings have no customer) in id order, waited for if held."""
-    due = {clock: breaches_due(source, clock, now=now) for clock in source.clocks}
-    customers = subjects_locked(skip_locked=True).filter(_first_of(due, "clock_subject_id", limit))
-    held = Q(clock_subject_id__in=list(customers.values_list("pk", flat=True)))
-    due = {clock: rows.filter(held | Q(clock_subject_id__isnull=True)) for clock, rows in due.items()}
-    items = source.open_items(source.clocks[0]).model._default_manager.select_for_update(of=("self",))
-    locked = list(items.filter(_first_of(due, "pk", limit)).order_by("pk").values_list("pk", flat=True))
-    return [(clock, _select(rows.filter(pk__in=locked), source, limit)) for clock, rows in due.items()]
-
-
-def _first_of(due: dict[str, QuerySet], column: str, limit: int) -> Q:
-    """Primary key among `column` of the first `limit` rows of any clock's `due`."""
-    return Q.create([("pk__in", rows.values(column)[:limit]) for rows in due.values()], connector=Q.OR)
+def _overdue_locked(sources: list[ClockSource], now: datetime, limit: int) -> list[tuple]:
+    """(source, clock, its first `limit` overdue items as `_select` rows) for each clock of each source,
+    locked before they are read, in the one lock order: the customers of them all first, in one
+    statement in id order, skipping those another writer holds (`of_customers_locked`: the next run
+    takes their items), then each source's items (filings have no customer) in id order."""
+    clocks = [(source, clock) for source in sources for clock in source.clocks]
+    due = [breaches_due(source, clock, now=now) for source, clock in clocks]
+    due = of_customers_locked(*due, customer="clock_subject_id", limit=limit)
+    overdue = []
+    for source in sources:
+        mine = [(clock, rows) for (owner, clock), rows in zip(clocks, due, strict=True) if owner is source]
+        items = source.open_items(source.clocks[0]).model._default_manager.select_for_update(of=("self",))
+        first = first_of([rows for _clock, rows in mine], "pk", limit)
+        held = list(items.filter(first).order_by("pk").values_list("pk", flat=True))
+        overdue += [(source, clock, _select(rows.filter(pk__in=held), source, limit)) for clock, rows in mine]
+    return overdue
 
 
 def _select(candidates: QuerySet, source: ClockSource, limit: int) -> _Batch:

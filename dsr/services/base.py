@@ -23,7 +23,7 @@ from dsr.models import (
     RequestClockEvent,
 )
 from dsr.states import OPEN
-from subjects.locks import subjects_lock
+from subjects.locks import locked_after_customers, subjects_lock
 
 
 def request_locked(request_id, *, now: datetime | None = None) -> tuple[DataSubjectRequest, datetime]:
@@ -88,8 +88,10 @@ CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
 
 def requests_crossing_locked(*, day: date) -> list[DataSubjectRequest]:
     """The open requests whose clocks run across `day`, locked for the caller's transaction in the one
-    order (`subjects.locks`): their customers, then them, in id order. The caller takes them before its
-    first audit entry: a staff move holding a customer and a request writes its entries next."""
+    order (`subjects.locks.locked_after_customers`): their customers, then them, in id order; one taken
+    in (or whose clocks moved past the day) while it waited, after its customer. The caller takes them
+    before its first audit entry: a staff move holding a customer and a request writes its entries
+    next."""
     start_of_day = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
     crossing = DataSubjectRequest.objects.filter(
         Q(due_at__gte=start_of_day)
@@ -98,8 +100,7 @@ def requests_crossing_locked(*, day: date) -> list[DataSubjectRequest]:
         status__in=sorted(OPEN),
         received_at__lt=start_of_day,
     )
-    subjects_lock(crossing.values_list("subject_id", flat=True))
-    return list(crossing.select_for_update().order_by("pk"))
+    return locked_after_customers(crossing)
 
 
 def clocks_recompute_for_calendar(

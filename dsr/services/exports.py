@@ -178,11 +178,8 @@ def exports_purge_expired(*, now: datetime | None = None, limit: int = 500) -> i
     with transaction.atomic(durable=True):
         # A deletion being completed holds its customer and writes its entries before it purges the
         # customer's exports, which this sweep must not hold while it waits.
-        ids = list(
-            of_customers_locked(expired, customer="request__subject_id", limit=limit).values_list(
-                "pk", flat=True
-            )[:limit]
-        )
+        (expired_of_held,) = of_customers_locked(expired, customer="request__subject_id", limit=limit)
+        ids = list(expired_of_held.values_list("pk", flat=True)[:limit])
         return exports_purge(
             RequestExport.objects.filter(pk__in=ids), actor=Actor.system("dsr.exports_purge_expired"), now=now
         )

@@ -169,7 +169,7 @@ def test_the_batch_sweep_ends_each_authorisation_exactly_as_one_move_did():
     try:
         with transaction.atomic():
             due_now = locked_authorisations(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
-            for authorisation in due_now.order_by("expires_at"):
+            for authorisation in sorted(due_now, key=lambda authorisation: authorisation.expires_at):
                 move(authorisation, to="expired", actor=SYSTEM, now=now)
             per_row = _outcome(head)
             raise _Rollback

@@ -13,6 +13,7 @@ missed: left ACTIVE under a suspended third party, or paused for a suspension al
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from functools import partial
 
@@ -22,7 +23,8 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from authorisations import services
-from authorisations.services.moves import locked_authorisation, resume
+from authorisations.services.moves import locked_authorisation, locked_authorisations, resume
+from authorisations.states import AuthorisationStatus
 from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor, actor_for_user
 from dsr.sources import request_source
@@ -143,6 +145,42 @@ def test_a_reactivation_locks_the_customer_of_an_authorisation_a_resume_handed_i
     assert not thread.is_alive()
     assert "error" not in reactivated, reactivated
     assert _state(held_by_suspension) == _state(resumed_meanwhile) == ("active", "")
+
+
+def test_locked_authorisations_locks_the_customer_of_one_that_joined_its_filter_meanwhile(
+    customer1, customer2
+):
+    """`locked_authorisations` reads the customers of the authorisations it locks before it holds them:
+    one that another customer's resume moved into its filter while it waited was locked without its
+    customer, which a writer holding the customer and the audit chain's head then waited for."""
+    registration = register()
+    active = authorise(customer1, registration=registration)
+    resumed_meanwhile = _paused_by_customer(customer2, registration)
+    locked, release, found = threading.Event(), threading.Event(), {}
+
+    def lock() -> None:
+        with transaction.atomic():
+            found["rows"] = list(
+                locked_authorisations(third_party=registration.third_party, status=AuthorisationStatus.ACTIVE)
+            )
+            locked.set()
+            release.wait(30)
+
+    with held_in_other_connection(customer1.customer_account.subject) as let_go:
+        thread, out = started_in_other_connection(lock)
+        assert lock_waited_for(until=lambda: not thread.is_alive()), out
+        services.authorisation_resume(
+            actor=actor_for_user(customer2), authorisation_id=resumed_meanwhile.pk,
+            subject=customer2.customer_account.subject,
+        )
+        let_go()
+        assert locked.wait(20), out
+        customer_held = not row_free(customer2.customer_account.subject)
+        release.set()
+    thread.join(60)
+    assert not thread.is_alive() and "error" not in out, out
+    assert {row.pk for row in found["rows"]} == {active.pk, resumed_meanwhile.pk}
+    assert customer_held, "it locked the authorisation without its customer"
 
 
 def _resumed_by_customer(customer, *, suspended: bool):

@@ -22,9 +22,10 @@ from dsr import services
 from dsr.models import DataSubjectRequest, RequestExport
 from dsr.services import policy as policy_services
 from subjects.models import DataSubject
-from tests.concurrency import lock_waited_for, started_in_other_connection
+from tests.concurrency import held_in_other_connection, lock_waited_for, row_free, started_in_other_connection
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import MONDAY, STAFF, answered_access, end_of, make_request
+from tests.factories import make_subject
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -121,6 +122,36 @@ def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subjec
     assert "error" not in changed, changed
     complaint.refresh_from_db()
     assert complaint.due_at == end_of(date(2026, 3, 31))
+
+
+def test_a_calendar_change_locks_the_customer_of_a_request_taken_in_while_it_waited(subject):
+    """A holiday announced reads the customers of the open requests its day crosses, then waits for
+    them; a request taken in meanwhile for another customer joins those requests, and the calendar
+    change locked it without its customer while a service of that customer held the customer and the
+    audit chain's head."""
+    held = make_request(subject, type="complaint", now=MONDAY)
+    other = make_subject()
+    with held_in_other_connection(subject) as let_go:
+        thread, changed = started_in_other_connection(
+            lambda: policy_services.calendar_day_set(
+                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
+            )
+        )
+        assert lock_waited_for(until=lambda: not thread.is_alive()), changed
+        taken_in = make_request(other, type="complaint", now=MONDAY)
+        with transaction.atomic():
+            # A service of the other customer: its row, then an entry (the chain's head).
+            DataSubject.objects.select_for_update(no_key=True).get(pk=other.pk)
+            audit_record(action="dsr.request.assigned", actor=STAFF, subject=other, target=taken_in)
+            let_go()
+            assert lock_waited_for(until=lambda: not thread.is_alive()), changed
+            assert row_free(taken_in), "it holds the request while it waits for the head"
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "error" not in changed, changed
+    for request in (held, taken_in):
+        request.refresh_from_db()
+        assert request.due_at == end_of(date(2026, 3, 31))
 
 
 def test_the_export_purge_leaves_a_held_customer_for_its_next_run(subject):
