@@ -249,7 +249,8 @@ class ConsentCheckView(APIView):
         ],
         responses=CheckOutputSerializer,
         description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
-        "restricted, objected, child, purpose_inactive.",
+        "restricted, objected, legal_hold, child, purpose_inactive, refused, voided (a consent recorded in "
+        "error and voided by the bank; with `at` before the void, the answer as it stood then).",
     )
     def get(self, request):
         subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")

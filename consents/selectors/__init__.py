@@ -31,6 +31,12 @@ from consents.selectors.check import (
     consent_check_as_of,
     consent_check_bulk,
 )
+from consents.selectors.corrections import (
+    ConsentVoid,
+    consent_allowed_actions,
+    consent_void_of,
+    recorded_it,
+)
 from consents.selectors.records import (
     ConsentAnswers,
     consent_answers_of,
@@ -68,11 +74,13 @@ from consents.selectors.withdrawals import (
 __all__ = [
     "CheckResult",
     "ConsentAnswers",
+    "ConsentVoid",
     "Reason",
     "announcement_allowed_actions",
     "announcements_failing",
     "ask_again_count",
     "ask_again_counts",
+    "consent_allowed_actions",
     "consent_answers_of",
     "consent_by_id",
     "consent_check",
@@ -90,6 +98,7 @@ __all__ = [
     "consent_timeline",
     "consent_timeline_head",
     "consent_visible_by_id",
+    "consent_void_of",
     "consents_by_ids",
     "consents_that_gave_data",
     "consents_on_notice_older_than",
@@ -110,6 +119,7 @@ __all__ = [
     "recipients_by_ids",
     "recipients_served",
     "recipients_with_purposes",
+    "recorded_it",
     "rectification_notices",
     "restrictions_in_force",
     "restrictions_in_force_of",

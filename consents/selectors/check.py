@@ -55,6 +55,8 @@ class Reason:
     CHILD = "child"
     PURPOSE_INACTIVE = "purpose_inactive"
     REFUSED = "refused"
+    # A record voided as made in error: the customer never consented, and the systems told so.
+    VOIDED = "voided"
 
 
 REASON_LABELS = {
@@ -72,6 +74,7 @@ REASON_LABELS = {
     Reason.CHILD: _("Children's data is never used for marketing"),
     Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
     Reason.REFUSED: _("The customer refused consent"),
+    Reason.VOIDED: _("The consent was recorded in error and voided: the customer never gave it"),
 }
 
 
@@ -167,6 +170,8 @@ def _decide(
         return result(False, Reason.WITHDRAWN, consent_id)
     if status == ConsentStatus.REFUSED:
         return result(False, Reason.REFUSED, consent_id)
+    if status == ConsentStatus.VOIDED:
+        return result(False, Reason.VOIDED, consent_id)
     if status == ConsentStatus.EXPIRED or (expires_at is not None and expires_at <= now):
         return result(False, Reason.EXPIRED, consent_id)
     if status != ConsentStatus.GRANTED:
@@ -302,7 +307,8 @@ def _purpose_active_as_of(purpose: PurposeEntry, *, at: datetime, in_force) -> b
 
 def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     """The (consent, status, notice, expiry) the state row held at `at`, from the events: the latest
-    grant (or refusal) by then, and how that consent had ended by then, if it had."""
+    grant (or refusal) by then, and how that consent had ended by then, if it had (a refusal only by a
+    void)."""
     grant = (
         ConsentEvent.objects.filter(
             subject_id=subject_id,
@@ -317,13 +323,10 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     if grant is None:
         return None
     consent = grant.consent
-    if grant.kind == ConsentEvent.Kind.REFUSED:
-        return consent.pk, ConsentStatus.REFUSED, consent.notice_id, None
-    ended = (
-        consent.events.filter(at__lte=at).exclude(kind=ConsentEvent.Kind.GRANTED).order_by("-at").first()
-    )
-    status = ended.kind if ended else ConsentStatus.GRANTED
-    return consent.pk, status, consent.notice_id, consent.expires_at
+    ended = consent.events.filter(at__lte=at).exclude(kind=grant.kind).order_by("-at").first()
+    status = ended.kind if ended else grant.kind
+    expires_at = None if grant.kind == ConsentEvent.Kind.REFUSED else consent.expires_at
+    return consent.pk, status, consent.notice_id, expires_at
 
 
 def consent_check_bulk(
