@@ -37,6 +37,16 @@ def _void(actor, consent, **fields):
     )
 
 
+def _refusal(subject, purpose, at):
+    """The customer's "no" on a paper form, recorded by staff at `at`."""
+    return services.consent_refuse(
+        actor=STAFF,
+        request=services.GrantRequest(subject=subject, purpose=purpose, notice_version="v1",
+                                      channel="paper_form", evidence="PF-1"),
+        now=at,
+    )
+
+
 def _nothing_written(consent):
     consent.refresh_from_db()
     assert consent.status == ConsentStatus.GRANTED
@@ -173,12 +183,7 @@ def test_a_refusal_recorded_in_error_is_voided_without_stops_and_a_later_answer_
     purpose = make_purpose("sharing", recipients=[make_recipient("CIC")])
     subject = make_subject()
     now = timezone.now()
-    refusal = services.consent_refuse(
-        actor=STAFF,
-        request=services.GrantRequest(subject=subject, purpose=purpose, notice_version="v1",
-                                      channel="paper_form", evidence="PF-1"),
-        now=now - timedelta(hours=2),
-    )
+    refusal = _refusal(subject, purpose, now - timedelta(hours=2))
     later = grant(subject, purpose, now=now - timedelta(hours=1))
 
     _void(actor_for_user(dpo), refusal, reason="duplicate_entry", now=now)
@@ -195,12 +200,7 @@ def test_a_voided_refusal_answers_voided_now_and_refused_before(dpo):
     purpose = make_purpose("sharing")
     subject = make_subject()
     now = timezone.now()
-    refusal = services.consent_refuse(
-        actor=STAFF,
-        request=services.GrantRequest(subject=subject, purpose=purpose, notice_version="v1",
-                                      channel="paper_form", evidence="PF-1"),
-        now=now - timedelta(hours=1),
-    )
+    refusal = _refusal(subject, purpose, now - timedelta(hours=1))
     _void(actor_for_user(dpo), refusal, now=now)
     ref = subject.external_ref
 
