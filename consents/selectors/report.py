@@ -54,8 +54,8 @@ def _in_force_q(at, *, inclusive: bool) -> Q:
     """Consents in force at `at` (a time, or an expression such as an outer event's time); a refusal
     is a record, never in force, and a record voided as made in error never was, even before its void.
     At the end of a period that ends at `at` (`inclusive=False`): granted before it, not ended or
-    expired before it. Just after a withdrawal at `at` (`inclusive=True`): granted
-    by then, and those ended at that very moment went with it."""
+    expired before it. Just after a withdrawal at `at` (`inclusive=True`): granted by then, and those
+    ended at that very moment went with it."""
     granted = Q(granted_at__lte=at) if inclusive else Q(granted_at__lt=at)
     ended_after = Q(ended_at__gt=at) if inclusive else Q(ended_at__gte=at)
     expires_after = Q(expires_at__gt=at) if inclusive else Q(expires_at__gte=at)

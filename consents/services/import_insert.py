@@ -63,10 +63,10 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     (SQLite for development) the ORM's bulk operations do the same.
 
     A state row whose answer (a grant, or the withdrawal, refusal or expiry that ended one) is not
-    older than an imported consent is never replaced by it: the batch is undone with `Conflict`. A row
-    holding a record voided as made in error holds no answer of the customer's. The
-    batch's lock on its customers and its judging already keep such a row out; this holds even if a
-    path that records answers forgot the lock.
+    older than an imported consent is never replaced by it: the batch is undone with `Conflict`. (A row
+    holding a record voided as made in error holds no answer of the customer's.) The batch's lock on
+    its customers and its judging already keep such a row out; this holds even if a path that records
+    answers forgot the lock.
     """
     if connection.vendor != "postgresql":
         Consent.objects.bulk_create(consents, batch_size=1000)
