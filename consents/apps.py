@@ -26,7 +26,7 @@ class ConsentsConfig(AppConfig):
                 "consents.consent.expired": _("Consent expired"),
                 "consents.consent.superseded": _("Consent superseded by a new notice version"),
                 "consents.consent.refused": _("Consent refused"),
-                "consents.consent.voided": _("Consent recorded in error voided"),
+                "consents.consent.voided": _("Consent voided as recorded in error"),
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),

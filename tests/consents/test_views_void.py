@@ -73,6 +73,11 @@ def test_the_void_is_recorded_once_and_the_consent_page_says_when_by_whom_and_wh
     (status,) = page.find_all(**{"data-testid": "receipt-status"})
     assert status.text() == "Recorded in error (voided)"
     assert _void_links(client.get(f"/en/portal/consents/{consent.pk}/receipt/").content) == []
+    # The customer's history shows the grant and its correction.
+    customer = parse(client.get(f"/en/portal/customers/{consent.subject_id}/").content)
+    (timeline,) = customer.find_all(**{"data-testid": "consent-timeline"})
+    lines = [item.text() for item in timeline.find_all("li")]
+    assert "Recorded in error (voided)" in lines[0] and "Recorded twice" in lines[0] and "Granted" in lines[1]
 
 
 def test_a_refusal_the_service_gives_is_shown_on_the_form(privacy_officer):
