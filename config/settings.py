@@ -476,6 +476,7 @@ SPECTACULAR_SETTINGS = {
         "IdentityMethodEnum": "dsr.models.requests.IdentityMethod",
         "IdentityDocumentEnum": "dsr.models.requests.IdentityDocument",
         "OutcomeReasonEnum": "dsr.models.requests.OutcomeReason",
+        "VoidReasonEnum": "consents.models.VoidReason",
         "RequestStatusEnum": "dsr.states.RequestStatus",
         "RecipientKindEnum": "consents.models.Recipient.Kind",
         "TaskStatusEnum": "dsr.models.fulfilment.TaskStatus",

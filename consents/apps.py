@@ -26,6 +26,7 @@ class ConsentsConfig(AppConfig):
                 "consents.consent.expired": _("Consent expired"),
                 "consents.consent.superseded": _("Consent superseded by a new notice version"),
                 "consents.consent.refused": _("Consent refused"),
+                "consents.consent.voided": _("Consent voided as recorded in error"),
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
@@ -58,7 +59,8 @@ class ConsentsConfig(AppConfig):
         for role in (Role.OFFICER, Role.PRIVACY, Role.DPO):
             grant_permissions(role, "consents.add_consent", "consents.change_consent")
         for role in (Role.PRIVACY, Role.DPO):
-            grant_permissions(role, "consents.acknowledge_withdrawalduty")
+            # Voiding a consent recorded in error: never its recorder (`consents.services.voids`).
+            grant_permissions(role, "consents.acknowledge_withdrawalduty", "consents.void_consent")
         # Who reads the deadline report reads the consent report (deadlines.apps); officers do not.
         for role in (Role.PRIVACY, Role.DPO, Role.AUDITOR):
             grant_permissions(role, "consents.view_consent_report")

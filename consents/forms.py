@@ -13,6 +13,7 @@ from consents.models import (
     PurposeCategory,
     Recipient,
     TransferExemption,
+    VoidReason,
 )
 from consents.selectors import recipients_active
 from consents.services.import_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
@@ -112,6 +113,23 @@ class WithdrawForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=witnessed_channel_choices, initial=Channel.BRANCH)
     reason = forms.CharField(
         label=_("Reason (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VoidForm(forms.Form):
+    """The confirmation of a void: why the record is wrong, and the voider's own account of it."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is the record wrong?"), choices=VoidReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("What went wrong"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For the DPO and an inspector. It is kept in the audit trail for good: write no more of the "
+            "customer's personal data than the correction needs."
+        ),
     )
 
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 from consents.models import ConsentStatus, NoticeAnnouncement, WithdrawalDuty
 from core.states import StateMachine
 
-# A consent moves forward only: once withdrawn, expired or superseded, a new grant is a new record.
+# A consent moves forward only: once withdrawn, expired, superseded or voided, a new grant is a new record.
+# Voided: a record staff made in error, corrected (`consents.services.voids.consent_void`): a consent in
+# force or a refusal only; once withdrawn, expired or superseded, what followed is part of the record.
 CONSENT_MACHINE = StateMachine({
-    ConsentStatus.GRANTED: {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED},
+    ConsentStatus.GRANTED: {
+        ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED,
+    },
     ConsentStatus.WITHDRAWN: set(),
     ConsentStatus.EXPIRED: set(),
     ConsentStatus.SUPERSEDED: set(),
-    # A refusal is a record of its own that never moves; a later grant is a new record beside it.
-    ConsentStatus.REFUSED: set(),
+    # A refusal is a record of its own; a later grant is a new record beside it. Only an error voids it.
+    ConsentStatus.REFUSED: {ConsentStatus.VOIDED},
+    ConsentStatus.VOIDED: set(),
 })
 
 _A = NoticeAnnouncement.Status

@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/customers/<uuid:pk>/consents/new/", views.staff_grant, name="staff_grant"),
     path("portal/customers/<uuid:pk>/consents/recorded/", views.staff_recorded, name="staff_recorded"),
     path("portal/consents/<uuid:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
+    path("portal/consents/<uuid:pk>/void/", views.staff_void, name="staff_void"),
     path("portal/consents/<uuid:pk>/receipt/", views.staff_receipt, name="staff_receipt"),
     path("portal/consents/import/", views.consent_import, name="import"),
     path("portal/consents/import/<uuid:job_id>/", views.import_job, name="import_job"),

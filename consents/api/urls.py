@@ -13,6 +13,7 @@ urlpatterns = [
     path("consents/withdraw/", views.SubjectWithdrawView.as_view(), name="consent-subject-withdraw"),
     path("consents/<uuid:pk>/", views.ConsentDetailView.as_view(), name="consent-detail"),
     path("consents/<uuid:pk>/withdraw/", views.ConsentWithdrawView.as_view(), name="consent-withdraw"),
+    path("consents/<uuid:pk>/void/", views.ConsentVoidView.as_view(), name="consent-void"),
     path("consents/<uuid:pk>/receipt/", views.ConsentReceiptView.as_view(), name="consent-receipt"),
     path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
     path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),

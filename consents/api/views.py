@@ -13,7 +13,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +27,7 @@ from consents.api.serializers import (
     SubjectWithdrawSerializer,
     WithdrawSerializer,
 )
+from consents.api.voids import ConsentDetailSerializer, VoidInputSerializer
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
@@ -129,10 +130,10 @@ class ConsentDetailView(_OneConsentMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
     customer_methods = ("GET",)
-    serializer_class = ConsentOutputSerializer
+    serializer_class = ConsentDetailSerializer
 
     def get(self, request, pk):
-        return Response(ConsentOutputSerializer(self.get_consent(pk)).data)
+        return Response(self.get_serializer(self.get_consent(pk)).data)
 
 
 class ConsentReceiptView(_OneConsentMixin, APIView):
@@ -183,6 +184,38 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
             **data,
         )
         return Response(ConsentOutputSerializer(self.get_consent(consent.pk)).data)
+
+
+class ConsentVoidView(_OneConsentMixin, APIView):
+    required_permissions = {"POST": "consents.void_consent"}
+    required_scopes = {"POST": "consents:write"}
+
+    @extend_schema(
+        operation_id="consent_void",
+        request=VoidInputSerializer,
+        responses={
+            200: ConsentDetailSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, "A reason not in the list, or no note."),
+            403: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                "Not the DPO or a privacy officer, or the one who recorded the consent (`four_eyes`).",
+            ),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, "No such consent."),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT, "Neither in force nor a refusal (`not_voidable`): withdrawn, expired..."
+            ),
+        },
+        description="Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the "
+        "check answers `voided` from now on (with `at` before the void, as it stood then), the recipients "
+        "are told to stop as after a withdrawal, and the audit entry keeps the reason and the note. "
+        "Honours Idempotency-Key.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        data = validated_body(VoidInputSerializer, request)
+        consent = services.consent_void(actor=actor_for_user(request.user), consent_id=pk, **data)
+        detail = ConsentDetailSerializer(self.get_consent(consent.pk), context={"request": request})
+        return Response(detail.data)
 
 
 class SubjectWithdrawView(APIView):
@@ -249,7 +282,8 @@ class ConsentCheckView(APIView):
         ],
         responses=CheckOutputSerializer,
         description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
-        "restricted, objected, child, purpose_inactive.",
+        "restricted, objected, legal_hold, child, purpose_inactive, refused, voided (a consent recorded in "
+        "error and voided by the bank; with `at` before the void, the answer as it stood then).",
     )
     def get(self, request):
         subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")

@@ -22,6 +22,7 @@ from consents.models.records import (
     ConsentState,
     ConsentStatus,
     ProcessingRestriction,
+    VoidReason,
 )
 from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChange
 
@@ -44,6 +45,7 @@ __all__ = [
     "Recipient",
     "SENSITIVE_DATA_CATEGORIES",
     "TransferExemption",
+    "VoidReason",
     "WithdrawalDuty",
     "WithdrawalDutyStatusChange",
 ]

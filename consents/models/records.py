@@ -35,6 +35,18 @@ class ConsentStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
     # An explicit "no" (a paper form's unticked box, a refusal said aloud): proof as much as a yes.
     REFUSED = "refused", _("Refused")
+    # A record staff made in error (the wrong customer, the wrong purpose, twice), corrected by the DPO or
+    # a privacy officer: never the customer's answer, so never a grant, a refusal or a withdrawal.
+    VOIDED = "voided", _("Recorded in error (voided)")
+
+
+class VoidReason(models.TextChoices):
+    """Why a consent record was wrong (`consents.services.voids.consent_void`); a note explains it."""
+
+    WRONG_CUSTOMER = "wrong_customer", _("Recorded on the wrong customer")
+    WRONG_PURPOSE = "wrong_purpose", _("Recorded for the wrong purpose")
+    DUPLICATE_ENTRY = "duplicate_entry", _("Recorded twice")
+    OTHER = "other", _("Another error (explained in the note)")
 
 
 class Consent(StatefulModel):
@@ -85,7 +97,10 @@ class Consent(StatefulModel):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-granted_at"]
-        permissions = [("view_consent_report", _("Can see the consent report"))]
+        permissions = [
+            ("view_consent_report", _("Can see the consent report")),
+            ("void_consent", _("Can void a consent recorded in error")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "purpose"],
@@ -126,7 +141,8 @@ REASON_ERASED = "[erased at the customer's request]"
 
 
 class ConsentEvent(models.Model):
-    """Append-only history: one row per grant, withdrawal, expiry or supersession. Receipts hang here."""
+    """Append-only history: one row per grant, refusal, withdrawal, expiry, supersession or void. Receipts
+    hang here. A void's `reason` is its `VoidReason` code."""
 
     # An event is named by the status its move led to (`consent_transition` writes `kind=to`).
     Kind = ConsentStatus
@@ -165,6 +181,13 @@ class ConsentEvent(models.Model):
     @property
     def reason_erased(self) -> bool:
         return self.reason == REASON_ERASED
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason as a person reads it: a void's code by its label, any other as it was written."""
+        if self.kind == ConsentStatus.VOIDED and self.reason in VoidReason.values:
+            return str(VoidReason(self.reason).label)
+        return self.reason
 
 
 class ConsentState(StatefulModel):

@@ -25,6 +25,12 @@ from consents.selectors.catalogue import (
     subjects_to_ask_again,
 )
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
+from consents.selectors.corrections import (
+    ConsentVoid,
+    consent_allowed_actions,
+    consent_void_of,
+    recorded_it,
+)
 from consents.selectors.records import (
     consent_by_id,
     consent_events_with_actors,
@@ -63,11 +69,13 @@ __all__ = [
     "CheckResult",
     "ConsentSwitch",
     "ConsentSwitches",
+    "ConsentVoid",
     "Reason",
     "announcement_allowed_actions",
     "announcements_failing",
     "ask_again_count",
     "ask_again_counts",
+    "consent_allowed_actions",
     "consent_by_id",
     "consent_check",
     "consent_check_as_of",
@@ -85,6 +93,7 @@ __all__ = [
     "consent_timeline",
     "consent_timeline_head",
     "consent_visible_by_id",
+    "consent_void_of",
     "consents_by_ids",
     "consents_that_gave_data",
     "consents_on_notice_older_than",
@@ -105,6 +114,7 @@ __all__ = [
     "recipients_by_ids",
     "recipients_served",
     "recipients_with_purposes",
+    "recorded_it",
     "rectification_notices",
     "restrictions_in_force",
     "restrictions_in_force_of",

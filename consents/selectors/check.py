@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, purpose_entry
-from consents.models import ConsentEvent, ConsentState, ConsentStatus, ProcessingRestriction, Purpose
+from consents.models import ConsentEvent, ConsentState, ProcessingRestriction, Purpose
 from consents.selectors.rule import CheckResult, child_born, decide, is_marketing
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
@@ -181,7 +181,8 @@ def _purpose_active_as_of(purpose: PurposeEntry, *, at: datetime, in_force) -> b
 
 def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     """The (consent, status, notice, expiry) the state row held at `at`, from the events: the latest
-    grant (or refusal) by then, and how that consent had ended by then, if it had."""
+    grant (or refusal) by then, and how that consent had ended by then, if it had (a refusal only by a
+    void)."""
     grant = (
         ConsentEvent.objects.filter(
             subject_id=subject_id,
@@ -196,13 +197,10 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     if grant is None:
         return None
     consent = grant.consent
-    if grant.kind == ConsentEvent.Kind.REFUSED:
-        return consent.pk, ConsentStatus.REFUSED, consent.notice_id, None
-    ended = (
-        consent.events.filter(at__lte=at).exclude(kind=ConsentEvent.Kind.GRANTED).order_by("-at").first()
-    )
-    status = ended.kind if ended else ConsentStatus.GRANTED
-    return consent.pk, status, consent.notice_id, consent.expires_at
+    ended = consent.events.filter(at__lte=at).exclude(kind=grant.kind).order_by("-at").first()
+    status = ended.kind if ended else grant.kind
+    expires_at = None if grant.kind == ConsentEvent.Kind.REFUSED else consent.expires_at
+    return consent.pk, status, consent.notice_id, expires_at
 
 
 def consent_check_bulk(

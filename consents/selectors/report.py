@@ -7,7 +7,9 @@ default. What happened in it is counted from the append-only events (`ConsentEve
 or move, so a re-grant after a withdrawal is a grant again and nothing a join repeats is counted twice.
 Every figure is as of `until`, or as of now while the period runs (`as_of`): what stands at its end
 (consents in force, stops still open) is read from the times the rows keep (granted, ended, expires,
-acknowledged), so a month's figures do not change when the next month's acknowledgements arrive.
+acknowledged), so a month's figures do not change when the next month's acknowledgements arrive. The
+one correction that reaches back: a record voided as made in error counts in no month, not even those
+before its void (`consent_void`); the stops its void sent are not a withdrawal's either.
 
 - **channel**: the one the customer answered or withdrew through; an expiry (and a platform's stop)
   has none, and counts under the channel the consent was given through.
@@ -50,15 +52,16 @@ _CHANNEL_ORDER = {key: index for index, key in enumerate(Channel.values)}
 
 def _in_force_q(at, *, inclusive: bool) -> Q:
     """Consents in force at `at` (a time, or an expression such as an outer event's time); a refusal
-    is a record, never in force. At the end of a period that ends at `at` (`inclusive=False`): granted
-    before it, not ended or expired before it. Just after a withdrawal at `at` (`inclusive=True`): granted
-    by then, and those ended at that very moment went with it."""
+    is a record, never in force, and a record voided as made in error never was, even before its void.
+    At the end of a period that ends at `at` (`inclusive=False`): granted before it, not ended or
+    expired before it. Just after a withdrawal at `at` (`inclusive=True`): granted by then, and those
+    ended at that very moment went with it."""
     granted = Q(granted_at__lte=at) if inclusive else Q(granted_at__lt=at)
     ended_after = Q(ended_at__gt=at) if inclusive else Q(ended_at__gte=at)
     expires_after = Q(expires_at__gt=at) if inclusive else Q(expires_at__gte=at)
     return (
         granted
-        & ~Q(status=ConsentStatus.REFUSED)
+        & ~Q(status__in=(ConsentStatus.REFUSED, ConsentStatus.VOIDED))
         & (Q(ended_at__isnull=True) | ended_after)
         & (Q(expires_at__isnull=True) | expires_after)
     )
@@ -66,7 +69,8 @@ def _in_force_q(at, *, inclusive: bool) -> Q:
 
 def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str, int]]:
     """Grants, refusals, withdrawals (whole, partial) and expiries in the period, by purpose and
-    channel: one grouped query over the events."""
+    channel: one grouped query over the events. Those of a record voided as made in error are none of
+    the customer's answers, whenever the void came."""
     kept_another = Exists(
         Consent.objects.filter(_in_force_q(OuterRef("at"), inclusive=True), subject_id=OuterRef("subject_id"))
         .exclude(purpose_id=OuterRef("consent__purpose_id"))
@@ -74,6 +78,7 @@ def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str,
     withdrawn = Q(kind=ConsentStatus.WITHDRAWN)
     rows = (
         ConsentEvent.objects.filter(at__gte=since, at__lt=until)
+        .exclude(consent__status=ConsentStatus.VOIDED)
         .values(purpose_key=F("consent__purpose_id"),
                 channel_key=Coalesce(NullIf("channel", Value("")), "consent__channel"))
         .annotate(

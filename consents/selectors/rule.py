@@ -35,6 +35,8 @@ class Reason:
     CHILD = "child"
     PURPOSE_INACTIVE = "purpose_inactive"
     REFUSED = "refused"
+    # A record voided as made in error: the customer never consented, and the systems told so.
+    VOIDED = "voided"
 
 
 REASON_LABELS = {
@@ -52,6 +54,7 @@ REASON_LABELS = {
     Reason.CHILD: _("Children's data is never used for marketing"),
     Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
     Reason.REFUSED: _("The customer refused consent"),
+    Reason.VOIDED: _("The consent was recorded in error and voided: the customer never gave it"),
 }
 
 
@@ -138,6 +141,8 @@ def consent_answer(purpose: PurposeEntry, *, state, now: datetime) -> CheckResul
         return _answer(False, Reason.WITHDRAWN, now=now, consent=consent_id)
     if status == ConsentStatus.REFUSED:
         return _answer(False, Reason.REFUSED, now=now, consent=consent_id)
+    if status == ConsentStatus.VOIDED:
+        return _answer(False, Reason.VOIDED, now=now, consent=consent_id)
     if status == ConsentStatus.EXPIRED or (expires_at is not None and expires_at <= now):
         return _answer(False, Reason.EXPIRED, now=now, consent=consent_id)
     if status != ConsentStatus.GRANTED:

@@ -146,7 +146,8 @@ def _duty_open(
 def duties_open_for_withdrawal(
     *, actor: Actor, consent: Consent, now: datetime, received_at: datetime | None = None
 ) -> list[WithdrawalDuty]:
-    """Create the duties of a just-withdrawn consent and queue their notices (caller's transaction).
+    """Create the duties of a just-withdrawn (or voided) consent and queue their notices (caller's
+    transaction).
 
     The recipients' 72 hours run from `received_at`, when the bank received the withdrawal (a
     request's intake, not its completion); by default, now."""
@@ -168,6 +169,8 @@ def duties_open_for_withdrawal(
                     "purpose": consent.purpose.code,
                     "withdrawn_at": now.isoformat(),
                     "stop_processing_by": due_at.isoformat(),
+                    # A consent voided as recorded in error stops the same way; it was never given.
+                    **({"voided": True} if consent.status == ConsentStatus.VOIDED else {}),
                 },
             )
             for recipient in recipients

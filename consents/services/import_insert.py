@@ -63,9 +63,10 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     (SQLite for development) the ORM's bulk operations do the same.
 
     A state row whose answer (a grant, or the withdrawal, refusal or expiry that ended one) is not
-    older than an imported consent is never replaced by it: the batch is undone with `Conflict`. The
-    batch's lock on its customers and its judging already keep such a row out; this holds even if a
-    path that records answers forgot the lock.
+    older than an imported consent is never replaced by it: the batch is undone with `Conflict`. (A row
+    holding a record voided as made in error holds no answer of the customer's.) The batch's lock on
+    its customers and its judging already keep such a row out; this holds even if a path that records
+    answers forgot the lock.
     """
     if connection.vendor != "postgresql":
         Consent.objects.bulk_create(consents, batch_size=1000)
@@ -127,7 +128,8 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
             "ON CONFLICT (subject_id, purpose_id) DO UPDATE SET consent_id = EXCLUDED.consent_id, "
             "status = EXCLUDED.status, notice_id = EXCLUDED.notice_id, expires_at = NULL, "
             "updated_at = EXCLUDED.updated_at "
-            f"WHERE (SELECT COALESCE(o.ended_at, o.granted_at) FROM {Consent._meta.db_table} o "
+            "WHERE state.status = %s "
+            f"OR (SELECT COALESCE(o.ended_at, o.granted_at) FROM {Consent._meta.db_table} o "
             "WHERE o.id = state.consent_id) "
             f"< (SELECT i.granted_at FROM {Consent._meta.db_table} i WHERE i.id = EXCLUDED.consent_id)",
             [
@@ -137,6 +139,7 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
                 [c.purpose_id for c in consents],
                 [c.pk for c in consents],
                 [c.notice_id for c in consents],
+                ConsentStatus.VOIDED.value,
             ],
         )
         if cursor.rowcount != len(consents):  # a row the condition kept
@@ -166,9 +169,13 @@ def _events(consents: list[Consent], *, source: str, actor: Actor, reason: str) 
 def _answered_later(consents: list[Consent]) -> bool:
     """Whether the state row of a consent's customer and purpose holds an answer not older than it."""
     granted = {(c.subject_id, c.purpose_id): c.granted_at for c in consents}
-    states = ConsentState.objects.filter(
-        subject_id__in={s for s, _p in granted}, purpose_id__in={p for _s, p in granted}
-    ).values_list("subject_id", "purpose_id", Coalesce("consent__ended_at", "consent__granted_at"))
+    states = (
+        ConsentState.objects.filter(
+            subject_id__in={s for s, _p in granted}, purpose_id__in={p for _s, p in granted}
+        )
+        .exclude(status=ConsentStatus.VOIDED)
+        .values_list("subject_id", "purpose_id", Coalesce("consent__ended_at", "consent__granted_at"))
+    )
     return any((s, p) in granted and answered >= granted[s, p] for s, p, answered in states)
 
 

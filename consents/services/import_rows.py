@@ -292,10 +292,12 @@ def _not_after(row: dict[str, str], granted_at: datetime, last_answer: datetime)
 
 def _last_answers(subject_ids: list) -> dict[tuple, datetime]:
     """When each customer last answered each purpose: a grant, or the withdrawal, refusal or expiry
-    that ended one. A consent from a file is older evidence and may not overturn a later answer."""
+    that ended one. A consent from a file is older evidence and may not overturn a later answer. A
+    record voided as made in error was never the customer's answer."""
     return {
         (row["subject_id"], row["purpose_id"]): row["last"]
         for row in Consent.objects.filter(subject__in=subject_ids)
+        .exclude(status=ConsentStatus.VOIDED)
         .values("subject_id", "purpose_id")
         .annotate(last=Max(Coalesce("ended_at", "granted_at")))
     }

@@ -24,8 +24,8 @@ from consents.services.rules import GrantRequest, channel_validate, grant_valida
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
-from core.errors import Conflict
-from subjects.locks import of_customers_locked, subject_locked
+from core.errors import Conflict, NotFound
+from subjects.locks import of_customers_locked, subject_locked, subjects_lock
 
 MAX_REASON_LENGTH = 500
 
@@ -87,6 +87,21 @@ def _state_sync(consent: Consent, *, now: datetime) -> None:
     )
 
 
+def consent_locked(consent_id, *, subject_id=None) -> Consent:
+    """The consent, with its purpose, locked for the caller's transaction; NotFound (404) when there is
+    none (of `subject_id`'s, when given: a customer acts only on their own). The customer first
+    (`subjects.locks`), then the consent: a request's withdrawal holds the customer and writes its
+    entries before it locks the customer's consents."""
+    queryset = Consent.objects.filter(pk=consent_id)
+    if subject_id is not None:
+        queryset = queryset.filter(subject_id=subject_id)
+    subjects_lock(queryset.values_list("subject_id", flat=True))
+    consent = queryset.select_for_update(of=("self",)).select_related("purpose").first()
+    if consent is None:
+        raise NotFound(_("No such consent."))
+    return consent
+
+
 def consent_transition(
     *,
     actor: Actor,
@@ -96,8 +111,10 @@ def consent_transition(
     channel: str = "",
     reason: str = "",
     source: str = "",
+    data: dict | None = None,
 ) -> ConsentEvent:
-    """The one service that moves a consent. `consent` must be locked by the caller (select_for_update)."""
+    """The one service that moves a consent. `consent` must be locked by the caller (select_for_update).
+    `data`: what the audit entry says beyond the move (a void's reason and note)."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
@@ -108,7 +125,7 @@ def consent_transition(
             consent.withdrawn_at, consent.withdrawal_channel = now, channel
             fields += ["withdrawn_at", "withdrawal_channel"]
         consent.save(update_fields=fields)
-        return _event_record(
+        event = _event_record(
             consent,
             kind=to,
             actor=actor,
@@ -117,9 +134,16 @@ def consent_transition(
             reason=reason,
             source=source,
             # A superseded consent is replaced by its successor, which writes the state row itself.
-            state=to != ConsentStatus.SUPERSEDED,
-            data={"from": old, "to": to, "channel": channel, "source": source[:100]},
+            state=to not in (ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED),
+            data={"from": old, "to": to, "channel": channel, "source": source[:100], **(data or {})},
         )
+        if to == ConsentStatus.VOIDED:
+            # The check's row follows the correction only while it holds this record: a refusal voided
+            # after the customer's later grant leaves that grant's row as it is.
+            ConsentState.objects.filter(
+                subject_id=consent.subject_id, purpose_id=consent.purpose_id, consent=consent
+            ).update(status=to, updated_at=now)
+        return event
 
 
 def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.records import MAX_REASON_LENGTH, consent_transition
+from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition
 from consents.services.rules import barred_for_children, channel_validate, not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
-from core.errors import InvalidInput, InvalidTransition, NotFound
+from core.errors import InvalidInput, InvalidTransition
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, shown_to_be_child
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
@@ -86,15 +86,7 @@ def consent_withdraw_in_transaction(
     `subject_id` narrows the look-up (a customer may withdraw only their own consents)."""
     _validate_withdrawal_input(actor, channel, reason, source=source)
     with transaction.atomic(savepoint=False):
-        queryset = Consent.objects.filter(pk=consent_id)
-        if subject_id is not None:
-            queryset = queryset.filter(subject_id=subject_id)
-        # The customer first (`subjects.locks`), then the consent: a request's withdrawal holds the
-        # customer and writes its entries before it locks the customer's consents.
-        subjects_lock(queryset.values_list("subject_id", flat=True))
-        consent = queryset.select_for_update(of=("self",)).select_related("purpose").first()
-        if consent is None:
-            raise NotFound(_("No such consent."))
+        consent = consent_locked(consent_id, subject_id=subject_id)
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
         return _withdraw_locked(

@@ -20,6 +20,7 @@ from consents.views.staff import (
     staff_grant,
     staff_receipt,
     staff_recorded,
+    staff_void,
     staff_withdraw,
     subject_panel_context,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "staff_grant",
     "staff_receipt",
     "staff_recorded",
+    "staff_void",
     "staff_withdraw",
     "subject_panel_context",
 ]

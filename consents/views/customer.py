@@ -319,15 +319,16 @@ def me_receipt(request, pk, subject):
     return receipt_response(request, consent, base="selfservice/base.html", reader=subject)
 
 
-def receipt_response(request, consent: Consent, *, base: str, reader=None):
+def receipt_response(request, consent: Consent, *, base: str, reader=None, events=None, **page):
     """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
     the frozen document to download (the same bytes for the same event). `reader`: the customer
-    reading their own copy (None on the staff page)."""
+    reading their own copy (None on the staff page); `events`: the consent's, when the caller read them;
+    `page`: more for the page to show (the staff page's void)."""
     # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
     # and file, shows the channel instead.
     for_customer = base == "selfservice/base.html"
     # Read once: the receipt and the page's list of events both use them.
-    consent_events = list(selectors.consent_events_with_actors(consent))
+    consent_events = events if events is not None else list(selectors.consent_events_with_actors(consent))
     try:
         receipt = consent_receipt(
             consent,
@@ -374,5 +375,6 @@ def receipt_response(request, consent: Consent, *, base: str, reader=None):
             "for_customer": for_customer,
             "recipient_stops": recipient_stops(consent, for_customer=for_customer),
             "notice_texts": notice_texts_agreed(consent),
+            **page,
         },
     )

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from consents import selectors, services
 from consents.forms import (
     StaffGrantForm,
+    VoidForm,
     WithdrawForm,
 )
 from consents.views.customer import consequences, receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_error, form_succeeded
+from core.forms import call_with_messages, form_error, form_submit, form_succeeded
 from core.labels import in_language
 from integrations.form_once import posted_once
 from subjects.models import DataSubject
@@ -30,16 +31,27 @@ from subjects.selectors import subject_by_id, subject_for_ref
 TIMELINE_LIMIT = 50
 
 
+def _voidable(request, consents) -> set:
+    """The ids of these consents the staff member may void as recorded in error: the page offers what
+    the service would accept (`consent_allowed_actions`, and the permission)."""
+    if not request.user.has_perm("consents.void_consent"):
+        return set()
+    actor = actor_for_user(request.user)
+    return {c.pk for c in consents if "void" in selectors.consent_allowed_actions(c, actor)}
+
+
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The consent section of the staff customer page (registered as a subject panel)."""
     switches = selectors.consent_switches_of([subject], now=timezone.now())
     events, total = selectors.consent_timeline_head(subject, TIMELINE_LIMIT)
+    live = switches.live(subject)
     return {
         "consent_subject": subject,
         "consent_events": events,
         "consent_events_total": total,
         # Each consent still granted, with what the consent check answers of it now.
-        "consent_live": switches.live(subject),
+        "consent_live": live,
+        "consent_voidable": _voidable(request, [switch.state.consent for switch in live]),
         "consent_restrictions": switches.restrictions_of(subject),
         "can_record": request.user.has_perm("consents.add_consent"),
     }
@@ -171,7 +183,41 @@ def staff_withdraw(request, pk):
     )
 
 
+@staff_required("consents.void_consent")
+@posted_once
+def staff_void(request, pk):
+    """Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the confirmation,
+    with the reason and the note; then the consent's page, which says it."""
+    consent = found_or_404(selectors.consent_by_id(pk))
+    form = VoidForm(request.POST or None)
+    if request.method == "POST":
+        voided = form_submit(
+            request,
+            form,
+            lambda: services.consent_void(
+                actor=actor_for_user(request.user), consent_id=consent.pk, **form.cleaned_data
+            ),
+            _("The consent is voided as recorded in error. Any recipient it covered is told to stop."),
+        )
+        if voided:
+            return redirect("consents:staff_receipt", pk=consent.pk)
+    return render(
+        request,
+        "consents/staff_void.html",
+        {"consent": consent, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @staff_required("consents.view_consent")
 def staff_receipt(request, pk):
     consent = found_or_404(selectors.consent_by_id(pk))
-    return receipt_response(request, consent, base="portal/base.html")
+    events = list(selectors.consent_events_with_actors(consent))
+    return receipt_response(
+        request,
+        consent,
+        base="portal/base.html",
+        events=events,
+        voided=selectors.consent_void_of(consent, events=events),
+        can_void=consent.pk in _voidable(request, [consent]),
+    )

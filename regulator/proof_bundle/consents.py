@@ -1,5 +1,5 @@
 """The proof bundle's consents: every event per purpose, with its receipt's SHA-256 and, for a
-withdrawal, each recipient's stop."""
+withdrawal (or the void of a consent recorded in error), each recipient's stop."""
 
 from __future__ import annotations
 
@@ -57,7 +57,10 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             for event in events:
                 if period.holds(event.at):
                     purpose["events"].append(_consent_event(consent, event, events, purpose, now=now))
-            purpose["_granted_before"] = purpose["_granted_before"] or consent.status != ConsentStatus.REFUSED
+            # A refusal gave nothing, and a record voided as made in error was never the customer's.
+            purpose["_granted_before"] = purpose["_granted_before"] or consent.status not in (
+                ConsentStatus.REFUSED, ConsentStatus.VOIDED
+            )
     sections = []
     for purpose in by_purpose.values():
         purpose.pop("_granted_before")
@@ -76,7 +79,8 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
     # own channel, actor and source, and repeating the grant's evidence beside it would misattribute it.
     answer = is_grant or event.kind == ConsentEvent.Kind.REFUSED
     stops = []
-    if event.kind == ConsentEvent.Kind.WITHDRAWN:
+    # A void of a consent in force stops its recipients as a withdrawal does.
+    if event.kind in (ConsentEvent.Kind.WITHDRAWN, ConsentEvent.Kind.VOIDED):
         stops = [
             {
                 "recipient": stop["recipient"],

@@ -27,7 +27,10 @@ NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 def test_every_table_covers_every_status():
     assert CONSENT_MACHINE.statuses == set(ConsentStatus.values)
-    assert CONSENT_MACHINE.terminal == {"withdrawn", "expired", "superseded", "refused"}
+    assert CONSENT_MACHINE.terminal == {"withdrawn", "expired", "superseded", "voided"}
+    # A record made in error is corrected by voiding it: a consent in force or a refusal, nothing after.
+    voidable = {status for status in ConsentStatus.values if CONSENT_MACHINE.is_allowed(status, "voided")}
+    assert voidable == {"granted", "refused"}
     assert ANNOUNCEMENT_MACHINE.statuses == set(NoticeAnnouncement.Status.values)
     assert ANNOUNCEMENT_MACHINE.terminal == {"asked", "done"}
     assert DUTY_MACHINE.statuses == set(WithdrawalDuty.Status.values)

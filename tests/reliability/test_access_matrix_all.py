@@ -115,6 +115,8 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/consents/<uuid:pk>/withdraw/": {
         "POST": ("/api/v1/consents/{consent_a}/withdraw/", A | WRITERS | CLIENT)
     },
+    # A consent recorded in error: the DPO and privacy officers (never its recorder: the world's is a system).
+    "api/v1/consents/<uuid:pk>/void/": {"POST": ("/api/v1/consents/{consent_a}/void/", CASEWORKERS)},
     "api/v1/consents/<uuid:pk>/receipt/": {
         "GET": ("/api/v1/consents/{consent_a}/receipt/", A | STAFF | CLIENTS)
     },
@@ -315,6 +317,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         STAFF,
     ),
     "portal/consents/<uuid:pk>/withdraw/": ("GET", "/portal/consents/{consent_a}/withdraw/", WRITERS),
+    "portal/consents/<uuid:pk>/void/": ("GET", "/portal/consents/{consent_a}/void/", CASEWORKERS),
     "portal/consents/<uuid:pk>/receipt/": ("GET", "/portal/consents/{consent_a}/receipt/", STAFF),
     "portal/consents/import/": ("GET", "/portal/consents/import/", {"dpo"}),
     "portal/consents/import/<uuid:job_id>/": ("GET", "/portal/consents/import/{absent}/", Absent(DPO)),

@@ -1,0 +1,56 @@
+"""The shapes of a consent's detail, with its void when it was recorded in error, and of the void's
+input (`POST /api/v1/consents/{id}/void/`, `consents.services.voids.consent_void`); the views are in
+`consents.api.views`. Input serializers validate only; the service writes."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from consents import selectors
+from consents.api.serializers import ConsentOutputSerializer
+from consents.models import VoidReason
+from core.api.actions import ActingRight, AllowedActionsField
+
+# Who voids a consent recorded in error through the API: the DPO and privacy officers, with a token
+# that may write consents.
+CONSENT_VOID_RIGHT = ActingRight("consents.void_consent", "consents:write")
+
+
+class VoidInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=VoidReason.choices, help_text="Why the record is wrong.")
+    note = serializers.CharField(
+        max_length=1000, help_text="What went wrong, in your words; kept in the audit trail for good."
+    )
+
+
+class VoidOutputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(help_text="The staff member who voided it (their username).")
+    by_role = serializers.CharField(
+        allow_null=True, help_text="The role they acted in then: dpo or privacy_officer."
+    )
+    reason = serializers.ChoiceField(choices=VoidReason.choices)
+    reason_label = serializers.CharField()
+
+
+class ConsentDetailSerializer(ConsentOutputSerializer):
+    """One consent as its page shows it: with its void, and what the caller may do to it now."""
+
+    voided = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(
+        selectors.consent_allowed_actions,
+        right=CONSENT_VOID_RIGHT,
+        help_text="void, while the consent is in force or a refusal, to the DPO and privacy officers who did "
+        "not record it (four eyes), as the staff page offers it.",
+    )
+
+    class Meta(ConsentOutputSerializer.Meta):
+        fields = [*ConsentOutputSerializer.Meta.fields, "voided", "allowed_actions"]
+        read_only_fields = fields
+
+    @extend_schema_field(VoidOutputSerializer(allow_null=True))
+    def get_voided(self, consent):
+        """When, by whom and why the consent was voided as recorded in error; null otherwise."""
+        void = selectors.consent_void_of(consent)
+        return VoidOutputSerializer(void).data if void else None

@@ -1,0 +1,74 @@
+"""A consent recorded in error: who may void it, and what its page and the API say of the void."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from audit.models import AuditEntry
+from consents.models import Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.states import CONSENT_MACHINE
+from core.actors import Actor
+from core.roles import Role
+
+# The audit entry of a void (`consent_transition` names it after the move), with its reason, note and role.
+VOIDED_ACTION = "consents.consent.voided"
+
+
+def recorded_it(consent: Consent, actor: Actor) -> bool:
+    """Whether `actor` is the person who recorded the consent: they may not void it (four eyes)."""
+    return actor.user_id is not None and consent.recorded_by_user_id == actor.user_id
+
+
+def consent_allowed_actions(consent: Consent, actor: Actor) -> frozenset[str]:
+    """What this actor may do to the consent from its page or the API's detail now: "void" it as recorded
+    in error, while the consent machine allows it (a consent in force or a refusal) and the actor did not
+    record it. The caller checks the permission (`consents.void_consent`); the withdrawal is offered by
+    the live consents' rows and the customer's switch, as before."""
+    if CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.VOIDED) and not recorded_it(consent, actor):
+        return frozenset({"void"})
+    return frozenset()
+
+
+@dataclass(frozen=True)
+class ConsentVoid:
+    """When a consent was voided, by whom (their label, and the role they acted in: only the DPO and
+    privacy officers may void) and why (a `VoidReason` code)."""
+
+    at: datetime
+    by: str
+    by_role: str | None
+    reason: str
+
+    @property
+    def reason_label(self) -> str:
+        return str(VoidReason(self.reason).label) if self.reason in VoidReason.values else self.reason
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.by_role).label) if self.by_role in Role.values else ""
+
+
+def consent_void_of(consent: Consent, *, events: list[ConsentEvent] | None = None) -> ConsentVoid | None:
+    """The void of a voided consent (None for any other): when, by whom and why from its event (from
+    `events` when the caller has read them), and the role the voider acted in from its audit entry,
+    which froze it then."""
+    if consent.status != ConsentStatus.VOIDED:
+        return None
+    if events is None:
+        events = list(consent.events.filter(kind=ConsentStatus.VOIDED))
+    event = next((e for e in events if e.kind == ConsentStatus.VOIDED), None)
+    if event is None:
+        return None
+    entry = (
+        AuditEntry.objects.filter(
+            subject_id=consent.subject_id,
+            action=VOIDED_ACTION,
+            target_type=Consent._meta.label_lower,
+            target_id=str(consent.pk),
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+    role = (entry or {}).get("role")
+    return ConsentVoid(at=event.at, by=event.actor_label, by_role=role, reason=event.reason)

@@ -1,0 +1,58 @@
+"""The consent report leaves a record voided as made in error out of every figure, whenever the void
+came: it was never the customer's grant, refusal, or a consent they kept in force (`consent_void`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from consents import services
+from consents.selectors.report import consent_report_month
+from core.actors import actor_for_user
+from tests.consents.factories import STAFF, grant, make_purpose
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(*parts):
+    return datetime(*parts, tzinfo=VN)
+
+
+def _void(consent, dpo, at):
+    services.consent_void(actor=actor_for_user(dpo), consent_id=consent.pk, reason="wrong_customer",
+                          note="Recorded on the wrong customer at the branch.", now=at)
+
+
+def test_march_counts_no_voided_grant_refusal_or_consent_kept(dpo):
+    marketing = make_purpose("marketing", category="marketing", effective_at=local(2026, 1, 1))
+    analytics = make_purpose("analytics", category="analytics", effective_at=local(2026, 1, 1))
+    a, b = make_subject(), make_subject()
+    kept = grant(a, marketing, now=local(2026, 3, 2, 9, 0))
+    mistaken = grant(a, analytics, now=local(2026, 3, 3, 9, 0))
+    # While the mistaken record stood, the customer withdrew the one consent they really gave: every one.
+    services.consent_withdraw(actor=STAFF, consent_id=kept.pk, channel="branch", now=local(2026, 3, 10, 9, 0))
+    refusal = services.consent_refuse(
+        actor=STAFF,
+        request=services.GrantRequest(subject=b, purpose=analytics, notice_version="v1", channel="paper_form",
+                                      evidence="PF-7"),
+        now=local(2026, 3, 5, 9, 0),
+    )
+    # Corrected in April: March's figures are corrected too.
+    _void(mistaken, dpo, local(2026, 4, 2, 9, 0))
+    _void(refusal, dpo, local(2026, 4, 3, 9, 0))
+
+    report = consent_report_month(date(2026, 3, 1), now=local(2026, 4, 20, 9, 0))
+
+    rows = {row["purpose"]: row for row in report["by_purpose"]}
+    figures = ("granted", "withdrawn", "withdrawn_whole", "withdrawn_partial")
+    assert {k: rows["marketing"][k] for k in figures} == {
+        "granted": 1, "withdrawn": 1, "withdrawn_whole": 1, "withdrawn_partial": 0,
+    }
+    assert {k: rows["analytics"][k] for k in ("granted", "refused", "in_force_at_end")} == {
+        "granted": 0, "refused": 0, "in_force_at_end": 0,
+    }
+    assert (report["totals"]["granted"], report["totals"]["in_force_at_end"]) == (1, 0)
