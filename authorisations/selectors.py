@@ -90,11 +90,16 @@ def _live_authorisations(*, user, application) -> QuerySet[Authorisation]:
     )
 
 
-def authorisation_live_for(*, user, application) -> Authorisation | None:
-    """The one ACTIVE or PAUSED authorisation a customer gave this OAuth client, if any."""
+def authorisation_live_for(*, user, application, locked: bool = False) -> Authorisation | None:
+    """The one ACTIVE or PAUSED authorisation a customer gave this OAuth client, if any. `locked`: its row
+    held for the caller's transaction (FOR NO KEY UPDATE), so a move of it under way is waited for and
+    read as it committed, and one that comes later waits for the caller."""
     if user is None or application is None or not getattr(user, "pk", None):
         return None
-    return _live_authorisations(user=user, application=application).first()
+    live = _live_authorisations(user=user, application=application)
+    if locked:
+        live = live.select_for_update(no_key=True, of=("self",))
+    return live.first()
 
 
 def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) -> frozenset[str]:

@@ -268,6 +268,8 @@ def third_party_rotate_secret(
         application = third_party.application
         application.client_secret = client_secret
         application.hash_client_secret = True
+        # The client's row changes before any token ends: a token's save holds that row shared while it
+        # issues a pair (`oauth.AuthorisationValidator`), so the revocation below comes after that pair.
         application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
         if revoke_tokens:
             end_client_tokens(application.pk)
