@@ -19,6 +19,7 @@ from audit.services import audit_record
 from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
+from authorisations.selectors import third_party_secret_refusal
 from authorisations.services.moves import end_client_tokens, locked_authorisations, move_all, resume_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
@@ -266,10 +267,9 @@ def third_party_rotate_secret(
     hashed_secret = make_password(client_secret, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
     with transaction.atomic(durable=True):
         third_party = locked_or_not_found(ThirdParty, third_party_id)
-        if not third_party.confidential:
-            raise Conflict(
-                _("This third party's client is public: it has no secret to replace."), code="public_client"
-            )
+        refusal = third_party_secret_refusal(third_party)
+        if refusal is not None:
+            raise refusal
         application = third_party.application
         application.client_secret = hashed_secret
         application.hash_client_secret = True
