@@ -8,15 +8,21 @@
 - a code is exchanged, and a refresh token used, only while the authorisation the customer gave
   that third party is ACTIVE and unexpired: a pause, a revocation, the end of the term or the one read
   of a one-time authorisation (used) stops them. A daily limit reached does not: a token reads nothing
-  by itself, and introspection answers inactive until the bank's midnight (`token_introspect`).
+  by itself, and introspection answers inactive until the bank's midnight (`token_introspect`);
+- those checks run before anything is saved, outside any transaction: the save of a new pair checks the
+  secret, the authorisation and the refresh token again under locks, so that a secret's rotation or an
+  authorisation's end committing meanwhile leaves no pair behind (docs/architecture.md, "Transactions").
 """
 
 from __future__ import annotations
 
+from django.db import router, transaction
 from django.utils import timezone
+from oauth2_provider.models import get_access_token_model, get_application_model, get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 from oauthlib.oauth2 import WebApplicationServer
+from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
     AuthorizationCodeGrant,
     code_challenge_method_s256,
@@ -24,6 +30,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from authorisations.scopes import DATA_SCOPES
 from authorisations.selectors import authorisation_live_for
+from core.db import share_locked_values
 
 
 class ThirdPartyScopes(BaseScopes):
@@ -39,10 +46,62 @@ class ThirdPartyScopes(BaseScopes):
         return []
 
 
+class _RefusedWhileSaving:
+    """An error raised while the new pair is saved, answered as the token endpoint answers the refusals of
+    oauthlib's own checks: JSON, never cached (oauthlib adds these headers only to those)."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            **super().headers,
+            "Content-Type": "application/json",
+            "Cache-Control": "no-store",
+            "Pragma": "no-cache",
+        }
+
+
+class _SecretReplaced(_RefusedWhileSaving, errors.InvalidClientError):
+    """The client authenticated with a secret replaced since (401 invalid_client)."""
+
+
+class _GrantEnded(_RefusedWhileSaving, errors.InvalidGrantError):
+    """The authorisation or the refresh token ended since it was checked (400 invalid_grant)."""
+
+
 class AuthorisationValidator(OAuth2Validator):
-    def _authorised(self, request) -> bool:
-        authorisation = authorisation_live_for(user=request.user, application=request.client)
+    def _authorised(self, request, *, locked: bool = False) -> bool:
+        authorisation = authorisation_live_for(user=request.user, application=request.client, locked=locked)
         return authorisation is not None and authorisation.usable_at(timezone.now())
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        # The client's secret, the code or refresh token and the authorisation were checked before, outside
+        # any transaction. A secret's rotation or the end of the authorisation that committed since then
+        # revoked the client's tokens without this pair, which would outlive it: checked again, under
+        # locks those writers take too, in the transaction that saves the pair.
+        with transaction.atomic(using=router.db_for_write(get_access_token_model())):
+            self._still_issuable(request)
+            return super().save_bearer_token(token, request, *args, **kwargs)
+
+    def _still_issuable(self, request) -> None:
+        """Refuse the pair unless the checks made before still hold, with the locks taken in the one lock
+        order (docs/architecture.md, "Transactions"). The client's row, shared: a rotation updates it
+        before it revokes anything, so a rotation under way is waited for and its new secret read here
+        (refused), and one that comes later waits for this save and revokes its pair. Then the
+        authorisation (a move to an end under way is waited for; a later one ends this pair with the
+        others), then the refresh token used (revoked meanwhile, by the client or the reuse protection;
+        there is no grace period for a revoked one, REFRESH_TOKEN_GRACE_PERIOD_SECONDS being 0)."""
+        stored = share_locked_values(
+            get_application_model().objects.filter(pk=request.client.pk).values_list("client_secret")
+        )
+        if stored != [(request.client.client_secret,)]:
+            raise _SecretReplaced(request=request)
+        if not self._authorised(request, locked=True):
+            raise _GrantEnded(request=request)
+        used = getattr(request, "refresh_token_instance", None)
+        if used is not None:
+            unrevoked = get_refresh_token_model().objects.filter(pk=used.pk, revoked__isnull=True)
+            if unrevoked.select_for_update().first() is None:
+                raise _GrantEnded(request=request)
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         return super().validate_code(client_id, code, client, request, *args, **kwargs) and self._authorised(

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_access_token_model
 
 from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
@@ -32,6 +33,7 @@ from authorisations.states import (
 from consents.models import ProcessingRestriction
 from consents.selectors import restrictions_in_force_of
 from core.actors import Actor
+from core.errors import Conflict
 from deadlines.policy import LOCAL_TZ
 
 S = AuthorisationStatus
@@ -47,6 +49,16 @@ def third_party_by_id(pk) -> ThirdParty | None:
 
 def third_party_by_client_id(client_id: str) -> ThirdParty | None:
     return ThirdParty.objects.select_related("application").filter(application__client_id=client_id).first()
+
+
+def third_party_secret_refusal(third_party: ThirdParty) -> Conflict | None:
+    """Why the third party's client cannot be given a new secret (`third_party_rotate_secret` raises
+    it; its page shows it instead of the form), or None when it can."""
+    if not third_party.confidential:
+        return Conflict(
+            _("This third party's client is public: it has no secret to replace."), code="public_client"
+        )
+    return None
 
 
 def authorisation_list(*, subject=None) -> QuerySet[Authorisation]:
@@ -90,11 +102,16 @@ def _live_authorisations(*, user, application) -> QuerySet[Authorisation]:
     )
 
 
-def authorisation_live_for(*, user, application) -> Authorisation | None:
-    """The one ACTIVE or PAUSED authorisation a customer gave this OAuth client, if any."""
+def authorisation_live_for(*, user, application, locked: bool = False) -> Authorisation | None:
+    """The one ACTIVE or PAUSED authorisation a customer gave this OAuth client, if any. `locked`: its row
+    held for the caller's transaction (FOR NO KEY UPDATE), so a move of it under way is waited for and
+    read as it committed, and one that comes later waits for the caller."""
     if user is None or application is None or not getattr(user, "pk", None):
         return None
-    return _live_authorisations(user=user, application=application).first()
+    live = _live_authorisations(user=user, application=application)
+    if locked:
+        live = live.select_for_update(no_key=True, of=("self",))
+    return live.first()
 
 
 def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) -> frozenset[str]:

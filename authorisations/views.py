@@ -278,10 +278,12 @@ def third_party_new(request):
 @posted_once(replay_to="authorisations:third_party_secret", replay_message=CLIENT_SECRET_ISSUED_ONCE)
 def third_party_secret(request, pk):
     """GET asks first, naming the third party and offering to revoke the tokens already issued; POST
-    gives its client a new secret, shown once on a page of its own (a leaked or lost secret)."""
+    gives its client a new secret, shown once on a page of its own (a leaked or lost secret). A client
+    that cannot have one (public) is told why, and offered no form."""
     third_party = found_or_404(selectors.third_party_by_id(pk))
-    form = ThirdPartySecretForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = selectors.third_party_secret_refusal(third_party)
+    form = None if refusal else ThirdPartySecretForm(request.POST or None)
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             rotation = services.third_party_rotate_secret(
                 actor=actor_for_user(request.user), third_party_id=third_party.pk, **form.cleaned_data
@@ -291,7 +293,7 @@ def third_party_secret(request, pk):
         else:
             form_succeeded(request, _secret_issued_message(third_party, **form.cleaned_data))
             return render(request, "authorisations/third_party_secret_issued.html", {"rotation": rotation})
-    context = {"third_party": third_party, "form": form}
+    context = {"third_party": third_party, "form": form, "refusal": refusal}
     return render(request, "authorisations/third_party_secret.html", context)
 
 

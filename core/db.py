@@ -2,8 +2,8 @@
 connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once;
 `encrypted_update` and `encrypted_bulk_update` for an encrypted column rewritten on many rows at once;
 a report's large grouped queries without JIT compilation (`reads_without_jit`); the unit of work of
-an API call; a row locked by its id (`locked_or_not_found`); lock waits; the first rows of several
-queues in one statement (`first_of`).
+an API call; a row locked by its id (`locked_or_not_found`), rows locked for sharing
+(`share_locked_values`); lock waits; the first rows of several queues in one statement (`first_of`).
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -85,6 +85,22 @@ def locked_or_not_found(model: type[M], pk: Any, message: Any = None) -> M:
     if row is None:
         raise NotFound(message)
     return row
+
+
+def share_locked_values(queryset: models.QuerySet) -> list[tuple]:
+    """What `queryset` (a `values_list`, not flat) reads, its rows locked FOR SHARE for the caller's
+    transaction: an UPDATE of them waits until that transaction ends, and a read that waited for one
+    sees what it committed, while other readers taking the same lock go on side by side (Django's
+    `select_for_update` takes only the exclusive modes). Where rows are not locked (SQLite, one writer at
+    a time), a plain read."""
+    alias = router.db_for_write(queryset.model)
+    database = connections[alias]
+    if not database.features.has_select_for_update:
+        return list(queryset.using(alias))
+    sql, params = queryset.query.get_compiler(using=alias).as_sql()
+    with database.cursor() as cursor:
+        cursor.execute(f"{sql} FOR SHARE", params)
+        return cursor.fetchall()
 
 
 @contextmanager

@@ -82,10 +82,11 @@ def start_in_other_connection(call: Callable, *, settle: float = 3) -> Callable[
 
 
 @contextmanager
-def held_in_other_connection(row: Model) -> Iterator[Callable[[], None]]:
+def held_in_other_connection(row: Model, *, wait: float = 20) -> Iterator[Callable[[], None]]:
     """Another connection locks `row` (FOR NO KEY UPDATE, as every writer locks a customer) and holds it
     until the function yielded is called, or the block ends; once that function returns, the other
-    transaction has ended. For a test that lets a call waiting for the row go on at a chosen moment."""
+    transaction has ended. For a test that lets a call waiting for the row go on at a chosen moment.
+    The block fails when the other connection has not locked the row within `wait` seconds."""
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -94,19 +95,22 @@ def held_in_other_connection(row: Model) -> Iterator[Callable[[], None]]:
             held.set()
             release.wait(60)
 
-    thread, out = started_in_other_connection(hold)
-    assert held.wait(20), out
-
     def let_go() -> None:
         release.set()
         thread.join(60)
         assert not thread.is_alive() and "error" not in out, out
 
+    thread, out = started_in_other_connection(hold)
     try:
+        assert held.wait(wait), out
         yield let_go
     finally:
-        if thread.is_alive():
+        if held.is_set():
             let_go()
+        else:
+            # Still waiting for the row (perhaps for the caller's own lock): once it gets it, it lets it
+            # go at once instead of holding it past the test, where the next flush would wait for it.
+            release.set()
 
 
 def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20, count: int = 1) -> bool:

@@ -8,15 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_application_model
+from oauth2_provider.settings import oauth2_settings
 
 from audit.services import audit_record
 from authorisations.models import FetchType, ThirdParty
 from authorisations.notices import WEBHOOK_TOPIC
 from authorisations.scopes import unknown_scopes
+from authorisations.selectors import third_party_secret_refusal
 from authorisations.services.moves import end_client_tokens, locked_authorisations, move_all, resume_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
@@ -259,15 +262,19 @@ def third_party_rotate_secret(
     whatever the leaked secret obtained may be among them. A public client has no secret (409)."""
     now = now or timezone.now()
     client_secret = _client_secret()
+    # Hashed here, before the third party's row is locked: the hash is slow on purpose (PBKDF2), and
+    # the toolkit's field leaves a value already hashed as it is.
+    hashed_secret = make_password(client_secret, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
     with transaction.atomic(durable=True):
         third_party = locked_or_not_found(ThirdParty, third_party_id)
-        if not third_party.confidential:
-            raise Conflict(
-                _("This third party's client is public: it has no secret to replace."), code="public_client"
-            )
+        refusal = third_party_secret_refusal(third_party)
+        if refusal is not None:
+            raise refusal
         application = third_party.application
-        application.client_secret = client_secret
+        application.client_secret = hashed_secret
         application.hash_client_secret = True
+        # The client's row changes before any token ends: a token's save holds that row shared while it
+        # issues a pair (`oauth.AuthorisationValidator`), so the revocation below comes after that pair.
         application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
         if revoke_tokens:
             end_client_tokens(application.pk)

@@ -5,7 +5,8 @@ issued keep working unless the DPO asks to revoke them too, in the same transact
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, get_hasher
+from django.db import connection
 from oauth2_provider.models import AccessToken, Grant, RefreshToken, get_application_model
 
 from audit.models import AuditEntry
@@ -45,6 +46,27 @@ def test_a_new_secret_is_shown_once_and_stored_hashed(registration):
     client_id = registration.third_party.application.client_id
     assert entry.data == {"client_id": client_id, "tokens_revoked": False}
     assert rotation.client_secret not in str(entry.data)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_new_secret_is_hashed_once_before_the_third_party_is_locked(monkeypatch):
+    """Hashing a secret is slow on purpose (PBKDF2, a good part of a second): done while the transaction
+    held the third party's row, it kept that third party's grants waiting."""
+    registration = register()
+    hasher = type(get_hasher("default"))
+    encode = hasher.encode
+    hashed_in_a_transaction = []
+
+    def watched_encode(self, *args, **kwargs):
+        hashed_in_a_transaction.append(connection.in_atomic_block)
+        return encode(self, *args, **kwargs)
+
+    monkeypatch.setattr(hasher, "encode", watched_encode)
+    rotation = services.third_party_rotate_secret(actor=DPO, third_party_id=registration.third_party.pk)
+    monkeypatch.undo()
+
+    assert hashed_in_a_transaction == [False]
+    assert check_password(rotation.client_secret, _stored_secret(registration))
 
 
 def test_the_old_secret_is_refused_and_issued_tokens_keep_working(authorised, registration, api, gateway):

@@ -80,13 +80,19 @@ def test_ticked_the_issued_tokens_are_revoked_too(dpo, registration, authorised,
     assert gateway.post("/oauth/introspect/", {"token": tokens["access_token"]}).json() == {"active": False}
 
 
-def test_a_public_client_is_told_it_has_no_secret(dpo):
+def test_a_public_client_is_told_it_has_no_secret_and_offered_no_form(dpo):
     public = register(confidential=False)
+    before = _stored_secret(public)
     client = signed_in(dpo)
-    answer = client.post(_page(public), hidden_fields(client.get(_page(public)).content))
-    assert answer.status_code == 200
-    assert "This third party&#x27;s client is public: it has no secret to replace." in answer.content.decode()
-    assert 'data-testid="client-secret"' not in answer.content.decode()
+
+    for answer in (client.get(_page(public)), client.post(_page(public), {"revoke_tokens": "on"})):
+        page = answer.content.decode()
+        assert answer.status_code == 200
+        assert "This third party&#x27;s client is public: it has no secret to replace." in page
+        assert 'data-testid="issue-secret"' not in page and 'name="revoke_tokens"' not in page
+        assert 'data-testid="client-secret"' not in page
+    assert _stored_secret(public) == before
+    assert not AuditEntry.objects.filter(action="authorisations.third_party.secret_rotated").exists()
 
 
 def test_an_unknown_third_party_is_404(dpo):
