@@ -1,9 +1,11 @@
 """PostgreSQL's plan of a query, as the tests of the indexes read it: how a table is read (through which
 index, or whole) and whether the rows read are sorted afterwards.
 
-A test fills the table with enough rows for reading it whole to cost more than the index, ANALYZEs it
-(`analyzed`) and reads the plan PostgreSQL would choose (`plan_of`), its settings left as they are. A
-query is a queryset, or SQL with its parameters as a selector or a sweep ran it (`queries_run`). The
+A test fills the table with enough rows for reading it whole to cost more than the index and reads the
+plan PostgreSQL would choose (`plan_of`), its settings left as they are, with fresh statistics of every
+table the query reads: a table it joins (the customers, the staff users) keeps whatever statistics
+earlier tests or autovacuum left it otherwise, and those flipped plans in CI. A query is a queryset, or
+SQL with its parameters as a selector or a sweep ran it (`queries_run`). The
 partitions of a partitioned table count as the table and their indexes as the partitioned index they
 are shares of; an empty partition is left out, as reading it costs nothing whichever way.
 """
@@ -40,8 +42,7 @@ def queries_run(call: Callable[[], object]) -> list[tuple[str, list]]:
     return run
 
 
-def plan_of(query: Query) -> dict:
-    """The root node of the plan PostgreSQL chooses for `query` (EXPLAIN, not run)."""
+def _explained(query: Query) -> dict:
     if isinstance(query, QuerySet):
         return json.loads(query.explain(format="json"))[0]["Plan"]
     sql, params = query
@@ -49,6 +50,17 @@ def plan_of(query: Query) -> dict:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+
+
+def plan_of(query: Query) -> dict:
+    """The root node of the plan PostgreSQL chooses for `query` (EXPLAIN, not run), once every table it
+    reads has fresh statistics."""
+    read = [node["Relation Name"] for node in nodes(_explained(query)) if node.get("Relation Name")]
+    tables = {_parent(relation)[0] for relation in read}
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return _explained(query)
 
 
 def nodes(plan: dict) -> Iterator[dict]:

@@ -18,10 +18,9 @@ from django.utils import timezone
 from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.selectors import consent_history_of, consent_timeline_head
 from core.partitions import month_bounds
-from subjects.models import DataSubject
 from tests.consents.factories import consents_in_bulk, make_purpose
 from tests.factories import subjects_in_bulk
-from tests.plans import analyzed, index_reads, queries_run
+from tests.plans import index_reads, queries_run
 from tests.runs import only_on
 
 pytestmark = [pytest.mark.django_db, only_on("postgresql", "the plans checked are PostgreSQL's")]
@@ -52,9 +51,6 @@ def family():
         )
         for consent in consents
     )
-    # The customers too: a page joins them, and their statistics left by earlier tests could make the
-    # planner start from them.
-    analyzed(Consent, ConsentEvent, DataSubject)
     return guardian, consents[-2:]
 
 
