@@ -86,8 +86,10 @@ def key_page(queryset: QuerySet, *, key: str, params: QueryDict, size: int) -> L
     """The page of `queryset`, newest first by `key` (a unique whole number), that `params` name: the
     rows before `before`, or after `after` (the page before), or the newest; a position that is not a
     whole number, or both at once, is the newest page, as is one with less than a page newer than it. A
-    position past the oldest row is the oldest page. `page` only numbers a page with newer rows than
-    its own; the newest is page 1 and none other, so a number that cannot be right is not shown."""
+    position past the oldest row is the oldest page. `page` is the number the reader's path gave the page,
+    counted from the newest page when they started: rows added since (or a kept link) make it stale, as
+    a cursor list counts nothing. Only a number that cannot be right is not shown: the newest page is
+    page 1 and no other page is."""
     before, after = _whole(params.get("before")), _whole(params.get("after"))
     if before is not None and after is not None:
         before = after = None
