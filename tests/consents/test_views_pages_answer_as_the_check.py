@@ -111,6 +111,21 @@ def test_an_expired_consent_says_it_expired(customer_a):
     assert expired_vi in _card(client, "marketing", language="vi").text()
 
 
+def test_the_customer_switches_an_expired_consent_on_again_before_the_sweep(customer_a):
+    subject = customer_a.customer_account.subject
+    marketing = make_purpose("marketing", category="marketing")
+    now = timezone.now()
+    grant(subject, marketing, now=now - timedelta(days=2), expires_at=now - timedelta(minutes=1))
+    client = signed_in(customer_a)
+
+    client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+
+    assert _reason(subject, "marketing") == "granted"
+    card = _card(client, "marketing")
+    assert "Thank you. Your consent to" in card.text()
+    assert card.find("input", type="checkbox").get("checked") is not None
+
+
 def _staff_live_row(officer, subject, purpose_name: str) -> str:
     page = parse(signed_in(officer).get(f"/en/portal/customers/{subject.pk}/").content)
     panel = page.find(**{"data-testid": "consent-panel"})
