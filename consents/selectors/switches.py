@@ -69,6 +69,11 @@ class ConsentSwitch:
         return self.state is not None and self.state.status == ConsentStatus.GRANTED
 
     @property
+    def stands(self) -> bool:
+        """The consent record is granted and not past its term: the customer may still withdraw it."""
+        return self.live and self.given.reason != Reason.EXPIRED
+
+    @property
     def why(self) -> str:
         """Why the bank does not process for the purpose, for the customer; empty when it does, or when
         the switch being off says it all."""
@@ -87,6 +92,17 @@ class ConsentSwitches:
         """The subject's switch of each purpose the bank offers (active), in catalogue order."""
         of_subject = self.switches[subject.pk]
         return [of_subject[p.pk] for p in self.purposes if p.active]
+
+    def no_longer_offered(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's consents still standing to purposes the bank no longer offers, in catalogue
+        order: the bank does not use them, but they are the customer's to withdraw until then."""
+        of_subject = self.switches[subject.pk]
+        return [of_subject[p.pk] for p in self.purposes if not p.active and of_subject[p.pk].stands]
+
+    def agreed(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's consents the consents page shows as given: the switches on among the purposes
+        offered, and those standing to purposes no longer offered."""
+        return [s for s in self.offered(subject) if s.agreed] + self.no_longer_offered(subject)
 
     def live(self, subject: DataSubject) -> list[ConsentSwitch]:
         """The subject's switch of each purpose they hold a granted consent to, offered or no longer."""
