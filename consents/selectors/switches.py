@@ -36,6 +36,17 @@ WHY_FOR_CUSTOMER = {
     Reason.CHILD: _("Not used: children's data is never used for marketing."),
     Reason.EXPIRED: _("Your consent expired: switch it on again if you still agree."),
 }
+# The same, as a guardian reads it in their ward's section: said of the ward (`%(ward)s`, the CIF the
+# section is headed with), never as if of the guardian's own data.
+WHY_FOR_WARD = {
+    Reason.RESTRICTED: _("Paused: a restriction of this processing was asked for %(ward)s."),
+    Reason.OBJECTED: _("Stopped: an objection to this processing was made for %(ward)s."),
+    Reason.LEGAL_HOLD: _(
+        "Paused: the data of %(ward)s is kept under a legal hold and serves only that legal obligation."
+    ),
+    Reason.CHILD: WHY_FOR_CUSTOMER[Reason.CHILD],
+    Reason.EXPIRED: _("The consent given for %(ward)s expired: switch it on again if you still agree."),
+}
 
 
 @dataclass(frozen=True)
@@ -73,11 +84,15 @@ class ConsentSwitch:
         """The consent record is granted and not past its term: the customer may still withdraw it."""
         return self.live and self.given.reason != Reason.EXPIRED
 
-    @property
-    def why(self) -> str:
-        """Why the bank does not process for the purpose, for the customer; empty when it does, or when
-        the switch being off says it all."""
-        return "" if self.on else str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
+    def why(self, *, ward: DataSubject | None = None) -> str:
+        """Why the bank does not process for the purpose, for the customer, or for the guardian reading
+        their `ward`'s switch; empty when it does, or when the switch being off says it all."""
+        if self.on:
+            return ""
+        if ward is None:
+            return str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
+        reason = WHY_FOR_WARD.get(self.answer.reason)
+        return "" if reason is None else str(reason) % {"ward": ward.external_ref}
 
 
 @dataclass(frozen=True)

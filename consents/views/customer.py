@@ -95,7 +95,7 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
                 "agreed": switch.agreed,
                 "on": switch.on,
                 "outdated": switch.outdated,
-                "why": switch.why,
+                "why": switch.why(ward=subject if ward_id else None),
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
                 "notice_version": notice,
