@@ -139,11 +139,14 @@ def _restriction_kinds(restrictions: list[ProcessingRestriction], purposes: list
     return kinds
 
 
-def consent_switches_of(subjects: Sequence[DataSubject], *, now: datetime) -> ConsentSwitches:
-    """The `ConsentSwitches` of these customers: the purpose catalogue with its notices, the customers'
-    current answers and their restrictions in force, three reads whatever the number of purposes and
-    customers; every purpose answered as `consent_check` answers, ages read from the subjects given."""
-    purposes = list(purposes_catalogue())
+def consent_switches_of(
+    subjects: Sequence[DataSubject], *, now: datetime, notice_texts: bool = False
+) -> ConsentSwitches:
+    """The `ConsentSwitches` of these customers: the purpose catalogue with its notices (their full
+    texts only with `notice_texts`, for a page that shows them), the customers' current answers and their
+    restrictions in force, three reads whatever the number of purposes and customers; every purpose
+    answered as `consent_check` answers, ages read from the subjects given."""
+    purposes = list(purposes_catalogue(notice_texts=notice_texts))
     entries = {p.pk: purpose_entry_of(p) for p in purposes}
     states = consent_states_of(subjects)
     restrictions: dict[uuid.UUID, list[ProcessingRestriction]] = defaultdict(list)

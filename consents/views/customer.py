@@ -158,7 +158,7 @@ def _by_category(rows: list[dict]) -> list[dict]:
 def me_consents(request, subject):
     now = timezone.now()
     verified_wards = list(wards_verified(subject))
-    switches = selectors.consent_switches_of([subject, *verified_wards], now=now)
+    switches = selectors.consent_switches_of([subject, *verified_wards], now=now, notice_texts=True)
     rows = _rows(subject, now=now, switches=switches)
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
@@ -267,7 +267,7 @@ def me_consent_confirm(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
     now = timezone.now()
-    rows = _rows(whose, now=now, switches=selectors.consent_switches_of([whose], now=now))
+    rows = _rows(whose, now=now, switches=selectors.consent_switches_of([whose], now=now, notice_texts=True))
     row = next((r for r in rows if r["purpose"].code == code and r["purpose"].consent_based), None)
     if row is None:
         raise Http404
