@@ -46,14 +46,13 @@ def _me_cards(request) -> list[dict]:
     subject = subject_for_user(request.user)
     if subject is None:
         return []
-    # As the consents page's switches show them: a consent past its end is not counted before the
-    # hourly sweep marks it expired.
-    switches = consent_switches_of([subject], now=timezone.now()).switches[subject.pk].values()
-    live = sum(1 for switch in switches if switch.agreed)
+    # As the consents page shows them: a consent past its end is not counted before the hourly sweep
+    # marks it expired, and one to a purpose no longer offered is, as the page lists it to withdraw.
+    agreed = consent_switches_of([subject], now=timezone.now()).agreed(subject)
     return [
         {
             "label": _("Purposes you consented to"),
-            "value": live,
+            "value": len(agreed),
             "url": reverse("consents:me_consents"),
             "tone": "ok",
         }

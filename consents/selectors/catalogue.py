@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import reduce
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,9 +60,17 @@ def purposes_active() -> QuerySet[Purpose]:
     )
 
 
-def purposes_catalogue() -> QuerySet[Purpose]:
-    """The catalogue page's purposes, by legal basis then code, with recipients and notice versions."""
-    return Purpose.objects.prefetch_related("recipients", "notices").order_by("legal_basis", "code")
+# A notice version's full texts, in both languages: long, and read only by the pages that show them.
+NOTICE_TEXTS = ("text_vi", "text_en")
+
+
+def purposes_catalogue(*, notice_texts: bool = True) -> QuerySet[Purpose]:
+    """The catalogue page's purposes, by legal basis then code, with recipients and notice versions;
+    the versions without their texts unless `notice_texts` (the check reads only dates and scopes)."""
+    notices = NoticeVersion.objects.all() if notice_texts else NoticeVersion.objects.defer(*NOTICE_TEXTS)
+    return Purpose.objects.prefetch_related("recipients", Prefetch("notices", notices)).order_by(
+        "legal_basis", "code"
+    )
 
 
 def notice_versions(purpose: Purpose, *, newest_first: bool = False) -> QuerySet[NoticeVersion]:

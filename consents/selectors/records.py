@@ -19,6 +19,7 @@ from consents.models import (
     ProcessingRestriction,
     Purpose,
 )
+from consents.selectors.catalogue import NOTICE_TEXTS
 from core.access import subject_for_user
 from core.db import head_and_total
 from core.roles import Role, user_role
@@ -129,9 +130,14 @@ def consent_states_for_subject(subject) -> dict[int, ConsentState]:
 
 
 def consent_states_of(subjects: Sequence[DataSubject]) -> dict[uuid.UUID, dict[int, ConsentState]]:
-    """`consent_states_for_subject` of each of these customers, read in one query."""
+    """`consent_states_for_subject` of each of these customers, read in one query; each state's notice
+    version without its texts (the pages show the version, and the texts of the one in force)."""
     states: dict[uuid.UUID, dict[int, ConsentState]] = defaultdict(dict)
-    rows = ConsentState.objects.filter(subject__in=subjects).select_related("consent", "notice", "purpose")
+    rows = (
+        ConsentState.objects.filter(subject__in=subjects)
+        .select_related("consent", "notice", "purpose")
+        .defer(*(f"notice__{text}" for text in NOTICE_TEXTS))
+    )
     for state in rows:
         states[state.subject_id][state.purpose_id] = state
     return dict(states)

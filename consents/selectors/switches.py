@@ -36,6 +36,17 @@ WHY_FOR_CUSTOMER = {
     Reason.CHILD: _("Not used: children's data is never used for marketing."),
     Reason.EXPIRED: _("Your consent expired: switch it on again if you still agree."),
 }
+# The same, as a guardian reads it in their ward's section: said of the ward (`%(ward)s`, the CIF the
+# section is headed with), never as if of the guardian's own data.
+WHY_FOR_WARD = {
+    Reason.RESTRICTED: _("Paused: a restriction of this processing was asked for %(ward)s."),
+    Reason.OBJECTED: _("Stopped: an objection to this processing was made for %(ward)s."),
+    Reason.LEGAL_HOLD: _(
+        "Paused: the data of %(ward)s is kept under a legal hold and serves only that legal obligation."
+    ),
+    Reason.CHILD: WHY_FOR_CUSTOMER[Reason.CHILD],
+    Reason.EXPIRED: _("The consent given for %(ward)s expired: switch it on again if you still agree."),
+}
 
 
 @dataclass(frozen=True)
@@ -69,10 +80,19 @@ class ConsentSwitch:
         return self.state is not None and self.state.status == ConsentStatus.GRANTED
 
     @property
-    def why(self) -> str:
-        """Why the bank does not process for the purpose, for the customer; empty when it does, or when
-        the switch being off says it all."""
-        return "" if self.on else str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
+    def stands(self) -> bool:
+        """The consent record is granted and not past its term: the customer may still withdraw it."""
+        return self.live and self.given.reason != Reason.EXPIRED
+
+    def why(self, *, ward: DataSubject | None = None) -> str:
+        """Why the bank does not process for the purpose, for the customer, or for the guardian reading
+        their `ward`'s switch; empty when it does, or when the switch being off says it all."""
+        if self.on:
+            return ""
+        if ward is None:
+            return str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
+        reason = WHY_FOR_WARD.get(self.answer.reason)
+        return "" if reason is None else str(reason) % {"ward": ward.external_ref}
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,17 @@ class ConsentSwitches:
         """The subject's switch of each purpose the bank offers (active), in catalogue order."""
         of_subject = self.switches[subject.pk]
         return [of_subject[p.pk] for p in self.purposes if p.active]
+
+    def no_longer_offered(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's consents still standing to purposes the bank no longer offers, in catalogue
+        order: the bank does not use them, but they are the customer's to withdraw until then."""
+        of_subject = self.switches[subject.pk]
+        return [of_subject[p.pk] for p in self.purposes if not p.active and of_subject[p.pk].stands]
+
+    def agreed(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's consents the consents page shows as given: the switches on among the purposes
+        offered, and those standing to purposes no longer offered."""
+        return [s for s in self.offered(subject) if s.agreed] + self.no_longer_offered(subject)
 
     def live(self, subject: DataSubject) -> list[ConsentSwitch]:
         """The subject's switch of each purpose they hold a granted consent to, offered or no longer."""
@@ -108,11 +139,14 @@ def _restriction_kinds(restrictions: list[ProcessingRestriction], purposes: list
     return kinds
 
 
-def consent_switches_of(subjects: Sequence[DataSubject], *, now: datetime) -> ConsentSwitches:
-    """The `ConsentSwitches` of these customers: the purpose catalogue with its notices, the customers'
-    current answers and their restrictions in force, three reads whatever the number of purposes and
-    customers; every purpose answered as `consent_check` answers, ages read from the subjects given."""
-    purposes = list(purposes_catalogue())
+def consent_switches_of(
+    subjects: Sequence[DataSubject], *, now: datetime, notice_texts: bool = False
+) -> ConsentSwitches:
+    """The `ConsentSwitches` of these customers: the purpose catalogue with its notices (their full
+    texts only with `notice_texts`, for a page that shows them), the customers' current answers and their
+    restrictions in force, three reads whatever the number of purposes and customers; every purpose
+    answered as `consent_check` answers, ages read from the subjects given."""
+    purposes = list(purposes_catalogue(notice_texts=notice_texts))
     entries = {p.pk: purpose_entry_of(p) for p in purposes}
     states = consent_states_of(subjects)
     restrictions: dict[uuid.UUID, list[ProcessingRestriction]] = defaultdict(list)

@@ -28,6 +28,8 @@ from core.errors import Conflict, NotFound
 from subjects.locks import of_customers_locked, subject_locked, subjects_lock
 
 MAX_REASON_LENGTH = 500
+# Who records an expiry: the sweep, or a grant that finds the live consent past its term first.
+EXPIRY_ACTOR = Actor.system("consents.expire_due")
 
 
 def _event_record(
@@ -228,6 +230,11 @@ def consent_grant_in_transaction(
         # carry a time before it.
         now = now or timezone.now()
         grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
+        if live is not None and live.expires_at is not None and live.expires_at <= now:
+            # The pages ask the customer to switch an expired consent on again: close it now as the
+            # hourly sweep would, rather than refuse the grant until the sweep has run.
+            _consent_expire(live, now=now)
+            live = None
         if live is not None:
             if live.notice_id == notice.pk:
                 raise Conflict(
@@ -304,7 +311,6 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
     The check already answers "expired" from `expires_at`; this records the event and audit entry.
     """
     now = now or timezone.now()
-    actor = Actor.system("consents.expire_due")
     with transaction.atomic(durable=True):
         expired = Consent.objects.filter(status=ConsentStatus.GRANTED, expires_at__lte=now).order_by(
             "expires_at"
@@ -317,7 +323,13 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
             .select_related("purpose")[:limit]
         )
         for consent in due:
-            consent_transition(
-                actor=actor, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired"
-            )
+            _consent_expire(consent, now=now)
     return len(due)
+
+
+def _consent_expire(consent: Consent, *, now: datetime) -> ConsentEvent:
+    """Record that a locked consent's expiry has passed, in the caller's transaction, always as the
+    sweep's doing: the expiry is the consent's own term, whichever caller finds it first."""
+    return consent_transition(
+        actor=EXPIRY_ACTOR, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired"
+    )

@@ -95,7 +95,7 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
                 "agreed": switch.agreed,
                 "on": switch.on,
                 "outdated": switch.outdated,
-                "why": switch.why,
+                "why": switch.why(ward=subject if ward_id else None),
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
                 "notice_version": notice,
@@ -103,6 +103,15 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
             }
         )
     return rows
+
+
+def _no_longer_offered(subject, *, switches: selectors.ConsentSwitches, ward_id: str | None = None) -> list:
+    """The subject's consents standing to purposes no longer offered: no switch (the bank does not use
+    them and takes no new consent to them), but still theirs to withdraw, as the receipt promises."""
+    return [
+        {"purpose": switch.purpose, "card": _card(switch.purpose.code, ward_id), "state": switch.state}
+        for switch in switches.no_longer_offered(subject)
+    ]
 
 
 def _acting_for(subject, ward_id: str | None):
@@ -149,7 +158,7 @@ def _by_category(rows: list[dict]) -> list[dict]:
 def me_consents(request, subject):
     now = timezone.now()
     verified_wards = list(wards_verified(subject))
-    switches = selectors.consent_switches_of([subject, *verified_wards], now=now)
+    switches = selectors.consent_switches_of([subject, *verified_wards], now=now, notice_texts=True)
     rows = _rows(subject, now=now, switches=switches)
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
@@ -167,6 +176,7 @@ def me_consents(request, subject):
                     or services.purpose_offered_to_ward(r["purpose"], r["notice_version"], ward, now=now)
                 )
             ],
+            "no_longer_offered": _no_longer_offered(ward, switches=switches, ward_id=str(ward.pk)),
         }
         for ward in verified_wards
     ]
@@ -178,6 +188,7 @@ def me_consents(request, subject):
             "consent_rows": [r for r in rows if r["purpose"].consent_based],
             "consent_groups": _by_category([r for r in rows if r["purpose"].consent_based]),
             "other_rows": [r for r in rows if not r["purpose"].consent_based],
+            "no_longer_offered": _no_longer_offered(subject, switches=switches),
             "wards": wards,
             "upcoming": upcoming,
             "ask_again": [r for r in rows if r["outdated"]],
@@ -256,7 +267,7 @@ def me_consent_confirm(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
     now = timezone.now()
-    rows = _rows(whose, now=now, switches=selectors.consent_switches_of([whose], now=now))
+    rows = _rows(whose, now=now, switches=selectors.consent_switches_of([whose], now=now, notice_texts=True))
     row = next((r for r in rows if r["purpose"].code == code and r["purpose"].consent_based), None)
     if row is None:
         raise Http404
@@ -287,6 +298,8 @@ def me_withdraw(request, code, subject):
         messages.info(request, _("There is no consent to withdraw for this purpose."))
         return _back(ward_id)
     if request.method == "POST":
+        # A purpose no longer offered has no card left to come back to: its outcome shows at the top.
+        shown_at = _card(code, ward_id) if purpose.active else ""
         call_with_messages(
             request,
             lambda: services.consent_withdraw(
@@ -297,9 +310,9 @@ def me_withdraw(request, code, subject):
                 subject_id=whose.pk,
             ),
             _("Your consent to “%(purpose)s” is withdrawn from now on.") % {"purpose": purpose.name},
-            shown_at=_card(code, ward_id),
+            shown_at=shown_at,
         )
-        return _back(ward_id, code)
+        return _back(ward_id, code if shown_at else None)
     return render(
         request,
         "consents/me_withdraw.html",

@@ -59,6 +59,17 @@ def test_post_consent_then_check_then_withdraw_then_check(
     assert [c["id"] for c in listed["results"]] == [body["id"]]
 
 
+def test_a_consent_past_its_expiry_is_granted_again_by_api_before_the_sweep(as_user, officer):
+    marketing, subject, now = make_purpose("marketing", category="marketing"), make_subject(), timezone.now()
+    old = grant(subject, marketing, now=now - timedelta(days=2), expires_at=now - timedelta(minutes=1))
+
+    response = as_user(officer).post("/api/v1/consents/", _body(subject), format="json")
+
+    assert response.status_code == 201, response.json()
+    old.refresh_from_db()
+    assert old.status == "expired" and response.json()["id"] != str(old.pk)
+
+
 def test_idempotency_key_replays_grant_and_withdrawal(as_user, officer):
     make_purpose("marketing", category="marketing")
     subject = make_subject()

@@ -40,6 +40,9 @@ def test_every_switch_gives_the_checks_answer():
     subjects["child"] = child_of(make_subject(), age=12)
     subjects["grown ward"] = child_of(make_subject(), age=17)
     subjects["widened"] = grant(purpose=analytics, now=now - timedelta(days=40)).subject
+    retired = make_purpose("retired", category="marketing")
+    subjects["no longer offered"] = grant(purpose=retired).subject
+    services.purpose_update(actor=SYSTEM, code="retired", changes={"active": False})
     publish_notice("analytics", "v2", effective_at=now - timedelta(days=1), material=True,
                    now=now - timedelta(days=31))
     later = now + timedelta(minutes=10)
@@ -48,7 +51,8 @@ def test_every_switch_gives_the_checks_answer():
 
     reasons = set()
     for name, subject in subjects.items():
-        for switch in switches.offered(subject):
+        # Every purpose, those no longer offered too: the page lists their consents to withdraw.
+        for switch in switches.switches[subject.pk].values():
             code = switch.purpose.code
             check = consent_check(subject_ref=subject.external_ref, purpose_code=code, now=later)
             assert (switch.answer.allowed, switch.answer.reason, switch.answer.consent) == (
@@ -56,4 +60,4 @@ def test_every_switch_gives_the_checks_answer():
             ), (name, code)
             reasons.add(check.reason)
     assert reasons >= {"granted", "withdrawn", "expired", "restricted", "objected", "legal_hold", "child",
-                       "no_consent", "reconsent_required", "legal_basis"}
+                       "no_consent", "reconsent_required", "legal_basis", "purpose_inactive"}

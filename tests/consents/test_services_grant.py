@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from consents import services
 from consents.models import Consent, ConsentEvent, ConsentState
 from consents.receipts import consent_receipt
@@ -177,6 +178,33 @@ def test_expiry_is_answered_at_once_and_recorded_by_the_sweep():
     consent.refresh_from_db()
     assert consent.status == "expired"
     assert consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code).reason == "expired"
+
+
+@pytest.mark.parametrize("widened", [False, True])
+def test_a_consent_past_its_expiry_is_recorded_expired_and_granted_anew_before_the_sweep(widened):
+    """The page tells the customer to switch an expired consent on again: the grant must not wait for the
+    hourly sweep. The old record is closed as the sweep would close it (expired, with its event and audit
+    entry), never called superseded, and the new one is granted in the same transaction."""
+    now = timezone.now()
+    subject, purpose = make_subject(), make_purpose(effective_at=now - timedelta(days=60))
+    old = grant(subject, purpose, now=now - timedelta(days=40), expires_at=now - timedelta(days=1))
+    if widened:
+        publish_notice(purpose.code, "v2", effective_at=now - timedelta(days=1), material=True,
+                       now=now - timedelta(days=31))
+
+    new = grant(subject, purpose, now=now)
+
+    old.refresh_from_db()
+    assert (old.status, old.ended_at) == ("expired", now)
+    assert new.status == "granted" and new.pk != old.pk
+    assert list(old.events.values_list("kind", flat=True).order_by("at")) == ["granted", "expired"]
+    expiry = AuditEntry.objects.get(action="consents.consent.expired", target_id=str(old.pk))
+    assert (expiry.data["from"], expiry.data["to"], expiry.actor_label) == (
+        "granted", "expired", "consents.expire_due"
+    )
+    assert services.consents_expire_due(now=now) == 0
+    answer = consent_check(subject_ref=subject.external_ref, purpose_code=purpose.code, now=now)
+    assert (answer.allowed, answer.consent) == (True, new.pk)
 
 
 def test_inactive_purpose_cannot_be_granted_and_is_not_allowed():

@@ -110,6 +110,13 @@ def test_an_expired_consent_says_it_expired(customer_a):
     assert expired_vi != "Your consent expired: switch it on again if you still agree."
     assert expired_vi in _card(client, "marketing", language="vi").text()
 
+    # As the card says: switching it on again works before the hourly sweep has recorded the expiry.
+    client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+    assert _reason(subject, "marketing") == "granted"
+    card = _card(client, "marketing")
+    assert "Thank you. Your consent to" in card.text()
+    assert card.find("input", type="checkbox").get("checked") is not None
+
 
 def _staff_live_row(officer, subject, purpose_name: str) -> str:
     page = parse(signed_in(officer).get(f"/en/portal/customers/{subject.pk}/").content)

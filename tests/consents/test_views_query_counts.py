@@ -9,6 +9,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents import services
@@ -186,3 +188,32 @@ def test_the_customers_consent_page_does_not_query_per_ward(customer_a):
     assert page.count('data-testid="ward-switch-share-data" aria-labelledby') == 3
     assert page.count("checked data-testid=\"ward-switch-share-data\"") == 3
     assert 'data-testid="ward-switch-offers"' not in page  # children's data is never used for marketing
+
+
+def _notice_texts_read(client, url: str) -> list[str]:
+    """The table each query of the page that reads a notice version's full text (`text_vi`, `text_en`)
+    selects from."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        re.search(r'FROM "(\w+)"', q["sql"]).group(1)
+        for q in queries.captured_queries
+        if re.search(r"\btext_(vi|en)\b", q["sql"])
+    ]
+
+
+@pytest.mark.parametrize("reader", ["customer_a", "officer"])
+def test_pages_that_show_no_notice_text_do_not_read_the_texts(reader, request, customer_a):
+    """The self-service home (its card counts the consents) and the staff customer page (its live
+    consents) answer from the notice versions' dates and scopes: the catalogue's every version, and each
+    consent's, are read without their full texts in two languages."""
+    subject = customer_a.customer_account.subject
+    _add_purposes(subject, child_of(subject, age=10), 0, 2)
+    url = "/en/me/" if reader == "customer_a" else f"/en/portal/customers/{subject.pk}/"
+    client = signed_in(request.getfixturevalue(reader))
+
+    read = _notice_texts_read(client, url)
+    assert "consents_noticeversion" not in read and "consents_consentstate" not in read, read
+    # The consents page shows the texts beside the switches: there they are read, in one query.
+    if reader == "customer_a":
+        assert _notice_texts_read(client, "/en/me/consents/").count("consents_noticeversion") == 1
