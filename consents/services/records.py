@@ -230,11 +230,8 @@ def consent_grant_in_transaction(
         # carry a time before it.
         now = now or timezone.now()
         grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
-        if live is not None and live.expires_at is not None and live.expires_at <= now:
-            # The pages ask the customer to switch an expired consent on again: close it now as the
-            # hourly sweep would, rather than refuse the grant until the sweep has run.
-            _consent_expire(live, now=now)
-            live = None
+        # The pages ask the customer to switch an expired consent on again: not only once the sweep ran.
+        live = live_within_term(live, at=now, now=now)
         if live is not None:
             if live.notice_id == notice.pk:
                 raise Conflict(
@@ -325,6 +322,16 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
         for consent in due:
             _consent_expire(consent, now=now)
     return len(due)
+
+
+def live_within_term(live: Consent | None, *, at: datetime, now: datetime) -> Consent | None:
+    """The customer's locked live consent, or None when its term had ended by `at` (the answer's
+    time): its expiry is recorded first, in the caller's transaction, as the hourly sweep would, so an
+    answer given after a consent ran out never waits for the sweep."""
+    if live is not None and live.expires_at is not None and live.expires_at <= at:
+        _consent_expire(live, now=now)
+        return None
+    return live
 
 
 def _consent_expire(consent: Consent, *, now: datetime) -> ConsentEvent:

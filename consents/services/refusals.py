@@ -24,6 +24,7 @@ from consents.services.records import (
     answer_record,
     answer_start,
     consent_grant_in_transaction,
+    live_within_term,
 )
 from consents.services.rules import (
     GrantRequest,
@@ -89,7 +90,7 @@ def consent_refuse_in_transaction(
         answer_validate(request, current_notice=(notice := notice_current(request.purpose, now=answered_at)))
         guardianship = guardianship_of_answer(request, at=answered_at, now=now)
         guardian_acting_validate(request, on=timezone.localdate(answered_at), guardianship=guardianship)
-        if live is not None:
+        if live_within_term(live, at=answered_at, now=now) is not None:
             raise refusal_needs_withdrawal_error(request.purpose)
         refusal = answer_build(
             request, notice=notice, actor=actor, now=answered_at, status=ConsentStatus.REFUSED,

@@ -167,3 +167,29 @@ def test_staff_page_records_a_paper_form_yes_and_no_with_notice_and_next_steps(c
     refusal = Consent.objects.get(subject=subject, purpose__code="sharing")
     receipt = client.get(f"/en/portal/consents/{refusal.pk}/receipt/").content.decode()
     assert 'data-testid="back-to-customer"' in receipt and "You refused this purpose" in receipt
+
+
+def test_a_no_after_a_consent_ran_out_is_recorded_without_waiting_for_the_sweep():
+    """A consent past its term is no longer live (the check answers "expired"): a "no" given after it
+    ran out is a refusal, not a withdrawal, even before the hourly sweep has recorded the expiry. The
+    expiry is recorded first, as the sweep would, in the same transaction. A "no" dated while it still
+    ran (an old paper form) is still a withdrawal's business."""
+    now = timezone.now()
+    purpose = make_purpose("sharing", category="sharing", effective_at=now - timedelta(days=60))
+    subject = make_subject()
+    old = grant(subject, purpose, now=now - timedelta(days=40), expires_at=now - timedelta(days=1))
+
+    with pytest.raises(Conflict):
+        services.consent_refuse(actor=STAFF, request=_request(subject, purpose),
+                                answered_at=now - timedelta(days=2), now=now)
+    old.refresh_from_db()
+    assert old.status == ConsentStatus.GRANTED
+
+    refusal = services.consent_refuse(actor=STAFF, request=_request(subject, purpose), now=now)
+
+    old.refresh_from_db()
+    assert (old.status, old.ended_at) == (ConsentStatus.EXPIRED, now)
+    assert refusal.status == ConsentStatus.REFUSED
+    assert AuditEntry.objects.filter(action="consents.consent.expired", target_id=str(old.pk)).exists()
+    answer = consent_check(subject_ref=subject.external_ref, purpose_code="sharing", now=now)
+    assert answer.reason == "refused"
