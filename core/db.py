@@ -116,7 +116,8 @@ class UnitOfWork(transaction.Atomic):
 
 
 def lock_wait_timed_out(error: Exception) -> bool:
-    """Did PostgreSQL give up waiting for a lock (`lock_timeout`, SQLSTATE 55P03)?"""
+    """Did PostgreSQL give up waiting for a lock (`lock_timeout`, or at once under NOWAIT: SQLSTATE
+    55P03)?"""
     return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 

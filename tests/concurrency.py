@@ -127,6 +127,23 @@ def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20, count: in
     return False
 
 
+def waited_for_me(*, until: Callable[[], bool], timeout: float = 20) -> bool:
+    """Wait (PostgreSQL) until another connection waits for a lock this connection's transaction holds;
+    give up when `until()` becomes true or after `timeout` seconds. Returns whether one waited."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and not until():
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pg_backend_pid() = ANY(pg_blocking_pids(pid)))"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
 def row_free(row: Model) -> bool:
     """Can this transaction lock `row` at once (PostgreSQL: nobody else holds it)?"""
     try:
