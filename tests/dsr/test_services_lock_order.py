@@ -9,6 +9,8 @@ out of id order, for a writer of several customers that held it and waited for t
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -134,32 +136,42 @@ def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subjec
     assert complaint.due_at == end_of(date(2026, 3, 31))
 
 
-def test_a_calendar_change_locks_the_customer_of_a_request_taken_in_while_it_waited(subject):
-    """A holiday announced reads the customers of the open requests its day crosses, then waits for
-    them; a request taken in meanwhile for another customer joins those requests, and the calendar
-    change locked it without its customer while a service of that customer held the customer and the
-    audit chain's head."""
-    held = make_request(subject, type="complaint", now=MONDAY)
-    other = make_subject()
-    with held_in_other_connection(subject) as let_go:
+@contextmanager
+def _calendar_change_waiting(held_customer, joining_customer) -> Iterator[tuple]:
+    """A holiday announced while another connection holds `held_customer`, one of whose open requests
+    its day crosses; once the calendar change waits, a request of `joining_customer` is taken in. Yields
+    the calendar change's outcome (what it returned or raised, once it ends), its thread, the function
+    that lets `held_customer` go, and the two requests; on the way out, the calendar change has ended."""
+    held = make_request(held_customer, type="complaint", now=MONDAY)
+    with held_in_other_connection(held_customer) as let_go:
         thread, changed = started_in_other_connection(
             lambda: policy_services.calendar_day_set(
                 actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
             )
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), changed
-        taken_in = make_request(other, type="complaint", now=MONDAY)
+        taken_in = make_request(joining_customer, type="complaint", now=MONDAY)
+        yield changed, thread, let_go, [held, taken_in]
+    thread.join(60)
+    assert not thread.is_alive()
+
+
+def test_a_calendar_change_locks_the_customer_of_a_request_taken_in_while_it_waited(subject):
+    """A holiday announced reads the customers of the open requests its day crosses, then waits for
+    them; a request taken in meanwhile for another customer joins those requests, and the calendar
+    change locked it without its customer while a service of that customer held the customer and the
+    audit chain's head."""
+    other = make_subject()
+    with _calendar_change_waiting(subject, other) as (changed, thread, let_go, requests):
         with transaction.atomic():
             # A service of the other customer: its row, then an entry (the chain's head).
             DataSubject.objects.select_for_update(no_key=True).get(pk=other.pk)
-            audit_record(action="dsr.request.assigned", actor=STAFF, subject=other, target=taken_in)
+            audit_record(action="dsr.request.assigned", actor=STAFF, subject=other, target=requests[1])
             let_go()
             assert lock_waited_for(until=lambda: not thread.is_alive()), changed
-            assert row_free(taken_in), "it holds the request while it waits for the head"
-    thread.join(60)
-    assert not thread.is_alive()
+            assert row_free(requests[1]), "it holds the request while it waits for the head"
     assert "error" not in changed, changed
-    for request in (held, taken_in):
+    for request in requests:
         request.refresh_from_db()
         assert request.due_at == end_of(date(2026, 3, 31))
 
@@ -171,15 +183,7 @@ def _calendar_change_with_a_late_customer_a_suspension_holds(subject) -> tuple[d
     it waited for the suspension, and the two requests. Fails when the suspension could not take the
     later customer."""
     first, second = sorted([subject, make_subject()], key=lambda customer: customer.pk)
-    held = make_request(second, type="complaint", now=MONDAY)
-    with held_in_other_connection(second) as let_go:
-        thread, changed = started_in_other_connection(
-            lambda: policy_services.calendar_day_set(
-                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
-            )
-        )
-        assert lock_waited_for(until=lambda: not thread.is_alive()), changed
-        taken_in = make_request(first, type="complaint", now=MONDAY)
+    with _calendar_change_waiting(second, first) as (changed, thread, let_go, requests):
         with transaction.atomic():
             # A suspension's first steps: its customers in id order, the earlier one taken.
             DataSubject.objects.select_for_update(no_key=True).get(pk=first.pk)
@@ -190,9 +194,7 @@ def _calendar_change_with_a_late_customer_a_suspension_holds(subject) -> tuple[d
                     DataSubject.objects.select_for_update(no_key=True).get(pk=second.pk)
             except DatabaseError as error:
                 pytest.fail(f"the calendar change held the later customer: {error}")
-    thread.join(60)
-    assert not thread.is_alive()
-    return changed, waited, [held, taken_in]
+    return changed, waited, requests
 
 
 def test_a_calendar_change_never_waits_for_a_late_customer_while_holding_the_others(subject):
