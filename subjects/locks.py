@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.db import first_of, lock_wait_timed_out
+from core.db import any_of, first_of, lock_wait_timed_out
 from core.errors import Conflict, NotFound
 from subjects.models import DataSubject
 
@@ -56,7 +56,7 @@ def of_customers_locked(*items: QuerySet, customer: str, limit: int) -> list[Que
     customer (or for the audit head) that writer holds, nor locks a customer after an item."""
     customers = subjects_locked(skip_locked=True).filter(first_of(items, customer, limit))
     held = list(customers.values_list("pk", flat=True))
-    mine = Q(**{f"{customer}__in": held}) | Q(**{f"{customer}__isnull": True})
+    mine = Q(any_of(customer, held)) | Q(**{f"{customer}__isnull": True})
     return [rows.filter(mine) for rows in items]
 
 
@@ -64,7 +64,7 @@ def subjects_lock(ids: Iterable[Any], *, nowait: bool = False) -> list[Any]:
     """Lock these customers' rows for the caller's transaction, without loading them; returns the ids
     locked (with `nowait`, see `subjects_locked`). A queryset (`values("subject_id")`) goes in the
     statement as a subquery: a third party's tens of thousands of customers are not read out and sent
-    back as one list."""
+    back to be locked; the ids locked, once read out, go back as one array (`core.db.any_of`)."""
     ids = ids if isinstance(ids, QuerySet) else list(ids)
     return list(subjects_locked(pk__in=ids, nowait=nowait).values_list("pk", flat=True))
 
@@ -99,15 +99,16 @@ def locked_after_customers(items: QuerySet, *, customers_of: QuerySet | None = N
 
 def _locked_in_one_round(items: QuerySet, customers: QuerySet) -> list:
     """`locked_after_customers`' locks, a customer found late taken only if no one holds it (else
-    DatabaseError)."""
+    DatabaseError). The held ids go back to the database as one array (`any_of`), not one parameter
+    each."""
     held = subjects_lock(customers.values("subject_id"))
     locked = items.select_for_update(of=("self",)).order_by("pk")
-    rows = list(locked.filter(subject_id__in=held))
+    rows = list(locked.filter(any_of("subject_id", held)))
     while joined := subjects_lock(
-        items.exclude(subject_id__in=held).values("subject_id"), nowait=True
+        items.exclude(any_of("subject_id", held)).values("subject_id"), nowait=True
     ):
         held += joined
-        rows += locked.filter(subject_id__in=joined)
+        rows += locked.filter(any_of("subject_id", joined))
     return rows
 
 
