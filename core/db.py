@@ -3,7 +3,8 @@ connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows a
 `encrypted_update` and `encrypted_bulk_update` for an encrypted column rewritten on many rows at once;
 a report's large grouped queries without JIT compilation (`reads_without_jit`); the unit of work of
 an API call; a row locked by its id (`locked_or_not_found`), rows locked for sharing
-(`share_locked_values`); lock waits; the first rows of several queues in one statement (`first_of`).
+(`share_locked_values`); lock waits; the first rows of several queues in one statement (`first_of`);
+many ids as one parameter (`any_of`).
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -28,6 +29,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
+from django.db.models.lookups import In
 
 from core.errors import Conflict, NotFound
 
@@ -132,7 +134,8 @@ class UnitOfWork(transaction.Atomic):
 
 
 def lock_wait_timed_out(error: Exception) -> bool:
-    """Did PostgreSQL give up waiting for a lock (`lock_timeout`, SQLSTATE 55P03)?"""
+    """Did PostgreSQL give up waiting for a lock (`lock_timeout`, or at once under NOWAIT: SQLSTATE
+    55P03)?"""
     return getattr(error.__cause__, "sqlstate", None) == "55P03"
 
 
@@ -264,6 +267,23 @@ def first_of(querysets: Iterable[models.QuerySet], column: str, limit: int) -> m
     customers, or the items, that several of its queues name at once."""
     subqueries = [("pk__in", rows.values(column)[:limit]) for rows in querysets]
     return models.Q.create(subqueries, connector=models.Q.OR)
+
+
+class _AnyOf(In):
+    """`In`, with the values bound as one array parameter on PostgreSQL (`column = ANY(%s)`)."""
+
+    def as_postgresql(self, compiler, connection):
+        column, column_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection) for value in self.rhs if value is not None]
+        return f"{column} = ANY(%s)", (*column_params, values)
+
+
+def any_of(column: str, values: Iterable[Any]) -> models.Expression:
+    """The condition "`column` is one of `values`", for `filter`, `exclude` or a `Q`: thousands of ids
+    a transaction holds (a sweep's customers) go to PostgreSQL as one array, where `column__in` sends
+    one parameter per id, as many times as the condition appears in the statement; elsewhere, IN."""
+    return _AnyOf(models.F(column), list(values))
 
 
 def head_and_total(queryset: models.QuerySet[M], limit: int) -> tuple[list[M], int]:

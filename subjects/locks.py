@@ -21,20 +21,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.db import first_of
-from core.errors import NotFound
+from core.db import any_of, first_of, lock_wait_timed_out
+from core.errors import Conflict, NotFound
 from subjects.models import DataSubject
 
+# How many times a set of items is locked afresh after a customer that joined it late was held by
+# another writer; beyond, the caller answers 409 (try again) rather than keep its users waiting.
+LATE_CUSTOMER_ROUNDS = 5
 
-def subjects_locked(*, skip_locked: bool = False, **filters: Any) -> QuerySet[DataSubject]:
+
+def subjects_locked(
+    *, skip_locked: bool = False, nowait: bool = False, **filters: Any
+) -> QuerySet[DataSubject]:
     """The customers matching `filters`, in id order (so two writers of many never cross), locked
     for the caller's transaction as they are read; with `skip_locked`, those another transaction holds
-    are left out (a sweep's next run takes them) rather than waited for."""
+    are left out (a sweep's next run takes them) rather than waited for; with `nowait`, one held
+    fails the statement (PostgreSQL, SQLSTATE 55P03) rather than being waited for."""
     return (
-        DataSubject.objects.select_for_update(no_key=True, skip_locked=skip_locked)
+        DataSubject.objects.select_for_update(no_key=True, skip_locked=skip_locked, nowait=nowait)
         .filter(**filters)
         .order_by("pk")
     )
@@ -48,16 +56,17 @@ def of_customers_locked(*items: QuerySet, customer: str, limit: int) -> list[Que
     customer (or for the audit head) that writer holds, nor locks a customer after an item."""
     customers = subjects_locked(skip_locked=True).filter(first_of(items, customer, limit))
     held = list(customers.values_list("pk", flat=True))
-    mine = Q(**{f"{customer}__in": held}) | Q(**{f"{customer}__isnull": True})
+    mine = Q(any_of(customer, held)) | Q(**{f"{customer}__isnull": True})
     return [rows.filter(mine) for rows in items]
 
 
-def subjects_lock(ids: Iterable[Any]) -> list[Any]:
+def subjects_lock(ids: Iterable[Any], *, nowait: bool = False) -> list[Any]:
     """Lock these customers' rows for the caller's transaction, without loading them; returns the ids
-    locked. A queryset (`values("subject_id")`) goes in the statement as a subquery: a third party's
-    tens of thousands of customers are not read out and sent back as one list."""
+    locked (with `nowait`, see `subjects_locked`). A queryset (`values("subject_id")`) goes in the
+    statement as a subquery: a third party's tens of thousands of customers are not read out and sent
+    back to be locked; the ids locked, once read out, go back as one array (`core.db.any_of`)."""
     ids = ids if isinstance(ids, QuerySet) else list(ids)
-    return list(subjects_locked(pk__in=ids).values_list("pk", flat=True))
+    return list(subjects_locked(pk__in=ids, nowait=nowait).values_list("pk", flat=True))
 
 
 def locked_after_customers(items: QuerySet, *, customers_of: QuerySet | None = None) -> list:
@@ -68,15 +77,38 @@ def locked_after_customers(items: QuerySet, *, customers_of: QuerySet | None = N
     The customers are read before they are held, so a row that another writer moved into `items`
     meanwhile (a request taken in, an authorisation resumed: that writer held only its own customer)
     has its customer locked next, then the row, until no row of `items` is left without its customer.
-    That late customer is locked after the others, out of id order: where such a writer can add rows,
-    a caller names in `customers_of` a wider set that none can join (a suspension: every live
+    That late customer comes after the others, out of id order, so it is not waited for: a writer of
+    several customers (a suspension) may hold it and wait for one of ours. When another writer holds
+    it, every lock taken here (not the caller's own) is let go, a savepoint rolled back, and the set is
+    locked afresh, the late customer now in id order among the others; after `LATE_CUSTOMER_ROUNDS`
+    rounds, Conflict (409), and the caller's transaction rolls back whole. Where such a writer can add
+    rows, a caller may name in `customers_of` a wider set that none can join (a suspension: every live
     authorisation of the third party whose row it holds)."""
-    held = subjects_lock((items if customers_of is None else customers_of).values("subject_id"))
+    customers = items if customers_of is None else customers_of
+    for _round in range(LATE_CUSTOMER_ROUNDS):
+        try:
+            with transaction.atomic():
+                return _locked_in_one_round(items, customers)
+        except DatabaseError as error:
+            if not lock_wait_timed_out(error):
+                raise
+    raise Conflict(
+        _("Other work on these customers is under way; try again in a moment."), code="customers_busy"
+    )
+
+
+def _locked_in_one_round(items: QuerySet, customers: QuerySet) -> list:
+    """`locked_after_customers`' locks, a customer found late taken only if no one holds it (else
+    DatabaseError). The held ids go back to the database as one array (`any_of`), not one parameter
+    each."""
+    held = subjects_lock(customers.values("subject_id"))
     locked = items.select_for_update(of=("self",)).order_by("pk")
-    rows = list(locked.filter(subject_id__in=held))
-    while joined := subjects_lock(items.exclude(subject_id__in=held).values("subject_id")):
+    rows = list(locked.filter(any_of("subject_id", held)))
+    while joined := subjects_lock(
+        items.exclude(any_of("subject_id", held)).values("subject_id"), nowait=True
+    ):
         held += joined
-        rows += locked.filter(subject_id__in=joined)
+        rows += locked.filter(any_of("subject_id", joined))
     return rows
 
 

@@ -117,15 +117,31 @@ def lock_waited_for(*, until: Callable[[], bool], timeout: float = 20, count: in
     """Wait (PostgreSQL) until `count` other connections to this database wait for a lock; give up when
     `until()` becomes true or after `timeout` seconds. Returns whether they waited. The caller may be
     inside a transaction: the activity snapshot is cleared before each look."""
+    waiting = (
+        "SELECT count(DISTINCT l.pid) >= %s FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()"
+    )
+    return _seen(waiting, [count], until=until, timeout=timeout)
+
+
+def waited_for_me(*, until: Callable[[], bool], timeout: float = 20) -> bool:
+    """`lock_waited_for`, where the lock waited for is one this connection's transaction holds."""
+    waiting_for_me = (
+        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pg_backend_pid() = ANY(pg_blocking_pids(pid)))"
+    )
+    return _seen(waiting_for_me, [], until=until, timeout=timeout)
+
+
+def _seen(query: str, params: list, *, until: Callable[[], bool], timeout: float) -> bool:
+    """Run `query` (one true or false) until it answers true, `until()` becomes true, or `timeout`
+    seconds have passed; whether it answered true."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline and not until():
             cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] >= count:
+            cursor.execute(query, params)
+            if cursor.fetchone()[0]:
                 return True
             time.sleep(0.05)
     return False

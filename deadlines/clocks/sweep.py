@@ -41,7 +41,7 @@ from django.utils import timezone, translation
 from accounts.languages import per_language
 from audit.services import audit_record
 from core.actors import Actor
-from core.db import first_of
+from core.db import any_of, first_of
 from core.roles import Role
 from deadlines.clocks.sources import ITEM_COLUMNS, ClockSource, clock_sources
 from deadlines.models import DeadlineBreach, DeadlineReminder, ReminderThreshold
@@ -123,7 +123,9 @@ def _overdue_locked(sources: list[ClockSource], now: datetime, limit: int) -> li
         items = source.open_items(source.clocks[0]).model._default_manager.select_for_update(of=("self",))
         first = first_of([rows for _clock, rows in mine], "pk", limit)
         held = list(items.filter(first).order_by("pk").values_list("pk", flat=True))
-        overdue += [(source, clock, _select(rows.filter(pk__in=held), source, limit)) for clock, rows in mine]
+        overdue += [
+            (source, clock, _select(rows.filter(any_of("pk", held)), source, limit)) for clock, rows in mine
+        ]
     return overdue
 
 

@@ -4,10 +4,13 @@ last. A consent grant and an import batch lock the customer first; verifying a r
 or withdrawal wrote its audit entries (the head) and only then locked the customer (or its consents),
 and a calendar change its entry before the open requests, so two such writers at the same instant
 waited for each other and PostgreSQL aborted one ("deadlock detected": a 500 for staff, a failed
-job)."""
+job). A calendar change also waited for a customer whose request was taken in while it held the others,
+out of id order, for a writer of several customers that held it and waited for theirs."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -18,11 +21,20 @@ from audit.models import AuditChainHead
 from audit.services import audit_record
 from consents.models import ConsentStatus, ProcessingRestriction
 from core.actors import Actor
+from core.errors import Conflict
+from deadlines.models import CalendarDay
 from dsr import services
 from dsr.models import DataSubjectRequest, RequestExport
 from dsr.services import policy as policy_services
+from subjects import locks
 from subjects.models import DataSubject
-from tests.concurrency import held_in_other_connection, lock_waited_for, row_free, started_in_other_connection
+from tests.concurrency import (
+    held_in_other_connection,
+    lock_waited_for,
+    row_free,
+    started_in_other_connection,
+    waited_for_me,
+)
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import MONDAY, STAFF, answered_access, end_of, make_request
 from tests.factories import make_subject
@@ -124,34 +136,88 @@ def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subjec
     assert complaint.due_at == end_of(date(2026, 3, 31))
 
 
-def test_a_calendar_change_locks_the_customer_of_a_request_taken_in_while_it_waited(subject):
-    """A holiday announced reads the customers of the open requests its day crosses, then waits for
-    them; a request taken in meanwhile for another customer joins those requests, and the calendar
-    change locked it without its customer while a service of that customer held the customer and the
-    audit chain's head."""
-    held = make_request(subject, type="complaint", now=MONDAY)
-    other = make_subject()
-    with held_in_other_connection(subject) as let_go:
+@contextmanager
+def _calendar_change_waiting(held_customer, joining_customer) -> Iterator[tuple]:
+    """A holiday announced while another connection holds `held_customer`, one of whose open requests
+    its day crosses; once the calendar change waits, a request of `joining_customer` is taken in. Yields
+    the calendar change's outcome (what it returned or raised, once it ends), its thread, the function
+    that lets `held_customer` go, and the two requests; on the way out, the calendar change has ended."""
+    held = make_request(held_customer, type="complaint", now=MONDAY)
+    with held_in_other_connection(held_customer) as let_go:
         thread, changed = started_in_other_connection(
             lambda: policy_services.calendar_day_set(
                 actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
             )
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), changed
-        taken_in = make_request(other, type="complaint", now=MONDAY)
+        taken_in = make_request(joining_customer, type="complaint", now=MONDAY)
+        yield changed, thread, let_go, [held, taken_in]
+    thread.join(60)
+    assert not thread.is_alive()
+
+
+def test_a_calendar_change_locks_the_customer_of_a_request_taken_in_while_it_waited(subject):
+    """A holiday announced reads the customers of the open requests its day crosses, then waits for
+    them; a request taken in meanwhile for another customer joins those requests, and the calendar
+    change locked it without its customer while a service of that customer held the customer and the
+    audit chain's head."""
+    other = make_subject()
+    with _calendar_change_waiting(subject, other) as (changed, thread, let_go, requests):
         with transaction.atomic():
             # A service of the other customer: its row, then an entry (the chain's head).
             DataSubject.objects.select_for_update(no_key=True).get(pk=other.pk)
-            audit_record(action="dsr.request.assigned", actor=STAFF, subject=other, target=taken_in)
+            audit_record(action="dsr.request.assigned", actor=STAFF, subject=other, target=requests[1])
             let_go()
             assert lock_waited_for(until=lambda: not thread.is_alive()), changed
-            assert row_free(taken_in), "it holds the request while it waits for the head"
-    thread.join(60)
-    assert not thread.is_alive()
+            assert row_free(requests[1]), "it holds the request while it waits for the head"
     assert "error" not in changed, changed
-    for request in (held, taken_in):
+    for request in requests:
         request.refresh_from_db()
         assert request.due_at == end_of(date(2026, 3, 31))
+
+
+def _calendar_change_with_a_late_customer_a_suspension_holds(subject) -> tuple[dict, bool, list]:
+    """A holiday announced holds the customer of the requests its day crosses; a request taken in
+    meanwhile for a customer earlier in id order joins them, and a suspension covering both customers
+    locks the earlier one, then the later. Returns what the calendar change returned or raised, whether
+    it waited for the suspension, and the two requests. Fails when the suspension could not take the
+    later customer."""
+    first, second = sorted([subject, make_subject()], key=lambda customer: customer.pk)
+    with _calendar_change_waiting(second, first) as (changed, thread, let_go, requests):
+        with transaction.atomic():
+            # A suspension's first steps: its customers in id order, the earlier one taken.
+            DataSubject.objects.select_for_update(no_key=True).get(pk=first.pk)
+            let_go()
+            waited = waited_for_me(until=lambda: not thread.is_alive())
+            try:
+                with transaction.atomic():
+                    DataSubject.objects.select_for_update(no_key=True).get(pk=second.pk)
+            except DatabaseError as error:
+                pytest.fail(f"the calendar change held the later customer: {error}")
+    return changed, waited, requests
+
+
+def test_a_calendar_change_never_waits_for_a_late_customer_while_holding_the_others(subject):
+    """The calendar change waited for the earlier customer while holding the later: PostgreSQL aborted
+    one of them ("deadlock detected"). It now lets everything go, then locks both in id order."""
+    changed, waited, requests = _calendar_change_with_a_late_customer_a_suspension_holds(subject)
+    assert waited
+    assert "error" not in changed, changed
+    for request in requests:
+        request.refresh_from_db()
+        assert request.due_at == end_of(date(2026, 3, 31))
+
+
+def test_a_calendar_change_that_keeps_meeting_held_late_customers_gives_up_whole(subject, monkeypatch):
+    monkeypatch.setattr(locks, "LATE_CUSTOMER_ROUNDS", 1)
+    changed, _waited, requests = _calendar_change_with_a_late_customer_a_suspension_holds(subject)
+    assert isinstance(changed.get("error"), Conflict), changed
+    assert changed["error"].code == "customers_busy"
+    assert not CalendarDay.objects.filter(date=date(2026, 3, 10)).exists()
+    for request in requests:
+        due_at = request.due_at
+        request.refresh_from_db()
+        assert request.due_at == due_at
 
 
 def test_the_export_purge_leaves_a_held_customer_for_its_next_run(subject):
