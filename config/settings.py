@@ -477,6 +477,7 @@ SPECTACULAR_SETTINGS = {
         "IdentityDocumentEnum": "dsr.models.requests.IdentityDocument",
         "OutcomeReasonEnum": "dsr.models.requests.OutcomeReason",
         "VoidReasonEnum": "consents.models.VoidReason",
+        "ConsentStatusEnum": "consents.models.ConsentStatus",
         "RequestStatusEnum": "dsr.states.RequestStatus",
         "RecipientKindEnum": "consents.models.Recipient.Kind",
         "TaskStatusEnum": "dsr.models.fulfilment.TaskStatus",
