@@ -121,7 +121,8 @@ def consent_transition(
     with transaction.atomic(savepoint=False):
         old = consent.status
         consent.status = to
-        consent.ended_at = now
+        # A refusal ended when the customer said no; a later void keeps that time.
+        consent.ended_at = consent.ended_at if old == ConsentStatus.REFUSED else now
         fields = ["status", "ended_at"]
         if to == ConsentStatus.WITHDRAWN:
             consent.withdrawn_at, consent.withdrawal_channel = now, channel
