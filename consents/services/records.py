@@ -44,6 +44,7 @@ def _event_record(
     source: str = "",
     state: bool = True,
     at: datetime | None = None,
+    note: str = "",
 ) -> ConsentEvent:
     """Write what every move and every answer leaves, in the caller's transaction: the consent's
     append-only event, the check's state row (unless `state` is False) and the audit entry
@@ -60,6 +61,7 @@ def _event_record(
         actor_label=actor.label[:150],
         reason=reason[:MAX_REASON_LENGTH],
         source=source[:100],
+        note=note,
     )
     event.save(force_insert=True)
     if state:
@@ -114,9 +116,11 @@ def consent_transition(
     reason: str = "",
     source: str = "",
     data: dict | None = None,
+    note: str = "",
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update).
-    `data`: what the audit entry says beyond the move (a void's reason and note)."""
+    `data`: what the audit entry says beyond the move (a void's reason and role); `note`: a void's note,
+    kept encrypted on the event, never in the audit entry (it may name another customer)."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
@@ -136,6 +140,7 @@ def consent_transition(
             channel=channel,
             reason=reason,
             source=source,
+            note=note,
             # A superseded consent is replaced by its successor, which writes the state row itself.
             state=to not in (ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED),
             data={"from": old, "to": to, "channel": channel, "source": source[:100], **(data or {})},
