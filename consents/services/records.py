@@ -330,11 +330,16 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
     return len(due)
 
 
+def term_ended(consent: Consent, *, at: datetime) -> bool:
+    """Whether the consent's term had run out by `at`, whether or not the sweep has recorded it."""
+    return consent.expires_at is not None and consent.expires_at <= at
+
+
 def live_within_term(live: Consent | None, *, at: datetime, now: datetime) -> Consent | None:
     """The customer's locked live consent, or None when its term had ended by `at` (the answer's
     time): its expiry is recorded first, in the caller's transaction, as the hourly sweep would, so an
     answer given after a consent ran out never waits for the sweep."""
-    if live is not None and live.expires_at is not None and live.expires_at <= at:
+    if live is not None and term_ended(live, at=at):
         _consent_expire(live, now=now)
         return None
     return live

@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import REASON_ERASED, Consent, ConsentEvent, ConsentStatus, VoidReason
-from consents.selectors import recorded_it
+from consents.selectors import consent_void_refusal
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.records import consent_locked, consent_transition
-from consents.states import CONSENT_MACHINE
+from consents.services.records import consent_locked, consent_transition, term_ended
 from core.actors import Actor
 from core.db import encrypted_update
 from core.errors import InvalidInput, PermissionDenied, required_text
@@ -55,7 +54,8 @@ def consent_void(
     """Void a consent in force, or a refusal, recorded in error, in one transaction with its audit
     entry; the recipients of a consent in force are told to stop. `reason` is a `VoidReason`, `note` the
     voider's own account of the error (required). Refused: 400 (reason, note), 403 (not the DPO or a
-    privacy officer, or the person who recorded it), 404, 409 (withdrawn, expired, superseded or voided)."""
+    privacy officer, or the person who recorded it), 404, 409 (withdrawn, expired, superseded or voided).
+    A consent in force past its term, its expiry not yet swept, is voided without stops."""
     if reason not in VoidReason.values:
         raise InvalidInput(
             _("Choose why the record is wrong: %(reasons)s."),
@@ -71,20 +71,11 @@ def consent_void(
     with transaction.atomic(durable=True):
         consent = consent_locked(consent_id)
         now = now or timezone.now()  # once the row is ours, as a withdrawal reads it
-        if recorded_it(consent, actor):
-            raise PermissionDenied(
-                _("You recorded this consent: another responsible person (the DPO or a privacy officer) "
-                  "must void it."),
-                code="four_eyes",
-            )
-        CONSENT_MACHINE.check(
-            consent.status,
-            ConsentStatus.VOIDED,
-            _("Only a consent in force or a refusal can be voided; this one is %(status)s."),
-            code="not_voidable",
-            status=ConsentStatus(consent.status).label.lower(),
-        )
-        in_force = consent.status == ConsentStatus.GRANTED
+        if (refusal := consent_void_refusal(consent, actor)) is not None:
+            raise refusal
+        # A consent past its term (not yet swept) was wrong all the same and is voided, but its recipients
+        # had to stop at its expiry already: only a consent still in force sends them a stop.
+        in_force = consent.status == ConsentStatus.GRANTED and not term_ended(consent, at=now)
         consent_transition(
             actor=actor,
             consent=consent,
