@@ -102,24 +102,12 @@ def consent_withdraw_in_transaction(
         return consent
 
 
-def consent_withdraw(
-    *,
-    actor: Actor,
-    consent_id,
-    channel: str,
-    reason: str = "",
-    source: str = "",
-    now: datetime | None = None,
-    subject_id=None,
-) -> Consent:
-    """`consent_withdraw_in_transaction` in a transaction of its own. A consent past its term, not yet
-    swept, keeps the expiry found and recorded (committed), then is refused as one already expired (409
-    `not_live`), as the same withdrawal after the sweep would be."""
+def consent_withdraw(**arguments: Any) -> Consent:
+    """`consent_withdraw_in_transaction` (the same keyword arguments) in a transaction of its own. A
+    consent past its term, not yet swept, keeps the expiry found and recorded (committed), then is refused
+    as one already expired (409 `not_live`), as the same withdrawal after the sweep would be."""
     with transaction.atomic(durable=True):
-        consent = consent_withdraw_in_transaction(
-            actor=actor, consent_id=consent_id, channel=channel, reason=reason, source=source, now=now,
-            subject_id=subject_id,
-        )
+        consent = consent_withdraw_in_transaction(**arguments)
     if consent.status != ConsentStatus.WITHDRAWN:
         raise _not_live_error(consent)
     return consent
