@@ -127,8 +127,8 @@ class VoidForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "For the DPO and an inspector. It is kept in the audit trail for good: write no more of the "
-            "customer's personal data than the correction needs."
+            "For the DPO and an inspector. It is kept encrypted with the correction and erased if the "
+            "customer's data is erased: write no more of anyone's personal data than the correction needs."
         ),
     )
 

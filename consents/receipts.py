@@ -109,7 +109,8 @@ def consent_receipt(
     last = events[-1]
     ended = {e.kind: e for e in events if e.kind != ConsentEvent.Kind.GRANTED}
     withdrawal = ended.get(ConsentEvent.Kind.WITHDRAWN)
-    refused = consent.status == ConsentStatus.REFUSED
+    # From the record's first event, the answer itself: never from the status, which a void changes later.
+    refused = events[0].kind == ConsentEvent.Kind.REFUSED
     return {
         "schema": RECEIPT_SCHEMA,
         "record_id": str(consent.pk),

@@ -340,3 +340,15 @@ def subject_national_id_share(
             audit_record(action="core.subject.national_id_shared", actor=actor, subject=subject, target=share,
                          data={"external_ref": external_ref}, now=now)
     return share
+
+
+def subject_fingerprint(*, subject_id, value: str) -> str:
+    """A keyed fingerprint of `value`, staff's words about the customer (a void's note), for an audit entry
+    that must show which text it was without holding it. Salted with the customer's own secret, made now
+    when they have none yet (their row locked, in the caller's transaction): an erasure destroys it, and
+    with it any way to match the fingerprint against a guessed text."""
+    subject = subject_locked(subject_id)
+    if not subject.fingerprint_salt:
+        subject.fingerprint_salt = fingerprint_salt_new()
+        subject.save(update_fields=["fingerprint_salt"])
+    return fingerprint(value, salt=subject.fingerprint_salt)

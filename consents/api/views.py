@@ -207,7 +207,8 @@ class ConsentVoidView(_OneConsentMixin, APIView):
         },
         description="Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the "
         "check answers `voided` from now on (with `at` before the void, as it stood then), the recipients "
-        "are told to stop as after a withdrawal, and the audit entry keeps the reason and the note. "
+        "are told to stop as after a withdrawal; the event keeps the reason and the note (encrypted), the "
+        "audit entry the reason and a keyed fingerprint of the note. "
         "Honours Idempotency-Key.",
     )
     @idempotent

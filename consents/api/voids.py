@@ -20,7 +20,9 @@ CONSENT_VOID_RIGHT = ActingRight("consents.void_consent", "consents:write")
 class VoidInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=VoidReason.choices, help_text="Why the record is wrong.")
     note = serializers.CharField(
-        max_length=1000, help_text="What went wrong, in your words; kept in the audit trail for good."
+        max_length=1000,
+        help_text="What went wrong, in your words; kept encrypted with the void's event, erased with the "
+        "customer's data.",
     )
 
 

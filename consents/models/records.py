@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from encrypted_model_fields.fields import EncryptedCharField
+from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from consents.models.catalogue import NoticeVersion, Purpose
 from core.states import StatefulModel, status_has_time
@@ -162,6 +162,8 @@ class ConsentEvent(models.Model):
     actor_label = models.CharField(max_length=150)
     # A customer's own words on why they withdraw (often about health, money or family): personal data.
     reason = EncryptedCharField(max_length=500, blank=True)
+    # A void's note, staff's account of the error: it may name another customer, so personal data too.
+    note = EncryptedTextField(blank=True)
     source = models.CharField(
         max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
     )

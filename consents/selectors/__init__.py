@@ -29,7 +29,7 @@ from consents.selectors.corrections import (
     ConsentVoid,
     consent_allowed_actions,
     consent_void_of,
-    recorded_it,
+    consent_void_refusal,
 )
 from consents.selectors.records import (
     consent_by_id,
@@ -94,6 +94,7 @@ __all__ = [
     "consent_timeline_head",
     "consent_visible_by_id",
     "consent_void_of",
+    "consent_void_refusal",
     "consents_by_ids",
     "consents_that_gave_data",
     "consents_on_notice_older_than",
@@ -114,7 +115,6 @@ __all__ = [
     "recipients_by_ids",
     "recipients_served",
     "recipients_with_purposes",
-    "recorded_it",
     "rectification_notices",
     "restrictions_in_force",
     "restrictions_in_force_of",

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from audit.models import AuditEntry
 from consents.models import Consent, ConsentEvent, ConsentStatus, VoidReason
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
+from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.roles import Role
 
 # The audit entry of a void (`consent_transition` names it after the move), with its reason, note and role.
@@ -20,14 +23,32 @@ def recorded_it(consent: Consent, actor: Actor) -> bool:
     return actor.user_id is not None and consent.recorded_by_user_id == actor.user_id
 
 
+def consent_void_refusal(consent: Consent, actor: Actor) -> DomainError | None:
+    """Why this actor may not void the consent (`consent_void` raises it; the void page shows it instead
+    of the form), or None when they may: the person who recorded it may not (four eyes, 403), and the
+    consent machine allows a consent in force or a refusal only (409). The permission
+    (`consents.void_consent`) is checked before, by the page and by the service."""
+    if recorded_it(consent, actor):
+        return PermissionDenied(
+            _("You recorded this consent: another responsible person (the DPO or a privacy officer) "
+              "must void it."),
+            code="four_eyes",
+        )
+    if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.VOIDED):
+        return InvalidTransition(
+            _("Only a consent in force or a refusal can be voided; this one is %(status)s."),
+            code="not_voidable",
+            status=ConsentStatus(consent.status).label.lower(),
+        )
+    return None
+
+
 def consent_allowed_actions(consent: Consent, actor: Actor) -> frozenset[str]:
     """What this actor may do to the consent from its page or the API's detail now: "void" it as recorded
-    in error, while the consent machine allows it (a consent in force or a refusal) and the actor did not
-    record it. The caller checks the permission (`consents.void_consent`); the withdrawal is offered by
-    the live consents' rows and the customer's switch, as before."""
-    if CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.VOIDED) and not recorded_it(consent, actor):
-        return frozenset({"void"})
-    return frozenset()
+    in error, when `consent_void_refusal` finds nothing against it. The caller checks the permission
+    (`consents.void_consent`); the withdrawal is offered by the live consents' rows and the customer's
+    switch, as before."""
+    return frozenset({"void"}) if consent_void_refusal(consent, actor) is None else frozenset()
 
 
 @dataclass(frozen=True)

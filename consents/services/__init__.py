@@ -33,7 +33,7 @@ from consents.services.restrictions import (
     restrictions_lift_in_transaction,
 )
 from consents.services.rules import GrantRequest, purpose_offered_to_ward
-from consents.services.voids import consent_void
+from consents.services.voids import consent_void, consent_void_notes_erase
 from consents.services.withdrawals import (
     consent_reasons_erase,
     consent_withdraw,
@@ -52,6 +52,7 @@ __all__ = [
     "consent_grant_in_transaction",
     "consent_transition",
     "consent_void",
+    "consent_void_notes_erase",
     "consent_reasons_erase",
     "consent_withdraw",
     "consent_withdraw_in_transaction",

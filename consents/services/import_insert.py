@@ -52,6 +52,7 @@ EVENT_COLUMNS = (
     "actor_label",
     "reason",
     "source",
+    "note",
 )
 
 
@@ -73,7 +74,7 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
         ConsentEvent.objects.bulk_create(
             [
                 ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True)))
-                for e in _events(consents, source=source, actor=actor, reason="")
+                for e in _events(consents, source=source, actor=actor, empty="")
             ],
             batch_size=1000,
         )
@@ -109,14 +110,14 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
                         for column in CONSENT_COLUMNS
                     )
                 )
-        # COPY skips the fields' own preparation: the reason column is encrypted, and an empty reason is
-        # stored as the field stores it, or the key check at start-up (subjects.checks) finds a value no
-        # key reads and the platform refuses to start.
-        reason = ConsentEvent._meta.get_field("reason").get_db_prep_save("", connection)
+        # COPY skips the fields' own preparation: the reason and note columns are encrypted, and an empty
+        # one is stored as the field stores it, or the key check at start-up (subjects.checks) finds a
+        # value no key reads and the platform refuses to start.
+        empty = ConsentEvent._meta.get_field("reason").get_db_prep_save("", connection)
         with cursor.copy(
             f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         ) as copy:
-            for event in _events(consents, source=source, actor=actor, reason=reason):
+            for event in _events(consents, source=source, actor=actor, empty=empty):
                 copy.write_row(event)
         # The condition is `_answered_later`'s, in the upsert itself: a state row another transaction
         # is writing is waited for and judged as it committed.
@@ -146,8 +147,9 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
             raise answered_meanwhile_error()
 
 
-def _events(consents: list[Consent], *, source: str, actor: Actor, reason: str) -> list[tuple]:
-    """The granted events of the batch, in `EVENT_COLUMNS` order; `reason` as the insert stores it."""
+def _events(consents: list[Consent], *, source: str, actor: Actor, empty: str) -> list[tuple]:
+    """The granted events of the batch, in `EVENT_COLUMNS` order; `empty`, their reason and note, an
+    empty text as the insert stores it."""
     return [
         (
             uuid.uuid4(),
@@ -159,8 +161,9 @@ def _events(consents: list[Consent], *, source: str, actor: Actor, reason: str) 
             actor.kind,
             actor.user_id,
             actor.label[:150],
-            reason,
+            empty,
             source,
+            empty,
         )
         for c in consents
     ]

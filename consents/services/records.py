@@ -44,6 +44,7 @@ def _event_record(
     source: str = "",
     state: bool = True,
     at: datetime | None = None,
+    note: str = "",
 ) -> ConsentEvent:
     """Write what every move and every answer leaves, in the caller's transaction: the consent's
     append-only event, the check's state row (unless `state` is False) and the audit entry
@@ -60,6 +61,7 @@ def _event_record(
         actor_label=actor.label[:150],
         reason=reason[:MAX_REASON_LENGTH],
         source=source[:100],
+        note=note,
     )
     event.save(force_insert=True)
     if state:
@@ -114,14 +116,17 @@ def consent_transition(
     reason: str = "",
     source: str = "",
     data: dict | None = None,
+    note: str = "",
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update).
-    `data`: what the audit entry says beyond the move (a void's reason and note)."""
+    `data`: what the audit entry says beyond the move (a void's reason and role); `note`: a void's note,
+    kept encrypted on the event, never in the audit entry (it may name another customer)."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
         consent.status = to
-        consent.ended_at = now
+        # A refusal ended when the customer said no; a later void keeps that time.
+        consent.ended_at = consent.ended_at if old == ConsentStatus.REFUSED else now
         fields = ["status", "ended_at"]
         if to == ConsentStatus.WITHDRAWN:
             consent.withdrawn_at, consent.withdrawal_channel = now, channel
@@ -135,6 +140,7 @@ def consent_transition(
             channel=channel,
             reason=reason,
             source=source,
+            note=note,
             # A superseded consent is replaced by its successor, which writes the state row itself.
             state=to not in (ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED),
             data={"from": old, "to": to, "channel": channel, "source": source[:100], **(data or {})},
@@ -324,11 +330,16 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
     return len(due)
 
 
+def term_ended(consent: Consent, *, at: datetime) -> bool:
+    """Whether the consent's term had run out by `at`, whether or not the sweep has recorded it."""
+    return consent.expires_at is not None and consent.expires_at <= at
+
+
 def live_within_term(live: Consent | None, *, at: datetime, now: datetime) -> Consent | None:
     """The customer's locked live consent, or None when its term had ended by `at` (the answer's
     time): its expiry is recorded first, in the caller's transaction, as the hourly sweep would, so an
     answer given after a consent ran out never waits for the sweep."""
-    if live is not None and live.expires_at is not None and live.expires_at <= at:
+    if live is not None and term_ended(live, at=at):
         _consent_expire(live, now=now)
         return None
     return live

@@ -4,10 +4,12 @@ the wrong purpose, or twice.
 A withdrawal would say the customer consented and then changed their mind: false proof. A void says
 the record was never the customer's answer. It is a correction by the DPO or a privacy officer (the
 permission `consents.void_consent`) who did not record the consent themselves (four eyes), with a coded
-reason and a note. The consent moves to "voided" through `consent_transition` (its event, the check's
-row, the audit entry with the reason, the note and the role); a consent that was in force ends as a
-withdrawal ends it: every recipient it covered gets the same duty to stop within the bank's committed
-deadline (`duties_open_for_withdrawal`), since the data may have reached them meanwhile.
+reason and a note. The consent moves to "voided" through `consent_transition` (its event, with the note
+encrypted beside the reason code, the check's row, the audit entry with the reason, the role and a keyed
+fingerprint of the note: the note may name another customer, so it stays out of the trail and an
+erasure erases it); a consent that was in force ends as a withdrawal ends it: every recipient it
+covered gets the same duty to stop within the bank's committed deadline (`duties_open_for_withdrawal`),
+since the data may have reached them meanwhile.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Consent, ConsentStatus, VoidReason
-from consents.selectors import recorded_it
+from consents.models import REASON_ERASED, Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.selectors import consent_void_refusal
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.records import consent_locked, consent_transition
-from consents.states import CONSENT_MACHINE
+from consents.services.records import consent_locked, consent_transition, term_ended
 from core.actors import Actor
+from core.db import encrypted_update
 from core.errors import InvalidInput, PermissionDenied, required_text
 from core.roles import user_role
+from subjects.services import subject_fingerprint
 
 VOID_PERMISSION = "consents.void_consent"
 MAX_NOTE_LENGTH = 1000
@@ -51,7 +54,8 @@ def consent_void(
     """Void a consent in force, or a refusal, recorded in error, in one transaction with its audit
     entry; the recipients of a consent in force are told to stop. `reason` is a `VoidReason`, `note` the
     voider's own account of the error (required). Refused: 400 (reason, note), 403 (not the DPO or a
-    privacy officer, or the person who recorded it), 404, 409 (withdrawn, expired, superseded or voided)."""
+    privacy officer, or the person who recorded it), 404, 409 (withdrawn, expired, superseded or voided).
+    A consent in force past its term, its expiry not yet swept, is voided without stops."""
     if reason not in VoidReason.values:
         raise InvalidInput(
             _("Choose why the record is wrong: %(reasons)s."),
@@ -67,28 +71,35 @@ def consent_void(
     with transaction.atomic(durable=True):
         consent = consent_locked(consent_id)
         now = now or timezone.now()  # once the row is ours, as a withdrawal reads it
-        if recorded_it(consent, actor):
-            raise PermissionDenied(
-                _("You recorded this consent: another responsible person (the DPO or a privacy officer) "
-                  "must void it."),
-                code="four_eyes",
-            )
-        CONSENT_MACHINE.check(
-            consent.status,
-            ConsentStatus.VOIDED,
-            _("Only a consent in force or a refusal can be voided; this one is %(status)s."),
-            code="not_voidable",
-            status=ConsentStatus(consent.status).label.lower(),
-        )
-        in_force = consent.status == ConsentStatus.GRANTED
+        if (refusal := consent_void_refusal(consent, actor)) is not None:
+            raise refusal
+        # A consent past its term (not yet swept) was wrong all the same and is voided, but its recipients
+        # had to stop at its expiry already: only a consent still in force sends them a stop.
+        in_force = consent.status == ConsentStatus.GRANTED and not term_ended(consent, at=now)
         consent_transition(
             actor=actor,
             consent=consent,
             to=ConsentStatus.VOIDED,
             now=now,
             reason=reason,
-            data={"reason": reason, "note": note, "role": role},
+            note=note,
+            data={
+                "reason": reason,
+                "role": role,
+                "note_fingerprint": subject_fingerprint(subject_id=consent.subject_id, value=note),
+            },
         )
         if in_force:
             duties_open_for_withdrawal(actor=actor, consent=consent, now=now)
     return consent
+
+
+def consent_void_notes_erase(*, subject_id) -> int:
+    """In the erasure's transaction (a completed deletion request): the notes of the customer's voids,
+    staff's words about them (or about the customer the record really was), read `REASON_ERASED`. The
+    void's event keeps its reason code; the audit's fingerprint of the note can no longer be matched once
+    the erasure destroys the customer's salt. Returns how many were erased."""
+    voids = ConsentEvent.objects.select_for_update().filter(subject_id=subject_id, kind=ConsentStatus.VOIDED)
+    return encrypted_update(
+        voids, "note", value=REASON_ERASED, where=lambda note: note not in ("", REASON_ERASED)
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition
+from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
 from consents.services.rules import barred_for_children, channel_validate, not_consent_based_error
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
@@ -48,16 +48,16 @@ def _withdraw_locked(
     source: str,
     now: datetime,
     received_at: datetime | None = None,
-) -> Consent:
-
+) -> Consent | None:
+    """Withdraw a locked consent in force, in the caller's transaction; None when its term had run out
+    before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
+    and nobody is told to stop, since the recipients had to stop at the expiry."""
     if consent.purpose.legal_basis != LegalBasis.CONSENT:
         raise not_consent_based_error(consent.purpose)
     if consent.status != ConsentStatus.GRANTED:
-        raise InvalidTransition(
-            _("This consent is already %(status)s; there is nothing to withdraw."),
-            code="not_live",
-            status=ConsentStatus(consent.status).label.lower(),
-        )
+        raise _not_live_error(consent)
+    if live_within_term(consent, at=received_at or now, now=now) is None:
+        return None
     consent_transition(
         actor=actor,
         consent=consent,
@@ -69,6 +69,14 @@ def _withdraw_locked(
     )
     duties_open_for_withdrawal(actor=actor, consent=consent, now=now, received_at=received_at)
     return consent
+
+
+def _not_live_error(consent: Consent) -> InvalidTransition:
+    return InvalidTransition(
+        _("This consent is already %(status)s; there is nothing to withdraw."),
+        code="not_live",
+        status=ConsentStatus(consent.status).label.lower(),
+    )
 
 
 def consent_withdraw_in_transaction(
@@ -83,18 +91,26 @@ def consent_withdraw_in_transaction(
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
-    `subject_id` narrows the look-up (a customer may withdraw only their own consents)."""
+    `subject_id` narrows the look-up (a customer may withdraw only their own consents). A consent past
+    its term, not yet swept, is returned expired, its expiry recorded and nothing withdrawn."""
     _validate_withdrawal_input(actor, channel, reason, source=source)
     with transaction.atomic(savepoint=False):
         consent = consent_locked(consent_id, subject_id=subject_id)
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
-        return _withdraw_locked(
-            actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now
-        )
+        _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now)
+        return consent
 
 
-consent_withdraw = durable_entry_point(consent_withdraw_in_transaction)
+def consent_withdraw(**arguments: Any) -> Consent:
+    """`consent_withdraw_in_transaction` (the same keyword arguments) in a transaction of its own. A
+    consent past its term, not yet swept, keeps the expiry found and recorded (committed), then is refused
+    as one already expired (409 `not_live`), as the same withdrawal after the sweep would be."""
+    with transaction.atomic(durable=True):
+        consent = consent_withdraw_in_transaction(**arguments)
+    if consent.status != ConsentStatus.WITHDRAWN:
+        raise _not_live_error(consent)
+    return consent
 
 
 def consents_withdraw_for_subject_in_transaction(
@@ -130,7 +146,7 @@ def consents_withdraw_for_subject_in_transaction(
             queryset = queryset.filter(purpose__in=purposes)
         consents = list(queryset)
         now = now or timezone.now()  # after the locks, as in consent_withdraw_in_transaction
-        return [
+        withdrawn = (
             _withdraw_locked(
                 actor=actor,
                 consent=consent,
@@ -141,7 +157,8 @@ def consents_withdraw_for_subject_in_transaction(
                 received_at=received_at,
             )
             for consent in consents
-        ]
+        )
+        return [consent for consent in withdrawn if consent is not None]
 
 
 consents_withdraw_for_subject = durable_entry_point(consents_withdraw_for_subject_in_transaction)
@@ -204,8 +221,9 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
             reason = CHILD_AGREEMENT_STOP_REASON
         else:
             continue
-        stopped.append(_withdraw_locked(actor=actor, consent=consent, channel="", reason=reason,
-                                        source="subjects.rectified", now=now))
+        if _withdraw_locked(actor=actor, consent=consent, channel="", reason=reason,
+                            source="subjects.rectified", now=now) is not None:
+            stopped.append(consent)
     return stopped
 
 

@@ -187,10 +187,12 @@ def staff_withdraw(request, pk):
 @posted_once
 def staff_void(request, pk):
     """Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the confirmation,
-    with the reason and the note; then the consent's page, which says it."""
+    with the reason and the note; then the consent's page, which says it. To the person who recorded it,
+    or for a consent that can no longer be voided, the page says why and offers no form."""
     consent = found_or_404(selectors.consent_by_id(pk))
-    form = VoidForm(request.POST or None)
-    if request.method == "POST":
+    refusal = selectors.consent_void_refusal(consent, actor_for_user(request.user))
+    form = None if refusal else VoidForm(request.POST or None)
+    if form is not None and request.method == "POST":
         voided = form_submit(
             request,
             form,
@@ -201,12 +203,12 @@ def staff_void(request, pk):
         )
         if voided:
             return redirect("consents:staff_receipt", pk=consent.pk)
-    return render(
-        request,
-        "consents/staff_void.html",
-        {"consent": consent, "form": form},
-        status=400 if form.errors else 200,
-    )
+    if refusal is not None:
+        status = refusal.status if request.method == "POST" else 200
+    else:
+        status = 400 if form.errors else 200
+    context = {"consent": consent, "form": form, "refusal": refusal}
+    return render(request, "consents/staff_void.html", context, status=status)
 
 
 @staff_required("consents.view_consent")

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from audit.services import audit_record
-from consents.services import consent_reasons_erase
+from consents.services import consent_reasons_erase, consent_void_notes_erase
 from core.actors import Actor
 from core.db import encrypted_bulk_update, encrypted_update
 from deadlines.models import RequestType
@@ -164,6 +164,7 @@ def platform_copies_erase(
         **_words_erase(closed),
         "spared": spared,
         "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
+        "void_notes": consent_void_notes_erase(subject_id=subject_id),
         # Answers replayed to API retries quote the customer's identity and contact details too.
         "idempotency_answers": idempotency_answers_erase(subject_id=subject_id),
         # So do the messages sent to them (request notes, breach details), kept for their inbox.

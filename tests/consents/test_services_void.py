@@ -77,16 +77,15 @@ def test_the_dpo_voids_a_consent_an_officer_recorded_and_the_check_says_voided(o
     assert (after.allowed, after.reason) == (False, "voided")
 
 
-def test_the_audit_entry_carries_the_reason_the_note_and_the_role(officer, privacy_officer):
+def test_the_audit_entry_carries_the_reason_and_the_role(officer, privacy_officer):
     consent = grant(actor=actor_for_user(officer))
     _void(actor_for_user(privacy_officer), consent, reason="wrong_purpose", note="Meant the savings purpose.")
     entry = AuditEntry.objects.get(action="consents.consent.voided", target_id=str(consent.pk))
     assert entry.actor_label == "privacy_t" and entry.subject_id == consent.subject_id
-    assert {k: entry.data[k] for k in ("from", "to", "reason", "note", "role")} == {
+    assert {k: entry.data[k] for k in ("from", "to", "reason", "role")} == {
         "from": "granted",
         "to": "voided",
         "reason": "wrong_purpose",
-        "note": "Meant the savings purpose.",
         "role": "privacy_officer",
     }
 
@@ -232,3 +231,15 @@ def test_a_voided_record_is_no_answer_of_the_customer_an_older_paper_form_must_w
     assert (run.imported, run.errors) == (1, [])
     check = consent_check(subject_ref=ref, purpose_code=code)
     assert (check.allowed, check.reason) == (True, "granted")
+
+
+def test_a_consent_recorded_in_error_and_past_its_term_is_voided_without_stops(dpo):
+    """The record was wrong whether or not it ran out; once it had, recipients had already stopped."""
+    now = timezone.now()
+    consent = grant(purpose=make_purpose("sharing", recipients=[make_recipient("CIC")]),
+                    now=now - timedelta(hours=3), expires_at=now - timedelta(hours=1))
+    _void(actor_for_user(dpo), consent, now=now)
+    consent.refresh_from_db()
+    assert consent.status == ConsentStatus.VOIDED
+    assert list(consent.events.values_list("kind", flat=True)) == ["granted", "voided"]
+    assert not WithdrawalDuty.objects.filter(consent=consent).exists()

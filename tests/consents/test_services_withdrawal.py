@@ -112,6 +112,26 @@ def test_withdrawing_twice_or_a_non_consent_purpose_is_refused():
     assert error.value.code == "not_consent_based" and "transparency" in error.value.text
 
 
+def test_withdrawing_a_consent_past_its_term_records_its_expiry_and_answers_already_expired():
+    """Before the hourly sweep: the consent ran out, so nobody is told to stop (there was nothing left to
+    withdraw). The expiry is recorded and kept; the answer is the 409 of a consent already ended."""
+    now = timezone.now()
+    purpose = make_purpose("sharing", recipients=[make_recipient("CIC")])
+    one = grant(purpose=purpose, now=now - timedelta(hours=3), expires_at=now - timedelta(hours=1))
+    with pytest.raises(InvalidTransition) as error:
+        services.consent_withdraw(actor=STAFF, consent_id=one.pk, channel="branch", now=now)
+    assert (error.value.code, error.value.status) == ("not_live", 409) and "expired" in error.value.text
+    other = grant(purpose=purpose, now=now - timedelta(hours=3), expires_at=now - timedelta(hours=1))
+    assert services.consents_withdraw_for_subject(
+        actor=STAFF, subject=other.subject, channel="branch", now=now
+    ) == []
+    for consent in (one, other):
+        assert list(consent.events.values_list("kind", flat=True)) == ["granted", "expired"]
+        consent.refresh_from_db()
+        assert consent.status == "expired" and consent.withdrawn_at is None
+    assert not WithdrawalDuty.objects.exists()
+
+
 def test_bad_channel_or_foreign_subject_writes_nothing():
     consent = grant()
     with pytest.raises(InvalidInput):

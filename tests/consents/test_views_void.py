@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from consents import services
 from consents.models import ConsentEvent, ConsentStatus
 from core.access import subject_for_user
 from core.actors import actor_for_user
-from tests.consents.factories import grant, make_purpose
+from tests.consents.factories import STAFF, grant, make_purpose
 from tests.factories import make_subject, signed_in
 from tests.html_tree import ids, parse
 from tests.pages import hidden_fields, in_either_language
@@ -80,18 +81,33 @@ def test_the_void_is_recorded_once_and_the_consent_page_says_when_by_whom_and_wh
     assert "Recorded in error (voided)" in lines[0] and "Recorded twice" in lines[0] and "Granted" in lines[1]
 
 
-def test_a_refusal_the_service_gives_is_shown_on_the_form(privacy_officer):
+def _refusal_shown_without_form(response, text: str, **values) -> None:
+    page = parse(response.content)
+    (refusal,) = page.find_all(**{"data-testid": "refusal"})
+    assert in_either_language(text, refusal.text(), **values)
+    assert not [e for e in page.find_all("textarea") if e.get("name") == "note"]
+    assert not [b for b in page.find_all("button") if "btn--danger" in (b.get("class") or "")]
+
+
+def test_who_recorded_it_is_told_why_before_any_form_and_a_post_is_refused(privacy_officer):
     consent = grant(make_subject(), make_purpose("marketing"), actor=actor_for_user(privacy_officer))
     client = signed_in(privacy_officer)
     url = f"/en/portal/consents/{consent.pk}/void/"
+    said = ("You recorded this consent: another responsible person (the DPO or a privacy officer) "
+            "must void it.")
+    _refusal_shown_without_form(client.get(url), said)
     response = client.post(url, {**hidden_fields(client.get(url).content), "reason": "other", "note": NOTE})
-    assert response.status_code == 400
-    assert in_either_language(
-        "You recorded this consent: another responsible person (the DPO or a privacy officer) must void it.",
-        response.content.decode(),
-    )
+    assert response.status_code in (400, 403)
     consent.refresh_from_db()
     assert consent.status == ConsentStatus.GRANTED
+
+
+def test_a_consent_already_withdrawn_shows_why_it_cannot_be_voided_and_no_form(dpo):
+    consent = grant(make_subject(), make_purpose("marketing"))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    response = signed_in(dpo).get(f"/en/portal/consents/{consent.pk}/void/")
+    said = "Only a consent in force or a refusal can be voided; this one is %(status)s."
+    _refusal_shown_without_form(response, said, status="withdrawn")
 
 
 def test_officers_do_not_reach_the_form(officer):
