@@ -89,27 +89,38 @@ def locked_after_customers(items: QuerySet, *, customers_of: QuerySet | None = N
         try:
             with transaction.atomic():
                 return _locked_in_one_round(items, customers)
-        except DatabaseError as error:
-            if not lock_wait_timed_out(error):
-                raise
+        except _LateCustomerHeld:
+            continue
     raise Conflict(
         _("Other work on these customers is under way; try again in a moment."), code="customers_busy"
     )
 
 
+class _LateCustomerHeld(Exception):
+    """Another writer holds a customer that joined the set late: this round's locks are let go."""
+
+
 def _locked_in_one_round(items: QuerySet, customers: QuerySet) -> list:
     """`locked_after_customers`' locks, a customer found late taken only if no one holds it (else
-    DatabaseError). The held ids go back to the database as one array (`any_of`), not one parameter
-    each."""
+    `_LateCustomerHeld`). Any other failure, a `lock_timeout` ending an ordinary wait among them, is
+    the caller's as it came. The held ids go back to the database as one array (`any_of`), not one
+    parameter each."""
     held = subjects_lock(customers.values("subject_id"))
     locked = items.select_for_update(of=("self",)).order_by("pk")
     rows = list(locked.filter(any_of("subject_id", held)))
-    while joined := subjects_lock(
-        items.exclude(any_of("subject_id", held)).values("subject_id"), nowait=True
-    ):
+    while joined := _late_customers_locked(items.exclude(any_of("subject_id", held))):
         held += joined
         rows += locked.filter(any_of("subject_id", joined))
     return rows
+
+
+def _late_customers_locked(items: QuerySet) -> list:
+    try:
+        return subjects_lock(items.values("subject_id"), nowait=True)
+    except DatabaseError as error:
+        if lock_wait_timed_out(error):
+            raise _LateCustomerHeld from error
+        raise
 
 
 def subject_locked(subject_id: Any) -> DataSubject:
