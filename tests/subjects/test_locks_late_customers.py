@@ -23,9 +23,7 @@ def test_a_lock_timeout_on_a_customer_known_from_the_start_is_not_retried(monkey
     make_request(customer, type="complaint", now=MONDAY)
     rounds = []
     one_round = locks._locked_in_one_round
-    monkeypatch.setattr(
-        locks, "_locked_in_one_round", lambda *args: rounds.append(1) or one_round(*args)
-    )
+    monkeypatch.setattr(locks, "_locked_in_one_round", lambda *args: rounds.append(1) or one_round(*args))
     with held_in_other_connection(customer):
         with pytest.raises(DatabaseError) as raised, transaction.atomic():
             with connection.cursor() as cursor:
