@@ -68,14 +68,19 @@ def prepared_cursor() -> Iterator:
         yield cursor
 
 
-def durable_entry_point(in_transaction: Callable[P, R]) -> Callable[P, R]:
+def durable_entry_point(
+    in_transaction: Callable[P, R], *, then: Callable[[R], R] | None = None
+) -> Callable[P, R]:
     """The durable entry point of a service written to join its caller's transaction: the same
-    arguments, in a transaction of its own (`durable_entry_point(restrictions_apply_in_transaction)`)."""
+    arguments (and signature), in a transaction of its own
+    (`durable_entry_point(restrictions_apply_in_transaction)`); `then` is given the result once
+    committed, and answers in its place (it may refuse what was committed, a finding kept)."""
 
     @functools.wraps(in_transaction)
     def entry_point(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction.atomic(durable=True):
-            return in_transaction(*args, **kwargs)
+            result = in_transaction(*args, **kwargs)
+        return result if then is None else then(result)
 
     return entry_point
 

@@ -102,15 +102,15 @@ def consent_withdraw_in_transaction(
         return consent
 
 
-def consent_withdraw(**arguments: Any) -> Consent:
-    """`consent_withdraw_in_transaction` (the same keyword arguments) in a transaction of its own. A
-    consent past its term, not yet swept, keeps the expiry found and recorded (committed), then is refused
-    as one already expired (409 `not_live`), as the same withdrawal after the sweep would be."""
-    with transaction.atomic(durable=True):
-        consent = consent_withdraw_in_transaction(**arguments)
+def _withdrawn_or_not_live(consent: Consent) -> Consent:
+    """A consent past its term, not yet swept, keeps the expiry found and recorded (committed), then is
+    refused as one already expired (409 `not_live`), as the same withdrawal after the sweep would be."""
     if consent.status != ConsentStatus.WITHDRAWN:
         raise _not_live_error(consent)
     return consent
+
+
+consent_withdraw = durable_entry_point(consent_withdraw_in_transaction, then=_withdrawn_or_not_live)
 
 
 def consents_withdraw_for_subject_in_transaction(
