@@ -97,7 +97,9 @@ def key_page(queryset: QuerySet, *, key: str, params: QueryDict, size: int) -> L
     if after is not None:
         rows = list(queryset.filter(**{f"{key}__gt": after}).order_by(key)[: size + 1])
         if len(rows) > size:
-            return _keyed(rows[:size][::-1], key, params, number=asked, newer=True, older=True)
+            # The row at `after` is older, unless the position was written by hand below the oldest.
+            older = queryset.filter(**{f"{key}__lte": after}).exists()
+            return _keyed(rows[:size][::-1], key, params, number=asked, newer=True, older=older)
     elif before is not None:
         rows = list(queryset.filter(**{f"{key}__lt": before}).order_by(f"-{key}")[: size + 1])
         if rows:

@@ -148,3 +148,16 @@ def test_a_position_newer_than_the_newest_entry_is_the_newest_page(logged_in, au
         assert _numbers(page) == newest[:50], query
         assert re.search(r"(Page|Trang) 1\b", page), query
         assert set(_links(page)) == {"next"}, query
+
+
+def test_a_position_below_the_oldest_entry_offers_no_older_page(logged_in, auditor):
+    """`after=` below the oldest entry (written by hand) showed the oldest page with a "Next" link back to
+    itself."""
+    _write(120)
+    client = logged_in(auditor)
+    oldest = list(AuditEntry.objects.order_by("sequence").values_list("sequence", flat=True))
+
+    page = client.get(f"{TRAIL}?after={oldest[0] - 1}&page=2").content.decode()
+    assert _numbers(page) == oldest[:50][::-1]
+    assert "next" not in _links(page)
+    assert _numbers(client.get(TRAIL + _links(page)["prev"]).content.decode()) == oldest[50:100][::-1]
