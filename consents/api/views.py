@@ -202,7 +202,9 @@ class ConsentVoidView(_OneConsentMixin, APIView):
             ),
             404: OpenApiResponse(OpenApiTypes.OBJECT, "No such consent."),
             409: OpenApiResponse(
-                OpenApiTypes.OBJECT, "Neither in force nor a refusal (`not_voidable`): withdrawn, expired..."
+                OpenApiTypes.OBJECT,
+                "Neither in force nor a refusal (`not_voidable`): withdrawn, expired...; or the customer's "
+                "own answer through internet banking, the app or the API (`customer_own_answer`).",
             ),
         },
         description="Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the "

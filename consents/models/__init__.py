@@ -15,6 +15,8 @@ from consents.models.catalogue import (
 )
 from consents.models.records import (
     REASON_ERASED,
+    SELF_SERVICE_CHANNELS,
+    WITNESSED_CHANNELS,
     Channel,
     Consent,
     ConsentEvent,
@@ -28,6 +30,8 @@ from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChan
 
 __all__ = [
     "REASON_ERASED",
+    "SELF_SERVICE_CHANNELS",
+    "WITNESSED_CHANNELS",
     "AnnouncementStatusChange",
     "Channel",
     "Consent",

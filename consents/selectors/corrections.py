@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from consents.models import Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.models import SELF_SERVICE_CHANNELS, Channel, Consent, ConsentEvent, ConsentStatus, VoidReason
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -25,14 +25,24 @@ def recorded_it(consent: Consent, actor: Actor) -> bool:
 
 def consent_void_refusal(consent: Consent, actor: Actor) -> DomainError | None:
     """Why this actor may not void the consent (`consent_void` raises it; the void page shows it instead
-    of the form), or None when they may: the person who recorded it may not (four eyes, 403), and the
-    consent machine allows a consent in force or a refusal only (409). The permission
+    of the form), or None when they may: the person who recorded it may not (four eyes, 403), the
+    customer's own answer through their own channel is not voided (409), and the consent machine allows
+    a consent in force or a refusal only (409). The permission
     (`consents.void_consent`) is checked before, by the page and by the service."""
     if recorded_it(consent, actor):
         return PermissionDenied(
             _("You recorded this consent: another responsible person (the DPO or a privacy officer) "
               "must void it."),
             code="four_eyes",
+        )
+    if consent.channel in SELF_SERVICE_CHANNELS:
+        # Their own answer is theirs to change (a withdrawal, or a new answer): a voided "no" would let an
+        # older paper form of theirs through (the import passes voided records over).
+        return InvalidTransition(
+            _("The customer gave this answer themselves (%(channel)s): only they can change it, by "
+              "withdrawing or answering again. Only what staff recorded can be voided as an error."),
+            code="customer_own_answer",
+            channel=Channel(consent.channel).label,
         )
     if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.VOIDED):
         return InvalidTransition(

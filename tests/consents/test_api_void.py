@@ -63,6 +63,15 @@ def test_the_detail_offers_void_to_whom_the_endpoint_accepts(as_user, dpo, priva
     assert as_user(dpo).get(f"/api/v1/consents/{consent.pk}/").json()["voided"] is None
 
 
+def test_the_detail_offers_no_void_of_the_customers_own_answer(as_user, dpo):
+    consent = grant(make_subject(), make_purpose("marketing"), channel="mobile_app")
+    assert as_user(dpo).get(f"/api/v1/consents/{consent.pk}/").json()["allowed_actions"] == []
+    answer = as_user(dpo).post(
+        f"/api/v1/consents/{consent.pk}/void/", {"reason": "wrong_customer", "note": "n"}, format="json"
+    )
+    assert (answer.status_code, answer.json()["code"]) == (409, "customer_own_answer")
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -21,7 +21,7 @@ from core.actors import actor_for_user
 from core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from deadlines.policy import due_at_for
 from integrations.models import OutboxMessage
-from tests.consents.factories import IMPORTED_ON, STAFF, grant, import_csv, make_purpose, make_recipient
+from tests.consents.factories import APP, IMPORTED_ON, STAFF, grant, import_csv, make_purpose, make_recipient
 from tests.factories import UserFactory, make_subject
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,26 @@ def test_a_consent_recorded_in_error_and_past_its_term_is_voided_without_stops(d
     assert consent.status == ConsentStatus.VOIDED
     assert list(consent.events.values_list("kind", flat=True)) == ["granted", "voided"]
     assert not WithdrawalDuty.objects.filter(consent=consent).exists()
+
+
+@pytest.mark.parametrize("channel", ["internet_banking", "mobile_app", "api"])
+@pytest.mark.parametrize("answer", ["granted", "refused"])
+def test_an_answer_the_customer_gave_through_their_own_channel_is_not_voided(dpo, channel, answer):
+    """The customer's own answer (their login, the app, a partner's API) is theirs to change: a voided
+    "no" of theirs let an older paper form through to "allowed" (the import skips voided records)."""
+    subject, purpose = make_subject(), make_purpose()
+    if answer == "granted":
+        consent = grant(subject, purpose, channel=channel)
+    else:
+        consent = services.consent_refuse(
+            actor=APP,
+            request=services.GrantRequest(
+                subject=subject, purpose=purpose, notice_version="v1", channel=channel
+            ),
+        )
+    with pytest.raises(InvalidTransition) as error:
+        _void(actor_for_user(dpo), consent)
+    assert error.value.code == "customer_own_answer"
+    consent.refresh_from_db()
+    assert consent.status == answer
+    assert not AuditEntry.objects.filter(action="consents.consent.voided").exists()
