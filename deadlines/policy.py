@@ -107,7 +107,7 @@ def deadlines_for(
     calendar = WorkingCalendar.around(
         first_day, days=(_local_day(received_at) - first_day).days + _CALENDAR_LOOKAHEAD_DAYS
     )
-    bank = next((row for row in rows if row.regime == DeadlineRegime.BANK and row.period is not None), None)
+    bank = _bank_row(rows)
     statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
 
     def deadline_of(row: DeadlinePolicy) -> datetime:
@@ -165,6 +165,24 @@ def deadlines_for(
         pausable=pausable,
         extendable=extendable,
     )
+
+
+def bank_commitment(
+    request_type: str, *, processor_involved: bool = False, at: datetime | None = None
+) -> tuple[int, str] | None:
+    """The bank's own period (amount, unit) for work of `request_type` received at `at` (now), as its
+    row in force sets it: what a page quotes ("recipients stop within 72 hours"); None when the bank sets
+    none and the law's clock binds."""
+    bank = _bank_row(_policies_in_force(request_type, at or timezone.now(), None))
+    return None if bank is None else (_period(bank, processor_involved), bank.unit)
+
+
+def _bank_row(rows: list[DeadlinePolicy]) -> DeadlinePolicy | None:
+    return next((row for row in rows if row.regime == DeadlineRegime.BANK and row.period is not None), None)
+
+
+def _period(row: DeadlinePolicy, processor_involved: bool) -> int:
+    return row.processor_period if processor_involved and row.processor_period is not None else row.period
 
 
 def _local_day(moment: datetime) -> date:
@@ -234,7 +252,7 @@ def _deadline(
     paused: timedelta,
     extended: bool,
 ) -> datetime:
-    period = row.processor_period if processor_involved and row.processor_period is not None else row.period
+    period = _period(row, processor_involved)
     if extended and row.extension_period is not None:
         period += row.extension_period
     due = add_period(starts_at, period, row.unit, calendar)

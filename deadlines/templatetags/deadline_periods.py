@@ -1,5 +1,6 @@
 """A policy period in words with its unit and the plural the language needs ("1 calendar month",
-"15 working days", "15 ngày làm việc"), for the pages that show the deadline policy."""
+"15 working days", "15 ngày làm việc"), for the pages that show the deadline policy or quote the bank's
+commitment."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django import template
 from django.utils.translation import ngettext
 
 from deadlines.models import PeriodUnit
+from deadlines.policy import bank_commitment
 
 register = template.Library()
 
@@ -41,3 +43,11 @@ def period_in(amount: int | None, unit: str) -> str:
     if amount is None:
         return "—"
     return _IN_WORDS[PeriodUnit(unit)](amount)
+
+
+@register.simple_tag
+def bank_commitment_period(request_type: str, processor_involved: bool = False) -> str:
+    """`{% bank_commitment_period "withdraw" True as within %}`: the bank's period for that work, as the
+    policy in force sets it, in words (a dash where the bank sets none)."""
+    period = bank_commitment(request_type, processor_involved=processor_involved)
+    return period_in(None, "") if period is None else period_in(*period)
