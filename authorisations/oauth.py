@@ -11,14 +11,24 @@
   by itself, and introspection answers inactive until the bank's midnight (`token_introspect`);
 - those checks run before anything is saved, outside any transaction: the save of a new pair checks the
   secret, the authorisation and the refresh token again under locks, so that a secret's rotation or an
-  authorisation's end committing meanwhile leaves no pair behind (docs/architecture.md, "Transactions").
+  authorisation's end committing meanwhile leaves no pair behind (docs/architecture.md, "Transactions");
+- a code whose grant is deleted while it is checked (the same code exchanged at the same moment, the
+  authorisation's end deleting its codes) is `invalid_grant`, as an unknown code is, not a server error.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import router, transaction
 from django.utils import timezone
-from oauth2_provider.models import get_access_token_model, get_application_model, get_refresh_token_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 from oauthlib.oauth2 import WebApplicationServer
@@ -68,6 +78,17 @@ class _GrantEnded(_RefusedWhileSaving, errors.InvalidGrantError):
     """The authorisation or the refresh token ended since it was checked (400 invalid_grant)."""
 
 
+@contextmanager
+def _grant_gone_is_invalid(request) -> Iterator[None]:
+    """The toolkit reads the code's grant again after `validate_code` passed, with `Grant.objects.get`:
+    a grant deleted in between (a concurrent exchange of the same code, an authorisation ending) is the
+    client's invalid_grant, which oauthlib answers as its own refusals, rather than an uncaught error."""
+    try:
+        yield
+    except get_grant_model().DoesNotExist:
+        raise errors.InvalidGrantError(request=request) from None
+
+
 class AuthorisationValidator(OAuth2Validator):
     def _authorised(self, request, *, locked: bool = False) -> bool:
         authorisation = authorisation_live_for(user=request.user, application=request.client, locked=locked)
@@ -107,6 +128,20 @@ class AuthorisationValidator(OAuth2Validator):
         return super().validate_code(client_id, code, client, request, *args, **kwargs) and self._authorised(
             request
         )
+
+    def get_code_challenge(self, code, request):
+        with _grant_gone_is_invalid(request):
+            return super().get_code_challenge(code, request)
+
+    def get_code_challenge_method(self, code, request):
+        with _grant_gone_is_invalid(request):
+            return super().get_code_challenge_method(code, request)
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
+        with _grant_gone_is_invalid(request):
+            return super().confirm_redirect_uri(
+                client_id, code, redirect_uri, client, request, *args, **kwargs
+            )
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         return super().validate_refresh_token(

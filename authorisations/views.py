@@ -86,11 +86,13 @@ class ConsentScreenView(AuthorizationView):
             initial["requested_days"] = initial["duration_days"] = self._requested_days(third_party)
         return initial
 
-    def _refusal(self) -> DomainError | None:
-        """Why this customer may not authorise anyone (a child, an unknown age), asked before the
-        screen offers to approve; None when they may."""
+    def _refusal(self, third_party: ThirdParty) -> DomainError | None:
+        """Why this customer may not authorise anyone (a child, an unknown age, their objection to
+        disclosure in force), asked before the screen offers to approve; None when they may."""
         try:
-            services.authorisation_grantor_check(subject=subject_for_user(self.request.user))
+            services.authorisation_grantor_check(
+                subject=subject_for_user(self.request.user), third_party=third_party
+            )
         except DomainError as error:
             return error
         return None
@@ -100,7 +102,7 @@ class ConsentScreenView(AuthorizationView):
         third_party = self._third_party()
         if third_party is None or "error" in context:
             return context
-        context["refusal"] = self._refusal()
+        context["refusal"] = self._refusal(third_party)
         form = context.get("form")
         scopes = (form["scope"].value() or "").split() if form is not None else []
         # On a re-shown form the posted value has been validated; on the first showing it is the ask.

@@ -27,11 +27,12 @@ from authorisations.states import (
     PauseReason,
     authorisation_expiry,
 )
-from consents.models import Channel
+from consents.models import Channel, ProcessingRestriction
 from consents.services.rules import channel_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import may_be_child
+from subjects.locks import subjects_lock
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
@@ -45,12 +46,47 @@ def _refuse_if_suspended(third_party: ThirdParty) -> None:
         raise Conflict(THIRD_PARTY_SUSPENDED, code=selectors.THIRD_PARTY_SUSPENDED)
 
 
-def authorisation_grantor_check(*, subject, now: datetime | None = None) -> None:
+# What a new authorisation is refused with while the customer's objection or restriction covering
+# disclosure to third parties is in force, by its kind (`selectors.disclosure_stops_in_force`).
+_REFUSED_WHILE_IN_FORCE = {
+    ProcessingRestriction.Kind.OBJECT: (
+        "objection_in_force",
+        _(
+            "Your objection to disclosing your data to third parties is in force, so nothing can be "
+            "shared with %(third_party)s. Ask the bank to lift the objection first."
+        ),
+    ),
+    ProcessingRestriction.Kind.RESTRICT: (
+        "restriction_in_force",
+        _(
+            "Your request to restrict the processing of your data covers disclosing it to third "
+            "parties, so nothing can be shared with %(third_party)s while it is in force. Ask the bank "
+            "to lift the restriction first."
+        ),
+    ),
+}
+
+
+def _refuse_if_disclosure_stopped(subject, third_party: ThirdParty) -> None:
+    """The rule that pauses the customer's authorisations and keeps them paused (`moves.holding_cause`)
+    refuses a new one too: the objection or restriction stops every disclosure to third parties
+    (Decree 13 Art. 9: the customer may object to or restrict processing), not only those that existed
+    when it came in force."""
+    stop = selectors.disclosure_stops_in_force([subject.pk]).get(subject.pk)
+    if stop is not None:
+        code, message = _REFUSED_WHILE_IN_FORCE[stop.kind]
+        raise Conflict(message, code=code, third_party=third_party.legal_name)
+
+
+def authorisation_grantor_check(*, subject, third_party: ThirdParty, now: datetime | None = None) -> None:
     """Whether this customer may authorise a third party at all. A third party reading bank data is a
     consent to disclose sensitive data (Decree 13 Art. 2.4: customer information held by credit
     institutions), which the consent rules bar for children (`subjects.children`): a customer
     under 16, or whose age is unknown, cannot grant it. The bank offers it to no guardian either, so
-    the refusal sends nobody to a step the platform does not have."""
+    the refusal sends nobody to a step the platform does not have. Nor can a customer whose objection
+    or restriction covering disclosure to third parties is in force (`third_party` is named in the
+    refusal)."""
+    _refuse_if_disclosure_stopped(subject, third_party)
     if not may_be_child(subject, on=timezone.localdate(now or timezone.now())):
         return
     if subject.date_of_birth is None:
@@ -82,7 +118,7 @@ def authorisation_terms_check(
     now: datetime | None = None,
 ) -> None:
     """Whether the customer may grant these terms; the consent screen asks before a code is issued."""
-    authorisation_grantor_check(subject=subject, now=now)
+    authorisation_grantor_check(subject=subject, third_party=third_party, now=now)
     _refuse_if_suspended(third_party)
     if not scopes or not set(scopes) <= set(third_party.scopes):
         raise InvalidInput(
@@ -130,6 +166,11 @@ def authorisation_grant(
         # A suspension running at the same moment pauses what exists when it locks this row: take the
         # lock too, so a grant either precedes the suspension (and is paused by it) or sees it.
         _refuse_if_suspended(ThirdParty.objects.select_for_update().get(pk=third_party.pk))
+        # An objection's or restriction's verification holds the customer while it puts it in force
+        # and pauses what exists: holding the customer, the grant either comes first (and is paused by
+        # it) or sees it in force.
+        subjects_lock([subject.pk])
+        _refuse_if_disclosure_stopped(subject, third_party)
         move_all(
             locked_authorisations(subject=subject, third_party=third_party, status__in=[S.ACTIVE, S.PAUSED]),
             to=S.REVOKED,

@@ -48,6 +48,13 @@ def _client_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
+def _hashed(client_secret: str) -> str:
+    """The client secret as stored. Called before the caller's transaction opens: the hash is slow on
+    purpose (PBKDF2, a good part of a second), which the transaction would spend holding its locks and
+    the audit chain's head; the toolkit's field leaves a value already hashed as it is."""
+    return make_password(client_secret, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
+
+
 def _clean(
     *, country: str, redirect_uris: list[str], scopes: list[str], max_duration_days: int, fetch_type: str
 ) -> None:
@@ -108,6 +115,7 @@ def third_party_register(
     )
     Application = get_application_model()
     client_secret = _client_secret() if confidential else ""
+    hashed_secret = _hashed(client_secret)
     # The same check as every webhook address (https, a receiver on the internet), on this form's field.
     webhook_url = webhook_url_check(webhook_url, field="webhook_url") if (webhook_url or "").strip() else ""
     webhook_secret = secrets.token_urlsafe(32) if webhook_url else ""
@@ -124,7 +132,7 @@ def third_party_register(
             client_type=Application.CLIENT_CONFIDENTIAL if confidential else Application.CLIENT_PUBLIC,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             redirect_uris=" ".join(redirect_uris),
-            client_secret=client_secret,
+            client_secret=hashed_secret,
             hash_client_secret=True,
             skip_authorization=False,
             algorithm="",
@@ -262,9 +270,7 @@ def third_party_rotate_secret(
     whatever the leaked secret obtained may be among them. A public client has no secret (409)."""
     now = now or timezone.now()
     client_secret = _client_secret()
-    # Hashed here, before the third party's row is locked: the hash is slow on purpose (PBKDF2), and
-    # the toolkit's field leaves a value already hashed as it is.
-    hashed_secret = make_password(client_secret, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
+    hashed_secret = _hashed(client_secret)
     with transaction.atomic(durable=True):
         third_party = locked_or_not_found(ThirdParty, third_party_id)
         refusal = third_party_secret_refusal(third_party)

@@ -9,8 +9,12 @@ import itertools
 import secrets
 from urllib.parse import parse_qs, urlencode, urlparse
 
+from django.utils import timezone
+
 from authorisations import services
 from core.actors import Actor, actor_for_user
+from dsr import services as dsr_services
+from tests.dsr.factories import STAFF, verified_request
 
 DPO = Actor(kind="staff", user_id=None, label="dpo_t")
 REDIRECT_URI = "https://ketoan.example.vn/oauth/callback"
@@ -44,6 +48,13 @@ def authorise(customer, *, registration=None, scopes=("accounts:read",), days: i
         duration_days=days,
         now=now,
     )
+
+
+def objection_in_force(subject, **fields):
+    """A verified objection to everything it can reach (or to `purposes`), answered (so it can be lifted)."""
+    request = verified_request(subject, type="object", now=timezone.now(), **fields)
+    dsr_services.request_complete(actor=STAFF, request_id=request.pk)
+    return request
 
 
 def pkce_pair() -> tuple[str, str]:

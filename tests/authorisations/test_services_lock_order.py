@@ -23,21 +23,23 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from authorisations import services
+from authorisations.models import Authorisation
 from authorisations.services.moves import locked_authorisation, locked_authorisations, resume
 from authorisations.states import AuthorisationStatus
 from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor, actor_for_user
+from core.errors import Conflict
 from dsr.sources import request_source
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
-from tests.authorisations.factories import DPO, authorise, register
-from tests.authorisations.test_services_pause_causes import objection_in_force
+from tests.authorisations.factories import DPO, authorise, objection_in_force, register
 from tests.concurrency import (
     held_in_other_connection,
     lock_waited_for,
     row_free,
     started_in_other_connection,
 )
+from tests.dsr.factories import make_request, verify
 from tests.runs import only_on
 
 pytestmark = [pytest.mark.django_db(transaction=True), only_on("postgresql", "row locks")]
@@ -246,3 +248,27 @@ def test_a_third_party_switch_waits_for_a_pause_ended_under_the_customer_alone(
     assert not thread.is_alive()
     assert "error" not in switched, switched
     assert _state(authorisation) == after
+
+
+def test_a_grant_waits_for_an_objection_coming_in_force_and_is_refused(customer1):
+    """An objection's verification holds the customer while it puts the objection in force and pauses the
+    customer's authorisations. A grant checked before it committed, holding only the third party, saw no
+    objection and no authorisation to pause: it became ACTIVE beside the objection. It now holds the
+    customer too and decides once the verification has committed."""
+    subject = customer1.customer_account.subject
+    registration = register()
+    objection = make_request(subject, type="object", actor=STAFF, now=timezone.now())
+    with held_in_other_connection(objection) as let_go:
+        verifying, verified = started_in_other_connection(lambda: verify(objection, now=timezone.now()))
+        assert lock_waited_for(until=lambda: not verifying.is_alive()), verified
+        granting, granted = started_in_other_connection(
+            lambda: authorise(customer1, registration=registration)
+        )
+        assert lock_waited_for(until=lambda: not granting.is_alive(), count=2), granted
+        let_go()
+    for thread in (verifying, granting):
+        thread.join(60)
+        assert not thread.is_alive()
+    assert "error" not in verified, verified
+    assert isinstance(granted.get("error"), Conflict) and granted["error"].code == "objection_in_force"
+    assert not Authorisation.objects.filter(subject=subject).exists()

@@ -16,7 +16,7 @@ from consents.models import ProcessingRestriction, PurposeCategory
 from core.actors import actor_for_user
 from core.errors import Conflict
 from dsr import services as dsr_services
-from tests.authorisations.factories import DPO, authorise, register
+from tests.authorisations.factories import DPO, authorise, objection_in_force, register
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import STAFF, verified_request
 from tests.factories import make_customer
@@ -25,13 +25,6 @@ from tests.factories import make_customer
 def state(authorisation) -> tuple[str, str, str]:
     authorisation.refresh_from_db()
     return authorisation.status, authorisation.pause_reason, authorisation.pause_source
-
-
-def objection_in_force(subject, **fields):
-    """A verified objection to everything it can reach, answered (so it can be lifted)."""
-    request = verified_request(subject, type="object", now=timezone.now(), **fields)
-    dsr_services.request_complete(actor=STAFF, request_id=request.pk)
-    return request
 
 
 def test_lifting_a_suspension_does_not_resume_an_authorisation_the_customer_objected_to(customer1):

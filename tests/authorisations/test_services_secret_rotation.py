@@ -1,6 +1,7 @@
 """A third party's new OAuth client secret (`third_party_rotate_secret`, the DPO's answer to a leaked one):
 shown once and stored hashed; the old secret is refused at /oauth/token/ from then on; the tokens already
-issued keep working unless the DPO asks to revoke them too, in the same transaction."""
+issued keep working unless the DPO asks to revoke them too, in the same transaction. The first secret, the
+registration's, is hashed as a new one is: before any transaction opens."""
 
 from __future__ import annotations
 
@@ -48,11 +49,24 @@ def test_a_new_secret_is_shown_once_and_stored_hashed(registration):
     assert rotation.client_secret not in str(entry.data)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_new_secret_is_hashed_once_before_the_third_party_is_locked(monkeypatch):
-    """Hashing a secret is slow on purpose (PBKDF2, a good part of a second): done while the transaction
-    held the third party's row, it kept that third party's grants waiting."""
+def _rotation(watch) -> tuple[services.Registration, str]:
     registration = register()
+    watch()
+    return registration, _rotated(registration)
+
+
+def _registration(watch) -> tuple[services.Registration, str]:
+    watch()
+    registration = register()
+    return registration, registration.client_secret
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("issue", [_rotation, _registration], ids=["rotation", "registration"])
+def test_a_new_secret_is_hashed_once_before_any_transaction_opens(monkeypatch, issue):
+    """Hashing a secret is slow on purpose (PBKDF2, a good part of a second): done in the transaction, it
+    held the third party's row (rotation) or the audit chain's head (registration) meanwhile, keeping
+    that third party's grants, or every audited write, waiting."""
     hasher = type(get_hasher("default"))
     encode = hasher.encode
     hashed_in_a_transaction = []
@@ -61,12 +75,11 @@ def test_the_new_secret_is_hashed_once_before_the_third_party_is_locked(monkeypa
         hashed_in_a_transaction.append(connection.in_atomic_block)
         return encode(self, *args, **kwargs)
 
-    monkeypatch.setattr(hasher, "encode", watched_encode)
-    rotation = services.third_party_rotate_secret(actor=DPO, third_party_id=registration.third_party.pk)
+    registration, client_secret = issue(lambda: monkeypatch.setattr(hasher, "encode", watched_encode))
     monkeypatch.undo()
 
     assert hashed_in_a_transaction == [False]
-    assert check_password(rotation.client_secret, _stored_secret(registration))
+    assert check_password(client_secret, _stored_secret(registration))
 
 
 def test_the_old_secret_is_refused_and_issued_tokens_keep_working(authorised, registration, api, gateway):

@@ -117,7 +117,11 @@ def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **field
     """A request verified by `actor`, who took it in too unless it came through a customer's channel (the
     app's then: staff take requests in only at the bank's own channels)."""
     creator = actor if fields.get("channel", "branch") in WITNESSED_CHANNELS else None
-    request = make_request(subject, type=type, actor=creator, now=now, **fields)
+    return verify(make_request(subject, type=type, actor=creator, now=now, **fields), actor=actor, now=now)
+
+
+def verify(request, *, actor=STAFF, now=MONDAY):
+    """The request's requester verified by `actor` at the branch, with the document on file."""
     return services.request_verify_identity(
         actor=actor,
         request_id=request.pk,

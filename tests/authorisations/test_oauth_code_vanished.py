@@ -1,0 +1,36 @@
+"""A code whose grant is deleted while /oauth/token/ checks it: a concurrent exchange of the same code, or
+the authorisation's end deleting its codes. The toolkit reads the grant again after `validate_code`
+(its PKCE challenge and method, its redirect URI) with `Grant.objects.get`: a grant gone by then is the
+client's invalid_grant (400), never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from oauth2_provider.models import AccessToken, Grant
+
+from authorisations.oauth import AuthorisationValidator
+from tests.authorisations.factories import approve, credentials, exchange, pkce_pair
+
+
+@pytest.mark.parametrize("gone_after", ["validate_code", "get_code_challenge", "get_code_challenge_method"])
+def test_a_code_whose_grant_vanishes_during_the_checks_is_invalid_grant(
+    browser1, api, registration, monkeypatch, gone_after
+):
+    verifier, challenge = pkce_pair()
+    client_id, secret = credentials(registration)
+    code = approve(browser1, client_id, challenge)
+    check = getattr(AuthorisationValidator, gone_after)
+
+    def then_the_grant_goes(self, *args, **kwargs):
+        answer = check(self, *args, **kwargs)
+        Grant.objects.filter(code=code).delete()
+        return answer
+
+    monkeypatch.setattr(AuthorisationValidator, gone_after, then_the_grant_goes)
+
+    response = exchange(api, client_id, secret, code, verifier)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    assert response["Cache-Control"] == "no-store"
+    assert not AccessToken.objects.exists()
