@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -89,13 +90,16 @@ def idempotency_claim_release(*, record: IdempotencyRecord) -> None:
 
 
 def idempotency_answers_erase(*, subject_id) -> int:
-    """Erase the stored answers about a customer whose personal data is erased.
+    """Erase the stored answers about a customer whose personal data is erased, and the fingerprints of
+    the requests (a plain hash of what was sent: the customer's details, a void's note, which a guess
+    could match).
 
-    The records stay, without their answers, so that a late retry is told the answer was erased
-    instead of running the operation again. Runs in the erasure's transaction.
+    The records stay, without either, so that a late retry is told the answer was erased instead of
+    running the operation again. Runs in the erasure's transaction.
     """
-    return IdempotencyRecord.objects.filter(subject_id=subject_id).exclude(response_body=None).update(
-        response_body=None
+    kept = Q(response_body__isnull=False) | ~Q(request_fingerprint="")
+    return IdempotencyRecord.objects.filter(kept, subject_id=subject_id).update(
+        response_body=None, request_fingerprint=""
     )
 
 

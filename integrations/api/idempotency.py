@@ -122,10 +122,10 @@ def _replay(user, key: str, fingerprint: str) -> Response:
     record = idempotency_record(owner=user, key=key)
     if record is None:  # expired between the claim's conflict and this read: the retry will claim it
         raise IdempotencyKeyBusy()
+    if record.response_body is None:  # erased with its request's fingerprint: the key is spent
+        raise IdempotencyAnswerErased()
     if record.request_fingerprint != fingerprint:
         raise IdempotencyKeyMismatch()
-    if record.response_body is None:
-        raise IdempotencyAnswerErased()
     response = Response(json.loads(record.response_body), status=record.response_status)
     response["Idempotent-Replayed"] = "true"
     return response

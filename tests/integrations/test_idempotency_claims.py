@@ -169,6 +169,9 @@ def test_erasing_a_customer_erases_the_answers_about_them(as_user, officer, priv
 
     answers = dict(IdempotencyRecord.objects.values_list("key", "response_body"))
     assert answers["erase-1"] is None and "CIFPII002" in answers["erase-2"]
+    # A plain hash of the request (the customer's details, a void's note) could be matched by a guess.
+    fingerprints = dict(IdempotencyRecord.objects.values_list("key", "request_fingerprint"))
+    assert fingerprints["erase-1"] == "" and len(fingerprints["erase-2"]) == 64
     assert "079088001234" not in _raw_answer_columns()
     late = api.post("/api/v1/subjects/", SUBJECT, format="json", HTTP_IDEMPOTENCY_KEY="erase-1")
     assert late.status_code == 409 and late.json()["code"] == "idempotency_answer_erased"
