@@ -28,7 +28,7 @@ _CLOCK_RESULTS = [
     ("not_applicable", pgettext_lazy("deadline", "Does not apply")),
 ]
 _STOP_RESULTS = [
-    ("on_time", _("Stopped within 72 hours")),
+    ("on_time", _("Stopped by the deadline")),
     ("late", _("Stopped late")),
     ("open", _("Not yet confirmed, not yet due")),
     ("overdue", _("Not confirmed, past due")),

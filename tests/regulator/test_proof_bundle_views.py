@@ -231,6 +231,9 @@ def test_json_and_html_carry_the_same_facts_and_the_same_hash(history, dpo, as_u
     )
     # Local times, day first.
     assert "05/03/2026 14:30" in page and "2026-03-05T14:30:00+07:00" in str(document)
+    # A stop is judged by its own due time, whatever the bank's commitment was or is now: no fixed period.
+    stops = re.findall(r'data-testid="recipient-stops">.*?</table>', page, flags=re.S)
+    assert stops and not any("72" in table for table in stops)
     # The page from the portal is the same document.
     portal = (
         signed_in(dpo)
