@@ -204,7 +204,7 @@ class ConsentVoidView(_OneConsentMixin, APIView):
             409: OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 "Neither in force nor a refusal (`not_voidable`): withdrawn, expired...; or the customer's "
-                "own answer through internet banking, the app or the API (`customer_own_answer`).",
+                "own answer, signed in or through the app with their session (`customer_own_answer`).",
             ),
         },
         description="Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the "

@@ -15,8 +15,6 @@ from consents.models.catalogue import (
 )
 from consents.models.records import (
     REASON_ERASED,
-    SELF_SERVICE_CHANNELS,
-    WITNESSED_CHANNELS,
     Channel,
     Consent,
     ConsentEvent,
@@ -30,8 +28,6 @@ from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChan
 
 __all__ = [
     "REASON_ERASED",
-    "SELF_SERVICE_CHANNELS",
-    "WITNESSED_CHANNELS",
     "AnnouncementStatusChange",
     "Channel",
     "Consent",

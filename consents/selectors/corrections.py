@@ -8,9 +8,9 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from consents.models import SELF_SERVICE_CHANNELS, Channel, Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, VoidReason
 from consents.states import CONSENT_MACHINE
-from core.actors import Actor
+from core.actors import Actor, ActorKind
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.roles import Role
 
@@ -23,11 +23,20 @@ def recorded_it(consent: Consent, actor: Actor) -> bool:
     return actor.user_id is not None and consent.recorded_by_user_id == actor.user_id
 
 
+def customers_own_act(consent: Consent) -> bool:
+    """Whether the customer recorded this answer themselves, signed in: through their own login, or
+    through the app vouching for their session. What staff, an import or an integration posting with
+    no customer session recorded is the bank's record, which may be wrong."""
+    if consent.recorded_by_kind == ActorKind.CUSTOMER:
+        return True
+    return consent.recorded_by_kind == ActorKind.CLIENT and bool(consent.session_ref)
+
+
 def consent_void_refusal(consent: Consent, actor: Actor) -> DomainError | None:
     """Why this actor may not void the consent (`consent_void` raises it; the void page shows it instead
     of the form), or None when they may: the person who recorded it may not (four eyes, 403), the
-    customer's own answer through their own channel is not voided (409), and the consent machine allows
-    a consent in force or a refusal only (409). The permission
+    consent machine allows a consent in force or a refusal only (409), and the customer's own act
+    (`customers_own_act`) is not voided (409). The permission
     (`consents.void_consent`) is checked before, by the page and by the service."""
     if recorded_it(consent, actor):
         return PermissionDenied(
@@ -35,20 +44,21 @@ def consent_void_refusal(consent: Consent, actor: Actor) -> DomainError | None:
               "must void it."),
             code="four_eyes",
         )
-    if consent.channel in SELF_SERVICE_CHANNELS:
-        # Their own answer is theirs to change (a withdrawal, or a new answer): a voided "no" would let an
-        # older paper form of theirs through (the import passes voided records over).
-        return InvalidTransition(
-            _("The customer gave this answer themselves (%(channel)s): only they can change it, by "
-              "withdrawing or answering again. Only what staff recorded can be voided as an error."),
-            code="customer_own_answer",
-            channel=Channel(consent.channel).label,
-        )
     if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.VOIDED):
         return InvalidTransition(
             _("Only a consent in force or a refusal can be voided; this one is %(status)s."),
             code="not_voidable",
             status=ConsentStatus(consent.status).label.lower(),
+        )
+    if customers_own_act(consent):
+        # Theirs to change (a withdrawal, or a new answer): a voided "no" would let an older paper form
+        # of theirs through (the import passes voided records over).
+        return InvalidTransition(
+            _("The customer gave this answer themselves, signed in (%(channel)s): only they can change "
+              "it, by withdrawing or answering again. Only what the bank recorded can be voided as an "
+              "error."),
+            code="customer_own_answer",
+            channel=Channel(consent.channel).label,
         )
     return None
 

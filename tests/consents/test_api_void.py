@@ -64,7 +64,7 @@ def test_the_detail_offers_void_to_whom_the_endpoint_accepts(as_user, dpo, priva
 
 
 def test_the_detail_offers_no_void_of_the_customers_own_answer(as_user, dpo):
-    consent = grant(make_subject(), make_purpose("marketing"), channel="mobile_app")
+    consent = grant(make_subject(), make_purpose("marketing"), channel="mobile_app", session_ref="sess-1")
     assert as_user(dpo).get(f"/api/v1/consents/{consent.pk}/").json()["allowed_actions"] == []
     answer = as_user(dpo).post(
         f"/api/v1/consents/{consent.pk}/void/", {"reason": "wrong_customer", "note": "n"}, format="json"

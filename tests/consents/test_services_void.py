@@ -245,24 +245,54 @@ def test_a_consent_recorded_in_error_and_past_its_term_is_voided_without_stops(d
     assert not WithdrawalDuty.objects.filter(consent=consent).exists()
 
 
-@pytest.mark.parametrize("channel", ["internet_banking", "mobile_app", "api"])
-@pytest.mark.parametrize("answer", ["granted", "refused"])
-def test_an_answer_the_customer_gave_through_their_own_channel_is_not_voided(dpo, channel, answer):
-    """The customer's own answer (their login, the app, a partner's API) is theirs to change: a voided
-    "no" of theirs let an older paper form through to "allowed" (the import skips voided records)."""
+def _answer_in_self_service(actor, answer, channel, session=""):
     subject, purpose = make_subject(), make_purpose()
+    request = services.GrantRequest(
+        subject=subject, purpose=purpose, notice_version="v1", channel=channel, session_ref=session
+    )
     if answer == "granted":
-        consent = grant(subject, purpose, channel=channel)
+        return services.consent_grant(actor=actor, request=request)
+    return services.consent_refuse(actor=actor, request=request)
+
+
+@pytest.mark.parametrize("answer", ["granted", "refused"])
+@pytest.mark.parametrize("who", ["their_login", "the_app_with_their_session"])
+def test_an_answer_the_customer_gave_signed_in_is_not_voided(dpo, customer_a, who, answer):
+    """The customer's own act, signed in (their login, or the app vouching for their session), is theirs
+    to change: a voided "no" of theirs let an older paper form through to "allowed" (the import skips
+    voided records)."""
+    if who == "their_login":
+        consent = _answer_in_self_service(actor_for_user(customer_a), answer, "internet_banking")
     else:
-        consent = services.consent_refuse(
-            actor=APP,
-            request=services.GrantRequest(
-                subject=subject, purpose=purpose, notice_version="v1", channel=channel
-            ),
-        )
+        consent = _answer_in_self_service(APP, answer, "mobile_app", session="sess-7f3a")
     with pytest.raises(InvalidTransition) as error:
         _void(actor_for_user(dpo), consent)
     assert error.value.code == "customer_own_answer"
     consent.refresh_from_db()
     assert consent.status == answer
     assert not AuditEntry.objects.filter(action="consents.consent.voided").exists()
+
+
+def test_what_the_banks_systems_recorded_on_a_self_service_channel_is_voided(dpo):
+    """An integration posting on the API channel with no customer session (a CIF mistyped upstream), and
+    a legacy record imported with its app channel, are the bank's records: they may be wrong."""
+    posted = _answer_in_self_service(APP, "granted", "api")
+    subject, purpose = make_subject(), make_purpose()
+    run = import_csv(
+        "subject,purpose,notice_version,channel,evidence,granted_at\n"
+        f"{subject.external_ref},{purpose.code},v1,mobile_app,APP-LOG-1,{IMPORTED_ON}\n"
+    )
+    assert (run.imported, run.errors) == (1, [])
+    imported = Consent.objects.get(subject=subject, purpose=purpose)
+    for consent in (posted, imported):
+        assert _void(actor_for_user(dpo), consent).status == ConsentStatus.VOIDED
+
+
+def test_a_self_service_consent_no_longer_in_force_is_refused_as_not_voidable(dpo, customer_a):
+    consent = _answer_in_self_service(actor_for_user(customer_a), "granted", "internet_banking")
+    services.consent_withdraw(
+        actor=actor_for_user(customer_a), consent_id=consent.pk, channel="internet_banking"
+    )
+    with pytest.raises(InvalidTransition) as error:
+        _void(actor_for_user(dpo), consent)
+    assert error.value.code == "not_voidable"
