@@ -24,7 +24,6 @@ lost. The answer stored for the token is that page's address, never the page wit
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import secrets
@@ -37,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from core.db import UnitOfWork
 from core.forms import form_has_succeeded
-from integrations.api.idempotency import IN_FLIGHT_WAIT_SECONDS
+from integrations.api.idempotency import IN_FLIGHT_WAIT_SECONDS, request_fingerprint
 from integrations.errors import IdempotencyKeyBusy
 from integrations.selectors import idempotency_record
 from integrations.services import idempotency_answer_store, idempotency_claim, idempotency_claim_release
@@ -99,7 +98,7 @@ def posted_once(view=None, /, *, replay_to: str = "", replay_message: str | Prom
 def _fingerprint(request) -> str:
     answers = sorted((name, values) for name, values in request.POST.lists() if name not in _NOT_ANSWERS)
     files = sorted((name, upload.name, upload.size) for name, upload in request.FILES.items())
-    return hashlib.sha256(json.dumps([request.path, answers, files]).encode()).hexdigest()
+    return request_fingerprint(json.dumps([request.path, answers, files]))
 
 
 def _went_to(response, replay_to: str, view_kwargs: dict) -> str:

@@ -19,10 +19,10 @@ with `Retry-After` if the first attempt is still running after `IN_FLIGHT_WAIT_S
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
@@ -113,9 +113,17 @@ def _definitive(response: Response) -> bool:
     return not response.has_header("Retry-After")
 
 
+def request_fingerprint(request: str) -> str:
+    """How a request kept for a retry (under an `Idempotency-Key`, or a page's one-time token,
+    `integrations.form_once`) is recognised again: keyed with the SECRET_KEY, since what was sent holds
+    personal data (a national ID, a void's note) that a plain hash would let anyone holding the table
+    match by trying guesses."""
+    return salted_hmac("integrations.request_fingerprint", request, algorithm="sha256").hexdigest()
+
+
 def _fingerprint(request) -> str:
     body = json.dumps(request.data, sort_keys=True, default=str)
-    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+    return request_fingerprint(f"{request.method} {request.path}\n{body}")
 
 
 def _replay(user, key: str, fingerprint: str) -> Response:
