@@ -35,44 +35,48 @@ STOP_COLUMNS = (
 
 @dataclass(frozen=True)
 class ReportTable:
-    """One table: two columns of words (what the row is about), then the figures."""
+    """One table: columns of words (what the row is about: its name first), then the figures."""
 
     headings: list[str]
-    rows: list[dict[str, Any]]  # {"name", "detail", "figures", "subtotal"}
+    rows: list[dict[str, Any]]  # {"words", "figures", "subtotal"}
     totals: dict[str, Any]
+
+    @property
+    def word_columns(self) -> int:
+        return len(self.totals["words"])
 
     @property
     def lines(self) -> list[list[Any]]:
         """The table as the CSV writes it: headings, rows, totals."""
-        return [self.headings, *([row["name"], row["detail"], *row["figures"]] for row in [*self.rows,
-                                                                                            self.totals])]
+        return [self.headings, *([*row["words"], *row["figures"]] for row in [*self.rows, self.totals])]
 
 
-def _row(name: str, detail: str, figures: dict[str, Any], columns, *, subtotal: bool = False) -> dict:
-    return {"name": name, "detail": detail, "figures": [figures[key] for key, _label in columns],
-            "subtotal": subtotal}
+def _row(words: list[str], figures: dict[str, Any], columns, *, subtotal: bool = False) -> dict:
+    return {"words": words, "figures": [figures[key] for key, _label in columns], "subtotal": subtotal}
 
 
 def report_tables(report: dict[str, Any]) -> dict[str, ReportTable]:
     """The report's two tables: consents by purpose and channel (each purpose closed by its row for
-    all channels), and the recipients' stops."""
+    all channels), and the recipients' stops, a withdrawal's apart from a void's."""
     all_channels = _("All channels")
     purposes = []
     for purpose in report["by_purpose"]:
-        purposes += [_row(purpose["label"], channel["label"], channel, CONSENT_COLUMNS)
+        purposes += [_row([purpose["label"], channel["label"]], channel, CONSENT_COLUMNS)
                      for channel in purpose["channels"]]
-        purposes.append(_row(purpose["label"], all_channels, purpose, CONSENT_COLUMNS, subtotal=True))
-    recipients = [_row(row["label"], row["kind_label"], row, STOP_COLUMNS) for row in report["recipients"]]
+        purposes.append(_row([purpose["label"], all_channels], purpose, CONSENT_COLUMNS, subtotal=True))
+    recipients = [_row([row["label"], row["kind_label"], row["cause_label"]], row, STOP_COLUMNS)
+                  for row in report["recipients"]]
     return {
         "purposes": ReportTable(
             headings=[_("Purpose"), _("Channel"), *(str(label) for _key, label in CONSENT_COLUMNS)],
             rows=purposes,
-            totals=_row(_("Total"), all_channels, report["totals"], CONSENT_COLUMNS, subtotal=True),
+            totals=_row([_("Total"), all_channels], report["totals"], CONSENT_COLUMNS, subtotal=True),
         ),
         "recipients": ReportTable(
-            headings=[_("Recipient"), _("Kind"), *(str(label) for _key, label in STOP_COLUMNS)],
+            headings=[_("Recipient"), _("Kind"), _("Stop after"),
+                      *(str(label) for _key, label in STOP_COLUMNS)],
             rows=recipients,
-            totals=_row(_("Total"), "", report["recipient_totals"], STOP_COLUMNS, subtotal=True),
+            totals=_row([_("Total"), "", ""], report["recipient_totals"], STOP_COLUMNS, subtotal=True),
         ),
     }
 

@@ -29,11 +29,12 @@ def analyzed(*models: type[Model]) -> None:
 
 
 def queries_run(call: Callable[[], object]) -> list[tuple[str, list]]:
-    """The SELECT statements `call` runs, with their parameters."""
+    """The SELECT statements `call` runs, with their parameters (a UNION included: PostgreSQL's begins
+    with its first SELECT in parentheses)."""
     run = []
 
     def record(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("SELECT"):
+        if sql.lstrip("( \n").upper().startswith("SELECT"):
             run.append((sql, list(params or ())))
         return execute(sql, params, many, context)
 

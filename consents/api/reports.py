@@ -40,8 +40,10 @@ class ConsentReportView(APIView):
             "(`by_channel`): `granted` (a re-grant counts again), `refused`, `withdrawn` (`withdrawn_whole`: "
             "the customer had no consent left; `withdrawn_partial`: they kept another purpose), `expired`, "
             "counted from the events, and `in_force_at_end`; and by recipient (`recipients`) the stops the "
-            "month's withdrawals sent: `sent`, `acknowledged_on_time` (by the bank's deadline, 72 hours), "
-            "`acknowledged_late`, `open`, `open_overdue`. Figures stand as of the month's end, or now "
+            "month's withdrawals and voids sent, one row per recipient and `cause` (`withdrawn`, or `voided` "
+            "for a consent in force voided as recorded in error; `cause_label`): `sent`, "
+            "`acknowledged_on_time` (by the bank's deadline, 72 hours), `acknowledged_late`, `open`, "
+            "`open_overdue`. Figures stand as of the month's end, or now "
             "(`as_of`). Labels are in the caller's language."
         ),
     )

@@ -1,6 +1,6 @@
 """The consent report: what customers answered in a period, by purpose and channel, and how the
-recipients stopped after the period's withdrawals. One set of figures behind the portal page, its CSV
-and `GET /api/v1/reports/consents/`.
+recipients stopped after the period's withdrawals and voids. One set of figures behind the portal page,
+its CSV and `GET /api/v1/reports/consents/`.
 
 A period runs from one local (Asia/Ho_Chi_Minh) midnight to another, `[since, until)`; a month by
 default. What happened in it is counted from the append-only events (`ConsentEvent`), one per answer
@@ -9,17 +9,18 @@ Every figure is as of `until`, or as of now while the period runs (`as_of`): wha
 (consents in force, stops still open) is read from the times the rows keep (granted, ended, expires,
 acknowledged), so a month's figures do not change when the next month's acknowledgements arrive. The
 one correction that reaches back: a record voided as made in error counts in no month, not even those
-before its void (`consent_void`); the stops its void sent are not a withdrawal's either.
+before its void (`consent_void`); the stops its void sent are counted in the month of the void, on
+rows of their own (due all the same, but not a customer's withdrawal).
 
 - **channel**: the one the customer answered or withdrew through; an expiry (and a platform's stop)
   has none, and counts under the channel the consent was given through.
 - **withdrawn whole / partial**: partial when the customer kept consent to another purpose after it,
   whole when they had none left (a withdrawal of several purposes at once counts each purpose, all
   whole when nothing was kept).
-- **stops**: the recipients' duties to stop processing that the period's withdrawals opened
-  (`WithdrawalDuty.objects.stops()`; notices of a correction are another kind, left out), due by the
-  bank's committed deadline (`deadlines.policy`, 72 hours by the bank's policy): acknowledged by it,
-  acknowledged after it, or still open (and of those, past it).
+- **stops**: the recipients' duties to stop processing that the period's withdrawals and voids opened
+  (`WithdrawalDuty.objects.stops()`, by recipient and cause; notices of a correction are another kind,
+  left out), due by the bank's committed deadline (`deadlines.policy`, 72 hours by the bank's policy):
+  acknowledged by it, acknowledged after it, or still open (and of those, past it).
 """
 
 from __future__ import annotations
@@ -146,21 +147,35 @@ def _by_channel(by_purpose: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
-    """The stops the period's withdrawals sent, by recipient, as they stood at `as_of`: one grouped
-    query (a duty names one consent and one recipient: the joins repeat nothing)."""
+    """The stops the period's withdrawals and voids sent, by recipient and cause (the consent withdrawn,
+    or voided as recorded in error), as they stood at `as_of`: one grouped query of two arms, each
+    finding its consents by its own index (a duty names one consent and one recipient: the joins repeat
+    nothing). A voided consent ended when it was voided; a voided refusal sent no stop."""
     acknowledged = Q(acknowledged_at__isnull=False, acknowledged_at__lt=as_of)
-    rows = (
-        WithdrawalDuty.objects.stops()
-        .filter(consent__withdrawn_at__gte=since, consent__withdrawn_at__lt=as_of)
-        .values("recipient_id", "recipient__name", "recipient__kind", "recipient__active")
-        .annotate(
-            sent=Count("pk"),
-            acknowledged_on_time=Count("pk", filter=acknowledged & Q(acknowledged_at__lte=F("due_at"))),
-            acknowledged_late=Count("pk", filter=acknowledged & Q(acknowledged_at__gt=F("due_at"))),
-            open=Count("pk", filter=~acknowledged),
-            open_overdue=Count("pk", filter=~acknowledged & Q(due_at__lt=as_of)),
+
+    def by_recipient(duties, cause: str):
+        return (
+            duties.values("recipient_id", "recipient__name", "recipient__kind", "recipient__active")
+            .annotate(
+                cause=Value(cause),
+                sent=Count("pk"),
+                acknowledged_on_time=Count("pk", filter=acknowledged & Q(acknowledged_at__lte=F("due_at"))),
+                acknowledged_late=Count("pk", filter=acknowledged & Q(acknowledged_at__gt=F("due_at"))),
+                open=Count("pk", filter=~acknowledged),
+                open_overdue=Count("pk", filter=~acknowledged & Q(due_at__lt=as_of)),
+            )
+            .order_by()
         )
-        .order_by("recipient__name")
+
+    stops = WithdrawalDuty.objects.stops()
+    withdrawals = stops.filter(consent__withdrawn_at__gte=since, consent__withdrawn_at__lt=as_of)
+    voids = stops.filter(
+        consent__status=ConsentStatus.VOIDED, consent__ended_at__gte=since, consent__ended_at__lt=as_of
+    )
+    rows = (
+        by_recipient(withdrawals, ConsentStatus.WITHDRAWN)
+        .union(by_recipient(voids, ConsentStatus.VOIDED), all=True)
+        .order_by("recipient__name", "recipient_id", "-cause")  # a recipient's withdrawn, then voided
     )
     return [
         {
@@ -169,6 +184,8 @@ def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
             "kind": row["recipient__kind"],
             "kind_label": choice_label(Recipient.Kind.choices, row["recipient__kind"]),
             "active": row["recipient__active"],
+            "cause": row["cause"],
+            "cause_label": choice_label(ConsentStatus.choices, row["cause"]),
             **{name: row[name] for name in STOP_FIGURES},
         }
         for row in rows

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 
 from django.db import connection
+from django.db.models import Case, F, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -63,11 +64,10 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     the ORM's per-field preparation costs more than the database work at 100,000 rows. Elsewhere
     (SQLite for development) the ORM's bulk operations do the same.
 
-    A state row whose answer (a grant, or the withdrawal, refusal or expiry that ended one) is not
-    older than an imported consent is never replaced by it: the batch is undone with `Conflict`. (A row
-    holding a record voided as made in error holds no answer of the customer's.) The batch's lock on
-    its customers and its judging already keep such a row out; this holds even if a path that records
-    answers forgot the lock.
+    A state row whose answer (`answer_moment`) is not older than an imported consent is never replaced
+    by it: the batch is undone with `Conflict`. (A row holding a record voided as made in error holds no
+    answer of the customer's.) The batch's lock on its customers and its judging already keep such a row
+    out; this holds even if a path that records answers forgot the lock.
     """
     if connection.vendor != "postgresql":
         Consent.objects.bulk_create(consents, batch_size=1000)
@@ -130,7 +130,8 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
             "status = EXCLUDED.status, notice_id = EXCLUDED.notice_id, expires_at = NULL, "
             "updated_at = EXCLUDED.updated_at "
             "WHERE state.status = %s "
-            f"OR (SELECT COALESCE(o.ended_at, o.granted_at) FROM {Consent._meta.db_table} o "
+            "OR (SELECT CASE WHEN o.status = %s THEN o.expires_at "
+            f"ELSE COALESCE(o.ended_at, o.granted_at) END FROM {Consent._meta.db_table} o "
             "WHERE o.id = state.consent_id) "
             f"< (SELECT i.granted_at FROM {Consent._meta.db_table} i WHERE i.id = EXCLUDED.consent_id)",
             [
@@ -141,6 +142,7 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
                 [c.pk for c in consents],
                 [c.notice_id for c in consents],
                 ConsentStatus.VOIDED.value,
+                ConsentStatus.EXPIRED.value,
             ],
         )
         if cursor.rowcount != len(consents):  # a row the condition kept
@@ -177,9 +179,19 @@ def _answered_later(consents: list[Consent]) -> bool:
             subject_id__in={s for s, _p in granted}, purpose_id__in={p for _s, p in granted}
         )
         .exclude(status=ConsentStatus.VOIDED)
-        .values_list("subject_id", "purpose_id", Coalesce("consent__ended_at", "consent__granted_at"))
+        .values_list("subject_id", "purpose_id", answer_moment("consent__"))
     )
     return any((s, p) in granted and answered >= granted[s, p] for s, p, answered in states)
+
+
+def answer_moment(path: str = "") -> Case:
+    """When a consent record last answered for its customer: its grant, or the withdrawal, refusal or
+    expiry that ended it; an expiry when the term ended, which the hourly sweep records after the fact
+    (`path`: the way to the record, "consent__" from a state row)."""
+    return Case(
+        When(**{f"{path}status": ConsentStatus.EXPIRED}, then=F(f"{path}expires_at")),
+        default=Coalesce(f"{path}ended_at", f"{path}granted_at"),
+    )
 
 
 def answered_meanwhile_error() -> Conflict:

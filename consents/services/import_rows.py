@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -28,7 +27,8 @@ from consents.services.import_columns import (
     row_to_refusal,
 )
 from consents.services.import_file import NotUtf8
-from consents.services.import_insert import consents_insert
+from consents.services.import_insert import answer_moment, consents_insert
+from consents.services.records import consent_expire_ended
 from consents.services.refusals import consent_refuse_in_transaction, refusal_needs_withdrawal_error
 from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput
@@ -189,11 +189,13 @@ def _import_batch(
         # "cif0000902" is CIF0000902, as on every other path.
         subjects = {ref: subject for ref in refs if (subject := cif_pick(stored, ref)) is not None}
         subject_ids = list({s.pk for s in subjects.values()})
-        live = set(
-            Consent.objects.filter(subject__in=subject_ids, status=ConsentStatus.GRANTED).values_list(
-                "subject_id", "purpose_id"
-            )
-        )
+        # Each live consent's end of term (None: open-ended, or imported by an earlier row of the file).
+        live = {
+            (subject_id, purpose_id): expires_at
+            for subject_id, purpose_id, expires_at in Consent.objects.filter(
+                subject__in=subject_ids, status=ConsentStatus.GRANTED
+            ).values_list("subject_id", "purpose_id", "expires_at")
+        }
         last_answers = _last_answers(subject_ids)
         consents: list[Consent] = []
         seen_keys: set[str] = set()
@@ -214,6 +216,7 @@ def _import_batch(
                     )
                     purpose, pair = consent.purpose, (consent.subject_id, consent.purpose_id)
                     answered_at = consent.granted_at
+                _term_end_record(pair, live=live, last_answers=last_answers, now=now)
                 _answer_check(row, pair, answered_at, purpose=purpose, refusal=refusal, live=live,
                               last_answers=last_answers)
                 if refusal:
@@ -225,7 +228,7 @@ def _import_batch(
                         )
                     refusals += 1
                 else:
-                    live.add(pair)
+                    live[pair] = None
                     consents.append(consent)
             except DomainError as error:
                 _refuse(run, line, error.text)
@@ -255,6 +258,19 @@ def _import_batch(
 
 
 
+def _term_end_record(
+    pair: tuple, *, live: dict[tuple, datetime | None], last_answers: dict[tuple, datetime], now: datetime
+) -> None:
+    """A live consent whose term has ended is expired first, as the hourly sweep would (the consent
+    check already answers "expired"), and the row is judged as after the sweep: against the expiry, dated
+    when the term ended."""
+    term_end = live.get(pair)
+    if term_end is not None and term_end <= now:
+        consent_expire_ended(subject_id=pair[0], purpose_id=pair[1], now=now)
+        del live[pair]
+        last_answers[pair] = term_end
+
+
 def _answer_check(
     row: dict[str, str],
     pair: tuple,
@@ -262,7 +278,7 @@ def _answer_check(
     *,
     purpose: Purpose,
     refusal: bool,
-    live: set[tuple],
+    live: dict[tuple, datetime | None],
     last_answers: dict[tuple, datetime],
 ) -> None:
     """Refuse a row that would overturn what the customer said since, or that a live consent stands in
@@ -291,13 +307,13 @@ def _not_after(row: dict[str, str], granted_at: datetime, last_answer: datetime)
 
 
 def _last_answers(subject_ids: list) -> dict[tuple, datetime]:
-    """When each customer last answered each purpose: a grant, or the withdrawal, refusal or expiry
-    that ended one. A consent from a file is older evidence and may not overturn a later answer. A
-    record voided as made in error was never the customer's answer."""
+    """When each customer last answered each purpose (`answer_moment`). A consent from a file is older
+    evidence and may not overturn a later answer. A record voided as made in error was never the
+    customer's answer."""
     return {
         (row["subject_id"], row["purpose_id"]): row["last"]
         for row in Consent.objects.filter(subject__in=subject_ids)
         .exclude(status=ConsentStatus.VOIDED)
         .values("subject_id", "purpose_id")
-        .annotate(last=Max(Coalesce("ended_at", "granted_at")))
+        .annotate(last=Max(answer_moment()))
     }

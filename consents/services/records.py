@@ -345,6 +345,19 @@ def live_within_term(live: Consent | None, *, at: datetime, now: datetime) -> Co
     return live
 
 
+def consent_expire_ended(*, subject_id, purpose_id, now: datetime) -> None:
+    """Record the expiry of the customer's live consent to the purpose if its term had ended by `now`, in
+    the caller's transaction, as the hourly sweep would: the CSV import judges its rows as once the sweep
+    has run. The customer is locked by the caller."""
+    live = (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("purpose")
+        .filter(subject_id=subject_id, purpose_id=purpose_id, status=ConsentStatus.GRANTED)
+        .first()
+    )
+    live_within_term(live, at=now, now=now)
+
+
 def _consent_expire(consent: Consent, *, now: datetime) -> ConsentEvent:
     """Record that a locked consent's expiry has passed, in the caller's transaction, always as the
     sweep's doing: the expiry is the consent's own term, whichever caller finds it first."""

@@ -16,6 +16,7 @@ from consents.forms import (
     VoidForm,
     WithdrawForm,
 )
+from consents.models import ConsentEvent
 from consents.views.customer import consequences, receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
@@ -52,6 +53,10 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
         # Each consent still granted, with what the consent check answers of it now.
         "consent_live": live,
         "consent_voidable": _voidable(request, [switch.state.consent for switch in live]),
+        # A "no" recorded in error is corrected from its line of the timeline, the one place it shows.
+        "consent_refusals_voidable": _voidable(
+            request, [event.consent for event in events if event.kind == ConsentEvent.Kind.REFUSED]
+        ),
         "consent_restrictions": switches.restrictions_of(subject),
         "can_record": request.user.has_perm("consents.add_consent"),
     }

@@ -52,8 +52,8 @@ def _indexes_used(query: tuple[str, list], table: str) -> set[str]:
 @pytest.fixture
 def two_years():
     """6,000 consents to marketing granted evenly from December 2024 to November 2026, half of them
-    withdrawn a day later, each withdrawal owing its partner a stop: every grant and withdrawal with
-    its event."""
+    withdrawn a day later and one in ten voided as recorded in error a day later, each withdrawal and
+    void owing its partner a stop: every grant, withdrawal and void with its event."""
     partner = make_recipient("Bảo hiểm Đối tác")
     purpose = make_purpose("marketing", recipients=[partner], effective_at=datetime(2024, 1, 1, tzinfo=VN))
     start = datetime(2024, 12, 1, tzinfo=VN)
@@ -65,20 +65,22 @@ def two_years():
         if n % 2:
             ended = granted + timedelta(days=1)
             row |= {"status": ConsentStatus.WITHDRAWN, "ended_at": ended, "withdrawn_at": ended}
+        elif n % 10 == 0:
+            row |= {"status": ConsentStatus.VOIDED, "ended_at": granted + timedelta(days=1)}
         rows.append(row)
     consents = consents_in_bulk(purpose, rows)
     events = [(consent, ConsentStatus.GRANTED, consent.granted_at) for consent in consents]
-    events += [(c, ConsentStatus.WITHDRAWN, c.withdrawn_at) for c in consents if c.withdrawn_at]
+    events += [(c, c.status, c.ended_at) for c in consents if c.ended_at]
     ConsentEvent.objects.bulk_create(
         ConsentEvent(consent=consent, subject_id=consent.subject_id, kind=kind, at=at, channel="branch",
                      actor_kind="system", actor_label="tests")
         for consent, kind, at in events
     )
     WithdrawalDuty.objects.bulk_create(
-        WithdrawalDuty(consent=c, subject_id=c.subject_id, recipient=partner, received_at=c.withdrawn_at,
-                       due_at=c.withdrawn_at + timedelta(hours=72), status=WithdrawalDuty.Status.ACKNOWLEDGED,
-                       acknowledged_at=c.withdrawn_at + timedelta(hours=5))
-        for c in consents if c.withdrawn_at
+        WithdrawalDuty(consent=c, subject_id=c.subject_id, recipient=partner, received_at=c.ended_at,
+                       due_at=c.ended_at + timedelta(hours=72), status=WithdrawalDuty.Status.ACKNOWLEDGED,
+                       acknowledged_at=c.ended_at + timedelta(hours=5))
+        for c in consents if c.ended_at
     )
     analyzed(Consent, ConsentEvent, WithdrawalDuty)
 
@@ -91,6 +93,11 @@ def test_the_report_reads_the_month_of_events_by_its_time(two_years):
 def test_the_report_finds_the_months_withdrawals_by_their_time(two_years):
     (stops,) = [query for query in _report_queries(REPORTED_MONTH) if "consents_withdrawalduty" in query[0]]
     assert "consent_withdrawn_at" in _indexes_used(stops, Consent._meta.db_table)
+
+
+def test_the_report_finds_the_months_voids_by_their_time(two_years):
+    (stops,) = [query for query in _report_queries(REPORTED_MONTH) if "consents_withdrawalduty" in query[0]]
+    assert "consent_voided_at" in _indexes_used(stops, Consent._meta.db_table)
 
 
 def test_every_partition_of_the_events_has_the_index_and_a_new_month_gets_it():

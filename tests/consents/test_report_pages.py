@@ -89,7 +89,8 @@ def test_page_in_vietnamese_shows_the_figures_the_csv_gives(march, dpo, logged_i
     marketing_branch = next(r for r in rows if r[:2] == ["Tiếp thị sản phẩm", "Chi nhánh"])
     assert marketing_branch[2:] == ["2", "0", "0", "0", "0", "1"]
     stops = _cells(page, "report-consents-recipients")
-    assert stops[1] == ["Bảo hiểm Đối tác", "Đối tác", "1", "0", "0", "1", "1"]  # due on 7 March
+    # Due on 7 March, after a withdrawal.
+    assert stops[1] == ["Bảo hiểm Đối tác", "Đối tác", "Đã rút lại", "1", "0", "0", "1", "1"]
 
     response = client.get(url, {"month": "2026-03", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")

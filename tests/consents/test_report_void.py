@@ -7,11 +7,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from consents import services
 from consents.selectors.report import consent_report_month
 from core.actors import actor_for_user
-from tests.consents.factories import STAFF, grant, make_purpose
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +58,33 @@ def test_march_counts_no_voided_grant_refusal_or_consent_kept(dpo):
         "granted": 0, "refused": 0, "in_force_at_end": 0,
     }
     assert (report["totals"]["granted"], report["totals"]["in_force_at_end"]) == (1, 0)
+
+
+def test_the_stops_a_void_sent_are_counted_with_the_withdrawals_and_told_apart(dpo, logged_in):
+    """A consent in force voided as recorded in error tells its recipients to stop, as a withdrawal does:
+    those stops are due all the same, so the month of the void counts them beside the withdrawals' stops,
+    on a row of their own saying they followed a void, in the figures, on the page and in the CSV."""
+    partner = make_recipient("Bảo hiểm Đối tác")
+    marketing = make_purpose("marketing", category="marketing", recipients=[partner],
+                             effective_at=local(2026, 1, 1))
+    withdrawn = grant(make_subject(), marketing, now=local(2026, 3, 2, 9, 0))
+    mistaken = grant(make_subject(), marketing, now=local(2026, 2, 20, 9, 0))
+    services.consent_withdraw(actor=STAFF, consent_id=withdrawn.pk, channel="branch",
+                              now=local(2026, 3, 10, 9, 0))
+    _void(mistaken, dpo, local(2026, 3, 12, 9, 0))
+
+    report = consent_report_month(date(2026, 3, 1), now=local(2026, 4, 20, 9, 0))
+
+    rows = {(row["label"], row["cause"]): (row["sent"], row["open_overdue"]) for row in report["recipients"]}
+    assert rows == {("Bảo hiểm Đối tác", "withdrawn"): (1, 1), ("Bảo hiểm Đối tác", "voided"): (1, 1)}
+    assert (report["recipient_totals"]["sent"], report["recipient_totals"]["open_overdue"]) == (2, 2)
+    assert consent_report_month(date(2026, 2, 1), now=local(2026, 4, 20, 9, 0))["recipients"] == []
+
+    client = logged_in(dpo)
+    for language, words in (("en", "Recorded in error (voided)"), ("vi", "Ghi nhận nhầm (đã hủy)")):
+        with translation.override(language):
+            url = reverse("consents:report")
+        page = client.get(url, {"month": "2026-03"}).content.decode()
+        download = client.get(url, {"month": "2026-03", "format": "csv"}).content.decode("utf-8-sig")
+        assert words in page
+        assert any(line.startswith("Bảo hiểm Đối tác") and words in line for line in download.splitlines())

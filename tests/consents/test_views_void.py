@@ -81,6 +81,25 @@ def test_the_void_is_recorded_once_and_the_consent_page_says_when_by_whom_and_wh
     assert "Recorded in error (voided)" in lines[0] and "Recorded twice" in lines[0] and "Granted" in lines[1]
 
 
+def test_the_customer_page_offers_the_correction_of_a_refusal_as_of_a_consent(privacy_officer, dpo):
+    """A "no" recorded on the wrong customer is voided the same way: the customer page offers it on the
+    refusal's line, to whom the service allows (not to the person who recorded it), by the same rule."""
+    subject = make_subject()
+    refusal = services.consent_refuse(actor=actor_for_user(privacy_officer), request=services.GrantRequest(
+        subject=subject, purpose=make_purpose("marketing", name_en="Product marketing"), notice_version="v1",
+        channel="branch", evidence="form-7",
+    ))
+    page = f"/en/portal/customers/{subject.pk}/"
+
+    (link,) = _void_links(signed_in(dpo).get(page).content)
+    assert link.get("href") == f"/en/portal/consents/{refusal.pk}/void/"
+    assert "Recorded in error" in link.text() and "Product marketing" in link.text()
+    assert _void_links(signed_in(privacy_officer).get(page).content) == []
+    services.consent_void(actor=actor_for_user(dpo), consent_id=refusal.pk, reason="wrong_customer",
+                          note=NOTE)
+    assert _void_links(signed_in(dpo).get(page).content) == []
+
+
 def _refusal_shown_without_form(response, text: str, **values) -> None:
     page = parse(response.content)
     (refusal,) = page.find_all(**{"data-testid": "refusal"})
