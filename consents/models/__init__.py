@@ -14,6 +14,7 @@ from consents.models.catalogue import (
     TransferExemption,
 )
 from consents.models.records import (
+    NEVER_IN_FORCE,
     REASON_ERASED,
     Channel,
     Consent,
@@ -23,10 +24,12 @@ from consents.models.records import (
     ConsentStatus,
     ProcessingRestriction,
     VoidReason,
+    ends_at,
 )
 from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChange
 
 __all__ = [
+    "NEVER_IN_FORCE",
     "REASON_ERASED",
     "AnnouncementStatusChange",
     "Channel",
@@ -48,4 +51,5 @@ __all__ = [
     "VoidReason",
     "WithdrawalDuty",
     "WithdrawalDutyStatusChange",
+    "ends_at",
 ]
