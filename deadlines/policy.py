@@ -170,11 +170,21 @@ def deadlines_for(
 def bank_commitment(
     request_type: str, *, processor_involved: bool = False, at: datetime | None = None
 ) -> tuple[int, str] | None:
-    """The bank's own period (amount, unit) for work of `request_type` received at `at` (now), as its
-    row in force sets it: what a page quotes ("recipients stop within 72 hours"); None when the bank sets
-    none and the law's clock binds."""
-    bank = _bank_row(_policies_in_force(request_type, at or timezone.now(), None))
-    return None if bank is None else (_period(bank, processor_involved), bank.unit)
+    """The period (amount, unit) that times the bank's work of `request_type` received at `at` (now), as
+    `deadlines_for` times it: the bank's own row in force, or, where the bank sets none, the law's row
+    ending first. What a page quotes ("recipients stop within 72 hours"); None when no row sets one."""
+    at = at or timezone.now()
+    rows = _policies_in_force(request_type, at, None)
+    binding = _bank_row(rows)
+    if binding is None:
+        law = [row for row in rows if row.regime != DeadlineRegime.BANK and row.period is not None]
+        if not law:
+            return None
+        calendar = WorkingCalendar.around(_local_day(at))
+        binding = min(
+            law, key=lambda row: policy_row_deadline(row, at, calendar, processor_involved=processor_involved)
+        )
+    return _period(binding, processor_involved), binding.unit
 
 
 def _bank_row(rows: list[DeadlinePolicy]) -> DeadlinePolicy | None:
