@@ -110,7 +110,8 @@ class AuthorisationValidator(OAuth2Validator):
         (refused), and one that comes later waits for this save and revokes its pair. Then the
         authorisation (a move to an end under way is waited for; a later one ends this pair with the
         others), then the refresh token used (revoked meanwhile, by the client or the reuse protection;
-        there is no grace period for a revoked one, REFRESH_TOKEN_GRACE_PERIOD_SECONDS being 0)."""
+        there is no grace period for a revoked one, REFRESH_TOKEN_GRACE_PERIOD_SECONDS being 0), or the
+        code exchanged, which is deleted here."""
         stored = share_locked_values(
             get_application_model().objects.filter(pk=request.client.pk).values_list("client_secret")
         )
@@ -118,6 +119,15 @@ class AuthorisationValidator(OAuth2Validator):
             raise _SecretReplaced(request=request)
         if not self._authorised(request, locked=True):
             raise _GrantEnded(request=request)
+        if request.grant_type == "authorization_code":
+            # oauthlib deletes the code only after the pair is saved: another exchange of it that passed the
+            # checks meanwhile would save a pair of its own. The code is spent here, in the pair's
+            # transaction; whoever finds it gone is refused, and saves nothing.
+            grant = get_grant_model().objects.filter(code=request.code, application=request.client)
+            spent, _ = grant.delete()
+            if not spent:
+                raise _GrantEnded(request=request)
+            request.code_spent = True
         used = getattr(request, "refresh_token_instance", None)
         if used is not None:
             unrevoked = get_refresh_token_model().objects.filter(pk=used.pk, revoked__isnull=True)
@@ -142,6 +152,10 @@ class AuthorisationValidator(OAuth2Validator):
             return super().confirm_redirect_uri(
                 client_id, code, redirect_uri, client, request, *args, **kwargs
             )
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        if not getattr(request, "code_spent", False):  # spent with the pair's save (`_still_issuable`)
+            super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         return super().validate_refresh_token(

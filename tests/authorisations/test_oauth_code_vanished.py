@@ -6,7 +6,7 @@ client's invalid_grant (400), never a server error."""
 from __future__ import annotations
 
 import pytest
-from oauth2_provider.models import AccessToken, Grant
+from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
 from authorisations.oauth import AuthorisationValidator
 from tests.authorisations.factories import approve, credentials, exchange, pkce_pair
@@ -34,3 +34,27 @@ def test_a_code_whose_grant_vanishes_during_the_checks_is_invalid_grant(
     assert response.json()["error"] == "invalid_grant"
     assert response["Cache-Control"] == "no-store"
     assert not AccessToken.objects.exists()
+
+
+def test_a_code_exchanged_twice_at_once_gives_one_pair(browser1, api, registration, monkeypatch):
+    """oauthlib saves the pair before it deletes the code: two exchanges that both passed the checks both
+    saved a pair, and the later one's 400 left its pair behind, a second live token from one code."""
+    verifier, challenge = pkce_pair()
+    client_id, secret = credentials(registration)
+    code = approve(browser1, client_id, challenge)
+    save = AuthorisationValidator.save_bearer_token
+    answers = []
+
+    def the_other_exchange_first(self, *args, **kwargs):
+        monkeypatch.setattr(AuthorisationValidator, "save_bearer_token", save)
+        answers.append(exchange(api, client_id, secret, code, verifier))
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(AuthorisationValidator, "save_bearer_token", the_other_exchange_first)
+
+    late = exchange(api, client_id, secret, code, verifier)
+
+    assert answers[0].status_code == 200
+    assert late.status_code == 400, late.content
+    assert late.json()["error"] == "invalid_grant"
+    assert AccessToken.objects.count() == RefreshToken.objects.count() == 1
