@@ -204,7 +204,8 @@ class ConsentVoidView(_OneConsentMixin, APIView):
             409: OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 "Neither in force nor a refusal (`not_voidable`): withdrawn, expired...; or the customer's "
-                "own answer, signed in or through the app with their session (`customer_own_answer`).",
+                "own answer, signed in (`customer_own_answer`; one an integration reported through a "
+                "self-service channel is voided only as `wrong_customer`, else 400 on `reason`).",
             ),
         },
         description="Void a consent recorded in error (the wrong customer, the wrong purpose, twice): the "

@@ -16,6 +16,8 @@ from consents.models.catalogue import (
 from consents.models.records import (
     NEVER_IN_FORCE,
     REASON_ERASED,
+    SELF_SERVICE_CHANNELS,
+    WITNESSED_CHANNELS,
     Channel,
     Consent,
     ConsentEvent,
@@ -31,6 +33,8 @@ from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChan
 __all__ = [
     "NEVER_IN_FORCE",
     "REASON_ERASED",
+    "SELF_SERVICE_CHANNELS",
+    "WITNESSED_CHANNELS",
     "AnnouncementStatusChange",
     "Channel",
     "Consent",

@@ -30,6 +30,15 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+# Domain notes ("People and roles"): a front-line officer records what a customer does in front of them,
+# at a branch, on the phone or on a paper form. Internet banking, the mobile app and the API record the
+# customer's own acts themselves: staff recording an answer "through" them would prove a channel no one
+# at the bank saw (`consents.services.rules.channel_validate`).
+WITNESSED_CHANNELS = (Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM)
+# What a customer's own login goes through: none of them claims a person at the bank saw it.
+SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
+
+
 class ConsentStatus(models.TextChoices):
     GRANTED = "granted", _("Granted")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -8,10 +8,10 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.models import SELF_SERVICE_CHANNELS, Channel, Consent, ConsentEvent, ConsentStatus, VoidReason
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor, ActorKind
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidInput, InvalidTransition, PermissionDenied
 from core.roles import Role
 
 # The audit entry of a void (`consent_transition` names it after the move), with its reason, note and role.
@@ -24,20 +24,22 @@ def recorded_it(consent: Consent, actor: Actor) -> bool:
 
 
 def customers_own_act(consent: Consent) -> bool:
-    """Whether the customer recorded this answer themselves, signed in: through their own login, or
-    through the app vouching for their session. What staff, an import or an integration posting with
-    no customer session recorded is the bank's record, which may be wrong."""
+    """Whether the record says the customer acted themselves: signed in (their own login), or through a
+    self-service channel an integration reported (internet banking, the app, a partner API). What staff
+    or an import recorded is the bank's record."""
     if consent.recorded_by_kind == ActorKind.CUSTOMER:
         return True
-    return consent.recorded_by_kind == ActorKind.CLIENT and bool(consent.session_ref)
+    return consent.recorded_by_kind == ActorKind.CLIENT and consent.channel in SELF_SERVICE_CHANNELS
 
 
-def consent_void_refusal(consent: Consent, actor: Actor) -> DomainError | None:
-    """Why this actor may not void the consent (`consent_void` raises it; the void page shows it instead
-    of the form), or None when they may: the person who recorded it may not (four eyes, 403), the
-    consent machine allows a consent in force or a refusal only (409), and the customer's own act
-    (`customers_own_act`) is not voided (409). The permission
-    (`consents.void_consent`) is checked before, by the page and by the service."""
+def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None = None) -> DomainError | None:
+    """Why this actor may not void the consent (`consent_void` raises it, with the `reason` given; the void
+    page shows it instead of the form), or None when they may: the person who recorded it may not (four
+    eyes, 403), the consent machine allows a consent in force or a refusal only (409), and the customer's
+    own act (`customers_own_act`) is theirs to change. Signed in, it is never voided (409); reported by
+    an integration, only as recorded on the wrong customer (the integration named another's CIF: 400 on
+    the reason). The permission (`consents.void_consent`) is checked before, by the page and by the
+    service."""
     if recorded_it(consent, actor):
         return PermissionDenied(
             _("You recorded this consent: another responsible person (the DPO or a privacy officer) "
@@ -50,13 +52,24 @@ def consent_void_refusal(consent: Consent, actor: Actor) -> DomainError | None:
             code="not_voidable",
             status=ConsentStatus(consent.status).label.lower(),
         )
-    if customers_own_act(consent):
-        # Theirs to change (a withdrawal, or a new answer): a voided "no" would let an older paper form
-        # of theirs through (the import passes voided records over).
+    if not customers_own_act(consent):
+        return None
+    # Theirs to change (a withdrawal, or a new answer): a voided "no" would let an older paper form of
+    # theirs through (the import passes voided records over).
+    if consent.recorded_by_kind == ActorKind.CUSTOMER:
         return InvalidTransition(
             _("The customer gave this answer themselves, signed in (%(channel)s): only they can change "
               "it, by withdrawing or answering again. Only what the bank recorded can be voided as an "
               "error."),
+            code="customer_own_answer",
+            channel=Channel(consent.channel).label,
+        )
+    if reason is not None and reason != VoidReason.WRONG_CUSTOMER:
+        return InvalidInput(
+            _("The customer answered through %(channel)s: the bank can void it only as recorded on the "
+              "wrong customer (the system that reported it named another customer). Otherwise only the "
+              "customer can change it."),
+            field="reason",
             code="customer_own_answer",
             channel=Channel(consent.channel).label,
         )

@@ -9,7 +9,15 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Channel, LegalBasis, NoticeVersion, Purpose, PurposeCategory
+from consents.models import (
+    SELF_SERVICE_CHANNELS,
+    WITNESSED_CHANNELS,
+    Channel,
+    LegalBasis,
+    NoticeVersion,
+    Purpose,
+    PurposeCategory,
+)
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
@@ -24,13 +32,6 @@ from subjects.selectors import guardianship_on
 from subjects.validators import age_on
 
 MAX_EVIDENCE_LENGTH = 300
-# Domain notes ("People and roles"): a front-line officer records what a customer does in front of them,
-# at a branch, on the phone or on a paper form. Internet banking, the mobile app and the API record the
-# customer's own acts themselves: staff recording an answer "through" them would prove a channel no one
-# at the bank saw (`channel_validate`).
-WITNESSED_CHANNELS = (Channel.BRANCH, Channel.CALL_CENTRE, Channel.PAPER_FORM)
-# What a customer's own login goes through: none of them claims a person at the bank saw it.
-SELF_SERVICE_CHANNELS = (Channel.INTERNET_BANKING, Channel.MOBILE_APP, Channel.API)
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
 CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)

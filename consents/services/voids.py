@@ -71,7 +71,7 @@ def consent_void(
     with transaction.atomic(durable=True):
         consent = consent_locked(consent_id)
         now = now or timezone.now()  # once the row is ours, as a withdrawal reads it
-        if (refusal := consent_void_refusal(consent, actor)) is not None:
+        if (refusal := consent_void_refusal(consent, actor, reason=reason)) is not None:
             raise refusal
         # A consent past its term (not yet swept) was wrong all the same and is voided, but its recipients
         # had to stop at its expiry already: only a consent still in force sends them a stop.

@@ -47,7 +47,7 @@ def period_in(amount: int | None, unit: str) -> str:
 
 @register.simple_tag
 def bank_commitment_period(request_type: str, processor_involved: bool = False) -> str:
-    """`{% bank_commitment_period "withdraw" True as within %}`: the bank's period for that work, as the
-    policy in force sets it, in words (a dash where the bank sets none)."""
+    """`{% bank_commitment_period "withdraw" True as within %}`: the period that times that work, as the
+    policy in force sets it (`deadlines.policy.bank_commitment`), in words (a dash where no row sets one)."""
     period = bank_commitment(request_type, processor_involved=processor_involved)
     return period_in(None, "") if period is None else period_in(*period)

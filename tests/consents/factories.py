@@ -9,8 +9,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from consents import services
-from consents.models import Consent, Purpose, Recipient
-from consents.services.rules import WITNESSED_CHANNELS
+from consents.models import WITNESSED_CHANNELS, Consent, Purpose, Recipient
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
 from tests.factories import make_subject

@@ -28,8 +28,12 @@ def _url(consent) -> str:
 
 
 def test_the_dpo_voids_and_the_detail_and_the_check_say_so(as_user, dpo, officer):
-    consent = grant(make_subject(), make_purpose("marketing"), actor=actor_for_user(officer),
-                    now=timezone.now() - timedelta(hours=1))
+    consent = grant(
+        make_subject(),
+        make_purpose("marketing"),
+        actor=actor_for_user(officer),
+        now=timezone.now() - timedelta(hours=1),
+    )
     api = as_user(dpo)
     before = timezone.now()
 
@@ -63,13 +67,22 @@ def test_the_detail_offers_void_to_whom_the_endpoint_accepts(as_user, dpo, priva
     assert as_user(dpo).get(f"/api/v1/consents/{consent.pk}/").json()["voided"] is None
 
 
-def test_the_detail_offers_no_void_of_the_customers_own_answer(as_user, dpo):
-    consent = grant(make_subject(), make_purpose("marketing"), channel="mobile_app", session_ref="sess-1")
-    assert as_user(dpo).get(f"/api/v1/consents/{consent.pk}/").json()["allowed_actions"] == []
-    answer = as_user(dpo).post(
-        f"/api/v1/consents/{consent.pk}/void/", {"reason": "wrong_customer", "note": "n"}, format="json"
-    )
-    assert (answer.status_code, answer.json()["code"]) == (409, "customer_own_answer")
+def test_the_customers_own_answer_is_voided_only_as_the_rule_allows(as_user, dpo, customer_a):
+    mine, marketing = customer_a.customer_account.subject, make_purpose("marketing")
+    signed_in = grant(mine, marketing, actor=actor_for_user(customer_a), channel="internet_banking")
+    reported = grant(make_subject(), marketing, channel="mobile_app", session_ref="sess-1")
+    api = as_user(dpo)
+    assert api.get(f"/api/v1/consents/{signed_in.pk}/").json()["allowed_actions"] == []
+    assert api.get(f"/api/v1/consents/{reported.pk}/").json()["allowed_actions"] == ["void"]
+    answers = {
+        consent: api.post(
+            f"/api/v1/consents/{consent.pk}/void/", {"reason": "other", "note": "n"}, format="json"
+        )
+        for consent in (signed_in, reported)
+    }
+    assert (answers[signed_in].status_code, answers[signed_in].json()["code"]) == (409, "customer_own_answer")
+    assert answers[reported].status_code == 400
+    assert set(answers[reported].json()) == {"reason"}
 
 
 @pytest.mark.parametrize(

@@ -256,15 +256,10 @@ def _answer_in_self_service(actor, answer, channel, session=""):
 
 
 @pytest.mark.parametrize("answer", ["granted", "refused"])
-@pytest.mark.parametrize("who", ["their_login", "the_app_with_their_session"])
-def test_an_answer_the_customer_gave_signed_in_is_not_voided(dpo, customer_a, who, answer):
-    """The customer's own act, signed in (their login, or the app vouching for their session), is theirs
-    to change: a voided "no" of theirs let an older paper form through to "allowed" (the import skips
-    voided records)."""
-    if who == "their_login":
-        consent = _answer_in_self_service(actor_for_user(customer_a), answer, "internet_banking")
-    else:
-        consent = _answer_in_self_service(APP, answer, "mobile_app", session="sess-7f3a")
+def test_an_answer_the_customer_gave_signed_in_is_not_voided(dpo, customer_a, answer):
+    """The customer's own act, signed in, is theirs to change: a voided "no" of theirs let an older paper
+    form through to "allowed" (the import skips voided records)."""
+    consent = _answer_in_self_service(actor_for_user(customer_a), answer, "internet_banking")
     with pytest.raises(InvalidTransition) as error:
         _void(actor_for_user(dpo), consent)
     assert error.value.code == "customer_own_answer"
@@ -273,10 +268,23 @@ def test_an_answer_the_customer_gave_signed_in_is_not_voided(dpo, customer_a, wh
     assert not AuditEntry.objects.filter(action="consents.consent.voided").exists()
 
 
-def test_what_the_banks_systems_recorded_on_a_self_service_channel_is_voided(dpo):
-    """An integration posting on the API channel with no customer session (a CIF mistyped upstream), and
-    a legacy record imported with its app channel, are the bank's records: they may be wrong."""
-    posted = _answer_in_self_service(APP, "granted", "api")
+@pytest.mark.parametrize("channel", ["internet_banking", "mobile_app", "api"])
+@pytest.mark.parametrize("session", ["", "sess-7f3a"])
+def test_an_integrations_self_service_record_is_voided_only_as_another_customers(dpo, channel, session):
+    """What the app, internet banking or a partner API reported is the customer's act (the session is the
+    integration's word, and optional): the bank can only say the integration named the wrong customer.
+    Voided for another reason, a "no" of theirs gave way to an older paper form."""
+    refusal = _answer_in_self_service(APP, "refused", channel, session=session)
+    with pytest.raises(InvalidInput) as error:
+        _void(actor_for_user(dpo), refusal, reason="duplicate_entry")
+    assert (error.value.field, error.value.code) == ("reason", "customer_own_answer")
+    refusal.refresh_from_db()
+    assert refusal.status == ConsentStatus.REFUSED
+    assert _void(actor_for_user(dpo), refusal, reason="wrong_customer").status == ConsentStatus.VOIDED
+
+
+def test_an_imported_row_on_a_self_service_channel_is_the_banks_record(dpo):
+    """A legacy record imported with its app channel may be wrong for any reason."""
     subject, purpose = make_subject(), make_purpose()
     run = import_csv(
         "subject,purpose,notice_version,channel,evidence,granted_at\n"
@@ -284,8 +292,7 @@ def test_what_the_banks_systems_recorded_on_a_self_service_channel_is_voided(dpo
     )
     assert (run.imported, run.errors) == (1, [])
     imported = Consent.objects.get(subject=subject, purpose=purpose)
-    for consent in (posted, imported):
-        assert _void(actor_for_user(dpo), consent).status == ConsentStatus.VOIDED
+    assert _void(actor_for_user(dpo), imported, reason="duplicate_entry").status == ConsentStatus.VOIDED
 
 
 def test_a_self_service_consent_no_longer_in_force_is_refused_as_not_voidable(dpo, customer_a):

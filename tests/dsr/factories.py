@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from consents.services.rules import WITNESSED_CHANNELS
+from consents.models import WITNESSED_CHANNELS
 from core.actors import Actor
 from dsr import services
 from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, PlatformData, RetentionRule, System

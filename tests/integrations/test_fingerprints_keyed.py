@@ -2,7 +2,7 @@
 fingerprint of what was sent: the customer's details, a void's note, a staff member's answers. A plain
 SHA-256 of them could be matched by trying guesses (a national ID has few digits) for the week the record
 lives, and on pages, whose records name no customer, after the customer's erasure too. The fingerprint
-is keyed (HMAC with the blind-index key), so nobody without the key can match one."""
+is keyed (HMAC with the SECRET_KEY), so nobody without the key can match one."""
 
 from __future__ import annotations
 
