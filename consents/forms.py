@@ -132,6 +132,13 @@ class VoidForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, reasons: list[str], **kwargs):
+        """`reasons`: those this record may be voided for (`consents.selectors.void_reasons`)."""
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            (code, label) for code, label in VoidReason.choices if code in reasons
+        ]
+
 
 def _effective_at_field(label, help_text) -> forms.DateTimeField:
     """When a change takes effect: optional (empty means the service's default), picked in the

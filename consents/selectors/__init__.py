@@ -30,6 +30,7 @@ from consents.selectors.corrections import (
     consent_allowed_actions,
     consent_void_of,
     consent_void_refusal,
+    void_reasons,
 )
 from consents.selectors.records import (
     consent_by_id,
@@ -95,6 +96,7 @@ __all__ = [
     "consent_visible_by_id",
     "consent_void_of",
     "consent_void_refusal",
+    "void_reasons",
     "consents_by_ids",
     "consents_that_gave_data",
     "consents_on_notice_older_than",

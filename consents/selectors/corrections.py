@@ -32,6 +32,15 @@ def customers_own_act(consent: Consent) -> bool:
     return consent.recorded_by_kind == ActorKind.CLIENT and consent.channel in SELF_SERVICE_CHANNELS
 
 
+def void_reasons(consent: Consent) -> list[str]:
+    """The reasons (`VoidReason`) this record may be voided for: an integration's report of the customer's
+    own act only as recorded on the wrong customer (the integration named another customer's CIF); any
+    other record, every reason."""
+    if consent.recorded_by_kind == ActorKind.CLIENT and consent.channel in SELF_SERVICE_CHANNELS:
+        return [VoidReason.WRONG_CUSTOMER]
+    return list(VoidReason.values)
+
+
 def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None = None) -> DomainError | None:
     """Why this actor may not void the consent (`consent_void` raises it, with the `reason` given; the void
     page shows it instead of the form), or None when they may: the person who recorded it may not (four
@@ -64,7 +73,7 @@ def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None =
             code="customer_own_answer",
             channel=Channel(consent.channel).label,
         )
-    if reason is not None and reason != VoidReason.WRONG_CUSTOMER:
+    if reason is not None and reason not in void_reasons(consent):
         return InvalidInput(
             _("The customer answered through %(channel)s: the bank can void it only as recorded on the "
               "wrong customer (the system that reported it named another customer). Otherwise only the "

@@ -196,7 +196,8 @@ def staff_void(request, pk):
     or for a consent that can no longer be voided, the page says why and offers no form."""
     consent = found_or_404(selectors.consent_by_id(pk))
     refusal = selectors.consent_void_refusal(consent, actor_for_user(request.user))
-    form = None if refusal else VoidForm(request.POST or None)
+    reasons = selectors.void_reasons(consent)
+    form = None if refusal else VoidForm(request.POST or None, reasons=reasons)
     if form is not None and request.method == "POST":
         voided = form_submit(
             request,
@@ -212,7 +213,7 @@ def staff_void(request, pk):
         status = refusal.status if request.method == "POST" else 200
     else:
         status = 400 if form.errors else 200
-    context = {"consent": consent, "form": form, "refusal": refusal}
+    context = {"consent": consent, "form": form, "refusal": refusal, "reasons_limited": len(reasons) == 1}
     return render(request, "consents/staff_void.html", context, status=status)
 
 

@@ -56,6 +56,16 @@ def test_the_form_asks_reason_and_note_and_ties_each_error_to_its_field(dpo):
     assert ConsentEvent.objects.filter(kind=ConsentStatus.VOIDED).count() == 0
 
 
+def test_an_answer_the_app_reported_is_offered_for_voiding_only_as_another_customers(dpo):
+    """The app's report of the customer's own act is voided only as recorded on the wrong customer: the
+    form offered every reason, and refused the others only once sent."""
+    consent = grant(make_subject(), make_purpose("marketing"), channel="mobile_app")
+    page = parse(signed_in(dpo).get(f"/en/portal/consents/{consent.pk}/void/").content)
+    offered = [e.get("value") for e in page.find_all("input") if e.get("name") == "reason"]
+    assert offered == ["wrong_customer"]
+    assert page.find_all(**{"data-testid": "reasons-limited"})
+
+
 def test_the_void_is_recorded_once_and_the_consent_page_says_when_by_whom_and_why(dpo):
     consent = grant(make_subject(), make_purpose("marketing"))
     client = signed_in(dpo)
