@@ -10,9 +10,10 @@ import hashlib
 import json
 
 import pytest
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from integrations import form_once
+from integrations.api.idempotency import request_fingerprint
 from integrations.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +40,9 @@ def test_a_page_answers_fingerprint_is_not_a_plain_hash_of_them():
     guess = json.dumps([request.path, answers, []])
     kept = form_once._fingerprint(request)
     assert len(kept) == 64 and kept != hashlib.sha256(guess.encode()).hexdigest()
+
+
+def test_the_fingerprint_depends_on_the_key():
+    kept = request_fingerprint("POST /api/v1/subjects/\n{}")
+    with override_settings(SECRET_KEY="another-secret-key-of-the-same-bank-0123456789"):
+        assert request_fingerprint("POST /api/v1/subjects/\n{}") != kept
