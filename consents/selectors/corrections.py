@@ -23,19 +23,11 @@ def recorded_it(consent: Consent, actor: Actor) -> bool:
     return actor.user_id is not None and consent.recorded_by_user_id == actor.user_id
 
 
-def customers_own_act(consent: Consent) -> bool:
-    """Whether the record says the customer acted themselves: signed in (their own login), or through a
-    self-service channel an integration reported (internet banking, the app, a partner API). What staff
-    or an import recorded is the bank's record."""
-    if consent.recorded_by_kind == ActorKind.CUSTOMER:
-        return True
-    return consent.recorded_by_kind == ActorKind.CLIENT and consent.channel in SELF_SERVICE_CHANNELS
-
-
 def void_reasons(consent: Consent) -> list[str]:
-    """The reasons (`VoidReason`) this record may be voided for: an integration's report of the customer's
-    own act only as recorded on the wrong customer (the integration named another customer's CIF); any
-    other record, every reason."""
+    """The reasons (`VoidReason`) this record may be voided for. What an integration reported through a
+    self-service channel (internet banking, the app, a partner API) is the customer's own act, theirs to
+    change: the bank can only say the integration named the wrong customer. Any other record (staff's,
+    an import's), every reason."""
     if consent.recorded_by_kind == ActorKind.CLIENT and consent.channel in SELF_SERVICE_CHANNELS:
         return [VoidReason.WRONG_CUSTOMER]
     return list(VoidReason.values)
@@ -45,10 +37,9 @@ def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None =
     """Why this actor may not void the consent (`consent_void` raises it, with the `reason` given; the void
     page shows it instead of the form), or None when they may: the person who recorded it may not (four
     eyes, 403), the consent machine allows a consent in force or a refusal only (409), and the customer's
-    own act (`customers_own_act`) is theirs to change. Signed in, it is never voided (409); reported by
-    an integration, only as recorded on the wrong customer (the integration named another's CIF: 400 on
-    the reason). The permission (`consents.void_consent`) is checked before, by the page and by the
-    service."""
+    own act is theirs to change: signed in, it is never voided (409); reported by an integration, only
+    for the reasons `void_reasons` gives (400 on the reason). The permission (`consents.void_consent`)
+    is checked before, by the page and by the service."""
     if recorded_it(consent, actor):
         return PermissionDenied(
             _("You recorded this consent: another responsible person (the DPO or a privacy officer) "
@@ -61,10 +52,8 @@ def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None =
             code="not_voidable",
             status=ConsentStatus(consent.status).label.lower(),
         )
-    if not customers_own_act(consent):
-        return None
-    # Theirs to change (a withdrawal, or a new answer): a voided "no" would let an older paper form of
-    # theirs through (the import passes voided records over).
+    # The customer's own act is theirs to change (a withdrawal, or a new answer): a voided "no" would let
+    # an older paper form of theirs through (the import passes voided records over).
     if consent.recorded_by_kind == ActorKind.CUSTOMER:
         return InvalidTransition(
             _("The customer gave this answer themselves, signed in (%(channel)s): only they can change "
