@@ -169,12 +169,17 @@ def answer_start(request: GrantRequest) -> tuple[GrantRequest, Consent | None]:
         purpose=Purpose.objects.get(pk=request.purpose.pk),
         subject=subject_locked(request.subject.pk),
     )
-    live = (
-        Consent.objects.select_for_update()
-        .filter(subject=request.subject, purpose=request.purpose, status=ConsentStatus.GRANTED)
+    return request, _live_consent_locked(subject_id=request.subject.pk, purpose_id=request.purpose.pk)
+
+
+def _live_consent_locked(*, subject_id, purpose_id) -> Consent | None:
+    """The customer's live consent to the purpose, with its purpose, locked for the caller's transaction."""
+    return (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("purpose")
+        .filter(subject_id=subject_id, purpose_id=purpose_id, status=ConsentStatus.GRANTED)
         .first()
     )
-    return request, live
 
 
 def answer_build(
@@ -349,13 +354,7 @@ def consent_expire_ended(*, subject_id, purpose_id, now: datetime) -> None:
     """Record the expiry of the customer's live consent to the purpose if its term had ended by `now`, in
     the caller's transaction, as the hourly sweep would: the CSV import judges its rows as once the sweep
     has run. The customer is locked by the caller."""
-    live = (
-        Consent.objects.select_for_update(of=("self",))
-        .select_related("purpose")
-        .filter(subject_id=subject_id, purpose_id=purpose_id, status=ConsentStatus.GRANTED)
-        .first()
-    )
-    live_within_term(live, at=now, now=now)
+    live_within_term(_live_consent_locked(subject_id=subject_id, purpose_id=purpose_id), at=now, now=now)
 
 
 def _consent_expire(consent: Consent, *, now: datetime) -> ConsentEvent:
