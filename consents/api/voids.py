@@ -44,7 +44,8 @@ class ConsentDetailSerializer(ConsentOutputSerializer):
         selectors.consent_allowed_actions,
         right=CONSENT_VOID_RIGHT,
         help_text="void, while the consent is in force or a refusal, to the DPO and privacy officers who did "
-        "not record it (four eyes), as the staff page offers it.",
+        "not record it (four eyes), unless the customer gave it signed in, as the staff page offers it "
+        "(consents.selectors.consent_void_refusal).",
     )
 
     class Meta(ConsentOutputSerializer.Meta):

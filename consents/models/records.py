@@ -46,8 +46,8 @@ class ConsentStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
     # An explicit "no" (a paper form's unticked box, a refusal said aloud): proof as much as a yes.
     REFUSED = "refused", _("Refused")
-    # A record staff made in error (the wrong customer, the wrong purpose, twice), corrected by the DPO or
-    # a privacy officer: never the customer's answer, so never a grant, a refusal or a withdrawal.
+    # A record the bank made in error (the wrong customer, the wrong purpose, twice), corrected by the DPO
+    # or a privacy officer: never the customer's answer, so never a grant, a refusal or a withdrawal.
     VOIDED = "voided", _("Recorded in error (voided)")
 
 
