@@ -75,7 +75,8 @@ class _SecretReplaced(_RefusedWhileSaving, errors.InvalidClientError):
 
 
 class _GrantEnded(_RefusedWhileSaving, errors.InvalidGrantError):
-    """The authorisation or the refresh token ended since it was checked (400 invalid_grant)."""
+    """The authorisation, the refresh token or the code ended (the code: spent by another exchange) since
+    it was checked (400 invalid_grant)."""
 
 
 @contextmanager
