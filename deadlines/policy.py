@@ -167,12 +167,27 @@ def deadlines_for(
     )
 
 
-def bank_commitment(
+@dataclass(frozen=True)
+class BindingPeriod:
+    """The period that times a piece of the bank's work, and whose it is: the bank's own commitment, or
+    the law's where the bank sets none. A page names the one it quotes (the bank does not commit to the
+    law's period by quoting it)."""
+
+    amount: int
+    unit: str
+    regime: str  # the `DeadlineRegime` of the row that sets it
+
+    @property
+    def is_bank_commitment(self) -> bool:
+        return self.regime == DeadlineRegime.BANK
+
+
+def binding_period(
     request_type: str, *, processor_involved: bool = False, at: datetime | None = None
-) -> tuple[int, str] | None:
-    """The period (amount, unit) that times the bank's work of `request_type` received at `at` (now), as
-    `deadlines_for` times it: the bank's own row in force, or, where the bank sets none, the law's row
-    ending first. What a page quotes ("recipients stop within 72 hours"); None when no row sets one."""
+) -> BindingPeriod | None:
+    """The period that times the bank's work of `request_type` received at `at` (now), as `deadlines_for`
+    times it: the bank's own row in force, or, where the bank sets none, the law's row ending first.
+    What a page quotes ("recipients stop within 72 hours"); None when no row sets one."""
     at = at or timezone.now()
     rows = _policies_in_force(request_type, at, None)
     binding = _bank_row(rows)
@@ -184,7 +199,7 @@ def bank_commitment(
         binding = min(
             law, key=lambda row: policy_row_deadline(row, at, calendar, processor_involved=processor_involved)
         )
-    return _period(binding, processor_involved), binding.unit
+    return BindingPeriod(_period(binding, processor_involved), binding.unit, binding.regime)
 
 
 def _bank_row(rows: list[DeadlinePolicy]) -> DeadlinePolicy | None:

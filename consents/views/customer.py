@@ -22,6 +22,7 @@ from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
+from deadlines.wording import binding_period_named
 from integrations.form_once import posted_once
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
@@ -61,8 +62,11 @@ def consequences(purpose: Purpose) -> list[str]:
     recipients = ", ".join(r.name for r in purpose.recipients.all())
     if recipients:
         result.append(
-            _("We tell %(recipients)s to stop within 72 hours and keep their confirmation.")
-            % {"recipients": recipients}
+            _("We tell %(recipients)s to stop within %(deadline)s and keep their confirmation.")
+            % {
+                "recipients": recipients,
+                "deadline": binding_period_named("withdraw", processor_involved=True),
+            }
         )
     result.append(
         _(

@@ -46,14 +46,6 @@ def test_the_customer_receipt_quotes_it_in_vietnamese(customer_a, commitment_of_
     with translation.override("vi"):
         url = reverse("consents:me_receipt", args=[consent.pk])
     page = signed_in(customer_a).get(url).content.decode()
-    assert "trong vòng 2 ngày" in page
+    assert "thời hạn ngân hàng cam kết (2 ngày" in page
     assert "72 giờ" not in page
 
-
-def test_where_the_bank_sets_no_commitment_the_pages_quote_the_laws_period(dpo):
-    """Without a bank row the duties are timed by the law's (Law 91: 20 days with a processor), and the
-    pages said "within —"."""
-    DeadlinePolicy.objects.filter(regime=DeadlineRegime.BANK, request_type="withdraw").delete()
-    consent = grant(make_subject(), make_purpose("marketing"))
-    page = signed_in(dpo).get(reverse("consents:staff_void", args=[consent.pk])).content.decode()
-    assert "within 20 calendar days" in page
