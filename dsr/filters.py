@@ -99,7 +99,10 @@ class RequestFilterSet(SubjectStatusFilterSet):
 REQUEST_FILTERS = [
     OpenApiParameter("status", str, enum=RequestStatus.values),
     OpenApiParameter("type", str, enum=RequestType.values),
-    OpenApiParameter("overdue", bool, description="Only open requests past the bank's deadline."),
+    OpenApiParameter(
+        "overdue", bool,
+        description="Only open requests past a deadline, the bank's or the law's, on a running clock.",
+    ),
     OpenApiParameter("due_soon", bool, description="Only open requests due within 24 hours."),
     OpenApiParameter(
         "subject", str,

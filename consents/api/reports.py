@@ -42,7 +42,8 @@ class ConsentReportView(APIView):
             "counted from the events, and `in_force_at_end`; and by recipient (`recipients`) the stops the "
             "month's withdrawals and voids sent, one row per recipient and `cause` (`withdrawn`, or `voided` "
             "for a consent in force voided as recorded in error; `cause_label`): `sent`, "
-            "`acknowledged_on_time` (by the bank's deadline, 72 hours), `acknowledged_late`, `open`, "
+            "`acknowledged_on_time` (by the duty's own due time: the bank's commitment, or the law's period "
+            "where the bank sets none), `acknowledged_late`, `open`, "
             "`open_overdue`. Figures stand as of the month's end, or now "
             "(`as_of`). Labels are in the caller's language."
         ),
