@@ -5,7 +5,10 @@ customers and 1,000,000 requests, 5% open (spread from 10 days overdue to 20 day
 closed. Rows are written with COPY (bench/common.py) and reuse one ciphertext per encrypted column (the
 list decrypts them but shows none). Calls go through Django's test client with an API token, as a
 privacy officer, 50 times per query after 5 warm-up calls, and print p50/p99. The plan of the main query
-is printed too, to show the partial index `dsr_open_by_due` at work.
+is printed too, to show the partial index `dsr_open_by_due` at work. Then the regulator's figures of
+last month (`dsr.reports.monthly_figures`): their totals, the plan of their grouped query (the requests
+open, closed since the month began or acknowledged in it, through their indexes) and p50/p99 of as many
+calls.
 
     python bench/dsr_queue.py        # BENCH_REQUESTS=1000000 BENCH_CALLS=50
 """
@@ -89,6 +92,33 @@ def seed() -> None:
     print(f"seeded {SUBJECTS:,} customers and {REQUESTS:,} requests in {time.monotonic() - started:.1f} s")
 
 
+def monthly_figures_timed() -> None:
+    """Last month's figures for the regulator: totals, the plan of the one grouped query, timings."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from deadlines.policy import add_months, local_month
+    from dsr.reports import monthly_figures
+    from tests.plans import queries_run
+
+    since, until = local_month(add_months(timezone.localdate().replace(day=1), -1))
+    totals = monthly_figures(since=since, until=until)["totals"]
+    shown = ("open_at_start", "received", "closed", "cancelled", "open_at_end")
+    print(f"monthly figures of {since:%Y-%m}: " + ", ".join(f"{name} {totals[name]:,}" for name in shown))
+    (sql, params), = queries_run(lambda: monthly_figures(since=since, until=until))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+    print("plan of the monthly figures:\n  " + "\n  ".join(plan))
+    samples = []
+    for n in range(CALLS + 2):
+        started = time.perf_counter()
+        monthly_figures(since=since, until=until)
+        if n >= 2:  # after 2 warm-up calls
+            samples.append((time.perf_counter() - started) * 1000)
+    print(f"{'monthly figures of last month':32s} {percentiles(samples)}")
+
+
 def main() -> None:
     ensure_database(ENV)
     setup_django(ENV)
@@ -129,6 +159,7 @@ def main() -> None:
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.content
         print(f"{label:32s} {percentiles(samples)}  count={response.json()['count']:,}")
+    monthly_figures_timed()
 
 
 if __name__ == "__main__":

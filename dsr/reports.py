@@ -360,9 +360,15 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
         "cancelled": Count("pk", filter=cancelled),
         **_acknowledged_figures(since, until),
     }
+    # The rows any figure can count, each branch on an index of its own (a BitmapOr), not every request
+    # ever received: open now, closed since the month began (in it, or open at its end), acknowledged in
+    # it. A request open at the month's start or end and closed by now was closed since it began; one
+    # received in it was closed since, or is open; `closed_at` is null exactly while the status is open
+    # (`request_transition` sets it on the move to an end).
+    counted = Q(status__in=sorted(OPEN)) | Q(closed_at__gte=since) | _acknowledged_q(since, until)
     found = {
         row["type"]: row
-        for row in DataSubjectRequest.objects.filter(received_at__lt=until)
+        for row in DataSubjectRequest.objects.filter(counted, received_at__lt=until)
         .values("type")
         .annotate(**figures)
     }

@@ -60,7 +60,29 @@ def build_months(subject):
     make_request(subject, type="access", now=local(2026, 4, 3, 9, 0))
 
 
-def test_monthly_figures_account_for_every_request_open_at_the_start_or_received(subject):
+def build_old_history(subject):
+    """Requests of a year before, each closed long before March: answered, refused, cancelled, and one
+    acknowledged then left to wait for the customer until it was answered in January."""
+    answered = verified_request(subject, type="access", now=local(2025, 3, 2, 9, 0))
+    complete(answered, now=local(2025, 3, 3, 9, 0))
+    refused = make_request(subject, type="delete", now=local(2025, 3, 9, 9, 0))
+    services.request_transition(actor=STAFF, request_id=refused.pk, to="rejected", reason="aml_retention",
+                                now=local(2025, 3, 10, 9, 0))
+    cancelled = make_request(subject, type="complaint", now=local(2025, 3, 30, 9, 0))
+    services.request_cancel(actor=STAFF, request_id=cancelled.pk, now=local(2025, 4, 1, 9, 0))
+    waited = verified_request(subject, type="copy", now=local(2025, 12, 20, 9, 0))
+    services.request_transition(actor=STAFF, request_id=waited.pk, to="awaiting_customer",
+                                note="Xin bản sao CCCD", now=local(2025, 12, 22, 9, 0))
+    services.request_transition(actor=STAFF, request_id=waited.pk, to="in_progress",
+                                now=local(2026, 1, 5, 9, 0))
+    complete(waited, now=local(2026, 1, 6, 9, 0), late=True)
+
+
+@pytest.mark.parametrize("old_history", [False, True], ids=["march-only", "with-a-year-closed-before"])
+def test_monthly_figures_account_for_every_request_open_at_the_start_or_received(subject, old_history):
+    """Requests closed before the month count in none of its figures, however many there are."""
+    if old_history:
+        build_old_history(subject)
     build_months(subject)
     month = monthly_figures(since=MARCH, until=APRIL)
     totals = month["totals"]
