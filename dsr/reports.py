@@ -327,6 +327,8 @@ MONTHLY_COLUMNS = (
     # Then the month's acknowledgements, by their acknowledgement deadline (Law 91: 2 working days).
     "acknowledged_on_time",
     "acknowledged_late",
+    # Cancellations that came after the deadline had passed (counted in overdue_in_month too).
+    "cancelled_late",
 )
 
 
@@ -335,7 +337,9 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     today): open at its start, received in [since, until); answered in it on time or late (against
     the binding deadline), or cancelled; still open at its end, and of those past a deadline then on a
     running clock (a bank clock paused awaiting the customer at the month's end had not run out). A
-    request counts as overdue in the month when it was answered late in it or stood overdue at its end.
+    request counts as overdue in the month when it was answered late in it, cancelled in it after its
+    deadline had passed (`cancelled_late`: the breach the sweep recorded stays the month's), or stood
+    overdue at its end.
     Every request is accounted for: open_at_start + received = closed_on_time + closed_late +
     cancelled + open_at_end. The requests acknowledged in the month are counted on time or late
     against their acknowledgement deadline."""
@@ -358,6 +362,7 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
         "overdue_at_end": Count("pk", filter=overdue_at_end),
         "open_at_start": Count("pk", filter=open_at[since]),
         "cancelled": Count("pk", filter=cancelled),
+        "cancelled_late": Count("pk", filter=cancelled & late),
         **_acknowledged_figures(since, until),
     }
     # The rows any figure can count, each branch on an index of its own (a BitmapOr), not every request
@@ -376,7 +381,7 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     rows = []
     for key, _label in RequestType.choices:
         row = {"type": key, "label": str(labels[key]), **{k: found.get(key, {}).get(k, 0) for k in figures}}
-        row["overdue_in_month"] = row["closed_late"] + row["overdue_at_end"]
+        row["overdue_in_month"] = row["closed_late"] + row["cancelled_late"] + row["overdue_at_end"]
         row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
         rows.append(row)
     totals = {k: sum(row[k] for row in rows) for k in (*figures, "overdue_in_month")}

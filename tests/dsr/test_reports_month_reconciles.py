@@ -128,3 +128,17 @@ def test_paused_at_the_months_end_is_not_overdue_on_the_bank_clock_then(subject)
                                     note="Xin bản sao CCCD", now=when)
     totals = monthly_figures(since=MARCH, until=APRIL)["totals"]
     assert (totals["open_at_end"], totals["overdue_at_end"]) == (2, 1)
+
+
+def test_a_request_cancelled_after_its_deadline_counts_as_overdue_in_the_month(subject):
+    """Verified Mon 9 Mar 09:00 (bank due Thu 12 Mar 09:00); the customer cancels on 25 March, after the
+    sweep recorded its breach: the month it stood overdue in says so, as the breach list does."""
+    overdue = verified_request(subject, type="access", now=local(2026, 3, 9, 9, 0))
+    services.request_cancel(actor=STAFF, request_id=overdue.pk, now=local(2026, 3, 25, 9, 0))
+    in_time = make_request(subject, type="access", now=local(2026, 3, 10, 9, 0))
+    services.request_cancel(actor=STAFF, request_id=in_time.pk, now=local(2026, 3, 10, 10, 0))
+    month = monthly_figures(since=MARCH, until=APRIL)
+    access = next(row for row in month["by_type"] if row["type"] == "access")
+    for row in (access, month["totals"]):
+        assert (row["cancelled"], row["cancelled_late"], row["closed_late"]) == (2, 1, 0)
+        assert row["overdue_in_month"] == 1
