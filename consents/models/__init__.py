@@ -14,6 +14,7 @@ from consents.models.catalogue import (
     TransferExemption,
 )
 from consents.models.records import (
+    LAPSED,
     NEVER_IN_FORCE,
     REASON_ERASED,
     SELF_SERVICE_CHANNELS,
@@ -31,6 +32,7 @@ from consents.models.records import (
 from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChange
 
 __all__ = [
+    "LAPSED",
     "NEVER_IN_FORCE",
     "REASON_ERASED",
     "SELF_SERVICE_CHANNELS",

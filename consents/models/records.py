@@ -53,6 +53,9 @@ class ConsentStatus(models.TextChoices):
 
 # A refusal is a record, never in force; a record voided as made in error never was.
 NEVER_IN_FORCE = (ConsentStatus.REFUSED, ConsentStatus.VOIDED)
+# A consent that ran its course without the customer's act or the bank's correction: its term ended, or a
+# consent to a newer notice replaced it. Its recipients are told to stop all the same.
+LAPSED = (ConsentStatus.EXPIRED, ConsentStatus.SUPERSEDED)
 # What `ends_at` reads for a live consent: later than any moment a report asks about.
 NOT_ENDED = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -175,6 +178,12 @@ class Consent(StatefulModel):
                 fields=["ended_at"],
                 condition=models.Q(status="voided"),
                 name="consent_voided_at",
+            ),
+            # The consent report's stops of the month's expiries and replacements (`report._stops`).
+            models.Index(
+                fields=["ended_at"],
+                condition=models.Q(status__in=LAPSED),
+                name="consent_lapsed_at",
             ),
         ]
 

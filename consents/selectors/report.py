@@ -1,5 +1,5 @@
 """The consent report: what customers answered in a period, by purpose and channel, and how the
-recipients stopped after the period's withdrawals and voids. One set of figures behind the portal page,
+recipients stopped after the consents the period ended. One set of figures behind the portal page,
 its CSV and `GET /api/v1/reports/consents/`.
 
 A period runs from one local (Asia/Ho_Chi_Minh) midnight to another, `[since, until)`; a month by
@@ -17,10 +17,11 @@ rows of their own (due all the same, but not a customer's withdrawal).
 - **withdrawn whole / partial**: partial when the customer kept consent to another purpose after it,
   whole when they had none left (a withdrawal of several purposes at once counts each purpose, all
   whole when nothing was kept).
-- **stops**: the recipients' duties to stop processing that the period's withdrawals and voids opened
-  (`WithdrawalDuty.objects.stops()`, by recipient and cause; notices of a correction are another kind,
-  left out), due by the bank's committed deadline (`deadlines.policy`, 72 hours by the bank's policy):
-  acknowledged by it, acknowledged after it, or still open (and of those, past it).
+- **stops**: the recipients' duties to stop processing that the period's withdrawals, voids, expiries and
+  replacements opened (`WithdrawalDuty.objects.stops()`, by recipient and cause, the status the consent
+  ended in; notices of a correction are another kind, left out), due by the bank's committed deadline
+  (`deadlines.policy`, 72 hours by the bank's policy): acknowledged by it, acknowledged after it, or
+  still open (and of those, past it).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from consents.models import (
+    LAPSED,
     NEVER_IN_FORCE,
     Channel,
     Consent,
@@ -152,17 +154,18 @@ def _by_channel(by_purpose: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
-    """The stops the period's withdrawals and voids sent, by recipient and cause (the consent withdrawn,
-    or voided as recorded in error), as they stood at `as_of`: one grouped query of two arms, each
-    finding its consents by its own index (a duty names one consent and one recipient: the joins repeat
-    nothing). A voided consent ended when it was voided; a voided refusal sent no stop."""
+    """The stops the period's ended consents sent, by recipient and cause (the consent withdrawn, voided as
+    recorded in error, expired, or superseded by a consent to a newer notice), as they stood at `as_of`:
+    one grouped query of three arms, each finding its consents by its own index (a duty names one consent
+    and one recipient: the joins repeat nothing). A consent that ended otherwise than by a withdrawal
+    ended at `ended_at`; a voided refusal sent no stop."""
     acknowledged = Q(acknowledged_at__isnull=False, acknowledged_at__lt=as_of)
 
-    def by_recipient(duties, cause: str):
+    def by_recipient(duties, cause):
         return (
-            duties.values("recipient_id", "recipient__name", "recipient__kind", "recipient__active")
+            duties.annotate(cause=cause)
+            .values("recipient_id", "recipient__name", "recipient__kind", "recipient__active", "cause")
             .annotate(
-                cause=Value(cause),
                 sent=Count("pk"),
                 acknowledged_on_time=Count("pk", filter=acknowledged & Q(acknowledged_at__lte=F("due_at"))),
                 acknowledged_late=Count("pk", filter=acknowledged & Q(acknowledged_at__gt=F("due_at"))),
@@ -177,10 +180,15 @@ def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
     voids = stops.filter(
         consent__status=ConsentStatus.VOIDED, consent__ended_at__gte=since, consent__ended_at__lt=as_of
     )
+    lapses = stops.filter(
+        consent__status__in=LAPSED, consent__ended_at__gte=since, consent__ended_at__lt=as_of
+    )
     rows = (
-        by_recipient(withdrawals, ConsentStatus.WITHDRAWN)
-        .union(by_recipient(voids, ConsentStatus.VOIDED), all=True)
-        .order_by("recipient__name", "recipient_id", "-cause")  # a recipient's withdrawn, then voided
+        by_recipient(withdrawals, Value(ConsentStatus.WITHDRAWN.value))
+        .union(by_recipient(voids, Value(ConsentStatus.VOIDED.value)),
+               by_recipient(lapses, F("consent__status")), all=True)
+        # A recipient's withdrawn, voided, superseded, then expired.
+        .order_by("recipient__name", "recipient_id", "-cause")
     )
     return [
         {

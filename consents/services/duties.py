@@ -144,16 +144,22 @@ def _duty_open(
 
 
 def duties_open_for_withdrawal(
-    *, actor: Actor, consent: Consent, now: datetime, received_at: datetime | None = None
+    *, actor: Actor, consent: Consent, now: datetime, received_at: datetime | None = None,
+    successor: Consent | None = None,
 ) -> list[WithdrawalDuty]:
-    """Create the duties of a just-withdrawn (or voided) consent and queue their notices (caller's
-    transaction).
+    """Create the duties to stop of a consent just ended, and queue their notices (caller's transaction):
+    withdrawn, voided, expired, or superseded by `successor`, its replacement, whose own recipients are
+    not told (they still receive the data under it). The cause is the consent's status, which is final
+    once it ended: the notice says it (`cause`), and the report and proof bundle read it from there.
 
     The recipients' 72 hours run from `received_at`, when the bank received the withdrawal (a
-    request's intake, not its completion); by default, now."""
+    request's intake, not its completion) or the term ended; by default, now."""
     received_at = received_at or now
 
     recipients = _recipients_to_tell(consent)
+    if successor is not None:
+        kept = {recipient.pk for recipient in _recipients_to_tell(successor)}
+        recipients = [recipient for recipient in recipients if recipient.pk not in kept]
     if not recipients:
         return []
     due_at = due_at_for(
@@ -165,13 +171,7 @@ def duties_open_for_withdrawal(
                 consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.WITHDRAWAL,
                 received_at=received_at, due_at=due_at, topic=WITHDRAWAL_NOTICE_TOPIC,
                 dedupe_key=f"withdrawal:{consent.pk}:recipient:{recipient.pk}", now=now,
-                notice={
-                    "purpose": consent.purpose.code,
-                    "withdrawn_at": now.isoformat(),
-                    "stop_processing_by": due_at.isoformat(),
-                    # A consent voided as recorded in error stops the same way; it was never given.
-                    **({"voided": True} if consent.status == ConsentStatus.VOIDED else {}),
-                },
+                notice=_stop_notice(consent, now=now, due_at=due_at),
             )
             for recipient in recipients
         ]
@@ -181,9 +181,26 @@ def duties_open_for_withdrawal(
             subject=consent.subject_id,
             target=consent,
             now=now,
-            data={"recipients": [r.pk for r in recipients], "due_at": due_at.isoformat()},
+            data={"recipients": [r.pk for r in recipients], "due_at": due_at.isoformat(),
+                  "cause": consent.status},
         )
     return duties
+
+
+def _stop_notice(consent: Consent, *, now: datetime, due_at: datetime) -> dict[str, Any]:
+    """What a stop's `consent.withdrawn` notice says beyond the duty. Every stop shares the topic a
+    receiver subscribes to, whatever ended the consent: `cause` says what did (`withdrawn`, `voided`,
+    `expired`, `superseded`); `withdrawn_at` is when the bank recorded the end, kept under the name
+    receivers already read."""
+    return {
+        "purpose": consent.purpose.code,
+        "cause": consent.status,
+        "withdrawn_at": now.isoformat(),
+        "stop_processing_by": due_at.isoformat(),
+        # A consent voided as recorded in error stops the same way; it was never given.
+        **({"voided": True} if consent.status == ConsentStatus.VOIDED else {}),
+        **({"expires_at": consent.expires_at.isoformat()} if consent.status == ConsentStatus.EXPIRED else {}),
+    }
 
 
 def _still_held(consent: Consent, now: datetime) -> bool:

@@ -20,6 +20,7 @@ from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.selectors import notice_current
+from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest, channel_validate, grant_validate
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
@@ -243,6 +244,7 @@ def consent_grant_in_transaction(
         grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
         # The pages ask the customer to switch an expired consent on again: not only once the sweep ran.
         live = live_within_term(live, at=now, now=now)
+        superseded = live
         if live is not None:
             if live.notice_id == notice.pk:
                 raise Conflict(
@@ -263,6 +265,10 @@ def consent_grant_in_transaction(
             Conflict(_("This customer already has a live consent to this purpose."), code="already_granted")
         ):
             consent.save(force_insert=True)
+        if superseded is not None:
+            # The recipients the new notice no longer names received the data under the old consent: told
+            # to stop now, as the customer's agreement to them ends here.
+            duties_open_for_withdrawal(actor=actor, consent=superseded, now=now, successor=consent)
         answer_record(
             consent,
             kind=ConsentEvent.Kind.GRANTED,
@@ -359,7 +365,11 @@ def consent_expire_ended(*, subject_id, purpose_id, now: datetime) -> None:
 
 def _consent_expire(consent: Consent, *, now: datetime) -> ConsentEvent:
     """Record that a locked consent's expiry has passed, in the caller's transaction, always as the
-    sweep's doing: the expiry is the consent's own term, whichever caller finds it first."""
-    return consent_transition(
+    sweep's doing: the expiry is the consent's own term, whichever caller finds it first. Its recipients
+    are told to stop as after a withdrawal, their time running from the end of the term: nothing else
+    tells them the consent's expiry date."""
+    event = consent_transition(
         actor=EXPIRY_ACTOR, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired"
     )
+    duties_open_for_withdrawal(actor=EXPIRY_ACTOR, consent=consent, now=now, received_at=consent.expires_at)
+    return event

@@ -55,7 +55,7 @@ def consent_void(
     entry; the recipients of a consent in force are told to stop. `reason` is a `VoidReason`, `note` the
     voider's own account of the error (required). Refused: 400 (reason, note), 403 (not the DPO or a
     privacy officer, or the person who recorded it), 404, 409 (withdrawn, expired, superseded or voided).
-    A consent in force past its term, its expiry not yet swept, is voided without stops."""
+    A consent in force past its term, its expiry not yet swept, is voided with stops due from its term."""
     if reason not in VoidReason.values:
         raise InvalidInput(
             _("Choose why the record is wrong: %(reasons)s."),
@@ -73,9 +73,10 @@ def consent_void(
         now = now or timezone.now()  # once the row is ours, as a withdrawal reads it
         if (refusal := consent_void_refusal(consent, actor, reason=reason)) is not None:
             raise refusal
-        # A consent past its term (not yet swept) was wrong all the same and is voided, but its recipients
-        # had to stop at its expiry already: only a consent still in force sends them a stop.
-        in_force = consent.status == ConsentStatus.GRANTED and not term_ended(consent, at=now)
+        # A consent past its term (not yet swept) was wrong all the same and is voided; no expiry told its
+        # recipients to stop, so the void does, from the end of the term. A refusal gave nobody anything.
+        gave_data = consent.status == ConsentStatus.GRANTED
+        ran_out = gave_data and term_ended(consent, at=now)
         consent_transition(
             actor=actor,
             consent=consent,
@@ -89,8 +90,10 @@ def consent_void(
                 "note_fingerprint": subject_fingerprint(subject_id=consent.subject_id, value=note),
             },
         )
-        if in_force:
-            duties_open_for_withdrawal(actor=actor, consent=consent, now=now)
+        if gave_data:
+            duties_open_for_withdrawal(
+                actor=actor, consent=consent, now=now, received_at=consent.expires_at if ran_out else None
+            )
     return consent
 
 

@@ -51,7 +51,7 @@ def _withdraw_locked(
 ) -> Consent | None:
     """Withdraw a locked consent in force, in the caller's transaction; None when its term had run out
     before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
-    and nobody is told to stop, since the recipients had to stop at the expiry."""
+    its recipients told to stop as the expiry's, from the end of its term."""
     if consent.purpose.legal_basis != LegalBasis.CONSENT:
         raise not_consent_based_error(consent.purpose)
     if consent.status != ConsentStatus.GRANTED:

@@ -1,5 +1,6 @@
 """The proof bundle's consents: every event per purpose, with its receipt's SHA-256 and, for a
-withdrawal (or the void of a consent recorded in error), each recipient's stop."""
+consent's end (a withdrawal, the void of a consent recorded in error, an expiry or a replacement), each
+recipient's stop."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from audit.hashing import canonical_json
-from consents.models import Consent, ConsentEvent, ConsentStatus
+from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus
 from consents.receipts import consent_receipt, recipient_stops
 from consents.selectors import consent_list, withdrawal_stops
 from regulator.proof_bundle.common import Period, local
@@ -79,8 +80,9 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
     # own channel, actor and source, and repeating the grant's evidence beside it would misattribute it.
     answer = is_grant or event.kind == ConsentEvent.Kind.REFUSED
     stops = []
-    # A void of a consent in force stops its recipients as a withdrawal does.
-    if event.kind in (ConsentEvent.Kind.WITHDRAWN, ConsentEvent.Kind.VOIDED):
+    # Whatever ended a consent that gave data (a withdrawal, a void, an expiry, a replacement) stopped its
+    # recipients; the event's type says which.
+    if event.kind in (ConsentEvent.Kind.WITHDRAWN, ConsentEvent.Kind.VOIDED, *LAPSED):
         stops = [
             {
                 "recipient": stop["recipient"],

@@ -139,18 +139,22 @@ def test_march_by_purpose_and_channel(march):
 def test_march_stops_by_recipient(march):
     report = consent_report_month(MARCH, now=AFTER_MARCH)
 
-    stops = {row["label"]: {k: row[k] for k in ("sent", "acknowledged_on_time", "acknowledged_late", "open",
-                                                 "open_overdue")}
+    stops = {(row["label"], row["cause"]): {k: row[k] for k in ("sent", "acknowledged_on_time",
+                                                                 "acknowledged_late", "open", "open_overdue")}
              for row in report["recipients"]}
     # A's (one on time, one late), C's (open and overdue at the month's end, whatever April did),
-    # B's a minute before April (open, not yet due); the correction notice is not a stop.
+    # B's a minute before April (open, not yet due); the correction notice is not a stop. E's expiry on
+    # 25 March told both to stop by the 28th: rows of their own, open and overdue.
+    expired = {"sent": 1, "acknowledged_on_time": 0, "acknowledged_late": 0, "open": 1, "open_overdue": 1}
     assert stops == {
-        "Bảo hiểm Đối tác": {"sent": 3, "acknowledged_on_time": 1, "acknowledged_late": 0, "open": 2,
-                              "open_overdue": 1},
-        "In thẻ": {"sent": 3, "acknowledged_on_time": 0, "acknowledged_late": 1, "open": 2,
-                   "open_overdue": 1},
+        ("Bảo hiểm Đối tác", "withdrawn"): {"sent": 3, "acknowledged_on_time": 1, "acknowledged_late": 0,
+                                            "open": 2, "open_overdue": 1},
+        ("Bảo hiểm Đối tác", "expired"): expired,
+        ("In thẻ", "withdrawn"): {"sent": 3, "acknowledged_on_time": 0, "acknowledged_late": 1, "open": 2,
+                                  "open_overdue": 1},
+        ("In thẻ", "expired"): expired,
     }
-    assert report["recipient_totals"]["sent"] == 6 and report["recipient_totals"]["open_overdue"] == 2
+    assert report["recipient_totals"]["sent"] == 8 and report["recipient_totals"]["open_overdue"] == 4
 
 
 def test_neighbouring_months_keep_their_own_events(march):

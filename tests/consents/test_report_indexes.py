@@ -58,8 +58,8 @@ def _indexes_used(query: tuple[str, list], table: str) -> set[str]:
 @pytest.fixture
 def two_years():
     """6,000 consents to marketing granted evenly from December 2024 to November 2026, half of them
-    withdrawn a day later and one in ten voided as recorded in error a day later, each withdrawal and
-    void owing its partner a stop: every grant, withdrawal and void with its event."""
+    withdrawn or, one in ten, expired a day later, and one in ten voided as recorded in error a day later,
+    each withdrawal, void and expiry owing its partner a stop: every grant and end with its event."""
     partner = make_recipient("Bảo hiểm Đối tác")
     purpose = make_purpose("marketing", recipients=[partner], effective_at=datetime(2024, 1, 1, tzinfo=VN))
     start = datetime(2024, 12, 1, tzinfo=VN)
@@ -68,7 +68,9 @@ def two_years():
     for n, subject in enumerate(subjects_in_bulk(CONSENTS)):
         granted = start + step * n
         row = {"subject": subject, "granted_at": granted, "status": ConsentStatus.GRANTED}
-        if n % 2:
+        if n % 10 == 3:
+            row |= {"status": ConsentStatus.EXPIRED, "ended_at": granted + timedelta(days=1)}
+        elif n % 2:
             ended = granted + timedelta(days=1)
             row |= {"status": ConsentStatus.WITHDRAWN, "ended_at": ended, "withdrawn_at": ended}
         elif n % 10 == 0:
@@ -104,6 +106,12 @@ def test_the_report_finds_the_months_withdrawals_by_their_time(two_years):
 def test_the_report_finds_the_months_voids_by_their_time(two_years):
     (stops,) = [query for query in _report_queries(REPORTED_MONTH) if "consents_withdrawalduty" in query[0]]
     assert "consent_voided_at" in _indexes_used(stops, Consent._meta.db_table)
+
+
+@only_on("postgresql", "SQLite's planner proves no partial index from an IN list of bound parameters")
+def test_the_report_finds_the_months_expiries_by_their_time(two_years):
+    (stops,) = [query for query in _report_queries(REPORTED_MONTH) if "consents_withdrawalduty" in query[0]]
+    assert "consent_lapsed_at" in _indexes_used(stops, Consent._meta.db_table)
 
 
 # How long a VACUUM may wait for the sessions that hold back the horizon: CI runs the read-replica set-up

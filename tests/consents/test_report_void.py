@@ -88,3 +88,25 @@ def test_the_stops_a_void_sent_are_counted_with_the_withdrawals_and_told_apart(d
         download = client.get(url, {"month": "2026-03", "format": "csv"}).content.decode("utf-8-sig")
         assert words in page
         assert any(line.startswith("Bảo hiểm Đối tác") and words in line for line in download.splitlines())
+
+
+def test_the_stops_an_expiry_and_a_replacement_sent_are_counted_under_their_own_cause():
+    """An expiry and a replacement by a consent to a newer notice tell recipients to stop too: the month
+    they ended in counts those stops on rows of their own, not as a customer's withdrawal."""
+    alpha, beta = make_recipient("Alpha Partner"), make_recipient("Beta Partner")
+    sharing = make_purpose("sharing", category="sharing", recipients=[alpha, beta],
+                           effective_at=local(2026, 1, 1))
+    grant(make_subject(), sharing, now=local(2026, 2, 2, 9, 0), expires_at=local(2026, 3, 5, 0, 0))
+    services.consents_expire_due(now=local(2026, 3, 5, 1, 0))
+    replaced = grant(make_subject(), sharing, now=local(2026, 2, 2, 9, 0))
+    services.purpose_update(actor=STAFF, code="sharing", changes={}, recipients=[alpha],
+                            now=local(2026, 3, 1, 9, 0))
+    version = sharing.notices.order_by("-effective_at").first().version
+    grant(replaced.subject, sharing, notice_version=version, now=local(2026, 3, 20, 9, 0))
+
+    report = consent_report_month(date(2026, 3, 1), now=local(2026, 4, 20, 9, 0))
+
+    rows = {(row["label"], row["cause"]): row["sent"] for row in report["recipients"]}
+    assert rows == {("Alpha Partner", "expired"): 1, ("Beta Partner", "expired"): 1,
+                    ("Beta Partner", "superseded"): 1}
+    assert report["recipient_totals"]["sent"] == 3

@@ -233,8 +233,9 @@ def test_a_voided_record_is_no_answer_of_the_customer_an_older_paper_form_must_w
     assert (check.allowed, check.reason) == (True, "granted")
 
 
-def test_a_consent_recorded_in_error_and_past_its_term_is_voided_without_stops(dpo):
-    """The record was wrong whether or not it ran out; once it had, recipients had already stopped."""
+def test_a_consent_recorded_in_error_and_past_its_term_is_voided_with_stops_from_its_term(dpo):
+    """The record was wrong whether or not it ran out. Its expiry was never recorded, so no expiry told
+    the recipients to stop: the void does, their time running from the end of the term."""
     now = timezone.now()
     consent = grant(purpose=make_purpose("sharing", recipients=[make_recipient("CIC")]),
                     now=now - timedelta(hours=3), expires_at=now - timedelta(hours=1))
@@ -242,7 +243,8 @@ def test_a_consent_recorded_in_error_and_past_its_term_is_voided_without_stops(d
     consent.refresh_from_db()
     assert consent.status == ConsentStatus.VOIDED
     assert list(consent.events.values_list("kind", flat=True)) == ["granted", "voided"]
-    assert not WithdrawalDuty.objects.filter(consent=consent).exists()
+    stops = WithdrawalDuty.objects.stops().filter(consent=consent)
+    assert list(stops.values_list("recipient__name", "received_at")) == [("CIC", consent.expires_at)]
 
 
 def _answer_in_self_service(actor, answer, channel, session=""):

@@ -113,8 +113,9 @@ def test_withdrawing_twice_or_a_non_consent_purpose_is_refused():
 
 
 def test_withdrawing_a_consent_past_its_term_records_its_expiry_and_answers_already_expired():
-    """Before the hourly sweep: the consent ran out, so nobody is told to stop (there was nothing left to
-    withdraw). The expiry is recorded and kept; the answer is the 409 of a consent already ended."""
+    """Before the hourly sweep: the consent ran out, so there was nothing left to withdraw. The expiry is
+    recorded and kept, its recipients told to stop as the expiry's (the sweep would have told them); the
+    answer is the 409 of a consent already ended."""
     now = timezone.now()
     purpose = make_purpose("sharing", recipients=[make_recipient("CIC")])
     one = grant(purpose=purpose, now=now - timedelta(hours=3), expires_at=now - timedelta(hours=1))
@@ -129,7 +130,8 @@ def test_withdrawing_a_consent_past_its_term_records_its_expiry_and_answers_alre
         assert list(consent.events.values_list("kind", flat=True)) == ["granted", "expired"]
         consent.refresh_from_db()
         assert consent.status == "expired" and consent.withdrawn_at is None
-    assert not WithdrawalDuty.objects.exists()
+        # Once each, from the end of the term, not from the withdrawal.
+        assert list(consent.duties.values_list("received_at", flat=True)) == [consent.expires_at]
 
 
 def test_bad_channel_or_foreign_subject_writes_nothing():

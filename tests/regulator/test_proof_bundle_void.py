@@ -9,7 +9,7 @@ import pytest
 from consents import services
 from core.actors import actor_for_user
 from regulator.proof_bundle import proof_bundle
-from tests.consents.factories import grant
+from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.factories import UserFactory
 from tests.regulator.proof_history import at, build_history
 
@@ -50,3 +50,17 @@ def test_a_grant_after_a_voided_refusal_is_a_first_consent(voider):
     refused, voided, granted = _events(history, voider, history.refusal, first)
     assert [e["type"] for e in (refused, voided, granted)] == ["refused", "voided", "granted"]
     assert granted["reconsent"] is False
+
+
+def test_an_expiry_lists_the_stops_it_sent(voider):
+    """An expiry tells the recipients to stop as a withdrawal does: the bundle shows those stops under
+    the expiry, its type saying what ended the consent."""
+    history = build_history()
+    cards = make_purpose("cobrand", category="sharing", recipients=[make_recipient("Thẻ Đồng Hành")],
+                         effective_at=at(1, 9))
+    ending = grant(history.subject, cards, now=at(21, 9), expires_at=at(22, 9))
+    services.consents_expire_due(now=at(22, 10))
+    granted, expired = _events(history, voider, ending)
+    assert (granted["type"], expired["type"]) == ("granted", "expired")
+    assert [s["recipient"] for s in expired["recipient_stops"]] == ["Thẻ Đồng Hành"]
+    assert granted["recipient_stops"] == []
