@@ -3,6 +3,7 @@ came: it was never the customer's grant, refusal, or a consent they kept in forc
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -110,3 +111,14 @@ def test_the_stops_an_expiry_and_a_replacement_sent_are_counted_under_their_own_
     assert rows == {("Alpha Partner", "expired"): 1, ("Beta Partner", "expired"): 1,
                     ("Beta Partner", "superseded"): 1}
     assert report["recipient_totals"]["sent"] == 3
+
+
+def test_the_report_page_says_which_ends_send_stops(dpo, logged_in):
+    """The page explains the recipients' rows by every cause that sends a stop, expiries and replacements
+    too, not only withdrawals and voids."""
+    page = html.unescape(
+        logged_in(dpo).get("/en" + reverse("consents:report").removeprefix("/en"), {"month": "2026-03"})
+        .content.decode()
+    )
+    assert "when the consent expires, when a new consent no longer names it" in page
+    assert "withdrawals, expiries, replacements and voids of 03/2026" in page
