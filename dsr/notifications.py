@@ -58,7 +58,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "type_label": str(request.get_type_display()),
             "reference": request.reference,
             # The date that binds (`answer_by`); the key ends in `_at` so the outbox revives it.
-            "due_at": request.answer_by.isoformat(),
+            "due_at": request.answer_by.isoformat() if request.answer_by else "",
             "reason_label": str(OutcomeReason(request.outcome_reason).label)
             if request.outcome_reason
             else "",

@@ -88,7 +88,7 @@ def _open_figures(now: datetime, *, among: Q | None = None) -> dict[str, Count]:
     """Open work as of `now`, on both clocks (domain notes: both shown in reports), by the selectors
     the dashboard, the queue and the sweeper read: `overdue` is the binding figure (either deadline
     passed, as `overdue_q`), `due_today` and `due_soon` go by the answer-by date, and a bank clock
-    paused awaiting the customer is neither overdue nor coming due."""
+    paused awaiting the customer before its deadline is neither overdue nor coming due."""
     # The local day ends at midnight, which belongs to the next day.
     end_of_today = _end_of_local_day(now) - timedelta(microseconds=1)
     return _counted({
@@ -336,9 +336,9 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
     today): open at its start, received in [since, until); answered in it on time or late (against
     the binding deadline), or cancelled; still open at its end, and of those past a deadline then on a
-    running clock (a bank clock paused awaiting the customer at the month's end had not run out). A
-    request counts as overdue in the month when it was answered late in it, cancelled in it after its
-    deadline had passed (`cancelled_late`: the breach the sweep recorded stays the month's), or stood
+    running clock (a bank clock paused in time, awaiting the customer at the month's end, had not run
+    out). A request counts as overdue in the month when it was answered late in it, cancelled in it after
+    its deadline had passed (`cancelled_late`: the breach the sweep recorded stays the month's), or stood
     overdue at its end.
     Every request is accounted for: open_at_start + received = closed_on_time + closed_late +
     cancelled + open_at_end. The requests acknowledged in the month are counted on time or late

@@ -252,7 +252,11 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     outcome_reason_label = serializers.SerializerMethodField()
     answer_by = serializers.DateTimeField(
-        read_only=True, help_text="The earlier of due_at and statutory_due_at: the date customers are told."
+        read_only=True,
+        allow_null=True,
+        help_text="The earlier of due_at and statutory_due_at: the date customers are told. While the bank's "
+        "clock stands still awaiting the customer (paused before due_at), statutory_due_at alone; null "
+        "when every clock stands still.",
     )
     reference = serializers.CharField(
         read_only=True,
@@ -298,7 +302,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         return str(OutcomeReason(obj.outcome_reason).label) if obj.outcome_reason else ""
 
     def get_overdue(self, obj) -> bool:
-        return obj.status in OPEN and obj.answer_by < self.context.get("now", timezone.now())
+        return obj.status in OPEN and obj.is_overdue(self.context.get("now", timezone.now()))
 
 
 class RequestDetailSerializer(RequestOutputSerializer):

@@ -291,11 +291,27 @@ class DataSubjectRequest(models.Model):
         )
 
     def is_overdue(self, now) -> bool:
-        """Past the binding deadline: still open after it, or closed after it."""
-        return self.closed_late if self.closed_at is not None else now > self.answer_by
+        """Past the binding deadline: open after it (as `dsr.selectors.overdue_q`), or closed after it."""
+        if self.closed_at is not None:
+            return self.closed_late
+        binding = self._binding_deadline(at=now)
+        return binding is not None and now > binding
+
+    def bank_clock_stopped(self, at=None) -> bool:
+        """The bank's clock stood still at `at` (now when omitted): awaiting the customer since before its
+        deadline (one paused later stays passed), as `dsr.selectors.clock_running_q("due", at)`."""
+        paused = self.paused_at
+        return paused is not None and paused < self.due_at and (at is None or paused <= at)
 
     @property
     def answer_by(self):
+        """The date that binds and customers are told: the earlier of the bank's and the law's deadlines; the
+        law's alone while the bank's clock stands still (Law 91 has no pause); None while every clock does."""
+        return self._binding_deadline()
+
+    def _binding_deadline(self, at=None):
+        if self.bank_clock_stopped(at):
+            return self.statutory_due_at
         return binding_deadline(self.due_at, self.statutory_due_at)
 
 

@@ -64,12 +64,15 @@ def clock_running_q(clock: str, at: datetime | None = None) -> Q:
     (`dsr.clock_sources`). A request awaiting the customer (`paused_at`, set only where its policy lets
     it pause) stops the bank's clock, which moves on by the pause when it resumes; the law's clocks
     never stand still (Law 91 / Decree 356 have no pause). A pause begun after `at` had not stopped
-    the clock then (a month's end in the past)."""
+    the clock then (a month's end in the past), and one begun at or after the bank's deadline stops
+    nothing: a deadline already passed stays passed. `DataSubjectRequest.bank_clock_stopped` is the
+    same rule for one request."""
     if clock not in PAUSABLE_CLOCKS:
         return Q()
+    running = Q(paused_at__isnull=True) | Q(paused_at__gte=F("due_at"))
     if at is None:
-        return Q(paused_at__isnull=True)
-    return Q(paused_at__isnull=True) | Q(paused_at__gt=at)
+        return running
+    return running | Q(paused_at__gt=at)
 
 
 def overdue_bank_q(now: datetime) -> Q:

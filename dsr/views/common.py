@@ -12,10 +12,11 @@ DUE_SOON_SECONDS = 24 * 3600
 
 def deadline_tone(request_obj, now=None) -> str:
     """ "danger" when overdue, "warn" within 24 hours, "ok" otherwise, by the binding date (the earlier
-    of the bank's and the statutory deadline); "" once closed."""
-    if request_obj.status not in OPEN:
+    of the bank's and the statutory deadline); "" once closed or while every clock stands still."""
+    answer_by = request_obj.answer_by
+    if request_obj.status not in OPEN or answer_by is None:
         return ""
-    left = (request_obj.answer_by - (now or timezone.now())).total_seconds()
+    left = (answer_by - (now or timezone.now())).total_seconds()
     if left < 0:
         return "danger"
     return "warn" if left <= DUE_SOON_SECONDS else "ok"

@@ -60,7 +60,7 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
         "bank_clock": {
             "due_at": local(request.due_at),
             "result": "paused"
-            if is_open and request.is_paused
+            if is_open and request.bank_clock_stopped(now)
             else _clock_result(
                 request.due_at, request.closed_at, is_open=is_open, now=now, not_applicable=cancelled
             ),
