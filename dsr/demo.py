@@ -273,6 +273,8 @@ def seed(context: dict) -> None:
     )
     # Refused with its legal reason.
     refused = new("CIF0000002", "object", hours_ago=100, purposes=["kyc-aml"])
+    # A law's prohibition is told only to a requester whose identity is verified (`dsr.states.REASON_FITS`).
+    verify(refused, hours_ago=95)
     services.request_reject(
         actor=privacy,
         request_id=refused.pk,

@@ -22,6 +22,7 @@ from dsr.models import (
     IdentityMethod,
     OutcomeReason,
 )
+from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
 from dsr.states import RequestStatus
 
@@ -236,6 +237,10 @@ class AssignForm(_AssigneeChoicesMixin, forms.Form):
 
 
 class ReasonForm(forms.Form):
+    """A refusal (or, as `CompleteForm`, an answer) with its legal reason, the customer's answer and why it
+    is late. Given the request, it offers only the reasons that fit its answer (`answer`)."""
+
+    answer = RequestStatus.REJECTED
     reason = forms.ChoiceField(
         label=_("Legal reason (shown to the customer)"), choices=BLANK + OutcomeReason.choices, required=False
     )
@@ -253,6 +258,15 @@ class ReasonForm(forms.Form):
         help_text=_("Required when the request is past its deadline."),
     )
 
+    def __init__(self, *args, for_request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if for_request is not None:
+            # Only the offer narrows: a reason that stopped fitting since the page was shown (the
+            # request moved on) reaches the service, which says why it does not fit.
+            offered = {"", *request_refusal_reasons(for_request, to=self.answer)}
+            field = self.fields["reason"]
+            field.widget.choices = [(value, label) for value, label in field.choices if value in offered]
+
 
 class OverdueReasonForm(forms.Form):
     reason = forms.CharField(
@@ -261,6 +275,8 @@ class OverdueReasonForm(forms.Form):
 
 
 class CompleteForm(ReasonForm):
+    # A reason is given only when the answer is partial.
+    answer = RequestStatus.PARTIALLY_COMPLETED
     partial = forms.BooleanField(label=_("Only partly fulfilled"), required=False)
 
 

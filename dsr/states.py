@@ -7,11 +7,14 @@ that applies a move; pages and API ask `dsr.selectors.request_allowed_actions` a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.states import StateMachine
+from deadlines.models import RequestType
 
 
 class RequestStatus(models.TextChoices):
@@ -58,6 +61,83 @@ UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
 # (`dsr.selectors.request_guardian_refusal`); refusing or cancelling it stays possible, and so does
 # answering a withdrawal already in force (`moves_on_requesters_authority`).
 ADVANCES: frozenset[str] = frozenset(RequestStatus.values) - UNANSWERED_ENDS
+
+
+
+class OutcomeReason(models.TextChoices):
+    """Legal reasons for a refusal or a partial answer; shown to the customer. Which one fits which
+    request, and when, is `REASON_FITS`."""
+
+    AML_RETENTION = (
+        "aml_retention",
+        _("Retention required by the Anti-Money Laundering Law (Law 14/2022/QH15)"),
+    )
+    OTHER_RETENTION = "other_retention", _("Retention required by accounting, tax or credit law")
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("The request is manifestly unfounded or excessive")
+    IDENTITY_NOT_VERIFIED = "identity_not_verified", _("The requester's identity could not be verified")
+    LEGAL_PROHIBITION = "legal_prohibition", _("A law forbids disclosure or the change requested")
+    OTHER = "other", _("Other reason (explained in the note)")
+
+
+@dataclass(frozen=True)
+class ReasonFit:
+    """Where a legal reason may be given: the answers it explains (`NEEDS_REASON`), the request types
+    it answers (None: every type), whether the requester must be verified (True), must not be (False)
+    or either (None), whether it names the law of a part the deletion holds, and the words that tell
+    staff where it fits when it does not."""
+
+    ends: frozenset[str]
+    types: frozenset[str] | None
+    verified: bool | None
+    held: bool
+    misfit: str
+
+
+_RETENTION = ReasonFit(
+    ends=frozenset({S.PARTIALLY_COMPLETED}),
+    types=frozenset({RequestType.DELETE}),
+    verified=True,
+    held=True,
+    misfit=_(
+        "A retention law answers only a deletion, in part, once the requester's identity is verified: what "
+        "the law keeps is held and the rest erased. It is no ground to refuse a request."
+    ),
+)
+_ANY_TIME = ReasonFit(ends=NEEDS_REASON, types=None, verified=None, held=False, misfit="")
+
+# Which legal reason fits which request (`dsr.selectors.request_refusal_reasons`, read by the service that
+# moves a request, the refuse and complete forms and the API). A retention law keeps some data, so it never
+# refuses a request: a deletion erases what no law keeps and holds what one does, a partial answer (domain
+# notes, "Retention and deletion"), and it names a law the inventory holds a part of this deletion under;
+# it is no reason to refuse access, a copy or any other right. Nothing is fulfilled or disclosed to a
+# requester not verified (Law 91 Art. 4; Decree 117/2018 Art. 11, bank confidentiality): telling them that
+# the bank keeps AML records on the customer, or that a law forbids the disclosure, would tip them off, so
+# both wait for a verified requester; a failed identity check refuses only a requester not (or no longer,
+# a former guardian) verified. An unfounded or excessive request (Law 91: a fee or a refusal), or another
+# reason written in the note, may be answered at any time.
+REASON_FITS: dict[str, ReasonFit] = {
+    OutcomeReason.AML_RETENTION: _RETENTION,
+    OutcomeReason.OTHER_RETENTION: _RETENTION,
+    OutcomeReason.MANIFESTLY_UNFOUNDED: _ANY_TIME,
+    OutcomeReason.IDENTITY_NOT_VERIFIED: ReasonFit(
+        ends=frozenset({S.REJECTED}),
+        types=None,
+        verified=False,
+        held=False,
+        misfit=_("The requester's identity is verified: choose the reason the request is refused for."),
+    ),
+    OutcomeReason.LEGAL_PROHIBITION: ReasonFit(
+        ends=NEEDS_REASON,
+        types=None,
+        verified=True,
+        held=False,
+        misfit=_(
+            "Verify the requester's identity first: telling someone not verified that a law forbids the "
+            "disclosure or the change says too much about the customer."
+        ),
+    ),
+    OutcomeReason.OTHER: _ANY_TIME,
+}
 
 
 # What the customer's own pages call a status, where the staff label would speak past them.

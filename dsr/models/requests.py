@@ -17,7 +17,7 @@ from consents.models import Channel
 from core.actors import ActorKind
 from deadlines.models import DeadlineRegime, RequestType
 from deadlines.policy import LOCAL_TZ, binding_deadline
-from dsr.states import OPEN, RequestStatus, customer_status_label
+from dsr.states import OPEN, OutcomeReason, RequestStatus, customer_status_label
 from subjects.models import DataSubject
 
 
@@ -42,20 +42,6 @@ class IdentityDocument(models.TextChoices):
 
     CCCD = "cccd", _("Citizen ID card (CCCD)")
     CMND_12 = "cmnd12", _("Old identity card (CMND, 12 digits)")
-
-
-class OutcomeReason(models.TextChoices):
-    """Legal reasons for a refusal or a partial answer; shown to the customer."""
-
-    AML_RETENTION = (
-        "aml_retention",
-        _("Retention required by the Anti-Money Laundering Law (Law 14/2022/QH15)"),
-    )
-    OTHER_RETENTION = "other_retention", _("Retention required by accounting, tax or credit law")
-    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("The request is manifestly unfounded or excessive")
-    IDENTITY_NOT_VERIFIED = "identity_not_verified", _("The requester's identity could not be verified")
-    LEGAL_PROHIBITION = "legal_prohibition", _("A law forbids disclosure or the change requested")
-    OTHER = "other", _("Other reason (explained in the note)")
 
 
 # The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.

@@ -35,6 +35,7 @@ from dsr.selectors.inventory import (
     system_list,
     systems_inventory,
 )
+from dsr.selectors.reasons import request_reason_refusal, request_refusal_reasons
 from dsr.selectors.recipients import request_recipients_open, request_rectification_notices
 from dsr.selectors.requests import (
     IDENTITY_VERIFIABLE,
@@ -113,8 +114,10 @@ __all__ = [
     "request_purposes_named",
     "request_queue",
     "request_ready_to_answer",
+    "request_reason_refusal",
     "request_recipients_open",
     "request_rectification_notices",
+    "request_refusal_reasons",
     "request_timeframes",
     "request_work_check",
     "requests_by_deadline",

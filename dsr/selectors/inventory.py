@@ -65,3 +65,24 @@ def platform_inventory_gaps() -> list[str]:
         f"no category of it covers its {kind.value} fields" for kind in PlatformData if kind not in covered
     ]
     return gaps
+
+
+# What a system is told to do with each category a deletion reaches (its task's `instructions`).
+ERASE, HOLD = "erase", "hold"
+
+
+def deletion_held_parts(request) -> list[tuple[System, DataCategory]]:
+    """The parts of a deletion a law keeps, each (system, category) with its retention rule: those the
+    systems' tasks were told to hold, and the platform's own categories under a rule. The completion
+    places a hold on each (`dsr.services.deletion.deletion_fulfil`); a partial answer's retention reason
+    names the law of one of them (`dsr.states.REASON_FITS`)."""
+    parts: list[tuple[System, DataCategory]] = []
+    for task in request.tasks.filter(hold__isnull=True).select_related("system"):
+        held = {i["category"] for i in task.instructions if i.get("action") == HOLD}
+        categories = task.system.categories.filter(code__in=held).select_related("retention")
+        parts += [(task.system, category) for category in categories]
+    platform = platform_system()
+    if platform is not None:
+        kept = platform.categories.filter(retention__isnull=False).select_related("retention")
+        parts += [(platform, category) for category in kept]
+    return sorted(parts, key=lambda part: (part[0].code, part[1].code))

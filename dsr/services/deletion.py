@@ -36,11 +36,9 @@ from dsr.models import (
     RetentionStart,
     System,
 )
-from dsr.selectors.inventory import platform_system
+from dsr.selectors.inventory import ERASE, HOLD, deletion_held_parts, platform_system
 from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
 from subjects.models import DataSubject
-
-ERASE, HOLD = "erase", "hold"
 
 
 def hold_ends_on(
@@ -106,10 +104,6 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
         .values_list("relationship_ended_on", flat=True)
         .first()
     )
-    parts: list[tuple[System, DataCategory]] = []
-    for task in request.tasks.filter(hold__isnull=True).select_related("system"):
-        held = {i["category"] for i in task.instructions if i.get("action") == HOLD}
-        parts += [(task.system, c) for c in task.system.categories.filter(code__in=held)]
     platform = platform_system()
     if platform is None:
         # Without it the platform would erase nothing of its own and the answer would still say
@@ -122,22 +116,19 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
         )
     holds: list[LegalHold] = []
     with transaction.atomic(savepoint=False):
-        for category in platform.categories.select_related("retention").order_by("code"):
-            if category.retention is None:
-                erase(
-                    request.subject_id,
-                    category=category,
-                    system=platform,
-                    actor=actor,
-                    now=now,
-                    request=request,
-                )
-            else:
-                parts.append((platform, category))
+        for category in platform.categories.filter(retention__isnull=True).order_by("code"):
+            erase(
+                request.subject_id,
+                category=category,
+                system=platform,
+                actor=actor,
+                now=now,
+                request=request,
+            )
         # Once per deletion, held categories or not: a hold keeps the customer record's fields, not
         # the exports, the customer's words or the outbox's messages (`erasure.platform_copies_erase`).
         platform_copies_erase(request.subject_id, actor=actor, now=now, request=request)
-        for system, category in sorted(parts, key=lambda part: (part[0].code, part[1].code)):
+        for system, category in deletion_held_parts(request):
             holds.append(
                 _hold(request, system=system, category=category, ended_on=ended_on, actor=actor, now=now)
             )

@@ -35,7 +35,7 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
-from dsr.selectors import request_guardian_refusal, request_recipients_open
+from dsr.selectors import request_guardian_refusal, request_reason_refusal, request_recipients_open
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_processor_involved,
@@ -243,8 +243,9 @@ def move(
     move_check(request, to=to, now=now)
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
-        if reason not in OutcomeReason.values:
-            raise InvalidInput(_("Choose the legal reason; the customer will see it."), field="reason")
+        misfit = request_reason_refusal(request, to=to, reason=reason, now=now)
+        if misfit is not None:
+            raise misfit
         if reason == OutcomeReason.OTHER and not note:
             raise InvalidInput(_("Explain the reason in the note."), field="note")
     elif reason:

@@ -110,8 +110,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "assign_form": AssignForm(
             staff_queryset=work_staff(), initial={"assignee": found.assignee_id}, auto_id=form_ids("assign")
         ),
-        "complete_form": CompleteForm(auto_id=form_ids("complete")),
-        "reject_form": ReasonForm(auto_id=form_ids("reject")),
+        "complete_form": CompleteForm(for_request=found, auto_id=form_ids("complete")),
+        "reject_form": ReasonForm(for_request=found, auto_id=form_ids("reject")),
         "note_form": NoteForm(auto_id=form_ids("pause")),
         "extend_form": ExtendForm(auto_id=form_ids("extend")),
         "deletion_records": deletion_records(found),

@@ -260,7 +260,11 @@ def act(request, pk, action):
         if action == "send_code":
             return redirect(f"{reverse('dsr:detail', kwargs={'pk': pk})}?method=otp_phone#identity")
         return redirect("dsr:detail", pk=pk)
-    kwargs = {"staff_queryset": work_staff()} if form_class is AssignForm else {}
+    kwargs = {}
+    if form_class is AssignForm:
+        kwargs = {"staff_queryset": work_staff()}
+    elif issubclass(form_class, ReasonForm):
+        kwargs = {"for_request": found}
     form = form_class(request.POST, auto_id=form_ids(action), **kwargs)
     if action in ACTION_NAMES and action not in request_allowed_actions(found, request.user):
         # The page no longer offers this action (another person moved the request on): no form to

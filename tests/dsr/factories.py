@@ -131,6 +131,16 @@ def verify(request, *, actor=STAFF, now=MONDAY):
     )
 
 
+def approved_deletion(subject, *, worker: Actor, approver: Actor):
+    """A deletion verified by `worker`, every system's task reported done, approved by `approver`: ready
+    for `worker` to answer."""
+    request = verified_request(subject, type="delete", actor=worker)
+    for task in FulfilmentTask.objects.filter(request=request, status="open"):
+        services.task_complete(actor=worker, task_id=task.pk, result={"done": True})
+    services.request_approve(actor=approver, request_id=request.pk)
+    return request
+
+
 BANKS_QUESTION = "Xin gửi ảnh chụp CCCD mặt sau"
 
 

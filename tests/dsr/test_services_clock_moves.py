@@ -51,8 +51,10 @@ def test_a_request_closed_while_paused_is_judged_against_its_paused_bank_deadlin
         actor=STAFF, request_id=request.pk, to="awaiting_customer", note="Xin bản sao CCCD",
         now=MONDAY + timedelta(hours=1),
     )
+    # The requester was verified: the refusal gives its own reason, not a failed identity check.
     closed = services.request_reject(
-        actor=STAFF, request_id=request.pk, reason="identity_not_verified", now=MONDAY + timedelta(days=5)
+        actor=STAFF, request_id=request.pk, reason="other", note="Khách hàng không gửi giấy tờ được yêu cầu",
+        now=MONDAY + timedelta(days=5),
     )
     closed.refresh_from_db()
     paused = timedelta(days=5) - timedelta(hours=1)

@@ -112,7 +112,8 @@ def test_closing_a_paused_request_moves_its_statutory_deadline_by_the_pause(subj
         actor=STAFF,
         request_id=request.pk,
         to="rejected",
-        reason="identity_not_verified",
+        # The requester was verified: the refusal gives its own reason, not a failed identity check.
+        reason="other",
         note="Khách hàng không bổ sung giấy tờ",
         overdue_reason="Chờ khách hàng bổ sung giấy tờ",
         now=PAUSED_AT + timedelta(days=12),

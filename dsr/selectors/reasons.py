@@ -1,0 +1,62 @@
+"""Which legal reasons fit a refusal or a partial answer of a request (`dsr.states.REASON_FITS`): the
+service that moves a request refuses the others, and the refuse and complete forms offer only these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+from dsr.models import DataSubjectRequest, RetentionLaw
+from dsr.selectors.inventory import deletion_held_parts
+from dsr.selectors.requests import request_guardian_refusal
+from dsr.states import REASON_FITS, OutcomeReason
+
+# The laws each retention reason names (`dsr.services.fulfilment` gives the first that fits).
+RETENTION_REASON_LAWS: dict[str, frozenset[str]] = {
+    OutcomeReason.AML_RETENTION: frozenset({RetentionLaw.AML}),
+    OutcomeReason.OTHER_RETENTION: frozenset(RetentionLaw.values) - {RetentionLaw.AML},
+}
+
+
+def requester_verified(request: DataSubjectRequest, *, now: datetime | None = None) -> bool:
+    """The requester's identity is verified and, for a guardian, their authority still holds: a former
+    guardian is as good as not verified (`request_guardian_refusal`)."""
+    return request.identity_verified_at is not None and request_guardian_refusal(request, now=now) is None
+
+
+def request_reason_refusal(
+    request: DataSubjectRequest, *, to: str, reason: str, now: datetime | None = None
+) -> InvalidInput | None:
+    """Why `reason` cannot explain moving `request` to `to` (a refusal or a partial answer), as the 400
+    on `reason` the service raises, or None when it fits."""
+    fit = REASON_FITS.get(reason)
+    if fit is None:
+        return InvalidInput(_("Choose the legal reason; the customer will see it."), field="reason")
+    if (
+        to not in fit.ends
+        or (fit.types is not None and request.type not in fit.types)
+        or (fit.verified is not None and fit.verified != requester_verified(request, now=now))
+    ):
+        return InvalidInput(fit.misfit, field="reason")
+    if fit.held and not any(
+        category.retention.law in RETENTION_REASON_LAWS[reason]
+        for _system, category in deletion_held_parts(request)
+    ):
+        return InvalidInput(
+            _("The systems inventory keeps no part of this customer's data under that law: name the law "
+              "that keeps what is held, or answer without a retention reason."),
+            field="reason",
+        )
+    return None
+
+
+def request_refusal_reasons(
+    request: DataSubjectRequest, *, to: str, now: datetime | None = None
+) -> list[str]:
+    """The legal reasons that fit moving `request` to `to`, in the order of `OutcomeReason`."""
+    return [
+        reason for reason in OutcomeReason.values
+        if request_reason_refusal(request, to=to, reason=reason, now=now) is None
+    ]
