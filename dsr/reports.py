@@ -11,7 +11,6 @@ The requests area may read consents (arrows point that way), so withdrawal dutie
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from consents.models import WithdrawalDuty
-from core.spreadsheets import SpreadsheetWriter
 from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ, local_midnight
@@ -40,35 +38,6 @@ from dsr.states import OPEN, RequestStatus
 
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
-CSV_COLUMNS = (
-    "section",
-    "key",
-    "open",
-    "due_today",
-    "due_soon",
-    "overdue",
-    "closed",
-    "closed_on_time",
-    "on_time_rate",
-    "closed_within_law",
-    # Added last, so that readers by position keep theirs: the rows of `by_type_and_status`.
-    "status",
-    "count",
-    # Then each clock on its own (`overdue` is the binding figure, either deadline passed).
-    "overdue_bank",
-    "overdue_statutory",
-    "overdue_acknowledgement",
-    "within_law_rate",
-    # Then the requests acknowledged in the period, by their acknowledgement deadline (Law 91).
-    "acknowledged_on_time",
-    "acknowledged_late",
-    # Then the deadlines breached in the period (`breaches` lines: `key` the source, `clock`, `count`),
-    # and the line's label in the reader's language.
-    "clock",
-    "label",
-)
-
-
 def _rate(on_time: int, closed: int) -> float | None:
     return round(on_time / closed, 4) if closed else None
 
@@ -276,62 +245,6 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     return weeks_out
 
 
-def report_csv(report: dict[str, Any]) -> str:
-    """The report as CSV: one line for the totals, each request type, each channel, the duties, one
-    `type_and_status` line per type and status counted (`key` the type, then `status`, `count`: the
-    JSON's `by_type_and_status`), and one `breaches` line per source and clock whose deadlines the
-    period breached (`key` the source, then `clock`, `count`: the JSON's `breaches`). Types, channels
-    and breaches carry their label, worded as `report_labelled` left them."""
-    out = io.StringIO()
-    writer = SpreadsheetWriter(out)
-    writer.writerow(CSV_COLUMNS)
-
-    def line(section: str, key: str, figures: dict[str, Any]) -> None:
-        writer.writerow([section, key, *[figures.get(column, "") for column in CSV_COLUMNS[2:]]])
-
-    line("total", "all", report["totals"])
-    for section in ("by_type", "by_channel"):
-        for row in report[section]:
-            line(section.removeprefix("by_"), row["key"], row)
-    duties = report["withdrawal_duties"]
-    # A duty is acknowledged by its recipient: those are its closed and closed-on-time figures.
-    line(
-        "withdrawal_duties",
-        "all",
-        {
-            **{k: duties[k] for k in ("open", "due_soon", "overdue", "on_time_rate")},
-            "closed": duties["acknowledged"],
-            "closed_on_time": duties["acknowledged_on_time"],
-        },
-    )
-    for row in report["by_type_and_status"]:
-        line("type_and_status", row["type"], {"status": row["status"], "count": row["count"]})
-    for row in report["breaches"]:
-        label = f"{row['source_label']}: {row['clock_label']}"
-        line("breaches", row["source"], {"clock": row["clock"], "count": row["count"], "label": label})
-    return out.getvalue()
-
-
-MONTHLY_COLUMNS = (
-    "type",
-    "received",
-    "closed",
-    "closed_on_time",
-    "closed_late",
-    "open_at_end",
-    "overdue_at_end",
-    "overdue_in_month",
-    # Added last, so that readers by position keep theirs: what makes the month reconcile.
-    "open_at_start",
-    "cancelled",
-    # Then the month's acknowledgements, by their acknowledgement deadline (Law 91: 2 working days).
-    "acknowledged_on_time",
-    "acknowledged_late",
-    # Cancellations that came after the deadline had passed (counted in overdue_in_month too).
-    "cancelled_late",
-)
-
-
 def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
     today): open at its start, received in [since, until); answered in it on time or late (against
@@ -387,15 +300,3 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     totals = {k: sum(row[k] for row in rows) for k in (*figures, "overdue_in_month")}
     totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
     return {"since": since, "until": until, "by_type": rows, "totals": totals}
-
-
-def monthly_csv(month: dict[str, Any], *, bank_name: str) -> str:
-    """The monthly figures as CSV (codes and numbers, for the regulator's spreadsheet)."""
-    out = io.StringIO()
-    writer = SpreadsheetWriter(out)
-    writer.writerow(["bank", bank_name])
-    writer.writerow(["since", month["since"].isoformat(), "until", month["until"].isoformat()])
-    writer.writerow(MONTHLY_COLUMNS)
-    for row in [*month["by_type"], {**month["totals"], "type": "total"}]:
-        writer.writerow([row[c] for c in MONTHLY_COLUMNS])
-    return out.getvalue()

@@ -13,7 +13,8 @@ from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
 from deadlines.policy import local_midnight
-from dsr.reports import deadline_report, report_csv
+from dsr.report_csv import report_csv
+from dsr.reports import deadline_report
 
 
 class DeadlineReportCSVRenderer(ReportCSVRenderer):

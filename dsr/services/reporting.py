@@ -16,7 +16,8 @@ from accounts.languages import per_language
 from core.roles import Role
 from core.spreadsheets import spreadsheet_file
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight
-from dsr.reports import deadline_report, report_csv, report_labelled
+from dsr.report_csv import report_csv
+from dsr.reports import deadline_report, report_labelled
 from integrations.outbox import absolute_url, outbox_email_staff
 
 

@@ -17,13 +17,8 @@ from core.replica import replica_reads
 from core.spreadsheets import spreadsheet_download
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
 from dsr.charts import backlog_chart, trend_chart
-from dsr.reports import (
-    deadline_report,
-    monthly_csv,
-    monthly_figures,
-    on_time_trend,
-    report_csv,
-)
+from dsr.report_csv import monthly_csv, report_csv
+from dsr.reports import deadline_report, monthly_figures, on_time_trend
 
 
 @staff_required("deadlines.view_deadline_report")

@@ -18,7 +18,8 @@ from django.urls import reverse
 from deadlines.clocks import deadlines_sweep
 from deadlines.models import DeadlineBreach
 from dsr import services
-from dsr.reports import deadline_report, monthly_csv, monthly_figures, report_csv
+from dsr.report_csv import monthly_csv, report_csv
+from dsr.reports import deadline_report, monthly_figures
 from tests.dsr.factories import MONDAY, STAFF, make_request
 from tests.jobs.factories import monthly_report_emailed
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from deadlines.clocks import clock_labels, deadlines_sweep
-from dsr.reports import deadline_report, report_csv
+from dsr.report_csv import report_csv
+from dsr.reports import deadline_report
 from tests.dsr.factories import make_request
 from tests.jobs.factories import monthly_report_emailed
 
