@@ -18,6 +18,7 @@ from consents.models import (
     Purpose,
     PurposeCategory,
 )
+from consents.scope import scope_abroad
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
@@ -70,9 +71,9 @@ def not_consent_based_error(purpose: Purpose) -> Conflict:
 
 def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     """Purposes a child's data never serves: marketing (domain notes), and by the bank's policy
-    sensitive data and transfers abroad."""
+    sensitive data and transfers abroad (to a recipient abroad too, whatever the purpose's flag)."""
     scope = notice.scope
-    return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope["cross_border"]
+    return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope_abroad(scope)
 
 
 def purpose_offered_to_ward(
