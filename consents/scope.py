@@ -2,8 +2,9 @@
 consent freezes.
 
 Domain notes ("Consent rules"): a widening of a purpose (new recipients or destinations, sensitivity,
-data categories, legal basis, retention) is a new version, announced ahead, and consents given to
-older versions need re-consent once it takes effect. Widening is decided here, never chosen by hand.
+data categories, legal basis, retention; here also a move into or out of marketing) is a new version,
+announced ahead, and consents given to older versions need re-consent once it takes effect. Widening is
+decided here, never chosen by hand.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, Recipient
+from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, PurposeCategory, Recipient
 from core.labels import in_reader_language
 
 HOME_COUNTRY = "VN"
 
 # The purpose fields that make up its scope; changing any of them makes a new purpose version.
 SCOPE_FIELDS = (
+    "category",
     "recipients",
     "cross_border",
     "destination_country",
@@ -41,6 +43,7 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
     recipients = list(purpose.recipients.all()) if recipients is None else recipients
     entries = sorted((recipient_entry(r) for r in recipients), key=lambda r: r["id"])
     return {
+        "category": purpose.category,
         "recipients": entries,
         "cross_border": purpose.cross_border,
         "destination_country": purpose.destination_country,
@@ -56,11 +59,12 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
 def latest_scope(purpose: Purpose) -> dict[str, Any]:
     """The scope of the purpose's latest version, scheduled or in effect: what a further change is
     judged against (the purpose row keeps the scope in effect until a scheduled version's date). A
-    version stored before destinations were derived gets those its customers were told."""
+    version stored before destinations were derived gets those its customers were told, and one stored
+    while the category was wording the purpose's category (it then changed at once)."""
     latest = purpose.notices.order_by("-effective_at").first()
     if latest is None:
         return purpose_scope(purpose)
-    return {**latest.scope, "destinations": told_destinations(latest.scope)}
+    return {"category": purpose.category, **latest.scope, "destinations": told_destinations(latest.scope)}
 
 
 def destinations_of(cross_border: bool, destination_country: str, recipients: list[dict]) -> list[str]:
@@ -102,6 +106,10 @@ def scope_sensitive(flag: bool, data_categories) -> bool:
 def scope_widenings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The scope fields in which `new` reaches further than `old` (empty: a narrowing or no change)."""
     widened = []
+    # Marketing relies on consent alone and never serves a child's data: a move into or out of it
+    # changes what the consent means, either way.
+    if (old["category"] == PurposeCategory.MARKETING) != (new["category"] == PurposeCategory.MARKETING):
+        widened.append("category")
     if {r["id"] for r in new["recipients"]} - {r["id"] for r in old["recipients"]}:
         widened.append("recipients")
     if set(told_destinations(new)) - set(told_destinations(old)):

@@ -39,8 +39,8 @@ from core.errors import Conflict, InvalidInput
 from core.text import nfc
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
-# Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`) change through a
-# new purpose version.
+# Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`, the category among
+# them) change through a new purpose version.
 WORDING_FIELDS = (
     "name_vi",
     "name_en",
@@ -48,7 +48,6 @@ WORDING_FIELDS = (
     "description_en",
     "consequences_vi",
     "consequences_en",
-    "category",
     "active",
 )
 PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipients")

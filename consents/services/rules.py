@@ -73,7 +73,13 @@ def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     """Purposes a child's data never serves: marketing (domain notes), and by the bank's policy
     sensitive data and transfers abroad (to a recipient abroad too, whatever the purpose's flag)."""
     scope = notice.scope
-    return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope_abroad(scope)
+    return in_marketing(purpose, notice) or scope["sensitive"] or scope_abroad(scope)
+
+
+def in_marketing(purpose: Purpose, notice: NoticeVersion) -> bool:
+    """Whether the version is a marketing one: its own category (the purpose row's until the job gives it
+    a version's scope), the purpose's for a version stored while the category was wording."""
+    return notice.scope.get("category", purpose.category) == PurposeCategory.MARKETING
 
 
 def purpose_offered_to_ward(
@@ -274,7 +280,7 @@ def _children_validate(
     age = age_on(subject.date_of_birth, day)
     if age >= CHILD_BELOW_AGE:
         return
-    if purpose.category == PurposeCategory.MARKETING:
+    if in_marketing(purpose, notice):
         raise Conflict(
             _("Children's data is never used for marketing: this customer is under 16."),
             code="child_marketing",
