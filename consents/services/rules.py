@@ -56,7 +56,7 @@ class GrantRequest:
     device: str = ""
 
 
-def not_consent_based_error(purpose: Purpose) -> Conflict:
+def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:
     return Conflict(
         _(
             "The purpose “%(purpose)s” relies on the legal basis “%(basis)s”, not on consent: it is shown to "
@@ -65,7 +65,7 @@ def not_consent_based_error(purpose: Purpose) -> Conflict:
         ),
         code="not_consent_based",
         purpose=purpose.code,
-        basis=LegalBasis(purpose.legal_basis).label,
+        basis=LegalBasis(legal_basis or purpose.legal_basis).label,
     )
 
 
@@ -102,8 +102,10 @@ def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | No
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
         )
-    if purpose.legal_basis != LegalBasis.CONSENT:
-        raise not_consent_based_error(purpose)
+    # The basis of the version in force, whether or not the job has copied it onto the purpose yet.
+    legal_basis = current_notice.scope["legal_basis"] if current_notice is not None else purpose.legal_basis
+    if legal_basis != LegalBasis.CONSENT:
+        raise not_consent_based_error(purpose, legal_basis)
     if current_notice is None:
         raise Conflict(
             _("The purpose “%(purpose)s” has no notice in effect yet; consent cannot be recorded."),
