@@ -4,13 +4,15 @@ judged by its flag alone gets the widening version (announced, re-consent) throu
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 
 from consents import services
-from consents.models import NoticeAnnouncement
+from consents.models import NoticeAnnouncement, Purpose
 from consents.receipts import consent_receipt
 from consents.selectors import consent_check
 from core.errors import Conflict, InvalidInput
@@ -113,3 +115,14 @@ def test_the_upgrade_names_a_purpose_the_dpo_must_decide():
     upgraded = services.purpose_scopes_refresh(actor=SYSTEM, now=NOW)
     assert "core-it" in upgraded and upgraded["core-it"] is None
     assert purpose.notices.count() == 1
+
+
+def test_the_upgrade_command_says_what_it_scheduled_and_what_the_dpo_must_decide():
+    make_purpose("group-share", category="sharing", recipients=[_recipient("JP Head Office", "JP")])
+    _as_an_earlier_release_stored_it(Purpose.objects.get(code="group-share"))
+    out = io.StringIO()
+    call_command("refresh_purpose_scopes", stdout=out)
+    assert "group-share: version" in out.getvalue() and "1 purposes to refresh" in out.getvalue()
+    out = io.StringIO()
+    call_command("refresh_purpose_scopes", stdout=out)
+    assert out.getvalue().strip() == "0 purposes to refresh"
