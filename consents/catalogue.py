@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -27,8 +27,10 @@ class NoticeEntry:
     version: str
     effective_at: datetime
     material: bool
-    # The purpose's legal basis under this version (its `scope`).
+    # The purpose's legal basis and category under this version (its `scope`); the category is None
+    # for a version stored while it was wording.
     legal_basis: str
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,17 @@ class PurposeEntry:
     def current_notice(self, now: datetime) -> NoticeEntry | None:
         effective = [n for n in self.notices if n.effective_at <= now]
         return effective[-1] if effective else None
+
+    def in_force(self, now: datetime) -> PurposeEntry:
+        """The purpose as the version in force at `now` has it: its legal basis and category, which the
+        job copies onto the purpose row up to five minutes after the version takes effect."""
+        notice = self.current_notice(now)
+        if notice is None:
+            return self
+        legal_basis, category = notice.legal_basis or self.legal_basis, notice.category or self.category
+        if (legal_basis, category) == (self.legal_basis, self.category):
+            return self
+        return replace(self, legal_basis=legal_basis, category=category)
 
     def notice(self, notice_id: int) -> NoticeEntry | None:
         return next((n for n in self.notices if n.id == notice_id), None)
@@ -83,6 +96,7 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
                 effective_at=n.effective_at,
                 material=n.material,
                 legal_basis=n.scope.get("legal_basis"),
+                category=n.scope.get("category"),
             )
             for n in notices
         ),

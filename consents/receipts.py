@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
-from consents.scope import localised, utc_iso
+from consents.scope import abroad_as_told, localised, utc_iso
 from consents.selectors import withdrawal_duties_of_consent
 from core.actors import ActorKind
 from core.errors import NotFound
@@ -111,6 +111,7 @@ def consent_receipt(
     withdrawal = ended.get(ConsentEvent.Kind.WITHDRAWN)
     # From the record's first event, the answer itself: never from the status, which a void changes later.
     refused = events[0].kind == ConsentEvent.Kind.REFUSED
+    abroad, destinations = abroad_as_told(scope)
     return {
         "schema": RECEIPT_SCHEMA,
         "record_id": str(consent.pk),
@@ -129,8 +130,8 @@ def consent_receipt(
             "category": snapshot["purpose"]["category"],
             "sensitive": scope["sensitive"],
             "data_categories": scope["data_categories"],
-            "cross_border": scope["cross_border"],
-            "destination_country": scope["destination_country"] or None,
+            "cross_border": abroad,
+            "destination_country": destinations,
             "retention_months": scope["retention_months"],
         },
         "recipients": [{k: r[k] for k in ("name", "kind", "country")} for r in scope["recipients"]],

@@ -2,8 +2,9 @@
 consent freezes.
 
 Domain notes ("Consent rules"): a widening of a purpose (new recipients or destinations, sensitivity,
-data categories, legal basis, retention) is a new version, announced ahead, and consents given to
-older versions need re-consent once it takes effect. Widening is decided here, never chosen by hand.
+data categories, legal basis, retention; here also a move into or out of marketing) is a new version,
+announced ahead, and consents given to older versions need re-consent once it takes effect. Widening is
+decided here, never chosen by hand.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, Recipient
+from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, PurposeCategory, Recipient
 from core.labels import in_reader_language
+
+HOME_COUNTRY = "VN"
 
 # The purpose fields that make up its scope; changing any of them makes a new purpose version.
 SCOPE_FIELDS = (
+    "category",
     "recipients",
     "cross_border",
     "destination_country",
@@ -33,12 +37,17 @@ def recipient_entry(recipient: Recipient) -> dict[str, Any]:
 
 
 def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -> dict[str, Any]:
-    """The scope of `purpose` as its fields stand (with `recipients` instead of its saved ones)."""
+    """The scope of `purpose` as its fields stand (with `recipients` instead of its saved ones).
+    `cross_border` and `destination_country` are the DPO's flag; `destinations` is where the data
+    really goes, the flag's country and every recipient's outside Vietnam."""
     recipients = list(purpose.recipients.all()) if recipients is None else recipients
+    entries = sorted((recipient_entry(r) for r in recipients), key=lambda r: r["id"])
     return {
-        "recipients": sorted((recipient_entry(r) for r in recipients), key=lambda r: r["id"]),
+        "category": purpose.category,
+        "recipients": entries,
         "cross_border": purpose.cross_border,
         "destination_country": purpose.destination_country,
+        "destinations": destinations_of(purpose.cross_border, purpose.destination_country, entries),
         "sensitive": scope_sensitive(purpose.sensitive, purpose.data_categories),
         "data_categories": sorted(set(purpose.data_categories)),
         "legal_basis": purpose.legal_basis,
@@ -49,9 +58,44 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
 
 def latest_scope(purpose: Purpose) -> dict[str, Any]:
     """The scope of the purpose's latest version, scheduled or in effect: what a further change is
-    judged against (the purpose row keeps the scope in effect until a scheduled version's date)."""
+    judged against (the purpose row keeps the scope in effect until a scheduled version's date). A
+    version stored before destinations were derived gets those its customers were told, and one stored
+    while the category was wording the purpose's category (it then changed at once)."""
     latest = purpose.notices.order_by("-effective_at").first()
-    return latest.scope if latest is not None else purpose_scope(purpose)
+    if latest is None:
+        return purpose_scope(purpose)
+    return {"category": purpose.category, **latest.scope, "destinations": told_destinations(latest.scope)}
+
+
+def destinations_of(cross_border: bool, destination_country: str, recipients: list[dict]) -> list[str]:
+    """Every country outside Vietnam the data goes to: the flagged destination and each recipient's
+    country. Data sent to a recipient abroad is a cross-border transfer whatever the flag says."""
+    countries = {r.get("country", HOME_COUNTRY) for r in recipients} - {HOME_COUNTRY}
+    if cross_border and destination_country:
+        countries.add(destination_country)
+    return sorted(countries)
+
+
+def scope_abroad(scope: dict[str, Any]) -> bool:
+    """Whether the data really goes abroad under this scope, a version stored by an earlier release
+    too (its recipients carry their countries): what the rules read."""
+    return bool(destinations_of(scope["cross_border"], scope["destination_country"], scope["recipients"]))
+
+
+def told_destinations(scope: dict[str, Any]) -> list[str]:
+    """The destinations the customers were told of: the scope's own; for a version stored before they
+    were derived, the flag's country alone. A widening is judged against these."""
+    if "destinations" in scope:
+        return scope["destinations"]
+    return [scope["destination_country"]] if scope["cross_border"] and scope["destination_country"] else []
+
+
+def abroad_as_told(scope: dict[str, Any]) -> tuple[bool, str | None]:
+    """(sent abroad, to which countries) as a receipt or an export states it. A version stored
+    before destinations were derived reads as it always did, so its receipts keep their bytes."""
+    if "destinations" not in scope:
+        return scope["cross_border"], scope["destination_country"] or None
+    return bool(scope["destinations"]), ", ".join(scope["destinations"]) or None
 
 
 def scope_sensitive(flag: bool, data_categories) -> bool:
@@ -62,11 +106,13 @@ def scope_sensitive(flag: bool, data_categories) -> bool:
 def scope_widenings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The scope fields in which `new` reaches further than `old` (empty: a narrowing or no change)."""
     widened = []
+    # Marketing relies on consent alone and never serves a child's data: a move into or out of it
+    # changes what the consent means, either way.
+    if (old["category"] == PurposeCategory.MARKETING) != (new["category"] == PurposeCategory.MARKETING):
+        widened.append("category")
     if {r["id"] for r in new["recipients"]} - {r["id"] for r in old["recipients"]}:
         widened.append("recipients")
-    if new["cross_border"] and (
-        not old["cross_border"] or new["destination_country"] != old["destination_country"]
-    ):
+    if set(told_destinations(new)) - set(told_destinations(old)):
         widened.append("destination_country")
     if new["sensitive"] and not old["sensitive"]:
         widened.append("sensitive")

@@ -45,8 +45,12 @@ class DataCategory(models.TextChoices):
     )
 
 
+# Identity is here because every customer of this platform is a credit institution's: Decree 13/2023
+# Art. 2.4 counts a credit institution's customer identification among the customer information that is
+# sensitive (carried into Law 91/2025).
 SENSITIVE_DATA_CATEGORIES = frozenset(
     {
+        DataCategory.IDENTITY,
         DataCategory.POLITICAL_RELIGIOUS,
         DataCategory.HEALTH,
         DataCategory.ETHNICITY,

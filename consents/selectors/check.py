@@ -142,11 +142,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     in_force = purpose.current_notice(at)
     state = _state_as_of(subject_id=subject_id, purpose_id=purpose.id, at=at)
     result = decide(
-        replace(
-            purpose,
-            legal_basis=in_force.legal_basis if in_force else purpose.legal_basis,
-            active=_purpose_active_as_of(purpose, at=at, in_force=in_force),
-        ),
+        replace(purpose, active=_purpose_active_as_of(purpose, at=at, in_force=in_force)),
         restriction=min(kinds, default=None),
         ward=guardian_id is not None,
         subject_id=subject_id,

@@ -116,7 +116,9 @@ def decide(
 ) -> CheckResult:
     """The answer for one customer and purpose. `restriction`: the first kind in force covering the
     purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry) of the
-    current answer, or None; `is_child(subject_id)`: asked only of a ward, for marketing."""
+    current answer, or None; `is_child(subject_id)`: asked only of a ward, for marketing. The purpose is
+    read as its version in force at `now` has it, whether or not the job has updated its row yet."""
+    purpose = purpose.in_force(now)
     blocked_by = _restriction_reason(purpose, restriction)
     if blocked_by is not None:
         return _answer(False, blocked_by, now=now)

@@ -1,6 +1,11 @@
 """Writes of the consents app, split by sub-domain; import from here."""
 
-from consents.services.catalogue import purpose_create, purpose_update, recipient_create
+from consents.services.catalogue import (
+    purpose_create,
+    purpose_scopes_refresh,
+    purpose_update,
+    recipient_create,
+)
 from consents.services.duties import duty_acknowledge
 from consents.services.import_file import text_lines
 from consents.services.imports import (
@@ -69,6 +74,7 @@ __all__ = [
     "notice_earliest_effective",
     "notice_publish",
     "purpose_create",
+    "purpose_scopes_refresh",
     "purpose_update",
     "purpose_versions_apply_due",
     "recipient_create",

@@ -22,17 +22,25 @@ from consents.models import (
     Recipient,
     TransferExemption,
 )
-from consents.scope import SCOPE_FIELDS, latest_scope, purpose_scope, scope_sensitive, scope_widenings
+from consents.scope import (
+    SCOPE_FIELDS,
+    destinations_of,
+    latest_scope,
+    purpose_scope,
+    recipient_entry,
+    scope_sensitive,
+    scope_widenings,
+)
 from consents.selectors import purpose_for_code
-from consents.services.notices import notice_add, purpose_version_add
+from consents.services.notices import notice_add, notice_earliest_effective, purpose_version_add
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
-# Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`) change through a
-# new purpose version.
+# Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`, the category among
+# them) change through a new purpose version.
 WORDING_FIELDS = (
     "name_vi",
     "name_en",
@@ -40,7 +48,6 @@ WORDING_FIELDS = (
     "description_en",
     "consequences_vi",
     "consequences_en",
-    "category",
     "active",
 )
 PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipients")
@@ -91,8 +98,12 @@ def _check_purpose_rules(purpose: Purpose, recipients: list[Recipient]) -> None:
         raise InvalidInput(
             _("Marketing relies on consent only, separately withdrawable."), field="legal_basis"
         )
-    # Processors act for the bank; anyone else receiving the data is a third party.
-    transfers = purpose.cross_border or any(r.kind != Recipient.Kind.PROCESSOR for r in recipients)
+    # Processors act for the bank; anyone else receiving the data is a third party. Data sent to a
+    # recipient abroad, a processor too, is a transfer abroad.
+    abroad = destinations_of(
+        purpose.cross_border, purpose.destination_country, [recipient_entry(r) for r in recipients]
+    )
+    transfers = bool(abroad) or any(r.kind != Recipient.Kind.PROCESSOR for r in recipients)
     if purpose.legal_basis == LegalBasis.CONSENT:
         if purpose.transfer_exemption:
             raise InvalidInput(
@@ -108,6 +119,53 @@ def _check_purpose_rules(purpose: Purpose, recipients: list[Recipient]) -> None:
             field="transfer_exemption",
             exemptions="; ".join(str(label) for label in TransferExemption.labels),
         )
+
+
+def _proposal(
+    purpose: Purpose, changes: dict[str, Any], recipients: list[Recipient] | None
+) -> tuple[Purpose, list[Recipient], dict[str, Any]]:
+    """The purpose as `changes` (and `recipients`, when given) would make it, its recipients, and the
+    latest version's scope it is judged against. The proposal starts from that scope, so it is judged
+    against what the customers were (or will be) told, whatever the purpose row shows today."""
+    base = latest_scope(purpose)
+    proposed = copy.copy(purpose)
+    for name, value in changes.items():
+        setattr(proposed, name, value)
+    for name in SCOPE_FIELDS:
+        if name != "recipients" and name not in changes:
+            setattr(proposed, name, base[name])
+    proposed.sensitive = scope_sensitive(proposed.sensitive, proposed.data_categories)
+    if recipients is None:
+        recipients = list(Recipient.objects.filter(pk__in=[r["id"] for r in base["recipients"]]))
+    return proposed, recipients, base
+
+
+def purpose_scopes_refresh(*, actor: Actor, now: datetime | None = None) -> dict[str, str | None]:
+    """The upgrade after the rules that derive a scope changed (a recipient abroad makes a transfer
+    abroad): each purpose whose latest version, read by today's rules, reaches further than its
+    customers were told gets that widening as a new version, 30 days ahead and announced, after which
+    consents to older versions need re-consent (`purpose_update`). Returns {code: the new version}, and
+    {code: None} for a purpose today's rules refuse as it stands (data abroad under a basis other than
+    consent with no exemption named): the DPO decides its change. Running it again changes nothing."""
+    now = now or timezone.now()
+    refreshed: dict[str, str | None] = {}
+    for purpose in Purpose.objects.order_by("code"):
+        proposed, recipients, base = _proposal(purpose, {}, None)
+        if not scope_widenings(base, purpose_scope(proposed, recipients)):
+            continue
+        try:
+            purpose_update(
+                actor=actor,
+                code=purpose.code,
+                changes={},
+                effective_at=notice_earliest_effective(significant=True, now=now),
+                now=now,
+            )
+        except InvalidInput:
+            refreshed[purpose.code] = None
+            continue
+        refreshed[purpose.code] = purpose.notices.latest("effective_at").version
+    return refreshed
 
 
 def purpose_create(
@@ -193,21 +251,7 @@ def purpose_update(
             if getattr(purpose, k) != v
         }
         latest = purpose.notices.order_by("-effective_at").first()
-        base = latest_scope(purpose)
-        proposed = copy.copy(purpose)
-        for name, value in changes.items():
-            setattr(proposed, name, value)
-        # The proposal starts from the latest version's scope, so it is judged against what the
-        # customers were (or will be) told, whatever the purpose row shows today.
-        for name in SCOPE_FIELDS:
-            if name != "recipients" and name not in changes:
-                setattr(proposed, name, base[name])
-        proposed.sensitive = scope_sensitive(proposed.sensitive, proposed.data_categories)
-        new_recipients = (
-            recipients
-            if recipients is not None
-            else list(Recipient.objects.filter(pk__in=[r["id"] for r in base["recipients"]]))
-        )
+        proposed, new_recipients, base = _proposal(purpose, changes, recipients)
         _check_purpose_rules(proposed, new_recipients)
         scope = purpose_scope(proposed, new_recipients)
         for name in WORDING_FIELDS:

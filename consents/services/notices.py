@@ -87,8 +87,9 @@ def purpose_version_add(
 def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, now: datetime) -> None:
     """Copy a version's scope onto the purpose row once it is in effect."""
     scope = notice.scope
+    # A version scheduled by a release that kept the category as wording has none: the purpose keeps its own.
     for name in SCOPE_FIELDS:
-        if name != "recipients":
+        if name != "recipients" and name in scope:
             setattr(purpose, name, scope[name])
     purpose.save()
     purpose.recipients.set([r["id"] for r in scope["recipients"]])

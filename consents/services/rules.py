@@ -18,6 +18,7 @@ from consents.models import (
     Purpose,
     PurposeCategory,
 )
+from consents.scope import scope_abroad
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
@@ -55,7 +56,7 @@ class GrantRequest:
     device: str = ""
 
 
-def not_consent_based_error(purpose: Purpose) -> Conflict:
+def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:
     return Conflict(
         _(
             "The purpose “%(purpose)s” relies on the legal basis “%(basis)s”, not on consent: it is shown to "
@@ -64,15 +65,21 @@ def not_consent_based_error(purpose: Purpose) -> Conflict:
         ),
         code="not_consent_based",
         purpose=purpose.code,
-        basis=LegalBasis(purpose.legal_basis).label,
+        basis=LegalBasis(legal_basis or purpose.legal_basis).label,
     )
 
 
 def barred_for_children(purpose: Purpose, notice: NoticeVersion) -> bool:
     """Purposes a child's data never serves: marketing (domain notes), and by the bank's policy
-    sensitive data and transfers abroad."""
+    sensitive data and transfers abroad (to a recipient abroad too, whatever the purpose's flag)."""
     scope = notice.scope
-    return purpose.category == PurposeCategory.MARKETING or scope["sensitive"] or scope["cross_border"]
+    return in_marketing(purpose, notice) or scope["sensitive"] or scope_abroad(scope)
+
+
+def in_marketing(purpose: Purpose, notice: NoticeVersion) -> bool:
+    """Whether the version is a marketing one: its own category (the purpose row's until the job gives it
+    a version's scope), the purpose's for a version stored while the category was wording."""
+    return notice.scope.get("category", purpose.category) == PurposeCategory.MARKETING
 
 
 def purpose_offered_to_ward(
@@ -95,8 +102,10 @@ def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | No
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
         )
-    if purpose.legal_basis != LegalBasis.CONSENT:
-        raise not_consent_based_error(purpose)
+    # The basis of the version in force, whether or not the job has copied it onto the purpose yet.
+    legal_basis = current_notice.scope["legal_basis"] if current_notice is not None else purpose.legal_basis
+    if legal_basis != LegalBasis.CONSENT:
+        raise not_consent_based_error(purpose, legal_basis)
     if current_notice is None:
         raise Conflict(
             _("The purpose “%(purpose)s” has no notice in effect yet; consent cannot be recorded."),
@@ -273,7 +282,7 @@ def _children_validate(
     age = age_on(subject.date_of_birth, day)
     if age >= CHILD_BELOW_AGE:
         return
-    if purpose.category == PurposeCategory.MARKETING:
+    if in_marketing(purpose, notice):
         raise Conflict(
             _("Children's data is never used for marketing: this customer is under 16."),
             code="child_marketing",

@@ -15,6 +15,7 @@ from typing import Any
 
 from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.receipts import recipient_stops
+from consents.scope import abroad_as_told
 from consents.selectors import consent_history_of, restrictions_in_force, withdrawal_duties_of_consents
 from core.actors import ActorKind
 from core.roles import STAFF_ROLES, user_roles
@@ -104,6 +105,7 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
     # consent recorded before receipts froze it); a refusal agreed to nothing, so it shared nothing.
     scope = consent.snapshot.get("scope") or consent.notice.scope or {}
     shared = consent.status != ConsentStatus.REFUSED
+    abroad, destinations = abroad_as_told(scope) if scope else (False, None)
     return {
         "consent": str(consent.pk),
         "purpose": consent.purpose.code,
@@ -114,8 +116,8 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
             {"name": r["name"], "kind": r["kind"], "country": r["country"]}
             for r in (scope.get("recipients") or [] if shared else [])
         ],
-        "cross_border": bool(shared and scope.get("cross_border")),
-        "destination_country": (scope.get("destination_country") or None) if shared else None,
+        "cross_border": shared and abroad,
+        "destination_country": destinations if shared else None,
         "withdrawal_duties": [
             {
                 "recipient": stop["recipient"],

@@ -213,7 +213,8 @@ def test_a_recipient_is_told_only_of_the_fields_of_the_data_categories_it_was_sh
     agency = make_recipient("Ad Agency", client=client_user, url="https://agency.example/hook")
     undeclared = make_recipient("Old Partner", client=client_user, url="https://old.example/hook")
     grant(subject, make_purpose("statements", recipients=[mailer], data_categories=["contact"]))
-    grant(subject, make_purpose("id-check", recipients=[registry], data_categories=["identity", "contact"]))
+    id_check = make_purpose("id-check", recipients=[registry], data_categories=["identity", "contact"])
+    grant(subject, id_check, sensitive_acknowledged=True)  # identity is sensitive (Decree 13 Art. 2.4)
     grant(subject, make_purpose("interests", recipients=[agency], data_categories=["preferences"]))
     grant(subject, make_purpose("legacy-sharing", recipients=[undeclared]))
 
@@ -243,7 +244,8 @@ def test_a_recipient_of_two_purposes_hears_of_a_field_under_the_purpose_that_sha
 ):
     insurer = make_recipient("Partner Insurance", client=client_user, url="https://insurer.example/hook")
     grant(subject, make_purpose("policy-letters", recipients=[insurer], data_categories=["contact"]))
-    grant(subject, make_purpose("underwriting", recipients=[insurer], data_categories=["identity"]))
+    underwriting = make_purpose("underwriting", recipients=[insurer], data_categories=["identity"])
+    grant(subject, underwriting, sensitive_acknowledged=True)  # identity is sensitive (Decree 13 Art. 2.4)
 
     subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"national_id": NEW_NATIONAL_ID})
 
