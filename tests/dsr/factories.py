@@ -146,6 +146,20 @@ def awaiting_customer(
     )
 
 
+def refused_unverified(request, *, now):
+    """The request closed as refused, the customer never having sent the documents asked for (with the
+    reason for the delay a late closing asks for)."""
+    return services.request_transition(
+        actor=STAFF,
+        request_id=request.pk,
+        to="rejected",
+        reason="identity_not_verified",
+        note="Khách hàng không bổ sung giấy tờ",
+        overdue_reason="Chờ khách hàng bổ sung giấy tờ",
+        now=now,
+    )
+
+
 def by_document(subject) -> dict:
     """The verification form's data for a document matching the customer record."""
     return {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}

@@ -15,7 +15,7 @@ from deadlines.models import DeadlinePolicy
 from dsr import services
 from dsr.reports import deadline_report, monthly_figures
 from dsr.services.base import clock_processor_involved, request_locked
-from tests.dsr.factories import MONDAY, STAFF, end_of, verified_request
+from tests.dsr.factories import MONDAY, STAFF, end_of, refused_unverified, verified_request
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -34,18 +34,6 @@ def _pause(request, *, now):
 
 def _resume(request, *, now):
     return services.request_transition(actor=STAFF, request_id=request.pk, to="in_progress", now=now)
-
-
-def _answer(request, *, now):
-    return services.request_transition(
-        actor=STAFF,
-        request_id=request.pk,
-        to="rejected",
-        reason="identity_not_verified",
-        note="Khách hàng không bổ sung giấy tờ",
-        overdue_reason="Chờ khách hàng bổ sung giấy tờ",
-        now=now,
-    )
 
 
 def _processor_involved(request, *, now):
@@ -69,7 +57,7 @@ def test_answered_after_a_late_pause_the_request_counts_as_closed_late(subject):
     request = verified_request(subject, type="access")
     _pause(request, now=LATE_PAUSE)
     _resume(request, now=FRIDAY)
-    closed = _answer(request, now=FRIDAY + timedelta(hours=1))
+    closed = refused_unverified(request, now=FRIDAY + timedelta(hours=1))
     assert (closed.due_at, closed.closed_late) == (BANK_DUE, True)
     month = monthly_figures(since=MARCH, until=APRIL)["totals"]
     assert (month["closed_on_time"], month["closed_late"]) == (0, 1)
@@ -91,7 +79,7 @@ def test_a_month_that_ended_in_a_late_pause_still_counts_it_overdue_once_resumed
 def test_closing_straight_from_a_late_pause_counts_it_closed_late(subject):
     request = verified_request(subject, type="access")
     _pause(request, now=LATE_PAUSE)
-    closed = _answer(request, now=FRIDAY)
+    closed = refused_unverified(request, now=FRIDAY)
     assert closed.due_at == BANK_DUE
     assert closed.closed_late
 
@@ -102,7 +90,7 @@ def test_a_pause_begun_in_time_moves_the_bank_deadline_by_its_whole_length(subje
     _pause(request, now=paused_at)
     resumed = _resume(request, now=FRIDAY)
     assert resumed.due_at == BANK_DUE + (FRIDAY - paused_at)
-    closed = _answer(request, now=FRIDAY + timedelta(hours=1))
+    closed = refused_unverified(request, now=FRIDAY + timedelta(hours=1))
     assert not closed.closed_late
 
 
@@ -135,7 +123,7 @@ def test_a_pausable_statutory_clock_paused_after_its_deadline_is_not_moved(subje
     _pause(request, now=late)
     resumed = _resume(request, now=late + timedelta(days=3))
     assert (resumed.due_at, resumed.statutory_due_at) == (BANK_DUE, LAW_91_ACCESS)
-    closed = _answer(request, now=late + timedelta(days=3, hours=1))
+    closed = refused_unverified(request, now=late + timedelta(days=3, hours=1))
     assert closed.closed_late
 
 
