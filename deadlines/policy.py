@@ -55,6 +55,9 @@ class Deadlines:
     regime: str  # the statutory regime whose deadline is the earliest, or "" when none sets one
     pausable: bool  # at least one of the clocks may pause while awaiting the customer
     extendable: bool
+    # The pause going on (`paused_since`) began before every pausable statutory deadline: it stops the
+    # statutory clock, and its length is to move it when it ends.
+    statutory_stopped: bool = False
 
     @property
     def answer_by(self) -> datetime:
@@ -81,6 +84,7 @@ def deadlines_for(
     subject=None,
     processor_involved: bool = False,
     paused: timedelta = timedelta(0),
+    statutory_paused: timedelta = timedelta(0),
     paused_since: datetime | None = None,
     extended: bool = False,
     policies: list[DeadlinePolicy] | None = None,
@@ -89,12 +93,14 @@ def deadlines_for(
 
     `occurred_at` is when the event behind the work happened (a breach's violation), where a row's
     clock starts from it (`ClockStart.OCCURRED`); without it every clock starts at `received_at`.
-    `paused` is the time the clock stood still while awaiting the customer (pauses that have ended); it
-    pushes a deadline only where that regime's row allows pausing. `paused_since` is when a pause still
-    going on began: a pausable statutory row whose deadline had not passed by then stands still, so it
-    sets no statutory deadline until the pause ends (and `paused` then moves it); the rows that may not
-    pause (Law 91) still do, and a deadline passed before the pause stays passed. The bank's deadline is
-    left as it stood (the sweeper skips a paused request's bank clock). `extended` adds the one-time
+    `paused` and `statutory_paused` are the time the bank's and the statutory clocks stood still while
+    awaiting the customer (pauses that have ended and began before that clock's deadline); each pushes a
+    deadline only where that regime's row allows pausing. `paused_since` is when a pause still going on
+    began: a pausable statutory row whose deadline had not passed by then stands still, so it sets no
+    statutory deadline until the pause ends (and `statutory_paused` then moves it; `statutory_stopped`
+    says whether it does); the rows that may not pause (Law 91) still do, and a deadline passed before
+    the pause stays passed. The bank's deadline is left as it stood (the sweeper skips a paused
+    request's bank clock while it had time left). `extended` adds the one-time
     extension of each regime whose row has one, and moves no other clock.
     `subject` is accepted so regimes can later apply per customer (e.g. EU residents); today every
     active regime applies to every customer. `policies` are the rows to time by (a request's own, as
@@ -117,7 +123,7 @@ def deadlines_for(
             _clock_start(row, received_at, occurred_at),
             calendar,
             processor_involved=processor_involved,
-            paused=paused,
+            paused=paused if row.regime == DeadlineRegime.BANK else statutory_paused,
             extended=extended,
         )
 
@@ -125,11 +131,14 @@ def deadlines_for(
     # The earliest statutory deadline as if no pause were going on (as `statutory_due` is without one):
     # what a bank without a row of its own answers to.
     law_due = None
+    pausable_dues = []
     for row in statutory:
         if row.period is None:
             continue
         candidate = deadline_of(row)
         law_due = candidate if law_due is None else min(law_due, candidate)
+        if row.pausable:
+            pausable_dues.append(candidate)
         if row.pausable and paused_since is not None and candidate > paused_since:
             continue  # standing still until the pause ends
         if statutory_due is None or candidate < statutory_due:
@@ -164,6 +173,11 @@ def deadlines_for(
         regime=regime,
         pausable=pausable,
         extendable=extendable,
+        # One accumulator moves every pausable statutory row: credited only when the pause stopped them
+        # all, a row that had run out is not moved, and those still running are later than it anyway.
+        statutory_stopped=paused_since is not None
+        and bool(pausable_dues)
+        and all(due > paused_since for due in pausable_dues),
     )
 
 

@@ -118,7 +118,11 @@ class DataSubjectRequest(models.Model):
     # from these, so a later edit of the table applies to later requests only.
     deadline_policy = models.JSONField(default=list, blank=True, editable=False)
     paused_at = models.DateTimeField(null=True, blank=True)
+    # The whole time spent awaiting the customer, and what of it moves each clock: the pauses begun before
+    # that clock's deadline (one run out stood still for none; `dsr.services.base.clocks_resume`).
     paused_seconds = models.PositiveIntegerField(default=0)
+    bank_paused_seconds = models.PositiveIntegerField(default=0)
+    statutory_paused_seconds = models.PositiveIntegerField(default=0)
     extended_at = models.DateTimeField(null=True, blank=True)
     # Why the deadline was extended; the customer is told (Decree 356). May quote the customer: encrypted.
     extension_note = EncryptedTextField(_("reason for the extension"), blank=True)
@@ -213,12 +217,7 @@ class DataSubjectRequest(models.Model):
             # by binding date, then closed ones newest first. The planner uses it only for the very same
             # expression, so both read `binding_due_at`. Ascending puts its nulls (the closed requests)
             # last on PostgreSQL, as the queue asks; SQLite refuses NULLS LAST in an index.
-            models.Index(
-                binding_due_at(),
-                F("received_at").desc(),
-                F("id"),
-                name="dsr_queue_order",
-            ),
+            models.Index(binding_due_at(), F("received_at").desc(), F("id"), name="dsr_queue_order"),
             # Requests closed in a period, the latest first: the queue's closed filters, the dashboard's
             # on-time trend and the reports, which would otherwise read every request ever closed.
             models.Index(

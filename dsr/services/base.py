@@ -144,7 +144,8 @@ def request_deadlines(request: DataSubjectRequest):
         received_at=request.received_at,
         subject=request.subject_id,
         processor_involved=request.processor_involved,
-        paused=timedelta(seconds=request.paused_seconds),
+        paused=timedelta(seconds=request.bank_paused_seconds),
+        statutory_paused=timedelta(seconds=request.statutory_paused_seconds),
         paused_since=request.paused_at,
         extended=request.extended_at is not None,
         policies=policies_from_snapshot(request.deadline_policy) if request.deadline_policy else None,
@@ -153,6 +154,23 @@ def request_deadlines(request: DataSubjectRequest):
 
 # What a recomputation of the clocks may change; a caller saving after `clocks_recompute` saves these.
 RECOMPUTED_FIELDS = ("due_at", "statutory_due_at", "statutory_regime")
+# What ending a pause changes besides (`clocks_resume`).
+PAUSE_FIELDS = ("paused_at", "paused_seconds", "bank_paused_seconds", "statutory_paused_seconds")
+
+
+def clocks_resume(request: DataSubjectRequest, *, now: datetime) -> None:
+    """End the request's pause and recompute its deadlines. Each clock is credited with the time it
+    really stood still: the whole pause if it still had time left when the pause began, none if it had
+    run out by then (the sweeper breached it and every count held it overdue during the pause), so a
+    late pause moves no deadline, now or at a later recomputation (extension, processor, calendar)."""
+    waited = max(0, int((now - request.paused_at).total_seconds()))
+    request.paused_seconds += waited
+    if request.bank_clock_stopped():
+        request.bank_paused_seconds += waited
+    if request_deadlines(request).statutory_stopped:
+        request.statutory_paused_seconds += waited
+    request.paused_at = None
+    clocks_recompute(request, now=now)
 
 
 def clocks_recompute(request: DataSubjectRequest, *, now: datetime):

@@ -37,10 +37,11 @@ from dsr.models import (
 from dsr.notifications import customer_notify_move
 from dsr.selectors import request_guardian_refusal, request_reason_refusal, request_recipients_open
 from dsr.services.base import (
+    PAUSE_FIELDS,
     RECOMPUTED_FIELDS,
     clock_processor_involved,
     clock_record,
-    clocks_recompute,
+    clocks_resume,
     request_locked,
     request_purposes,
     statutory_recompute,
@@ -257,10 +258,8 @@ def move(
         if request.paused_at is not None:
             # Every move out of waiting ends the pause, the final answer too: the clocks move by the time
             # they stood still (where their rows allow), and a closing is judged against the moved dates.
-            request.paused_seconds += max(0, int((now - request.paused_at).total_seconds()))
-            request.paused_at = None
-            clocks_recompute(request, now=now)
-            fields += ["paused_at", "paused_seconds", *RECOMPUTED_FIELDS]
+            clocks_resume(request, now=now)
+            fields += [*PAUSE_FIELDS, *RECOMPUTED_FIELDS]
             clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
         # A late answer says why it is late; the customer's own cancellation needs no staff reason.
         if to in REQUEST_MACHINE.terminal and to != S.CANCELLED and now > request.answer_by:

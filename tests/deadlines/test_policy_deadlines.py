@@ -77,6 +77,9 @@ def test_processor_involvement_lengthens_the_statutory_clock():
     assert with_processor.statutory_due_at == end_of(date(2026, 4, 5))
 
 
+FIVE_HOURS = timedelta(hours=5)
+
+
 def test_pause_pushes_a_clock_only_where_its_row_allows():
     received = local(2026, 3, 6, 10, 0)
     paused = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
@@ -86,9 +89,35 @@ def test_pause_pushes_a_clock_only_where_its_row_allows():
     assert not DeadlinePolicy.objects.filter(regime__in=["vn_law91", "vn_decree13"], pausable=True).exists()
     DeadlinePolicy.objects.filter(regime="bank", request_type="access").update(pausable=False)
     DeadlinePolicy.objects.filter(regime="vn_law91", request_type="access").update(pausable=True)
-    swapped = deadlines_for(request_type="access", received_at=received, paused=timedelta(hours=5))
+    swapped = deadlines_for(
+        request_type="access", received_at=received, paused=FIVE_HOURS, statutory_paused=FIVE_HOURS
+    )
     assert swapped.due_at == received + timedelta(hours=72)
     assert swapped.statutory_due_at == end_of(date(2026, 3, 16)) + timedelta(hours=5)
+
+
+def test_each_clock_moves_by_its_own_paused_time():
+    """A pause begun after one clock's deadline credits only the others (`dsr.services.base`)."""
+    DeadlinePolicy.objects.filter(regime="vn_law91", request_type="access").update(pausable=True)
+    received = local(2026, 3, 6, 10, 0)
+    moved = deadlines_for(
+        request_type="access", received_at=received, paused=FIVE_HOURS, statutory_paused=timedelta(hours=2)
+    )
+    assert moved.due_at == received + timedelta(hours=77)
+    assert moved.statutory_due_at == end_of(date(2026, 3, 16)) + timedelta(hours=2)
+
+
+def test_a_pause_stops_the_statutory_clock_only_before_its_deadline():
+    DeadlinePolicy.objects.filter(regime="vn_law91", request_type="access").update(pausable=True)
+    received = local(2026, 3, 6, 10, 0)
+    law_due = end_of(date(2026, 3, 16))
+
+    def stopped(paused_since):
+        return deadlines_for(request_type="access", received_at=received, paused_since=paused_since)
+
+    assert stopped(law_due - timedelta(seconds=1)).statutory_stopped
+    assert not stopped(law_due).statutory_stopped
+    assert not deadlines_for(request_type="access", received_at=received).statutory_stopped
 
 
 def test_extension_adds_the_regime_extension_once():

@@ -156,6 +156,21 @@ def awaiting_customer(
     )
 
 
+def refused_after_waiting(request, *, now):
+    """The verified request closed as refused, the customer never having sent the documents asked for
+    (a reason of its own, as the requester was verified; with the reason for the delay a late closing
+    asks for)."""
+    return services.request_transition(
+        actor=STAFF,
+        request_id=request.pk,
+        to="rejected",
+        reason="other",
+        note="Khách hàng không bổ sung giấy tờ",
+        overdue_reason="Chờ khách hàng bổ sung giấy tờ",
+        now=now,
+    )
+
+
 def by_document(subject) -> dict:
     """The verification form's data for a document matching the customer record."""
     return {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}

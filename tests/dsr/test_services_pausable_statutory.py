@@ -16,7 +16,7 @@ from dsr import services
 from dsr.reports import deadline_report
 from dsr.selectors import request_counts
 from dsr.selectors.deadlines import request_clock_states
-from tests.dsr.factories import MONDAY, STAFF, end_of, verified_request
+from tests.dsr.factories import MONDAY, STAFF, end_of, refused_after_waiting, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -108,16 +108,7 @@ def test_closing_a_paused_request_moves_its_statutory_deadline_by_the_pause(subj
     DeadlinePolicy.objects.filter(regime="vn_law91", request_type="access").update(pausable=True)
     request = verified_request(subject, type="access")
     _pause(request)
-    closed = services.request_transition(
-        actor=STAFF,
-        request_id=request.pk,
-        to="rejected",
-        # The requester was verified: the refusal gives its own reason, not a failed identity check.
-        reason="other",
-        note="Khách hàng không bổ sung giấy tờ",
-        overdue_reason="Chờ khách hàng bổ sung giấy tờ",
-        now=PAUSED_AT + timedelta(days=12),
-    )
+    closed = refused_after_waiting(request, now=PAUSED_AT + timedelta(days=12))
     assert closed.statutory_due_at == LAW_91_ACCESS + timedelta(days=12)
     # Answered within the law: its clock stood still while the bank waited.
     report = deadline_report(now=PAUSED_AT + timedelta(days=12, minutes=1))
