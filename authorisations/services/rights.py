@@ -2,7 +2,8 @@
 transaction: an objection or restriction in force covering disclosure to third parties pauses the
 customer's authorisations until it is lifted; a withdrawal covering it, a deletion, and a correction
 showing the customer is a child revoke them. The `dsr` app calls them (and `subjects.follow_ups`, the
-correction); the moves are `authorisations.services.moves`."""
+correction, and `consents.follow_ups`, a withdrawal through any channel); the moves are
+`authorisations.services.moves`."""
 
 from __future__ import annotations
 
@@ -89,8 +90,9 @@ def authorisations_revoke_for_child(
 def authorisations_revoke_for_withdrawal_in_transaction(
     *, actor: Actor, subject, purposes, channel: str, source: str, now: datetime
 ) -> int:
-    """DSR hook: a withdrawal in force that covers third-party disclosure revokes the customer's live
-    authorisations, in the transaction that puts it in force. A withdrawal is never lifted (unlike an
+    """After a withdrawal (`consents.follow_ups`, whatever its channel: the consent switch, the API, a
+    request): one that covers third-party disclosure revokes the customer's live authorisations, in the
+    transaction that records it. A withdrawal is never lifted (unlike an
     objection), so a pause would wait for nothing: the third parties stop for good (domain notes,
     "Consent rules": recipients stop; a third-party authorisation is a revocable consent)."""
     if not covers_third_party_disclosure(purposes):
