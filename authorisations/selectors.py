@@ -29,6 +29,7 @@ from authorisations.states import (
     AuthorisationStatus,
     PauseReason,
     covers_third_party_disclosure_q,
+    purpose_reaches,
 )
 from consents.models import ProcessingRestriction
 from consents.selectors import restrictions_in_force_of
@@ -258,12 +259,14 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def disclosure_stops_in_force(subject_ids) -> dict[Any, ProcessingRestriction]:
+def disclosure_stops_in_force(subject_ids) -> dict[tuple[Any, bool], ProcessingRestriction]:
     """Each of these customers' oldest restriction or objection in force that reaches disclosure to
     third parties (one naming no purpose, so everything it can reach, or a purpose of sharing with third
-    parties: `covers_third_party_disclosure_q`), by subject id, read in one query; a customer with none
-    is left out. While one is in force no authorisation of theirs resumes."""
-    stops: dict[Any, ProcessingRestriction] = {}
+    parties or of transfer abroad: `covers_third_party_disclosure_q`), read in one query, by (subject id,
+    whether the third party is abroad): one of a transfer abroad reaches only third parties abroad
+    (`states.purpose_reaches`). A customer with none is left out. While one is in force no authorisation
+    of theirs that it reaches resumes, nor is a new one granted."""
+    stops: dict[tuple[Any, bool], ProcessingRestriction] = {}
     in_force = (
         restrictions_in_force_of(list(subject_ids))
         .filter(kind__in=list(PAUSE_BY_RESTRICTION))
@@ -271,7 +274,9 @@ def disclosure_stops_in_force(subject_ids) -> dict[Any, ProcessingRestriction]:
         .order_by("started_at", "pk")
     )
     for restriction in in_force:
-        stops.setdefault(restriction.subject_id, restriction)
+        for cross_border in (True, False):
+            if purpose_reaches(restriction.purpose, cross_border=cross_border):
+                stops.setdefault((restriction.subject_id, cross_border), restriction)
     return stops
 
 
