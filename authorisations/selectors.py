@@ -74,22 +74,32 @@ def authorisation_by_id(pk, *, subject=None) -> Authorisation | None:
     return authorisation_list(subject=subject).filter(pk=pk).first()
 
 
+def authorisation_log() -> QuerySet[AccessRecord]:
+    """Reads, newest first (the log's one order)."""
+    return AccessRecord.objects.order_by("-accessed_at", "-pk")
+
+
+# How many of an authorisation's newest reads the customer's page shows; the rest are on its own log.
+RECENT_ACCESSES = 10
+
+
 def authorisations_for_subject(subject) -> QuerySet[Authorisation]:
-    """The customer's authorisations, newest first, each with its access log (newest first)."""
-    return (
-        authorisation_list()
-        .filter(subject=subject)
-        .prefetch_related(Prefetch("accesses", queryset=AccessRecord.objects.order_by("-accessed_at")))
+    """The customer's authorisations, newest first."""
+    return authorisation_list().filter(subject=subject)
+
+
+def authorisations_with_recent_accesses(subject) -> QuerySet[Authorisation]:
+    """The customer's authorisations, newest first, each with its newest reads as `recent_accesses`:
+    one more than the page shows (`RECENT_ACCESSES`), to know whether older ones follow on the log's own
+    pages; a window in the one query of the reads, never the whole log."""
+    newest = authorisation_log()[: RECENT_ACCESSES + 1]
+    return authorisations_for_subject(subject).prefetch_related(
+        Prefetch("accesses", queryset=newest, to_attr="recent_accesses")
     )
 
 
-def authorisation_recent_accesses(authorisation: Authorisation, *, limit: int = 50) -> list[AccessRecord]:
-    """The newest reads of an authorisation from `authorisations_for_subject`'s prefetched log."""
-    return list(authorisation.accesses.all()[:limit])
-
-
 def authorisation_accesses(authorisation: Authorisation) -> QuerySet[AccessRecord]:
-    return authorisation.accesses.order_by("-accessed_at", "-pk")
+    return authorisation_log().filter(authorisation=authorisation)
 
 
 def authorisation_receipt(authorisation: Authorisation) -> str:
@@ -304,5 +314,7 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
                 for r in a.accesses.all()
             ],
         }
-        for a in authorisations_for_subject(subject)
+        for a in authorisations_for_subject(subject).prefetch_related(
+            Prefetch("accesses", queryset=authorisation_log())
+        )
     ]
