@@ -41,8 +41,14 @@ class AuthorisationsConfig(AppConfig):
         # (its token also needs the "authorisations:gateway" scope).
         grant_permissions(Role.CLIENT, "authorisations.report_access")
         from authorisations import navigation
-        from authorisations.services.rights import authorisations_revoke_for_child
+        from authorisations.services.rights import (
+            authorisations_revoke_for_child,
+            authorisations_revoke_for_withdrawal_in_transaction,
+        )
+        from consents.follow_ups import register_after_withdrawal
         from subjects.follow_ups import register_after_rectification
 
         navigation.register()
         register_after_rectification(authorisations_revoke_for_child)
+        # Withdrawal works through any channel: the consent switch and the API as a request does.
+        register_after_withdrawal(authorisations_revoke_for_withdrawal_in_transaction)

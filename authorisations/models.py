@@ -208,6 +208,11 @@ class AccessRecord(models.Model):
     def __str__(self) -> str:
         return f"AccessRecord {self.pk}"
 
+    @property
+    def awaiting_report(self) -> bool:
+        """A read claimed before serving whose report (with how many records it served) has not come."""
+        return self.claimed and self.reported_at is None
+
 
 class SummaryNotice(models.Model):
     """When a customer was last sent the summary of their active authorisations (every 90 days)."""

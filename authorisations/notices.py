@@ -43,6 +43,8 @@ def _line(authorisation: Authorisation, words: dict[str, dict[str, str]]) -> dic
         # An unknown scope reads as its code, as `scope_labels` shows it.
         "scopes": [words["scope"].get(scope, scope) for scope in authorisation.scopes],
         "expires_at": authorisation.expires_at.isoformat(),
+        # Once it has ended (revoked, expired, used), when: the customer reads that, not an end never reached.
+        "ended_at": authorisation.ended_at.isoformat() if authorisation.ended_at else None,
         "status_label": words["status"][authorisation.status],
     }
 

@@ -29,6 +29,7 @@ from authorisations.states import (
     AuthorisationStatus,
     PauseReason,
     covers_third_party_disclosure_q,
+    purpose_reaches,
 )
 from consents.models import ProcessingRestriction
 from consents.selectors import restrictions_in_force_of
@@ -73,22 +74,32 @@ def authorisation_by_id(pk, *, subject=None) -> Authorisation | None:
     return authorisation_list(subject=subject).filter(pk=pk).first()
 
 
+def authorisation_log() -> QuerySet[AccessRecord]:
+    """Reads, newest first (the log's one order)."""
+    return AccessRecord.objects.order_by("-accessed_at", "-pk")
+
+
+# How many of an authorisation's newest reads the customer's page shows; the rest are on its own log.
+RECENT_ACCESSES = 10
+
+
 def authorisations_for_subject(subject) -> QuerySet[Authorisation]:
-    """The customer's authorisations, newest first, each with its access log (newest first)."""
-    return (
-        authorisation_list()
-        .filter(subject=subject)
-        .prefetch_related(Prefetch("accesses", queryset=AccessRecord.objects.order_by("-accessed_at")))
+    """The customer's authorisations, newest first."""
+    return authorisation_list().filter(subject=subject)
+
+
+def authorisations_with_recent_accesses(subject) -> QuerySet[Authorisation]:
+    """The customer's authorisations, newest first, each with its newest reads as `recent_accesses`:
+    one more than the page shows (`RECENT_ACCESSES`), to know whether older ones follow on the log's own
+    pages; a window in the one query of the reads, never the whole log."""
+    newest = authorisation_log()[: RECENT_ACCESSES + 1]
+    return authorisations_for_subject(subject).prefetch_related(
+        Prefetch("accesses", queryset=newest, to_attr="recent_accesses")
     )
 
 
-def authorisation_recent_accesses(authorisation: Authorisation, *, limit: int = 50) -> list[AccessRecord]:
-    """The newest reads of an authorisation from `authorisations_for_subject`'s prefetched log."""
-    return list(authorisation.accesses.all()[:limit])
-
-
 def authorisation_accesses(authorisation: Authorisation) -> QuerySet[AccessRecord]:
-    return authorisation.accesses.order_by("-accessed_at", "-pk")
+    return authorisation_log().filter(authorisation=authorisation)
 
 
 def authorisation_receipt(authorisation: Authorisation) -> str:
@@ -258,12 +269,14 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def disclosure_stops_in_force(subject_ids) -> dict[Any, ProcessingRestriction]:
+def disclosure_stops_in_force(subject_ids) -> dict[tuple[Any, bool], ProcessingRestriction]:
     """Each of these customers' oldest restriction or objection in force that reaches disclosure to
     third parties (one naming no purpose, so everything it can reach, or a purpose of sharing with third
-    parties: `covers_third_party_disclosure_q`), by subject id, read in one query; a customer with none
-    is left out. While one is in force no authorisation of theirs resumes."""
-    stops: dict[Any, ProcessingRestriction] = {}
+    parties or of transfer abroad: `covers_third_party_disclosure_q`), read in one query, by (subject id,
+    whether the third party is abroad): one of a transfer abroad reaches only third parties abroad
+    (`states.purpose_reaches`). A customer with none is left out. While one is in force no authorisation
+    of theirs that it reaches resumes, nor is a new one granted."""
+    stops: dict[tuple[Any, bool], ProcessingRestriction] = {}
     in_force = (
         restrictions_in_force_of(list(subject_ids))
         .filter(kind__in=list(PAUSE_BY_RESTRICTION))
@@ -271,7 +284,9 @@ def disclosure_stops_in_force(subject_ids) -> dict[Any, ProcessingRestriction]:
         .order_by("started_at", "pk")
     )
     for restriction in in_force:
-        stops.setdefault(restriction.subject_id, restriction)
+        for cross_border in (True, False):
+            if purpose_reaches(restriction.purpose, cross_border=cross_border):
+                stops.setdefault((restriction.subject_id, cross_border), restriction)
     return stops
 
 
@@ -299,5 +314,7 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
                 for r in a.accesses.all()
             ],
         }
-        for a in authorisations_for_subject(subject)
+        for a in authorisations_for_subject(subject).prefetch_related(
+            Prefetch("accesses", queryset=authorisation_log())
+        )
     ]

@@ -45,16 +45,35 @@ PAUSE_BY_RESTRICTION = {
 }
 
 
-# The purposes whose withdrawal, restriction or objection reaches third-party access: sharing with third
-# parties. The one rule, read in Python (`covers_third_party_disclosure`) and in SQL
-# (`covers_third_party_disclosure_q`).
-DISCLOSURE_CATEGORIES = frozenset({PurposeCategory.SHARING})
+# The purposes whose withdrawal, restriction or objection reaches third-party access, and which access
+# each reaches: sharing with third parties reaches every authorisation; a cross-border transfer reaches
+# those of third parties abroad (`Authorisation.cross_border`), whose reads carry the data out of Vietnam.
+# The one rule, read in Python (`purpose_reaches`) and in SQL (`covers_third_party_disclosure_q`).
+REACHES_EVERY = frozenset({PurposeCategory.SHARING})
+REACHES_ABROAD = frozenset({PurposeCategory.CROSS_BORDER})
+DISCLOSURE_CATEGORIES = REACHES_EVERY | REACHES_ABROAD
+
+
+def purpose_reaches(purpose, *, cross_border: bool) -> bool:
+    """Whether a withdrawal, restriction or objection of `purpose` (None: every purpose it can reach)
+    reaches an authorisation of a third party abroad (`cross_border`) or at home."""
+    if purpose is None or purpose.category in REACHES_EVERY:
+        return True
+    return cross_border and purpose.category in REACHES_ABROAD
 
 
 def covers_third_party_disclosure(purposes) -> bool:
     """A withdrawal, restriction or objection reaches third-party access when it names no purpose (all
-    of them) or names a purpose of sharing with third parties."""
-    return purposes is None or any(p.category in DISCLOSURE_CATEGORIES for p in purposes)
+    of them) or names a purpose of sharing with third parties or of transfer abroad."""
+    return purposes is None or any(purpose_reaches(p, cross_border=True) for p in purposes)
+
+
+def disclosure_reach(purposes) -> dict[str, bool] | None:
+    """The authorisations a withdrawal, restriction or objection of `purposes` (None: all) reaches, as
+    filters on them: every one (`{}`), those abroad only, or None when it reaches none."""
+    if purposes is None or any(purpose_reaches(p, cross_border=False) for p in purposes):
+        return {}
+    return {"cross_border": True} if covers_third_party_disclosure(purposes) else None
 
 
 def covers_third_party_disclosure_q() -> Q:

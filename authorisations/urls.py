@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/authorisations/<uuid:pk>/revoke/", views.me_revoke, name="me_revoke"),
     path("me/authorisations/<uuid:pk>/pause/", views.me_pause, name="me_pause"),
     path("me/authorisations/<uuid:pk>/receipt/", views.me_receipt, name="me_receipt"),
+    path("me/authorisations/<uuid:pk>/reads/", views.me_reads, name="me_reads"),
     path("portal/third-parties/", views.third_party_list, name="third_party_list"),
     path("portal/third-parties/new/", views.third_party_new, name="third_party_new"),
     path("portal/third-parties/<uuid:pk>/status/", views.third_party_status, name="third_party_status"),

@@ -31,11 +31,14 @@ from core.access import customer_required, found_or_404, staff_required, subject
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_succeeded
+from core.paging import offset_page
 from core.roles import Role, user_role
 from integrations.form_once import posted_once
 from subjects.models import DataSubject
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
+# The reads on each page of an authorisation's whole log.
+LOG_PAGE_SIZE = 50
 
 
 class ConsentScreenView(AuthorizationView):
@@ -171,15 +174,29 @@ def me_list(request, subject):
             "authorisation": a,
             "scopes": scope_labels(a.scopes),
             "actions": selectors.authorisation_allowed_actions(a, actor),
-            # Each read named in words ("Your account transactions..."), not by its scope code.
-            "accesses": [
-                {"access": access, "label": scope_labels([access.scope])[0]["label"]}
-                for access in selectors.authorisation_recent_accesses(a)
-            ],
+            "accesses": _in_words(a.recent_accesses[: selectors.RECENT_ACCESSES]),
+            "more_accesses": len(a.recent_accesses) > selectors.RECENT_ACCESSES,
         }
-        for a in selectors.authorisations_for_subject(subject)
+        for a in selectors.authorisations_with_recent_accesses(subject)
     ]
     return render(request, "authorisations/me_list.html", {"rows": rows})
+
+
+def _in_words(accesses) -> list[dict]:
+    """Each read named in words ("Your account transactions..."), not by its scope code."""
+    return [{"access": access, "label": scope_labels([access.scope])[0]["label"]} for access in accesses]
+
+
+@customer_required
+def me_reads(request, pk, subject):
+    authorisation = _own(subject, pk)
+    accesses = selectors.authorisation_accesses(authorisation)
+    page = offset_page(accesses, params=request.GET, size=LOG_PAGE_SIZE)
+    return render(
+        request,
+        "authorisations/me_reads.html",
+        {"authorisation": authorisation, "page": page, "accesses": _in_words(page.rows)},
+    )
 
 
 def _own(subject, pk) -> Authorisation:

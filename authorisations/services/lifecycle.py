@@ -72,7 +72,7 @@ def _refuse_if_disclosure_stopped(subject, third_party: ThirdParty) -> None:
     refuses a new one too: the objection or restriction stops every disclosure to third parties
     (Decree 13 Art. 9: the customer may object to or restrict processing), not only those that existed
     when it came in force."""
-    stop = selectors.disclosure_stops_in_force([subject.pk]).get(subject.pk)
+    stop = selectors.disclosure_stops_in_force([subject.pk]).get((subject.pk, third_party.cross_border))
     if stop is not None:
         code, message = _REFUSED_WHILE_IN_FORCE[stop.kind]
         raise Conflict(message, code=code, third_party=third_party.legal_name)

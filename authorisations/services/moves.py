@@ -170,12 +170,12 @@ def move(
 def holding_cause(authorisation: Authorisation, stops: Mapping | None = None) -> tuple[str, str] | None:
     """What still stops a paused authorisation once the pause being ended is gone, as (pause reason,
     pause source): the customer's restriction or objection in force covering disclosure to third
-    parties (`disclosure_stops_in_force`, read for this customer unless `stops` holds them already,
-    by subject id), else the bank's suspension of the third party; None when nothing does. The
-    customer's own objection is named first: it is theirs to lift."""
+    parties, or abroad for a third party abroad (`disclosure_stops_in_force`, read for this customer
+    unless `stops` holds them already), else the bank's suspension of the third party; None when nothing
+    does. The customer's own objection is named first: it is theirs to lift."""
     if stops is None:
         stops = disclosure_stops_in_force([authorisation.subject_id])
-    stop = stops.get(authorisation.subject_id)
+    stop = stops.get((authorisation.subject_id, authorisation.cross_border))
     if stop is not None:
         return PAUSE_BY_RESTRICTION[stop.kind], stop.source
     if authorisation.third_party.status != ThirdParty.Status.ACTIVE:

@@ -2,7 +2,8 @@
 transaction: an objection or restriction in force covering disclosure to third parties pauses the
 customer's authorisations until it is lifted; a withdrawal covering it, a deletion, and a correction
 showing the customer is a child revoke them. The `dsr` app calls them (and `subjects.follow_ups`, the
-correction); the moves are `authorisations.services.moves`."""
+correction, and `consents.follow_ups`, a withdrawal through any channel); the moves are
+`authorisations.services.moves`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from authorisations.states import (
     PAUSE_BY_RESTRICTION,
     AuthorisationStatus,
     PauseReason,
-    covers_third_party_disclosure,
+    disclosure_reach,
 )
 from consents.models import ProcessingRestriction
 from core.actors import Actor
@@ -40,11 +41,13 @@ def authorisations_pause_for_subject_in_transaction(
     lifted (`authorisations_resume_for_source_in_transaction`); returns how many. One already paused
     (by the customer, or a suspension) stays paused: whatever ends that pause finds the objection or
     restriction in force and leaves it paused for it (`moves.resume`). A withdrawal revokes instead
-    (`authorisations_revoke_for_withdrawal_in_transaction`)."""
-    if not covers_third_party_disclosure(purposes):
+    (`authorisations_revoke_for_withdrawal_in_transaction`). One of a cross-border transfer reaches
+    only the third parties abroad (`states.disclosure_reach`)."""
+    reach = disclosure_reach(purposes)
+    if reach is None:
         return 0
     return move_all(
-        locked_authorisations(subject=subject, status=S.ACTIVE),
+        locked_authorisations(subject=subject, status=S.ACTIVE, **reach),
         to=S.PAUSED,
         actor=actor,
         now=now,
@@ -55,13 +58,15 @@ def authorisations_pause_for_subject_in_transaction(
 
 
 def authorisations_revoke_for_subject_in_transaction(
-    *, actor: Actor, subject, source: str, now: datetime, channel: str = ""
+    *, actor: Actor, subject, source: str, now: datetime, channel: str = "",
+    reach: Mapping[str, Any] | None = None,
 ) -> int:
-    """DSR hook: every live authorisation of the customer (ACTIVE, or PAUSED for any reason) is
-    revoked as the customer's own revocation is (tokens ended, the third party told, event, receipt and
-    audit entry), in the caller's transaction; returns how many. Deletion calls it."""
+    """DSR hook: every live authorisation of the customer (ACTIVE, or PAUSED for any reason; of those,
+    the ones `reach` filters) is revoked as the customer's own revocation is (tokens ended, the third
+    party told, event, receipt and audit entry), in the caller's transaction; returns how many. Deletion
+    calls it."""
     return move_all(
-        locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED]),
+        locked_authorisations(subject=subject, status__in=[S.ACTIVE, S.PAUSED], **(reach or {})),
         to=S.REVOKED,
         actor=actor,
         now=now,
@@ -89,14 +94,17 @@ def authorisations_revoke_for_child(
 def authorisations_revoke_for_withdrawal_in_transaction(
     *, actor: Actor, subject, purposes, channel: str, source: str, now: datetime
 ) -> int:
-    """DSR hook: a withdrawal in force that covers third-party disclosure revokes the customer's live
-    authorisations, in the transaction that puts it in force. A withdrawal is never lifted (unlike an
+    """After a withdrawal (`consents.follow_ups`, whatever its channel: the consent switch, the API, a
+    request): one that covers third-party disclosure revokes the customer's live authorisations, in the
+    transaction that records it. A withdrawal is never lifted (unlike an
     objection), so a pause would wait for nothing: the third parties stop for good (domain notes,
-    "Consent rules": recipients stop; a third-party authorisation is a revocable consent)."""
-    if not covers_third_party_disclosure(purposes):
+    "Consent rules": recipients stop; a third-party authorisation is a revocable consent). One of a
+    cross-border transfer revokes only the third parties abroad (`states.disclosure_reach`)."""
+    reach = disclosure_reach(purposes)
+    if reach is None:
         return 0
     return authorisations_revoke_for_subject_in_transaction(
-        actor=actor, subject=subject, source=source, now=now, channel=channel
+        actor=actor, subject=subject, source=source, now=now, channel=channel, reach=reach
     )
 
 

@@ -1,7 +1,9 @@
 """Withdrawing consent: of one purpose, several or all, through any channel.
 
 From the moment a withdrawal is recorded the consent check answers "withdrawn"; every recipient of
-the purpose gets a withdrawal duty (`consents.services.duties`). The `*_in_transaction` variants join
+the purpose gets a withdrawal duty (`consents.services.duties`), and what the apps above registered
+follows in the same transaction, whatever the channel (`consents.follow_ups`: a withdrawal of sharing
+ends third-party access). The `*_in_transaction` variants join
 the caller's transaction (the dsr app's `withdraw` requests); the plain names are durable entry points.
 """
 
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
@@ -98,7 +101,10 @@ def consent_withdraw_in_transaction(
         consent = consent_locked(consent_id, subject_id=subject_id)
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
-        _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source, now=now)
+        if _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
+                            now=now) is not None:
+            after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
+                             channel=channel, source=source, now=now)
         return consent
 
 
@@ -158,7 +164,12 @@ def consents_withdraw_for_subject_in_transaction(
             )
             for consent in consents
         )
-        return [consent for consent in withdrawn if consent is not None]
+        withdrawn = [consent for consent in withdrawn if consent is not None]
+        # What follows covers the purposes named, live consents or not: a withdrawal of every consent
+        # (or of sharing) ends third-party access even where no other consent was left to withdraw.
+        after_withdrawal(actor=actor, subject=subject, purposes=purposes, channel=channel, source=source,
+                         now=now)
+        return withdrawn
 
 
 consents_withdraw_for_subject = durable_entry_point(consents_withdraw_for_subject_in_transaction)

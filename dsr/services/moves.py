@@ -17,7 +17,6 @@ from authorisations.services import (
     authorisations_pause_for_subject_in_transaction,
     authorisations_resume_for_source_in_transaction,
     authorisations_revoke_for_source_in_transaction,
-    authorisations_revoke_for_withdrawal_in_transaction,
 )
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
@@ -103,22 +102,16 @@ def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: d
     """The withdrawal of a verified request, in force in the caller's transaction: the consents it
     names (all, when it names none) are withdrawn and their recipients told to stop, within the bank's
     72 hours from the request's receipt, and the third parties the customer authorised are revoked when
-    it covers disclosure to third parties; the systems' tasks then confirm that each one stopped."""
-    purposes = request_purposes(request)
+    it covers disclosure to third parties (`consents.follow_ups`, as for a withdrawal on the consent
+    switch); the systems' tasks then confirm that each one stopped."""
     consents_withdraw_for_subject_in_transaction(
         actor=actor,
         subject=request.subject,
-        purposes=purposes,
+        purposes=request_purposes(request),
         channel=request.channel,
         source=request_source(request),
         now=now,
         received_at=request.received_at,
-    )
-    # A withdrawal covering disclosure to third parties ends the customer's authorisations for good:
-    # unlike an objection it is never lifted, so a pause would never resume.
-    authorisations_revoke_for_withdrawal_in_transaction(
-        actor=actor, subject=request.subject, purposes=purposes, channel=request.channel,
-        source=request_source(request), now=now,
     )
     if request_recipients_open(request):
         # Recipients (processors or third parties) must stop: the law's longer period applies.

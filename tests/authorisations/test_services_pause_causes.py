@@ -11,7 +11,11 @@ from django.utils import timezone, translation
 
 from authorisations import selectors, services
 from authorisations.models import Authorisation
-from authorisations.states import covers_third_party_disclosure, covers_third_party_disclosure_q
+from authorisations.states import (
+    covers_third_party_disclosure,
+    covers_third_party_disclosure_q,
+    purpose_reaches,
+)
 from consents.models import ProcessingRestriction, PurposeCategory
 from core.actors import actor_for_user
 from core.errors import Conflict
@@ -202,4 +206,9 @@ def test_the_rule_of_what_reaches_third_party_disclosure_reads_the_same_in_pytho
         if covers_third_party_disclosure(None if purpose is None else [purpose])
     }
     assert in_sql == in_python
-    assert {restrictions[pk].category if restrictions[pk] else None for pk in in_python} == {None, "sharing"}
+    assert {restrictions[pk].category if restrictions[pk] else None for pk in in_python} == {
+        None, "sharing", "cross_border"
+    }
+    # A transfer abroad reaches only the third parties abroad.
+    at_home = {pk for pk, purpose in restrictions.items() if purpose_reaches(purpose, cross_border=False)}
+    assert {restrictions[pk].category if restrictions[pk] else None for pk in at_home} == {None, "sharing"}

@@ -280,6 +280,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "me/authorisations/<uuid:pk>/revoke/": ("GET", "/me/authorisations/{authorisation_a}/revoke/", A),
     "me/authorisations/<uuid:pk>/pause/": ("POST", "/me/authorisations/{authorisation_a}/pause/", A),
     "me/authorisations/<uuid:pk>/receipt/": ("GET", "/me/authorisations/{authorisation_a}/receipt/", A),
+    "me/authorisations/<uuid:pk>/reads/": ("GET", "/me/authorisations/{authorisation_a}/reads/", A),
     "portal/third-parties/": ("GET", "/portal/third-parties/", STAFF),
     "portal/third-parties/new/": ("GET", "/portal/third-parties/new/", DPO),
     "portal/third-parties/<uuid:pk>/status/": ("POST", "/portal/third-parties/{third_party}/status/", DPO),
