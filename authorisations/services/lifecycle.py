@@ -146,12 +146,15 @@ def authorisation_grant(
     duration_days: int,
     cross_border_acknowledged: bool = False,
     channel: str = Channel.INTERNET_BANKING,
+    issued_code: str = "",
     now: datetime | None = None,
 ) -> Authorisation:
     """The customer approves on the consent screen: a new ACTIVE authorisation with its receipt.
 
     A live authorisation of the same third party is replaced (revoked) in the same transaction, so
-    there is only ever one, and the one the customer just read is the one in force.
+    there is only ever one, and the one the customer just read is the one in force. Its tokens and
+    pending codes end with it, except `issued_code`: the code the consent screen issued for this
+    approval, which belongs to the new authorisation (the third party exchanges it next).
     """
     now = now or timezone.now()
     authorisation_terms_check(
@@ -178,6 +181,7 @@ def authorisation_grant(
             now=now,
             channel=channel,
             reason="replaced by a new authorisation",
+            sparing_code=issued_code,
         )
         authorisation = Authorisation.objects.create(
             subject=subject,
