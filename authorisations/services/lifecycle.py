@@ -46,8 +46,8 @@ def _refuse_if_suspended(third_party: ThirdParty) -> None:
         raise Conflict(THIRD_PARTY_SUSPENDED, code=selectors.THIRD_PARTY_SUSPENDED)
 
 
-# What a new authorisation is refused with while the customer's objection or restriction covering
-# disclosure to third parties is in force, by its kind (`selectors.disclosure_stops_in_force`).
+# What a new authorisation is refused with while the customer's objection, restriction or legal hold
+# covering disclosure to third parties is in force, by its kind (`selectors.disclosure_stops_in_force`).
 _REFUSED_WHILE_IN_FORCE = {
     ProcessingRestriction.Kind.OBJECT: (
         "objection_in_force",
@@ -64,6 +64,13 @@ _REFUSED_WHILE_IN_FORCE = {
             "to lift the restriction first."
         ),
     ),
+    ProcessingRestriction.Kind.LEGAL_HOLD: (
+        "legal_hold",
+        _(
+            "After your deletion request, the data the law requires the bank to keep is under a legal "
+            "hold and serves only that legal obligation, so nothing can be shared with %(third_party)s."
+        ),
+    ),
 }
 
 
@@ -71,7 +78,7 @@ def _refuse_if_disclosure_stopped(subject, third_party: ThirdParty) -> None:
     """The rule that pauses the customer's authorisations and keeps them paused (`moves.holding_cause`)
     refuses a new one too: the objection or restriction stops every disclosure to third parties
     (Decree 13 Art. 9: the customer may object to or restrict processing), not only those that existed
-    when it came in force."""
+    when it came in force. So does a deletion's legal hold: the data a law keeps serves only that law."""
     stop = selectors.disclosure_stops_in_force([subject.pk]).get(subject.pk)
     if stop is not None:
         code, message = _REFUSED_WHILE_IN_FORCE[stop.kind]

@@ -177,7 +177,7 @@ def holding_cause(authorisation: Authorisation, stops: Mapping | None = None) ->
     by subject id), else the bank's suspension of the third party; None when nothing does. The
     customer's own objection is named first: it is theirs to lift."""
     if stops is None:
-        stops = disclosure_stops_in_force([authorisation.subject_id])
+        stops = disclosure_stops_in_force([authorisation.subject_id], kinds=PAUSE_BY_RESTRICTION)
     stop = stops.get(authorisation.subject_id)
     if stop is not None:
         return PAUSE_BY_RESTRICTION[stop.kind], stop.source
@@ -215,7 +215,9 @@ def resume_all(authorisations, *, actor: Actor, now: datetime, **details: str) -
     expired), not those another cause still holds. What may hold them is read once for all their
     customers."""
     authorisations = list(authorisations)
-    stops = disclosure_stops_in_force({authorisation.subject_id for authorisation in authorisations})
+    stops = disclosure_stops_in_force(
+        {authorisation.subject_id for authorisation in authorisations}, kinds=PAUSE_BY_RESTRICTION
+    )
     return sum(
         resume(authorisation, actor=actor, now=now, stops=stops, **details).status != S.PAUSED
         for authorisation in authorisations
