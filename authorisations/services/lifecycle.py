@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authorisations import selectors
+from authorisations.deletions import deletion_under_way
 from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.services.moves import (
     event_new,
@@ -78,11 +79,22 @@ def _refuse_if_disclosure_stopped(subject, third_party: ThirdParty) -> None:
     """The rule that pauses the customer's authorisations and keeps them paused (`moves.holding_cause`)
     refuses a new one too: the objection or restriction stops every disclosure to third parties
     (Decree 13 Art. 9: the customer may object to or restrict processing), not only those that existed
-    when it came in force. So does a deletion's legal hold: the data a law keeps serves only that law."""
+    when it came in force. So does a deletion's legal hold: the data a law keeps serves only that law.
+    And while a verified deletion is open, the data it erases is not given to anyone new: the
+    verification revoked every authorisation (`services.rights`)."""
     stop = selectors.disclosure_stops_in_force([subject.pk]).get(subject.pk)
     if stop is not None:
         code, message = _REFUSED_WHILE_IN_FORCE[stop.kind]
         raise Conflict(message, code=code, third_party=third_party.legal_name)
+    if deletion_under_way(subject.pk):
+        raise Conflict(
+            _(
+                "The bank is deleting your data at your request, so nothing can be shared with "
+                "%(third_party)s while the deletion is under way."
+            ),
+            code="deletion_in_progress",
+            third_party=third_party.legal_name,
+        )
 
 
 def authorisation_grantor_check(*, subject, third_party: ThirdParty, now: datetime | None = None) -> None:
