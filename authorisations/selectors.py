@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -25,7 +26,7 @@ from oauth2_provider.models import get_access_token_model
 from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
 from authorisations.states import (
     AUTHORISATION_MACHINE,
-    PAUSE_BY_RESTRICTION,
+    DISCLOSURE_STOP_KINDS,
     AuthorisationStatus,
     PauseReason,
     covers_third_party_disclosure_q,
@@ -173,14 +174,26 @@ def authorisation_reads_remaining(authorisation: Authorisation, *, reads_today: 
     return max(authorisation.frequency_per_day - reads_today, 0)
 
 
-def authorisation_reads_today(authorisation: Authorisation, *, now: datetime) -> int:
-    """The reads `authorisation_reads_remaining` counts, of an authorisation loaded without them (the
-    one `access_claim` holds locked), in one query: read after the lock is taken, the count includes
-    the read of a claim that held the lock before."""
+def _held_by_law() -> Exists:
+    """Whether the authorisation's customer has a legal hold in force that reaches disclosure to third
+    parties (`covers_third_party_disclosure_q`), as an annotation: the held data serves only the legal
+    obligation that keeps it."""
+    return Exists(
+        ProcessingRestriction.objects.filter(
+            subject=OuterRef("subject_id"), kind=ProcessingRestriction.Kind.LEGAL_HOLD, lifted_at__isnull=True
+        ).filter(covers_third_party_disclosure_q())
+    )
+
+
+def authorisation_read_facts(authorisation: Authorisation, *, now: datetime) -> tuple[int, bool]:
+    """What `authorisation_read_refusal` needs beyond the row, of an authorisation loaded without it (the
+    one `access_claim` holds locked), in one query: its reads today (read after the lock is taken, the
+    count includes the read of a claim that held the lock before) and whether a legal hold holds the
+    customer's data."""
     return (
         Authorisation.objects.filter(pk=authorisation.pk)
-        .annotate(reads_today=_reads_today(now))
-        .values_list("reads_today", flat=True)
+        .annotate(reads_today=_reads_today(now), held_by_law=_held_by_law())
+        .values_list("reads_today", "held_by_law")
         .get()
     )
 
@@ -192,16 +205,18 @@ AUTHORISATION_PAUSED = "authorisation_paused"
 THIRD_PARTY_SUSPENDED = "third_party_suspended"
 AUTHORISATION_ENDED = "authorisation_ended"
 DAILY_LIMIT_REACHED = "daily_limit_reached"
+LEGAL_HOLD = "legal_hold"
 
 
 def authorisation_read_refusal(
-    authorisation: Authorisation, *, now: datetime, reads_today: int
+    authorisation: Authorisation, *, now: datetime, reads_today: int, held_by_law: bool
 ) -> str | None:
     """Why the third party may not read the customer's data under this authorisation now, as a code,
     or None when it may: the one rule of introspection (any code: inactive) and of the read claim (the
     code: its 409). A read needs the authorisation ACTIVE and within its term, its third party active,
-    and the agreed reads not used up (`authorisation_reads_remaining`). Reads only the row and its
-    third party (loaded with it), so introspection's look-up stays one query."""
+    the customer's data under no legal hold reaching disclosure (`held_by_law`, `_held_by_law`), and the
+    agreed reads not used up (`authorisation_reads_remaining`). Reads only the row and its third party
+    (loaded with it) and the facts given, so introspection's look-up stays one query."""
     if authorisation.status == S.USED:
         return READ_USED
     if authorisation.status == S.PAUSED:
@@ -210,6 +225,8 @@ def authorisation_read_refusal(
         return THIRD_PARTY_SUSPENDED
     if not authorisation.usable_at(now):
         return AUTHORISATION_ENDED
+    if held_by_law:
+        return LEGAL_HOLD
     if authorisation_reads_remaining(authorisation, reads_today=reads_today) == 0:
         return DAILY_LIMIT_REACHED
     return None
@@ -239,7 +256,7 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         return INACTIVE
     authorisation = (
         _live_authorisations(user=access.user, application=access.application)
-        .annotate(reads_today=_reads_today(now))
+        .annotate(reads_today=_reads_today(now), held_by_law=_held_by_law())
         .first()
     )
     if (
@@ -247,7 +264,12 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         # A token minted under an earlier authorisation of the same third party is not covered.
         or access.created < authorisation.starts_at
         or not set(access.scope.split()) <= set(authorisation.scopes)
-        or authorisation_read_refusal(authorisation, now=now, reads_today=authorisation.reads_today)
+        or authorisation_read_refusal(
+            authorisation,
+            now=now,
+            reads_today=authorisation.reads_today,
+            held_by_law=authorisation.held_by_law,
+        )
     ):
         return INACTIVE
     remaining = authorisation_reads_remaining(authorisation, reads_today=authorisation.reads_today)
@@ -269,17 +291,21 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def disclosure_stops_in_force(subject_ids) -> dict[tuple[Any, bool], ProcessingRestriction]:
-    """Each of these customers' oldest restriction or objection in force that reaches disclosure to
-    third parties (one naming no purpose, so everything it can reach, or a purpose of sharing with third
-    parties or of transfer abroad: `covers_third_party_disclosure_q`), read in one query, by (subject id,
-    whether the third party is abroad): one of a transfer abroad reaches only third parties abroad
-    (`states.purpose_reaches`). A customer with none is left out. While one is in force no authorisation
-    of theirs that it reaches resumes, nor is a new one granted."""
+def disclosure_stops_in_force(
+    subject_ids, *, kinds=DISCLOSURE_STOP_KINDS
+) -> dict[tuple[Any, bool], ProcessingRestriction]:
+    """Each of these customers' oldest restriction in force of one of `kinds` (by default an objection,
+    a restriction or a legal hold) that reaches disclosure to third parties (one naming no purpose, so
+    everything it can reach, or a purpose of sharing with third parties or of transfer abroad:
+    `covers_third_party_disclosure_q`), read in one query, by (subject id, whether the third party is
+    abroad): one of a transfer abroad reaches only third parties abroad (`states.purpose_reaches`). A
+    customer with none is left out. While one is in force no new authorisation it reaches is given;
+    while an objection or restriction is, no authorisation of theirs it reaches resumes
+    (`moves.holding_cause`)."""
     stops: dict[tuple[Any, bool], ProcessingRestriction] = {}
     in_force = (
         restrictions_in_force_of(list(subject_ids))
-        .filter(kind__in=list(PAUSE_BY_RESTRICTION))
+        .filter(kind__in=list(kinds))
         .filter(covers_third_party_disclosure_q())
         .order_by("started_at", "pk")
     )

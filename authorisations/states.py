@@ -43,6 +43,10 @@ PAUSE_BY_RESTRICTION = {
     ProcessingRestriction.Kind.OBJECT: PauseReason.DSR,
     ProcessingRestriction.Kind.RESTRICT: PauseReason.RESTRICTION,
 }
+# The restrictions in force that stop disclosure to third parties (no new authorisation): those that pause,
+# and the legal hold of a deletion, whose held data serves only the legal obligation that keeps it (it
+# also stops reads, `selectors.authorisation_read_refusal`).
+DISCLOSURE_STOP_KINDS = (*PAUSE_BY_RESTRICTION, ProcessingRestriction.Kind.LEGAL_HOLD)
 
 
 # The purposes whose withdrawal, restriction or objection reaches third-party access, and which access

@@ -138,11 +138,13 @@ class ConsentScreenView(AuthorizationView):
             # The toolkit validates the request again and issues the code; only then is the
             # authorisation recorded. A code without an ACTIVE authorisation cannot be exchanged.
             response = super().form_valid(form)
-            if "code" in parse_qs(urlparse(response.url).query):
+            issued = parse_qs(urlparse(response.url).query).get("code")
+            if issued:
                 services.authorisation_grant(
                     actor=actor_for_user(self.request.user),
                     user=self.request.user,
                     channel=CUSTOMER_CHANNEL,
+                    issued_code=issued[0],
                     **terms,
                 )
         except DomainError as error:

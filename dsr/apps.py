@@ -10,6 +10,7 @@ class DsrConfig(AppConfig):
         from django.core.checks import register as register_check
 
         from audit.actions import register_actions
+        from authorisations.deletions import register_deletion_lookup
         from core.navigation import (
             DashboardPanel,
             MenuItem,
@@ -21,6 +22,7 @@ class DsrConfig(AppConfig):
         )
         from core.roles import Role, grant_permissions
         from dsr import checks, clock_sources, navigation
+        from dsr.selectors.deletions import deletion_verified_open
 
         register_actions(
             {
@@ -143,6 +145,7 @@ class DsrConfig(AppConfig):
             MenuItem("me", "dsr:me_profile", _("My details"), icon="users", order=35),
         )
         clock_sources.register()
+        register_deletion_lookup(deletion_verified_open)
         register_check(checks.calendar_check)
         register_check(checks.platform_check)
         register_dashboard_cards(navigation.staff_cards, area="portal")

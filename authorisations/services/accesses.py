@@ -33,6 +33,10 @@ READ_REFUSALS = {
     selectors.AUTHORISATION_ENDED: _(
         "This authorisation has ended (revoked or expired). Do not serve the data."
     ),
+    selectors.LEGAL_HOLD: _(
+        "The customer's data is kept under a legal hold and serves only the legal obligation that "
+        "keeps it. Do not serve the data."
+    ),
     selectors.DAILY_LIMIT_REACHED: _(
         "The customer allowed %(count)s reads a day and all of today's have been made. Reads "
         "are allowed again after midnight, Vietnam time."
@@ -185,8 +189,10 @@ def _refuse_read(authorisation: Authorisation, *, now: datetime) -> None:
     """Raise `Conflict` unless the locked authorisation allows the third party one more read now:
     `selectors.authorisation_read_refusal`, introspection's rule, with today's reads counted under the
     row lock so that two claims cannot both take the last read."""
-    reads_today = selectors.authorisation_reads_today(authorisation, now=now)
-    code = selectors.authorisation_read_refusal(authorisation, now=now, reads_today=reads_today)
+    reads_today, held_by_law = selectors.authorisation_read_facts(authorisation, now=now)
+    code = selectors.authorisation_read_refusal(
+        authorisation, now=now, reads_today=reads_today, held_by_law=held_by_law
+    )
     if code is not None:
         raise Conflict(READ_REFUSALS[code], code=code, count=authorisation.frequency_per_day)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authorisations import selectors
+from authorisations.deletions import deletion_under_way
 from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.services.moves import (
     event_new,
@@ -46,8 +47,8 @@ def _refuse_if_suspended(third_party: ThirdParty) -> None:
         raise Conflict(THIRD_PARTY_SUSPENDED, code=selectors.THIRD_PARTY_SUSPENDED)
 
 
-# What a new authorisation is refused with while the customer's objection or restriction covering
-# disclosure to third parties is in force, by its kind (`selectors.disclosure_stops_in_force`).
+# What a new authorisation is refused with while the customer's objection, restriction or legal hold
+# covering disclosure to third parties is in force, by its kind (`selectors.disclosure_stops_in_force`).
 _REFUSED_WHILE_IN_FORCE = {
     ProcessingRestriction.Kind.OBJECT: (
         "objection_in_force",
@@ -64,6 +65,13 @@ _REFUSED_WHILE_IN_FORCE = {
             "to lift the restriction first."
         ),
     ),
+    ProcessingRestriction.Kind.LEGAL_HOLD: (
+        "legal_hold",
+        _(
+            "After your deletion request, the data the law requires the bank to keep is under a legal "
+            "hold and serves only that legal obligation, so nothing can be shared with %(third_party)s."
+        ),
+    ),
 }
 
 
@@ -71,11 +79,22 @@ def _refuse_if_disclosure_stopped(subject, third_party: ThirdParty) -> None:
     """The rule that pauses the customer's authorisations and keeps them paused (`moves.holding_cause`)
     refuses a new one too: the objection or restriction stops every disclosure to third parties
     (Decree 13 Art. 9: the customer may object to or restrict processing), not only those that existed
-    when it came in force."""
+    when it came in force. So does a deletion's legal hold: the data a law keeps serves only that law.
+    And while a verified deletion is open, the data it erases is not given to anyone new: the
+    verification revoked every authorisation (`services.rights`)."""
     stop = selectors.disclosure_stops_in_force([subject.pk]).get((subject.pk, third_party.cross_border))
     if stop is not None:
         code, message = _REFUSED_WHILE_IN_FORCE[stop.kind]
         raise Conflict(message, code=code, third_party=third_party.legal_name)
+    if deletion_under_way(subject.pk):
+        raise Conflict(
+            _(
+                "The bank is deleting your data at your request, so nothing can be shared with "
+                "%(third_party)s while the deletion is under way."
+            ),
+            code="deletion_in_progress",
+            third_party=third_party.legal_name,
+        )
 
 
 def authorisation_grantor_check(*, subject, third_party: ThirdParty, now: datetime | None = None) -> None:
@@ -146,12 +165,15 @@ def authorisation_grant(
     duration_days: int,
     cross_border_acknowledged: bool = False,
     channel: str = Channel.INTERNET_BANKING,
+    issued_code: str = "",
     now: datetime | None = None,
 ) -> Authorisation:
     """The customer approves on the consent screen: a new ACTIVE authorisation with its receipt.
 
     A live authorisation of the same third party is replaced (revoked) in the same transaction, so
-    there is only ever one, and the one the customer just read is the one in force.
+    there is only ever one, and the one the customer just read is the one in force. Its tokens and
+    pending codes end with it, except `issued_code`: the code the consent screen issued for this
+    approval, which belongs to the new authorisation (the third party exchanges it next).
     """
     now = now or timezone.now()
     authorisation_terms_check(
@@ -178,6 +200,7 @@ def authorisation_grant(
             now=now,
             channel=channel,
             reason="replaced by a new authorisation",
+            sparing_code=issued_code,
         )
         authorisation = Authorisation.objects.create(
             subject=subject,

@@ -86,12 +86,13 @@ def event_save(authorisation: Authorisation, event: AuthorisationEvent, *, actor
     notify_change(authorisation, event)
 
 
-def end_tokens(authorisations: list[Authorisation]) -> None:
+def end_tokens(authorisations: list[Authorisation], *, sparing_code: str = "") -> None:
     """Stop every OAuth token and pending code each customer gave each third party: refresh tokens
     end with the authorisation, not at their own expiry. A few statements for any number of
     authorisations: refresh tokens are revoked as django-oauth-toolkit's `RefreshToken.revoke()`
     revokes one (marked revoked, unlinked from their access token, which is deleted), in bulk as its
-    `revoke_family` does; access tokens and grants of the pairs are deleted."""
+    `revoke_family` does; access tokens and grants of the pairs are deleted. `sparing_code` is a code
+    that is not theirs: the one issued for the new authorisation that replaces them."""
     users_by_application: dict = {}
     for authorisation in authorisations:
         application_id = authorisation.third_party.application_id
@@ -101,7 +102,7 @@ def end_tokens(authorisations: list[Authorisation]) -> None:
     pairs = Q()
     for application_id, user_ids in users_by_application.items():
         pairs |= Q(application_id=application_id, user_id__in=sorted(user_ids))
-    _end_tokens_where(pairs)
+    _end_tokens_where(pairs, sparing_code=sparing_code)
 
 
 def end_client_tokens(application_id: int) -> None:
@@ -110,7 +111,7 @@ def end_client_tokens(application_id: int) -> None:
     _end_tokens_where(Q(application_id=application_id))
 
 
-def _end_tokens_where(which: Q) -> None:
+def _end_tokens_where(which: Q, *, sparing_code: str = "") -> None:
     refresh_tokens = get_refresh_token_model().objects.filter(which, revoked__isnull=True)
     try:
         with transaction.atomic():
@@ -122,7 +123,7 @@ def _end_tokens_where(which: Q) -> None:
         for refresh in refresh_tokens:
             refresh.revoke()
     get_access_token_model().objects.filter(which).delete()
-    get_grant_model().objects.filter(which).delete()
+    get_grant_model().objects.filter(which).exclude(code=sparing_code).delete()
 
 
 def _apply(
@@ -143,15 +144,17 @@ def _apply(
 def move(
     authorisation: Authorisation, *, to: str, actor: Actor, now: datetime,
     reason: str = "", channel: str = "", evidence: str = "", pause_reason: str = "", pause_source: str = "",
+    sparing_code: str = "",
 ) -> Authorisation:
-    """Apply one move of the state table to a locked authorisation, in the caller's transaction."""
+    """Apply one move of the state table to a locked authorisation, in the caller's transaction; a move
+    to an end stops its tokens (`end_tokens`, which spares `sparing_code`)."""
     if to == S.ACTIVE and now >= authorisation.expires_at:
         to = S.EXPIRED  # a pause that outlived the term ends with it
     old = authorisation.status
     fields = _apply(authorisation, to=to, now=now, pause_reason=pause_reason, pause_source=pause_source)
     with transaction.atomic(savepoint=False):
         if to in ENDS:
-            end_tokens([authorisation])
+            end_tokens([authorisation], sparing_code=sparing_code)
         authorisation.save(update_fields=fields)
         event = event_new(
             authorisation,
@@ -174,7 +177,7 @@ def holding_cause(authorisation: Authorisation, stops: Mapping | None = None) ->
     unless `stops` holds them already), else the bank's suspension of the third party; None when nothing
     does. The customer's own objection is named first: it is theirs to lift."""
     if stops is None:
-        stops = disclosure_stops_in_force([authorisation.subject_id])
+        stops = disclosure_stops_in_force([authorisation.subject_id], kinds=PAUSE_BY_RESTRICTION)
     stop = stops.get((authorisation.subject_id, authorisation.cross_border))
     if stop is not None:
         return PAUSE_BY_RESTRICTION[stop.kind], stop.source
@@ -212,7 +215,9 @@ def resume_all(authorisations, *, actor: Actor, now: datetime, **details: str) -
     expired), not those another cause still holds. What may hold them is read once for all their
     customers."""
     authorisations = list(authorisations)
-    stops = disclosure_stops_in_force({authorisation.subject_id for authorisation in authorisations})
+    stops = disclosure_stops_in_force(
+        {authorisation.subject_id for authorisation in authorisations}, kinds=PAUSE_BY_RESTRICTION
+    )
     return sum(
         resume(authorisation, actor=actor, now=now, stops=stops, **details).status != S.PAUSED
         for authorisation in authorisations
@@ -221,7 +226,7 @@ def resume_all(authorisations, *, actor: Actor, now: datetime, **details: str) -
 
 def move_all(authorisations, *, to: str, actor: Actor, now: datetime, **details: str) -> int:
     """`move()` each of these locked authorisations (caller's transaction); returns how many.
-    `details` are `move()`'s reason, channel, evidence and pause fields."""
+    `details` are `move()`'s reason, channel, evidence, pause fields and `sparing_code`."""
     count = 0
     for authorisation in authorisations:
         move(authorisation, to=to, actor=actor, now=now, **details)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from authorisations.services import authorisations_revoke_for_subject_in_transaction
 from consents.models import ProcessingRestriction
 from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
 from core.actors import Actor
@@ -38,6 +39,7 @@ from dsr.models import (
 )
 from dsr.selectors.inventory import ERASE, HOLD, deletion_held_parts, platform_system
 from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
+from dsr.sources import request_source
 from subjects.models import DataSubject
 
 
@@ -144,6 +146,17 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
                 now=now,
             )
     return holds
+
+
+def deletion_stops_third_parties(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """A verified deletion ends the customer's third-party access at once, in the verification's
+    transaction, as a withdrawal does (`moves.withdrawal_put_in_force`): every live authorisation is
+    revoked (tokens ended, the third party told, a receipt), not when the deletion completes, which waits
+    for every system and a second person's approval. The completion calls it again for a deletion
+    verified before this took effect (it revokes what is still live, nothing else)."""
+    authorisations_revoke_for_subject_in_transaction(
+        actor=actor, subject=request.subject, source=request_source(request), now=now, channel=request.channel
+    )
 
 
 def hold_source(request: DataSubjectRequest) -> str:

@@ -17,10 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
 from audit.services import audit_record
-from authorisations.services import (
-    authorisations_resume_for_source_in_transaction,
-    authorisations_revoke_for_subject_in_transaction,
-)
+from authorisations.services import authorisations_resume_for_source_in_transaction
 from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
@@ -28,7 +25,7 @@ from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
 from dsr.selectors import request_corrections, request_recipients_open
 from dsr.services.base import request_locked
-from dsr.services.deletion import deletion_fulfil
+from dsr.services.deletion import deletion_fulfil, deletion_stops_third_parties
 from dsr.services.exports import export_build
 from dsr.services.intake import correction_refused
 from dsr.services.moves import (
@@ -81,10 +78,8 @@ def complete_in_transaction(
                 code="approval_required",
             )
         holds = deletion_fulfil(request, actor=actor, now=now)
-        # Third-party access (authorisations/): deletion ends every authorisation of the customer.
-        authorisations_revoke_for_subject_in_transaction(
-            actor=actor, subject=request.subject, source=request_source(request), now=now
-        )
+        # Third-party access ended at verification; one verified before that took effect ends now.
+        deletion_stops_third_parties(request, actor=actor, now=now)
         if holds and not partial:
             # What a law keeps waits under a hold: the answer is partial, and says why.
             target, partial = S.PARTIALLY_COMPLETED, True

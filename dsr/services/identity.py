@@ -23,6 +23,7 @@ from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.services.base import request_locked
+from dsr.services.deletion import deletion_stops_third_parties
 from dsr.services.moves import (
     RESTRICTION_TYPES,
     S,
@@ -240,6 +241,8 @@ def request_verify_identity(
                 restriction_put_in_force(request, actor=actor, now=now)
             elif request.type == RequestType.WITHDRAW:
                 withdrawal_put_in_force(request, actor=actor, now=now)
+            elif request.type == RequestType.DELETE:
+                deletion_stops_third_parties(request, actor=actor, now=now)
             move(request, to=S.IN_PROGRESS, actor=actor, now=now)
         else:
             # A wrong code counts against the attempts even though nothing else is recorded.

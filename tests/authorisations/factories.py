@@ -9,10 +9,14 @@ import itertools
 import secrets
 from urllib.parse import parse_qs, urlencode, urlparse
 
-from django.utils import timezone
+import pytest
+from django.utils import timezone, translation
 
+from audit.models import AuditEntry
 from authorisations import services
+from authorisations.models import Authorisation
 from core.actors import Actor, actor_for_user
+from core.errors import Conflict, DomainError
 from dsr import services as dsr_services
 from tests.dsr.factories import STAFF, verified_request
 
@@ -48,6 +52,30 @@ def authorise(customer, *, registration=None, scopes=("accounts:read",), days: i
         duration_days=days,
         now=now,
     )
+
+
+def grant_refused(customer, registration, **terms) -> Conflict:
+    """The customer's grant refused (`terms` are `authorise`'s), nothing of it written; the consent screen
+    refuses with the same code before it offers to approve. Returns the grant's refusal."""
+    subject = customer.customer_account.subject
+    granted = "authorisations.authorisation.granted"
+    granted_before = AuditEntry.objects.filter(action=granted).count()
+    live_before = set(Authorisation.objects.filter(subject=subject).values_list("pk", "status"))
+    with pytest.raises(Conflict) as refused:
+        authorise(customer, registration=registration, **terms)
+    assert set(Authorisation.objects.filter(subject=subject).values_list("pk", "status")) == live_before
+    assert AuditEntry.objects.filter(action=granted).count() == granted_before
+    with pytest.raises(Conflict) as screen:
+        services.authorisation_grantor_check(subject=subject, third_party=registration.third_party)
+    assert screen.value.code == refused.value.code
+    return refused.value
+
+
+def in_english_and_vietnamese(error: DomainError) -> tuple[str, str]:
+    with translation.override("en"):
+        english = error.text
+    with translation.override("vi"):
+        return english, error.text
 
 
 def objection_in_force(subject, **fields):

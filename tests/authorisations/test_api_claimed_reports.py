@@ -54,7 +54,7 @@ def test_a_claimed_read_reported_after_serving_is_one_read_everywhere(
     assert [(a["id"], a["record_count"], a["claimed"]) for a in listed] == [(claimed["id"], 42, True)]
     assert _page_reads(browser1, authorisation) == 1
     now = timezone.now()
-    assert selectors.authorisation_reads_today(authorisation, now=now) == 1
+    assert selectors.authorisation_read_facts(authorisation, now=now)[0] == 1
     assert selectors.token_introspect(token=tokens["access_token"], now=now)["reads_remaining"] == 3
     bundle = proof_bundle(authorisation.subject, generated_by=DPO, role="dpo", now=now)
     [section] = [a for a in bundle["authorisations"] if a["id"] == str(authorisation.pk)]
@@ -140,7 +140,7 @@ def test_a_report_naming_no_claim_is_a_read_served_without_one_recorded_as_befor
     assert body["reported_at"] is not None
     assert AccessRecord.objects.filter(authorisation=authorisation).count() == 2
     now = timezone.now()
-    assert selectors.authorisation_reads_today(authorisation, now=now) == 2
+    assert selectors.authorisation_read_facts(authorisation, now=now)[0] == 2
 
 
 def test_a_claim_of_a_one_time_authorisation_is_reported_after_it_is_used(gateway):

@@ -42,7 +42,7 @@ def test_a_report_without_claim_at_the_claims_own_time_completes_that_read(gatew
     assert (body["id"], body["claimed"], body["record_count"]) == (claimed["id"], True, 42)
     assert body["accessed_at"] == claimed["accessed_at"] and body["reported_at"] is not None
     assert AccessRecord.objects.filter(authorisation=authorisation).count() == 1
-    assert selectors.authorisation_reads_today(authorisation, now=timezone.now()) == 1
+    assert selectors.authorisation_read_facts(authorisation, now=timezone.now())[0] == 1
     entry = AuditEntry.objects.get(action="authorisations.access.confirmed")
     assert (entry.data["access"], entry.data["records"], entry.data["claim_named"]) == (
         claimed["id"], {"old": 0, "new": 42}, False,

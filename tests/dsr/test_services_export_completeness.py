@@ -311,7 +311,6 @@ def _strings(value) -> list[str]:
 def test_csv_copy_carries_the_same_data_as_the_json_and_html(customer_a):
     subject = customer_a.customer_account.subject
     make_inventory()
-    authorise(customer_a)
     child_of(subject, age=9)
     insurer = make_recipient("Bảo hiểm Đối tác ABC")
     consent = grant(subject, make_purpose("bancassurance", recipients=[insurer]), evidence="form-0042")
@@ -320,6 +319,8 @@ def test_csv_copy_carries_the_same_data_as_the_json_and_html(customer_a):
     services.request_reject(
         actor=STAFF, request_id=refused.pk, reason="legal_prohibition", note="Lệnh phong toả"
     )
+    # Given after the deletion was refused: its verification revoked what the customer had authorised.
+    authorise(customer_a)
     verified_request(subject, type="object", purposes=["bancassurance"])
     request = verified_request(subject, type="copy")
     for task in FulfilmentTask.objects.filter(request=request):
