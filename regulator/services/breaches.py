@@ -193,7 +193,8 @@ def phase_late(*, breach: Breach, initial: BreachNotification | None, at: dateti
     13/2023 Art. 23). The 72 hours bind the notification as a whole; when its content cannot all be
     given at once it may be given in phases, and the law sets no separate period for the later ones:
 
-    * the initial phase (`initial` is None) is late when submitted after the deadline;
+    * the initial phase (`initial` is None) is late when submitted after the law's deadline
+      (`Breach.authority_due_at`): the bank's stricter commitment drives reminders, not what A05 is told;
     * a follow-up completes the initial notification and shares its lateness: it is late exactly
       when the initial phase was late (it is then also after the deadline), and like the initial
       phase its Form 08 must say why;

@@ -120,6 +120,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "phases": phases,
             "now": now,
             "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
+            "commitment_passed": breach.status == BreachStatus.OPEN and breach.is_past_commitment(now),
             "notify_form": notify_form or NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_count(breach) if needs_notice else None,
