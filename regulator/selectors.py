@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
 from consents.selectors import consents_on_notice_older_than_counts, consents_that_gave_data
 from core.actors import Actor
+from integrations.states import JOB_MACHINE
 from regulator.models import (
     Breach,
     BreachNotification,
@@ -37,14 +38,45 @@ def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
     actions = set()
     if breach.status not in BREACH_MACHINE.terminal:
         actions |= {"update", "notify"}
-    if BREACH_MACHINE.is_allowed(breach.status, BreachStatus.CLOSED):
+    if (
+        BREACH_MACHINE.is_allowed(breach.status, BreachStatus.CLOSED)
+        and not breach_customers_mailing_live(breach)
+        and not breach_customers_untold(breach)
+    ):
         actions.add("close")
     return frozenset(actions)
 
 
+def breach_customers_mailing_live(breach: Breach) -> bool:
+    """Whether the mailing to the affected customers is queued or running."""
+    job = breach.customers_job
+    return job is not None and job.status in JOB_MACHINE.live
+
+
+def breach_customers_mailing_began(breach: Breach) -> bool:
+    """Whether telling the customers is under way or told anyone (a cancelled mailing may have): a
+    decision not to tell them could no longer stand beside it."""
+    job = breach.customers_job
+    return (
+        breach.customers_notified_at is not None
+        or breach.customers_notified > 0
+        or (job is not None and (job.status in JOB_MACHINE.live or job.rows_done > 0))
+    )
+
+
+def breach_customers_untold(breach: Breach) -> bool:
+    """Whether customers are to be told (`breach_needs_customer_notice`) and no mailing to them has
+    finished: the breach cannot be closed before they are told or the DPO records why not."""
+    return breach.customers_notified_at is None and breach_needs_customer_notice(breach)
+
+
 def breach_list() -> QuerySet[Breach]:
     """Breaches, the latest detected first, with what their pages and documents show."""
-    return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at", "-pk")
+    return (
+        Breach.objects.select_related("customers_job")
+        .prefetch_related("systems", "categories", "phases")
+        .order_by("-detected_at", "-pk")
+    )
 
 
 def breach_by_id(pk) -> Breach | None:

@@ -201,6 +201,7 @@ def test_e_mailing_the_customers_asks_first_saying_how_many_and_what_they_read(c
 def test_closing_a_breach_asks_first(client, dpo):
     breach, _customers = _breach_with_customers(0)
     type(breach).objects.filter(pk=breach.pk).update(status="notified", notified_at=timezone.now())
+    services.breach_customers_not_notify(actor=DPO, breach_id=breach.pk, reason="No customer affected.")
     client.force_login(dpo)
     url = reverse("regulator:breach_close", args=[breach.pk])
     asked = client.post(url)
