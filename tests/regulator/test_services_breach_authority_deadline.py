@@ -55,7 +55,9 @@ def test_without_a_statutory_deadline_the_binding_one_judges_lateness():
     """Breaches recorded before the law's deadline was stored have `notify_due_at` only."""
     make_inventory()
     breach = make_breach()
-    Breach.objects.filter(pk=breach.pk).update(statutory_due_at=None, notify_due_at=MONDAY + timedelta(hours=24))
+    Breach.objects.filter(pk=breach.pk).update(
+        statutory_due_at=None, notify_due_at=MONDAY + timedelta(hours=24)
+    )
     breach.refresh_from_db()
     assert phase_late(breach=breach, initial=None, at=MONDAY + timedelta(hours=25)) is True
     phase = services.breach_notify(

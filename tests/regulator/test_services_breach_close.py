@@ -16,8 +16,7 @@ from regulator import services
 from regulator.models import BreachStatus
 from regulator.selectors import breach_allowed_actions
 from regulator.services import breach_mailing
-from tests.factories import make_subject
-from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_customer, make_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +27,10 @@ def _financial_breach_notified(*, customers: int = 2, detected_at=MONDAY):
     make_inventory()
     make_catalogue()
     for _ in range(customers):
-        make_subject()
-    breach = make_breach(categories=["accounts"], detected_at=detected_at, now=detected_at + timedelta(hours=1))
+        make_customer()
+    breach = make_breach(
+        categories=["accounts"], detected_at=detected_at, now=detected_at + timedelta(hours=1)
+    )
     services.breach_notify(actor=DPO, breach_id=breach.pk, now=detected_at + timedelta(hours=2))
     breach.refresh_from_db()
     return breach
@@ -133,7 +134,8 @@ def test_the_page_says_why_it_offers_no_close_and_hides_the_decision_once_the_ma
     client.force_login(dpo)
     url = reverse("regulator:breach_detail", args=[breach.pk])
     page = client.get(url).content.decode()
-    assert 'data-testid="close-needs-customer-notice"' in page and 'data-testid="decline-customer-notice"' in page
+    assert 'data-testid="close-needs-customer-notice"' in page
+    assert 'data-testid="decline-customer-notice"' in page
     assert reverse("regulator:breach_close", args=[breach.pk]) not in page
     services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
     page = client.get(url).content.decode()
