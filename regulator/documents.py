@@ -94,12 +94,13 @@ def form08(
 ) -> dict[str, Any]:
     """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
     description, categories and counts, likely consequences, measures, time line. `late` is the
-    phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`);
+    phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`), and
+    the due time printed is the law's (`Breach.authority_due_at`), which the authority judges by;
     `earlier_phases` are the phases already submitted, in order (the caller has them loaded)."""
     timeline = [
         {"event": "occurred", "at": _local(breach.occurred_at)},
         {"event": "detected", "at": _local(breach.detected_at)},
-        {"event": "notification_due", "at": _local(breach.notify_due_at)},
+        {"event": "notification_due", "at": _local(breach.authority_due_at)},
     ]
     for earlier in earlier_phases:
         timeline.append({"event": f"phase_{earlier.phase}_submitted", "at": _local(earlier.submitted_at)})

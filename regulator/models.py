@@ -46,8 +46,8 @@ class Breach(models.Model):
     status = models.CharField(max_length=16, choices=BreachStatus.choices, default=BreachStatus.OPEN)
     # From the deadline policy (type breach_notification): `statutory_due_at` is the law's deadline, the
     # earliest of the regimes that apply (`statutory_regime`), and `notify_due_at` the date that binds,
-    # the earlier of the bank's own commitment and the law's. Every page, reminder, breach mark and
-    # Form 08 reads `notify_due_at`.
+    # the earlier of the bank's own commitment and the law's. Pages, reminders and the breach mark read
+    # `notify_due_at`; what goes to the authority (Form 08's due time and lateness) reads the law's.
     notify_due_at = models.DateTimeField(_("notify the authority by"))
     statutory_due_at = models.DateTimeField(null=True, blank=True)
     statutory_regime = models.CharField(
@@ -97,8 +97,18 @@ class Breach(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def authority_due_at(self) -> datetime:
+        """The deadline the authority judges the notification by: the law's (Law 91 Art. 23), not the
+        bank's stricter commitment; the binding one for a breach recorded before the law's was stored."""
+        return self.statutory_due_at or self.notify_due_at
+
     def is_late(self, at: datetime) -> bool:
-        """Whether a notification made at `at` would be after the deadline that binds."""
+        """Whether a notification made at `at` would be late in the authority's eyes."""
+        return at > self.authority_due_at
+
+    def is_past_commitment(self, at: datetime) -> bool:
+        """Whether `at` is after the deadline that binds the bank, its own commitment when stricter."""
         return at > self.notify_due_at
 
 

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
 from consents.selectors import consents_on_notice_older_than_counts, consents_that_gave_data
 from core.actors import Actor
+from dsr.models import DeletionRecord, System
+from integrations.states import JOB_MACHINE
 from regulator.models import (
     Breach,
     BreachNotification,
@@ -37,14 +39,45 @@ def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
     actions = set()
     if breach.status not in BREACH_MACHINE.terminal:
         actions |= {"update", "notify"}
-    if BREACH_MACHINE.is_allowed(breach.status, BreachStatus.CLOSED):
+    if (
+        BREACH_MACHINE.is_allowed(breach.status, BreachStatus.CLOSED)
+        and not breach_customers_mailing_live(breach)
+        and not breach_customers_untold(breach)
+    ):
         actions.add("close")
     return frozenset(actions)
 
 
+def breach_customers_mailing_live(breach: Breach) -> bool:
+    """Whether the mailing to the affected customers is queued or running."""
+    job = breach.customers_job
+    return job is not None and job.status in JOB_MACHINE.live
+
+
+def breach_customers_mailing_began(breach: Breach) -> bool:
+    """Whether telling the customers is under way or told anyone (a cancelled mailing may have): a
+    decision not to tell them could no longer stand beside it."""
+    job = breach.customers_job
+    return (
+        breach.customers_notified_at is not None
+        or breach.customers_notified > 0
+        or (job is not None and (job.status in JOB_MACHINE.live or job.rows_done > 0))
+    )
+
+
+def breach_customers_untold(breach: Breach) -> bool:
+    """Whether customers are to be told (`breach_needs_customer_notice`) and no mailing to them has
+    finished: the breach cannot be closed before they are told or the DPO records why not."""
+    return breach.customers_notified_at is None and breach_needs_customer_notice(breach)
+
+
 def breach_list() -> QuerySet[Breach]:
     """Breaches, the latest detected first, with what their pages and documents show."""
-    return Breach.objects.prefetch_related("systems", "categories", "phases").order_by("-detected_at", "-pk")
+    return (
+        Breach.objects.select_related("customers_job")
+        .prefetch_related("systems", "categories", "phases")
+        .order_by("-detected_at", "-pk")
+    )
 
 
 def breach_by_id(pk) -> Breach | None:
@@ -107,6 +140,8 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
       taken to run until `detected_at`: data given while the breach went on was exposed too, and
       counting only up to `occurred_at` would under-notify, the riskier error. Data first given after
       the detection was not there to be exposed.
+    * on either basis, a customer whose data was erased from the breached systems in every breached
+      category they hold before the violation (`_erased_before_the_violation`) had nothing there to leak.
     Guardians are not added: a child's notice goes to the child's record and the guardian sees it there.
     """
     system_ids = list(breach.systems.values_list("pk", flat=True))
@@ -116,12 +151,33 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     ).select_related("purpose")
     purposes = {activity.purpose for activity in activities}
     if any(p.legal_basis != LegalBasis.CONSENT for p in purposes):
-        return DataSubject.objects.order_by("external_ref")
-    consent_purposes = [p.pk for p in purposes]
-    subject_ids = consents_that_gave_data().filter(
-        purpose_id__in=consent_purposes, granted_at__lte=breach.detected_at
-    ).values("subject_id")
-    return DataSubject.objects.filter(pk__in=subject_ids).order_by("external_ref")
+        # Those who were customers when it was detected; one who joined later never had data exposed.
+        subjects = DataSubject.objects.filter(created_at__lte=breach.detected_at)
+    else:
+        subject_ids = consents_that_gave_data().filter(
+            purpose_id__in=[p.pk for p in purposes], granted_at__lte=breach.detected_at
+        ).values("subject_id")
+        subjects = DataSubject.objects.filter(pk__in=subject_ids)
+    erased = _erased_before_the_violation(breach, system_ids=system_ids, category_ids=category_ids)
+    if erased is not None:
+        subjects = subjects.exclude(pk__in=erased)
+    return subjects.order_by("external_ref")
+
+
+def _erased_before_the_violation(breach: Breach, *, system_ids: list, category_ids: list) -> QuerySet | None:
+    """The ids of customers with a deletion record, dated before the violation, for every breached
+    category each breached system holds (one subquery per such pair; a breach names a few); None when
+    no breached system holds a breached category."""
+    pairs = System.categories.through.objects.filter(
+        system_id__in=system_ids, datacategory_id__in=category_ids
+    ).values_list("system_id", "datacategory_id")
+    erased = None
+    for system_id, category_id in pairs:
+        deleted = DeletionRecord.objects.filter(
+            system_id=system_id, category_id=category_id, deleted_at__lte=breach.occurred_at
+        ).values("subject_id")
+        erased = (erased if erased is not None else DataSubject.objects).filter(pk__in=deleted)
+    return erased.values("pk") if erased is not None else None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
 from regulator.models import Breach, CustomerNotice
-from regulator.selectors import breach_affected_subjects
+from regulator.selectors import breach_affected_subjects, breach_customers_mailing_began
 from regulator.services._lookup import breach_for_update
 
 CUSTOMER_TOPIC = "regulator.breach.customer_notice"
@@ -60,6 +60,14 @@ def breach_customers_not_notify(
         breach = breach_for_update(breach_id)
         if breach.customers_notified_at is not None:
             raise Conflict(_("The customers have already been told."), code="customers_already_told")
+        if breach_customers_mailing_began(breach):
+            raise Conflict(
+                _(
+                    "The mailing to the affected customers has begun: a decision not to tell them can "
+                    "no longer be recorded."
+                ),
+                code="customers_mailing_started",
+            )
         _decide_customer_notice(breach, CustomerNotice.NOT_NOTIFY, reason=reason[:2000], actor=actor, now=now)
         audit_record(
             action="regulator.breach.customers_not_notified",

@@ -31,7 +31,12 @@ from regulator.models import (
     BreachStatusChange,
 )
 from regulator.policy import BREACH_NOTIFICATION
-from regulator.selectors import breach_affected_subjects, breach_needs_customer_notice
+from regulator.selectors import (
+    breach_affected_subjects,
+    breach_customers_mailing_live,
+    breach_customers_untold,
+    breach_needs_customer_notice,
+)
 from regulator.services._lookup import breach_for_update, codes_lookup
 from regulator.states import BREACH_MACHINE
 
@@ -193,7 +198,8 @@ def phase_late(*, breach: Breach, initial: BreachNotification | None, at: dateti
     13/2023 Art. 23). The 72 hours bind the notification as a whole; when its content cannot all be
     given at once it may be given in phases, and the law sets no separate period for the later ones:
 
-    * the initial phase (`initial` is None) is late when submitted after the deadline;
+    * the initial phase (`initial` is None) is late when submitted after the law's deadline
+      (`Breach.authority_due_at`): the bank's stricter commitment drives reminders, not what A05 is told;
     * a follow-up completes the initial notification and shares its lateness: it is late exactly
       when the initial phase was late (it is then also after the deadline), and like the initial
       phase its Form 08 must say why;
@@ -274,9 +280,25 @@ def breach_notify(
 
 
 def breach_close(*, actor: Actor, breach_id, now: datetime | None = None) -> Breach:
+    """Close the breach once no more facts are expected. Customers the policy or the DPO says are to be
+    told must have been told (their mailing finished) or the DPO must have recorded why not: a closed
+    breach with its customers neither told nor decided about would hide the duty (Law 91 Art. 23)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         breach = breach_for_update(breach_id)
+        if breach_customers_mailing_live(breach):
+            raise Conflict(
+                _("The mailing to the affected customers is still running: close the breach once it ends."),
+                code="customers_mailing_live",
+            )
+        if breach_customers_untold(breach):
+            raise Conflict(
+                _(
+                    "The affected customers have not been told: e-mail them, or record why they are not "
+                    "told, before closing the breach."
+                ),
+                code="customers_not_told",
+            )
         breach_transition(
             breach,
             actor=actor,

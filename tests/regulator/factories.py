@@ -12,6 +12,7 @@ from consents.models import Purpose
 from core.actors import Actor
 from dsr.models import DataCategory, System
 from regulator import services
+from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose, make_recipient, publish_notice
 from tests.dsr.factories import make_aml_rule
 from tests.factories import make_subject
@@ -119,9 +120,19 @@ def make_breach(
     )
 
 
+def make_customer(*, since: datetime = MONDAY - timedelta(days=365), **fields) -> DataSubject:
+    """A customer of the bank since `since` (a year before MONDAY unless told), so a breach detected on
+    MONDAY or later finds them among its customers."""
+    subject = make_subject(**fields)
+    DataSubject.objects.filter(pk=subject.pk).update(created_at=since)
+    subject.created_at = since
+    return subject
+
+
 def customers_with(purpose, n: int, *, now: datetime | None = None) -> list:
-    """`n` new customers who consented to `purpose` at `now` (the real time when omitted)."""
-    subjects = [make_subject() for _ in range(n)]
+    """`n` customers (of a year's standing, `make_customer`) who consented to `purpose` at `now` (the
+    real time when omitted)."""
+    subjects = [make_customer() for _ in range(n)]
     for subject in subjects:
         grant(subject, purpose, now=now)
     return subjects

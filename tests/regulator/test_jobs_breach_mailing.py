@@ -17,8 +17,7 @@ from integrations.models import BackgroundJob, OutboxMessage
 from integrations.states import JobStatus
 from regulator import services
 from regulator.services import breach_mailing
-from tests.factories import make_subject
-from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import DPO, make_breach, make_catalogue, make_customer, make_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def _breach_with_customers(count: int):
     make_inventory()
     make_catalogue()
-    customers = [make_subject() for _ in range(count)]
+    customers = [make_customer() for _ in range(count)]
     # Core banking serves a contract purpose: every customer of the bank is affected.
     return make_breach(systems=["core_banking"], categories=["accounts"]), customers
 
@@ -201,6 +200,7 @@ def test_e_mailing_the_customers_asks_first_saying_how_many_and_what_they_read(c
 def test_closing_a_breach_asks_first(client, dpo):
     breach, _customers = _breach_with_customers(0)
     type(breach).objects.filter(pk=breach.pk).update(status="notified", notified_at=timezone.now())
+    services.breach_customers_not_notify(actor=DPO, breach_id=breach.pk, reason="No customer affected.")
     client.force_login(dpo)
     url = reverse("regulator:breach_close", args=[breach.pk])
     asked = client.post(url)

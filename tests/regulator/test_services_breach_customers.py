@@ -15,8 +15,7 @@ from integrations.models import OutboxMessage
 from regulator import services
 from regulator.selectors import breach_affected_subjects
 from regulator.services import breach_mailing
-from tests.factories import make_subject
-from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_customer, make_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +29,12 @@ def _notify_counting_queries(breach) -> int:
 def test_queueing_costs_the_same_queries_for_3_or_30_customers(django_capture_on_commit_callbacks):
     make_inventory()
     make_catalogue()
-    few = [make_subject() for _ in range(3)]
+    few = [make_customer() for _ in range(3)]
     # Core banking serves a contract purpose: every customer of the bank is affected.
     first = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks():
         small = _notify_counting_queries(first)
-    many = few + [make_subject() for _ in range(27)]
+    many = few + [make_customer() for _ in range(27)]
     second = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks() as callbacks:
         large = _notify_counting_queries(second)
@@ -51,9 +50,9 @@ def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on
     monkeypatch.setattr(breach_mailing, "CUSTOMER_CHUNK", 4)
     make_inventory()
     make_catalogue()
-    with_address = [make_subject() for _ in range(10)]
+    with_address = [make_customer() for _ in range(10)]
     # No e-mail address: the notifier reaches them on their next channel, by SMS (#17).
-    by_sms = make_subject(email="")
+    by_sms = make_customer(email="")
     breach = make_breach(systems=["core_banking"], categories=["accounts"])
     assert breach_affected_subjects(breach).count() == 11
     with django_capture_on_commit_callbacks() as callbacks:
@@ -79,8 +78,8 @@ def test_customers_are_queued_in_chunks_once_each(monkeypatch, django_capture_on
 def test_each_customer_is_written_to_in_their_own_language(django_capture_on_commit_callbacks):
     make_inventory()
     make_catalogue()
-    english = make_subject(preferred_language="en")
-    vietnamese = make_subject()
+    english = make_customer(preferred_language="en")
+    vietnamese = make_customer()
     breach = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks():
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
@@ -102,8 +101,8 @@ def test_the_data_concerned_is_named_in_each_customers_language(django_capture_o
     DataCategory.objects.filter(code="accounts").update(
         name_vi="Tài khoản và số dư", name_en="Accounts and balances"
     )
-    english = make_subject(preferred_language="en")
-    vietnamese = make_subject()
+    english = make_customer(preferred_language="en")
+    vietnamese = make_customer()
     breach = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks():
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)

@@ -16,8 +16,16 @@ from regulator import services
 from regulator.models import BreachNotification, BreachStatus
 from regulator.selectors import breach_affected_subjects
 from regulator.services.breaches import phase_late
-from tests.factories import UserFactory, make_subject
-from tests.regulator.factories import DPO, MONDAY, customers_with, make_breach, make_catalogue, make_inventory
+from tests.factories import UserFactory
+from tests.regulator.factories import (
+    DPO,
+    MONDAY,
+    customers_with,
+    make_breach,
+    make_catalogue,
+    make_customer,
+    make_inventory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +185,7 @@ def test_affected_subjects_follow_the_purposes_using_the_breached_systems():
     purposes = make_catalogue()
     # Before the breach happened (5 hours before its detection on MONDAY).
     marketing_customers = customers_with(purposes["marketing"], 2, now=MONDAY - timedelta(days=1))
-    bystander = make_subject()
+    bystander = make_customer()
     # CRM holds marketing data, only for customers who consented to marketing.
     crm_breach = make_breach(systems=["crm"], categories=["contact"])
     assert set(breach_affected_subjects(crm_breach)) == set(marketing_customers)
@@ -200,7 +208,7 @@ def test_the_dpo_decides_to_tell_customers_whatever_the_category(django_capture_
     with django_capture_on_commit_callbacks():
         services.breach_customers_notify(actor=DPO, breach_id=financial.pk)
         services.breach_customers_notify(actor=DPO, breach_id=financial.pk)
-    # Two marketing customers (made by make_subject) and nobody else exist: each is told once per breach.
+    # Two marketing customers (made by customers_with) and nobody else exist: each is told once per breach.
     messages = OutboxMessage.objects.filter(topic="regulator.breach.customer_notice")
     assert messages.filter(dedupe_key__startswith=f"breach:{financial.pk}:").count() == 2
     assert {m.kind for m in messages} == {"email"}
@@ -210,7 +218,7 @@ def test_the_dpo_decides_to_tell_customers_whatever_the_category(django_capture_
 
 def test_closing_is_a_one_way_move():
     make_inventory()
-    breach = make_breach()
+    breach = make_breach(categories=["identity"])  # no customer to tell: the machine alone
     with pytest.raises(Conflict):
         services.breach_close(actor=DPO, breach_id=breach.pk)
     _notify(breach, timedelta(hours=2))

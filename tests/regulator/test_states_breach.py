@@ -27,7 +27,7 @@ def test_the_table_covers_every_status_and_derives_the_terminal_set():
 
 def test_every_move_writes_a_history_row():
     make_inventory()
-    breach = make_breach()
+    breach = make_breach(categories=["identity"])  # no customer to tell: the machine alone
     services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
     services.breach_notify(actor=DPO, breach_id=breach.pk, new_facts="more", now=MONDAY + timedelta(hours=3))
     services.breach_close(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(days=9))
@@ -51,7 +51,7 @@ def test_an_illegal_move_is_refused_and_writes_nothing():
 
 def test_allowed_actions_follow_the_table():
     make_inventory()
-    breach = make_breach()
+    breach = make_breach(categories=["identity"])  # no customer to tell: the machine alone
     assert breach_allowed_actions(breach, DPO) == {"update", "notify"}
     services.breach_notify(actor=DPO, breach_id=breach.pk, now=MONDAY + timedelta(hours=2))
     breach.refresh_from_db()
