@@ -2,10 +2,11 @@
 a few more customers, and the `corebank` integration client. Idempotent."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.services import user_create
 from core.actors import Actor
@@ -23,6 +24,9 @@ DEMO_USERS = [
     ("customer2", "customer2-demo-2026", Role.CUSTOMER),
     ("corebank", "corebank-demo-2026", Role.CLIENT),
 ]
+
+# How long ago the demo's customer records were made (the youngest child was born in 2021).
+CUSTOMERS_SINCE = timedelta(days=365)
 
 DEMO_SUBJECTS = [
     # external_ref, full name, national id, date of birth, phone, e-mail, address
@@ -84,6 +88,11 @@ def seed(context: dict) -> None:
                 actor=actor, subject_id=child.pk, evidence=f"demo-birth-certificate-{child.external_ref}"
             )
         subjects[ref] = child
+    # The demo's customers have banked with it for years: their records date from before the demo's
+    # breach and requests (a breach reaches only those who were customers when it was detected).
+    DataSubject.objects.filter(pk__in=[subject.pk for subject in subjects.values()]).filter(
+        created_at__gt=timezone.now() - CUSTOMERS_SINCE
+    ).update(created_at=timezone.now() - CUSTOMERS_SINCE)
     for username, ref in (("customer1", "CIF0000001"), ("customer2", "CIF0000002")):
         if not hasattr(users[username], "customer_account"):
             services.customer_account_link(actor=actor, user=users[username], subject=subjects[ref])

@@ -10,6 +10,10 @@ from django.core.management.base import CommandError
 from consents.models import Consent
 from core.roles import Role, user_role
 from dsr.models import DataSubjectRequest
+from regulator.demo import BREACH_TITLE
+from regulator.models import Breach
+from regulator.selectors import breach_affected_count
+from subjects.demo import DEMO_SUBJECTS
 from subjects.models import DataSubject
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +76,11 @@ def test_seed_demo_seeds_a_new_database_with_demo_not_set(settings):
     call_command("seed_demo", verbosity=0)  # its own logins are the demo's: it runs again
 
     assert get_user_model().objects.filter(username="dpo").exists()
+
+
+def test_the_demo_breach_reaches_the_demo_customers(demo):
+    """The demo's customers were the bank's before its breach was detected, so the breach page has
+    customers to tell (only customers at detection count: `breach_affected_subjects`)."""
+    call_command("seed_demo", verbosity=0)
+    breach = Breach.objects.get(title=BREACH_TITLE)
+    assert breach_affected_count(breach) >= len(DEMO_SUBJECTS)
