@@ -38,6 +38,9 @@ class ConsentsConfig(AppConfig):
                 "consents.import.completed": _("Consents imported from CSV"),
                 "consents.announcement.scheduled": _("Notice change announcement scheduled"),
                 "consents.announcement.sent": _("Notice change announced to customers"),
+                "consents.announcement.sent_late": _(
+                    "Notice change announced late; it takes effect when the notice period ends"
+                ),
                 "consents.announcement.fresh_consent_asked": _("Customers asked for fresh consent"),
                 "consents.announcement.attempt_failed": _(
                     "Notice change announcement failed; it will be tried again"

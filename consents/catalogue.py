@@ -31,6 +31,11 @@ class NoticeEntry:
     # for a version stored while it was wording.
     legal_basis: str
     category: str | None = None
+    # A material version whose announcement has not gone out yet is in force on no date.
+    awaiting_announcement: bool = False
+
+    def in_force_by(self, now: datetime) -> bool:
+        return self.effective_at <= now and not self.awaiting_announcement
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class PurposeEntry:
         return self.legal_basis == "consent"
 
     def current_notice(self, now: datetime) -> NoticeEntry | None:
-        effective = [n for n in self.notices if n.effective_at <= now]
+        effective = [n for n in self.notices if n.in_force_by(now)]
         return effective[-1] if effective else None
 
     def in_force(self, now: datetime) -> PurposeEntry:
@@ -70,7 +75,9 @@ class PurposeEntry:
         given = self.notice(notice_id)
         if given is None:
             return False
-        return any(n.material and given.effective_at < n.effective_at <= now for n in self.notices)
+        return any(
+            n.material and given.effective_at < n.effective_at and n.in_force_by(now) for n in self.notices
+        )
 
 
 _lock = threading.Lock()
@@ -97,6 +104,7 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
                 material=n.material,
                 legal_basis=n.scope.get("legal_basis"),
                 category=n.scope.get("category"),
+                awaiting_announcement=n.awaiting_announcement,
             )
             for n in notices
         ),
@@ -105,7 +113,9 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
 
 def _load() -> dict[str, PurposeEntry]:
     # Only the columns an entry needs: the notices' texts are long and the check never reads them.
-    notices = NoticeVersion.objects.only("id", "purpose_id", "version", "effective_at", "material", "scope")
+    notices = NoticeVersion.objects.only(
+        "id", "purpose_id", "version", "effective_at", "material", "scope", "awaiting_announcement"
+    )
     purposes = Purpose.objects.only("id", "code", "legal_basis", "category", "sensitive", "active")
     return {p.code: purpose_entry_of(p) for p in purposes.prefetch_related(Prefetch("notices", notices))}
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from consents.models import NoticeVersion
+from consents.models import NoticeVersion, notices_in_force_by
 from deadlines.models import RequestType
 from transparency.models import TextKind, TransparencyText
 
@@ -31,7 +31,7 @@ def purpose_notices(*, now: datetime | None = None) -> QuerySet[NoticeVersion]:
     """The versions of every active purpose's notice in force or past, newest first per purpose."""
     now = now or timezone.now()
     return (
-        NoticeVersion.objects.filter(purpose__active=True, effective_at__lte=now)
+        NoticeVersion.objects.filter(notices_in_force_by(now), purpose__active=True)
         .select_related("purpose")
         .order_by("purpose__code", "-effective_at")
     )

@@ -12,6 +12,7 @@ from consents.models.catalogue import (
     PurposeCategory,
     Recipient,
     TransferExemption,
+    notices_in_force_by,
 )
 from consents.models.records import (
     LAPSED,
@@ -58,4 +59,5 @@ __all__ = [
     "WithdrawalDuty",
     "WithdrawalDutyStatusChange",
     "ends_at",
+    "notices_in_force_by",
 ]

@@ -4,6 +4,7 @@ of a new version to the customers who consented to an older one."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -204,6 +205,10 @@ class NoticeVersion(models.Model):
     # A material change widens the scope: consents to earlier versions no longer count from
     # `effective_at`, and those customers must be asked again.
     material = models.BooleanField(_("material change"), default=False)
+    # A material version whose announcement has not reached the customers yet is in force on no date:
+    # they are owed their notice period first, and a late announcement moves `effective_at`
+    # (`consents.services.announcements`).
+    awaiting_announcement = models.BooleanField(default=False)
     scope = models.JSONField(default=dict)
     # When `scope` was copied onto the purpose; null while a scheduled version waits for its date.
     applied_at = models.DateTimeField(null=True, blank=True)
@@ -219,7 +224,17 @@ class NoticeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose_id}:{self.version}"
 
+    def in_force_by(self, now: datetime) -> bool:
+        """Whether this version had taken effect by `now` (`notices_in_force_by` in a query)."""
+        return self.effective_at <= now and not self.awaiting_announcement
+
     text = text_in_reader_language("text")
+
+
+def notices_in_force_by(now: datetime) -> models.Q:
+    """The versions that had taken effect by `now`: their date has come and, for a material one, its
+    announcement reached the customers."""
+    return models.Q(effective_at__lte=now, awaiting_announcement=False)
 
 
 class NoticeAnnouncement(StatefulModel):
@@ -246,6 +261,9 @@ class NoticeAnnouncement(StatefulModel):
     send_at = models.DateTimeField(_("announce on"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The notice's date as first published, kept when the announcement went out late and the date was
+    # moved to `lead_days` after it; null when it went out in time.
+    planned_effective_at = models.DateTimeField(_("effective date first planned"), null=True, blank=True)
     customers_told = models.PositiveIntegerField(default=0)
     asked_at = models.DateTimeField(null=True, blank=True)
     customers_asked = models.PositiveIntegerField(default=0)

@@ -22,6 +22,7 @@ from consents.models import (
     NoticeVersion,
     Purpose,
     Recipient,
+    notices_in_force_by,
 )
 from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
@@ -93,10 +94,10 @@ def _latest_in_effect(purpose: Purpose, *, now: datetime, material: bool = False
     `material`), from the prefetched notices when the purpose has them."""
     if "notices" in getattr(purpose, "_prefetched_objects_cache", {}):
         effective = [
-            n for n in purpose.notices.all() if n.effective_at <= now and (n.material or not material)
+            n for n in purpose.notices.all() if n.in_force_by(now) and (n.material or not material)
         ]
         return max(effective, key=lambda n: (n.effective_at, n.pk), default=None)
-    notices = purpose.notices.filter(effective_at__lte=now)
+    notices = purpose.notices.filter(notices_in_force_by(now))
     return (notices.filter(material=True) if material else notices).order_by("-effective_at", "-id").first()
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import per_language
 from audit.services import audit_record
 from audit.transitions import Transition
+from consents.catalogue import catalogue_invalidate
 from consents.models import (
     AnnouncementStatusChange,
     Consent,
@@ -116,6 +117,10 @@ def announcement_create_in_transaction(
             code="announcement_too_late",
             field="effective_at",
         )
+    if significant:
+        # Not in force on any date until the customers are told (`announcement_send_in_transaction`).
+        notice.awaiting_announcement = True
+        notice.save(update_fields=["awaiting_announcement"])
     announcement = NoticeAnnouncement.objects.create(
         notice=notice,
         significant=significant,
@@ -188,6 +193,8 @@ def announcement_send_in_transaction(
         changes={"sent_at": now, **FAILURES_CLEARED},
     )
     notice = announcement.notice
+    if notice.awaiting_announcement:
+        _notice_release(announcement, actor=actor, now=now)
     # The purpose's name and the notice text in each customer's language (`name`/`text` follow
     # the active language).
     context = per_language(lambda: {
@@ -204,6 +211,46 @@ def announcement_send_in_transaction(
         actor=actor,
         now=now,
     )
+
+
+def _notice_release(announcement: NoticeAnnouncement, *, actor: Actor, now: datetime) -> None:
+    """The material version the announcement just told the customers of may take effect: on its date
+    if they were told `lead_days` ahead, else `lead_days` from now (the job did not run in time, or the
+    send was parked). Later versions of the purpose that would come first are held to the same date, so
+    that no version is in force before the one it follows. A late release is audited and kept on the
+    announcement (`planned_effective_at`) for the DPO's announcements page."""
+    notice = announcement.notice
+    notice.awaiting_announcement = False
+    notice_period_end = now + timedelta(days=announcement.lead_days)
+    planned = notice.effective_at
+    if planned >= notice_period_end:
+        notice.save(update_fields=["awaiting_announcement"])
+        catalogue_invalidate()
+        return
+    notice.effective_at = notice_period_end
+    notice.save(update_fields=["awaiting_announcement", "effective_at"])
+    held = NoticeVersion.objects.filter(
+        purpose_id=notice.purpose_id, effective_at__gt=planned, effective_at__lt=notice_period_end
+    )
+    later = list(held.order_by("effective_at").values_list("version", flat=True))
+    held.update(effective_at=notice_period_end)
+    announcement.planned_effective_at = planned
+    announcement.save(update_fields=["planned_effective_at"])
+    audit_record(
+        action="consents.announcement.sent_late",
+        actor=actor,
+        target=announcement,
+        now=now,
+        data={
+            "purpose": notice.purpose.code,
+            "version": notice.version,
+            "lead_days": announcement.lead_days,
+            "planned_effective_at": planned.isoformat(),
+            "effective_at": notice_period_end.isoformat(),
+            "later_versions_held": later,
+        },
+    )
+    catalogue_invalidate()
 
 
 def announcement_ask_fresh_consent(

@@ -48,7 +48,7 @@ class ImportCatalogue:
         self.snapshots: dict[int, dict[str, Any]] = {}
 
     def notice_at(self, purpose: Purpose, when: datetime) -> NoticeVersion | None:
-        effective = [n for n in self.notices.get(purpose.pk, []) if n.effective_at <= when]
+        effective = [n for n in self.notices.get(purpose.pk, []) if n.in_force_by(when)]
         return effective[-1] if effective else None
 
     def snapshot(self, purpose: Purpose, notice: NoticeVersion) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.catalogue import catalogue_invalidate
-from consents.models import NoticeVersion, Purpose
+from consents.models import NoticeVersion, Purpose, notices_in_force_by
 from consents.scope import SCOPE_FIELDS, purpose_scope
 from consents.selectors import purpose_for_code
 from consents.services.announcements import announcement_create_in_transaction, lead_days_for
@@ -102,7 +102,7 @@ def purpose_versions_apply_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     actor = Actor.system("purpose_versions")
     applied = 0
-    due = NoticeVersion.objects.filter(applied_at__isnull=True, effective_at__lte=now)
+    due = NoticeVersion.objects.filter(notices_in_force_by(now), applied_at__isnull=True)
     for pk in list(due.order_by("effective_at").values_list("pk", flat=True)):
         with transaction.atomic(durable=True):
             notice = NoticeVersion.objects.select_for_update().filter(pk=pk, applied_at__isnull=True).first()

@@ -44,7 +44,7 @@ def purpose_list(request):
                 "notice": entry.current_notice(now) if entry else None,
                 # Versions published ahead: the DPO sees what is coming and whether it widens.
                 # Read from the database, not the cached catalogue: a version just published shows.
-                "scheduled": [n for n in purpose.notices.all() if n.effective_at > now],
+                "scheduled": [n for n in purpose.notices.all() if not n.in_force_by(now)],
                 "ask_again": ask_again.get(purpose.pk, 0),
             }
         )
@@ -91,7 +91,7 @@ def notice_new(request, code):
     purpose = found_or_404(selectors.purpose_by_code(code))
     now = timezone.now()
     notices = list(selectors.notice_versions(purpose, newest_first=True))
-    current = next((n for n in notices if n.effective_at <= now), None)
+    current = next((n for n in notices if n.in_force_by(now)), None)
     # A new version starts from the text customers read today, not from a blank form.
     initial = {"text_vi": current.text_vi, "text_en": current.text_en} if current else {}
     form = NoticeForm(request.POST or None, initial=initial)
