@@ -63,8 +63,8 @@ def test_an_announcement_sent_late_moves_the_date_to_the_end_of_the_notice_perio
     assert notice.effective_at == LATE + timedelta(days=30)
     assert announcement.planned_effective_at == EFFECTIVE  # shown to the DPO as announced late
     entry = AuditEntry.objects.get(action="consents.announcement.sent_late")
-    assert entry.data["planned_effective_at"] == EFFECTIVE.isoformat()
-    assert entry.data["effective_at"] == notice.effective_at.isoformat()
+    assert datetime.fromisoformat(entry.data["planned_effective_at"]) == EFFECTIVE
+    assert datetime.fromisoformat(entry.data["effective_at"]) == notice.effective_at
 
     during = LATE + timedelta(days=29)
     assert _answers(customer, purpose.code, during) == {(True, "granted")}
