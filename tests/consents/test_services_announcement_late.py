@@ -87,7 +87,8 @@ def test_an_announcement_sent_on_its_day_keeps_the_date(customer_and_v2, django_
     assert notice.effective_at == EFFECTIVE
     assert NoticeAnnouncement.objects.get(notice=notice).planned_effective_at is None
     assert not AuditEntry.objects.filter(action="consents.announcement.sent_late").exists()
-    assert _answers(customer, purpose.code, EFFECTIVE + timedelta(minutes=1)) == {(False, "reconsent_required")}
+    after = EFFECTIVE + timedelta(minutes=1)
+    assert _answers(customer, purpose.code, after) == {(False, "reconsent_required")}
 
 
 def test_a_later_version_is_never_in_force_before_the_late_one_it_follows(
