@@ -37,6 +37,8 @@ from subjects.selectors import PERSONAL_FIELDS
 
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
 RECTIFICATION_NOTICE_TOPIC = "consent.data_rectified"
+
+
 def _agreed_recipients_of(consents: list[Consent]) -> dict[Any, list[Recipient]]:
     """The recipients each consent's agreement names (`recipient_ids_agreed`; the purpose's, for one that
     names none), by consent id, with their endpoints: two queries however many consents."""
