@@ -13,7 +13,14 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from consents.models import SENSITIVE_DATA_CATEGORIES, NoticeVersion, Purpose, PurposeCategory, Recipient
+from consents.models import (
+    SENSITIVE_DATA_CATEGORIES,
+    Consent,
+    NoticeVersion,
+    Purpose,
+    PurposeCategory,
+    Recipient,
+)
 from core.labels import in_reader_language
 
 HOME_COUNTRY = "VN"
@@ -151,6 +158,23 @@ def consent_snapshot(purpose: Purpose, notice: NoticeVersion) -> dict[str, Any]:
             "text_sha256": text_sha256(notice.text_vi, notice.text_en),
         },
     }
+
+
+def scope_agreed(consent: Consent, key: str, *, otherwise: Any) -> Any:
+    """`key` of the scope the customer agreed to: the receipt's frozen scope, or, for a consent recorded
+    before receipts froze it, the scope of the version it names; `otherwise` when neither says."""
+    for scope in (consent.snapshot.get("scope"), consent.notice.scope):
+        if scope and key in scope:
+            return scope[key]
+    return otherwise
+
+
+def recipient_ids_agreed(consent: Consent) -> list[int] | None:
+    """The recipients named in what the customer agreed to, who received the data under this consent;
+    None for a consent whose agreement names none (recorded before scopes were frozen): the purpose's
+    recipients, active or not, are its record."""
+    agreed = scope_agreed(consent, "recipients", otherwise=None)
+    return None if agreed is None else [entry["id"] for entry in agreed]
 
 
 def utc_iso(moment: datetime | None) -> str | None:

@@ -38,6 +38,8 @@ from dsr.states import OPEN, RequestStatus
 
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
+
+
 def _rate(on_time: int, closed: int) -> float | None:
     return round(on_time / closed, 4) if closed else None
 

@@ -63,7 +63,6 @@ UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
 ADVANCES: frozenset[str] = frozenset(RequestStatus.values) - UNANSWERED_ENDS
 
 
-
 class OutcomeReason(models.TextChoices):
     """Legal reasons for a refusal or a partial answer; shown to the customer. Which one fits which
     request, and when, is `REASON_FITS`."""

@@ -30,6 +30,9 @@ class RegulatorConfig(AppConfig):
                 "regulator.breach.exported": _("Breach notification document downloaded"),
                 "regulator.dossier.created": _("Impact-assessment dossier created"),
                 "regulator.dossier.versioned": _("Impact-assessment dossier has a new version"),
+                "regulator.dossier.rescheduled": _(
+                    "Impact-assessment dossier's deadline moved to the corrected start of the processing"
+                ),
                 "regulator.dossier.filed": _("Impact-assessment dossier filed with the authority"),
                 "regulator.dossier.deadline_breached": _("Impact-assessment dossier overdue"),
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),

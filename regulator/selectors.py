@@ -93,6 +93,8 @@ def breach_phase_notification(breach_id, phase: int) -> BreachNotification | Non
     """The Form 08 of one phase of a breach, with its breach."""
     notifications = BreachNotification.objects.select_related("breach")
     return notifications.filter(breach_id=breach_id, phase=phase).first()
+
+
 def dossier_filed_as_is(dossier: Dossier) -> bool:
     """Whether the authority already has the current version (a later version may be filed again)."""
     return dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version

@@ -58,11 +58,13 @@ from consents.selectors.withdrawals import (
     duty_allowed_actions,
     rectification_notices,
     withdrawal_complete,
+    withdrawal_consequences,
     withdrawal_duties,
     withdrawal_duties_of_consent,
     withdrawal_duties_of_consents,
     withdrawal_duties_open,
     withdrawal_duties_open_of_source,
+    withdrawal_recipients,
     withdrawal_stops,
 )
 
@@ -122,10 +124,12 @@ __all__ = [
     "restrictions_in_force_of",
     "subjects_to_ask_again",
     "withdrawal_complete",
+    "withdrawal_consequences",
     "withdrawal_duties",
     "withdrawal_duties_of_consent",
     "withdrawal_duties_of_consents",
     "withdrawal_stops",
     "withdrawal_duties_open",
     "withdrawal_duties_open_of_source",
+    "withdrawal_recipients",
 ]

@@ -1,16 +1,89 @@
-"""Withdrawals and the duties they open: each recipient must acknowledge that it stopped (or, after a
-rectification, that it corrected the data: the same duties, of the other `kind`)."""
+"""Withdrawals and the duties they open: who must stop when a consent ends, what the customer is told
+before withdrawing, and each recipient's duty to acknowledge that it stopped (or, after a rectification,
+that it corrected the data: the same duties, of the other `kind`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, F, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
+from consents.models import Consent, ConsentEvent, ConsentStatus, Recipient, WithdrawalDuty
+from consents.scope import recipient_ids_agreed
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
+from deadlines.wording import binding_period_named
+
+
+def withdrawal_recipients(consent: Consent) -> list[Recipient]:
+    """The recipients the consent let the bank share with, who must stop processing when it ends
+    (withdrawn, voided, expired, replaced), with their endpoints: whom the duties go to and whom the
+    withdrawal confirmation names, so the customer is told who is told.
+
+    Those named in what the customer agreed to received the data, so they are told even when a later
+    narrowing removed them or the bank has since deactivated them (domain notes: the bank makes
+    recipients stop, keeping their acknowledgements). Those the purpose names now beyond that are told
+    while active: a later widening reached them without this customer's agreement, and an inactive one
+    is no longer sent data. A consent whose agreement names no recipients at all takes the purpose's
+    recipients (`recipient_ids_agreed`): a duty staff close as "never received" costs less than a
+    recipient left processing."""
+    named = recipient_ids_agreed(consent)
+    if named is None:
+        told = Q(purposes=consent.purpose_id)
+    else:
+        told = Q(pk__in=named) | Q(purposes=consent.purpose_id, active=True)
+    return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
+
+
+def withdrawal_consequences(consent: Consent) -> list[str]:
+    """What withdrawing the consent means, stated before it takes effect (domain notes: consequences
+    explained first), in the reader's language.
+
+    The DPO's own text for the purpose comes first; without one, the category's standard sentence. The
+    recipients named are those the withdrawal tells to stop (`withdrawal_recipients`)."""
+    lines = {
+        "marketing": _("You will no longer receive offers and product news from the bank."),
+        "sharing": _(
+            "The bank stops sharing your data with the recipients below; offers or services from them "
+            "that rely on it end."
+        ),
+        "cross_border": _(
+            "The bank stops transferring your data abroad; services that need the head office may "
+            "take longer."
+        ),
+        # Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
+        # biometric authentication; an OTP does not replace it.
+        "security": _(
+            "Biometric authentication stops. Online transfers above 10 million VND, or above 20 million "
+            "VND in total in a day, then need biometric authentication by law (Decision 2345/QĐ-NHNN), so "
+            "you will have to make them at a branch."
+        ),
+        "analytics": _("Your use of the app is no longer analysed."),
+        "support": _("We will not use your feedback to improve our services; we still answer your requests."),
+    }
+    purpose = consent.purpose
+    if purpose.consequences:
+        result = [purpose.consequences]
+    else:
+        result = [lines[purpose.category]] if purpose.category in lines else []
+    recipients = ", ".join(recipient.name for recipient in withdrawal_recipients(consent))
+    if recipients:
+        result.append(
+            _("We tell %(recipients)s to stop within %(deadline)s and keep their confirmation.")
+            % {
+                "recipients": recipients,
+                "deadline": binding_period_named("withdraw", processor_involved=True),
+            }
+        )
+    result.append(
+        _(
+            "Withdrawal takes effect from now; it does not undo processing already done, and data the law "
+            "requires the bank to keep stays until its retention period ends."
+        )
+    )
+    return result
 
 
 def withdrawal_duties(

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from audit.transitions import Transition
 from consents.models import Consent, ConsentStatus, Recipient, WithdrawalDuty, WithdrawalDutyStatusChange
-from consents.selectors import consents_that_gave_data
+from consents.scope import recipient_ids_agreed, scope_agreed
+from consents.selectors import consents_that_gave_data, withdrawal_recipients
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.errors import NotFound, PermissionDenied
@@ -36,48 +37,12 @@ from subjects.selectors import PERSONAL_FIELDS
 
 WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
 RECTIFICATION_NOTICE_TOPIC = "consent.data_rectified"
-_NOT_SAID = object()
-
-
-def _agreed(consent: Consent, key: str) -> Any:
-    """`key` of the scope the customer agreed to: the receipt's frozen scope, or, for a consent recorded
-    before receipts froze it, the scope of the version it names. `_NOT_SAID` when neither says."""
-    for scope in (consent.snapshot.get("scope"), consent.notice.scope):
-        if scope and key in scope:
-            return scope[key]
-    return _NOT_SAID
-
-
-def _agreed_recipient_ids(consent: Consent) -> list[int] | None:
-    """The recipients named in what the customer agreed to, who received the data under this consent;
-    None for a consent whose agreement names none (recorded before scopes were frozen): the purpose's
-    recipients, active or not, are its record."""
-    agreed = _agreed(consent, "recipients")
-    return None if agreed is _NOT_SAID else [entry["id"] for entry in agreed]
-
-
-def _recipients_to_tell(consent: Consent) -> list[Recipient]:
-    """The recipients the consent let the bank share with, who must stop processing.
-
-    Those named in what the customer agreed to received the data, so they are told even when a later
-    narrowing removed them or the bank has since deactivated them (domain notes: the bank makes
-    recipients stop, keeping their acknowledgements). Those the purpose names now beyond that are told
-    while active: a later widening reached them without this customer's agreement, and an inactive one
-    is no longer sent data. A consent whose agreement names no recipients at all takes the purpose's
-    recipients (`_agreed_recipient_ids`): a duty staff close as "never received" costs less than a
-    recipient left processing."""
-    named = _agreed_recipient_ids(consent)
-    if named is None:
-        told = Q(purposes=consent.purpose_id)
-    else:
-        told = Q(pk__in=named) | Q(purposes=consent.purpose_id, active=True)
-    return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
 
 
 def _agreed_recipients_of(consents: list[Consent]) -> dict[Any, list[Recipient]]:
-    """The recipients each consent's agreement names (`_agreed_recipient_ids`; the purpose's, for one that
+    """The recipients each consent's agreement names (`recipient_ids_agreed`; the purpose's, for one that
     names none), by consent id, with their endpoints: two queries however many consents."""
-    named = {consent.pk: _agreed_recipient_ids(consent) for consent in consents}
+    named = {consent.pk: recipient_ids_agreed(consent) for consent in consents}
     by_purpose = {consent.purpose_id for consent in consents if named[consent.pk] is None}
     ids = {pk for found in named.values() if found for pk in found}
     if not ids and not by_purpose:
@@ -156,9 +121,9 @@ def duties_open_for_withdrawal(
     request's intake, not its completion) or the term ended; by default, now."""
     received_at = received_at or now
 
-    recipients = _recipients_to_tell(consent)
+    recipients = withdrawal_recipients(consent)
     if successor is not None:
-        kept = {recipient.pk for recipient in _recipients_to_tell(successor)}
+        kept = {recipient.pk for recipient in withdrawal_recipients(successor)}
         recipients = [recipient for recipient in recipients if recipient.pk not in kept]
     if not recipients:
         return []
@@ -211,9 +176,7 @@ def _still_held(consent: Consent, now: datetime) -> bool:
         return True
     if consent.ended_at is None:
         return False
-    months = _agreed(consent, "retention_months")
-    if months is _NOT_SAID:
-        months = consent.purpose.retention_months
+    months = scope_agreed(consent, "retention_months", otherwise=consent.purpose.retention_months)
     if months is None:
         return False
     return add_months(timezone.localdate(consent.ended_at), months) > timezone.localdate(now)
@@ -225,9 +188,7 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     now, for a consent whose agreement does not say). A purpose that declares no category is taken to
     share every field, so its recipients are told of each: a notice a recipient did not need costs less
     than one left holding a wrong value."""
-    categories = _agreed(consent, "data_categories")
-    if categories is _NOT_SAID:
-        categories = consent.purpose.data_categories
+    categories = scope_agreed(consent, "data_categories", otherwise=consent.purpose.data_categories)
     return fields_shared(fields, categories or ())
 
 
@@ -242,7 +203,7 @@ def duties_open_for_rectification(
     processors; 15 days instead of 10 when a processor must correct).
 
     One notice per recipient, whichever purposes it received the data for; only the recipients named in
-    what the customer agreed to (`_agreed_recipient_ids`): one that never received this customer's data
+    what the customer agreed to (`recipient_ids_agreed`): one that never received this customer's data
     is not told the customer's number. Only of the corrected fields of the data categories a purpose
     shared with it (`_fields_shared`), under the purposes that shared them: a recipient of contact
     details alone is not told of a corrected national id. The notice names the fields, never their

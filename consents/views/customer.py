@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
-from consents.models import Channel, Consent, DataCategory, Purpose
+from consents.models import Channel, Consent, DataCategory
 from consents.receipts import consent_receipt, notice_texts_agreed, recipient_stops, who_acted_for_customer
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
@@ -22,59 +22,11 @@ from core.actors import actor_display, actor_for_user
 from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
-from deadlines.wording import binding_period_named
 from integrations.form_once import posted_once
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
-
-
-def consequences(purpose: Purpose) -> list[str]:
-    """What withdrawing means, stated before it takes effect (domain notes: consequences explained first).
-
-    The DPO's own text for the purpose, in the reader's language, comes first; without one, the
-    category's standard sentence."""
-    lines = {
-        "marketing": _("You will no longer receive offers and product news from the bank."),
-        "sharing": _(
-            "The bank stops sharing your data with the recipients below; offers or services from them "
-            "that rely on it end."
-        ),
-        "cross_border": _(
-            "The bank stops transferring your data abroad; services that need the head office may "
-            "take longer."
-        ),
-        # Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
-        # biometric authentication; an OTP does not replace it.
-        "security": _(
-            "Biometric authentication stops. Online transfers above 10 million VND, or above 20 million "
-            "VND in total in a day, then need biometric authentication by law (Decision 2345/QĐ-NHNN), so "
-            "you will have to make them at a branch."
-        ),
-        "analytics": _("Your use of the app is no longer analysed."),
-        "support": _("We will not use your feedback to improve our services; we still answer your requests."),
-    }
-    if purpose.consequences:
-        result = [purpose.consequences]
-    else:
-        result = [lines[purpose.category]] if purpose.category in lines else []
-    recipients = ", ".join(r.name for r in purpose.recipients.all())
-    if recipients:
-        result.append(
-            _("We tell %(recipients)s to stop within %(deadline)s and keep their confirmation.")
-            % {
-                "recipients": recipients,
-                "deadline": binding_period_named("withdraw", processor_involved=True),
-            }
-        )
-    result.append(
-        _(
-            "Withdrawal takes effect from now; it does not undo processing already done, and data the law "
-            "requires the bank to keep stays until its retention period ends."
-        )
-    )
-    return result
 
 
 def _session_ref(request) -> str:
@@ -323,7 +275,7 @@ def me_withdraw(request, code, subject):
         {
             "purpose": purpose,
             "consent": consent,
-            "consequences": consequences(purpose),
+            "consequences": selectors.withdrawal_consequences(consent),
             "ward": whose if guardian else None,
             "back": _anchor(code, ward_id),
         },

@@ -17,7 +17,7 @@ from consents.forms import (
     WithdrawForm,
 )
 from consents.models import ConsentEvent
-from consents.views.customer import consequences, receipt_response
+from consents.views.customer import receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
@@ -184,7 +184,7 @@ def staff_withdraw(request, pk):
     return render(
         request,
         "consents/staff_withdraw.html",
-        {"consent": consent, "form": form, "consequences": consequences(consent.purpose)},
+        {"consent": consent, "form": form, "consequences": selectors.withdrawal_consequences(consent)},
     )
 
 

@@ -107,6 +107,13 @@ class BreachPhaseDocumentView(APIView):
         notification = breach_phase_notification(pk, phase)
         if notification is None:
             raise NotFound(_("No such phase."))
+        services.document_export_record(
+            actor=actor_for_user(request.user),
+            action="regulator.breach.exported",
+            fmt="json",
+            target=notification.breach,
+            data={"phase": phase},
+        )
         return Response(notification.document)
 
 

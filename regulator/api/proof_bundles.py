@@ -79,7 +79,7 @@ class ProofBundleView(APIView):
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR},
     )
     def get(self, request, pk):
-        since, until = proof_bundle_period(request.query_params.get("from"), request.query_params.get("to"))
+        period = proof_bundle_period(request.query_params.get("from"), request.query_params.get("to"))
         role = user_role(request.user)
         try:
             bundle = proof_bundle_export(
@@ -88,8 +88,7 @@ class ProofBundleView(APIView):
                 reason=request.headers.get(ACCESS_REASON_HEADER),
                 fmt=request.accepted_renderer.format,
                 role=role.value if role else "",
-                since=since,
-                until=until,
+                period=period,
             )
         except InvalidInput as refused:
             if refused.field != "reason":

@@ -111,7 +111,15 @@ class DossierDocumentView(APIView):
         version = dossier_version(dossier, number)
         if number and version is None:
             raise NotFound(_("No such version."))
-        return Response(_dossier_answer(request, dossier, version))
+        answer = _dossier_answer(request, dossier, version)
+        services.document_export_record(
+            actor=actor_for_user(request.user),
+            action="regulator.dossier.exported",
+            fmt="json",
+            target=dossier,
+            data={"version": answer["version"]},
+        )
+        return Response(answer)
 
 
 class DossierVersionView(APIView):
@@ -162,8 +170,14 @@ class ProcessingRecordView(APIView):
     )
     def get(self, request, *args, **kwargs):
         with replica_reads():
-            response = Response(processing_record())
-        return csv_download(request, response, "processing-record.csv")
+            record = processing_record()
+        services.document_export_record(
+            actor=actor_for_user(request.user),
+            action="regulator.record.exported",
+            fmt=request.accepted_renderer.format,
+            data={"entries": len(record["entries"])},
+        )
+        return csv_download(request, Response(record), "processing-record.csv")
 
 
 class AnnouncementListCreateView(generics.GenericAPIView):

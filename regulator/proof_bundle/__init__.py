@@ -35,6 +35,7 @@ from regulator.proof_bundle.consents import consents_section
 from regulator.proof_bundle.rights import authorisations_section, requests_section
 
 SCHEMA = "qdl-proof-bundle/1"
+ALL_HISTORY = Period()
 
 
 def bundle_sha256(document: dict[str, Any]) -> str:
@@ -48,12 +49,10 @@ def proof_bundle(
     generated_by: Actor,
     role: str = "",
     now: datetime | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    period: Period = ALL_HISTORY,
 ) -> dict[str, Any]:
-    """The customer's proof bundle as it stands `now`, for events in [since, until] (all by default)."""
+    """The customer's proof bundle as it stands `now`, for events in `period` (all by default)."""
     now = now or timezone.now()
-    period = Period(since, until)
     document = {
         "schema": SCHEMA,
         "header": {
@@ -64,9 +63,10 @@ def proof_bundle(
             "time_zone": str(LOCAL_TZ),
             "platform_version": settings.PLATFORM_VERSION or None,
             "period": {
-                "from": local(since),
-                "to": local(until),
-                "all_history": since is None and until is None,
+                "from": local(period.since),
+                "to": local(period.until),
+                "to_excluded": period.until_excluded,
+                "all_history": period == ALL_HISTORY,
             },
         },
         "consents": consents_section(subject, period, now=now),

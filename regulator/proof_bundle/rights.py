@@ -23,8 +23,7 @@ UNUSED_REQUEST_TEXTS = ("details", "corrections", "identity_reference")
 def requests_section(subject, period: Period, *, now: datetime) -> list[dict[str, Any]]:
     # Neither the customer (given) nor the request's free texts the bundle leaves out are decrypted.
     requests = request_list().select_related(None).defer(*UNUSED_REQUEST_TEXTS).filter(subject=subject)
-    if period.until is not None:
-        requests = requests.filter(received_at__lte=period.until)
+    requests = requests.filter(period.ended_by("received_at"))
     if period.since is not None:
         requests = requests.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.since))
     requests = requests.order_by("received_at", "pk").prefetch_related(

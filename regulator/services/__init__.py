@@ -13,6 +13,7 @@ from regulator.services.dossiers import (
     dossier_file,
     dossiers_sync,
 )
+from regulator.services.exports import document_export_record
 from regulator.services.proof_bundles import proof_bundle_export, proof_bundle_period
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "breach_notify",
     "breach_record",
     "breach_update",
+    "document_export_record",
     "dossier_edit",
     "dossier_file",
     "dossiers_sync",

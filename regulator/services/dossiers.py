@@ -1,8 +1,9 @@
 """Impact-assessment dossiers and the processing activities they are generated from.
 
 `dossiers_sync` creates the dossier every purpose and every cross-border transfer calls for, with its
-60-day deadline from the deadline policy (request type `impact_assessment`), and writes a new version
-whenever the catalogue facts behind one change; `dossier_edit` writes a version with the DPO's
+60-day deadline from the deadline policy (request type `impact_assessment`), moves that deadline while
+the dossier was never filed if the processing's start is corrected, and writes a new version whenever
+the catalogue facts behind one change; `dossier_edit` writes a version with the DPO's
 assessment; `dossier_file` records the filing with the authority, the one move of a dossier's status
 (`dossier_transition`, history in `DossierStatusChange`).
 """
@@ -23,7 +24,8 @@ from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
-from deadlines.policy import due_at_for
+from deadlines.models import DeadlineRegime
+from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
 from regulator.models import Dossier, DossierStatus, DossierStatusChange, DossierVersion, ProcessingActivity
@@ -99,6 +101,38 @@ def _started_at(purpose: Purpose, recipient) -> datetime:
     return start
 
 
+def _filing_due(start: datetime) -> tuple[datetime, str]:
+    """When a dossier whose processing started at `start` must be filed, and the regime that sets it:
+    the earlier of the bank's commitment and the law's (Law 91 Arts. 20–21; Decree 13 Arts. 24–25), as
+    for a breach, so a bank row longer than the law's 60 days cannot stretch them."""
+    clocks = deadlines_for(request_type=IMPACT_ASSESSMENT, received_at=start)
+    due = clocks.answer_by
+    return due, clocks.regime if due == clocks.statutory_due_at else DeadlineRegime.BANK
+
+
+def _rescheduled(dossier: Dossier, start: datetime, *, actor: Actor, now: datetime) -> None:
+    """Move a dossier never filed to the processing's start as now recorded (the DPO corrected it): the
+    60 days run from when the processing really started. A filed dossier keeps the deadline it was
+    filed against."""
+    if dossier.filed_at is not None or dossier.started_at == start:
+        return
+    old_start, old_due = dossier.started_at, dossier.due_at
+    dossier.started_at = start
+    dossier.due_at, regime = _filing_due(start)
+    dossier.save(update_fields=["started_at", "due_at"])
+    audit_record(
+        action="regulator.dossier.rescheduled",
+        actor=actor,
+        target=dossier,
+        now=now,
+        data={
+            "started_at": [old_start.isoformat(), start.isoformat()],
+            "due_at": [old_due.isoformat(), dossier.due_at.isoformat()],
+            "regime": regime,
+        },
+    )
+
+
 def _version_add(
     dossier: Dossier,
     *,
@@ -169,12 +203,13 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
             purpose = purposes[duty.purpose.pk]
             if duty.dossier is None:
                 start = _started_at(purpose, duty.recipient)
+                due_at, regime = _filing_due(start)
                 dossier = Dossier.objects.create(
                     kind=duty.kind,
                     purpose=purpose,
                     recipient=duty.recipient,
                     started_at=start,
-                    due_at=due_at_for(request_type=IMPACT_ASSESSMENT, received_at=start),
+                    due_at=due_at,
                 )
                 _version_add(
                     dossier,
@@ -194,6 +229,7 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
                         "kind": dossier.kind,
                         "purpose": purpose.code,
                         "due_at": dossier.due_at.isoformat(),
+                        "regime": regime,
                     },
                 )
                 created += 1
@@ -201,6 +237,7 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
             dossier = locked[duty.dossier.pk]
             dossier.purpose = purpose
             dossier.recipient = duty.recipient
+            _rescheduled(dossier, _started_at(purpose, duty.recipient), actor=actor, now=now)
             facts = dossier_facts(dossier)
             latest = latest_versions.get(dossier.pk)
             if latest is not None and latest.fingerprint == fingerprint(facts):

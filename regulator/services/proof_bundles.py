@@ -4,7 +4,7 @@ that writes nothing else, so the trail says exactly which document left the plat
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +15,8 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import InvalidInput, NotFound
 from core.moments import parse_moment
-from regulator.proof_bundle import proof_bundle
+from regulator.proof_bundle import ALL_HISTORY, proof_bundle
+from regulator.proof_bundle.common import Period
 from subjects.selectors import (
     MAX_ACCESS_REASON_LENGTH,
     access_reason_normalised,
@@ -29,16 +30,21 @@ REASON_REQUIRED = "access_reason_required"
 REASON_TOO_LONG = "access_reason_too_long"
 
 
-def proof_bundle_period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+def proof_bundle_period(since: str | None, until: str | None) -> Period:
     """The period asked for: `from` and `to` as YYYY-MM-DD (whole local days) or ISO 8601 date-times;
-    either may be left out. A period that ends before it starts is refused."""
+    either may be left out. A date-only `to` ends at 00:00 local the next day, excluded: stored times
+    are finer than a second, and an end at 23:59:59 would leave out the day's last second. A period that
+    ends before it starts (or, excluded, as it starts) is refused."""
     start = parse_moment(since, field="from")
-    end = parse_moment(until, field="to", day_starts_at=time(23, 59, 59))
-    if start is not None and end is not None and end < start:
+    end = parse_moment(until, field="to")
+    whole_day = end is not None and len(until) == len("YYYY-MM-DD")
+    if whole_day:
+        end = timezone.make_aware(datetime.combine(end.date() + timedelta(days=1), time.min))
+    if start is not None and end is not None and (end < start or (whole_day and end == start)):
         raise InvalidInput(
             _("The period ends before it starts: give a “to” on or after the “from”."), field="to"
         )
-    return start, end
+    return Period(start, end, until_excluded=whole_day)
 
 
 def _reason_recorded(reason: str | None) -> str:
@@ -73,8 +79,7 @@ def proof_bundle_export(
     reason: str | None,
     fmt: str,
     role: str = "",
-    since: datetime | None = None,
-    until: datetime | None = None,
+    period: Period = ALL_HISTORY,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """The customer's proof bundle, and the audit entry of its taking with the reason given."""
@@ -85,7 +90,7 @@ def proof_bundle_export(
     if subject is None:
         raise NotFound(_("No customer with this id."))
     now = now or timezone.now()
-    bundle = proof_bundle(subject, generated_by=actor, role=role, now=now, since=since, until=until)
+    bundle = proof_bundle(subject, generated_by=actor, role=role, now=now, period=period)
     with transaction.atomic(durable=True):
         audit_record(
             action="regulator.proof_bundle.exported",
@@ -99,6 +104,7 @@ def proof_bundle_export(
                 "sha256": bundle["sha256"],
                 "from": bundle["header"]["period"]["from"],
                 "to": bundle["header"]["period"]["to"],
+                "to_excluded": period.until_excluded,
             },
         )
     return bundle

@@ -28,7 +28,7 @@ def proof_bundle(request, pk):
         data = form.cleaned_data
         role = user_role(request.user)
         try:
-            since, until = proof_bundle_period(
+            period = proof_bundle_period(
                 *(data[f].isoformat() if data[f] else None for f in ("since", "until"))
             )
             bundle = proof_bundle_export(
@@ -37,8 +37,7 @@ def proof_bundle(request, pk):
                 reason=form.reason_text(),
                 fmt=data["format"],
                 role=role.value if role else "",
-                since=since,
-                until=until,
+                period=period,
             )
         except DomainError as error:
             form_error(form, error, field={"to": "until", "from": "since"}.get(error.field, error.field))

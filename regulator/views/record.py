@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
 from consents.selectors import purpose_by_code
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
@@ -35,12 +33,12 @@ def processing_record(request):
             audit_data={"entries": len(record["entries"])},
         )
     if fmt == "csv":
-        with transaction.atomic(durable=True):
-            audit_record(
-                action="regulator.record.exported",
-                actor=actor_for_user(request.user),
-                data={"format": "csv", "entries": len(record["entries"])},
-            )
+        services.document_export_record(
+            actor=actor_for_user(request.user),
+            action="regulator.record.exported",
+            fmt="csv",
+            data={"entries": len(record["entries"])},
+        )
         return spreadsheet_download(processing_record_csv(record), "processing-record.csv")
     return render(request, "regulator/processing_record.html", {"record": record})
 

@@ -20,6 +20,7 @@ from audit.services import audit_checkpoint_write
 from audit.tasks import verify_chain
 from core.actors import Actor
 from regulator.proof_bundle import bundle_sha256, proof_bundle
+from regulator.proof_bundle.common import Period
 from tests.audit.tampering import guards_lifted, reseal_with_the_key
 from tests.regulator.proof_history import NOW, VN, at, build_history
 
@@ -52,7 +53,7 @@ def test_the_header_names_the_customer_who_generated_it_when_and_the_period(hist
     assert header["generated_by"] == {"label": "dpo_t", "role": "dpo"}
     assert header["generated_at"] == "2026-03-25T12:00:00+07:00"
     assert header["time_zone"] == "Asia/Ho_Chi_Minh"
-    assert header["period"] == {"from": None, "to": None, "all_history": True}
+    assert header["period"] == {"from": None, "to": None, "to_excluded": False, "all_history": True}
     assert "platform_version" in header
 
 
@@ -331,10 +332,11 @@ def test_a_removed_neighbour_breaks_the_link_of_the_customers_entry(history):
 
 
 def test_a_period_keeps_only_what_happened_in_it(history):
-    bundle = _bundle(history, since=at(5, 0), until=at(8, 23, 59))
+    bundle = _bundle(history, period=Period(at(5, 0), at(8, 23, 59)))
     assert bundle["header"]["period"] == {
         "from": "2026-03-05T00:00:00+07:00",
         "to": "2026-03-08T23:59:00+07:00",
+        "to_excluded": False,
         "all_history": False,
     }
     events = [(p["purpose"]["code"], e["type"]) for p in bundle["consents"] for e in p["events"]]
