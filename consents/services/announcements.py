@@ -44,6 +44,10 @@ from subjects.models import DataSubject
 # Domain notes ("Notices are versioned"): how many days ahead of the effective date a change is told.
 LEAD_DAYS = 7
 LEAD_DAYS_SIGNIFICANT = 30
+# The hourly job (`run-notice-announcements` in config/celery.py) sends up to an hour after `send_at`:
+# a send within that hour is on time and keeps the version's date, so routine scheduling does not move
+# every widening by minutes and audit it as late.
+SEND_GRACE = timedelta(hours=1)
 # Customers read and queued per round trip when a notice goes to everyone concerned.
 CUSTOMER_CHUNK = 2000
 # A step that went through starts the next one with no failure behind it.
@@ -215,15 +219,15 @@ def announcement_send_in_transaction(
 
 def _notice_release(announcement: NoticeAnnouncement, *, actor: Actor, now: datetime) -> None:
     """The material version the announcement just told the customers of may take effect: on its date
-    if they were told `lead_days` ahead, else `lead_days` from now (the job did not run in time, or the
-    send was parked). Later versions of the purpose that would come first are held to the same date, so
-    that no version is in force before the one it follows. A late release is audited and kept on the
+    if they were told `lead_days` ahead or within `SEND_GRACE` of the send date, else `lead_days` from
+    now (the job did not run in time, or the send was parked). Later versions of the purpose that would
+    come first are held to the same date, so that no version is in force before the one it follows. A late release is audited and kept on the
     announcement (`planned_effective_at`) for the DPO's announcements page."""
     notice = announcement.notice
     notice.awaiting_announcement = False
     notice_period_end = now + timedelta(days=announcement.lead_days)
     planned = notice.effective_at
-    if planned >= notice_period_end:
+    if planned >= notice_period_end or now <= announcement.send_at + SEND_GRACE:
         notice.save(update_fields=["awaiting_announcement"])
         catalogue_invalidate()
         return

@@ -104,3 +104,21 @@ def test_a_later_version_is_never_in_force_before_the_late_one_it_follows(
     v3.refresh_from_db()
     assert v3.effective_at >= v2.effective_at == LATE + timedelta(days=30)
     assert notice_current(purpose, now=v2.effective_at).version == "v3"
+
+
+@pytest.mark.parametrize(
+    ("after_send_at", "moved"), [(timedelta(minutes=59), False), (timedelta(minutes=61), True)]
+)
+def test_the_hourly_job_sending_within_its_hour_is_on_time(
+    django_capture_on_commit_callbacks, after_send_at, moved
+):
+    purpose = make_purpose("marketing-g", effective_at=NOW - timedelta(days=30))
+    grant(make_subject(), purpose, now=NOW - timedelta(days=5))
+    planned = NOW + timedelta(days=30)  # published exactly its notice period ahead: send_at is now
+    notice = publish_notice(purpose.code, "v2", effective_at=planned, material=True, now=NOW, actor=STAFF)
+    sent = NOW + after_send_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announcements_run_due(now=sent)["sent"] == 1
+    notice.refresh_from_db()
+    assert notice.effective_at == (sent + timedelta(days=30) if moved else planned)
+    assert AuditEntry.objects.filter(action="consents.announcement.sent_late").exists() == moved
