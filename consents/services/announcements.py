@@ -221,8 +221,9 @@ def _notice_release(announcement: NoticeAnnouncement, *, actor: Actor, now: date
     """The material version the announcement just told the customers of may take effect: on its date
     if they were told `lead_days` ahead or within `SEND_GRACE` of the send date, else `lead_days` from
     now (the job did not run in time, or the send was parked). Later versions of the purpose that would
-    come first are held to the same date, so that no version is in force before the one it follows. A late release is audited and kept on the
-    announcement (`planned_effective_at`) for the DPO's announcements page."""
+    come first are held to the same date, so that no version is in force before the one it follows. A
+    late release is audited and kept on the announcement (`planned_effective_at`) for the DPO's
+    announcements page."""
     notice = announcement.notice
     notice.awaiting_announcement = False
     notice_period_end = now + timedelta(days=announcement.lead_days)
