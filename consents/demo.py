@@ -304,6 +304,10 @@ def _seed_versions(actor, purposes: dict[str, Purpose], *, now) -> None:
             notice_text_en="We also use your preferences (the topics you ask about) to improve our services.",
             now=now - timedelta(days=35),
         )
+        widened = NoticeVersion.objects.get(purpose=purposes["customer-support"], version="2026-01-v2")
+        # Told on its day, as the hourly job would have: a widening is in force only once announced.
+        told = widened.announcement
+        announcement_send(actor=actor, announcement_id=told.pk, now=told.send_at)
         services.purpose_versions_apply_due(now=now)
         announcements_run_due(now=now)
     bancassurance = purposes["partner-bancassurance"]

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from consents import services
-from consents.models import WITNESSED_CHANNELS, Consent, Purpose, Recipient
+from consents.models import WITNESSED_CHANNELS, Consent, NoticeAnnouncement, Purpose, Recipient
+from consents.services.announcements import announcement_send
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
 from tests.factories import make_subject
@@ -122,6 +123,16 @@ def publish_notice(
         actor=actor, code=code, version=version, text_vi=text_vi, text_en=text_en,
         effective_at=effective_at, material=material, now=now,
     )
+
+
+def announce_on_time(code: str) -> None:
+    """Send the announcements holding the purpose's material versions on their send dates, as the hourly
+    job does: such a version is in force on no date until its announcement went out."""
+    holding = NoticeAnnouncement.objects.filter(
+        notice__purpose__code=code, notice__awaiting_announcement=True
+    ).order_by("send_at")
+    for announcement in holding:
+        announcement_send(actor=SYSTEM, announcement_id=announcement.pk, now=announcement.send_at)
 
 
 def child_of(guardian, *, age: int, verified: bool = True):

@@ -16,7 +16,7 @@ from consents.models import NoticeAnnouncement, Purpose
 from consents.receipts import consent_receipt
 from consents.selectors import consent_check
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import SYSTEM, child_of, grant, make_purpose
+from tests.consents.factories import SYSTEM, announce_on_time, child_of, grant, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,7 @@ def test_the_upgrade_announces_the_widening_and_older_consents_then_need_reconse
     assert services.purpose_scopes_refresh(actor=SYSTEM, now=NOW) == {}
     check = consent_check(subject_ref=subject.external_ref, purpose_code="group-share", now=NOW)
     assert (check.allowed, check.reason) == (True, "granted")
+    announce_on_time("group-share")
     later = NOW + timedelta(days=30, minutes=1)
     check = consent_check(subject_ref=subject.external_ref, purpose_code="group-share", now=later)
     assert (check.allowed, check.reason, check.consent) == (False, "reconsent_required", consent.pk)

@@ -13,7 +13,7 @@ from consents import services
 from consents.models import NoticeAnnouncement
 from consents.selectors import consent_check
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import SYSTEM, child_of, grant, make_purpose
+from tests.consents.factories import SYSTEM, announce_on_time, child_of, grant, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def test_moving_a_purpose_into_marketing_is_a_widening_announced_30_days_ahead()
     assert NoticeAnnouncement.objects.get(notice=version).significant
     purpose.refresh_from_db()
     assert purpose.category == "service"
+    announce_on_time("offers")
 
     def check(at):
         answer = consent_check(subject_ref=subject.external_ref, purpose_code="offers", now=at)

@@ -13,7 +13,7 @@ import pytest
 from consents import services
 from consents.selectors import consent_check
 from core.errors import InvalidInput
-from tests.consents.factories import SYSTEM, grant, make_purpose, make_recipient
+from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ def test_the_upgrade_makes_an_identity_purpose_sensitive_through_an_announced_ve
     version = purpose.notices.latest("effective_at")
     assert version.material and version.scope["sensitive"]
     assert version.effective_at == NOW + timedelta(days=30)
+    announce_on_time("share-id")
 
     def check(at):
         answer = consent_check(subject_ref=subject.external_ref, purpose_code="share-id", now=at)

@@ -10,7 +10,15 @@ from django.utils import timezone
 from consents import services
 from consents.selectors import consent_check, consent_check_bulk
 from core.errors import InvalidInput, NotFound
-from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose, publish_notice
+from tests.consents.factories import (
+    STAFF,
+    SYSTEM,
+    announce_on_time,
+    child_of,
+    grant,
+    make_purpose,
+    publish_notice,
+)
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +68,7 @@ def test_reconsent_required_and_legal_basis_in_bulk_too():
         "analytics", "v2", effective_at=timezone.now() - timedelta(seconds=1), material=True,
         now=timezone.now() - timedelta(days=30, seconds=2),
     )
+    announce_on_time("analytics")
     assert (
         consent_check_bulk(purpose_code="analytics", subject_refs=[subject.external_ref])[
             subject.external_ref

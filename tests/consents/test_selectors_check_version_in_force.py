@@ -12,7 +12,7 @@ import pytest
 from consents import services
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
 from core.errors import Conflict
-from tests.consents.factories import SYSTEM, grant, make_purpose
+from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ def _rebase(code: str, legal_basis: str):
     services.purpose_update(
         actor=SYSTEM, code=code, changes={"legal_basis": legal_basis}, effective_at=IN_FORCE, now=NOW
     )
+    announce_on_time(code)
 
 
 def _answers(subject, code: str) -> set:

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from consents import services
 from consents.selectors import consent_check, consent_switches_of
-from tests.consents.factories import STAFF, SYSTEM, child_of, grant, make_purpose, publish_notice
+from tests.consents.factories import (
+    STAFF,
+    SYSTEM,
+    announce_on_time,
+    child_of,
+    grant,
+    make_purpose,
+    publish_notice,
+)
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +53,7 @@ def test_every_switch_gives_the_checks_answer():
     services.purpose_update(actor=SYSTEM, code="retired", changes={"active": False})
     publish_notice("analytics", "v2", effective_at=now - timedelta(days=1), material=True,
                    now=now - timedelta(days=31))
+    announce_on_time("analytics")
     later = now + timedelta(minutes=10)
 
     switches = consent_switches_of(list(subjects.values()), now=later)

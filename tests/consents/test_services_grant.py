@@ -16,6 +16,7 @@ from core.errors import Conflict, InvalidInput
 from tests.consents.factories import (
     STAFF,
     SYSTEM,
+    announce_on_time,
     child_of,
     grant,
     make_purpose,
@@ -81,6 +82,7 @@ def test_notice_version_must_be_current_and_material_change_asks_again():
         "analytics", "v2", effective_at=now - timedelta(minutes=1), material=True,
         now=now - timedelta(days=31),
     )
+    announce_on_time("analytics")
     assert (
         consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason
         == "reconsent_required"
@@ -191,6 +193,7 @@ def test_a_consent_past_its_expiry_is_recorded_expired_and_granted_anew_before_t
     if widened:
         publish_notice(purpose.code, "v2", effective_at=now - timedelta(days=1), material=True,
                        now=now - timedelta(days=31))
+        announce_on_time(purpose.code)
 
     new = grant(subject, purpose, now=now)
 

@@ -15,7 +15,7 @@ from consents.models import NoticeAnnouncement, NoticeVersion
 from consents.receipts import consent_receipt
 from consents.selectors import consent_check, consent_check_as_of
 from core.errors import InvalidInput
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import STAFF, announce_on_time, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,7 @@ def test_consents_on_the_older_version_need_reconsent_once_the_widening_takes_ef
     subject = make_subject()
     consent = grant(subject, purpose, now=NOW - timedelta(days=1))
     _widen(purpose, days_ahead=30, recipients=[insurer, make_recipient("Korea Life")])
+    announce_on_time(purpose.code)
     before = consent_check(
         subject_ref=subject.external_ref, purpose_code=purpose.code, now=NOW + timedelta(days=29)
     )
@@ -185,6 +186,7 @@ def test_the_check_as_of_a_time_answers_from_the_events(sharing):
     subject = make_subject()
     first = grant(subject, purpose, now=NOW - timedelta(days=10))
     _widen(purpose, days_ahead=30, recipients=[insurer, make_recipient("Korea Life")])
+    announce_on_time(purpose.code)
     services.consent_withdraw(actor=STAFF, consent_id=first.pk, channel="branch", now=NOW + timedelta(days=1))
     ref, code = subject.external_ref, purpose.code
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from consents import services
 from consents.models import Consent
 from consents.receipts import consent_receipt
-from tests.consents.factories import SYSTEM, make_purpose, make_recipient
+from tests.consents.factories import SYSTEM, announce_on_time, make_purpose, make_recipient
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,7 @@ def widened():
         effective_at=now - timedelta(minutes=1),
         now=now - timedelta(days=31),
     )
+    announce_on_time("sharing")
     purpose.refresh_from_db()
     # The situation under test: v2 is in force, the purpose row still has v1's scope.
     assert not purpose.cross_border and not purpose.sensitive

@@ -15,6 +15,7 @@ from consents.services import consent_import_run
 from tests.consents.factories import (
     IMPORTED_ON,
     SYSTEM,
+    announce_on_time,
     child_of,
     grant,
     make_purpose,
@@ -136,6 +137,7 @@ def test_dpo_pages(dpo, officer, subject, catalogue):
         "marketing", "v2", effective_at=timezone.now() - timedelta(minutes=1), material=True,
         now=timezone.now() - timedelta(days=31, minutes=2),
     )
+    announce_on_time("marketing")
     wider = {"version": "v3", "text_vi": "Mở rộng kênh", "text_en": "More channels", "material": "on"}
     too_soon = client.post("/en/portal/purposes/marketing/notices/new/", wider)
     assert too_soon.status_code == 200 and "30 days" in too_soon.content.decode()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consents import services
 from consents.selectors import consent_check
-from tests.consents.factories import SYSTEM, grant, make_purpose, publish_notice
+from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose, publish_notice
 from tests.factories import signed_in
 from tests.html_tree import parse
 from tests.pages import translated
@@ -141,6 +141,7 @@ def test_staff_see_each_live_consent_with_the_checks_answer(officer, subject):
     grant(subject, analytics, now=now - timedelta(days=40))
     publish_notice("analytics", "v2", effective_at=now - timedelta(days=1), material=True,
                    now=now - timedelta(days=31))
+    announce_on_time("analytics")
     grant(subject, support)
 
     for code, name in (("offers", "Offers"), ("news", "News"), ("analytics", "App analytics"),

@@ -14,7 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents import services
-from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient, publish_notice
+from tests.consents.factories import (
+    SYSTEM,
+    announce_on_time,
+    child_of,
+    grant,
+    make_purpose,
+    make_recipient,
+    publish_notice,
+)
 from tests.factories import make_subject, signed_in
 from tests.query_counts import queries_of
 
@@ -119,6 +127,7 @@ def _widened_purposes(start: int, count: int) -> dict[str, int]:
             grant(make_subject(), purpose, now=PAST + timedelta(days=1))
         publish_notice(purpose.code, "v2", effective_at=timezone.now() - timedelta(days=1), material=True,
                        now=PAST + timedelta(days=2))
+        announce_on_time(purpose.code)
         grant(make_subject(), purpose, notice_version="v2")
     return expected
 

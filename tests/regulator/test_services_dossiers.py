@@ -16,6 +16,7 @@ from core.errors import Conflict, InvalidInput
 from regulator import services
 from regulator.models import Dossier, DossierKind, DossierStatus
 from regulator.selectors import dossier_duties
+from tests.consents.factories import announce_on_time
 from tests.regulator.factories import DPO, MONDAY, add_purposes_abroad, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,7 @@ def _marketing_becomes_sensitive() -> None:
         changes={"sensitive": True},
         effective_at=timezone.now() + timedelta(days=31),
     )
+    announce_on_time("marketing")
     consent_services.purpose_versions_apply_due(now=timezone.now() + timedelta(days=32))
 
 
