@@ -125,7 +125,8 @@ def breach_needs_customer_notice(breach: Breach) -> bool:
     until then the policy's default, for bank-account, financial or credit data."""
     if breach.customer_notice_decision:
         return breach.customer_notice_decision == CustomerNotice.NOTIFY
-    return breach.categories.filter(code__in=FINANCIAL_CATEGORY_CODES).exists()
+    # Through `categories.all()`, so a list that prefetched them (`breach_list`) asks nothing per breach.
+    return any(category.code in FINANCIAL_CATEGORY_CODES for category in breach.categories.all())
 
 
 def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:

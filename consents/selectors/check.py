@@ -239,7 +239,7 @@ def consent_check_bulk(
                 subject_id__in=subjects, purpose_id=purpose.id
             ).values_list("subject_id", "consent_id", "status", "notice_id", "expires_at")
         }
-        barred = is_marketing(purpose)  # ages matter only then
+        barred = is_marketing(purpose.in_force(now))  # ages matter only then, as the version in force says
         children = _wards_who_are_children(subjects, on=timezone.localdate(now)) if barred else set()
         decided = {
             subject_id: decide(

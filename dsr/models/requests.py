@@ -253,10 +253,6 @@ class DataSubjectRequest(models.Model):
         return self.status in OPEN
 
     @property
-    def is_paused(self) -> bool:
-        return self.paused_at is not None
-
-    @property
     def status_for_customer(self) -> str:
         return customer_status_label(self.status)
 

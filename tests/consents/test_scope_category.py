@@ -11,7 +11,7 @@ import pytest
 
 from consents import services
 from consents.models import NoticeAnnouncement
-from consents.selectors import consent_check
+from consents.selectors import consent_check, consent_check_bulk
 from core.errors import Conflict, InvalidInput
 from tests.consents.factories import SYSTEM, announce_on_time, child_of, grant, make_purpose
 from tests.factories import make_subject
@@ -81,3 +81,17 @@ def test_a_move_between_other_categories_is_a_new_version_that_may_take_effect_a
     assert (purpose.category, version.scope["category"], version.material) == ("support", "support", False)
     answer = consent_check(subject_ref=subject.external_ref, purpose_code="svc", now=NOW + timedelta(days=1))
     assert (answer.allowed, answer.reason, answer.consent) == (True, "granted", consent.pk)
+
+
+def test_in_the_window_after_a_move_into_marketing_the_campaign_check_bars_a_child_as_the_live_one():
+    """After the version moving a purpose into marketing takes effect, before the job copies it onto the
+    purpose row, the campaign check reads the category in force, as the live check does."""
+    make_purpose("offers", category="service", effective_at=NOW - timedelta(days=60))
+    child = child_of(make_subject(), age=10)
+    _move("offers", "marketing", days_ahead=30)
+    announce_on_time("offers")
+    window = NOW + timedelta(days=30, minutes=1)
+    live = consent_check(subject_ref=child.external_ref, purpose_code="offers", now=window)
+    campaign = consent_check_bulk(purpose_code="offers", subject_refs=[child.external_ref], now=window)
+    assert (live.allowed, live.reason) == (False, "child")
+    assert (campaign[child.external_ref].allowed, campaign[child.external_ref].reason) == (False, "child")
