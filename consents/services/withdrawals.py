@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.catalogue import purpose_entry_of
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
@@ -55,8 +56,11 @@ def _withdraw_locked(
     """Withdraw a locked consent in force, in the caller's transaction; None when its term had run out
     before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
     its recipients told to stop as the expiry's, from the end of its term."""
-    if consent.purpose.legal_basis != LegalBasis.CONSENT:
-        raise not_consent_based_error(consent.purpose)
+    # The basis of the version in force, whether or not the job has copied it onto the purpose yet: what
+    # the customer could give (`answer_validate`), they can withdraw.
+    legal_basis = purpose_entry_of(consent.purpose).in_force(now).legal_basis
+    if legal_basis != LegalBasis.CONSENT:
+        raise not_consent_based_error(consent.purpose, legal_basis)
     if consent.status != ConsentStatus.GRANTED:
         raise _not_live_error(consent)
     if live_within_term(consent, at=received_at or now, now=now) is None:

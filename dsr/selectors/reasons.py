@@ -4,6 +4,7 @@ service that moves a request refuses the others, and the refuse and complete for
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,24 +27,33 @@ def requester_verified(request: DataSubjectRequest, *, now: datetime | None = No
     return request.identity_verified_at is not None and request_guardian_refusal(request, now=now) is None
 
 
-def request_reason_refusal(
-    request: DataSubjectRequest, *, to: str, reason: str, now: datetime | None = None
-) -> InvalidInput | None:
-    """Why `reason` cannot explain moving `request` to `to` (a refusal or a partial answer), as the 400
-    on `reason` the service raises, or None when it fits."""
+class _Facts:
+    """What the fit of a reason reads of one request, each read at most once however many reasons are
+    judged: whether the requester is verified, and the laws the deletion's held parts are kept under."""
+
+    def __init__(self, request: DataSubjectRequest, now: datetime | None) -> None:
+        self.request, self.now = request, now
+
+    @cached_property
+    def verified(self) -> bool:
+        return requester_verified(self.request, now=self.now)
+
+    @cached_property
+    def held_laws(self) -> frozenset[str]:
+        return frozenset(category.retention.law for _system, category in deletion_held_parts(self.request))
+
+
+def _misfit(facts: _Facts, *, to: str, reason: str) -> InvalidInput | None:
     fit = REASON_FITS.get(reason)
     if fit is None:
         return InvalidInput(_("Choose the legal reason; the customer will see it."), field="reason")
     if (
         to not in fit.ends
-        or (fit.types is not None and request.type not in fit.types)
-        or (fit.verified is not None and fit.verified != requester_verified(request, now=now))
+        or (fit.types is not None and facts.request.type not in fit.types)
+        or (fit.verified is not None and fit.verified != facts.verified)
     ):
         return InvalidInput(fit.misfit, field="reason")
-    if fit.held and not any(
-        category.retention.law in RETENTION_REASON_LAWS[reason]
-        for _system, category in deletion_held_parts(request)
-    ):
+    if fit.held and not facts.held_laws & RETENTION_REASON_LAWS[reason]:
         return InvalidInput(
             _("The systems inventory keeps no part of this customer's data under that law: name the law "
               "that keeps what is held, or answer without a retention reason."),
@@ -52,11 +62,17 @@ def request_reason_refusal(
     return None
 
 
+def request_reason_refusal(
+    request: DataSubjectRequest, *, to: str, reason: str, now: datetime | None = None
+) -> InvalidInput | None:
+    """Why `reason` cannot explain moving `request` to `to` (a refusal or a partial answer), as the 400
+    on `reason` the service raises, or None when it fits."""
+    return _misfit(_Facts(request, now), to=to, reason=reason)
+
+
 def request_refusal_reasons(
     request: DataSubjectRequest, *, to: str, now: datetime | None = None
 ) -> list[str]:
     """The legal reasons that fit moving `request` to `to`, in the order of `OutcomeReason`."""
-    return [
-        reason for reason in OutcomeReason.values
-        if request_reason_refusal(request, to=to, reason=reason, now=now) is None
-    ]
+    facts = _Facts(request, now)
+    return [reason for reason in OutcomeReason.values if _misfit(facts, to=to, reason=reason) is None]

@@ -68,3 +68,17 @@ def test_a_grant_in_the_window_of_a_purpose_no_longer_consent_based_is_refused()
     with pytest.raises(Conflict) as refused:
         grant(purpose=purpose, now=WINDOW)
     assert refused.value.code == "not_consent_based"
+
+
+def test_a_consent_given_in_the_window_can_be_withdrawn_in_it():
+    """Withdrawing is as easy as giving: the basis in force lets the customer withdraw what it let them
+    give, before the job copies the version onto the purpose row."""
+    purpose = make_purpose(
+        "svc", legal_basis="contract", category="support", effective_at=NOW - timedelta(days=60)
+    )
+    _rebase("svc", "consent")
+    consent = grant(purpose=purpose, now=WINDOW)
+    withdrawn = services.consent_withdraw(
+        actor=SYSTEM, consent_id=consent.pk, channel="branch", now=WINDOW + timedelta(seconds=30)
+    )
+    assert withdrawn.status == "withdrawn"

@@ -7,6 +7,8 @@ reasons that fit (`dsr.selectors.request_refusal_reasons`)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,6 +17,7 @@ from core.errors import InvalidInput
 from dsr import services
 from dsr.models import DataSubjectRequest, DeletionRecord, LegalHold, RequestExport
 from dsr.selectors import request_refusal_reasons
+from dsr.selectors.reasons import request_reason_refusal
 from dsr.states import RequestStatus
 from tests.dsr.factories import (
     STAFF,
@@ -190,3 +193,15 @@ def test_the_staff_page_offers_and_accepts_only_the_reasons_that_fit(client, pri
     refuse = refuse[refuse.index('id="refuse"'):]
     assert 'data-testid="error-summary"' in refuse and "A retention law answers only a deletion" in refuse
     assert DataSubjectRequest.objects.get(pk=request.pk).status == S.RECEIVED
+
+
+def test_the_reasons_offered_read_the_requester_and_the_held_parts_once(subject, privacy_officer, dpo):
+    """Offering every reason that fits costs what judging the one that reads the most costs: whether the
+    requester is verified and what the inventory holds are read once, not once per reason."""
+    make_inventory()
+    deletion, _worker = _approved_deletion(subject, privacy_officer, dpo)
+    with CaptureQueriesContext(connection) as one:
+        request_reason_refusal(deletion, to=S.PARTIALLY_COMPLETED, reason="aml_retention")
+    with CaptureQueriesContext(connection) as every:
+        request_refusal_reasons(deletion, to=S.PARTIALLY_COMPLETED)
+    assert len(every) == len(one)
