@@ -31,7 +31,7 @@ def registration(db):
 
 
 def _told(authorisation) -> list[str]:
-    rows = OutboxMessage.objects.filter(topic="authorisations.authorisation.changed")
+    rows = OutboxMessage.objects.filter(topic="authorisations.authorisation.changed").order_by("created_at")
     payloads = [json.loads(row.payload) for row in rows]
     return [p["status"] for p in payloads if p["authorisation"] == str(authorisation.pk)]
 
