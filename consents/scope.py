@@ -63,6 +63,12 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
     }
 
 
+def purpose_destinations(purpose: Purpose) -> list[str]:
+    """Where the purpose's data goes outside Vietnam as its fields stand (its recipients prefetched)."""
+    entries = [recipient_entry(r) for r in purpose.recipients.all()]
+    return destinations_of(purpose.cross_border, purpose.destination_country, entries)
+
+
 def latest_scope(purpose: Purpose) -> dict[str, Any]:
     """The scope of the purpose's latest version, scheduled or in effect: what a further change is
     judged against (the purpose row keeps the scope in effect until a scheduled version's date). A

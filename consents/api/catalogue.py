@@ -12,11 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consents import selectors, services
-from consents.api.serializers import (
-    DUTY_ACKNOWLEDGE_RIGHT,
-    AcknowledgeSerializer,
-    DutyOutputSerializer,
-    ImportOutputSerializer,
+from consents.api.catalogue_serializers import (
     NoticeCreateSerializer,
     NoticeOutputSerializer,
     PurposeCreateSerializer,
@@ -24,6 +20,12 @@ from consents.api.serializers import (
     PurposeUpdateSerializer,
     RecipientCreateSerializer,
     RecipientOutputSerializer,
+)
+from consents.api.serializers import (
+    DUTY_ACKNOWLEDGE_RIGHT,
+    AcknowledgeSerializer,
+    DutyOutputSerializer,
+    ImportOutputSerializer,
 )
 from consents.filters import DutyFilterSet
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty

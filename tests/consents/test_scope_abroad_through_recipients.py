@@ -127,3 +127,15 @@ def test_the_upgrade_command_says_what_it_scheduled_and_what_the_dpo_must_decide
     out = io.StringIO()
     call_command("refresh_purpose_scopes", stdout=out)
     assert out.getvalue().strip() == "0 purposes to refresh"
+
+
+def test_the_api_tells_a_client_the_purpose_sends_data_abroad_through_its_recipients(as_user, client_user):
+    """A core-banking client deciding whether a customer's data may leave Vietnam reads `cross_border`:
+    a recipient abroad makes it true whatever the DPO's flag says, and `destinations` names where."""
+    make_purpose("group-share", category="sharing", recipients=[_recipient("JP Head Office", "JP")])
+    make_purpose("newsletter", category="marketing")
+    rows = {row["code"]: row for row in as_user(client_user).get("/api/v1/purposes/").json()["results"]}
+    assert (rows["group-share"]["cross_border"], rows["group-share"]["destinations"]) == (True, ["JP"])
+    assert (rows["newsletter"]["cross_border"], rows["newsletter"]["destinations"]) == (False, [])
+    one = as_user(client_user).get("/api/v1/purposes/group-share/").json()
+    assert (one["cross_border"], one["destinations"]) == (True, ["JP"])

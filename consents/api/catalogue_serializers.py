@@ -1,0 +1,222 @@
+"""Input and output shapes of the purpose catalogue API: recipients, notices and purposes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from consents.catalogue import purpose_entry
+from consents.models import (
+    DataCategory,
+    LegalBasis,
+    NoticeVersion,
+    Purpose,
+    PurposeCategory,
+    Recipient,
+    TransferExemption,
+)
+from consents.scope import purpose_destinations
+from consents.selectors import recipient_list
+from core.api.inputs import ChangeSerializer, MomentField
+from integrations.selectors import webhook_endpoint_list
+
+
+class RecipientOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recipient
+        fields = ["id", "name", "kind", "country", "active"]
+        read_only_fields = fields
+
+
+class RecipientCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Recipient.Kind.choices)
+    country = serializers.CharField(max_length=2, default="VN")
+    endpoint = serializers.PrimaryKeyRelatedField(
+        queryset=webhook_endpoint_list(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Webhook endpoint for withdrawal notices; its integration client acknowledges them.",
+    )
+
+
+class NoticeOutputSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = NoticeVersion
+        fields = ["version", "effective_at", "material", "text", "text_vi", "text_en"]
+        read_only_fields = fields
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    version = serializers.CharField(max_length=32)
+    text_vi = serializers.CharField()
+    text_en = serializers.CharField()
+    effective_at = MomentField(required=False)
+    material = serializers.BooleanField(default=False)
+
+
+class PurposeOutputSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    consequences = serializers.CharField(read_only=True)
+    notice_version = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField(
+        help_text="The number of the latest version (perhaps scheduled: see `version_effective_at`)."
+    )
+    version_effective_at = serializers.SerializerMethodField()
+    # Blank when the purpose relies on consent or shares nothing.
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, allow_blank=True, read_only=True
+    )
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True
+    )
+    recipients = RecipientOutputSerializer(many=True, read_only=True)
+    cross_border = serializers.SerializerMethodField(
+        help_text="Whether the data leaves Vietnam: the DPO's flag, or any recipient abroad."
+    )
+    destinations = serializers.SerializerMethodField(
+        help_text="The countries outside Vietnam the data goes to (ISO 3166-1 alpha-2)."
+    )
+
+    class Meta:
+        model = Purpose
+        fields = [
+            "code",
+            "name",
+            "description",
+            "name_vi",
+            "name_en",
+            "description_vi",
+            "description_en",
+            "category",
+            "legal_basis",
+            "sensitive",
+            "cross_border",
+            "destination_country",
+            "destinations",
+            "data_categories",
+            "retention_months",
+            "transfer_exemption",
+            "consequences",
+            "consequences_vi",
+            "consequences_en",
+            "notice_version",
+            "version",
+            "version_effective_at",
+            "recipients",
+            "active",
+        ]
+        read_only_fields = fields
+
+    def get_cross_border(self, purpose) -> bool:
+        return bool(purpose_destinations(purpose))
+
+    def get_destinations(self, purpose) -> list[str]:
+        return purpose_destinations(purpose)
+
+    def get_notice_version(self, purpose) -> str | None:
+        entry = purpose_entry(purpose.code)
+        notice = entry.current_notice(timezone.now()) if entry else None
+        return notice.version if notice else None
+
+    def get_version(self, purpose) -> int:
+        entry = purpose_entry(purpose.code)
+        return len(entry.notices) if entry else 0
+
+    def get_version_effective_at(self, purpose) -> datetime | None:
+        entry = purpose_entry(purpose.code)
+        return entry.notices[-1].effective_at if entry and entry.notices else None
+
+
+class PurposeCreateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=200, required=False, help_text="Used for a language not given.")
+    description = serializers.CharField(required=False)
+    name_vi = serializers.CharField(max_length=200, required=False)
+    name_en = serializers.CharField(max_length=200, required=False)
+    description_vi = serializers.CharField(required=False)
+    description_en = serializers.CharField(required=False)
+    category = serializers.ChoiceField(choices=PurposeCategory.choices)
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
+    sensitive = serializers.BooleanField(default=False)
+    cross_border = serializers.BooleanField(default=False)
+    destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), required=False, default=list
+    )
+    retention_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, required=False, allow_blank=True, default=""
+    )
+    consequences_vi = serializers.CharField(required=False, allow_blank=True, default="")
+    consequences_en = serializers.CharField(required=False, allow_blank=True, default="")
+    notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
+    notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
+    recipients = serializers.PrimaryKeyRelatedField(
+        queryset=recipient_list(), many=True, required=False
+    )
+    active = serializers.BooleanField(default=True)
+
+    def validate(self, attrs):
+        for field in ("name", "description"):
+            fallback = attrs.pop(field, "")
+            for lang in ("vi", "en"):
+                attrs.setdefault(f"{field}_{lang}", fallback)
+        return attrs
+
+
+class PurposeUpdateSerializer(ChangeSerializer):
+    """A change to a purpose: wording applies at once; scope fields make a new version. `name` and
+    `description` mean what they mean in `POST`: the text for each language not given on its own."""
+
+    name = serializers.CharField(max_length=200, required=False, help_text="Used for a language not given.")
+    description = serializers.CharField(required=False, help_text="Used for a language not given.")
+    name_vi = serializers.CharField(max_length=200, required=False)
+    name_en = serializers.CharField(max_length=200, required=False)
+    description_vi = serializers.CharField(required=False)
+    description_en = serializers.CharField(required=False)
+    consequences_vi = serializers.CharField(required=False, allow_blank=True)
+    consequences_en = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=PurposeCategory.choices, required=False)
+    active = serializers.BooleanField(required=False)
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices, required=False)
+    sensitive = serializers.BooleanField(required=False)
+    cross_border = serializers.BooleanField(required=False)
+    destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), required=False
+    )
+    retention_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
+    transfer_exemption = serializers.ChoiceField(
+        choices=TransferExemption.choices, required=False, allow_blank=True
+    )
+    recipients = serializers.PrimaryKeyRelatedField(
+        queryset=recipient_list(), many=True, required=False
+    )
+    effective_at = MomentField(
+        required=False,
+        help_text="When the new version takes effect: a widening at least 30 days ahead; a narrowing may "
+        "take effect at once (leave empty) or at least 7 days ahead.",
+    )
+    notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    notice_text_vi = serializers.CharField(required=False, allow_blank=True, default="")
+    notice_text_en = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        for field in ("name", "description"):
+            if field in attrs:
+                both = attrs.pop(field)
+                for lang in ("vi", "en"):
+                    attrs.setdefault(f"{field}_{lang}", both)
+        return attrs
+
+    @staticmethod
+    def representation():
+        return PurposeOutputSerializer()
