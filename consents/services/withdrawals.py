@@ -43,6 +43,31 @@ def _validate_withdrawal_input(actor: Actor, channel: str, reason: str, *, sourc
         raise InvalidInput(_("The reason is longer than 500 characters."), field="reason")
 
 
+def _basis_in_force(purpose: Purpose, now: datetime) -> str:
+    """The legal basis of the purpose's version in force, whether or not the job has copied it onto the
+    purpose row yet: what the customer could give (`answer_validate`), they can withdraw."""
+    return purpose_entry_of(purpose).in_force(now).legal_basis
+
+
+def _refuse_unless_consent_based(purpose: Purpose, now: datetime) -> None:
+    legal_basis = _basis_in_force(purpose, now)
+    if legal_basis != LegalBasis.CONSENT:
+        raise not_consent_based_error(purpose, legal_basis)
+
+
+def _live_consents_locked(queryset, now: datetime) -> list[Consent]:
+    """The subject's live consents in `queryset`, locked, whose purpose relies on consent by the version
+    in force at `now` (one query for the versions of all)."""
+    live = (
+        queryset.select_for_update(of=("self",))
+        .select_related("purpose", "notice")
+        .prefetch_related("purpose__notices")
+        .filter(status=ConsentStatus.GRANTED)
+        .order_by("purpose__code")
+    )
+    return [consent for consent in live if _basis_in_force(consent.purpose, now) == LegalBasis.CONSENT]
+
+
 def _withdraw_locked(
     *,
     actor: Actor,
@@ -56,11 +81,7 @@ def _withdraw_locked(
     """Withdraw a locked consent in force, in the caller's transaction; None when its term had run out
     before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
     its recipients told to stop as the expiry's, from the end of its term."""
-    # The basis of the version in force, whether or not the job has copied it onto the purpose yet: what
-    # the customer could give (`answer_validate`), they can withdraw.
-    legal_basis = purpose_entry_of(consent.purpose).in_force(now).legal_basis
-    if legal_basis != LegalBasis.CONSENT:
-        raise not_consent_based_error(consent.purpose, legal_basis)
+    _refuse_unless_consent_based(consent.purpose, now)
     if consent.status != ConsentStatus.GRANTED:
         raise _not_live_error(consent)
     if live_within_term(consent, at=received_at or now, now=now) is None:
@@ -141,21 +162,16 @@ def consents_withdraw_for_subject_in_transaction(
     intake), from which the recipients' duties run. Returns the consents withdrawn, possibly none.
     """
     _validate_withdrawal_input(actor, channel, reason, source=source)
+    # Checked before the transaction so that a refusal leaves the caller's transaction usable.
     for purpose in purposes or []:
-        if purpose.legal_basis != LegalBasis.CONSENT:
-            raise not_consent_based_error(purpose)
+        _refuse_unless_consent_based(purpose, now or timezone.now())
     with transaction.atomic(savepoint=False):
         subjects_lock([subject.pk])  # first (`subjects.locks`); a request's services hold it already
-        queryset = (
-            Consent.objects.select_for_update(of=("self",))
-            .select_related("purpose")
-            .filter(subject=subject, status=ConsentStatus.GRANTED, purpose__legal_basis=LegalBasis.CONSENT)
-            .order_by("purpose__code")
-        )
+        queryset = Consent.objects.filter(subject=subject)
         if purposes is not None:
             queryset = queryset.filter(purpose__in=purposes)
-        consents = list(queryset)
-        now = now or timezone.now()  # after the locks, as in consent_withdraw_in_transaction
+        now = now or timezone.now()  # after the subject's lock, as in consent_withdraw_in_transaction
+        consents = _live_consents_locked(queryset, now)
         withdrawn = (
             _withdraw_locked(
                 actor=actor,
@@ -222,14 +238,8 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
     correction (`source`): the platform stops them, no request asked it to."""
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return []
-    live = (
-        Consent.objects.select_for_update(of=("self",))
-        .select_related("purpose", "notice")
-        .filter(subject=subject, status=ConsentStatus.GRANTED, purpose__legal_basis=LegalBasis.CONSENT)
-        .order_by("purpose__code")
-    )
     stopped = []
-    for consent in live:
+    for consent in _live_consents_locked(Consent.objects.filter(subject=subject), now):
         if consent.guardian_id is None or barred_for_children(consent.purpose, consent.notice):
             reason = CHILD_STOP_REASON
         elif _child_agreement_missing(consent, subject):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from consents import services
+from consents.models import Purpose
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
 from core.errors import Conflict
 from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose
@@ -82,3 +83,37 @@ def test_a_consent_given_in_the_window_can_be_withdrawn_in_it():
         actor=SYSTEM, consent_id=consent.pk, channel="branch", now=WINDOW + timedelta(seconds=30)
     )
     assert withdrawn.status == "withdrawn"
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["every consent", "the purpose named"])
+def test_withdrawing_several_in_the_window_takes_the_one_the_new_basis_lets_the_customer_give(named):
+    purpose = make_purpose(
+        "svc", legal_basis="contract", category="support", effective_at=NOW - timedelta(days=60)
+    )
+    _rebase("svc", "consent")
+    consent = grant(purpose=purpose, now=WINDOW)
+    withdrawn = services.consents_withdraw_for_subject(
+        actor=SYSTEM, subject=consent.subject, purposes=[purpose] if named else None, channel="branch",
+        now=WINDOW + timedelta(seconds=30),
+    )
+    assert [c.pk for c in withdrawn] == [consent.pk]
+
+
+def test_withdrawing_every_consent_in_the_window_leaves_a_purpose_no_longer_consent_based():
+    """The customer's "withdraw everything" must not fail for five minutes because one purpose has just
+    moved to a contract basis: that consent is no longer what the bank relies on, so it is left."""
+    make_purpose("svc", legal_basis="consent", category="support", effective_at=NOW - timedelta(days=60))
+    newsletter = make_purpose("news", category="marketing", effective_at=NOW - timedelta(days=60))
+    subject = make_subject()
+    grant(subject=subject, purpose=newsletter, now=NOW)
+    grant(subject=subject, purpose=Purpose.objects.get(code="svc"), now=NOW)
+    _rebase("svc", "contract")
+    withdrawn = services.consents_withdraw_for_subject(
+        actor=SYSTEM, subject=subject, purposes=None, channel="branch", now=WINDOW
+    )
+    assert [c.purpose.code for c in withdrawn] == ["news"]
+    with pytest.raises(Conflict) as refused:
+        services.consents_withdraw_for_subject(
+            actor=SYSTEM, subject=subject, purposes=[Purpose.objects.get(code="svc")], channel="branch", now=WINDOW
+        )
+    assert refused.value.code == "not_consent_based"
