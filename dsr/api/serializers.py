@@ -1,19 +1,14 @@
-"""Input and output shapes for requests and tasks. Input serializers validate only; services write."""
+"""What the requests API answers: requests, their history, tasks and holds (inputs: `dsr.api.inputs`)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
-from deadlines.models import RequestType
 from dsr.models import (
-    STAFF_IDENTITY_METHODS,
-    Channel,
     DataSubjectRequest,
     FulfilmentTask,
-    IdentityDocument,
     LegalHold,
     OutcomeReason,
     RequestClockEvent,
@@ -24,9 +19,9 @@ from dsr.selectors import (
     request_allowed_actions,
     request_corrections,
     request_not_covered,
+    request_refusal_reasons,
     task_allowed_actions,
 )
-from dsr.services import MAX_REPLY_LENGTH
 from dsr.states import OPEN, RequestStatus
 from subjects.disclosure import Disclosure
 
@@ -39,116 +34,6 @@ CUSTOMER_REQUEST_SCOPE = "requests:write"
 REQUEST_WORK_RIGHT = ActingRight(
     "dsr.work_request", "requests:work", customers=True, customer_scope=CUSTOMER_REQUEST_SCOPE
 )
-
-
-class RequestCreateSerializer(serializers.Serializer):
-    subject = serializers.CharField(
-        max_length=64,
-        required=False,
-        help_text="The customer's CIF (external_ref). A customer may omit it, or name a "
-        "ward they are the verified guardian of.",
-    )
-    type = serializers.ChoiceField(choices=RequestType.choices)
-    details = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    channel = serializers.ChoiceField(
-        choices=Channel.choices,
-        required=False,
-        help_text="How the request reached the bank. Staff tokens: branch, call_centre or paper_form, "
-        "required (what a person at the bank witnessed). A customer's token: internet_banking, mobile_app "
-        "or api. Without it, api (a customer's or an integration client's token).",
-    )
-    corrections = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=500),
-        required=False,
-        help_text="Rectification only: field → corrected value.",
-    )
-    purposes = serializers.ListField(
-        child=serializers.CharField(max_length=50),
-        required=False,
-        max_length=50,
-        help_text="Restriction, objection, withdrawal: purpose codes (empty: all).",
-    )
-    guardian = serializers.CharField(
-        max_length=64, required=False, help_text="Staff only: CIF of the guardian acting for a child."
-    )
-    received_at = serializers.DateTimeField(
-        required=False,
-        help_text="Staff only: when the bank received the request, if earlier than it is recorded (a paper "
-        "form typed in later); both clocks start then. Not in the future, at most 30 days back (local "
-        "days). Without it the request is received now; from a customer or an integration client it "
-        "is refused (400).",
-    )
-
-
-class VerifyIdentitySerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=STAFF_IDENTITY_METHODS)
-    reference = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, help_text="eKYC: the session reference."
-    )
-    document_type = serializers.ChoiceField(
-        choices=IdentityDocument.choices, required=False, default=IdentityDocument.CCCD
-    )
-    document_number = serializers.CharField(
-        max_length=32,
-        required=False,
-        allow_blank=True,
-        help_text="branch_documents: the number on the document, checked against the customer record.",
-    )
-    otp_code = serializers.CharField(
-        max_length=12,
-        required=False,
-        allow_blank=True,
-        help_text="otp_phone: the code sent by send-identity-code/ to the registered phone.",
-    )
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=OutcomeReason.choices, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    overdue_reason = serializers.CharField(
-        max_length=1000,
-        required=False,
-        allow_blank=True,
-        help_text="Why the request is late; required to close a request flagged overdue.",
-    )
-
-
-class CompleteSerializer(ReasonSerializer):
-    partial = serializers.BooleanField(required=False, default=False)
-
-
-class TransitionSerializer(ReasonSerializer):
-    status = serializers.ChoiceField(choices=RequestStatus.choices)
-
-
-class AssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(allow_null=True, help_text="A staff user id, or null to unassign.")
-
-
-class ExtendSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
-
-
-class CustomerReplySerializer(serializers.Serializer):
-    # Checked by the service as on the customer page: required once stripped, at most MAX_REPLY_LENGTH.
-    text = serializers.CharField(
-        allow_blank=True,
-        trim_whitespace=False,
-        error_messages={"required": _("Write your answer to the bank's question.")},
-        help_text=f"The customer's answer to the question the bank asked (the note of the request's "
-        f"last move to `awaiting_customer`), at most {MAX_REPLY_LENGTH} characters.",
-    )
-
-
-class TaskCompleteSerializer(serializers.Serializer):
-    result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    evidence = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=300,
-        help_text="Where the proof is kept (ticket, file, log id).",
-    )
 
 
 def _shown(context) -> Disclosure:
@@ -305,6 +190,10 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         return obj.status in OPEN and obj.is_overdue(self.context.get("now", timezone.now()))
 
 
+# The closing actions that take a legal reason, and the status whose reasons they offer.
+CLOSING_ANSWERS = {"complete": RequestStatus.PARTIALLY_COMPLETED, "reject": RequestStatus.REJECTED}
+
+
 class RequestDetailSerializer(RequestOutputSerializer):
     history = StatusChangeSerializer(source="status_changes", many=True)
     clock_events = ClockEventSerializer(many=True)
@@ -327,6 +216,11 @@ class RequestDetailSerializer(RequestOutputSerializer):
         "the `requests:work` scope). The customer: reply (`reply/`) while the bank waits for their "
         "answer. Empty for a closed request."
     )
+    refusal_reasons = serializers.SerializerMethodField(
+        help_text="The legal reasons (`reason`) that fit each closing action the caller may take now: "
+        "`reject`, and `complete` with `partial` true (a partial answer's reason). Another reason is "
+        "refused with 400 on `reason`."
+    )
 
     class Meta(RequestOutputSerializer.Meta):
         fields = [
@@ -346,7 +240,16 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "corrections",
             "masked",
             "allowed_actions",
+            "refusal_reasons",
         ]
+
+    def get_refusal_reasons(self, obj) -> dict[str, list[str]]:
+        allowed = self.get_allowed_actions(obj)
+        return {
+            action: request_refusal_reasons(obj, to=answer, now=self.context["now"])
+            for action, answer in CLOSING_ANSWERS.items()
+            if action in allowed
+        }
 
     def get_allowed_actions(self, obj) -> list[str]:
         request, now = self.context["request"], self.context["now"]

@@ -31,6 +31,7 @@ from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
 from dsr import services
+from dsr.api import inputs
 from dsr.api import serializers as s
 from dsr.filters import REQUEST_FILTERS, RequestFilterSet
 from dsr.models import Channel
@@ -78,10 +79,10 @@ class RequestListCreateView(generics.GenericAPIView):
             s.RequestOutputSerializer(page, many=True, context=_context(request)).data
         )
 
-    @extend_schema(request=s.RequestCreateSerializer, responses={201: s.RequestOutputSerializer})
+    @extend_schema(request=inputs.RequestCreateSerializer, responses={201: s.RequestOutputSerializer})
     @idempotent
     def post(self, request):
-        fields = validated_body(s.RequestCreateSerializer, request)
+        fields = validated_body(inputs.RequestCreateSerializer, request)
         subject, guardian = self._subject_and_guardian(
             request.user, fields.pop("subject", None), fields.pop("guardian", None)
         )
@@ -189,9 +190,11 @@ class AcknowledgeView(_RequestAction):
     service = services.request_acknowledge
 
 
-@_action_schema(s.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts.")
+@_action_schema(
+    inputs.VerifyIdentitySerializer, "Record how the requester's identity was verified; work starts."
+)
 class VerifyIdentityView(_RequestAction):
-    input_serializer = s.VerifyIdentitySerializer
+    input_serializer = inputs.VerifyIdentitySerializer
     service = services.request_verify_identity
 
 
@@ -201,30 +204,30 @@ class SendIdentityCodeView(_RequestAction):
 
 
 @_action_schema(
-    s.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed."
+    inputs.TransitionSerializer, "Move the request (e.g. to awaiting_customer and back); 409 if not allowed."
 )
 class TransitionView(_RequestAction):
-    input_serializer = s.TransitionSerializer
+    input_serializer = inputs.TransitionSerializer
 
     def act(self, *, status, **kwargs):
         services.request_transition(to=status, **kwargs)
 
 
-@_action_schema(s.CompleteSerializer, "Fulfil and close; a partial answer needs `reason`.")
+@_action_schema(inputs.CompleteSerializer, "Fulfil and close; a partial answer needs `reason`.")
 class CompleteView(_RequestAction):
-    input_serializer = s.CompleteSerializer
+    input_serializer = inputs.CompleteSerializer
     service = services.request_complete
 
 
-@_action_schema(s.ReasonSerializer, "Refuse with the legal reason the customer will see.")
+@_action_schema(inputs.ReasonSerializer, "Refuse with the legal reason the customer will see.")
 class RejectView(_RequestAction):
-    input_serializer = s.ReasonSerializer
+    input_serializer = inputs.ReasonSerializer
     service = services.request_reject
 
 
-@_action_schema(s.AssignSerializer)
+@_action_schema(inputs.AssignSerializer)
 class AssignView(_RequestAction):
-    input_serializer = s.AssignSerializer
+    input_serializer = inputs.AssignSerializer
 
     def act(self, *, assignee, **kwargs):
         user = None
@@ -236,10 +239,10 @@ class AssignView(_RequestAction):
 
 
 @_action_schema(
-    s.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer."
+    inputs.ExtendSerializer, "Use the one-time statutory extension; the reason is told to the customer."
 )
 class ExtendView(_RequestAction):
-    input_serializer = s.ExtendSerializer
+    input_serializer = inputs.ExtendSerializer
     service = services.request_extend
 
 
@@ -279,10 +282,10 @@ class ReplyView(_RequestAction):
     required_scopes: dict[str, str] = {}
     customer_methods = ("POST",)
     customer_scopes = {"POST": s.CUSTOMER_REQUEST_SCOPE}
-    input_serializer = s.CustomerReplySerializer
+    input_serializer = inputs.CustomerReplySerializer
 
     @extend_schema(
-        request=s.CustomerReplySerializer,
+        request=inputs.CustomerReplySerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         examples=[OpenApiExample("Answer", {"text": "Tôi đã gửi ảnh CCCD mặt sau qua email chi nhánh."},
                                  request_only=True)],
@@ -366,9 +369,9 @@ class TaskCompleteView(APIView):
     required_permissions = {"POST": s.TASK_COMPLETE_RIGHT.permission}
     required_scopes = {"POST": s.TASK_COMPLETE_RIGHT.scope}
 
-    @extend_schema(request=s.TaskCompleteSerializer, responses=s.TaskSerializer)
+    @extend_schema(request=inputs.TaskCompleteSerializer, responses=s.TaskSerializer)
     def post(self, request, pk):
-        data = validated_body(s.TaskCompleteSerializer, request)
+        data = validated_body(inputs.TaskCompleteSerializer, request)
         task = services.task_complete(
             actor=actor_for_user(request.user),
             task_id=pk,

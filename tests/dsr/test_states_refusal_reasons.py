@@ -169,6 +169,26 @@ def test_the_api_refuses_a_reason_that_does_not_fit_with_a_400_on_reason(as_user
     assert response.status_code == 400 and "reason" in response.json()
 
 
+def test_the_api_lists_the_reasons_that_fit_each_closing_action(as_user, privacy_officer, dpo, subject):
+    """A caseworker's tool offers what the staff page offers: the reasons that fit rejecting the request
+    and a partial answer, only for the closing actions the caller may take now."""
+    make_inventory()
+    unverified = make_request(subject, type="delete")
+    detail = as_user(privacy_officer).get(f"/api/v1/requests/{unverified.pk}/").json()
+    assert "reject" in detail["allowed_actions"]
+    assert detail["refusal_reasons"]["reject"] == ["manifestly_unfounded", "identity_not_verified", "other"]
+    deletion, _worker = _approved_deletion(subject, privacy_officer, dpo)
+    detail = as_user(privacy_officer).get(f"/api/v1/requests/{deletion.pk}/").json()
+    assert detail["refusal_reasons"] == {
+        action: request_refusal_reasons(deletion, to=to)
+        for action, to in (("complete", S.PARTIALLY_COMPLETED), ("reject", S.REJECTED))
+        if action in detail["allowed_actions"]
+    }
+    assert detail["refusal_reasons"]["complete"][0] == "aml_retention"
+    services.request_reject(actor=STAFF, request_id=unverified.pk, reason="other", note="duplicate")
+    assert as_user(privacy_officer).get(f"/api/v1/requests/{unverified.pk}/").json()["refusal_reasons"] == {}
+
+
 def _select(page: str, form_id: str) -> str:
     """The HTML of the reason <select> of the form whose id is `form_id`."""
     form = page[page.index(f'id="{form_id}"'):]

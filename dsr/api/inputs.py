@@ -1,0 +1,121 @@
+"""What the requests API takes: input serializers validate only; services write."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from deadlines.models import RequestType
+from dsr.models import STAFF_IDENTITY_METHODS, Channel, IdentityDocument, OutcomeReason
+from dsr.services import MAX_REPLY_LENGTH
+from dsr.states import RequestStatus
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="The customer's CIF (external_ref). A customer may omit it, or name a "
+        "ward they are the verified guardian of.",
+    )
+    type = serializers.ChoiceField(choices=RequestType.choices)
+    details = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text="How the request reached the bank. Staff tokens: branch, call_centre or paper_form, "
+        "required (what a person at the bank witnessed). A customer's token: internet_banking, mobile_app "
+        "or api. Without it, api (a customer's or an integration client's token).",
+    )
+    corrections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=500),
+        required=False,
+        help_text="Rectification only: field → corrected value.",
+    )
+    purposes = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        max_length=50,
+        help_text="Restriction, objection, withdrawal: purpose codes (empty: all).",
+    )
+    guardian = serializers.CharField(
+        max_length=64, required=False, help_text="Staff only: CIF of the guardian acting for a child."
+    )
+    received_at = serializers.DateTimeField(
+        required=False,
+        help_text="Staff only: when the bank received the request, if earlier than it is recorded (a paper "
+        "form typed in later); both clocks start then. Not in the future, at most 30 days back (local "
+        "days). Without it the request is received now; from a customer or an integration client it "
+        "is refused (400).",
+    )
+
+
+class VerifyIdentitySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=STAFF_IDENTITY_METHODS)
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="eKYC: the session reference."
+    )
+    document_type = serializers.ChoiceField(
+        choices=IdentityDocument.choices, required=False, default=IdentityDocument.CCCD
+    )
+    document_number = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="branch_documents: the number on the document, checked against the customer record.",
+    )
+    otp_code = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="otp_phone: the code sent by send-identity-code/ to the registered phone.",
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=OutcomeReason.choices, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    overdue_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Why the request is late; required to close a request flagged overdue.",
+    )
+
+
+class CompleteSerializer(ReasonSerializer):
+    partial = serializers.BooleanField(required=False, default=False)
+
+
+class TransitionSerializer(ReasonSerializer):
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text="A staff user id, or null to unassign.")
+
+
+class ExtendSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class CustomerReplySerializer(serializers.Serializer):
+    # Checked by the service as on the customer page: required once stripped, at most MAX_REPLY_LENGTH.
+    text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        error_messages={"required": _("Write your answer to the bank's question.")},
+        help_text=f"The customer's answer to the question the bank asked (the note of the request's "
+        f"last move to `awaiting_customer`), at most {MAX_REPLY_LENGTH} characters.",
+    )
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    result = serializers.JSONField(required=False, help_text="What the system returned, as a JSON object.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    evidence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Where the proof is kept (ticket, file, log id).",
+    )
