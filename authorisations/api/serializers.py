@@ -10,6 +10,7 @@ from authorisations.selectors import authorisation_allowed_actions
 from authorisations.states import MAX_DURATION_DAYS
 from consents.models import Channel
 from core.api.actions import ActingRight, AllowedActionsField
+from core.api.inputs import MomentField
 
 # Who revokes an authorisation through the API: staff with the permission and a writing token, or the
 # customer, their own, as easily as they authorised it.
@@ -167,7 +168,7 @@ class RevokeSerializer(serializers.Serializer):
 
 class AccessReportSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=SCOPE_CHOICES)
-    accessed_at = serializers.DateTimeField(help_text="When the data was served.")
+    accessed_at = MomentField(help_text="When the data was served.")
     record_count = serializers.IntegerField(min_value=0, max_value=10_000_000)
     claim = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.inputs import MomentField
 from deadlines.models import RequestType
 from dsr.models import STAFF_IDENTITY_METHODS, Channel, IdentityDocument, OutcomeReason
 from dsr.services import MAX_REPLY_LENGTH
@@ -41,7 +42,7 @@ class RequestCreateSerializer(serializers.Serializer):
     guardian = serializers.CharField(
         max_length=64, required=False, help_text="Staff only: CIF of the guardian acting for a child."
     )
-    received_at = serializers.DateTimeField(
+    received_at = MomentField(
         required=False,
         help_text="Staff only: when the bank received the request, if earlier than it is recorded (a paper "
         "form typed in later); both clocks start then. Not in the future, at most 30 days back (local "

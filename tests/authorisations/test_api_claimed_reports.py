@@ -179,3 +179,10 @@ def test_the_schema_says_how_a_claimed_read_is_reported(client):
     assert {"200", "201", "409"} <= set(report_op["responses"])
     assert "`claim`" in report_op["description"] and "`claim`" in claim_op["description"]
     assert {"claimed", "reported_at"} <= set(schema["components"]["schemas"]["AccessOutput"]["properties"])
+
+
+def test_a_report_of_a_read_on_a_day_before_year_one_in_utc_is_a_400(authorised, gateway):
+    authorisation, _tokens = authorised
+    response = report(gateway, authorisation, accessed_at="0001-01-01T00:00:00")
+    assert response.status_code == 400, response.content
+    assert response.json()["accessed_at"][0]

@@ -66,6 +66,7 @@ BODY_MOMENTS = [
     ("post", "/api/v1/breaches/", "occurred_at"),
     ("post", "/api/v1/breaches/", "detected_at"),
     ("put", "/api/v1/processing-activities/marketing/", "started_at"),
+    ("post", "/api/v1/requests/", "received_at"),
 ]
 
 
