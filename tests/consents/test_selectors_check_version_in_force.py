@@ -114,6 +114,7 @@ def test_withdrawing_every_consent_in_the_window_leaves_a_purpose_no_longer_cons
     assert [c.purpose.code for c in withdrawn] == ["news"]
     with pytest.raises(Conflict) as refused:
         services.consents_withdraw_for_subject(
-            actor=SYSTEM, subject=subject, purposes=[Purpose.objects.get(code="svc")], channel="branch", now=WINDOW
+            actor=SYSTEM, subject=subject, purposes=[Purpose.objects.get(code="svc")], channel="branch",
+            now=WINDOW,
         )
     assert refused.value.code == "not_consent_based"

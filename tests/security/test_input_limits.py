@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from subjects.models import DataSubject
 from tests.factories import make_token
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,24 @@ def test_the_connection_stays_usable_after_a_body_over_the_limit(live_server, of
         again.read()
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize(("path", "field"), [("/api/v1/purposes/", "category"), ("/api/v1/requests/", "type"),
+                                             ("/api/v1/subjects/", "full_name")])
+@pytest.mark.parametrize("text", ["\\ud83d", "\\u0000\\ud83d", "a\\udc00b"])
+def test_text_with_half_a_character_is_a_400(as_user, dpo, path, field, text):
+    """Valid JSON, but a lone UTF-16 surrogate is no character: nothing can store or sign it, and a
+    refusal quoting it (an unknown choice) could not be written out."""
+    body = '{"' + field + '": "' + text + '", "tags": ["ok", {"deep": "x"}]}'
+    response = as_user(dpo).post(path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
+                                 HTTP_IDEMPOTENCY_KEY=f"surrogate-{path}-{text}")
+    assert response.status_code == 400, response.content
+    assert "Unicode" in response.json()["detail"]
+
+
+def test_a_character_written_as_a_surrogate_pair_is_read(as_user, dpo):
+    body = '{"external_ref": "CIF-EMOJI-1", "full_name": "Nguy\\u1ec5n \\ud83d\\ude00"}'
+    response = as_user(dpo).post("/api/v1/subjects/", body, content_type="application/json",
+                                 HTTP_IDEMPOTENCY_KEY="pair-1")
+    assert response.status_code == 201, response.content
+    assert DataSubject.objects.get(external_ref="CIF-EMOJI-1").full_name == "Nguyễn \U0001f600"
