@@ -45,9 +45,6 @@ class StaffGrantForm(forms.Form):
     guardian_ref = forms.CharField(
         label=_("Guardian's customer number (for a child under 16)"), max_length=64, required=False
     )
-    child_agreed = forms.BooleanField(
-        label=_("From 7 to under 16: the child agreed too, beside the guardian"), required=False
-    )
     child_evidence = forms.CharField(
         label=_("Evidence of the child's agreement"), max_length=300, required=False
     )
@@ -69,6 +66,13 @@ class StaffGrantForm(forms.Form):
             self.fields[f"version_{code}"] = forms.CharField(
                 max_length=32, required=False, widget=forms.HiddenInput
             )
+            # From 7 to under 16 the child agrees beside the guardian, purpose by purpose: one box for
+            # the whole form would bundle the child's agreement.
+            self.fields[f"child_agreed_{code}"] = forms.BooleanField(
+                label=_("From 7 to under 16: the child agreed to “%(purpose)s” too, beside the guardian")
+                % {"purpose": notice.purpose.name},
+                required=False,
+            )
             if notice.scope.get("sensitive"):
                 self.fields[f"sensitive_{code}"] = forms.BooleanField(
                     label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
@@ -76,12 +80,12 @@ class StaffGrantForm(forms.Form):
                 )
 
     def common_fields(self):
-        names = ("channel", "evidence", "guardian_ref", "child_agreed", "child_evidence")
+        names = ("channel", "evidence", "guardian_ref", "child_evidence")
         return [self[name] for name in names]
 
     def answers(self) -> list[tuple]:
-        """(notice in force, agreed, sensitive acknowledged, version shown) for each purpose answered
-        yes or no."""
+        """(notice in force, agreed, sensitive acknowledged, version shown, child agreed) for each
+        purpose answered yes or no."""
         data = self.cleaned_data
         return [
             (
@@ -89,6 +93,7 @@ class StaffGrantForm(forms.Form):
                 data[f"answer_{n.purpose.code}"] == "yes",
                 bool(data.get(f"sensitive_{n.purpose.code}")),
                 data.get(f"version_{n.purpose.code}") or "",
+                bool(data.get(f"child_agreed_{n.purpose.code}")),
             )
             for n in self.notices
             if data.get(f"answer_{n.purpose.code}")
@@ -103,7 +108,7 @@ class StaffGrantForm(forms.Form):
             missing = evidence_missing_error(data["channel"], data["evidence"])
             if missing is not None:
                 self.add_error("evidence", missing.text)
-        for notice, agreed, acknowledged, _shown in self.answers():
+        for notice, agreed, acknowledged, _shown, _child_agreed in self.answers():
             if agreed and notice.scope.get("sensitive") and not acknowledged:
                 self.add_error(f"sensitive_{notice.purpose.code}", sensitive_unacknowledged_error().text)
         return data

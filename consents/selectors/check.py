@@ -3,14 +3,15 @@ moment, or for a whole campaign? Each reads the facts and answers by the one rul
 `consents.selectors.rule.decide`.
 
 `consent_check` is the hot path: one indexed query (the subject by CIF, any restriction in force and
-the current-state row by subject and purpose), the purpose catalogue from the in-process cache,
-nothing decrypted except a ward's date of birth for marketing.
+the current-state row by subject and purpose, with who gave its consent), the purpose catalogue from the
+in-process cache, nothing decrypted except a ward's date of birth, for marketing or a consent their
+guardian gave alone.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -22,8 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, purpose_entry
-from consents.models import ConsentEvent, ConsentState, ProcessingRestriction, Purpose
-from consents.selectors.rule import CheckResult, child_born, decide, is_marketing
+from consents.models import Consent, ConsentEvent, ConsentState, ProcessingRestriction, Purpose
+from consents.selectors.rule import (
+    CheckResult,
+    child_agreement_due,
+    child_born,
+    decide,
+    guardian_alone,
+    is_marketing,
+)
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from subjects.models import DataSubject
@@ -32,6 +40,8 @@ from subjects.validators import cif_candidates, cif_pick, cif_spellings
 
 BULK_CHECK_LIMIT = 10_000
 _BULK_CHUNK = 1_000
+# The hot path reads the ciphertext in its one query and decrypts it only when the rule asks.
+_DATE_OF_BIRTH = DataSubject._meta.get_field("date_of_birth")
 
 
 def _purpose_or_404(code: str) -> PurposeEntry:
@@ -41,21 +51,30 @@ def _purpose_or_404(code: str) -> PurposeEntry:
     return entry
 
 
+def _born(subject_id) -> date | None:
+    return DataSubject.objects.filter(pk=subject_id).values_list("date_of_birth", flat=True).first()
+
+
 def _is_child(subject_id, *, on: date | None = None) -> bool:
-    born = DataSubject.objects.filter(pk=subject_id).values_list("date_of_birth", flat=True).first()
-    return child_born(born, on or timezone.localdate())
+    return child_born(_born(subject_id), on or timezone.localdate())
 
 
-def _wards_who_are_children(subjects: dict, *, on: date) -> set:
-    """Of these subjects ({id: guardian id}), the wards who are children on `on` (only wards can be, as
-    `decide` reads it): every ward's date of birth in one query, not one per ward."""
-    wards = [pk for pk, guardian_id in subjects.items() if guardian_id is not None]
-    births = DataSubject.objects.filter(pk__in=wards).values_list("pk", "date_of_birth")
-    return {pk for pk, born in births if child_born(born, on)}
+def _agreement_due(subject_id, *, on: date) -> bool:
+    return child_agreement_due(_born(subject_id), on)
+
+
+def _births(subject_ids: list) -> dict:
+    """These subjects' dates of birth, in one query, not one per subject."""
+    return dict(DataSubject.objects.filter(pk__in=subject_ids).values_list("pk", "date_of_birth"))
+
+
+def _by_birth(rule: Callable[[date | None, date], bool], births: dict, *, on: date) -> Callable:
+    """`rule` (`child_born`, `child_agreement_due`) asked of a subject id, from dates of birth read before."""
+    return lambda subject_id: rule(births.get(subject_id), on)
 
 
 def _check_sql(*, either_case: bool) -> str:
-    subject, state = DataSubject._meta.db_table, ConsentState._meta.db_table
+    subject, state, consent = DataSubject._meta.db_table, ConsentState._meta.db_table, Consent._meta.db_table
     restriction = ProcessingRestriction._meta.db_table
     # A CIF typed other than in upper case may name the row stored as typed or the upper-case one, the
     # one stored as typed first (`cif_candidates`): both spellings on the unique index, still one
@@ -68,11 +87,12 @@ def _check_sql(*, either_case: bool) -> str:
     # Kinds sort legal_hold < object < restrict, widest reach first (`_restriction_reason`). Table
     # names come from the models and every value is a bound parameter.
     return (
-        f"SELECT s.id, s.guardian_id, "  # noqa: S608
+        f"SELECT s.id, s.guardian_id, s.date_of_birth, "  # noqa: S608
         f"(SELECT r.kind FROM {restriction} r WHERE r.subject_id = s.id AND r.lifted_at IS NULL "
         f"AND (r.purpose_id IS NULL OR r.purpose_id = %s) ORDER BY r.kind LIMIT 1), "
-        f"cs.consent_id, cs.status, cs.notice_id, cs.expires_at "
+        f"cs.consent_id, cs.status, cs.notice_id, cs.expires_at, c.guardian_id, c.child_agreed "
         f"FROM {subject} s LEFT JOIN {state} cs ON cs.subject_id = s.id AND cs.purpose_id = %s "
+        f"LEFT JOIN {consent} c ON c.id = cs.consent_id "
         f"{match}"
     )
 
@@ -107,8 +127,21 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         row = cursor.fetchone()
     if row is None:
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-    subject_id, guardian_id, restriction, consent_id, status, notice_id, expires_at = row
-    state = None if status is None else (_uuid(consent_id), status, notice_id, _aware(expires_at))
+    (subject_id, guardian_id, born, restriction, consent_id, status, notice_id, expires_at,
+     given_by, child_agreed) = row
+    state = (
+        None
+        if status is None
+        else (
+            _uuid(consent_id), status, notice_id, _aware(expires_at), guardian_alone(given_by, child_agreed)
+        )
+    )
+    on = timezone.localdate(now)
+
+    def date_of_birth(_subject_id) -> date | None:
+        # Decrypted only when the rule asks: a ward's, for marketing or a consent given by the guardian alone.
+        return _DATE_OF_BIRTH.to_python(born)
+
     return decide(
         purpose,
         restriction=restriction,
@@ -116,7 +149,8 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         subject_id=_uuid(subject_id),
         state=state,
         now=now,
-        is_child=_is_child,
+        is_child=lambda subject: child_born(date_of_birth(subject), on),
+        agreement_due=lambda subject: child_agreement_due(date_of_birth(subject), on),
     )
 
 
@@ -149,6 +183,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         state=state,
         now=at,
         is_child=partial(_is_child, on=timezone.localdate(at)),
+        agreement_due=partial(_agreement_due, on=timezone.localdate(at)),
     )
     given = purpose.notice(state[2]) if state else None
     return replace(result, notice_version=given.version if given else None)
@@ -196,7 +231,8 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     ended = consent.events.filter(at__lte=at).exclude(kind=grant.kind).order_by("-at").first()
     status = ended.kind if ended else grant.kind
     expires_at = None if grant.kind == ConsentEvent.Kind.REFUSED else consent.expires_at
-    return consent.pk, status, consent.notice_id, expires_at
+    by_guardian_alone = guardian_alone(consent.guardian_id, consent.child_agreed)
+    return consent.pk, status, consent.notice_id, expires_at, by_guardian_alone
 
 
 def consent_check_bulk(
@@ -214,6 +250,7 @@ def consent_check_bulk(
     if len(refs) > BULK_CHECK_LIMIT:
         raise InvalidInput(_("At most 10,000 customer numbers per check."), field="subjects")
     answers: dict[str, CheckResult | None] = dict.fromkeys(refs)
+    on = timezone.localdate(now)
     for start in range(0, len(refs), _BULK_CHUNK):
         chunk = refs[start : start + _BULK_CHUNK]
         # Each CIF as typed names one customer by the one rule (`cif_pick`); two typings of the same
@@ -234,13 +271,24 @@ def consent_check_bulk(
         ):
             restrictions[subject_id] = min(kind, restrictions.get(subject_id, kind))
         states = {
-            row[0]: row[1:]
-            for row in ConsentState.objects.filter(
+            subject_id: (*facts, guardian_alone(given_by, child_agreed))
+            for subject_id, *facts, given_by, child_agreed in ConsentState.objects.filter(
                 subject_id__in=subjects, purpose_id=purpose.id
-            ).values_list("subject_id", "consent_id", "status", "notice_id", "expires_at")
+            ).values_list(
+                "subject_id", "consent_id", "status", "notice_id", "expires_at",
+                "consent__guardian_id", "consent__child_agreed",
+            )
         }
-        barred = is_marketing(purpose.in_force(now))  # ages matter only then, as the version in force says
-        children = _wards_who_are_children(subjects, on=timezone.localdate(now)) if barred else set()
+        # Ages matter only for wards' marketing, as the version in force says (only wards can be children,
+        # as `decide` reads it), and for consents given by a guardian alone: those dates of birth only.
+        barred = is_marketing(purpose.in_force(now))
+        born = _births(
+            [
+                pk
+                for pk, guardian_id in subjects.items()
+                if (barred and guardian_id is not None) or (pk in states and states[pk][-1])
+            ]
+        )
         decided = {
             subject_id: decide(
                 purpose,
@@ -249,7 +297,8 @@ def consent_check_bulk(
                 subject_id=subject_id,
                 state=states.get(subject_id),
                 now=now,
-                is_child=children.__contains__,
+                is_child=_by_birth(child_born, born, on=on),
+                agreement_due=_by_birth(child_agreement_due, born, on=on),
             )
             for subject_id, guardian_id in subjects.items()
         }

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.catalogue import PurposeEntry
 from consents.models import ConsentStatus, LegalBasis, ProcessingRestriction, PurposeCategory
 from consents.restrictions import restriction_reaches
-from subjects.children import CHILD_BELOW_AGE
+from subjects.children import CHILD_BELOW_AGE, GUARDIAN_ONLY_BELOW_AGE
 from subjects.validators import age_on
 
 
@@ -76,6 +76,17 @@ def child_born(born: date | None, on: date) -> bool:
     return born is not None and age_on(born, on) < CHILD_BELOW_AGE
 
 
+def child_agreement_due(born: date | None, on: date) -> bool:
+    """Whether a child's own agreement must stand beside their guardian's on `on`: from 7 to under 16
+    by a known date of birth (Decree 13/2023 Art. 20)."""
+    return born is not None and GUARDIAN_ONLY_BELOW_AGE <= age_on(born, on) < CHILD_BELOW_AGE
+
+
+def guardian_alone(guardian_id, child_agreed: bool) -> bool:
+    """A consent a guardian gave without the child's own agreement (right while the child was under 7)."""
+    return guardian_id is not None and not child_agreed
+
+
 def is_marketing(purpose: PurposeEntry) -> bool:
     """Children's data is never used for marketing (domain notes "People and roles"): the one purpose
     the check answers `child` for; the wider bar at consent time is `rules.barred_for_children`."""
@@ -113,11 +124,14 @@ def decide(
     state,
     now: datetime,
     is_child: Callable[..., bool],
+    agreement_due: Callable[..., bool],
 ) -> CheckResult:
     """The answer for one customer and purpose. `restriction`: the first kind in force covering the
-    purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry) of the
-    current answer, or None; `is_child(subject_id)`: asked only of a ward, for marketing. The purpose is
-    read as its version in force at `now` has it, whether or not the job has updated its row yet."""
+    purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry, given by
+    the guardian alone) of the current answer, or None; `is_child(subject_id)`: asked only of a ward, for
+    marketing; `agreement_due(subject_id)`: whether the child's own agreement is due now
+    (`child_agreement_due`), asked only of a consent the guardian gave alone. The purpose is read as its
+    version in force at `now` has it, whether or not the job has updated its row yet."""
     purpose = purpose.in_force(now)
     blocked_by = _restriction_reason(purpose, restriction)
     if blocked_by is not None:
@@ -129,16 +143,18 @@ def decide(
     # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
     if is_marketing(purpose) and ward and is_child(subject_id):
         return _answer(False, Reason.CHILD, now=now)
-    return consent_answer(purpose, state=state, now=now)
+    return consent_answer(purpose, state=state, now=now, agreement_due=lambda: agreement_due(subject_id))
 
 
-def consent_answer(purpose: PurposeEntry, *, state, now: datetime) -> CheckResult:
+def consent_answer(
+    purpose: PurposeEntry, *, state, now: datetime, agreement_due: Callable[[], bool]
+) -> CheckResult:
     """What the customer's current consent answers by itself, the last step of `decide`: whether it is
-    given, still in force and still covers what the purpose has become, whatever else (a restriction, the
-    customer's age) stops the processing meanwhile."""
+    given, still in force and still covers what the purpose has become and who must agree to it now,
+    whatever else (a restriction, marketing to a child) stops the processing meanwhile."""
     if state is None:
         return _answer(False, Reason.NO_CONSENT, now=now)
-    consent_id, status, notice_id, expires_at = state
+    consent_id, status, notice_id, expires_at, by_guardian_alone = state
     if status == ConsentStatus.WITHDRAWN:
         return _answer(False, Reason.WITHDRAWN, now=now, consent=consent_id)
     if status == ConsentStatus.REFUSED:
@@ -150,5 +166,9 @@ def consent_answer(purpose: PurposeEntry, *, state, now: datetime) -> CheckResul
     if status != ConsentStatus.GRANTED:
         return _answer(False, Reason.NO_CONSENT, now=now, consent=consent_id)
     if purpose.outdates(notice_id, now):
+        return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
+    # Given by the guardian alone for a child under 7: once the child is 7 a grant needs the child's own
+    # agreement too (`consents.services.rules`), so the consent is asked again, of both.
+    if by_guardian_alone and agreement_due():
         return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
     return _answer(True, Reason.GRANTED, now=now, consent=consent_id)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,15 @@ from consents.catalogue import purpose_entry_of
 from consents.models import ConsentState, ConsentStatus, ProcessingRestriction, Purpose
 from consents.selectors.catalogue import purposes_catalogue
 from consents.selectors.records import consent_states_of, restrictions_in_force_of
-from consents.selectors.rule import CheckResult, Reason, child_born, consent_answer, decide
+from consents.selectors.rule import (
+    CheckResult,
+    Reason,
+    child_agreement_due,
+    child_born,
+    consent_answer,
+    decide,
+    guardian_alone,
+)
 from subjects.models import DataSubject
 
 # Why the bank does not process for a purpose, as the customer reads it (staff read `REASON_LABELS`).
@@ -47,17 +56,28 @@ WHY_FOR_WARD = {
     Reason.CHILD: WHY_FOR_CUSTOMER[Reason.CHILD],
     Reason.EXPIRED: _("The consent given for %(ward)s expired: switch it on again if you still agree."),
 }
+# A consent a guardian gave alone for a child then under 7, now 7 or over (`rule.child_agreement_due`).
+AWAITS_CHILD_FOR_CUSTOMER = _(
+    "Your guardian agreed to this alone before you were 7: from 7 you agree together with your guardian. "
+    "Until you both agree, the bank does not use it."
+)
+AWAITS_CHILD_FOR_WARD = _(
+    "%(ward)s is 7 or over now: the consent you gave alone needs the child's own agreement too. Switch it "
+    "on again together with the child; until then the bank does not use it."
+)
 
 
 @dataclass(frozen=True)
 class ConsentSwitch:
     """One purpose for one customer. `answer`: what `consent_check` answers now; `given`: what the
-    customer's current consent answers by itself (`consent_answer`), restrictions and age aside."""
+    customer's current consent answers by itself (`consent_answer`), restrictions and marketing aside."""
 
     purpose: Purpose
     state: ConsentState | None
     answer: CheckResult
     given: CheckResult
+    # Given by the guardian alone, and the child, now 7 or over, must agree too: asked again of both.
+    awaits_child: bool = False
 
     @property
     def on(self) -> bool:
@@ -72,7 +92,7 @@ class ConsentSwitch:
     @property
     def outdated(self) -> bool:
         """The consent was given to a notice version a widening has since replaced: asked again."""
-        return self.given.reason == Reason.RECONSENT_REQUIRED
+        return self.given.reason == Reason.RECONSENT_REQUIRED and not self.awaits_child
 
     @property
     def live(self) -> bool:
@@ -89,6 +109,10 @@ class ConsentSwitch:
         their `ward`'s switch; empty when it does, or when the switch being off says it all."""
         if self.on:
             return ""
+        if self.awaits_child:
+            return str(AWAITS_CHILD_FOR_CUSTOMER) if ward is None else str(AWAITS_CHILD_FOR_WARD) % {
+                "ward": ward.external_ref
+            }
         if ward is None:
             return str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
         reason = WHY_FOR_WARD.get(self.answer.reason)
@@ -158,6 +182,9 @@ def consent_switches_of(
     def is_child(subject_id) -> bool:
         return child_born(by_id[subject_id].date_of_birth, today)
 
+    def agreement_due(subject_id) -> bool:
+        return child_agreement_due(by_id[subject_id].date_of_birth, today)
+
     switches: dict[uuid.UUID, dict[int, ConsentSwitch]] = {}
     for subject in subjects:
         kinds = _restriction_kinds(restrictions[subject.pk], purposes)
@@ -166,7 +193,12 @@ def consent_switches_of(
         for purpose in purposes:
             state = of_subject.get(purpose.pk)
             facts = (
-                None if state is None else (state.consent_id, state.status, state.notice_id, state.expires_at)
+                None
+                if state is None
+                else (
+                    state.consent_id, state.status, state.notice_id, state.expires_at,
+                    guardian_alone(state.consent.guardian_id, state.consent.child_agreed),
+                )
             )
             entry = entries[purpose.pk]
             answer = decide(
@@ -177,7 +209,13 @@ def consent_switches_of(
                 state=facts,
                 now=now,
                 is_child=is_child,
+                agreement_due=agreement_due,
             )
-            given = consent_answer(entry, state=facts, now=now)
-            switches[subject.pk][purpose.pk] = ConsentSwitch(purpose, state, answer, given)
+            given = consent_answer(
+                entry, state=facts, now=now, agreement_due=partial(agreement_due, subject.pk)
+            )
+            awaits_child = (
+                given.reason == Reason.RECONSENT_REQUIRED and facts[-1] and agreement_due(subject.pk)
+            )
+            switches[subject.pk][purpose.pk] = ConsentSwitch(purpose, state, answer, given, awaits_child)
     return ConsentSwitches(purposes=purposes, switches=switches, restrictions=dict(restrictions))

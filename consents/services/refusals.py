@@ -41,12 +41,14 @@ from subjects.models import DataSubject
 
 @dataclass(frozen=True)
 class FormAnswer:
-    """One purpose on a consent form: the notice version shown and the customer's yes (True) or no."""
+    """One purpose on a consent form: the notice version shown and the customer's yes (True) or no;
+    for a child from 7 to under 16, whether the child agreed to this purpose too (each purpose its own)."""
 
     purpose: Purpose
     notice_version: str
     agreed: bool
     sensitive_acknowledged: bool = False
+    child_agreed: bool = False
 
 
 def refusal_needs_withdrawal_error(purpose: Purpose) -> Conflict:
@@ -116,13 +118,14 @@ def consent_form_record(
     channel: str,
     evidence: str = "",
     guardian: DataSubject | None = None,
-    child_agreed: bool = False,
     child_evidence: str = "",
     now: datetime | None = None,
 ) -> list[Consent]:
     """Record a whole consent form (each purpose yes or no) in one transaction: one grant or refusal
     per answer, each with its own event, audit entry and receipt. Any answer refused by a rule
-    leaves nothing written; the error names the purpose."""
+    leaves nothing written; the error names the purpose. A child's agreement is each answer's own
+    (`FormAnswer.child_agreed`), never one box for the whole form; `child_evidence` is the form's
+    proof of it, kept on the purposes the child agreed to."""
     if not answers:
         raise InvalidInput(_("Answer yes or no for at least one purpose."), field="answers")
     if len({a.purpose.pk for a in answers}) != len(answers):
@@ -139,8 +142,8 @@ def consent_form_record(
                 evidence=evidence,
                 guardian=guardian,
                 sensitive_acknowledged=answer.sensitive_acknowledged,
-                child_agreed=child_agreed,
-                child_evidence=child_evidence,
+                child_agreed=answer.child_agreed,
+                child_evidence=child_evidence if answer.child_agreed else "",
             )
             record = consent_grant_in_transaction if answer.agreed else consent_refuse_in_transaction
             try:

@@ -23,6 +23,7 @@ from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
 from integrations.form_once import posted_once
+from subjects.children import may_be_child
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -51,6 +52,7 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
                 "agreed": switch.agreed,
                 "on": switch.on,
                 "outdated": switch.outdated,
+                "stands": switch.stands,
                 "why": switch.why(ward=subject if ward_id else None),
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
@@ -59,6 +61,23 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
             }
         )
     return rows
+
+
+def _for_consent(subject, rows: list[dict], *, now, screened: bool) -> list[dict]:
+    """The rows of purposes that need consent, as the page offers them to `subject`. `screened`: the
+    subject may be a child (a ward, or the customer by their age), so a purpose barred for children is
+    not offered, the grant would be refused; a consent they still hold to one (the purpose became barred
+    by a new version) stays in sight, to be withdrawn only, as easily as it was given."""
+    shown = []
+    for row in rows:
+        if not row["purpose"].consent_based:
+            continue
+        offered = not screened or services.purpose_offered_to_ward(
+            row["purpose"], row["notice_version"], subject, now=now
+        )
+        if offered or row["stands"]:
+            shown.append({**row, "withdraw_only": not offered})
+    return shown
 
 
 def _no_longer_offered(subject, *, switches: selectors.ConsentSwitches, ward_id: str | None = None) -> list:
@@ -116,22 +135,17 @@ def me_consents(request, subject):
     verified_wards = list(wards_verified(subject))
     switches = selectors.consent_switches_of([subject, *verified_wards], now=now, notice_texts=True)
     rows = _rows(subject, now=now, switches=switches)
+    child = may_be_child(subject, on=timezone.localdate(now))
+    consent_rows = _for_consent(subject, rows, now=now, screened=child)
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
     upcoming = announcements_upcoming_for_subject(subject, now=now)
-    # A child's section offers no purpose barred for children (the grant would be refused anyway).
     wards = [
         {
             "ward": ward,
-            "rows": [
-                r
-                for r in _rows(ward, now=now, switches=switches, ward_id=str(ward.pk))
-                if r["purpose"].consent_based
-                and (
-                    r["agreed"]
-                    or services.purpose_offered_to_ward(r["purpose"], r["notice_version"], ward, now=now)
-                )
-            ],
+            "rows": _for_consent(
+                ward, _rows(ward, now=now, switches=switches, ward_id=str(ward.pk)), now=now, screened=True
+            ),
             "no_longer_offered": _no_longer_offered(ward, switches=switches, ward_id=str(ward.pk)),
         }
         for ward in verified_wards
@@ -141,13 +155,14 @@ def me_consents(request, subject):
         "consents/me_consents.html",
         {
             "subject": subject,
-            "consent_rows": [r for r in rows if r["purpose"].consent_based],
-            "consent_groups": _by_category([r for r in rows if r["purpose"].consent_based]),
+            "consent_rows": consent_rows,
+            "consent_groups": _by_category(consent_rows),
             "other_rows": [r for r in rows if not r["purpose"].consent_based],
             "no_longer_offered": _no_longer_offered(subject, switches=switches),
             "wards": wards,
             "upcoming": upcoming,
-            "ask_again": [r for r in rows if r["outdated"]],
+            "ask_again": [r for r in consent_rows if r["outdated"] and not r["withdraw_only"]],
+            "child": child,
         },
     )
 

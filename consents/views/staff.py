@@ -74,6 +74,10 @@ def _notice_for_customer(notice, language: str) -> dict:
     }
 
 
+# A service error about one answer's own field, and the form field beside that purpose it belongs to.
+_PURPOSE_FIELDS = {"sensitive_acknowledged": "sensitive", "child_agreed": "child_agreed"}
+
+
 def _purpose_block(form, notice, language: str) -> dict:
     code = notice.purpose.code
     sensitive = f"sensitive_{code}"
@@ -81,6 +85,7 @@ def _purpose_block(form, notice, language: str) -> dict:
         **_notice_for_customer(notice, language),
         "answer": form[f"answer_{code}"],
         "sensitive": form[sensitive] if sensitive in form.fields else None,
+        "child_agreed": form[f"child_agreed_{code}"],
     }
 
 
@@ -114,20 +119,20 @@ def staff_grant(request, pk):
                             notice_version=shown,
                             agreed=agreed,
                             sensitive_acknowledged=acknowledged,
+                            child_agreed=child_agreed,
                         )
-                        for notice, agreed, acknowledged, shown in form.answers()
+                        for notice, agreed, acknowledged, shown, child_agreed in form.answers()
                     ],
                     channel=data["channel"],
                     evidence=data["evidence"],
                     guardian=guardian,
-                    child_agreed=data["child_agreed"],
                     child_evidence=data["child_evidence"],
                 )
             except DomainError as error:
                 code = getattr(error, "purpose_code", None)
                 target = {"guardian": "guardian_ref"}.get(error.field or "", error.field)
-                if code and target in (None, "sensitive_acknowledged", "notice_version", "answers"):
-                    target = f"sensitive_{code}" if target == "sensitive_acknowledged" else f"answer_{code}"
+                if code and target in (None, *_PURPOSE_FIELDS, "notice_version", "answers"):
+                    target = f"{_PURPOSE_FIELDS.get(target, 'answer')}_{code}"
                 form_error(form, error, field=target)
             else:
                 form_succeeded(request, _("Consent form recorded. Give the customer the receipts."))

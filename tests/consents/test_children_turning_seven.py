@@ -1,0 +1,82 @@
+"""A guardian's consent given alone for a child under 7 no longer stands by itself once the child is 7:
+from then a grant needs the child's own agreement beside the guardian's (Decree 13/2023 Art. 20), so
+every check answers "consent must be asked again", and the guardian's page says why."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
+from consents.selectors.rule import child_agreement_due
+from tests.consents.factories import child_of, grant, make_purpose
+from tests.factories import make_subject, signed_in
+from tests.html_tree import parse
+
+pytestmark = pytest.mark.django_db
+
+
+def _answers(subject, code: str, *, at) -> set:
+    live = consent_check(subject_ref=subject.external_ref, purpose_code=code, now=at)
+    past = consent_check_as_of(subject_ref=subject.external_ref, purpose_code=code, at=at)
+    bulk = consent_check_bulk(purpose_code=code, subject_refs=[subject.external_ref], now=at)
+    return {(a.allowed, a.reason) for a in (live, past, bulk[subject.external_ref])}
+
+
+def _seventh_birthday(child):
+    born = child.date_of_birth
+    return timezone.make_aware(timezone.datetime(born.year + 7, born.month, born.day, 12))
+
+
+def test_a_guardians_consent_alone_asks_again_once_the_child_is_seven():
+    guardian = make_subject()
+    child = child_of(guardian, age=6)
+    grant(child, make_purpose("svc-kid", category="service"), guardian=guardian)
+    seventh = _seventh_birthday(child)
+    assert _answers(child, "svc-kid", at=seventh - timedelta(days=1)) == {(True, "granted")}
+    assert _answers(child, "svc-kid", at=seventh + timedelta(days=1)) == {(False, "reconsent_required")}
+
+
+def test_the_childs_own_agreement_keeps_the_consent_standing():
+    guardian = make_subject()
+    child = child_of(guardian, age=10)
+    grant(child, make_purpose("svc-kid", category="service"), guardian=guardian, child_agreed=True,
+          child_evidence="signed beside the guardian")
+    assert _answers(child, "svc-kid", at=timezone.now() + timedelta(days=1)) == {(True, "granted")}
+
+
+def test_from_sixteen_the_customer_acts_alone_and_the_rule_no_longer_reaches():
+    day = timezone.localdate()
+    assert not child_agreement_due(day.replace(year=day.year - 6), on=day)
+    assert child_agreement_due(day.replace(year=day.year - 7), on=day)
+    assert child_agreement_due(day.replace(year=day.year - 15), on=day)
+    assert not child_agreement_due(day.replace(year=day.year - 16), on=day)
+    assert not child_agreement_due(None, on=day)
+
+
+def test_the_check_of_a_ward_is_still_one_query(django_assert_num_queries):
+    guardian = make_subject()
+    child = child_of(guardian, age=6)
+    grant(child, make_purpose("svc-kid", category="service"), guardian=guardian)
+    later = _seventh_birthday(child) + timedelta(days=1)
+    consent_check(subject_ref=child.external_ref, purpose_code="svc-kid", now=later)  # warm the cache
+    with django_assert_num_queries(1):
+        answer = consent_check(subject_ref=child.external_ref, purpose_code="svc-kid", now=later)
+    assert (answer.allowed, answer.reason) == (False, "reconsent_required")
+
+
+def test_the_guardians_page_says_the_child_must_agree_too(customer_a):
+    guardian = customer_a.customer_account.subject
+    child = child_of(guardian, age=7)  # seven since ten days
+    now = timezone.now()
+    purpose = make_purpose("svc-kid", category="service", effective_at=now - timedelta(days=60))
+    grant(child, purpose, guardian=guardian, now=now - timedelta(days=20))
+    page = parse(signed_in(customer_a).get("/en/me/consents/").content)
+    section = page.find(**{"data-testid": f"ward-{child.external_ref}"})
+    why = section.find(**{"data-testid": "ward-why-svc-kid"})
+    assert why is not None
+    assert "agree" in why.text() and child.external_ref in why.text()
+    # not mistaken for a widening of the purpose
+    assert section.find(**{"data-testid": "reconsent-svc-kid"}) is None
