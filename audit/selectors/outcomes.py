@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Min
 
+from audit.hashing import UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditEntry
 
 # The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
@@ -18,6 +19,8 @@ CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
 CHAIN_UNFINISHED = "audit.chain.unfinished"
 CHAIN_FULL = "full"
 CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
+# Outcomes read per round trip while looking for the latest with a sound seal: almost always the first.
+_OUTCOMES_PER_READ = 20
 
 
 def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
@@ -26,11 +29,16 @@ def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry 
     `archived_before`) (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`;
     the nightly job too while no checkpoint is on file), recorded at or before `until`; None when there
     is none. Reads the record, never walks the chain. Outcomes recorded before the scope was (2026-12)
-    say nothing of it and are not counted."""
+    say nothing of it and are not counted, nor is one whose keyed seal does not check out: anyone who can
+    write to the database can append an entry with the plain SHA-256 of the days before the keyed seal."""
     outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)
     if until is not None:
         outcomes = outcomes.filter(recorded_at__lte=until)
-    return outcomes.order_by("-sequence").first()
+    keys = mac_keys_prepared()
+    keyed = outcomes.exclude(mac_key_id=UNKEYED).order_by("-sequence")
+    sealed = (outcome for outcome in keyed.iterator(chunk_size=_OUTCOMES_PER_READ)
+              if not entry_seal_problem(outcome, keys=keys, keyed_since=None))
+    return next(sealed, None)
 
 
 class ChainChecksUnfinished(NamedTuple):
