@@ -13,7 +13,8 @@ from audit.models import AuditEntry
 # trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain in the database
 # (from `from_sequence`: entry #1, or the first one left when earlier months were archived, then with
 # `archived_before`), or from the head of the last signed checkpoint on.
-CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
+CHAIN_BROKEN = "audit.chain.broken"
+CHAIN_OUTCOMES = ("audit.chain.verified", CHAIN_BROKEN)
 # A verification stopped by its time limit before it ended (`audit.services.audit_chain_unfinished_record`):
 # no outcome, nothing verified; written with the same `scope`.
 CHAIN_UNFINISHED = "audit.chain.unfinished"
@@ -41,9 +42,10 @@ def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry 
     return next(sealed, None)
 
 
-class ChainChecksUnfinished(NamedTuple):
-    """Whole-chain verifications stopped unfinished: how many, when the first was stopped, and the latest
-    (its entry: `data.job`, `data.limit_seconds`)."""
+class ChainChecks(NamedTuple):
+    """Recorded verifications of one kind: how many, when the first was recorded, and the latest (its
+    entry: `data.job` and `data.limit_seconds` of one stopped unfinished, `data.scope` and `data.reason` of
+    one that found the chain broken)."""
 
     count: int
     first_at: datetime
@@ -52,17 +54,30 @@ class ChainChecksUnfinished(NamedTuple):
 
 def audit_chain_full_checks_unfinished(
     *, after_sequence: int = 0, until: datetime | None = None
-) -> ChainChecksUnfinished | None:
+) -> ChainChecks | None:
     """The verifications of the whole chain stopped by their time limit before they ended, recorded after
     entry #`after_sequence` (the outcome a document cites, `audit_chain_last_full_check`) and at or before
     `until`; None when there is none. A document citing the last check that finished must say a later one
     did not. Two reads at most, however many were stopped."""
-    stopped = AuditEntry.objects.filter(action=CHAIN_UNFINISHED, data__scope=CHAIN_FULL,
-                                        sequence__gt=after_sequence)
+    stopped = AuditEntry.objects.filter(action=CHAIN_UNFINISHED, data__scope=CHAIN_FULL)
+    return _recorded_after(stopped, after_sequence=after_sequence, until=until)
+
+
+def audit_chain_found_broken(*, after_sequence: int = 0, until: datetime | None = None) -> ChainChecks | None:
+    """The verifications that found the chain broken, of whatever scope (the nightly check reads only the
+    entries since the last checkpoint), recorded after entry #`after_sequence` (the outcome a document
+    cites) and at or before `until`; None when there is none. A document citing an intact chain must say
+    a later check found it broken. Two reads at most."""
+    broken = AuditEntry.objects.filter(action=CHAIN_BROKEN)
+    return _recorded_after(broken, after_sequence=after_sequence, until=until)
+
+
+def _recorded_after(checks, *, after_sequence: int, until: datetime | None) -> ChainChecks | None:
+    checks = checks.filter(sequence__gt=after_sequence)
     if until is not None:
-        stopped = stopped.filter(recorded_at__lte=until)
-    latest = stopped.order_by("-sequence").first()
+        checks = checks.filter(recorded_at__lte=until)
+    latest = checks.order_by("-sequence").first()
     if latest is None:
         return None
-    summary = stopped.aggregate(count=Count("pk"), first_at=Min("recorded_at"))
-    return ChainChecksUnfinished(summary["count"], summary["first_at"], latest)
+    summary = checks.aggregate(count=Count("pk"), first_at=Min("recorded_at"))
+    return ChainChecks(summary["count"], summary["first_at"], latest)
