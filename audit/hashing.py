@@ -154,10 +154,21 @@ def entry_seal(entry) -> None:
     entry.entry_hash = mac(key.encode(), _payload(entry, entry.mac_key_id))
 
 
-def entry_seal_problem(entry, *, keys: dict[str, MacKey] | None = None) -> str:
-    """Why the entry's seal does not check out ("" when it does). `keys`: `mac_keys_prepared()`, read
-    once by a caller that checks many entries."""
+def keyed_seal_start(keyed_from: int | None, first_keyed: int | None) -> int | None:
+    """The first sequence from which an entry must carry the keyed seal: the switch-over the first
+    checkpoint recorded (`keyed_from`, outside the database), or the first keyed entry if it came before
+    (no unkeyed seal may follow a keyed one); None while neither is known."""
+    return min((sequence for sequence in (keyed_from, first_keyed) if sequence is not None), default=None)
+
+
+def entry_seal_problem(entry, *, keyed_since: int | None, keys: dict[str, MacKey] | None = None) -> str:
+    """Why the entry's seal does not check out ("" when it does). The plain SHA-256 of the entries from
+    before the keyed MAC is one anyone can compute, so it is accepted only below `keyed_since`
+    (`keyed_seal_start`). `keys`: `mac_keys_prepared()`, read once by a caller that checks many
+    entries."""
     if entry.mac_key_id == UNKEYED:
+        if keyed_since is not None and entry.sequence >= keyed_since:
+            return "lacks the keyed seal required since the switch"
         return "" if hmac.compare_digest(entry_digest(entry), entry.entry_hash) else "altered"
     key = (keys if keys is not None else mac_keys_prepared()).get(entry.mac_key_id)
     if key is None:

@@ -3,20 +3,27 @@ here."""
 
 from audit.selectors.archives import audit_archive_boundary
 from audit.selectors.chain import ChainVerification, audit_chain_start, audit_chain_verify
-from audit.selectors.entries import AUDIT_ENTRY_CHECKS, CheckedEntry, audit_entries, audit_entries_checked
+from audit.selectors.entries import (
+    AUDIT_ENTRY_CHECKS,
+    CheckedEntry,
+    audit_entries,
+    audit_entries_checked,
+    audit_first_keyed_sequence,
+)
 from audit.selectors.outcomes import (
     CHAIN_FULL,
     CHAIN_OUTCOMES,
     CHAIN_SINCE_CHECKPOINT,
     CHAIN_UNFINISHED,
-    ChainChecksUnfinished,
+    ChainChecks,
+    audit_chain_found_broken,
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
 )
 
 __all__ = [
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "CHAIN_UNFINISHED",
-    "ChainChecksUnfinished", "ChainVerification", "CheckedEntry", "audit_archive_boundary",
+    "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary", "audit_chain_found_broken",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
-    "audit_chain_verify", "audit_entries", "audit_entries_checked",
+    "audit_chain_verify", "audit_entries", "audit_entries_checked", "audit_first_keyed_sequence",
 ]

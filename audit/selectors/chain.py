@@ -13,7 +13,7 @@ from django.db import connections, router
 from django.db.models import Max, Min
 
 from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, Coverage, RestoreRecord, checkpoints_read
-from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, mac_keys_prepared
+from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, keyed_seal_start, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors.rows import LAST_SEQUENCE as _LAST_SEQUENCE
 from audit.selectors.rows import chain_in_order as _chain_in_order
@@ -75,7 +75,7 @@ class _Walk:
     next_sequence: int
     prev_hash: str | None  # the hash the next entry must link to; None: not known at the start
     checked: int = 0
-    keyed_seen: bool = False  # an entry with a keyed seal came by: no unkeyed one may follow
+    first_keyed: int | None = None  # the first entry with a keyed seal it saw: no unkeyed one may follow
     broken_at: int | None = None  # the id of the first entry that does not check out
     reason: str = ""
     recorded_late: bool = False  # it was recorded after a checkpoint that covered its number
@@ -98,6 +98,7 @@ def _walk(
     `anchored`: the hash each anchored entry must carry (`Anchors.by_sequence`); `coverage`: the latest
     moment each entry may have been recorded (`Anchors.coverage`)."""
     covered_to, latest, anchor = 0, None, None
+    unkeyed_below = keyed_seal_start(keyed_from, walk.first_keyed)
     for entry in entries:
         sequence = entry.sequence
         if sequence > covered_to:  # the next stretch of entries one checkpoint covers (rarely)
@@ -106,11 +107,7 @@ def _walk(
             reason = f"sequence gap before #{sequence}"
         elif walk.prev_hash is not None and entry.prev_hash != walk.prev_hash:
             reason = f"entry #{sequence} is not linked to its predecessor"
-        elif entry.mac_key_id == UNKEYED and (
-            walk.keyed_seen or (keyed_from is not None and sequence >= keyed_from)
-        ):
-            reason = f"entry #{sequence} lacks the keyed seal required since the switch"
-        elif problem := entry_seal_problem(entry, keys=keys):
+        elif problem := entry_seal_problem(entry, keys=keys, keyed_since=unkeyed_below):
             reason = f"entry #{sequence}: {problem}"
         elif latest is not None and entry.recorded_at > latest:
             walk.recorded_late = True
@@ -126,7 +123,9 @@ def _walk(
         if reason:
             walk.broken_at, walk.reason = entry.pk, reason
             return walk
-        walk.keyed_seen = walk.keyed_seen or entry.mac_key_id != UNKEYED
+        if entry.mac_key_id != UNKEYED and walk.first_keyed is None:
+            walk.first_keyed = sequence
+            unkeyed_below = keyed_seal_start(keyed_from, sequence)
         walk.prev_hash = entry.entry_hash
         walk.next_sequence += 1
         walk.checked += 1
@@ -190,7 +189,7 @@ def _walk_in_parallel(
     return _Walk(
         stretches[-1].next_sequence, stretches[-1].prev_hash,
         checked=sum(s.checked for s in stretches) - len(bounds),  # the re-read entries once
-        keyed_seen=any(s.keyed_seen for s in stretches),
+        first_keyed=min((s.first_keyed for s in stretches if s.first_keyed is not None), default=None),
     )
 
 

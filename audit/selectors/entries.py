@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from audit.checkpoints import ArchiveRecord, checkpoints_read
-from audit.hashing import GENESIS_HASH, entry_seal_problem, mac_keys_prepared
+from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, keyed_seal_start, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
 from audit.selectors.chain import audit_chain_start
 
@@ -68,8 +68,11 @@ def audit_entries_checked(entries: QuerySet[AuditEntry]) -> list[CheckedEntry]:
     does): its seal, and its links to the entries numbered one before and one after it, whoever those
     concern (`AUDIT_ENTRY_CHECKS`). The first entry left after an archive links to an entry no longer in
     the database: it is held to the signed archive record by the rule the whole-chain check uses
-    (`audit_chain_start`). Two queries, however many entries, and one more (and the checkpoint files
-    read) when one of them follows a missing entry: the neighbours' hashes are read with them."""
+    (`audit_chain_start`). An entry with the plain SHA-256 of the days before the keyed seal, which anyone
+    can compute, is held to the whole-chain check's rule too (`keyed_seal_start`): only below the switch-over,
+    never after a keyed entry. Two queries, however many entries; the checkpoint files are read, with one
+    more query, when one of them follows a missing entry or carries the plain SHA-256: the neighbours'
+    hashes are read with them."""
     neighbours = AuditEntry.objects.order_by()
     entries = list(entries.order_by("sequence").annotate(
         previous_hash=Subquery(neighbours.filter(sequence=OuterRef("sequence") - 1).values("entry_hash")[:1]),
@@ -78,12 +81,24 @@ def audit_entries_checked(entries: QuerySet[AuditEntry]) -> list[CheckedEntry]:
     head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
     keys = mac_keys_prepared()
     after_a_gap = any(entry.sequence > 1 and entry.previous_hash is None for entry in entries)
-    start = audit_chain_start(checkpoints_read()) if after_a_gap else (1, None)
-    return [_entry_checked(entry, keys=keys, head=head, start=start) for entry in entries]
+    unkeyed = any(entry.mac_key_id == UNKEYED for entry in entries)
+    anchors = checkpoints_read() if after_a_gap or unkeyed else None
+    start = audit_chain_start(anchors) if after_a_gap else (1, None)
+    unkeyed_below = keyed_seal_start(anchors.keyed_from, audit_first_keyed_sequence()) if unkeyed else None
+    return [_entry_checked(entry, keys=keys, unkeyed_below=unkeyed_below, head=head, start=start)
+            for entry in entries]
 
 
-def _entry_checked(entry, *, keys, head: int, start: tuple[int, ArchiveRecord | None]) -> CheckedEntry:
-    sealed = entry_seal_problem(entry, keys=keys)
+def audit_first_keyed_sequence() -> int | None:
+    """The first entry in the database sealed with the keyed MAC (None: none is)."""
+    keyed = AuditEntry.objects.exclude(mac_key_id=UNKEYED).order_by("sequence")
+    return keyed.values_list("sequence", flat=True).first()
+
+
+def _entry_checked(
+    entry, *, keys, unkeyed_below: int | None, head: int, start: tuple[int, ArchiveRecord | None]
+) -> CheckedEntry:
+    sealed = entry_seal_problem(entry, keys=keys, keyed_since=unkeyed_below)
     if sealed:
         return CheckedEntry(entry, sealed)
     first, archive = start

@@ -6,18 +6,22 @@ from typing import NamedTuple
 
 from django.db.models import Count, Min
 
+from audit.hashing import UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditEntry
 
 # The entries every recorded verification writes (`audit.services.audit_chain_check`: the jobs, the
 # trail page, `verify_audit`), and what each says it read (its `scope`): the whole chain in the database
 # (from `from_sequence`: entry #1, or the first one left when earlier months were archived, then with
 # `archived_before`), or from the head of the last signed checkpoint on.
-CHAIN_OUTCOMES = ("audit.chain.verified", "audit.chain.broken")
+CHAIN_BROKEN = "audit.chain.broken"
+CHAIN_OUTCOMES = ("audit.chain.verified", CHAIN_BROKEN)
 # A verification stopped by its time limit before it ended (`audit.services.audit_chain_unfinished_record`):
 # no outcome, nothing verified; written with the same `scope`.
 CHAIN_UNFINISHED = "audit.chain.unfinished"
 CHAIN_FULL = "full"
 CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
+# Outcomes read per round trip while looking for the latest with a sound seal: almost always the first.
+_OUTCOMES_PER_READ = 20
 
 
 def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
@@ -26,16 +30,22 @@ def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry 
     `archived_before`) (the weekly job, the trail page's "whole chain" button, `manage.py verify_audit`;
     the nightly job too while no checkpoint is on file), recorded at or before `until`; None when there
     is none. Reads the record, never walks the chain. Outcomes recorded before the scope was (2026-12)
-    say nothing of it and are not counted."""
+    say nothing of it and are not counted, nor is one whose keyed seal does not check out: anyone who can
+    write to the database can append an entry with the plain SHA-256 of the days before the keyed seal."""
     outcomes = AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__scope=CHAIN_FULL)
     if until is not None:
         outcomes = outcomes.filter(recorded_at__lte=until)
-    return outcomes.order_by("-sequence").first()
+    keys = mac_keys_prepared()
+    keyed = outcomes.exclude(mac_key_id=UNKEYED).order_by("-sequence")
+    sealed = (outcome for outcome in keyed.iterator(chunk_size=_OUTCOMES_PER_READ)
+              if not entry_seal_problem(outcome, keys=keys, keyed_since=None))
+    return next(sealed, None)
 
 
-class ChainChecksUnfinished(NamedTuple):
-    """Whole-chain verifications stopped unfinished: how many, when the first was stopped, and the latest
-    (its entry: `data.job`, `data.limit_seconds`)."""
+class ChainChecks(NamedTuple):
+    """Recorded verifications of one kind: how many, when the first was recorded, and the latest (its
+    entry: `data.job` and `data.limit_seconds` of one stopped unfinished, `data.scope` and `data.reason` of
+    one that found the chain broken)."""
 
     count: int
     first_at: datetime
@@ -44,17 +54,30 @@ class ChainChecksUnfinished(NamedTuple):
 
 def audit_chain_full_checks_unfinished(
     *, after_sequence: int = 0, until: datetime | None = None
-) -> ChainChecksUnfinished | None:
+) -> ChainChecks | None:
     """The verifications of the whole chain stopped by their time limit before they ended, recorded after
     entry #`after_sequence` (the outcome a document cites, `audit_chain_last_full_check`) and at or before
     `until`; None when there is none. A document citing the last check that finished must say a later one
     did not. Two reads at most, however many were stopped."""
-    stopped = AuditEntry.objects.filter(action=CHAIN_UNFINISHED, data__scope=CHAIN_FULL,
-                                        sequence__gt=after_sequence)
+    stopped = AuditEntry.objects.filter(action=CHAIN_UNFINISHED, data__scope=CHAIN_FULL)
+    return _recorded_after(stopped, after_sequence=after_sequence, until=until)
+
+
+def audit_chain_found_broken(*, after_sequence: int = 0, until: datetime | None = None) -> ChainChecks | None:
+    """The verifications that found the chain broken, of whatever scope (the nightly check reads only the
+    entries since the last checkpoint), recorded after entry #`after_sequence` (the outcome a document
+    cites) and at or before `until`; None when there is none. A document citing an intact chain must say
+    a later check found it broken. Two reads at most."""
+    broken = AuditEntry.objects.filter(action=CHAIN_BROKEN)
+    return _recorded_after(broken, after_sequence=after_sequence, until=until)
+
+
+def _recorded_after(checks, *, after_sequence: int, until: datetime | None) -> ChainChecks | None:
+    checks = checks.filter(sequence__gt=after_sequence)
     if until is not None:
-        stopped = stopped.filter(recorded_at__lte=until)
-    latest = stopped.order_by("-sequence").first()
+        checks = checks.filter(recorded_at__lte=until)
+    latest = checks.order_by("-sequence").first()
     if latest is None:
         return None
-    summary = stopped.aggregate(count=Count("pk"), first_at=Min("recorded_at"))
-    return ChainChecksUnfinished(summary["count"], summary["first_at"], latest)
+    summary = checks.aggregate(count=Count("pk"), first_at=Min("recorded_at"))
+    return ChainChecks(summary["count"], summary["first_at"], latest)

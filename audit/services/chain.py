@@ -7,9 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
-from audit.hashing import UNKEYED
 from audit.models import AuditEntry
-from audit.selectors import CHAIN_FULL, CHAIN_SINCE_CHECKPOINT, CHAIN_UNFINISHED, audit_chain_verify
+from audit.selectors import (
+    CHAIN_FULL,
+    CHAIN_SINCE_CHECKPOINT,
+    CHAIN_UNFINISHED,
+    audit_chain_verify,
+    audit_first_keyed_sequence,
+)
 from audit.services.trail import audit_record
 from audit.signals import chain_broken, chain_unfinished, checkpoint_written
 from core.actors import Actor
@@ -79,8 +84,8 @@ def audit_checkpoint_write(*, now: datetime | None = None):
     # The first checkpoint fixes the switch-over to keyed seals; later ones copy it (audit/checkpoints.py).
     keyed_from = anchors.keyed_from
     if keyed_from is None:
-        first_keyed = AuditEntry.objects.exclude(mac_key_id=UNKEYED).order_by("sequence").first()
-        keyed_from = first_keyed.sequence if first_keyed is not None else result.head_sequence + 1
+        first_keyed = audit_first_keyed_sequence()
+        keyed_from = first_keyed if first_keyed is not None else result.head_sequence + 1
     head = AuditEntry.objects.filter(sequence=result.head_sequence).values_list("recorded_at", flat=True)
     head = head.first()
     line = checkpoint_append(

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.actions import ensure_known
+from audit.errors import AuditChainHeadMissing
 from audit.hashing import GENESIS_HASH, canonical_data, entry_seal
 from audit.models import AuditChainHead, AuditEntry
 from core.actors import Actor
@@ -72,6 +73,12 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
 def _locked_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
+        # Made again at 0 over existing entries, it would number new ones over them.
+        if AuditEntry.objects.exists():
+            raise AuditChainHeadMissing(
+                "the audit chain head row is missing while entries exist: restore it from the last entry's "
+                "sequence and hash (docs/operations.md) before anything can be audited again"
+            )
         AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH})
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     return head

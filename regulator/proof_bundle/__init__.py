@@ -23,6 +23,8 @@ from audit.checkpoints import ArchiveRecord
 from audit.hashing import canonical_json
 from audit.selectors import (
     AUDIT_ENTRY_CHECKS,
+    ChainChecks,
+    audit_chain_found_broken,
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
     audit_entries,
@@ -130,11 +132,14 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
     "intact", "broken", or "restored": the chain checks out, but `restores` names entries lost in
     restores from a backup (docs/operations.md). `stopped_unfinished`, only when there were any: the
     whole-chain checks started after it (or at all, with none on record) and stopped by their time limit,
-    so that nobody reads "verified on X" without learning that a later check never ended."""
+    so that nobody reads "verified on X" without learning that a later check never ended. `found_broken`,
+    only when there were any: the checks recorded after it (or at all) that found the chain broken,
+    whatever they read (the nightly check reads the entries since the last checkpoint), so that nobody
+    reads "intact on X" without learning that a later check found it broken."""
     outcome = audit_chain_last_full_check(until=now)
-    stopped = _stopped_unfinished(after=outcome, now=now)
+    later = _checked_later(after=outcome, now=now)
     if outcome is None:
-        return {"on_record": False, **stopped}
+        return {"on_record": False, **later}
     intact = outcome.action == "audit.chain.verified"
     # Entries lost in a restore from a backup, each named by a signed restore record: the chain that is
     # left checks out, and is not called intact.
@@ -158,18 +163,30 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
     }
     if restores:
         quoted["restores"] = restores
-    return {**quoted, **stopped}
+    return {**quoted, **later}
 
 
-def _stopped_unfinished(*, after, now: datetime) -> dict[str, Any]:
-    stopped = audit_chain_full_checks_unfinished(after_sequence=after.sequence if after else 0, until=now)
-    if stopped is None:
-        return {}
-    return {"stopped_unfinished": {
-        "count": stopped.count,
-        "first_at": local(stopped.first_at),
-        "last_at": local(stopped.latest.recorded_at),
-        "last_audit_entry": stopped.latest.sequence,
-        "last_job": stopped.latest.data.get("job"),
-        "last_limit_seconds": stopped.latest.data.get("limit_seconds"),
-    }}
+def _checked_later(*, after, now: datetime) -> dict[str, Any]:
+    """The checks recorded after the outcome cited that say it may no longer hold."""
+    since = {"after_sequence": after.sequence if after else 0, "until": now}
+    later = {}
+    if stopped := audit_chain_full_checks_unfinished(**since):
+        later["stopped_unfinished"] = _checks(
+            stopped, last_job=stopped.latest.data.get("job"),
+            last_limit_seconds=stopped.latest.data.get("limit_seconds"),
+        )
+    if broken := audit_chain_found_broken(**since):
+        later["found_broken"] = _checks(
+            broken, last_scope=broken.latest.data.get("scope"), last_reason=broken.latest.data.get("reason"),
+        )
+    return later
+
+
+def _checks(checks: ChainChecks, **about_the_latest: Any) -> dict[str, Any]:
+    return {
+        "count": checks.count,
+        "first_at": local(checks.first_at),
+        "last_at": local(checks.latest.recorded_at),
+        "last_audit_entry": checks.latest.sequence,
+        **about_the_latest,
+    }

@@ -19,6 +19,11 @@ SQLITE_TRIGGERS = {
     "audit_entry_no_update": guards.SQLITE_NO_UPDATE,
     "audit_entry_no_delete": guards.SQLITE_NO_DELETE,
     "audit_head_no_rewind": guards.SQLITE_HEAD_NO_REWIND,
+    "audit_head_no_delete": guards.SQLITE_HEAD_NO_DELETE,
+}
+PG_TRIGGERS = {
+    "audit_auditentry": ("audit_entry_append_only",),
+    "audit_auditchainhead": ("audit_head_no_rewind", "audit_head_no_delete"),
 }
 
 
@@ -27,8 +32,7 @@ def guards_lifted():
     """Lift the database's append-only guards, and put them back afterwards."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-            cursor.execute("ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_head_no_rewind")
+            _pg_triggers(cursor, "DISABLE")
         else:
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER {name}")
@@ -36,11 +40,16 @@ def guards_lifted():
             yield
         finally:
             if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
-                cursor.execute("ALTER TABLE audit_auditchainhead ENABLE TRIGGER audit_head_no_rewind")
+                _pg_triggers(cursor, "ENABLE")
             else:
                 for statement in SQLITE_TRIGGERS.values():
                     cursor.execute(statement)
+
+
+def _pg_triggers(cursor, switch: str) -> None:
+    for table, triggers in PG_TRIGGERS.items():
+        for trigger in triggers:
+            cursor.execute(f"ALTER TABLE {table} {switch} TRIGGER {trigger}")
 
 
 def reseal_with_the_key(entry, *, actor_label: str = "someone else") -> None:

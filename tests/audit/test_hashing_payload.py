@@ -73,6 +73,6 @@ def test_the_verifier_accepts_exactly_what_the_writer_sealed(entry, data, key, k
         entry.mac_key_id, entry.entry_hash = UNKEYED, hashlib.sha256(_payload(entry, None)).hexdigest()
     keys = {"k": MacKey(key.encode())}
 
-    assert entry_seal_problem(entry, keys=keys) == ""
+    assert entry_seal_problem(entry, keys=keys, keyed_since=None) == ""
     entry.sequence += 1
-    assert entry_seal_problem(entry, keys=keys) == "altered"
+    assert entry_seal_problem(entry, keys=keys, keyed_since=None) == "altered"
