@@ -1,8 +1,10 @@
-"""Writes on sign-in accounts: logins in their role group and the DPO's role changes, each audited."""
+"""Writes on sign-in accounts: logins in their role group, the DPO's role changes and unlocks of a
+locked sign-in, each audited."""
 from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -48,3 +50,12 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
                      data={"user_id": user.pk, "old": old.value if old else None,
                            "new": role.value if role else None})
     return user
+
+
+def sign_in_unlock(*, actor: Actor, username: str) -> int:
+    """Clear the failed sign-ins that locked `username` (django-axes), audited; the number cleared."""
+    with transaction.atomic(durable=True):
+        removed = axes_reset(username=username)
+        audit_record(action="core.account.unlocked", actor=actor,
+                     data={"username": username, "attempts_cleared": removed})
+    return removed

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.forms import OTPTokenForm, UnlockForm
 from accounts.languages import language_after_sign_in
 from accounts.otp import enrolment_device, otp_device_confirm, otp_devices_reset, qr_svg
@@ -31,8 +30,6 @@ from accounts.selectors import (
     staff_user_by_id,
     user_by_id,
 )
-from accounts.services import user_role_set
-from audit.services import audit_record
 from core.access import (
     found_or_404,
     has_confirmed_device,
@@ -133,10 +130,7 @@ def sign_in_unlock(request):
     form = UnlockForm(request.POST)
     if form.is_valid():
         username = form.cleaned_data["username"]
-        with transaction.atomic(durable=True):
-            removed = axes_reset(username=username)
-            audit_record(action="core.account.unlocked", actor=actor_for_user(request.user),
-                         data={"username": username, "attempts_cleared": removed})
+        services.sign_in_unlock(actor=actor_for_user(request.user), username=username)
         messages.success(request, _("The sign-in of %(username)s is unlocked.") % {"username": username})
     return redirect("accounts:sign_in_security")
 
@@ -214,7 +208,7 @@ def user_role_page(request, pk):
     role = Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None
     call_with_messages(
         request,
-        lambda: user_role_set(actor=actor_for_user(request.user), user=user, role=role),
+        lambda: services.user_role_set(actor=actor_for_user(request.user), user=user, role=role),
         _("%(user)s: %(role)s.") % {
             "user": user.get_username(), "role": role.label if role else _("no role (no access)"),
         },

@@ -12,7 +12,9 @@ class ConsentsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
+        from consents.services.imports import IMPORT_TASK
         from core.roles import Role, grant_permissions
+        from integrations.jobs import job_kind_scope_register
 
         register_actions(
             {
@@ -51,6 +53,8 @@ class ConsentsConfig(AppConfig):
                 "consents.announcement.retried": _("Notice change announcement put back to be tried again"),
             }
         )
+        # Whoever may start an import (the catalogue's scope) may follow and cancel it.
+        job_kind_scope_register(kind=IMPORT_TASK, scope="consents:admin")
         read = (
             "consents.view_purpose",
             "consents.view_consent",

@@ -31,6 +31,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.assigned": _("Data-subject request assigned"),
                 "dsr.request.identity_verified": _("Requester's identity verified"),
                 "dsr.request.identity_code_sent": _("Verification code sent to the registered phone"),
+                "dsr.request.identity_code_refused": _("Wrong verification code typed for a request"),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.corrections_left_out": _("Corrections that could not be applied left out of a "
                                                       "rectification answered in part"),

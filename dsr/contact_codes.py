@@ -1,4 +1,5 @@
-"""One-time codes that confirm a customer's new phone or e-mail: making, checking, and sending them.
+"""One-time codes that confirm a customer's new phone or e-mail: making, checking, and sending them;
+and the hourly cap that holds for these and for the code that verifies a requester's identity.
 
 `contact_code_send` is the one place a code leaves the bank, through the outbox (queued in the caller's
 transaction, retried, never lost): an e-mail to an address, a text message (`integrations.sms`, the
@@ -14,13 +15,26 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict
 from dsr.models import ContactField
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 
 CODE_DIGITS = 6
 CODE_TEMPLATE = "dsr/email/contact_code"
+# Codes sent in an hour to one customer's new contact, or for one request's identity check: each costs
+# an SMS and could be used to flood a number.
+MAX_CODES_PER_HOUR = 5
+
+
+def codes_per_hour_check(sent_in_hour: int) -> None:
+    """Refuse another code once MAX_CODES_PER_HOUR were sent in the hour (409 `too_many_codes`)."""
+    if sent_in_hour >= MAX_CODES_PER_HOUR:
+        raise Conflict(
+            _("Too many codes were sent in the last hour. Try again later."), code="too_many_codes"
+        )
 
 
 def code_new() -> str:

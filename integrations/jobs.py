@@ -36,6 +36,20 @@ STALE_AFTER = timedelta(minutes=3)
 SLICE_SECONDS = 120
 
 
+# The API token scope each kind of job asks of whoever polls or cancels it: the scope of the endpoint
+# that starts such work, registered by the app that does it (its AppConfig.ready), since this layer
+# imports none of them. A kind nobody registered is reached only by a token with the whole role.
+_KIND_SCOPES: dict[str, str] = {}
+
+
+def job_kind_scope_register(*, kind: str, scope: str) -> None:
+    _KIND_SCOPES[kind] = scope
+
+
+def job_kind_scope(kind: str) -> str | None:
+    return _KIND_SCOPES.get(kind)
+
+
 def jobs_dir() -> Path:
     path = Path(getattr(settings, "JOBS_DIR", settings.VAR_DIR / "jobs"))
     path.mkdir(mode=0o700, parents=True, exist_ok=True)

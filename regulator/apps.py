@@ -15,6 +15,9 @@ class RegulatorConfig(AppConfig):
     def ready(self) -> None:
         from audit.actions import register_actions
         from core.roles import Role, grant_permissions
+        from integrations.jobs import job_kind_scope_register
+        from regulator.api.access import WRITE_SCOPE
+        from regulator.services.breach_mailing import CUSTOMERS_TASK
 
         register_actions(
             {
@@ -41,6 +44,8 @@ class RegulatorConfig(AppConfig):
                 "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }
         )
+        # Whoever may start a breach mailing may follow and cancel it.
+        job_kind_scope_register(kind=CUSTOMERS_TASK, scope=WRITE_SCOPE)
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
         grant_permissions(Role.AUDITOR, *read)
         grant_permissions(

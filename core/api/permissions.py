@@ -11,6 +11,10 @@ fit a customer acting on their own (cancelling their own request is a `requests:
 Scopes are asked of whatever authenticated the request through its `allows(scope)`: an API token
 does, a browser session has none and keeps its role's reach.
 
+Where the scope depends on the record (a background job asks for the scope of the work it does), the
+view names `SCOPE_OF_OBJECT` for the method and `object_scope(obj)`, and calls `check_object_permissions`
+once it has found the record for the caller: someone else's record is still a 404, never a 403.
+
 A method the view does not have at all (PUT on a consent) is let through to DRF, which answers 405 with
 the `Allow` header, to every signed-in role alike: a 403 would tell a client its role is short of a
 right no role has.
@@ -25,6 +29,8 @@ from rest_framework.permissions import BasePermission
 from core.access import subject_for_user
 from core.errors import PermissionDenied
 from core.roles import Role, user_role
+
+SCOPE_OF_OBJECT = "<scope of the object>"
 
 
 def caller_subject(user) -> Any:
@@ -48,7 +54,7 @@ class RolePermission(BasePermission):
         if not has_handler(view, request.method):
             # No role may do what the endpoint does not do: the view answers 405 with its Allow header.
             return True
-        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        method = _named_method(request)
         if user_role(user) == Role.CUSTOMER:
             if method not in getattr(view, "customer_methods", ()):
                 return False
@@ -60,7 +66,13 @@ class RolePermission(BasePermission):
         needed = (needed,) if isinstance(needed, str) else tuple(needed)
         if not all(user.has_perm(p) for p in needed):
             return False
-        return self.token_check(request, getattr(view, "required_scopes", {}).get(method))
+        scope = getattr(view, "required_scopes", {}).get(method)
+        return scope == SCOPE_OF_OBJECT or self.token_check(request, scope)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if getattr(view, "required_scopes", {}).get(_named_method(request)) != SCOPE_OF_OBJECT:
+            return True
+        return self.token_check(request, view.object_scope(obj))
 
     def token_check(self, request, scope: str | None) -> bool:
         """Whether the request's token holds `scope`; if not, the 403 names the scope it lacks."""
@@ -71,6 +83,11 @@ class RolePermission(BasePermission):
             else _("This endpoint takes only a token with the whole role (“*”).")
         )
         return False
+
+
+def _named_method(request) -> str:
+    """The method whose permission and scope a view names: HEAD and OPTIONS are asked as GET."""
+    return "GET" if request.method in ("HEAD", "OPTIONS") else request.method
 
 
 def has_handler(view, method: str) -> bool:

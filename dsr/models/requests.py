@@ -139,10 +139,13 @@ class DataSubjectRequest(models.Model):
         _("document checked"), max_length=10, choices=IdentityDocument.choices, blank=True
     )
     identity_document_masked = models.CharField(_("document number (masked)"), max_length=20, blank=True)
-    # The one-time code sent to the registered phone: only its keyed hash, with expiry and attempts.
+    # The one-time code sent to the registered phone: only its keyed hash, with expiry. The wrong codes
+    # count for the request, across resends; the codes sent count per hour from the first one.
     identity_otp_hash = models.CharField(max_length=64, blank=True, editable=False)
     identity_otp_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     identity_otp_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    identity_otp_hour_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    identity_otp_sent_in_hour = models.PositiveSmallIntegerField(default=0, editable=False)
     identity_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

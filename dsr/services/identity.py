@@ -21,6 +21,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
+from dsr.contact_codes import codes_per_hour_check
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
@@ -39,8 +40,10 @@ from subjects.models import DataSubject
 from subjects.validators import normalize_national_id
 
 OTP_VALID_FOR = timedelta(minutes=10)
+# Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
 OTP_MAX_ATTEMPTS = 5
 OTP_DIGITS = 6
+ONE_HOUR = timedelta(hours=1)
 VERIFIABLE = (S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER)
 
 
@@ -86,15 +89,22 @@ def request_identity_otp_send(
                 ),
                 code="no_registered_phone",
             )
+        _otp_attempts_left_check(request)
+        # The hour runs from its first code, so a burst at the end of one hour is not doubled in the next.
+        started = request.identity_otp_hour_started_at
+        if started is None or started <= now - ONE_HOUR:
+            request.identity_otp_hour_started_at, request.identity_otp_sent_in_hour = now, 0
+        codes_per_hour_check(request.identity_otp_sent_in_hour)
+        request.identity_otp_sent_in_hour += 1
         code = f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
         request.identity_otp_hash = _otp_hash(request.pk, code)
         request.identity_otp_expires_at = now + OTP_VALID_FOR
-        request.identity_otp_attempts = 0
         request.save(
             update_fields=[
                 "identity_otp_hash",
                 "identity_otp_expires_at",
-                "identity_otp_attempts",
+                "identity_otp_hour_started_at",
+                "identity_otp_sent_in_hour",
                 "updated_at",
             ]
         )
@@ -146,17 +156,45 @@ def _check_document(request: DataSubjectRequest, document_type: str, number: str
     return mask_document_number(normalised)
 
 
-def _check_otp(request: DataSubjectRequest, code: str, now: datetime) -> None:
+def _otp_attempts_exhausted() -> Conflict:
+    return Conflict(
+        _(
+            "Too many wrong codes were typed for this request: verify the requester with an identity "
+            "document or eKYC."
+        ),
+        code="identity_code_attempts_exhausted",
+    )
+
+
+def _otp_attempts_left_check(request: DataSubjectRequest) -> None:
+    if request.identity_otp_attempts >= OTP_MAX_ATTEMPTS:
+        raise _otp_attempts_exhausted()
+
+
+def _check_otp(request: DataSubjectRequest, now: datetime) -> None:
+    """Whether a code may be checked at all; a wrong code is counted by `_otp_wrong_code`."""
+    _otp_attempts_left_check(request)
     if not request.identity_otp_hash:
         raise InvalidInput(_("Send a code to the registered phone first."), field="otp_code")
     if request.identity_otp_expires_at is None or request.identity_otp_expires_at <= now:
         raise InvalidInput(_("The code has expired: send a new one."), field="otp_code")
+
+
+def _otp_wrong_code(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> Exception:
+    """Count and audit a wrong code in the caller's transaction; the refusal to raise once it commits."""
+    request.identity_otp_attempts += 1
+    request.save(update_fields=["identity_otp_attempts", "updated_at"])
+    audit_record(
+        action="dsr.request.identity_code_refused",
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        data={"attempts": request.identity_otp_attempts},
+        now=now,
+    )
     if request.identity_otp_attempts >= OTP_MAX_ATTEMPTS:
-        raise InvalidInput(_("Too many wrong codes: send a new one."), field="otp_code")
-    if not hmac.compare_digest(request.identity_otp_hash, _otp_hash(request.pk, code.strip())):
-        raise InvalidInput(
-            _("The code does not match the one sent to the registered phone."), field="otp_code"
-        )
+        return _otp_attempts_exhausted()
+    return InvalidInput(_("The code does not match the one sent to the registered phone."), field="otp_code")
 
 
 def request_verify_identity(
@@ -201,10 +239,9 @@ def request_verify_identity(
             masked, kind = _check_document(request, document_type, document_number), document_type
             reference = ""
         elif method == IdentityMethod.OTP_PHONE:
-            try:
-                _check_otp(request, otp_code, now)
-            except InvalidInput as error:
-                wrong_code = error
+            _check_otp(request, now)
+            if not hmac.compare_digest(request.identity_otp_hash, _otp_hash(request.pk, otp_code.strip())):
+                wrong_code = _otp_wrong_code(request, actor=actor, now=now)
             reference = ""
         if wrong_code is None:
             if request.status == S.RECEIVED:
@@ -244,10 +281,6 @@ def request_verify_identity(
             elif request.type == RequestType.DELETE:
                 deletion_stops_third_parties(request, actor=actor, now=now)
             move(request, to=S.IN_PROGRESS, actor=actor, now=now)
-        else:
-            # A wrong code counts against the attempts even though nothing else is recorded.
-            request.identity_otp_attempts += 1
-            request.save(update_fields=["identity_otp_attempts", "updated_at"])
     if wrong_code is not None:
         raise wrong_code
     return request

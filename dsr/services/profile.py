@@ -25,6 +25,7 @@ from dsr.contact_codes import (
     code_hash,
     code_matches,
     code_new,
+    codes_per_hour_check,
     contact_code_send,
 )
 from dsr.models import (
@@ -49,8 +50,6 @@ from subjects.validators import normalize_email, normalize_phone
 CODE_VALID_MINUTES = 10
 # Wrong codes allowed for one change before it is refused for good (a new code must be asked for).
 MAX_CODE_ATTEMPTS = 5
-# Codes sent to one customer in an hour: each costs an SMS and could be used to flood a number.
-MAX_CODES_PER_HOUR = 5
 MAX_ADDRESS_LENGTH = 500
 _NORMALISERS = {ContactField.PHONE: normalize_phone, ContactField.EMAIL: normalize_email}
 
@@ -74,10 +73,7 @@ def contact_change_start(
         if getattr(subject, field) == value:
             raise InvalidInput(_("This is already the one we have."), field=field)
         sent = ContactChange.objects.filter(subject=subject, created_at__gte=now - timedelta(hours=1)).count()
-        if sent >= MAX_CODES_PER_HOUR:
-            raise Conflict(
-                _("Too many codes were sent in the last hour. Try again later."), code="too_many_codes"
-            )
+        codes_per_hour_check(sent)
         ContactChange.objects.filter(subject=subject, field=field, status=ContactChangeStatus.PENDING).update(
             status=ContactChangeStatus.SUPERSEDED
         )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from core.access import found_or_404
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
+from core.api.permissions import SCOPE_OF_OBJECT
 from integrations import jobs, webhooks
 from integrations.api.serializers import (
     DeliverySerializer,
@@ -131,31 +132,44 @@ class EndpointRedeliverView(_EndpointView):
         return Response(DeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)
 
 
-class JobDetailView(generics.GenericAPIView):
+class _JobView(generics.GenericAPIView):
+    """A job is asked of its starter (anyone else gets 404), then the token is asked for the scope of
+    the work the job does: the one that started a consent import (`consents:admin`) follows it."""
+
+    queryset = BackgroundJob.objects.none()
+    serializer_class = JobSerializer
+
+    def job(self, request, pk) -> BackgroundJob:
+        job = jobs.job_for_user(job_id=pk, user=request.user)
+        self.check_object_permissions(request, job)
+        return job
+
+    def object_scope(self, job: BackgroundJob) -> str | None:
+        return jobs.job_kind_scope(job.kind)
+
+
+class JobDetailView(_JobView):
     """A background job its caller started (a CSV import...): status, counts, percent, seconds left.
 
     Poll it after a 202; another user's job answers 404.
     """
 
     required_permissions = {"GET": "integrations.view_backgroundjob"}
-    queryset = BackgroundJob.objects.none()
-    serializer_class = JobSerializer
+    required_scopes = {"GET": SCOPE_OF_OBJECT}
 
     @extend_schema(responses=JobSerializer)
     def get(self, request, pk):
-        job = jobs.job_for_user(job_id=pk, user=request.user)
-        return Response(jobs.job_progress(job))
+        return Response(jobs.job_progress(self.job(request, pk)))
 
 
-class JobCancelView(generics.GenericAPIView):
+class JobCancelView(_JobView):
     """Ask the caller's job to stop: it stops after the batch in hand (`cancelling`, then `cancelled`)."""
 
     required_permissions = {"POST": "integrations.change_backgroundjob"}
-    queryset = BackgroundJob.objects.none()
-    serializer_class = JobSerializer
+    required_scopes = {"POST": SCOPE_OF_OBJECT}
 
     @extend_schema(request=None, responses=JobSerializer)
     def post(self, request, pk):
-        jobs.job_for_user(job_id=pk, user=request.user)
+        self.job(request, pk)
         job = jobs.job_cancel(actor=actor_for_user(request.user), job_id=pk)
         return Response(jobs.job_progress(job))

@@ -155,6 +155,7 @@ class BreachCustomersDeclineView(APIView):
     """The DPO decides not to tell the affected customers, with the reason kept on record."""
 
     required_permissions = {"POST": MANAGE_BREACH}
+    required_scopes = {"POST": WRITE_SCOPE}
 
     @extend_schema(request=CustomerNoticeDeclineSerializer, responses=BreachOutputSerializer)
     def post(self, request, pk):

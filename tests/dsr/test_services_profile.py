@@ -14,11 +14,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from core.actors import actor_for_user
 from core.errors import Conflict, InvalidInput
+from dsr.contact_codes import MAX_CODES_PER_HOUR
 from dsr.models import ContactChange, ContactChangeStatus, DataSubjectRequest, FulfilmentTask, IdentityMethod
 from dsr.services import request_create, request_verify_identity, task_complete
 from dsr.services.profile import (
     MAX_CODE_ATTEMPTS,
-    MAX_CODES_PER_HOUR,
     address_update,
     contact_change_confirm,
     contact_change_start,

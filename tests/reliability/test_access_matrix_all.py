@@ -14,11 +14,11 @@ customer B must get 404 on each of them: the id of someone else's record reveals
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from dsr.models import DataSubjectRequest
 from tests.module_data import built_once_for_the_module
 from tests.reliability.world import ROLES, build_world
+from tests.routes import api_methods, site_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -522,32 +522,15 @@ REDIRECTS = {
 }
 
 
-def _routes(patterns=None, prefix: str = ""):
-    """Every (route, view) the site serves, with language prefixes stripped (they share views)."""
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = "" if type(pattern.pattern).__name__ == "LocalePrefixPattern" else str(pattern.pattern)
-            yield from _routes(pattern.url_patterns, prefix + inner)
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
-
-
-def _api_methods(callback) -> set[str]:
-    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    if view is None:
-        return set()
-    return {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)}
-
-
 def test_every_route_is_in_the_matrix():
     missing = []
-    for route, callback in _routes():
+    for route, callback in site_routes():
         if route.startswith("api/v1/"):
             expected = API.get(route)
             if expected is None:
                 missing.append(route)
                 continue
-            for method in sorted(_api_methods(callback) - set(expected)):
+            for method in sorted(api_methods(callback) - set(expected)):
                 missing.append(f"{method} {route}")
         elif route not in PAGES and route not in API:
             missing.append(route)
@@ -558,7 +541,7 @@ def test_every_route_is_in_the_matrix():
 
 
 def test_the_matrix_names_no_route_that_is_gone():
-    served = {route for route, _ in _routes()}
+    served = {route for route, _ in site_routes()}
     assert not (set(API) | set(PAGES)) - served
 
 
