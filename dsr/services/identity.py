@@ -61,6 +61,13 @@ def _otp_hash(request_id, code: str) -> str:
     return blind_index(f"dsr-otp:{request_id}:{code}")
 
 
+def _otp_matches(request: DataSubjectRequest, code: str) -> bool:
+    """Whether `code` is the one sent, under the current blind-index key or, while a rotation runs,
+    the previous one (a code sent before the restart is still on its way)."""
+    candidates = blind_index_candidates(f"dsr-otp:{request.pk}:{code}")
+    return any(hmac.compare_digest(request.identity_otp_hash, candidate) for candidate in candidates)
+
+
 def _verifiable(request: DataSubjectRequest, *, now: datetime) -> None:
     if request.identity_verified_at is not None:
         raise Conflict(
@@ -240,7 +247,7 @@ def request_verify_identity(
             reference = ""
         elif method == IdentityMethod.OTP_PHONE:
             _check_otp(request, now)
-            if not hmac.compare_digest(request.identity_otp_hash, _otp_hash(request.pk, otp_code.strip())):
+            if not _otp_matches(request, otp_code.strip()):
                 wrong_code = _otp_wrong_code(request, actor=actor, now=now)
             reference = ""
         if wrong_code is None:

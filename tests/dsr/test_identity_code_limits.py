@@ -133,3 +133,15 @@ def test_the_staff_page_shows_the_refusal_in_vietnamese(subject, client, privacy
     page = client.post(url, follow=True).content.decode()
     assert "Nhập sai mã quá nhiều lần cho yêu cầu này" in page
     assert OutboxMessage.objects.filter(topic="dsr.identity_code").count() == 1
+
+
+def test_a_code_sent_before_the_blind_index_key_is_rotated_still_verifies(subject, settings):
+    """The documented rotation (docs/security.md) keeps the old key as BLIND_INDEX_KEY_PREVIOUS while the
+    stored values are re-indexed: a code already on its way to the customer's phone still works."""
+    request = make_request(subject)
+    _send(request)
+    settings.BLIND_INDEX_KEY_PREVIOUS = settings.BLIND_INDEX_KEY
+    settings.BLIND_INDEX_KEY = "rotated-" + "k" * 40
+    _type(request, _last_code())
+    request.refresh_from_db()
+    assert (request.identity_method, request.identity_otp_attempts) == ("otp_phone", 0)
