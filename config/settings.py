@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "core.middleware.NoStoreForSignedInMiddleware",
     # A page that meets an unreachable database or broker answers 503 with the outage page.
     "core.error_pages.OutageMiddleware",
+    # A POST-only page opened by its address answers the translated 405 page, not an empty body.
+    "core.error_pages.MethodNotAllowedMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

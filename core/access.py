@@ -9,14 +9,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.roles import Role, is_staff_user, user_role
+from core.sent_from import same_site_referer
 
 
 def found_or_404(found):
@@ -60,6 +63,20 @@ def second_factor_url(user, next_url: str) -> str:
     return otp_step_url(step, next_url)
 
 
+def sign_in_redirect(request, *, home: str):
+    """To the sign-in page, coming back to the page afterwards.
+
+    A form sent signed out (the session ended while it was open) was not acted on, and its action
+    often takes POST only: the browser's GET there after signing in would meet a bare 405. So the way
+    back is the page the form was on (or the area's `home`), and the person is told to send it again.
+    """
+    if request.method in ("GET", "HEAD"):
+        return redirect_to_login(request.get_full_path())
+    messages.warning(request, _("You were not signed in, so what you sent was not recorded. "
+                                "Sign in, then do it again."))
+    return redirect_to_login(same_site_referer(request) or reverse(home))
+
+
 def second_factor_redirect(request):
     return redirect(second_factor_url(request.user, request.get_full_path()))
 
@@ -73,7 +90,7 @@ def staff_required(permission: str | None = None, *, second_factor: bool = True)
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return sign_in_redirect(request, home="portal:dashboard")
             if not is_staff_user(request.user):
                 raise PermissionDenied
             if second_factor and second_factor_missing(request.user):
@@ -93,7 +110,7 @@ def customer_required(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return sign_in_redirect(request, home="portal:me_home")
         subject = subject_for_user(request.user) if user_role(request.user) == Role.CUSTOMER else None
         if subject is None:
             raise PermissionDenied

@@ -1,5 +1,6 @@
 """What a request is answered when it fails outside a view's own handling: Django's handlers for 400,
-403, 404 and 500, its CSRF failure view, and the outage answer (`core.outage`).
+403, 404 and 500, its CSRF failure view, the empty 405 of a POST-only page, and the outage answer
+(`core.outage`).
 
 Pages get one translated page in the product's look; calls under /api/ get JSON in the contract's
 shape, `{"detail": "..."}`, so a client never has to parse an HTML page. An unexpected error names
@@ -11,17 +12,16 @@ request's context processors: those read the database, which may be what failed.
 from __future__ import annotations
 
 import sys
-from urllib.parse import urlsplit
 
-from django.http import HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpResponse, HttpResponseBase, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.context import request_context
 from core.middleware import API_PREFIX
 from core.outage import OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
+from core.sent_from import same_site_referer
 
 
 def _language(request) -> str:
@@ -53,6 +53,12 @@ def page_not_found(request, exception=None) -> HttpResponse:
                    _("There is no API endpoint at this address. The endpoints are listed at /api/docs/."))
 
 
+def method_not_allowed(request, allowed: str) -> HttpResponse:
+    response = _answer(request, 405, "405.html", _("This method is not allowed at this address."))
+    response["Allow"] = allowed
+    return response
+
+
 def server_error(request) -> HttpResponse:
     # Django calls it inside the `except` that caught the error, so the error is at hand.
     if is_outage(sys.exc_info()[1]):
@@ -71,18 +77,7 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
     the cookie. Django's own page is English and speaks of CSRF; this one says what to do."""
     return _answer(request, 403, "csrf_failure.html",
                    _("This form has expired. Reload the page and send it again."),
-                   back=_same_site_referer(request))
-
-
-def _same_site_referer(request) -> str:
-    referer = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        return "/"
-    parts = urlsplit(referer)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    # "//host/x" and "/\\host/x" are read by browsers as another site's address.
-    return "/" if path.startswith(("//", "/\\")) else path
+                   back=same_site_referer(request) or "/")
 
 
 def outage_answer(request) -> HttpResponse:
@@ -110,3 +105,18 @@ class OutageMiddleware:
             return None
         log_outage(exception)
         return outage_answer(request)
+
+
+class MethodNotAllowedMiddleware:
+    """A POST-only page opened by its address (a bookmark, a reload) gets Django's 405, whose body is
+    empty: the person would see a blank page. It gets the translated page instead, with the same
+    Allow header. The API's 405 already has its JSON body and is left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            return method_not_allowed(request, response["Allow"])
+        return response

@@ -247,19 +247,26 @@ def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
     }
 
 
+def _retention_periods(purpose: Purpose) -> list[dict[str, Any]]:
+    """The distinct retention periods of a purpose's categories: the rule's words in Vietnamese, as the
+    facts give them, and its start event's code, for a page in another language to name the start."""
+    activity = getattr(purpose, "activity", None)
+    rules = {c.retention for c in (activity.facts_categories if activity else []) if c.retention_id}
+    return [
+        {"months": months, "from": start, "law": law, "start_event": event}
+        for months, start, law, event in sorted(
+            {(r.period_months, r.starts, r.legal_reference_vi, r.start_event) for r in rules}
+        )
+    ]
+
+
 def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
     """The record of processing activities (Law 91; bank policy §10): one entry per active purpose."""
     now = now or timezone.now()
     entries = []
     for purpose in purposes_with_facts(Purpose.objects.filter(active=True).order_by("code")):
         facts = _purpose_facts(purpose)
-        periods = [
-            {"months": months, "from": start, "law": law}
-            for months, start, law in sorted(
-                {(rule["months"], rule["from"], rule["law"])
-                 for rule in (c["retention"] for c in facts["categories"]) if rule}
-            )
-        ]
+        periods = _retention_periods(purpose)
         entries.append(
             {
                 "purpose": facts["code"],

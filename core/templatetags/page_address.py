@@ -9,10 +9,9 @@ was sent from (the Referer, on this site only). Failing both, nothing: the switc
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import template
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from core.sent_from import same_site_referer
 
 register = template.Library()
 
@@ -26,10 +25,4 @@ def page_address(context) -> str:
         return context["page_url"]
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
-    referer = request.META.get("HTTP_REFERER", "")
-    if not referer or not url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return ""
-    sent_from = urlsplit(referer)
-    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+    return same_site_referer(request)

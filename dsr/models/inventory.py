@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.labels import NamedInBothLanguages, choice_label, text_in_reader_language
+from core.labels import NamedInBothLanguages, choice_label, in_reader_language, text_in_reader_language
 from deadlines.models import RequestType
 
 PLATFORM_SYSTEM = "platform"
@@ -31,6 +31,14 @@ class RetentionStart(models.TextChoices):
     # calendar year for a bank: the last ones are those of the year the relationship ended.
     ACCOUNTING_YEAR_END = "accounting_year_end", _("End of the accounting year the relationship ended in")
     REQUEST = "request", _("The deletion request")
+
+
+def retention_start_in_reader_language(starts: str, start_event: str) -> str:
+    """When a retention period starts, to follow "N months from": a rule's own words (`starts`, which
+    the bank writes in Vietnamese) for a Vietnamese reader, its start event's translated label for any
+    other; the own words too when the event is not known (a document's facts from before it was)."""
+    label = choice_label(RetentionStart.choices, start_event) if start_event else ""
+    return in_reader_language(starts, label[:1].lower() + label[1:])
 
 
 class RetentionRule(NamedInBothLanguages):
@@ -70,6 +78,10 @@ class RetentionRule(NamedInBothLanguages):
         ordering = ["name_vi"]
 
     legal_reference = text_in_reader_language("legal_reference")
+
+    @property
+    def start_in_reader_language(self) -> str:
+        return retention_start_in_reader_language(self.starts, self.start_event)
 
 
 class PlatformData(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import LegalBasis, Purpose, Recipient
 from core.labels import choice_label
+from dsr.models.inventory import retention_start_in_reader_language
 from regulator.models import DossierVersion, ProcessingActivity
 
 register = template.Library()
@@ -73,6 +74,13 @@ def timeline_event_label(event: str) -> str:
     if phase:
         return gettext("Phase %(phase)s notification submitted") % {"phase": phase.group(1)}
     return str(_TIMELINE_EVENTS.get(event, event))
+
+
+@register.filter
+def retention_start(period: dict) -> str:
+    """When a document's retention period starts, in the page's language where the document names the
+    start event (a dossier's facts do not: they stay in the filing language)."""
+    return retention_start_in_reader_language(period["from"], period.get("start_event", ""))
 
 
 @register.filter

@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.portal.crawl import ID, SKIPPED
@@ -134,3 +135,20 @@ def test_the_pages_anyone_may_open_fit_a_phone_and_pass_axe(demo, page, live_url
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(OVERFLOWING, width)
     assert _accessibility_faults(page, path) == []
+
+
+@once_in_ci("sqlite", "pages do not depend on the database engine")
+@pytest.mark.parametrize(
+    "path", ["/portal/requests/systems/", "/portal/tokens/", "/portal/reports/deadlines/{month}/"]
+)
+def test_staff_pages_a_phone_review_found_too_wide_fit_a_phone(demo, page, live_url, login, path):
+    """Staff on a 375 px phone, in Vietnamese (the longest words): a long sentence in a badge, a command
+    in a code block, a report's wide tables. A table scrolls inside its frame; the page does not."""
+    call_command("seed_demo", verbosity=0)
+    login(page, "dpo", ROLES["dpo"])
+    page.set_viewport_size({"width": 375, "height": 800})
+    month = timezone.localdate().strftime("%Y-%m")
+    response = page.goto(live_url(path.format(month=month)), wait_until="load")
+    assert response is not None and response.status == 200
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(OVERFLOWING, width)

@@ -148,3 +148,28 @@ def test_a_request_the_server_cannot_read_gets_a_translated_page():
 
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
+
+
+@pytest.mark.parametrize("prefix,heading", [("", "Không thể mở trực tiếp địa chỉ này"),
+                                            ("/en", "This address cannot be opened directly")])
+def test_opening_a_form_action_by_its_address_shows_a_translated_page(customer_a, prefix, heading):
+    """A form's action taking POST only, opened as a page (a bookmark, a page reloaded after a refused
+    form): Django's own 405 is empty, so the person would see a blank page."""
+    browser = Client()
+    browser.force_login(customer_a)
+
+    response = browser.get(f"{prefix}/me/consents/marketing/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert heading in _title(response.content.decode())
+
+
+def test_a_method_the_api_does_not_take_still_answers_json(client_user):
+    caller = APIClient()
+    caller.credentials(HTTP_AUTHORIZATION=f"Token {make_token(client_user, ['consents:read'])}")
+
+    response = caller.put("/api/v1/consents/", {}, format="json")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"

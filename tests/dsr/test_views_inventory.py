@@ -180,3 +180,18 @@ def test_each_field_of_the_two_add_forms_has_its_own_id(client, dpo):
         # Every label names a field of its own form.
         form_ids = set(re.findall(r'\sid="([^"]+)"', form))
         assert set(re.findall(r'<label for="([^"]+)"', form)) <= form_ids
+
+
+@pytest.mark.parametrize("prefix,shown,hidden", [
+    ("/en", "60 months from end of the accounting year the relationship ended in", "cuối năm tài chính"),
+    ("", "cuối năm tài chính", "end of the accounting year"),
+])
+def test_a_rules_start_reads_in_the_pages_language(client, dpo, prefix, shown, hidden):
+    """`starts` is the rule's own words, in Vietnamese: an English page says the start event instead."""
+    make_inventory()
+    RetentionRule.objects.update(starts="cuối năm tài chính", start_event="accounting_year_end")
+    client.force_login(dpo)
+
+    page = client.get(f"{prefix}/portal/requests/systems/").content.decode()
+
+    assert shown in page and hidden not in page

@@ -94,3 +94,18 @@ def test_dossier_facts_do_not_change_with_the_readers_language():
     assert [s["name"] for s in facts["systems"]] == ["Ngân hàng lõi"]
     accounts = next(c for c in facts["categories"] if c["code"] == "accounts")
     assert accounts["name"] == "Tài khoản" and accounts["retention"]["law"] == "Law 14/2022/QH15 Art. 40"
+
+
+@pytest.mark.parametrize("prefix,shown,hidden", [
+    ("/en", "60 months from end of the accounting year the relationship ended in", "cuối năm tài chính"),
+    ("", "cuối năm tài chính", "end of the accounting year"),
+])
+def test_the_record_says_when_retention_starts_in_the_pages_language(client, dpo, prefix, shown, hidden):
+    make_inventory()
+    make_catalogue(now=timezone.now())
+    RetentionRule.objects.update(starts="cuối năm tài chính", start_event="accounting_year_end")
+    client.force_login(dpo)
+
+    page = client.get(f"{prefix}/portal/processing-record/").content.decode()
+
+    assert shown in page and hidden not in page

@@ -136,3 +136,36 @@ def test_a_browser_session_on_the_api_ends_too_but_tokens_are_not_concerned(offi
     clock.wait(hours=9)
     assert session.get("/api/v1/requests/").status_code in (401, 403)
     assert token.get("/api/v1/requests/").status_code == 200
+
+
+def test_a_switch_flipped_after_the_session_ended_leads_back_to_the_form_after_sign_in(customer_a, clock):
+    """The form's action takes POST only: sent back there, the browser's GET would meet a 405 and the
+    customer would never learn that the switch did not move."""
+    client = signed_in(customer_a)
+    form_page = "/en/me/consents/?tab=all"
+    assert client.get(form_page).status_code == 200
+    clock.wait(minutes=16)
+
+    sent = client.post("/en/me/consents/marketing/", {"on": "1"}, HTTP_REFERER=f"http://testserver{form_page}")
+
+    assert signed_out_to(sent) == form_page
+    told = client.get(sent["Location"]).content.decode()
+    assert "was not recorded" in told
+    signed = client.post(reverse("accounts:login"), {"username": customer_a.username, "password": PASSWORD,
+                                                     "next": form_page})
+    assert signed["Location"] == form_page
+    assert client.get(form_page).status_code == 200
+
+
+@pytest.mark.parametrize("referer", ["", "https://elsewhere.example/portal/requests/"])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_staff_action_sent_signed_out_from_no_page_of_ours_leads_to_the_portal_home(
+    officer, clock, referer, prefix
+):
+    client = signed_in(officer)
+    clock.wait(minutes=31)
+    action = f"{prefix}/portal/requests/00000000-0000-4000-8000-000000000000/do/verify/"
+
+    sent = client.post(action, {}, HTTP_REFERER=referer)
+
+    assert signed_out_to(sent) == f"{prefix}/portal/"
