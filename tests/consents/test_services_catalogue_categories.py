@@ -55,7 +55,9 @@ def test_a_purpose_at_home_cannot_become_a_sharing_one_without_a_recipient():
 def test_a_cross_border_purpose_whose_data_stays_home_is_refused():
     at_home = make_recipient("Head office", kind="group_company")  # in Vietnam
 
-    _refused_on("destination_country", lambda: make_purpose("xb", category="cross_border", recipients=[at_home]))
+    _refused_on(
+        "destination_country", lambda: make_purpose("xb", category="cross_border", recipients=[at_home])
+    )
 
     assert not Purpose.objects.filter(code="xb").exists()
 
@@ -74,7 +76,9 @@ def test_a_cross_border_purpose_sends_data_abroad_by_its_flag_or_by_a_recipient_
 
 def test_an_update_cannot_bring_a_cross_border_purpose_home():
     at_home = make_recipient("Head office", kind="group_company")
-    make_purpose("xb", category="cross_border", recipients=[at_home], cross_border=True, destination_country="JP")
+    make_purpose(
+        "xb", category="cross_border", recipients=[at_home], cross_border=True, destination_country="JP"
+    )
 
     _refused_on("destination_country", lambda: services.purpose_update(
         actor=SYSTEM, code="xb", changes={"cross_border": False, "destination_country": ""}
@@ -86,3 +90,22 @@ def test_an_update_cannot_bring_a_cross_border_purpose_home():
 
     assert Purpose.objects.get(code="xb").notices.count() == 1
     assert Purpose.objects.get(code="home").notices.count() == 1
+
+
+def test_a_purpose_stored_before_these_rules_can_still_be_reworded_and_withdrawn_from_offer():
+    """No data migration: a sharing purpose stored naming no one stays as it is until its scope changes,
+    and the DPO can still retire it."""
+    partner = make_recipient("Partner")
+    purpose = make_purpose("legacy", category="sharing", recipients=[partner])
+    notice = purpose.notices.get()
+    notice.scope = {**notice.scope, "recipients": []}
+    notice.save(update_fields=["scope"])
+    purpose.recipients.clear()
+
+    services.purpose_update(actor=SYSTEM, code="legacy", changes={"name_en": "Old sharing", "active": False})
+
+    purpose.refresh_from_db()
+    assert (purpose.name_en, purpose.active, purpose.notices.count()) == ("Old sharing", False, 1)
+    _refused_on("recipients", lambda: services.purpose_update(
+        actor=SYSTEM, code="legacy", changes={"data_categories": ["contact"]}
+    ))
