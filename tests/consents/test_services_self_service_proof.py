@@ -60,7 +60,8 @@ def test_the_api_refuses_a_self_service_consent_without_its_proof(as_user, clien
         refused = api.post("/api/v1/consents/", {**body, "outcome": outcome}, format="json")
         assert refused.status_code == 400 and "session" in refused.json(), refused.json()
     assert not Consent.objects.exists()
-    given = api.post("/api/v1/consents/", {**body, "session": "app-sess-42", "device": "Pixel 9"}, format="json")
+    proven = {**body, "session": "app-sess-42", "device": "Pixel 9"}
+    given = api.post("/api/v1/consents/", proven, format="json")
     assert given.status_code == 201, given.json()
     assert Consent.objects.get().session_ref == "app-sess-42"
 
