@@ -164,6 +164,8 @@ def client(index: int, clients: int, seconds: float, plan: dict, results) -> Non
                 "purpose": code,
                 "notice_version": plan["purposes"][code],
                 "channel": "api",
+                # The app's session the customer agreed in: a self-service consent's proof.
+                "session": f"bench-session-{ref}",
             }
         else:
             op, method, path, ok = "request", "POST", "/api/v1/requests/", 201

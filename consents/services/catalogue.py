@@ -50,6 +50,7 @@ WORDING_FIELDS = (
     "consequences_en",
     "active",
 )
+CATEGORIES_NAMING_RECIPIENTS = frozenset({PurposeCategory.SHARING, PurposeCategory.CROSS_BORDER})
 PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipients")
 
 
@@ -89,7 +90,12 @@ def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _check_purpose_rules(purpose: Purpose, recipients: list[Recipient]) -> None:
+def _check_purpose_rules(
+    purpose: Purpose, recipients: list[Recipient], *, scope_changed: bool = True
+) -> None:
+    """Refuse a purpose (as created, or as a change would leave it) that breaks a catalogue rule. The rules
+    of its category are judged when its scope is set or changed: a purpose stored before them keeps its
+    scope, and can still be reworded or withdrawn from offer (no data migration)."""
     if purpose.cross_border and not purpose.destination_country:
         raise InvalidInput(
             _("A cross-border purpose names the destination country."), field="destination_country"
@@ -98,11 +104,28 @@ def _check_purpose_rules(purpose: Purpose, recipients: list[Recipient]) -> None:
         raise InvalidInput(
             _("Marketing relies on consent only, separately withdrawable."), field="legal_basis"
         )
+    # Domain notes ("Consent rules"): a consent to share names the recipient; one that names no one is
+    # not informed, and its withdrawal would tell no one to stop.
+    if scope_changed and purpose.category in CATEGORIES_NAMING_RECIPIENTS and not recipients:
+        raise InvalidInput(
+            _("A purpose that shares data or sends it abroad names at least one recipient."),
+            field="recipients",
+        )
     # Processors act for the bank; anyone else receiving the data is a third party. Data sent to a
     # recipient abroad, a processor too, is a transfer abroad.
     abroad = destinations_of(
         purpose.cross_border, purpose.destination_country, [recipient_entry(r) for r in recipients]
     )
+    # The rules for data abroad (children, exemptions, the receipt) read where the data goes, not the
+    # category: a cross-border purpose whose data stays home would escape them all.
+    if scope_changed and purpose.category == PurposeCategory.CROSS_BORDER and not abroad:
+        raise InvalidInput(
+            _(
+                "A cross-border purpose sends data abroad: tick cross-border and give the destination "
+                "country, or name a recipient abroad."
+            ),
+            field="destination_country",
+        )
     transfers = bool(abroad) or any(r.kind != Recipient.Kind.PROCESSOR for r in recipients)
     if purpose.legal_basis == LegalBasis.CONSENT:
         if purpose.transfer_exemption:
@@ -252,8 +275,8 @@ def purpose_update(
         }
         latest = purpose.notices.order_by("-effective_at").first()
         proposed, new_recipients, base = _proposal(purpose, changes, recipients)
-        _check_purpose_rules(proposed, new_recipients)
         scope = purpose_scope(proposed, new_recipients)
+        _check_purpose_rules(proposed, new_recipients, scope_changed=scope != base)
         for name in WORDING_FIELDS:
             setattr(purpose, name, getattr(proposed, name))
         purpose.save()

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from authorisations import services
 from authorisations.models import Authorisation
+from consents.models import WithdrawalDuty
+from consents.services import duty_acknowledge
 from core.actors import Actor, actor_for_user
 from dsr import services as dsr_services
 from dsr.models import RequestExport
@@ -53,6 +55,9 @@ def test_withdrawal_of_sharing_revokes_and_other_withdrawals_do_not(customer1):
     authorisation.refresh_from_db()
     assert authorisation.status == "active"
     sharing = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+    # The partner the sharing purpose names confirms it stopped: the request completes only then.
+    for duty in WithdrawalDuty.objects.filter(consent__purpose__code="partner-sharing"):
+        duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="stopped")
     dsr_services.request_complete(actor=STAFF, request_id=sharing.pk)
     authorisation.refresh_from_db()
     # Revoked, not paused: a withdrawal is never lifted, so nothing would ever resume it.

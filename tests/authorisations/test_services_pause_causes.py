@@ -21,7 +21,7 @@ from core.actors import actor_for_user
 from core.errors import Conflict
 from dsr import services as dsr_services
 from tests.authorisations.factories import DPO, authorise, objection_in_force, register
-from tests.consents.factories import grant, make_purpose
+from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import STAFF, verified_request
 from tests.factories import make_customer
 
@@ -148,7 +148,8 @@ def test_a_restriction_of_sharing_resting_on_a_contract_pauses_nothing(customer1
     """A restriction reaches only what its legal basis allows (domain notes): a sharing purpose the
     contract needs goes on, so the restriction puts nothing in force for it and pauses nothing."""
     subject = customer1.customer_account.subject
-    make_purpose("card-printing", category="sharing", legal_basis="contract")
+    printer = make_recipient("Card printer", kind="processor")
+    make_purpose("card-printing", category="sharing", legal_basis="contract", recipients=[printer])
     authorisation = authorise(customer1)
     verified_request(subject, type="restrict", purposes=["card-printing"], now=timezone.now())
     assert state(authorisation) == ("active", "", "")

@@ -212,6 +212,7 @@ def test_customer_sees_and_withdraws_only_own_consents(as_user, customer_a, cust
 
 
 def test_purposes_managed_by_dpo_only(as_user, dpo, officer):
+    head_office = make_recipient("Head office Tokyo", kind="foreign_head_office")
     body = {
         "code": "cross-border",
         "name": "Chuyển dữ liệu ra nước ngoài",
@@ -220,6 +221,7 @@ def test_purposes_managed_by_dpo_only(as_user, dpo, officer):
         "legal_basis": "consent",
         "cross_border": True,
         "destination_country": "jp",
+        "recipients": [head_office.pk],
         "notice_version": "2026-01",
     }
     assert as_user(officer).post("/api/v1/purposes/", body, format="json").status_code == 403

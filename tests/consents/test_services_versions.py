@@ -80,11 +80,14 @@ def test_a_widening_is_a_significant_version_30_days_ahead_at_the_earliest(chang
     assert NoticeAnnouncement.objects.get(notice=version).significant
 
 
-def test_a_narrowing_may_take_effect_at_once(sharing):
-    purpose, _insurer = sharing
-    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[], now=NOW)
+def test_a_narrowing_may_take_effect_at_once():
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = make_purpose(
+        "sharing", category="sharing", recipients=[insurer, broker], effective_at=NOW - timedelta(days=60)
+    )
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer], now=NOW)
     purpose.refresh_from_db()
-    assert list(purpose.recipients.all()) == []
+    assert list(purpose.recipients.all()) == [insurer]
     version = purpose.notices.order_by("-effective_at").first()
     assert not version.material and version.applied_at == NOW
     assert not NoticeAnnouncement.objects.exists()

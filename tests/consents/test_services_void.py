@@ -247,10 +247,11 @@ def test_a_consent_recorded_in_error_and_past_its_term_is_voided_with_stops_from
     assert list(stops.values_list("recipient__name", "received_at")) == [("CIC", consent.expires_at)]
 
 
-def _answer_in_self_service(actor, answer, channel, session=""):
+def _answer_in_self_service(actor, answer, channel, session="sess-1", evidence=""):
     subject, purpose = make_subject(), make_purpose()
     request = services.GrantRequest(
-        subject=subject, purpose=purpose, notice_version="v1", channel=channel, session_ref=session
+        subject=subject, purpose=purpose, notice_version="v1", channel=channel, session_ref=session,
+        evidence=evidence,
     )
     if answer == "granted":
         return services.consent_grant(actor=actor, request=request)
@@ -271,12 +272,12 @@ def test_an_answer_the_customer_gave_signed_in_is_not_voided(dpo, customer_a, an
 
 
 @pytest.mark.parametrize("channel", ["internet_banking", "mobile_app", "api"])
-@pytest.mark.parametrize("session", ["", "sess-7f3a"])
-def test_an_integrations_self_service_record_is_voided_only_as_another_customers(dpo, channel, session):
-    """What the app, internet banking or a partner API reported is the customer's act (the session is the
-    integration's word, and optional): the bank can only say the integration named the wrong customer.
-    Voided for another reason, a "no" of theirs gave way to an older paper form."""
-    refusal = _answer_in_self_service(APP, "refused", channel, session=session)
+@pytest.mark.parametrize("proof", [{"session": "sess-7f3a"}, {"session": "", "evidence": "app-log-7"}])
+def test_an_integrations_self_service_record_is_voided_only_as_another_customers(dpo, channel, proof):
+    """What the app, internet banking or a partner API reported is the customer's act (its session or its
+    log reference is the integration's word): the bank can only say the integration named the wrong
+    customer. Voided for another reason, a "no" of theirs gave way to an older paper form."""
+    refusal = _answer_in_self_service(APP, "refused", channel, **proof)
     with pytest.raises(InvalidInput) as error:
         _void(actor_for_user(dpo), refusal, reason="duplicate_entry")
     assert (error.value.field, error.value.code) == ("reason", "customer_own_answer")

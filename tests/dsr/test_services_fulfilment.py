@@ -309,8 +309,8 @@ def test_a_withdrawal_in_force_can_no_longer_be_refused_or_cancelled(subject, pr
     from dsr.selectors import request_allowed_actions
     from tests.consents.factories import grant, make_purpose
 
-    grant(subject, make_purpose("partner-sharing", category="sharing"))
-    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    grant(subject, make_purpose("newsletter", category="marketing"))
+    request = verified_request(subject, type="withdraw", purposes=["newsletter"], now=timezone.now())
     for end in (services.request_reject, services.request_cancel):
         with pytest.raises(Conflict) as refused:
             end(actor=STAFF, request_id=request.pk)
@@ -338,8 +338,9 @@ def test_after_the_upgrade_one_command_puts_in_force_the_withdrawals_verified_be
     from dsr.models import DataSubjectRequest
     from tests.consents.factories import grant, make_purpose
 
-    purpose = make_purpose("partner-sharing", category="sharing")
-    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    # A purpose that names no recipient: nothing to wait for once the withdrawal is in force.
+    purpose = make_purpose("newsletter", category="marketing")
+    request = verified_request(subject, type="withdraw", purposes=["newsletter"], now=timezone.now())
     # As a request verified by an earlier release left it: verified, its consents still live.
     DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
     consent = grant(subject, purpose)
@@ -357,8 +358,9 @@ def test_a_withdrawal_verified_before_it_took_effect_at_once_is_applied_on_compl
     from dsr.models import DataSubjectRequest
     from tests.consents.factories import grant, make_purpose
 
-    purpose = make_purpose("partner-sharing", category="sharing")
-    request = verified_request(subject, type="withdraw", purposes=["partner-sharing"], now=timezone.now())
+    # A purpose that names no recipient: nothing to wait for once the withdrawal is in force.
+    purpose = make_purpose("newsletter", category="marketing")
+    request = verified_request(subject, type="withdraw", purposes=["newsletter"], now=timezone.now())
     # As a request verified by an earlier release left it: verified, its consents still live.
     DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
     consent = grant(subject, purpose)

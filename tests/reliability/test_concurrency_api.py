@@ -55,6 +55,7 @@ def test_simultaneous_grants_and_withdrawals_leave_one_consistent_history(token)
         "purpose": purpose.code,
         "notice_version": "v1",
         "channel": "api",
+        "session": "app-session-1",
     }
     withdraw_body = {"subject": subject.external_ref, "purposes": [purpose.code], "channel": "api"}
     audit_before = AuditEntry.objects.count()
@@ -141,6 +142,7 @@ def test_concurrent_api_writers_never_fork_or_gap_the_audit_chain(token):
             "purpose": purpose.code,
             "notice_version": "v1",
             "channel": "api",
+            "session": "app-session-1",
         }
         return lambda: _client(token).post("/api/v1/consents/", body, format="json").status_code
 
@@ -166,6 +168,7 @@ def test_idempotency_key_retries_at_once_write_once(token, operation):
                 "purpose": purpose.code,
                 "notice_version": "v1",
                 "channel": "api",
+                "session": "app-session-1",
             },
             format="json",
         )
@@ -177,6 +180,7 @@ def test_idempotency_key_retries_at_once_write_once(token, operation):
                 "purpose": purpose.code,
                 "notice_version": "v1",
                 "channel": "api",
+                "session": "app-session-1",
             },
         ),
         "withdraw": (

@@ -69,6 +69,7 @@ def test_consents_recorded_while_redis_is_down_are_kept_and_notified_once_it_is_
                 "purpose": purpose.code,
                 "notice_version": "v1",
                 "channel": "api",
+                "session": "app-session-1",
             }
             statuses.append(api.post("/api/v1/consents/", body, format="json").status_code)
         assert statuses == [201] * 5

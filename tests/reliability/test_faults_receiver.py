@@ -39,7 +39,7 @@ def test_a_receiver_failing_for_three_minutes_gets_every_notice_once_after_it_re
         statuses = []
         for _ in range(CUSTOMERS):
             body = {"subject": make_subject().external_ref, "purpose": purpose.code, "notice_version": "v1",
-                    "channel": "api"}
+                    "channel": "api", "session": "app-session-1"}
             granted = api.post("/api/v1/consents/", body, format="json")
             statuses.append(granted.status_code)
             withdrawn = api.post(f"/api/v1/consents/{granted.json()['id']}/withdraw/", {"channel": "api"},
