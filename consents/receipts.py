@@ -20,6 +20,7 @@ from consents.scope import abroad_as_told, localised, utc_iso
 from consents.selectors import withdrawal_duties_of_consent
 from core.actors import ActorKind
 from core.errors import NotFound
+from subjects.disclosure import Disclosure
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
@@ -75,6 +76,7 @@ def consent_receipt(
     for_customer: bool = False,
     reader=None,
     events: list[ConsentEvent] | None = None,
+    disclosure: Disclosure | None = None,
 ) -> dict[str, Any]:
     """The receipt of a consent record as it stood after one of its events (the latest by default):
     what was agreed comes from the snapshot frozen at the grant, so the same event always gives the
@@ -88,7 +90,11 @@ def consent_receipt(
     purpose's name, the words are in the reader's language, the same bytes for the same event.
 
     `events`: every event of the consent, already read (a document listing many consents reads them in
-    one query, for the staff copy); ordered here as the receipt orders them."""
+    one query, for the staff copy); ordered here as the receipt orders them.
+
+    `disclosure`: what this reader of the staff copy may see (`subjects.disclosure`): the customer's
+    own words, their withdrawal reason, are masked unless it reveals them; a void's reason is the bank's
+    code. None: shown in full (the customer's copy, the proof bundle). Only that value changes."""
     snapshot, scope = consent.snapshot, consent.snapshot["scope"]
     if events is not None:
         events = sorted(events, key=lambda e: (e.at, e.kind))
@@ -180,11 +186,19 @@ def consent_receipt(
                 "channel": e.channel,
                 "actor": who(e.actor_kind, e.actor_user, e.actor_label, e.channel),
                 "actor_kind": e.actor_kind,
-                "reason": e.reason,
+                "reason": reason_disclosed(e, disclosure),
             }
             for e in events
         ],
     }
+
+
+def reason_disclosed(event: ConsentEvent, disclosure: Disclosure | None) -> str:
+    """The event's reason as `disclosure` lets its reader see it (`consent_receipt`): the customer's own
+    words masked unless revealed; a void's reason, the bank's code, as it is."""
+    if disclosure is None or event.kind == ConsentEvent.Kind.VOIDED:
+        return event.reason
+    return disclosure.text(event.reason)
 
 
 def recipient_stops(

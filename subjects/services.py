@@ -146,7 +146,8 @@ def subject_rectify(
     source: str = "",
 ) -> DataSubject:
     """Correct a subject's personal data. The audit shows which fields changed, with keyed
-    fingerprints of the old and new values instead of the values themselves.
+    fingerprints of the old and new values instead of the values themselves, and of `reason` (staff's
+    words, which may quote them) instead of the reason: the trail can be neither edited nor erased.
 
     `preferred_language`, when given, changes the language the bank writes in, in the same
     transaction (its own audit entry, as `subject_language_set`). `durable=False` joins the caller's
@@ -202,7 +203,8 @@ def subject_rectify(
         subject.save(update_fields=[*update_fields, "fingerprint_salt"])
         audit_record(
             action="core.subject.rectified", actor=actor, subject=subject, target=subject,
-            data={"changed": diff, "reason": reason[:500]},
+            # Staff's reason may quote the old and new values: only its fingerprint, salted like the values'.
+            data={"changed": diff, "source": source, "reason_fingerprint": fingerprint(reason, salt=salt)},
         )
         after_rectification(actor=actor, subject=subject, before=before, now=now, source=source)
         _viewed_in_answer(actor, subject, viewed)

@@ -36,6 +36,7 @@ from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
 from core.moments import parse_moment
 from integrations.api.idempotency import idempotent
+from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
 from subjects.models import DataSubject
 from subjects.selectors import subject_for_ref
@@ -146,7 +147,15 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
         responses=inline_serializer(
             "ConsentReceipt", {"schema": serializers.CharField(), "record_id": serializers.UUIDField()}
         ),
-        parameters=[OpenApiParameter("event", str, description="An event id: the receipt of that event.")],
+        parameters=[
+            OpenApiParameter("event", str, description="An event id: the receipt of that event."),
+            OpenApiParameter(
+                ACCESS_REASON_HEADER, str, OpenApiParameter.HEADER,
+                description="Staff: why you need the customer's own words (`events[].reason`, a withdrawal "
+                "reason). Without it they are masked (`***`); a client needs the `subjects:pii` scope. "
+                "Recorded in the audit trail.",
+            ),
+        ],
         description="Consent receipt modelled on ISO/IEC TS 27560, frozen at the grant: the receipt of "
         "the latest event, or of `?event=`. The same event always gives the same document. A customer's "
         "copy leaves the bank's internal proof of collection out: `collection.evidence`, `session` and "
@@ -157,8 +166,14 @@ class ConsentReceiptView(_OneConsentMixin, APIView):
         consent = self.get_consent(pk)
         # A customer's copy leaves out the bank's internal proof of collection, as their receipt page.
         reader = caller_subject(request.user)
+        # Staff and clients see the customer's words (a withdrawal reason) as they see a request's details.
+        disclosure = None if reader is not None else subject_view(
+            consent.subject, user=request.user, context="api.consent_receipt",
+            reason=request.headers.get(ACCESS_REASON_HEADER), auth=request.auth,
+        )
         return Response(consent_receipt(
-            consent, event_id=_uuid_param(request, "event"), for_customer=reader is not None, reader=reader
+            consent, event_id=_uuid_param(request, "event"), for_customer=reader is not None, reader=reader,
+            disclosure=disclosure,
         ))
 
 

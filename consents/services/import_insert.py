@@ -11,7 +11,10 @@ from django.db.models import Case, F, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record_many
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
+from consents.scope import utc_iso
+from consents.services.records import answer_audit_data
 from core.actors import Actor
 from core.errors import Conflict
 
@@ -58,7 +61,9 @@ EVENT_COLUMNS = (
 
 
 def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: datetime) -> None:
-    """Insert a batch of granted consents with their events and current-state rows.
+    """Insert a batch of granted consents with their events, current-state rows and audit entries (one
+    `consents.consent.granted` per consent, as a grant on a page leaves: the customer's proof bundle
+    shows it given, and when and from which import).
 
     On PostgreSQL the append-only rows go in with COPY and the state rows with one set-based upsert:
     the ORM's per-field preparation costs more than the database work at 100,000 rows. Elsewhere
@@ -69,14 +74,42 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     answer of the customer's.) The batch's lock on its customers and its judging already keep such a row
     out; this holds even if a path that records answers forgot the lock.
     """
+    event_ids = _rows_insert(consents, source=source, actor=actor, now=now)
+    audit_record_many(
+        [
+            {
+                "action": "consents.consent.granted",
+                "actor": actor,
+                "subject": consent.subject_id,
+                "target": consent,
+                "now": now,
+                "data": {
+                    "purpose": consent.purpose.code,
+                    **answer_audit_data(
+                        notice_version=consent.notice.version,
+                        channel=consent.channel,
+                        guardian_id=consent.guardian_id,
+                        sensitive_acknowledged=consent.sensitive_acknowledged,
+                        child_agreed=consent.child_agreed,
+                        source=source[:100],
+                        answered_at=utc_iso(consent.granted_at),
+                    ),
+                    "event": str(event_id),
+                },
+            }
+            for consent, event_id in zip(consents, event_ids, strict=True)
+        ]
+    )
+
+
+def _rows_insert(consents: list[Consent], *, source: str, actor: Actor, now: datetime) -> list[uuid.UUID]:
+    """The consents, their events and state rows written (`consents_insert`); the events' ids, in the
+    consents' order."""
     if connection.vendor != "postgresql":
+        events = _events(consents, source=source, actor=actor, empty="")
         Consent.objects.bulk_create(consents, batch_size=1000)
         ConsentEvent.objects.bulk_create(
-            [
-                ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True)))
-                for e in _events(consents, source=source, actor=actor, empty="")
-            ],
-            batch_size=1000,
+            [ConsentEvent(**dict(zip(EVENT_COLUMNS, e, strict=True))) for e in events], batch_size=1000
         )
         if _answered_later(consents):
             raise answered_meanwhile_error()
@@ -98,7 +131,7 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
             unique_fields=["subject", "purpose"],
             update_fields=["consent", "status", "notice", "expires_at", "updated_at"],
         )
-        return
+        return [e[0] for e in events]
     for consent in consents:
         consent.created_at = now
     with connection.cursor() as cursor:
@@ -114,10 +147,11 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
         # one is stored as the field stores it, or the key check at start-up (subjects.checks) finds a
         # value no key reads and the platform refuses to start.
         empty = ConsentEvent._meta.get_field("reason").get_db_prep_save("", connection)
+        events = _events(consents, source=source, actor=actor, empty=empty)
         with cursor.copy(
             f"COPY {ConsentEvent._meta.db_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         ) as copy:
-            for event in _events(consents, source=source, actor=actor, empty=empty):
+            for event in events:
                 copy.write_row(event)
         # The condition is `_answered_later`'s, in the upsert itself: a state row another transaction
         # is writing is waited for and judged as it committed.
@@ -147,6 +181,7 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
         )
         if cursor.rowcount != len(consents):  # a row the condition kept
             raise answered_meanwhile_error()
+    return [e[0] for e in events]
 
 
 def _events(consents: list[Consent], *, source: str, actor: Actor, empty: str) -> list[tuple]:

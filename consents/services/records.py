@@ -307,13 +307,25 @@ def answer_record(
         at=at,
         source=source,
         channel=request.channel,
-        data={
-            "notice_version": notice.version,
-            "channel": request.channel,
-            "guardian": str(request.guardian.pk) if request.guardian else None,
+        data=answer_audit_data(
+            notice_version=notice.version,
+            channel=request.channel,
+            guardian_id=request.guardian.pk if request.guardian else None,
             **(extra or {}),
-        },
+        ),
     )
+
+
+def answer_audit_data(*, notice_version: str, channel: str, guardian_id, **extra) -> dict:
+    """What the audit entry of an answer says beside its purpose and event (`answer_record`'s, and the
+    import's for each consent it inserts): the notice, the channel, the guardian who answered, and
+    `extra` (a grant's acknowledgements, an imported answer's source and time)."""
+    return {
+        "notice_version": notice_version,
+        "channel": channel,
+        "guardian": str(guardian_id) if guardian_id else None,
+        **extra,
+    }
 
 
 consent_grant = durable_entry_point(consent_grant_in_transaction)

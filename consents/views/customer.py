@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.models import Channel, Consent, DataCategory
-from consents.receipts import consent_receipt, notice_texts_agreed, recipient_stops, who_acted_for_customer
+from consents.receipts import (
+    consent_receipt,
+    notice_texts_agreed,
+    reason_disclosed,
+    recipient_stops,
+    who_acted_for_customer,
+)
 from consents.scope import purpose_scope
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
@@ -303,11 +309,14 @@ def me_receipt(request, pk, subject):
     return receipt_response(request, consent, base="selfservice/base.html", reader=subject)
 
 
-def receipt_response(request, consent: Consent, *, base: str, reader=None, events=None, **page):
+def receipt_response(
+    request, consent: Consent, *, base: str, reader=None, events=None, disclosure=None, **page
+):
     """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
     the frozen document to download (the same bytes for the same event). `reader`: the customer
     reading their own copy (None on the staff page); `events`: the consent's, when the caller read them;
-    `page`: more for the page to show (the staff page's void)."""
+    `disclosure`: what staff may see of the customer's words (`consent_receipt`); `page`: more for the
+    page to show (the staff page's void and its form to reveal)."""
     # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
     # and file, shows the channel instead.
     for_customer = base == "selfservice/base.html"
@@ -320,6 +329,7 @@ def receipt_response(request, consent: Consent, *, base: str, reader=None, event
             for_customer=for_customer,
             reader=reader,
             events=consent_events,
+            disclosure=disclosure,
         )
     except DomainError:
         raise Http404 from None
@@ -337,7 +347,11 @@ def receipt_response(request, consent: Consent, *, base: str, reader=None, event
         return actor_display(kind, label, user, viewer=viewer)
 
     events = [
-        {"event": e, "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel)}
+        {
+            "event": e,
+            "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel),
+            "reason_masked": reason_disclosed(e, disclosure) != e.reason,
+        }
         for e in consent_events
     ]
     recorded_by = who(
@@ -358,6 +372,7 @@ def receipt_response(request, consent: Consent, *, base: str, reader=None, event
             ],
             "for_customer": for_customer,
             "recipient_stops": recipient_stops(consent, for_customer=for_customer),
+            "reasons_masked": any(row["reason_masked"] for row in events),
             "notice_texts": notice_texts_agreed(consent),
             **page,
         },

@@ -24,6 +24,8 @@ from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit, form_succeeded
 from core.labels import in_language
 from integrations.form_once import posted_once
+from subjects.disclosure import subject_view
+from subjects.forms import AccessReasonForm
 from subjects.models import DataSubject
 from subjects.selectors import subject_by_id, subject_for_ref
 
@@ -224,13 +226,21 @@ def staff_void(request, pk):
 
 @staff_required("consents.view_consent")
 def staff_receipt(request, pk):
+    """The staff copy of a receipt: the customer's words (a withdrawal reason) stay masked until the
+    staff member says why they need them (need to know), which the audit entry of the view records."""
     consent = found_or_404(selectors.consent_by_id(pk))
     events = list(selectors.consent_events_with_actors(consent))
+    reason_form = AccessReasonForm(request.POST or None)
+    reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
     return receipt_response(
         request,
         consent,
         base="portal/base.html",
         events=events,
+        disclosure=subject_view(
+            consent.subject, user=request.user, context="portal.consent_receipt", reason=reason
+        ),
+        reason_form=reason_form,
         voided=selectors.consent_void_of(consent, events=events),
         can_void=consent.pk in _voidable(request, [consent]),
     )

@@ -35,7 +35,8 @@ class FulfilmentTask(StatefulModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by_label = models.CharField(max_length=150, blank=True)
     # What the person marking it done wrote, and where the proof is kept (a ticket, a file, a log id).
-    note = models.TextField(_("note"), blank=True)
+    # The note may name the customer's data (what was found, what was deleted): encrypted like `result`.
+    note = EncryptedTextField(_("note"), blank=True)
     evidence = models.CharField(_("evidence reference"), max_length=300, blank=True)
 
     class Meta:

@@ -179,8 +179,9 @@ class DataSubjectRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Why the request went past its binding deadline (staff's words; required to close it late).
-    overdue_reason = models.TextField(_("reason for the delay"), blank=True)
+    # Why the request went past its binding deadline (staff's words, which may name the customer's data;
+    # required to close it late).
+    overdue_reason = EncryptedTextField(_("reason for the delay"), blank=True)
     overdue_reason_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,8 @@ from django.db import connection
 
 from audit.models import AuditEntry
 from subjects.models import DataSubject
+from subjects.services import subject_fingerprint
+from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +251,19 @@ def test_an_unknown_guardian_is_a_400_on_the_guardian_field(as_user, officer):
     response = as_user(officer).post("/api/v1/subjects/", body, format="json")
     assert response.status_code == 400, response.content
     assert list(response.json()) == ["guardian"]
+
+
+def test_rectification_reason_is_kept_out_of_the_trail_as_a_fingerprint(as_user, privacy_officer, subject):
+    reason = "KH báo số cũ 0911222333 mất, số mới 0988777666"
+    response = as_user(privacy_officer).patch(
+        f"/api/v1/subjects/{subject.pk}/", {"phone": "0988777666", "reason": reason}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.filter(action="core.subject.rectified").get()
+    assert "0911222333" not in str(entry.data) and "0988777666" not in str(entry.data)
+    assert "reason" not in entry.data
+    # The fingerprint says which text was given, salted with the customer's own secret (erased with them).
+    fingerprint = entry.data["reason_fingerprint"]
+    assert fingerprint and fingerprint != subject_fingerprint(subject_id=make_subject().pk, value=reason)
+    assert fingerprint == subject_fingerprint(subject_id=subject.pk, value=reason)
