@@ -1,5 +1,5 @@
 """Staff's words that may name a customer's data are stored encrypted, like the data they name: a task's
-note (what was done in a system) and a request's reason for the delay. Migration 0012 encrypts the rows
+note (what was done in a system) and a request's reason for the delay. Migration 0013 encrypts the rows
 written before, and going back leaves them as they were."""
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from tests.factories import make_subject
 from tests.migrations import registries_after
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("dsr.migrations.0012_staff_notes_encrypted")
+migration = importlib.import_module("dsr.migrations.0013_staff_notes_encrypted")
 # The models as they stood after it (what `migrate` passes), or today's.
-migration_apps = registries_after([("dsr", "0012_staff_notes_encrypted")])
+migration_apps = registries_after([("dsr", "0013_staff_notes_encrypted")])
 NOTE = "Khách xác nhận số 0987654321, CCCD 079123456789"
 DELAY = "Core banking outage while exporting the account of 0987654321"
 
@@ -99,5 +99,5 @@ def test_the_migration_encrypts_the_rows_written_before_and_going_back_restores_
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_runs_both_ways():
-    call_command("migrate", "dsr", "0011", verbosity=0)
+    call_command("migrate", "dsr", "0012", verbosity=0)
     call_command("migrate", "dsr", verbosity=0)
