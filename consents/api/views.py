@@ -89,8 +89,7 @@ class ConsentListCreateView(generics.GenericAPIView):
         description="Record a grant, or with `outcome: refused` the customer's explicit refusal "
         "(201 with `status: refused`; 409 `refusal_needs_withdrawal` while a consent is live). "
         "Honours Idempotency-Key. Refusals: 400 (no evidence for a branch, "
-        "paper-form or call-centre consent, neither `session` nor evidence for an app, internet-banking or "
-        "API one, missing acknowledgement of sensitive data, child without "
+        "paper-form or call-centre consent, missing acknowledgement of sensitive data, child without "
         "guardian or, from 7 to under 16, without the child's agreement) or 409 (outdated notice, "
         "purpose not based on consent, already granted, `age_unknown` for a purpose barred to "
         "children when neither a date of birth nor an eKYC-verified adult status is on file).",

@@ -50,7 +50,6 @@ WORDING_FIELDS = (
     "consequences_en",
     "active",
 )
-CATEGORIES_NAMING_RECIPIENTS = frozenset({PurposeCategory.SHARING, PurposeCategory.CROSS_BORDER})
 PURPOSE_FIELDS = WORDING_FIELDS + tuple(f for f in SCOPE_FIELDS if f != "recipients")
 
 
@@ -103,13 +102,6 @@ def _check_purpose_rules(
     if purpose.category == PurposeCategory.MARKETING and purpose.legal_basis != LegalBasis.CONSENT:
         raise InvalidInput(
             _("Marketing relies on consent only, separately withdrawable."), field="legal_basis"
-        )
-    # Domain notes ("Consent rules"): a consent to share names the recipient; one that names no one is
-    # not informed, and its withdrawal would tell no one to stop.
-    if scope_changed and purpose.category in CATEGORIES_NAMING_RECIPIENTS and not recipients:
-        raise InvalidInput(
-            _("A purpose that shares data or sends it abroad names at least one recipient."),
-            field="recipients",
         )
     # Processors act for the bank; anyone else receiving the data is a third party. Data sent to a
     # recipient abroad, a processor too, is a transfer abroad.

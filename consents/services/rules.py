@@ -36,9 +36,6 @@ MAX_EVIDENCE_LENGTH = 300
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
 CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)
-# Where the customer answers on their own (no one at the bank sees it), the proof is the session they
-# answered in, or an evidence reference (an imported app log): docs/consents.md promises one of them.
-CHANNELS_NEEDING_SESSION = frozenset(SELF_SERVICE_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -161,18 +158,6 @@ def _evidence_validate(request: GrantRequest) -> None:
     missing = evidence_missing_error(request.channel, request.evidence)
     if missing is not None:
         raise missing
-    if request.channel in CHANNELS_NEEDING_SESSION and not (
-        request.session_ref.strip() or request.evidence.strip()
-    ):
-        raise InvalidInput(
-            _(
-                "A consent given through “%(channel)s” is proven by the customer's session: give the "
-                "session reference (and the device), or an evidence reference such as the application's "
-                "log id."
-            ),
-            field="session",
-            channel=Channel(request.channel).label,
-        )
 
 
 # The two refusals a consent form can know before the service runs (the staff form shows them all at

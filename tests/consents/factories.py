@@ -11,7 +11,6 @@ from django.utils import timezone
 from consents import services
 from consents.models import WITNESSED_CHANNELS, Consent, NoticeAnnouncement, Purpose, Recipient
 from consents.services.announcements import announcement_send
-from consents.services.catalogue import CATEGORIES_NAMING_RECIPIENTS
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
 from tests.factories import make_subject
@@ -25,7 +24,6 @@ STAFF = Actor(kind="staff", user_id=None, label="officer_t")
 # record only what they witnessed (`consents.services.rules.channel_validate`).
 APP = Actor(kind="client", user_id=None, label="mobile_app_t")
 _codes = itertools.count(1)
-DEFAULT_PARTNER = "Đối tác mặc định của thử nghiệm"
 
 
 def make_purpose(
@@ -40,13 +38,10 @@ def make_purpose(
     **fields,
 ) -> Purpose:
     code = code or f"purpose-{next(_codes)}"
-    # A sharing or cross-border purpose names who receives the data, and a cross-border one sends it
-    # abroad (`_check_purpose_rules`): a test that names neither gets a partner, and Japan.
-    if recipients is None and category in CATEGORIES_NAMING_RECIPIENTS:
-        default = Recipient.objects.filter(name=DEFAULT_PARTNER).first() or make_recipient(DEFAULT_PARTNER)
-        recipients = [default]
-        if category == "cross_border" and "cross_border" not in fields:
-            fields.update(cross_border=True, destination_country=fields.get("destination_country") or "JP")
+    # A cross-border purpose sends the data abroad (`_check_purpose_rules`): a test that says not how
+    # gets the flag, and Japan.
+    if category == "cross_border" and recipients is None and "cross_border" not in fields:
+        fields.update(cross_border=True, destination_country=fields.get("destination_country") or "JP")
     defaults = {
         "name_vi": f"Mục đích {code}",
         "name_en": f"Purpose {code}",

@@ -1,6 +1,7 @@
-"""What a purpose's category promises, held on create and on update: a sharing purpose names who
-receives the data (domain notes: a sharing consent names the recipient), and a cross-border one sends
-the data abroad, so that children are not offered it and the receipt says where it goes."""
+"""What a purpose's category promises, held on create and on update: a cross-border purpose sends the
+data abroad (its flag and destination, or a recipient abroad), so that children are not offered it and
+the receipt says where it goes. A sharing purpose may still be created naming no recipient: the contract's
+`POST purposes/` takes `recipients` as optional and has no endpoint to create one (docs/consents.md)."""
 
 from __future__ import annotations
 
@@ -20,36 +21,12 @@ def _refused_on(field: str, make) -> None:
     assert refused.value.field == field
 
 
-@pytest.mark.parametrize("category", ["sharing", "cross_border"])
-def test_a_sharing_or_cross_border_purpose_names_a_recipient(category):
-    abroad = {"cross_border": True, "destination_country": "JP"} if category == "cross_border" else {}
-
-    _refused_on("recipients", lambda: make_purpose("nobody", category=category, recipients=[], **abroad))
-
-    assert not Purpose.objects.filter(code="nobody").exists()
-
-
-@pytest.mark.parametrize("category", ["sharing", "cross_border"])
-def test_an_update_cannot_leave_a_sharing_purpose_with_no_recipient(category):
-    partner = make_recipient("Partner JP", kind="group_company")
-    abroad = {"cross_border": True, "destination_country": "JP"} if category == "cross_border" else {}
-    purpose = make_purpose("shared", category=category, recipients=[partner], **abroad)
-
-    _refused_on("recipients", lambda: services.purpose_update(
-        actor=SYSTEM, code="shared", changes={}, recipients=[]
-    ))
-
-    assert list(purpose.recipients.all()) == [partner]
-
-
-def test_a_purpose_at_home_cannot_become_a_sharing_one_without_a_recipient():
-    make_purpose("support", category="support")
-
-    _refused_on("recipients", lambda: services.purpose_update(
-        actor=SYSTEM, code="support", changes={"category": "sharing"}
-    ))
-
-    assert Purpose.objects.get(code="support").notices.count() == 1
+def test_the_contract_creates_a_sharing_purpose_without_naming_recipients(as_user, dpo):
+    body = {"code": "bancassurance", "name": "Chia sẻ với đối tác bảo hiểm", "description": "Chia sẻ",
+            "category": "sharing", "legal_basis": "consent", "notice_version": "2026-01"}
+    response = as_user(dpo).post("/api/v1/purposes/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["recipients"] == []
 
 
 def test_a_cross_border_purpose_whose_data_stays_home_is_refused():
@@ -93,19 +70,19 @@ def test_an_update_cannot_bring_a_cross_border_purpose_home():
 
 
 def test_a_purpose_stored_before_these_rules_can_still_be_reworded_and_withdrawn_from_offer():
-    """No data migration: a sharing purpose stored naming no one stays as it is until its scope changes,
-    and the DPO can still retire it."""
-    partner = make_recipient("Partner")
-    purpose = make_purpose("legacy", category="sharing", recipients=[partner])
+    """No data migration: a cross-border purpose stored with its data at home stays as it is until its
+    scope changes, and the DPO can still retire it."""
+    purpose = make_purpose("legacy", category="cross_border", cross_border=True, destination_country="JP",
+                           recipients=[make_recipient("Partner")])
     notice = purpose.notices.get()
-    notice.scope = {**notice.scope, "recipients": []}
+    notice.scope = {**notice.scope, "cross_border": False, "destination_country": "", "destinations": []}
     notice.save(update_fields=["scope"])
-    purpose.recipients.clear()
+    Purpose.objects.filter(code="legacy").update(cross_border=False, destination_country="")
 
-    services.purpose_update(actor=SYSTEM, code="legacy", changes={"name_en": "Old sharing", "active": False})
+    services.purpose_update(actor=SYSTEM, code="legacy", changes={"name_en": "Old transfer", "active": False})
 
-    purpose.refresh_from_db()
-    assert (purpose.name_en, purpose.active, purpose.notices.count()) == ("Old sharing", False, 1)
-    _refused_on("recipients", lambda: services.purpose_update(
+    purpose = Purpose.objects.get(code="legacy")
+    assert (purpose.name_en, purpose.active) == ("Old transfer", False)
+    _refused_on("destination_country", lambda: services.purpose_update(
         actor=SYSTEM, code="legacy", changes={"data_categories": ["contact"]}
     ))
