@@ -15,13 +15,14 @@ from consents.services.announcement_runs import announcements_run_due
 from consents.services.announcements import announcement_send
 
 RECIPIENTS = [
-    # name, kind, country
-    ("Công ty Chứng khoán thuộc Tập đoàn", "group_company", "VN"),
-    ("Bảo hiểm Nhân thọ Đối tác (bancassurance)", "partner", "VN"),
-    ("Trung tâm Thông tin Tín dụng Quốc gia (CIC)", "credit_bureau", "VN"),
-    ("Công ty In thẻ An Toàn", "processor", "VN"),
-    ("Trụ sở chính Tokyo", "foreign_head_office", "JP"),
-    ("Công ty Tái bảo hiểm Seoul", "partner", "KR"),
+    # name (Vietnamese), name in English, kind, country
+    ("Công ty Chứng khoán thuộc Tập đoàn", "Group securities company", "group_company", "VN"),
+    ("Bảo hiểm Nhân thọ Đối tác (bancassurance)", "Partner life insurer (bancassurance)", "partner", "VN"),
+    ("Trung tâm Thông tin Tín dụng Quốc gia (CIC)", "National Credit Information Centre (CIC)",
+     "credit_bureau", "VN"),
+    ("Công ty In thẻ An Toàn", "An Toàn card printing company", "processor", "VN"),
+    ("Trụ sở chính Tokyo", "Tokyo head office", "foreign_head_office", "JP"),
+    ("Công ty Tái bảo hiểm Seoul", "Seoul reinsurance company", "partner", "KR"),
 ]
 
 # What each purpose processes (Law 91/2025, Decree 356/2025: customer information a credit
@@ -198,10 +199,10 @@ def seed_catalogue(actor, *, now=None) -> dict[str, Purpose]:
     """Create the recipients and purposes that do not exist yet (also used by the benchmarks)."""
     now = now or timezone.now()
     recipients = []
-    for name, kind, country in RECIPIENTS:
+    for name, name_en, kind, country in RECIPIENTS:
         recipients.append(
             Recipient.objects.filter(name=name).first()
-            or services.recipient_create(actor=actor, name=name, kind=kind, country=country)
+            or services.recipient_create(actor=actor, name=name, name_en=name_en, kind=kind, country=country)
         )
     purposes = {}
     for code, name_vi, name_en, desc_vi, desc_en, category, basis, sensitive, country, rec in PURPOSES:

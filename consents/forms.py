@@ -245,6 +245,12 @@ class NoticeForm(forms.Form):
 
 class RecipientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(
+        label=_("Name in English"),
+        max_length=200,
+        required=False,
+        help_text=_("What customers reading English are shown; left blank, they are shown the name above."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Recipient.Kind.choices)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
     endpoint = forms.ModelChoiceField(

@@ -219,6 +219,8 @@ def recipient_stops(
     return [
         {
             "recipient": duty.recipient.name,
+            # The page's; the documents built from these (an export, the proof bundle) name it as stored.
+            "recipient_in_reader_language": duty.recipient.name_in_reader_language,
             "due_at": duty.due_at,
             "acknowledged_at": duty.acknowledged_at,
             "acknowledged_by": None if for_customer else duty.acknowledged_by_label,

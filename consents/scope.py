@@ -43,6 +43,17 @@ def recipient_entry(recipient: Recipient) -> dict[str, Any]:
     return {"id": recipient.pk, "name": recipient.name, "kind": recipient.kind, "country": recipient.country}
 
 
+def scope_recipients_in_reader_language(entries: list[dict], names_en: dict[int, str]) -> list[dict]:
+    """A scope's recipient entries as a page shows them: named in the reader's language, the live
+    recipient's English name (`names_en`, by id) for a reader of English when it has one, else the name
+    the scope froze. The scope itself is left as it is (receipts keep their bytes): an English name is
+    wording, not scope."""
+    return [
+        {**entry, "name": in_reader_language(entry["name"], names_en.get(entry["id"], ""))}
+        for entry in entries
+    ]
+
+
 def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -> dict[str, Any]:
     """The scope of `purpose` as its fields stand (with `recipients` instead of its saved ones).
     `cross_border` and `destination_country` are the DPO's flag; `destinations` is where the data

@@ -26,12 +26,16 @@ from integrations.selectors import webhook_endpoint_list
 class RecipientOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recipient
-        fields = ["id", "name", "kind", "country", "active"]
+        fields = ["id", "name", "name_en", "kind", "country", "active"]
         read_only_fields = fields
 
 
 class RecipientCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, help_text="The Vietnamese name, the one receipts quote.")
+    # Optional (the default makes it so): blank, customers reading English are shown `name`.
+    name_en = serializers.CharField(
+        max_length=200, allow_blank=True, default="", help_text="What customers reading English see."
+    )
     kind = serializers.ChoiceField(choices=Recipient.Kind.choices)
     country = serializers.CharField(max_length=2, default="VN")
     endpoint = serializers.PrimaryKeyRelatedField(

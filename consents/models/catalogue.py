@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.labels import text_in_reader_language
+from core.labels import in_reader_language, text_in_reader_language
 from core.states import StatefulModel, StatusChange
 
 
@@ -105,7 +105,9 @@ class Recipient(models.Model):
         PROCESSOR = "processor", _("Processor")
         FOREIGN_HEAD_OFFICE = "foreign_head_office", _("Foreign head office")
 
+    # The Vietnamese name: the one the scopes of purpose versions and consents' receipts quote.
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     country = models.CharField(_("country (ISO code)"), max_length=2, default="VN")
     # The integration client that acknowledges withdrawal notices for this recipient, if it has one.
@@ -135,6 +137,11 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_in_reader_language(self) -> str:
+        """The English name for a reader of English when the bank gave one, else the Vietnamese `name`."""
+        return in_reader_language(self.name, self.name_en)
 
 
 class Purpose(models.Model):

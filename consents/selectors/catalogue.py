@@ -229,6 +229,13 @@ def recipients_with_purposes() -> list[Recipient]:
     return sorted(recipients, key=lambda recipient: vietnamese_sort_key(recipient.name))
 
 
+def recipient_names_en() -> dict[int, str]:
+    """{recipient id: English name} of the recipients the bank gave one: how a page read in English names
+    the recipients of a scope, which quotes only the Vietnamese name it was frozen with
+    (`consents.scope.scope_recipients_in_reader_language`). One query for the whole page: they are few."""
+    return dict(Recipient.objects.exclude(name_en="").values_list("pk", "name_en"))
+
+
 def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
     return list(Recipient.objects.filter(pk__in=list(ids)))
 

@@ -68,7 +68,7 @@ def withdrawal_consequences(consent: Consent) -> list[str]:
         result = [purpose.consequences]
     else:
         result = [lines[purpose.category]] if purpose.category in lines else []
-    recipients = ", ".join(recipient.name for recipient in withdrawal_recipients(consent))
+    recipients = ", ".join(recipient.name_in_reader_language for recipient in withdrawal_recipients(consent))
     if recipients:
         result.append(
             _("We tell %(recipients)s to stop within %(deadline)s and keep their confirmation.")

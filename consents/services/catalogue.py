@@ -303,6 +303,7 @@ def recipient_create(
     actor: Actor,
     name: str,
     kind: str,
+    name_en: str = "",
     country: str = "VN",
     client=None,
     endpoint=None,
@@ -310,6 +311,7 @@ def recipient_create(
 ) -> Recipient:
     # Composed (NFC): the same name typed on a Mac (decomposed) is the same recipient.
     name = " ".join(nfc(name or "").split())
+    name_en = " ".join(nfc(name_en or "").split())
     if not name:
         raise InvalidInput(_("Give the recipient's name."), field="name")
     if kind not in Recipient.Kind.values:
@@ -329,7 +331,7 @@ def recipient_create(
             raise duplicate
         with conflict_on_duplicate(duplicate):
             recipient = Recipient.objects.create(
-                name=name, kind=kind, country=country, client=client, endpoint=endpoint
+                name=name, name_en=name_en, kind=kind, country=country, client=client, endpoint=endpoint
             )
         audit_record(
             action="consents.recipient.created",

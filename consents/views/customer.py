@@ -21,7 +21,7 @@ from consents.receipts import (
     recipient_stops,
     who_acted_for_customer,
 )
-from consents.scope import purpose_scope
+from consents.scope import purpose_scope, scope_recipients_in_reader_language
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
 from core.actors import actor_display, actor_for_user
@@ -42,7 +42,15 @@ def _session_ref(request) -> str:
     return fingerprint(request.session.session_key)
 
 
-def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | None = None) -> list[dict]:
+def _rows(
+    subject,
+    *,
+    now,
+    switches: selectors.ConsentSwitches,
+    names_en: dict[int, str],
+    ward_id: str | None = None,
+) -> list[dict]:
+    """`names_en`: the recipients' English names (`selectors.recipient_names_en`), read once per page."""
     rows = []
     for switch in switches.offered(subject):
         purpose = switch.purpose
@@ -50,6 +58,7 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
         # reader's language, shown before the switch can be turned on, and its scope, which the
         # purpose row only gets when the versions job runs.
         notice = selectors.notice_current(purpose, now=now)
+        scope = notice.scope if notice else purpose_scope(purpose)
         rows.append(
             {
                 "purpose": purpose,
@@ -63,7 +72,8 @@ def _rows(subject, *, now, switches: selectors.ConsentSwitches, ward_id: str | N
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
                 "notice_version": notice,
-                "scope": notice.scope if notice else purpose_scope(purpose),
+                "scope": scope,
+                "recipients": scope_recipients_in_reader_language(scope["recipients"], names_en),
             }
         )
     return rows
@@ -140,7 +150,8 @@ def me_consents(request, subject):
     now = timezone.now()
     verified_wards = list(wards_verified(subject))
     switches = selectors.consent_switches_of([subject, *verified_wards], now=now, notice_texts=True)
-    rows = _rows(subject, now=now, switches=switches)
+    names_en = selectors.recipient_names_en()
+    rows = _rows(subject, now=now, switches=switches, names_en=names_en)
     child = may_be_child(subject, on=timezone.localdate(now))
     consent_rows = _for_consent(subject, rows, now=now, screened=child)
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
@@ -150,7 +161,10 @@ def me_consents(request, subject):
         {
             "ward": ward,
             "rows": _for_consent(
-                ward, _rows(ward, now=now, switches=switches, ward_id=str(ward.pk)), now=now, screened=True
+                ward,
+                _rows(ward, now=now, switches=switches, names_en=names_en, ward_id=str(ward.pk)),
+                now=now,
+                screened=True,
             ),
             "no_longer_offered": _no_longer_offered(ward, switches=switches, ward_id=str(ward.pk)),
         }
@@ -244,7 +258,8 @@ def me_consent_confirm(request, code, subject):
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
     now = timezone.now()
-    rows = _rows(whose, now=now, switches=selectors.consent_switches_of([whose], now=now, notice_texts=True))
+    switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
+    rows = _rows(whose, now=now, switches=switches, names_en=selectors.recipient_names_en())
     row = next((r for r in rows if r["purpose"].code == code and r["purpose"].consent_based), None)
     if row is None:
         raise Http404
@@ -371,6 +386,10 @@ def receipt_response(
                 for code in receipt["purpose"].get("data_categories") or []
             ],
             "for_customer": for_customer,
+            # The receipt names the recipients as its scope froze them; the page in the reader's language.
+            "shared_with": scope_recipients_in_reader_language(
+                consent.snapshot["scope"]["recipients"], selectors.recipient_names_en()
+            ),
             "recipient_stops": recipient_stops(consent, for_customer=for_customer),
             "reasons_masked": any(row["reason_masked"] for row in events),
             "notice_texts": notice_texts_agreed(consent),

@@ -65,6 +65,7 @@ def make_purpose(
 def make_recipient(
     name: str = "Partner Insurance",
     *,
+    name_en: str = "",
     kind: str = "partner",
     client=None,
     url: str | None = None,
@@ -73,7 +74,9 @@ def make_recipient(
     endpoint = None
     if client is not None and url:
         endpoint = WebhookEndpoint.objects.create(client=client, name=f"{name} hook", url=url, secret=secret)
-    return services.recipient_create(actor=SYSTEM, name=name, kind=kind, client=client, endpoint=endpoint)
+    return services.recipient_create(
+        actor=SYSTEM, name=name, name_en=name_en, kind=kind, client=client, endpoint=endpoint
+    )
 
 
 def recorder(channel: str) -> Actor:
