@@ -78,10 +78,10 @@ def _withdraw_locked(
     now: datetime,
     received_at: datetime | None = None,
 ) -> Consent | None:
-    """Withdraw a locked consent in force, in the caller's transaction; None when its term had run out
+    """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
+    the caller's transaction; None when its term had run out
     before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
     its recipients told to stop as the expiry's, from the end of its term."""
-    _refuse_unless_consent_based(consent.purpose, now)
     if consent.status != ConsentStatus.GRANTED:
         raise _not_live_error(consent)
     if live_within_term(consent, at=received_at or now, now=now) is None:
@@ -126,6 +126,7 @@ def consent_withdraw_in_transaction(
         consent = consent_locked(consent_id, subject_id=subject_id)
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
+        _refuse_unless_consent_based(consent.purpose, now)
         if _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
                             now=now) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
