@@ -65,7 +65,7 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
         "recipients": entries,
         "cross_border": purpose.cross_border,
         "destination_country": purpose.destination_country,
-        "destinations": destinations_of(purpose.cross_border, purpose.destination_country, entries),
+        "destinations": purpose_destinations(purpose, recipients),
         "sensitive": scope_sensitive(purpose.sensitive, purpose.data_categories),
         "data_categories": sorted(set(purpose.data_categories)),
         "legal_basis": purpose.legal_basis,
@@ -74,9 +74,11 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
     }
 
 
-def purpose_destinations(purpose: Purpose) -> list[str]:
-    """Where the purpose's data goes outside Vietnam as its fields stand (its recipients prefetched)."""
-    entries = [recipient_entry(r) for r in purpose.recipients.all()]
+def purpose_destinations(purpose: Purpose, recipients: list[Recipient] | None = None) -> list[str]:
+    """Where the purpose's data goes outside Vietnam as its fields stand (its recipients prefetched), or
+    with `recipients` instead of its saved ones."""
+    recipients = list(purpose.recipients.all()) if recipients is None else recipients
+    entries = [recipient_entry(r) for r in recipients]
     return destinations_of(purpose.cross_border, purpose.destination_country, entries)
 
 

@@ -81,8 +81,9 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True
     )
     recipients = RecipientOutputSerializer(many=True, read_only=True)
-    cross_border = serializers.SerializerMethodField(
-        help_text="Whether the data leaves Vietnam: the DPO's flag, or any recipient abroad."
+    # Read from `destinations` in `to_representation`, so where the data goes is worked out once.
+    cross_border = serializers.BooleanField(
+        read_only=True, help_text="Whether the data leaves Vietnam: the DPO's flag, or any recipient abroad."
     )
     destinations = serializers.SerializerMethodField(
         help_text="The countries outside Vietnam the data goes to (ISO 3166-1 alpha-2)."
@@ -118,11 +119,13 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_cross_border(self, purpose) -> bool:
-        return bool(purpose_destinations(purpose))
-
     def get_destinations(self, purpose) -> list[str]:
         return purpose_destinations(purpose)
+
+    def to_representation(self, purpose):
+        data = super().to_representation(purpose)
+        data["cross_border"] = bool(data["destinations"])
+        return data
 
     def get_notice_version(self, purpose) -> str | None:
         entry = purpose_entry(purpose.code)

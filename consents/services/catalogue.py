@@ -24,10 +24,9 @@ from consents.models import (
 )
 from consents.scope import (
     SCOPE_FIELDS,
-    destinations_of,
     latest_scope,
+    purpose_destinations,
     purpose_scope,
-    recipient_entry,
     scope_sensitive,
     scope_widenings,
 )
@@ -105,9 +104,7 @@ def _check_purpose_rules(
         )
     # Processors act for the bank; anyone else receiving the data is a third party. Data sent to a
     # recipient abroad, a processor too, is a transfer abroad.
-    abroad = destinations_of(
-        purpose.cross_border, purpose.destination_country, [recipient_entry(r) for r in recipients]
-    )
+    abroad = purpose_destinations(purpose, recipients)
     # The rules for data abroad (children, exemptions, the receipt) read where the data goes, not the
     # category: a cross-border purpose whose data stays home would escape them all.
     if scope_changed and purpose.category == PurposeCategory.CROSS_BORDER and not abroad:
