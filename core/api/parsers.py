@@ -2,9 +2,14 @@
 character, is the client's error."""
 from __future__ import annotations
 
+import io
+import re
+
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class BodyRefused(ParseError):
@@ -36,11 +41,13 @@ class JSONParser(parsers.JSONParser):
     a 500 too: a refusal that quotes the value (an unknown choice) could not be written out."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        raw = stream.read()
         try:
-            data = super().parse(stream, media_type, parser_context)
+            data = super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError:
             raise BodyRefused(_("The JSON body is nested too deeply.")) from None
-        if _holds_lone_surrogate(data):
+        # Only an escape can carry a surrogate into the parsed text: a body without one is not walked.
+        if SURROGATE_ESCAPE.search(raw) and _holds_lone_surrogate(data):
             raise BodyRefused(
                 _("The request body holds text that is not valid Unicode (half of a character).")
             )
