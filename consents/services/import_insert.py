@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record_many
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
 from consents.scope import utc_iso
-from consents.services.records import answer_audit_data
+from consents.services.records import answer_audit_data, consent_event_audit
 from core.actors import Actor
 from core.errors import Conflict
 
@@ -77,26 +77,22 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
     event_ids = _rows_insert(consents, source=source, actor=actor, now=now)
     audit_record_many(
         [
-            {
-                "action": "consents.consent.granted",
-                "actor": actor,
-                "subject": consent.subject_id,
-                "target": consent,
-                "now": now,
-                "data": {
-                    "purpose": consent.purpose.code,
-                    **answer_audit_data(
-                        notice_version=consent.notice.version,
-                        channel=consent.channel,
-                        guardian_id=consent.guardian_id,
-                        sensitive_acknowledged=consent.sensitive_acknowledged,
-                        child_agreed=consent.child_agreed,
-                        source=source[:100],
-                        answered_at=utc_iso(consent.granted_at),
-                    ),
-                    "event": str(event_id),
-                },
-            }
+            consent_event_audit(
+                consent,
+                ConsentStatus.GRANTED.value,
+                actor=actor,
+                now=now,
+                data=answer_audit_data(
+                    notice_version=consent.notice.version,
+                    channel=consent.channel,
+                    guardian_id=consent.guardian_id,
+                    sensitive_acknowledged=consent.sensitive_acknowledged,
+                    child_agreed=consent.child_agreed,
+                    source=source[:100],
+                    answered_at=utc_iso(consent.granted_at),
+                ),
+                event_id=event_id,
+            )
             for consent, event_id in zip(consents, event_ids, strict=True)
         ]
     )

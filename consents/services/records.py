@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,15 +68,23 @@ def _event_record(
     event.save(force_insert=True)
     if state:
         _state_sync(consent, now=now)
-    audit_record(
-        action=f"consents.consent.{kind}",
-        actor=actor,
-        subject=consent.subject_id,
-        target=consent,
-        now=now,
-        data={"purpose": consent.purpose.code, **data, "event": str(event.pk)},
-    )
+    audit_record(**consent_event_audit(consent, kind, actor=actor, now=now, data=data, event_id=event.pk))
     return event
+
+
+def consent_event_audit(
+    consent: Consent, kind: str, *, actor: Actor, now: datetime, data: dict, event_id
+) -> dict[str, Any]:
+    """The audit entry of one event of `consent` (`audit_record`'s keyword arguments): each event
+    recorded one by one, and the import's, recorded many at once."""
+    return {
+        "action": f"consents.consent.{kind}",
+        "actor": actor,
+        "subject": consent.subject_id,
+        "target": consent,
+        "now": now,
+        "data": {"purpose": consent.purpose.code, **data, "event": str(event_id)},
+    }
 
 
 def _state_sync(consent: Consent, *, now: datetime) -> None:
