@@ -49,7 +49,7 @@ def staff_notes_decrypt(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("dsr", "0012_identity_codes_per_hour"),
+        ("dsr", "0011_paused_per_clock"),
     ]
 
     operations = [

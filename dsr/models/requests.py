@@ -140,12 +140,10 @@ class DataSubjectRequest(models.Model):
     )
     identity_document_masked = models.CharField(_("document number (masked)"), max_length=20, blank=True)
     # The one-time code sent to the registered phone: only its keyed hash, with expiry. The wrong codes
-    # count for the request, across resends; the codes sent count per hour from the first one.
+    # count for the request, across resends; the codes sent in the last hour are read from the audit trail.
     identity_otp_hash = models.CharField(max_length=64, blank=True, editable=False)
     identity_otp_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     identity_otp_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    identity_otp_hour_started_at = models.DateTimeField(null=True, blank=True, editable=False)
-    identity_otp_sent_in_hour = models.PositiveSmallIntegerField(default=0, editable=False)
     identity_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
+from audit.models import AuditEntry
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
@@ -44,6 +45,7 @@ OTP_VALID_FOR = timedelta(minutes=10)
 OTP_MAX_ATTEMPTS = 5
 OTP_DIGITS = 6
 ONE_HOUR = timedelta(hours=1)
+CODE_SENT = "dsr.request.identity_code_sent"
 VERIFIABLE = (S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER)
 
 
@@ -80,6 +82,22 @@ def _verifiable(request: DataSubjectRequest, *, now: datetime) -> None:
     guardian_authority_check(request, now=now)
 
 
+def _codes_sent_in_the_last_hour(request: DataSubjectRequest, *, now: datetime) -> int:
+    """The codes this request sent in the hour before `now`, read from their audit entries.
+
+    A sliding hour, not one reset an hour after its first code, which let a burst at the end of one
+    hour be doubled at the start of the next. The audit entry, not the outbox row: it is written at
+    `now` in the same transaction, and the subject's index narrows the search to one customer's trail;
+    the request's lock makes concurrent sends count one after the other."""
+    return AuditEntry.objects.filter(
+        subject_id=request.subject_id,
+        action=CODE_SENT,
+        target_type=DataSubjectRequest._meta.label_lower,
+        target_id=str(request.pk),
+        recorded_at__gte=now - ONE_HOUR,
+    ).count()
+
+
 def request_identity_otp_send(
     *, actor: Actor, request_id, now: datetime | None = None
 ) -> DataSubjectRequest:
@@ -97,12 +115,7 @@ def request_identity_otp_send(
                 code="no_registered_phone",
             )
         _otp_attempts_left_check(request)
-        # The hour runs from its first code, so a burst at the end of one hour is not doubled in the next.
-        started = request.identity_otp_hour_started_at
-        if started is None or started <= now - ONE_HOUR:
-            request.identity_otp_hour_started_at, request.identity_otp_sent_in_hour = now, 0
-        codes_per_hour_check(request.identity_otp_sent_in_hour)
-        request.identity_otp_sent_in_hour += 1
+        codes_per_hour_check(_codes_sent_in_the_last_hour(request, now=now))
         code = f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
         request.identity_otp_hash = _otp_hash(request.pk, code)
         request.identity_otp_expires_at = now + OTP_VALID_FOR
@@ -110,13 +123,11 @@ def request_identity_otp_send(
             update_fields=[
                 "identity_otp_hash",
                 "identity_otp_expires_at",
-                "identity_otp_hour_started_at",
-                "identity_otp_sent_in_hour",
                 "updated_at",
             ]
         )
         audit_record(
-            action="dsr.request.identity_code_sent",
+            action=CODE_SENT,
             actor=actor,
             subject=request.subject_id,
             target=request,

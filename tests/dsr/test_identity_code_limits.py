@@ -70,6 +70,25 @@ def test_codes_for_one_request_are_capped_per_hour(subject):
     assert OutboxMessage.objects.filter(topic="dsr.identity_code").count() == MAX_CODES_PER_HOUR + 1
 
 
+def test_the_hour_slides_so_a_burst_across_its_end_is_not_doubled(subject):
+    """One code, four more a minute before the hour is up: the next hour still holds those four, so only
+    one more code goes out until they are an hour old (a window reset by the hour let five more out)."""
+    request = make_request(subject)
+    _send(request)
+    burst = MONDAY + timedelta(minutes=59)
+    for second in range(MAX_CODES_PER_HOUR - 1):
+        _send(request, now=burst + timedelta(seconds=second))
+
+    _send(request, now=MONDAY + timedelta(hours=1, seconds=1))
+    with pytest.raises(Conflict) as refused:
+        _send(request, now=MONDAY + timedelta(hours=1, seconds=2))
+    assert refused.value.code == "too_many_codes"
+    assert OutboxMessage.objects.filter(topic="dsr.identity_code").count() == MAX_CODES_PER_HOUR + 1
+
+    _send(request, now=burst + timedelta(hours=1, minutes=1))
+    assert OutboxMessage.objects.filter(topic="dsr.identity_code").count() == MAX_CODES_PER_HOUR + 2
+
+
 def test_a_resend_keeps_the_wrong_codes_already_typed(subject):
     request = make_request(subject)
     _send(request)
