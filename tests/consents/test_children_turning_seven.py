@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.rule import child_agreement_due
-from tests.consents.factories import child_of, grant, make_purpose
-from tests.factories import make_subject, signed_in
+from tests.consents.factories import announce_on_time, child_of, grant, make_purpose, publish_notice
+from tests.factories import make_customer, make_subject, signed_in
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,23 @@ def test_the_guardians_page_says_the_child_must_agree_too(customer_a):
     assert "agree" in why.text() and child.external_ref in why.text()
     # not mistaken for a widening of the purpose
     assert section.find(**{"data-testid": "reconsent-svc-kid"}) is None
+
+
+def test_a_consent_outgrown_and_outdated_too_is_asked_again_for_both_reasons():
+    guardian = make_subject()
+    child = child_of(guardian, age=7)  # seven since ten days
+    now = timezone.now()
+    purpose = make_purpose("svc-kid", category="service", effective_at=now - timedelta(days=60))
+    grant(child, purpose, guardian=guardian, now=now - timedelta(days=20))
+    publish_notice("svc-kid", "v2", effective_at=now - timedelta(days=1), material=True,
+                   now=now - timedelta(days=31))
+    announce_on_time("svc-kid")
+
+    response = signed_in(make_customer(child)).get("/en/me/consents/")
+
+    # The widening is announced to the child like to anyone, beside why the guardian's word is not enough.
+    assert [row["purpose"].code for row in response.context["ask_again"]] == ["svc-kid"]
+    page = parse(response.content)
+    assert page.find(**{"data-testid": "reconsent-svc-kid"}) is not None
+    assert "7" in page.find(**{"data-testid": "why-svc-kid"}).text()
+
