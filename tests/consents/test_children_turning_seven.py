@@ -5,12 +5,16 @@ every check answers "consent must be asked again", and the guardian's page says 
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.rule import child_agreement_due
+from subjects.models import DataSubject
 from tests.consents.factories import announce_on_time, child_of, grant, make_purpose, publish_notice
 from tests.factories import make_customer, make_subject, signed_in
 from tests.html_tree import parse
@@ -100,3 +104,22 @@ def test_a_consent_outgrown_and_outdated_too_is_asked_again_for_both_reasons():
     assert page.find(**{"data-testid": "reconsent-svc-kid"}) is not None
     assert "7" in page.find(**{"data-testid": "why-svc-kid"}).text()
 
+
+@pytest.mark.parametrize(
+    ("age", "category", "guardian_alone"), [(12, "marketing", False), (7, "service", True)]
+)
+def test_the_check_as_of_reads_the_subject_once(age, category, guardian_alone):
+    guardian = make_subject()
+    child = child_of(guardian, age=age)
+    now = timezone.now()
+    purpose = make_purpose("kid", category=category, effective_at=now - timedelta(days=60))
+    if guardian_alone:
+        grant(child, purpose, guardian=guardian, now=now - timedelta(days=20))
+    subjects = f'"{DataSubject._meta.db_table}"'
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = consent_check_as_of(subject_ref=child.external_ref, purpose_code="kid", at=now)
+
+    # The rule asked the age (a ward's marketing, a consent the guardian gave alone): read with the subject.
+    assert answer.reason == ("reconsent_required" if guardian_alone else "child")
+    assert [q["sql"] for q in queries.captured_queries if subjects in q["sql"]] == [ANY]
