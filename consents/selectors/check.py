@@ -14,9 +14,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import cached_property
 
-from django.db.models import Q, Subquery
+from django.db.models import ExpressionWrapper, F, Q, Subquery, TextField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -51,16 +51,24 @@ def _purpose_or_404(code: str) -> PurposeEntry:
     return entry
 
 
-def _born(subject_id) -> date | None:
-    return DataSubject.objects.filter(pk=subject_id).values_list("date_of_birth", flat=True).first()
+class _BirthDate:
+    """One subject's date of birth, read encrypted with the check's facts, and the rules that ask it
+    (`decide`'s `is_child` and `agreement_due`). Only a ward's marketing or a consent their guardian gave
+    alone asks: the date is decrypted, and the day it is read on worked out, then, once for both rules."""
 
+    def __init__(self, ciphertext: str | None, now: datetime) -> None:
+        self._ciphertext = ciphertext
+        self._now = now
 
-def _is_child(subject_id, *, on: date | None = None) -> bool:
-    return child_born(_born(subject_id), on or timezone.localdate())
+    @cached_property
+    def _known(self) -> tuple[date | None, date]:
+        return _DATE_OF_BIRTH.to_python(self._ciphertext), timezone.localdate(self._now)
 
+    def is_child(self, _subject_id) -> bool:
+        return child_born(*self._known)
 
-def _agreement_due(subject_id, *, on: date) -> bool:
-    return child_agreement_due(_born(subject_id), on)
+    def agreement_due(self, _subject_id) -> bool:
+        return child_agreement_due(*self._known)
 
 
 def _births(subject_ids: list) -> dict:
@@ -136,12 +144,7 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
             _uuid(consent_id), status, notice_id, _aware(expires_at), guardian_alone(given_by, child_agreed)
         )
     )
-    on = timezone.localdate(now)
-
-    def date_of_birth(_subject_id) -> date | None:
-        # Decrypted only when the rule asks: a ward's, for marketing or a consent given by the guardian alone.
-        return _DATE_OF_BIRTH.to_python(born)
-
+    birth_date = _BirthDate(born, now)
     return decide(
         purpose,
         restriction=restriction,
@@ -149,8 +152,8 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         subject_id=_uuid(subject_id),
         state=state,
         now=now,
-        is_child=lambda subject: child_born(date_of_birth(subject), on),
-        agreement_due=lambda subject: child_agreement_due(date_of_birth(subject), on),
+        is_child=birth_date.is_child,
+        agreement_due=birth_date.agreement_due,
     )
 
 
@@ -161,12 +164,15 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     purpose = _purpose_or_404(purpose_code)
     subject = (
         DataSubject.objects.filter(pk=Subquery(subject_id_subquery_for_ref(subject_ref)))
-        .values_list("pk", "guardian_id")
+        # As stored: `_BirthDate` decrypts it if the rule asks.
+        .annotate(born=ExpressionWrapper(F("date_of_birth"), output_field=TextField()))
+        .values_list("pk", "guardian_id", "born")
         .first()
     )
     if subject is None:
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-    subject_id, guardian_id = subject
+    subject_id, guardian_id, born = subject
+    birth_date = _BirthDate(born, at)
     kinds = (
         ProcessingRestriction.objects.filter(subject_id=subject_id, started_at__lte=at)
         .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=at))
@@ -182,8 +188,8 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         subject_id=subject_id,
         state=state,
         now=at,
-        is_child=partial(_is_child, on=timezone.localdate(at)),
-        agreement_due=partial(_agreement_due, on=timezone.localdate(at)),
+        is_child=birth_date.is_child,
+        agreement_due=birth_date.agreement_due,
     )
     given = purpose.notice(state[2]) if state else None
     return replace(result, notice_version=given.version if given else None)

@@ -87,6 +87,13 @@ def guardian_alone(guardian_id, child_agreed: bool) -> bool:
     return guardian_id is not None and not child_agreed
 
 
+def guardian_consent_outgrown(by_guardian_alone: bool, agreement_due: Callable[[], bool]) -> bool:
+    """A consent the guardian gave alone for a child then under 7, now that the child's own agreement is
+    due: from 7 a grant needs it beside the guardian's (`consents.services.rules`), so the consent is
+    asked again, of both. `agreement_due` is asked only of a consent the guardian gave alone."""
+    return by_guardian_alone and agreement_due()
+
+
 def is_marketing(purpose: PurposeEntry) -> bool:
     """Children's data is never used for marketing (domain notes "People and roles"): the one purpose
     the check answers `child` for; the wider bar at consent time is `rules.barred_for_children`."""
@@ -165,10 +172,7 @@ def consent_answer(
         return _answer(False, Reason.EXPIRED, now=now, consent=consent_id)
     if status != ConsentStatus.GRANTED:
         return _answer(False, Reason.NO_CONSENT, now=now, consent=consent_id)
-    if purpose.outdates(notice_id, now):
-        return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
-    # Given by the guardian alone for a child under 7: once the child is 7 a grant needs the child's own
-    # agreement too (`consents.services.rules`), so the consent is asked again, of both.
-    if by_guardian_alone and agreement_due():
+    # Either asks the consent again; the consent pages tell the two apart, by the same two predicates.
+    if purpose.outdates(notice_id, now) or guardian_consent_outgrown(by_guardian_alone, agreement_due):
         return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
     return _answer(True, Reason.GRANTED, now=now, consent=consent_id)

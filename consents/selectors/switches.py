@@ -31,6 +31,7 @@ from consents.selectors.rule import (
     consent_answer,
     decide,
     guardian_alone,
+    guardian_consent_outgrown,
 )
 from subjects.models import DataSubject
 
@@ -76,7 +77,9 @@ class ConsentSwitch:
     state: ConsentState | None
     answer: CheckResult
     given: CheckResult
-    # Given by the guardian alone, and the child, now 7 or over, must agree too: asked again of both.
+    # Why `given` asks the consent again (either, or both): the notice consented to was since widened
+    # (`outdated`); it was given by the guardian alone and the child, now 7 or over, must agree too.
+    outdated: bool = False
     awaits_child: bool = False
 
     @property
@@ -88,11 +91,6 @@ class ConsentSwitch:
     def agreed(self) -> bool:
         """The customer's consent is given and covers the purpose as it is now: the switch is on."""
         return self.given.reason == Reason.GRANTED
-
-    @property
-    def outdated(self) -> bool:
-        """The consent was given to a notice version a widening has since replaced: asked again."""
-        return self.given.reason == Reason.RECONSENT_REQUIRED and not self.awaits_child
 
     @property
     def live(self) -> bool:
@@ -211,11 +209,12 @@ def consent_switches_of(
                 is_child=is_child,
                 agreement_due=agreement_due,
             )
-            given = consent_answer(
-                entry, state=facts, now=now, agreement_due=partial(agreement_due, subject.pk)
+            due = partial(agreement_due, subject.pk)
+            given = consent_answer(entry, state=facts, now=now, agreement_due=due)
+            asked_again = given.reason == Reason.RECONSENT_REQUIRED
+            switches[subject.pk][purpose.pk] = ConsentSwitch(
+                purpose, state, answer, given,
+                outdated=asked_again and entry.outdates(state.notice_id, now),
+                awaits_child=asked_again and guardian_consent_outgrown(facts[-1], due),
             )
-            awaits_child = (
-                given.reason == Reason.RECONSENT_REQUIRED and facts[-1] and agreement_due(subject.pk)
-            )
-            switches[subject.pk][purpose.pk] = ConsentSwitch(purpose, state, answer, given, awaits_child)
     return ConsentSwitches(purposes=purposes, switches=switches, restrictions=dict(restrictions))

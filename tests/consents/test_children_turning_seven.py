@@ -5,14 +5,18 @@ every check answers "consent must be asked again", and the guardian's page says 
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.rule import child_agreement_due
-from tests.consents.factories import child_of, grant, make_purpose
-from tests.factories import make_subject, signed_in
+from subjects.models import DataSubject
+from tests.consents.factories import announce_on_time, child_of, grant, make_purpose, publish_notice
+from tests.factories import make_customer, make_subject, signed_in
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,42 @@ def test_the_guardians_page_says_the_child_must_agree_too(customer_a):
     assert "agree" in why.text() and child.external_ref in why.text()
     # not mistaken for a widening of the purpose
     assert section.find(**{"data-testid": "reconsent-svc-kid"}) is None
+
+
+def test_a_consent_outgrown_and_outdated_too_is_asked_again_for_both_reasons():
+    guardian = make_subject()
+    child = child_of(guardian, age=7)  # seven since ten days
+    now = timezone.now()
+    purpose = make_purpose("svc-kid", category="service", effective_at=now - timedelta(days=60))
+    grant(child, purpose, guardian=guardian, now=now - timedelta(days=20))
+    publish_notice("svc-kid", "v2", effective_at=now - timedelta(days=1), material=True,
+                   now=now - timedelta(days=31))
+    announce_on_time("svc-kid")
+
+    response = signed_in(make_customer(child)).get("/en/me/consents/")
+
+    # The widening is announced to the child like to anyone, beside why the guardian's word is not enough.
+    assert [row["purpose"].code for row in response.context["ask_again"]] == ["svc-kid"]
+    page = parse(response.content)
+    assert page.find(**{"data-testid": "reconsent-svc-kid"}) is not None
+    assert "7" in page.find(**{"data-testid": "why-svc-kid"}).text()
+
+
+@pytest.mark.parametrize(
+    ("age", "category", "guardian_alone"), [(12, "marketing", False), (7, "service", True)]
+)
+def test_the_check_as_of_reads_the_subject_once(age, category, guardian_alone):
+    guardian = make_subject()
+    child = child_of(guardian, age=age)
+    now = timezone.now()
+    purpose = make_purpose("kid", category=category, effective_at=now - timedelta(days=60))
+    if guardian_alone:
+        grant(child, purpose, guardian=guardian, now=now - timedelta(days=20))
+    subjects = f'"{DataSubject._meta.db_table}"'
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = consent_check_as_of(subject_ref=child.external_ref, purpose_code="kid", at=now)
+
+    # The rule asked the age (a ward's marketing, a consent the guardian gave alone): read with the subject.
+    assert answer.reason == ("reconsent_required" if guardian_alone else "child")
+    assert [q["sql"] for q in queries.captured_queries if subjects in q["sql"]] == [ANY]
