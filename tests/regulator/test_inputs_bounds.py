@@ -13,7 +13,14 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from regulator import services
 from regulator.models import Breach, ProcessingActivity
-from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_inventory
+from tests.regulator.factories import (
+    DPO,
+    MONDAY,
+    breach_page_body,
+    make_breach,
+    make_catalogue,
+    make_inventory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +32,6 @@ TOO_MANY = 2_147_483_648
 def inventory():
     make_inventory()
     return make_catalogue(now=timezone.now())
-
-
-def _page_breach(**over) -> dict:
-    now = timezone.localtime()
-    body = {
-        "title": "Phishing of a branch mailbox",
-        "description": "A branch mailbox forwarded statements outside.",
-        "occurred_at": (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
-        "detected_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "systems": ["core_banking"],
-        "categories": ["accounts"],
-        "subjects_affected": 3,
-        "records_affected": 3,
-    }
-    body.update(over)
-    return body
 
 
 def test_the_service_refuses_a_breach_time_before_1900(inventory):
@@ -77,9 +68,9 @@ def test_the_breach_page_refuses_year_one_and_huge_counts_and_the_list_still_ope
     client.force_login(dpo)
     new = reverse("regulator:breach_new")
     for body in (
-        _page_breach(occurred_at="0001-01-01T00:00", detected_at="0001-01-02T00:00"),
-        _page_breach(subjects_affected="99999999999"),
-        _page_breach(records_affected=str(TOO_MANY)),
+        breach_page_body(occurred_at="0001-01-01T00:00", detected_at="0001-01-02T00:00"),
+        breach_page_body(subjects_affected="99999999999"),
+        breach_page_body(records_affected=str(TOO_MANY)),
     ):
         response = client.post(new, body)
         assert response.status_code == 200
@@ -93,7 +84,7 @@ def test_the_breach_edit_page_refuses_a_huge_count(client, dpo, inventory):
     breach = make_breach(detected_at=timezone.now() - timedelta(hours=2), now=timezone.now())
     response = client.post(
         reverse("regulator:breach_edit", args=[breach.pk]),
-        _page_breach(subjects_affected=str(TOO_MANY)),
+        breach_page_body(subjects_affected=str(TOO_MANY)),
     )
     assert response.status_code == 200
     assert "subjects_affected" in response.context["form"].errors
