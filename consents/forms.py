@@ -22,7 +22,7 @@ from consents.services.rules import (
     sensitive_unacknowledged_error,
     witnessed_channel_choices,
 )
-from core.forms import ModelMultipleChoiceInVietnameseOrder
+from core.forms import ModelMultipleChoiceInVietnameseOrder, MomentFormField
 from integrations.selectors import webhook_endpoints_active
 
 ANSWER_CHOICES = [("", _("Not asked")), ("yes", _("Yes, agrees")), ("no", _("No, refuses"))]
@@ -145,10 +145,10 @@ class VoidForm(forms.Form):
         ]
 
 
-def _effective_at_field(label, help_text) -> forms.DateTimeField:
+def _effective_at_field(label, help_text) -> MomentFormField:
     """When a change takes effect: optional (empty means the service's default), picked in the
     browser's date-time input."""
-    return forms.DateTimeField(
+    return MomentFormField(
         label=label,
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -3,6 +3,7 @@ success said, and marked on the request (`form_succeeded`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -92,16 +93,27 @@ def form_has_succeeded(http_request) -> bool:
     return getattr(http_request, _SUCCEEDED, False)
 
 
+def _held_in_range(value):
+    """A form field's date or date-time, refused outside the range `core.moments` gives the API and
+    files: a year-1 date overflowed when a query or a service turned it into UTC."""
+    day = value.date() if isinstance(value, datetime) else value
+    if value is not None and not day_in_range(day):
+        raise forms.ValidationError(out_of_range_message(), code="date_range")
+    return value
+
 
 class MomentFormField(forms.DateTimeField):
-    """A page's date or date-time, held to the range `core.moments` gives the API and files: a year-1
-    date overflowed when the query turned it into UTC."""
+    """A page's date-time, within the dates `core.moments` accepts (1900 to 2999)."""
 
     def to_python(self, value):
-        moment = super().to_python(value)
-        if moment is not None and not day_in_range(moment.date()):
-            raise forms.ValidationError(out_of_range_message(), code="date_range")
-        return moment
+        return _held_in_range(super().to_python(value))
+
+
+class DayFormField(forms.DateField):
+    """A page's date, within the dates `core.moments` accepts (1900 to 2999)."""
+
+    def to_python(self, value):
+        return _held_in_range(super().to_python(value))
 
 
 class LanguageSelect(forms.Select):

@@ -30,7 +30,7 @@ def parse_day(value: str | None, *, field: str) -> date | None:
         day = None
     if day is None:
         raise InvalidInput(_("Give a real date as YYYY-MM-DD."), field=field)
-    _check_range(day, field=field)
+    check_in_range(day, field=field)
     return day
 
 
@@ -47,7 +47,7 @@ def parse_month(value: str | None, *, field: str, latest: date | None = None) ->
         first = None
     if first is None:
         raise InvalidInput(_("Give a month as YYYY-MM."), field=field)
-    _check_range(first, field=field)
+    check_in_range(first, field=field)
     if latest is not None and first > latest:
         raise InvalidInput(_("That month has not begun yet: give %(latest)s or an earlier month."),
                            field=field, latest=f"{latest:%Y-%m}")
@@ -69,7 +69,7 @@ def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.mi
         moment = None
     if moment is None:
         raise InvalidInput(_("Give a real date (YYYY-MM-DD) or an ISO 8601 date-time."), field=field)
-    _check_range(moment.date(), field=field)
+    check_in_range(moment, field=field)
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -99,8 +99,10 @@ def out_of_range_message() -> str:
     }
 
 
-def _check_range(day: date, *, field: str) -> None:
-    if not day_in_range(day):
+def check_in_range(value: date, *, field: str) -> None:
+    """InvalidInput on `field` when the date, or a date-time's date, is outside the range: for the
+    services whose dates come from pages and bodies alike."""
+    if not day_in_range(value.date() if isinstance(value, datetime) else value):
         raise InvalidInput(
             _("Give a date between %(earliest)s and %(latest)s."), field=field,
             earliest=EARLIEST_DAY.isoformat(), latest=LATEST_DAY.isoformat(),

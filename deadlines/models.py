@@ -71,6 +71,16 @@ class PeriodUnit(models.TextChoices):
     MONTHS = "months", _("calendar months")
 
 
+# The longest period a policy row takes, in each unit: a year. A longer one is a typing mistake, and
+# one of billions of hours overflowed every deadline computed from the row.
+PERIOD_MAX = {
+    PeriodUnit.HOURS: 24 * 366,
+    PeriodUnit.DAYS: 366,
+    PeriodUnit.WORKING_DAYS: 260,
+    PeriodUnit.MONTHS: 12,
+}
+
+
 class DeadlinePolicy(models.Model):
     """One regime's clock for one request type, editable by the DPO.
 

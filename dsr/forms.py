@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
 from consents.services.rules import witnessed_channel_choices
-from core.forms import MomentFormField, email_input, phone_input
-from deadlines.models import OCCURRENCE_TYPES, CalendarDay, DeadlinePolicy, RequestType
+from core.forms import DayFormField, MomentFormField, email_input, phone_input
+from deadlines.models import OCCURRENCE_TYPES, PERIOD_MAX, CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
     Channel,
@@ -153,7 +153,7 @@ class StaffIntakeForm(CorrectionFields):
         label=_("Received through"), choices=witnessed_channel_choices, initial=Channel.BRANCH
     )
     # The day only: `request_create` is given the moment it stands for (`received_on_moment`).
-    received_on = forms.DateField(
+    received_on = DayFormField(
         label=_("Received on"),
         required=False,
         initial=timezone.localdate,
@@ -320,6 +320,14 @@ class ExtendForm(forms.Form):
     )
 
 
+class _PeriodField(forms.IntegerField):
+    """A policy row's period: the limit of its unit is the service's (`PERIOD_MAX`); the form stops
+    what no unit allows."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_value=max(PERIOD_MAX.values()), **kwargs)
+
+
 class DeadlinePolicyForm(forms.ModelForm):
     class Meta:
         model = DeadlinePolicy
@@ -328,6 +336,13 @@ class DeadlinePolicyForm(forms.ModelForm):
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "effective_to": forms.DateInput(attrs={"type": "date"}),
+        }
+        field_classes = {
+            "effective_from": DayFormField,
+            "effective_to": DayFormField,
+            **dict.fromkeys(
+                ("period", "processor_period", "acknowledge_period", "extension_period"), _PeriodField
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -342,6 +357,7 @@ class CalendarDayForm(forms.ModelForm):
         model = CalendarDay
         fields = ["date", "kind", "name"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"date": DayFormField}
 
 
 class ProfileForm(forms.Form):

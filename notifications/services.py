@@ -295,15 +295,18 @@ def _finish(attempt: NotificationAttempt, status: str, *, now: datetime) -> None
 def notification_preference_set(
     *, actor: Actor, subject: DataSubject, channels: list[str], now: datetime | None = None
 ) -> NotificationPreference:
-    """The customer's channels, in the order to try them; audited (channel codes only)."""
+    """The customer's channels, in the order to try them; audited (channel codes only). The same choice
+    sent again (a second click, a resubmitted page) writes nothing and adds no audit entry."""
     now = now or timezone.now()
     if not channels or any(c not in Channel.values for c in channels) or len(set(channels)) != len(channels):
         raise InvalidInput(_("Choose the channels from e-mail, SMS and the in-app inbox."), field="channels")
     with transaction.atomic(durable=True):
-        preference, _new_row = NotificationPreference.objects.select_for_update().get_or_create(
+        preference, created = NotificationPreference.objects.select_for_update().get_or_create(
             subject=subject
         )
         old = list(preference.channels)
+        if not created and old == list(channels):
+            return preference
         preference.channels = list(channels)
         preference.save()
         audit_record(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DayFormField, MomentFormField
 from dsr.selectors import data_category_list, system_list
+from regulator.models import AFFECTED_COUNT_MAX
 from subjects.forms import AccessReasonForm
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -35,8 +37,8 @@ class _SystemsAndCategoriesForm(forms.Form):
 class BreachForm(_SystemsAndCategoriesForm):
     title = forms.CharField(label=_("What happened (short)"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
-    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=_WHEN)
-    detected_at = forms.DateTimeField(
+    occurred_at = MomentFormField(label=_("Occurred at"), widget=_WHEN)
+    detected_at = MomentFormField(
         label=_("Detected at"),
         widget=_WHEN,
         help_text=_("The 72 hours to notify the authority run from here."),
@@ -44,9 +46,11 @@ class BreachForm(_SystemsAndCategoriesForm):
     systems = _chosen_by_code(_("Systems"), system_list())
     categories = _chosen_by_code(_("Data categories"), data_category_list())
     subjects_affected = forms.IntegerField(
-        label=_("Number of data subjects affected"), min_value=0, initial=0
+        label=_("Number of data subjects affected"), min_value=0, max_value=AFFECTED_COUNT_MAX, initial=0
     )
-    records_affected = forms.IntegerField(label=_("Number of records affected"), min_value=0, initial=0)
+    records_affected = forms.IntegerField(
+        label=_("Number of records affected"), min_value=0, max_value=AFFECTED_COUNT_MAX, initial=0
+    )
     likely_consequences = forms.CharField(
         label=_("Likely consequences"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -70,7 +74,7 @@ class ActivityForm(_SystemsAndCategoriesForm):
     security_measures = forms.CharField(
         label=_("Security measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    started_at = forms.DateTimeField(
+    started_at = MomentFormField(
         label=_("Processing started"),
         widget=_WHEN,
         required=False,
@@ -116,15 +120,14 @@ class DossierFileForm(forms.Form):
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
 
 
-
 class ProofBundleForm(AccessReasonForm):
     """Why the DPO or auditor takes a customer's proof bundle (recorded), for which period, in which form."""
 
-    since = forms.DateField(
+    since = DayFormField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave both dates empty for the whole history."),
     )
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = DayFormField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     format = forms.ChoiceField(
         label=_("Download as"),
         choices=[("html", _("Printable page")), ("json", _("JSON file"))],

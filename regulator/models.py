@@ -25,6 +25,11 @@ class CustomerNotice(models.TextChoices):
     NOT_NOTIFY = "not_notify", _("Customers are not told (reason recorded)")
 
 
+# The largest count of affected people or records: the integer column's limit on PostgreSQL. A bigger
+# number is a typing mistake, and would fail the write with a 500.
+AFFECTED_COUNT_MAX = 2_147_483_647
+
+
 class Breach(models.Model):
     """A personal-data breach, recorded when detected. The law's 72 hours run from `detected_at`
     under Law 91 and from `occurred_at` (the violation) under Decree 13 (`regulator.policy`)."""

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from core.forms import LanguageSelect
+from core.forms import DayFormField, LanguageSelect
 
 
 class SubjectSearchForm(forms.Form):
@@ -16,7 +16,7 @@ class SubjectCreateForm(forms.Form):
     external_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     national_id = forms.CharField(label=_("Citizen ID (CCCD)"), max_length=20, required=False)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
+    date_of_birth = DayFormField(label=_("Date of birth"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
@@ -40,7 +40,7 @@ class SubjectCreateForm(forms.Form):
 class RelationshipEndForm(forms.Form):
     """Staff record the day the customer relationship ended: retention periods run from it."""
 
-    relationship_ended_on = forms.DateField(
+    relationship_ended_on = DayFormField(
         label=_("Relationship ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Legal holds (e.g. 5 years under the AML law) run from this day; empty while open."),
     )

@@ -13,7 +13,8 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
-from deadlines.models import OCCURRENCE_TYPES, CalendarDay, ClockStart, DeadlinePolicy
+from core.moments import check_in_range
+from deadlines.models import OCCURRENCE_TYPES, PERIOD_MAX, CalendarDay, ClockStart, DeadlinePolicy, PeriodUnit
 from dsr.services.base import clocks_recompute_for_calendar, requests_crossing_locked
 
 POLICY_FIELDS = (
@@ -47,6 +48,10 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
             if old != value:
                 diff[name] = {"before": str(old), "after": str(value)}
                 setattr(policy, name, value)
+        _check_periods(policy)
+        for name in ("effective_from", "effective_to"):
+            if getattr(policy, name):
+                check_in_range(getattr(policy, name), field=name)
         if policy.effective_from and policy.effective_to and policy.effective_to < policy.effective_from:
             raise InvalidInput(_("The end date comes before the start date."), field="effective_to")
         if policy.clock_start not in ClockStart.values or (
@@ -69,6 +74,17 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
     return policy
 
 
+def _check_periods(policy: DeadlinePolicy) -> None:
+    """Each period of the row no longer than a year in its unit (`PERIOD_MAX`)."""
+    units = {"period": policy.unit, "processor_period": policy.unit, "extension_period": policy.unit,
+             "acknowledge_period": policy.acknowledge_unit}
+    for name, unit in units.items():
+        largest = PERIOD_MAX.get(unit)
+        if getattr(policy, name) is not None and largest is not None and getattr(policy, name) > largest:
+            raise InvalidInput(_("Give a period of at most %(largest)s %(unit)s (a year)."), field=name,
+                               largest=largest, unit=PeriodUnit(unit).label)
+
+
 def calendar_day_set(
     *, actor: Actor, day: date, kind: str, name: str, now: datetime | None = None
 ) -> CalendarDay:
@@ -76,6 +92,7 @@ def calendar_day_set(
     deadlines of open requests follow (Vietnam announces compensatory days off late)."""
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
+    check_in_range(day, field="date")
     name = required_text(name, field="name", message=_("Name the day."))
     with transaction.atomic(durable=True):
         crossing = requests_crossing_locked(day=day)

@@ -9,7 +9,7 @@ from consents.selectors import announcement_allowed_actions
 from core.api.actions import AllowedActionsField
 from core.api.inputs import ChangeSerializer, MomentField
 from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
-from regulator.models import Breach, BreachNotification, Dossier
+from regulator.models import AFFECTED_COUNT_MAX, Breach, BreachNotification, Dossier
 from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
 
 
@@ -20,8 +20,8 @@ class BreachCreateSerializer(serializers.Serializer):
     detected_at = MomentField()
     systems = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False)
     categories = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=False)
-    subjects_affected = serializers.IntegerField(min_value=0, default=0)
-    records_affected = serializers.IntegerField(min_value=0, default=0)
+    subjects_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, default=0)
+    records_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, default=0)
     measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
     likely_consequences = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -29,8 +29,8 @@ class BreachCreateSerializer(serializers.Serializer):
 class BreachUpdateSerializer(ChangeSerializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
-    subjects_affected = serializers.IntegerField(min_value=0, required=False)
-    records_affected = serializers.IntegerField(min_value=0, required=False)
+    subjects_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, required=False)
+    records_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, required=False)
     measures_taken = serializers.CharField(required=False, allow_blank=True)
     likely_consequences = serializers.CharField(required=False, allow_blank=True)
     systems = serializers.ListField(

@@ -21,10 +21,12 @@ from audit.services import audit_record
 from audit.transitions import Transition
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
+from core.moments import check_in_range
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from regulator.documents import form08
 from regulator.models import (
+    AFFECTED_COUNT_MAX,
     Breach,
     BreachNotification,
     BreachStatus,
@@ -62,6 +64,9 @@ def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
                 raise InvalidInput(_("Give a whole number."), field=name) from None
             if value < 0:
                 raise InvalidInput(_("Give a whole number."), field=name)
+            if value > AFFECTED_COUNT_MAX:
+                raise InvalidInput(_("Give a number no greater than %(largest)s."), field=name,
+                                   largest=AFFECTED_COUNT_MAX)
             clean[name] = value
     return clean
 
@@ -98,6 +103,8 @@ def breach_record(
     )
     if occurred_at is None or detected_at is None:
         raise InvalidInput(_("Give when the breach occurred and when it was detected."), field="detected_at")
+    check_in_range(occurred_at, field="occurred_at")
+    check_in_range(detected_at, field="detected_at")
     if detected_at < occurred_at:
         raise InvalidInput(_("A breach cannot be detected before it occurred."), field="detected_at")
     if detected_at > now:

@@ -24,6 +24,7 @@ from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
+from core.moments import check_in_range
 from deadlines.models import DeadlineRegime
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
@@ -56,8 +57,10 @@ def activity_save(
     data_subjects = (data_subjects or "").strip() or "customers"
     if len(data_subjects) > 200:
         raise InvalidInput(_("Keep this under 200 characters."), field="data_subjects")
-    if started_at is not None and started_at > now:
-        raise InvalidInput(_("The start date cannot be in the future."), field="started_at")
+    if started_at is not None:
+        check_in_range(started_at, field="started_at")
+        if started_at > now:
+            raise InvalidInput(_("The start date cannot be in the future."), field="started_at")
     with transaction.atomic(durable=True):
         activity, created = ProcessingActivity.objects.select_for_update().get_or_create(
             purpose=purpose,

@@ -88,6 +88,19 @@ def test_the_customer_chooses_the_channels(client, customer_a):
     assert bad.status_code == 200 and 'class="error"' in bad.content.decode()
 
 
+def test_the_same_choice_sent_again_changes_nothing_and_is_not_audited(client, customer_a):
+    client.force_login(customer_a)
+    choice = {"channels": "sms,email,inbox"}
+    assert client.post(reverse("notifications:me_channels"), choice).status_code == 302
+    preference = NotificationPreference.objects.get(subject=subject_for_user(customer_a))
+    again = client.post(reverse("notifications:me_channels"), choice)
+    assert again.status_code == 302
+    assert AuditEntry.objects.filter(action="notifications.preference.changed").count() == 1
+    assert NotificationPreference.objects.get(pk=preference.pk).updated_at == preference.updated_at
+    client.post(reverse("notifications:me_channels"), {"channels": "email,sms,inbox"})
+    assert AuditEntry.objects.filter(action="notifications.preference.changed").count() == 2
+
+
 def test_english_inbox(client, customer_a):
     _message(subject_for_user(customer_a), "ENGL0001", "e1")
     client.force_login(customer_a)

@@ -146,3 +146,20 @@ def marketing_change_announced(customers: int):
     customers_with(purposes["marketing"], customers)
     notice = publish_notice("marketing", "v2", effective_at=timezone.now() + timedelta(days=10), actor=DPO)
     return notice.announcement
+
+
+def breach_page_body(**over) -> dict:
+    """What the DPO types on the new-breach page: a phishing found an hour ago, `over` changed."""
+    now = timezone.localtime()
+    body = {
+        "title": "Phishing of a branch mailbox",
+        "description": "A branch mailbox forwarded statements outside.",
+        "occurred_at": (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "detected_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "systems": ["core_banking"],
+        "categories": ["accounts"],
+        "subjects_affected": 3,
+        "records_affected": 3,
+    }
+    body.update(over)
+    return body

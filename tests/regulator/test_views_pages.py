@@ -19,6 +19,7 @@ from tests.consents.factories import publish_notice
 from tests.factories import make_customer
 from tests.regulator.factories import (
     DPO,
+    breach_page_body,
     customers_with,
     make_breach,
     make_catalogue,
@@ -91,20 +92,7 @@ def test_auditor_cannot_write(client, auditor, data):
 
 def test_dpo_records_a_breach_through_the_page(client, dpo, data):
     client.force_login(dpo)
-    now = timezone.localtime()
-    response = client.post(
-        reverse("regulator:breach_new"),
-        {
-            "title": "Phishing of a branch mailbox",
-            "description": "A branch mailbox forwarded statements outside.",
-            "occurred_at": (now - timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
-            "detected_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            "systems": ["core_banking"],
-            "categories": ["accounts"],
-            "subjects_affected": 3,
-            "records_affected": 3,
-        },
-    )
+    response = client.post(reverse("regulator:breach_new"), breach_page_body())
     assert response.status_code == 302
     assert Breach.objects.filter(title="Phishing of a branch mailbox").exists()
     bad = client.post(reverse("regulator:breach_new"), {"title": "x"})
