@@ -3,7 +3,6 @@ success said, and marked on the request (`form_succeeded`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -96,8 +95,7 @@ def form_has_succeeded(http_request) -> bool:
 def _held_in_range(value):
     """A form field's date or date-time, refused outside the range `core.moments` gives the API and
     files: a year-1 date overflowed when a query or a service turned it into UTC."""
-    day = value.date() if isinstance(value, datetime) else value
-    if value is not None and not day_in_range(day):
+    if value is not None and not day_in_range(value):
         raise forms.ValidationError(out_of_range_message(), code="date_range")
     return value
 

@@ -87,9 +87,10 @@ def day_first_iso(value: str) -> str | None:
     return iso
 
 
-def day_in_range(day: date) -> bool:
-    """Whether `day` is one a query, a body or a file can mean (and safe to convert to UTC)."""
-    return EARLIEST_DAY <= day <= LATEST_DAY
+def day_in_range(value: date) -> bool:
+    """Whether the date, or a date-time's date, is one a query, a body or a file can mean (and safe to
+    convert to UTC)."""
+    return EARLIEST_DAY <= (value.date() if isinstance(value, datetime) else value) <= LATEST_DAY
 
 
 def out_of_range_message() -> str:
@@ -102,7 +103,7 @@ def out_of_range_message() -> str:
 def check_in_range(value: date, *, field: str) -> None:
     """InvalidInput on `field` when the date, or a date-time's date, is outside the range: for the
     services whose dates come from pages and bodies alike."""
-    if not day_in_range(value.date() if isinstance(value, datetime) else value):
+    if not day_in_range(value):
         raise InvalidInput(
             _("Give a date between %(earliest)s and %(latest)s."), field=field,
             earliest=EARLIEST_DAY.isoformat(), latest=LATEST_DAY.isoformat(),

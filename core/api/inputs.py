@@ -37,7 +37,7 @@ class MomentField(serializers.DateTimeField):
                 parsed = parse_datetime(value)
             except ValueError:  # not on the calendar: DRF's own parse below names the mistake
                 parsed = None
-            if parsed is not None and not day_in_range(parsed.date()):
+            if parsed is not None and not day_in_range(parsed):
                 raise serializers.ValidationError(out_of_range_message(), code="date_range")
         return super().to_internal_value(value)
 
