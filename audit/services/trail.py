@@ -73,14 +73,18 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
 def _locked_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
+        # Made first and checked after: another writer may start the trail between a look for the head
+        # and a look for entries, and its entries are then no sign of a deleted head.
+        _, made_here = AuditChainHead.objects.get_or_create(
+            pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH}
+        )
         # Made again at 0 over existing entries, it would number new ones over them.
-        if AuditEntry.objects.exists():
+        if made_here and AuditEntry.objects.exists():
             raise AuditChainHeadMissing(
                 "the audit chain head row is missing while entries exist: restore it from the last entry's "
                 "sequence and hash (docs/operations.md) before anything can be audited again"
             )
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     return head
 
 
