@@ -219,6 +219,7 @@ def recipient_stops(
     return [
         {
             "recipient": duty.recipient.name,
+            "recipient_id": duty.recipient_id,
             # The page's; the documents built from these (an export, the proof bundle) name it as stored.
             "recipient_in_reader_language": duty.recipient.name_in_reader_language,
             "due_at": duty.due_at,

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Purpose
+from consents.selectors import recipient_names_en
 from deadlines.policy import LOCAL_TZ
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
@@ -29,6 +30,7 @@ from dsr.services.export_labels import (
     recipient_labels,
     request_labels,
     restriction_labels,
+    withdrawal_duty_labels,
 )
 
 SUBJECT_LABELS = {
@@ -109,9 +111,10 @@ def _reference(row: dict[str, Any]) -> str:
     return request_reference(uuid.UUID(row["id"]), parse_datetime(row["received_at"]))
 
 
-def _recipient_words(recipient: dict[str, Any]) -> str:
+def _recipient_words(recipient: dict[str, Any], names_en: dict[int, str]) -> str:
     """"ABC Insurance (Partner, SG)": who received the data, what they are, and the country."""
-    return f"{recipient['name']} ({recipient_labels(recipient)['kind_label']}, {recipient['country']})"
+    labels = recipient_labels(recipient, names_en)
+    return f"{labels['name_label']} ({labels['kind_label']}, {recipient['country']})"
 
 
 def _readable_person(person: dict[str, Any] | None, when: Callable) -> dict[str, str] | None:
@@ -134,18 +137,20 @@ def _readable_event(event: dict[str, Any], purposes: dict[str, str], when: Calla
     }
 
 
-def _readable_consent(consent: dict[str, Any], purposes: dict[str, str], when: Callable) -> dict[str, Any]:
+def _readable_consent(
+    consent: dict[str, Any], purposes: dict[str, str], names_en: dict[int, str], when: Callable
+) -> dict[str, Any]:
     return {
         "consent": consent["consent"],
         "purpose": consent_labels(consent, purposes)["purpose_label"],
         "for_ward": consent.get("for_ward", False),
         "notice_version": consent.get("notice_version", ""),
         "evidence": consent.get("evidence", ""),
-        "recipients": [_recipient_words(r) for r in consent.get("recipients", [])],
+        "recipients": [_recipient_words(r, names_en) for r in consent.get("recipients", [])],
         "destination_country": consent.get("destination_country") or "",
         "withdrawal_duties": [
             {
-                "recipient": duty["recipient"],
+                "recipient": withdrawal_duty_labels(duty, names_en)["recipient_label"],
                 "due_at": when(duty.get("due_at")),
                 "acknowledged_at": when(duty.get("acknowledged_at")),
             }
@@ -179,6 +184,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
     their offset (+07:00), for a file read away from the page (the CSV)."""
     when = partial(local_time, offset=offset)
     purposes = _purpose_names(content)
+    names_en = recipient_names_en()
     system_names = _system_names(content)
     subject = content.get("subject", {})
     guardianship = content.get("guardianship") or {}
@@ -204,7 +210,9 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
         "guardian": _readable_person(guardianship.get("guardian"), when),
         "wards": [_readable_person(ward, when) for ward in guardianship.get("wards", [])],
         "consent_events": [_readable_event(e, purposes, when) for e in content.get("consent_events", [])],
-        "consents": [_readable_consent(c, purposes, when) for c in content.get("consents", [])],
+        "consents": [
+            _readable_consent(c, purposes, names_en, when) for c in content.get("consents", [])
+        ],
         "restrictions": [
             {**restriction_labels(r, purposes), "since": when(r["since"])}
             for r in content.get("restrictions", [])
@@ -239,6 +247,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     """The JSON download: the stored codes and ISO dates as they are, with labels beside them in the
     active language, so a program and a person both read it."""
     purposes = _purpose_names(content)
+    names_en = recipient_names_en()
     labelled = json.loads(json.dumps(content))
     labelled["language"] = translation.get_language()
     labelled["subject_labels"] = {name: str(SUBJECT_LABELS[name]) for name in SUBJECT_LABELS}
@@ -247,7 +256,9 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     for consent in labelled.get("consents", []):
         consent.update(consent_labels(consent, purposes))
         for recipient in consent.get("recipients", []):
-            recipient.update(recipient_labels(recipient))
+            recipient.update(recipient_labels(recipient, names_en))
+        for duty in consent.get("withdrawal_duties", []):
+            duty.update(withdrawal_duty_labels(duty, names_en))
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
     for r in labelled.get("requests", []):

@@ -13,7 +13,7 @@ from authorisations.states import AuthorisationStatus
 from consents.models import Channel as ConsentChannel
 from consents.models import ConsentEvent, ProcessingRestriction, Recipient
 from core.actors import ActorKind
-from core.labels import choice_label
+from core.labels import choice_label, in_reader_language
 from core.roles import Role
 from deadlines.models import RequestType
 from dsr.models import Channel, OutcomeReason
@@ -91,8 +91,23 @@ def consent_labels(consent: dict[str, Any], purposes: dict[str, str]) -> dict[st
     return {"purpose_label": purpose_label(purposes, consent["purpose"])}
 
 
-def recipient_labels(recipient: dict[str, Any]) -> dict[str, str]:
-    return {"kind_label": choice_label(Recipient.Kind.choices, recipient["kind"])}
+def recipient_name_label(names_en: dict[int, str], recipient_id: int | None, name: str) -> str:
+    """A recipient's name in the active language: the English name the bank gives it now (`names_en`,
+    `consents.selectors.recipient_names_en`, read when the export is read, as purposes' names are) for
+    a reader of English, else the Vietnamese `name` the export stored. An export built before it stored
+    the recipient's id names it as stored."""
+    return in_reader_language(name, names_en.get(recipient_id, "") if recipient_id else "")
+
+
+def recipient_labels(recipient: dict[str, Any], names_en: dict[int, str]) -> dict[str, str]:
+    return {
+        "kind_label": choice_label(Recipient.Kind.choices, recipient["kind"]),
+        "name_label": recipient_name_label(names_en, recipient.get("id"), recipient["name"]),
+    }
+
+
+def withdrawal_duty_labels(duty: dict[str, Any], names_en: dict[int, str]) -> dict[str, str]:
+    return {"recipient_label": recipient_name_label(names_en, duty.get("recipient_id"), duty["recipient"])}
 
 
 def restriction_labels(restriction: dict[str, Any], purposes: dict[str, str]) -> dict[str, str]:

@@ -112,8 +112,9 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
         "notice_version": consent.notice.version,
         "for_ward": consent.subject_id != subject.pk,
         "evidence": consent.evidence,
+        # The ids name each recipient in the reader's language when the export is read (`recipient_labels`).
         "recipients": [
-            {"name": r["name"], "kind": r["kind"], "country": r["country"]}
+            {"id": r.get("id"), "name": r["name"], "kind": r["kind"], "country": r["country"]}
             for r in (scope.get("recipients") or [] if shared else [])
         ],
         "cross_border": shared and abroad,
@@ -121,6 +122,7 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
         "withdrawal_duties": [
             {
                 "recipient": stop["recipient"],
+                "recipient_id": stop["recipient_id"],
                 "due_at": _iso(stop["due_at"]),
                 "acknowledged_at": _iso(stop["acknowledged_at"]),
                 "late": stop["late"],

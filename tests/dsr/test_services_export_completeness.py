@@ -85,11 +85,16 @@ def test_export_names_the_recipients_the_customers_data_was_shared_with(subject)
     body = _json(request)
     shared = {c["purpose"]: c for c in body["consents"]}
     assert shared["bancassurance"]["recipients"] == [
-        {"name": "Bảo hiểm Đối tác ABC", "kind": "partner", "country": "VN", "kind_label": "Partner"}
+        {
+            "id": insurer.pk, "name": "Bảo hiểm Đối tác ABC", "kind": "partner", "country": "VN",
+            "kind_label": "Partner", "name_label": "Bảo hiểm Đối tác ABC",
+        }
     ]
     assert shared["bancassurance"]["withdrawal_duties"] == [
         {
             "recipient": "Bảo hiểm Đối tác ABC",
+            "recipient_id": insurer.pk,
+            "recipient_label": "Bảo hiểm Đối tác ABC",
             "due_at": duty.due_at.isoformat(),
             "acknowledged_at": acknowledged.acknowledged_at.isoformat(),
             "late": False,
@@ -371,6 +376,8 @@ def test_a_correction_notice_to_a_recipient_of_a_withdrawn_consent_is_not_shown_
     assert entry["withdrawal_duties"] == [
         {
             "recipient": "Bảo hiểm Đối tác ABC",
+            "recipient_id": insurer.pk,
+            "recipient_label": "Bảo hiểm Đối tác ABC",
             "due_at": stop.due_at.isoformat(),
             "acknowledged_at": acknowledged.acknowledged_at.isoformat(),
             "late": False,
