@@ -23,6 +23,7 @@ class ConsentsConfig(AppConfig):
                 "consents.purpose.version_applied": _("Purpose version took effect"),
                 "consents.notice.published": _("Notice version published"),
                 "consents.recipient.created": _("Recipient added"),
+                "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
                 "consents.consent.granted": _("Consent granted"),
                 "consents.consent.withdrawn": _("Consent withdrawn"),
                 "consents.consent.expired": _("Consent expired"),

@@ -243,14 +243,18 @@ class NoticeForm(forms.Form):
     material = forms.BooleanField(label=_("Material change: customers must consent again"), required=False)
 
 
-class RecipientForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    name_en = forms.CharField(
+def _english_name_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Name in English"),
         max_length=200,
         required=False,
         help_text=_("What customers reading English are shown; left blank, they are shown the name above."),
     )
+
+
+class RecipientForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = _english_name_field()
     kind = forms.ChoiceField(label=_("Kind"), choices=Recipient.Kind.choices)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
     endpoint = forms.ModelChoiceField(
@@ -273,6 +277,12 @@ class ImportForm(forms.Form):
             _("Optional:"),
             ", ".join(OPTIONAL_COLUMNS),
         )
+
+
+class RecipientEnglishNameForm(forms.Form):
+    """Only the English name: the Vietnamese one is quoted frozen by scopes and receipts."""
+
+    name_en = _english_name_field()
 
 
 class AcknowledgeForm(forms.Form):

@@ -236,6 +236,10 @@ def recipient_names_en() -> dict[int, str]:
     return dict(Recipient.objects.exclude(name_en="").values_list("pk", "name_en"))
 
 
+def recipient_by_id(pk: int) -> Recipient | None:
+    return Recipient.objects.filter(pk=pk).first()
+
+
 def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
     return list(Recipient.objects.filter(pk__in=list(ids)))
 

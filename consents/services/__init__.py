@@ -5,6 +5,7 @@ from consents.services.catalogue import (
     purpose_scopes_refresh,
     purpose_update,
     recipient_create,
+    recipient_rename_en,
 )
 from consents.services.duties import duty_acknowledge
 from consents.services.import_file import text_lines
@@ -78,6 +79,7 @@ __all__ = [
     "purpose_update",
     "purpose_versions_apply_due",
     "recipient_create",
+    "recipient_rename_en",
     "restriction_apply",
     "restriction_lift",
     "restrictions_apply_in_transaction",

@@ -34,7 +34,7 @@ from consents.selectors import purpose_for_code
 from consents.services.notices import notice_add, notice_earliest_effective, purpose_version_add
 from core.actors import Actor
 from core.db import conflict_on_duplicate
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, NotFound
 from core.text import nfc
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
@@ -355,3 +355,32 @@ def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> None:
         recipient.endpoint = endpoint
         recipient.client_id = endpoint.client_id
         recipient.save(update_fields=["endpoint", "client"])
+
+
+def recipient_rename_en(
+    *, actor: Actor, recipient_id: int, name_en: str, now: datetime | None = None
+) -> Recipient:
+    """Set or correct the English name of a recipient, the one pages and exports read in English show
+    (blank: they show the Vietnamese name). Only that: the Vietnamese `name` is quoted frozen by the
+    scopes of purpose versions and consents' receipts. Wording, not scope: no new version, no widening.
+    The same name again writes nothing."""
+    name_en = " ".join(nfc(name_en or "").split())
+    if len(name_en) > Recipient._meta.get_field("name_en").max_length:
+        raise InvalidInput(_("The English name is too long (200 characters at most)."), field="name_en")
+    with transaction.atomic(durable=True):
+        recipient = Recipient.objects.select_for_update().filter(pk=recipient_id).first()
+        if recipient is None:
+            raise NotFound(_("No such recipient."))
+        before = recipient.name_en
+        if before == name_en:
+            return recipient
+        recipient.name_en = name_en
+        recipient.save(update_fields=["name_en"])
+        audit_record(
+            action="consents.recipient.renamed_en",
+            actor=actor,
+            target=recipient,
+            now=now,
+            data={"name_en": {"before": before, "after": name_en}},
+        )
+    return recipient

@@ -13,6 +13,7 @@ from consents.views.catalogue import (
     purpose_edit,
     purpose_list,
     recipient_list,
+    recipient_rename_en,
 )
 from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_receipt, me_withdraw
 from consents.views.reports import report
@@ -42,6 +43,7 @@ __all__ = [
     "purpose_edit",
     "purpose_list",
     "recipient_list",
+    "recipient_rename_en",
     "report",
     "staff_grant",
     "staff_receipt",

@@ -17,6 +17,7 @@ from consents.forms import (
     ImportForm,
     NoticeForm,
     PurposeForm,
+    RecipientEnglishNameForm,
     RecipientForm,
 )
 from consents.models import ConsentImport, WithdrawalDuty
@@ -150,6 +151,22 @@ def recipient_list(request):
         return redirect("consents:recipient_list")
     recipients = selectors.recipients_with_purposes()
     return render(request, "consents/recipient_list.html", {"recipients": recipients, "form": form})
+
+
+@staff_required("consents.manage_catalogue")
+def recipient_rename_en(request, pk):
+    recipient = found_or_404(selectors.recipient_by_id(pk))
+    form = RecipientEnglishNameForm(request.POST or None, initial={"name_en": recipient.name_en})
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: services.recipient_rename_en(
+            actor=actor_for_user(request.user), recipient_id=recipient.pk, **form.cleaned_data
+        ),
+        _("The English name was saved."),
+    ):
+        return redirect("consents:recipient_list")
+    return render(request, "consents/recipient_name_en.html", {"recipient": recipient, "form": form})
 
 
 @staff_required("consents.import_consents")
