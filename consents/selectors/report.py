@@ -47,7 +47,7 @@ from consents.models import (
     WithdrawalDuty,
     ends_at,
 )
-from core.labels import choice_label
+from core.labels import choice_label, in_reader_language
 from deadlines.policy import LOCAL_TZ, local_month
 
 CONSENT_FIGURES = ("granted", "refused", "withdrawn", "withdrawn_whole", "withdrawn_partial", "expired",
@@ -164,7 +164,10 @@ def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
     def by_recipient(duties, cause):
         return (
             duties.annotate(cause=cause)
-            .values("recipient_id", "recipient__name", "recipient__kind", "recipient__active", "cause")
+            .values(
+                "recipient_id", "recipient__name", "recipient__name_en", "recipient__kind",
+                "recipient__active", "cause",
+            )
             .annotate(
                 sent=Count("pk"),
                 acknowledged_on_time=Count("pk", filter=acknowledged & Q(acknowledged_at__lte=F("due_at"))),
@@ -193,7 +196,7 @@ def _stops(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
     return [
         {
             "recipient": row["recipient_id"],
-            "label": row["recipient__name"],
+            "label": in_reader_language(row["recipient__name"], row["recipient__name_en"]),
             "kind": row["recipient__kind"],
             "kind_label": choice_label(Recipient.Kind.choices, row["recipient__kind"]),
             "active": row["recipient__active"],

@@ -17,6 +17,7 @@ from consents.forms import (
     WithdrawForm,
 )
 from consents.models import ConsentEvent
+from consents.scope import scope_recipients_in_reader_language
 from consents.views.customer import receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
@@ -80,11 +81,13 @@ def _notice_for_customer(notice, language: str) -> dict:
 _PURPOSE_FIELDS = {"sensitive_acknowledged": "sensitive", "child_agreed": "child_agreed"}
 
 
-def _purpose_block(form, notice, language: str) -> dict:
+def _purpose_block(form, notice, language: str, names_en: dict[int, str]) -> dict:
     code = notice.purpose.code
     sensitive = f"sensitive_{code}"
     return {
         **_notice_for_customer(notice, language),
+        # The notice is in the customer's language; the page's own words, these too, in the reader's.
+        "recipients": scope_recipients_in_reader_language(notice.scope.get("recipients") or [], names_en),
         "answer": form[f"answer_{code}"],
         "sensitive": form[sensitive] if sensitive in form.fields else None,
         "child_agreed": form[f"child_agreed_{code}"],
@@ -143,6 +146,7 @@ def staff_grant(request, pk):
                 url = reverse("consents:staff_recorded", kwargs={"pk": subject.pk})
                 return redirect(f"{url}?{urlencode([('record', str(c.pk)) for c in recorded])}")
     language = subject.preferred_language
+    names_en = selectors.recipient_names_en()
     return render(
         request,
         "consents/staff_grant.html",
@@ -150,7 +154,7 @@ def staff_grant(request, pk):
             "subject": subject,
             "form": form,
             "notices": notices,
-            "purposes": [_purpose_block(form, n, language) for n in notices],
+            "purposes": [_purpose_block(form, n, language, names_en) for n in notices],
         },
     )
 

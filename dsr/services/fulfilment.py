@@ -119,7 +119,7 @@ def _recipients_check(request: DataSubjectRequest) -> None:
               "Record each confirmation (Recipient notices) before answering the request."),
             code="recipients_open",
             count=len(duties),
-            names=", ".join(duty.recipient.name for duty in duties),
+            names=", ".join(duty.recipient.name_in_reader_language for duty in duties),
         )
 
 

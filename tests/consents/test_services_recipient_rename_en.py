@@ -42,7 +42,8 @@ def test_the_service_corrects_the_english_name_and_audits_old_and_new(dpo, head_
 
 
 def test_the_same_name_again_writes_nothing(dpo, head_office):
-    services.recipient_rename_en(actor=actor_for_user(dpo), recipient_id=head_office.pk, name_en="Tokio Head Ofice")
+    actor = actor_for_user(dpo)
+    services.recipient_rename_en(actor=actor, recipient_id=head_office.pk, name_en="Tokio Head Ofice")
     assert not AuditEntry.objects.filter(action="consents.recipient.renamed_en").exists()
 
 
@@ -52,10 +53,11 @@ def test_a_blank_english_name_falls_back_to_the_vietnamese_one(dpo, head_office)
 
 
 def test_a_name_too_long_or_an_unknown_recipient_is_refused(dpo, head_office):
+    actor = actor_for_user(dpo)
     with pytest.raises(InvalidInput):
-        services.recipient_rename_en(actor=actor_for_user(dpo), recipient_id=head_office.pk, name_en="x" * 201)
+        services.recipient_rename_en(actor=actor, recipient_id=head_office.pk, name_en="x" * 201)
     with pytest.raises(NotFound):
-        services.recipient_rename_en(actor=actor_for_user(dpo), recipient_id=head_office.pk + 99, name_en="A")
+        services.recipient_rename_en(actor=actor, recipient_id=head_office.pk + 99, name_en="A")
     assert Recipient.objects.get(pk=head_office.pk).name_en == "Tokio Head Ofice"
     assert not AuditEntry.objects.filter(action="consents.recipient.renamed_en").exists()
 
@@ -77,7 +79,8 @@ def test_the_dpo_corrects_it_on_the_recipients_staff_page(dpo, head_office, lang
 
 
 def test_a_name_too_long_on_the_page_is_a_message_and_nothing_is_written(dpo, head_office):
-    answer = signed_in(dpo).post(f"/en/portal/recipients/{head_office.pk}/english-name/", {"name_en": "x" * 201})
+    url = f"/en/portal/recipients/{head_office.pk}/english-name/"
+    answer = signed_in(dpo).post(url, {"name_en": "x" * 201})
     assert answer.status_code == 200 and 'aria-invalid="true"' in answer.content.decode()
     assert Recipient.objects.get(pk=head_office.pk).name_en == "Tokio Head Ofice"
 
