@@ -1,6 +1,7 @@
 """A recipient's name in the reader's language: a customer reading English is told who receives their data
 by the English name the bank gave it (falling back to the Vietnamese one), on the consents page, the
-confirmation, the withdrawal confirmation and the receipt page. The scope a consent froze keeps the
+confirmation, the withdrawal confirmation and the receipt page; staff reading English the same on the
+purposes list, the recipient notices and the consent-recording page. The scope a consent froze keeps the
 Vietnamese name it was agreed with: the receipt's document keeps its bytes, and a change of the English
 name is wording, never a widening."""
 
@@ -10,9 +11,10 @@ import json
 
 import pytest
 
+from consents import services
 from consents.models import Consent, Recipient
 from consents.scope import latest_scope, purpose_scope, scope_widenings
-from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,27 @@ def test_the_receipt_page_in_english_says_when_each_recipient_stopped_in_english
     page = client.get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
     stops = _section(page, "receipt-recipient-stops", "</table>")
     assert ENGLISH in stops and "Bảo hiểm Đối tác" in stops and VIETNAMESE not in stops
+
+
+def _named(page: str) -> tuple[bool, bool]:
+    return ENGLISH in page, VIETNAMESE in page
+
+
+def test_the_purposes_list_in_english_names_recipients_in_english(dpo, sharing):
+    client = signed_in(dpo)
+    assert _named(client.get("/en/portal/purposes/").content.decode()) == (True, False)
+    assert _named(client.get("/portal/purposes/").content.decode()) == (False, True)
+
+
+def test_the_recipient_notices_in_english_name_recipients_in_english(dpo, subject, sharing):
+    consent = grant(subject, sharing)
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    client = signed_in(dpo)
+    assert _named(client.get("/en/portal/withdrawal-duties/").content.decode()) == (True, False)
+    assert _named(client.get("/portal/withdrawal-duties/").content.decode()) == (False, True)
+
+
+def test_the_consent_recording_page_in_english_names_recipients_in_english(officer, subject, sharing):
+    page = signed_in(officer).get(f"/en/portal/customers/{subject.pk}/consents/new/").content.decode()
+    start = page.index('data-testid="scope-sharing"')
+    assert _named(page[start : page.index("</ul>", start)]) == (True, False)
