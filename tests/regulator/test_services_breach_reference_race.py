@@ -20,6 +20,10 @@ pytestmark = [
 ]
 
 
+def _second_breach():
+    return make_breach(title="Second breach", categories=["identity"])
+
+
 def test_two_breaches_recorded_at_once_take_the_next_two_references(monkeypatch):
     make_inventory()
     numbered = breaches._next_reference
@@ -28,8 +32,7 @@ def test_two_breaches_recorded_at_once_take_the_next_two_references(monkeypatch)
     def number_then_let_the_other_in(year: int) -> str:
         reference = numbered(year)
         if not other:
-            second = lambda: make_breach(title="Second breach", categories=["identity"])  # noqa: E731
-            thread, out = started_in_other_connection(second)
+            thread, out = started_in_other_connection(_second_breach)
             other.update(thread=thread, out=out)
             lock_waited_for(until=lambda: not thread.is_alive())
         return reference
