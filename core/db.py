@@ -3,8 +3,8 @@ connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows a
 `encrypted_update` and `encrypted_bulk_update` for an encrypted column rewritten on many rows at once;
 a report's large grouped queries without JIT compilation (`reads_without_jit`); the unit of work of
 an API call; a row locked by its id (`locked_or_not_found`), rows locked for sharing
-(`share_locked_values`); lock waits; the first rows of several queues in one statement (`first_of`);
-many ids as one parameter (`any_of`).
+(`share_locked_values`), a value no row can lock (`value_locked`); lock waits; the first rows of
+several queues in one statement (`first_of`); many ids as one parameter (`any_of`).
 
 PostgreSQL spends longer planning the consent check's query (about 0.4 ms) than running it (about
 0.1 ms), and the check runs before every marketing send and card transaction. Django binds
@@ -21,6 +21,7 @@ them): Django cannot show the text of a prepared statement in its log.
 from __future__ import annotations
 
 import functools
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -108,6 +109,20 @@ def share_locked_values(queryset: models.QuerySet) -> list[tuple]:
     with database.cursor() as cursor:
         cursor.execute(f"{sql} FOR SHARE", params)
         return cursor.fetchall()
+
+
+def value_locked(model: type[models.Model], value: str) -> None:
+    """Lock `value` of `model` for the caller's transaction, where a unique constraint cannot guard it
+    and no row stands for it yet: a second caller waits here until the first commits, so its check
+    reads what the first wrote (under READ COMMITTED both would otherwise check before either writes).
+    A transaction-level advisory lock on PostgreSQL; nothing on SQLite, which has one writer at a time."""
+    alias = router.db_for_write(model)
+    database = connections[alias]
+    if database.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{model._meta.label_lower}:{value}".encode(), digest_size=8).digest()
+    with database.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
 @contextmanager

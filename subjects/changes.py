@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
 from subjects.crypto import blind_index, blind_index_candidates
@@ -92,9 +93,14 @@ def _iso_date(value: Any) -> date:
 def national_id_unclaimed_check(national_id: str, *, external_ref: str, subject_id=None) -> None:
     """One CIF per citizen ID: a second customer number for the same person splits their consents
     and requests in two, so the answer names the CIF that already holds the number, unless the DPO
-    let this customer number share it (`subject_national_id_share`)."""
+    let this customer number share it (`subject_national_id_share`).
+
+    The ID is locked until the caller's transaction ends: no constraint can hold it (a shared ID, two
+    indexes per value across a key rotation), and two writers of one ID would each check before the
+    other commits and both pass."""
     if not national_id:
         return
+    value_locked(DataSubject, blind_index(national_id))
     holder = (
         DataSubject.objects.filter(national_id_index__in=blind_index_candidates(national_id))
         .exclude(pk=subject_id)

@@ -23,7 +23,7 @@ from authorisations.selectors import third_party_secret_refusal
 from authorisations.services.moves import end_client_tokens, locked_authorisations, move_all, resume_all
 from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus, PauseReason
 from core.actors import Actor
-from core.db import locked_or_not_found
+from core.db import conflict_on_duplicate, locked_or_not_found
 from core.errors import Conflict, InvalidInput
 from integrations.models import WebhookEndpoint
 from integrations.webhooks import webhook_url_check
@@ -120,8 +120,9 @@ def third_party_register(
     webhook_url = webhook_url_check(webhook_url, field="webhook_url") if (webhook_url or "").strip() else ""
     webhook_secret = secrets.token_urlsafe(32) if webhook_url else ""
     with transaction.atomic(durable=True):
+        duplicate = Conflict(_("A third party with this tax code is already registered."), code="duplicate")
         if ThirdParty.objects.filter(tax_code=tax_code).exists():
-            raise Conflict(_("A third party with this tax code is already registered."), code="duplicate")
+            raise duplicate
         # The OAuth client and the webhook need an owner login; it can never sign in.
         owner = get_user_model().objects.create_user(
             username=f"thirdparty-{secrets.token_hex(6)}", password=None, is_active=False
@@ -146,23 +147,26 @@ def third_party_register(
                 secret=webhook_secret,
                 events=[WEBHOOK_TOPIC],
             )
-        third_party = ThirdParty.objects.create(
-            legal_name=legal_name,
-            tax_code=tax_code,
-            licence_ref=licence_ref,
-            contact_email=contact_email,
-            contact_phone=contact_phone,
-            country=country,
-            redirect_uris=list(redirect_uris),
-            scopes=list(scopes),
-            purpose=purpose,
-            purpose_en=purpose_en,
-            fetch_type=fetch_type,
-            frequency_per_day=frequency_per_day,
-            max_duration_days=max_duration_days,
-            application=application,
-            webhook=webhook,
-        )
+        # Two registrations of one tax code at once both pass the look above (READ COMMITTED): the
+        # unique index refuses the second, which is answered as the look answers it.
+        with conflict_on_duplicate(duplicate):
+            third_party = ThirdParty.objects.create(
+                legal_name=legal_name,
+                tax_code=tax_code,
+                licence_ref=licence_ref,
+                contact_email=contact_email,
+                contact_phone=contact_phone,
+                country=country,
+                redirect_uris=list(redirect_uris),
+                scopes=list(scopes),
+                purpose=purpose,
+                purpose_en=purpose_en,
+                fetch_type=fetch_type,
+                frequency_per_day=frequency_per_day,
+                max_duration_days=max_duration_days,
+                application=application,
+                webhook=webhook,
+            )
         audit_record(
             action="authorisations.third_party.registered",
             actor=actor,

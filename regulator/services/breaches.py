@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from audit.transitions import Transition
 from core.actors import Actor
+from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from core.moments import check_in_range
 from deadlines.policy import deadlines_for
@@ -71,6 +72,16 @@ def _clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     return clean
 
 
+def _next_reference(year: int) -> str:
+    """The next reference of the year's sequence (`BR-2026-0001`), in the caller's transaction."""
+    # The year's sequence is locked until the recording commits: two DPOs recording at once both counted
+    # before either committed (READ COMMITTED), took one number, and the unique reference refused the
+    # second with a 500. The second now waits, counts the first, and takes the next number.
+    value_locked(Breach, f"BR-{year}")
+    count = Breach.objects.filter(reference__startswith=f"BR-{year}-").count()
+    return f"BR-{year}-{count + 1:04d}"
+
+
 def breach_record(
     *,
     actor: Actor,
@@ -117,12 +128,8 @@ def breach_record(
         raise InvalidInput(_("Name at least one affected data category."), field="categories")
     clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at, occurred_at=occurred_at)
     with transaction.atomic(durable=True):
-        year = timezone.localtime(detected_at).year
-        # A per-year sequence; breaches are rare and recorded by the DPO, and the unique reference
-        # refuses the duplicate of a simultaneous second recording rather than numbering it twice.
-        count = Breach.objects.filter(reference__startswith=f"BR-{year}-").count()
         breach = Breach.objects.create(
-            reference=f"BR-{year}-{count + 1:04d}",
+            reference=_next_reference(timezone.localtime(detected_at).year),
             occurred_at=occurred_at,
             detected_at=detected_at,
             notify_due_at=clocks.answer_by,
