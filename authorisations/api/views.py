@@ -331,6 +331,10 @@ class AccessClaimView(APIView):
         record = services.access_claim(actor=actor_for_user(request.user), authorisation_id=pk, **data)
         return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
+    def replay_refusal(self, request, pk):
+        """A retried claim's stored 201 stands only while the authorisation still allows reads."""
+        services.access_claim_replay_check(authorisation_id=pk)
+
 
 class IntrospectView(APIView):
     """RFC 7662 token introspection for the bank's API gateway (its API token, scope

@@ -1,6 +1,6 @@
 """Writes of the authorisations app (`grep authorisation_` finds every action on an authorisation)."""
 
-from authorisations.services.accesses import access_claim, access_record
+from authorisations.services.accesses import access_claim, access_claim_replay_check, access_record
 from authorisations.services.clocks import (
     authorisations_expire_due,
     authorisations_notify_expiring,
@@ -35,6 +35,7 @@ __all__ = [
     "Registration",
     "SecretRotation",
     "access_claim",
+    "access_claim_replay_check",
     "access_record",
     "authorisation_grant",
     "authorisation_grantor_check",
