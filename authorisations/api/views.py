@@ -299,10 +299,9 @@ class AccessClaimView(APIView):
             404: OpenApiResponse(OpenApiTypes.OBJECT, "No such authorisation."),
             409: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                "The read is not allowed; do not serve it. `code`: `read_used` (a one-time "
-                "authorisation's read was made), `daily_limit_reached` (today's reads are used up, until "
-                "midnight Asia/Ho_Chi_Minh), `authorisation_paused`, `third_party_suspended`, "
-                "`authorisation_ended` (revoked, expired or past its term).",
+                "The read is not allowed; do not serve it (a retried claim too, when its authorisation "
+                "stopped allowing reads since). `code`, one of: "
+                + ", ".join(f"`{code}`" for code in services.READ_REFUSALS) + "; `detail` says why.",
                 [
                     OpenApiExample("read_used", {
                         "detail": "This authorisation allowed one read, and it has been made. Do not "
