@@ -36,7 +36,7 @@ from consents.models import ProcessingRestriction
 from consents.selectors import restrictions_in_force_of
 from core.actors import Actor
 from core.errors import Conflict
-from deadlines.policy import LOCAL_TZ
+from deadlines.policy import LOCAL_TZ, local_isoformat
 
 S = AuthorisationStatus
 
@@ -321,7 +321,8 @@ def authorisation_request_pause_sources() -> list[str]:
 
 
 def authorisations_export(subject) -> list[dict[str, Any]]:
-    """The customer's authorisations with their access logs, for an access or copy export."""
+    """The customer's authorisations with their access logs, for an access or copy export, in Vietnam
+    time. A read claimed before serving and not reported yet has no record count (`awaiting_report`)."""
     return [
         {
             "id": str(a.pk),
@@ -330,11 +331,16 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
             "scopes": list(a.scopes),
             "purpose": a.purpose_text,
             "status": a.status,
-            "starts_at": a.starts_at.isoformat(),
-            "expires_at": a.expires_at.isoformat(),
-            "ended_at": a.ended_at.isoformat() if a.ended_at else None,
+            "starts_at": local_isoformat(a.starts_at),
+            "expires_at": local_isoformat(a.expires_at),
+            "ended_at": local_isoformat(a.ended_at),
             "accesses": [
-                {"scope": r.scope, "at": r.accessed_at.isoformat(), "records": r.record_count}
+                {
+                    "scope": r.scope,
+                    "at": local_isoformat(r.accessed_at),
+                    "records": r.records_reported,
+                    "awaiting_report": r.awaiting_report,
+                }
                 for r in a.accesses.all()
             ],
         }
