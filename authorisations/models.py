@@ -213,6 +213,11 @@ class AccessRecord(models.Model):
         """A read claimed before serving whose report (with how many records it served) has not come."""
         return self.claimed and self.reported_at is None
 
+    @property
+    def records_reported(self) -> int | None:
+        """The records the read served, or None while they are not reported (a claim's count is not)."""
+        return None if self.awaiting_report else self.record_count
+
 
 class SummaryNotice(models.Model):
     """When a customer was last sent the summary of their active authorisations (every 90 days)."""

@@ -29,14 +29,14 @@ from authorisations.states import (
     DISCLOSURE_STOP_KINDS,
     AuthorisationStatus,
     PauseReason,
-    covers_third_party_disclosure_q,
-    purpose_reaches,
+    category_reaches,
+    restrictions_reaching_disclosure,
 )
 from consents.models import ProcessingRestriction
 from consents.selectors import restrictions_in_force_of
 from core.actors import Actor
 from core.errors import Conflict
-from deadlines.policy import LOCAL_TZ
+from deadlines.policy import LOCAL_TZ, local_isoformat
 
 S = AuthorisationStatus
 
@@ -176,12 +176,12 @@ def authorisation_reads_remaining(authorisation: Authorisation, *, reads_today: 
 
 def _held_by_law() -> Exists:
     """Whether the authorisation's customer has a legal hold in force that reaches disclosure to third
-    parties (`covers_third_party_disclosure_q`), as an annotation: the held data serves only the legal
+    parties (`restrictions_reaching_disclosure`), as an annotation: the held data serves only the legal
     obligation that keeps it."""
     return Exists(
-        ProcessingRestriction.objects.filter(
+        restrictions_reaching_disclosure(ProcessingRestriction.objects.filter(
             subject=OuterRef("subject_id"), kind=ProcessingRestriction.Kind.LEGAL_HOLD, lifted_at__isnull=True
-        ).filter(covers_third_party_disclosure_q())
+        ))
     )
 
 
@@ -296,22 +296,20 @@ def disclosure_stops_in_force(
 ) -> dict[tuple[Any, bool], ProcessingRestriction]:
     """Each of these customers' oldest restriction in force of one of `kinds` (by default an objection,
     a restriction or a legal hold) that reaches disclosure to third parties (one naming no purpose, so
-    everything it can reach, or a purpose of sharing with third parties or of transfer abroad:
-    `covers_third_party_disclosure_q`), read in one query, by (subject id, whether the third party is
-    abroad): one of a transfer abroad reaches only third parties abroad (`states.purpose_reaches`). A
+    everything it can reach, or a purpose of sharing with third parties or of transfer abroad, as the
+    purpose stood when it started: `restrictions_reaching_disclosure`), read in one query, by (subject
+    id, whether the third party is abroad): one of a transfer abroad reaches only third parties abroad
+    (`states.category_reaches`). A
     customer with none is left out. While one is in force no new authorisation it reaches is given;
     while an objection or restriction is, no authorisation of theirs it reaches resumes
     (`moves.holding_cause`)."""
     stops: dict[tuple[Any, bool], ProcessingRestriction] = {}
-    in_force = (
-        restrictions_in_force_of(list(subject_ids))
-        .filter(kind__in=list(kinds))
-        .filter(covers_third_party_disclosure_q())
-        .order_by("started_at", "pk")
-    )
+    in_force = restrictions_reaching_disclosure(
+        restrictions_in_force_of(list(subject_ids)).filter(kind__in=list(kinds))
+    ).order_by("started_at", "pk")
     for restriction in in_force:
         for cross_border in (True, False):
-            if purpose_reaches(restriction.purpose, cross_border=cross_border):
+            if category_reaches(restriction.reach_category, cross_border=cross_border):
                 stops.setdefault((restriction.subject_id, cross_border), restriction)
     return stops
 
@@ -323,7 +321,8 @@ def authorisation_request_pause_sources() -> list[str]:
 
 
 def authorisations_export(subject) -> list[dict[str, Any]]:
-    """The customer's authorisations with their access logs, for an access or copy export."""
+    """The customer's authorisations with their access logs, for an access or copy export, in Vietnam
+    time. A read claimed before serving and not reported yet has no record count (`awaiting_report`)."""
     return [
         {
             "id": str(a.pk),
@@ -332,11 +331,16 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
             "scopes": list(a.scopes),
             "purpose": a.purpose_text,
             "status": a.status,
-            "starts_at": a.starts_at.isoformat(),
-            "expires_at": a.expires_at.isoformat(),
-            "ended_at": a.ended_at.isoformat() if a.ended_at else None,
+            "starts_at": local_isoformat(a.starts_at),
+            "expires_at": local_isoformat(a.expires_at),
+            "ended_at": local_isoformat(a.ended_at),
             "accesses": [
-                {"scope": r.scope, "at": r.accessed_at.isoformat(), "records": r.record_count}
+                {
+                    "scope": r.scope,
+                    "at": local_isoformat(r.accessed_at),
+                    "records": r.records_reported,
+                    "awaiting_report": r.awaiting_report,
+                }
                 for r in a.accesses.all()
             ],
         }

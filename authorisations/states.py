@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consents.models import ProcessingRestriction, PurposeCategory
+from consents.models import NoticeVersion, ProcessingRestriction, PurposeCategory, notices_in_force_by
 from core.states import StateMachine
 
 
@@ -52,18 +54,24 @@ DISCLOSURE_STOP_KINDS = (*PAUSE_BY_RESTRICTION, ProcessingRestriction.Kind.LEGAL
 # The purposes whose withdrawal, restriction or objection reaches third-party access, and which access
 # each reaches: sharing with third parties reaches every authorisation; a cross-border transfer reaches
 # those of third parties abroad (`Authorisation.cross_border`), whose reads carry the data out of Vietnam.
-# The one rule, read in Python (`purpose_reaches`) and in SQL (`covers_third_party_disclosure_q`).
+# The one rule, read in Python (`category_reaches`) and in SQL (`restrictions_reaching_disclosure`).
 REACHES_EVERY = frozenset({PurposeCategory.SHARING})
 REACHES_ABROAD = frozenset({PurposeCategory.CROSS_BORDER})
 DISCLOSURE_CATEGORIES = REACHES_EVERY | REACHES_ABROAD
 
 
-def purpose_reaches(purpose, *, cross_border: bool) -> bool:
-    """Whether a withdrawal, restriction or objection of `purpose` (None: every purpose it can reach)
-    reaches an authorisation of a third party abroad (`cross_border`) or at home."""
-    if purpose is None or purpose.category in REACHES_EVERY:
+def category_reaches(category: str | None, *, cross_border: bool) -> bool:
+    """Whether a withdrawal, restriction or objection of a purpose of `category` (None: of every purpose
+    it can reach) reaches an authorisation of a third party abroad (`cross_border`) or at home."""
+    if category is None or category in REACHES_EVERY:
         return True
-    return cross_border and purpose.category in REACHES_ABROAD
+    return cross_border and category in REACHES_ABROAD
+
+
+def purpose_reaches(purpose, *, cross_border: bool) -> bool:
+    """`category_reaches` for a withdrawal, restriction or objection of `purpose` as it stands now (None:
+    every purpose it can reach)."""
+    return category_reaches(None if purpose is None else purpose.category, cross_border=cross_border)
 
 
 def covers_third_party_disclosure(purposes) -> bool:
@@ -80,10 +88,26 @@ def disclosure_reach(purposes) -> dict[str, bool] | None:
     return {"cross_border": True} if covers_third_party_disclosure(purposes) else None
 
 
-def covers_third_party_disclosure_q() -> Q:
-    """`covers_third_party_disclosure` as a filter on restrictions, whose `purpose` names one purpose
-    or none (every purpose it can reach)."""
-    return Q(purpose__isnull=True) | Q(purpose__category__in=sorted(DISCLOSURE_CATEGORIES))
+def _category_at_start() -> Coalesce:
+    """A restriction's purpose's category in the purpose version in force when the restriction started
+    (null for a restriction naming no purpose). The DPO may re-categorise a purpose later, a narrowing
+    in force at once: what the customer objected to does not shrink with it. A version stored while the
+    category was wording has none: the purpose's own category stands for it."""
+    in_force = (
+        NoticeVersion.objects.filter(notices_in_force_by(OuterRef("started_at")), purpose=OuterRef("purpose"))
+        .order_by("-effective_at")
+        .values(category=KT("scope__category"))[:1]
+    )
+    return Coalesce(Subquery(in_force), F("purpose__category"), output_field=CharField())
+
+
+def restrictions_reaching_disclosure(restrictions: QuerySet) -> QuerySet:
+    """Those of `restrictions` that reach third-party access (`covers_third_party_disclosure` in SQL),
+    each with `reach_category`, its purpose's category when it started (`_category_at_start`), for
+    `category_reaches`."""
+    return restrictions.annotate(reach_category=_category_at_start()).filter(
+        Q(purpose__isnull=True) | Q(reach_category__in=sorted(DISCLOSURE_CATEGORIES))
+    )
 
 
 S = AuthorisationStatus

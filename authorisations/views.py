@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,8 @@ from subjects.models import DataSubject
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
 # The reads on each page of an authorisation's whole log.
 LOG_PAGE_SIZE = 50
+# The consent screen's refusal of a request naming no registered application (OAuth's error code).
+UNKNOWN_CLIENT = {"error": "invalid_client"}
 
 
 class ConsentScreenView(AuthorizationView):
@@ -103,7 +105,9 @@ class ConsentScreenView(AuthorizationView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         third_party = self._third_party()
-        if third_party is None or "error" in context:
+        if third_party is None:
+            context.setdefault("error", UNKNOWN_CLIENT)
+        if "error" in context:
             return context
         context["refusal"] = self._refusal(third_party)
         form = context.get("form")
@@ -121,11 +125,12 @@ class ConsentScreenView(AuthorizationView):
         return context
 
     def form_valid(self, form):
-        if not form.cleaned_data.get("allow"):
-            return super().form_valid(form)
         third_party = self._third_party()
         if third_party is None:
-            raise Http404
+            # Before the toolkit, which looks the application up and fails on an unknown one.
+            return self.render_to_response({"error": UNKNOWN_CLIENT})
+        if not form.cleaned_data.get("allow"):
+            return super().form_valid(form)
         terms = {
             "subject": subject_for_user(self.request.user),
             "third_party": third_party,
@@ -138,7 +143,8 @@ class ConsentScreenView(AuthorizationView):
             # The toolkit validates the request again and issues the code; only then is the
             # authorisation recorded. A code without an ACTIVE authorisation cannot be exchanged.
             response = super().form_valid(form)
-            issued = parse_qs(urlparse(response.url).query).get("code")
+            # A refusal the toolkit renders itself (an unregistered redirect URI) redirects nowhere.
+            issued = parse_qs(urlparse(response.get("Location", "")).query).get("code")
             if issued:
                 services.authorisation_grant(
                     actor=actor_for_user(self.request.user),
@@ -156,6 +162,8 @@ class ConsentScreenView(AuthorizationView):
         if context.get("refusal") is not None:
             # Refused before any code: the screen explains why and offers only to go back (decline).
             kwargs["status"] = 403
+        if context.get("error") is UNKNOWN_CLIENT:
+            kwargs["status"] = 400
         response = super().render_to_response(context, **kwargs)
         third_party = context.get("third_party")
         if third_party is not None:

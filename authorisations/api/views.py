@@ -299,10 +299,9 @@ class AccessClaimView(APIView):
             404: OpenApiResponse(OpenApiTypes.OBJECT, "No such authorisation."),
             409: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                "The read is not allowed; do not serve it. `code`: `read_used` (a one-time "
-                "authorisation's read was made), `daily_limit_reached` (today's reads are used up, until "
-                "midnight Asia/Ho_Chi_Minh), `authorisation_paused`, `third_party_suspended`, "
-                "`authorisation_ended` (revoked, expired or past its term).",
+                "The read is not allowed; do not serve it (a retried claim too, when its authorisation "
+                "stopped allowing reads since). `code`, one of: "
+                + ", ".join(f"`{code}`" for code in services.READ_REFUSALS) + "; `detail` says why.",
                 [
                     OpenApiExample("read_used", {
                         "detail": "This authorisation allowed one read, and it has been made. Do not "
@@ -330,6 +329,10 @@ class AccessClaimView(APIView):
         data = validated_body(AccessClaimSerializer, request)
         record = services.access_claim(actor=actor_for_user(request.user), authorisation_id=pk, **data)
         return Response(AccessOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    def replay_refusal(self, request, pk):
+        """A retried claim's stored 201 stands only while the authorisation still allows reads."""
+        services.access_claim_replay_check(authorisation_id=pk)
 
 
 class IntrospectView(APIView):

@@ -1,6 +1,11 @@
 """Writes of the authorisations app (`grep authorisation_` finds every action on an authorisation)."""
 
-from authorisations.services.accesses import access_claim, access_record
+from authorisations.services.accesses import (
+    READ_REFUSALS,
+    access_claim,
+    access_claim_replay_check,
+    access_record,
+)
 from authorisations.services.clocks import (
     authorisations_expire_due,
     authorisations_notify_expiring,
@@ -32,9 +37,11 @@ from authorisations.services.rights import (
 from authorisations.states import covers_third_party_disclosure
 
 __all__ = [
+    "READ_REFUSALS",
     "Registration",
     "SecretRotation",
     "access_claim",
+    "access_claim_replay_check",
     "access_record",
     "authorisation_grant",
     "authorisation_grantor_check",

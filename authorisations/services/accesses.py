@@ -185,16 +185,36 @@ def access_record(
         )
 
 
-def _refuse_read(authorisation: Authorisation, *, now: datetime) -> None:
-    """Raise `Conflict` unless the locked authorisation allows the third party one more read now:
-    `selectors.authorisation_read_refusal`, introspection's rule, with today's reads counted under the
-    row lock so that two claims cannot both take the last read."""
+def _refuse_read(
+    authorisation: Authorisation, *, now: datetime, forgiven: frozenset[str] = frozenset()
+) -> None:
+    """Raise `Conflict` unless the authorisation (locked, for a claim) allows the third party one more
+    read now: `selectors.authorisation_read_refusal`, introspection's rule, with today's reads counted
+    under the row lock so that two claims cannot both take the last read. A refusal `forgiven` is not
+    raised."""
     reads_today, held_by_law = selectors.authorisation_read_facts(authorisation, now=now)
     code = selectors.authorisation_read_refusal(
         authorisation, now=now, reads_today=reads_today, held_by_law=held_by_law
     )
-    if code is not None:
+    if code is not None and code not in forgiven:
         raise Conflict(READ_REFUSALS[code], code=code, count=authorisation.frequency_per_day)
+
+
+# The refusals a claim's retry does not meet: the read they count is the claim's own (the one-time read,
+# today's last one).
+USED_UP_BY_THE_CLAIM = frozenset({selectors.READ_USED, selectors.DAILY_LIMIT_REACHED})
+
+
+def access_claim_replay_check(*, authorisation_id, now: datetime | None = None) -> None:
+    """Raise the refusal a claim answered 201 before meets now, when the gateway retries it with its
+    `Idempotency-Key` after a lost answer: the authorisation ended, paused, its third party suspended or
+    a legal hold placed since (`selectors.authorisation_read_refusal`; not the reads the claim itself
+    used up). The stored "serve it" would otherwise serve a read the customer has stopped. Writes
+    nothing: the claimed read stays in the log, at the time of the claim."""
+    now = now or timezone.now()
+    authorisation = selectors.authorisation_by_id(authorisation_id)
+    if authorisation is not None:
+        _refuse_read(authorisation, now=now, forgiven=USED_UP_BY_THE_CLAIM)
 
 
 def access_claim(

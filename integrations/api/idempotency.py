@@ -8,6 +8,11 @@ so the retry runs the operation: 401 and 403 (the credentials or rights may be f
 any answer with `Retry-After`, and every 5xx. A refusal is kept without anything the view wrote before
 it was refused: the view runs in a savepoint, rolled back unless it answers with a success.
 
+A success that holds only while a state lasts (a read claim says "serve it" only while the customer's
+authorisation allows reads) can be refused on replay: a view with a `replay_refusal(request, *args,
+**kwargs)` method has it called before a stored success is replayed, and a domain error it raises is
+the retry's answer; the stored answer stays for a later retry.
+
 The whole call is one unit of work (`core.db.UnitOfWork`): the key's claim, the write the view's
 service makes and the answer replayed to retries commit together, or roll back together. A claim
 therefore cannot outlive its work: when the database fails half-way (even so badly that nothing
@@ -46,6 +51,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "after a 401, 403, 429 or 5xx it runs again.",
 )
 IN_FLIGHT_WAIT_SECONDS = 5.0
+# The view method that may refuse to replay a stored success (module docstring).
+REPLAY_REFUSAL = "replay_refusal"
 # Client errors that tell the client to try again (with other credentials, later, more slowly).
 TRY_AGAIN_STATUSES = frozenset({
     status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, status.HTTP_408_REQUEST_TIMEOUT,
@@ -72,7 +79,10 @@ def idempotent(view_method):
                 owner=request.user, key=key, fingerprint=fingerprint, wait_seconds=IN_FLIGHT_WAIT_SECONDS
             )
             if record is None:
-                return _replay(request.user, key, fingerprint)
+                replayed = _replay(request.user, key, fingerprint)
+                if status.is_success(replayed.status_code) and hasattr(view, REPLAY_REFUSAL):
+                    getattr(view, REPLAY_REFUSAL)(request, *args, **kwargs)
+                return replayed
             audited_before = audit_sequence_last()
             response = _answer(view_method, view, request, *args, **kwargs)
             if _definitive(response):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from deadlines.policy import LOCAL_TZ
+from deadlines.policy import local_isoformat
 
 
 @dataclass(frozen=True)
@@ -39,5 +39,4 @@ class Period:
         return queryset.filter(self.ended_by(field))
 
 
-def local(moment: datetime | None) -> str | None:
-    return moment.astimezone(LOCAL_TZ).isoformat() if moment else None
+local = local_isoformat

@@ -165,7 +165,8 @@ def authorisations_section(subject, period: Period) -> list[dict[str, Any]]:
                     {
                         "at": local(r.accessed_at),
                         "scope": r.scope,
-                        "records": r.record_count,
+                        "records": r.records_reported,
+                        "awaiting_report": r.awaiting_report,
                         "reported_by": r.reported_by,
                     }
                     for r in accesses

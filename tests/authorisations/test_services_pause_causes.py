@@ -13,8 +13,8 @@ from authorisations import selectors, services
 from authorisations.models import Authorisation
 from authorisations.states import (
     covers_third_party_disclosure,
-    covers_third_party_disclosure_q,
     purpose_reaches,
+    restrictions_reaching_disclosure,
 )
 from consents.models import ProcessingRestriction, PurposeCategory
 from core.actors import actor_for_user
@@ -187,7 +187,7 @@ def test_reactivation_looks_up_the_restrictions_in_force_of_every_customer_at_on
 
 def test_the_rule_of_what_reaches_third_party_disclosure_reads_the_same_in_python_and_in_sql(customer1):
     """A restriction pauses authorisations when it is put in force (`covers_third_party_disclosure`, in
-    Python) and holds them when they would resume (`covers_third_party_disclosure_q`, in SQL): for a
+    Python) and holds them when they would resume (`restrictions_reaching_disclosure`, in SQL): for a
     restriction of no purpose and of a purpose of each category, both say the same."""
     subject = customer1.customer_account.subject
     purposes = [None] + [make_purpose(f"p_{category}", category=category) for category in PurposeCategory]
@@ -198,8 +198,7 @@ def test_the_rule_of_what_reaches_third_party_disclosure_reads_the_same_in_pytho
         for purpose in purposes
     }
     in_sql = set(
-        ProcessingRestriction.objects.filter(pk__in=restrictions)
-        .filter(covers_third_party_disclosure_q())
+        restrictions_reaching_disclosure(ProcessingRestriction.objects.filter(pk__in=restrictions))
         .values_list("pk", flat=True)
     )
     in_python = {

@@ -240,6 +240,7 @@ def test_third_party_authorisations_with_their_moves_scopes_and_access_reports(h
             "at": "2026-03-04T08:00:00+07:00",
             "scope": "accounts:read",
             "records": 3,
+            "awaiting_report": False,
             "reported_by": "api-gateway",
         },
     ]
