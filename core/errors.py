@@ -19,9 +19,11 @@ class DomainError(Exception):
     retry_after: int | None = None
 
     def __init__(self, message: Any = None, *, code: str | None = None, field: str | None = None,
-                 **params: Any) -> None:
+                 data: dict[str, Any] | None = None, **params: Any) -> None:
         self.message = message if message is not None else self.default_message
         self.params = params
+        # Machine-readable values the answer carries beside the message (a bound a client can resend).
+        self.data = data or {}
         self.field = field
         if code:
             self.code = code
@@ -34,8 +36,8 @@ class DomainError(Exception):
 
     def as_payload(self) -> dict[str, Any]:
         if self.field:
-            return {self.field: [self.text]}
-        return {"detail": self.text, "code": self.code}
+            return {self.field: [self.text], **self.data}
+        return {"detail": self.text, "code": self.code, **self.data}
 
 
 class InvalidInput(DomainError):

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
@@ -108,3 +109,18 @@ def check_in_range(value: date, *, field: str) -> None:
             _("Give a date between %(earliest)s and %(latest)s."), field=field,
             earliest=EARLIEST_DAY.isoformat(), latest=LATEST_DAY.isoformat(),
         )
+
+
+def next_whole_minute(moment: datetime) -> datetime:
+    """`moment`, or the next whole minute when it falls inside one: a bound people read to the minute
+    must not be named earlier than it is, or the moment named is refused again."""
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment
+
+
+def moment_for_people(moment: datetime) -> str:
+    """A moment as people read it, in local time and the active language's format, with its UTC
+    offset: an integration's developer may sit in another zone."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} (UTC{local.isoformat()[-6:]})"

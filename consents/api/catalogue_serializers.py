@@ -181,10 +181,12 @@ class PurposeCreateSerializer(serializers.Serializer):
 
 class PurposeUpdateSerializer(ChangeSerializer):
     """A change to a purpose: wording applies at once; scope fields make a new version. `name` and
-    `description` mean what they mean in `POST`: the text for each language not given on its own."""
+    `description` are the Vietnamese text (as `name_vi`, which wins when both are given): the English
+    text changes only through its own field, or English readers would get Vietnamese and the English
+    wording would be lost. (`POST` fills a language not given from them: a new purpose has no text.)"""
 
-    name = serializers.CharField(max_length=200, required=False, help_text="Used for a language not given.")
-    description = serializers.CharField(required=False, help_text="Used for a language not given.")
+    name = serializers.CharField(max_length=200, required=False, help_text="The Vietnamese name.")
+    description = serializers.CharField(required=False, help_text="The Vietnamese description.")
     name_vi = serializers.CharField(max_length=200, required=False)
     name_en = serializers.CharField(max_length=200, required=False)
     description_vi = serializers.CharField(required=False)
@@ -219,9 +221,7 @@ class PurposeUpdateSerializer(ChangeSerializer):
     def validate(self, attrs):
         for field in ("name", "description"):
             if field in attrs:
-                both = attrs.pop(field)
-                for lang in ("vi", "en"):
-                    attrs.setdefault(f"{field}_{lang}", both)
+                attrs.setdefault(f"{field}_vi", attrs.pop(field))
         return attrs
 
     @staticmethod

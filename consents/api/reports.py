@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consents.reports import report_csv
 from consents.selectors.report import consent_report_month, this_month
-from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.db import reads_without_jit
 from core.moments import parse_month
 from core.replica import replica_reads
@@ -26,7 +25,7 @@ class ConsentReportCSVRenderer(ReportCSVRenderer):
 class ConsentReportView(APIView):
     required_permissions = {"GET": "consents.view_consent_report"}
     required_scopes = {"GET": "reports:read"}
-    renderer_classes = [JSONRenderer, ConsentReportCSVRenderer]
+    renderer_classes = [LocalTimeJSONRenderer, ConsentReportCSVRenderer]
 
     @extend_schema(
         parameters=[

@@ -11,7 +11,7 @@ from consents.models import (
     ConsentImport,
     WithdrawalDuty,
 )
-from consents.selectors import duty_allowed_actions
+from consents.selectors import consent_latest_event_id, duty_allowed_actions
 from core.api.actions import ActingRight, AllowedActionsField
 from core.api.inputs import MomentField
 
@@ -55,7 +55,11 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_receipt(self, consent) -> str:
-        return f"/api/v1/consents/{consent.pk}/receipt/"
+        """The receipt of the event this answer reports, so a stored link keeps giving the same bytes
+        (the plain path gives the latest event's, which a later withdrawal changes)."""
+        receipt = f"/api/v1/consents/{consent.pk}/receipt/"
+        event_id = consent_latest_event_id(consent)
+        return f"{receipt}?event={event_id}" if event_id else receipt
 
 
 class ConsentCreateSerializer(serializers.Serializer):

@@ -318,7 +318,7 @@ class ConsentCheckView(APIView):
             "allowed": result.allowed,
             "reason": result.reason,
             "consent": str(result.consent) if result.consent else None,
-            "checked_at": result.checked_at.isoformat(),
+            "checked_at": result.checked_at,
         }
         if request.query_params.get("at"):
             answer["notice_version"] = result.notice_version
@@ -359,7 +359,7 @@ class ConsentCheckBulkView(APIView):
         return Response(
             {
                 "purpose": data["purpose"],
-                "checked_at": now.isoformat(),
+                "checked_at": now,
                 "allowed": allowed,
                 "not_allowed": refused,
                 "unknown": unknown,

@@ -8,7 +8,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from consents.models import (
     Consent,
@@ -41,12 +41,30 @@ def consents_that_gave_data() -> QuerySet[Consent]:
     return Consent.objects.exclude(status=ConsentStatus.REFUSED)
 
 
+# The latest event in the receipt's order (`consents.receipts.consent_receipt`): by time, then kind.
+_LATEST_FIRST = ("-at", "-kind")
+
+
+def consent_latest_event_id(consent: Consent):
+    """The id of the consent's latest event: the one its receipt, frozen at that event, stands for.
+    Read from the `latest_event_id` annotation of `consents_visible_to` when the consent has it."""
+    if hasattr(consent, "latest_event_id"):
+        return consent.latest_event_id
+    return consent.events.order_by(*_LATEST_FIRST).values_list("pk", flat=True).first()
+
+
 def consents_visible_to(user) -> QuerySet[Consent]:
-    """Every consent for staff and clients; a customer's own only (none for a login without a subject)."""
+    """Every consent for staff and clients; a customer's own only (none for a login without a subject);
+    each with its `latest_event_id`."""
     if user_role(user) != Role.CUSTOMER:
-        return consent_list()
+        return _with_latest_event(consent_list())
     own = subject_for_user(user)
-    return consent_list(subject=own) if own is not None else Consent.objects.none()
+    return _with_latest_event(consent_list(subject=own)) if own is not None else Consent.objects.none()
+
+
+def _with_latest_event(consents: QuerySet[Consent]) -> QuerySet[Consent]:
+    latest = ConsentEvent.objects.filter(consent=OuterRef("pk")).order_by(*_LATEST_FIRST).values("pk")[:1]
+    return consents.annotate(latest_event_id=Subquery(latest))
 
 
 def consent_visible_by_id(user, pk) -> Consent | None:

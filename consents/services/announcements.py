@@ -38,6 +38,7 @@ from consents.selectors import consents_on_notice_older_than, subjects_to_ask_ag
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
+from core.moments import moment_for_people, next_whole_minute
 from notifications.services import notify_many
 from subjects.models import DataSubject
 
@@ -111,15 +112,16 @@ def announcement_create_in_transaction(
     lead = lead_days_for(significant=significant)
     send_at = notice.effective_at - timedelta(days=lead)
     if send_at < now:
-        earliest = timezone.localtime(now + timedelta(days=lead))
+        earliest = next_whole_minute(now + timedelta(days=lead))
         raise Conflict(
             _(
                 "Customers must be told %(days)s days before the change takes effect; this version takes "
                 "effect too soon. Publish a version taking effect on %(earliest)s or later."
             )
-            % {"days": lead, "earliest": earliest.strftime("%d/%m/%Y %H:%M")},
+            % {"days": lead, "earliest": moment_for_people(earliest)},
             code="announcement_too_late",
             field="effective_at",
+            data={"earliest_effective_at": timezone.localtime(earliest).isoformat()},
         )
     if significant:
         # Not in force on any date until the customers are told (`announcement_send_in_transaction`).

@@ -19,6 +19,7 @@ from consents.services.announcements import announcement_create_in_transaction, 
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
+from core.moments import moment_for_people, next_whole_minute
 
 
 def _earliest_effective(*, significant: bool, now: datetime) -> datetime:
@@ -31,15 +32,16 @@ def notice_earliest_effective(*, significant: bool, now: datetime | None = None)
 
 
 def _refuse_too_early(*, significant: bool, now: datetime) -> InvalidInput:
-    earliest = timezone.localtime(_earliest_effective(significant=significant, now=now))
+    earliest = timezone.localtime(next_whole_minute(_earliest_effective(significant=significant, now=now)))
     return InvalidInput(
         _(
             "Customers must be told %(days)s days before this change takes effect. Choose %(earliest)s "
             "or later."
         ),
         field="effective_at",
+        data={"earliest_effective_at": earliest.isoformat()},
         days=lead_days_for(significant=significant),
-        earliest=earliest.strftime("%d/%m/%Y %H:%M"),
+        earliest=moment_for_people(earliest),
     )
 
 

@@ -1,10 +1,15 @@
-"""The CSV answer of the API's reports (`?format=csv`); the same report is JSON otherwise."""
+"""The API's JSON, with every date-time in local time, and the CSV answer of its reports
+(`?format=csv`); the same report is JSON otherwise."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from core.spreadsheets import spreadsheet_file
 
@@ -18,6 +23,23 @@ CSV_FORMAT_PARAMETER = OpenApiParameter(
         "a script decodes it as `utf-8-sig` (most CSV libraries drop the mark themselves)."
     ),
 )
+
+
+class LocalTimeJSONEncoder(JSONEncoder):
+    """DRF's encoder, but a date-time left in an answer as a value (a report's `generated_at`, a
+    check's `checked_at`) is written as DRF's DateTimeField writes a record's: local time with its
+    offset, not UTC with `Z`, so one answer never mixes two forms."""
+
+    def default(self, obj):
+        if isinstance(obj, datetime) and timezone.is_aware(obj):
+            return timezone.localtime(obj).isoformat()
+        return super().default(obj)
+
+
+class LocalTimeJSONRenderer(JSONRenderer):
+    """The API's JSON renderer (settings `DEFAULT_RENDERER_CLASSES`, and views naming their own)."""
+
+    encoder_class = LocalTimeJSONEncoder
 
 
 class ReportCSVRenderer(BaseRenderer):
@@ -34,7 +56,7 @@ class ReportCSVRenderer(BaseRenderer):
         if isinstance(data, dict) and self.report_key in data:
             return spreadsheet_file(self.report_csv(data)).encode()
         # Errors keep their JSON body even when CSV was asked for.
-        return JSONRenderer().render(data)
+        return LocalTimeJSONRenderer().render(data)
 
     def report_csv(self, report: dict) -> str:
         raise NotImplementedError

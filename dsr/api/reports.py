@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
 from core.replica import replica_reads
@@ -32,7 +31,7 @@ def _day(params, name: str):
 class DeadlineReportView(APIView):
     required_permissions = {"GET": "deadlines.view_deadline_report"}
     required_scopes = {"GET": "reports:read"}
-    renderer_classes = [JSONRenderer, DeadlineReportCSVRenderer]
+    renderer_classes = [LocalTimeJSONRenderer, DeadlineReportCSVRenderer]
 
     @extend_schema(
         parameters=[

@@ -20,7 +20,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,6 +28,7 @@ from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
+from core.api.renderers import LocalTimeJSONRenderer
 from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import inputs
@@ -322,7 +322,7 @@ class ExportDownloadView(APIView):
     def perform_content_negotiation(self, request, force=False):
         # `?format=` names the file's format, read below; left to DRF it would look for a renderer of
         # that name and answer 404. Errors stay JSON.
-        renderer = JSONRenderer()
+        renderer = LocalTimeJSONRenderer()
         return renderer, renderer.media_type
 
     @extend_schema(

@@ -7,7 +7,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import generics, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +15,7 @@ from core.actors import actor_for_user
 from core.api.actions import caller_allowed_actions
 from core.api.filters import ListFilterSet
 from core.api.inputs import validated_body
-from core.api.renderers import CSV_FORMAT_PARAMETER, ReportCSVRenderer, csv_download
+from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.errors import NotFound
 from core.replica import replica_reads
 from regulator import services
@@ -163,7 +162,7 @@ class ProcessingRecordView(APIView):
 
     required_permissions = {"GET": READ_REGULATOR}
     required_scopes = {"GET": READ_SCOPE}
-    renderer_classes = [JSONRenderer, ProcessingRecordCSVRenderer]
+    renderer_classes = [LocalTimeJSONRenderer, ProcessingRecordCSVRenderer]
 
     @extend_schema(
         parameters=[CSV_FORMAT_PARAMETER], responses=OpenApiTypes.OBJECT

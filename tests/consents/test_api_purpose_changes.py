@@ -1,6 +1,8 @@
-"""`PATCH purposes/{code}/` takes the contract's `name` and `description` with the meaning `POST` gives
-them (both languages, unless a language's own field is given too), and a field it does not know is a
-400 naming it: a change the platform cannot apply must not answer 200 as if it had."""
+"""`PATCH purposes/{code}/` takes the contract's `name` and `description` as the Vietnamese text (the
+bank's language); the English text changes only through `name_en`/`description_en`, so English readers
+never see Vietnamese and the English wording is not lost. `POST` still fills a language not given from
+`name`/`description`: a new purpose needs a name in both. A field the `PATCH` does not know is a 400
+naming it: a change the platform cannot apply must not answer 200 as if it had."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ def analytics():
     return make_purpose("analytics", category="analytics")
 
 
-def test_name_and_description_change_both_languages(as_user, dpo, analytics):
+def test_name_and_description_change_the_vietnamese_text_only(as_user, dpo, analytics):
+    english_name, english_description = analytics.name_en, analytics.description_en
     response = as_user(dpo).patch(
         "/api/v1/purposes/analytics/",
         {"name": "Phân tích hành vi", "description": "Phân tích giao dịch để gợi ý sản phẩm."},
@@ -26,8 +29,9 @@ def test_name_and_description_change_both_languages(as_user, dpo, analytics):
     )
     assert response.status_code == 200, response.json()
     analytics.refresh_from_db()
-    assert analytics.name_vi == analytics.name_en == "Phân tích hành vi"
-    assert analytics.description_vi == analytics.description_en == "Phân tích giao dịch để gợi ý sản phẩm."
+    assert analytics.name_vi == "Phân tích hành vi"
+    assert analytics.description_vi == "Phân tích giao dịch để gợi ý sản phẩm."
+    assert (analytics.name_en, analytics.description_en) == (english_name, english_description)
     assert response.json()["name"] == "Phân tích hành vi"
     assert response.json()["description"] == "Phân tích giao dịch để gợi ý sản phẩm."
 
@@ -42,14 +46,14 @@ def test_a_language_given_on_its_own_wins_as_in_post(as_user, dpo, analytics):
     assert analytics.description_vi == "Mô tả"  # not named: unchanged
 
 
-def test_post_and_patch_read_name_the_same_way(as_user, dpo):
+def test_post_fills_english_from_name_and_patch_leaves_it(as_user, dpo):
     api = as_user(dpo)
     body = {"code": "offers", "name": "Ưu đãi", "description": "Gửi ưu đãi.", "category": "marketing",
             "legal_basis": "consent"}
     assert api.post("/api/v1/purposes/", body, format="json").status_code == 201
     api.patch("/api/v1/purposes/offers/", {"name": "Ưu đãi mới"}, format="json")
     created = Purpose.objects.get(code="offers")
-    assert (created.name_vi, created.name_en) == ("Ưu đãi mới", "Ưu đãi mới")
+    assert (created.name_vi, created.name_en) == ("Ưu đãi mới", "Ưu đãi")
 
 
 def test_an_empty_name_is_refused_like_an_empty_name_vi(as_user, dpo, analytics):
