@@ -5,7 +5,8 @@ Figures for open work are as of `now`; on-time rates are over the requests close
 [`since`, `until`). A request is on time when it closed by its binding deadline (`answer_by`, the
 earlier of the bank's and the law's: the date the customer was told), so the figure and the list of
 requests behind it (`request_queue(closed=...)`) agree, and within the law when it closed by its
-statutory deadline; cancelled requests count for neither.
+statutory deadline; requests cancelled in time count for neither, those cancelled after a deadline passed
+count as closed late (the breach happened).
 The requests area may read consents (arrows point that way), so withdrawal duties are reported here.
 """
 
@@ -22,7 +23,7 @@ from consents.models import WithdrawalDuty
 from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ, local_midnight
-from dsr.models import Channel, DataSubjectRequest
+from dsr.models import COUNTED_FOR_RATES, Channel, DataSubjectRequest
 from dsr.selectors import (
     ANSWER_BY,
     DUE_SOON,
@@ -110,8 +111,9 @@ _EMPTY = {
 
 
 def _closed_q(since: datetime, until: datetime) -> Q:
-    """Closed in [since, until); a cancelled request counts for neither rate."""
-    return Q(closed_at__gte=since, closed_at__lt=until) & ~Q(status=RequestStatus.CANCELLED)
+    """Closed in [since, until); a request cancelled by its deadline counts for neither rate, one cancelled
+    after it as closed late (`COUNTED_FOR_RATES`)."""
+    return Q(closed_at__gte=since, closed_at__lt=until) & COUNTED_FOR_RATES
 
 
 def _grouped(field: str, choices, *, now: datetime, since: datetime, until: datetime) -> list[dict]:
