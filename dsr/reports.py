@@ -249,7 +249,7 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     return weeks_out
 
 
-def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
+def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = None) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
     today): open at its start, received in [since, until); answered in it on time or late (against
     the binding deadline), or cancelled; still open at its end, and of those past a deadline then on a
@@ -259,7 +259,9 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     overdue at its end.
     Every request is accounted for: open_at_start + received = closed_on_time + closed_late +
     cancelled + open_at_end. The requests acknowledged in the month are counted on time or late
-    against their acknowledgement deadline."""
+    against their acknowledgement deadline. A month not yet over is counted so far (`so_far`): its
+    "end" is `now` (`as_of`), so a request not yet due is not overdue at it."""
+    as_of = min(now or timezone.now(), until)
     received = Q(received_at__gte=since, received_at__lt=until)
     closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
     cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
@@ -267,15 +269,15 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     late = Q(closed_at__gt=ANSWER_BY)
     open_at = {
         moment: Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
-        for moment in (since, until)
+        for moment in (since, as_of)
     }
-    overdue_at_end = open_at[until] & (overdue_bank_q(until) | overdue_statutory_q(until))
+    overdue_at_end = open_at[as_of] & (overdue_bank_q(as_of) | overdue_statutory_q(as_of))
     figures = {
         "received": Count("pk", filter=received),
         "closed": Count("pk", filter=answered),
         "closed_on_time": Count("pk", filter=answered & ~late),
         "closed_late": Count("pk", filter=answered & late),
-        "open_at_end": Count("pk", filter=open_at[until]),
+        "open_at_end": Count("pk", filter=open_at[as_of]),
         "overdue_at_end": Count("pk", filter=overdue_at_end),
         "open_at_start": Count("pk", filter=open_at[since]),
         "cancelled": Count("pk", filter=cancelled),
@@ -303,4 +305,5 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
         rows.append(row)
     totals = {k: sum(row[k] for row in rows) for k in (*figures, "overdue_in_month")}
     totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
-    return {"since": since, "until": until, "by_type": rows, "totals": totals}
+    return {"since": since, "until": until, "as_of": as_of, "so_far": as_of < until, "by_type": rows,
+            "totals": totals}
