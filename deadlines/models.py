@@ -49,6 +49,11 @@ class DeadlineRegime(models.TextChoices):
     CN_PIPL = "cn_pipl", _("China: PIPL and PBOC guidance")
 
 
+# Vietnam's statutory clocks never stand still while the bank waits for the customer: Law 91 / Decree 356
+# have a one-time extension and no pause, and Decree 13's periods run from receipt without one.
+NO_PAUSE_REGIMES = frozenset({DeadlineRegime.VN_LAW_91, DeadlineRegime.VN_DECREE_13})
+
+
 class ClockStart(models.TextChoices):
     """When a policy row's clock starts. Every clock starts when the work is received (a request) or
     its duty arises (a breach detected, a processing started), except where the law counts from an

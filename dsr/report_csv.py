@@ -98,7 +98,9 @@ def monthly_csv(month: dict[str, Any], *, bank_name: str) -> str:
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(["bank", bank_name])
-    writer.writerow(["since", month["since"].isoformat(), "until", month["until"].isoformat()])
+    # `as_of`, added last: a month not yet over is counted up to then (its figures so far).
+    writer.writerow(["since", month["since"].isoformat(), "until", month["until"].isoformat(),
+                     "as_of", month["as_of"].isoformat()])
     writer.writerow(MONTHLY_COLUMNS)
     for row in [*month["by_type"], {**month["totals"], "type": "total"}]:
         writer.writerow([row[c] for c in MONTHLY_COLUMNS])

@@ -5,7 +5,8 @@ Figures for open work are as of `now`; on-time rates are over the requests close
 [`since`, `until`). A request is on time when it closed by its binding deadline (`answer_by`, the
 earlier of the bank's and the law's: the date the customer was told), so the figure and the list of
 requests behind it (`request_queue(closed=...)`) agree, and within the law when it closed by its
-statutory deadline; cancelled requests count for neither.
+statutory deadline; requests cancelled in time count for neither, those cancelled after a deadline passed
+count as closed late (the breach happened).
 The requests area may read consents (arrows point that way), so withdrawal duties are reported here.
 """
 
@@ -22,7 +23,7 @@ from consents.models import WithdrawalDuty
 from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ, local_midnight
-from dsr.models import Channel, DataSubjectRequest
+from dsr.models import COUNTED_FOR_RATES, Channel, DataSubjectRequest
 from dsr.selectors import (
     ANSWER_BY,
     DUE_SOON,
@@ -110,8 +111,9 @@ _EMPTY = {
 
 
 def _closed_q(since: datetime, until: datetime) -> Q:
-    """Closed in [since, until); a cancelled request counts for neither rate."""
-    return Q(closed_at__gte=since, closed_at__lt=until) & ~Q(status=RequestStatus.CANCELLED)
+    """Closed in [since, until); a request cancelled by its deadline counts for neither rate, one cancelled
+    after it as closed late (`COUNTED_FOR_RATES`)."""
+    return Q(closed_at__gte=since, closed_at__lt=until) & COUNTED_FOR_RATES
 
 
 def _grouped(field: str, choices, *, now: datetime, since: datetime, until: datetime) -> list[dict]:
@@ -247,7 +249,7 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     return weeks_out
 
 
-def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
+def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = None) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
     today): open at its start, received in [since, until); answered in it on time or late (against
     the binding deadline), or cancelled; still open at its end, and of those past a deadline then on a
@@ -257,7 +259,9 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     overdue at its end.
     Every request is accounted for: open_at_start + received = closed_on_time + closed_late +
     cancelled + open_at_end. The requests acknowledged in the month are counted on time or late
-    against their acknowledgement deadline."""
+    against their acknowledgement deadline. A month not yet over is counted so far (`so_far`): its
+    "end" is `now` (`as_of`), so a request not yet due is not overdue at it."""
+    as_of = min(now or timezone.now(), until)
     received = Q(received_at__gte=since, received_at__lt=until)
     closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
     cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
@@ -265,15 +269,15 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
     late = Q(closed_at__gt=ANSWER_BY)
     open_at = {
         moment: Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
-        for moment in (since, until)
+        for moment in (since, as_of)
     }
-    overdue_at_end = open_at[until] & (overdue_bank_q(until) | overdue_statutory_q(until))
+    overdue_at_end = open_at[as_of] & (overdue_bank_q(as_of) | overdue_statutory_q(as_of))
     figures = {
         "received": Count("pk", filter=received),
         "closed": Count("pk", filter=answered),
         "closed_on_time": Count("pk", filter=answered & ~late),
         "closed_late": Count("pk", filter=answered & late),
-        "open_at_end": Count("pk", filter=open_at[until]),
+        "open_at_end": Count("pk", filter=open_at[as_of]),
         "overdue_at_end": Count("pk", filter=overdue_at_end),
         "open_at_start": Count("pk", filter=open_at[since]),
         "cancelled": Count("pk", filter=cancelled),
@@ -301,4 +305,5 @@ def monthly_figures(*, since: datetime, until: datetime) -> dict[str, Any]:
         rows.append(row)
     totals = {k: sum(row[k] for row in rows) for k in (*figures, "overdue_in_month")}
     totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
-    return {"since": since, "until": until, "by_type": rows, "totals": totals}
+    return {"since": since, "until": until, "as_of": as_of, "so_far": as_of < until, "by_type": rows,
+            "totals": totals}

@@ -144,10 +144,15 @@ CUSTOMER_STATUS_LABELS = {
     S.AWAITING_CUSTOMER: _("The bank is waiting for your answer"),
     S.CANCELLED: _("Cancelled by you"),
 }
+# A cancellation the bank recorded (staff, at the customer's request by phone or at a branch): not "by you".
+CANCELLED_FOR_CUSTOMER = _("Cancelled at your request (recorded by the bank)")
 
 
-def customer_status_label(status: str) -> str:
-    """A status as the customer's pages (and the API's customer answers) word it."""
+def customer_status_label(status: str, *, by_customer: bool = True) -> str:
+    """A status as the customer's pages (and the API's customer answers) word it; `by_customer`: the move
+    to it was the customer's own."""
+    if status == S.CANCELLED and not by_customer:
+        return CANCELLED_FOR_CUSTOMER
     return CUSTOMER_STATUS_LABELS.get(status) or RequestStatus(status).label
 
 

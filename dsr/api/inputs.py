@@ -73,15 +73,18 @@ class VerifyIdentitySerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=OutcomeReason.choices, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+class OverdueReasonSerializer(serializers.Serializer):
     overdue_reason = serializers.CharField(
         max_length=1000,
         required=False,
         allow_blank=True,
         help_text="Why the request is late; required to close a request flagged overdue.",
     )
+
+
+class ReasonSerializer(OverdueReasonSerializer):
+    reason = serializers.ChoiceField(choices=OutcomeReason.choices, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class CompleteSerializer(ReasonSerializer):

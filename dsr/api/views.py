@@ -255,10 +255,13 @@ class ApproveView(_RequestAction):
 
 
 @_action_schema(
-    description="The customer cancels their own request (a customer's token needs the `requests:write` "
-    "scope, staff's `requests:work`)."
+    inputs.OverdueReasonSerializer,
+    "The customer cancels their own request (a customer's token needs the `requests:write` scope), or staff "
+    "record that the customer asked to (`requests:work`); staff cancelling a request flagged overdue give "
+    "`overdue_reason` (400 without it), as for any late close. The customer's own cancellation needs none.",
 )
 class CancelView(_RequestAction):
+    input_serializer = inputs.OverdueReasonSerializer
     customer_methods = ("POST",)
     # The customer's own cancellation is a write on their requests, like filing one; not staff work.
     customer_scopes = {"POST": s.CUSTOMER_REQUEST_SCOPE}

@@ -20,6 +20,7 @@ from dsr.models.inventory import (
 from dsr.models.requests import (
     ANSWER_BY,
     CORRECTION_TYPES,
+    COUNTED_FOR_RATES,
     PURPOSE_TYPES,
     STAFF_IDENTITY_METHODS,
     Channel,
@@ -36,6 +37,7 @@ from dsr.models.requests import (
 
 __all__ = [
     "ANSWER_BY",
+    "COUNTED_FOR_RATES",
     "binding_due_at",
     "request_reference",
     "CORRECTION_TYPES",

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, When
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,10 @@ class IdentityDocument(models.TextChoices):
 
 # The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
 ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
+# The closed requests the on-time figures count, as `DataSubjectRequest.closed_late` reads them: every answer,
+# and a cancellation that came after the binding deadline had passed (the breach happened; cancelling does not
+# undo it). A request cancelled in time was not answered and counts for no rate.
+COUNTED_FOR_RATES = ~Q(status=RequestStatus.CANCELLED) | Q(closed_at__gt=ANSWER_BY)
 
 
 def binding_due_at() -> Case:
@@ -256,7 +260,12 @@ class DataSubjectRequest(models.Model):
 
     @property
     def status_for_customer(self) -> str:
-        return customer_status_label(self.status)
+        if self.status != RequestStatus.CANCELLED:
+            return customer_status_label(self.status)
+        cancelled_by = self.status_changes.filter(new_status=RequestStatus.CANCELLED).values_list(
+            "actor_kind", flat=True
+        ).first()
+        return customer_status_label(self.status, by_customer=cancelled_by == ActorKind.CUSTOMER)
 
     @property
     def reference(self) -> str:
@@ -265,13 +274,9 @@ class DataSubjectRequest(models.Model):
 
     @property
     def closed_late(self) -> bool:
-        """Answered after the binding deadline (`answer_by`), the date the customer was told. A request
-        the customer cancelled was not answered, so it is never late (as in the reports)."""
-        return (
-            self.closed_at is not None
-            and self.status != RequestStatus.CANCELLED
-            and self.closed_at > self.answer_by
-        )
+        """Closed after the binding deadline (`answer_by`), the date the customer was told: answered late,
+        or cancelled once it had passed (`COUNTED_FOR_RATES`, as in the reports)."""
+        return self.closed_at is not None and self.closed_at > self.answer_by
 
     def is_overdue(self, now) -> bool:
         """Past the binding deadline: open after it (as `dsr.selectors.overdue_q`), or closed after it."""
@@ -337,7 +342,7 @@ class RequestStatusChange(models.Model):
 
     @property
     def new_status_for_customer(self) -> str:
-        return customer_status_label(self.new_status)
+        return customer_status_label(self.new_status, by_customer=self.actor_kind == ActorKind.CUSTOMER)
 
     @property
     def is_customer_reply(self) -> bool:

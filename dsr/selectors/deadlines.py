@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import CalendarDay
-from dsr.models import ANSWER_BY, DataSubjectRequest, binding_due_at
+from dsr.models import ANSWER_BY, COUNTED_FOR_RATES, DataSubjectRequest, binding_due_at
 from dsr.selectors.requests import request_list
 from dsr.states import OPEN
 
@@ -54,8 +54,9 @@ def requests_closed_between(
 def requests_closed_in(
     queryset: QuerySet[DataSubjectRequest], *, since: datetime | None, until: datetime | None
 ) -> QuerySet[DataSubjectRequest]:
-    """Requests answered in [since, until): closed, cancelled ones left out (they count for no rate)."""
-    return requests_closed_between(queryset, since=since, until=until).exclude(status="cancelled")
+    """Requests closed in [since, until) that count for the on-time rate (`COUNTED_FOR_RATES`): answered,
+    or cancelled after their deadline had passed; those cancelled in time count for no rate."""
+    return requests_closed_between(queryset, since=since, until=until).filter(COUNTED_FOR_RATES)
 
 
 def clock_running_q(clock: str, at: datetime | None = None) -> Q:
@@ -155,8 +156,8 @@ def request_queue(
     now = now or timezone.now()
     queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED)
     if closed in (CLOSED_LATE, CLOSED_ON_TIME):
-        # The requests behind the report's on-time figure: answered (not cancelled) in the period,
-        # after or by their binding deadline.
+        # The requests behind the report's on-time figure: closed in the period (answered, or cancelled
+        # late), after or by their binding deadline.
         queryset = requests_closed_in(queryset, since=closed_since, until=closed_until)
         late = Q(closed_at__gt=ANSWER_BY)
         queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)

@@ -108,11 +108,13 @@ def clocks_recompute_for_calendar(
 ) -> int:
     """After `day` entered or left the working-day calendar, recompute the deadlines of the open
     requests whose clocks run across it (`requests_crossing_locked`), each move a recorded clock event.
-    A deadline never moves earlier than the one already given. Caller's transaction; returns how many
-    requests moved."""
+    A deadline never moves earlier than the one already given, and one at or before `now` not at all: it
+    already fell due (and the sweep may have breached it), so a holiday added in the past cannot undo
+    that. Caller's transaction; returns how many requests moved."""
     moved = 0
     for request in requests:
-        changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELDS)
+        running = [name for name in CLOCK_FIELDS if (getattr(request, name) or now) > now]
+        changed = clocks_move_later(request, request_deadlines(request), running)
         if changed:
             request.save(update_fields=[*changed, "updated_at"])
             clock_record(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())

@@ -254,8 +254,10 @@ def move(
             clocks_resume(request, now=now)
             fields += [*PAUSE_FIELDS, *RECOMPUTED_FIELDS]
             clock_record(request, ClockEvent.RESUMED, actor=actor, now=now)
-        # A late answer says why it is late; the customer's own cancellation needs no staff reason.
-        if to in REQUEST_MACHINE.terminal and to != S.CANCELLED and now > request.answer_by:
+        # A late close says why it is late, a cancellation staff record for the customer too (it ends the
+        # breached request as surely as an answer); the customer's own cancellation needs no staff reason.
+        customers_own_cancel = to == S.CANCELLED and actor.is_customer
+        if to in REQUEST_MACHINE.terminal and not customers_own_cancel and now > request.answer_by:
             if overdue_reason.strip():
                 overdue_reason_set(request, reason=overdue_reason, actor=actor, now=now)
             elif not request.overdue_reason and _flagged_overdue(request):

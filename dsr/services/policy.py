@@ -14,7 +14,15 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
-from deadlines.models import OCCURRENCE_TYPES, PERIOD_MAX, CalendarDay, ClockStart, DeadlinePolicy, PeriodUnit
+from deadlines.models import (
+    NO_PAUSE_REGIMES,
+    OCCURRENCE_TYPES,
+    PERIOD_MAX,
+    CalendarDay,
+    ClockStart,
+    DeadlinePolicy,
+    PeriodUnit,
+)
 from dsr.services.base import clocks_recompute_for_calendar, requests_crossing_locked
 
 POLICY_FIELDS = (
@@ -49,6 +57,12 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
                 diff[name] = {"before": str(old), "after": str(value)}
                 setattr(policy, name, value)
         _check_periods(policy)
+        if policy.pausable and policy.regime in NO_PAUSE_REGIMES:
+            raise InvalidInput(
+                _("%(regime)s has no pause: its clock keeps running while the bank waits for the customer."),
+                field="pausable",
+                regime=policy.get_regime_display(),
+            )
         for name in ("effective_from", "effective_to"):
             if getattr(policy, name):
                 check_in_range(getattr(policy, name), field=name)

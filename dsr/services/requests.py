@@ -146,9 +146,14 @@ def request_reject(
     )
 
 
-def request_cancel(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
-    """The customer withdraws their own request."""
-    return request_transition(actor=actor, request_id=request_id, to=S.CANCELLED, now=now)
+def request_cancel(
+    *, actor: Actor, request_id, overdue_reason: str = "", now: datetime | None = None
+) -> DataSubjectRequest:
+    """The customer withdraws their own request, or staff record that the customer asked them to; staff
+    cancelling a request flagged overdue say why it is late, as for any late close."""
+    return request_transition(
+        actor=actor, request_id=request_id, to=S.CANCELLED, overdue_reason=overdue_reason, now=now
+    )
 
 
 def request_complete(

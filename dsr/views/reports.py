@@ -66,7 +66,7 @@ def monthly(request, year: int, month: int):
     now = min(timezone.now(), until)
     with replica_reads():
         report = deadline_report(now=now, since=since, until=until)
-        figures = monthly_figures(since=since, until=until)
+        figures = monthly_figures(since=since, until=until, now=now)
     if request.GET.get("format") == "csv":
         return spreadsheet_download(
             monthly_csv(figures, bank_name=settings.BANK_NAME), f"deadline-report-{first:%Y-%m}.csv"

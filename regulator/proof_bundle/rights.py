@@ -35,7 +35,8 @@ def requests_section(subject, period: Period, *, now: datetime) -> list[dict[str
 
 def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
     is_open = request.status in OPEN
-    cancelled = request.status == RequestStatus.CANCELLED
+    # A request cancelled after its deadline had passed was still late: its clocks say whether each was met.
+    cancelled = request.status == RequestStatus.CANCELLED and not request.closed_late
     return {
         "id": str(request.pk),
         "reference": request.reference,

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from deadlines.models import CalendarDay
+from deadlines.clocks import deadlines_sweep
+from deadlines.models import CalendarDay, DeadlineBreach
 from dsr import services
 from dsr.models import RequestClockEvent
+from dsr.reports import deadline_report
 from dsr.selectors import calendar_runs_out_on
 from dsr.services import policy as policy_services
 from tests.dsr.factories import MONDAY, STAFF, end_of, make_request
@@ -74,3 +76,22 @@ def test_the_calendar_warns_90_days_before_it_runs_out(client, dpo):
     client.force_login(dpo)
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert f'{reverse("dsr:policy")}#calendar' in page
+
+
+def test_a_holiday_added_in_the_past_leaves_a_deadline_already_passed_as_it_was(subject):
+    request = make_request(subject, type="complaint")
+    assert request.acknowledge_by == end_of(date(2026, 3, 11))  # 2 working days
+    thursday = MONDAY + timedelta(days=3, hours=1)
+    deadlines_sweep(now=thursday)
+    assert DeadlineBreach.objects.filter(clock="acknowledge").exists()
+
+    # On Thursday the DPO adds last Tuesday as a holiday: the bank's 15 working days (still running) move,
+    # the acknowledgement deadline that fell due on Wednesday stays passed.
+    policy_services.calendar_day_set(actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù",
+                                     now=thursday)
+    request.refresh_from_db()
+    assert request.acknowledge_by == end_of(date(2026, 3, 11))
+    assert request.due_at == end_of(date(2026, 3, 31))
+    services.request_acknowledge(actor=STAFF, request_id=request.pk, now=thursday + timedelta(hours=1))
+    until = thursday + timedelta(hours=2)
+    assert deadline_report(now=until, since=MONDAY, until=until)["totals"]["acknowledged_late"] == 1

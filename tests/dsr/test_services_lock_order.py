@@ -39,6 +39,9 @@ from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import MONDAY, STAFF, answered_access, end_of, make_request
 from tests.factories import make_subject
 
+# The holiday is announced while the complaint's clocks still run (a deadline already passed stays put).
+ANNOUNCED = MONDAY + timedelta(hours=2)
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
@@ -123,7 +126,7 @@ def test_a_calendar_change_waits_for_the_requests_before_writing_anything(subjec
         DataSubjectRequest.objects.select_for_update().get(pk=complaint.pk)
         thread, changed = started_in_other_connection(
             lambda: policy_services.calendar_day_set(
-                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
+                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù", now=ANNOUNCED
             )
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), changed
@@ -146,7 +149,7 @@ def _calendar_change_waiting(held_customer, joining_customer) -> Iterator[tuple]
     with held_in_other_connection(held_customer) as let_go:
         thread, changed = started_in_other_connection(
             lambda: policy_services.calendar_day_set(
-                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù"
+                actor=STAFF, day=date(2026, 3, 10), kind="holiday", name="Nghỉ bù", now=ANNOUNCED
             )
         )
         assert lock_waited_for(until=lambda: not thread.is_alive()), changed

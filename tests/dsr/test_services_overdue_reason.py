@@ -95,8 +95,10 @@ def test_pages_show_closed_late_and_the_report_links_to_the_list(client, privacy
     assert followed.count('data-testid="queue-row"') == 1
 
 
-def test_a_request_cancelled_after_its_deadline_is_not_marked_late(subject):
+def test_a_request_cancelled_after_its_deadline_is_marked_late(subject):
     request, after = late_complaint(subject)
-    cancelled = services.request_cancel(actor=STAFF, request_id=request.pk, now=after)
+    cancelled = services.request_cancel(
+        actor=STAFF, request_id=request.pk, overdue_reason="Outage", now=after
+    )
     cancelled.refresh_from_db()
-    assert cancelled.status == "cancelled" and not cancelled.closed_late
+    assert cancelled.status == "cancelled" and cancelled.closed_late
