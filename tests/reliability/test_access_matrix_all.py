@@ -334,6 +334,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/purposes/<slug:code>/notices/new/": ("GET", "/portal/purposes/{purpose}/notices/new/", {"dpo"}),
     "portal/purposes/<slug:code>/ask-again/": ("GET", "/portal/purposes/{purpose}/ask-again/", STAFF),
     "portal/recipients/": ("GET", "/portal/recipients/", STAFF),
+    "portal/recipients/<int:pk>/english-name/": (
+        "GET", "/portal/recipients/{absent_int}/english-name/", Absent(DPO)
+    ),
     "portal/withdrawal-duties/": ("GET", "/portal/withdrawal-duties/", STAFF),
     "portal/withdrawal-duties/<uuid:pk>/acknowledge/": (
         "POST",
