@@ -7,7 +7,6 @@ from django.core.checks import Warning
 from django.db import DatabaseError
 
 from dsr.selectors import calendar_runs_out_on, platform_inventory_gaps
-from subjects.models import DataSubject
 
 
 def calendar_check(app_configs=None, **kwargs) -> list[Warning]:
@@ -30,11 +29,9 @@ def calendar_check(app_configs=None, **kwargs) -> list[Warning]:
 
 def platform_check(app_configs=None, **kwargs) -> list[Warning]:
     """A deletion erases the platform's own copy through the inventory's system coded "platform" and
-    the platform fields its categories name: without them a deletion is refused, or erases less.
-    Silent while no customer is on file (the first migrate, seed_demo before it adds the system): there
-    is no copy to erase yet, and a deployment that lacks the system is warned from its first customer."""
+    the platform fields its categories name: without them a deletion is refused, or erases less."""
     try:
-        gaps = platform_inventory_gaps() if DataSubject.objects.exists() else []
+        gaps = platform_inventory_gaps()
     except DatabaseError:
         return []
     if not gaps:

@@ -58,20 +58,13 @@ def test_a_deletion_is_refused_while_the_platform_is_not_in_the_inventory(subjec
     assert DataSubjectRequest.objects.get(subject=subject, type="delete").status == "in_progress"
 
 
-def test_manage_py_check_warns_until_the_platform_knows_its_identity_and_contact_data(subject):
+def test_manage_py_check_warns_until_the_platform_knows_its_identity_and_contact_data():
     assert [m.id for m in platform_check()] == ["dsr.W002"]
     make_inventory()
     assert platform_check() == []
     DataCategory.objects.filter(code="identity").update(platform_data="")
     (warning,) = platform_check()
     assert "'identity' names no platform fields" in warning.msg
-
-
-def test_an_empty_platform_is_not_warned_about():
-    """The first migrate and the start of seed_demo (which adds the platform system) hold no customer's
-    data yet: there is no copy to erase, and the warning printed by the first run misled."""
-    assert not DataSubject.objects.exists()
-    assert platform_check() == []
 
 
 def test_the_platform_cannot_hold_a_category_that_names_none_of_its_fields(dpo):
