@@ -160,7 +160,9 @@ def consents_withdraw_for_subject_in_transaction(
 
     Naming a purpose that is not consent-based is refused; a named purpose without a live consent is
     skipped (nothing to stop). `received_at` is when the bank received the withdrawal (a request's
-    intake), from which the recipients' duties run. Returns the consents withdrawn, possibly none.
+    intake), from which the recipients' duties run: it reaches the consents given by then, and a consent
+    the customer gave after filing it, a fresh act of their own, stands. Returns the consents withdrawn,
+    possibly none.
     """
     _validate_withdrawal_input(actor, channel, reason, source=source)
     # Checked before the transaction so that a refusal leaves the caller's transaction usable.
@@ -171,6 +173,8 @@ def consents_withdraw_for_subject_in_transaction(
         queryset = Consent.objects.filter(subject=subject)
         if purposes is not None:
             queryset = queryset.filter(purpose__in=purposes)
+        if received_at is not None:
+            queryset = queryset.filter(granted_at__lte=received_at)
         now = now or timezone.now()  # after the subject's lock, as in consent_withdraw_in_transaction
         consents = _live_consents_locked(queryset, now)
         withdrawn = (
