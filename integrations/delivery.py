@@ -33,7 +33,7 @@ from django.utils.dateparse import parse_datetime
 
 from core.retries import doubling_wait
 from integrations.addresses import AddressNotPublic, public_connection
-from integrations.models import OutboxMessage
+from integrations.models import ENDPOINT_PAUSED, OutboxMessage
 from integrations.signals import outbox_attempt_finished
 from integrations.sms import SmsError, sms_gateway
 
@@ -142,11 +142,16 @@ def outbox_deliver(message_id, *, now: datetime | None = None) -> OutboxMessage 
         )
         if message is None:
             return None
-        if message.kind == OutboxMessage.Kind.WEBHOOK and (
-            message.endpoint is None or not message.endpoint.active
-        ):
+        if message.kind == OutboxMessage.Kind.WEBHOOK and message.endpoint is None:
             message.status = OutboxMessage.Status.CANCELLED
-            message.last_error = "endpoint missing or inactive"
+            message.last_error = "endpoint missing"
+            message.save(update_fields=["status", "last_error"])
+            return message
+        if message.kind == OutboxMessage.Kind.WEBHOOK and not message.endpoint.active:
+            # A pause (the receiver's maintenance) is no reason to drop a notice, a stop above all: it
+            # waits for the endpoint, and staff see meanwhile that the recipient is theirs to reach.
+            message.status = OutboxMessage.Status.PARKED
+            message.last_error = ENDPOINT_PAUSED
             message.save(update_fields=["status", "last_error"])
             return message
         message.attempts += 1

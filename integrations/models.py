@@ -107,6 +107,9 @@ class WebhookEndpoint(models.Model):
 # address and body are personal data, emptied with the customer's erasure or after a while
 # (`integrations.outbox`). Webhooks go to systems and carry ids and the customer number.
 PERSONAL_KINDS = ("email", "sms")
+# Why a webhook waits, parked, for its endpoint: switching the endpoint on again sends it
+# (`outbox_resume_endpoint`), while what its retries parked stays the DPO's to look at.
+ENDPOINT_PAUSED = "endpoint switched off: sent when it is switched on again"
 
 
 class OutboxMessage(models.Model):

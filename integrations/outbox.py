@@ -37,7 +37,13 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict
 from integrations import tasks
-from integrations.models import PERSONAL_KINDS, OutboxDedupeKey, OutboxMessage, WebhookEndpoint
+from integrations.models import (
+    ENDPOINT_PAUSED,
+    PERSONAL_KINDS,
+    OutboxDedupeKey,
+    OutboxMessage,
+    WebhookEndpoint,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +323,19 @@ def outbox_rearm(message: OutboxMessage, *, now: datetime) -> None:
     message.next_attempt_at = now
     message.save(update_fields=["status", "attempts", "next_attempt_at"])
     dispatch_on_commit(message.pk)
+
+
+def outbox_resume_endpoint(endpoint: WebhookEndpoint, *, now: datetime) -> int:
+    """The webhooks parked while `endpoint` was switched off, re-armed in the caller's transaction (which
+    switches it on again) and sent once it commits. Returns how many."""
+    waiting = OutboxMessage.objects.select_for_update().filter(
+        endpoint=endpoint, status=OutboxMessage.Status.PARKED, last_error=ENDPOINT_PAUSED
+    )
+    resumed = 0
+    for message in waiting:
+        outbox_rearm(message, now=now)
+        resumed += 1
+    return resumed
 
 
 # `PERSONAL_KINDS` (integrations.models): a webhook still pending at the erasure is a duty to a system

@@ -27,7 +27,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.roles import Role, user_role
 from integrations.addresses import private_addresses
 from integrations.models import OutboxMessage, WebhookEndpoint
-from integrations.outbox import outbox_enqueue_webhook, outbox_rearm
+from integrations.outbox import outbox_enqueue_webhook, outbox_rearm, outbox_resume_endpoint
 from integrations.recipients import recipient_directory
 
 WEBHOOK_SECRET_GRACE = timedelta(hours=24)
@@ -122,7 +122,8 @@ def webhook_endpoint_create(
 def webhook_endpoint_update(
     *, actor: Actor, endpoint: WebhookEndpoint, change: EndpointChange
 ) -> WebhookEndpoint:
-    """Change the name, address, events, active flag or served recipient; audited with old and new."""
+    """Change the name, address, events, active flag or served recipient; audited with old and new.
+    Switching the endpoint on again sends the webhooks that waited for it (`outbox_resume_endpoint`)."""
     new = {}
     if change.name is not _UNSET:
         new["name"] = _name(change.name)
@@ -143,13 +144,15 @@ def webhook_endpoint_update(
         if change.recipient is not _UNSET:
             recipient_directory().link(endpoint=endpoint, recipient_id=change.recipient)
             changed["recipient"] = change.recipient
+        data = {"old": old, "new": changed}
+        if changed.get("active") is True:
+            data["resumed"] = outbox_resume_endpoint(endpoint, now=timezone.now())
         if changed:
             # Addresses are audited by host only: a path may carry a receiver's token.
             for values in (old, changed):
                 if "url" in values:
                     values["url"] = _host(values["url"])
-            audit_record(action="integrations.webhook.updated", actor=actor, target=endpoint,
-                         data={"old": old, "new": changed})
+            audit_record(action="integrations.webhook.updated", actor=actor, target=endpoint, data=data)
     return endpoint
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from consents.scope import recipient_ids_agreed
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from deadlines.wording import binding_period_named
+from integrations.models import OutboxMessage
 
 
 def withdrawal_recipients(consent: Consent) -> list[Recipient]:
@@ -91,10 +92,17 @@ def withdrawal_duties(
 ) -> QuerySet[WithdrawalDuty]:
     """Recipients' duties, withdrawals' and corrections' alike, the first due first (or the latest
     acknowledged first); only the recipients' of an integration `client`, when given. Each is annotated
-    `late` against `now`: acknowledged after its due time, or still open past it."""
+    `late` against `now`: acknowledged after its due time, or still open past it; and
+    `notice_undelivered`: its notice was parked (an endpoint switched off, retries exhausted) or
+    cancelled, so the recipient is staff's to reach by hand."""
     now = now or timezone.now()
     duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
+    undelivered = OutboxMessage.objects.filter(
+        pk=OuterRef("notice_message_id"),
+        status__in=(OutboxMessage.Status.PARKED, OutboxMessage.Status.CANCELLED),
+    )
     duties = duties.annotate(
+        notice_undelivered=Exists(undelivered),
         late=Case(
             When(acknowledged_at__gt=F("due_at"), then=Value(True)),
             When(acknowledged_at__isnull=True, due_at__lt=now, then=Value(True)),

@@ -11,11 +11,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from integrations import delivery, outbox, tasks
 from integrations.models import OutboxMessage, WebhookEndpoint
+from integrations.webhooks import EndpointChange, webhook_endpoint_update
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+DPO = Actor.system("tests-dpo")
 
 
 @pytest.fixture
@@ -104,10 +107,34 @@ def test_a_retry_that_succeeds_is_sent_once(endpoint, sent):
     assert done.status == "sent" and done.attempts == 2 and len(calls) == 2
 
 
-def test_inactive_endpoint_cancels(endpoint, sent):
+def test_a_paused_endpoint_keeps_the_message_until_it_is_switched_on(endpoint, sent,
+                                                                     django_capture_on_commit_callbacks):
     message = _enqueue(endpoint, timezone.now())
-    endpoint.active = False
-    endpoint.save()
+    webhook_endpoint_update(actor=DPO, endpoint=endpoint, change=EndpointChange(active=False))
+    assert delivery.outbox_deliver(message.pk).status == "parked"
+    assert sent[0] == []
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        webhook_endpoint_update(actor=DPO, endpoint=endpoint, change=EndpointChange(active=True))
+    assert len(callbacks) == 1  # sent at once, not at the next sweep
+    message.refresh_from_db()
+    assert message.status == "pending" and message.attempts == 0
+    assert delivery.outbox_deliver(message.pk).status == "sent"
+    assert len(sent[0]) == 1
+
+
+def test_switching_an_endpoint_on_leaves_what_its_retries_parked(endpoint, sent):
+    message = _enqueue(endpoint, timezone.now())
+    OutboxMessage.objects.filter(pk=message.pk).update(status="parked", last_error="HTTP 500")
+    webhook_endpoint_update(actor=DPO, endpoint=endpoint, change=EndpointChange(active=False))
+    webhook_endpoint_update(actor=DPO, endpoint=endpoint, change=EndpointChange(active=True))
+    message.refresh_from_db()
+    assert message.status == "parked"  # the DPO's to look at and retry
+
+
+def test_a_webhook_with_no_endpoint_is_cancelled(endpoint, sent):
+    message = _enqueue(endpoint, timezone.now())
+    OutboxMessage.objects.filter(pk=message.pk).update(endpoint=None)
     assert delivery.outbox_deliver(message.pk).status == "cancelled"
     assert sent[0] == []
 
