@@ -343,7 +343,7 @@ def test_after_the_upgrade_one_command_puts_in_force_the_withdrawals_verified_be
     request = verified_request(subject, type="withdraw", purposes=["newsletter"], now=timezone.now())
     # As a request verified by an earlier release left it: verified, its consents still live.
     DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
-    consent = grant(subject, purpose)
+    consent = grant(subject, purpose, now=request.received_at - timedelta(minutes=1))
     output = io.StringIO()
     call_command("apply_verified_withdrawals", stdout=output)
     assert output.getvalue().startswith("1 withdrawal request(s) put in force.")
@@ -363,7 +363,7 @@ def test_a_withdrawal_verified_before_it_took_effect_at_once_is_applied_on_compl
     request = verified_request(subject, type="withdraw", purposes=["newsletter"], now=timezone.now())
     # As a request verified by an earlier release left it: verified, its consents still live.
     DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
-    consent = grant(subject, purpose)
+    consent = grant(subject, purpose, now=request.received_at - timedelta(minutes=1))
     services.request_complete(actor=STAFF, request_id=request.pk)
     assert Consent.objects.get(pk=consent.pk).status == "withdrawn"
 

@@ -141,7 +141,9 @@ def test_a_withdrawal_request_starts_the_recipients_72_hours_when_the_bank_recei
     from consents.services import duty_acknowledge
     from tests.consents.factories import grant, make_purpose, make_recipient
 
-    grant(subject, make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()]))
+    purpose = make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()],
+                           effective_at=MONDAY - timedelta(days=30))
+    grant(subject, purpose, now=MONDAY - timedelta(days=1))
     request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
     # The request is answered once the recipient confirmed it stopped (Law 91: the bank makes it stop).
     duty_acknowledge(

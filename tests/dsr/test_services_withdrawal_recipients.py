@@ -26,8 +26,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shared_with_a_partner(subject):
     """The customer's consent to share with Partner Insurance, and the withdrawal request of it."""
-    grant(subject, make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()]))
+    grant(subject, _partner_sharing(), now=MONDAY - timedelta(days=1))
     return verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+
+
+def _partner_sharing():
+    """Offered since before the request's Monday, so the consent it withdraws can predate it."""
+    return make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()],
+                        effective_at=MONDAY - timedelta(days=30))
 
 
 def _duty(subject) -> WithdrawalDuty:
@@ -115,10 +121,10 @@ def test_a_withdrawal_verified_before_it_took_effect_at_once_is_put_in_force_fir
     from consents.models import Consent
     from dsr.models import DataSubjectRequest
 
-    purpose = make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()])
+    purpose = _partner_sharing()
     request = verified_request(subject, type="withdraw", purposes=["partner-sharing"])
     DataSubjectRequest.objects.filter(pk=request.pk).update(withdrawal_applied_at=None)
-    consent = grant(subject, purpose)
+    consent = grant(subject, purpose, now=MONDAY - timedelta(days=1))  # live when the request came in
 
     with pytest.raises(Conflict) as refused:
         services.request_complete(actor=STAFF, request_id=request.pk)
