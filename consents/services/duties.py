@@ -28,7 +28,7 @@ from consents.scope import recipient_ids_agreed, scope_agreed
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
-from core.errors import NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.categories import fields_shared
@@ -286,8 +286,16 @@ def duty_acknowledge(
     """Record that a recipient confirmed it stopped processing.
 
     `client_user_id` is set when an integration client acknowledges: it may close only duties of the
-    recipients it speaks for. Acknowledging twice is refused (409) rather than silently repeated.
+    recipients it speaks for, and its own call is the evidence. Staff recording it for the recipient
+    must say how it confirmed (a letter, an e-mail, a call): that note is the bank's proof that the
+    recipient stopped, or corrected the data (400 `note` otherwise). Acknowledging twice is refused (409)
+    rather than silently repeated.
     """
+    if client_user_id is None and not note.strip():
+        raise InvalidInput(
+            _("Say how the recipient confirmed (a letter, an e-mail or a call, with its date or reference)."),
+            field="note",
+        )
     with transaction.atomic(durable=True):
         duty = (
             WithdrawalDuty.objects.select_for_update(of=("self",))

@@ -25,7 +25,7 @@ from consents.scope import SCOPE_FIELDS, latest_scope
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
-from core.forms import call_with_messages, form_error, form_submit
+from core.forms import call_with_messages, form_error, form_submit, form_succeeded
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from subjects.selectors import subject_field_label
@@ -240,6 +240,12 @@ def duty_list(request):
     ones by default, with the latest acknowledged under them so when each recipient acted stays in view;
     `status=acknowledged` or `all`, `kind`, and `subject` (a CIF) for one customer. The filters are the
     API list's FilterSet."""
+    return _duty_list_page(request)
+
+
+def _duty_list_page(request, *, refused: tuple | None = None):
+    """The notices page; `refused` is (duty id, its acknowledgement form) when staff's confirmation was
+    refused: the page comes back with the error on that duty's note (400)."""
     now = timezone.now()
     status = request.GET.get("status", WithdrawalDuty.Status.OPEN)
     kind = request.GET.get("kind", "")
@@ -275,19 +281,28 @@ def duty_list(request):
             "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
             "filter_error": filter_error,
+            "ack_refused_id": refused and refused[0],
+            "ack_form": refused and refused[1],
         },
-        status=400 if filter_error else 200,
+        status=400 if filter_error or refused else 200,
     )
 
 
 @staff_required("consents.acknowledge_withdrawalduty")
 @require_POST
 def duty_acknowledge(request, pk):
+    """Staff record a recipient's confirmation; a refusal of the note (missing, too long) is shown on the
+    duty's note, any other (already acknowledged, no such duty) as a message on the list."""
     form = AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    call_with_messages(
-        request,
-        lambda: services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk, note=note),
-        _("Acknowledgement recorded."),
-    )
-    return redirect("consents:duty_list")
+    try:
+        if form.is_valid():
+            services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk,
+                                      note=form.cleaned_data["note"])
+            form_succeeded(request, _("Acknowledgement recorded."))
+            return redirect("consents:duty_list")
+    except DomainError as error:
+        if error.field != "note":
+            messages.error(request, error.text)
+            return redirect("consents:duty_list")
+        form_error(form, error)
+    return _duty_list_page(request, refused=(pk, form))

@@ -74,7 +74,7 @@ def test_each_recipient_gets_a_duty_due_by_the_bank_commitment_and_a_signed_noti
     services.duty_acknowledge(actor=STAFF, duty_id=duties[insurer.pk].pk, client_user_id=client.pk)
     services.duty_acknowledge(actor=STAFF, duty_id=duties[bureau.pk].pk, note="letter received")
     with pytest.raises(InvalidTransition):
-        services.duty_acknowledge(actor=STAFF, duty_id=duties[bureau.pk].pk)
+        services.duty_acknowledge(actor=STAFF, duty_id=duties[bureau.pk].pk, note="letter received")
     assert withdrawal_complete(consent)
     assert not withdrawal_duties_open(now=now).exists()
 

@@ -39,9 +39,9 @@ def test_acknowledging_writes_a_history_row_and_an_audit_entry(duty):
 
 
 def test_a_second_acknowledgement_is_refused_with_409_and_writes_nothing(duty, as_user):
-    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter received")
     with pytest.raises(InvalidTransition) as refused:
-        services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
+        services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter received")
     assert (refused.value.status, refused.value.code) == (409, "already_acknowledged")
     again = as_user(duty.recipient.client).post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {})
     assert (again.status_code, again.json()["code"]) == (409, "already_acknowledged")
@@ -55,7 +55,7 @@ def test_allowed_actions_follow_the_table_and_the_recipient(duty):
     assert duty_allowed_actions(duty, STAFF) == {"acknowledge"}
     assert duty_allowed_actions(duty, own_client) == {"acknowledge"}
     assert duty_allowed_actions(duty, other_client) == frozenset()
-    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk)
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter received")
     duty.refresh_from_db()
     assert duty_allowed_actions(duty, STAFF) == frozenset()
 

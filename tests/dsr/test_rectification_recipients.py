@@ -132,9 +132,10 @@ def test_a_notice_does_not_count_as_a_withdrawal_duty_of_the_consent(client_user
     grant(subject, purpose)
     subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": NEW_PHONE})
     make_inventory()
-    request = verified_request(subject, type="withdraw", purposes=["bancassurance"])
+    # Received after the consent was given: a withdrawal request reaches only the consents given by then.
+    request = verified_request(subject, type="withdraw", purposes=["bancassurance"], now=timezone.now())
     (stop,) = WithdrawalDuty.objects.filter(recipient=insurer, kind=WithdrawalDuty.Kind.WITHDRAWAL)
-    duty_acknowledge(actor=STAFF, duty_id=stop.pk)
+    duty_acknowledge(actor=STAFF, duty_id=stop.pk, note="letter from the insurer")
     # The correction notice is still open; the withdrawal is answered once the recipient stopped.
     assert _notices(insurer).get().status == "open"
     assert _finish(request).status == "completed"

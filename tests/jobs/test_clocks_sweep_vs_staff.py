@@ -69,7 +69,9 @@ def test_recipient_acknowledging_before_its_72_hours_gets_no_breach_from_a_concu
         return result
 
     monkeypatch.setattr(transitions.Transition, "__call__", acknowledge_then_sweep_runs)
-    consent_services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, now=due - timedelta(seconds=1))
+    consent_services.duty_acknowledge(
+        actor=STAFF, duty_id=duty.pk, note="letter received", now=due - timedelta(seconds=1)
+    )
     sweep["result"]()
 
     duty = WithdrawalDuty.objects.get(pk=duty.pk)

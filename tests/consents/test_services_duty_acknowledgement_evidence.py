@@ -1,0 +1,68 @@
+"""Staff closing a recipient's duty must say how the recipient confirmed (the proof that it stopped, or
+corrected the data, is the bank's to keep); a recipient confirming through its own API credentials need
+not. Staff could close a stop with no evidence at all: an empty note was taken as given."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from consents import services
+from consents.models import WithdrawalDuty
+from core.actors import actor_for_user
+from core.errors import InvalidInput
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.factories import UserFactory, signed_in
+
+pytestmark = pytest.mark.django_db
+NOTE_REQUIRED = "Say how the recipient confirmed"
+
+
+@pytest.fixture
+def duty():
+    partner = make_recipient("Hooked Partner", client=UserFactory(role="integration_client"),
+                             url="https://partner.example/hooks")
+    consent = grant(purpose=make_purpose("share-h", category="sharing", recipients=[partner]))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    return WithdrawalDuty.objects.select_related("recipient__client").get(consent=consent)
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_staff_cannot_close_a_duty_without_saying_how_the_recipient_confirmed(duty, note):
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note=note)
+    assert refused.value.field == "note" and NOTE_REQUIRED in refused.value.text
+    duty.refresh_from_db()
+    assert duty.status == WithdrawalDuty.Status.OPEN
+
+
+def test_the_recipient_confirming_through_its_own_credentials_needs_no_note(duty):
+    client = duty.recipient.client
+    services.duty_acknowledge(actor=actor_for_user(client), duty_id=duty.pk, client_user_id=client.pk)
+    duty.refresh_from_db()
+    assert duty.status == WithdrawalDuty.Status.ACKNOWLEDGED
+
+
+def test_the_api_answers_400_on_note_to_staff(duty, as_user, privacy_officer):
+    with translation.override("en"):
+        answer = as_user(privacy_officer).post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
+                                               {"note": ""}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400
+    assert NOTE_REQUIRED in answer.json()["note"][0]
+    duty.refresh_from_db()
+    assert duty.status == WithdrawalDuty.Status.OPEN
+
+
+def test_the_page_shows_the_error_on_the_duty_s_note(duty, privacy_officer):
+    with translation.override("en"):
+        url = reverse("consents:duty_acknowledge", args=[duty.pk])
+    answer = signed_in(privacy_officer).post(url, {"note": ""})
+    assert answer.status_code == 400
+    page = html.unescape(answer.content.decode())
+    row = page[page.index("Hooked Partner"):].split("</tr>")[0]
+    assert 'aria-invalid="true"' in row and NOTE_REQUIRED in row
+    duty.refresh_from_db()
+    assert duty.status == WithdrawalDuty.Status.OPEN
