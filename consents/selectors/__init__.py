@@ -69,6 +69,7 @@ from consents.selectors.withdrawals import (
     withdrawal_duties_open_of_source,
     withdrawal_recipients,
     withdrawal_stops,
+    withdrawal_told,
 )
 
 __all__ = [
@@ -138,4 +139,5 @@ __all__ = [
     "withdrawal_duties_open",
     "withdrawal_duties_open_of_source",
     "withdrawal_recipients",
+    "withdrawal_told",
 ]

@@ -178,6 +178,23 @@ def rectification_notices(
     )
 
 
+def withdrawal_told(consent: Consent) -> str:
+    """What staff are told once the consent is withdrawn: who was sent a stop notice, and who is theirs
+    to contact by hand (no endpoint, or a recipient no longer active); no recipient, nobody."""
+    sent, by_hand = [], []
+    for duty in withdrawal_duties_of_consent(consent):
+        (sent if duty.notice_message_id else by_hand).append(duty.recipient.name_in_reader_language)
+    told = [_("Consent withdrawn.")]
+    if sent:
+        told.append(_("A stop notice was sent to %(names)s.") % {"names": ", ".join(sent)})
+    if by_hand:
+        told.append(
+            _("Contact %(names)s by hand to stop, and record the confirmation on Recipient notices.")
+            % {"names": ", ".join(by_hand)}
+        )
+    return " ".join(told)
+
+
 def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
     """What this actor may do with the duty now: "acknowledge" (pages and API ask this; the caller
     checks the staff member's permission). An integration client acknowledges only the duties of the

@@ -189,7 +189,7 @@ def staff_withdraw(request, pk):
             lambda: services.consent_withdraw(
                 actor=actor_for_user(request.user), consent_id=consent.pk, **form.cleaned_data
             ),
-            _("Consent withdrawn. The recipients have been told to stop."),
+            selectors.withdrawal_told,
         )
         return redirect("subjects:customer_detail", pk=consent.subject_id)
     return render(
