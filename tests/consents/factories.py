@@ -9,11 +9,18 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from consents import services
-from consents.models import WITNESSED_CHANNELS, Consent, NoticeAnnouncement, Purpose, Recipient
+from consents.models import (
+    WITNESSED_CHANNELS,
+    Consent,
+    NoticeAnnouncement,
+    Purpose,
+    Recipient,
+    WithdrawalDuty,
+)
 from consents.services.announcements import announcement_send
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
-from tests.factories import make_subject
+from tests.factories import UserFactory, make_subject
 
 SYSTEM = Actor.system("tests")
 # The day a row of an imported file says the customer consented: after make_purpose's notices took
@@ -165,4 +172,16 @@ def import_csv(text: str):
     """Run the synchronous consent import (`consents_import_csv`) on the CSV `text`, header line first."""
     return services.consents_import_csv(
         actor=Actor.system("tests.import"), lines=io.StringIO(text).readlines(), filename="forms.csv"
+    )
+
+
+def withdrawn_with_a_hooked_partner(name: str, code: str) -> WithdrawalDuty:
+    """A consent to share with `name`, a recipient with its own client and webhook endpoint, withdrawn
+    by staff: the recipient's duty to stop, its notice queued."""
+    partner = make_recipient(name, client=UserFactory(role="integration_client"),
+                             url="https://partner.example/hooks")
+    consent = grant(purpose=make_purpose(code, category="sharing", recipients=[partner]))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    return WithdrawalDuty.objects.select_related("recipient__client", "recipient__endpoint").get(
+        consent=consent
     )

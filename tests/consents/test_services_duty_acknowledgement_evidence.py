@@ -14,8 +14,8 @@ from consents import services
 from consents.models import WithdrawalDuty
 from core.actors import actor_for_user
 from core.errors import InvalidInput
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
-from tests.factories import UserFactory, signed_in
+from tests.consents.factories import STAFF, withdrawn_with_a_hooked_partner
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 NOTE_REQUIRED = "Say how the recipient confirmed"
@@ -23,11 +23,7 @@ NOTE_REQUIRED = "Say how the recipient confirmed"
 
 @pytest.fixture
 def duty():
-    partner = make_recipient("Hooked Partner", client=UserFactory(role="integration_client"),
-                             url="https://partner.example/hooks")
-    consent = grant(purpose=make_purpose("share-h", category="sharing", recipients=[partner]))
-    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
-    return WithdrawalDuty.objects.select_related("recipient__client").get(consent=consent)
+    return withdrawn_with_a_hooked_partner("Hooked Partner", "share-h")
 
 
 @pytest.mark.parametrize("note", ["", "   "])

@@ -10,14 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from consents import services
-from consents.models import WithdrawalDuty
 from core.actors import Actor
 from integrations import delivery
 from integrations.models import OutboxMessage
 from integrations.webhooks import EndpointChange, webhook_endpoint_update
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
-from tests.factories import UserFactory, signed_in
+from tests.consents.factories import withdrawn_with_a_hooked_partner
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 DPO = Actor.system("tests-dpo")
@@ -25,12 +23,9 @@ DPO = Actor.system("tests-dpo")
 
 @pytest.fixture
 def paused_partner():
-    partner = make_recipient("Paused Partner", client=UserFactory(role="integration_client"),
-                             url="https://partner.example/hooks")
-    consent = grant(purpose=make_purpose("share-p", category="sharing", recipients=[partner]))
-    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+    duty = withdrawn_with_a_hooked_partner("Paused Partner", "share-p")
+    partner = duty.recipient
     webhook_endpoint_update(actor=DPO, endpoint=partner.endpoint, change=EndpointChange(active=False))
-    duty = WithdrawalDuty.objects.get(consent=consent)
     delivery.outbox_deliver(duty.notice_message_id)
     return partner, duty
 
