@@ -157,6 +157,21 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
     )
 
 
+def stop_notices_of_source(*, subject_id, source: str, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:
+    """The recipients told to stop by the withdrawals `source` made (opaque here: a deletion request's
+    "dsr.request:<uuid>"), open or acknowledged, the first due first, each with its recipient and
+    annotated `late`."""
+    withdrawn = ConsentEvent.objects.filter(
+        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
+    ).values("consent_id")
+    return (
+        withdrawal_duties(now=now)
+        .stops()
+        .filter(subject_id=subject_id, consent_id__in=withdrawn)
+        .order_by("due_at", "recipient__name")
+    )
+
+
 def rectification_notices(
     *, subject_id, source: str, now: datetime | None = None
 ) -> QuerySet[WithdrawalDuty]:

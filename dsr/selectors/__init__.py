@@ -36,7 +36,11 @@ from dsr.selectors.inventory import (
     systems_inventory,
 )
 from dsr.selectors.reasons import request_reason_refusal, request_refusal_reasons
-from dsr.selectors.recipients import request_recipients_open, request_rectification_notices
+from dsr.selectors.recipients import (
+    request_recipients_open,
+    request_rectification_notices,
+    request_stop_notices,
+)
 from dsr.selectors.requests import (
     IDENTITY_VERIFIABLE,
     contact_changes_pending,
@@ -117,6 +121,7 @@ __all__ = [
     "request_reason_refusal",
     "request_recipients_open",
     "request_rectification_notices",
+    "request_stop_notices",
     "request_refusal_reasons",
     "request_timeframes",
     "request_work_check",
