@@ -25,6 +25,7 @@ from dsr.selectors.deadlines import (
     requests_by_deadline,
     requests_closed_in,
 )
+from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.inventory import (
     data_category_by_id,
     data_category_list,
@@ -50,8 +51,6 @@ from dsr.selectors.requests import (
     request_corrections,
     request_detail,
     request_for_work_check,
-    request_guardian_notice,
-    request_guardian_refusal,
     request_identity_verified,
     request_list,
     request_not_covered,

@@ -42,4 +42,5 @@ def request_stop_notices(request: DataSubjectRequest, *, now: datetime | None = 
     for other types, or before the answer). They are followed as duties: the answer did not wait."""
     if request.type != RequestType.DELETE:
         return []
-    return list(stop_notices_of_source(subject_id=request.subject_id, source=request_source(request), now=now))
+    source = request_source(request)
+    return list(stop_notices_of_source(subject_id=request.subject_id, source=source, now=now))
