@@ -93,7 +93,7 @@ def withdrawal_duties(
     acknowledged first); only the recipients' of an integration `client`, when given. Each is annotated
     `late` against `now`: acknowledged after its due time, or still open past it."""
     now = now or timezone.now()
-    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
+    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose", "purpose")
     duties = duties.annotate(
         late=Case(
             When(acknowledged_at__gt=F("due_at"), then=Value(True)),
@@ -157,7 +157,9 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
     )
 
 
-def stop_notices_of_source(*, subject_id, source: str, now: datetime | None = None) -> QuerySet[WithdrawalDuty]:
+def stop_notices_of_source(
+    *, subject_id, source: str, now: datetime | None = None
+) -> QuerySet[WithdrawalDuty]:
     """The recipients told to stop by the withdrawals `source` made (opaque here: a deletion request's
     "dsr.request:<uuid>"), open or acknowledged, the first due first, each with its recipient and
     annotated `late`."""
