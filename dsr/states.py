@@ -53,8 +53,9 @@ NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED,
 NEEDS_REASON: frozenset[str] = frozenset({S.REJECTED, S.PARTIALLY_COMPLETED})
 # The ends that answer a request.
 ANSWERS: frozenset[str] = frozenset({S.COMPLETED, S.PARTIALLY_COMPLETED})
-# Ends that leave a request unanswered. A withdrawal in force since verification has been carried out:
-# it can no longer be refused or cancelled, only completed once every system has confirmed.
+# Ends that leave a request unanswered. A withdrawal in force since verification, or a deletion a system
+# has confirmed erasing for, has been carried out (in part): it can no longer be refused or cancelled,
+# only completed once every system has confirmed (`may_end_unanswered`).
 UNANSWERED_ENDS: frozenset[str] = frozenset({S.REJECTED, S.CANCELLED})
 # The moves that take a request further on its requester's authority: every move but those ends. A
 # guardian's request makes them only while that guardian still acts for the child
@@ -156,16 +157,25 @@ def customer_status_label(status: str, *, by_customer: bool = True) -> str:
     return CUSTOMER_STATUS_LABELS.get(status) or RequestStatus(status).label
 
 
+def erasure_started(request) -> bool:
+    """Whether a system has confirmed erasing part of the data of this deletion request (a deletion
+    record of it exists): what is erased cannot be undone, so the request is answered, never refused
+    or cancelled."""
+    return request.type == RequestType.DELETE and request.deletion_records.exists()
+
+
 def may_end_unanswered(request) -> bool:
-    return request.withdrawal_applied_at is None
+    """Whether the request may still be refused or cancelled: not once part of it was carried out (a
+    withdrawal in force since verification, an erasure a system confirmed)."""
+    return request.withdrawal_applied_at is None and not erasure_started(request)
 
 
 def moves_on_requesters_authority(request) -> frozenset[str]:
     """The moves of this request that a guardian's authority must still hold for (`ADVANCES`). A
-    withdrawal in force was carried out at verification, while it held, and can no longer be refused
-    or cancelled: completing it (in full or in part) only records what was done, so it stays possible
-    once that authority ends, or the request would stay open for ever."""
-    if request.withdrawal_applied_at is not None:
+    withdrawal in force was carried out at verification, while it held (a deletion a system erased for,
+    in part), and can no longer be refused or cancelled: completing it (in full or in part) stays
+    possible once that authority ends, or the request would stay open for ever."""
+    if not may_end_unanswered(request):
         return ADVANCES - ANSWERS
     return ADVANCES
 

@@ -141,9 +141,14 @@ class BulkCheckInputSerializer(serializers.Serializer):
 
 class DutyOutputSerializer(serializers.ModelSerializer):
     recipient = RecipientOutputSerializer(read_only=True)
-    consent = serializers.UUIDField(source="consent_id", read_only=True)
+    consent = serializers.UUIDField(
+        source="consent_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Null for a correction passed on under a purpose that rests on no consent.",
+    )
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
-    purpose = serializers.CharField(source="consent.purpose.code", read_only=True)
+    purpose = serializers.CharField(source="purpose_shared.code", read_only=True)
     fields = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consents.models.catalogue import Recipient
+from consents.models.catalogue import Purpose, Recipient
 from consents.models.records import Consent
 from core.states import StatefulModel, StatusChange
 
@@ -38,7 +38,12 @@ class WithdrawalDuty(StatefulModel):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WITHDRAWAL)
     # A rectification's corrected fields, by name: a notice never carries the values.
     fields = models.JSONField(default=list, blank=True)
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="duties")
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="duties"
+    )
+    # A rectification's notice to a recipient of a purpose that rests on no consent (a contract's
+    # processor, a legal obligation's credit bureau): no consent, the purpose the data was shared for.
+    purpose = models.ForeignKey(Purpose, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="duties")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -71,6 +76,12 @@ class WithdrawalDuty(StatefulModel):
                 condition=models.Q(status="open") | models.Q(acknowledged_at__isnull=False),
                 name="duty_acknowledged_has_time",
             ),
+            # A stop ends a consent; a correction reaches the recipient through a consent or a purpose.
+            models.CheckConstraint(
+                condition=models.Q(consent__isnull=False)
+                | models.Q(kind="rectification", purpose__isnull=False),
+                name="duty_consent_or_rectified_purpose",
+            ),
         ]
         indexes = [
             models.Index(fields=["due_at"], condition=models.Q(status="open"), name="duty_open_due"),
@@ -83,6 +94,11 @@ class WithdrawalDuty(StatefulModel):
                 name="duty_acknowledged_latest",
             ),
         ]
+
+    @property
+    def purpose_shared(self) -> Purpose | None:
+        """The purpose the recipient received the data for: its consent's, else the duty's own."""
+        return self.consent.purpose if self.consent_id else self.purpose
 
 
 class WithdrawalDutyStatusChange(StatusChange):

@@ -96,7 +96,7 @@ def withdrawal_duties(
     `notice_undelivered`: its notice was parked (an endpoint switched off, retries exhausted) or
     cancelled, so the recipient is staff's to reach by hand."""
     now = now or timezone.now()
-    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose")
+    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose", "purpose")
     undelivered = OutboxMessage.objects.filter(
         pk=OuterRef("notice_message_id"),
         status__in=(OutboxMessage.Status.PARKED, OutboxMessage.Status.CANCELLED),
@@ -161,6 +161,23 @@ def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
             subject_id=subject_id, consent_id__in=withdrawn, status=WithdrawalDuty.Status.OPEN
         )
         .select_related("recipient")
+        .order_by("due_at", "recipient__name")
+    )
+
+
+def stop_notices_of_source(
+    *, subject_id, source: str, now: datetime | None = None
+) -> QuerySet[WithdrawalDuty]:
+    """The recipients told to stop by the withdrawals `source` made (opaque here: a deletion request's
+    "dsr.request:<uuid>"), open or acknowledged, the first due first, each with its recipient and
+    annotated `late`."""
+    withdrawn = ConsentEvent.objects.filter(
+        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
+    ).values("consent_id")
+    return (
+        withdrawal_duties(now=now)
+        .stops()
+        .filter(subject_id=subject_id, consent_id__in=withdrawn)
         .order_by("due_at", "recipient__name")
     )
 

@@ -17,13 +17,21 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from audit.transitions import Transition
-from consents.models import Consent, ConsentStatus, Recipient, WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.models import (
+    Consent,
+    ConsentStatus,
+    LegalBasis,
+    Purpose,
+    Recipient,
+    WithdrawalDuty,
+    WithdrawalDutyStatusChange,
+)
 from consents.scope import recipient_ids_agreed, scope_agreed
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
 from consents.states import DUTY_MACHINE
@@ -76,29 +84,32 @@ def _notified_by_webhook(recipient: Recipient, topic: str) -> bool:
 
 
 def _duty_open(
-    *, consent: Consent, recipient: Recipient, kind: str, received_at: datetime, due_at: datetime,
+    *, consent: Consent | None, recipient: Recipient, kind: str, received_at: datetime, due_at: datetime,
     topic: str, now: datetime, notice: Mapping[str, Any], fields: list[str] | None = None,
-    dedupe_key: str = "", source: str = "",
+    dedupe_key: str = "", source: str = "", subject: DataSubject | None = None,
+    purpose: Purpose | None = None,
 ) -> WithdrawalDuty:
     """One duty, and its signed notice to the recipient's endpoint when it has one (caller's
     transaction): `notice` is what the payload says beyond the duty, the customer and how to
-    acknowledge; the notice is queued once per `dedupe_key` (by default, once per duty)."""
+    acknowledge; the notice is queued once per `dedupe_key` (by default, once per duty). A correction
+    passed on to a recipient of a purpose resting on no consent names the `subject` and `purpose`."""
+    subject = subject or consent.subject
     duty = WithdrawalDuty.objects.create(
-        consent=consent, subject_id=consent.subject_id, recipient=recipient, kind=kind, fields=fields or [],
-        received_at=received_at, due_at=due_at, source=source,
+        consent=consent, purpose=None if consent else purpose, subject_id=subject.pk, recipient=recipient,
+        kind=kind, fields=fields or [], received_at=received_at, due_at=due_at, source=source,
     )
     if _notified_by_webhook(recipient, topic):
         message = outbox_enqueue_webhook(
             endpoint=recipient.endpoint,
             topic=topic,
-            subject_id=consent.subject_id,
+            subject_id=subject.pk,
             dedupe_key=dedupe_key or f"{kind}:{duty.pk}",
             now=now,
             payload={
                 "event": topic,
                 "duty": str(duty.pk),
-                "consent": str(consent.pk),
-                "subject": consent.subject.external_ref,
+                "consent": str(consent.pk) if consent else None,
+                "subject": subject.external_ref,
                 **notice,
                 "acknowledge": f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
             },
@@ -192,6 +203,23 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     return fields_shared(fields, categories or ())
 
 
+def _non_consent_purposes_sharing(fields: list[str]) -> list[tuple[Purpose, list[str]]]:
+    """The active purposes resting on no consent (contract, legal obligation...) whose recipients
+    process every customer's data of their categories, each with the corrected `fields` it shares (the
+    same filter as a consent's, `subjects.categories.fields_shared`), with their recipients."""
+    purposes = (
+        Purpose.objects.filter(active=True, recipients__isnull=False)
+        .exclude(legal_basis=LegalBasis.CONSENT)
+        .distinct()
+        .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.select_related("endpoint")))
+        .order_by("code")
+    )
+    return [
+        (purpose, shared) for purpose in purposes
+        if (shared := fields_shared(fields, purpose.data_categories or ()))
+    ]
+
+
 def duties_open_for_rectification(
     *, actor: Actor, subject: DataSubject, changed: frozenset[str], before: Mapping[str, Any], now: datetime,
     source: str = "",
@@ -227,24 +255,31 @@ def duties_open_for_rectification(
         if _still_held(consent, now) and (shared := _fields_shared(consent, fields))
     ]
     agreed = _agreed_recipients_of([consent for consent, _shared in held])
-    told: dict[int, tuple[Recipient, Consent, set[str], set[str]]] = {}
-    for consent, shared in held:
-        consent.subject = subject  # the notice names the customer: the record in hand, not read again
-        for recipient in agreed[consent.pk]:
-            _recipient, _consent, purposes, its_fields = told.setdefault(
-                recipient.pk, (recipient, consent, set(), set())
-            )
-            purposes.add(consent.purpose.code)
-            its_fields.update(shared)
+    told: dict[int, tuple[Recipient, Consent | None, Purpose, set[str], set[str]]] = {}
+    reached = [
+        (recipient, consent, consent.purpose, shared)
+        for consent, shared in held
+        for recipient in agreed[consent.pk]
+    ] + [
+        (recipient, None, purpose, shared)
+        for purpose, shared in _non_consent_purposes_sharing(fields)
+        for recipient in purpose.recipients.all()
+    ]
+    for recipient, consent, purpose, shared in reached:
+        _recipient, _consent, _purpose, purposes, its_fields = told.setdefault(
+            recipient.pk, (recipient, consent, purpose, set(), set())
+        )
+        purposes.add(purpose.code)
+        its_fields.update(shared)
     if not told:
         return []
     due_at = due_at_for(request_type="rectify", received_at=now, subject=subject, processor_involved=True)
     with transaction.atomic(savepoint=False):
         duties = [
             _duty_open(
-                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.RECTIFICATION,
-                fields=sorted(its_fields), received_at=now, due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC,
-                now=now, source=source,
+                consent=consent, subject=subject, purpose=purpose, recipient=recipient,
+                kind=WithdrawalDuty.Kind.RECTIFICATION, fields=sorted(its_fields), received_at=now,
+                due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC, now=now, source=source,
                 notice={
                     "purposes": sorted(purposes),
                     "fields": sorted(its_fields),
@@ -252,7 +287,7 @@ def duties_open_for_rectification(
                     "correct_by": due_at.isoformat(),
                 },
             )
-            for recipient, consent, purposes, its_fields in (told[pk] for pk in sorted(told))
+            for recipient, consent, purpose, purposes, its_fields in (told[pk] for pk in sorted(told))
         ]
         passed_on = sorted({field for *_told, its_fields in told.values() for field in its_fields})
         audit_record(

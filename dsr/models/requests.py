@@ -42,6 +42,7 @@ class IdentityDocument(models.TextChoices):
 
     CCCD = "cccd", _("Citizen ID card (CCCD)")
     CMND_12 = "cmnd12", _("Old identity card (CMND, 12 digits)")
+    PASSPORT = "passport", _("Passport")
 
 
 # The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.

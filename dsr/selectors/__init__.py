@@ -25,6 +25,7 @@ from dsr.selectors.deadlines import (
     requests_by_deadline,
     requests_closed_in,
 )
+from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.inventory import (
     data_category_by_id,
     data_category_list,
@@ -36,7 +37,11 @@ from dsr.selectors.inventory import (
     systems_inventory,
 )
 from dsr.selectors.reasons import request_reason_refusal, request_refusal_reasons
-from dsr.selectors.recipients import request_recipients_open, request_rectification_notices
+from dsr.selectors.recipients import (
+    request_recipients_open,
+    request_rectification_notices,
+    request_stop_notices,
+)
 from dsr.selectors.requests import (
     IDENTITY_VERIFIABLE,
     contact_changes_pending,
@@ -46,8 +51,6 @@ from dsr.selectors.requests import (
     request_corrections,
     request_detail,
     request_for_work_check,
-    request_guardian_notice,
-    request_guardian_refusal,
     request_identity_verified,
     request_list,
     request_not_covered,
@@ -117,6 +120,7 @@ __all__ = [
     "request_reason_refusal",
     "request_recipients_open",
     "request_rectification_notices",
+    "request_stop_notices",
     "request_refusal_reasons",
     "request_timeframes",
     "request_work_check",

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
 from dsr.models import DataSubjectRequest, RetentionLaw
+from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.inventory import deletion_held_parts
-from dsr.selectors.requests import request_guardian_refusal
 from dsr.states import REASON_FITS, OutcomeReason
 
 # The laws each retention reason names (`dsr.services.fulfilment` gives the first that fits).

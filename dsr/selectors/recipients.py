@@ -1,12 +1,13 @@
 """The recipients a request reached: those a withdrawal told to stop and that have not confirmed it,
-and those a rectification told to correct the customer's data (`consents.services.duties`)."""
+those a deletion told to stop, and those a rectification told to correct the customer's data
+(`consents.services.duties`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from consents.models import WithdrawalDuty
-from consents.selectors import rectification_notices, withdrawal_duties_open_of_source
+from consents.selectors import rectification_notices, stop_notices_of_source, withdrawal_duties_open_of_source
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest
 from dsr.sources import request_source
@@ -33,3 +34,13 @@ def request_rectification_notices(
         return []
     source = request_source(request)
     return list(rectification_notices(subject_id=request.subject_id, source=source, now=now))
+
+
+def request_stop_notices(request: DataSubjectRequest, *, now: datetime | None = None) -> list[WithdrawalDuty]:
+    """The recipients a deletion's answer told to stop, as it withdrew the customer's consents
+    (`dsr.services.deletion`), each duty with its recipient, due time, acknowledgement and `late` (none
+    for other types, or before the answer). They are followed as duties: the answer did not wait."""
+    if request.type != RequestType.DELETE:
+        return []
+    source = request_source(request)
+    return list(stop_notices_of_source(subject_id=request.subject_id, source=source, now=now))

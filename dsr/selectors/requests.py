@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from core.access import subject_for_user
-from core.errors import Conflict, PermissionDenied
+from core.errors import PermissionDenied
 from core.roles import STAFF_ROLES, Role, user_role, user_roles
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
@@ -28,6 +28,7 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
+from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
 from dsr.states import (
@@ -37,7 +38,6 @@ from dsr.states import (
     actions_on_requesters_authority,
     may_end_unanswered,
 )
-from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 
 
@@ -89,56 +89,6 @@ def requests_of_customer(
     if as_guardian:
         mine |= Q(guardian_id=subject_id)
     return queryset.filter(mine)
-
-
-# What staff are told, by why the guardian no longer acts (`subjects.children.guardian_not_acting`).
-GUARDIAN_REFUSALS = {
-    GUARDIAN_REPLACED: _(
-        "The guardian who made this request no longer acts for this customer: the guardianship "
-        "has ended or passed to someone else. Nothing was done on their authority. Refuse the "
-        "request; the customer's guardian, if they have one now, may make a new one."
-    ),
-    GUARDIAN_NOT_VERIFIED: _("Verify the guardian's authority on the child's record first."),
-    WARD_ACTS_ALONE: _(
-        "This customer has turned 16 and now exercises their rights themselves: the guardian who "
-        "made this request can no longer act for them. Refuse the request; the customer may "
-        "make their own."
-    ),
-}
-
-
-def request_guardian_refusal(
-    request: DataSubjectRequest, *, now: datetime | None = None
-) -> Conflict | None:
-    """Why a request a guardian filed can no longer be verified, worked on or answered on that
-    guardian's authority, or None (a customer's own request, or a guardian who still acts for the child). The
-    guardian acts only while their authority holds (domain notes, "People and roles"): the child's
-    guardian must still be this one, verified by the bank, and the child still under 16 (from 16 a
-    customer exercises their rights themselves, `subjects.children`). Read from the child's record as
-    it stands now, not as it stood when the request was filed."""
-    if request.guardian_id is None:
-        return None
-    today = timezone.localdate(now or timezone.now())
-    reason = guardian_not_acting(request.subject, request.guardian_id, on=today)
-    return None if reason is None else Conflict(GUARDIAN_REFUSALS[reason], code=reason)
-
-
-# A withdrawal in force was carried out while the guardian still acted: it is answered, not refused.
-WITHDRAWAL_IN_FORCE_NOTICE = _(
-    "The guardian who made this request no longer acts for this customer, but the withdrawal was already "
-    "in force while they still did: it can no longer be refused or undone. Complete the request once "
-    "every recipient has confirmed that they stopped."
-)
-
-
-def request_guardian_notice(request: DataSubjectRequest, *, now: datetime | None = None) -> str | None:
-    """What the request's page tells staff when the guardian who made it no longer acts for the child:
-    why it is taken no further and is to be refused (`request_guardian_refusal`), or, for a withdrawal
-    already in force, that it is to be completed (`dsr.states.moves_on_requesters_authority`)."""
-    refusal = request_guardian_refusal(request, now=now)
-    if refusal is None:
-        return None
-    return refusal.text if may_end_unanswered(request) else str(WITHDRAWAL_IN_FORCE_NOTICE)
 
 
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:

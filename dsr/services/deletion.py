@@ -23,7 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from authorisations.services import authorisations_revoke_for_subject_in_transaction
 from consents.models import ProcessingRestriction
-from consents.services import restrictions_apply_in_transaction, restrictions_lift_in_transaction
+from consents.services import (
+    consents_withdraw_for_subject_in_transaction,
+    restrictions_apply_in_transaction,
+    restrictions_lift_in_transaction,
+)
 from core.actors import Actor
 from core.errors import Conflict
 from deadlines.policy import LOCAL_TZ, add_months
@@ -100,7 +104,8 @@ def deletion_instructions(request: DataSubjectRequest, system: System) -> list[d
 def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[LegalHold]:
     """At completion: the platform erases its own erasable fields and, once, every copy beside them;
     every held part (the platform's
-    and each system's, as their instructions said) is placed under a legal hold. Returns the holds."""
+    and each system's, as their instructions said) is placed under a legal hold; every live consent is
+    withdrawn, the request its source. Returns the holds."""
     ended_on = (
         DataSubject.objects.filter(pk=request.subject_id)
         .values_list("relationship_ended_on", flat=True)
@@ -130,6 +135,17 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
         # Once per deletion, held categories or not: a hold keeps the customer record's fields, not
         # the exports, the customer's words or the outbox's messages (`erasure.platform_copies_erase`).
         platform_copies_erase(request.subject_id, actor=actor, now=now, request=request)
+        # Erased, the customer consents to nothing any more, held data or not: the check answers
+        # "withdrawn" (after any hold too) and the recipients are told to stop; their confirmations are
+        # followed as duties and hold up no answer. After the erasure, which would otherwise empty
+        # the reasons and messages the withdrawal records.
+        consents_withdraw_for_subject_in_transaction(
+            actor=actor,
+            subject=request.subject,
+            channel=request.channel,
+            source=request_source(request),
+            now=now,
+        )
         for system, category in deletion_held_parts(request):
             holds.append(
                 _hold(request, system=system, category=category, ended_on=ended_on, actor=actor, now=now)

@@ -154,16 +154,12 @@ def _check_document(request: DataSubjectRequest, document_type: str, number: str
         raise InvalidInput(_("Choose the type of identity document checked."), field="document_type")
     if not number.strip():
         raise InvalidInput(_("Type the number printed on the document."), field="document_number")
-    try:
-        normalised = normalize_national_id(number)
-    except InvalidInput:
-        raise InvalidInput(
-            _("A citizen ID (CCCD) or 12-digit identity card number has exactly 12 digits."),
-            field="document_number",
-        ) from None
     requester = _requester(request)
-    on_record = requester.national_id_index
-    if not on_record or on_record not in blind_index_candidates(normalised):
+    if document_type == IdentityDocument.PASSPORT:
+        normalised, matches = _passport_matches(requester, number)
+    else:
+        normalised, matches = _national_id_matches(requester, number)
+    if not matches:
         raise InvalidInput(
             _(
                 "This document number does not match the customer record: the identity is not verified. "
@@ -172,6 +168,27 @@ def _check_document(request: DataSubjectRequest, document_type: str, number: str
             field="document_number",
         )
     return mask_document_number(normalised)
+
+
+def _national_id_matches(requester: DataSubject, number: str) -> tuple[str, bool]:
+    try:
+        normalised = normalize_national_id(number)
+    except InvalidInput:
+        raise InvalidInput(
+            _("A citizen ID (CCCD) or 12-digit identity card number has exactly 12 digits."),
+            field="document_number",
+        ) from None
+    on_record = requester.national_id_index
+    return normalised, bool(on_record) and on_record in blind_index_candidates(normalised)
+
+
+def _passport_matches(requester: DataSubject, number: str) -> tuple[str, bool]:
+    """A passport number as the record keeps it (`subjects.changes`: upper case), spaces left out. The
+    record has no blind index of it (no look-up by passport): the number on file is compared in
+    constant time."""
+    normalised = "".join(number.split()).upper()
+    on_record = "".join((requester.passport_number or "").split()).upper()
+    return normalised, bool(on_record) and hmac.compare_digest(normalised.encode(), on_record.encode())
 
 
 def _otp_attempts_exhausted() -> Conflict:

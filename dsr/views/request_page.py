@@ -33,6 +33,7 @@ from dsr.selectors import (
     request_ready_to_answer,
     request_recipients_open,
     request_rectification_notices,
+    request_stop_notices,
     request_work_check,
     task_allowed_actions,
     work_staff,
@@ -129,6 +130,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "recipients_open": request_recipients_open(found) if found.is_open else [],
         # Those a rectification's answer told to correct the data, and whether each has.
         "rectification_notices": request_rectification_notices(found, now=now),
+        # Those a deletion's answer told to stop, as it withdrew the customer's consents.
+        "stop_notices": request_stop_notices(found, now=now),
         "overdue": found.is_overdue(now),
         "overdue_form": OverdueReasonForm(
             initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")

@@ -124,8 +124,10 @@ def test_when_a_hold_ends_each_system_gets_an_erase_task(deletion, subject):
     assert all(t.instructions[0]["action"] == "erase" for t in erase_tasks)
     finish_tasks(request, worker)
     assert DeletionRecord.objects.filter(request=request, hold__isnull=False).count() == 3
-    # Nothing is held any more: the legal-hold restriction is gone.
-    assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers").allowed
+    # Nothing is held any more: the legal-hold restriction is gone, and the consent the deletion
+    # withdrew answers for itself.
+    after = consent_check(subject_ref=subject.external_ref, purpose_code="marketing-offers")
+    assert (after.allowed, after.reason) == (False, "withdrawn")
 
 
 def test_the_one_who_approves_cannot_complete(deletion):
