@@ -149,7 +149,10 @@ class Authorisation(StatefulModel):
 
     def usable_at(self, now) -> bool:
         """Whether the third party may read now: active, within its term."""
-        return self.status == AuthorisationStatus.ACTIVE and self.starts_at <= now < self.expires_at
+        return self.status == AuthorisationStatus.ACTIVE and self.within_term(now)
+
+    def within_term(self, now) -> bool:
+        return self.starts_at <= now < self.expires_at
 
 
 class AuthorisationEvent(models.Model):

@@ -209,25 +209,28 @@ LEGAL_HOLD = "legal_hold"
 
 
 def authorisation_read_refusal(
-    authorisation: Authorisation, *, now: datetime, reads_today: int, held_by_law: bool
+    authorisation: Authorisation, *, now: datetime, reads_today: int, held_by_law: bool, replay: bool = False
 ) -> str | None:
     """Why the third party may not read the customer's data under this authorisation now, as a code,
     or None when it may: the one rule of introspection (any code: inactive) and of the read claim (the
     code: its 409). A read needs the authorisation ACTIVE and within its term, its third party active,
     the customer's data under no legal hold reaching disclosure (`held_by_law`, `_held_by_law`), and the
-    agreed reads not used up (`authorisation_reads_remaining`). Reads only the row and its third party
-    (loaded with it) and the facts given, so introspection's look-up stays one query."""
-    if authorisation.status == S.USED:
+    agreed reads not used up (`authorisation_reads_remaining`). A `replay` (a claim retried after a
+    lost answer) is the claim's own read: what that read used up (the one-time read, today's count) does
+    not refuse it, everything since does. Reads only the row and its third party (loaded with it) and
+    the facts given, so introspection's look-up stays one query."""
+    used_by_this_claim = replay and authorisation.status == S.USED
+    if authorisation.status == S.USED and not used_by_this_claim:
         return READ_USED
     if authorisation.status == S.PAUSED:
         return AUTHORISATION_PAUSED
     if authorisation.third_party.status != ThirdParty.Status.ACTIVE:
         return THIRD_PARTY_SUSPENDED
-    if not authorisation.usable_at(now):
+    if not (authorisation.usable_at(now) or used_by_this_claim and authorisation.within_term(now)):
         return AUTHORISATION_ENDED
     if held_by_law:
         return LEGAL_HOLD
-    if authorisation_reads_remaining(authorisation, reads_today=reads_today) == 0:
+    if not replay and authorisation_reads_remaining(authorisation, reads_today=reads_today) == 0:
         return DAILY_LIMIT_REACHED
     return None
 

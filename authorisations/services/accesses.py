@@ -185,24 +185,17 @@ def access_record(
         )
 
 
-def _refuse_read(
-    authorisation: Authorisation, *, now: datetime, forgiven: frozenset[str] = frozenset()
-) -> None:
+def _refuse_read(authorisation: Authorisation, *, now: datetime, replay: bool = False) -> None:
     """Raise `Conflict` unless the authorisation (locked, for a claim) allows the third party one more
     read now: `selectors.authorisation_read_refusal`, introspection's rule, with today's reads counted
-    under the row lock so that two claims cannot both take the last read. A refusal `forgiven` is not
-    raised."""
+    under the row lock so that two claims cannot both take the last read (a `replay` is the claim's own
+    read)."""
     reads_today, held_by_law = selectors.authorisation_read_facts(authorisation, now=now)
     code = selectors.authorisation_read_refusal(
-        authorisation, now=now, reads_today=reads_today, held_by_law=held_by_law
+        authorisation, now=now, reads_today=reads_today, held_by_law=held_by_law, replay=replay
     )
-    if code is not None and code not in forgiven:
+    if code is not None:
         raise Conflict(READ_REFUSALS[code], code=code, count=authorisation.frequency_per_day)
-
-
-# The refusals a claim's retry does not meet: the read they count is the claim's own (the one-time read,
-# today's last one).
-USED_UP_BY_THE_CLAIM = frozenset({selectors.READ_USED, selectors.DAILY_LIMIT_REACHED})
 
 
 def access_claim_replay_check(*, authorisation_id, now: datetime | None = None) -> None:
@@ -214,7 +207,7 @@ def access_claim_replay_check(*, authorisation_id, now: datetime | None = None) 
     now = now or timezone.now()
     authorisation = selectors.authorisation_by_id(authorisation_id)
     if authorisation is not None:
-        _refuse_read(authorisation, now=now, forgiven=USED_UP_BY_THE_CLAIM)
+        _refuse_read(authorisation, now=now, replay=True)
 
 
 def access_claim(

@@ -74,3 +74,16 @@ def test_the_one_time_read_a_claim_used_up_still_replays_its_201(gateway):
     replay = _claim(gateway, authorisation, "read-1")
 
     assert (replay.status_code, replay.json()) == (201, first.json())
+
+
+def test_a_one_time_read_replayed_after_its_third_party_was_suspended_answers_409(gateway):
+    """The claim used the one-time read, which left the authorisation `used`: the replay must not stop
+    at that (its own) refusal and miss the suspension that came after it."""
+    authorisation = authorise(make_customer(), registration=register(fetch_type="one_time"))
+    assert _claim(gateway, authorisation, "read-1").status_code == 201
+    _suspend(authorisation)
+
+    replay = _claim(gateway, authorisation, "read-1")
+
+    assert replay.status_code == 409, replay.content
+    assert replay.json()["code"] == "third_party_suspended"
