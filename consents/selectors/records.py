@@ -82,7 +82,8 @@ def consent_of_customer(customer: DataSubject, pk) -> Consent | None:
 
 
 def consents_by_ids(ids: Iterable, *, subject=None) -> QuerySet[Consent]:
-    return consent_list(subject=subject).filter(pk__in=list(ids))
+    """These consents, each with its `latest_event_id` (its receipt link, without a query per row)."""
+    return _with_latest_event(consent_list(subject=subject).filter(pk__in=list(ids)))
 
 
 def consent_granted(subject, purpose: Purpose | None) -> Consent | None:

@@ -31,8 +31,8 @@ from audit.selectors import (
     audit_entries_checked,
 )
 from core.actors import Actor
-from deadlines.policy import LOCAL_TZ
-from regulator.proof_bundle.common import Period, local
+from deadlines.policy import LOCAL_TZ, local_isoformat
+from regulator.proof_bundle.common import Period
 from regulator.proof_bundle.consents import consents_section
 from regulator.proof_bundle.rights import authorisations_section, requests_section
 
@@ -61,12 +61,12 @@ def proof_bundle(
             "customer": {"id": str(subject.pk), "cif": subject.external_ref, "name": subject.full_name},
             "controller": settings.BANK_NAME,
             "generated_by": {"label": generated_by.label, "role": role},
-            "generated_at": local(now),
+            "generated_at": local_isoformat(now),
             "time_zone": str(LOCAL_TZ),
             "platform_version": settings.PLATFORM_VERSION or None,
             "period": {
-                "from": local(period.since),
-                "to": local(period.until),
+                "from": local_isoformat(period.since),
+                "to": local_isoformat(period.until),
                 "to_excluded": period.until_excluded,
                 "all_history": period == ALL_HISTORY,
             },
@@ -100,7 +100,7 @@ def _audit(subject, period: Period, *, now: datetime) -> dict[str, Any]:
 def _audit_row(entry, problem: str, archive: ArchiveRecord | None) -> dict[str, Any]:
     row = {
         "sequence": entry.sequence,
-        "at": local(entry.recorded_at),
+        "at": local_isoformat(entry.recorded_at),
         "action": entry.action,
         "actor": entry.actor_label,
         "actor_kind": entry.actor_kind,
@@ -117,7 +117,7 @@ def _audit_row(entry, problem: str, archive: ArchiveRecord | None) -> dict[str, 
             "through_hash": archive.through_hash,
             "month": archive.month,
             "dump_sha256": archive.dump_sha256,
-            "recorded_at": local(datetime.fromisoformat(archive.written_at)),
+            "recorded_at": local_isoformat(datetime.fromisoformat(archive.written_at)),
             # Written from this very link once the archived entries were gone (an archive made before
             # archive records existed): it vouches for no more than that the bank recorded it.
             "after_the_fact": archive.after_the_fact,
@@ -146,12 +146,12 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
     restores = [
         {"restored_to": restore["restored_to"], "lost_from": restore["restored_to"] + 1,
          "lost_through": restore["lost_through"],
-         "recorded_at": local(datetime.fromisoformat(restore["recorded_at"]))}
+         "recorded_at": local_isoformat(datetime.fromisoformat(restore["recorded_at"]))}
         for restore in outcome.data.get("restores") or ()
     ]
     quoted = {
         "on_record": True,
-        "at": local(outcome.recorded_at),
+        "at": local_isoformat(outcome.recorded_at),
         "result": ("restored" if restores else "intact") if intact else "broken",
         "entries_checked": outcome.data.get("entries"),
         "up_to_sequence": outcome.data.get("head_sequence") if intact else None,
@@ -185,8 +185,8 @@ def _checked_later(*, after, now: datetime) -> dict[str, Any]:
 def _checks(checks: ChainChecks, **about_the_latest: Any) -> dict[str, Any]:
     return {
         "count": checks.count,
-        "first_at": local(checks.first_at),
-        "last_at": local(checks.latest.recorded_at),
+        "first_at": local_isoformat(checks.first_at),
+        "last_at": local_isoformat(checks.latest.recorded_at),
         "last_audit_entry": checks.latest.sequence,
         **about_the_latest,
     }

@@ -7,8 +7,6 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from deadlines.policy import local_isoformat
-
 
 @dataclass(frozen=True)
 class Period:
@@ -38,5 +36,3 @@ class Period:
             queryset = queryset.filter(**{f"{field}__gte": self.since})
         return queryset.filter(self.ended_by(field))
 
-
-local = local_isoformat

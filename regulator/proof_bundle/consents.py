@@ -15,7 +15,8 @@ from audit.hashing import canonical_json
 from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus
 from consents.receipts import consent_receipt, recipient_stops
 from consents.selectors import consent_list, withdrawal_stops
-from regulator.proof_bundle.common import Period, local
+from deadlines.policy import local_isoformat
+from regulator.proof_bundle.common import Period
 from subjects.selectors import PERSONAL_FIELDS
 
 # The language the receipts are hashed in: the bank's, whoever reads the bundle.
@@ -86,15 +87,15 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
         stops = [
             {
                 "recipient": stop["recipient"],
-                "due_at": local(stop["due_at"]),
-                "confirmed_at": local(stop["acknowledged_at"]),
+                "due_at": local_isoformat(stop["due_at"]),
+                "confirmed_at": local_isoformat(stop["acknowledged_at"]),
                 "confirmed_by": stop["acknowledged_by"] or None,
                 "result": _stop_result(stop),
             }
             for stop in recipient_stops(consent, now=now, duties=list(consent.duties.all()))
         ]
     return {
-        "at": local(event.at),
+        "at": local_isoformat(event.at),
         "at_utc": event.at,
         "order": event.kind,
         "type": event.kind,

@@ -10,10 +10,11 @@ from django.db.models import Prefetch, Q
 
 from authorisations.models import AccessRecord, AuthorisationEvent
 from authorisations.selectors import authorisation_list
+from deadlines.policy import local_isoformat
 from dsr.models import DataSubjectRequest, RequestClockEvent, RequestStatusChange
 from dsr.selectors import request_list
 from dsr.states import OPEN, RequestStatus
-from regulator.proof_bundle.common import Period, local
+from regulator.proof_bundle.common import Period
 
 # A request's free texts the bundle does not show (the customer's own words, corrections, the
 # identity document's reference): encrypted, so left unread.
@@ -43,12 +44,12 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
         "type": request.type,
         "channel": request.channel,
         "status": request.status,
-        "received_at": local(request.received_at),
-        "identity_verified_at": local(request.identity_verified_at),
+        "received_at": local_isoformat(request.received_at),
+        "identity_verified_at": local_isoformat(request.identity_verified_at),
         "identity_method": request.identity_method or None,
-        "acknowledged_at": local(request.acknowledged_at),
+        "acknowledged_at": local_isoformat(request.acknowledged_at),
         "acknowledgement": {
-            "due_at": local(request.acknowledge_by),
+            "due_at": local_isoformat(request.acknowledge_by),
             "result": _clock_result(
                 request.acknowledge_by,
                 request.acknowledged_at,
@@ -58,7 +59,7 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
             ),
         },
         "bank_clock": {
-            "due_at": local(request.due_at),
+            "due_at": local_isoformat(request.due_at),
             "result": "paused"
             if is_open and request.bank_clock_stopped(now)
             else _clock_result(
@@ -66,7 +67,7 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
             ),
         },
         "statutory_clock": {
-            "due_at": local(request.statutory_due_at),
+            "due_at": local_isoformat(request.statutory_due_at),
             "regime": request.statutory_regime or None,
             "result": _clock_result(
                 request.statutory_due_at,
@@ -76,8 +77,8 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
                 not_applicable=cancelled,
             ),
         },
-        "extended_at": local(request.extended_at),
-        "closed_at": local(request.closed_at),
+        "extended_at": local_isoformat(request.extended_at),
+        "closed_at": local_isoformat(request.closed_at),
         "outcome": None
         if is_open
         else {
@@ -88,7 +89,7 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
         "overdue_reason": request.overdue_reason or None,
         "status_changes": [
             {
-                "at": local(c.at),
+                "at": local_isoformat(c.at),
                 "from": c.old_status or None,
                 "to": c.new_status,
                 "by": c.actor_label,
@@ -99,10 +100,10 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
         ],
         "clock_events": [
             {
-                "at": local(c.at),
+                "at": local_isoformat(c.at),
                 "kind": c.kind,
-                "due_at": local(c.due_at),
-                "statutory_due_at": local(c.statutory_due_at),
+                "due_at": local_isoformat(c.due_at),
+                "statutory_due_at": local_isoformat(c.statutory_due_at),
                 "by": c.actor_label or None,
                 "note": c.note or None,
             }
@@ -148,12 +149,12 @@ def authorisations_section(subject, period: Period) -> list[dict[str, Any]]:
                 "scopes": list(a.scopes),
                 "purpose": {"vi": a.purpose, "en": a.purpose_en},
                 "status": a.status,
-                "starts_at": local(a.starts_at),
-                "expires_at": local(a.expires_at),
-                "ended_at": local(a.ended_at),
+                "starts_at": local_isoformat(a.starts_at),
+                "expires_at": local_isoformat(a.expires_at),
+                "ended_at": local_isoformat(a.ended_at),
                 "events": [
                     {
-                        "at": local(e.at),
+                        "at": local_isoformat(e.at),
                         "kind": e.kind,
                         "by": e.actor_label,
                         "by_kind": e.actor_kind,
@@ -164,7 +165,7 @@ def authorisations_section(subject, period: Period) -> list[dict[str, Any]]:
                 ],
                 "accesses": [
                     {
-                        "at": local(r.accessed_at),
+                        "at": local_isoformat(r.accessed_at),
                         "scope": r.scope,
                         "records": r.records_reported,
                         "awaiting_report": r.awaiting_report,
