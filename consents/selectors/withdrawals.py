@@ -153,12 +153,11 @@ def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[Withdrawa
 def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[WithdrawalDuty]:
     """The open duties of the consents `source` withdrew (opaque here: a request's "dsr.request:<uuid>"),
     the first due first, each with its recipient."""
-    withdrawn = ConsentEvent.objects.filter(
-        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
-    ).values("consent_id")
     return (
         WithdrawalDuty.objects.stops().filter(
-            subject_id=subject_id, consent_id__in=withdrawn, status=WithdrawalDuty.Status.OPEN
+            subject_id=subject_id,
+            consent_id__in=_withdrawn_by(subject_id, source),
+            status=WithdrawalDuty.Status.OPEN,
         )
         .select_related("recipient")
         .order_by("due_at", "recipient__name")
@@ -171,15 +170,19 @@ def stop_notices_of_source(
     """The recipients told to stop by the withdrawals `source` made (opaque here: a deletion request's
     "dsr.request:<uuid>"), open or acknowledged, the first due first, each with its recipient and
     annotated `late`."""
-    withdrawn = ConsentEvent.objects.filter(
-        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
-    ).values("consent_id")
     return (
         withdrawal_duties(now=now)
         .stops()
-        .filter(subject_id=subject_id, consent_id__in=withdrawn)
+        .filter(subject_id=subject_id, consent_id__in=_withdrawn_by(subject_id, source))
         .order_by("due_at", "recipient__name")
     )
+
+
+def _withdrawn_by(subject_id, source: str) -> QuerySet:
+    """The ids of the customer's consents `source` withdrew, as a subquery."""
+    return ConsentEvent.objects.filter(
+        subject_id=subject_id, kind=ConsentStatus.WITHDRAWN, source=source
+    ).values("consent_id")
 
 
 def rectification_notices(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from dsr.models import DataSubjectRequest
-from dsr.states import erasure_started, may_end_unanswered
+from dsr.states import erasure_started
 from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
 
 # What staff are told, by why the guardian no longer acts (`subjects.children.guardian_not_acting`).
@@ -67,6 +67,8 @@ def request_guardian_notice(request: DataSubjectRequest, *, now: datetime | None
     refusal = request_guardian_refusal(request, now=now)
     if refusal is None:
         return None
-    if may_end_unanswered(request):
-        return refusal.text
-    return str(ERASURE_STARTED_NOTICE if erasure_started(request) else WITHDRAWAL_IN_FORCE_NOTICE)
+    if erasure_started(request):
+        return str(ERASURE_STARTED_NOTICE)
+    if request.withdrawal_applied_at is not None:
+        return str(WITHDRAWAL_IN_FORCE_NOTICE)
+    return refusal.text
