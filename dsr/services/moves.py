@@ -278,7 +278,7 @@ def move(
         if to == S.AWAITING_CUSTOMER and request.pausable:
             request.paused_at = now
             # A statutory clock whose row may pause stands still from now (`request_deadlines`).
-            statutory_recompute(request)
+            statutory_recompute(request, now=now)
             fields += ["paused_at", "statutory_due_at", "statutory_regime"]
             clock_record(request, ClockEvent.PAUSED, actor=actor, now=now)
         request.status = to
