@@ -38,7 +38,7 @@ from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
 from subjects.models import DataSubject
-from subjects.validators import normalize_national_id
+from subjects.validators import normalize_national_id, normalize_passport_number
 
 OTP_VALID_FOR = timedelta(minutes=10)
 # Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
@@ -183,11 +183,11 @@ def _national_id_matches(requester: DataSubject, number: str) -> tuple[str, bool
 
 
 def _passport_matches(requester: DataSubject, number: str) -> tuple[str, bool]:
-    """A passport number as the record keeps it (`subjects.changes`: upper case), spaces left out. The
-    record has no blind index of it (no look-up by passport): the number on file is compared in
-    constant time."""
-    normalised = "".join(number.split()).upper()
-    on_record = "".join((requester.passport_number or "").split()).upper()
+    """The number shown and the one on file, each in the one form (`normalize_passport_number`; a record
+    kept before it may still hold spaces). The record has no blind index of it (no look-up by
+    passport): the number on file is compared in constant time."""
+    normalised = normalize_passport_number(number)
+    on_record = normalize_passport_number(requester.passport_number)
     return normalised, bool(on_record) and hmac.compare_digest(normalised.encode(), on_record.encode())
 
 
