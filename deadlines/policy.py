@@ -44,6 +44,16 @@ _CALENDAR_LOOKAHEAD_DAYS = 400
 _END_OF_DAY = time(23, 59, 59)
 
 
+def deadline_fallen_due(deadline: datetime | None, *, now: datetime) -> bool:
+    """Whether a deadline given for a piece of work fell due at or before `now` (its clock running).
+
+    The one rule for every recomputation of a deadline already given (a holiday added or taken out, a
+    pause ending, the extension, a processor joining, a corrected start): one that has fallen due stays
+    where it was. The sweeper has breached it and the figures count it; moving it would undo a breach
+    that happened. A caller whose clock stood still (a pause begun before the deadline) does not ask."""
+    return deadline is not None and deadline <= now
+
+
 def binding_deadline(due_at: datetime, statutory_due_at: datetime | None) -> datetime:
     """The date that binds and that every customer-facing text quotes: the earlier of the bank's and
     the law's deadlines (a complaint's 15 working days may end after the law's 15 days)."""

@@ -32,6 +32,8 @@ class DsrConfig(AppConfig):
                 "dsr.request.identity_verified": _("Requester's identity verified"),
                 "dsr.request.identity_code_sent": _("Verification code sent to the registered phone"),
                 "dsr.request.identity_code_refused": _("Wrong verification code typed for a request"),
+                "dsr.request.identity_code_capped": _("Verification code refused: the request's limit "
+                                                      "on codes was reached"),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.corrections_left_out": _("Corrections that could not be applied left out of a "
                                                       "rectification answered in part"),

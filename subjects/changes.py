@@ -20,6 +20,7 @@ from subjects.models import DataSubject, NationalIdShare
 from subjects.validators import (
     normalize_email,
     normalize_national_id,
+    normalize_passport_number,
     normalize_phone,
     validate_date_of_birth,
 )
@@ -51,7 +52,7 @@ def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str,
             value = normalize_email(value) if value else ""
             clean["email_index"] = blind_index(value)
         elif name == "passport_number":
-            value = value.strip().upper()
+            value = normalize_passport_number(value)
             if len(value) > 20:
                 raise InvalidInput(_("A passport number has at most 20 characters."), field="passport_number")
         elif name == "date_of_birth" and value is not None:

@@ -40,6 +40,12 @@ def normalize_national_id(value: str) -> str:
     return digits
 
 
+def normalize_passport_number(value: str) -> str:
+    """A passport number in its one form, kept on the record and compared at verification: upper case,
+    full-width signs as ASCII, every space left out ("b 123 4567" is "B1234567")."""
+    return "".join(compatibility_form(value).split()).upper()
+
+
 def normalize_phone(value: str) -> str:
     compact = re.sub(r"[\s().-]", "", compatibility_form(value))
     if compact.startswith("+84"):

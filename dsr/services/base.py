@@ -16,7 +16,7 @@ from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import NotFound, PermissionDenied
-from deadlines.policy import LOCAL_TZ, deadlines_for, policies_from_snapshot
+from deadlines.policy import LOCAL_TZ, deadline_fallen_due, deadlines_for, policies_from_snapshot
 from dsr.models import (
     ClockEvent,
     DataSubjectRequest,
@@ -108,13 +108,12 @@ def clocks_recompute_for_calendar(
 ) -> int:
     """After `day` entered or left the working-day calendar, recompute the deadlines of the open
     requests whose clocks run across it (`requests_crossing_locked`), each move a recorded clock event.
-    A deadline never moves earlier than the one already given, and one at or before `now` not at all: it
-    already fell due (and the sweep may have breached it), so a holiday added in the past cannot undo
-    that. Caller's transaction; returns how many requests moved."""
+    A deadline never moves earlier than the one already given, and one that has fallen due not at all
+    (`clocks_move_later`): a holiday added in the past cannot undo a breach. Caller's transaction;
+    returns how many requests moved."""
     moved = 0
     for request in requests:
-        running = [name for name in CLOCK_FIELDS if (getattr(request, name) or now) > now]
-        changed = clocks_move_later(request, request_deadlines(request), running)
+        changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELDS, now=now)
         if changed:
             request.save(update_fields=[*changed, "updated_at"])
             clock_record(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
@@ -122,13 +121,30 @@ def clocks_recompute_for_calendar(
     return moved
 
 
-def clocks_move_later(request: DataSubjectRequest, deadlines, names) -> list[str]:
+def clocks_fallen_due(request: DataSubjectRequest, *, now: datetime) -> set[str]:
+    """The request's clocks (`CLOCK_FIELDS`) that fell due at or before `now` while running
+    (`deadline_fallen_due`): a recomputation leaves them where they are. The bank's clock stood still
+    in a pause begun before its deadline (`bank_clock_stopped`): it has not fallen due, and the pause
+    moves it when it ends."""
+    return {
+        name
+        for name in CLOCK_FIELDS
+        if deadline_fallen_due(getattr(request, name), now=now)
+        and not (name == "due_at" and request.bank_clock_stopped(now))
+    }
+
+
+def clocks_move_later(
+    request: DataSubjectRequest, deadlines, names, *, now: datetime, fallen: set[str] | None = None
+) -> list[str]:
     """Set the request's clocks `names` to `deadlines` where that is later: a date already given to the
-    customer is never brought forward. Returns the names that moved."""
+    customer is never brought forward, and one that has fallen due (`fallen`, by default
+    `clocks_fallen_due` at `now`) is not moved at all. Returns the names that moved."""
+    fallen = clocks_fallen_due(request, now=now) if fallen is None else fallen
     changed = []
     for name in names:
         old, new = getattr(request, name), getattr(deadlines, name)
-        if old is not None and new is not None and new > old:
+        if name not in fallen and old is not None and new is not None and new > old:
             setattr(request, name, new)
             changed.append(name)
     return changed
@@ -165,6 +181,8 @@ def clocks_resume(request: DataSubjectRequest, *, now: datetime) -> None:
     really stood still: the whole pause if it still had time left when the pause began, none if it had
     run out by then (the sweeper breached it and every count held it overdue during the pause), so a
     late pause moves no deadline, now or at a later recomputation (extension, processor, calendar)."""
+    # Which clocks fell due is judged with the pause still on: one it stopped in time has not.
+    fallen = clocks_fallen_due(request, now=now)
     waited = max(0, int((now - request.paused_at).total_seconds()))
     request.paused_seconds += waited
     if request.bank_clock_stopped():
@@ -172,23 +190,28 @@ def clocks_resume(request: DataSubjectRequest, *, now: datetime) -> None:
     if request_deadlines(request).statutory_stopped:
         request.statutory_paused_seconds += waited
     request.paused_at = None
-    clocks_recompute(request, now=now)
+    clocks_recompute(request, now=now, fallen=fallen)
 
 
-def clocks_recompute(request: DataSubjectRequest, *, now: datetime):
-    """Recompute both deadlines after a resumption, the extension or a processor; neither moves earlier."""
+def clocks_recompute(request: DataSubjectRequest, *, now: datetime, fallen: set[str] | None = None):
+    """Recompute both deadlines after a resumption, the extension or a processor; neither moves earlier,
+    and one that has fallen due (`fallen`, by default `clocks_fallen_due` at `now`) does not move."""
+    fallen = clocks_fallen_due(request, now=now) if fallen is None else fallen
     deadlines = request_deadlines(request)
-    clocks_move_later(request, deadlines, ("due_at",))
-    statutory_recompute(request, deadlines)
+    clocks_move_later(request, deadlines, ("due_at",), now=now, fallen=fallen)
+    statutory_recompute(request, deadlines, now=now)
     return deadlines
 
 
-def statutory_recompute(request: DataSubjectRequest, deadlines=None) -> None:
+def statutory_recompute(request: DataSubjectRequest, deadlines=None, *, now: datetime) -> None:
     """Set the statutory deadline (and the regime that sets it) as the request's policy gives it now,
-    never earlier than the one given. While a pause holds every statutory clock there is none (and
-    when it ends there is one again); the regime then stays the one last in force."""
+    never earlier than the one given, and not at all once it has fallen due (`deadline_fallen_due`: a
+    pause begun after it leaves it set, and breached). While a pause holds every statutory clock there
+    is none (and when it ends there is one again); the regime then stays the one last in force."""
     deadlines = deadlines or request_deadlines(request)
     new, old = deadlines.statutory_due_at, request.statutory_due_at
+    if deadline_fallen_due(old, now=now):
+        return
     if new is None or old is None or new > old:
         request.statutory_due_at = new
         if deadlines.regime:

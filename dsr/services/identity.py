@@ -38,7 +38,7 @@ from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
 from subjects.models import DataSubject
-from subjects.validators import normalize_national_id
+from subjects.validators import normalize_national_id, normalize_passport_number
 
 OTP_VALID_FOR = timedelta(minutes=10)
 # Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
@@ -46,6 +46,7 @@ OTP_MAX_ATTEMPTS = 5
 OTP_DIGITS = 6
 ONE_HOUR = timedelta(hours=1)
 CODE_SENT = "dsr.request.identity_code_sent"
+CODE_CAPPED = "dsr.request.identity_code_capped"
 VERIFIABLE = (S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER)
 
 
@@ -114,39 +115,46 @@ def request_identity_otp_send(
                 ),
                 code="no_registered_phone",
             )
-        _otp_attempts_left_check(request)
-        codes_per_hour_check(_codes_sent_in_the_last_hour(request, now=now))
-        code = f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
-        request.identity_otp_hash = _otp_hash(request.pk, code)
-        request.identity_otp_expires_at = now + OTP_VALID_FOR
-        request.save(
-            update_fields=[
-                "identity_otp_hash",
-                "identity_otp_expires_at",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            action=CODE_SENT,
-            actor=actor,
-            subject=request.subject_id,
-            target=request,
-            data={"expires_at": request.identity_otp_expires_at.isoformat()},
-            now=now,
-        )
-        # Through the outbox like every message: sent after the commit, retried, never for a rollback.
-        outbox_enqueue_email(
-            kind=OutboxMessage.Kind.SMS,
-            to=phone,
-            template="dsr/email/identity_code",
-            context={"code": code, "minutes": int(OTP_VALID_FOR.total_seconds() // 60)},
-            topic="dsr.identity_code",
-            dedupe_key=f"dsr.identity_code:{request.pk}:{now.isoformat()}",
-            subject_id=request.subject_id,
-            language=language_for_subject(_requester(request)),
-            now=now,
-        )
+        refusal = _code_cap_refusal(request, actor=actor, now=now, sending=True)
+        if refusal is None:
+            _otp_send(request, phone, actor=actor, now=now)
+    if refusal is not None:
+        raise refusal
     return request
+
+
+def _otp_send(request: DataSubjectRequest, phone: str, *, actor: Actor, now: datetime) -> None:
+    """A new code to `phone`, the one on the requester's record, in the caller's transaction."""
+    code = f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
+    request.identity_otp_hash = _otp_hash(request.pk, code)
+    request.identity_otp_expires_at = now + OTP_VALID_FOR
+    request.save(
+        update_fields=[
+            "identity_otp_hash",
+            "identity_otp_expires_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        action=CODE_SENT,
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        data={"expires_at": request.identity_otp_expires_at.isoformat()},
+        now=now,
+    )
+    # Through the outbox like every message: sent after the commit, retried, never for a rollback.
+    outbox_enqueue_email(
+        kind=OutboxMessage.Kind.SMS,
+        to=phone,
+        template="dsr/email/identity_code",
+        context={"code": code, "minutes": int(OTP_VALID_FOR.total_seconds() // 60)},
+        topic="dsr.identity_code",
+        dedupe_key=f"dsr.identity_code:{request.pk}:{now.isoformat()}",
+        subject_id=request.subject_id,
+        language=language_for_subject(_requester(request)),
+        now=now,
+    )
 
 
 def _check_document(request: DataSubjectRequest, document_type: str, number: str) -> str:
@@ -183,11 +191,11 @@ def _national_id_matches(requester: DataSubject, number: str) -> tuple[str, bool
 
 
 def _passport_matches(requester: DataSubject, number: str) -> tuple[str, bool]:
-    """A passport number as the record keeps it (`subjects.changes`: upper case), spaces left out. The
-    record has no blind index of it (no look-up by passport): the number on file is compared in
-    constant time."""
-    normalised = "".join(number.split()).upper()
-    on_record = "".join((requester.passport_number or "").split()).upper()
+    """The number shown and the one on file, each in the one form (`normalize_passport_number`; a record
+    kept before it may still hold spaces). The record has no blind index of it (no look-up by
+    passport): the number on file is compared in constant time."""
+    normalised = normalize_passport_number(number)
+    on_record = normalize_passport_number(requester.passport_number)
     return normalised, bool(on_record) and hmac.compare_digest(normalised.encode(), on_record.encode())
 
 
@@ -201,14 +209,36 @@ def _otp_attempts_exhausted() -> Conflict:
     )
 
 
-def _otp_attempts_left_check(request: DataSubjectRequest) -> None:
+def _code_cap_refusal(
+    request: DataSubjectRequest, *, actor: Actor, now: datetime, sending: bool
+) -> Conflict | None:
+    """The refusal of a code once a cap is reached: the wrong codes typed for the request
+    (`OTP_MAX_ATTEMPTS`) or, for a code to send, the codes sent in the last hour. Audited in the
+    caller's transaction, which commits the entry and then raises the refusal: the DPO sees a
+    brute-force attempt that goes on against the cap."""
+    cap, refusal = "", None
     if request.identity_otp_attempts >= OTP_MAX_ATTEMPTS:
-        raise _otp_attempts_exhausted()
+        cap, refusal = "attempts", _otp_attempts_exhausted()
+    elif sending:
+        try:
+            codes_per_hour_check(_codes_sent_in_the_last_hour(request, now=now))
+        except Conflict as too_many:
+            cap, refusal = "codes_per_hour", too_many
+    if refusal is not None:
+        audit_record(
+            action=CODE_CAPPED,
+            actor=actor,
+            subject=request.subject_id,
+            target=request,
+            data={"cap": cap, "attempts": request.identity_otp_attempts},
+            now=now,
+        )
+    return refusal
 
 
 def _check_otp(request: DataSubjectRequest, now: datetime) -> None:
-    """Whether a code may be checked at all; a wrong code is counted by `_otp_wrong_code`."""
-    _otp_attempts_left_check(request)
+    """Whether a code may be checked at all, its cap passed (`_code_cap_refusal`); a wrong code is
+    counted by `_otp_wrong_code`."""
     if not request.identity_otp_hash:
         raise InvalidInput(_("Send a code to the registered phone first."), field="otp_code")
     if request.identity_otp_expires_at is None or request.identity_otp_expires_at <= now:
@@ -265,7 +295,7 @@ def request_verify_identity(
         )
     if len(reference) > 100:
         raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
-    wrong_code = None
+    refusal = None
     with transaction.atomic(durable=durable):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
@@ -274,11 +304,13 @@ def request_verify_identity(
             masked, kind = _check_document(request, document_type, document_number), document_type
             reference = ""
         elif method == IdentityMethod.OTP_PHONE:
-            _check_otp(request, now)
-            if not _otp_matches(request, otp_code.strip()):
-                wrong_code = _otp_wrong_code(request, actor=actor, now=now)
+            refusal = _code_cap_refusal(request, actor=actor, now=now, sending=False)
+            if refusal is None:
+                _check_otp(request, now)
+                if not _otp_matches(request, otp_code.strip()):
+                    refusal = _otp_wrong_code(request, actor=actor, now=now)
             reference = ""
-        if wrong_code is None:
+        if refusal is None:
             if request.status == S.RECEIVED:
                 move(request, to=S.VERIFYING_IDENTITY, actor=actor, now=now)
             request.identity_method = method
@@ -316,6 +348,6 @@ def request_verify_identity(
             elif request.type == RequestType.DELETE:
                 deletion_stops_third_parties(request, actor=actor, now=now)
             move(request, to=S.IN_PROGRESS, actor=actor, now=now)
-    if wrong_code is not None:
-        raise wrong_code
+    if refusal is not None:
+        raise refusal
     return request

@@ -56,7 +56,7 @@ from dsr.states import (
     REQUEST_MACHINE,
     UNANSWERED_ENDS,
     RequestStatus,
-    may_end_unanswered,
+    erasure_started,
     moves_on_requesters_authority,
 )
 from integrations.models import WebhookEndpoint
@@ -178,21 +178,24 @@ def move_check(request: DataSubjectRequest, *, to: str, now: datetime | None = N
     withdrawal already in force (`moves_on_requesters_authority`). `move` and completion both start
     here."""
     REQUEST_MACHINE.check(request.status, to, status=request.get_status_display())
-    if to in moves_on_requesters_authority(request):
+    if to in UNANSWERED_ENDS:
+        if request.withdrawal_applied_at is not None:
+            raise Conflict(
+                _("The withdrawal is already in force: it can no longer be refused or cancelled. Complete "
+                  "the request once every system has confirmed."),
+                code="withdrawal_in_force",
+            )
+        if erasure_started(request):
+            raise Conflict(
+                _("A system has already erased part of the customer's data for this deletion: it can no "
+                  "longer be refused or cancelled. Complete it, in full or in part, once every system has "
+                  "reported."),
+                code="erasure_started",
+            )
+    # An unanswered end takes nothing further on the requester's authority (`ADVANCES`): asking about it
+    # would ask a second time whether a deletion's erasure started.
+    elif to in moves_on_requesters_authority(request):
         guardian_authority_check(request, now=now)
-    if to in UNANSWERED_ENDS and request.withdrawal_applied_at is not None:
-        raise Conflict(
-            _("The withdrawal is already in force: it can no longer be refused or cancelled. Complete the "
-              "request once every system has confirmed."),
-            code="withdrawal_in_force",
-        )
-    if to in UNANSWERED_ENDS and not may_end_unanswered(request):
-        raise Conflict(
-            _("A system has already erased part of the customer's data for this deletion: it can no "
-              "longer be refused or cancelled. Complete it, in full or in part, once every system has "
-              "reported."),
-            code="erasure_started",
-        )
     if to in NEEDS_VERIFIED_IDENTITY and request.identity_verified_at is None:
         raise Conflict(
             _("Verify the requester's identity before working on or answering the request."),
@@ -278,7 +281,7 @@ def move(
         if to == S.AWAITING_CUSTOMER and request.pausable:
             request.paused_at = now
             # A statutory clock whose row may pause stands still from now (`request_deadlines`).
-            statutory_recompute(request)
+            statutory_recompute(request, now=now)
             fields += ["paused_at", "statutory_due_at", "statutory_regime"]
             clock_record(request, ClockEvent.PAUSED, actor=actor, now=now)
         request.status = to

@@ -28,6 +28,7 @@ from dsr.selectors import subject_acts_on_request
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_record,
+    clocks_fallen_due,
     clocks_recompute,
     request_locked,
     require_permission,
@@ -249,14 +250,17 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
             raise InvalidTransition(status=request.get_status_display())
         if request.extended_at is not None:
             raise Conflict(_("The deadline has already been extended once."), code="already_extended")
-        if request.statutory_due_at is not None and now >= request.statutory_due_at:
-            # Decree 356: the extension is asked for within the period, not after it has run out.
+        fallen = clocks_fallen_due(request, now=now)
+        # Decree 356: the extension is asked for within the period, not after it has run out. Without a
+        # statutory clock the period is the bank's: a deadline that fell due stays (`clocks_fallen_due`),
+        # so an extension then would move nothing.
+        if "statutory_due_at" in fallen or (not request.statutory_regime and "due_at" in fallen):
             raise Conflict(
                 _("The statutory deadline has passed; it can no longer be extended."),
                 code="extension_too_late",
             )
         request.extended_at = now
-        deadlines = clocks_recompute(request, now=now)
+        deadlines = clocks_recompute(request, now=now, fallen=fallen)
         if not deadlines.extendable:
             raise Conflict(_("No regime allows extending this type of request."), code="not_extendable")
         request.extension_note = note[:MAX_NOTE_LENGTH]

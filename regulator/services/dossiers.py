@@ -26,7 +26,7 @@ from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from core.moments import check_in_range
 from deadlines.models import DeadlineRegime
-from deadlines.policy import deadlines_for
+from deadlines.policy import deadline_fallen_due, deadlines_for
 from dsr.models import DataCategory, System
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
 from regulator.models import Dossier, DossierStatus, DossierStatusChange, DossierVersion, ProcessingActivity
@@ -116,12 +116,15 @@ def _filing_due(start: datetime) -> tuple[datetime, str]:
 def _rescheduled(dossier: Dossier, start: datetime, *, actor: Actor, now: datetime) -> None:
     """Move a dossier never filed to the processing's start as now recorded (the DPO corrected it): the
     60 days run from when the processing really started. A filed dossier keeps the deadline it was
-    filed against."""
+    filed against, and one that has fallen due stays where it was (`deadline_fallen_due`): the start is
+    corrected, the breach it met stands."""
     if dossier.filed_at is not None or dossier.started_at == start:
         return
     old_start, old_due = dossier.started_at, dossier.due_at
     dossier.started_at = start
-    dossier.due_at, regime = _filing_due(start)
+    due, regime = _filing_due(start)
+    if not deadline_fallen_due(old_due, now=now):
+        dossier.due_at = due
     dossier.save(update_fields=["started_at", "due_at"])
     audit_record(
         action="regulator.dossier.rescheduled",

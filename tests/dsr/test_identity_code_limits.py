@@ -164,3 +164,38 @@ def test_a_code_sent_before_the_blind_index_key_is_rotated_still_verifies(subjec
     _type(request, _last_code())
     request.refresh_from_db()
     assert (request.identity_method, request.identity_otp_attempts) == ("otp_phone", 0)
+
+
+def _capped_entries(request) -> list[dict]:
+    entries = AuditEntry.objects.filter(action="dsr.request.identity_code_capped", target_id=str(request.pk))
+    return list(entries.order_by("recorded_at", "pk").values_list("data", flat=True))
+
+
+def test_a_code_typed_or_sent_after_the_attempts_ran_out_is_audited(subject):
+    """The DPO sees a brute-force attempt go on after the cap: each refusal it meets is in the trail."""
+    request = make_request(subject)
+    _exhaust(request)
+    assert _capped_entries(request) == []  # the last wrong code is audited as such
+    with pytest.raises(Conflict) as typed:
+        _type(request, "123456", now=MONDAY + timedelta(minutes=1))
+    with pytest.raises(Conflict) as sent:
+        _send(request, now=MONDAY + timedelta(minutes=2))
+    assert typed.value.code == sent.value.code == EXHAUSTED
+    assert _capped_entries(request) == [
+        {"cap": "attempts", "attempts": OTP_MAX_ATTEMPTS},
+        {"cap": "attempts", "attempts": OTP_MAX_ATTEMPTS},
+    ]
+    request.refresh_from_db()
+    assert (request.identity_verified_at, request.identity_otp_attempts) == (None, OTP_MAX_ATTEMPTS)
+
+
+def test_a_code_refused_by_the_hourly_cap_is_audited(subject):
+    request = make_request(subject)
+    for minute in range(MAX_CODES_PER_HOUR):
+        _send(request, now=MONDAY + timedelta(minutes=minute))
+    sent = OutboxMessage.objects.filter(topic="dsr.identity_code").count()
+    with pytest.raises(Conflict) as refused:
+        _send(request, now=MONDAY + timedelta(minutes=MAX_CODES_PER_HOUR))
+    assert refused.value.code == "too_many_codes"
+    assert _capped_entries(request) == [{"cap": "codes_per_hour", "attempts": 0}]
+    assert OutboxMessage.objects.filter(topic="dsr.identity_code").count() == sent

@@ -58,3 +58,13 @@ def test_the_staff_form_offers_the_passport(client, privacy_officer, subject):
     client.force_login(privacy_officer)
     page = client.get(reverse("dsr:detail", args=[make_request(subject).pk])).content.decode()
     assert '<option value="passport"' in page
+
+
+@pytest.mark.parametrize(("on_record", "shown"), [("B 1234567", "B1234567"), ("B1234567", "B 1234567")])
+def test_a_passport_compares_equal_with_or_without_inner_spaces(db, on_record, shown):
+    """A record kept before the one normal form (with a space) and the number shown either way."""
+    subject = make_subject(national_id="", phone="")
+    subject.passport_number = on_record
+    subject.save(update_fields=["passport_number"])
+    verified = _verify(make_request(subject), shown)
+    assert verified.identity_verified_at is not None

@@ -11,6 +11,7 @@ from core.errors import Conflict
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask
 from dsr.selectors import request_allowed_actions
+from dsr.services.moves import move_check
 from tests.dsr.factories import make_inventory, verified_request
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,15 @@ def test_the_api_answers_409_with_the_reason(erasure_started, as_user, privacy_o
     )
     assert answer.status_code == 409
     assert answer.json()["code"] == "erasure_started"
+
+
+
+@pytest.mark.parametrize("to", ["rejected", "cancelled"])
+def test_refusing_or_cancelling_asks_once_whether_the_erasure_started(
+    erasure_started, to, django_assert_num_queries
+):
+    request, _worker = erasure_started
+    request.refresh_from_db()
+    with django_assert_num_queries(1), pytest.raises(Conflict) as refused:
+        move_check(request, to=to)
+    assert refused.value.code == "erasure_started"

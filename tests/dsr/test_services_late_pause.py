@@ -136,7 +136,8 @@ def test_a_pausable_statutory_clock_paused_in_time_moves_when_the_bank_one_had_r
 
 
 def test_a_processor_after_a_late_statutory_pause_does_not_add_it_back(subject):
-    """A rectification: Law 91's 10 days, 15 when a processor must act."""
+    """A rectification: Law 91's 10 days, 15 when a processor must act; the 10 had run out, so the
+    deadline stays (tests/dsr/test_services_fallen_due_stays.py)."""
     DeadlinePolicy.objects.filter(regime="vn_law91", request_type="rectify").update(pausable=True)
     request = verified_request(subject, type="rectify")
     law_due = end_of(date(2026, 3, 19))
@@ -146,4 +147,4 @@ def test_a_processor_after_a_late_statutory_pause_does_not_add_it_back(subject):
     resumed = _resume(request, now=late + timedelta(days=2))
     assert resumed.statutory_due_at == law_due
     involved = _processor_involved(request, now=late + timedelta(days=2, hours=1))
-    assert involved.statutory_due_at == end_of(date(2026, 3, 24))
+    assert involved.statutory_due_at == law_due

@@ -103,3 +103,20 @@ def test_a_bank_row_shorter_than_the_law_binds(catalogue):
     assert _local_day(dossier.due_at) == _local_day(dossier.started_at) + timedelta(days=30)
     created = AuditEntry.objects.get(action="regulator.dossier.created", target_id=str(dossier.pk))
     assert created.data["regime"] == DeadlineRegime.BANK
+
+
+def test_a_corrected_start_leaves_a_filing_deadline_that_fell_due(catalogue):
+    """The 60 days had run out (the dossier is overdue); a later start recorded since cannot undo that."""
+    _marketing_started(MONDAY - timedelta(days=100))
+    services.dossiers_sync(actor=DPO, now=MONDAY)
+    overdue = _marketing()
+    assert overdue.due_at < MONDAY
+    corrected = MONDAY - timedelta(days=10)
+    _marketing_started(corrected)
+
+    services.dossiers_sync(actor=DPO, now=MONDAY + timedelta(hours=1))
+
+    dossier = _marketing()
+    assert (dossier.started_at, dossier.due_at) == (corrected, overdue.due_at)
+    duty = next(d for d in dossier_duties() if d.dossier and d.dossier.pk == dossier.pk)
+    assert duty.overdue(MONDAY + timedelta(hours=1))
