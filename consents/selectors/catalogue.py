@@ -245,13 +245,17 @@ def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
 
 
 def recipient_choices() -> list[tuple[int, str]]:
-    """Active recipients as (id, name), for a webhook endpoint's "serves" choice, in Vietnamese
-    alphabetical order."""
-    rows = Recipient.objects.filter(active=True).values_list("pk", "name")
-    return sorted(rows, key=lambda row: vietnamese_sort_key(row[1]))
+    """Active recipients as (id, name in the reader's language), for a webhook endpoint's "serves"
+    choice, in Vietnamese alphabetical order of that name."""
+    names = [
+        (recipient.pk, recipient.name_in_reader_language)
+        for recipient in Recipient.objects.filter(active=True).only("pk", "name", "name_en")
+    ]
+    return sorted(names, key=lambda row: vietnamese_sort_key(row[1]))
 
 
 def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
-    rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
-    return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}
+    """{webhook endpoint id: (recipient id, name in the reader's language)} of the recipients those
+    endpoints serve."""
+    served = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).only("name", "name_en", "endpoint")
+    return {recipient.endpoint_id: (recipient.pk, recipient.name_in_reader_language) for recipient in served}
