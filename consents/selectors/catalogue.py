@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from functools import reduce
+from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -229,11 +230,14 @@ def recipients_with_purposes() -> list[Recipient]:
     return sorted(recipients, key=lambda recipient: vietnamese_sort_key(recipient.name))
 
 
-def recipient_names_en() -> dict[int, str]:
+def recipient_names_en(*, by: Literal["pk", "name"] = "pk") -> dict[Any, str]:
     """{recipient id: English name} of the recipients the bank gave one: how a page read in English names
     the recipients of a scope, which quotes only the Vietnamese name it was frozen with
-    (`consents.scope.scope_recipients_in_reader_language`). One query for the whole page: they are few."""
-    return dict(Recipient.objects.exclude(name_en="").values_list("pk", "name_en"))
+    (`consents.scope.scope_recipients_in_reader_language`). One query for the whole page: they are few.
+    `by="name"`: keyed by the Vietnamese name instead, for the documents that quote a recipient by that
+    name alone (the regulator's dossier facts and record of processing activities): it is unique and
+    never changes (`recipient_rename_en` changes only the English one)."""
+    return dict(Recipient.objects.exclude(name_en="").values_list(by, "name_en"))
 
 
 def recipient_by_id(pk: int) -> Recipient | None:
