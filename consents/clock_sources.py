@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import WithdrawalDuty
+from core.labels import in_reader_language
 from deadlines.clocks import ClockSource, clock_columns, register_clock_source, short_id
 
 SOURCE = "consents.duty"
@@ -25,12 +26,13 @@ def open_duties(clock: str) -> QuerySet:
 
 
 def label(row: dict[str, Any]) -> str:
-    # The recipient is a company, not a person: its name may appear.
+    # The recipient is a company, not a person: its name may appear, in the language the label is read in.
     if row["kind"] == WithdrawalDuty.Kind.RECTIFICATION:
         text = gettext("Correction notice to %(recipient)s #%(id)s")
     else:
         text = gettext("Withdrawal duty of %(recipient)s #%(id)s")
-    return text % {"recipient": row["recipient__name"], "id": short_id(row["clock_item_id"])}
+    recipient = in_reader_language(row["recipient__name"], row["recipient__name_en"])
+    return text % {"recipient": recipient, "id": short_id(row["clock_item_id"])}
 
 
 def link(row: dict[str, Any]) -> str:
@@ -45,7 +47,7 @@ def register() -> None:
             open_items=open_duties,
             label=label,
             link=link,
-            fields=("recipient__name", "kind"),
+            fields=("recipient__name", "recipient__name_en", "kind"),
             clock_labels={"due": _("recipient's deadline to stop or correct")},
         )
     )

@@ -43,13 +43,16 @@ def recipient_entry(recipient: Recipient) -> dict[str, Any]:
     return {"id": recipient.pk, "name": recipient.name, "kind": recipient.kind, "country": recipient.country}
 
 
-def scope_recipients_in_reader_language(entries: list[dict], names_en: dict[int, str]) -> list[dict]:
+def scope_recipients_in_reader_language(
+    entries: list[dict], names_en: dict[Any, str], *, key: str = "id"
+) -> list[dict]:
     """A scope's recipient entries as a page shows them: named in the reader's language, the live
-    recipient's English name (`names_en`, by id) for a reader of English when it has one, else the name
-    the scope froze. The scope itself is left as it is (receipts keep their bytes): an English name is
-    wording, not scope."""
+    recipient's English name (`names_en`, by the entries' `key`: their id, or their `name` for the
+    entries that froze no id) for a reader of English when it has one, else the name the scope froze.
+    The scope itself is left as it is (receipts keep their bytes): an English name is wording, not
+    scope."""
     return [
-        {**entry, "name": in_reader_language(entry["name"], names_en.get(entry["id"], ""))}
+        {**entry, "name": in_reader_language(entry["name"], names_en.get(entry[key], ""))}
         for entry in entries
     ]
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from functools import reduce
+from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -229,11 +230,14 @@ def recipients_with_purposes() -> list[Recipient]:
     return sorted(recipients, key=lambda recipient: vietnamese_sort_key(recipient.name))
 
 
-def recipient_names_en() -> dict[int, str]:
+def recipient_names_en(*, by: Literal["pk", "name"] = "pk") -> dict[Any, str]:
     """{recipient id: English name} of the recipients the bank gave one: how a page read in English names
     the recipients of a scope, which quotes only the Vietnamese name it was frozen with
-    (`consents.scope.scope_recipients_in_reader_language`). One query for the whole page: they are few."""
-    return dict(Recipient.objects.exclude(name_en="").values_list("pk", "name_en"))
+    (`consents.scope.scope_recipients_in_reader_language`). One query for the whole page: they are few.
+    `by="name"`: keyed by the Vietnamese name instead, for the documents that quote a recipient by that
+    name alone (the regulator's dossier facts and record of processing activities): it is unique and
+    never changes (`recipient_rename_en` changes only the English one)."""
+    return dict(Recipient.objects.exclude(name_en="").values_list(by, "name_en"))
 
 
 def recipient_by_id(pk: int) -> Recipient | None:
@@ -245,13 +249,17 @@ def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
 
 
 def recipient_choices() -> list[tuple[int, str]]:
-    """Active recipients as (id, name), for a webhook endpoint's "serves" choice, in Vietnamese
-    alphabetical order."""
-    rows = Recipient.objects.filter(active=True).values_list("pk", "name")
-    return sorted(rows, key=lambda row: vietnamese_sort_key(row[1]))
+    """Active recipients as (id, name in the reader's language), for a webhook endpoint's "serves"
+    choice, in Vietnamese alphabetical order of that name."""
+    names = [
+        (recipient.pk, recipient.name_in_reader_language)
+        for recipient in Recipient.objects.filter(active=True).only("pk", "name", "name_en")
+    ]
+    return sorted(names, key=lambda row: vietnamese_sort_key(row[1]))
 
 
 def recipients_served(endpoint_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """{webhook endpoint id: (recipient id, name)} of the recipients those endpoints serve."""
-    rows = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).order_by("name")
-    return {endpoint: (pk, name) for pk, name, endpoint in rows.values_list("pk", "name", "endpoint_id")}
+    """{webhook endpoint id: (recipient id, name in the reader's language)} of the recipients those
+    endpoints serve."""
+    served = Recipient.objects.filter(endpoint_id__in=list(endpoint_ids)).only("name", "name_en", "endpoint")
+    return {recipient.endpoint_id: (recipient.pk, recipient.name_in_reader_language) for recipient in served}

@@ -16,6 +16,7 @@ from regulator import services
 from regulator.documents import dossier_document
 from regulator.forms import DossierEditForm, DossierFileForm
 from regulator.models import Dossier
+from regulator.reader_names import facts_in_reader_language
 from regulator.selectors import (
     dossier_allowed_actions,
     dossier_by_id,
@@ -56,13 +57,14 @@ def _dossier_or_404(pk) -> Dossier:
 
 def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
     version = dossier_version(dossier, request.GET.get("version"))
+    doc = dossier_document(dossier, version=version)
     can_manage = request.user.has_perm("regulator.manage_dossier")
     return render(
         request,
         "regulator/dossier_detail.html",
         {
             "dossier": dossier,
-            "doc": dossier_document(dossier, version=version),
+            "doc": {**doc, "facts": facts_in_reader_language(doc["facts"])},
             "filed": dossier_filed_as_is(dossier),
             "now": timezone.now(),
             "edit_form": edit_form or DossierEditForm(initial={"assessment": dossier.assessment}),

@@ -15,6 +15,7 @@ from regulator import services
 from regulator.documents import processing_record as build_record
 from regulator.documents import processing_record_csv
 from regulator.forms import ActivityForm
+from regulator.reader_names import record_in_reader_language
 from regulator.selectors import processing_activity_for
 from regulator.views.common import json_download
 
@@ -40,7 +41,7 @@ def processing_record(request):
             data={"entries": len(record["entries"])},
         )
         return spreadsheet_download(processing_record_csv(record), "processing-record.csv")
-    return render(request, "regulator/processing_record.html", {"record": record})
+    return render(request, "regulator/processing_record.html", {"record": record_in_reader_language(record)})
 
 
 @staff_required("regulator.manage_dossier")
