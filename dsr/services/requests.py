@@ -254,9 +254,14 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
         # Decree 356: the extension is asked for within the period, not after it has run out. Without a
         # statutory clock the period is the bank's: a deadline that fell due stays (`clocks_fallen_due`),
         # so an extension then would move nothing.
-        if "statutory_due_at" in fallen or (not request.statutory_regime and "due_at" in fallen):
+        if "statutory_due_at" in fallen:
             raise Conflict(
                 _("The statutory deadline has passed; it can no longer be extended."),
+                code="extension_too_late",
+            )
+        if not request.statutory_regime and "due_at" in fallen:
+            raise Conflict(
+                _("The bank's deadline has passed; it can no longer be extended."),
                 code="extension_too_late",
             )
         request.extended_at = now

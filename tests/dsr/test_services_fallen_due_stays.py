@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from core.errors import Conflict
 from deadlines.models import DeadlinePolicy
@@ -103,6 +104,8 @@ def test_the_extension_is_refused_once_the_only_deadline_fell_due(subject):
     with pytest.raises(Conflict) as refused:
         services.request_extend(actor=STAFF, request_id=request.pk, note="Cần tra soát", now=FRIDAY)
     assert refused.value.code == "extension_too_late"
+    with translation.override("en"):
+        assert refused.value.text.startswith("The bank's deadline has passed")
     request.refresh_from_db()
     assert (request.due_at, request.extended_at) == (ACCESS_BANK_DUE, None)
 
