@@ -20,6 +20,7 @@ from authorisations.selectors import authorisations_export
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
+from deadlines.policy import local_isoformat
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
@@ -51,7 +52,7 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
     """Everything the platform and the systems' tasks hold about the request's subject."""
     subject = request.subject
     return {
-        "generated_at": now.isoformat(),
+        "generated_at": local_isoformat(now),
         "request": str(request.pk),
         "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},
         "guardianship": guardianship_entry(subject),
