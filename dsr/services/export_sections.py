@@ -1,8 +1,9 @@
 """The parts of an access or copy export read from the platform's own records (`export_content` in
 `dsr.services.exports` puts them beside the profile and what the systems returned): the consent history
 with who recorded each event, what each consent let the bank share and with whom, and whom a withdrawal
-told to stop; the restrictions and objections in force; the customer's requests with the answers they
-were given; the record of the messages sent to them; and the guardian relation.
+told to stop; the recipients told of a correction, by purpose; the restrictions and objections in force;
+the customer's requests with the answers they were given; the record of the messages sent to them; and
+the guardian relation.
 
 Stored as codes and ISO times in Vietnam time with their offset (`local_isoformat`), as the rest of the
 export; the readable forms add labels (`dsr.services.export_formats`). Staff appear by role, never by
@@ -17,7 +18,12 @@ from typing import Any
 from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.receipts import recipient_stops
 from consents.scope import abroad_as_told
-from consents.selectors import consent_history_of, restrictions_in_force, withdrawal_duties_of_consents
+from consents.selectors import (
+    consent_history_of,
+    rectification_notices_by_purpose,
+    restrictions_in_force,
+    withdrawal_duties_of_consents,
+)
 from core.actors import ActorKind
 from core.roles import STAFF_ROLES, user_roles
 from deadlines.policy import local_isoformat
@@ -128,6 +134,30 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
             for stop in recipient_stops(consent, for_customer=True, now=now, duties=duties)
         ],
     }
+
+
+def correction_entries(subject: DataSubject, *, now: datetime) -> list[dict[str, Any]]:
+    """Each purpose the customer's data was shared for whose recipients were told of a correction (one
+    resting on no consent too, which no consent lists), with its notices: the recipient, the corrected
+    fields by name, when it was sent and due, when the recipient confirmed, and `late`. One query."""
+    return [
+        {
+            "purpose": code,
+            "notices": [
+                {
+                    "recipient": notice.recipient.name,
+                    "recipient_id": notice.recipient_id,
+                    "fields": list(notice.fields),
+                    "sent_at": local_isoformat(notice.received_at),
+                    "due_at": local_isoformat(notice.due_at),
+                    "acknowledged_at": local_isoformat(notice.acknowledged_at),
+                    "late": (notice.acknowledged_at or now) > notice.due_at,
+                }
+                for notice in notices
+            ],
+        }
+        for code, notices in rectification_notices_by_purpose(subject.pk).items()
+    ]
 
 
 def restriction_entries(subject: DataSubject) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
 from dsr.services.export_sections import (
     consent_sections,
+    correction_entries,
     guardianship_entry,
     message_entries,
     request_entries,
@@ -59,6 +60,8 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # The consent history, and per consent whom it let the bank share with and whom its withdrawal
         # told to stop (domain notes: the customer's right to know the recipients).
         **consent_sections(subject, now=now),
+        # Whom a correction of their data was passed on to, under the purpose each received it for.
+        "corrections_passed_on": correction_entries(subject, now=now),
         "restrictions": restriction_entries(subject),
         "requests": request_entries(subject),
         "messages_sent": message_entries(subject),
