@@ -60,6 +60,7 @@ from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_
 from consents.selectors.withdrawals import (
     duty_allowed_actions,
     rectification_notices,
+    rectification_notices_by_purpose,
     stop_notices_of_source,
     withdrawal_complete,
     withdrawal_consequences,
@@ -128,6 +129,7 @@ __all__ = [
     "recipients_served",
     "recipients_with_purposes",
     "rectification_notices",
+    "rectification_notices_by_purpose",
     "stop_notices_of_source",
     "restrictions_in_force",
     "restrictions_in_force_of",

@@ -198,6 +198,23 @@ def rectification_notices(
     )
 
 
+def rectification_notices_by_purpose(subject_id) -> dict[str, list[WithdrawalDuty]]:
+    """Every notice the customer's corrections sent to recipients, by the code of the purpose the
+    recipient received the data for (`WithdrawalDuty.purpose_shared`: a consent's, or the purpose itself
+    when it rests on no consent), the purposes by code, each one's notices in the order they were sent,
+    with their recipients and purposes (one query): what the proof bundle and the customer's export list
+    under each purpose, beside the stops the consents' withdrawals opened."""
+    notices = (
+        WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id)
+        .select_related("recipient", "purpose", "consent__purpose")
+        .order_by("received_at", "recipient__name", "pk")
+    )
+    by_purpose: dict[str, list[WithdrawalDuty]] = {}
+    for notice in notices:
+        by_purpose.setdefault(notice.purpose_shared.code, []).append(notice)
+    return dict(sorted(by_purpose.items()))
+
+
 def withdrawal_told(consent: Consent) -> str:
     """What staff are told once the consent is withdrawn: who was sent a stop notice, and who is theirs
     to contact by hand (no endpoint, or a recipient no longer active); no recipient, nobody."""

@@ -25,7 +25,7 @@ from consents.scope import SCOPE_FIELDS, latest_scope
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
-from core.forms import call_with_messages, form_error, form_submit, form_succeeded
+from core.forms import call_with_messages, form_error, form_errors_as_messages, form_submit
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from subjects.selectors import subject_field_label
@@ -294,15 +294,19 @@ def duty_acknowledge(request, pk):
     """Staff record a recipient's confirmation; a refusal of the note (missing, too long) is shown on the
     duty's note, any other (already acknowledged, no such duty) as a message on the list."""
     form = AcknowledgeForm(request.POST)
-    try:
-        if form.is_valid():
-            services.duty_acknowledge(actor=actor_for_user(request.user), duty_id=pk,
-                                      note=form.cleaned_data["note"])
-            form_succeeded(request, _("Acknowledgement recorded."))
-            return redirect("consents:duty_list")
-    except DomainError as error:
-        if error.field != "note":
-            messages.error(request, error.text)
-            return redirect("consents:duty_list")
-        form_error(form, error)
+    acknowledged = form_submit(
+        request,
+        form,
+        lambda: services.duty_acknowledge(
+            actor=actor_for_user(request.user), duty_id=pk, note=form.cleaned_data["note"]
+        ),
+        _("Acknowledgement recorded."),
+    )
+    if acknowledged:
+        return redirect("consents:duty_list")
+    if form.non_field_errors():
+        # A refusal about no field of the form (already acknowledged, no such duty): the duty's row may be
+        # gone from the list, so the list says it as a message.
+        form_errors_as_messages(request, form)
+        return redirect("consents:duty_list")
     return _duty_list_page(request, refused=(pk, form))

@@ -63,6 +63,15 @@ def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
         )
     for c in data["consents"]:
         yield from _consent_rows(c)
+    for c in data["corrections"]:
+        if c["acknowledged_at"]:
+            said = _("corrected, confirmed on %(date)s") % {"date": c["acknowledged_at"]}
+        else:
+            said = _("asked to correct by %(date)s, awaiting confirmation") % {"date": c["due_at"]}
+        yield _row(
+            _("Correction passed on"), "", c["purpose"], said, c["sent_at"],
+            detail=c["fields"], value=c["recipient"],
+        )
     for r in data["restrictions"]:
         yield _row(
             _("Restrictions and objections in force"), "", r["purpose_label"], r["kind_label"], r["since"]

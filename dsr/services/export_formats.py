@@ -27,6 +27,7 @@ from dsr.services.export_labels import (
     conversation_label,
     humanise,
     message_labels,
+    purpose_label,
     recipient_labels,
     request_labels,
     restriction_labels,
@@ -90,7 +91,7 @@ def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
     """The name in the active language of each purpose the export names, read when it is downloaded."""
     codes = {
         entry["purpose"]
-        for section in ("consent_events", "consents", "restrictions")
+        for section in ("consent_events", "consents", "corrections_passed_on", "restrictions")
         for entry in content.get(section, [])
         if entry.get("purpose")
     }
@@ -159,6 +160,24 @@ def _readable_consent(
     }
 
 
+def _readable_corrections(
+    content: dict[str, Any], purposes: dict[str, str], names_en: dict[int, str], when: Callable
+) -> list[dict[str, Any]]:
+    """One row per notice of a correction, its purpose first: the purposes in the stored order."""
+    return [
+        {
+            "purpose": purpose_label(purposes, group["purpose"]),
+            "recipient": withdrawal_duty_labels(notice, names_en)["recipient_label"],
+            "fields": ", ".join(str(SUBJECT_LABELS.get(name) or humanise(name)) for name in notice["fields"]),
+            "sent_at": when(notice["sent_at"]),
+            "due_at": when(notice["due_at"]),
+            "acknowledged_at": when(notice.get("acknowledged_at")),
+        }
+        for group in content.get("corrections_passed_on", [])
+        for notice in group["notices"]
+    ]
+
+
 def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
     labels = request_labels(request)
     return {
@@ -213,6 +232,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
         "consents": [
             _readable_consent(c, purposes, names_en, when) for c in content.get("consents", [])
         ],
+        "corrections": _readable_corrections(content, purposes, names_en, when),
         "restrictions": [
             {**restriction_labels(r, purposes), "since": when(r["since"])}
             for r in content.get("restrictions", [])
@@ -259,6 +279,10 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
             recipient.update(recipient_labels(recipient, names_en))
         for duty in consent.get("withdrawal_duties", []):
             duty.update(withdrawal_duty_labels(duty, names_en))
+    for group in labelled.get("corrections_passed_on", []):
+        group["purpose_label"] = purpose_label(purposes, group["purpose"])
+        for notice in group["notices"]:
+            notice.update(withdrawal_duty_labels(notice, names_en))
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
     for r in labelled.get("requests", []):

@@ -1,12 +1,14 @@
 """The parts of an access or copy export read from the platform's own records (`export_content` in
 `dsr.services.exports` puts them beside the profile and what the systems returned): the consent history
 with who recorded each event, what each consent let the bank share and with whom, and whom a withdrawal
-told to stop; the restrictions and objections in force; the customer's requests with the answers they
-were given; the record of the messages sent to them; and the guardian relation.
+told to stop; the recipients told of a correction, by purpose; the restrictions and objections in force;
+the customer's requests with the answers they were given; the record of the messages sent to them; and
+the guardian relation.
 
-Stored as codes and ISO times (UTC), as the rest of the export; the readable forms add labels
-(`dsr.services.export_formats`). Staff appear by role, never by name; the bank's internal notes on a
-request stay out, what the customer was told (the question, the answer, the legal reason) goes in."""
+Stored as codes and ISO times in Vietnam time with their offset (`local_isoformat`), as the rest of the
+export; the readable forms add labels (`dsr.services.export_formats`). Staff appear by role, never by
+name; the bank's internal notes on a request stay out, what the customer was told (the question, the
+answer, the legal reason) goes in."""
 
 from __future__ import annotations
 
@@ -16,9 +18,15 @@ from typing import Any
 from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.receipts import recipient_stops
 from consents.scope import abroad_as_told
-from consents.selectors import consent_history_of, restrictions_in_force, withdrawal_duties_of_consents
+from consents.selectors import (
+    consent_history_of,
+    rectification_notices_by_purpose,
+    restrictions_in_force,
+    withdrawal_duties_of_consents,
+)
 from core.actors import ActorKind
 from core.roles import STAFF_ROLES, user_roles
+from deadlines.policy import local_isoformat
 from dsr.models import DataSubjectRequest
 from dsr.sources import request_id_of_source
 from dsr.states import REQUEST_MACHINE, RequestStatus
@@ -36,10 +44,6 @@ RECORDED_BY_SYSTEM = "system"
 # Who wrote a line of a request's conversation.
 FROM_BANK = "bank"
 FROM_CUSTOMER = "customer"
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def consent_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -62,7 +66,7 @@ def consent_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[d
                 "purpose": e.consent.purpose.code,
                 "notice_version": e.consent.notice.version,
                 "event": e.kind,
-                "at": e.at.isoformat(),
+                "at": local_isoformat(e.at),
                 "channel": e.channel,
                 "for_ward": e.consent.subject_id != subject.pk,
                 "recorded_by_kind": e.actor_kind,
@@ -123,13 +127,37 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
             {
                 "recipient": stop["recipient"],
                 "recipient_id": stop["recipient_id"],
-                "due_at": _iso(stop["due_at"]),
-                "acknowledged_at": _iso(stop["acknowledged_at"]),
+                "due_at": local_isoformat(stop["due_at"]),
+                "acknowledged_at": local_isoformat(stop["acknowledged_at"]),
                 "late": stop["late"],
             }
             for stop in recipient_stops(consent, for_customer=True, now=now, duties=duties)
         ],
     }
+
+
+def correction_entries(subject: DataSubject, *, now: datetime) -> list[dict[str, Any]]:
+    """Each purpose the customer's data was shared for whose recipients were told of a correction (one
+    resting on no consent too, which no consent lists), with its notices: the recipient, the corrected
+    fields by name, when it was sent and due, when the recipient confirmed, and `late`. One query."""
+    return [
+        {
+            "purpose": code,
+            "notices": [
+                {
+                    "recipient": notice.recipient.name,
+                    "recipient_id": notice.recipient_id,
+                    "fields": list(notice.fields),
+                    "sent_at": local_isoformat(notice.received_at),
+                    "due_at": local_isoformat(notice.due_at),
+                    "acknowledged_at": local_isoformat(notice.acknowledged_at),
+                    "late": (notice.acknowledged_at or now) > notice.due_at,
+                }
+                for notice in notices
+            ],
+        }
+        for code, notices in rectification_notices_by_purpose(subject.pk).items()
+    ]
 
 
 def restriction_entries(subject: DataSubject) -> list[dict[str, Any]]:
@@ -141,7 +169,7 @@ def restriction_entries(subject: DataSubject) -> list[dict[str, Any]]:
         entries.append({
             "kind": restriction.kind,
             "purpose": restriction.purpose.code if restriction.purpose else None,
-            "since": restriction.started_at.isoformat(),
+            "since": local_isoformat(restriction.started_at),
             "request": str(request_id) if request_id else None,
         })
     return entries
@@ -167,19 +195,21 @@ def _request_entry(r: DataSubjectRequest) -> dict[str, Any]:
         "type": r.type,
         "status": r.status,
         "channel": r.channel,
-        "received_at": r.received_at.isoformat(),
-        "due_at": r.due_at.isoformat(),
-        "closed_at": _iso(r.closed_at),
+        "received_at": local_isoformat(r.received_at),
+        "due_at": local_isoformat(r.due_at),
+        "closed_at": local_isoformat(r.closed_at),
         "outcome_reason": r.outcome_reason or None,
         # While the bank waits for the customer the note is its question, given in `conversation`.
         "outcome_note": (r.outcome_note or None) if closed else None,
-        "extended_at": _iso(r.extended_at),
+        "extended_at": local_isoformat(r.extended_at),
         "extension_note": r.extension_note or None,
-        "history": [{"from": c.old_status, "to": c.new_status, "at": c.at.isoformat()} for c in changes],
+        "history": [
+            {"from": c.old_status, "to": c.new_status, "at": local_isoformat(c.at)} for c in changes
+        ],
         "conversation": [
             {
                 "from": FROM_CUSTOMER if c.is_customer_reply else FROM_BANK,
-                "at": c.at.isoformat(),
+                "at": local_isoformat(c.at),
                 "text": c.note,
             }
             for c in changes
@@ -196,9 +226,9 @@ def message_entries(subject: DataSubject) -> list[dict[str, Any]]:
             "topic": n.topic,
             "channel": n.channel,
             "status": n.status,
-            "sent_at": n.created_at.isoformat(),
-            "delivered_at": _iso(n.delivered_at),
-            "read_at": _iso(n.read_at),
+            "sent_at": local_isoformat(n.created_at),
+            "delivered_at": local_isoformat(n.delivered_at),
+            "read_at": local_isoformat(n.read_at),
         }
         for n in notifications_sent(subject)
     ]
@@ -212,9 +242,12 @@ def guardianship_entry(subject: DataSubject) -> dict[str, Any]:
     return {
         "guardian": None
         if guardian is None
-        else {"customer_number": guardian.external_ref, "verified_at": _iso(subject.guardian_verified_at)},
+        else {
+            "customer_number": guardian.external_ref,
+            "verified_at": local_isoformat(subject.guardian_verified_at),
+        },
         "wards": [
-            {"customer_number": ward.external_ref, "verified_at": _iso(ward.guardian_verified_at)}
+            {"customer_number": ward.external_ref, "verified_at": local_isoformat(ward.guardian_verified_at)}
             for ward in wards_verified(subject)
         ],
     }

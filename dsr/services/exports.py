@@ -20,11 +20,13 @@ from authorisations.selectors import authorisations_export
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
+from deadlines.policy import local_isoformat
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
 from dsr.services.export_sections import (
     consent_sections,
+    correction_entries,
     guardianship_entry,
     message_entries,
     request_entries,
@@ -51,13 +53,15 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
     """Everything the platform and the systems' tasks hold about the request's subject."""
     subject = request.subject
     return {
-        "generated_at": now.isoformat(),
+        "generated_at": local_isoformat(now),
         "request": str(request.pk),
         "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},
         "guardianship": guardianship_entry(subject),
         # The consent history, and per consent whom it let the bank share with and whom its withdrawal
         # told to stop (domain notes: the customer's right to know the recipients).
         **consent_sections(subject, now=now),
+        # Whom a correction of their data was passed on to, under the purpose each received it for.
+        "corrections_passed_on": correction_entries(subject, now=now),
         "restrictions": restriction_entries(subject),
         "requests": request_entries(subject),
         "messages_sent": message_entries(subject),

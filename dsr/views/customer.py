@@ -26,7 +26,7 @@ from dsr.selectors import (
     request_not_covered,
     request_purposes_named,
     request_timeframes,
-    requests_for_subject,
+    requests_listed_for_customer,
     subject_request_by_id,
 )
 from dsr.views.common import attachment, deadline_tone
@@ -37,7 +37,7 @@ from integrations.form_once import posted_once
 @customer_required
 def my_requests(request, subject):
     now = timezone.now()
-    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in requests_for_subject(subject)[:100]]
+    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in requests_listed_for_customer(subject)[:100]]
     return render(request, "dsr/me_list.html", {"rows": rows, "now": now})
 
 

@@ -1,6 +1,7 @@
 """The proof bundle's consents: every event per purpose, with its receipt's SHA-256 and, for a
 consent's end (a withdrawal, the void of a consent recorded in error, an expiry or a replacement), each
-recipient's stop."""
+recipient's stop; and per purpose the notices a correction of the customer's data sent its recipients
+(a purpose resting on no consent has these alone)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from audit.hashing import canonical_json
-from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus
+from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus, Purpose, WithdrawalDuty
 from consents.receipts import consent_receipt, recipient_stops
-from consents.selectors import consent_list, withdrawal_stops
+from consents.selectors import consent_list, rectification_notices_by_purpose, withdrawal_stops
 from deadlines.policy import local_isoformat
 from regulator.proof_bundle.common import Period
 from subjects.selectors import PERSONAL_FIELDS
@@ -45,17 +46,7 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
         for consent in consents:
             consent.subject = subject
             events = list(consent.events.all())
-            purpose = by_purpose.setdefault(
-                consent.purpose.code,
-                {
-                    "purpose": {
-                        "code": consent.purpose.code,
-                        "name": {"vi": consent.purpose.name_vi, "en": consent.purpose.name_en},
-                    },
-                    "events": [],
-                    "_granted_before": False,
-                },
-            )
+            purpose = by_purpose.setdefault(consent.purpose.code, _purpose_section(consent.purpose))
             for event in events:
                 if period.holds(event.at):
                     purpose["events"].append(_consent_event(consent, event, events, purpose, now=now))
@@ -63,15 +54,45 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             purpose["_granted_before"] = purpose["_granted_before"] or consent.status not in (
                 ConsentStatus.REFUSED, ConsentStatus.VOIDED
             )
+    # A correction's notices, under the purpose the recipient received the data for: one resting on no
+    # consent (a contract's processor) has no event, its notices alone.
+    for code, notices in rectification_notices_by_purpose(subject.pk).items():
+        told = [notice for notice in notices if period.holds(notice.received_at)]
+        if told:
+            purpose = by_purpose.setdefault(code, _purpose_section(told[0].purpose_shared))
+            purpose["rectification_notices"] = [_rectification_notice(notice, now=now) for notice in told]
     sections = []
     for purpose in by_purpose.values():
         purpose.pop("_granted_before")
         purpose["events"].sort(key=lambda e: (e["at_utc"], e["order"]))
         for event in purpose["events"]:
             del event["at_utc"], event["order"]
-        if purpose["events"]:
+        if purpose["events"] or purpose["rectification_notices"]:
             sections.append(purpose)
     return sorted(sections, key=lambda p: p["purpose"]["code"])
+
+
+def _purpose_section(purpose: Purpose) -> dict[str, Any]:
+    return {
+        "purpose": {"code": purpose.code, "name": {"vi": purpose.name_vi, "en": purpose.name_en}},
+        "events": [],
+        "rectification_notices": [],
+        "_granted_before": False,
+    }
+
+
+def _rectification_notice(notice: WithdrawalDuty, *, now: datetime) -> dict[str, Any]:
+    """Whom a correction was passed on to, which fields (by name), and when the recipient confirmed."""
+    late = (notice.acknowledged_at or now) > notice.due_at
+    return {
+        "recipient": notice.recipient.name,
+        "fields": list(notice.fields),
+        "sent_at": local_isoformat(notice.received_at),
+        "due_at": local_isoformat(notice.due_at),
+        "confirmed_at": local_isoformat(notice.acknowledged_at),
+        "confirmed_by": notice.acknowledged_by_label or None,
+        "result": _duty_result(notice.acknowledged_at, late=late),
+    }
 
 
 def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict, *, now) -> dict[str, Any]:
@@ -90,7 +111,7 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
                 "due_at": local_isoformat(stop["due_at"]),
                 "confirmed_at": local_isoformat(stop["acknowledged_at"]),
                 "confirmed_by": stop["acknowledged_by"] or None,
-                "result": _stop_result(stop),
+                "result": _duty_result(stop["acknowledged_at"], late=stop["late"]),
             }
             for stop in recipient_stops(consent, now=now, duties=list(consent.duties.all()))
         ]
@@ -122,8 +143,8 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
     }
 
 
-def _stop_result(stop: dict[str, Any]) -> str:
+def _duty_result(acknowledged_at: datetime | None, *, late: bool) -> str:
     """on_time / late once the recipient confirmed; open / overdue while it has not."""
-    if stop["acknowledged_at"] is not None:
-        return "late" if stop["late"] else "on_time"
-    return "overdue" if stop["late"] else "open"
+    if acknowledged_at is not None:
+        return "late" if late else "on_time"
+    return "overdue" if late else "open"

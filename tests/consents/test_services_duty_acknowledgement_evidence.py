@@ -5,8 +5,10 @@ not. Staff could close a stop with no evidence at all: an empty note was taken a
 from __future__ import annotations
 
 import html
+import uuid
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
@@ -62,3 +64,28 @@ def test_the_page_shows_the_error_on_the_duty_s_note(duty, privacy_officer):
     assert 'aria-invalid="true"' in row and NOTE_REQUIRED in row
     duty.refresh_from_db()
     assert duty.status == WithdrawalDuty.Status.OPEN
+
+
+@pytest.mark.parametrize(
+    ("already", "reason"),
+    [
+        ("acknowledged", "This withdrawal duty was already acknowledged."),
+        ("unknown", "No such withdrawal duty."),
+    ],
+)
+def test_the_page_says_why_a_duty_it_no_longer_lists_was_not_acknowledged(
+    duty, privacy_officer, already, reason
+):
+    """A refusal that is not about the note (the duty already acknowledged, or none with that id) is a
+    message on the list the person is sent back to: the duty's row, and its form, may be gone from it."""
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter of 3 March")
+    target = duty.pk if already == "acknowledged" else uuid.uuid4()
+    with translation.override("en"):
+        url = reverse("consents:duty_acknowledge", args=[target])
+        listed = reverse("consents:duty_list")
+    answer = signed_in(privacy_officer).post(url, {"note": "a second letter"})
+    assert answer.status_code == 302 and answer["Location"] == listed
+    said = [str(message) for message in get_messages(answer.wsgi_request)]
+    assert said == [reason]
+    duty.refresh_from_db()
+    assert duty.acknowledgement_note == "letter of 3 March"

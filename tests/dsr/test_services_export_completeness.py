@@ -28,7 +28,7 @@ from notifications.services import notification_mark_read
 from subjects import services as subject_services
 from tests.authorisations.factories import authorise
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
-from tests.dsr.factories import MONDAY, STAFF, awaiting_customer, make_inventory, verified_request
+from tests.dsr.factories import MONDAY, STAFF, VN, awaiting_customer, make_inventory, verified_request
 from tests.factories import make_subject
 from tests.pages import translated
 
@@ -95,8 +95,8 @@ def test_export_names_the_recipients_the_customers_data_was_shared_with(subject)
             "recipient": "Bảo hiểm Đối tác ABC",
             "recipient_id": insurer.pk,
             "recipient_label": "Bảo hiểm Đối tác ABC",
-            "due_at": duty.due_at.isoformat(),
-            "acknowledged_at": acknowledged.acknowledged_at.isoformat(),
+            "due_at": duty.due_at.astimezone(VN).isoformat(),
+            "acknowledged_at": acknowledged.acknowledged_at.astimezone(VN).isoformat(),
             "late": False,
         }
     ]
@@ -132,7 +132,7 @@ def test_export_lists_restrictions_and_objections_in_force(subject):
         {
             "kind": "object",
             "purpose": "marketing-offers",
-            "since": in_force.started_at.isoformat(),
+            "since": in_force.started_at.astimezone(VN).isoformat(),
             "request": str(objection.pk),
             "kind_label": "Objection to processing",
             "purpose_label": "Marketing offers",
@@ -221,7 +221,7 @@ def test_export_includes_the_messages_the_platform_sent_the_customer(subject):
     assert {m["channel_label"] for m in messages} == {"E-mail"}
     marked.refresh_from_db()
     read_at = marked.read_at
-    assert [m["read_at"] for m in messages if m["read_at"]] == [read_at.isoformat()]
+    assert [m["read_at"] for m in messages if m["read_at"]] == [read_at.astimezone(VN).isoformat()]
     # What each message said is not copied: only the record of it.
     assert all(set(m) == {
         "topic", "channel", "status", "sent_at", "delivered_at", "read_at", "topic_label", "channel_label",
@@ -378,8 +378,8 @@ def test_a_correction_notice_to_a_recipient_of_a_withdrawn_consent_is_not_shown_
             "recipient": "Bảo hiểm Đối tác ABC",
             "recipient_id": insurer.pk,
             "recipient_label": "Bảo hiểm Đối tác ABC",
-            "due_at": stop.due_at.isoformat(),
-            "acknowledged_at": acknowledged.acknowledged_at.isoformat(),
+            "due_at": stop.due_at.astimezone(VN).isoformat(),
+            "acknowledged_at": acknowledged.acknowledged_at.astimezone(VN).isoformat(),
             "late": False,
         }
     ]

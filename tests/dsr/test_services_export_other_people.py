@@ -14,7 +14,7 @@ from dsr import services
 from dsr.models import FulfilmentTask
 from subjects import services as subject_services
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose
-from tests.dsr.factories import MONDAY, STAFF, make_inventory, verified_request
+from tests.dsr.factories import MONDAY, STAFF, VN, make_inventory, verified_request
 from tests.factories import make_customer, make_subject
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_the_guardian_relation_is_given_by_customer_number_alone():
     guardian = make_subject(full_name="Trần Thị Giám Hộ")
     child = child_of(guardian, age=9)
     child_body = _export(child, guardian=guardian)
-    verified_at = child.guardian_verified_at.isoformat()
+    verified_at = child.guardian_verified_at.astimezone(VN).isoformat()
     assert child_body["guardianship"] == {
         "guardian": {"customer_number": guardian.external_ref, "verified_at": verified_at},
         "wards": [],

@@ -100,7 +100,7 @@ def _csv_rows(body: bytes) -> list[list[str]]:
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_csv_export_reads_in_the_customers_language_and_local_time(subject, language):
     """The CSV copy the customer opens in a spreadsheet: headers and values in their language (as the
-    HTML copy decides it), times in Hà Nội time with the offset; the JSON keeps codes and UTC."""
+    HTML copy decides it), times in Hà Nội time with the offset; the JSON keeps codes and ISO times."""
     request = answered_access(subject)
     body = services.export_download(actor=STAFF, request=request, format="csv", language=language).body
     header, *every_row = _csv_rows(body)
