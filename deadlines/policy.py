@@ -39,6 +39,8 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 def local_isoformat(moment: datetime | None) -> str | None:
     """A moment as exports give it to people and regulators: ISO 8601 in Vietnam time (None stays None)."""
     return moment.astimezone(LOCAL_TZ).isoformat() if moment else None
+
+
 # Working-day periods are short (at most a few weeks); this bounds the holiday query generously.
 _CALENDAR_LOOKAHEAD_DAYS = 400
 _END_OF_DAY = time(23, 59, 59)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.spreadsheets import SpreadsheetWriter
 from core.text import vietnamese_sort_key
-from deadlines.policy import LOCAL_TZ
+from deadlines.policy import local_isoformat
 from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
 from regulator.organisation import organisation
@@ -35,10 +35,6 @@ IMPACT_ASSESSMENT_LAW = gettext_noop("Law 91/2025/QH15 Arts. 20-21; Decree 356/2
 # How long data of a category without a legal retention rule is kept.
 UNTIL_PURPOSE_ENDS = gettext_noop("until the purpose ends or consent is withdrawn")
 AUTHORITY = "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an"
-
-
-def _local(value: datetime | None) -> str | None:
-    return timezone.localtime(value, LOCAL_TZ).isoformat() if value else None
 
 
 def _categories(queryset) -> list[dict[str, Any]]:
@@ -98,13 +94,15 @@ def form08(
     the due time printed is the law's (`Breach.authority_due_at`), which the authority judges by;
     `earlier_phases` are the phases already submitted, in order (the caller has them loaded)."""
     timeline = [
-        {"event": "occurred", "at": _local(breach.occurred_at)},
-        {"event": "detected", "at": _local(breach.detected_at)},
-        {"event": "notification_due", "at": _local(breach.authority_due_at)},
+        {"event": "occurred", "at": local_isoformat(breach.occurred_at)},
+        {"event": "detected", "at": local_isoformat(breach.detected_at)},
+        {"event": "notification_due", "at": local_isoformat(breach.authority_due_at)},
     ]
     for earlier in earlier_phases:
-        timeline.append({"event": f"phase_{earlier.phase}_submitted", "at": _local(earlier.submitted_at)})
-    timeline.append({"event": f"phase_{phase}_submitted", "at": _local(submitted_at)})
+        timeline.append(
+            {"event": f"phase_{earlier.phase}_submitted", "at": local_isoformat(earlier.submitted_at)}
+        )
+    timeline.append({"event": f"phase_{phase}_submitted", "at": local_isoformat(submitted_at)})
     return {
         "form": "08",
         "legal_basis": FORM_08_LAW,
@@ -112,15 +110,15 @@ def form08(
         "reference": breach.reference,
         "phase": phase,
         "phase_kind": kind,
-        "submitted_at": _local(submitted_at),
+        "submitted_at": local_isoformat(submitted_at),
         "late": late,
         "late_reason": late_reason,
         **_filer(),
         "description": {
             "title": breach.title,
             "what_happened": breach.description,
-            "occurred_at": _local(breach.occurred_at),
-            "detected_at": _local(breach.detected_at),
+            "occurred_at": local_isoformat(breach.occurred_at),
+            "detected_at": local_isoformat(breach.detected_at),
             "systems": [
                 {"code": s.code, "name": s.name_vi, "processor": s.is_processor}
                 for s in breach.systems.order_by("code")
@@ -195,7 +193,7 @@ def _purpose_facts(purpose: Purpose) -> dict[str, Any]:
         ],
         "categories": _category_rows(activity.facts_categories) if activity else [],
         "security_measures": activity.security_measures if activity else "",
-        "started_at": _local(activity.started_at if activity else purpose.created_at),
+        "started_at": local_isoformat(activity.started_at if activity else purpose.created_at),
     }
 
 
@@ -227,16 +225,16 @@ def dossier_document(dossier: Dossier, *, version=None) -> dict[str, Any]:
         "purpose": dossier.purpose.code,
         "version": version.version if version else 0,
         "status": dossier.status,
-        "started_at": _local(dossier.started_at),
-        "due_at": _local(dossier.due_at),
-        "filed_at": _local(dossier.filed_at),
+        "started_at": local_isoformat(dossier.started_at),
+        "due_at": local_isoformat(dossier.due_at),
+        "filed_at": local_isoformat(dossier.filed_at),
         "filed_version": dossier.filed_version,
         "facts": version.content["facts"] if version else dossier_facts(dossier),
         "assessment": version.content.get("assessment", "") if version else dossier.assessment,
         "change_log": [
             {
                 "version": v.version,
-                "at": _local(v.created_at),
+                "at": local_isoformat(v.created_at),
                 "cause": v.cause,
                 "changed": v.changed_fields,
                 "note": v.note,
@@ -295,7 +293,7 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
     return {
         "document": "processing_record",
         **_filer(with_address=False),
-        "generated_at": _local(now),
+        "generated_at": local_isoformat(now),
         "entries": entries,
     }
 
