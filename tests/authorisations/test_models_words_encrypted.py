@@ -15,9 +15,9 @@ from authorisations import services
 from authorisations.models import AuthorisationEvent, ThirdParty
 from core.actors import actor_for_user
 from subjects.checks import check_keys_read_existing_data
-from subjects.keys import encrypted_models, field_crypter
+from subjects.keys import encrypted_models
 from tests.authorisations.factories import authorise, register
-from tests.migrations import registries_after
+from tests.migrations import decrypted, registries_after, store_plain, stored
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("authorisations.migrations.0009_words_encrypted")
@@ -26,28 +26,6 @@ REASON = "Tôi không còn dùng ứng dụng của Trần Thị B, số 0912345
 EVIDENCE = "Phiếu yêu cầu PF-7, CCCD 079123456789"
 EVENT_WORDS = ("reason", "evidence", "receipt")
 CONTACTS = ("contact_email", "contact_phone")
-
-
-def _stored(model, column: str, pk) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {column} FROM {model._meta.db_table} WHERE id = %s",  # noqa: S608 - the model's table
-            [model._meta.pk.get_db_prep_value(pk, connection)],
-        )
-        return cursor.fetchone()[0]
-
-
-def _decrypted(model, column: str, pk) -> str:
-    return field_crypter().decrypt(_stored(model, column, pk).encode()).decode()
-
-
-def _store_plain(model, column: str, pk, value: str) -> None:
-    """Write `value` as the code before the migration stored it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s",  # noqa: S608 - the model's table
-            [value, model._meta.pk.get_db_prep_value(pk, connection)],
-        )
 
 
 def _revoked_at_branch(customer, officer) -> AuthorisationEvent:
@@ -62,16 +40,16 @@ def _revoked_at_branch(customer, officer) -> AuthorisationEvent:
 def test_an_events_words_and_a_third_partys_contacts_are_stored_encrypted_and_rotated(customer1, officer):
     event = _revoked_at_branch(customer1, officer)
     third_party = event.authorisation.third_party
-    assert _decrypted(AuthorisationEvent, "reason", event.pk) == REASON
-    assert _decrypted(AuthorisationEvent, "evidence", event.pk) == EVIDENCE
-    assert REASON in _decrypted(AuthorisationEvent, "receipt", event.pk)
-    assert _decrypted(ThirdParty, "contact_email", third_party.pk) == third_party.contact_email
-    assert _decrypted(ThirdParty, "contact_phone", third_party.pk) == third_party.contact_phone
+    assert decrypted(AuthorisationEvent, "reason", event.pk) == REASON
+    assert decrypted(AuthorisationEvent, "evidence", event.pk) == EVIDENCE
+    assert REASON in decrypted(AuthorisationEvent, "receipt", event.pk)
+    assert decrypted(ThirdParty, "contact_email", third_party.pk) == third_party.contact_email
+    assert decrypted(ThirdParty, "contact_phone", third_party.pk) == third_party.contact_phone
     with connection.cursor() as cursor:
         cursor.execute("SELECT reason, evidence, receipt FROM authorisations_authorisationevent")
-        stored = " ".join(" ".join(row) for row in cursor.fetchall())
-    assert REASON not in stored and EVIDENCE not in stored and customer1.customer_account.subject.external_ref
-    assert customer1.customer_account.subject.external_ref not in stored
+        as_stored = " ".join(" ".join(row) for row in cursor.fetchall())
+    assert REASON not in as_stored and EVIDENCE not in as_stored
+    assert customer1.customer_account.subject.external_ref not in as_stored
     rotated = {spec.model: {f.name for f in spec.fields} for spec in encrypted_models()}
     assert set(EVENT_WORDS) <= rotated[AuthorisationEvent] and set(CONTACTS) <= rotated[ThirdParty]
 
@@ -85,18 +63,18 @@ def test_the_migration_encrypts_the_rows_written_before_and_going_back_restores_
     receipt = event.receipt
     plain = {"reason": REASON, "evidence": EVIDENCE, "receipt": receipt}
     for column, words in plain.items():
-        _store_plain(AuthorisationEvent, column, event.pk, words)
-        _store_plain(AuthorisationEvent, column, granted.pk, "" if column != "receipt" else granted.receipt)
-    _store_plain(ThirdParty, "contact_email", third_party.pk, "it@ketoan.example.vn")
-    _store_plain(ThirdParty, "contact_phone", third_party.pk, "")
+        store_plain(AuthorisationEvent, column, event.pk, words)
+        store_plain(AuthorisationEvent, column, granted.pk, "" if column != "receipt" else granted.receipt)
+    store_plain(ThirdParty, "contact_email", third_party.pk, "it@ketoan.example.vn")
+    store_plain(ThirdParty, "contact_phone", third_party.pk, "")
 
     migration.words_encrypt(migration_apps, None)
 
     for column, words in plain.items():
-        assert _decrypted(AuthorisationEvent, column, event.pk) == words
-    assert _decrypted(AuthorisationEvent, "reason", granted.pk) == ""
-    assert _decrypted(ThirdParty, "contact_email", third_party.pk) == "it@ketoan.example.vn"
-    assert _decrypted(ThirdParty, "contact_phone", third_party.pk) == ""
+        assert decrypted(AuthorisationEvent, column, event.pk) == words
+    assert decrypted(AuthorisationEvent, "reason", granted.pk) == ""
+    assert decrypted(ThirdParty, "contact_email", third_party.pk) == "it@ketoan.example.vn"
+    assert decrypted(ThirdParty, "contact_phone", third_party.pk) == ""
     assert check_keys_read_existing_data() == []
 
     migration.words_encrypt(migration_apps, None)  # twice: the same words, still readable
@@ -104,9 +82,9 @@ def test_the_migration_encrypts_the_rows_written_before_and_going_back_restores_
 
     migration.words_decrypt(migration_apps, connection.schema_editor())
     for column, words in plain.items():
-        assert _stored(AuthorisationEvent, column, event.pk) == words
-    assert _stored(AuthorisationEvent, "evidence", granted.pk) == ""
-    assert _stored(ThirdParty, "contact_email", third_party.pk) == "it@ketoan.example.vn"
+        assert stored(AuthorisationEvent, column, event.pk) == words
+    assert stored(AuthorisationEvent, "evidence", granted.pk) == ""
+    assert stored(ThirdParty, "contact_email", third_party.pk) == "it@ketoan.example.vn"
 
 
 @pytest.mark.django_db(transaction=True)
