@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
 from authorisations.states import AuthorisationStatus, PauseReason
 from core.labels import in_reader_language
@@ -31,8 +32,9 @@ class ThirdParty(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=200)
     tax_code = models.CharField(_("tax code"), max_length=20, unique=True)
     licence_ref = models.CharField(_("registration or licence reference"), max_length=100)
-    contact_email = models.EmailField(_("contact e-mail"))
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # A named person's work e-mail and phone, often: encrypted like the customers' (nothing looks them up).
+    contact_email = EncryptedEmailField(_("contact e-mail"))
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=30, blank=True)
     country = models.CharField(_("country (ISO code)"), max_length=2, default="VN")
     redirect_uris = models.JSONField(_("redirect URIs"), default=list)
     scopes = models.JSONField(_("data scopes it may ask for"), default=list)
@@ -175,10 +177,13 @@ class AuthorisationEvent(models.Model):
     actor_kind = models.CharField(max_length=16)
     actor_label = models.CharField(max_length=150)
     channel = models.CharField(max_length=32, blank=True)
-    evidence = models.CharField(max_length=500, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    # The JSON receipt as issued: the same bytes whatever changes later.
-    receipt = models.TextField()
+    # The evidence of a customer's instruction given at a branch (a form's number, an ID seen) and the
+    # reason they gave for the change, their own words: personal data, encrypted.
+    evidence = EncryptedCharField(max_length=500, blank=True)
+    reason = EncryptedCharField(max_length=500, blank=True)
+    # The JSON receipt as issued (the same words whatever changes later), quoting the customer's number and
+    # the reason: encrypted too.
+    receipt = EncryptedTextField()
 
     class Meta:
         ordering = ["at"]

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 
 from authorisations.models import Authorisation, AuthorisationEvent
+from subjects.disclosure import Disclosure
 
 RECEIPT_SCHEMA = "qdl-authorisation-receipt/1"
 
@@ -54,4 +55,26 @@ def authorisation_receipt(authorisation: Authorisation, event: AuthorisationEven
         "state": event.new_status,
         "revoke": {"how": ["/me/authorisations/", "branch", "call_centre"]},
     }
+    return _serialised(body)
+
+
+def _serialised(body: dict[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False, sort_keys=True)
+
+
+def receipt_reason_replaced(receipt: str, reason: str) -> str:
+    """The stored receipt with its `event.reason` replaced, every other byte as issued (the keys sorted, as
+    at the issue): a masked copy for staff, or the one lawful change, an erasure of the customer's words."""
+    body = json.loads(receipt)
+    body["event"]["reason"] = reason
+    return _serialised(body)
+
+
+def receipt_disclosed(receipt: str, disclosure: Disclosure | None) -> str:
+    """The stored receipt as `disclosure` lets its reader see it (`subjects.disclosure`): the reason given
+    for the change, the customer's own words, masked unless revealed. None: as issued (the customer's)."""
+    if disclosure is None:
+        return receipt
+    reason = json.loads(receipt)["event"]["reason"]
+    shown = disclosure.text(reason)
+    return receipt if shown == reason else receipt_reason_replaced(receipt, shown)

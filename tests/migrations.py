@@ -17,6 +17,8 @@ from django.apps.registry import Apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from subjects.keys import field_crypter
+
 
 def registry_at(targets: list[tuple[str, str]]) -> Apps:
     """The app registry as `migrate` gives a migration that runs after `targets`: the models as they
@@ -42,3 +44,27 @@ def imports_of_others(migration: ModuleType) -> list[str]:
     modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     allowed = set(sys.stdlib_module_names) | {"django"}
     return sorted(module for module in modules if module.split(".")[0] not in allowed)
+
+
+def stored(model, column: str, pk) -> str:
+    """The text stored in `column` of one row, as the database holds it (ciphertext, for an encrypted one)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column} FROM {model._meta.db_table} WHERE id = %s",  # noqa: S608 - the model's table
+            [model._meta.pk.get_db_prep_value(pk, connection)],
+        )
+        return cursor.fetchone()[0]
+
+
+def decrypted(model, column: str, pk) -> str:
+    """The words an encrypted column of one row holds, decrypted with the platform's keys."""
+    return field_crypter().decrypt(stored(model, column, pk).encode()).decode()
+
+
+def store_plain(model, column: str, pk, value: str) -> None:
+    """Write `value` as the code before a migration encrypting `column` stored it: plain text."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s",  # noqa: S608 - the model's table
+            [value, model._meta.pk.get_db_prep_value(pk, connection)],
+        )

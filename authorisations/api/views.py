@@ -34,6 +34,7 @@ from authorisations.api.serializers import (
     ThirdPartyWithSecretSerializer,
 )
 from authorisations.models import AccessRecord, Authorisation, ThirdParty
+from authorisations.receipts import receipt_disclosed
 from authorisations.states import AuthorisationStatus
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
@@ -41,6 +42,7 @@ from core.api.permissions import caller_subject
 from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
 from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
 
 
@@ -220,10 +222,25 @@ class AuthorisationReceiptView(_AuthorisationsMixin, APIView):
     @extend_schema(
         operation_id="authorisation_receipt",
         responses={200: dict},
-        description="The receipt of the latest change, frozen when it was issued.",
+        parameters=[
+            OpenApiParameter(
+                ACCESS_REASON_HEADER, str, OpenApiParameter.HEADER,
+                description="Staff: why you need the customer's own words (`event.reason`, the reason they "
+                "gave for revoking). Without it they are masked (`***`); a client needs the `subjects:pii` "
+                "scope. Recorded in the audit trail.",
+            ),
+        ],
+        description="The receipt of the latest change, frozen when it was issued: the customer reads it as "
+        "issued; staff and clients read it so too but for `event.reason`, masked unless revealed.",
     )
     def get(self, request, pk):
-        receipt = selectors.authorisation_receipt(self.authorisation(pk))
+        authorisation = self.authorisation(pk)
+        # Staff and clients see the customer's words as they see a consent's withdrawal reason.
+        disclosure = None if self.own_subject() is not None else subject_view(
+            authorisation.subject, user=request.user, context="api.authorisation_receipt",
+            reason=request.headers.get(ACCESS_REASON_HEADER), auth=request.auth,
+        )
+        receipt = receipt_disclosed(selectors.authorisation_receipt(authorisation), disclosure)
         return HttpResponse(receipt, content_type="application/json; charset=utf-8")
 
 

@@ -11,6 +11,7 @@ from authorisations.services.clocks import (
     authorisations_notify_expiring,
     authorisations_send_summaries,
 )
+from authorisations.services.erasure import authorisation_reasons_erase
 from authorisations.services.lifecycle import (
     authorisation_grant,
     authorisation_grantor_check,
@@ -46,6 +47,7 @@ __all__ = [
     "authorisation_grant",
     "authorisation_grantor_check",
     "authorisation_pause",
+    "authorisation_reasons_erase",
     "authorisation_resume",
     "authorisation_revoke",
     "authorisation_terms_check",

@@ -37,6 +37,8 @@ from subjects.locks import subjects_lock
 
 S = AuthorisationStatus
 K = AuthorisationEvent.Kind
+# The reason the platform gives the revocation of an authorisation a new grant replaces.
+REPLACED_REASON = "replaced by a new authorisation"
 
 
 THIRD_PARTY_SUSPENDED = _("This third party is suspended by the bank.")
@@ -199,7 +201,7 @@ def authorisation_grant(
             actor=actor,
             now=now,
             channel=channel,
-            reason="replaced by a new authorisation",
+            reason=REPLACED_REASON,
             sparing_code=issued_code,
         )
         authorisation = Authorisation.objects.create(

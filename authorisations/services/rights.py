@@ -25,6 +25,8 @@ from core.actors import Actor
 from subjects.children import shown_to_be_child
 
 S = AuthorisationStatus
+# The source (and reason) of the revocations a correction showing a child makes, whoever corrected it.
+RECTIFIED_SOURCE = "subjects.rectified"
 
 
 def authorisations_pause_for_subject_in_transaction(
@@ -87,7 +89,7 @@ def authorisations_revoke_for_child(
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return 0
     return authorisations_revoke_for_subject_in_transaction(
-        actor=actor, subject=subject, source="subjects.rectified", now=now
+        actor=actor, subject=subject, source=RECTIFIED_SOURCE, now=now
     )
 
 

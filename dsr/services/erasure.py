@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from audit.services import audit_record
+from authorisations.services import authorisation_reasons_erase
 from consents.services import consent_reasons_erase, consent_void_notes_erase
 from core.actors import Actor
 from core.db import encrypted_bulk_update, encrypted_update
@@ -135,10 +136,11 @@ def platform_copies_erase(
     told, in the caller's transaction, with one `dsr.platform.erased` audit entry of the counts: the
     exports still within their download window and what the systems returned to the customer's access
     requests, the customer's own words (request details, replies to the bank, reasons for
-    withdrawing), the stored answers replayed to API retries, the inbox messages and the e-mails and
-    SMS of the outbox. None of it is what a legal hold keeps (the customer record's fields are), so it
-    goes at completion whatever is held; and again when the deletion's last hold ends
-    (`holds_released_copies_erase`, naming the `holds`), for what was made since. What proves the
+    withdrawing a consent or revoking a third party's access), the stored answers replayed to API
+    retries, the inbox messages and the e-mails and SMS of the outbox. None of it is what a legal hold
+    keeps (the customer record's fields are), so it goes at completion whatever is held; and again when
+    the deletion's last hold ends (`holds_released_copies_erase`, naming the `holds`), for what was made
+    since. What proves the
     requests were handled stays: their type, dates, status and the bank's notes.
 
     Of the customer's requests, only the closed ones (and `request`, the deletion being completed or
@@ -164,6 +166,7 @@ def platform_copies_erase(
         **_words_erase(closed),
         "spared": spared,
         "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
+        "revoke_reasons": authorisation_reasons_erase(subject_id=subject_id),
         "void_notes": consent_void_notes_erase(subject_id=subject_id),
         # Answers replayed to API retries quote the customer's identity and contact details too.
         "idempotency_answers": idempotency_answers_erase(subject_id=subject_id),

@@ -55,12 +55,17 @@ REWRITES = {
     ),
 }
 BEFORE_REWRITES = [("deadlines", "0001_squashed"), ("regulator", "0001_squashed")]
-# The columns a migration after the squash encrypts (dsr 0013: staff's words may name the customer's data):
-# their stored text changes in every row, so the rows are compared without them, and each row must read,
-# through today's field, the words it held in plain text.
+# The columns a migration after the squash encrypts (dsr 0013: staff's words may name the customer's data;
+# authorisations 0009: the customer's words on their authorisations' events and receipts, a third party's
+# contacts): their stored text changes in every row, so the rows are compared without them, and each row
+# must read, through today's field, the words it held in plain text.
 ENCRYPTED_LATER = {
-    "dsr_datasubjectrequest": ("DataSubjectRequest", "overdue_reason"),
-    "dsr_fulfilmenttask": ("FulfilmentTask", "note"),
+    "dsr_datasubjectrequest": ("dsr", "DataSubjectRequest", ("overdue_reason",)),
+    "dsr_fulfilmenttask": ("dsr", "FulfilmentTask", ("note",)),
+    "authorisations_authorisationevent": (
+        "authorisations", "AuthorisationEvent", ("evidence", "reason", "receipt"),
+    ),
+    "authorisations_thirdparty": ("authorisations", "ThirdParty", ("contact_email", "contact_phone")),
 }
 # The migrations after the squash that correct values the old code let in (subjects 0003: customer
 # numbers in upper case): each table they correct, with a query that reads, before the migration, what
@@ -356,28 +361,30 @@ def _differences(found: dict, expected: dict) -> dict:
     }
 
 
-def _plain_words(url: str) -> dict[str, list[tuple[str, str]]]:
-    return {
-        table: sorted((uuid.UUID(str(pk)).hex, words) for pk, words in _query(url, f'SELECT id, "{column}" FROM "{table}"'))  # noqa: S608, E501
-        for table, (_model, column) in ENCRYPTED_LATER.items()
-    }
+def _plain_words(url: str) -> dict[str, list[list[str]]]:
+    words = {}
+    for table, (_app, _model, columns) in ENCRYPTED_LATER.items():
+        selected = ", ".join(f'"{column}"' for column in columns)
+        rows = _query(url, f'SELECT id, {selected} FROM "{table}"')  # noqa: S608 - the names above
+        words[table] = sorted([uuid.UUID(str(pk)).hex, *values] for pk, *values in rows)
+    return words
 
 
-def _words_read_through_fields(url: str) -> dict[str, list[tuple[str, str]]]:
+def _words_read_through_fields(url: str) -> dict[str, list[list[str]]]:
     read = ";".join(
-        f"print('ROWS', json.dumps(['{table}', [(p.hex, w) for p, w in apps.get_model('dsr', '{model}')"
-        f".objects.values_list('pk', '{column}')]]))"
-        for table, (model, column) in ENCRYPTED_LATER.items()
+        f"print('ROWS', json.dumps(['{table}', [(p.hex, *w) for p, *w in apps.get_model('{app}', '{model}')"
+        f".objects.values_list('pk', *{list(columns)!r})]]))"
+        for table, (app, model, columns) in ENCRYPTED_LATER.items()
     )
     printed = _manage(url, "shell", "-c", f"import json; from django.apps import apps; {read}")
     lines = [line.removeprefix("ROWS ") for line in printed.splitlines() if line.startswith("ROWS ")]
-    return {table: sorted(map(tuple, rows)) for table, rows in map(json.loads, lines)}
+    return {table: sorted(rows) for table, rows in map(json.loads, lines)}
 
 
 def _assert_same_history(restored: str, fresh: str, *, schema, rows) -> None:
     columns_before = _columns(schema(restored))
-    for table, (_model, column) in ENCRYPTED_LATER.items():
-        columns_before[table] = [c for c in columns_before[table] if c != column]
+    for table, (_app, _model, columns) in ENCRYPTED_LATER.items():
+        columns_before[table] = [c for c in columns_before[table] if c not in columns]
     plain = _plain_words(restored)
 
     def migrated_rows(url: str) -> dict[str, tuple[int, str]]:

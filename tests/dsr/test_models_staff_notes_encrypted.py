@@ -14,11 +14,11 @@ from dsr import services
 from dsr.models import DataSubjectRequest, FulfilmentTask
 from dsr.services.tasks import task_complete
 from subjects.checks import check_keys_read_existing_data
-from subjects.keys import encrypted_models, field_crypter
+from subjects.keys import encrypted_models
 from tests.dsr.factories import MONDAY, STAFF, make_inventory, verified_request
 from tests.dsr.test_services_overdue_reason import late_complaint
 from tests.factories import make_subject
-from tests.migrations import registries_after
+from tests.migrations import decrypted, registries_after, store_plain, stored
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("dsr.migrations.0013_staff_notes_encrypted")
@@ -26,28 +26,6 @@ migration = importlib.import_module("dsr.migrations.0013_staff_notes_encrypted")
 migration_apps = registries_after([("dsr", "0013_staff_notes_encrypted")])
 NOTE = "Khách xác nhận số 0987654321, CCCD 079123456789"
 DELAY = "Core banking outage while exporting the account of 0987654321"
-
-
-def _stored(model, column: str, pk) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {column} FROM {model._meta.db_table} WHERE id = %s",  # noqa: S608 - the model's table
-            [model._meta.pk.get_db_prep_value(pk, connection)],
-        )
-        return cursor.fetchone()[0]
-
-
-def _decrypted(model, column: str, pk) -> str:
-    return field_crypter().decrypt(_stored(model, column, pk).encode()).decode()
-
-
-def _store_plain(model, column: str, pk, value: str) -> None:
-    """Write `value` as the code before the migration stored it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s",  # noqa: S608 - the model's table
-            [value, model._meta.pk.get_db_prep_value(pk, connection)],
-        )
 
 
 def _completed_task() -> FulfilmentTask:
@@ -67,8 +45,8 @@ def _late_request() -> DataSubjectRequest:
 
 def test_a_task_note_and_a_delay_reason_are_stored_encrypted_and_rotated():
     task, request = _completed_task(), _late_request()
-    assert _decrypted(FulfilmentTask, "note", task.pk) == NOTE
-    assert _decrypted(DataSubjectRequest, "overdue_reason", request.pk) == DELAY
+    assert decrypted(FulfilmentTask, "note", task.pk) == NOTE
+    assert decrypted(DataSubjectRequest, "overdue_reason", request.pk) == DELAY
     assert FulfilmentTask.objects.get(pk=task.pk).note == NOTE
     assert DataSubjectRequest.objects.get(pk=request.pk).overdue_reason == DELAY
     rotated = {spec.model: {f.name for f in spec.fields} for spec in encrypted_models()}
@@ -78,23 +56,23 @@ def test_a_task_note_and_a_delay_reason_are_stored_encrypted_and_rotated():
 def test_the_migration_encrypts_the_rows_written_before_and_going_back_restores_them(migration_apps):
     task, request = _completed_task(), _late_request()
     empty = FulfilmentTask.objects.exclude(pk=task.pk).first()
-    _store_plain(FulfilmentTask, "note", task.pk, NOTE)
-    _store_plain(FulfilmentTask, "note", empty.pk, "")
-    _store_plain(DataSubjectRequest, "overdue_reason", request.pk, DELAY)
+    store_plain(FulfilmentTask, "note", task.pk, NOTE)
+    store_plain(FulfilmentTask, "note", empty.pk, "")
+    store_plain(DataSubjectRequest, "overdue_reason", request.pk, DELAY)
 
     migration.staff_notes_encrypt(migration_apps, None)
 
-    assert _decrypted(FulfilmentTask, "note", task.pk) == NOTE
-    assert _decrypted(FulfilmentTask, "note", empty.pk) == ""
-    assert _decrypted(DataSubjectRequest, "overdue_reason", request.pk) == DELAY
+    assert decrypted(FulfilmentTask, "note", task.pk) == NOTE
+    assert decrypted(FulfilmentTask, "note", empty.pk) == ""
+    assert decrypted(DataSubjectRequest, "overdue_reason", request.pk) == DELAY
     assert check_keys_read_existing_data() == []
 
     migration.staff_notes_encrypt(migration_apps, None)  # twice: the same words, still readable
     assert FulfilmentTask.objects.get(pk=task.pk).note == NOTE
 
     migration.staff_notes_decrypt(migration_apps, connection.schema_editor())
-    assert (_stored(FulfilmentTask, "note", task.pk), _stored(FulfilmentTask, "note", empty.pk)) == (NOTE, "")
-    assert _stored(DataSubjectRequest, "overdue_reason", request.pk) == DELAY
+    assert (stored(FulfilmentTask, "note", task.pk), stored(FulfilmentTask, "note", empty.pk)) == (NOTE, "")
+    assert stored(DataSubjectRequest, "overdue_reason", request.pk) == DELAY
 
 
 @pytest.mark.django_db(transaction=True)
