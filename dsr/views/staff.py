@@ -143,8 +143,7 @@ def intake(request):
                     **form.request_fields(),
                 )
             except DomainError as error:
-                # The service speaks of the moment of receipt, the page asks for its day.
-                form_error(form, error, field="received_on" if error.field == "received_at" else None)
+                form_error(form, error, field=_INTAKE_FIELD_OF.get(error.field or ""))
             else:
                 form_succeeded(
                     request,
@@ -154,6 +153,10 @@ def intake(request):
                 return redirect("dsr:receipt", pk=created.pk)
     return render(request, "dsr/intake.html", {"form": form, "by_type": INTAKE_FIELDS_BY_TYPE})
 
+
+# The service's names for what the intake page asks differently: the day of receipt rather than its
+# moment, a guardian's customer number rather than the guardian.
+_INTAKE_FIELD_OF = {"received_at": "received_on", "guardian": "guardian_ref"}
 
 # The intake fields that belong to some request types only (the service refuses them for the others).
 INTAKE_FIELDS_BY_TYPE = {

@@ -12,9 +12,11 @@ from dsr import services as dsr_services
 from dsr.models import DataSubjectRequest
 from subjects import services as subject_services
 from tests.consents.factories import STAFF, SYSTEM, child_of
-from tests.factories import make_customer, make_subject
+from tests.factories import make_customer, make_subject, signed_in
+from tests.pages import hidden_fields
 
 pytestmark = pytest.mark.django_db
+INTAKE_URL = "/en/portal/requests/new/"
 
 
 def test_a_request_for_a_child_under_seven_without_the_guardian_is_refused():
@@ -102,4 +104,19 @@ def test_a_child_filing_on_their_own_pages_is_told_what_they_can_do_not_to_name_
 
     assert told in page and "withdraw" in page
     assert "Name the guardian" not in page and "name their verified guardian" not in page
+    assert not DataSubjectRequest.objects.filter(subject=child).exists()
+
+
+def test_the_intake_page_puts_the_missing_guardian_on_the_guardian_field(officer):
+    """The officer sees what to fix where they fix it, as the consent form does, not only above the form."""
+    child = child_of(make_subject(), age=5)
+    client = signed_in(officer)
+    page = client.post(INTAKE_URL, {**hidden_fields(client.get(INTAKE_URL).content),
+                                    "subject_ref": child.external_ref, "type": "delete",
+                                    "channel": "branch", "details": "Xoá dữ liệu của cháu"})
+
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert "guardian_ref" in form.errors
+    assert not form.non_field_errors()
     assert not DataSubjectRequest.objects.filter(subject=child).exists()
