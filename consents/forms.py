@@ -22,7 +22,7 @@ from consents.services.rules import (
     sensitive_unacknowledged_error,
     witnessed_channel_choices,
 )
-from core.forms import ModelMultipleChoiceInVietnameseOrder, MomentFormField
+from core.forms import ModelChoiceField, ModelMultipleChoiceInVietnameseOrder, MomentFormField
 from integrations.selectors import webhook_endpoints_active
 
 ANSWER_CHOICES = [("", _("Not asked")), ("yes", _("Yes, agrees")), ("no", _("No, refuses"))]
@@ -257,7 +257,7 @@ class RecipientForm(forms.Form):
     name_en = _english_name_field()
     kind = forms.ChoiceField(label=_("Kind"), choices=Recipient.Kind.choices)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="VN")
-    endpoint = forms.ModelChoiceField(
+    endpoint = ModelChoiceField(
         label=_("Webhook endpoint for withdrawal notices"),
         queryset=webhook_endpoints_active(),
         required=False,

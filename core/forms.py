@@ -138,6 +138,17 @@ def email_input() -> forms.EmailInput:
     return forms.EmailInput(attrs={"autocomplete": "email"})
 
 
+# What a list offering "no choice" shows, the same on every page (Django's own is "---------").
+NO_CHOICE = "—"
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of one row, its empty choice shown as every other list shows it (`NO_CHOICE`)."""
+
+    def __init__(self, *args, empty_label=NO_CHOICE, **kwargs):
+        super().__init__(*args, empty_label=empty_label, **kwargs)
+
+
 class InVietnameseOrder(ModelChoiceIterator):
     """A model choice field's choices by their labels in Vietnamese alphabetical order, the empty choice
     first (`vietnamese_sort_key`: the database orders by code point, "Đông Á" after "Zeta"). For the
@@ -150,7 +161,7 @@ class InVietnameseOrder(ModelChoiceIterator):
         yield from sorted(choices, key=lambda choice: vietnamese_sort_key(str(choice[1])))
 
 
-class ModelChoiceInVietnameseOrder(forms.ModelChoiceField):
+class ModelChoiceInVietnameseOrder(ModelChoiceField):
     iterator = InVietnameseOrder
 
 

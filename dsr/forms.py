@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
 from consents.services.rules import witnessed_channel_choices
-from core.forms import DayFormField, MomentFormField, email_input, phone_input
+from core.forms import NO_CHOICE, DayFormField, ModelChoiceField, MomentFormField, email_input, phone_input
 from deadlines.models import OCCURRENCE_TYPES, PERIOD_MAX, CalendarDay, DeadlinePolicy, RequestType
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
@@ -26,11 +26,11 @@ from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
 from dsr.states import RequestStatus
 
-BLANK = [("", "—")]
+BLANK = [("", NO_CHOICE)]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     """A choice of user accounts (staff, integration clients), each shown by its user name; no choices
     until the page gives the form its queryset."""
 

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelChoiceField
 from integrations.recipients import recipient_directory
 from integrations.selectors import integration_clients
 
@@ -13,7 +14,7 @@ class EndpointForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     url = forms.CharField(label=_("Address (URL)"), max_length=500,
                           help_text=_("https:// only (plain http:// is allowed in the demo)."))
-    client = forms.ModelChoiceField(label=_("Integration client"), queryset=get_user_model().objects.none())
+    client = ModelChoiceField(label=_("Integration client"), queryset=get_user_model().objects.none())
     recipient = forms.TypedChoiceField(label=_("Recipient it serves"), required=False, coerce=int,
                                        empty_value=None)
     events = forms.CharField(label=_("Events"), required=False,

@@ -29,7 +29,7 @@ def test_the_rules_are_listed_and_offered_in_vietnamese_alphabetical_order(rules
         assert [rule.name for rule in systems_inventory()["rules"]] == IN_VIETNAMESE
         offered = [str(label) for _value, label in CategoryForm().fields["retention"].choices]
     assert offered[1:] == IN_VIETNAMESE  # after the empty choice
-    assert offered[0] == "---------"
+    assert offered[0] == "—"
 
 
 def test_in_english_the_english_names_are_in_alphabetical_order(rules):
