@@ -89,3 +89,20 @@ def test_a_customer_cannot_open_another_customers_request(page, login, live_url)
     assert response.status == 404
     page.goto(live_url("/me/requests/"))
     assert page.get_by_test_id("my-requests").count() == 0
+
+
+def test_an_overdue_countdown_shows_whole_in_the_queue_on_a_phone(page, login, live_url):
+    """The overdue row is the one a DPO must not miss: its badge wraps inside the queue's frame on a
+    375 px phone instead of running past its edge ("quá hạn 1 ngày 0 giờ 3 phú…")."""
+    UserFactory(username="privacy_p", role=Role.PRIVACY)
+    services.request_create(actor=STAFF, subject=make_subject(), type="access", channel="branch",
+                            now=timezone.now() - timedelta(hours=100))
+    login(page, "privacy_p")
+    page.set_viewport_size({"width": 375, "height": 740})
+
+    page.goto(live_url("/portal/requests/?due=overdue"))
+    frame = page.locator(".table-wrap").bounding_box()
+    badge = page.locator("[data-testid=queue-row][data-tone=danger] [data-testid=countdown]")
+    assert "quá hạn" in badge.inner_text()
+    box = badge.bounding_box()
+    assert box["x"] + box["width"] <= frame["x"] + frame["width"]
