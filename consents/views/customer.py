@@ -69,6 +69,7 @@ def _rows(
                 "outdated": switch.outdated,
                 "stands": switch.stands,
                 "why": switch.why(ward=subject if ward_id else None),
+                "state_label": switch.state_label(ward=subject if ward_id else None),
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
                 "notice_version": notice,
