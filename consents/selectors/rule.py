@@ -10,7 +10,7 @@ reads the facts its own way, in as few queries as it can; none repeats the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,12 @@ REASON_LABELS = {
     Reason.VOIDED: _("The consent was recorded in error and voided: the customer never gave it"),
 }
 
+# The same code, when the consent was given by a guardian alone while the customer was under 7.
+OUTGROWN_LABEL = _(
+    "Given by the guardian alone while the customer was under 7: the customer's own agreement is now "
+    "needed, so consent must be asked again"
+)
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -66,9 +72,15 @@ class CheckResult:
     checked_at: datetime
     # Given by the as-of check: the notice version of the consent in force at that moment.
     notice_version: str | None = None
+    # Asked again (`reconsent_required`) because the guardian gave it alone and the customer's own
+    # agreement is now due, whether or not the purpose widened since too.
+    outgrown: bool = False
 
     @property
     def reason_label(self) -> str:
+        """What staff read of the answer: `reconsent_required` by its real cause."""
+        if self.outgrown:
+            return str(OUTGROWN_LABEL)
         return str(REASON_LABELS[self.reason])
 
 
@@ -182,6 +194,8 @@ def consent_answer(
     if status != ConsentStatus.GRANTED:
         return _answer(False, Reason.NO_CONSENT, now=now, consent=consent_id)
     # Either asks the consent again; the consent pages tell the two apart, by the same two predicates.
-    if purpose.outdates(notice_id, now) or guardian_consent_outgrown(by_guardian_alone, agreement_due):
-        return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
+    outgrown = guardian_consent_outgrown(by_guardian_alone, agreement_due)
+    if outgrown or purpose.outdates(notice_id, now):
+        answer = _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
+        return replace(answer, outgrown=outgrown)
     return _answer(True, Reason.GRANTED, now=now, consent=consent_id)
