@@ -52,6 +52,16 @@ def test_the_childs_own_agreement_keeps_the_consent_standing():
     assert _answers(child, "svc-kid", at=timezone.now() + timedelta(days=1)) == {(True, "granted")}
 
 
+def _sixteen_with_a_consent_given_at_five():
+    """A customer of 16, the purpose and the consent their guardian gave alone when they were 5."""
+    guardian = make_subject()
+    child = child_of(guardian, age=16)
+    born = child.date_of_birth
+    at5 = timezone.make_aware(timezone.datetime(born.year + 5, born.month, born.day, 12))
+    purpose = make_purpose("svc-kid", category="service", effective_at=at5 - timedelta(days=1))
+    return child, purpose, grant(child, purpose, guardian=guardian, now=at5)
+
+
 def test_the_customers_own_agreement_is_due_from_seven_with_no_upper_bound():
     day = timezone.localdate()
     assert not own_agreement_due(day.replace(year=day.year - 6), on=day)
@@ -74,23 +84,13 @@ def test_a_guardians_consent_alone_does_not_revive_when_the_customer_comes_of_ag
 
 
 def test_from_sixteen_the_customers_own_consent_stands():
-    guardian = make_subject()
-    child = child_of(guardian, age=16)
-    born = child.date_of_birth
-    at5 = timezone.make_aware(timezone.datetime(born.year + 5, born.month, born.day, 12))
-    purpose = make_purpose("svc-kid", category="service", effective_at=at5 - timedelta(days=1))
-    grant(child, purpose, guardian=guardian, now=at5)
+    child, purpose, _outgrown = _sixteen_with_a_consent_given_at_five()
     grant(child, purpose)  # the customer, 16 now, consents themselves
     assert _answers(child, "svc-kid", at=timezone.now() + timedelta(minutes=1)) == {(True, "granted")}
 
 
 def test_at_sixteen_the_customers_page_does_not_say_they_agreed():
-    guardian = make_subject()
-    child = child_of(guardian, age=16)
-    born = child.date_of_birth
-    at5 = timezone.make_aware(timezone.datetime(born.year + 5, born.month, born.day, 12))
-    purpose = make_purpose("svc-kid", category="service", effective_at=at5 - timedelta(days=1))
-    grant(child, purpose, guardian=guardian, now=at5)
+    child, _purpose, _outgrown = _sixteen_with_a_consent_given_at_five()
 
     page = parse(signed_in(make_customer(child)).get("/en/me/consents/").content)
 
@@ -181,12 +181,7 @@ def test_the_check_as_of_reads_the_subject_once(age, category, guardian_alone):
 
 
 def test_at_sixteen_the_customer_switches_it_on_themselves():
-    guardian = make_subject()
-    child = child_of(guardian, age=16)
-    born = child.date_of_birth
-    at5 = timezone.make_aware(timezone.datetime(born.year + 5, born.month, born.day, 12))
-    purpose = make_purpose("svc-kid", category="service", effective_at=at5 - timedelta(days=1))
-    outgrown = grant(child, purpose, guardian=guardian, now=at5)
+    child, _purpose, outgrown = _sixteen_with_a_consent_given_at_five()
 
     response = signed_in(make_customer(child)).post(
         "/en/me/consents/svc-kid/", {"on": "1", "confirmed": "1", "notice_version": "v1"}
