@@ -20,6 +20,7 @@ class SubjectsConfig(AppConfig):
             "core.subject.created": _("Data subject created"),
             "core.subject.rectified": _("Data subject's personal data rectified"),
             "core.subject.guardian_verified": _("Guardian's authority verified"),
+            "core.subject.guardian_unverified": _("Guardian's authority withdrawn: not an adult"),
             "core.subject.national_id_shared": _("A second customer number allowed to share a citizen ID"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from django.utils.translation import gettext_lazy as _
+
 from subjects.models import DataSubject
 from subjects.validators import age_on
 
@@ -61,14 +63,24 @@ def shown_to_be_child(subject: DataSubject, *, changed: frozenset[str], on: date
     return bool(changed & AGE_FIELDS) and may_be_child(subject, on=on)
 
 
-def guardian_not_acting(ward: DataSubject, guardian_id, *, on: date) -> str | None:
-    """Why the customer `guardian_id` does not act for `ward` on the day `on`, or None when they do:
+def guardian_unfit(guardian: DataSubject, *, on: date) -> str | None:
+    """Why this customer cannot be anyone's guardian on the day `on`, or None: they are under
+    guardianship themselves, or under 18 by their date of birth (Civil Code 2015 Art. 49)."""
+    if guardian.guardian_id is not None:
+        return _("The guardian is a minor under guardianship and cannot act as one.")
+    if guardian.date_of_birth is not None and age_on(guardian.date_of_birth, on) < GUARDIAN_FROM_AGE:
+        return _("A guardian must be an adult of 18 or over (Civil Code, Art. 49).")
+    return None
+
+
+def guardian_not_acting(ward: DataSubject, guardian: DataSubject | None, *, on: date) -> str | None:
+    """Why the customer `guardian` does not act for `ward` on the day `on`, or None when they do:
     the ward's guardian is someone else or no one (`GUARDIAN_REPLACED`), the bank has not verified the
-    guardian's authority (`GUARDIAN_NOT_VERIFIED`), or the ward is 16 or over (`WARD_ACTS_ALONE`). Read
-    from the ward's record as it stands."""
-    if ward.guardian_id != guardian_id:
+    guardian's authority or the guardian cannot be one (`guardian_unfit`: `GUARDIAN_NOT_VERIFIED`), or
+    the ward is 16 or over (`WARD_ACTS_ALONE`). Read from the records as they stand."""
+    if guardian is None or ward.guardian_id != guardian.pk:
         return GUARDIAN_REPLACED
-    if ward.guardian_verified_at is None:
+    if ward.guardian_verified_at is None or guardian_unfit(guardian, on=on) is not None:
         return GUARDIAN_NOT_VERIFIED
     if not may_be_child(ward, on=on):
         return WARD_ACTS_ALONE

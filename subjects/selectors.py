@@ -128,7 +128,7 @@ def wards_verified(guardian: DataSubject) -> QuerySet[DataSubject]:
     today = timezone.localdate()
     read = ("id", "guardian_id", "guardian_verified_at", "date_of_birth", "adult_verified")
     acting = [ward.pk for ward in guardian.wards.only(*read)
-              if guardian_not_acting(ward, guardian.pk, on=today) is None]
+              if guardian_not_acting(ward, guardian, on=today) is None]
     return guardian.wards.filter(pk__in=acting).order_by("external_ref")
 
 

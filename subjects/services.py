@@ -26,13 +26,13 @@ from subjects.changes import (
     personal_value_same,
     subject_changes_check,
 )
-from subjects.children import GUARDIAN_FROM_AGE
+from subjects.children import guardian_unfit
 from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.locks import subject_locked, subjects_locked
 from subjects.models import CustomerAccount, DataSubject, NationalIdShare
 from subjects.selectors import access_reason_normalised
-from subjects.validators import age_on, validate_external_ref
+from subjects.validators import validate_external_ref
 
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
@@ -70,16 +70,24 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
         return
     if guardian.pk == subject_id:
         raise InvalidInput(_("A customer cannot be their own guardian."), field="guardian")
-    if guardian.guardian_id is not None:
-        raise InvalidInput(
-            _("The guardian is a minor under guardianship and cannot act as one."), field="guardian"
-        )
-    if guardian.date_of_birth is not None and (
-        age_on(guardian.date_of_birth, timezone.localdate()) < GUARDIAN_FROM_AGE
-    ):
-        raise InvalidInput(
-            _("A guardian must be an adult of 18 or over (Civil Code, Art. 49)."), field="guardian"
-        )
+    unfit = guardian_unfit(guardian, on=timezone.localdate())
+    if unfit is not None:
+        raise InvalidInput(unfit, field="guardian")
+
+
+def _wards_unverify(*, actor: Actor, guardian: DataSubject, changed: dict, now: datetime) -> None:
+    """A rectification that shows a guardian cannot be one (under 18 by the corrected date of birth, or
+    under guardianship themselves) takes back the bank's verification of their authority over every
+    ward, in its transaction: they act for no one until staff verify the authority of a fit guardian."""
+    if not {"date_of_birth", "guardian"} & set(changed):
+        return
+    if guardian_unfit(guardian, on=timezone.localdate(now)) is None:
+        return
+    for ward in subjects_locked(guardian=guardian, guardian_verified_at__isnull=False):
+        ward.guardian_verified_at = None
+        ward.save(update_fields=["guardian_verified_at", "updated_at"])
+        audit_record(action="core.subject.guardian_unverified", actor=actor, subject=ward, target=ward,
+                     data={"guardian": str(guardian.pk), "cause": "guardian_rectified"}, now=now)
 
 
 def subject_create(
@@ -206,6 +214,7 @@ def subject_rectify(
             # Staff's reason may quote the old and new values: only its fingerprint, salted like the values'.
             data={"changed": diff, "source": source, "reason_fingerprint": fingerprint(reason, salt=salt)},
         )
+        _wards_unverify(actor=actor, guardian=subject, changed=diff, now=now)
         after_rectification(actor=actor, subject=subject, before=before, now=now, source=source)
         _viewed_in_answer(actor, subject, viewed)
     return subject
@@ -287,6 +296,9 @@ def subject_guardian_verify(
         now = now or timezone.now()
         if subject.guardian_id is None:
             raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
+        unfit = guardian_unfit(subject.guardian, on=timezone.localdate(now))
+        if unfit is not None:
+            raise InvalidInput(unfit, field="guardian")
         subject.guardian_verified_at = now
         subject.save(update_fields=["guardian_verified_at", "updated_at"])
         audit_record(action="core.subject.guardian_verified", actor=actor, subject=subject, target=subject,

@@ -8,10 +8,10 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from functools import reduce
+from functools import partial, reduce
 from typing import Any, Literal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from consents.models import (
     Recipient,
     notices_in_force_by,
 )
+from consents.selectors.rule import guardian_consent_outgrown, own_agreement_due
 from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
 from core.errors import NotFound
@@ -185,13 +186,46 @@ def _material_change_at(purpose: Purpose, *, now: datetime) -> datetime | None:
     return material.effective_at if material is not None else None
 
 
-def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
-    """Live consents given to a notice version older than a material change now in effect."""
+def consents_widened(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
+    """Live consents given to a notice version older than a material change now in effect: the customers
+    a widening's announcement asks again."""
     changed_at = _material_change_at(purpose, now=now or timezone.now())
     if changed_at is None:
         return Consent.objects.none()
-    return consents_on_notice_older_than(purpose_id=purpose.pk, effective_at=changed_at).select_related(
-        "subject", "notice"
+    return consents_on_notice_older_than(purpose_id=purpose.pk, effective_at=changed_at)
+
+
+def _consents_outgrown(purpose_ids: Iterable[int], *, now: datetime) -> dict[int, list[tuple]]:
+    """{purpose id: (id, when its notice took effect) of each live consent to it a guardian gave alone for
+    a customer now 7 or over} (`rule.guardian_consent_outgrown`), in one query: dates of birth are
+    encrypted, so they are read (of consents a guardian gave only) and judged here, not filtered on."""
+    on = timezone.localdate(now)
+    outgrown: dict[int, list[tuple]] = defaultdict(list)
+    rows = Consent.objects.filter(
+        purpose_id__in=list(purpose_ids), status=ConsentStatus.GRANTED, guardian__isnull=False
+    ).values_list("pk", "purpose_id", "child_agreed", "notice__effective_at", "subject__date_of_birth")
+    for pk, purpose_id, child_agreed, notice_at, born in rows:
+        if guardian_consent_outgrown(not child_agreed, partial(own_agreement_due, born, on)):
+            outgrown[purpose_id].append((pk, notice_at))
+    return outgrown
+
+
+def subjects_to_ask_again(purpose: Purpose, *, now: datetime | None = None) -> QuerySet[Consent]:
+    """The live consents the consent check answers `reconsent_required` for, by customer number, each
+    with why: given to a notice version older than a widening now in effect (`widened`,
+    `consents_widened`), or given by a guardian alone for a customer now 7 or over, whose own agreement
+    is due (`outgrown`)."""
+    now = now or timezone.now()
+    widened = consents_widened(purpose, now=now).values("pk")
+    outgrown = [pk for pk, _notice_at in _consents_outgrown([purpose.pk], now=now)[purpose.pk]]
+    return (
+        Consent.objects.filter(Q(pk__in=widened) | Q(pk__in=outgrown))
+        .annotate(
+            widened=Exists(widened.filter(pk=OuterRef("pk"))),
+            outgrown=Case(When(pk__in=outgrown, then=True), default=False, output_field=BooleanField()),
+        )
+        .select_related("subject", "notice")
+        .order_by("subject__external_ref")
     )
 
 
@@ -201,13 +235,20 @@ def ask_again_count(purpose: Purpose, *, now: datetime | None = None) -> int:
 
 
 def ask_again_counts(purposes: Iterable[Purpose], *, now: datetime) -> dict[int, int]:
-    """`ask_again_count` of each purpose with a widening in effect (the others have none to ask), in one
-    query for all: the catalogue page. Reads each purpose's prefetched notices."""
+    """`ask_again_count` of each purpose with consents to ask again, in two queries for all: the catalogue
+    page. Reads each purpose's prefetched notices. A consent both widened and outgrown counts once."""
+    purposes = list(purposes)
     changed = {
         purpose.pk: at for purpose in purposes if (at := _material_change_at(purpose, now=now)) is not None
     }
     counts = consents_on_notice_older_than_counts(changed.items())
-    return {purpose_id: counts[(purpose_id, at)] for purpose_id, at in changed.items()}
+    totals = {purpose_id: counts[(purpose_id, at)] for purpose_id, at in changed.items()}
+    for purpose_id, outgrown in _consents_outgrown([p.pk for p in purposes], now=now).items():
+        widened_at = changed.get(purpose_id)
+        only_outgrown = sum(1 for _pk, notice_at in outgrown if widened_at is None or notice_at >= widened_at)
+        if only_outgrown:
+            totals[purpose_id] = totals.get(purpose_id, 0) + only_outgrown
+    return totals
 
 
 def recipient_list() -> QuerySet[Recipient]:

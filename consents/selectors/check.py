@@ -26,11 +26,11 @@ from consents.catalogue import PurposeEntry, purpose_entry
 from consents.models import Consent, ConsentEvent, ConsentState, ProcessingRestriction, Purpose
 from consents.selectors.rule import (
     CheckResult,
-    child_agreement_due,
     child_born,
     decide,
     guardian_alone,
     is_marketing,
+    own_agreement_due,
 )
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
@@ -68,7 +68,7 @@ class _BirthDate:
         return child_born(*self._known)
 
     def agreement_due(self, _subject_id) -> bool:
-        return child_agreement_due(*self._known)
+        return own_agreement_due(*self._known)
 
 
 def _births(subject_ids: list) -> dict:
@@ -77,7 +77,7 @@ def _births(subject_ids: list) -> dict:
 
 
 def _by_birth(rule: Callable[[date | None, date], bool], births: dict, *, on: date) -> Callable:
-    """`rule` (`child_born`, `child_agreement_due`) asked of a subject id, from dates of birth read before."""
+    """`rule` (`child_born`, `own_agreement_due`) asked of a subject id, from dates of birth read before."""
     return lambda subject_id: rule(births.get(subject_id), on)
 
 
@@ -304,7 +304,7 @@ def consent_check_bulk(
                 state=states.get(subject_id),
                 now=now,
                 is_child=_by_birth(child_born, born, on=on),
-                agreement_due=_by_birth(child_agreement_due, born, on=on),
+                agreement_due=_by_birth(own_agreement_due, born, on=on),
             )
             for subject_id, guardian_id in subjects.items()
         }

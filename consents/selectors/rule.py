@@ -10,7 +10,7 @@ reads the facts its own way, in as few queries as it can; none repeats the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,12 @@ REASON_LABELS = {
     Reason.VOIDED: _("The consent was recorded in error and voided: the customer never gave it"),
 }
 
+# The same code, when the consent was given by a guardian alone while the customer was under 7.
+OUTGROWN_LABEL = _(
+    "Given by the guardian alone while the customer was under 7: the customer's own agreement is now "
+    "needed, so consent must be asked again"
+)
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -66,9 +72,15 @@ class CheckResult:
     checked_at: datetime
     # Given by the as-of check: the notice version of the consent in force at that moment.
     notice_version: str | None = None
+    # Asked again (`reconsent_required`) because the guardian gave it alone and the customer's own
+    # agreement is now due, whether or not the purpose widened since too.
+    outgrown: bool = False
 
     @property
     def reason_label(self) -> str:
+        """What staff read of the answer: `reconsent_required` by its real cause."""
+        if self.outgrown:
+            return str(OUTGROWN_LABEL)
         return str(REASON_LABELS[self.reason])
 
 
@@ -76,10 +88,11 @@ def child_born(born: date | None, on: date) -> bool:
     return born is not None and age_on(born, on) < CHILD_BELOW_AGE
 
 
-def child_agreement_due(born: date | None, on: date) -> bool:
-    """Whether a child's own agreement must stand beside their guardian's on `on`: from 7 to under 16
-    by a known date of birth (Decree 13/2023 Art. 20)."""
-    return born is not None and GUARDIAN_ONLY_BELOW_AGE <= age_on(born, on) < CHILD_BELOW_AGE
+def own_agreement_due(born: date | None, on: date) -> bool:
+    """Whether a consent needs the customer's own agreement on `on`: from 7 by a known date of birth,
+    beside the guardian's until 16 (Decree 13/2023 Art. 20), alone from 16. No upper bound: a consent
+    the guardian gave alone never becomes the customer's by their growing up."""
+    return born is not None and age_on(born, on) >= GUARDIAN_ONLY_BELOW_AGE
 
 
 def guardian_alone(guardian_id, child_agreed: bool) -> bool:
@@ -88,10 +101,18 @@ def guardian_alone(guardian_id, child_agreed: bool) -> bool:
 
 
 def guardian_consent_outgrown(by_guardian_alone: bool, agreement_due: Callable[[], bool]) -> bool:
-    """A consent the guardian gave alone for a child then under 7, now that the child's own agreement is
-    due: from 7 a grant needs it beside the guardian's (`consents.services.rules`), so the consent is
-    asked again, of both. `agreement_due` is asked only of a consent the guardian gave alone."""
+    """A consent the guardian gave alone for a child then under 7, now that the customer's own agreement
+    is due (`own_agreement_due`): from 7 a grant needs it beside the guardian's (`consents.services.rules`),
+    from 16 the customer consents alone, so the consent is asked again until the customer agrees.
+    `agreement_due` is asked only of a consent the guardian gave alone."""
     return by_guardian_alone and agreement_due()
+
+
+def consent_outgrown(consent, born: date | None, on: date) -> bool:
+    """`guardian_consent_outgrown` of a consent record, for its customer born on `born`: the check asks
+    it again, so the answer it waits for replaces it even on the same notice version."""
+    by_guardian_alone = guardian_alone(consent.guardian_id, consent.child_agreed)
+    return guardian_consent_outgrown(by_guardian_alone, lambda: own_agreement_due(born, on))
 
 
 def is_marketing(purpose: PurposeEntry) -> bool:
@@ -136,8 +157,8 @@ def decide(
     """The answer for one customer and purpose. `restriction`: the first kind in force covering the
     purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry, given by
     the guardian alone) of the current answer, or None; `is_child(subject_id)`: asked only of a ward, for
-    marketing; `agreement_due(subject_id)`: whether the child's own agreement is due now
-    (`child_agreement_due`), asked only of a consent the guardian gave alone. The purpose is read as its
+    marketing; `agreement_due(subject_id)`: whether the customer's own agreement is due now
+    (`own_agreement_due`), asked only of a consent the guardian gave alone. The purpose is read as its
     version in force at `now` has it, whether or not the job has updated its row yet."""
     purpose = purpose.in_force(now)
     blocked_by = _restriction_reason(purpose, restriction)
@@ -173,6 +194,8 @@ def consent_answer(
     if status != ConsentStatus.GRANTED:
         return _answer(False, Reason.NO_CONSENT, now=now, consent=consent_id)
     # Either asks the consent again; the consent pages tell the two apart, by the same two predicates.
-    if purpose.outdates(notice_id, now) or guardian_consent_outgrown(by_guardian_alone, agreement_due):
-        return _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
+    outgrown = guardian_consent_outgrown(by_guardian_alone, agreement_due)
+    if outgrown or purpose.outdates(notice_id, now):
+        answer = _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
+        return replace(answer, outgrown=outgrown)
     return _answer(True, Reason.GRANTED, now=now, consent=consent_id)

@@ -26,12 +26,12 @@ from consents.selectors.records import consent_states_of, restrictions_in_force_
 from consents.selectors.rule import (
     CheckResult,
     Reason,
-    child_agreement_due,
     child_born,
     consent_answer,
     decide,
     guardian_alone,
     guardian_consent_outgrown,
+    own_agreement_due,
 )
 from subjects.models import DataSubject
 
@@ -57,15 +57,33 @@ WHY_FOR_WARD = {
     Reason.CHILD: WHY_FOR_CUSTOMER[Reason.CHILD],
     Reason.EXPIRED: _("The consent given for %(ward)s expired: switch it on again if you still agree."),
 }
-# A consent a guardian gave alone for a child then under 7, now 7 or over (`rule.child_agreement_due`).
+# A consent a guardian gave alone for a child then under 7, now 7 or over (`rule.own_agreement_due`).
 AWAITS_CHILD_FOR_CUSTOMER = _(
     "Your guardian agreed to this alone before you were 7: from 7 you agree together with your guardian. "
     "Until you both agree, the bank does not use it."
+)
+# The same once the customer is 16: from then they consent alone, and the guardian no longer acts for them.
+AWAITS_OWN_CONSENT = _(
+    "Your guardian agreed to this alone when you were a child. It does not stand for you now: switch it on "
+    "yourself if you agree; until then the bank does not use it."
 )
 AWAITS_CHILD_FOR_WARD = _(
     "%(ward)s is 7 or over now: the consent you gave alone needs the child's own agreement too. Switch it "
     "on again together with the child; until then the bank does not use it."
 )
+
+# The switch's state, by who agreed (`ConsentSwitch.state_label`).
+SWITCH_ON = {
+    "you": _("On: you agreed"),
+    "guardian": _("On: your guardian agreed"),
+    "together": _("On: you and your guardian agreed"),
+}
+SWITCH_AGREED_NOT_USED = {
+    "you": _("You agreed, but the bank does not use it now"),
+    "guardian": _("Your guardian agreed, but the bank does not use it now"),
+    "together": _("You and your guardian agreed, but the bank does not use it now"),
+}
+SWITCH_OFF = _("Off")
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,8 @@ class ConsentSwitch:
     # (`outdated`); it was given by the guardian alone and the child, now 7 or over, must agree too.
     outdated: bool = False
     awaits_child: bool = False
+    # The customer is 16 or over and consents alone (`awaits_child` then waits for their own consent).
+    acts_alone: bool = False
 
     @property
     def on(self) -> bool:
@@ -102,15 +122,27 @@ class ConsentSwitch:
         """The consent record is granted and not past its term: the customer may still withdraw it."""
         return self.live and self.given.reason != Reason.EXPIRED
 
+    def state_label(self, *, ward: DataSubject | None = None) -> str:
+        """What the switch says of the consent: who agreed, and whether the bank uses it now. To the
+        customer, a consent their guardian gave is the guardian's word (with theirs, from 7), never
+        "you agreed"; to the guardian reading their `ward`'s switch, it is their own."""
+        if not self.agreed:
+            return str(SWITCH_OFF)
+        consent = self.state.consent
+        given_by = "you" if ward is not None or consent.guardian_id is None else (
+            "together" if consent.child_agreed else "guardian"
+        )
+        return str((SWITCH_ON if self.on else SWITCH_AGREED_NOT_USED)[given_by])
+
     def why(self, *, ward: DataSubject | None = None) -> str:
         """Why the bank does not process for the purpose, for the customer, or for the guardian reading
         their `ward`'s switch; empty when it does, or when the switch being off says it all."""
         if self.on:
             return ""
         if self.awaits_child:
-            return str(AWAITS_CHILD_FOR_CUSTOMER) if ward is None else str(AWAITS_CHILD_FOR_WARD) % {
-                "ward": ward.external_ref
-            }
+            if ward is not None:
+                return str(AWAITS_CHILD_FOR_WARD) % {"ward": ward.external_ref}
+            return str(AWAITS_OWN_CONSENT if self.acts_alone else AWAITS_CHILD_FOR_CUSTOMER)
         if ward is None:
             return str(WHY_FOR_CUSTOMER.get(self.answer.reason, ""))
         reason = WHY_FOR_WARD.get(self.answer.reason)
@@ -181,7 +213,7 @@ def consent_switches_of(
         return child_born(by_id[subject_id].date_of_birth, today)
 
     def agreement_due(subject_id) -> bool:
-        return child_agreement_due(by_id[subject_id].date_of_birth, today)
+        return own_agreement_due(by_id[subject_id].date_of_birth, today)
 
     switches: dict[uuid.UUID, dict[int, ConsentSwitch]] = {}
     for subject in subjects:
@@ -216,5 +248,6 @@ def consent_switches_of(
                 purpose, state, answer, given,
                 outdated=asked_again and entry.outdates(state.notice_id, now),
                 awaits_child=asked_again and guardian_consent_outgrown(facts[-1], due),
+                acts_alone=not is_child(subject.pk),
             )
     return ConsentSwitches(purposes=purposes, switches=switches, restrictions=dict(restrictions))

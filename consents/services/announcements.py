@@ -34,7 +34,7 @@ from consents.models import (
     NoticeAnnouncement,
     NoticeVersion,
 )
-from consents.selectors import consents_on_notice_older_than, subjects_to_ask_again
+from consents.selectors import consents_on_notice_older_than, consents_widened
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
@@ -295,7 +295,7 @@ def announcement_ask_in_transaction(
     context = per_language(lambda: {"purpose_name": notice.purpose.name, "version": notice.version})
     _mail(
         announcement,
-        subjects_to_ask_again(notice.purpose, now=now),
+        consents_widened(notice.purpose, now=now),
         context=context,
         actor=actor,
         now=now,

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.selectors import notice_current
+from consents.selectors.rule import consent_outgrown
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest, channel_validate, grant_validate
 from consents.states import CONSENT_MACHINE
@@ -255,7 +256,9 @@ def consent_grant_in_transaction(
         live = live_within_term(live, at=now, now=now)
         superseded = live
         if live is not None:
-            if live.notice_id == notice.pk:
+            same_notice = live.notice_id == notice.pk
+            outgrown = consent_outgrown(live, request.subject.date_of_birth, timezone.localdate(now))
+            if same_notice and not outgrown:
                 raise Conflict(
                     _("This customer already has a live consent to this purpose and notice version."),
                     code="already_granted",
@@ -266,7 +269,7 @@ def consent_grant_in_transaction(
                 to=ConsentStatus.SUPERSEDED,
                 now=now,
                 channel=request.channel,
-                reason="new notice version",
+                reason="own agreement given" if same_notice else "new notice version",
             )
         consent = grant_build(request, notice=notice, actor=actor, now=now, expires_at=request.expires_at)
         # The partial unique index is the last word when two channels grant at the same instant.

@@ -25,6 +25,7 @@ from subjects.children import (
     CHILD_BELOW_AGE,
     GUARDIAN_ONLY_BELOW_AGE,
     Guardianship,
+    guardian_unfit,
     guardianship_now,
     may_be_child,
 )
@@ -240,6 +241,9 @@ def guardian_acting_validate(
         else:
             message = _("This person is not the customer's registered guardian.")
         raise InvalidInput(message, field="guardian")
+    unfit = guardian_unfit(guardian, on=on)
+    if unfit is not None:
+        raise InvalidInput(unfit, field="guardian")
     if not acting.verified:
         raise Conflict(
             _(

@@ -15,7 +15,8 @@ from consents.views.catalogue import (
     recipient_list,
     recipient_rename_en,
 )
-from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_receipt, me_withdraw
+from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_withdraw
+from consents.views.receipts import me_receipt
 from consents.views.reports import report
 from consents.views.staff import (
     staff_grant,

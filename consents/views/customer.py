@@ -1,30 +1,26 @@
-"""The customer's consent pages: a switch per purpose, the withdrawal confirmation, receipts."""
+"""The customer's consent pages: a switch per purpose, the grant and withdrawal confirmations (receipts:
+`consents.views.receipts`)."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
-from consents.models import Channel, Consent, DataCategory
-from consents.receipts import (
-    consent_receipt,
-    notice_texts_agreed,
-    reason_disclosed,
-    recipient_stops,
-    who_acted_for_customer,
-)
+from consents.models import Channel
 from consents.scope import purpose_scope, scope_recipients_in_reader_language
+from consents.selectors.rule import own_agreement_due
 from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
-from core.actors import actor_display, actor_for_user
+from core.actors import actor_for_user
 from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
@@ -34,6 +30,10 @@ from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
+CHILD_AGREES_ELSEWHERE = gettext_lazy(
+    "The child's own agreement cannot be given on the guardian's page: it is recorded at a branch, with its "
+    "evidence, or by the bank through its systems. Nothing was recorded."
+)
 
 
 def _session_ref(request) -> str:
@@ -69,6 +69,7 @@ def _rows(
                 "outdated": switch.outdated,
                 "stands": switch.stands,
                 "why": switch.why(ward=subject if ward_id else None),
+                "state_label": switch.state_label(ward=subject if ward_id else None),
                 "notice": notice,
                 "notice_text": notice.text if notice else "",
                 "notice_version": notice,
@@ -207,6 +208,12 @@ def me_consent_set(request, code, subject):
     if request.POST.get("confirmed") != "1":
         url = reverse("consents:me_consent_confirm", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
+    if "child_agreed" in request.POST:
+        # The guardian's session cannot give the child's own agreement (Decree 13/2023 Art. 20): nothing
+        # is recorded, and the page says where the child agrees.
+        return _confirm_page(
+            request, code, whose, guardian, ward_id, error=CHILD_AGREES_ELSEWHERE, status=400
+        )
     try:
         services.consent_grant(
             actor=actor_for_user(request.user),
@@ -221,12 +228,6 @@ def me_consent_set(request, code, subject):
                 device=request.headers.get("User-Agent", "")[:300],
                 guardian=guardian,
                 sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
-                child_agreed=guardian is not None and request.POST.get("child_agreed") == "1",
-                child_evidence=(
-                    _("Agreed together with the guardian in self-service")
-                    if guardian is not None and request.POST.get("child_agreed") == "1"
-                    else ""
-                ),
             ),
         )
     except DomainError as error:
@@ -257,6 +258,12 @@ def me_consent_confirm(request, code, subject):
     acknowledgements the purpose needs. Plain HTML, so it works without JavaScript."""
     ward_id = request.GET.get("ward") or None
     whose, guardian = _acting_for(subject, ward_id)
+    return _confirm_page(request, code, whose, guardian, ward_id)
+
+
+def _confirm_page(request, code, whose, guardian, ward_id, *, error: str = "", status: int = 200):
+    """The confirmation of a grant; `error`: why the answer posted from it was refused, nothing recorded.
+    A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page."""
     now = timezone.now()
     switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
     rows = _rows(whose, now=now, switches=switches, names_en=selectors.recipient_names_en())
@@ -275,7 +282,11 @@ def me_consent_confirm(request, code, subject):
             "ward": whose if guardian else None,
             "ward_id": ward_id,
             "back": _anchor(code, ward_id),
+            "child_agrees_elsewhere": guardian is not None
+            and own_agreement_due(whose.date_of_birth, timezone.localdate(now)),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -314,85 +325,5 @@ def me_withdraw(request, code, subject):
             "consequences": selectors.withdrawal_consequences(consent),
             "ward": whose if guardian else None,
             "back": _anchor(code, ward_id),
-        },
-    )
-
-
-@customer_required
-def me_receipt(request, pk, subject):
-    consent = found_or_404(selectors.consent_of_customer(subject, pk))
-    return receipt_response(request, consent, base="selfservice/base.html", reader=subject)
-
-
-def receipt_response(
-    request, consent: Consent, *, base: str, reader=None, events=None, disclosure=None, **page
-):
-    """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
-    the frozen document to download (the same bytes for the same event). `reader`: the customer
-    reading their own copy (None on the staff page); `events`: the consent's, when the caller read them;
-    `disclosure`: what staff may see of the customer's words (`consent_receipt`); `page`: more for the
-    page to show (the staff page's void and its form to reveal)."""
-    # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
-    # and file, shows the channel instead.
-    for_customer = base == "selfservice/base.html"
-    # Read once: the receipt and the page's list of events both use them.
-    consent_events = events if events is not None else list(selectors.consent_events_with_actors(consent))
-    try:
-        receipt = consent_receipt(
-            consent,
-            event_id=request.GET.get("event") or None,
-            for_customer=for_customer,
-            reader=reader,
-            events=consent_events,
-            disclosure=disclosure,
-        )
-    except DomainError:
-        raise Http404 from None
-    if request.GET.get("format") == "json":
-        response = JsonResponse(receipt, json_dumps_params={"ensure_ascii": False, "indent": 2})
-        filename = f"consent-receipt-{receipt['receipt_id']}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    viewer = request.user
-
-    def who(kind, label, user, channel) -> str:
-        # The customer's page says it as their file does; staff see the staff member's name.
-        if for_customer:
-            return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader)
-        return actor_display(kind, label, user, viewer=viewer)
-
-    events = [
-        {
-            "event": e,
-            "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel),
-            "reason_masked": reason_disclosed(e, disclosure) != e.reason,
-        }
-        for e in consent_events
-    ]
-    recorded_by = who(
-        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel
-    )
-    return render(
-        request,
-        "consents/receipt.html",
-        {
-            "consent": consent,
-            "receipt": receipt,
-            "base": base,
-            "events": events,
-            "recorded_by": recorded_by,
-            "data_categories": [
-                str(DataCategory(code).label) if code in DataCategory.values else code
-                for code in receipt["purpose"].get("data_categories") or []
-            ],
-            "for_customer": for_customer,
-            # The receipt names the recipients as its scope froze them; the page in the reader's language.
-            "shared_with": scope_recipients_in_reader_language(
-                consent.snapshot["scope"]["recipients"], selectors.recipient_names_en()
-            ),
-            "recipient_stops": recipient_stops(consent, for_customer=for_customer),
-            "reasons_masked": any(row["reason_masked"] for row in events),
-            "notice_texts": notice_texts_agreed(consent),
-            **page,
         },
     )

@@ -18,7 +18,7 @@ from consents.forms import (
 )
 from consents.models import ConsentEvent
 from consents.scope import scope_recipients_in_reader_language
-from consents.views.customer import receipt_response
+from consents.views.receipts import receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError

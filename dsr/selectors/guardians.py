@@ -41,7 +41,7 @@ def request_guardian_refusal(
     if request.guardian_id is None:
         return None
     today = timezone.localdate(now or timezone.now())
-    reason = guardian_not_acting(request.subject, request.guardian_id, on=today)
+    reason = guardian_not_acting(request.subject, request.guardian, on=today)
     return None if reason is None else Conflict(GUARDIAN_REFUSALS[reason], code=reason)
 
 

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from consents.models import Consent
 from consents.selectors import consent_check, consent_check_as_of, consent_check_bulk
-from consents.selectors.rule import child_agreement_due
+from consents.selectors.rule import own_agreement_due
 from subjects.models import DataSubject
 from tests.consents.factories import announce_on_time, child_of, grant, make_purpose, publish_notice
 from tests.factories import make_customer, make_subject, signed_in
@@ -51,13 +52,67 @@ def test_the_childs_own_agreement_keeps_the_consent_standing():
     assert _answers(child, "svc-kid", at=timezone.now() + timedelta(days=1)) == {(True, "granted")}
 
 
-def test_from_sixteen_the_customer_acts_alone_and_the_rule_no_longer_reaches():
+def _sixteen_with_a_consent_given_at_five():
+    """A customer of 16, the purpose and the consent their guardian gave alone when they were 5."""
+    guardian = make_subject()
+    child = child_of(guardian, age=16)
+    born = child.date_of_birth
+    at5 = timezone.make_aware(timezone.datetime(born.year + 5, born.month, born.day, 12))
+    purpose = make_purpose("svc-kid", category="service", effective_at=at5 - timedelta(days=1))
+    return child, purpose, grant(child, purpose, guardian=guardian, now=at5)
+
+
+def test_the_customers_own_agreement_is_due_from_seven_with_no_upper_bound():
     day = timezone.localdate()
-    assert not child_agreement_due(day.replace(year=day.year - 6), on=day)
-    assert child_agreement_due(day.replace(year=day.year - 7), on=day)
-    assert child_agreement_due(day.replace(year=day.year - 15), on=day)
-    assert not child_agreement_due(day.replace(year=day.year - 16), on=day)
-    assert not child_agreement_due(None, on=day)
+    assert not own_agreement_due(day.replace(year=day.year - 6), on=day)
+    assert own_agreement_due(day.replace(year=day.year - 7), on=day)
+    assert own_agreement_due(day.replace(year=day.year - 15), on=day)
+    assert own_agreement_due(day.replace(year=day.year - 16), on=day)
+    assert own_agreement_due(day.replace(year=day.year - 40), on=day)
+    assert not own_agreement_due(None, on=day)
+
+
+@pytest.mark.parametrize("age", [16, 17, 30])
+def test_a_guardians_consent_alone_does_not_revive_when_the_customer_comes_of_age(age):
+    guardian = make_subject()
+    child = child_of(guardian, age=5)
+    grant(child, make_purpose("svc-kid", category="service"), guardian=guardian)
+    born = child.date_of_birth
+    later = timezone.make_aware(timezone.datetime(born.year + age, born.month, born.day, 12))
+    # Nobody agreed since the guardian did, alone, when the customer was 5.
+    assert _answers(child, "svc-kid", at=later) == {(False, "reconsent_required")}
+
+
+def test_from_sixteen_the_customers_own_consent_stands():
+    child, purpose, _outgrown = _sixteen_with_a_consent_given_at_five()
+    grant(child, purpose)  # the customer, 16 now, consents themselves
+    assert _answers(child, "svc-kid", at=timezone.now() + timedelta(minutes=1)) == {(True, "granted")}
+
+
+def test_at_sixteen_the_customers_page_does_not_say_they_agreed():
+    child, _purpose, _outgrown = _sixteen_with_a_consent_given_at_five()
+
+    page = parse(signed_in(make_customer(child)).get("/en/me/consents/").content)
+
+    card = page.find(id="purpose-svc-kid")
+    assert card.find(id="purpose-svc-kid-state").text().strip() == "Off"
+    why = card.find(**{"data-testid": "why-svc-kid"}).text()
+    assert "guardian" in why and "yourself" in why and "together" not in why
+
+
+def test_the_childs_page_says_their_guardian_agreed():
+    guardian = make_subject()
+    child = child_of(guardian, age=5)
+    grant(child, make_purpose("svc-kid", category="service"), guardian=guardian)
+    older = child_of(guardian, age=10)
+    grant(older, make_purpose("svc-both", category="service"), guardian=guardian, child_agreed=True,
+          child_evidence="signed beside the guardian")
+
+    young = parse(signed_in(make_customer(child)).get("/en/me/consents/").content)
+    both = parse(signed_in(make_customer(older)).get("/en/me/consents/").content)
+
+    assert young.find(id="purpose-svc-kid-state").text().strip() == "On: your guardian agreed"
+    assert both.find(id="purpose-svc-both-state").text().strip() == "On: you and your guardian agreed"
 
 
 def test_the_check_of_a_ward_is_still_one_query(django_assert_num_queries):
@@ -123,3 +178,18 @@ def test_the_check_as_of_reads_the_subject_once(age, category, guardian_alone):
     # The rule asked the age (a ward's marketing, a consent the guardian gave alone): read with the subject.
     assert answer.reason == ("reconsent_required" if guardian_alone else "child")
     assert [q["sql"] for q in queries.captured_queries if subjects in q["sql"]] == [ANY]
+
+
+def test_at_sixteen_the_customer_switches_it_on_themselves():
+    child, _purpose, outgrown = _sixteen_with_a_consent_given_at_five()
+
+    response = signed_in(make_customer(child)).post(
+        "/en/me/consents/svc-kid/", {"on": "1", "confirmed": "1", "notice_version": "v1"}
+    )
+
+    assert response.status_code == 302
+    outgrown.refresh_from_db()
+    assert outgrown.status == "superseded"
+    answer = consent_check(subject_ref=child.external_ref, purpose_code="svc-kid")
+    assert (answer.allowed, answer.reason) == (True, "granted")
+    assert Consent.objects.get(pk=answer.consent).guardian_id is None

@@ -1,0 +1,100 @@
+"""The receipt of a consent's event, as the customer and staff read it: a page or the frozen document."""
+
+from __future__ import annotations
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+
+from consents import selectors
+from consents.models import Consent, DataCategory
+from consents.receipts import (
+    consent_receipt,
+    notice_texts_agreed,
+    reason_disclosed,
+    recipient_stops,
+    who_acted_for_customer,
+)
+from consents.scope import scope_recipients_in_reader_language
+from core.access import customer_required, found_or_404
+from core.actors import actor_display
+from core.errors import DomainError
+
+
+@customer_required
+def me_receipt(request, pk, subject):
+    consent = found_or_404(selectors.consent_of_customer(subject, pk))
+    return receipt_response(request, consent, base="selfservice/base.html", reader=subject)
+
+
+def receipt_response(
+    request, consent: Consent, *, base: str, reader=None, events=None, disclosure=None, **page
+):
+    """The receipt of the consent's latest event or of `?event=`, as a page or, with `?format=json`,
+    the frozen document to download (the same bytes for the same event). `reader`: the customer
+    reading their own copy (None on the staff page); `events`: the consent's, when the caller read them;
+    `disclosure`: what staff may see of the customer's words (`consent_receipt`); `page`: more for the
+    page to show (the staff page's void and its form to reveal)."""
+    # Internal evidence references (request ids, form scans) are for staff; the customer's receipt, page
+    # and file, shows the channel instead.
+    for_customer = base == "selfservice/base.html"
+    # Read once: the receipt and the page's list of events both use them.
+    consent_events = events if events is not None else list(selectors.consent_events_with_actors(consent))
+    try:
+        receipt = consent_receipt(
+            consent,
+            event_id=request.GET.get("event") or None,
+            for_customer=for_customer,
+            reader=reader,
+            events=consent_events,
+            disclosure=disclosure,
+        )
+    except DomainError:
+        raise Http404 from None
+    if request.GET.get("format") == "json":
+        response = JsonResponse(receipt, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        filename = f"consent-receipt-{receipt['receipt_id']}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    viewer = request.user
+
+    def who(kind, label, user, channel) -> str:
+        # The customer's page says it as their file does; staff see the staff member's name.
+        if for_customer:
+            return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader)
+        return actor_display(kind, label, user, viewer=viewer)
+
+    events = [
+        {
+            "event": e,
+            "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel),
+            "reason_masked": reason_disclosed(e, disclosure) != e.reason,
+        }
+        for e in consent_events
+    ]
+    recorded_by = who(
+        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel
+    )
+    return render(
+        request,
+        "consents/receipt.html",
+        {
+            "consent": consent,
+            "receipt": receipt,
+            "base": base,
+            "events": events,
+            "recorded_by": recorded_by,
+            "data_categories": [
+                str(DataCategory(code).label) if code in DataCategory.values else code
+                for code in receipt["purpose"].get("data_categories") or []
+            ],
+            "for_customer": for_customer,
+            # The receipt names the recipients as its scope froze them; the page in the reader's language.
+            "shared_with": scope_recipients_in_reader_language(
+                consent.snapshot["scope"]["recipients"], selectors.recipient_names_en()
+            ),
+            "recipient_stops": recipient_stops(consent, for_customer=for_customer),
+            "reasons_masked": any(row["reason_masked"] for row in events),
+            "notice_texts": notice_texts_agreed(consent),
+            **page,
+        },
+    )
