@@ -25,9 +25,11 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from core.moments import check_in_range
+from deadlines.clocks import deadline_missed_record
 from deadlines.models import DeadlineRegime
 from deadlines.policy import deadline_fallen_due, deadlines_for
 from dsr.models import DataCategory, System
+from regulator.clock_sources import DOSSIER_CLOCK, DOSSIER_SOURCE
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
 from regulator.models import Dossier, DossierStatus, DossierStatusChange, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
@@ -317,6 +319,7 @@ def dossier_file(
             )
         if dossier_filed_as_is(dossier):
             raise Conflict(_("This version is already filed."), code="already_filed")
+        first_filing = dossier.status == DossierStatus.DRAFT
         dossier_transition(
             dossier,
             actor=actor,
@@ -330,4 +333,10 @@ def dossier_file(
             audit_action="regulator.dossier.filed",
             data={"version": dossier.current_version, "late": now > dossier.due_at},
         )
+        if first_filing:
+            # The 60 days bind the first filing: filed after them, the missed deadline is recorded now,
+            # as the sweep would have had it run in between.
+            deadline_missed_record(
+                source=DOSSIER_SOURCE, clock=DOSSIER_CLOCK, item_id=dossier.pk, actor=actor, now=now
+            )
     return dossier
