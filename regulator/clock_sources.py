@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -19,19 +19,37 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import Role
 from deadlines.clocks import ClockSource, clock_columns, register_clock_source
 from deadlines.models import DeadlineType
-from regulator.models import Breach, BreachStatus, Dossier, DossierStatus
+from regulator.models import Breach, BreachStatus, Dossier, DossierStatus, DossierStatusChange
 
 BREACH_SOURCE = "regulator.breach"
 DOSSIER_SOURCE = "regulator.dossier"
+# Each source's one clock.
+BREACH_CLOCK = "notify"
+DOSSIER_CLOCK = "file"
 
 
-def open_breaches(clock: str) -> QuerySet:
-    # `status="open"` repeats the partial index's condition so the planner can use it.
-    return clock_columns(Breach.objects.filter(status=BreachStatus.OPEN), due="notify_due_at")
+def breaches_to_notify(clock: str) -> QuerySet:
+    """Breaches on the 72-hour clock: those not notified yet, and those notified after their deadline
+    whose missed deadline is not recorded (notified before `breach_notify` recorded it): the next sweep
+    records them."""
+    breaches = Breach.objects.filter(
+        Q(status=BreachStatus.OPEN)
+        | Q(notified_at__gt=F("notify_due_at"), deadline_breached_at__isnull=True)
+    )
+    return clock_columns(breaches, due="notify_due_at")
 
 
-def draft_dossiers(clock: str) -> QuerySet:
-    return clock_columns(Dossier.objects.filter(status=DossierStatus.DRAFT), due="due_at")
+def dossiers_to_file(clock: str) -> QuerySet:
+    """Dossiers on the 60-day clock: those never filed, and those first filed after their deadline whose
+    missed deadline is not recorded (filed before `dossier_file` recorded it). The first filing is the
+    one the 60 days bind: a later version filed again after them is not late."""
+    filed_late = DossierStatusChange.objects.filter(
+        dossier=OuterRef("pk"), from_status=DossierStatus.DRAFT, at__gt=OuterRef("due_at")
+    )
+    dossiers = Dossier.objects.filter(
+        Q(status=DossierStatus.DRAFT) | Q(Exists(filed_late), deadline_breached_at__isnull=True)
+    )
+    return clock_columns(dossiers, due="due_at")
 
 
 def breach_label(row: dict[str, Any]) -> str:
@@ -62,7 +80,8 @@ def _filing_source(
         return reverse(detail_url, args=[uuid.UUID(row["clock_item_id"])])
 
     def mark_breached(rows: list[dict[str, Any]], now: datetime) -> None:
-        # Runs inside the sweep's transaction; the null guard keeps the first time the deadline passed.
+        # Runs inside the sweep's transaction, or the late notification's or filing's
+        # (`deadline_missed_record`); the null guard keeps the first time the deadline was found missed.
         model.objects.filter(
             pk__in=[row["clock_item_id"] for row in rows], deadline_breached_at__isnull=True
         ).update(deadline_breached_at=now)
@@ -88,9 +107,9 @@ def register() -> None:
         _filing_source(
             name=BREACH_SOURCE,
             model=Breach,
-            clock="notify",
+            clock=BREACH_CLOCK,
             clock_label=_("72 hours to notify the authority (A05)"),
-            open_items=open_breaches,
+            open_items=breaches_to_notify,
             label=breach_label,
             fields=("reference",),
             detail_url="regulator:breach_detail",
@@ -102,9 +121,9 @@ def register() -> None:
         _filing_source(
             name=DOSSIER_SOURCE,
             model=Dossier,
-            clock="file",
+            clock=DOSSIER_CLOCK,
             clock_label=_("60 days to file the impact assessment"),
-            open_items=draft_dossiers,
+            open_items=dossiers_to_file,
             label=dossier_label,
             fields=("purpose__code",),
             detail_url="regulator:dossier_detail",

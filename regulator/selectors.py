@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
 from consents.selectors import consents_on_notice_older_than_counts, consents_that_gave_data
 from core.actors import Actor
 from dsr.models import DeletionRecord, System
 from integrations.states import JOB_MACHINE
+from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
 from regulator.models import (
     Breach,
     BreachNotification,
@@ -95,22 +96,39 @@ def breach_phase_notification(breach_id, phase: int) -> BreachNotification | Non
     return notifications.filter(breach_id=breach_id, phase=phase).first()
 
 
-def dossier_filed_as_is(dossier: Dossier) -> bool:
-    """Whether the authority already has the current version (a later version may be filed again)."""
+def _current_version_filed(dossier: Dossier) -> bool:
     return dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version
+
+
+def dossier_facts_changed(dossier: Dossier) -> bool:
+    """Whether the processing changed since the dossier's latest version: the live facts of its purpose,
+    processing activity and recipient (`dossier_facts`) differ from those the version was built from, and
+    nobody has updated the dossiers from the catalogue since. A dossier from `dossier_list` answers with
+    no query (its purpose's facts prefetched, its latest fingerprint annotated)."""
+    latest = getattr(dossier, "latest_fingerprint", None)
+    if latest is None:
+        latest = dossier.versions.order_by("-version").values_list("fingerprint", flat=True).first()
+    return latest is not None and latest != fingerprint(dossier_facts(dossier))
+
+
+def dossier_filed_as_is(dossier: Dossier) -> bool:
+    """Whether the authority has the current version (a later version may be filed again) and it still
+    states the processing as it is (`dossier_facts_changed`)."""
+    return _current_version_filed(dossier) and not dossier_facts_changed(dossier)
 
 
 def dossier_allowed_actions(dossier: Dossier, actor: Actor) -> frozenset[str]:
     """What staff may do with the dossier now: "edit" (write a new version) and "file" (record the
-    current version's filing, once its risk assessment is written). Pages and API ask this; the caller
-    checks the staff member's permission."""
+    current version's filing, once its risk assessment is written, while it states the processing as it
+    is: `dossier_facts_changed`). Pages and API ask this; the caller checks the staff member's permission."""
     if not actor.is_staff:
         return frozenset()
     actions = {"edit"}
     if (
         DOSSIER_MACHINE.is_allowed(dossier.status, DossierStatus.FILED)
         and dossier.assessment
-        and not dossier_filed_as_is(dossier)
+        and not _current_version_filed(dossier)
+        and not dossier_facts_changed(dossier)
     ):
         actions.add("file")
     return frozenset(actions)
@@ -198,6 +216,11 @@ class DossierDue:
         return self.dossier is not None and dossier_filed_as_is(self.dossier)
 
     @property
+    def facts_changed(self) -> bool:
+        """Whether the processing changed since the dossier's latest version (`dossier_facts_changed`)."""
+        return self.dossier is not None and dossier_facts_changed(self.dossier)
+
+    @property
     def first_filing_pending(self) -> bool:
         """Never filed: the 60 days run for the first filing; a later version is filed again, on no
         such clock."""
@@ -214,9 +237,18 @@ def breach_affected_count(breach: Breach) -> int:
     return breach_affected_subjects(breach).count()
 
 
+def _with_latest_fingerprint(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    latest = DossierVersion.objects.filter(dossier=OuterRef("pk")).order_by("-version").values("fingerprint")
+    return dossiers.annotate(latest_fingerprint=Subquery(latest[:1]))
+
+
 def dossier_list() -> QuerySet[Dossier]:
-    """Dossiers, the first due first, with their purpose and recipient."""
-    return Dossier.objects.select_related("purpose", "recipient").order_by("due_at", "pk")
+    """Dossiers, the first due first, with their recipient, their purpose's facts and their latest
+    version's fingerprint, so that `dossier_facts_changed` asks nothing per dossier."""
+    dossiers = Dossier.objects.select_related("recipient").prefetch_related(
+        Prefetch("purpose", queryset=purposes_with_facts())
+    )
+    return _with_latest_fingerprint(dossiers).order_by("due_at", "pk")
 
 
 def dossier_by_id(pk) -> Dossier | None:
@@ -233,31 +265,22 @@ def dossier_version(dossier: Dossier, number: str | None) -> DossierVersion | No
 
 def dossier_duties() -> list[DossierDue]:
     """Every dossier the catalogue calls for: one per active purpose, one per foreign recipient of a
-    cross-border purpose; with the dossier when it exists."""
+    cross-border purpose; with the dossier when it exists, its purpose's facts loaded
+    (`purposes_with_facts`), so that neither `dossier_facts_changed` nor a sync asks anything per dossier."""
     dossiers = {
         (d.kind, d.purpose_id, d.recipient_id): d
-        for d in Dossier.objects.select_related("purpose", "recipient")
+        for d in _with_latest_fingerprint(Dossier.objects.select_related("recipient"))
     }
     rows = []
-    purposes = Purpose.objects.filter(active=True).prefetch_related("recipients").order_by("code")
-    for purpose in purposes:
-        rows.append(
-            DossierDue(
-                DossierKind.PROCESSING,
-                purpose,
-                None,
-                dossiers.get((DossierKind.PROCESSING, purpose.pk, None)),
-            )
-        )
-        for recipient in transfer_recipients(purpose):
-            rows.append(
-                DossierDue(
-                    DossierKind.TRANSFER,
-                    purpose,
-                    recipient,
-                    dossiers.get((DossierKind.TRANSFER, purpose.pk, recipient.pk)),
-                )
-            )
+    purposes = purposes_with_facts(Purpose.objects.filter(active=True)).prefetch_related("recipients")
+    for purpose in purposes.order_by("code"):
+        wanted = [(DossierKind.PROCESSING, None)]
+        wanted += [(DossierKind.TRANSFER, recipient) for recipient in transfer_recipients(purpose)]
+        for kind, recipient in wanted:
+            dossier = dossiers.get((kind, purpose.pk, recipient.pk if recipient else None))
+            if dossier is not None:
+                dossier.purpose = purpose
+            rows.append(DossierDue(kind, purpose, recipient, dossier))
     return rows
 
 

@@ -1,18 +1,19 @@
 """The deadline machinery: a registry of clock sources (`sources`) and the sweeper that reminds and
-marks breaches (`sweep`); import from here."""
+marks breaches (`sweep`), the recording of a missed deadline (`missed`); import from here."""
 
+from deadlines.clocks.missed import breaches_due, deadline_missed_record
 from deadlines.clocks.sources import (
     ITEM_COLUMNS,
     ClockSource,
     clock_columns,
     clock_labels,
+    clock_source,
     clock_sources,
     register_clock_source,
     short_id,
 )
 from deadlines.clocks.sweep import (
     SweepResult,
-    breaches_due,
     deadlines_sweep,
     reminder_thresholds,
     reminders_due,
@@ -25,7 +26,9 @@ __all__ = [
     "breaches_due",
     "clock_columns",
     "clock_labels",
+    "clock_source",
     "clock_sources",
+    "deadline_missed_record",
     "deadlines_sweep",
     "register_clock_source",
     "reminder_thresholds",

@@ -41,7 +41,8 @@ class ClockSource:
     """One kind of item with deadlines.
 
     `open_items(clock)` returns the items still open on that clock, annotated with `ITEM_COLUMNS`
-    (`clock_columns`);
+    (`clock_columns`); a source whose items can be closed after their deadline without the closing
+    recording it adds those not recorded yet, and the next sweep records them;
     `fields` names extra columns `label` and `link` read. `label(row)` must not contain personal
     data (it goes into e-mails and the breach register); `link(row)` is a portal path or "".
     `on_breached(rows, now)` runs inside the sweep's transaction for the rows newly breached.
@@ -67,6 +68,11 @@ _sources: dict[str, ClockSource] = {}
 def register_clock_source(source: ClockSource) -> None:
     """Declare a source (from AppConfig.ready()); registering the same name again replaces it."""
     _sources[source.name] = source
+
+
+def clock_source(name: str) -> ClockSource:
+    """The source registered under `name`."""
+    return _sources[name]
 
 
 def clock_sources() -> list[ClockSource]:

@@ -14,7 +14,8 @@ Every minute `deadlines_sweep`:
   an item gets the reminder of the window it is in: one that arrives with 5 hours to go gets the
   6-hour reminder only;
 * records a `DeadlineBreach` once per item and clock when its deadline has passed, audits it, lets
-  the source add its own trace (e.g. the request's clock event) and escalates to the DPO.
+  the source add its own trace (e.g. the request's clock event) and escalates to the DPO
+  (`deadlines.clocks.missed`, which a service closing an item late calls too).
 
 Exactly-once through the ledgers: the ledger rows are inserted with ON CONFLICT DO NOTHING (RETURNING
 the reminders, a run id for the breaches), so only the rows this sweep actually inserted lead to
@@ -33,24 +34,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone, translation
+from django.db.models import OuterRef, QuerySet
+from django.utils import timezone
 
 from accounts.languages import per_language
-from audit.services import audit_record
 from core.actors import Actor
 from core.db import any_of, first_of
-from core.roles import Role
-from deadlines.clocks.sources import ITEM_COLUMNS, ClockSource, clock_sources
-from deadlines.models import DeadlineBreach, DeadlineReminder, ReminderThreshold
+from deadlines.clocks.items import Batch, not_yet, rows_of
+from deadlines.clocks.missed import breaches_due, breaches_record
+from deadlines.clocks.sources import ClockSource, clock_sources
+from deadlines.models import DeadlineReminder, ReminderThreshold
 from integrations.models import OutboxMessage
 from integrations.outbox import (
     absolute_url,
     dispatch_sweep_on_commit,
     email_message,
-    outbox_email_staff,
     staff_recipients,
 )
 from subjects.locks import of_customers_locked
@@ -58,7 +57,6 @@ from subjects.locks import of_customers_locked
 DEFAULT_THRESHOLD_HOURS = (24, 6)
 SWEEP_BATCH = 2000
 REMINDER_TEMPLATE = "deadlines/email/deadline_reminder"
-ESCALATION_TEMPLATE = "deadlines/email/deadline_breached"
 
 
 def reminder_thresholds() -> list[int]:
@@ -89,7 +87,7 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     with transaction.atomic(durable=True):
         # All locked before the first breach is audited: staff lock an item, then the audit chain's head.
         for source, clock, due in _overdue_locked(sources, now, limit):
-            breached = _breaches(source, clock, due, now=now, run=run, actor=actor)
+            breached = breaches_record(source, clock, due, now=now, run=run, actor=actor)
             result.breaches += len(breached)
             result.full |= breached.full
         for source in sources:
@@ -105,12 +103,8 @@ def deadlines_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) ->
     return result
 
 
-class _Batch(list):
-    full = False
-
-
 def _overdue_locked(sources: list[ClockSource], now: datetime, limit: int) -> list[tuple]:
-    """(source, clock, its first `limit` overdue items as `_select` rows) for each clock of each source,
+    """(source, clock, its first `limit` overdue items as `rows_of` rows) for each clock of each source,
     locked before they are read, in the one lock order: the customers of them all first, in one
     statement in id order, skipping those another writer holds (`of_customers_locked`: the next run
     takes their items), then each source's items (filings have no customer) in id order."""
@@ -124,36 +118,9 @@ def _overdue_locked(sources: list[ClockSource], now: datetime, limit: int) -> li
         first = first_of([rows for _clock, rows in mine], "pk", limit)
         held = list(items.filter(first).order_by("pk").values_list("pk", flat=True))
         overdue += [
-            (source, clock, _select(rows.filter(any_of("pk", held)), source, limit)) for clock, rows in mine
+            (source, clock, rows_of(rows.filter(any_of("pk", held)), source, limit)) for clock, rows in mine
         ]
     return overdue
-
-
-def _select(candidates: QuerySet, source: ClockSource, limit: int) -> _Batch:
-    """The first `limit` candidates as rows of `ITEM_COLUMNS` and the source's fields."""
-    rows = _Batch(candidates.values(*ITEM_COLUMNS, *source.fields)[:limit])
-    rows.full = len(rows) == limit
-    return rows
-
-
-def _not_yet(items: QuerySet, recorded: QuerySet) -> QuerySet:
-    """`items` without those `recorded` (a ledger filtered on `OuterRef`s to the item's columns),
-    oldest deadline first.
-
-    A scalar subquery rather than NOT EXISTS: PostgreSQL turns NOT EXISTS into a join whose plan rests
-    on the ledger's statistics, and with them stale (10,000 reminders written in the last minute) it
-    rescanned every ledger row of the clock for each item, 2.5 s for 7,500 items in a window, or with
-    them fresh it reads the ledger's whole history of the clock. A scalar subquery is never pulled up
-    into a join: one probe of the ledger's unique index per item in the window, however big the ledger.
-    """
-    # The item id, not the primary key: the probe can then be answered from the unique index alone.
-    # A total order: two sweeps at once insert in the same order, so one waits for the other
-    # instead of deadlocking on the unique index.
-    return (
-        items.alias(recorded=Subquery(recorded.values("item_id")[:1]))
-        .filter(recorded__isnull=True)
-        .order_by("clock_due_at", "clock_item_id")
-    )
 
 
 def reminders_due(source: ClockSource, clock: str, *, hours: int, lower: int, now: datetime) -> QuerySet:
@@ -169,15 +136,7 @@ def reminders_due(source: ClockSource, clock: str, *, hours: int, lower: int, no
         item_id=OuterRef("clock_item_id"),
         due_at=OuterRef("clock_due_at"),
     )
-    return _not_yet(items, ledger)
-
-
-def breaches_due(source: ClockSource, clock: str, *, now: datetime) -> QuerySet:
-    """The open items of `source` past their deadline on `clock` and not yet in the breach register."""
-    register = DeadlineBreach.objects.filter(
-        source=source.name, clock=clock, item_id=OuterRef("clock_item_id")
-    )
-    return _not_yet(source.open_items(clock).filter(clock_due_at__lte=now), register)
+    return not_yet(items, ledger)
 
 
 def _reminders(
@@ -189,14 +148,14 @@ def _reminders(
     now: datetime,
     run: uuid.UUID,
     limit: int,
-) -> _Batch:
-    due = _select(reminders_due(source, clock, hours=hours, lower=lower, now=now), source, limit)
+) -> Batch:
+    due = rows_of(reminders_due(source, clock, hours=hours, lower=lower, now=now), source, limit)
     if not due:
         return due
     mine = _insert_ledger(source, clock, hours, due, now=now, run=run)
     rows = [row for row in due if row["clock_item_id"] in mine]
     _send_reminders(source, clock, rows, hours=hours, run=run, now=now)
-    result = _Batch(rows)
+    result = Batch(rows)
     result.full = due.full
     return result
 
@@ -299,101 +258,3 @@ def _send_reminders(
             now=now,
         ))
     OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
-
-
-def _breaches(
-    source: ClockSource,
-    clock: str,
-    due: _Batch,
-    *,
-    now: datetime,
-    run: uuid.UUID,
-    actor: Actor,
-) -> _Batch:
-    """Record the breaches of `due`, the overdue items of `source` on `clock` this sweep has locked
-    and found still open (`_overdue_locked`): register, audit, the source's trace, the DPO's e-mail."""
-    if not due:
-        return due
-    with translation.override(settings.LANGUAGE_CODE):
-        labels = {row["clock_item_id"]: source.label(row)[:150] for row in due}
-    DeadlineBreach.objects.bulk_create(
-        [
-            DeadlineBreach(
-                source=source.name,
-                item_id=row["clock_item_id"],
-                clock=clock,
-                due_at=row["clock_due_at"],
-                breached_at=now,
-                subject_id=row["clock_subject_id"],
-                label=labels[row["clock_item_id"]],
-                sweep_run=run,
-            )
-            for row in due
-        ],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    breaches = list(
-        DeadlineBreach.objects.filter(
-            source=source.name, clock=clock, item_id__in=list(labels), sweep_run=run
-        ).order_by("due_at")
-    )
-    mine = {breach.item_id for breach in breaches}
-    rows = [row for row in due if row["clock_item_id"] in mine]
-    for breach in breaches:
-        audit_record(
-            action=source.breach_action,
-            actor=actor,
-            subject=breach.subject_id,
-            target=breach,
-            data={
-                "source": source.name,
-                "item": breach.item_id,
-                "clock": clock,
-                "due_at": breach.due_at.isoformat(),
-            },
-            now=now,
-        )
-    if rows and source.on_breached is not None:
-        source.on_breached(rows, now)
-    if breaches:
-        _escalate(source, clock, breaches, rows, run=run, now=now)
-    result = _Batch(rows)
-    result.full = due.full
-    return result
-
-
-def _escalate(
-    source: ClockSource,
-    clock: str,
-    breaches: list[DeadlineBreach],
-    rows: list[dict[str, Any]],
-    *,
-    run: uuid.UUID,
-    now: datetime,
-) -> None:
-    """One e-mail per DPO for the breaches of this source and clock found by this sweep, each in the
-    DPO's language (the register keeps its label in the site default; the e-mail words it afresh)."""
-    by_item = {row["clock_item_id"]: row for row in rows}
-    context = per_language(lambda: {
-        "clock_label": str(source.clock_labels.get(clock, clock)),
-        "breaches": [
-            {
-                "label": str(source.label(by_item[b.item_id])) if b.item_id in by_item else b.label,
-                "due_at": b.due_at.isoformat(),
-                "link": absolute_url(source.link(by_item[b.item_id])) if b.item_id in by_item else "",
-            }
-            for b in breaches
-        ],
-        "count": len(breaches),
-    })
-    outbox_email_staff(
-        roles=[Role.DPO],
-        template=ESCALATION_TEMPLATE,
-        context=context,
-        topic="deadline.breached",
-        dedupe_key=f"breach:{run}:{source.name}:{clock}",
-        # `deadlines_sweep` dispatches one outbox sweep on commit for all it queued.
-        dispatch=False,
-        now=now,
-    )

@@ -120,7 +120,8 @@ class DossierOutputSerializer(serializers.ModelSerializer):
         dossier_allowed_actions,
         right=DOSSIER_RIGHT,
         help_text="What the caller may do with the dossier now, as the dossier page offers it: edit, file "
-        "(once its risk assessment is written and until the current version is filed). Empty for a reader "
+        "(once its risk assessment is written, until the current version is filed, and not while the "
+        "processing changed since that version: update from the catalogue first). Empty for a reader "
         "and a token without `regulator:write`.",
     )
 

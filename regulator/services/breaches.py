@@ -23,8 +23,10 @@ from core.actors import Actor
 from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from core.moments import check_in_range
+from deadlines.clocks import deadline_missed_record
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
+from regulator.clock_sources import BREACH_CLOCK, BREACH_SOURCE
 from regulator.documents import form08
 from regulator.models import (
     AFFECTED_COUNT_MAX,
@@ -290,6 +292,12 @@ def breach_notify(
             now=now,
             data={"reference": breach.reference, "phase": phase, "kind": kind, "late": late},
         )
+        if phase == 1:
+            # Notified after the deadline that binds the bank: the missed deadline is recorded now, as the
+            # sweep would have had it run in between (register, audit entry, the DPO's e-mail, the mark).
+            deadline_missed_record(
+                source=BREACH_SOURCE, clock=BREACH_CLOCK, item_id=breach.pk, actor=actor, now=now
+            )
     return notification
 
 

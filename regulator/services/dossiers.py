@@ -25,13 +25,15 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from core.moments import check_in_range
+from deadlines.clocks import deadline_missed_record
 from deadlines.models import DeadlineRegime
 from deadlines.policy import deadline_fallen_due, deadlines_for
 from dsr.models import DataCategory, System
-from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
+from regulator.clock_sources import DOSSIER_CLOCK, DOSSIER_SOURCE
+from regulator.documents import dossier_facts, fingerprint
 from regulator.models import Dossier, DossierStatus, DossierStatusChange, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
-from regulator.selectors import dossier_duties, dossier_filed_as_is
+from regulator.selectors import dossier_duties, dossier_facts_changed, dossier_filed_as_is
 from regulator.services._lookup import codes_lookup
 from regulator.states import DOSSIER_MACHINE
 
@@ -199,14 +201,14 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
     now = now or timezone.now()
     created = versioned = 0
     with transaction.atomic(durable=True):
+        # The purposes come with their facts loaded (`dossier_duties`).
         duties = dossier_duties()
-        purposes = {p.pk: p for p in purposes_with_facts(Purpose.objects.filter(active=True))}
         # Locked in primary-key order, so two concurrent syncs cannot deadlock on each other.
         existing = [duty.dossier.pk for duty in duties if duty.dossier is not None]
         locked = {d.pk: d for d in Dossier.objects.select_for_update().filter(pk__in=existing).order_by("pk")}
         latest_versions = _latest_versions(list(locked))
         for duty in duties:
-            purpose = purposes[duty.purpose.pk]
+            purpose = duty.purpose
             if duty.dossier is None:
                 start = _started_at(purpose, duty.recipient)
                 due_at, regime = _filing_due(start)
@@ -305,7 +307,9 @@ dossier_transition = Transition(
 def dossier_file(
     *, actor: Actor, dossier_id, authority_reference: str = "", now: datetime | None = None
 ) -> Dossier:
-    """Record that the current version was filed with the authority. A later version can be filed again."""
+    """Record that the current version was filed with the authority. A later version can be filed again.
+    Refused while the processing changed since that version (`dossier_facts_changed`): the authority
+    would be told of a processing that is no longer the bank's."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         dossier = locked_or_not_found(Dossier, dossier_id, _("No dossier with this id."))
@@ -315,8 +319,14 @@ def dossier_file(
                 code="assessment_missing",
                 field="assessment",
             )
+        if dossier_facts_changed(dossier):
+            raise Conflict(
+                _("The processing changed since this version; update from the catalogue first."),
+                code="dossier_facts_changed",
+            )
         if dossier_filed_as_is(dossier):
             raise Conflict(_("This version is already filed."), code="already_filed")
+        first_filing = dossier.status == DossierStatus.DRAFT
         dossier_transition(
             dossier,
             actor=actor,
@@ -330,4 +340,10 @@ def dossier_file(
             audit_action="regulator.dossier.filed",
             data={"version": dossier.current_version, "late": now > dossier.due_at},
         )
+        if first_filing:
+            # The 60 days bind the first filing: filed after them, the missed deadline is recorded now,
+            # as the sweep would have had it run in between.
+            deadline_missed_record(
+                source=DOSSIER_SOURCE, clock=DOSSIER_CLOCK, item_id=dossier.pk, actor=actor, now=now
+            )
     return dossier

@@ -21,6 +21,7 @@ from regulator.selectors import (
     dossier_allowed_actions,
     dossier_by_id,
     dossier_duties,
+    dossier_facts_changed,
     dossier_filed_as_is,
     dossier_version,
 )
@@ -66,6 +67,7 @@ def _detail(request, dossier, *, edit_form=None, file_form=None, status=200):
             "dossier": dossier,
             "doc": {**doc, "facts": facts_in_reader_language(doc["facts"])},
             "filed": dossier_filed_as_is(dossier),
+            "facts_changed": dossier_facts_changed(dossier),
             "now": timezone.now(),
             "edit_form": edit_form or DossierEditForm(initial={"assessment": dossier.assessment}),
             "file_form": file_form or DossierFileForm(),

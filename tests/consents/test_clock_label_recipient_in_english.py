@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 from consents import clock_sources, services
+from deadlines.clocks import ITEM_COLUMNS
 from deadlines.clocks import clock_sources as registered_sources
-from deadlines.clocks.sweep import ITEM_COLUMNS
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 
 pytestmark = pytest.mark.django_db
