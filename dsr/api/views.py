@@ -61,6 +61,7 @@ class RequestListCreateView(generics.GenericAPIView):
     required_scopes = {"GET": "requests:read", "POST": "requests:write"}
     customer_methods = ("GET", "POST")
     serializer_class = s.RequestOutputSerializer
+    list_filters = RequestFilterSet
 
     def get_queryset(self):
         now = timezone.now()

@@ -81,6 +81,7 @@ class SubjectListCreateView(DisclosedWriteMixin, generics.GenericAPIView):
     required_scopes = {"GET": "subjects:read", "POST": "subjects:write"}
     customer_methods = ("GET",)
     serializer_class = SubjectOutputSerializer
+    list_filters = SUBJECT_FILTERS
 
     def get_queryset(self):
         params = self.request.query_params
