@@ -441,6 +441,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
+    # `?format=` naming no renderer of the view: a 400 on `format`, not a 404.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.FormatContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     # Per token, per signed-in person, per anonymous address (integrations/api/throttling.py): 429 beyond.

@@ -20,6 +20,13 @@ class IdempotencyKeyMismatch(Conflict):
     default_message = _("This Idempotency-Key was already used for a different request.")
 
 
+class IdempotencyAccessMismatch(IdempotencyKeyMismatch):
+    default_message = _(
+        "This Idempotency-Key was first used with other access to the customer's personal data: send the "
+        "retry with the same access as the first (the same token scopes, the same X-Access-Reason)."
+    )
+
+
 class IdempotencyAnswerErased(Conflict):
     code = "idempotency_answer_erased"
     default_message = _(

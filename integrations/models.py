@@ -50,6 +50,9 @@ class IdempotencyRecord(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
+    # The access the answer was given under (`idempotency.REPLAY_ACCESS`), keyed like the fingerprint
+    # (a staff reason is free text); empty for an answer that shows every caller the same.
+    access_fingerprint = models.CharField(max_length=64, blank=True, default="")
     response_status = models.PositiveSmallIntegerField(null=True)
     # The answer as JSON text. Encrypted (and so re-encrypted by key rotation) because answers carry
     # personal data, e.g. the national ID of a customer just created; None once erased.

@@ -55,7 +55,9 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def idempotency_claim(*, owner, key: str, fingerprint: str, wait_seconds: float) -> IdempotencyRecord | None:
+def idempotency_claim(
+    *, owner, key: str, fingerprint: str, wait_seconds: float, access_fingerprint: str = ""
+) -> IdempotencyRecord | None:
     """Claim a key inside the caller's unit of work (`core.db.UnitOfWork`); None when it was used.
 
     The claim is not committed here: it commits with the write and its answer, or disappears with
@@ -65,7 +67,9 @@ def idempotency_claim(*, owner, key: str, fingerprint: str, wait_seconds: float)
     """
     try:
         with transaction.atomic(), lock_wait_limited(wait_seconds):
-            return IdempotencyRecord.objects.create(owner=owner, key=key, request_fingerprint=fingerprint)
+            return IdempotencyRecord.objects.create(
+                owner=owner, key=key, request_fingerprint=fingerprint, access_fingerprint=access_fingerprint
+            )
     except IntegrityError:
         return None
     except OperationalError as error:
@@ -97,9 +101,9 @@ def idempotency_answers_erase(*, subject_id) -> int:
     The records stay, without either, so that a late retry is told the answer was erased instead of
     running the operation again. Runs in the erasure's transaction.
     """
-    kept = Q(response_body__isnull=False) | ~Q(request_fingerprint="")
+    kept = Q(response_body__isnull=False) | ~Q(request_fingerprint="") | ~Q(access_fingerprint="")
     return IdempotencyRecord.objects.filter(kept, subject_id=subject_id).update(
-        response_body=None, request_fingerprint=""
+        response_body=None, request_fingerprint="", access_fingerprint=""
     )
 
 

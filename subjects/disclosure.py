@@ -57,6 +57,11 @@ class Disclosure:
             return None
         return services.ViewedInAnswer(context=context, reason=self.reason)
 
+    def replay_access(self) -> str:
+        """What a replayed answer must match (`integrations.api.idempotency.REPLAY_ACCESS`): shown or
+        masked, and the reason the showing was recorded with."""
+        return f"revealed={self.revealed}\nreason={self.reason}"
+
     def values(self, subject: DataSubject) -> dict:
         return {field: self.value(field, getattr(subject, field)) for field in PERSONAL_FIELDS}
 

@@ -28,10 +28,29 @@ def _sequence_param(value: str | None, *, field: str) -> int | None:
     return int(value)
 
 
+AUDIT_FILTERS = [
+    OpenApiParameter("subject", str, description="Customer number (CIF) or subject id."),
+    OpenApiParameter("action", str, description="Exact action name, or a prefix ending in '.'."),
+    OpenApiParameter(
+        "since", str,
+        description="Date or ISO 8601 date-time: entries recorded at or after it. `recorded_at` is "
+        "the time of the change, which can commit later than entries recorded after it (an import "
+        "keeps its start time): to copy the trail by polling, use `after_sequence`, not `since`.",
+    ),
+    OpenApiParameter(
+        "after_sequence", int,
+        description="Entries numbered after this one, the oldest first: poll with the highest "
+        "`sequence` you have stored (0 at the start) and store the highest of each page. Numbers "
+        "commit in order with no gap, so an entry committed after a poll is never missed.",
+    ),
+]
+
+
 class AuditEntryListView(generics.ListAPIView):
     required_permissions = {"GET": "audit.view_auditentry"}
     required_scopes = {"GET": "audit:read"}
     serializer_class = AuditEntrySerializer
+    list_filters = AUDIT_FILTERS
 
     def get_queryset(self):
         params = self.request.query_params
@@ -43,22 +62,7 @@ class AuditEntryListView(generics.ListAPIView):
         )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("subject", str, description="Customer number (CIF) or subject id."),
-            OpenApiParameter("action", str, description="Exact action name, or a prefix ending in '.'."),
-            OpenApiParameter(
-                "since", str,
-                description="Date or ISO 8601 date-time: entries recorded at or after it. `recorded_at` is "
-                "the time of the change, which can commit later than entries recorded after it (an import "
-                "keeps its start time): to copy the trail by polling, use `after_sequence`, not `since`.",
-            ),
-            OpenApiParameter(
-                "after_sequence", int,
-                description="Entries numbered after this one, the oldest first: poll with the highest "
-                "`sequence` you have stored (0 at the start) and store the highest of each page. Numbers "
-                "commit in order with no gap, so an entry committed after a poll is never missed.",
-            ),
-        ],
+        parameters=AUDIT_FILTERS,
         description="Audit entries, the newest first (the oldest first with `after_sequence`).",
     )
     def get(self, request, *args, **kwargs):

@@ -161,6 +161,7 @@ class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):
     serializer_class = AuthorisationOutputSerializer
     # For the schema only: the rows come from `authorisations()`, narrowed to the caller.
     queryset = Authorisation.objects.none()
+    list_filters = AuthorisationFilterSet
 
     @extend_schema(
         operation_id="authorisation_list",

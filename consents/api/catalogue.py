@@ -47,6 +47,7 @@ class PurposeListCreateView(generics.GenericAPIView):
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
     serializer_class = PurposeOutputSerializer
+    list_filters = PurposeFilterSet
 
     def get_queryset(self):
         return PurposeFilterSet.apply(self.request.query_params, selectors.purpose_list())
@@ -148,6 +149,7 @@ class DutyListView(generics.GenericAPIView):
     required_scopes = {"GET": "consents:read"}
     serializer_class = DutyOutputSerializer
     queryset = WithdrawalDuty.objects.none()
+    list_filters = DutyFilterSet
 
     @extend_schema(
         parameters=[

@@ -31,6 +31,7 @@ from consents.api.voids import ConsentDetailSerializer, VoidInputSerializer
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
+from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
@@ -73,6 +74,7 @@ class ConsentListCreateView(generics.GenericAPIView):
     required_scopes = {"GET": "consents:read", "POST": "consents:write"}
     customer_methods = ("GET",)
     serializer_class = ConsentOutputSerializer
+    list_filters = ConsentFilterSet
 
     def get_queryset(self):
         visible = selectors.consents_visible_to(self.request.user)
@@ -283,28 +285,37 @@ def _past_moment(value: str) -> datetime:
     return moment
 
 
+CHECK_PARAMETERS = [
+    OpenApiParameter("subject", str, required=True, description="CIF"),
+    OpenApiParameter("purpose", str, required=True, description="Purpose code"),
+    OpenApiParameter(
+        "at",
+        OpenApiTypes.DATETIME,
+        description="ISO date-time in the past (without an offset, in the bank's time zone; a "
+        "date alone is its first moment), from 1900 on: the answer as it stood then, with the "
+        "notice version of the consent in force at that moment.",
+    ),
+]
+# Refused rather than ignored: `?as_of=` (for `at`) would otherwise get today's answer as if it were then's.
+UNKNOWN_CHECK_PARAMETER = _("Unknown parameter; the consent check takes: %(filters)s.")
+
+
 class ConsentCheckView(APIView):
     required_permissions = {"GET": "consents.view_consent"}
     required_scopes = {"GET": "consents:read"}
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("subject", str, required=True, description="CIF"),
-            OpenApiParameter("purpose", str, required=True, description="Purpose code"),
-            OpenApiParameter(
-                "at",
-                OpenApiTypes.DATETIME,
-                description="ISO date-time in the past (without an offset, in the bank's time zone; a "
-                "date alone is its first moment), from 1900 on: the answer as it stood then, with the "
-                "notice version of the consent in force at that moment.",
-            ),
-        ],
+        parameters=CHECK_PARAMETERS,
         responses=CheckOutputSerializer,
         description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
         "restricted, objected, legal_hold, child, purpose_inactive, refused, voided (a consent recorded in "
         "error and voided by the bank; with `at` before the void, the answer as it stood then).",
     )
     def get(self, request):
+        query_parameters_check(
+            request.query_params, filters=[parameter.name for parameter in CHECK_PARAMETERS],
+            message=UNKNOWN_CHECK_PARAMETER,
+        )
         subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")
         if not subject or not purpose:
             raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))

@@ -14,14 +14,21 @@ neither way repeats a row or leaves one out.
 A cursor page runs no count of the list (`count` is null): it reads one row more than it gives to know
 whether a next page exists, so the `COUNT(*)` over the whole filtered list, most of a page's cost on a
 large table, would serve only the number. Offset pages keep the contract's `count`.
+
+A `limit` that is not a whole number from 1 to `max_limit`, an `offset` that is not one from 0, and a
+query parameter the list does not know (`core.api.filters.query_parameters_check`) are each a 400 on
+that parameter: read as the default they would answer another page than the one asked for.
 """
 from __future__ import annotations
+
+import re
 
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.api.filters import list_filter_names, query_parameters_check
 from core.errors import InvalidInput
 from core.ordering import (
     OrderKey,
@@ -34,6 +41,8 @@ from core.ordering import (
 )
 
 CURSOR_SALT = "core.api.pagination.cursor"
+# A row count: what a BIGINT holds, without a sign.
+_COUNT = re.compile(r"[0-9]{1,18}")
 CURSOR_DESCRIPTION = (
     "Page by cursor instead of offset: empty (`cursor=`) for the first page, then the `next` link of "
     "each answer. A cursor page starts after the last row of the page before, so rows that leave the "
@@ -47,6 +56,10 @@ class DefaultPagination(LimitOffsetPagination):
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
+        query_parameters_check(
+            request.query_params, filters=list_filter_names(view),
+            also=(self.limit_query_param, self.offset_query_param, self.cursor_query_param),
+        )
         queryset = totally_ordered(queryset)
         self.keys: list[OrderKey] | None = None
         if self.cursor_query_param not in request.query_params:
@@ -68,6 +81,27 @@ class DefaultPagination(LimitOffsetPagination):
         rows = list(rows_after(queryset, self.keys, position)[: self.limit + 1])
         self.last = rows[self.limit - 1] if len(rows) > self.limit else None
         return rows[: self.limit]
+
+    def get_limit(self, request):
+        given = request.query_params.get(self.limit_query_param)
+        if given is None:
+            return self.default_limit
+        if not _COUNT.fullmatch(given) or not 1 <= int(given) <= self.max_limit:
+            raise InvalidInput(
+                _("Give a whole number of rows per page from 1 to %(cap)s."),
+                field=self.limit_query_param, cap=self.max_limit,
+            )
+        return int(given)
+
+    def get_offset(self, request):
+        given = request.query_params.get(self.offset_query_param)
+        if given is None:
+            return 0
+        if not _COUNT.fullmatch(given):
+            raise InvalidInput(
+                _("Give a whole number of rows to skip, 0 or more."), field=self.offset_query_param
+            )
+        return int(given)
 
     def read_cursor(self, cursor: str) -> list | None:
         """The position a cursor carries, None for the first page; a cursor this list did not give

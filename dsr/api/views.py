@@ -61,6 +61,7 @@ class RequestListCreateView(generics.GenericAPIView):
     required_scopes = {"GET": "requests:read", "POST": "requests:write"}
     customer_methods = ("GET", "POST")
     serializer_class = s.RequestOutputSerializer
+    list_filters = RequestFilterSet
 
     def get_queryset(self):
         now = timezone.now()
@@ -148,7 +149,9 @@ class RequestDetailView(APIView):
 
 
 class _RequestAction(APIView):
-    """A staff action on one request: finds it (404 when out of reach), calls one service."""
+    """A staff action on one request: finds it (404 when out of reach), calls one service. Honours
+    `Idempotency-Key`: a retry after a lost answer gets the first answer, not a 409 for a move already
+    made (nor a second identity code voiding the first)."""
 
     required_permissions = {"POST": s.REQUEST_WORK_RIGHT.permission}
     required_scopes = {"POST": s.REQUEST_WORK_RIGHT.scope}
@@ -162,6 +165,7 @@ class _RequestAction(APIView):
         request_work_check(request.user, found)
         return found.pk
 
+    @idempotent
     def post(self, request, pk):
         target_id = self.target(request, pk)
         data = validated_body(self.input_serializer, request) if self.input_serializer is not None else {}
@@ -180,7 +184,8 @@ def _action_schema(input_serializer=None, description=""):
     """The schema of an action's POST: its input, the request as the answer."""
     return extend_schema_view(
         post=extend_schema(
-            request=input_serializer, responses=s.RequestDetailSerializer, description=description
+            request=input_serializer, responses=s.RequestDetailSerializer, description=description,
+            parameters=[IDEMPOTENCY_KEY_PARAMETER],
         )
     )
 
@@ -309,7 +314,6 @@ class ReplyView(_RequestAction):
         "answer moves the request back to work (`verifying_identity` or `in_progress`), as on the "
         "customer's page; staff are told by e-mail. Answers the request as `GET requests/{id}/` does.",
     )
-    @idempotent
     def post(self, request, pk):
         return super().post(request, pk)
 

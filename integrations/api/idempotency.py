@@ -13,6 +13,14 @@ authorisation allows reads) can be refused on replay: a view with a `replay_refu
 **kwargs)` method has it called before a stored success is replayed, and a domain error it raises is
 the retry's answer; the stored answer stays for a later retry.
 
+An answer that shows a customer's personal values to some callers and masked to others is replayed only
+under the access it was given under: a view with a `replay_access(request)` method returns what decides
+it (whether the values are revealed to this caller, and the reason recorded for it), kept with the key;
+a retry under other access (a token without the scope, staff without the first reason) gets 409
+`idempotency_mismatch` instead of values it may not see or a reveal with no view recorded. The same
+access gets the first answer byte for byte, in the first request's language: its reveal was recorded
+with that reason when it was given.
+
 The whole call is one unit of work (`core.db.UnitOfWork`): the key's claim, the write the view's
 service makes and the answer replayed to retries commit together, or roll back together. A claim
 therefore cannot outlive its work: when the database fails half-way (even so badly that nothing
@@ -37,7 +45,12 @@ from core.context import request_context
 from core.db import UnitOfWork
 from core.errors import InvalidInput
 from core.outage import is_outage
-from integrations.errors import IdempotencyAnswerErased, IdempotencyKeyBusy, IdempotencyKeyMismatch
+from integrations.errors import (
+    IdempotencyAccessMismatch,
+    IdempotencyAnswerErased,
+    IdempotencyKeyBusy,
+    IdempotencyKeyMismatch,
+)
 from integrations.selectors import audit_sequence_last, audited_subject_since, idempotency_record
 from integrations.services import idempotency_answer_store, idempotency_claim
 
@@ -53,6 +66,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 IN_FLIGHT_WAIT_SECONDS = 5.0
 # The view method that may refuse to replay a stored success (module docstring).
 REPLAY_REFUSAL = "replay_refusal"
+# The view method naming the access its answer is given under (module docstring).
+REPLAY_ACCESS = "replay_access"
 # Client errors that tell the client to try again (with other credentials, later, more slowly).
 TRY_AGAIN_STATUSES = frozenset({
     status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, status.HTTP_408_REQUEST_TIMEOUT,
@@ -74,12 +89,14 @@ def idempotent(view_method):
                 header=KEY_HEADER, limit=MAX_KEY_LENGTH,
             )
         fingerprint = _fingerprint(request)
+        access = _access_fingerprint(view, request)
         with UnitOfWork():
             record = idempotency_claim(
-                owner=request.user, key=key, fingerprint=fingerprint, wait_seconds=IN_FLIGHT_WAIT_SECONDS
+                owner=request.user, key=key, fingerprint=fingerprint, access_fingerprint=access,
+                wait_seconds=IN_FLIGHT_WAIT_SECONDS,
             )
             if record is None:
-                replayed = _replay(request.user, key, fingerprint)
+                replayed = _replay(request.user, key, fingerprint, access)
                 if status.is_success(replayed.status_code) and hasattr(view, REPLAY_REFUSAL):
                     getattr(view, REPLAY_REFUSAL)(request, *args, **kwargs)
                 return replayed
@@ -136,7 +153,13 @@ def _fingerprint(request) -> str:
     return request_fingerprint(f"{request.method} {request.path}\n{body}")
 
 
-def _replay(user, key: str, fingerprint: str) -> Response:
+def _access_fingerprint(view, request) -> str:
+    if not hasattr(view, REPLAY_ACCESS):
+        return ""
+    return request_fingerprint(getattr(view, REPLAY_ACCESS)(request))
+
+
+def _replay(user, key: str, fingerprint: str, access: str) -> Response:
     record = idempotency_record(owner=user, key=key)
     if record is None:  # expired between the claim's conflict and this read: the retry will claim it
         raise IdempotencyKeyBusy()
@@ -144,6 +167,8 @@ def _replay(user, key: str, fingerprint: str) -> Response:
         raise IdempotencyAnswerErased()
     if record.request_fingerprint != fingerprint:
         raise IdempotencyKeyMismatch()
+    if record.access_fingerprint != access:
+        raise IdempotencyAccessMismatch()
     response = Response(json.loads(record.response_body), status=record.response_status)
     response["Idempotent-Replayed"] = "true"
     return response

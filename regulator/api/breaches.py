@@ -50,6 +50,7 @@ class BreachListCreateView(generics.GenericAPIView):
     required_permissions = {"GET": READ_BREACH, "POST": MANAGE_BREACH}
     required_scopes = {"GET": READ_SCOPE, "POST": WRITE_SCOPE}
     serializer_class = BreachOutputSerializer
+    list_filters = BreachFilterSet
 
     def get_queryset(self):
         return breach_list()

@@ -57,6 +57,7 @@ class DossierListView(generics.GenericAPIView):
     required_permissions = {"GET": READ_DOSSIER}
     required_scopes = {"GET": READ_SCOPE}
     serializer_class = DossierOutputSerializer
+    list_filters = DossierFilterSet
 
     def get_queryset(self):
         return dossier_list()

@@ -68,11 +68,20 @@ def subject_answer(subject: DataSubject, shown: disclosure.Disclosure):
     return SubjectOutputSerializer(subject, context={"reveal": shown.revealed}).data
 
 
-class SubjectListCreateView(generics.GenericAPIView):
+class DisclosedWriteMixin:
+    """An idempotent write whose answer shows the customer as the caller may see them: a retry is
+    replayed only under the same access (`integrations.api.idempotency.REPLAY_ACCESS`)."""
+
+    def replay_access(self, request) -> str:
+        return write_disclosure(request).replay_access()
+
+
+class SubjectListCreateView(DisclosedWriteMixin, generics.GenericAPIView):
     required_permissions = {"GET": "subjects.view_datasubject", "POST": "subjects.add_datasubject"}
     required_scopes = {"GET": "subjects:read", "POST": "subjects:write"}
     customer_methods = ("GET",)
     serializer_class = SubjectOutputSerializer
+    list_filters = SUBJECT_FILTERS
 
     def get_queryset(self):
         params = self.request.query_params
@@ -168,7 +177,7 @@ class SubjectDetailView(generics.GenericAPIView):
         return Response(subject_answer(subject, shown))
 
 
-class GuardianVerifyView(generics.GenericAPIView):
+class GuardianVerifyView(DisclosedWriteMixin, generics.GenericAPIView):
     """Staff record that they checked the guardian's authority; children's consents need it."""
 
     required_permissions = {"POST": "subjects.change_datasubject"}
