@@ -1,7 +1,8 @@
 """The request list's query parameters in one FilterSet: `status`, `subject` (CIF) with `as_guardian`,
 `type`, `assignee`, and the deadline flags `overdue` and `due_soon`; a bad value is a 400 naming the
 parameter. The API list and the staff queue page read it alike. `REQUEST_FILTERS` describes the same
-parameters in the OpenAPI schema."""
+parameters in the OpenAPI schema. The open fulfilment tasks narrow by `request` and `system`
+(`TaskFilterSet`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 
-from core.api.filters import FLAG_MESSAGE, FlagFilter
+from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet
 from core.errors import InvalidInput
 from deadlines.models import RequestType
 from dsr.selectors import DUE_SOON, requests_by_deadline, requests_of_customer, staff_member_exists
@@ -124,3 +125,11 @@ REQUEST_FILTERS = [
     ),
 ]
 
+
+
+class TaskFilterSet(ListFilterSet):
+    """A system's open tasks of one request (`request`, its id) or of one system (`system`, its code)."""
+
+    request = django_filters.UUIDFilter(field_name="request_id")
+    system = django_filters.CharFilter(field_name="system__code")
+    messages = {"request": _("Give the request's id (a UUID).")}

@@ -33,7 +33,7 @@ from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import inputs
 from dsr.api import serializers as s
-from dsr.filters import REQUEST_FILTERS, RequestFilterSet
+from dsr.filters import REQUEST_FILTERS, RequestFilterSet, TaskFilterSet
 from dsr.models import Channel
 from dsr.selectors import (
     request_detail,
@@ -360,13 +360,20 @@ class TaskListView(generics.GenericAPIView):
     required_permissions = {"GET": "dsr.view_fulfilmenttask"}
     required_scopes = {"GET": "requests:tasks"}
     serializer_class = s.ClientTaskSerializer
+    list_filters = TaskFilterSet
 
     def get_queryset(self):
-        if actor_for_user(self.request.user).is_client:
-            return tasks_for_client(self.request.user)
-        return tasks_open()
+        user = self.request.user
+        tasks = tasks_for_client(user) if actor_for_user(user).is_client else tasks_open()
+        return TaskFilterSet.apply(self.request.query_params, tasks)
 
-    @extend_schema(responses=s.ClientTaskSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("request", str, description="A request's id: that request's open tasks."),
+            OpenApiParameter("system", str, description="A system's code: that system's open tasks."),
+        ],
+        responses=s.ClientTaskSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -44,7 +44,7 @@ def test_an_unknown_list_parameter_is_refused_naming_the_filters(reader, url, un
 
 
 def test_a_list_without_filters_refuses_any_parameter(reader):
-    answer = reader.get("/api/v1/request-tasks/", {"system": "core"}, HTTP_ACCEPT_LANGUAGE="en")
+    answer = reader.get("/api/v1/third-parties/", {"system": "core"}, HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 400
     assert list(answer.json()) == ["system"]
 

@@ -194,6 +194,22 @@ def test_integration_client_lists_and_completes_its_own_tasks(as_user, client_us
     assert wrong_scope.get("/api/v1/request-tasks/").status_code == 403
 
 
+def test_the_open_tasks_narrow_by_request_and_by_system(as_user, privacy_officer, subject):
+    """The list now refuses parameters it does not know; the two a system asks by are filters."""
+    make_inventory()
+    staff = as_user(privacy_officer)
+    first, second = make_request(subject, type="copy"), make_request(subject, type="access")
+    for request in (first, second):
+        staff.post(f"/api/v1/requests/{request.pk}/verify-identity/", by_document(subject), format="json")
+
+    of_first = staff.get("/api/v1/request-tasks/", {"request": str(first.pk)}).json()["results"]
+    assert of_first and {t["request"] for t in of_first} == {str(first.pk)}
+    of_marketing = staff.get("/api/v1/request-tasks/", {"system": "marketing"}).json()["results"]
+    assert of_marketing and {t["system"] for t in of_marketing} == {"marketing"}
+    refused = staff.get("/api/v1/request-tasks/", {"request": "not-a-uuid"})
+    assert refused.status_code == 400 and "request" in refused.json()
+
+
 def test_auditor_reads_but_cannot_act(as_user, auditor, subject):
     request = make_request(subject)
     client = as_user(auditor)
