@@ -96,7 +96,8 @@ def breach_phase_notification(breach_id, phase: int) -> BreachNotification | Non
     return notifications.filter(breach_id=breach_id, phase=phase).first()
 
 
-def _current_version_filed(dossier: Dossier) -> bool:
+def dossier_current_version_filed(dossier: Dossier) -> bool:
+    """Whether the authority was given the current version (the facts aside: `dossier_filed_as_is`)."""
     return dossier.status == DossierStatus.FILED and dossier.filed_version == dossier.current_version
 
 
@@ -104,17 +105,21 @@ def dossier_facts_changed(dossier: Dossier) -> bool:
     """Whether the processing changed since the dossier's latest version: the live facts of its purpose,
     processing activity and recipient (`dossier_facts`) differ from those the version was built from, and
     nobody has updated the dossiers from the catalogue since. A dossier from `dossier_list` answers with
-    no query (its purpose's facts prefetched, its latest fingerprint annotated)."""
-    latest = getattr(dossier, "latest_fingerprint", None)
-    if latest is None:
-        latest = dossier.versions.order_by("-version").values_list("fingerprint", flat=True).first()
-    return latest is not None and latest != fingerprint(dossier_facts(dossier))
+    no query (its purpose's facts prefetched, its latest fingerprint annotated). The answer is kept on
+    the instance: a page asks it for the status, the badge and the actions of one dossier read once."""
+    if "_facts_changed" not in dossier.__dict__:
+        latest = getattr(dossier, "latest_fingerprint", None)
+        if latest is None:
+            latest = dossier.versions.order_by("-version").values_list("fingerprint", flat=True).first()
+        changed = latest is not None and latest != fingerprint(dossier_facts(dossier))
+        dossier.__dict__["_facts_changed"] = changed
+    return dossier.__dict__["_facts_changed"]
 
 
 def dossier_filed_as_is(dossier: Dossier) -> bool:
     """Whether the authority has the current version (a later version may be filed again) and it still
     states the processing as it is (`dossier_facts_changed`)."""
-    return _current_version_filed(dossier) and not dossier_facts_changed(dossier)
+    return dossier_current_version_filed(dossier) and not dossier_facts_changed(dossier)
 
 
 def dossier_allowed_actions(dossier: Dossier, actor: Actor) -> frozenset[str]:
@@ -127,7 +132,7 @@ def dossier_allowed_actions(dossier: Dossier, actor: Actor) -> frozenset[str]:
     if (
         DOSSIER_MACHINE.is_allowed(dossier.status, DossierStatus.FILED)
         and dossier.assessment
-        and not _current_version_filed(dossier)
+        and not dossier_current_version_filed(dossier)
         and not dossier_facts_changed(dossier)
     ):
         actions.add("file")

@@ -33,7 +33,7 @@ from regulator.clock_sources import DOSSIER_CLOCK, DOSSIER_SOURCE
 from regulator.documents import dossier_facts, fingerprint
 from regulator.models import Dossier, DossierStatus, DossierStatusChange, DossierVersion, ProcessingActivity
 from regulator.policy import IMPACT_ASSESSMENT
-from regulator.selectors import dossier_duties, dossier_facts_changed, dossier_filed_as_is
+from regulator.selectors import dossier_current_version_filed, dossier_duties, dossier_facts_changed
 from regulator.services._lookup import codes_lookup
 from regulator.states import DOSSIER_MACHINE
 
@@ -324,7 +324,7 @@ def dossier_file(
                 _("The processing changed since this version; update from the catalogue first."),
                 code="dossier_facts_changed",
             )
-        if dossier_filed_as_is(dossier):
+        if dossier_current_version_filed(dossier):
             raise Conflict(_("This version is already filed."), code="already_filed")
         first_filing = dossier.status == DossierStatus.DRAFT
         dossier_transition(
