@@ -226,7 +226,7 @@ def recipient_stops(
             "acknowledged_at": duty.acknowledged_at,
             "acknowledged_by": None if for_customer else duty.acknowledged_by_label,
             "note": None if for_customer else duty.acknowledgement_note,
-            "late": (duty.acknowledged_at or now) > duty.due_at,
+            "late": duty.late(now),
         }
         for duty in (duties if duties is not None else withdrawal_duties_of_consent(consent))
     ]

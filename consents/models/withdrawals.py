@@ -4,6 +4,7 @@ the customer's data after a rectification; and the history of its moves."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,10 @@ class WithdrawalDuty(StatefulModel):
                 name="duty_acknowledged_latest",
             ),
         ]
+
+    def late(self, now: datetime) -> bool:
+        """Acknowledged after its due time, or still open past it at `now`."""
+        return (self.acknowledged_at or now) > self.due_at
 
     @property
     def purpose_shared(self) -> Purpose | None:

@@ -202,10 +202,11 @@ def _consents_outgrown(purpose_ids: Iterable[int], *, now: datetime) -> dict[int
     on = timezone.localdate(now)
     outgrown: dict[int, list[tuple]] = defaultdict(list)
     rows = Consent.objects.filter(
-        purpose_id__in=list(purpose_ids), status=ConsentStatus.GRANTED, guardian__isnull=False
-    ).values_list("pk", "purpose_id", "child_agreed", "notice__effective_at", "subject__date_of_birth")
-    for pk, purpose_id, child_agreed, notice_at, born in rows:
-        if guardian_consent_outgrown(not child_agreed, partial(own_agreement_due, born, on)):
+        purpose_id__in=list(purpose_ids), status=ConsentStatus.GRANTED, guardian__isnull=False,
+        child_agreed=False,
+    ).values_list("pk", "purpose_id", "notice__effective_at", "subject__date_of_birth")
+    for pk, purpose_id, notice_at, born in rows:
+        if guardian_consent_outgrown(True, partial(own_agreement_due, born, on)):
             outgrown[purpose_id].append((pk, notice_at))
     return outgrown
 

@@ -151,7 +151,7 @@ def correction_entries(subject: DataSubject, *, now: datetime) -> list[dict[str,
                     "sent_at": local_isoformat(notice.received_at),
                     "due_at": local_isoformat(notice.due_at),
                     "acknowledged_at": local_isoformat(notice.acknowledged_at),
-                    "late": (notice.acknowledged_at or now) > notice.due_at,
+                    "late": notice.late(now),
                 }
                 for notice in notices
             ],

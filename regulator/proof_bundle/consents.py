@@ -83,7 +83,7 @@ def _purpose_section(purpose: Purpose) -> dict[str, Any]:
 
 def _rectification_notice(notice: WithdrawalDuty, *, now: datetime) -> dict[str, Any]:
     """Whom a correction was passed on to, which fields (by name), and when the recipient confirmed."""
-    late = (notice.acknowledged_at or now) > notice.due_at
+    late = notice.late(now)
     return {
         "recipient": notice.recipient.name,
         "fields": list(notice.fields),
