@@ -199,18 +199,22 @@ def clocks_recompute(request: DataSubjectRequest, *, now: datetime, fallen: set[
     fallen = clocks_fallen_due(request, now=now) if fallen is None else fallen
     deadlines = request_deadlines(request)
     clocks_move_later(request, deadlines, ("due_at",), now=now, fallen=fallen)
-    statutory_recompute(request, deadlines, now=now)
+    statutory_recompute(request, deadlines, now=now, fallen=fallen)
     return deadlines
 
 
-def statutory_recompute(request: DataSubjectRequest, deadlines=None, *, now: datetime) -> None:
+def statutory_recompute(
+    request: DataSubjectRequest, deadlines=None, *, now: datetime, fallen: set[str] | None = None
+) -> None:
     """Set the statutory deadline (and the regime that sets it) as the request's policy gives it now,
-    never earlier than the one given, and not at all once it has fallen due (`deadline_fallen_due`: a
-    pause begun after it leaves it set, and breached). While a pause holds every statutory clock there
-    is none (and when it ends there is one again); the regime then stays the one last in force."""
+    never earlier than the one given, and not at all once it has fallen due (`fallen`, by default
+    `deadline_fallen_due` at `now`: a pause begun after it leaves it set, and breached). While a pause
+    holds every statutory clock there is none (and when it ends there is one again); the regime then
+    stays the one last in force."""
     deadlines = deadlines or request_deadlines(request)
     new, old = deadlines.statutory_due_at, request.statutory_due_at
-    if deadline_fallen_due(old, now=now):
+    fallen_due = "statutory_due_at" in fallen if fallen is not None else deadline_fallen_due(old, now=now)
+    if fallen_due:
         return
     if new is None or old is None or new > old:
         request.statutory_due_at = new
