@@ -22,6 +22,7 @@ from consents.forms import (
 )
 from consents.models import ConsentImport, WithdrawalDuty
 from consents.scope import SCOPE_FIELDS, latest_scope
+from consents.selectors.rule import OUTGROWN_LABEL, REASON_LABELS, Reason
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
@@ -134,7 +135,14 @@ def purpose_ask_again(request, code):
     return render(
         request,
         "consents/ask_again.html",
-        {"purpose": purpose, "consents": consents, "total": selectors.ask_again_count(purpose)},
+        {
+            "purpose": purpose,
+            "consents": consents,
+            "total": selectors.ask_again_count(purpose),
+            # The staff panel's words for the same two causes.
+            "widened_label": REASON_LABELS[Reason.RECONSENT_REQUIRED],
+            "outgrown_label": OUTGROWN_LABEL,
+        },
     )
 
 

@@ -86,7 +86,7 @@ def test_the_api_consent_list_does_not_query_per_purpose(caller, request, as_use
     subject = customer_a.customer_account.subject
     client = as_user(request.getfixturevalue(caller))
     with_3, with_12 = _counts_for_3_and_12_purposes(
-        subject, lambda s: f"/api/v1/consents/?subject={s.external_ref}&page_size=100", client
+        subject, lambda s: f"/api/v1/consents/?subject={s.external_ref}&limit=100", client
     )
     assert with_12 == with_3
 
