@@ -70,7 +70,7 @@ def test_staff_read_the_real_cause_on_the_list_and_the_customers_panel(dpo):
         **{"data-testid": "consent-answer-svc-kid"}
     )
 
-    assert "notice outdated" not in page.text() and "reconsent_required" in page.text()
+    assert "notice outdated" not in page.text() and "consent must be asked again" in page.text()
     why = page.find(**{"data-testid": "ask-again-why"}).text()
     assert "under 7" in why and WIDENED not in why
     assert "under 7" in panel.text() and "widened" not in panel.text()
