@@ -1,0 +1,33 @@
+"""What the DPO records about a breach is shown on its pages as recorded: the authority's reference
+of each phase on the breach page and on Form 08."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from regulator import services
+from tests.regulator.factories import DPO, make_breach, make_inventory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def breach():
+    make_inventory()
+    return make_breach(detected_at=timezone.now() - timedelta(hours=3), now=timezone.now())
+
+
+def test_the_authoritys_reference_is_on_the_breach_page_and_form_08(client, dpo, breach):
+    services.breach_notify(actor=DPO, breach_id=breach.pk, authority_reference="A05-2026/771")
+    client.force_login(dpo)
+    page = client.get(reverse("regulator:breach_detail", args=[breach.pk])).content.decode()
+    phases = page.split('data-testid="phases"')[1].split("</table>")[0]
+    assert "<th>Authority's reference</th>" in phases
+    assert '<td data-testid="phase-authority-reference">A05-2026/771</td>' in phases
+    form = client.get(reverse("regulator:breach_phase", args=[breach.pk, 1])).content.decode()
+    assert 'data-testid="authority-reference"' in form
+    assert "A05-2026/771" in form
+
