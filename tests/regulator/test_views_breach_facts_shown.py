@@ -1,5 +1,5 @@
 """What the DPO records about a breach is shown on its pages as recorded: the authority's reference
-of each phase on the breach page and on Form 08."""
+of each phase on the breach page and on Form 08; submitting a phase says to whom and whether late."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,3 +31,25 @@ def test_the_authoritys_reference_is_on_the_breach_page_and_form_08(client, dpo,
     assert 'data-testid="authority-reference"' in form
     assert "A05-2026/771" in form
 
+
+
+def test_submitting_a_phase_says_to_whom_and_whether_on_time(client, dpo, breach):
+    client.force_login(dpo)
+    sent = client.post(reverse("regulator:breach_notify", args=[breach.pk]), {}, follow=True)
+    assert [str(m) for m in sent.context["messages"]] == [
+        "Phase 1 submitted to the authority (A05) on time."
+    ]
+
+
+def test_a_late_phase_says_it_was_late(client, dpo):
+    make_inventory()
+    now = timezone.now()
+    late = make_breach(detected_at=now - timedelta(hours=90), now=now - timedelta(hours=89))
+    client.force_login(dpo)
+    sent = client.post(
+        reverse("regulator:breach_notify", args=[late.pk]), {"late_reason": "Holiday staffing"}, follow=True
+    )
+    assert [str(m) for m in sent.context["messages"]] == [
+        "Phase 1 submitted to the authority (A05) late, after its deadline; the reason for lateness is on "
+        "its Form 08."
+    ]
