@@ -53,3 +53,20 @@ def test_a_late_phase_says_it_was_late(client, dpo):
         "Phase 1 submitted to the authority (A05) late, after its deadline; the reason for lateness is on "
         "its Form 08."
     ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "subjects", "records"), [("/en", "1,200", "3,400"), ("", "1.200", "3.400")]
+)
+def test_the_counts_are_written_as_the_pages_language_writes_numbers(client, dpo, prefix, subjects, records):
+    make_inventory()
+    now = timezone.now()
+    breach = make_breach(
+        detected_at=now - timedelta(hours=3), now=now, subjects_affected=1200, records_affected=3400
+    )
+    services.breach_notify(actor=DPO, breach_id=breach.pk)
+    client.force_login(dpo)
+    for name, args in (("regulator:breach_detail", [breach.pk]), ("regulator:breach_phase", [breach.pk, 1])):
+        page = client.get(prefix + reverse(name, args=args).removeprefix("/en")).content.decode()
+        assert f'data-testid="subjects-affected">{subjects}<' in page, name
+        assert f'data-testid="records-affected">{records}<' in page, name
