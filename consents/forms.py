@@ -49,9 +49,19 @@ class StaffGrantForm(forms.Form):
         label=_("Evidence of the child's agreement"), max_length=300, required=False
     )
 
-    def __init__(self, *args, notices=(), **kwargs):
+    CHILD_FIELDS = ("guardian_ref", "child_evidence")
+
+    def __init__(self, *args, notices=(), may_be_child: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.notices = list(notices)
+        # An adult's form asks nothing about a guardian or a child's agreement; one posted with them
+        # anyway keeps them, so the service answers them as it does for any customer.
+        self.asks_about_child = may_be_child or (
+            self.is_bound and any(name.startswith(("guardian_ref", "child_")) for name in self.data)
+        )
+        if not self.asks_about_child:
+            for name in self.CHILD_FIELDS:
+                del self.fields[name]
         for notice in self.notices:
             code = notice.purpose.code
             self.fields[f"answer_{code}"] = forms.ChoiceField(
@@ -68,11 +78,12 @@ class StaffGrantForm(forms.Form):
             )
             # From 7 to under 16 the child agrees beside the guardian, purpose by purpose: one box for
             # the whole form would bundle the child's agreement.
-            self.fields[f"child_agreed_{code}"] = forms.BooleanField(
-                label=_("From 7 to under 16: the child agreed to “%(purpose)s” too, beside the guardian")
-                % {"purpose": notice.purpose.name},
-                required=False,
-            )
+            if self.asks_about_child:
+                self.fields[f"child_agreed_{code}"] = forms.BooleanField(
+                    label=_("From 7 to under 16: the child agreed to “%(purpose)s” too, beside the guardian")
+                    % {"purpose": notice.purpose.name},
+                    required=False,
+                )
             if notice.scope.get("sensitive"):
                 self.fields[f"sensitive_{code}"] = forms.BooleanField(
                     label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
@@ -80,8 +91,8 @@ class StaffGrantForm(forms.Form):
                 )
 
     def common_fields(self):
-        names = ("channel", "evidence", "guardian_ref", "child_evidence")
-        return [self[name] for name in names]
+        names = ("channel", "evidence", *self.CHILD_FIELDS)
+        return [self[name] for name in names if name in self.fields]
 
     def answers(self) -> list[tuple]:
         """(notice in force, agreed, sensitive acknowledged, version shown, child agreed) for each

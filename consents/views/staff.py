@@ -25,6 +25,7 @@ from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit, form_succeeded
 from core.labels import in_language
 from integrations.form_once import posted_once
+from subjects.children import may_be_child
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 from subjects.models import DataSubject
@@ -90,7 +91,7 @@ def _purpose_block(form, notice, language: str, names_en: dict[int, str]) -> dic
         "recipients": scope_recipients_in_reader_language(notice.scope.get("recipients") or [], names_en),
         "answer": form[f"answer_{code}"],
         "sensitive": form[sensitive] if sensitive in form.fields else None,
-        "child_agreed": form[f"child_agreed_{code}"],
+        "child_agreed": form[f"child_agreed_{code}"] if form.asks_about_child else None,
     }
 
 
@@ -102,7 +103,9 @@ def staff_grant(request, pk):
     whole form in one transaction."""
     subject = found_or_404(subject_by_id(pk))
     notices = selectors.notices_in_force_for_consent(now=timezone.now())
-    form = StaffGrantForm(request.POST or None, notices=notices)
+    form = StaffGrantForm(
+        request.POST or None, notices=notices, may_be_child=may_be_child(subject, on=timezone.localdate())
+    )
     if request.method == "POST":
         form.is_valid()
         data = form.cleaned_data
@@ -131,7 +134,7 @@ def staff_grant(request, pk):
                     channel=data["channel"],
                     evidence=data["evidence"],
                     guardian=guardian,
-                    child_evidence=data["child_evidence"],
+                    child_evidence=data.get("child_evidence", ""),
                 )
             except DomainError as error:
                 code = getattr(error, "purpose_code", None)

@@ -326,7 +326,10 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
         four_eyes = request.type != RequestType.DELETE or (
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
-        if four_eyes and not request_recipients_open(request):
+        # Every system reports first (`dsr.services.fulfilment`): until then nobody may answer, and the
+        # page says who closes the systems' tasks.
+        reported = not request.tasks.filter(status=TaskStatus.OPEN).exists()
+        if four_eyes and reported and not request_recipients_open(request):
             actions.add("complete")
     if (
         status in OPEN

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
@@ -60,7 +60,11 @@ def complete_in_transaction(
     open_tasks = request.tasks.filter(status=TaskStatus.OPEN).count()
     if open_tasks:
         raise Conflict(
-            _("%(count)s system task(s) are still open; every system must report first."),
+            ngettext_lazy(
+                "%(count)s system task is still open; every system must report first.",
+                "%(count)s system tasks are still open; every system must report first.",
+                open_tasks,
+            ),
             code="tasks_open",
             count=open_tasks,
         )

@@ -10,6 +10,7 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.forms import call_with_messages, form_submit, form_submit_with_messages
 from deadlines.selectors import calendar_days, policy_row_by_id, policy_rows, policy_rows_looser_than_law
+from deadlines.wording import period_in_words
 from dsr.forms import CalendarDayForm, DeadlinePolicyForm
 from dsr.services import policy as policy_services
 
@@ -40,10 +41,21 @@ def policy_edit(request, pk):
             policy_id=pk,
             changes={f: form.cleaned_data[f] for f in form.changed_data},
         ),
-        _("Policy saved; new requests follow it."),
+        _policy_saved,
     ):
         return redirect("dsr:policy")
     return render(request, "dsr/policy_edit.html", {"form": form, "row": row})
+
+
+def _policy_saved(row) -> str:
+    message = _(
+        "Policy saved: “%(type)s” under “%(regime)s”, %(period)s from now on; new requests follow it."
+    )
+    return message % {
+        "type": row.get_request_type_display(),
+        "regime": row.get_regime_display(),
+        "period": period_in_words(row.period, row.unit),
+    }
 
 
 @require_POST

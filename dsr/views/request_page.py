@@ -21,7 +21,7 @@ from dsr.forms import (
     TaskDoneForm,
     VerifyIdentityForm,
 )
-from dsr.models import DataSubjectRequest, IdentityMethod
+from dsr.models import DataSubjectRequest, IdentityMethod, TaskStatus
 from dsr.selectors import (
     deletion_records,
     request_allowed_actions,
@@ -147,6 +147,10 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
             )
             for task in found.tasks.all()
         ],
+        # A person who cannot mark a system's task done is told who does (until then nobody answers).
+        "tasks_for_others": found.is_open
+        and not request.user.has_perm("dsr.change_fulfilmenttask")
+        and any(task.status == TaskStatus.OPEN for task in found.tasks.all()),
         # A refused action's address is not the page's: the page puts its own back (js/behaviours.js).
         "page_url": reverse("dsr:detail", args=[found.pk]) if failed or task_failed else "",
         # The customer's pages of the apps above (the auditor's way to the proof bundle).

@@ -315,7 +315,7 @@ def task_done(request, pk, task_id):
         lambda: services.task_complete(
             actor=actor_for_user(request.user), task_id=task_id, **form.cleaned_data
         ),
-        _("Task marked done."),
+        lambda task: _("%(system)s: task marked done.") % {"system": task.system.name},
     ):
         # Back to the task just worked, not the top of a long page.
         return redirect(f"{reverse('dsr:detail', args=[pk])}#task-{task_id}")

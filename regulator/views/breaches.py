@@ -152,10 +152,21 @@ def breach_notify(request, pk):
         lambda: services.breach_notify(
             actor=actor_for_user(request.user), breach_id=breach.pk, **form.cleaned_data
         ),
-        lambda phase: _("Phase %(phase)s submitted.") % {"phase": phase.phase},
+        _phase_submitted,
     ):
         return redirect("regulator:breach_detail", pk=breach.pk)
     return _detail(request, breach, notify_form=form, status=400)
+
+
+def _phase_submitted(notification) -> str:
+    if notification.late:
+        message = _(
+            "Phase %(phase)s submitted to the authority (A05) late, after its deadline; the reason for "
+            "lateness is on its Form 08."
+        )
+    else:
+        message = _("Phase %(phase)s submitted to the authority (A05) on time.")
+    return message % {"phase": notification.phase}
 
 
 @require_POST

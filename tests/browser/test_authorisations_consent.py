@@ -5,9 +5,19 @@ access from /me/authorisations/ after a confirmation."""
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from django.utils import timezone
 
 from authorisations.models import Authorisation
-from tests.authorisations.factories import REDIRECT_URI, authorize_url, credentials, pkce_pair, register
+from authorisations.services import access_record
+from core.actors import Actor
+from tests.authorisations.factories import (
+    REDIRECT_URI,
+    authorise,
+    authorize_url,
+    credentials,
+    pkce_pair,
+    register,
+)
 from tests.factories import make_customer
 from tests.runs import BROWSER_FLOWS_ON_POSTGRESQL
 
@@ -52,3 +62,26 @@ def test_customer1_authorises_in_vietnamese_then_stops_access(page, login, live_
     page.wait_for_load_state()
     assert "không thể đọc dữ liệu của bạn nữa" in page.locator(".flash").first.inner_text()
     assert "Đã thu hồi" in page.get_by_test_id(f"authorisation-{authorisation.pk}").inner_text()
+
+
+def test_what_it_read_shows_each_column_heading_whole_on_a_phone(page, login, live_url):
+    """On a 375 px phone the reads table of /en/me/authorisations/ fits its frame: the last heading
+    ("Records") is not cut at the frame's edge."""
+    customer = make_customer(username="customer1")
+    authorisation = authorise(customer, scopes=("accounts:read", "transactions:read"))
+    for scope in ("accounts:read", "transactions:read"):
+        access_record(actor=Actor.system("gateway"), authorisation_id=authorisation.pk, scope=scope,
+                      accessed_at=timezone.now(), record_count=1234)
+    login(page, "customer1")
+    page.set_viewport_size({"width": 375, "height": 740})
+
+    page.goto(live_url("/en/me/authorisations/"))
+    table = page.get_by_test_id(f"authorisation-{authorisation.pk}").get_by_test_id("access-log")
+    frame = table.locator("xpath=..").bounding_box()
+    for heading in table.locator("th").all():
+        box = heading.bounding_box()
+        assert box["x"] >= frame["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 0.5, (
+            heading.inner_text()
+        )
+        # The text is whole inside its heading: no word runs past the cell's edge.
+        assert heading.evaluate("h => h.scrollWidth <= h.clientWidth"), heading.inner_text()

@@ -163,10 +163,10 @@ def test_email_and_page_show_the_statutory_overdue_count_and_the_within_law_rate
         assert "Overdue on the statutory clock" in text and "Closed within the statutory deadline" in text
     assert "Overdue on the statutory clock: 2" in email.body
     assert "Past the acknowledgement deadline: 1" in email.body
-    assert "Closed on time: 0 %" in email.body
-    assert "Closed within the statutory deadline: 100 %" in email.body
+    assert "Closed on time: 0%" in email.body
+    assert "Closed within the statutory deadline: 100%" in email.body
     monkeypatch.setattr("dsr.reports.timezone.now", lambda: now)
     client.force_login(dpo)
     page = client.get("/en/portal/reports/deadlines/").content.decode()
     assert 'data-testid="stat-overdue-statutory">2<' in page
-    assert 'data-testid="stat-within-law">100 %<' in page
+    assert 'data-testid="stat-within-law">100%<' in page

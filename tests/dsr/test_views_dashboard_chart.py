@@ -88,7 +88,7 @@ def test_the_dashboard_draws_both_charts_with_the_figures(known, client, dpo):
     # The figures for screen readers: the described SVG and the hidden table, in Vietnamese.
     assert 'role="img" aria-labelledby="clock-title clock-desc"' in html
     assert "Quá hạn theo thời hạn luật định: 2" in html
-    assert "09/03/2026: 67 % (2/3)" in html
+    assert "09/03/2026: 67% (2/3)" in html
 
 
 def test_the_chart_speaks_english_too(known, client, dpo):
@@ -96,7 +96,7 @@ def test_the_chart_speaks_english_too(known, client, dpo):
     html = client.get("/en/portal/").content.decode()
     assert "Overdue on the statutory clock: 2" in html
     assert "7 open requests by clock state" in html
-    assert "09/03/2026: 67 % (2/3)" in html
+    assert "09/03/2026: 67% (2/3)" in html
 
 
 @pytest.mark.parametrize("role", ["officer", "privacy_officer", "auditor"])

@@ -94,3 +94,13 @@ def test_number_cards_separate_the_number_from_its_label(known, client, dpo):
         assert re.search(r'<div class="stat__value"[^>]*>', card)
         assert '<div class="stat__label">' in card
         assert "<span class=\"stat__value\"" not in card
+
+
+@pytest.mark.parametrize("path", ["/portal/reports/deadlines/", "/en/portal/reports/deadlines/"])
+def test_every_percentage_on_the_report_is_written_one_way(known, client, dpo, path):
+    """The cards, the tables and the chart write a percentage the same way ("100%"), not "100 %" in one
+    place and "100%" in another."""
+    client.force_login(dpo)
+    html = client.get(path).content.decode()
+    assert re.findall(r"\d(?:\s|&nbsp;)%", html) == []
+    assert len(re.findall(r">100%<", html)) >= 3  # the card, the table's total and the chart's axis
