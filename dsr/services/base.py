@@ -77,13 +77,18 @@ def require_permission(actor: Actor, permission: str) -> None:
 
 def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """This request's fan-out reached a processor or third party: the law's longer period applies to
-    it (and to no other request), as a recorded clock event. Caller's transaction, request locked."""
+    it (and to no other request), a recorded clock event when it lengthens the statutory deadline (a type
+    whose rows give no longer period, access under Law 91, lengthens nothing). Caller's transaction,
+    request locked."""
     if request.processor_involved:
         return
     request.processor_involved = True
+    statutory = request.statutory_due_at
     clocks_recompute(request, now=now)
     request.save(update_fields=["processor_involved", *RECOMPUTED_FIELDS, "updated_at"])
-    clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
+    lengthened = request.statutory_due_at
+    if statutory is not None and lengthened is not None and lengthened > statutory:
+        clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
 
 
 CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
