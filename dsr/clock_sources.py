@@ -7,7 +7,9 @@ statutory clock is read as stored: while the request waits, `statutory_due_at` h
 clocks that keep running (Law 91 / Decree 356 never pause, so they are reminded and breached while
 it waits); a statutory row the DPO marks pausable stands still, leaves it (null when none is left)
 and moves by the pause when it ends (`dsr.services.base.request_deadlines`). A breach also lands on
-the request's own clock history.
+the request's own clock history. A clock that ends after its deadline (the request closed, or
+acknowledged, late) is recorded by the move that ends it (`dsr.services.base.missed_deadlines_record`);
+the sources keep the closings made late without that record for the next sweep (`requests_on_clock`).
 """
 
 from __future__ import annotations
