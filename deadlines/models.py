@@ -78,6 +78,8 @@ class PeriodUnit(models.TextChoices):
 
 # The longest period a policy row takes, in each unit: a year. A longer one is a typing mistake, and
 # one of billions of hours overflowed every deadline computed from the row.
+# The shortest: a period of 0 puts the deadline at the moment of receipt.
+PERIOD_MIN = 1
 PERIOD_MAX = {
     PeriodUnit.HOURS: 24 * 366,
     PeriodUnit.DAYS: 366,

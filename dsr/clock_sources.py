@@ -7,7 +7,9 @@ statutory clock is read as stored: while the request waits, `statutory_due_at` h
 clocks that keep running (Law 91 / Decree 356 never pause, so they are reminded and breached while
 it waits); a statutory row the DPO marks pausable stands still, leaves it (null when none is left)
 and moves by the pause when it ends (`dsr.services.base.request_deadlines`). A breach also lands on
-the request's own clock history.
+the request's own clock history. A clock that ends after its deadline (the request closed, or
+acknowledged, late) is recorded by the move that ends it (`dsr.services.base.missed_deadlines_record`);
+the sources keep the closings made late without that record for the next sweep (`requests_on_clock`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, Q, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.clocks import ClockSource, clock_columns, register_clock_source
-from deadlines.models import RequestType
+from deadlines.models import DeadlineBreach, RequestType
 from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent, request_reference
 from dsr.selectors import clock_running_q
 from dsr.states import OPEN
@@ -32,15 +35,49 @@ SOURCE = "dsr.request"
 CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
 
 
-def open_requests(clock: str) -> QuerySet:
+def closed_late_q(clock: str) -> Q:
+    """Requests whose `clock` ended after its deadline: closed after it, or for the acknowledgement deadline
+    acknowledged after it (or closed after it unacknowledged)."""
+    field = CLOCK_FIELDS[clock]
+    if clock == "acknowledge":
+        return Q(acknowledged_at__gt=F(field)) | Q(acknowledged_at__isnull=True, closed_at__gt=F(field))
+    return Q(closed_at__isnull=False, closed_at__gt=F(field))
+
+
+def requests_on_clock(clock: str) -> QuerySet:
+    """The requests on `clock`: open with it running, and those it ended for after its deadline whose
+    closing has not had its missed deadlines recorded (closed before `move` recorded them): the next
+    sweep records those, each once (the register filters the ones recorded)."""
     field = CLOCK_FIELDS[clock]
     # `status__in=sorted(OPEN)` repeats the partial index's condition so the planner can use it.
-    requests = DataSubjectRequest.objects.filter(status__in=sorted(OPEN), **{f"{field}__isnull": False})
+    running = Q(status__in=sorted(OPEN), **{f"{field}__isnull": False})
     # A clock standing still is neither reminded nor breached: the reports count it the same way.
-    requests = requests.filter(clock_running_q(clock))
+    running &= clock_running_q(clock)
     if clock == "acknowledge":
-        requests = requests.filter(acknowledged_at__isnull=True)
+        running &= Q(acknowledged_at__isnull=True)
+    unrecorded = Q(missed_recorded_at__isnull=True) & closed_late_q(clock)
+    requests = DataSubjectRequest.objects.filter(running | unrecorded)
     return clock_columns(requests, due=field, assignee="assignee_id", subject="subject_id")
+
+
+def closings_settle(ids: list[uuid.UUID], now: datetime) -> None:
+    """Mark the closed requests of `ids` whose every deadline missed at closing is in the register: the
+    sweep then reads them no more."""
+    requests = DataSubjectRequest.objects.filter(pk__in=ids, closed_at__isnull=False, missed_recorded_at=None)
+    # The register keeps the primary key as the database casts it to text (`clock_columns`).
+    items = requests.annotate(item=Cast("pk", CharField(max_length=64)))
+    registered = set(
+        DeadlineBreach.objects.filter(source=SOURCE, item_id__in=items.values("item")).values_list(
+            "item_id", "clock"
+        )
+    )
+    pending = {
+        pk
+        for clock in CLOCK_FIELDS
+        for pk, item in items.filter(closed_late_q(clock)).values_list("pk", "item")
+        if (item, clock) not in registered
+    }
+    requests.exclude(pk__in=pending).update(missed_recorded_at=now)
 
 
 _TYPE_LABELS = dict(RequestType.choices)
@@ -82,6 +119,7 @@ def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:
             for r in requests
         ]
     )
+    closings_settle(ids, now)
 
 
 def register() -> None:
@@ -89,7 +127,7 @@ def register() -> None:
         ClockSource(
             name=SOURCE,
             clocks=tuple(CLOCK_FIELDS),
-            open_items=open_requests,
+            open_items=requests_on_clock,
             label=label,
             link=link,
             fields=("type", "received_at"),

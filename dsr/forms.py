@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from consents.selectors import purposes_active
 from consents.services.rules import witnessed_channel_choices
 from core.forms import NO_CHOICE, DayFormField, ModelChoiceField, MomentFormField, email_input, phone_input
-from deadlines.models import OCCURRENCE_TYPES, PERIOD_MAX, CalendarDay, DeadlinePolicy, RequestType
+from deadlines.models import (
+    OCCURRENCE_TYPES,
+    PERIOD_MAX,
+    PERIOD_MIN,
+    CalendarDay,
+    DeadlinePolicy,
+    RequestType,
+)
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
     Channel,
@@ -322,10 +329,11 @@ class ExtendForm(forms.Form):
 
 class _PeriodField(forms.IntegerField):
     """A policy row's period: the limit of its unit is the service's (`PERIOD_MAX`); the form stops
-    what no unit allows."""
+    what no unit allows, a period of 0 too."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_value=max(PERIOD_MAX.values()), **kwargs)
+        # Over the model field's own lower bound of 0.
+        super().__init__(**{**kwargs, "min_value": PERIOD_MIN, "max_value": max(PERIOD_MAX.values())})
 
 
 class DeadlinePolicyForm(forms.ModelForm):

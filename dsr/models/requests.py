@@ -186,6 +186,8 @@ class DataSubjectRequest(models.Model):
     # required to close it late).
     overdue_reason = EncryptedTextField(_("reason for the delay"), blank=True)
     overdue_reason_at = models.DateTimeField(null=True, blank=True)
+    # Set once every deadline the closing missed is in the breach register; until then the sweep records them.
+    missed_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -238,6 +240,9 @@ class DataSubjectRequest(models.Model):
                 condition=models.Q(acknowledged_at__isnull=False),
                 name="dsr_acknowledged",
             ),
+            # Closings whose missed deadlines a sweep may still have to record (`dsr.clock_sources`).
+            models.Index(fields=["closed_at"], condition=models.Q(closed_at__isnull=False,
+                         missed_recorded_at__isnull=True), name="dsr_closed_unrecorded"),
         ]
         constraints = [
             models.CheckConstraint(

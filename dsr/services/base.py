@@ -16,7 +16,10 @@ from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import NotFound, PermissionDenied
+from deadlines.clocks import deadline_missed_record
 from deadlines.policy import LOCAL_TZ, deadline_fallen_due, deadlines_for, policies_from_snapshot
+from dsr.clock_sources import CLOCK_FIELDS as REQUEST_CLOCKS
+from dsr.clock_sources import SOURCE
 from dsr.models import (
     ClockEvent,
     DataSubjectRequest,
@@ -74,13 +77,18 @@ def require_permission(actor: Actor, permission: str) -> None:
 
 def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """This request's fan-out reached a processor or third party: the law's longer period applies to
-    it (and to no other request), as a recorded clock event. Caller's transaction, request locked."""
+    it (and to no other request), a recorded clock event when it lengthens the statutory deadline (a type
+    whose rows give no longer period, access under Law 91, lengthens nothing). Caller's transaction,
+    request locked."""
     if request.processor_involved:
         return
     request.processor_involved = True
+    statutory = request.statutory_due_at
     clocks_recompute(request, now=now)
     request.save(update_fields=["processor_involved", *RECOMPUTED_FIELDS, "updated_at"])
-    clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
+    lengthened = request.statutory_due_at
+    if statutory is not None and lengthened is not None and lengthened > statutory:
+        clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
 
 
 CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
@@ -253,3 +261,16 @@ def clock_record(
             "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None,
         },
     )
+
+
+def missed_deadlines_record(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
+    """Record, in the caller's transaction, the deadlines a move just ended after, as the sweep records
+    them (`deadline_missed_record`: register, audit entry, DPO's e-mail, the timeline's breach): every
+    clock of a request it closed, the acknowledgement deadline of one it acknowledged. A late closing
+    between two sweeps is so on the register at once; the closing is then marked and no sweep reads it."""
+    clocks = REQUEST_CLOCKS if request.closed_at is not None else ("acknowledge",)
+    for clock in clocks:
+        deadline_missed_record(source=SOURCE, clock=clock, item_id=request.pk, actor=actor, now=now)
+    if request.closed_at is not None:
+        request.missed_recorded_at = now
+        request.save(update_fields=["missed_recorded_at"])

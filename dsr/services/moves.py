@@ -41,6 +41,7 @@ from dsr.services.base import (
     clock_processor_involved,
     clock_record,
     clocks_resume,
+    missed_deadlines_record,
     request_locked,
     request_purposes,
     statutory_recompute,
@@ -318,6 +319,8 @@ def move(
             data={"from": old, "to": to, "reason": reason},
             now=now,
         )
+        if to in REQUEST_MACHINE.terminal or "acknowledged_at" in fields:
+            missed_deadlines_record(request, actor=actor, now=now)
         if to == S.IN_PROGRESS:
             tasks_fan_out(request, actor=actor, now=now)
         if to in REQUEST_MACHINE.terminal:

@@ -18,6 +18,7 @@ from deadlines.models import (
     NO_PAUSE_REGIMES,
     OCCURRENCE_TYPES,
     PERIOD_MAX,
+    PERIOD_MIN,
     CalendarDay,
     ClockStart,
     DeadlinePolicy,
@@ -89,11 +90,15 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
 
 
 def _check_periods(policy: DeadlinePolicy) -> None:
-    """Each period of the row no longer than a year in its unit (`PERIOD_MAX`)."""
+    """Each period of the row, when given, at least 1 and no longer than a year in its unit (`PERIOD_MAX`):
+    a period of 0 made every request overdue when received and its receipt promise an answer that day."""
     units = {"period": policy.unit, "processor_period": policy.unit, "extension_period": policy.unit,
              "acknowledge_period": policy.acknowledge_unit}
     for name, unit in units.items():
         largest = PERIOD_MAX.get(unit)
+        if getattr(policy, name) is not None and getattr(policy, name) < PERIOD_MIN:
+            raise InvalidInput(_("Give a period of at least 1 %(unit)s, or leave it empty if there is none."),
+                               field=name, unit=PeriodUnit(unit).label)
         if getattr(policy, name) is not None and largest is not None and getattr(policy, name) > largest:
             raise InvalidInput(_("Give a period of at most %(largest)s %(unit)s (a year)."), field=name,
                                largest=largest, unit=PeriodUnit(unit).label)

@@ -133,6 +133,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         # Those a deletion's answer told to stop, as it withdrew the customer's consents.
         "stop_notices": request_stop_notices(found, now=now),
         "overdue": found.is_overdue(now),
+        "acknowledge_with_answer": _acknowledged_with_answer(found),
         "overdue_form": OverdueReasonForm(
             initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")
         ),
@@ -186,3 +187,13 @@ def has_export(found: DataSubjectRequest) -> bool:
     except DataSubjectRequest.export.RelatedObjectDoesNotExist:
         return False
     return True
+
+
+def _acknowledged_with_answer(found) -> bool:
+    """Whether the answer falls due before the law's acknowledgement deadline (a Friday's request: the
+    bank's 72 hours end before Law 91's two working days). An answer sent acknowledges the request, so
+    the page shows the acknowledgement with the answer rather than as a later, separate duty."""
+    answer_by, acknowledge_by = found.answer_by, found.acknowledge_by
+    if not found.is_open or found.acknowledged_at is not None or None in (answer_by, acknowledge_by):
+        return False
+    return answer_by < acknowledge_by

@@ -81,7 +81,7 @@ def test_filters_status_type_subject_and_overdue(as_user, privacy_officer, subje
 
 
 def test_detail_has_history_and_actions_follow_the_machine(as_user, privacy_officer, subject):
-    request = make_request(subject, type="complaint")
+    request = make_request(subject, type="complaint", now=timezone.now())
     client = as_user(privacy_officer)
     base = f"/api/v1/requests/{request.pk}/"
     # Answering before identity is verified is refused.
@@ -232,7 +232,7 @@ def test_lift_restriction_through_the_api(as_user, privacy_officer, subject):
     from tests.consents.factories import grant, make_purpose
 
     grant(subject, make_purpose("offers-y", category="marketing"))
-    request = make_request(subject, type="object", purposes=["offers-y"])
+    request = make_request(subject, type="object", purposes=["offers-y"], now=timezone.now())
     client = as_user(privacy_officer)
     base = f"/api/v1/requests/{request.pk}/"
     client.post(base + "verify-identity/", by_document(subject), format="json")
@@ -313,7 +313,7 @@ def test_overdue_and_due_soon_together_list_either(as_user, privacy_officer, sub
 def test_detail_lists_the_actions_the_staff_page_offers(as_user, privacy_officer, customer_a, subject):
     """The API shows the same `request_allowed_actions` as the staff page: what would succeed now,
     and nothing once the request is closed; a customer is offered no staff action."""
-    request = make_request(subject, type="complaint")
+    request = make_request(subject, type="complaint", now=timezone.now())
     client = as_user(privacy_officer)
     base = f"/api/v1/requests/{request.pk}/"
 

@@ -64,3 +64,27 @@ def test_the_pages_refuse_them_and_stay_open(dpo, settings):
         assert edited.status_code == 200 and "period" in edited.context["form"].errors
     assert DeadlinePolicy.objects.get(pk=row.pk).period == row.period
     assert client.get(reverse("dsr:policy")).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["period", "processor_period", "extension_period", "acknowledge_period"])
+def test_the_policy_refuses_a_period_of_zero(field):
+    # A bank period of 0 made every request overdue at intake and its receipt promise an answer that day.
+    row = DeadlinePolicy.objects.filter(regime="bank").first()
+    before = getattr(row, field)
+    with pytest.raises(InvalidInput) as refused:
+        policy_services.deadline_policy_update(actor=STAFF, policy_id=row.pk, changes={field: 0})
+    assert refused.value.field == field
+    assert refused.value.status == 400
+    assert getattr(DeadlinePolicy.objects.get(pk=row.pk), field) == before
+    policy_services.deadline_policy_update(actor=STAFF, policy_id=row.pk, changes={field: 1})
+    assert getattr(DeadlinePolicy.objects.get(pk=row.pk), field) == 1
+
+
+def test_the_policy_page_refuses_a_period_of_zero(dpo):
+    client = Client()
+    client.force_login(dpo)
+    row = DeadlinePolicy.objects.filter(regime="bank").first()
+    body = {k: "" if v is None else v for k, v in DeadlinePolicyForm(instance=row).initial.items()}
+    edited = client.post(reverse("dsr:policy_edit", args=[row.pk]), {**body, "period": "0"})
+    assert edited.status_code == 200 and "period" in edited.context["form"].errors
+    assert DeadlinePolicy.objects.get(pk=row.pk).period == row.period

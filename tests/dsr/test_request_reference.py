@@ -42,7 +42,7 @@ def test_the_customer_pages_show_the_reference(logged_in, customer_a):
 
 def test_the_reminder_label_quotes_the_reference(subject):
     request = make_request(subject)
-    row = clock_sources.open_requests("due").values("clock_item_id", "type", "received_at").get()
+    row = clock_sources.requests_on_clock("due").values("clock_item_id", "type", "received_at").get()
     assert request.reference in clock_sources.label(row)
 
 

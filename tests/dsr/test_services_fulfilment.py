@@ -26,7 +26,14 @@ from integrations.delivery import render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
 from tests.consents.factories import child_of
-from tests.dsr.factories import STAFF, make_held_system, make_inventory, make_request, verified_request
+from tests.dsr.factories import (
+    MONDAY,
+    STAFF,
+    make_held_system,
+    make_inventory,
+    make_request,
+    verified_request,
+)
 from tests.factories import make_webhook
 
 pytestmark = pytest.mark.django_db
@@ -387,7 +394,11 @@ def test_fan_out_queues_a_webhook_for_the_systems_client(
     request = make_request(subject, type="access")
     with django_capture_on_commit_callbacks() as callbacks:
         services.request_verify_identity(
-            actor=STAFF, request_id=request.pk, method="branch_documents", document_number=subject.national_id
+            actor=STAFF,
+            request_id=request.pk,
+            method="branch_documents",
+            document_number=subject.national_id,
+            now=MONDAY + timedelta(hours=1),
         )
     message = OutboxMessage.objects.get(topic="dsr.task.created")
     task = request.tasks.get(system__code="core_banking")

@@ -35,7 +35,8 @@ def breaches_of(item) -> list[dict]:
 
 def test_request_completed_before_its_deadline_gets_no_breach_from_a_concurrent_sweep(subject, monkeypatch):
     request = verified_request(subject, type="complaint")
-    due = request.due_at
+    # The binding deadline: a complaint's law's 15 days end before the bank's 15 working days.
+    due = request.answer_by
     original = services.requests.complete_in_transaction
     sweep = {}
 
@@ -50,7 +51,7 @@ def test_request_completed_before_its_deadline_gets_no_breach_from_a_concurrent_
     sweep["result"]()
 
     request = DataSubjectRequest.objects.get(pk=request.pk)
-    assert request.status == "completed" and request.closed_at <= request.due_at
+    assert request.status == "completed" and request.closed_at <= request.answer_by
     # Completed on time: the breach register (and the DPO's escalation) must not say otherwise.
     assert breaches_of(request) == []
 
@@ -83,7 +84,8 @@ def test_a_sweep_that_already_breached_one_item_waits_for_staff_completing_anoth
     """The sweep audits a duty's breach (taking the audit chain's head) while staff hold a request they
     are completing and have yet to audit: neither may wait for the other (a deadlock aborts one)."""
     request = verified_request(subject, type="complaint")
-    due = request.due_at
+    # The binding deadline: a complaint's law's 15 days end before the bank's 15 working days.
+    due = request.answer_by
     late_duty = withdrawn_duty(make_subject())
     WithdrawalDuty.objects.filter(pk=late_duty.pk).update(due_at=due - timedelta(hours=1))
     original = services.requests.complete_in_transaction
