@@ -55,7 +55,9 @@ def requests_on_clock(clock: str) -> QuerySet:
     running &= clock_running_q(clock)
     if clock == "acknowledge":
         running &= Q(acknowledged_at__isnull=True)
-    unrecorded = Q(missed_recorded_at__isnull=True) & closed_late_q(clock)
+    # Closed ones only, as the partial index `dsr_closed_unrecorded`: a request acknowledged late and still
+    # open had it recorded by the move that acknowledged it, and its closing records every clock again.
+    unrecorded = Q(closed_at__isnull=False, missed_recorded_at__isnull=True) & closed_late_q(clock)
     requests = DataSubjectRequest.objects.filter(running | unrecorded)
     return clock_columns(requests, due=field, assignee="assignee_id", subject="subject_id")
 

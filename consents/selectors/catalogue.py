@@ -8,7 +8,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial, reduce
+from functools import reduce
 from typing import Any, Literal
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
@@ -25,7 +25,7 @@ from consents.models import (
     Recipient,
     notices_in_force_by,
 )
-from consents.selectors.rule import guardian_consent_outgrown, own_agreement_due
+from consents.selectors.rule import own_agreement_due
 from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
 from core.errors import NotFound
@@ -201,12 +201,13 @@ def _consents_outgrown(purpose_ids: Iterable[int], *, now: datetime) -> dict[int
     encrypted, so they are read (of consents a guardian gave only) and judged here, not filtered on."""
     on = timezone.localdate(now)
     outgrown: dict[int, list[tuple]] = defaultdict(list)
+    # A guardian's consent without the child's agreement: `rule.guardian_alone`, as a filter.
     rows = Consent.objects.filter(
         purpose_id__in=list(purpose_ids), status=ConsentStatus.GRANTED, guardian__isnull=False,
         child_agreed=False,
     ).values_list("pk", "purpose_id", "notice__effective_at", "subject__date_of_birth")
     for pk, purpose_id, notice_at, born in rows:
-        if guardian_consent_outgrown(True, partial(own_agreement_due, born, on)):
+        if own_agreement_due(born, on):
             outgrown[purpose_id].append((pk, notice_at))
     return outgrown
 

@@ -277,6 +277,11 @@ IDENTITY_VERIFIABLE = frozenset(
     {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
 )
 
+def request_tasks_open(request: DataSubjectRequest) -> bool:
+    """Whether a system has yet to report on the request; reads the tasks the page or API prefetched."""
+    return any(task.status == TaskStatus.OPEN for task in request.tasks.all())
+
+
 def request_allowed_actions(
     request: DataSubjectRequest, user, *, now: datetime | None = None
 ) -> frozenset[str]:
@@ -328,7 +333,7 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
         )
         # Every system reports first (`dsr.services.fulfilment`): until then nobody may answer, and the
         # page says who closes the systems' tasks.
-        reported = not request.tasks.filter(status=TaskStatus.OPEN).exists()
+        reported = not request_tasks_open(request)
         if four_eyes and reported and not request_recipients_open(request):
             actions.add("complete")
     if (

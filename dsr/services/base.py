@@ -91,7 +91,7 @@ def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: 
         clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
 
 
-CLOCK_FIELDS = ("due_at", "statutory_due_at", "acknowledge_by")
+CLOCK_FIELDS = tuple(REQUEST_CLOCKS.values())
 
 
 def requests_crossing_locked(*, day: date) -> list[DataSubjectRequest]:
@@ -270,7 +270,9 @@ def missed_deadlines_record(request: DataSubjectRequest, *, actor: Actor, now: d
     between two sweeps is so on the register at once; the closing is then marked and no sweep reads it."""
     clocks = REQUEST_CLOCKS if request.closed_at is not None else ("acknowledge",)
     for clock in clocks:
-        deadline_missed_record(source=SOURCE, clock=clock, item_id=request.pk, actor=actor, now=now)
+        # A deadline still ahead cannot have been missed: most closings ask the register nothing.
+        if deadline_fallen_due(getattr(request, REQUEST_CLOCKS[clock]), now=now):
+            deadline_missed_record(source=SOURCE, clock=clock, item_id=request.pk, actor=actor, now=now)
     if request.closed_at is not None:
         request.missed_recorded_at = now
         request.save(update_fields=["missed_recorded_at"])

@@ -305,6 +305,10 @@ def move(
             authorisations_resume_for_source_in_transaction(
                 actor=actor, source=request_source(request), now=now
             )
+        if to in REQUEST_MACHINE.terminal or "acknowledged_at" in fields:
+            # Before the move is saved: the register reads the request as the sweep does, its clocks
+            # still running, so a clock this move ends late is the sweep's breach, recorded now.
+            missed_deadlines_record(request, actor=actor, now=now)
         request.save(update_fields=fields)
         change = status_change_record(
             request, old=old, new=to, actor=actor, now=now, reason=reason, note=note
@@ -319,8 +323,6 @@ def move(
             data={"from": old, "to": to, "reason": reason},
             now=now,
         )
-        if to in REQUEST_MACHINE.terminal or "acknowledged_at" in fields:
-            missed_deadlines_record(request, actor=actor, now=now)
         if to == S.IN_PROGRESS:
             tasks_fan_out(request, actor=actor, now=now)
         if to in REQUEST_MACHINE.terminal:

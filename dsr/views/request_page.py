@@ -21,7 +21,7 @@ from dsr.forms import (
     TaskDoneForm,
     VerifyIdentityForm,
 )
-from dsr.models import DataSubjectRequest, IdentityMethod, TaskStatus
+from dsr.models import DataSubjectRequest, IdentityMethod
 from dsr.selectors import (
     deletion_records,
     request_allowed_actions,
@@ -34,6 +34,7 @@ from dsr.selectors import (
     request_recipients_open,
     request_rectification_notices,
     request_stop_notices,
+    request_tasks_open,
     request_work_check,
     task_allowed_actions,
     work_staff,
@@ -151,7 +152,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         # A person who cannot mark a system's task done is told who does (until then nobody answers).
         "tasks_for_others": found.is_open
         and not request.user.has_perm("dsr.change_fulfilmenttask")
-        and any(task.status == TaskStatus.OPEN for task in found.tasks.all()),
+        and request_tasks_open(found),
         # A refused action's address is not the page's: the page puts its own back (js/behaviours.js).
         "page_url": reverse("dsr:detail", args=[found.pk]) if failed or task_failed else "",
         # The customer's pages of the apps above (the auditor's way to the proof bundle).
