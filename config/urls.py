@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.health import healthz
-from portal.views import switch_language
+from portal.views import default_language_prefix_dropped, switch_language
 
 # Django tries the patterns in order: the consent check, called before every marketing send and card
 # authorisation, is matched first. No two apps' API paths overlap, so the order changes nothing else.
@@ -43,6 +44,9 @@ urlpatterns += i18n_patterns(
     path("", include("transparency.urls")),
     prefix_default_language=False,
 )
+
+# The default language's pages have no prefix; one given anyway leads to them.
+urlpatterns.append(re_path(rf"^{settings.LANGUAGE_CODE}(?:/(?P<rest>.*))?$", default_language_prefix_dropped))
 
 # Translated pages, JSON under /api/ (core/error_pages.py); CSRF_FAILURE_VIEW is in settings.
 handler400 = "core.error_pages.bad_request"

@@ -85,6 +85,15 @@ def switch_language(request):
     return response
 
 
+def default_language_prefix_dropped(request, rest: str = ""):
+    """`/vi/…`, the default language's pages under the prefix a bank's link or another system may use,
+    sent to their address (`/…`), with the query kept and never off the site."""
+    target = "/" + rest.lstrip("/\\")
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    return redirect(target if _on_this_site(request, target) else "/")
+
+
 def _on_this_site(request, url: str) -> bool:
     """A path on this site: no other host or scheme, and nothing a browser reads as one (`//host`,
     `/\\host`)."""

@@ -42,3 +42,24 @@ def test_an_address_that_would_lead_off_the_site_falls_back_to_the_home_page(cli
 ])
 def test_the_switch_keeps_the_place(client, language, next_url, expected):
     assert client.post("/i18n/setlang/", {"language": language, "next": next_url})["Location"] == expected
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("/vi/me/", "/me/"),
+    ("/vi/portal/requests/?status=received&type=access", "/portal/requests/?status=received&type=access"),
+    ("/vi/", "/"),
+    ("/vi", "/"),
+    ("/vi//evil.example/", "/evil.example/"),
+    ("/vi/\\evil.example/", "/evil.example/"),
+])
+def test_the_vietnamese_prefix_leads_to_the_unprefixed_pages_and_stays_on_the_site(client, address, expected):
+    """Vietnamese, the default, has no prefix; `/vi/...` (a bank's link, another system) still arrives."""
+    response = client.get(address)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_the_vietnamese_prefix_reaches_a_vietnamese_page(client):
+    page = client.get("/vi/accounts/login/", follow=True)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == "/accounts/login/"
+    assert 'lang="vi"' in page.content.decode()

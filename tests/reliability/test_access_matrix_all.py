@@ -250,6 +250,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "healthz/": ("GET", "/healthz/", PUBLIC),
     "api/docs/": ("GET", "/api/docs/", PUBLIC),
     "i18n/setlang/": ("POST", "/i18n/setlang/", PUBLIC),
+    # `/vi/...` leads everyone to the unprefixed page, which then asks for its own access.
+    "^vi(?:/(?P<rest>.*))?$": ("GET", "/vi/portal/", PUBLIC),
     "accounts/login/": ("GET", "/accounts/login/", PUBLIC),
     "accounts/logout/": ("POST", "/accounts/logout/", PUBLIC),
     # The second sign-in step (TOTP) is for staff between password and portal; others are sent on.
@@ -517,6 +519,7 @@ HEADERS = {
 # Routes that answer everyone with a redirect or a page of their own, whoever asks.
 REDIRECTS = {
     "",
+    "^vi(?:/(?P<rest>.*))?$",
     "accounts/logout/",
     "i18n/setlang/",
     "accounts/login/",
