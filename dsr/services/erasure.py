@@ -18,8 +18,9 @@ from django.db.models import Q
 
 from audit.services import audit_record
 from authorisations.services import authorisation_reasons_erase
+from consents.models import REASON_ERASED
 from consents.services import consent_reasons_erase, consent_void_notes_erase
-from core.actors import Actor
+from core.actors import Actor, ActorKind
 from core.db import encrypted_bulk_update, encrypted_update
 from deadlines.models import RequestType
 from dsr.models import (
@@ -46,6 +47,8 @@ from subjects.locks import subjects_locked
 # The platform's own fields by what its categories cover (`DataCategory.platform_data`), as
 # `subjects.categories` files the record's fields; blind indexes go with their values.
 PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {kind: CATEGORY_FIELDS[kind] for kind in PlatformData.values}
+# A request's fields of staff's words (`_staff_words_erase`), read again into the request in hand.
+STAFF_WORDS = ("outcome_note", "overdue_reason", "extension_note")
 _INDEXES = {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
 
 
@@ -140,8 +143,9 @@ def platform_copies_erase(
     retries, the inbox messages and the e-mails and SMS of the outbox. None of it is what a legal hold
     keeps (the customer record's fields are), so it goes at completion whatever is held; and again when
     the deletion's last hold ends (`holds_released_copies_erase`, naming the `holds`), for what was made
-    since. What proves the
-    requests were handled stays: their type, dates, status and the bank's notes.
+    since. Staff's words about the customer on those requests read `REASON_ERASED`
+    (`_staff_words_erase`). What proves the requests were handled stays: their type, dates, status,
+    legal reasons, who acted, the tasks' evidence references, and that a note or reason was given.
 
     Of the customer's requests, only the closed ones (and `request`, the deletion being completed or
     whose last hold ended) lose their copies: one still open must stay answerable, so it keeps its
@@ -164,6 +168,7 @@ def platform_copies_erase(
         ),
         "task_results": task_results_erase(_answers_of(closed)),
         **_words_erase(closed),
+        **_staff_words_erase(closed),
         "spared": spared,
         "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
         "revoke_reasons": authorisation_reasons_erase(subject_id=subject_id),
@@ -185,6 +190,8 @@ def platform_copies_erase(
             **erased,
         },
     )
+    # The request in hand reads what was stored: the deletion completing answers with it.
+    request.refresh_from_db(fields=STAFF_WORDS)
     return erased
 
 
@@ -197,6 +204,37 @@ def _words_erase(requests) -> dict[str, int]:
         "details": encrypted_update(requests, "details", value=""),
         "replies": encrypted_update(replies, "note", value=""),
     }
+
+
+def _staff_words_erase(requests, *, closing_at: datetime | None = None) -> dict[str, int]:
+    """Staff's words about the customer on `requests`, read `REASON_ERASED`, as a withdrawal's reason
+    does: the notes on the systems' tasks, the staff's notes of the status history (the question asked,
+    the answer), the answer to the customer, the reasons for the extension and for the delay. The
+    marker keeps that one was written (a late answer's reason required, a deletion task's note); the
+    dates, statuses, codes, who acted and the evidence references stay. Each one UPDATE.
+
+    `closing_at`: the request closing now keeps what its closing writes, its answer (the closing's
+    note and `outcome_note`) and a delay reason given now: the bank's answer written after the erasure
+    (as the deletion's own, written after its erasure at completion)."""
+    tasks = FulfilmentTask.objects.filter(request__in=requests)
+    notes = RequestStatusChange.objects.filter(request__in=requests).exclude(actor_kind=ActorKind.CUSTOMER)
+    answered, delayed = requests, requests
+    if closing_at is not None:
+        notes, answered = notes.filter(at__lt=closing_at), requests.none()
+        delayed = requests.filter(overdue_reason_at__lt=closing_at)
+    return {
+        "task_notes": _marked(tasks, "note"),
+        "staff_notes": _marked(notes, "note"),
+        "answers": _marked(answered, "outcome_note"),
+        "delay_reasons": _marked(delayed, "overdue_reason"),
+        "extension_notes": _marked(requests, "extension_note"),
+    }
+
+
+def _marked(rows, field: str) -> int:
+    """`field` of `rows` read `REASON_ERASED` where it holds words (`encrypted_update`); one already
+    marked is not counted again."""
+    return encrypted_update(rows, field, value=REASON_ERASED, where=lambda text: text not in ("", REASON_ERASED))
 
 
 def _answers_of(requests):
@@ -220,8 +258,10 @@ def spared_request_copies_erase(
     this = DataSubjectRequest.objects.filter(pk=request.pk)
     erased = {
         **_words_erase(this),
+        **_staff_words_erase(this, closing_at=now),
         "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True))),
     }
+    request.refresh_from_db(fields=STAFF_WORDS)
     request.details = ""
     request.copies_spared_by = None
     request.save(update_fields=["copies_spared_by", "updated_at"])
