@@ -248,6 +248,8 @@ def staff_receipt(request, pk):
             consent.subject, user=request.user, context="portal.consent_receipt", reason=reason
         ),
         reason_form=reason_form,
+        # Revealed for a reason: the downloads carry it, so the file shows what the page does.
+        revealed_with=reason_form if reason else None,
         voided=selectors.consent_void_of(consent, events=events),
         can_void=consent.pk in _voidable(request, [consent]),
     )
