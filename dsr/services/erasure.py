@@ -234,7 +234,9 @@ def _staff_words_erase(requests, *, closing_at: datetime | None = None) -> dict[
 def _marked(rows, field: str) -> int:
     """`field` of `rows` read `REASON_ERASED` where it holds words (`encrypted_update`); one already
     marked is not counted again."""
-    return encrypted_update(rows, field, value=REASON_ERASED, where=lambda text: text not in ("", REASON_ERASED))
+    return encrypted_update(
+        rows, field, value=REASON_ERASED, where=lambda text: text not in ("", REASON_ERASED)
+    )
 
 
 def _answers_of(requests):

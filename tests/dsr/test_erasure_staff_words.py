@@ -31,7 +31,9 @@ ABOUT_THEM = f"Đã đóng tài khoản của Nguyễn Văn A, điện thoại {
 
 def _finish_tasks(request, actor, *, note="", evidence=""):
     for task in FulfilmentTask.objects.filter(request=request, status="open"):
-        services.task_complete(actor=actor, task_id=task.pk, result={"done": True}, note=note, evidence=evidence)
+        services.task_complete(
+            actor=actor, task_id=task.pk, result={"done": True}, note=note, evidence=evidence
+        )
 
 
 def _complete_deletion(subject, privacy_officer, dpo, *, task_note="", answer=""):
@@ -52,7 +54,9 @@ def _staff_notes(request) -> list[str]:
     return [change.note for change in changes if change.note]
 
 
-def test_deletion_erases_the_staff_notes_on_the_tasks_of_the_customers_requests(subject, privacy_officer, dpo):
+def test_deletion_erases_the_staff_notes_on_the_tasks_of_the_customers_requests(
+    subject, privacy_officer, dpo
+):
     """A system owner's note on a task ("closed account of Nguyễn Văn A, phone 09...") outlived the
     customer's deletion, on their earlier requests' tasks and on the deletion's own."""
     make_inventory()
