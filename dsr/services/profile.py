@@ -22,10 +22,10 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.models import RequestType
 from dsr.contact_codes import (
+    CODES_PER_HOUR_CAP,
     code_hash,
     code_matches,
     code_new,
-    CODES_PER_HOUR_CAP,
     codes_per_hour_refusal,
     contact_code_send,
 )
