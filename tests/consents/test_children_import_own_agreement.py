@@ -57,8 +57,8 @@ def test_an_imported_own_consent_replaces_the_one_outgrown_as_the_grant_does():
     entry = AuditEntry.objects.get(action="consents.consent.granted", target_id=str(own.pk))
     assert entry.data["source"] == f"import:{run.pk}" and entry.data["event"] == str(granted.pk)
     assert entry.data["notice_version"] == "v1" and entry.data["guardian"] is None
-    superseded_entries = AuditEntry.objects.filter(action="consents.consent.superseded", target_id=str(outgrown.pk))
-    assert superseded_entries.count() == 1
+    entries = AuditEntry.objects.filter(action="consents.consent.superseded", target_id=str(outgrown.pk))
+    assert entries.count() == 1
     batch = AuditEntry.objects.get(action="consents.import.batch_imported", target_id=str(run.pk))
     assert batch.data["imported"] == 1
 
