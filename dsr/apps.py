@@ -67,6 +67,8 @@ class DsrConfig(AppConfig):
                 "dsr.retention.updated": _("Retention rule corrected"),
                 "dsr.contact.code_sent": _("Code sent to confirm a customer's new phone or e-mail"),
                 "dsr.contact.code_refused": _("Wrong or expired code for a customer's new phone or e-mail"),
+                "dsr.contact.code_capped": _("Code for a customer's new phone or e-mail refused: the "
+                                             "limit on codes in an hour was reached"),
                 "dsr.contact.confirmed": _("Customer confirmed their new phone or e-mail"),
                 "dsr.contact.changes_purged": _(
                     "Settled new phones and e-mails typed for confirmation deleted"

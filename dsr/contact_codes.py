@@ -29,12 +29,16 @@ CODE_TEMPLATE = "dsr/email/contact_code"
 MAX_CODES_PER_HOUR = 5
 
 
-def codes_per_hour_check(sent_in_hour: int) -> None:
-    """Refuse another code once MAX_CODES_PER_HOUR were sent in the hour (409 `too_many_codes`)."""
-    if sent_in_hour >= MAX_CODES_PER_HOUR:
-        raise Conflict(
-            _("Too many codes were sent in the last hour. Try again later."), code="too_many_codes"
-        )
+# The `cap` an audited refusal names when the hourly cap refused a code.
+CODES_PER_HOUR_CAP = "codes_per_hour"
+
+
+def codes_per_hour_refusal(sent_in_hour: int) -> Conflict | None:
+    """The refusal of another code once MAX_CODES_PER_HOUR were sent in the hour (409 `too_many_codes`),
+    or None. Returned, not raised: the caller audits it and commits the entry before raising it."""
+    if sent_in_hour < MAX_CODES_PER_HOUR:
+        return None
+    return Conflict(_("Too many codes were sent in the last hour. Try again later."), code="too_many_codes")
 
 
 def code_new() -> str:

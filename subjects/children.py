@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import InvalidInput
 from subjects.models import DataSubject
 from subjects.validators import age_on
 
@@ -24,6 +25,8 @@ AGE_FIELDS = frozenset({"date_of_birth", "adult_verified"})
 GUARDIAN_REPLACED = "guardian_authority_ended"
 GUARDIAN_NOT_VERIFIED = "guardian_not_verified"
 WARD_ACTS_ALONE = "ward_acts_alone"
+# The guardian is a minor themselves (`guardian_unfit`): also the code of `guardian_minor_error`.
+GUARDIAN_MINOR = "guardian_minor"
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,32 @@ def guardian_unfit(guardian: DataSubject, *, on: date) -> str | None:
     return None
 
 
+def guardian_minor_error(guardian: DataSubject, *, on: date) -> InvalidInput | None:
+    """The refusal (400 on `guardian`, code `guardian_minor`) of a guardian who is a minor on the day `on`
+    (`guardian_unfit`), worded for the officer acting for the child: the cause, and that another
+    guardian must be named; None when the guardian may be one."""
+    if guardian_unfit(guardian, on=on) is None:
+        return None
+    if guardian.guardian_id is not None:
+        message = _("The guardian named for this customer is a minor under guardianship themselves and "
+                    "cannot act for the child. Name another guardian, an adult, on the child's record.")
+    else:
+        message = _("The guardian named for this customer is a minor, under 18 (Civil Code, Art. 49), and "
+                    "cannot act for the child. Name another guardian, an adult, on the child's record.")
+    return InvalidInput(message, code=GUARDIAN_MINOR, field="guardian")
+
+
 def guardian_not_acting(ward: DataSubject, guardian: DataSubject | None, *, on: date) -> str | None:
     """Why the customer `guardian` does not act for `ward` on the day `on`, or None when they do:
-    the ward's guardian is someone else or no one (`GUARDIAN_REPLACED`), the bank has not verified the
-    guardian's authority or the guardian cannot be one (`guardian_unfit`: `GUARDIAN_NOT_VERIFIED`), or
-    the ward is 16 or over (`WARD_ACTS_ALONE`). Read from the records as they stand."""
+    the ward's guardian is someone else or no one (`GUARDIAN_REPLACED`), the guardian is a minor and
+    cannot be one (`guardian_unfit`: `GUARDIAN_MINOR`, whatever the bank verified before), the bank has
+    not verified the guardian's authority (`GUARDIAN_NOT_VERIFIED`), or the ward is 16 or over
+    (`WARD_ACTS_ALONE`). Read from the records as they stand."""
     if guardian is None or ward.guardian_id != guardian.pk:
         return GUARDIAN_REPLACED
-    if ward.guardian_verified_at is None or guardian_unfit(guardian, on=on) is not None:
+    if guardian_unfit(guardian, on=on) is not None:
+        return GUARDIAN_MINOR
+    if ward.guardian_verified_at is None:
         return GUARDIAN_NOT_VERIFIED
     if not may_be_child(ward, on=on):
         return WARD_ACTS_ALONE

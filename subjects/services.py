@@ -26,7 +26,7 @@ from subjects.changes import (
     personal_value_same,
     subject_changes_check,
 )
-from subjects.children import guardian_unfit
+from subjects.children import guardian_minor_error, guardian_unfit
 from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.locks import subject_locked, subjects_locked
@@ -296,9 +296,9 @@ def subject_guardian_verify(
         now = now or timezone.now()
         if subject.guardian_id is None:
             raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
-        unfit = guardian_unfit(subject.guardian, on=timezone.localdate(now))
-        if unfit is not None:
-            raise InvalidInput(unfit, field="guardian")
+        minor = guardian_minor_error(subject.guardian, on=timezone.localdate(now))
+        if minor is not None:
+            raise minor
         subject.guardian_verified_at = now
         subject.save(update_fields=["guardian_verified_at", "updated_at"])
         audit_record(action="core.subject.guardian_verified", actor=actor, subject=subject, target=subject,

@@ -8,6 +8,7 @@ from consents.services.catalogue import (
     recipient_rename_en,
 )
 from consents.services.duties import duty_acknowledge
+from consents.services.grants import consent_grant, consent_grant_in_transaction
 from consents.services.import_file import text_lines
 from consents.services.imports import (
     consent_import_run,
@@ -20,12 +21,7 @@ from consents.services.notices import (
     notice_publish,
     purpose_versions_apply_due,
 )
-from consents.services.records import (
-    consent_grant,
-    consent_grant_in_transaction,
-    consent_transition,
-    consents_expire_due,
-)
+from consents.services.records import consent_transition, consents_expire_due
 from consents.services.refusals import (
     FormAnswer,
     consent_form_record,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from consents.models import Consent, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
-from consents.services.records import grant_build
+from consents.services.grants import grant_build
 from consents.services.rules import GrantRequest, grant_validate, guardianship_of_answer
 from core.actors import Actor
 from core.errors import InvalidInput
@@ -178,7 +178,9 @@ def row_to_consent(
     catalogue: ImportCatalogue,
     actor: Actor,
     now: datetime,
-) -> Consent:
+) -> tuple[GrantRequest, Consent]:
+    """A grant row's request, as the grant service takes it, and its consent built for the bulk insert,
+    judged on the day it was given."""
     request, granted_at = _row_request(row, subjects=subjects, catalogue=catalogue, now=now)
     notice = catalogue.notice_at(request.purpose, granted_at)
     # The rules are judged on the day the consent was given: the notice then in effect, the age then.
@@ -186,7 +188,7 @@ def row_to_consent(
     guardianship = guardianship_of_answer(request, at=granted_at, now=now)
     grant_validate(request, now=granted_at, current_notice=notice, guardianship=guardianship)
     _evidence_required(row)
-    return grant_build(
+    return request, grant_build(
         request,
         notice=notice,
         actor=actor,

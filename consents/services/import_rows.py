@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from consents.models import Consent, ConsentImport, ConsentStatus, Purpose
+from consents.selectors.rule import consent_outgrown
+from consents.services.grants import consent_grant_in_transaction
 from consents.services.import_columns import (
     ImportCatalogue,
     granted_on_a_day,
@@ -189,17 +191,19 @@ def _import_batch(
         # "cif0000902" is CIF0000902, as on every other path.
         subjects = {ref: subject for ref in refs if (subject := cif_pick(stored, ref)) is not None}
         subject_ids = list({s.pk for s in subjects.values()})
-        # Each live consent's end of term (None: open-ended, or imported by an earlier row of the file).
-        live = {
-            (subject_id, purpose_id): expires_at
-            for subject_id, purpose_id, expires_at in Consent.objects.filter(
-                subject__in=subject_ids, status=ConsentStatus.GRANTED
-            ).values_list("subject_id", "purpose_id", "expires_at")
+        # Each live consent's end of term (None: open-ended, or imported by an earlier row of the file),
+        # and the record of those in the database, which a row may replace once the customer outgrew it.
+        live_records = {
+            (c.subject_id, c.purpose_id): c
+            for c in Consent.objects.filter(subject__in=subject_ids, status=ConsentStatus.GRANTED).only(
+                "subject_id", "purpose_id", "expires_at", "guardian_id", "child_agreed"
+            )
         }
+        live = {pair: consent.expires_at for pair, consent in live_records.items()}
         last_answers = _last_answers(subject_ids)
         consents: list[Consent] = []
         seen_keys: set[str] = set()
-        refusals = 0
+        refusals = replaced = 0
         for line, row, key in keyed:
             if key in done or key in seen_keys:
                 run.already_imported += 1
@@ -211,15 +215,27 @@ def _import_batch(
                     )
                     purpose, pair = request.purpose, (request.subject.pk, request.purpose.pk)
                 else:
-                    consent = row_to_consent(
+                    request, consent = row_to_consent(
                         row, key=key, subjects=subjects, catalogue=catalogue, actor=actor, now=now
                     )
                     purpose, pair = consent.purpose, (consent.subject_id, consent.purpose_id)
                     answered_at = consent.granted_at
                 _term_end_record(pair, live=live, last_answers=last_answers, now=now)
+                outgrown = not refusal and _replaces_outgrown(
+                    live_records.get(pair) if pair in live else None, consent, on=answered_at
+                )
                 _answer_check(row, pair, answered_at, purpose=purpose, refusal=refusal, live=live,
-                              last_answers=last_answers)
-                if refusal:
+                              last_answers=last_answers, outgrown=outgrown)
+                if outgrown:
+                    # The grant service replaces it, as the single grant does; a savepoint of its own.
+                    with transaction.atomic():
+                        consent_grant_in_transaction(
+                            actor=actor, request=request, now=now, answered_at=answered_at,
+                            source=f"import:{run.pk}", import_key=key,
+                        )
+                    replaced += 1
+                    live[pair] = None
+                elif refusal:
                     # A savepoint of its own: a row the service refuses must not spoil the batch.
                     with transaction.atomic():
                         consent_refuse_in_transaction(
@@ -230,6 +246,7 @@ def _import_batch(
                 else:
                     live[pair] = None
                     consents.append(consent)
+                live_records.pop(pair, None)
             except DomainError as error:
                 _refuse(run, line, error.text)
                 continue
@@ -237,16 +254,16 @@ def _import_batch(
             last_answers[pair] = answered_at
         if consents:
             consents_insert(consents, source=f"import:{run.pk}", actor=actor, now=now)
-            run.imported += len(consents)
+        run.imported += len(consents) + replaced
         run.refusals_recorded += refusals
-        if consents or refusals:
+        if consents or refusals or replaced:
             audit_record(
                 action="consents.import.batch_imported",
                 actor=actor,
                 target=run,
                 now=now,
-                data={"first_line": batch[0][0], "last_line": batch[-1][0], "imported": len(consents),
-                      "refusals_recorded": refusals},
+                data={"first_line": batch[0][0], "last_line": batch[-1][0],
+                      "imported": len(consents) + replaced, "refusals_recorded": refusals},
             )
         ConsentImport.objects.filter(pk=run.pk).update(**{field: getattr(run, field) for field in COUNTS})
         if job is not None and not job_checkpoint(
@@ -271,6 +288,13 @@ def _term_end_record(
         last_answers[pair] = term_end
 
 
+def _replaces_outgrown(live: Consent | None, consent: Consent, *, on: datetime) -> bool:
+    """Whether a grant row's consent replaces the customer's live one in the database, which the
+    customer had outgrown on the day of the row (`consent_outgrown`): the grant service supersedes it
+    then, as the single grant does."""
+    return live is not None and consent_outgrown(live, consent.subject.date_of_birth, timezone.localdate(on))
+
+
 def _answer_check(
     row: dict[str, str],
     pair: tuple,
@@ -280,13 +304,15 @@ def _answer_check(
     refusal: bool,
     live: dict[tuple, datetime | None],
     last_answers: dict[tuple, datetime],
+    outgrown: bool = False,
 ) -> None:
     """Refuse a row that would overturn what the customer said since, or that a live consent stands in
-    the way of (in the database or from an earlier row of the file). For a refusal the later answer is
-    named first: a "no" older than the live consent is outdated, not a withdrawal."""
+    the way of (in the database or from an earlier row of the file), unless the customer outgrew it
+    (`outgrown`). For a refusal the later answer is named first: a "no" older than the live consent is
+    outdated, not a withdrawal."""
     last_answer = last_answers.get(pair)
     later = last_answer is not None and _not_after(row, answered_at, last_answer)
-    if pair in live and not (refusal and later):
+    if pair in live and not outgrown and not (refusal and later):
         if refusal:
             raise refusal_needs_withdrawal_error(purpose)
         raise Conflict(_("The customer already has a live consent to this purpose."))

@@ -1,7 +1,8 @@
-"""Consent records: the grant, the expiry sweep and the one transition service.
+"""Consent records: the steps every answer takes, the expiry sweep and the one transition service.
 
 The API, the staff and customer pages, the CSV import and the dsr app all come through here
-(the grant rules in `consents.services.rules`, withdrawals in `consents.services.withdrawals`).
+(the grant in `consents.services.grants`, its rules in `consents.services.rules`, withdrawals in
+`consents.services.withdrawals`).
 Consent records move only along `consents.states.CONSENT_MACHINE`; every move writes an
 append-only event, updates the current-state row the consent check reads, and is audited in the same
 transaction.
@@ -20,14 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
-from consents.selectors import notice_current
-from consents.selectors.rule import consent_outgrown
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.rules import GrantRequest, channel_validate, grant_validate
+from consents.services.rules import GrantRequest
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
-from core.db import conflict_on_duplicate, durable_entry_point
-from core.errors import Conflict, NotFound
+from core.errors import NotFound
 from subjects.locks import of_customers_locked, subject_locked, subjects_lock
 
 MAX_REASON_LENGTH = 500
@@ -224,78 +222,6 @@ def answer_build(
     )
 
 
-def grant_build(
-    request: GrantRequest, *, notice: NoticeVersion, actor: Actor, now: datetime, **fields
-) -> Consent:
-    """The unsaved record of a grant (the grant service and the CSV import): an answer's proof, the
-    child's agreement beside the guardian's and the acknowledgement of sensitive data."""
-    return answer_build(
-        request,
-        notice=notice,
-        actor=actor,
-        now=now,
-        child_agreed=request.child_agreed,
-        child_evidence=request.child_evidence.strip(),
-        sensitive_acknowledged=request.sensitive_acknowledged,
-        **fields,
-    )
-
-
-def consent_grant_in_transaction(
-    *, actor: Actor, request: GrantRequest, now: datetime | None = None
-) -> Consent:
-    """Record a grant inside the caller's transaction; a live consent to an older notice is superseded."""
-    channel_validate(actor, request.channel)
-    with transaction.atomic(savepoint=False):
-        request, live = answer_start(request)
-        # Read the clock once the live row is ours: a grant that waited for a withdrawal must not
-        # carry a time before it.
-        now = now or timezone.now()
-        grant_validate(request, now=now, current_notice=(notice := notice_current(request.purpose, now=now)))
-        # The pages ask the customer to switch an expired consent on again: not only once the sweep ran.
-        live = live_within_term(live, at=now, now=now)
-        superseded = live
-        if live is not None:
-            same_notice = live.notice_id == notice.pk
-            outgrown = consent_outgrown(live, request.subject.date_of_birth, timezone.localdate(now))
-            if same_notice and not outgrown:
-                raise Conflict(
-                    _("This customer already has a live consent to this purpose and notice version."),
-                    code="already_granted",
-                )
-            consent_transition(
-                actor=actor,
-                consent=live,
-                to=ConsentStatus.SUPERSEDED,
-                now=now,
-                channel=request.channel,
-                reason="own agreement given" if same_notice else "new notice version",
-            )
-        consent = grant_build(request, notice=notice, actor=actor, now=now, expires_at=request.expires_at)
-        # The partial unique index is the last word when two channels grant at the same instant.
-        with conflict_on_duplicate(
-            Conflict(_("This customer already has a live consent to this purpose."), code="already_granted")
-        ):
-            consent.save(force_insert=True)
-        if superseded is not None:
-            # The recipients the new notice no longer names received the data under the old consent: told
-            # to stop now, as the customer's agreement to them ends here.
-            duties_open_for_withdrawal(actor=actor, consent=superseded, now=now, successor=consent)
-        answer_record(
-            consent,
-            kind=ConsentEvent.Kind.GRANTED,
-            request=request,
-            notice=notice,
-            actor=actor,
-            now=now,
-            extra={
-                "sensitive_acknowledged": request.sensitive_acknowledged,
-                "child_agreed": request.child_agreed,
-            },
-        )
-    return consent
-
-
 def answer_record(
     record: Consent,
     *,
@@ -338,9 +264,6 @@ def answer_audit_data(*, notice_version: str, channel: str, guardian_id, **extra
         "guardian": str(guardian_id) if guardian_id else None,
         **extra,
     }
-
-
-consent_grant = durable_entry_point(consent_grant_in_transaction)
 
 
 def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int:

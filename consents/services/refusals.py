@@ -19,13 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
 from consents.scope import utc_iso
 from consents.selectors import notice_current
-from consents.services.records import (
-    answer_build,
-    answer_record,
-    answer_start,
-    consent_grant_in_transaction,
-    live_within_term,
-)
+from consents.services.grants import consent_grant_in_transaction
+from consents.services.records import answer_build, answer_record, answer_start, live_within_term
 from consents.services.rules import (
     GrantRequest,
     answer_validate,

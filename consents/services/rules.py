@@ -25,7 +25,7 @@ from subjects.children import (
     CHILD_BELOW_AGE,
     GUARDIAN_ONLY_BELOW_AGE,
     Guardianship,
-    guardian_unfit,
+    guardian_minor_error,
     guardianship_now,
     may_be_child,
 )
@@ -241,9 +241,9 @@ def guardian_acting_validate(
         else:
             message = _("This person is not the customer's registered guardian.")
         raise InvalidInput(message, field="guardian")
-    unfit = guardian_unfit(guardian, on=on)
-    if unfit is not None:
-        raise InvalidInput(unfit, field="guardian")
+    minor = guardian_minor_error(guardian, on=on)
+    if minor is not None:
+        raise minor
     if not acting.verified:
         raise Conflict(
             _(

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import Conflict
 from dsr.models import DataSubjectRequest
 from dsr.states import erasure_started
-from subjects.children import GUARDIAN_NOT_VERIFIED, GUARDIAN_REPLACED, WARD_ACTS_ALONE, guardian_not_acting
+from subjects.children import (
+    GUARDIAN_MINOR,
+    GUARDIAN_NOT_VERIFIED,
+    GUARDIAN_REPLACED,
+    WARD_ACTS_ALONE,
+    guardian_not_acting,
+)
 
 # What staff are told, by why the guardian no longer acts (`subjects.children.guardian_not_acting`).
 GUARDIAN_REFUSALS = {
@@ -21,6 +27,11 @@ GUARDIAN_REFUSALS = {
         "request; the customer's guardian, if they have one now, may make a new one."
     ),
     GUARDIAN_NOT_VERIFIED: _("Verify the guardian's authority on the child's record first."),
+    GUARDIAN_MINOR: _(
+        "The guardian who made this request is a minor (under 18, or under guardianship themselves) and "
+        "cannot act for the child. Nothing was done on their authority. Refuse the request; name another "
+        "guardian, an adult, on the child's record, who may make a new one."
+    ),
     WARD_ACTS_ALONE: _(
         "This customer has turned 16 and now exercises their rights themselves: the guardian who "
         "made this request can no longer act for them. Refuse the request; the customer may "

@@ -22,7 +22,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
-from dsr.contact_codes import codes_per_hour_check
+from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
@@ -219,11 +219,8 @@ def _code_cap_refusal(
     cap, refusal = "", None
     if request.identity_otp_attempts >= OTP_MAX_ATTEMPTS:
         cap, refusal = "attempts", _otp_attempts_exhausted()
-    elif sending:
-        try:
-            codes_per_hour_check(_codes_sent_in_the_last_hour(request, now=now))
-        except Conflict as too_many:
-            cap, refusal = "codes_per_hour", too_many
+    elif sending and (too_many := codes_per_hour_refusal(_codes_sent_in_the_last_hour(request, now=now))):
+        cap, refusal = CODES_PER_HOUR_CAP, too_many
     if refusal is not None:
         audit_record(
             action=CODE_CAPPED,

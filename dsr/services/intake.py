@@ -36,7 +36,7 @@ from dsr.services.moves import (
     status_change_record,
 )
 from subjects.changes import subject_changes_check
-from subjects.children import GUARDIAN_ONLY_BELOW_AGE, may_be_child
+from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
 from subjects.models import DataSubject
 from subjects.services import RECTIFIABLE_FIELDS
 from subjects.validators import age_on
@@ -239,6 +239,9 @@ def _guardian_check(
             pk=subject.pk, guardian=guardian, guardian_verified_at__isnull=False
         ).exists():
             raise InvalidInput(_("This person is not this customer's verified guardian."), field="guardian")
+        minor = guardian_minor_error(guardian, on=on)
+        if minor is not None:
+            raise minor
         if not may_be_child(subject, on=on):
             raise InvalidInput(
                 _("Customers of 16 and over exercise their rights themselves: a guardian cannot act for "

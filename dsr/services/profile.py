@@ -22,10 +22,11 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from deadlines.models import RequestType
 from dsr.contact_codes import (
+    CODES_PER_HOUR_CAP,
     code_hash,
     code_matches,
     code_new,
-    codes_per_hour_check,
+    codes_per_hour_refusal,
     contact_code_send,
 )
 from dsr.models import (
@@ -58,7 +59,9 @@ def contact_change_start(
     *, actor: Actor, subject: DataSubject, field: str, value: str, now: datetime | None = None
 ) -> ContactChange:
     """Send a one-time code to the new phone or e-mail the customer typed; a newer code replaces an
-    older one for the same field."""
+    older one for the same field. A code the hourly cap refuses is audited (`dsr.contact.code_capped`,
+    the field and the cap, never the contact typed) and the entry committed before the refusal is
+    raised, as the identity code's caps are: the DPO sees a number being flooded against the cap."""
     if field not in ContactField.values:
         raise InvalidInput(
             _("Only a phone number or an e-mail address is confirmed by a code."), field="field"
@@ -73,25 +76,41 @@ def contact_change_start(
         if getattr(subject, field) == value:
             raise InvalidInput(_("This is already the one we have."), field=field)
         sent = ContactChange.objects.filter(subject=subject, created_at__gte=now - timedelta(hours=1)).count()
-        codes_per_hour_check(sent)
-        ContactChange.objects.filter(subject=subject, field=field, status=ContactChangeStatus.PENDING).update(
-            status=ContactChangeStatus.SUPERSEDED
-        )
-        change = ContactChange(
-            subject=subject, field=field, value=value, created_at=now,
-            expires_at=now + timedelta(minutes=CODE_VALID_MINUTES),
-        )
-        code = code_new()
-        change.code_hash = code_hash(change.pk, code)
-        change.save(force_insert=True)
-        contact_code_send(
-            field=field, destination=value, code=code, minutes=CODE_VALID_MINUTES,
-            language=language_for_subject(subject), subject_id=subject.pk, key=str(change.pk), now=now,
-        )
-        audit_record(
-            action="dsr.contact.code_sent", actor=actor, subject=subject, target=change,
-            data={"field": field}, now=now,
-        )
+        refusal = codes_per_hour_refusal(sent)
+        if refusal is not None:
+            audit_record(
+                action="dsr.contact.code_capped", actor=actor, subject=subject, target=subject,
+                data={"field": field, "cap": CODES_PER_HOUR_CAP}, now=now,
+            )
+        else:
+            change = _code_send(subject, field, value, actor=actor, now=now)
+    # Raised after the commit: the refusal stays in the audit trail.
+    if refusal is not None:
+        raise refusal
+    return change
+
+
+def _code_send(subject: DataSubject, field: str, value: str, *, actor: Actor, now: datetime) -> ContactChange:
+    """Replace the customer's waiting code for the field with a new one, sent and audited, in the
+    caller's transaction."""
+    ContactChange.objects.filter(subject=subject, field=field, status=ContactChangeStatus.PENDING).update(
+        status=ContactChangeStatus.SUPERSEDED
+    )
+    change = ContactChange(
+        subject=subject, field=field, value=value, created_at=now,
+        expires_at=now + timedelta(minutes=CODE_VALID_MINUTES),
+    )
+    code = code_new()
+    change.code_hash = code_hash(change.pk, code)
+    change.save(force_insert=True)
+    contact_code_send(
+        field=field, destination=value, code=code, minutes=CODE_VALID_MINUTES,
+        language=language_for_subject(subject), subject_id=subject.pk, key=str(change.pk), now=now,
+    )
+    audit_record(
+        action="dsr.contact.code_sent", actor=actor, subject=subject, target=change,
+        data={"field": field}, now=now,
+    )
     return change
 
 

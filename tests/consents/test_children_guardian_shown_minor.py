@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from consents.models import Consent
 from core.errors import Conflict, InvalidInput
 from subjects import services as core_services
-from subjects.children import GUARDIAN_NOT_VERIFIED, guardian_not_acting
+from subjects.children import GUARDIAN_MINOR, guardian_not_acting
 from subjects.models import DataSubject
 from subjects.selectors import wards_verified
 from tests.consents.factories import STAFF, child_of, grant, make_purpose
@@ -55,7 +55,7 @@ def test_a_guardian_under_eighteen_on_record_does_not_act_even_if_verified():
     child = DataSubject.objects.get(pk=child.pk)
     assert child.guardian_verified_at is not None
 
-    assert guardian_not_acting(child, guardian, on=timezone.localdate()) == GUARDIAN_NOT_VERIFIED
+    assert guardian_not_acting(child, guardian, on=timezone.localdate()) == GUARDIAN_MINOR
     assert list(wards_verified(guardian)) == []
     with pytest.raises(InvalidInput) as refused:
         grant(child, purpose, guardian=guardian)

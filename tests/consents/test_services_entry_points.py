@@ -9,12 +9,12 @@ import inspect
 
 import pytest
 
-from consents.services import records, refusals, restrictions, withdrawals
+from consents.services import grants, refusals, restrictions, withdrawals
 
 ENTRY_POINTS = [
     (withdrawals.consent_withdraw, withdrawals.consent_withdraw_in_transaction),
     (withdrawals.consents_withdraw_for_subject, withdrawals.consents_withdraw_for_subject_in_transaction),
-    (records.consent_grant, records.consent_grant_in_transaction),
+    (grants.consent_grant, grants.consent_grant_in_transaction),
     (refusals.consent_refuse, refusals.consent_refuse_in_transaction),
     (restrictions.restriction_apply, restrictions.restrictions_apply_in_transaction),
     (restrictions.restriction_lift, restrictions.restrictions_lift_in_transaction),

@@ -141,6 +141,19 @@ def test_codes_sent_are_rate_limited(customer_a):
     assert ContactChange.objects.filter(status=ContactChangeStatus.PENDING).count() == 1
 
 
+def test_a_code_refused_by_the_hourly_cap_is_audited_without_the_contact(customer_a):
+    """As the identity code's caps are: the DPO sees the flooding of a number go on against the cap."""
+    subject = customer_a.customer_account.subject
+    for n in range(MAX_CODES_PER_HOUR):
+        _start(customer_a, "email", f"moi{n}@example.vn")
+    with pytest.raises(Conflict):
+        _start(customer_a, "phone", NEW_PHONE)
+    (entry,) = AuditEntry.objects.filter(action="dsr.contact.code_capped")
+    assert entry.subject_id == subject.pk
+    assert entry.data == {"field": "phone", "cap": "codes_per_hour"}
+    assert "0987" not in json.dumps(entry.data) and "example.vn" not in json.dumps(entry.data)
+
+
 def test_address_is_updated_at_once_as_a_completed_rectification(customer_a):
     make_inventory()
     subject = customer_a.customer_account.subject
