@@ -12,7 +12,7 @@ from django.db import connection
 from consents import services
 from consents.models import Consent
 from consents.selectors import consent_check
-from consents.services import import_rows, records
+from consents.services import grants, import_rows
 from core.actors import Actor
 from core.errors import Conflict
 from tests.concurrency import lock_waited_for, started_in_other_connection
@@ -74,7 +74,7 @@ def test_a_batch_waits_for_an_answer_being_recorded_and_judges_its_row_against_i
     purpose = make_purpose("race-sharing", category="marketing")
     subject = make_subject()
     recording, go = threading.Event(), threading.Event()
-    real_validate = records.grant_validate
+    real_validate = grants.grant_validate
 
     def grant_held_open(*args, **kwargs):
         # The app's grant has started (its transaction is open) when the batch starts.
@@ -82,7 +82,7 @@ def test_a_batch_waits_for_an_answer_being_recorded_and_judges_its_row_against_i
         go.wait(30)
         return real_validate(*args, **kwargs)
 
-    monkeypatch.setattr(records, "grant_validate", grant_held_open)
+    monkeypatch.setattr(grants, "grant_validate", grant_held_open)
     app_thread, app = started_in_other_connection(
         lambda: grant(subject, purpose, actor=CUSTOMER, channel="mobile_app")
     )
