@@ -10,7 +10,7 @@ from core.api.actions import AllowedActionsField
 from core.api.inputs import ChangeSerializer, MomentField
 from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
 from regulator.models import AFFECTED_COUNT_MAX, Breach, BreachNotification, Dossier
-from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
+from regulator.selectors import breach_allowed_actions, dossier_allowed_actions, dossier_facts_changed
 
 
 class BreachCreateSerializer(serializers.Serializer):
@@ -124,6 +124,13 @@ class DossierOutputSerializer(serializers.ModelSerializer):
         "processing changed since that version: update from the catalogue first). Empty for a reader "
         "and a token without `regulator:write`.",
     )
+    facts_changed = serializers.SerializerMethodField(
+        help_text="Whether the processing changed since the dossier's latest version (its purpose, processing "
+        "activity or recipient no longer state what that version states) and nobody has updated the "
+        "dossiers from the catalogue (`dossiers/sync/`) since: filing is then refused (409 "
+        "`dossier_facts_changed`), and a dossier filed before the change no longer states the processing "
+        "as it is.",
+    )
 
     class Meta:
         model = Dossier
@@ -140,8 +147,12 @@ class DossierOutputSerializer(serializers.ModelSerializer):
             "authority_reference",
             "current_version",
             "deadline_breached_at",
+            "facts_changed",
             "allowed_actions",
         ]
+
+    def get_facts_changed(self, dossier: Dossier) -> bool:
+        return dossier_facts_changed(dossier)
 
 
 class DossierEditSerializer(serializers.Serializer):
