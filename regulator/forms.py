@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DayFormField, MomentFormField
 from dsr.selectors import data_category_list, system_list
 from regulator.models import AFFECTED_COUNT_MAX
+from regulator.services.breach_times import CORRECTION_REASON_MAX_LENGTH
 from subjects.forms import AccessReasonForm
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -60,11 +61,33 @@ class BreachForm(_SystemsAndCategoriesForm):
 
 
 class BreachFactsForm(BreachForm):
-    """Facts known later (counts, consequences, measures, more systems): the times do not change."""
+    """Facts known later (counts, consequences, measures, more systems), and the times corrected with a
+    reason until the authority is notified (`times_correctable`: shown but fixed after)."""
 
-    def __init__(self, *args, **kwargs):
+    correction_reason = forms.CharField(
+        label=_("Why the times are corrected"),
+        required=False,
+        max_length=CORRECTION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you change when the breach occurred or was detected."),
+    )
+
+    def __init__(self, *args, times_correctable: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["occurred_at"], self.fields["detected_at"]
+        if not times_correctable:
+            for name in ("occurred_at", "detected_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("The authority has been notified: the times stand.")
+            del self.fields["correction_reason"]
+
+    def service_kwargs(self) -> dict:
+        # A time the page showed and got back unchanged is no correction: it goes as it was recorded,
+        # not as the field holds it (to the minute or second), which would ask for a reason.
+        data = super().service_kwargs()
+        for name in ("occurred_at", "detected_at"):
+            if name not in self.changed_data:
+                data.pop(name, None)
+        return data
 
 
 class ActivityForm(_SystemsAndCategoriesForm):

@@ -49,6 +49,12 @@ def breach_allowed_actions(breach: Breach, actor: Actor) -> frozenset[str]:
     return frozenset(actions)
 
 
+def breach_times_correctable(breach: Breach) -> bool:
+    """Whether when the breach occurred and was detected may still be corrected: until the authority is
+    notified (Form 08 has then stated them)."""
+    return breach.notified_at is None
+
+
 def breach_customers_mailing_live(breach: Breach) -> bool:
     """Whether the mailing to the affected customers is queued or running."""
     job = breach.customers_job

@@ -61,7 +61,9 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     KEY_HEADER, str, OpenApiParameter.HEADER, required=False,
     description=f"Up to {MAX_KEY_LENGTH} characters, unique per operation. A retry with the same key and "
     "body gets the first answer again (`Idempotent-Replayed: true`), a refusal (400, 404, 409) included; "
-    "after a 401, 403, 429 or 5xx it runs again.",
+    "after a 401, 403, 429 or 5xx it runs again. A replay must come with the same access to the "
+    "customer's personal data as the first request (the same token scopes, the same `X-Access-Reason`): "
+    "with other access, or another body, it gets 409 `idempotency_mismatch`, not the first answer.",
 )
 IN_FLIGHT_WAIT_SECONDS = 5.0
 # The view method that may refuse to replay a stored success (module docstring).

@@ -6,7 +6,13 @@ from __future__ import annotations
 import django_filters
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    OpenApiTypes,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,7 +81,17 @@ class BreachDetailView(APIView):
     def get(self, request, pk):
         return Response(_breach_answer(request, pk))
 
-    @extend_schema(request=BreachUpdateSerializer, responses=BreachOutputSerializer)
+    @extend_schema(
+        request=BreachUpdateSerializer,
+        responses={
+            200: BreachOutputSerializer,
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                "`breach_closed`: a closed breach cannot change. `breach_times_notified`: the authority has "
+                "been notified, so `occurred_at` and `detected_at` can no longer be corrected.",
+            ),
+        },
+    )
     def patch(self, request, pk):
         data = validated_body(BreachUpdateSerializer, request)
         services.breach_update(actor=actor_for_user(request.user), breach_id=pk, changes=data)

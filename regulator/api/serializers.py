@@ -10,7 +10,8 @@ from core.api.actions import AllowedActionsField
 from core.api.inputs import ChangeSerializer, MomentField
 from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
 from regulator.models import AFFECTED_COUNT_MAX, Breach, BreachNotification, Dossier
-from regulator.selectors import breach_allowed_actions, dossier_allowed_actions
+from regulator.selectors import breach_allowed_actions, dossier_allowed_actions, dossier_facts_changed
+from regulator.services.breach_times import CORRECTION_REASON_MAX_LENGTH
 
 
 class BreachCreateSerializer(serializers.Serializer):
@@ -28,6 +29,24 @@ class BreachCreateSerializer(serializers.Serializer):
 
 class BreachUpdateSerializer(ChangeSerializer):
     title = serializers.CharField(max_length=200, required=False)
+    occurred_at = MomentField(
+        required=False,
+        help_text="A corrected time of the violation, until the authority is notified (409 "
+        "`breach_times_notified` after). The deadlines are computed again from it, unless fallen due.",
+    )
+    detected_at = MomentField(
+        required=False,
+        help_text="A corrected time of the detection (not before the violation, not in the future), until "
+        "the authority is notified (409 `breach_times_notified` after). The 72 hours count from it: the "
+        "deadlines are computed again, except one that has fallen due, which stays.",
+    )
+    correction_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=CORRECTION_REASON_MAX_LENGTH,
+        help_text="Why the times are corrected: required with a changed `occurred_at` or `detected_at`, "
+        "and kept in the audit entry. A time sent back as it stands is no correction.",
+    )
     description = serializers.CharField(required=False)
     subjects_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, required=False)
     records_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, required=False)
@@ -124,6 +143,13 @@ class DossierOutputSerializer(serializers.ModelSerializer):
         "processing changed since that version: update from the catalogue first). Empty for a reader "
         "and a token without `regulator:write`.",
     )
+    facts_changed = serializers.SerializerMethodField(
+        help_text="Whether the processing changed since the dossier's latest version (its purpose, "
+        "processing activity or recipient no longer state what that version states) and nobody has "
+        "updated the dossiers from the catalogue (`dossiers/sync/`) since: filing is then refused (409 "
+        "`dossier_facts_changed`), and a dossier filed before the change no longer states the processing "
+        "as it is.",
+    )
 
     class Meta:
         model = Dossier
@@ -140,8 +166,12 @@ class DossierOutputSerializer(serializers.ModelSerializer):
             "authority_reference",
             "current_version",
             "deadline_breached_at",
+            "facts_changed",
             "allowed_actions",
         ]
+
+    def get_facts_changed(self, dossier: Dossier) -> bool:
+        return dossier_facts_changed(dossier)
 
 
 class DossierEditSerializer(serializers.Serializer):

@@ -42,6 +42,7 @@ from regulator.selectors import (
     announcement_list,
     dossier_allowed_actions,
     dossier_by_id,
+    dossier_facts_changed,
     dossier_list,
     dossier_version,
     processing_activity_codes,
@@ -87,9 +88,11 @@ def _dossier(pk) -> Dossier:
 
 
 def _dossier_answer(request, dossier: Dossier, version) -> dict:
-    """The dossier document, and beside it what the caller may do with the dossier now."""
+    """The dossier document, and beside it whether the processing changed since the dossier's latest
+    version and what the caller may do with the dossier now."""
     return {
         **dossier_document(dossier, version=version),
+        "facts_changed": dossier_facts_changed(dossier),
         "allowed_actions": caller_allowed_actions(
             request, dossier, selector=dossier_allowed_actions, right=DOSSIER_RIGHT
         ),
@@ -98,8 +101,11 @@ def _dossier_answer(request, dossier: Dossier, version) -> dict:
 
 class DossierDocumentView(APIView):
     """The dossier document (`?version=N` for an earlier version) with its change log, and beside it
-    `allowed_actions`: what the caller may do with the dossier now, as the dossier page offers it
-    (`edit`, `file`); empty for a reader or a token without `regulator:write`."""
+    `facts_changed`: whether the processing changed since the dossier's latest version and nobody has
+    updated the dossiers from the catalogue since (filing is then refused, 409 `dossier_facts_changed`),
+    as the dossier list gives it; and `allowed_actions`: what the caller may do with the dossier now, as
+    the dossier page offers it (`edit`, `file`); empty for a reader or a token without
+    `regulator:write`."""
 
     required_permissions = {"GET": READ_DOSSIER}
     required_scopes = {"GET": READ_SCOPE}

@@ -22,7 +22,6 @@ from audit.transitions import Transition
 from core.actors import Actor
 from core.db import value_locked
 from core.errors import Conflict, InvalidInput
-from core.moments import check_in_range
 from deadlines.clocks import deadline_missed_record
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
@@ -43,6 +42,7 @@ from regulator.selectors import (
     breach_needs_customer_notice,
 )
 from regulator.services._lookup import breach_for_update, codes_lookup
+from regulator.services.breach_times import before_after, breach_times_check, breach_times_correct
 from regulator.states import BREACH_MACHINE
 
 _TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
@@ -114,14 +114,7 @@ def breach_record(
         },
         partial=False,
     )
-    if occurred_at is None or detected_at is None:
-        raise InvalidInput(_("Give when the breach occurred and when it was detected."), field="detected_at")
-    check_in_range(occurred_at, field="occurred_at")
-    check_in_range(detected_at, field="detected_at")
-    if detected_at < occurred_at:
-        raise InvalidInput(_("A breach cannot be detected before it occurred."), field="detected_at")
-    if detected_at > now:
-        raise InvalidInput(_("The detection time cannot be in the future."), field="detected_at")
+    breach_times_check(occurred_at, detected_at, now=now)
     system_rows = codes_lookup(System, systems, "systems")
     category_rows = codes_lookup(DataCategory, categories, "categories")
     if not system_rows:
@@ -179,32 +172,47 @@ def breach_update(
 ) -> Breach:
     """Correct or complete the facts (e.g. counts known later); the next phase reports them.
 
-    `changes` holds only what changes: texts, counts, and `systems` and `categories` as lists of codes."""
+    `changes` holds only what changes: texts, counts, `systems` and `categories` as lists of codes, and
+    until the authority is notified the times, with `correction_reason` (`breach_times_correct`: the
+    deadlines follow). The audit entry gives the old and new value of every changed field but the free
+    texts, which may hold personal data: those it only names."""
     now = now or timezone.now()
     fields = _clean({k: v for k, v in changes.items() if k in _TEXT_FIELDS + _COUNT_FIELDS}, partial=True)
     with transaction.atomic(durable=True):
         breach = breach_for_update(breach_id)
         if breach.status in BREACH_MACHINE.terminal:
             raise Conflict(_("A closed breach cannot change."), code="breach_closed")
+        values, reason = breach_times_correct(breach, changes, now=now)
         changed = [name for name, value in fields.items() if getattr(breach, name) != value]
         for name in changed:
+            if name in _COUNT_FIELDS:
+                values[name] = before_after(getattr(breach, name), fields[name])
             setattr(breach, name, fields[name])
+        changed += list(values.keys() - set(changed))
         if changed:
             breach.save(update_fields=changed)
         for name, model in (("systems", System), ("categories", DataCategory)):
             if changes.get(name) is not None:
                 rows = codes_lookup(model, changes[name], name)
                 related = getattr(breach, name)
-                if set(related.values_list("pk", flat=True)) != {row.pk for row in rows}:
+                before = sorted(related.values_list("code", flat=True))
+                after = sorted({row.code for row in rows})
+                if before != after:
                     related.set(rows)
                     changed.append(name)
+                    values[name] = before_after(before, after)
         if changed:
             audit_record(
                 action="regulator.breach.updated",
                 actor=actor,
                 target=breach,
                 now=now,
-                data={"reference": breach.reference, "changed": sorted(changed)},
+                data={
+                    "reference": breach.reference,
+                    "changed": sorted(changed),
+                    "values": values,
+                    **({"reason": reason} if reason else {}),
+                },
             )
     return breach
 

@@ -31,6 +31,7 @@ from regulator.selectors import (
     breach_customers_untold,
     breach_needs_customer_notice,
     breach_phase_notification,
+    breach_times_correctable,
     breach_with_mailing_job,
 )
 from regulator.services.breach_mailing import CUSTOMER_TEMPLATE, notice_context
@@ -71,7 +72,8 @@ def breach_new(request):
 
 @staff_required("regulator.manage_breach")
 def breach_edit(request, pk):
-    """Correct or complete the facts; the next phase of the notification reports them."""
+    """Correct or complete the facts, and the times until the authority is notified; the next phase of
+    the notification reports them."""
     breach = _breach_or_404(pk)
     initial = {
         **{
@@ -79,6 +81,8 @@ def breach_edit(request, pk):
             for f in (
                 "title",
                 "description",
+                "occurred_at",
+                "detected_at",
                 "subjects_affected",
                 "records_affected",
                 "likely_consequences",
@@ -88,7 +92,9 @@ def breach_edit(request, pk):
         "systems": list(breach.systems.all()),
         "categories": list(breach.categories.all()),
     }
-    form = BreachFactsForm(request.POST or None, initial=initial)
+    form = BreachFactsForm(
+        request.POST or None, initial=initial, times_correctable=breach_times_correctable(breach)
+    )
     if request.method == "POST" and form_submit(
         request,
         form,

@@ -128,3 +128,33 @@ def test_the_dossier_lists_cost_no_query_per_dossier(catalogue, dpo, as_user, cl
     services.dossiers_sync(actor=DPO)
     assert Dossier.objects.count() >= 20
     assert counts() == few
+
+
+def _listed(api, dossier: Dossier) -> dict:
+    return {d["id"]: d for d in api.get("/api/v1/dossiers/").json()["results"]}[str(dossier.pk)]
+
+
+def test_the_api_says_whether_the_processing_changed_as_the_pages_do(catalogue, dpo, auditor, as_user):
+    """A client learns of the change from the dossier itself, not only from a refused filing: the list,
+    the document and a filing's answer carry `facts_changed`, for a reader too."""
+    dossier = _assessed()
+    api, reader = as_user(dpo), as_user(auditor)
+    base = f"/api/v1/dossiers/{dossier.pk}/"
+    assert (_listed(api, dossier)["facts_changed"], api.get(base).json()["facts_changed"]) == (False, False)
+    _processing_widened()
+
+    for client in (api, reader):
+        assert _listed(client, dossier)["facts_changed"] is True
+        assert client.get(base).json()["facts_changed"] is True
+        assert client.get(base + "?version=1").json()["facts_changed"] is True
+    services.dossiers_sync(actor=DPO)
+    assert _listed(api, dossier)["facts_changed"] is False
+    filed = api.post(base + "file/", {}, format="json")
+    assert (filed.status_code, filed.json()["facts_changed"]) == (200, False)
+
+
+def test_the_schema_documents_facts_changed_as_a_read_only_boolean(api):
+    schema = api.get("/api/schema/?format=json").json()
+    field = schema["components"]["schemas"]["DossierOutput"]["properties"]["facts_changed"]
+    assert (field["type"], field.get("readOnly")) == ("boolean", True)
+    assert "dossier_facts_changed" in field["description"]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from regulator import services
-from tests.regulator.factories import DPO, make_breach, make_inventory
+from tests.factories import subjects_in_bulk
+from tests.regulator.factories import DPO, make_breach, make_catalogue, make_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,21 @@ def test_the_counts_are_written_as_the_pages_language_writes_numbers(client, dpo
         page = client.get(prefix + reverse(name, args=args).removeprefix("/en")).content.decode()
         assert f'data-testid="subjects-affected">{subjects}<' in page, name
         assert f'data-testid="records-affected">{records}<' in page, name
+
+
+@pytest.mark.parametrize(
+    ("prefix", "sentence"),
+    [("/en", "1,200 customers are to be told."), ("", "1.200 khách hàng sẽ được thông báo.")],
+)
+def test_the_customers_to_be_told_are_counted_as_the_pages_language_writes_numbers(
+    client, dpo, prefix, sentence
+):
+    make_inventory()
+    make_catalogue()
+    subjects_in_bulk(1200)  # customers of the bank: the contract purpose's data is in core banking
+    now = timezone.now()
+    breach = make_breach(detected_at=now, now=now)
+    client.force_login(dpo)
+    page = client.get(prefix + reverse("regulator:breach_detail", args=[breach.pk]).removeprefix("/en"))
+    assert page.context["customers"] == 1200
+    assert sentence in page.content.decode()
