@@ -9,9 +9,9 @@ from authorisations.receipts import receipt_reason_replaced
 from authorisations.services.lifecycle import REPLACED_REASON
 from authorisations.services.rights import RECTIFIED_SOURCE
 from consents.follow_ups import DIRECT_SOURCE
-from consents.models import REASON_ERASED
 from core.actors import ActorKind
 from core.db import encrypted_bulk_update
+from core.erased import REASON_ERASED
 
 # What the platform writes as the reason of a revocation it makes while a customer acts (a new grant
 # replacing the old one, a withdrawal or correction of theirs reaching their third parties): no one's words.

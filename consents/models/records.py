@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from consents.models.catalogue import NoticeVersion, Purpose
+from core.erased import REASON_ERASED
 from core.states import StatefulModel, status_has_time
 
 
@@ -188,11 +189,6 @@ class Consent(StatefulModel):
         ]
 
 
-# What a withdrawal's reason reads once the customer's deletion request erased their words: the one
-# change an event ever takes (docs/consents.md, "Receipts"), shown as erased on its receipt.
-REASON_ERASED = "[erased at the customer's request]"
-
-
 class ConsentEvent(models.Model):
     """Append-only history: one row per grant, refusal, withdrawal, expiry, supersession or void. Receipts
     hang here. A void's `reason` is its `VoidReason` code."""
@@ -235,6 +231,8 @@ class ConsentEvent(models.Model):
 
     @property
     def reason_erased(self) -> bool:
+        """The reason was the customer's words, erased by their deletion request: the one change an event
+        ever takes (docs/consents.md, "Receipts"), shown as erased on its receipt."""
         return self.reason == REASON_ERASED
 
     @property

@@ -18,10 +18,10 @@ from django.db.models import Q
 
 from audit.services import audit_record
 from authorisations.services import authorisation_reasons_erase
-from consents.models import REASON_ERASED
 from consents.services import consent_reasons_erase, consent_void_notes_erase
 from core.actors import Actor, ActorKind
 from core.db import encrypted_bulk_update, encrypted_update
+from core.erased import REASON_ERASED
 from deadlines.models import RequestType
 from dsr.models import (
     ContactChange,
