@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Purpose
 from consents.selectors import recipient_names_en
+from core.erased import erased_words_shown
 from deadlines.policy import LOCAL_TZ
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
@@ -188,10 +189,14 @@ def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]
         "received_at": when(request["received_at"]),
         "closed_at": when(request.get("closed_at")),
         "outcome_reason": labels.get("outcome_reason_label", ""),
-        "outcome_note": request.get("outcome_note") or "",
-        "extension_note": request.get("extension_note") or "",
+        "outcome_note": erased_words_shown(request.get("outcome_note") or ""),
+        "extension_note": erased_words_shown(request.get("extension_note") or ""),
         "conversation": [
-            {"who": conversation_label(line), "at": when(line["at"]), "text": line["text"]}
+            {
+                "who": conversation_label(line),
+                "at": when(line["at"]),
+                "text": erased_words_shown(line["text"]),
+            }
             for line in request.get("conversation", [])
         ],
     }

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.actors import actor_display, actor_for_user
+from core.erased import erased_words_kept
 from core.errors import DomainError
 from core.navigation import subject_links
 from dsr.forms import (
@@ -136,7 +137,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "overdue": found.is_overdue(now),
         "acknowledge_with_answer": _acknowledged_with_answer(found),
         "overdue_form": OverdueReasonForm(
-            initial={"reason": found.overdue_reason}, auto_id=form_ids("overdue_reason")
+            initial={"reason": erased_words_kept(found.overdue_reason)}, auto_id=form_ids("overdue_reason")
         ),
         # Each system's task with what this person may do with it (`task_allowed_actions`) and its form.
         "tasks": [
