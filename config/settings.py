@@ -279,6 +279,10 @@ def _check_key_material() -> None:
     # that says which variable is wrong (never the key itself).
     from cryptography.fernet import Fernet
 
+    # Sessions, CSRF and the request fingerprints are signed with it: a production node (DEBUG off) with
+    # an empty or guessable one would let anyone forge them. A DEBUG machine may keep a short one.
+    if not DEBUG and len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters of secret material (DEBUG is off).")
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEY is empty: set one Fernet key (or a comma-separated list)."
