@@ -187,7 +187,9 @@ if REDIS_URL:
                      "KEY_PREFIX": "throttle", "OPTIONS": REDIS_SOCKET_OPTIONS},
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT, **REDIS_SOCKET_OPTIONS}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT, **REDIS_SOCKET_OPTIONS,
+    }
 else:
     # The embedded default needs no server: kombu's filesystem transport keeps the queue in files.
     CACHES = {
@@ -282,7 +284,9 @@ def _check_key_material() -> None:
     # Sessions, CSRF and the request fingerprints are signed with it: a production node (DEBUG off) with
     # an empty or guessable one would let anyone forge them. A DEBUG machine may keep a short one.
     if not DEBUG and len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters of secret material (DEBUG is off).")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 32 characters of secret material (DEBUG is off)."
+        )
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEY is empty: set one Fernet key (or a comma-separated list)."

@@ -16,32 +16,31 @@ pytestmark = pytest.mark.django_db
 HEADER = "subject,purpose,notice_version,channel,evidence,granted_at\n"
 
 
-def test_an_import_of_only_refused_rows_exits_non_zero(catalogue, tmp_path):
+def _import_file(tmp_path, *customers: str) -> str:
+    """A file of one marketing consent per customer number given."""
     path = tmp_path / "consents.csv"
-    path.write_text(
-        HEADER + f"NO-SUCH-CIF,marketing,v1,branch,paper,{IMPORTED_ON}\n"
-        f"NO-SUCH-CIF2,no-such-purpose,v1,branch,paper,{IMPORTED_ON}\n",
-        encoding="utf-8",
-    )
+    rows = [f"{customer},marketing,v1,branch,paper,{IMPORTED_ON}\n" for customer in customers]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return str(path)
+
+
+def test_an_import_of_only_refused_rows_exits_non_zero(catalogue, tmp_path):
+    path = _import_file(tmp_path, "NO-SUCH-CIF", "NO-SUCH-CIF2")
     out = io.StringIO()
     with pytest.raises(CommandError, match="All 2 rows were refused"):
-        call_command("import_consents", str(path), stdout=out)
+        call_command("import_consents", path, stdout=out)
     assert "line 2:" in out.getvalue() and "line 3:" in out.getvalue()
 
 
 def test_an_import_with_one_good_row_and_its_rerun_exit_zero(catalogue, tmp_path):
-    path = tmp_path / "consents.csv"
-    path.write_text(
-        HEADER + f"{make_subject().external_ref},marketing,v1,branch,paper,{IMPORTED_ON}\n"
-        f"NO-SUCH-CIF,marketing,v1,branch,paper,{IMPORTED_ON}\n",
-        encoding="utf-8",
-    )
-    call_command("import_consents", str(path), stdout=io.StringIO())
-    call_command("import_consents", str(path), stdout=io.StringIO())  # already imported: not a failure
+    path = _import_file(tmp_path, make_subject().external_ref, "NO-SUCH-CIF")
+    call_command("import_consents", path, stdout=io.StringIO())
+    call_command("import_consents", path, stdout=io.StringIO())  # already imported: not a failure
 
 
 def test_a_scope_refresh_where_every_purpose_is_refused_exits_non_zero(monkeypatch):
-    monkeypatch.setattr(refresh_purpose_scopes, "purpose_scopes_refresh", lambda actor: {"a": None, "b": None})
+    refused = {"a": None, "b": None}
+    monkeypatch.setattr(refresh_purpose_scopes, "purpose_scopes_refresh", lambda actor: refused)
     out = io.StringIO()
     with pytest.raises(CommandError, match="All 2 purposes were refused"):
         call_command("refresh_purpose_scopes", stdout=out)

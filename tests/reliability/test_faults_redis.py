@@ -99,9 +99,10 @@ def test_consent_check_does_not_hang_on_a_silent_redis(settings, silent_redis):
     purpose = make_purpose("redis-silent-check", category="marketing")
     api = _api()
     _caches_at(settings, silent_redis)
-    response, elapsed = _timed(15, lambda: api.get(
-        "/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": purpose.code}
-    ))
+    response, elapsed = _timed(
+        15,
+        lambda: api.get("/api/v1/consent-check/", {"subject": subject.external_ref, "purpose": purpose.code}),
+    )
     assert response is not None and elapsed < 5, f"no answer after {elapsed:.1f} s"
     assert response.status_code == 200
 

@@ -23,4 +23,6 @@ class Command(BaseCommand):
         for request_id, reason in refused.items():
             self.stdout.write(f"request {request_id}: not put in force: {reason}")
         if refused and not applied:
-            raise CommandError(f"All {len(refused)} withdrawal request(s) were refused; none was put in force.")
+            raise CommandError(
+                f"All {len(refused)} withdrawal request(s) were refused; none was put in force."
+            )
