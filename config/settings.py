@@ -170,15 +170,26 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # acknowledged late, so every task's hard time limit must stay under it (audit/tasks.py).
 REDIS_VISIBILITY_TIMEOUT = 3600
 BROKER_DIR = VAR_DIR / "broker"
+# Seconds to open a connection to Redis and to wait for each reply, for the caches and the broker alike.
+# Without them a Redis that accepts connections but never answers (a black-holed fail-over, a stuck
+# server) holds a web thread for minutes on a committed write's task publish or a throttle count; with
+# them the publish fails, the outbox keeps the message for its sweep, and the throttle lets calls through.
+REDIS_SOCKET_OPTIONS = {
+    "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=2.0),
+    "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                    "OPTIONS": REDIS_SOCKET_OPTIONS},
         # API throttle counts, shared by every web worker (integrations/api/throttling.py).
         "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                     "KEY_PREFIX": "throttle"},
+                     "KEY_PREFIX": "throttle", "OPTIONS": REDIS_SOCKET_OPTIONS},
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT, **REDIS_SOCKET_OPTIONS,
+    }
 else:
     # The embedded default needs no server: kombu's filesystem transport keeps the queue in files.
     CACHES = {
@@ -270,6 +281,12 @@ def _check_key_material() -> None:
     # that says which variable is wrong (never the key itself).
     from cryptography.fernet import Fernet
 
+    # Sessions, CSRF and the request fingerprints are signed with it: a production node (DEBUG off) with
+    # an empty or guessable one would let anyone forge them. A DEBUG machine may keep a short one.
+    if not DEBUG and len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 32 characters of secret material (DEBUG is off)."
+        )
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEY is empty: set one Fernet key (or a comma-separated list)."

@@ -14,6 +14,7 @@ from integrations.jobs import jobs_stale
 from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
 
 DISPATCH_BATCH = 500
+RESUME_EXPIRES_SECONDS = 60  # the interval of beat's "resume-stale-jobs" (config/celery.py)
 
 
 @shared_task(name="core.deliver_outbox_message", ignore_result=True, time_limit=60, soft_time_limit=50)
@@ -57,8 +58,12 @@ def purge_delivered_outbox() -> int:
 
 @shared_task(name="integrations.resume_stale_jobs", ignore_result=True)
 def resume_stale_jobs() -> int:
-    """Send background jobs whose worker died (stale heartbeat) or never started back to a worker."""
+    """Send background jobs whose worker died (stale heartbeat) or never started back to a worker.
+
+    Each copy expires with the beat's minute: while no worker runs, the next tick sends a fresh one,
+    so an outage leaves at most one live copy per job instead of one more every minute. A copy taken
+    late is harmless anyway: `job_claim` lets one worker at a time run the job."""
     stale = jobs_stale()
     for job_id, kind in stale:
-        current_app.send_task(kind, args=[job_id])
+        current_app.send_task(kind, args=[job_id], expires=RESUME_EXPIRES_SECONDS)
     return len(stale)

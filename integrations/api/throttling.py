@@ -19,12 +19,20 @@ one round trip per lease instead of one per call; the round trip was the largest
 check (bench/consent_check_profile.py). Workers together never pass the budget; what a worker holds
 unused when the window ends is lost, so a caller spread over N workers may be refused up to N × (lease
 - 1) calls early. Once Redis says a window is spent, the worker refuses the rest of it without asking.
+
+When the counter store cannot be reached (Redis down, or silent past its socket timeout), calls go
+through unthrottled: the budget guards against runaway clients, and refusing every consent check and
+withdrawal because Redis is away would be a worse outage than the one it guards against. The process
+then leaves Redis alone for UNREACHABLE_PAUSE_SECONDS (each try could cost a timeout) and logs one
+warning per pause.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import threading
+import time
 
 import redis
 from django.core.cache import caches
@@ -41,6 +49,7 @@ local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 if count == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
+logger = logging.getLogger(__name__)
 _COUNT_IN_WINDOW_SHA = hashlib.sha1(_COUNT_IN_WINDOW.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
 
 
@@ -109,9 +118,51 @@ class _Leases:
 
 _leases = _Leases()
 
+UNREACHABLE_PAUSE_SECONDS = 10.0  # how long a process lets calls through before asking Redis again
+
+
+class _CounterStore:
+    """Whether to ask the shared counter store now: not for a while after it could not be reached."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paused_until = 0.0
+
+    def paused(self) -> bool:
+        return time.monotonic() < self._paused_until
+
+    def forget(self) -> None:
+        """Ask the store again on the next call (a test's fresh start)."""
+        self._paused_until = 0.0
+
+    def unreachable(self, error: Exception) -> None:
+        with self._lock:
+            if self.paused():
+                return
+            self._paused_until = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
+        # The error's class only: its text may carry the server's address, never a caller's data.
+        logger.warning(
+            "API throttle counters unreachable; calls pass unthrottled for a while",
+            extra={"error": type(error).__name__, "pause_seconds": UNREACHABLE_PAUSE_SECONDS},
+        )
+
+
+_counter_store = _CounterStore()
+
 
 def take_call(cache, key: str, *, window: int, window_seconds: int, rate: int) -> bool:
-    """Whether one more call fits `key`'s budget of `rate` calls in `window`."""
+    """Whether one more call fits `key`'s budget of `rate` calls in `window` (True, unthrottled, when
+    the counter store cannot be reached)."""
+    if _counter_store.paused():
+        return True
+    try:
+        return _take_call(cache, key, window=window, window_seconds=window_seconds, rate=rate)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+        _counter_store.unreachable(error)
+        return True
+
+
+def _take_call(cache, key: str, *, window: int, window_seconds: int, rate: int) -> bool:
     if not isinstance(cache, RedisCache):  # a counter in this process: no round trip to save
         return window_count(cache, f"{key}:{window}", window_seconds=window_seconds) <= rate
     budget = (tuple(cache._servers), cache.key_prefix, key)

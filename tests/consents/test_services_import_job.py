@@ -157,9 +157,28 @@ def test_the_sweep_sends_stale_jobs_back_to_their_task(
     job = _start(subjects, django_capture_on_commit_callbacks)
     BackgroundJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=10))
     sent = []
-    monkeypatch.setattr(tasks.current_app, "send_task", lambda name, args: sent.append((name, args)))
+    monkeypatch.setattr(tasks.current_app, "send_task", lambda name, args, **options: sent.append(
+        (name, args, options)
+    ))
     assert tasks.resume_stale_jobs() == 1
-    assert sent == [("consents.run_import", [str(job.pk)])]
+    assert sent == [("consents.run_import", [str(job.pk)], {"expires": 60})]
+
+
+def test_while_workers_are_down_each_minutes_copy_of_a_stale_job_expires_within_the_minute(
+    subjects, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Beat re-sends a stale job every minute: copies that never expired would pile up in the broker
+    (1,440 a day of outage), each one a worker has to take and refuse when they return."""
+    from integrations import tasks
+
+    job = _start(subjects, django_capture_on_commit_callbacks)
+    BackgroundJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    sent = []
+    monkeypatch.setattr(tasks.current_app, "send_task", lambda name, args, **options: sent.append(options))
+    for _minute in range(10):  # ten beat ticks with no worker running
+        tasks.resume_stale_jobs()
+    assert len(sent) == 10
+    assert all(0 < options.get("expires", 0) <= 60 for options in sent)
 
 
 def test_a_broker_outage_leaves_the_job_queued_for_the_sweep(subjects, django_capture_on_commit_callbacks,

@@ -114,3 +114,15 @@ def test_missing_keys_stop_the_process(name, tmp_path):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert name in result.stderr
+
+
+@pytest.mark.parametrize("secret", ["", "x", "changeme", "s" * 31])
+def test_a_production_node_refuses_a_weak_secret_key(secret):
+    result = _start(SECRET_KEY=secret, DEBUG="false", DJANGO_READ_DOT_ENV_FILE="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 32 characters" in result.stderr
+
+
+def test_a_secret_key_of_32_characters_starts_and_a_debug_machine_takes_any():
+    assert _start(SECRET_KEY="s" * 32, DEBUG="false", DJANGO_READ_DOT_ENV_FILE="false").returncode == 0
+    assert _start(SECRET_KEY="x", DEBUG="true", DJANGO_READ_DOT_ENV_FILE="false").returncode == 0

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         "Import consents from a CSV file (columns: subject, purpose, notice_version, channel, evidence, "
         "granted_at, guardian, sensitive_acknowledged, child_agreed, child_evidence, outcome: granted or "
         "refused). "
-        "Re-running the same file imports nothing twice."
+        "Re-running the same file imports nothing twice. "
+        "Exit status: 0 when rows were imported or recorded (refused rows, if any, are listed); "
+        "1 when the file is missing or unreadable, or when every row was refused and nothing was done."
     )
 
     def add_arguments(self, parser):
@@ -46,3 +48,6 @@ class Command(BaseCommand):
             f"already_imported={run.already_imported} "
             f"refused={run.refused} import={run.pk}"
         )
+        if run.refused and run.refused == run.rows:
+            # A cron job or pipeline alerts on the exit status: a file of nothing but refusals is a failure.
+            raise CommandError(f"All {run.rows} rows were refused; nothing was imported.")

@@ -3,7 +3,7 @@ each purpose the widening version its customers must be told of (`purpose_scopes
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from consents.services import purpose_scopes_refresh
 from core.actors import Actor
@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = (
         "Schedule, 30 days ahead and announced, the new version of every purpose whose scope today's "
         "rules read wider than its customers were told; list the purposes the DPO must change first. "
-        "Running it again changes nothing."
+        "Running it again changes nothing. "
+        "Exit status: 0 when versions were scheduled or none was needed (purposes the DPO must change, "
+        "if any, are listed); 1 when every purpose to refresh was refused and nothing was scheduled."
     )
 
     def handle(self, *args, **options):
@@ -24,3 +26,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{code}: version {version} scheduled and announced")
         self.stdout.write(f"{len(refreshed)} purposes to refresh")
+        if refreshed and all(version is None for version in refreshed.values()):
+            raise CommandError(
+                f"All {len(refreshed)} purposes were refused by today's rules; nothing was scheduled."
+            )
