@@ -41,7 +41,7 @@ from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import NotFound
 from integrations.api.authentication import ApiTokenAuthentication
-from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
 
@@ -310,7 +310,6 @@ class AccessClaimView(APIView):
     @extend_schema(
         operation_id="authorisation_read_claim",
         request=AccessClaimSerializer,
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: AccessOutputSerializer,
             400: OpenApiResponse(OpenApiTypes.OBJECT, "A scope the authorisation does not cover."),

@@ -47,7 +47,7 @@ from dsr.selectors import (
     visible_requests,
 )
 from dsr.views.common import attachment
-from integrations.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
 from subjects.selectors import self_or_ward_by_ref, subject_for_ref
 
@@ -185,7 +185,6 @@ def _action_schema(input_serializer=None, description=""):
     return extend_schema_view(
         post=extend_schema(
             request=input_serializer, responses=s.RequestDetailSerializer, description=description,
-            parameters=[IDEMPOTENCY_KEY_PARAMETER],
         )
     )
 
@@ -282,6 +281,27 @@ def _error(description: str, name: str, value: dict) -> OpenApiResponse:
     return OpenApiResponse(OpenApiTypes.OBJECT, description, [OpenApiExample(name, value)])
 
 
+@extend_schema_view(post=extend_schema(
+    request=inputs.CustomerReplySerializer,
+    examples=[OpenApiExample("Answer", {"text": "Tôi đã gửi ảnh CCCD mặt sau qua email chi nhánh."},
+                             request_only=True)],
+    responses={
+        200: s.RequestDetailSerializer,
+        400: _error("`text` missing, empty or too long.", "Empty answer",
+                    {"text": ["Write your answer to the bank's question."]}),
+        403: _error("Not a customer: staff and integration clients cannot answer for the customer.",
+                    "Staff", {"detail": "Your role does not allow this."}),
+        404: _error("Not one of the customer's own requests (or a ward's).", "Someone else's",
+                    {"detail": "No such request.", "code": "not_found"}),
+        409: _error("`not_awaiting_customer`: the bank is not waiting for an answer on this request.",
+                    "Not waiting", {"detail": "The bank is not waiting for an answer on this request.",
+                                    "code": "not_awaiting_customer"}),
+    },
+    description="The customer (or the guardian acting for them) answers the question the bank asked "
+    "when it put the request on `awaiting_customer` (offered as `reply` in `allowed_actions`). The "
+    "answer moves the request back to work (`verifying_identity` or `in_progress`), as on the "
+    "customer's page; staff are told by e-mail. Answers the request as `GET requests/{id}/` does.",
+))
 class ReplyView(_RequestAction):
     """The customer answers the bank's question, as on their request page. Customers only: staff resume
     a request with `transition/`, and no system answers in a customer's name."""
@@ -291,31 +311,6 @@ class ReplyView(_RequestAction):
     customer_methods = ("POST",)
     customer_scopes = {"POST": s.CUSTOMER_REQUEST_SCOPE}
     input_serializer = inputs.CustomerReplySerializer
-
-    @extend_schema(
-        request=inputs.CustomerReplySerializer,
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        examples=[OpenApiExample("Answer", {"text": "Tôi đã gửi ảnh CCCD mặt sau qua email chi nhánh."},
-                                 request_only=True)],
-        responses={
-            200: s.RequestDetailSerializer,
-            400: _error("`text` missing, empty or too long.", "Empty answer",
-                        {"text": ["Write your answer to the bank's question."]}),
-            403: _error("Not a customer: staff and integration clients cannot answer for the customer.",
-                        "Staff", {"detail": "Your role does not allow this."}),
-            404: _error("Not one of the customer's own requests (or a ward's).", "Someone else's",
-                        {"detail": "No such request.", "code": "not_found"}),
-            409: _error("`not_awaiting_customer`: the bank is not waiting for an answer on this request.",
-                        "Not waiting", {"detail": "The bank is not waiting for an answer on this request.",
-                                        "code": "not_awaiting_customer"}),
-        },
-        description="The customer (or the guardian acting for them) answers the question the bank asked "
-        "when it put the request on `awaiting_customer` (offered as `reply` in `allowed_actions`). The "
-        "answer moves the request back to work (`verifying_identity` or `in_progress`), as on the "
-        "customer's page; staff are told by e-mail. Answers the request as `GET requests/{id}/` does.",
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def act(self, *, text, **kwargs):
         services.request_customer_reply(subject=caller_subject(self.request.user), text=text, **kwargs)

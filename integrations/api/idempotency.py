@@ -37,7 +37,7 @@ import json
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -56,7 +56,7 @@ from integrations.services import idempotency_answer_store, idempotency_claim
 
 KEY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
-# The header in an endpoint's OpenAPI operation (`extend_schema(parameters=[...])`).
+# The header in the OpenAPI operation of every view method decorated `@idempotent`.
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     KEY_HEADER, str, OpenApiParameter.HEADER, required=False,
     description=f"Up to {MAX_KEY_LENGTH} characters, unique per operation. A retry with the same key and "
@@ -78,7 +78,8 @@ TRY_AGAIN_STATUSES = frozenset({
 
 
 def idempotent(view_method):
-    """Decorate an APIView's `post`; without the header the view runs as usual."""
+    """Decorate an APIView's `post`; without the header the view runs as usual. The operation's schema
+    lists the header, so the schema says so wherever a write honours it."""
 
     @functools.wraps(view_method)
     def wrapper(view, request, *args, **kwargs):
@@ -114,7 +115,7 @@ def idempotent(view_method):
                 transaction.set_rollback(True)
         return response
 
-    return wrapper
+    return extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER])(wrapper)
 
 
 def _answer(view_method, view, request, *args, **kwargs) -> Response:
