@@ -2,6 +2,7 @@
 "Quyền Dữ Liệu" and a language's own name "Tiếng Việt" are Vietnamese, and a screen reader reads them in a
 Vietnamese voice only when they carry lang="vi". The language switch's "VI" / "EN" are named by the
 language each chooses, in that language."""
+
 from __future__ import annotations
 
 import pytest
