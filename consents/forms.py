@@ -86,7 +86,9 @@ class StaffGrantForm(forms.Form):
                 )
             if notice.scope.get("sensitive"):
                 self.fields[f"sensitive_{code}"] = forms.BooleanField(
-                    label=_("The customer was told this purpose uses sensitive data and explicitly agreed"),
+                    # Named by its purpose: with two sensitive purposes, the boxes and their errors differ.
+                    label=_("The customer was told “%(purpose)s” uses sensitive data and explicitly agreed")
+                    % {"purpose": notice.purpose.name},
                     required=False,
                 )
 

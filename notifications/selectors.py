@@ -76,13 +76,14 @@ def notification_text(notification: Notification, *, with_body: bool = True) -> 
 
 def sent_to_subject(subject, *, limit: int = STAFF_PANEL_LIMIT) -> list[dict]:
     """What the bank has told a customer, newest first, for staff answering "did you tell me?": each
-    message's title as the customer read it (not its body, which may quote them) and every channel tried
-    with its outcome, in the order tried."""
+    message's title as the customer read it (not its body, which may quote them), with the language it
+    was sent in (the page marks it, as the inbox does), and every channel tried with its outcome, in the
+    order tried."""
     messages = inbox_for_subject(subject)[:limit]
     return [
         {
             "notification": message,
-            "title": notification_text(message, with_body=False).title,
+            "text": notification_text(message, with_body=False),
             "attempts": sorted(message.attempts.all(), key=lambda attempt: attempt.created_at),
         }
         for message in messages

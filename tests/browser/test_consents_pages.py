@@ -1,5 +1,7 @@
 """Consents in a real browser: the customer's switches and withdrawal confirmation, the staff desk."""
 
+from datetime import date
+
 import pytest
 
 from consents.selectors import purpose_by_code
@@ -88,6 +90,42 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
 
     page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
     assert "Biometric authentication" in page.get_by_test_id("consent-timeline").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "names", "print_label"),
+    [
+        ("", ("Xác thực sinh trắc học", "Bảo hiểm sức khỏe"), "In để trao cho khách hàng"),
+        ("/en", ("Biometric authentication", "Health cover"), "Print to hand over"),
+    ],
+)
+def test_each_control_repeated_per_purpose_names_its_purpose(
+    page, login, live_url, catalogue, prefix, names, print_label
+):
+    """docs/architecture.md: a control repeated per item says which item it acts on. On the paper-form
+    page a screen reader names each purpose's section, its explicit-consent box, the child's agreement
+    and its print button by the purpose, in the page's language, and the error summary says which
+    purpose lacks the explicit agreement."""
+    make_purpose("health", category="security", sensitive=True, name_vi=names[1], name_en=names[1])
+    UserFactory(username="officer_n", role=Role.OFFICER)
+    child = make_subject(date_of_birth=date(date.today().year - 10, 1, 1))
+    login(page, "officer_n", path=f"{prefix}/accounts/login/")
+    page.goto(live_url(f"{prefix}/portal/customers/{child.pk}/consents/new/"))
+    for name in names:
+        section = page.get_by_role("region", name=name)
+        assert section.count() == 1, name
+        assert section.get_by_role("checkbox", name=name).count() == 2  # explicit consent, child's agreement
+        print_button = section.get_by_role("button", name=name)
+        assert print_button.count() == 1 and print_label in print_button.inner_text(), section.aria_snapshot()
+    assert page.get_by_role("button", name=print_label, exact=True).count() == 0
+
+    for name in names:
+        page.get_by_role("region", name=name).get_by_role("radio").nth(1).check()  # yes, agrees
+    page.get_by_test_id("save-consent").click()
+    page.wait_for_load_state()
+    lines = page.get_by_test_id("error-summary").get_by_role("listitem").all_inner_texts()
+    for name in names:
+        assert len([line for line in lines if name in line]) == 1, lines
 
 
 def test_going_back_from_the_withdrawal_page_shows_the_switch_as_it_is(page, login, live_url, catalogue):

@@ -80,6 +80,41 @@ def test_staff_queue_counts_down_and_highlights_then_staff_answer(page, login, l
     assert "Đã hoàn thành" in page.get_by_test_id("timeline").inner_text()
 
 
+def test_enter_in_the_identity_check_checks_and_never_sends_a_new_code(page, login, live_url):
+    """Enter in a form presses its default button: in the identity check it is "Check and record". Were
+    it "Send a code", Enter after typing the code the customer read out would send a new code and make
+    that one useless, and Enter after typing an ID number would do nothing."""
+    UserFactory(username="privacy_e", role=Role.PRIVACY)
+    subject = make_subject()
+    request = services.request_create(actor=STAFF, subject=subject, type="access", channel="branch")
+    login(page, "privacy_e")
+    page.goto(live_url(f"/portal/requests/{request.pk}/"))
+    page.locator("input[name=method][value=otp_phone]").check()
+    # The page looks as before: the send button under the code field, "Check and record" below it.
+    code_box = page.locator("input[name=otp_code]").bounding_box()
+    send_box = page.get_by_test_id("send-code").bounding_box()
+    assert code_box["y"] < send_box["y"] < page.get_by_test_id("verify").bounding_box()["y"]
+    page.get_by_test_id("send-code").click()
+    page.wait_for_load_state()
+    request.refresh_from_db()
+    code_sent = request.identity_otp_hash
+    assert code_sent
+
+    page.locator("input[name=method][value=otp_phone]").check()
+    page.fill("input[name=otp_code]", "000000")  # not the code sent: refused, and the code still stands
+    page.press("input[name=otp_code]", "Enter")
+    page.wait_for_load_state()
+    assert page.get_by_test_id("verify-form").get_by_test_id("error-summary").is_visible()
+    request.refresh_from_db()
+    assert request.identity_otp_hash == code_sent
+
+    page.locator("input[name=method][value=branch_documents]").check()
+    page.fill("input[name=document_number]", subject.national_id)
+    page.press("input[name=document_number]", "Enter")
+    page.wait_for_load_state()
+    assert page.get_by_test_id("status").inner_text() == "Đang xử lý"
+
+
 def test_a_customer_cannot_open_another_customers_request(page, login, live_url):
     owner = make_subject()
     make_customer(subject=owner, username="owner_b")

@@ -104,3 +104,15 @@ def test_every_percentage_on_the_report_is_written_one_way(known, client, dpo, p
     html = client.get(path).content.decode()
     assert re.findall(r"\d(?:\s|&nbsp;)%", html) == []
     assert len(re.findall(r">100%<", html)) >= 3  # the card, the table's total and the chart's axis
+
+
+def test_each_scrolling_table_frame_is_a_region_named_by_its_table(known, client, dpo):
+    """A frame the keyboard can focus to scroll a wide table is a landmark named by its table's caption,
+    as the queue's is: a screen reader otherwise says nothing when the focus lands on it."""
+    client.force_login(dpo)
+    html = client.get("/en/portal/reports/deadlines/").content.decode()
+    frames = re.findall(r'<div class="table-wrap"[^>]*>', html)
+    assert len(frames) == 5  # the trend's figures, by type, by channel, duties, breaches
+    for frame in frames:
+        assert attribute(frame, "role") == "region", frame
+        assert re.search(rf'<caption[^>]* id="{attribute(frame, "aria-labelledby")}">', html), frame

@@ -151,3 +151,17 @@ def test_the_inbox_says_messages_stay_in_the_language_they_were_sent_in(client, 
         note = page[page.index('data-testid="sent-language-note"'):]
         assert html.escape(translated(SENT_LANGUAGE_NOTE, lang)) in note[:note.index("</p>")], lang
     assert translated(SENT_LANGUAGE_NOTE, "vi") != SENT_LANGUAGE_NOTE
+
+
+def test_the_staff_panel_marks_the_language_a_message_title_was_sent_in(client, officer, customer_a):
+    """On an English staff page, a title the customer was sent in Vietnamese carries lang="vi" (WCAG
+    3.1.2), as in the customer's own inbox: an English screen reader would mispronounce it otherwise."""
+    subject = subject_for_user(customer_a)
+    subject.preferred_language = "vi"
+    subject.save(update_fields=["preferred_language"])
+    _message(subject, "LANG0002", "lang2")
+    client.force_login(officer)
+    english = client.get("/en" + reverse("subjects:customer_detail", args=[subject.pk])).content.decode()
+    row = english[english.index('data-testid="sent-message"'):]
+    row = row[:row.index("</tr>")]
+    assert '<span lang="vi">' in row and "LANG0002" in row.split('<span lang="vi">')[1].split("</span>")[0]
