@@ -200,17 +200,24 @@ def corrections_words(corrections: dict[str, Any] | None, when: Callable = local
     )
 
 
+def _request_facts(request: dict[str, Any], labels: dict[str, str], when: Callable) -> dict[str, Any]:
+    """What a request is and what the customer asked in it, as both kinds of request entry show it."""
+    return {
+        "reference": _reference(request),
+        "type": labels["type_label"],
+        "status": labels["status_label"],
+        "channel": labels["channel_label"],
+        "received_at": when(request["received_at"]),
+        "closed_at": when(request.get("closed_at")),
+        "details": erased_words_shown(request.get("details") or ""),
+    }
+
+
 def _readable_guardian_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
     labels = guardian_request_labels(request)
     verified = when(request.get("identity_verified_at"))
     return {
-        "reference": _reference(request),
-        "type": labels["type_label"],
-        "channel": labels["channel_label"],
-        "status": labels["status_label"],
-        "received_at": when(request["received_at"]),
-        "closed_at": when(request.get("closed_at")),
-        "details": erased_words_shown(request.get("details") or ""),
+        **_request_facts(request, labels, when),
         "identity": f"{labels['identity_method_label']} ({verified})" if verified else "",
         "replies": [{"at": when(line["at"]), "text": line["text"]} for line in request.get("replies", [])],
     }
@@ -236,13 +243,7 @@ def _subject_value(name: str, value: str) -> str:
 def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
     labels = request_labels(request)
     return {
-        "reference": _reference(request),
-        "type": labels["type_label"],
-        "status": labels["status_label"],
-        "channel": labels["channel_label"],
-        "received_at": when(request["received_at"]),
-        "closed_at": when(request.get("closed_at")),
-        "details": erased_words_shown(request.get("details") or ""),
+        **_request_facts(request, labels, when),
         "corrections": corrections_words(request.get("corrections"), when),
         "outcome_reason": labels.get("outcome_reason_label", ""),
         "outcome_note": erased_words_shown(request.get("outcome_note") or ""),
