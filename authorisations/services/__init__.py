@@ -11,7 +11,7 @@ from authorisations.services.clocks import (
     authorisations_notify_expiring,
     authorisations_send_summaries,
 )
-from authorisations.services.erasure import authorisation_reasons_erase
+from authorisations.services.erasure import authorisation_reasons_erase, revoke_reason_is_customers
 from authorisations.services.lifecycle import (
     authorisation_grant,
     authorisation_grantor_check,
@@ -48,6 +48,7 @@ __all__ = [
     "authorisation_grantor_check",
     "authorisation_pause",
     "authorisation_reasons_erase",
+    "revoke_reason_is_customers",
     "authorisation_resume",
     "authorisation_revoke",
     "authorisation_terms_check",

@@ -18,6 +18,16 @@ from core.erased import REASON_ERASED
 PLATFORM_REVOKE_REASONS = (REPLACED_REASON, DIRECT_SOURCE, RECTIFIED_SOURCE)
 
 
+def revoke_reason_is_customers(event: AuthorisationEvent) -> bool:
+    """Whether the event's reason is the customer's own words: a revocation by the customer, or by staff
+    on their instruction (whose evidence is required), giving a reason the platform does not write."""
+    return (
+        event.kind == AuthorisationEvent.Kind.REVOKED
+        and (event.actor_kind == ActorKind.CUSTOMER or bool(event.evidence))
+        and event.reason not in ("", *PLATFORM_REVOKE_REASONS)
+    )
+
+
 def authorisation_reasons_erase(*, subject_id) -> int:
     """In the erasure's transaction: the reasons the customer gave for revoking a third party's access,
     their own words (`authorisation_revoke`, by the customer or by staff on their instruction, whose
@@ -31,9 +41,8 @@ def authorisation_reasons_erase(*, subject_id) -> int:
     # Chosen in Python: the evidence and reason are encrypted, and the same words (an empty one too)
     # encrypt differently each time.
     erased = [
-        event for event in revocations.only("pk", "actor_kind", "evidence", "reason", "receipt")
-        if (event.actor_kind == ActorKind.CUSTOMER or event.evidence)
-        and event.reason not in ("", REASON_ERASED, *PLATFORM_REVOKE_REASONS)
+        event for event in revocations.only("pk", "kind", "actor_kind", "evidence", "reason", "receipt")
+        if revoke_reason_is_customers(event) and event.reason != REASON_ERASED
     ]
     for event in erased:
         event.reason = REASON_ERASED

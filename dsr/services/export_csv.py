@@ -60,6 +60,7 @@ def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
         yield _row(
             _("Consent"), e["consent"], _purpose(e), e["event"], e["at"], e["channel"],
             version=e["notice_version"], by=e["recorded_by"],
+            detail=_("My reason") if e["reason"] else "", value=e["reason"],
         )
     for c in data["consents"]:
         yield from _consent_rows(c)
@@ -93,6 +94,9 @@ def _consent_rows(c: dict[str, Any]) -> Iterator[list[str]]:
         yield row(_("Shared with"), _("Recipients"), abroad)
     if c["evidence"]:
         yield row(_("Shared with"), _("Evidence reference"), c["evidence"])
+    for label, value in ((_("Device"), c["device"]), (_("Session"), c["session_ref"])):
+        if value:
+            yield row(_("Consent given from"), label, value)
     for duty in c["withdrawal_duties"]:
         if duty["acknowledged_at"]:
             said = _("stopped, confirmed on %(date)s") % {"date": duty["acknowledged_at"]}
@@ -109,6 +113,11 @@ def _requests(data: dict[str, Any]) -> Iterator[list[str]]:
             detail=_("Closed") if r["closed_at"] else "", value=r["closed_at"],
         )
     for r in data["requests"]:
+        asked = [(_("What I asked"), r["details"]), (_("Corrected values I asked for"), r["corrections"])]
+        for label, text in asked:
+            if text:
+                yield _row(_("What I asked"), r["reference"], r["type"], detail=label, value=text)
+    for r in data["requests"]:
         told = [
             (_("Legal reason"), r["closed_at"], r["outcome_reason"]),
             (_("Our answer"), r["closed_at"], r["outcome_note"]),
@@ -118,6 +127,25 @@ def _requests(data: dict[str, Any]) -> Iterator[list[str]]:
         for label, at, text in told:
             if text:
                 yield _row(_("What I was told"), r["reference"], r["type"], at=at, detail=label, value=text)
+
+
+def _as_guardian(data: dict[str, Any]) -> Iterator[list[str]]:
+    """The requests filed as guardian for a child: one row each, then what the guardian asked, how their
+    identity was checked, and their replies."""
+    for r in data["requests_as_guardian"]:
+        kind = _("Request I filed as guardian")
+        yield _row(
+            kind, r["reference"], r["type"], r["status"], r["received_at"], r["channel"],
+            detail=_("Closed") if r["closed_at"] else "", value=r["closed_at"],
+        )
+        parts = [
+            (_("What I asked"), "", r["details"]),
+            (_("My identity checked"), "", r["identity"]),
+            *((_("Your answer"), line["at"], line["text"]) for line in r["replies"]),
+        ]
+        for label, at, text in parts:
+            if text:
+                yield _row(kind, r["reference"], r["type"], at=at, detail=label, value=text)
 
 
 def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
@@ -138,6 +166,11 @@ def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
                 _("Third party"), a["id"], a["third_party"], a["status_label"], a["starts_at"],
                 detail=label, value=value,
             )
+        for e in a["events"]:
+            yield _row(
+                _("Third party"), a["id"], a["third_party"], e["event"], e["at"],
+                detail=_("My reason") if e["reason"] else "", value=e["reason"],
+            )
     for system in data["systems"]:
         rows = [(row["label"], row["value"]) for row in system["rows"]]
         for label, value in rows or [("", _("This system holds nothing more about you."))]:
@@ -152,6 +185,6 @@ def export_csv(content: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow([str(header) for header in CSV_HEADERS])
-    for part in (_profile, _consents, _requests, _shared_out):
+    for part in (_profile, _consents, _requests, _as_guardian, _shared_out):
         writer.writerows(part(data))
     return out.getvalue()

@@ -23,11 +23,16 @@ from deadlines.policy import LOCAL_TZ
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
     access_labels,
+    authorisation_event_labels,
     consent_event_labels,
     consent_labels,
+    contact_pending_label,
     conversation_label,
+    guardian_request_labels,
     humanise,
+    language_label,
     message_labels,
+    notification_channel_labels,
     purpose_label,
     recipient_labels,
     request_labels,
@@ -44,7 +49,11 @@ SUBJECT_LABELS = {
     "phone": _("Phone"),
     "email": _("E-mail"),
     "address": _("Address"),
+    "preferred_language": _("Language the bank writes to me in"),
+    "relationship_ended_on": _("My relationship with the bank ended on"),
 }
+# Calendar dates among the profile's fields, shown dd/mm/yyyy.
+SUBJECT_DATES = ("date_of_birth", "relationship_ended_on")
 LOCAL_DATETIME = "%d/%m/%Y %H:%M"
 LOCAL_DATE = "%d/%m/%Y"
 # The ISO forms the platform writes (`isoformat()`): a date, or a date and a time of day. Python 3.11's
@@ -136,6 +145,7 @@ def _readable_event(event: dict[str, Any], purposes: dict[str, str], when: Calla
         "channel": labels["channel_label"],
         "recorded_by": labels.get("recorded_by_label", ""),
         "for_ward": event.get("for_ward", False),
+        "reason": erased_words_shown(event.get("reason")) or "",
     }
 
 
@@ -148,6 +158,8 @@ def _readable_consent(
         "for_ward": consent.get("for_ward", False),
         "notice_version": consent.get("notice_version", ""),
         "evidence": consent.get("evidence", ""),
+        "device": consent.get("device") or "",
+        "session_ref": consent.get("session_ref") or "",
         "recipients": [_recipient_words(r, names_en) for r in consent.get("recipients", [])],
         "destination_country": consent.get("destination_country") or "",
         "withdrawal_duties": [
@@ -179,8 +191,17 @@ def _readable_corrections(
     ]
 
 
-def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
-    labels = request_labels(request)
+def corrections_words(corrections: dict[str, Any] | None, when: Callable = local_time) -> str:
+    """ "Address: 12 Phố Huế": the values a rectification asked to correct to, each by its field's name."""
+    return "; ".join(
+        f"{SUBJECT_LABELS.get(name) or humanise(name)}: {_value(value, when)}"
+        for name, value in (corrections or {}).items()
+        if value not in (None, "")
+    )
+
+
+def _request_facts(request: dict[str, Any], labels: dict[str, str], when: Callable) -> dict[str, Any]:
+    """What a request is and what the customer asked in it, as both kinds of request entry show it."""
     return {
         "reference": _reference(request),
         "type": labels["type_label"],
@@ -188,6 +209,42 @@ def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]
         "channel": labels["channel_label"],
         "received_at": when(request["received_at"]),
         "closed_at": when(request.get("closed_at")),
+        "details": erased_words_shown(request.get("details") or ""),
+    }
+
+
+def _readable_guardian_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
+    labels = guardian_request_labels(request)
+    verified = when(request.get("identity_verified_at"))
+    return {
+        **_request_facts(request, labels, when),
+        "identity": f"{labels['identity_method_label']} ({verified})" if verified else "",
+        "replies": [{"at": when(line["at"]), "text": line["text"]} for line in request.get("replies", [])],
+    }
+
+
+def _readable_settings(content: dict[str, Any]) -> list[dict[str, str]]:
+    """The channels the customer chose and a new contact detail being confirmed, as rows of "About me"."""
+    rows = []
+    if content.get("notification_channels") is not None:
+        channels = ", ".join(notification_channel_labels(content["notification_channels"]))
+        rows.append({"label": str(_("Channels I chose to be reached on")), "value": channels})
+    for change in content.get("contact_changes_pending", []):
+        rows.append({"label": contact_pending_label(change), "value": change["value"]})
+    return rows
+
+
+def _subject_value(name: str, value: str) -> str:
+    if name in SUBJECT_DATES:
+        return local_time(value)
+    return language_label(value) if name == "preferred_language" else value
+
+
+def _readable_request(request: dict[str, Any], when: Callable) -> dict[str, Any]:
+    labels = request_labels(request)
+    return {
+        **_request_facts(request, labels, when),
+        "corrections": corrections_words(request.get("corrections"), when),
         "outcome_reason": labels.get("outcome_reason_label", ""),
         "outcome_note": erased_words_shown(request.get("outcome_note") or ""),
         "extension_note": erased_words_shown(request.get("extension_note") or ""),
@@ -224,13 +281,11 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
     return {
         "generated_at": when(content.get("generated_at")),
         "subject": [
-            {
-                "label": str(SUBJECT_LABELS[name]),
-                "value": local_time(subject[name]) if name == "date_of_birth" else subject[name],
-            }
+            {"label": str(SUBJECT_LABELS[name]), "value": _subject_value(name, subject[name])}
             for name in SUBJECT_LABELS
             if subject.get(name)
-        ],
+        ]
+        + _readable_settings(content),
         "guardian": _readable_person(guardianship.get("guardian"), when),
         "wards": [_readable_person(ward, when) for ward in guardianship.get("wards", [])],
         "consent_events": [_readable_event(e, purposes, when) for e in content.get("consent_events", [])],
@@ -243,6 +298,9 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
             for r in content.get("restrictions", [])
         ],
         "requests": [_readable_request(r, when) for r in content.get("requests", [])],
+        "requests_as_guardian": [
+            _readable_guardian_request(r, when) for r in content.get("requests_as_guardian", [])
+        ],
         "messages_sent": [
             {
                 **message_labels(m),
@@ -261,6 +319,14 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
                 "expires_at": when(a.get("expires_at")),
                 "ended_at": when(a.get("ended_at")),
                 "accesses": len(a.get("accesses") or []),
+                "events": [
+                    {
+                        "event": authorisation_event_labels(e)["event_label"],
+                        "at": when(e["at"]),
+                        "reason": erased_words_shown(e.get("reason")) or "",
+                    }
+                    for e in a.get("events", [])
+                ],
             }
             for a in content.get("third_party_access", [])
         ],
@@ -290,15 +356,30 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
             notice.update(withdrawal_duty_labels(notice, names_en))
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
+    subject = labelled.get("subject", {})
+    if subject.get("preferred_language"):
+        labelled["preferred_language_label"] = language_label(subject["preferred_language"])
+    labelled["notification_channel_labels"] = notification_channel_labels(
+        labelled.get("notification_channels")
+    )
+    for change in labelled.get("contact_changes_pending", []):
+        change["field_label"] = contact_pending_label(change)
     for r in labelled.get("requests", []):
         r["reference"] = _reference(r)
         r.update(request_labels(r))
+        if r.get("corrections"):
+            r["corrections_label"] = corrections_words(r["corrections"])
         for line in r.get("conversation", []):
             line["from_label"] = conversation_label(line)
     for message in labelled.get("messages_sent", []):
         message.update(message_labels(message))
+    for r in labelled.get("requests_as_guardian", []):
+        r["reference"] = _reference(r)
+        r.update(guardian_request_labels(r))
     for access in labelled.get("third_party_access", []):
         access.update(access_labels(access))
+        for event in access.get("events", []):
+            event.update(authorisation_event_labels(event))
     system_names = _system_names(content)
     for system in labelled.get("systems", []):
         system["name_label"] = system_names.get(system.get("system"))

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
+from authorisations.models import AuthorisationEvent
 from authorisations.scopes import DATA_SCOPES
 from authorisations.states import AuthorisationStatus
 from consents.models import Channel as ConsentChannel
@@ -16,7 +18,7 @@ from core.actors import ActorKind
 from core.labels import choice_label, in_reader_language
 from core.roles import Role
 from deadlines.models import RequestType
-from dsr.models import Channel, OutcomeReason
+from dsr.models import Channel, ContactField, IdentityMethod, OutcomeReason
 from dsr.services.export_sections import (
     FROM_BANK,
     RECORDED_BY_CUSTOMER,
@@ -50,6 +52,11 @@ MESSAGE_TOPICS = (
     ("regulator.breach.", _("A security incident affecting your data")),
 )
 CONVERSATION_WORDS = {FROM_BANK: _("The bank's question to you")}
+# A new contact detail the customer typed, as "About me" lists it while its code is awaited.
+CONTACT_PENDING_WORDS = {
+    ContactField.EMAIL: _("New e-mail awaiting confirmation"),
+    ContactField.PHONE: _("New phone number awaiting confirmation"),
+}
 
 
 def purpose_label(purposes: dict[str, str], code: str | None) -> str:
@@ -148,4 +155,41 @@ def access_labels(access: dict[str, Any]) -> dict[str, Any]:
     return {
         "status_label": choice_label(AuthorisationStatus.choices, access.get("status", "")),
         "scope_labels": [str(DATA_SCOPES.get(scope, scope)) for scope in access.get("scopes") or []],
+    }
+
+
+def language_label(code: str) -> str:
+    """The language the bank writes to the customer in, by its own name ("Tiếng Việt", "English")."""
+    return choice_label(Language.choices, code)
+
+
+def notification_channel_labels(channels: list[str] | None) -> list[str]:
+    return [choice_label(MessageChannel.choices, channel) for channel in channels or []]
+
+
+def contact_pending_label(change: dict[str, Any]) -> str:
+    return str(CONTACT_PENDING_WORDS.get(change["field"], change["field"]))
+
+
+def authorisation_event_labels(event: dict[str, Any]) -> dict[str, str]:
+    return {
+        "event_label": choice_label(AuthorisationEvent.Kind.choices, event["event"]),
+        "channel_label": choice_label(ConsentChannel.choices, event["channel"])
+        if event.get("channel")
+        else "",
+    }
+
+
+def guardian_request_labels(request: dict[str, Any]) -> dict[str, str]:
+    """A request filed as guardian: its type, channel and (while the guardian still acts for the child)
+    status, and how the guardian's identity was checked ("" while it was not)."""
+    return {
+        "type_label": choice_label(RequestType.choices, request["type"]),
+        "channel_label": choice_label(Channel.choices, request["channel"]),
+        "status_label": choice_label(RequestStatus.choices, request["status"])
+        if request.get("status")
+        else "",
+        "identity_method_label": choice_label(IdentityMethod.choices, request["identity_method"])
+        if request.get("identity_method")
+        else "",
     }

@@ -12,8 +12,11 @@ answer, the legal reason) goes in."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
+
+from django.db.models import Prefetch
 
 from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.receipts import recipient_stops
@@ -24,15 +27,15 @@ from consents.selectors import (
     restrictions_in_force,
     withdrawal_duties_of_consents,
 )
+from consents.services.withdrawals import PLATFORM_STOP_REASONS
 from core.actors import ActorKind
 from core.roles import STAFF_ROLES, user_roles
 from deadlines.policy import local_isoformat
-from dsr.models import DataSubjectRequest
+from dsr.models import DataSubjectRequest, RequestStatusChange
 from dsr.sources import request_id_of_source
 from dsr.states import REQUEST_MACHINE, RequestStatus
 from notifications.selectors import notifications_sent
-from subjects.models import DataSubject
-from subjects.selectors import wards_verified
+from subjects.models import CustomerAccount, DataSubject
 
 # Who recorded a consent event, as `recorded_by` codes it (besides a staff role's code and a client's name).
 RECORDED_BY_YOU = "you"
@@ -71,6 +74,7 @@ def consent_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[d
                 "for_ward": e.consent.subject_id != subject.pk,
                 "recorded_by_kind": e.actor_kind,
                 "recorded_by": _recorded_by(e, subject, roles),
+                "reason": _withdrawal_reason(e, subject, roles),
             }
             for e in events
         ],
@@ -104,6 +108,18 @@ def _recorded_by(event: ConsentEvent, subject: DataSubject, roles: dict) -> str:
     return RECORDED_BY_SYSTEM
 
 
+def _withdrawal_reason(event: ConsentEvent, subject: DataSubject, roles: dict) -> str | None:
+    """The reason given for a withdrawal when it is the customer's own words: recorded by them or by staff
+    or a channel on their instruction, not by their guardian or ward (that person's words), and none of
+    the platform's own reasons (`PLATFORM_STOP_REASONS`, no one's words). An erased one stays the marker
+    (`core.erased`), which the readable forms show as a sentence."""
+    if event.kind != ConsentEvent.Kind.WITHDRAWN or not event.reason or event.reason in PLATFORM_STOP_REASONS:
+        return None
+    if _recorded_by(event, subject, roles) in (RECORDED_BY_GUARDIAN, RECORDED_BY_WARD):
+        return None
+    return event.reason
+
+
 def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now: datetime) -> dict[str, Any]:
     # What the customer agreed to, frozen at the grant (or the scope of the version it names, for a
     # consent recorded before receipts froze it); a refusal agreed to nothing, so it shared nothing.
@@ -116,6 +132,9 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
         "notice_version": consent.notice.version,
         "for_ward": consent.subject_id != subject.pk,
         "evidence": consent.evidence,
+        # The self-service or app session and device the consent was given from.
+        "device": consent.device or None,
+        "session_ref": consent.session_ref or None,
         # The ids name each recipient in the reader's language when the export is read (`recipient_labels`).
         "recipients": [
             {"id": r.get("id"), "name": r["name"], "kind": r["kind"], "country": r["country"]}
@@ -198,6 +217,9 @@ def _request_entry(r: DataSubjectRequest) -> dict[str, Any]:
         "received_at": local_isoformat(r.received_at),
         "due_at": local_isoformat(r.due_at),
         "closed_at": local_isoformat(r.closed_at),
+        # The customer's own words: what they asked or complained about, the values to correct to.
+        "details": r.details or None,
+        "corrections": json.loads(r.corrections) if r.corrections else {},
         "outcome_reason": r.outcome_reason or None,
         # While the bank waits for the customer the note is its question, given in `conversation`.
         "outcome_note": (r.outcome_note or None) if closed else None,
@@ -234,10 +256,11 @@ def message_entries(subject: DataSubject) -> list[dict[str, Any]]:
     ]
 
 
-def guardianship_entry(subject: DataSubject) -> dict[str, Any]:
-    """The customer's guardian on record, and the children they act for as verified guardian, each by
-    customer number (CIF) and when the bank verified the guardian's authority: what the customer's pages
-    and receipts already show them of the other person, nothing more (no name, document or contact)."""
+def guardianship_entry(subject: DataSubject, wards: list[DataSubject]) -> dict[str, Any]:
+    """The customer's guardian on record, and the children they act for as verified guardian (`wards`,
+    `wards_verified`), each by customer number (CIF) and when the bank verified the guardian's authority:
+    what the customer's pages and receipts already show them of the other person, nothing more (no
+    name, document or contact)."""
     guardian = subject.guardian if subject.guardian_id else None
     return {
         "guardian": None
@@ -248,6 +271,44 @@ def guardianship_entry(subject: DataSubject) -> dict[str, Any]:
         },
         "wards": [
             {"customer_number": ward.external_ref, "verified_at": local_isoformat(ward.guardian_verified_at)}
-            for ward in wards_verified(subject)
+            for ward in wards
         ],
     }
+
+
+def guardian_request_entries(subject: DataSubject, *, acting_for: set) -> list[dict[str, Any]]:
+    """The requests the customer filed as guardian for a child, by reference, with their own part only:
+    what they asked (`details`), their replies to the bank's questions, and whether and how their
+    identity was checked. Not the child's data: no corrected values, no answer about the child; how the
+    request went (status, closing) only while they still act for the child (`acting_for`, the wards of
+    `wards_verified`), as their pages show it (`dsr.selectors.requests_for_subject`). Two queries."""
+    accounts = CustomerAccount.objects.filter(subject=subject).values("user_id")
+    replies = RequestStatusChange.objects.filter(
+        actor_kind=ActorKind.CUSTOMER, old_status=RequestStatus.AWAITING_CUSTOMER, actor_user__in=accounts
+    ).order_by("at", "pk")
+    requests = (
+        DataSubjectRequest.objects.filter(guardian=subject)
+        .exclude(subject=subject)
+        .order_by("received_at", "pk")
+        .prefetch_related(Prefetch("status_changes", queryset=replies, to_attr="guardian_replies"))
+    )
+    entries = []
+    for r in requests:
+        acting = r.subject_id in acting_for
+        entries.append(
+            {
+                "id": str(r.pk),
+                "type": r.type,
+                "channel": r.channel,
+                "received_at": local_isoformat(r.received_at),
+                "status": r.status if acting else None,
+                "closed_at": local_isoformat(r.closed_at) if acting else None,
+                "details": r.details or None,
+                "identity_method": r.identity_method or None,
+                "identity_verified_at": local_isoformat(r.identity_verified_at),
+                "replies": [
+                    {"at": local_isoformat(c.at), "text": c.note} for c in r.guardian_replies if c.note
+                ],
+            }
+        )
+    return entries

@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, audit_record_many
-from authorisations.selectors import authorisations_export
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
@@ -27,12 +26,15 @@ from dsr.services.export_formats import export_labelled, export_readable, local_
 from dsr.services.export_sections import (
     consent_sections,
     correction_entries,
+    guardian_request_entries,
     guardianship_entry,
     message_entries,
     request_entries,
     restriction_entries,
 )
+from dsr.services.export_settings import settings_entries, third_party_entries
 from subjects.locks import of_customers_locked, subjects_lock
+from subjects.selectors import wards_verified
 
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
@@ -46,17 +48,24 @@ SUBJECT_FIELDS = (
     "phone",
     "email",
     "address",
+    # Settings rather than identity, but the customer's: the language the bank writes to them in, and
+    # the day their relationship with the bank ended (from which retention periods run).
+    "preferred_language",
+    "relationship_ended_on",
 )
 
 
 def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
     """Everything the platform and the systems' tasks hold about the request's subject."""
     subject = request.subject
+    wards = list(wards_verified(subject))
     return {
         "generated_at": local_isoformat(now),
         "request": str(request.pk),
         "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},
-        "guardianship": guardianship_entry(subject),
+        "guardianship": guardianship_entry(subject, wards),
+        # The channels the customer chose, and a new e-mail or phone they are still confirming.
+        **settings_entries(subject, now=now),
         # The consent history, and per consent whom it let the bank share with and whom its withdrawal
         # told to stop (domain notes: the customer's right to know the recipients).
         **consent_sections(subject, now=now),
@@ -64,9 +73,11 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         "corrections_passed_on": correction_entries(subject, now=now),
         "restrictions": restriction_entries(subject),
         "requests": request_entries(subject),
+        # Those they filed as guardian for a child: their own part only (docs/requests.md).
+        "requests_as_guardian": guardian_request_entries(subject, acting_for={ward.pk for ward in wards}),
         "messages_sent": message_entries(subject),
         # Third-party access (authorisations/): who the customer let read what, and what they read.
-        "third_party_access": authorisations_export(subject),
+        "third_party_access": third_party_entries(subject),
         # The name as the bank wrote it; downloads show the system's name in the reader's language.
         "systems": [
             {
