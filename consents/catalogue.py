@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from consents.models import NoticeVersion, Purpose
 
@@ -111,13 +111,27 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
     )
 
 
-def _load() -> dict[str, PurposeEntry]:
-    # Only the columns an entry needs: the notices' texts are long and the check never reads them.
+def purpose_in_force(purpose: Purpose, now: datetime) -> PurposeEntry:
+    """The purpose as its version in force at `now` has it (legal basis, category), whether or not the
+    job has copied that version onto the purpose row yet. The consent check judges by it, so whatever
+    decides by a purpose's basis (a withdrawal, a restriction's reach, the purposes a form offers) must
+    too, or for up to five minutes it contradicts the check. Reads the versions `with_versions`
+    prefetched, else one query."""
+    return purpose_entry_of(purpose).in_force(now)
+
+
+def with_versions(purposes: QuerySet[Purpose]) -> QuerySet[Purpose]:
+    """The purposes with their versions prefetched for `purpose_in_force` (one query for all): only the
+    columns an entry needs, as the notices' texts are long and no judgement reads them."""
     notices = NoticeVersion.objects.only(
         "id", "purpose_id", "version", "effective_at", "material", "scope", "awaiting_announcement"
     )
+    return purposes.prefetch_related(Prefetch("notices", notices))
+
+
+def _load() -> dict[str, PurposeEntry]:
     purposes = Purpose.objects.only("id", "code", "legal_basis", "category", "sensitive", "active")
-    return {p.code: purpose_entry_of(p) for p in purposes.prefetch_related(Prefetch("notices", notices))}
+    return {p.code: purpose_entry_of(p) for p in with_versions(purposes)}
 
 
 def catalogue() -> dict[str, PurposeEntry]:

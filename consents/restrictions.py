@@ -5,18 +5,21 @@ object to processing that rests on their consent or the bank's legitimate intere
 profiling, disclosure to third parties); processing the law requires (KYC/AML, tax, reporting) or a
 contract needs goes on, and the answer says so. Data under a legal hold may serve only the legal
 obligation that keeps it. One rule here, read by the consent check and by the service that puts
-restrictions in force.
+restrictions in force; both judge a purpose by its version in force (`purpose_in_force`), not by its
+row, which the job updates only minutes after a new version takes effect.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import LegalBasis, ProcessingRestriction, PurposeCategory
+from consents.catalogue import purpose_in_force
+from consents.models import LegalBasis, ProcessingRestriction, Purpose, PurposeCategory
 
 # Processing a customer may stop whatever its basis: marketing, profiling and disclosure.
 RESTRICTABLE_CATEGORIES = frozenset(
@@ -53,13 +56,15 @@ class RestrictionScope:
     not_covered: list[tuple[Any, Any]]
 
 
-def restriction_scope(*, kind: str, purposes: Iterable[Any]) -> RestrictionScope:
-    """Split purposes (anything with `legal_basis` and `category`) into those a restriction of `kind`
-    reaches and those it leaves alone, each with its reason."""
+def restriction_scope(*, kind: str, purposes: Iterable[Purpose], now: datetime) -> RestrictionScope:
+    """Split purposes into those a restriction of `kind` reaches at `now` and those it leaves alone, each
+    with its reason, judging each by its version in force as the consent check does (read from the
+    versions `consents.catalogue.with_versions` prefetched, else one query a purpose)."""
     covered, not_covered = [], []
     for purpose in purposes:
-        if restriction_reaches(kind, legal_basis=purpose.legal_basis, category=purpose.category):
+        in_force = purpose_in_force(purpose, now)
+        if restriction_reaches(kind, legal_basis=in_force.legal_basis, category=in_force.category):
             covered.append(purpose)
         else:
-            not_covered.append((purpose, EXEMPTION_REASONS.get(purpose.legal_basis, "")))
+            not_covered.append((purpose, EXEMPTION_REASONS.get(in_force.legal_basis, "")))
     return RestrictionScope(covered=covered, not_covered=not_covered)

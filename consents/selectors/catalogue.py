@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.catalogue import purpose_in_force
 from consents.models import (
     Consent,
     ConsentStatus,
@@ -104,9 +105,13 @@ def _latest_in_effect(purpose: Purpose, *, now: datetime, material: bool = False
 
 
 def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
-    """The notice in force of each active consent-based purpose: what staff read or hand over."""
+    """The notice in force of each active purpose consent-based by its version in force at `now` (the
+    row's basis lags it until the job runs; a grant is judged by the version): what staff read or hand
+    over."""
     notices = []
-    for purpose in purposes_active().filter(legal_basis=LegalBasis.CONSENT):
+    for purpose in purposes_active():
+        if purpose_in_force(purpose, now).legal_basis != LegalBasis.CONSENT:
+            continue
         notice = notice_current(purpose, now=now)
         if notice is not None:
             notices.append(notice)

@@ -46,21 +46,22 @@ def restrictions_apply_in_transaction(
     now: datetime | None = None,
 ) -> list[ProcessingRestriction]:
     """Put restrictions in force inside the caller's transaction. `purposes=None` covers every purpose
-    the kind can reach (`consents.restrictions`); a named purpose it cannot reach is left alone.
+    the kind can reach (`consents.restrictions`); a named purpose it cannot reach at `now`, by the
+    purpose's version in force then, is left alone.
 
     Applying the same source again for the same purpose returns the one already in force, so a
     retried request does not stack duplicates.
     """
     _validate(kind, source)
-    targets: list[Purpose | None] = (
-        list(restriction_scope(kind=kind, purposes=purposes).covered) if purposes else [None]
-    )
     created: list[ProcessingRestriction] = []
     with transaction.atomic(savepoint=False):
         # The customer's row (`subjects.locks`; a request's services locked it first): two requests
         # applying the same source cannot both insert.
         subjects_lock([subject.pk])
         now = now or timezone.now()
+        targets: list[Purpose | None] = (
+            list(restriction_scope(kind=kind, purposes=purposes, now=now).covered) if purposes else [None]
+        )
         for purpose in targets:
             existing = ProcessingRestriction.objects.filter(
                 subject=subject,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import purpose_entry_of
+from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
@@ -43,14 +43,9 @@ def _validate_withdrawal_input(actor: Actor, channel: str, reason: str, *, sourc
         raise InvalidInput(_("The reason is longer than 500 characters."), field="reason")
 
 
-def _basis_in_force(purpose: Purpose, now: datetime) -> str:
-    """The legal basis of the purpose's version in force, whether or not the job has copied it onto the
-    purpose row yet: what the customer could give (`answer_validate`), they can withdraw."""
-    return purpose_entry_of(purpose).in_force(now).legal_basis
-
-
 def _refuse_unless_consent_based(purpose: Purpose, now: datetime) -> None:
-    legal_basis = _basis_in_force(purpose, now)
+    # By the version in force: what the customer could give (`answer_validate`), they can withdraw.
+    legal_basis = purpose_in_force(purpose, now).legal_basis
     if legal_basis != LegalBasis.CONSENT:
         raise not_consent_based_error(purpose, legal_basis)
 
@@ -65,7 +60,7 @@ def _live_consents_locked(queryset, now: datetime) -> list[Consent]:
         .filter(status=ConsentStatus.GRANTED)
         .order_by("purpose__code")
     )
-    return [consent for consent in live if _basis_in_force(consent.purpose, now) == LegalBasis.CONSENT]
+    return [consent for consent in live if purpose_in_force(consent.purpose, now).consent_based]
 
 
 def _withdraw_locked(

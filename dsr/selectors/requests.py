@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.catalogue import with_versions
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from core.access import subject_for_user
@@ -242,15 +243,18 @@ def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
     return [{"code": code, "name": names.get(code, code)} for code in request.purposes]
 
 
-def request_not_covered(request: DataSubjectRequest) -> list[dict[str, str]]:
-    """The purposes a restriction or objection leaves alone, each with the legal reason the customer
-    reads (a request naming no purpose is read against every active purpose)."""
+def request_not_covered(request: DataSubjectRequest, *, now: datetime | None = None) -> list[dict[str, str]]:
+    """The purposes a restriction or objection leaves alone at `now`, each with the legal reason the
+    customer reads (a request naming no purpose is read against every active purpose), each purpose
+    judged by its version in force, as the restriction itself is."""
     if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
         return []
     purposes = Purpose.objects.filter(active=True)
     if request.purposes:
         purposes = Purpose.objects.filter(code__in=request.purposes)
-    scope = restriction_scope(kind=request.type, purposes=purposes.order_by("code"))
+    scope = restriction_scope(
+        kind=request.type, purposes=with_versions(purposes.order_by("code")), now=now or timezone.now()
+    )
     return [
         {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
         for purpose, reason in scope.not_covered

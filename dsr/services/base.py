@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.catalogue import with_versions
 from consents.models import Purpose
 from core.actors import Actor
 from core.db import locked_or_not_found
@@ -56,10 +57,11 @@ def requests_lock(ids) -> None:
 
 
 def request_purposes(request: DataSubjectRequest) -> list[Purpose] | None:
-    """The purposes a restriction, objection or withdrawal names (None: all it can reach)."""
+    """The purposes a restriction, objection or withdrawal names (None: all it can reach), with their
+    versions, by which each is judged (`consents.catalogue.purpose_in_force`)."""
     if not request.purposes:
         return None
-    return list(Purpose.objects.filter(code__in=request.purposes).order_by("code"))
+    return list(with_versions(Purpose.objects.filter(code__in=request.purposes).order_by("code")))
 
 
 def actor_user(actor: Actor):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.catalogue import purpose_in_force, with_versions
 from consents.models import LegalBasis, Purpose
 from consents.services.rules import channel_validate
 from core.actors import Actor
@@ -114,7 +115,7 @@ def request_create(
             _("The details are longer than %(max)s characters."), field="details", max=MAX_DETAILS_LENGTH
         )
     clean_corrections = _clean_corrections(type, corrections, subject=subject, actor=actor, now=now)
-    clean_purposes = _clean_purposes(type, purposes)
+    clean_purposes = _clean_purposes(type, purposes, now=now)
     if not own_contact_details:
         _guardian_check(subject, guardian, type=type, actor=actor, now=now)
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
@@ -306,7 +307,7 @@ def correction_refused(error: InvalidInput | Conflict, *, staff: bool) -> Invali
     return InvalidInput(error.message, field="corrections", **error.params)
 
 
-def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
+def _clean_purposes(type: str, purposes: list[str] | None, *, now: datetime) -> list[str]:
     if not purposes:
         return []
     if type not in PURPOSE_TYPES:
@@ -320,7 +321,7 @@ def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
     ):
         raise InvalidInput(_("Give the purposes as a list of purpose codes."), field="purposes")
     codes = sorted(set(purposes))
-    found = {purpose.code: purpose for purpose in Purpose.objects.filter(code__in=codes)}
+    found = {purpose.code: purpose for purpose in with_versions(Purpose.objects.filter(code__in=codes))}
     missing = sorted(set(codes) - set(found))
     if missing:
         raise InvalidInput(
@@ -328,9 +329,12 @@ def _clean_purposes(type: str, purposes: list[str] | None) -> list[str]:
         )
     if type == RequestType.WITHDRAW:
         # Only a consent can be withdrawn, and the withdrawal takes effect at verification: refused
-        # here, a purpose on another legal basis would make every verification fail later.
+        # here, a purpose on another legal basis would make every verification fail later. Judged by
+        # the version in force, as the withdrawal will be, not by the row the job updates later.
         not_consent = sorted(
-            code for code, purpose in found.items() if purpose.legal_basis != LegalBasis.CONSENT
+            code
+            for code, purpose in found.items()
+            if purpose_in_force(purpose, now).legal_basis != LegalBasis.CONSENT
         )
         if not_consent:
             raise InvalidInput(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from consents import services
@@ -49,7 +50,7 @@ def test_a_named_legal_obligation_purpose_is_not_restricted_and_the_reason_is_gi
 
     assert [r.purpose.code for r in placed] == ["marketing"]
     assert consent_check(subject_ref=subject.external_ref, purpose_code="kyc").allowed
-    scope = restriction_scope(kind="restrict", purposes=[marketing, kyc])
+    scope = restriction_scope(kind="restrict", purposes=[marketing, kyc], now=timezone.now())
     assert [p.code for p in scope.covered] == ["marketing"]
     assert [(p.code, str(label)) for p, label in scope.not_covered] == [
         ("kyc", "The law requires this processing (legal obligation); it continues.")
