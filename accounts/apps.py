@@ -20,6 +20,7 @@ class AccountsConfig(AppConfig):
             "core.otp.enrolled": _("Staff member set up two-factor sign-in"),
             "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
             "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
+            "core.sign_in_log.purged": _("Old sign-ins removed from the sign-in log"),
             "core.user.created": _("Login created"),
             "core.user.role_changed": _("Role granted or removed"),
         })

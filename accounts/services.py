@@ -1,13 +1,18 @@
 """Writes on sign-in accounts: logins in their role group, the DPO's role changes and unlocks of a
-locked sign-in, each audited."""
+locked sign-in, each audited; the sign-in log (django-axes) erased for a customer's deletion and
+purged after SIGN_IN_LOG_KEPT_DAYS."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -59,3 +64,38 @@ def sign_in_unlock(*, actor: Actor, username: str) -> int:
         audit_record(action="core.account.unlocked", actor=actor,
                      data={"username": username, "attempts_cleared": removed})
     return removed
+
+
+# The sign-in log's tables (django-axes): who signed in or failed to, from which address and browser.
+SIGN_IN_LOGS = (AccessLog, AccessFailureLog, AccessAttempt)
+SIGN_IN_LOGS_PURGE_BATCH = 5000
+
+
+def sign_in_logs_erase(*, usernames) -> int:
+    """In the erasure's transaction (a completed deletion request): every row of the sign-in log of
+    these logins, the successful sign-ins and the failed ones with their address and browser. Who
+    reached which page stays in the audit trail. Returns how many rows went."""
+    usernames = list(usernames)
+    if not usernames:
+        return 0
+    return sum(model.objects.filter(username__in=usernames).delete()[0] for model in SIGN_IN_LOGS)
+
+
+def sign_in_logs_purge(*, now: datetime | None = None, limit: int = SIGN_IN_LOGS_PURGE_BATCH) -> int:
+    """Delete the sign-in log's rows older than SIGN_IN_LOG_KEPT_DAYS (at most `limit` of each table:
+    the nightly job runs again on a full batch), with one audit entry. Returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SIGN_IN_LOG_KEPT_DAYS)
+    with transaction.atomic(durable=True):
+        purged = 0
+        for model in SIGN_IN_LOGS:
+            due = list(model.objects.filter(attempt_time__lt=cutoff).values_list("pk", flat=True)[:limit])
+            purged += model.objects.filter(pk__in=due).delete()[0] if due else 0
+        if purged:
+            audit_record(
+                action="core.sign_in_log.purged",
+                actor=Actor.system("accounts.sign_in_logs_purge"),
+                data={"count": purged, "older_than": cutoff.isoformat()},
+                now=now,
+            )
+    return purged

@@ -102,6 +102,8 @@ app.conf.beat_schedule = {
     "purge-delivered-outbox": beat_entry(
         "integrations.purge_delivered_outbox", crontab(hour=1, minute=55), expires=DAY
     ),
+    # Every night at 02:00 local time: delete sign-ins older than SIGN_IN_LOG_KEPT_DAYS from the sign-in log.
+    "purge-sign-in-logs": beat_entry("accounts.purge_sign_in_logs", crontab(hour=2, minute=0), expires=DAY),
     # Every day at 08:00 local time: the deadline report to the DPO (HTML e-mail, CSV attached).
     "deadline-report-daily": beat_entry(
         "dsr.send_deadline_report", crontab(hour=8, minute=0), expires=DAY, kwargs={"kind": "daily"}

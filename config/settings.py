@@ -339,6 +339,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Days the sign-in log (django-axes: username, address, browser of each sign-in and failure) is kept to
+# look into an attack or a customer's complaint; the nightly purge then deletes older rows. A customer's
+# completed deletion erases theirs at once (dsr.services.erasure).
+SIGN_IN_LOG_KEPT_DAYS = env.int("SIGN_IN_LOG_KEPT_DAYS", default=90)
 # The reverse proxies in front of gunicorn (the bank's TLS proxy, a load balancer), each appending the
 # address it received the request from to X-Forwarded-For. 0: none, the client's address is the
 # connection's and X-Forwarded-For, which any client can write, is ignored. Behind N proxies the

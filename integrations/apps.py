@@ -9,13 +9,17 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
+        from django.core.checks import register as register_check
+
         from audit.actions import register_actions
         from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
-        from integrations import alerts
+        from integrations import alerts, checks
         from integrations.api import schema  # noqa: F401 (registers the OpenAPI auth extensions)
 
+        # Production sends e-mails and SMS: files under VAR_DIR are for the demo and the tests.
+        register_check(checks.file_backends_check, deploy=True)
         chain_broken.connect(alerts.audit_chain_broken_email_dpo, dispatch_uid="integrations.audit_alert")
         chain_unfinished.connect(alerts.audit_chain_unfinished_email_dpo,
                                  dispatch_uid="integrations.audit_unfinished_alert")

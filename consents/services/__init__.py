@@ -7,7 +7,7 @@ from consents.services.catalogue import (
     recipient_create,
     recipient_rename_en,
 )
-from consents.services.duties import duty_acknowledge
+from consents.services.duties import duty_acknowledge, duty_notes_erase
 from consents.services.grants import consent_grant, consent_grant_in_transaction
 from consents.services.import_file import text_lines
 from consents.services.imports import (
@@ -68,6 +68,7 @@ __all__ = [
     "consents_withdraw_for_subject",
     "consents_withdraw_for_subject_in_transaction",
     "duty_acknowledge",
+    "duty_notes_erase",
     "notice_earliest_effective",
     "notice_publish",
     "purpose_create",

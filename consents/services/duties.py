@@ -36,6 +36,7 @@ from consents.scope import recipient_ids_agreed, scope_agreed
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
+from core.erased import REASON_ERASED
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
@@ -358,3 +359,14 @@ def duty_acknowledge(
             data={"recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at},
         )
     return duty
+
+
+def duty_notes_erase(*, subject_id) -> int:
+    """In the erasure's transaction (a completed deletion request): the notes staff wrote on how each
+    recipient confirmed it stopped or corrected the customer's data (an e-mail quoting the customer's
+    name, a call), read `REASON_ERASED`. When and by whom each duty was acknowledged, and whether late,
+    stay: the proof that the recipients were told and answered. Returns how many were erased."""
+    notes = WithdrawalDuty.objects.filter(subject_id=subject_id).exclude(
+        acknowledgement_note__in=("", REASON_ERASED)
+    )
+    return notes.update(acknowledgement_note=REASON_ERASED)

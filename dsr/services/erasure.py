@@ -2,8 +2,9 @@
 the customer record's fields (`DataCategory.platform_data` names them), their rectified values and
 the contacts typed for confirmation, with the deletion record that proves it (`erase`, at completion
 or when the category's hold ends); and once per deletion, at completion, every copy the platform
-keeps beside them (exports and what the systems returned, the customer's own words, stored API
-answers, inbox messages, the e-mails and SMS of the outbox: `platform_copies_erase`), with one audit
+keeps beside them (exports and what the systems returned, the customer's own words, a guardian's on
+the requests filed for a child, staff's notes, stored API answers, inbox messages, the e-mails and SMS
+of the outbox, the sign-in log: `platform_copies_erase`), with one audit
 entry of what went, and again for what was made since when the deletion's last hold ends
 (`holds_released_copies_erase`). Of the customer's requests it reaches the closed ones only: one
 still open must stay answerable, and loses its copies as it closes (`spared_request_copies_erase`).
@@ -16,9 +17,10 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from accounts.services import sign_in_logs_erase
 from audit.services import audit_record
 from authorisations.services import authorisation_reasons_erase
-from consents.services import consent_reasons_erase, consent_void_notes_erase
+from consents.services import consent_reasons_erase, consent_void_notes_erase, duty_notes_erase
 from core.actors import Actor, ActorKind
 from core.db import encrypted_bulk_update, encrypted_update
 from core.erased import REASON_ERASED
@@ -43,6 +45,7 @@ from integrations.services import idempotency_answers_erase
 from notifications.services import notifications_erase
 from subjects.categories import CATEGORY_FIELDS
 from subjects.locks import subjects_locked
+from subjects.models import CustomerAccount
 
 # The platform's own fields by what its categories cover (`DataCategory.platform_data`), as
 # `subjects.categories` files the record's fields; blind indexes go with their values.
@@ -140,12 +143,15 @@ def platform_copies_erase(
     exports still within their download window and what the systems returned to the customer's access
     requests, the customer's own words (request details, replies to the bank, reasons for
     withdrawing a consent or revoking a third party's access), the stored answers replayed to API
-    retries, the inbox messages and the e-mails and SMS of the outbox. None of it is what a legal hold
-    keeps (the customer record's fields are), so it goes at completion whatever is held; and again when
-    the deletion's last hold ends (`holds_released_copies_erase`, naming the `holds`), for what was made
-    since. Staff's words about the customer on those requests read `REASON_ERASED`
-    (`_staff_words_erase`). What proves the requests were handled stays: their type, dates, status,
-    legal reasons, who acted, the tasks' evidence references, and that a note or reason was given.
+    retries, the inbox messages and the e-mails and SMS of the outbox, the notes on how recipients
+    confirmed they stopped (`duty_notes`), the sign-in log (`sign_in_logs`); and the customer's words
+    as a guardian on the requests filed for a child (`_guardian_words_erase`, the child's data kept).
+    None of it is what a legal hold keeps (the customer record's fields are), so it goes at completion
+    whatever is held; and again when the deletion's last hold ends (`holds_released_copies_erase`,
+    naming the `holds`), for what was made since. Staff's words about the customer on those requests
+    read `REASON_ERASED` (`_staff_words_erase`). What proves the requests were handled stays: their
+    type, dates, status, legal reasons, who acted, the tasks' evidence references, and that a note or
+    reason was given.
 
     Of the customer's requests, only the closed ones (and `request`, the deletion being completed or
     whose last hold ended) lose their copies: one still open must stay answerable, so it keeps its
@@ -158,6 +164,13 @@ def platform_copies_erase(
     # waits for it and skips it once closed, and the choice below then sees it closed.
     spared = requests.filter(status__in=sorted(OPEN)).exclude(pk=request.pk).update(copies_spared_by=request)
     closed = requests.filter(Q(status__in=sorted(CLOSED)) | Q(pk=request.pk))
+    # The requests the customer filed as a child's guardian are the child's: only the guardian's words
+    # go. An open one is spared like the customer's own, unless the child's deletion spared it first
+    # (its closing then erases more, the guardian's words with the rest).
+    filed = DataSubjectRequest.objects.filter(guardian_id=subject_id).exclude(subject_id=subject_id)
+    spared += filed.filter(status__in=sorted(OPEN), copies_spared_by__isnull=True).update(
+        copies_spared_by=request
+    )
     erased = {
         # Their task results are emptied below, with every other closed access or copy request's.
         "exports": exports_purge(
@@ -169,15 +182,20 @@ def platform_copies_erase(
         "task_results": task_results_erase(_answers_of(closed)),
         **_words_erase(closed),
         **_staff_words_erase(closed),
+        **_guardian_words_erase(filed.filter(status__in=sorted(CLOSED))),
         "spared": spared,
         "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
         "revoke_reasons": authorisation_reasons_erase(subject_id=subject_id),
         "void_notes": consent_void_notes_erase(subject_id=subject_id),
+        # How each recipient confirmed it stopped, in staff's words (a partner's e-mail naming them).
+        "duty_notes": duty_notes_erase(subject_id=subject_id),
         # Answers replayed to API retries quote the customer's identity and contact details too.
         "idempotency_answers": idempotency_answers_erase(subject_id=subject_id),
         # So do the messages sent to them (request notes, breach details), kept for their inbox.
         "notifications": notifications_erase(subject_id=subject_id, now=now),
         **outbox_erase(subject_id=subject_id, now=now),
+        # Their sign-ins and failed sign-ins: username, address and browser (django-axes).
+        "sign_in_logs": sign_in_logs_erase(usernames=_usernames_of(subject_id)),
     }
     audit_record(
         action="dsr.platform.erased",
@@ -203,6 +221,18 @@ def _words_erase(requests) -> dict[str, int]:
     return {
         "details": encrypted_update(requests, "details", value=""),
         "replies": encrypted_update(replies, "note", value=""),
+    }
+
+
+def _guardian_words_erase(requests) -> dict[str, int]:
+    """The guardian's own words on the requests they filed for a child (`requests`): the details they
+    typed and their replies to the bank's questions, read `REASON_ERASED` (the child's request stays
+    answerable to the child, and shows that words were there). The child's data stays: the corrected
+    values, what the systems returned, staff's words about the child."""
+    replies = RequestStatusChange.objects.filter(request__in=requests, actor_kind=ActorKind.CUSTOMER)
+    return {
+        "guardian_details": _marked(requests, "details"),
+        "guardian_replies": _marked(replies, "note"),
     }
 
 
@@ -239,6 +269,12 @@ def _marked(rows, field: str) -> int:
     )
 
 
+def _usernames_of(subject_id) -> list[str]:
+    """The customer's self-service logins, by which the sign-in log knows them."""
+    accounts = CustomerAccount.objects.filter(subject_id=subject_id)
+    return list(accounts.values_list("user__username", flat=True))
+
+
 def _answers_of(requests):
     """The tasks of the access and copy requests among `requests`: what the systems returned to them."""
     return FulfilmentTask.objects.filter(
@@ -258,19 +294,25 @@ def spared_request_copies_erase(
     if deletion_id is None:
         return None
     this = DataSubjectRequest.objects.filter(pk=request.pk)
-    erased = {
-        **_words_erase(this),
-        **_staff_words_erase(this, closing_at=now),
-        "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True))),
-    }
-    request.refresh_from_db(fields=STAFF_WORDS)
-    request.details = ""
+    erased_subject = request.copies_spared_by.subject_id
+    if erased_subject != request.subject_id:
+        # Spared by the deletion of the guardian who filed it for the child: their words only.
+        erased = _guardian_words_erase(this)
+        request.refresh_from_db(fields=["details"])
+    else:
+        erased = {
+            **_words_erase(this),
+            **_staff_words_erase(this, closing_at=now),
+            "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True))),
+        }
+        request.refresh_from_db(fields=STAFF_WORDS)
+        request.details = ""
     request.copies_spared_by = None
     request.save(update_fields=["copies_spared_by", "updated_at"])
     audit_record(
         action="dsr.platform.erased",
         actor=actor,
-        subject=request.subject_id,
+        subject=erased_subject,
         now=now,
         data={"request": str(deletion_id), "closed": str(request.pk), **erased},
     )

@@ -85,6 +85,9 @@ def test_deploy_checks_are_clean_with_production_settings(tmp_path):
         "BLIND_INDEX_KEY": "b" * 48,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "VAR_DIR": str(tmp_path),
+        # Production sends e-mails and SMS (integrations.W001, W002 otherwise).
+        "EMAIL_URL": "smtp+tls://consent:secret@mail.bank.example:587",
+        "SMS_GATEWAY_URL": "https://sms.bank.example/send",
     })
     env.pop("STAFF_2FA_REQUIRED", None)
     result = subprocess.run(
