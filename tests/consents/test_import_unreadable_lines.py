@@ -2,6 +2,7 @@
 rows before it (docs/consents.md): a stray quote, which the lenient reader used to follow to the end of
 the file, merging the next customers' rows into one refused row; and a NUL byte, which Python's csv reads
 (3.11+), so it was stored in the evidence on SQLite and answered 500 on PostgreSQL, losing the batch."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,9 +18,12 @@ HEADER = "subject,purpose,notice_version,channel,evidence,granted_at\r\n"
 
 def _import(client, body: str):
     client.raise_request_exception = False
-    return client.post("/api/v1/consent-imports/?wait=true",
-                       {"file": SimpleUploadedFile("f.csv", body.encode(), "text/csv")},
-                       format="multipart", HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        "/api/v1/consent-imports/?wait=true",
+        {"file": SimpleUploadedFile("f.csv", body.encode(), "text/csv")},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def _row(subject, evidence: str) -> str:

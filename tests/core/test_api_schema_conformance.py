@@ -1,6 +1,7 @@
 """Real answers of the API validate against the published schema (/api/schema/), which integrators'
 generated clients are built from: the notices of a purpose are answered as a bare list (the schema said
 a paginated object), and a processing dossier's `recipient` is null (the schema said a string)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,8 +40,9 @@ def _assert_answer_matches_schema(client, path: str, template: str) -> None:
 
 def test_the_notices_of_a_purpose_match_the_schema(dpo, as_user):
     make_purpose("marketing", category="marketing")
-    _assert_answer_matches_schema(as_user(dpo), "/api/v1/purposes/marketing/notices/",
-                                  "/api/v1/purposes/{code}/notices/")
+    _assert_answer_matches_schema(
+        as_user(dpo), "/api/v1/purposes/marketing/notices/", "/api/v1/purposes/{code}/notices/"
+    )
 
 
 def test_the_dossiers_match_the_schema_recipient_null_included(dpo, as_user):
