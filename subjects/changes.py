@@ -72,7 +72,8 @@ def personal_fields_clean(
                 )
         clean[name] = value
     if clean.get("relationship_ended_on") is not None:
-        relationship_end_bounds_check(clean["relationship_ended_on"], clean.get("date_of_birth", date_of_birth))
+        born = clean.get("date_of_birth", date_of_birth)
+        relationship_end_bounds_check(clean["relationship_ended_on"], born)
     return clean
 
 
