@@ -79,3 +79,9 @@ def test_a_nul_byte_in_the_access_reason_is_refused(dpo, as_user):
 def test_parameters_without_nul_pass(reader):
     answer = reader.get("/api/v1/subjects/?external_ref=CIF1")
     assert answer.status_code == 200
+
+
+def test_a_nul_byte_in_the_path_is_refused(reader):
+    answer = reader.get("/api/v1/purposes/mark%00/notices/", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400, (answer.status_code, answer.content[:300])
+    assert "NUL" in answer.json()["detail"]
