@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "core.middleware.SessionMiddleware",
     # Pages by their path; the API by the caller's Accept-Language (core/middleware.py).
     "core.middleware.LocaleMiddleware",
+    # A NUL byte in an API query parameter or stored header: a 400 naming it, not PostgreSQL's 500.
+    "core.middleware.ApiNulByteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.middleware.AuthenticationMiddleware",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 from core.context import RequestContext, current_request
+from core.errors import InvalidInput
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 API_PREFIX = "/api/"
@@ -150,6 +151,45 @@ def _content_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+# Headers the API stores or looks records up by, checked for NUL with the query parameters.
+NUL_CHECKED_HEADERS = ("Idempotency-Key", "X-Access-Reason")
+
+
+class ApiNulByteMiddleware:
+    """A NUL character in an API query parameter (its name or its value), in a header the API stores or
+    looks records up by, or in the path answers 400 naming where it is, in the contract's shape.
+    PostgreSQL cannot hold NUL in text, so such a value reaching a query answered 500 (psycopg's
+    DataError); JSON bodies are refused by DRF's fields already. After the language is chosen, to say so
+    in the caller's language; one check here rather than in every filter, view and header reader."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            where = _nul_byte_at(request)
+            if where is not None:
+                refusal = InvalidInput(_("A NUL character is not allowed here."), field=where or None)
+                return JsonResponse(refusal.as_payload(), status=400)
+        return self.get_response(request)
+
+
+def _nul_byte_at(request) -> str | None:
+    """The query parameter or header holding a NUL, "" for the path, None when there is none. The raw
+    query string is looked at first: the parameters are parsed only for a request holding a NUL."""
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query or "\x00" in query:
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name
+    for header in NUL_CHECKED_HEADERS:
+        if "\x00" in request.headers.get(header, ""):
+            return header
+    if "\x00" in request.path_info:
+        return ""
+    return None
 
 
 class NoStoreForSignedInMiddleware:

@@ -30,8 +30,12 @@ from subjects.validators import (
 TEXT_FIELDS = ("full_name", "passport_number", "address")
 
 
-def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
-    """Normalise and validate the personal fields given; blind indexes follow their values."""
+def personal_fields_clean(
+    fields: dict[str, Any], *, now: datetime, date_of_birth: date | None = None
+) -> dict[str, Any]:
+    """Normalise and validate the personal fields given; blind indexes follow their values.
+    `date_of_birth`: the one on file, which a relationship cannot have ended before (unless `fields`
+    gives another)."""
     clean: dict[str, Any] = {}
     for name, value in fields.items():
         if name in TEXT_FIELDS:
@@ -67,7 +71,25 @@ def personal_fields_clean(fields: dict[str, Any], *, now: datetime) -> dict[str,
                     field="relationship_ended_on",
                 )
         clean[name] = value
+    if clean.get("relationship_ended_on") is not None:
+        born = clean.get("date_of_birth", date_of_birth)
+        relationship_end_bounds_check(clean["relationship_ended_on"], born)
     return clean
+
+
+def relationship_end_bounds_check(ended_on: date, date_of_birth: date | None) -> None:
+    """The legal holds count from the day the relationship ended, so a day no relationship can have
+    ended on is refused: before 1900 (as a date of birth) or before the customer was born. It may be
+    before the customer was registered here: a former customer is registered late."""
+    if ended_on.year < 1900:
+        raise InvalidInput(
+            _("The day the relationship ended is before 1900; check the year."), field="relationship_ended_on"
+        )
+    if date_of_birth is not None and ended_on < date_of_birth:
+        raise InvalidInput(
+            _("The day the relationship ended is before the customer was born; check the dates."),
+            field="relationship_ended_on",
+        )
 
 
 def personal_value_same(name: str, stored: Any, value: Any) -> bool:
@@ -126,7 +148,9 @@ def subject_changes_check(
     blind indexes), or the refusal it would raise: a value that is not valid, or a citizen ID another
     customer holds. A rectification request's intake asks it too, so a value is refused when the
     request is received rather than when it is answered."""
-    clean = personal_fields_clean(changes, now=now or timezone.now())
+    # The date of birth is decrypted (and loaded, when deferred) only when the end is compared with it.
+    born = subject.date_of_birth if changes.get("relationship_ended_on") is not None else None
+    clean = personal_fields_clean(changes, now=now or timezone.now(), date_of_birth=born)
     if clean.get("national_id") and clean["national_id"] != subject.national_id:
         national_id_unclaimed_check(
             clean["national_id"], external_ref=subject.external_ref, subject_id=subject.pk

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -55,13 +56,25 @@ def _hashed(client_secret: str) -> str:
     return make_password(client_secret, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
 
 
+def _exact_https_address(uri: str) -> bool:
+    """One https:// address with a host, no wildcard, fragment or whitespace: the toolkit keeps an
+    application's URIs space-separated, so an item holding a space would register a second URI."""
+    if any(character.isspace() for character in uri) or "*" in uri or "#" in uri:
+        return False
+    try:
+        hostname = urlsplit(uri).hostname
+    except ValueError:  # an unclosed IPv6 bracket
+        return False
+    return uri.startswith("https://") and bool(hostname)
+
+
 def _clean(
     *, country: str, redirect_uris: list[str], scopes: list[str], max_duration_days: int, fetch_type: str
 ) -> None:
     if not redirect_uris:
         raise InvalidInput(_("Give at least one redirect URI."), field="redirect_uris")
     for uri in redirect_uris:
-        if not uri.startswith("https://") or "*" in uri or "#" in uri:
+        if not _exact_https_address(uri):
             raise InvalidInput(
                 _("Redirect URIs must be exact https:// addresses without wildcards or fragments."),
                 field="redirect_uris",

@@ -109,6 +109,8 @@ class PurposeNoticeView(generics.GenericAPIView):
     customer_methods = ("GET",)
     serializer_class = NoticeOutputSerializer
     queryset = NoticeVersion.objects.none()
+    # Answered whole, as a bare list (a purpose has a handful of versions): the schema says so too.
+    pagination_class = None
 
     @extend_schema(responses=NoticeOutputSerializer(many=True))
     def get(self, request, code):

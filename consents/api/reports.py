@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from consents.reports import report_csv
 from consents.selectors.report import consent_report_month, this_month
+from core.api.filters import UNKNOWN_REPORT_PARAMETER, query_parameters_check
 from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.db import reads_without_jit
 from core.moments import parse_month
@@ -22,17 +23,20 @@ class ConsentReportCSVRenderer(ReportCSVRenderer):
         return report_csv(report)
 
 
+REPORT_PARAMETERS = [
+    OpenApiParameter(
+        "month", str, description="YYYY-MM, local time (default: this month; a later one: 400)."
+    ),
+]
+
+
 class ConsentReportView(APIView):
     required_permissions = {"GET": "consents.view_consent_report"}
     required_scopes = {"GET": "reports:read"}
     renderer_classes = [LocalTimeJSONRenderer, ConsentReportCSVRenderer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("month", str,
-                             description="YYYY-MM, local time (default: this month; a later one: 400)."),
-            CSV_FORMAT_PARAMETER,
-        ],
+        parameters=[*REPORT_PARAMETERS, CSV_FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
         description=(
             "Consents in the month, by purpose (`by_purpose`, each with its `channels`) and channel "
@@ -49,6 +53,11 @@ class ConsentReportView(APIView):
         ),
     )
     def get(self, request, *args, **kwargs):
+        query_parameters_check(
+            request.query_params,
+            filters=[parameter.name for parameter in REPORT_PARAMETERS],
+            message=UNKNOWN_REPORT_PARAMETER,
+        )
         first = parse_month(request.query_params.get("month"), field="month", latest=this_month())
         with replica_reads(), reads_without_jit():
             report = consent_report_month(first)

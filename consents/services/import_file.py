@@ -80,7 +80,9 @@ def rows_reader(lines: Iterable[str]) -> csv.DictReader:
     lines = iter(lines)
     first = next(lines, "").removeprefix(codecs.BOM_UTF8.decode())
     separator = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(itertools.chain([first], lines), delimiter=separator)
+    # Strict: a stray quote is an error at its line, where the lenient reader followed the quoted field
+    # to the end of the file, swallowing the customers' rows after it into one refused row.
+    reader = csv.DictReader(_refusing_nul(itertools.chain([first], lines)), delimiter=separator, strict=True)
     header = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -89,6 +91,15 @@ def rows_reader(lines: Iterable[str]) -> csv.DictReader:
         )
     reader.fieldnames = header
     return reader
+
+
+def _refusing_nul(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, stopping the reader at one holding a NUL byte: Python's csv reads NUL (3.11+), which
+    PostgreSQL cannot store in text, and no consent record has a use for one."""
+    for line in lines:
+        if "\x00" in line:
+            raise csv.Error("NUL byte")
+        yield line
 
 
 def upload_check(file: BinaryIO) -> None:

@@ -6,7 +6,8 @@ DRF nests the errors of a list's items and a dict's keys (`{"purposes": {1: [...
 keeps one flat list of messages instead, each saying where it is: "Item 2: ...", "phone: ...".
 
 DRF's own refusals of a request it cannot take (no credentials, a body that is not JSON, a body type or
-an answer format the endpoint does not take, a method it does not have, too many calls) carry English
+an answer format the endpoint does not take, a method it does not have, too many calls, a body of
+`null`) carry English
 text DRF does not translate; they are said in the project's words, in the caller's language like every
 other answer (`protocol_refusal`), their status, code and headers unchanged."""
 from __future__ import annotations
@@ -62,7 +63,7 @@ def api_exception_handler(exc, context):
     refusal = protocol_refusal(exc, context.get("request"), context.get("view"))
     if response is not None and refusal is not None:
         response.data = {"detail": refusal}
-    if response is not None and isinstance(exc, ValidationError):
+    elif response is not None and isinstance(exc, ValidationError):
         if isinstance(response.data, list):
             response.data = {"detail": " ".join(str(m) for m in response.data)}
         elif isinstance(response.data, dict):
@@ -72,6 +73,8 @@ def api_exception_handler(exc, context):
 
 def protocol_refusal(exc: Exception, request, view) -> str | None:
     """The project's words for one of DRF's own refusals, None for any other exception."""
+    if isinstance(exc, ValidationError) and _no_data(exc.detail):
+        return _("No data provided: send the request body as a JSON object.")
     if isinstance(exc, NotAuthenticated):
         return _("Send your API token (Authorization: Token <key>) or sign in.")
     if type(exc) is ParseError:  # the project's parsers raise `BodyRefused`, a subclass, in its words
@@ -101,6 +104,18 @@ def protocol_refusal(exc: Exception, request, view) -> str | None:
             exc.wait,
         ) % {"seconds": exc.wait}
     return None
+
+
+# DRF's answer to a body of `null`: a plain English string, which its catalogue does not translate.
+NO_DATA_PROVIDED = "No data provided"
+
+
+def _no_data(detail: Any) -> bool:
+    """Whether a serializer's errors are DRF's "No data provided" (its whole body was null)."""
+    if not isinstance(detail, dict) or list(detail) != [api_settings.NON_FIELD_ERRORS_KEY]:
+        return False
+    errors = detail[api_settings.NON_FIELD_ERRORS_KEY]
+    return [(str(error), getattr(error, "code", None)) for error in errors] == [(NO_DATA_PROVIDED, "null")]
 
 
 def _media_types(classes) -> str:

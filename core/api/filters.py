@@ -30,6 +30,7 @@ FLAG_MESSAGE = _("Give true or false.")
 FORMAT_PARAMETER = "format"
 UNKNOWN_LIST_PARAMETER = _("Unknown parameter; this list filters by: %(filters)s.")
 UNKNOWN_PARAMETER_NO_FILTERS = _("Unknown parameter; this list has no filters.")
+UNKNOWN_REPORT_PARAMETER = _("Unknown parameter; this report takes: %(filters)s.")
 
 
 def query_parameters_check(

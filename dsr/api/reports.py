@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import UNKNOWN_REPORT_PARAMETER, query_parameters_check
 from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
@@ -28,17 +29,19 @@ def _day(params, name: str):
     return local_midnight(day) if day else None
 
 
+REPORT_PARAMETERS = [
+    OpenApiParameter("since", OpenApiTypes.DATE, description="First day of the period (local time)."),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="Day after the period (default: now)."),
+]
+
+
 class DeadlineReportView(APIView):
     required_permissions = {"GET": "deadlines.view_deadline_report"}
     required_scopes = {"GET": "reports:read"}
     renderer_classes = [LocalTimeJSONRenderer, DeadlineReportCSVRenderer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("since", OpenApiTypes.DATE, description="First day of the period (local time)."),
-            OpenApiParameter("until", OpenApiTypes.DATE, description="Day after the period (default: now)."),
-            CSV_FORMAT_PARAMETER,
-        ],
+        parameters=[*REPORT_PARAMETERS, CSV_FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
         description=(
             "Counts of open requests by type, channel and status: due today and within 24 hours (by the "
@@ -51,6 +54,11 @@ class DeadlineReportView(APIView):
         ),
     )
     def get(self, request, *args, **kwargs):
+        query_parameters_check(
+            request.query_params,
+            filters=[parameter.name for parameter in REPORT_PARAMETERS],
+            message=UNKNOWN_REPORT_PARAMETER,
+        )
         since, until = _day(request.query_params, "since"), _day(request.query_params, "until")
         if since and until and since >= until:
             raise InvalidInput(_("The period must start before it ends."), field="since")

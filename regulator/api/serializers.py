@@ -134,7 +134,8 @@ class CustomerNoticeDeclineSerializer(serializers.Serializer):
 
 class DossierOutputSerializer(serializers.ModelSerializer):
     purpose = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    recipient = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    # Null on a processing dossier (only a transfer's names its recipient).
+    recipient = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     allowed_actions = AllowedActionsField(
         dossier_allowed_actions,
         right=DOSSIER_RIGHT,
