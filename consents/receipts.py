@@ -19,6 +19,7 @@ from consents.models import Channel, Consent, ConsentEvent, ConsentStatus, Withd
 from consents.scope import abroad_as_told, localised, utc_iso
 from consents.selectors import withdrawal_duties_of_consent
 from core.actors import ActorKind
+from core.erased import erased_words_shown
 from core.errors import NotFound
 from subjects.disclosure import Disclosure
 
@@ -225,7 +226,8 @@ def recipient_stops(
             "due_at": duty.due_at,
             "acknowledged_at": duty.acknowledged_at,
             "acknowledged_by": None if for_customer else duty.acknowledged_by_label,
-            "note": None if for_customer else duty.acknowledgement_note,
+            # The page reads an erased note as the sentence (`core.erased`); only the page shows the note.
+            "note": None if for_customer else erased_words_shown(duty.acknowledgement_note),
             "late": duty.late(now),
         }
         for duty in (duties if duties is not None else withdrawal_duties_of_consent(consent))

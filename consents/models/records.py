@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from consents.models.catalogue import NoticeVersion, Purpose
-from core.erased import REASON_ERASED
+from core.erased import REASON_ERASED, erased_words_shown
 from core.states import StatefulModel, status_has_time
 
 
@@ -237,10 +237,11 @@ class ConsentEvent(models.Model):
 
     @property
     def reason_shown(self) -> str:
-        """The reason as a person reads it: a void's code by its label, any other as it was written."""
+        """The reason as a person reads it: a void's code by its label, an erased one as the sentence
+        (`core.erased`), any other as it was written."""
         if self.kind == ConsentStatus.VOIDED and self.reason in VoidReason.values:
             return str(VoidReason(self.reason).label)
-        return self.reason
+        return erased_words_shown(self.reason)
 
 
 class ConsentState(StatefulModel):

@@ -25,6 +25,7 @@ from consents.scope import SCOPE_FIELDS, latest_scope
 from consents.selectors.rule import OUTGROWN_LABEL, REASON_LABELS, Reason
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
+from core.erased import erased_words_shown
 from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_errors_as_messages, form_submit
 from integrations.jobs import job_allowed_actions, job_cancel
@@ -238,8 +239,10 @@ RECENTLY_ACKNOWLEDGED = 20
 
 
 def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
-    """A duty with what this person may do with it and, for a correction, the corrected fields' labels."""
-    return duty, actions, [subject_field_label(name) for name in duty.fields]
+    """A duty with what this person may do with it, for a correction the corrected fields' labels, and
+    the acknowledgement's note as a person reads it (an erased one as the sentence, `core.erased`)."""
+    fields = [subject_field_label(name) for name in duty.fields]
+    return duty, actions, fields, erased_words_shown(duty.acknowledgement_note)
 
 
 @staff_required("consents.view_withdrawalduty")

@@ -67,7 +67,8 @@ def receipt_response(
         {
             "event": e,
             "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel),
-            "reason_masked": reason_disclosed(e, disclosure) != e.reason,
+            # An erased reason hides nothing: it reads as the sentence (`reason_shown`).
+            "reason_masked": not e.reason_erased and reason_disclosed(e, disclosure) != e.reason,
         }
         for e in consent_events
     ]
