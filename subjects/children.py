@@ -68,27 +68,23 @@ def shown_to_be_child(subject: DataSubject, *, changed: frozenset[str], on: date
 
 def guardian_unfit(guardian: DataSubject, *, on: date) -> str | None:
     """Why this customer cannot be anyone's guardian on the day `on`, or None: they are under
-    guardianship themselves, or under 18 by their date of birth (Civil Code 2015 Art. 49)."""
+    guardianship themselves, or under 18 by their date of birth (Civil Code 2015 Art. 49). Worded for
+    the officer acting for the child: the cause, and that another guardian must be named."""
     if guardian.guardian_id is not None:
-        return _("The guardian is a minor under guardianship and cannot act as one.")
+        return _("The guardian named for this customer is a minor under guardianship themselves and "
+                 "cannot act for the child. Name another guardian, an adult, on the child's record.")
     if guardian.date_of_birth is not None and age_on(guardian.date_of_birth, on) < GUARDIAN_FROM_AGE:
-        return _("A guardian must be an adult of 18 or over (Civil Code, Art. 49).")
+        return _("The guardian named for this customer is a minor, under 18 (Civil Code, Art. 49), and "
+                 "cannot act for the child. Name another guardian, an adult, on the child's record.")
     return None
 
 
 def guardian_minor_error(guardian: DataSubject, *, on: date) -> InvalidInput | None:
-    """The refusal (400 on `guardian`, code `guardian_minor`) of a guardian who is a minor on the day `on`
-    (`guardian_unfit`), worded for the officer acting for the child: the cause, and that another
-    guardian must be named; None when the guardian may be one."""
-    if guardian_unfit(guardian, on=on) is None:
-        return None
-    if guardian.guardian_id is not None:
-        message = _("The guardian named for this customer is a minor under guardianship themselves and "
-                    "cannot act for the child. Name another guardian, an adult, on the child's record.")
-    else:
-        message = _("The guardian named for this customer is a minor, under 18 (Civil Code, Art. 49), and "
-                    "cannot act for the child. Name another guardian, an adult, on the child's record.")
-    return InvalidInput(message, code=GUARDIAN_MINOR, field="guardian")
+    """The one refusal (400 on `guardian`, code `guardian_minor`) of a guardian who is a minor on the day
+    `on` (`guardian_unfit`), on every path that names or relies on one (registering or correcting a
+    customer, verifying the guardian's authority, a request, a consent); None when they may be one."""
+    unfit = guardian_unfit(guardian, on=on)
+    return None if unfit is None else InvalidInput(unfit, code=GUARDIAN_MINOR, field="guardian")
 
 
 def guardian_not_acting(ward: DataSubject, guardian: DataSubject | None, *, on: date) -> str | None:

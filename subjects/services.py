@@ -70,9 +70,9 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
         return
     if guardian.pk == subject_id:
         raise InvalidInput(_("A customer cannot be their own guardian."), field="guardian")
-    unfit = guardian_unfit(guardian, on=timezone.localdate())
-    if unfit is not None:
-        raise InvalidInput(unfit, field="guardian")
+    minor = guardian_minor_error(guardian, on=timezone.localdate())
+    if minor is not None:
+        raise minor
 
 
 def _wards_unverify(*, actor: Actor, guardian: DataSubject, changed: dict, now: datetime) -> None:
