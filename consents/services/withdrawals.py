@@ -207,12 +207,21 @@ CHILD_AGREEMENT_STOP_REASON = (
 PLATFORM_STOP_REASONS = (CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON)
 
 
+def withdrawal_reason_is_persons_words(reason: str) -> bool:
+    """Whether a withdrawal's reason is a person's own words (the customer's, or their guardian's
+    written for them): any reason given but the platform's own (`PLATFORM_STOP_REASONS`). The erasure
+    erases them all on the customer's consents (`consent_reasons_erase`); the export gives back only
+    those the customer wrote (`dsr.services.export_sections`)."""
+    return bool(reason) and reason not in PLATFORM_STOP_REASONS
+
+
 def consent_reasons_erase(*, subject_id) -> int:
-    """In the erasure's transaction (a completed deletion request): the reasons the customer gave for
-    withdrawing, their own words, read `REASON_ERASED`. The events stay otherwise byte for byte (kind,
-    time, channel, actor, source), and so do their receipts but for that one field: the lawful
-    exception to a receipt never changing (docs/consents.md). The platform's own reasons stay. Returns
-    how many were erased."""
+    """In the erasure's transaction (a completed deletion request): the reasons given for withdrawing the
+    customer's consents, their own words and their guardian's written for them (words about the
+    customer too: erasing them is the safer choice; `withdrawal_reason_is_persons_words`), read
+    `REASON_ERASED`. The events stay otherwise byte for byte (kind, time, channel, actor, source), and
+    so do their receipts but for that one field: the lawful exception to a receipt never changing
+    (docs/consents.md). The platform's own reasons stay. Returns how many were erased."""
     withdrawals = ConsentEvent.objects.select_for_update().filter(
         subject_id=subject_id, kind=ConsentStatus.WITHDRAWN
     )
@@ -220,7 +229,7 @@ def consent_reasons_erase(*, subject_id) -> int:
         withdrawals,
         "reason",
         value=REASON_ERASED,
-        where=lambda reason: bool(reason) and reason not in (REASON_ERASED, *PLATFORM_STOP_REASONS),
+        where=lambda reason: reason != REASON_ERASED and withdrawal_reason_is_persons_words(reason),
     )
 
 

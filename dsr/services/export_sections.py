@@ -27,7 +27,7 @@ from consents.selectors import (
     restrictions_in_force,
     withdrawal_duties_of_consents,
 )
-from consents.services.withdrawals import PLATFORM_STOP_REASONS
+from consents.services.withdrawals import withdrawal_reason_is_persons_words
 from core.actors import ActorKind
 from core.roles import STAFF_ROLES, user_roles
 from deadlines.policy import local_isoformat
@@ -111,9 +111,9 @@ def _recorded_by(event: ConsentEvent, subject: DataSubject, roles: dict) -> str:
 def _withdrawal_reason(event: ConsentEvent, subject: DataSubject, roles: dict) -> str | None:
     """The reason given for a withdrawal when it is the customer's own words: recorded by them or by staff
     or a channel on their instruction, not by their guardian or ward (that person's words), and none of
-    the platform's own reasons (`PLATFORM_STOP_REASONS`, no one's words). An erased one stays the marker
+    the platform's own reasons (`withdrawal_reason_is_persons_words`). An erased one stays the marker
     (`core.erased`), which the readable forms show as a sentence."""
-    if event.kind != ConsentEvent.Kind.WITHDRAWN or not event.reason or event.reason in PLATFORM_STOP_REASONS:
+    if event.kind != ConsentEvent.Kind.WITHDRAWN or not withdrawal_reason_is_persons_words(event.reason):
         return None
     if _recorded_by(event, subject, roles) in (RECORDED_BY_GUARDIAN, RECORDED_BY_WARD):
         return None
