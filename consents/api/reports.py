@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from consents.reports import report_csv
 from consents.selectors.report import consent_report_month, this_month
-from core.api.filters import UNKNOWN_REPORT_PARAMETER, query_parameters_check
+from core.api.filters import report_parameters_check
 from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.db import reads_without_jit
 from core.moments import parse_month
@@ -53,11 +53,7 @@ class ConsentReportView(APIView):
         ),
     )
     def get(self, request, *args, **kwargs):
-        query_parameters_check(
-            request.query_params,
-            filters=[parameter.name for parameter in REPORT_PARAMETERS],
-            message=UNKNOWN_REPORT_PARAMETER,
-        )
+        report_parameters_check(request.query_params, REPORT_PARAMETERS)
         first = parse_month(request.query_params.get("month"), field="month", latest=this_month())
         with replica_reads(), reads_without_jit():
             report = consent_report_month(first)

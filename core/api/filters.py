@@ -48,6 +48,14 @@ def query_parameters_check(
     raise InvalidInput(message, field=unknown, filters=", ".join(filters))
 
 
+def report_parameters_check(params, parameters: Iterable) -> None:
+    """Refuse (400 on the parameter) a report's query parameter that is none of its documented
+    `parameters` (the OpenAPI parameters it declares), naming those it takes."""
+    query_parameters_check(
+        params, filters=[parameter.name for parameter in parameters], message=UNKNOWN_REPORT_PARAMETER
+    )
+
+
 def list_filter_names(view) -> list[str]:
     """The filters a list view names in `list_filters`: its FilterSet, or the parameters its schema
     documents (`OpenApiParameter`s); none when it names none."""

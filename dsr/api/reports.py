@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.filters import UNKNOWN_REPORT_PARAMETER, query_parameters_check
+from core.api.filters import report_parameters_check
 from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.errors import InvalidInput
 from core.moments import parse_day
@@ -54,11 +54,7 @@ class DeadlineReportView(APIView):
         ),
     )
     def get(self, request, *args, **kwargs):
-        query_parameters_check(
-            request.query_params,
-            filters=[parameter.name for parameter in REPORT_PARAMETERS],
-            message=UNKNOWN_REPORT_PARAMETER,
-        )
+        report_parameters_check(request.query_params, REPORT_PARAMETERS)
         since, until = _day(request.query_params, "since"), _day(request.query_params, "until")
         if since and until and since >= until:
             raise InvalidInput(_("The period must start before it ends."), field="since")
