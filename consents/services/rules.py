@@ -103,7 +103,9 @@ def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | No
         raise InvalidInput(
             _("Choose a channel: %(channels)s."), field="channel", channels=", ".join(Channel.values)
         )
-    # The basis of the version in force, whether or not the job has copied it onto the purpose yet.
+    # The basis of the version in force, whether or not the job has copied it onto the purpose yet: the
+    # rule of `catalogue.purpose_in_force`, read from the version the caller already holds (it would
+    # read the purpose's versions again, one more query on every grant).
     legal_basis = current_notice.scope["legal_basis"] if current_notice is not None else purpose.legal_basis
     if legal_basis != LegalBasis.CONSENT:
         raise not_consent_based_error(purpose, legal_basis)
