@@ -21,12 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import REASON_ERASED, Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.models import Consent, ConsentEvent, ConsentStatus, VoidReason
 from consents.selectors import consent_void_refusal
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import consent_locked, consent_transition, term_ended
 from core.actors import Actor
-from core.db import encrypted_update
+from core.erased import words_erase
 from core.errors import InvalidInput, PermissionDenied, required_text
 from core.roles import user_role
 from subjects.services import subject_fingerprint
@@ -103,6 +103,4 @@ def consent_void_notes_erase(*, subject_id) -> int:
     void's event keeps its reason code; the audit's fingerprint of the note can no longer be matched once
     the erasure destroys the customer's salt. Returns how many were erased."""
     voids = ConsentEvent.objects.select_for_update().filter(subject_id=subject_id, kind=ConsentStatus.VOIDED)
-    return encrypted_update(
-        voids, "note", value=REASON_ERASED, where=lambda note: note not in ("", REASON_ERASED)
-    )
+    return words_erase(voids, "note")

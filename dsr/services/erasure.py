@@ -23,7 +23,7 @@ from authorisations.services import authorisation_reasons_erase
 from consents.services import consent_reasons_erase, consent_void_notes_erase, duty_notes_erase
 from core.actors import Actor, ActorKind
 from core.db import encrypted_bulk_update, encrypted_update
-from core.erased import REASON_ERASED
+from core.erased import words_erase
 from deadlines.models import RequestType
 from dsr.models import (
     ContactChange,
@@ -231,8 +231,8 @@ def _guardian_words_erase(requests) -> dict[str, int]:
     values, what the systems returned, staff's words about the child."""
     replies = RequestStatusChange.objects.filter(request__in=requests, actor_kind=ActorKind.CUSTOMER)
     return {
-        "guardian_details": _marked(requests, "details"),
-        "guardian_replies": _marked(replies, "note"),
+        "guardian_details": words_erase(requests, "details"),
+        "guardian_replies": words_erase(replies, "note"),
     }
 
 
@@ -253,20 +253,12 @@ def _staff_words_erase(requests, *, closing_at: datetime | None = None) -> dict[
         notes, answered = notes.filter(at__lt=closing_at), requests.none()
         delayed = requests.filter(overdue_reason_at__lt=closing_at)
     return {
-        "task_notes": _marked(tasks, "note"),
-        "staff_notes": _marked(notes, "note"),
-        "answers": _marked(answered, "outcome_note"),
-        "delay_reasons": _marked(delayed, "overdue_reason"),
-        "extension_notes": _marked(requests, "extension_note"),
+        "task_notes": words_erase(tasks, "note"),
+        "staff_notes": words_erase(notes, "note"),
+        "answers": words_erase(answered, "outcome_note"),
+        "delay_reasons": words_erase(delayed, "overdue_reason"),
+        "extension_notes": words_erase(requests, "extension_note"),
     }
-
-
-def _marked(rows, field: str) -> int:
-    """`field` of `rows` read `REASON_ERASED` where it holds words (`encrypted_update`); one already
-    marked is not counted again."""
-    return encrypted_update(
-        rows, field, value=REASON_ERASED, where=lambda text: text not in ("", REASON_ERASED)
-    )
 
 
 def _usernames_of(subject_id) -> list[str]:
