@@ -62,12 +62,12 @@ def jobs_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle_counts(settings, request):
+def fresh_throttle_counts(settings, request, monkeypatch):
     """Each test starts with a fresh API throttle budget (ids repeat across tests, counts must not),
     and asks the counter store again even if an earlier test found it unreachable."""
     from integrations.api import throttling
 
-    throttling._counter_store.forget()
+    monkeypatch.setattr(throttling, "_counter_store", throttling._CounterStore())
     settings.CACHES = {
         **settings.CACHES,
         "throttle": {

@@ -131,10 +131,6 @@ class _CounterStore:
     def paused(self) -> bool:
         return time.monotonic() < self._paused_until
 
-    def forget(self) -> None:
-        """Ask the store again on the next call (a test's fresh start)."""
-        self._paused_until = 0.0
-
     def unreachable(self, error: Exception) -> None:
         with self._lock:
             if self.paused():
