@@ -179,7 +179,7 @@ def platform_copies_erase(
             now=now,
             task_results=False,
         ),
-        "task_results": task_results_erase(_answers_of(closed)),
+        "task_results": task_results_erase(_answers_of(closed), now=now),
         **_words_erase(closed),
         **_staff_words_erase(closed),
         **_guardian_words_erase(filed.filter(status__in=sorted(CLOSED))),
@@ -295,7 +295,7 @@ def spared_request_copies_erase(
         erased = {
             **_words_erase(this),
             **_staff_words_erase(this, closing_at=now),
-            "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True))),
+            "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True)), now=now),
         }
         request.refresh_from_db(fields=STAFF_WORDS)
         request.details = ""
