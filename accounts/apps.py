@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
             "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
             "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
             "core.sign_in_log.purged": _("Old sign-ins removed from the sign-in log"),
+            "core.session.purged": _("Expired browser sessions deleted"),
             "core.user.created": _("Login created"),
             "core.user.role_changed": _("Role granted or removed"),
         })

@@ -1,6 +1,6 @@
 """Writes on sign-in accounts: logins in their role group, the DPO's role changes and unlocks of a
 locked sign-in, each audited; the sign-in log (django-axes) erased for a customer's deletion and
-purged after SIGN_IN_LOG_KEPT_DAYS."""
+purged after SIGN_IN_LOG_KEPT_DAYS; browser sessions ended by that deletion and deleted once expired."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,8 +9,9 @@ from typing import Any
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,3 +100,39 @@ def sign_in_logs_purge(*, now: datetime | None = None, limit: int = SIGN_IN_LOGS
                 now=now,
             )
     return purged
+
+
+SESSIONS_PURGE_BATCH = 5000
+
+
+def sessions_purge_expired(*, now: datetime | None = None, limit: int = SESSIONS_PURGE_BATCH) -> int:
+    """Delete expired browser sessions (the signed-in user's id and sign-in times; Django's database
+    store keeps them until `clearsessions` runs), at most `limit` (the nightly job runs again on a full
+    batch), with one audit entry. Returns how many went."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        due = list(Session.objects.filter(expire_date__lt=now).values_list("pk", flat=True)[:limit])
+        purged = Session.objects.filter(pk__in=due).delete()[0] if due else 0
+        if purged:
+            audit_record(
+                action="core.session.purged",
+                actor=Actor.system("accounts.sessions_purge_expired"),
+                data={"count": purged},
+                now=now,
+            )
+    return purged
+
+
+def sessions_end(*, user_ids, now: datetime) -> int:
+    """In the erasure's transaction (a completed deletion request): end every live browser session of
+    these logins, so nobody stays signed in as the erased customer. The store knows a session's user
+    only inside its encoded data, so each live session is read (they all end within
+    SESSION_COOKIE_AGE, so they are few). Returns how many ended."""
+    users = {str(user_id) for user_id in user_ids}
+    if not users:
+        return 0
+    live = Session.objects.filter(expire_date__gte=now).only("session_key", "session_data")
+    theirs = [
+        session.pk for session in live.iterator() if str(session.get_decoded().get(SESSION_KEY)) in users
+    ]
+    return Session.objects.filter(pk__in=theirs).delete()[0] if theirs else 0

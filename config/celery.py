@@ -104,6 +104,13 @@ app.conf.beat_schedule = {
     ),
     # Every night at 02:00 local time: delete sign-ins older than SIGN_IN_LOG_KEPT_DAYS from the sign-in log.
     "purge-sign-in-logs": beat_entry("accounts.purge_sign_in_logs", crontab(hour=2, minute=0), expires=DAY),
+    # Every night at 02:10 local time: delete the input files (CSV imports, naming customers) that no live
+    # background job will read, a day old (integrations.jobs.JOB_INPUT_ORPHANED_AFTER).
+    "purge-job-inputs": beat_entry("integrations.purge_job_inputs", crontab(hour=2, minute=10), expires=DAY),
+    # Every night at 02:05 local time: delete expired browser sessions (Django's `clearsessions`, audited).
+    "purge-expired-sessions": beat_entry(
+        "accounts.purge_expired_sessions", crontab(hour=2, minute=5), expires=DAY
+    ),
     # Every day at 08:00 local time: the deadline report to the DPO (HTML e-mail, CSV attached).
     "deadline-report-daily": beat_entry(
         "dsr.send_deadline_report", crontab(hour=8, minute=0), expires=DAY, kwargs={"kind": "daily"}

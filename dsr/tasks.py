@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.tasks import again_if_full
-from dsr.services import exports_purge_expired, legal_holds_release_due
+from dsr.services import exports_purge_expired, legal_holds_release_due, request_results_purge_expired
 from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
 from dsr.services.reporting import report_send
 
@@ -20,8 +20,10 @@ def release_legal_holds() -> int:
 
 @shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)
 def purge_expired_exports() -> int:
-    """Empty the stored data of exports whose download window has closed (nightly)."""
-    return again_if_full(purge_expired_exports, exports_purge_expired(limit=BATCH), batch=BATCH)
+    """Empty the stored data of exports whose download window has closed, and what the systems returned
+    to requests closed as long ago that no export carries (nightly)."""
+    emptied = max(exports_purge_expired(limit=BATCH), request_results_purge_expired(limit=BATCH))
+    return again_if_full(purge_expired_exports, emptied, batch=BATCH)
 
 
 @shared_task(name="dsr.purge_contact_changes", ignore_result=True, time_limit=300, soft_time_limit=240)

@@ -37,6 +37,7 @@ class IntegrationsConfig(AppConfig):
             "integrations.webhook.test_sent": _("Test notice sent to a webhook endpoint"),
             "integrations.webhook.redelivered": _("Webhook notice delivered again"),
             "integrations.job.queued": _("Background job queued"),
+            "integrations.job.inputs_purged": _("Input files no background job will read deleted"),
             "integrations.job.status_changed": _("Background job status changed"),
         })
         # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).

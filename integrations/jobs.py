@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=3)
 # How long one task may keep a job before it hands over to a fresh task (under the task time limit).
 SLICE_SECONDS = 120
+# An input file no live job reads (its job ended, or its creation rolled back) is deleted by the nightly
+# purge once this old: long after the transaction that wrote it, so never under a job being created.
+JOB_INPUT_ORPHANED_AFTER = timedelta(days=1)
 
 
 # The API token scope each kind of job asks of whoever polls or cancels it: the scope of the endpoint
@@ -85,13 +88,52 @@ def job_create(
     """
     now = now or timezone.now()
     path = _store_input(chunks) if chunks else ""
-    with transaction.atomic(savepoint=False):
-        job = BackgroundJob.objects.create(
-            kind=kind, status=JobStatus.QUEUED, started_by=user if getattr(user, "pk", None) else None,
-            actor_label=actor.label[:150], filename=filename[:255], input_path=path, created_at=now,
-        )
-        audit_record(action="integrations.job.queued", actor=actor, target=job, now=now, data={"kind": kind})
+    try:
+        with transaction.atomic(savepoint=False):
+            job = BackgroundJob.objects.create(
+                kind=kind, status=JobStatus.QUEUED, started_by=user if getattr(user, "pk", None) else None,
+                actor_label=actor.label[:150], filename=filename[:255], input_path=path, created_at=now,
+            )
+            audit_record(
+                action="integrations.job.queued", actor=actor, target=job, now=now, data={"kind": kind}
+            )
+    except BaseException:
+        _drop_input(path)
+        raise
     return job
+
+
+def job_input_drop(job: BackgroundJob) -> None:
+    """Delete the input file of a job whose creation is being rolled back (the caller's transaction
+    failed after `job_create`): no worker will ever read it. A rollback this misses (the process
+    killed) leaves the file to `job_inputs_purge`."""
+    _drop_input(job.input_path)
+
+
+def job_inputs_purge(*, now: datetime | None = None) -> int:
+    """Delete the input files (they name customers) that no live job will read, once older than
+    `JOB_INPUT_ORPHANED_AFTER`: the file of a job that ended (its deletion after the commit missed: a
+    worker killed) or of no job at all (its creation rolled back). One audit entry when any went.
+    Returns how many (for the nightly job)."""
+    now = now or timezone.now()
+    cutoff = (now - JOB_INPUT_ORPHANED_AFTER).timestamp()
+    old = {str(path): path for path in jobs_dir().glob("*.input") if path.stat().st_mtime < cutoff}
+    if not old:
+        return 0
+    live = BackgroundJob.objects.filter(input_path__in=list(old), status__in=JOB_MACHINE.live)
+    read = set(live.values_list("input_path", flat=True))
+    orphaned = [path for name, path in old.items() if name not in read]
+    for path in orphaned:
+        path.unlink(missing_ok=True)
+    if orphaned:
+        with transaction.atomic(durable=True):
+            audit_record(
+                action="integrations.job.inputs_purged",
+                actor=Actor.system("integrations.job_inputs_purge"),
+                now=now,
+                data={"count": len(orphaned)},
+            )
+    return len(orphaned)
 
 
 def job_lock(job_id) -> BackgroundJob:

@@ -10,7 +10,7 @@ from celery import current_app, shared_task
 
 from core.tasks import again_if_full
 from integrations.delivery import outbox_deliver
-from integrations.jobs import jobs_stale
+from integrations.jobs import job_inputs_purge, jobs_stale
 from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
 
 DISPATCH_BATCH = 500
@@ -67,3 +67,9 @@ def resume_stale_jobs() -> int:
     for job_id, kind in stale:
         current_app.send_task(kind, args=[job_id], expires=RESUME_EXPIRES_SECONDS)
     return len(stale)
+
+
+@shared_task(name="integrations.purge_job_inputs", ignore_result=True, time_limit=300, soft_time_limit=280)
+def purge_job_inputs() -> int:
+    """Delete the input files no live background job will read (nightly)."""
+    return job_inputs_purge()

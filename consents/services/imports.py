@@ -52,6 +52,7 @@ from integrations.jobs import (
     job_create,
     job_dispatch_on_commit,
     job_handover,
+    job_input_drop,
     job_lock,
     job_move,
     job_set_total,
@@ -116,15 +117,22 @@ def consent_import_start(
     """
     now = now or timezone.now()
     upload_check(file)
-    with transaction.atomic(durable=True):
-        job = job_create(
-            actor=actor, user=user, kind=IMPORT_TASK, filename=filename,
-            chunks=iter(lambda: file.read(1 << 20), b""), now=now,
-        )
-        ConsentImport.objects.create(
-            job=job, filename=filename[:255], started_at=now, actor_label=actor.label[:150]
-        )
-        job_dispatch_on_commit(tasks.run_import, job)
+    job = None
+    try:
+        with transaction.atomic(durable=True):
+            job = job_create(
+                actor=actor, user=user, kind=IMPORT_TASK, filename=filename,
+                chunks=iter(lambda: file.read(1 << 20), b""), now=now,
+            )
+            ConsentImport.objects.create(
+                job=job, filename=filename[:255], started_at=now, actor_label=actor.label[:150]
+            )
+            job_dispatch_on_commit(tasks.run_import, job)
+    except BaseException:
+        # Rolled back: no job will read the file kept for it (it names customers).
+        if job is not None:
+            job_input_drop(job)
+        raise
     return job
 
 

@@ -31,6 +31,9 @@ class FulfilmentTask(StatefulModel):
     )
     # What the system returned (for access: the data it holds), as JSON; personal data, so encrypted.
     result = EncryptedTextField(blank=True)
+    # When `result` was emptied (an export's purge, the customer's erasure, or the purge of a closed
+    # request's results: `dsr.services.exports.task_results_erase`); the nightly purge skips it then.
+    result_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by_label = models.CharField(max_length=150, blank=True)

@@ -1,6 +1,6 @@
 """Writes of the requests area, split by sub-domain; import from here."""
 
-from dsr.services.exports import export_download, exports_purge_expired
+from dsr.services.exports import export_download, exports_purge_expired, request_results_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
 from dsr.services.intake import received_on_moment, request_create
@@ -37,6 +37,7 @@ __all__ = [
     "request_identity_otp_send",
     "request_overdue_reason_record",
     "request_reject",
+    "request_results_purge_expired",
     "request_restriction_lift",
     "request_transition",
     "request_verify_identity",

@@ -4,7 +4,7 @@ the contacts typed for confirmation, with the deletion record that proves it (`e
 or when the category's hold ends); and once per deletion, at completion, every copy the platform
 keeps beside them (exports and what the systems returned, the customer's own words, a guardian's on
 the requests filed for a child, staff's notes, stored API answers, inbox messages, the e-mails and SMS
-of the outbox, the sign-in log: `platform_copies_erase`), with one audit
+of the outbox, the sign-in log, their browser sessions: `platform_copies_erase`), with one audit
 entry of what went, and again for what was made since when the deletion's last hold ends
 (`holds_released_copies_erase`). Of the customer's requests it reaches the closed ones only: one
 still open must stay answerable, and loses its copies as it closes (`spared_request_copies_erase`).
@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from accounts.services import sign_in_logs_erase
+from accounts.services import sessions_end, sign_in_logs_erase
 from audit.services import audit_record
 from authorisations.services import authorisation_reasons_erase
 from consents.services import consent_reasons_erase, consent_void_notes_erase, duty_notes_erase
@@ -144,8 +144,9 @@ def platform_copies_erase(
     requests, the customer's own words (request details, replies to the bank, reasons for
     withdrawing a consent or revoking a third party's access), the stored answers replayed to API
     retries, the inbox messages and the e-mails and SMS of the outbox, the notes on how recipients
-    confirmed they stopped (`duty_notes`), the sign-in log (`sign_in_logs`); and the customer's words
-    as a guardian on the requests filed for a child (`_guardian_words_erase`, the child's data kept).
+    confirmed they stopped (`duty_notes`), the sign-in log (`sign_in_logs`), their live browser
+    sessions (`sessions`); and the customer's words as a guardian on the requests filed for a child
+    (`_guardian_words_erase`, the child's data kept).
     None of it is what a legal hold keeps (the customer record's fields are), so it goes at completion
     whatever is held; and again when the deletion's last hold ends (`holds_released_copies_erase`,
     naming the `holds`), for what was made since. Staff's words about the customer on those requests
@@ -179,7 +180,7 @@ def platform_copies_erase(
             now=now,
             task_results=False,
         ),
-        "task_results": task_results_erase(_answers_of(closed)),
+        "task_results": task_results_erase(_answers_of(closed), now=now),
         **_words_erase(closed),
         **_staff_words_erase(closed),
         **_guardian_words_erase(filed.filter(status__in=sorted(CLOSED))),
@@ -196,6 +197,8 @@ def platform_copies_erase(
         **outbox_erase(subject_id=subject_id, now=now),
         # Their sign-ins and failed sign-ins: username, address and browser (django-axes).
         "sign_in_logs": sign_in_logs_erase(usernames=_usernames_of(subject_id)),
+        # Nobody stays signed in as them: their live browser sessions end.
+        "sessions": sessions_end(user_ids=_logins_of(subject_id).values_list("user_id", flat=True), now=now),
     }
     audit_record(
         action="dsr.platform.erased",
@@ -261,10 +264,14 @@ def _staff_words_erase(requests, *, closing_at: datetime | None = None) -> dict[
     }
 
 
+def _logins_of(subject_id):
+    """The customer's self-service accounts (their logins)."""
+    return CustomerAccount.objects.filter(subject_id=subject_id)
+
+
 def _usernames_of(subject_id) -> list[str]:
     """The customer's self-service logins, by which the sign-in log knows them."""
-    accounts = CustomerAccount.objects.filter(subject_id=subject_id)
-    return list(accounts.values_list("user__username", flat=True))
+    return list(_logins_of(subject_id).values_list("user__username", flat=True))
 
 
 def _answers_of(requests):
@@ -295,7 +302,7 @@ def spared_request_copies_erase(
         erased = {
             **_words_erase(this),
             **_staff_words_erase(this, closing_at=now),
-            "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True))),
+            "task_results": task_results_erase(_answers_of(this.filter(export__isnull=True)), now=now),
         }
         request.refresh_from_db(fields=STAFF_WORDS)
         request.details = ""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from audit.services import audit_record, audit_record_many
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
+from deadlines.models import RequestType
 from deadlines.policy import local_isoformat
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_csv import export_csv
@@ -39,6 +40,9 @@ from subjects.selectors import wards_verified
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
 FORMATS = ("json", "html", "csv")
+# The requests whose systems' results the nightly purge empties once closed that long: every type but a
+# deletion, whose tasks' reports (what each system erased or kept) are the proof that it was done.
+RESULTS_PURGED_OF = tuple(sorted(set(RequestType.values) - {RequestType.DELETE}))
 SUBJECT_FIELDS = (
     "external_ref",
     "full_name",
@@ -217,7 +221,7 @@ def exports_purge(exports, *, actor: Actor, now: datetime, task_results: bool = 
         answered = FulfilmentTask.objects.filter(request_id__in=[export.request_id for export in due])
         by_request = answered.values("request_id").annotate(tasks=Count("pk"))
         results = dict(by_request.values_list("request_id", "tasks"))
-        task_results_erase(answered)
+        task_results_erase(answered, now=now)
     audit_record_many(
         [
             {
@@ -237,8 +241,48 @@ def exports_purge(exports, *, actor: Actor, now: datetime, task_results: bool = 
     return len(due)
 
 
-def task_results_erase(tasks) -> int:
+def task_results_erase(tasks, *, now: datetime) -> int:
     """Forget what systems returned to these tasks (the data they hold about the customer); the tasks,
-    their status and their dates stay. Returns how many tasks (caller's transaction)."""
+    their status and their dates stay, with when it went. Returns how many tasks (caller's transaction)."""
     # No filter on the result itself: it is encrypted, and an empty one is ciphertext too.
-    return tasks.update(result="")
+    return tasks.update(result="", result_purged_at=now)
+
+
+def request_results_purge_expired(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Empty what the systems returned to requests closed `EXPORT_AVAILABLE_FOR` ago that no export
+    carries (an access or copy request cancelled or refused after the systems answered, a
+    rectification, a restriction...), with one `dsr.request.results_purged` entry per request (for the
+    nightly job). Until then the DPO may read them to look into a complaint about the request. An
+    export not yet purged keeps them, and its purge takes them; a deletion's reports stay as its proof
+    (docs/requests.md). Idempotent; returns how many requests."""
+    now = now or timezone.now()
+    due = FulfilmentTask.objects.filter(
+        result_purged_at__isnull=True,
+        request__closed_at__lte=now - EXPORT_AVAILABLE_FOR,
+        request__type__in=RESULTS_PURGED_OF,
+    ).filter(Q(request__export__isnull=True) | Q(request__export__purged_at__isnull=False))
+    requests = DataSubjectRequest.objects.filter(pk__in=due.values("request_id")).order_by("pk")
+    actor = Actor.system("dsr.request_results_purge_expired")
+    with transaction.atomic(durable=True):
+        # As the export purge: a deletion being completed holds its customer while it erases them.
+        (of_held,) = of_customers_locked(requests, customer="subject_id", limit=limit)
+        closed = list(of_held.only("pk", "subject_id")[:limit])
+        emptied = due.filter(request_id__in=[request.pk for request in closed])
+        counts = dict(
+            emptied.values("request_id").annotate(tasks=Count("pk")).values_list("request_id", "tasks")
+        )
+        task_results_erase(FulfilmentTask.objects.filter(pk__in=emptied.values("pk")), now=now)
+        audit_record_many(
+            [
+                {
+                    "action": "dsr.request.results_purged",
+                    "actor": actor,
+                    "subject": request.subject_id,
+                    "target": request,
+                    "data": {"request": str(request.pk), "task_results": counts.get(request.pk, 0)},
+                    "now": now,
+                }
+                for request in closed
+            ]
+        )
+    return len(closed)

@@ -1,11 +1,13 @@
 """What a completed deletion reaches beyond the customer's own requests and record: the words a
 guardian typed on the requests they filed for a child, the staff's notes on how each recipient
-confirmed it stopped, and the customer's sign-in log (docs/requests.md, "What the platform erases")."""
+confirmed it stopped, the customer's sign-in log and browser sessions (docs/requests.md, "What the
+platform erases")."""
 
 from __future__ import annotations
 
 import pytest
 from axes.models import AccessLog
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
@@ -140,3 +142,19 @@ def test_deletion_erases_the_customers_sign_in_log(privacy_officer, dpo):
     assert AccessLog.objects.filter(username=other.username).exists()
     (entry,) = _erased_entries(customer.customer_account.subject)
     assert entry.data["sign_in_logs"] == 1
+
+
+def test_a_completed_deletion_ends_the_customers_sessions(privacy_officer, dpo):
+    """The erased customer's browser stayed signed in (up to SESSION_COOKIE_AGE); another's stays."""
+    make_platform()
+    customer, other = make_customer(), make_customer()
+    browsers = {user.pk: Client() for user in (customer, other)}
+    for user in (customer, other):
+        browsers[user.pk].force_login(user)
+
+    _complete_deletion(customer.customer_account.subject, privacy_officer, dpo)
+
+    owners = {str(session.get_decoded().get("_auth_user_id")) for session in Session.objects.all()}
+    assert owners == {str(other.pk)}
+    (entry,) = _erased_entries(customer.customer_account.subject)
+    assert entry.data["sessions"] == 1
