@@ -77,9 +77,10 @@ def field_label_problem(key: str, vietnamese: str, english: str) -> str | None:
     """Why a system's field cannot be labelled so (trimmed texts), in the active language; None when
     it can. The customer reads the label in their export's language, so both are needed."""
     if not slug_re.match(key) or len(key) > FIELD_KEY_MAX:
-        return str(_("%(key)s is not a field's code: letters, digits, _ and - only, at most %(max)s.")) % {
-            "key": key or '""', "max": FIELD_KEY_MAX
-        }
+        problem = _(
+            "%(key)s is not a field's code: letters, digits, _ and - only, at most %(max)s characters."
+        )
+        return str(problem) % {"key": key or '""', "max": FIELD_KEY_MAX}
     if not vietnamese or not english:
         return str(_("give the field's label in both Vietnamese and English."))
     if max(len(vietnamese), len(english)) > FIELD_LABEL_MAX:
