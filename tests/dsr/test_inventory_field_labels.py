@@ -100,9 +100,10 @@ def test_the_dpo_labels_a_systems_fields_and_the_change_is_audited(client, dpo):
     # Editing starts from the lines saved.
     form = client.get(url).context["form"]
     assert form["field_labels"].value() == "card_count | Số thẻ | Number of cards"
-    # A bad line is shown with its number, and nothing changes.
-    refused = client.post(url, {**posted, "field_labels": "card_count | Số thẻ"}, HTTP_ACCEPT_LANGUAGE="en")
+    # A bad line is shown with its number, in the page's language (the staff's Vietnamese), and
+    # nothing changes.
+    refused = client.post(url, {**posted, "field_labels": "card_count | Số thẻ"})
     assert refused.status_code == 200
-    assert "Line 1:" in refused.content.decode()
+    assert "Dòng 1: hãy ghi mã trường" in refused.content.decode()
     system.refresh_from_db()
     assert system.field_labels == {"card_count": {"vi": "Số thẻ", "en": "Number of cards"}}
