@@ -86,7 +86,7 @@ class SystemForm(forms.Form):
         required=False,
         help_text=_(
             "One line per field the system returns, its code, Vietnamese label and English label: "
-            "card_count | Số thẻ | Number of cards. Customers read them in their data export's language."
+            "cards | Số thẻ | Number of cards. Customers read them in their data export's language."
         ),
     )
 
