@@ -115,9 +115,37 @@ SYSTEMS = [
 ]
 
 
-def _english_filled(row, **english: str) -> None:
-    """A demo row seeded before the inventory had English names gets them; one the DPO has since
-    given English keeps it."""
+# What each system returns to a copy request, and the names of those fields in both languages: the
+# customer's export reads them in its language (`System.field_labels`).
+COPY_RESULTS = {
+    "core_banking": {"accounts": 2, "loan_balance": "150.000.000 VND"},
+    "cards": {"card_count": 1, "card_kinds": ["Visa Debit"]},
+    "crm": {"segment": "Khách hàng cá nhân", "last_contacted_on": "2026-01-15"},
+    "call_centre": {"call_recordings": 3},
+    "marketing_platform": {"campaigns_received": 4},
+}
+FIELD_LABELS = {
+    "core_banking": {
+        "accounts": ("Số tài khoản đang mở", "Open accounts"),
+        "loan_balance": ("Dư nợ vay", "Loan balance"),
+    },
+    "cards": {"card_count": ("Số thẻ", "Number of cards"), "card_kinds": ("Loại thẻ", "Card types")},
+    "crm": {
+        "segment": ("Phân khúc khách hàng", "Customer segment"),
+        "last_contacted_on": ("Lần liên hệ gần nhất", "Last contacted on"),
+    },
+    "call_centre": {"call_recordings": ("Số cuộc gọi được ghi âm", "Recorded calls")},
+    "marketing_platform": {"campaigns_received": ("Số chiến dịch đã nhận", "Campaigns received")},
+}
+
+
+def _field_labels(code: str) -> dict[str, dict[str, str]]:
+    return {key: {"vi": vi, "en": en} for key, (vi, en) in FIELD_LABELS.get(code, {}).items()}
+
+
+def _english_filled(row, **english) -> None:
+    """A demo row seeded before the inventory had English names (or its systems' field labels) gets
+    them; one the DPO has since given them keeps its own."""
     missing = {name: value for name, value in english.items() if not getattr(row, name)}
     if missing:
         type(row).objects.filter(pk=row.pk).update(**missing)
@@ -165,11 +193,12 @@ def seed_inventory(users: dict) -> None:
                 "request_types": types,
                 "is_processor": processor,
                 "integration_client": users.get(client) if client else None,
+                "field_labels": _field_labels(code),
             },
         )
         if created:
             system.categories.set([categories[c] for c in cats])
-        _english_filled(system, name_en=name_en)
+        _english_filled(system, name_en=name_en, field_labels=_field_labels(code))
 
 
 def seed(context: dict) -> None:
@@ -202,12 +231,13 @@ def seed(context: dict) -> None:
             now=now - timedelta(hours=hours_ago),
         )
 
-    def finish_tasks(request, *, hours_ago, result=None):
-        for task in FulfilmentTask.objects.filter(request=request, status="open"):
+    def finish_tasks(request, *, hours_ago, results=None):
+        """Each open task done, with what its system returns (`results`, by system code)."""
+        for task in FulfilmentTask.objects.select_related("system").filter(request=request, status="open"):
             services.task_complete(
                 actor=privacy,
                 task_id=task.pk,
-                result=result or {"checked": True},
+                result=(results or {}).get(task.system.code, {"checked": True}),
                 now=now - timedelta(hours=hours_ago),
             )
 
@@ -225,7 +255,7 @@ def seed(context: dict) -> None:
     # A copy request answered, with its export ready to download.
     copy = new("CIF0000001", "copy", hours_ago=70, channel="internet_banking", actor=customer1)
     verify(copy, hours_ago=66)
-    finish_tasks(copy, hours_ago=50, result={"accounts": 2, "cards": 1})
+    finish_tasks(copy, hours_ago=50, results=COPY_RESULTS)
     # Every system has reported; the privacy officer answers (the last task never answers alone).
     services.request_complete(
         actor=privacy,

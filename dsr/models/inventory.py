@@ -147,6 +147,10 @@ class System(NamedInBothLanguages):
     )
     is_processor = models.BooleanField(_("run by a processor or third party"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    # What the system's own fields (the keys of what its tasks return, "card_count") are called, in
+    # both languages: {"card_count": {"vi": "Số thẻ", "en": "Number of cards"}}. The customer's export
+    # reads them in its language (`dsr.services.inventory.field_labels_clean` keeps them valid).
+    field_labels = models.JSONField(_("labels of its fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("system")

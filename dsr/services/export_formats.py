@@ -37,6 +37,7 @@ from dsr.services.export_labels import (
     recipient_labels,
     request_labels,
     restriction_labels,
+    system_field_label,
     withdrawal_duty_labels,
 )
 
@@ -108,12 +109,15 @@ def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
     return {p.code: p.name for p in Purpose.objects.filter(code__in=codes)}
 
 
-def _system_names(content: dict[str, Any]) -> dict[str, str]:
-    """Each system's name in the active language, read when the export is downloaded (as purposes'
-    are); an export built before keeps the name it stored, which reads when a system is gone."""
+def _system_words(content: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """Each system's name in the active language and its fields' labels, read when the export is
+    downloaded (as purposes' are); an export built before keeps the name it stored, which reads when a
+    system is gone (its fields then read as their keys in words)."""
     names = {s.get("system"): s.get("name") or s.get("system") for s in content.get("systems", [])}
-    names.update((s.code, s.name) for s in System.objects.filter(code__in=list(names)))
-    return names
+    field_labels = {}
+    for system in System.objects.filter(code__in=list(names)):
+        names[system.code], field_labels[system.code] = system.name, system.field_labels or {}
+    return names, field_labels
 
 
 def _reference(row: dict[str, Any]) -> str:
@@ -266,17 +270,17 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
     when = partial(local_time, offset=offset)
     purposes = _purpose_names(content)
     names_en = recipient_names_en()
-    system_names = _system_names(content)
+    system_names, field_labels = _system_words(content)
     subject = content.get("subject", {})
     guardianship = content.get("guardianship") or {}
     systems = []
     for system in content.get("systems", []):
+        code = system.get("system")
         rows = [
-            {"label": humanise(k), "value": _value(v, when)}
+            {"label": system_field_label(field_labels.get(code, {}), k), "value": _value(v, when)}
             for k, v in (system.get("data") or {}).items()
             if v not in (None, "", [], {})
         ]
-        code = system.get("system")
         systems.append({"code": code, "name": system_names.get(code), "rows": rows})
     return {
         "generated_at": when(content.get("generated_at")),
@@ -380,8 +384,9 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
         access.update(access_labels(access))
         for event in access.get("events", []):
             event.update(authorisation_event_labels(event))
-    system_names = _system_names(content)
+    system_names, field_labels = _system_words(content)
     for system in labelled.get("systems", []):
+        labels = field_labels.get(system.get("system"), {})
         system["name_label"] = system_names.get(system.get("system"))
-        system["labels"] = {k: humanise(k) for k in (system.get("data") or {})}
+        system["labels"] = {k: system_field_label(labels, k) for k in (system.get("data") or {})}
     return labelled

@@ -73,6 +73,15 @@ def humanise(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def system_field_label(field_labels: dict[str, dict[str, str]], key: str) -> str:
+    """A system's field as the customer reads it: the label the inventory gives it (`System.field_labels`,
+    read when the export is downloaded) in the active language, else in the other one, else its key in
+    words."""
+    entry = field_labels.get(key) or {}
+    vietnamese, english = entry.get("vi") or "", entry.get("en") or ""
+    return in_reader_language(vietnamese or english, english) or humanise(key)
+
+
 def recorded_by_label(kind: str, code: str) -> str:
     """Who recorded a consent event, as the customer reads it: a member of staff by role, an integration
     client by its name, and the words of the customer's receipts for the rest."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,13 @@ from dsr.models import DataCategory, PlatformData, RetentionLaw, RetentionRule, 
 from dsr.models.inventory import PLATFORM_SYSTEM
 
 SYSTEM_FIELDS = (
-    "code", "name_vi", "name_en", "request_types", "integration_client", "is_processor", "active"
+    "code", "name_vi", "name_en", "request_types", "integration_client", "is_processor", "active",
+    "field_labels",
 )
+# A system's field labels (`System.field_labels`): a key as its tasks return it, a label as a name.
+FIELD_KEY_MAX = 64
+FIELD_LABEL_MAX = 120
+FIELD_LABELS_MAX = 200
 # Customers read these in their language (what is kept and why, what was deleted, their export): a
 # new entry gives both, and a change cannot blank either (an entry from before may lack the English).
 BILINGUAL = ("name_vi", "name_en", "legal_reference_vi", "legal_reference_en")
@@ -29,6 +35,7 @@ def system_save(
     it must act on decide which requests reach it)."""
     values = _values(system, SYSTEM_FIELDS, fields, defaults={})
     _require_both_languages(values, fields, names=SYSTEM_FIELDS, new=system is None)
+    values["field_labels"] = field_labels_clean(values.get("field_labels") or {})
     if not set(values.get("request_types", [])) <= set(RequestType.values):
         raise InvalidInput(_("Choose request types from the list."), field="request_types")
     unmapped = sorted(c.code for c in categories if not c.platform_data)
@@ -60,9 +67,49 @@ def system_save(
                 "categories": sorted(c.code for c in categories),
                 "request_types": sorted(target.request_types),
                 "active": target.active,
+                "field_labels": target.field_labels,
             },
         )
     return target
+
+
+def field_label_problem(key: str, vietnamese: str, english: str) -> str | None:
+    """Why a system's field cannot be labelled so (trimmed texts), in the active language; None when
+    it can. The customer reads the label in their export's language, so both are needed."""
+    if not slug_re.match(key) or len(key) > FIELD_KEY_MAX:
+        problem = _(
+            "%(key)s is not a field's code: letters, digits, _ and - only, at most %(max)s characters."
+        )
+        return str(problem) % {"key": key or '""', "max": FIELD_KEY_MAX}
+    if not vietnamese or not english:
+        return str(_("give the field's label in both Vietnamese and English."))
+    if max(len(vietnamese), len(english)) > FIELD_LABEL_MAX:
+        return str(_("a label is at most %(max)s characters.")) % {"max": FIELD_LABEL_MAX}
+    return None
+
+
+def field_labels_clean(labels: Any) -> dict[str, dict[str, str]]:
+    """A system's field labels as stored: {key: {"vi": ..., "en": ...}}, texts trimmed; refused (on
+    `field_labels`, naming the field) when a key is not a code or a label is missing or too long."""
+    if not isinstance(labels, dict) or len(labels) > FIELD_LABELS_MAX:
+        raise InvalidInput(
+            _("Label at most %(max)s fields, each with its Vietnamese and English label."),
+            field="field_labels",
+            max=FIELD_LABELS_MAX,
+        )
+    cleaned = {}
+    for given_key, entry in labels.items():
+        key = str(given_key).strip()
+        texts = entry if isinstance(entry, dict) else {}
+        vietnamese, english = (
+            texts.get(language).strip() if isinstance(texts.get(language), str) else ""
+            for language in ("vi", "en")
+        )
+        problem = field_label_problem(key, vietnamese, english)
+        if problem:
+            raise InvalidInput(_("%(key)s: %(problem)s"), field="field_labels", key=key, problem=problem)
+        cleaned[key] = {"vi": vietnamese, "en": english}
+    return cleaned
 
 
 CATEGORY_FIELDS = ("name_vi", "name_en", "sensitive", "retention", "platform_data")
