@@ -20,7 +20,9 @@ def rates(settings, monkeypatch):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "oauth_client": "3/min", "oauth_address": "5/min",
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "oauth_client": "3/min",
+            "oauth_address": "5/min",
         },
     }
     # Attempts straddling a minute's edge would fall in two windows.
@@ -45,8 +47,12 @@ def _exchange(client, client_id, secret, *, code="no-such-code", **extra):
     return client.post(
         "/oauth/token/",
         {
-            "grant_type": "authorization_code", "code": code, "code_verifier": "v" * 43,
-            "redirect_uri": REDIRECT_URI, "client_id": client_id, "client_secret": secret,
+            "grant_type": "authorization_code",
+            "code": code,
+            "code_verifier": "v" * 43,
+            "redirect_uri": REDIRECT_URI,
+            "client_id": client_id,
+            "client_secret": secret,
         },
         **extra,
     )
@@ -73,7 +79,9 @@ def test_http_basic_credentials_count_against_the_same_client(rates, client, reg
         assert _exchange(client, client_id, f"guess-{i}").status_code == 401
     basic = base64.b64encode(f"{client_id}:guess".encode()).decode()
     response = client.post(
-        "/oauth/token/", {"grant_type": "refresh_token", "refresh_token": "x"}, HTTP_AUTHORIZATION=f"Basic {basic}"
+        "/oauth/token/",
+        {"grant_type": "refresh_token", "refresh_token": "x"},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
     )
     assert response.status_code == 429
 
