@@ -27,6 +27,9 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.authorisation.revoked": _("Third-party access revoked"),
                 "authorisations.authorisation.expired": _("Third-party access expired"),
                 "authorisations.authorisation.used": _("Third-party access used (its one read)"),
+                "authorisations.authorisation.code_replayed": _(
+                    "Third party's spent authorisation code presented again: its tokens ended"
+                ),
                 "authorisations.access.reported": _("Third-party access to data reported"),
                 "authorisations.access.claimed": _("Third-party read allowed and recorded before serving"),
                 "authorisations.access.confirmed": _("Claimed third-party read reported after serving"),

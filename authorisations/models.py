@@ -120,6 +120,10 @@ class Authorisation(StatefulModel):
     ended_at = models.DateTimeField(null=True, blank=True)
     expiry_notice_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The keyed fingerprint (`subjects.crypto.blind_index`) of the OAuth code the consent screen issued
+    # with this authorisation, never the code: its tokens are the ones that code obtained, ended when
+    # the spent code comes back (`authorisation_code_replayed`). None when no code was issued.
+    code_fingerprint = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("authorisation")
@@ -142,6 +146,8 @@ class Authorisation(StatefulModel):
             models.Index(fields=["status", "expires_at"], name="authorisation_due_idx"),
             # The authorisation list (API), the newest first (`authorisations.selectors.authorisation_list`).
             models.Index(fields=["-starts_at", "-id"], name="authorisation_started"),
+            # A code refused at the token endpoint is looked up by it (the caller chooses the code).
+            models.Index(fields=["code_fingerprint"], name="authorisation_code_idx"),
         ]
 
     @property

@@ -12,6 +12,9 @@
 - those checks run before anything is saved, outside any transaction: the save of a new pair checks the
   secret, the authorisation and the refresh token again under locks, so that a secret's rotation or an
   authorisation's end committing meanwhile leaves no pair behind (docs/architecture.md, "Transactions");
+- a code exchanged once and presented again (its grant gone, the code its authorisation's approval
+  issued) is `invalid_grant`, and the tokens it obtained end (`authorisation_code_replayed`, RFC 9700
+  4.5): someone else holds it;
 - a code whose grant is deleted while it is checked (the same code exchanged at the same moment, the
   authorisation's end deleting its codes) is `invalid_grant`, as an unknown code is, not a server error.
 """
@@ -40,6 +43,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from authorisations.scopes import DATA_SCOPES
 from authorisations.selectors import authorisation_live_for
+from authorisations.services import authorisation_code_replayed
 from core.db import share_locked_values
 
 
@@ -136,9 +140,13 @@ class AuthorisationValidator(OAuth2Validator):
                 raise _GrantEnded(request=request)
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
-        return super().validate_code(client_id, code, client, request, *args, **kwargs) and self._authorised(
-            request
-        )
+        if super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return self._authorised(request)
+        if not get_grant_model().objects.filter(code=code, application=client).exists():
+            # Not an expired code (its grant is kept until cleared): spent, or never issued. A spent
+            # one ends the tokens it obtained.
+            authorisation_code_replayed(application=client, code=code)
+        return False
 
     def get_code_challenge(self, code, request):
         with _grant_gone_is_invalid(request):

@@ -1,9 +1,8 @@
 """The OAuth 2.0 endpoints at /oauth/ (outside the language prefixes: clients call fixed addresses)."""
 
 from django.urls import path
-from oauth2_provider import views as oauth_views
 
-from authorisations import views
+from authorisations import oauth_views, views
 from authorisations.api.views import IntrospectView
 
 app_name = "oauth2_provider"

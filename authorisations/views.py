@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from oauth2_provider.oauth2_backends import _add_iss_to_redirect
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView
 
 from authorisations import selectors, services
@@ -72,6 +74,12 @@ class ConsentScreenView(AuthorizationView):
         if getattr(oauth_error, "error", "") == "invalid_scope":
             return self.render_to_response(self.get_context_data(error=oauth_error), status=400)
         return super().error_response(error, application, **kwargs)
+
+    def redirect(self, redirect_to, application):
+        # RFC 9207 2: `iss` on every authorisation response, errors too (a decline, "Go back" on a
+        # refusal): the toolkit adds it only to those the server issues. Added as the toolkit adds it.
+        issuer = oauth2_settings.oauth2_authorization_server_issuer(self.request)
+        return super().redirect(_add_iss_to_redirect(redirect_to, issuer), application)
 
     def _third_party(self) -> ThirdParty | None:
         client_id = self.oauth2_data.get("client_id") or self.request.POST.get("client_id", "")

@@ -478,6 +478,10 @@ REST_FRAMEWORK = {
         "token": env.str("API_THROTTLE_TOKEN", default="1200/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        # Failed client authentications at /oauth/token/ and /oauth/revoke_token/, per client_id and per
+        # address (authorisations/oauth_views.py): each wrong secret costs a slow hash.
+        "oauth_client": env.str("OAUTH_THROTTLE_CLIENT_FAILURES", default="20/min"),
+        "oauth_address": env.str("OAUTH_THROTTLE_ADDRESS_FAILURES", default="20/min"),
     },
     # An anonymous caller's address (see TRUSTED_PROXY_COUNT): 0 reads only REMOTE_ADDR.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

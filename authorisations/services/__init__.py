@@ -13,6 +13,7 @@ from authorisations.services.clocks import (
 )
 from authorisations.services.erasure import authorisation_reasons_erase, revoke_reason_is_customers
 from authorisations.services.lifecycle import (
+    authorisation_code_replayed,
     authorisation_grant,
     authorisation_grantor_check,
     authorisation_pause,
@@ -44,6 +45,7 @@ __all__ = [
     "access_claim",
     "access_claim_replay_check",
     "access_record",
+    "authorisation_code_replayed",
     "authorisation_grant",
     "authorisation_grantor_check",
     "authorisation_pause",

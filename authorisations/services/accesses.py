@@ -73,6 +73,7 @@ def _read_record(
         target=authorisation,
         now=now,
         data={
+            **_reader(authorisation),
             "scope": scope,
             "records": record_count,
             "accessed_at": accessed_at.isoformat(),
@@ -83,6 +84,13 @@ def _read_record(
     if live and authorisation.fetch_type == FetchType.ONE_TIME:
         move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
     return record
+
+
+def _reader(authorisation: Authorisation) -> dict:
+    """Who read, in a read's audit entry: its actor is the gateway that reports it, so an inspector
+    would otherwise join tables to learn which third party it served."""
+    third_party = authorisation.third_party
+    return {"third_party": str(third_party.pk), "client_id": third_party.application.client_id}
 
 
 def _claim_at(authorisation: Authorisation, *, scope: str, accessed_at: datetime) -> int | None:
@@ -136,6 +144,7 @@ def _claim_reported(
         target=authorisation,
         now=now,
         data={
+            **_reader(authorisation),
             "access": record.pk,
             "scope": scope,
             "records": {"old": old, "new": record_count},

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
 from authorisations import selectors
 from authorisations.deletions import deletion_under_way
 from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.services.moves import (
+    end_tokens,
     event_new,
     event_save,
     locked_authorisation,
@@ -33,6 +35,7 @@ from consents.services.rules import channel_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import may_be_child
+from subjects.crypto import blind_index, blind_index_candidates
 from subjects.locks import subjects_lock
 
 S = AuthorisationStatus
@@ -219,10 +222,44 @@ def authorisation_grant(
             status=S.ACTIVE,
             starts_at=now,
             expires_at=authorisation_expiry(now, duration_days),
+            code_fingerprint=blind_index(issued_code) or None,
         )
         event = event_new(authorisation, kind=K.GRANTED, old="", actor=actor, now=now, channel=channel)
         event_save(authorisation, event, actor=actor)
     return authorisation
+
+
+def authorisation_code_replayed(*, application, code: str, now: datetime | None = None) -> None:
+    """A code the token endpoint no longer knows: if it is the code a live authorisation's approval
+    issued, it was spent (exchanged, its grant deleted) and someone presents it again, so it is in
+    other hands (RFC 6749 4.1.2, RFC 9700 4.5): the tokens it obtained end, as an authorisation's end
+    ends them (`end_tokens`), with an audit entry. The authorisation stays: the customer gave it, and
+    the third party gets new tokens only through the consent screen. A code of an ended authorisation
+    changes nothing, its tokens having ended with it (a newer authorisation's are not this code's)."""
+    fingerprints = blind_index_candidates(code)
+    if not fingerprints:
+        return
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        issued_from = locked_authorisations(
+            third_party__application=application,
+            code_fingerprint__in=fingerprints,
+            status__in=[S.ACTIVE, S.PAUSED],
+        )
+        for authorisation in issued_from:
+            end_tokens([authorisation])
+            audit_record(
+                action="authorisations.authorisation.code_replayed",
+                actor=Actor.system("authorisations.oauth"),
+                subject=authorisation.subject_id,
+                target=authorisation,
+                now=now,
+                data={
+                    "third_party": str(authorisation.third_party_id),
+                    "client_id": application.client_id,
+                    "status": authorisation.status,
+                },
+            )
 
 
 def _move_one(

@@ -4,6 +4,8 @@ Rates are `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` (from API_THROTTLE_* in the
 at each request so an operator's or a test's change applies at once. Counts live in the `throttle`
 cache: Redis when configured, so every web worker shares them; per process on the embedded default.
 A caller over budget gets 429 `{"detail": ...}` with `Retry-After` (DRF's `Throttled`).
+The OAuth token and revocation endpoints use `FailureRateThrottle`: a budget of failed client
+authentications (authorisations/oauth_views.py).
 
 Each budget is a counter per fixed window (a minute for "/min"), not DRF's default history of every
 request's time: that history is read, unpickled, extended, pickled and written back on every call,
@@ -149,13 +151,20 @@ _counter_store = _CounterStore()
 def take_call(cache, key: str, *, window: int, window_seconds: int, rate: int) -> bool:
     """Whether one more call fits `key`'s budget of `rate` calls in `window` (True, unthrottled, when
     the counter store cannot be reached)."""
+    return _unless_unreachable(
+        lambda: _take_call(cache, key, window=window, window_seconds=window_seconds, rate=rate), True
+    )
+
+
+def _unless_unreachable(count, otherwise):
+    """`count()`'s answer, or `otherwise` (letting calls through) while the counter store is away."""
     if _counter_store.paused():
-        return True
+        return otherwise
     try:
-        return _take_call(cache, key, window=window, window_seconds=window_seconds, rate=rate)
+        return count()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
         _counter_store.unreachable(error)
-        return True
+        return otherwise
 
 
 def _take_call(cache, key: str, *, window: int, window_seconds: int, rate: int) -> bool:
@@ -226,3 +235,34 @@ class AnonymousRateThrottle(ConfiguredRateThrottle):
         if request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class FailureRateThrottle(ConfiguredRateThrottle):
+    """A budget of failures rather than calls: `allow_request` only reads whether `key`'s failures in
+    this window reached the rate, so a caller is refused before the costly work that may fail again (a
+    client secret's hashing), and `failure_count` counts one after that work failed. A caller that
+    never fails is never refused. Counts are exact (no leases: failures are few), and pass unthrottled
+    when the counter store cannot be reached, as every budget here does."""
+
+    def allow_request(self, request, view) -> bool:
+        key = self._key(request, view)
+        if key is None:
+            return True
+        failures = _unless_unreachable(lambda: self._window_count(key, calls=0), 0)
+        return failures < self.num_requests
+
+    def failure_count(self, request, view) -> None:
+        key = self._key(request, view)
+        if key is not None:
+            _unless_unreachable(lambda: self._window_count(key, calls=1), 0)
+
+    def _key(self, request, view) -> str | None:
+        if self.rate is None:
+            return None
+        now = self.timer()
+        self.window = int(now // self.duration)
+        self.retry_after = max(1, int((self.window + 1) * self.duration - now + 0.999))
+        return self.get_cache_key(request, view)
+
+    def _window_count(self, key: str, *, calls: int) -> int:
+        return window_count(self.cache, f"{key}:{self.window}", window_seconds=self.duration, calls=calls)

@@ -65,7 +65,7 @@ def test_the_429_is_json_a_person_can_read_with_retry_after(rates, as_user, clie
 
 def test_the_default_rates_come_from_the_settings(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert set(rates) == {"anon", "user", "token"}
+    assert set(rates) == {"anon", "user", "token", "oauth_client", "oauth_address"}
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
 
 
