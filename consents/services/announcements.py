@@ -281,8 +281,16 @@ def announcement_ask_in_transaction(
     if notice.effective_at > now:
         raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
     if not notice.material:
+        # This puts the new version in force for the customers already told: whoever took the step, and
+        # when, belongs in the trail as the sending and a material change's ask do.
         announcement_transition(
-            announcement, actor=actor, to=NoticeAnnouncement.Status.DONE, now=now, changes=FAILURES_CLEARED
+            announcement,
+            actor=actor,
+            to=NoticeAnnouncement.Status.DONE,
+            now=now,
+            changes=FAILURES_CLEARED,
+            audit_action="consents.announcement.completed",
+            data={"purpose": notice.purpose.code, "version": notice.version},
         )
         return
     announcement_transition(

@@ -125,6 +125,21 @@ def test_a_minor_change_completes_without_asking(purpose_with_customers, django_
         announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
 
 
+def test_completing_a_minor_change_is_audited_with_whoever_completed_it(
+    purpose_with_customers, django_capture_on_commit_callbacks
+):
+    # The step that puts the new version in force for the customers already told: the trail must show
+    # who took it and when, as it shows the sending and a material change's fresh-consent ask.
+    purpose, _subjects = purpose_with_customers
+    announcement = publish(purpose, "v2", days_ahead=10, material=False).announcement
+    with django_capture_on_commit_callbacks():
+        announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW)
+    announcement_ask_fresh_consent(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=11))
+    entry = AuditEntry.objects.get(action="consents.announcement.completed")
+    assert (entry.actor_label, entry.target_id) == (STAFF.label, str(announcement.pk))
+    assert entry.data == {"purpose": purpose.code, "version": "v2"}
+
+
 def test_the_celery_task_runs_the_due_announcements(
     purpose_with_customers, django_capture_on_commit_callbacks
 ):
