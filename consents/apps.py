@@ -45,7 +45,9 @@ class ConsentsConfig(AppConfig):
                     "Notice change announced late; it takes effect when the notice period ends"
                 ),
                 "consents.announcement.fresh_consent_asked": _("Customers asked for fresh consent"),
-                "consents.announcement.completed": _("Minor notice change completed; no fresh consent needed"),
+                "consents.announcement.completed": _(
+                    "Minor notice change completed; no fresh consent needed"
+                ),
                 "consents.announcement.attempt_failed": _(
                     "Notice change announcement failed; it will be tried again"
                 ),
