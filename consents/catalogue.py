@@ -67,6 +67,12 @@ class PurposeEntry:
             return self
         return replace(self, legal_basis=legal_basis, category=category)
 
+    def legal_bases_between(self, since: datetime, until: datetime) -> set[str]:
+        """The legal bases the purpose rested on at any moment from `since` to `until`, by its versions in
+        force then: what a past span of time (a breach's exposure) is judged by."""
+        moments = [since, *(n.effective_at for n in self.notices if since < n.effective_at <= until)]
+        return {self.in_force(moment).legal_basis for moment in moments}
+
     def notice(self, notice_id: int) -> NoticeEntry | None:
         return next((n for n in self.notices if n.id == notice_id), None)
 
