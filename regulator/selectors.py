@@ -181,7 +181,9 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     system_ids = list(breach.systems.values_list("pk", flat=True))
     category_ids = list(breach.categories.values_list("pk", flat=True))
     purposes = with_versions(
-        Purpose.objects.filter(activity__systems__in=system_ids, activity__categories__in=category_ids).distinct()
+        Purpose.objects.filter(
+            activity__systems__in=system_ids, activity__categories__in=category_ids
+        ).distinct()
     )
     if any(_rested_on_another_basis(purpose, breach) for purpose in purposes):
         # Those who were customers when it was detected; one who joined later never had data exposed.

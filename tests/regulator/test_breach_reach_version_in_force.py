@@ -24,10 +24,16 @@ WINDOW = IN_FORCE + timedelta(minutes=1)  # the version took effect; the job has
 def _profiling_on_the_crm(*, before: str, after: str, effective_at=IN_FORCE) -> Purpose:
     """A purpose processed in the CRM over contact data, its basis moved from `before` to `after` by a
     version taking effect at `effective_at`."""
-    make_purpose("profiling", legal_basis=before, category="analytics", effective_at=MONDAY - timedelta(days=60))
+    make_purpose(
+        "profiling", legal_basis=before, category="analytics", effective_at=MONDAY - timedelta(days=60)
+    )
     services.activity_save(
-        actor=DPO, purpose_code="profiling", systems=["crm"], categories=["contact"],
-        started_at=MONDAY - timedelta(days=60), now=MONDAY,
+        actor=DPO,
+        purpose_code="profiling",
+        systems=["crm"],
+        categories=["contact"],
+        started_at=MONDAY - timedelta(days=60),
+        now=MONDAY,
     )
     consent_services.purpose_update(
         actor=SYSTEM, code="profiling", changes={"legal_basis": after}, effective_at=effective_at, now=MONDAY
