@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KT
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consents.models import NoticeVersion, ProcessingRestriction, PurposeCategory, notices_in_force_by
+from consents.catalogue import scope_in_force
+from consents.models import ProcessingRestriction, PurposeCategory
 from core.states import StateMachine
 
 
@@ -93,12 +93,9 @@ def _category_at_start() -> Coalesce:
     (null for a restriction naming no purpose). The DPO may re-categorise a purpose later, a narrowing
     in force at once: what the customer objected to does not shrink with it. A version stored while the
     category was wording has none: the purpose's own category stands for it."""
-    in_force = (
-        NoticeVersion.objects.filter(notices_in_force_by(OuterRef("started_at")), purpose=OuterRef("purpose"))
-        .order_by("-effective_at")
-        .values(category=KT("scope__category"))[:1]
+    return scope_in_force(
+        "category", at=OuterRef("started_at"), purpose=OuterRef("purpose"), otherwise=F("purpose__category")
     )
-    return Coalesce(Subquery(in_force), F("purpose__category"), output_field=CharField())
 
 
 def restrictions_reaching_disclosure(restrictions: QuerySet) -> QuerySet:

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import Combinable
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
-from consents.models import NoticeVersion, Purpose
+from consents.models import NoticeVersion, Purpose, notices_in_force_by
 
 TTL_SECONDS = 5.0
 
@@ -66,6 +69,12 @@ class PurposeEntry:
         if (legal_basis, category) == (self.legal_basis, self.category):
             return self
         return replace(self, legal_basis=legal_basis, category=category)
+
+    def legal_bases_between(self, since: datetime, until: datetime) -> set[str]:
+        """The legal bases the purpose rested on at any moment from `since` to `until`, by its versions in
+        force then: what a past span of time (a breach's exposure) is judged by."""
+        moments = [since, *(n.effective_at for n in self.notices if since < n.effective_at <= until)]
+        return {self.in_force(moment).legal_basis for moment in moments}
 
     def notice(self, notice_id: int) -> NoticeEntry | None:
         return next((n for n in self.notices if n.id == notice_id), None)
@@ -127,6 +136,21 @@ def with_versions(purposes: QuerySet[Purpose]) -> QuerySet[Purpose]:
         "id", "purpose_id", "version", "effective_at", "material", "scope", "awaiting_announcement"
     )
     return purposes.prefetch_related(Prefetch("notices", notices))
+
+
+def scope_in_force(
+    name: str, *, at: datetime | Combinable, purpose: Combinable, otherwise: Combinable
+) -> Coalesce:
+    """`purpose_in_force` in SQL, for a query that filters or groups purposes by their basis or category:
+    the scope field `name` (`legal_basis`, `category`) of the version of `purpose` (an outer reference)
+    in force at `at` (a time, or an outer reference), else `otherwise` (the purpose row's field), as for
+    a version stored while the category was wording, which has none."""
+    in_force = (
+        NoticeVersion.objects.filter(notices_in_force_by(at), purpose=purpose)
+        .order_by("-effective_at")
+        .values(value=KT(f"scope__{name}"))[:1]
+    )
+    return Coalesce(Subquery(in_force), otherwise, output_field=CharField())
 
 
 def _load() -> dict[str, PurposeEntry]:

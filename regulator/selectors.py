@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from consents.catalogue import purpose_entry_of, with_versions
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
 from consents.selectors import consents_on_notice_older_than_counts, consents_that_gave_data
 from core.actors import Actor
@@ -163,8 +164,9 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
 
     The inventory has no per-customer list of systems, so the rule goes through the purposes whose
     processing activity uses a breached system and a breached category:
-    * a purpose on a non-consent basis (contract, legal obligation...) covers every customer of the
-      bank: their data is in that system whether or not they ever consented to anything;
+    * a purpose on a non-consent basis (contract, legal obligation...) at any moment of the exposure,
+      by its versions in force then (`_rested_on_another_basis`), covers every customer of the bank:
+      their data is in that system whether or not they ever consented to anything;
     * a consent-based purpose covers the customers who gave their data under it before the exposure
       ended, live or not, because data given under a consent stays until it is deleted; a refusal gave
       nothing (`consents_that_gave_data`). A breach exposes what the system holds from the violation
@@ -178,11 +180,12 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     """
     system_ids = list(breach.systems.values_list("pk", flat=True))
     category_ids = list(breach.categories.values_list("pk", flat=True))
-    activities = ProcessingActivity.objects.filter(
-        systems__in=system_ids, categories__in=category_ids
-    ).select_related("purpose")
-    purposes = {activity.purpose for activity in activities}
-    if any(p.legal_basis != LegalBasis.CONSENT for p in purposes):
+    purposes = with_versions(
+        Purpose.objects.filter(
+            activity__systems__in=system_ids, activity__categories__in=category_ids
+        ).distinct()
+    )
+    if any(_rested_on_another_basis(purpose, breach) for purpose in purposes):
         # Those who were customers when it was detected; one who joined later never had data exposed.
         subjects = DataSubject.objects.filter(created_at__lte=breach.detected_at)
     else:
@@ -194,6 +197,14 @@ def breach_affected_subjects(breach: Breach) -> QuerySet[DataSubject]:
     if erased is not None:
         subjects = subjects.exclude(pk__in=erased)
     return subjects.order_by("external_ref")
+
+
+def _rested_on_another_basis(purpose: Purpose, breach: Breach) -> bool:
+    """Whether the purpose rested on a basis other than consent at any moment of the exposure, by its
+    versions in force then (as the consent check judges it), not by its row: the job copies a new version
+    onto the row only minutes after it takes effect, and the row says nothing of the basis in the past."""
+    bases = purpose_entry_of(purpose).legal_bases_between(breach.occurred_at, breach.detected_at)
+    return bases != {LegalBasis.CONSENT}
 
 
 def _erased_before_the_violation(breach: Breach, *, system_ids: list, category_ids: list) -> QuerySet | None:

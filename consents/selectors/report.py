@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
+from consents.catalogue import scope_in_force
 from consents.models import (
     LAPSED,
     NEVER_IN_FORCE,
@@ -128,8 +129,12 @@ def _by_purpose(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
     for (purpose_id, channel), count in in_force.items():
         cell = cells.setdefault(purpose_id, {}).setdefault(channel, dict.fromkeys(CONSENT_FIGURES, 0))
         cell["in_force_at_end"] = count
-    # Every purpose a customer can consent to has its row, with nothing in it if need be.
-    purposes = Purpose.objects.filter(Q(legal_basis=LegalBasis.CONSENT, active=True) | Q(pk__in=list(cells)))
+    # Every purpose a customer can consent to at `as_of` has its row, with nothing in it if need be: by its
+    # version in force then, as the consent check judges it, not by the row the job updates minutes later.
+    basis = scope_in_force("legal_basis", at=as_of, purpose=OuterRef("pk"), otherwise=F("legal_basis"))
+    purposes = Purpose.objects.alias(basis_in_force=basis).filter(
+        Q(basis_in_force=LegalBasis.CONSENT, active=True) | Q(pk__in=list(cells))
+    )
     rows = []
     for purpose in sorted(purposes, key=lambda purpose: purpose.code):
         channels = [

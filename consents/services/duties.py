@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from audit.transitions import Transition
+from consents.catalogue import purpose_in_force, with_versions
 from consents.models import (
     Consent,
     ConsentStatus,
-    LegalBasis,
     Purpose,
     Recipient,
     WithdrawalDuty,
@@ -204,20 +204,22 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     return fields_shared(fields, categories or ())
 
 
-def _non_consent_purposes_sharing(fields: list[str]) -> list[tuple[Purpose, list[str]]]:
-    """The active purposes resting on no consent (contract, legal obligation...) whose recipients
+def _non_consent_purposes_sharing(fields: list[str], now: datetime) -> list[tuple[Purpose, list[str]]]:
+    """The active purposes resting on no consent (contract, legal obligation...) at `now` whose recipients
     process every customer's data of their categories, each with the corrected `fields` it shares (the
-    same filter as a consent's, `subjects.categories.fields_shared`), with their recipients."""
-    purposes = (
+    same filter as a consent's, `subjects.categories.fields_shared`), with their recipients. The basis is
+    the version's in force (`purpose_in_force`, as the consent check judges it), so it is filtered here,
+    not in SQL on the row, which the job updates only minutes after a new version takes effect."""
+    purposes = with_versions(
         Purpose.objects.filter(active=True, recipients__isnull=False)
-        .exclude(legal_basis=LegalBasis.CONSENT)
         .distinct()
         .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.select_related("endpoint")))
         .order_by("code")
     )
     return [
         (purpose, shared) for purpose in purposes
-        if (shared := fields_shared(fields, purpose.data_categories or ()))
+        if not purpose_in_force(purpose, now).consent_based
+        and (shared := fields_shared(fields, purpose.data_categories or ()))
     ]
 
 
@@ -263,7 +265,7 @@ def duties_open_for_rectification(
         for recipient in agreed[consent.pk]
     ] + [
         (recipient, None, purpose, shared)
-        for purpose, shared in _non_consent_purposes_sharing(fields)
+        for purpose, shared in _non_consent_purposes_sharing(fields, now)
         for recipient in purpose.recipients.all()
     ]
     for recipient, consent, purpose, shared in reached:
