@@ -5,6 +5,7 @@ it on their request page."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 
 import pytest
@@ -25,8 +26,12 @@ from subjects.services import subject_rectify
 from tests.dsr.factories import make_inventory, verified_request
 from tests.factories import signed_in
 from tests.jobs.factories import staff
+from tests.migrations import imports_of_others, registries_after
 
 pytestmark = pytest.mark.django_db
+
+dating_migration = importlib.import_module("dsr.migrations.0018_erase_tasks_open_dated")
+migration_apps = registries_after(dating_migration.Migration.dependencies)
 
 
 def _held_deletion(subject, privacy_officer, dpo):
@@ -147,3 +152,19 @@ def test_the_customers_page_says_the_held_part_is_deleted(customer_a, privacy_of
     holds = holds[: holds.index("</section>")]
     assert "The period has ended: its deletion was ordered on" in holds
     assert holds.count('data-testid="hold-released"') == 3
+
+
+def test_erase_tasks_open_before_they_had_a_deadline_get_one(migration_apps, subject, privacy_officer, dpo):
+    """Migration dsr 0018: an erase task given before erase tasks had deadlines is chased too."""
+    request, _worker = _held_deletion(subject, privacy_officer, dpo)
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
+    services.legal_holds_release_due(now=timezone.now())
+    open_erase = FulfilmentTask.objects.filter(request=request, hold__isnull=False, status="open")
+    long_ago = timezone.now() - timedelta(days=400)
+    open_erase.update(due_at=None, created_at=long_ago)
+    assert imports_of_others(dating_migration) == []
+
+    dating_migration.date_the_open_erase_tasks(migration_apps, None)
+
+    assert {task.due_at for task in open_erase} == {long_ago + timedelta(days=30)}
+    assert deadlines_sweep(now=timezone.now()).breaches == 2
