@@ -23,6 +23,8 @@ class DsrConfig(AppConfig):
         from core.roles import Role, grant_permissions
         from dsr import checks, clock_sources, navigation
         from dsr.selectors.deletions import deletion_verified_open
+        from dsr.services.deletion import holds_redate_after_rectification
+        from subjects.follow_ups import register_after_rectification
 
         register_actions(
             {
@@ -57,6 +59,7 @@ class DsrConfig(AppConfig):
                 "dsr.request.results_purged": _("What the systems returned to a closed request emptied"),
                 "dsr.hold.placed": _("Data placed under legal hold"),
                 "dsr.hold.released": _("Legal hold ended"),
+                "dsr.hold.redated": _("Legal hold re-dated after a correction of the relationship's end"),
                 "dsr.deletion.recorded": _("Personal data deleted"),
                 "dsr.platform.erased": _("The platform erased its copies of a customer's personal data"),
                 "dsr.policy.changed": _("Deadline policy changed"),
@@ -151,6 +154,7 @@ class DsrConfig(AppConfig):
             MenuItem("me", "dsr:me_profile", _("My details"), icon="users", order=35),
         )
         clock_sources.register()
+        register_after_rectification(holds_redate_after_rectification)
         register_deletion_lookup(deletion_verified_open)
         register_check(checks.calendar_check)
         register_check(checks.platform_check)

@@ -10,6 +10,10 @@ and moves by the pause when it ends (`dsr.services.base.request_deadlines`). A b
 the request's own clock history. A clock that ends after its deadline (the request closed, or
 acknowledged, late) is recorded by the move that ends it (`dsr.services.base.missed_deadlines_record`);
 the sources keep the closings made late without that record for the next sweep (`requests_on_clock`).
+
+A fourth source, `dsr.erase_task`: the erase task a system gets when a legal hold ends comes after its
+request was answered, so no request clock covers it; it has its own deadline (`due_at`, by the policy
+for a deletion) and is reminded and breached until the system confirms it.
 """
 
 from __future__ import annotations
@@ -22,16 +26,18 @@ from typing import Any
 from django.db.models import CharField, F, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from deadlines.clocks import ClockSource, clock_columns, register_clock_source
+from core.labels import in_reader_language
+from deadlines.clocks import ClockSource, clock_columns, register_clock_source, short_id
 from deadlines.models import DeadlineBreach, RequestType
-from dsr.models import ClockEvent, DataSubjectRequest, RequestClockEvent, request_reference
+from dsr.models import ClockEvent, DataSubjectRequest, FulfilmentTask, RequestClockEvent, request_reference
 from dsr.selectors import clock_running_q
 from dsr.states import OPEN
 
 SOURCE = "dsr.request"
+ERASE_TASK_SOURCE = "dsr.erase_task"
 CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
 
 
@@ -124,7 +130,38 @@ def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:
     closings_settle(ids, now)
 
 
+def erase_tasks_open(clock: str) -> QuerySet:
+    """The erase tasks of ended holds not yet confirmed (`status="open"` and `due_at` as the partial
+    index `dsr_erase_task_open_due`), for the request's assignee, else the queue."""
+    tasks = FulfilmentTask.objects.filter(status="open", due_at__isnull=False)
+    return clock_columns(tasks, due="due_at", assignee="request__assignee_id", subject="request__subject_id")
+
+
+def erase_task_label(row: dict[str, Any]) -> str:
+    # The system is the bank's, not a person: its name may appear, in the reader's language.
+    system = in_reader_language(row["system__name_vi"], row["system__name_en"])
+    return gettext("Erase task of %(system)s after a legal hold #%(id)s") % {
+        "system": system, "id": short_id(row["clock_item_id"])
+    }
+
+
+def erase_task_link(row: dict[str, Any]) -> str:
+    return _detail_path(get_language()).replace(str(_PLACEHOLDER), str(row["request_id"]))
+
+
 def register() -> None:
+    register_clock_source(
+        ClockSource(
+            name=ERASE_TASK_SOURCE,
+            clocks=("due",),
+            open_items=erase_tasks_open,
+            label=erase_task_label,
+            link=erase_task_link,
+            fields=("system__name_vi", "system__name_en", "request_id"),
+            clock_labels={"due": _("deadline to erase after a legal hold")},
+            title=_("Erase tasks after legal holds"),
+        )
+    )
     register_clock_source(
         ClockSource(
             name=SOURCE,

@@ -45,6 +45,13 @@ STAFF_REPLY_TEMPLATE = "dsr/email/customer_replied"
 QUEUE_ROLES = [Role.PRIVACY]
 
 
+def _note(request: DataSubjectRequest, event: str) -> str:
+    if event == "extended":
+        return request.extension_note
+    # The end of a hold comes years after the answer: its words are not repeated.
+    return "" if event == "held_deleted" else request.outcome_note
+
+
 def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, key: str) -> None:
     """Queue the e-mail for `event` (caller's transaction); `key` makes it unique (a history row's id)."""
     # The guardian acting for a child is the one to hear of it, while they still act for the child (as
@@ -62,7 +69,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "reason_label": str(OutcomeReason(request.outcome_reason).label)
             if request.outcome_reason
             else "",
-            "note": request.extension_note if event == "extended" else request.outcome_note,
+            "note": _note(request, event),
             # What the law's one extension moved: the statutory date (the bank's own moves only if its
             # row has an extension, so the binding date may not have changed at all).
             "statutory_due_at": request.statutory_due_at.isoformat()

@@ -29,6 +29,10 @@ class FulfilmentTask(StatefulModel):
     hold = models.ForeignKey(
         "LegalHold", null=True, blank=True, on_delete=models.PROTECT, related_name="erase_tasks"
     )
+    # The erase task of an ended hold: its deadline by the deadline policy for a deletion, counted from
+    # the hold's end (`dsr.clock_sources`: reminded and breached like a request). Null on a request's
+    # own tasks, which its request's clocks cover.
+    due_at = models.DateTimeField(null=True, blank=True)
     # What the system returned (for access: the data it holds), as JSON; personal data, so encrypted.
     result = EncryptedTextField(blank=True)
     # When `result` was emptied (an export's purge, the customer's erasure, or the purge of a closed
@@ -56,7 +60,15 @@ class FulfilmentTask(StatefulModel):
                 name="dsr_task_done_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["system", "status"])]
+        indexes = [
+            models.Index(fields=["system", "status"]),
+            # The deadline sweep's read of the erase tasks still open (`dsr.clock_sources`).
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status="open", due_at__isnull=False),
+                name="dsr_erase_task_open_due",
+            ),
+        ]
 
 
 class FulfilmentTaskStatusChange(StatusChange):

@@ -13,7 +13,8 @@ while any hold of the request is.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -45,6 +46,11 @@ from dsr.selectors.inventory import ERASE, HOLD, deletion_held_parts, platform_s
 from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
 from dsr.sources import request_source
 from subjects.models import DataSubject
+
+# A correction of the relationship's end that would end a hold already (a mistyped year) leaves it this
+# long from the correction before the nightly job may release it: irreversible erasure waits for a
+# second look, and a further correction within it re-dates the hold again.
+HOLD_CORRECTION_GRACE = timedelta(days=30)
 
 
 def hold_ends_on(
@@ -261,6 +267,49 @@ def holds_schedule(*, today: date) -> int:
         hold.save(update_fields=["ends_on"])
         scheduled += 1
     return scheduled
+
+
+def holds_redate_after_rectification(
+    *, actor: Actor, subject: DataSubject, changed: frozenset, before: Mapping[str, Any], now: datetime,
+    source: str = "", **kwargs: Any,
+) -> None:
+    """After a rectification (`subjects.follow_ups`), in its transaction (the customer locked): a
+    corrected end of the relationship re-dates every hold of the customer not yet released, from the
+    corrected date; a cleared one leaves them with no end date, the relationship being open. An end
+    already past, or within `HOLD_CORRECTION_GRACE`, becomes the end of the grace period. Each hold
+    moved has an audit entry with its end dates before and after (no personal data)."""
+    if "relationship_ended_on" not in changed:
+        return
+    today = timezone.localtime(now, LOCAL_TZ).date()
+    earliest = today + HOLD_CORRECTION_GRACE
+    waiting = LegalHold.objects.filter(subject_id=subject.pk, released_at__isnull=True).exclude(
+        start_event=RetentionStart.REQUEST
+    )
+    for hold in waiting.select_for_update(of=("self",)).select_related("category", "system").order_by("pk"):
+        legal_end = hold_ends_on(
+            start_event=hold.start_event,
+            period_months=hold.period_months,
+            relationship_ended_on=subject.relationship_ended_on,
+        )
+        ends_on = max(legal_end, earliest) if legal_end is not None else None
+        if ends_on == hold.ends_on:
+            continue
+        previous, hold.ends_on = hold.ends_on, ends_on
+        hold.save(update_fields=["ends_on"])
+        audit_record(
+            action="dsr.hold.redated",
+            actor=actor,
+            subject=subject.pk,
+            target=hold,
+            now=now,
+            data={
+                "category": hold.category.code,
+                "system": hold.system.code,
+                "before": previous.isoformat() if previous else None,
+                "after": ends_on.isoformat() if ends_on else None,
+                "legal_end": legal_end.isoformat() if legal_end else None,
+            },
+        )
 
 
 def hold_restriction_lift_if_done(request: DataSubjectRequest | None, *, actor: Actor, now: datetime) -> None:

@@ -17,9 +17,10 @@ from audit.transitions import Transition
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.models import RequestType
-from deadlines.policy import LOCAL_TZ
-from dsr.models import FulfilmentTask, FulfilmentTaskStatusChange, LegalHold, TaskStatus
+from deadlines.policy import LOCAL_TZ, deadlines_for
+from dsr.models import DataSubjectRequest, FulfilmentTask, FulfilmentTaskStatusChange, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.notifications import customer_notify
 from dsr.selectors import task_request_workable
 from dsr.services.base import request_locked, requests_lock
 from dsr.services.deletion import (
@@ -153,6 +154,9 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
         requests_lock(due.values_list("request_id", flat=True))
         holds = due.select_for_update(of=("self",))
         now = now or timezone.now()
+        # A deletion's deadline from now, as for a deletion request received tonight: the sweep reminds
+        # and breaches each erase task (`dsr.clock_sources`) until its system confirms.
+        erase_due_at = deadlines_for(request_type=RequestType.DELETE, received_at=now).answer_by
         for hold in holds.select_related("category", "system", "request"):
             if hold.system.code == PLATFORM_SYSTEM:
                 erase(
@@ -170,6 +174,7 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
                     system=hold.system,
                     hold=hold,
                     created_at=now,
+                    due_at=erase_due_at,
                     instructions=[
                         {
                             "category": hold.category.code,
@@ -195,4 +200,19 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
             hold_restriction_lift_if_done(hold.request, actor=actor, now=now)
             ended.append(hold)
         holds_released_copies_erase(ended, actor=actor, now=now)
+        _customers_notify_held_deleted(ended, now=now)
     return len(ended)
+
+
+def _customers_notify_held_deleted(ended: list[LegalHold], *, now: datetime) -> None:
+    """Tell each customer, once per deletion and release, that what the law kept is now deleted (caller's
+    transaction). After the erasures: the request and customer are read afresh, so a contact detail
+    erased tonight is not written to (the notifier falls back to the inbox), and the message is not
+    among the copies erased."""
+    first_hold: dict = {}
+    for hold in ended:
+        if hold.request_id is not None:
+            first_hold.setdefault(hold.request_id, hold.pk)
+    requests = DataSubjectRequest.objects.filter(pk__in=list(first_hold))
+    for request in requests.select_related("subject", "guardian").order_by("pk"):
+        customer_notify(request, event="held_deleted", now=now, key=str(first_hold[request.pk]))
