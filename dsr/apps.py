@@ -58,6 +58,7 @@ class DsrConfig(AppConfig):
                 "dsr.export.purged": _("Data export emptied (expired, or erased with the customer's data)"),
                 "dsr.request.results_purged": _("What the systems returned to a closed request emptied"),
                 "dsr.hold.placed": _("Data placed under legal hold"),
+                "dsr.hold.dated": _("Legal hold given its end date, the relationship having ended"),
                 "dsr.hold.released": _("Legal hold ended"),
                 "dsr.hold.redated": _("Legal hold re-dated after a correction of the relationship's end"),
                 "dsr.deletion.recorded": _("Personal data deleted"),

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from authorisations.services import authorisations_revoke_for_subject_in_transaction
 from consents.models import ProcessingRestriction
 from consents.services import (
@@ -247,9 +247,10 @@ def deletion_confirm(task: FulfilmentTask, *, actor: Actor, now: datetime) -> li
     ]
 
 
-def holds_schedule(*, today: date) -> int:
-    """Give an end date to the open-ended holds of customers whose relationship has since ended."""
-    scheduled = 0
+def holds_schedule(*, today: date) -> list[LegalHold]:
+    """Give an end date to the open-ended holds of customers whose relationship has since ended (caller's
+    transaction); returns them for `holds_dated_audit`, which the caller writes once its locks are taken."""
+    scheduled = []
     waiting = LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).exclude(
         start_event=RetentionStart.REQUEST
     )
@@ -258,15 +259,37 @@ def holds_schedule(*, today: date) -> int:
             pk__in=waiting.values("subject_id"), relationship_ended_on__isnull=False
         ).values_list("pk", "relationship_ended_on")
     )
-    for hold in waiting.filter(subject_id__in=list(ended)):
+    for hold in waiting.filter(subject_id__in=list(ended)).select_related("category", "system"):
         hold.ends_on = hold_ends_on(
             start_event=hold.start_event,
             period_months=hold.period_months,
             relationship_ended_on=ended[hold.subject_id],
         )
         hold.save(update_fields=["ends_on"])
-        scheduled += 1
+        scheduled.append(hold)
     return scheduled
+
+
+def holds_dated_audit(dated: list[LegalHold], *, actor: Actor, now: datetime) -> None:
+    """One entry per hold `holds_schedule` dated: the date decides when the law's copy is erased, so the
+    trail says which rule gave it (no personal data)."""
+    audit_record_many(
+        [
+            {
+                "action": "dsr.hold.dated",
+                "actor": actor,
+                "subject": hold.subject_id,
+                "target": hold,
+                "now": now,
+                "data": {
+                    "category": hold.category.code,
+                    "system": hold.system.code,
+                    "after": hold.ends_on.isoformat(),
+                },
+            }
+            for hold in dated
+        ]
+    )
 
 
 def holds_redate_after_rectification(

@@ -27,6 +27,7 @@ from dsr.services.deletion import (
     ERASE,
     deletion_confirm,
     hold_restriction_lift_if_done,
+    holds_dated_audit,
     holds_schedule,
 )
 from dsr.services.erasure import erase, holds_released_copies_erase
@@ -141,7 +142,7 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
     actor = Actor.system("dsr.legal_holds_release_due")
     ended: list[LegalHold] = []
     with transaction.atomic(durable=True):
-        holds_schedule(today=today)
+        dated = holds_schedule(today=today)
         due_ids = list(
             LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today)
             .order_by("ends_on", "pk")
@@ -152,12 +153,13 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
         # holds, all before the first audit entry.
         subjects_lock(due.values_list("subject_id", flat=True))
         requests_lock(due.values_list("request_id", flat=True))
-        holds = due.select_for_update(of=("self",))
+        holds = list(due.select_for_update(of=("self",)).select_related("category", "system", "request"))
         now = now or timezone.now()
+        holds_dated_audit(dated, actor=actor, now=now)
         # A deletion's deadline from now, as for a deletion request received tonight: the sweep reminds
         # and breaches each erase task (`dsr.clock_sources`) until its system confirms.
         erase_due_at = deadlines_for(request_type=RequestType.DELETE, received_at=now).answer_by
-        for hold in holds.select_related("category", "system", "request"):
+        for hold in holds:
             if hold.system.code == PLATFORM_SYSTEM:
                 erase(
                     hold.subject_id,

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from consents.selectors import consent_check
 from core.actors import actor_for_user
 from core.errors import Conflict
@@ -76,6 +77,21 @@ def test_an_open_relationship_keeps_the_hold_undated_until_it_ends(deletion, sub
     assert services.legal_holds_release_due(now=timezone.now()) == 0
     assert set(LegalHold.objects.filter(request=request).values_list("ends_on", flat=True)) == {
         date(2031, 6, 30)
+    }
+
+
+def test_the_nightly_job_that_dates_a_hold_says_so_in_the_trail(deletion, subject):
+    # The date decides when the law's copy is erased: an inspector asking "why 30 June 2031?" reads it here.
+    request, worker, approver = deletion
+    answer(request, worker, approver)
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2026, 6, 30))
+    services.legal_holds_release_due(now=timezone.now())
+    entries = AuditEntry.objects.filter(action="dsr.hold.dated").order_by("sequence")
+    holds = LegalHold.objects.filter(request=request)
+    assert {(e.subject_id, e.target_id) for e in entries} == {(subject.pk, str(h.pk)) for h in holds}
+    assert {e.data["after"] for e in entries} == {"2031-06-30"}
+    assert {(e.data["category"], e.data["system"]) for e in entries} == {
+        (h.category.code, h.system.code) for h in holds
     }
 
 
