@@ -23,7 +23,10 @@ from integrations.tasks import purge_job_inputs
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests.job-inputs")
-CSV = b"subject,purpose,notice_version,channel,evidence,granted_at\n" b"CIF-1,marketing,v1,paper_form,s,2025-01-02\n"
+CSV = (
+    b"subject,purpose,notice_version,channel,evidence,granted_at\n"
+    b"CIF-1,marketing,v1,paper_form,s,2025-01-02\n"
+)
 
 
 def _files(jobs_dir) -> set[str]:
