@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import Purpose
-from tests.consents.factories import SYSTEM, announce_on_time, make_purpose
+from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose
 from tests.factories import signed_in
 from tests.query_counts import queries_of
 
@@ -88,6 +88,29 @@ def test_a_switch_is_grouped_under_its_category_in_force(customer_a):
 
     assert '<h3 class="consent-group">Marketing</h3>' in choices
     assert "Analytics" not in choices
+
+
+def test_the_withdrawal_says_what_ending_the_consent_means_under_the_category_in_force(customer_a):
+    """A consent given while the purpose was analytics; it has since become marketing: withdrawing it
+    stops the offers, which the page says, not that the app's use is no longer analysed."""
+    subject = customer_a.customer_account.subject
+    now = timezone.now()
+    purpose = make_purpose("tips", category="analytics", effective_at=now - timedelta(days=90))
+    grant(subject, purpose, now=now - timedelta(days=80))
+    services.purpose_update(
+        actor=SYSTEM,
+        code="tips",
+        changes={"category": "marketing"},
+        effective_at=now - timedelta(minutes=1),
+        now=now - timedelta(days=31),
+    )
+    announce_on_time("tips")
+    assert Purpose.objects.get(code="tips").category == "analytics"  # the job has not run
+
+    page = signed_in(customer_a).get("/en/me/consents/tips/withdraw/").content.decode()
+
+    assert "You will no longer receive offers and product news from the bank." in page
+    assert "Your use of the app is no longer analysed." not in page
 
 
 def _queries_with_rebased(customer, start: int, count: int) -> int:
