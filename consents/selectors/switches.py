@@ -19,8 +19,15 @@ from functools import partial
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import purpose_entry_of
-from consents.models import ConsentState, ConsentStatus, ProcessingRestriction, Purpose
+from consents.catalogue import PurposeEntry, purpose_entry_of
+from consents.models import (
+    ConsentState,
+    ConsentStatus,
+    LegalBasis,
+    ProcessingRestriction,
+    Purpose,
+    PurposeCategory,
+)
 from consents.selectors.catalogue import purposes_catalogue
 from consents.selectors.records import consent_states_of, restrictions_in_force_of
 from consents.selectors.rule import (
@@ -89,18 +96,39 @@ SWITCH_OFF = _("Off")
 @dataclass(frozen=True)
 class ConsentSwitch:
     """One purpose for one customer. `answer`: what `consent_check` answers now; `given`: what the
-    customer's current consent answers by itself (`consent_answer`), restrictions and marketing aside."""
+    customer's current consent answers by itself (`consent_answer`), restrictions and marketing aside;
+    `in_force`: the purpose as its version in force has it (legal basis, category), which the job copies
+    onto the `purpose` row only minutes after the version takes effect."""
 
     purpose: Purpose
     state: ConsentState | None
     answer: CheckResult
     given: CheckResult
+    in_force: PurposeEntry
     # Why `given` asks the consent again (either, or both): the notice consented to was since widened
     # (`outdated`); it was given by the guardian alone and the child, now 7 or over, must agree too.
     outdated: bool = False
     awaits_child: bool = False
     # The customer is 16 or over and consents alone (`awaits_child` then waits for their own consent).
     acts_alone: bool = False
+
+    @property
+    def consent_based(self) -> bool:
+        """The purpose needs the customer's consent now, as the check and the grant judge it: a switch
+        is offered for it, else it is shown as resting on another legal basis."""
+        return self.in_force.consent_based
+
+    @property
+    def category(self) -> str:
+        return self.in_force.category
+
+    @property
+    def category_label(self) -> str:
+        return str(PurposeCategory(self.in_force.category).label)
+
+    @property
+    def legal_basis_label(self) -> str:
+        return str(LegalBasis(self.in_force.legal_basis).label)
 
     @property
     def on(self) -> bool:
@@ -161,6 +189,15 @@ class ConsentSwitches:
         """The subject's switch of each purpose the bank offers (active), in catalogue order."""
         of_subject = self.switches[subject.pk]
         return [of_subject[p.pk] for p in self.purposes if p.active]
+
+    def needing_consent(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The subject's switches offered for purposes that rest on consent by their versions in force."""
+        return [s for s in self.offered(subject) if s.consent_based]
+
+    def on_other_basis(self, subject: DataSubject) -> list[ConsentSwitch]:
+        """The purposes offered that rest on another legal basis by their versions in force: shown for
+        transparency, with no switch."""
+        return [s for s in self.offered(subject) if not s.consent_based]
 
     def no_longer_offered(self, subject: DataSubject) -> list[ConsentSwitch]:
         """The subject's consents still standing to purposes the bank no longer offers, in catalogue
@@ -245,7 +282,7 @@ def consent_switches_of(
             given = consent_answer(entry, state=facts, now=now, agreement_due=due)
             asked_again = given.reason == Reason.RECONSENT_REQUIRED
             switches[subject.pk][purpose.pk] = ConsentSwitch(
-                purpose, state, answer, given,
+                purpose, state, answer, given, entry.in_force(now),
                 outdated=asked_again and entry.outdates(state.notice_id, now),
                 awaits_child=asked_again and guardian_consent_outgrown(facts[-1], due),
                 acts_alone=not is_child(subject.pk),

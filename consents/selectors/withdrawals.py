@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consents.catalogue import purpose_in_force
 from consents.models import Consent, ConsentEvent, ConsentStatus, Recipient, WithdrawalDuty
 from consents.scope import recipient_ids_agreed
 from consents.states import DUTY_MACHINE
@@ -38,12 +39,13 @@ def withdrawal_recipients(consent: Consent) -> list[Recipient]:
     return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
 
 
-def withdrawal_consequences(consent: Consent) -> list[str]:
+def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) -> list[str]:
     """What withdrawing the consent means, stated before it takes effect (domain notes: consequences
     explained first), in the reader's language.
 
-    The DPO's own text for the purpose comes first; without one, the category's standard sentence. The
-    recipients named are those the withdrawal tells to stop (`withdrawal_recipients`)."""
+    The DPO's own text for the purpose comes first; without one, the standard sentence of the category
+    the purpose's version in force at `now` has (`purpose_in_force`: the row's lags it until the job
+    runs). The recipients named are those the withdrawal tells to stop (`withdrawal_recipients`)."""
     lines = {
         "marketing": _("You will no longer receive offers and product news from the bank."),
         "sharing": _(
@@ -68,7 +70,8 @@ def withdrawal_consequences(consent: Consent) -> list[str]:
     if purpose.consequences:
         result = [purpose.consequences]
     else:
-        result = [lines[purpose.category]] if purpose.category in lines else []
+        category = purpose_in_force(purpose, now or timezone.now()).category
+        result = [lines[category]] if category in lines else []
     recipients = ", ".join(recipient.name_in_reader_language for recipient in withdrawal_recipients(consent))
     if recipients:
         result.append(

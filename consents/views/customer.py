@@ -44,15 +44,17 @@ def _session_ref(request) -> str:
 
 def _rows(
     subject,
+    switches: list[selectors.ConsentSwitch],
     *,
     now,
-    switches: selectors.ConsentSwitches,
     names_en: dict[int, str],
     ward_id: str | None = None,
 ) -> list[dict]:
-    """`names_en`: the recipients' English names (`selectors.recipient_names_en`), read once per page."""
+    """The cards of these `switches` of `subject` (`ConsentSwitches.needing_consent` or `on_other_basis`,
+    which judge each purpose by its version in force, not by its row). `names_en`: the recipients'
+    English names (`selectors.recipient_names_en`), read once per page."""
     rows = []
-    for switch in switches.offered(subject):
+    for switch in switches:
         purpose = switch.purpose
         # The version a grant now would record (the notices come prefetched): its full text in the
         # reader's language, shown before the switch can be turned on, and its scope, which the
@@ -62,6 +64,7 @@ def _rows(
         rows.append(
             {
                 "purpose": purpose,
+                "switch": switch,
                 "card": _card(purpose.code, ward_id),
                 "state": switch.state,
                 "agreed": switch.agreed,
@@ -81,14 +84,12 @@ def _rows(
 
 
 def _for_consent(subject, rows: list[dict], *, now, screened: bool) -> list[dict]:
-    """The rows of purposes that need consent, as the page offers them to `subject`. `screened`: the
+    """The `rows` of purposes that need consent, as the page offers them to `subject`. `screened`: the
     subject may be a child (a ward, or the customer by their age), so a purpose barred for children is
     not offered, the grant would be refused; a consent they still hold to one (the purpose became barred
     by a new version) stays in sight, to be withdrawn only, as easily as it was given."""
     shown = []
     for row in rows:
-        if not row["purpose"].consent_based:
-            continue
         offered = not screened or services.purpose_offered_to_ward(
             row["purpose"], row["notice_version"], subject, now=now
         )
@@ -137,11 +138,12 @@ def _back(ward_id: str | None, code: str | None = None):
 
 
 def _by_category(rows: list[dict]) -> list[dict]:
-    """The switches grouped by category (marketing, sharing...), so the page reads as a few short lists."""
+    """The switches grouped by category (marketing, sharing...), so the page reads as a few short lists:
+    each purpose's category in force, as the switch has it."""
     groups: dict[str, dict] = {}
     for row in rows:
-        purpose = row["purpose"]
-        group = groups.setdefault(purpose.category, {"label": purpose.get_category_display(), "rows": []})
+        switch = row["switch"]
+        group = groups.setdefault(switch.category, {"label": switch.category_label, "rows": []})
         group["rows"].append(row)
     return list(groups.values())
 
@@ -152,9 +154,13 @@ def me_consents(request, subject):
     verified_wards = list(wards_verified(subject))
     switches = selectors.consent_switches_of([subject, *verified_wards], now=now, notice_texts=True)
     names_en = selectors.recipient_names_en()
-    rows = _rows(subject, now=now, switches=switches, names_en=names_en)
     child = may_be_child(subject, on=timezone.localdate(now))
-    consent_rows = _for_consent(subject, rows, now=now, screened=child)
+    consent_rows = _for_consent(
+        subject,
+        _rows(subject, switches.needing_consent(subject), now=now, names_en=names_en),
+        now=now,
+        screened=child,
+    )
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
     upcoming = announcements_upcoming_for_subject(subject, now=now)
@@ -163,7 +169,7 @@ def me_consents(request, subject):
             "ward": ward,
             "rows": _for_consent(
                 ward,
-                _rows(ward, now=now, switches=switches, names_en=names_en, ward_id=str(ward.pk)),
+                _rows(ward, switches.needing_consent(ward), now=now, names_en=names_en, ward_id=str(ward.pk)),
                 now=now,
                 screened=True,
             ),
@@ -178,7 +184,7 @@ def me_consents(request, subject):
             "subject": subject,
             "consent_rows": consent_rows,
             "consent_groups": _by_category(consent_rows),
-            "other_rows": [r for r in rows if not r["purpose"].consent_based],
+            "other_rows": _rows(subject, switches.on_other_basis(subject), now=now, names_en=names_en),
             "no_longer_offered": _no_longer_offered(subject, switches=switches),
             "wards": wards,
             "upcoming": upcoming,
@@ -266,8 +272,8 @@ def _confirm_page(request, code, whose, guardian, ward_id, *, error: str = "", s
     A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page."""
     now = timezone.now()
     switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
-    rows = _rows(whose, now=now, switches=switches, names_en=selectors.recipient_names_en())
-    row = next((r for r in rows if r["purpose"].code == code and r["purpose"].consent_based), None)
+    rows = _rows(whose, switches.needing_consent(whose), now=now, names_en=selectors.recipient_names_en())
+    row = next((r for r in rows if r["purpose"].code == code), None)
     if row is None:
         raise Http404
     if row["agreed"]:
