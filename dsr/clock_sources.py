@@ -131,9 +131,12 @@ def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:
 
 
 def erase_tasks_open(clock: str) -> QuerySet:
-    """The erase tasks of ended holds not yet confirmed (`status="open"` and `due_at` as the partial
-    index `dsr_erase_task_open_due`), for the request's assignee, else the queue."""
-    tasks = FulfilmentTask.objects.filter(status="open", due_at__isnull=False)
+    """The erase tasks of ended holds not yet confirmed, and those confirmed after their deadline (the
+    register filters the ones whose miss is recorded, by their confirmation or a sweep), for the
+    request's assignee, else the queue. Only erase tasks have `due_at`: the partial index
+    `dsr_erase_task_due` keeps them apart from every other task."""
+    late = Q(completed_at__gt=F("due_at"))
+    tasks = FulfilmentTask.objects.filter(Q(status="open") | late, due_at__isnull=False)
     return clock_columns(tasks, due="due_at", assignee="request__assignee_id", subject="request__subject_id")
 
 

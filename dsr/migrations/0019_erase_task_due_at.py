@@ -24,9 +24,9 @@ class Migration(migrations.Migration):
         AddIndexOnline(
             model_name="fulfilmenttask",
             index=models.Index(
-                condition=models.Q(("due_at__isnull", False), ("status", "open")),
+                condition=models.Q(("due_at__isnull", False)),
                 fields=["due_at"],
-                name="dsr_erase_task_open_due",
+                name="dsr_erase_task_due",
             ),
         ),
     ]

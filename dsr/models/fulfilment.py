@@ -62,11 +62,12 @@ class FulfilmentTask(StatefulModel):
         ]
         indexes = [
             models.Index(fields=["system", "status"]),
-            # The deadline sweep's read of the erase tasks still open (`dsr.clock_sources`).
+            # The deadline sweep's read of the erase tasks after legal holds, the only tasks with a
+            # deadline (`dsr.clock_sources`): open ones and those confirmed late.
             models.Index(
                 fields=["due_at"],
-                condition=models.Q(status="open", due_at__isnull=False),
-                name="dsr_erase_task_open_due",
+                condition=models.Q(due_at__isnull=False),
+                name="dsr_erase_task_due",
             ),
         ]
 

@@ -16,8 +16,10 @@ from audit.services import audit_record
 from audit.transitions import Transition
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deadlines.clocks import deadline_missed_record
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ, deadlines_for
+from dsr.clock_sources import ERASE_TASK_SOURCE
 from dsr.models import DataSubjectRequest, FulfilmentTask, FulfilmentTaskStatusChange, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
 from dsr.notifications import customer_notify
@@ -123,6 +125,12 @@ def task_complete(
         )
         if request.type == RequestType.DELETE:
             deletion_confirm(task, actor=actor, now=now)
+        if task.due_at is not None:
+            # An erase task after a legal hold confirmed past its deadline: the miss is recorded now, as a
+            # request closed late records its own, not left to a sweep that may never see it open.
+            deadline_missed_record(
+                source=ERASE_TASK_SOURCE, clock="due", item_id=task.pk, actor=actor, now=now
+            )
     return task
 
 

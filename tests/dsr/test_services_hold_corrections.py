@@ -129,6 +129,26 @@ def test_the_erase_task_after_a_hold_ends_is_chased(subject, privacy_officer, dp
     assert OutboxMessage.objects.filter(topic="deadline.breached").exists()
 
 
+@pytest.mark.parametrize("swept_after", [False, True], ids=["at-confirmation", "by-the-next-sweep"])
+def test_an_erase_task_confirmed_after_its_deadline_is_a_recorded_breach(
+    subject, privacy_officer, dpo, swept_after
+):
+    """Confirmed late before any sweep saw it overdue (the sweeper down, or within the minute): the
+    confirmation records the miss, and were it missed there, the next sweep would; once either way."""
+    request, worker = _held_deletion(subject, privacy_officer, dpo)
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
+    services.legal_holds_release_due(now=timezone.now())
+    task = FulfilmentTask.objects.filter(request=request, hold__isnull=False, status="open").first()
+    late = task.due_at + timedelta(days=3)
+    services.task_complete(actor=worker, task_id=task.pk, result={"erased": True}, now=late)
+    if swept_after:
+        DeadlineBreach.objects.filter(source="dsr.erase_task").delete()
+    deadlines_sweep(now=late + timedelta(minutes=1))
+    deadlines_sweep(now=late + timedelta(minutes=2))
+    breaches = DeadlineBreach.objects.filter(source="dsr.erase_task", item_id__in=[str(task.pk), task.pk.hex])
+    assert breaches.count() == 1
+
+
 def test_the_customer_is_told_when_the_held_part_is_deleted(subject, privacy_officer, dpo):
     """In the inbox: the deletion erased the customer's contact details, and nothing goes to them."""
     request, _worker = _held_deletion(subject, privacy_officer, dpo)
@@ -155,7 +175,7 @@ def test_the_customers_page_says_the_held_part_is_deleted(customer_a, privacy_of
 
 
 def test_erase_tasks_open_before_they_had_a_deadline_get_one(migration_apps, subject, privacy_officer, dpo):
-    """Migration dsr 0018: an erase task given before erase tasks had deadlines is chased too."""
+    """Migration dsr 0020: an erase task given before erase tasks had deadlines is chased too."""
     request, _worker = _held_deletion(subject, privacy_officer, dpo)
     DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
     services.legal_holds_release_due(now=timezone.now())
