@@ -299,7 +299,8 @@ def holds_redate_after_rectification(
     """After a rectification (`subjects.follow_ups`), in its transaction (the customer locked): a
     corrected end of the relationship re-dates every hold of the customer not yet released, from the
     corrected date; a cleared one leaves them with no end date, the relationship being open. An end
-    already past, or within `HOLD_CORRECTION_GRACE`, becomes the end of the grace period. Each hold
+    already past, or within `HOLD_CORRECTION_GRACE`, becomes the end of the grace period, unless the
+    correction puts the end back (later than the hold's date), which needs no second look. Each hold
     moved has an audit entry with its end dates before and after (no personal data)."""
     if "relationship_ended_on" not in changed:
         return
@@ -314,7 +315,11 @@ def holds_redate_after_rectification(
             period_months=hold.period_months,
             relationship_ended_on=subject.relationship_ended_on,
         )
-        ends_on = max(legal_end, earliest) if legal_end is not None else None
+        if legal_end is None or (hold.ends_on is not None and legal_end >= hold.ends_on):
+            # Cleared, or put back: the law's date itself (the grace guards only an end brought forward).
+            ends_on = legal_end
+        else:
+            ends_on = max(legal_end, earliest)
         if ends_on == hold.ends_on:
             continue
         previous, hold.ends_on = hold.ends_on, ends_on

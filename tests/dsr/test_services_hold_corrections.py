@@ -16,6 +16,7 @@ from core.actors import actor_for_user
 from core.roles import Role
 from deadlines.clocks.sweep import deadlines_sweep
 from deadlines.models import DeadlineBreach, DeadlineReminder
+from deadlines.policy import add_months
 from dsr import services
 from dsr.models import FulfilmentTask, LegalHold
 from dsr.services.deletion import HOLD_CORRECTION_GRACE
@@ -100,6 +101,19 @@ def test_a_correction_into_the_past_is_not_released_the_same_night(subject, priv
     # Corrected within the grace period: the hold follows the right date.
     _end_relationship(worker, subject, date(2026, 1, 15))
     assert _ends(request) == {date(2031, 1, 15)}
+
+
+def test_a_correction_that_moves_the_end_later_keeps_the_laws_date(subject, privacy_officer, dpo):
+    """The grace period guards against an end brought forward by mistake; an end put back a few days
+    is the law's date itself, not kept 30 days longer than the law allows."""
+    request, worker = _held_deletion(subject, privacy_officer, dpo)
+    first = add_months(timezone.localdate(), -60) + timedelta(days=5)
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=first)
+    assert services.legal_holds_release_due(now=timezone.now()) == 0
+    assert _ends(request) == {add_months(first, 60)}
+    corrected = first + timedelta(days=5)
+    _end_relationship(worker, subject, corrected)
+    assert _ends(request) == {add_months(corrected, 60)}
 
 
 def test_a_released_hold_is_not_re_dated(subject, privacy_officer, dpo):
