@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -247,19 +248,27 @@ def deletion_confirm(task: FulfilmentTask, *, actor: Actor, now: datetime) -> li
     ]
 
 
-def holds_schedule(*, today: date) -> list[LegalHold]:
-    """Give an end date to the open-ended holds of customers whose relationship has since ended (caller's
-    transaction); returns them for `holds_dated_audit`, which the caller writes once its locks are taken."""
-    scheduled = []
+def holds_to_date() -> QuerySet[LegalHold]:
+    """The holds with no end date yet, counted from the relationship's end, of customers whose
+    relationship has since ended: the nightly job dates them (`holds_schedule`)."""
     waiting = LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).exclude(
         start_event=RetentionStart.REQUEST
     )
+    ended = DataSubject.objects.filter(relationship_ended_on__isnull=False)
+    return waiting.filter(subject_id__in=ended.values("pk"))
+
+
+def holds_schedule(*, today: date) -> list[LegalHold]:
+    """Give their end date to `holds_to_date` (caller's transaction, their customers locked); returns
+    them for `holds_dated_audit`, which the caller writes once all its locks are taken."""
+    scheduled = []
+    holds = list(holds_to_date().select_related("category", "system").order_by("pk"))
     ended = dict(
-        DataSubject.objects.filter(
-            pk__in=waiting.values("subject_id"), relationship_ended_on__isnull=False
-        ).values_list("pk", "relationship_ended_on")
+        DataSubject.objects.filter(pk__in={hold.subject_id for hold in holds}).values_list(
+            "pk", "relationship_ended_on"
+        )
     )
-    for hold in waiting.filter(subject_id__in=list(ended)).select_related("category", "system"):
+    for hold in holds:
         hold.ends_on = hold_ends_on(
             start_event=hold.start_event,
             period_months=hold.period_months,

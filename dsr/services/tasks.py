@@ -31,6 +31,7 @@ from dsr.services.deletion import (
     hold_restriction_lift_if_done,
     holds_dated_audit,
     holds_schedule,
+    holds_to_date,
 )
 from dsr.services.erasure import erase, holds_released_copies_erase
 from dsr.services.fanout import tasks_notify_clients
@@ -150,16 +151,18 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
     actor = Actor.system("dsr.legal_holds_release_due")
     ended: list[LegalHold] = []
     with transaction.atomic(durable=True):
-        dated = holds_schedule(today=today)
-        due_ids = list(
-            LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today)
-            .order_by("ends_on", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        due = LegalHold.objects.filter(pk__in=due_ids, released_at__isnull=True)
         # The one lock order (`subjects.locks`): the customers, then their deletion requests, then the
-        # holds, all before the first audit entry.
-        subjects_lock(due.values_list("subject_id", flat=True))
+        # holds, all before the first audit entry. The customers are those of the holds dated tonight
+        # and of the first due ones: dating can only add its own holds ahead of those, so the customers
+        # of the batch released below are among them.
+        due_first = LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today).order_by(
+            "ends_on", "pk"
+        )
+        dating = holds_to_date().values_list("subject_id", flat=True)
+        subjects_lock({*dating, *due_first.values_list("subject_id", flat=True)[:limit]})
+        dated = holds_schedule(today=today)
+        due_ids = list(due_first.values_list("pk", flat=True)[:limit])
+        due = LegalHold.objects.filter(pk__in=due_ids, released_at__isnull=True)
         requests_lock(due.values_list("request_id", flat=True))
         holds = list(due.select_for_update(of=("self",)).select_related("category", "system", "request"))
         now = now or timezone.now()
