@@ -249,8 +249,10 @@ def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = None
+    # A message to a customer names them (`subject_id`); staff mail names nobody.
+    prefix = settings.CUSTOMER_EMAIL_SUBJECT_PREFIX if message.subject_id else settings.EMAIL_SUBJECT_PREFIX
     email = EmailMultiAlternatives(
-        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        subject=f"{prefix}{subject}",
         body=text,
         to=[message.destination],
         headers={"X-QDL-Message": str(message.pk), "X-QDL-Topic": message.topic},
