@@ -14,7 +14,7 @@ from django.core.checks import Warning
 
 FILE_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 # Host names that lead back to the machine reading the link, not to the bank's portal.
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})  # noqa: S104 (names, not a bind)
 
 
 def file_backends_check(app_configs=None, **kwargs) -> list[Warning]:

@@ -16,8 +16,14 @@ CONTEXT = {"reference": "YC-260309-AB12CD", "type_label": "Access", "link": "htt
 
 def _subject(*, subject_id) -> str:
     message = email_message(
-        to="someone@example.com", template="dsr/email/customer_replied", context=CONTEXT,
-        dedupe_key="prefix-test", topic="tests.prefix", language="en", subject_id=subject_id, now=NOW,
+        to="someone@example.com",
+        template="dsr/email/customer_replied",
+        context=CONTEXT,
+        dedupe_key="prefix-test",
+        topic="tests.prefix",
+        language="en",
+        subject_id=subject_id,
+        now=NOW,
     )
     return render_email(message).subject
 

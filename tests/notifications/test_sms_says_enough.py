@@ -64,7 +64,9 @@ def test_a_notice_change_by_sms_gives_its_date_and_the_link_to_my_consents(
     notice_by_sms, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks():
-        announcement_send(actor=STAFF, announcement_id=notice_by_sms.announcement.pk, now=NOW + timedelta(days=10))
+        announcement_send(
+            actor=STAFF, announcement_id=notice_by_sms.announcement.pk, now=NOW + timedelta(days=10)
+        )
     text = _sms("consents.notice.announced")
     assert "18/04/2026" in text
     assert text.endswith(SITE + reverse("consents:me_consents"))
@@ -76,6 +78,8 @@ def test_the_fresh_consent_ask_by_sms_links_to_my_consents_where_they_confirm(
     announcement = notice_by_sms.announcement
     with django_capture_on_commit_callbacks():
         announcement_send(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=10))
-        announcement_ask_fresh_consent(actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=41))
+        announcement_ask_fresh_consent(
+            actor=STAFF, announcement_id=announcement.pk, now=NOW + timedelta(days=41)
+        )
     text = _sms("consents.notice.fresh_consent_requested")
     assert text.endswith(SITE + reverse("consents:me_consents"))
