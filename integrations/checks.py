@@ -49,7 +49,7 @@ def site_url_check(app_configs=None, **kwargs) -> list[Warning]:
         return []
     return [
         Warning(
-            f"Links in customers' e-mails and SMS lead to {settings.SITE_URL}, not to the bank's portal.",
+            f"Links in customers' e-mails lead to {settings.SITE_URL}, not to the bank's portal.",
             hint="Set SITE_URL to the portal's public address, e.g. https://privacy.bank.vn "
             "(docs/deployment.md).",
             id="integrations.W003",

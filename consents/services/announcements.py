@@ -321,8 +321,8 @@ def _mail(
     notifier, in their language and on their channels, to each customer with one of these consents (at
     most once per customer: `<dedupe>:<announcement>:<subject id>`), keep the number of customers
     reached on the announcement and audit it. `context` is a function of the language
-    (`accounts.languages.per_language`); each message links to the customer's consents page, where
-    they withdraw or confirm (an SMS is the subject line and that link).
+    (`accounts.languages.per_language`); each e-mail links to the customer's consents page, where
+    they withdraw or confirm (an SMS, which carries no link, says where to read it once signed in).
 
     A notice may reach the whole bank: the customers are streamed in chunks, reading (and decrypting)
     only the columns needed, and each chunk is queued in a few set-based queries."""

@@ -100,8 +100,9 @@ def _decide_customer_notice(
 
 def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     """The message's context in each customer's language: the data concerned by the names they read
-    (English when the category has one). An SMS carries the subject line and the `link` only: the link
-    leads to the customer's inbox, where every notice sent to them reads in full, SMS ones included."""
+    (English when the category has one). The `link` leads to the customer's inbox, where every notice
+    sent to them reads in full, SMS ones included; an SMS carries the subject line and, instead of the
+    link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`)."""
     names = list(breach.categories.values_list("name_vi", "name_en"))
     facts = {
         "reference": breach.reference,
