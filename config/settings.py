@@ -236,7 +236,10 @@ else:
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(MAIL_DIR))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Quyen Du Lieu <no-reply@quyendulieu.local>")
+# Staff mail (and Django's mail to ADMINS) is tagged for mailbox rules; customers' is not: a bank
+# customer reads "[QDL] ..." as phishing. A bank that wants its name in front sets the second one.
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[QDL] ")
+CUSTOMER_EMAIL_SUBJECT_PREFIX = env.str("CUSTOMER_EMAIL_SUBJECT_PREFIX", default="")
 # Links in e-mails point at the portal as its users reach it.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 

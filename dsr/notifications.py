@@ -75,6 +75,9 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "statutory_due_at": request.statutory_due_at.isoformat()
             if event == "extended" and request.statutory_due_at
             else "",
+            # ... and when the bank's date, still ahead, comes first, it is the one the customer is
+            # promised: the message quotes it beside the law's new one.
+            "bank_date_binds": event == "extended" and _bank_date_still_binds(request, now=now),
             "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
         }
     notify(
@@ -86,6 +89,13 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
         now=now,
     )
+
+
+def _bank_date_still_binds(request: DataSubjectRequest, *, now: datetime) -> bool:
+    """The bank's deadline is the one that binds (`answer_by`, earlier than the law's) and has not
+    passed: a passed one is no date to promise, the law's is then the one left to quote."""
+    answer_by, statutory = request.answer_by, request.statutory_due_at
+    return bool(answer_by and statutory and now < answer_by < statutory)
 
 
 def customer_notify_move(

@@ -30,6 +30,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from core.retries import doubling_wait
 from integrations.addresses import AddressNotPublic, public_connection
@@ -211,17 +212,25 @@ def _send_email(message: OutboxMessage) -> str:
 
 
 SMS_MAX_CHARS = 480
+# An SMS never carries a link: since the State Bank's 2023 anti-fraud push Vietnamese banks send none,
+# customers are taught that an SMS with a link is a scam, and the bank's own security page says it never
+# sends one. A message with more to read (a page of the customer's, its `link`) says where instead: the
+# inbox keeps every message sent, whatever the channel.
+SMS_WHERE_TO_READ = _(
+    "Read the details under Notifications when you sign in to the bank's app or internet banking."
+)
 
 
 def render_sms(message: OutboxMessage) -> str:
-    """The text message a stored template stands for: its subject line and its link, if any."""
+    """The text message a stored template stands for: its subject line, then, when the message has a
+    page to read (`link` in its context), the sentence saying where to read it once signed in; never
+    the link itself. The facts come first, so a cut at `SMS_MAX_CHARS` falls on the pointer."""
     body = json.loads(message.payload)
     context = revive_context(body["context"])
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{body['template']}_subject.txt", context).split())
-    link = context.get("link") or ""
-    text = f"{subject} {link}".strip()
-    return text[:SMS_MAX_CHARS]
+        where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
+    return f"{subject} {where_to_read}".strip()[:SMS_MAX_CHARS]
 
 
 def _send_sms(message: OutboxMessage, now: datetime) -> str:
@@ -249,8 +258,10 @@ def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = None
+    # A message to a customer names them (`subject_id`); staff mail names nobody.
+    prefix = settings.CUSTOMER_EMAIL_SUBJECT_PREFIX if message.subject_id else settings.EMAIL_SUBJECT_PREFIX
     email = EmailMultiAlternatives(
-        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        subject=f"{prefix}{subject}",
         body=text,
         to=[message.destination],
         headers={"X-QDL-Message": str(message.pk), "X-QDL-Topic": message.topic},

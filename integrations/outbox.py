@@ -155,7 +155,8 @@ def email_message(
     `{"filename", "content", "mimetype"}` with text content. `language` is the recipient's
     (`core.languages.language_for_subject` / `language_for_user`); the site default when omitted.
     With `kind=SMS` the same stored template becomes a text message to the phone number `to`: its
-    subject line and the `link` of its context (`integrations.delivery.render_sms`)."""
+    subject line, never a link: where the context has a `link`, a sentence saying where to read the
+    rest once signed in (`integrations.delivery.render_sms`)."""
     body = {
         "template": template,
         "context": context,

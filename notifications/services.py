@@ -151,8 +151,9 @@ def notify(
     """Send one message to a customer on their preferred channels (caller's transaction).
 
     `template` names `<template>_subject.txt` and `<template>.txt` (and optionally `.html`), rendered in
-    the customer's language on delivery (the SMS is the subject line and `context["link"]`); `context`
-    is JSON (keys ending in `_at` are revived as datetimes). The same `dedupe_key` is never sent twice.
+    the customer's language on delivery (the SMS is the subject line and, for a message with a
+    `context["link"]`, not the link but where to read it once signed in); `context` is JSON (keys
+    ending in `_at` are revived as datetimes). The same `dedupe_key` is never sent twice.
     With `dispatch`, a delivery task is sent on commit; otherwise the every-minute outbox sweep sends it.
     """
     now = now or timezone.now()

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,7 @@ from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
 from core.moments import moment_for_people, next_whole_minute
+from integrations.outbox import absolute_url
 from notifications.services import notify_many
 from subjects.models import DataSubject
 
@@ -327,7 +329,8 @@ def _mail(
     notifier, in their language and on their channels, to each customer with one of these consents (at
     most once per customer: `<dedupe>:<announcement>:<subject id>`), keep the number of customers
     reached on the announcement and audit it. `context` is a function of the language
-    (`accounts.languages.per_language`).
+    (`accounts.languages.per_language`); each e-mail links to the customer's consents page, where
+    they withdraw or confirm (an SMS, which carries no link, says where to read it once signed in).
 
     A notice may reach the whole bank: the customers are streamed in chunks, reading (and decrypting)
     only the columns needed, and each chunk is queued in a few set-based queries."""
@@ -338,12 +341,13 @@ def _mail(
         .order_by("external_ref")
         .iterator(chunk_size=CUSTOMER_CHUNK)
     )
+    link = absolute_url(reverse("consents:me_consents"))
     reached = 0
     for chunk in _chunks(subjects, CUSTOMER_CHUNK):
         notify_many(
             chunk,
             template=mailing.template,
-            context=context,
+            context=lambda language: {**context(language), "link": link},
             topic=mailing.topic,
             dedupe_prefix=f"{mailing.dedupe}:{announcement.pk}",
             now=now,

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,7 @@ from integrations.jobs import (
     job_starter,
 )
 from integrations.models import BackgroundJob
+from integrations.outbox import absolute_url
 from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
@@ -98,10 +100,13 @@ def _decide_customer_notice(
 
 def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     """The message's context in each customer's language: the data concerned by the names they read
-    (English when the category has one)."""
+    (English when the category has one). The `link` leads to the customer's inbox, where every notice
+    sent to them reads in full, SMS ones included; an SMS carries the subject line and, instead of the
+    link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`)."""
     names = list(breach.categories.values_list("name_vi", "name_en"))
     facts = {
         "reference": breach.reference,
+        "link": absolute_url(reverse("notifications:me_inbox")),
         "detected_at": breach.detected_at.isoformat(),
         "likely_consequences": breach.likely_consequences,
         "measures_taken": breach.measures_taken,

@@ -123,12 +123,12 @@ def test_notice_announcement_reaches_each_customer_in_their_language():
     )
 
     (email,) = deliver("consents.notice.announced", to=english_customer.email)
-    assert email.subject.endswith("Changes to the notice: Purpose marketing-lang")
+    assert email.subject == "Changes to the notice: Purpose marketing-lang, from 22/03/2026"
     assert "New text" in email.body and "Nội dung mới" not in email.body
     assert "You do not need to do anything." in email.body
 
     (email,) = deliver("consents.notice.announced", to=vietnamese_customer.email)
-    assert "Mục đích marketing-lang" in email.subject
+    assert email.subject == "Thay đổi thông báo: Mục đích marketing-lang, từ ngày 22/03/2026"
     assert "Nội dung mới" in email.body and "New text" not in email.body
 
 

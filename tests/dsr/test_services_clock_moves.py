@@ -21,6 +21,7 @@ from dsr.services.policy import deadline_policy_update
 from integrations.delivery import render_email
 from integrations.models import OutboxMessage
 from tests.dsr.factories import MONDAY, STAFF, end_of, make_request, verified_request
+from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,19 @@ def test_the_extension_email_tells_the_customer_the_extended_legal_date(subject)
     body = render_email(message).body
     assert "29/03/2026" in body
     assert "12/03/2026" not in body
+
+
+def test_the_extension_email_still_quotes_the_bank_date_that_binds():
+    """The law's date moves, the bank's 72 hours (no extension in its row) still run: the customer is
+    told the date that binds (`answer_by`), the legal one beside it."""
+    request = make_request(make_subject(preferred_language="en"), type="access")
+    extended = services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(hours=1)
+    )
+    assert extended.answer_by == BANK_72_HOURS
+    body = render_email(OutboxMessage.objects.get(topic="dsr.customer.extended")).body
+    assert "we will still answer by 12/03/2026" in body
+    assert "29/03/2026" in body
 
 
 def test_a_request_late_on_the_bank_clock_is_not_on_time_after_the_law_extension(subject):

@@ -40,6 +40,9 @@ CONTEXT = {
     "note": "",
     "link": "https://bank.example/me/requests/1/",
 }
+WHERE_TO_READ_VI = (
+    "Xem chi tiết trong mục Thông báo khi đăng nhập ứng dụng hoặc Internet Banking của ngân hàng."
+)
 
 
 def _notify(subject, key="k1", now=None):
@@ -166,7 +169,9 @@ def test_file_sms_adapter_writes_the_text_under_var(sms_files):
     body = json.loads(written.read_text("utf-8"))
     assert body["to"] == subject.phone
     assert body["reference"] == str(sms.pk)
-    assert "AB12CD34" in body["text"] and CONTEXT["link"] in body["text"]
+    # No link in an SMS (`integrations.delivery.render_sms`): where to read it, in the customer's words.
+    assert "AB12CD34" in body["text"] and "http" not in body["text"]
+    assert body["text"].endswith(WHERE_TO_READ_VI)
     notification.refresh_from_db()
     assert (notification.status, notification.channel) == ("delivered", "sms")
 
@@ -213,7 +218,7 @@ def test_http_sms_adapter_posts_the_message_with_the_token(settings, gateway):
     assert payload["to"] == subject.phone
     assert payload["sender"] == "QDLBANK"
     assert payload["reference"] == str(sms.pk)
-    assert payload["text"].endswith(CONTEXT["link"]) and "AB12CD34" in payload["text"]
+    assert "AB12CD34" in payload["text"] and "http" not in payload["text"]
     sms.refresh_from_db()
     assert sms.status == "sent"
 
