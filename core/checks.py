@@ -3,11 +3,22 @@ tag of the start-up checks on keys: encryption, blind-index and audit-seal keys 
 the data already stored stop `check`, `migrate` and Celery (subjects/checks.py runs them)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.core import checks
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
 KEYS_TAG = "keys"
+
+
+def _migration_loaders(databases) -> Iterator[tuple[str, MigrationLoader]]:
+    """(alias, its migration loader) of each database that has a migration history."""
+    for alias in databases or ():
+        try:
+            yield alias, MigrationLoader(connections[alias])
+        except DatabaseError:
+            continue  # no database yet: nothing recorded
 
 
 @checks.register(checks.Tags.database)
@@ -19,11 +30,7 @@ def check_squashed_history(app_configs=None, databases=None, **kwargs) -> list[c
     schema lags behind. `migrate` runs this check first.
     """
     errors: list[checks.CheckMessage] = []
-    for alias in databases or ():
-        try:
-            loader = MigrationLoader(connections[alias])
-        except DatabaseError:
-            continue  # no database yet: nothing recorded
+    for alias, loader in _migration_loaders(databases):
         for (app_label, name), migration in sorted(loader.replacements.items()):
             applied = sum(replaced in loader.applied_migrations for replaced in migration.replaces)
             if 0 < applied < len(migration.replaces):
@@ -47,11 +54,7 @@ def check_unknown_applied_migrations(app_configs=None, databases=None, **kwargs)
     release are looked at; a migration a squash replaces is accounted for by the squash.
     """
     errors: list[checks.CheckMessage] = []
-    for alias in databases or ():
-        try:
-            loader = MigrationLoader(connections[alias])
-        except DatabaseError:
-            continue  # no database yet: nothing recorded
+    for alias, loader in _migration_loaders(databases):
         accounted = set(loader.disk_migrations)
         for migration in loader.replacements.values():
             accounted.update(migration.replaces)
