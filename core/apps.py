@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform kernel")
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401 (registers the squashed-history check that migrate runs)
+        from core import checks  # noqa: F401 (registers the migration-history checks that migrate runs)
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         install_request_reference()

@@ -1,13 +1,24 @@
-"""System checks of the kernel, and the tag of the start-up checks on keys: encryption, blind-index and
-audit-seal keys that cannot read or verify the data already stored stop `check`, `migrate` and Celery
-(subjects/checks.py runs them)."""
+"""System checks of the kernel: the database's migration history against the migration files, and the
+tag of the start-up checks on keys: encryption, blind-index and audit-seal keys that cannot read or verify
+the data already stored stop `check`, `migrate` and Celery (subjects/checks.py runs them)."""
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from django.core import checks
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
 KEYS_TAG = "keys"
+
+
+def _migration_loaders(databases) -> Iterator[tuple[str, MigrationLoader]]:
+    """(alias, its migration loader) of each database that has a migration history."""
+    for alias in databases or ():
+        try:
+            yield alias, MigrationLoader(connections[alias])
+        except DatabaseError:
+            continue  # no database yet: nothing recorded
 
 
 @checks.register(checks.Tags.database)
@@ -19,11 +30,7 @@ def check_squashed_history(app_configs=None, databases=None, **kwargs) -> list[c
     schema lags behind. `migrate` runs this check first.
     """
     errors: list[checks.CheckMessage] = []
-    for alias in databases or ():
-        try:
-            loader = MigrationLoader(connections[alias])
-        except DatabaseError:
-            continue  # no database yet: nothing recorded
+    for alias, loader in _migration_loaders(databases):
         for (app_label, name), migration in sorted(loader.replacements.items()):
             applied = sum(replaced in loader.applied_migrations for replaced in migration.replaces)
             if 0 < applied < len(migration.replaces):
@@ -34,4 +41,34 @@ def check_squashed_history(app_configs=None, databases=None, **kwargs) -> list[c
                          '(docs/deployment.md, "Squashed migrations").',
                     id="core.E201",
                 ))
+    return errors
+
+
+@checks.register(checks.Tags.database)
+def check_unknown_applied_migrations(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
+    """Refuse a database that applied a migration no file of this release accounts for.
+
+    A migration briefly on main and then deleted (dsr 0012_identity_codes_per_hour) may have left
+    columns or constraints no model knows of: every insert into the table then fails. Django only
+    plans the files it has, so `migrate` would report success. Only apps with migrations in this
+    release are looked at; a migration a squash replaces is accounted for by the squash.
+    """
+    errors: list[checks.CheckMessage] = []
+    for alias, loader in _migration_loaders(databases):
+        accounted = set(loader.disk_migrations)
+        for migration in loader.replacements.values():
+            accounted.update(migration.replaces)
+        unknown = sorted(
+            key for key in loader.applied_migrations
+            if key[0] in loader.migrated_apps and key not in accounted
+        )
+        for app_label, name in unknown:
+            errors.append(checks.Error(
+                f"The database '{alias}' applied {app_label}.{name}, a migration this release does not "
+                "have: its schema changes may still be in the database.",
+                hint=f"Undo it with the build that had it (manage.py migrate {app_label} <the migration "
+                     "before it>), then upgrade; or undo its changes by hand and delete its row from "
+                     'django_migrations (docs/deployment.md, "Migrations this release does not have").',
+                id="core.E202",
+            ))
     return errors

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.schema import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # AddIndexOnline: CREATE INDEX CONCURRENTLY, writes go on while it is built
 
     dependencies = [
         ('dsr', '0014_identity_document_passport'),
@@ -18,7 +21,7 @@ class Migration(migrations.Migration):
             name='missed_recorded_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='datasubjectrequest',
             index=models.Index(condition=models.Q(('closed_at__isnull', False), ('missed_recorded_at__isnull', True)), fields=['closed_at'], name='dsr_closed_unrecorded'),
         ),

@@ -2,15 +2,18 @@
 
 from django.db import migrations, models
 
+from core.schema import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # AddIndexOnline: CREATE INDEX CONCURRENTLY, writes go on while it is built
 
     dependencies = [
         ('integrations', '0002_outbox_content_erased_at'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='outboxmessage',
             index=models.Index(condition=models.Q(('content_erased_at__isnull', True), ('kind__in', ('email', 'sms'))), fields=['created_at'], name='outbox_content_kept'),
         ),

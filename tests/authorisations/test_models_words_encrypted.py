@@ -87,6 +87,28 @@ def test_the_migration_encrypts_the_rows_written_before_and_going_back_restores_
     assert stored(ThirdParty, "contact_email", third_party.pk) == "it@ketoan.example.vn"
 
 
+def test_a_pass_stopped_half_way_runs_again_leaving_what_it_encrypted_as_it_is(
+    migration_apps, customer1, officer, monkeypatch
+):
+    """The migration is not atomic (no lock held through the pass): a batch committed before a stop is
+    recognised when `migrate` runs it again, not encrypted a second time."""
+    monkeypatch.setattr(migration, "BATCH", 1)  # several batches, each in its own transaction
+    event = _revoked_at_branch(customer1, officer)
+    granted = AuthorisationEvent.objects.get(authorisation=event.authorisation, kind="granted")
+    store_plain(AuthorisationEvent, "reason", granted.pk, "Lý do đã nêu trước đó")
+    store_plain(AuthorisationEvent, "reason", event.pk, REASON)
+    migration.words_encrypt(migration_apps, None)
+    encrypted_before = stored(AuthorisationEvent, "reason", granted.pk)
+    store_plain(AuthorisationEvent, "reason", event.pk, REASON)  # the rows the stopped pass did not reach
+
+    migration.words_encrypt(migration_apps, None)
+
+    assert stored(AuthorisationEvent, "reason", granted.pk) == encrypted_before
+    assert decrypted(AuthorisationEvent, "reason", granted.pk) == "Lý do đã nêu trước đó"
+    assert decrypted(AuthorisationEvent, "reason", event.pk) == REASON
+    assert check_keys_read_existing_data() == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_runs_both_ways():
     call_command("migrate", "authorisations", "0008", verbosity=0)
