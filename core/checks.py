@@ -4,7 +4,10 @@ the data already stored stop `check`, `migrate` and Celery (subjects/checks.py r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
@@ -44,31 +47,42 @@ def check_squashed_history(app_configs=None, databases=None, **kwargs) -> list[c
     return errors
 
 
+def _project_apps() -> set[str]:
+    """The labels of the project's own apps: the folders at the top of the repository (packages live in
+    the virtualenv's site-packages)."""
+    root = Path(settings.BASE_DIR).resolve()
+    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().parent == root}
+
+
 @checks.register(checks.Tags.database)
 def check_unknown_applied_migrations(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
     """Refuse a database that applied a migration no file of this release accounts for.
 
     A migration briefly on main and then deleted (dsr 0012_identity_codes_per_hour) may have left
     columns or constraints no model knows of: every insert into the table then fails. Django only
-    plans the files it has, so `migrate` would report success. Only apps with migrations in this
-    release are looked at; a migration a squash replaces is accounted for by the squash.
+    plans the files it has, so `migrate` would report success. Only the project's own apps with
+    migrations in this release are looked at: a package that squashed and then deleted its old files,
+    as Django's docs tell it to, leaves rows Django treats as harmless. A migration a squash replaces
+    is accounted for by the squash.
     """
     errors: list[checks.CheckMessage] = []
+    own = _project_apps()
     for alias, loader in _migration_loaders(databases):
         accounted = set(loader.disk_migrations)
         for migration in loader.replacements.values():
             accounted.update(migration.replaces)
         unknown = sorted(
             key for key in loader.applied_migrations
-            if key[0] in loader.migrated_apps and key not in accounted
+            if key[0] in own and key[0] in loader.migrated_apps and key not in accounted
         )
         for app_label, name in unknown:
             errors.append(checks.Error(
                 f"The database '{alias}' applied {app_label}.{name}, a migration this release does not "
                 "have: its schema changes may still be in the database.",
                 hint=f"Undo it with the build that had it (manage.py migrate {app_label} <the migration "
-                     "before it>), then upgrade; or undo its changes by hand and delete its row from "
-                     'django_migrations (docs/deployment.md, "Migrations this release does not have").',
+                     "before it>), then upgrade; or undo its changes by hand, then delete its row "
+                     f"(manage.py migrate {app_label} --prune --skip-checks) "
+                     '(docs/deployment.md, "Migrations this release does not have").',
                 id="core.E202",
             ))
     return errors

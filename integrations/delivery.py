@@ -217,7 +217,7 @@ SMS_MAX_CHARS = 480
 # sends one. A message with more to read (a page of the customer's, its `link`) says where instead: the
 # inbox keeps every message sent, whatever the channel.
 SMS_WHERE_TO_READ = _(
-    "Read the details under Notifications when you sign in to the bank's app or internet banking."
+    "Details under Notifications in the bank's app or internet banking."
 )
 
 

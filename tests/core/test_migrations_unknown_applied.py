@@ -51,3 +51,28 @@ def test_migrate_stops_on_it():
 
     with pytest.raises(SystemCheckError, match="core.E202"):
         call_command("migrate", "--noinput", verbosity=0, skip_checks=False)
+
+
+# django-celery-beat 1.x shipped this squash; 2.x deleted it (its operations are in the files it kept).
+PACKAGE_SQUASH_DELETED = (
+    "django_celery_beat", "0005_add_solarschedule_events_choices_squashed_0009_merge_20181012_1416"
+)
+
+
+def test_a_packages_deleted_migration_is_the_packages_business():
+    # A package that squashed and then deleted its old files, as Django's docs tell it to, leaves rows
+    # Django treats as harmless; the bank cannot undo them with "the build that had it".
+    _record_applied(*PACKAGE_SQUASH_DELETED)
+
+    assert check_unknown_applied_migrations(databases=["default"]) == []
+
+
+def test_migrate_prune_clears_a_packages_stale_row():
+    _record_applied(*PACKAGE_SQUASH_DELETED)
+
+    call_command("migrate", PACKAGE_SQUASH_DELETED[0], "--prune", "--noinput", verbosity=0, skip_checks=False)
+
+    assert not MigrationRecorder.Migration.objects.filter(
+        app=PACKAGE_SQUASH_DELETED[0], name=PACKAGE_SQUASH_DELETED[1]
+    ).exists()
+

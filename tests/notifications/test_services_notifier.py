@@ -41,7 +41,7 @@ CONTEXT = {
     "link": "https://bank.example/me/requests/1/",
 }
 WHERE_TO_READ_VI = (
-    "Xem chi tiết trong mục Thông báo khi đăng nhập ứng dụng hoặc Internet Banking của ngân hàng."
+    "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng."
 )
 
 

@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 SITE = "https://portal.bank.example"
 WHERE_TO_READ = {
-    "vi": "Xem chi tiết trong mục Thông báo khi đăng nhập ứng dụng hoặc Internet Banking của ngân hàng.",
-    "en": "Read the details under Notifications when you sign in to the bank's app or internet banking.",
+    "vi": "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng.",
+    "en": "Details under Notifications in the bank's app or internet banking.",
 }
 
 
