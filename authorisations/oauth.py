@@ -16,7 +16,8 @@
   issued) is `invalid_grant`, and the tokens it obtained end (`authorisation_code_replayed`, RFC 9700
   4.5): someone else holds it;
 - a code whose grant is deleted while it is checked (the same code exchanged at the same moment, the
-  authorisation's end deleting its codes) is `invalid_grant`, as an unknown code is, not a server error.
+  authorisation's end deleting its codes) is `invalid_grant`, as an unknown code is, not a server error;
+  two exchanges at the same moment are a code used twice, and the pair the first one got ends as well.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class _GrantEnded(_RefusedWhileSaving, errors.InvalidGrantError):
     it was checked (400 invalid_grant)."""
 
 
+class _CodeSpentMeanwhile(_GrantEnded):
+    """Another exchange of the same code spent it while this one was checked: the code was used twice."""
+
+
 @contextmanager
 def _grant_gone_is_invalid(request) -> Iterator[None]:
     """The toolkit reads the code's grant again after `validate_code` passed, with `Grant.objects.get`:
@@ -104,9 +109,14 @@ class AuthorisationValidator(OAuth2Validator):
         # any transaction. A secret's rotation or the end of the authorisation that committed since then
         # revoked the client's tokens without this pair, which would outlive it: checked again, under
         # locks those writers take too, in the transaction that saves the pair.
-        with transaction.atomic(using=router.db_for_write(get_access_token_model())):
-            self._still_issuable(request)
-            return super().save_bearer_token(token, request, *args, **kwargs)
+        try:
+            with transaction.atomic(using=router.db_for_write(get_access_token_model())):
+                self._still_issuable(request)
+                return super().save_bearer_token(token, request, *args, **kwargs)
+        except _CodeSpentMeanwhile:
+            # Used twice at once is used twice (RFC 6749 4.1.2): the pair the other exchange got ends too.
+            authorisation_code_replayed(application=request.client, code=request.code)
+            raise
 
     def _still_issuable(self, request) -> None:
         """Refuse the pair unless the checks made before still hold, with the locks taken in the one lock
@@ -131,7 +141,7 @@ class AuthorisationValidator(OAuth2Validator):
             grant = get_grant_model().objects.filter(code=request.code, application=request.client)
             spent, _ = grant.delete()
             if not spent:
-                raise _GrantEnded(request=request)
+                raise _CodeSpentMeanwhile(request=request)
             request.code_spent = True
         used = getattr(request, "refresh_token_instance", None)
         if used is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
+from audit.models import AuditEntry
 from authorisations.oauth import AuthorisationValidator
 from tests.authorisations.factories import approve, credentials, exchange, pkce_pair
 
@@ -36,9 +37,11 @@ def test_a_code_whose_grant_vanishes_during_the_checks_is_invalid_grant(
     assert not AccessToken.objects.exists()
 
 
-def test_a_code_exchanged_twice_at_once_gives_one_pair(browser1, api, registration, monkeypatch):
+def test_a_code_exchanged_twice_at_once_leaves_no_pair(browser1, api, registration, monkeypatch):
     """oauthlib saves the pair before it deletes the code: two exchanges that both passed the checks both
-    saved a pair, and the later one's 400 left its pair behind, a second live token from one code."""
+    saved a pair, and the later one's 400 left its pair behind, a second live token from one code. And a
+    code used twice at once is used twice (RFC 6749 4.1.2): the pair the first exchange got ends too,
+    audited as a replay."""
     verifier, challenge = pkce_pair()
     client_id, secret = credentials(registration)
     code = approve(browser1, client_id, challenge)
@@ -57,4 +60,6 @@ def test_a_code_exchanged_twice_at_once_gives_one_pair(browser1, api, registrati
     assert answers[0].status_code == 200
     assert late.status_code == 400, late.content
     assert late.json()["error"] == "invalid_grant"
-    assert AccessToken.objects.count() == RefreshToken.objects.count() == 1
+    assert not AccessToken.objects.exists()
+    assert not RefreshToken.objects.filter(revoked__isnull=True).exists()
+    assert AuditEntry.objects.filter(action="authorisations.authorisation.code_replayed").count() == 1
