@@ -69,6 +69,22 @@ def test_the_expiry_sweep_leaves_a_customer_another_writer_holds_for_its_next_ru
     assert services.authorisations_expire_due() == 1
 
 
+def test_the_expiry_notice_sweep_leaves_a_customer_another_writer_holds_for_its_next_run(customer1):
+    """The sweep audits each notice (the chain's head) after it locks the authorisation: it must not hold
+    one while a request's service holds the customer and the head and comes for that authorisation."""
+    subject = customer1.customer_account.subject
+    authorisation = authorise(customer1, days=30, now=timezone.now() - timedelta(days=25))
+    with transaction.atomic():
+        _request_service_started(subject)
+        thread, notified = started_in_other_connection(services.authorisations_notify_expiring)
+        lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
+        assert row_free(authorisation), "the sweep holds the customer's authorisation while it waits"
+    thread.join(60)
+    assert not thread.is_alive()
+    assert notified == {"value": 0}
+    assert services.authorisations_notify_expiring() == 1
+
+
 def _revoke(customer, authorisation):
     return services.authorisation_revoke(
         actor=actor_for_user(customer),
