@@ -13,28 +13,17 @@ from django.utils import timezone
 from consents import services
 from consents.models import Purpose
 from consents.services import purpose_versions_apply_due
-from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose
+from tests.consents.factories import (
+    SYSTEM,
+    changed_a_minute_ago,
+    grant,
+    make_purpose,
+    version_in_force_since,
+)
 from tests.factories import signed_in
 from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _moved_a_minute_ago(code: str, legal_basis: str, **fields) -> Purpose:
-    """A purpose whose version moving it to `legal_basis` took effect a minute ago; the job has not run."""
-    now = timezone.now()
-    make_purpose(code, effective_at=now - timedelta(days=90), **fields)
-    services.purpose_update(
-        actor=SYSTEM,
-        code=code,
-        changes={"legal_basis": legal_basis},
-        effective_at=now - timedelta(minutes=1),
-        now=now - timedelta(days=31),
-    )
-    announce_on_time(code)
-    purpose = Purpose.objects.get(code=code)
-    assert purpose.legal_basis != legal_basis  # the situation under test: the row lags the version
-    return purpose
 
 
 def _row(page: str, code: str) -> str:
@@ -43,7 +32,7 @@ def _row(page: str, code: str) -> str:
 
 
 def test_the_purpose_list_shows_the_basis_of_the_version_in_force(dpo):
-    _moved_a_minute_ago("profiling", "contract", category="analytics")
+    changed_a_minute_ago("profiling", {"legal_basis": "contract"}, category="analytics")
 
     page = signed_in(dpo).get("/en/portal/purposes/").content.decode()
 
@@ -68,10 +57,10 @@ def test_a_version_not_yet_in_force_does_not_change_the_basis_shown(dpo):
 def test_the_purpose_list_reads_the_versions_in_force_without_a_query_per_purpose(dpo):
     client = signed_in(dpo)
     for i in range(2):
-        _moved_a_minute_ago(f"first-{i}", "contract", category="analytics")
+        changed_a_minute_ago(f"first-{i}", {"legal_basis": "contract"}, category="analytics")
     with_2 = queries_of(lambda: client.get("/en/portal/purposes/"))
     for i in range(8):
-        _moved_a_minute_ago(f"more-{i}", "contract", category="analytics")
+        changed_a_minute_ago(f"more-{i}", {"legal_basis": "contract"}, category="analytics")
     with_10 = queries_of(lambda: client.get("/en/portal/purposes/"))
     assert with_10 == with_2
 
@@ -89,14 +78,7 @@ def test_the_receipt_keeps_the_basis_the_customer_agreed_on(customer_a):
     now = timezone.now()
     purpose = make_purpose("statements", effective_at=now - timedelta(days=90), category="service")
     consent = grant(subject, purpose, now=now - timedelta(days=60))
-    services.purpose_update(
-        actor=SYSTEM,
-        code="statements",
-        changes={"legal_basis": "legal_obligation"},
-        effective_at=now - timedelta(minutes=10),
-        now=now - timedelta(days=31),
-    )
-    announce_on_time("statements")
+    version_in_force_since("statements", {"legal_basis": "legal_obligation"}, ago=timedelta(minutes=10))
     purpose_versions_apply_due(now=now)
     assert Purpose.objects.get(code="statements").legal_basis == "legal_obligation"
 
