@@ -27,6 +27,12 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.authorisation.revoked": _("Third-party access revoked"),
                 "authorisations.authorisation.expired": _("Third-party access expired"),
                 "authorisations.authorisation.used": _("Third-party access used (its one read)"),
+                "authorisations.authorisation.expiry_notice_sent": _(
+                    "Customer told their third-party access ends soon"
+                ),
+                "authorisations.summary.sent": _(
+                    "Customer sent the summary of their active third-party access"
+                ),
                 "authorisations.authorisation.code_replayed": _(
                     "Third party's spent authorisation code presented again: its tokens ended"
                 ),

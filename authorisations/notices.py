@@ -21,6 +21,7 @@ from integrations.outbox import (
     outbox_enqueue_webhook,
     webhook_message,
 )
+from notifications.models import Notification
 from notifications.services import notify, notify_each
 
 # The one topic third parties subscribe to (registry.py subscribes their endpoint to it).
@@ -71,8 +72,8 @@ def _email_args(
             "dedupe_key": key, "now": now}
 
 
-def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> None:
-    notify(**_email_args(subject, template=template, context=context, topic=topic, key=key, now=now))
+def _email(subject, *, template: str, context: dict, topic: str, key: str, now: datetime) -> Notification:
+    return notify(**_email_args(subject, template=template, context=context, topic=topic, key=key, now=now))
 
 
 def _change_notices(
@@ -145,8 +146,8 @@ def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> i
     return outbox_enqueue_email_batch(webhooks) if webhooks else 0
 
 
-def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:
-    _email(
+def notify_expiring(authorisation: Authorisation, *, now: datetime) -> Notification:
+    return _email(
         authorisation.subject,
         template="authorisations/email/expiring",
         context=_line(authorisation, per_language(_words)(language_for_subject(authorisation.subject))),
@@ -156,10 +157,10 @@ def notify_expiring(authorisation: Authorisation, *, now: datetime) -> None:
     )
 
 
-def notify_summary(subject, authorisations: list[Authorisation], *, now: datetime) -> None:
+def notify_summary(subject, authorisations: list[Authorisation], *, now: datetime) -> Notification:
     words = per_language(_words)(language_for_subject(subject))
     lines = [_line(a, words) for a in authorisations]
-    _email(
+    return _email(
         subject,
         template="authorisations/email/summary",
         context={"authorisations": lines, "count": len(lines)},

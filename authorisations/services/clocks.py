@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from audit.services import audit_record, audit_record_many
 from authorisations.models import Authorisation, SummaryNotice, ThirdParty
 from authorisations.notices import notify_expiring, notify_summary
 from authorisations.services.moves import move_to_end_many
@@ -20,7 +21,7 @@ from authorisations.states import (
     AuthorisationStatus,
 )
 from core.actors import Actor
-from subjects.locks import of_customers_locked
+from subjects.locks import of_customers_locked, subjects_lock
 from subjects.models import DataSubject
 
 S = AuthorisationStatus
@@ -70,24 +71,47 @@ def _attach_parties(authorisations: list[Authorisation]) -> None:
 
 
 def authorisations_notify_expiring(*, now: datetime | None = None, limit: int = BATCH) -> int:
-    """Tell customers 7 days ahead that an authorisation ends (once per authorisation)."""
+    """Tell customers 7 days ahead that an authorisation ends (once per authorisation), each message
+    audited on the customer's trail in the transaction that queues it and marks it sent.
+
+    The audit entries hold the chain's head, so the customers are locked first, as the expiry sweep
+    locks them (`of_customers_locked`): one another writer holds is left for the next run."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
+        expiring = Authorisation.objects.filter(
+            status__in=AUTHORISATION_MACHINE.live,
+            expiry_notice_sent_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + EXPIRY_NOTICE_BEFORE,
+        )
+        (expiring_of_held,) = of_customers_locked(
+            expiring.order_by("expires_at"), customer="subject_id", limit=limit
+        )
         due = list(
-            Authorisation.objects.select_for_update(of=("self",), skip_locked=True)
+            expiring_of_held.select_for_update(of=("self",), skip_locked=True)
             .select_related("third_party", "subject")
-            .filter(
-                status__in=AUTHORISATION_MACHINE.live,
-                expiry_notice_sent_at__isnull=True,
-                expires_at__gt=now,
-                expires_at__lte=now + EXPIRY_NOTICE_BEFORE,
-            )
             .order_by("expires_at")[:limit]
         )
-        for authorisation in due:
-            notify_expiring(authorisation, now=now)
+        sent = [(authorisation, notify_expiring(authorisation, now=now)) for authorisation in due]
         Authorisation.objects.filter(pk__in=[a.pk for a in due], expiry_notice_sent_at__isnull=True).update(
             expiry_notice_sent_at=now
+        )
+        audit_record_many(
+            [
+                {
+                    "action": "authorisations.authorisation.expiry_notice_sent",
+                    "actor": SYSTEM,
+                    "subject": authorisation.subject_id,
+                    "target": authorisation,
+                    "now": now,
+                    "data": {
+                        "third_party": str(authorisation.third_party_id),
+                        "expires_at": authorisation.expires_at.isoformat(),
+                        "notification": str(notification.pk),
+                    },
+                }
+                for authorisation, notification in sent
+            ]
         )
     return len(due)
 
@@ -112,6 +136,8 @@ def authorisations_send_summaries(*, now: datetime | None = None, limit: int = B
     subject_ids = sorted(set(first_started) - recent, key=str)[:limit]
     for subject_id in subject_ids:
         with transaction.atomic(durable=True):
+            # The one lock order: the customer, then what is written about them, then the audit entry.
+            subjects_lock([subject_id])
             notice, created = SummaryNotice.objects.select_for_update().get_or_create(
                 subject_id=subject_id, defaults={"last_sent_at": now}
             )
@@ -122,6 +148,14 @@ def authorisations_send_summaries(*, now: datetime | None = None, limit: int = B
                 .filter(subject_id=subject_id, status=S.ACTIVE)
                 .order_by("expires_at")
             )
-            notify_summary(DataSubject.objects.get(pk=subject_id), active, now=now)
+            notification = notify_summary(DataSubject.objects.get(pk=subject_id), active, now=now)
             SummaryNotice.objects.filter(pk=notice.pk).update(last_sent_at=now)
+            audit_record(
+                action="authorisations.summary.sent",
+                actor=SYSTEM,
+                subject=subject_id,
+                target=notice,
+                now=now,
+                data={"authorisations": len(active), "notification": str(notification.pk)},
+            )
     return len(subject_ids)

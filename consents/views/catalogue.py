@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
-from consents.catalogue import purpose_entry
+from consents.catalogue import purpose_entry_of
 from consents.filters import DutyFilterSet
 from consents.forms import (
     AcknowledgeForm,
@@ -20,7 +20,7 @@ from consents.forms import (
     RecipientEnglishNameForm,
     RecipientForm,
 )
-from consents.models import ConsentImport, WithdrawalDuty
+from consents.models import ConsentImport, LegalBasis, WithdrawalDuty
 from consents.scope import SCOPE_FIELDS, latest_scope
 from consents.selectors.rule import OUTGROWN_LABEL, REASON_LABELS, Reason
 from core.access import found_or_404, staff_required
@@ -40,11 +40,14 @@ def purpose_list(request):
     ask_again = selectors.ask_again_counts(purposes, now=now)
     rows = []
     for purpose in purposes:
-        entry = purpose_entry(purpose.code)
+        # From the versions the list prefetched (no query per purpose): the version in force, and the
+        # legal basis it gives, as the consent check judges by; the row's lags it by minutes.
+        entry = purpose_entry_of(purpose)
         rows.append(
             {
                 "purpose": purpose,
-                "notice": entry.current_notice(now) if entry else None,
+                "notice": entry.current_notice(now),
+                "legal_basis": LegalBasis(entry.in_force(now).legal_basis).label,
                 # Versions published ahead: the DPO sees what is coming and whether it widens.
                 # Read from the database, not the cached catalogue: a version just published shows.
                 "scheduled": [n for n in purpose.notices.all() if not n.in_force_by(now)],

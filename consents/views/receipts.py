@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from consents import selectors
-from consents.models import Consent, DataCategory
+from consents.models import Consent, DataCategory, LegalBasis
 from consents.receipts import (
     consent_receipt,
     notice_texts_agreed,
@@ -89,6 +89,9 @@ def receipt_response(
                 for code in receipt["purpose"].get("data_categories") or []
             ],
             "for_customer": for_customer,
+            # The basis of the version the customer agreed to, frozen in the receipt as its download
+            # says it: not the purpose row's, which a later version changes.
+            "legal_basis": LegalBasis(receipt["purpose"]["legal_basis"]).label,
             # The receipt names the recipients as its scope froze them; the page in the reader's language.
             "shared_with": scope_recipients_in_reader_language(
                 consent.snapshot["scope"]["recipients"], selectors.recipient_names_en()

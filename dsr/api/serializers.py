@@ -22,7 +22,7 @@ from dsr.selectors import (
     request_refusal_reasons,
     task_allowed_actions,
 )
-from dsr.states import OPEN, RequestStatus
+from dsr.states import OPEN, RequestStatus, TaskStatus
 from subjects.disclosure import Disclosure
 
 # Who completes a fulfilment task through the API (staff, or the system's integration client).
@@ -77,6 +77,15 @@ class TaskSerializer(serializers.ModelSerializer):
         "(an integration client only its own systems' tasks, while the request is being worked). Empty for "
         "a reader, a token without `requests:tasks` and a finished task.",
     )
+    due_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="The erase task of an ended legal hold: the deadline to confirm the erasure, by the "
+        "deadline policy for a deletion. Null on a request's own tasks, which the request's deadlines cover.",
+    )
+    overdue = serializers.SerializerMethodField(
+        help_text="True while the task is open past `due_at`; false for a task without a deadline."
+    )
 
     class Meta:
         model = FulfilmentTask
@@ -92,7 +101,12 @@ class TaskSerializer(serializers.ModelSerializer):
             "note",
             "evidence",
             "allowed_actions",
+            "due_at",
+            "overdue",
         ]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.status == TaskStatus.OPEN and obj.is_overdue(self.context.get("now", timezone.now()))
 
 
 class ClientTaskSerializer(TaskSerializer):

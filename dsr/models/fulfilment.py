@@ -71,6 +71,15 @@ class FulfilmentTask(StatefulModel):
             ),
         ]
 
+    def is_overdue(self, now) -> bool:
+        """Past its deadline (an ended hold's erase task, the only kind with one): open after it, or
+        confirmed after it, as the deadline sweep counts it (`dsr.clock_sources.erase_tasks_open`)."""
+        if self.due_at is None:
+            return False
+        if self.completed_at is not None:
+            return self.completed_at > self.due_at
+        return now > self.due_at
+
 
 class FulfilmentTaskStatusChange(StatusChange):
     """One move of a fulfilment task along `dsr.states.TASK_MACHINE`, written by `task_transition`."""

@@ -139,7 +139,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "overdue_form": OverdueReasonForm(
             initial={"reason": erased_words_kept(found.overdue_reason)}, auto_id=form_ids("overdue_reason")
         ),
-        # Each system's task with what this person may do with it (`task_allowed_actions`) and its form.
+        # Each system's task with what this person may do with it (`task_allowed_actions`), its form and
+        # whether it passed its deadline (an ended hold's erase task: open after it, or confirmed after it).
         "tasks": [
             (
                 task,
@@ -147,6 +148,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
                 task_failed[1]
                 if task_failed and str(task_failed[0]) == str(task.pk)
                 else TaskDoneForm(auto_id=form_ids(f"task-{task.pk}")),
+                task.is_overdue(now),
             )
             for task in found.tasks.all()
         ],

@@ -55,18 +55,26 @@ def _request_service_started(subject: DataSubject) -> None:
     audit_record(action="dsr.request.transitioned", actor=STAFF, subject=subject)
 
 
-def test_the_expiry_sweep_leaves_a_customer_another_writer_holds_for_its_next_run(customer1):
+@pytest.mark.parametrize(
+    ("sweep", "granted_days_ago"),
+    [(services.authorisations_expire_due, 31), (services.authorisations_notify_expiring, 25)],
+    ids=["expiry", "expiry notice"],
+)
+def test_a_sweep_leaves_a_customer_another_writer_holds_for_its_next_run(customer1, sweep, granted_days_ago):
+    """Each sweep writes audit entries (the chain's head) for the authorisations it locks: it must not
+    hold one while a request's service holds the customer and the head and comes for that authorisation.
+    A 30-day authorisation: ended (expiry), or ending within the notice's 7 days (expiry notice)."""
     subject = customer1.customer_account.subject
-    authorisation = authorise(customer1, days=30, now=timezone.now() - timedelta(days=31))
+    authorisation = authorise(customer1, days=30, now=timezone.now() - timedelta(days=granted_days_ago))
     with transaction.atomic():
         _request_service_started(subject)
-        thread, expired = started_in_other_connection(services.authorisations_expire_due)
+        thread, swept = started_in_other_connection(sweep)
         lock_waited_for(until=lambda: not thread.is_alive(), timeout=5)
         assert row_free(authorisation), "the sweep holds the customer's authorisation while it waits"
     thread.join(60)
     assert not thread.is_alive()
-    assert expired == {"value": 0}
-    assert services.authorisations_expire_due() == 1
+    assert swept == {"value": 0}
+    assert sweep() == 1
 
 
 def _revoke(customer, authorisation):

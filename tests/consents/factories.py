@@ -185,3 +185,23 @@ def withdrawn_with_a_hooked_partner(name: str, code: str) -> WithdrawalDuty:
     return WithdrawalDuty.objects.select_related("recipient__client", "recipient__endpoint").get(
         consent=consent
     )
+
+
+def version_in_force_since(code: str, changes: dict, *, ago: timedelta) -> None:
+    """The purpose's version changing `changes`, published a month ahead and in force since `ago`
+    (its announcement sent on time); the job giving the row its scope has not run."""
+    now = timezone.now()
+    services.purpose_update(
+        actor=SYSTEM, code=code, changes=changes, effective_at=now - ago, now=now - timedelta(days=31)
+    )
+    announce_on_time(code)
+
+
+def changed_a_minute_ago(code: str, changes: dict, **fields) -> Purpose:
+    """A purpose whose version changing `changes` took effect a minute ago; the job has not run yet."""
+    make_purpose(code, effective_at=timezone.now() - timedelta(days=90), **fields)
+    version_in_force_since(code, changes, ago=timedelta(minutes=1))
+    purpose = Purpose.objects.get(code=code)
+    for field, value in changes.items():
+        assert getattr(purpose, field) != value  # the situation under test: the row lags the version
+    return purpose

@@ -12,29 +12,11 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import Purpose
-from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose
+from tests.consents.factories import SYSTEM, announce_on_time, changed_a_minute_ago, grant, make_purpose
 from tests.factories import signed_in
 from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _changed_a_minute_ago(code: str, changes: dict, **fields) -> Purpose:
-    """A purpose whose version changing `changes` took effect a minute ago; the job has not run yet."""
-    now = timezone.now()
-    make_purpose(code, effective_at=now - timedelta(days=90), **fields)
-    services.purpose_update(
-        actor=SYSTEM,
-        code=code,
-        changes=changes,
-        effective_at=now - timedelta(minutes=1),
-        now=now - timedelta(days=31),
-    )
-    announce_on_time(code)
-    purpose = Purpose.objects.get(code=code)
-    for field, value in changes.items():
-        assert getattr(purpose, field) != value  # the situation under test: the row lags the version
-    return purpose
 
 
 def _section(page: str, start: str, end: str) -> str:
@@ -59,7 +41,7 @@ def _page(customer) -> str:
 def test_a_purpose_just_moved_to_consent_gets_its_switch(customer_a):
     """The grant already judges it by its version (consent), but the page, reading the row (contract),
     showed it as not needing consent and offered no switch."""
-    _changed_a_minute_ago("scoring", {"legal_basis": "consent"}, legal_basis="contract", category="analytics")
+    changed_a_minute_ago("scoring", {"legal_basis": "consent"}, legal_basis="contract", category="analytics")
 
     page = _page(customer_a)
 
@@ -71,7 +53,7 @@ def test_a_purpose_just_moved_to_consent_gets_its_switch(customer_a):
 def test_a_purpose_just_moved_to_contract_is_shown_on_its_new_basis(customer_a):
     """The grant would be refused (the version rests on the contract), yet the page offered a switch and
     its confirmation; the purpose is listed among those on another basis, with the contract's badge."""
-    _changed_a_minute_ago("profiling", {"legal_basis": "contract"}, category="analytics")
+    changed_a_minute_ago("profiling", {"legal_basis": "contract"}, category="analytics")
 
     page = _page(customer_a)
 
@@ -82,7 +64,7 @@ def test_a_purpose_just_moved_to_contract_is_shown_on_its_new_basis(customer_a):
 
 
 def test_a_switch_is_grouped_under_its_category_in_force(customer_a):
-    _changed_a_minute_ago("tips", {"category": "marketing"}, category="analytics")
+    changed_a_minute_ago("tips", {"category": "marketing"}, category="analytics")
 
     choices = _choices(_page(customer_a))
 
@@ -115,10 +97,10 @@ def test_the_withdrawal_says_what_ending_the_consent_means_under_the_category_in
 
 def _queries_with_rebased(customer, start: int, count: int) -> int:
     for index in range(start, start + count):
-        _changed_a_minute_ago(
+        changed_a_minute_ago(
             f"moved-{index}", {"legal_basis": "consent"}, legal_basis="contract", category="analytics"
         )
-        _changed_a_minute_ago(f"left-{index}", {"legal_basis": "contract"}, category="analytics")
+        changed_a_minute_ago(f"left-{index}", {"legal_basis": "contract"}, category="analytics")
     client = signed_in(customer)
     return queries_of(lambda: client.get("/en/me/consents/"))
 
