@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "encrypted_model_fields",
-    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "oauth2_provider",
@@ -73,6 +72,9 @@ INSTALLED_APPS = [
     "regulator",
     "transparency",
     "portal",
+    # After the project's apps: accounts' `axes_reset_username` (an audited unlock) takes the place of
+    # django-axes' own command of that name, which Django finds in the app listed first.
+    "axes",
 ]
 
 MIDDLEWARE = [
