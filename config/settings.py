@@ -568,7 +568,10 @@ LOGGING = {
     # [the request's reference]: the one an error page shows (core/log_context.py).
     "formatters": {"plain": {"class": "core.log_context.Formatter",
                              "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "filters": {"reference_of_the_request": {"()": "core.log_context.ReferenceOfTheRecordsRequest"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Its 4xx lines are written after the request's context was reset: the reference from the request.
+    "loggers": {"django.request": {"filters": ["reference_of_the_request"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 SPECTACULAR_SETTINGS.update({
