@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from core.access import subject_for_user
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
+from core.keyed import blind_index
 from core.roles import STAFF_ROLES, Role, user_role
 
 
@@ -59,11 +61,21 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
 
 
 def sign_in_unlock(*, actor: Actor, username: str) -> int:
-    """Clear the failed sign-ins that locked `username` (django-axes), audited; the number cleared."""
+    """Clear the failed sign-ins that locked `username` (django-axes), audited; the number cleared.
+
+    The entry never holds the login name: a customer's is often their phone number or e-mail, and the
+    append-only trail is out of reach of their deletion. It names the account by id (and a customer's
+    subject, so the entry is theirs), or a login no account has by its keyed fingerprint."""
     with transaction.atomic(durable=True):
         removed = axes_reset(username=username)
-        audit_record(action="core.account.unlocked", actor=actor,
-                     data={"username": username, "attempts_cleared": removed})
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            who = {"login_fingerprint": blind_index(f"sign-in-login:{username}")[:16]}
+        else:
+            who = {"user_id": user.pk}
+        audit_record(action="core.account.unlocked", actor=actor, target=user,
+                     subject=subject_for_user(user) if user is not None else None,
+                     data={**who, "attempts_cleared": removed})
     return removed
 
 

@@ -26,5 +26,12 @@ graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("WEB_ACCESS_LOG") or None
+# gunicorn's default line holds the query string (the consent check's `?subject=<customer number>`,
+# what staff searched for) and the referring page, with its own: personal data the servers' log
+# rotation keeps, which no deletion reaches. The path only, and the request's reference, which finds
+# the application's lines about it (docs/operations.md, "Logs").
+access_log_format = os.environ.get(
+    "WEB_ACCESS_LOG_FORMAT", '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
+)
 errorlog = os.environ.get("WEB_ERROR_LOG", "-")
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")

@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "encrypted_model_fields",
-    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "oauth2_provider",
@@ -73,6 +72,9 @@ INSTALLED_APPS = [
     "regulator",
     "transparency",
     "portal",
+    # After the project's apps: accounts' `axes_reset_username` (an audited unlock) takes the place of
+    # django-axes' own command of that name, which Django finds in the app listed first.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -566,7 +568,10 @@ LOGGING = {
     # [the request's reference]: the one an error page shows (core/log_context.py).
     "formatters": {"plain": {"class": "core.log_context.Formatter",
                              "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "filters": {"reference_of_the_request": {"()": "core.log_context.ReferenceOfTheRecordsRequest"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Its 4xx lines are written after the request's context was reset: the reference from the request.
+    "loggers": {"django.request": {"filters": ["reference_of_the_request"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 SPECTACULAR_SETTINGS.update({

@@ -7,6 +7,9 @@ import logging
 from core.context import request_context
 
 NO_REFERENCE = "-"
+# The attribute of the HttpRequest on which `core.middleware.RequestContextMiddleware` leaves the
+# request's reference, for the lines written after it reset the context.
+REFERENCE_ATTRIBUTE = "request_reference"
 
 
 def install_request_reference() -> None:
@@ -23,6 +26,19 @@ def install_request_reference() -> None:
 
     stamped.stamps_request_reference = True
     logging.setLogRecordFactory(stamped)
+
+
+class ReferenceOfTheRecordsRequest(logging.Filter):
+    """django.request writes its line for a 4xx answer once the middleware chain has returned, after
+    `RequestContextMiddleware` reset the context, so the record was stamped "-". The record carries the
+    request (`extra={"request": ...}`), on which the middleware left its reference: name that one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", NO_REFERENCE) == NO_REFERENCE:
+            reference = getattr(getattr(record, "request", None), REFERENCE_ATTRIBUTE, "")
+            if reference:
+                record.request_id = reference
+        return True
 
 
 class Formatter(logging.Formatter):

@@ -21,6 +21,7 @@ from rest_framework.throttling import BaseThrottle
 
 from core.context import RequestContext, current_request
 from core.errors import InvalidInput
+from core.log_context import REFERENCE_ATTRIBUTE
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 API_PREFIX = "/api/"
@@ -107,6 +108,8 @@ class RequestContextMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = current_request.set(RequestContext(request_id=request_id, ip=client_address(request)))
+        # For django.request's line about a 4xx answer, written once this has reset the context.
+        setattr(request, REFERENCE_ATTRIBUTE, request_id)
         try:
             response = self.get_response(request)
         finally:

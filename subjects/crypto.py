@@ -4,25 +4,19 @@ Encrypted columns cannot be searched, and decrypting every row to find one is ou
 at bank scale. Beside each searchable ciphertext we store an HMAC-SHA256 of its normalised value
 (a "blind index"), keyed with BLIND_INDEX_KEY, which is separate from the encryption key.
 
-This module is the one place that computes indexes. While the blind-index key is being rotated
-(BLIND_INDEX_KEY_PREVIOUS set, `manage.py rotate_keys` not finished yet) look-ups match an index made
-with either key, through `blind_index_candidates`.
+This module is the one place that computes indexes (on `core.keyed.blind_index`, the keyed hash).
+While the blind-index key is being rotated (BLIND_INDEX_KEY_PREVIOUS set, `manage.py rotate_keys` not
+finished yet) look-ups match an index made with either key, through `blind_index_candidates`.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from django.conf import settings
 
+from core.keyed import blind_index
 
-def blind_index(value: str | None, *, key: str | None = None) -> str:
-    """The hex HMAC of an already-normalised value under the current key (or `key`), "" for an empty one."""
-    if not value:
-        return ""
-    secret = (key if key is not None else settings.BLIND_INDEX_KEY).encode()
-    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+__all__ = ["blind_index", "blind_index_candidates", "fingerprint", "fingerprint_salt_new"]
 
 
 def blind_index_candidates(value: str | None) -> list[str]:

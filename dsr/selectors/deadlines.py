@@ -225,9 +225,14 @@ def request_clock_states(*, now: datetime | None = None) -> list[dict]:
 def calendar_runs_out_on(*, today: date | None = None) -> date | None:
     """The last day of the working-day calendar when it is less than 90 days away (or past): after
     it, working-day deadlines would count every weekday as working. None while the calendar reaches
-    far enough."""
+    far enough.
+
+    The calendar covers whole years: the DPO enters a year's holidays and make-up days together, once
+    they are announced, so the last year with any day entered is covered to its 31 December (its last
+    holiday, often in November, is not where it ends)."""
     today = today or timezone.localdate()
-    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
-    if last is None or last - today < CALENDAR_WARNING:
-        return last or today
-    return None
+    last_entered = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    if last_entered is None:
+        return today
+    last = date(last_entered.year, 12, 31)
+    return last if last - today < CALENDAR_WARNING else None

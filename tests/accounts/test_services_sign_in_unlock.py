@@ -29,5 +29,5 @@ def test_unlocking_clears_the_attempts_and_is_audited(dpo, officer):
     assert cleared == 2
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["someone_else"]
     entry = AuditEntry.objects.get(action="core.account.unlocked")
-    assert entry.data == {"username": officer.username, "attempts_cleared": 2}
+    assert entry.data == {"user_id": officer.pk, "attempts_cleared": 2}
     assert entry.actor_user_id == dpo.pk

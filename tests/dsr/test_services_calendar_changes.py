@@ -63,14 +63,14 @@ def test_a_closed_request_is_left_alone(subject):
 
 
 def test_the_calendar_warns_90_days_before_it_runs_out(client, dpo):
-    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    last = date(CalendarDay.objects.order_by("-date").values_list("date", flat=True).first().year, 12, 31)
     assert calendar_runs_out_on(today=last - timedelta(days=91)) is None
     assert calendar_runs_out_on(today=last - timedelta(days=89)) == last
 
     today = timezone.localdate()
     CalendarDay.objects.create(date=today + timedelta(days=200), kind="holiday", name="Tết")
     assert [m for m in checks.run_checks() if m.id == "dsr.W001"] == []
-    CalendarDay.objects.filter(date__gt=today + timedelta(days=30)).delete()
+    CalendarDay.objects.filter(date__year__gte=today.year).delete()  # covered up to last 31 December
     assert [m.id for m in checks.run_checks() if m.id == "dsr.W001"] == ["dsr.W001"]
 
     client.force_login(dpo)
@@ -95,3 +95,14 @@ def test_a_holiday_added_in_the_past_leaves_a_deadline_already_passed_as_it_was(
     services.request_acknowledge(actor=STAFF, request_id=request.pk, now=thursday + timedelta(hours=1))
     until = thursday + timedelta(hours=2)
     assert deadline_report(now=until, since=MONDAY, until=until)["totals"]["acknowledged_late"] == 1
+
+
+def test_the_calendar_covers_the_whole_of_its_last_year():
+    """A year's holidays entered cover that year to 31 December: the year's last holiday (late November)
+    is not where the calendar ends, nor 90 days before it the moment to warn."""
+    CalendarDay.objects.all().delete()
+    CalendarDay.objects.create(date=date(2027, 1, 1), kind="holiday", name="Tết Dương lịch")
+    CalendarDay.objects.create(date=date(2027, 11, 24), kind="holiday", name="Ngày Văn hóa")
+
+    assert calendar_runs_out_on(today=date(2027, 9, 1)) is None
+    assert calendar_runs_out_on(today=date(2027, 10, 15)) == date(2027, 12, 31)
