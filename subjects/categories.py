@@ -11,7 +11,9 @@ IDENTITY = "identity"
 CONTACT = "contact"
 CREDIT_CUSTOMER = "credit_customer"
 
-IDENTITY_FIELDS = ("full_name", "national_id", "passport_number", "date_of_birth")
+# The reference of the document that proved a guardian's authority names the child (a birth certificate's
+# number): identity, erased with it, though never shown among the values staff unmask.
+IDENTITY_FIELDS = ("full_name", "national_id", "passport_number", "date_of_birth", "guardian_evidence")
 CONTACT_FIELDS = ("phone", "email", "address")
 
 CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,7 @@ from accounts.services import user_create
 from core.actors import Actor
 from core.roles import Role, staff_users
 from subjects import services
-from subjects.models import DataSubject
+from subjects.models import DataSubject, GuardianDocument
 
 # Demo passwords are published in README.md; they exist only in demo databases.
 DEMO_USERS = [
@@ -85,7 +85,8 @@ def seed(context: dict) -> None:
             child = services.subject_create(actor=actor, external_ref=ref, full_name=name, date_of_birth=born,
                                             guardian=subjects[guardian_ref])
             services.subject_guardian_verify(
-                actor=actor, subject_id=child.pk, evidence=f"demo-birth-certificate-{child.external_ref}"
+                actor=actor, subject_id=child.pk, evidence=f"demo-birth-certificate-{child.external_ref}",
+                document=GuardianDocument.BIRTH_CERTIFICATE,
             )
         subjects[ref] = child
     # The demo's customers have banked with it for years: their records date from before the demo's

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from core.forms import DayFormField, LanguageSelect
+from subjects.models import GuardianDocument
 
 
 class SubjectSearchForm(forms.Form):
@@ -43,6 +44,21 @@ class RelationshipEndForm(forms.Form):
     relationship_ended_on = DayFormField(
         label=_("Relationship ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Legal holds (e.g. 5 years under the AML law) run from this day; empty while open."),
+    )
+
+
+class GuardianVerifyForm(forms.Form):
+    """Staff record the document they saw that proves the guardian's authority over the child; the
+    signed-in officer is the one who verified it (the audit entry names them)."""
+
+    document = forms.ChoiceField(
+        label=_("Document you saw"), choices=GuardianDocument.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of document that proves the guardian's authority.")},
+    )
+    evidence = forms.CharField(
+        label=_("Its number or the id of its scanned copy"), max_length=300,
+        error_messages={"required": _("Give the reference of the document you saw.")},
+        help_text=_("Kept encrypted on the child's record; the audit trail notes only that it was given."),
     )
 
 

@@ -22,6 +22,16 @@ from encrypted_model_fields.fields import (
 from accounts.models import Language
 
 
+class GuardianDocument(models.TextChoices):
+    """The kinds of document that prove a guardian's authority over a child (Civil Code 2015 Art. 47-54):
+    a parent's by the birth certificate, an appointed guardian's by the court's decision or the
+    guardianship registered with the commune."""
+
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    COURT_DECISION = "court_decision", _("Court decision")
+    GUARDIANSHIP_REGISTRATION = "guardianship_registration", _("Guardianship registration")
+
+
 class DataSubject(models.Model):
     """An individual customer of the bank whose personal data the platform protects."""
 
@@ -43,6 +53,17 @@ class DataSubject(models.Model):
     )
     # A guardian acts for a child only after their authority (birth certificate, court order) is checked.
     guardian_verified_at = models.DateTimeField(_("guardian authority verified at"), null=True, blank=True)
+    # The document staff saw for that check; its reference (a certificate's number, often with the
+    # child's name) is the child's personal data: here, encrypted, for the erasure to reach, and never in
+    # the audit trail, which keeps the kind and a salted fingerprint (`subject_guardian_verify`). Empty
+    # kind: a verification through the API that did not name it.
+    guardian_document = models.CharField(
+        _("document proving the guardian's authority"), max_length=32, choices=GuardianDocument.choices,
+        blank=True, default="",
+    )
+    guardian_evidence = EncryptedCharField(
+        _("reference of the guardian's document"), max_length=300, blank=True
+    )
     # Not personal data: the language the bank writes to the customer in (see core.languages).
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=Language.choices, default=Language.VI

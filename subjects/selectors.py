@@ -98,6 +98,15 @@ def subject_by_id(pk) -> DataSubject | None:
     return DataSubject.objects.select_related("guardian").filter(pk=pk).first()
 
 
+def guardian_to_verify(subject: DataSubject | None, *, user) -> DataSubject | None:
+    """The child, when a page refused something because their guardian's authority is not verified yet
+    and this staff member may verify it (`subjects:guardian_verify`): the page then links to it. None
+    when the customer has no guardian, or theirs is verified."""
+    if subject is None or subject.guardian_id is None or subject.guardian_verified_at is not None:
+        return None
+    return subject if user.has_perm("subjects.change_datasubject") else None
+
+
 def visible_subjects(user, *, external_ref: str | None = None) -> QuerySet[DataSubject]:
     """All subjects for staff and clients; only their own for a customer; narrowed to one CIF if given."""
     own = subject_for_user(user)

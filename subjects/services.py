@@ -30,7 +30,7 @@ from subjects.children import guardian_minor_error, guardian_unfit
 from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.locks import subject_locked, subjects_locked
-from subjects.models import CustomerAccount, DataSubject, NationalIdShare
+from subjects.models import CustomerAccount, DataSubject, GuardianDocument, NationalIdShare
 from subjects.selectors import access_reason_normalised
 from subjects.validators import validate_external_ref
 
@@ -278,11 +278,14 @@ def user_language_set(*, actor: Actor, user, language: str, now: datetime | None
 
 
 def subject_guardian_verify(
-    *, actor: Actor, subject_id, evidence: str, viewed: ViewedInAnswer | None = None,
+    *, actor: Actor, subject_id, evidence: str, document: str = "", viewed: ViewedInAnswer | None = None,
     now: datetime | None = None,
 ) -> DataSubject:
-    """Record that staff checked the guardian's authority, with the reference of the document seen
-    (birth certificate, court decision): children's consents need it. `viewed` as in
+    """Record that staff checked the guardian's authority, with the kind of document seen (`document`, a
+    `GuardianDocument`; empty when the caller does not say) and its reference (birth certificate, court
+    decision): children's consents need it. The reference names the child, so it is kept on their record,
+    encrypted, for their erasure to reach; the audit entry says the kind and keeps a fingerprint of the
+    reference salted with the child's secret, as `subject_rectify` does with its reason. `viewed` as in
     `subject_rectify`."""
     evidence = " ".join((evidence or "").split())
     if not evidence or len(evidence) > 300:
@@ -291,6 +294,9 @@ def subject_guardian_verify(
               "characters), e.g. the birth certificate's scanned document id."),
             field="evidence",
         )
+    if document and document not in GuardianDocument.values:
+        raise InvalidInput(_("Choose the kind of document that proves the guardian's authority."),
+                           field="document")
     with transaction.atomic(durable=True):
         subject = subject_locked(subject_id)
         now = now or timezone.now()
@@ -300,9 +306,15 @@ def subject_guardian_verify(
         if minor is not None:
             raise minor
         subject.guardian_verified_at = now
-        subject.save(update_fields=["guardian_verified_at", "updated_at"])
+        subject.guardian_document, subject.guardian_evidence = document, evidence
+        salt = subject.fingerprint_salt = subject.fingerprint_salt or fingerprint_salt_new()
+        subject.save(update_fields=[
+            "guardian_verified_at", "guardian_document", "guardian_evidence", "fingerprint_salt",
+            "updated_at",
+        ])
         audit_record(action="core.subject.guardian_verified", actor=actor, subject=subject, target=subject,
-                     data={"guardian": str(subject.guardian_id), "evidence": evidence})
+                     data={"guardian": str(subject.guardian_id), "document": document,
+                           "evidence_fingerprint": fingerprint(evidence, salt=salt)})
         _viewed_in_answer(actor, subject, viewed)
     return subject
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("portal/customers/<uuid:pk>/", views.customer_detail, name="customer_detail"),
     path("portal/customers/<uuid:pk>/relationship-end/", views.customer_relationship_end,
          name="customer_relationship_end"),
+    path("portal/customers/<uuid:pk>/guardian-verification/", views.guardian_verify, name="guardian_verify"),
 ]

@@ -10,12 +10,18 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error, form_succeeded
+from core.forms import form_error, form_submit, form_succeeded
 from core.navigation import registry
 from integrations.form_once import posted_once
 from subjects import services
 from subjects.disclosure import subject_view
-from subjects.forms import AccessReasonForm, RelationshipEndForm, SubjectCreateForm, SubjectSearchForm
+from subjects.forms import (
+    AccessReasonForm,
+    GuardianVerifyForm,
+    RelationshipEndForm,
+    SubjectCreateForm,
+    SubjectSearchForm,
+)
 from subjects.selectors import subject_by_id, subject_for_ref, subject_search
 from subjects.validators import age_on
 
@@ -47,15 +53,35 @@ def customer_detail(request, pk):
         if p.permission is None or request.user.has_perm(p.permission)
     ]
     age = age_on(subject.date_of_birth, timezone.localdate()) if subject.date_of_birth else None
+    may_change = request.user.has_perm("subjects.change_datasubject")
     relationship_form = (
         RelationshipEndForm(initial={"relationship_ended_on": subject.relationship_ended_on})
-        if request.user.has_perm("subjects.change_datasubject")
+        if may_change
         else None
     )
     return render(request, "subjects/customer_detail.html", {
         "subject": subject, "personal": personal, "revealed": revealed, "reason_form": reason_form,
         "panels": panels, "age": age, "relationship_form": relationship_form,
+        "may_verify_guardian": may_change,
     })
+
+
+@staff_required("subjects.change_datasubject")
+@posted_once
+def guardian_verify(request, pk):
+    """At the branch: record that the guardian's authority over this child was checked, with the document
+    seen, through the service the API's `verify-guardian` calls (the same checks and audit entry)."""
+    subject = found_or_404(subject_by_id(pk))
+    form = GuardianVerifyForm(request.POST or None)
+    if request.method == "POST" and form_submit(
+        request, form,
+        lambda: services.subject_guardian_verify(
+            actor=actor_for_user(request.user), subject_id=subject.pk, **form.cleaned_data
+        ),
+        _("The guardian's authority is verified: they may now act for the child."),
+    ):
+        return redirect("subjects:customer_detail", pk=subject.pk)
+    return render(request, "subjects/guardian_verify.html", {"subject": subject, "form": form})
 
 
 @require_POST

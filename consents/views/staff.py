@@ -29,7 +29,7 @@ from subjects.children import may_be_child
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 from subjects.models import DataSubject
-from subjects.selectors import subject_by_id, subject_for_ref
+from subjects.selectors import guardian_to_verify, subject_by_id, subject_for_ref
 
 # The customer page shows the latest events; a longer history says how much is shown and leads to the
 # customer's whole trail in the audit log, so a cut timeline never passes for the complete proof.
@@ -158,6 +158,8 @@ def staff_grant(request, pk):
             "form": form,
             "notices": notices,
             "purposes": [_purpose_block(form, n, language, names_en) for n in notices],
+            # A refusal the unverified guardian caused comes with the way to verify them.
+            "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
         },
     )
 

@@ -49,7 +49,7 @@ from dsr.states import RequestStatus
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.request_page import ACTION_FORMS, ACTION_NAMES, FINAL_ACTIONS, form_ids, request_page
 from integrations.form_once import posted_once
-from subjects.selectors import subject_for_ref
+from subjects.selectors import guardian_to_verify, subject_for_ref
 
 PAGE_SIZE = 50
 
@@ -120,6 +120,7 @@ def queue(request):
 @posted_once
 def intake(request):
     form = StaffIntakeForm(request.POST or None, initial={"subject_ref": request.GET.get("subject", "")})
+    subject = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         subject = subject_for_ref(data["subject_ref"])
@@ -151,7 +152,11 @@ def intake(request):
                     % {"ref": created.reference},
                 )
                 return redirect("dsr:receipt", pk=created.pk)
-    return render(request, "dsr/intake.html", {"form": form, "by_type": INTAKE_FIELDS_BY_TYPE})
+    return render(request, "dsr/intake.html", {
+        "form": form, "by_type": INTAKE_FIELDS_BY_TYPE,
+        # A refusal the child's unverified guardian caused comes with the way to verify them.
+        "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
+    })
 
 
 # The service's names for what the intake page asks differently: the day of receipt rather than its

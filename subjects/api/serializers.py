@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.languages import LANGUAGE_CHOICE_MESSAGE
 from accounts.models import Language
 from core.api.inputs import ChangeSerializer
-from subjects.models import DataSubject
+from subjects.models import DataSubject, GuardianDocument
 from subjects.selectors import PERSONAL_FIELDS, personal_value_masked
 
 
@@ -105,6 +105,10 @@ class SubjectSearchSerializer(serializers.Serializer):
 class GuardianVerifySerializer(serializers.Serializer):
     evidence = serializers.CharField(
         max_length=300, help_text="The document that proves the authority: birth certificate, court decision."
+    )
+    document = serializers.ChoiceField(
+        choices=GuardianDocument.choices, required=False, default="",
+        help_text="The kind of document seen; kept with the reference on the child's record.",
     )
 
 

@@ -197,7 +197,7 @@ class GuardianVerifyView(DisclosedWriteMixin, generics.GenericAPIView):
         shown = write_disclosure(request)
         subject = services.subject_guardian_verify(
             actor=actor_for_user(request.user), subject_id=pk, evidence=data["evidence"],
-            viewed=shown.viewed_in_answer("api.verify_guardian"),
+            document=data["document"], viewed=shown.viewed_in_answer("api.verify_guardian"),
         )
         return Response(subject_answer(subject, shown))
 

@@ -22,7 +22,9 @@ def test_staff_verify_a_guardians_authority_with_its_evidence(as_user, officer, 
     child.refresh_from_db()
     assert child.guardian_verified_at is not None
     entry = AuditEntry.objects.get(action="core.subject.guardian_verified")
-    assert entry.data["evidence"] == "DMS-2026-000123 birth certificate"
+    # The reference is the child's data: on their record, encrypted; the trail keeps its fingerprint.
+    assert child.guardian_evidence == "DMS-2026-000123 birth certificate"
+    assert "evidence" not in entry.data and entry.data["evidence_fingerprint"]
     no_guardian = as_user(officer).post(
         f"/api/v1/subjects/{parent.pk}/verify-guardian/", {"evidence": "DMS-1"}, format="json"
     )

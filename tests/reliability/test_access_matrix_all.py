@@ -273,6 +273,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/relationship-end/",
         WRITERS,
     ),
+    "portal/customers/<uuid:pk>/guardian-verification/": (
+        "GET",
+        "/portal/customers/{subject_a}/guardian-verification/",
+        WRITERS,
+    ),
     "portal/customers/<uuid:pk>/proof-bundle/": ("GET", "/portal/customers/{subject_a}/proof-bundle/", AUDIT),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
