@@ -24,7 +24,6 @@ from deadlines.models import (
 )
 from dsr.models import (
     STAFF_IDENTITY_METHODS,
-    Channel,
     IdentityDocument,
     IdentityMethod,
     OutcomeReason,
@@ -151,14 +150,18 @@ class CorrectionFields(forms.Form):
         }
 
 
+def _blank_then_witnessed_channels() -> list[tuple[str, str]]:
+    return BLANK + witnessed_channel_choices()
+
+
 class StaffIntakeForm(CorrectionFields):
     field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref"]
 
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
-    type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
-    channel = forms.ChoiceField(
-        label=_("Received through"), choices=witnessed_channel_choices, initial=Channel.BRANCH
-    )
+    # Both chosen, never pre-selected: an officer in a hurry would otherwise record a phone call as a
+    # branch visit, a deletion as an access request. Staff profiles carry no desk to default from.
+    type = forms.ChoiceField(label=_("Request type"), choices=BLANK + RequestType.choices)
+    channel = forms.ChoiceField(label=_("Received through"), choices=_blank_then_witnessed_channels)
     # The day only: `request_create` is given the moment it stands for (`received_on_moment`).
     received_on = DayFormField(
         label=_("Received on"),

@@ -67,7 +67,7 @@ def test_the_intake_page_offers_and_takes_only_the_witnessed_channels(officer):
     client = signed_in(officer)
     page = client.get(URL)
     select = re.search(r'<select name="channel"[^>]*>(.*?)</select>', page.content.decode(), re.S)
-    assert re.findall(r'<option value="([^"]*)"', select.group(1)) == ["branch", "call_centre", "paper_form"]
+    assert re.findall(r'<option value="([^"]*)"', select.group(1)) == ["", "branch", "call_centre", "paper_form"]
     client.post(
         URL,
         {
