@@ -34,18 +34,22 @@ def test_the_intake_page_preselects_neither_channel_nor_type(officer, name):
     assert not [value for value, selected in options if selected and value], options
 
 
-@pytest.mark.parametrize("missing", ["channel", "type"])
-def test_a_request_without_a_chosen_channel_or_type_is_not_taken_in(officer, missing):
-    subject = make_subject()
+def _post_deletion_by_phone(officer, subject, **fields):
     client = signed_in(officer)
     form = {
         **hidden_fields(client.get(URL).content),
         "subject_ref": subject.external_ref,
         "type": "delete",
         "channel": "call_centre",
-        missing: "",
+        **fields,
     }
-    response = client.post(URL, form)
+    return client.post(URL, form)
+
+
+@pytest.mark.parametrize("missing", ["channel", "type"])
+def test_a_request_without_a_chosen_channel_or_type_is_not_taken_in(officer, missing):
+    subject = make_subject()
+    response = _post_deletion_by_phone(officer, subject, **{missing: ""})
     assert response.status_code == 200
     assert missing in response.context["form"].errors
     assert not DataSubjectRequest.objects.filter(subject=subject).exists()
@@ -53,13 +57,6 @@ def test_a_request_without_a_chosen_channel_or_type_is_not_taken_in(officer, mis
 
 def test_the_chosen_channel_and_type_are_recorded(officer):
     subject = make_subject()
-    client = signed_in(officer)
-    form = {
-        **hidden_fields(client.get(URL).content),
-        "subject_ref": subject.external_ref,
-        "type": "delete",
-        "channel": "call_centre",
-    }
-    assert client.post(URL, form).status_code == 302
+    assert _post_deletion_by_phone(officer, subject).status_code == 302
     request = DataSubjectRequest.objects.get(subject=subject)
     assert (request.type, request.channel) == ("delete", "call_centre")
