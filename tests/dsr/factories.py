@@ -178,9 +178,11 @@ def refused_after_waiting(request, *, now):
     )
 
 
-def by_document(subject) -> dict:
-    """The verification form's data for a document matching the customer record."""
-    return {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}
+def by_document(subject, *, visit: bool = False) -> dict:
+    """The verification form's data for a document matching the customer record; with `visit`, the
+    customer of a request received elsewhere came to the branch with it (`BRANCH_VISIT`)."""
+    document = {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}
+    return {**document, **BRANCH_VISIT} if visit else document
 
 
 def answered_access(subject):
