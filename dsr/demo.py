@@ -223,12 +223,15 @@ def seed(context: dict) -> None:
         )
 
     def verify(request, *, hours_ago):
+        # A request filed online is verified by documents once the customer came to the branch with them.
+        visit = {"customer_present": True, "seen_at_branch": "CN Hoàn Kiếm - officer"}
         return services.request_verify_identity(
             actor=officer,
             request_id=request.pk,
             method="branch_documents",
             document_number=(request.guardian or request.subject).national_id,
             now=now - timedelta(hours=hours_ago),
+            **(visit if request.channel != "branch" else {}),
         )
 
     def finish_tasks(request, *, hours_ago, results=None):

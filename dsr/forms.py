@@ -22,13 +22,7 @@ from deadlines.models import (
     DeadlinePolicy,
     RequestType,
 )
-from dsr.models import (
-    STAFF_IDENTITY_METHODS,
-    Channel,
-    IdentityDocument,
-    IdentityMethod,
-    OutcomeReason,
-)
+from dsr.models import OutcomeReason
 from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
 from dsr.states import RequestStatus
@@ -151,14 +145,18 @@ class CorrectionFields(forms.Form):
         }
 
 
+def _blank_then_witnessed_channels() -> list[tuple[str, str]]:
+    return BLANK + witnessed_channel_choices()
+
+
 class StaffIntakeForm(CorrectionFields):
     field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref"]
 
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
-    type = forms.ChoiceField(label=_("Request type"), choices=RequestType.choices)
-    channel = forms.ChoiceField(
-        label=_("Received through"), choices=witnessed_channel_choices, initial=Channel.BRANCH
-    )
+    # Both chosen, never pre-selected: an officer in a hurry would otherwise record a phone call as a
+    # branch visit, a deletion as an access request. Staff profiles carry no desk to default from.
+    type = forms.ChoiceField(label=_("Request type"), choices=BLANK + RequestType.choices)
+    channel = forms.ChoiceField(label=_("Received through"), choices=_blank_then_witnessed_channels)
     # The day only: `request_create` is given the moment it stands for (`received_on_moment`).
     received_on = DayFormField(
         label=_("Received on"),
@@ -199,44 +197,6 @@ class CustomerRequestForm(CorrectionFields):
         label=_("Which purposes? (restriction, objection or withdrawal)"),
         help_text=_("Tick none to cover every purpose."),
     )
-
-
-class VerifyIdentityForm(forms.Form):
-    """Each method asks for what its check needs; the service checks it against the customer record."""
-
-    method = forms.ChoiceField(
-        label=_("How is the identity verified?"),
-        choices=STAFF_IDENTITY_METHODS,
-        initial=IdentityMethod.BRANCH_DOCUMENTS,
-        widget=forms.RadioSelect,
-    )
-    document_type = forms.ChoiceField(
-        label=_("Document shown"),
-        choices=IdentityDocument.choices,
-        initial=IdentityDocument.CCCD,
-        required=False,
-    )
-    document_number = forms.CharField(
-        label=_("Number printed on the document"),
-        max_length=32,
-        required=False,
-        help_text=_("Checked against the citizen ID on the customer record."),
-    )
-    otp_code = forms.CharField(
-        label=_("Code the customer received"),
-        max_length=12,
-        required=False,
-        help_text=_("Send the code first: it goes to the phone on the customer record, valid 10 minutes."),
-    )
-    reference = forms.CharField(label=_("eKYC session reference"), max_length=100, required=False)
-
-    # Which fields each method shows (the page hides the others; the service ignores them).
-    FIELDS_BY_METHOD = {
-        "document_type": IdentityMethod.BRANCH_DOCUMENTS,
-        "document_number": IdentityMethod.BRANCH_DOCUMENTS,
-        "otp_code": IdentityMethod.OTP_PHONE,
-        "reference": IdentityMethod.EKYC,
-    }
 
 
 class AssignForm(_AssigneeChoicesMixin, forms.Form):

@@ -71,6 +71,19 @@ class VerifyIdentitySerializer(serializers.Serializer):
         allow_blank=True,
         help_text="otp_phone: the code sent by send-identity-code/ to the registered phone.",
     )
+    customer_present = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="branch_documents on a request not received at a branch (call centre, paper form, online): "
+        "true once the customer came to a branch and the original document was seen; without it 400 on "
+        "`customer_present`: verify such a request by otp_phone or ekyc.",
+    )
+    seen_at_branch = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="With `customer_present`: the branch where the original was seen, and who saw it.",
+    )
 
 
 class OverdueReasonSerializer(serializers.Serializer):

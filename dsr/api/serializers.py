@@ -243,6 +243,7 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "identity_method",
             "identity_document_type",
             "identity_document_masked",
+            "identity_seen_at_branch",
             "outcome_note",
             "extension_note",
             "history",

@@ -144,6 +144,10 @@ class DataSubjectRequest(models.Model):
         _("document checked"), max_length=10, choices=IdentityDocument.choices, blank=True
     )
     identity_document_masked = models.CharField(_("document number (masked)"), max_length=20, blank=True)
+    # Verified by a document though not received at a branch: where the original was seen, and by whom.
+    identity_seen_at_branch = models.CharField(
+        _("original document seen at (branch, staff)"), max_length=100, blank=True
+    )
     # The one-time code sent to the registered phone: only its keyed hash, with expiry. The wrong codes
     # count for the request, across resends; the codes sent in the last hour are read from the audit trail.
     identity_otp_hash = models.CharField(max_length=64, blank=True, editable=False)

@@ -22,6 +22,7 @@ from core.roles import STAFF_ROLES, Role, user_role, user_roles
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
 from dsr.models import (
+    Channel,
     ContactChange,
     ContactChangeStatus,
     DataSubjectRequest,
@@ -280,6 +281,18 @@ def contact_changes_pending(subject, *, now: datetime | None = None) -> list[Con
 IDENTITY_VERIFIABLE = frozenset(
     {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
 )
+
+# Where the customer stands before the bank's staff as the request comes in. By phone, on paper or online a
+# citizen ID number is no secret (it is on many forms and copies): a caller reading one out proves nothing.
+IN_PERSON_CHANNELS = frozenset({Channel.BRANCH})
+
+
+def identity_document_needs_visit(request: DataSubjectRequest) -> bool:
+    """Whether checking an identity document for this request needs the officer to confirm that the
+    customer came to a branch with the original (`dsr.services.identity`): every request not received at
+    one. The verify form asks for that confirmation only then."""
+    return request.channel not in IN_PERSON_CHANNELS
+
 
 def request_tasks_open(request: DataSubjectRequest) -> bool:
     """Whether a system has yet to report on the request; reads the tasks the page or API prefetched."""

@@ -3,8 +3,10 @@ the requester before answering).
 
 Three ways, each a real check: an identity document whose number matches the customer record (through
 the blind index, never a decrypted comparison of lists), a one-time code sent to the registered phone
-and typed back, or the reference of an eKYC session. The request keeps the method, the document type
-and its number masked, who checked and when; the page shows them.
+and typed back, or the reference of an eKYC session. A document is checked only with the customer in
+person: for a request not received at a branch, once the officer confirms the customer came to one with
+the original and names where (`_visit_check`). The request keeps the method, the document type and its
+number masked, where the original was seen, who checked and when; the page shows them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
+from dsr.selectors import identity_document_needs_visit
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
 from dsr.services.moves import (
@@ -48,6 +51,7 @@ ONE_HOUR = timedelta(hours=1)
 CODE_SENT = "dsr.request.identity_code_sent"
 CODE_CAPPED = "dsr.request.identity_code_capped"
 VERIFIABLE = (S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER)
+SEEN_AT_MAX_LENGTH = 100
 
 
 def _requester(request: DataSubjectRequest) -> DataSubject:
@@ -155,6 +159,33 @@ def _otp_send(request: DataSubjectRequest, phone: str, *, actor: Actor, now: dat
         language=language_for_subject(_requester(request)),
         now=now,
     )
+
+
+def _visit_check(request: DataSubjectRequest, customer_present: bool, seen_at_branch: str) -> str:
+    """Where the original document was seen (and by whom), for a request not received at a branch; blank for
+    one that was. Checked before the number is compared, so a caller learns nothing from a refusal."""
+    if not identity_document_needs_visit(request):
+        return ""
+    if not customer_present:
+        raise InvalidInput(
+            _(
+                "This request did not come in at a branch: an identity document is checked only with the "
+                "customer in person at a branch, showing the original. Confirm that they came and the "
+                "original was seen, or verify by a code sent to the registered phone or by eKYC."
+            ),
+            field="customer_present",
+        )
+    seen_at_branch = (seen_at_branch or "").strip()
+    if not seen_at_branch:
+        raise InvalidInput(
+            _("Name the branch where the original document was seen, and who saw it."),
+            field="seen_at_branch",
+        )
+    if len(seen_at_branch) > SEEN_AT_MAX_LENGTH:
+        raise InvalidInput(
+            _("The branch and who saw the document take at most 100 characters."), field="seen_at_branch"
+        )
+    return seen_at_branch
 
 
 def _check_document(request: DataSubjectRequest, document_type: str, number: str) -> str:
@@ -268,12 +299,15 @@ def request_verify_identity(
     document_type: str = IdentityDocument.CCCD,
     document_number: str = "",
     otp_code: str = "",
+    customer_present: bool = False,
+    seen_at_branch: str = "",
     now: datetime | None = None,
     durable: bool = True,
 ) -> DataSubjectRequest:
     """Record how staff verified the requester, after checking it, and start the work.
 
-    `branch_documents`: the document's number must match the requester's record; `otp_phone`: the code
+    `branch_documents`: the document's number must match the requester's record, and a request not
+    received at a branch needs `customer_present` and `seen_at_branch` (`_visit_check`); `otp_phone`: the code
     sent by `request_identity_otp_send` must be typed back in time; `ekyc`: the session reference is
     recorded; `self_service`: the customer's own confirmed code (dsr.services.profile), never staff's.
     A request still waiting for acknowledgement is acknowledged first, so the history shows both
@@ -296,8 +330,9 @@ def request_verify_identity(
     with transaction.atomic(durable=durable):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
-        masked, kind = "", ""
+        masked, kind, seen_at = "", "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:
+            seen_at = _visit_check(request, customer_present, seen_at_branch)
             masked, kind = _check_document(request, document_type, document_number), document_type
             reference = ""
         elif method == IdentityMethod.OTP_PHONE:
@@ -314,6 +349,7 @@ def request_verify_identity(
             request.identity_reference = reference
             request.identity_document_type = kind
             request.identity_document_masked = masked
+            request.identity_seen_at_branch = seen_at
             request.identity_otp_hash = ""
             request.identity_verified_at = now
             request.identity_verified_by_id = actor.user_id
@@ -323,6 +359,7 @@ def request_verify_identity(
                     "identity_reference",
                     "identity_document_type",
                     "identity_document_masked",
+                    "identity_seen_at_branch",
                     "identity_otp_hash",
                     "identity_verified_at",
                     "identity_verified_by",
@@ -334,7 +371,7 @@ def request_verify_identity(
                 actor=actor,
                 subject=request.subject_id,
                 target=request,
-                data={"method": method, "document_type": kind},
+                data={"method": method, "document_type": kind, "visit_confirmed": bool(seen_at)},
                 now=now,
             )
             # In force now, not at completion: the systems' tasks then confirm that each one stopped.

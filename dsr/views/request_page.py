@@ -20,11 +20,12 @@ from dsr.forms import (
     OverdueReasonForm,
     ReasonForm,
     TaskDoneForm,
-    VerifyIdentityForm,
 )
+from dsr.identity_forms import VerifyIdentityForm
 from dsr.models import DataSubjectRequest, IdentityMethod
 from dsr.selectors import (
     deletion_records,
+    identity_document_needs_visit,
     request_allowed_actions,
     request_corrections,
     request_detail,
@@ -109,7 +110,11 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "actions": actions,
         "guardian_refusal": guardian_refusal or "",
         **{f"can_{name}": name in actions for name in ACTION_NAMES},
-        "verify_form": VerifyIdentityForm(initial=_verify_initial(request), auto_id=form_ids("verify")),
+        "verify_form": VerifyIdentityForm(
+            initial=_verify_initial(request),
+            auto_id=form_ids("verify"),
+            needs_visit=identity_document_needs_visit(found),
+        ),
         "assign_form": AssignForm(
             staff_queryset=work_staff(), initial={"assignee": found.assignee_id}, auto_id=form_ids("assign")
         ),

@@ -29,11 +29,12 @@ from dsr.forms import (
     ReasonForm,
     StaffIntakeForm,
     TaskDoneForm,
-    VerifyIdentityForm,
 )
+from dsr.identity_forms import VerifyIdentityForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES
 from dsr.selectors import (
     DUE_SOON,
+    identity_document_needs_visit,
     request_allowed_actions,
     request_detail,
     request_for_work_check,
@@ -258,7 +259,7 @@ def act(request, pk, action):
         ),
     }
     if action == "verify":
-        return _verify(request, pk, actor)
+        return _verify(request, found, actor)
     if action not in handlers:
         raise Http404
     form_class, call, success = handlers[action]
@@ -291,9 +292,12 @@ def act(request, pk, action):
     return request_page(request, pk, failed={ACTION_FORMS[action]: form}, status=400)
 
 
-def _verify(request, pk, actor):
+def _verify(request, found, actor):
     """On a refused check the page comes back with the method and values the officer chose."""
-    form = VerifyIdentityForm(request.POST, auto_id=form_ids("verify"))
+    pk = found.pk
+    form = VerifyIdentityForm(
+        request.POST, auto_id=form_ids("verify"), needs_visit=identity_document_needs_visit(found)
+    )
     if form_submit(
         request,
         form,

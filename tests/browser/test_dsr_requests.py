@@ -69,7 +69,8 @@ def test_staff_queue_counts_down_and_highlights_then_staff_answer(page, login, l
     overdue_row.get_by_test_id("open-request").click()
     page.wait_for_url(live_url(f"/portal/requests/{late.pk}/"))
     assert page.get_by_test_id("identity-pending").is_visible()
-    # The number on the customer's citizen ID, checked against the record.
+    # The number on the customer's citizen ID, checked against the record (no method is pre-chosen).
+    page.locator("input[name=method][value=branch_documents]").check()
     page.fill("input[name=document_number]", subject.national_id)
     page.get_by_test_id("verify").click()
     assert page.get_by_test_id("status").inner_text() == "Đang xử lý"

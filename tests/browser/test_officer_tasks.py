@@ -98,6 +98,8 @@ def test_officer_takes_in_a_request_and_verifies_identity_in_vietnamese(page, lo
     assert not page.get_by_test_id("field-purposes").is_visible()
 
     page.select_option("select[name=type]", "delete")
+    # Nothing is pre-selected: the customer came to the branch, and the officer says so.
+    page.select_option("select[name=channel]", "branch")
     page.fill("input[name=subject_ref]", subject.external_ref)
     page.get_by_test_id("save-request").click()
     page.wait_for_load_state()

@@ -106,6 +106,11 @@ def make_inventory(*, corebank_client=None) -> dict[str, System]:
     return {"platform": platform, "core_banking": core, "marketing": mkt}
 
 
+# What the officer records when a customer whose request came by phone, on paper or online shows the
+# original document at a branch (`dsr.services.identity._visit_check`).
+BRANCH_VISIT = {"customer_present": True, "seen_at_branch": "CN Hoàn Kiếm - giao dịch viên"}
+
+
 def make_request(subject, *, type="access", actor=None, now=MONDAY, **fields):
     channel = fields.pop("channel", "branch")
     return services.request_create(
@@ -121,12 +126,14 @@ def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **field
 
 
 def verify(request, *, actor=STAFF, now=MONDAY):
-    """The request's requester verified by `actor` at the branch, with the document on file."""
+    """The request's requester verified by `actor` at the branch, with the document on file: a request
+    received elsewhere once the customer came to the branch with it."""
     return services.request_verify_identity(
         actor=actor,
         request_id=request.pk,
         method=IdentityMethod.BRANCH_DOCUMENTS,
         document_number=(request.guardian or request.subject).national_id,
+        **(BRANCH_VISIT if request.channel != "branch" else {}),
         now=now,
     )
 
@@ -171,9 +178,11 @@ def refused_after_waiting(request, *, now):
     )
 
 
-def by_document(subject) -> dict:
-    """The verification form's data for a document matching the customer record."""
-    return {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}
+def by_document(subject, *, visit: bool = False) -> dict:
+    """The verification form's data for a document matching the customer record; with `visit`, the
+    customer of a request received elsewhere came to the branch with it (`BRANCH_VISIT`)."""
+    document = {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}
+    return {**document, **BRANCH_VISIT} if visit else document
 
 
 def answered_access(subject):

@@ -15,6 +15,7 @@ from core.errors import InvalidInput
 from dsr import services
 from dsr.models import DataSubjectRequest, IdentityMethod
 from tests.consents.factories import grant, make_purpose
+from tests.dsr.factories import BRANCH_VISIT
 from tests.factories import make_subject, signed_in
 from tests.pages import hidden_fields
 
@@ -67,7 +68,8 @@ def test_the_intake_page_offers_and_takes_only_the_witnessed_channels(officer):
     client = signed_in(officer)
     page = client.get(URL)
     select = re.search(r'<select name="channel"[^>]*>(.*?)</select>', page.content.decode(), re.S)
-    assert re.findall(r'<option value="([^"]*)"', select.group(1)) == ["branch", "call_centre", "paper_form"]
+    offered = re.findall(r'<option value="([^"]*)"', select.group(1))
+    assert offered == ["", "branch", "call_centre", "paper_form"]  # the blank first: nothing pre-chosen
     client.post(
         URL,
         {
@@ -97,6 +99,7 @@ def test_a_withdrawal_asked_for_in_the_app_is_put_in_force_through_the_app_by_st
         request_id=request.pk,
         method=IdentityMethod.BRANCH_DOCUMENTS,
         document_number=subject.national_id,
+        **BRANCH_VISIT,  # filed in the app, the customer then came to the branch with the document
     )
     consent.refresh_from_db()
     assert (consent.status, consent.withdrawal_channel) == (ConsentStatus.WITHDRAWN, "mobile_app")

@@ -53,7 +53,8 @@ def test_staff_intake_and_actions_on_the_request_page(logged_in, officer, privac
     page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
     assert 'data-testid="identity-pending"' in page
     assert AuditEntry.objects.filter(action="core.subject.viewed", subject_id=subject.pk).exists()
-    client.post(reverse("dsr:act", args=[request.pk, "verify"]), by_document(subject))
+    # Called in, then came to the branch with the citizen ID.
+    client.post(reverse("dsr:act", args=[request.pk, "verify"]), by_document(subject, visit=True))
     client.force_login(privacy_officer)
     client.post(reverse("dsr:act", args=[request.pk, "complete"]), {"note": "Đã ngừng gọi."})
     request.refresh_from_db()

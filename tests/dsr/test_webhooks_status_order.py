@@ -43,7 +43,7 @@ def test_status_notices_of_one_request_can_be_put_back_in_order(
     # Verifying a request still "received" moves it twice in one go: received -> verifying_identity
     # -> in_progress, and the client is told of each move.
     verified = as_user(privacy_officer).post(
-        f"/api/v1/requests/{request_id}/verify-identity/", by_document(subject), format="json"
+        f"/api/v1/requests/{request_id}/verify-identity/", by_document(subject, visit=True), format="json"
     )
     assert verified.status_code == 200, verified.content
     assert DataSubjectRequest.objects.get(pk=request_id).status == "in_progress"
@@ -66,7 +66,8 @@ def test_the_sequence_is_the_moves_place_in_the_requests_history(
     request_id = _submitted_by_a_client_with_a_webhook(as_user, client_user, subject)
     staff = as_user(privacy_officer)
     assert staff.post(f"/api/v1/requests/{request_id}/acknowledge/").status_code == 200
-    staff.post(f"/api/v1/requests/{request_id}/verify-identity/", by_document(subject), format="json")
+    verify_url = f"/api/v1/requests/{request_id}/verify-identity/"
+    staff.post(verify_url, by_document(subject, visit=True), format="json")
 
     sent = sorted(_sent(), key=lambda notice: notice["sequence"])
     assert [(n["sequence"], n["from"], n["to"]) for n in sent] == [
