@@ -110,6 +110,15 @@ class ConsentCreateSerializer(serializers.Serializer):
 class WithdrawSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    # Optional, beside the contract's fields: the withdrawal's own proof (a call recording's id).
+    evidence = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional: the withdrawal's own evidence reference (a call recording's id, a signed "
+        "form's number). The grant's evidence is never borrowed for it.",
+    )
 
 
 class SubjectWithdrawSerializer(WithdrawSerializer):
