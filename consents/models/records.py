@@ -215,8 +215,11 @@ class ConsentEvent(models.Model):
     note = EncryptedTextField(blank=True)
     # The event's own proof, when it has one beside the grant's (`Consent.evidence`): a withdrawal
     # recorded by staff names its call recording or signed form. A reference, not the customer's words:
-    # it stays on erasure, as the grant's does.
-    evidence = models.CharField(_("evidence reference"), max_length=300, blank=True, default="")
+    # it stays on erasure, as the grant's does. Empty in the database too: the import's COPY and any
+    # writer that names no evidence store "", not NULL.
+    evidence = models.CharField(
+        _("evidence reference"), max_length=300, blank=True, default="", db_default=""
+    )
     source = models.CharField(
         max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
     )
