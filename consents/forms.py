@@ -7,7 +7,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import (
-    Channel,
     DataCategory,
     LegalBasis,
     PurposeCategory,
@@ -28,11 +27,21 @@ from integrations.selectors import webhook_endpoints_active
 ANSWER_CHOICES = [("", _("Not asked")), ("yes", _("Yes, agrees")), ("no", _("No, refuses"))]
 
 
+def _witnessed_channel_choices_blank_first() -> list[tuple[str, str]]:
+    # Blank first and required: an agent who leaves the field alone is asked, where a pre-selected
+    # "branch" recorded a phone call as a branch visit (the proof said what did not happen).
+    return [("", "—"), *witnessed_channel_choices()]
+
+
+def _witnessed_channel_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Channel"), choices=_witnessed_channel_choices_blank_first)
+
+
 class StaffGrantForm(forms.Form):
     """A consent form as the customer filled it in: for each purpose whose notice was read or handed
     over, yes or no (or not asked). Every answer is recorded with the notice version in force."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=witnessed_channel_choices, initial=Channel.BRANCH)
+    channel = _witnessed_channel_field()
     evidence = forms.CharField(
         label=_("Evidence reference"),
         max_length=300,
@@ -128,7 +137,13 @@ class StaffGrantForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=witnessed_channel_choices, initial=Channel.BRANCH)
+    channel = _witnessed_channel_field()
+    evidence = forms.CharField(
+        label=_("Evidence reference (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("The withdrawal's own proof: the call recording's id or the signed form's number."),
+    )
     reason = forms.CharField(
         label=_("Reason (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

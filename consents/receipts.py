@@ -188,6 +188,9 @@ def consent_receipt(
                 "actor": who(e.actor_kind, e.actor_user, e.actor_label, e.channel),
                 "actor_kind": e.actor_kind,
                 "reason": reason_disclosed(e, disclosure),
+                # The event's own proof, on the staff copy and only when it has one: a receipt already
+                # issued (events without one) keeps its bytes.
+                **({"evidence": e.evidence} if e.evidence and not for_customer else {}),
             }
             for e in events
         ],

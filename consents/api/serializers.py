@@ -62,6 +62,13 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         return f"{receipt}?event={event_id}" if event_id else receipt
 
 
+def _evidence_reference_field(help_text: str) -> serializers.CharField:
+    """An evidence reference, optional in the body (a grant's is required by channel, in the service)."""
+    return serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", help_text=help_text
+    )
+
+
 class ConsentCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=64, help_text="The customer's CIF (external_ref).")
     purpose = serializers.CharField(max_length=64, help_text="The purpose code.")
@@ -69,13 +76,9 @@ class ConsentCreateSerializer(serializers.Serializer):
         max_length=32, help_text="The notice version the customer was shown."
     )
     channel = serializers.ChoiceField(choices=Channel.choices)
-    evidence = serializers.CharField(
-        max_length=300,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required for branch, paper_form and call_centre: form number, scanned document id or "
-        "call recording id.",
+    evidence = _evidence_reference_field(
+        "Required for branch, paper_form and call_centre: form number, scanned document id or "
+        "call recording id."
     )
     guardian = serializers.CharField(
         max_length=64,
@@ -110,6 +113,11 @@ class ConsentCreateSerializer(serializers.Serializer):
 class WithdrawSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    # Optional, beside the contract's fields: the withdrawal's own proof (a call recording's id).
+    evidence = _evidence_reference_field(
+        "Optional: the withdrawal's own evidence reference (a call recording's id, a signed "
+        "form's number). The grant's evidence is never borrowed for it."
+    )
 
 
 class SubjectWithdrawSerializer(WithdrawSerializer):

@@ -261,6 +261,7 @@ class SubjectWithdrawView(APIView):
             purposes=purposes,
             channel=values["channel"],
             reason=values["reason"],
+            evidence=values["evidence"],
         )
         consents = selectors.consents_by_ids(c.pk for c in withdrawn)
         return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})

@@ -213,6 +213,13 @@ class ConsentEvent(models.Model):
     reason = EncryptedCharField(max_length=500, blank=True)
     # A void's note, staff's account of the error: it may name another customer, so personal data too.
     note = EncryptedTextField(blank=True)
+    # The event's own proof, when it has one beside the grant's (`Consent.evidence`): a withdrawal
+    # recorded by staff names its call recording or signed form. A reference, not the customer's words:
+    # it stays on erasure, as the grant's does. Empty in the database too: the import's COPY and any
+    # writer that names no evidence store "", not NULL.
+    evidence = models.CharField(
+        _("evidence reference"), max_length=300, blank=True, default="", db_default=""
+    )
     source = models.CharField(
         max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
     )
@@ -228,6 +235,18 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"ConsentEvent {self.pk} {self.kind}"
+
+    @property
+    def is_answer(self) -> bool:
+        """The customer's answer itself (a grant or a refusal, the record's first event): the consent's
+        channel, evidence and guardian are its own. Any later event has its own."""
+        return self.kind in (ConsentStatus.GRANTED, ConsentStatus.REFUSED)
+
+    @property
+    def evidence_shown(self) -> str:
+        """The proof this event carries: the answer's is the consent's; a later event's only its own,
+        never the grant's, which proves another act (a phone withdrawal is no paper form)."""
+        return self.evidence or (self.consent.evidence if self.is_answer else "")
 
     @property
     def reason_erased(self) -> bool:

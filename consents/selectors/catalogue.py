@@ -118,6 +118,16 @@ def notices_in_force_for_consent(*, now: datetime) -> list[NoticeVersion]:
     return notices
 
 
+def notice_summary_written_for(notice: NoticeVersion) -> bool:
+    """Whether the purpose's plain description summarises `notice`: only its first version, the one it
+    was written with (the first notice's text defaults to it). A later version may say something else
+    (new recipients, a new use), and an agent reading the old summary aloud would tell the customer what
+    the version in force does not say; its full text is then the only one read. Reads the purpose's
+    prefetched notices when it has them."""
+    first = min(notice.purpose.notices.all(), key=lambda version: version.effective_at, default=None)
+    return first is None or first.pk == notice.pk
+
+
 def announcement_allowed_actions(announcement: NoticeAnnouncement, actor: Actor) -> frozenset[str]:
     """What staff may do with the announcement now: "send" it before its date while it is scheduled
     (customers are told once: never again once sent), "retry" one the job parked after failing it

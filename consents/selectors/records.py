@@ -8,7 +8,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 
 from consents.models import (
     Consent,
@@ -97,8 +97,11 @@ def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
 
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:
     """The customer's consent events and those they gave as a guardian, the latest first; each with
-    `guardian_ref`, the CIF of the guardian who gave the consent (None for the customer's own), read in
-    the same query rather than by loading (and decrypting) the guardian's record per event.
+    `guardian_ref`, the CIF of the guardian who acted in that event (None for the customer's own), read
+    in the same query rather than by loading (and decrypting) the guardian's record per event: the
+    guardian who gave the answer (a grant, a refusal), and of a later event only the guardian who
+    did it through their own login. Staff recording the child's withdrawal, or the child withdrawing,
+    is not "by guardian" because the guardian once consented.
 
     The consents given as guardian are found first, on their own index (most customers gave none): the
     events are then those of the customer or of those consents, two indexed columns of the events
@@ -108,7 +111,16 @@ def consent_timeline(subject) -> QuerySet[ConsentEvent]:
     return (
         ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__in=given_as_guardian))
         .select_related("consent__purpose", "consent__notice", "consent__subject")
-        .annotate(guardian_ref=F("consent__guardian__external_ref"))
+        .annotate(
+            guardian_ref=Case(
+                When(
+                    Q(kind__in=(ConsentStatus.GRANTED, ConsentStatus.REFUSED))
+                    | Q(actor_user__customer_account__subject_id=F("consent__guardian_id")),
+                    then=F("consent__guardian__external_ref"),
+                ),
+                default=None,
+            )
+        )
         .order_by("-at")
     )
 

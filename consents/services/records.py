@@ -46,6 +46,7 @@ def _event_record(
     state: bool = True,
     at: datetime | None = None,
     note: str = "",
+    evidence: str = "",
 ) -> ConsentEvent:
     """Write what every move and every answer leaves, in the caller's transaction: the consent's
     append-only event, the check's state row (unless `state` is False) and the audit entry
@@ -63,6 +64,7 @@ def _event_record(
         reason=reason[:MAX_REASON_LENGTH],
         source=source[:100],
         note=note,
+        evidence=evidence,
     )
     event.save(force_insert=True)
     if state:
@@ -126,10 +128,12 @@ def consent_transition(
     source: str = "",
     data: dict | None = None,
     note: str = "",
+    evidence: str = "",
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update).
     `data`: what the audit entry says beyond the move (a void's reason and role); `note`: a void's note,
-    kept encrypted on the event, never in the audit entry (it may name another customer)."""
+    kept encrypted on the event, never in the audit entry (it may name another customer); `evidence`:
+    the move's own proof (a withdrawal's call recording), on the event and in the audit entry."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
@@ -150,9 +154,17 @@ def consent_transition(
             reason=reason,
             source=source,
             note=note,
+            evidence=evidence,
             # A superseded consent is replaced by its successor, which writes the state row itself.
             state=to not in (ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED),
-            data={"from": old, "to": to, "channel": channel, "source": source[:100], **(data or {})},
+            data={
+                "from": old,
+                "to": to,
+                "channel": channel,
+                "source": source[:100],
+                **({"evidence": evidence} if evidence else {}),
+                **(data or {}),
+            },
         )
         if to == ConsentStatus.VOIDED:
             # The check's row follows the correction only while it holds this record: a refusal voided

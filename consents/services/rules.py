@@ -154,10 +154,15 @@ def grant_validate(
     _children_validate(request, now=now, notice=current_notice, guardianship=guardianship)
 
 
+def evidence_length_validate(value: str, *, field: str = "evidence") -> None:
+    """Refuse an evidence reference longer than the column keeps (an answer's, a withdrawal's)."""
+    if len(value) > MAX_EVIDENCE_LENGTH:
+        raise InvalidInput(_("The evidence reference is longer than 300 characters."), field=field)
+
+
 def _evidence_validate(request: GrantRequest) -> None:
     for field in ("evidence", "child_evidence"):
-        if len(getattr(request, field)) > MAX_EVIDENCE_LENGTH:
-            raise InvalidInput(_("The evidence reference is longer than 300 characters."), field=field)
+        evidence_length_validate(getattr(request, field), field=field)
     missing = evidence_missing_error(request.channel, request.evidence)
     if missing is not None:
         raise missing

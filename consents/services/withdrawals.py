@@ -22,7 +22,12 @@ from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
-from consents.services.rules import barred_for_children, channel_validate, not_consent_based_error
+from consents.services.rules import (
+    barred_for_children,
+    channel_validate,
+    evidence_length_validate,
+    not_consent_based_error,
+)
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition
@@ -32,7 +37,9 @@ from subjects.models import DataSubject
 from subjects.validators import age_on
 
 
-def _validate_withdrawal_input(actor: Actor, channel: str, reason: str, *, source: str) -> None:
+def _validate_withdrawal_input(
+    actor: Actor, channel: str, reason: str, *, source: str, evidence: str = ""
+) -> None:
     # A request's withdrawal (`source`) carries the channel the request came in through.
     channel_validate(actor, channel, source=source)
     if channel not in Channel.values:
@@ -41,6 +48,7 @@ def _validate_withdrawal_input(actor: Actor, channel: str, reason: str, *, sourc
         )
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(_("The reason is longer than 500 characters."), field="reason")
+    evidence_length_validate(evidence)
 
 
 def _refuse_unless_consent_based(purpose: Purpose, now: datetime) -> None:
@@ -72,6 +80,7 @@ def _withdraw_locked(
     source: str,
     now: datetime,
     received_at: datetime | None = None,
+    evidence: str = "",
 ) -> Consent | None:
     """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
     the caller's transaction; None when its term had run out
@@ -89,6 +98,7 @@ def _withdraw_locked(
         channel=channel,
         reason=reason,
         source=source,
+        evidence=evidence,
     )
     duties_open_for_withdrawal(actor=actor, consent=consent, now=now, received_at=received_at)
     return consent
@@ -111,19 +121,23 @@ def consent_withdraw_in_transaction(
     source: str = "",
     now: datetime | None = None,
     subject_id=None,
+    evidence: str = "",
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
     `subject_id` narrows the look-up (a customer may withdraw only their own consents). A consent past
-    its term, not yet swept, is returned expired, its expiry recorded and nothing withdrawn."""
-    _validate_withdrawal_input(actor, channel, reason, source=source)
+    its term, not yet swept, is returned expired, its expiry recorded and nothing withdrawn.
+    `evidence`: the withdrawal's own proof (a call recording's id, a signed form's number), optional,
+    kept on its event and in its audit entry, never borrowed from the grant."""
+    evidence = evidence.strip()
+    _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
     with transaction.atomic(savepoint=False):
         consent = consent_locked(consent_id, subject_id=subject_id)
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
         _refuse_unless_consent_based(consent.purpose, now)
         if _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
-                            now=now) is not None:
+                            now=now, evidence=evidence) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
                              channel=channel, source=source, now=now)
         return consent
@@ -150,6 +164,7 @@ def consents_withdraw_for_subject_in_transaction(
     source: str = "",
     now: datetime | None = None,
     received_at: datetime | None = None,
+    evidence: str = "",
 ) -> list[Consent]:
     """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject.
 
@@ -157,9 +172,10 @@ def consents_withdraw_for_subject_in_transaction(
     skipped (nothing to stop). `received_at` is when the bank received the withdrawal (a request's
     intake), from which the recipients' duties run: it reaches the consents given by then, and a consent
     the customer gave after filing it, a fresh act of their own, stands. Returns the consents withdrawn,
-    possibly none.
+    possibly none. `evidence`: the withdrawal's own proof, on each event (`consent_withdraw_in_transaction`).
     """
-    _validate_withdrawal_input(actor, channel, reason, source=source)
+    evidence = evidence.strip()
+    _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
     # Checked before the transaction so that a refusal leaves the caller's transaction usable.
     for purpose in purposes or []:
         _refuse_unless_consent_based(purpose, now or timezone.now())
@@ -181,6 +197,7 @@ def consents_withdraw_for_subject_in_transaction(
                 source=source,
                 now=now,
                 received_at=received_at,
+                evidence=evidence,
             )
             for consent in consents
         )

@@ -75,6 +75,9 @@ def receipt_response(
     recorded_by = who(
         consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel
     )
+    # The receipt of a later event (a withdrawal, an expiry) heads with that event's own channel, actor
+    # and evidence; the answer it ended keeps its own beside them, never passed off as the event's.
+    this_event = next(row for row in events if str(row["event"].pk) == receipt["receipt_id"])
     return render(
         request,
         "consents/receipt.html",
@@ -84,6 +87,7 @@ def receipt_response(
             "base": base,
             "events": events,
             "recorded_by": recorded_by,
+            "later_event": None if this_event["event"].is_answer else this_event,
             "data_categories": [
                 str(DataCategory(code).label) if code in DataCategory.values else code
                 for code in receipt["purpose"].get("data_categories") or []

@@ -16,7 +16,7 @@ from consents.forms import (
     VoidForm,
     WithdrawForm,
 )
-from consents.models import ConsentEvent
+from consents.models import ConsentEvent, ConsentStatus
 from consents.scope import scope_recipients_in_reader_language
 from consents.views.receipts import receipt_response
 from core.access import found_or_404, staff_required
@@ -67,13 +67,17 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
 
 
 def _notice_for_customer(notice, language: str) -> dict:
-    """The notice as the customer reads it: summary (the purpose's plain description) and full text in
-    the customer's language, Vietnamese when the English text is missing."""
+    """The notice as the customer reads it: summary (the purpose's plain description, only for the
+    version it was written for: `notice_summary_written_for`) and full text in the customer's language,
+    Vietnamese when the English text is missing."""
     purpose = notice.purpose
+    summary = ""
+    if selectors.notice_summary_written_for(notice):
+        summary = in_language(purpose.description_vi, purpose.description_en, language=language)
     return {
         "notice": notice,
         "language": "en" if language == "en" else "vi",
-        "summary": in_language(purpose.description_vi, purpose.description_en, language=language),
+        "summary": summary,
         "text": in_language(notice.text_vi, notice.text_en, language=language),
     }
 
@@ -102,7 +106,13 @@ def staff_grant(request, pk):
     (to read on the phone or print and hand over), and records each yes or no with that version, the
     whole form in one transaction."""
     subject = found_or_404(subject_by_id(pk))
-    notices = selectors.notices_in_force_for_consent(now=timezone.now())
+    now = timezone.now()
+    # A purpose barred to children (marketing, sensitive data, transfers abroad) is not offered for a
+    # customer who may be a child: the service would refuse it. The page names those left out and why.
+    notices, barred = [], []
+    for notice in selectors.notices_in_force_for_consent(now=now):
+        offered = services.purpose_offered_to_ward(notice.purpose, notice, subject, now=now)
+        (notices if offered else barred).append(notice)
     form = StaffGrantForm(
         request.POST or None, notices=notices, may_be_child=may_be_child(subject, on=timezone.localdate())
     )
@@ -157,6 +167,7 @@ def staff_grant(request, pk):
             "subject": subject,
             "form": form,
             "notices": notices,
+            "barred_for_child": barred,
             "purposes": [_purpose_block(form, n, language, names_en) for n in notices],
             # A refusal the unverified guardian caused comes with the way to verify them.
             "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
@@ -187,6 +198,12 @@ def _uuids(values) -> list[uuid.UUID]:
 @posted_once
 def staff_withdraw(request, pk):
     consent = found_or_404(selectors.consent_by_id(pk))
+    # A consent no longer in force has nothing to withdraw: the page says its state, with no form.
+    if consent.status != ConsentStatus.GRANTED:
+        status = 409 if request.method == "POST" else 200
+        return render(
+            request, "consents/staff_withdraw.html", {"consent": consent, "form": None}, status=status
+        )
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         call_with_messages(

@@ -40,7 +40,8 @@ def _body(subject, channel, **extra):
 
 def _options(html: str, name: str) -> list[str]:
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    return re.findall(r'<option value="([^"]*)"', select.group(1))
+    # The blank first choice is no channel: the agent must pick one (`consents.forms`).
+    return [value for value in re.findall(r'<option value="([^"]*)"', select.group(1)) if value]
 
 
 @pytest.mark.parametrize("channel", CUSTOMER_CHANNELS)
