@@ -105,7 +105,7 @@ def complete_in_transaction(
             )
     elif request.type == RequestType.COMPLAINT and not note:
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
-    if request.type == RequestType.WITHDRAW:
+    if request.type == RequestType.WITHDRAW or request.type in RESTRICTION_TYPES:
         _recipients_check(request)
     return move(
         request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
@@ -113,9 +113,9 @@ def complete_in_transaction(
 
 
 def _recipients_check(request: DataSubjectRequest) -> None:
-    """A withdrawal is carried out once every recipient told to stop confirmed it (Law 91: the bank
-    makes its processors and third parties stop), in full or in part alike: none of the legal reasons
-    of a partial answer covers a recipient still processing."""
+    """A withdrawal, restriction or objection is carried out once every recipient told to stop confirmed
+    it (Law 91: the bank makes its processors and third parties stop), in full or in part alike: none of
+    the legal reasons of a partial answer covers a recipient still processing."""
     duties = request_recipients_open(request)
     if duties:
         raise Conflict(
