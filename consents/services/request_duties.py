@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import audit_record
 from consents.models import Consent, ProcessingRestriction, Recipient, WithdrawalDuty
@@ -28,6 +29,7 @@ from consents.services.duties import _agreed_recipients_of, _duty_open, _notifie
 from core.actors import Actor
 from deadlines.policy import due_at_for
 from integrations.outbox import outbox_enqueue_webhook
+from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 
 RESTRICTION_NOTICE_TOPIC = "consent.processing_restricted"
@@ -237,3 +239,32 @@ def _duties_open(
             },
         )
     return duties
+
+
+def restriction_recipients_catch_up(*, actor: Actor, now: datetime | None = None) -> int:
+    """Tell the recipients of every restriction or objection in force that they must stop, for those
+    put in force before recipients were told (an upgraded database), each source in its own
+    transaction, the customer's row locked; a recipient already told is not told again. Returns how
+    many recipients were told."""
+    sources = (
+        ProcessingRestriction.objects.filter(kind__in=RECIPIENTS_TOLD_OF, lifted_at__isnull=True)
+        .values_list("subject_id", "kind", "source")
+        .distinct()
+        .order_by("subject_id", "source")
+    )
+    told = 0
+    for subject_id, kind, source in list(sources):
+        with transaction.atomic(durable=True):
+            subjects_lock([subject_id])
+            in_force = list(
+                ProcessingRestriction.objects.filter(source=source, kind=kind, lifted_at__isnull=True)
+            )
+            if in_force:
+                at = now or timezone.now()
+                subject = DataSubject.objects.get(pk=subject_id)
+                told += len(
+                    duties_open_for_restriction(
+                        actor=actor, subject=subject, restrictions=in_force, kind=kind, source=source, now=at
+                    )
+                )
+    return told

@@ -23,7 +23,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
-from dsr.selectors import request_corrections, request_recipients_open
+from dsr.selectors import request_corrections, request_recipients_open, request_restriction_notices
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_fulfil, deletion_stops_third_parties
 from dsr.services.exports import export_build
@@ -90,7 +90,17 @@ def complete_in_transaction(
             aml = any(hold.law == RetentionLaw.AML for hold in holds)
             reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
     elif request.type in RESTRICTION_TYPES:
+        told_before = {duty.pk for duty in request_restriction_notices(request)}
         restriction_put_in_force(request, actor=actor, now=now)
+        if any(duty.pk not in told_before for duty in request_recipients_open(request)):
+            # Recipients not told when it was put in force (before recipients were told at all, or one
+            # that received the data since): the duties opened here would be rolled back by the check
+            # below, so they are opened on their own first (docs/deployment.md).
+            raise Conflict(
+                _("The recipients of this restriction have not been told to stop yet: an administrator "
+                  "runs manage.py tell_restriction_recipients, then each recipient confirms."),
+                code="restriction_recipients_not_told",
+            )
     elif request.type == RequestType.WITHDRAW and request.withdrawal_applied_at is None:
         # Only a request verified before withdrawals took effect at verification; never again, which
         # would withdraw a consent the customer has given since.

@@ -5,10 +5,12 @@ confirmed, and lifting it tells them they may resume."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 
 from audit.models import AuditEntry
 from consents.models import WithdrawalDuty
@@ -19,7 +21,7 @@ from deadlines.policy import due_at_for
 from dsr import services
 from dsr.reports import deadline_report
 from dsr.sources import request_source
-from integrations.models import OutboxMessage
+from integrations.models import OutboxDedupeKey, OutboxMessage
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import MONDAY, STAFF, verified_request
 from tests.factories import UserFactory
@@ -144,3 +146,39 @@ def test_the_deadline_report_counts_a_restrictions_stop_among_the_stops(subject)
     report = deadline_report(now=MONDAY + timedelta(hours=1))
 
     assert report["withdrawal_duties"]["open"] == 1
+
+
+def _verified_before_recipients_were_told(subject, kind="object"):
+    """A request verified on the release before this one: its restriction in force, nobody told."""
+    partner = _shared(subject)
+    request = verified_request(subject, type=kind, purposes=["partner-sharing"])
+    WithdrawalDuty.objects.filter(recipient=partner).delete()
+    OutboxMessage.objects.filter(endpoint=partner.endpoint).delete()
+    OutboxDedupeKey.objects.all().delete()
+    return partner, request
+
+
+def test_a_request_verified_before_recipients_were_told_says_how_to_tell_them(subject):
+    partner, request = _verified_before_recipients_were_told(subject)
+    _finish_tasks(request)
+
+    with pytest.raises(Conflict) as refused:
+        services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=2))
+
+    assert refused.value.code == "restriction_recipients_not_told"
+    assert "tell_restriction_recipients" in refused.value.text
+    assert not _stops(partner).exists()
+
+
+def test_the_command_tells_the_recipients_of_every_restriction_in_force(subject):
+    partner, request = _verified_before_recipients_were_told(subject)
+
+    out = io.StringIO()
+    call_command("tell_restriction_recipients", stdout=out)
+
+    (duty,) = _stops(partner)
+    assert duty.source == request_source(request)
+    assert OutboxMessage.objects.filter(endpoint=partner.endpoint, topic="consent.processing_restricted")
+    assert out.getvalue().startswith("1 ")
+    call_command("tell_restriction_recipients", stdout=io.StringIO())
+    assert _stops(partner).count() == 1
