@@ -37,6 +37,13 @@ class ConsentsConfig(AppConfig):
                 "consents.duty.rectification_opened": _(
                     "Recipients told of a correction of the customer's data"
                 ),
+                "consents.duty.restriction_opened": _(
+                    "Recipients told to stop processing under a restriction or objection"
+                ),
+                "consents.duty.resumption_sent": _(
+                    "Recipients told they may resume processing: a restriction or objection lifted"
+                ),
+                "consents.duty.erasure_opened": _("Recipients told to delete the customer's erased data"),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),
                 "consents.import.completed": _("Consents imported from CSV"),
                 "consents.announcement.scheduled": _("Notice change announcement scheduled"),

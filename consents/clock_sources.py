@@ -1,4 +1,5 @@
-"""Recipients' duties' clock (to stop after a withdrawal, to correct after a rectification), plugged into
+"""Recipients' duties' clock (to stop after a withdrawal or a restriction, to correct after a rectification,
+to delete after an erasure), plugged into
 the deadline machinery (`core.clocks`): the privacy officers are reminded before a recipient's 72 hours
 run out, and a passed deadline is a breach."""
 
@@ -29,6 +30,10 @@ def label(row: dict[str, Any]) -> str:
     # The recipient is a company, not a person: its name may appear, in the language the label is read in.
     if row["kind"] == WithdrawalDuty.Kind.RECTIFICATION:
         text = gettext("Correction notice to %(recipient)s #%(id)s")
+    elif row["kind"] == WithdrawalDuty.Kind.RESTRICTION:
+        text = gettext("Restriction stop of %(recipient)s #%(id)s")
+    elif row["kind"] == WithdrawalDuty.Kind.ERASURE:
+        text = gettext("Erasure notice to %(recipient)s #%(id)s")
     else:
         text = gettext("Withdrawal duty of %(recipient)s #%(id)s")
     recipient = in_reader_language(row["recipient__name"], row["recipient__name_en"])
@@ -48,6 +53,6 @@ def register() -> None:
             label=label,
             link=link,
             fields=("recipient__name", "recipient__name_en", "kind"),
-            clock_labels={"due": _("recipient's deadline to stop or correct")},
+            clock_labels={"due": _("recipient's deadline to stop, correct or delete")},
         )
     )

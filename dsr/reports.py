@@ -185,8 +185,9 @@ def deadline_report(
         .annotate(count=Count("pk"))
         .order_by("type", "status")
     )
-    # Recipients told to stop; a correction's notices run on the same clock (`consents.clock_sources`).
-    duties = WithdrawalDuty.objects.stops().aggregate(
+    # Recipients told to stop, by a withdrawal or by a restriction or objection in force; a correction's
+    # and an erasure's notices run on the same clock (`consents.clock_sources`) but are no stops.
+    duties = WithdrawalDuty.objects.stops_of_any_cause().aggregate(
         open=Count("pk", filter=Q(status=WithdrawalDuty.Status.OPEN)),
         due_soon=Count(
             "pk", filter=Q(status=WithdrawalDuty.Status.OPEN, due_at__gt=now, due_at__lte=now + DUE_SOON)

@@ -159,9 +159,10 @@ class DutyListView(generics.GenericAPIView):
             OpenApiParameter("kind", str, enum=WithdrawalDuty.Kind.values),
             OpenApiParameter("subject", str, description="The customer's number (CIF)."),
         ],
-        description="Recipients' duties: to stop processing after a withdrawal (`kind=withdrawal`), or to "
-        "correct the customer's data after a rectification (`kind=rectification`, with the corrected "
-        "`fields`). An integration client sees its own recipients' duties.",
+        description="Recipients' duties: to stop processing after a withdrawal (`kind=withdrawal`) or while "
+        "a restriction or objection is in force (`kind=restriction`), to correct the customer's data "
+        "after a rectification (`kind=rectification`, with the corrected `fields`), or to delete it after "
+        "the customer's erasure (`kind=erasure`). An integration client sees its own recipients' duties.",
         responses=DutyOutputSerializer(many=True),
     )
     def get(self, request):

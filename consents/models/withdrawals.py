@@ -1,5 +1,6 @@
-"""A recipient's duty after a change it must act on: to stop processing after a withdrawal, or to correct
-the customer's data after a rectification; and the history of its moves."""
+"""A recipient's duty after a change it must act on: to stop processing after a withdrawal or while a
+restriction or objection is in force, to correct the customer's data after a rectification, or to delete
+it after the customer's erasure; and the history of its moves."""
 
 from __future__ import annotations
 
@@ -17,15 +18,21 @@ from core.states import StatefulModel, StatusChange
 
 class WithdrawalDutyQuerySet(models.QuerySet):
     def stops(self) -> WithdrawalDutyQuerySet:
-        """The duties to stop processing that withdrawals opened: a rectification's notices (the other
-        `kind`) are no instruction to stop, so they count toward no withdrawal."""
+        """The duties to stop processing that withdrawals opened: a rectification's or an erasure's
+        notices are no instruction to stop, and a restriction's stop ends no consent, so they count
+        toward no withdrawal (`stops_of_any_cause` adds the restrictions' stops)."""
         return self.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
+
+    def stops_of_any_cause(self) -> WithdrawalDutyQuerySet:
+        """Every duty to stop processing: a consent's end, and a restriction or objection in force."""
+        return self.filter(kind__in=(WithdrawalDuty.Kind.WITHDRAWAL, WithdrawalDuty.Kind.RESTRICTION))
 
 
 class WithdrawalDuty(StatefulModel):
     """A recipient's duty, due by the bank's committed deadline and closed by its acknowledgement: to stop
-    processing after a withdrawal, or to correct the customer's data after a rectification (`kind`). The
-    consent is the one under which the recipient received the data."""
+    processing after a withdrawal or a restriction, to correct the customer's data after a rectification,
+    or to delete it after an erasure (`kind`). The consent is the one under which the recipient received
+    the data."""
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("status", "Open")
@@ -34,6 +41,8 @@ class WithdrawalDuty(StatefulModel):
     class Kind(models.TextChoices):
         WITHDRAWAL = "withdrawal", _("Stop processing (withdrawal)")
         RECTIFICATION = "rectification", _("Correct the data (rectification)")
+        RESTRICTION = "restriction", _("Stop processing (restriction or objection)")
+        ERASURE = "erasure", _("Delete the data (erasure)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WITHDRAWAL)
@@ -48,9 +57,10 @@ class WithdrawalDuty(StatefulModel):
     subject = models.ForeignKey("subjects.DataSubject", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="duties")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    # What a rectification's notice was sent for, opaque here: a rectification request's
-    # "dsr.request:<uuid>" (`dsr.sources`), by which the request's page finds its notices; empty for a
-    # correction made outside a request, and for a withdrawal's stop (its consent's event records that).
+    # What a rectification's, a restriction's or an erasure's notice was sent for, opaque here: the
+    # request's "dsr.request:<uuid>" (`dsr.sources`), by which the request's page finds its notices;
+    # empty for a correction made outside a request, and for a withdrawal's stop (its consent's event
+    # records that).
     source = models.CharField(max_length=100, blank=True)
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()

@@ -194,21 +194,53 @@ def rectification_notices(
     """The notices the corrections `source` made to the customer's record sent to recipients (opaque
     here: a rectification request's "dsr.request:<uuid>"), the first due first, each with its recipient
     and annotated `late`."""
+    return notices_of_source(
+        kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id, source=source, now=now
+    )
+
+
+def notices_of_source(
+    *, kind: str, subject_id, source: str, now: datetime | None = None
+) -> QuerySet[WithdrawalDuty]:
+    """The duties of `kind` that `source` opened (opaque here: a request's "dsr.request:<uuid>": a
+    rectification's corrections, a restriction's stops, an erasure's deletions), open or acknowledged,
+    the first due first, each with its recipient and annotated `late`."""
     return (
         withdrawal_duties(now=now)
-        .filter(kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id, source=source)
+        .filter(kind=kind, subject_id=subject_id, source=source)
+        .order_by("due_at", "recipient__name")
+    )
+
+
+def restriction_stops_open_of_source(*, subject_id, source: str) -> QuerySet[WithdrawalDuty]:
+    """The open duties to stop that the restriction or objection of `source` opened, the first due
+    first, each with its recipient."""
+    return (
+        WithdrawalDuty.objects.filter(
+            kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=subject_id, source=source,
+            status=WithdrawalDuty.Status.OPEN,
+        )
+        .select_related("recipient")
         .order_by("due_at", "recipient__name")
     )
 
 
 def rectification_notices_by_purpose(subject_id) -> dict[str, list[WithdrawalDuty]]:
-    """Every notice the customer's corrections sent to recipients, by the code of the purpose the
-    recipient received the data for (`WithdrawalDuty.purpose_shared`: a consent's, or the purpose itself
-    when it rests on no consent), the purposes by code, each one's notices in the order they were sent,
-    with their recipients and purposes (one query): what the proof bundle and the customer's export list
-    under each purpose, beside the stops the consents' withdrawals opened."""
+    """Every notice the customer's corrections sent to recipients, by purpose code (`notices_by_purpose`):
+    what the customer's export lists under each purpose, beside the stops the consents' withdrawals
+    opened."""
+    return notices_by_purpose(subject_id, kind=WithdrawalDuty.Kind.RECTIFICATION)
+
+
+def notices_by_purpose(subject_id, *, kind: str) -> dict[str, list[WithdrawalDuty]]:
+    """Every duty of `kind` the customer's changes sent to recipients (a correction, a restriction's
+    stop, an erasure's deletion), by the code of the purpose the recipient received the data for
+    (`WithdrawalDuty.purpose_shared`: a consent's, or the purpose itself when it rests on no consent),
+    the purposes by code, each one's notices in the order they were sent, with their recipients and
+    purposes (one query): what the proof bundle lists under each purpose, beside the stops the
+    consents' ends opened."""
     notices = (
-        WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id)
+        WithdrawalDuty.objects.filter(kind=kind, subject_id=subject_id)
         .select_related("recipient", "purpose", "consent__purpose")
         .order_by("received_at", "recipient__name", "pk")
     )

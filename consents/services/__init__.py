@@ -28,6 +28,7 @@ from consents.services.refusals import (
     consent_refuse,
     consent_refuse_in_transaction,
 )
+from consents.services.request_duties import duties_open_for_erasure, restriction_recipients_catch_up
 from consents.services.restrictions import (
     restriction_apply,
     restriction_lift,
@@ -69,6 +70,8 @@ __all__ = [
     "consents_withdraw_for_subject_in_transaction",
     "duty_acknowledge",
     "duty_notes_erase",
+    "duties_open_for_erasure",
+    "restriction_recipients_catch_up",
     "notice_earliest_effective",
     "notice_publish",
     "purpose_create",

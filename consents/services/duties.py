@@ -354,13 +354,20 @@ def duty_acknowledge(
             changes={
                 "acknowledged_at": now,
                 "acknowledged_by_label": actor.label[:150],
-                "acknowledgement_note": note[:500],
+                "acknowledgement_note": _note_kept(duty, note),
             },
             audit_action="consents.duty.acknowledged",
             subject=duty.subject_id,
             data={"recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at},
         )
     return duty
+
+
+def _note_kept(duty: WithdrawalDuty, note: str) -> str:
+    """The note kept on the acknowledgement: an erasure's duty is confirmed after the customer was
+    erased, so words about them (an e-mail quoting their name) are not kept, as `duty_notes_erase`
+    erased those written before; when and by whom stay the proof."""
+    return REASON_ERASED if duty.kind == WithdrawalDuty.Kind.ERASURE else note[:500]
 
 
 def duty_notes_erase(*, subject_id) -> int:

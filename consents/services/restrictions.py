@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
+from consents.services.request_duties import duties_open_for_restriction, resumption_notify
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import InvalidInput
@@ -50,7 +51,9 @@ def restrictions_apply_in_transaction(
     purpose's version in force then, is left alone.
 
     Applying the same source again for the same purpose returns the one already in force, so a
-    retried request does not stack duplicates.
+    retried request does not stack duplicates. A restriction or objection tells the recipients that
+    received the customer's data under a purpose it covers to stop (`duties_open_for_restriction`,
+    once per source).
     """
     _validate(kind, source)
     created: list[ProcessingRestriction] = []
@@ -91,6 +94,9 @@ def restrictions_apply_in_transaction(
                 now=now,
             )
             created.append(restriction)
+        duties_open_for_restriction(
+            actor=actor, subject=subject, restrictions=created, kind=kind, source=source, now=now
+        )
     return created
 
 
@@ -99,7 +105,8 @@ restriction_apply = durable_entry_point(restrictions_apply_in_transaction)
 
 def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime | None = None) -> int:
     """Lift every restriction in force from `source`; returns how many were lifted (0 on a re-run).
-    A source's restrictions are one customer's, whose row a request's services locked first."""
+    A source's restrictions are one customer's, whose row a request's services locked first. The
+    recipients it told to stop are told they may resume (`resumption_notify`)."""
     with transaction.atomic(savepoint=False):
         in_force = list(
             ProcessingRestriction.objects.select_for_update(of=("self",))
@@ -121,6 +128,10 @@ def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime
                     "purpose": restriction.purpose.code if restriction.purpose else None,
                     "source": source,
                 },
+            )
+        if in_force:
+            resumption_notify(
+                actor=actor, subject_id=in_force[0].subject_id, kind=in_force[0].kind, source=source, now=now
             )
     return len(in_force)
 

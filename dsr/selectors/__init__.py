@@ -38,8 +38,10 @@ from dsr.selectors.inventory import (
 )
 from dsr.selectors.reasons import request_reason_refusal, request_refusal_reasons
 from dsr.selectors.recipients import (
+    request_erasure_notices,
     request_recipients_open,
     request_rectification_notices,
+    request_restriction_notices,
     request_stop_notices,
 )
 from dsr.selectors.requests import (
@@ -123,7 +125,9 @@ __all__ = [
     "request_queue",
     "request_ready_to_answer",
     "request_reason_refusal",
+    "request_erasure_notices",
     "request_recipients_open",
+    "request_restriction_notices",
     "request_rectification_notices",
     "request_stop_notices",
     "request_refusal_reasons",

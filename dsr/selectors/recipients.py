@@ -1,25 +1,34 @@
-"""The recipients a request reached: those a withdrawal told to stop and that have not confirmed it,
-those a deletion told to stop, and those a rectification told to correct the customer's data
-(`consents.services.duties`)."""
+"""The recipients a request reached: those a withdrawal, a restriction or an objection told to stop and
+that have not confirmed it, those a deletion told to stop and to delete, and those a rectification told
+to correct the customer's data (`consents.services.duties`, `consents.services.request_duties`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from consents.models import WithdrawalDuty
-from consents.selectors import rectification_notices, stop_notices_of_source, withdrawal_duties_open_of_source
+from consents.selectors import (
+    notices_of_source,
+    rectification_notices,
+    restriction_stops_open_of_source,
+    stop_notices_of_source,
+    withdrawal_duties_open_of_source,
+)
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest
 from dsr.sources import request_source
 
 
 def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]:
-    """The duties of the recipients a withdrawal request told to stop that have not confirmed it yet,
-    each with its recipient: the request is answered once none is left (none for other types)."""
-    if request.type != RequestType.WITHDRAW:
-        return []
+    """The duties of the recipients a withdrawal, restriction or objection request told to stop that
+    have not confirmed it yet, each with its recipient: the request is answered once none is left (none
+    for other types)."""
     source = request_source(request)
-    return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=source))
+    if request.type == RequestType.WITHDRAW:
+        return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=source))
+    if request.type in (RequestType.RESTRICT, RequestType.OBJECT):
+        return list(restriction_stops_open_of_source(subject_id=request.subject_id, source=source))
+    return []
 
 
 def request_rectification_notices(
@@ -44,3 +53,34 @@ def request_stop_notices(request: DataSubjectRequest, *, now: datetime | None = 
         return []
     source = request_source(request)
     return list(stop_notices_of_source(subject_id=request.subject_id, source=source, now=now))
+
+
+def request_erasure_notices(
+    request: DataSubjectRequest, *, now: datetime | None = None
+) -> list[WithdrawalDuty]:
+    """The recipients a deletion's answer told to delete the customer's data they may still hold, each
+    duty with its recipient, due time, acknowledgement and `late` (none for other types, or before the
+    answer). Followed as duties: the answer did not wait."""
+    if request.type != RequestType.DELETE:
+        return []
+    source = request_source(request)
+    return list(
+        notices_of_source(
+            kind=WithdrawalDuty.Kind.ERASURE, subject_id=request.subject_id, source=source, now=now
+        )
+    )
+
+
+def request_restriction_notices(
+    request: DataSubjectRequest, *, now: datetime | None = None
+) -> list[WithdrawalDuty]:
+    """The recipients a restriction or objection told to stop, open or acknowledged, each with its
+    recipient, due time, acknowledgement and `late` (none for other types)."""
+    if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
+        return []
+    source = request_source(request)
+    return list(
+        notices_of_source(
+            kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=request.subject_id, source=source, now=now
+        )
+    )

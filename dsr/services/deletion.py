@@ -27,6 +27,7 @@ from authorisations.services import authorisations_revoke_for_subject_in_transac
 from consents.models import ProcessingRestriction
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
+    duties_open_for_erasure,
     restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
 )
@@ -146,6 +147,9 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
         # "withdrawn" (after any hold too) and the recipients are told to stop; their confirmations are
         # followed as duties and hold up no answer. After the erasure, which would otherwise empty
         # the reasons and messages the withdrawal records.
+        # Every recipient that may still hold the data, a live consent's too, is told to delete it
+        # (followed as duties, as the stops are), after the erasure, which empties the outbox's copies.
+        duties_open_for_erasure(actor=actor, subject=request.subject, source=request_source(request), now=now)
         consents_withdraw_for_subject_in_transaction(
             actor=actor,
             subject=request.subject,

@@ -23,7 +23,7 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
-from dsr.selectors import request_corrections, request_recipients_open
+from dsr.selectors import request_corrections, request_recipients_open, request_restriction_notices
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_fulfil, deletion_stops_third_parties
 from dsr.services.exports import export_build
@@ -90,7 +90,17 @@ def complete_in_transaction(
             aml = any(hold.law == RetentionLaw.AML for hold in holds)
             reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
     elif request.type in RESTRICTION_TYPES:
+        told_before = {duty.pk for duty in request_restriction_notices(request)}
         restriction_put_in_force(request, actor=actor, now=now)
+        if any(duty.pk not in told_before for duty in request_recipients_open(request)):
+            # Recipients not told when it was put in force (before recipients were told at all, or one
+            # that received the data since): the duties opened here would be rolled back by the check
+            # below, so they are opened on their own first (docs/deployment.md).
+            raise Conflict(
+                _("The recipients of this restriction have not been told to stop yet: an administrator "
+                  "runs manage.py tell_restriction_recipients, then each recipient confirms."),
+                code="restriction_recipients_not_told",
+            )
     elif request.type == RequestType.WITHDRAW and request.withdrawal_applied_at is None:
         # Only a request verified before withdrawals took effect at verification; never again, which
         # would withdraw a consent the customer has given since.
@@ -105,7 +115,7 @@ def complete_in_transaction(
             )
     elif request.type == RequestType.COMPLAINT and not note:
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
-    if request.type == RequestType.WITHDRAW:
+    if request.type == RequestType.WITHDRAW or request.type in RESTRICTION_TYPES:
         _recipients_check(request)
     return move(
         request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
@@ -113,9 +123,9 @@ def complete_in_transaction(
 
 
 def _recipients_check(request: DataSubjectRequest) -> None:
-    """A withdrawal is carried out once every recipient told to stop confirmed it (Law 91: the bank
-    makes its processors and third parties stop), in full or in part alike: none of the legal reasons
-    of a partial answer covers a recipient still processing."""
+    """A withdrawal, restriction or objection is carried out once every recipient told to stop confirmed
+    it (Law 91: the bank makes its processors and third parties stop), in full or in part alike: none of
+    the legal reasons of a partial answer covers a recipient still processing."""
     duties = request_recipients_open(request)
     if duties:
         raise Conflict(

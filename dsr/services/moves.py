@@ -83,7 +83,9 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
     (idempotent: the completion applies it again for requests verified before it took effect at once).
     A third party's authorisation is a disclosure: when what is now in force reaches disclosure to third
     parties (everything, or a sharing purpose its legal basis lets it reach), the customer's
-    authorisations pause until it is lifted or the request is refused or cancelled (`move`)."""
+    authorisations pause until it is lifted or the request is refused or cancelled (`move`). The
+    recipients that received the data under a covered purpose are told to stop in the same
+    transaction (`consents.services.request_duties`), and the request is answered once they confirmed."""
     in_force = restrictions_apply_in_transaction(
         actor=actor,
         subject=request.subject,
@@ -92,6 +94,9 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
         source=request_source(request),
         now=now,
     )
+    if request_recipients_open(request):
+        # Recipients (processors or third parties) were told to stop: the law's longer period applies.
+        clock_processor_involved(request, actor=actor, now=now)
     reached = [restriction.purpose for restriction in in_force]
     authorisations_pause_for_subject_in_transaction(
         actor=actor, subject=request.subject, purposes=None if None in reached else reached,

@@ -29,12 +29,14 @@ from dsr.selectors import (
     request_allowed_actions,
     request_corrections,
     request_detail,
+    request_erasure_notices,
     request_guardian_notice,
     request_not_covered,
     request_purposes_named,
     request_ready_to_answer,
     request_recipients_open,
     request_rectification_notices,
+    request_restriction_notices,
     request_stop_notices,
     request_tasks_open,
     request_work_check,
@@ -139,6 +141,10 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "rectification_notices": request_rectification_notices(found, now=now),
         # Those a deletion's answer told to stop, as it withdrew the customer's consents.
         "stop_notices": request_stop_notices(found, now=now),
+        # Those a deletion's answer told to delete the data they may still hold.
+        "erasure_notices": request_erasure_notices(found, now=now),
+        # Those a restriction or objection told to stop, and whether each has confirmed.
+        "restriction_notices": request_restriction_notices(found, now=now),
         "overdue": found.is_overdue(now),
         "acknowledge_with_answer": _acknowledged_with_answer(found),
         "overdue_form": OverdueReasonForm(

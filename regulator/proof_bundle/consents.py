@@ -15,13 +15,21 @@ from django.utils import translation
 from audit.hashing import canonical_json
 from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus, Purpose, WithdrawalDuty
 from consents.receipts import consent_receipt, recipient_stops
-from consents.selectors import consent_list, rectification_notices_by_purpose, withdrawal_stops
+from consents.selectors import consent_list, notices_by_purpose, withdrawal_stops
 from deadlines.policy import local_isoformat
 from regulator.proof_bundle.common import Period
 from subjects.selectors import PERSONAL_FIELDS
 
 # The language the receipts are hashed in: the bank's, whoever reads the bundle.
 RECEIPT_LANGUAGE = "vi"
+
+
+# The duties listed under each purpose, by kind, beside its consents' stops (`recipient_stops`).
+NOTICE_SECTIONS = (
+    (WithdrawalDuty.Kind.RECTIFICATION, "rectification_notices"),
+    (WithdrawalDuty.Kind.RESTRICTION, "restriction_notices"),
+    (WithdrawalDuty.Kind.ERASURE, "erasure_notices"),
+)
 
 
 def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str, Any]]:
@@ -54,20 +62,22 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             purpose["_granted_before"] = purpose["_granted_before"] or consent.status not in (
                 ConsentStatus.REFUSED, ConsentStatus.VOIDED
             )
-    # A correction's notices, under the purpose the recipient received the data for: one resting on no
-    # consent (a contract's processor) has no event, its notices alone.
-    for code, notices in rectification_notices_by_purpose(subject.pk).items():
-        told = [notice for notice in notices if period.holds(notice.received_at)]
-        if told:
-            purpose = by_purpose.setdefault(code, _purpose_section(told[0].purpose_shared))
-            purpose["rectification_notices"] = [_rectification_notice(notice, now=now) for notice in told]
+    # A correction's notices, a restriction's stops and an erasure's deletions, under the purpose the
+    # recipient received the data for: one resting on no consent (a contract's processor) has no event,
+    # its notices alone.
+    for kind, key in NOTICE_SECTIONS:
+        for code, notices in notices_by_purpose(subject.pk, kind=kind).items():
+            told = [notice for notice in notices if period.holds(notice.received_at)]
+            if told:
+                purpose = by_purpose.setdefault(code, _purpose_section(told[0].purpose_shared))
+                purpose[key] = [_rectification_notice(notice, now=now) for notice in told]
     sections = []
     for purpose in by_purpose.values():
         purpose.pop("_granted_before")
         purpose["events"].sort(key=lambda e: (e["at_utc"], e["order"]))
         for event in purpose["events"]:
             del event["at_utc"], event["order"]
-        if purpose["events"] or purpose["rectification_notices"]:
+        if purpose["events"] or any(purpose[key] for _kind, key in NOTICE_SECTIONS):
             sections.append(purpose)
     return sorted(sections, key=lambda p: p["purpose"]["code"])
 
@@ -76,13 +86,14 @@ def _purpose_section(purpose: Purpose) -> dict[str, Any]:
     return {
         "purpose": {"code": purpose.code, "name": {"vi": purpose.name_vi, "en": purpose.name_en}},
         "events": [],
-        "rectification_notices": [],
+        **{key: [] for _kind, key in NOTICE_SECTIONS},
         "_granted_before": False,
     }
 
 
 def _rectification_notice(notice: WithdrawalDuty, *, now: datetime) -> dict[str, Any]:
-    """Whom a correction was passed on to, which fields (by name), and when the recipient confirmed."""
+    """Whom a correction, a restriction's stop or an erasure was passed on to, which fields (by name, a
+    correction's alone), and when the recipient confirmed."""
     late = notice.late(now)
     return {
         "recipient": notice.recipient.name,

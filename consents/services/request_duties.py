@@ -1,0 +1,270 @@
+"""Recipients' duties a data-subject request opens beyond a withdrawal: to stop processing while a
+restriction or objection is in force, and to delete the customer's data after their erasure.
+
+Law 91/2025 and Decree 356/2025: the bank makes the processors and third parties it shared the data with
+stop (restriction, objection) or delete (erasure) as it does. Told: each recipient named in what the
+customer agreed to (`recipient_ids_agreed`, as a rectification's notice) of a consent under which it
+received the data and may still hold it (`_still_held`): one that never received this customer's data
+is never told their number. One duty per recipient, whatever purposes it received the data for, with
+the request as its `source` ("dsr.request:<id>": the request's page and completion find them by it),
+due by the deadline policy with a processor involved, announced by a signed notice, audited; the
+recipient acknowledges it as any other duty (`duty_acknowledge`). Lifting a restriction tells the
+recipients told to stop that they may resume; nothing is due from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from consents.models import Consent, ProcessingRestriction, Recipient, WithdrawalDuty
+from consents.restrictions import restriction_scope
+from consents.selectors import consents_that_gave_data
+from consents.services.duties import _agreed_recipients_of, _duty_open, _notified_by_webhook, _still_held
+from core.actors import Actor
+from deadlines.policy import due_at_for
+from integrations.outbox import outbox_enqueue_webhook
+from subjects.locks import subjects_lock
+from subjects.models import DataSubject
+
+RESTRICTION_NOTICE_TOPIC = "consent.processing_restricted"
+RESUMPTION_NOTICE_TOPIC = "consent.processing_resumed"
+ERASURE_NOTICE_TOPIC = "consent.data_erasure"
+NOTICE_TOPICS = {
+    WithdrawalDuty.Kind.RESTRICTION: RESTRICTION_NOTICE_TOPIC,
+    WithdrawalDuty.Kind.ERASURE: ERASURE_NOTICE_TOPIC,
+}
+# The kinds of restriction a recipient is told of: a legal hold keeps data for the bank's own obligation.
+RECIPIENTS_TOLD_OF = (ProcessingRestriction.Kind.RESTRICT, ProcessingRestriction.Kind.OBJECT)
+
+
+def _held_by_recipient(
+    consents: list[Consent], now: datetime
+) -> dict[int, tuple[Recipient, Consent, set[str]]]:
+    """The recipients that received the customer's data under these consents and may still hold it, by
+    id, each with the first consent it received it under and the codes of the purposes it got it for."""
+    held = [consent for consent in consents if _still_held(consent, now)]
+    agreed = _agreed_recipients_of(held)
+    told: dict[int, tuple[Recipient, Consent, set[str]]] = {}
+    for consent in held:
+        for recipient in agreed[consent.pk]:
+            told.setdefault(recipient.pk, (recipient, consent, set()))[2].add(consent.purpose.code)
+    return told
+
+
+def _customer_consents(subject: DataSubject) -> list[Consent]:
+    return list(
+        consents_that_gave_data()
+        .filter(subject=subject)
+        .select_related("purpose", "notice")
+        .order_by("purpose__code", "-granted_at")
+    )
+
+
+def duties_open_for_restriction(
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    restrictions: Iterable[ProcessingRestriction],
+    kind: str,
+    source: str,
+    now: datetime,
+) -> list[WithdrawalDuty]:
+    """In the transaction that puts `restrictions` (of `kind`, from `source`) in force: each recipient
+    of a purpose they cover that may still hold the customer's data is told to stop, once per source
+    (the completion applies a request's restriction again: a recipient already told is not told twice).
+    A restriction of no purpose covers every purpose the kind reaches (`consents.restrictions`)."""
+    if kind not in RECIPIENTS_TOLD_OF:
+        return []
+    purposes = {restriction.purpose_id for restriction in restrictions}
+    consents = _customer_consents(subject)
+    if None in purposes:
+        reached = restriction_scope(kind=kind, purposes={c.purpose for c in consents}, now=now).covered
+        purposes = {purpose.pk for purpose in reached}
+    already = set(
+        WithdrawalDuty.objects.filter(
+            kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=subject.pk, source=source
+        ).values_list("recipient_id", flat=True)
+    )
+    told = {
+        pk: found
+        for pk, found in _held_by_recipient([c for c in consents if c.purpose_id in purposes], now).items()
+        if pk not in already
+    }
+    if not told:
+        return []
+    due_at = due_at_for(request_type=kind, received_at=now, subject=subject, processor_involved=True)
+    return _duties_open(
+        told,
+        actor=actor,
+        subject=subject,
+        kind=WithdrawalDuty.Kind.RESTRICTION,
+        due_at=due_at,
+        now=now,
+        source=source,
+        audit_action="consents.duty.restriction_opened",
+        audit_data={"kind": kind},
+        notice=lambda codes: {
+            "restriction": kind,
+            "purposes": sorted(codes),
+            "restricted_at": now.isoformat(),
+            "stop_processing_by": due_at.isoformat(),
+        },
+    )
+
+
+def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: datetime) -> list[int]:
+    """In the transaction that lifts `source`'s restrictions: each recipient told to stop by them is
+    told it may resume (the consent check answers on consent alone again); no duty, nothing is due.
+    Returns the ids of the recipients told."""
+    stops = (
+        WithdrawalDuty.objects.filter(
+            kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=subject_id, source=source
+        )
+        .select_related("recipient__endpoint", "consent__purpose", "subject")
+        .order_by("recipient_id", "received_at")
+    )
+    first_of: dict[int, WithdrawalDuty] = {}
+    for duty in stops:
+        first_of.setdefault(duty.recipient_id, duty)
+    if not first_of:
+        return []
+    for duty in first_of.values():
+        if not _notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
+            continue
+        outbox_enqueue_webhook(
+            endpoint=duty.recipient.endpoint,
+            topic=RESUMPTION_NOTICE_TOPIC,
+            subject_id=subject_id,
+            # A source's restrictions are lifted once: a second lift is refused.
+            dedupe_key=f"resumption:{source}:recipient:{duty.recipient_id}",
+            now=now,
+            payload={
+                "event": RESUMPTION_NOTICE_TOPIC,
+                "duty": str(duty.pk),
+                "subject": duty.subject.external_ref,
+                "restriction": kind,
+                "purposes": sorted(
+                    {d.consent.purpose.code for d in stops if d.recipient_id == duty.recipient_id}
+                ),
+                "resumed_at": now.isoformat(),
+            },
+        )
+    audit_record(
+        action="consents.duty.resumption_sent",
+        actor=actor,
+        subject=subject_id,
+        now=now,
+        data={"recipients": sorted(first_of), "kind": kind, "source": source},
+    )
+    return sorted(first_of)
+
+
+def duties_open_for_erasure(
+    *, actor: Actor, subject: DataSubject, source: str, now: datetime
+) -> list[WithdrawalDuty]:
+    """When the customer's erasure is carried out, in its transaction, before it withdraws their
+    consents (a consent in force until now is held too): each recipient that may still hold their data
+    is told to delete it. The notice names the customer's reference, as every notice does, and the
+    purposes; nothing else of theirs. Due by the deletion's deadline with a third party deleting."""
+    told = _held_by_recipient(_customer_consents(subject), now)
+    if not told:
+        return []
+    due_at = due_at_for(request_type="delete", received_at=now, subject=subject, processor_involved=True)
+    return _duties_open(
+        told,
+        actor=actor,
+        subject=subject,
+        kind=WithdrawalDuty.Kind.ERASURE,
+        due_at=due_at,
+        now=now,
+        source=source,
+        audit_action="consents.duty.erasure_opened",
+        notice=lambda codes: {
+            "purposes": sorted(codes),
+            "erased_at": now.isoformat(),
+            "delete_by": due_at.isoformat(),
+        },
+    )
+
+
+def _duties_open(
+    told: dict[int, tuple[Recipient, Consent, set[str]]],
+    *,
+    actor: Actor,
+    subject: DataSubject,
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    source: str,
+    audit_action: str,
+    notice: Callable[[set[str]], dict[str, Any]],
+    audit_data: dict[str, Any] | None = None,
+) -> list[WithdrawalDuty]:
+    """One duty of `kind` per recipient `told` (with the consent it received the data under and the
+    purposes it got it for: `notice(purposes)` is what its notice says), queued once per source and
+    recipient, and one audit entry naming them (caller's transaction)."""
+    with transaction.atomic(savepoint=False):
+        duties = [
+            _duty_open(
+                consent=consent,
+                recipient=recipient,
+                kind=kind,
+                received_at=now,
+                due_at=due_at,
+                topic=NOTICE_TOPICS[kind],
+                now=now,
+                source=source,
+                notice=notice(codes),
+                dedupe_key=f"{kind}:{source}:recipient:{recipient.pk}",
+            )
+            for recipient, consent, codes in (told[pk] for pk in sorted(told))
+        ]
+        audit_record(
+            action=audit_action,
+            actor=actor,
+            subject=subject,
+            target=subject,
+            now=now,
+            data={
+                "recipients": sorted(told),
+                "due_at": due_at.isoformat(),
+                "source": source,
+                **(audit_data or {}),
+            },
+        )
+    return duties
+
+
+def restriction_recipients_catch_up(*, actor: Actor, now: datetime | None = None) -> int:
+    """Tell the recipients of every restriction or objection in force that they must stop, for those
+    put in force before recipients were told (an upgraded database), each source in its own
+    transaction, the customer's row locked; a recipient already told is not told again. Returns how
+    many recipients were told."""
+    sources = (
+        ProcessingRestriction.objects.filter(kind__in=RECIPIENTS_TOLD_OF, lifted_at__isnull=True)
+        .values_list("subject_id", "kind", "source")
+        .distinct()
+        .order_by("subject_id", "source")
+    )
+    told = 0
+    for subject_id, kind, source in list(sources):
+        with transaction.atomic(durable=True):
+            subjects_lock([subject_id])
+            in_force = list(
+                ProcessingRestriction.objects.filter(source=source, kind=kind, lifted_at__isnull=True)
+            )
+            if in_force:
+                at = now or timezone.now()
+                subject = DataSubject.objects.get(pk=subject_id)
+                told += len(
+                    duties_open_for_restriction(
+                        actor=actor, subject=subject, restrictions=in_force, kind=kind, source=source, now=at
+                    )
+                )
+    return told
