@@ -209,6 +209,7 @@ NOTICE_STATES = {
     "cancelled": _("Notice not delivered"),
     "sent": _("Notice delivered after the recipient confirmed"),
 }
+REACH_BY_HAND = _("contact the recipient by hand")
 LEARNT_UNDELIVERED = {
     WithdrawalDuty.Learnt.API: _("learnt through the API"),
     WithdrawalDuty.Learnt.BY_HAND: _("reached by hand"),
@@ -229,7 +230,7 @@ def duty_told(duty: WithdrawalDuty) -> dict[str, Any]:
         if duty.learnt_how in LEARNT_UNDELIVERED:
             words = f"{words}: {LEARNT_UNDELIVERED[duty.learnt_how]}"
         elif duty.status == WithdrawalDuty.Status.OPEN and notice != "pending":
-            words = f"{words}: {_('contact the recipient by hand')}"
+            words = f"{words}: {REACH_BY_HAND}"
     return {
         "told_at": duty.told_at,
         "notice": notice,

@@ -157,19 +157,21 @@ class DutyOutputSerializer(serializers.ModelSerializer):
     notice_status = serializers.CharField(
         read_only=True,
         allow_null=True,
-        help_text="The notice's state in the outbox: pending, sent, parked, cancelled (a confirmation cancels "
-        "the notice still waiting); null when the recipient has no endpoint.",
+        help_text="The notice's state in the outbox: pending, sent, parked, cancelled (a confirmation "
+        "cancels the notice still waiting); null when the recipient has no endpoint.",
     )
     told_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
-        help_text="When the notice reached the recipient's endpoint, before it confirmed; null if it never did.",
+        help_text="When the notice reached the recipient's endpoint, before it confirmed; null if it "
+        "never did.",
     )
     learnt_how = serializers.CharField(
         read_only=True,
         allow_null=True,
-        help_text="Recorded at the confirmation: notice (delivered at `told_at`), api (no notice delivered: the "
-        "recipient's own client acknowledged), by_hand (no notice delivered: staff recorded it, see the note).",
+        help_text="Recorded at the confirmation: notice (delivered at `told_at`), api (no notice "
+        "delivered: the recipient's own client acknowledged), by_hand (no notice delivered: staff "
+        "recorded it, see the note).",
     )
     confirmed_through = serializers.CharField(
         read_only=True,

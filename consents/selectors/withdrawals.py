@@ -135,7 +135,8 @@ def withdrawal_stops(duties: QuerySet[WithdrawalDuty] | None = None) -> QuerySet
     """Of `duties` (all, if not given) the stops withdrawals opened, with their recipients, in the
     recipients' order: what `recipient_stops` shows (a prefetch of consents' stops reads this too)."""
     duties = WithdrawalDuty.objects.all() if duties is None else duties
-    return with_notice_status(duties.stops().select_related("recipient")).order_by("recipient__name", "due_at")
+    stops = duties.stops().select_related("recipient").order_by("recipient__name", "due_at")
+    return with_notice_status(stops)
 
 
 def withdrawal_duties_of_consents(consent_ids) -> dict:

@@ -34,8 +34,8 @@ from consents.models import (
     WithdrawalDutyStatusChange,
 )
 from consents.scope import recipient_ids_agreed, scope_agreed
-from consents.services.duty_evidence import duty_learnt, duty_notice_locked
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
+from consents.services.duty_evidence import duty_learnt, duty_notice_locked
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.erased import REASON_ERASED

@@ -19,6 +19,7 @@ from core.actors import Actor
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_cancel
 
+WAITING = (OutboxMessage.Status.PENDING, OutboxMessage.Status.PARKED)
 NOTICE_NOT_NEEDED = "the recipient confirmed its duty before this notice was delivered"
 
 
@@ -44,7 +45,9 @@ def duty_notice_delivered(sender, *, message: OutboxMessage, error: str, now: da
         subject=duty.subject_id,
         target=duty,
         now=now,
-        data={"recipient": duty.recipient_id, "notice": str(message.pk), "told_at": message.sent_at.isoformat()},
+        data={
+            "recipient": duty.recipient_id, "notice": str(message.pk), "told_at": message.sent_at.isoformat()
+        },
     )
 
 
@@ -67,8 +70,8 @@ def duty_learnt(duty: WithdrawalDuty, notice: OutboxMessage | None, *, by_recipi
         fields["learnt_how"] = WithdrawalDuty.Learnt.NOTICE
     else:
         fields["learnt_how"] = WithdrawalDuty.Learnt.API if by_recipient else WithdrawalDuty.Learnt.BY_HAND
-        if notice is not None and notice.status in (OutboxMessage.Status.PENDING, OutboxMessage.Status.PARKED):
+        if notice is not None and notice.status in WAITING:
             outbox_cancel(notice, reason=NOTICE_NOT_NEEDED)
             cancelled = str(notice.pk)
-    audited = {"learnt": fields["learnt_how"], "through": fields["confirmed_through"], "notice_cancelled": cancelled}
-    return {"fields": fields, "audited": audited}
+    audited = {"learnt": fields["learnt_how"], "through": fields["confirmed_through"]}
+    return {"fields": fields, "audited": {**audited, "notice_cancelled": cancelled}}
