@@ -12,9 +12,14 @@ class ConsentsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
+        from consents.services.duty_evidence import duty_notice_delivered
         from consents.services.imports import IMPORT_TASK
         from core.roles import Role, grant_permissions
         from integrations.jobs import job_kind_scope_register
+        from integrations.signals import outbox_attempt_finished
+
+        # A duty's notice delivered dates the duty told, in the delivery's transaction.
+        outbox_attempt_finished.connect(duty_notice_delivered, dispatch_uid="consents.duty_notice_delivered")
 
         register_actions(
             {
@@ -33,6 +38,7 @@ class ConsentsConfig(AppConfig):
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
+                "consents.duty.told": _("Recipient's notice of a duty delivered"),
                 "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal or a correction"),
                 "consents.duty.rectification_opened": _(
                     "Recipients told of a correction of the customer's data"

@@ -205,6 +205,45 @@ def reason_disclosed(event: ConsentEvent, disclosure: Disclosure | None) -> str:
     return disclosure.text(event.reason)
 
 
+NOTICE_STATES = {
+    "none": _("No endpoint"),
+    "pending": _("Notice waiting to be delivered"),
+    "parked": _("Notice not delivered"),
+    "cancelled": _("Notice not delivered"),
+    "sent": _("Notice delivered after the recipient confirmed"),
+}
+REACH_BY_HAND = _("contact the recipient by hand")
+LEARNT_UNDELIVERED = {
+    WithdrawalDuty.Learnt.API: _("learnt through the API"),
+    WithdrawalDuty.Learnt.BY_HAND: _("reached by hand"),
+}
+
+
+def duty_told(duty: WithdrawalDuty) -> dict[str, Any]:
+    """When and how the recipient learnt of its duty and how it confirmed, whatever the duty's kind: the
+    evidence beside each stop or correction. `notice`: "delivered" (at `told_at`), "none" (no endpoint),
+    or its outbox status (pending, parked, cancelled; "sent" only after the recipient confirmed);
+    `learnt`, `confirmed_through` as recorded at the confirmation; `told`, that said in words. Reads the
+    `notice_status` the duty lists annotate (`with_notice_status`): no query."""
+    if duty.told_at is not None:
+        notice, words = "delivered", str(_("Notice delivered"))
+    else:
+        notice = (getattr(duty, "notice_status", None) or "none") if duty.notice_message_id else "none"
+        words = str(NOTICE_STATES.get(notice, _("Notice not delivered")))
+        if duty.learnt_how in LEARNT_UNDELIVERED:
+            words = f"{words}: {LEARNT_UNDELIVERED[duty.learnt_how]}"
+        elif duty.status == WithdrawalDuty.Status.OPEN and notice != "pending":
+            words = f"{words}: {REACH_BY_HAND}"
+    return {
+        "told_at": duty.told_at,
+        "notice": notice,
+        "told": words,
+        "learnt": duty.learnt_how or None,
+        "confirmed_through": duty.confirmed_through or None,
+        "confirmed_through_label": duty.get_confirmed_through_display() or None,
+    }
+
+
 def recipient_stops(
     consent: Consent,
     *,
@@ -216,7 +255,8 @@ def recipient_stops(
     `now`: due when, acknowledged when (for the bank, by whom and with what note), and `late`,
     acknowledged after its due time or still open past it. Shown beside the receipt, not in it: the
     receipt is frozen at its event (the same bytes whatever changes later) and recipients acknowledge
-    after the withdrawal. The customer's copy leaves out who acknowledged and the note, as it leaves out
+    after the withdrawal. The bank's copy says when and how each recipient was told and confirmed
+    (`duty_told`). The customer's copy leaves out who acknowledged, the note and how, as it leaves out
     the evidence. `duties`: the consent's duties with their recipients, already read (in the order
     `withdrawal_duties_of_consent` gives)."""
     now = now or timezone.now()
@@ -232,6 +272,8 @@ def recipient_stops(
             # The page reads an erased note as the sentence (`core.erased`); only the page shows the note.
             "note": None if for_customer else erased_words_shown(duty.acknowledgement_note),
             "late": duty.late(now),
+            # When it was told and how it confirmed: the bank's evidence, as the acknowledgement's.
+            **({} if for_customer else duty_told(duty)),
         }
         for duty in (duties if duties is not None else withdrawal_duties_of_consent(consent))
     ]

@@ -162,6 +162,31 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="A rectification's corrected fields, by name (never their values); empty for a withdrawal.",
     )
+    notice_status = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The notice's state in the outbox: pending, sent, parked, cancelled (a confirmation "
+        "cancels the notice still waiting); null when the recipient has no endpoint.",
+    )
+    told_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the notice reached the recipient's endpoint, before it confirmed; null if it "
+        "never did.",
+    )
+    learnt_how = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Recorded at the confirmation: notice (delivered at `told_at`), api (no notice "
+        "delivered: the recipient's own client acknowledged), by_hand (no notice delivered: staff "
+        "recorded it, see the note).",
+    )
+    confirmed_through = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="recipient_api (the recipient's own API client) or staff (with `acknowledgement_note`); "
+        "null while open.",
+    )
     allowed_actions = AllowedActionsField(
         duty_allowed_actions,
         right=DUTY_ACKNOWLEDGE_RIGHT,
@@ -186,9 +211,21 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "acknowledged_by_label",
             "acknowledgement_note",
+            "notice_status",
+            "told_at",
+            "learnt_how",
+            "confirmed_through",
             "allowed_actions",
         ]
         read_only_fields = fields
+
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Blank until the recipient confirms: null in the answer, as the help texts say.
+        for name in ("learnt_how", "confirmed_through"):
+            data[name] = data[name] or None
+        return data
 
 
 class AcknowledgeSerializer(serializers.Serializer):

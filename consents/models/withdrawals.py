@@ -38,6 +38,19 @@ class WithdrawalDuty(StatefulModel):
         OPEN = "open", pgettext_lazy("status", "Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
+    class Learnt(models.TextChoices):
+        """How the recipient learnt of the duty, recorded when it confirmed (`duty_acknowledge`)."""
+
+        NOTICE = "notice", _("Notice delivered")
+        # Its notice was never delivered (none, waiting, parked): its own authenticated client read the
+        # duty list and acknowledged, which is itself the proof it knew.
+        API = "api", _("Learnt through the API")
+        BY_HAND = "by_hand", _("Reached by hand")
+
+    class ConfirmedThrough(models.TextChoices):
+        RECIPIENT_API = "recipient_api", _("The recipient's own API client")
+        STAFF = "staff", _("Recorded by staff")
+
     class Kind(models.TextChoices):
         WITHDRAWAL = "withdrawal", _("Stop processing (withdrawal)")
         RECTIFICATION = "rectification", _("Correct the data (rectification)")
@@ -65,6 +78,12 @@ class WithdrawalDuty(StatefulModel):
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
     notice_message_id = models.UUIDField(null=True, blank=True)
+    # When its notice reached the recipient's endpoint, copied in the delivery's transaction while the
+    # duty is open (`consents.services.duty_evidence`): the outbox keeps no audit of deliveries, and a
+    # notice delivered after the recipient confirmed did not tell it.
+    told_at = models.DateTimeField(null=True, blank=True)
+    learnt_how = models.CharField(max_length=16, choices=Learnt.choices, blank=True)
+    confirmed_through = models.CharField(max_length=16, choices=ConfirmedThrough.choices, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by_label = models.CharField(max_length=150, blank=True)
     acknowledgement_note = models.CharField(max_length=500, blank=True)
@@ -95,6 +114,12 @@ class WithdrawalDuty(StatefulModel):
             ),
         ]
         indexes = [
+            # A delivered notice finds its duty (`duty_notice_delivered`, on every webhook delivered).
+            models.Index(
+                fields=["notice_message_id"],
+                condition=models.Q(notice_message_id__isnull=False),
+                name="duty_notice_message",
+            ),
             models.Index(fields=["due_at"], condition=models.Q(status="open"), name="duty_open_due"),
             # The duty list (API and page), the first due first (`consents.selectors.withdrawal_duties`).
             models.Index(fields=["due_at", "id"], name="duty_due"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,6 +90,13 @@ def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) ->
     return result
 
 
+def with_notice_status(duties: QuerySet[WithdrawalDuty]) -> QuerySet[WithdrawalDuty]:
+    """`duties` annotated `notice_status`, their notice's outbox status (none without an endpoint), in
+    the same query: the evidence of when each recipient was told (`consents.receipts.duty_told`)."""
+    status = OutboxMessage.objects.filter(pk=OuterRef("notice_message_id")).values("status")[:1]
+    return duties.annotate(notice_status=Subquery(status))
+
+
 def withdrawal_duties(
     *, client=None, now: datetime | None = None, latest_acknowledged_first: bool = False
 ) -> QuerySet[WithdrawalDuty]:
@@ -99,7 +106,9 @@ def withdrawal_duties(
     `notice_undelivered`: its notice was parked (an endpoint switched off, retries exhausted) or
     cancelled, so the recipient is staff's to reach by hand."""
     now = now or timezone.now()
-    duties = WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose", "purpose")
+    duties = with_notice_status(
+        WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose", "purpose")
+    )
     undelivered = OutboxMessage.objects.filter(
         pk=OuterRef("notice_message_id"),
         status__in=(OutboxMessage.Status.PARKED, OutboxMessage.Status.CANCELLED),
@@ -126,7 +135,8 @@ def withdrawal_stops(duties: QuerySet[WithdrawalDuty] | None = None) -> QuerySet
     """Of `duties` (all, if not given) the stops withdrawals opened, with their recipients, in the
     recipients' order: what `recipient_stops` shows (a prefetch of consents' stops reads this too)."""
     duties = WithdrawalDuty.objects.all() if duties is None else duties
-    return duties.stops().select_related("recipient").order_by("recipient__name", "due_at")
+    stops = duties.stops().select_related("recipient").order_by("recipient__name", "due_at")
+    return with_notice_status(stops)
 
 
 def withdrawal_duties_of_consents(consent_ids) -> dict:
@@ -239,7 +249,7 @@ def notices_by_purpose(subject_id, *, kind: str) -> dict[str, list[WithdrawalDut
     the purposes by code, each one's notices in the order they were sent, with their recipients and
     purposes (one query): what the proof bundle lists under each purpose, beside the stops the
     consents' ends opened."""
-    notices = (
+    notices = with_notice_status(
         WithdrawalDuty.objects.filter(kind=kind, subject_id=subject_id)
         .select_related("recipient", "purpose", "consent__purpose")
         .order_by("received_at", "recipient__name", "pk")

@@ -5,7 +5,8 @@ recipient still holding the customer's data must correct it (Law 91/2025: the ba
 recipients and processors it shared the data with). One duty per recipient, due by the bank's committed
 deadline (`deadlines.policy.due_at_for`, 72 hours by the bank's policy), each announced by a signed
 webhook through the outbox when the recipient has an endpoint, and closed by the recipient's
-acknowledgement (API) or by staff recording one received another way (letter, e-mail). A withdrawal is
+acknowledgement (API) or by staff recording one received another way (letter, e-mail), with how it
+learnt of the duty (`consents.services.duty_evidence`). A withdrawal is
 complete when no duty of it is open. A duty moves only through `duty_transition`, which keeps its
 history (`WithdrawalDutyStatusChange`).
 """
@@ -34,6 +35,7 @@ from consents.models import (
 )
 from consents.scope import recipient_ids_agreed, scope_agreed
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
+from consents.services.duty_evidence import duty_learnt, duty_notice_locked
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.erased import REASON_ERASED
@@ -335,6 +337,7 @@ def duty_acknowledge(
             field="note",
         )
     with transaction.atomic(durable=True):
+        notice = duty_notice_locked(duty_id)
         duty = (
             WithdrawalDuty.objects.select_for_update(of=("self",))
             .select_related("recipient")
@@ -346,6 +349,7 @@ def duty_acknowledge(
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:
             raise PermissionDenied(_("This withdrawal duty belongs to another recipient."))
+        learnt = duty_learnt(duty, notice, by_recipient=client_user_id is not None)
         duty_transition(
             duty,
             actor=actor,
@@ -355,11 +359,16 @@ def duty_acknowledge(
                 "acknowledged_at": now,
                 "acknowledged_by_label": actor.label[:150],
                 "acknowledgement_note": _note_kept(duty, note),
+                **learnt["fields"],
             },
             audit_action="consents.duty.acknowledged",
             subject=duty.subject_id,
-            data={"recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at},
+            data={
+                "recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at,
+                **learnt["audited"],
+            },
         )
+    duty.notice_status = notice.status if notice else None  # as the duty lists annotate it
     return duty
 
 

@@ -21,6 +21,7 @@ from consents.forms import (
     RecipientForm,
 )
 from consents.models import ConsentImport, LegalBasis, WithdrawalDuty
+from consents.receipts import duty_told
 from consents.scope import SCOPE_FIELDS, latest_scope
 from consents.selectors.rule import OUTGROWN_LABEL, REASON_LABELS, Reason
 from core.access import found_or_404, staff_required
@@ -242,10 +243,11 @@ RECENTLY_ACKNOWLEDGED = 20
 
 
 def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
-    """A duty with what this person may do with it, for a correction the corrected fields' labels, and
-    the acknowledgement's note as a person reads it (an erased one as the sentence, `core.erased`)."""
+    """A duty with what this person may do with it, for a correction the corrected fields' labels, the
+    acknowledgement's note as a person reads it (an erased one as the sentence, `core.erased`), and when
+    and how the recipient was told and confirmed (`duty_told`)."""
     fields = [subject_field_label(name) for name in duty.fields]
-    return duty, actions, fields, erased_words_shown(duty.acknowledgement_note)
+    return duty, actions, fields, erased_words_shown(duty.acknowledgement_note), duty_told(duty)
 
 
 @staff_required("consents.view_withdrawalduty")

@@ -14,8 +14,9 @@ from django.utils import translation
 
 from audit.hashing import canonical_json
 from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus, Purpose, WithdrawalDuty
-from consents.receipts import consent_receipt, recipient_stops
+from consents.receipts import consent_receipt, duty_told, recipient_stops
 from consents.selectors import consent_list, notices_by_purpose, withdrawal_stops
+from core.erased import erased_words_shown
 from deadlines.policy import local_isoformat
 from regulator.proof_bundle.common import Period
 from subjects.selectors import PERSONAL_FIELDS
@@ -103,6 +104,20 @@ def _rectification_notice(notice: WithdrawalDuty, *, now: datetime) -> dict[str,
         "confirmed_at": local_isoformat(notice.acknowledged_at),
         "confirmed_by": notice.acknowledged_by_label or None,
         "result": _duty_result(notice.acknowledged_at, late=late),
+        **_told_and_confirmed(duty_told(notice), note=erased_words_shown(notice.acknowledgement_note)),
+    }
+
+
+def _told_and_confirmed(told: dict[str, Any], *, note: str) -> dict[str, Any]:
+    """When the recipient was told and how it confirmed (`duty_told`), as codes (the page labels them),
+    with the confirmation's note: a parked notice closed by staff on a partner's e-mail does not read
+    as the partner's own call."""
+    return {
+        "told_at": local_isoformat(told["told_at"]),
+        "notice": told["notice"],
+        "learnt": told["learnt"],
+        "confirmed_through": told["confirmed_through"],
+        "confirmation_note": note or None,
     }
 
 
@@ -123,6 +138,7 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
                 "confirmed_at": local_isoformat(stop["acknowledged_at"]),
                 "confirmed_by": stop["acknowledged_by"] or None,
                 "result": _duty_result(stop["acknowledged_at"], late=stop["late"]),
+                **_told_and_confirmed(stop, note=stop["note"]),
             }
             for stop in recipient_stops(consent, now=now, duties=list(consent.duties.all()))
         ]

@@ -10,7 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from audit.actions import action_label
 from authorisations.models import AuthorisationEvent
-from consents.models import Channel, ConsentStatus
+from consents.models import Channel, ConsentStatus, WithdrawalDuty
+from consents.receipts import NOTICE_STATES
 from consents.scope import localised
 from core.actors import ActorKind
 from core.labels import choice_label
@@ -34,6 +35,7 @@ _STOP_RESULTS = [
     ("overdue", _("Not confirmed, past due")),
 ]
 _ENTRY_CHECKS = [("ok", _("intact and linked"))]
+_DUTY_NOTICES = [("delivered", _("Notice delivered")), *NOTICE_STATES.items()]
 _CHOICES = {
     "consent_event": ConsentStatus.choices,
     "channel": Channel.choices,
@@ -48,6 +50,9 @@ _CHOICES = {
     "clock_result": _CLOCK_RESULTS,
     "stop_result": _STOP_RESULTS,
     "entry_check": _ENTRY_CHECKS,
+    "duty_notice": _DUTY_NOTICES,
+    "duty_learnt": WithdrawalDuty.Learnt.choices,
+    "duty_confirmed_through": WithdrawalDuty.ConfirmedThrough.choices,
 }
 
 

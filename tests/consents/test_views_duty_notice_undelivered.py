@@ -55,4 +55,4 @@ def test_the_duty_row_says_to_contact_by_hand_while_the_notice_waits(privacy_off
 
     webhook_endpoint_update(actor=DPO, endpoint=partner.endpoint, change=EndpointChange(active=True))
     row = _row(privacy_officer, "Paused Partner")
-    assert "webhook" in row and "contact the recipient by hand" not in row
+    assert "Notice waiting to be delivered" in row and "contact the recipient by hand" not in row

@@ -85,5 +85,10 @@ def test_the_proof_bundle_lists_a_correction_passed_on_under_its_purpose(subject
             "confirmed_at": None,
             "confirmed_by": None,
             "result": "open",
+            "told_at": None,
+            "notice": "none",
+            "learnt": None,
+            "confirmed_through": None,
+            "confirmation_note": None,
         }
     ]

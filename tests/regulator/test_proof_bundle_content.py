@@ -115,6 +115,11 @@ def test_a_withdrawal_shows_each_recipients_stop_duty_on_time_or_late(history):
         "confirmed_at": "2026-03-05T20:00:00+07:00",
         "confirmed_by": "officer_t",
         "result": "on_time",
+        "told_at": None,
+        "notice": "none",
+        "learnt": "by_hand",
+        "confirmed_through": "staff",
+        "confirmation_note": "Thư xác nhận",
     }
     assert stops["Chứng khoán Bình Minh"]["confirmed_at"] == "2026-03-09T08:00:00+07:00"
     assert stops["Chứng khoán Bình Minh"]["result"] == "late"

@@ -1,0 +1,77 @@
+"""What proves a recipient knew of its duty, whatever the duty's kind: when its notice reached it, dated on
+the duty in the delivery's own transaction (the outbox audits no delivery), and, when it confirmed, how
+it had learnt: the notice delivered; through the API, its own authenticated client reading the duty
+list (a recipient without an endpoint, or whose notice failed: its acknowledgement is itself the proof
+it knew); or by hand, staff recording its confirmation with their note.
+
+A confirmation cancels the notice still waiting in the outbox: a notice delivered after the recipient
+confirmed would only repeat a duty it already closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from audit.services import audit_record
+from consents.models import WithdrawalDuty
+from core.actors import Actor
+from integrations.models import OutboxMessage
+from integrations.outbox import outbox_cancel
+
+WAITING = (OutboxMessage.Status.PENDING, OutboxMessage.Status.PARKED)
+NOTICE_NOT_NEEDED = "the recipient confirmed its duty before this notice was delivered"
+
+
+def duty_notice_delivered(sender, *, message: OutboxMessage, error: str, now: datetime, **_kwargs) -> None:
+    """On `integrations.signals.outbox_attempt_finished`, in the delivery's transaction (the message
+    locked, then the duty: the order `duty_acknowledge` keeps): a delivered notice dates its open duty
+    told, audited. A duty already confirmed stays untold: a notice its confirmation cancelled while it
+    was being sent reached the recipient after it knew."""
+    if error or message.kind != OutboxMessage.Kind.WEBHOOK or message.status != OutboxMessage.Status.SENT:
+        return
+    duty = (
+        WithdrawalDuty.objects.select_for_update(of=("self",))
+        .filter(notice_message_id=message.pk, status=WithdrawalDuty.Status.OPEN, told_at__isnull=True)
+        .first()
+    )
+    if duty is None:
+        return
+    duty.told_at = message.sent_at
+    duty.save(update_fields=["told_at"])
+    audit_record(
+        action="consents.duty.told",
+        actor=Actor.system("consents.duty_notice_delivered"),
+        subject=duty.subject_id,
+        target=duty,
+        now=now,
+        data={
+            "recipient": duty.recipient_id, "notice": str(message.pk), "told_at": message.sent_at.isoformat()
+        },
+    )
+
+
+def duty_notice_locked(duty_id) -> OutboxMessage | None:
+    """The duty's notice, locked before the duty is (the delivery locks them in that order too)."""
+    notice_id = WithdrawalDuty.objects.filter(pk=duty_id).values_list("notice_message_id", flat=True).first()
+    if notice_id is None:
+        return None
+    return OutboxMessage.objects.select_for_update().filter(pk=notice_id).first()
+
+
+def duty_learnt(duty: WithdrawalDuty, notice: OutboxMessage | None, *, by_recipient: bool) -> dict[str, Any]:
+    """How the recipient of the locked `duty` learnt of it, as its confirmation records it: the fields
+    to save and what the audit entry adds. Its `notice` still waiting (pending, parked) is cancelled in
+    the caller's transaction."""
+    through = WithdrawalDuty.ConfirmedThrough
+    fields = {"confirmed_through": through.RECIPIENT_API if by_recipient else through.STAFF}
+    cancelled = None
+    if duty.told_at is not None:
+        fields["learnt_how"] = WithdrawalDuty.Learnt.NOTICE
+    else:
+        fields["learnt_how"] = WithdrawalDuty.Learnt.API if by_recipient else WithdrawalDuty.Learnt.BY_HAND
+        if notice is not None and notice.status in WAITING:
+            outbox_cancel(notice, reason=NOTICE_NOT_NEEDED)
+            cancelled = str(notice.pk)
+    audited = {"learnt": fields["learnt_how"], "through": fields["confirmed_through"]}
+    return {"fields": fields, "audited": {**audited, "notice_cancelled": cancelled}}
