@@ -373,10 +373,13 @@ def duty_acknowledge(
 
 
 def _note_kept(duty: WithdrawalDuty, note: str) -> str:
-    """The note kept on the acknowledgement: an erasure's duty is confirmed after the customer was
-    erased, so words about them (an e-mail quoting their name) are not kept, as `duty_notes_erase`
-    erased those written before; when and by whom stay the proof."""
-    return REASON_ERASED if duty.kind == WithdrawalDuty.Kind.ERASURE else note[:500]
+    """The note kept on the acknowledgement: a duty confirmed after its customer was erased (the
+    erasure's own, or a stop the deletion opened when it withdrew the consents still live) keeps no
+    words about them (an e-mail quoting their name), as `duty_notes_erase` erased those written before;
+    when and by whom stay the proof. A customer is erased once an erasure told their recipients to
+    delete: every recipient a later duty concerns held their data then."""
+    erased = WithdrawalDuty.objects.filter(subject_id=duty.subject_id, kind=WithdrawalDuty.Kind.ERASURE)
+    return REASON_ERASED if erased.exists() else note[:500]
 
 
 def duty_notes_erase(*, subject_id) -> int:

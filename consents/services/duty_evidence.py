@@ -10,6 +10,7 @@ confirmed would only repeat a duty it already closed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +50,19 @@ def duty_notice_delivered(sender, *, message: OutboxMessage, error: str, now: da
             "recipient": duty.recipient_id, "notice": str(message.pk), "told_at": message.sent_at.isoformat()
         },
     )
+
+
+def duty_notices_waiting_cancel(duties: Iterable[WithdrawalDuty], *, reason: str) -> list[str]:
+    """The notices of `duties` still waiting (pending, parked), locked and cancelled in the caller's
+    transaction, so none reaches its recipient after what made it moot; returns their ids."""
+    waiting = OutboxMessage.objects.select_for_update().filter(
+        pk__in=[duty.notice_message_id for duty in duties if duty.notice_message_id], status__in=WAITING
+    )
+    cancelled = []
+    for message in waiting.order_by("pk"):
+        outbox_cancel(message, reason=reason)
+        cancelled.append(str(message.pk))
+    return cancelled
 
 
 def duty_notice_locked(duty_id) -> OutboxMessage | None:

@@ -26,6 +26,7 @@ from consents.models import Consent, ProcessingRestriction, Recipient, Withdrawa
 from consents.restrictions import restriction_scope
 from consents.selectors import consents_that_gave_data
 from consents.services.duties import _agreed_recipients_of, _duty_open, _notified_by_webhook, _still_held
+from consents.services.duty_evidence import duty_notices_waiting_cancel
 from core.actors import Actor
 from deadlines.policy import due_at_for
 from integrations.outbox import outbox_enqueue_webhook
@@ -35,6 +36,7 @@ from subjects.models import DataSubject
 RESTRICTION_NOTICE_TOPIC = "consent.processing_restricted"
 RESUMPTION_NOTICE_TOPIC = "consent.processing_resumed"
 ERASURE_NOTICE_TOPIC = "consent.data_erasure"
+STOP_LIFTED = "the restriction was lifted before this stop notice was delivered"
 NOTICE_TOPICS = {
     WithdrawalDuty.Kind.RESTRICTION: RESTRICTION_NOTICE_TOPIC,
     WithdrawalDuty.Kind.ERASURE: ERASURE_NOTICE_TOPIC,
@@ -120,7 +122,8 @@ def duties_open_for_restriction(
 
 def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: datetime) -> list[int]:
     """In the transaction that lifts `source`'s restrictions: each recipient told to stop by them is
-    told it may resume (the consent check answers on consent alone again); no duty, nothing is due.
+    told it may resume (the consent check answers on consent alone again), and a stop notice not yet
+    delivered is cancelled; no duty, nothing is due.
     Returns the ids of the recipients told."""
     stops = (
         WithdrawalDuty.objects.filter(
@@ -134,6 +137,9 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
         first_of.setdefault(duty.recipient_id, duty)
     if not first_of:
         return []
+    # A stop still waiting to be delivered (the endpoint paused, retries backing off) would reach the
+    # recipient after the resume and stop it again for a customer who lifted the restriction.
+    cancelled = duty_notices_waiting_cancel(stops, reason=STOP_LIFTED)
     for duty in first_of.values():
         if not _notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
             continue
@@ -160,7 +166,10 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
         actor=actor,
         subject=subject_id,
         now=now,
-        data={"recipients": sorted(first_of), "kind": kind, "source": source},
+        data={
+            "recipients": sorted(first_of), "kind": kind, "source": source,
+            "stop_notices_cancelled": cancelled,
+        },
     )
     return sorted(first_of)
 

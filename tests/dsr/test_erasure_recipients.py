@@ -142,6 +142,24 @@ def test_staffs_note_on_a_deletion_confirmed_after_the_erasure_is_not_kept(subje
     assert duty.acknowledged_by_label == STAFF.label
 
 
+def test_staffs_note_on_a_stop_the_erasure_opened_is_not_kept_either(subject, privacy_officer, dpo):
+    """The deletion withdraws the consents still live after it erased the notes, so their stops are
+    acknowledged after the erasure: whatever the duty's kind, a note about an erased customer is not kept."""
+    make_platform()
+    partner = _partner()
+    bancassurance = make_purpose("bancassurance", category="sharing", recipients=[partner], retention_months=12)
+    grant(subject, bancassurance)
+    _erased(subject, privacy_officer, dpo)
+    stop = WithdrawalDuty.objects.get(recipient=partner, kind=WithdrawalDuty.Kind.WITHDRAWAL)
+
+    consent_services.duty_acknowledge(
+        actor=STAFF, duty_id=stop.pk, note="Call with Nguyễn Văn A's account officer, 12/3"
+    )
+
+    stop.refresh_from_db()
+    assert (stop.status, stop.acknowledgement_note) == ("acknowledged", REASON_ERASED)
+
+
 def test_the_duties_page_names_the_deletion_as_its_own_kind(client, subject, privacy_officer, dpo):
     make_platform()
     partner = _partner()

@@ -182,3 +182,20 @@ def test_the_command_tells_the_recipients_of_every_restriction_in_force(subject)
     assert out.getvalue().startswith("1 ")
     call_command("tell_restriction_recipients", stdout=io.StringIO())
     assert _stops(partner).count() == 1
+
+
+def test_a_lift_cancels_the_stop_notice_still_waiting(subject):
+    """A stop notice still waiting (the partner's endpoint paused) would reach the partner after the resume
+    notice and stop it again for a customer who lifted the restriction: the lift cancels it."""
+    partner = _shared(subject)
+    request = verified_request(subject, type="restrict", purposes=["partner-sharing"])
+    duty = _stops(partner).get()
+    OutboxMessage.objects.filter(pk=duty.notice_message_id).update(status=OutboxMessage.Status.PARKED)
+
+    services.request_cancel(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=1))
+
+    resumed = OutboxMessage.objects.filter(endpoint=partner.endpoint, topic="consent.processing_resumed")
+    assert resumed.exists()
+    assert OutboxMessage.objects.get(pk=duty.notice_message_id).status == OutboxMessage.Status.CANCELLED
+    entry = AuditEntry.objects.get(action="consents.duty.resumption_sent")
+    assert entry.data["stop_notices_cancelled"] == [str(duty.notice_message_id)]
