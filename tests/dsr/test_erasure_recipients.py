@@ -147,8 +147,9 @@ def test_staffs_note_on_a_stop_the_erasure_opened_is_not_kept_either(subject, pr
     acknowledged after the erasure: whatever the duty's kind, a note about an erased customer is not kept."""
     make_platform()
     partner = _partner()
-    bancassurance = make_purpose("bancassurance", category="sharing", recipients=[partner], retention_months=12)
-    grant(subject, bancassurance)
+    grant(
+        subject, make_purpose("bancassurance", category="sharing", recipients=[partner], retention_months=12)
+    )
     _erased(subject, privacy_officer, dpo)
     stop = WithdrawalDuty.objects.get(recipient=partner, kind=WithdrawalDuty.Kind.WITHDRAWAL)
 
