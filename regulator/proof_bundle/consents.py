@@ -125,7 +125,8 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
     receipt = consent_receipt(consent, event_id=event.pk, events=events)
     is_grant = event.kind == ConsentEvent.Kind.GRANTED
     # The proof of collection is the answer's (a grant or a refusal); a withdrawal or an expiry has its
-    # own channel, actor and source, and repeating the grant's evidence beside it would misattribute it.
+    # own channel, actor, source and evidence (`evidence_shown`), and repeating the grant's beside it
+    # would misattribute it.
     answer = is_grant or event.kind == ConsentEvent.Kind.REFUSED
     stops = []
     # Whatever ended a consent that gave data (a withdrawal, a void, an expiry, a replacement) stopped its
@@ -156,7 +157,7 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
             "version": consent.snapshot["notice"]["version"],
             "text_sha256": consent.snapshot["notice"]["text_sha256"],
         },
-        "evidence": (consent.evidence or None) if answer else None,
+        "evidence": event.evidence_shown or None,
         # Online channels: the session and device the customer used (empty for a branch or a form).
         "session": (consent.session_ref or None) if answer else None,
         "device": (consent.device or None) if answer else None,

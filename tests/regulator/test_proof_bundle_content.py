@@ -18,6 +18,7 @@ from audit.models import AuditEntry
 from audit.selectors import chain as audit_selectors
 from audit.services import audit_checkpoint_write
 from audit.tasks import verify_chain
+from consents.models import ConsentEvent
 from core.actors import Actor
 from regulator.proof_bundle import bundle_sha256, proof_bundle
 from regulator.proof_bundle.common import Period
@@ -86,6 +87,17 @@ def test_each_purpose_lists_its_consent_events_in_time_order_with_their_proof(hi
     refused = purposes["survey"]["events"]
     assert [(e["type"], e["at"], e["evidence"]) for e in refused] == [
         ("refused", "2026-03-04T11:00:00+07:00", "FORM-0042")
+    ]
+
+
+def test_a_withdrawal_recorded_with_its_own_evidence_shows_it(history):
+    """A staff withdrawal may name its own proof (a call recording): the bundle gives it, not the grant's."""
+    ConsentEvent.objects.filter(consent=history.first, kind="withdrawn").update(evidence="CALL-REC-77")
+
+    sharing = next(p for p in _bundle(history)["consents"] if p["purpose"]["code"] == "sharing")
+
+    assert [(e["type"], e["evidence"]) for e in sharing["events"][:2]] == [
+        ("granted", "APP-7781"), ("withdrawn", "CALL-REC-77")
     ]
 
 
