@@ -54,6 +54,7 @@ from consents.selectors.records import (
     consents_by_ids,
     consents_that_gave_data,
     consents_visible_to,
+    guardian_who_acted,
     restrictions_in_force,
     restrictions_in_force_of,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "consents_on_notice_older_than_counts",
     "consents_visible_to",
     "duty_allowed_actions",
+    "guardian_who_acted",
     "notice_current",
     "notice_versions",
     "notice_summary_written_for",

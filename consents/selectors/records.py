@@ -111,17 +111,22 @@ def consent_timeline(subject) -> QuerySet[ConsentEvent]:
     return (
         ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__in=given_as_guardian))
         .select_related("consent__purpose", "consent__notice", "consent__subject")
-        .annotate(
-            guardian_ref=Case(
-                When(
-                    Q(kind__in=(ConsentStatus.GRANTED, ConsentStatus.REFUSED))
-                    | Q(actor_user__customer_account__subject_id=F("consent__guardian_id")),
-                    then=F("consent__guardian__external_ref"),
-                ),
-                default=None,
-            )
-        )
+        .annotate(guardian_ref=guardian_who_acted())
         .order_by("-at")
+    )
+
+
+def guardian_who_acted() -> Case:
+    """An event's `guardian_ref` (`consent_timeline`): the CIF of the guardian who gave the answer (a
+    grant, a refusal), and of a later event only of the guardian who did it through their own login;
+    None otherwise."""
+    return Case(
+        When(
+            Q(kind__in=(ConsentStatus.GRANTED, ConsentStatus.REFUSED))
+            | Q(actor_user__customer_account__subject_id=F("consent__guardian_id")),
+            then=F("consent__guardian__external_ref"),
+        ),
+        default=None,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from audit.hashing import canonical_json
 from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus, Purpose, WithdrawalDuty
 from consents.receipts import consent_receipt, duty_told, recipient_stops
-from consents.selectors import consent_list, notices_by_purpose, withdrawal_stops
+from consents.selectors import consent_list, guardian_who_acted, notices_by_purpose, withdrawal_stops
 from core.erased import erased_words_shown
 from deadlines.policy import local_isoformat
 from regulator.proof_bundle.common import Period
@@ -42,7 +42,12 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
         .defer(*(f"guardian__{field}" for field in PERSONAL_FIELDS))
         .order_by("granted_at", "created_at")
         .prefetch_related(
-            Prefetch("events", queryset=ConsentEvent.objects.order_by("at", "kind")),
+            Prefetch(
+                "events",
+                queryset=ConsentEvent.objects.annotate(guardian_ref=guardian_who_acted()).order_by(
+                    "at", "kind"
+                ),
+            ),
             Prefetch(
                 "duties",
                 # When each recipient stopped: the notices of a correction are not stops.
@@ -161,7 +166,7 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
         # Online channels: the session and device the customer used (empty for a branch or a form).
         "session": (consent.session_ref or None) if answer else None,
         "device": (consent.device or None) if answer else None,
-        "guardian": consent.guardian.external_ref if consent.guardian else None,
+        "guardian": event.guardian_ref,
         "child_agreement": {"agreed": True, "evidence": consent.child_evidence}
         if answer and consent.child_agreed
         else None,

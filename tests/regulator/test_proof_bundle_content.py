@@ -174,6 +174,25 @@ def test_a_child_consent_shows_the_guardian_and_the_childs_own_agreement(history
     assert event["child_agreement"] == {"agreed": True, "evidence": "Phiếu có chữ ký của bé"}
 
 
+def test_a_withdrawal_staff_recorded_for_a_child_is_not_by_the_guardian(history):
+    """The guardian gave the answer; staff recorded the withdrawal: the bundle names the guardian on the
+    grant alone, as the staff timeline does (`consent_timeline`)."""
+    from consents import services
+    from tests.consents.factories import STAFF, child_of, grant, make_purpose
+    from tests.regulator.proof_history import EFFECTIVE
+
+    child = child_of(history.subject, age=10)
+    consent = grant(child, make_purpose("savings-tips", effective_at=EFFECTIVE), guardian=history.subject,
+                    child_agreed=True, child_evidence="Phiếu", now=at(10, 9))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="call_centre", now=at(11, 9))
+
+    events = proof_bundle(child, generated_by=DPO, role="dpo", now=NOW)["consents"][0]["events"]
+
+    assert [(e["type"], e["guardian"]) for e in events] == [
+        ("granted", history.subject.external_ref), ("withdrawn", None)
+    ]
+
+
 def _request(bundle, request) -> dict:
     return next(r for r in bundle["requests"] if r["id"] == str(request.pk))
 
