@@ -134,6 +134,7 @@ def test_a_document_mismatch_is_shown_at_the_verify_form_on_the_request_page(pag
     detail = f"/portal/requests/{request.pk}/"
     page.goto(live_url(detail))
     form = page.get_by_test_id("verify-form")
+    form.locator("input[name=method][value=branch_documents]").check()  # no method is pre-chosen
     form.locator("input[name=document_number]").fill("000000000000")
     form.get_by_test_id("verify").click()
     page.wait_for_load_state()
