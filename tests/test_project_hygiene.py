@@ -5,6 +5,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,28 @@ def test_compiled_catalogue_is_not_older_than_its_source(po_path):
 
 def test_contract_management_commands_exist():
     assert {"seed_demo", "verify_audit", "issue_token"} <= set(get_commands())
+
+
+def _pyproject_tool(name: str) -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][name]
+
+
+def _layers() -> list[str]:
+    return _pyproject_tool("importlinter")["root_packages"]
+
+
+def test_every_layer_is_packaged():
+    """A wheel built from pyproject.toml ships every app the layer contract names (not only an editable
+    install does)."""
+    include = _pyproject_tool("setuptools")["packages"]["find"]["include"]
+    packaged = {pattern.rstrip("*") for pattern in include}
+    assert not set(_layers()) - packaged
+
+
+def test_readme_names_every_layer():
+    """The README's code layout is where a newcomer first meets the layers: none may be missing from it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [layer for layer in _layers() if f"`{layer}/`" not in readme] == []
 
 
 def test_code_passes_ruff():
