@@ -112,6 +112,7 @@ def test_the_page_and_the_csv_list_them_in_the_readers_language(subject, told):
     assert any(r.startswith("Told to delete my data") and "Loyalty Partner" in r for r in rows)
     vietnamese = _download(request, "html", language="vi")
     assert 'data-testid="export-erasures-passed-on"' in vietnamese
+    assert "Bên nhận được yêu cầu xóa dữ liệu của tôi" in vietnamese
     for body in (html, vietnamese, "\n".join(rows)):
         assert STAFF_NOTE not in body
 
