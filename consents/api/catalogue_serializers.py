@@ -125,6 +125,12 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
     def to_representation(self, purpose):
         data = super().to_representation(purpose)
         data["cross_border"] = bool(data["destinations"])
+        # The basis and category of the version in force, as the consent check judges by (from the
+        # cached catalogue, no query per purpose): the row's lag it until the job copies them onto it.
+        entry = purpose_entry(purpose.code)
+        if entry is not None:
+            in_force = entry.in_force(timezone.now())
+            data["legal_basis"], data["category"] = in_force.legal_basis, in_force.category
         return data
 
     def get_notice_version(self, purpose) -> str | None:

@@ -62,10 +62,10 @@ from consents.selectors.rule import CheckResult, Reason
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
 from consents.selectors.withdrawals import (
     duty_allowed_actions,
+    notices_by_kind_and_purpose,
     notices_by_purpose,
     notices_of_source,
     rectification_notices,
-    rectification_notices_by_purpose,
     restriction_stops_open_of_source,
     stop_notices_of_source,
     withdrawal_complete,
@@ -136,10 +136,10 @@ __all__ = [
     "recipients_by_ids",
     "recipients_served",
     "recipients_with_purposes",
+    "notices_by_kind_and_purpose",
     "notices_by_purpose",
     "notices_of_source",
     "rectification_notices",
-    "rectification_notices_by_purpose",
     "restriction_stops_open_of_source",
     "stop_notices_of_source",
     "restrictions_in_force",

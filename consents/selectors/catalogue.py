@@ -11,11 +11,11 @@ from datetime import datetime
 from functools import reduce
 from typing import Any, Literal
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import purpose_in_force
+from consents.catalogue import purpose_in_force, scope_in_force
 from consents.models import (
     Consent,
     ConsentStatus,
@@ -68,12 +68,16 @@ def purposes_active() -> QuerySet[Purpose]:
 NOTICE_TEXTS = ("text_vi", "text_en")
 
 
-def purposes_catalogue(*, notice_texts: bool = True) -> QuerySet[Purpose]:
-    """The catalogue page's purposes, by legal basis then code, with recipients and notice versions;
-    the versions without their texts unless `notice_texts` (the check reads only dates and scopes)."""
+def purposes_catalogue(*, notice_texts: bool = True, now: datetime | None = None) -> QuerySet[Purpose]:
+    """The catalogue page's purposes, by the legal basis of their version in force at `now` (as the page
+    shows it and the consent check judges by: the row's lags it by minutes; `scope_in_force`) then code,
+    with recipients and notice versions; the versions without their texts unless `notice_texts` (the
+    check reads only dates and scopes)."""
     notices = NoticeVersion.objects.all() if notice_texts else NoticeVersion.objects.defer(*NOTICE_TEXTS)
+    at = now or timezone.now()
+    basis = scope_in_force("legal_basis", at=at, purpose=OuterRef("pk"), otherwise=F("legal_basis"))
     return Purpose.objects.prefetch_related("recipients", Prefetch("notices", notices)).order_by(
-        "legal_basis", "code"
+        basis, "code"
     )
 
 

@@ -235,29 +235,29 @@ def restriction_stops_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
     )
 
 
-def rectification_notices_by_purpose(subject_id) -> dict[str, list[WithdrawalDuty]]:
-    """Every notice the customer's corrections sent to recipients, by purpose code (`notices_by_purpose`):
-    what the customer's export lists under each purpose, beside the stops the consents' withdrawals
-    opened."""
-    return notices_by_purpose(subject_id, kind=WithdrawalDuty.Kind.RECTIFICATION)
-
-
 def notices_by_purpose(subject_id, *, kind: str) -> dict[str, list[WithdrawalDuty]]:
     """Every duty of `kind` the customer's changes sent to recipients (a correction, a restriction's
     stop, an erasure's deletion), by the code of the purpose the recipient received the data for
-    (`WithdrawalDuty.purpose_shared`: a consent's, or the purpose itself when it rests on no consent),
-    the purposes by code, each one's notices in the order they were sent, with their recipients and
-    purposes (one query): what the proof bundle lists under each purpose, beside the stops the
-    consents' ends opened."""
+    (`notices_by_kind_and_purpose`): what the proof bundle lists under each purpose, beside the stops
+    the consents' ends opened."""
+    return notices_by_kind_and_purpose(subject_id, kinds=(kind,)).get(kind, {})
+
+
+def notices_by_kind_and_purpose(subject_id, *, kinds) -> dict[str, dict[str, list[WithdrawalDuty]]]:
+    """Every duty of these `kinds` the customer's changes sent to recipients, by kind, then by the code
+    of the purpose the recipient received the data for (`WithdrawalDuty.purpose_shared`: a consent's,
+    or the purpose itself when it rests on no consent), the purposes by code, each one's notices in the
+    order they were sent, with their recipients and purposes: one query for every kind (the customer's
+    export lists corrections, restrictions' stops and erasures' deletions together)."""
     notices = with_notice_status(
-        WithdrawalDuty.objects.filter(kind=kind, subject_id=subject_id)
+        WithdrawalDuty.objects.filter(kind__in=list(kinds), subject_id=subject_id)
         .select_related("recipient", "purpose", "consent__purpose")
         .order_by("received_at", "recipient__name", "pk")
     )
-    by_purpose: dict[str, list[WithdrawalDuty]] = {}
+    by_kind: dict[str, dict[str, list[WithdrawalDuty]]] = {}
     for notice in notices:
-        by_purpose.setdefault(notice.purpose_shared.code, []).append(notice)
-    return dict(sorted(by_purpose.items()))
+        by_kind.setdefault(notice.kind, {}).setdefault(notice.purpose_shared.code, []).append(notice)
+    return {kind: dict(sorted(by_purpose.items())) for kind, by_purpose in by_kind.items()}
 
 
 def withdrawal_told(consent: Consent) -> str:

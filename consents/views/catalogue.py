@@ -37,7 +37,7 @@ from subjects.selectors import subject_field_label
 @staff_required("consents.view_purpose")
 def purpose_list(request):
     now = timezone.now()
-    purposes = list(selectors.purposes_catalogue())
+    purposes = list(selectors.purposes_catalogue(now=now))
     ask_again = selectors.ask_again_counts(purposes, now=now)
     rows = []
     for purpose in purposes:

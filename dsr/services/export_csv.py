@@ -62,6 +62,11 @@ def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
             version=e["notice_version"], by=e["recorded_by"],
             detail=_("My reason") if e["reason"] else "", value=e["reason"],
         )
+        if e["evidence"]:
+            yield _row(
+                _("Consent"), e["consent"], _purpose(e), e["event"], e["at"], e["channel"],
+                version=e["notice_version"], detail=_("Evidence reference"), value=e["evidence"],
+            )
     for c in data["consents"]:
         yield from _consent_rows(c)
     for c in data["corrections"]:
@@ -73,10 +78,31 @@ def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
             _("Correction passed on"), "", c["purpose"], said, c["sent_at"],
             detail=c["fields"], value=c["recipient"],
         )
+    yield from _passed_on(data)
     for r in data["restrictions"]:
         yield _row(
             _("Restrictions and objections in force"), "", r["purpose_label"], r["kind_label"], r["since"]
         )
+
+
+def _passed_on(data: dict[str, Any]) -> Iterator[list[str]]:
+    """The recipients the customer's restriction or objection told to stop, and their erasure to delete:
+    one row each, by the request that told it."""
+    stopped, deleted = _("stopped, confirmed on %(date)s"), _("deleted, confirmed on %(date)s")
+    sections = (
+        ("restrictions_passed_on", _("Told to stop (restriction or objection)"), stopped),
+        ("erasures_passed_on", _("Told to delete my data"), deleted),
+    )
+    for section, kind, confirmed in sections:
+        for n in data[section]:
+            if n["acknowledged_at"]:
+                said = confirmed % {"date": n["acknowledged_at"]}
+            else:
+                said = _("asked by %(date)s, awaiting confirmation") % {"date": n["due_at"]}
+            yield _row(
+                kind, n["request"], n["purpose"], said, n["sent_at"],
+                detail=_("Recipient"), value=n["recipient"],
+            )
 
 
 def _consent_rows(c: dict[str, Any]) -> Iterator[list[str]]:

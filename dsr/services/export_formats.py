@@ -22,6 +22,7 @@ from core.erased import erased_words_shown
 from deadlines.policy import LOCAL_TZ
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
+    SUBJECT_LABELS,
     access_labels,
     authorisation_event_labels,
     consent_event_labels,
@@ -33,26 +34,20 @@ from dsr.services.export_labels import (
     language_label,
     message_labels,
     notification_channel_labels,
-    purpose_label,
     recipient_labels,
     request_labels,
     restriction_labels,
     system_field_label,
     withdrawal_duty_labels,
 )
+from dsr.services.export_passed_on import (
+    PASSED_ON_SECTIONS,
+    label_passed_on,
+    readable_corrections,
+    readable_passed_on,
+    request_references,
+)
 
-SUBJECT_LABELS = {
-    "external_ref": _("Customer number (CIF)"),
-    "full_name": _("Full name"),
-    "national_id": _("Citizen ID (CCCD)"),
-    "passport_number": _("Passport number"),
-    "date_of_birth": _("Date of birth"),
-    "phone": _("Phone"),
-    "email": _("E-mail"),
-    "address": _("Address"),
-    "preferred_language": _("Language the bank writes to me in"),
-    "relationship_ended_on": _("My relationship with the bank ended on"),
-}
 # Calendar dates among the profile's fields, shown dd/mm/yyyy.
 SUBJECT_DATES = ("date_of_birth", "relationship_ended_on")
 LOCAL_DATETIME = "%d/%m/%Y %H:%M"
@@ -103,6 +98,7 @@ def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
     codes = {
         entry["purpose"]
         for section in ("consent_events", "consents", "corrections_passed_on", "restrictions")
+        + PASSED_ON_SECTIONS
         for entry in content.get(section, [])
         if entry.get("purpose")
     }
@@ -150,6 +146,7 @@ def _readable_event(event: dict[str, Any], purposes: dict[str, str], when: Calla
         "recorded_by": labels.get("recorded_by_label", ""),
         "for_ward": event.get("for_ward", False),
         "reason": erased_words_shown(event.get("reason")) or "",
+        "evidence": event.get("evidence") or "",
     }
 
 
@@ -175,24 +172,6 @@ def _readable_consent(
             for duty in consent.get("withdrawal_duties", [])
         ],
     }
-
-
-def _readable_corrections(
-    content: dict[str, Any], purposes: dict[str, str], names_en: dict[int, str], when: Callable
-) -> list[dict[str, Any]]:
-    """One row per notice of a correction, its purpose first: the purposes in the stored order."""
-    return [
-        {
-            "purpose": purpose_label(purposes, group["purpose"]),
-            "recipient": withdrawal_duty_labels(notice, names_en)["recipient_label"],
-            "fields": ", ".join(str(SUBJECT_LABELS.get(name) or humanise(name)) for name in notice["fields"]),
-            "sent_at": when(notice["sent_at"]),
-            "due_at": when(notice["due_at"]),
-            "acknowledged_at": when(notice.get("acknowledged_at")),
-        }
-        for group in content.get("corrections_passed_on", [])
-        for notice in group["notices"]
-    ]
 
 
 def corrections_words(corrections: dict[str, Any] | None, when: Callable = local_time) -> str:
@@ -273,6 +252,14 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
     system_names, field_labels = _system_words(content)
     subject = content.get("subject", {})
     guardianship = content.get("guardianship") or {}
+    passed_on = partial(
+        readable_passed_on,
+        content,
+        purposes=purposes,
+        names_en=names_en,
+        references=request_references(content),
+        when=when,
+    )
     systems = []
     for system in content.get("systems", []):
         code = system.get("system")
@@ -296,7 +283,8 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
         "consents": [
             _readable_consent(c, purposes, names_en, when) for c in content.get("consents", [])
         ],
-        "corrections": _readable_corrections(content, purposes, names_en, when),
+        "corrections": readable_corrections(content, purposes=purposes, names_en=names_en, when=when),
+        **{section: passed_on(section) for section in PASSED_ON_SECTIONS},
         "restrictions": [
             {**restriction_labels(r, purposes), "since": when(r["since"])}
             for r in content.get("restrictions", [])
@@ -354,10 +342,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
             recipient.update(recipient_labels(recipient, names_en))
         for duty in consent.get("withdrawal_duties", []):
             duty.update(withdrawal_duty_labels(duty, names_en))
-    for group in labelled.get("corrections_passed_on", []):
-        group["purpose_label"] = purpose_label(purposes, group["purpose"])
-        for notice in group["notices"]:
-            notice.update(withdrawal_duty_labels(notice, names_en))
+    label_passed_on(labelled, purposes=purposes, names_en=names_en, references=request_references(content))
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
     subject = labelled.get("subject", {})

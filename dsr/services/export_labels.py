@@ -32,6 +32,18 @@ from dsr.states import RequestStatus
 from notifications.models import Channel as MessageChannel
 from notifications.models import Notification
 
+SUBJECT_LABELS = {
+    "external_ref": _("Customer number (CIF)"),
+    "full_name": _("Full name"),
+    "national_id": _("Citizen ID (CCCD)"),
+    "passport_number": _("Passport number"),
+    "date_of_birth": _("Date of birth"),
+    "phone": _("Phone"),
+    "email": _("E-mail"),
+    "address": _("Address"),
+    "preferred_language": _("Language the bank writes to me in"),
+    "relationship_ended_on": _("My relationship with the bank ended on"),
+}
 # The words of `who_acted_for_customer` (the customer's receipts), said the same way here.
 RECORDED_BY_WORDS = {
     RECORDED_BY_YOU: _("you"),

@@ -1,7 +1,8 @@
 """The parts of an access or copy export read from the platform's own records (`export_content` in
 `dsr.services.exports` puts them beside the profile and what the systems returned): the consent history
 with who recorded each event, what each consent let the bank share and with whom, and whom a withdrawal
-told to stop; the recipients told of a correction, by purpose; the restrictions and objections in force;
+told to stop; the recipients told of a correction, or told to stop or to delete by a restriction, an
+objection or an erasure, by purpose; the restrictions and objections in force;
 the customer's requests with the answers they were given; the record of the messages sent to them; and
 the guardian relation.
 
@@ -18,12 +19,12 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from consents.models import Consent, ConsentEvent, ConsentStatus
+from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
 from consents.receipts import recipient_stops
 from consents.scope import abroad_as_told
 from consents.selectors import (
     consent_history_of,
-    rectification_notices_by_purpose,
+    notices_by_kind_and_purpose,
     restrictions_in_force,
     withdrawal_duties_of_consents,
 )
@@ -75,6 +76,8 @@ def consent_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[d
                 "recorded_by_kind": e.actor_kind,
                 "recorded_by": _recorded_by(e, subject, roles),
                 "reason": _withdrawal_reason(e, subject, roles),
+                # The event's own proof (a withdrawal's call recording): the grant's is the consent's.
+                "evidence": e.evidence or None,
             }
             for e in events
         ],
@@ -155,28 +158,47 @@ def _consent_entry(consent: Consent, subject: DataSubject, duties: list, *, now:
     }
 
 
-def correction_entries(subject: DataSubject, *, now: datetime) -> list[dict[str, Any]]:
-    """Each purpose the customer's data was shared for whose recipients were told of a correction (one
-    resting on no consent too, which no consent lists), with its notices: the recipient, the corrected
-    fields by name, when it was sent and due, when the recipient confirmed, and `late`. One query."""
-    return [
-        {
-            "purpose": code,
-            "notices": [
-                {
-                    "recipient": notice.recipient.name,
-                    "recipient_id": notice.recipient_id,
-                    "fields": list(notice.fields),
-                    "sent_at": local_isoformat(notice.received_at),
-                    "due_at": local_isoformat(notice.due_at),
-                    "acknowledged_at": local_isoformat(notice.acknowledged_at),
-                    "late": notice.late(now),
-                }
-                for notice in notices
-            ],
-        }
-        for code, notices in rectification_notices_by_purpose(subject.pk).items()
-    ]
+# The recipients' duties the customer's changes opened that the export lists, by its section: whom a
+# correction was passed on to, whom a restriction or objection told to stop, whom an erasure told to
+# delete (a withdrawal's stops are listed under its consent).
+PASSED_ON = {
+    "corrections_passed_on": WithdrawalDuty.Kind.RECTIFICATION,
+    "restrictions_passed_on": WithdrawalDuty.Kind.RESTRICTION,
+    "erasures_passed_on": WithdrawalDuty.Kind.ERASURE,
+}
+
+
+def passed_on_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Per section of `PASSED_ON`, each purpose the customer's data was shared for (one resting on no
+    consent too, which no consent lists) whose recipients the customer's changes told to act, with its
+    notices: the recipient, when it was sent and due, when the recipient confirmed, `late`, and the
+    corrected fields by name (a correction) or the request that told it (the others). Not who
+    acknowledged, how, nor the bank's note: as the withdrawals' stops (`recipient_stops`). One query."""
+    by_kind = notices_by_kind_and_purpose(subject.pk, kinds=PASSED_ON.values())
+    return {
+        section: [
+            {"purpose": code, "notices": [_notice_entry(notice, now=now) for notice in notices]}
+            for code, notices in by_kind.get(kind, {}).items()
+        ]
+        for section, kind in PASSED_ON.items()
+    }
+
+
+def _notice_entry(notice: WithdrawalDuty, *, now: datetime) -> dict[str, Any]:
+    if notice.kind == WithdrawalDuty.Kind.RECTIFICATION:
+        told_for = {"fields": list(notice.fields)}
+    else:
+        request_id = request_id_of_source(notice.source)
+        told_for = {"request": str(request_id) if request_id else None}
+    return {
+        "recipient": notice.recipient.name,
+        "recipient_id": notice.recipient_id,
+        **told_for,
+        "sent_at": local_isoformat(notice.received_at),
+        "due_at": local_isoformat(notice.due_at),
+        "acknowledged_at": local_isoformat(notice.acknowledged_at),
+        "late": notice.late(now),
+    }
 
 
 def restriction_entries(subject: DataSubject) -> list[dict[str, Any]]:

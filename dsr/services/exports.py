@@ -26,10 +26,10 @@ from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
 from dsr.services.export_sections import (
     consent_sections,
-    correction_entries,
     guardian_request_entries,
     guardianship_entry,
     message_entries,
+    passed_on_sections,
     request_entries,
     restriction_entries,
 )
@@ -73,8 +73,9 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # The consent history, and per consent whom it let the bank share with and whom its withdrawal
         # told to stop (domain notes: the customer's right to know the recipients).
         **consent_sections(subject, now=now),
-        # Whom a correction of their data was passed on to, under the purpose each received it for.
-        "corrections_passed_on": correction_entries(subject, now=now),
+        # Whom a correction of their data was passed on to, their restriction or objection told to stop
+        # and their erasure told to delete, under the purpose each received it for.
+        **passed_on_sections(subject, now=now),
         "restrictions": restriction_entries(subject),
         "requests": request_entries(subject),
         # Those they filed as guardian for a child: their own part only (docs/requests.md).
