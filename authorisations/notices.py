@@ -80,10 +80,12 @@ def _change_notices(
     authorisation: Authorisation,
     event: AuthorisationEvent,
     *,
+    now: datetime,
     link: Callable[[str], str] = _my_authorisations_link,
     words: Callable[[str], dict[str, dict[str, str]]] | None = None,
 ) -> tuple[dict | None, dict | None]:
-    """For one event: the customer's receipt message and the webhook's arguments (None where none).
+    """For one event recorded `now`: the customer's receipt message and the webhook's arguments (None
+    where none), both saying when the event took effect (an expiry: the end of the term, before `now`).
     `link` and `words` give the link and the labels in a language (a sweep passes them cached)."""
     language_words = (words or per_language(_words))(language_for_subject(authorisation.subject))
     email = _email_args(
@@ -98,7 +100,7 @@ def _change_notices(
         },
         topic=f"authorisations.customer.{event.kind}",
         key=f"authorisations.receipt:{event.pk}",
-        now=event.at,
+        now=now,
         link=link,
     )
     webhook = None
@@ -117,20 +119,20 @@ def _change_notices(
             },
             "dedupe_key": f"authorisations.webhook:{event.pk}",
             "subject_id": authorisation.subject_id,
-            "now": event.at,
+            "now": now,
         }
     return email, webhook
 
 
-def notify_change(authorisation: Authorisation, event: AuthorisationEvent) -> None:
-    """The receipt e-mail to the customer and the webhook to the third party, for one event."""
-    message, webhook = _change_notices(authorisation, event)
+def notify_change(authorisation: Authorisation, event: AuthorisationEvent, *, now: datetime) -> None:
+    """The receipt e-mail to the customer and the webhook to the third party, for one event recorded `now`."""
+    message, webhook = _change_notices(authorisation, event, now=now)
     notify(**message)
     if webhook is not None:
         outbox_enqueue_webhook(**webhook)
 
 
-def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> int:
+def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]], *, now: datetime) -> int:
     """`notify_change` for many events at once (the expiry sweep): each customer's receipt through the
     notifier (their channels), the webhooks queued with one look-up and one insert and one outbox sweep
     dispatched on commit; returns how many webhooks were new."""
@@ -138,7 +140,7 @@ def notify_changes(changes: list[tuple[Authorisation, AuthorisationEvent]]) -> i
     link = functools.cache(_my_authorisations_link)  # one URL look-up per language, not per message
     words = per_language(_words)
     for authorisation, event in changes:
-        message, webhook = _change_notices(authorisation, event, link=link, words=words)
+        message, webhook = _change_notices(authorisation, event, now=now, link=link, words=words)
         messages.append(message)
         if webhook is not None:
             webhooks.append(webhook_message(**webhook))

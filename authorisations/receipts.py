@@ -5,6 +5,7 @@ served as stored: the same bytes whatever changes later."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,13 +16,17 @@ from subjects.disclosure import Disclosure
 RECEIPT_SCHEMA = "qdl-authorisation-receipt/1"
 
 
-def authorisation_receipt(authorisation: Authorisation, event: AuthorisationEvent) -> str:
+def authorisation_receipt(
+    authorisation: Authorisation, event: AuthorisationEvent, *, issued_at: datetime | None = None
+) -> str:
+    """The receipt of `event`, issued at `issued_at` (by default the event's time): an expiry recorded
+    by a sweep after the term ended is issued then, its event's time the end of the term."""
     third_party = authorisation.third_party
     body: dict[str, Any] = {
         "schema": RECEIPT_SCHEMA,
         "authorisation_id": str(authorisation.pk),
         "receipt_id": str(event.pk),
-        "issued_at": event.at.isoformat(),
+        "issued_at": (issued_at or event.at).isoformat(),
         "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
         "data_subject": {"identifier": authorisation.subject.external_ref, "identifier_type": "CIF"},
         "data_consumer": {

@@ -225,7 +225,7 @@ def authorisation_grant(
             code_fingerprint=blind_index(issued_code) or None,
         )
         event = event_new(authorisation, kind=K.GRANTED, old="", actor=actor, now=now, channel=channel)
-        event_save(authorisation, event, actor=actor)
+        event_save(authorisation, event, actor=actor, now=now)
     return authorisation
 
 

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
@@ -36,38 +37,45 @@ _KIND_BY_MOVE = {
 }
 # The moves that end an authorisation: its tokens end with it.
 ENDS = AUTHORISATION_MACHINE.terminal
+_END_KINDS = {_KIND_BY_MOVE[end] for end in ENDS}
 
 
 def event_new(
     authorisation: Authorisation, *, kind: str, old: str, actor: Actor, now: datetime,
     channel: str = "", evidence: str = "", reason: str = "",
 ) -> AuthorisationEvent:
-    """The unsaved event of a move already applied to `authorisation`, with its frozen receipt."""
+    """The unsaved event of a move already applied to `authorisation`, with its frozen receipt, issued
+    `now`. The event is dated when the move took effect: an end at the authorisation's `ended_at` (an
+    expiry's is the end of the term, before the sweep that records it), any other move `now`."""
     event = AuthorisationEvent(
         authorisation_id=authorisation.pk,  # by id: the relation's setter asks the router on each of 10,000
         kind=kind,
         old_status=old,
         new_status=authorisation.status,
-        at=now,
+        at=authorisation.ended_at if kind in _END_KINDS else now,
         actor_kind=actor.kind,
         actor_label=actor.label[:150],
         channel=channel,
         evidence=evidence[:500],
         reason=reason[:500],
     )
-    event.receipt = authorisation_receipt(authorisation, event)
+    event.receipt = authorisation_receipt(authorisation, event, issued_at=now)
     return event
 
 
-def _audit_args(authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor) -> dict:
-    """The audit entry of one event, as `audit_record`'s (and `audit_record_many`'s) arguments."""
+def _audit_args(
+    authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor, now: datetime
+) -> dict:
+    """The audit entry of one event recorded `now`, as `audit_record`'s (and `audit_record_many`'s)
+    arguments; an event that took effect earlier (an expiry, at the end of the term) names when."""
     return {
         "action": f"authorisations.authorisation.{event.kind}",
         "actor": actor,
         "subject": authorisation.subject_id,
         "target": authorisation,
-        "now": event.at,
+        "now": now,
         "data": {
+            **({"effective_at": event.at.isoformat()} if event.at != now else {}),
             "from": event.old_status or None,
             "to": authorisation.status,
             "third_party": str(authorisation.third_party_id),
@@ -79,11 +87,13 @@ def _audit_args(authorisation: Authorisation, event: AuthorisationEvent, *, acto
     }
 
 
-def event_save(authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor) -> None:
-    """Save one move's event with its audit entry, and queue its notices."""
+def event_save(
+    authorisation: Authorisation, event: AuthorisationEvent, *, actor: Actor, now: datetime
+) -> None:
+    """Save one move's event, recorded `now`, with its audit entry, and queue its notices."""
     event.save(force_insert=True)
-    audit_record(**_audit_args(authorisation, event, actor=actor))
-    notify_change(authorisation, event)
+    audit_record(**_audit_args(authorisation, event, actor=actor, now=now))
+    notify_change(authorisation, event, now=now)
 
 
 def end_tokens(authorisations: list[Authorisation], *, sparing_code: str = "") -> None:
@@ -136,9 +146,15 @@ def _apply(
     authorisation.pause_source = pause_source if to == S.PAUSED else ""
     fields = ["status", "pause_reason", "pause_source"]
     if to in ENDS:
-        authorisation.ended_at = now
+        authorisation.ended_at = _end_of(authorisation, to=to, now=now)
         fields.append("ended_at")
     return fields
+
+
+def _end_of(authorisation: Authorisation, *, to: str, now: datetime) -> datetime:
+    """When a move to an end ends the authorisation: an expiry at the end of its term, which the sweep
+    (hourly, or late after an outage) or a resume records after the fact; any other end `now`."""
+    return min(authorisation.expires_at, now) if to == S.EXPIRED else now
 
 
 def move(
@@ -166,7 +182,7 @@ def move(
             evidence=evidence,
             reason=reason,
         )
-        event_save(authorisation, event, actor=actor)
+        event_save(authorisation, event, actor=actor, now=now)
     return authorisation
 
 
@@ -206,7 +222,7 @@ def resume(
                 authorisation, kind=K.PAUSED, old=S.PAUSED, actor=actor, now=now,
                 channel=details.get("channel", ""), reason=cause[1] or cause[0],
             )
-            event_save(authorisation, event, actor=actor)
+            event_save(authorisation, event, actor=actor, now=now)
     return authorisation
 
 
@@ -252,7 +268,9 @@ def move_to_end_many(
     with transaction.atomic(savepoint=False):
         end_tokens(authorisations)
         Authorisation.objects.filter(pk__in=[a.pk for a in authorisations]).update(
-            status=to, pause_reason="", pause_source="", ended_at=now
+            # Each row's end as `_apply` set it: an expiry's is its own term's end.
+            status=to, pause_reason="", pause_source="",
+            ended_at=Least(F("expires_at"), Value(now)) if to == S.EXPIRED else now,
         )
         events = [
             event_new(authorisation, kind=_KIND_BY_MOVE[to], old=old, actor=actor, now=now, reason=reason)
@@ -261,11 +279,11 @@ def move_to_end_many(
         bulk_insert(events)
         audit_record_many(
             [
-                _audit_args(authorisation, event, actor=actor)
+                _audit_args(authorisation, event, actor=actor, now=now)
                 for authorisation, event in zip(authorisations, events, strict=True)
             ]
         )
-        notify_changes(list(zip(authorisations, events, strict=True)))
+        notify_changes(list(zip(authorisations, events, strict=True)), now=now)
 
 
 def locked_authorisations(*, customers_of: Mapping | None = None, **filters) -> list[Authorisation]:

@@ -129,17 +129,20 @@ def consent_transition(
     data: dict | None = None,
     note: str = "",
     evidence: str = "",
+    effective_at: datetime | None = None,
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update).
     `data`: what the audit entry says beyond the move (a void's reason and role); `note`: a void's note,
     kept encrypted on the event, never in the audit entry (it may name another customer); `evidence`:
-    the move's own proof (a withdrawal's call recording), on the event and in the audit entry."""
+    the move's own proof (a withdrawal's call recording), on the event and in the audit entry;
+    `effective_at`: when the move took effect, when that was before `now` (an expiry: the end of the
+    term), which dates the consent's end and its event, and which its audit entry, written `now`, names."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
         consent.status = to
         # A refusal ended when the customer said no; a later void keeps that time.
-        consent.ended_at = consent.ended_at if old == ConsentStatus.REFUSED else now
+        consent.ended_at = consent.ended_at if old == ConsentStatus.REFUSED else (effective_at or now)
         fields = ["status", "ended_at"]
         if to == ConsentStatus.WITHDRAWN:
             consent.withdrawn_at, consent.withdrawal_channel = now, channel
@@ -155,6 +158,7 @@ def consent_transition(
             source=source,
             note=note,
             evidence=evidence,
+            at=effective_at,
             # A superseded consent is replaced by its successor, which writes the state row itself.
             state=to not in (ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED),
             data={
@@ -163,6 +167,7 @@ def consent_transition(
                 "channel": channel,
                 "source": source[:100],
                 **({"evidence": evidence} if evidence else {}),
+                **({"effective_at": effective_at.isoformat()} if effective_at else {}),
                 **(data or {}),
             },
         )
@@ -324,11 +329,15 @@ def consent_expire_ended(*, subject_id, purpose_id, now: datetime) -> None:
 
 def _consent_expire(consent: Consent, *, now: datetime) -> ConsentEvent:
     """Record that a locked consent's expiry has passed, in the caller's transaction, always as the
-    sweep's doing: the expiry is the consent's own term, whichever caller finds it first. Its recipients
-    are told to stop as after a withdrawal, their time running from the end of the term: nothing else
-    tells them the consent's expiry date."""
+    sweep's doing: the expiry is the consent's own term, whichever caller finds it first. It took effect
+    when the term ended, not when a sweep (hourly, or late after an outage) finds it: the consent ended
+    and its event is dated then, so the consent report counts it in the month it happened, the month
+    whose "in force at the end" it already left (the audit entry says when it was recorded, and names
+    the end of the term). Its recipients are told to stop as after a withdrawal, their time running from
+    the end of the term: nothing else tells them the consent's expiry date."""
     event = consent_transition(
-        actor=EXPIRY_ACTOR, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired"
+        actor=EXPIRY_ACTOR, consent=consent, to=ConsentStatus.EXPIRED, now=now, reason="expired",
+        effective_at=consent.expires_at,
     )
     duties_open_for_withdrawal(actor=EXPIRY_ACTOR, consent=consent, now=now, received_at=consent.expires_at)
     return event

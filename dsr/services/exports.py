@@ -250,16 +250,23 @@ def task_results_erase(tasks, *, now: datetime) -> int:
 
 
 def request_results_purge_expired(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Empty what the systems returned to requests closed `EXPORT_AVAILABLE_FOR` ago that no export
-    carries (an access or copy request cancelled or refused after the systems answered, a
-    rectification, a restriction...), with one `dsr.request.results_purged` entry per request (for the
-    nightly job). Until then the DPO may read them to look into a complaint about the request. An
-    export not yet purged keeps them, and its purge takes them; a deletion's reports stay as its proof
+    """Empty what the systems returned to requests that no export carries (an access or copy request
+    cancelled or refused after the systems answered, a rectification, a restriction...) once both the
+    request's closing and the system's report are `EXPORT_AVAILABLE_FOR` old, with one
+    `dsr.request.results_purged` entry per request and run (for the nightly job). Until then the DPO
+    may read them to look into a complaint about the request. A customer's own rectification closes at
+    once while each system applies it later: a system that reports after the request's window has its
+    own 30 days from the report, and a task not reported yet has nothing to empty and is left unmarked
+    (a task an earlier purge marked while it was still open is due again from its report). An export
+    not yet purged keeps them, and its purge takes them; a deletion's reports stay as its proof
     (docs/requests.md). Idempotent; returns how many requests."""
     now = now or timezone.now()
+    window_over = now - EXPORT_AVAILABLE_FOR
     due = FulfilmentTask.objects.filter(
-        result_purged_at__isnull=True,
-        request__closed_at__lte=now - EXPORT_AVAILABLE_FOR,
+        Q(result_purged_at__isnull=True) | Q(result_purged_at__lt=F("completed_at")),
+        status=TaskStatus.DONE,
+        completed_at__lte=window_over,
+        request__closed_at__lte=window_over,
         request__type__in=RESULTS_PURGED_OF,
     ).filter(Q(request__export__isnull=True) | Q(request__export__purged_at__isnull=False))
     requests = DataSubjectRequest.objects.filter(pk__in=due.values("request_id")).order_by("pk")

@@ -7,12 +7,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from authorisations import services
-from authorisations.models import Authorisation
+from authorisations.models import Authorisation, AuthorisationEvent
 from core.actors import Actor
 from core.errors import InvalidInput, InvalidTransition, NotFound
 from tests.authorisations.factories import (
@@ -91,6 +92,8 @@ def test_expiry_ends_access_and_the_sweep_records_it_once(authorised, gateway):
         starts_at=authorisation.starts_at - timedelta(days=400),
         expires_at=timezone.now() - timedelta(seconds=1),
     )
+    # Granted 400 days ago, as its start says: the expiry, dated at the end of the term, comes after it.
+    AuthorisationEvent.objects.filter(authorisation=authorisation).update(at=F("at") - timedelta(days=400))
     # Introspection refuses an authorisation past its end even before the sweep has run.
     assert introspect(gateway, tokens["access_token"]) is False
     assert services.authorisations_expire_due(now=later) == 1

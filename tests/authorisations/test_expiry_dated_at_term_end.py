@@ -1,0 +1,61 @@
+"""An authorisation ends when its term ends, not when a sweep (hourly, or late after the worker was down)
+or a resume finds it: its `ended_at` and its event's time are the end of the term, which the pages show
+as when it ended (docs/third-party-access.md); its audit entry, notices and receipt still say when the
+bank recorded it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from audit.models import AuditEntry
+from authorisations import services
+from authorisations.models import Authorisation, AuthorisationEvent
+from core.actors import actor_for_user
+from notifications.models import Notification
+from tests.authorisations.factories import authorise, register
+
+pytestmark = pytest.mark.django_db
+HN = ZoneInfo("Asia/Ho_Chi_Minh")
+GRANTED = datetime(2027, 3, 1, 10, 0, tzinfo=HN)
+# The worker was down two days: the sweep runs at 02:10 on the 13th.
+SWEPT = datetime(2027, 3, 13, 2, 10, tzinfo=HN)
+
+
+def _expiry_recorded_at(authorisation: Authorisation, *, recorded: datetime) -> None:
+    authorisation = Authorisation.objects.get(pk=authorisation.pk)
+    assert authorisation.status == "expired"
+    assert authorisation.ended_at == authorisation.expires_at
+    event = AuthorisationEvent.objects.get(authorisation=authorisation, kind="expired")
+    assert event.at == authorisation.expires_at
+    receipt = json.loads(event.receipt)
+    assert datetime.fromisoformat(receipt["event"]["time"]) == authorisation.expires_at
+    assert datetime.fromisoformat(receipt["issued_at"]) == recorded
+    entry = AuditEntry.objects.get(
+        action="authorisations.authorisation.expired", target_id=str(authorisation.pk)
+    )
+    assert entry.recorded_at == recorded
+    assert datetime.fromisoformat(entry.data["effective_at"]) == authorisation.expires_at
+    told = Notification.objects.get(topic="authorisations.customer.expired")
+    assert told.created_at == recorded
+
+
+def test_a_late_expiry_sweep_records_the_end_of_the_term(customer1):
+    authorisation = authorise(customer1, days=10, now=GRANTED)
+    assert services.authorisations_expire_due(now=SWEPT) == 1
+    _expiry_recorded_at(authorisation, recorded=SWEPT)
+
+
+def test_a_pause_resumed_after_the_term_ends_at_the_end_of_the_term(customer1):
+    authorisation = authorise(customer1, registration=register(), days=10, now=GRANTED)
+    customer = actor_for_user(customer1)
+    subject = customer1.customer_account.subject
+    services.authorisation_pause(actor=customer, authorisation_id=authorisation.pk, subject=subject,
+                                 now=datetime(2027, 3, 5, 10, 0, tzinfo=HN))
+    services.authorisation_resume(
+        actor=customer, authorisation_id=authorisation.pk, subject=subject, now=SWEPT
+    )
+    _expiry_recorded_at(authorisation, recorded=SWEPT)
