@@ -8,24 +8,9 @@ it is durable through a `durable=` flag.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = (
-    "core",
-    "audit",
-    "accounts",
-    "integrations",
-    "subjects",
-    "notifications",
-    "deadlines",
-    "consents",
-    "authorisations",
-    "dsr",
-    "regulator",
-    "transparency",
-    "portal",
-)
+from tests.test_architecture import APPS, ROOT
+
 JOINABLE = "_in_transaction"
 
 

@@ -299,7 +299,8 @@ class IdentityVerification(NamedTuple):
     refusal: Exception | None
 
 
-def verified_or_refused(verification: IdentityVerification) -> DataSubjectRequest:
+def verified_request(verification: IdentityVerification) -> DataSubjectRequest:
+    """The request verified, or its refusal raised (once the caller's transaction kept the count)."""
     if verification.refusal is not None:
         raise verification.refusal
     return verification.request
@@ -325,7 +326,7 @@ def request_verify_identity_in_transaction(
     sent by `request_identity_otp_send` must be typed back in time; `ekyc`: the session reference is
     recorded; `self_service`: the customer's own confirmed code (dsr.services.profile), never staff's.
     A request still waiting for acknowledgement is acknowledged first, so the history shows both
-    moves. Inside the caller's transaction, which raises the refusal it returns (`verified_or_refused`);
+    moves. Inside the caller's transaction, which raises the refusal it returns (`verified_request`);
     `request_verify_identity` commits first, so a wrong code stays counted.
     """
     if method not in IdentityMethod.values:
@@ -392,6 +393,4 @@ def request_verify_identity_in_transaction(
     return IdentityVerification(request, refusal)
 
 
-request_verify_identity = durable_entry_point(
-    request_verify_identity_in_transaction, then=verified_or_refused
-)
+request_verify_identity = durable_entry_point(request_verify_identity_in_transaction, then=verified_request)

@@ -38,7 +38,7 @@ from dsr.models import (
     IdentityMethod,
 )
 from dsr.services.base import request_locked
-from dsr.services.identity import request_verify_identity_in_transaction, verified_or_refused
+from dsr.services.identity import request_verify_identity_in_transaction, verified_request
 from dsr.services.intake import request_create_in_transaction
 from dsr.services.moves import move
 from dsr.sources import request_source
@@ -206,7 +206,7 @@ def _self_rectification(
         corrections=corrections, own_contact_details=True, now=now,
     )
     # Puts the request in progress: every system that acts on rectifications gets its task.
-    verified_or_refused(request_verify_identity_in_transaction(
+    verified_request(request_verify_identity_in_transaction(
         actor=actor, request_id=request.pk, method=IdentityMethod.SELF_SERVICE, reference=reference, now=now,
     ))
     request, _now = request_locked(request.pk, now=now)
