@@ -52,7 +52,7 @@ class AuthorisationsConfig(AppConfig):
         from authorisations import navigation
         from authorisations.services.rights import (
             authorisations_revoke_for_child,
-            authorisations_revoke_for_withdrawal_in_transaction,
+            authorisations_revoke_for_withdrawal_locked,
         )
         from consents.follow_ups import register_after_withdrawal
         from subjects.follow_ups import register_after_rectification
@@ -60,4 +60,4 @@ class AuthorisationsConfig(AppConfig):
         navigation.register()
         register_after_rectification(authorisations_revoke_for_child)
         # Withdrawal works through any channel: the consent switch and the API as a request does.
-        register_after_withdrawal(authorisations_revoke_for_withdrawal_in_transaction)
+        register_after_withdrawal(authorisations_revoke_for_withdrawal_locked)

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, overload
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
@@ -36,6 +36,7 @@ from core.errors import Conflict, NotFound
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 M = TypeVar("M", bound=models.Model)
 
 
@@ -69,16 +70,21 @@ def prepared_cursor() -> Iterator:
         yield cursor
 
 
+@overload
+def durable_entry_point(in_transaction: Callable[P, R]) -> Callable[P, R]: ...
+@overload
+def durable_entry_point(in_transaction: Callable[P, R], *, then: Callable[[R], T]) -> Callable[P, T]: ...
 def durable_entry_point(
-    in_transaction: Callable[P, R], *, then: Callable[[R], R] | None = None
-) -> Callable[P, R]:
+    in_transaction: Callable[P, R], *, then: Callable[[R], Any] | None = None
+) -> Callable[P, Any]:
     """The durable entry point of a service written to join its caller's transaction: the same
     arguments (and signature), in a transaction of its own
     (`durable_entry_point(restrictions_apply_in_transaction)`); `then` is given the result once
-    committed, and answers in its place (it may refuse what was committed, a finding kept)."""
+    committed, and answers in its place (it may refuse what was committed, a finding kept, as a wrong
+    identity code counted before the refusal: `dsr.services.identity.request_verify_identity`)."""
 
     @functools.wraps(in_transaction)
-    def entry_point(*args: P.args, **kwargs: P.kwargs) -> R:
+    def entry_point(*args: P.args, **kwargs: P.kwargs) -> Any:
         with transaction.atomic(durable=True):
             result = in_transaction(*args, **kwargs)
         return result if then is None else then(result)

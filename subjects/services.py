@@ -17,7 +17,7 @@ from accounts.languages import language_clean
 from accounts.models import Language, StaffProfile
 from audit.services import audit_record, audit_record_many
 from core.actors import Actor
-from core.db import conflict_on_duplicate
+from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.changes import (
@@ -148,18 +148,17 @@ def subject_create(
     return subject
 
 
-def subject_rectify(
+def subject_rectify_in_transaction(
     *, actor: Actor, subject_id, changes: dict[str, Any], reason: str = "", now: datetime | None = None,
-    durable: bool = True, preferred_language: str | None = None, viewed: ViewedInAnswer | None = None,
-    source: str = "",
+    preferred_language: str | None = None, viewed: ViewedInAnswer | None = None, source: str = "",
 ) -> DataSubject:
     """Correct a subject's personal data. The audit shows which fields changed, with keyed
     fingerprints of the old and new values instead of the values themselves, and of `reason` (staff's
     words, which may quote them) instead of the reason: the trail can be neither edited nor erased.
 
     `preferred_language`, when given, changes the language the bank writes in, in the same
-    transaction (its own audit entry, as `subject_language_set`). `durable=False` joins the caller's
-    transaction (a rectification request applies the corrections and completes in one transaction).
+    transaction (its own audit entry, as `subject_language_set`). Inside the caller's transaction (a
+    rectification request applies the corrections and completes in one); `subject_rectify`: its own.
     `viewed`: the answer shows the values in full, and the view is recorded with its reason (even
     when nothing changed). `source` names what made the correction for what follows it
     (`subjects.follow_ups`): a rectification request's `dsr.request:<id>`; empty for staff's own."""
@@ -174,7 +173,7 @@ def subject_rectify(
         preferred_language = language_clean(preferred_language)
     guardian_given = "guardian" in changes
     guardian = changes.pop("guardian", None)
-    with transaction.atomic(durable=durable):
+    with transaction.atomic(savepoint=False):
         subject = subject_locked(subject_id)
         now = now or timezone.now()  # after the lock (`subjects.locks`)
         clean = subject_changes_check(subject=subject, changes=changes, now=now)
@@ -218,6 +217,9 @@ def subject_rectify(
         after_rectification(actor=actor, subject=subject, before=before, now=now, source=source)
         _viewed_in_answer(actor, subject, viewed)
     return subject
+
+
+subject_rectify = durable_entry_point(subject_rectify_in_transaction)
 
 
 def _language_change(

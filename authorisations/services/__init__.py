@@ -30,11 +30,11 @@ from authorisations.services.registry import (
     third_party_suspend,
 )
 from authorisations.services.rights import (
-    authorisations_pause_for_subject_in_transaction,
-    authorisations_resume_for_source_in_transaction,
-    authorisations_revoke_for_source_in_transaction,
-    authorisations_revoke_for_subject_in_transaction,
-    authorisations_revoke_for_withdrawal_in_transaction,
+    authorisations_pause_for_subject_locked,
+    authorisations_resume_for_source_locked,
+    authorisations_revoke_for_source_locked,
+    authorisations_revoke_for_subject_locked,
+    authorisations_revoke_for_withdrawal_locked,
 )
 from authorisations.states import covers_third_party_disclosure
 
@@ -56,11 +56,11 @@ __all__ = [
     "authorisation_terms_check",
     "authorisations_expire_due",
     "authorisations_notify_expiring",
-    "authorisations_pause_for_subject_in_transaction",
-    "authorisations_resume_for_source_in_transaction",
-    "authorisations_revoke_for_source_in_transaction",
-    "authorisations_revoke_for_subject_in_transaction",
-    "authorisations_revoke_for_withdrawal_in_transaction",
+    "authorisations_pause_for_subject_locked",
+    "authorisations_resume_for_source_locked",
+    "authorisations_revoke_for_source_locked",
+    "authorisations_revoke_for_subject_locked",
+    "authorisations_revoke_for_withdrawal_locked",
     "authorisations_send_summaries",
     "covers_third_party_disclosure",
     "third_party_reactivate",

@@ -29,7 +29,7 @@ S = AuthorisationStatus
 RECTIFIED_SOURCE = "subjects.rectified"
 
 
-def authorisations_pause_for_subject_in_transaction(
+def authorisations_pause_for_subject_locked(
     *,
     actor: Actor,
     subject,
@@ -40,10 +40,10 @@ def authorisations_pause_for_subject_in_transaction(
 ) -> int:
     """DSR hook: an objection or restriction (`kind`) in force covering third-party disclosure pauses
     the customer's ACTIVE authorisations (caller's transaction), with its own pause reason, until it is
-    lifted (`authorisations_resume_for_source_in_transaction`); returns how many. One already paused
+    lifted (`authorisations_resume_for_source_locked`); returns how many. One already paused
     (by the customer, or a suspension) stays paused: whatever ends that pause finds the objection or
     restriction in force and leaves it paused for it (`moves.resume`). A withdrawal revokes instead
-    (`authorisations_revoke_for_withdrawal_in_transaction`). One of a cross-border transfer reaches
+    (`authorisations_revoke_for_withdrawal_locked`). One of a cross-border transfer reaches
     only the third parties abroad (`states.disclosure_reach`)."""
     reach = disclosure_reach(purposes)
     if reach is None:
@@ -59,7 +59,7 @@ def authorisations_pause_for_subject_in_transaction(
     )
 
 
-def authorisations_revoke_for_subject_in_transaction(
+def authorisations_revoke_for_subject_locked(
     *, actor: Actor, subject, source: str, now: datetime, channel: str = "",
     reach: Mapping[str, Any] | None = None,
 ) -> int:
@@ -88,12 +88,12 @@ def authorisations_revoke_for_child(
     whatever made the correction (`source`): the platform revokes them, no request asked it to."""
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return 0
-    return authorisations_revoke_for_subject_in_transaction(
+    return authorisations_revoke_for_subject_locked(
         actor=actor, subject=subject, source=RECTIFIED_SOURCE, now=now
     )
 
 
-def authorisations_revoke_for_withdrawal_in_transaction(
+def authorisations_revoke_for_withdrawal_locked(
     *, actor: Actor, subject, purposes, channel: str, source: str, now: datetime
 ) -> int:
     """After a withdrawal (`consents.follow_ups`, whatever its channel: the consent switch, the API, a
@@ -105,12 +105,12 @@ def authorisations_revoke_for_withdrawal_in_transaction(
     reach = disclosure_reach(purposes)
     if reach is None:
         return 0
-    return authorisations_revoke_for_subject_in_transaction(
+    return authorisations_revoke_for_subject_locked(
         actor=actor, subject=subject, source=source, now=now, channel=channel, reach=reach
     )
 
 
-def authorisations_revoke_for_source_in_transaction(
+def authorisations_revoke_for_source_locked(
     *, actor: Actor, source: str, now: datetime, channel: str = ""
 ) -> int:
     """DSR hook: revoke the authorisations this request paused (caller's transaction). For the
@@ -125,7 +125,7 @@ def authorisations_revoke_for_source_in_transaction(
     )
 
 
-def authorisations_resume_for_source_in_transaction(*, actor: Actor, source: str, now: datetime) -> int:
+def authorisations_resume_for_source_locked(*, actor: Actor, source: str, now: datetime) -> int:
     """DSR hook: when the objection or restriction that paused authorisations is lifted (after its
     restrictions are lifted, same transaction), they resume unless something else still holds them
     (`moves.resume`: another objection or restriction, a suspended third party); those whose term has

@@ -30,9 +30,9 @@ from consents.services.refusals import (
 )
 from consents.services.request_duties import duties_open_for_erasure, restriction_recipients_catch_up
 from consents.services.restrictions import (
-    restriction_apply,
-    restriction_lift,
+    restrictions_apply,
     restrictions_apply_in_transaction,
+    restrictions_lift,
     restrictions_lift_in_transaction,
 )
 from consents.services.rules import GrantRequest, purpose_offered_to_ward
@@ -80,8 +80,8 @@ __all__ = [
     "purpose_versions_apply_due",
     "recipient_create",
     "recipient_rename_en",
-    "restriction_apply",
-    "restriction_lift",
+    "restrictions_apply",
+    "restrictions_lift",
     "restrictions_apply_in_transaction",
     "restrictions_lift_in_transaction",
 ]

@@ -31,10 +31,10 @@ from audit.services import audit_record
 from consents.models import NoticeAnnouncement
 from consents.services.announcements import (
     FAILURES_CLEARED,
-    announcement_ask_in_transaction,
+    announcement_ask_locked,
     announcement_locked,
     announcement_send,
-    announcement_send_in_transaction,
+    announcement_send_locked,
     announcement_transition,
 )
 from consents.states import ANNOUNCEMENT_PARKED, ANNOUNCEMENT_RETRY_TO
@@ -72,11 +72,11 @@ def announcements_run_due(*, now: datetime | None = None, limit: int = 100) -> d
     # the DPO asked for it then, not on the day it was scheduled for.
     send_due = Q(send_at__lte=now) | Q(next_attempt_at__isnull=False)
     steps = (
-        ("sent", Status.SCHEDULED, announcement_send_in_transaction, send_due, "send_at"),
+        ("sent", Status.SCHEDULED, announcement_send_locked, send_due, "send_at"),
         (
             "asked",
             Status.SENT,
-            announcement_ask_in_transaction,
+            announcement_ask_locked,
             Q(notice__effective_at__lte=now),
             "notice__effective_at",
         ),

@@ -103,10 +103,10 @@ def announcement_schedule(*, actor: Actor, notice_id, now: datetime | None = Non
             raise NotFound(_("No notice version with this id."))
         if NoticeAnnouncement.objects.filter(notice=notice).exists():
             raise Conflict(_("This notice version is already announced."), code="already_announced")
-        return announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+        return announcement_create_locked(actor=actor, notice=notice, now=now)
 
 
-def announcement_create_in_transaction(
+def announcement_create_locked(
     *, actor: Actor, notice: NoticeVersion, now: datetime
 ) -> NoticeAnnouncement:
     """The announcement of `notice`, inside the caller's transaction (publishing a version creates it)."""
@@ -126,7 +126,7 @@ def announcement_create_in_transaction(
             data={"earliest_effective_at": timezone.localtime(earliest).isoformat()},
         )
     if significant:
-        # Not in force on any date until the customers are told (`announcement_send_in_transaction`).
+        # Not in force on any date until the customers are told (`announcement_send_locked`).
         notice.awaiting_announcement = True
         notice.save(update_fields=["awaiting_announcement"])
     announcement = NoticeAnnouncement.objects.create(
@@ -181,11 +181,11 @@ def announcement_send(*, actor: Actor, announcement_id, now: datetime | None = N
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = announcement_locked(announcement_id)
-        announcement_send_in_transaction(announcement, actor=actor, now=now)
+        announcement_send_locked(announcement, actor=actor, now=now)
     return announcement
 
 
-def announcement_send_in_transaction(
+def announcement_send_locked(
     announcement: NoticeAnnouncement, *, actor: Actor, now: datetime
 ) -> None:
     """Mark the locked announcement sent and tell the customers (caller's transaction)."""
@@ -270,11 +270,11 @@ def announcement_ask_fresh_consent(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         announcement = announcement_locked(announcement_id)
-        announcement_ask_in_transaction(announcement, actor=actor, now=now)
+        announcement_ask_locked(announcement, actor=actor, now=now)
     return announcement
 
 
-def announcement_ask_in_transaction(
+def announcement_ask_locked(
     announcement: NoticeAnnouncement, *, actor: Actor, now: datetime
 ) -> None:
     """Ask for fresh consent, or complete a minor change, on the locked announcement (caller's

@@ -15,7 +15,7 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import NoticeVersion, Purpose, notices_in_force_by
 from consents.scope import SCOPE_FIELDS, purpose_scope
 from consents.selectors import purpose_for_code
-from consents.services.announcements import announcement_create_in_transaction, lead_days_for
+from consents.services.announcements import announcement_create_locked, lead_days_for
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
@@ -82,7 +82,7 @@ def purpose_version_add(
     if at_once:
         _scope_apply(purpose, notice, now=now)
     else:
-        announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+        announcement_create_locked(actor=actor, notice=notice, now=now)
     return notice
 
 
@@ -216,6 +216,6 @@ def notice_publish(
             now=now,
         )
         if latest is not None:
-            announcement_create_in_transaction(actor=actor, notice=notice, now=now)
+            announcement_create_locked(actor=actor, notice=notice, now=now)
         catalogue_invalidate()
     return notice

@@ -100,7 +100,7 @@ def restrictions_apply_in_transaction(
     return created
 
 
-restriction_apply = durable_entry_point(restrictions_apply_in_transaction)
+restrictions_apply = durable_entry_point(restrictions_apply_in_transaction)
 
 
 def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime | None = None) -> int:
@@ -136,4 +136,4 @@ def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime
     return len(in_force)
 
 
-restriction_lift = durable_entry_point(restrictions_lift_in_transaction)
+restrictions_lift = durable_entry_point(restrictions_lift_in_transaction)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, audit_record_many
-from authorisations.services import authorisations_revoke_for_subject_in_transaction
+from authorisations.services import authorisations_revoke_for_subject_locked
 from consents.models import ProcessingRestriction
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
@@ -181,7 +181,7 @@ def deletion_stops_third_parties(request: DataSubjectRequest, *, actor: Actor, n
     revoked (tokens ended, the third party told, a receipt), not when the deletion completes, which waits
     for every system and a second person's approval. The completion calls it again for a deletion
     verified before this took effect (it revokes what is still live, nothing else)."""
-    authorisations_revoke_for_subject_in_transaction(
+    authorisations_revoke_for_subject_locked(
         actor=actor, subject=request.subject, source=request_source(request), now=now, channel=request.channel
     )
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
 from audit.services import audit_record
-from authorisations.services import authorisations_resume_for_source_in_transaction
+from authorisations.services import authorisations_resume_for_source_locked
 from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
@@ -39,12 +39,12 @@ from dsr.sources import request_source
 from dsr.states import RequestStatus
 from subjects.changes import subject_changes_check
 from subjects.selectors import subject_field_label
-from subjects.services import subject_rectify
+from subjects.services import subject_rectify_in_transaction
 
 S = RequestStatus
 
 
-def complete_in_transaction(
+def request_complete_locked(
     request: DataSubjectRequest,
     *,
     actor: Actor,
@@ -159,14 +159,13 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
                 refused[name] = error
     changes = {name: value for name, value in corrections.items() if name not in refused}
     if changes:
-        subject_rectify(
+        subject_rectify_in_transaction(
             actor=actor,
             subject_id=request.subject_id,
             changes=changes,
             now=now,
             reason=f"{request_source(request)}",
             source=request_source(request),
-            durable=False,
         )
     if not refused:
         return ""
@@ -202,7 +201,7 @@ def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None =
                 _("Only an answered restriction or objection can be lifted."), code="nothing_to_lift"
             )
         lifted = restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
-        authorisations_resume_for_source_in_transaction(actor=actor, source=request_source(request), now=now)
+        authorisations_resume_for_source_locked(actor=actor, source=request_source(request), now=now)
         if not lifted:
             raise Conflict(_("This restriction has already been lifted."), code="already_lifted")
         audit_record(

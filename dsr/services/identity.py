@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from accounts.languages import language_for_subject
 from audit.models import AuditEntry
 from audit.services import audit_record
 from core.actors import Actor
+from core.db import durable_entry_point
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
@@ -290,7 +292,21 @@ def _otp_wrong_code(request: DataSubjectRequest, *, actor: Actor, now: datetime)
     return InvalidInput(_("The code does not match the one sent to the registered phone."), field="otp_code")
 
 
-def request_verify_identity(
+class IdentityVerification(NamedTuple):
+    """The request verified, or the refusal (a wrong code, counted) to raise once the count commits."""
+
+    request: DataSubjectRequest
+    refusal: Exception | None
+
+
+def verified_request(verification: IdentityVerification) -> DataSubjectRequest:
+    """The request verified, or its refusal raised (once the caller's transaction kept the count)."""
+    if verification.refusal is not None:
+        raise verification.refusal
+    return verification.request
+
+
+def request_verify_identity_in_transaction(
     *,
     actor: Actor,
     request_id,
@@ -302,8 +318,7 @@ def request_verify_identity(
     customer_present: bool = False,
     seen_at_branch: str = "",
     now: datetime | None = None,
-    durable: bool = True,
-) -> DataSubjectRequest:
+) -> IdentityVerification:
     """Record how staff verified the requester, after checking it, and start the work.
 
     `branch_documents`: the document's number must match the requester's record, and a request not
@@ -311,7 +326,8 @@ def request_verify_identity(
     sent by `request_identity_otp_send` must be typed back in time; `ekyc`: the session reference is
     recorded; `self_service`: the customer's own confirmed code (dsr.services.profile), never staff's.
     A request still waiting for acknowledgement is acknowledged first, so the history shows both
-    moves. `durable=False` joins the caller's transaction.
+    moves. Inside the caller's transaction, which raises the refusal it returns (`verified_request`);
+    `request_verify_identity` commits first, so a wrong code stays counted.
     """
     if method not in IdentityMethod.values:
         raise InvalidInput(_("Choose how the identity was verified."), field="method")
@@ -327,7 +343,7 @@ def request_verify_identity(
     if len(reference) > 100:
         raise InvalidInput(_("The reference is longer than 100 characters."), field="reference")
     refusal = None
-    with transaction.atomic(durable=durable):
+    with transaction.atomic(savepoint=False):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
         masked, kind, seen_at = "", "", ""
@@ -353,19 +369,11 @@ def request_verify_identity(
             request.identity_otp_hash = ""
             request.identity_verified_at = now
             request.identity_verified_by_id = actor.user_id
-            request.save(
-                update_fields=[
-                    "identity_method",
-                    "identity_reference",
-                    "identity_document_type",
-                    "identity_document_masked",
-                    "identity_seen_at_branch",
-                    "identity_otp_hash",
-                    "identity_verified_at",
-                    "identity_verified_by",
-                    "updated_at",
-                ]
-            )
+            request.save(update_fields=[
+                "identity_method", "identity_reference", "identity_document_type",
+                "identity_document_masked", "identity_seen_at_branch", "identity_otp_hash",
+                "identity_verified_at", "identity_verified_by", "updated_at",
+            ])
             audit_record(
                 action="dsr.request.identity_verified",
                 actor=actor,
@@ -382,6 +390,7 @@ def request_verify_identity(
             elif request.type == RequestType.DELETE:
                 deletion_stops_third_parties(request, actor=actor, now=now)
             move(request, to=S.IN_PROGRESS, actor=actor, now=now)
-    if refusal is not None:
-        raise refusal
-    return request
+    return IdentityVerification(request, refusal)
+
+
+request_verify_identity = durable_entry_point(request_verify_identity_in_transaction, then=verified_request)

@@ -16,6 +16,7 @@ from consents.catalogue import purpose_in_force, with_versions
 from consents.models import LegalBasis, Purpose
 from consents.services.rules import channel_validate
 from core.actors import Actor
+from core.db import durable_entry_point
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
 from deadlines.models import RequestType
@@ -74,7 +75,7 @@ NATIONAL_ID_HELD_FOR_CUSTOMER = _(
 )
 
 
-def request_create(
+def request_create_in_transaction(
     *,
     actor: Actor,
     subject: DataSubject,
@@ -87,11 +88,10 @@ def request_create(
     own_contact_details: bool = False,
     received_at: datetime | None = None,
     now: datetime | None = None,
-    durable: bool = True,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
-    authority has been verified on the child's record. `durable=False` joins the caller's
-    transaction (a customer's own confirmed change is received, verified and completed in one). Staff
+    authority has been verified on the child's record. Inside the caller's transaction (a customer's
+    own confirmed change is received, verified and completed in one); `request_create`: its own. Staff
     take a request in through a channel they witnessed (`channel_validate`).
 
     `received_at` is when the bank received a request it records only now (a paper form typed in
@@ -121,7 +121,7 @@ def request_create(
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, received_at)
     deadlines = deadlines_for(request_type=type, received_at=received_at, subject=subject, policies=policies)
-    with transaction.atomic(durable=durable):
+    with transaction.atomic(savepoint=False):
         request = DataSubjectRequest.objects.create(
             subject=subject,
             type=type,
@@ -162,6 +162,9 @@ def request_create(
             request, ClockEvent.STARTED, actor=actor, now=now, at=received_at, note=deadlines.regime
         )
     return request
+
+
+request_create = durable_entry_point(request_create_in_transaction)
 
 
 def _received_at_check(received_at: datetime | None, *, actor: Actor, now: datetime) -> datetime:

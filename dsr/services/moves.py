@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from authorisations.selectors import authorisation_request_pause_sources
 from authorisations.services import (
-    authorisations_pause_for_subject_in_transaction,
-    authorisations_resume_for_source_in_transaction,
-    authorisations_revoke_for_source_in_transaction,
+    authorisations_pause_for_subject_locked,
+    authorisations_resume_for_source_locked,
+    authorisations_revoke_for_source_locked,
 )
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
@@ -98,7 +98,7 @@ def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: 
         # Recipients (processors or third parties) were told to stop: the law's longer period applies.
         clock_processor_involved(request, actor=actor, now=now)
     reached = [restriction.purpose for restriction in in_force]
-    authorisations_pause_for_subject_in_transaction(
+    authorisations_pause_for_subject_locked(
         actor=actor, subject=request.subject, purposes=None if None in reached else reached,
         source=request_source(request), now=now, kind=request.type,
     )
@@ -163,7 +163,7 @@ def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> in
     for request_id in list(withdrawals):
         with transaction.atomic(durable=True):
             request, at = request_locked(request_id, now=now)
-            revoked += authorisations_revoke_for_source_in_transaction(
+            revoked += authorisations_revoke_for_source_locked(
                 actor=actor, source=request_source(request), channel=request.channel, now=at
             )
     return revoked
@@ -307,7 +307,7 @@ def move(
             clock_record(request, ClockEvent.STOPPED, actor=actor, now=now)
         if to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES:
             restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
-            authorisations_resume_for_source_in_transaction(
+            authorisations_resume_for_source_locked(
                 actor=actor, source=request_source(request), now=now
             )
         if to in REQUEST_MACHINE.terminal or "acknowledged_at" in fields:

@@ -38,14 +38,14 @@ from dsr.models import (
     IdentityMethod,
 )
 from dsr.services.base import request_locked
-from dsr.services.identity import request_verify_identity
-from dsr.services.intake import request_create
+from dsr.services.identity import request_verify_identity_in_transaction, verified_request
+from dsr.services.intake import request_create_in_transaction
 from dsr.services.moves import move
 from dsr.sources import request_source
 from dsr.states import RequestStatus
 from subjects.locks import subject_locked
 from subjects.models import DataSubject
-from subjects.services import subject_rectify
+from subjects.services import subject_rectify_in_transaction
 from subjects.validators import normalize_email, normalize_phone
 
 CODE_VALID_MINUTES = 10
@@ -201,19 +201,18 @@ def _self_rectification(
     which locked the customer first."""
     # A customer's own phone, e-mail and address are theirs to keep current, a child's too: the way the
     # bank reaches them is not a right exercised through the guardian (docs/requests.md).
-    request = request_create(
+    request = request_create_in_transaction(
         actor=actor, subject=subject, type=RequestType.RECTIFY, channel=Channel.INTERNET_BANKING,
-        corrections=corrections, own_contact_details=True, now=now, durable=False,
+        corrections=corrections, own_contact_details=True, now=now,
     )
     # Puts the request in progress: every system that acts on rectifications gets its task.
-    request_verify_identity(
-        actor=actor, request_id=request.pk, method=IdentityMethod.SELF_SERVICE, reference=reference,
-        now=now, durable=False,
-    )
+    verified_request(request_verify_identity_in_transaction(
+        actor=actor, request_id=request.pk, method=IdentityMethod.SELF_SERVICE, reference=reference, now=now,
+    ))
     request, _now = request_locked(request.pk, now=now)
-    subject_rectify(
+    subject_rectify_in_transaction(
         actor=actor, subject_id=subject.pk, changes=dict(corrections), now=now,
-        reason=request_source(request), source=request_source(request), durable=False,
+        reason=request_source(request), source=request_source(request),
     )
     # Completed at once: the bank's record is corrected now; each system's task stays open until that
     # system reports it applied the change (`task_complete` accepts it on this completed request).

@@ -33,7 +33,7 @@ from dsr.services.base import (
     request_locked,
     require_permission,
 )
-from dsr.services.fulfilment import complete_in_transaction
+from dsr.services.fulfilment import request_complete_locked
 from dsr.services.moves import (
     MAX_NOTE_LENGTH,
     S,
@@ -64,7 +64,7 @@ def request_transition(
         request, now = request_locked(request_id, now=now)
         if to in ANSWERS:
             # Completion carries the fulfilment of the request's type; it has its own entry point.
-            complete_in_transaction(
+            request_complete_locked(
                 request,
                 actor=actor,
                 partial=to == S.PARTIALLY_COMPLETED,

@@ -177,7 +177,7 @@ def test_after_the_upgrade_one_command_revokes_what_earlier_withdrawals_left_pau
     source = f"dsr.request:{request.pk}"
     # As the earlier release left it: the withdrawal in force, the authorisation paused for it.
     with transaction.atomic():
-        services.authorisations_pause_for_subject_in_transaction(
+        services.authorisations_pause_for_subject_locked(
             actor=STAFF, subject=subject, purposes=None, source=source, now=timezone.now()
         )
         DataSubjectRequest.objects.filter(pk=request.pk).update(

@@ -222,7 +222,7 @@ def _objection_lifted(customer):
         subjects_lock([subject.pk])
         now = timezone.now()
         restrictions_lift_in_transaction(actor=STAFF, source=source, now=now)
-        services.authorisations_resume_for_source_in_transaction(actor=STAFF, source=source, now=now)
+        services.authorisations_resume_for_source_locked(actor=STAFF, source=source, now=now)
 
     return authorisation, registration.third_party.pk, lifted
 

@@ -331,7 +331,7 @@ def test_receipt_after_withdrawal_lists_both_events_and_the_check_is_restricted_
     assert receipt["state"] == "withdrawn" and receipt["withdrawal"]["possible"] is False
 
     again = grant(consent.subject, consent.purpose)
-    services.restriction_apply(
+    services.restrictions_apply(
         actor=SYSTEM, subject=consent.subject, purposes=None, kind="restrict", source="dsr:9"
     )
     check = (

@@ -39,7 +39,7 @@ def test_an_objection_in_the_window_after_a_move_to_consent_is_recorded_and_stop
     consent = grant(purpose=purpose, now=WINDOW)
     customer = consent.subject
 
-    placed = services.restriction_apply(
+    placed = services.restrictions_apply(
         actor=SYSTEM,
         subject=customer,
         purposes=[Purpose.objects.get(code="ana")],
@@ -65,7 +65,7 @@ def test_in_the_window_after_a_move_to_contract_the_scope_gives_the_contract_rea
     purpose = _purpose_rebased("svc", before="consent", after="contract", category="support")
     subject = make_subject()
 
-    placed = services.restriction_apply(
+    placed = services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=[purpose], kind="restrict", source="dsr.request:2", now=WINDOW
     )
 

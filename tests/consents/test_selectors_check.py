@@ -35,12 +35,12 @@ def test_every_reason_and_bulk_agrees_with_single():
     cases["withdrawn"] = withdrawn.subject
     cases["expired"] = grant(purpose=marketing, expires_at=now + timedelta(minutes=5)).subject
     restricted = grant(purpose=marketing).subject
-    services.restriction_apply(
+    services.restrictions_apply(
         actor=SYSTEM, subject=restricted, purposes=None, kind="restrict", source="dsr:a"
     )
     cases["restricted"] = restricted
     objected = make_subject()
-    services.restriction_apply(
+    services.restrictions_apply(
         actor=SYSTEM, subject=objected, purposes=[marketing], kind="object", source="dsr:b"
     )
     cases["objected"] = objected

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _restrict(subject, kind: str, purposes=None) -> None:
-    services.restriction_apply(actor=SYSTEM, subject=subject, purposes=purposes, kind=kind, source="dsr:s")
+    services.restrictions_apply(actor=SYSTEM, subject=subject, purposes=purposes, kind=kind, source="dsr:s")
 
 
 def test_every_switch_gives_the_checks_answer():

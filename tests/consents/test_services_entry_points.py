@@ -16,8 +16,8 @@ ENTRY_POINTS = [
     (withdrawals.consents_withdraw_for_subject, withdrawals.consents_withdraw_for_subject_in_transaction),
     (grants.consent_grant, grants.consent_grant_in_transaction),
     (refusals.consent_refuse, refusals.consent_refuse_in_transaction),
-    (restrictions.restriction_apply, restrictions.restrictions_apply_in_transaction),
-    (restrictions.restriction_lift, restrictions.restrictions_lift_in_transaction),
+    (restrictions.restrictions_apply, restrictions.restrictions_apply_in_transaction),
+    (restrictions.restrictions_lift, restrictions.restrictions_lift_in_transaction),
 ]
 
 

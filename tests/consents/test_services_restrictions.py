@@ -25,7 +25,7 @@ def test_blanket_objection_reaches_only_purposes_whose_basis_allows_it():
     make_purpose("card-auth", legal_basis="contract", category="service")
     grant(subject, marketing)
 
-    services.restriction_apply(
+    services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=None, kind="object", source="dsr.request:1"
     )
 
@@ -44,7 +44,7 @@ def test_a_named_legal_obligation_purpose_is_not_restricted_and_the_reason_is_gi
     marketing = make_purpose("marketing", category="marketing")
     kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
 
-    placed = services.restriction_apply(
+    placed = services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=[marketing, kyc], kind="restrict", source="dsr.request:9"
     )
 
@@ -63,17 +63,17 @@ def test_objection_to_one_purpose_leaves_others_and_wins_over_restriction():
     analytics = make_purpose("analytics", category="analytics")
     grant(subject, marketing)
     grant(subject, analytics)
-    services.restriction_apply(
+    services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=[marketing], kind="object", source="dsr.request:2"
     )
-    services.restriction_apply(
+    services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=None, kind="restrict", source="dsr.request:3"
     )
 
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").reason == "objected"
     assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics").reason == "restricted"
 
-    assert services.restriction_lift(actor=SYSTEM, source="dsr.request:3") == 1
+    assert services.restrictions_lift(actor=SYSTEM, source="dsr.request:3") == 1
     assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics").allowed
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").reason == "objected"
 
@@ -81,17 +81,17 @@ def test_objection_to_one_purpose_leaves_others_and_wins_over_restriction():
 def test_apply_twice_from_same_source_keeps_one_and_lift_is_idempotent():
     subject = make_subject()
     purpose = make_purpose()
-    first = services.restriction_apply(
+    first = services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=[purpose], kind="object", source="dsr.request:9"
     )
-    again = services.restriction_apply(
+    again = services.restrictions_apply(
         actor=SYSTEM, subject=subject, purposes=[purpose], kind="object", source="dsr.request:9"
     )
     assert [r.pk for r in first] == [r.pk for r in again]
     assert ProcessingRestriction.objects.count() == 1
     assert AuditEntry.objects.filter(action="consents.restriction.applied").count() == 1
-    assert services.restriction_lift(actor=SYSTEM, source="dsr.request:9") == 1
-    assert services.restriction_lift(actor=SYSTEM, source="dsr.request:9") == 0
+    assert services.restrictions_lift(actor=SYSTEM, source="dsr.request:9") == 1
+    assert services.restrictions_lift(actor=SYSTEM, source="dsr.request:9") == 0
 
 
 def test_in_transaction_variant_joins_callers_transaction():
@@ -108,5 +108,5 @@ def test_in_transaction_variant_joins_callers_transaction():
 def test_bad_input_is_refused_and_writes_nothing(kind, source):
     subject = make_subject()
     with pytest.raises(InvalidInput):
-        services.restriction_apply(actor=SYSTEM, subject=subject, purposes=None, kind=kind, source=source)
+        services.restrictions_apply(actor=SYSTEM, subject=subject, purposes=None, kind=kind, source=source)
     assert not ProcessingRestriction.objects.exists()

@@ -37,7 +37,7 @@ def _card(client, code: str, *, language: str = "en"):
 
 
 def _restrict(subject, kind: str, *, purposes=None) -> None:
-    services.restriction_apply(actor=SYSTEM, subject=subject, purposes=purposes, kind=kind, source="dsr:1")
+    services.restrictions_apply(actor=SYSTEM, subject=subject, purposes=purposes, kind=kind, source="dsr:1")
 
 
 def _reason(subject, code: str) -> str:

@@ -51,7 +51,7 @@ def test_a_wards_reason_names_the_ward_in_both_languages(customer_a, case):
               expires_at=now - timedelta(minutes=1))
     else:
         grant(child, sharing, guardian=parent)
-        services.restriction_apply(actor=SYSTEM, subject=child, purposes=None, kind=case, source="dsr:1")
+        services.restrictions_apply(actor=SYSTEM, subject=child, purposes=None, kind=case, source="dsr:1")
     client = signed_in(customer_a)
 
     for language in ("en", "vi"):

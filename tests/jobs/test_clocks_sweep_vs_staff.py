@@ -37,7 +37,7 @@ def test_request_completed_before_its_deadline_gets_no_breach_from_a_concurrent_
     request = verified_request(subject, type="complaint")
     # The binding deadline: a complaint's law's 15 days end before the bank's 15 working days.
     due = request.answer_by
-    original = services.requests.complete_in_transaction
+    original = services.requests.request_complete_locked
     sweep = {}
 
     def complete_then_sweep_runs(request, **kwargs):
@@ -46,7 +46,7 @@ def test_request_completed_before_its_deadline_gets_no_breach_from_a_concurrent_
         sweep["result"] = start_in_other_connection(lambda: deadlines_sweep(now=due + timedelta(seconds=1)))
         return result
 
-    monkeypatch.setattr(services.requests, "complete_in_transaction", complete_then_sweep_runs)
+    monkeypatch.setattr(services.requests, "request_complete_locked", complete_then_sweep_runs)
     services.request_complete(actor=STAFF, request_id=request.pk, note="done", now=due - timedelta(seconds=1))
     sweep["result"]()
 
@@ -88,7 +88,7 @@ def test_a_sweep_that_already_breached_one_item_waits_for_staff_completing_anoth
     due = request.answer_by
     late_duty = withdrawn_duty(make_subject())
     WithdrawalDuty.objects.filter(pk=late_duty.pk).update(due_at=due - timedelta(hours=1))
-    original = services.requests.complete_in_transaction
+    original = services.requests.request_complete_locked
     sweep = {}
 
     def sweep_runs_then_complete(request, **kwargs):
@@ -96,7 +96,7 @@ def test_a_sweep_that_already_breached_one_item_waits_for_staff_completing_anoth
         sweep["result"] = start_in_other_connection(lambda: deadlines_sweep(now=due + timedelta(seconds=1)))
         return original(request, **kwargs)
 
-    monkeypatch.setattr(services.requests, "complete_in_transaction", sweep_runs_then_complete)
+    monkeypatch.setattr(services.requests, "request_complete_locked", sweep_runs_then_complete)
     services.request_complete(actor=STAFF, request_id=request.pk, note="done", now=due - timedelta(seconds=1))
     assert sweep["result"]().breaches == 1
 

@@ -16,7 +16,7 @@ from dsr.services.profile import contact_change_confirm, contact_change_start
 from integrations.delivery import render_email, render_sms
 from integrations.models import OutboxMessage
 from subjects.models import DataSubject
-from subjects.services import subject_rectify
+from subjects.services import subject_rectify, subject_rectify_in_transaction
 from tests.dsr.factories import STAFF, verified_request
 from tests.factories import make_subject
 
@@ -96,7 +96,7 @@ def test_a_contact_given_where_there_was_none_tells_nobody():
 
 def test_nothing_is_queued_when_the_rectification_rolls_back(subject):
     with pytest.raises(RuntimeError), transaction.atomic():
-        subject_rectify(actor=STAFF, subject_id=subject.pk, changes={"phone": "0912345678"}, durable=False)
+        subject_rectify_in_transaction(actor=STAFF, subject_id=subject.pk, changes={"phone": "0912345678"})
         raise RuntimeError("the caller's transaction fails after the rectification")
 
     assert not _told().exists()
