@@ -206,22 +206,27 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     return fields_shared(fields, categories or ())
 
 
-def _non_consent_purposes_sharing(fields: list[str], now: datetime) -> list[tuple[Purpose, list[str]]]:
-    """The active purposes resting on no consent (contract, legal obligation...) at `now` whose recipients
-    process every customer's data of their categories, each with the corrected `fields` it shares (the
-    same filter as a consent's, `subjects.categories.fields_shared`), with their recipients. The basis is
-    the version's in force (`purpose_in_force`, as the consent check judges it), so it is filtered here,
-    not in SQL on the row, which the job updates only minutes after a new version takes effect."""
+def _purposes_on_no_consent(now: datetime) -> list[Purpose]:
+    """The active purposes resting on no consent (contract, legal obligation, public interest...) at
+    `now` whose recipients process every customer's data of their categories, with their recipients and
+    versions. The basis is the version's in force (`purpose_in_force`, as the consent check judges it),
+    so it is filtered here, not in SQL on the row, which the job updates only minutes after a new
+    version takes effect."""
     purposes = with_versions(
         Purpose.objects.filter(active=True, recipients__isnull=False)
         .distinct()
         .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.select_related("endpoint")))
         .order_by("code")
     )
+    return [purpose for purpose in purposes if not purpose_in_force(purpose, now).consent_based]
+
+
+def _non_consent_purposes_sharing(fields: list[str], now: datetime) -> list[tuple[Purpose, list[str]]]:
+    """Of `_purposes_on_no_consent`, each with the corrected `fields` it shares (the same filter as a
+    consent's, `subjects.categories.fields_shared`)."""
     return [
-        (purpose, shared) for purpose in purposes
-        if not purpose_in_force(purpose, now).consent_based
-        and (shared := fields_shared(fields, purpose.data_categories or ()))
+        (purpose, shared) for purpose in _purposes_on_no_consent(now)
+        if (shared := fields_shared(fields, purpose.data_categories or ()))
     ]
 
 
@@ -315,7 +320,7 @@ duty_transition = Transition(
     DUTY_MACHINE,
     WithdrawalDutyStatusChange,
     of="duty",
-    refused=_("This withdrawal duty was already acknowledged."),
+    refused=_("This withdrawal duty is already closed (“%(status)s”)."),
     code="already_acknowledged",
 )
 
