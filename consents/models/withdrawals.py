@@ -91,6 +91,10 @@ class WithdrawalDuty(StatefulModel):
     called_off_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by_label = models.CharField(max_length=150, blank=True)
     acknowledgement_note = models.CharField(max_length=500, blank=True)
+    # The recipient's own reference for its confirmation (a letter's or ticket's number), checked to hold
+    # no personal data (`duty_evidence.duty_reference_checked`): kept after the customer's erasure, which
+    # erases the note, as the proof that the recipient confirmed.
+    acknowledgement_reference = models.CharField(max_length=64, blank=True)
 
     objects = WithdrawalDutyQuerySet.as_manager()
 

@@ -35,10 +35,14 @@ from consents.models import (
 )
 from consents.scope import recipient_ids_agreed, scope_agreed
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
-from consents.services.duty_evidence import duty_learnt, duty_notice_locked
+from consents.services.duty_evidence import (
+    duty_learnt,
+    duty_note_kept,
+    duty_notice_locked,
+    duty_reference_checked,
+)
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
-from core.erased import REASON_ERASED
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
@@ -326,17 +330,21 @@ duty_transition = Transition(
 
 
 def duty_acknowledge(
-    *, actor: Actor, duty_id, note: str = "", client_user_id: int | None = None, now: datetime | None = None
+    *, actor: Actor, duty_id, note: str = "", reference: str = "", client_user_id: int | None = None,
+    now: datetime | None = None,
 ) -> WithdrawalDuty:
     """Record that a recipient confirmed it stopped processing.
 
     `client_user_id` is set when an integration client acknowledges: it may close only duties of the
     recipients it speaks for, and its own call is the evidence. Staff recording it for the recipient
-    must say how it confirmed (a letter, an e-mail, a call): that note is the bank's proof that the
-    recipient stopped, or corrected the data (400 `note` otherwise). Acknowledging twice is refused (409)
-    rather than silently repeated.
+    must say how it confirmed (a letter, an e-mail, a call), or give the recipient's `reference` for its
+    confirmation (a letter's number, no personal data: `duty_reference_checked`, 400 `reference`): that
+    is the bank's proof that the recipient stopped, corrected or deleted the data (400 `note` when
+    neither is given). The note is erased with the customer, the reference kept. Acknowledging twice is
+    refused (409) rather than silently repeated.
     """
-    if client_user_id is None and not note.strip():
+    reference = duty_reference_checked(reference)
+    if client_user_id is None and not note.strip() and not reference:
         raise InvalidInput(
             _("Say how the recipient confirmed (a letter, an e-mail or a call, with its date or reference)."),
             field="note",
@@ -363,36 +371,17 @@ def duty_acknowledge(
             changes={
                 "acknowledged_at": now,
                 "acknowledged_by_label": actor.label[:150],
-                "acknowledgement_note": _note_kept(duty, note),
+                "acknowledgement_note": duty_note_kept(duty, note),
+                "acknowledgement_reference": reference,
                 **learnt["fields"],
             },
             audit_action="consents.duty.acknowledged",
             subject=duty.subject_id,
             data={
                 "recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at,
+                "reference": reference,
                 **learnt["audited"],
             },
         )
     duty.notice_status = notice.status if notice else None  # as the duty lists annotate it
     return duty
-
-
-def _note_kept(duty: WithdrawalDuty, note: str) -> str:
-    """The note kept on the acknowledgement: a duty confirmed after its customer was erased (the
-    erasure's own, or a stop the deletion opened when it withdrew the consents still live) keeps no
-    words about them (an e-mail quoting their name), as `duty_notes_erase` erased those written before;
-    when and by whom stay the proof. A customer is erased once an erasure told their recipients to
-    delete: every recipient a later duty concerns held their data then."""
-    erased = WithdrawalDuty.objects.filter(subject_id=duty.subject_id, kind=WithdrawalDuty.Kind.ERASURE)
-    return REASON_ERASED if erased.exists() else note[:500]
-
-
-def duty_notes_erase(*, subject_id) -> int:
-    """In the erasure's transaction (a completed deletion request): the notes staff wrote on how each
-    recipient confirmed it stopped or corrected the customer's data (an e-mail quoting the customer's
-    name, a call), read `REASON_ERASED`. When and by whom each duty was acknowledged, and whether late,
-    stay: the proof that the recipients were told and answered. Returns how many were erased."""
-    notes = WithdrawalDuty.objects.filter(subject_id=subject_id).exclude(
-        acknowledgement_note__in=("", REASON_ERASED)
-    )
-    return notes.update(acknowledgement_note=REASON_ERASED)
