@@ -1,6 +1,7 @@
 """A recipient's duty after a change it must act on: to stop processing after a withdrawal or while a
-restriction or objection is in force (called off if its request ends before it is confirmed), to correct the customer's data after a rectification, or to delete
-it after the customer's erasure; and the history of its moves."""
+restriction or objection is in force (called off if its request ends before it is confirmed), to
+correct the customer's data after a rectification, or to delete it after the customer's erasure; and
+the history of its moves."""
 
 from __future__ import annotations
 

@@ -254,8 +254,9 @@ def _duties_open(
     audit_data: dict[str, Any] | None = None,
 ) -> list[WithdrawalDuty]:
     """One duty of `kind` per recipient `told` (with the consent it received the data under, or the
-    purpose resting on none, and the purposes it got it for: `notice(purposes)` is what its notice says), queued once per source and
-    recipient, and one audit entry naming them (caller's transaction)."""
+    purpose resting on none, and the purposes it got it for: `notice(purposes)` is what its notice
+    says), queued once per source and recipient, and one audit entry naming them (caller's
+    transaction)."""
     with transaction.atomic(savepoint=False):
         duties = [
             _duty_open(

@@ -30,7 +30,9 @@ LETTER = "CV-123/2026-PTI"
 
 def _deletion_duty(subject, privacy_officer, dpo):
     make_platform()
-    partner = make_recipient("Partner Insurance", client=UserFactory(role="integration_client"), url="https://p.example/h")
+    partner = make_recipient(
+        "Partner Insurance", client=UserFactory(role="integration_client"), url="https://p.example/h"
+    )
     purpose = make_purpose("bancassurance", category="sharing", recipients=[partner], retention_months=24)
     grant(subject, purpose, now=timezone.now() - timedelta(days=10))
     worker = actor_for_user(privacy_officer)

@@ -62,7 +62,8 @@ def test_an_open_stop_is_called_off_when_the_request_ends(subject, end):
     entry = AuditEntry.objects.get(action="consents.duty.called_off", subject_id=subject.pk)
     assert entry.data["recipient"] == partner.pk
     # Told to stop, so told the stop no longer applies, by the lift's own notice.
-    assert OutboxMessage.objects.filter(endpoint=partner.endpoint, topic="consent.processing_resumed").exists()
+    resumed = OutboxMessage.objects.filter(endpoint=partner.endpoint, topic="consent.processing_resumed")
+    assert resumed.exists()
 
 
 def test_a_called_off_stop_is_on_no_clock_nor_dashboard(subject):

@@ -24,7 +24,10 @@ pytestmark = pytest.mark.django_db
 
 def _public_analytics(basis):
     bureau = make_recipient(
-        "Viện Thống kê", kind="processor", client=UserFactory(role="integration_client"), url="https://stats.example/h"
+        "Viện Thống kê",
+        kind="processor",
+        client=UserFactory(role="integration_client"),
+        url="https://stats.example/h",
     )
     make_purpose(
         "public-analytics",
@@ -67,7 +70,9 @@ def test_an_objection_to_every_purpose_reaches_the_recipients_of_a_purpose_on_no
 
 def test_a_purpose_the_objection_cannot_reach_tells_no_one(subject):
     processor = make_recipient("Xử lý thẻ", kind="processor", url="https://cards.example/h")
-    make_purpose("cards", legal_basis="contract", recipients=[processor], effective_at=MONDAY - timedelta(days=30))
+    make_purpose(
+        "cards", legal_basis="contract", recipients=[processor], effective_at=MONDAY - timedelta(days=30)
+    )
 
     verified_request(subject, type="object")
 
