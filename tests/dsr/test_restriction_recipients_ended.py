@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from consents.clock_sources import open_duties
@@ -20,6 +21,7 @@ from integrations.models import OutboxMessage
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import MONDAY, STAFF, verified_request
 from tests.factories import UserFactory
+from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,14 @@ def test_an_acknowledged_stop_stays_acknowledged_when_the_restriction_is_lifted(
     duty.refresh_from_db()
     assert duty.status == WithdrawalDuty.Status.ACKNOWLEDGED
     assert not AuditEntry.objects.filter(action="consents.duty.called_off").exists()
+
+
+def test_the_requests_page_says_the_stop_was_called_off(client, subject, privacy_officer):
+    _partner, request, _duty = _restricted(subject)
+    _cancel(request, MONDAY + timedelta(hours=1))
+
+    client.force_login(privacy_officer)
+    page = client.get(reverse("dsr:detail", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert in_either_language("Called off", page)
+    assert not in_either_language("overdue", page)
