@@ -101,3 +101,14 @@ def test_the_reference_is_shown_on_the_duties_page_and_in_the_proof_bundle(
     (notice,) = [n for p in bundle["consents"] for n in p["erasure_notices"]]
     assert notice["confirmation_reference"] == LETTER
     assert LETTER in render_to_string("regulator/proof_bundle.html", {"bundle": bundle})
+
+
+def test_the_recipients_own_client_may_give_its_reference(subject, privacy_officer, dpo, as_user):
+    duty = _deletion_duty(subject, privacy_officer, dpo)
+
+    answer = as_user(duty.recipient.client).post(
+        f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {"reference": LETTER}
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["acknowledgement_reference"] == LETTER
