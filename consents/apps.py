@@ -49,6 +49,9 @@ class ConsentsConfig(AppConfig):
                 "consents.duty.resumption_sent": _(
                     "Recipients told they may resume processing: a restriction or objection lifted"
                 ),
+                "consents.duty.called_off": _(
+                    "Recipient's stop called off: the restriction's request was refused or cancelled"
+                ),
                 "consents.duty.erasure_opened": _("Recipients told to delete the customer's erased data"),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),
                 "consents.import.completed": _("Consents imported from CSV"),

@@ -271,6 +271,7 @@ def recipient_stops(
             "acknowledged_by": None if for_customer else duty.acknowledged_by_label,
             # The page reads an erased note as the sentence (`core.erased`); only the page shows the note.
             "note": None if for_customer else erased_words_shown(duty.acknowledgement_note),
+            "reference": None if for_customer else duty.acknowledgement_reference,
             "late": duty.late(now),
             # When it was told and how it confirmed: the bank's evidence, as the acknowledgement's.
             **({} if for_customer else duty_told(duty)),

@@ -43,8 +43,10 @@ ANNOUNCEMENT_MACHINE = StateMachine({
 ANNOUNCEMENT_PARKED = {_A.SCHEDULED: _A.SEND_FAILED, _A.SENT: _A.ASK_FAILED}
 ANNOUNCEMENT_RETRY_TO = {parked: waiting for waiting, parked in ANNOUNCEMENT_PARKED.items()}
 
-# A recipient's duty to stop processing after a withdrawal: acknowledged once.
+# A recipient's duty: acknowledged once. A restriction's stop whose request ended (refused, cancelled)
+# before the recipient confirmed is called off instead: nothing is to stop any more.
 DUTY_MACHINE = StateMachine({
-    WithdrawalDuty.Status.OPEN: {WithdrawalDuty.Status.ACKNOWLEDGED},
+    WithdrawalDuty.Status.OPEN: {WithdrawalDuty.Status.ACKNOWLEDGED, WithdrawalDuty.Status.CALLED_OFF},
     WithdrawalDuty.Status.ACKNOWLEDGED: set(),
+    WithdrawalDuty.Status.CALLED_OFF: set(),
 })

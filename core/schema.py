@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from django.db import NotSupportedError
 from django.db.migrations import AddIndex, RunPython
+from django.db.migrations.operations.base import Operation
+from django.db.models import CheckConstraint
 
 from core.partitions import is_partitioned, partitions_of
 
@@ -99,6 +101,64 @@ class AddIndexOnline(AddIndex):
         # A partitioned index cannot be dropped concurrently; dropping it drops its partitions' too.
         concurrently = "" if partitioned else " CONCURRENTLY"
         schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {_quoted(self.index.name)}")
+
+
+class ReplaceCheckOnline(Operation):
+    """Replace the check constraint `old_name` of a large table with `constraint`, a wider one (every row
+    the old one allowed, the new one allows), without locking the table's writes while rows are checked.
+
+    On PostgreSQL the old constraint is dropped and the new one added NOT VALID in one statement (a
+    brief lock, no scan: new rows are checked at once), then validated, which reads every row under a
+    lock that lets writes go on. Run again after a failure between the two, it validates the
+    constraint already added. Elsewhere (SQLite) it is a plain RemoveConstraint and AddConstraint. The
+    migration holding it says `atomic = False`, so the validation commits apart from the swap."""
+
+    reversible = True
+
+    def __init__(self, model_name: str, old_name: str, constraint: CheckConstraint) -> None:
+        self.model_name, self.old_name, self.constraint = model_name, old_name, constraint
+
+    def deconstruct(self):
+        kwargs = {"model_name": self.model_name, "old_name": self.old_name, "constraint": self.constraint}
+        return self.__class__.__name__, [], kwargs
+
+    def describe(self) -> str:
+        return f"Replace check {self.old_name} on {self.model_name} by {self.constraint.name} online"
+
+    def state_forwards(self, app_label, state) -> None:
+        state.remove_constraint(app_label, self.model_name.lower(), self.old_name)
+        state.add_constraint(app_label, self.model_name.lower(), self.constraint)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        old_model = from_state.apps.get_model(app_label, self.model_name)
+        new_model = to_state.apps.get_model(app_label, self.model_name)
+        old = from_state.models[app_label, self.model_name.lower()].get_constraint_by_name(self.old_name)
+        self._swap(schema_editor, old_model, new_model, old=old, new=self.constraint)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        new_model = from_state.apps.get_model(app_label, self.model_name)
+        old_model = to_state.apps.get_model(app_label, self.model_name)
+        old = to_state.models[app_label, self.model_name.lower()].get_constraint_by_name(self.old_name)
+        self._swap(schema_editor, new_model, old_model, old=self.constraint, new=old)
+
+    def _swap(self, schema_editor, from_model, to_model, *, old, new) -> None:
+        if not self.allow_migrate_model(schema_editor.connection.alias, to_model):
+            return
+        if schema_editor.connection.vendor != "postgresql":
+            schema_editor.remove_constraint(from_model, old)
+            schema_editor.add_constraint(to_model, new)
+            return
+        table = _quoted(to_model._meta.db_table)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [new.name])
+            added = cursor.fetchone() is not None
+        if not added:
+            schema_editor.execute(
+                f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quoted(old.name)}, "
+                f"ADD {new.constraint_sql(to_model, schema_editor)} NOT VALID",
+                params=None,
+            )
+        schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quoted(new.name)}", params=None)
 
 
 def _quoted(name: str) -> str:

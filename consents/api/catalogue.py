@@ -192,6 +192,7 @@ class DutyAcknowledgeView(APIView):
             duty_id=pk,
             client_user_id=client_id,
             note=data["note"],
+            reference=data["reference"],
         )
         return Response(DutyOutputSerializer(duty, context={"request": request}).data)
 

@@ -211,6 +211,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "acknowledged_by_label",
             "acknowledgement_note",
+            "acknowledgement_reference",
             "notice_status",
             "told_at",
             "learnt_how",
@@ -230,6 +231,14 @@ class DutyOutputSerializer(serializers.ModelSerializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reference = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The recipient's reference for its confirmation (a letter's number), no personal data: "
+        "kept after the customer's erasure, which erases the note.",
+    )
 
 
 class ImportOutputSerializer(serializers.ModelSerializer):

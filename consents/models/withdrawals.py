@@ -1,6 +1,7 @@
 """A recipient's duty after a change it must act on: to stop processing after a withdrawal or while a
-restriction or objection is in force, to correct the customer's data after a rectification, or to delete
-it after the customer's erasure; and the history of its moves."""
+restriction or objection is in force (called off if its request ends before it is confirmed), to
+correct the customer's data after a rectification, or to delete it after the customer's erasure; and
+the history of its moves."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class WithdrawalDuty(StatefulModel):
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("status", "Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        # A restriction's stop whose request ended (refused, cancelled) before the recipient confirmed:
+        # nothing is to stop any more, so nothing is due (`request_duties.restriction_stops_call_off`).
+        CALLED_OFF = "called_off", _("Called off (the stop no longer applies)")
 
     class Learnt(models.TextChoices):
         """How the recipient learnt of the duty, recorded when it confirmed (`duty_acknowledge`)."""
@@ -85,8 +89,13 @@ class WithdrawalDuty(StatefulModel):
     learnt_how = models.CharField(max_length=16, choices=Learnt.choices, blank=True)
     confirmed_through = models.CharField(max_length=16, choices=ConfirmedThrough.choices, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    called_off_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by_label = models.CharField(max_length=150, blank=True)
     acknowledgement_note = models.CharField(max_length=500, blank=True)
+    # The recipient's own reference for its confirmation (a letter's or ticket's number), checked to hold
+    # no personal data (`duty_evidence.duty_reference_checked`): kept after the customer's erasure, which
+    # erases the note, as the proof that the recipient confirmed.
+    acknowledgement_reference = models.CharField(max_length=64, blank=True)
 
     objects = WithdrawalDutyQuerySet.as_manager()
 
@@ -103,14 +112,17 @@ class WithdrawalDuty(StatefulModel):
                 name="one_open_duty_per_withdrawal_recipient",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="open") | models.Q(acknowledged_at__isnull=False),
-                name="duty_acknowledged_has_time",
+                condition=models.Q(status="open")
+                | models.Q(acknowledged_at__isnull=False)
+                | models.Q(status="called_off", called_off_at__isnull=False),
+                name="duty_closed_has_time",
             ),
-            # A stop ends a consent; a correction reaches the recipient through a consent or a purpose.
+            # A withdrawal's stop ends a consent; a correction or a restriction's stop reaches the
+            # recipient through a consent, or through a purpose resting on none.
             models.CheckConstraint(
                 condition=models.Q(consent__isnull=False)
-                | models.Q(kind="rectification", purpose__isnull=False),
-                name="duty_consent_or_rectified_purpose",
+                | models.Q(kind__in=["rectification", "restriction"], purpose__isnull=False),
+                name="duty_consent_or_purpose_shared",
             ),
         ]
         indexes = [
@@ -132,7 +144,10 @@ class WithdrawalDuty(StatefulModel):
         ]
 
     def late(self, now: datetime) -> bool:
-        """Acknowledged after its due time, or still open past it at `now`."""
+        """Acknowledged after its due time, or still open past it at `now`; a stop called off was due no
+        more."""
+        if self.status == self.Status.CALLED_OFF:
+            return False
         return (self.acknowledged_at or now) > self.due_at
 
     @property

@@ -116,6 +116,8 @@ def withdrawal_duties(
     duties = duties.annotate(
         notice_undelivered=Exists(undelivered),
         late=Case(
+            # A stop called off was due no more (`WithdrawalDuty.late`).
+            When(status=WithdrawalDuty.Status.CALLED_OFF, then=Value(False)),
             When(acknowledged_at__gt=F("due_at"), then=Value(True)),
             When(acknowledged_at__isnull=True, due_at__lt=now, then=Value(True)),
             default=Value(False),

@@ -7,7 +7,8 @@ from consents.services.catalogue import (
     recipient_create,
     recipient_rename_en,
 )
-from consents.services.duties import duty_acknowledge, duty_notes_erase
+from consents.services.duties import duty_acknowledge
+from consents.services.duty_evidence import duty_notes_erase
 from consents.services.grants import consent_grant, consent_grant_in_transaction
 from consents.services.import_file import text_lines
 from consents.services.imports import (

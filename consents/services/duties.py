@@ -35,10 +35,14 @@ from consents.models import (
 )
 from consents.scope import recipient_ids_agreed, scope_agreed
 from consents.selectors import consents_that_gave_data, withdrawal_recipients
-from consents.services.duty_evidence import duty_learnt, duty_notice_locked
+from consents.services.duty_evidence import (
+    duty_learnt,
+    duty_note_kept,
+    duty_notice_locked,
+    duty_reference_checked,
+)
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
-from core.erased import REASON_ERASED
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
@@ -206,22 +210,27 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     return fields_shared(fields, categories or ())
 
 
-def _non_consent_purposes_sharing(fields: list[str], now: datetime) -> list[tuple[Purpose, list[str]]]:
-    """The active purposes resting on no consent (contract, legal obligation...) at `now` whose recipients
-    process every customer's data of their categories, each with the corrected `fields` it shares (the
-    same filter as a consent's, `subjects.categories.fields_shared`), with their recipients. The basis is
-    the version's in force (`purpose_in_force`, as the consent check judges it), so it is filtered here,
-    not in SQL on the row, which the job updates only minutes after a new version takes effect."""
+def _purposes_on_no_consent(now: datetime) -> list[Purpose]:
+    """The active purposes resting on no consent (contract, legal obligation, public interest...) at
+    `now` whose recipients process every customer's data of their categories, with their recipients and
+    versions. The basis is the version's in force (`purpose_in_force`, as the consent check judges it),
+    so it is filtered here, not in SQL on the row, which the job updates only minutes after a new
+    version takes effect."""
     purposes = with_versions(
         Purpose.objects.filter(active=True, recipients__isnull=False)
         .distinct()
         .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.select_related("endpoint")))
         .order_by("code")
     )
+    return [purpose for purpose in purposes if not purpose_in_force(purpose, now).consent_based]
+
+
+def _non_consent_purposes_sharing(fields: list[str], now: datetime) -> list[tuple[Purpose, list[str]]]:
+    """Of `_purposes_on_no_consent`, each with the corrected `fields` it shares (the same filter as a
+    consent's, `subjects.categories.fields_shared`)."""
     return [
-        (purpose, shared) for purpose in purposes
-        if not purpose_in_force(purpose, now).consent_based
-        and (shared := fields_shared(fields, purpose.data_categories or ()))
+        (purpose, shared) for purpose in _purposes_on_no_consent(now)
+        if (shared := fields_shared(fields, purpose.data_categories or ()))
     ]
 
 
@@ -315,23 +324,27 @@ duty_transition = Transition(
     DUTY_MACHINE,
     WithdrawalDutyStatusChange,
     of="duty",
-    refused=_("This withdrawal duty was already acknowledged."),
+    refused=_("This withdrawal duty is already closed (“%(status)s”)."),
     code="already_acknowledged",
 )
 
 
 def duty_acknowledge(
-    *, actor: Actor, duty_id, note: str = "", client_user_id: int | None = None, now: datetime | None = None
+    *, actor: Actor, duty_id, note: str = "", reference: str = "", client_user_id: int | None = None,
+    now: datetime | None = None,
 ) -> WithdrawalDuty:
     """Record that a recipient confirmed it stopped processing.
 
     `client_user_id` is set when an integration client acknowledges: it may close only duties of the
     recipients it speaks for, and its own call is the evidence. Staff recording it for the recipient
-    must say how it confirmed (a letter, an e-mail, a call): that note is the bank's proof that the
-    recipient stopped, or corrected the data (400 `note` otherwise). Acknowledging twice is refused (409)
-    rather than silently repeated.
+    must say how it confirmed (a letter, an e-mail, a call), or give the recipient's `reference` for its
+    confirmation (a letter's number, no personal data: `duty_reference_checked`, 400 `reference`): that
+    is the bank's proof that the recipient stopped, corrected or deleted the data (400 `note` when
+    neither is given). The note is erased with the customer, the reference kept. Acknowledging twice is
+    refused (409) rather than silently repeated.
     """
-    if client_user_id is None and not note.strip():
+    reference = duty_reference_checked(reference)
+    if client_user_id is None and not note.strip() and not reference:
         raise InvalidInput(
             _("Say how the recipient confirmed (a letter, an e-mail or a call, with its date or reference)."),
             field="note",
@@ -358,36 +371,17 @@ def duty_acknowledge(
             changes={
                 "acknowledged_at": now,
                 "acknowledged_by_label": actor.label[:150],
-                "acknowledgement_note": _note_kept(duty, note),
+                "acknowledgement_note": duty_note_kept(duty, note),
+                "acknowledgement_reference": reference,
                 **learnt["fields"],
             },
             audit_action="consents.duty.acknowledged",
             subject=duty.subject_id,
             data={
                 "recipient": duty.recipient_id, "consent": str(duty.consent_id), "late": now > duty.due_at,
+                "reference": reference,
                 **learnt["audited"],
             },
         )
     duty.notice_status = notice.status if notice else None  # as the duty lists annotate it
     return duty
-
-
-def _note_kept(duty: WithdrawalDuty, note: str) -> str:
-    """The note kept on the acknowledgement: a duty confirmed after its customer was erased (the
-    erasure's own, or a stop the deletion opened when it withdrew the consents still live) keeps no
-    words about them (an e-mail quoting their name), as `duty_notes_erase` erased those written before;
-    when and by whom stay the proof. A customer is erased once an erasure told their recipients to
-    delete: every recipient a later duty concerns held their data then."""
-    erased = WithdrawalDuty.objects.filter(subject_id=duty.subject_id, kind=WithdrawalDuty.Kind.ERASURE)
-    return REASON_ERASED if erased.exists() else note[:500]
-
-
-def duty_notes_erase(*, subject_id) -> int:
-    """In the erasure's transaction (a completed deletion request): the notes staff wrote on how each
-    recipient confirmed it stopped or corrected the customer's data (an e-mail quoting the customer's
-    name, a call), read `REASON_ERASED`. When and by whom each duty was acknowledged, and whether late,
-    stay: the proof that the recipients were told and answered. Returns how many were erased."""
-    notes = WithdrawalDuty.objects.filter(subject_id=subject_id).exclude(
-        acknowledgement_note__in=("", REASON_ERASED)
-    )
-    return notes.update(acknowledgement_note=REASON_ERASED)

@@ -10,18 +10,51 @@ confirmed would only repeat a duty it already closed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from audit.services import audit_record
 from consents.models import WithdrawalDuty
 from core.actors import Actor
+from core.erased import REASON_ERASED
+from core.errors import InvalidInput
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_cancel
 
 WAITING = (OutboxMessage.Status.PENDING, OutboxMessage.Status.PARKED)
 NOTICE_NOT_NEEDED = "the recipient confirmed its duty before this notice was delivered"
+# A confirmation's reference is a letter's or a ticket's number: letters, digits and the marks such
+# numbers use, on one line.
+REFERENCE_SHAPE = re.compile(r"\w[\w ./#:()-]*")
+# What a reference must not hold, being kept after the customer's erasure: an e-mail address, or nine
+# digits or more however spaced (a phone number, an identity card's).
+REFERENCE_PERSONAL = re.compile(r"@|\d(?:[ .-]?\d){8,}")
+
+
+def duty_reference_checked(reference: str) -> str:
+    """The reference staff gave for a recipient's confirmation, trimmed; one longer than the field, on
+    more than one line, or looking like personal data is refused (400 `reference`): it outlives the
+    customer's erasure."""
+    reference = reference.strip()
+    max_length = WithdrawalDuty._meta.get_field("acknowledgement_reference").max_length
+    if reference and (
+        len(reference) > max_length
+        or not REFERENCE_SHAPE.fullmatch(reference)
+        or REFERENCE_PERSONAL.search(reference)
+    ):
+        raise InvalidInput(
+            _(
+                "Give the recipient's letter or ticket number (at most %(max)s characters, no e-mail "
+                "address or phone number): it is kept after the customer's data is erased."
+            ),
+            field="reference",
+            max=max_length,
+        )
+    return reference
 
 
 def duty_notice_delivered(sender, *, message: OutboxMessage, error: str, now: datetime, **_kwargs) -> None:
@@ -89,3 +122,25 @@ def duty_learnt(duty: WithdrawalDuty, notice: OutboxMessage | None, *, by_recipi
             cancelled = str(notice.pk)
     audited = {"learnt": fields["learnt_how"], "through": fields["confirmed_through"]}
     return {"fields": fields, "audited": {**audited, "notice_cancelled": cancelled}}
+
+
+def duty_note_kept(duty: WithdrawalDuty, note: str) -> str:
+    """The note kept on the acknowledgement: a duty confirmed after its customer was erased (the
+    erasure's own, or a stop the deletion opened when it withdrew the consents still live) keeps no
+    words about them (an e-mail quoting their name), as `duty_notes_erase` erased those written before;
+    when and by whom stay the proof. A customer is erased once an erasure told their recipients to
+    delete: every recipient a later duty concerns held their data then."""
+    erased = WithdrawalDuty.objects.filter(subject_id=duty.subject_id, kind=WithdrawalDuty.Kind.ERASURE)
+    return REASON_ERASED if erased.exists() else note[:500]
+
+
+def duty_notes_erase(*, subject_id) -> int:
+    """In the erasure's transaction (a completed deletion request): the notes staff wrote on how each
+    recipient confirmed it stopped or corrected the customer's data (an e-mail quoting the customer's
+    name, a call), read `REASON_ERASED`. When and by whom each duty was acknowledged, and whether late,
+    stay: the proof that the recipients were told and answered, and so does the recipient's reference
+    (`duty_reference_checked`: no personal data). Returns how many were erased."""
+    notes = WithdrawalDuty.objects.filter(subject_id=subject_id).exclude(
+        acknowledgement_note__in=("", REASON_ERASED)
+    )
+    return notes.update(acknowledgement_note=REASON_ERASED)

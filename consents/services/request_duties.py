@@ -8,8 +8,11 @@ received the data and may still hold it (`_still_held`): one that never received
 is never told their number. One duty per recipient, whatever purposes it received the data for, with
 the request as its `source` ("dsr.request:<id>": the request's page and completion find them by it),
 due by the deadline policy with a processor involved, announced by a signed notice, audited; the
-recipient acknowledges it as any other duty (`duty_acknowledge`). Lifting a restriction tells the
-recipients told to stop that they may resume; nothing is due from them.
+recipient acknowledges it as any other duty (`duty_acknowledge`). The recipients of a covered purpose
+resting on no consent (public interest, vital interest, a public authority's task: they receive every
+customer's data) are told to stop too, their duty naming the purpose. Lifting a restriction tells the
+recipients told to stop that they may resume; nothing is due from them, and a stop not yet confirmed
+is called off (its request refused or cancelled: nothing is to stop any more).
 """
 
 from __future__ import annotations
@@ -22,10 +25,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from consents.models import Consent, ProcessingRestriction, Recipient, WithdrawalDuty
+from consents.models import Consent, ProcessingRestriction, Purpose, Recipient, WithdrawalDuty
 from consents.restrictions import restriction_scope
 from consents.selectors import consents_that_gave_data
-from consents.services.duties import _agreed_recipients_of, _duty_open, _notified_by_webhook, _still_held
+from consents.services.duties import (
+    _agreed_recipients_of,
+    _duty_open,
+    _notified_by_webhook,
+    _purposes_on_no_consent,
+    _still_held,
+    duty_transition,
+)
 from consents.services.duty_evidence import duty_notices_waiting_cancel
 from core.actors import Actor
 from deadlines.policy import due_at_for
@@ -36,6 +46,9 @@ from subjects.models import DataSubject
 RESTRICTION_NOTICE_TOPIC = "consent.processing_restricted"
 RESUMPTION_NOTICE_TOPIC = "consent.processing_resumed"
 ERASURE_NOTICE_TOPIC = "consent.data_erasure"
+# Who is told, by recipient id: the recipient, the consent it received the data under (none for a purpose
+# resting on no consent), the purpose it names, and the codes of the purposes it got the data for.
+Told = dict[int, tuple[Recipient, Consent | None, Purpose, set[str]]]
 STOP_LIFTED = "the restriction was lifted before this stop notice was delivered"
 NOTICE_TOPICS = {
     WithdrawalDuty.Kind.RESTRICTION: RESTRICTION_NOTICE_TOPIC,
@@ -45,17 +58,17 @@ NOTICE_TOPICS = {
 RECIPIENTS_TOLD_OF = (ProcessingRestriction.Kind.RESTRICT, ProcessingRestriction.Kind.OBJECT)
 
 
-def _held_by_recipient(
-    consents: list[Consent], now: datetime
-) -> dict[int, tuple[Recipient, Consent, set[str]]]:
+def _held_by_recipient(consents: list[Consent], now: datetime) -> Told:
     """The recipients that received the customer's data under these consents and may still hold it, by
     id, each with the first consent it received it under and the codes of the purposes it got it for."""
     held = [consent for consent in consents if _still_held(consent, now)]
     agreed = _agreed_recipients_of(held)
-    told: dict[int, tuple[Recipient, Consent, set[str]]] = {}
+    told: Told = {}
     for consent in held:
         for recipient in agreed[consent.pk]:
-            told.setdefault(recipient.pk, (recipient, consent, set()))[2].add(consent.purpose.code)
+            told.setdefault(recipient.pk, (recipient, consent, consent.purpose, set()))[3].add(
+                consent.purpose.code
+            )
     return told
 
 
@@ -85,19 +98,20 @@ def duties_open_for_restriction(
         return []
     purposes = {restriction.purpose_id for restriction in restrictions}
     consents = _customer_consents(subject)
+    on_no_consent = _purposes_on_no_consent(now)
     if None in purposes:
-        reached = restriction_scope(kind=kind, purposes={c.purpose for c in consents}, now=now).covered
-        purposes = {purpose.pk for purpose in reached}
+        every = {c.purpose for c in consents} | set(on_no_consent)
+        purposes = {purpose.pk for purpose in restriction_scope(kind=kind, purposes=every, now=now).covered}
     already = set(
         WithdrawalDuty.objects.filter(
             kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=subject.pk, source=source
         ).values_list("recipient_id", flat=True)
     )
-    told = {
-        pk: found
-        for pk, found in _held_by_recipient([c for c in consents if c.purpose_id in purposes], now).items()
-        if pk not in already
-    }
+    reached = _held_by_recipient([c for c in consents if c.purpose_id in purposes], now)
+    for purpose in (purpose for purpose in on_no_consent if purpose.pk in purposes):
+        for recipient in purpose.recipients.all():
+            reached.setdefault(recipient.pk, (recipient, None, purpose, set()))[3].add(purpose.code)
+    told = {pk: found for pk, found in reached.items() if pk not in already}
     if not told:
         return []
     due_at = due_at_for(request_type=kind, received_at=now, subject=subject, processor_involved=True)
@@ -129,7 +143,7 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
         WithdrawalDuty.objects.filter(
             kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=subject_id, source=source
         )
-        .select_related("recipient__endpoint", "consent__purpose", "subject")
+        .select_related("recipient__endpoint", "consent__purpose", "purpose", "subject")
         .order_by("recipient_id", "received_at")
     )
     first_of: dict[int, WithdrawalDuty] = {}
@@ -140,6 +154,7 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
     # A stop still waiting to be delivered (the endpoint paused, retries backing off) would reach the
     # recipient after the resume and stop it again for a customer who lifted the restriction.
     cancelled = duty_notices_waiting_cancel(stops, reason=STOP_LIFTED)
+    _stops_call_off(stops, actor=actor, now=now)
     for duty in first_of.values():
         if not _notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
             continue
@@ -156,7 +171,7 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
                 "subject": duty.subject.external_ref,
                 "restriction": kind,
                 "purposes": sorted(
-                    {d.consent.purpose.code for d in stops if d.recipient_id == duty.recipient_id}
+                    {d.purpose_shared.code for d in stops if d.recipient_id == duty.recipient_id}
                 ),
                 "resumed_at": now.isoformat(),
             },
@@ -172,6 +187,29 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
         },
     )
     return sorted(first_of)
+
+
+def _stops_call_off(stops, *, actor: Actor, now: datetime) -> None:
+    """The stops of a lifted restriction still open, locked after their notices (the order
+    `duty_acknowledge` keeps) and called off, each audited: nothing is to stop any more, so nothing is
+    due, and no clock or count of open duties counts them. A lift after the answer finds none: the
+    request was answered only once every recipient confirmed."""
+    still_open = (
+        WithdrawalDuty.objects.select_for_update(of=("self",))
+        .filter(pk__in=[duty.pk for duty in stops], status=WithdrawalDuty.Status.OPEN)
+        .order_by("pk")
+    )
+    for duty in still_open:
+        duty_transition(
+            duty,
+            actor=actor,
+            to=WithdrawalDuty.Status.CALLED_OFF,
+            now=now,
+            changes={"called_off_at": now},
+            audit_action="consents.duty.called_off",
+            subject=duty.subject_id,
+            data={"recipient": duty.recipient_id, "source": duty.source, "told": duty.told_at is not None},
+        )
 
 
 def duties_open_for_erasure(
@@ -203,7 +241,7 @@ def duties_open_for_erasure(
 
 
 def _duties_open(
-    told: dict[int, tuple[Recipient, Consent, set[str]]],
+    told: Told,
     *,
     actor: Actor,
     subject: DataSubject,
@@ -215,13 +253,16 @@ def _duties_open(
     notice: Callable[[set[str]], dict[str, Any]],
     audit_data: dict[str, Any] | None = None,
 ) -> list[WithdrawalDuty]:
-    """One duty of `kind` per recipient `told` (with the consent it received the data under and the
-    purposes it got it for: `notice(purposes)` is what its notice says), queued once per source and
-    recipient, and one audit entry naming them (caller's transaction)."""
+    """One duty of `kind` per recipient `told` (with the consent it received the data under, or the
+    purpose resting on none, and the purposes it got it for: `notice(purposes)` is what its notice
+    says), queued once per source and recipient, and one audit entry naming them (caller's
+    transaction)."""
     with transaction.atomic(savepoint=False):
         duties = [
             _duty_open(
                 consent=consent,
+                subject=subject,
+                purpose=purpose,
                 recipient=recipient,
                 kind=kind,
                 received_at=now,
@@ -232,7 +273,7 @@ def _duties_open(
                 notice=notice(codes),
                 dedupe_key=f"{kind}:{source}:recipient:{recipient.pk}",
             )
-            for recipient, consent, codes in (told[pk] for pk in sorted(told))
+            for recipient, consent, purpose, codes in (told[pk] for pk in sorted(told))
         ]
         audit_record(
             action=audit_action,

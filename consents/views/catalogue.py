@@ -314,7 +314,10 @@ def duty_acknowledge(request, pk):
         request,
         form,
         lambda: services.duty_acknowledge(
-            actor=actor_for_user(request.user), duty_id=pk, note=form.cleaned_data["note"]
+            actor=actor_for_user(request.user),
+            duty_id=pk,
+            note=form.cleaned_data["note"],
+            reference=form.cleaned_data["reference"],
         ),
         _("Acknowledgement recorded."),
     )

@@ -108,14 +108,21 @@ def _rectification_notice(notice: WithdrawalDuty, *, now: datetime) -> dict[str,
         "due_at": local_isoformat(notice.due_at),
         "confirmed_at": local_isoformat(notice.acknowledged_at),
         "confirmed_by": notice.acknowledged_by_label or None,
-        "result": _duty_result(notice.acknowledged_at, late=late),
-        **_told_and_confirmed(duty_told(notice), note=erased_words_shown(notice.acknowledgement_note)),
+        "result": "called_off"
+        if notice.status == WithdrawalDuty.Status.CALLED_OFF
+        else _duty_result(notice.acknowledged_at, late=late),
+        **_told_and_confirmed(
+            duty_told(notice),
+            note=erased_words_shown(notice.acknowledgement_note),
+            reference=notice.acknowledgement_reference,
+        ),
     }
 
 
-def _told_and_confirmed(told: dict[str, Any], *, note: str) -> dict[str, Any]:
+def _told_and_confirmed(told: dict[str, Any], *, note: str, reference: str) -> dict[str, Any]:
     """When the recipient was told and how it confirmed (`duty_told`), as codes (the page labels them),
-    with the confirmation's note: a parked notice closed by staff on a partner's e-mail does not read
+    with the confirmation's note and the recipient's reference for it (kept after the customer's
+    erasure, which erases the note): a parked notice closed by staff on a partner's e-mail does not read
     as the partner's own call."""
     return {
         "told_at": local_isoformat(told["told_at"]),
@@ -123,6 +130,7 @@ def _told_and_confirmed(told: dict[str, Any], *, note: str) -> dict[str, Any]:
         "learnt": told["learnt"],
         "confirmed_through": told["confirmed_through"],
         "confirmation_note": note or None,
+        "confirmation_reference": reference or None,
     }
 
 
@@ -144,7 +152,7 @@ def _consent_event(consent: Consent, event: ConsentEvent, events, purpose: dict,
                 "confirmed_at": local_isoformat(stop["acknowledged_at"]),
                 "confirmed_by": stop["acknowledged_by"] or None,
                 "result": _duty_result(stop["acknowledged_at"], late=stop["late"]),
-                **_told_and_confirmed(stop, note=stop["note"]),
+                **_told_and_confirmed(stop, note=stop["note"], reference=stop["reference"]),
             }
             for stop in recipient_stops(consent, now=now, duties=list(consent.duties.all()))
         ]

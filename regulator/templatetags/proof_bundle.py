@@ -33,6 +33,7 @@ _STOP_RESULTS = [
     ("late", _("Stopped late")),
     ("open", _("Not yet confirmed, not yet due")),
     ("overdue", _("Not confirmed, past due")),
+    ("called_off", _("Called off: the request was refused or cancelled before the recipient confirmed")),
 ]
 _ENTRY_CHECKS = [("ok", _("intact and linked"))]
 _DUTY_NOTICES = [("delivered", _("Notice delivered")), *NOTICE_STATES.items()]

@@ -69,7 +69,7 @@ def test_the_page_shows_the_error_on_the_duty_s_note(duty, privacy_officer):
 @pytest.mark.parametrize(
     ("already", "reason"),
     [
-        ("acknowledged", "This withdrawal duty was already acknowledged."),
+        ("acknowledged", "This withdrawal duty is already closed (“Acknowledged”)."),
         ("unknown", "No such withdrawal duty."),
     ],
 )

@@ -90,5 +90,6 @@ def test_the_proof_bundle_lists_a_correction_passed_on_under_its_purpose(subject
             "learnt": None,
             "confirmed_through": None,
             "confirmation_note": None,
+            "confirmation_reference": None,
         }
     ]
