@@ -132,6 +132,7 @@ def test_a_withdrawal_shows_each_recipients_stop_duty_on_time_or_late(history):
         "learnt": "by_hand",
         "confirmed_through": "staff",
         "confirmation_note": "Thư xác nhận",
+        "confirmation_reference": None,
     }
     assert stops["Chứng khoán Bình Minh"]["confirmed_at"] == "2026-03-09T08:00:00+07:00"
     assert stops["Chứng khoán Bình Minh"]["result"] == "late"
