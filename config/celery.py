@@ -110,6 +110,11 @@ app.conf.beat_schedule = {
     # Every night at 02:10 local time: delete the input files (CSV imports, naming customers) that no live
     # background job will read, a day old (integrations.jobs.JOB_INPUT_ORPHANED_AFTER).
     "purge-job-inputs": beat_entry("integrations.purge_job_inputs", crontab(hour=2, minute=10), expires=DAY),
+    # Every night at 02:15 local time: delete expired OAuth codes and access tokens, and refresh tokens
+    # OAUTH_REFRESH_TOKEN_SECONDS after revocation or idle (the toolkit's `cleartokens`, audited).
+    "purge-expired-oauth-tokens": beat_entry(
+        "authorisations.clear_expired_tokens", crontab(hour=2, minute=15), expires=DAY
+    ),
     # Every night at 02:05 local time: delete expired browser sessions (Django's `clearsessions`, audited).
     "purge-expired-sessions": beat_entry(
         "accounts.purge_expired_sessions", crontab(hour=2, minute=5), expires=DAY
