@@ -36,6 +36,7 @@ class AuthorisationsConfig(AppConfig):
                 "authorisations.authorisation.code_replayed": _(
                     "Third party's spent authorisation code presented again: its tokens ended"
                 ),
+                "authorisations.oauth_tokens.purged": _("Expired third-party codes and tokens deleted"),
                 "authorisations.access.reported": _("Third-party access to data reported"),
                 "authorisations.access.claimed": _("Third-party read allowed and recorded before serving"),
                 "authorisations.access.confirmed": _("Claimed third-party read reported after serving"),

@@ -24,3 +24,9 @@ def notify_expiring() -> int:
 @shared_task(name="authorisations.send_summaries")
 def send_summaries() -> int:
     return again_if_full(send_summaries, services.authorisations_send_summaries(), batch=BATCH)
+
+
+@shared_task(name="authorisations.clear_expired_tokens", ignore_result=True)
+def clear_expired_tokens() -> dict[str, int]:
+    """Delete expired OAuth codes and tokens (the toolkit's `cleartokens`, audited; nightly)."""
+    return services.oauth_tokens_clear_expired()

@@ -97,6 +97,9 @@ app.conf.beat_schedule = {
     # Every night at 01:50 local time: delete the new phones and e-mails customers typed for confirmation
     # once settled for a week (dsr.services.profile.CONTACT_CHANGES_KEPT_FOR).
     "purge-contact-changes": beat_entry("dsr.purge_contact_changes", crontab(hour=1, minute=50), expires=DAY),
+    # Every night at 01:52 local time: empty the hash of identity-check codes that expired on requests
+    # never verified (dsr.services.identity_codes); the requests stay.
+    "purge-identity-codes": beat_entry("dsr.purge_identity_codes", crontab(hour=1, minute=52), expires=DAY),
     # Every night at 01:55 local time: empty the address and body of e-mails and SMS sent or cancelled
     # more than OUTBOX_CONTENT_KEPT_DAYS ago.
     "purge-delivered-outbox": beat_entry(
@@ -107,6 +110,11 @@ app.conf.beat_schedule = {
     # Every night at 02:10 local time: delete the input files (CSV imports, naming customers) that no live
     # background job will read, a day old (integrations.jobs.JOB_INPUT_ORPHANED_AFTER).
     "purge-job-inputs": beat_entry("integrations.purge_job_inputs", crontab(hour=2, minute=10), expires=DAY),
+    # Every night at 02:15 local time: delete expired OAuth codes and access tokens, and refresh tokens
+    # OAUTH_REFRESH_TOKEN_SECONDS after revocation or idle (the toolkit's `cleartokens`, audited).
+    "purge-expired-oauth-tokens": beat_entry(
+        "authorisations.clear_expired_tokens", crontab(hour=2, minute=15), expires=DAY
+    ),
     # Every night at 02:05 local time: delete expired browser sessions (Django's `clearsessions`, audited).
     "purge-expired-sessions": beat_entry(
         "accounts.purge_expired_sessions", crontab(hour=2, minute=5), expires=DAY

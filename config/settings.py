@@ -536,6 +536,8 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("OAUTH_CODE_SECONDS", default=60),
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=15 * 60),
+    # Also how long the nightly `cleartokens` keeps a refresh token revoked or left unused: without it,
+    # none would ever be deleted (docs/operations.md, "What the platform keeps").
     "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600),
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,

@@ -36,6 +36,9 @@ class DsrConfig(AppConfig):
                 "dsr.request.identity_code_refused": _("Wrong verification code typed for a request"),
                 "dsr.request.identity_code_capped": _("Verification code refused: the request's limit "
                                                       "on codes was reached"),
+                "dsr.request.identity_codes_purged": _(
+                    "Expired verification codes cleared from requests never verified"
+                ),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.corrections_left_out": _("Corrections that could not be applied left out of a "
                                                       "rectification answered in part"),

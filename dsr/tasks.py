@@ -6,6 +6,7 @@ from celery import shared_task
 
 from core.tasks import again_if_full
 from dsr.services import exports_purge_expired, legal_holds_release_due, request_results_purge_expired
+from dsr.services.identity_codes import IDENTITY_CODES_PURGE_BATCH, identity_codes_purge_expired
 from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
 from dsr.services.reporting import report_send
 
@@ -30,6 +31,14 @@ def purge_expired_exports() -> int:
 def purge_contact_changes() -> int:
     """Delete the new phones and e-mails typed for confirmation once settled a while (nightly)."""
     return again_if_full(purge_contact_changes, contact_changes_purge(), batch=CONTACT_CHANGES_PURGE_BATCH)
+
+
+@shared_task(name="dsr.purge_identity_codes", ignore_result=True, time_limit=300, soft_time_limit=240)
+def purge_identity_codes() -> int:
+    """Empty the hash of identity-check codes that expired on requests never verified (nightly)."""
+    return again_if_full(
+        purge_identity_codes, identity_codes_purge_expired(), batch=IDENTITY_CODES_PURGE_BATCH
+    )
 
 
 @shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)

@@ -36,6 +36,7 @@ from authorisations.services.rights import (
     authorisations_revoke_for_subject_locked,
     authorisations_revoke_for_withdrawal_locked,
 )
+from authorisations.services.tokens import oauth_tokens_clear_expired
 from authorisations.states import covers_third_party_disclosure
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "authorisation_revoke",
     "authorisation_terms_check",
     "authorisations_expire_due",
+    "oauth_tokens_clear_expired",
     "authorisations_notify_expiring",
     "authorisations_pause_for_subject_locked",
     "authorisations_resume_for_source_locked",

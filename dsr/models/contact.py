@@ -41,6 +41,9 @@ class ContactChange(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the change stopped waiting (confirmed, replaced, refused, found expired): the purge counts its
+    # week from here. A code never typed nor replaced is settled at `expires_at` and keeps this empty.
+    settled_at = models.DateTimeField(null=True, blank=True)
     # The completed rectification that recorded the change.
     request = models.ForeignKey(
         DataSubjectRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -269,10 +269,11 @@ def _code_cap_refusal(
 def _check_otp(request: DataSubjectRequest, now: datetime) -> None:
     """Whether a code may be checked at all, its cap passed (`_code_cap_refusal`); a wrong code is
     counted by `_otp_wrong_code`."""
-    if not request.identity_otp_hash:
-        raise InvalidInput(_("Send a code to the registered phone first."), field="otp_code")
-    if request.identity_otp_expires_at is None or request.identity_otp_expires_at <= now:
+    # Expiry first: the nightly purge empties an expired code's hash (`identity_codes`), keeping its time.
+    if request.identity_otp_expires_at is not None and request.identity_otp_expires_at <= now:
         raise InvalidInput(_("The code has expired: send a new one."), field="otp_code")
+    if not request.identity_otp_hash or request.identity_otp_expires_at is None:
+        raise InvalidInput(_("Send a code to the registered phone first."), field="otp_code")
 
 
 def _otp_wrong_code(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> Exception:

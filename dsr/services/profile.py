@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,7 +95,7 @@ def _code_send(subject: DataSubject, field: str, value: str, *, actor: Actor, no
     """Replace the customer's waiting code for the field with a new one, sent and audited, in the
     caller's transaction."""
     ContactChange.objects.filter(subject=subject, field=field, status=ContactChangeStatus.PENDING).update(
-        status=ContactChangeStatus.SUPERSEDED
+        status=ContactChangeStatus.SUPERSEDED, settled_at=now
     )
     change = ContactChange(
         subject=subject, field=field, value=value, created_at=now,
@@ -138,17 +139,17 @@ def contact_change_confirm(
             raise Conflict(_("This code is no longer valid. Ask for a new one."), code="code_not_pending")
         now = now or timezone.now()
         if change.expires_at <= now:
-            change.status = ContactChangeStatus.EXPIRED
-            change.save(update_fields=["status"])
+            change.status, change.settled_at = ContactChangeStatus.EXPIRED, now
+            change.save(update_fields=["status", "settled_at"])
             refusal = _Refusal(_("This code has expired. Ask for a new one."), "code_expired")
         elif not code_matches(change.pk, code or "", change.code_hash):
             change.attempts += 1
             if change.attempts >= MAX_CODE_ATTEMPTS:
-                change.status = ContactChangeStatus.FAILED
+                change.status, change.settled_at = ContactChangeStatus.FAILED, now
                 refusal = _Refusal(_("Too many wrong codes. Ask for a new one."), "code_attempts_exhausted")
             else:
                 refusal = _Refusal(_("This code is not right. Check it and try again."), "code_wrong")
-            change.save(update_fields=["attempts", "status"])
+            change.save(update_fields=["attempts", "status", "settled_at"])
         if refusal is not None:
             audit_record(
                 action="dsr.contact.code_refused", actor=actor, subject=subject, target=change,
@@ -161,9 +162,9 @@ def contact_change_confirm(
                 subject, {change.field: change.value}, actor=actor, reference=f"contact:{change.pk}", now=now
             )
             change.status = ContactChangeStatus.CONFIRMED
-            change.confirmed_at = now
+            change.confirmed_at = change.settled_at = now
             change.request = request
-            change.save(update_fields=["status", "confirmed_at", "request"])
+            change.save(update_fields=["status", "confirmed_at", "settled_at", "request"])
             audit_record(
                 action="dsr.contact.confirmed", actor=actor, subject=subject, target=change,
                 data={"field": change.field, "request": str(request.pk)}, now=now,
@@ -227,11 +228,12 @@ CONTACT_CHANGES_PURGE_BATCH = 1000
 def contact_changes_purge(*, now: datetime | None = None, limit: int = CONTACT_CHANGES_PURGE_BATCH) -> int:
     """Delete contact changes settled (confirmed, replaced, refused, expired) more than
     CONTACT_CHANGES_KEPT_FOR ago, a bounded batch at a time, with one audit entry per customer (the
-    nightly job). A code still waiting is left to run out. Returns how many were deleted."""
+    nightly job). Settled is `settled_at`, or for a code left waiting its expiry: a code still waiting
+    is left to run out. Returns how many were deleted."""
     now = now or timezone.now()
     cutoff = now - CONTACT_CHANGES_KEPT_FOR
-    settled = ContactChange.objects.filter(created_at__lt=cutoff).exclude(
-        status=ContactChangeStatus.PENDING, expires_at__gt=now
+    settled = ContactChange.objects.filter(
+        Q(settled_at__lt=cutoff) | Q(status=ContactChangeStatus.PENDING, expires_at__lt=cutoff)
     )
     due = list(settled.values_list("pk", "subject_id")[:limit])
     by_subject: dict = {}
