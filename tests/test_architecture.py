@@ -24,7 +24,7 @@ APPS = ("core", "audit", "accounts", "integrations", "subjects", "notifications"
 # before or outside the app registry); task bodies, only to break a circle (TASK_BODY_IMPORTS_ALLOWED);
 # and the functions named here.
 FUNCTION_IMPORTS_ALLOWED = {
-    ("core/db.py", "prepared_cursor"): "psycopg, the PostgreSQL driver, is installed only where PostgreSQL is",
+    ("core/db.py", "prepared_cursor"): "psycopg, the PostgreSQL driver, is installed only with PostgreSQL",
     ("portal/management/commands/seed_demo.py", "Command.handle"): (
         "each installed app's demo module is found by its name, as Django's autodiscovery finds admin "
         "modules: the command names no app, so a new app's demo data needs no change here"),
@@ -115,10 +115,10 @@ def _app_registry_hooks(relative: str, tree: ast.AST) -> set[str]:
         return set()
     hooks = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and any(ast.unparse(base).endswith("AppConfig") for base in node.bases):
+        if isinstance(node, ast.ClassDef) and any(ast.unparse(b).endswith("AppConfig") for b in node.bases):
             hooks.add(f"{node.name}.ready")
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"
-              and ast.unparse(node.func.value).endswith("post_migrate") and isinstance(node.args[0], ast.Name)):
+        elif (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("post_migrate.connect")
+              and node.args and isinstance(node.args[0], ast.Name)):
             hooks.add(node.args[0].id)
     return hooks
 
