@@ -22,7 +22,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.forms import OTPTokenForm, UnlockForm
 from accounts.languages import language_after_sign_in
-from accounts.otp import enrolment_device, otp_device_confirm, otp_devices_reset, qr_svg
+from accounts.otp import (
+    ENROLMENT_KEY_SESSION,
+    enrolment_device,
+    enrolment_key,
+    otp_device_enrol,
+    otp_devices_reset,
+    qr_svg,
+)
 from accounts.selectors import (
     role_managed_users,
     sign_ins_locked,
@@ -39,6 +46,7 @@ from core.access import (
     staff_required,
 )
 from core.actors import actor_for_user
+from core.errors import PermissionDenied
 from core.forms import call_with_messages
 from core.paging import page_query, same_page
 from core.roles import STAFF_ROLES, Role, user_roles
@@ -86,12 +94,17 @@ def otp_enrol(request):
         # Replacing an authenticator is the DPO's reset, never a self-service step a password thief
         # could take.
         return redirect(otp_step_url("accounts:otp_verify", next_url))
-    device = enrolment_device(request.user)
+    key = enrolment_key(request.session)
+    device = enrolment_device(request.user, key)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
-            device = otp_device_confirm(user=request.user, device=device)
-            otp_login(request, device)
+        try:
+            enrolled = otp_device_enrol(user=request.user, key=key, token=form.cleaned_data["otp_token"])
+        except PermissionDenied:  # another tab enrolled meanwhile: that device now asks for its code
+            return redirect(otp_step_url("accounts:otp_verify", next_url))
+        if enrolled:
+            del request.session[ENROLMENT_KEY_SESSION]
+            otp_login(request, enrolled)
             messages.success(
                 request, _("Two-factor sign-in is set up. You will be asked for a code at each sign-in.")
             )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -286,8 +287,6 @@ WEBHOOK_PROXY_URL = env.str("WEBHOOK_PROXY_URL", default="")
 def _check_key_material() -> None:
     # A malformed key must stop the process before anything is encrypted with it, with a message
     # that says which variable is wrong (never the key itself).
-    from cryptography.fernet import Fernet
-
     # Sessions, CSRF and the request fingerprints are signed with it: a production node (DEBUG off) with
     # an empty or guessable one would let anyone forge them. A DEBUG machine may keep a short one.
     if not DEBUG and len(SECRET_KEY) < 32:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import consent_switches_of, withdrawal_duties_open
+from consents.selectors import consent_switches_of, withdrawal_duties_open_counts
 from consents.views import subject_panel_context
 from core.access import subject_for_user
 from core.navigation import (
@@ -22,16 +22,14 @@ def _portal_cards(request) -> list[dict]:
     if not request.user.has_perm("consents.view_withdrawalduty"):
         return []
 
-    now = timezone.now()
-    open_duties = withdrawal_duties_open(now=now)
-    overdue = open_duties.filter(due_at__lt=now).count()
+    open_count, overdue = withdrawal_duties_open_counts(now=timezone.now())
     url = reverse("consents:duty_list")
     return [
         {
             "label": _("Recipient notices awaiting acknowledgement"),
-            "value": open_duties.count(),
+            "value": open_count,
             "url": url,
-            "tone": "warn" if open_duties.exists() else "ok",
+            "tone": "warn" if open_count else "ok",
         },
         {
             "label": _("Recipient notices overdue (72 h)"),

@@ -16,10 +16,9 @@ from dsr.selectors import (
     calendar_runs_out_on,
     request_clock_states,
     request_counts,
-    requests_for_subject,
-    requests_of_customer,
+    requests_of_customer_newest_first,
+    requests_open_count_for_subject,
 )
-from dsr.states import OPEN
 
 
 def calendar_cards(request) -> list[dict[str, Any]]:
@@ -78,7 +77,7 @@ def customer_cards(request) -> list[dict[str, Any]]:
     subject = subject_for_user(request.user)
     if subject is None:
         return []
-    open_count = requests_for_subject(subject).filter(status__in=sorted(OPEN)).count()
+    open_count = requests_open_count_for_subject(subject)
     return [
         {"label": _("My open requests"), "value": open_count, "url": reverse("dsr:me_requests"), "tone": "ok"}
     ]
@@ -92,6 +91,5 @@ PANEL_REQUESTS = 20
 def subject_panel(request, subject) -> dict[str, Any]:
     """The customer's requests and those they filed as guardian for a ward, newest first: the set the
     queue lists for the panel's link (`?subject=<CIF>&as_guardian=1`), so both count the same."""
-    mine = requests_of_customer(subject_id=subject.pk, as_guardian=True).order_by("-received_at")
-    requests, total = head_and_total(mine, PANEL_REQUESTS)
+    requests, total = head_and_total(requests_of_customer_newest_first(subject.pk), PANEL_REQUESTS)
     return {"requests": requests, "requests_total": total, "subject": subject}

@@ -19,7 +19,7 @@ from core.navigation import (
     register_subject_link,
     register_subject_panel,
 )
-from regulator.selectors import breaches_open, dossier_duties
+from regulator.selectors import breaches_open_counts, dossier_duties
 
 
 def _portal_cards(request) -> list[dict]:
@@ -27,9 +27,7 @@ def _portal_cards(request) -> list[dict]:
         return []
 
     now = timezone.now()
-    open_breaches = breaches_open()
-    open_count = open_breaches.count()
-    overdue = open_breaches.filter(notify_due_at__lt=now).count()
+    open_count, overdue = breaches_open_counts(now=now)
     duties = dossier_duties()
     dossiers_due = sum(1 for d in duties if not d.filed)
     dossiers_overdue = sum(1 for d in duties if d.overdue(now))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from consents.catalogue import purpose_entry_of, with_versions
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
@@ -148,6 +148,15 @@ def dossier_allowed_actions(dossier: Dossier, actor: Actor) -> frozenset[str]:
 
 def breaches_open() -> QuerySet[Breach]:
     return Breach.objects.filter(status=BreachStatus.OPEN).order_by("notify_due_at")
+
+
+def breaches_open_counts(*, now: datetime) -> tuple[int, int]:
+    """How many breaches are open, and how many of those are past their notification deadline at
+    `now` (the dashboard's cards)."""
+    counts = Breach.objects.filter(status=BreachStatus.OPEN).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(notify_due_at__lt=now))
+    )
+    return counts["open"], counts["overdue"]
 
 
 def breach_needs_customer_notice(breach: Breach) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from cryptography.fernet import InvalidToken
 from django.core import checks
+from django.core.management.base import SystemCheckError
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -105,9 +106,6 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
 def refuse_to_start_on_errors(**kwargs) -> None:
     """Raise when the keys cannot read the stored data. Celery runs Django's checks at start-up but
     ignores their result, and a WSGI server runs none: their start-up calls this."""
-    from django.core.checks import run_checks
-    from django.core.management.base import SystemCheckError
-
-    serious = [message for message in run_checks(tags=[KEYS_TAG]) if message.is_serious()]
+    serious = [message for message in checks.run_checks(tags=[KEYS_TAG]) if message.is_serious()]
     if serious:
         raise SystemCheckError("\n".join(str(message) for message in serious))

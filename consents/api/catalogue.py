@@ -99,7 +99,8 @@ class PurposeDetailView(generics.GenericAPIView):
             effective_at=effective_at,
             **version,
         )
-        purpose.refresh_from_db()
+        # The answer shows the purpose as stored, read as GET reads it.
+        purpose = selectors.purpose_for_code(purpose.code, selectors.purpose_list())
         return Response(PurposeOutputSerializer(purpose).data)
 
 

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,6 +175,14 @@ def withdrawal_duties_open(*, now: datetime | None = None) -> QuerySet[Withdrawa
         .select_related("recipient", "consent__purpose", "subject")
         .order_by("due_at")
     )
+
+
+def withdrawal_duties_open_counts(*, now: datetime) -> tuple[int, int]:
+    """How many duties are open, and how many of those are overdue at `now` (the dashboard's cards)."""
+    counts = WithdrawalDuty.objects.filter(status=WithdrawalDuty.Status.OPEN).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
+    return counts["open"], counts["overdue"]
 
 
 def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[WithdrawalDuty]:

@@ -69,6 +69,11 @@ def requests_for_subject(subject) -> QuerySet[DataSubjectRequest]:
     return request_list().filter(Q(subject=subject) | acting_for).order_by("-received_at", "-pk")
 
 
+def requests_open_count_for_subject(subject) -> int:
+    """How many of `requests_for_subject` are still open (the customer's dashboard card)."""
+    return requests_for_subject(subject).filter(status__in=sorted(OPEN)).count()
+
+
 def requests_listed_for_customer(subject) -> QuerySet[DataSubjectRequest]:
     """`requests_for_subject` with each request's status history, which words a cancellation by who made
     it (`DataSubjectRequest.status_for_customer`): the customer's list reads a fixed number of queries."""
@@ -97,6 +102,12 @@ def requests_of_customer(
     if as_guardian:
         mine |= Q(guardian_id=subject_id)
     return queryset.filter(mine)
+
+
+def requests_of_customer_newest_first(subject_id: uuid.UUID) -> QuerySet[DataSubjectRequest]:
+    """`requests_of_customer` with those the customer filed as guardian, newest first: the customer
+    page's panel, which lists the head and links to the queue for the rest."""
+    return requests_of_customer(subject_id=subject_id, as_guardian=True).order_by("-received_at")
 
 
 def subject_acts_on_request(subject, request: DataSubjectRequest) -> bool:

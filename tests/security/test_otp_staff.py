@@ -2,12 +2,18 @@
 and API tokens are not asked; enrolment shows a QR code and confirms with one code."""
 from __future__ import annotations
 
+import re
+from base64 import b32decode
+
 import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.otp import otp_device_enrol
 from audit.models import AuditEntry
+from core.errors import PermissionDenied
 from tests.factories import TEST_TOTP_KEY, make_totp_device, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +89,13 @@ def test_switched_off_for_the_demo(client, officer, settings):
     assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
+def _shown_secret(page) -> bytes:
+    """The key the enrolment page shows for typing into an app (groups of four base32 letters)."""
+    shown = re.search(r'data-testid="otp-secret">([A-Z2-7 ]+)<', page.content.decode()).group(1)
+    secret = shown.replace(" ", "")
+    return b32decode(secret + "=" * (-len(secret) % 8))
+
+
 def test_enrolment_shows_a_server_drawn_qr_code_and_confirms_with_one_code(client, officer):
     password_only(client, officer)
     TOTPDevice.objects.filter(user=officer).delete()  # a first sign-in: no authenticator yet
@@ -90,19 +103,44 @@ def test_enrolment_shows_a_server_drawn_qr_code_and_confirms_with_one_code(clien
     html = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in html and "otpauth://totp/" in html and "<script" not in html
-    device = TOTPDevice.objects.get(user=officer, confirmed=False)
-    assert client.get(reverse("accounts:otp_enrol")).status_code == 200
-    assert TOTPDevice.objects.filter(user=officer).count() == 1  # a reload keeps the same secret
+    key = _shown_secret(page)
+    assert _shown_secret(client.get(reverse("accounts:otp_enrol"))) == key  # a reload keeps the same secret
 
-    code = {"otp_token": totp_code(device), "next": "/portal/"}
+    code = {"otp_token": f"{TOTP(key).token():06d}", "next": "/portal/"}
     response = client.post(reverse("accounts:otp_enrol"), code)
 
     assert response.status_code == 302 and response["Location"] == "/portal/"
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=officer)
+    assert device.confirmed and device.bin_key == key
     assert client.get(reverse("portal:dashboard")).status_code == 200
     entry = AuditEntry.objects.get(action="core.otp.enrolled")
     assert entry.target_id == str(officer.pk)
+
+
+def test_the_enrolment_page_stores_nothing_until_the_first_right_code(client, officer):
+    """A GET writes nothing: the secret waits in the session; a wrong code stores no device either."""
+    password_only(client, officer)
+    TOTPDevice.objects.filter(user=officer).delete()
+    entries = AuditEntry.objects.count()
+    page = client.get(reverse("accounts:otp_enrol"))
+    client.get(reverse("accounts:otp_enrol"))
+    not_the_code = (TOTP(_shown_secret(page)).token() + 1) % 10**6
+    wrong = client.post(reverse("accounts:otp_enrol"), {"otp_token": f"{not_the_code:06d}"})
+
+    assert wrong.status_code == 200
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_code_from_another_secret_enrols_nothing(client, officer):
+    password_only(client, officer)
+    TOTPDevice.objects.filter(user=officer).delete()
+    client.get(reverse("accounts:otp_enrol"))
+    other = TOTP(bytes.fromhex(TEST_TOTP_KEY)).token()
+    response = client.post(reverse("accounts:otp_enrol"), {"otp_token": f"{other:06d}"})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+    assert client.get(reverse("portal:dashboard")).status_code == 302
 
 
 def test_a_password_alone_cannot_replace_an_existing_authenticator(client, officer):
@@ -120,8 +158,6 @@ def test_the_code_step_is_throttled(client, officer):
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
     # Even the right code is refused while the delay after a wrong one runs.
-    from django_otp.oath import TOTP
-
     right = f"{TOTP(device.bin_key).token():06d}"
     client.post(reverse("accounts:otp_verify"), {"otp_token": right})
     assert client.get(reverse("portal:dashboard")).status_code == 302
@@ -137,3 +173,13 @@ def test_next_never_leaves_the_site(client, officer):
 
 def test_known_test_secret_is_the_rfc_one():
     assert bytes.fromhex(TEST_TOTP_KEY) == b"12345678901234567890"
+
+
+def test_enrolment_never_replaces_a_confirmed_authenticator(officer):
+    """The service refuses as the page does: a second tab enrolling after the first cannot swap the
+    authenticator that is now asked for (replacing it is the DPO's reset)."""
+    device = make_totp_device(officer)
+    key = "00" * 20
+    with pytest.raises(PermissionDenied):
+        otp_device_enrol(user=officer, key=key, token=f"{TOTP(bytes.fromhex(key)).token():06d}")
+    assert list(TOTPDevice.objects.filter(user=officer)) == [device]
