@@ -43,6 +43,16 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ)
 
 
+def _lone_consent_turning_seven(*, in_days: int, recipients=None):
+    """A ward turning 7 in `in_days` days, the consent to "svc-kid" their guardian gave alone, and the
+    7th birthday."""
+    purpose = make_purpose("svc-kid", category="service", recipients=recipients,
+                           effective_at=timezone.now() - timedelta(days=30))
+    guardian = make_subject()
+    child, seventh = _ward_turning(7, in_days=in_days, guardian=guardian)
+    return child, grant(child, purpose, guardian=guardian), seventh
+
+
 def _stop_events(consent):
     return ConsentEvent.objects.filter(consent=consent, kind=ConsentStatus.WITHDRAWN)
 
@@ -74,11 +84,7 @@ def test_the_recipient_is_told_when_the_guardians_lone_consent_stops_standing():
 
 def test_turning_seven_stops_the_guardians_lone_consent_as_of_the_birthdays_start():
     partner = make_recipient("Đối tác Học bổng")
-    purpose = make_purpose("svc-kid", category="service", recipients=[partner],
-                           effective_at=timezone.now() - timedelta(days=30))
-    guardian = make_subject()
-    child, seventh = _ward_turning(7, in_days=40, guardian=guardian)
-    consent = grant(child, purpose, guardian=guardian)
+    child, consent, seventh = _lone_consent_turning_seven(in_days=40, recipients=[partner])
 
     assert services.consents_stop_outgrown(now=_at(seventh - timedelta(days=1), 23, 59)) == 0
     # The job runs at 00:30 on the birthday.
@@ -99,10 +105,7 @@ def test_turning_seven_stops_the_guardians_lone_consent_as_of_the_birthdays_star
 
 
 def test_the_consent_report_no_longer_counts_it_in_force_after_the_birthday():
-    purpose = make_purpose("svc-kid", category="service", effective_at=timezone.now() - timedelta(days=30))
-    guardian = make_subject()
-    child, seventh = _ward_turning(7, in_days=70, guardian=guardian)
-    grant(child, purpose, guardian=guardian)
+    _child, _consent, seventh = _lone_consent_turning_seven(in_days=70)
     # The worker was down: the first run is three days after the birthday.
     assert services.consents_stop_outgrown(now=_at(seventh + timedelta(days=3), 0, 30)) == 1
 
@@ -136,10 +139,7 @@ def test_at_sixteen_a_lone_consent_left_over_stops_and_one_the_child_gave_with_t
 
 
 def test_a_child_still_six_is_left_alone():
-    purpose = make_purpose("svc-kid", category="service", effective_at=timezone.now() - timedelta(days=30))
-    guardian = make_subject()
-    child, seventh = _ward_turning(7, in_days=10, guardian=guardian)
-    consent = grant(child, purpose, guardian=guardian)
+    _child, consent, seventh = _lone_consent_turning_seven(in_days=10)
 
     assert services.consents_stop_outgrown(now=_at(seventh - timedelta(days=1), 23, 0)) == 0
 
@@ -162,11 +162,7 @@ def test_a_consent_the_child_gave_with_the_guardian_stands_at_seven():
 
 def test_running_twice_or_late_stops_once():
     partner = make_recipient("Đối tác Lặp")
-    purpose = make_purpose("svc-kid", category="service", recipients=[partner],
-                           effective_at=timezone.now() - timedelta(days=30))
-    guardian = make_subject()
-    child, seventh = _ward_turning(7, in_days=20, guardian=guardian)
-    consent = grant(child, purpose, guardian=guardian)
+    _child, consent, seventh = _lone_consent_turning_seven(in_days=20, recipients=[partner])
 
     ran = [services.consents_stop_outgrown(now=_at(seventh + timedelta(days=n), 0, 30)) for n in (0, 0, 1, 5)]
 
