@@ -17,6 +17,16 @@ def expire_due() -> int:
     return again_if_full(expire_due, consents_expire_due(limit=batch), batch=batch)
 
 
+@shared_task(name="consents.stop_outgrown", ignore_result=True)
+def stop_outgrown() -> int:
+    """Stop the consents a guardian gave alone for a customer now 7 or over, as of the birthday; a full
+    batch re-enqueues itself."""
+    from consents.services import consents_stop_outgrown
+
+    batch = 500
+    return again_if_full(stop_outgrown, consents_stop_outgrown(limit=batch), batch=batch)
+
+
 @shared_task(name="consents.apply_purpose_versions", ignore_result=True)
 def apply_purpose_versions() -> int:
     """Give purposes the scope of the versions that have taken effect."""

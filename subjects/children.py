@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
 from subjects.models import DataSubject
-from subjects.validators import age_on
+from subjects.validators import age_on, birthday_at
 
 GUARDIAN_ONLY_BELOW_AGE = 7
 CHILD_BELOW_AGE = 16
@@ -47,12 +47,7 @@ def child_until(subject: DataSubject) -> date | None:
     """The day the customer turns 16 and acts alone, no guardian acting for them from then; None when
     the date of birth is unknown."""
     born = subject.date_of_birth
-    if born is None:
-        return None
-    try:
-        return born.replace(year=born.year + CHILD_BELOW_AGE)
-    except ValueError:  # born on 29 February: 16 on 1 March of a common year, as `age_on` counts it
-        return date(born.year + CHILD_BELOW_AGE, 3, 1)
+    return None if born is None else birthday_at(born, CHILD_BELOW_AGE)
 
 
 def may_be_child(subject: DataSubject, *, on: date) -> bool:

@@ -120,3 +120,12 @@ def age_on(date_of_birth: date, day: date) -> int:
     if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def birthday_at(date_of_birth: date, age: int) -> date:
+    """The first day on which one born on `date_of_birth` is `age` whole years old (`age_on`): the
+    birthday that year, or 1 March for one born on 29 February in a common year."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + age)
+    except ValueError:  # 29 February in a common year: `age_on` counts the year from 1 March
+        return date(date_of_birth.year + age, 3, 1)

@@ -26,7 +26,7 @@ from consents.models import (
     Recipient,
     notices_in_force_by,
 )
-from consents.selectors.rule import own_agreement_due
+from consents.selectors.rule import GUARDIAN_ALONE, own_agreement_due
 from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
 from core.errors import NotFound
@@ -220,10 +220,8 @@ def _consents_outgrown(purpose_ids: Iterable[int], *, now: datetime) -> dict[int
     encrypted, so they are read (of consents a guardian gave only) and judged here, not filtered on."""
     on = timezone.localdate(now)
     outgrown: dict[int, list[tuple]] = defaultdict(list)
-    # A guardian's consent without the child's agreement: `rule.guardian_alone`, as a filter.
     rows = Consent.objects.filter(
-        purpose_id__in=list(purpose_ids), status=ConsentStatus.GRANTED, guardian__isnull=False,
-        child_agreed=False,
+        GUARDIAN_ALONE, purpose_id__in=list(purpose_ids), status=ConsentStatus.GRANTED
     ).values_list("pk", "purpose_id", "notice__effective_at", "subject__date_of_birth")
     for pk, purpose_id, notice_at, born in rows:
         if own_agreement_due(born, on):

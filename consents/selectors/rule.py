@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consents.catalogue import PurposeEntry
 from consents.models import ConsentStatus, LegalBasis, ProcessingRestriction, PurposeCategory
 from consents.restrictions import restriction_reaches
 from subjects.children import CHILD_BELOW_AGE, GUARDIAN_ONLY_BELOW_AGE
-from subjects.validators import age_on
+from subjects.validators import age_on, birthday_at
 
 
 class Reason:
@@ -88,16 +89,28 @@ def child_born(born: date | None, on: date) -> bool:
     return born is not None and age_on(born, on) < CHILD_BELOW_AGE
 
 
+def own_agreement_due_from(born: date | None) -> date | None:
+    """The day from which a consent needs the customer's own agreement (`own_agreement_due`): their 7th
+    birthday; None when the date of birth is unknown. The daily job stops the consents a guardian gave
+    alone as of that day's start (`consents.services.withdrawals.consents_stop_outgrown`)."""
+    return None if born is None else birthday_at(born, GUARDIAN_ONLY_BELOW_AGE)
+
+
 def own_agreement_due(born: date | None, on: date) -> bool:
     """Whether a consent needs the customer's own agreement on `on`: from 7 by a known date of birth,
     beside the guardian's until 16 (Decree 13/2023 Art. 20), alone from 16. No upper bound: a consent
     the guardian gave alone never becomes the customer's by their growing up."""
-    return born is not None and age_on(born, on) >= GUARDIAN_ONLY_BELOW_AGE
+    due_from = own_agreement_due_from(born)
+    return due_from is not None and on >= due_from
 
 
 def guardian_alone(guardian_id, child_agreed: bool) -> bool:
     """A consent a guardian gave without the child's own agreement (right while the child was under 7)."""
     return guardian_id is not None and not child_agreed
+
+
+# `guardian_alone` as a filter of consent rows.
+GUARDIAN_ALONE = Q(guardian__isnull=False, child_agreed=False)
 
 
 def guardian_consent_outgrown(by_guardian_alone: bool, agreement_due: Callable[[], bool]) -> bool:

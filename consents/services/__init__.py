@@ -42,6 +42,7 @@ from consents.services.withdrawals import (
     consent_reasons_erase,
     consent_withdraw,
     consent_withdraw_in_transaction,
+    consents_stop_outgrown,
     consents_withdraw_for_subject,
     consents_withdraw_for_subject_in_transaction,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "consent_withdraw",
     "consent_withdraw_in_transaction",
     "consents_expire_due",
+    "consents_stop_outgrown",
     "purpose_offered_to_ward",
     "consents_import_csv",
     "consent_import_run",

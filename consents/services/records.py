@@ -136,7 +136,8 @@ def consent_transition(
     kept encrypted on the event, never in the audit entry (it may name another customer); `evidence`:
     the move's own proof (a withdrawal's call recording), on the event and in the audit entry;
     `effective_at`: when the move took effect, when that was before `now` (an expiry: the end of the
-    term), which dates the consent's end and its event, and which its audit entry, written `now`, names."""
+    term; a platform's stop, the day it took effect), which dates the consent's end (and withdrawal) and its
+    event, and which its audit entry, written `now`, names."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
@@ -145,7 +146,9 @@ def consent_transition(
         consent.ended_at = consent.ended_at if old == ConsentStatus.REFUSED else (effective_at or now)
         fields = ["status", "ended_at"]
         if to == ConsentStatus.WITHDRAWN:
-            consent.withdrawn_at, consent.withdrawal_channel = now, channel
+            # A platform's stop dated before its recording (`consents_stop_outgrown`) is one withdrawal
+            # in one month: the report counts its event and its recipients' stops by these times.
+            consent.withdrawn_at, consent.withdrawal_channel = effective_at or now, channel
             fields += ["withdrawn_at", "withdrawal_channel"]
         consent.save(update_fields=fields)
         event = _event_record(

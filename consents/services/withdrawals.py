@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
+from consents.selectors.outgrown import consents_outgrown_due
+from consents.selectors.rule import consent_outgrown, own_agreement_due_from
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
 from consents.services.rules import (
@@ -31,10 +33,10 @@ from consents.services.rules import (
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition
-from subjects.children import GUARDIAN_ONLY_BELOW_AGE, shown_to_be_child
+from deadlines.policy import local_midnight
+from subjects.children import shown_to_be_child
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
-from subjects.validators import age_on
 
 
 def _validate_withdrawal_input(
@@ -81,13 +83,17 @@ def _withdraw_locked(
     now: datetime,
     received_at: datetime | None = None,
     evidence: str = "",
+    effective_at: datetime | None = None,
 ) -> Consent | None:
     """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
     the caller's transaction; None when its term had run out
     before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
-    its recipients told to stop as the expiry's, from the end of its term."""
+    its recipients told to stop as the expiry's, from the end of its term. `effective_at`: a platform's
+    stop that took effect before it was recorded (`consents_stop_outgrown`), which dates the end, the
+    event and the recipients' time, as `received_at` does theirs."""
     if consent.status != ConsentStatus.GRANTED:
         raise _not_live_error(consent)
+    received_at = received_at or effective_at
     if live_within_term(consent, at=received_at or now, now=now) is None:
         return None
     consent_transition(
@@ -99,6 +105,7 @@ def _withdraw_locked(
         reason=reason,
         source=source,
         evidence=evidence,
+        effective_at=effective_at,
     )
     duties_open_for_withdrawal(actor=actor, consent=consent, now=now, received_at=received_at)
     return consent
@@ -220,8 +227,15 @@ CHILD_AGREEMENT_STOP_REASON = (
     "Stopped by the platform: the customer's corrected date of birth shows a child of 7 or over when "
     "the guardian consented alone; the child's own agreement was needed too."
 )
+OUTGROWN_STOP_REASON = (
+    "Stopped by the platform: the guardian gave this consent alone while the customer was under 7; from "
+    "their 7th birthday the customer's own agreement is needed (beside the guardian's until 16)."
+)
 # The platform's own reasons, which are no one's words: an erasure leaves them.
-PLATFORM_STOP_REASONS = (CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON)
+PLATFORM_STOP_REASONS = (CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON, OUTGROWN_STOP_REASON)
+# The source and actor of the daily job's stops (`consents_stop_outgrown`).
+OUTGROWN_STOP_SOURCE = "consents.outgrown"
+OUTGROWN_STOP_ACTOR = Actor.system("consents.stop_outgrown")
 
 
 def withdrawal_reason_is_persons_words(reason: str) -> bool:
@@ -272,18 +286,54 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
             reason = CHILD_AGREEMENT_STOP_REASON
         else:
             continue
-        if _withdraw_locked(actor=actor, consent=consent, channel="", reason=reason,
-                            source="subjects.rectified", now=now) is not None:
+        if _platform_stop(actor=actor, consent=consent, reason=reason, source="subjects.rectified",
+                          now=now):
             stopped.append(consent)
     return stopped
 
 
+def _platform_stop(*, actor: Actor, consent: Consent, reason: str, source: str, now: datetime,
+                   effective_at: datetime | None = None) -> bool:
+    """Stop a locked live consent as the platform's own withdrawal (no channel, the platform's `reason`),
+    in the caller's transaction: its event and audit entry, and the recipients' duties to stop with
+    their `consent.withdrawn` notices. False when its term had run out first (its expiry recorded)."""
+    return _withdraw_locked(actor=actor, consent=consent, channel="", reason=reason, source=source, now=now,
+                            effective_at=effective_at) is not None
+
+
 def _child_agreement_missing(consent: Consent, subject: DataSubject) -> bool:
     """Whether a guardian's consent lacks the agreement of a child who, by the date of birth on the
-    record, was 7 or over the day it was given."""
-    born = subject.date_of_birth
-    return (
-        not consent.child_agreed
-        and born is not None
-        and age_on(born, timezone.localdate(consent.granted_at)) >= GUARDIAN_ONLY_BELOW_AGE
-    )
+    record, was 7 or over the day it was given: outgrown already then (`rule.consent_outgrown`)."""
+    return consent_outgrown(consent, subject.date_of_birth, timezone.localdate(consent.granted_at))
+
+
+def consents_stop_outgrown(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The daily job (`consents.stop_outgrown`): stop the consents a guardian gave alone for a customer
+    then under 7 whose own agreement is now due (`consents_outgrown_due`, by the check's rule), which
+    the check has answered `reconsent_required` since their 7th birthday. Each stops as a corrected date
+    of birth stops one (`_platform_stop`: a withdrawal with its event, audit entry and the recipients'
+    duties), dated the start of that birthday in Vietnam time, whenever the job runs (on the day, or
+    late), but never before the consent was given. One transaction per customer, the customer locked
+    first, each consent judged again once locked: a second run finds nothing. Returns how many consents
+    it found due (`limit` at most: the task queues itself again while a batch was full)."""
+    now = now or timezone.now()
+    due = consents_outgrown_due(now=now, limit=limit)
+    by_customer: dict[Any, list] = {}
+    for consent_id, subject_id in due:
+        by_customer.setdefault(subject_id, []).append(consent_id)
+    for subject_id, consent_ids in by_customer.items():
+        with transaction.atomic(durable=True):
+            subjects_lock([subject_id])
+            _outgrown_stop_locked(Consent.objects.filter(pk__in=consent_ids), now=now)
+    return len(due)
+
+
+def _outgrown_stop_locked(queryset, *, now: datetime) -> None:
+    """Stop the consents of `queryset` (one customer's, held) still outgrown once locked."""
+    on = timezone.localdate(now)
+    for consent in _live_consents_locked(queryset.select_related("subject"), now):
+        born = consent.subject.date_of_birth
+        if consent_outgrown(consent, born, on):
+            effective_at = max(local_midnight(own_agreement_due_from(born)), consent.granted_at)
+            _platform_stop(actor=OUTGROWN_STOP_ACTOR, consent=consent, reason=OUTGROWN_STOP_REASON,
+                           source=OUTGROWN_STOP_SOURCE, now=now, effective_at=effective_at)
