@@ -21,6 +21,7 @@ from authorisations.services.lifecycle import (
     authorisation_revoke,
     authorisation_terms_check,
 )
+from authorisations.services.moves import authorisation_transition
 from authorisations.services.registry import (
     Registration,
     SecretRotation,
@@ -55,6 +56,7 @@ __all__ = [
     "authorisation_resume",
     "authorisation_revoke",
     "authorisation_terms_check",
+    "authorisation_transition",
     "authorisations_expire_due",
     "oauth_tokens_clear_expired",
     "authorisations_notify_expiring",

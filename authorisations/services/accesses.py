@@ -14,7 +14,7 @@ from audit.services import audit_record
 from authorisations import selectors
 from authorisations.models import AccessRecord, Authorisation, FetchType
 from authorisations.services.lifecycle import THIRD_PARTY_SUSPENDED
-from authorisations.services.moves import locked_authorisation, move
+from authorisations.services.moves import authorisation_transition, locked_authorisation
 from authorisations.states import AUTHORISATION_MACHINE, AuthorisationStatus
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
@@ -82,7 +82,9 @@ def _read_record(
     )
     live = authorisation.status in AUTHORISATION_MACHINE.live
     if live and authorisation.fetch_type == FetchType.ONE_TIME:
-        move(authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported")
+        authorisation_transition(
+            authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported"
+        )
     return record
 
 

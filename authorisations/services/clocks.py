@@ -36,7 +36,7 @@ def authorisations_expire_due(*, now: datetime | None = None, limit: int = BATCH
     One transaction for the batch: the due rows are locked on the due index, their customers first
     (rows or customers another worker holds are skipped, not waited for), status and term re-checked
     in the same statement, and all of them ended together (`move_to_end_many`): the same result as
-    one `move()` each."""
+    one `authorisation_transition()` each."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         ended = Authorisation.objects.filter(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)

@@ -16,12 +16,12 @@ from authorisations import selectors
 from authorisations.deletions import deletion_under_way
 from authorisations.models import Authorisation, AuthorisationEvent, ThirdParty
 from authorisations.services.moves import (
+    authorisation_transition,
     end_tokens,
     event_new,
     event_save,
     locked_authorisation,
     locked_authorisations,
-    move,
     move_all,
     resume,
 )
@@ -266,17 +266,17 @@ def _move_one(
     authorisation_id, *, subject, to: str, actor: Actor, now: datetime | None, **details: str
 ) -> Authorisation:
     """Lock one authorisation (a customer, `subject` given, reaches only their own) and apply one move
-    to it in a transaction of its own; `details` are `move()`'s. A pause the customer did not make (a
-    suspended third party, an objection or restriction) is not resumed here: it ends with its cause.
-    The customer's own pause ends, but the authorisation resumes only if nothing else holds it
-    (`resume`)."""
+    to it in a transaction of its own; `details` are `authorisation_transition()`'s. A pause the
+    customer did not make (a suspended third party, an objection or restriction) is not resumed
+    here: it ends with its cause. The customer's own pause ends, but the authorisation resumes only
+    if nothing else holds it (`resume`)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         authorisation = locked_authorisation(authorisation_id, subject=subject)
         if to == S.ACTIVE and authorisation.status == S.PAUSED:
             _refuse_resume_of_others_pause(authorisation)
             return resume(authorisation, actor=actor, now=now, **details)
-        return move(authorisation, to=to, actor=actor, now=now, **details)
+        return authorisation_transition(authorisation, to=to, actor=actor, now=now, **details)
 
 
 def _refuse_resume_of_others_pause(authorisation: Authorisation) -> None:

@@ -1,7 +1,8 @@
-"""The moves of an authorisation's state table, in the caller's transaction: one (`move`), each of a
-list (`move_all`), or many to an end in a few statements (`move_to_end_many`), each with its event,
-receipt, audit entry and notices; the end of a pause (`resume`, `resume_all`), which resumes only
-what nothing else still holds; and the end of the OAuth tokens an ended authorisation held."""
+"""The moves of an authorisation's state table, in the caller's transaction: one
+(`authorisation_transition`), each of a list (`move_all`), or many to an end in a few statements
+(`move_to_end_many`), each with its event, receipt, audit entry and notices; the end of a pause
+(`resume`, `resume_all`), which resumes only what nothing else still holds; and the end of the OAuth
+tokens an ended authorisation held."""
 
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def _end_of(authorisation: Authorisation, *, to: str, now: datetime) -> datetime
     return min(authorisation.expires_at, now) if to == S.EXPIRED else now
 
 
-def move(
+def authorisation_transition(
     authorisation: Authorisation, *, to: str, actor: Actor, now: datetime,
     reason: str = "", channel: str = "", evidence: str = "", pause_reason: str = "", pause_source: str = "",
     sparing_code: str = "",
@@ -209,10 +210,10 @@ def resume(
     when nothing else holds it (`holding_cause`, with `stops` if given): otherwise it stays paused, now
     for that cause, so that the cause's own end resumes it (a suspension lifted while the customer's
     objection stands, an objection lifted while the third party is suspended). One whose term has ended
-    expires instead. `details` are `move()`'s reason and channel."""
+    expires instead. `details` are `authorisation_transition()`'s reason and channel."""
     cause = holding_cause(authorisation, stops) if now < authorisation.expires_at else None
     if cause is None:
-        return move(authorisation, to=S.ACTIVE, actor=actor, now=now, **details)
+        return authorisation_transition(authorisation, to=S.ACTIVE, actor=actor, now=now, **details)
     if cause != (authorisation.pause_reason, authorisation.pause_source):
         authorisation.pause_reason, authorisation.pause_source = cause
         with transaction.atomic(savepoint=False):
@@ -241,11 +242,11 @@ def resume_all(authorisations, *, actor: Actor, now: datetime, **details: str) -
 
 
 def move_all(authorisations, *, to: str, actor: Actor, now: datetime, **details: str) -> int:
-    """`move()` each of these locked authorisations (caller's transaction); returns how many.
-    `details` are `move()`'s reason, channel, evidence, pause fields and `sparing_code`."""
+    """`authorisation_transition()` each of these locked authorisations (caller's transaction);
+    returns how many. `details` are its reason, channel, evidence, pause fields and `sparing_code`."""
     count = 0
     for authorisation in authorisations:
-        move(authorisation, to=to, actor=actor, now=now, **details)
+        authorisation_transition(authorisation, to=to, actor=actor, now=now, **details)
         count += 1
     return count
 
@@ -253,11 +254,11 @@ def move_all(authorisations, *, to: str, actor: Actor, now: datetime, **details:
 def move_to_end_many(
     authorisations: list[Authorisation], *, to: str, actor: Actor, now: datetime, reason: str = ""
 ) -> None:
-    """`move()` to an end (EXPIRED or REVOKED) for many locked authorisations in the caller's
-    transaction, in a few statements for the batch instead of ~nine per row: one status UPDATE, the
-    tokens of every (customer, third party) pair, the events with their receipts in one insert, one
-    audit entry per authorisation written under one lock of the chain head, and the notices queued in
-    one insert. Each row ends exactly as `move()` would end it."""
+    """`authorisation_transition()` to an end (EXPIRED or REVOKED) for many locked authorisations in
+    the caller's transaction, in a few statements for the batch instead of ~nine per row: one status
+    UPDATE, the tokens of every (customer, third party) pair, the events with their receipts in one
+    insert, one audit entry per authorisation written under one lock of the chain head, and the
+    notices queued in one insert. Each row ends exactly as `authorisation_transition()` would end it."""
     if to not in (S.REVOKED, S.EXPIRED):
         raise ValueError("move_to_end_many only ends authorisations")
     if not authorisations:

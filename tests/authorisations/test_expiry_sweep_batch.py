@@ -1,6 +1,6 @@
 """The authorisation-expiry sweep is set-based (#16): one transaction and a fixed number of statements
-per batch, with exactly the result one `move()` per row gave (status, end, events and receipts, audit
-entries and the chain, tokens, notices)."""
+per batch, with exactly the result one `authorisation_transition()` per row gave (status, end, events
+and receipts, audit entries and the chain, tokens, notices)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from audit.services import audit_record, audit_record_many
 from authorisations import services
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.services.clocks import SYSTEM
-from authorisations.services.moves import locked_authorisations, move
+from authorisations.services.moves import authorisation_transition, locked_authorisations
 from authorisations.states import AUTHORISATION_MACHINE
 from core.actors import Actor, actor_for_user
 from integrations.models import OutboxMessage
@@ -170,7 +170,7 @@ def test_the_batch_sweep_ends_each_authorisation_exactly_as_one_move_did():
         with transaction.atomic():
             due_now = locked_authorisations(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
             for authorisation in sorted(due_now, key=lambda authorisation: authorisation.expires_at):
-                move(authorisation, to="expired", actor=SYSTEM, now=now)
+                authorisation_transition(authorisation, to="expired", actor=SYSTEM, now=now)
             per_row = _outcome(head)
             raise _Rollback
     except _Rollback:
