@@ -238,11 +238,14 @@ def me_revoke(request, pk, subject):
             _("%(name)s can no longer read your data.") % {"name": authorisation.third_party.legal_name},
         )
         return redirect("authorisations:me_list")
-    return render(
-        request,
-        "authorisations/me_revoke.html",
-        {"authorisation": authorisation, "scopes": scope_labels(authorisation.scopes)},
-    )
+    context = {"authorisation": authorisation, "scopes": scope_labels(authorisation.scopes)}
+    context["can_revoke"] = _may_revoke(authorisation, request.user)
+    return render(request, "authorisations/me_revoke.html", context)
+
+
+def _may_revoke(authorisation: Authorisation, user) -> bool:
+    """Whether a revoke page shows its form: the selector's answer, never a status read here."""
+    return "revoke" in selectors.authorisation_allowed_actions(authorisation, actor_for_user(user))
 
 
 @customer_required
@@ -361,10 +364,11 @@ def third_party_status(request, pk):
 
 def subject_panel_context(request, subject: DataSubject) -> dict:
     """The third-party access section of the staff customer page (registered as a subject panel)."""
-    return {
-        "tpa_authorisations": list(selectors.authorisation_list(subject=subject)[:50]),
-        "tpa_can_revoke": request.user.has_perm("authorisations.revoke_authorisation"),
-    }
+    authorisations = list(selectors.authorisation_list(subject=subject)[:50])
+    may_revoke = request.user.has_perm("authorisations.revoke_authorisation")
+    # A revoke link where the user may revoke and the state table allows it (`_may_revoke`).
+    revocable = {a.pk for a in authorisations if may_revoke and _may_revoke(a, request.user)}
+    return {"tpa_authorisations": authorisations, "tpa_revocable": revocable}
 
 
 @staff_required("authorisations.revoke_authorisation")
@@ -385,4 +389,6 @@ def staff_revoke(request, pk):
         else:
             form_succeeded(request, _("The authorisation is revoked; the customer receives a receipt."))
             return redirect(reverse("subjects:customer_detail", args=[authorisation.subject_id]))
-    return render(request, "authorisations/staff_revoke.html", {"authorisation": authorisation, "form": form})
+    context = {"authorisation": authorisation, "form": form}
+    context["can_revoke"] = _may_revoke(authorisation, request.user)
+    return render(request, "authorisations/staff_revoke.html", context)

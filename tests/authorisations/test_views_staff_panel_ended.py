@@ -19,7 +19,7 @@ def _shown(moment) -> str:
 
 
 def _panel(authorisation) -> str:
-    panel = {"tpa_authorisations": [authorisation], "tpa_can_revoke": True}
+    panel = {"tpa_authorisations": [authorisation], "tpa_revocable": {authorisation.pk}}
     return render_to_string("authorisations/panel.html", {"panel": panel})
 
 
