@@ -35,6 +35,9 @@ class ConsentsConfig(AppConfig):
                 "consents.consent.superseded": _("Consent superseded by a new notice version"),
                 "consents.consent.refused": _("Consent refused"),
                 "consents.consent.voided": _("Consent voided as recorded in error"),
+                "consents.consent.stop_notice_sent": _(
+                    "Customer or guardian told of consents the platform stopped for a child"
+                ),
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),

@@ -30,6 +30,12 @@ from consents.services.rules import (
     evidence_length_validate,
     not_consent_based_error,
 )
+from consents.services.stop_notices import (
+    CAUSE_AGREEMENT_MISSING,
+    CAUSE_CHILD_ALONE,
+    CAUSE_TURNED_SEVEN,
+    platform_stops_notify,
+)
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition
@@ -275,21 +281,23 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
     7 or over that day (recorded younger, or of unknown age): from 7 the child's own agreement is
     needed beside the guardian's (Decree 13/2023 Art. 20), and it was never asked. The other consents
     a guardian gave stand. The stops record their own source, `subjects.rectified`, whatever made the
-    correction (`source`): the platform stops them, no request asked it to."""
+    correction (`source`): the platform stops them, no request asked it to. The family hears of the
+    stops once, in the same transaction (`stop_notices.platform_stops_notify`)."""
     if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
         return []
     stopped = []
     for consent in _live_consents_locked(Consent.objects.filter(subject=subject), now):
         if consent.guardian_id is None or barred_for_children(consent.purpose, consent.notice):
-            reason = CHILD_STOP_REASON
+            reason, cause = CHILD_STOP_REASON, CAUSE_CHILD_ALONE
         elif _child_agreement_missing(consent, subject):
-            reason = CHILD_AGREEMENT_STOP_REASON
+            reason, cause = CHILD_AGREEMENT_STOP_REASON, CAUSE_AGREEMENT_MISSING
         else:
             continue
         if _platform_stop(actor=actor, consent=consent, reason=reason, source="subjects.rectified",
                           now=now):
-            stopped.append(consent)
-    return stopped
+            stopped.append((consent, cause))
+    platform_stops_notify(actor=actor, subject=subject, stops=stopped, now=now)
+    return [consent for consent, _cause in stopped]
 
 
 def _platform_stop(*, actor: Actor, consent: Consent, reason: str, source: str, now: datetime,
@@ -314,7 +322,9 @@ def consents_stop_outgrown(*, now: datetime | None = None, limit: int = 500) -> 
     of birth stops one (`_platform_stop`: a withdrawal with its event, audit entry and the recipients'
     duties), dated the start of that birthday in Vietnam time, whenever the job runs (on the day, or
     late), but never before the consent was given. One transaction per customer, the customer locked
-    first, each consent judged again once locked: a second run finds nothing. Returns how many consents
+    first, each consent judged again once locked: a second run finds nothing (and tells no one again).
+    The family hears once per customer, in that transaction (`stop_notices.platform_stops_notify`).
+    Returns how many consents
     it found due (`limit` at most: the task queues itself again while a batch was full)."""
     now = now or timezone.now()
     due = consents_outgrown_due(now=now, limit=limit)
@@ -329,11 +339,18 @@ def consents_stop_outgrown(*, now: datetime | None = None, limit: int = 500) -> 
 
 
 def _outgrown_stop_locked(queryset, *, now: datetime) -> None:
-    """Stop the consents of `queryset` (one customer's, held) still outgrown once locked."""
+    """Stop the consents of `queryset` (one customer's, held) still outgrown once locked, and tell the
+    family once of them all."""
     on = timezone.localdate(now)
+    stopped = []
     for consent in _live_consents_locked(queryset.select_related("subject"), now):
         born = consent.subject.date_of_birth
-        if consent_outgrown(consent, born, on):
-            effective_at = max(local_midnight(own_agreement_due_from(born)), consent.granted_at)
-            _platform_stop(actor=OUTGROWN_STOP_ACTOR, consent=consent, reason=OUTGROWN_STOP_REASON,
-                           source=OUTGROWN_STOP_SOURCE, now=now, effective_at=effective_at)
+        if not consent_outgrown(consent, born, on):
+            continue
+        effective_at = max(local_midnight(own_agreement_due_from(born)), consent.granted_at)
+        if _platform_stop(actor=OUTGROWN_STOP_ACTOR, consent=consent, reason=OUTGROWN_STOP_REASON,
+                          source=OUTGROWN_STOP_SOURCE, now=now, effective_at=effective_at):
+            stopped.append((consent, CAUSE_TURNED_SEVEN))
+    if stopped:  # one customer's consents: one message to the family (`platform_stops_notify`)
+        platform_stops_notify(actor=OUTGROWN_STOP_ACTOR, subject=stopped[0][0].subject, stops=stopped,
+                              now=now)
