@@ -124,6 +124,10 @@ class Authorisation(StatefulModel):
     # with this authorisation, never the code: its tokens are the ones that code obtained, ended when
     # the spent code comes back (`authorisation_code_replayed`). None when no code was issued.
     code_fingerprint = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # When that code was exchanged for tokens (`authorisation_code_spent`): a code whose grant is gone is
+    # a spent code presented again only if it was exchanged; an unexchanged one's grant went with the
+    # nightly purge of expired codes (`oauth_tokens_clear_expired`), and it is merely expired.
+    code_spent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("authorisation")

@@ -44,7 +44,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 
 from authorisations.scopes import DATA_SCOPES
 from authorisations.selectors import authorisation_live_for
-from authorisations.services import authorisation_code_replayed
+from authorisations.services import authorisation_code_replayed, authorisation_code_spent
 from core.db import share_locked_values
 
 
@@ -142,6 +142,7 @@ class AuthorisationValidator(OAuth2Validator):
             spent, _ = grant.delete()
             if not spent:
                 raise _CodeSpentMeanwhile(request=request)
+            authorisation_code_spent(application=request.client, code=request.code)
             request.code_spent = True
         used = getattr(request, "refresh_token_instance", None)
         if used is not None:
@@ -153,8 +154,8 @@ class AuthorisationValidator(OAuth2Validator):
         if super().validate_code(client_id, code, client, request, *args, **kwargs):
             return self._authorised(request)
         if not get_grant_model().objects.filter(code=code, application=client).exists():
-            # Not an expired code (its grant is kept until cleared): spent, or never issued. A spent
-            # one ends the tokens it obtained.
+            # Spent, expired and purged, or never issued: only a spent one (exchanged, marked so by
+            # `authorisation_code_spent`) ends the tokens it obtained.
             authorisation_code_replayed(application=client, code=code)
         return False
 

@@ -14,6 +14,7 @@ from authorisations.services.clocks import (
 from authorisations.services.erasure import authorisation_reasons_erase, revoke_reason_is_customers
 from authorisations.services.lifecycle import (
     authorisation_code_replayed,
+    authorisation_code_spent,
     authorisation_grant,
     authorisation_grantor_check,
     authorisation_pause,
@@ -48,6 +49,7 @@ __all__ = [
     "access_claim_replay_check",
     "access_record",
     "authorisation_code_replayed",
+    "authorisation_code_spent",
     "authorisation_grant",
     "authorisation_grantor_check",
     "authorisation_pause",

@@ -229,13 +229,25 @@ def authorisation_grant(
     return authorisation
 
 
+def authorisation_code_spent(*, application, code: str, now: datetime | None = None) -> None:
+    """The code a live authorisation's approval issued is exchanged for tokens, in the transaction that
+    saves them and deletes its grant (which holds the authorisation locked): marked spent, so that when
+    it comes back it is told apart from an expired code the nightly purge deleted unused."""
+    fingerprints = blind_index_candidates(code)
+    if fingerprints:
+        Authorisation.objects.filter(
+            third_party__application=application, code_fingerprint__in=fingerprints, code_spent_at=None
+        ).update(code_spent_at=now or timezone.now())
+
+
 def authorisation_code_replayed(*, application, code: str, now: datetime | None = None) -> None:
     """A code the token endpoint no longer knows: if it is the code a live authorisation's approval
-    issued, it was spent (exchanged, its grant deleted) and someone presents it again, so it is in
-    other hands (RFC 6749 4.1.2, RFC 9700 4.5): the tokens it obtained end, as an authorisation's end
+    issued and it was spent (exchanged, `authorisation_code_spent`), someone presents it again, so it is
+    in other hands (RFC 6749 4.1.2, RFC 9700 4.5): the tokens it obtained end, as an authorisation's end
     ends them (`end_tokens`), with an audit entry. The authorisation stays: the customer gave it, and
     the third party gets new tokens only through the consent screen. A code of an ended authorisation
-    changes nothing, its tokens having ended with it (a newer authorisation's are not this code's)."""
+    changes nothing, its tokens having ended with it (a newer authorisation's are not this code's), nor
+does one never exchanged: it expired unused and the purge deleted its grant."""
     fingerprints = blind_index_candidates(code)
     if not fingerprints:
         return
@@ -244,6 +256,7 @@ def authorisation_code_replayed(*, application, code: str, now: datetime | None 
         issued_from = locked_authorisations(
             third_party__application=application,
             code_fingerprint__in=fingerprints,
+            code_spent_at__isnull=False,
             status__in=[S.ACTIVE, S.PAUSED],
         )
         for authorisation in issued_from:

@@ -4,8 +4,14 @@ code's tokens are touched."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+from oauth2_provider.models import Grant
+
 from audit.models import AuditEntry
 from authorisations.models import Authorisation
+from authorisations.services import oauth_tokens_clear_expired
 from tests.authorisations.factories import approve, credentials, exchange, pkce_pair, refresh
 
 REPLAYED = "authorisations.authorisation.code_replayed"
@@ -72,3 +78,32 @@ def test_a_code_never_issued_ends_nothing(browser1, api, registration, gateway):
 
     assert _introspect(gateway, tokens["access_token"])["active"] is True
     assert not AuditEntry.objects.filter(action=REPLAYED).exists()
+
+
+def test_a_never_exchanged_code_presented_after_the_purge_is_not_a_replay(browser1, api, registration):
+    """An approved code the third party never exchanged expires and the nightly purge deletes its grant:
+    presented later, it is a plain invalid_grant, as it was before the purge, not a spent code replayed."""
+    verifier, challenge = pkce_pair()
+    client_id, secret = credentials(registration)
+    code = approve(browser1, client_id, challenge)
+    Grant.objects.filter(code=code).update(expires=timezone.now() - timedelta(minutes=5))
+    assert exchange(api, client_id, secret, code, verifier).status_code == 400
+
+    oauth_tokens_clear_expired()
+    assert not Grant.objects.filter(code=code).exists()
+    after = exchange(api, client_id, secret, code, verifier)
+
+    assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
+    assert not AuditEntry.objects.filter(action=REPLAYED).exists()
+
+
+def test_a_spent_code_presented_after_the_purge_is_still_a_replay(browser1, api, registration, gateway):
+    client_id, secret = credentials(registration)
+    code, verifier, tokens = _pair(browser1, api, registration)
+    oauth_tokens_clear_expired()
+
+    again = exchange(api, client_id, secret, code, verifier)
+
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    assert _introspect(gateway, tokens["access_token"]) == {"active": False}
+    assert AuditEntry.objects.filter(action=REPLAYED).count() == 1
