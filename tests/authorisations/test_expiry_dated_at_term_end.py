@@ -6,7 +6,7 @@ bank recorded it."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,3 +59,38 @@ def test_a_pause_resumed_after_the_term_ends_at_the_end_of_the_term(customer1):
         actor=customer, authorisation_id=authorisation.pk, subject=subject, now=SWEPT
     )
     _expiry_recorded_at(authorisation, recorded=SWEPT)
+
+
+def _customer_moves(customer1, move, authorisation, *, now, **details):
+    return move(
+        actor=actor_for_user(customer1), authorisation_id=authorisation.pk,
+        subject=customer1.customer_account.subject, now=now, **details,
+    )
+
+
+@pytest.mark.parametrize("move", ["pause", "revoke"])
+def test_a_move_after_the_term_ended_records_the_expiry_instead(customer1, move):
+    """The term ended, the sweep has not run: a pause or a revocation then would be recorded after the
+    end, and the sweep's expiry dated before it ("paused 10:40, expired 10:00"). The expiry is recorded
+    instead, with its own event, receipt, audit entry and notice, and the caller gets it back."""
+    authorisation = authorise(customer1, registration=register(), days=10, now=GRANTED)
+    if move == "pause":
+        action, details = services.authorisation_pause, {}
+    else:
+        action, details = services.authorisation_revoke, {"channel": "internet_banking"}
+    answer = _customer_moves(customer1, action, authorisation, now=SWEPT, **details)
+
+    assert answer.status == "expired"
+    _expiry_recorded_at(authorisation, recorded=SWEPT)
+    kinds = list(AuthorisationEvent.objects.filter(authorisation=authorisation).values_list("kind", flat=True))
+    assert kinds == ["granted", "expired"]
+    assert services.authorisations_expire_due(now=SWEPT) == 0
+
+
+def test_a_pause_within_the_term_is_still_a_pause(customer1):
+    authorisation = authorise(customer1, registration=register(), days=10, now=GRANTED)
+    expires_at = Authorisation.objects.get(pk=authorisation.pk).expires_at
+    answer = _customer_moves(
+        customer1, services.authorisation_pause, authorisation, now=expires_at - timedelta(minutes=1)
+    )
+    assert answer.status == "paused"
