@@ -208,6 +208,12 @@ DAILY_LIMIT_REACHED = "daily_limit_reached"
 LEGAL_HOLD = "legal_hold"
 
 
+def expired_instead(authorisation: Authorisation) -> bool:
+    """Whether a pause, resume or revocation just made recorded the authorisation's expiry instead, its
+    term having ended before the sweep found it (`services.authorisation_transition`)."""
+    return authorisation.status == AuthorisationStatus.EXPIRED
+
+
 def authorisation_read_refusal(
     authorisation: Authorisation, *, now: datetime, reads_today: int, held_by_law: bool, replay: bool = False
 ) -> str | None:

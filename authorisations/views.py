@@ -255,9 +255,14 @@ def me_pause(request, pk, subject):
         services.authorisation_resume if request.POST.get("resume") == "1" else services.authorisation_pause
     )
     try:
-        action(actor=actor_for_user(request.user), authorisation_id=_own(subject, pk).pk, subject=subject)
+        moved = action(actor=actor_for_user(request.user), authorisation_id=_own(subject, pk).pk,
+                       subject=subject)
     except DomainError as error:
         messages.error(request, error.text)
+    else:
+        if selectors.expired_instead(moved):  # its term had ended: the expiry was recorded instead
+            messages.info(request, _("Its term had ended: it has expired, and %(name)s can no longer "
+                                     "read your data.") % {"name": moved.third_party.legal_name})
     return redirect("authorisations:me_list")
 
 
@@ -378,16 +383,16 @@ def staff_revoke(request, pk):
     form = StaffRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.authorisation_revoke(
-                actor=actor_for_user(request.user),
-                authorisation_id=pk,
-                now=timezone.now(),
+            ended = services.authorisation_revoke(
+                actor=actor_for_user(request.user), authorisation_id=pk, now=timezone.now(),
                 **form.cleaned_data,
             )
         except DomainError as error:
             form.add_error(None, error.text)
         else:
-            form_succeeded(request, _("The authorisation is revoked; the customer receives a receipt."))
+            form_succeeded(request, _("Its term had ended: it is recorded as expired; the customer "
+                                      "receives a receipt.") if selectors.expired_instead(ended)
+                           else _("The authorisation is revoked; the customer receives a receipt."))
             return redirect(reverse("subjects:customer_detail", args=[authorisation.subject_id]))
     context = {"authorisation": authorisation, "form": form}
     context["can_revoke"] = _may_revoke(authorisation, request.user)

@@ -247,7 +247,7 @@ def authorisation_code_replayed(*, application, code: str, now: datetime | None 
     ends them (`end_tokens`), with an audit entry. The authorisation stays: the customer gave it, and
     the third party gets new tokens only through the consent screen. A code of an ended authorisation
     changes nothing, its tokens having ended with it (a newer authorisation's are not this code's), nor
-does one never exchanged: it expired unused and the purge deleted its grant."""
+    does one never exchanged: it expired unused and the purge deleted its grant."""
     fingerprints = blind_index_candidates(code)
     if not fingerprints:
         return

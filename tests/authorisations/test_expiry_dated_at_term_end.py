@@ -82,8 +82,8 @@ def test_a_move_after_the_term_ended_records_the_expiry_instead(customer1, move)
 
     assert answer.status == "expired"
     _expiry_recorded_at(authorisation, recorded=SWEPT)
-    kinds = list(AuthorisationEvent.objects.filter(authorisation=authorisation).values_list("kind", flat=True))
-    assert kinds == ["granted", "expired"]
+    events = AuthorisationEvent.objects.filter(authorisation=authorisation)
+    assert list(events.values_list("kind", flat=True)) == ["granted", "expired"]
     assert services.authorisations_expire_due(now=SWEPT) == 0
 
 
