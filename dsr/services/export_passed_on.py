@@ -98,7 +98,8 @@ def label_passed_on(
     references: dict[str, str],
 ) -> None:
     """The JSON's labels beside each section's codes: the purpose's and the recipient's names and the
-    notice's status ("called off") in the active language, and (but for a correction, made outside a request too) the request's reference."""
+    notice's status ("called off") in the active language, and (but for a correction, made outside a
+    request too) the request's reference."""
     for section in ("corrections_passed_on", *PASSED_ON_SECTIONS):
         for group in labelled.get(section, []):
             group["purpose_label"] = purpose_label(purposes, group["purpose"])

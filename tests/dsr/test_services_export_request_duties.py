@@ -163,8 +163,8 @@ def test_a_stop_called_off_reads_called_off_not_unconfirmed(subject):
     rows = [r for r in _download(request, "csv").splitlines() if r.startswith("Told to stop")]
     assert len(rows) == 1 and "called off on" in rows[0] and "awaiting confirmation" not in rows[0]
     vietnamese = _download(request, "html", language="vi")
-    stops_vi = vietnamese[vietnamese.index('data-testid="export-restrictions-passed-on"') :].split("</table>")[0]
-    assert "Đã hủy" in stops_vi
+    stops_vi = vietnamese[vietnamese.index('data-testid="export-restrictions-passed-on"') :]
+    assert "Đã hủy" in stops_vi.split("</table>")[0]
 
 
 def _duties(subject, count, first=0):
