@@ -158,7 +158,7 @@ def test_after_the_erasure_the_kept_cif_is_still_refused(subject, privacy_office
     )
 
     assert posted.status_code == 400
-    assert "customer number (CIF)" in posted.content.decode()
+    assert "số giấy tờ tùy thân của chính" in posted.content.decode()  # the page is in Vietnamese
     duty.refresh_from_db()
     assert duty.status == "open"
 
