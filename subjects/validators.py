@@ -40,6 +40,11 @@ def normalize_national_id(value: str) -> str:
     return digits
 
 
+# A Vietnamese passport number as it may appear in free text: one letter and seven digits ("C1234567"),
+# a space allowed after the letter; not inside a longer run of letters or digits.
+PASSPORT_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z] ?\d{7}(?![0-9])", re.ASCII)
+
+
 def normalize_passport_number(value: str) -> str:
     """A passport number in its one form, kept on the record and compared at verification: upper case,
     full-width signs as ASCII, every space left out ("b 123 4567" is "B1234567")."""

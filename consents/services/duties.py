@@ -40,6 +40,7 @@ from consents.services.duty_evidence import (
     duty_note_kept,
     duty_notice_locked,
     duty_reference_checked,
+    duty_reference_not_the_customers,
 )
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
@@ -338,7 +339,8 @@ def duty_acknowledge(
     `client_user_id` is set when an integration client acknowledges: it may close only duties of the
     recipients it speaks for, and its own call is the evidence. Staff recording it for the recipient
     must say how it confirmed (a letter, an e-mail, a call), or give the recipient's `reference` for its
-    confirmation (a letter's number, no personal data: `duty_reference_checked`, 400 `reference`): that
+    confirmation (a letter's number, no personal data: `duty_reference_checked`, nor the customer's own
+    CIF or document number: `duty_reference_not_the_customers`, 400 `reference`): that
     is the bank's proof that the recipient stopped, corrected or deleted the data (400 `note` when
     neither is given). The note is erased with the customer, the reference kept. Acknowledging twice is
     refused (409) rather than silently repeated.
@@ -353,7 +355,7 @@ def duty_acknowledge(
         notice = duty_notice_locked(duty_id)
         duty = (
             WithdrawalDuty.objects.select_for_update(of=("self",))
-            .select_related("recipient")
+            .select_related("recipient", "subject")
             .filter(pk=duty_id)
             .first()
         )
@@ -362,6 +364,7 @@ def duty_acknowledge(
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:
             raise PermissionDenied(_("This withdrawal duty belongs to another recipient."))
+        duty_reference_not_the_customers(reference, duty.subject)
         learnt = duty_learnt(duty, notice, by_recipient=client_user_id is not None)
         duty_transition(
             duty,

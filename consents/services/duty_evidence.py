@@ -24,6 +24,8 @@ from core.erased import REASON_ERASED
 from core.errors import InvalidInput
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_cancel
+from subjects.models import DataSubject
+from subjects.validators import PASSPORT_NUMBER_IN_TEXT, compatibility_form
 
 WAITING = (OutboxMessage.Status.PENDING, OutboxMessage.Status.PARKED)
 NOTICE_NOT_NEEDED = "the recipient confirmed its duty before this notice was delivered"
@@ -31,8 +33,12 @@ NOTICE_NOT_NEEDED = "the recipient confirmed its duty before this notice was del
 # numbers use, on one line.
 REFERENCE_SHAPE = re.compile(r"\w[\w ./#:()-]*")
 # What a reference must not hold, being kept after the customer's erasure: an e-mail address, or nine
-# digits or more however spaced (a phone number, an identity card's).
+# digits or more however spaced (a phone number, an identity card's); a passport number is
+# `PASSPORT_NUMBER_IN_TEXT`.
 REFERENCE_PERSONAL = re.compile(r"@|\d(?:[ .-]?\d){8,}")
+# Shorter than this, a customer's number (a CIF "12") is looked for as a whole word of the reference,
+# not anywhere inside it, where it would refuse most letter numbers.
+NUMBER_FOUND_INSIDE_FROM = 5
 
 
 def duty_reference_checked(reference: str) -> str:
@@ -45,16 +51,44 @@ def duty_reference_checked(reference: str) -> str:
         len(reference) > max_length
         or not REFERENCE_SHAPE.fullmatch(reference)
         or REFERENCE_PERSONAL.search(reference)
+        or PASSPORT_NUMBER_IN_TEXT.search(compatibility_form(reference))
     ):
         raise InvalidInput(
             _(
                 "Give the recipient's letter or ticket number (at most %(max)s characters, no e-mail "
-                "address or phone number): it is kept after the customer's data is erased."
+                "address, phone, identity or passport number): it is kept after the customer's data is "
+                "erased."
             ),
             field="reference",
             max=max_length,
         )
     return reference
+
+
+def _compact(text: str) -> str:
+    """Letters and digits only, in upper case, full-width ones as ASCII: "ab 123-456" is "AB123456"."""
+    return re.sub(r"[\W_]", "", compatibility_form(text)).upper()
+
+
+def duty_reference_not_the_customers(reference: str, customer: DataSubject) -> None:
+    """Refuse (400 `reference`) a reference holding the duty's customer's own number however spaced:
+    their customer number (CIF, kept after the erasure) or, while on file, their passport or citizen ID
+    number. A name cannot be told from a letter's words, so the form asks for a number only."""
+    if not reference:
+        return
+    words = {_compact(word) for word in reference.split()}
+    compact = _compact(reference)
+    for number in (customer.external_ref, customer.passport_number, customer.national_id):
+        number = _compact(number or "")
+        if number and (number in words or (len(number) >= NUMBER_FOUND_INSIDE_FROM and number in compact)):
+            raise InvalidInput(
+                _(
+                    "The reference holds the customer's own customer number (CIF) or identity document "
+                    "number: give the recipient's letter or ticket number, which is kept after the "
+                    "customer's data is erased."
+                ),
+                field="reference",
+            )
 
 
 def duty_notice_delivered(sender, *, message: OutboxMessage, error: str, now: datetime, **_kwargs) -> None:

@@ -97,6 +97,8 @@ def _passed_on(data: dict[str, Any]) -> Iterator[list[str]]:
         for n in data[section]:
             if n["acknowledged_at"]:
                 said = confirmed % {"date": n["acknowledged_at"]}
+            elif n.get("called_off_at"):
+                said = _("called off on %(date)s: the stop no longer applies") % {"date": n["called_off_at"]}
             else:
                 said = _("asked by %(date)s, awaiting confirmation") % {"date": n["due_at"]}
             yield _row(

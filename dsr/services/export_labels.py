@@ -13,7 +13,7 @@ from authorisations.models import AuthorisationEvent
 from authorisations.scopes import DATA_SCOPES
 from authorisations.states import AuthorisationStatus
 from consents.models import Channel as ConsentChannel
-from consents.models import ConsentEvent, ProcessingRestriction, Recipient
+from consents.models import ConsentEvent, ProcessingRestriction, Recipient, WithdrawalDuty
 from core.actors import ActorKind
 from core.labels import choice_label, in_reader_language
 from core.roles import Role
@@ -136,6 +136,10 @@ def recipient_labels(recipient: dict[str, Any], names_en: dict[int, str]) -> dic
 
 def withdrawal_duty_labels(duty: dict[str, Any], names_en: dict[int, str]) -> dict[str, str]:
     return {"recipient_label": recipient_name_label(names_en, duty.get("recipient_id"), duty["recipient"])}
+
+
+def duty_status_label(status: str) -> str:
+    return choice_label(WithdrawalDuty.Status.choices, status)
 
 
 def restriction_labels(restriction: dict[str, Any], purposes: dict[str, str]) -> dict[str, str]:

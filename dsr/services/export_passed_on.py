@@ -13,7 +13,13 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 from dsr.models import request_reference
-from dsr.services.export_labels import SUBJECT_LABELS, humanise, purpose_label, withdrawal_duty_labels
+from dsr.services.export_labels import (
+    SUBJECT_LABELS,
+    duty_status_label,
+    humanise,
+    purpose_label,
+    withdrawal_duty_labels,
+)
 
 # The sections of the stored export, each a kind of duty: a stop while a restriction or objection is in
 # force, a deletion after an erasure.
@@ -48,6 +54,8 @@ def _readable_notices(
             "sent_at": when(notice["sent_at"]),
             "due_at": when(notice["due_at"]),
             "acknowledged_at": when(notice.get("acknowledged_at")),
+            # An export stored before stops could be called off holds no such date.
+            "called_off_at": when(notice.get("called_off_at")),
         }
         for group in content.get(section, [])
         for notice in group["notices"]
@@ -89,12 +97,15 @@ def label_passed_on(
     names_en: dict[int, str],
     references: dict[str, str],
 ) -> None:
-    """The JSON's labels beside each section's codes: the purpose's and the recipient's names in the
-    active language, and (but for a correction, made outside a request too) the request's reference."""
+    """The JSON's labels beside each section's codes: the purpose's and the recipient's names and the
+    notice's status ("called off") in the active language, and (but for a correction, made outside a
+    request too) the request's reference."""
     for section in ("corrections_passed_on", *PASSED_ON_SECTIONS):
         for group in labelled.get(section, []):
             group["purpose_label"] = purpose_label(purposes, group["purpose"])
             for notice in group["notices"]:
                 notice.update(withdrawal_duty_labels(notice, names_en))
+                if notice.get("status"):
+                    notice["status_label"] = duty_status_label(notice["status"])
                 if section != "corrections_passed_on":
                     notice["request_reference"] = references.get(notice.get("request") or "")

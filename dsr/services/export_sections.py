@@ -171,7 +171,8 @@ PASSED_ON = {
 def passed_on_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[dict[str, Any]]]:
     """Per section of `PASSED_ON`, each purpose the customer's data was shared for (one resting on no
     consent too, which no consent lists) whose recipients the customer's changes told to act, with its
-    notices: the recipient, when it was sent and due, when the recipient confirmed, `late`, and the
+    notices: the recipient, when it was sent and due, when the recipient confirmed, `late`, its status
+    and when it was called off (a restriction's stop whose request ended first), and the
     corrected fields by name (a correction) or the request that told it (the others). Not who
     acknowledged, how, nor the bank's note: as the withdrawals' stops (`recipient_stops`). One query."""
     by_kind = notices_by_kind_and_purpose(subject.pk, kinds=PASSED_ON.values())
@@ -198,6 +199,10 @@ def _notice_entry(notice: WithdrawalDuty, *, now: datetime) -> dict[str, Any]:
         "due_at": local_isoformat(notice.due_at),
         "acknowledged_at": local_isoformat(notice.acknowledged_at),
         "late": notice.late(now),
+        # A stop called off (its request refused or cancelled before the recipient confirmed) is no
+        # longer due: without these it would read as one the recipient never confirmed.
+        "status": notice.status,
+        "called_off_at": local_isoformat(notice.called_off_at),
     }
 
 

@@ -90,6 +90,9 @@ def test_the_json_lists_the_recipients_told_to_stop_and_to_delete(subject, told)
                     "due_at": stop.due_at.astimezone(VN).isoformat(),
                     "acknowledged_at": stop.acknowledged_at.astimezone(VN).isoformat(),
                     "late": False,
+                    "status": "acknowledged",
+                    "status_label": "Acknowledged",
+                    "called_off_at": None,
                 }
             ],
         }
@@ -136,6 +139,32 @@ def test_a_withdrawals_own_evidence_is_exported_beside_it(subject):
     assert "REC-2026-0042" in history
     rows = _download(request, "csv").splitlines()
     assert any(r.startswith("Consent,") and "Evidence reference" in r and "REC-2026-0042" in r for r in rows)
+
+
+def test_a_stop_called_off_reads_called_off_not_unconfirmed(subject):
+    """A restriction cancelled before the recipient confirmed called its stop off: the customer's copy
+    says so, as the staff pages do, rather than showing a recipient that never answered."""
+    _consent, partner = _shared(subject, "partner-sharing", "Bảo hiểm Đối tác")
+    restriction = verified_request(subject, type="restrict", purposes=["partner-sharing"])
+    services.request_cancel(actor=STAFF, request_id=restriction.pk, now=MONDAY + timedelta(hours=1))
+    stop = WithdrawalDuty.objects.get(recipient=partner)
+    assert stop.status == WithdrawalDuty.Status.CALLED_OFF
+    request = _access(subject)
+    body = json.loads(_download(request, "json"))
+    (group,) = body["restrictions_passed_on"]
+    (notice,) = group["notices"]
+    assert (notice["status"], notice["called_off_at"], notice["acknowledged_at"]) == (
+        "called_off", stop.called_off_at.astimezone(VN).isoformat(), None
+    )
+    assert notice["status_label"] == "Called off (the stop no longer applies)"
+    html = _download(request, "html")
+    stops = html[html.index('data-testid="export-restrictions-passed-on"') :].split("</table>")[0]
+    assert "Called off on" in stops and "awaiting confirmation" not in stops
+    rows = [r for r in _download(request, "csv").splitlines() if r.startswith("Told to stop")]
+    assert len(rows) == 1 and "called off on" in rows[0] and "awaiting confirmation" not in rows[0]
+    vietnamese = _download(request, "html", language="vi")
+    stops_vi = vietnamese[vietnamese.index('data-testid="export-restrictions-passed-on"') :]
+    assert "Đã hủy" in stops_vi.split("</table>")[0]
 
 
 def _duties(subject, count, first=0):
