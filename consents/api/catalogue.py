@@ -182,7 +182,9 @@ class DutyAcknowledgeView(APIView):
         request=AcknowledgeSerializer,
         responses=DutyOutputSerializer,
         description="The recipient confirms it stopped processing after the withdrawal, or corrected the "
-        "data after the rectification.",
+        "data after the rectification. 409 `already_acknowledged`: the duty is already closed; 409 "
+        "`called_off`: a stop called off (its restriction lifted before it was confirmed), nothing "
+        "to confirm.",
     )
     @idempotent
     def post(self, request, pk):

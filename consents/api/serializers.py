@@ -153,7 +153,8 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         source="consent_id",
         read_only=True,
         allow_null=True,
-        help_text="Null for a correction passed on under a purpose that rests on no consent.",
+        help_text="Null when the duty comes from a purpose that rests on no consent (public interest, vital "
+        "interest, a public authority's task): a correction passed on, or a restriction's stop.",
     )
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     purpose = serializers.CharField(source="purpose_shared.code", read_only=True)

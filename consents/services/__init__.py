@@ -29,7 +29,11 @@ from consents.services.refusals import (
     consent_refuse,
     consent_refuse_in_transaction,
 )
-from consents.services.request_duties import duties_open_for_erasure, restriction_recipients_catch_up
+from consents.services.request_duties import (
+    duties_open_for_erasure,
+    restriction_recipients_catch_up,
+    restriction_stops_lock,
+)
 from consents.services.restrictions import (
     restrictions_apply,
     restrictions_apply_in_transaction,
@@ -84,6 +88,7 @@ __all__ = [
     "recipient_create",
     "recipient_rename_en",
     "restrictions_apply",
+    "restriction_stops_lock",
     "restrictions_lift",
     "restrictions_apply_in_transaction",
     "restrictions_lift_in_transaction",

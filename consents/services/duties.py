@@ -44,7 +44,7 @@ from consents.services.duty_evidence import (
 )
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.categories import fields_shared
@@ -343,7 +343,8 @@ def duty_acknowledge(
     CIF or document number: `duty_reference_not_the_customers`, 400 `reference`): that
     is the bank's proof that the recipient stopped, corrected or deleted the data (400 `note` when
     neither is given). The note is erased with the customer, the reference kept. Acknowledging twice is
-    refused (409) rather than silently repeated.
+    refused (409 `already_acknowledged`) rather than silently repeated, and a stop called off (its
+    restriction lifted first) with 409 `called_off`.
     """
     reference = duty_reference_checked(reference)
     if client_user_id is None and not note.strip() and not reference:
@@ -364,6 +365,12 @@ def duty_acknowledge(
             raise NotFound(_("No such withdrawal duty."))
         if client_user_id is not None and duty.recipient.client_id != client_user_id:
             raise PermissionDenied(_("This withdrawal duty belongs to another recipient."))
+        if duty.status == WithdrawalDuty.Status.CALLED_OFF:
+            # Nobody acknowledged it: "already acknowledged" would tell the recipient the wrong thing.
+            raise Conflict(
+                _("This stop was called off: the restriction was lifted before the recipient confirmed it."),
+                code="called_off",
+            )
         duty_reference_not_the_customers(reference, duty.subject)
         learnt = duty_learnt(duty, notice, by_recipient=client_user_id is not None)
         duty_transition(

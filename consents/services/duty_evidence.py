@@ -119,14 +119,21 @@ def duty_notice_delivered(sender, *, message: OutboxMessage, error: str, now: da
     )
 
 
-def duty_notices_waiting_cancel(duties: Iterable[WithdrawalDuty], *, reason: str) -> list[str]:
-    """The notices of `duties` still waiting (pending, parked), locked and cancelled in the caller's
-    transaction, so none reaches its recipient after what made it moot; returns their ids."""
+def duty_notices_waiting_locked(duties: Iterable[WithdrawalDuty]) -> list[OutboxMessage]:
+    """The notices of `duties` still waiting (pending, parked), locked in id order, before the duties
+    are (the order a delivery and `duty_acknowledge` keep). A notice being delivered is waited for;
+    sent meanwhile, it is left out: a sent notice never waits again."""
     waiting = OutboxMessage.objects.select_for_update().filter(
         pk__in=[duty.notice_message_id for duty in duties if duty.notice_message_id], status__in=WAITING
     )
+    return list(waiting.order_by("pk"))
+
+
+def duty_notices_waiting_cancel(duties: Iterable[WithdrawalDuty], *, reason: str) -> list[str]:
+    """The notices of `duties` still waiting (pending, parked), locked and cancelled in the caller's
+    transaction, so none reaches its recipient after what made it moot; returns their ids."""
     cancelled = []
-    for message in waiting.order_by("pk"):
+    for message in duty_notices_waiting_locked(duties):
         outbox_cancel(message, reason=reason)
         cancelled.append(str(message.pk))
     return cancelled

@@ -36,7 +36,7 @@ from consents.services.duties import (
     _still_held,
     duty_transition,
 )
-from consents.services.duty_evidence import duty_notices_waiting_cancel
+from consents.services.duty_evidence import duty_notices_waiting_cancel, duty_notices_waiting_locked
 from core.actors import Actor
 from deadlines.policy import due_at_for
 from integrations.outbox import outbox_enqueue_webhook
@@ -140,9 +140,8 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
     delivered is cancelled; no duty, nothing is due.
     Returns the ids of the recipients told."""
     stops = (
-        WithdrawalDuty.objects.filter(
-            kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=subject_id, source=source
-        )
+        _stops_of(source)
+        .filter(subject_id=subject_id)
         .select_related("recipient__endpoint", "consent__purpose", "purpose", "subject")
         .order_by("recipient_id", "received_at")
     )
@@ -189,17 +188,36 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
     return sorted(first_of)
 
 
-def _stops_call_off(stops, *, actor: Actor, now: datetime) -> None:
-    """The stops of a lifted restriction still open, locked after their notices (the order
-    `duty_acknowledge` keeps) and called off, each audited: nothing is to stop any more, so nothing is
-    due, and no clock or count of open duties counts them. A lift after the answer finds none: the
-    request was answered only once every recipient confirmed."""
-    still_open = (
+def restriction_stops_lock(source: str) -> None:
+    """Before the first audit entry of a transaction that lifts `source`'s restrictions (a refusal, a
+    cancellation, a lift): the waiting notices of the stops they opened, then the stops still open, in
+    id order. The first entry locks the audit chain's head until commit, and a confirmation
+    (`duty_acknowledge`) and a notice's delivery lock the notice, then the duty, then need the head,
+    without holding the customer: locked after the head, each would wait for the lift while the lift
+    waits for it, and PostgreSQL would abort one (docs/architecture.md "One lock order")."""
+    stops = list(_stops_of(source))
+    duty_notices_waiting_locked(stops)
+    _stops_open_locked(stops)
+
+
+def _stops_of(source: str):
+    return WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RESTRICTION, source=source)
+
+
+def _stops_open_locked(stops) -> list[WithdrawalDuty]:
+    return list(
         WithdrawalDuty.objects.select_for_update(of=("self",))
         .filter(pk__in=[duty.pk for duty in stops], status=WithdrawalDuty.Status.OPEN)
         .order_by("pk")
     )
-    for duty in still_open:
+
+
+def _stops_call_off(stops, *, actor: Actor, now: datetime) -> None:
+    """The stops of a lifted restriction still open (locked with their notices before the lift's
+    first audit entry: `restriction_stops_lock`) called off, each audited: nothing is to stop any
+    more, so nothing is due, and no clock or count of open duties counts them. A lift after the answer
+    finds none: the request was answered only once every recipient confirmed."""
+    for duty in _stops_open_locked(stops):
         duty_transition(
             duty,
             actor=actor,

@@ -17,7 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
-from consents.services.request_duties import duties_open_for_restriction, resumption_notify
+from consents.services.request_duties import (
+    duties_open_for_restriction,
+    restriction_stops_lock,
+    resumption_notify,
+)
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import InvalidInput
@@ -106,8 +110,10 @@ restrictions_apply = durable_entry_point(restrictions_apply_in_transaction)
 def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime | None = None) -> int:
     """Lift every restriction in force from `source`; returns how many were lifted (0 on a re-run).
     A source's restrictions are one customer's, whose row a request's services locked first. The
-    recipients it told to stop are told they may resume (`resumption_notify`)."""
+    recipients it told to stop are told they may resume (`resumption_notify`). A caller that writes an
+    audit entry before this one locks the source's stops first (`restriction_stops_lock`)."""
     with transaction.atomic(savepoint=False):
+        restriction_stops_lock(source)
         in_force = list(
             ProcessingRestriction.objects.select_for_update(of=("self",))
             .filter(source=source, lifted_at__isnull=True)

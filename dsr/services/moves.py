@@ -20,6 +20,7 @@ from authorisations.services import (
 )
 from consents.services import (
     consents_withdraw_for_subject_in_transaction,
+    restriction_stops_lock,
     restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
 )
@@ -64,15 +65,11 @@ from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 
 S = RequestStatus
-
-
 MAX_NOTE_LENGTH = 2000
 MAX_OVERDUE_REASON = 1000
 
-
 # The webhook topic an integration client subscribes to for the moves of the requests it submitted.
 STATUS_TOPIC = "dsr.request.status_changed"
-
 
 # Requests that stop processing from the moment the requester is verified (Law 91 Art. 4).
 RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
@@ -263,7 +260,10 @@ def move(
             _("A legal reason is given only when refusing or partly answering."), field="reason"
         )
     fields = ["status", "updated_at"]
+    lifts = to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES
     with transaction.atomic(savepoint=False):
+        if lifts:  # before the first audit entry, as the lock order asks (`restriction_stops_lock`)
+            restriction_stops_lock(request_source(request))
         if request.paused_at is not None:
             # Every move out of waiting ends the pause, the final answer too: the clocks move by the time
             # they stood still (where their rows allow), and a closing is judged against the moved dates.
@@ -305,7 +305,7 @@ def move(
             request.closed_at = now
             fields.append("closed_at")
             clock_record(request, ClockEvent.STOPPED, actor=actor, now=now)
-        if to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES:
+        if lifts:
             restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
             authorisations_resume_for_source_locked(
                 actor=actor, source=request_source(request), now=now
