@@ -60,6 +60,9 @@ def test_the_customers_export_lists_a_correction_passed_on_under_its_purpose(sub
                     "due_at": printed.due_at.astimezone(VN).isoformat(),
                     "acknowledged_at": None,
                     "late": False,
+                    "status": "open",
+                    "status_label": "Open",
+                    "called_off_at": None,
                 }
             ],
         }
