@@ -25,13 +25,13 @@ from django.utils import timezone, translation
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from consents.models import Consent
+from consents.selectors.rule import own_agreement_due
 from core.actors import Actor
 from core.labels import in_language
 from integrations.outbox import absolute_url
 from notifications.services import notify
-from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_not_acting
+from subjects.children import guardian_not_acting
 from subjects.models import DataSubject
-from subjects.validators import age_on
 
 # Why the platform stopped a consent, as the message explains it (one paragraph each).
 CAUSE_TURNED_SEVEN = "turned_seven"
@@ -49,8 +49,7 @@ def _readers(subject: DataSubject, *, on) -> list[DataSubject]:
     guardian = subject.guardian if subject.guardian_id else None
     guardian_acts = guardian_not_acting(subject, guardian, on=on) is None
     readers = [guardian] if guardian_acts else []
-    born = subject.date_of_birth
-    own_say = born is not None and age_on(born, on) >= GUARDIAN_ONLY_BELOW_AGE
+    own_say = own_agreement_due(subject.date_of_birth, on)
     if not guardian_acts or (own_say and (subject.email or subject.phone)):
         readers.append(subject)
     return readers
