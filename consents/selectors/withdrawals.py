@@ -10,7 +10,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -114,19 +113,13 @@ def withdrawal_duties(
 ) -> QuerySet[WithdrawalDuty]:
     """Recipients' duties, withdrawals' and corrections' alike, the first due first (or the latest
     acknowledged first); only the recipients' of an integration `client`, when given. Each is annotated
-    `late` against `now`: acknowledged after its due time, or still open past it; and
-    `notice_undelivered`: its notice was parked (an endpoint switched off, retries exhausted) or
-    cancelled, so the recipient is staff's to reach by hand."""
+    `late` against `now`: acknowledged after its due time, or still open past it; and `notice_status`
+    (`with_notice_status`), which tells whether its recipient was told or is staff's to reach by hand."""
     now = now or timezone.now()
     duties = with_notice_status(
         WithdrawalDuty.objects.select_related("recipient", "subject", "consent__purpose", "purpose")
     )
-    undelivered = OutboxMessage.objects.filter(
-        pk=OuterRef("notice_message_id"),
-        status__in=(OutboxMessage.Status.PARKED, OutboxMessage.Status.CANCELLED),
-    )
     duties = duties.annotate(
-        notice_undelivered=Exists(undelivered),
         late=Case(
             # A stop called off was due no more (`WithdrawalDuty.late`).
             When(status=WithdrawalDuty.Status.CALLED_OFF, then=Value(False)),
@@ -220,17 +213,6 @@ def _withdrawn_by(subject_id, source: str) -> QuerySet:
     ).values("consent_id")
 
 
-def rectification_notices(
-    *, subject_id, source: str, now: datetime | None = None
-) -> QuerySet[WithdrawalDuty]:
-    """The notices the corrections `source` made to the customer's record sent to recipients (opaque
-    here: a rectification request's "dsr.request:<uuid>"), the first due first, each with its recipient
-    and annotated `late`."""
-    return notices_of_source(
-        kind=WithdrawalDuty.Kind.RECTIFICATION, subject_id=subject_id, source=source, now=now
-    )
-
-
 def notices_of_source(
     *, kind: str, subject_id, source: str, now: datetime | None = None
 ) -> QuerySet[WithdrawalDuty]:
@@ -255,14 +237,6 @@ def restriction_stops_open_of_source(*, subject_id, source: str) -> QuerySet[Wit
         .select_related("recipient")
         .order_by("due_at", "recipient__name")
     )
-
-
-def notices_by_purpose(subject_id, *, kind: str) -> dict[str, list[WithdrawalDuty]]:
-    """Every duty of `kind` the customer's changes sent to recipients (a correction, a restriction's
-    stop, an erasure's deletion), by the code of the purpose the recipient received the data for
-    (`notices_by_kind_and_purpose`): what the proof bundle lists under each purpose, beside the stops
-    the consents' ends opened."""
-    return notices_by_kind_and_purpose(subject_id, kinds=(kind,)).get(kind, {})
 
 
 def notices_by_kind_and_purpose(subject_id, *, kinds) -> dict[str, dict[str, list[WithdrawalDuty]]]:

@@ -9,7 +9,6 @@ from datetime import datetime
 from consents.models import WithdrawalDuty
 from consents.selectors import (
     notices_of_source,
-    rectification_notices,
     restriction_stops_open_of_source,
     stop_notices_of_source,
     withdrawal_duties_open_of_source,
@@ -39,10 +38,7 @@ def request_rectification_notices(
     answer). The answer applies the corrections (`dsr.services.fulfilment`) with the request as their
     source, which each notice records: another correction of the customer, even one made at the same
     instant, is not this request's."""
-    if request.type != RequestType.RECTIFY:
-        return []
-    source = request_source(request)
-    return list(rectification_notices(subject_id=request.subject_id, source=source, now=now))
+    return _notices_of(request, types=(RequestType.RECTIFY,), kind=WithdrawalDuty.Kind.RECTIFICATION, now=now)
 
 
 def request_stop_notices(request: DataSubjectRequest, *, now: datetime | None = None) -> list[WithdrawalDuty]:
@@ -61,14 +57,7 @@ def request_erasure_notices(
     """The recipients a deletion's answer told to delete the customer's data they may still hold, each
     duty with its recipient, due time, acknowledgement and `late` (none for other types, or before the
     answer). Followed as duties: the answer did not wait."""
-    if request.type != RequestType.DELETE:
-        return []
-    source = request_source(request)
-    return list(
-        notices_of_source(
-            kind=WithdrawalDuty.Kind.ERASURE, subject_id=request.subject_id, source=source, now=now
-        )
-    )
+    return _notices_of(request, types=(RequestType.DELETE,), kind=WithdrawalDuty.Kind.ERASURE, now=now)
 
 
 def request_restriction_notices(
@@ -76,11 +65,19 @@ def request_restriction_notices(
 ) -> list[WithdrawalDuty]:
     """The recipients a restriction or objection told to stop, open or acknowledged, each with its
     recipient, due time, acknowledgement and `late` (none for other types)."""
-    if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
+    return _notices_of(
+        request, types=(RequestType.RESTRICT, RequestType.OBJECT), kind=WithdrawalDuty.Kind.RESTRICTION,
+        now=now,
+    )
+
+
+def _notices_of(
+    request: DataSubjectRequest, *, types, kind: str, now: datetime | None
+) -> list[WithdrawalDuty]:
+    """The duties of `kind` a request of one of `types` opened (its source), each with its recipient,
+    due time, acknowledgement and `late`; none for a request of another type."""
+    if request.type not in types:
         return []
-    source = request_source(request)
     return list(
-        notices_of_source(
-            kind=WithdrawalDuty.Kind.RESTRICTION, subject_id=request.subject_id, source=source, now=now
-        )
+        notices_of_source(kind=kind, subject_id=request.subject_id, source=request_source(request), now=now)
     )

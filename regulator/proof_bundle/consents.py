@@ -15,7 +15,12 @@ from django.utils import translation
 from audit.hashing import canonical_json
 from consents.models import LAPSED, Consent, ConsentEvent, ConsentStatus, Purpose, WithdrawalDuty
 from consents.receipts import consent_receipt, duty_told, recipient_stops
-from consents.selectors import consent_list, guardian_who_acted, notices_by_purpose, withdrawal_stops
+from consents.selectors import (
+    consent_list,
+    guardian_who_acted,
+    notices_by_kind_and_purpose,
+    withdrawal_stops,
+)
 from core.erased import erased_words_shown
 from deadlines.policy import local_isoformat
 from regulator.proof_bundle.common import Period
@@ -71,8 +76,9 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
     # A correction's notices, a restriction's stops and an erasure's deletions, under the purpose the
     # recipient received the data for: one resting on no consent (a contract's processor) has no event,
     # its notices alone.
+    by_kind = notices_by_kind_and_purpose(subject.pk, kinds=[kind for kind, _key in NOTICE_SECTIONS])
     for kind, key in NOTICE_SECTIONS:
-        for code, notices in notices_by_purpose(subject.pk, kind=kind).items():
+        for code, notices in by_kind.get(kind, {}).items():
             told = [notice for notice in notices if period.holds(notice.received_at)]
             if told:
                 purpose = by_purpose.setdefault(code, _purpose_section(told[0].purpose_shared))
