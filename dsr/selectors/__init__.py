@@ -2,6 +2,7 @@
 sub-domain: `requests` (look-ups, detail, allowed actions), `deadlines` (the queue and its counts),
 `tasks` (fulfilment tasks), `rights` (what each right gives) and `inventory` (systems)."""
 
+from dsr.selectors.clocks import request_extension_refusal
 from dsr.selectors.deadlines import (
     ANSWER_BY,
     CLOSED_LATE,
@@ -126,6 +127,7 @@ __all__ = [
     "request_purposes_named",
     "request_queue",
     "request_ready_to_answer",
+    "request_extension_refusal",
     "request_reason_refusal",
     "request_erasure_notices",
     "request_recipients_open",

@@ -30,6 +30,7 @@ from dsr.models import (
     LegalHold,
     TaskStatus,
 )
+from dsr.selectors.clocks import request_extension_refusal
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
@@ -364,11 +365,7 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
         reported = not request_tasks_open(request)
         if four_eyes and reported and not request_recipients_open(request):
             actions.add("complete")
-    if (
-        status in OPEN
-        and request.extended_at is None
-        and (request.statutory_due_at is None or now < request.statutory_due_at)
-    ):
+    if request_extension_refusal(request, now=now) is None:
         actions.add("extend")
     if request.type in (RequestType.RESTRICT, RequestType.OBJECT) and restriction_in_force(request):
         actions.add("lift")

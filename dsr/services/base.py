@@ -4,7 +4,7 @@ recorded clock event)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -18,7 +18,7 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import NotFound, PermissionDenied
 from deadlines.clocks import deadline_missed_record
-from deadlines.policy import LOCAL_TZ, deadline_fallen_due, deadlines_for, policies_from_snapshot
+from deadlines.policy import LOCAL_TZ, deadline_fallen_due
 from dsr.clock_sources import CLOCK_FIELDS as REQUEST_CLOCKS
 from dsr.clock_sources import SOURCE
 from dsr.models import (
@@ -26,6 +26,7 @@ from dsr.models import (
     DataSubjectRequest,
     RequestClockEvent,
 )
+from dsr.selectors.clocks import clocks_fallen_due, request_deadlines
 from dsr.states import OPEN
 from subjects.locks import locked_after_customers, subjects_lock
 
@@ -131,19 +132,6 @@ def clocks_recompute_for_calendar(
     return moved
 
 
-def clocks_fallen_due(request: DataSubjectRequest, *, now: datetime) -> set[str]:
-    """The request's clocks (`CLOCK_FIELDS`) that fell due at or before `now` while running
-    (`deadline_fallen_due`): a recomputation leaves them where they are. The bank's clock stood still
-    in a pause begun before its deadline (`bank_clock_stopped`): it has not fallen due, and the pause
-    moves it when it ends."""
-    return {
-        name
-        for name in CLOCK_FIELDS
-        if deadline_fallen_due(getattr(request, name), now=now)
-        and not (name == "due_at" and request.bank_clock_stopped(now))
-    }
-
-
 def clocks_move_later(
     request: DataSubjectRequest, deadlines, names, *, now: datetime, fallen: set[str] | None = None
 ) -> list[str]:
@@ -158,26 +146,6 @@ def clocks_move_later(
             setattr(request, name, new)
             changed.append(name)
     return changed
-
-
-def request_deadlines(request: DataSubjectRequest):
-    """The request's clocks from its own history, timed by the policy rows in force when it was received
-    (`deadline_policy`; a request closed before it kept them is timed by the table) and today's calendar:
-    while it is paused, a statutory clock whose row may pause stands still (`deadlines_for`'s
-    `paused_since`), so `statutory_due_at` then holds only the law's clocks that keep running (none:
-    null), and the sweeper, queue, dashboard and reports, which all read it, neither remind, breach nor
-    count it overdue until the pause ends and the deadline moves by the time paused."""
-    return deadlines_for(
-        request_type=request.type,
-        received_at=request.received_at,
-        subject=request.subject_id,
-        processor_involved=request.processor_involved,
-        paused=timedelta(seconds=request.bank_paused_seconds),
-        statutory_paused=timedelta(seconds=request.statutory_paused_seconds),
-        paused_since=request.paused_at,
-        extended=request.extended_at is not None,
-        policies=policies_from_snapshot(request.deadline_policy) if request.deadline_policy else None,
-    )
 
 
 # What a recomputation of the clocks may change; a caller saving after `clocks_recompute` saves these.

@@ -24,7 +24,7 @@ from dsr.models import (
     DataSubjectRequest,
 )
 from dsr.notifications import customer_notify, staff_notify_customer_replied
-from dsr.selectors import subject_acts_on_request
+from dsr.selectors import request_extension_refusal, subject_acts_on_request
 from dsr.services.base import (
     RECOMPUTED_FIELDS,
     clock_record,
@@ -244,36 +244,18 @@ def request_approve(*, actor: Actor, request_id, now: datetime | None = None) ->
 def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
     """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
     note = required_text(note, field="note", message=_("Say why more time is needed; the customer is told."))
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput(_("Keep the reason under %(max)s characters."), field="note", max=MAX_NOTE_LENGTH)
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
-        if request.status in REQUEST_MACHINE.terminal:
-            raise InvalidTransition(status=request.get_status_display())
-        if request.extended_at is not None:
-            raise Conflict(_("The deadline has already been extended once."), code="already_extended")
+        refusal = request_extension_refusal(request, now=now)
+        if refusal is not None:
+            raise refusal
         fallen = clocks_fallen_due(request, now=now)
-        # Decree 356: the extension is asked for within the period, not after it has run out. Without a
-        # statutory clock the period is the bank's: a deadline that fell due stays (`clocks_fallen_due`),
-        # so an extension then would move nothing.
-        if "statutory_due_at" in fallen:
-            raise Conflict(
-                _("The statutory deadline has passed; it can no longer be extended."),
-                code="extension_too_late",
-            )
-        if not request.statutory_regime and "due_at" in fallen:
-            raise Conflict(
-                _("The bank's deadline has passed; it can no longer be extended."),
-                code="extension_too_late",
-            )
         request.extended_at = now
-        deadlines = clocks_recompute(request, now=now, fallen=fallen)
-        if not deadlines.extendable:
-            raise Conflict(_("No regime allows extending this type of request."), code="not_extendable")
-        request.extension_note = note[:MAX_NOTE_LENGTH]
-        request.save(
-            update_fields=["extended_at", *RECOMPUTED_FIELDS, "extension_note", "updated_at"]
-        )
+        clocks_recompute(request, now=now, fallen=fallen)
+        request.extension_note = note
+        request.save(update_fields=["extended_at", *RECOMPUTED_FIELDS, "extension_note", "updated_at"])
         clock_record(request, ClockEvent.EXTENDED, actor=actor, now=now)
         customer_notify(request, event="extended", now=now, key=now.isoformat())
     return request
-
-
