@@ -124,3 +124,9 @@ def moment_for_people(moment: datetime) -> str:
     offset: an integration's developer may sit in another zone."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} (UTC{local.isoformat()[-6:]})"
+
+
+def local_iso(moment: datetime | None) -> str | None:
+    """An aware date-time as the API writes one: local time with its offset (+07:00), not UTC; None
+    stays None. The API's encoder and the webhooks' payloads both write this form."""
+    return timezone.localtime(moment).isoformat() if moment is not None else None

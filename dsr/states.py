@@ -138,6 +138,16 @@ REASON_FITS: dict[str, ReasonFit] = {
     ),
     OutcomeReason.OTHER: _ANY_TIME,
 }
+# The reasons that explain nothing on their own: the note says it, and the customer reads it. Calling a
+# request manifestly unfounded or excessive is a judgement on the customer (Law 91): they learn why, e.g.
+# which earlier requests it repeats, as an inspector reading the answer would expect.
+NOTE_REQUIRED: dict[str, str] = {
+    OutcomeReason.MANIFESTLY_UNFOUNDED: _(
+        "Explain in the note why the request is manifestly unfounded or excessive (for example, which "
+        "earlier requests it repeats); the customer reads it."
+    ),
+    OutcomeReason.OTHER: _("Explain the reason in the note."),
+}
 
 
 # What the customer's own pages call a status, where the staff label would speak past them.

@@ -221,6 +221,9 @@ SMS_WHERE_TO_READ = _(
 )
 
 
+SENTENCE_ENDS = (".", "!", "?", "…")
+
+
 def render_sms(message: OutboxMessage) -> str:
     """The text message a stored template stands for: its subject line, then, when the message has a
     page to read (`link` in its context), the sentence saying where to read it once signed in; never
@@ -230,6 +233,9 @@ def render_sms(message: OutboxMessage) -> str:
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{body['template']}_subject.txt", context).split())
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
+    if where_to_read and subject and not subject.endswith(SENTENCE_ENDS):
+        # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
+        subject += "."
     return f"{subject} {where_to_read}".strip()[:SMS_MAX_CHARS]
 
 

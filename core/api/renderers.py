@@ -11,6 +11,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from core.moments import local_iso
 from core.spreadsheets import spreadsheet_file
 
 # The `format` parameter of a report that also speaks CSV, as the API's schema documents it.
@@ -32,7 +33,7 @@ class LocalTimeJSONEncoder(JSONEncoder):
 
     def default(self, obj):
         if isinstance(obj, datetime) and timezone.is_aware(obj):
-            return timezone.localtime(obj).isoformat()
+            return local_iso(obj)
         return super().default(obj)
 
 

@@ -12,7 +12,7 @@ from core.errors import InvalidInput
 from dsr.models import DataSubjectRequest, RetentionLaw
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.inventory import deletion_held_parts
-from dsr.states import REASON_FITS, OutcomeReason
+from dsr.states import NOTE_REQUIRED, REASON_FITS, OutcomeReason
 
 # The laws each retention reason names (`dsr.services.fulfilment` gives the first that fits).
 RETENTION_REASON_LAWS: dict[str, frozenset[str]] = {
@@ -63,11 +63,15 @@ def _misfit(facts: _Facts, *, to: str, reason: str) -> InvalidInput | None:
 
 
 def request_reason_refusal(
-    request: DataSubjectRequest, *, to: str, reason: str, now: datetime | None = None
+    request: DataSubjectRequest, *, to: str, reason: str, now: datetime | None = None, note: str = ""
 ) -> InvalidInput | None:
     """Why `reason` cannot explain moving `request` to `to` (a refusal or a partial answer), as the 400
-    on `reason` the service raises, or None when it fits."""
-    return _misfit(_Facts(request, now), to=to, reason=reason)
+    on `reason` the service raises (on `note` when the reason needs the note that explains it,
+    `NOTE_REQUIRED`, and `note` is empty), or None when it fits."""
+    misfit = _misfit(_Facts(request, now), to=to, reason=reason)
+    if misfit is None and reason in NOTE_REQUIRED and not note.strip():
+        return InvalidInput(NOTE_REQUIRED[reason], field="note")
+    return misfit
 
 
 def request_refusal_reasons(

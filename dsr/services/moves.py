@@ -26,12 +26,12 @@ from consents.services import (
 )
 from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput, required_text
+from core.moments import local_iso
 from deadlines.models import RequestType
 from dsr.models import (
     Channel,
     ClockEvent,
     DataSubjectRequest,
-    OutcomeReason,
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
@@ -250,11 +250,9 @@ def move(
     move_check(request, to=to, now=now)
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
-        misfit = request_reason_refusal(request, to=to, reason=reason, now=now)
+        misfit = request_reason_refusal(request, to=to, reason=reason, now=now, note=note)
         if misfit is not None:
             raise misfit
-        if reason == OutcomeReason.OTHER and not note:
-            raise InvalidInput(_("Explain the reason in the note."), field="note")
     elif reason:
         raise InvalidInput(
             _("A legal reason is given only when refusing or partly answering."), field="reason"
@@ -370,7 +368,8 @@ def status_change_sequence(change: RequestStatusChange) -> int:
 
 def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusChange) -> None:
     """Tell the integration client that submitted the request (e.g. the mobile app) of each move, by a
-    webhook queued in this transaction and delivered once it commits."""
+    webhook queued in this transaction and delivered once it commits. It carries the date the customer
+    is told (`answer_by`) and the law's besides the bank's `due_at`, written as the API writes them."""
     if request.created_by_id is None or request.channel != Channel.API:
         return
     endpoints = [
@@ -392,6 +391,8 @@ def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusC
                 "at": change.at.isoformat(),
                 "sequence": sequence,
                 "due_at": request.due_at.isoformat(),
+                "answer_by": local_iso(request.answer_by),
+                "statutory_due_at": local_iso(request.statutory_due_at),
             },
             dedupe_key=f"dsr.status:{change.pk}:endpoint:{endpoint.pk}",
             subject_id=request.subject_id,

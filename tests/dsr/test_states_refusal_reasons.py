@@ -61,7 +61,7 @@ def test_an_unverified_requester_is_not_told_what_a_law_keeps_or_forbids(subject
 @pytest.mark.parametrize("reason", ["identity_not_verified", "manifestly_unfounded"])
 def test_an_unverified_request_is_refused_for_what_fits_it(subject, reason):
     request = make_request(subject, type="delete")
-    refused = services.request_reject(actor=STAFF, request_id=request.pk, reason=reason)
+    refused = services.request_reject(actor=STAFF, request_id=request.pk, reason=reason, note="Lặp lại.")
     assert (refused.status, refused.outcome_reason) == (S.REJECTED, reason)
 
 
