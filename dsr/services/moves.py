@@ -368,8 +368,7 @@ def status_change_sequence(change: RequestStatusChange) -> int:
 
 def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusChange) -> None:
     """Tell the integration client that submitted the request (e.g. the mobile app) of each move, by a
-    webhook queued in this transaction and delivered once it commits. It carries the date the customer
-    is told (`answer_by`) and the law's besides the bank's `due_at`, written as the API writes them."""
+    webhook queued in this transaction and delivered once it commits, with the customer's `answer_by`."""
     if request.created_by_id is None or request.channel != Channel.API:
         return
     endpoints = [

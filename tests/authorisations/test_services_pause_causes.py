@@ -161,7 +161,11 @@ def test_refusing_a_verified_restriction_resumes_what_it_paused(customer1):
     restriction = verified_request(subject, type="restrict", now=timezone.now())
     assert state(authorisation)[0] == "paused"
     dsr_services.request_reject(
-        actor=STAFF, request_id=restriction.pk, reason="manifestly_unfounded", now=timezone.now()
+        actor=STAFF,
+        request_id=restriction.pk,
+        reason="manifestly_unfounded",
+        note="Trùng yêu cầu",
+        now=timezone.now(),
     )
     assert state(authorisation) == ("active", "", "")
 
@@ -198,16 +202,20 @@ def test_the_rule_of_what_reaches_third_party_disclosure_reads_the_same_in_pytho
         for purpose in purposes
     }
     in_sql = set(
-        restrictions_reaching_disclosure(ProcessingRestriction.objects.filter(pk__in=restrictions))
-        .values_list("pk", flat=True)
+        restrictions_reaching_disclosure(
+            ProcessingRestriction.objects.filter(pk__in=restrictions)
+        ).values_list("pk", flat=True)
     )
     in_python = {
-        pk for pk, purpose in restrictions.items()
+        pk
+        for pk, purpose in restrictions.items()
         if covers_third_party_disclosure(None if purpose is None else [purpose])
     }
     assert in_sql == in_python
     assert {restrictions[pk].category if restrictions[pk] else None for pk in in_python} == {
-        None, "sharing", "cross_border"
+        None,
+        "sharing",
+        "cross_border",
     }
     # A transfer abroad reaches only the third parties abroad.
     at_home = {pk for pk, purpose in restrictions.items() if purpose_reaches(purpose, cross_border=False)}

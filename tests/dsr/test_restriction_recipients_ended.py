@@ -39,7 +39,9 @@ def _restricted(subject, kind="restrict"):
 
 
 def _refuse(request, at):
-    services.request_reject(actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", now=at)
+    services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note="Trùng", now=at
+    )
 
 
 def _cancel(request, at):

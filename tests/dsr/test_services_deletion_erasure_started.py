@@ -33,7 +33,9 @@ def test_a_deletion_a_system_has_carried_out_cannot_end_unanswered(erasure_start
     request, worker = erasure_started
     with pytest.raises(Conflict) as refused:
         if end == "reject":
-            services.request_reject(actor=worker, request_id=request.pk, reason="manifestly_unfounded")
+            services.request_reject(
+                actor=worker, request_id=request.pk, reason="manifestly_unfounded", note="Trùng"
+            )
         else:
             services.request_cancel(actor=worker, request_id=request.pk)
     assert refused.value.code == "erasure_started"
@@ -62,7 +64,6 @@ def test_the_api_answers_409_with_the_reason(erasure_started, as_user, privacy_o
     )
     assert answer.status_code == 409
     assert answer.json()["code"] == "erasure_started"
-
 
 
 @pytest.mark.parametrize("to", ["rejected", "cancelled"])

@@ -57,7 +57,9 @@ def test_a_blanket_objection_answers_which_purposes_go_on_and_why(catalogue):
 
 def test_refusing_a_verified_restriction_lifts_it(catalogue):
     request = verified_request(catalogue, type="restrict", purposes=["marketing-offers"])
-    services.request_reject(actor=STAFF, request_id=request.pk, reason="manifestly_unfounded")
+    services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note="Trùng yêu cầu"
+    )
     assert reason(catalogue, "marketing-offers") == (True, "granted")
 
 

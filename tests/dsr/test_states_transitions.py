@@ -54,6 +54,8 @@ def test_refusal_and_partial_answer_need_a_legal_reason(subject):
     assert error.value.field == "reason"
     with pytest.raises(InvalidInput):
         services.request_reject(actor=STAFF, request_id=request.pk, reason="other", note="")
-    rejected = services.request_reject(actor=STAFF, request_id=request.pk, reason="manifestly_unfounded")
+    rejected = services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note="Trùng"
+    )
     assert rejected.outcome_reason == "manifestly_unfounded"
     assert rejected.closed_at is not None

@@ -160,7 +160,9 @@ def test_only_a_parked_message_can_be_retried(dpo):
 
 def test_customer_hears_of_receipt_acknowledgement_and_rejection(subject):
     request = verified_request(subject)
-    services.request_reject(actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note="")
+    services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note="Trùng yêu cầu"
+    )
     topics = list(
         OutboxMessage.objects.filter(subject_id=subject.pk, kind="email")
         .order_by("created_at")
