@@ -161,7 +161,7 @@ def move(
     lifts = to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES
     with transaction.atomic(savepoint=False):
         if lifts:  # before the first audit entry, as the lock order asks (`restriction_stops_lock`)
-            restriction_stops_lock(request_source(request))
+            locked_stops = restriction_stops_lock(request_source(request))
         if request.paused_at is not None:
             # Every move out of waiting ends the pause, the final answer too: the clocks move by the time
             # they stood still (where their rows allow), and a closing is judged against the moved dates.
@@ -204,7 +204,9 @@ def move(
             fields.append("closed_at")
             clock_record(request, ClockEvent.STOPPED, actor=actor, now=now)
         if lifts:
-            restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
+            restrictions_lift_in_transaction(
+                actor=actor, source=request_source(request), now=now, locked=locked_stops
+            )
             authorisations_resume_for_source_locked(
                 actor=actor, source=request_source(request), now=now
             )
