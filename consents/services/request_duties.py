@@ -28,9 +28,9 @@ from django.utils import timezone
 from audit.services import audit_record
 from consents.models import Consent, ProcessingRestriction, Purpose, Recipient, WithdrawalDuty
 from consents.restrictions import restriction_scope
-from consents.selectors import consents_that_gave_data
 from consents.services.duties import (
     _agreed_recipients_of,
+    _customer_consents,
     _duty_open,
     _notified_by_webhook,
     _purposes_on_no_consent,
@@ -72,15 +72,6 @@ def _held_by_recipient(consents: list[Consent], now: datetime) -> Told:
                 consent.purpose.code
             )
     return told
-
-
-def _customer_consents(subject: DataSubject) -> list[Consent]:
-    return list(
-        consents_that_gave_data()
-        .filter(subject=subject)
-        .select_related("purpose", "notice")
-        .order_by("purpose__code", "-granted_at")
-    )
 
 
 def duties_open_for_restriction(
