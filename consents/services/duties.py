@@ -201,6 +201,14 @@ def _still_held(consent: Consent, now: datetime) -> bool:
     return add_months(timezone.localdate(consent.ended_at), months) > timezone.localdate(now)
 
 
+def _customer_consents(subject: DataSubject) -> list[Consent]:
+    """The customer's consents that gave their data to recipients, by purpose, the latest first."""
+    return list(
+        consents_that_gave_data().filter(subject=subject).select_related("purpose", "notice")
+        .order_by("purpose__code", "-granted_at")
+    )
+
+
 def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     """Of the corrected `fields`, those the recipients of this consent received: the fields of the data
     categories its purpose shares (`subjects.categories`), as the customer agreed to them (the purpose's
@@ -259,14 +267,8 @@ def duties_open_for_rectification(
     fields = sorted(changed & set(PERSONAL_FIELDS))
     if not fields:
         return []
-    consents = (
-        consents_that_gave_data()
-        .filter(subject=subject)
-        .select_related("purpose", "notice")
-        .order_by("purpose__code", "-granted_at")
-    )
     held = [
-        (consent, shared) for consent in consents
+        (consent, shared) for consent in _customer_consents(subject)
         if _still_held(consent, now) and (shared := _fields_shared(consent, fields))
     ]
     agreed = _agreed_recipients_of([consent for consent, _shared in held])

@@ -129,11 +129,11 @@ def duty_notices_waiting_locked(duties: Iterable[WithdrawalDuty]) -> list[Outbox
     return list(waiting.order_by("pk"))
 
 
-def duty_notices_waiting_cancel(duties: Iterable[WithdrawalDuty], *, reason: str) -> list[str]:
-    """The notices of `duties` still waiting (pending, parked), locked and cancelled in the caller's
+def duty_notices_cancel(waiting: Iterable[OutboxMessage], *, reason: str) -> list[str]:
+    """Duties' notices still waiting, locked (`duty_notices_waiting_locked`), cancelled in the caller's
     transaction, so none reaches its recipient after what made it moot; returns their ids."""
     cancelled = []
-    for message in duty_notices_waiting_locked(duties):
+    for message in waiting:
         outbox_cancel(message, reason=reason)
         cancelled.append(str(message.pk))
     return cancelled

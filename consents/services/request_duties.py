@@ -18,6 +18,7 @@ is called off (its request refused or cancelled: nothing is to stop any more).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,18 +28,19 @@ from django.utils import timezone
 from audit.services import audit_record
 from consents.models import Consent, ProcessingRestriction, Purpose, Recipient, WithdrawalDuty
 from consents.restrictions import restriction_scope
-from consents.selectors import consents_that_gave_data
 from consents.services.duties import (
     _agreed_recipients_of,
+    _customer_consents,
     _duty_open,
     _notified_by_webhook,
     _purposes_on_no_consent,
     _still_held,
     duty_transition,
 )
-from consents.services.duty_evidence import duty_notices_waiting_cancel, duty_notices_waiting_locked
+from consents.services.duty_evidence import duty_notices_cancel, duty_notices_waiting_locked
 from core.actors import Actor
 from deadlines.policy import due_at_for
+from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
@@ -70,15 +72,6 @@ def _held_by_recipient(consents: list[Consent], now: datetime) -> Told:
                 consent.purpose.code
             )
     return told
-
-
-def _customer_consents(subject: DataSubject) -> list[Consent]:
-    return list(
-        consents_that_gave_data()
-        .filter(subject=subject)
-        .select_related("purpose", "notice")
-        .order_by("purpose__code", "-granted_at")
-    )
 
 
 def duties_open_for_restriction(
@@ -134,17 +127,23 @@ def duties_open_for_restriction(
     )
 
 
-def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: datetime) -> list[int]:
-    """In the transaction that lifts `source`'s restrictions: each recipient told to stop by them is
-    told it may resume (the consent check answers on consent alone again), and a stop notice not yet
-    delivered is cancelled; no duty, nothing is due.
+@dataclass(frozen=True)
+class LockedStops:
+    """What `restriction_stops_lock` read and locked of a source's stops, for the lift to use."""
+
+    stops: list[WithdrawalDuty]  # every stop (not locked), with its recipient, purposes and customer
+    notices_waiting: list[OutboxMessage]  # their notices still waiting, locked
+    open: list[WithdrawalDuty]  # the stops still open, locked
+
+
+def resumption_notify(
+    *, actor: Actor, subject_id, kind: str, source: str, now: datetime, locked: LockedStops
+) -> list[int]:
+    """In the transaction that lifts `source`'s restrictions, their stops `locked` before its first
+    audit entry: each recipient told to stop by them is told it may resume (the consent check answers on
+    consent alone again), and a stop notice not yet delivered is cancelled; no duty, nothing is due.
     Returns the ids of the recipients told."""
-    stops = (
-        _stops_of(source)
-        .filter(subject_id=subject_id)
-        .select_related("recipient__endpoint", "consent__purpose", "purpose", "subject")
-        .order_by("recipient_id", "received_at")
-    )
+    stops = [duty for duty in locked.stops if duty.subject_id == subject_id]
     first_of: dict[int, WithdrawalDuty] = {}
     for duty in stops:
         first_of.setdefault(duty.recipient_id, duty)
@@ -152,8 +151,8 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
         return []
     # A stop still waiting to be delivered (the endpoint paused, retries backing off) would reach the
     # recipient after the resume and stop it again for a customer who lifted the restriction.
-    cancelled = duty_notices_waiting_cancel(stops, reason=STOP_LIFTED)
-    _stops_call_off(stops, actor=actor, now=now)
+    cancelled = duty_notices_cancel(locked.notices_waiting, reason=STOP_LIFTED)
+    _stops_call_off(locked.open, actor=actor, now=now)
     for duty in first_of.values():
         if not _notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
             continue
@@ -188,36 +187,34 @@ def resumption_notify(*, actor: Actor, subject_id, kind: str, source: str, now: 
     return sorted(first_of)
 
 
-def restriction_stops_lock(source: str) -> None:
+def restriction_stops_lock(source: str) -> LockedStops:
     """Before the first audit entry of a transaction that lifts `source`'s restrictions (a refusal, a
     cancellation, a lift): the waiting notices of the stops they opened, then the stops still open, in
     id order. The first entry locks the audit chain's head until commit, and a confirmation
     (`duty_acknowledge`) and a notice's delivery lock the notice, then the duty, then need the head,
     without holding the customer: locked after the head, each would wait for the lift while the lift
-    waits for it, and PostgreSQL would abort one (docs/architecture.md "One lock order")."""
-    stops = list(_stops_of(source))
-    duty_notices_waiting_locked(stops)
-    _stops_open_locked(stops)
-
-
-def _stops_of(source: str):
-    return WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RESTRICTION, source=source)
-
-
-def _stops_open_locked(stops) -> list[WithdrawalDuty]:
-    return list(
+    waits for it, and PostgreSQL would abort one (docs/architecture.md "One lock order").
+    Returns what it read and locked: the lift (`resumption_notify`) uses it rather than reading again."""
+    stops = list(
+        WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RESTRICTION, source=source)
+        .select_related("recipient__endpoint", "consent__purpose", "purpose", "subject")
+        .order_by("recipient_id", "received_at")
+    )
+    notices_waiting = duty_notices_waiting_locked(stops)
+    still_open = list(
         WithdrawalDuty.objects.select_for_update(of=("self",))
         .filter(pk__in=[duty.pk for duty in stops], status=WithdrawalDuty.Status.OPEN)
         .order_by("pk")
     )
+    return LockedStops(stops=stops, notices_waiting=notices_waiting, open=still_open)
 
 
-def _stops_call_off(stops, *, actor: Actor, now: datetime) -> None:
+def _stops_call_off(still_open: list[WithdrawalDuty], *, actor: Actor, now: datetime) -> None:
     """The stops of a lifted restriction still open (locked with their notices before the lift's
     first audit entry: `restriction_stops_lock`) called off, each audited: nothing is to stop any
     more, so nothing is due, and no clock or count of open duties counts them. A lift after the answer
     finds none: the request was answered only once every recipient confirmed."""
-    for duty in _stops_open_locked(stops):
+    for duty in still_open:
         duty_transition(
             duty,
             actor=actor,

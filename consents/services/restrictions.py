@@ -18,6 +18,7 @@ from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from consents.services.request_duties import (
+    LockedStops,
     duties_open_for_restriction,
     restriction_stops_lock,
     resumption_notify,
@@ -107,13 +108,16 @@ def restrictions_apply_in_transaction(
 restrictions_apply = durable_entry_point(restrictions_apply_in_transaction)
 
 
-def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime | None = None) -> int:
+def restrictions_lift_in_transaction(
+    *, actor: Actor, source: str, now: datetime | None = None, locked: LockedStops | None = None
+) -> int:
     """Lift every restriction in force from `source`; returns how many were lifted (0 on a re-run).
     A source's restrictions are one customer's, whose row a request's services locked first. The
     recipients it told to stop are told they may resume (`resumption_notify`). A caller that writes an
-    audit entry before this one locks the source's stops first (`restriction_stops_lock`)."""
+    audit entry before this one locks the source's stops first (`restriction_stops_lock`) and passes
+    what it `locked`."""
     with transaction.atomic(savepoint=False):
-        restriction_stops_lock(source)
+        locked = restriction_stops_lock(source) if locked is None else locked
         in_force = list(
             ProcessingRestriction.objects.select_for_update(of=("self",))
             .filter(source=source, lifted_at__isnull=True)
@@ -137,7 +141,12 @@ def restrictions_lift_in_transaction(*, actor: Actor, source: str, now: datetime
             )
         if in_force:
             resumption_notify(
-                actor=actor, subject_id=in_force[0].subject_id, kind=in_force[0].kind, source=source, now=now
+                actor=actor,
+                subject_id=in_force[0].subject_id,
+                kind=in_force[0].kind,
+                source=source,
+                now=now,
+                locked=locked,
             )
     return len(in_force)
 

@@ -3,8 +3,8 @@
 from dsr.services.exports import export_download, exports_purge_expired, request_results_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
+from dsr.services.in_force import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.intake import received_on_moment, request_create
-from dsr.services.moves import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.requests import (
     MAX_REPLY_LENGTH,
     request_acknowledge,

@@ -177,7 +177,7 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
 
 def deletion_stops_third_parties(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
     """A verified deletion ends the customer's third-party access at once, in the verification's
-    transaction, as a withdrawal does (`moves.withdrawal_put_in_force`): every live authorisation is
+    transaction, as a withdrawal does (`in_force.withdrawal_put_in_force`): every live authorisation is
     revoked (tokens ended, the third party told, a receipt), not when the deletion completes, which waits
     for every system and a second person's approval. The completion calls it again for a deletion
     verified before this took effect (it revokes what is still live, nothing else)."""

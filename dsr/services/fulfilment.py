@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from authorisations.services import authorisations_resume_for_source_locked
+from consents.models import WithdrawalDuty
 from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
@@ -27,14 +28,9 @@ from dsr.selectors import request_corrections, request_recipients_open, request_
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_fulfil, deletion_stops_third_parties
 from dsr.services.exports import export_build
+from dsr.services.in_force import restriction_put_in_force, withdrawal_put_in_force
 from dsr.services.intake import correction_refused
-from dsr.services.moves import (
-    RESTRICTION_TYPES,
-    move,
-    move_check,
-    restriction_put_in_force,
-    withdrawal_put_in_force,
-)
+from dsr.services.moves import RESTRICTION_TYPES, move, move_check
 from dsr.sources import request_source
 from dsr.states import RequestStatus
 from subjects.changes import subject_changes_check
@@ -69,6 +65,8 @@ def request_complete_locked(
             count=open_tasks,
         )
     note = (note or "").strip()
+    # Read by putting a restriction or withdrawal in force, for the checks below (None: not read yet).
+    open_recipients: list[WithdrawalDuty] | None = None
     if request.type in (RequestType.ACCESS, RequestType.COPY):
         export_build(request, actor=actor, now=now)
     elif request.type == RequestType.RECTIFY:
@@ -91,8 +89,8 @@ def request_complete_locked(
             reason = reason or (OutcomeReason.AML_RETENTION if aml else OutcomeReason.OTHER_RETENTION)
     elif request.type in RESTRICTION_TYPES:
         told_before = {duty.pk for duty in request_restriction_notices(request)}
-        restriction_put_in_force(request, actor=actor, now=now)
-        if any(duty.pk not in told_before for duty in request_recipients_open(request)):
+        open_recipients = restriction_put_in_force(request, actor=actor, now=now)
+        if any(duty.pk not in told_before for duty in open_recipients):
             # Recipients not told when it was put in force (before recipients were told at all, or one
             # that received the data since): the duties opened here would be rolled back by the check
             # below, so they are opened on their own first (docs/deployment.md).
@@ -104,8 +102,8 @@ def request_complete_locked(
     elif request.type == RequestType.WITHDRAW and request.withdrawal_applied_at is None:
         # Only a request verified before withdrawals took effect at verification; never again, which
         # would withdraw a consent the customer has given since.
-        withdrawal_put_in_force(request, actor=actor, now=now)
-        if request_recipients_open(request):
+        open_recipients = withdrawal_put_in_force(request, actor=actor, now=now)
+        if open_recipients:
             # Its recipients are told to stop only if this transaction commits, which the check below
             # would refuse: the withdrawal is put in force on its own first (docs/deployment.md).
             raise Conflict(
@@ -116,17 +114,17 @@ def request_complete_locked(
     elif request.type == RequestType.COMPLAINT and not note:
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
     if request.type == RequestType.WITHDRAW or request.type in RESTRICTION_TYPES:
-        _recipients_check(request)
+        _recipients_check(request_recipients_open(request) if open_recipients is None else open_recipients)
     return move(
         request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
     )
 
 
-def _recipients_check(request: DataSubjectRequest) -> None:
+def _recipients_check(duties: list[WithdrawalDuty]) -> None:
     """A withdrawal, restriction or objection is carried out once every recipient told to stop confirmed
     it (Law 91: the bank makes its processors and third parties stop), in full or in part alike: none of
-    the legal reasons of a partial answer covers a recipient still processing."""
-    duties = request_recipients_open(request)
+    the legal reasons of a partial answer covers a recipient still processing. `duties`: the request's
+    open recipients (`request_recipients_open`)."""
     if duties:
         raise Conflict(
             _("%(count)s recipient(s) have not yet confirmed that they stopped processing: %(names)s. "

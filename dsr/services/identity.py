@@ -31,13 +31,12 @@ from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.selectors import identity_document_needs_visit
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
+from dsr.services.in_force import restriction_put_in_force, withdrawal_put_in_force
 from dsr.services.moves import (
     RESTRICTION_TYPES,
     S,
     guardian_authority_check,
     move,
-    restriction_put_in_force,
-    withdrawal_put_in_force,
 )
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email

@@ -8,24 +8,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from authorisations.selectors import authorisation_request_pause_sources
 from authorisations.services import (
-    authorisations_pause_for_subject_locked,
     authorisations_resume_for_source_locked,
-    authorisations_revoke_for_source_locked,
 )
 from consents.services import (
-    consents_withdraw_for_subject_in_transaction,
     restriction_stops_lock,
-    restrictions_apply_in_transaction,
     restrictions_lift_in_transaction,
 )
 from core.actors import Actor
-from core.errors import Conflict, DomainError, InvalidInput, required_text
+from core.errors import Conflict, InvalidInput, required_text
 from core.moments import local_iso
 from deadlines.models import RequestType
 from dsr.models import (
@@ -35,26 +29,21 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.notifications import customer_notify_move
-from dsr.selectors import request_guardian_refusal, request_reason_refusal, request_recipients_open
+from dsr.selectors import request_guardian_refusal, request_reason_refusal
 from dsr.services.base import (
     PAUSE_FIELDS,
     RECOMPUTED_FIELDS,
-    clock_processor_involved,
     clock_record,
     clocks_resume,
     missed_deadlines_record,
-    request_locked,
-    request_purposes,
     statutory_recompute,
 )
 from dsr.services.erasure import spared_request_copies_erase
 from dsr.services.fanout import tasks_fan_out
-from dsr.sources import request_id_of_source, request_source
+from dsr.sources import request_source
 from dsr.states import (
-    ANSWERS,
     NEEDS_REASON,
     NEEDS_VERIFIED_IDENTITY,
-    OPEN,
     REQUEST_MACHINE,
     UNANSWERED_ENDS,
     RequestStatus,
@@ -73,97 +62,6 @@ STATUS_TOPIC = "dsr.request.status_changed"
 
 # Requests that stop processing from the moment the requester is verified (Law 91 Art. 4).
 RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
-
-
-def restriction_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    """The restriction or objection of a verified request, in force in the caller's transaction
-    (idempotent: the completion applies it again for requests verified before it took effect at once).
-    A third party's authorisation is a disclosure: when what is now in force reaches disclosure to third
-    parties (everything, or a sharing purpose its legal basis lets it reach), the customer's
-    authorisations pause until it is lifted or the request is refused or cancelled (`move`). The
-    recipients that received the data under a covered purpose are told to stop in the same
-    transaction (`consents.services.request_duties`), and the request is answered once they confirmed."""
-    in_force = restrictions_apply_in_transaction(
-        actor=actor,
-        subject=request.subject,
-        purposes=request_purposes(request),
-        kind=request.type,
-        source=request_source(request),
-        now=now,
-    )
-    if request_recipients_open(request):
-        # Recipients (processors or third parties) were told to stop: the law's longer period applies.
-        clock_processor_involved(request, actor=actor, now=now)
-    reached = [restriction.purpose for restriction in in_force]
-    authorisations_pause_for_subject_locked(
-        actor=actor, subject=request.subject, purposes=None if None in reached else reached,
-        source=request_source(request), now=now, kind=request.type,
-    )
-
-
-def withdrawal_put_in_force(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
-    """The withdrawal of a verified request, in force in the caller's transaction: the consents it
-    names (all, when it names none) are withdrawn and their recipients told to stop, within the bank's
-    72 hours from the request's receipt, and the third parties the customer authorised are revoked when
-    it covers disclosure to third parties (`consents.follow_ups`, as for a withdrawal on the consent
-    switch); the systems' tasks then confirm that each one stopped."""
-    consents_withdraw_for_subject_in_transaction(
-        actor=actor,
-        subject=request.subject,
-        purposes=request_purposes(request),
-        channel=request.channel,
-        source=request_source(request),
-        now=now,
-        received_at=request.received_at,
-    )
-    if request_recipients_open(request):
-        # Recipients (processors or third parties) must stop: the law's longer period applies.
-        clock_processor_involved(request, actor=actor, now=now)
-    request.withdrawal_applied_at = now
-    request.save(update_fields=["withdrawal_applied_at", "updated_at"])
-
-
-def withdrawals_catch_up(*, actor: Actor, now: datetime | None = None) -> tuple[int, dict[str, str]]:
-    """Put in force the open withdrawal requests verified before withdrawals took effect at verification
-    (an upgraded database), each in its own transaction. Returns how many took effect, and the requests
-    that could not with the reason why (e.g. a purpose that rests on no consent): staff answer those."""
-    pending = DataSubjectRequest.objects.filter(
-        status__in=sorted(OPEN), type=RequestType.WITHDRAW,
-        identity_verified_at__isnull=False, withdrawal_applied_at__isnull=True,
-    ).values_list("pk", flat=True)
-    applied, refused = 0, {}
-    for request_id in list(pending):
-        try:
-            with transaction.atomic(durable=True):
-                request, at = request_locked(request_id, now=now)
-                if request.withdrawal_applied_at is None:
-                    withdrawal_put_in_force(request, actor=actor, now=at)
-                    applied += 1
-        except DomainError as error:
-            refused[str(request_id)] = error.text
-    return applied, refused
-
-
-def withdrawal_pauses_revoke(*, actor: Actor, now: datetime | None = None) -> int:
-    """Revoke the third-party authorisations an earlier release paused for a withdrawal in force: a
-    withdrawal is never lifted, so they stayed paused (the third party told 'paused', its tokens kept)
-    until their term ran out. Each request in its own transaction; an objection's pause stays. Returns
-    how many were revoked."""
-    request_ids = [request_id_of_source(source) for source in authorisation_request_pause_sources()]
-    # In force: at verification (the release before), or at completion (before `withdrawal_applied_at`).
-    withdrawals = DataSubjectRequest.objects.filter(
-        Q(withdrawal_applied_at__isnull=False) | Q(status__in=ANSWERS),
-        pk__in=[pk for pk in request_ids if pk is not None],
-        type=RequestType.WITHDRAW,
-    ).values_list("pk", flat=True)
-    revoked = 0
-    for request_id in list(withdrawals):
-        with transaction.atomic(durable=True):
-            request, at = request_locked(request_id, now=now)
-            revoked += authorisations_revoke_for_source_locked(
-                actor=actor, source=request_source(request), channel=request.channel, now=at
-            )
-    return revoked
 
 
 def guardian_authority_check(request: DataSubjectRequest, *, now: datetime | None = None) -> None:
@@ -261,7 +159,7 @@ def move(
     lifts = to in (S.REJECTED, S.CANCELLED) and request.type in RESTRICTION_TYPES
     with transaction.atomic(savepoint=False):
         if lifts:  # before the first audit entry, as the lock order asks (`restriction_stops_lock`)
-            restriction_stops_lock(request_source(request))
+            locked_stops = restriction_stops_lock(request_source(request))
         if request.paused_at is not None:
             # Every move out of waiting ends the pause, the final answer too: the clocks move by the time
             # they stood still (where their rows allow), and a closing is judged against the moved dates.
@@ -304,7 +202,9 @@ def move(
             fields.append("closed_at")
             clock_record(request, ClockEvent.STOPPED, actor=actor, now=now)
         if lifts:
-            restrictions_lift_in_transaction(actor=actor, source=request_source(request), now=now)
+            restrictions_lift_in_transaction(
+                actor=actor, source=request_source(request), now=now, locked=locked_stops
+            )
             authorisations_resume_for_source_locked(
                 actor=actor, source=request_source(request), now=now
             )
