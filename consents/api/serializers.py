@@ -253,8 +253,10 @@ class ImportOutputSerializer(serializers.ModelSerializer):
             "rows",
             "imported",
             "refusals_recorded",
+            "withdrawals_recorded",
             "already_imported",
             "refused",
             "errors",
+            "notes",
         ]
         read_only_fields = fields

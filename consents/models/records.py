@@ -223,6 +223,9 @@ class ConsentEvent(models.Model):
     source = models.CharField(
         max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
     )
+    # A withdrawal row of a consent import (its `Consent.import_key` is the grant's): the same file
+    # run again finds it here and records it once.
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("consent event")
@@ -334,10 +337,15 @@ class ConsentImport(models.Model):
     # `refused` counts the rows the import turned down, listed in `errors`.
     imported = models.PositiveIntegerField(default=0)
     refusals_recorded = models.PositiveIntegerField(default=0)
+    # Withdrawals from a legacy file: each ends a consent given before it (`outcome` withdrawn / rút).
+    withdrawals_recorded = models.PositiveIntegerField(default=0)
     already_imported = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
     # [{"line": 12, "reason": "..."}], capped so a wrong file cannot bloat the row.
     errors = models.JSONField(default=list)
+    # [{"line": 12, "note": "..."}]: rows imported with something the importer should know (a guardian's
+    # consent the child had outgrown by the import, recorded as ended), capped as `errors` is.
+    notes = models.JSONField(default=list)
     # The background job that runs it (none for a run made in-process, e.g. `?wait=true`).
     job = models.OneToOneField(
         "integrations.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ import hashlib
 from datetime import datetime, time
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import Consent, NoticeVersion, Purpose
@@ -34,6 +35,14 @@ TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
 # made before the column existed; a refusal ("no" on the form) is proof too, recorded by the same rules.
 GRANTED_WORDS = {"", "granted", "grant", "đồng ý", "dong y"}
 REFUSED_WORDS = {"refused", "refuse", "từ chối", "tu choi"}
+# A withdrawal from a legacy file: it ends the consent the customer gave before it, on the row's day.
+WITHDRAWN_WORDS = {"withdrawn", "withdraw", "rút", "đã rút", "rut", "da rut"}
+GRANTED, REFUSED, WITHDRAWN = "granted", "refused", "withdrawn"
+OUTCOME_WORDS = {
+    **dict.fromkeys(GRANTED_WORDS, GRANTED),
+    **dict.fromkeys(REFUSED_WORDS, REFUSED),
+    **dict.fromkeys(WITHDRAWN_WORDS, WITHDRAWN),
+}
 
 
 class ImportCatalogue:
@@ -69,29 +78,38 @@ def granted_on_a_day(row: dict[str, str]) -> bool:
     return len(granted_at_iso(row)) == len("YYYY-MM-DD")
 
 
+def not_after(row: dict[str, str], moment: datetime, other: datetime) -> bool:
+    """Whether a row's `moment` is not later than `other`. A row with a date and no time (read as noon)
+    cannot be placed within its day, so the day is compared: a moment that day counts as later."""
+    if granted_on_a_day(row):
+        return timezone.localdate(moment) <= timezone.localdate(other)
+    return moment <= other
+
+
 def import_key(row: dict[str, str]) -> str:
     # A file saved again by Excel writes its ISO dates day first: its rows keep the keys they had.
     parts = [granted_at_iso(row) if c == "granted_at" else row.get(c, "") for c in KEY_COLUMNS]
     parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
-    # A refusal's key differs from the same row's grant; a grant's stays what it was before `outcome`.
-    if _is_refusal(row):
-        parts.append("outcome=refused")
+    # A refusal's or withdrawal's key differs from the same row's grant; a grant's stays what it was
+    # before `outcome`.
+    kind = _outcome_kind(row)
+    if kind in (REFUSED, WITHDRAWN):
+        parts.append(f"outcome={kind}")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _is_refusal(row: dict[str, str]) -> bool | None:
-    """Whether the row records a refusal; None for a word that is neither answer."""
-    word = nfc(row.get("outcome", "")).lower()
-    return True if word in REFUSED_WORDS else False if word in GRANTED_WORDS else None
+def _outcome_kind(row: dict[str, str]) -> str | None:
+    """`GRANTED`, `REFUSED` or `WITHDRAWN` by the row's `outcome` word; None for any other word."""
+    return OUTCOME_WORDS.get(nfc(row.get("outcome", "")).lower())
 
 
-def outcome(row: dict[str, str]) -> bool:
-    """True for a refusal, False for a grant; an unknown word refuses the row."""
-    refusal = _is_refusal(row)
-    if refusal is None:
-        raise InvalidInput(_("outcome must be “granted” or “refused” (“đồng ý” or “từ chối”), or empty for "
-                             "a grant."))
-    return refusal
+def outcome(row: dict[str, str]) -> str:
+    """What the row records: `GRANTED`, `REFUSED` or `WITHDRAWN`; an unknown word refuses the row."""
+    kind = _outcome_kind(row)
+    if kind is None:
+        raise InvalidInput(_("outcome must be “granted”, “refused” or “withdrawn” (“đồng ý”, “từ chối” or "
+                             "“rút”), or empty for a grant."))
+    return kind
 
 
 def _yes(value: str) -> bool:
@@ -161,10 +179,12 @@ def _evidence_required(row: dict[str, str]) -> None:
                              "record in the system the consent comes from."))
 
 
-def row_to_refusal(
+def row_to_refusal_or_withdrawal(
     row: dict[str, str], *, subjects: dict[str, DataSubject], catalogue: ImportCatalogue, now: datetime
 ) -> tuple[GrantRequest, datetime]:
-    """A refusal row's request and day; the refusal service judges the rest on that day."""
+    """A refusal or withdrawal row's request (customer, purpose, channel, evidence) and its day, never in
+    the future; the refusal service judges a refusal on that day, the import a withdrawal against the
+    consent it ends."""
     request, answered_at = _row_request(row, subjects=subjects, catalogue=catalogue, now=now)
     _evidence_required(row)
     return request, answered_at

@@ -17,17 +17,20 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from consents.models import Consent, ConsentImport, ConsentStatus, Purpose
+from consents.models import Consent, ConsentEvent, ConsentImport, ConsentStatus, Purpose
 from consents.selectors.rule import consent_outgrown
 from consents.services.grants import consent_grant_in_transaction
 from consents.services.import_columns import (
+    REFUSED,
+    WITHDRAWN,
     ImportCatalogue,
-    granted_on_a_day,
     import_key,
+    not_after,
     outcome,
     row_to_consent,
-    row_to_refusal,
+    row_to_refusal_or_withdrawal,
 )
+from consents.services.import_endings import outgrown_on_import, withdrawal_row_record
 from consents.services.import_file import NotUtf8
 from consents.services.import_insert import answer_moment, consents_insert
 from consents.services.records import consent_expire_ended
@@ -136,6 +139,7 @@ def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable
             "rows": run.rows,
             "imported": run.imported,
             "refusals_recorded": run.refusals_recorded,
+            "withdrawals_recorded": run.withdrawals_recorded,
             "already_imported": run.already_imported,
             "refused": run.refused,
             "stopped_at_line": unreadable.line if unreadable else None,
@@ -145,13 +149,19 @@ def import_finish(run: ConsentImport, *, actor: Actor, now: datetime, unreadable
 
 
 # The run's counts and report, saved with each batch and at the end.
-COUNTS = ("rows", "imported", "refusals_recorded", "already_imported", "refused", "errors")
+COUNTS = ("rows", "imported", "refusals_recorded", "withdrawals_recorded", "already_imported", "refused",
+          "errors", "notes")
 
 
 def _refuse(run: ConsentImport, line: int, reason: str) -> None:
     run.refused += 1
     if len(run.errors) < MAX_ERRORS_KEPT:
         run.errors.append({"line": line, "reason": reason})
+
+
+def _note(run: ConsentImport, line: int, note: str) -> None:
+    if len(run.notes) < MAX_ERRORS_KEPT:
+        run.notes.append({"line": line, "note": note})
 
 
 def _import_batch(
@@ -170,10 +180,10 @@ def _import_batch(
         row.get("guardian", "") for _l, row, _k in keyed
     }
     with transaction.atomic(durable=True):
-        done = set(
-            Consent.objects.filter(import_key__in=[k for _l, _r, k in keyed]).values_list(
-                "import_key", flat=True
-            )
+        keys = [k for _l, _r, k in keyed]
+        # A grant's or refusal's key is on its consent, a withdrawal's on its event.
+        done = set(Consent.objects.filter(import_key__in=keys).values_list("import_key", flat=True)) | set(
+            ConsentEvent.objects.filter(import_key__in=keys).values_list("import_key", flat=True)
         )
         # The customers are locked before their answers are read, as every grant and refusal locks its
         # customer first (`answer_start`): an answer given while the batch runs comes after it, one being
@@ -202,15 +212,45 @@ def _import_batch(
         live = {pair: consent.expires_at for pair, consent in live_records.items()}
         last_answers = _last_answers(subject_ids)
         consents: list[Consent] = []
+        lines_of: dict[Any, int] = {}
         seen_keys: set[str] = set()
-        refusals = replaced = 0
+        refusals = replaced = withdrawals = inserted = 0
+
+        def insert_pending() -> None:
+            nonlocal consents, inserted
+            if consents:
+                consents_insert(consents, source=f"import:{run.pk}", actor=actor, now=now)
+                for consent, note in outgrown_on_import(consents, now=now):
+                    _note(run, lines_of[consent.pk], note)
+                inserted += len(consents)
+                consents = []
+
         for line, row, key in keyed:
             if key in done or key in seen_keys:
                 run.already_imported += 1
                 continue
             try:
-                if refusal := outcome(row):
-                    request, answered_at = row_to_refusal(
+                kind = outcome(row)
+                refusal = kind == REFUSED
+                if kind == WITHDRAWN:
+                    request, answered_at = row_to_refusal_or_withdrawal(
+                        row, subjects=subjects, catalogue=catalogue, now=now
+                    )
+                    pair = (request.subject.pk, request.purpose.pk)
+                    _term_end_record(pair, live=live, last_answers=last_answers, now=now)
+                    insert_pending()  # the consent it ends may be an earlier row of this batch
+                    with transaction.atomic():  # a savepoint: a row refused must not spoil the batch
+                        withdrawal_row_record(row, request, answered_at, key=key,
+                                              last_answer=last_answers.get(pair), actor=actor,
+                                              source=f"import:{run.pk}", now=now)
+                    withdrawals += 1
+                    live.pop(pair, None)
+                    live_records.pop(pair, None)
+                    seen_keys.add(key)
+                    last_answers[pair] = answered_at
+                    continue
+                if refusal:
+                    request, answered_at = row_to_refusal_or_withdrawal(
                         row, subjects=subjects, catalogue=catalogue, now=now
                     )
                     purpose, pair = request.purpose, (request.subject.pk, request.purpose.pk)
@@ -246,24 +286,26 @@ def _import_batch(
                 else:
                     live[pair] = None
                     consents.append(consent)
+                    lines_of[consent.pk] = line
                 live_records.pop(pair, None)
             except DomainError as error:
                 _refuse(run, line, error.text)
                 continue
             seen_keys.add(key)
             last_answers[pair] = answered_at
-        if consents:
-            consents_insert(consents, source=f"import:{run.pk}", actor=actor, now=now)
-        run.imported += len(consents) + replaced
+        insert_pending()
+        run.imported += inserted + replaced
         run.refusals_recorded += refusals
-        if consents or refusals or replaced:
+        run.withdrawals_recorded += withdrawals
+        if inserted or refusals or replaced or withdrawals:
             audit_record(
                 action="consents.import.batch_imported",
                 actor=actor,
                 target=run,
                 now=now,
                 data={"first_line": batch[0][0], "last_line": batch[-1][0],
-                      "imported": len(consents) + replaced, "refusals_recorded": refusals},
+                      "imported": inserted + replaced, "refusals_recorded": refusals,
+                      "withdrawals_recorded": withdrawals},
             )
         ConsentImport.objects.filter(pk=run.pk).update(**{field: getattr(run, field) for field in COUNTS})
         if job is not None and not job_checkpoint(
@@ -311,7 +353,7 @@ def _answer_check(
     (`outgrown`). For a refusal the later answer is named first: a "no" older than the live consent is
     outdated, not a withdrawal."""
     last_answer = last_answers.get(pair)
-    later = last_answer is not None and _not_after(row, answered_at, last_answer)
+    later = last_answer is not None and not_after(row, answered_at, last_answer)
     if pair in live and not outgrown and not (refusal and later):
         if refusal:
             raise refusal_needs_withdrawal_error(purpose)
@@ -321,15 +363,6 @@ def _answer_check(
             "The customer gave a later answer for this purpose (on %(day)s): a withdrawal, a "
             "refusal or a newer consent. An older consent from a file cannot replace it."
         ), day=timezone.localtime(last_answer).date().isoformat())
-
-
-def _not_after(row: dict[str, str], granted_at: datetime, last_answer: datetime) -> bool:
-    """Whether a row's consent is not later than the customer's last answer. A row with a date and no
-    time (read as noon) cannot be placed within its day, so the day is compared: an answer given
-    that day counts as later."""
-    if granted_on_a_day(row):
-        return timezone.localdate(granted_at) <= timezone.localdate(last_answer)
-    return granted_at <= last_answer
 
 
 def _last_answers(subject_ids: list) -> dict[tuple, datetime]:

@@ -47,6 +47,7 @@ def _event_record(
     at: datetime | None = None,
     note: str = "",
     evidence: str = "",
+    import_key: str | None = None,
 ) -> ConsentEvent:
     """Write what every move and every answer leaves, in the caller's transaction: the consent's
     append-only event, the check's state row (unless `state` is False) and the audit entry
@@ -65,6 +66,7 @@ def _event_record(
         source=source[:100],
         note=note,
         evidence=evidence,
+        import_key=import_key,
     )
     event.save(force_insert=True)
     if state:
@@ -130,6 +132,7 @@ def consent_transition(
     note: str = "",
     evidence: str = "",
     effective_at: datetime | None = None,
+    import_key: str | None = None,
 ) -> ConsentEvent:
     """The one service that moves a consent. `consent` must be locked by the caller (select_for_update).
     `data`: what the audit entry says beyond the move (a void's reason and role); `note`: a void's note,
@@ -137,7 +140,8 @@ def consent_transition(
     the move's own proof (a withdrawal's call recording), on the event and in the audit entry;
     `effective_at`: when the move took effect, when that was before `now` (an expiry: the end of the
     term; a platform's stop, the day it took effect), which dates the consent's end (and withdrawal) and its
-    event, and which its audit entry, written `now`, names."""
+    event, and which its audit entry, written `now`, names. `import_key`: the import row the move comes
+    from (a legacy file's withdrawal), kept on the event so the same file run again records it once."""
     CONSENT_MACHINE.check(consent.status, to, status=ConsentStatus(consent.status).label)
     with transaction.atomic(savepoint=False):
         old = consent.status
@@ -161,6 +165,7 @@ def consent_transition(
             source=source,
             note=note,
             evidence=evidence,
+            import_key=import_key,
             at=effective_at,
             # A superseded consent is replaced by its successor, which writes the state row itself.
             state=to not in (ConsentStatus.SUPERSEDED, ConsentStatus.VOIDED),

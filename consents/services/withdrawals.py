@@ -90,13 +90,15 @@ def _withdraw_locked(
     received_at: datetime | None = None,
     evidence: str = "",
     effective_at: datetime | None = None,
+    import_key: str | None = None,
 ) -> Consent | None:
     """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
     the caller's transaction; None when its term had run out
     before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
     its recipients told to stop as the expiry's, from the end of its term. `effective_at`: a platform's
     stop that took effect before it was recorded (`consents_stop_outgrown`), which dates the end, the
-    event and the recipients' time, as `received_at` does theirs."""
+    event and the recipients' time unless `received_at` says when the platform learnt of it (an import).
+    `import_key`: the import row it comes from (`consent_transition`)."""
     if consent.status != ConsentStatus.GRANTED:
         raise _not_live_error(consent)
     received_at = received_at or effective_at
@@ -112,6 +114,7 @@ def _withdraw_locked(
         source=source,
         evidence=evidence,
         effective_at=effective_at,
+        import_key=import_key,
     )
     duties_open_for_withdrawal(actor=actor, consent=consent, now=now, received_at=received_at)
     return consent
@@ -165,6 +168,33 @@ def _withdrawn_or_not_live(consent: Consent) -> Consent:
 
 
 consent_withdraw = durable_entry_point(consent_withdraw_in_transaction, then=_withdrawn_or_not_live)
+
+
+def consent_withdraw_imported_locked(
+    *,
+    actor: Actor,
+    consent: Consent,
+    channel: str,
+    evidence: str,
+    source: str,
+    withdrawn_at: datetime,
+    now: datetime,
+    import_key: str,
+) -> Consent | None:
+    """A withdrawal from a legacy file (`consents.services.import_rows`), in the import's transaction, the
+    customer locked and the consent judged live and given before `withdrawn_at` there. The consent ends on
+    the form's day (`withdrawn_at`: its end, its event); the recipients' time runs from `now`, when the
+    platform learnt of it, as they could not stop before. None when its term had run out (its expiry
+    recorded instead, `_withdraw_locked`)."""
+    _validate_withdrawal_input(actor, channel, "", source=source, evidence=evidence)
+    _refuse_unless_consent_based(consent.purpose, now)
+    withdrawn = _withdraw_locked(actor=actor, consent=consent, channel=channel, reason="", source=source,
+                                 now=now, received_at=now, evidence=evidence, effective_at=withdrawn_at,
+                                 import_key=import_key)
+    if withdrawn is not None:
+        after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose], channel=channel,
+                         source=source, now=now)
+    return withdrawn
 
 
 def consents_withdraw_for_subject_in_transaction(
@@ -301,12 +331,12 @@ def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: froz
 
 
 def _platform_stop(*, actor: Actor, consent: Consent, reason: str, source: str, now: datetime,
-                   effective_at: datetime | None = None) -> bool:
+                   effective_at: datetime | None = None, received_at: datetime | None = None) -> bool:
     """Stop a locked live consent as the platform's own withdrawal (no channel, the platform's `reason`),
     in the caller's transaction: its event and audit entry, and the recipients' duties to stop with
     their `consent.withdrawn` notices. False when its term had run out first (its expiry recorded)."""
     return _withdraw_locked(actor=actor, consent=consent, channel="", reason=reason, source=source, now=now,
-                            effective_at=effective_at) is not None
+                            effective_at=effective_at, received_at=received_at) is not None
 
 
 def _child_agreement_missing(consent: Consent, subject: DataSubject) -> bool:
@@ -334,13 +364,15 @@ def consents_stop_outgrown(*, now: datetime | None = None, limit: int = 500) -> 
     for subject_id, consent_ids in by_customer.items():
         with transaction.atomic(durable=True):
             subjects_lock([subject_id])
-            _outgrown_stop_locked(Consent.objects.filter(pk__in=consent_ids), now=now)
+            outgrown_stop_locked(Consent.objects.filter(pk__in=consent_ids), now=now)
     return len(due)
 
 
-def _outgrown_stop_locked(queryset, *, now: datetime) -> None:
+def outgrown_stop_locked(queryset, *, now: datetime, learned_at: datetime | None = None) -> list[Consent]:
     """Stop the consents of `queryset` (one customer's, held) still outgrown once locked, and tell the
-    family once of them all."""
+    family once of them all; return those stopped. Each ends at the 7th birthday's start (never before
+    it was given), and so does the recipients' time, unless the platform only learnt of the consent
+    later (`learned_at`: an import of an old paper form), from which they could stop."""
     on = timezone.localdate(now)
     stopped = []
     for consent in _live_consents_locked(queryset.select_related("subject"), now):
@@ -348,9 +380,12 @@ def _outgrown_stop_locked(queryset, *, now: datetime) -> None:
         if not consent_outgrown(consent, born, on):
             continue
         effective_at = max(local_midnight(own_agreement_due_from(born)), consent.granted_at)
+        received_at = max(effective_at, learned_at) if learned_at else None
         if _platform_stop(actor=OUTGROWN_STOP_ACTOR, consent=consent, reason=OUTGROWN_STOP_REASON,
-                          source=OUTGROWN_STOP_SOURCE, now=now, effective_at=effective_at):
+                          source=OUTGROWN_STOP_SOURCE, now=now, effective_at=effective_at,
+                          received_at=received_at):
             stopped.append((consent, CAUSE_TURNED_SEVEN))
     if stopped:  # one customer's consents: one message to the family (`platform_stops_notify`)
         platform_stops_notify(actor=OUTGROWN_STOP_ACTOR, subject=stopped[0][0].subject, stops=stopped,
                               now=now)
+    return [consent for consent, _cause in stopped]

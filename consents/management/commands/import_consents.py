@@ -39,12 +39,15 @@ class Command(BaseCommand):
                 )
         except DomainError as error:
             raise CommandError(error.text) from None
+        for note in run.notes:
+            self.stdout.write(f"line {note['line']}: {note['note']}")
         for error in run.errors:
             self.stdout.write(f"line {error['line']}: {error['reason']}")
         if run.refused > len(run.errors):
             self.stdout.write(f"... and {run.refused - len(run.errors)} more refused rows")
         self.stdout.write(
             f"rows={run.rows} imported={run.imported} refusals_recorded={run.refusals_recorded} "
+            f"withdrawals_recorded={run.withdrawals_recorded} "
             f"already_imported={run.already_imported} "
             f"refused={run.refused} import={run.pk}"
         )
