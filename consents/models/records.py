@@ -224,8 +224,9 @@ class ConsentEvent(models.Model):
         max_length=100, blank=True, help_text=_("e.g. dsr.request:<uuid> or import:<id>")
     )
     # A withdrawal row of a consent import (its `Consent.import_key` is the grant's): the same file
-    # run again finds it here and records it once.
-    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # run again finds it here and records it once. Not a unique constraint: PostgreSQL's partitioned
+    # events table takes none without `at`; a consent is withdrawn once, under its customer's lock.
+    import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("consent event")
@@ -234,6 +235,11 @@ class ConsentEvent(models.Model):
             models.Index(fields=["subject", "at"], name="consent_event_subject_at"),
             # The consent report reads a month of events (consents.selectors.report).
             models.Index(fields=["at"], name="consent_event_at"),
+            models.Index(
+                fields=["import_key"],
+                condition=models.Q(import_key__isnull=False),
+                name="consent_event_import_key",
+            ),
         ]
 
     def __str__(self) -> str:
