@@ -28,6 +28,8 @@ class CustomerNotice(models.TextChoices):
 # The largest count of affected people or records: the integer column's limit on PostgreSQL. A bigger
 # number is a typing mistake, and would fail the write with a 500.
 AFFECTED_COUNT_MAX = 2_147_483_647
+# Which notification deadline an open breach has passed (`Breach.deadline_passed`).
+STATUTORY_PASSED, COMMITMENT_PASSED = "statutory", "commitment"
 
 
 class Breach(models.Model):
@@ -115,6 +117,17 @@ class Breach(models.Model):
     def is_past_commitment(self, at: datetime) -> bool:
         """Whether `at` is after the deadline that binds the bank, its own commitment when stricter."""
         return at > self.notify_due_at
+
+    def deadline_passed(self, at: datetime) -> str | None:
+        """Which deadline an open breach's notification has passed at `at`, as the breach's page and the
+        register both say it: `STATUTORY_PASSED` when it would be late in the authority's eyes
+        (`is_late`), else `COMMITMENT_PASSED` when only the bank's own stricter deadline went by; None
+        when neither has, or once the breach is notified."""
+        if self.status != BreachStatus.OPEN:
+            return None
+        if self.is_late(at):
+            return STATUTORY_PASSED
+        return COMMITMENT_PASSED if self.is_past_commitment(at) else None
 
 
 class BreachNotification(models.Model):

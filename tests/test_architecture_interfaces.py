@@ -15,11 +15,15 @@ from tests.test_architecture import APPS
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The kinds of interface module. A kind is a folder (`views/`, `forms/`, `management/`) or a module
+# The kinds of interface module. Signal receivers (`signals`, and those `apps` connect in `ready()` or a
+# module such as `core/security_headers.py` declares), middleware and the OAuth server's validator
+# (`authorisations/oauth.py`) are entered by a request or an event as a page is, and write through
+# services too. A kind is a folder (`views/`, `forms/`, `management/`) or a module
 # (`views.py`, `oauth_views.py`, `identity_forms.py`) alike: splitting a module into a folder along a
 # seam keeps it under the same rule.
 WRITE_INTERFACE_KINDS = ("views", "api", "forms", "navigation", "tasks", "urls", "context_processors",
-                         "templatetags", "management")
+                         "templatetags", "management", "signals", "apps", "middleware", "security_headers",
+                         "oauth")
 READ_INTERFACE_KINDS = ("views", "api", "forms", "navigation", "context_processors", "templatetags")
 
 # Calls that write to the database on whatever receiver: a query or a manager (update, delete, create
@@ -35,11 +39,16 @@ NOT_DATABASE_RECEIVERS = {
     "context": "the template context a view fills: a dict",
     "cache": "Django's cache (the API throttle's counters): Redis or memory, not the database",
     "self._held": "the API throttle's in-process table of calls a worker holds",
+    "current_request": "the request's context variable (a ContextVar: set), which the middleware fills",
 }
 # Modules that write outside services for a reason no service could take.
 WRITING_MODULES_ALLOWED = {
     "audit/management/commands/flush.py": "Django's flush (test runs, operators emptying a database): it "
                                           "empties every table, lifting the audit trail's guard to do so",
+    "authorisations/oauth.py": "django-oauth-toolkit's validator: the library saves and revokes its tokens "
+                               "from these hooks, and the code is spent (its grant deleted) in the pair's "
+                               "own transaction, at the one point the library lets it be; what the "
+                               "platform records of it is `authorisation_code_spent`, a service",
 }
 
 # Pages, API modules (views and serializers), forms and dashboard cards read through selectors: no
@@ -222,6 +231,11 @@ def test_the_read_scan_sees_what_it_should():
     ("consents/navigation.py", True),
     ("dsr/identity_forms.py", True),
     ("authorisations/oauth_views.py", True),
+    ("audit/signals.py", True),                                # signal receivers
+    ("consents/apps.py", True),                                # receivers connected in ready()
+    ("core/middleware.py", True),
+    ("core/security_headers.py", True),                        # a receiver of setting_changed
+    ("authorisations/oauth.py", True),                         # the OAuth server's validator
     ("dsr/services/exports.py", False),
     ("dsr/selectors/requests.py", False),
 ])

@@ -137,3 +137,71 @@ def test_the_status_scan_sees_each_shape_of_write():
         "a.status = 1\nb.status, c.x = 2, 3\nd.status: str = 'x'\nsetattr(e, 'status', 4)\nf = g.status\n"
     )
     assert _status_writes(ast.parse(source)) == [1, 2, 3, 4]
+
+
+# Pages and API modules never decide what may be done to an entity by its status: they ask its
+# `<entity>_allowed_actions` selector (or the selector the rule lives in), which the service refuses by
+# too. A comparison of a `status` there is either such a decision, which belongs in a selector, or a
+# display fact allowed here with its reason (keyed by module and expression, not line). `error.status`
+# is a `DomainError`'s HTTP status, no entity's. Templates are not scanned: their status comparisons
+# choose the wording for each status (a receipt's text, a badge's colour), which an allow-list could
+# not tell from a decision without listing them all; the pages offer actions from the views' context.
+STATUS_TESTS_ALLOWED = {
+    ("integrations/api/serializers.py", "message.status == OutboxMessage.Status.PENDING"):
+        "display: a delivery's next attempt is shown while it is pending",
+    ("dsr/api/serializers.py", "obj.status == TaskStatus.OPEN"): "display: the `overdue` flag of a task",
+    ("dsr/api/serializers.py", "obj.status in OPEN"): "display: the `overdue` flag of a request",
+    ("dsr/views/common.py", "request_obj.status not in OPEN"): "display: the deadline's colour",
+    ("regulator/views/breaches.py", "breach.status == BreachStatus.NOTIFIED"):
+        "display: a notified breach whose customers are not all told yet",
+}
+NOT_ENTITY_STATUS = {"error"}
+INTERFACE_KINDS = ("views", "api")
+
+
+def _status_tests(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, expression) of each comparison of an entity's `status` attribute."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        if any(
+            isinstance(side, ast.Attribute)
+            and side.attr == "status"
+            and ast.unparse(side.value) not in NOT_ENTITY_STATUS
+            for side in sides
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def _interface_module(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    folders, stem = parts[:-1], path.stem
+    return any(kind in folders or stem == kind or stem.endswith(f"_{kind}") for kind in INTERFACE_KINDS)
+
+
+def test_pages_and_the_api_decide_no_action_by_a_status():
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if not _interface_module(path):
+                continue
+            relative = "/".join(path.relative_to(ROOT).parts)
+            found += [
+                f"{relative}:{line} {expression}"
+                for line, expression in _status_tests(ast.parse(path.read_text()))
+                if (relative, expression) not in STATUS_TESTS_ALLOWED
+            ]
+    assert found == [], "ask the entity's allowed-actions selector, not its status: " + ", ".join(found)
+
+
+def test_the_status_test_scan_sees_what_the_pages_used_to_decide_by():
+    # The staff withdraw page's and the customer's identity step's own tests, before their selectors.
+    source = (
+        "if consent.status != ConsentStatus.GRANTED:\n    pass\n"
+        "steps = S if found.identity_verified_at is None and found.status in IDENTITY_VERIFIABLE else ()\n"
+        "if error.status != 409:\n    pass\n"
+    )
+    assert [line for line, _expression in _status_tests(ast.parse(source))] == [1, 3]

@@ -15,6 +15,9 @@ from core.api.actions import ActingRight, AllowedActionsField
 # Who voids a consent recorded in error through the API: the DPO and privacy officers, with a token
 # that may write consents.
 CONSENT_VOID_RIGHT = ActingRight("consents.void_consent", "consents:write")
+# Who withdraws one through the API (`ConsentWithdrawView`): staff who may change consents, a client with
+# a token that may write them, and the customer their own.
+CONSENT_WITHDRAW_RIGHT = ActingRight("consents.change_consent", "consents:write", customers=True)
 
 
 class VoidInputSerializer(serializers.Serializer):
@@ -43,9 +46,12 @@ class ConsentDetailSerializer(ConsentOutputSerializer):
     allowed_actions = AllowedActionsField(
         selectors.consent_allowed_actions,
         right=CONSENT_VOID_RIGHT,
+        action_rights={"withdraw": CONSENT_WITHDRAW_RIGHT},
         help_text="void, while the consent is in force or a refusal, to the DPO and privacy officers who did "
         "not record it (four eyes), unless the customer gave it signed in, as the staff page offers it "
-        "(consents.selectors.consent_void_refusal).",
+        "(consents.selectors.consent_void_refusal); withdraw, while it is in force, within its term and "
+        "its purpose relies on consent, to whom the withdrawal endpoint accepts "
+        "(consents.selectors.consent_withdraw_refusal).",
     )
 
     class Meta(ConsentOutputSerializer.Meta):

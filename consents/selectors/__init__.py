@@ -61,6 +61,7 @@ from consents.selectors.records import (
 from consents.selectors.rule import CheckResult, Reason
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
 from consents.selectors.withdrawals import (
+    consent_withdraw_refusal,
     duty_allowed_actions,
     notices_by_kind_and_purpose,
     notices_of_source,
@@ -110,6 +111,7 @@ __all__ = [
     "consent_visible_by_id",
     "consent_void_of",
     "consent_void_refusal",
+    "consent_withdraw_refusal",
     "void_reasons",
     "consents_by_ids",
     "consents_that_gave_data",

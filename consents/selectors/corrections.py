@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from consents.models import SELF_SERVICE_CHANNELS, Channel, Consent, ConsentEvent, ConsentStatus, VoidReason
+from consents.selectors.withdrawals import consent_withdraw_refusal
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor, ActorKind
 from core.errors import DomainError, InvalidInput, InvalidTransition, PermissionDenied
@@ -76,10 +78,15 @@ def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None =
 
 def consent_allowed_actions(consent: Consent, actor: Actor) -> frozenset[str]:
     """What this actor may do to the consent from its page or the API's detail now: "void" it as recorded
-    in error, when `consent_void_refusal` finds nothing against it. The caller checks the permission
-    (`consents.void_consent`); the withdrawal is offered by the live consents' rows and the customer's
-    switch, as before."""
-    return frozenset({"void"}) if consent_void_refusal(consent, actor) is None else frozenset()
+    in error, when `consent_void_refusal` finds nothing against it, and "withdraw" it, when
+    `consent_withdraw_refusal` finds nothing (the withdrawal service's own rule). The caller checks the
+    permission of each (`consents.void_consent`, `consents.change_consent` or the customer's own)."""
+    actions = set()
+    if consent_void_refusal(consent, actor) is None:
+        actions.add("void")
+    if consent_withdraw_refusal(consent, now=timezone.now()) is None:
+        actions.add("withdraw")
+    return frozenset(actions)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consents.catalogue import PurposeEntry
-from consents.models import ConsentStatus, LegalBasis, ProcessingRestriction, PurposeCategory
+from consents.models import Consent, ConsentStatus, LegalBasis, ProcessingRestriction, PurposeCategory
 from consents.restrictions import restriction_reaches
 from subjects.children import CHILD_BELOW_AGE, GUARDIAN_ONLY_BELOW_AGE
 from subjects.validators import age_on, birthday_at
@@ -212,3 +212,8 @@ def consent_answer(
         answer = _answer(False, Reason.RECONSENT_REQUIRED, now=now, consent=consent_id)
         return replace(answer, outgrown=outgrown)
     return _answer(True, Reason.GRANTED, now=now, consent=consent_id)
+
+
+def term_ended(consent: Consent, *, at: datetime) -> bool:
+    """Whether the consent's term had run out by `at`, whether or not the sweep has recorded it."""
+    return consent.expires_at is not None and consent.expires_at <= at

@@ -24,10 +24,30 @@ from django.utils.translation import gettext as _
 from consents.catalogue import purpose_in_force
 from consents.models import Consent, ConsentEvent, ConsentStatus, Recipient, WithdrawalDuty
 from consents.scope import recipient_ids_agreed
-from consents.states import DUTY_MACHINE
+from consents.selectors.rule import term_ended
+from consents.states import CONSENT_MACHINE, DUTY_MACHINE
 from core.actors import Actor
 from deadlines.wording import binding_period_named
 from integrations.models import OutboxMessage
+
+# Why a consent cannot be withdrawn now (`consent_withdraw_refusal`): it is no longer in force, its term ran
+# out (not yet swept: the withdrawal service records the expiry instead), or its purpose relies on
+# another legal basis by the version in force.
+NOT_LIVE, TERM_ENDED, NOT_CONSENT_BASED = "not_live", "term_ended", "not_consent_based"
+
+
+def consent_withdraw_refusal(consent: Consent, *, now: datetime) -> str | None:
+    """Why the consent cannot be withdrawn at `now` (`NOT_LIVE`, `TERM_ENDED`, `NOT_CONSENT_BASED`), or
+    None when it can: the rule `consents.services.withdrawals.consent_withdraw_in_transaction` applies to
+    the locked consent, so a page offers the withdrawal exactly when the service would take it. The
+    permission (`consents.change_consent`, or a customer's own consent) is the caller's to check."""
+    if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
+        return NOT_LIVE
+    if term_ended(consent, at=now):
+        return TERM_ENDED
+    if not purpose_in_force(consent.purpose, now).consent_based:
+        return NOT_CONSENT_BASED
+    return None
 
 
 def withdrawal_recipients(consent: Consent) -> list[Recipient]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
+from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest
 from consents.states import CONSENT_MACHINE
@@ -311,11 +312,6 @@ def consents_expire_due(*, now: datetime | None = None, limit: int = 500) -> int
         for consent in due:
             _consent_expire(consent, now=now)
     return len(due)
-
-
-def term_ended(consent: Consent, *, at: datetime) -> bool:
-    """Whether the consent's term had run out by `at`, whether or not the sweep has recorded it."""
-    return consent.expires_at is not None and consent.expires_at <= at
 
 
 def live_within_term(live: Consent | None, *, at: datetime, now: datetime) -> Consent | None:

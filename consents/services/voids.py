@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, VoidReason
 from consents.selectors import consent_void_refusal
+from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.records import consent_locked, consent_transition, term_ended
+from consents.services.records import consent_locked, consent_transition
 from core.actors import Actor
 from core.erased import words_erase
 from core.errors import InvalidInput, PermissionDenied, required_text

@@ -36,6 +36,7 @@ from consents.services.stop_notices import (
     CAUSE_TURNED_SEVEN,
     platform_stops_notify,
 )
+from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition
@@ -99,7 +100,8 @@ def _withdraw_locked(
     stop that took effect before it was recorded (`consents_stop_outgrown`), which dates the end, the
     event and the recipients' time unless `received_at` says when the platform learnt of it (an import).
     `import_key`: the import row it comes from (`consent_transition`)."""
-    if consent.status != ConsentStatus.GRANTED:
+    # The table `consent_withdraw_refusal` reads too, so the pages offer what is taken here.
+    if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
         raise _not_live_error(consent)
     received_at = received_at or effective_at
     if live_within_term(consent, at=received_at or now, now=now) is None:

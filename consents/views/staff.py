@@ -16,7 +16,7 @@ from consents.forms import (
     VoidForm,
     WithdrawForm,
 )
-from consents.models import ConsentEvent, ConsentStatus
+from consents.models import ConsentEvent
 from consents.scope import scope_recipients_in_reader_language
 from consents.views.receipts import receipt_response
 from core.access import found_or_404, staff_required
@@ -198,12 +198,12 @@ def _uuids(values) -> list[uuid.UUID]:
 @posted_once
 def staff_withdraw(request, pk):
     consent = found_or_404(selectors.consent_by_id(pk))
-    # A consent no longer in force has nothing to withdraw: the page says its state, with no form.
-    if consent.status != ConsentStatus.GRANTED:
+    # What the service would refuse is not offered: the page says why, with no form.
+    refusal = selectors.consent_withdraw_refusal(consent, now=timezone.now())
+    if refusal is not None:
         status = 409 if request.method == "POST" else 200
-        return render(
-            request, "consents/staff_withdraw.html", {"consent": consent, "form": None}, status=status
-        )
+        context = {"consent": consent, "form": None, "refusal": refusal}
+        return render(request, "consents/staff_withdraw.html", context, status=status)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         call_with_messages(

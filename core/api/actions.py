@@ -10,7 +10,7 @@ endpoint would accept. The selectors leave the permission check to their caller:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,28 +37,52 @@ class ActingRight:
     customer_scope: str | None = None
 
 
-def caller_allowed_actions(request, obj, *, selector: AllowedActions, right: ActingRight) -> list[str]:
+def _caller_may(request, right: ActingRight) -> bool:
+    """Whether the caller's role and token may apply actions needing `right`."""
+    if user_role(request.user) == Role.CUSTOMER:
+        return right.customers and token_allows(request, right.customer_scope or right.scope)
+    return request.user.has_perm(right.permission) and token_allows(request, right.scope)
+
+
+def caller_allowed_actions(
+    request,
+    obj,
+    *,
+    selector: AllowedActions,
+    right: ActingRight,
+    action_rights: Mapping[str, ActingRight] | None = None,
+) -> list[str]:
     """The actions `selector` offers the caller of `request` on `obj`, sorted; none when the caller's
-    role or token may not act at all (an auditor, a read-only token, a customer where customers may not)."""
+    role or token may not act at all (an auditor, a read-only token, a customer where customers may not).
+    `action_rights`: the actions whose endpoints ask another right than `right` (a consent's withdrawal
+    beside its void)."""
     if request is None:
         return []
-    if user_role(request.user) == Role.CUSTOMER:
-        if not (right.customers and token_allows(request, right.customer_scope or right.scope)):
-            return []
-    elif not (request.user.has_perm(right.permission) and token_allows(request, right.scope)):
-        return []
-    return sorted(selector(obj, actor_for_user(request.user)))
+    action_rights = action_rights or {}
+    may = {r: _caller_may(request, r) for r in {right, *action_rights.values()}}
+    offered = selector(obj, actor_for_user(request.user)) if any(may.values()) else frozenset()
+    return sorted(action for action in offered if may[action_rights.get(action, right)])
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class AllowedActionsField(serializers.Field):
     """The object's `allowed_actions` for the caller (the serializer's context carries the `request`)."""
 
-    def __init__(self, selector: AllowedActions, *, right: ActingRight, **kwargs) -> None:
+    def __init__(
+        self,
+        selector: AllowedActions,
+        *,
+        right: ActingRight,
+        action_rights: Mapping[str, ActingRight] | None = None,
+        **kwargs,
+    ) -> None:
         self.selector = selector
         self.right = right
+        self.action_rights = action_rights
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value) -> list[str]:
         request = self.context.get("request")
-        return caller_allowed_actions(request, value, selector=self.selector, right=self.right)
+        return caller_allowed_actions(
+            request, value, selector=self.selector, right=self.right, action_rights=self.action_rights
+        )

@@ -27,6 +27,12 @@ from dsr.selectors.deadlines import (
     requests_closed_in,
 )
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
+from dsr.selectors.identity import (
+    IDENTITY_VERIFIABLE,
+    customer_identity_step_offered,
+    identity_check_awaited,
+    identity_document_needs_visit,
+)
 from dsr.selectors.inventory import (
     data_category_by_id,
     data_category_list,
@@ -46,11 +52,9 @@ from dsr.selectors.recipients import (
     request_stop_notices,
 )
 from dsr.selectors.requests import (
-    IDENTITY_VERIFIABLE,
     contact_changes_pending,
     deletion_records,
     holds_for_request,
-    identity_document_needs_visit,
     request_allowed_actions,
     request_corrections,
     request_detail,
@@ -111,6 +115,8 @@ __all__ = [
     "overdue_bank_q",
     "overdue_q",
     "overdue_statutory_q",
+    "customer_identity_step_offered",
+    "identity_check_awaited",
     "identity_document_needs_visit",
     "request_allowed_actions",
     "request_tasks_open",

@@ -22,7 +22,6 @@ from core.roles import STAFF_ROLES, Role, user_role, user_roles
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
 from dsr.models import (
-    Channel,
     ContactChange,
     ContactChangeStatus,
     DataSubjectRequest,
@@ -32,6 +31,7 @@ from dsr.models import (
 )
 from dsr.selectors.clocks import request_extension_refusal
 from dsr.selectors.guardians import request_guardian_refusal
+from dsr.selectors.identity import identity_check_awaited
 from dsr.selectors.recipients import request_recipients_open
 from dsr.sources import request_source
 from dsr.states import (
@@ -289,23 +289,6 @@ def contact_changes_pending(subject, *, now: datetime | None = None) -> list[Con
     )
 
 
-# Where identity can still be verified: before the work starts, or while waiting for the customer.
-IDENTITY_VERIFIABLE = frozenset(
-    {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
-)
-
-# Where the customer stands before the bank's staff as the request comes in. By phone, on paper or online a
-# citizen ID number is no secret (it is on many forms and copies): a caller reading one out proves nothing.
-IN_PERSON_CHANNELS = frozenset({Channel.BRANCH})
-
-
-def identity_document_needs_visit(request: DataSubjectRequest) -> bool:
-    """Whether checking an identity document for this request needs the officer to confirm that the
-    customer came to a branch with the original (`dsr.services.identity`): every request not received at
-    one. The verify form asks for that confirmation only then."""
-    return request.channel not in IN_PERSON_CHANNELS
-
-
 def request_tasks_open(request: DataSubjectRequest) -> bool:
     """Whether a system has yet to report on the request; reads the tasks the page or API prefetched."""
     return any(task.status == TaskStatus.OPEN for task in request.tasks.all())
@@ -346,7 +329,7 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
     verified = request.identity_verified_at is not None
     if status == RequestStatus.RECEIVED:
         actions.add("acknowledge")
-    if not verified and status in IDENTITY_VERIFIABLE:
+    if identity_check_awaited(request):
         actions.add("verify")
     if RequestStatus.AWAITING_CUSTOMER in nexts:
         actions.add("pause")

@@ -28,7 +28,7 @@ from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
-from dsr.selectors import identity_document_needs_visit
+from dsr.selectors import identity_check_awaited, identity_document_needs_visit
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
 from dsr.services.in_force import restriction_put_in_force, withdrawal_put_in_force
@@ -51,7 +51,6 @@ OTP_DIGITS = 6
 ONE_HOUR = timedelta(hours=1)
 CODE_SENT = "dsr.request.identity_code_sent"
 CODE_CAPPED = "dsr.request.identity_code_capped"
-VERIFIABLE = (S.RECEIVED, S.VERIFYING_IDENTITY, S.AWAITING_CUSTOMER)
 SEEN_AT_MAX_LENGTH = 100
 
 
@@ -81,7 +80,7 @@ def _verifiable(request: DataSubjectRequest, *, now: datetime) -> None:
         raise Conflict(
             _("The requester's identity is already verified."), code="identity_already_verified"
         )
-    if request.status not in VERIFIABLE:
+    if not identity_check_awaited(request):
         raise InvalidTransition(status=request.get_status_display())
     # A guardian is verified only while they still act for the child: never a former guardian (nor a
     # code to their phone), nor for a ward who has turned 16.

@@ -18,8 +18,8 @@ from dsr import services
 from dsr.forms import CustomerReplyForm, CustomerRequestForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
-    IDENTITY_VERIFIABLE,
     SELF_SERVICE_IDENTITY_STEPS,
+    customer_identity_step_offered,
     deletion_records,
     holds_for_request,
     request_allowed_actions,
@@ -107,7 +107,7 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         "can_cancel": "cancel" in actions,
         # Until the bank has checked who asks, that check is the customer's next step.
         "identity_steps": SELF_SERVICE_IDENTITY_STEPS
-        if found.identity_verified_at is None and found.status in IDENTITY_VERIFIABLE
+        if customer_identity_step_offered(found, now=now)
         else (),
         "reply_form": (reply_form or CustomerReplyForm()) if "reply" in actions else None,
         # A refused answer is shown at the reply's address, which takes POST only: the page names its

@@ -22,7 +22,7 @@ from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
-from regulator.models import Breach, BreachStatus
+from regulator.models import COMMITMENT_PASSED, STATUTORY_PASSED, Breach, BreachStatus
 from regulator.selectors import (
     breach_affected_count,
     breach_allowed_actions,
@@ -45,7 +45,9 @@ def _breach_or_404(pk) -> Breach:
 @staff_required("regulator.view_breach")
 def breach_list(request):
     now = timezone.now()
-    return render(request, "regulator/breach_list.html", {"breaches": selectors.breach_list(), "now": now})
+    # Each breach with the deadline it has passed, by the rule its own page says it by.
+    rows = [(breach, breach.deadline_passed(now)) for breach in selectors.breach_list()]
+    return render(request, "regulator/breach_list.html", {"rows": rows})
 
 
 @staff_required("regulator.manage_breach")
@@ -118,6 +120,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
     """The breach page; a failed notification shows it again with the submitted form."""
     now = timezone.now()
     needs_notice = breach_needs_customer_notice(breach)
+    passed = breach.deadline_passed(now)  # the register's rule too (`breach_list`)
     phases = list(breach.phases.all())  # prefetched; Meta.ordering puts them in phase order
     can_manage = request.user.has_perm("regulator.manage_breach")
     return render(
@@ -127,8 +130,8 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "breach": breach,
             "phases": phases,
             "now": now,
-            "late_now": breach.status == BreachStatus.OPEN and breach.is_late(now),
-            "commitment_passed": breach.status == BreachStatus.OPEN and breach.is_past_commitment(now),
+            "late_now": passed == STATUTORY_PASSED,
+            "commitment_passed": passed == COMMITMENT_PASSED,
             "notify_form": notify_form or NotifyForm(initial=_notify_form_initial(phases)),
             "needs_customer_notice": needs_notice,
             "customers": breach_affected_count(breach) if needs_notice else None,

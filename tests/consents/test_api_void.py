@@ -62,8 +62,10 @@ def test_the_detail_offers_void_to_whom_the_endpoint_accepts(as_user, dpo, priva
         user.username: as_user(user).get(f"/api/v1/consents/{consent.pk}/").json()["allowed_actions"]
         for user in (dpo, privacy_officer, officer, auditor)
     }
-    # The privacy officer recorded it: four eyes.
-    assert offered == {"dpo_t": ["void"], "privacy_t": [], "officer_t": [], "auditor_t": []}
+    # The privacy officer recorded it: four eyes. Whoever may change consents may withdraw it.
+    assert offered == {
+        "dpo_t": ["void", "withdraw"], "privacy_t": ["withdraw"], "officer_t": ["withdraw"], "auditor_t": []
+    }
     assert as_user(dpo).get(f"/api/v1/consents/{consent.pk}/").json()["voided"] is None
 
 
@@ -72,8 +74,8 @@ def test_the_customers_own_answer_is_voided_only_as_the_rule_allows(as_user, dpo
     signed_in = grant(mine, marketing, actor=actor_for_user(customer_a), channel="internet_banking")
     reported = grant(make_subject(), marketing, channel="mobile_app", session_ref="sess-1")
     api = as_user(dpo)
-    assert api.get(f"/api/v1/consents/{signed_in.pk}/").json()["allowed_actions"] == []
-    assert api.get(f"/api/v1/consents/{reported.pk}/").json()["allowed_actions"] == ["void"]
+    assert api.get(f"/api/v1/consents/{signed_in.pk}/").json()["allowed_actions"] == ["withdraw"]
+    assert api.get(f"/api/v1/consents/{reported.pk}/").json()["allowed_actions"] == ["void", "withdraw"]
     answers = {
         consent: api.post(
             f"/api/v1/consents/{consent.pk}/void/", {"reason": "other", "note": "n"}, format="json"

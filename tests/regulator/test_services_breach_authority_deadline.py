@@ -76,3 +76,24 @@ def test_the_staff_page_tells_the_bank_s_commitment_from_the_law_s_deadline(clie
     page = client.get(reverse("regulator:breach_detail", args=[breach.pk])).content.decode()
     assert 'data-testid="commitment-passed"' in page
     assert 'data-testid="statutory-passed"' not in page
+
+
+@pytest.mark.parametrize(
+    ("hours_ago", "said"), [(30, "commitment-passed"), (80, "statutory-passed"), (1, None)]
+)
+def test_the_register_says_which_deadline_passed_as_the_breach_s_page_does(client, dpo, hours_ago, said):
+    """The register used to mark "overdue" (as if late to the authority) once the bank's own, stricter
+    commitment passed, while the breach's page said the law's 72 hours had not: both now ask
+    `Breach.deadline_passed`."""
+    make_inventory()
+    _bank_commits_to(24)
+    now = timezone.now()
+    breach = make_breach(detected_at=now - timedelta(hours=hours_ago), now=now - timedelta(hours=hours_ago))
+    client.force_login(dpo)
+    pages = [
+        client.get(reverse("regulator:breach_detail", args=[breach.pk])).content.decode(),
+        client.get(reverse("regulator:breach_list")).content.decode(),
+    ]
+    for page in pages:
+        for testid in ("commitment-passed", "statutory-passed"):
+            assert (f'data-testid="{testid}"' in page) is (testid == said)

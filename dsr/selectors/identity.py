@@ -1,0 +1,39 @@
+"""Checking who asks: while a request's requester can still be verified, and what the check needs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dsr.models import Channel, DataSubjectRequest
+from dsr.selectors.guardians import request_guardian_refusal
+from dsr.states import RequestStatus
+
+# Where identity can still be verified: before the work starts, or while waiting for the customer.
+IDENTITY_VERIFIABLE = frozenset(
+    {RequestStatus.RECEIVED, RequestStatus.VERIFYING_IDENTITY, RequestStatus.AWAITING_CUSTOMER}
+)
+
+# Where the customer stands before the bank's staff as the request comes in. By phone, on paper or online a
+# citizen ID number is no secret (it is on many forms and copies): a caller reading one out proves nothing.
+IN_PERSON_CHANNELS = frozenset({Channel.BRANCH})
+
+
+def identity_document_needs_visit(request: DataSubjectRequest) -> bool:
+    """Whether checking an identity document for this request needs the officer to confirm that the
+    customer came to a branch with the original (`dsr.services.identity`): every request not received at
+    one. The verify form asks for that confirmation only then."""
+    return request.channel not in IN_PERSON_CHANNELS
+
+
+def identity_check_awaited(request: DataSubjectRequest) -> bool:
+    """Whether the requester's identity is yet to be checked and still can be: not verified yet, and the
+    request not past the check (`IDENTITY_VERIFIABLE`). The one rule the verifying services
+    (`dsr.services.identity`) refuse by, staff's "verify" action and the customer's page follow."""
+    return request.identity_verified_at is None and request.status in IDENTITY_VERIFIABLE
+
+
+def customer_identity_step_offered(request: DataSubjectRequest, *, now: datetime) -> bool:
+    """Whether the customer's page of their request shows the ways to prove who they are as their next
+    step: while the check is awaited (`identity_check_awaited`) and, for a guardian's request, the
+    guardian still acts for the child (`request_guardian_refusal`), as the verifying services require."""
+    return identity_check_awaited(request) and request_guardian_refusal(request, now=now) is None
