@@ -71,6 +71,7 @@ def breach_new(request):
 
 
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_edit(request, pk):
     """Correct or complete the facts, and the times until the authority is notified; the next phase of
     the notification reports them."""
@@ -149,6 +150,7 @@ def breach_detail(request, pk):
 
 @require_POST
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_notify(request, pk):
     breach = _breach_or_404(pk)
     form = NotifyForm(request.POST)
@@ -245,6 +247,7 @@ def breach_mailing_cancel(request, pk):
 
 @require_POST
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_customers_decline(request, pk):
     form = CustomerNoticeDeclineForm(request.POST)
     if not form.is_valid():
