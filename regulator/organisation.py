@@ -30,5 +30,5 @@ def organisation_missing() -> list[str]:
 
 def organisation() -> dict[str, str]:
     fallback = _DEMO if settings.DEMO else dict.fromkeys(ORGANISATION_KEYS, "")
-    configured = {key: value for key, value in getattr(settings, "REGULATOR_ORGANISATION", {}).items() if value}
-    return {**fallback, **configured}
+    configured = getattr(settings, "REGULATOR_ORGANISATION", {})
+    return {**fallback, **{key: value for key, value in configured.items() if value}}

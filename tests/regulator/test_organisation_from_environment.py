@@ -43,7 +43,8 @@ def test_form08_names_the_bank_the_environment_sets(settings):
     settings.DEMO, settings.REGULATOR_ORGANISATION = False, BANK
     make_inventory()
     breach = make_breach()
-    phase = services.breach_notify(actor=DPO, breach_id=breach.pk, now=breach.detected_at + timedelta(hours=2))
+    notified_at = breach.detected_at + timedelta(hours=2)
+    phase = services.breach_notify(actor=DPO, breach_id=breach.pk, now=notified_at)
     assert phase.document["organisation"]["name"] == BANK["name"]
     assert phase.document["dpo_contact"]["email"] == BANK["dpo_email"]
 
@@ -67,7 +68,12 @@ def _manage_check(**variables: str) -> subprocess.CompletedProcess:
     env.update({"DEMO": "false", "REDIS_URL": "", **variables})
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -38,8 +38,12 @@ def test_a_follow_up_phase_posted_twice_is_filed_once(client, dpo):
     breach = _notified_breach()
     client.force_login(dpo)
     url = reverse("regulator:breach_notify", args=[breach.pk])
-    body = {**_hidden_inputs(_detail_page(client, breach), url), "new_facts": "Forensics: 300 more records.",
-            "late_reason": "", "authority_reference": ""}
+    body = {
+        **_hidden_inputs(_detail_page(client, breach), url),
+        "new_facts": "Forensics: 300 more records.",
+        "late_reason": "",
+        "authority_reference": "",
+    }
 
     first = client.post(url, body)
     second = client.post(url, body)
