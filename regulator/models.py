@@ -28,6 +28,13 @@ class CustomerNotice(models.TextChoices):
 # The largest count of affected people or records: the integer column's limit on PostgreSQL. A bigger
 # number is a typing mistake, and would fail the write with a 500.
 AFFECTED_COUNT_MAX = 2_147_483_647
+# What Form 08 asks of the initial notification (sections 4-6) that may not be known yet: each is given,
+# or said to follow in a later phase (Law 91 Art. 23 allows notifying in phases).
+BREACH_TO_FOLLOW_ITEMS = {
+    "counts": _("the counts of data subjects and records"),
+    "likely_consequences": _("the likely consequences"),
+    "measures_taken": _("the measures taken"),
+}
 
 
 class Breach(models.Model):
