@@ -34,6 +34,7 @@ class RegulatorConfig(AppConfig):
                 ),
                 "regulator.breach.closed": _("Breach closed"),
                 "regulator.breach.exported": _("Breach notification document downloaded"),
+                "regulator.breach.register_exported": _("Breach register exported"),
                 "regulator.dossier.created": _("Impact-assessment dossier created"),
                 "regulator.dossier.versioned": _("Impact-assessment dossier has a new version"),
                 "regulator.dossier.rescheduled": _(
