@@ -86,8 +86,11 @@ def breach_new(request):
 @posted_once
 def breach_edit(request, pk):
     """Correct or complete the facts, and the times until the authority is notified; the next phase of
-    the notification reports them."""
+    the notification reports them. A closed breach's facts cannot change: no form, back to its page."""
     breach = _breach_or_404(pk)
+    if "update" not in breach_allowed_actions(breach, actor_for_user(request.user)):
+        messages.error(request, _("A closed breach cannot change."))
+        return redirect("regulator:breach_detail", pk=breach.pk)
     initial = {
         **{
             f: getattr(breach, f)
