@@ -37,6 +37,22 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 # The bank's name as printed on the reports it files (the monthly deadline report for the regulator).
 BANK_NAME = env.str("BANK_NAME", default="Ngân hàng TMCP Quyền Dữ Liệu (demo)")
+# Who files with the authority (A05), printed on Form 08 and the other filings: the bank and its DPO,
+# each from its own variable. Unset, the demo's values stand in only with DEMO on; without DEMO,
+# `manage.py check` stops the node (regulator.E001, regulator/checks.py).
+REGULATOR_ORGANISATION_ENV = {
+    "name": "REGULATOR_ORG_NAME",
+    "registration_number": "REGULATOR_ORG_REGISTRATION_NUMBER",
+    "address": "REGULATOR_ORG_ADDRESS",
+    "dpo_name": "REGULATOR_DPO_NAME",
+    "dpo_email": "REGULATOR_DPO_EMAIL",
+    "dpo_phone": "REGULATOR_DPO_PHONE",
+}
+REGULATOR_ORGANISATION = {
+    key: env.str(variable).strip()
+    for key, variable in REGULATOR_ORGANISATION_ENV.items()
+    if env.str(variable, default="").strip()
+}
 # The release deployed (a tag or commit), printed on documents the bank hands an inspector; empty: unknown.
 PLATFORM_VERSION = env.str("PLATFORM_VERSION", default="")
 

@@ -13,10 +13,13 @@ class RegulatorConfig(AppConfig):
     verbose_name = _("Regulator filings")
 
     def ready(self) -> None:
+        from django.core.checks import register as register_check
+
         from audit.actions import register_actions
         from core.roles import Role, grant_permissions
         from integrations.jobs import job_kind_scope_register
         from regulator.api.access import WRITE_SCOPE
+        from regulator.checks import check_regulator_organisation_set
         from regulator.services.breach_mailing import CUSTOMERS_TASK
 
         register_actions(
@@ -31,6 +34,7 @@ class RegulatorConfig(AppConfig):
                 ),
                 "regulator.breach.closed": _("Breach closed"),
                 "regulator.breach.exported": _("Breach notification document downloaded"),
+                "regulator.breach.register_exported": _("Breach register exported"),
                 "regulator.dossier.created": _("Impact-assessment dossier created"),
                 "regulator.dossier.versioned": _("Impact-assessment dossier has a new version"),
                 "regulator.dossier.rescheduled": _(
@@ -44,6 +48,7 @@ class RegulatorConfig(AppConfig):
                 "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }
         )
+        register_check(check_regulator_organisation_set)
         # Whoever may start a breach mailing may follow and cancel it.
         job_kind_scope_register(kind=CUSTOMERS_TASK, scope=WRITE_SCOPE)
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")

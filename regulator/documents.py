@@ -87,12 +87,14 @@ def form08(
     late_reason: str = "",
     new_facts: str = "",
     customers_to_notify: int | None = None,
+    to_follow: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The notification to A05 in the order of Form 08 (Decree 356/2025): organisation and DPO,
     description, categories and counts, likely consequences, measures, time line. `late` is the
     phase's lateness as the breach service decided it (`regulator.services.breaches.phase_late`), and
     the due time printed is the law's (`Breach.authority_due_at`), which the authority judges by;
-    `earlier_phases` are the phases already submitted, in order (the caller has them loaded)."""
+    `earlier_phases` are the phases already submitted, in order (the caller has them loaded);
+    `to_follow` the sections not yet known, said to follow in a later phase."""
     timeline = [
         {"event": "occurred", "at": local_isoformat(breach.occurred_at)},
         {"event": "detected", "at": local_isoformat(breach.detected_at)},
@@ -133,6 +135,7 @@ def form08(
         },
         "likely_consequences": breach.likely_consequences,
         "measures_taken": breach.measures_taken,
+        "to_follow": list(to_follow),
         "timeline": timeline,
     }
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DayFormField, MomentFormField
 from dsr.selectors import data_category_list, system_list
-from regulator.models import AFFECTED_COUNT_MAX
+from regulator.models import AFFECTED_COUNT_MAX, BREACH_TO_FOLLOW_ITEMS
 from regulator.services.breach_times import CORRECTION_REASON_MAX_LENGTH
 from subjects.forms import AccessReasonForm
 
@@ -121,6 +121,15 @@ class NotifyForm(forms.Form):
         ),
     )
     authority_reference = forms.CharField(label=_("Authority's reference"), required=False, max_length=100)
+    to_follow = forms.MultipleChoiceField(
+        label=_("Not yet known, to follow in a later phase"),
+        required=False,
+        choices=list(BREACH_TO_FOLLOW_ITEMS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The initial notification gives each of these, or says here that it follows; Form 08 says so."
+        ),
+    )
 
 
 class CustomerNoticeDeclineForm(forms.Form):

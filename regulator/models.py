@@ -30,6 +30,13 @@ class CustomerNotice(models.TextChoices):
 AFFECTED_COUNT_MAX = 2_147_483_647
 # Which notification deadline an open breach has passed (`Breach.deadline_passed`).
 STATUTORY_PASSED, COMMITMENT_PASSED = "statutory", "commitment"
+# What Form 08 asks of the initial notification (sections 4-6) that may not be known yet: each is given,
+# or said to follow in a later phase (Law 91 Art. 23 allows notifying in phases).
+BREACH_TO_FOLLOW_ITEMS = {
+    "counts": _("the counts of data subjects and records"),
+    "likely_consequences": _("the likely consequences"),
+    "measures_taken": _("the measures taken"),
+}
 
 
 class Breach(models.Model):

@@ -1,14 +1,18 @@
 """Who files: the bank's identity and its DPO's contact, as printed on every document.
 
-Deployments set `REGULATOR_ORGANISATION` in settings (a dict with the keys below); the demo values
-stand in until they do.
+Deployments set them in the environment (`REGULATOR_ORG_*`, `REGULATOR_DPO_*`: config/settings.py reads
+them into `REGULATOR_ORGANISATION`, a dict with the keys below). The demo's values stand in only with
+`DEMO` on: in production a filing to A05 naming the demo bank would be worse than one that cannot go,
+and `regulator.checks` stops a node where any is unset.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 
-_DEFAULT = {
+ORGANISATION_KEYS = ("name", "registration_number", "address", "dpo_name", "dpo_email", "dpo_phone")
+
+_DEMO = {
     "name": "Ngân hàng TMCP Quyền Dữ Liệu (demo)",
     "registration_number": "0100000000",
     "address": "1 Phố Demo, Hoàn Kiếm, Hà Nội",
@@ -18,5 +22,13 @@ _DEFAULT = {
 }
 
 
+def organisation_missing() -> list[str]:
+    """The keys the deployment has not set (the demo's values do not count)."""
+    configured = getattr(settings, "REGULATOR_ORGANISATION", {})
+    return [key for key in ORGANISATION_KEYS if not configured.get(key)]
+
+
 def organisation() -> dict[str, str]:
-    return {**_DEFAULT, **getattr(settings, "REGULATOR_ORGANISATION", {})}
+    fallback = _DEMO if settings.DEMO else dict.fromkeys(ORGANISATION_KEYS, "")
+    configured = getattr(settings, "REGULATOR_ORGANISATION", {})
+    return {**fallback, **{key: value for key, value in configured.items() if value}}

@@ -9,7 +9,7 @@ from consents.selectors import announcement_allowed_actions
 from core.api.actions import AllowedActionsField
 from core.api.inputs import ChangeSerializer, MomentField
 from regulator.api.access import ANNOUNCEMENT_RIGHT, BREACH_RIGHT, DOSSIER_RIGHT
-from regulator.models import AFFECTED_COUNT_MAX, Breach, BreachNotification, Dossier
+from regulator.models import AFFECTED_COUNT_MAX, BREACH_TO_FOLLOW_ITEMS, Breach, BreachNotification, Dossier
 from regulator.selectors import breach_allowed_actions, dossier_allowed_actions, dossier_facts_changed
 from regulator.services.breach_times import CORRECTION_REASON_MAX_LENGTH
 
@@ -68,6 +68,10 @@ class NotifySerializer(serializers.Serializer):
     late_reason = serializers.CharField(required=False, allow_blank=True, default="")
     new_facts = serializers.CharField(required=False, allow_blank=True, default="")
     authority_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    # The items not yet known, said to follow in a later phase (the initial phase gives or names each).
+    to_follow = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(BREACH_TO_FOLLOW_ITEMS)), required=False, default=list
+    )
 
 
 class PhaseOutputSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ regulator's clock source (`regulator.clock_sources`). Telling the affected custo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from regulator.clock_sources import BREACH_CLOCK, BREACH_SOURCE
 from regulator.documents import form08
 from regulator.models import (
     AFFECTED_COUNT_MAX,
+    BREACH_TO_FOLLOW_ITEMS,
     Breach,
     BreachNotification,
     BreachStatus,
@@ -235,6 +237,33 @@ def phase_late(*, breach: Breach, initial: BreachNotification | None, at: dateti
     return initial is None or initial.late
 
 
+def _unknown_items(breach: Breach) -> list[str]:
+    """The items of `BREACH_TO_FOLLOW_ITEMS` the breach's facts do not give yet."""
+    given = {
+        "counts": breach.subjects_affected > 0 and breach.records_affected > 0,
+        "likely_consequences": bool(breach.likely_consequences),
+        "measures_taken": bool(breach.measures_taken),
+    }
+    return [item for item in BREACH_TO_FOLLOW_ITEMS if not given[item]]
+
+
+def _items_to_follow(breach: Breach, to_follow: Collection[str], *, initial: bool) -> list[str]:
+    """The unknown items this phase says follow later. The initial phase must give every item or say
+    it follows: Form 08 with its sections 4-6 empty would tell A05 nothing of the harm."""
+    unknown = _unknown_items(breach)
+    unannounced = [item for item in unknown if item not in to_follow]
+    if initial and unannounced:
+        raise InvalidInput(
+            _(
+                "Form 08 needs %(items)s: complete the facts, or tick what is not yet known and follows "
+                "later."
+            ),
+            field="to_follow",
+            items=", ".join(str(BREACH_TO_FOLLOW_ITEMS[item]) for item in unannounced),
+        )
+    return [item for item in unknown if item in to_follow]
+
+
 def breach_notify(
     *,
     actor: Actor,
@@ -242,13 +271,16 @@ def breach_notify(
     late_reason: str = "",
     new_facts: str = "",
     authority_reference: str = "",
+    to_follow: Collection[str] = (),
     now: datetime | None = None,
 ) -> BreachNotification:
     """Submit the next phase of the notification to A05: the Form 08 document as of now.
 
     Phase 1 is the initial notification; later phases add facts that arrived after it (Law 91 Art. 23
     allows notifying in phases). A late phase (see `phase_late`) must say why: the initial one when
-    sent after the 72 hours, and every follow-up of a late initial notification.
+    sent after the 72 hours, and every follow-up of a late initial notification. `to_follow` names the
+    items of `BREACH_TO_FOLLOW_ITEMS` not yet known; the initial phase gives or names each
+    (`_items_to_follow`).
     """
     now = now or timezone.now()
     late_reason = (late_reason or "").strip()
@@ -270,6 +302,7 @@ def breach_notify(
             raise InvalidInput(message, field="late_reason")
         if initial is not None and not new_facts:
             raise InvalidInput(_("Say which facts this follow-up adds."), field="new_facts")
+        following = _items_to_follow(breach, to_follow, initial=initial is None)
         customers = None
         if breach_needs_customer_notice(breach):
             customers = breach_affected_subjects(breach).count()
@@ -285,7 +318,13 @@ def breach_notify(
         notification = BreachNotification.objects.create(
             breach=breach,
             authority_reference=(authority_reference or "").strip()[:100],
-            document=form08(breach, earlier_phases=phases, customers_to_notify=customers, **phase_facts),
+            document=form08(
+                breach,
+                earlier_phases=phases,
+                customers_to_notify=customers,
+                to_follow=following,
+                **phase_facts,
+            ),
             submitted_by_label=actor.label[:150],
             **phase_facts,
         )

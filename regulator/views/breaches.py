@@ -16,11 +16,13 @@ from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit, form_succeeded
+from core.spreadsheets import spreadsheet_download
 from integrations.delivery import revive_context
 from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
+from regulator.breach_register import breach_register_csv, breach_register_rows
 from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
 from regulator.models import COMMITMENT_PASSED, STATUTORY_PASSED, Breach, BreachStatus
 from regulator.selectors import (
@@ -44,10 +46,20 @@ def _breach_or_404(pk) -> Breach:
 
 @staff_required("regulator.view_breach")
 def breach_list(request):
+    """The register; `?format=csv` downloads it (the download is audited)."""
     now = timezone.now()
+    rows = breach_register_rows(selectors.breach_list())
+    if request.GET.get("format") == "csv":
+        services.document_export_record(
+            actor=actor_for_user(request.user),
+            action="regulator.breach.register_exported",
+            fmt="csv",
+            data={"breaches": len(rows)},
+        )
+        return spreadsheet_download(breach_register_csv(rows), f"breach-register-{now:%Y-%m-%d}.csv")
     # Each breach with the deadline it has passed, by the rule its own page says it by.
-    rows = [(breach, breach.deadline_passed(now)) for breach in selectors.breach_list()]
-    return render(request, "regulator/breach_list.html", {"rows": rows})
+    shown = [(row, row.breach.deadline_passed(now)) for row in rows]
+    return render(request, "regulator/breach_list.html", {"rows": shown})
 
 
 @staff_required("regulator.manage_breach")
@@ -73,10 +85,14 @@ def breach_new(request):
 
 
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_edit(request, pk):
     """Correct or complete the facts, and the times until the authority is notified; the next phase of
-    the notification reports them."""
+    the notification reports them. A closed breach's facts cannot change: no form, back to its page."""
     breach = _breach_or_404(pk)
+    if "update" not in breach_allowed_actions(breach, actor_for_user(request.user)):
+        messages.error(request, _("A closed breach cannot change."))
+        return redirect("regulator:breach_detail", pk=breach.pk)
     initial = {
         **{
             f: getattr(breach, f)
@@ -152,6 +168,7 @@ def breach_detail(request, pk):
 
 @require_POST
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_notify(request, pk):
     breach = _breach_or_404(pk)
     form = NotifyForm(request.POST)
@@ -248,6 +265,7 @@ def breach_mailing_cancel(request, pk):
 
 @require_POST
 @staff_required("regulator.manage_breach")
+@posted_once
 def breach_customers_decline(request, pk):
     form = CustomerNoticeDeclineForm(request.POST)
     if not form.is_valid():

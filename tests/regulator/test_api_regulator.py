@@ -32,6 +32,7 @@ def _breach_payload(**over):
         "systems": ["core_banking"],
         "categories": ["accounts", "identity"],
         "subjects_affected": 40,
+        "records_affected": 40,
         "likely_consequences": "Account numbers exposed.",
         "measures_taken": "Remote wipe requested.",
     }
