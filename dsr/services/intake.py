@@ -32,9 +32,9 @@ from dsr.notifications import customer_notify_move
 from dsr.services.base import (
     clock_record,
 )
+from dsr.services.client_webhooks import notify_requesting_client
 from dsr.services.moves import (
     S,
-    notify_requesting_client,
     status_change_record,
 )
 from subjects.changes import subject_changes_check

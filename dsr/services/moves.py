@@ -20,10 +20,8 @@ from consents.services import (
 )
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, required_text
-from core.moments import local_iso
 from deadlines.models import RequestType
 from dsr.models import (
-    Channel,
     ClockEvent,
     DataSubjectRequest,
     RequestStatusChange,
@@ -38,6 +36,7 @@ from dsr.services.base import (
     missed_deadlines_record,
     statutory_recompute,
 )
+from dsr.services.client_webhooks import notify_requesting_client
 from dsr.services.erasure import spared_request_copies_erase
 from dsr.services.fanout import tasks_fan_out
 from dsr.sources import request_source
@@ -50,15 +49,10 @@ from dsr.states import (
     erasure_started,
     moves_on_requesters_authority,
 )
-from integrations.models import WebhookEndpoint
-from integrations.outbox import outbox_enqueue_webhook
 
 S = RequestStatus
 MAX_NOTE_LENGTH = 2000
 MAX_OVERDUE_REASON = 1000
-
-# The webhook topic an integration client subscribes to for the moves of the requests it submitted.
-STATUS_TOPIC = "dsr.request.status_changed"
 
 # Requests that stop processing from the moment the requester is verified (Law 91 Art. 4).
 RESTRICTION_TYPES = (RequestType.RESTRICT, RequestType.OBJECT)
@@ -255,45 +249,3 @@ def status_change_record(
         note=note,
         at=now,
     )
-
-
-def status_change_sequence(change: RequestStatusChange) -> int:
-    """The change's place in its request's history, 1 for the receipt. A receiver orders a request's
-    notices by it: two moves of one transaction (verifying identity on a request still received) share
-    their `at`, and each notice is delivered, and retried, on its own. Moves are written under the
-    request's row lock (`request_locked`), so the ids of one request's history rows grow in the order of
-    its moves."""
-    return RequestStatusChange.objects.filter(request_id=change.request_id, pk__lte=change.pk).count()
-
-
-def notify_requesting_client(request: DataSubjectRequest, change: RequestStatusChange) -> None:
-    """Tell the integration client that submitted the request (e.g. the mobile app) of each move, by a
-    webhook queued in this transaction and delivered once it commits, with the customer's `answer_by`."""
-    if request.created_by_id is None or request.channel != Channel.API:
-        return
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(client_id=request.created_by_id, active=True)
-        if endpoint.wants(STATUS_TOPIC)
-    ]
-    sequence = status_change_sequence(change) if endpoints else None
-    for endpoint in endpoints:
-        outbox_enqueue_webhook(
-            endpoint=endpoint,
-            topic=STATUS_TOPIC,
-            payload={
-                "request": str(request.pk),
-                "type": request.type,
-                "from": change.old_status,
-                "to": change.new_status,
-                "reason": change.reason,
-                "at": change.at.isoformat(),
-                "sequence": sequence,
-                "due_at": request.due_at.isoformat(),
-                "answer_by": local_iso(request.answer_by),
-                "statutory_due_at": local_iso(request.statutory_due_at),
-            },
-            dedupe_key=f"dsr.status:{change.pk}:endpoint:{endpoint.pk}",
-            subject_id=request.subject_id,
-            now=change.at,
-        )

@@ -33,6 +33,7 @@ from dsr.services.base import (
     request_locked,
     require_permission,
 )
+from dsr.services.client_webhooks import notify_requesting_client_extended
 from dsr.services.fulfilment import request_complete_locked
 from dsr.services.moves import (
     MAX_NOTE_LENGTH,
@@ -258,4 +259,5 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
         request.save(update_fields=["extended_at", *RECOMPUTED_FIELDS, "extension_note", "updated_at"])
         clock_record(request, ClockEvent.EXTENDED, actor=actor, now=now)
         customer_notify(request, event="extended", now=now, key=now.isoformat())
+        notify_requesting_client_extended(request, now=now)
     return request
