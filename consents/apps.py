@@ -27,6 +27,7 @@ class ConsentsConfig(AppConfig):
                 "consents.purpose.updated": _("Purpose changed"),
                 "consents.purpose.version_applied": _("Purpose version took effect"),
                 "consents.notice.published": _("Notice version published"),
+                "consents.notice.history_recorded": _("Past notice version recorded (before the platform)"),
                 "consents.recipient.created": _("Recipient added"),
                 "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
                 "consents.consent.granted": _("Consent granted"),

@@ -271,6 +271,23 @@ class NoticeForm(forms.Form):
     material = forms.BooleanField(label=_("Material change: customers must consent again"), required=False)
 
 
+class HistoricalNoticeForm(forms.Form):
+    """A version in force before the platform was set up (`services.notice_record_historical`)."""
+
+    prefix = "history"
+    version = forms.CharField(label=_("Version"), max_length=32)
+    text_vi = forms.CharField(label=_("Notice text (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 4}))
+    text_en = forms.CharField(label=_("Notice text (English)"), widget=forms.Textarea(attrs={"rows": 4}))
+    effective_at = MomentFormField(
+        label=_("In force from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_(
+            "The date this wording came into force, before every version listed: record past versions "
+            "from the newest back. It is never announced and cannot be changed afterwards."
+        ),
+    )
+
+
 def _english_name_field() -> forms.CharField:
     return forms.CharField(
         label=_("Name in English"),

@@ -39,11 +39,53 @@ CLIENT_IN_WORDS = {
 }
 
 
-def who_acted_for_customer(kind: str, user, channel: str, *, consent: Consent, reader=None) -> str:
-    """Who acted on `consent`, in words for the customer `reader` (a data subject: the consent's own,
-    or their guardian): "you", "your guardian", "bank staff at a branch", "the call centre", ... in the
-    active language. Read only from what the event froze (the actor's kind and account, the channel)
-    and the consent's parties, so the same event always gives the same words."""
+# The event source of the rows an import recorded (`consents.services.import_rows`).
+IMPORT_SOURCE = "import:"
+
+
+def transcribed_at(*, consent: Consent, event: ConsentEvent | None = None) -> datetime | None:
+    """When the customer gave the answer the bank transcribed by an import (a branch or paper form
+    loaded from a file): the event's moment, or the consent's answer for its `recorded_by`. None when
+    the answer was recorded as it was given."""
+    if event is not None:
+        return event.at if event.source.startswith(IMPORT_SOURCE) else None
+    return consent.granted_at if consent.import_key else None
+
+
+# An answer the bank transcribed (`transcribed_at`), by the event it made: whoever ran the import (a
+# person at a desk, or the command they started), the customer gave it on the form, and the receipt
+# says the bank copied it, not that a system decided it.
+TRANSCRIBED_IN_WORDS = {
+    ConsentEvent.Kind.GRANTED: _("the bank, transcribing the customer's %(channel)s consent of %(day)s"),
+    ConsentEvent.Kind.REFUSED: _("the bank, transcribing the customer's %(channel)s refusal of %(day)s"),
+    ConsentEvent.Kind.WITHDRAWN: _("the bank, transcribing the customer's %(channel)s withdrawal of %(day)s"),
+}
+
+
+def who_acted_for_customer(
+    kind: str,
+    user,
+    channel: str,
+    *,
+    consent: Consent,
+    reader=None,
+    event: ConsentEvent | None = None,
+    refused: bool = False,
+) -> str:
+    """Who acted on `consent` (in `event`; else who recorded its answer, `refused` a no), in words for
+    the customer `reader` (a data subject: the consent's own, or their guardian): "you", "your
+    guardian", "bank staff at a branch", "the call centre", ... in the active language; for an answer the
+    bank transcribed by an import, that it did and of which day (`transcribed_at`). Read only from what
+    the event froze (the actor's kind and account, the channel, its source) and the consent's parties,
+    so the same event always gives the same words."""
+    transcribed = transcribed_at(consent=consent, event=event)
+    answer = ConsentEvent.Kind.REFUSED if refused else ConsentEvent.Kind.GRANTED
+    answer = event.kind if event is not None else answer
+    if transcribed is not None and kind != ActorKind.CUSTOMER and answer in TRANSCRIBED_IN_WORDS:
+        return str(TRANSCRIBED_IN_WORDS[answer]) % {
+            "channel": str(Channel(channel).label).lower() if channel in Channel.values else channel,
+            "day": timezone.localdate(transcribed).strftime("%d/%m/%Y"),
+        }
     if kind == ActorKind.CUSTOMER:
         account = getattr(user, "customer_account", None) if user is not None else None
         acting = account.subject_id if account is not None else None
@@ -103,10 +145,18 @@ def consent_receipt(
         events = consent.events.order_by("at", "kind")
         events = list(events.select_related("actor_user__customer_account") if for_customer else events)
 
-    def who(kind, user, label, channel) -> str:
+    def who(kind, user, label, channel, *, event: ConsentEvent | None = None) -> str:
         if not for_customer:
             return label
-        return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader)
+        return who_acted_for_customer(
+            kind,
+            user,
+            channel,
+            consent=consent,
+            reader=reader,
+            event=event,
+            refused=events[0].kind == ConsentEvent.Kind.REFUSED,
+        )
 
     if event_id is not None:
         cut = next((i for i, e in enumerate(events) if str(e.pk) == str(event_id)), None)
@@ -185,7 +235,7 @@ def consent_receipt(
                 "type": e.kind,
                 "time": utc_iso(e.at),
                 "channel": e.channel,
-                "actor": who(e.actor_kind, e.actor_user, e.actor_label, e.channel),
+                "actor": who(e.actor_kind, e.actor_user, e.actor_label, e.channel, event=e),
                 "actor_kind": e.actor_kind,
                 "reason": reason_disclosed(e, disclosure),
                 # The event's own proof, on the staff copy and only when it has one: a receipt already

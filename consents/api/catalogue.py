@@ -121,11 +121,23 @@ class PurposeNoticeView(generics.GenericAPIView):
     @extend_schema(
         request=NoticeCreateSerializer,
         responses={201: NoticeOutputSerializer},
-        description="Publish a notice version; a material one makes earlier consents outdated.",
+        description="Publish a notice version; a material one makes earlier consents outdated. With "
+        "`historical`, record a version in force before the platform was set up (see the field).",
     )
     def post(self, request, code):
         data = validated_body(NoticeCreateSerializer, request)
-        notice = services.notice_publish(actor=actor_for_user(request.user), code=code, **data)
+        actor = actor_for_user(request.user)
+        if data.pop("historical"):
+            if data.pop("material"):
+                raise InvalidInput(
+                    _("A past notice version is not a change: it cannot be material."), field="material"
+                )
+            effective_at = data.pop("effective_at", None)
+            notice = services.notice_record_historical(
+                actor=actor, code=code, effective_at=effective_at, **data
+            )
+        else:
+            notice = services.notice_publish(actor=actor, code=code, **data)
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

@@ -62,6 +62,11 @@ class NoticeCreateSerializer(serializers.Serializer):
     text_en = serializers.CharField()
     effective_at = MomentField(required=False)
     material = serializers.BooleanField(default=False)
+    historical = serializers.BooleanField(
+        default=False,
+        help_text="A version in force before the platform was set up, to import the consents given under it: "
+        "`effective_at` in the past and before every version the purpose has; never announced.",
+    )
 
 
 class PurposeOutputSerializer(serializers.ModelSerializer):

@@ -17,6 +17,7 @@ from consents.services.imports import (
     consents_import_csv,
     consents_import_upload,
 )
+from consents.services.notice_history import notice_record_historical
 from consents.services.notices import (
     notice_earliest_effective,
     notice_publish,
@@ -81,6 +82,7 @@ __all__ = [
     "restriction_recipients_catch_up",
     "notice_earliest_effective",
     "notice_publish",
+    "notice_record_historical",
     "purpose_create",
     "purpose_scopes_refresh",
     "purpose_update",

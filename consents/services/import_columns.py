@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from consents.models import Consent, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.services.grants import grant_build
+from consents.services.notice_history import notice_history_missing_error
 from consents.services.rules import GrantRequest, grant_validate, guardianship_of_answer
 from core.actors import Actor
 from core.errors import InvalidInput
@@ -169,7 +170,10 @@ def _row_request(
         child_agreed=_yes(row.get("child_agreed", "")),
         child_evidence=row.get("child_evidence", ""),
     )
-    return request, parse_when(row, now)
+    when = parse_when(row, now)
+    if error := notice_history_missing_error(purpose, catalogue.notices.get(purpose.pk, []), on=when):
+        raise error
+    return request, when
 
 
 def _evidence_required(row: dict[str, str]) -> None:

@@ -135,14 +135,16 @@ def notice_add(
     material: bool,
     scope: dict[str, Any],
     now: datetime,
+    history: bool = False,
 ) -> NoticeVersion:
-    """Add one notice version with its audit entry, in the caller's transaction."""
+    """Add one notice version with its audit entry, in the caller's transaction. `history`: a version
+    in force before every one the purpose has, which the caller has checked (`notice_record_historical`)."""
     version = (version or "").strip()
     if not version or len(version) > 32:
         raise InvalidInput(_("Give a version label of at most 32 characters, e.g. 2026-01."), field="version")
     if not (text_vi or "").strip() or not (text_en or "").strip():
         raise InvalidInput(_("Give the notice text in both Vietnamese and English."), field="text_vi")
-    latest = purpose.notices.order_by("-effective_at").first()
+    latest = None if history else purpose.notices.order_by("-effective_at").first()
     if latest is not None and effective_at <= latest.effective_at:
         raise Conflict(
             _("A new notice version must take effect after the latest one (%(latest)s)."),
@@ -168,7 +170,7 @@ def notice_add(
             applied_at=now if effective_at <= now else None,
         )
     audit_record(
-        action="consents.notice.published",
+        action="consents.notice.history_recorded" if history else "consents.notice.published",
         actor=actor,
         target=notice,
         now=now,

@@ -14,6 +14,7 @@ from consents.catalogue import purpose_entry_of
 from consents.filters import DutyFilterSet
 from consents.forms import (
     AcknowledgeForm,
+    HistoricalNoticeForm,
     ImportForm,
     NoticeForm,
     PurposeForm,
@@ -101,9 +102,22 @@ def notice_new(request, code):
     current = next((n for n in notices if n.in_force_by(now)), None)
     # A new version starts from the text customers read today, not from a blank form.
     initial = {"text_vi": current.text_vi, "text_en": current.text_en} if current else {}
-    form = NoticeForm(request.POST or None, initial=initial)
+    recording_history = request.method == "POST" and "historical" in request.POST
+    publishing = request.method == "POST" and not recording_history
+    form = NoticeForm(request.POST if publishing else None, initial=initial)
+    history_form = HistoricalNoticeForm(request.POST if recording_history else None)
     preview = None
-    if request.method == "POST" and "preview" in request.POST:
+    if recording_history:
+        if form_submit(
+            request,
+            history_form,
+            lambda: services.notice_record_historical(
+                actor=actor_for_user(request.user), code=code, **history_form.cleaned_data
+            ),
+            lambda notice: _("Past notice version %(version)s recorded.") % {"version": notice.version},
+        ):
+            return redirect("consents:notice_new", code=code)
+    elif request.method == "POST" and "preview" in request.POST:
         # Show what customers will read, without publishing anything.
         if form.is_valid():
             preview = {"vi": form.cleaned_data["text_vi"], "en": form.cleaned_data["text_en"]}
@@ -120,6 +134,7 @@ def notice_new(request, code):
         "consents/notice_form.html",
         {
             "form": form,
+            "history_form": history_form,
             "purpose": purpose,
             "notices": notices,
             "current": current,

@@ -57,16 +57,24 @@ def receipt_response(
         return response
     viewer = request.user
 
-    def who(kind, label, user, channel) -> str:
+    def who(kind, label, user, channel, *, event=None) -> str:
         # The customer's page says it as their file does; staff see the staff member's name.
         if for_customer:
-            return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader)
+            return who_acted_for_customer(
+                kind,
+                user,
+                channel,
+                consent=consent,
+                reader=reader,
+                event=event,
+                refused=receipt["refused_at"] is not None,
+            )
         return actor_display(kind, label, user, viewer=viewer)
 
     events = [
         {
             "event": e,
-            "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel),
+            "who": who(e.actor_kind, e.actor_label, e.actor_user, e.channel, event=e),
             # An erased reason hides nothing: it reads as the sentence (`reason_shown`).
             "reason_masked": not e.reason_erased and reason_disclosed(e, disclosure) != e.reason,
         }

@@ -24,18 +24,19 @@ def _import_file(tmp_path, *customers: str) -> str:
     return str(path)
 
 
-def test_an_import_of_only_refused_rows_exits_non_zero(catalogue, tmp_path):
+def test_an_import_of_only_refused_rows_exits_non_zero(catalogue, dpo, tmp_path):
     path = _import_file(tmp_path, "NO-SUCH-CIF", "NO-SUCH-CIF2")
     out = io.StringIO()
     with pytest.raises(CommandError, match="All 2 rows were refused"):
-        call_command("import_consents", path, stdout=out)
+        call_command("import_consents", path, "--operator", dpo.username, stdout=out)
     assert "line 2:" in out.getvalue() and "line 3:" in out.getvalue()
 
 
-def test_an_import_with_one_good_row_and_its_rerun_exit_zero(catalogue, tmp_path):
+def test_an_import_with_one_good_row_and_its_rerun_exit_zero(catalogue, dpo, tmp_path):
     path = _import_file(tmp_path, make_subject().external_ref, "NO-SUCH-CIF")
-    call_command("import_consents", path, stdout=io.StringIO())
-    call_command("import_consents", path, stdout=io.StringIO())  # already imported: not a failure
+    call_command("import_consents", path, "--operator", dpo.username, stdout=io.StringIO())
+    # Already imported: not a failure.
+    call_command("import_consents", path, "--operator", dpo.username, stdout=io.StringIO())
 
 
 def test_a_scope_refresh_where_every_purpose_is_refused_exits_non_zero(monkeypatch):

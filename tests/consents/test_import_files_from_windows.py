@@ -196,7 +196,7 @@ def test_the_api_and_the_command_name_the_line_that_is_not_utf8(dpo, as_user, tm
     path = tmp_path / "legacy.csv"
     path.write_bytes(body)
     with translation.override("en"), pytest.raises(CommandError) as error:
-        call_command("import_consents", str(path))
+        call_command("import_consents", str(path), "--operator", dpo.username)
 
     assert response.status_code == 400 and "Line 3 is not UTF-8" in response.json()["file"][0]
     assert "Line 3 is not UTF-8" in str(error.value)

@@ -77,7 +77,7 @@ def test_missing_columns_refuse_the_whole_file():
     assert "notice_version" in error.value.text
 
 
-def test_management_command_prints_line_numbers(catalogue, tmp_path, capsys):
+def test_management_command_prints_line_numbers(catalogue, dpo, tmp_path, capsys):
     a = make_subject()
     path = tmp_path / "consents.csv"
     path.write_text(
@@ -85,7 +85,7 @@ def test_management_command_prints_line_numbers(catalogue, tmp_path, capsys):
                      "CIF-X,marketing,v1,branch,,,,")),
         encoding="utf-8",
     )
-    call_command("import_consents", str(path))
+    call_command("import_consents", str(path), "--operator", dpo.username)
     out = capsys.readouterr().out
     assert "line 3:" in out and "imported=1" in out and "refused=1" in out
 

@@ -1,4 +1,6 @@
-"""`manage.py import_consents FILE.csv`: import existing consents; bad rows are listed, good ones kept."""
+"""`manage.py import_consents FILE.csv --operator USERNAME`: import existing consents; bad rows are listed,
+good ones kept. The operator, a staff member who may import consents, is who the audit trail and the
+consents' records name: a person answers for what was transcribed, as on the import page."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from consents.services import consents_import_csv, text_lines
-from core.actors import Actor
+from core.actors import Actor, actor_for_user
 from core.errors import DomainError
+from core.roles import staff_users
 
 
 class Command(BaseCommand):
@@ -24,15 +27,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--operator",
+            required=True,
+            metavar="USERNAME",
+            help="The staff member running the import (one who may import consents, e.g. the DPO): the "
+            "audit entries and the consents' records name them.",
+        )
 
-    def handle(self, *args, path: str, batch_size: int, **options):
+    def handle(self, *args, path: str, batch_size: int, operator: str, **options):
+        actor = _operator(operator)
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
         try:
             with file.open("rb") as raw:
                 run = consents_import_csv(
-                    actor=Actor.system("import_consents"),
+                    actor=actor,
                     lines=text_lines(raw),
                     filename=file.name,
                     batch_size=batch_size,
@@ -54,3 +65,15 @@ class Command(BaseCommand):
         if run.refused and run.refused == run.rows:
             # A cron job or pipeline alerts on the exit status: a file of nothing but refusals is a failure.
             raise CommandError(f"All {run.rows} rows were refused; nothing was imported.")
+
+
+def _operator(username: str) -> Actor:
+    """The staff member named by --operator, when they may import consents."""
+    user = staff_users().filter(username=username).first()
+    if user is None:
+        raise CommandError(f"No staff user named {username!r}.")
+    if not user.is_active:
+        raise CommandError(f"The user {username!r} is not active.")
+    if not user.has_perm("consents.import_consents"):
+        raise CommandError(f"{username!r} may not import consents (the right of the DPO's role).")
+    return actor_for_user(user)
