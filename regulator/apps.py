@@ -27,6 +27,9 @@ class RegulatorConfig(AppConfig):
                 "regulator.breach.recorded": _("Personal-data breach recorded"),
                 "regulator.breach.updated": _("Breach facts updated"),
                 "regulator.breach.notified": _("Breach notification phase submitted to the authority"),
+                "regulator.breach.reference_recorded": _(
+                    "Authority's reference of a breach notification phase recorded"
+                ),
                 "regulator.breach.deadline_breached": _("Breach notification deadline passed"),
                 "regulator.breach.customers_notified": _("Affected customers told about a breach"),
                 "regulator.breach.customers_not_notified": _(

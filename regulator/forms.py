@@ -105,6 +105,12 @@ class ActivityForm(_SystemsAndCategoriesForm):
     )
 
 
+class PhaseReferenceForm(forms.Form):
+    """The authority's reference of a phase submitted without one (A05 issues it afterwards)."""
+
+    authority_reference = forms.CharField(label=_("Authority's reference"), max_length=100)
+
+
 class NotifyForm(forms.Form):
     new_facts = forms.CharField(
         label=_("Facts added in this phase"),

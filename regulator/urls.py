@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("portal/breaches/<uuid:pk>/close/", views.breach_close, name="breach_close"),
     path("portal/breaches/<uuid:pk>/phases/<int:phase>/", views.breach_phase, name="breach_phase"),
+    path(
+        "portal/breaches/<uuid:pk>/phases/<int:phase>/reference/",
+        views.breach_phase_reference,
+        name="breach_phase_reference",
+    ),
     path("portal/dossiers/", views.dossier_list, name="dossier_list"),
     path("portal/dossiers/sync/", views.dossiers_sync, name="dossiers_sync"),
     path("portal/dossiers/<uuid:pk>/", views.dossier_detail, name="dossier_detail"),

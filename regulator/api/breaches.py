@@ -30,6 +30,7 @@ from regulator.api.serializers import (
     CustomerNoticeDeclineSerializer,
     NotifySerializer,
     PhaseOutputSerializer,
+    PhaseReferenceSerializer,
 )
 from regulator.models import Breach, BreachStatus
 from regulator.selectors import breach_by_id, breach_list, breach_phase_notification
@@ -114,10 +115,11 @@ class BreachNotifyView(APIView):
 
 
 class BreachPhaseDocumentView(APIView):
-    """The Form 08 document of one phase, as submitted."""
+    """The Form 08 document of one phase, as submitted; PATCH records the authority's reference of a
+    phase submitted without one (A05 issues it afterwards), once."""
 
-    required_permissions = {"GET": READ_BREACH}
-    required_scopes = {"GET": READ_SCOPE}
+    required_permissions = {"GET": READ_BREACH, "PATCH": MANAGE_BREACH}
+    required_scopes = {"GET": READ_SCOPE, "PATCH": WRITE_SCOPE}
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk, phase):
@@ -132,6 +134,22 @@ class BreachPhaseDocumentView(APIView):
             data={"phase": phase},
         )
         return Response(notification.document)
+
+    @extend_schema(
+        request=PhaseReferenceSerializer,
+        responses={
+            200: PhaseOutputSerializer,
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT, "`reference_recorded`: the phase's authority reference is already recorded."
+            ),
+        },
+    )
+    def patch(self, request, pk, phase):
+        data = validated_body(PhaseReferenceSerializer, request)
+        notification = services.breach_phase_reference_record(
+            actor=actor_for_user(request.user), breach_id=pk, phase=phase, **data
+        )
+        return Response(PhaseOutputSerializer(notification).data)
 
 
 MailingJobSerializer = inline_serializer(

@@ -74,6 +74,11 @@ class NotifySerializer(serializers.Serializer):
     )
 
 
+class PhaseReferenceSerializer(serializers.Serializer):
+    # Checked by the service (required, at most 100 characters), which words the refusal.
+    authority_reference = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
 class PhaseOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = BreachNotification

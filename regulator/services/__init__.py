@@ -6,6 +6,7 @@ from regulator.services.breach_mailing import (
     breach_customers_notify_run,
     breach_customers_notify_start,
 )
+from regulator.services.breach_phases import breach_phase_reference_record
 from regulator.services.breaches import breach_close, breach_notify, breach_record, breach_update
 from regulator.services.dossiers import (
     activity_save,
@@ -24,6 +25,7 @@ __all__ = [
     "breach_customers_notify_run",
     "breach_customers_notify_start",
     "breach_notify",
+    "breach_phase_reference_record",
     "breach_record",
     "breach_update",
     "document_export_record",

@@ -20,6 +20,7 @@ from regulator.views.breaches import (
     breach_new,
     breach_notify,
     breach_phase,
+    breach_phase_reference,
 )
 from regulator.views.dossiers import dossier_detail, dossier_edit, dossier_file, dossier_list, dossiers_sync
 from regulator.views.proof_bundles import proof_bundle
@@ -43,6 +44,7 @@ __all__ = [
     "breach_new",
     "breach_notify",
     "breach_phase",
+    "breach_phase_reference",
     "dossier_detail",
     "dossier_edit",
     "dossier_file",

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_error, form_submit, form_succeeded
+from core.forms import (
+    call_with_messages,
+    form_error,
+    form_submit,
+    form_submit_with_messages,
+    form_succeeded,
+)
 from core.spreadsheets import spreadsheet_download
 from integrations.delivery import revive_context
 from integrations.form_once import posted_once
@@ -23,7 +29,13 @@ from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
 from regulator.breach_register import breach_register_csv, breach_register_rows
-from regulator.forms import BreachFactsForm, BreachForm, CustomerNoticeDeclineForm, NotifyForm
+from regulator.forms import (
+    BreachFactsForm,
+    BreachForm,
+    CustomerNoticeDeclineForm,
+    NotifyForm,
+    PhaseReferenceForm,
+)
 from regulator.models import COMMITMENT_PASSED, STATUTORY_PASSED, Breach, BreachStatus
 from regulator.selectors import (
     breach_affected_count,
@@ -291,6 +303,23 @@ def breach_close(request, pk):
         request,
         lambda: services.breach_close(actor=actor_for_user(request.user), breach_id=pk),
         _("Breach closed."),
+    )
+    return redirect("regulator:breach_detail", pk=pk)
+
+
+@require_POST
+@staff_required("regulator.manage_breach")
+@posted_once
+def breach_phase_reference(request, pk, phase: int):
+    """The authority's reference of a phase submitted without one, recorded once A05 has issued it."""
+    form = PhaseReferenceForm(request.POST)
+    form_submit_with_messages(
+        request,
+        form,
+        lambda: services.breach_phase_reference_record(
+            actor=actor_for_user(request.user), breach_id=pk, phase=phase, **form.cleaned_data
+        ),
+        _("The authority's reference of phase %(phase)s is recorded.") % {"phase": phase},
     )
     return redirect("regulator:breach_detail", pk=pk)
 

@@ -184,7 +184,8 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "POST": ("/api/v1/breaches/{absent}/notifications/", Absent(DPO))
     },
     "api/v1/breaches/<uuid:pk>/notifications/<int:phase>/": {
-        "GET": ("/api/v1/breaches/{absent}/notifications/1/", Absent(AUDIT))
+        "GET": ("/api/v1/breaches/{absent}/notifications/1/", Absent(AUDIT)),
+        "PATCH": ("/api/v1/breaches/{absent}/notifications/1/", Absent(DPO)),
     },
     "api/v1/breaches/<uuid:pk>/decline-customer-notice/": {
         "POST": ("/api/v1/breaches/{absent}/decline-customer-notice/", Absent(DPO))
@@ -445,6 +446,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         Absent(DPO),
     ),
     "portal/breaches/<uuid:pk>/close/": ("POST", "/portal/breaches/{absent}/close/", Absent(DPO)),
+    "portal/breaches/<uuid:pk>/phases/<int:phase>/reference/": (
+        "POST", "/portal/breaches/{absent}/phases/1/reference/", Absent(DPO)
+    ),
     "portal/breaches/<uuid:pk>/phases/<int:phase>/": (
         "GET",
         "/portal/breaches/{absent}/phases/1/",
