@@ -24,13 +24,20 @@ from django.utils.translation import gettext_noop
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.spreadsheets import SpreadsheetWriter
 from core.text import vietnamese_sort_key
-from deadlines.policy import local_isoformat
+from deadlines.models import DeadlineRegime
+from deadlines.policy import local_isoformat, statutory_regimes_in_force
 from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
 from regulator.organisation import organisation
+from regulator.policy import BREACH_NOTIFICATION
 
 # The laws each document is filed under: English in the JSON, the page's language on the page.
 FORM_08_LAW = gettext_noop("Law 91/2025/QH15 Art. 23; Decree 356/2025/ND-CP")
+# A violation up to 31/12/2025 falls under Decree 13 (Art. 23), and under Law 91 too when detected from 2026.
+FORM_08_LAW_DECREE_13 = gettext_noop("Decree 13/2023/ND-CP Art. 23")
+FORM_08_LAW_DECREE_13_AND_LAW_91 = gettext_noop(
+    "Decree 13/2023/ND-CP Art. 23; Law 91/2025/QH15 Art. 23; Decree 356/2025/ND-CP"
+)
 IMPACT_ASSESSMENT_LAW = gettext_noop("Law 91/2025/QH15 Arts. 20-21; Decree 356/2025/ND-CP")
 # How long data of a category without a legal retention rule is kept.
 UNTIL_PURPOSE_ENDS = gettext_noop("until the purpose ends or consent is withdrawn")
@@ -76,6 +83,19 @@ def _filer(*, with_address: bool = True) -> dict[str, Any]:
     }
 
 
+def form08_law(breach: Breach) -> str:
+    """The law Form 08 cites: the regimes whose breach-notification rows apply to the breach (Decree 13
+    from the violation, Law 91 from the detection), with the one its stored deadline came from; Law 91
+    when neither is Decree 13 (a breach recorded before the regime was stored)."""
+    regimes = statutory_regimes_in_force(BREACH_NOTIFICATION, breach.detected_at, breach.occurred_at)
+    regimes.add(breach.statutory_regime)
+    if DeadlineRegime.VN_DECREE_13 not in regimes:
+        return FORM_08_LAW
+    if DeadlineRegime.VN_LAW_91 in regimes:
+        return FORM_08_LAW_DECREE_13_AND_LAW_91
+    return FORM_08_LAW_DECREE_13
+
+
 def form08(
     breach: Breach,
     *,
@@ -107,7 +127,7 @@ def form08(
     timeline.append({"event": f"phase_{phase}_submitted", "at": local_isoformat(submitted_at)})
     return {
         "form": "08",
-        "legal_basis": FORM_08_LAW,
+        "legal_basis": form08_law(breach),
         "recipient_authority": AUTHORITY,
         "reference": breach.reference,
         "phase": phase,
