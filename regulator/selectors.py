@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from consents.catalogue import purpose_entry_of, with_versions
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
@@ -150,13 +151,21 @@ def breaches_open() -> QuerySet[Breach]:
     return Breach.objects.filter(status=BreachStatus.OPEN).order_by("notify_due_at")
 
 
-def breaches_open_counts(*, now: datetime) -> tuple[int, int]:
-    """How many breaches are open, and how many of those are past their notification deadline at
-    `now` (the dashboard's cards)."""
-    counts = Breach.objects.filter(status=BreachStatus.OPEN).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(notify_due_at__lt=now))
+def breaches_open_counts(*, now: datetime) -> tuple[int, int, int]:
+    """The dashboard's cards at `now`: how many breaches are open, how many of those are past the law's
+    deadline (late in the authority's eyes), and how many past only the bank's own stricter one, by
+    the rule the register and the breach page use (`Breach.deadline_passed`)."""
+    authority_due = Coalesce("statutory_due_at", "notify_due_at")
+    counts = (
+        Breach.objects.filter(status=BreachStatus.OPEN)
+        .alias(authority_due_at=authority_due)
+        .aggregate(
+            open=Count("pk"),
+            past_law=Count("pk", filter=Q(authority_due_at__lt=now)),
+            past_commitment=Count("pk", filter=Q(notify_due_at__lt=now) & ~Q(authority_due_at__lt=now)),
+        )
     )
-    return counts["open"], counts["overdue"]
+    return counts["open"], counts["past_law"], counts["past_commitment"]
 
 
 def breach_needs_customer_notice(breach: Breach) -> bool:
