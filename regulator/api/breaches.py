@@ -140,7 +140,8 @@ class BreachPhaseDocumentView(APIView):
         responses={
             200: PhaseOutputSerializer,
             409: OpenApiResponse(
-                OpenApiTypes.OBJECT, "`reference_recorded`: the phase's authority reference is already recorded."
+                OpenApiTypes.OBJECT,
+                "`reference_recorded`: the phase's authority reference is already recorded.",
             ),
         },
     )

@@ -59,6 +59,10 @@ def breach_phase_reference_record(
             actor=actor,
             target=notification.breach,
             now=now,
-            data={"reference": notification.breach.reference, "phase": phase, "authority_reference": reference},
+            data={
+                "reference": notification.breach.reference,
+                "phase": phase,
+                "authority_reference": reference,
+            },
         )
     return notification

@@ -18,12 +18,24 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 @pytest.mark.parametrize(
     ("occurred", "detected", "cited", "not_cited"),
     [
-        (datetime(2025, 12, 20, 10, tzinfo=VN), datetime(2025, 12, 21, 10, tzinfo=VN), ["Decree 13/2023"],
-         ["Law 91", "Decree 356"]),
-        (datetime(2026, 3, 1, 10, tzinfo=VN), datetime(2026, 3, 2, 10, tzinfo=VN), ["Law 91", "Decree 356"],
-         ["Decree 13"]),
-        (datetime(2025, 12, 31, 20, tzinfo=VN), datetime(2026, 1, 1, 8, tzinfo=VN),
-         ["Decree 13/2023", "Law 91", "Decree 356"], []),
+        (
+            datetime(2025, 12, 20, 10, tzinfo=VN),
+            datetime(2025, 12, 21, 10, tzinfo=VN),
+            ["Decree 13/2023"],
+            ["Law 91", "Decree 356"],
+        ),
+        (
+            datetime(2026, 3, 1, 10, tzinfo=VN),
+            datetime(2026, 3, 2, 10, tzinfo=VN),
+            ["Law 91", "Decree 356"],
+            ["Decree 13"],
+        ),
+        (
+            datetime(2025, 12, 31, 20, tzinfo=VN),
+            datetime(2026, 1, 1, 8, tzinfo=VN),
+            ["Decree 13/2023", "Law 91", "Decree 356"],
+            [],
+        ),
     ],
 )
 def test_form_08_cites_the_regime_that_applies(occurred, detected, cited, not_cited):

@@ -1,5 +1,6 @@
 """The dashboard's breach cards count through one selector, by the rule the register and the breach
 page use (`Breach.deadline_passed`): past the law's 72 hours, or past only the bank's own deadline."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -45,7 +46,8 @@ def test_the_dashboard_says_which_deadline_passed(dpo, monkeypatch):
     breach = _breach_with_stricter_commitment()
     request = RequestFactory().get("/portal/")
     request.user = dpo
-    monkeypatch.setattr("regulator.navigation.timezone.now", lambda: breach.notify_due_at + timedelta(minutes=1))
+    only_commitment = breach.notify_due_at + timedelta(minutes=1)
+    monkeypatch.setattr("regulator.navigation.timezone.now", lambda: only_commitment)
 
     cards = {str(card["label"]): card for card in _portal_cards(request)}
 

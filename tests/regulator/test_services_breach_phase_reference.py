@@ -55,7 +55,9 @@ def test_a_reference_issued_after_the_phase_is_recorded_once_and_audited():
 def test_a_reference_typed_with_the_phase_is_not_replaced():
     breach = _notified_breach(reference="A05-1")
     with pytest.raises(Conflict):
-        services.breach_phase_reference_record(actor=DPO, breach_id=breach.pk, phase=1, authority_reference="A05-2")
+        services.breach_phase_reference_record(
+            actor=DPO, breach_id=breach.pk, phase=1, authority_reference="A05-2"
+        )
 
 
 @pytest.mark.parametrize("reference", ["", "   ", "x" * 101])
@@ -115,6 +117,7 @@ def test_the_api_records_it_on_the_phase_409_a_second_time_400_when_empty(dpo, a
     assert answer.json()["authority_reference"] == "A05-9"
     again = client.patch(path, {"authority_reference": "A05-10"}, format="json")
     assert again.status_code == 409 and again.json()["code"] == "reference_recorded"
-    missing = client.patch(f"/api/v1/breaches/{breach.pk}/notifications/2/", {"authority_reference": "x"},
-                           format="json")
+    missing = client.patch(
+        f"/api/v1/breaches/{breach.pk}/notifications/2/", {"authority_reference": "x"}, format="json"
+    )
     assert missing.status_code == 404
