@@ -62,6 +62,23 @@ TRANSCRIBED_IN_WORDS = {
 }
 
 
+def reads_as_transcribed(kind: str, answer: str, transcribed: datetime | None) -> bool:
+    """Whether the customer reads who acted as the bank transcribing their answer: an answer (a grant,
+    a refusal, a withdrawal; not an expiry) the bank transcribed (`transcribed_at`), by anyone but the
+    customer (`kind`, the actor's). The customer's receipt and their export (`dsr.services.export_sections`)
+    both decide by this."""
+    return transcribed is not None and kind != ActorKind.CUSTOMER and answer in TRANSCRIBED_IN_WORDS
+
+
+def transcribed_in_words(answer: str, channel: str, transcribed: datetime) -> str:
+    """An answer that `reads_as_transcribed`, given on `channel` on the local day of `transcribed`, in
+    words in the active language ("the bank, transcribing the customer's branch consent of 01/03/2022")."""
+    return str(TRANSCRIBED_IN_WORDS[answer]) % {
+        "channel": str(Channel(channel).label).lower() if channel in Channel.values else channel,
+        "day": timezone.localdate(transcribed).strftime("%d/%m/%Y"),
+    }
+
+
 def who_acted_for_customer(
     kind: str,
     user,
@@ -81,11 +98,8 @@ def who_acted_for_customer(
     transcribed = transcribed_at(consent=consent, event=event)
     answer = ConsentEvent.Kind.REFUSED if refused else ConsentEvent.Kind.GRANTED
     answer = event.kind if event is not None else answer
-    if transcribed is not None and kind != ActorKind.CUSTOMER and answer in TRANSCRIBED_IN_WORDS:
-        return str(TRANSCRIBED_IN_WORDS[answer]) % {
-            "channel": str(Channel(channel).label).lower() if channel in Channel.values else channel,
-            "day": timezone.localdate(transcribed).strftime("%d/%m/%Y"),
-        }
+    if reads_as_transcribed(kind, answer, transcribed):
+        return transcribed_in_words(answer, channel, transcribed)
     if kind == ActorKind.CUSTOMER:
         account = getattr(user, "customer_account", None) if user is not None else None
         acting = account.subject_id if account is not None else None

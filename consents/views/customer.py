@@ -306,6 +306,13 @@ def me_withdraw(request, code, subject):
     if purpose is None or consent is None:
         messages.info(request, _("There is no consent to withdraw for this purpose."))
         return _back(ward_id)
+    # What the service would refuse is not offered (as on the staff page): a consent past its term, not
+    # yet swept, has ended, and the page says so at once rather than after a confirmation.
+    refusal = selectors.consent_withdraw_refusal(consent, now=timezone.now())
+    if refusal is not None:
+        context = {"purpose": purpose, "consent": consent, "refusal": refusal, "back": _anchor(code, ward_id)}
+        status = 409 if request.method == "POST" else 200
+        return render(request, "consents/me_withdraw.html", context, status=status)
     if request.method == "POST":
         # A purpose no longer offered has no card left to come back to: its outcome shows at the top.
         shown_at = _card(code, ward_id) if purpose.active else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
@@ -14,6 +15,7 @@ from authorisations.scopes import DATA_SCOPES
 from authorisations.states import AuthorisationStatus
 from consents.models import Channel as ConsentChannel
 from consents.models import ConsentEvent, ProcessingRestriction, Recipient, WithdrawalDuty
+from consents.receipts import transcribed_in_words
 from core.actors import ActorKind
 from core.labels import choice_label, in_reader_language
 from core.roles import Role
@@ -25,6 +27,7 @@ from dsr.services.export_sections import (
     RECORDED_BY_GUARDIAN,
     RECORDED_BY_STAFF,
     RECORDED_BY_SYSTEM,
+    RECORDED_BY_TRANSCRIBED,
     RECORDED_BY_WARD,
     RECORDED_BY_YOU,
 )
@@ -94,9 +97,13 @@ def system_field_label(field_labels: dict[str, dict[str, str]], key: str) -> str
     return in_reader_language(vietnamese or english, english) or humanise(key)
 
 
-def recorded_by_label(kind: str, code: str) -> str:
-    """Who recorded a consent event, as the customer reads it: a member of staff by role, an integration
-    client by its name, and the words of the customer's receipts for the rest."""
+def recorded_by_label(event: dict[str, Any]) -> str:
+    """Who recorded a consent event, as the customer reads it: an answer the bank transcribed, and of
+    which day, in the words of their receipt (`transcribed_in_words`); a member of staff by role, an
+    integration client by its name, and the words of the customer's receipts for the rest."""
+    kind, code = event["recorded_by_kind"], event["recorded_by"]
+    if code == RECORDED_BY_TRANSCRIBED:
+        return transcribed_in_words(event["event"], event["channel"], parse_datetime(event["at"]))
     if kind == ActorKind.CLIENT:
         return str(_("the bank's application %(name)s") % {"name": code})
     if kind == ActorKind.STAFF and code in Role.values:
@@ -111,7 +118,7 @@ def consent_event_labels(event: dict[str, Any], purposes: dict[str, str]) -> dic
         "channel_label": choice_label(ConsentChannel.choices, event["channel"]),
     }
     if "recorded_by" in event:  # an export built before it said who recorded each event has none
-        labels["recorded_by_label"] = recorded_by_label(event["recorded_by_kind"], event["recorded_by"])
+        labels["recorded_by_label"] = recorded_by_label(event)
     return labels
 
 

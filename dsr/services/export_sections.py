@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, WithdrawalDuty
-from consents.receipts import recipient_stops
+from consents.receipts import reads_as_transcribed, recipient_stops, transcribed_at
 from consents.scope import abroad_as_told
 from consents.selectors import (
     consent_history_of,
@@ -45,6 +45,9 @@ RECORDED_BY_WARD = "ward"
 RECORDED_BY_CUSTOMER = "customer"
 RECORDED_BY_STAFF = "staff"
 RECORDED_BY_SYSTEM = "system"
+# An answer the bank transcribed from the customer's form by an import, whoever ran it
+# (`consents.receipts.reads_as_transcribed`).
+RECORDED_BY_TRANSCRIBED = "transcribed"
 # Who wrote a line of a request's conversation.
 FROM_BANK = "bank"
 FROM_CUSTOMER = "customer"
@@ -89,8 +92,10 @@ def consent_sections(subject: DataSubject, *, now: datetime) -> dict[str, list[d
 
 def _recorded_by(event: ConsentEvent, subject: DataSubject, roles: dict) -> str:
     """Who recorded the event, for the customer reading the export: themselves, their guardian or ward,
-    the customer; a member of staff by role; an integration client by its name (a system's, not a
-    person's); the platform itself."""
+    the customer; the bank transcribing their answer by an import, as their receipt says it; a member of
+    staff by role; an integration client by its name (a system's, not a person's); the platform itself."""
+    if reads_as_transcribed(event.actor_kind, event.kind, transcribed_at(consent=event.consent, event=event)):
+        return RECORDED_BY_TRANSCRIBED
     if event.actor_kind == ActorKind.CUSTOMER:
         account = getattr(event.actor_user, "customer_account", None) if event.actor_user_id else None
         acting = account.subject_id if account is not None else None
