@@ -121,6 +121,26 @@ def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) ->
     return result
 
 
+def withdrawal_consequences_of_subject(
+    subject, *, now: datetime | None = None
+) -> list[tuple[Consent, list[str]]]:
+    """The subject's consents a withdrawal request would end at `now`, those `consent_withdraw_refusal`
+    lets go (live, in term, consent-based), by purpose code, each with `withdrawal_consequences`: what a
+    request explains first, as the page withdrawing one consent does."""
+    now = now or timezone.now()
+    live = (
+        Consent.objects.filter(subject=subject, status=ConsentStatus.GRANTED)
+        .select_related("purpose")
+        .prefetch_related("purpose__notices")
+        .order_by("purpose__code")
+    )
+    return [
+        (consent, withdrawal_consequences(consent, now=now))
+        for consent in live
+        if consent_withdraw_refusal(consent, now=now) is None
+    ]
+
+
 def with_notice_status(duties: QuerySet[WithdrawalDuty]) -> QuerySet[WithdrawalDuty]:
     """`duties` annotated `notice_status`, their notice's outbox status (none without an endpoint), in
     the same query: the evidence of when each recipient was told (`consents.receipts.duty_told`)."""

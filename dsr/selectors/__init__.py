@@ -85,7 +85,9 @@ from dsr.selectors.rights import (
     REQUEST_TYPE_EXPLAINED,
     SELF_SERVICE_IDENTITY_STEPS,
     RequestTimeframe,
+    WithdrawalExplained,
     request_timeframes,
+    withdrawals_explained,
 )
 from dsr.selectors.tasks import task_allowed_actions, task_request_workable, tasks_for_client, tasks_open
 
@@ -142,6 +144,8 @@ __all__ = [
     "request_stop_notices",
     "request_refusal_reasons",
     "request_timeframes",
+    "withdrawals_explained",
+    "WithdrawalExplained",
     "request_work_check",
     "requests_by_deadline",
     "requests_closed_in",

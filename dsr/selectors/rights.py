@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.selectors import withdrawal_consequences_of_subject
 from core.errors import DomainError
 from deadlines.models import RequestType
 from deadlines.policy import deadlines_for
@@ -68,3 +69,25 @@ def request_timeframes(*, now: datetime | None = None) -> list[RequestTimeframe]
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class WithdrawalExplained:
+    """One purpose a withdrawal request would end, with what withdrawing it means (vi/en)."""
+
+    code: str
+    name: str
+    consequences: list[str]
+
+
+def withdrawals_explained(subject, *, now: datetime | None = None) -> list[WithdrawalExplained]:
+    """What a withdrawal request filed for `subject` now explains first (domain notes: consequences
+    explained first): each of their consents it would end, by purpose, with the consents app's own
+    sentences (`withdrawal_consequences_of_subject`). None ticked on the request means all of these;
+    no subject (a page not yet told whose), nothing."""
+    if subject is None:
+        return []
+    return [
+        WithdrawalExplained(code=consent.purpose.code, name=consent.purpose.name, consequences=lines)
+        for consent, lines in withdrawal_consequences_of_subject(subject, now=now)
+    ]

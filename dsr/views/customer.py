@@ -28,6 +28,7 @@ from dsr.selectors import (
     request_timeframes,
     requests_listed_for_customer,
     subject_request_by_id,
+    withdrawals_explained,
 )
 from dsr.views.common import attachment, deadline_tone
 from dsr.views.request_page import has_export
@@ -79,6 +80,9 @@ def new_request(request, subject):
             # The fields that belong to some request types only, shown for those (dsr/disclose.js).
             "purpose_types": " ".join(PURPOSE_TYPES),
             "correction_types": " ".join(CORRECTION_TYPES),
+            # The consequences explained first, shown with the withdrawal (domain notes).
+            "withdraw_type": RequestType.WITHDRAW,
+            "withdrawals": withdrawals_explained(subject),
         },
     )
 

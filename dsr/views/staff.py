@@ -17,6 +17,7 @@ from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages, form_succeeded
 from core.paging import offset_page
+from deadlines.models import RequestType
 from dsr import services
 from dsr.filters import RequestFilterSet
 from dsr.forms import (
@@ -44,6 +45,7 @@ from dsr.selectors import (
     requests_by_reference,
     visible_request_by_id,
     visible_requests,
+    withdrawals_explained,
     work_staff,
 )
 from dsr.states import RequestStatus
@@ -153,11 +155,24 @@ def intake(request):
                     % {"ref": created.reference},
                 )
                 return redirect("dsr:receipt", pk=created.pk)
+    whose = subject if subject is not None else _intake_subject(form)
     return render(request, "dsr/intake.html", {
         "form": form, "by_type": INTAKE_FIELDS_BY_TYPE,
         # A refusal the child's unverified guardian caused comes with the way to verify them.
         "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
+        # What withdrawing means for this customer, for the officer to read out before saving a
+        # withdrawal (domain notes: consequences explained first).
+        "withdraw_type": RequestType.WITHDRAW,
+        "withdrawals": withdrawals_explained(whose),
+        "whose_unknown": whose is None,
     })
+
+
+def _intake_subject(form):
+    """The customer the intake page was given, if that number is a customer's: the one posted, or the
+    customer page's link (`?subject=`)."""
+    ref = (form["subject_ref"].value() or "").strip()
+    return subject_for_ref(ref) if ref else None
 
 
 # The service's names for what the intake page asks differently: the day of receipt rather than its
