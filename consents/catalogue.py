@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import CharField, Prefetch, QuerySet, Subquery
@@ -36,6 +38,9 @@ class NoticeEntry:
     category: str | None = None
     # A material version whose announcement has not gone out yet is in force on no date.
     awaiting_announcement: bool = False
+    # The version's whole scope as stored (`consents.scope.purpose_scope`): what the purpose API shows
+    # while the version is in force. Empty for an entry built without it.
+    scope: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def in_force_by(self, now: datetime) -> bool:
         return self.effective_at <= now and not self.awaiting_announcement
@@ -50,6 +55,7 @@ class PurposeEntry:
     sensitive: bool
     active: bool
     notices: tuple[NoticeEntry, ...] = field(default=())  # oldest first
+    data_categories: tuple[str, ...] = ()
 
     @property
     def consent_based(self) -> bool:
@@ -60,15 +66,27 @@ class PurposeEntry:
         return effective[-1] if effective else None
 
     def in_force(self, now: datetime) -> PurposeEntry:
-        """The purpose as the version in force at `now` has it: its legal basis and category, which the
-        job copies onto the purpose row up to five minutes after the version takes effect."""
+        """The purpose as the version in force at `now` has it: its legal basis, category and data
+        categories, which the job copies onto the purpose row up to five minutes after the version
+        takes effect."""
         notice = self.current_notice(now)
         if notice is None:
             return self
         legal_basis, category = notice.legal_basis or self.legal_basis, notice.category or self.category
-        if (legal_basis, category) == (self.legal_basis, self.category):
+        data_categories = tuple(notice.scope.get("data_categories", self.data_categories))
+        if (legal_basis, category, data_categories) == (
+            self.legal_basis,
+            self.category,
+            self.data_categories,
+        ):
             return self
-        return replace(self, legal_basis=legal_basis, category=category)
+        return replace(self, legal_basis=legal_basis, category=category, data_categories=data_categories)
+
+    def scope_in_force(self, now: datetime) -> Mapping[str, Any]:
+        """The scope of the version in force at `now` as stored (empty without one): what the purpose
+        row gets only when the versions job runs."""
+        notice = self.current_notice(now)
+        return notice.scope if notice is not None else {}
 
     def legal_bases_between(self, since: datetime, until: datetime) -> set[str]:
         """The legal bases the purpose rested on at any moment from `since` to `until`, by its versions in
@@ -105,6 +123,7 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
         category=purpose.category,
         sensitive=purpose.sensitive,
         active=purpose.active,
+        data_categories=tuple(purpose.data_categories),
         notices=tuple(
             NoticeEntry(
                 id=n.pk,
@@ -114,6 +133,7 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
                 legal_basis=n.scope.get("legal_basis"),
                 category=n.scope.get("category"),
                 awaiting_announcement=n.awaiting_announcement,
+                scope=n.scope,
             )
             for n in notices
         ),
@@ -154,7 +174,9 @@ def scope_in_force(
 
 
 def _load() -> dict[str, PurposeEntry]:
-    purposes = Purpose.objects.only("id", "code", "legal_basis", "category", "sensitive", "active")
+    purposes = Purpose.objects.only(
+        "id", "code", "legal_basis", "category", "sensitive", "active", "data_categories"
+    )
     return {p.code: purpose_entry_of(p) for p in with_versions(purposes)}
 
 

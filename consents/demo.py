@@ -51,16 +51,12 @@ SCOPE = {
     "analytics": {"data_categories": ["app_usage"], "retention_months": 12},
 }
 
-# Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
-# biometric authentication; without it they go through a branch, and the text must say so.
+# The DPO's own words on withdrawing; the sentence of Decision 2345/QĐ-NHNN (transfers above 10 million
+# VND then go through a branch) follows them on every biometric purpose (`withdrawal_consequences`).
 CONSEQUENCES = {
     "biometric-auth": (
-        "Xác thực sinh trắc học dừng lại. Theo Quyết định 2345/QĐ-NHNN, giao dịch chuyển tiền trực tuyến "
-        "trên 10 triệu đồng (hoặc tổng trên 20 triệu đồng một ngày) bắt buộc xác thực sinh trắc học, nên "
-        "bạn sẽ phải thực hiện các giao dịch đó tại quầy giao dịch; mã OTP không thay thế được.",
-        "Biometric authentication stops. Under Decision 2345/QĐ-NHNN, online transfers above 10 million "
-        "VND (or above 20 million VND in total in a day) must be authenticated biometrically, so you will "
-        "have to make them at a branch; an OTP cannot replace it.",
+        "Ứng dụng sẽ không còn dùng khuôn mặt của bạn để xác thực; mã OTP không thay thế được.",
+        "The app no longer uses your face to authenticate you; an OTP cannot replace it.",
     ),
 }
 

@@ -17,8 +17,7 @@ from consents.models import (
     Recipient,
     TransferExemption,
 )
-from consents.scope import purpose_destinations
-from consents.selectors import recipient_list
+from consents.selectors import recipient_list, scopes_in_force
 from core.api.inputs import ChangeSerializer, MomentField
 from integrations.selectors import webhook_endpoint_list
 
@@ -69,6 +68,31 @@ class NoticeCreateSerializer(serializers.Serializer):
     )
 
 
+# Where a list keeps the scopes in force of the purposes it shows, read once for all of them.
+SCOPES_IN_FORCE = "scopes_in_force"
+
+
+class PurposeListOutputSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        purposes = list(data.all() if hasattr(data, "all") else data)
+        self.context[SCOPES_IN_FORCE] = scopes_in_force(purposes, now=timezone.now())
+        return super().to_representation(purposes)
+
+
+# The scope fields `PurposeOutputSerializer` gives as the version in force has them, beside
+# `cross_border` (derived from `destinations`) and `recipients` (read live).
+IN_FORCE_FIELDS = (
+    "legal_basis",
+    "category",
+    "sensitive",
+    "destination_country",
+    "destinations",
+    "data_categories",
+    "retention_months",
+    "transfer_exemption",
+)
+
+
 class PurposeOutputSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
@@ -96,6 +120,7 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Purpose
+        list_serializer_class = PurposeListOutputSerializer
         fields = [
             "code",
             "name",
@@ -125,17 +150,25 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_destinations(self, purpose) -> list[str]:
-        return purpose_destinations(purpose)
+        return self._scope(purpose)["destinations"]
+
+    def _scope(self, purpose) -> dict:
+        """The scope of the purpose's version in force (`scopes_in_force`), as a list read it for all its
+        purposes at once; a single purpose is read alone."""
+        scopes = self.context.get(SCOPES_IN_FORCE, {})
+        if purpose.pk not in scopes:
+            scopes = scopes_in_force([purpose], now=timezone.now())
+        return scopes[purpose.pk]
 
     def to_representation(self, purpose):
         data = super().to_representation(purpose)
-        data["cross_border"] = bool(data["destinations"])
-        # The basis and category of the version in force, as the consent check judges by (from the
-        # cached catalogue, no query per purpose): the row's lag it until the job copies them onto it.
-        entry = purpose_entry(purpose.code)
-        if entry is not None:
-            in_force = entry.in_force(timezone.now())
-            data["legal_basis"], data["category"] = in_force.legal_basis, in_force.category
+        # Every scope field as the version in force has it, as the consent check and grants judge by:
+        # the row's lag it until the versions job copies them onto it.
+        scope = self._scope(purpose)
+        for name in IN_FORCE_FIELDS:
+            data[name] = scope[name]
+        data["cross_border"] = bool(scope["destinations"])
+        data["recipients"] = RecipientOutputSerializer(scope["recipients"], many=True).data
         return data
 
     def get_notice_version(self, purpose) -> str | None:

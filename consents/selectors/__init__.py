@@ -26,6 +26,7 @@ from consents.selectors.catalogue import (
     recipients_by_ids,
     recipients_served,
     recipients_with_purposes,
+    scopes_in_force,
     subjects_to_ask_again,
 )
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
@@ -128,6 +129,7 @@ __all__ = [
     "purpose_by_code",
     "purpose_for_code",
     "purpose_list",
+    "scopes_in_force",
     "purposes_active",
     "purposes_catalogue",
     "recipient_by_id",

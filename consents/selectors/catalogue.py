@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Pre
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import purpose_in_force, scope_in_force
+from consents.catalogue import purpose_entry, purpose_entry_of, purpose_in_force, scope_in_force
 from consents.models import (
     Consent,
     ConsentStatus,
@@ -26,6 +26,7 @@ from consents.models import (
     Recipient,
     notices_in_force_by,
 )
+from consents.scope import destinations_of, purpose_scope, scope_sensitive
 from consents.selectors.rule import GUARDIAN_ALONE, own_agreement_due
 from consents.states import ANNOUNCEMENT_MACHINE, ANNOUNCEMENT_RETRY_TO
 from core.actors import Actor
@@ -54,6 +55,44 @@ def purpose_list(*, active: bool | None = None) -> QuerySet[Purpose]:
     """Purposes by code with their recipients; only the active or inactive ones when `active` is given."""
     purposes = Purpose.objects.prefetch_related("recipients").order_by("code")
     return purposes if active is None else purposes.filter(active=active)
+
+
+def scopes_in_force(purposes: Iterable[Purpose], *, now: datetime) -> dict[int, dict[str, Any]]:
+    """Each purpose's scope as its version in force at `now` has it, by purpose id: what grants,
+    receipts and the consent check read, which the purpose row gets only when the versions job runs
+    (minutes later; never while beat is down). Every scope field, with `destinations` derived
+    (`destinations_of`), `sensitive` counting the data categories (`scope_sensitive`), and `recipients`
+    the recipients the version names, read live (their English names and whether they are active are
+    no scope), by name. Reads the cached catalogue and the purposes' prefetched recipients, plus one
+    query for every recipient a version names that its purpose row does not have yet."""
+    purposes = list(purposes)
+    scopes = {}
+    for purpose in purposes:
+        entry = purpose_entry(purpose.code) or purpose_entry_of(purpose)
+        in_force = entry.in_force(now)
+        scope = {**purpose_scope(purpose), **entry.scope_in_force(now)}
+        scope.update(
+            legal_basis=in_force.legal_basis,
+            category=in_force.category,
+            data_categories=sorted(set(scope["data_categories"])),
+            sensitive=scope_sensitive(scope["sensitive"], scope["data_categories"]),
+            destinations=destinations_of(
+                scope["cross_border"], scope["destination_country"], scope["recipients"]
+            ),
+        )
+        scopes[purpose.pk] = scope
+    on_rows = {recipient.pk: recipient for purpose in purposes for recipient in purpose.recipients.all()}
+    named = {entry["id"] for scope in scopes.values() for entry in scope["recipients"]}
+    known = on_rows | (Recipient.objects.in_bulk(named - on_rows.keys()) if named - on_rows.keys() else {})
+    for purpose in purposes:
+        scope = scopes[purpose.pk]
+        ids = [entry["id"] for entry in scope["recipients"] if entry["id"] in known]
+        on_row = list(purpose.recipients.all())
+        same = {r.pk for r in on_row} == set(ids)
+        scope["recipients"] = (
+            on_row if same else sorted((known[pk] for pk in ids), key=lambda r: (r.name, r.pk))
+        )
+    return scopes
 
 
 def purposes_active() -> QuerySet[Purpose]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.catalogue import purpose_in_force
-from consents.models import Consent, ConsentEvent, ConsentStatus, Recipient, WithdrawalDuty
+from consents.models import Consent, ConsentEvent, ConsentStatus, DataCategory, Recipient, WithdrawalDuty
 from consents.scope import recipient_ids_agreed
 from consents.selectors.rule import term_ended
 from consents.states import CONSENT_MACHINE, DUTY_MACHINE
@@ -76,7 +76,9 @@ def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) ->
 
     The DPO's own text for the purpose comes first; without one, the standard sentence of the category
     the purpose's version in force at `now` has (`purpose_in_force`: the row's lags it until the job
-    runs). The recipients named are those the withdrawal tells to stop (`withdrawal_recipients`)."""
+    runs). Then, when that version processes biometric data, whatever its category, what the law makes
+    of the withdrawal: the DPO's text cannot leave it out (domain notes). The recipients named are
+    those the withdrawal tells to stop (`withdrawal_recipients`)."""
     lines = {
         "marketing": _("You will no longer receive offers and product news from the bank."),
         "sharing": _(
@@ -87,22 +89,26 @@ def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) ->
             "The bank stops transferring your data abroad; services that need the head office may "
             "take longer."
         ),
-        # Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
-        # biometric authentication; an OTP does not replace it.
-        "security": _(
-            "Biometric authentication stops. Online transfers above 10 million VND, or above 20 million "
-            "VND in total in a day, then need biometric authentication by law (Decision 2345/QĐ-NHNN), so "
-            "you will have to make them at a branch."
-        ),
+        "security": _("The bank stops using this data to protect your account and your transactions."),
         "analytics": _("Your use of the app is no longer analysed."),
         "support": _("We will not use your feedback to improve our services; we still answer your requests."),
     }
     purpose = consent.purpose
+    in_force = purpose_in_force(purpose, now or timezone.now())
     if purpose.consequences:
         result = [purpose.consequences]
     else:
-        category = purpose_in_force(purpose, now or timezone.now()).category
-        result = [lines[category]] if category in lines else []
+        result = [lines[in_force.category]] if in_force.category in lines else []
+    if DataCategory.BIOMETRIC in in_force.data_categories:
+        # Decision 2345/QĐ-NHNN: online transfers above 10 million VND (or 20 million VND a day) need
+        # biometric authentication; an OTP does not replace it. The data decides, not the category.
+        result.append(
+            _(
+                "Biometric authentication stops. Online transfers above 10 million VND, or above 20 million "
+                "VND in total in a day, then need biometric authentication by law (Decision 2345/QĐ-NHNN), "
+                "so you will have to make them at a branch."
+            )
+        )
     recipients = ", ".join(recipient.name_in_reader_language for recipient in withdrawal_recipients(consent))
     if recipients:
         result.append(

@@ -14,6 +14,8 @@ def catalogue():
     partner = make_recipient("Bảo hiểm Đối tác")
     return {
         "marketing": make_purpose("marketing", category="marketing"),
-        "biometric": make_purpose("biometric", category="security", sensitive=True),
+        "biometric": make_purpose(
+            "biometric", category="security", sensitive=True, data_categories=["biometric"]
+        ),
         "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
     }

@@ -187,12 +187,18 @@ def withdrawn_with_a_hooked_partner(name: str, code: str) -> WithdrawalDuty:
     )
 
 
-def version_in_force_since(code: str, changes: dict, *, ago: timedelta) -> None:
-    """The purpose's version changing `changes`, published a month ahead and in force since `ago`
-    (its announcement sent on time); the job giving the row its scope has not run."""
+def version_in_force_since(code: str, changes: dict, *, ago: timedelta, recipients=None) -> None:
+    """The purpose's version changing `changes` (and its recipients to `recipients`, when given),
+    published a month ahead and in force since `ago` (its announcement sent on time); the job giving
+    the row its scope has not run."""
     now = timezone.now()
     services.purpose_update(
-        actor=SYSTEM, code=code, changes=changes, effective_at=now - ago, now=now - timedelta(days=31)
+        actor=SYSTEM,
+        code=code,
+        changes=changes,
+        recipients=recipients,
+        effective_at=now - ago,
+        now=now - timedelta(days=31),
     )
     announce_on_time(code)
 
