@@ -271,8 +271,7 @@ def _policies_in_force(
 def statutory_regimes_in_force(
     request_type: str, received_at: datetime, occurred_at: datetime | None
 ) -> set[str]:
-    """The statutory regimes whose active rows time work of `request_type` received at `received_at` (for
-    an event at `occurred_at`, each row from its own clock start): the laws a filing about it cites."""
+    """The laws a filing cites: the statutory regimes of the rows `_policies_in_force` gives."""
     rows = _policies_in_force(request_type, received_at, occurred_at)
     return {row.regime for row in rows if row.regime != DeadlineRegime.BANK}
 
