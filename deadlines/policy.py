@@ -1,9 +1,8 @@
 """The one deadline policy: when the bank has committed to finish a piece of work, and when the law
 says it must be finished.
 
-Every due time in the platform comes from here, so commitments live in one editable table
-(`core.models.DeadlinePolicy`) and no module sprinkles its own `timedelta`. Two clocks run for
-every request (domain notes, "two clocks"):
+Every due time in the platform comes from here, so commitments live in one editable table (`DeadlinePolicy`)
+and no module sprinkles its own `timedelta`. Two clocks run for every request (domain notes, "two clocks"):
 
 * `due_at`: the bank's committed deadline, from the `bank` regime's row;
 * `statutory_due_at`: the earliest deadline of every statutory regime in force and marked as applying
@@ -17,7 +16,7 @@ the detection, and a violation of 2025 detected in 2026 by both, the earlier bin
 
 Times are stored in UTC; day boundaries are those of Asia/Ho_Chi_Minh. A period in days ends at the
 end of its last local day (the day of receipt does not count); working days skip weekends and the
-holidays of the working-day calendar (`core.models.CalendarDay`), and count make-up Saturdays.
+holidays of the working-day calendar (`deadlines.models.CalendarDay`), and count make-up Saturdays.
 """
 
 from __future__ import annotations
