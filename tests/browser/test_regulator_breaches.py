@@ -34,9 +34,16 @@ def test_dpo_records_a_breach_then_notifies_the_authority_on_form_08(page, login
     page.check("input[name=systems][value=core_banking]")
     page.check("input[name=categories][value=accounts]")
     page.fill("input[name=subjects_affected]", "12")
+    page.fill("input[name=records_affected]", "40")
+    page.fill("textarea[name=likely_consequences]", "Statements seen by staff without a need to know.")
     page.get_by_role("button", name="Record", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_test_id("breach-status").inner_text() == "Awaiting notification"
+    page.get_by_role("button", name="Submit to the authority").click()
+    page.wait_for_load_state()
+    # Measures not yet known: the initial notification says they follow, or it is refused.
+    assert page.get_by_test_id("breach-status").inner_text() == "Awaiting notification"
+    page.check("input[name=to_follow][value=measures_taken]")
     page.get_by_role("button", name="Submit to the authority").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("breach-status").inner_text() == "Authority notified"
@@ -45,6 +52,7 @@ def test_dpo_records_a_breach_then_notifies_the_authority_on_form_08(page, login
     document = page.get_by_test_id("form08").inner_text()
     assert "Statement batch in the wrong folder" in document
     assert "Likely consequences" in document
+    assert page.get_by_test_id("to-follow").count() == 1
 
 
 def test_auditor_reads_the_dossiers_in_vietnamese_without_write_buttons(page, login, live_url, inventory):
