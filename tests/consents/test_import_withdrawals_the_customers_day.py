@@ -60,29 +60,30 @@ def test_a_guardians_consent_outgrown_without_a_withdrawal_is_still_stopped_at_t
     assert [note["line"] for note in run.notes] == [2]
 
 
-def test_a_withdrawal_on_paper_before_the_term_ran_out_is_recorded_on_its_day():
+def _withdrawal_of_a_consent_whose_term_ended_100_days_ago(*, withdrawn_days_ago: int):
+    """A consent given on the platform 300 days ago for a term that ended 100 days ago, and the import of
+    its withdrawal on paper `withdrawn_days_ago`: the run and the consent after it."""
     now = timezone.now()
-    purpose = make_purpose("offers", recipients=[make_recipient("Partner")], effective_at=now - timedelta(days=400))
+    purpose = make_purpose("offers", recipients=[make_recipient("Partner")],
+                           effective_at=now - timedelta(days=400))
     a = make_subject()
     consent = grant(a, purpose, now=now - timedelta(days=300), expires_at=now - timedelta(days=100))
-    withdrawn = timezone.localdate(now - timedelta(days=200)).isoformat()
+    withdrawn = timezone.localdate(now - timedelta(days=withdrawn_days_ago)).isoformat()
     run = consents_import_csv(actor=IMPORTER, filename="w.csv", lines=_lines(
         f"{a.external_ref},offers,v1,paper_form,SCAN-2,{withdrawn},,,rút"))
     consent.refresh_from_db()
+    return run, consent, withdrawn
+
+
+def test_a_withdrawal_on_paper_before_the_term_ran_out_is_recorded_on_its_day():
+    run, consent, withdrawn = _withdrawal_of_a_consent_whose_term_ended_100_days_ago(withdrawn_days_ago=200)
     assert (run.withdrawals_recorded, run.refused) == (1, 0), run.errors
     assert consent.status == ConsentStatus.WITHDRAWN
     assert timezone.localdate(consent.ended_at).isoformat() == withdrawn
 
 
 def test_a_withdrawal_after_the_term_ran_out_finds_the_consent_expired():
-    now = timezone.now()
-    purpose = make_purpose("offers", recipients=[make_recipient("Partner")], effective_at=now - timedelta(days=400))
-    a = make_subject()
-    consent = grant(a, purpose, now=now - timedelta(days=300), expires_at=now - timedelta(days=100))
-    withdrawn = timezone.localdate(now - timedelta(days=50)).isoformat()
-    run = consents_import_csv(actor=IMPORTER, filename="w.csv", lines=_lines(
-        f"{a.external_ref},offers,v1,paper_form,SCAN-2,{withdrawn},,,rút"))
-    consent.refresh_from_db()
+    run, consent, _withdrawn = _withdrawal_of_a_consent_whose_term_ended_100_days_ago(withdrawn_days_ago=50)
     assert (run.withdrawals_recorded, run.refused) == (0, 1)
     assert consent.status == ConsentStatus.EXPIRED
 
