@@ -150,12 +150,17 @@ def purpose_in_force(purpose: Purpose, now: datetime) -> PurposeEntry:
 
 
 def with_versions(purposes: QuerySet[Purpose]) -> QuerySet[Purpose]:
-    """The purposes with their versions prefetched for `purpose_in_force` (one query for all): only the
+    """The purposes with their versions prefetched for `purpose_in_force` (one query for all)."""
+    return purposes.prefetch_related(versions_prefetch())
+
+
+def versions_prefetch(lookup: str = "notices") -> Prefetch:
+    """The prefetch of `with_versions` along `lookup` (`purpose__notices` from consents): only the
     columns an entry needs, as the notices' texts are long and no judgement reads them."""
     notices = NoticeVersion.objects.only(
         "id", "purpose_id", "version", "effective_at", "material", "scope", "awaiting_announcement"
     )
-    return purposes.prefetch_related(Prefetch("notices", notices))
+    return Prefetch(lookup, notices)
 
 
 def scope_in_force(

@@ -43,13 +43,12 @@ CLIENT_IN_WORDS = {
 IMPORT_SOURCE = "import:"
 
 
-def transcribed_at(*, consent: Consent, event: ConsentEvent | None = None) -> datetime | None:
+def transcribed_at(event: ConsentEvent) -> datetime | None:
     """When the customer gave the answer the bank transcribed by an import (a branch or paper form
-    loaded from a file): the event's moment, or the consent's answer for its `recorded_by`. None when
-    the answer was recorded as it was given."""
-    if event is not None:
-        return event.at if event.source.startswith(IMPORT_SOURCE) else None
-    return consent.granted_at if consent.import_key else None
+    loaded from a file): the moment of `event` (for a consent's `recorded_by`, its answer's event),
+    whose source every import has written since the first (`import:<run>`). None when the answer was
+    recorded as it was given."""
+    return event.at if event.source.startswith(IMPORT_SOURCE) else None
 
 
 # An answer the bank transcribed (`transcribed_at`), by the event it made: whoever ran the import (a
@@ -86,20 +85,17 @@ def who_acted_for_customer(
     *,
     consent: Consent,
     reader=None,
-    event: ConsentEvent | None = None,
-    refused: bool = False,
+    event: ConsentEvent,
 ) -> str:
-    """Who acted on `consent` (in `event`; else who recorded its answer, `refused` a no), in words for
+    """Who acted on `consent` in `event` (for who recorded its answer, the answer's own), in words for
     the customer `reader` (a data subject: the consent's own, or their guardian): "you", "your
     guardian", "bank staff at a branch", "the call centre", ... in the active language; for an answer the
     bank transcribed by an import, that it did and of which day (`transcribed_at`). Read only from what
     the event froze (the actor's kind and account, the channel, its source) and the consent's parties,
     so the same event always gives the same words."""
-    transcribed = transcribed_at(consent=consent, event=event)
-    answer = ConsentEvent.Kind.REFUSED if refused else ConsentEvent.Kind.GRANTED
-    answer = event.kind if event is not None else answer
-    if reads_as_transcribed(kind, answer, transcribed):
-        return transcribed_in_words(answer, channel, transcribed)
+    transcribed = transcribed_at(event)
+    if reads_as_transcribed(kind, event.kind, transcribed):
+        return transcribed_in_words(event.kind, channel, transcribed)
     if kind == ActorKind.CUSTOMER:
         account = getattr(user, "customer_account", None) if user is not None else None
         acting = account.subject_id if account is not None else None
@@ -159,18 +155,10 @@ def consent_receipt(
         events = consent.events.order_by("at", "kind")
         events = list(events.select_related("actor_user__customer_account") if for_customer else events)
 
-    def who(kind, user, label, channel, *, event: ConsentEvent | None = None) -> str:
+    def who(kind, user, label, channel, *, event: ConsentEvent) -> str:
         if not for_customer:
             return label
-        return who_acted_for_customer(
-            kind,
-            user,
-            channel,
-            consent=consent,
-            reader=reader,
-            event=event,
-            refused=events[0].kind == ConsentEvent.Kind.REFUSED,
-        )
+        return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader, event=event)
 
     if event_id is not None:
         cut = next((i for i, e in enumerate(events) if str(e.pk) == str(event_id)), None)
@@ -180,8 +168,10 @@ def consent_receipt(
     last = events[-1]
     ended = {e.kind: e for e in events if e.kind != ConsentEvent.Kind.GRANTED}
     withdrawal = ended.get(ConsentEvent.Kind.WITHDRAWN)
-    # From the record's first event, the answer itself: never from the status, which a void changes later.
-    refused = events[0].kind == ConsentEvent.Kind.REFUSED
+    # The record's first event, the answer itself: a refusal by it, never by the status, which a void
+    # changes later.
+    answer = events[0]
+    refused = answer.kind == ConsentEvent.Kind.REFUSED
     abroad, destinations = abroad_as_told(scope)
     return {
         "schema": RECEIPT_SCHEMA,
@@ -223,7 +213,11 @@ def consent_receipt(
             "session": None if for_customer else consent.session_ref or None,
             "device": None if for_customer else consent.device or None,
             "recorded_by": who(
-                consent.recorded_by_kind, consent.recorded_by_user, consent.recorded_by_label, consent.channel
+                consent.recorded_by_kind,
+                consent.recorded_by_user,
+                consent.recorded_by_label,
+                consent.channel,
+                event=answer,
             ),
             "recorded_by_kind": consent.recorded_by_kind,
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consents.catalogue import purpose_entry
@@ -79,14 +80,14 @@ class PurposeListOutputSerializer(serializers.ListSerializer):
         return super().to_representation(purposes)
 
 
-# The scope fields `PurposeOutputSerializer` gives as the version in force has them, beside
-# `cross_border` (derived from `destinations`) and `recipients` (read live).
+# The scope fields `PurposeOutputSerializer` reads from the row, then gives as the version in force has
+# them; `destinations`, `cross_border` (derived from it) and `recipients` (read live) are read from the
+# version in force alone.
 IN_FORCE_FIELDS = (
     "legal_basis",
     "category",
     "sensitive",
     "destination_country",
-    "destinations",
     "data_categories",
     "retention_months",
     "transfer_exemption",
@@ -109,10 +110,10 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
     data_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True
     )
-    recipients = RecipientOutputSerializer(many=True, read_only=True)
-    # Read from `destinations` in `to_representation`, so where the data goes is worked out once.
-    cross_border = serializers.BooleanField(
-        read_only=True, help_text="Whether the data leaves Vietnam: the DPO's flag, or any recipient abroad."
+    recipients = serializers.SerializerMethodField()
+    # Read from `destinations`, so where the data goes is worked out once.
+    cross_border = serializers.SerializerMethodField(
+        help_text="Whether the data leaves Vietnam: the DPO's flag, or any recipient abroad."
     )
     destinations = serializers.SerializerMethodField(
         help_text="The countries outside Vietnam the data goes to (ISO 3166-1 alpha-2)."
@@ -152,12 +153,19 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
     def get_destinations(self, purpose) -> list[str]:
         return self._scope(purpose)["destinations"]
 
+    def get_cross_border(self, purpose) -> bool:
+        return bool(self._scope(purpose)["destinations"])
+
+    @extend_schema_field(RecipientOutputSerializer(many=True, read_only=True))
+    def get_recipients(self, purpose) -> list[dict]:
+        return RecipientOutputSerializer(self._scope(purpose)["recipients"], many=True).data
+
     def _scope(self, purpose) -> dict:
         """The scope of the purpose's version in force (`scopes_in_force`), as a list read it for all its
-        purposes at once; a single purpose is read alone."""
-        scopes = self.context.get(SCOPES_IN_FORCE, {})
+        purposes at once; a single purpose is read alone, once, and kept beside the list's."""
+        scopes = self.context.setdefault(SCOPES_IN_FORCE, {})
         if purpose.pk not in scopes:
-            scopes = scopes_in_force([purpose], now=timezone.now())
+            scopes.update(scopes_in_force([purpose], now=timezone.now()))
         return scopes[purpose.pk]
 
     def to_representation(self, purpose):
@@ -167,8 +175,6 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
         scope = self._scope(purpose)
         for name in IN_FORCE_FIELDS:
             data[name] = scope[name]
-        data["cross_border"] = bool(scope["destinations"])
-        data["recipients"] = RecipientOutputSerializer(scope["recipients"], many=True).data
         return data
 
     def get_notice_version(self, purpose) -> str | None:

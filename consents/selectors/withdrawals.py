@@ -21,7 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consents.catalogue import purpose_in_force
+from consents.catalogue import purpose_in_force, versions_prefetch
 from consents.models import Consent, ConsentEvent, ConsentStatus, DataCategory, Recipient, WithdrawalDuty
 from consents.scope import recipient_ids_agreed
 from consents.selectors.rule import term_ended
@@ -137,7 +137,7 @@ def withdrawal_consequences_of_subject(
     live = (
         Consent.objects.filter(subject=subject, status=ConsentStatus.GRANTED)
         .select_related("purpose")
-        .prefetch_related("purpose__notices")
+        .prefetch_related(versions_prefetch("purpose__notices"))
         .order_by("purpose__code")
     )
     return [

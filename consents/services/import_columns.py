@@ -171,8 +171,8 @@ def _row_request(
         child_evidence=row.get("child_evidence", ""),
     )
     when = parse_when(row, now)
-    if error := notice_history_missing_error(purpose, catalogue.notices.get(purpose.pk, []), on=when):
-        raise error
+    if catalogue.notice_at(purpose, when) is None:
+        raise notice_history_missing_error(purpose, on=when)
     return request, when
 
 

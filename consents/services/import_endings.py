@@ -84,5 +84,5 @@ def outgrown_on_import(consents: list[Consent], *, now: datetime) -> list[tuple[
                 "Imported, and ended on the customer's 7th birthday (%(day)s): the guardian consented "
                 "alone, and the child's own agreement, needed from 7, was never recorded. The recipients "
                 "were told to stop, and the family told why."
-            ) % {"day": birthday.isoformat()}))
+            ) % {"day": birthday.strftime("%d/%m/%Y")}))
     return noted

@@ -21,6 +21,7 @@ from consents.models import Consent, ConsentEvent, ConsentImport, ConsentStatus,
 from consents.selectors.rule import consent_outgrown
 from consents.services.grants import consent_grant_in_transaction
 from consents.services.import_columns import (
+    GRANTED,
     REFUSED,
     WITHDRAWN,
     ImportCatalogue,
@@ -212,17 +213,16 @@ def _import_batch(
         live = {pair: consent.expires_at for pair, consent in live_records.items()}
         last_answers = _last_answers(subject_ids)
         consents: list[Consent] = []
+        inserted_all: list[Consent] = []
         lines_of: dict[Any, int] = {}
         seen_keys: set[str] = set()
-        refusals = replaced = withdrawals = inserted = 0
+        refusals = replaced = withdrawals = 0
 
         def insert_pending() -> None:
-            nonlocal consents, inserted
+            nonlocal consents
             if consents:
                 consents_insert(consents, source=f"import:{run.pk}", actor=actor, now=now)
-                for consent, note in outgrown_on_import(consents, now=now):
-                    _note(run, lines_of[consent.pk], note)
-                inserted += len(consents)
+                inserted_all.extend(consents)
                 consents = []
 
         for line, row, key in keyed:
@@ -231,25 +231,7 @@ def _import_batch(
                 continue
             try:
                 kind = outcome(row)
-                refusal = kind == REFUSED
-                if kind == WITHDRAWN:
-                    request, answered_at = row_to_refusal_or_withdrawal(
-                        row, subjects=subjects, catalogue=catalogue, now=now
-                    )
-                    pair = (request.subject.pk, request.purpose.pk)
-                    _term_end_record(pair, live=live, last_answers=last_answers, now=now)
-                    insert_pending()  # the consent it ends may be an earlier row of this batch
-                    with transaction.atomic():  # a savepoint: a row refused must not spoil the batch
-                        withdrawal_row_record(row, request, answered_at, key=key,
-                                              last_answer=last_answers.get(pair), actor=actor,
-                                              source=f"import:{run.pk}", now=now)
-                    withdrawals += 1
-                    live.pop(pair, None)
-                    live_records.pop(pair, None)
-                    seen_keys.add(key)
-                    last_answers[pair] = answered_at
-                    continue
-                if refusal:
+                if kind in (REFUSED, WITHDRAWN):
                     request, answered_at = row_to_refusal_or_withdrawal(
                         row, subjects=subjects, catalogue=catalogue, now=now
                     )
@@ -260,12 +242,15 @@ def _import_batch(
                     )
                     purpose, pair = consent.purpose, (consent.subject_id, consent.purpose_id)
                     answered_at = consent.granted_at
-                _term_end_record(pair, live=live, last_answers=last_answers, now=now)
-                outgrown = not refusal and _replaces_outgrown(
+                # A withdrawal is judged on its own day: a term that ran out after it ended nothing.
+                _term_end_record(pair, live=live, last_answers=last_answers, now=now,
+                                 by=answered_at if kind == WITHDRAWN else now)
+                outgrown = kind == GRANTED and _replaces_outgrown(
                     live_records.get(pair) if pair in live else None, consent, on=answered_at
                 )
-                _answer_check(row, pair, answered_at, purpose=purpose, refusal=refusal, live=live,
-                              last_answers=last_answers, outgrown=outgrown)
+                if kind != WITHDRAWN:  # a withdrawal's own checks are `withdrawal_row_record`'s
+                    _answer_check(row, pair, answered_at, purpose=purpose, refusal=kind == REFUSED, live=live,
+                                  last_answers=last_answers, outgrown=outgrown)
                 if outgrown:
                     # The grant service replaces it, as the single grant does; a savepoint of its own.
                     with transaction.atomic():
@@ -275,7 +260,7 @@ def _import_batch(
                         )
                     replaced += 1
                     live[pair] = None
-                elif refusal:
+                elif kind == REFUSED:
                     # A savepoint of its own: a row the service refuses must not spoil the batch.
                     with transaction.atomic():
                         consent_refuse_in_transaction(
@@ -283,6 +268,14 @@ def _import_batch(
                             source=f"import:{run.pk}", import_key=key,
                         )
                     refusals += 1
+                elif kind == WITHDRAWN:
+                    insert_pending()  # the consent it ends may be an earlier row of this batch
+                    with transaction.atomic():  # a savepoint, as the refusal's
+                        withdrawal_row_record(row, request, answered_at, key=key,
+                                              last_answer=last_answers.get(pair), actor=actor,
+                                              source=f"import:{run.pk}", now=now)
+                    withdrawals += 1
+                    live.pop(pair, None)
                 else:
                     live[pair] = None
                     consents.append(consent)
@@ -294,6 +287,11 @@ def _import_batch(
             seen_keys.add(key)
             last_answers[pair] = answered_at
         insert_pending()
+        # Once the batch's withdrawals are recorded: a guardian's consent the file itself withdrew before
+        # the 7th birthday ended then, on the customer's word, not at the birthday.
+        for consent, note in outgrown_on_import(inserted_all, now=now):
+            _note(run, lines_of[consent.pk], note)
+        inserted = len(inserted_all)
         run.imported += inserted + replaced
         run.refusals_recorded += refusals
         run.withdrawals_recorded += withdrawals
@@ -318,13 +316,19 @@ def _import_batch(
 
 
 def _term_end_record(
-    pair: tuple, *, live: dict[tuple, datetime | None], last_answers: dict[tuple, datetime], now: datetime
+    pair: tuple,
+    *,
+    live: dict[tuple, datetime | None],
+    last_answers: dict[tuple, datetime],
+    now: datetime,
+    by: datetime,
 ) -> None:
-    """A live consent whose term has ended is expired first, as the hourly sweep would (the consent
-    check already answers "expired"), and the row is judged as after the sweep: against the expiry, dated
-    when the term ended."""
+    """A live consent whose term had ended by `by` (and by `now`) is expired first, as the hourly sweep
+    would (the consent check already answers "expired"), and the row is judged as after the sweep:
+    against the expiry, dated when the term ended. `by`: `now`, or a withdrawal's day, before which the
+    consent must have ended for the withdrawal to find it ended."""
     term_end = live.get(pair)
-    if term_end is not None and term_end <= now:
+    if term_end is not None and term_end <= min(by, now):
         consent_expire_ended(subject_id=pair[0], purpose_id=pair[1], now=now)
         del live[pair]
         last_answers[pair] = term_end

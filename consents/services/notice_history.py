@@ -76,13 +76,9 @@ def notice_record_historical(
     return notice
 
 
-def notice_history_missing_error(
-    purpose: Purpose, notices: list[NoticeVersion], *, on: datetime
-) -> InvalidInput | None:
-    """The import's refusal of an answer given on `on`, before every version of `purpose`'s notice
-    (`notices`, the purpose's versions): it says what to do. None when a version was in force then."""
-    if any(notice.in_force_by(on) for notice in notices):
-        return None
+def notice_history_missing_error(purpose: Purpose, *, on: datetime) -> InvalidInput:
+    """The import's refusal of an answer given on `on`, before every version of `purpose`'s notice: it
+    says what to do."""
     return InvalidInput(
         _(
             "The purpose “%(purpose)s” had no notice in force on %(day)s. Record the notice version in force "

@@ -92,6 +92,7 @@ def _withdraw_locked(
     evidence: str = "",
     effective_at: datetime | None = None,
     import_key: str | None = None,
+    term_judged_at: datetime | None = None,
 ) -> Consent | None:
     """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
     the caller's transaction; None when its term had run out
@@ -99,12 +100,13 @@ def _withdraw_locked(
     its recipients told to stop as the expiry's, from the end of its term. `effective_at`: a platform's
     stop that took effect before it was recorded (`consents_stop_outgrown`), which dates the end, the
     event and the recipients' time unless `received_at` says when the platform learnt of it (an import).
-    `import_key`: the import row it comes from (`consent_transition`)."""
+    `import_key`: the import row it comes from (`consent_transition`). `term_judged_at`: when the term is
+    judged, if not when it was received (a customer's withdrawal from a file: the form's day)."""
     # The table `consent_withdraw_refusal` reads too, so the pages offer what is taken here.
     if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
         raise _not_live_error(consent)
     received_at = received_at or effective_at
-    if live_within_term(consent, at=received_at or now, now=now) is None:
+    if live_within_term(consent, at=term_judged_at or received_at or now, now=now) is None:
         return None
     consent_transition(
         actor=actor,
@@ -186,13 +188,14 @@ def consent_withdraw_imported_locked(
     """A withdrawal from a legacy file (`consents.services.import_rows`), in the import's transaction, the
     customer locked and the consent judged live and given before `withdrawn_at` there. The consent ends on
     the form's day (`withdrawn_at`: its end, its event); the recipients' time runs from `now`, when the
-    platform learnt of it, as they could not stop before. None when its term had run out (its expiry
-    recorded instead, `_withdraw_locked`)."""
+    platform learnt of it, as they could not stop before. Judged as on that day: refused unless the
+    purpose relied on consent then; None when its term had run out by then (its expiry recorded
+    instead, `_withdraw_locked`)."""
     _validate_withdrawal_input(actor, channel, "", source=source, evidence=evidence)
-    _refuse_unless_consent_based(consent.purpose, now)
+    _refuse_unless_consent_based(consent.purpose, withdrawn_at)
     withdrawn = _withdraw_locked(actor=actor, consent=consent, channel=channel, reason="", source=source,
                                  now=now, received_at=now, evidence=evidence, effective_at=withdrawn_at,
-                                 import_key=import_key)
+                                 import_key=import_key, term_judged_at=withdrawn_at)
     if withdrawn is not None:
         after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose], channel=channel,
                          source=source, now=now)

@@ -57,18 +57,10 @@ def receipt_response(
         return response
     viewer = request.user
 
-    def who(kind, label, user, channel, *, event=None) -> str:
+    def who(kind, label, user, channel, *, event) -> str:
         # The customer's page says it as their file does; staff see the staff member's name.
         if for_customer:
-            return who_acted_for_customer(
-                kind,
-                user,
-                channel,
-                consent=consent,
-                reader=reader,
-                event=event,
-                refused=receipt["refused_at"] is not None,
-            )
+            return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader, event=event)
         return actor_display(kind, label, user, viewer=viewer)
 
     events = [
@@ -81,7 +73,8 @@ def receipt_response(
         for e in consent_events
     ]
     recorded_by = who(
-        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel
+        consent.recorded_by_kind, consent.recorded_by_label, consent.recorded_by_user, consent.channel,
+        event=next(e for e in consent_events if e.is_answer),
     )
     # The receipt of a later event (a withdrawal, an expiry) heads with that event's own channel, actor
     # and evidence; the answer it ended keeps its own beside them, never passed off as the event's.

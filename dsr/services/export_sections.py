@@ -94,7 +94,7 @@ def _recorded_by(event: ConsentEvent, subject: DataSubject, roles: dict) -> str:
     """Who recorded the event, for the customer reading the export: themselves, their guardian or ward,
     the customer; the bank transcribing their answer by an import, as their receipt says it; a member of
     staff by role; an integration client by its name (a system's, not a person's); the platform itself."""
-    if reads_as_transcribed(event.actor_kind, event.kind, transcribed_at(consent=event.consent, event=event)):
+    if reads_as_transcribed(event.actor_kind, event.kind, transcribed_at(event)):
         return RECORDED_BY_TRANSCRIBED
     if event.actor_kind == ActorKind.CUSTOMER:
         account = getattr(event.actor_user, "customer_account", None) if event.actor_user_id else None

@@ -55,7 +55,8 @@ def test_an_outgrown_guardian_consent_is_imported_ended_at_the_birthday_its_stop
     assert duty.received_at == now and duty.due_at > now
     (note,) = run.notes
     assert note["line"] == 2 and "7th birthday" in note["note"]
-    assert own_agreement_due_from(child.date_of_birth).isoformat() in note["note"]
+    # Day first, as the import's other messages write a day.
+    assert own_agreement_due_from(child.date_of_birth).strftime("%d/%m/%Y") in note["note"]
     # The family hears of it once, as from the daily job; the job then finds nothing left to stop.
     assert Notification.objects.filter(subject=parent, topic="consents.customer.platform_stop").count() == 1
     assert consents_stop_outgrown(now=now) == 0

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from consents import selectors
-from tests.consents.factories import grant, make_purpose, version_in_force_since
+from tests.consents.factories import grant, make_purpose, make_recipient, version_in_force_since
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,17 @@ def test_the_vietnamese_sentence_names_the_thresholds_and_the_branch():
 
     assert "10 triệu đồng" in told and "20 triệu đồng" in told
     assert "quầy giao dịch" in told and "Quyết định 2345/QĐ-NHNN" in told
+
+
+def test_the_consequences_of_a_subjects_withdrawal_read_no_notice_texts():
+    subject = make_subject()
+    grant(subject, make_purpose("offers-texts", recipients=[make_recipient("Partner")]))
+    with CaptureQueriesContext(connection) as queries:
+        consequences = selectors.withdrawal_consequences_of_subject(subject)
+    assert [consent.purpose.code for consent, _lines in consequences] == ["offers-texts"]
+    # The purposes' versions, read to judge each by the one in force: their texts are not needed.
+    versions_read = [
+        q["sql"] for q in queries.captured_queries
+        if 'FROM "consents_noticeversion"' in q["sql"] and '"purpose_id" IN' in q["sql"]
+    ]
+    assert len(versions_read) == 1 and "text_vi" not in versions_read[0], versions_read
