@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import Conflict, DomainError, InvalidTransition
 from deadlines.policy import deadline_fallen_due, deadlines_for, policies_from_snapshot
 from dsr.models import DataSubjectRequest
-from dsr.states import REQUEST_MACHINE
+from dsr.states import REQUEST_CLOCK_FIELDS, REQUEST_MACHINE
 
-# The request's clock fields, as `dsr.clock_sources.CLOCK_FIELDS` names them (that module reads the
-# selectors, so it cannot be read here).
-CLOCK_FIELD_NAMES = ("due_at", "statutory_due_at", "acknowledge_by")
+# The fields holding the request's deadlines, one per clock (`REQUEST_CLOCK_FIELDS`).
+CLOCK_FIELD_NAMES = tuple(REQUEST_CLOCK_FIELDS.values())
 
 
 def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = None):
@@ -41,7 +40,7 @@ def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = No
 
 
 def clocks_fallen_due(request: DataSubjectRequest, *, now: datetime) -> set[str]:
-    """The request's clocks (`dsr.clock_sources.CLOCK_FIELDS`) that fell due at or before `now` while running
+    """The request's clocks (`CLOCK_FIELD_NAMES`) that fell due at or before `now` while running
     (`deadline_fallen_due`): a recomputation leaves them where they are. The bank's clock stood still
     in a pause begun before its deadline (`bank_clock_stopped`): it has not fallen due, and the pause
     moves it when it ends."""
