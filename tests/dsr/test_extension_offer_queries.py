@@ -26,9 +26,7 @@ def _calendar_queries(get) -> int:
     return sum(CALENDAR_TABLE in q["sql"] for q in queries.captured_queries)
 
 
-def test_the_request_page_offers_extending_without_reading_the_calendar(
-    logged_in, privacy_officer, subject
-):
+def test_the_request_page_offers_extending_without_reading_the_calendar(logged_in, privacy_officer, subject):
     request = verified_request(subject, now=timezone.now())  # its deadlines ahead: extendable
     page = logged_in(privacy_officer)
     assert "/do/extend/" in page.get(f"/portal/requests/{request.pk}/").content.decode()
