@@ -21,7 +21,6 @@ holidays of the working-day calendar (`deadlines.models.CalendarDay`), and count
 
 from __future__ import annotations
 
-import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -30,9 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
+from deadlines.local_days import LOCAL_TZ, add_months, local_midnight
 from deadlines.models import CalendarDay, ClockStart, DeadlinePolicy, DeadlineRegime, PeriodUnit
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local_isoformat(moment: datetime | None) -> str | None:
@@ -169,17 +167,15 @@ def deadlines_for(
             acknowledge_by = candidate
 
     if bank is not None:
-        due = deadline_of(bank)
-        pausable, extendable = bank.pausable, bank.extension_period is not None
+        due, pausable = deadline_of(bank), bank.pausable
     elif law_due is not None:
         # No bank commitment for this type: the bank answers to the law's clock.
-        due, pausable, extendable = law_due, True, False
+        due, pausable = law_due, True
     else:
         raise Conflict(
             _("No deadline policy applies to this request type; ask the DPO to set one."),
             code="no_deadline_policy",
         )
-    extendable = extendable or any(row.extension_period is not None for row in statutory)
     # The request pauses when any of its clocks may; each deadline then moves only if its own row allows.
     pausable = pausable or any(row.pausable for row in statutory if row.period is not None)
     return Deadlines(
@@ -188,7 +184,7 @@ def deadlines_for(
         statutory_due_at=statutory_due,
         regime=regime,
         pausable=pausable,
-        extendable=extendable,
+        extendable=policies_extendable(rows),
         # One accumulator moves every pausable statutory row: credited only when the pause stopped them
         # all, a row that had run out is not moved, and those still running are later than it anyway.
         statutory_stopped=paused_since is not None
@@ -230,6 +226,13 @@ def binding_period(
             law, key=lambda row: policy_row_deadline(row, at, calendar, processor_involved=processor_involved)
         )
     return BindingPeriod(_period(binding, processor_involved), binding.unit, binding.regime)
+
+
+def policies_extendable(rows: list[DeadlinePolicy]) -> bool:
+    """Whether work timed by `rows` may be extended once: by the bank's row or a statutory one (no calendar
+    read). A bank without a row of its own answers to the law's clock: only the law's rows extend it."""
+    statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
+    return any(row is not None and row.extension_period is not None for row in [_bank_row(rows), *statutory])
 
 
 def _bank_row(rows: list[DeadlinePolicy]) -> DeadlinePolicy | None:
@@ -350,23 +353,10 @@ def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalenda
     return datetime.combine(last_day, _END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
 
 
-def local_midnight(day: date) -> datetime:
-    """The start of this local (Asia/Ho_Chi_Minh) day, as an aware datetime: report periods run
-    from one local midnight to another."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
-
-
 def local_month(first: date) -> tuple[datetime, datetime]:
     """The local month that starts on `first` (its first day), from its first midnight to the next
     month's: a monthly report's period."""
     return local_midnight(first), local_midnight(add_months(first, 1))
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 January + 1 month = 28 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
 class WorkingCalendar:

@@ -6,7 +6,7 @@ paused request (awaiting the customer) is off the bank's clock, which moves when
 statutory clock is read as stored: while the request waits, `statutory_due_at` holds only the law's
 clocks that keep running (Law 91 / Decree 356 never pause, so they are reminded and breached while
 it waits); a statutory row the DPO marks pausable stands still, leaves it (null when none is left)
-and moves by the pause when it ends (`dsr.services.base.request_deadlines`). A breach also lands on
+and moves by the pause when it ends (`dsr.selectors.clocks.request_deadlines`). A breach also lands on
 the request's own clock history. A clock that ends after its deadline (the request closed, or
 acknowledged, late) is recorded by the move that ends it (`dsr.services.base.missed_deadlines_record`);
 the sources keep the closings made late without that record for the next sweep (`requests_on_clock`).
@@ -34,11 +34,11 @@ from deadlines.clocks import ClockSource, clock_columns, register_clock_source, 
 from deadlines.models import DeadlineBreach, RequestType
 from dsr.models import ClockEvent, DataSubjectRequest, FulfilmentTask, RequestClockEvent, request_reference
 from dsr.selectors import clock_running_q
-from dsr.states import OPEN
+from dsr.states import OPEN, REQUEST_CLOCK_FIELDS
 
 SOURCE = "dsr.request"
 ERASE_TASK_SOURCE = "dsr.erase_task"
-CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
+CLOCK_FIELDS = REQUEST_CLOCK_FIELDS
 
 
 def closed_late_q(clock: str) -> Q:

@@ -46,6 +46,9 @@ REQUEST_MACHINE = StateMachine({
 OPEN: frozenset[str] = REQUEST_MACHINE.live
 # A request whose work has ended, answered or not: the only ones the erasure of a customer's copies reaches.
 CLOSED: frozenset[str] = REQUEST_MACHINE.terminal
+# An open request's clocks, each by the field that holds its deadline: declared here, where the clock
+# sources (`dsr.clock_sources`) and the selectors they read (`dsr.selectors.clocks`) can both read it.
+REQUEST_CLOCK_FIELDS = {"due": "due_at", "statutory": "statutory_due_at", "acknowledge": "acknowledge_by"}
 
 # Nothing is fulfilled or disclosed before the requester's identity is verified (domain notes).
 NEEDS_VERIFIED_IDENTITY: frozenset[str] = frozenset({S.IN_PROGRESS, S.COMPLETED, S.PARTIALLY_COMPLETED})

@@ -1,6 +1,8 @@
 """The breach register as an inspector reads it, on the page and as CSV: each breach with when the
-authority was notified, whether that was late in the authority's eyes (`Breach.is_late`, the rule
-every phase's lateness follows) and why, and what the affected customers were told."""
+authority was notified, whether it is late in the authority's eyes and why, and what the affected
+customers were told. Late has one source: once notified, phase 1's stored `late` and `late_reason`
+(decided by `Breach.is_late` when it was filed); while not, whether the law's deadline has passed
+(`Breach.deadline_passed`, the rule the page's "72 hours passed" badge follows)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from datetime import datetime
 
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.policy import local_isoformat
-from regulator.models import Breach, CustomerNotice
+from regulator.models import STATUTORY_PASSED, Breach, CustomerNotice
 
 BREACH_REGISTER_CSV_COLUMNS = (
     "reference",
@@ -27,7 +29,7 @@ BREACH_REGISTER_CSV_COLUMNS = (
     "records_affected",
     "customers_told",
     "customers_told_at",
-    "customers_emailed",
+    "customers_told_count",
     "customers_not_told_reason",
 )
 
@@ -35,9 +37,14 @@ BREACH_REGISTER_CSV_COLUMNS = (
 @dataclass(frozen=True)
 class BreachRegisterRow:
     breach: Breach
-    notified_late: bool
+    late: bool
     late_reason: str
     phases: int
+
+    @property
+    def notified_late(self) -> bool:
+        """Whether the authority was notified, late: the page marks only these beside the date."""
+        return self.late and self.breach.notified_at is not None
 
     @property
     def customers_told(self) -> str:
@@ -49,17 +56,17 @@ class BreachRegisterRow:
         return ""
 
 
-def breach_register_rows(breaches: Iterable[Breach]) -> list[BreachRegisterRow]:
-    """One row per breach (their `phases` prefetched, as `selectors.breach_list` gives them)."""
+def breach_register_rows(breaches: Iterable[Breach], now: datetime) -> list[BreachRegisterRow]:
+    """One row per breach (their `phases` prefetched, as `selectors.breach_register` gives them)."""
     rows = []
     for breach in breaches:
         phases = list(breach.phases.all())
-        late = breach.notified_at is not None and breach.is_late(breach.notified_at)
+        initial = phases[0] if phases and breach.notified_at is not None else None
         rows.append(
             BreachRegisterRow(
                 breach=breach,
-                notified_late=late,
-                late_reason=phases[0].late_reason if late and phases else "",
+                late=initial.late if initial else breach.deadline_passed(now) == STATUTORY_PASSED,
+                late_reason=initial.late_reason if initial and initial.late else "",
                 phases=len(phases),
             )
         )
@@ -84,7 +91,7 @@ def breach_register_csv(rows: Iterable[BreachRegisterRow]) -> str:
                 _moment(breach.detected_at),
                 _moment(breach.authority_due_at),
                 _moment(breach.notified_at),
-                "yes" if row.notified_late else "no",
+                "yes" if row.late else "no",
                 row.late_reason,
                 row.phases,
                 breach.subjects_affected,

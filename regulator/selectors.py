@@ -80,13 +80,19 @@ def breach_customers_untold(breach: Breach) -> bool:
     return breach.customers_notified_at is None and breach_needs_customer_notice(breach)
 
 
-def breach_list() -> QuerySet[Breach]:
-    """Breaches, the latest detected first, with what their pages and documents show."""
+def breach_register() -> QuerySet[Breach]:
+    """Breaches, the latest detected first, with what the register (page and CSV) reads: phases and
+    the mailing job, not the systems and categories it does not show."""
     return (
         Breach.objects.select_related("customers_job")
-        .prefetch_related("systems", "categories", "phases")
+        .prefetch_related("phases")
         .order_by("-detected_at", "-pk")
     )
+
+
+def breach_list() -> QuerySet[Breach]:
+    """Breaches, the latest detected first, with what their pages and documents show."""
+    return breach_register().prefetch_related("systems", "categories")
 
 
 def breach_by_id(pk) -> Breach | None:

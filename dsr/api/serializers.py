@@ -267,13 +267,17 @@ class RequestDetailSerializer(RequestOutputSerializer):
         }
 
     def get_allowed_actions(self, obj) -> list[str]:
-        request, now = self.context["request"], self.context["now"]
-        # The request selector reads the person's own rights (approving a deletion, working their
-        # branch's requests), so it takes the user rather than the actor.
-        return caller_allowed_actions(
-            request, obj, right=REQUEST_WORK_RIGHT,
-            selector=lambda found, _actor: request_allowed_actions(found, request.user, now=now),
-        )
+        # Asked again by `get_refusal_reasons`: computed once per request shown.
+        known = self.__dict__.setdefault("_allowed_by_request", {})
+        if obj.pk not in known:
+            request, now = self.context["request"], self.context["now"]
+            # The request selector reads the person's own rights (approving a deletion, working their
+            # branch's requests), so it takes the user rather than the actor.
+            known[obj.pk] = caller_allowed_actions(
+                request, obj, right=REQUEST_WORK_RIGHT,
+                selector=lambda found, _actor: request_allowed_actions(found, request.user, now=now),
+            )
+        return known[obj.pk]
 
     def get_masked(self, obj) -> bool:
         return not _shown(self.context).revealed

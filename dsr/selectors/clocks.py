@@ -10,13 +10,18 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, DomainError, InvalidTransition
-from deadlines.policy import deadline_fallen_due, deadlines_for, policies_from_snapshot
+from deadlines.policy import (
+    deadline_fallen_due,
+    deadlines_for,
+    policies_extendable,
+    policies_from_snapshot,
+    policies_in_force,
+)
 from dsr.models import DataSubjectRequest
-from dsr.states import REQUEST_MACHINE
+from dsr.states import REQUEST_CLOCK_FIELDS, REQUEST_MACHINE
 
-# The request's clock fields, as `dsr.clock_sources.CLOCK_FIELDS` names them (that module reads the
-# selectors, so it cannot be read here).
-CLOCK_FIELD_NAMES = ("due_at", "statutory_due_at", "acknowledge_by")
+# The fields holding the request's deadlines, one per clock (`REQUEST_CLOCK_FIELDS`).
+CLOCK_FIELD_NAMES = tuple(REQUEST_CLOCK_FIELDS.values())
 
 
 def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = None):
@@ -36,12 +41,20 @@ def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = No
         statutory_paused=timedelta(seconds=request.statutory_paused_seconds),
         paused_since=request.paused_at,
         extended=request.extended_at is not None if extended is None else extended,
-        policies=policies_from_snapshot(request.deadline_policy) if request.deadline_policy else None,
+        policies=request_policies(request),
     )
 
 
+def request_policies(request: DataSubjectRequest):
+    """The policy rows that time `request`: those in force when it was received (`deadline_policy`),
+    else, for one closed before it kept them, the table's."""
+    if request.deadline_policy:
+        return policies_from_snapshot(request.deadline_policy)
+    return policies_in_force(request.type, request.received_at)
+
+
 def clocks_fallen_due(request: DataSubjectRequest, *, now: datetime) -> set[str]:
-    """The request's clocks (`dsr.clock_sources.CLOCK_FIELDS`) that fell due at or before `now` while running
+    """The request's clocks (`CLOCK_FIELD_NAMES`) that fell due at or before `now` while running
     (`deadline_fallen_due`): a recomputation leaves them where they are. The bank's clock stood still
     in a pause begun before its deadline (`bank_clock_stopped`): it has not fallen due, and the pause
     moves it when it ends."""
@@ -53,14 +66,17 @@ def clocks_fallen_due(request: DataSubjectRequest, *, now: datetime) -> set[str]
     }
 
 
-def request_extension_refusal(request: DataSubjectRequest, *, now: datetime) -> DomainError | None:
+def request_extension_refusal(
+    request: DataSubjectRequest, *, now: datetime, fallen: set[str] | None = None
+) -> DomainError | None:
     """Why the one-time extension of `request` would be refused at `now` (the 409 the service raises),
-    or None when it would be accepted."""
+    or None when it would be accepted. `fallen`: its `clocks_fallen_due` at `now`, when the caller has
+    them. Reads the policy rows only, not the working-day calendar: pages ask it for every request shown."""
     if request.status in REQUEST_MACHINE.terminal:
         return InvalidTransition(status=request.get_status_display())
     if request.extended_at is not None:
         return Conflict(_("The deadline has already been extended once."), code="already_extended")
-    fallen = clocks_fallen_due(request, now=now)
+    fallen = clocks_fallen_due(request, now=now) if fallen is None else fallen
     # Decree 356: the extension is asked for within the period, not after it has run out. Without a
     # statutory clock the period is the bank's: a deadline that fell due stays (`clocks_fallen_due`),
     # so an extension then would move nothing.
@@ -72,6 +88,6 @@ def request_extension_refusal(request: DataSubjectRequest, *, now: datetime) -> 
         return Conflict(
             _("The bank's deadline has passed; it can no longer be extended."), code="extension_too_late"
         )
-    if not request_deadlines(request, extended=True).extendable:
+    if not policies_extendable(request_policies(request)):
         return Conflict(_("No regime allows extending this type of request."), code="not_extendable")
     return None

@@ -19,15 +19,14 @@ from core.db import locked_or_not_found
 from core.errors import NotFound, PermissionDenied
 from deadlines.clocks import deadline_missed_record
 from deadlines.policy import LOCAL_TZ, deadline_fallen_due
-from dsr.clock_sources import CLOCK_FIELDS as REQUEST_CLOCKS
 from dsr.clock_sources import SOURCE
 from dsr.models import (
     ClockEvent,
     DataSubjectRequest,
     RequestClockEvent,
 )
-from dsr.selectors.clocks import clocks_fallen_due, request_deadlines
-from dsr.states import OPEN
+from dsr.selectors.clocks import CLOCK_FIELD_NAMES, clocks_fallen_due, request_deadlines
+from dsr.states import OPEN, REQUEST_CLOCK_FIELDS
 from subjects.locks import locked_after_customers, subjects_lock
 
 
@@ -94,9 +93,6 @@ def clock_processor_involved(request: DataSubjectRequest, *, actor: Actor, now: 
         clock_record(request, ClockEvent.PROCESSOR, actor=actor, now=now)
 
 
-CLOCK_FIELDS = tuple(REQUEST_CLOCKS.values())
-
-
 def requests_crossing_locked(*, day: date) -> list[DataSubjectRequest]:
     """The open requests whose clocks run across `day`, locked for the caller's transaction in the one
     order (`subjects.locks.locked_after_customers`): their customers, then them, in id order; one taken
@@ -124,7 +120,7 @@ def clocks_recompute_for_calendar(
     returns how many requests moved."""
     moved = 0
     for request in requests:
-        changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELDS, now=now)
+        changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELD_NAMES, now=now)
         if changed:
             request.save(update_fields=[*changed, "updated_at"])
             clock_record(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
@@ -238,10 +234,10 @@ def missed_deadlines_record(request: DataSubjectRequest, *, actor: Actor, now: d
     them (`deadline_missed_record`: register, audit entry, DPO's e-mail, the timeline's breach): every
     clock of a request it closed, the acknowledgement deadline of one it acknowledged. A late closing
     between two sweeps is so on the register at once; the closing is then marked and no sweep reads it."""
-    clocks = REQUEST_CLOCKS if request.closed_at is not None else ("acknowledge",)
+    clocks = REQUEST_CLOCK_FIELDS if request.closed_at is not None else ("acknowledge",)
     for clock in clocks:
         # A deadline still ahead cannot have been missed: most closings ask the register nothing.
-        if deadline_fallen_due(getattr(request, REQUEST_CLOCKS[clock]), now=now):
+        if deadline_fallen_due(getattr(request, REQUEST_CLOCK_FIELDS[clock]), now=now):
             deadline_missed_record(source=SOURCE, clock=clock, item_id=request.pk, actor=actor, now=now)
     if request.closed_at is not None:
         request.missed_recorded_at = now

@@ -249,10 +249,10 @@ def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None 
         raise InvalidInput(_("Keep the reason under %(max)s characters."), field="note", max=MAX_NOTE_LENGTH)
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
-        refusal = request_extension_refusal(request, now=now)
+        fallen = clocks_fallen_due(request, now=now)
+        refusal = request_extension_refusal(request, now=now, fallen=fallen)
         if refusal is not None:
             raise refusal
-        fallen = clocks_fallen_due(request, now=now)
         request.extended_at = now
         clocks_recompute(request, now=now, fallen=fallen)
         request.extension_note = note
