@@ -34,6 +34,7 @@ def withdrawal_row_record(
 ) -> None:
     """End the customer's live consent to the row's purpose on the row's day, in the batch's transaction
     (the customer locked). Refused when no consent is in force, when it was given on or after that day,
+    when a guardian's lone consent had stopped counting at the child's 7th birthday before it,
     or when the customer answered later (`last_answer`) or the consent moved since: a withdrawal from a
     file cannot overturn what followed it."""
     consent = (
@@ -50,6 +51,14 @@ def withdrawal_row_record(
             _("The customer's consent in force to this purpose was given on %(day)s, not before this "
               "withdrawal: a withdrawal ends only a consent given before it."),
             day=timezone.localdate(consent.granted_at).isoformat(),
+        )
+    if consent_outgrown(consent, consent.subject.date_of_birth, timezone.localdate(withdrawn_at)):
+        # The lone guardian's consent had stopped counting before this day: ending it here would say it
+        # lasted past the birthday. `outgrown_on_import` (or the nightly job) ends it there.
+        raise Conflict(
+            _("This consent had already stopped counting on the customer's 7th birthday (%(day)s), before "
+              "this withdrawal: the guardian consented alone. It ends on that day, not on the withdrawal's."),
+            day=own_agreement_due_from(consent.subject.date_of_birth).strftime("%d/%m/%Y"),
         )
     moved_since = ConsentEvent.objects.filter(consent=consent, at__gte=withdrawn_at).order_by("-at").first()
     later = max(filter(None, [last_answer, moved_since.at if moved_since else None]), default=None)

@@ -45,6 +45,30 @@ def test_a_guardians_withdrawal_before_the_7th_birthday_ends_the_consent_on_its_
     assert run.notes == []  # the customer's withdrawal ended it: no platform stop to note
 
 
+def test_a_guardians_withdrawal_after_the_7th_birthday_leaves_the_consent_ended_at_the_birthday():
+    """The guardian's lone consent stopped counting on the 7th birthday: a withdrawal dated after it
+    cannot make it have lasted longer. It ends at the birthday, as without the withdrawal, and the row
+    says why nothing more was recorded."""
+    make_purpose("savings-offers", category="service", recipients=[make_recipient("Partner Insurance")],
+                 effective_at=timezone.now() - timedelta(days=9 * 365))
+    parent = make_subject()
+    child = child_of(parent, age=10)
+    granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
+    withdrawn = (timezone.localdate() - timedelta(days=2 * 365)).isoformat()  # the child was 8
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2,{withdrawn},{parent.external_ref},,rút",
+    ))
+    consent = Consent.objects.get(subject=child)
+    assert (run.imported, run.withdrawals_recorded) == (1, 0)
+    assert [error["line"] for error in run.errors] == [3]
+    assert "7th birthday" in run.errors[0]["reason"]
+    assert consent.status == ConsentStatus.WITHDRAWN
+    birthday = child.date_of_birth.replace(year=child.date_of_birth.year + 7)
+    assert timezone.localdate(consent.ended_at) == birthday
+    assert [note["line"] for note in run.notes] == [2]
+
+
 def test_a_guardians_consent_outgrown_without_a_withdrawal_is_still_stopped_at_the_7th_birthday():
     make_purpose("savings-offers", category="service", recipients=[make_recipient("Partner Insurance")],
                  effective_at=timezone.now() - timedelta(days=9 * 365))
