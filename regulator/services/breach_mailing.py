@@ -151,7 +151,7 @@ def breach_customers_notify_run(
     *, job_id, chunk_size: int | None = None, budget_seconds: float = SLICE_SECONDS,
     now: datetime | None = None,
 ) -> BackgroundJob | None:
-    """The worker's part: tell the breach's affected customers chunk by chunk from the job's cursor.
+    """The worker's part: tell the breach's affected customers chunk by chunk, by id from the last one told.
 
     Each chunk queues its messages (`notify_many`) and moves the job's cursor in one transaction, so a
     worker killed mid-chunk loses that chunk only and the next worker starts after the cursor; the
@@ -179,8 +179,11 @@ def breach_customers_notify_run(
         if time_module.monotonic() - started > budget_seconds:
             job_handover(job_id=job.pk)
             return job
-        cursor = job.cursor
-        chunk = list(subjects.only("pk", "email", "phone", "preferred_language")[cursor:cursor + size])
+        cursor, after = job.cursor, _last_told(job)
+        # From the last customer told, by id, not by position: one leaving the list meanwhile (a consent
+        # voided as recorded in error) must not shift the next chunk past someone never told.
+        remaining = subjects if after is None else subjects.filter(pk__gt=after)
+        chunk = list(remaining.only("pk", "email", "phone", "preferred_language")[:size])
         if not chunk:
             return _mailing_end(job, breach, actor=actor, to=JobStatus.DONE, now=now)
         with transaction.atomic(durable=True):
@@ -190,7 +193,8 @@ def breach_customers_notify_run(
             )
             moved = job_checkpoint(
                 job, expected_cursor=cursor, cursor=cursor + len(chunk), done=job.rows_done + len(chunk),
-                refused=0, report=[{"queued": _queued(job) + queued}], now=now or timezone.now(),
+                refused=0, report=[{"queued": _queued(job) + queued, "after": str(chunk[-1].pk)}],
+                now=now or timezone.now(),
             )
             if not moved:  # another worker took the job over meanwhile: leave the chunk to it
                 transaction.set_rollback(True)
@@ -199,6 +203,11 @@ def breach_customers_notify_run(
 
 def _queued(job: BackgroundJob) -> int:
     return int(job.report[0].get("queued", 0)) if job.report else 0
+
+
+def _last_told(job: BackgroundJob) -> str | None:
+    """The id of the last customer the committed chunks told; None before the first chunk."""
+    return job.report[0].get("after") if job.report else None
 
 
 def _mailing_end(

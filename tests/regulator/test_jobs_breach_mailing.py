@@ -17,6 +17,7 @@ from integrations.models import BackgroundJob, OutboxMessage
 from integrations.states import JobStatus
 from regulator import services
 from regulator.services import breach_mailing
+from subjects.models import DataSubject
 from tests.regulator.factories import DPO, make_breach, make_catalogue, make_customer, make_inventory
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,25 @@ def test_closing_a_breach_asks_first(client, dpo):
     assert client.post(url, {"confirmed": "1"}).status_code == 302
     breach.refresh_from_db()
     assert breach.status == "closed"
+
+
+def test_a_customer_leaving_the_affected_list_mid_mailing_makes_nobody_else_missed(monkeypatch):
+    """The mailing walks the customers by id from the last one told, not by position: one told in an
+    earlier chunk who leaves the list (a consent voided as recorded in error, a record removed) must not
+    shift the next chunk past a customer never told."""
+    breach, customers = _breach_with_customers(10)
+    job = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
+    clock = itertools.chain([0.0, 0.0], itertools.repeat(5.0))
+    monkeypatch.setattr(breach_mailing.time_module, "monotonic", lambda: next(clock))
+    services.breach_customers_notify_run(job_id=job.pk, chunk_size=4, budget_seconds=1)
+    first_told = min(customers, key=lambda customer: customer.pk)
+    assert str(first_told.pk) in _told(breach)
+    DataSubject.objects.filter(pk=first_told.pk).delete()
+    monkeypatch.undo()
+
+    done = services.breach_customers_notify_run(job_id=job.pk, chunk_size=4)
+
+    assert done.status == JobStatus.DONE
+    assert _told(breach) == sorted(str(c.pk) for c in customers)  # every one of them, each once
+    breach.refresh_from_db()
+    assert breach.customers_notified == 10
