@@ -70,6 +70,13 @@ BENCH_KEYS = {
     "FIELD_ENCRYPTION_KEY": "5u17LSuY1Lxjt8ysZj_RGgvMlvaei3tSbaHeG3KZy5g=",
     "BLIND_INDEX_KEY": "bench-blind-index-key-0123456789abcdef",
     "AUDIT_MAC_KEY": "bench-audit-mac-key-0123456789abcdef0123",
+    # A stand-in bank for Form 08: with DEMO off `manage.py migrate` stops without one (regulator.E001).
+    "REGULATOR_ORG_NAME": "Ngân hàng Đo Hiệu Năng",
+    "REGULATOR_ORG_REGISTRATION_NUMBER": "0100000002",
+    "REGULATOR_ORG_ADDRESS": "1 Phố Đo, Hoàn Kiếm, Hà Nội",
+    "REGULATOR_DPO_NAME": "Bộ phận Bảo vệ dữ liệu cá nhân",
+    "REGULATOR_DPO_EMAIL": "dpo@bench.test",
+    "REGULATOR_DPO_PHONE": "+84 24 0000 0002",
 }
 
 

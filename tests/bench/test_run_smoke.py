@@ -4,6 +4,8 @@ benchmark fails the run."""
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -106,3 +108,16 @@ def test_in_smoke_runs_benchmarks_sharing_a_database_each_copy_it_apart(monkeypa
     assert len(urls) == 2
     monkeypatch.delenv("BENCH_TEMPLATE")  # a full run: the one database the two share
     assert common.bench_env("consents")["DATABASE_URL"].endswith("/qdl_bench_consents")
+
+
+def test_a_benchmark_passes_the_system_checks_with_nothing_of_the_bank_s_set(monkeypatch, bench_modules):
+    """A benchmark's `manage.py migrate` runs the system checks, DEMO off, where CI sets none of the bank's
+    own settings (`regulator.E001`): its environment carries a stand-in bank of its own, as its keys."""
+    _run, common = bench_modules
+    for name in [name for name in os.environ if name.startswith("REGULATOR_")] + ["DEMO"]:
+        monkeypatch.delenv(name, raising=False)
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BENCH.parent, env=common.bench_env("check"),
+        capture_output=True, text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
