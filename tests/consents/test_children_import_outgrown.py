@@ -4,7 +4,6 @@ from the import (the platform could not have told them before), and the report s
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
@@ -14,19 +13,13 @@ from consents.models import Consent, WithdrawalDuty
 from consents.selectors.rule import own_agreement_due_from
 from consents.services import consents_import_csv
 from consents.services.withdrawals import OUTGROWN_STOP_REASON, consents_stop_outgrown
-from core.actors import Actor
 from deadlines.policy import local_midnight
 from notifications.models import Notification
 from tests.consents.factories import child_of, make_purpose, make_recipient
+from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
-IMPORTER = Actor.system("import_consents")
-HEADER = "subject,purpose,notice_version,channel,evidence,granted_at,guardian,sensitive_acknowledged,outcome"
-
-
-def _lines(*rows: str) -> list[str]:
-    return io.StringIO("\n".join([HEADER, *rows]) + "\n").readlines()
 
 
 @pytest.fixture
@@ -43,7 +36,7 @@ def test_an_outgrown_guardian_consent_is_imported_ended_at_the_birthday_its_stop
     child = child_of(parent, age=10)
     now = timezone.now()
     day = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", now=now, lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", now=now, lines=csv_lines(
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2020-7,{day},{parent.external_ref},,"))
 
     assert (run.imported, run.refused) == (1, 0), run.errors
@@ -66,7 +59,7 @@ def test_a_guardian_consent_the_child_has_not_outgrown_is_imported_live(savings_
     parent = make_subject()
     child = child_of(parent, age=5)
     day = (timezone.localdate() - timedelta(days=365)).isoformat()
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2024-7,{day},{parent.external_ref},,"))
 
     assert (run.imported, run.notes) == (1, []), run.errors

@@ -4,7 +4,6 @@ platform learns of it."""
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from datetime import timedelta
 
@@ -14,17 +13,11 @@ from django.utils import timezone
 from consents.models import Consent, ConsentEvent, WithdrawalDuty
 from consents.selectors import consent_check
 from consents.services import consents_import_csv
-from core.actors import Actor
 from tests.consents.factories import make_purpose, make_recipient
+from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
-IMPORTER = Actor.system("import_consents")
-HEADER = "subject,purpose,notice_version,channel,evidence,granted_at,guardian,sensitive_acknowledged,outcome"
-
-
-def _lines(*rows: str) -> list[str]:
-    return io.StringIO("\n".join([HEADER, *rows]) + "\n").readlines()
 
 
 @pytest.fixture
@@ -36,7 +29,7 @@ def marketing():
 def test_a_legacy_withdrawal_ends_the_consent_on_its_day_and_its_stops_run_from_the_import(marketing):
     a = make_subject()
     now = timezone.now()
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", now=now, lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", now=now, lines=csv_lines(
         f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,granted",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-2,2024-06-10,,,withdrawn",
     ))
@@ -58,7 +51,7 @@ def test_a_legacy_withdrawal_ends_the_consent_on_its_day_and_its_stops_run_from_
 @pytest.mark.parametrize("word", ["rút", "Đã rút", unicodedata.normalize("NFD", "đã rút"), "withdraw"])
 def test_the_withdrawal_words_are_read_in_both_languages_and_any_unicode_form(marketing, word):
     a = make_subject()
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-2,10/06/2024,,,{word}",
     ))
@@ -68,7 +61,7 @@ def test_the_withdrawal_words_are_read_in_both_languages_and_any_unicode_form(ma
 
 def test_the_same_file_again_records_no_second_withdrawal(marketing):
     a = make_subject()
-    lines = _lines(f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
+    lines = csv_lines(f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
                    f"{a.external_ref},marketing,v1,paper_form,SCAN-2,2024-06-10,,,rút")
     consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=lines)
 
@@ -81,7 +74,7 @@ def test_the_same_file_again_records_no_second_withdrawal(marketing):
 def test_a_withdrawal_with_no_consent_given_before_it_is_refused(marketing):
     a, b, c = make_subject(), make_subject(), make_subject()
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-06-10,,,withdrawn",  # nothing to end
         f"{b.external_ref},marketing,v1,paper_form,SCAN-2,2024-03-01,,,",
         f"{b.external_ref},marketing,v1,paper_form,SCAN-3,2024-02-01,,,withdrawn",  # before the consent
@@ -99,7 +92,7 @@ def test_a_withdrawal_with_no_consent_given_before_it_is_refused(marketing):
 
 def test_a_withdrawal_older_than_a_later_answer_is_refused(marketing):
     a = make_subject()
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-2,2024-06-10,,,withdrawn",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-3,2024-09-01,,,",

@@ -4,7 +4,6 @@ legal basis since still ends on the day the customer withdrew it."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
@@ -14,17 +13,11 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import Consent, ConsentStatus, NoticeVersion
 from consents.scope import purpose_scope
 from consents.services import consents_import_csv
-from core.actors import Actor
 from tests.consents.factories import child_of, grant, make_purpose, make_recipient
+from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
-IMPORTER = Actor.system("import_consents")
-HEADER = "subject,purpose,notice_version,channel,evidence,granted_at,guardian,sensitive_acknowledged,outcome"
-
-
-def _lines(*rows: str) -> list[str]:
-    return io.StringIO("\n".join([HEADER, *rows]) + "\n").readlines()
 
 
 def test_a_guardians_withdrawal_before_the_7th_birthday_ends_the_consent_on_its_day():
@@ -34,7 +27,7 @@ def test_a_guardians_withdrawal_before_the_7th_birthday_ends_the_consent_on_its_
     child = child_of(parent, age=10)
     granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
     withdrawn = (timezone.localdate() - timedelta(days=5 * 365)).isoformat()  # the child was 5
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2,{withdrawn},{parent.external_ref},,rút",
     ))
@@ -55,7 +48,7 @@ def test_a_guardians_withdrawal_after_the_7th_birthday_leaves_the_consent_ended_
     child = child_of(parent, age=10)
     granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
     withdrawn = (timezone.localdate() - timedelta(days=2 * 365)).isoformat()  # the child was 8
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2,{withdrawn},{parent.external_ref},,rút",
     ))
@@ -75,7 +68,7 @@ def test_a_guardians_consent_outgrown_without_a_withdrawal_is_still_stopped_at_t
     parent = make_subject()
     child = child_of(parent, age=10)
     granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()
-    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
     ))
     consent = Consent.objects.get(subject=child)
@@ -93,7 +86,7 @@ def _withdrawal_of_a_consent_whose_term_ended_100_days_ago(*, withdrawn_days_ago
     a = make_subject()
     consent = grant(a, purpose, now=now - timedelta(days=300), expires_at=now - timedelta(days=100))
     withdrawn = timezone.localdate(now - timedelta(days=withdrawn_days_ago)).isoformat()
-    run = consents_import_csv(actor=IMPORTER, filename="w.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="w.csv", lines=csv_lines(
         f"{a.external_ref},offers,v1,paper_form,SCAN-2,{withdrawn},,,rút"))
     consent.refresh_from_db()
     return run, consent, withdrawn
@@ -117,7 +110,7 @@ def test_a_withdrawal_given_while_the_purpose_relied_on_consent_is_recorded_afte
     purpose = make_purpose("offers", category="service", recipients=[make_recipient("Partner")],
                            effective_at=now.replace(year=2023))
     a = make_subject()
-    run = consents_import_csv(actor=IMPORTER, filename="g.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="g.csv", lines=csv_lines(
         f"{a.external_ref},offers,v1,paper_form,SCAN-1,2024-01-10,,,"))
     assert run.imported == 1, run.errors
     # A later version, in force 10 days ago, rests the purpose on a contract.
@@ -125,7 +118,7 @@ def test_a_withdrawal_given_while_the_purpose_relied_on_consent_is_recorded_afte
     NoticeVersion.objects.create(purpose=purpose, version="v2", text_vi="x", text_en="x",
                                  effective_at=now - timedelta(days=10), scope=scope, applied_at=now)
     catalogue_invalidate()
-    run = consents_import_csv(actor=IMPORTER, filename="w.csv", lines=_lines(
+    run = consents_import_csv(actor=IMPORTER, filename="w.csv", lines=csv_lines(
         f"{a.external_ref},offers,v1,paper_form,SCAN-2,2024-06-10,,,rút"))
     consent = Consent.objects.get(subject=a)
     assert (run.withdrawals_recorded, run.refused) == (1, 0), run.errors
