@@ -5,14 +5,17 @@ purposes stops nothing, and cannot be answered as done."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from consents import services as consent_services
 from consents.selectors import consent_check
 from core.errors import Conflict
 from dsr import services
 from dsr.models import DataSubjectRequest, FulfilmentTask
-from tests.consents.factories import grant, make_purpose
-from tests.dsr.factories import STAFF, make_inventory, verified_request
+from tests.consents.factories import SYSTEM, announce_on_time, grant, make_purpose
+from tests.dsr.factories import MONDAY, STAFF, make_inventory, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ def catalogue(subject):
 
 def _answer(request, **answer):
     for task in FulfilmentTask.objects.filter(request=request):
-        services.task_complete(actor=STAFF, task_id=task.pk, result={})
+        services.task_complete(actor=STAFF, task_id=task.pk, result={}, now=answer.get("now"))
     return services.request_complete(actor=STAFF, request_id=request.pk, **answer)
 
 
@@ -46,11 +49,22 @@ def test_an_objection_naming_a_purpose_the_law_keeps_going_is_answered_in_part_w
     assert allowed is False
 
 
-def test_an_objection_naming_only_purposes_the_law_keeps_going_cannot_be_answered_as_done(catalogue):
-    request = verified_request(catalogue, type="object", purposes=["kyc"])
+def test_an_objection_whose_purposes_the_law_keeps_going_by_the_answer_cannot_be_answered_as_done(subject):
+    # Taken in while the purpose rested on consent; by the answer its new version rests on a contract.
+    make_inventory()
+    make_purpose("ana", legal_basis="consent", effective_at=MONDAY - timedelta(days=90))
+    consent_services.purpose_update(
+        actor=SYSTEM,
+        code="ana",
+        changes={"legal_basis": "contract"},
+        effective_at=MONDAY + timedelta(days=1),
+        now=MONDAY - timedelta(days=31),
+    )
+    announce_on_time("ana")
+    request = verified_request(subject, type="object", purposes=["ana"], now=MONDAY)
 
     with pytest.raises(Conflict) as refused:
-        _answer(request)
+        _answer(request, now=MONDAY + timedelta(days=2))
 
     assert refused.value.code == "nothing_restricted"
     assert DataSubjectRequest.objects.get(pk=request.pk).status == "in_progress"
@@ -71,3 +85,17 @@ def test_the_reason_a_named_purpose_goes_on_is_written_in_vietnamese_for_a_vietn
 
     assert "Vẫn tiếp tục: Mục đích kyc." in note
     assert "Pháp luật yêu cầu hoạt động xử lý này (nghĩa vụ pháp lý)" in note
+
+
+def test_an_objection_naming_only_purposes_the_law_keeps_going_cannot_be_answered_as_done(catalogue):
+    request = verified_request(catalogue, type="object", purposes=["kyc"])
+
+    with pytest.raises(Conflict) as refused:
+        _answer(request)
+
+    assert refused.value.code == "nothing_restricted"
+    assert DataSubjectRequest.objects.get(pk=request.pk).status == "in_progress"
+    # Refused instead, with its legal reason (as the demo's objection to KYC is).
+    services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="legal_prohibition", note="Nghĩa vụ pháp lý."
+    )
