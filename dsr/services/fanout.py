@@ -6,19 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from audit.services import audit_record
 from core.actors import Actor
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, System
-from dsr.services.base import clock_processor_involved
+from dsr.services.base import clock_processor_involved, request_locked
 from dsr.services.deletion import (
     deletion_instructions,
 )
+from dsr.states import RequestStatus
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
 
+# A verified request still being worked on, which a system added or changed in the inventory reaches.
+WORKED_ON = (RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_CUSTOMER)
 # The webhook topic a system's integration client subscribes to for new work.
 TASK_TOPIC = "dsr.task.created"
 
@@ -57,6 +61,36 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
             if any(task.system.is_processor for task in created):
                 clock_processor_involved(request, actor=actor, now=now)
     return created
+
+
+def system_reaches_open_requests(system: System, *, actor: Actor) -> int:
+    """After the inventory adds a system or changes one, each verified request still being worked on
+    that it acts on gets its task (its data must be corrected, erased or stopped too), and, when a
+    processor or third party runs it, the law's longer period (`clock_processor_involved`): one
+    request at a time, each in its own transaction with its customer and itself locked. Closed
+    requests stay as they were answered. Returns how many requests it reached."""
+    if not system.active:
+        return 0
+    # Only those it has something to do with: no task there yet, or a processor's clock not yet applied.
+    tasks_there = FulfilmentTask.objects.filter(request=OuterRef("pk"), system=system, hold__isnull=True)
+    untouched = ~Exists(tasks_there)
+    pending = DataSubjectRequest.objects.filter(
+        untouched | Q(processor_involved=False) if system.is_processor else untouched,
+        status__in=WORKED_ON,
+        identity_verified_at__isnull=False,
+        type__in=system.request_types or [],
+    ).values_list("pk", flat=True)
+    reached = 0
+    for request_id in list(pending):
+        with transaction.atomic(durable=True):
+            request, now = request_locked(request_id)
+            if request.status not in WORKED_ON:
+                continue
+            tasks_fan_out(request, actor=actor, now=now)
+            if system.is_processor and request.tasks.filter(system=system).exists():
+                clock_processor_involved(request, actor=actor, now=now)
+            reached += 1
+    return reached
 
 
 def tasks_notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask], *, now: datetime) -> None:

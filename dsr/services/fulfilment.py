@@ -24,7 +24,12 @@ from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
-from dsr.selectors import request_corrections, request_recipients_open, request_restriction_notices
+from dsr.selectors import (
+    request_corrections,
+    request_not_covered,
+    request_recipients_open,
+    request_restriction_notices,
+)
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_fulfil, deletion_stops_third_parties
 from dsr.services.exports import export_build
@@ -99,6 +104,12 @@ def request_complete_locked(
                   "runs manage.py tell_restriction_recipients, then each recipient confirms."),
                 code="restriction_recipients_not_told",
             )
+        left_alone = _left_alone(request, now=now)
+        if left_alone:
+            # A named purpose the law keeps going is not fulfilled: the answer is partial and says why.
+            target, partial = S.PARTIALLY_COMPLETED, True
+            reason = reason or OutcomeReason.OTHER
+            note = "\n\n".join(filter(None, [left_alone, note]))
     elif request.type == RequestType.WITHDRAW and request.withdrawal_applied_at is None:
         # Only a request verified before withdrawals took effect at verification; never again, which
         # would withdraw a consent the customer has given since.
@@ -183,6 +194,26 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
                 "why": correction_refused(error, staff=False).text,
             }
             for name, error in sorted(refused.items())
+        )
+
+
+def _left_alone(request: DataSubjectRequest, *, now: datetime) -> str:
+    """The customer's words on each purpose a restriction or objection names but may not reach (a legal
+    obligation, a contract), with the legal reason it goes on ("" when it names none, or none such:
+    empty means every purpose the right reaches). Naming only such purposes stops nothing: refused."""
+    if not request.purposes:
+        return ""
+    with translation.override(language_for_subject(request.subject)):
+        rows = request_not_covered(request, now=now)
+        if len(rows) == len(set(request.purposes)):
+            raise Conflict(
+                _("None of the purposes this request names may be restricted or objected to: the law or a "
+                  "contract keeps them going. Refuse the request, giving the legal reason."),
+                code="nothing_restricted",
+            )
+        return "\n".join(
+            gettext("Goes on: %(purpose)s. %(why)s") % {"purpose": row["name"], "why": row["reason"]}
+            for row in rows
         )
 
 

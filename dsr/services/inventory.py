@@ -14,6 +14,7 @@ from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
 from dsr.models import DataCategory, PlatformData, RetentionLaw, RetentionRule, RetentionStart, System
 from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.services.fanout import system_reaches_open_requests
 
 SYSTEM_FIELDS = (
     "code", "name_vi", "name_en", "request_types", "integration_client", "is_processor", "active",
@@ -70,6 +71,7 @@ def system_save(
                 "field_labels": target.field_labels,
             },
         )
+    system_reaches_open_requests(target, actor=actor)
     return target
 
 
