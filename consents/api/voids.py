@@ -63,7 +63,9 @@ class ConsentDetailSerializer(ConsentOutputSerializer):
     )
 
     class Meta(ConsentOutputSerializer.Meta):
-        fields = [*ConsentOutputSerializer.Meta.fields, "voided", "allowed_actions", "withdrawal_consequences"]
+        fields = [
+            *ConsentOutputSerializer.Meta.fields, "voided", "allowed_actions", "withdrawal_consequences"
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -24,8 +24,9 @@ def _detail(api, consent, language="en"):
 
 def test_the_detail_gives_the_app_the_consequences_to_show_before_withdrawing(as_user, client_user):
     partner = make_recipient("Bảo hiểm Đối tác")
-    face = make_purpose("face-login", category="security", sensitive=True, data_categories=["biometric"],
-                        recipients=[partner])
+    face = make_purpose(
+        "face-login", category="security", sensitive=True, data_categories=["biometric"], recipients=[partner]
+    )
     consent = grant(make_subject(), face, channel="mobile_app", evidence="", sensitive_acknowledged=True)
     api = as_user(client_user, scopes=APP_SCOPES)
 
