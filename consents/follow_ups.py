@@ -21,8 +21,8 @@ from subjects.models import DataSubject
 # request), now=...).
 _follow_ups: list[Callable[..., object]] = []
 
-# Each is called as explain(subject=..., purposes=the purposes to be withdrawn) and returns the sentences
-# saying what its follow-up will end, in the reader's language (none when it ends nothing).
+# Each is called as explain(subject=..., purposes=the purposes to be withdrawn, None: every one) and
+# returns the sentences saying what its follow-up will end, in the reader's language (none: it ends nothing).
 _explained: list[Callable[..., list[str]]] = []
 
 # The source of a withdrawal no request asked for (the consent switch, the API).
@@ -50,6 +50,7 @@ def register_withdrawal_explained(explain: Callable[..., list[str]]) -> None:
         _explained.append(explain)
 
 
-def withdrawal_follow_ups_explained(*, subject: DataSubject, purposes: Sequence[Purpose]) -> list[str]:
-    """What the registered follow-ups of withdrawing `purposes` will end, told before the withdrawal."""
+def withdrawal_follow_ups_explained(*, subject: DataSubject, purposes: Sequence[Purpose] | None) -> list[str]:
+    """What the registered follow-ups of withdrawing `purposes` (None: every one) will end, told before
+    the withdrawal."""
     return [line for explain in _explained for line in explain(subject=subject, purposes=purposes)]
