@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from consents.models import Consent, ConsentEvent, WithdrawalDuty
-from tests.consents.factories import grant, make_purpose, make_recipient
+from tests.consents.factories import consent_form_body, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +45,7 @@ def test_a_no_on_the_form_withdraws_the_live_consent_with_the_forms_proof(client
 
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {
-            "answer_marketing": "yes",
-            "version_marketing": "v1",
-            "answer_sharing": "no",
-            "version_sharing": "v1",
-            "channel": "paper_form",
-            "evidence": "FORM-2",
-        },
+        consent_form_body({"marketing": "yes", "sharing": "no"}, channel="paper_form", evidence="FORM-2"),
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
