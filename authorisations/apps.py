@@ -51,14 +51,17 @@ class AuthorisationsConfig(AppConfig):
         # (its token also needs the "authorisations:gateway" scope).
         grant_permissions(Role.CLIENT, "authorisations.report_access")
         from authorisations import navigation
+        from authorisations.selectors import withdrawal_ends_access_explained
         from authorisations.services.rights import (
             authorisations_revoke_for_child,
             authorisations_revoke_for_withdrawal_locked,
         )
-        from consents.follow_ups import register_after_withdrawal
+        from consents.follow_ups import register_after_withdrawal, register_withdrawal_explained
         from subjects.follow_ups import register_after_rectification
 
         navigation.register()
         register_after_rectification(authorisations_revoke_for_child)
         # Withdrawal works through any channel: the consent switch and the API as a request does.
         register_after_withdrawal(authorisations_revoke_for_withdrawal_locked)
+        # ... and the customer is told so before they confirm it, with the other consequences.
+        register_withdrawal_explained(withdrawal_ends_access_explained)

@@ -30,6 +30,7 @@ from authorisations.states import (
     AuthorisationStatus,
     PauseReason,
     category_reaches,
+    disclosure_reach,
     restrictions_reaching_disclosure,
 )
 from consents.models import ProcessingRestriction
@@ -356,4 +357,26 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
         for a in authorisations_for_subject(subject).prefetch_related(
             Prefetch("accesses", queryset=authorisation_log())
         )
+    ]
+
+
+def withdrawal_ends_access_explained(*, subject, purposes) -> list[str]:
+    """What withdrawing consent to `purposes` does to the customer's third-party access, told before the
+    withdrawal (registered with `consents.follow_ups`): the third parties whose live authorisations
+    `authorisations_revoke_for_withdrawal_locked` would revoke, by name; nothing when it reaches none."""
+    reach = disclosure_reach(purposes)
+    if reach is None:
+        return []
+    live = Authorisation.objects.filter(
+        subject=subject, status__in=[AuthorisationStatus.ACTIVE, AuthorisationStatus.PAUSED], **reach
+    ).values_list("third_party__legal_name", flat=True)
+    names = sorted(set(live))
+    if not names:
+        return []
+    return [
+        _(
+            "The access you gave to third parties through the bank ends too, for good: %(names)s. To let one "
+            "read your data again, authorise it again."
+        )
+        % {"names": ", ".join(names)}
     ]

@@ -4,6 +4,7 @@ input (`POST /api/v1/consents/{id}/void/`, `consents.services.voids.consent_void
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -54,9 +55,25 @@ class ConsentDetailSerializer(ConsentOutputSerializer):
         "(consents.selectors.consent_withdraw_refusal).",
     )
 
+    withdrawal_consequences = serializers.SerializerMethodField(
+        help_text="What withdrawing means, in the language asked for (Accept-Language): the sentences the "
+        "bank's withdrawal pages show, for the app to show before the customer confirms (Law 91/2025: the "
+        "consequences are explained first). Empty when the consent cannot be withdrawn "
+        "(consents.selectors.consent_withdraw_refusal).",
+    )
+
     class Meta(ConsentOutputSerializer.Meta):
-        fields = [*ConsentOutputSerializer.Meta.fields, "voided", "allowed_actions"]
+        fields = [
+            *ConsentOutputSerializer.Meta.fields, "voided", "allowed_actions", "withdrawal_consequences"
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_withdrawal_consequences(self, consent) -> list[str]:
+        now = timezone.now()
+        if selectors.consent_withdraw_refusal(consent, now=now) is not None:
+            return []
+        return [str(line) for line in selectors.withdrawal_consequences(consent, now=now)]
 
     @extend_schema_field(VoidOutputSerializer(allow_null=True))
     def get_voided(self, consent):

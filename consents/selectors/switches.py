@@ -150,6 +150,13 @@ class ConsentSwitch:
         """The consent record is granted and not past its term: the customer may still withdraw it."""
         return self.live and self.given.reason != Reason.EXPIRED
 
+    @property
+    def withdrawn_apart(self) -> bool:
+        """The consent stands while the switch is off (given to a version since widened, or by the
+        guardian alone for a child now 7): switching on asks for the new agreement, so the withdrawal of
+        the consent still standing is offered on its own, as the receipt promises."""
+        return self.stands and not self.agreed
+
     def state_label(self, *, ward: DataSubject | None = None) -> str:
         """What the switch says of the consent: who agreed, and whether the bank uses it now. To the
         customer, a consent their guardian gave is the guardian's word (with theirs, from 7), never

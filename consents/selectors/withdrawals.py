@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.catalogue import purpose_in_force, versions_prefetch
+from consents.follow_ups import withdrawal_follow_ups_explained
 from consents.models import Consent, ConsentEvent, ConsentStatus, DataCategory, Recipient, WithdrawalDuty
 from consents.scope import recipient_ids_agreed
 from consents.selectors.rule import term_ended
@@ -78,7 +79,8 @@ def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) ->
     the purpose's version in force at `now` has (`purpose_in_force`: the row's lags it until the job
     runs). Then, when that version processes biometric data, whatever its category, what the law makes
     of the withdrawal: the DPO's text cannot leave it out (domain notes). The recipients named are
-    those the withdrawal tells to stop (`withdrawal_recipients`)."""
+    those the withdrawal tells to stop (`withdrawal_recipients`); what the apps above end with it
+    (`consents.follow_ups.withdrawal_follow_ups_explained`: third parties' access) is said too."""
     lines = {
         "marketing": _("You will no longer receive offers and product news from the bank."),
         "sharing": _(
@@ -118,6 +120,8 @@ def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) ->
                 "deadline": binding_period_named("withdraw", processor_involved=True),
             }
         )
+    # What the apps above end with it (third parties' access to the customer's accounts), said first too.
+    result += withdrawal_follow_ups_explained(subject=consent.subject, purposes=[purpose])
     result.append(
         _(
             "Withdrawal takes effect from now; it does not undo processing already done, and data the law "

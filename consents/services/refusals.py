@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
 from consents.scope import utc_iso
-from consents.selectors import notice_current
+from consents.selectors import consent_granted, notice_current
 from consents.services.grants import consent_grant_in_transaction
 from consents.services.records import answer_build, answer_record, answer_start, live_within_term
 from consents.services.rules import (
@@ -28,9 +28,11 @@ from consents.services.rules import (
     guardian_acting_validate,
     guardianship_of_answer,
 )
+from consents.services.withdrawals import consent_withdraw_in_transaction
 from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import Conflict, DomainError, InvalidInput
+from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 
 
@@ -105,6 +107,23 @@ def consent_refuse_in_transaction(
 consent_refuse = durable_entry_point(consent_refuse_in_transaction)
 
 
+def _withdraw_on_form(
+    *, actor: Actor, subject: DataSubject, purpose: Purpose, channel: str, evidence: str, now: datetime
+) -> Consent | None:
+    """A "no" on a form from a customer whose consent to the purpose is live: their withdrawal, through the
+    channel a consent is given through and as easily (the form page showed its consequences first), with
+    the form's proof. None when there is no live consent, or it had run out (its expiry is recorded), so
+    the "no" is recorded as a refusal."""
+    subjects_lock([subject.pk])  # first (`subjects.locks`), so the consent read is the one withdrawn
+    live = consent_granted(subject, purpose)
+    if live is None:
+        return None
+    consent = consent_withdraw_in_transaction(
+        actor=actor, consent_id=live.pk, channel=channel, evidence=evidence, now=now
+    )
+    return consent if consent.status == ConsentStatus.WITHDRAWN else None
+
+
 def consent_form_record(
     *,
     actor: Actor,
@@ -142,7 +161,11 @@ def consent_form_record(
             )
             record = consent_grant_in_transaction if answer.agreed else consent_refuse_in_transaction
             try:
-                recorded.append(record(actor=actor, request=request, now=now))
+                withdrawn = None if answer.agreed else _withdraw_on_form(
+                    actor=actor, subject=subject, purpose=answer.purpose, channel=channel, evidence=evidence,
+                    now=now,
+                )
+                recorded.append(withdrawn or record(actor=actor, request=request, now=now))
             except DomainError as error:
                 # The page puts the message beside the purpose it is about.
                 error.purpose_code = answer.purpose.code

@@ -71,6 +71,7 @@ def _rows(
                 "on": switch.on,
                 "outdated": switch.outdated,
                 "stands": switch.stands,
+                "withdrawn_apart": switch.withdrawn_apart,
                 "why": switch.why(ward=subject if ward_id else None),
                 "state_label": switch.state_label(ward=subject if ward_id else None),
                 "notice": notice,

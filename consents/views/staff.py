@@ -86,10 +86,13 @@ def _notice_for_customer(notice, language: str) -> dict:
 _PURPOSE_FIELDS = {"sensitive_acknowledged": "sensitive", "child_agreed": "child_agreed"}
 
 
-def _purpose_block(form, notice, language: str, names_en: dict[int, str]) -> dict:
+def _purpose_block(form, notice, language: str, names_en: dict[int, str], live) -> dict:
+    """`live`: the customer's consent in force to the purpose, if any, which a "no" withdraws: its
+    consequences are told first."""
     code = notice.purpose.code
     sensitive = f"sensitive_{code}"
     return {
+        "if_no": selectors.withdrawal_consequences(live) if live is not None else [],
         **_notice_for_customer(notice, language),
         # The notice is in the customer's language; the page's own words, these too, in the reader's.
         "recipients": scope_recipients_in_reader_language(notice.scope.get("recipients") or [], names_en),
@@ -160,6 +163,7 @@ def staff_grant(request, pk):
                 return redirect(f"{url}?{urlencode([('record', str(c.pk)) for c in recorded])}")
     language = subject.preferred_language
     names_en = selectors.recipient_names_en()
+    live = selectors.consents_granted_by_purpose(subject)
     return render(
         request,
         "consents/staff_grant.html",
@@ -168,7 +172,9 @@ def staff_grant(request, pk):
             "form": form,
             "notices": notices,
             "barred_for_child": barred,
-            "purposes": [_purpose_block(form, n, language, names_en) for n in notices],
+            "purposes": [
+                _purpose_block(form, n, language, names_en, live.get(n.purpose_id)) for n in notices
+            ],
             # A refusal the unverified guardian caused comes with the way to verify them.
             "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
         },

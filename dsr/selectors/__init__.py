@@ -87,6 +87,7 @@ from dsr.selectors.rights import (
     RequestTimeframe,
     WithdrawalExplained,
     request_timeframes,
+    withdrawal_of_all_explained,
     withdrawals_explained,
 )
 from dsr.selectors.tasks import task_allowed_actions, task_request_workable, tasks_for_client, tasks_open
@@ -144,6 +145,7 @@ __all__ = [
     "request_stop_notices",
     "request_refusal_reasons",
     "request_timeframes",
+    "withdrawal_of_all_explained",
     "withdrawals_explained",
     "WithdrawalExplained",
     "request_work_check",

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.follow_ups import withdrawal_follow_ups_explained
 from consents.selectors import withdrawal_consequences_of_subject
 from core.errors import DomainError
 from deadlines.models import RequestType
@@ -91,3 +92,12 @@ def withdrawals_explained(subject, *, now: datetime | None = None) -> list[Withd
         WithdrawalExplained(code=consent.purpose.code, name=consent.purpose.name, consequences=lines)
         for consent, lines in withdrawal_consequences_of_subject(subject, now=now)
     ]
+
+
+def withdrawal_of_all_explained(subject) -> list[str]:
+    """What a withdrawal request naming no purpose ends beyond the consents `withdrawals_explained`
+    lists (every third party's access to the customer's data, `consents.follow_ups`), told first too,
+    even to a customer with no consent in force; no subject, nothing."""
+    if subject is None:
+        return []
+    return withdrawal_follow_ups_explained(subject=subject, purposes=None)

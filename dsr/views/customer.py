@@ -28,6 +28,7 @@ from dsr.selectors import (
     request_timeframes,
     requests_listed_for_customer,
     subject_request_by_id,
+    withdrawal_of_all_explained,
     withdrawals_explained,
 )
 from dsr.views.common import attachment, deadline_tone
@@ -83,6 +84,7 @@ def new_request(request, subject):
             # The consequences explained first, shown with the withdrawal (domain notes).
             "withdraw_type": RequestType.WITHDRAW,
             "withdrawals": withdrawals_explained(subject),
+            "withdraw_all_ends": withdrawal_of_all_explained(subject),
         },
     )
 

@@ -45,6 +45,7 @@ from dsr.selectors import (
     requests_by_reference,
     visible_request_by_id,
     visible_requests,
+    withdrawal_of_all_explained,
     withdrawals_explained,
     work_staff,
 )
@@ -164,6 +165,7 @@ def intake(request):
         # withdrawal (domain notes: consequences explained first).
         "withdraw_type": RequestType.WITHDRAW,
         "withdrawals": withdrawals_explained(whose),
+        "withdraw_all_ends": withdrawal_of_all_explained(whose),
         "whose_unknown": whose is None,
     })
 

@@ -109,6 +109,14 @@ def grant(
     return services.consent_grant(actor=actor or recorder(request.channel), request=request, now=now)
 
 
+def consent_form_body(answers: dict[str, str], *, channel: str, evidence: str, version: str = "v1") -> dict:
+    """What the staff consent form posts: each purpose's answer ("yes", "no") with the version shown."""
+    body = {"channel": channel, "evidence": evidence}
+    for code, answer in answers.items():
+        body |= {f"answer_{code}": answer, f"version_{code}": version}
+    return body
+
+
 def consents_in_bulk(purpose: Purpose, rows: list[dict]) -> list[Consent]:
     """One consent to `purpose` per row (the fields that vary: `subject`, `granted_at`, `status`...),
     written straight to the table, no service, event or audit: the many rows a test of an index needs

@@ -14,7 +14,7 @@ from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.receipts import consent_receipt
 from consents.selectors import consent_check, consent_check_as_of
 from core.errors import Conflict, InvalidInput
-from tests.consents.factories import STAFF, grant, make_purpose
+from tests.consents.factories import STAFF, consent_form_body, grant, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -151,14 +151,7 @@ def test_staff_page_records_a_paper_form_yes_and_no_with_notice_and_next_steps(c
     assert 'data-testid="notice-text-marketing"' in page and "Ưu đãi" in page  # the customer's language
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {
-            "answer_marketing": "yes",
-            "version_marketing": "v1",
-            "answer_sharing": "no",
-            "version_sharing": "v1",
-            "channel": "paper_form",
-            "evidence": "PF-1",
-        },
+        consent_form_body({"marketing": "yes", "sharing": "no"}, channel="paper_form", evidence="PF-1"),
     )
     assert response.status_code == 302 and "/consents/recorded/" in response.url
     summary = client.get(response.url).content.decode()
