@@ -36,9 +36,12 @@ def test_a_deletions_revocation_tells_the_third_party_to_delete(customer1):
 def test_the_customers_own_revocation_asks_no_deletion(customer1):
     authorisation = authorise(customer1, registration=register(webhook_url="https://ketoan.example.vn/hooks"))
     services.authorisation_revoke(
-        actor=actor_for_user(customer1), authorisation_id=authorisation.pk,
-        subject=customer1.customer_account.subject, channel="internet_banking",
+        actor=actor_for_user(customer1),
+        authorisation_id=authorisation.pk,
+        subject=customer1.customer_account.subject,
+        channel="internet_banking",
     )
     assert [(p["event"], p["erase_requested"]) for p in _webhooks(authorisation)] == [
-        ("granted", False), ("revoked", False)
+        ("granted", False),
+        ("revoked", False),
     ]
