@@ -23,8 +23,12 @@ GRANTED = datetime(2027, 3, 1, 10, 0, tzinfo=HN)
 
 def _report(authorisation, *, accessed_at, now):
     services.access_record(
-        actor=GATEWAY, authorisation_id=authorisation.pk, scope="accounts:read",
-        accessed_at=accessed_at, record_count=3, now=now,
+        actor=GATEWAY,
+        authorisation_id=authorisation.pk,
+        scope="accounts:read",
+        accessed_at=accessed_at,
+        record_count=3,
+        now=now,
     )
     return Authorisation.objects.get(pk=authorisation.pk)
 
@@ -43,5 +47,7 @@ def test_a_read_after_the_term_of_a_one_time_authorisation_does_not_use_it(custo
 def test_a_late_report_of_a_read_within_the_term_uses_it(customer1):
     authorisation = authorise(customer1, registration=register(fetch_type="one_time"), days=1, now=GRANTED)
     ended = authorisation.expires_at
-    after = _report(authorisation, accessed_at=ended - timedelta(minutes=5), now=ended + timedelta(minutes=30))
+    after = _report(
+        authorisation, accessed_at=ended - timedelta(minutes=5), now=ended + timedelta(minutes=30)
+    )
     assert after.status == "used"
