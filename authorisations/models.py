@@ -159,6 +159,13 @@ class Authorisation(StatefulModel):
         """The purpose as agreed, in the reader's language."""
         return in_reader_language(self.purpose, self.purpose_en)
 
+    @property
+    def reads_per_day(self) -> int | None:
+        """The reads a day the customer agreed to, as the consent screen showed them: a periodic
+        authorisation's `frequency_per_day`; None for a one-time one ("Once"), whose stored count is
+        only its third party's registration default and allows nothing."""
+        return self.frequency_per_day if self.fetch_type == FetchType.PERIODIC else None
+
     def usable_at(self, now) -> bool:
         """Whether the third party may read now: active, within its term."""
         return self.status == AuthorisationStatus.ACTIVE and self.within_term(now)

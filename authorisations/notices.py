@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.languages import language_for_subject, per_language
+from authorisations.deletions import deletion_under_way
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import DATA_SCOPES, scope_labels
 from authorisations.states import AuthorisationStatus
@@ -116,12 +117,21 @@ def _change_notices(
                 "scopes": list(authorisation.scopes),
                 "expires_at": authorisation.expires_at.isoformat(),
                 "at": event.at.isoformat(),
+                # A revocation by the customer's deletion request (verified, open): the third party must
+                # delete what it read, not only stop reading (domain notes: a third party must delete).
+                "erase_requested": _erase_requested(authorisation, event),
             },
             "dedupe_key": f"authorisations.webhook:{event.pk}",
             "subject_id": authorisation.subject_id,
             "now": now,
         }
     return email, webhook
+
+
+def _erase_requested(authorisation: Authorisation, event: AuthorisationEvent) -> bool:
+    """Whether this event is a revocation made while the customer's verified deletion is open: the
+    deletion revokes every live authorisation at its verification (`dsr` registers the look-up)."""
+    return event.kind == AuthorisationEvent.Kind.REVOKED and deletion_under_way(authorisation.subject_id)
 
 
 def notify_change(authorisation: Authorisation, event: AuthorisationEvent, *, now: datetime) -> None:

@@ -41,7 +41,7 @@ def authorisation_receipt(
         "scopes": list(authorisation.scopes),
         "access": "read_only",
         "fetch_type": authorisation.fetch_type,
-        "frequency_per_day": authorisation.frequency_per_day,
+        "frequency_per_day": authorisation.reads_per_day,
         "cross_border": authorisation.cross_border,
         "destination_country": authorisation.destination_country or None,
         "legal_basis": "consent (Decree 117/2018/ND-CP Art. 11.1.b; Law 91/2025/QH15)",

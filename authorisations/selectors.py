@@ -283,7 +283,6 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
     ):
         return INACTIVE
     remaining = authorisation_reads_remaining(authorisation, reads_today=authorisation.reads_today)
-    periodic = authorisation.fetch_type == FetchType.PERIODIC
     return {
         "active": True,
         "scope": access.scope,
@@ -296,7 +295,7 @@ def token_introspect(*, token: str, now: datetime) -> dict[str, Any]:
         "authorisation_id": str(authorisation.pk),
         "authorisation_expires_at": authorisation.expires_at.isoformat(),
         "fetch_type": authorisation.fetch_type,
-        "frequency_per_day": authorisation.frequency_per_day if periodic else None,
+        "frequency_per_day": authorisation.reads_per_day,
         "reads_remaining": remaining,
     }
 

@@ -129,6 +129,10 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.external_ref", read_only=True)
     third_party = serializers.UUIDField(source="third_party_id", read_only=True)
     third_party_name = serializers.CharField(source="third_party.legal_name", read_only=True)
+    frequency_per_day = serializers.IntegerField(
+        source="reads_per_day", read_only=True, allow_null=True,
+        help_text="Reads a day at most the customer agreed to; null for a one-time authorisation (once).",
+    )
     allowed_actions = AllowedActionsField(
         authorisation_allowed_actions,
         right=AUTHORISATION_REVOKE_RIGHT,

@@ -53,7 +53,8 @@ def receipt(authorisation, event) -> str:
         "scopes": list(authorisation.scopes),
         "access": "read_only",
         "fetch_type": authorisation.fetch_type,
-        "frequency_per_day": authorisation.frequency_per_day,
+        # As `Authorisation.reads_per_day`: a one-time authorisation agreed to no reads a day.
+        "frequency_per_day": authorisation.frequency_per_day if authorisation.fetch_type == "periodic" else None,
         "cross_border": authorisation.cross_border,
         "destination_country": authorisation.destination_country or None,
         "legal_basis": "consent (Decree 117/2018/ND-CP Art. 11.1.b; Law 91/2025/QH15)",

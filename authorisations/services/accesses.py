@@ -56,7 +56,7 @@ def _read_record(
     """Record one read of a locked authorisation, in a scope it covers (the caller checked), claimed
     before serving or reported after, with its audit entry, in the caller's transaction; the read a live
     one-time authorisation allowed ends it (used): introspection answers inactive from then on, and its
-    tokens end."""
+    tokens end. One made after its term is not that read: the authorisation expires instead."""
     record = AccessRecord.objects.create(
         authorisation=authorisation,
         scope=scope,
@@ -82,9 +82,14 @@ def _read_record(
     )
     live = authorisation.status in AUTHORISATION_MACHINE.live
     if live and authorisation.fetch_type == FetchType.ONE_TIME:
-        authorisation_transition(
-            authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported"
-        )
+        if accessed_at < authorisation.expires_at:
+            authorisation_transition(
+                authorisation, to=S.USED, actor=actor, now=now, reason="one-time read reported"
+            )
+        else:
+            # Made after the term ended (reported before the sweep recorded the end): not the read the
+            # customer agreed to. The end of the term is recorded, and the read stays in the log after it.
+            authorisation_transition(authorisation, to=S.EXPIRED, actor=actor, now=now)
     return record
 
 

@@ -339,6 +339,11 @@ def authorisation_revoke(
     channel_validate(actor, channel)
     if actor.is_staff and not evidence.strip():
         raise InvalidInput(_("Record the evidence of the customer's instruction."), field="evidence")
+    if actor.is_customer and evidence.strip():
+        # Evidence is what staff witnessed of a customer's instruction; a customer's own word is the reason.
+        raise InvalidInput(
+            _("Evidence is recorded by the bank's staff only; give your reason instead."), field="evidence"
+        )
     return _move_one(
         authorisation_id, subject=subject, to=S.REVOKED, actor=actor, now=now,
         channel=channel, evidence=evidence, reason=reason,
