@@ -201,6 +201,8 @@ def consent_receipt(
             "effective_at": snapshot["notice"]["effective_at"],
             "text": localised(snapshot["notice"]["text"]),
             "text_sha256": snapshot["notice"]["text_sha256"],
+            # Only where the record knows it: a receipt issued before keeps its bytes.
+            **({"shown_in": snapshot["notice"]["shown_in"]} if "shown_in" in snapshot["notice"] else {}),
         },
         "consent_type": "explicit" if scope["sensitive"] else "express",
         "sensitive_acknowledged": consent.sensitive_acknowledged,
