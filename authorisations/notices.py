@@ -8,15 +8,12 @@ import functools
 from collections.abc import Callable
 from datetime import datetime
 
-from django.urls import reverse
-from django.utils import translation
-
 from accounts.languages import language_for_subject, per_language
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import DATA_SCOPES, scope_labels
 from authorisations.states import AuthorisationStatus
 from integrations.outbox import (
-    absolute_url,
+    absolute_url_in,
     outbox_enqueue_email_batch,
     outbox_enqueue_webhook,
     webhook_message,
@@ -52,8 +49,7 @@ def _line(authorisation: Authorisation, words: dict[str, dict[str, str]]) -> dic
 
 def _my_authorisations_link(language: str) -> str:
     """The link to the customer's page of authorisations, in their language's URLs."""
-    with translation.override(language):
-        return absolute_url(reverse("authorisations:me_list"))
+    return absolute_url_in(language, "authorisations:me_list")
 
 
 def _email_args(
