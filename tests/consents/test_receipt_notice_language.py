@@ -1,8 +1,9 @@
 """Proof of consent names the language the customer read the notice in (Decree 13/2023 Art. 11: the
 bank proves what the customer was shown). The receipt freezes the notice in both languages; the record
-also keeps which one was on the customer's screen: the page's language in self-service, the language
-the bank's app says it showed through the API. A record that does not know (a branch, an import, one
-recorded before) says nothing, so its receipt keeps its bytes."""
+also keeps which one the customer was shown: the page's language in self-service, the customer's
+language on the staff consent form (which shows each notice in it), the language the bank's app says
+it showed through the API. A record that does not know (an import, one recorded before) says nothing,
+so its receipt keeps its bytes."""
 
 from __future__ import annotations
 
@@ -66,3 +67,19 @@ def test_an_api_grant_naming_an_unknown_language_is_refused(as_user, client_user
 def test_a_record_that_does_not_know_the_language_keeps_the_receipt_it_had():
     consent = grant(make_subject(), make_purpose("marketing", category="marketing"))
     assert "shown_in" not in consent_receipt(consent)["notice"]
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_consent_form_recorded_at_a_branch_keeps_the_language_the_page_showed_the_notice_in(
+    officer, language
+):
+    """The staff form shows each notice in the customer's language, for the officer to read out or hand
+    over: that is the language the receipt names."""
+    make_purpose("marketing", category="marketing")
+    subject = make_subject(preferred_language=language)
+    answer = signed_in(officer).post(
+        f"/en/portal/customers/{subject.pk}/consents/new/",
+        {"answer_marketing": "yes", "version_marketing": "v1", "channel": "branch", "evidence": "form 12"},
+    )
+    assert answer.status_code == 302
+    assert consent_receipt(Consent.objects.get(subject=subject))["notice"]["shown_in"] == language
