@@ -21,6 +21,7 @@ from consents.selectors import withdrawal_duties_of_consent
 from core.actors import ActorKind
 from core.erased import erased_words_shown
 from core.errors import NotFound
+from core.labels import in_reader_language
 from subjects.disclosure import Disclosure
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
@@ -120,6 +121,20 @@ def notice_texts_agreed(consent: Consent) -> dict[str, str]:
     receipt does not; the receipt document itself keeps its shape, so its bytes never change."""
     texts = consent.snapshot["notice"]["text"]
     return {language: texts.get(language, "") for language in ("vi", "en")}
+
+
+def notice_texts_in_order(consent: Consent) -> list[tuple[str, str]]:
+    """The notice agreed to as the receipt page shows it, (language, text) pairs: first in the language
+    the customer read it in (`notice.shown_in`), whoever reads the page later and in whatever language
+    (the customer on the other site, an officer printing it); where the record does not say, the
+    reader's (`localised`). Then the other language's."""
+    texts = notice_texts_agreed(consent)
+    first = consent.snapshot["notice"].get("shown_in")
+    if first not in texts:
+        # The rule every text kept in both languages follows (`core.labels.in_language`).
+        first = in_reader_language("vi", "en" if texts["en"] else "")
+    others = [(language, text) for language, text in texts.items() if language != first]
+    return [(first, texts[first]), *others]
 
 
 def consent_receipt(

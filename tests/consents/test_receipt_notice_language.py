@@ -83,3 +83,25 @@ def test_a_consent_form_recorded_at_a_branch_keeps_the_language_the_page_showed_
     )
     assert answer.status_code == 302
     assert consent_receipt(Consent.objects.get(subject=subject))["notice"]["shown_in"] == language
+
+
+def _notice_shown_first(page: str) -> str:
+    """The notice paragraph the receipt page leads with (before the other language's, folded away)."""
+    start = page.index('data-testid="receipt-notice-shown"')
+    return page[start : page.index("</p>", start)]
+
+
+def test_the_receipt_leads_with_the_notice_in_the_language_the_customer_read_it_in(customer_a, officer):
+    """Read later on a Vietnamese page (the customer's, or the officer's who prints it), the receipt of a
+    notice read in English shows the English text the customer agreed to, the Vietnamese folded below."""
+    make_purpose("marketing", category="marketing")
+    client = signed_in(customer_a)
+    client.post("/en/me/consents/marketing/", {"on": "1", "confirmed": "1", "notice_version": "v1"})
+    consent = Consent.objects.get(subject=customer_a.customer_account.subject)
+    english = consent.snapshot["notice"]["text"]["en"].splitlines()[0]
+    for page in (
+        client.get(f"/me/consents/{consent.pk}/receipt/").content.decode(),
+        signed_in(officer).get(f"/portal/consents/{consent.pk}/receipt/").content.decode(),
+    ):
+        shown = _notice_shown_first(page)
+        assert 'lang="en"' in shown and english in shown
