@@ -12,8 +12,8 @@ from accounts.languages import language_for_subject, per_language
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import DATA_SCOPES, scope_labels
 from authorisations.states import AuthorisationStatus
+from integrations.links import absolute_url_in
 from integrations.outbox import (
-    absolute_url_in,
     outbox_enqueue_email_batch,
     outbox_enqueue_webhook,
     webhook_message,

@@ -28,8 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import languages_for_users
@@ -134,19 +133,6 @@ def _dispatch_sweep() -> None:
 def absolute_url(path: str) -> str:
     """A portal path as the full link an e-mail carries (`SITE_URL` in front); "" for no path."""
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
-
-
-def absolute_url_in(language: str, view_name: str, *args: Any) -> str:
-    """The full link to a portal page at its address in `language` (`/en/…` for English): a message
-    leads its reader to the page in the language it is written in, not in the language of the page,
-    API call or job that sent it."""
-    with translation.override(language):
-        return absolute_url(reverse(view_name, args=args))
-
-
-def absolute_urls_by_language(view_name: str, *args: Any) -> dict[str, str]:
-    """`absolute_url_in` for every language the site speaks, for a mailing to many readers."""
-    return {code: absolute_url_in(code, view_name, *args) for code, _name in settings.LANGUAGES}
 
 
 def email_message(

@@ -39,7 +39,7 @@ from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
 from core.moments import moment_for_people, next_whole_minute
-from integrations.outbox import absolute_urls_by_language
+from integrations.links import absolute_urls_by_language
 from notifications.services import notify_many
 from subjects.models import DataSubject
 

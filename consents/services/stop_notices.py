@@ -27,7 +27,7 @@ from consents.models import Consent
 from consents.selectors.rule import own_agreement_due
 from core.actors import Actor
 from core.labels import in_language
-from integrations.outbox import absolute_url_in
+from integrations.links import absolute_url_in
 from notifications.services import notify
 from subjects.children import guardian_not_acting
 from subjects.models import DataSubject

@@ -30,8 +30,8 @@ from integrations.jobs import (
     job_set_total,
     job_starter,
 )
+from integrations.links import absolute_urls_by_language
 from integrations.models import BackgroundJob
-from integrations.outbox import absolute_urls_by_language
 from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
