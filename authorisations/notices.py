@@ -8,16 +8,13 @@ import functools
 from collections.abc import Callable
 from datetime import datetime
 
-from django.urls import reverse
-from django.utils import translation
-
 from accounts.languages import language_for_subject, per_language
 from authorisations.deletions import deletion_under_way
 from authorisations.models import Authorisation, AuthorisationEvent
 from authorisations.scopes import DATA_SCOPES, scope_labels
 from authorisations.states import AuthorisationStatus
+from integrations.links import absolute_url_in
 from integrations.outbox import (
-    absolute_url,
     outbox_enqueue_email_batch,
     outbox_enqueue_webhook,
     webhook_message,
@@ -53,8 +50,7 @@ def _line(authorisation: Authorisation, words: dict[str, dict[str, str]]) -> dic
 
 def _my_authorisations_link(language: str) -> str:
     """The link to the customer's page of authorisations, in their language's URLs."""
-    with translation.override(language):
-        return absolute_url(reverse("authorisations:me_list"))
+    return absolute_url_in(language, "authorisations:me_list")
 
 
 def _email_args(

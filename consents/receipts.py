@@ -21,6 +21,7 @@ from consents.selectors import withdrawal_duties_of_consent
 from core.actors import ActorKind
 from core.erased import erased_words_shown
 from core.errors import NotFound
+from core.labels import in_reader_language
 from subjects.disclosure import Disclosure
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
@@ -122,6 +123,20 @@ def notice_texts_agreed(consent: Consent) -> dict[str, str]:
     return {language: texts.get(language, "") for language in ("vi", "en")}
 
 
+def notice_texts_in_order(consent: Consent) -> list[tuple[str, str]]:
+    """The notice agreed to as the receipt page shows it, (language, text) pairs: first in the language
+    the customer read it in (`notice.shown_in`), whoever reads the page later and in whatever language
+    (the customer on the other site, an officer printing it); where the record does not say, the
+    reader's (`localised`). Then the other language's."""
+    texts = notice_texts_agreed(consent)
+    first = consent.snapshot["notice"].get("shown_in")
+    if first not in texts:
+        # The rule every text kept in both languages follows (`core.labels.in_language`).
+        first = in_reader_language("vi", "en" if texts["en"] else "")
+    others = [(language, text) for language, text in texts.items() if language != first]
+    return [(first, texts[first]), *others]
+
+
 def consent_receipt(
     consent: Consent,
     *,
@@ -201,6 +216,8 @@ def consent_receipt(
             "effective_at": snapshot["notice"]["effective_at"],
             "text": localised(snapshot["notice"]["text"]),
             "text_sha256": snapshot["notice"]["text_sha256"],
+            # Only where the record knows it: a receipt issued before keeps its bytes.
+            **({"shown_in": snapshot["notice"]["shown_in"]} if "shown_in" in snapshot["notice"] else {}),
         },
         "consent_type": "explicit" if scope["sensitive"] else "express",
         "sensitive_acknowledged": consent.sensitive_acknowledged,

@@ -80,9 +80,15 @@ class LocaleMiddleware(locale_middleware.LocaleMiddleware):
     def process_request(self, request):
         if not outside_language_prefixes(request.path_info):
             return super().process_request(request)
-        translation.activate(translation.get_language_from_request(request, check_path=False))
+        translation.activate(callers_language(request))
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+
+def callers_language(request) -> str:
+    """The language an API or OAuth caller asks for: the language cookie, then Accept-Language, else
+    Vietnamese."""
+    return translation.get_language_from_request(request, check_path=False)
 
 
 def client_address(request) -> str | None:
@@ -141,11 +147,13 @@ class ApiBodyLimitMiddleware:
             if _content_length(request) <= DRAIN_REFUSED_BODY_UP_TO:
                 while request.read(64 * 1024):
                     pass
-            return JsonResponse(
-                {"detail": _("The request body is larger than %(size)s MB; send less data at once.")
-                 % {"size": f"{limit / 2**20:g}"}},
-                status=413,
-            )
+            # Answered before LocaleMiddleware has run: in the caller's language, not in whatever
+            # language this worker thread last served.
+            with translation.override(callers_language(request)):
+                detail = _("The request body is larger than %(size)s MB; send less data at once.") % {
+                    "size": f"{limit / 2**20:g}"
+                }
+            return JsonResponse({"detail": detail}, status=413)
         return self.get_response(request)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import serializers
 
 from consents.api.catalogue_serializers import RecipientOutputSerializer
@@ -100,6 +101,14 @@ class ConsentCreateSerializer(serializers.Serializer):
         help_text="The app or internet-banking session the customer agreed in.",
     )
     device = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    notice_language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The language the customer read the notice in (`vi` or `en`); the receipt keeps it "
+        "as `notice.shown_in`.",
+    )
     sensitive_acknowledged = serializers.BooleanField(default=False)
     expires_at = MomentField(required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(

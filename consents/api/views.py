@@ -116,6 +116,7 @@ class ConsentListCreateView(generics.GenericAPIView):
                 child_evidence=values["child_evidence"],
                 session_ref=values["session"],
                 device=values["device"],
+                notice_language=values["notice_language"],
             ),
         )
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +39,7 @@ from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
 from core.moments import moment_for_people, next_whole_minute
-from integrations.outbox import absolute_url
+from integrations.links import absolute_urls_by_language
 from notifications.services import notify_many
 from subjects.models import DataSubject
 
@@ -341,13 +340,13 @@ def _mail(
         .order_by("external_ref")
         .iterator(chunk_size=CUSTOMER_CHUNK)
     )
-    link = absolute_url(reverse("consents:me_consents"))
+    links = absolute_urls_by_language("consents:me_consents")
     reached = 0
     for chunk in _chunks(subjects, CUSTOMER_CHUNK):
         notify_many(
             chunk,
             template=mailing.template,
-            context=lambda language: {**context(language), "link": link},
+            context=lambda language: {**context(language), "link": links[language]},
             topic=mailing.topic,
             dedupe_prefix=f"{mailing.dedupe}:{announcement.pk}",
             now=now,

@@ -230,6 +230,10 @@ def answer_build(
     channel and evidence, what the customer was shown); `fields` are those of a grant or a refusal.
     `snapshot` is the notice's frozen scope when the caller already has it (the import keeps one per
     notice)."""
+    snapshot = consent_snapshot(request.purpose, notice) if snapshot is None else snapshot
+    if request.notice_language:
+        # Which of the two frozen texts was on the customer's screen: part of the proof of consent.
+        snapshot = {**snapshot, "notice": {**snapshot["notice"], "shown_in": request.notice_language}}
     return Consent(
         subject=request.subject,
         purpose=request.purpose,
@@ -239,7 +243,7 @@ def answer_build(
         evidence=request.evidence.strip(),
         session_ref=request.session_ref[:64],
         device=request.device[:300],
-        snapshot=consent_snapshot(request.purpose, notice) if snapshot is None else snapshot,
+        snapshot=snapshot,
         recorded_by_kind=actor.kind,
         recorded_by_user_id=actor.user_id,
         recorded_by_label=actor.label[:150],

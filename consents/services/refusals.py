@@ -46,6 +46,7 @@ class FormAnswer:
     agreed: bool
     sensitive_acknowledged: bool = False
     child_agreed: bool = False
+    notice_language: str = ""  # the language the notice was read out or handed over in
 
 
 def refusal_needs_withdrawal_error(purpose: Purpose) -> Conflict:
@@ -158,6 +159,7 @@ def consent_form_record(
                 sensitive_acknowledged=answer.sensitive_acknowledged,
                 child_agreed=answer.child_agreed,
                 child_evidence=child_evidence if answer.child_agreed else "",
+                notice_language=answer.notice_language,
             )
             record = consent_grant_in_transaction if answer.agreed else consent_refuse_in_transaction
             try:

@@ -55,6 +55,8 @@ class GrantRequest:
     child_evidence: str = ""
     session_ref: str = ""
     device: str = ""
+    # The language the customer read the notice in ("vi", "en"); blank when the bank does not know it.
+    notice_language: str = ""
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.languages import language_for_subject
 from audit.services import audit_record
@@ -28,7 +27,7 @@ from consents.models import Consent
 from consents.selectors.rule import own_agreement_due
 from core.actors import Actor
 from core.labels import in_language
-from integrations.outbox import absolute_url
+from integrations.links import absolute_url_in
 from notifications.services import notify
 from subjects.children import guardian_not_acting
 from subjects.models import DataSubject
@@ -57,8 +56,7 @@ def _readers(subject: DataSubject, *, on) -> list[DataSubject]:
 
 def _context(subject: DataSubject, reader: DataSubject, stops: list[tuple[Consent, str]]) -> dict:
     language = language_for_subject(reader)
-    with translation.override(language):
-        link = absolute_url(reverse("consents:me_consents"))
+    link = absolute_url_in(language, "consents:me_consents")
     return {
         "purposes": [in_language(c.purpose.name_vi, c.purpose.name_en, language=language) for c, _ in stops],
         "causes": sorted({cause for _, cause in stops}),

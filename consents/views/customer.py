@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consents import selectors, services
@@ -235,6 +235,8 @@ def me_consent_set(request, code, subject):
                 device=request.headers.get("User-Agent", "")[:300],
                 guardian=guardian,
                 sensitive_acknowledged=request.POST.get("sensitive_acknowledged") == "1",
+                # The confirmation page showed the notice in the page's language.
+                notice_language=get_language(),
             ),
         )
     except DomainError as error:

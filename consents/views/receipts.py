@@ -9,7 +9,7 @@ from consents import selectors
 from consents.models import Consent, DataCategory, LegalBasis
 from consents.receipts import (
     consent_receipt,
-    notice_texts_agreed,
+    notice_texts_in_order,
     reason_disclosed,
     recipient_stops,
     who_acted_for_customer,
@@ -103,7 +103,7 @@ def receipt_response(
             ),
             "recipient_stops": recipient_stops(consent, for_customer=for_customer),
             "reasons_masked": any(row["reason_masked"] for row in events),
-            "notice_texts": notice_texts_agreed(consent),
+            "notice_texts": notice_texts_in_order(consent),
             **page,
         },
     )

@@ -66,6 +66,12 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
     }
 
 
+def _notice_language_shown(notice, language: str) -> str:
+    """The language the page shows `notice` in for a customer who reads `language`: English when they
+    read it and the version has it, else Vietnamese. The grant records it as the language shown."""
+    return "en" if language == "en" and notice.text_en else "vi"
+
+
 def _notice_for_customer(notice, language: str) -> dict:
     """The notice as the customer reads it: summary (the purpose's plain description, only for the
     version it was written for: `notice_summary_written_for`) and full text in the customer's language,
@@ -76,7 +82,7 @@ def _notice_for_customer(notice, language: str) -> dict:
         summary = in_language(purpose.description_vi, purpose.description_en, language=language)
     return {
         "notice": notice,
-        "language": "en" if language == "en" else "vi",
+        "language": _notice_language_shown(notice, language),
         "summary": summary,
         "text": in_language(notice.text_vi, notice.text_en, language=language),
     }
@@ -141,6 +147,9 @@ def staff_grant(request, pk):
                             agreed=agreed,
                             sensitive_acknowledged=acknowledged,
                             child_agreed=child_agreed,
+                            # The page showed the notice in the customer's language, for the officer to
+                            # read out or hand over.
+                            notice_language=_notice_language_shown(notice, subject.preferred_language),
                         )
                         for notice, agreed, acknowledged, shown, child_agreed in form.answers()
                     ],

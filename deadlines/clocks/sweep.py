@@ -222,10 +222,12 @@ def _send_reminders(
         if any(r["clock_assignee_id"] not in assignees for r in rows)
         else {}
     )
-    # Labels are worded in each recipient's language, once per language in use.
+    # Labels are worded, and links addressed (`/en/…`), in each recipient's language, once per language
+    # in use.
     wording = per_language(lambda: (
         str(source.clock_labels.get(clock, clock)),
         {row["clock_item_id"]: str(source.label(row)) for row in rows},
+        {row["clock_item_id"]: absolute_url(source.link(row)) for row in rows},
     ))
     items: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
@@ -235,7 +237,7 @@ def _send_reminders(
     messages = []
     for user_id, listed in items.items():
         recipient = assignees.get(user_id) or queue[user_id]
-        clock_label, labels = wording(recipient.language)
+        clock_label, labels, links = wording(recipient.language)
         messages.append(email_message(
             to=recipient.address,
             template=REMINDER_TEMPLATE,
@@ -244,7 +246,7 @@ def _send_reminders(
                     {
                         "label": labels[row["clock_item_id"]],
                         "due_at": row["clock_due_at"].isoformat(),
-                        "link": absolute_url(source.link(row)),
+                        "link": links[row["clock_item_id"]],
                     }
                     for row in listed
                 ],

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +30,8 @@ from integrations.jobs import (
     job_set_total,
     job_starter,
 )
+from integrations.links import absolute_urls_by_language
 from integrations.models import BackgroundJob
-from integrations.outbox import absolute_url
 from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
@@ -104,16 +103,20 @@ def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     sent to them reads in full, SMS ones included; an SMS carries the subject line and, instead of the
     link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`)."""
     names = list(breach.categories.values_list("name_vi", "name_en"))
+    inbox = absolute_urls_by_language("notifications:me_inbox")
     facts = {
         "reference": breach.reference,
-        "link": absolute_url(reverse("notifications:me_inbox")),
         "detected_at": breach.detected_at.isoformat(),
         "likely_consequences": breach.likely_consequences,
         "measures_taken": breach.measures_taken,
     }
 
     def context_in(language: str) -> dict[str, Any]:
-        return {**facts, "categories": sorted(in_language(vi, en, language=language) for vi, en in names)}
+        return {
+            **facts,
+            "link": inbox[language],
+            "categories": sorted(in_language(vi, en, language=language) for vi, en in names),
+        }
 
     return context_in
 

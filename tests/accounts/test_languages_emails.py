@@ -4,9 +4,11 @@ Vietnamese when nobody said otherwise."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -135,12 +137,19 @@ def test_notice_announcement_reaches_each_customer_in_their_language():
 # ---------------------------------------------------------------------------- staff
 
 
-def test_deadline_reminders_in_each_staff_members_language(subject):
+@pytest.fixture
+def reminded(subject):
+    """Anna (reads English) and Binh (Vietnamese), each reminded by the sweep of a request due in 20 hours."""
     anna = english(staff("anna", Role.OFFICER))
     binh = staff("binh", Role.OFFICER)
     request_due(subject, due_at=NOW + timedelta(hours=20), assignee=anna)
     request_due(subject, due_at=NOW + timedelta(hours=20), assignee=binh)
     deadlines_sweep(now=NOW)
+    return anna, binh
+
+
+def test_deadline_reminders_in_each_staff_members_language(reminded):
+    anna, binh = reminded
 
     (email,) = deliver("deadline.reminder", to=anna.email)
     assert email.subject.endswith("1 deadline within 24 hours")
@@ -148,6 +157,19 @@ def test_deadline_reminders_in_each_staff_members_language(subject):
     (email,) = deliver("deadline.reminder", to=binh.email)
     assert "A reminder" not in email.body and "24" in email.subject
     assert "deadline within" not in email.subject
+
+
+def test_deadline_reminders_link_to_the_page_in_each_staff_members_language(reminded):
+    """The link leads to the request page at its address in the reader's language, not the sweep's."""
+    anna, binh = reminded
+
+    links = {
+        message.destination: [item["link"] for item in json.loads(message.payload)["context"]["items"]]
+        for message in OutboxMessage.objects.filter(topic="deadline.reminder")
+    }
+    site = settings.SITE_URL.rstrip("/")
+    assert [link.startswith(f"{site}/en/portal/") for link in links[anna.email]] == [True]
+    assert [link.startswith(f"{site}/portal/") for link in links[binh.email]] == [True]
 
 
 def test_the_dpo_gets_reports_in_their_own_language():

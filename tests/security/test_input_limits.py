@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from subjects.models import DataSubject
 from tests.factories import make_token
@@ -39,6 +40,23 @@ def test_a_body_over_the_limit_is_a_json_413(as_user, officer):
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert "MB" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "thread_last_served", "words"),
+    [("en", "vi", "larger than"), ("vi", "en", "lớn hơn")],
+)
+def test_a_body_over_the_limit_is_refused_in_the_callers_language(
+    as_user, officer, asked, thread_last_served, words
+):
+    """The size check answers before the language middleware has run: the words follow the caller's
+    Accept-Language, not whatever language the worker thread served last."""
+    body = json.dumps({"full_name": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
+    with translation.override(thread_last_served):
+        response = as_user(officer).post("/api/v1/subjects/", body, content_type="application/json",
+                                         HTTP_IDEMPOTENCY_KEY="big-2", HTTP_ACCEPT_LANGUAGE=asked)
+    assert response.status_code == 413
+    assert words in response.json()["detail"]
 
 
 @pytest.mark.django_db(transaction=True)
