@@ -129,7 +129,7 @@ def authorisation_live_for(*, user, application, locked: bool = False) -> Author
 
 def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) -> frozenset[str]:
     """What this actor may do with the authorisation now: "pause", "resume", "revoke"."""
-    nexts = AUTHORISATION_MACHINE.allowed_next(authorisation.status)
+    nexts = AUTHORISATION_MACHINE.allowed_next(authorisation.status_now)
     actions = set()
     if S.REVOKED in nexts and (actor.is_customer or actor.is_staff):
         actions.add("revoke")
