@@ -376,7 +376,7 @@ def withdrawal_ends_access_explained(*, subject, purposes) -> list[str]:
     if reach is None:
         return []
     live = Authorisation.objects.filter(
-        subject=subject, status__in=[AuthorisationStatus.ACTIVE, AuthorisationStatus.PAUSED], **reach
+        subject=subject, status__in=AUTHORISATION_MACHINE.live, **reach
     ).values_list("third_party__legal_name", flat=True)
     names = sorted(set(live))
     if not names:
