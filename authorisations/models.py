@@ -8,10 +8,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
-from authorisations.states import AuthorisationStatus, PauseReason
+from authorisations.states import AUTHORISATION_MACHINE, AuthorisationStatus, PauseReason
 from core.labels import in_reader_language
 from core.states import StatefulModel
 
@@ -165,6 +166,23 @@ class Authorisation(StatefulModel):
         authorisation's `frequency_per_day`; None for a one-time one ("Once"), whose stored count is
         only its third party's registration default and allows nothing."""
         return self.frequency_per_day if self.fetch_type == FetchType.PERIODIC else None
+
+    def status_at(self, now) -> str:
+        """The status as read at `now`: a live one whose term has ended reads EXPIRED from that instant,
+        as the gateway already refuses it, though the hourly sweep has not recorded the expiry yet (it
+        still does, with its event and receipt: reading writes nothing). The one rule of the pages, the
+        API and `authorisation_allowed_actions`."""
+        if self.status in AUTHORISATION_MACHINE.live and now >= self.expires_at:
+            return AuthorisationStatus.EXPIRED
+        return self.status
+
+    @property
+    def status_now(self) -> str:
+        return self.status_at(timezone.now())
+
+    @property
+    def status_now_display(self) -> str:
+        return AuthorisationStatus(self.status_now).label
 
     def usable_at(self, now) -> bool:
         """Whether the third party may read now: active, within its term."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from authorisations.views import subject_panel_context
+from authorisations.staff_pages import subject_panel_context
 from core.navigation import MenuItem, SubjectPanel, register_menu, register_subject_panel
 
 

@@ -11,9 +11,19 @@ from typing import Any
 from django.conf import settings
 
 from authorisations.models import Authorisation, AuthorisationEvent
+from core.actors import ActorKind
 from subjects.disclosure import Disclosure
 
 RECEIPT_SCHEMA = "qdl-authorisation-receipt/1"
+# Who gave an event's reason, when it is not the customer: the bank (a DPO suspending the third party).
+BANK = "bank"
+
+
+def reason_is_banks(event: dict[str, Any]) -> bool:
+    """Whether a receipt's `event` carries the bank's reason, not the customer's words: a pause the
+    customer did not make (a third party's suspension, with the DPO's reason). Read from the receipt
+    itself, so those issued before it said so are read alike."""
+    return event["type"] == AuthorisationEvent.Kind.PAUSED and event["actor_kind"] != ActorKind.CUSTOMER
 
 
 def authorisation_receipt(
@@ -60,6 +70,8 @@ def authorisation_receipt(
         "state": event.new_status,
         "revoke": {"how": ["/me/authorisations/", "branch", "call_centre"]},
     }
+    if reason_is_banks(body["event"]):
+        body["event"]["reason_given_by"] = BANK
     return _serialised(body)
 
 
@@ -77,9 +89,17 @@ def receipt_reason_replaced(receipt: str, reason: str) -> str:
 
 def receipt_disclosed(receipt: str, disclosure: Disclosure | None) -> str:
     """The stored receipt as `disclosure` lets its reader see it (`subjects.disclosure`): the reason given
-    for the change, the customer's own words, masked unless revealed. None: as issued (the customer's)."""
+    for the change, the customer's own words, masked unless revealed; the bank's reason (`reason_is_banks`)
+    shown and named as the bank's. None: as issued (the customer's)."""
     if disclosure is None:
         return receipt
-    reason = json.loads(receipt)["event"]["reason"]
+    body = json.loads(receipt)
+    if reason_is_banks(body["event"]):
+        # The bank's own reason: nothing of the customer's to mask; said to be the bank's on every copy.
+        if body["event"].get("reason_given_by") == BANK:
+            return receipt
+        body["event"]["reason_given_by"] = BANK
+        return _serialised(body)
+    reason = body["event"]["reason"]
     shown = disclosure.text(reason)
     return receipt if shown == reason else receipt_reason_replaced(receipt, shown)

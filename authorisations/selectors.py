@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -100,6 +101,14 @@ def authorisations_with_recent_accesses(subject) -> QuerySet[Authorisation]:
     )
 
 
+def authorisations_with_read_counts(subject) -> QuerySet[Authorisation]:
+    """The customer's authorisations, newest first, each with `read_count` and `last_read_at` (None
+    before any read), counted in the one query of the list."""
+    return authorisation_list(subject=subject).annotate(
+        read_count=Count("accesses"), last_read_at=Max("accesses__accessed_at")
+    )
+
+
 def authorisation_accesses(authorisation: Authorisation) -> QuerySet[AccessRecord]:
     return authorisation_log().filter(authorisation=authorisation)
 
@@ -129,7 +138,7 @@ def authorisation_live_for(*, user, application, locked: bool = False) -> Author
 
 def authorisation_allowed_actions(authorisation: Authorisation, actor: Actor) -> frozenset[str]:
     """What this actor may do with the authorisation now: "pause", "resume", "revoke"."""
-    nexts = AUTHORISATION_MACHINE.allowed_next(authorisation.status)
+    nexts = AUTHORISATION_MACHINE.allowed_next(authorisation.status_now)
     actions = set()
     if S.REVOKED in nexts and (actor.is_customer or actor.is_staff):
         actions.add("revoke")
@@ -367,7 +376,7 @@ def withdrawal_ends_access_explained(*, subject, purposes) -> list[str]:
     if reach is None:
         return []
     live = Authorisation.objects.filter(
-        subject=subject, status__in=[AuthorisationStatus.ACTIVE, AuthorisationStatus.PAUSED], **reach
+        subject=subject, status__in=AUTHORISATION_MACHINE.live, **reach
     ).values_list("third_party__legal_name", flat=True)
     names = sorted(set(live))
     if not names:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from authorisations import views
+from authorisations import staff_pages, views
 
 app_name = "authorisations"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("portal/third-parties/<uuid:pk>/status/", views.third_party_status, name="third_party_status"),
     path("portal/third-parties/<uuid:pk>/secret/", views.third_party_secret, name="third_party_secret"),
     path("portal/authorisations/<uuid:pk>/revoke/", views.staff_revoke, name="staff_revoke"),
+    path("portal/authorisations/<uuid:pk>/reads/", staff_pages.staff_reads, name="staff_reads"),
 ]

@@ -36,7 +36,6 @@ from core.forms import call_with_messages, form_error, form_succeeded
 from core.paging import offset_page
 from core.roles import Role, user_role
 from integrations.form_once import posted_once
-from subjects.models import DataSubject
 
 CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
 # The reads on each page of an authorisation's whole log.
@@ -365,15 +364,6 @@ def third_party_status(request, pk):
     except DomainError as error:
         messages.error(request, error.text)
     return redirect("authorisations:third_party_list")
-
-
-def subject_panel_context(request, subject: DataSubject) -> dict:
-    """The third-party access section of the staff customer page (registered as a subject panel)."""
-    authorisations = list(selectors.authorisation_list(subject=subject)[:50])
-    may_revoke = request.user.has_perm("authorisations.revoke_authorisation")
-    # A revoke link where the user may revoke and the state table allows it (`_may_revoke`).
-    revocable = {a.pk for a in authorisations if may_revoke and _may_revoke(a, request.user)}
-    return {"tpa_authorisations": authorisations, "tpa_revocable": revocable}
 
 
 @staff_required("authorisations.revoke_authorisation")

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from authorisations.models import AccessRecord, Authorisation, FetchType, ThirdParty
 from authorisations.scopes import SCOPE_CHOICES
 from authorisations.selectors import authorisation_allowed_actions
-from authorisations.states import MAX_DURATION_DAYS
+from authorisations.states import MAX_DURATION_DAYS, AuthorisationStatus
 from consents.models import Channel
 from core.api.actions import ActingRight, AllowedActionsField
 from core.api.inputs import MomentField
@@ -132,6 +132,11 @@ class AuthorisationOutputSerializer(serializers.ModelSerializer):
     frequency_per_day = serializers.IntegerField(
         source="reads_per_day", read_only=True, allow_null=True,
         help_text="Reads a day at most the customer agreed to; null for a one-time authorisation (once).",
+    )
+    status = serializers.ChoiceField(
+        source="status_now", choices=AuthorisationStatus.choices, read_only=True,
+        help_text="As at this answer: `expired` from the instant the term ends, before the hourly sweep "
+        "records the expiry.",
     )
     allowed_actions = AllowedActionsField(
         authorisation_allowed_actions,

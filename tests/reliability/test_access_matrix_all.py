@@ -293,6 +293,12 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/third-parties/new/": ("GET", "/portal/third-parties/new/", DPO),
     "portal/third-parties/<uuid:pk>/status/": ("POST", "/portal/third-parties/{third_party}/status/", DPO),
     "portal/third-parties/<uuid:pk>/secret/": ("GET", "/portal/third-parties/{third_party}/secret/", DPO),
+    # Which third party read what: those who see the customer page, and the auditor (read-only).
+    "portal/authorisations/<uuid:pk>/reads/": (
+        "GET",
+        "/portal/authorisations/{authorisation_a}/reads/",
+        STAFF,
+    ),
     "portal/authorisations/<uuid:pk>/revoke/": (
         "GET",
         "/portal/authorisations/{authorisation_a}/revoke/",
