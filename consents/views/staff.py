@@ -166,10 +166,12 @@ def staff_grant(request, pk):
                 form_error(form, error, field=target)
             else:
                 form_succeeded(request, _("Consent form recorded. Give the customer the receipts."))
-                if len(recorded) == 1:
+                if len(recorded) == 1 and not recorded.kept:
                     return redirect("consents:staff_receipt", pk=recorded[0].pk)
                 url = reverse("consents:staff_recorded", kwargs={"pk": subject.pk})
-                return redirect(f"{url}?{urlencode([('record', str(c.pk)) for c in recorded])}")
+                query = [("record", str(c.pk)) for c in recorded]
+                query += [("kept", str(pk)) for pk in recorded.kept]
+                return redirect(f"{url}?{urlencode(query)}")
     language = subject.preferred_language
     names_en = selectors.recipient_names_en()
     # The consents a "no" withdraws (live, in term, consent-based), with what withdrawing them means.
@@ -200,6 +202,10 @@ def staff_recorded(request, pk):
     subject = found_or_404(subject_by_id(pk))
     ids = request.GET.getlist("record")
     records = list(selectors.consents_by_ids(_uuids(ids), subject=subject))
+    # Those a "yes" re-confirmed: already in force, nothing new recorded (`services.FormRecorded.kept`).
+    kept = set(_uuids(request.GET.getlist("kept")))
+    for consent in records:
+        consent.kept_in_force = consent.pk in kept
     return render(request, "consents/staff_recorded.html", {"subject": subject, "records": records})
 
 
