@@ -1,6 +1,8 @@
 """The page shells: home, the staff dashboard, the customer's overview page and the language switch."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
@@ -70,6 +72,10 @@ def switch_language(request):
     path = request.POST.get("next") or "/"
     if not _on_this_site(request, path):
         path = "/"
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        # A full address on this site (a page or a proxy may send one): its path is the place to keep.
+        path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
     if outside_language_prefixes(path):
         # Such a page reads the cookie set below; its address has no language to change.
         target = path

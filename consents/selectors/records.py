@@ -91,12 +91,6 @@ def consent_granted(subject, purpose: Purpose | None) -> Consent | None:
     return Consent.objects.filter(subject=subject, purpose=purpose, status=ConsentStatus.GRANTED).first()
 
 
-def consents_granted_by_purpose(subject) -> dict[int, Consent]:
-    """The subject's consents in force, by purpose id (one query): a form's "no" to one withdraws it."""
-    granted = Consent.objects.filter(subject=subject, status=ConsentStatus.GRANTED).select_related("purpose")
-    return {consent.purpose_id: consent for consent in granted}
-
-
 def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
     return consent.events.select_related("actor_user__customer_account")
 

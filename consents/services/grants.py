@@ -52,6 +52,7 @@ def consent_grant_in_transaction(
     answered_at: datetime | None = None,
     source: str = "",
     import_key: str | None = None,
+    in_force_kept: bool = False,
 ) -> Consent:
     """Record a grant inside the caller's transaction. A live consent to an older notice is superseded,
     and so is one the customer outgrew (`consent_outgrown`: given by the guardian alone for a child
@@ -60,7 +61,11 @@ def consent_grant_in_transaction(
     `answered_at`, `source` and `import_key` as for a refusal (`consent_refuse_in_transaction`): the CSV
     import's row that replaces an outgrown consent, judged on the day the customer consented (the
     notice then in effect, the age and the guardian then), its event dated that day, the audit
-    entries and the supersession the moment of the import."""
+    entries and the supersession the moment of the import.
+
+    A consent already in force on the notice version in force is refused (409 `already_granted`, the
+    API's answer), or with `in_force_kept` returned as it is, nothing written: a consent form's "yes"
+    re-confirming it (`consent_form_record`)."""
     channel_validate(actor, request.channel, source=source)
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
@@ -78,6 +83,8 @@ def consent_grant_in_transaction(
             same_notice = live.notice_id == notice.pk
             outgrown = consent_outgrown(live, request.subject.date_of_birth, timezone.localdate(answered_at))
             if same_notice and not outgrown:
+                if in_force_kept:
+                    return live
                 raise Conflict(
                     _("This customer already has a live consent to this purpose and notice version."),
                     code="already_granted",

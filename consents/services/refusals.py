@@ -3,11 +3,13 @@
 answers "refused" until a later grant replaces it.
 
 A paper form with several purposes, each ticked yes or no, is recorded in one transaction by
-`consent_form_record`: either every answer on the form is recorded or none is.
+`consent_form_record`: either every answer on the form is recorded or none is. A "yes" to a consent
+already in force on the notice version in force records nothing new: the officer re-confirmed it.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +49,15 @@ class FormAnswer:
     sensitive_acknowledged: bool = False
     child_agreed: bool = False
     notice_language: str = ""  # the language the notice was read out or handed over in
+
+
+class FormRecorded(list[Consent]):
+    """What a consent form recorded: each answer's consent, in the form's order. `kept`: the ids of those
+    already in force that a "yes" re-confirmed, nothing new written for them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: set[uuid.UUID] = set()
 
 
 def refusal_needs_withdrawal_error(purpose: Purpose) -> Conflict:
@@ -135,17 +146,18 @@ def consent_form_record(
     guardian: DataSubject | None = None,
     child_evidence: str = "",
     now: datetime | None = None,
-) -> list[Consent]:
+) -> FormRecorded:
     """Record a whole consent form (each purpose yes or no) in one transaction: one grant or refusal
     per answer, each with its own event, audit entry and receipt. Any answer refused by a rule
     leaves nothing written; the error names the purpose. A child's agreement is each answer's own
     (`FormAnswer.child_agreed`), never one box for the whole form; `child_evidence` is the form's
-    proof of it, kept on the purposes the child agreed to."""
+    proof of it, kept on the purposes the child agreed to. A "yes" to a consent already in force on the
+    notice version in force keeps it (`FormRecorded.kept`) instead of refusing the form."""
     if not answers:
         raise InvalidInput(_("Answer yes or no for at least one purpose."), field="answers")
     if len({a.purpose.pk for a in answers}) != len(answers):
         raise InvalidInput(_("Answer each purpose once."), field="answers")
-    recorded: list[Consent] = []
+    recorded = FormRecorded()
     with transaction.atomic(durable=True):
         now = now or timezone.now()
         for answer in answers:
@@ -161,13 +173,23 @@ def consent_form_record(
                 child_evidence=child_evidence if answer.child_agreed else "",
                 notice_language=answer.notice_language,
             )
-            record = consent_grant_in_transaction if answer.agreed else consent_refuse_in_transaction
             try:
-                withdrawn = None if answer.agreed else _withdraw_on_form(
-                    actor=actor, subject=subject, purpose=answer.purpose, channel=channel, evidence=evidence,
-                    now=now,
-                )
-                recorded.append(withdrawn or record(actor=actor, request=request, now=now))
+                if answer.agreed:
+                    consent = consent_grant_in_transaction(
+                        actor=actor, request=request, now=now, in_force_kept=True
+                    )
+                    if consent.granted_at != now:  # a grant made here is dated `now`: this one was in force
+                        recorded.kept.add(consent.pk)
+                else:
+                    consent = _withdraw_on_form(
+                        actor=actor,
+                        subject=subject,
+                        purpose=answer.purpose,
+                        channel=channel,
+                        evidence=evidence,
+                        now=now,
+                    ) or consent_refuse_in_transaction(actor=actor, request=request, now=now)
+                recorded.append(consent)
             except DomainError as error:
                 # The page puts the message beside the purpose it is about.
                 error.purpose_code = answer.purpose.code

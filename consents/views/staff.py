@@ -92,13 +92,13 @@ def _notice_for_customer(notice, language: str) -> dict:
 _PURPOSE_FIELDS = {"sensitive_acknowledged": "sensitive", "child_agreed": "child_agreed"}
 
 
-def _purpose_block(form, notice, language: str, names_en: dict[int, str], live) -> dict:
-    """`live`: the customer's consent in force to the purpose, if any, which a "no" withdraws: its
-    consequences are told first."""
+def _purpose_block(form, notice, language: str, names_en: dict[int, str], if_no: list[str]) -> dict:
+    """`if_no`: what a "no" to the purpose withdraws, told first (none when there is no consent a
+    withdrawal would end)."""
     code = notice.purpose.code
     sensitive = f"sensitive_{code}"
     return {
-        "if_no": selectors.withdrawal_consequences(live) if live is not None else [],
+        "if_no": if_no,
         **_notice_for_customer(notice, language),
         # The notice is in the customer's language; the page's own words, these too, in the reader's.
         "recipients": scope_recipients_in_reader_language(notice.scope.get("recipients") or [], names_en),
@@ -166,13 +166,19 @@ def staff_grant(request, pk):
                 form_error(form, error, field=target)
             else:
                 form_succeeded(request, _("Consent form recorded. Give the customer the receipts."))
-                if len(recorded) == 1:
+                if len(recorded) == 1 and not recorded.kept:
                     return redirect("consents:staff_receipt", pk=recorded[0].pk)
                 url = reverse("consents:staff_recorded", kwargs={"pk": subject.pk})
-                return redirect(f"{url}?{urlencode([('record', str(c.pk)) for c in recorded])}")
+                query = [("record", str(c.pk)) for c in recorded]
+                query += [("kept", str(pk)) for pk in recorded.kept]
+                return redirect(f"{url}?{urlencode(query)}")
     language = subject.preferred_language
     names_en = selectors.recipient_names_en()
-    live = selectors.consents_granted_by_purpose(subject)
+    # The consents a "no" withdraws (live, in term, consent-based), with what withdrawing them means.
+    if_no = {
+        consent.purpose_id: lines
+        for consent, lines in selectors.withdrawal_consequences_of_subject(subject, now=now)
+    }
     return render(
         request,
         "consents/staff_grant.html",
@@ -182,7 +188,7 @@ def staff_grant(request, pk):
             "notices": notices,
             "barred_for_child": barred,
             "purposes": [
-                _purpose_block(form, n, language, names_en, live.get(n.purpose_id)) for n in notices
+                _purpose_block(form, n, language, names_en, if_no.get(n.purpose_id, [])) for n in notices
             ],
             # A refusal the unverified guardian caused comes with the way to verify them.
             "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
@@ -196,6 +202,10 @@ def staff_recorded(request, pk):
     subject = found_or_404(subject_by_id(pk))
     ids = request.GET.getlist("record")
     records = list(selectors.consents_by_ids(_uuids(ids), subject=subject))
+    # Those a "yes" re-confirmed: already in force, nothing new recorded (`services.FormRecorded.kept`).
+    kept = set(_uuids(request.GET.getlist("kept")))
+    for consent in records:
+        consent.kept_in_force = consent.pk in kept
     return render(request, "consents/staff_recorded.html", {"subject": subject, "records": records})
 
 

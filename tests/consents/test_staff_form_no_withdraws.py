@@ -7,7 +7,10 @@ transaction, the recipients told to stop."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from consents.models import Consent, ConsentEvent, WithdrawalDuty
 from tests.consents.factories import consent_form_body, grant, make_purpose, make_recipient
@@ -57,3 +60,17 @@ def test_a_no_on_the_form_withdraws_the_live_consent_with_the_forms_proof(client
     assert Consent.objects.get(subject=subject, purpose__code="marketing").status == "granted"
     summary = client.get(response.url).content.decode()
     assert "Withdrawn" in summary and "Granted" in summary
+
+
+def test_the_form_does_not_say_a_no_withdraws_a_consent_whose_term_has_run_out(client, officer):
+    """Past its term the consent is not withdrawn: the form's "no" records its expiry and a refusal
+    (`consent_withdraw_refusal`: TERM_ENDED), so the page does not tell the officer it withdraws."""
+    _marketing, sharing = _purposes()
+    subject = make_subject()
+    consent = grant(subject, sharing)
+    Consent.objects.filter(pk=consent.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    client.force_login(officer)
+
+    page = client.get(f"/en/portal/customers/{subject.pk}/consents/new/").content.decode()
+
+    assert 'data-testid="if-no-sharing"' not in page

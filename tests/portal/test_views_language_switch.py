@@ -63,3 +63,22 @@ def test_the_vietnamese_prefix_reaches_a_vietnamese_page(client):
     page = client.get("/vi/accounts/login/", follow=True)
     assert page.status_code == 200 and page.redirect_chain[-1][0] == "/accounts/login/"
     assert 'lang="vi"' in page.content.decode()
+
+
+@pytest.mark.parametrize(("language", "next_url", "expected"), [
+    ("en", "http://testserver/portal/", "/en/portal/"),
+    ("en", "http://testserver/me/requests/?status=received", "/en/me/requests/?status=received"),
+    ("vi", "http://testserver/en/portal/", "/portal/"),
+    ("en", "http://testserver", "/en/"),
+])
+def test_a_full_address_on_this_site_leads_to_the_same_page_in_the_language_chosen(
+    client, language, next_url, expected
+):
+    """A page, a browser or a proxy may send the whole address back (`http://testserver/portal/`): it led
+    to `/enhttp://testserver/portal/`, a page that does not exist."""
+    assert client.post("/i18n/setlang/", {"language": language, "next": next_url})["Location"] == expected
+
+
+@pytest.mark.parametrize("next_url", ["http://evil.example/portal/", "https://testserver.evil.example/"])
+def test_a_full_address_on_another_site_still_falls_back_to_the_home_page(client, next_url):
+    assert client.post("/i18n/setlang/", {"language": "en", "next": next_url})["Location"] == "/en/"
