@@ -375,9 +375,12 @@ def withdrawal_ends_access_explained(*, subject, purposes) -> list[str]:
     reach = disclosure_reach(purposes)
     if reach is None:
         return []
-    live = Authorisation.objects.filter(
-        subject=subject, status__in=AUTHORISATION_MACHINE.live, **reach
-    ).values_list("third_party__legal_name", flat=True)
+    # One whose term has ended reads expired already: the withdrawal ends nothing of it.
+    live = (
+        Authorisation.objects.live_at(timezone.now())
+        .filter(subject=subject, **reach)
+        .values_list("third_party__legal_name", flat=True)
+    )
     names = sorted(set(live))
     if not names:
         return []
