@@ -25,6 +25,7 @@ from authorisations.forms import (
     StaffRevokeForm,
     ThirdPartyForm,
     ThirdPartySecretForm,
+    requested_days_seal,
 )
 from authorisations.models import Authorisation, ThirdParty
 from authorisations.scopes import scope_labels
@@ -95,7 +96,9 @@ class ConsentScreenView(AuthorizationView):
         initial = super().get_initial()
         third_party = self._third_party()
         if third_party is not None:
-            initial["requested_days"] = initial["duration_days"] = self._requested_days(third_party)
+            days = self._requested_days(third_party)
+            initial["requested_days"] = initial["duration_days"] = days
+            initial["requested_days_seal"] = requested_days_seal(initial, days)
         return initial
 
     def _refusal(self, third_party: ThirdParty) -> DomainError | None:
@@ -169,7 +172,7 @@ class ConsentScreenView(AuthorizationView):
         if context.get("refusal") is not None:
             # Refused before any code: the screen explains why and offers only to go back (decline).
             kwargs["status"] = 403
-        if context.get("error") is UNKNOWN_CLIENT:
+        if context.get("error") is UNKNOWN_CLIENT or getattr(context.get("form"), "ask_changed", False):
             kwargs["status"] = 400
         response = super().render_to_response(context, **kwargs)
         third_party = context.get("third_party")
