@@ -148,6 +148,10 @@ class Authorisation(StatefulModel):
     # a spent code presented again only if it was exchanged; an unexchanged one's grant went with the
     # nightly purge of expired codes (`oauth_tokens_clear_expired`), and it is merely expired.
     code_spent_at = models.DateTimeField(null=True, blank=True)
+    # The language the consent screen showed the terms in ("vi", "en"): part of the proof of what the
+    # customer read, as a consent's `notice.shown_in`. None when no screen showed them, or before it was
+    # recorded (migration 0012).
+    screen_language = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
 
     objects = AuthorisationQuerySet.as_manager()
 

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 from oauth2_provider.settings import oauth2_settings
@@ -161,6 +161,8 @@ class ConsentScreenView(AuthorizationView):
                     user=self.request.user,
                     channel=CUSTOMER_CHANNEL,
                     issued_code=issued[0],
+                    # The language this approval's screen is in, as the consent pages record theirs.
+                    screen_language=get_language(),
                     **terms,
                 )
         except DomainError as error:
