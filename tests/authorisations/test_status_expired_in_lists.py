@@ -60,3 +60,14 @@ def test_the_summary_does_not_list_an_ended_one_as_active(customer1):
 def test_a_withdrawal_does_not_say_it_ends_access_whose_term_ended(ended_unswept, customer1):
     subject = customer1.customer_account.subject
     assert selectors.withdrawal_ends_access_explained(subject=subject, purposes=None) == []
+
+
+def test_the_revoke_pages_say_a_term_ended_one_expired(ended_unswept, browser1, client, officer):
+    client.force_login(officer)
+    for browser, url in (
+        (browser1, f"/en/me/authorisations/{ended_unswept.pk}/revoke/"),
+        (client, f"/en/portal/authorisations/{ended_unswept.pk}/revoke/"),
+    ):
+        html = browser.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'data-testid="revoke-ended"' in html
+        assert "This authorisation has ended (Expired)" in html, url
