@@ -348,7 +348,7 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
             "third_party_country": a.third_party.country,
             "scopes": list(a.scopes),
             "purpose": a.purpose_text,
-            "status": a.status,
+            "status": a.status_now,
             "starts_at": local_isoformat(a.starts_at),
             "expires_at": local_isoformat(a.expires_at),
             "ended_at": local_isoformat(a.ended_at),

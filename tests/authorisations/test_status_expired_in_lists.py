@@ -71,3 +71,8 @@ def test_the_revoke_pages_say_a_term_ended_one_expired(ended_unswept, browser1, 
         html = browser.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert 'data-testid="revoke-ended"' in html
         assert "This authorisation has ended (Expired)" in html, url
+
+
+def test_the_customers_copy_of_their_data_says_expired(ended_unswept, customer1):
+    [exported] = selectors.authorisations_export(customer1.customer_account.subject)
+    assert exported["status"] == "expired"
