@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.forms import AllowForm
 
@@ -15,8 +17,22 @@ from consents.services.rules import witnessed_channel_choices
 DURATION_CHOICES_DAYS = (7, 30, 90, 180, MAX_DURATION_DAYS)
 
 
+# The consent screen's refusal of an approval whose `requested_days` is not the one the screen was shown with.
+ASK_CHANGED = "requested_days_changed"
+
+
+def requested_days_seal(request: dict, days: int) -> str:
+    """The keyed seal of the duration a third party's authorisation request asked for (`days`), bound to
+    that request (`request`'s client and PKCE challenge, as the form's fields name them): the hidden
+    field travels through the customer's browser, which may shorten the duration (`duration_days`)
+    but not raise the ask."""
+    bound = f"{request.get('client_id') or ''}\n{request.get('code_challenge') or ''}\n{days}"
+    return salted_hmac(ASK_CHANGED, bound).hexdigest()
+
+
 class ConsentScreenForm(AllowForm):
     requested_days = forms.IntegerField(widget=forms.HiddenInput(), min_value=1, max_value=MAX_DURATION_DAYS)
+    requested_days_seal = forms.CharField(widget=forms.HiddenInput(), required=False)
     duration_days = forms.IntegerField(
         label=_("For how long"), min_value=1, max_value=MAX_DURATION_DAYS, required=False
     )
@@ -25,9 +41,21 @@ class ConsentScreenForm(AllowForm):
     def clean(self):
         data = super().clean()
         requested, chosen = data.get("requested_days"), data.get("duration_days")
-        if data.get("allow") and requested and chosen and chosen > requested:
+        seal = data.get("requested_days_seal") or ""
+        sealed = constant_time_compare(seal, requested_days_seal(data, requested))
+        if data.get("allow") and requested and not sealed:
+            self.add_error(None, forms.ValidationError(
+                _("The duration the application asked for was changed after the page was shown; nothing "
+                  "was granted. Go back to the application and start again."),
+                code=ASK_CHANGED,
+            ))
+        elif data.get("allow") and requested and chosen and chosen > requested:
             self.add_error("duration_days", _("You can shorten the duration, not lengthen it."))
         return data
+
+    @property
+    def ask_changed(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, code=ASK_CHANGED)
 
 
 class StaffRevokeForm(forms.Form):

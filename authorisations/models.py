@@ -88,6 +88,25 @@ class ThirdParty(models.Model):
         return in_reader_language(self.purpose, self.purpose_en)
 
 
+def _term_ended(now) -> Q:
+    """A live authorisation whose term has ended by `now`: it reads EXPIRED (`Authorisation.status_at`)."""
+    return Q(status__in=AUTHORISATION_MACHINE.live, expires_at__lte=now)
+
+
+class AuthorisationQuerySet(models.QuerySet):
+    """`Authorisation.status_at` in the query, for the lists that filter or count by status."""
+
+    def in_status_at(self, status: str, now) -> AuthorisationQuerySet:
+        """Those that read `status` at `now` (a condition on the stored columns, so indexes serve it)."""
+        if status == AuthorisationStatus.EXPIRED:
+            return self.filter(Q(status=status) | _term_ended(now))
+        return self.filter(status=status).exclude(_term_ended(now))
+
+    def live_at(self, now) -> AuthorisationQuerySet:
+        """Those that read ACTIVE or PAUSED at `now`: live, their term not ended."""
+        return self.filter(status__in=AUTHORISATION_MACHINE.live).exclude(_term_ended(now))
+
+
 class Authorisation(StatefulModel):
     """A customer's authorisation of one third party to read named data for a set time.
 
@@ -129,6 +148,12 @@ class Authorisation(StatefulModel):
     # a spent code presented again only if it was exchanged; an unexchanged one's grant went with the
     # nightly purge of expired codes (`oauth_tokens_clear_expired`), and it is merely expired.
     code_spent_at = models.DateTimeField(null=True, blank=True)
+    # The language the consent screen showed the terms in ("vi", "en"): part of the proof of what the
+    # customer read, as a consent's `notice.shown_in`. None when no screen showed them, or before it was
+    # recorded (migration 0012).
+    screen_language = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
+
+    objects = AuthorisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("authorisation")
@@ -171,7 +196,7 @@ class Authorisation(StatefulModel):
         """The status as read at `now`: a live one whose term has ended reads EXPIRED from that instant,
         as the gateway already refuses it, though the hourly sweep has not recorded the expiry yet (it
         still does, with its event and receipt: reading writes nothing). The one rule of the pages, the
-        API and `authorisation_allowed_actions`."""
+        API and `authorisation_allowed_actions`; in a query, `AuthorisationQuerySet` (`_term_ended`)."""
         if self.status in AUTHORISATION_MACHINE.live and now >= self.expires_at:
             return AuthorisationStatus.EXPIRED
         return self.status

@@ -72,6 +72,9 @@ def authorisation_receipt(
     }
     if reason_is_banks(body["event"]):
         body["event"]["reason_given_by"] = BANK
+    if authorisation.screen_language:
+        # Only where it is known: a receipt issued before it was recorded keeps its bytes.
+        body["consent_screen"] = {"shown_in": authorisation.screen_language}
     return _serialised(body)
 
 

@@ -348,7 +348,7 @@ def authorisations_export(subject) -> list[dict[str, Any]]:
             "third_party_country": a.third_party.country,
             "scopes": list(a.scopes),
             "purpose": a.purpose_text,
-            "status": a.status,
+            "status": a.status_now,
             "starts_at": local_isoformat(a.starts_at),
             "expires_at": local_isoformat(a.expires_at),
             "ended_at": local_isoformat(a.ended_at),
@@ -375,9 +375,12 @@ def withdrawal_ends_access_explained(*, subject, purposes) -> list[str]:
     reach = disclosure_reach(purposes)
     if reach is None:
         return []
-    live = Authorisation.objects.filter(
-        subject=subject, status__in=AUTHORISATION_MACHINE.live, **reach
-    ).values_list("third_party__legal_name", flat=True)
+    # One whose term has ended reads expired already: the withdrawal ends nothing of it.
+    live = (
+        Authorisation.objects.live_at(timezone.now())
+        .filter(subject=subject, **reach)
+        .values_list("third_party__legal_name", flat=True)
+    )
     names = sorted(set(live))
     if not names:
         return []

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from oauth2_provider.oauth2_backends import _add_iss_to_redirect
 from oauth2_provider.settings import oauth2_settings
@@ -25,6 +25,7 @@ from authorisations.forms import (
     StaffRevokeForm,
     ThirdPartyForm,
     ThirdPartySecretForm,
+    requested_days_seal,
 )
 from authorisations.models import Authorisation, ThirdParty
 from authorisations.scopes import scope_labels
@@ -95,7 +96,9 @@ class ConsentScreenView(AuthorizationView):
         initial = super().get_initial()
         third_party = self._third_party()
         if third_party is not None:
-            initial["requested_days"] = initial["duration_days"] = self._requested_days(third_party)
+            days = self._requested_days(third_party)
+            initial["requested_days"] = initial["duration_days"] = days
+            initial["requested_days_seal"] = requested_days_seal(initial, days)
         return initial
 
     def _refusal(self, third_party: ThirdParty) -> DomainError | None:
@@ -158,6 +161,8 @@ class ConsentScreenView(AuthorizationView):
                     user=self.request.user,
                     channel=CUSTOMER_CHANNEL,
                     issued_code=issued[0],
+                    # The language this approval's screen is in, as the consent pages record theirs.
+                    screen_language=get_language(),
                     **terms,
                 )
         except DomainError as error:
@@ -169,7 +174,7 @@ class ConsentScreenView(AuthorizationView):
         if context.get("refusal") is not None:
             # Refused before any code: the screen explains why and offers only to go back (decline).
             kwargs["status"] = 403
-        if context.get("error") is UNKNOWN_CLIENT:
+        if context.get("error") is UNKNOWN_CLIENT or getattr(context.get("form"), "ask_changed", False):
             kwargs["status"] = 400
         response = super().render_to_response(context, **kwargs)
         third_party = context.get("third_party")

@@ -134,7 +134,8 @@ def _schemas() -> dict[str, Any]:
             "description": "The consent screen's own form, sent by the customer's browser with its "
             "session and CSRF token; the hidden fields repeat the authorisation request.",
             "required": ["client_id", "redirect_uri", "response_type", "scope", "code_challenge",
-                         "code_challenge_method", "requested_days", "csrfmiddlewaretoken"],
+                         "code_challenge_method", "requested_days", "requested_days_seal",
+                         "csrfmiddlewaretoken"],
             "properties": {
                 "allow": {"type": "boolean", "description": "Present (on) to approve; absent to decline."},
                 "client_id": {"type": "string"},
@@ -145,6 +146,11 @@ def _schemas() -> dict[str, Any]:
                 "code_challenge": {"type": "string"},
                 "code_challenge_method": {"type": "string", "enum": ["S256"]},
                 "requested_days": {"type": "integer", "minimum": 1, "maximum": MAX_DURATION_DAYS},
+                "requested_days_seal": {
+                    "type": "string",
+                    "description": "The screen's seal of `requested_days`: an approval whose "
+                    "`requested_days` is not the one shown is refused (400), nothing granted.",
+                },
                 "duration_days": {
                     "type": "integer", "minimum": 1, "maximum": MAX_DURATION_DAYS,
                     "description": "The customer may shorten the duration asked, not lengthen it.",

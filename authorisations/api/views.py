@@ -150,8 +150,17 @@ class _AuthorisationsMixin:
 
 class AuthorisationFilterSet(SubjectStatusFilterSet):
     third_party = django_filters.UUIDFilter(field_name="third_party_id")
+    # The status as read now (`Authorisation.status_at`), as each row answers it, not the stored one.
+    status = django_filters.ChoiceFilter(choices=(), method="in_status_now")
     status_choices = AuthorisationStatus.choices
     messages = {**SubjectStatusFilterSet.messages, "third_party": _("Give the third party's id.")}
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    def in_status_now(self, queryset, name: str, value: str):
+        return queryset.in_status_at(value, self.now)
 
 
 class AuthorisationListView(_AuthorisationsMixin, generics.GenericAPIView):

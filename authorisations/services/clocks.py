@@ -122,7 +122,7 @@ def authorisations_send_summaries(*, now: datetime | None = None, limit: int = B
     now = now or timezone.now()
     cutoff = now - SUMMARY_EVERY
     first_started = dict(
-        Authorisation.objects.filter(status=S.ACTIVE)
+        Authorisation.objects.in_status_at(S.ACTIVE, now)
         .values("subject_id")
         .annotate(first=Min("starts_at"))
         .filter(first__lte=cutoff)
@@ -145,7 +145,8 @@ def authorisations_send_summaries(*, now: datetime | None = None, limit: int = B
                 continue
             active = list(
                 Authorisation.objects.select_related("third_party")
-                .filter(subject_id=subject_id, status=S.ACTIVE)
+                .in_status_at(S.ACTIVE, now)
+                .filter(subject_id=subject_id)
                 .order_by("expires_at")
             )
             notification = notify_summary(DataSubject.objects.get(pk=subject_id), active, now=now)

@@ -171,9 +171,11 @@ def authorisation_grant(
     cross_border_acknowledged: bool = False,
     channel: str = Channel.INTERNET_BANKING,
     issued_code: str = "",
+    screen_language: str | None = None,
     now: datetime | None = None,
 ) -> Authorisation:
-    """The customer approves on the consent screen: a new ACTIVE authorisation with its receipt.
+    """The customer approves on the consent screen: a new ACTIVE authorisation with its receipt, which
+    names the language the screen showed (`screen_language`; None when not known).
 
     A live authorisation of the same third party is replaced (revoked) in the same transaction, so
     there is only ever one, and the one the customer just read is the one in force. Its tokens and
@@ -223,6 +225,7 @@ def authorisation_grant(
             starts_at=now,
             expires_at=authorisation_expiry(now, duration_days),
             code_fingerprint=blind_index(issued_code) or None,
+            screen_language=screen_language or None,
         )
         event = event_new(authorisation, kind=K.GRANTED, old="", actor=actor, now=now, channel=channel)
         event_save(authorisation, event, actor=actor, now=now)
