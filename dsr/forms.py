@@ -25,7 +25,7 @@ from deadlines.models import (
 from dsr.models import OutcomeReason
 from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
-from dsr.states import RequestStatus
+from dsr.states import LiftReason, RequestStatus
 
 BLANK = [("", NO_CHOICE)]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
@@ -276,6 +276,23 @@ class NoteForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LiftForm(forms.Form):
+    """Why a restriction or objection is lifted (`request_restriction_lift`): the customer is told."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is it lifted? (the customer is told)"),
+        choices=BLANK + LiftReason.choices,
+        error_messages={"required": _("Choose why the restriction is lifted.")},
+    )
+    note = forms.CharField(
+        label=_("Explanation to the customer"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for another reason. The customer reads it."),
     )
 
 

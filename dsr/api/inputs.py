@@ -9,7 +9,7 @@ from core.api.inputs import MomentField
 from deadlines.models import RequestType
 from dsr.models import STAFF_IDENTITY_METHODS, Channel, IdentityDocument, OutcomeReason
 from dsr.services import MAX_REPLY_LENGTH
-from dsr.states import RequestStatus
+from dsr.states import LiftReason, RequestStatus
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -106,6 +106,19 @@ class CompleteSerializer(ReasonSerializer):
 
 class TransitionSerializer(ReasonSerializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices)
+
+
+class LiftSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=LiftReason.choices,
+        help_text="Why the restriction or objection is lifted; the customer is told.",
+    )
+    note = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="The explanation the customer reads; required when `reason` is `other`.",
+    )
 
 
 class AssignSerializer(serializers.Serializer):

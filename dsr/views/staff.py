@@ -24,6 +24,7 @@ from dsr.forms import (
     AssignForm,
     CompleteForm,
     ExtendForm,
+    LiftForm,
     NoteForm,
     OverdueReasonForm,
     QueueFilterForm,
@@ -265,8 +266,8 @@ def act(request, pk, action):
             _("Reason for the delay recorded."),
         ),
         "lift": (
-            None,
-            lambda d: services.request_restriction_lift(actor=actor, request_id=pk),
+            LiftForm,
+            lambda d: services.request_restriction_lift(actor=actor, request_id=pk, **d),
             _("Restriction lifted."),
         ),
         "reject": (
