@@ -29,9 +29,11 @@ class RequestCreateSerializer(serializers.Serializer):
         "or api. Without it, api (a customer's or an integration client's token).",
     )
     corrections = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=500),
+        # Blank and null reach the service, which says per field what an empty value means.
+        child=serializers.CharField(allow_blank=True, allow_null=True, max_length=500),
         required=False,
-        help_text="Rectification only: field → corrected value.",
+        help_text="Rectification only: field → corrected value. `null` removes a wrong e-mail, phone or "
+        "passport number; a blank value is refused (400), as is emptying a field the record must hold.",
     )
     purposes = serializers.ListField(
         child=serializers.CharField(max_length=50),

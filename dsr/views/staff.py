@@ -188,6 +188,8 @@ INTAKE_FIELDS_BY_TYPE = {
     "new_phone": " ".join(CORRECTION_TYPES),
     "new_email": " ".join(CORRECTION_TYPES),
     "new_address": " ".join(CORRECTION_TYPES),
+    "remove_phone": " ".join(CORRECTION_TYPES),
+    "remove_email": " ".join(CORRECTION_TYPES),
 }
 
 
