@@ -25,7 +25,7 @@ from deadlines.models import (
 from dsr.models import OutcomeReason
 from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
-from dsr.states import RequestStatus
+from dsr.states import LiftReason, RequestStatus
 
 BLANK = [("", NO_CHOICE)]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
@@ -123,15 +123,33 @@ class CorrectionFields(forms.Form):
         label=_("Correct e-mail (rectification)"), max_length=254, required=False, widget=email_input()
     )
     new_address = forms.CharField(label=_("Correct address (rectification)"), max_length=500, required=False)
+    # A wrong phone or e-mail with no correct one to give is removed only when said (a box left empty
+    # corrects nothing): the service's `REMOVABLE_FIELDS`.
+    remove_phone = forms.BooleanField(
+        label=_("Remove the phone number on file: it is wrong and there is no correct one"), required=False
+    )
+    remove_email = forms.BooleanField(
+        label=_("Remove the e-mail on file: it is wrong and there is no correct one"), required=False
+    )
 
-    def corrections(self) -> dict[str, str]:
+    def clean(self):
+        data = super().clean()
+        for name in ("phone", "email"):
+            if data.get(f"remove_{name}") and (data.get(f"new_{name}") or "").strip():
+                self.add_error(f"remove_{name}", _("Either give the correct value or remove it, not both."))
+        return data
+
+    def corrections(self) -> dict[str, str | None]:
+        """The corrected values typed, and None for each value to remove."""
         data = self.cleaned_data
         pairs = {
             "phone": data.get("new_phone"),
             "email": data.get("new_email"),
             "address": data.get("new_address"),
         }
-        return {name: value.strip() for name, value in pairs.items() if value and value.strip()}
+        typed = {name: value.strip() for name, value in pairs.items() if value and value.strip()}
+        removed = {name: None for name in ("phone", "email") if data.get(f"remove_{name}")}
+        return {**typed, **removed}
 
     def request_fields(self) -> dict[str, Any]:
         """The request as `request_create` takes it from either intake form (type, details, purposes
@@ -276,6 +294,23 @@ class NoteForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LiftForm(forms.Form):
+    """Why a restriction or objection is lifted (`request_restriction_lift`): the customer is told."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is it lifted? (the customer is told)"),
+        choices=BLANK + LiftReason.choices,
+        error_messages={"required": _("Choose why the restriction is lifted.")},
+    )
+    note = forms.CharField(
+        label=_("Explanation to the customer"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for another reason. The customer reads it."),
     )
 
 

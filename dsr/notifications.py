@@ -1,6 +1,7 @@
 """Telling customers, through the notifier (their e-mail, SMS or in-app inbox, by preference), of the
 moves of their requests that concern them: received, acknowledged, a question the bank needs answered,
-completed (fully or partly), rejected with the legal reason, and a deadline extended with its reason.
+completed (fully or partly), rejected with the legal reason, a deadline extended with its reason, and a
+restriction or objection lifted with why.
 Queued in the transaction of the move, sent once it commits, in the language of the person written to;
 a customer with neither e-mail nor phone on file finds it in the app's inbox.
 
@@ -19,7 +20,7 @@ from accounts.languages import language_for_subject, per_language
 from core.roles import Role
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.selectors import subject_acts_on_request
-from dsr.states import RequestStatus
+from dsr.states import LiftReason, RequestStatus
 from integrations.outbox import (
     absolute_url,
     email_message,
@@ -48,6 +49,8 @@ QUEUE_ROLES = [Role.PRIVACY]
 def _note(request: DataSubjectRequest, event: str) -> str:
     if event == "extended":
         return request.extension_note
+    if event == "restriction_lifted":
+        return request.restriction_lift.note
     # The end of a hold comes years after the answer: its words are not repeated.
     return "" if event == "held_deleted" else request.outcome_note
 
@@ -66,9 +69,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             "reference": request.reference,
             # The date that binds (`answer_by`); the key ends in `_at` so the outbox revives it.
             "due_at": request.answer_by.isoformat() if request.answer_by else "",
-            "reason_label": str(OutcomeReason(request.outcome_reason).label)
-            if request.outcome_reason
-            else "",
+            "reason_label": _reason_label(request, event),
             "note": _note(request, event),
             # What the law's one extension moved: the statutory date (the bank's own moves only if its
             # row has an extension, so the binding date may not have changed at all).
@@ -89,6 +90,14 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
         now=now,
     )
+
+
+def _reason_label(request: DataSubjectRequest, event: str) -> str:
+    """The reason the message gives, in the language in force: why a restriction was lifted, else the
+    answer's legal reason."""
+    if event == "restriction_lifted":
+        return str(LiftReason(request.restriction_lift.reason).label)
+    return str(OutcomeReason(request.outcome_reason).label) if request.outcome_reason else ""
 
 
 def _bank_date_still_binds(request: DataSubjectRequest, *, now: datetime) -> bool:

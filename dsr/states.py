@@ -82,6 +82,16 @@ class OutcomeReason(models.TextChoices):
     OTHER = "other", _("Other reason (explained in the note)")
 
 
+class LiftReason(models.TextChoices):
+    """Why a restriction or objection a request put in force was lifted; the customer is told, and the
+    DPO answers the regulator with it. "Other" needs the note that explains it."""
+
+    CUSTOMER_ASKED = "customer_asked", _("The customer asked for the restriction to be lifted")
+    GROUND_ENDED = "ground_ended", _("The ground for the restriction has ended")
+    ACCURACY_CHECKED = "accuracy_checked", _("The accuracy check of the data is finished")
+    OTHER = "other", _("Other reason (explained in the note)")
+
+
 @dataclass(frozen=True)
 class ReasonFit:
     """Where a legal reason may be given: the answers it explains (`NEEDS_REASON`), the request types

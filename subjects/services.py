@@ -172,7 +172,9 @@ def subject_rectify_in_transaction(
     if preferred_language is not None:
         preferred_language = language_clean(preferred_language)
     guardian_given = "guardian" in changes
-    guardian = changes.pop("guardian", None)
+    guardian = changes.get("guardian")
+    # The personal fields: the caller's dict is read, never changed (a retry or an audit may reuse it).
+    changes = {name: value for name, value in changes.items() if name != "guardian"}
     with transaction.atomic(savepoint=False):
         subject = subject_locked(subject_id)
         now = now or timezone.now()  # after the lock (`subjects.locks`)

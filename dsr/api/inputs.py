@@ -9,7 +9,7 @@ from core.api.inputs import MomentField
 from deadlines.models import RequestType
 from dsr.models import STAFF_IDENTITY_METHODS, Channel, IdentityDocument, OutcomeReason
 from dsr.services import MAX_REPLY_LENGTH
-from dsr.states import RequestStatus
+from dsr.states import LiftReason, RequestStatus
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -29,9 +29,11 @@ class RequestCreateSerializer(serializers.Serializer):
         "or api. Without it, api (a customer's or an integration client's token).",
     )
     corrections = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=500),
+        # Blank and null reach the service, which says per field what an empty value means.
+        child=serializers.CharField(allow_blank=True, allow_null=True, max_length=500),
         required=False,
-        help_text="Rectification only: field → corrected value.",
+        help_text="Rectification only: field → corrected value. `null` removes a wrong e-mail, phone or "
+        "passport number; a blank value is refused (400), as is emptying a field the record must hold.",
     )
     purposes = serializers.ListField(
         child=serializers.CharField(max_length=50),
@@ -106,6 +108,19 @@ class CompleteSerializer(ReasonSerializer):
 
 class TransitionSerializer(ReasonSerializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices)
+
+
+class LiftSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=LiftReason.choices,
+        help_text="Why the restriction or objection is lifted; the customer is told.",
+    )
+    note = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="The explanation the customer reads; required when `reason` is `other`.",
+    )
 
 
 class AssignSerializer(serializers.Serializer):

@@ -272,8 +272,13 @@ class CancelView(_RequestAction):
     service = services.request_cancel
 
 
-@_action_schema(description="Lift the restriction or objection an answered request put in force.")
+@_action_schema(
+    inputs.LiftSerializer,
+    "Lift the restriction or objection an answered request put in force, saying why (`reason`; `other` "
+    "explained in `note`, 400 without it). The customer is told, with the reason, in their language.",
+)
 class LiftRestrictionView(_RequestAction):
+    input_serializer = inputs.LiftSerializer
     service = services.request_restriction_lift
 
 

@@ -7,6 +7,7 @@ from dsr.models.fulfilment import (
     FulfilmentTaskStatusChange,
     LegalHold,
     RequestExport,
+    RestrictionLift,
     TaskStatus,
 )
 from dsr.models.inventory import (
@@ -59,6 +60,7 @@ __all__ = [
     "PlatformData",
     "RequestClockEvent",
     "RequestExport",
+    "RestrictionLift",
     "RequestStatusChange",
     "RetentionLaw",
     "RetentionRule",

@@ -13,7 +13,7 @@ from core.labels import text_in_reader_language
 from core.states import StatefulModel, StatusChange
 from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, System
 from dsr.models.requests import DataSubjectRequest
-from dsr.states import TaskStatus
+from dsr.states import LiftReason, TaskStatus
 
 
 class FulfilmentTask(StatefulModel):
@@ -183,3 +183,23 @@ class DeletionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"DeletionRecord {self.pk} {self.method}"
+
+
+class RestrictionLift(models.Model):
+    """Why and when the restriction or objection an answered request put in force was lifted by staff
+    (`dsr.services.fulfilment.request_restriction_lift`): recorded with its audit entry, shown on the
+    request page and told to the customer. A refusal or cancellation lifts it as the request's answer."""
+
+    request = models.OneToOneField(
+        DataSubjectRequest, on_delete=models.CASCADE, related_name="restriction_lift"
+    )
+    reason = models.CharField(_("reason for lifting"), max_length=20, choices=LiftReason.choices)
+    # Told to the customer; may quote them: encrypted, and kept out of the audit entry.
+    note = EncryptedTextField(_("explanation"), blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.request_id} lifted ({self.reason})"

@@ -23,7 +23,8 @@ from consents.services import restrictions_lift_in_transaction
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest, OutcomeReason, RetentionLaw, TaskStatus
+from dsr.models import DataSubjectRequest, OutcomeReason, RestrictionLift, RetentionLaw, TaskStatus
+from dsr.notifications import customer_notify
 from dsr.selectors import (
     request_corrections,
     request_not_covered,
@@ -37,7 +38,7 @@ from dsr.services.in_force import restriction_put_in_force, withdrawal_put_in_fo
 from dsr.services.intake import correction_refused
 from dsr.services.moves import RESTRICTION_TYPES, move, move_check
 from dsr.sources import request_source
-from dsr.states import RequestStatus
+from dsr.states import LiftReason, RequestStatus
 from subjects.changes import subject_changes_check
 from subjects.selectors import subject_field_label
 from subjects.services import subject_rectify_in_transaction
@@ -217,9 +218,18 @@ def _left_alone(request: DataSubjectRequest, *, now: datetime) -> str:
         )
 
 
-def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None = None) -> int:
-    """End the restriction or objection a completed request put in force (the customer asks to lift
-    it, or its ground has gone); the consent check answers on consent alone again."""
+def request_restriction_lift(
+    *, actor: Actor, request_id, reason: str, note: str = "", now: datetime | None = None
+) -> int:
+    """End the restriction or objection a completed request put in force, for `reason` (a `LiftReason`;
+    "other" explained in `note`); the consent check answers on consent alone again. The reason is
+    recorded with the audit entry, and the customer is told in the same transaction (sent once it
+    commits), by their usual messages and in their language."""
+    note = (note or "").strip()
+    if reason not in LiftReason.values:
+        raise InvalidInput(_("Choose why the restriction is lifted."), field="reason")
+    if reason == LiftReason.OTHER and not note:
+        raise InvalidInput(_("Explain why the restriction is lifted; the customer reads it."), field="note")
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
         if request.type not in (RequestType.RESTRICT, RequestType.OBJECT) or request.status not in (
@@ -233,12 +243,17 @@ def request_restriction_lift(*, actor: Actor, request_id, now: datetime | None =
         authorisations_resume_for_source_locked(actor=actor, source=request_source(request), now=now)
         if not lifted:
             raise Conflict(_("This restriction has already been lifted."), code="already_lifted")
+        lift = RestrictionLift.objects.create(
+            request=request, reason=reason, note=note, lifted_at=now, lifted_by_id=actor.user_id
+        )
         audit_record(
             action="dsr.request.restriction_lifted",
             actor=actor,
             subject=request.subject_id,
             target=request,
-            data={"lifted": lifted},
+            # The note may quote the customer: kept encrypted on the record, not in the trail.
+            data={"lifted": lifted, "reason": reason, "explained": bool(note)},
             now=now,
         )
+        customer_notify(request, event="restriction_lifted", now=now, key=str(lift.pk))
     return lifted

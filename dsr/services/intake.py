@@ -40,6 +40,7 @@ from dsr.services.moves import (
 from subjects.changes import subject_changes_check
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
 from subjects.models import DataSubject
+from subjects.selectors import subject_field_label
 from subjects.services import RECTIFIABLE_FIELDS
 from subjects.validators import age_on
 
@@ -66,6 +67,12 @@ RECEIVED_AT_MAX_DAYS_BACK = 30
 CORRECTABLE_FIELDS = tuple(
     f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on", "adult_verified")
 )
+
+# What a correction may remove rather than replace: a contact detail or passport number that is not the
+# customer's at all (someone else's e-mail). Only when said explicitly (None: "remove this value"), never
+# by a blank value, which is a box left empty. The other fields the record must hold: corrected, never
+# emptied.
+REMOVABLE_FIELDS = ("email", "phone", "passport_number")
 
 # Staff are told which customer number holds a citizen ID (`subject_changes_check`), so that they can
 # sort the two records out; a customer is never told whose record holds it (`correction_refused`).
@@ -288,10 +295,13 @@ def _clean_corrections(
         if value is not None and not isinstance(value, str):
             raise InvalidInput(_("Each corrected value must be text."), field="corrections")
         # Composed (NFC) as the record stores it: a name typed on a Mac is not longer than on Windows.
-        value = nfc(value or "").strip()
-        if len(value) > 500:
+        text = nfc(value or "").strip()
+        if len(text) > 500:
             raise InvalidInput(_("A corrected value is longer than 500 characters."), field="corrections")
-        clean[name] = value
+        if not text:
+            _removal_check(name, explicit=value is None)
+        # A removal is stored as the empty value the record then holds.
+        clean[name] = text
     # The checks the answer applies, asked now: the customer hears of a typo, a date of birth still to
     # come or a citizen ID already on another record at intake rather than at the answer.
     try:
@@ -299,6 +309,25 @@ def _clean_corrections(
     except (InvalidInput, Conflict) as error:
         raise correction_refused(error, staff=actor.is_staff) from None
     return clean
+
+
+def _removal_check(name: str, *, explicit: bool) -> None:
+    """A correction with no value removes the field's value: refused for a field the record must hold,
+    and for the others unless said explicitly (a box left empty is no correction)."""
+    label = subject_field_label(name)
+    if name not in REMOVABLE_FIELDS:
+        raise InvalidInput(
+            _("The %(label)s cannot be left empty: give the correct value."), field="corrections", label=label
+        )
+    if not explicit:
+        raise InvalidInput(
+            _(
+                "The %(label)s is empty. To remove a wrong value, choose to remove it (null in the API); "
+                "otherwise give the correct value."
+            ),
+            field="corrections",
+            label=label,
+        )
 
 
 def correction_refused(error: InvalidInput | Conflict, *, staff: bool) -> InvalidInput:

@@ -16,6 +16,7 @@ from dsr.forms import (
     AssignForm,
     CompleteForm,
     ExtendForm,
+    LiftForm,
     NoteForm,
     OverdueReasonForm,
     ReasonForm,
@@ -63,6 +64,7 @@ ACTION_FORMS = {
     "reject": "reject_form",
     "overdue_reason": "overdue_form",
     "verify": "verify_form",
+    "lift": "lift_form",
 }
 
 
@@ -124,6 +126,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "reject_form": ReasonForm(for_request=found, auto_id=form_ids("reject")),
         "note_form": NoteForm(auto_id=form_ids("pause")),
         "extend_form": ExtendForm(auto_id=form_ids("extend")),
+        "lift_form": LiftForm(auto_id=form_ids("lift")),
         "deletion_records": deletion_records(found),
         "export": found.export if may_download and has_export(found) else None,
         "not_covered": request_not_covered(found),

@@ -24,6 +24,7 @@ from dsr.forms import (
     AssignForm,
     CompleteForm,
     ExtendForm,
+    LiftForm,
     NoteForm,
     OverdueReasonForm,
     QueueFilterForm,
@@ -187,6 +188,8 @@ INTAKE_FIELDS_BY_TYPE = {
     "new_phone": " ".join(CORRECTION_TYPES),
     "new_email": " ".join(CORRECTION_TYPES),
     "new_address": " ".join(CORRECTION_TYPES),
+    "remove_phone": " ".join(CORRECTION_TYPES),
+    "remove_email": " ".join(CORRECTION_TYPES),
 }
 
 
@@ -265,8 +268,8 @@ def act(request, pk, action):
             _("Reason for the delay recorded."),
         ),
         "lift": (
-            None,
-            lambda d: services.request_restriction_lift(actor=actor, request_id=pk),
+            LiftForm,
+            lambda d: services.request_restriction_lift(actor=actor, request_id=pk, **d),
             _("Restriction lifted."),
         ),
         "reject": (

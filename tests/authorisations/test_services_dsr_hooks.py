@@ -72,7 +72,7 @@ def test_objection_to_everything_pauses_and_lifting_it_resumes(customer1):
     authorisation.refresh_from_db()
     assert authorisation.status == "paused"
     assert authorisation.pause_source == f"dsr.request:{request.pk}"
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=request.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=request.pk, reason="customer_asked")
     authorisation.refresh_from_db()
     assert authorisation.status == "active"
 

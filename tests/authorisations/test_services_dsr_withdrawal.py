@@ -132,7 +132,7 @@ def test_a_withdrawal_of_sharing_revokes_paused_authorisations_and_a_lifted_obje
 
     assert statuses(by_customer, by_objection) == {"revoked"}
     dsr_services.request_complete(actor=STAFF, request_id=objection.pk)
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk, reason="customer_asked")
     assert statuses(by_customer, by_objection) == {"revoked"}
 
 
@@ -151,7 +151,7 @@ def test_an_objection_still_pauses_and_the_customer_is_told_what_resumes_it(cust
         assert refused.value.code == "paused_by_objection"
         assert "when the objection is lifted" in refused.value.text
     dsr_services.request_complete(actor=STAFF, request_id=objection.pk)
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk, reason="customer_asked")
     authorisation.refresh_from_db()
     assert authorisation.status == "active"
 

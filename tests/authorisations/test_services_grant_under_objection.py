@@ -52,7 +52,7 @@ def test_an_objection_in_force_refuses_a_new_authorisation(customer1):
     assert "Công ty Kế toán Số" in english and "lift the objection" in english
     assert "Công ty Kế toán Số" in vietnamese and vietnamese != english
     # Lifted, the objection no longer stands in the way.
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk, reason="customer_asked")
     assert authorise(customer1, registration=registration).status == "active"
 
 

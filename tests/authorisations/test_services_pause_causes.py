@@ -49,7 +49,7 @@ def test_lifting_a_suspension_does_not_resume_an_authorisation_the_customer_obje
     assert state(authorisation) == ("paused", "dsr", f"dsr.request:{objection.pk}")
     event = authorisation.events.order_by("at").last()
     assert (event.kind, event.old_status, event.new_status) == ("paused", "paused", "paused")
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk, reason="customer_asked")
     assert state(authorisation) == ("active", "", "")
 
 
@@ -60,7 +60,7 @@ def test_lifting_an_objection_while_the_third_party_is_suspended_keeps_it_paused
     objection = objection_in_force(subject)
     services.third_party_suspend(actor=DPO, third_party_id=registration.third_party.pk, reason="inspection")
 
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk, reason="customer_asked")
 
     assert state(authorisation) == ("paused", "third_party_suspended", "")
     services.third_party_reactivate(actor=DPO, third_party_id=registration.third_party.pk)
@@ -81,7 +81,7 @@ def test_a_customer_resuming_their_own_pause_during_an_objection_leaves_it_to_th
     services.authorisation_resume(actor=actor, authorisation_id=authorisation.pk, subject=subject)
 
     assert state(authorisation) == ("paused", "dsr", f"dsr.request:{objection.pk}")
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=objection.pk, reason="customer_asked")
     assert state(authorisation) == ("active", "", "")
 
 
@@ -132,7 +132,7 @@ def test_a_restriction_covering_disclosure_stops_third_party_reads(customer1):
         assert "when the restriction is lifted" in refused.value.text
     assert "resume" not in selectors.authorisation_allowed_actions(authorisation, actor)
     dsr_services.request_complete(actor=STAFF, request_id=restriction.pk)
-    dsr_services.request_restriction_lift(actor=STAFF, request_id=restriction.pk)
+    dsr_services.request_restriction_lift(actor=STAFF, request_id=restriction.pk, reason="customer_asked")
     assert state(authorisation) == ("active", "", "")
 
 

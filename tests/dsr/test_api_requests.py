@@ -239,8 +239,14 @@ def test_lift_restriction_through_the_api(as_user, privacy_officer, subject):
     assert client.post(base + "complete/", {}, format="json").status_code == 200
     check = client.get(f"/api/v1/consent-check/?subject={subject.external_ref}&purpose=offers-y").json()
     assert check["allowed"] is False
-    assert client.post(base + "lift-restriction/").status_code == 200
-    assert client.post(base + "lift-restriction/").status_code == 409
+    assert (
+        client.post(base + "lift-restriction/", {"reason": "customer_asked"}, format="json").status_code
+        == 200
+    )
+    assert (
+        client.post(base + "lift-restriction/", {"reason": "customer_asked"}, format="json").status_code
+        == 409
+    )
 
 
 def test_the_submitting_client_hears_of_each_move_by_webhook(

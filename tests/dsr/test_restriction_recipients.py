@@ -124,7 +124,9 @@ def test_lifting_it_tells_the_partners_told_to_stop_that_they_may_resume(subject
     _finish_tasks(request)
     services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=2))
 
-    services.request_restriction_lift(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(days=3))
+    services.request_restriction_lift(
+        actor=STAFF, request_id=request.pk, reason="customer_asked", now=MONDAY + timedelta(days=3)
+    )
 
     (resume,) = OutboxMessage.objects.filter(endpoint=partner.endpoint, topic="consent.processing_resumed")
     payload = json.loads(resume.payload)

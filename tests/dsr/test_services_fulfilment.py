@@ -415,13 +415,13 @@ def test_a_restriction_is_in_force_until_lifted(subject, client):
     request = verified_request(subject, type="restrict", purposes=["analytics-x"])
     services.request_complete(actor=STAFF, request_id=request.pk)
     assert not consent_check(subject_ref=subject.external_ref, purpose_code="analytics-x").allowed
-    assert services.request_restriction_lift(actor=STAFF, request_id=request.pk) == 1
+    assert services.request_restriction_lift(actor=STAFF, request_id=request.pk, reason="customer_asked") == 1
     assert consent_check(subject_ref=subject.external_ref, purpose_code="analytics-x").allowed
     with pytest.raises(Conflict):
-        services.request_restriction_lift(actor=STAFF, request_id=request.pk)
+        services.request_restriction_lift(actor=STAFF, request_id=request.pk, reason="customer_asked")
     other = make_request(subject, type="access")
     with pytest.raises(Conflict):
-        services.request_restriction_lift(actor=STAFF, request_id=other.pk)
+        services.request_restriction_lift(actor=STAFF, request_id=other.pk, reason="customer_asked")
     assert DataSubjectRequest.objects.get(pk=request.pk).status == "completed"
 
 

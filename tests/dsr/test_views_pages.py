@@ -184,7 +184,7 @@ def test_staff_lift_a_restriction_from_the_request_page(logged_in, privacy_offic
     services.request_complete(actor=actor, request_id=request.pk)
     client = logged_in(privacy_officer)
     assert 'data-testid="lift"' in client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
-    client.post(reverse("dsr:act", args=[request.pk, "lift"]))
+    client.post(reverse("dsr:act", args=[request.pk, "lift"]), {"reason": "customer_asked"})
     assert not restriction_in_force(request)
     assert 'data-testid="lift"' not in client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
 
