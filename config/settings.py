@@ -140,6 +140,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text messages (`core.plain_text`): the `.txt` templates, not escaped for HTML.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # ---------------------------------------------------------------------------- databases

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from core.plain_text import render_plain_text, render_subject_line
 from core.retries import doubling_wait
 from integrations.addresses import AddressNotPublic, public_connection
 from integrations.models import ENDPOINT_PAUSED, OutboxMessage
@@ -231,7 +232,7 @@ def render_sms(message: OutboxMessage) -> str:
     body = json.loads(message.payload)
     context = revive_context(body["context"])
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{body['template']}_subject.txt", context).split())
+        subject = render_subject_line(f"{body['template']}_subject.txt", context)
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
     if where_to_read and subject and not subject.endswith(SENTENCE_ENDS):
         # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
@@ -258,8 +259,8 @@ def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
     context = revive_context(body["context"])
     template = body["template"]
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = render_subject_line(f"{template}_subject.txt", context)
+        text = render_plain_text(f"{template}.txt", context)
         try:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:

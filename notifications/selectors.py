@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.access import subject_for_user
+from core.plain_text import render_plain_text, render_subject_line
 from core.roles import Role, user_role
 from integrations.delivery import revive_context
 from notifications.models import Notification, NotificationPreference
@@ -67,8 +67,8 @@ def notification_text(notification: Notification, *, with_body: bool = True) -> 
     language = notification.language or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
-            title = " ".join(render_to_string(f"{notification.template}_subject.txt", context).split())
-            body = render_to_string(f"{notification.template}.txt", context) if with_body else ""
+            title = render_subject_line(f"{notification.template}_subject.txt", context)
+            body = render_plain_text(f"{notification.template}.txt", context) if with_body else ""
         except TemplateDoesNotExist:
             title, body = notification.topic, ""
     return MessageText(title=title, body=body, language=language)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from core.forms import (
     form_submit_with_messages,
     form_succeeded,
 )
+from core.plain_text import render_plain_text, render_subject_line
 from core.spreadsheets import spreadsheet_download
 from integrations.delivery import revive_context
 from integrations.form_once import posted_once
@@ -217,8 +217,8 @@ def breach_customers(request, pk):
         breach = _breach_or_404(pk)
         context = revive_context(notice_context(breach)(get_language()))
         preview = {
-            "subject": " ".join(render_to_string(f"{CUSTOMER_TEMPLATE}_subject.txt", context).split()),
-            "body": render_to_string(f"{CUSTOMER_TEMPLATE}.txt", context),
+            "subject": render_subject_line(f"{CUSTOMER_TEMPLATE}_subject.txt", context),
+            "body": render_plain_text(f"{CUSTOMER_TEMPLATE}.txt", context),
         }
         return render(
             request,
