@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from authorisations import selectors
-from authorisations.views import LOG_PAGE_SIZE, _in_words, _may_revoke
+from authorisations.views import LOG_PAGE_SIZE, reads_in_words, revoke_offered
 from core.access import found_or_404, staff_required
 from core.paging import offset_page
 from subjects.disclosure import subject_view
@@ -21,8 +21,8 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
     listed = list(selectors.authorisations_with_read_counts(subject)[: PANEL_AUTHORISATIONS + 1])
     authorisations = listed[:PANEL_AUTHORISATIONS]
     may_revoke = request.user.has_perm("authorisations.revoke_authorisation")
-    # A revoke link where the user may revoke and the state table allows it (`_may_revoke`).
-    revocable = {a.pk for a in authorisations if may_revoke and _may_revoke(a, request.user)}
+    # A revoke link where the user may revoke and the state table allows it (`revoke_offered`).
+    revocable = {a.pk for a in authorisations if may_revoke and revoke_offered(a, request.user)}
     more = len(listed) > PANEL_AUTHORISATIONS
     return {"tpa_authorisations": authorisations, "tpa_revocable": revocable, "tpa_more": more}
 
@@ -35,5 +35,5 @@ def staff_reads(request, pk):
     subject_view(authorisation.subject, user=request.user, context="portal.authorisation_reads")
     reads = selectors.authorisation_accesses(authorisation)
     page = offset_page(reads, params=request.GET, size=LOG_PAGE_SIZE)
-    context = {"authorisation": authorisation, "page": page, "accesses": _in_words(page.rows)}
+    context = {"authorisation": authorisation, "page": page, "accesses": reads_in_words(page.rows)}
     return render(request, "authorisations/staff_reads.html", context)

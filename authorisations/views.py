@@ -196,7 +196,7 @@ def me_list(request, subject):
             "authorisation": a,
             "scopes": scope_labels(a.scopes),
             "actions": selectors.authorisation_allowed_actions(a, actor),
-            "accesses": _in_words(a.recent_accesses[: selectors.RECENT_ACCESSES]),
+            "accesses": reads_in_words(a.recent_accesses[: selectors.RECENT_ACCESSES]),
             "more_accesses": len(a.recent_accesses) > selectors.RECENT_ACCESSES,
         }
         for a in selectors.authorisations_with_recent_accesses(subject)
@@ -204,7 +204,7 @@ def me_list(request, subject):
     return render(request, "authorisations/me_list.html", {"rows": rows})
 
 
-def _in_words(accesses) -> list[dict]:
+def reads_in_words(accesses) -> list[dict]:
     """Each read named in words ("Your account transactions..."), not by its scope code."""
     return [{"access": access, "label": scope_labels([access.scope])[0]["label"]} for access in accesses]
 
@@ -217,7 +217,7 @@ def me_reads(request, pk, subject):
     return render(
         request,
         "authorisations/me_reads.html",
-        {"authorisation": authorisation, "page": page, "accesses": _in_words(page.rows)},
+        {"authorisation": authorisation, "page": page, "accesses": reads_in_words(page.rows)},
     )
 
 
@@ -243,11 +243,11 @@ def me_revoke(request, pk, subject):
         )
         return redirect("authorisations:me_list")
     context = {"authorisation": authorisation, "scopes": scope_labels(authorisation.scopes)}
-    context["can_revoke"] = _may_revoke(authorisation, request.user)
+    context["can_revoke"] = revoke_offered(authorisation, request.user)
     return render(request, "authorisations/me_revoke.html", context)
 
 
-def _may_revoke(authorisation: Authorisation, user) -> bool:
+def revoke_offered(authorisation: Authorisation, user) -> bool:
     """Whether a revoke page shows its form: the selector's answer, never a status read here."""
     return "revoke" in selectors.authorisation_allowed_actions(authorisation, actor_for_user(user))
 
@@ -390,5 +390,5 @@ def staff_revoke(request, pk):
                            else _("The authorisation is revoked; the customer receives a receipt."))
             return redirect(reverse("subjects:customer_detail", args=[authorisation.subject_id]))
     context = {"authorisation": authorisation, "form": form}
-    context["can_revoke"] = _may_revoke(authorisation, request.user)
+    context["can_revoke"] = revoke_offered(authorisation, request.user)
     return render(request, "authorisations/staff_revoke.html", context)
