@@ -22,7 +22,7 @@ from django_otp.util import random_hex
 
 from audit.services import audit_record
 from core.actors import actor_for_user
-from core.errors import PermissionDenied
+from core.errors import Conflict, PermissionDenied
 
 # The secret of the authenticator being set up waits in the session, not the database, until the first
 # right code: showing the page stores nothing, and a reload shows the same secret.
@@ -69,7 +69,11 @@ def otp_device_enrol(*, user, key: str, token: str) -> TOTPDevice | None:
 
 
 def otp_devices_reset(*, actor, user) -> int:
-    """The DPO removes a staff member's authenticator (lost phone): they enrol again at next sign-in."""
+    """The DPO removes a staff member's authenticator (lost phone): they enrol again at next sign-in.
+    Never their own: whoever holds a DPO's open session could otherwise drop the DPO's second factor
+    and enrol their own authenticator; another DPO resets it (as for a role, `user_role_set`)."""
+    if actor.user_id == user.pk:
+        raise Conflict(_("You cannot reset your own two-factor sign-in: ask another DPO."))
     with transaction.atomic(durable=True):
         removed, _details = TOTPDevice.objects.filter(user=user).delete()
         audit_record(action="core.otp.reset", actor=actor, target=user, data={"devices_removed": removed})

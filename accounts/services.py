@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.signals import role_changed
 from audit.services import audit_record
 from core.access import subject_for_user
 from core.actors import Actor
@@ -40,6 +41,8 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
 
     Only staff roles change here: a customer's role follows their account link, an integration
     account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out.
+    The person's API tokens end with the change (`role_changed`, received by integrations): a token
+    issued for work in one role neither carries into another nor revives if a removed role comes back.
     """
     if role is not None and role not in STAFF_ROLES:
         raise InvalidInput(_("Only staff roles can be granted here."), field="role")
@@ -54,9 +57,10 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
             return user
         user.groups.set([Group.objects.get(name=role.value)] if role is not None else [])
         user._role_cache = role
+        old_value, new_value = (old.value if old else None), (role.value if role else None)
         audit_record(action="core.user.role_changed", actor=actor, target=user,
-                     data={"user_id": user.pk, "old": old.value if old else None,
-                           "new": role.value if role else None})
+                     data={"user_id": user.pk, "old": old_value, "new": new_value})
+        role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
     return user
 
 

@@ -152,9 +152,9 @@ def sign_in_unlock(request):
 @staff_required("otp_totp.delete_totpdevice")
 def sign_in_reset_otp(request, user_id: int):
     user = found_or_404(staff_user_by_id(user_id))
-    otp_devices_reset(actor=actor_for_user(request.user), user=user)
-    messages.success(
+    call_with_messages(
         request,
+        lambda: otp_devices_reset(actor=actor_for_user(request.user), user=user),
         _(
             "Two-factor sign-in of %(username)s is reset: they set up a new authenticator at "
             "their next sign-in."

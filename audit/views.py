@@ -17,7 +17,7 @@ from core.errors import InvalidInput
 from core.moments import parse_moment
 from core.navigation import subject_links
 from core.paging import key_page
-from core.references import NO_SUBJECT, subject_id_for_reference
+from core.references import NO_SUBJECT, cifs_for_subjects, subject_id_for_reference
 from core.replica import replica_reads
 
 # A POST of `verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value
@@ -26,6 +26,8 @@ from core.replica import replica_reads
 # to itself (its filters and page number), so reloading or paging through the trail afterwards shows it
 # again, with when it was taken, instead of verifying again.
 FROM_CHECKPOINT = "checkpoint"
+# A staff member's look at a customer's personal data (subjects.services), shown with its reason.
+VIEWED = "core.subject.viewed"
 SESSION_KEY = "audit_verification"
 
 
@@ -69,11 +71,19 @@ def audit_trail(request):
         since, error = None, exc.text
     subject_id = subject_id_for_reference(params.get("subject"))
     with replica_reads():
-        entries = audit_entries(subject_id=subject_id, action=params.get("action") or None, since=since)
+        entries = audit_entries(
+            subject_id=subject_id, action=params.get("action") or None, since=since,
+            actor=params.get("actor") or None,
+        )
         # By entry number, counting nothing: a count of the whole trail would cost more than the page.
         page = key_page(entries, key="sequence", params=params, size=50)
+        # Whom each entry is about, by customer number, and why personal data was looked at: the
+        # inspector's "who looked at whom, when, why" read from the page.
+        cifs = cifs_for_subjects(entry.subject_id for entry in page.rows if entry.subject_id)
         for entry in page.rows:
             entry.label = action_label(entry.action)
+            entry.customer_ref = cifs.get(entry.subject_id, "")
+            entry.view_reason = (entry.data or {}).get("reason", "") if entry.action == VIEWED else ""
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []

@@ -6,17 +6,30 @@ subjects app registers how a CIF is looked up (subjects/apps.py) and the audit t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 # Matches no entry: what an unknown reference filters by, so that it finds nothing rather than all.
 NO_SUBJECT = uuid.UUID(int=0)
 
 _cif_lookup: Callable[[str], uuid.UUID | None] | None = None
+_cifs_of: Callable[[Iterable[uuid.UUID]], dict[uuid.UUID, str]] | None = None
 
 
-def register_cif_lookup(lookup: Callable[[str], uuid.UUID | None]) -> None:
-    global _cif_lookup
+def register_cif_lookup(
+    lookup: Callable[[str], uuid.UUID | None],
+    cifs_of: Callable[[Iterable[uuid.UUID]], dict[uuid.UUID, str]] | None = None,
+) -> None:
+    """`lookup`: the subject id of a CIF; `cifs_of`: the CIF of each of many subject ids, in one query."""
+    global _cif_lookup, _cifs_of
     _cif_lookup = lookup
+    _cifs_of = cifs_of
+
+
+def cifs_for_subjects(subject_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The customer number (CIF) of each of these subject ids that still exists (an audit page's
+    "whom"); empty when nothing registered the look-up."""
+    subject_ids = set(subject_ids)
+    return _cifs_of(subject_ids) if _cifs_of is not None and subject_ids else {}
 
 
 def subject_id_for_reference(reference: str | None) -> uuid.UUID | None:

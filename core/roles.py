@@ -26,6 +26,9 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.PRIVACY, Role.DPO, Role.AUDITOR})
+# The staff roles that are given work (requests, reminders); the auditor only reads. Someone assigned
+# work who has since left (no role) or become an auditor cannot act on it: their mail goes to the queue.
+WORKING_ROLES = (Role.OFFICER.value, Role.PRIVACY.value, Role.DPO.value)
 
 # Checked in this order so a user put in two groups by mistake gets the narrower reading.
 _ROLE_PRECEDENCE = [Role.CUSTOMER, Role.CLIENT, Role.AUDITOR, Role.OFFICER, Role.PRIVACY, Role.DPO]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.languages import language_for_subject, per_language
-from core.roles import Role
+from core.roles import WORKING_ROLES, Role
 from dsr.models import DataSubjectRequest, OutcomeReason
 from dsr.selectors import subject_acts_on_request
 from dsr.states import LiftReason, RequestStatus
@@ -122,7 +122,8 @@ def staff_notify_customer_replied(request: DataSubjectRequest, *, now: datetime,
     """Queue an e-mail (caller's transaction) telling staff that the customer answered: the assignee,
     else the queue. It names the request by its reference and links to it; the answer itself, the
     customer's words, is read on the request page, not sent by e-mail."""
-    recipients = staff_recipients(user_ids=[request.assignee_id]) if request.assignee_id else {}
+    assignee = [request.assignee_id] if request.assignee_id else []
+    recipients = staff_recipients(user_ids=assignee, roles=list(WORKING_ROLES)) if assignee else {}
     if not recipients:
         recipients = staff_recipients(roles=QUEUE_ROLES)
     wording = per_language(lambda: {

@@ -11,11 +11,12 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register as register_check
 
+        from accounts.signals import role_changed
         from audit.actions import register_actions
         from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
-        from integrations import alerts, checks
+        from integrations import alerts, checks, services
         from integrations.api import schema  # noqa: F401 (registers the OpenAPI auth extensions)
 
         # Production sends e-mails and SMS: files under VAR_DIR are for the demo and the tests.
@@ -28,6 +29,7 @@ class IntegrationsConfig(AppConfig):
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
         restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")
+        role_changed.connect(services.tokens_revoke_on_role_change, dispatch_uid="integrations.role_tokens")
         register_actions({
             "core.token.issued": _("API token issued"),
             "core.token.revoked": _("API token revoked"),

@@ -14,6 +14,9 @@ from encrypted_model_fields.fields import (
 
 from integrations.states import JobStatus
 
+# A token scope naming one purpose an integration client serves: `purpose:<code>`.
+PURPOSE_SCOPE_PREFIX = "purpose:"
+
 
 class ApiToken(models.Model):
     """A bearer token for an integration client or a staff script. Only its SHA-256 is stored."""
@@ -38,6 +41,15 @@ class ApiToken(models.Model):
         """Whether the token may call an endpoint needing `scope`; an endpoint that names no scope
         takes only a token holding the whole role ("*")."""
         return "*" in self.scopes or (scope is not None and scope in self.scopes)
+
+    def purposes_served(self) -> frozenset[str] | None:
+        """The purpose codes this token is limited to by its `purpose:<code>` scopes (a marketing
+        platform's token: the marketing purposes), or None when it names none: every purpose."""
+        codes = frozenset(
+            scope.removeprefix(PURPOSE_SCOPE_PREFIX) for scope in self.scopes
+            if scope.startswith(PURPOSE_SCOPE_PREFIX)
+        )
+        return codes or None
 
 
 class IdempotencyRecord(models.Model):

@@ -86,6 +86,12 @@ def forget(key_hash: str) -> None:
         _users.pop(key_hash, None)
 
 
+def forget_many(key_hashes) -> None:
+    """Drop these tokens and their users from this process (a role change revoked them)."""
+    for key_hash in key_hashes:
+        forget(key_hash)
+
+
 def forget_all() -> None:
     """Drop everything kept (tests; an operator's immediate role change)."""
     with _lock:

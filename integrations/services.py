@@ -55,6 +55,29 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
+def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
+    """In the caller's transaction, the user's row locked by it (a role change): revoke every live
+    token of that user, each audited as `token_revoke` does, forgotten by this process on commit.
+    Returns how many were revoked."""
+    with transaction.atomic(savepoint=False):
+        now = timezone.now()
+        live = list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True))
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit_record(action="core.token.revoked", actor=actor, target=token,
+                         data={"user_id": token.user_id, "prefix": token.prefix, "role_changed": True})
+        hashes = [token.key_hash for token in live]
+        if hashes:
+            transaction.on_commit(lambda: principals.forget_many(hashes))
+    return len(live)
+
+
+def tokens_revoke_on_role_change(sender, *, user_id: int, actor: Actor, **kwargs) -> None:
+    """Receiver of `accounts.signals.role_changed`."""
+    tokens_revoke_for_user_locked(actor=actor, user_id=user_id)
+
+
 def idempotency_claim(
     *, owner, key: str, fingerprint: str, wait_seconds: float, access_fingerprint: str = ""
 ) -> IdempotencyRecord | None:

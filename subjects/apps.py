@@ -14,7 +14,7 @@ class SubjectsConfig(AppConfig):
         from core.references import register_cif_lookup
         from core.roles import Role, grant_permissions
         from subjects import checks  # registers the key canary system check
-        from subjects.selectors import subject_id_for_cif
+        from subjects.selectors import cifs_of, subject_id_for_cif
 
         register_actions({
             "core.subject.created": _("Data subject created"),
@@ -29,7 +29,7 @@ class SubjectsConfig(AppConfig):
             "core.keys.rotation_started": _("Encryption and blind-index key rotation started"),
             "core.keys.rotation_finished": _("Encryption and blind-index key rotation finished"),
         })
-        register_cif_lookup(subject_id_for_cif)
+        register_cif_lookup(subject_id_for_cif, cifs_of)
         # Celery must refuse to start with keys that cannot read the stored data, like manage.py does.
         worker_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.worker")
         beat_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.beat")

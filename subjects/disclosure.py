@@ -91,15 +91,24 @@ def access_reason_clean(reason: str | None) -> str | None:
     return reason
 
 
-def disclosure_for(user, *, reason: str | None = None, auth=None) -> Disclosure:
+def disclosure_for(user, *, reason: str | None = None, auth=None, one_customer: bool = True) -> Disclosure:
     """The need-to-know rule for one caller: a customer sees their own values, a client needs the
-    `subjects:pii` scope, staff need a reason."""
+    `subjects:pii` scope, staff need a reason. A reason is about one customer (a request, a
+    complaint): on a list of customers not narrowed to one (`one_customer=False`) it is refused, so one
+    complaint never shows the whole customer base in full."""
     role = user_role(user)
     if role == Role.CUSTOMER:
         return Disclosure(revealed=True)
     if role == Role.CLIENT:
         return Disclosure(revealed=isinstance(auth, ApiToken) and auth.allows(PII_SCOPE))
     reason = access_reason_clean(reason)
+    if reason and not one_customer:
+        raise InvalidInput(
+            _("A reason shows one customer's personal data, not a list of customers: name the customer "
+              "by their customer number (external_ref) or open their record, or leave the X-Access-Reason "
+              "header out to see the list masked."),
+            field="X-Access-Reason", code="access_reason_one_customer",
+        )
     return Disclosure(revealed=bool(reason), reason=reason or "")
 
 
@@ -110,11 +119,13 @@ def subject_view(
     context: str,
     reason: str | None = None,
     auth=None,
+    one_customer: bool = True,
 ) -> Disclosure:
     """Decide what `user` sees of these subjects and log the view with the reason given (a customer's
-    look at their own data is not logged). `context` names the page or endpoint."""
+    look at their own data is not logged). `context` names the page or endpoint; `one_customer=False`
+    for a list not narrowed to one customer (`disclosure_for`)."""
     rows = [subjects] if isinstance(subjects, DataSubject) else list(subjects)
-    disclosure = disclosure_for(user, reason=reason, auth=auth)
+    disclosure = disclosure_for(user, reason=reason, auth=auth, one_customer=one_customer)
     services.subject_personal_data_viewed(
         actor=actor_for_user(user), subjects=rows, context=context, reason=disclosure.reason,
         revealed=disclosure.revealed,

@@ -286,6 +286,11 @@ def subject_filter_by_index(
     return queryset.filter(**{f"{field}_index__in": blind_index_candidates(normalized)})
 
 
+def cifs_of(subject_ids) -> dict[uuid.UUID, str]:
+    """The customer number (CIF) of each of these subject ids, in one query (no personal data read)."""
+    return dict(DataSubject.objects.filter(pk__in=list(subject_ids)).values_list("pk", "external_ref"))
+
+
 def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
     """The id of the subject with this customer number (CIF), or None."""
     subject = subject_for_ref(external_ref)

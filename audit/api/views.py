@@ -32,6 +32,10 @@ AUDIT_FILTERS = [
     OpenApiParameter("subject", str, description="Customer number (CIF) or subject id."),
     OpenApiParameter("action", str, description="Exact action name, or a prefix ending in '.'."),
     OpenApiParameter(
+        "actor", str,
+        description="A staff member's or client's login name: the entries they did (who looked at whom).",
+    ),
+    OpenApiParameter(
         "since", str,
         description="Date or ISO 8601 date-time: entries recorded at or after it. `recorded_at` is "
         "the time of the change, which can commit later than entries recorded after it (an import "
@@ -59,6 +63,7 @@ class AuditEntryListView(generics.ListAPIView):
             action=params.get("action") or None,
             since=parse_moment(params.get("since"), field="since"),
             after_sequence=_sequence_param(params.get("after_sequence"), field="after_sequence"),
+            actor=params.get("actor") or None,
         )
 
     @extend_schema(

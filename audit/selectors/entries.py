@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from audit.checkpoints import ArchiveRecord, checkpoints_read
@@ -18,13 +19,16 @@ def audit_entries(
     action: str | None = None,
     since: datetime | None = None,
     after_sequence: int | None = None,
+    actor: str | None = None,
 ) -> QuerySet[AuditEntry]:
     """Entries, the newest first; narrowed to a customer, an action (or a prefix ending in "."), those
-    recorded since a moment. With `after_sequence`, the entries numbered after it, the oldest first: the
-    feed a poller reads without losing an entry. `recorded_at` is the time of the change, which its
-    writer may commit long after (an import slice keeps its start time), so an entry can commit with a
-    time before the newest a poll saw; numbers are taken under the chain head's lock, held to the
-    commit, so they commit in order, with no gap, and a later commit always has a higher number."""
+    recorded since a moment, those one person or client did (`actor`, their login name: "which customers
+    did this staff member look at"; a login nobody has finds nothing). With `after_sequence`, the
+    entries numbered after it, the oldest first: the feed a poller reads without losing an entry.
+    `recorded_at` is the time of the change, which its writer may commit long after (an import slice
+    keeps its start time), so an entry can commit with a time before the newest a poll saw; numbers are
+    taken under the chain head's lock, held to the commit, so they commit in order, with no gap, and a
+    later commit always has a higher number."""
     entries = AuditEntry.objects.all()
     if subject_id is not None:
         entries = entries.filter(subject_id=subject_id)
@@ -36,6 +40,9 @@ def audit_entries(
         )
     if since is not None:
         entries = entries.filter(recorded_at__gte=since)
+    if actor:
+        logins = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: actor})
+        entries = entries.filter(actor_user_id__in=Subquery(logins.values("pk")))
     if after_sequence is not None:
         return entries.filter(sequence__gt=after_sequence).order_by("sequence")
     return entries.order_by("-sequence")

@@ -27,6 +27,7 @@ from consents.api.serializers import (
     SubjectWithdrawSerializer,
     WithdrawSerializer,
 )
+from consents.api.served import consent_served_check, purpose_served_check, purposes_served
 from consents.api.voids import ConsentDetailSerializer, VoidInputSerializer
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
@@ -77,7 +78,7 @@ class ConsentListCreateView(generics.GenericAPIView):
     list_filters = ConsentFilterSet
 
     def get_queryset(self):
-        visible = selectors.consents_visible_to(self.request.user)
+        visible = selectors.consents_visible_to(self.request.user, purposes=purposes_served(self.request))
         return ConsentFilterSet.apply(self.request.query_params, visible)
 
     @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
@@ -99,6 +100,7 @@ class ConsentListCreateView(generics.GenericAPIView):
     @idempotent
     def post(self, request):
         values = validated_body(ConsentCreateSerializer, request)
+        purpose_served_check(request, values["purpose"])
         guardian = _subject_or_400(values["guardian"], "guardian") if values.get("guardian") else None
         record = services.consent_refuse if values["outcome"] == "refused" else services.consent_grant
         consent = record(
@@ -127,6 +129,7 @@ class _OneConsentMixin:
         consent = selectors.consent_visible_by_id(self.request.user, pk)
         if consent is None:
             raise NotFound(_("No such consent."))
+        consent_served_check(self.request, consent)
         return consent
 
 
@@ -194,6 +197,7 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
     @idempotent
     def post(self, request, pk):
         data = validated_body(WithdrawSerializer, request)
+        self.get_consent(pk)  # 404 for a consent the caller does not see or whose purpose it does not serve
         own = caller_subject(request.user)
         consent = services.consent_withdraw(
             actor=actor_for_user(request.user),
@@ -255,7 +259,12 @@ class SubjectWithdrawView(APIView):
         values = validated_body(SubjectWithdrawSerializer, request)
         purposes = None
         if values.get("purposes"):
+            for code in values["purposes"]:
+                purpose_served_check(request, code)
             purposes = [_purpose_or_400(code, "purposes") for code in values["purposes"]]
+        elif purposes_served(request) is not None:
+            # "All" is all the token serves: a marketing platform's "stop everything" stops marketing.
+            purposes = list(selectors.purpose_list(codes=purposes_served(request)))
         withdrawn = services.consents_withdraw_for_subject(
             actor=actor_for_user(request.user),
             subject=_subject_or_400(values["subject"]),
@@ -321,6 +330,7 @@ class ConsentCheckView(APIView):
         subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")
         if not subject or not purpose:
             raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))
+        purpose_served_check(request, purpose)
         if request.query_params.get("at"):
             result = selectors.consent_check_as_of(
                 subject_ref=subject, purpose_code=purpose, at=_past_moment(request.query_params["at"])
@@ -357,6 +367,7 @@ class ConsentCheckBulkView(APIView):
     )
     def post(self, request):
         data = validated_body(BulkCheckInputSerializer, request)
+        purpose_served_check(request, data["purpose"])
         now = timezone.now()
         answers = selectors.consent_check_bulk(
             purpose_code=data["purpose"], subject_refs=data["subjects"], now=now

@@ -53,9 +53,12 @@ def consent_latest_event_id(consent: Consent):
     return consent.events.order_by(*_LATEST_FIRST).values_list("pk", flat=True).first()
 
 
-def consents_visible_to(user) -> QuerySet[Consent]:
+def consents_visible_to(user, *, purposes: frozenset[str] | None = None) -> QuerySet[Consent]:
     """Every consent for staff and clients; a customer's own only (none for a login without a subject);
-    each with its `latest_event_id`."""
+    each with its `latest_event_id`. `purposes`: only those of these purpose codes (a client's token
+    limited to the purposes it serves, `consents.api.served`); None: every purpose."""
+    if purposes is not None:
+        return consents_visible_to(user).filter(purpose__code__in=purposes)
     if user_role(user) != Role.CUSTOMER:
         return _with_latest_event(consent_list())
     own = subject_for_user(user)

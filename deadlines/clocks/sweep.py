@@ -41,6 +41,7 @@ from django.utils import timezone
 from accounts.languages import per_language
 from core.actors import Actor
 from core.db import any_of, first_of
+from core.roles import WORKING_ROLES
 from deadlines.clocks.items import Batch, not_yet, rows_of
 from deadlines.clocks.missed import breaches_due, breaches_record
 from deadlines.clocks.sources import ClockSource, clock_sources
@@ -215,7 +216,8 @@ def _send_reminders(
     if not rows:
         return
     assignees = staff_recipients(
-        user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]})
+        user_ids=sorted({r["clock_assignee_id"] for r in rows if r["clock_assignee_id"]}),
+        roles=list(WORKING_ROLES),
     )
     queue = (
         staff_recipients(roles=list(source.queue_roles))

@@ -39,7 +39,8 @@ SUBJECT_FILTERS = [
 ACCESS_REASON_HEADER = OpenApiParameter(
     "X-Access-Reason", str, OpenApiParameter.HEADER,
     description="Staff: why you need this customer's personal values (a request or complaint number, or "
-                "a reason with a note). Without it the values are masked. Recorded in the audit trail.",
+                "a reason with a note). Without it the values are masked. Recorded in the audit trail. "
+                "On the list it is taken only with `external_ref` (one customer), else 400.",
 )
 
 
@@ -48,11 +49,12 @@ def access_reason(request) -> str | None:
     return request.headers.get(disclosure.ACCESS_REASON_HEADER)
 
 
-def subject_output(request, subjects, *, context: str, many: bool = False):
+def subject_output(request, subjects, *, context: str, many: bool = False, one_customer: bool = True):
     """The subjects a read found, masked unless the need-to-know rule (`subjects.disclosure`) lets this
     caller see them; the view is logged under `context` with the reason given."""
     shown = disclosure.subject_view(
-        subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth
+        subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth,
+        one_customer=one_customer,
     )
     return SubjectOutputSerializer(subjects, many=many, context={"reveal": shown.revealed}).data
 
@@ -99,7 +101,10 @@ class SubjectListCreateView(DisclosedWriteMixin, generics.GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(subject_output(request, page, context="api.list", many=True))
+        narrowed = bool(request.query_params.get("external_ref"))
+        return self.get_paginated_response(
+            subject_output(request, page, context="api.list", many=True, one_customer=narrowed)
+        )
 
     @extend_schema(
         request=SubjectCreateSerializer, responses={201: SubjectOutputSerializer},

@@ -84,3 +84,18 @@ def test_the_staff_page_is_masked_until_a_reason_is_given(officer, subject):
     assert "Võ Thị Sáu" in shown and "0912000111" in shown and 'data-testid="reveal-form"' not in shown
     assert [v["reason"] for v in _views(subject)] == ["", "", "request — DSR-7781"]
     assert [v["revealed"] for v in _views(subject)] == [False, False, True]
+
+
+def test_a_reason_shows_one_customer_not_the_whole_customer_list(as_user, officer, subject):
+    """One complaint's reason is no need to know every customer: on the list not narrowed to one
+    customer number it is refused, and nobody's values were shown or logged as shown."""
+    make_subject(full_name="Trần Văn Bảy", national_id="001199000777")
+    listed = as_user(officer).get("/api/v1/subjects/?limit=500", HTTP_X_ACCESS_REASON="complaint R-2026-0042")
+    assert listed.status_code == 400
+    assert "X-Access-Reason" in listed.json()
+    assert not AuditEntry.objects.filter(action="core.subject.viewed", data__revealed=True).exists()
+    narrowed = as_user(officer).get(
+        "/api/v1/subjects/", {"external_ref": subject.external_ref},
+        HTTP_X_ACCESS_REASON="complaint R-2026-0042",
+    )
+    assert narrowed.status_code == 200 and narrowed.json()["results"][0]["national_id"] == "001199000123"

@@ -8,9 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts.services import user_role_set
 from audit.models import AuditEntry
 from core.actors import actor_for_user
 from core.errors import Conflict, InvalidInput, NotFound
+from core.roles import Role
 from dsr import services
 from dsr.models import DataSubjectRequest, RequestClockEvent
 from integrations.delivery import outbox_deliver
@@ -182,3 +184,24 @@ def test_answering_before_identity_is_checked_sends_no_second_we_have_started(cu
     )
 
     assert OutboxMessage.objects.filter(topic="dsr.customer.acknowledged").count() == started
+
+
+@pytest.mark.parametrize("now_role", [None, Role.AUDITOR])
+def test_an_assignee_who_no_longer_works_requests_is_passed_over_for_the_queue(
+    customer_a, privacy_officer, dpo, now_role
+):
+    """The assignee left (no role) or became an auditor: their mailbox is nobody's work queue, so the
+    customer's answer goes to the privacy officers who can act on it."""
+    privacy_officer.email = "privacy@bank.example"
+    privacy_officer.save(update_fields=["email"])
+    dpo.email = "dpo@bank.example"
+    dpo.save(update_fields=["email"])
+    subject = customer_a.customer_account.subject
+    request = waiting(subject)
+    services.request_assign(actor=STAFF, request_id=request.pk, assignee=dpo)
+    user_role_set(actor=actor_for_user(privacy_officer), user=dpo, role=now_role)
+    services.request_customer_reply(
+        actor=actor_for_user(customer_a), request_id=request.pk, subject=subject, text=ANSWER
+    )
+    sent = OutboxMessage.objects.filter(topic="dsr.staff.customer_replied")
+    assert [m.destination for m in sent] == ["privacy@bank.example"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from accounts.services import user_role_set
 from audit.models import AuditEntry
 from consents.models import WithdrawalDuty
 from core.roles import Role
@@ -84,6 +85,14 @@ def test_an_item_arriving_late_gets_only_the_nearest_threshold(people, subject):
 
 def test_unassigned_items_remind_the_privacy_officers(people, subject):
     request_due(subject, due_at=NOW + timedelta(hours=3))
+    deadlines_sweep(now=NOW)
+    assert [to for to, _subject in deliver_all(NOW)] == ["binh@bank.test"]
+
+
+def test_an_assignee_who_left_is_not_reminded_the_privacy_officers_are(people, subject):
+    """Their role was taken away (they left, or now audit): the reminder would reach nobody who can act."""
+    request_due(subject, due_at=NOW + timedelta(hours=3), assignee=people["officer"])
+    user_role_set(actor=STAFF, user=people["officer"], role=None)
     deadlines_sweep(now=NOW)
     assert [to for to, _subject in deliver_all(NOW)] == ["binh@bank.test"]
 

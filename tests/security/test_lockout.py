@@ -85,3 +85,15 @@ def test_the_dpo_resets_a_lost_authenticator(client, officer, dpo):
     assert AuditEntry.objects.filter(action="core.otp.reset", target_id=str(officer.pk)).exists()
     # A customer cannot be targeted through this page.
     assert client.post(reverse("accounts:sign_in_reset_otp", args=[10**6])).status_code == 404
+
+
+def test_a_dpo_cannot_reset_their_own_second_factor(client, dpo):
+    """Whoever holds a DPO's session (an unlocked screen) must not be able to drop the DPO's second
+    factor and enrol their own: another DPO resets it, as another DPO changes a DPO's role."""
+    make_totp_device(dpo)
+    client.force_login(dpo)
+    page = client.get(reverse("accounts:sign_in_security")).content.decode()
+    assert reverse("accounts:sign_in_reset_otp", args=[dpo.pk]) not in page
+    client.post(reverse("accounts:sign_in_reset_otp", args=[dpo.pk]))
+    assert dpo.totpdevice_set.exists()
+    assert not AuditEntry.objects.filter(action="core.otp.reset").exists()

@@ -24,7 +24,8 @@ def test_the_list_writes_the_views_of_a_page_at_once(as_user, officer):
     subjects = [make_subject() for _ in range(2)]
 
     def listed():
-        return client.get("/api/v1/subjects/?limit=100", HTTP_X_ACCESS_REASON="Complaint YC-1")
+        # Masked: a reason is refused on a list of more than one customer (tests/core/test_need_to_know.py).
+        return client.get("/api/v1/subjects/?limit=100")
 
     with_2 = queries_of(listed)
     subjects += [make_subject() for _ in range(18)]
@@ -34,7 +35,7 @@ def test_the_list_writes_the_views_of_a_page_at_once(as_user, officer):
     last_page = _viewed("api.list")[-20:]
     assert sorted(str(e.subject_id) for e in last_page) == sorted(str(s.pk) for s in subjects)
     assert {(e.actor_label, e.data["reason"], e.data["revealed"]) for e in last_page} == {
-        (officer.username, "Complaint YC-1", True)
+        (officer.username, "", False)
     }
     assert audit_chain_verify().valid
 

@@ -1,0 +1,35 @@
+"""Need to know for integration clients: the purposes a token serves (`purpose:<code>` scopes).
+
+A client serves some purposes, not the catalogue (a marketing platform asks about marketing, a card
+processor about cards): a token naming purposes neither reads, records nor withdraws consents of
+another purpose, and the consent check does not tell it how the customer stands on one (a biometric
+consent, a restriction, a legal hold). A token naming no purpose keeps every purpose, as before.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import NotFound, PermissionDenied
+from integrations.models import ApiToken
+
+
+def purposes_served(request) -> frozenset[str] | None:
+    """The purpose codes the caller's token is limited to, or None (every purpose; a browser session)."""
+    return request.auth.purposes_served() if isinstance(request.auth, ApiToken) else None
+
+
+def purpose_served_check(request, code: str) -> None:
+    """403 when the caller's token does not serve the purpose `code`."""
+    served = purposes_served(request)
+    if served is not None and code not in served:
+        raise PermissionDenied(
+            _("This token does not serve the purpose %(purpose)s: ask the bank for a token that names it."),
+            code="purpose_not_served", purpose=code,
+        )
+
+
+def consent_served_check(request, consent) -> None:
+    """404, as for a consent the caller cannot see, when its purpose is one the token does not serve."""
+    served = purposes_served(request)
+    if served is not None and consent.purpose.code not in served:
+        raise NotFound(_("No such consent."))
