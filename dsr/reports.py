@@ -34,11 +34,16 @@ from dsr.selectors import (
     overdue_bank_q,
     overdue_q,
     overdue_statutory_q,
+    requests_to_act_on,
 )
 from dsr.states import OPEN, RequestStatus
 
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
+# The requests a report names one by one; beyond them it gives their number and the queue holds the rest.
+TO_ACT_ON_LISTED = 50
+# The clocks a listed request may have run out on, the worst first: the one its row is shown under.
+RUN_OUT_CLOCKS = ("overdue_statutory", "overdue_bank", "overdue_acknowledgement")
 
 
 def _rate(on_time: int, closed: int) -> float | None:
@@ -139,6 +144,28 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
     return rows
 
 
+def _to_act_on(now: datetime) -> dict[str, Any]:
+    """The requests to act on now (`requests_to_act_on`), the first `TO_ACT_ON_LISTED` by reference
+    (no personal data), with the number of them all."""
+    found = requests_to_act_on(now=now)
+    rows = [
+        {
+            "id": str(request.pk),
+            "reference": request.reference,
+            "type": request.type,
+            "status": request.status,
+            "answer_by_at": request.answer_by,
+            "acknowledge_by_at": request.acknowledge_by,
+            **{clock: getattr(request, clock) for clock in RUN_OUT_CLOCKS},
+            "state": next((clock for clock in RUN_OUT_CLOCKS if getattr(request, clock)), "due_soon"),
+            "assignee": request.assignee.get_username() if request.assignee else "",
+        }
+        for request in found[:TO_ACT_ON_LISTED]
+    ]
+    total = len(rows) if len(rows) < TO_ACT_ON_LISTED else found.count()
+    return {"total": total, "requests": rows}
+
+
 def _labelled_rows(rows: list[dict], choices) -> list[dict]:
     labels = dict(choices)
     return [{**row, "label": str(labels.get(row["key"], row["key"]))} for row in rows]
@@ -152,8 +179,12 @@ def report_labelled(report: dict[str, Any]) -> dict[str, Any]:
         # Breach notifications and impact assessments are clocks too, but not request types.
         source_label, clock_label = clock_labels(row["source"], row["clock"])
         breaches.append({**row, "source_label": source_label, "clock_label": clock_label})
+    types = dict(RequestType.choices)
+    to_act_on = [{**row, "type_label": str(types.get(row["type"], row["type"]))}
+                 for row in report["to_act_on"]["requests"]]
     return {
         **report,
+        "to_act_on": {**report["to_act_on"], "requests": to_act_on},
         "by_type": _labelled_rows(report["by_type"], RequestType.choices),
         "by_channel": _labelled_rows(report["by_channel"], Channel.choices),
         "breaches": breaches,
@@ -220,6 +251,7 @@ def deadline_report(
             "by_type_and_status": list(status_counts),
             "withdrawal_duties": duties,
             "breaches": breaches,
+            "to_act_on": _to_act_on(now),
         }
     )
 

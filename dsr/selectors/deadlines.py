@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +170,30 @@ def request_queue(
     queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
     return queryset.annotate(binding_due_at=binding_due_at()).order_by(
         F("binding_due_at").asc(nulls_last=True), "-received_at", "id"
+    )
+
+
+def requests_to_act_on(*, now: datetime) -> QuerySet[DataSubjectRequest]:
+    """The open requests a person must act on now, most urgent first (the queue's order): past either
+    deadline, past the acknowledgement deadline, or due within `DUE_SOON` by the answer-by date; the rows
+    behind the deadline report's `overdue`, `overdue_acknowledgement` and `due_soon` counts. Each carries
+    which clock it has run out on (`overdue_bank`, `overdue_statutory`, `overdue_acknowledgement`)."""
+    is_open = Q(status__in=sorted(OPEN))
+    wanted = overdue_q(now) | (is_open & overdue_acknowledgement_q(now)) | due_between_q(now, now + DUE_SOON)
+    clocks = {
+        name: ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in (
+            ("overdue_bank", overdue_bank_q(now)),
+            ("overdue_statutory", overdue_statutory_q(now)),
+            ("overdue_acknowledgement", overdue_acknowledgement_q(now)),
+        )
+    }
+    return (
+        request_list()
+        .defer(*LIST_DEFERRED)
+        .filter(wanted)
+        .annotate(binding_due_at=binding_due_at(), **clocks)
+        .order_by(F("binding_due_at").asc(nulls_last=True), "-received_at", "id")
     )
 
 

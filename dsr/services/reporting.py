@@ -53,6 +53,10 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
 
     def worded() -> dict[str, Any]:
         report = report_labelled(figures())
+        # Each request to act on opens on its own page; the rest wait in the queue's "needs attention".
+        for row in report["to_act_on"]["requests"]:
+            row["link"] = absolute_url(reverse("dsr:detail", args=[row["id"]]))
+        report["to_act_on"]["queue_link"] = absolute_url(f"{reverse('dsr:queue')}?due=attention")
         link = reverse("dsr:report_deadlines")
         if kind == "monthly":
             link = reverse("dsr:report_monthly", args=[since.year, since.month])
