@@ -39,11 +39,13 @@ def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
 
 
 def report_send(*, kind: str, now: datetime | None = None) -> int:
-    """Queue the `kind` report to every DPO; the same report for the same day is queued once.
-    Returns the number of e-mails queued."""
+    """Queue the `kind` report to every DPO; the report of one period is queued once, whatever day it
+    runs (late after downtime, or again by hand the next day). Returns the number of e-mails queued."""
     now = now or timezone.now()
     since, until = report_period(kind, now)
-    day = timezone.localtime(now, LOCAL_TZ).date().isoformat()
+    # The period's first and last local days: what the report is of, once, and what its file is named.
+    first_day = timezone.localtime(since, LOCAL_TZ).date()
+    last_day = timezone.localtime(until, LOCAL_TZ).date() - timedelta(days=1)
 
     # The figures are the same for every DPO: computed once, when the first message is built;
     # only the labels, the CSV and the link are worded in each DPO's language.
@@ -78,13 +80,13 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
             },
             attachments=lambda language: [
                 {
-                    "filename": f"deadline-report-{kind}-{day}.csv",
+                    "filename": f"deadline-report-{kind}-{first_day}-{last_day}.csv",
                     "content": wording(language)["csv"],
                     "mimetype": "text/csv",
                 }
             ],
             topic=f"report.deadlines.{kind}",
-            dedupe_key=f"report:{kind}:{day}",
+            dedupe_key=f"report:{kind}:{first_day}:{last_day}",
             now=now,
         )
     return queued
