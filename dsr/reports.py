@@ -282,6 +282,12 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     return weeks_out
 
 
+def _month_rate(row: dict[str, int]) -> float | None:
+    """The month's on-time rate, as the deadline report's over the same month (`COUNTED_FOR_RATES`): of
+    the requests answered in it, and those cancelled in it after their deadline had passed (late)."""
+    return _rate(row["closed_on_time"], row["closed"] + row["cancelled_late"])
+
+
 def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = None) -> dict[str, Any]:
     """The month as the regulator reads it, from the requests themselves (not from what is open
     today): open at its start, received in [since, until); answered in it on time or late (against
@@ -334,9 +340,9 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
     for key, _label in RequestType.choices:
         row = {"type": key, "label": str(labels[key]), **{k: found.get(key, {}).get(k, 0) for k in figures}}
         row["overdue_in_month"] = row["closed_late"] + row["cancelled_late"] + row["overdue_at_end"]
-        row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+        row["on_time_rate"] = _month_rate(row)
         rows.append(row)
     totals = {k: sum(row[k] for row in rows) for k in (*figures, "overdue_in_month")}
-    totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
+    totals["on_time_rate"] = _month_rate(totals)
     return {"since": since, "until": until, "as_of": as_of, "so_far": as_of < until, "by_type": rows,
             "totals": totals}
