@@ -144,7 +144,7 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
     return rows
 
 
-def _to_act_on(now: datetime) -> dict[str, Any]:
+def to_act_on(*, now: datetime) -> dict[str, Any]:
     """The requests to act on now (`requests_to_act_on`), the first `TO_ACT_ON_LISTED` by reference
     (no personal data), with the number of them all."""
     found = requests_to_act_on(now=now)
@@ -251,7 +251,7 @@ def deadline_report(
             "by_type_and_status": list(status_counts),
             "withdrawal_duties": duties,
             "breaches": breaches,
-            "to_act_on": _to_act_on(now),
+            "to_act_on": to_act_on(now=now),
         }
     )
 

@@ -8,6 +8,7 @@ import functools
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,8 @@ from accounts.languages import per_language
 from core.roles import Role
 from core.spreadsheets import spreadsheet_file
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight
-from dsr.report_csv import report_csv
-from dsr.reports import deadline_report, report_labelled
+from dsr.report_csv import monthly_csv, report_csv
+from dsr.reports import deadline_report, monthly_figures, report_labelled, to_act_on
 from integrations.outbox import absolute_url, outbox_email_staff
 
 
@@ -47,11 +48,20 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
     first_day = timezone.localtime(since, LOCAL_TZ).date()
     last_day = timezone.localtime(until, LOCAL_TZ).date() - timedelta(days=1)
 
+    # A month is reported as its printable page reports it: open work as of its end, not as of the
+    # morning after (a deadline that ran out at 05:00 on the 1st was not missed in the month), beside
+    # the month's own figures; the requests to act on are listed as they stand now all the same.
+    as_of = min(now, until) if kind == "monthly" else now
+
     # The figures are the same for every DPO: computed once, when the first message is built;
     # only the labels, the CSV and the link are worded in each DPO's language.
     @functools.cache
     def figures() -> dict[str, Any]:
-        return deadline_report(now=now, since=since, until=until)
+        report = deadline_report(now=as_of, since=since, until=until)
+        if kind != "monthly":
+            return report
+        return {**report, "to_act_on": to_act_on(now=now),
+                "month": monthly_figures(since=since, until=until, now=now)}
 
     def worded() -> dict[str, Any]:
         report = report_labelled(figures())
@@ -62,7 +72,14 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
         link = reverse("dsr:report_deadlines")
         if kind == "monthly":
             link = reverse("dsr:report_monthly", args=[since.year, since.month])
-        return {"report": report, "link": link, "csv": spreadsheet_file(report_csv(report))}
+        files = [(f"deadline-report-{kind}-{first_day}-{last_day}.csv", report_csv(report))]
+        if kind == "monthly":
+            # The regulator's CSV of the month, as the monthly page downloads it.
+            files.append((f"deadline-report-{since:%Y-%m}.csv",
+                          monthly_csv(report["month"], bank_name=settings.BANK_NAME)))
+        csv_files = [{"filename": name, "content": spreadsheet_file(text), "mimetype": "text/csv"}
+                     for name, text in files]
+        return {"report": report, "link": link, "csv_files": csv_files}
 
     wording = per_language(worded)
     with transaction.atomic(durable=True):
@@ -73,18 +90,13 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
                 "kind": kind,
                 "report": wording(language)["report"],
                 "generated_at": now,
+                "as_of_at": as_of,
                 "since_at": since,
                 # The period ends at midnight, exclusive: its last day is the day before.
                 "last_day_at": until - timedelta(days=1),
                 "link": absolute_url(wording(language)["link"]),
             },
-            attachments=lambda language: [
-                {
-                    "filename": f"deadline-report-{kind}-{first_day}-{last_day}.csv",
-                    "content": wording(language)["csv"],
-                    "mimetype": "text/csv",
-                }
-            ],
+            attachments=lambda language: wording(language)["csv_files"],
             topic=f"report.deadlines.{kind}",
             dedupe_key=f"report:{kind}:{first_day}:{last_day}",
             now=now,
