@@ -124,15 +124,23 @@ def due_between_q(start: datetime, end: datetime) -> Q:
 
 
 def requests_by_deadline(
-    queryset: QuerySet[DataSubjectRequest], *, overdue: bool, due_within: timedelta | None, now: datetime
+    queryset: QuerySet[DataSubjectRequest],
+    *,
+    overdue: bool,
+    due_within: timedelta | None,
+    now: datetime,
+    acknowledgement_overdue: bool = False,
 ) -> QuerySet[DataSubjectRequest]:
-    """Open requests overdue, or due within `due_within`, by their binding date; asking for both means
-    either. Neither leaves the queryset as it is."""
+    """Open requests overdue, due within `due_within` (by their binding date), or past their
+    acknowledgement deadline unacknowledged; asking for several means any. None leaves the queryset as
+    it is."""
     wanted = Q()
     if overdue:
         wanted |= overdue_q(now)
     if due_within is not None:
         wanted |= due_between_q(now, now + due_within)
+    if acknowledgement_overdue:
+        wanted |= Q(status__in=sorted(OPEN)) & overdue_acknowledgement_q(now)
     return queryset.filter(wanted) if wanted else queryset
 
 
@@ -140,6 +148,7 @@ def request_queue(
     *,
     overdue: bool = False,
     due_within: timedelta | None = None,
+    acknowledgement_overdue: bool = False,
     closed: str | None = None,
     closed_since: datetime | None = None,
     closed_until: datetime | None = None,
@@ -167,7 +176,13 @@ def request_queue(
         # (a status filter narrows them).
         queryset = requests_closed_between(queryset, since=closed_since, until=closed_until)
         return queryset.order_by("-closed_at", "id")
-    queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
+    queryset = requests_by_deadline(
+        queryset,
+        overdue=overdue,
+        due_within=due_within,
+        acknowledgement_overdue=acknowledgement_overdue,
+        now=now,
+    )
     return queryset.annotate(binding_due_at=binding_due_at()).order_by(
         F("binding_due_at").asc(nulls_last=True), "-received_at", "id"
     )
@@ -176,10 +191,9 @@ def request_queue(
 def requests_to_act_on(*, now: datetime) -> QuerySet[DataSubjectRequest]:
     """The open requests a person must act on now, most urgent first (the queue's order): past either
     deadline, past the acknowledgement deadline, or due within `DUE_SOON` by the answer-by date; the rows
-    behind the deadline report's `overdue`, `overdue_acknowledgement` and `due_soon` counts. Each carries
+    behind the deadline report's `overdue`, `overdue_acknowledgement` and `due_soon` counts, and the
+    queue's "needs attention" list. Each carries
     which clock it has run out on (`overdue_bank`, `overdue_statutory`, `overdue_acknowledgement`)."""
-    is_open = Q(status__in=sorted(OPEN))
-    wanted = overdue_q(now) | (is_open & overdue_acknowledgement_q(now)) | due_between_q(now, now + DUE_SOON)
     clocks = {
         name: ExpressionWrapper(condition, output_field=BooleanField())
         for name, condition in (
@@ -188,10 +202,11 @@ def requests_to_act_on(*, now: datetime) -> QuerySet[DataSubjectRequest]:
             ("overdue_acknowledgement", overdue_acknowledgement_q(now)),
         )
     }
+    wanted = requests_by_deadline(
+        request_list(), overdue=True, due_within=DUE_SOON, acknowledgement_overdue=True, now=now
+    )
     return (
-        request_list()
-        .defer(*LIST_DEFERRED)
-        .filter(wanted)
+        wanted.defer(*LIST_DEFERRED)
         .annotate(binding_due_at=binding_due_at(), **clocks)
         .order_by(F("binding_due_at").asc(nulls_last=True), "-received_at", "id")
     )
