@@ -5,6 +5,7 @@ in each DPO's language."""
 from __future__ import annotations
 
 import functools
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,8 @@ from deadlines.policy import LOCAL_TZ, add_months, local_midnight
 from dsr.report_csv import monthly_csv, report_csv
 from dsr.reports import deadline_report, monthly_figures, report_labelled, to_act_on
 from integrations.outbox import absolute_url, outbox_email_staff
+
+logger = logging.getLogger(__name__)
 
 
 def report_period(kind: str, now: datetime) -> tuple[datetime, datetime]:
@@ -101,4 +104,8 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
             dedupe_key=f"report:{kind}:{first_day}:{last_day}",
             now=now,
         )
+    if not queued:
+        # Nobody to send it to is an outage of its own: the DPO would learn of it only by missing it.
+        logger.error("deadline report %s for %s to %s reached nobody: no active DPO has an e-mail address",
+                     kind, first_day, last_day)
     return queued
