@@ -217,6 +217,7 @@ class QueueCounts:
     open: int
     due_soon: int
     overdue: int
+    acknowledgement_overdue: int
 
 
 def request_counts(*, now: datetime | None = None, assignee_id: int | None = None) -> QueueCounts:
@@ -228,6 +229,7 @@ def request_counts(*, now: datetime | None = None, assignee_id: int | None = Non
         open=open_requests.count(),
         due_soon=open_requests.filter(due_between_q(now, now + DUE_SOON)).count(),
         overdue=open_requests.filter(overdue_q(now)).count(),
+        acknowledgement_overdue=open_requests.filter(overdue_acknowledgement_q(now)).count(),
     )
 
 

@@ -48,3 +48,10 @@ def test_the_api_lists_it(unacknowledged, at_now, dpo, as_user):
     body = as_user(dpo).get("/api/v1/requests/", {"acknowledgement_overdue": "true"}).json()
     rows = body["results"] if isinstance(body, dict) else body
     assert [row["id"] for row in rows] == [str(unacknowledged.pk)]
+
+
+def test_the_dashboard_counts_it_and_leads_to_them(unacknowledged, at_now, client, dpo):
+    client.force_login(dpo)
+    page = client.get("/en/portal/").content.decode()
+    assert 'data-testid="card-acknowledgement-overdue">1<' in page
+    assert 'href="/en/portal/requests/?due=acknowledgement"' in page
