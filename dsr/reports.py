@@ -36,12 +36,14 @@ from dsr.selectors import (
     overdue_statutory_q,
     requests_to_act_on,
 )
-from dsr.states import OPEN, RequestStatus
+from dsr.states import OPEN, OutcomeReason, RequestStatus
 
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
 # The requests a report names one by one; beyond them it gives their number and the queue holds the rest.
 TO_ACT_ON_LISTED = 50
+# The answers that state a legal reason for not doing (all of) what was asked.
+REFUSED = (RequestStatus.REJECTED, RequestStatus.PARTIALLY_COMPLETED)
 # The clocks a listed request may have run out on, the worst first: the one its row is shown under.
 RUN_OUT_CLOCKS = ("overdue_statutory", "overdue_bank", "overdue_acknowledgement")
 
@@ -182,8 +184,13 @@ def report_labelled(report: dict[str, Any]) -> dict[str, Any]:
     types = dict(RequestType.choices)
     to_act_on = [{**row, "type_label": str(types.get(row["type"], row["type"]))}
                  for row in report["to_act_on"]["requests"]]
+    reasons, statuses = dict(OutcomeReason.choices), dict(RequestStatus.choices)
+    refusals = [{**row, "label": str(reasons.get(row["reason"], row["reason"])),
+                 "status_label": str(statuses.get(row["status"], row["status"]))}
+                for row in report["refusals"]]
     return {
         **report,
+        "refusals": refusals,
         "to_act_on": {**report["to_act_on"], "requests": to_act_on},
         "by_type": _labelled_rows(report["by_type"], RequestType.choices),
         "by_channel": _labelled_rows(report["by_channel"], Channel.choices),
@@ -241,9 +248,19 @@ def deadline_report(
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
     )
+    # Refusals and partial answers closed in the period, by the legal reason each states (the regulator
+    # asks on which grounds the bank said no).
+    refusals = list(
+        _closed(since, until)
+        .filter(status__in=REFUSED)
+        .values("status", reason=F("outcome_reason"))
+        .annotate(count=Count("pk"))
+        .order_by("status", "reason")
+    )
     return report_labelled(
         {
             "generated_at": now,
+            "refusals": refusals,
             "period": {"since": since, "until": until},
             "totals": totals,
             "by_type": by_type,
