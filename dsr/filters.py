@@ -1,8 +1,8 @@
 """The request list's query parameters in one FilterSet: `status`, `subject` (CIF) with `as_guardian`,
-`type`, `assignee`, and the deadline flags `overdue` and `due_soon`; a bad value is a 400 naming the
-parameter. The API list and the staff queue page read it alike. `REQUEST_FILTERS` describes the same
-parameters in the OpenAPI schema. The open fulfilment tasks narrow by `request` and `system`
-(`TaskFilterSet`)."""
+`type`, `assignee`, and the deadline flags `overdue`, `due_soon` and `acknowledgement_overdue`; a bad
+value is a 400 naming the parameter. The API list and the staff queue page read it alike.
+`REQUEST_FILTERS` describes the same parameters in the OpenAPI schema. The open fulfilment tasks narrow
+by `request` and `system` (`TaskFilterSet`)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class RequestFilterSet(SubjectStatusFilterSet):
     # Read together by `filter_queryset`: both at once ask for either, which no filter alone can say.
     overdue = FlagFilter()
     due_soon = FlagFilter()
+    acknowledgement_overdue = FlagFilter()
     status_choices = RequestStatus.choices
     messages = {
         **SubjectStatusFilterSet.messages,
@@ -40,8 +41,9 @@ class RequestFilterSet(SubjectStatusFilterSet):
         "as_guardian": FLAG_MESSAGE,
         "overdue": FLAG_MESSAGE,
         "due_soon": FLAG_MESSAGE,
+        "acknowledgement_overdue": FLAG_MESSAGE,
     }
-    read_together = ("subject", "as_guardian", "assignee", "overdue", "due_soon")
+    read_together = ("subject", "as_guardian", "assignee", "overdue", "due_soon", "acknowledgement_overdue")
 
     def __init__(self, *args, now=None, unknown_refused: bool = True, **kwargs):
         """`unknown_refused`: a customer number nobody has, or an assignee no staff member is, is a 400
@@ -62,6 +64,7 @@ class RequestFilterSet(SubjectStatusFilterSet):
             queryset,
             overdue=bool(data["overdue"]),
             due_within=DUE_SOON if data["due_soon"] else None,
+            acknowledgement_overdue=bool(data["acknowledgement_overdue"]),
             now=self.now,
         )
 
@@ -105,6 +108,11 @@ REQUEST_FILTERS = [
         description="Only open requests past a deadline, the bank's or the law's, on a running clock.",
     ),
     OpenApiParameter("due_soon", bool, description="Only open requests due within 24 hours."),
+    OpenApiParameter(
+        "acknowledgement_overdue", bool,
+        description="Only open requests past their acknowledgement deadline (`acknowledge_by`) and not yet "
+        "acknowledged. With `overdue` or `due_soon`, requests matching any of them.",
+    ),
     OpenApiParameter(
         "subject", str,
         description="Customer number (CIF): that customer's requests. Staff and systems: a number no "

@@ -86,7 +86,8 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
         + [
             ("soon", _("Due in 24 hours")),
             ("overdue", _("Overdue")),
-            ("attention", _("Overdue or due in 24 hours")),
+            ("acknowledgement", _("Past the acknowledgement deadline")),
+            ("attention", _("Overdue, past the acknowledgement deadline or due in 24 hours")),
         ],
     )
     closed = forms.ChoiceField(

@@ -57,6 +57,13 @@ def staff_cards(request) -> list[dict[str, Any]]:
             "url": f"{queue}?due=overdue",
             "tone": "danger" if counts.overdue else "ok",
         },
+        {
+            "label": _("Past the acknowledgement deadline"),
+            "value": counts.acknowledgement_overdue,
+            "url": f"{queue}?due=acknowledgement",
+            "tone": "danger" if counts.acknowledgement_overdue else "ok",
+            "testid": "acknowledgement-overdue",
+        },
     ]
 
 

@@ -61,8 +61,10 @@ def report_csv(report: dict[str, Any]) -> str:
     """The report as CSV: one line for the totals, each request type, each channel, the duties, one
     `type_and_status` line per type and status counted (`key` the type, then `status`, `count`: the
     JSON's `by_type_and_status`), and one `breaches` line per source and clock whose deadlines the
-    period breached (`key` the source, then `clock`, `count`: the JSON's `breaches`). Types, channels
-    and breaches carry their label, worded as `report_labelled` left them."""
+    period breached (`key` the source, then `clock`, `count`: the JSON's `breaches`), and one `refusals`
+    line per status and legal reason of the refusals and partial answers closed in it (`key` the reason,
+    then `status`, `count`: the JSON's `refusals`). Types, channels, breaches and reasons carry their
+    label, worded as `report_labelled` left them."""
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(CSV_COLUMNS)
@@ -90,6 +92,9 @@ def report_csv(report: dict[str, Any]) -> str:
     for row in report["breaches"]:
         label = f"{row['source_label']}: {row['clock_label']}"
         line("breaches", row["source"], {"clock": row["clock"], "count": row["count"], "label": label})
+    for row in report["refusals"]:
+        refused = {"status": row["status"], "count": row["count"], "label": row["label"]}
+        line("refusals", row["reason"], refused)
     return out.getvalue()
 
 

@@ -34,11 +34,18 @@ from dsr.selectors import (
     overdue_bank_q,
     overdue_q,
     overdue_statutory_q,
+    requests_to_act_on,
 )
-from dsr.states import OPEN, RequestStatus
+from dsr.states import OPEN, OutcomeReason, RequestStatus
 
 DEFAULT_PERIOD = timedelta(days=30)
 TREND_WEEKS = 12
+# The requests a report names one by one; beyond them it gives their number and the queue holds the rest.
+TO_ACT_ON_LISTED = 50
+# The answers that state a legal reason for not doing (all of) what was asked.
+REFUSED = (RequestStatus.REJECTED, RequestStatus.PARTIALLY_COMPLETED)
+# The clocks a listed request may have run out on, the worst first: the one its row is shown under.
+RUN_OUT_CLOCKS = ("overdue_statutory", "overdue_bank", "overdue_acknowledgement")
 
 
 def _rate(on_time: int, closed: int) -> float | None:
@@ -139,6 +146,28 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
     return rows
 
 
+def to_act_on(*, now: datetime) -> dict[str, Any]:
+    """The requests to act on now (`requests_to_act_on`), the first `TO_ACT_ON_LISTED` by reference
+    (no personal data), with the number of them all."""
+    found = requests_to_act_on(now=now)
+    rows = [
+        {
+            "id": str(request.pk),
+            "reference": request.reference,
+            "type": request.type,
+            "status": request.status,
+            "answer_by_at": request.answer_by,
+            "acknowledge_by_at": request.acknowledge_by,
+            **{clock: getattr(request, clock) for clock in RUN_OUT_CLOCKS},
+            "state": next((clock for clock in RUN_OUT_CLOCKS if getattr(request, clock)), "due_soon"),
+            "assignee": request.assignee.get_username() if request.assignee else "",
+        }
+        for request in found[:TO_ACT_ON_LISTED]
+    ]
+    total = len(rows) if len(rows) < TO_ACT_ON_LISTED else found.count()
+    return {"total": total, "requests": rows}
+
+
 def _labelled_rows(rows: list[dict], choices) -> list[dict]:
     labels = dict(choices)
     return [{**row, "label": str(labels.get(row["key"], row["key"]))} for row in rows]
@@ -152,8 +181,17 @@ def report_labelled(report: dict[str, Any]) -> dict[str, Any]:
         # Breach notifications and impact assessments are clocks too, but not request types.
         source_label, clock_label = clock_labels(row["source"], row["clock"])
         breaches.append({**row, "source_label": source_label, "clock_label": clock_label})
+    types = dict(RequestType.choices)
+    to_act_on = [{**row, "type_label": str(types.get(row["type"], row["type"]))}
+                 for row in report["to_act_on"]["requests"]]
+    reasons, statuses = dict(OutcomeReason.choices), dict(RequestStatus.choices)
+    refusals = [{**row, "label": str(reasons.get(row["reason"], row["reason"])),
+                 "status_label": str(statuses.get(row["status"], row["status"]))}
+                for row in report["refusals"]]
     return {
         **report,
+        "refusals": refusals,
+        "to_act_on": {**report["to_act_on"], "requests": to_act_on},
         "by_type": _labelled_rows(report["by_type"], RequestType.choices),
         "by_channel": _labelled_rows(report["by_channel"], Channel.choices),
         "breaches": breaches,
@@ -210,9 +248,19 @@ def deadline_report(
         .annotate(count=Count("pk"))
         .order_by("source", "clock")
     )
+    # Refusals and partial answers closed in the period, by the legal reason each states (the regulator
+    # asks on which grounds the bank said no).
+    refusals = list(
+        _closed(since, until)
+        .filter(status__in=REFUSED)
+        .values("status", reason=F("outcome_reason"))
+        .annotate(count=Count("pk"))
+        .order_by("status", "reason")
+    )
     return report_labelled(
         {
             "generated_at": now,
+            "refusals": refusals,
             "period": {"since": since, "until": until},
             "totals": totals,
             "by_type": by_type,
@@ -220,6 +268,7 @@ def deadline_report(
             "by_type_and_status": list(status_counts),
             "withdrawal_duties": duties,
             "breaches": breaches,
+            "to_act_on": to_act_on(now=now),
         }
     )
 
@@ -248,6 +297,12 @@ def on_time_trend(*, now: datetime | None = None, weeks: int = TREND_WEEKS) -> l
     for week in weeks_out:
         week["on_time_rate"] = _rate(week["closed_on_time"], week["closed"])
     return weeks_out
+
+
+def _month_rate(row: dict[str, int]) -> float | None:
+    """The month's on-time rate, as the deadline report's over the same month (`COUNTED_FOR_RATES`): of
+    the requests answered in it, and those cancelled in it after their deadline had passed (late)."""
+    return _rate(row["closed_on_time"], row["closed"] + row["cancelled_late"])
 
 
 def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = None) -> dict[str, Any]:
@@ -302,9 +357,9 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
     for key, _label in RequestType.choices:
         row = {"type": key, "label": str(labels[key]), **{k: found.get(key, {}).get(k, 0) for k in figures}}
         row["overdue_in_month"] = row["closed_late"] + row["cancelled_late"] + row["overdue_at_end"]
-        row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+        row["on_time_rate"] = _month_rate(row)
         rows.append(row)
     totals = {k: sum(row[k] for row in rows) for k in (*figures, "overdue_in_month")}
-    totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
+    totals["on_time_rate"] = _month_rate(totals)
     return {"since": since, "until": until, "as_of": as_of, "so_far": as_of < until, "by_type": rows,
             "totals": totals}

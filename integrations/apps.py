@@ -14,9 +14,9 @@ class IntegrationsConfig(AppConfig):
         from accounts.signals import role_changed
         from audit.actions import register_actions
         from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
-        from core.navigation import MenuItem, register_menu
+        from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
-        from integrations import alerts, checks, services
+        from integrations import alerts, checks, navigation, services
         from integrations.api import schema  # noqa: F401 (registers the OpenAPI auth extensions)
 
         # Production sends e-mails and SMS: files under VAR_DIR are for the demo and the tests.
@@ -52,6 +52,7 @@ class IntegrationsConfig(AppConfig):
                           "integrations.change_webhookendpoint")
         # Whoever starts long work (the DPO's CSV import) follows and cancels their own jobs.
         grant_permissions(Role.DPO, "integrations.view_backgroundjob", "integrations.change_backgroundjob")
+        register_dashboard_cards(navigation.undelivered_cards, area="portal")
         register_menu(
             MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
                      order=96, permission="integrations.manage_outbox", group="admin"),

@@ -291,6 +291,11 @@ def outbox_parked(*, limit: int = 200) -> list[OutboxMessage]:
     )
 
 
+def outbox_parked_count() -> int:
+    """How many messages wait parked for a person (on the partial index `outbox_parked`)."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.PARKED).count()
+
+
 def outbox_retry(*, actor, message_id, now: datetime | None = None) -> OutboxMessage:
     """Give a parked message a fresh round of attempts (the DPO's "retry"), audited."""
     now = now or timezone.now()

@@ -25,6 +25,7 @@ from dsr.selectors.deadlines import (
     request_queue,
     requests_by_deadline,
     requests_closed_in,
+    requests_to_act_on,
 )
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.identity import (
@@ -151,6 +152,7 @@ __all__ = [
     "request_work_check",
     "requests_by_deadline",
     "requests_closed_in",
+    "requests_to_act_on",
     "requests_by_reference",
     "requests_for_subject",
     "requests_listed_for_customer",

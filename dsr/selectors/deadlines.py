@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,15 +124,23 @@ def due_between_q(start: datetime, end: datetime) -> Q:
 
 
 def requests_by_deadline(
-    queryset: QuerySet[DataSubjectRequest], *, overdue: bool, due_within: timedelta | None, now: datetime
+    queryset: QuerySet[DataSubjectRequest],
+    *,
+    overdue: bool,
+    due_within: timedelta | None,
+    now: datetime,
+    acknowledgement_overdue: bool = False,
 ) -> QuerySet[DataSubjectRequest]:
-    """Open requests overdue, or due within `due_within`, by their binding date; asking for both means
-    either. Neither leaves the queryset as it is."""
+    """Open requests overdue, due within `due_within` (by their binding date), or past their
+    acknowledgement deadline unacknowledged; asking for several means any. None leaves the queryset as
+    it is."""
     wanted = Q()
     if overdue:
         wanted |= overdue_q(now)
     if due_within is not None:
         wanted |= due_between_q(now, now + due_within)
+    if acknowledgement_overdue:
+        wanted |= Q(status__in=sorted(OPEN)) & overdue_acknowledgement_q(now)
     return queryset.filter(wanted) if wanted else queryset
 
 
@@ -140,6 +148,7 @@ def request_queue(
     *,
     overdue: bool = False,
     due_within: timedelta | None = None,
+    acknowledgement_overdue: bool = False,
     closed: str | None = None,
     closed_since: datetime | None = None,
     closed_until: datetime | None = None,
@@ -167,9 +176,39 @@ def request_queue(
         # (a status filter narrows them).
         queryset = requests_closed_between(queryset, since=closed_since, until=closed_until)
         return queryset.order_by("-closed_at", "id")
-    queryset = requests_by_deadline(queryset, overdue=overdue, due_within=due_within, now=now)
+    queryset = requests_by_deadline(
+        queryset,
+        overdue=overdue,
+        due_within=due_within,
+        acknowledgement_overdue=acknowledgement_overdue,
+        now=now,
+    )
     return queryset.annotate(binding_due_at=binding_due_at()).order_by(
         F("binding_due_at").asc(nulls_last=True), "-received_at", "id"
+    )
+
+
+def requests_to_act_on(*, now: datetime) -> QuerySet[DataSubjectRequest]:
+    """The open requests a person must act on now, most urgent first (the queue's order): past either
+    deadline, past the acknowledgement deadline, or due within `DUE_SOON` by the answer-by date; the rows
+    behind the deadline report's `overdue`, `overdue_acknowledgement` and `due_soon` counts, and the
+    queue's "needs attention" list. Each carries
+    which clock it has run out on (`overdue_bank`, `overdue_statutory`, `overdue_acknowledgement`)."""
+    clocks = {
+        name: ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in (
+            ("overdue_bank", overdue_bank_q(now)),
+            ("overdue_statutory", overdue_statutory_q(now)),
+            ("overdue_acknowledgement", overdue_acknowledgement_q(now)),
+        )
+    }
+    wanted = requests_by_deadline(
+        request_list(), overdue=True, due_within=DUE_SOON, acknowledgement_overdue=True, now=now
+    )
+    return (
+        wanted.defer(*LIST_DEFERRED)
+        .annotate(binding_due_at=binding_due_at(), **clocks)
+        .order_by(F("binding_due_at").asc(nulls_last=True), "-received_at", "id")
     )
 
 
@@ -178,6 +217,7 @@ class QueueCounts:
     open: int
     due_soon: int
     overdue: int
+    acknowledgement_overdue: int
 
 
 def request_counts(*, now: datetime | None = None, assignee_id: int | None = None) -> QueueCounts:
@@ -189,6 +229,7 @@ def request_counts(*, now: datetime | None = None, assignee_id: int | None = Non
         open=open_requests.count(),
         due_soon=open_requests.filter(due_between_q(now, now + DUE_SOON)).count(),
         overdue=open_requests.filter(overdue_q(now)).count(),
+        acknowledgement_overdue=open_requests.filter(overdue_acknowledgement_q(now)).count(),
     )
 
 

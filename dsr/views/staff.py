@@ -105,6 +105,7 @@ def queue(request):
         now=now,
         overdue=due in ("overdue", "attention"),
         due_within=DUE_SOON if due in ("soon", "attention") else None,
+        acknowledgement_overdue=due in ("acknowledgement", "attention"),
         closed=data.get("closed") or None,
         closed_since=data.get("since"),
         closed_until=data.get("until"),

@@ -40,11 +40,14 @@ def test_the_monthly_report_csv_opens_in_excel_with_the_bank_name(dpo, logged_in
 
 def test_the_deadline_report_emailed_to_the_dpo_opens_in_excel():
     email = monthly_report_emailed(datetime(2026, 3, 12, 8, 10, tzinfo=VN))  # a DPO reading Vietnamese
-    (attachment,) = [part for part in email.message().walk() if part.get_filename()]
-    body = attachment.get_payload(decode=True)
-    assert attachment.get_filename().endswith(".csv")
-    assert any(byte > 127 for byte in body)  # labels in Vietnamese
-    assert body.startswith(BOM)
+    # The deadline report's CSV and the month's (the regulator's).
+    attachments = [part for part in email.message().walk() if part.get_filename()]
+    assert len(attachments) == 2
+    for attachment in attachments:
+        body = attachment.get_payload(decode=True)
+        assert attachment.get_filename().endswith(".csv")
+        assert any(byte > 127 for byte in body)  # labels (and the bank's name) in Vietnamese
+        assert body.startswith(BOM) and not body.startswith(BOM * 2)
 
 
 def test_the_deadline_report_csv_from_the_api_opens_in_excel(dpo, as_user):
