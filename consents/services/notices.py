@@ -45,6 +45,22 @@ def _refuse_too_early(*, significant: bool, now: datetime) -> InvalidInput:
     )
 
 
+def notice_texts_paired(*, text_vi: str, text_en: str) -> None:
+    """Refuse a notice rewritten in one language only: the other would go on telling customers the old
+    wording, and a receipt would prove two different notices at once. Both or neither (the text then
+    carries over)."""
+    given = {"notice_text_vi": (text_vi or "").strip(), "notice_text_en": (text_en or "").strip()}
+    missing = [name for name, text in given.items() if not text]
+    if len(missing) == 1:
+        raise InvalidInput(
+            _(
+                "Give the new notice text in both Vietnamese and English, or in neither to keep the "
+                "current text: customers reading either language must be told the same thing."
+            ),
+            field=missing[0],
+        )
+
+
 def purpose_version_add(
     *,
     actor: Actor,
@@ -59,6 +75,7 @@ def purpose_version_add(
     now: datetime,
 ) -> NoticeVersion:
     """Add the purpose version a scope change makes, in the caller's transaction (`purpose_update`)."""
+    notice_texts_paired(text_vi=text_vi, text_en=text_en)
     significant = bool(widened)
     if effective_at is None:
         if significant:
