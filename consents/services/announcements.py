@@ -31,10 +31,16 @@ from consents.models import (
     AnnouncementStatusChange,
     Consent,
     ConsentStatus,
+    LegalBasis,
     NoticeAnnouncement,
     NoticeVersion,
 )
-from consents.selectors import consents_on_notice_older_than, consents_widened
+from consents.selectors import (
+    consents_on_notice_older_than,
+    consents_said_no,
+    consents_widened,
+    notice_leaves_consent,
+)
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
@@ -85,8 +91,12 @@ def lead_days_for(*, significant: bool) -> int:
 
 
 def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
-    """Live consents to an older version of this notice's purpose: the customers to tell."""
-    return consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
+    """Live consents to an older version of this notice's purpose: the customers to tell. A version
+    moving the purpose off consent processes those who refused or withdrew too: they are told as well."""
+    live = consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
+    if notice_leaves_consent(notice):
+        return live | consents_said_no(purpose_id=notice.purpose_id)
+    return live
 
 
 def announcement_schedule(*, actor: Actor, notice_id, now: datetime | None = None) -> NoticeAnnouncement:
@@ -204,11 +214,13 @@ def announcement_send_locked(
         _notice_release(announcement, actor=actor, now=now)
     # The purpose's name and the notice text in each customer's language (`name`/`text` follow
     # the active language).
+    leaves_consent = notice_leaves_consent(notice)
     context = per_language(lambda: {
         "purpose_name": notice.purpose.name,
         "version": notice.version,
         "effective_at": notice.effective_at.isoformat(),
-        "fresh_consent_needed": notice.material,
+        "fresh_consent_needed": notice.material and not leaves_consent,
+        "legal_basis": str(LegalBasis(notice.scope["legal_basis"]).label) if leaves_consent else "",
         "text": notice.text,
     })
     _mail(
@@ -281,7 +293,8 @@ def announcement_ask_locked(
     notice = announcement.notice
     if notice.effective_at > now:
         raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
-    if not notice.material:
+    # A version resting on another basis than consent asks nobody for a consent it no longer takes.
+    if not notice.material or notice.scope.get("legal_basis") != LegalBasis.CONSENT:
         # This puts the new version in force for the customers already told: whoever took the step, and
         # when, belongs in the trail as the sending and a material change's ask do.
         announcement_transition(
