@@ -62,3 +62,23 @@ def test_a_first_notice_dated_in_the_past_is_refused():
         )
     assert error.value.field == "effective_at"
     assert not NoticeVersion.objects.filter(purpose=purpose).exists()
+
+
+def test_the_api_answers_a_backdated_or_one_language_version_with_a_400_naming_the_field(as_user, dpo):
+    insurer, other = make_recipient("Bảo hiểm A"), make_recipient("Bảo hiểm B")
+    make_purpose("sharing", category="sharing", recipients=[insurer, other],
+                 effective_at=timezone.now() - timedelta(days=60))
+    client = as_user(dpo)
+    backdated = client.patch(
+        "/api/v1/purposes/sharing/",
+        {"recipients": [insurer.pk], "effective_at": (timezone.now() - timedelta(days=20)).isoformat()},
+        format="json",
+    )
+    assert backdated.status_code == 400 and "effective_at" in backdated.json(), backdated.json()
+    one_language = client.patch(
+        "/api/v1/purposes/sharing/",
+        {"recipients": [insurer.pk], "notice_text_vi": "Chỉ chia sẻ với Bảo hiểm A"},
+        format="json",
+    )
+    assert one_language.status_code == 400 and "notice_text_en" in one_language.json(), one_language.json()
+    assert NoticeVersion.objects.filter(purpose__code="sharing").count() == 1
