@@ -2,6 +2,7 @@
 import from here."""
 
 from consents.selectors.catalogue import (
+    SAID_NO,
     announcement_allowed_actions,
     announcements_failing,
     ask_again_count,
@@ -149,6 +150,7 @@ __all__ = [
     "stop_notices_of_source",
     "restrictions_in_force",
     "restrictions_in_force_of",
+    "SAID_NO",
     "consents_said_no",
     "consents_widened",
     "subjects_to_ask_again",

@@ -212,6 +212,10 @@ def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> Quer
     )
 
 
+# The answers that let the bank not process for a consent-based purpose.
+SAID_NO = (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED)
+
+
 def notice_leaves_consent(notice: NoticeVersion) -> bool:
     """Whether this version moves its purpose off consent: from its date the bank processes every
     customer's data on another legal basis, whatever they answered."""
@@ -224,8 +228,7 @@ def notice_leaves_consent(notice: NoticeVersion) -> bool:
 def consents_said_no(*, purpose_id) -> QuerySet[Consent]:
     """The current answers to this purpose that let the bank not process: refused, withdrawn or run out
     (a consent voided as made in error was never the customer's answer)."""
-    ended = (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED)
-    answers = ConsentState.objects.filter(purpose_id=purpose_id, status__in=ended)
+    answers = ConsentState.objects.filter(purpose_id=purpose_id, status__in=SAID_NO)
     return Consent.objects.filter(pk__in=answers.values("consent_id"))
 
 

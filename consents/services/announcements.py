@@ -30,12 +30,14 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import (
     AnnouncementStatusChange,
     Consent,
+    ConsentState,
     ConsentStatus,
     LegalBasis,
     NoticeAnnouncement,
     NoticeVersion,
 )
 from consents.selectors import (
+    SAID_NO,
     consents_on_notice_older_than,
     consents_said_no,
     consents_widened,
@@ -378,15 +380,16 @@ def _mail(
 
 
 def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:
-    """Announced changes not yet in effect to purposes this customer has a live consent to."""
+    """Announced changes not yet in effect that concern this customer, as `announcement_affected` finds
+    them: to purposes they have a live consent to, and those moving a purpose they said no to off consent."""
     now = now or timezone.now()
-    purposes = Consent.objects.filter(subject=subject, status=ConsentStatus.GRANTED).values("purpose_id")
-    return list(
-        NoticeAnnouncement.objects.filter(
-            status=NoticeAnnouncement.Status.SENT,
-            notice__effective_at__gt=now,
-            notice__purpose_id__in=purposes,
-        )
-        .select_related("notice__purpose")
-        .order_by("notice__effective_at")
-    )
+    answers = dict(ConsentState.objects.filter(subject=subject).values_list("purpose_id", "status"))
+    upcoming = NoticeAnnouncement.objects.filter(
+        status=NoticeAnnouncement.Status.SENT, notice__effective_at__gt=now, notice__purpose_id__in=answers
+    ).select_related("notice__purpose")
+    return [
+        announcement
+        for announcement in upcoming.order_by("notice__effective_at")
+        if answers[announcement.notice.purpose_id] == ConsentStatus.GRANTED
+        or (answers[announcement.notice.purpose_id] in SAID_NO and notice_leaves_consent(announcement.notice))
+    ]

@@ -14,7 +14,11 @@ from django.utils import timezone
 from consents import services
 from consents.models import NoticeAnnouncement
 from consents.selectors import ask_again_counts, consent_check, purposes_catalogue
-from consents.services.announcements import announcement_ask_fresh_consent, announcement_send
+from consents.services.announcements import (
+    announcement_ask_fresh_consent,
+    announcement_send,
+    announcements_upcoming_for_subject,
+)
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
 from tests.consents.factories import STAFF, grant, make_purpose
@@ -86,3 +90,20 @@ def test_who_refused_or_withdrew_is_told_ahead_too(moved_to_contract):
     assert "mà bạn đã đồng ý" not in email.body
     assert "“Hợp đồng”" in email.body and "không phụ thuộc vào sự đồng ý" in email.body
     assert announcement.customers_told == 3
+
+
+def test_who_withdrew_sees_the_coming_change_on_their_pages_too(django_capture_on_commit_callbacks):
+    now = timezone.now() - timedelta(days=10)
+    purpose = make_purpose("support", category="support", effective_at=now - timedelta(days=60))
+    withdrew, never_asked = make_subject(), make_subject()
+    ended = grant(withdrew, purpose, now=now - timedelta(days=6))
+    services.consent_withdraw(actor=STAFF, consent_id=ended.pk, channel="branch", now=now - timedelta(days=4))
+    services.purpose_update(
+        actor=STAFF, code="support", changes={"legal_basis": "contract"},
+        effective_at=now + timedelta(days=31), now=now,
+    )
+    announcement = NoticeAnnouncement.objects.get()
+    with django_capture_on_commit_callbacks():
+        announcement_send(actor=STAFF, announcement_id=announcement.pk, now=announcement.send_at)
+    assert [a.pk for a in announcements_upcoming_for_subject(withdrew)] == [announcement.pk]
+    assert announcements_upcoming_for_subject(never_asked) == []
