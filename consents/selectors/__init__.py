@@ -12,7 +12,6 @@ from consents.selectors.catalogue import (
     consents_said_no,
     consents_widened,
     notice_current,
-    notice_leaves_consent,
     notice_summary_written_for,
     notice_versions,
     notices_in_force_for_consent,
@@ -32,6 +31,7 @@ from consents.selectors.catalogue import (
     scopes_in_force,
     subjects_to_ask_again,
 )
+from consents.selectors.changes import notice_leaves_consent, notice_widenings_in_words
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.corrections import (
     ConsentVoid,
@@ -127,6 +127,7 @@ __all__ = [
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",
+    "notice_widenings_in_words",
     "notice_versions",
     "notice_summary_written_for",
     "notices_in_force_for_consent",

@@ -216,15 +216,6 @@ def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> Quer
 SAID_NO = (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED)
 
 
-def notice_leaves_consent(notice: NoticeVersion) -> bool:
-    """Whether this version moves its purpose off consent: from its date the bank processes every
-    customer's data on another legal basis, whatever they answered."""
-    earlier = notice.purpose.notices.filter(effective_at__lt=notice.effective_at)
-    before = earlier.order_by("-effective_at").first()
-    basis_before = before.scope.get("legal_basis") if before is not None else None
-    return basis_before == LegalBasis.CONSENT and notice.scope.get("legal_basis") != LegalBasis.CONSENT
-
-
 def consents_said_no(*, purpose_id) -> QuerySet[Consent]:
     """The current answers to this purpose that let the bank not process: refused, withdrawn or run out
     (a consent voided as made in error was never the customer's answer)."""

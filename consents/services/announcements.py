@@ -42,6 +42,7 @@ from consents.selectors import (
     consents_said_no,
     consents_widened,
     notice_leaves_consent,
+    notice_widenings_in_words,
 )
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
@@ -224,6 +225,7 @@ def announcement_send_locked(
         "fresh_consent_needed": notice.material and not leaves_consent,
         "legal_basis": str(LegalBasis(notice.scope["legal_basis"]).label) if leaves_consent else "",
         "text": notice.text,
+        "changes": notice_widenings_in_words(notice),
     })
     _mail(
         announcement,
