@@ -2,12 +2,14 @@
 import from here."""
 
 from consents.selectors.catalogue import (
+    SAID_NO,
     announcement_allowed_actions,
     announcements_failing,
     ask_again_count,
     ask_again_counts,
     consents_on_notice_older_than,
     consents_on_notice_older_than_counts,
+    consents_said_no,
     consents_widened,
     notice_current,
     notice_summary_written_for,
@@ -29,6 +31,7 @@ from consents.selectors.catalogue import (
     scopes_in_force,
     subjects_to_ask_again,
 )
+from consents.selectors.changes import notice_leaves_consent, notice_widenings_in_words
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.corrections import (
     ConsentVoid,
@@ -123,6 +126,8 @@ __all__ = [
     "duty_allowed_actions",
     "guardian_who_acted",
     "notice_current",
+    "notice_leaves_consent",
+    "notice_widenings_in_words",
     "notice_versions",
     "notice_summary_written_for",
     "notices_in_force_for_consent",
@@ -146,6 +151,8 @@ __all__ = [
     "stop_notices_of_source",
     "restrictions_in_force",
     "restrictions_in_force_of",
+    "SAID_NO",
+    "consents_said_no",
     "consents_widened",
     "subjects_to_ask_again",
     "withdrawal_complete",

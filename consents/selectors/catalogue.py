@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.catalogue import purpose_entry, purpose_entry_of, purpose_in_force, scope_in_force
 from consents.models import (
     Consent,
+    ConsentState,
     ConsentStatus,
     LegalBasis,
     NoticeAnnouncement,
@@ -214,6 +215,17 @@ def consents_on_notice_older_than(*, purpose_id, effective_at: datetime) -> Quer
     )
 
 
+# The answers that let the bank not process for a consent-based purpose.
+SAID_NO = (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED)
+
+
+def consents_said_no(*, purpose_id) -> QuerySet[Consent]:
+    """The current answers to this purpose that let the bank not process: refused, withdrawn or run out
+    (a consent voided as made in error was never the customer's answer)."""
+    answers = ConsentState.objects.filter(purpose_id=purpose_id, status__in=SAID_NO)
+    return Consent.objects.filter(pk__in=answers.values("consent_id"))
+
+
 def consents_on_notice_older_than_counts(
     moments: Iterable[tuple[int, datetime]],
 ) -> dict[tuple[int, datetime], int]:
@@ -242,7 +254,11 @@ def consents_on_notice_older_than_counts(
 
 def _material_change_at(purpose: Purpose, *, now: datetime) -> datetime | None:
     """When the latest widening of the purpose in effect at `now` took effect: consents given to a version
-    before it must be asked again."""
+    before it must be asked again. None while the version in force rests on another basis than consent:
+    nobody is asked for a consent the purpose no longer takes, as the check answers `legal_basis`."""
+    in_force = _latest_in_effect(purpose, now=now)
+    if in_force is None or in_force.scope.get("legal_basis", purpose.legal_basis) != LegalBasis.CONSENT:
+        return None
     material = _latest_in_effect(purpose, now=now, material=True)
     return material.effective_at if material is not None else None
 

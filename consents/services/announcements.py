@@ -30,11 +30,20 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import (
     AnnouncementStatusChange,
     Consent,
+    ConsentState,
     ConsentStatus,
+    LegalBasis,
     NoticeAnnouncement,
     NoticeVersion,
 )
-from consents.selectors import consents_on_notice_older_than, consents_widened
+from consents.selectors import (
+    SAID_NO,
+    consents_on_notice_older_than,
+    consents_said_no,
+    consents_widened,
+    notice_leaves_consent,
+    notice_widenings_in_words,
+)
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidTransition, NotFound
@@ -85,8 +94,12 @@ def lead_days_for(*, significant: bool) -> int:
 
 
 def announcement_affected(notice: NoticeVersion) -> QuerySet[Consent]:
-    """Live consents to an older version of this notice's purpose: the customers to tell."""
-    return consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
+    """Live consents to an older version of this notice's purpose: the customers to tell. A version
+    moving the purpose off consent processes those who refused or withdrew too: they are told as well."""
+    live = consents_on_notice_older_than(purpose_id=notice.purpose_id, effective_at=notice.effective_at)
+    if notice_leaves_consent(notice):
+        return live | consents_said_no(purpose_id=notice.purpose_id)
+    return live
 
 
 def announcement_schedule(*, actor: Actor, notice_id, now: datetime | None = None) -> NoticeAnnouncement:
@@ -204,12 +217,15 @@ def announcement_send_locked(
         _notice_release(announcement, actor=actor, now=now)
     # The purpose's name and the notice text in each customer's language (`name`/`text` follow
     # the active language).
+    leaves_consent = notice_leaves_consent(notice)
     context = per_language(lambda: {
         "purpose_name": notice.purpose.name,
         "version": notice.version,
         "effective_at": notice.effective_at.isoformat(),
-        "fresh_consent_needed": notice.material,
+        "fresh_consent_needed": notice.material and not leaves_consent,
+        "legal_basis": str(LegalBasis(notice.scope["legal_basis"]).label) if leaves_consent else "",
         "text": notice.text,
+        "changes": notice_widenings_in_words(notice),
     })
     _mail(
         announcement,
@@ -281,7 +297,8 @@ def announcement_ask_locked(
     notice = announcement.notice
     if notice.effective_at > now:
         raise Conflict(_("The new notice is not in effect yet."), code="not_effective")
-    if not notice.material:
+    # A version resting on another basis than consent asks nobody for a consent it no longer takes.
+    if not notice.material or notice.scope.get("legal_basis") != LegalBasis.CONSENT:
         # This puts the new version in force for the customers already told: whoever took the step, and
         # when, belongs in the trail as the sending and a material change's ask do.
         announcement_transition(
@@ -365,15 +382,16 @@ def _mail(
 
 
 def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:
-    """Announced changes not yet in effect to purposes this customer has a live consent to."""
+    """Announced changes not yet in effect that concern this customer, as `announcement_affected` finds
+    them: to purposes they have a live consent to, and those moving a purpose they said no to off consent."""
     now = now or timezone.now()
-    purposes = Consent.objects.filter(subject=subject, status=ConsentStatus.GRANTED).values("purpose_id")
-    return list(
-        NoticeAnnouncement.objects.filter(
-            status=NoticeAnnouncement.Status.SENT,
-            notice__effective_at__gt=now,
-            notice__purpose_id__in=purposes,
-        )
-        .select_related("notice__purpose")
-        .order_by("notice__effective_at")
-    )
+    answers = dict(ConsentState.objects.filter(subject=subject).values_list("purpose_id", "status"))
+    upcoming = NoticeAnnouncement.objects.filter(
+        status=NoticeAnnouncement.Status.SENT, notice__effective_at__gt=now, notice__purpose_id__in=answers
+    ).select_related("notice__purpose")
+    return [
+        announcement
+        for announcement in upcoming.order_by("notice__effective_at")
+        if answers[announcement.notice.purpose_id] == ConsentStatus.GRANTED
+        or (answers[announcement.notice.purpose_id] in SAID_NO and notice_leaves_consent(announcement.notice))
+    ]

@@ -31,7 +31,12 @@ from consents.scope import (
     scope_widenings,
 )
 from consents.selectors import purpose_for_code
-from consents.services.notices import notice_add, notice_earliest_effective, purpose_version_add
+from consents.services.notices import (
+    notice_add,
+    notice_earliest_effective,
+    notice_texts_paired,
+    purpose_version_add,
+)
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, NotFound
@@ -200,6 +205,7 @@ def purpose_create(
             _("The code is 2 to 64 lower-case letters, digits, dashes or underscores."), field="code"
         )
     fields = _clean_purpose(fields)
+    notice_texts_paired(text_vi=notice_text_vi, text_en=notice_text_en)
     purpose = Purpose(code=code, **fields)
     purpose.sensitive = scope_sensitive(purpose.sensitive, purpose.data_categories)
     _check_purpose_rules(purpose, recipients)

@@ -21,6 +21,27 @@ from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
 from core.moments import moment_for_people, next_whole_minute
 
+# A client that means "now" by its own clock sends a moment a little behind the server's: taken as now.
+CLOCK_LEEWAY = timedelta(minutes=1)
+
+
+def _from_now_on(effective_at: datetime, *, now: datetime) -> datetime:
+    """The moment a new version takes effect, never in the past: a backdated version would rewrite
+    which notice was in force when customers consented (their records name the version then current),
+    what the check as of a past moment answers and what past months' reports counted. The past is
+    recorded only as history before every version (`notice_record_historical`)."""
+    if effective_at >= now:
+        return effective_at
+    if effective_at >= now - CLOCK_LEEWAY:
+        return now
+    raise InvalidInput(
+        _(
+            "A new version cannot take effect in the past: leave the date empty for now, or choose a later "
+            "date. A version the bank used before is recorded as a past notice version."
+        ),
+        field="effective_at",
+    )
+
 
 def _earliest_effective(*, significant: bool, now: datetime) -> datetime:
     return now + timedelta(days=lead_days_for(significant=significant))
@@ -45,6 +66,22 @@ def _refuse_too_early(*, significant: bool, now: datetime) -> InvalidInput:
     )
 
 
+def notice_texts_paired(*, text_vi: str, text_en: str) -> None:
+    """Refuse a notice rewritten in one language only: the other would go on telling customers the old
+    wording, and a receipt would prove two different notices at once. Both or neither (the text then
+    carries over)."""
+    given = {"notice_text_vi": (text_vi or "").strip(), "notice_text_en": (text_en or "").strip()}
+    missing = [name for name, text in given.items() if not text]
+    if len(missing) == 1:
+        raise InvalidInput(
+            _(
+                "Give the new notice text in both Vietnamese and English, or in neither to keep the "
+                "current text: customers reading either language must be told the same thing."
+            ),
+            field=missing[0],
+        )
+
+
 def purpose_version_add(
     *,
     actor: Actor,
@@ -59,11 +96,13 @@ def purpose_version_add(
     now: datetime,
 ) -> NoticeVersion:
     """Add the purpose version a scope change makes, in the caller's transaction (`purpose_update`)."""
+    notice_texts_paired(text_vi=text_vi, text_en=text_en)
     significant = bool(widened)
     if effective_at is None:
         if significant:
             raise _refuse_too_early(significant=True, now=now)
         effective_at = now
+    effective_at = _from_now_on(effective_at, now=now)
     at_once = effective_at <= now
     if (significant or not at_once) and effective_at < _earliest_effective(significant=significant, now=now):
         raise _refuse_too_early(significant=significant, now=now)
@@ -203,7 +242,7 @@ def notice_publish(
     with transaction.atomic(durable=True):
         purpose = purpose_for_code(code, Purpose.objects.select_for_update())
         latest = purpose.notices.order_by("-effective_at").first()
-        effective_at = effective_at or now
+        effective_at = _from_now_on(effective_at or now, now=now)
         if latest is not None and effective_at < _earliest_effective(significant=material, now=now):
             raise _refuse_too_early(significant=material, now=now)
         notice = notice_add(

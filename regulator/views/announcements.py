@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consents.selectors import announcement_allowed_actions, announcements_failing
+from consents.selectors import (
+    announcement_allowed_actions,
+    announcements_failing,
+    notice_leaves_consent,
+    notice_widenings_in_words,
+)
 from consents.services import announcements as service
 from consents.services.announcement_runs import announcement_retry as announcement_retry_service
 from consents.services.announcement_runs import announcement_send_now
@@ -91,5 +96,13 @@ def announcement_retry(request, pk):
 
 @customer_required
 def me_notice_changes(request, subject):
-    upcoming = service.announcements_upcoming_for_subject(subject)
+    # Each change says what the e-mail announcing it said: what it widens, and whether consent is asked.
+    upcoming = [
+        {
+            "announcement": announcement,
+            "changes": notice_widenings_in_words(announcement.notice),
+            "leaves_consent": notice_leaves_consent(announcement.notice),
+        }
+        for announcement in service.announcements_upcoming_for_subject(subject)
+    ]
     return render(request, "regulator/me_notice_changes.html", {"upcoming": upcoming})

@@ -1,0 +1,66 @@
+"""What a new version of a purpose changes, read against the version before it: whether it moves the
+purpose off consent, and what it reaches further than before, in words a customer reads (the
+announcement of the change says them: a version's notice text may carry over unchanged)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from consents.models import DataCategory, LegalBasis, NoticeVersion, PurposeCategory, TransferExemption
+from consents.scope import scope_recipients_in_reader_language, scope_widenings, told_destinations
+from consents.selectors.catalogue import recipient_names_en
+
+
+def _version_before(notice: NoticeVersion) -> NoticeVersion | None:
+    earlier = notice.purpose.notices.filter(effective_at__lt=notice.effective_at)
+    return earlier.order_by("-effective_at").first()
+
+
+def notice_leaves_consent(notice: NoticeVersion) -> bool:
+    """Whether this version moves its purpose off consent: from its date the bank processes every
+    customer's data on another legal basis, whatever they answered."""
+    before = _version_before(notice)
+    basis_before = before.scope.get("legal_basis") if before is not None else None
+    return basis_before == LegalBasis.CONSENT and notice.scope.get("legal_basis") != LegalBasis.CONSENT
+
+
+def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
+    """What this version reaches further than the one before it (`consents.scope.scope_widenings`), one
+    sentence each, in the active language: new recipients (named as the reader reads them), destinations
+    abroad, kinds of data, sensitivity, a longer retention, another legal basis, category or exemption."""
+    before = _version_before(notice)
+    if before is None:
+        return []
+    old, new = before.scope, notice.scope
+    known = set(old["data_categories"])
+    widened = scope_widenings(old, new)
+    lines = []
+    if "recipients" in widened:
+        told = {entry["id"] for entry in old["recipients"]}
+        added = [entry for entry in new["recipients"] if entry["id"] not in told]
+        names = [entry["name"] for entry in scope_recipients_in_reader_language(added, recipient_names_en())]
+        lines.append(_("New recipients of your data: %(names)s.") % {"names": ", ".join(names)})
+    if "destination_country" in widened:
+        countries = [c for c in told_destinations(new) if c not in told_destinations(old)]
+        lines.append(_("Your data is sent abroad to: %(countries)s.") % {"countries": ", ".join(countries)})
+    if "data_categories" in widened:
+        kinds = [str(DataCategory(c).label) for c in new["data_categories"] if c not in known]
+        lines.append(_("New kinds of data: %(categories)s.") % {"categories": ", ".join(kinds)})
+    if "sensitive" in widened:
+        lines.append(_("Sensitive personal data is processed."))
+    if "retention_months" in widened and new["retention_months"] is None:
+        lines.append(_("Your data is kept as long as the purpose needs it, no longer for a set period."))
+    elif "retention_months" in widened:
+        lines.append(
+            _("Your data is kept longer: %(months)s months instead of %(before)s.")
+            % {"months": new["retention_months"], "before": old["retention_months"]}
+        )
+    if "legal_basis" in widened:
+        lines.append(_("New legal basis: %(basis)s.") % {"basis": LegalBasis(new["legal_basis"]).label})
+    if "category" in widened:
+        category = PurposeCategory(new["category"]).label
+        lines.append(_("New kind of purpose: %(category)s.") % {"category": category})
+    if "transfer_exemption" in widened:
+        exemption = TransferExemption(new["transfer_exemption"]).label
+        lines.append(_("New exemption from consent: %(exemption)s.") % {"exemption": exemption})
+    return lines
