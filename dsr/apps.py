@@ -56,6 +56,7 @@ class DsrConfig(AppConfig):
                 "dsr.clock.calendar": _("Request deadlines recomputed after a calendar change"),
                 "dsr.task.created": _("System tasks created for a request"),
                 "dsr.task.completed": _("System task completed"),
+                "dsr.task.called_off": _("System task called off: its request ended unanswered"),
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
                 "dsr.export.purged": _("Data export emptied (expired, or erased with the customer's data)"),

@@ -169,7 +169,10 @@ def _blank_then_witnessed_channels() -> list[tuple[str, str]]:
 
 
 class StaffIntakeForm(CorrectionFields):
-    field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref"]
+    field_order = [
+        "subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref",
+        "repeat_confirmed",
+    ]
 
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     # Both chosen, never pre-selected: an officer in a hurry would otherwise record a phone call as a
@@ -193,6 +196,12 @@ class StaffIntakeForm(CorrectionFields):
     )
     guardian_ref = forms.CharField(
         label=_("Guardian acting for a child (CIF)"), max_length=64, required=False
+    )
+    repeat_confirmed = forms.BooleanField(
+        label=_("The customer asks again on purpose"),
+        required=False,
+        help_text=_("Tick only if the customer wants a new request although the same one is still open; "
+                    "otherwise the open request is named and nothing is recorded twice."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -232,10 +232,14 @@ def actions_on_requesters_authority(request, actions) -> frozenset[str]:
 class TaskStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("status", "Open")
     DONE = "done", _("Done")
+    CALLED_OFF = "called_off", _("Called off: the request ended unanswered")
 
 
-# A system's fulfilment task is reported done once (`dsr.services.tasks.task_complete`).
+# A system's fulfilment task is reported done once (`dsr.services.tasks.task_complete`). A task still open
+# when its request is cancelled or refused is called off instead, and its system told to stand down
+# (`dsr.services.task_moves.tasks_call_off`): nothing is to be done for a request that ended.
 TASK_MACHINE = StateMachine({
-    TaskStatus.OPEN: {TaskStatus.DONE},
+    TaskStatus.OPEN: {TaskStatus.DONE, TaskStatus.CALLED_OFF},
     TaskStatus.DONE: set(),
+    TaskStatus.CALLED_OFF: set(),
 })

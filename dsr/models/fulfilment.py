@@ -22,7 +22,7 @@ class FulfilmentTask(StatefulModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="tasks")
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="tasks")
-    status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     # Deletion: per data category, [{"category", "action": "erase"|"hold", "hold_until", "law"}].
     instructions = models.JSONField(default=list, blank=True)
     # Set on the erase task a system gets when a legal hold on its data ends.
@@ -55,7 +55,8 @@ class FulfilmentTask(StatefulModel):
                 name="dsr_one_task_per_system",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="open", completed_at__isnull=True)
+                # A task called off (its request ended unanswered) was never completed.
+                condition=models.Q(status__in=("open", "called_off"), completed_at__isnull=True)
                 | models.Q(status="done", completed_at__isnull=False),
                 name="dsr_task_done_has_time",
             ),

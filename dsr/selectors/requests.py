@@ -249,6 +249,19 @@ def restriction_in_force(request: DataSubjectRequest) -> bool:
     return in_force.exists()
 
 
+def restriction_lifted_by_cancel(request: DataSubjectRequest) -> list[str]:
+    """What cancelling this request would lift, as the customer reads it: the names of the purposes its
+    restriction or objection in force covers ("all purposes" where it covers every one); empty when
+    nothing it asked for is in force. The cancel page says it before the customer confirms."""
+    in_force = ProcessingRestriction.objects.filter(
+        source=request_source(request), lifted_at__isnull=True
+    ).select_related("purpose").order_by("started_at", "pk")
+    return [
+        str(restriction.purpose.name) if restriction.purpose_id else str(_("all purposes"))
+        for restriction in in_force
+    ]
+
+
 def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
     """The purposes the request names, in its order, each with the name people read (a code the
     catalogue no longer holds keeps its code as its name)."""

@@ -23,8 +23,9 @@ from subjects.models import DataSubject
 
 # A verified request still being worked on, which a system added or changed in the inventory reaches.
 WORKED_ON = (RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_CUSTOMER)
-# The webhook topic a system's integration client subscribes to for new work.
+# The webhook topics a system's integration client subscribes to: new work, and work called off.
 TASK_TOPIC = "dsr.task.created"
+TASK_CALLED_OFF_TOPIC = "dsr.task.called_off"
 
 
 def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[FulfilmentTask]:
@@ -93,7 +94,16 @@ def system_reaches_open_requests(system: System, *, actor: Actor) -> int:
     return reached
 
 
-def tasks_notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask], *, now: datetime) -> None:
+def tasks_notify_clients(
+    request: DataSubjectRequest,
+    tasks: list[FulfilmentTask],
+    *,
+    now: datetime,
+    topic: str = TASK_TOPIC,
+    extra: dict | None = None,
+) -> None:
+    """Queue, in the caller's transaction, a webhook about each task to its system's client: `topic`,
+    with `extra` fields beside the task's own."""
     clients = {task.system.integration_client_id for task in tasks if task.system.integration_client_id}
     if not clients:
         return
@@ -103,11 +113,11 @@ def tasks_notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask
     )
     for task in tasks:
         for endpoint in endpoints:
-            if endpoint.client_id != task.system.integration_client_id or not endpoint.wants(TASK_TOPIC):
+            if endpoint.client_id != task.system.integration_client_id or not endpoint.wants(topic):
                 continue
             outbox_enqueue_webhook(
                 endpoint=endpoint,
-                topic=TASK_TOPIC,
+                topic=topic,
                 payload={
                     "task": str(task.pk),
                     "request": str(request.pk),
@@ -116,8 +126,15 @@ def tasks_notify_clients(request: DataSubjectRequest, tasks: list[FulfilmentTask
                     "subject": subject_ref,
                     "instructions": task.instructions,
                     "created_at": now.isoformat(),
+                    **(extra or {}),
                 },
-                dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}",
+                dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}{_key_of(topic)}",
                 subject_id=request.subject_id,
                 now=now,
             )
+
+
+def _key_of(topic: str) -> str:
+    """A notice's own part of the outbox key: none for new work, whose key stays what it always was (a
+    notice queued before is not sent twice)."""
+    return "" if topic == TASK_TOPIC else f":{topic}"

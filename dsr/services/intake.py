@@ -37,6 +37,7 @@ from dsr.services.moves import (
     S,
     status_change_record,
 )
+from dsr.services.repeats import request_repeat_check
 from subjects.changes import subject_changes_check
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
 from subjects.models import DataSubject
@@ -94,6 +95,7 @@ def request_create_in_transaction(
     guardian: DataSubject | None = None,
     own_contact_details: bool = False,
     received_at: datetime | None = None,
+    repeat_confirmed: bool = False,
     now: datetime | None = None,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
@@ -104,8 +106,16 @@ def request_create_in_transaction(
     `received_at` is when the bank received a request it records only now (a paper form typed in
     days later), given by staff alone (`_received_at_check`): both clocks, the receipt in the history
     and the clock start count from it; the audit entries are stamped `now`, and the receipt entry
-    keeps both. Without it the request is received when it is recorded."""
+    keeps both. Without it the request is received when it is recorded.
+
+    A request that repeats one the customer has open is refused (409 `duplicate_request`, naming it):
+    one request, one set of clocks. Staff who know the customer asks again on purpose say so
+    (`repeat_confirmed`); the audit entry names the open request it repeats."""
     now = now or timezone.now()
+    if repeat_confirmed and not actor.is_staff:
+        raise InvalidInput(
+            _("Only bank staff can record a request the same as one still open."), field="repeat_confirmed"
+        )
     received_at = _received_at_check(received_at, actor=actor, now=now)
     if type not in RequestType.values:
         raise InvalidInput(
@@ -129,6 +139,11 @@ def request_create_in_transaction(
     policies = policies_in_force(type, received_at)
     deadlines = deadlines_for(request_type=type, received_at=received_at, subject=subject, policies=policies)
     with transaction.atomic(savepoint=False):
+        # A customer's own contact change is answered at once: no clock runs, nothing to repeat.
+        repeated = None if own_contact_details else request_repeat_check(
+            subject, type=type, purposes=clean_purposes, corrections=clean_corrections, details=details,
+            confirmed=repeat_confirmed,
+        )
         request = DataSubjectRequest.objects.create(
             subject=subject,
             type=type,
@@ -163,6 +178,7 @@ def request_create_in_transaction(
                 "corrected_fields": sorted(clean_corrections),
                 "received_at": received_at.isoformat(),
                 "recorded_at": now.isoformat(),
+                **({"repeat_of": str(repeated.pk)} if repeated else {}),
             },
         )
         clock_record(

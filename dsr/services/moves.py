@@ -39,6 +39,7 @@ from dsr.services.base import (
 from dsr.services.client_webhooks import notify_requesting_client
 from dsr.services.erasure import spared_request_copies_erase
 from dsr.services.fanout import tasks_fan_out
+from dsr.services.task_moves import tasks_call_off
 from dsr.sources import request_source
 from dsr.states import (
     NEEDS_REASON,
@@ -222,6 +223,8 @@ def move(
         )
         if to == S.IN_PROGRESS:
             tasks_fan_out(request, actor=actor, now=now)
+        if to in UNANSWERED_ENDS:
+            tasks_call_off(request, actor=actor, now=now)
         if to in REQUEST_MACHINE.terminal:
             # The customer's deletion spared it while it was open; closed, it loses those copies.
             spared_request_copies_erase(request, actor=actor, now=now)

@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from audit.transitions import Transition
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.clocks import deadline_missed_record
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ, deadlines_for
 from dsr.clock_sources import ERASE_TASK_SOURCE
-from dsr.models import DataSubjectRequest, FulfilmentTask, FulfilmentTaskStatusChange, LegalHold, TaskStatus
+from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
 from dsr.notifications import customer_notify
 from dsr.selectors import task_request_workable
@@ -35,23 +34,12 @@ from dsr.services.deletion import (
 )
 from dsr.services.erasure import erase, holds_released_copies_erase
 from dsr.services.fanout import tasks_notify_clients
+from dsr.services.task_moves import task_transition
 from dsr.states import TASK_MACHINE
 from subjects.locks import subjects_lock
 
 MAX_RESULT_BYTES = 1_000_000
 RELEASE_BATCH = 500
-
-
-# The one mover of a fulfilment task: `Transition` checks `dsr.states.TASK_MACHINE` (409 otherwise),
-# saves the task (its request locked by the caller) with a `FulfilmentTaskStatusChange` row and the
-# audit entry.
-task_transition = Transition(
-    TASK_MACHINE,
-    FulfilmentTaskStatusChange,
-    of="task",
-    refused=_("This task is already done."),
-    code="task_done",
-)
 
 
 def task_complete(

@@ -27,6 +27,7 @@ from dsr.selectors import (
     request_purposes_named,
     request_timeframes,
     requests_listed_for_customer,
+    restriction_lifted_by_cancel,
     subject_request_by_id,
     withdrawal_of_all_explained,
     withdrawals_explained,
@@ -164,7 +165,9 @@ def cancel(request, subject, pk):
     if "cancel" not in request_allowed_actions(found, request.user):
         messages.info(request, _("This request can no longer be cancelled."))
         return redirect("dsr:me_detail", pk=found.pk)
-    return render(request, "dsr/me_cancel.html", {"req": found})
+    return render(
+        request, "dsr/me_cancel.html", {"req": found, "lifts": restriction_lifted_by_cancel(found)}
+    )
 
 
 @customer_required

@@ -147,6 +147,7 @@ def intake(request):
                     channel=data["channel"],
                     guardian=guardian,
                     received_at=services.received_on_moment(data["received_on"]),
+                    repeat_confirmed=data["repeat_confirmed"],
                     **form.request_fields(),
                 )
             except DomainError as error:

@@ -81,5 +81,5 @@ def test_a_request_waiting_for_identity_tells_the_customer_how_it_is_checked(log
     steps = page.split('data-testid="identity-steps"', 1)[1].split("</section>", 1)[0]
     assert "one-time code" in steps and "branch" in steps
 
-    checked = verified_request(customer_a.customer_account.subject, channel="internet_banking")
+    checked = verified_request(customer_a.customer_account.subject, type="copy", channel="internet_banking")
     assert 'data-testid="identity-steps"' not in client.get(f"/en/me/requests/{checked.pk}/").content.decode()

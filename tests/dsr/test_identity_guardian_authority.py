@@ -140,7 +140,7 @@ def test_the_page_shows_the_refusal_on_the_form_and_offers_no_answer(
     former = customer_a.customer_account.subject
     child = child_of(former, age=10)
     verified = verify(filed_by(former, child, type="access"), former.national_id)
-    pending = filed_by(former, child, type="access")
+    pending = filed_by(former, child, type="copy")
     guardianship_moves(child, to=customer_b.customer_account.subject)
     client.force_login(privacy_officer)
 

@@ -71,7 +71,7 @@ def test_completion_is_refused_by_the_shared_move_check(subject):
 
 def test_the_task_table():
     assert TASK_MACHINE.statuses == set(TaskStatus.values)
-    assert TASK_MACHINE.terminal == {TaskStatus.DONE}
+    assert TASK_MACHINE.terminal == {TaskStatus.DONE, TaskStatus.CALLED_OFF}
 
 
 def test_the_actions_a_former_guardian_may_not_take_come_from_each_actions_moves():

@@ -142,7 +142,8 @@ def test_a_post_without_a_valid_token_runs_as_before(officer):
     """A page shown before this release has no token: its post is taken as it always was."""
     subject = make_subject()
     client = signed_in(officer)
-    form = {"subject_ref": subject.external_ref, "type": "copy", "channel": "branch", FIELD: "not a token"}
+    form = {"subject_ref": subject.external_ref, "type": "copy", "channel": "branch", FIELD: "not a token",
+            "repeat_confirmed": "on"}
     client.post("/en/portal/requests/new/", form)
     client.post("/en/portal/requests/new/", form)
     assert DataSubjectRequest.objects.filter(subject=subject).count() == 2
@@ -154,7 +155,8 @@ def test_one_persons_token_is_not_anothers(officer, privacy_officer):
     subject = make_subject()
     mine, theirs = signed_in(officer), signed_in(privacy_officer)
     form = {**hidden_fields(mine.get("/en/portal/requests/new/").content),
-            "subject_ref": subject.external_ref, "type": "copy", "channel": "branch"}
+            "subject_ref": subject.external_ref, "type": "copy", "channel": "branch",
+            "repeat_confirmed": "on"}
     mine.post("/en/portal/requests/new/", form)
     theirs.post("/en/portal/requests/new/", form)
     assert DataSubjectRequest.objects.filter(subject=subject).count() == 2
