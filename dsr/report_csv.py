@@ -34,6 +34,8 @@ CSV_COLUMNS = (
     # and the line's label in the reader's language.
     "clock",
     "label",
+    # Then the requests whose deadline was extended in the period (Law 91: once, with a reason).
+    "extended",
 )
 
 
@@ -54,6 +56,8 @@ MONTHLY_COLUMNS = (
     "acknowledged_late",
     # Cancellations that came after the deadline had passed (counted in overdue_in_month too).
     "cancelled_late",
+    # Deadlines extended in the month (Law 91: once, with a reason).
+    "extended",
 )
 
 

@@ -1,8 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from dsr.views import customer, inventory, policy, profile, reports, staff
 
 app_name = "dsr"
+
+
+class MonthConverter:
+    """A month in an address as the portal writes dates, two digits (`2026-02`); one digit, as e-mails
+    sent before linked it, is read all the same."""
+
+    regex = "[0-9]{1,2}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("portal/requests/", staff.queue, name="queue"),
@@ -24,7 +40,7 @@ urlpatterns = [
     path("portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/", staff.task_done, name="task_done"),
     path("portal/requests/<uuid:pk>/export.<str:fmt>", staff.staff_export, name="staff_export"),
     path("portal/reports/deadlines/", reports.deadlines, name="report_deadlines"),
-    path("portal/reports/deadlines/<int:year>-<int:month>/", reports.monthly, name="report_monthly"),
+    path("portal/reports/deadlines/<int:year>-<month:month>/", reports.monthly, name="report_monthly"),
     path("me/requests/", customer.my_requests, name="me_requests"),
     path("me/profile/", profile.me_profile, name="me_profile"),
     path("me/profile/confirm/<uuid:pk>/", profile.me_profile_confirm, name="me_profile_confirm"),

@@ -262,13 +262,12 @@ class SubjectWithdrawView(APIView):
             for code in values["purposes"]:
                 purpose_served_check(request, code)
             purposes = [_purpose_or_400(code, "purposes") for code in values["purposes"]]
-        elif purposes_served(request) is not None:
-            # "All" is all the token serves: a marketing platform's "stop everything" stops marketing.
-            purposes = list(selectors.purpose_list(codes=purposes_served(request)))
+        # "All" is all the token serves: a marketing platform's "stop everything" stops marketing.
         withdrawn = services.consents_withdraw_for_subject(
             actor=actor_for_user(request.user),
             subject=_subject_or_400(values["subject"]),
             purposes=purposes,
+            served=purposes_served(request),
             channel=values["channel"],
             reason=values["reason"],
             evidence=values["evidence"],

@@ -52,12 +52,9 @@ def purpose_for_code(code: str, queryset: QuerySet[Purpose] | None = None) -> Pu
     return purpose
 
 
-def purpose_list(*, active: bool | None = None, codes: Iterable[str] | None = None) -> QuerySet[Purpose]:
-    """Purposes by code with their recipients; only the active or inactive ones when `active` is given,
-    only those of `codes` when given."""
+def purpose_list(*, active: bool | None = None) -> QuerySet[Purpose]:
+    """Purposes by code with their recipients; only the active or inactive ones when `active` is given."""
     purposes = Purpose.objects.prefetch_related("recipients").order_by("code")
-    if codes is not None:
-        purposes = purposes.filter(code__in=list(codes))
     return purposes if active is None else purposes.filter(active=active)
 
 

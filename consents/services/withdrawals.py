@@ -213,8 +213,10 @@ def consents_withdraw_for_subject_in_transaction(
     now: datetime | None = None,
     received_at: datetime | None = None,
     evidence: str = "",
+    served: frozenset[str] | None = None,
 ) -> list[Consent]:
-    """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject.
+    """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject; only
+    among the purpose codes `served` when given (a client's token limited to the purposes it serves).
 
     Naming a purpose that is not consent-based is refused; a named purpose without a live consent is
     skipped (nothing to stop). `received_at` is when the bank received the withdrawal (a request's
@@ -232,6 +234,7 @@ def consents_withdraw_for_subject_in_transaction(
         queryset = Consent.objects.filter(subject=subject)
         if purposes is not None:
             queryset = queryset.filter(purpose__in=purposes)
+        queryset = queryset if served is None else queryset.filter(purpose__code__in=served)
         if received_at is not None:
             queryset = queryset.filter(granted_at__lte=received_at)
         now = now or timezone.now()  # after the subject's lock, as in consent_withdraw_in_transaction

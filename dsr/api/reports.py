@@ -49,8 +49,11 @@ class DeadlineReportView(APIView):
             "`overdue_statutory`, `overdue_acknowledgement` (a bank clock paused awaiting the customer is "
             "not overdue); on-time and within-the-law rates of the requests closed in the period (default: "
             "the last 30 days); `acknowledged_on_time` and `acknowledged_late` of the requests acknowledged "
-            "in the period, against their acknowledgement deadline (`acknowledge_by`); breaches by the "
-            "period their deadline passed in."
+            "in the period, against their acknowledgement deadline (`acknowledge_by`); `extended`, the "
+            "requests whose deadline was extended in the period (Law 91: once, with a reason); breaches by "
+            "the period their deadline passed in; `refusals`, the refusals and partial answers closed in the "
+            "period by status and legal reason; `to_act_on`, the requests to act on now (`total`, the "
+            "first 50 `requests`)."
         ),
     )
     def get(self, request, *args, **kwargs):

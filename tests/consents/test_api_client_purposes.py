@@ -60,3 +60,20 @@ def test_a_token_naming_no_purpose_keeps_the_whole_catalogue(as_user, client_use
     ref = world["subject"].external_ref
     answer = api.get("/api/v1/consent-check/", {"subject": ref, "purpose": "biometric-auth"})
     assert answer.status_code == 200 and answer.json()["allowed"] is True
+
+
+def test_withdraw_all_of_a_client_serving_a_purpose_on_another_basis_stops_its_consents(
+    as_user, client_user, world
+):
+    """A card processor serves the card service (a contract: nothing to withdraw) and card offers (a
+    consent): its "stop everything" withdraws the consents among what it serves, as a token naming no
+    purpose withdraws every live consent, and is not refused for the purpose consent does not govern."""
+    make_purpose("card-service", legal_basis="contract")
+    scopes = [*MARKETING_ONLY, "purpose:card-service"]
+    api = as_user(client_user, scopes=scopes)
+    answer = api.post("/api/v1/consents/withdraw/",
+                      {"subject": world["subject"].external_ref, "channel": "api"}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert [row["id"] for row in answer.json()["withdrawn"]] == [str(world["marketing"].pk)]
+    world["biometric"].refresh_from_db()
+    assert world["biometric"].status == "granted"

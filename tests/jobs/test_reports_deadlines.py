@@ -36,9 +36,10 @@ def closed(subject, *, due_at, closed_at, status="rejected", **kw):
 @pytest.fixture
 def known(subject):
     """Three open requests (one overdue), two closed (one late), one cancelled."""
+    # The customer's own first: staff then take the same request in as a confirmed repeat.
+    request_due(subject, due_at=NOW + timedelta(hours=30), channel="mobile_app")  # tomorrow afternoon
     request_due(subject, due_at=NOW + timedelta(hours=3))  # access: due today and within 24 h
     request_due(subject, due_at=NOW - timedelta(hours=1), type="delete")  # overdue
-    request_due(subject, due_at=NOW + timedelta(hours=30), channel="mobile_app")  # tomorrow afternoon
     closed(subject, due_at=NOW - timedelta(days=2), closed_at=NOW - timedelta(days=3))  # on time
     closed(subject, due_at=NOW - timedelta(days=5), closed_at=NOW - timedelta(days=4))  # late
     closed(subject, due_at=NOW, closed_at=NOW - timedelta(days=1), status="cancelled")  # not rated

@@ -112,7 +112,7 @@ def test_each_scrolling_table_frame_is_a_region_named_by_its_table(known, client
     client.force_login(dpo)
     html = client.get("/en/portal/reports/deadlines/").content.decode()
     frames = re.findall(r'<div class="table-wrap"[^>]*>', html)
-    assert len(frames) == 5  # the trend's figures, by type, by channel, duties, breaches
+    assert len(frames) == 6  # the trend's figures, by type, by channel, duties, breaches, refusals
     for frame in frames:
         assert attribute(frame, "role") == "region", frame
         assert re.search(rf'<caption[^>]* id="{attribute(frame, "aria-labelledby")}">', html), frame

@@ -60,4 +60,4 @@ def test_the_csv_and_the_email_give_them(refusals, dpo, as_user, monkeypatch):
     outbox_deliver(message.pk, now=NOW)
     (email,) = mail.outbox
     assert "Luật Phòng, chống rửa tiền" in email.body or "rửa tiền" in email.body
-    assert 'data-testid="refusals"' in email.alternatives[0][0]
+    assert 'data-testid="report-refusals"' in email.alternatives[0][0]

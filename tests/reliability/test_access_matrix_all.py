@@ -405,7 +405,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "portal/reports/deadlines/": ("GET", "/portal/reports/deadlines/", {"privacy", "dpo", "auditor"}),
     "portal/reports/consents/": ("GET", "/portal/reports/consents/", {"privacy", "dpo", "auditor"}),
-    "portal/reports/deadlines/<int:year>-<int:month>/": (
+    "portal/reports/deadlines/<int:year>-<month:month>/": (
         "GET",
         "/portal/reports/deadlines/2026-03/",
         {"privacy", "dpo", "auditor"},
