@@ -31,7 +31,12 @@ from consents.selectors.catalogue import (
     scopes_in_force,
     subjects_to_ask_again,
 )
-from consents.selectors.changes import notice_leaves_consent, notice_widenings_in_words
+from consents.selectors.changes import (
+    ChangeInWords,
+    announcements_in_words,
+    notice_leaves_consent,
+    notice_widenings_in_words,
+)
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.corrections import (
     ConsentVoid,
@@ -127,6 +132,8 @@ __all__ = [
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",
+    "announcements_in_words",
+    "ChangeInWords",
     "notice_widenings_in_words",
     "notice_versions",
     "notice_summary_written_for",

@@ -4,9 +4,19 @@ announcement of the change says them: a version's notice text may carry over unc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
-from consents.models import DataCategory, LegalBasis, NoticeVersion, PurposeCategory, TransferExemption
+from consents.models import (
+    DataCategory,
+    LegalBasis,
+    NoticeAnnouncement,
+    NoticeVersion,
+    PurposeCategory,
+    TransferExemption,
+)
 from consents.scope import scope_recipients_in_reader_language, scope_widenings, told_destinations
 from consents.selectors.catalogue import recipient_names_en
 
@@ -64,3 +74,25 @@ def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
         exemption = TransferExemption(new["transfer_exemption"]).label
         lines.append(_("New exemption from consent: %(exemption)s.") % {"exemption": exemption})
     return lines
+
+
+@dataclass(frozen=True)
+class ChangeInWords:
+    """An announced change as its e-mail tells it: what it widens, and whether it leaves consent."""
+
+    announcement: NoticeAnnouncement
+    changes: list[str]
+    leaves_consent: bool
+
+
+def announcements_in_words(announcements: Iterable[NoticeAnnouncement]) -> list[ChangeInWords]:
+    """Each announced change with the words of its e-mail, for every page that lists it to the customer
+    (the consents page's banner, *Upcoming changes*), in the active language."""
+    return [
+        ChangeInWords(
+            announcement=announcement,
+            changes=notice_widenings_in_words(announcement.notice),
+            leaves_consent=notice_leaves_consent(announcement.notice),
+        )
+        for announcement in announcements
+    ]
