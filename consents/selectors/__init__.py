@@ -33,6 +33,7 @@ from consents.selectors.catalogue import (
 )
 from consents.selectors.changes import (
     ChangeInWords,
+    announcement_affected_counts,
     announcements_in_words,
     notice_leaves_consent,
     notice_widenings_in_words,
@@ -133,6 +134,7 @@ __all__ = [
     "notice_current",
     "notice_leaves_consent",
     "announcements_in_words",
+    "announcement_affected_counts",
     "ChangeInWords",
     "notice_widenings_in_words",
     "notice_versions",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents.selectors import (
+    announcement_affected_counts,
     announcement_allowed_actions,
     announcements_failing,
     announcements_in_words,
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 def announcement_list(request):
     now = timezone.now()
     pending = list(selectors.notices_to_announce(now=now))
-    affected = selectors.notices_affected_counts(pending)
+    affected = announcement_affected_counts(pending)
     rows = [
         {"notice": n, "affected": affected[n.pk], "lead": service.lead_days_for(significant=n.material)}
         for n in pending
