@@ -70,6 +70,7 @@ from consents.selectors.records import (
 )
 from consents.selectors.rule import CheckResult, Reason
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
+from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
     consent_withdraw_refusal,
     duty_allowed_actions,
@@ -133,6 +134,8 @@ __all__ = [
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",
+    "notice_version_history",
+    "VersionInHistory",
     "announcements_in_words",
     "announcement_affected_counts",
     "ChangeInWords",
