@@ -37,6 +37,7 @@ from consents.selectors.changes import (
     announcements_in_words,
     notice_leaves_consent,
     notice_widenings_in_words,
+    notices_leaving_consent,
 )
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.corrections import (
@@ -134,6 +135,7 @@ __all__ = [
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",
+    "notices_leaving_consent",
     "notice_version_history",
     "VersionInHistory",
     "announcements_in_words",
