@@ -26,6 +26,7 @@ urlpatterns = [
     path("portal/purposes/new/", views.purpose_edit, name="purpose_new"),
     path("portal/purposes/<slug:code>/edit/", views.purpose_edit, name="purpose_edit"),
     path("portal/purposes/<slug:code>/notices/new/", views.notice_new, name="notice_new"),
+    path("portal/purposes/<slug:code>/versions/", views.purpose_versions, name="purpose_versions"),
     path("portal/purposes/<slug:code>/ask-again/", views.purpose_ask_again, name="purpose_ask_again"),
     path("portal/recipients/", views.recipient_list, name="recipient_list"),
     path("portal/recipients/<int:pk>/english-name/", views.recipient_rename_en, name="recipient_rename_en"),

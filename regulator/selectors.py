@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from consents.catalogue import purpose_entry_of, with_versions
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
-from consents.selectors import consents_on_notice_older_than_counts, consents_that_gave_data
+from consents.selectors import consents_that_gave_data
 from core.actors import Actor
 from dsr.models import DeletionRecord, System
 from integrations.states import JOB_MACHINE
@@ -354,13 +354,6 @@ def notices_to_announce(*, now: datetime) -> QuerySet[NoticeVersion]:
         .select_related("purpose")
         .order_by("effective_at")
     )
-
-
-def notices_affected_counts(notices: list[NoticeVersion]) -> dict[int, int]:
-    """How many live consents an announcement of each of these notice versions would tell about it, by
-    version id: one query for all of them."""
-    counts = consents_on_notice_older_than_counts((n.purpose_id, n.effective_at) for n in notices)
-    return {n.pk: counts[(n.purpose_id, n.effective_at)] for n in notices}
 
 
 def announcement_list() -> QuerySet[NoticeAnnouncement]:

@@ -31,7 +31,14 @@ from consents.selectors.catalogue import (
     scopes_in_force,
     subjects_to_ask_again,
 )
-from consents.selectors.changes import notice_leaves_consent, notice_widenings_in_words
+from consents.selectors.changes import (
+    ChangeInWords,
+    announcement_affected_counts,
+    announcements_in_words,
+    notice_leaves_consent,
+    notice_widenings_in_words,
+    notices_leaving_consent,
+)
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
 from consents.selectors.corrections import (
     ConsentVoid,
@@ -64,6 +71,7 @@ from consents.selectors.records import (
 )
 from consents.selectors.rule import CheckResult, Reason
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
+from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
     consent_withdraw_refusal,
     duty_allowed_actions,
@@ -127,6 +135,12 @@ __all__ = [
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",
+    "notices_leaving_consent",
+    "notice_version_history",
+    "VersionInHistory",
+    "announcements_in_words",
+    "announcement_affected_counts",
+    "ChangeInWords",
     "notice_widenings_in_words",
     "notice_versions",
     "notice_summary_written_for",

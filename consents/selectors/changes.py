@@ -4,11 +4,24 @@ announcement of the change says them: a version's notice text may carry over unc
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from consents.models import DataCategory, LegalBasis, NoticeVersion, PurposeCategory, TransferExemption
+from consents.models import (
+    ConsentState,
+    DataCategory,
+    LegalBasis,
+    NoticeAnnouncement,
+    NoticeVersion,
+    PurposeCategory,
+    TransferExemption,
+)
 from consents.scope import scope_recipients_in_reader_language, scope_widenings, told_destinations
-from consents.selectors.catalogue import recipient_names_en
+from consents.selectors.catalogue import SAID_NO, consents_on_notice_older_than_counts, recipient_names_en
 
 
 def _version_before(notice: NoticeVersion) -> NoticeVersion | None:
@@ -16,12 +29,54 @@ def _version_before(notice: NoticeVersion) -> NoticeVersion | None:
     return earlier.order_by("-effective_at").first()
 
 
+def _leaves_consent(basis_before: str | None, basis: str | None) -> bool:
+    return basis_before == LegalBasis.CONSENT and basis != LegalBasis.CONSENT
+
+
 def notice_leaves_consent(notice: NoticeVersion) -> bool:
     """Whether this version moves its purpose off consent: from its date the bank processes every
     customer's data on another legal basis, whatever they answered."""
     before = _version_before(notice)
     basis_before = before.scope.get("legal_basis") if before is not None else None
-    return basis_before == LegalBasis.CONSENT and notice.scope.get("legal_basis") != LegalBasis.CONSENT
+    return _leaves_consent(basis_before, notice.scope.get("legal_basis"))
+
+
+def notices_leaving_consent(notices: list[NoticeVersion]) -> set[int]:
+    """The ids of those of these versions that move their purpose off consent (`notice_leaves_consent`),
+    in one query for all of them."""
+    versions: dict[int, list] = defaultdict(list)
+    every_version = NoticeVersion.objects.filter(purpose_id__in={n.purpose_id for n in notices}).values_list(
+        "purpose_id", "effective_at", "scope__legal_basis"
+    )
+    for purpose_id, effective_at, basis in every_version:
+        versions[purpose_id].append((effective_at, basis))
+    leaving = set()
+    for notice in notices:
+        earlier = [version for version in versions[notice.purpose_id] if version[0] < notice.effective_at]
+        basis_before = max(earlier, key=lambda version: version[0])[1] if earlier else None
+        if _leaves_consent(basis_before, notice.scope.get("legal_basis")):
+            leaving.add(notice.pk)
+    return leaving
+
+
+def announcement_affected_counts(notices: list[NoticeVersion]) -> dict[int, int]:
+    """How many consents an announcement of each of these versions would tell (`announcement_affected`),
+    by version id, in three queries for all of them: the live consents to an older version, and for a
+    version leaving consent those who said no as well (`consents_said_no`)."""
+    live = consents_on_notice_older_than_counts((n.purpose_id, n.effective_at) for n in notices)
+    leaving = notices_leaving_consent(notices)
+    said_no = dict(
+        ConsentState.objects.filter(
+            purpose_id__in={n.purpose_id for n in notices if n.pk in leaving}, status__in=SAID_NO
+        )
+        .order_by()
+        .values_list("purpose_id")
+        .annotate(count=Count("pk"))
+    )
+    return {
+        n.pk: live[(n.purpose_id, n.effective_at)] + (said_no.get(n.purpose_id, 0) if n.pk in leaving else 0)
+        for n in notices
+    }
 
 
 def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
@@ -64,3 +119,25 @@ def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
         exemption = TransferExemption(new["transfer_exemption"]).label
         lines.append(_("New exemption from consent: %(exemption)s.") % {"exemption": exemption})
     return lines
+
+
+@dataclass(frozen=True)
+class ChangeInWords:
+    """An announced change as its e-mail tells it: what it widens, and whether it leaves consent."""
+
+    announcement: NoticeAnnouncement
+    changes: list[str]
+    leaves_consent: bool
+
+
+def announcements_in_words(announcements: Iterable[NoticeAnnouncement]) -> list[ChangeInWords]:
+    """Each announced change with the words of its e-mail, for every page that lists it to the customer
+    (the consents page's banner, *Upcoming changes*), in the active language."""
+    return [
+        ChangeInWords(
+            announcement=announcement,
+            changes=notice_widenings_in_words(announcement.notice),
+            leaves_consent=notice_leaves_consent(announcement.notice),
+        )
+        for announcement in announcements
+    ]

@@ -26,6 +26,7 @@ from consents.views.staff import (
     staff_withdraw,
     subject_panel_context,
 )
+from consents.views.versions import purpose_versions
 
 __all__ = [
     "consent_import",
@@ -41,6 +42,7 @@ __all__ = [
     "me_withdraw",
     "notice_new",
     "purpose_ask_again",
+    "purpose_versions",
     "purpose_edit",
     "purpose_list",
     "recipient_list",

@@ -40,6 +40,8 @@ def purpose_list(request):
     now = timezone.now()
     purposes = list(selectors.purposes_catalogue(now=now))
     ask_again = selectors.ask_again_counts(purposes, now=now)
+    scheduled = {p.pk: [n for n in p.notices.all() if not n.in_force_by(now)] for p in purposes}
+    leaving_consent = selectors.notices_leaving_consent([n for ahead in scheduled.values() for n in ahead])
     rows = []
     for purpose in purposes:
         # From the versions the list prefetched (no query per purpose): the version in force, and the
@@ -52,7 +54,9 @@ def purpose_list(request):
                 "legal_basis": LegalBasis(entry.in_force(now).legal_basis).label,
                 # Versions published ahead: the DPO sees what is coming and whether it widens.
                 # Read from the database, not the cached catalogue: a version just published shows.
-                "scheduled": [n for n in purpose.notices.all() if not n.in_force_by(now)],
+                "scheduled": scheduled[purpose.pk],
+                # A version moving the purpose off consent asks nobody again (`notice_leaves_consent`).
+                "leaving_consent": leaving_consent,
                 "ask_again": ask_again.get(purpose.pk, 0),
             }
         )

@@ -164,7 +164,7 @@ def me_consents(request, subject):
     )
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
-    upcoming = announcements_upcoming_for_subject(subject, now=now)
+    upcoming = selectors.announcements_in_words(announcements_upcoming_for_subject(subject, now=now))
     wards = [
         {
             "ward": ward,

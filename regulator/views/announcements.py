@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents.selectors import (
+    announcement_affected_counts,
     announcement_allowed_actions,
     announcements_failing,
-    notice_leaves_consent,
-    notice_widenings_in_words,
+    announcements_in_words,
 )
 from consents.services import announcements as service
 from consents.services.announcement_runs import announcement_retry as announcement_retry_service
@@ -32,7 +32,7 @@ PAGE_SIZE = 50
 def announcement_list(request):
     now = timezone.now()
     pending = list(selectors.notices_to_announce(now=now))
-    affected = selectors.notices_affected_counts(pending)
+    affected = announcement_affected_counts(pending)
     rows = [
         {"notice": n, "affected": affected[n.pk], "lead": service.lead_days_for(significant=n.material)}
         for n in pending
@@ -96,13 +96,5 @@ def announcement_retry(request, pk):
 
 @customer_required
 def me_notice_changes(request, subject):
-    # Each change says what the e-mail announcing it said: what it widens, and whether consent is asked.
-    upcoming = [
-        {
-            "announcement": announcement,
-            "changes": notice_widenings_in_words(announcement.notice),
-            "leaves_consent": notice_leaves_consent(announcement.notice),
-        }
-        for announcement in service.announcements_upcoming_for_subject(subject)
-    ]
+    upcoming = announcements_in_words(service.announcements_upcoming_for_subject(subject))
     return render(request, "regulator/me_notice_changes.html", {"upcoming": upcoming})

@@ -347,6 +347,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/purposes/<slug:code>/edit/": ("GET", "/portal/purposes/{purpose}/edit/", {"dpo"}),
     "portal/purposes/<slug:code>/notices/new/": ("GET", "/portal/purposes/{purpose}/notices/new/", {"dpo"}),
     "portal/purposes/<slug:code>/ask-again/": ("GET", "/portal/purposes/{purpose}/ask-again/", STAFF),
+    "portal/purposes/<slug:code>/versions/": ("GET", "/portal/purposes/{purpose}/versions/", STAFF),
     "portal/recipients/": ("GET", "/portal/recipients/", STAFF),
     "portal/recipients/<int:pk>/english-name/": (
         "GET", "/portal/recipients/{absent_int}/english-name/", Absent(DPO)
