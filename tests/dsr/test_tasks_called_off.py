@@ -67,3 +67,21 @@ def test_the_called_off_notice_keeps_when_the_task_was_created(subject, client_u
         for moment in (created["created_at"], called_off["created_at"], called_off["called_off_at"])
     )
     assert said_created_at == created_at == task.created_at < called_off_at
+
+
+def test_a_system_reporting_a_called_off_task_is_told_it_was_called_off(subject, client_user, as_user):
+    """It was told "This task is already done.": wrong, and it hides that the request ended unanswered."""
+    make_inventory(corebank_client=client_user)
+    request = verified_request(subject, type="access")
+    task = request.tasks.get(system__code="core_banking")
+    services.request_cancel(actor=STAFF, request_id=request.pk)
+
+    refused = as_user(client_user).post(
+        f"/api/v1/request-tasks/{task.pk}/complete/", {"result": {"accounts": 1}}, format="json"
+    )
+
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["code"] == "task_called_off"
+    assert "already done" not in refused.json()["detail"]
+    task.refresh_from_db()
+    assert task.status == "called_off" and task.result == ""
