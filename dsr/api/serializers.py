@@ -164,6 +164,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     )
     repeat_of = serializers.PrimaryKeyRelatedField(
         read_only=True,
+        allow_null=True,
         help_text="The id of the customer's request, open when this one came in, that asks the same thing "
         "(same type, purposes, corrections or complaint): this one repeats it. Null otherwise.",
     )

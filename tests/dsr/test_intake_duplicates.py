@@ -136,3 +136,10 @@ def test_the_queue_says_which_open_request_a_repeat_repeats(as_user, officer, pr
 
     marks = page.content.decode().split('data-testid="repeat-of"')[1:]
     assert len(marks) == 1 and first["reference"] in marks[0].split("</small>", 1)[0]
+
+
+def test_the_schema_says_repeat_of_may_be_null(api):
+    """Most requests repeat none: a client generated from the schema must accept null."""
+    schema = api.get("/api/schema/?format=json").json()
+    for name in ("RequestOutput", "RequestDetail"):
+        assert schema["components"]["schemas"][name]["properties"]["repeat_of"].get("nullable") is True, name
