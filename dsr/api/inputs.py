@@ -51,13 +51,6 @@ class RequestCreateSerializer(serializers.Serializer):
         "days). Without it the request is received now; from a customer or an integration client it "
         "is refused (400).",
     )
-    repeat_confirmed = serializers.BooleanField(
-        required=False,
-        help_text="Staff only: the customer asks again on purpose for what a request of theirs still open "
-        "asks (same type, purposes, corrections or complaint). Without it such a repeat is refused (409 "
-        "`duplicate_request`, with the open request's `request` id); from a customer or an integration "
-        "client it is refused (400).",
-    )
 
 
 class VerifyIdentitySerializer(serializers.Serializer):

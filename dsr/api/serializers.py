@@ -162,6 +162,12 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         help_text="The reference the customer is given and quotes (e.g. YC-261202-CDE639); "
         "staff find the request by it.",
     )
+    repeat_of = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the customer's request, open when this one came in, that asks the same thing "
+        "(same type, purposes, corrections or complaint): this one repeats it. Null otherwise.",
+    )
 
     class Meta:
         model = DataSubjectRequest
@@ -190,6 +196,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "outcome_reason_label",
             "closed_at",
             "overdue",
+            "repeat_of",
         ]
 
     def get_assignee(self, obj) -> str | None:

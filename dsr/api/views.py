@@ -83,13 +83,16 @@ class RequestListCreateView(generics.GenericAPIView):
     @extend_schema(request=inputs.RequestCreateSerializer, responses={201: s.RequestOutputSerializer})
     @idempotent
     def post(self, request):
+        """Receive a request; both clocks start. The same request sent again while the first is open (same
+        type, purposes, corrections or complaint) is taken in too, with `repeat_of` naming the open one."""
         fields = validated_body(inputs.RequestCreateSerializer, request)
         subject, guardian = self._subject_and_guardian(
             request.user, fields.pop("subject", None), fields.pop("guardian", None)
         )
         channel = fields.pop("channel", Channel.API)
         created = services.request_create(
-            actor=actor_for_user(request.user), subject=subject, guardian=guardian, channel=channel, **fields
+            actor=actor_for_user(request.user), subject=subject, guardian=guardian, channel=channel,
+            on_repeat=services.Repeat.RECORD, **fields,
         )
         return Response(
             s.RequestOutputSerializer(created, context=_context(request)).data, status=status.HTTP_201_CREATED

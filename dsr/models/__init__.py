@@ -1,5 +1,6 @@
 """Data-subject requests, their clocks and history, the systems inventory and fulfilment records."""
 
+from dsr.models.clocks import ClockEvent, RequestClockEvent
 from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
 from dsr.models.fulfilment import (
     DeletionRecord,
@@ -25,12 +26,10 @@ from dsr.models.requests import (
     PURPOSE_TYPES,
     STAFF_IDENTITY_METHODS,
     Channel,
-    ClockEvent,
     DataSubjectRequest,
     IdentityDocument,
     IdentityMethod,
     OutcomeReason,
-    RequestClockEvent,
     RequestStatusChange,
     binding_due_at,
     request_reference,

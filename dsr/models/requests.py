@@ -186,6 +186,12 @@ class DataSubjectRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The customer's open request this one asks again for (same type, same ask), taken in beside it: the API
+    # records every repeat, staff one they confirm (`dsr.services.repeats`); reports and staff see the two.
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("repeats"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="repeats",
+    )
     # Why the request went past its binding deadline (staff's words, which may name the customer's data;
     # required to close it late).
     overdue_reason = EncryptedTextField(_("reason for the delay"), blank=True)
@@ -364,36 +370,3 @@ class RequestStatusChange(models.Model):
             and self.actor_kind == ActorKind.CUSTOMER
             and bool(self.note)
         )
-
-
-class ClockEvent(models.TextChoices):
-    STARTED = "started", _("Clock started")
-    ACKNOWLEDGED = "acknowledged", _("Request acknowledged")
-    PAUSED = "paused", _("Clock paused while awaiting the customer")
-    RESUMED = "resumed", _("Clock resumed")
-    EXTENDED = "extended", _("Deadline extended")
-    BREACHED = "breached", _("Deadline breached")
-    STOPPED = "stopped", _("Clock stopped (request closed)")
-    # Law 91 / Decree 356 give longer when a processor or third party must act on this request.
-    PROCESSOR = "processor", _("A processor or third party must act: statutory period lengthened")
-    CALENDAR = "calendar", _("Deadlines recomputed after a change of the working-day calendar")
-
-
-class RequestClockEvent(models.Model):
-    """Every start, acknowledgement, pause, resumption, extension and breach of a request's clocks,
-    with both deadlines as they stood after the event."""
-
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="clock_events")
-    kind = models.CharField(max_length=16, choices=ClockEvent.choices)
-    at = models.DateTimeField()
-    due_at = models.DateTimeField()
-    statutory_due_at = models.DateTimeField(null=True, blank=True)
-    actor_label = models.CharField(max_length=150, blank=True)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["request", "at"])]
-
-    def __str__(self) -> str:
-        return f"RequestClockEvent {self.request_id} {self.kind}"

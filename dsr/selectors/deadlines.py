@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +163,10 @@ def request_queue(
     (status, type, customer, assignee) narrow `base` first, through `dsr.filters.RequestFilterSet`, as
     the API list and the queue page do."""
     now = now or timezone.now()
-    queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED)
+    queryset = (base if base is not None else request_list()).defer(*LIST_DEFERRED).prefetch_related(
+        # Each row says which open request it repeats, by reference; no query when none repeats.
+        Prefetch("repeat_of", queryset=DataSubjectRequest.objects.only("id", "received_at"))
+    )
     if closed in (CLOSED_LATE, CLOSED_ON_TIME):
         # The requests behind the report's on-time figure: closed in the period (answered, or cancelled
         # late), after or by their binding deadline.

@@ -228,7 +228,7 @@ def request_work_check(user, request: DataSubjectRequest, *, download: bool = Fa
 def _with_detail(queryset: QuerySet[DataSubjectRequest]) -> QuerySet[DataSubjectRequest]:
     """What a request's detail shows besides the request: who verified it, the guardian, its history,
     clock, tasks and holds."""
-    return queryset.select_related("identity_verified_by", "guardian").prefetch_related(
+    return queryset.select_related("identity_verified_by", "guardian", "repeat_of").prefetch_related(
         "status_changes__actor_user", "clock_events", "tasks__system", "legal_holds__category",
         "legal_holds__system",
     )

@@ -5,6 +5,7 @@ from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
 from dsr.services.in_force import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.intake import received_on_moment, request_create
+from dsr.services.repeats import Repeat
 from dsr.services.requests import (
     MAX_REPLY_LENGTH,
     request_acknowledge,
@@ -22,6 +23,7 @@ from dsr.services.tasks import legal_holds_release_due, task_complete
 
 __all__ = [
     "MAX_REPLY_LENGTH",
+    "Repeat",
     "export_download",
     "exports_purge_expired",
     "legal_holds_release_due",

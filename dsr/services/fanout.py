@@ -125,7 +125,7 @@ def tasks_notify_clients(
                     "system": task.system.code,
                     "subject": subject_ref,
                     "instructions": task.instructions,
-                    "created_at": now.isoformat(),
+                    "created_at": task.created_at.isoformat(),
                     **(extra or {}),
                 },
                 dedupe_key=f"dsr.task:{task.pk}:endpoint:{endpoint.pk}{_key_of(topic)}",

@@ -37,7 +37,7 @@ from dsr.services.moves import (
     S,
     status_change_record,
 )
-from dsr.services.repeats import request_repeat_check
+from dsr.services.repeats import Repeat, request_repeat_check
 from subjects.changes import subject_changes_check
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
 from subjects.models import DataSubject
@@ -95,7 +95,7 @@ def request_create_in_transaction(
     guardian: DataSubject | None = None,
     own_contact_details: bool = False,
     received_at: datetime | None = None,
-    repeat_confirmed: bool = False,
+    on_repeat: Repeat = Repeat.REFUSE,
     now: datetime | None = None,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
@@ -108,14 +108,10 @@ def request_create_in_transaction(
     and the clock start count from it; the audit entries are stamped `now`, and the receipt entry
     keeps both. Without it the request is received when it is recorded.
 
-    A request that repeats one the customer has open is refused (409 `duplicate_request`, naming it):
-    one request, one set of clocks. Staff who know the customer asks again on purpose say so
-    (`repeat_confirmed`); the audit entry names the open request it repeats."""
+    A request that repeats one the customer has open is refused (409 `duplicate_request`, naming it)
+    or recorded beside it, as the caller chooses (`on_repeat`, `dsr.services.repeats.Repeat`); a
+    recorded repeat names the open one (`repeat_of`), and so does its receipt's audit entry."""
     now = now or timezone.now()
-    if repeat_confirmed and not actor.is_staff:
-        raise InvalidInput(
-            _("Only bank staff can record a request the same as one still open."), field="repeat_confirmed"
-        )
     received_at = _received_at_check(received_at, actor=actor, now=now)
     if type not in RequestType.values:
         raise InvalidInput(
@@ -142,7 +138,7 @@ def request_create_in_transaction(
         # A customer's own contact change is answered at once: no clock runs, nothing to repeat.
         repeated = None if own_contact_details else request_repeat_check(
             subject, type=type, purposes=clean_purposes, corrections=clean_corrections, details=details,
-            confirmed=repeat_confirmed,
+            on_repeat=on_repeat,
         )
         request = DataSubjectRequest.objects.create(
             subject=subject,
@@ -160,6 +156,7 @@ def request_create_in_transaction(
             statutory_regime=deadlines.regime,
             pausable=deadlines.pausable,
             deadline_policy=policy_snapshot(policies),
+            repeat_of=repeated,
         )
         change = status_change_record(request, old="", new=S.RECEIVED, actor=actor, now=received_at)
         notify_requesting_client(request, change)

@@ -78,6 +78,12 @@ def task_complete(
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
+        if task.status == TaskStatus.CALLED_OFF:
+            raise Conflict(
+                _("This task was called off: its request was cancelled or refused, so there is nothing to "
+                  "do or report for it."),
+                code="task_called_off",
+            )
         # Erasure is irreversible and its proof is what the DPO shows the regulator: a deletion task
         # is done only with a word on what was erased, in the note or in the
         # system's own report (`result`), never bare.

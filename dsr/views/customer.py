@@ -59,6 +59,7 @@ def new_request(request, subject):
                     actor=actor_for_user(request.user),
                     subject=subject,
                     channel=Channel.INTERNET_BANKING,
+                    on_repeat=services.Repeat.REFUSE,
                     **form.request_fields(),
                 )
             except DomainError as error:

@@ -147,7 +147,7 @@ def intake(request):
                     channel=data["channel"],
                     guardian=guardian,
                     received_at=services.received_on_moment(data["received_on"]),
-                    repeat_confirmed=data["repeat_confirmed"],
+                    on_repeat=services.Repeat.RECORD if data["repeat_confirmed"] else services.Repeat.REFUSE,
                     **form.request_fields(),
                 )
             except DomainError as error:

@@ -113,13 +113,12 @@ BRANCH_VISIT = {"customer_present": True, "seen_at_branch": "CN Hoàn Kiếm - g
 
 def make_request(subject, *, type="access", actor=None, now=MONDAY, **fields):
     """A request taken in through the real intake. Tests build queues of many alike requests for one
-    customer: staff's are taken in as confirmed repeats unless the test says `repeat_confirmed=False`
+    customer: a repeat is recorded unless the test says `on_repeat=Repeat.REFUSE`
     (`tests/dsr/test_intake_duplicates.py` tests the refusal)."""
     channel = fields.pop("channel", "branch")
-    actor = actor or recorder(channel)
-    fields.setdefault("repeat_confirmed", actor.is_staff)
+    fields.setdefault("on_repeat", services.Repeat.RECORD)
     return services.request_create(
-        actor=actor, subject=subject, type=type, channel=channel, now=now, **fields
+        actor=actor or recorder(channel), subject=subject, type=type, channel=channel, now=now, **fields
     )
 
 
