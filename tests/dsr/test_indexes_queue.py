@@ -79,12 +79,20 @@ def test_the_requests_closed_in_a_period_are_read_by_their_closing_time(requests
 def test_the_deadline_report_reads_the_open_closed_and_acknowledged_requests_by_index(requests):
     now = requests
     run = queries_run(lambda: deadline_report(now=now, since=now - timedelta(days=7), until=now))
-    grouped = [(sql, params) for sql, params in run if "acknowledged_at" in sql and f'FROM "{TABLE}"' in sql]
+    of_requests = [(sql, params) for sql, params in run if "acknowledged_at" in sql and f'FROM "{TABLE}"' in sql]
+    grouped = [(sql, params) for sql, params in of_requests if "GROUP BY" in sql]
     assert len(grouped) == 2  # by type, by channel
     for query in grouped:
         reads = index_reads(query, TABLE)
         assert "Seq Scan" not in reads
         assert {"dsr_closed", "dsr_acknowledged"} <= set(reads)
+    # The requests to act on (past a deadline or the acknowledgement's, or due soon): a page and its count,
+    # both among the open requests only.
+    to_act_on = [query for query in of_requests if query not in grouped]
+    assert len(to_act_on) == 2
+    for query in to_act_on:
+        reads = index_reads(query, TABLE)
+        assert reads and "Seq Scan" not in reads
 
 
 def test_the_monthly_figures_read_only_the_requests_the_month_can_count(requests):
