@@ -37,6 +37,7 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict
 from integrations import tasks
+from integrations.audience import PurposeAudience, names_a_purpose
 from integrations.models import (
     ENDPOINT_PAUSED,
     PERSONAL_KINDS,
@@ -48,7 +49,6 @@ from integrations.models import (
 logger = logging.getLogger(__name__)
 
 
-
 def outbox_enqueue_webhook(
     *,
     endpoint: WebhookEndpoint,
@@ -57,16 +57,17 @@ def outbox_enqueue_webhook(
     dedupe_key: str,
     subject_id=None,
     now: datetime | None = None,
-) -> OutboxMessage:
-    """Queue a webhook in the caller's transaction; the same `dedupe_key` is never queued twice."""
-    message = webhook_message(
-        endpoint=endpoint,
-        topic=topic,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        subject_id=subject_id,
-        now=now or timezone.now(),
-    )
+    audience: PurposeAudience | None = None,
+) -> OutboxMessage | None:
+    """Queue a webhook in the caller's transaction; the same `dedupe_key` is never queued twice. A notice
+    naming purposes is narrowed to those the endpoint's client serves, None when it serves none of them
+    (`integrations.audience`; a fan-out passes the `audience` it read once for all its endpoints)."""
+    if names_a_purpose(payload):
+        payload = (audience or PurposeAudience.of_endpoints([endpoint])).notice_for(endpoint, payload)
+        if payload is None:
+            return None
+    message = webhook_message(endpoint=endpoint, topic=topic, payload=payload, dedupe_key=dedupe_key,
+                              subject_id=subject_id, now=now or timezone.now())
     return _enqueue_once(message, dispatch=True)
 
 

@@ -42,11 +42,11 @@ from consents.services.duty_evidence import (
     duty_reference_checked,
     duty_reference_not_the_customers,
 )
+from consents.services.duty_opening import duty_open, recipients_audience
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from deadlines.policy import add_months, due_at_for
-from integrations.outbox import outbox_enqueue_webhook
 from subjects.categories import fields_shared
 from subjects.models import DataSubject
 from subjects.selectors import PERSONAL_FIELDS
@@ -84,49 +84,6 @@ def _agreed_recipients_of(consents: list[Consent]) -> dict[Any, list[Recipient]]
     }
 
 
-def _notified_by_webhook(recipient: Recipient, topic: str) -> bool:
-    """A notice goes to the recipient's endpoint only while the bank still works with the recipient: the
-    payload names the customer, and an ended relationship's endpoint is nobody's to watch. Otherwise the
-    duty is open without a notice and the duties page shows staff they must reach the recipient."""
-    return recipient.active and recipient.endpoint is not None and recipient.endpoint.wants(topic)
-
-
-def _duty_open(
-    *, consent: Consent | None, recipient: Recipient, kind: str, received_at: datetime, due_at: datetime,
-    topic: str, now: datetime, notice: Mapping[str, Any], fields: list[str] | None = None,
-    dedupe_key: str = "", source: str = "", subject: DataSubject | None = None,
-    purpose: Purpose | None = None,
-) -> WithdrawalDuty:
-    """One duty, and its signed notice to the recipient's endpoint when it has one (caller's
-    transaction): `notice` is what the payload says beyond the duty, the customer and how to
-    acknowledge; the notice is queued once per `dedupe_key` (by default, once per duty). A correction
-    passed on to a recipient of a purpose resting on no consent names the `subject` and `purpose`."""
-    subject = subject or consent.subject
-    duty = WithdrawalDuty.objects.create(
-        consent=consent, purpose=None if consent else purpose, subject_id=subject.pk, recipient=recipient,
-        kind=kind, fields=fields or [], received_at=received_at, due_at=due_at, source=source,
-    )
-    if _notified_by_webhook(recipient, topic):
-        message = outbox_enqueue_webhook(
-            endpoint=recipient.endpoint,
-            topic=topic,
-            subject_id=subject.pk,
-            dedupe_key=dedupe_key or f"{kind}:{duty.pk}",
-            now=now,
-            payload={
-                "event": topic,
-                "duty": str(duty.pk),
-                "consent": str(consent.pk) if consent else None,
-                "subject": subject.external_ref,
-                **notice,
-                "acknowledge": f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
-            },
-        )
-        duty.notice_message_id = message.pk
-        duty.save(update_fields=["notice_message_id"])
-    return duty
-
-
 def duties_open_for_withdrawal(
     *, actor: Actor, consent: Consent, now: datetime, received_at: datetime | None = None,
     successor: Consent | None = None,
@@ -149,10 +106,11 @@ def duties_open_for_withdrawal(
     due_at = due_at_for(
         request_type="withdraw", received_at=received_at, subject=consent.subject, processor_involved=True
     )
+    audience = recipients_audience(recipients)
     with transaction.atomic(savepoint=False):
         duties = [
-            _duty_open(
-                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.WITHDRAWAL,
+            duty_open(
+                consent=consent, recipient=recipient, kind=WithdrawalDuty.Kind.WITHDRAWAL, audience=audience,
                 received_at=received_at, due_at=due_at, topic=WITHDRAWAL_NOTICE_TOPIC,
                 dedupe_key=f"withdrawal:{consent.pk}:recipient:{recipient.pk}", now=now,
                 notice=_stop_notice(consent, now=now, due_at=due_at),
@@ -291,12 +249,13 @@ def duties_open_for_rectification(
     if not told:
         return []
     due_at = due_at_for(request_type="rectify", received_at=now, subject=subject, processor_involved=True)
+    audience = recipients_audience(recipient for recipient, *_rest in told.values())
     with transaction.atomic(savepoint=False):
         duties = [
-            _duty_open(
+            duty_open(
                 consent=consent, subject=subject, purpose=purpose, recipient=recipient,
                 kind=WithdrawalDuty.Kind.RECTIFICATION, fields=sorted(its_fields), received_at=now,
-                due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC, now=now, source=source,
+                due_at=due_at, topic=RECTIFICATION_NOTICE_TOPIC, now=now, source=source, audience=audience,
                 notice={
                     "purposes": sorted(purposes),
                     "fields": sorted(its_fields),

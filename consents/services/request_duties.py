@@ -31,13 +31,12 @@ from consents.restrictions import restriction_scope
 from consents.services.duties import (
     _agreed_recipients_of,
     _customer_consents,
-    _duty_open,
-    _notified_by_webhook,
     _purposes_on_no_consent,
     _still_held,
     duty_transition,
 )
 from consents.services.duty_evidence import duty_notices_cancel, duty_notices_waiting_locked
+from consents.services.duty_opening import duty_open, notified_by_webhook, recipients_audience
 from core.actors import Actor
 from deadlines.policy import due_at_for
 from integrations.models import OutboxMessage
@@ -153,8 +152,9 @@ def resumption_notify(
     # recipient after the resume and stop it again for a customer who lifted the restriction.
     cancelled = duty_notices_cancel(locked.notices_waiting, reason=STOP_LIFTED)
     _stops_call_off(locked.open, actor=actor, now=now)
+    audience = recipients_audience(duty.recipient for duty in first_of.values())
     for duty in first_of.values():
-        if not _notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
+        if not notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
             continue
         outbox_enqueue_webhook(
             endpoint=duty.recipient.endpoint,
@@ -173,6 +173,7 @@ def resumption_notify(
                 ),
                 "resumed_at": now.isoformat(),
             },
+            audience=audience,
         )
     audit_record(
         action="consents.duty.resumption_sent",
@@ -272,10 +273,12 @@ def _duties_open(
     purpose resting on none, and the purposes it got it for: `notice(purposes)` is what its notice
     says), queued once per source and recipient, and one audit entry naming them (caller's
     transaction)."""
+    audience = recipients_audience(recipient for recipient, *_rest in told.values())
     with transaction.atomic(savepoint=False):
         duties = [
-            _duty_open(
+            duty_open(
                 consent=consent,
+                audience=audience,
                 subject=subject,
                 purpose=purpose,
                 recipient=recipient,
