@@ -263,6 +263,12 @@ class ReasonForm(forms.Form):
             field.widget.choices = [(value, label) for value, label in field.choices if value in offered]
 
 
+class CancelForm(forms.Form):
+    """Staff recording that the customer asked to cancel: a late one says why, as any late close."""
+
+    overdue_reason = ReasonForm.base_fields["overdue_reason"]
+
+
 class OverdueReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the delay"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})

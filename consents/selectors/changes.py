@@ -33,30 +33,35 @@ def _leaves_consent(basis_before: str | None, basis: str | None) -> bool:
     return basis_before == LegalBasis.CONSENT and basis != LegalBasis.CONSENT
 
 
+def _versions_before(notices: list[NoticeVersion]) -> dict[int, NoticeVersion | None]:
+    """The version before each of these (`_version_before`), by version id, in one query for all of them."""
+    versions: dict[int, list[NoticeVersion]] = defaultdict(list)
+    every_version = NoticeVersion.objects.filter(purpose_id__in={n.purpose_id for n in notices})
+    for version in every_version.order_by("-effective_at", "-pk"):
+        versions[version.purpose_id].append(version)
+    before: dict[int, NoticeVersion | None] = {}
+    for notice in notices:
+        earlier = (older for older in versions[notice.purpose_id] if older.effective_at < notice.effective_at)
+        before[notice.pk] = next(earlier, None)
+    return before
+
+
+def _leaves_consent_after(before: NoticeVersion | None, notice: NoticeVersion) -> bool:
+    basis_before = before.scope.get("legal_basis") if before is not None else None
+    return _leaves_consent(basis_before, notice.scope.get("legal_basis"))
+
+
 def notice_leaves_consent(notice: NoticeVersion) -> bool:
     """Whether this version moves its purpose off consent: from its date the bank processes every
     customer's data on another legal basis, whatever they answered."""
-    before = _version_before(notice)
-    basis_before = before.scope.get("legal_basis") if before is not None else None
-    return _leaves_consent(basis_before, notice.scope.get("legal_basis"))
+    return _leaves_consent_after(_version_before(notice), notice)
 
 
 def notices_leaving_consent(notices: list[NoticeVersion]) -> set[int]:
     """The ids of those of these versions that move their purpose off consent (`notice_leaves_consent`),
     in one query for all of them."""
-    versions: dict[int, list] = defaultdict(list)
-    every_version = NoticeVersion.objects.filter(purpose_id__in={n.purpose_id for n in notices}).values_list(
-        "purpose_id", "effective_at", "scope__legal_basis"
-    )
-    for purpose_id, effective_at, basis in every_version:
-        versions[purpose_id].append((effective_at, basis))
-    leaving = set()
-    for notice in notices:
-        earlier = [version for version in versions[notice.purpose_id] if version[0] < notice.effective_at]
-        basis_before = max(earlier, key=lambda version: version[0])[1] if earlier else None
-        if _leaves_consent(basis_before, notice.scope.get("legal_basis")):
-            leaving.add(notice.pk)
-    return leaving
+    before = _versions_before(notices)
+    return {notice.pk for notice in notices if _leaves_consent_after(before[notice.pk], notice)}
 
 
 def announcement_affected_counts(notices: list[NoticeVersion]) -> dict[int, int]:
@@ -83,7 +88,14 @@ def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
     """What this version reaches further than the one before it (`consents.scope.scope_widenings`), one
     sentence each, in the active language: new recipients (named as the reader reads them), destinations
     abroad, kinds of data, sensitivity, a longer retention, another legal basis, category or exemption."""
-    before = _version_before(notice)
+    return _widenings_in_words(_version_before(notice), notice, names_en=None)
+
+
+def _widenings_in_words(
+    before: NoticeVersion | None, notice: NoticeVersion, *, names_en: dict[int, str] | None
+) -> list[str]:
+    """`notice_widenings_in_words` against the version `before` it; `names_en` are the recipients'
+    English names when the caller read them already (`recipient_names_en`), else read when needed."""
     if before is None:
         return []
     old, new = before.scope, notice.scope
@@ -93,7 +105,8 @@ def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
     if "recipients" in widened:
         told = {entry["id"] for entry in old["recipients"]}
         added = [entry for entry in new["recipients"] if entry["id"] not in told]
-        names = [entry["name"] for entry in scope_recipients_in_reader_language(added, recipient_names_en())]
+        names_en = recipient_names_en() if names_en is None else names_en
+        names = [entry["name"] for entry in scope_recipients_in_reader_language(added, names_en)]
         lines.append(_("New recipients of your data: %(names)s.") % {"names": ", ".join(names)})
     if "destination_country" in widened:
         countries = [c for c in told_destinations(new) if c not in told_destinations(old)]
@@ -132,12 +145,20 @@ class ChangeInWords:
 
 def announcements_in_words(announcements: Iterable[NoticeAnnouncement]) -> list[ChangeInWords]:
     """Each announced change with the words of its e-mail, for every page that lists it to the customer
-    (the consents page's banner, *Upcoming changes*), in the active language."""
+    (the consents page's banner, *Upcoming changes*), in the active language; in the same queries
+    whatever their number."""
+    announcements = list(announcements)
+    if not announcements:
+        return []
+    before = _versions_before([announcement.notice for announcement in announcements])
+    names_en = recipient_names_en()
     return [
         ChangeInWords(
             announcement=announcement,
-            changes=notice_widenings_in_words(announcement.notice),
-            leaves_consent=notice_leaves_consent(announcement.notice),
+            changes=_widenings_in_words(
+                before[announcement.notice_id], announcement.notice, names_en=names_en
+            ),
+            leaves_consent=_leaves_consent_after(before[announcement.notice_id], announcement.notice),
         )
         for announcement in announcements
     ]

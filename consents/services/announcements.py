@@ -43,6 +43,7 @@ from consents.selectors import (
     consents_widened,
     notice_leaves_consent,
     notice_widenings_in_words,
+    notices_leaving_consent,
 )
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
@@ -388,10 +389,11 @@ def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) 
     answers = dict(ConsentState.objects.filter(subject=subject).values_list("purpose_id", "status"))
     upcoming = NoticeAnnouncement.objects.filter(
         status=NoticeAnnouncement.Status.SENT, notice__effective_at__gt=now, notice__purpose_id__in=answers
-    ).select_related("notice__purpose")
+    ).select_related("notice__purpose").order_by("notice__effective_at", "pk")
+    leaving = notices_leaving_consent([a.notice for a in upcoming if answers[a.notice.purpose_id] in SAID_NO])
     return [
         announcement
-        for announcement in upcoming.order_by("notice__effective_at")
+        for announcement in upcoming
         if answers[announcement.notice.purpose_id] == ConsentStatus.GRANTED
-        or (answers[announcement.notice.purpose_id] in SAID_NO and notice_leaves_consent(announcement.notice))
+        or (answers[announcement.notice.purpose_id] in SAID_NO and announcement.notice.pk in leaving)
     ]

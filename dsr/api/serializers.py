@@ -20,6 +20,7 @@ from dsr.selectors import (
     request_corrections,
     request_not_covered,
     request_refusal_reasons,
+    restriction_lifted_by_cancel,
     task_allowed_actions,
 )
 from dsr.states import OPEN, RequestStatus, TaskStatus
@@ -233,9 +234,14 @@ class RequestDetailSerializer(RequestOutputSerializer):
     )
     allowed_actions = serializers.SerializerMethodField(
         help_text="The actions the caller's account may take now, as the pages offer them. Staff: "
-        "acknowledge, verify, pause, resume, approve, extend, complete, reject, lift (a token also needs "
-        "the `requests:work` scope). The customer: reply (`reply/`) while the bank waits for their "
-        "answer. Empty for a closed request."
+        "acknowledge, verify, pause, resume, approve, extend, complete, reject, lift, cancel (a token "
+        "also needs the `requests:work` scope). The customer: reply (`reply/`) while the bank waits for "
+        "their answer, and cancel. Empty for a closed request."
+    )
+    cancel_lifts = serializers.SerializerMethodField(
+        help_text="What cancelling would lift, when `cancel` is allowed: the names of the purposes the "
+        "request's restriction or objection in force covers (the bank and the partners told to stop may "
+        "use the data again). Empty when nothing it asked for is in force."
     )
     refusal_reasons = serializers.SerializerMethodField(
         help_text="The legal reasons (`reason`) that fit each closing action the caller may take now: "
@@ -263,6 +269,7 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "masked",
             "allowed_actions",
             "refusal_reasons",
+            "cancel_lifts",
         ]
 
     def get_refusal_reasons(self, obj) -> dict[str, list[str]]:
@@ -272,6 +279,9 @@ class RequestDetailSerializer(RequestOutputSerializer):
             for action, answer in CLOSING_ANSWERS.items()
             if action in allowed
         }
+
+    def get_cancel_lifts(self, obj) -> list[str]:
+        return restriction_lifted_by_cancel(obj) if "cancel" in self.get_allowed_actions(obj) else []
 
     def get_allowed_actions(self, obj) -> list[str]:
         # Asked again by `get_refusal_reasons`: computed once per request shown.

@@ -312,7 +312,8 @@ def request_allowed_actions(
 ) -> frozenset[str]:
     """The actions this person may take on this request now, from the state table and the services'
     preconditions, so a page offers only what would succeed. Staff: `acknowledge`, `verify`, `pause`,
-    `resume`, `approve`, `extend`, `complete`, `reject`, `lift`; the customer (or the guardian acting
+    `resume`, `approve`, `extend`, `complete`, `reject`, `lift`, `cancel` (recording that the customer
+    asked to); the customer (or the guardian acting
     for them): `reply`, while the bank waits for their answer (`request_customer_reply`), and `cancel`.
     A guardian's request is taken no further once that guardian no longer acts for the child: only
     what ends it unanswered (and what moves nothing) is offered then."""
@@ -350,6 +351,8 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
         actions.add("resume")
     if RequestStatus.REJECTED in nexts and may_end_unanswered(request):
         actions.add("reject")
+    if RequestStatus.CANCELLED in nexts and may_end_unanswered(request):
+        actions.add("cancel")
     if RequestStatus.COMPLETED in nexts and verified:
         # A deletion is completed only after another responsible person approved it (four eyes); a
         # withdrawal once every recipient confirmed it stopped (the page lists those still open).

@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.navigation import subject_links
 from dsr.forms import (
     AssignForm,
+    CancelForm,
     CompleteForm,
     ExtendForm,
     LiftForm,
@@ -41,6 +42,7 @@ from dsr.selectors import (
     request_stop_notices,
     request_tasks_open,
     request_work_check,
+    restriction_lifted_by_cancel,
     task_allowed_actions,
     work_staff,
 )
@@ -49,11 +51,13 @@ from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 
 # The actions `request_allowed_actions` names; the page shows a block for each one allowed.
-ACTION_NAMES = ("acknowledge", "verify", "pause", "resume", "approve", "extend", "complete", "reject", "lift")
+ACTION_NAMES = (
+    "acknowledge", "verify", "pause", "resume", "approve", "extend", "complete", "reject", "lift", "cancel"
+)
 
 
 # Actions that end the request for good: the page asks before it acts.
-FINAL_ACTIONS = ("reject",)
+FINAL_ACTIONS = ("reject", "cancel")
 
 # The form of each action that takes one, by its name in the page's context.
 ACTION_FORMS = {
@@ -62,6 +66,7 @@ ACTION_FORMS = {
     "extend": "extend_form",
     "complete": "complete_form",
     "reject": "reject_form",
+    "cancel": "cancel_form",
     "overdue_reason": "overdue_form",
     "verify": "verify_form",
     "lift": "lift_form",
@@ -124,6 +129,9 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         ),
         "complete_form": CompleteForm(for_request=found, auto_id=form_ids("complete")),
         "reject_form": ReasonForm(for_request=found, auto_id=form_ids("reject")),
+        "cancel_form": CancelForm(auto_id=form_ids("cancel")),
+        # Cancelling a restriction or objection in force lifts it: said before staff confirm.
+        "cancel_lifts": restriction_lifted_by_cancel(found) if confirm == "cancel" else [],
         "note_form": NoteForm(auto_id=form_ids("pause")),
         "extend_form": ExtendForm(auto_id=form_ids("extend")),
         "lift_form": LiftForm(auto_id=form_ids("lift")),

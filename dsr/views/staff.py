@@ -22,6 +22,7 @@ from dsr import services
 from dsr.filters import RequestFilterSet
 from dsr.forms import (
     AssignForm,
+    CancelForm,
     CompleteForm,
     ExtendForm,
     LiftForm,
@@ -44,6 +45,7 @@ from dsr.selectors import (
     request_queue,
     request_work_check,
     requests_by_reference,
+    restriction_lifted_by_cancel,
     visible_request_by_id,
     visible_requests,
     withdrawal_of_all_explained,
@@ -279,6 +281,11 @@ def act(request, pk, action):
             lambda d: services.request_reject(actor=actor, request_id=pk, **d),
             _("Request refused; the customer sees the reason."),
         ),
+        "cancel": (
+            CancelForm,
+            lambda d: services.request_cancel(actor=actor, request_id=pk, **d),
+            _cancelled(restriction_lifted_by_cancel(found) if action == "cancel" else []),
+        ),
     }
     if action == "verify":
         return _verify(request, found, actor)
@@ -328,6 +335,16 @@ def _verify(request, found, actor):
     ):
         return redirect("dsr:detail", pk=pk)
     return request_page(request, pk, failed={"verify_form": form}, status=400)
+
+
+def _cancelled(lifts: list[str]) -> str:
+    """What the cancellation did, naming what it lifted (read before it, as the confirmation said it)."""
+    if not lifts:
+        return _("Request cancelled at the customer's request.")
+    return _(
+        "Request cancelled at the customer's request. The protection it put in force is lifted: the bank "
+        "and the partners told to stop may use the data again for: %(purposes)s."
+    ) % {"purposes": ", ".join(lifts)}
 
 
 def _resume(actor, pk):

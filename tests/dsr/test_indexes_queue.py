@@ -79,7 +79,9 @@ def test_the_requests_closed_in_a_period_are_read_by_their_closing_time(requests
 def test_the_deadline_report_reads_the_open_closed_and_acknowledged_requests_by_index(requests):
     now = requests
     run = queries_run(lambda: deadline_report(now=now, since=now - timedelta(days=7), until=now))
-    of_requests = [(sql, params) for sql, params in run if "acknowledged_at" in sql and f'FROM "{TABLE}"' in sql]
+    of_requests = [
+        (sql, params) for sql, params in run if "acknowledged_at" in sql and f'FROM "{TABLE}"' in sql
+    ]
     grouped = [(sql, params) for sql, params in of_requests if "GROUP BY" in sql]
     assert len(grouped) == 2  # by type, by channel
     for query in grouped:

@@ -6,6 +6,7 @@ naming the one already open; the public API takes it in (its contract answers 20
 request it repeats (`repeat_of`). A different request is still taken in."""
 
 import pytest
+from django.utils import translation
 
 from audit.models import AuditEntry
 from core.errors import Conflict
@@ -143,3 +144,14 @@ def test_the_schema_says_repeat_of_may_be_null(api):
     schema = api.get("/api/schema/?format=json").json()
     for name in ("RequestOutput", "RequestDetail"):
         assert schema["components"]["schemas"][name]["properties"]["repeat_of"].get("nullable") is True, name
+
+
+def test_the_vietnamese_refusal_of_a_repeat_reads_naturally_without_saying_the_same_thing_twice():
+    subject = make_subject()
+    first = make_request(subject, type="access")
+    with translation.override("vi"), pytest.raises(Conflict) as refused:
+        make_request(subject, type="access", on_repeat=REFUSE)
+    with translation.override("vi"):
+        text = str(refused.value.text)
+    assert first.reference in text and "Yêu cầu" in text
+    assert text.count("đang được") <= 1, text

@@ -35,6 +35,7 @@ def test_actions_follow_the_table(subject, privacy_officer, customer_a):
         "verify",
         "acknowledge",
         "reject",
+        "cancel",
         "extend",
     }
     request = _at(request, "in_progress", identity_verified_at=MONDAY)
@@ -42,10 +43,12 @@ def test_actions_follow_the_table(subject, privacy_officer, customer_a):
         "pause",
         "complete",
         "reject",
+        "cancel",
         "extend",
     }
     request = _at(request, "awaiting_customer")
-    assert request_allowed_actions(request, privacy_officer, now=now) == {"resume", "reject", "extend"}
+    awaiting = request_allowed_actions(request, privacy_officer, now=now)
+    assert awaiting == {"resume", "reject", "cancel", "extend"}
     for status in ("completed", "rejected", "cancelled"):
         closed = _at(request, status, outcome_reason="other" if status == "rejected" else "")
         assert request_allowed_actions(closed, privacy_officer, now=now) == frozenset()
