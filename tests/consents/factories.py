@@ -20,7 +20,7 @@ from consents.models import (
 from consents.services.announcements import announcement_send
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
-from tests.factories import UserFactory, make_subject
+from tests.factories import UserFactory, make_customer, make_subject
 
 SYSTEM = Actor.system("tests")
 # The day a row of an imported file says the customer consented: after make_purpose's notices took
@@ -155,6 +155,35 @@ def announce_on_time(code: str) -> None:
     ).order_by("send_at")
     for announcement in holding:
         announcement_send(actor=SYSTEM, announcement_id=announcement.pk, now=announcement.send_at)
+
+
+def change_announced(code: str, *, changes: dict, recipients=None) -> None:
+    """A new version of the purpose taking effect in 31 days, its announcement sent on its send date."""
+    services.purpose_update(
+        actor=STAFF, code=code, changes=changes, recipients=recipients,
+        effective_at=timezone.now() + timedelta(days=31), now=timezone.now(),
+    )
+    announcement = NoticeAnnouncement.objects.get(notice__purpose__code=code)
+    announcement_send(actor=STAFF, announcement_id=announcement.pk, now=announcement.send_at)
+
+
+def customer_told_of_a_widening_and_a_move_off_consent(username: str, capture_on_commit):
+    """A customer consenting to `sharing` and `support`, told that `sharing` gains the recipient New
+    Partner and that `support` moves to a contract: the customer's login."""
+    before = timezone.now() - timedelta(days=60)
+    insurer = make_recipient("Bảo hiểm Đối tác", name_en="Partner Insurance")
+    purposes = [
+        make_purpose("sharing", category="sharing", recipients=[insurer], effective_at=before),
+        make_purpose("support", category="support", effective_at=before),
+    ]
+    subject = make_subject()
+    for purpose in purposes:
+        grant(subject, purpose, now=timezone.now() - timedelta(days=5))
+    with capture_on_commit():
+        newcomer = make_recipient("Đối tác Mới", name_en="New Partner")
+        change_announced("sharing", changes={}, recipients=[insurer, newcomer])
+        change_announced("support", changes={"legal_basis": "contract"})
+    return make_customer(subject=subject, username=username)
 
 
 def child_of(guardian, *, age: int, verified: bool = True):

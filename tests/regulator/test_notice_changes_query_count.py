@@ -11,9 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from consents import services
-from consents.models import NoticeAnnouncement
-from consents.services.announcements import announcement_send
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import STAFF, change_announced, grant, make_purpose, make_recipient
 from tests.factories import make_customer, make_subject
 from tests.query_counts import queries_of
 
@@ -33,26 +31,17 @@ def _customer_with_changes(count: int, django_capture_on_commit_callbacks) -> Cl
         grant(subject, purpose, now=now - timedelta(days=5))
         with django_capture_on_commit_callbacks():
             newcomer = make_recipient(f"Đối tác {count} {number}", name_en=f"Partner {count} {number}")
-            _announce(code, changes={}, recipients=[insurer, newcomer])
+            change_announced(code, changes={}, recipients=[insurer, newcomer])
         refused = make_purpose(f"support{count}_{number}", category="support", effective_at=before)
         answer = services.GrantRequest(
             subject=subject, purpose=refused, notice_version="v1", channel="branch", evidence="form-2"
         )
         services.consent_refuse(actor=STAFF, request=answer, now=now - timedelta(days=5))
         with django_capture_on_commit_callbacks():
-            _announce(refused.code, changes={"legal_basis": "contract"})
+            change_announced(refused.code, changes={"legal_basis": "contract"})
     client = Client()
     client.force_login(make_customer(subject=subject, username=f"cust_count_{count}"))
     return client
-
-
-def _announce(code: str, *, changes: dict, recipients=None) -> None:
-    services.purpose_update(
-        actor=STAFF, code=code, changes=changes, recipients=recipients,
-        effective_at=timezone.now() + timedelta(days=31), now=timezone.now(),
-    )
-    announcement = NoticeAnnouncement.objects.get(notice__purpose__code=code)
-    announcement_send(actor=STAFF, announcement_id=announcement.pk, now=announcement.send_at)
 
 
 @pytest.mark.parametrize("page", PAGES)
