@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsr.api import reports, views
+from dsr.api import reports, tasks, views
 
 # Every action on one request is POST requests/{id}/{action}/, named request-{action}.
 REQUEST_ACTIONS = {
@@ -26,7 +26,7 @@ urlpatterns = [
         for action, view in REQUEST_ACTIONS.items()
     ),
     path("requests/<uuid:pk>/export/", views.ExportDownloadView.as_view(), name="request-export"),
-    path("request-tasks/", views.TaskListView.as_view(), name="request-task-list"),
-    path("request-tasks/<uuid:pk>/complete/", views.TaskCompleteView.as_view(), name="request-task-complete"),
+    path("request-tasks/", tasks.TaskListView.as_view(), name="request-task-list"),
+    path("request-tasks/<uuid:pk>/complete/", tasks.TaskCompleteView.as_view(), name="request-task-complete"),
     path("reports/deadlines/", reports.DeadlineReportView.as_view(), name="report-deadlines"),
 ]

@@ -1,4 +1,5 @@
-"""Request endpoints under `/api/v1/`: `requests/`, `requests/{id}/` and its actions, `request-tasks/`.
+"""Request endpoints under `/api/v1/`: `requests/`, `requests/{id}/` and its actions (the systems' tasks:
+`dsr.api.tasks`).
 
 A customer reaches only their own requests (and a ward's): every look-up goes through
 `visible_requests`, so an id or a filter naming someone else's request answers 404.
@@ -33,15 +34,13 @@ from core.errors import InvalidInput, NotFound
 from dsr import services
 from dsr.api import inputs
 from dsr.api import serializers as s
-from dsr.filters import REQUEST_FILTERS, RequestFilterSet, TaskFilterSet
+from dsr.filters import REQUEST_FILTERS, RequestFilterSet
 from dsr.models import Channel
 from dsr.selectors import (
     request_detail,
     request_for_work_check,
     request_queue,
     request_work_check,
-    tasks_for_client,
-    tasks_open,
     visible_request_by_id,
     visible_request_detail,
     visible_requests,
@@ -355,45 +354,3 @@ class ExportDownloadView(APIView):
             format=request.query_params.get("format", "json"),
         )
         return attachment(download)
-
-
-class TaskListView(generics.GenericAPIView):
-    """An integration client's open tasks (its own systems only); staff see every open task."""
-
-    required_permissions = {"GET": "dsr.view_fulfilmenttask"}
-    required_scopes = {"GET": "requests:tasks"}
-    serializer_class = s.ClientTaskSerializer
-    list_filters = TaskFilterSet
-
-    def get_queryset(self):
-        user = self.request.user
-        tasks = tasks_for_client(user) if actor_for_user(user).is_client else tasks_open()
-        return TaskFilterSet.apply(self.request.query_params, tasks)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("request", str, description="A request's id: that request's open tasks."),
-            OpenApiParameter("system", str, description="A system's code: that system's open tasks."),
-        ],
-        responses=s.ClientTaskSerializer(many=True),
-    )
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-class TaskCompleteView(APIView):
-    required_permissions = {"POST": s.TASK_COMPLETE_RIGHT.permission}
-    required_scopes = {"POST": s.TASK_COMPLETE_RIGHT.scope}
-
-    @extend_schema(request=inputs.TaskCompleteSerializer, responses=s.TaskSerializer)
-    def post(self, request, pk):
-        data = validated_body(inputs.TaskCompleteSerializer, request)
-        task = services.task_complete(
-            actor=actor_for_user(request.user),
-            task_id=pk,
-            result=data.get("result"),
-            note=data.get("note", ""),
-            evidence=data.get("evidence", ""),
-        )
-        return Response(s.TaskSerializer(task, context={"request": request}).data)
